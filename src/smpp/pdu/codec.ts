@@ -1,0 +1,333 @@
+/**
+ * Pure SMPP 3.4 codec: `decodePdu(frame)` and `encodePdu(pdu)`. A frame is one whole PDU (see
+ * frame.ts for cutting a byte stream into frames). Decoding never throws anything but
+ * PduDecodeError, whatever the bytes.
+ */
+import { CommandId, COMMAND_NAMES, CommandStatus, HEADER_LENGTH } from './constants.js';
+import { PduDecodeError } from './errors.js';
+import type { BindPdu, BindRespPdu, DataSmPdu, EmptyPdu, Pdu, SmPdu, SmRespPdu, Tlv } from './types.js';
+
+/** Spec maximum sizes of C-Octet strings, including the terminating NUL (SMPP 3.4 §4). */
+const MAX = {
+  system_id: 16,
+  password: 9,
+  system_type: 13,
+  address_range: 41,
+  service_type: 6,
+  addr: 21,
+  /** Some SMSCs send 65-octet data_sm/deliver_sm addresses (SMPP 3.4 §4.7.1); accept the larger. */
+  addr_data_sm: 65,
+  time: 17,
+  message_id: 65,
+} as const;
+
+class Reader {
+  off = HEADER_LENGTH;
+  constructor(
+    readonly buf: Buffer,
+    readonly seq: number,
+    readonly id: number,
+  ) {}
+  fail(msg: string, status: number = CommandStatus.ESME_RINVCMDLEN): never {
+    throw new PduDecodeError(msg, status, this.seq, this.id);
+  }
+  get remaining(): number {
+    return this.buf.length - this.off;
+  }
+  u8(field: string): number {
+    if (this.off + 1 > this.buf.length) this.fail(`truncated at ${field}`);
+    return this.buf[this.off++];
+  }
+  cstring(field: string, max: number): string {
+    const end = Math.min(this.buf.length, this.off + max);
+    for (let i = this.off; i < end; i++) {
+      if (this.buf[i] === 0) {
+        const s = this.buf.toString('latin1', this.off, i);
+        this.off = i + 1;
+        return s;
+      }
+    }
+    if (end === this.buf.length) this.fail(`truncated at ${field}`);
+    return this.fail(`${field} longer than ${max - 1} octets`, CommandStatus.ESME_RINVPARLEN);
+  }
+  octets(field: string, n: number): Buffer {
+    if (this.off + n > this.buf.length) this.fail(`truncated at ${field}`, CommandStatus.ESME_RINVMSGLEN);
+    const b = this.buf.subarray(this.off, this.off + n);
+    this.off += n;
+    return b;
+  }
+  tlvs(): Tlv[] {
+    const out: Tlv[] = [];
+    while (this.off < this.buf.length) {
+      if (this.off + 4 > this.buf.length) this.fail('truncated TLV header', CommandStatus.ESME_RINVOPTPARSTREAM);
+      const tag = this.buf.readUInt16BE(this.off);
+      const len = this.buf.readUInt16BE(this.off + 2);
+      this.off += 4;
+      if (this.off + len > this.buf.length) this.fail(`TLV 0x${tag.toString(16)} overruns the PDU`, CommandStatus.ESME_RINVOPTPARSTREAM);
+      out.push({ tag, value: this.buf.subarray(this.off, this.off + len) });
+      this.off += len;
+    }
+    return out;
+  }
+  end(): void {
+    if (this.off !== this.buf.length) this.fail('trailing octets after body');
+  }
+}
+
+/** Reads command_length, command_id, command_status, sequence_number from a frame's first 16 octets. */
+export function readHeader(frame: Buffer): { length: number; id: number; status: number; seq: number } {
+  if (frame.length < HEADER_LENGTH) throw new PduDecodeError('shorter than the 16-octet header', CommandStatus.ESME_RINVCMDLEN, 0, undefined, true);
+  return { length: frame.readUInt32BE(0), id: frame.readUInt32BE(4), status: frame.readUInt32BE(8), seq: frame.readUInt32BE(12) };
+}
+
+/**
+ * Decodes one whole PDU. Throws PduDecodeError (and nothing else) on any malformed input,
+ * carrying the command_status to answer with and the sequence number when it was readable.
+ */
+export function decodePdu(frame: Buffer): Pdu {
+  const h = readHeader(frame);
+  if (h.length !== frame.length) throw new PduDecodeError(`command_length ${h.length} ≠ frame ${frame.length}`, CommandStatus.ESME_RINVCMDLEN, h.seq, h.id, true);
+  const name = COMMAND_NAMES.get(h.id);
+  if (name === undefined) throw new PduDecodeError(`unknown command_id 0x${h.id.toString(16)}`, CommandStatus.ESME_RINVCMDID, h.seq, h.id);
+  const r = new Reader(frame, h.seq, h.id);
+  const base = { command_status: h.status, sequence_number: h.seq };
+  switch (name) {
+    case 'bind_transmitter':
+    case 'bind_receiver':
+    case 'bind_transceiver': {
+      const p: BindPdu = {
+        command: name,
+        ...base,
+        system_id: r.cstring('system_id', MAX.system_id),
+        password: r.cstring('password', MAX.password),
+        system_type: r.cstring('system_type', MAX.system_type),
+        interface_version: r.u8('interface_version'),
+        addr_ton: r.u8('addr_ton'),
+        addr_npi: r.u8('addr_npi'),
+        address_range: r.cstring('address_range', MAX.address_range),
+      };
+      r.end();
+      return p;
+    }
+    case 'bind_transmitter_resp':
+    case 'bind_receiver_resp':
+    case 'bind_transceiver_resp': {
+      // An error response may carry no body at all (SMPP 3.4 §4.1.2).
+      const system_id = r.remaining === 0 ? '' : r.cstring('system_id', MAX.system_id);
+      const p: BindRespPdu = { command: name, ...base, system_id, tlvs: r.tlvs() };
+      return p;
+    }
+    case 'unbind':
+    case 'unbind_resp':
+    case 'enquire_link':
+    case 'enquire_link_resp':
+    case 'generic_nack': {
+      r.end();
+      const p: EmptyPdu = { command: name, ...base };
+      return p;
+    }
+    case 'submit_sm':
+    case 'deliver_sm': {
+      const p: SmPdu = {
+        command: name,
+        ...base,
+        service_type: r.cstring('service_type', MAX.service_type),
+        source_addr_ton: r.u8('source_addr_ton'),
+        source_addr_npi: r.u8('source_addr_npi'),
+        source_addr: r.cstring('source_addr', MAX.addr),
+        dest_addr_ton: r.u8('dest_addr_ton'),
+        dest_addr_npi: r.u8('dest_addr_npi'),
+        destination_addr: r.cstring('destination_addr', MAX.addr),
+        esm_class: r.u8('esm_class'),
+        protocol_id: r.u8('protocol_id'),
+        priority_flag: r.u8('priority_flag'),
+        schedule_delivery_time: r.cstring('schedule_delivery_time', MAX.time),
+        validity_period: r.cstring('validity_period', MAX.time),
+        registered_delivery: r.u8('registered_delivery'),
+        replace_if_present_flag: r.u8('replace_if_present_flag'),
+        data_coding: r.u8('data_coding'),
+        sm_default_msg_id: r.u8('sm_default_msg_id'),
+        short_message: Buffer.alloc(0),
+        tlvs: [],
+      };
+      const smLength = r.u8('sm_length');
+      p.short_message = r.octets('short_message', smLength);
+      p.tlvs = r.tlvs();
+      return p;
+    }
+    case 'data_sm': {
+      const p: DataSmPdu = {
+        command: name,
+        ...base,
+        service_type: r.cstring('service_type', MAX.service_type),
+        source_addr_ton: r.u8('source_addr_ton'),
+        source_addr_npi: r.u8('source_addr_npi'),
+        source_addr: r.cstring('source_addr', MAX.addr_data_sm),
+        dest_addr_ton: r.u8('dest_addr_ton'),
+        dest_addr_npi: r.u8('dest_addr_npi'),
+        destination_addr: r.cstring('destination_addr', MAX.addr_data_sm),
+        esm_class: r.u8('esm_class'),
+        registered_delivery: r.u8('registered_delivery'),
+        data_coding: r.u8('data_coding'),
+        tlvs: [],
+      };
+      p.tlvs = r.tlvs();
+      return p;
+    }
+    case 'submit_sm_resp':
+    case 'deliver_sm_resp':
+    case 'data_sm_resp': {
+      // Body omitted on error responses by many SMSCs (SMPP 3.4 §4.4.2 note).
+      const message_id = r.remaining === 0 ? '' : r.cstring('message_id', MAX.message_id);
+      const p: SmRespPdu = { command: name, ...base, message_id, tlvs: r.tlvs() };
+      return p;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- encoding
+
+function cstrLen(s: string): number {
+  return Buffer.byteLength(s, 'latin1') + 1;
+}
+function tlvsLen(tlvs: readonly Tlv[]): number {
+  let n = 0;
+  for (const t of tlvs) n += 4 + t.value.length;
+  return n;
+}
+
+class Writer {
+  off = HEADER_LENGTH;
+  constructor(readonly buf: Buffer) {}
+  u8(n: number): void {
+    this.buf[this.off++] = n & 0xff;
+  }
+  cstring(s: string): void {
+    this.off += this.buf.write(s, this.off, 'latin1');
+    this.buf[this.off++] = 0;
+  }
+  octets(b: Buffer): void {
+    b.copy(this.buf, this.off);
+    this.off += b.length;
+  }
+  tlvs(tlvs: readonly Tlv[]): void {
+    for (const t of tlvs) {
+      this.buf.writeUInt16BE(t.tag, this.off);
+      this.buf.writeUInt16BE(t.value.length, this.off + 2);
+      this.off += 4;
+      this.octets(t.value);
+    }
+  }
+}
+
+function bodyLength(p: Pdu): number {
+  switch (p.command) {
+    case 'bind_transmitter':
+    case 'bind_receiver':
+    case 'bind_transceiver':
+      return cstrLen(p.system_id) + cstrLen(p.password) + cstrLen(p.system_type) + 3 + cstrLen(p.address_range);
+    case 'bind_transmitter_resp':
+    case 'bind_receiver_resp':
+    case 'bind_transceiver_resp':
+      return cstrLen(p.system_id) + tlvsLen(p.tlvs);
+    case 'unbind':
+    case 'unbind_resp':
+    case 'enquire_link':
+    case 'enquire_link_resp':
+    case 'generic_nack':
+      return 0;
+    case 'submit_sm':
+    case 'deliver_sm':
+      return (
+        cstrLen(p.service_type) + cstrLen(p.source_addr) + cstrLen(p.destination_addr) + cstrLen(p.schedule_delivery_time) +
+        cstrLen(p.validity_period) + 12 + p.short_message.length + tlvsLen(p.tlvs)
+      );
+    case 'data_sm':
+      return cstrLen(p.service_type) + cstrLen(p.source_addr) + cstrLen(p.destination_addr) + 7 + tlvsLen(p.tlvs);
+    case 'submit_sm_resp':
+    case 'deliver_sm_resp':
+    case 'data_sm_resp':
+      return cstrLen(p.message_id) + tlvsLen(p.tlvs);
+  }
+}
+
+/** Encodes a PDU to one frame. Throws RangeError for values SMPP cannot carry (short_message > 254 octets). */
+export function encodePdu(p: Pdu): Buffer {
+  if ((p.command === 'submit_sm' || p.command === 'deliver_sm') && p.short_message.length > 254) {
+    throw new RangeError('short_message longer than 254 octets; use message_payload');
+  }
+  const len = HEADER_LENGTH + bodyLength(p);
+  const buf = Buffer.allocUnsafe(len);
+  buf.writeUInt32BE(len, 0);
+  buf.writeUInt32BE(CommandId[p.command], 4);
+  buf.writeUInt32BE(p.command_status >>> 0, 8);
+  buf.writeUInt32BE(p.sequence_number >>> 0, 12);
+  const w = new Writer(buf);
+  switch (p.command) {
+    case 'bind_transmitter':
+    case 'bind_receiver':
+    case 'bind_transceiver':
+      w.cstring(p.system_id);
+      w.cstring(p.password);
+      w.cstring(p.system_type);
+      w.u8(p.interface_version);
+      w.u8(p.addr_ton);
+      w.u8(p.addr_npi);
+      w.cstring(p.address_range);
+      break;
+    case 'bind_transmitter_resp':
+    case 'bind_receiver_resp':
+    case 'bind_transceiver_resp':
+      w.cstring(p.system_id);
+      w.tlvs(p.tlvs);
+      break;
+    case 'unbind':
+    case 'unbind_resp':
+    case 'enquire_link':
+    case 'enquire_link_resp':
+    case 'generic_nack':
+      break;
+    case 'submit_sm':
+    case 'deliver_sm':
+      w.cstring(p.service_type);
+      w.u8(p.source_addr_ton);
+      w.u8(p.source_addr_npi);
+      w.cstring(p.source_addr);
+      w.u8(p.dest_addr_ton);
+      w.u8(p.dest_addr_npi);
+      w.cstring(p.destination_addr);
+      w.u8(p.esm_class);
+      w.u8(p.protocol_id);
+      w.u8(p.priority_flag);
+      w.cstring(p.schedule_delivery_time);
+      w.cstring(p.validity_period);
+      w.u8(p.registered_delivery);
+      w.u8(p.replace_if_present_flag);
+      w.u8(p.data_coding);
+      w.u8(p.sm_default_msg_id);
+      w.u8(p.short_message.length);
+      w.octets(p.short_message);
+      w.tlvs(p.tlvs);
+      break;
+    case 'data_sm':
+      w.cstring(p.service_type);
+      w.u8(p.source_addr_ton);
+      w.u8(p.source_addr_npi);
+      w.cstring(p.source_addr);
+      w.u8(p.dest_addr_ton);
+      w.u8(p.dest_addr_npi);
+      w.cstring(p.destination_addr);
+      w.u8(p.esm_class);
+      w.u8(p.registered_delivery);
+      w.u8(p.data_coding);
+      w.tlvs(p.tlvs);
+      break;
+    case 'submit_sm_resp':
+    case 'deliver_sm_resp':
+    case 'data_sm_resp':
+      w.cstring(p.message_id);
+      w.tlvs(p.tlvs);
+      break;
+  }
+  return buf;
+}

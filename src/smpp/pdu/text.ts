@@ -1,0 +1,99 @@
+/**
+ * Text ⇄ short_message octets for the data_coding values smsguard speaks:
+ * 0 → GSM 03.38 default alphabet, one septet per octet (SMPP carries it unpacked), with the
+ *     extension table behind 0x1B;
+ * 1 → IA5/ASCII; 3 → Latin-1; 8 → UCS-2 big-endian (UTF-16BE, so astral characters survive as pairs).
+ * Chinese text travels as data_coding 8.
+ */
+import { DataCoding } from './constants.js';
+
+// GSM 03.38 basic character set, index = septet value.
+const GSM_BASIC =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u001bÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
+  '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+// Extension table (after 0x1B escape).
+const GSM_EXT: Record<number, string> = { 0x0a: '\f', 0x14: '^', 0x28: '{', 0x29: '}', 0x2f: '\\', 0x3c: '[', 0x3d: '~', 0x3e: ']', 0x40: '|', 0x65: '€' };
+
+const GSM_ENC = new Map<string, number>();
+for (let i = 0; i < GSM_BASIC.length; i++) if (i !== 0x1b) GSM_ENC.set(GSM_BASIC[i], i);
+const GSM_EXT_ENC = new Map<string, number>(Object.entries(GSM_EXT).map(([k, v]) => [v, Number(k)]));
+
+/** True when every character of `text` has a GSM 03.38 encoding (basic or extension). */
+export function isGsm7(text: string): boolean {
+  for (const ch of text) if (!GSM_ENC.has(ch) && !GSM_EXT_ENC.has(ch)) return false;
+  return true;
+}
+
+/** GSM 03.38 unpacked octets; characters outside the alphabet become '?'. */
+export function encodeGsm7(text: string): Buffer {
+  const out: number[] = [];
+  for (const ch of text) {
+    const b = GSM_ENC.get(ch);
+    if (b !== undefined) out.push(b);
+    else {
+      const e = GSM_EXT_ENC.get(ch);
+      if (e !== undefined) out.push(0x1b, e);
+      else out.push(0x3f);
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** Decodes unpacked GSM 03.38 octets (top bit ignored); an unknown escape reads as a space per 03.38. */
+export function decodeGsm7(b: Buffer): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i] & 0x7f;
+    if (c === 0x1b) {
+      const n = i + 1 < b.length ? b[i + 1] & 0x7f : -1;
+      i++;
+      s += n >= 0 ? (GSM_EXT[n] ?? ' ') : '';
+    } else s += GSM_BASIC[c];
+  }
+  return s;
+}
+
+/** UCS-2/UTF-16 big-endian octets. */
+export function encodeUcs2(text: string): Buffer {
+  const b = Buffer.from(text, 'utf16le');
+  return b.swap16();
+}
+
+/** Decodes UCS-2/UTF-16BE; an odd trailing octet is dropped. */
+export function decodeUcs2(b: Buffer): string {
+  const n = b.length & ~1;
+  const c = Buffer.allocUnsafe(n);
+  b.copy(c, 0, 0, n);
+  return c.swap16().toString('utf16le');
+}
+
+/** Decodes short_message/message_payload octets by data_coding. Unknown codings read as Latin-1. */
+export function decodeText(octets: Buffer, dataCoding: number): string {
+  switch (dataCoding) {
+    case DataCoding.DEFAULT:
+      return decodeGsm7(octets);
+    case DataCoding.UCS2:
+      return decodeUcs2(octets);
+    case DataCoding.IA5:
+    case DataCoding.LATIN1:
+    default:
+      return octets.toString('latin1', 0, octets.length);
+  }
+}
+
+/** Encodes text in the given data_coding (0, 1, 3 or 8). */
+export function encodeText(text: string, dataCoding: number): Buffer {
+  switch (dataCoding) {
+    case DataCoding.DEFAULT:
+      return encodeGsm7(text);
+    case DataCoding.UCS2:
+      return encodeUcs2(text);
+    default:
+      return Buffer.from(text, 'latin1');
+  }
+}
+
+/** The narrowest data_coding able to carry `text`: 0 (GSM-7) when it fits, else 8 (UCS-2). */
+export function chooseDataCoding(text: string): number {
+  return isGsm7(text) ? DataCoding.DEFAULT : DataCoding.UCS2;
+}

@@ -1,0 +1,44 @@
+/** Helpers to read and build TLVs (optional parameters) without caring about their byte layout. */
+import type { Tlv } from './types.js';
+
+/** First TLV with this tag, or undefined. */
+export function tlvGet(tlvs: readonly Tlv[], tag: number): Buffer | undefined {
+  for (const t of tlvs) if (t.tag === tag) return t.value;
+  return undefined;
+}
+
+/** Integer TLV (1, 2 or 4 octets, big-endian); undefined if absent or of another size. */
+export function tlvInt(tlvs: readonly Tlv[], tag: number): number | undefined {
+  const v = tlvGet(tlvs, tag);
+  if (v === undefined) return undefined;
+  if (v.length === 1) return v[0];
+  if (v.length === 2) return v.readUInt16BE(0);
+  if (v.length === 4) return v.readUInt32BE(0);
+  return undefined;
+}
+
+/** C-Octet-string TLV (NUL terminator optional, as peers differ); undefined if absent. */
+export function tlvString(tlvs: readonly Tlv[], tag: number): string | undefined {
+  const v = tlvGet(tlvs, tag);
+  if (v === undefined) return undefined;
+  const nul = v.indexOf(0);
+  return v.toString('latin1', 0, nul === -1 ? v.length : nul);
+}
+
+export function tlvU8(tag: number, n: number): Tlv {
+  return { tag, value: Buffer.from([n & 0xff]) };
+}
+export function tlvU16(tag: number, n: number): Tlv {
+  const value = Buffer.allocUnsafe(2);
+  value.writeUInt16BE(n & 0xffff, 0);
+  return { tag, value };
+}
+/** C-Octet-string TLV, NUL-terminated as the spec asks. */
+export function tlvCString(tag: number, s: string): Tlv {
+  const value = Buffer.alloc(Buffer.byteLength(s, 'latin1') + 1);
+  value.write(s, 0, 'latin1');
+  return { tag, value };
+}
+export function tlvOctets(tag: number, b: Buffer): Tlv {
+  return { tag, value: b };
+}

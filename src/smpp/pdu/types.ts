@@ -1,0 +1,111 @@
+/**
+ * SMPP 3.4 PDU shapes. Field names follow the spec so a reader can hold this file next to it.
+ * Every PDU carries `command_status` and `sequence_number`; bodies are by command.
+ */
+
+/** One optional parameter (TLV), value as raw octets. Order is kept for re-encoding. */
+export interface Tlv {
+  tag: number;
+  value: Buffer;
+}
+
+interface Header {
+  command_status: number;
+  sequence_number: number;
+}
+
+export type BindCommand = 'bind_transmitter' | 'bind_receiver' | 'bind_transceiver';
+export type BindRespCommand = 'bind_transmitter_resp' | 'bind_receiver_resp' | 'bind_transceiver_resp';
+
+export interface BindPdu extends Header {
+  command: BindCommand;
+  system_id: string;
+  password: string;
+  system_type: string;
+  interface_version: number;
+  addr_ton: number;
+  addr_npi: number;
+  address_range: string;
+}
+
+export interface BindRespPdu extends Header {
+  command: BindRespCommand;
+  system_id: string;
+  tlvs: Tlv[];
+}
+
+export interface EmptyPdu extends Header {
+  command: 'unbind' | 'unbind_resp' | 'enquire_link' | 'enquire_link_resp' | 'generic_nack';
+}
+
+/** submit_sm and deliver_sm share one body (SMPP 3.4 §4.4.1, §4.6.1). */
+export interface SmPdu extends Header {
+  command: 'submit_sm' | 'deliver_sm';
+  service_type: string;
+  source_addr_ton: number;
+  source_addr_npi: number;
+  source_addr: string;
+  dest_addr_ton: number;
+  dest_addr_npi: number;
+  destination_addr: string;
+  esm_class: number;
+  protocol_id: number;
+  priority_flag: number;
+  schedule_delivery_time: string;
+  validity_period: string;
+  registered_delivery: number;
+  replace_if_present_flag: number;
+  data_coding: number;
+  sm_default_msg_id: number;
+  short_message: Buffer;
+  tlvs: Tlv[];
+}
+
+/** data_sm (SMPP 3.4 §4.7.1): like submit_sm without the short_message; text in message_payload. */
+export interface DataSmPdu extends Header {
+  command: 'data_sm';
+  service_type: string;
+  source_addr_ton: number;
+  source_addr_npi: number;
+  source_addr: string;
+  dest_addr_ton: number;
+  dest_addr_npi: number;
+  destination_addr: string;
+  esm_class: number;
+  registered_delivery: number;
+  data_coding: number;
+  tlvs: Tlv[];
+}
+
+export interface SmRespPdu extends Header {
+  command: 'submit_sm_resp' | 'deliver_sm_resp' | 'data_sm_resp';
+  message_id: string;
+  tlvs: Tlv[];
+}
+
+export type Pdu = BindPdu | BindRespPdu | EmptyPdu | SmPdu | DataSmPdu | SmRespPdu;
+export type PduCommand = Pdu['command'];
+
+/** Defaults for a submit_sm/deliver_sm so callers name only what matters. */
+export function smDefaults(): Omit<SmPdu, 'command' | 'sequence_number' | 'short_message'> {
+  return {
+    command_status: 0,
+    service_type: '',
+    source_addr_ton: 0,
+    source_addr_npi: 0,
+    source_addr: '',
+    dest_addr_ton: 0,
+    dest_addr_npi: 0,
+    destination_addr: '',
+    esm_class: 0,
+    protocol_id: 0,
+    priority_flag: 0,
+    schedule_delivery_time: '',
+    validity_period: '',
+    registered_delivery: 0,
+    replace_if_present_flag: 0,
+    data_coding: 0,
+    sm_default_msg_id: 0,
+    tlvs: [],
+  };
+}

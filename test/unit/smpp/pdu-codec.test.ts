@@ -1,0 +1,166 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import {
+  decodePdu, encodePdu, PduDecodeError, CommandStatus, FrameSplitter, smDefaults, Tag,
+  tlvCString, tlvInt, tlvString, tlvU16, tlvU8, type Pdu, type SmPdu,
+} from '../../../src/smpp/pdu/index.js';
+
+describe('pdu codec: known bytes', () => {
+  test('enquire_link is the 16-octet header only', () => {
+    const b = encodePdu({ command: 'enquire_link', command_status: 0, sequence_number: 7 });
+    assert.equal(b.toString('hex'), '00000010' + '00000015' + '00000000' + '00000007');
+    assert.deepEqual(decodePdu(b), { command: 'enquire_link', command_status: 0, sequence_number: 7 });
+  });
+
+  test('bind_transceiver matches the spec layout', () => {
+    const b = encodePdu({ command: 'bind_transceiver', command_status: 0, sequence_number: 1, system_id: 'test', password: 'pw', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' });
+    const expectedBody = Buffer.concat([Buffer.from('test\0pw\0\0', 'latin1'), Buffer.from([0x34, 0, 0, 0])]);
+    assert.equal(b.readUInt32BE(0), 16 + expectedBody.length);
+    assert.equal(b.readUInt32BE(4), 0x09);
+    assert.deepEqual(b.subarray(16), expectedBody);
+  });
+
+  test('submit_sm with TLVs round-trips and TLV helpers read them', () => {
+    const p: SmPdu = {
+      ...smDefaults(), command: 'submit_sm', sequence_number: 42, source_addr: '10690001', destination_addr: '13800138000',
+      data_coding: 8, registered_delivery: 1, short_message: Buffer.from('4f60597d', 'hex'),
+      tlvs: [tlvU16(Tag.sar_msg_ref_num, 513), tlvU8(Tag.sar_total_segments, 3), tlvCString(Tag.smsguard_message_type, 'notification')],
+    };
+    const d = decodePdu(encodePdu(p)) as SmPdu;
+    assert.equal(d.command, 'submit_sm');
+    assert.equal(d.destination_addr, '13800138000');
+    assert.deepEqual(d.short_message, p.short_message);
+    assert.equal(tlvInt(d.tlvs, Tag.sar_msg_ref_num), 513);
+    assert.equal(tlvInt(d.tlvs, Tag.sar_total_segments), 3);
+    assert.equal(tlvString(d.tlvs, Tag.smsguard_message_type), 'notification');
+  });
+
+  test('submit_sm_resp with error status and no body decodes (peers omit it)', () => {
+    const b = Buffer.from('00000010800000040000005800000009', 'hex');
+    const d = decodePdu(b);
+    assert.equal(d.command, 'submit_sm_resp');
+    assert.equal(d.command_status, CommandStatus.ESME_RTHROTTLED);
+    assert.equal((d as { message_id: string }).message_id, '');
+  });
+
+  test('unknown command_id → ESME_RINVCMDID with the sequence number kept', () => {
+    const b = Buffer.from('00000010000000ff0000000000000005', 'hex');
+    assert.throws(() => decodePdu(b), (e: unknown) => e instanceof PduDecodeError && e.commandStatus === CommandStatus.ESME_RINVCMDID && e.sequenceNumber === 5);
+  });
+
+  test('C-string longer than the spec maximum is refused', () => {
+    const long = 'x'.repeat(30);
+    const b = encodePdu({ command: 'bind_transmitter', command_status: 0, sequence_number: 1, system_id: long, password: '', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' });
+    assert.throws(() => decodePdu(b), PduDecodeError);
+  });
+
+  test('short_message over 254 octets cannot be encoded', () => {
+    assert.throws(() => encodePdu({ ...smDefaults(), command: 'submit_sm', sequence_number: 1, short_message: Buffer.alloc(255) }), RangeError);
+  });
+});
+
+// ---------------------------------------------------------------- properties
+const cstr = (max: number) => fc.string({ unit: fc.integer({ min: 1, max: 255 }).map((c) => String.fromCharCode(c)), maxLength: max - 1 });
+const u8 = fc.integer({ min: 0, max: 255 });
+const u32 = fc.integer({ min: 0, max: 0xffffffff });
+const tlv = fc.record({ tag: fc.integer({ min: 0, max: 0xffff }), value: fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a)) });
+
+const arbPdu: fc.Arbitrary<Pdu> = fc.oneof(
+  fc.record({ command: fc.constantFrom('bind_transmitter', 'bind_receiver', 'bind_transceiver' as const), command_status: u32, sequence_number: u32, system_id: cstr(16), password: cstr(9), system_type: cstr(13), interface_version: u8, addr_ton: u8, addr_npi: u8, address_range: cstr(41) }),
+  fc.record({ command: fc.constantFrom('bind_transmitter_resp', 'bind_receiver_resp', 'bind_transceiver_resp' as const), command_status: u32, sequence_number: u32, system_id: cstr(16), tlvs: fc.array(tlv, { maxLength: 3 }) }),
+  fc.record({ command: fc.constantFrom('unbind', 'unbind_resp', 'enquire_link', 'enquire_link_resp', 'generic_nack' as const), command_status: u32, sequence_number: u32 }),
+  fc.record({ command: fc.constantFrom('submit_sm_resp', 'deliver_sm_resp', 'data_sm_resp' as const), command_status: u32, sequence_number: u32, message_id: cstr(65), tlvs: fc.array(tlv, { maxLength: 3 }) }),
+  fc.record({
+    command: fc.constantFrom('submit_sm', 'deliver_sm' as const), command_status: u32, sequence_number: u32,
+    service_type: cstr(6), source_addr_ton: u8, source_addr_npi: u8, source_addr: cstr(21), dest_addr_ton: u8, dest_addr_npi: u8, destination_addr: cstr(21),
+    esm_class: u8, protocol_id: u8, priority_flag: u8, schedule_delivery_time: cstr(17), validity_period: cstr(17), registered_delivery: u8,
+    replace_if_present_flag: u8, data_coding: u8, sm_default_msg_id: u8, short_message: fc.uint8Array({ maxLength: 254 }).map((a) => Buffer.from(a)), tlvs: fc.array(tlv, { maxLength: 4 }),
+  }),
+  fc.record({
+    command: fc.constant('data_sm' as const), command_status: u32, sequence_number: u32, service_type: cstr(6), source_addr_ton: u8, source_addr_npi: u8, source_addr: cstr(65),
+    dest_addr_ton: u8, dest_addr_npi: u8, destination_addr: cstr(65), esm_class: u8, registered_delivery: u8, data_coding: u8, tlvs: fc.array(tlv, { maxLength: 4 }),
+  }),
+) as fc.Arbitrary<Pdu>;
+
+function normalise(p: Pdu): unknown {
+  return JSON.parse(JSON.stringify(p, (_k, v) => (v && v.type === 'Buffer' ? Buffer.from(v.data).toString('hex') : v)));
+}
+
+/** Decodes, allowing only PduDecodeError. */
+function decodeOrTypedError(b: Buffer): void {
+  try {
+    decodePdu(b);
+  } catch (e) {
+    if (!(e instanceof PduDecodeError)) throw e;
+  }
+}
+
+describe('pdu codec: properties', () => {
+  test('encode → decode is the identity for every PDU shape', () => {
+    fc.assert(fc.property(arbPdu, (p) => {
+      assert.deepEqual(normalise(decodePdu(encodePdu(p))), normalise(p));
+    }), { numRuns: 2000 });
+  });
+
+  test('random bytes with a consistent length only ever raise PduDecodeError', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 0x200 }), fc.uint8Array({ maxLength: 300 }), (id, body) => {
+      const b = Buffer.alloc(16 + body.length);
+      b.writeUInt32BE(b.length, 0);
+      b.writeUInt32BE(id % 2 ? id : (0x80000000 | id) >>> 0, 4);
+      Buffer.from(body).copy(b, 16);
+      decodeOrTypedError(b);
+    }), { numRuns: 5000 });
+  });
+
+  test('mutated valid PDUs (flips, truncations, length lies) only ever raise PduDecodeError', () => {
+    fc.assert(fc.property(arbPdu, fc.array(fc.tuple(fc.nat(), u8), { maxLength: 6 }), fc.nat(), (p, flips, cut) => {
+      const b = Buffer.from(encodePdu(p));
+      for (const [i, v] of flips) b[i % b.length] = v;
+      decodeOrTypedError(b);
+      decodeOrTypedError(b.subarray(0, cut % (b.length + 1)));
+    }), { numRuns: 5000 });
+  });
+
+  test('frame splitter reassembles any chunking of a PDU stream', () => {
+    fc.assert(fc.property(fc.array(arbPdu, { minLength: 1, maxLength: 8 }), fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 20 }), (pdus, cuts) => {
+      const stream = Buffer.concat(pdus.map(encodePdu));
+      const fs = new FrameSplitter();
+      const got: Buffer[] = [];
+      let off = 0;
+      let k = 0;
+      while (off < stream.length) {
+        const n = cuts[k++ % cuts.length];
+        fs.push(stream.subarray(off, off + n), (f) => got.push(Buffer.from(f)));
+        off += n;
+      }
+      assert.equal(got.length, pdus.length);
+      assert.equal(fs.buffered, 0);
+      got.forEach((f, i) => assert.deepEqual(normalise(decodePdu(f)), normalise(pdus[i])));
+    }), { numRuns: 500 });
+  });
+
+  test('frame splitter refuses absurd command_length before buffering it', () => {
+    const fs = new FrameSplitter(1000);
+    const b = Buffer.alloc(16);
+    b.writeUInt32BE(0x7fffffff, 0);
+    assert.throws(() => fs.push(b, () => {}), (e: unknown) => e instanceof PduDecodeError && e.fatal);
+    const small = Buffer.alloc(16);
+    small.writeUInt32BE(3, 0);
+    assert.throws(() => new FrameSplitter().push(small, () => {}), (e: unknown) => e instanceof PduDecodeError && e.fatal);
+  });
+
+  test('random byte streams into the splitter: typed errors only, bounded buffer', () => {
+    fc.assert(fc.property(fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 10 }), (chunks) => {
+      const fs = new FrameSplitter(2000);
+      try {
+        for (const c of chunks) {
+          fs.push(Buffer.from(c), decodeOrTypedError);
+          assert.ok(fs.buffered <= 2000);
+        }
+      } catch (e) {
+        if (!(e instanceof PduDecodeError)) throw e;
+      }
+    }), { numRuns: 3000 });
+  });
+});

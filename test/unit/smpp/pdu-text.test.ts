@@ -1,0 +1,125 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import {
+  decodeText, encodeText, isGsm7, encodeGsm7, decodeGsm7, parseUdh, buildConcatUdh, buildDlrText, parseDlrText,
+  segmentText, chooseDataCoding, formatDlrDate, parseDlrDate,
+} from '../../../src/smpp/pdu/index.js';
+
+describe('data_coding', () => {
+  test('GSM-7 known octets, extension table behind 0x1B', () => {
+    assert.deepEqual(encodeGsm7('@£$A{€}'), Buffer.from([0x00, 0x01, 0x02, 0x41, 0x1b, 0x28, 0x1b, 0x65, 0x1b, 0x29]));
+    assert.equal(decodeGsm7(Buffer.from([0x00, 0x01, 0x02, 0x41, 0x1b, 0x28, 0x1b, 0x65])), '@£$A{€');
+    assert.equal(isGsm7('Hello {world} €5'), true);
+    assert.equal(isGsm7('你好'), false);
+  });
+
+  test('UCS-2 carries Chinese (and astral characters as surrogate pairs)', () => {
+    const s = '【示例】您的验证码是123456 😀';
+    const b = encodeText(s, 8);
+    assert.equal(b.subarray(0, 2).toString('hex'), '3010');
+    assert.equal(decodeText(b, 8), s);
+  });
+
+  test('Latin-1 round trip', () => {
+    assert.equal(decodeText(encodeText('café ü', 3), 3), 'café ü');
+  });
+
+  test('property: any GSM-representable string round-trips through data_coding 0', () => {
+    const alphabet = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCXYZÄÖÑÜ§¿abcxyzäöñüà^{}\\[~]|€\f";
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 200 }), (s) => {
+      assert.equal(decodeText(encodeText(s, 0), 0), s);
+    }));
+  });
+
+  test('property: any string round-trips through UCS-2; decoders never throw on any octets', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 100 }), fc.uint8Array({ maxLength: 100 }), (s, raw) => {
+      // lone surrogates are not representable in UTF-16 either, so compare only well-formed strings
+      if (!/[\uD800-\uDFFF]/.test(s.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ""))) assert.equal(decodeText(encodeText(s, 8), 8), s);
+      for (const dc of [0, 1, 3, 8, 4, 0xf0]) decodeText(Buffer.from(raw), dc);
+    }));
+  });
+
+  test('chooseDataCoding: GSM when possible, else UCS-2', () => {
+    assert.equal(chooseDataCoding('abc'), 0);
+    assert.equal(chooseDataCoding('验证码'), 8);
+  });
+});
+
+describe('UDH concatenation', () => {
+  test('8-bit and 16-bit references parse back', () => {
+    const a = parseUdh(Buffer.concat([buildConcatUdh({ ref: 0x42, total: 3, seq: 2 }), Buffer.from('xy')]));
+    assert.deepEqual(a?.concat, { ref: 0x42, total: 3, seq: 2, bits: 8 });
+    assert.equal(a?.payload.toString(), 'xy');
+    const b = parseUdh(Buffer.concat([buildConcatUdh({ ref: 0x1234, total: 2, seq: 1 }), Buffer.from('z')]));
+    assert.deepEqual(b?.concat, { ref: 0x1234, total: 2, seq: 1, bits: 16 });
+  });
+
+  test('other IEs are skipped, malformed headers are undefined', () => {
+    // UDHL 8: IE 0x24 len 1, then 8-bit concat
+    const sm = Buffer.from([8, 0x24, 1, 0x01, 0x00, 3, 9, 2, 1, 0x41]);
+    assert.deepEqual(parseUdh(sm)?.concat, { ref: 9, total: 2, seq: 1, bits: 8 });
+    assert.equal(parseUdh(Buffer.from([10, 0, 3])), undefined);
+    assert.equal(parseUdh(Buffer.from([3, 0, 5, 1])), undefined);
+  });
+
+  test('property: parseUdh never throws', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 60 }), (a) => { parseUdh(Buffer.from(a)); }), { numRuns: 3000 });
+  });
+
+  test('segmentText: long Chinese text splits in 67-char parts that rebuild the text', () => {
+    const text = '验证码'.repeat(50); // 150 chars
+    const segs = segmentText(text, 8, 7);
+    assert.equal(segs.length, 3);
+    const rebuilt = segs.map((s) => decodeText(parseUdh(s.shortMessage)!.payload, 8)).join('');
+    assert.equal(rebuilt, text);
+    assert.ok(segs.every((s) => s.shortMessage.length <= 140));
+  });
+
+  test('segmentText: never splits a GSM escape or a surrogate pair', () => {
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', '€', '{', 'b'), minLength: 150, maxLength: 600 }), fc.integer({ min: 0, max: 65535 }), (s, ref) => {
+      const segs = segmentText(s, 0, ref);
+      const rebuilt = segs.map((g) => (g.udhi ? decodeText(parseUdh(g.shortMessage)!.payload, 0) : decodeText(g.shortMessage, 0))).join('');
+      assert.equal(rebuilt, s);
+      assert.ok(segs.every((g) => g.shortMessage.length <= 160));
+    }));
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('中', '😀'), minLength: 71, maxLength: 300 }), (s) => {
+      const segs = segmentText(s, 8, 1);
+      assert.equal(segs.map((g) => decodeText(parseUdh(g.shortMessage)!.payload, 8)).join(''), s);
+    }));
+  });
+});
+
+describe('delivery receipt text', () => {
+  test('build → parse keeps every field', () => {
+    const submit = Date.UTC(2026, 10, 29, 12, 0);
+    const done = submit + 60_000;
+    const t = buildDlrText({ id: 'abc123', sub: 1, dlvrd: 1, submitDate: submit, doneDate: done, stat: 'DELIVRD', err: '0', text: '【示例】您的验证码是123456，请勿泄露' });
+    assert.match(t, /^id:abc123 sub:001 dlvrd:001 submit date:\d{10} done date:\d{10} stat:DELIVRD err:000 text:/);
+    const p = parseDlrText(t)!;
+    assert.equal(p.id, 'abc123');
+    assert.equal(p.stat, 'DELIVRD');
+    assert.equal(p.submitDate, submit);
+    assert.equal(p.doneDate, done);
+    assert.equal(p.err, '000');
+    assert.equal(p.text, '【示例】您的验证码是123456，请勿泄露'.slice(0, 20));
+  });
+
+  test('lenient: case, order, missing fields, "id:" inside text', () => {
+    const p = parseDlrText('ID:0A1b stat:undeliv Err:001 text:my id:9 here')!;
+    assert.equal(p.id, '0A1b');
+    assert.equal(p.stat, 'UNDELIV');
+    assert.equal(p.text, 'my id:9 here');
+    assert.equal(parseDlrText('hello world'), undefined);
+  });
+
+  test('dates are UTC+8 YYMMDDhhmm', () => {
+    assert.equal(formatDlrDate(Date.UTC(2026, 0, 1, 16, 5)), '2601020005');
+    assert.equal(parseDlrDate('2601020005'), Date.UTC(2026, 0, 1, 16, 5));
+    assert.ok(Number.isNaN(parseDlrDate('26x1')));
+  });
+
+  test('property: parseDlrText never throws', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), (s) => { parseDlrText(s); }), { numRuns: 2000 });
+  });
+});
