@@ -1,0 +1,53 @@
+/** Builds the response PDU that answers a given request (SMPP 3.4: request id | 0x80000000). */
+import type { Pdu, PduCommand, Tlv } from '../pdu/types.js';
+
+const RESP: Partial<Record<PduCommand, PduCommand>> = {
+  bind_transmitter: 'bind_transmitter_resp',
+  bind_receiver: 'bind_receiver_resp',
+  bind_transceiver: 'bind_transceiver_resp',
+  submit_sm: 'submit_sm_resp',
+  deliver_sm: 'deliver_sm_resp',
+  data_sm: 'data_sm_resp',
+  unbind: 'unbind_resp',
+  enquire_link: 'enquire_link_resp',
+};
+
+/** True for commands that expect a response. */
+export function isRequestCommand(c: PduCommand): boolean {
+  return RESP[c] !== undefined;
+}
+
+/**
+ * The response for `req` with `status`; `id` is message_id (submit/deliver/data_sm) or system_id (bind).
+ */
+export function responseFor(req: { command: PduCommand; sequence_number: number }, status: number, id = '', tlvs: Tlv[] = []): Pdu {
+  const base = { command_status: status, sequence_number: req.sequence_number };
+  switch (req.command) {
+    case 'bind_transmitter':
+    case 'bind_receiver':
+    case 'bind_transceiver':
+      return { command: RESP[req.command] as 'bind_transmitter_resp', ...base, system_id: id, tlvs };
+    case 'submit_sm':
+    case 'deliver_sm':
+    case 'data_sm':
+      return { command: RESP[req.command] as 'submit_sm_resp', ...base, message_id: id, tlvs };
+    case 'unbind':
+      return { command: 'unbind_resp', ...base };
+    case 'enquire_link':
+      return { command: 'enquire_link_resp', ...base };
+    default:
+      return { command: 'generic_nack', ...base };
+  }
+}
+
+/** Response command name for a request command_id (numeric), for answering undecodable requests. */
+export const RESPONSE_BY_REQUEST_ID: ReadonlyMap<number, PduCommand> = new Map<number, PduCommand>([
+  [0x00000001, 'bind_receiver'],
+  [0x00000002, 'bind_transmitter'],
+  [0x00000009, 'bind_transceiver'],
+  [0x00000004, 'submit_sm'],
+  [0x00000005, 'deliver_sm'],
+  [0x00000103, 'data_sm'],
+  [0x00000006, 'unbind'],
+  [0x00000015, 'enquire_link'],
+]);

@@ -1,0 +1,379 @@
+/**
+ * The SMPP 3.4 session as a pure state machine: no sockets, no clock. The transport feeds it
+ * decoded PDUs (`receive`), decode errors (`decodeError`) and the time (`tick`); the session answers
+ * through its `SessionHandler` (`send` a PDU, `close` the connection, and events for the layer
+ * above). It owns bind state, sequence numbers, the window of unanswered requests in both
+ * directions, per-request response timeouts, the enquire_link idle timer and ESME_RTHROTTLED.
+ */
+import { CommandStatus, COMMAND_NAMES, isResponseId } from '../pdu/constants.js';
+import type { PduDecodeError } from '../pdu/errors.js';
+import type { BindCommand, BindPdu, DataSmPdu, Pdu, SmPdu } from '../pdu/types.js';
+import type { RateLimiter } from './rate-limiter.js';
+import { RESPONSE_BY_REQUEST_ID, responseFor } from './responses.js';
+
+/** open: connected, not bound. */
+export type SessionState = 'open' | 'binding' | 'bound_tx' | 'bound_rx' | 'bound_trx' | 'unbinding' | 'closed';
+
+export type BindType = 'transmitter' | 'receiver' | 'transceiver';
+const BIND_STATE: Record<BindType, SessionState> = { transmitter: 'bound_tx', receiver: 'bound_rx', transceiver: 'bound_trx' };
+const BIND_CMD: Record<BindType, BindCommand> = { transmitter: 'bind_transmitter', receiver: 'bind_receiver', transceiver: 'bind_transceiver' };
+export function bindTypeOf(c: BindCommand): BindType {
+  return c === 'bind_transmitter' ? 'transmitter' : c === 'bind_receiver' ? 'receiver' : 'transceiver';
+}
+
+export interface SessionOptions {
+  /** `smsc`: we are the server peers bind to; `esme`: we bind to an SMSC. */
+  role: 'smsc' | 'esme';
+  /** Max requests we have sent and not yet had answered. */
+  windowSize: number;
+  /** Max inbound requests handed up and not yet answered; beyond it we answer ESME_RTHROTTLED. */
+  inboundWindow: number;
+  /** An unanswered request of ours fails after this long. */
+  responseTimeoutMs: number;
+  /** Send enquire_link after this long without traffic from the peer (bound states only). */
+  enquireLinkIntervalMs: number;
+  /** Close if the peer says nothing at all for this long (answers to enquire_link count). */
+  idleTimeoutMs: number;
+  /** Close a connection that has not bound within this long (smsc role). */
+  bindTimeoutMs: number;
+  /** Close after this many undecodable PDUs: a bad peer costs only its own session. */
+  maxDecodeErrors: number;
+  /** Answer inbound submit_sm/data_sm with ESME_RTHROTTLED when this refuses a token (smsc role). */
+  inboundRate?: RateLimiter;
+  /** Cap on outbound submit_sm/deliver_sm/data_sm (per link). */
+  outboundRate?: RateLimiter;
+}
+
+export const DEFAULT_SESSION_OPTIONS: Omit<SessionOptions, 'role'> = {
+  windowSize: 100,
+  inboundWindow: 100,
+  responseTimeoutMs: 10_000,
+  enquireLinkIntervalMs: 30_000,
+  idleTimeoutMs: 90_000,
+  bindTimeoutMs: 30_000,
+  maxDecodeErrors: 10,
+};
+
+/** What the layer above receives. `C` is the caller's context carried with each outbound request. */
+export interface SessionHandler<C> {
+  /** Write this PDU to the wire. */
+  send(pdu: Pdu): void;
+  /** Close the connection (after writing what was sent). */
+  close(reason: string): void;
+  /** An inbound bind to authenticate (smsc role); answer with acceptBind / rejectBind. */
+  onBind?(pdu: BindPdu): void;
+  /** An inbound submit_sm / deliver_sm / data_sm to handle; answer with `respond`. */
+  onRequest?(pdu: SmPdu | DataSmPdu): void;
+  /** Our request got its response (generic_nack included, as a response with its status). */
+  onResponse?(resp: Pdu, request: Pdu, ctx: C): void;
+  /** Our request had no response in time; the caller decides whether to retry. */
+  onTimeout?(request: Pdu, ctx: C): void;
+  /** Bind completed (either role). */
+  onBound?(type: BindType, systemId: string): void;
+  /** Our bind was refused (esme role). */
+  onBindFailed?(status: number): void;
+  /** The session ended; every request still unanswered or queued is handed back, none lost. */
+  onClosed?(reason: string, unanswered: { request: Pdu; ctx: C }[]): void;
+  /** A window slot or rate token became free; producers may offer more. */
+  onDrain?(): void;
+}
+
+type Outbound = Exclude<Pdu, { command: 'generic_nack' }>;
+interface Pending<C> {
+  request: Pdu;
+  ctx: C;
+  sentAt: number;
+  internal: boolean;
+}
+
+export class Session<C = unknown> {
+  readonly opts: SessionOptions;
+  private _state: SessionState = 'open';
+  private nextSeq = 1;
+  private readonly pending = new Map<number, Pending<C>>();
+  private readonly queue: { pdu: Outbound; ctx: C }[] = [];
+  private inboundOpen = 0;
+  private lastHeard: number;
+  private readonly openedAt: number;
+  private enquirePending = false;
+  private decodeErrors = 0;
+  private bindPending: BindPdu | null = null;
+  private closeReason = '';
+
+  constructor(opts: Partial<SessionOptions> & { role: 'smsc' | 'esme' }, readonly handler: SessionHandler<C>, now: number) {
+    this.opts = { ...DEFAULT_SESSION_OPTIONS, ...opts };
+    this.lastHeard = now;
+    this.openedAt = now;
+  }
+
+  get state(): SessionState {
+    return this._state;
+  }
+  get bound(): boolean {
+    return this._state === 'bound_tx' || this._state === 'bound_rx' || this._state === 'bound_trx';
+  }
+  /** Requests sent and unanswered. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+  /** Requests waiting for a window slot. */
+  get backlog(): number {
+    return this.queue.length;
+  }
+  /** Inbound requests handed up and not yet answered. */
+  get inboundInFlight(): number {
+    return this.inboundOpen;
+  }
+  /** True when the transport should keep reading (inbound window not exceeded). */
+  get wantsRead(): boolean {
+    return this._state !== 'closed' && this.inboundOpen < this.opts.inboundWindow;
+  }
+  /** True when more requests would be sent right away rather than queued. */
+  get hasRoom(): boolean {
+    return this.bound && this.pending.size + this.queue.length < this.opts.windowSize;
+  }
+
+  private seq(): number {
+    const s = this.nextSeq;
+    this.nextSeq = this.nextSeq >= 0x7fffffff ? 1 : this.nextSeq + 1;
+    return s;
+  }
+
+  // ------------------------------------------------------------ outbound
+
+  /** Starts a bind (esme role). */
+  bind(type: BindType, creds: { systemId: string; password: string; systemType?: string }, now: number): void {
+    if (this._state !== 'open') throw new Error(`cannot bind in state ${this._state}`);
+    this._state = 'binding';
+    const pdu: BindPdu = {
+      command: BIND_CMD[type], command_status: 0, sequence_number: this.seq(), system_id: creds.systemId, password: creds.password,
+      system_type: creds.systemType ?? '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '',
+    };
+    this.pending.set(pdu.sequence_number, { request: pdu, ctx: undefined as C, sentAt: now, internal: true });
+    this.handler.send(pdu);
+  }
+
+  /**
+   * Queues a request (submit_sm, deliver_sm, data_sm) for sending; it goes out as soon as the
+   * window and the rate cap allow. Its sequence_number is assigned at send time.
+   */
+  request(pdu: Outbound, ctx: C, now: number): void {
+    if (this._state === 'closed') {
+      this.handler.onClosed?.(this.closeReason || 'closed', [{ request: pdu, ctx }]);
+      return;
+    }
+    this.queue.push({ pdu, ctx });
+    this.flush(now);
+  }
+
+  private canSendData(command: Pdu['command']): boolean {
+    if (command === 'submit_sm' || command === 'data_sm') return this.opts.role === 'esme' ? this._state === 'bound_tx' || this._state === 'bound_trx' : this._state === 'bound_rx' || this._state === 'bound_trx';
+    if (command === 'deliver_sm') return this._state === 'bound_rx' || this._state === 'bound_trx';
+    return this.bound;
+  }
+
+  private flush(now: number): void {
+    while (this.queue.length > 0 && this.pending.size < this.opts.windowSize) {
+      const head = this.queue[0];
+      if (!this.canSendData(head.pdu.command)) return;
+      if (this.opts.outboundRate && !this.opts.outboundRate.tryTake(now)) return;
+      this.queue.shift();
+      const pdu = { ...head.pdu, sequence_number: this.seq() } as Pdu;
+      this.pending.set(pdu.sequence_number, { request: pdu, ctx: head.ctx, sentAt: now, internal: false });
+      this.handler.send(pdu);
+    }
+  }
+
+  /** Answers an inbound submit_sm/deliver_sm/data_sm handed up by `onRequest`. */
+  respond(resp: Pdu): void {
+    if (this.inboundOpen > 0) this.inboundOpen--;
+    if (this._state === 'closed') return;
+    this.handler.send(resp);
+  }
+
+  /** Accepts the bind handed up by `onBind` (smsc role). */
+  acceptBind(systemId: string): void {
+    const b = this.bindPending;
+    if (!b || this._state !== 'binding') return;
+    this.bindPending = null;
+    this._state = BIND_STATE[bindTypeOf(b.command)];
+    this.handler.send(responseFor(b, CommandStatus.ESME_ROK, systemId));
+    this.handler.onBound?.(bindTypeOf(b.command), b.system_id);
+  }
+
+  /** Refuses the bind handed up by `onBind` and closes, as peers expect after a failed bind. */
+  rejectBind(status: number): void {
+    const b = this.bindPending;
+    if (!b || this._state !== 'binding') return;
+    this.bindPending = null;
+    this._state = 'open';
+    this.handler.send(responseFor(b, status, ''));
+  }
+
+  /** Starts an orderly unbind: queued requests are handed back, in-flight ones get their answers. */
+  unbind(now: number): void {
+    if (!this.bound) {
+      this.terminate('unbind before bind');
+      return;
+    }
+    this._state = 'unbinding';
+    const pdu: Pdu = { command: 'unbind', command_status: 0, sequence_number: this.seq() };
+    this.pending.set(pdu.sequence_number, { request: pdu, ctx: undefined as C, sentAt: now, internal: true });
+    this.handler.send(pdu);
+  }
+
+  // ------------------------------------------------------------ inbound
+
+  /** Feeds one decoded PDU from the peer. */
+  receive(pdu: Pdu, now: number): void {
+    if (this._state === 'closed') return;
+    this.lastHeard = now;
+    if (isResponseId(commandIdOf(pdu))) this.onResponsePdu(pdu, now);
+    else this.onRequestPdu(pdu, now);
+  }
+
+  private onResponsePdu(resp: Pdu, now: number): void {
+    const p = this.pending.get(resp.sequence_number);
+    if (!p) return; // late answer to a request that already timed out, or a peer's stray: nothing to do
+    this.pending.delete(resp.sequence_number);
+    const req = p.request;
+    if (req.command === 'enquire_link') this.enquirePending = false;
+    else if (req.command === 'unbind') {
+      this.terminate('unbound');
+      return;
+    } else if (req.command === 'bind_transmitter' || req.command === 'bind_receiver' || req.command === 'bind_transceiver') {
+      if (resp.command_status === CommandStatus.ESME_ROK && resp.command !== 'generic_nack') {
+        this._state = BIND_STATE[bindTypeOf(req.command)];
+        this.handler.onBound?.(bindTypeOf(req.command), 'system_id' in resp ? resp.system_id : '');
+        this.flush(now);
+      } else {
+        this._state = 'open';
+        this.handler.onBindFailed?.(resp.command_status || CommandStatus.ESME_RBINDFAIL);
+      }
+      return;
+    }
+    if (!p.internal) this.handler.onResponse?.(resp, req, p.ctx);
+    this.flush(now);
+    if (this.hasRoom) this.handler.onDrain?.();
+  }
+
+  private onRequestPdu(pdu: Pdu, now: number): void {
+    switch (pdu.command) {
+      case 'enquire_link':
+        this.handler.send(responseFor(pdu, CommandStatus.ESME_ROK));
+        return;
+      case 'unbind':
+        this.handler.send(responseFor(pdu, CommandStatus.ESME_ROK));
+        this.terminate('peer unbound');
+        return;
+      case 'bind_transmitter':
+      case 'bind_receiver':
+      case 'bind_transceiver':
+        if (this.opts.role !== 'smsc') return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RINVCMDID));
+        if (this._state !== 'open') return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RALYBND));
+        this._state = 'binding';
+        this.bindPending = pdu;
+        if (this.handler.onBind) this.handler.onBind(pdu);
+        else this.rejectBind(CommandStatus.ESME_RBINDFAIL);
+        return;
+      case 'submit_sm':
+      case 'data_sm':
+      case 'deliver_sm': {
+        if (!this.mayReceive(pdu.command)) return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RINVBNDSTS));
+        if (this.inboundOpen >= this.opts.inboundWindow) return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RTHROTTLED));
+        if (pdu.command !== 'deliver_sm' && this.opts.inboundRate && !this.opts.inboundRate.tryTake(now)) {
+          return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RTHROTTLED));
+        }
+        this.inboundOpen++;
+        if (this.handler.onRequest) this.handler.onRequest(pdu);
+        else this.respond(responseFor(pdu, CommandStatus.ESME_RSYSERR));
+        return;
+      }
+      default:
+        // a response type cannot reach here; generic_nack is a response
+        this.handler.send({ command: 'generic_nack', command_status: CommandStatus.ESME_RINVCMDID, sequence_number: pdu.sequence_number });
+    }
+  }
+
+  private mayReceive(command: 'submit_sm' | 'data_sm' | 'deliver_sm'): boolean {
+    const s = this._state;
+    if (this.opts.role === 'smsc') {
+      if (command === 'deliver_sm') return false;
+      return s === 'bound_tx' || s === 'bound_trx';
+    }
+    if (command === 'submit_sm') return false;
+    return s === 'bound_rx' || s === 'bound_trx';
+  }
+
+  /**
+   * A PDU failed to decode. Requests are answered with their own response (or generic_nack) and
+   * the error's command_status; a broken frame or too many bad PDUs close the session.
+   */
+  decodeError(err: PduDecodeError, now: number): void {
+    if (this._state === 'closed') return;
+    this.lastHeard = now;
+    if (err.fatal) return this.terminate(`framing: ${err.message}`);
+    if (++this.decodeErrors > this.opts.maxDecodeErrors) return this.terminate('too many malformed PDUs');
+    const id = err.commandId;
+    if (id !== undefined && isResponseId(id)) {
+      // a response we cannot read still answers its request: fail it so the caller can retry
+      const p = this.pending.get(err.sequenceNumber);
+      if (p && COMMAND_NAMES.get(id) !== undefined) {
+        this.onResponsePdu({ command: 'generic_nack', command_status: CommandStatus.ESME_RSYSERR, sequence_number: err.sequenceNumber }, now);
+      }
+      return;
+    }
+    const reqCommand = id === undefined ? undefined : RESPONSE_BY_REQUEST_ID.get(id);
+    if (reqCommand) this.handler.send(responseFor({ command: reqCommand, sequence_number: err.sequenceNumber }, err.commandStatus));
+    else this.handler.send({ command: 'generic_nack', command_status: err.commandStatus, sequence_number: err.sequenceNumber });
+  }
+
+  // ------------------------------------------------------------ time
+
+  /** Advances time: response timeouts, enquire_link, idle and bind timeouts, rate-capped queue. */
+  tick(now: number): void {
+    if (this._state === 'closed') return;
+    if ((this._state === 'open' || this._state === 'binding') && this.opts.role === 'smsc' && now - this.openedAt >= this.opts.bindTimeoutMs) {
+      return this.terminate('no bind in time');
+    }
+    // Map iteration is insertion order = send order, so the oldest come first.
+    for (const [seq, p] of this.pending) {
+      if (now - p.sentAt < this.opts.responseTimeoutMs) break;
+      this.pending.delete(seq);
+      const c = p.request.command;
+      if (c === 'enquire_link') return this.terminate('enquire_link unanswered');
+      if (c === 'unbind') return this.terminate('unbind unanswered');
+      if (c === 'bind_transmitter' || c === 'bind_receiver' || c === 'bind_transceiver') return this.terminate('bind unanswered');
+      this.handler.onTimeout?.(p.request, p.ctx);
+      if ((this._state as SessionState) === 'closed') return;
+    }
+    if (now - this.lastHeard >= this.opts.idleTimeoutMs) return this.terminate('peer idle');
+    if (this.bound && !this.enquirePending && now - this.lastHeard >= this.opts.enquireLinkIntervalMs) {
+      this.enquirePending = true;
+      const pdu: Pdu = { command: 'enquire_link', command_status: 0, sequence_number: this.seq() };
+      this.pending.set(pdu.sequence_number, { request: pdu, ctx: undefined as C, sentAt: now, internal: true });
+      this.handler.send(pdu);
+    }
+    const before = this.pending.size + this.queue.length;
+    this.flush(now);
+    if (this.hasRoom && before > 0) this.handler.onDrain?.();
+  }
+
+  /** The connection went away (or must): everything unanswered is handed back via onClosed. */
+  terminate(reason: string): void {
+    if (this._state === 'closed') return;
+    this._state = 'closed';
+    this.closeReason = reason;
+    const unanswered: { request: Pdu; ctx: C }[] = [];
+    for (const p of this.pending.values()) if (!p.internal) unanswered.push({ request: p.request, ctx: p.ctx });
+    for (const q of this.queue) unanswered.push({ request: q.pdu, ctx: q.ctx });
+    this.pending.clear();
+    this.queue.length = 0;
+    this.handler.close(reason);
+    this.handler.onClosed?.(reason, unanswered);
+  }
+}
+
+function commandIdOf(p: Pdu): number {
+  return p.command === 'generic_nack' || p.command.endsWith('_resp') ? 0x80000000 : 0;
+}

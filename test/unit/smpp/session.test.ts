@@ -1,0 +1,273 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { Session, RateLimiter, responseFor, type SessionHandler, type SessionOptions } from '../../../src/smpp/session/index.js';
+import { CommandStatus, decodePdu, encodePdu, PduDecodeError, smDefaults, type Pdu, type SmPdu } from '../../../src/smpp/pdu/index.js';
+
+type Ev = { kind: string; [k: string]: unknown };
+
+/** A session whose output is recorded; `wire` holds PDUs it sent (through the real codec). */
+function mk(opts: Partial<SessionOptions> & { role: 'smsc' | 'esme' }, extra: Partial<SessionHandler<number>> = {}, now = 0) {
+  const wire: Pdu[] = [];
+  const events: Ev[] = [];
+  const h: SessionHandler<number> = {
+    send: (p) => wire.push(decodePdu(encodePdu(p))),
+    close: (reason) => events.push({ kind: 'close', reason }),
+    onBind: (p) => events.push({ kind: 'bind', pdu: p }),
+    onRequest: (p) => events.push({ kind: 'request', pdu: p }),
+    onResponse: (resp, _req, ctx) => events.push({ kind: 'response', resp, ctx }),
+    onTimeout: (_req, ctx) => events.push({ kind: 'timeout', ctx }),
+    onBound: (type) => events.push({ kind: 'bound', type }),
+    onBindFailed: (status) => events.push({ kind: 'bindFailed', status }),
+    onClosed: (reason, unanswered) => events.push({ kind: 'closed', reason, ctxs: unanswered.map((u) => u.ctx) }),
+    ...extra,
+  };
+  const s = new Session<number>(opts, h, now);
+  return { s, wire, events };
+}
+
+const submit = (to = '13800138000'): SmPdu => ({ ...smDefaults(), command: 'submit_sm', sequence_number: 0, destination_addr: to, short_message: Buffer.from('hi') });
+
+/** Binds an esme session by feeding it the bind_resp. */
+function boundEsme(opts: Partial<SessionOptions> = {}) {
+  const e = mk({ role: 'esme', ...opts });
+  e.s.bind('transceiver', { systemId: 'sys', password: 'pw' }, 0);
+  const bind = e.wire.shift()!;
+  e.s.receive(responseFor(bind, 0, 'SMSC'), 0);
+  return e;
+}
+
+describe('session: bind', () => {
+  test('esme ⇄ smsc bind transceiver through the codec', () => {
+    const e = mk({ role: 'esme' });
+    const srv = mk({ role: 'smsc' });
+    e.s.bind('transceiver', { systemId: 'cp1', password: 'secret' }, 0);
+    srv.s.receive(e.wire.shift()!, 0);
+    const bindEv = srv.events.find((x) => x.kind === 'bind')!;
+    assert.equal((bindEv.pdu as { system_id: string }).system_id, 'cp1');
+    assert.equal(srv.s.state, 'binding');
+    srv.s.acceptBind('smsguard');
+    assert.equal(srv.s.state, 'bound_trx');
+    e.s.receive(srv.wire.shift()!, 1);
+    assert.equal(e.s.state, 'bound_trx');
+    assert.deepEqual(e.events.map((x) => x.kind), ['bound']);
+  });
+
+  test('rejected bind: esme learns the status and is back to open', () => {
+    const e = mk({ role: 'esme' });
+    e.s.bind('transmitter', { systemId: 'x', password: 'y' }, 0);
+    e.s.receive(responseFor(e.wire.shift()!, CommandStatus.ESME_RINVPASWD), 0);
+    assert.equal(e.s.state, 'open');
+    assert.deepEqual(e.events, [{ kind: 'bindFailed', status: CommandStatus.ESME_RINVPASWD }]);
+  });
+
+  test('submit_sm before bind → ESME_RINVBNDSTS; second bind → ESME_RALYBND', () => {
+    const srv = mk({ role: 'smsc' });
+    srv.s.receive({ ...submit(), sequence_number: 9 }, 0);
+    assert.equal(srv.wire[0].command, 'submit_sm_resp');
+    assert.equal(srv.wire[0].command_status, CommandStatus.ESME_RINVBNDSTS);
+    assert.equal(srv.wire[0].sequence_number, 9);
+    const bind: Pdu = { command: 'bind_transmitter', command_status: 0, sequence_number: 1, system_id: 'a', password: 'b', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' };
+    srv.s.receive(bind, 0);
+    srv.s.acceptBind('s');
+    srv.s.receive({ ...bind, sequence_number: 2 }, 0);
+    assert.equal(srv.wire.at(-1)!.command_status, CommandStatus.ESME_RALYBND);
+  });
+
+  test('a receiver bind may not submit', () => {
+    const srv = mk({ role: 'smsc' });
+    srv.s.receive({ command: 'bind_receiver', command_status: 0, sequence_number: 1, system_id: 'a', password: 'b', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' }, 0);
+    srv.s.acceptBind('s');
+    srv.s.receive({ ...submit(), sequence_number: 2 }, 0);
+    assert.equal(srv.wire.at(-1)!.command_status, CommandStatus.ESME_RINVBNDSTS);
+  });
+
+  test('no bind within bindTimeoutMs closes (smsc role)', () => {
+    const srv = mk({ role: 'smsc', bindTimeoutMs: 1000 });
+    srv.s.tick(999);
+    assert.equal(srv.s.state, 'open');
+    srv.s.tick(1000);
+    assert.equal(srv.s.state, 'closed');
+  });
+});
+
+describe('session: window, timeouts, keepalive', () => {
+  test('window caps in-flight requests; responses let the queue through in order', () => {
+    const e = boundEsme({ windowSize: 3 });
+    for (let i = 0; i < 5; i++) e.s.request(submit(), i, 0);
+    assert.equal(e.wire.length, 3);
+    assert.equal(e.s.inFlight, 3);
+    assert.equal(e.s.backlog, 2);
+    e.s.receive(responseFor(e.wire[0], 0, 'm0'), 1);
+    assert.equal(e.wire.length, 4);
+    const seqs = e.wire.map((p) => p.sequence_number);
+    assert.equal(new Set(seqs).size, 4, 'sequence numbers are unique');
+    assert.deepEqual(e.events.filter((x) => x.kind === 'response').map((x) => x.ctx), [0]);
+  });
+
+  test('requests queued before the bind completes go out once bound', () => {
+    const e = mk({ role: 'esme' });
+    e.s.bind('transmitter', { systemId: 'a', password: 'b' }, 0);
+    e.s.request(submit(), 1, 0);
+    assert.equal(e.wire.length, 1);
+    e.s.receive(responseFor(e.wire[0], 0, 'x'), 0);
+    assert.equal(e.wire.length, 2);
+    assert.equal(e.wire[1].command, 'submit_sm');
+  });
+
+  test('an unanswered request times out, the late answer is ignored', () => {
+    const e = boundEsme({ responseTimeoutMs: 1000, enquireLinkIntervalMs: 1e9, idleTimeoutMs: 1e9 });
+    e.s.request(submit(), 7, 0);
+    e.s.tick(999);
+    assert.equal(e.events.filter((x) => x.kind === 'timeout').length, 0);
+    e.s.tick(1000);
+    assert.deepEqual(e.events.filter((x) => x.kind === 'timeout').map((x) => x.ctx), [7]);
+    e.s.receive(responseFor(e.wire[0], 0, 'late'), 1001);
+    assert.equal(e.events.filter((x) => x.kind === 'response').length, 0);
+  });
+
+  test('idle link: enquire_link after the interval; unanswered → close with requests handed back', () => {
+    const e = boundEsme({ enquireLinkIntervalMs: 100, responseTimeoutMs: 50, idleTimeoutMs: 1e9, windowSize: 1 });
+    e.s.request(submit(), 1, 0);
+    e.s.request(submit(), 2, 0);
+    e.s.receive(responseFor(e.wire[0], 0, 'a'), 0); // 1 answered, 2 sent
+    e.s.tick(100);
+    // request 2 timed out at 50 but tick only now runs: it reports timeout, then enquire_link goes out
+    assert.equal(e.wire.at(-1)!.command, 'enquire_link');
+    e.s.tick(150);
+    assert.equal(e.s.state, 'closed');
+    assert.equal(e.events.find((x) => x.kind === 'close')!.reason, 'enquire_link unanswered');
+  });
+
+  test('enquire_link from the peer is answered in any state', () => {
+    const srv = mk({ role: 'smsc' });
+    srv.s.receive({ command: 'enquire_link', command_status: 0, sequence_number: 33 }, 0);
+    assert.deepEqual(srv.wire[0], { command: 'enquire_link_resp', command_status: 0, sequence_number: 33 });
+  });
+
+  test('peer unbind: unbind_resp then close; everything unanswered handed back exactly once', () => {
+    const e = boundEsme({ windowSize: 2 });
+    for (let i = 0; i < 4; i++) e.s.request(submit(), i, 0);
+    e.s.receive({ command: 'unbind', command_status: 0, sequence_number: 99 }, 0);
+    assert.equal(e.wire.at(-1)!.command, 'unbind_resp');
+    const closed = e.events.find((x) => x.kind === 'closed')!;
+    assert.deepEqual((closed.ctxs as number[]).sort(), [0, 1, 2, 3]);
+    e.s.request(submit(), 9, 1);
+    assert.deepEqual(e.events.at(-1), { kind: 'closed', reason: 'peer unbound', ctxs: [9] });
+  });
+
+  test('our unbind: closes on unbind_resp', () => {
+    const e = boundEsme();
+    e.s.unbind(0);
+    assert.equal(e.s.state, 'unbinding');
+    e.s.receive(responseFor(e.wire.at(-1)!, 0), 1);
+    assert.equal(e.s.state, 'closed');
+  });
+
+  test('generic_nack from the peer answers the request it names', () => {
+    const e = boundEsme();
+    e.s.request(submit(), 5, 0);
+    e.s.receive({ command: 'generic_nack', command_status: CommandStatus.ESME_RSYSERR, sequence_number: e.wire[0].sequence_number }, 0);
+    const r = e.events.find((x) => x.kind === 'response')!;
+    assert.equal(r.ctx, 5);
+    assert.equal((r.resp as Pdu).command_status, CommandStatus.ESME_RSYSERR);
+  });
+});
+
+describe('session: flow control and bad input', () => {
+  function boundSmsc(opts: Partial<SessionOptions> = {}) {
+    const srv = mk({ role: 'smsc', ...opts });
+    srv.s.receive({ command: 'bind_transceiver', command_status: 0, sequence_number: 1, system_id: 'a', password: 'b', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' }, 0);
+    srv.s.acceptBind('s');
+    srv.wire.length = 0;
+    return srv;
+  }
+
+  test('past the content provider rate: ESME_RTHROTTLED, and the rate recovers with time', () => {
+    const srv = boundSmsc({ inboundRate: new RateLimiter(2, 2, 0) });
+    for (let i = 1; i <= 3; i++) srv.s.receive({ ...submit(), sequence_number: 10 + i }, 0);
+    assert.equal(srv.events.filter((x) => x.kind === 'request').length, 2);
+    assert.deepEqual(srv.wire.map((p) => [p.sequence_number, p.command_status]), [[13, CommandStatus.ESME_RTHROTTLED]]);
+    srv.s.receive({ ...submit(), sequence_number: 20 }, 500);
+    assert.equal(srv.events.filter((x) => x.kind === 'request').length, 3);
+  });
+
+  test('inbound window: unanswered requests beyond it are throttled and reading pauses', () => {
+    const srv = boundSmsc({ inboundWindow: 2 });
+    srv.s.receive({ ...submit(), sequence_number: 2 }, 0);
+    assert.equal(srv.s.wantsRead, true);
+    srv.s.receive({ ...submit(), sequence_number: 3 }, 0);
+    assert.equal(srv.s.wantsRead, false);
+    srv.s.receive({ ...submit(), sequence_number: 4 }, 0);
+    assert.equal(srv.wire.at(-1)!.command_status, CommandStatus.ESME_RTHROTTLED);
+    srv.s.respond(responseFor({ command: 'submit_sm', sequence_number: 2 }, 0, 'id'));
+    assert.equal(srv.s.wantsRead, true);
+  });
+
+  test('undecodable submit_sm → submit_sm_resp with the error status; unknown id → generic_nack; framing → close', () => {
+    const srv = boundSmsc({ maxDecodeErrors: 3 });
+    srv.s.decodeError(new PduDecodeError('bad', CommandStatus.ESME_RINVMSGLEN, 5, 0x04), 0);
+    assert.deepEqual([srv.wire[0].command, srv.wire[0].command_status, srv.wire[0].sequence_number], ['submit_sm_resp', CommandStatus.ESME_RINVMSGLEN, 5]);
+    srv.s.decodeError(new PduDecodeError('bad', CommandStatus.ESME_RINVCMDID, 6, 0x77), 0);
+    assert.equal(srv.wire[1].command, 'generic_nack');
+    srv.s.decodeError(new PduDecodeError('len', CommandStatus.ESME_RINVCMDLEN, 0, undefined, true), 0);
+    assert.equal(srv.s.state, 'closed');
+  });
+
+  test('too many malformed PDUs cost the session', () => {
+    const srv = boundSmsc({ maxDecodeErrors: 2 });
+    for (let i = 0; i < 3; i++) srv.s.decodeError(new PduDecodeError('bad', CommandStatus.ESME_RINVCMDID, i, 0x77), 0);
+    assert.equal(srv.s.state, 'closed');
+  });
+
+  test('outbound rate cap holds requests until tokens return', () => {
+    const e = boundEsme({ outboundRate: new RateLimiter(10, 1, 0) });
+    e.s.request(submit(), 1, 0);
+    e.s.request(submit(), 2, 0);
+    assert.equal(e.s.inFlight, 1);
+    e.s.tick(50);
+    assert.equal(e.s.inFlight, 1);
+    e.s.tick(100);
+    assert.equal(e.s.inFlight, 2);
+  });
+});
+
+describe('session: property', () => {
+  test('every request ends exactly once: response, timeout or handed back on close', () => {
+    const op = fc.oneof(
+      fc.record({ k: fc.constant('req' as const) }),
+      fc.record({ k: fc.constant('answer' as const), i: fc.nat() }),
+      fc.record({ k: fc.constant('nack' as const), i: fc.nat() }),
+      fc.record({ k: fc.constant('tick' as const), dt: fc.integer({ min: 0, max: 400 }) }),
+      fc.record({ k: fc.constant('peerUnbind' as const) }),
+      fc.record({ k: fc.constant('garbage' as const), fatal: fc.boolean() }),
+    );
+    fc.assert(fc.property(fc.array(op, { maxLength: 80 }), fc.integer({ min: 1, max: 5 }), (ops, win) => {
+      const endings = new Map<number, number>();
+      const end = (c: number) => endings.set(c, (endings.get(c) ?? 0) + 1);
+      const e = mk({ role: 'esme', windowSize: win, responseTimeoutMs: 300, enquireLinkIntervalMs: 250, idleTimeoutMs: 1000, maxDecodeErrors: 3 }, {
+        onResponse: (_r, _q, c) => end(c),
+        onTimeout: (_q, c) => end(c),
+        onClosed: (_r, u) => u.forEach((x) => end(x.ctx)),
+      });
+      e.s.bind('transceiver', { systemId: 'a', password: 'b' }, 0);
+      e.s.receive(responseFor(e.wire[0], 0), 0);
+      let now = 0;
+      let n = 0;
+      for (const o of ops) {
+        if (o.k === 'req') e.s.request(submit(), n++, now);
+        else if (o.k === 'tick') e.s.tick((now += o.dt));
+        else if (o.k === 'peerUnbind') e.s.receive({ command: 'unbind', command_status: 0, sequence_number: 1 }, now);
+        else if (o.k === 'garbage') e.s.decodeError(new PduDecodeError('x', 2, 0, o.fatal ? undefined : 0x80000004, o.fatal), now);
+        else {
+          const sent = e.wire.filter((p) => p.command === 'submit_sm' || p.command === 'enquire_link');
+          if (sent.length === 0) continue;
+          const p = sent[o.i % sent.length];
+          e.s.receive(o.k === 'nack' ? { command: 'generic_nack', command_status: 8, sequence_number: p.sequence_number } : responseFor(p, 0, 'id'), now);
+        }
+      }
+      e.s.terminate('end');
+      for (let c = 0; c < n; c++) assert.equal(endings.get(c), 1, `request ${c} ended ${endings.get(c) ?? 0} times`);
+    }), { numRuns: 1000 });
+  });
+});
