@@ -1,0 +1,90 @@
+/**
+ * The application: every use case behind one object that the doors (HTTP, SMPP, CLI, web) share.
+ * Built by src/main.ts (the only composition root) or by tests with fakes.
+ */
+import type { AppContext, AllEvents } from './context.js';
+import type { Channel, MoInput, MoOutcome, Principal, SubmitOutcome } from './types.js';
+import { Emitter } from './events.js';
+import { submitMessage, submitMessages } from './submit-message.js';
+import { receiveMo, type MoHandler } from './receive-mo.js';
+import { addPort, addSignature, createContentProvider, setContentProviderStatus } from './onboarding.js';
+import { grantConsent, withdrawConsent } from './consents.js';
+import { getMessage, queryRecords, type RecordsFilter } from './records.js';
+import { Authenticator } from './auth.js';
+import type { Store } from '../ports/store.js';
+import type { Clock } from '../ports/clock.js';
+import type { IdGenerator } from '../domain/ids.js';
+import type { Profile } from '../profiles/types.js';
+import type { Detectors, Stage } from '../pipeline/types.js';
+import { DEFAULT_STAGES } from '../pipeline/stages/index.js';
+import { ruleBasedDetectors } from '../pipeline/ad-detector.js';
+import { RandomIds } from './ids.js';
+
+export interface AppDeps {
+  store: Store;
+  clock: Clock;
+  profile: Profile;
+  ids?: IdGenerator;
+  stages?: readonly Stage[];
+  detectors?: Detectors;
+}
+
+export class App {
+  readonly ctx: AppContext;
+  readonly events: Emitter<AllEvents>;
+  readonly auth: Authenticator;
+  /** MO handlers later features register (consent replies, complaint reports); tried before opt-out handling. */
+  readonly moHandlers: MoHandler[] = [];
+
+  constructor(deps: AppDeps) {
+    this.events = new Emitter<AllEvents>();
+    this.ctx = {
+      store: deps.store,
+      clock: deps.clock,
+      ids: deps.ids ?? new RandomIds(),
+      profile: deps.profile,
+      stages: deps.stages ?? DEFAULT_STAGES,
+      detectors: deps.detectors ?? ruleBasedDetectors,
+      events: this.events,
+    };
+    this.auth = new Authenticator(this.ctx);
+  }
+
+  get profile(): Profile {
+    return this.ctx.profile;
+  }
+
+  submitMessage(p: Principal, input: unknown, channel: Channel): Promise<SubmitOutcome> {
+    return submitMessage(this.ctx, p, input, channel);
+  }
+  submitMessages(p: Principal, inputs: readonly unknown[], channel: Channel, fieldPrefix?: string): Promise<SubmitOutcome[]> {
+    return submitMessages(this.ctx, p, inputs, channel, fieldPrefix);
+  }
+  receiveMo(input: MoInput, channel: Channel): Promise<MoOutcome> {
+    return receiveMo(this.ctx, input, channel, this.moHandlers);
+  }
+  createContentProvider(p: Principal, body: Record<string, unknown>) {
+    return createContentProvider(this.ctx, p, body);
+  }
+  addSignature(p: Principal, cpId: string, body: Record<string, unknown>) {
+    return addSignature(this.ctx, p, cpId, body);
+  }
+  addPort(p: Principal, body: Record<string, unknown>) {
+    return addPort(this.ctx, p, body);
+  }
+  setContentProviderStatus(p: Principal, id: string, body: Record<string, unknown>) {
+    return setContentProviderStatus(this.ctx, p, id, body);
+  }
+  grantConsent(p: Principal, body: Record<string, unknown>) {
+    return grantConsent(this.ctx, p, body);
+  }
+  withdrawConsent(p: Principal, id: string) {
+    return withdrawConsent(this.ctx, p, id);
+  }
+  queryRecords(p: Principal, f: RecordsFilter) {
+    return queryRecords(this.ctx, p, f);
+  }
+  getMessage(p: Principal, id: string) {
+    return getMessage(this.ctx, p, id);
+  }
+}

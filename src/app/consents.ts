@@ -1,0 +1,58 @@
+/** Consent use cases of the spine: a provider records a consent it obtained (with proof) or withdraws one. */
+import { SmsguardError } from '../domain/errors.js';
+import { normalizeMsisdn } from '../domain/msisdn.js';
+import type { AppContext } from './context.js';
+import type { Principal } from './types.js';
+import { requireRole } from './access.js';
+import { str } from './validate.js';
+
+const PERS = ['day', 'week', 'month'] as const;
+
+function parseTime(v: unknown, field: string): number {
+  const s = str(v, field, { min: 1, max: 40 });
+  const t = Date.parse(s);
+  if (!Number.isFinite(t)) throw new SmsguardError('invalid_request', `${field}: must be an ISO-8601 date-time`, {}, field);
+  return t;
+}
+
+export async function grantConsent(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<{ id: string }> {
+  requireRole(p, 'content-provider');
+  const msisdn = normalizeMsisdn(str(body.msisdn, 'msisdn', { min: 1, max: 32 }));
+  if (!msisdn) throw new SmsguardError('invalid_msisdn', 'msisdn is not a mainland China mobile number', { rule: 'recipient.msisdn', article: ctx.profile.rules['recipient.msisdn']?.article, profile: ctx.profile.id }, 'msisdn');
+  const category = str(body.category, 'category', { min: 1, max: 64 });
+  const f = body.frequency as Record<string, unknown> | undefined;
+  if (!f || typeof f !== 'object') throw new SmsguardError('invalid_request', 'frequency: must be {count, per}', {}, 'frequency');
+  const count = f.count;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 1000) throw new SmsguardError('invalid_request', 'frequency/count: must be an integer 1–1000', {}, 'frequency/count');
+  if (!PERS.includes(f.per as (typeof PERS)[number])) throw new SmsguardError('invalid_request', 'frequency/per: must be day, week or month', {}, 'frequency/per');
+  const expiresAt = parseTime(body.expiresAt, 'expiresAt');
+  const now = ctx.clock.now();
+  if (expiresAt <= now) throw new SmsguardError('invalid_request', 'expiresAt: must be in the future', {}, 'expiresAt');
+  let proof: Record<string, unknown> = {};
+  if (body.proof === undefined || body.proof === null) {
+    if (ctx.profile.params.consentProofRequired.value) {
+      const rule = ctx.profile.rules['consent.proof'];
+      throw new SmsguardError('consent_proof_required', 'this profile requires proof of consent (channel, reference, capturedAt)', { rule: 'consent.proof', article: rule?.article, profile: ctx.profile.id }, 'proof');
+    }
+  } else {
+    const pr = body.proof as Record<string, unknown>;
+    if (typeof pr !== 'object' || Array.isArray(pr)) throw new SmsguardError('invalid_request', 'proof: must be {channel, reference, capturedAt}', {}, 'proof');
+    proof = {
+      channel: str(pr.channel, 'proof/channel', { min: 1, max: 64 }),
+      reference: str(pr.reference, 'proof/reference', { min: 1, max: 512 }),
+      capturedAt: new Date(parseTime(pr.capturedAt, 'proof/capturedAt')).toISOString(),
+    };
+  }
+  const id = ctx.ids.next('con');
+  await ctx.store.consents.grantConsent({
+    id, contentProviderId: p.contentProviderId, msisdn, category,
+    frequency: { count, per: f.per as (typeof PERS)[number] }, grantedAt: now, expiresAt, channel: 'http', proof, withdrawnAt: null,
+  });
+  return { id };
+}
+
+export async function withdrawConsent(ctx: AppContext, p: Principal, id: string): Promise<void> {
+  requireRole(p, 'content-provider');
+  const ok = await ctx.store.consents.withdrawConsent(id, p.contentProviderId, ctx.clock.now(), 'http');
+  if (!ok) throw new SmsguardError('not_found', `no live consent ${id} of this content provider`);
+}

@@ -1,0 +1,32 @@
+/** What every use case needs, passed in by the composition root (src/main.ts). */
+import type { Store } from '../ports/store.js';
+import type { Clock } from '../ports/clock.js';
+import type { IdGenerator } from '../domain/ids.js';
+import type { Profile } from '../profiles/types.js';
+import type { Detectors, Stage } from '../pipeline/types.js';
+import type { Emitter } from './events.js';
+import type { AppEvents } from './types.js';
+
+/** Decision counters for metrics, emitted once per judged message. */
+export interface DecisionEvent {
+  accepted: boolean;
+  code: string | null;
+  type: string;
+  channel: string;
+}
+
+export interface AllEvents extends AppEvents {
+  decision: DecisionEvent;
+  /** Accepted messages are waiting for egress (the delivery worker listens). */
+  outboxReady: { count: number };
+}
+
+export interface AppContext {
+  store: Store;
+  clock: Clock;
+  ids: IdGenerator;
+  profile: Profile;
+  stages: readonly Stage[];
+  detectors: Detectors;
+  events: Emitter<AllEvents>;
+}

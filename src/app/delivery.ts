@@ -1,0 +1,156 @@
+/**
+ * The delivery worker: takes accepted messages off the durable queue, hands them to the egress
+ * (simulator or SMPP upstream), and records each status change. Receipts and MO from upstream come
+ * back through here. A message leaves the queue only once `submitted` is recorded, so a crash
+ * between submit and record can resend it at most once after the lease runs out; the upstream
+ * dedupes by message id where it can (SMPP client), and the records show both attempts.
+ */
+import type { Egress, DeliveryReceipt } from '../ports/egress.js';
+import type { OutboundMessage, StatusUpdate } from '../ports/store.js';
+import type { AppContext } from './context.js';
+import type { MessageStatus } from './types.js';
+
+export interface DeliveryOptions {
+  batch: number;
+  leaseMs: number;
+  maxAttempts: number;
+  /** How often to look for due retries and expired leases. */
+  pollMs: number;
+}
+
+const DEFAULTS: DeliveryOptions = { batch: 1000, leaseMs: 60_000, maxAttempts: 8, pollMs: 1000 };
+
+/** SMPP message_state names (and common variants) → our status. */
+export function statusFromReceipt(stat: string): MessageStatus {
+  switch (stat.toUpperCase()) {
+    case 'DELIVRD': case 'DELIVERED': case 'ACCEPTD': return stat.toUpperCase() === 'ACCEPTD' ? 'submitted' : 'delivered';
+    case 'EXPIRED': return 'expired';
+    case 'UNDELIV': case 'UNDELIVERABLE': case 'DELETED': return 'undeliverable';
+    case 'REJECTD': case 'REJECTED': return 'rejected_upstream';
+    default: return 'failed';
+  }
+}
+
+export class DeliveryWorker {
+  private readonly opts: DeliveryOptions;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  /** Recently submitted messages, for receipt events (bounded). */
+  private readonly recent = new Map<string, OutboundMessage>();
+  /** Receipts that arrived before their submit was recorded (SMSCs do this). */
+  private readonly early = new Map<string, DeliveryReceipt>();
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly ctx: AppContext, private readonly egress: Egress, opts: Partial<DeliveryOptions> = {}, private readonly onMo?: (mo: { from: string; to: string; text: string }) => Promise<unknown>) {
+    this.opts = { ...DEFAULTS, ...opts };
+  }
+
+  start(): void {
+    this.unsubscribe = this.ctx.events.on('outboxReady', () => this.kick());
+    this.egress.onReceipt((r) => void this.handleReceipt(r));
+    if (this.onMo) {
+      const onMo = this.onMo;
+      this.egress.onMo((mo) => void onMo(mo).catch(() => undefined));
+    }
+    this.timer = setInterval(() => this.kick(), this.opts.pollMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Asks for a pump soon; coalesces bursts. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.pump().finally(() => {
+      this.running = null;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Waits until the queue holds nothing due (tests and graceful shutdown). */
+  async drain(timeoutMs = 10_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      this.kick();
+      if (this.running) await this.running;
+      if ((await this.ctx.store.outbox.pendingCount()) === 0) return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
+    if (this.running) await this.running;
+  }
+
+  private async pump(): Promise<void> {
+    for (;;) {
+      const now = this.ctx.clock.now();
+      const batch = await this.ctx.store.outbox.claim(now, this.opts.batch, this.opts.leaseMs);
+      if (batch.length === 0) return;
+      const results = await Promise.all(batch.map((m) => this.egress.submit(m).catch((e: Error) => ({ ok: false as const, retry: true, reason: e.message }))));
+      const updates: StatusUpdate[] = [];
+      const at = this.ctx.clock.now();
+      for (let i = 0; i < batch.length; i++) {
+        const m = batch[i];
+        const r = results[i];
+        if (r.ok) {
+          updates.push({ id: m.id, status: 'submitted', at, upstreamId: r.upstreamId });
+          this.remember(m);
+        } else if (r.retry && m.attempts < this.opts.maxAttempts) {
+          await this.ctx.store.outbox.retryLater(m.id, at + Math.min(2 ** m.attempts * 1000, 300_000), r.reason);
+        } else {
+          updates.push({ id: m.id, status: r.retry ? 'failed' : 'rejected_upstream', at, detail: r.reason });
+        }
+      }
+      const changed = await this.ctx.store.outbox.recordStatuses(updates);
+      for (const u of changed) this.announce(u);
+      for (const u of updates) {
+        if (u.upstreamId && this.early.has(u.upstreamId)) {
+          const r = this.early.get(u.upstreamId)!;
+          this.early.delete(u.upstreamId);
+          await this.handleReceipt(r);
+        }
+      }
+    }
+  }
+
+  private remember(m: OutboundMessage): void {
+    if (this.recent.size >= 200_000) {
+      const first = this.recent.keys().next().value;
+      if (first !== undefined) this.recent.delete(first);
+    }
+    this.recent.set(m.id, m);
+  }
+
+  private announce(u: StatusUpdate): void {
+    const m = this.recent.get(u.id);
+    if (!m) return;
+    this.ctx.events.emit('messageStatus', {
+      id: u.id, contentProviderId: m.contentProviderId, status: u.status, at: u.at, from: m.from, to: m.to,
+      submittedAt: m.submittedAt, error: u.detail, registeredDelivery: m.registeredDelivery, text: m.text,
+    });
+    if (u.status !== 'submitted') this.recent.delete(u.id);
+  }
+
+  async handleReceipt(r: DeliveryReceipt): Promise<void> {
+    const found = await this.ctx.store.outbox.findByUpstreamId(r.upstreamId);
+    if (!found) {
+      if (this.early.size < 100_000) this.early.set(r.upstreamId, r);
+      return;
+    }
+    const status = statusFromReceipt(r.stat);
+    const changed = await this.ctx.store.outbox.recordStatuses([{ id: found.id, status, at: this.ctx.clock.now(), detail: r.err ? `err:${r.err}` : undefined }]);
+    for (const u of changed) this.announce(u);
+  }
+}

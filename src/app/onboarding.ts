@@ -1,0 +1,66 @@
+/** Registry use cases (rule 1: licence and access registry): content providers, signatures, ports. */
+import { SmsguardError } from '../domain/errors.js';
+import { isValidCreditCode } from '../domain/credit-code.js';
+import { isWellFormedSignature } from '../domain/signature.js';
+import { isPortKind } from '../domain/message-type.js';
+import type { AppContext } from './context.js';
+import type { Principal } from './types.js';
+import { requireRole } from './access.js';
+import { hashSecret, newSecret } from './secrets.js';
+import { str } from './validate.js';
+
+export async function createContentProvider(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<{ id: string; apiKey: string }> {
+  requireRole(p, 'admin');
+  const name = str(body.name, 'name', { min: 1, max: 200 }).trim();
+  if (!name) throw new SmsguardError('invalid_request', 'name: must not be blank', {}, 'name');
+  const creditCode = str(body.creditCode, 'creditCode', { min: 1, max: 32 });
+  if (!isValidCreditCode(creditCode)) {
+    throw new SmsguardError('invalid_credit_code', 'creditCode is not a valid unified social credit code (GB 32100-2015 check character)', { rule: 'registry.credit-code', article: 'Art. 6–7 (access registry); GB 32100-2015' }, 'creditCode');
+  }
+  const licenseNumber = body.licenseNumber === undefined || body.licenseNumber === null ? null : str(body.licenseNumber, 'licenseNumber', { min: 1, max: 64 });
+  const id = ctx.ids.next('cp');
+  const apiKey = newSecret('sgk');
+  await ctx.store.directory.createContentProvider(
+    { id, name, creditCode, licenseNumber, status: 'active', createdAt: ctx.clock.now() },
+    { id: ctx.ids.next('tok'), hash: hashSecret(apiKey) },
+  );
+  await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'content_provider.create', { contentProviderId: id, name, creditCode });
+  return { id, apiKey };
+}
+
+async function mustExist(ctx: AppContext, id: string): Promise<void> {
+  if (!(await ctx.store.directory.getContentProvider(id))) throw new SmsguardError('not_found', `no content provider ${id}`);
+}
+
+export async function addSignature(ctx: AppContext, p: Principal, contentProviderId: string, body: Record<string, unknown>): Promise<{ id: string; signature: string; status: string }> {
+  requireRole(p, 'admin');
+  await mustExist(ctx, contentProviderId);
+  const signature = str(body.signature, 'signature', { min: 1, max: 40 }).trim();
+  if (!isWellFormedSignature(signature)) {
+    throw new SmsguardError('invalid_request', 'signature: must be 【…】 with 2–16 characters inside, full-width brackets only', {}, 'signature');
+  }
+  const id = ctx.ids.next('sig');
+  // Registered by an admin means reviewed; the template/signature review workflow can add 'pending' ones.
+  await ctx.store.directory.addSignature({ id, contentProviderId, signature, status: 'approved', createdAt: ctx.clock.now() });
+  return { id, signature, status: 'approved' };
+}
+
+export async function addPort(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<{ number: string; contentProviderId: string; kind: string }> {
+  requireRole(p, 'admin');
+  const number = str(body.number, 'number', { min: 3, max: 21, pattern: /^\d+$/ });
+  const contentProviderId = str(body.contentProviderId, 'contentProviderId', { min: 1, max: 64 });
+  if (!isPortKind(body.kind)) throw new SmsguardError('invalid_request', 'kind: must be service, commercial or public_welfare', {}, 'kind');
+  await mustExist(ctx, contentProviderId);
+  await ctx.store.directory.addPort({ number, ownerId: contentProviderId, kind: body.kind, createdAt: ctx.clock.now() });
+  return { number, contentProviderId, kind: body.kind };
+}
+
+export async function setContentProviderStatus(ctx: AppContext, p: Principal, id: string, body: Record<string, unknown>): Promise<{ id: string; status: string }> {
+  requireRole(p, 'admin');
+  const status = body.status;
+  if (status !== 'active' && status !== 'suspended') throw new SmsguardError('invalid_request', 'status: must be active or suspended', {}, 'status');
+  const reason = body.reason === undefined ? undefined : str(body.reason, 'reason', { max: 500 });
+  const ok = await ctx.store.directory.setContentProviderStatus(id, status, ctx.clock.now(), p.actorId, reason);
+  if (!ok) throw new SmsguardError('not_found', `no content provider ${id}`);
+  return { id, status };
+}

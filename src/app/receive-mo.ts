@@ -1,0 +1,51 @@
+/**
+ * receiveMo: a user's message reaching one of our ports. Refusals opt the number out of that
+ * provider's commercial messages at once, are recorded, and are confirmed by one free message;
+ * anything else is recorded and forwarded to the provider.
+ */
+import { normalizeMsisdn } from '../domain/msisdn.js';
+import type { AppContext } from './context.js';
+import type { Channel, MoInput, MoOutcome } from './types.js';
+import { isOptOutReply } from './opt-out-keywords.js';
+
+/** Extension point for later issues (consent replies, complaint reports): first handler to claim the MO wins. */
+export type MoHandler = (ctx: AppContext, mo: { id: string; from: string; to: string; text: string; at: number; contentProviderId: string | null }) => Promise<MoOutcome | null>;
+
+export async function receiveMo(ctx: AppContext, input: MoInput, channel: Channel, handlers: readonly MoHandler[] = []): Promise<MoOutcome> {
+  const at = ctx.clock.now();
+  const id = ctx.ids.next('mo');
+  const from = normalizeMsisdn(input.from);
+  const text = typeof input.text === 'string' ? input.text.slice(0, 2000) : '';
+  const port = await ctx.store.directory.getPort(String(input.to));
+  const cpId = port?.ownerId ?? null;
+  if (!from) {
+    await ctx.store.records.recordMo({ id, at, from: String(input.from).slice(0, 32), to: String(input.to), text, contentProviderId: cpId, action: 'ignored' });
+    return { id, action: 'ignored' };
+  }
+  for (const h of handlers) {
+    const r = await h(ctx, { id, from, to: String(input.to), text, at, contentProviderId: cpId });
+    if (r) return r;
+  }
+  if (!port || !cpId) {
+    await ctx.store.records.recordMo({ id, at, from, to: String(input.to), text, contentProviderId: null, action: 'ignored' });
+    return { id, action: 'ignored' };
+  }
+  if (isOptOutReply(text, ctx.profile.params.optOutKeywords.value)) {
+    await ctx.store.records.recordMo({ id, at, from, to: port.number, text, contentProviderId: cpId, action: 'opt_out' });
+    await ctx.store.consents.optOut(cpId, from, at, channel === 'http' ? 'sms' : 'sms', { moId: id, port: port.number, text, rule: 'refusal.opt-out-reply', article: ctx.profile.rules['refusal.opt-out-reply']?.article });
+    await sendOptOutConfirmation(ctx, cpId, port.number, from, at);
+    return { id, action: 'opt_out', contentProviderId: cpId };
+  }
+  await ctx.store.records.recordMo({ id, at, from, to: port.number, text, contentProviderId: cpId, action: 'forwarded' });
+  ctx.events.emit('moForward', { id, contentProviderId: cpId, from, to: port.number, text, at });
+  return { id, action: 'forwarded', contentProviderId: cpId };
+}
+
+/** One confirmation, sent on the service provider's account (never charged to the user). */
+async function sendOptOutConfirmation(ctx: AppContext, cpId: string, port: string, to: string, at: number): Promise<void> {
+  const sigs = await ctx.store.directory.listSignatures(cpId);
+  const sig = sigs.find((s) => s.status === 'approved')?.signature ?? '';
+  const text = `${sig}您已成功退订，将不再收到本号码的商业短信。本条免费。`;
+  await ctx.store.messages.recordSystemMessage({ id: ctx.ids.next('msg'), contentProviderId: cpId, from: port, to, text, type: 'notification', purpose: 'opt_out_confirmation', at, charged: false });
+  ctx.events.emit('outboxReady', { count: 1 });
+}

@@ -1,0 +1,77 @@
+/**
+ * submitMessage: the one use case every door calls for a mobile-terminated message. Shape checks,
+ * then the pure pipeline decides inside the store's atomic decide-and-record, then the delivery
+ * worker is told there is work.
+ */
+import { SmsguardError } from '../domain/errors.js';
+import { normalizeMsisdn } from '../domain/msisdn.js';
+import { decide } from '../pipeline/runner.js';
+import type { SubmissionItem } from '../ports/store.js';
+import type { AppContext } from './context.js';
+import type { Channel, Principal, SubmitInput, SubmitOutcome } from './types.js';
+import { validateSubmitInput } from './validate.js';
+import { requireRole } from './access.js';
+
+/** Judges and records a batch; outcomes are in input order. Invalid shapes are reported, not recorded. */
+export async function submitMessages(ctx: AppContext, principal: Principal, inputs: readonly unknown[], channel: Channel, fieldPrefix?: string): Promise<SubmitOutcome[]> {
+  requireRole(principal, 'content-provider');
+  const now = ctx.clock.now();
+  const outcomes: (SubmitOutcome | undefined)[] = new Array(inputs.length);
+  const items: SubmissionItem[] = [];
+  const positions: number[] = [];
+  for (let i = 0; i < inputs.length; i++) {
+    let input: SubmitInput;
+    try {
+      input = validateSubmitInput(inputs[i], fieldPrefix !== undefined ? `${fieldPrefix}/${i}` : '');
+    } catch (e) {
+      if (e instanceof SmsguardError) {
+        outcomes[i] = { ok: false, error: e.toBody() };
+        continue;
+      }
+      throw e;
+    }
+    const item: SubmissionItem = {
+      id: ctx.ids.next('msg'),
+      candidate: {
+        contentProviderId: principal.contentProviderId,
+        from: input.from,
+        toRaw: input.to,
+        to: normalizeMsisdn(input.to),
+        text: input.text,
+        type: input.type,
+        category: input.category,
+      },
+      channel,
+      clientRef: input.clientRef,
+      registeredDelivery: input.registeredDelivery ?? false,
+      receivedAt: now,
+    };
+    items.push(item);
+    positions.push(i);
+  }
+  if (items.length > 0) {
+    const decided = await ctx.store.messages.decideAndRecord(items, (item, facts) =>
+      decide(ctx.stages, item.candidate, facts, ctx.profile, ctx.detectors, item.receivedAt),
+    );
+    let accepted = 0;
+    for (let k = 0; k < decided.length; k++) {
+      const { id, decision: d } = decided[k];
+      const item = items[k];
+      ctx.events.emit('decision', { accepted: d.accepted, code: d.rejection?.code ?? null, type: item.candidate.type, channel });
+      if (d.accepted) {
+        accepted++;
+        outcomes[positions[k]] = { ok: true, id, status: 'accepted', text: d.text, segments: d.segments };
+      } else {
+        const r = d.rejection!;
+        outcomes[positions[k]] = { ok: false, id, error: { code: r.code, message: r.message, rule: r.rule, article: r.article, profile: r.profile } };
+      }
+    }
+    if (accepted > 0) ctx.events.emit('outboxReady', { count: accepted });
+  }
+  return outcomes as SubmitOutcome[];
+}
+
+export async function submitMessage(ctx: AppContext, principal: Principal, input: unknown, channel: Channel): Promise<SubmitOutcome> {
+  const [o] = await submitMessages(ctx, principal, [input], channel);
+  return o;
+}

@@ -1,0 +1,77 @@
+/**
+ * The use-case surface every door (HTTP, SMPP, CLI, web) calls. A door only translates its protocol
+ * into these inputs and the outcomes back; it never decides a compliance question itself.
+ */
+import type { ErrorBody } from '../domain/errors.js';
+import type { MessageType } from '../domain/message-type.js';
+
+/** Who is acting. Content providers only ever see and touch their own data. */
+export type Principal =
+  | { role: 'admin'; actorId: string }
+  | { role: 'content-provider'; contentProviderId: string; actorId: string }
+  | { role: 'regulator'; actorId: string; province?: string; from?: number; to?: number }
+  | { role: 'report-centre'; actorId: string }
+  | { role: 'public'; actorId: 'public' };
+
+/** Which door a request came through; recorded with every submission. */
+export type Channel = 'http' | 'smpp' | 'cli' | 'web' | 'system';
+
+/** One mobile-terminated message as a content provider asks for it. */
+export interface SubmitInput {
+  /** Sending port (digits), e.g. `10690001`. */
+  from: string;
+  /** Recipient as given; normalised by the use case (`13800138000`, `+8613800138000`, `8613800138000`). */
+  to: string;
+  text: string;
+  type: MessageType;
+  /** Required for `commercial`: the consent category the message falls under. */
+  category?: string;
+  clientRef?: string;
+  /** Delivery receipt wanted (SMPP registered_delivery); HTTP callers read status instead. */
+  registeredDelivery?: boolean;
+}
+
+export interface SubmitAccepted {
+  ok: true;
+  id: string;
+  status: 'accepted';
+  /** The text as it will be sent (refusal notice appended where the rules require it). */
+  text: string;
+  segments: number;
+}
+
+export interface SubmitRejected {
+  ok: false;
+  /** Id of the rejection record (rejections are recorded too); absent for requests that never reached the pipeline. */
+  id?: string;
+  error: ErrorBody;
+}
+
+export type SubmitOutcome = SubmitAccepted | SubmitRejected;
+
+/** A user's message reaching one of our ports (mobile-originated). */
+export interface MoInput {
+  /** The user's number as the SMSC gave it. */
+  from: string;
+  /** The port (digits) the user wrote to. */
+  to: string;
+  text: string;
+}
+
+export interface MoOutcome {
+  id: string;
+  /** What smsguard did with it. */
+  action: 'opt_out' | 'consent_granted' | 'consent_refused' | 'forwarded' | 'report' | 'ignored';
+  contentProviderId?: string;
+}
+
+/** Status of an MT message after acceptance, in the order they can happen. */
+export type MessageStatus = 'accepted' | 'submitted' | 'delivered' | 'undeliverable' | 'expired' | 'rejected_upstream' | 'failed';
+
+/** Events the app emits for doors that push to clients (SMPP receipts and MO forwarding). */
+export interface AppEvents {
+  /** An MT message's status changed (submitted upstream, delivered, failed…). */
+  messageStatus: { id: string; contentProviderId: string; status: MessageStatus; at: number; from: string; to: string; submittedAt: number; error?: string; registeredDelivery: boolean; text: string };
+  /** An MO for a content provider's port that the provider should see (not an opt-out the gateway consumed). */
+  moForward: { id: string; contentProviderId: string; from: string; to: string; text: string; at: number };
+}

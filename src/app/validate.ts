@@ -1,0 +1,38 @@
+/**
+ * Shape checks every door shares (HTTP validates JSON schema too, but SMPP and the CLI arrive here
+ * directly). A failure is `invalid_request` naming the field.
+ */
+import { SmsguardError } from '../domain/errors.js';
+import { isMessageType } from '../domain/message-type.js';
+import type { SubmitInput } from './types.js';
+
+function fail(field: string, message: string): never {
+  throw new SmsguardError('invalid_request', `${field}: ${message}`, {}, field);
+}
+
+export function str(v: unknown, field: string, opts: { max?: number; min?: number; pattern?: RegExp } = {}): string {
+  if (typeof v !== 'string') fail(field, 'must be a string');
+  const s = v as string;
+  if (opts.min !== undefined && s.length < opts.min) fail(field, `must have at least ${opts.min} characters`);
+  if (opts.max !== undefined && s.length > opts.max) fail(field, `must have at most ${opts.max} characters`);
+  if (opts.pattern && !opts.pattern.test(s)) fail(field, `must match ${opts.pattern}`);
+  return s;
+}
+
+/** Validates a submission's shape; `prefix` names its position in a batch (`messages/3`). */
+export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
+  const p = prefix ? `${prefix}/` : '';
+  if (!input || typeof input !== 'object' || Array.isArray(input)) fail(prefix || 'body', 'must be an object');
+  const o = input as Record<string, unknown>;
+  const from = str(o.from, `${p}from`, { min: 1, max: 21, pattern: /^\d+$/ });
+  const to = str(o.to, `${p}to`, { min: 1, max: 32 });
+  // The pipeline judges length against the profile; this bound only protects memory.
+  const text = str(o.text, `${p}text`, { min: 1, max: 10_000 });
+  if (!isMessageType(o.type)) fail(`${p}type`, 'must be one of verification, notification, commercial, public_welfare');
+  const out: SubmitInput = { from, to, text, type: o.type };
+  if (o.category !== undefined && o.category !== null) out.category = str(o.category, `${p}category`, { min: 1, max: 64 });
+  if (out.type === 'commercial' && !out.category) fail(`${p}category`, 'is required when type is commercial');
+  if (o.clientRef !== undefined && o.clientRef !== null) out.clientRef = str(o.clientRef, `${p}clientRef`, { max: 128 });
+  if (o.registeredDelivery !== undefined) out.registeredDelivery = o.registeredDelivery === true;
+  return out;
+}

@@ -1,0 +1,81 @@
+/**
+ * The one catalogue of stable error codes. Every rejection anywhere in smsguard is one of these,
+ * together with the rule id and article that produced it. Edges map codes to their protocol through
+ * exhaustive tables (src/http/error-map.ts, src/smpp/status-map.ts): adding a code here makes the
+ * compiler demand a mapping there.
+ */
+export const ERROR_CODES = [
+  // request shape and identity
+  'invalid_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  // sender identity and ports (true sender, port separation)
+  'unknown_port',
+  'port_not_owned',
+  'invalid_msisdn',
+  'invalid_credit_code',
+  'sender_suspended',
+  'signature_missing',
+  'signature_unregistered',
+  'port_kind_mismatch',
+  // content
+  'commercial_content_in_non_commercial',
+  'message_too_long',
+  // volume
+  'frequency_exceeded',
+  'throttled',
+  // consent and refusal
+  'consent_missing',
+  'consent_expired',
+  'consent_frequency_exceeded',
+  'consent_proof_required',
+  'consent_request_incomplete',
+  'consent_request_repeated',
+  'opted_out',
+  'quiet_hours',
+  // operations
+  'upstream_unavailable',
+  'internal_error',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Where a rejection came from: the rule id, the article (or source) and the profile in force. */
+export interface RuleRef {
+  rule?: string;
+  article?: string;
+  profile?: string;
+}
+
+/** The JSON body every door returns for a rejection: `{error:{code,message,rule?,article?,profile?}}`. */
+export interface ErrorBody extends RuleRef {
+  code: ErrorCode;
+  message: string;
+  /** For `invalid_request`: the field at fault, as a JSON path (`messages/3/to`). */
+  field?: string;
+}
+
+/** A rejection raised by a use case; edges turn it into HTTP or SMPP status via their tables. */
+export class SmsguardError extends Error {
+  readonly code: ErrorCode;
+  readonly ref: RuleRef;
+  readonly field?: string;
+  constructor(code: ErrorCode, message: string, ref: RuleRef = {}, field?: string) {
+    super(message);
+    this.name = 'SmsguardError';
+    this.code = code;
+    this.ref = ref;
+    this.field = field;
+  }
+  toBody(): ErrorBody {
+    const body: ErrorBody = { code: this.code, message: this.message, ...this.ref };
+    if (this.field !== undefined) body.field = this.field;
+    return body;
+  }
+}
+
+export function isErrorCode(x: unknown): x is ErrorCode {
+  return typeof x === 'string' && (ERROR_CODES as readonly string[]).includes(x);
+}

@@ -1,0 +1,37 @@
+/**
+ * Runs the ordered stages over one candidate. Stops at the first failure; keeps every verdict so the
+ * record shows what was checked and why it passed.
+ */
+import { measure } from '../domain/segments.js';
+import type { Candidate, Decision, Detectors, Facts, Stage, Verdict } from './types.js';
+import type { Profile } from '../profiles/types.js';
+
+export function decide(
+  stages: readonly Stage[],
+  candidate: Candidate,
+  facts: Facts,
+  profile: Profile,
+  detectors: Detectors,
+  now: number,
+): Decision {
+  const verdicts: Verdict[] = [];
+  let text = candidate.text;
+  const ctx = { candidate, text, facts, profile, detectors, now };
+  for (const stage of stages) {
+    ctx.text = text;
+    const r = stage.run(ctx);
+    const article = profile.rules[stage.rule]?.article ?? 'unspecified';
+    if (r.outcome === 'fail') {
+      const v = { rule: stage.rule, article, profile: profile.id, outcome: 'fail' as const, code: r.code, message: r.message };
+      verdicts.push(v);
+      const m = measure(text);
+      return { accepted: false, rejection: v, verdicts, text, segments: m.segments, chars: m.chars };
+    }
+    const v: Verdict = { rule: stage.rule, article, profile: profile.id, outcome: r.outcome };
+    if (r.note) v.note = r.note;
+    if (r.outcome === 'pass' && r.text !== undefined) text = r.text;
+    verdicts.push(v);
+  }
+  const m = measure(text);
+  return { accepted: true, verdicts, text, segments: m.segments, chars: m.chars };
+}

@@ -1,0 +1,97 @@
+/** Commercial-message stages (Art. 18): refusal respected, consent held, frequency kept, daytime only, refusal notice. */
+import type { Stage } from '../types.js';
+
+const PERIOD_MS = { day: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000 } as const;
+/** Length of a consent's rolling frequency period in ms (a month is 30 days). */
+export function periodMs(per: 'day' | 'week' | 'month'): number {
+  return PERIOD_MS[per];
+}
+
+/** The user refused (opt-out) or is on the do-not-disturb list. */
+export const notOptedOut: Stage = {
+  rule: 'commercial.opt-out',
+  codes: ['opted_out'],
+  run: ({ candidate, facts }) => {
+    if (candidate.type !== 'commercial') return { outcome: 'skip' };
+    if (facts.optedOut) return { outcome: 'fail', code: 'opted_out', message: 'the number refused commercial messages from this content provider' };
+    if (facts.dnd) return { outcome: 'fail', code: 'opted_out', message: 'the number is on the do-not-disturb list' };
+    return { outcome: 'pass' };
+  },
+};
+
+/** An unexpired consent for the message's category. */
+export const consentHeld: Stage = {
+  rule: 'commercial.consent',
+  codes: ['consent_missing', 'consent_expired'],
+  run: ({ candidate, facts, now }) => {
+    if (candidate.type !== 'commercial') return { outcome: 'skip' };
+    const c = facts.consent;
+    if (!c) return { outcome: 'fail', code: 'consent_missing', message: `no consent from this number for category ${candidate.category ?? '(none)'}` };
+    if (c.expiresAt <= now) {
+      return { outcome: 'fail', code: 'consent_expired', message: `consent ${c.id} expired at ${new Date(c.expiresAt).toISOString()}` };
+    }
+    return { outcome: 'pass', note: c.id };
+  },
+};
+
+/** No more messages than the consent declared in its rolling period. */
+export const consentFrequency: Stage = {
+  rule: 'commercial.consent-frequency',
+  codes: ['consent_frequency_exceeded'],
+  run: ({ candidate, facts }) => {
+    if (candidate.type !== 'commercial' || !facts.consent) return { outcome: 'skip' };
+    const { count, per } = facts.consent.frequency;
+    if (facts.consent.usedInPeriod < count) return { outcome: 'pass', note: `${facts.consent.usedInPeriod + 1}/${count} per ${per}` };
+    return { outcome: 'fail', code: 'consent_frequency_exceeded', message: `consent allows ${count} per ${per}; ${facts.consent.usedInPeriod} already sent` };
+  },
+};
+
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+const fmtCache = new Map<string, Intl.DateTimeFormat>();
+
+/** Minutes since local midnight in `timeZone`; Asia/Shanghai has had no DST since 1991, so a fixed offset is exact. */
+export function localMinutes(now: number, timeZone: string): number {
+  if (timeZone === 'Asia/Shanghai') {
+    const ms = (now + SHANGHAI_OFFSET_MS) % 86_400_000;
+    return Math.floor(ms / 60_000);
+  }
+  let f = fmtCache.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    fmtCache.set(timeZone, f);
+  }
+  const [h, m] = f.format(new Date(now)).split(':').map(Number);
+  return h * 60 + m;
+}
+
+function hhmm(s: string): number {
+  const [h, m] = s.split(':').map(Number);
+  return h * 60 + m;
+}
+
+/** Commercial messages only inside the daytime window (vendor/carrier practice). */
+export const withinSendingHours: Stage = {
+  rule: 'commercial.quiet-hours',
+  codes: ['quiet_hours'],
+  run: ({ candidate, profile, now }) => {
+    if (candidate.type !== 'commercial') return { outcome: 'skip' };
+    const q = profile.params.quietHours.value;
+    const t = localMinutes(now, q.timeZone);
+    if (t >= hhmm(q.start) && t < hhmm(q.end)) return { outcome: 'pass' };
+    return { outcome: 'fail', code: 'quiet_hours', message: `commercial messages may be sent only ${q.start}–${q.end} ${q.timeZone}` };
+  },
+};
+
+/** Texts that already tell the user how to refuse. */
+const REFUSAL_STATED = /(退订|拒收|回复?\s*[RTN](?:D)?(?![A-Za-z])|回\s*T)/i;
+
+/** Every commercial message states how to refuse; append the profile's notice if the text lacks one. */
+export const refusalNotice: Stage = {
+  rule: 'commercial.refusal-notice',
+  codes: [],
+  run: ({ candidate, text, profile }) => {
+    if (candidate.type !== 'commercial') return { outcome: 'skip' };
+    if (REFUSAL_STATED.test(text)) return { outcome: 'pass', note: 'refusal method stated by sender' };
+    return { outcome: 'pass', text: `${text}${profile.params.refusalNotice.value}`, note: 'refusal notice appended' };
+  },
+};

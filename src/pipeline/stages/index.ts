@@ -1,0 +1,29 @@
+/**
+ * The ordered stage list: the pipeline as data. Identity first (cheap, and later stages need a known
+ * port and number), then content, then the commercial rules, then volume. Add a stage by adding it
+ * here; its rule id must exist in every profile's `rules`.
+ */
+import type { Stage } from '../types.js';
+import { portExists, portOwned, senderActive, signatureRegistered } from './sender.js';
+import { recipientValid } from './recipient.js';
+import { portKindMatches } from './port-kind.js';
+import { lengthWithinLimit, noAdvertisingInNonCommercial } from './content.js';
+import { consentFrequency, consentHeld, notOptedOut, refusalNotice, withinSendingHours } from './commercial.js';
+import { verificationFrequency } from './frequency.js';
+
+export const DEFAULT_STAGES: readonly Stage[] = Object.freeze([
+  portExists,
+  portOwned,
+  recipientValid,
+  senderActive,
+  signatureRegistered,
+  portKindMatches,
+  refusalNotice,
+  lengthWithinLimit,
+  noAdvertisingInNonCommercial,
+  notOptedOut,
+  consentHeld,
+  consentFrequency,
+  withinSendingHours,
+  verificationFrequency,
+]);

@@ -1,0 +1,22 @@
+/**
+ * Port separation (2020 draft; cn-2026): service ports carry verification and notification
+ * messages, commercial ports commercial ones, public-welfare ports only public-welfare messages.
+ */
+import { PORT_KIND_ALLOWS } from '../../domain/message-type.js';
+import type { Stage } from '../types.js';
+
+export const portKindMatches: Stage = {
+  rule: 'port.separation',
+  codes: ['port_kind_mismatch'],
+  run: ({ facts, candidate, profile }) => {
+    if (!profile.params.portSeparation.value) return { outcome: 'skip', note: 'port separation off' };
+    const port = facts.port;
+    if (!port) return { outcome: 'skip' };
+    if (PORT_KIND_ALLOWS[port.kind].includes(candidate.type)) return { outcome: 'pass' };
+    return {
+      outcome: 'fail',
+      code: 'port_kind_mismatch',
+      message: `a ${port.kind} port may not carry ${candidate.type} messages`,
+    };
+  },
+};

@@ -1,0 +1,45 @@
+/** True-sender stages: the port exists, belongs to the caller, the caller is active, the signature is theirs. */
+import { leadingSignature } from '../../domain/signature.js';
+import type { Stage } from '../types.js';
+
+/** Art. 7 (cn-2015): the sending port must be a registered access code. */
+export const portExists: Stage = {
+  rule: 'sender.port-exists',
+  codes: ['unknown_port'],
+  run: ({ facts, candidate }) =>
+    facts.port ? { outcome: 'pass' } : { outcome: 'fail', code: 'unknown_port', message: `port ${candidate.from} is not registered` },
+};
+
+/** Art. 7: a content provider sends only from its own ports. */
+export const portOwned: Stage = {
+  rule: 'sender.port-owned',
+  codes: ['port_not_owned'],
+  run: ({ facts, candidate }) =>
+    facts.port && facts.port.ownerId === candidate.contentProviderId
+      ? { outcome: 'pass' }
+      : { outcome: 'fail', code: 'port_not_owned', message: `port ${candidate.from} does not belong to this content provider` },
+};
+
+/** Art. 6/31: a suspended content provider may not send. */
+export const senderActive: Stage = {
+  rule: 'sender.active',
+  codes: ['sender_suspended'],
+  run: ({ facts }) =>
+    facts.sender.status === 'active'
+      ? { outcome: 'pass' }
+      : { outcome: 'fail', code: 'sender_suspended', message: 'the content provider is suspended' },
+};
+
+/** Art. 19: the text starts with a signature 【…】 registered to the sender. */
+export const signatureRegistered: Stage = {
+  rule: 'sender.signature',
+  codes: ['signature_missing', 'signature_unregistered'],
+  run: ({ text, facts }) => {
+    const sig = leadingSignature(text);
+    if (!sig) return { outcome: 'fail', code: 'signature_missing', message: 'the text must start with a signature 【…】 of 2–16 characters' };
+    if (!facts.sender.signatures.has(sig)) {
+      return { outcome: 'fail', code: 'signature_unregistered', message: `signature ${sig} is not registered to this content provider` };
+    }
+    return { outcome: 'pass', note: sig };
+  },
+};

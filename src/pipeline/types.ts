@@ -1,0 +1,110 @@
+/**
+ * The compliance pipeline's vocabulary. Stages are pure: a stage sees the candidate message, the
+ * facts the store loaded for it, the profile in force and the time, and returns a verdict. The
+ * pipeline never reads a clock, a database or the environment.
+ */
+import type { ErrorCode } from '../domain/errors.js';
+import type { MessageType, PortKind } from '../domain/message-type.js';
+import type { Profile } from '../profiles/types.js';
+
+/** The message as the pipeline judges it (after the use case parsed the request). */
+export interface Candidate {
+  contentProviderId: string;
+  from: string;
+  /** Recipient as given. */
+  toRaw: string;
+  /** Canonical E.164 recipient, or null if `toRaw` is not a mainland mobile number. */
+  to: string | null;
+  text: string;
+  type: MessageType;
+  category?: string;
+}
+
+export interface SenderFacts {
+  id: string;
+  status: 'active' | 'suspended';
+  /** Registered (and approved) signatures, brackets included. */
+  signatures: ReadonlySet<string>;
+}
+
+export interface PortFacts {
+  number: string;
+  ownerId: string;
+  kind: PortKind;
+}
+
+export interface ConsentFacts {
+  id: string;
+  category: string;
+  grantedAt: number;
+  expiresAt: number;
+  frequency: { count: number; per: 'day' | 'week' | 'month' };
+  /** Accepted commercial messages already sent under this consent in the current rolling period. */
+  usedInPeriod: number;
+}
+
+/** What the store knew when the decision was made. */
+export interface Facts {
+  sender: SenderFacts;
+  port: PortFacts | null;
+  /** The number refused this sender's commercial messages. */
+  optedOut: boolean;
+  /** The number is on the platform-wide do-not-disturb list. */
+  dnd: boolean;
+  /** The unexpired consent for the candidate's category, else the most recent expired one, else null. */
+  consent: ConsentFacts | null;
+  /** Accepted verification messages from this sender to this number in the last minute, hour and day. */
+  verificationSends: { minute: number; hour: number; day: number };
+}
+
+/** Pluggable pure scorers the profile does not fix (e.g. the advertising classifier). */
+export interface Detectors {
+  /** Scores how much a text advertises; `phrases` explain the score. */
+  advertising(text: string): { advertising: boolean; score: number; phrases: string[] };
+}
+
+export interface StageContext {
+  candidate: Candidate;
+  /** Text as transformed by earlier stages. */
+  text: string;
+  facts: Facts;
+  profile: Profile;
+  detectors: Detectors;
+  /** Epoch milliseconds. */
+  now: number;
+}
+
+export type StageResult =
+  | { outcome: 'pass'; note?: string; text?: string }
+  | { outcome: 'skip'; note?: string }
+  | { outcome: 'fail'; code: ErrorCode; message: string };
+
+/** One compliance rule. `rule` is a stable id whose article the profile names. */
+export interface Stage {
+  rule: string;
+  /** Codes this stage can reject with (documentation and exhaustiveness tests). */
+  codes: readonly ErrorCode[];
+  run(ctx: StageContext): StageResult;
+}
+
+/** The record of one stage's judgement, kept with the message. */
+export interface Verdict {
+  rule: string;
+  article: string;
+  profile: string;
+  outcome: 'pass' | 'skip' | 'fail';
+  code?: ErrorCode;
+  message?: string;
+  note?: string;
+}
+
+export interface Decision {
+  accepted: boolean;
+  /** The failing verdict, when rejected. */
+  rejection?: Verdict & { code: ErrorCode; message: string };
+  verdicts: Verdict[];
+  /** Final text (e.g. with the refusal notice appended). */
+  text: string;
+  segments: number;
+  chars: number;
+}

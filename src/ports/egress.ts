@@ -1,0 +1,32 @@
+/**
+ * Egress: where accepted messages go upstream (the simulator SMSC, or carrier SMSCs over SMPP).
+ * The delivery worker calls `submit`; the upstream reports receipts and MO through the callbacks
+ * the worker registers with `onReceipt` / `onMo`.
+ */
+import type { OutboundMessage } from './store.js';
+
+export type SubmitResult =
+  | { ok: true; upstreamId: string }
+  /** `retry`: transient (throttled, queue full, link down): try again later. */
+  | { ok: false; retry: boolean; reason: string };
+
+export interface DeliveryReceipt {
+  upstreamId: string;
+  /** SMPP message_state names: DELIVRD, UNDELIV, EXPIRED, REJECTD… */
+  stat: string;
+  err?: string;
+  at: number;
+}
+
+export interface InboundMo {
+  from: string;
+  to: string;
+  text: string;
+}
+
+export interface Egress {
+  submit(msg: OutboundMessage): Promise<SubmitResult>;
+  onReceipt(cb: (r: DeliveryReceipt) => void): void;
+  onMo(cb: (mo: InboundMo) => void): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,251 @@
+/**
+ * What the core needs from durable storage, split per aggregate. Adapters (SQLite, PostgreSQL) own
+ * their connections and transactions; no connection or transaction type crosses this boundary. The
+ * same contract suite (test/contract/) runs against every adapter.
+ */
+import type { MessageType, PortKind } from '../domain/message-type.js';
+import type { Candidate, Decision, Facts, PortFacts } from '../pipeline/types.js';
+import type { Channel, MessageStatus } from '../app/types.js';
+
+export interface ContentProviderRow {
+  id: string;
+  name: string;
+  creditCode: string;
+  licenseNumber: string | null;
+  status: 'active' | 'suspended';
+  createdAt: number;
+}
+
+export interface SignatureRow {
+  id: string;
+  contentProviderId: string;
+  signature: string;
+  status: 'pending' | 'approved' | 'rejected';
+  createdAt: number;
+}
+
+export interface PortRow extends PortFacts {
+  createdAt: number;
+}
+
+export type Role = 'admin' | 'content-provider' | 'regulator' | 'report-centre';
+
+export interface TokenRow {
+  id: string;
+  role: Role;
+  /** For content-provider tokens: the provider id. */
+  subject: string | null;
+  label: string;
+  /** Role-specific limits, e.g. a regulator's province or date range. */
+  scope: Record<string, unknown>;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+/** Providers, their signatures and ports, and access tokens. */
+export interface DirectoryStore {
+  createContentProvider(row: ContentProviderRow, apiKey: { id: string; hash: string }): Promise<void>;
+  getContentProvider(id: string): Promise<ContentProviderRow | null>;
+  listContentProviders(): Promise<ContentProviderRow[]>;
+  /** Sets status and records the change (who, why). Returns false when no such provider. */
+  setContentProviderStatus(id: string, status: ContentProviderRow['status'], at: number, actor: string, reason?: string): Promise<boolean>;
+  /** Fails with `conflict` when the signature is registered to another provider. */
+  addSignature(row: SignatureRow): Promise<void>;
+  listSignatures(contentProviderId: string): Promise<SignatureRow[]>;
+  /** Fails with `conflict` when the port exists. */
+  addPort(row: PortRow): Promise<void>;
+  getPort(number: string): Promise<PortRow | null>;
+  listPorts(contentProviderId?: string): Promise<PortRow[]>;
+  addToken(row: TokenRow, hash: string): Promise<void>;
+  findTokenByHash(hash: string): Promise<TokenRow | null>;
+  countTokens(role: Role): Promise<number>;
+}
+
+/** One submission handed to `decideAndRecord`. */
+export interface SubmissionItem {
+  id: string;
+  candidate: Candidate;
+  channel: Channel;
+  clientRef?: string;
+  registeredDelivery: boolean;
+  receivedAt: number;
+}
+
+export interface DecidedItem {
+  id: string;
+  decision: Decision;
+}
+
+/** MT submissions: decided and recorded atomically; accepted ones queued for egress. */
+export interface MessageStore {
+  /**
+   * For each item in order: load its facts, call `decide` (pure), and durably record the outcome;
+   * accepted messages also count against frequency limits and enter the egress queue. Atomic with
+   * respect to other decisions about the same content provider and number: two concurrent calls can
+   * never both take the last allowance. When the promise resolves, every outcome is durable.
+   */
+  decideAndRecord(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision): Promise<DecidedItem[]>;
+  /** Records a message the gateway itself sends (opt-out confirmations, consent requests): accepted, queued, never charged. */
+  recordSystemMessage(msg: SystemMessage): Promise<void>;
+  /** The submission record and its status history, or null. */
+  getMessage(id: string): Promise<MessageView | null>;
+}
+
+export interface SystemMessage {
+  id: string;
+  contentProviderId: string;
+  from: string;
+  to: string;
+  text: string;
+  type: MessageType;
+  purpose: string;
+  at: number;
+  charged: false;
+}
+
+export interface MessageView {
+  id: string;
+  contentProviderId: string;
+  from: string;
+  to: string;
+  type: MessageType;
+  category: string | null;
+  text: string;
+  decision: 'accepted' | 'rejected';
+  status: MessageStatus | 'rejected';
+  segments: number;
+  receivedAt: number;
+  clientRef: string | null;
+  verdicts: unknown[];
+  history: { status: MessageStatus; at: number; detail?: string }[];
+}
+
+/** An accepted message waiting to go upstream. */
+export interface OutboundMessage {
+  id: string;
+  contentProviderId: string;
+  from: string;
+  to: string;
+  text: string;
+  registeredDelivery: boolean;
+  attempts: number;
+  submittedAt: number;
+}
+
+export interface StatusUpdate {
+  id: string;
+  status: MessageStatus;
+  at: number;
+  detail?: string;
+  /** The id the upstream SMSC gave the message (with `submitted`). */
+  upstreamId?: string;
+}
+
+/** The durable egress queue between decision and upstream. */
+export interface OutboxStore {
+  /** Up to `limit` queued messages due at `now`, oldest first, leased until `now + leaseMs`. */
+  claim(now: number, limit: number, leaseMs: number): Promise<OutboundMessage[]>;
+  /**
+   * Appends one status record per update, in one transaction; final statuses take the message off
+   * the queue. An update that repeats the message's current status is ignored (idempotent receipts).
+   * Returns the updates that changed something.
+   */
+  recordStatuses(updates: StatusUpdate[]): Promise<StatusUpdate[]>;
+  /** Puts a message back for a later attempt. */
+  retryLater(id: string, dueAt: number, detail: string): Promise<void>;
+  /** Finds a message by the id the upstream SMSC gave it (for receipts). */
+  findByUpstreamId(upstreamId: string): Promise<{ id: string; status: MessageStatus } | null>;
+  pendingCount(): Promise<number>;
+}
+
+export interface ConsentRow {
+  id: string;
+  contentProviderId: string;
+  msisdn: string;
+  category: string;
+  frequency: { count: number; per: 'day' | 'week' | 'month' };
+  grantedAt: number;
+  expiresAt: number;
+  channel: Channel | 'sms';
+  proof: Record<string, unknown>;
+  withdrawnAt: number | null;
+}
+
+export interface SubscriptionEvent {
+  id: string;
+  at: number;
+  kind: 'consent_granted' | 'consent_withdrawn' | 'opt_out' | 'dnd_added' | 'consent_requested' | 'consent_refused' | 'consent_deemed_refused' | 'opt_in';
+  contentProviderId: string | null;
+  msisdn: string;
+  channel: string;
+  evidence: Record<string, unknown>;
+}
+
+/** Consents, refusals and the do-not-disturb list: the subscription records of Art. 20. */
+export interface ConsentStore {
+  grantConsent(row: ConsentRow): Promise<void>;
+  getConsent(id: string): Promise<ConsentRow | null>;
+  /** Returns false when no such live consent of that provider. */
+  withdrawConsent(id: string, contentProviderId: string, at: number, channel: string): Promise<boolean>;
+  optOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<void>;
+  isOptedOut(contentProviderId: string, msisdn: string): Promise<boolean>;
+  addDnd(msisdns: string[], at: number, actor: string, source: string): Promise<number>;
+  subscriptionEvents(msisdn: string, contentProviderId?: string): Promise<SubscriptionEvent[]>;
+}
+
+export interface MoRecord {
+  id: string;
+  at: number;
+  from: string;
+  to: string;
+  text: string;
+  contentProviderId: string | null;
+  action: string;
+}
+
+export interface RecordQuery {
+  msisdn?: string;
+  contentProviderId?: string;
+  from?: number;
+  to?: number;
+  limit: number;
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
+}
+
+export interface RecordRow {
+  seq: number;
+  id: string;
+  at: number;
+  kind: 'mt' | 'mo' | 'status' | 'subscription' | 'audit';
+  contentProviderId: string | null;
+  msisdn: string | null;
+  body: Record<string, unknown>;
+}
+
+/** The append-only statutory record and MO intake. */
+export interface RecordStore {
+  recordMo(mo: MoRecord): Promise<void>;
+  /** Newest first, keyset-paginated. */
+  queryRecords(q: RecordQuery): Promise<{ records: RecordRow[]; nextCursor: string | null }>;
+  appendAudit(at: number, actor: string, action: string, detail: Record<string, unknown>): Promise<void>;
+}
+
+/** Key/value settings the gateway keeps (e.g. when the admin token was generated). */
+export interface SettingsStore {
+  getSetting(key: string): Promise<string | null>;
+  putSetting(key: string, value: string): Promise<void>;
+}
+
+/** Everything together; adapters implement this. */
+export interface Store {
+  directory: DirectoryStore;
+  messages: MessageStore;
+  outbox: OutboxStore;
+  consents: ConsentStore;
+  records: RecordStore;
+  settings: SettingsStore;
+  close(): Promise<void>;
+}
+
+export type { PortKind, MessageType };

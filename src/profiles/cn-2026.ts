@@ -1,0 +1,39 @@
+/**
+ * MIIT Order No. 74 (issued 2026-02-09, in force 2026-05-01), known only from public summaries:
+ * article numbers are not known, so rules cite the section and a Chinese key phrase, and every value
+ * not confirmed is `unverified` (shared/REGULATION.md, "What is not known").
+ */
+import type { Profile, RuleSource } from './types.js';
+import { CN_2015 } from './cn-2015.js';
+
+const u = (article: string, summary: string): RuleSource => ({ article, summary, unverified: true });
+
+const RULES: Record<string, RuleSource> = {
+  ...CN_2015.rules,
+  'port.separation': u('Order 74, ports section (“端口…不得用于发送商业性短信息”)', 'A service port must not carry commercial messages.'),
+  'content.no-advertising': u('Order 74, commercial SMS section (“不得在非商业性短信息中夹带广告”)', 'No advertising in non-commercial messages.'),
+  'commercial.consent': u('Order 74, commercial SMS section (“明示同意”)', 'Only explicit consent counts.'),
+  'consent.proof': u('Order 74, commercial SMS section (“同意的证明材料”)', 'The sender holds proof of consent and hands it over for review.'),
+  'consent.no-reply': u('Order 74 (“明示同意”): silence is never consent', 'No reply is never consent.'),
+  'records.retention': u('Order 74, records section (“至少保存六个月”, one source)', 'Records are kept at least six months.'),
+};
+
+export const CN_2026: Profile = {
+  id: 'cn-2026',
+  title: 'Regulations on the Management of Communication Short Message Service (MIIT Order No. 74)',
+  inForce: '2026-05-01',
+  rules: RULES,
+  params: {
+    ...CN_2015.params,
+    consentReplyWindowHours: { value: 48, article: RULES['consent.no-reply'].article, basis: 'practice', unverified: true },
+    noReplyMeansRefusal: { value: true, article: RULES['consent.no-reply'].article, basis: 'law', unverified: true },
+    explicitConsentOnly: { value: true, article: RULES['commercial.consent'].article, basis: 'law', unverified: true },
+    consentProofRequired: { value: true, article: RULES['consent.proof'].article, basis: 'law', unverified: true },
+    noAdvertisingInNonCommercial: { value: true, article: RULES['content.no-advertising'].article, basis: 'law', unverified: true },
+    portSeparation: { value: true, article: RULES['port.separation'].article, basis: 'law', unverified: true },
+    retentionMonths: { value: 6, article: RULES['records.retention'].article, basis: 'law', unverified: true },
+    subscriptionRetentionMonths: { value: 6, article: 'Order 74, records section (subscription records after the relationship ends)', basis: 'law', unverified: true },
+    complaintForwardWorkingDays: { value: 5, article: 'Order 74, complaints section (not read in the original)', basis: 'law', unverified: true },
+    complaintAnswerWorkingDays: { value: 15, article: 'Order 74, complaints section (not read in the original)', basis: 'law', unverified: true },
+  },
+};

@@ -1,0 +1,78 @@
+/**
+ * A regulation profile: one edition of the Regulations as data. Every parameter carries where it
+ * comes from, and whether that source was confirmed; every rule (pipeline stage) has its article.
+ * An operator can override any parameter value in config without a code change (overrides are
+ * recorded on the resolved profile so a decision still says what was in force).
+ */
+export type ProfileId = 'cn-2015' | 'cn-2026';
+
+/** One parameter of a profile with its provenance. */
+export interface Param<T> {
+  value: T;
+  /** The article, or the section and key phrase where the number is not known. */
+  article: string;
+  /** `law` = the regulation's text; `practice` = vendor or carrier default, not law. */
+  basis: 'law' | 'draft' | 'practice';
+  /** True when the source was not read in the original (see shared/REGULATION.md). */
+  unverified?: boolean;
+  /** Set on the resolved profile when an operator changed the value. */
+  overridden?: boolean;
+}
+
+export interface VerificationLimits {
+  perMinute: number;
+  perHour: number;
+  perDay: number;
+}
+
+export interface QuietHours {
+  /** Local time `HH:MM` when commercial sending may start. */
+  start: string;
+  /** Local time `HH:MM` when commercial sending must stop. */
+  end: string;
+  timeZone: string;
+}
+
+export interface ProfileParams {
+  verificationLimits: Param<VerificationLimits>;
+  quietHours: Param<QuietHours>;
+  maxLength: Param<number>;
+  refusalNotice: Param<string>;
+  /** Texts that count as a refusal in a reply (folded: NFKC, upper case, no spaces). */
+  optOutKeywords: Param<string[]>;
+  /** Hours a consent request waits for an answer. */
+  consentReplyWindowHours: Param<number>;
+  /** cn-2015: no reply within the window counts as refusal. */
+  noReplyMeansRefusal: Param<boolean>;
+  /** cn-2026: only an explicit yes counts; consents need proof. */
+  explicitConsentOnly: Param<boolean>;
+  consentProofRequired: Param<boolean>;
+  /** Whether an opt-out covers the whole content provider or only the signature it answered. */
+  optOutScope: Param<'content-provider' | 'signature'>;
+  /** Advertising banned in verification / notification messages. */
+  noAdvertisingInNonCommercial: Param<boolean>;
+  /** A service port must not carry commercial messages and vice versa. */
+  portSeparation: Param<boolean>;
+  retentionMonths: Param<number>;
+  subscriptionRetentionMonths: Param<number>;
+  complaintForwardWorkingDays: Param<number>;
+  complaintAnswerWorkingDays: Param<number>;
+  /** Complaints per million messages per month that trigger suspension review. */
+  complaintRateThresholdPerMillion: Param<number>;
+}
+
+/** A rule the pipeline enforces or the app records, with its source in this edition. */
+export interface RuleSource {
+  article: string;
+  /** One line: what the rule asks. */
+  summary: string;
+  unverified?: boolean;
+}
+
+export interface Profile {
+  id: ProfileId;
+  title: string;
+  inForce: string;
+  params: ProfileParams;
+  rules: Readonly<Record<string, RuleSource>>;
+}

@@ -1,0 +1,133 @@
+/** SQLite adapter for providers, signatures, ports and tokens. Provider facts are cached in memory for the message path. */
+import type { Db } from './db.js';
+import type { ContentProviderRow, DirectoryStore, PortRow, Role, SignatureRow, TokenRow } from '../../ports/store.js';
+import { SmsguardError } from '../../domain/errors.js';
+import type { SenderFacts } from '../../pipeline/types.js';
+import type { RecordsWriter } from './records-writer.js';
+
+interface CpDb { id: string; name: string; credit_code: string; license_number: string | null; status: 'active' | 'suspended'; created_at: number }
+const toCp = (r: CpDb): ContentProviderRow => ({ id: r.id, name: r.name, creditCode: r.credit_code, licenseNumber: r.license_number, status: r.status, createdAt: r.created_at });
+
+export class SqliteDirectory implements DirectoryStore {
+  private readonly senderCache = new Map<string, SenderFacts | null>();
+  private readonly portCache = new Map<string, PortRow | null>();
+  constructor(private readonly db: Db, private readonly records: RecordsWriter) {}
+
+  /** Sender facts for the pipeline (cached; invalidated by this store's own writes). */
+  senderFacts(id: string): SenderFacts | null {
+    let f = this.senderCache.get(id);
+    if (f !== undefined) return f;
+    const cp = this.db.prepare('SELECT status FROM content_providers WHERE id = ?').get(id) as { status: 'active' | 'suspended' } | undefined;
+    if (!cp) f = null;
+    else {
+      const sigs = this.db.prepare("SELECT signature FROM signatures WHERE content_provider_id = ? AND status = 'approved'").all(id) as { signature: string }[];
+      f = { id, status: cp.status, signatures: new Set(sigs.map((s) => s.signature)) };
+    }
+    this.senderCache.set(id, f);
+    return f;
+  }
+
+  portSync(number: string): PortRow | null {
+    let p = this.portCache.get(number);
+    if (p !== undefined) return p;
+    const r = this.db.prepare('SELECT number, content_provider_id, kind, created_at FROM ports WHERE number = ?').get(number) as
+      | { number: string; content_provider_id: string; kind: PortRow['kind']; created_at: number }
+      | undefined;
+    p = r ? { number: r.number, ownerId: r.content_provider_id, kind: r.kind, createdAt: r.created_at } : null;
+    this.portCache.set(number, p);
+    return p;
+  }
+
+  async createContentProvider(row: ContentProviderRow, apiKey: { id: string; hash: string }): Promise<void> {
+    try {
+      this.db.transaction(() => {
+        this.db
+          .prepare('INSERT INTO content_providers (id, name, credit_code, license_number, status, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(row.id, row.name, row.creditCode, row.licenseNumber, row.status, row.createdAt);
+        this.db
+          .prepare("INSERT INTO tokens (id, hash, role, subject, label, scope, created_at) VALUES (?, ?, 'content-provider', ?, 'api key', '{}', ?)")
+          .run(apiKey.id, apiKey.hash, row.id, row.createdAt);
+      })();
+    } catch (e) {
+      if (String((e as Error).message).includes('UNIQUE')) {
+        throw new SmsguardError('conflict', `a content provider with credit code ${row.creditCode} exists`, {}, 'creditCode');
+      }
+      throw e;
+    }
+    this.senderCache.delete(row.id);
+  }
+
+  async getContentProvider(id: string): Promise<ContentProviderRow | null> {
+    const r = this.db.prepare('SELECT * FROM content_providers WHERE id = ?').get(id) as CpDb | undefined;
+    return r ? toCp(r) : null;
+  }
+
+  async listContentProviders(): Promise<ContentProviderRow[]> {
+    return (this.db.prepare('SELECT * FROM content_providers ORDER BY created_at, id').all() as CpDb[]).map(toCp);
+  }
+
+  async setContentProviderStatus(id: string, status: ContentProviderRow['status'], at: number, actor: string, reason?: string): Promise<boolean> {
+    const changed = this.db.transaction(() => {
+      const r = this.db.prepare('UPDATE content_providers SET status = ? WHERE id = ?').run(status, id);
+      if (r.changes === 0) return false;
+      this.records.append({ id: `aud_${id}_${at}_${status}`, at, kind: 'audit', contentProviderId: id, msisdn: null, ref: id, body: { action: 'content_provider.status', status, actor, reason: reason ?? null } });
+      return true;
+    })();
+    this.senderCache.delete(id);
+    return changed;
+  }
+
+  async addSignature(row: SignatureRow): Promise<void> {
+    const existing = this.db.prepare('SELECT content_provider_id FROM signatures WHERE signature = ?').get(row.signature) as { content_provider_id: string } | undefined;
+    if (existing) {
+      throw new SmsguardError('conflict', existing.content_provider_id === row.contentProviderId ? `signature ${row.signature} is already registered` : `signature ${row.signature} is registered to another content provider`, {}, 'signature');
+    }
+    this.db.prepare('INSERT INTO signatures (id, content_provider_id, signature, status, created_at) VALUES (?, ?, ?, ?, ?)').run(row.id, row.contentProviderId, row.signature, row.status, row.createdAt);
+    this.senderCache.delete(row.contentProviderId);
+  }
+
+  async listSignatures(contentProviderId: string): Promise<SignatureRow[]> {
+    const rows = this.db.prepare('SELECT * FROM signatures WHERE content_provider_id = ? ORDER BY created_at, id').all(contentProviderId) as { id: string; content_provider_id: string; signature: string; status: SignatureRow['status']; created_at: number }[];
+    return rows.map((r) => ({ id: r.id, contentProviderId: r.content_provider_id, signature: r.signature, status: r.status, createdAt: r.created_at }));
+  }
+
+  async addPort(row: PortRow): Promise<void> {
+    try {
+      this.db.prepare('INSERT INTO ports (number, content_provider_id, kind, created_at) VALUES (?, ?, ?, ?)').run(row.number, row.ownerId, row.kind, row.createdAt);
+    } catch (e) {
+      if (String((e as Error).message).includes('UNIQUE') || String((e as Error).message).includes('PRIMARY')) {
+        throw new SmsguardError('conflict', `port ${row.number} is already registered`, {}, 'number');
+      }
+      throw e;
+    }
+    this.portCache.delete(row.number);
+  }
+
+  async getPort(number: string): Promise<PortRow | null> {
+    return this.portSync(number);
+  }
+
+  async listPorts(contentProviderId?: string): Promise<PortRow[]> {
+    const rows = (contentProviderId
+      ? this.db.prepare('SELECT * FROM ports WHERE content_provider_id = ? ORDER BY number').all(contentProviderId)
+      : this.db.prepare('SELECT * FROM ports ORDER BY number').all()) as { number: string; content_provider_id: string; kind: PortRow['kind']; created_at: number }[];
+    return rows.map((r) => ({ number: r.number, ownerId: r.content_provider_id, kind: r.kind, createdAt: r.created_at }));
+  }
+
+  async addToken(row: TokenRow, hash: string): Promise<void> {
+    this.db
+      .prepare('INSERT INTO tokens (id, hash, role, subject, label, scope, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(row.id, hash, row.role, row.subject, row.label, JSON.stringify(row.scope), row.createdAt, row.revokedAt);
+  }
+
+  async findTokenByHash(hash: string): Promise<TokenRow | null> {
+    const r = this.db.prepare('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL').get(hash) as
+      | { id: string; role: Role; subject: string | null; label: string; scope: string; created_at: number; revoked_at: number | null }
+      | undefined;
+    return r ? { id: r.id, role: r.role, subject: r.subject, label: r.label, scope: JSON.parse(r.scope), createdAt: r.created_at, revokedAt: r.revoked_at } : null;
+  }
+
+  async countTokens(role: Role): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM tokens WHERE role = ? AND revoked_at IS NULL').get(role) as { n: number }).n;
+  }
+}

@@ -1,0 +1,43 @@
+/** The SQLite store: the embedded default (one file in ./var, WAL). */
+import { openDatabase, type Db } from './db.js';
+import { RecordsWriter } from './records-writer.js';
+import { SqliteDirectory } from './directory.js';
+import { SqliteMessages } from './messages.js';
+import { SqliteOutbox } from './outbox.js';
+import { SqliteConsents } from './consents.js';
+import { SqliteRecords } from './records.js';
+import type { SettingsStore, Store } from '../../ports/store.js';
+
+export class SqliteStore implements Store {
+  readonly db: Db;
+  readonly directory: SqliteDirectory;
+  readonly messages: SqliteMessages;
+  readonly outbox: SqliteOutbox;
+  readonly consents: SqliteConsents;
+  readonly records: SqliteRecords;
+  readonly settings: SettingsStore;
+
+  constructor(path: string) {
+    this.db = openDatabase(path);
+    const writer = new RecordsWriter(this.db);
+    this.directory = new SqliteDirectory(this.db, writer);
+    this.messages = new SqliteMessages(this.db, this.directory, writer);
+    this.outbox = new SqliteOutbox(this.db, writer);
+    this.consents = new SqliteConsents(this.db, writer);
+    this.records = new SqliteRecords(this.db, writer);
+    const db = this.db;
+    this.settings = {
+      async getSetting(key) {
+        const r = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+        return r?.value ?? null;
+      },
+      async putSetting(key, value) {
+        db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT DO UPDATE SET value = excluded.value').run(key, value);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

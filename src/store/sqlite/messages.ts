@@ -1,0 +1,164 @@
+/**
+ * SQLite adapter for MT submissions. better-sqlite3 is synchronous, so a whole batch (load facts,
+ * decide, record, count, enqueue) runs in one transaction with nothing interleaving: two requests
+ * can never both take the last allowance, and when the call returns every outcome is committed.
+ */
+import type { Db } from './db.js';
+import type { DecidedItem, MessageStore, MessageView, SubmissionItem, SystemMessage } from '../../ports/store.js';
+import type { ConsentFacts, Decision, Facts } from '../../pipeline/types.js';
+import type { SqliteDirectory } from './directory.js';
+import type { RecordsWriter } from './records-writer.js';
+import { periodMs } from '../../pipeline/stages/commercial.js';
+import type { MessageStatus } from '../../app/types.js';
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+export class SqliteMessages implements MessageStore {
+  private readonly q;
+  constructor(private readonly db: Db, private readonly dir: SqliteDirectory, private readonly records: RecordsWriter) {
+    this.q = {
+      verificationCounts: db.prepare(
+        `SELECT coalesce(sum(at > ?), 0) AS minute, coalesce(sum(at > ?), 0) AS hour, count(*) AS day
+           FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'verification' AND at > ?`,
+      ),
+      optedOut: db.prepare('SELECT 1 FROM optouts WHERE content_provider_id = ? AND msisdn = ?'),
+      dnd: db.prepare('SELECT 1 FROM dnd WHERE msisdn = ?'),
+      liveConsent: db.prepare(
+        `SELECT * FROM consents WHERE content_provider_id = ? AND msisdn = ? AND category = ? AND withdrawn_at IS NULL
+           ORDER BY (expires_at > ?) DESC, expires_at DESC LIMIT 1`,
+      ),
+      consentUse: db.prepare('SELECT count(*) AS n FROM sends WHERE consent_id = ? AND at > ?'),
+      insertSend: db.prepare('INSERT INTO sends (content_provider_id, msisdn, type, consent_id, at) VALUES (?, ?, ?, ?, ?)'),
+      insertOutbox: db.prepare(
+        'INSERT INTO outbox (id, content_provider_id, from_port, msisdn, text, registered_delivery, attempts, due_at, submitted_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)',
+      ),
+      insertStatus: db.prepare('INSERT INTO message_status (id, status, updated_at) VALUES (?, ?, ?)'),
+      byRef: db.prepare('SELECT kind, at, body, content_provider_id FROM records WHERE ref = ? ORDER BY seq'),
+    };
+  }
+
+  private facts(item: SubmissionItem): Facts {
+    const c = item.candidate;
+    const now = item.receivedAt;
+    const sender = this.dir.senderFacts(c.contentProviderId) ?? { id: c.contentProviderId, status: 'suspended' as const, signatures: new Set<string>() };
+    const port = this.dir.portSync(c.from);
+    const facts: Facts = { sender, port, optedOut: false, dnd: false, consent: null, verificationSends: { minute: 0, hour: 0, day: 0 } };
+    if (!c.to) return facts;
+    if (c.type === 'verification') {
+      const r = this.q.verificationCounts.get(now - MINUTE, now - HOUR, c.contentProviderId, c.to, now - DAY) as { minute: number; hour: number; day: number };
+      facts.verificationSends = r;
+    } else if (c.type === 'commercial') {
+      facts.optedOut = this.q.optedOut.get(c.contentProviderId, c.to) !== undefined;
+      facts.dnd = this.q.dnd.get(c.to) !== undefined;
+      if (c.category) {
+        const row = this.q.liveConsent.get(c.contentProviderId, c.to, c.category, now) as ConsentDb | undefined;
+        if (row) facts.consent = consentFacts(row, this.q.consentUse, now);
+      }
+    }
+    return facts;
+  }
+
+  async decideAndRecord(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision): Promise<DecidedItem[]> {
+    return this.db.transaction(() => {
+      const out: DecidedItem[] = [];
+      for (const item of items) {
+        const facts = this.facts(item);
+        const decision = decide(item, facts);
+        this.persist(item, facts, decision);
+        out.push({ id: item.id, decision });
+      }
+      return out;
+    })();
+  }
+
+  private persist(item: SubmissionItem, facts: Facts, d: Decision): void {
+    const c = item.candidate;
+    const at = item.receivedAt;
+    this.records.append({
+      id: item.id,
+      at,
+      kind: 'mt',
+      contentProviderId: c.contentProviderId,
+      msisdn: c.to,
+      ref: item.id,
+      body: {
+        from: c.from,
+        to: c.to ?? c.toRaw,
+        type: c.type,
+        category: c.category ?? null,
+        text: c.text,
+        finalText: d.text,
+        segments: d.segments,
+        decision: d.accepted ? 'accepted' : 'rejected',
+        code: d.rejection?.code ?? null,
+        verdicts: d.verdicts,
+        channel: item.channel,
+        clientRef: item.clientRef ?? null,
+        registeredDelivery: item.registeredDelivery,
+        consentId: d.accepted && c.type === 'commercial' ? facts.consent?.id ?? null : null,
+      },
+    });
+    if (!d.accepted || !c.to) return;
+    if (c.type === 'verification' || c.type === 'commercial') {
+      this.q.insertSend.run(c.contentProviderId, c.to, c.type, c.type === 'commercial' ? facts.consent?.id ?? null : null, at);
+    }
+    this.q.insertOutbox.run(item.id, c.contentProviderId, c.from, c.to, d.text, item.registeredDelivery ? 1 : 0, at, at);
+    this.q.insertStatus.run(item.id, 'accepted', at);
+  }
+
+  async recordSystemMessage(m: SystemMessage): Promise<void> {
+    this.db.transaction(() => {
+      this.records.append({
+        id: m.id,
+        at: m.at,
+        kind: 'mt',
+        contentProviderId: m.contentProviderId,
+        msisdn: m.to,
+        ref: m.id,
+        body: { from: m.from, to: m.to, type: m.type, category: null, text: m.text, finalText: m.text, segments: null, decision: 'accepted', code: null, verdicts: [], channel: 'system', purpose: m.purpose, charged: false },
+      });
+      this.q.insertOutbox.run(m.id, m.contentProviderId, m.from, m.to, m.text, 0, m.at, m.at);
+      this.q.insertStatus.run(m.id, 'accepted', m.at);
+    })();
+  }
+
+  async getMessage(id: string): Promise<MessageView | null> {
+    const rows = this.q.byRef.all(id) as { kind: string; at: number; body: string; content_provider_id: string }[];
+    const mt = rows.find((r) => r.kind === 'mt');
+    if (!mt) return null;
+    const b = JSON.parse(mt.body);
+    const history: MessageView['history'] = [];
+    for (const r of rows) {
+      if (r.kind !== 'status') continue;
+      const s = JSON.parse(r.body);
+      history.push(s.detail ? { status: s.status, at: r.at, detail: s.detail } : { status: s.status, at: r.at });
+    }
+    const accepted = b.decision === 'accepted';
+    const status: MessageView['status'] = !accepted ? 'rejected' : history.length ? (history[history.length - 1].status as MessageStatus) : 'accepted';
+    return {
+      id,
+      contentProviderId: mt.content_provider_id,
+      from: b.from,
+      to: b.to,
+      type: b.type,
+      category: b.category,
+      text: b.finalText,
+      decision: b.decision,
+      status,
+      segments: b.segments,
+      receivedAt: mt.at,
+      clientRef: b.clientRef ?? null,
+      verdicts: b.verdicts,
+      history: accepted ? [{ status: 'accepted', at: mt.at }, ...history] : history,
+    };
+  }
+}
+
+interface ConsentDb { id: string; category: string; granted_at: number; expires_at: number; freq_count: number; freq_per: 'day' | 'week' | 'month' }
+
+function consentFacts(row: ConsentDb, use: { get(...a: unknown[]): unknown }, now: number): ConsentFacts {
+  const used = (use.get(row.id, now - periodMs(row.freq_per)) as { n: number }).n;
+  return { id: row.id, category: row.category, grantedAt: row.granted_at, expiresAt: row.expires_at, frequency: { count: row.freq_count, per: row.freq_per }, usedInPeriod: used };
+}
