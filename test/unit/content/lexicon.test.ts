@@ -1,0 +1,120 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { compileLexicon, mergeLexicons, validateLexicon, pinyinVariants, type LexiconData } from '../../../src/content/lexicon.js';
+import { DEFAULT_LEXICON_DATA, defaultLexicon } from '../../../src/content/default-lexicon.js';
+import { CHAR_TRANSFORMS, PINYIN_TRANSFORMS, ORDINARY } from './evasion.js';
+
+const lex = defaultLexicon();
+const allTerms: Array<{ category: string; term: string }> = Object.entries(DEFAULT_LEXICON_DATA.categories).flatMap(([category, c]) =>
+  c.terms.map((term) => ({ category, term })),
+);
+const CONTEXTS: Array<[string, string]> = [
+  ['', ''],
+  ['【某某】您好，', '，详情咨询客服。'],
+  ['hello ', ' 123'],
+  ['限时：', '！！'],
+];
+
+describe('prohibited-content lexicon', () => {
+  test('shipped lexicon is valid and covers the eight categories', () => {
+    assert.deepEqual(validateLexicon(DEFAULT_LEXICON_DATA), []);
+    for (const c of ['fraud', 'gambling', 'fake_invoice', 'illegal_finance', 'drugs', 'weapons', 'pornography', 'state_impersonation']) {
+      assert.ok(lex.categories.includes(c), c);
+    }
+    assert.ok(lex.termCount >= 200);
+  });
+
+  test('every term under every evasion transform, in every context, is caught with its category', () => {
+    let checked = 0;
+    for (const { category, term } of allTerms) {
+      const forms = CHAR_TRANSFORMS.map((t) => [t.name, t.apply(term)] as const);
+      for (const p of PINYIN_TRANSFORMS) if (/^[\u4e00-\u9fff]+$/.test(term) && term.length >= p.minLength) forms.push([p.name, p.apply(term)] as const);
+      for (const [name, form] of forms) {
+        for (const [pre, post] of CONTEXTS) {
+          const found = lex.scan(pre + form + post);
+          assert.ok(found.some((f) => f.category === category), `${category} term #${allTerms.findIndex((t) => t.term === term)} under "${name}" missed`);
+          checked++;
+        }
+      }
+    }
+    assert.ok(checked > 5000);
+  });
+
+  test('random compositions of evasion transforms still catch every category (property)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...allTerms), fc.array(fc.constantFrom(...CHAR_TRANSFORMS), { maxLength: 3 }), ({ category, term }, ts) => {
+        const form = ts.reduce((s, t) => t.apply(s), term);
+        return lex.scan(`通知：${form}。`).some((f) => f.category === category);
+      }),
+      { numRuns: 2000, seed: 5 },
+    );
+  });
+
+  test('ordinary text under every transform is not flagged', () => {
+    for (const text of ORDINARY) {
+      for (const t of [...CHAR_TRANSFORMS, ...PINYIN_TRANSFORMS]) {
+        assert.deepEqual(lex.scan(t.apply(text)), [], `ordinary text under "${t.name}": ${t.apply(text)}`);
+      }
+    }
+  });
+
+  test('findings name the category, never the matched term', () => {
+    const found = lex.scan('代开发票，税点低，加微信');
+    assert.equal(found.length, 1);
+    assert.deepEqual(Object.keys(found[0]).sort(), ['category', 'hits', 'label', 'severity']);
+    assert.equal(found[0].category, 'fake_invoice');
+    assert.equal(found[0].hits, 2);
+    assert.ok(!JSON.stringify(found).includes('代开') && !JSON.stringify(found).includes('税点'));
+  });
+
+  test('Latin patterns need word boundaries', () => {
+    assert.equal(lex.scan('dkfp').length, 1);
+    assert.equal(lex.scan('xdkfpx').length, 0);
+    assert.equal(lex.scan('d.k.f.p 联系').length, 1);
+  });
+
+  test('exceptions cancel a covered hit only', () => {
+    assert.deepEqual(lex.scan('所谓的安全账户都是骗局'), []);
+    assert.equal(lex.scan('请把钱转到安全账户').length, 1);
+  });
+
+  test('negators cancel only when allowed, and chain over lists', () => {
+    const psa = '【市禁毒办】远离冰毒、海洛因、摇头丸，珍爱生命。';
+    assert.deepEqual(lex.scan(psa, { allowNegation: true }), []);
+    assert.equal(lex.scan(psa)[0].category, 'drugs');
+    // a negator far away does not launder a later offer
+    assert.equal(lex.scan('拒绝平庸生活，本店长期大量出售冰毒', { allowNegation: true })[0].category, 'drugs');
+  });
+
+  test('operator extensions merge: new category, appended terms, overridden severity', () => {
+    const ext: LexiconData = { categories: { fraud: { severity: 'review', terms: ['高薪招聘打字员'] }, pyramid: { label: '传销', terms: ['拉人头返利'] } } };
+    const merged = compileLexicon(mergeLexicons(DEFAULT_LEXICON_DATA, ext));
+    assert.deepEqual(merged.scan('高薪招聘打字员'), [{ category: 'fraud', label: '诈骗', severity: 'review', hits: 1 }]);
+    assert.equal(merged.scan('拉人头返利')[0].category, 'pyramid');
+    assert.equal(merged.scan('代开发票')[0].category, 'fake_invoice');
+  });
+
+  test('invalid data is rejected with every error at once', () => {
+    const errs = validateLexicon({ categories: { 'Bad-Name': { terms: ['a'] }, ok: { severity: 'nope' as never, terms: [] } } });
+    assert.equal(errs.length, 3);
+    assert.throws(() => compileLexicon({ categories: { x: { terms: ['。'] } } }), /invalid lexicon/);
+  });
+
+  test('pinyin variants only for long enough all-hanzi terms', () => {
+    assert.deepEqual(pinyinVariants('代开发票'), ['daikaifapiao', 'dkfp']);
+    assert.deepEqual(pinyinVariants('冰毒'), []);
+    assert.deepEqual(pinyinVariants('k粉'), []);
+  });
+
+  test('matching a 10,000-term lexicon finds the same things as the small one', () => {
+    const big = structuredClone(DEFAULT_LEXICON_DATA);
+    const filler: string[] = [];
+    for (let i = 0; filler.length < 10_000; i++) filler.push(`禁词${String.fromCharCode(0x4e00 + ((i * 7919) % 20000))}${String.fromCharCode(0x4e00 + ((i * 104729) % 20000))}${i}`);
+    big.categories.filler = { severity: 'flag', pinyin: false, terms: filler };
+    const bigLex = compileLexicon(big);
+    for (const text of ORDINARY) assert.deepEqual(bigLex.scan(text), []);
+    assert.equal(bigLex.scan('代开发票')[0].category, 'fake_invoice');
+    assert.equal(bigLex.scan(`x${filler[1234]}y`)[0].category, 'filler');
+  });
+});
