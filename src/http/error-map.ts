@@ -1,0 +1,36 @@
+/**
+ * Error code → HTTP status, exhaustive: a new code in src/domain/errors.ts fails the type check
+ * until it is mapped here. Compliance rejections are 422 (the request was understood, the rules
+ * say no); throttling is 429; identity problems are 401/403.
+ */
+import type { ErrorCode } from '../domain/errors.js';
+
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unknown_port: 422,
+  port_not_owned: 422,
+  invalid_msisdn: 422,
+  invalid_credit_code: 422,
+  sender_suspended: 422,
+  signature_missing: 422,
+  signature_unregistered: 422,
+  port_kind_mismatch: 422,
+  commercial_content_in_non_commercial: 422,
+  message_too_long: 422,
+  frequency_exceeded: 422,
+  throttled: 429,
+  consent_missing: 422,
+  consent_expired: 422,
+  consent_frequency_exceeded: 422,
+  consent_proof_required: 422,
+  consent_request_incomplete: 422,
+  consent_request_repeated: 422,
+  opted_out: 422,
+  quiet_hours: 422,
+  upstream_unavailable: 503,
+  internal_error: 500,
+};

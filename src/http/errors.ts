@@ -1,0 +1,35 @@
+/** One error handler: stable codes, `{error:{code,message,rule?,article?,profile?}}`, never a stack trace. */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { SmsguardError, type ErrorBody } from '../domain/errors.js';
+import { HTTP_STATUS } from './error-map.js';
+
+function fieldOf(e: FastifyError): string | undefined {
+  const v = e.validation?.[0];
+  if (!v) return undefined;
+  const path = (v.instancePath ?? '').replace(/^\//, '');
+  const missing = (v.params as { missingProperty?: string } | undefined)?.missingProperty;
+  const f = [path, missing].filter(Boolean).join('/');
+  return f || (e.validationContext ?? undefined);
+}
+
+export function registerErrorHandler(f: FastifyInstance): void {
+  f.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof SmsguardError) {
+      return reply.code(HTTP_STATUS[err.code]).send({ error: err.toBody() });
+    }
+    if (err.validation) {
+      const field = fieldOf(err);
+      const body: ErrorBody = { code: 'invalid_request', message: `${field ? `${field}: ` : ''}${err.validation[0]?.message ?? 'invalid'}` };
+      if (field) body.field = field;
+      return reply.code(400).send({ error: body });
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Malformed JSON, wrong content type, body too large: the client's fault, said plainly.
+      return reply.code(status).send({ error: { code: 'invalid_request', message: err.message } satisfies ErrorBody });
+    }
+    req.log.error({ err: { message: err.message, stack: err.stack } }, 'unhandled error');
+    return reply.code(500).send({ error: { code: 'internal_error', message: 'internal error' } satisfies ErrorBody });
+  });
+  f.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } satisfies ErrorBody }));
+}

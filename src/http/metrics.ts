@@ -1,0 +1,22 @@
+/** Prometheus metrics (prom-client). Labels carry codes and types, never numbers or text. */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { App } from '../app/app.js';
+
+export interface Metrics {
+  registry: Registry;
+}
+
+export function createMetrics(app: App, pending?: () => Promise<number>): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const decisions = new Counter({ name: 'smsguard_decisions_total', help: 'Messages judged by the pipeline', labelNames: ['decision', 'code', 'type', 'channel'], registers: [registry] });
+  const statuses = new Counter({ name: 'smsguard_message_status_total', help: 'Status changes of accepted messages', labelNames: ['status'], registers: [registry] });
+  const mo = new Counter({ name: 'smsguard_mo_total', help: 'MO messages forwarded to content providers', registers: [registry] });
+  app.events.on('decision', (d) => decisions.inc({ decision: d.accepted ? 'accepted' : 'rejected', code: d.code ?? '', type: d.type, channel: d.channel }));
+  app.events.on('messageStatus', (s) => statuses.inc({ status: s.status }));
+  app.events.on('moForward', () => mo.inc());
+  if (pending) {
+    new Gauge({ name: 'smsguard_outbox_pending', help: 'Accepted messages not yet submitted upstream', registers: [registry], async collect() { this.set(await pending()); } });
+  }
+  return { registry };
+}

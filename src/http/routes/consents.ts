@@ -1,0 +1,34 @@
+/** Consent routes (content providers): record a consent with its proof, withdraw one. */
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../app/app.js';
+import { requireAuth } from '../auth.js';
+import { bearerSecurity, errorBody, idParam } from '../schemas.js';
+
+export async function consentRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
+  const { app } = opts;
+  f.post('/v1/consents', {
+    preHandler: requireAuth,
+    schema: {
+      tags: ['consent'], security: bearerSecurity, summary: 'Record a consent the provider obtained, with its proof',
+      body: {
+        type: 'object',
+        properties: {
+          msisdn: { type: 'string' }, category: { type: 'string' },
+          frequency: { type: 'object', properties: { count: { type: 'integer' }, per: { type: 'string', enum: ['day', 'week', 'month'] } }, required: ['count', 'per'] },
+          expiresAt: { type: 'string', format: 'date-time' },
+          proof: { type: 'object', properties: { channel: { type: 'string' }, reference: { type: 'string' }, capturedAt: { type: 'string' } }, required: ['channel', 'reference', 'capturedAt'] },
+        },
+        required: ['msisdn', 'category', 'frequency', 'expiresAt'],
+      },
+      response: { 201: { type: 'object', properties: { id: { type: 'string' } } }, '4xx': errorBody },
+    },
+  }, async (req, reply) => reply.code(201).send(await app.grantConsent(req.principal, req.body as Record<string, unknown>)));
+
+  f.delete('/v1/consents/:id', {
+    preHandler: requireAuth,
+    schema: { tags: ['consent'], security: bearerSecurity, summary: 'Withdraw a consent (recorded as a withdrawal)', params: idParam },
+  }, async (req, reply) => {
+    await app.withdrawConsent(req.principal, (req.params as { id: string }).id);
+    return reply.code(204).send();
+  });
+}

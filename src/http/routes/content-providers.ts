@@ -1,0 +1,44 @@
+/** Registry routes (admin): content providers, their signatures, ports. */
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../app/app.js';
+import { requireAuth } from '../auth.js';
+import { bearerSecurity, errorBody, idParam } from '../schemas.js';
+
+export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
+  const { app } = opts;
+  f.post('/v1/content-providers', {
+    preHandler: requireAuth,
+    schema: {
+      tags: ['registry'], security: bearerSecurity, summary: 'Register a content provider (admin); returns its API key once',
+      body: { type: 'object', properties: { name: { type: 'string' }, creditCode: { type: 'string', description: 'Unified social credit code (GB 32100-2015)' }, licenseNumber: { type: 'string' } }, required: ['name', 'creditCode'] },
+      response: { 201: { type: 'object', properties: { id: { type: 'string' }, apiKey: { type: 'string' } } }, '4xx': errorBody },
+    },
+  }, async (req, reply) => reply.code(201).send(await app.createContentProvider(req.principal, req.body as Record<string, unknown>)));
+
+  f.patch('/v1/content-providers/:id', {
+    preHandler: requireAuth,
+    schema: {
+      tags: ['registry'], security: bearerSecurity, summary: 'Suspend or reactivate a content provider (admin)', params: idParam,
+      body: { type: 'object', properties: { status: { type: 'string', enum: ['active', 'suspended'] }, reason: { type: 'string' } }, required: ['status'] },
+      response: { 200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } }, '4xx': errorBody },
+    },
+  }, async (req) => app.setContentProviderStatus(req.principal, (req.params as { id: string }).id, req.body as Record<string, unknown>));
+
+  f.post('/v1/content-providers/:id/signatures', {
+    preHandler: requireAuth,
+    schema: {
+      tags: ['registry'], security: bearerSecurity, summary: 'Register a signature 【…】 to a content provider (admin)', params: idParam,
+      body: { type: 'object', properties: { signature: { type: 'string' } }, required: ['signature'] },
+      response: { 201: { type: 'object', properties: { id: { type: 'string' }, signature: { type: 'string' }, status: { type: 'string' } } }, '4xx': errorBody },
+    },
+  }, async (req, reply) => reply.code(201).send(await app.addSignature(req.principal, (req.params as { id: string }).id, req.body as Record<string, unknown>)));
+
+  f.post('/v1/ports', {
+    preHandler: requireAuth,
+    schema: {
+      tags: ['registry'], security: bearerSecurity, summary: 'Register a port to a content provider (admin)',
+      body: { type: 'object', properties: { number: { type: 'string' }, contentProviderId: { type: 'string' }, kind: { type: 'string', enum: ['service', 'commercial', 'public_welfare'] } }, required: ['number', 'contentProviderId', 'kind'] },
+      response: { 201: { type: 'object', properties: { number: { type: 'string' }, contentProviderId: { type: 'string' }, kind: { type: 'string' } } }, '4xx': errorBody },
+    },
+  }, async (req, reply) => reply.code(201).send(await app.addPort(req.principal, req.body as Record<string, unknown>)));
+}

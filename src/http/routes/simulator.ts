@@ -1,0 +1,52 @@
+/** Simulator routes, only with `--upstream simulator`: inject MO, read the SMSC's outbox, move the simulated clock. */
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../app/app.js';
+import type { SimulatorSmsc } from '../../simulator/simulator-smsc.js';
+import type { SimulatedClock } from '../../simulator/clock.js';
+import { SmsguardError } from '../../domain/errors.js';
+import { normalizeMsisdn } from '../../domain/msisdn.js';
+
+export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simulator: SimulatorSmsc; clock?: SimulatedClock }): Promise<void> {
+  const { app, simulator, clock } = opts;
+  f.post('/v1/simulator/mo', {
+    schema: {
+      tags: ['simulator'], summary: 'A user’s reply reaching a port, as the SMSC would deliver it',
+      body: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' }, text: { type: 'string' } }, required: ['from', 'to', 'text'] },
+    },
+  }, async (req) => {
+    const b = req.body as { from: string; to: string; text: string };
+    return app.receiveMo({ from: b.from, to: b.to, text: b.text }, 'system');
+  });
+
+  f.get('/v1/simulator/outbox', {
+    schema: { tags: ['simulator'], summary: 'What the simulator SMSC received', querystring: { type: 'object', properties: { to: { type: 'string' } } } },
+  }, async (req) => {
+    const q = req.query as { to?: string };
+    let to: string | undefined;
+    if (q.to) {
+      const n = normalizeMsisdn(q.to);
+      if (!n) throw new SmsguardError('invalid_msisdn', 'to is not a mainland China mobile number', {}, 'to');
+      to = n;
+    }
+    return { messages: simulator.outbox(to) };
+  });
+
+  if (clock) {
+    f.post('/v1/simulator/clock', {
+      schema: {
+        tags: ['simulator'], summary: 'Move the simulated clock: {advanceSeconds} or {set: ISO-8601}',
+        body: { type: 'object', properties: { advanceSeconds: { type: 'number', minimum: 0 }, set: { type: 'string' } } },
+      },
+    }, async (req) => {
+      const b = req.body as { advanceSeconds?: number; set?: string };
+      if (b.advanceSeconds !== undefined) clock.advance(b.advanceSeconds * 1000);
+      else if (b.set !== undefined) {
+        const t = Date.parse(b.set);
+        if (!Number.isFinite(t)) throw new SmsguardError('invalid_request', 'set: must be an ISO-8601 date-time', {}, 'set');
+        clock.set(t);
+      } else throw new SmsguardError('invalid_request', 'give advanceSeconds or set', {}, 'advanceSeconds');
+      return { now: new Date(clock.now()).toISOString() };
+    });
+    f.get('/v1/simulator/clock', { schema: { tags: ['simulator'] } }, async () => ({ now: new Date(clock.now()).toISOString() }));
+  }
+}

@@ -1,0 +1,39 @@
+/** JSON schemas shared by routes (validation and the OpenAPI document at /docs). */
+export const errorBody = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: { code: { type: 'string' }, message: { type: 'string' }, rule: { type: 'string' }, article: { type: 'string' }, profile: { type: 'string' }, field: { type: 'string' } },
+      required: ['code', 'message'],
+    },
+  },
+} as const;
+
+export const messageInput = {
+  type: 'object',
+  properties: {
+    from: { type: 'string', description: 'Sending port (digits)' },
+    to: { type: 'string', description: 'Mainland mobile number: 13800138000, +8613800138000 or 8613800138000' },
+    text: { type: 'string', description: 'Text starting with a registered signature 【…】' },
+    type: { type: 'string', enum: ['verification', 'notification', 'commercial', 'public_welfare'] },
+    category: { type: 'string', description: 'Consent category; required for commercial' },
+    clientRef: { type: 'string' },
+  },
+  required: ['from', 'to', 'text', 'type'],
+} as const;
+
+export const submitResult = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    status: { type: 'string' },
+    text: { type: 'string' },
+    segments: { type: 'integer' },
+    error: errorBody.properties.error,
+  },
+} as const;
+
+export const idParam = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
+
+export const bearerSecurity = [{ bearer: [] }];

@@ -1,0 +1,116 @@
+/**
+ * The composition root and the `smsguard` command. The only file that reads the environment,
+ * opens sockets and wires adapters to the core; nothing imports it.
+ */
+import { Command, Option } from 'commander';
+import pino from 'pino';
+import { loadConfig, ConfigError, type Config } from './config/schema.js';
+import { resolveProfile, type ProfileId, type ParamOverrides } from './profiles/index.js';
+import { SqliteStore } from './store/sqlite/index.js';
+import { App } from './app/app.js';
+import { DeliveryWorker } from './app/delivery.js';
+import { SimulatorSmsc } from './simulator/simulator-smsc.js';
+import { SimulatedClock, SystemClock } from './simulator/clock.js';
+import { buildHttpApp } from './http/app.js';
+import { createMetrics } from './http/metrics.js';
+import { resolve } from 'node:path';
+
+async function start(config: Config): Promise<void> {
+  const log = pino({ level: config.logLevel });
+  if (!config.db.startsWith('postgres')) {
+    // only SQLite for now; postgres:// arrives with the scale-out store
+  }
+  const store = new SqliteStore(config.db);
+  const clock = config.clock === 'simulated' ? new SimulatedClock() : new SystemClock();
+  const profile = resolveProfile(config.profile as ProfileId, JSON.parse(config.profileOverrides) as ParamOverrides);
+  const app = new App({ store, clock, profile });
+  const admin = await app.auth.ensureAdminToken(process.env.SMSGUARD_ADMIN_TOKEN);
+
+  if (config.upstream !== 'simulator') {
+    throw new ConfigError([`upstream (SMSGUARD_UPSTREAM): '${config.upstream}' is not supported yet; use 'simulator'`]);
+  }
+  const simulator = new SimulatorSmsc(clock);
+  const worker = new DeliveryWorker(app.ctx, simulator, {}, (mo) => app.receiveMo(mo, 'system'));
+  worker.start();
+  const metrics = createMetrics(app, () => store.outbox.pendingCount());
+  const http = await buildHttpApp({
+    app, metrics, simulator,
+    simulatedClock: clock instanceof SimulatedClock ? clock : undefined,
+    logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
+  });
+  if (clock instanceof SimulatedClock) clock.onChange(() => worker.kick());
+  const address = await http.listen({ host: config.httpHost, port: config.httpPort });
+
+  const lines = [
+    `smsguard is running`,
+    `  HTTP API      ${address}  (OpenAPI: ${address}/docs, health: ${address}/healthz, metrics: ${address}/metrics)`,
+    `  database      SQLite ${resolve(config.db)}`,
+    `  profile       ${profile.id} (${profile.title})`,
+    `  upstream      built-in simulator SMSC (outbox: GET ${address}/v1/simulator/outbox)`,
+    `  clock         ${config.clock}`,
+    admin.token && admin.source === 'generated'
+      ? `  admin token   ${admin.token}\n                (generated now and stored hashed: it is shown only this once; set SMSGUARD_ADMIN_TOKEN to choose your own)`
+      : admin.source === 'env'
+        ? `  admin token   from SMSGUARD_ADMIN_TOKEN`
+        : `  admin token   stored hashed (printed at first start); create another with: smsguard token create --role admin --db ${config.db}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let closing = false;
+  const shutdown = async (sig: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ sig }, 'shutting down');
+    await http.close();
+    await worker.drain(5000).catch(() => undefined);
+    await worker.stop();
+    await simulator.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+async function createToken(config: Config, role: string, label: string): Promise<void> {
+  const store = new SqliteStore(config.db);
+  const app = new App({ store, clock: new SystemClock(), profile: resolveProfile(config.profile as ProfileId) });
+  const { id, token } = await app.auth.createToken(role as 'admin', label);
+  process.stdout.write(`${JSON.stringify({ id, role, token })}\n`);
+  await store.close();
+}
+
+function commonOptions(cmd: Command): Command {
+  return cmd
+    .option('--db <path>', 'SQLite database file', undefined)
+    .addOption(new Option('--profile <id>', 'regulation profile').choices(['cn-2015', 'cn-2026']));
+}
+
+export function buildCli(): Command {
+  const program = new Command('smsguard').description('SMS gateway that enforces the PRC Regulations on the Management of Communication Short Message Service');
+  commonOptions(program.command('start').description('start the gateway (HTTP API, delivery worker, simulator SMSC)'))
+    .option('--http-port <port>', 'HTTP port (default 8080)')
+    .option('--http-host <host>', 'HTTP listen address (default 127.0.0.1)')
+    .option('--upstream <upstream>', "upstream SMSC: 'simulator' (default)")
+    .addOption(new Option('--clock <clock>', 'system, or simulated (moves only via POST /v1/simulator/clock)').choices(['system', 'simulated']))
+    .option('--smpp-port <port>', 'SMPP server port (default 2775)')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')
+    .action(async (opts) => start(loadConfig(opts)));
+  commonOptions(program.command('token').description('manage access tokens').command('create').description('create a token for one person; prints it once'))
+    .addOption(new Option('--role <role>', 'role').choices(['admin', 'regulator', 'report-centre']).makeOptionMandatory())
+    .option('--label <label>', 'who the token is for', 'cli')
+    .action(async (opts) => createToken(loadConfig({ db: opts.db, profile: opts.profile }), opts.role, opts.label));
+  commonOptions(program.command('migrate').description('apply database migrations and exit')).action(async (opts) => {
+    const store = new SqliteStore(loadConfig(opts).db);
+    await store.close();
+    process.stdout.write('migrations applied\n');
+  });
+  return program;
+}
+
+buildCli()
+  .parseAsync(process.argv)
+  .catch((e) => {
+    process.stderr.write(`${e instanceof ConfigError ? e.message : (e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  });
