@@ -38,6 +38,7 @@ async function start(config: Config): Promise<void> {
     simulatedClock: clock instanceof SimulatedClock ? clock : undefined,
     logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
   });
+  app.events.on('workerError', (e) => log.error(e, 'delivery worker error'));
   if (clock instanceof SimulatedClock) clock.onChange(() => worker.kick());
   const address = await http.listen({ host: config.httpHost, port: config.httpPort });
 

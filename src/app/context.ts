@@ -19,6 +19,8 @@ export interface AllEvents extends AppEvents {
   decision: DecisionEvent;
   /** Accepted messages are waiting for egress (the delivery worker listens). */
   outboxReady: { count: number };
+  /** Background work failed (logged by the composition root; the work is retried). */
+  workerError: { where: string; message: string };
 }
 
 export interface AppContext {

@@ -49,14 +49,26 @@ export class DeliveryWorker {
 
   start(): void {
     this.unsubscribe = this.ctx.events.on('outboxReady', () => this.kick());
-    this.egress.onReceipt((r) => void this.handleReceipt(r));
+    // Upstream callbacks after stop() are dropped: the SMSC will resend what it did not get acked.
+    this.egress.onReceipt((r) => {
+      if (!this.stopped) this.handleReceipt(r).catch((e: Error) => this.reportError('receipt', e));
+    });
     if (this.onMo) {
       const onMo = this.onMo;
-      this.egress.onMo((mo) => void onMo(mo).catch(() => undefined));
+      this.egress.onMo((mo) => {
+        if (!this.stopped) onMo(mo).catch((e: Error) => this.reportError('mo', e));
+      });
     }
     this.timer = setInterval(() => this.kick(), this.opts.pollMs);
     this.timer.unref();
     this.kick();
+  }
+
+  /** Errors in background work are reported, never thrown into the event loop. */
+  errors: { where: string; message: string }[] = [];
+  private reportError(where: string, e: Error): void {
+    if (this.errors.length < 100) this.errors.push({ where, message: e.message });
+    this.ctx.events.emit('workerError', { where, message: e.message });
   }
 
   /** Asks for a pump soon; coalesces bursts. */
@@ -66,7 +78,7 @@ export class DeliveryWorker {
       this.again = true;
       return;
     }
-    this.running = this.pump().finally(() => {
+    this.running = this.pump().catch((e: Error) => this.reportError('pump', e)).finally(() => {
       this.running = null;
       if (this.again && !this.stopped) {
         this.again = false;

@@ -2,6 +2,7 @@
 export const errorBody = {
   type: 'object',
   properties: {
+    id: { type: 'string', description: 'Record id of a recorded rejection' },
     error: {
       type: 'object',
       properties: { code: { type: 'string' }, message: { type: 'string' }, rule: { type: 'string' }, article: { type: 'string' }, profile: { type: 'string' }, field: { type: 'string' } },

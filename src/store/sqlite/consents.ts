@@ -72,12 +72,12 @@ export class SqliteConsents implements ConsentStore {
   }
 
   async subscriptionEvents(msisdn: string, contentProviderId?: string): Promise<SubscriptionEvent[]> {
-    const rows = (contentProviderId
-      ? this.db.prepare("SELECT * FROM records WHERE msisdn = ? AND kind = 'subscription' AND (content_provider_id = ? OR content_provider_id IS NULL) ORDER BY seq").all(msisdn, contentProviderId)
-      : this.db.prepare("SELECT * FROM records WHERE msisdn = ? AND kind = 'subscription' ORDER BY seq").all(msisdn)) as { id: string; at: number; content_provider_id: string | null; msisdn: string; body: string }[];
-    return rows.map((r) => {
-      const b = JSON.parse(r.body);
-      return { id: r.id, at: r.at, kind: b.event, contentProviderId: r.content_provider_id, msisdn: r.msisdn, channel: b.channel, evidence: b.evidence };
-    });
+    return this.records
+      .byMsisdn(msisdn, 'subscription')
+      .filter((r) => !contentProviderId || r.contentProviderId === contentProviderId || r.contentProviderId === null)
+      .map((r) => {
+        const b = r.body as { event: SubscriptionEvent['kind']; channel: string; evidence: Record<string, unknown> };
+        return { id: r.id, at: r.at, kind: b.event, contentProviderId: r.contentProviderId, msisdn, channel: b.channel, evidence: b.evidence };
+      });
   }
 }

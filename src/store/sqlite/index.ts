@@ -24,7 +24,7 @@ export class SqliteStore implements Store {
     this.messages = new SqliteMessages(this.db, this.directory, writer);
     this.outbox = new SqliteOutbox(this.db, writer);
     this.consents = new SqliteConsents(this.db, writer);
-    this.records = new SqliteRecords(this.db, writer);
+    this.records = new SqliteRecords(writer);
     const db = this.db;
     this.settings = {
       async getSetting(key) {

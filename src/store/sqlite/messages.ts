@@ -34,8 +34,7 @@ export class SqliteMessages implements MessageStore {
       insertOutbox: db.prepare(
         'INSERT INTO outbox (id, content_provider_id, from_port, msisdn, text, registered_delivery, attempts, due_at, submitted_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)',
       ),
-      insertStatus: db.prepare('INSERT INTO message_status (id, status, updated_at) VALUES (?, ?, ?)'),
-      byRef: db.prepare('SELECT kind, at, body, content_provider_id FROM records WHERE ref = ? ORDER BY seq'),
+      insertStatus: db.prepare('INSERT INTO message_status (id, content_provider_id, msisdn, status, updated_at) VALUES (?, ?, ?, ?, ?)'),
     };
   }
 
@@ -105,7 +104,7 @@ export class SqliteMessages implements MessageStore {
       this.q.insertSend.run(c.contentProviderId, c.to, c.type, c.type === 'commercial' ? facts.consent?.id ?? null : null, at);
     }
     this.q.insertOutbox.run(item.id, c.contentProviderId, c.from, c.to, d.text, item.registeredDelivery ? 1 : 0, at, at);
-    this.q.insertStatus.run(item.id, 'accepted', at);
+    this.q.insertStatus.run(item.id, c.contentProviderId, c.to, 'accepted', at);
   }
 
   async recordSystemMessage(m: SystemMessage): Promise<void> {
@@ -120,26 +119,26 @@ export class SqliteMessages implements MessageStore {
         body: { from: m.from, to: m.to, type: m.type, category: null, text: m.text, finalText: m.text, segments: null, decision: 'accepted', code: null, verdicts: [], channel: 'system', purpose: m.purpose, charged: false },
       });
       this.q.insertOutbox.run(m.id, m.contentProviderId, m.from, m.to, m.text, 0, m.at, m.at);
-      this.q.insertStatus.run(m.id, 'accepted', m.at);
+      this.q.insertStatus.run(m.id, m.contentProviderId, m.to, 'accepted', m.at);
     })();
   }
 
   async getMessage(id: string): Promise<MessageView | null> {
-    const rows = this.q.byRef.all(id) as { kind: string; at: number; body: string; content_provider_id: string }[];
+    const rows = this.records.byRef(id);
     const mt = rows.find((r) => r.kind === 'mt');
     if (!mt) return null;
-    const b = JSON.parse(mt.body);
+    const b = mt.body as Record<string, any>;
     const history: MessageView['history'] = [];
     for (const r of rows) {
       if (r.kind !== 'status') continue;
-      const s = JSON.parse(r.body);
+      const s = r.body as { status: MessageStatus; detail?: string };
       history.push(s.detail ? { status: s.status, at: r.at, detail: s.detail } : { status: s.status, at: r.at });
     }
     const accepted = b.decision === 'accepted';
     const status: MessageView['status'] = !accepted ? 'rejected' : history.length ? (history[history.length - 1].status as MessageStatus) : 'accepted';
     return {
       id,
-      contentProviderId: mt.content_provider_id,
+      contentProviderId: mt.contentProviderId ?? '',
       from: b.from,
       to: b.to,
       type: b.type,

@@ -17,9 +17,8 @@ export class SqliteOutbox implements OutboxStore {
       lease: db.prepare('UPDATE outbox SET due_at = ?, attempts = attempts + 1 WHERE id = ?'),
       del: db.prepare('DELETE FROM outbox WHERE id = ?'),
       retry: db.prepare('UPDATE outbox SET due_at = ? WHERE id = ?'),
-      current: db.prepare('SELECT status, upstream_id FROM message_status WHERE id = ?'),
+      current: db.prepare('SELECT status, upstream_id, content_provider_id, msisdn FROM message_status WHERE id = ?'),
       setStatus: db.prepare('UPDATE message_status SET status = ?, upstream_id = coalesce(?, upstream_id), updated_at = ? WHERE id = ?'),
-      owner: db.prepare("SELECT content_provider_id, msisdn FROM records WHERE ref = ? AND kind = 'mt' LIMIT 1"),
       byUpstream: db.prepare('SELECT id, status FROM message_status WHERE upstream_id = ?'),
       pending: db.prepare('SELECT count(*) AS n FROM outbox'),
     };
@@ -48,15 +47,14 @@ export class SqliteOutbox implements OutboxStore {
     return this.db.transaction(() => {
       const changed: StatusUpdate[] = [];
       for (const u of updates) {
-        const cur = this.q.current.get(u.id) as { status: MessageStatus; upstream_id: string | null } | undefined;
+        const cur = this.q.current.get(u.id) as { status: MessageStatus; upstream_id: string | null; content_provider_id: string; msisdn: string } | undefined;
         if (!cur) continue;
         if (cur.status === u.status || RANK[u.status] < RANK[cur.status]) continue;
         this.q.setStatus.run(u.status, u.upstreamId ?? null, u.at, u.id);
-        const owner = this.q.owner.get(u.id) as { content_provider_id: string; msisdn: string } | undefined;
         const body: Record<string, unknown> = { status: u.status };
         if (u.detail) body.detail = u.detail;
         if (u.upstreamId) body.upstreamId = u.upstreamId;
-        this.records.append({ id: `${u.id}:${u.status}`, at: u.at, kind: 'status', contentProviderId: owner?.content_provider_id ?? null, msisdn: owner?.msisdn ?? null, ref: u.id, body });
+        this.records.append({ id: `${u.id}:${u.status}`, at: u.at, kind: 'status', contentProviderId: cur.content_provider_id, msisdn: cur.msisdn, ref: u.id, body });
         if (FINAL.has(u.status)) this.q.del.run(u.id);
         changed.push(u);
       }

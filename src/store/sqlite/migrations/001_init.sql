@@ -84,8 +84,10 @@ CREATE INDEX outbox_due ON outbox (due_at);
 
 -- Current status per accepted message (derived from records; kept for idempotent receipts).
 CREATE TABLE message_status (
-  id          TEXT PRIMARY KEY,
-  status      TEXT NOT NULL,
+  id                  TEXT PRIMARY KEY,
+  content_provider_id TEXT NOT NULL,
+  msisdn              TEXT NOT NULL,
+  status              TEXT NOT NULL,
   upstream_id TEXT,
   updated_at  INTEGER NOT NULL
 );

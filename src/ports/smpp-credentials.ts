@@ -1,0 +1,28 @@
+/**
+ * SMPP credentials of content providers: the system_id/password an ESME binds with, stored hashed
+ * (scrypt), with optional source-IP allowlist, bind limit and throughput (msgs/s across all binds,
+ * past which submits get ESME_RTHROTTLED).
+ */
+export interface SmppCredentialRow {
+  id: string;
+  contentProviderId: string;
+  /** SMPP system_id (≤ 15 octets), unique across smsguard. */
+  systemId: string;
+  passwordHash: string;
+  /** Source addresses allowed to bind (exact IPs); null = any. */
+  allowedIps: string[] | null;
+  /** Simultaneous binds allowed; null = unlimited. */
+  maxBinds: number | null;
+  /** submit_sm per second across the provider's binds; null = unlimited. */
+  throughput: number | null;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export interface SmppCredentialStore {
+  /** Fails with SmsguardError `conflict` when the system_id exists. */
+  addSmppCredential(row: SmppCredentialRow): Promise<void>;
+  /** The live (not revoked) credential with this system_id. */
+  findSmppCredential(systemId: string): Promise<SmppCredentialRow | null>;
+  listSmppCredentials(contentProviderId: string): Promise<SmppCredentialRow[]>;
+}

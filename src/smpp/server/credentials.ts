@@ -1,0 +1,108 @@
+/**
+ * SMPP credentials use cases: create (`POST /v1/content-providers/{id}/smpp-credentials`) and
+ * authenticate a bind. Passwords are stored as scrypt hashes; a verified (system_id, password) pair
+ * is cached by SHA-256 so an ESME that rebinds often does not cost a scrypt each time.
+ */
+import { createHash } from 'node:crypto';
+import { SmsguardError } from '../../domain/errors.js';
+import { requireOwnerOrAdmin } from '../../app/access.js';
+import { hashPassword, verifyPassword } from '../../app/secrets.js';
+import type { Principal } from '../../app/types.js';
+import type { SmppCredentialRow, SmppCredentialStore } from '../../ports/smpp-credentials.js';
+import { CommandStatus } from '../pdu/constants.js';
+
+export interface SmppCredentialsDeps {
+  store: SmppCredentialStore;
+  contentProviderExists(id: string): Promise<boolean>;
+  now(): number;
+  newId(): string;
+}
+
+/** What a bind is allowed, once authenticated. */
+export interface SmppAccount {
+  credentialId: string;
+  contentProviderId: string;
+  systemId: string;
+  maxBinds: number | null;
+  throughput: number | null;
+}
+
+export type AuthResult = { ok: true; account: SmppAccount } | { ok: false; status: number; reason: string };
+
+/** The public view of a credential (never the hash). */
+export interface SmppCredentialView {
+  id: string;
+  contentProviderId: string;
+  systemId: string;
+  allowedIps: string[] | null;
+  maxBinds: number | null;
+  throughput: number | null;
+  createdAt: number;
+}
+
+function view(r: SmppCredentialRow): SmppCredentialView {
+  return { id: r.id, contentProviderId: r.contentProviderId, systemId: r.systemId, allowedIps: r.allowedIps, maxBinds: r.maxBinds, throughput: r.throughput, createdAt: r.createdAt };
+}
+
+const SYSTEM_ID = /^[\x21-\x7e]{1,15}$/;
+const PASSWORD = /^[\x20-\x7e]{1,8}$/;
+
+function invalid(field: string, message: string): never {
+  throw new SmsguardError('invalid_request', message, {}, field);
+}
+
+export class SmppCredentials {
+  private readonly verified = new Map<string, string>();
+  constructor(private readonly deps: SmppCredentialsDeps) {}
+
+  /** Creates a credential for a content provider (admin or the provider itself). */
+  async create(p: Principal, contentProviderId: string, body: unknown): Promise<SmppCredentialView> {
+    requireOwnerOrAdmin(p, contentProviderId);
+    const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    if (typeof b.systemId !== 'string' || !SYSTEM_ID.test(b.systemId)) invalid('systemId', 'systemId: 1–15 printable ASCII characters (SMPP system_id)');
+    // SMPP 3.4 carries at most 8 password octets.
+    if (typeof b.password !== 'string' || !PASSWORD.test(b.password)) invalid('password', 'password: 1–8 printable ASCII characters (SMPP 3.4 limit)');
+    let allowedIps: string[] | null = null;
+    if (b.allowedIps !== undefined && b.allowedIps !== null) {
+      if (!Array.isArray(b.allowedIps) || !b.allowedIps.every((x) => typeof x === 'string' && x.length > 0 && x.length <= 45)) invalid('allowedIps', 'allowedIps: array of IP addresses');
+      allowedIps = b.allowedIps as string[];
+    }
+    const posInt = (v: unknown, field: string): number | null => {
+      if (v === undefined || v === null) return null;
+      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) invalid(field, `${field}: a positive number`);
+      return v;
+    };
+    const maxBinds = posInt(b.maxBinds, 'maxBinds');
+    const throughput = posInt(b.throughput, 'throughput');
+    if (!(await this.deps.contentProviderExists(contentProviderId))) throw new SmsguardError('not_found', 'no such content provider');
+    const row: SmppCredentialRow = {
+      id: this.deps.newId(), contentProviderId, systemId: b.systemId, passwordHash: hashPassword(b.password), allowedIps,
+      maxBinds: maxBinds === null ? null : Math.floor(maxBinds), throughput, createdAt: this.deps.now(), revokedAt: null,
+    };
+    await this.deps.store.addSmppCredential(row);
+    return view(row);
+  }
+
+  async list(p: Principal, contentProviderId: string): Promise<SmppCredentialView[]> {
+    requireOwnerOrAdmin(p, contentProviderId);
+    return (await this.deps.store.listSmppCredentials(contentProviderId)).map(view);
+  }
+
+  /** Checks a bind's system_id, password and source address. */
+  async authenticate(systemId: string, password: string, remoteIp: string): Promise<AuthResult> {
+    const row = await this.deps.store.findSmppCredential(systemId);
+    if (!row) return { ok: false, status: CommandStatus.ESME_RINVSYSID, reason: 'unknown system_id' };
+    const key = createHash('sha256').update(`${row.id}\0${password}`).digest('hex');
+    if (this.verified.get(row.id) !== key) {
+      if (!verifyPassword(password, row.passwordHash)) return { ok: false, status: CommandStatus.ESME_RINVPASWD, reason: 'wrong password' };
+      this.verified.set(row.id, key);
+    }
+    if (row.allowedIps && !row.allowedIps.includes(normaliseIp(remoteIp))) return { ok: false, status: CommandStatus.ESME_RBINDFAIL, reason: `address ${remoteIp} not allowed` };
+    return { ok: true, account: { credentialId: row.id, contentProviderId: row.contentProviderId, systemId: row.systemId, maxBinds: row.maxBinds, throughput: row.throughput } };
+  }
+}
+
+/** `::ffff:127.0.0.1` → `127.0.0.1` so allowlists can name plain IPv4 addresses. */
+export function normaliseIp(ip: string): string {
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}

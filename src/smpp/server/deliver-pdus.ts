@@ -1,0 +1,73 @@
+/**
+ * deliver_sm PDUs smsguard's SMPP server sends to content providers: delivery receipts (esm_class
+ * 0x04, receipted_message_id, message_state, Appendix B text) and forwarded MO messages.
+ */
+import { DataCoding, EsmClass, MessageState, Tag } from '../pdu/constants.js';
+import { buildDlrText } from '../pdu/dlr.js';
+import { segmentText } from '../pdu/segment.js';
+import { chooseDataCoding } from '../pdu/text.js';
+import { tlvCString, tlvU8 } from '../pdu/tlv.js';
+import { smDefaults, type SmPdu } from '../pdu/types.js';
+import type { MessageStatus } from '../../app/types.js';
+
+/** Final statuses that produce a receipt, with their receipt stat and message_state. */
+export const RECEIPT_FOR: Partial<Record<MessageStatus, { stat: string; state: number; err: string }>> = {
+  delivered: { stat: 'DELIVRD', state: MessageState.DELIVERED, err: '000' },
+  undeliverable: { stat: 'UNDELIV', state: MessageState.UNDELIVERABLE, err: '001' },
+  expired: { stat: 'EXPIRED', state: MessageState.EXPIRED, err: '002' },
+  rejected_upstream: { stat: 'REJECTD', state: MessageState.REJECTED, err: '003' },
+  failed: { stat: 'UNDELIV', state: MessageState.UNDELIVERABLE, err: '004' },
+};
+
+/** Receipt text is sent as plain ASCII, as SMSCs do and ESMEs parse; other characters become '?'. */
+function ascii(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, '?');
+}
+
+export interface ReceiptInput {
+  messageId: string;
+  /** The recipient (becomes source_addr of the receipt). */
+  to: string;
+  /** The sending port (becomes destination_addr). */
+  from: string;
+  stat: string;
+  state: number;
+  err: string;
+  submittedAt: number;
+  doneAt: number;
+  text: string;
+}
+
+export function receiptPdu(r: ReceiptInput): SmPdu {
+  const body = buildDlrText({ id: r.messageId, sub: 1, dlvrd: r.stat === 'DELIVRD' ? 1 : 0, submitDate: r.submittedAt, doneDate: r.doneAt, stat: r.stat, err: r.err, text: ascii(r.text) });
+  return {
+    ...smDefaults(),
+    command: 'deliver_sm',
+    sequence_number: 0,
+    source_addr_ton: 1,
+    source_addr_npi: 1,
+    source_addr: r.to,
+    destination_addr: r.from,
+    esm_class: EsmClass.DELIVERY_RECEIPT,
+    data_coding: DataCoding.DEFAULT,
+    short_message: Buffer.from(body, 'latin1'),
+    tlvs: [tlvCString(Tag.receipted_message_id, r.messageId), tlvU8(Tag.message_state, r.state)],
+  };
+}
+
+/** MO deliver_sm(s): one PDU, or UDH-concatenated parts when the text does not fit one. */
+export function moPdus(mo: { from: string; to: string; text: string }, ref: number): SmPdu[] {
+  const dc = chooseDataCoding(mo.text);
+  return segmentText(mo.text, dc, ref & 0xff).map((s) => ({
+    ...smDefaults(),
+    command: 'deliver_sm' as const,
+    sequence_number: 0,
+    source_addr_ton: 1,
+    source_addr_npi: 1,
+    source_addr: mo.from,
+    destination_addr: mo.to,
+    esm_class: s.udhi ? EsmClass.UDHI : 0,
+    data_coding: dc,
+    short_message: s.shortMessage,
+  }));
+}

@@ -1,0 +1,330 @@
+/**
+ * smsguard's SMPP server: content providers bind here. A protocol adapter only: submit_sm runs the
+ * same `submitMessage` use case as HTTP (after long messages are reassembled), rejections map to
+ * command_status through status-map.ts, and receipts / MO forwards come from the app's events.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { CommandStatus } from '../pdu/constants.js';
+import { decodeText } from '../pdu/text.js';
+import type { BindPdu, DataSmPdu, Pdu, SmPdu } from '../pdu/types.js';
+import { RateLimiter } from '../session/rate-limiter.js';
+import { responseFor } from '../session/responses.js';
+import type { SessionOptions } from '../session/session.js';
+import { SmppConnection } from '../transport/connection.js';
+import { smppStatusFor } from '../status-map.js';
+import type { AppEvents, Channel, Principal, SubmitOutcome } from '../../app/types.js';
+import { SmsguardError } from '../../domain/errors.js';
+import type { AuthResult, SmppAccount } from './credentials.js';
+import { moPdus, RECEIPT_FOR, receiptPdu } from './deliver-pdus.js';
+import { Reassembler, type OpenSet } from './reassembly.js';
+import { defaultTypeForPortKind, readSubmit, type SubmitFields } from './translate.js';
+
+/** The part of the App the SMPP server uses (src/app/app.ts satisfies it). */
+export interface SmppServerApp {
+  submitMessage(p: Principal, input: unknown, channel: Channel): Promise<SubmitOutcome>;
+  events: { on<K extends keyof AppEvents>(name: K, fn: (payload: AppEvents[K]) => void): () => void };
+}
+
+export interface SmppServerOptions {
+  app: SmppServerApp;
+  authenticate(systemId: string, password: string, remoteIp: string): Promise<AuthResult>;
+  /** Kind of a sending port, to default the message type when the submit does not declare one. */
+  portKind(number: string): Promise<string | null>;
+  /** system_id we answer binds with. */
+  systemId?: string;
+  session?: Partial<Omit<SessionOptions, 'role'>>;
+  /** Partial concatenated sets expire after this long. */
+  reassemblyTtlMs?: number;
+  /** Receipts/MO kept per provider while it has no receiver bind. */
+  maxPendingDeliveries?: number;
+  now?: () => number;
+  /** Failures the operator should see (never message content). */
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+type Conn = SmppConnection<DeliverCtx>;
+interface DeliverCtx {
+  cpId: string;
+  pdu: SmPdu;
+  attempts: number;
+}
+interface Binding {
+  conn: Conn;
+  account: SmppAccount;
+  receives: boolean;
+}
+interface Provider {
+  binds: Set<Binding>;
+  limiter: RateLimiter;
+  pending: DeliverCtx[];
+  rr: number;
+}
+interface PartTag {
+  conn: Conn;
+  partId: string;
+  registeredDelivery: number;
+}
+
+const FINAL = new Set(['delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed']);
+
+export class SmppServer {
+  private readonly server: Server;
+  private readonly providers = new Map<string, Provider>();
+  private readonly conns = new Set<Conn>();
+  private readonly reassembler: Reassembler<PartTag>;
+  /** Message id → ids handed out for its earlier parts (so each part gets its receipt). */
+  private readonly partIds = new Map<string, { ids: string[]; to: string; from: string }>();
+  private readonly now: () => number;
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private partSeq = 0;
+  private moRef = 0;
+
+  constructor(readonly opts: SmppServerOptions) {
+    this.now = opts.now ?? Date.now;
+    this.reassembler = new Reassembler(opts.reassemblyTtlMs ?? 60_000);
+    this.server = createServer((s) => this.accept(s));
+    this.unsubscribe.push(opts.app.events.on('messageStatus', (e) => this.onStatus(e)));
+    this.unsubscribe.push(opts.app.events.on('moForward', (e) => this.onMoForward(e)));
+    this.timer = setInterval(() => this.housekeeping(), 1000);
+    this.timer.unref();
+  }
+
+  /** Starts listening; resolves with the bound port. Only main.ts and tests call this. */
+  listen(port: number, host = '0.0.0.0'): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        const a = this.server.address();
+        resolve(typeof a === 'object' && a ? a.port : port);
+      });
+    });
+  }
+
+  /** Bound sessions per content provider (for metrics and tests). */
+  bindCount(cpId?: string): number {
+    if (cpId) return this.providers.get(cpId)?.binds.size ?? 0;
+    let n = 0;
+    for (const p of this.providers.values()) n += p.binds.size;
+    return n;
+  }
+
+  /** Unbinds every session and stops listening. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    for (const u of this.unsubscribe) u();
+    const closing = new Promise<void>((r) => this.server.close(() => r()));
+    await Promise.all([...this.conns].map((c) => c.close()));
+    await closing;
+  }
+
+  // ------------------------------------------------------------ connections and binds
+
+  private accept(socket: Socket): void {
+    let binding: Binding | null = null;
+    const conn: Conn = new SmppConnection<DeliverCtx>(socket, { session: { ...this.opts.session, role: 'smsc' }, now: this.now }, {
+      onBind: (pdu) => void this.onBind(conn, pdu).then((b) => (binding = b)),
+      onRequest: (pdu) => void this.onSubmit(conn, binding, pdu),
+      onResponse: (resp, _req, ctx) => this.onDeliverResponse(resp, ctx),
+      onTimeout: (_req, ctx) => this.requeue(ctx),
+      onClosed: (_reason, unanswered) => {
+        for (const u of unanswered) this.requeue(u.ctx);
+      },
+      onSocketClosed: () => {
+        this.conns.delete(conn);
+        if (binding) this.providers.get(binding.account.contentProviderId)?.binds.delete(binding);
+      },
+    });
+    this.conns.add(conn);
+  }
+
+  private provider(cpId: string, throughput: number | null): Provider {
+    let p = this.providers.get(cpId);
+    if (!p) {
+      p = { binds: new Set(), limiter: new RateLimiter(throughput ?? Infinity, undefined, this.now()), pending: [], rr: 0 };
+      this.providers.set(cpId, p);
+    }
+    return p;
+  }
+
+  private async onBind(conn: Conn, pdu: BindPdu): Promise<Binding | null> {
+    let auth: AuthResult;
+    try {
+      auth = await this.opts.authenticate(pdu.system_id, pdu.password, conn.remoteAddress);
+    } catch {
+      conn.session.rejectBind(CommandStatus.ESME_RSYSERR);
+      return null;
+    }
+    if (!auth.ok) {
+      this.opts.log?.('smpp bind refused', { systemId: pdu.system_id, reason: auth.reason });
+      conn.session.rejectBind(auth.status);
+      return null;
+    }
+    const a = auth.account;
+    const prov = this.provider(a.contentProviderId, a.throughput);
+    const sameCred = [...prov.binds].filter((b) => b.account.credentialId === a.credentialId).length;
+    if (a.maxBinds !== null && sameCred >= a.maxBinds) {
+      conn.session.rejectBind(CommandStatus.ESME_RBINDFAIL);
+      return null;
+    }
+    conn.session.opts.inboundRate = prov.limiter;
+    const binding: Binding = { conn, account: a, receives: pdu.command !== 'bind_transmitter' };
+    prov.binds.add(binding);
+    conn.session.acceptBind(this.opts.systemId ?? 'smsguard');
+    if (binding.receives) this.flushPending(a.contentProviderId);
+    return binding;
+  }
+
+  // ------------------------------------------------------------ submit_sm / data_sm
+
+  private async onSubmit(conn: Conn, binding: Binding | null, pdu: SmPdu | DataSmPdu): Promise<void> {
+    if (!binding) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVBNDSTS));
+    const f = readSubmit(pdu);
+    if (!f) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVESMCLASS));
+    const cpId = binding.account.contentProviderId;
+    if (!f.concat) {
+      const text = decodeText(f.octets, f.dataCoding);
+      const r = await this.decide(binding, f, text);
+      return conn.respond(responseFor(pdu, r.status, r.id));
+    }
+    const c = f.concat;
+    const key = `${cpId}|${f.from}|${f.to}|${c.bits}|${c.ref}|${c.total}`;
+    const partId = `${binding.account.systemId.slice(0, 8)}p${(++this.partSeq).toString(36)}`;
+    const res = this.reassembler.add(key, c.total, c.seq, f.octets, f.dataCoding, { conn, partId, registeredDelivery: f.registeredDelivery }, this.now(), (s) => this.expireSet(s, 'evicted'));
+    switch (res.kind) {
+      case 'invalid':
+        return conn.respond(responseFor(pdu, CommandStatus.ESME_RSUBMITFAIL));
+      case 'duplicate':
+        return conn.respond(responseFor(pdu, CommandStatus.ESME_ROK, res.part.tag.partId));
+      case 'pending':
+        // Earlier parts are acknowledged now (an ESME whose window is smaller than the set must
+        // not stall); the part that completes the set carries the decision.
+        return conn.respond(responseFor(pdu, CommandStatus.ESME_ROK, partId));
+      case 'complete': {
+        const text = decodeText(res.octets, res.dataCoding);
+        const r = await this.decide(binding, f, text);
+        const earlier = res.parts.filter((p) => p.tag.partId !== partId);
+        if (r.status === CommandStatus.ESME_ROK) {
+          this.rememberParts(r.id, earlier.map((p) => p.tag.partId), f);
+        } else {
+          // The set is refused as a whole: tell the parts already acknowledged, via receipts.
+          for (const p of earlier) if (p.tag.registeredDelivery & 3) this.sendReceipt(cpId, p.tag.partId, f.to, f.from, 'REJECTD', 8, r.status, text);
+        }
+        return conn.respond(responseFor(pdu, r.status, r.id));
+      }
+    }
+  }
+
+  private async decide(binding: Binding, f: SubmitFields, text: string): Promise<{ status: number; id: string; code?: string }> {
+    const principal: Principal = { role: 'content-provider', contentProviderId: binding.account.contentProviderId, actorId: `smpp:${binding.account.systemId}` };
+    try {
+      const type = f.type ?? f.invalidType ?? defaultTypeForPortKind(await this.opts.portKind(f.from));
+      const input: Record<string, unknown> = { from: f.from, to: f.to, text, type, registeredDelivery: (f.registeredDelivery & 3) !== 0 };
+      if (f.category !== undefined) input.category = f.category;
+      if (f.clientRef !== undefined) input.clientRef = f.clientRef;
+      const out = await this.opts.app.submitMessage(principal, input, 'smpp');
+      if (out.ok) return { status: CommandStatus.ESME_ROK, id: out.id };
+      return { status: smppStatusFor(out.error.code), id: '', code: out.error.code };
+    } catch (e) {
+      const code = e instanceof SmsguardError ? e.code : 'internal_error';
+      if (code === 'internal_error') this.opts.log?.('smpp submit failed', { error: (e as Error).message });
+      return { status: smppStatusFor(code), id: '', code };
+    }
+  }
+
+  private rememberParts(messageId: string, ids: string[], f: SubmitFields): void {
+    if (ids.length === 0) return;
+    if (this.partIds.size >= 200_000) {
+      const first = this.partIds.keys().next().value;
+      if (first !== undefined) this.partIds.delete(first);
+    }
+    this.partIds.set(messageId, { ids, to: f.to, from: f.from });
+  }
+
+  private expireSet(s: OpenSet<PartTag>, why: string): void {
+    const [cpId, from, to] = s.key.split('|');
+    this.opts.log?.('smpp partial message dropped', { why, parts: s.parts.size, total: s.total });
+    for (const p of s.parts.values()) {
+      if (p.tag.registeredDelivery & 3) this.sendReceipt(cpId, p.tag.partId, to, from, 'EXPIRED', 3, CommandStatus.ESME_RSUBMITFAIL, '');
+    }
+  }
+
+  // ------------------------------------------------------------ receipts and MO to the provider
+
+  private onStatus(e: AppEvents['messageStatus']): void {
+    const parts = FINAL.has(e.status) ? this.partIds.get(e.id) : undefined;
+    if (parts) this.partIds.delete(e.id);
+    if (!e.registeredDelivery) return;
+    const r = RECEIPT_FOR[e.status];
+    if (!r) return;
+    for (const id of [e.id, ...(parts?.ids ?? [])]) {
+      this.queueDeliver(e.contentProviderId, receiptPdu({ messageId: id, to: e.to, from: e.from, stat: r.stat, state: r.state, err: r.err, submittedAt: e.submittedAt, doneAt: e.at, text: e.text }));
+    }
+  }
+
+  /** A receipt for a part smsguard itself refused or dropped; `err` is the command_status in hex (0x411 → "411"). */
+  private sendReceipt(cpId: string, id: string, to: string, from: string, stat: string, state: number, status: number, text: string): void {
+    const now = this.now();
+    this.queueDeliver(cpId, receiptPdu({ messageId: id, to, from, stat, state, err: status.toString(16).padStart(3, '0'), submittedAt: now, doneAt: now, text }));
+  }
+
+  private onMoForward(e: AppEvents['moForward']): void {
+    this.moRef = (this.moRef + 1) & 0xff;
+    for (const pdu of moPdus(e, this.moRef)) this.queueDeliver(e.contentProviderId, pdu);
+  }
+
+  private queueDeliver(cpId: string, pdu: SmPdu): void {
+    this.enqueue({ cpId, pdu, attempts: 0 });
+  }
+
+  private enqueue(ctx: DeliverCtx): void {
+    const prov = this.provider(ctx.cpId, null);
+    const target = this.pickReceiver(prov);
+    if (target) target.conn.session.request(ctx.pdu, ctx, this.now());
+    else {
+      const max = this.opts.maxPendingDeliveries ?? 100_000;
+      if (prov.pending.length >= max) prov.pending.shift();
+      prov.pending.push(ctx);
+    }
+  }
+
+  private pickReceiver(prov: Provider): Binding | undefined {
+    const rx = [...prov.binds].filter((b) => b.receives && b.conn.session.bound);
+    if (rx.length === 0) return undefined;
+    // least loaded first, round-robin among equals
+    prov.rr = (prov.rr + 1) % rx.length;
+    let best = rx[prov.rr];
+    for (const b of rx) if (b.conn.session.inFlight + b.conn.session.backlog < best.conn.session.inFlight + best.conn.session.backlog) best = b;
+    return best;
+  }
+
+  private onDeliverResponse(resp: Pdu, ctx: DeliverCtx): void {
+    const s = resp.command_status;
+    if (s === CommandStatus.ESME_ROK) return;
+    // The ESME asked us to slow down or hit a transient error: try again later; otherwise it refused.
+    if (s === CommandStatus.ESME_RTHROTTLED || s === CommandStatus.ESME_RMSGQFUL || s === CommandStatus.ESME_RX_T_APPN || s === CommandStatus.ESME_RSYSERR) this.requeue(ctx);
+    else this.opts.log?.('smpp deliver_sm refused by ESME', { status: s, cpId: ctx.cpId });
+  }
+
+  private requeue(ctx: DeliverCtx): void {
+    if (ctx.attempts >= 10) {
+      this.opts.log?.('smpp deliver_sm dropped after retries', { cpId: ctx.cpId });
+      return;
+    }
+    const prov = this.provider(ctx.cpId, null);
+    prov.pending.push({ ...ctx, attempts: ctx.attempts + 1 });
+  }
+
+  private flushPending(cpId: string): void {
+    const prov = this.providers.get(cpId);
+    if (!prov || prov.pending.length === 0) return;
+    const items = prov.pending.splice(0);
+    for (const it of items) this.enqueue(it);
+  }
+
+  private housekeeping(): void {
+    for (const s of this.reassembler.expire(this.now())) this.expireSet(s, 'expired');
+    for (const cpId of this.providers.keys()) this.flushPending(cpId);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * submit_sm / data_sm → what the use case needs. Pure. Where the text is (short_message,
+ * message_payload), whether it is one part of a longer message (UDH or SAR TLVs), and which message
+ * type and category it claims (vendor TLVs 0x1400/0x1401; SMPP has no such fields).
+ */
+import { EsmClass, Tag } from '../pdu/constants.js';
+import { tlvGet, tlvInt, tlvString } from '../pdu/tlv.js';
+import { parseUdh, type ConcatInfo } from '../pdu/udh.js';
+import type { DataSmPdu, SmPdu } from '../pdu/types.js';
+import { isMessageType, type MessageType } from '../../domain/message-type.js';
+
+export interface SubmitFields {
+  from: string;
+  to: string;
+  /** Text octets of this PDU (UDH stripped) in `dataCoding`. */
+  octets: Buffer;
+  dataCoding: number;
+  /** Set when this PDU is one part of a concatenated message. */
+  concat?: ConcatInfo & { via: 'udh' | 'sar' };
+  /** Declared type (TLV 0x1400), undefined when absent. */
+  type?: MessageType;
+  /** Declared but not one of ours: the use case rejects it as invalid_request. */
+  invalidType?: string;
+  category?: string;
+  registeredDelivery: number;
+  clientRef?: string;
+}
+
+/** Reads what smsguard needs from a submit_sm or data_sm; `undefined` when a UDH is malformed. */
+export function readSubmit(pdu: SmPdu | DataSmPdu): SubmitFields | undefined {
+  const payload = tlvGet(pdu.tlvs, Tag.message_payload);
+  let octets = pdu.command === 'submit_sm' && pdu.short_message.length > 0 ? pdu.short_message : (payload ?? Buffer.alloc(0));
+  let concat: SubmitFields['concat'];
+  if (pdu.esm_class & EsmClass.UDHI) {
+    const u = parseUdh(octets);
+    if (!u) return undefined;
+    octets = u.payload;
+    if (u.concat) concat = { ...u.concat, via: 'udh' };
+  }
+  if (!concat) {
+    const ref = tlvInt(pdu.tlvs, Tag.sar_msg_ref_num);
+    const total = tlvInt(pdu.tlvs, Tag.sar_total_segments);
+    const seq = tlvInt(pdu.tlvs, Tag.sar_segment_seqnum);
+    if (ref !== undefined && total !== undefined && seq !== undefined) concat = { ref, total, seq, bits: 16, via: 'sar' };
+  }
+  // A "set" of one is just a message.
+  if (concat && concat.total <= 1) concat = undefined;
+  const typeRaw = tlvString(pdu.tlvs, Tag.smsguard_message_type);
+  const out: SubmitFields = {
+    from: pdu.source_addr,
+    to: pdu.destination_addr,
+    octets,
+    dataCoding: pdu.data_coding,
+    concat,
+    registeredDelivery: pdu.registered_delivery,
+  };
+  if (typeRaw !== undefined && typeRaw !== '') {
+    if (isMessageType(typeRaw)) out.type = typeRaw;
+    else out.invalidType = typeRaw;
+  }
+  const category = tlvString(pdu.tlvs, Tag.smsguard_category);
+  if (category) out.category = category;
+  const umr = tlvInt(pdu.tlvs, Tag.user_message_reference);
+  if (umr !== undefined) out.clientRef = String(umr);
+  return out;
+}
+
+/** Default message type from the sending port's kind when the submit does not say (docs/SMPP.md). */
+export function defaultTypeForPortKind(kind: string | null | undefined): MessageType {
+  if (kind === 'commercial') return 'commercial';
+  if (kind === 'public_welfare') return 'public_welfare';
+  return 'notification';
+}

@@ -1,0 +1,51 @@
+/**
+ * The one table from smsguard error codes to SMPP command_status (docs/SMPP.md). Exhaustive: a new
+ * code in src/domain/errors.ts does not compile until it is mapped here. Where SMPP 3.4 has a fitting
+ * status it is used (so stock ESMEs react sensibly: ESME_RTHROTTLED → slow down and retry); rules
+ * SMPP knows nothing about get vendor-specific codes in 0x400–0x4FF (SMPP 3.4 §5.1.3 reserves
+ * 0x400–0x4FF for SMSC vendors).
+ */
+import type { ErrorCode } from '../domain/errors.js';
+import { CommandStatus } from './pdu/constants.js';
+
+export const SMPP_STATUS: Readonly<Record<ErrorCode, number>> = {
+  invalid_request: CommandStatus.ESME_RSUBMITFAIL,
+  unauthorized: CommandStatus.ESME_RINVPASWD,
+  forbidden: 0x400,
+  not_found: 0x401,
+  conflict: 0x402,
+  unknown_port: CommandStatus.ESME_RINVSRCADR,
+  port_not_owned: 0x403,
+  invalid_msisdn: CommandStatus.ESME_RINVDSTADR,
+  invalid_credit_code: 0x404,
+  sender_suspended: 0x405,
+  signature_missing: 0x406,
+  signature_unregistered: 0x407,
+  port_kind_mismatch: 0x408,
+  commercial_content_in_non_commercial: 0x409,
+  message_too_long: CommandStatus.ESME_RINVMSGLEN,
+  frequency_exceeded: 0x40a,
+  throttled: CommandStatus.ESME_RTHROTTLED,
+  consent_missing: 0x40b,
+  consent_expired: 0x40c,
+  consent_frequency_exceeded: 0x40d,
+  consent_proof_required: 0x40e,
+  consent_request_incomplete: 0x40f,
+  consent_request_repeated: 0x410,
+  opted_out: 0x411,
+  quiet_hours: 0x412,
+  upstream_unavailable: CommandStatus.ESME_RMSGQFUL,
+  internal_error: CommandStatus.ESME_RSYSERR,
+};
+
+/** command_status for an error code (unknown strings → ESME_RSYSERR). */
+export function smppStatusFor(code: string): number {
+  return (SMPP_STATUS as Record<string, number>)[code] ?? CommandStatus.ESME_RSYSERR;
+}
+
+/** Reverse lookup for vendor codes (0x400–0x4FF) → our error code, for tools reading our answers. */
+export function errorCodeForVendorStatus(status: number): ErrorCode | undefined {
+  if (status < 0x400 || status > 0x4ff) return undefined;
+  for (const [code, s] of Object.entries(SMPP_STATUS)) if (s === status) return code as ErrorCode;
+  return undefined;
+}

@@ -1,0 +1,155 @@
+/**
+ * Thin TCP adapter: bytes ⇄ frames ⇄ PDUs ⇄ Session. Everything protocol-shaped lives in the pure
+ * session; this file only moves bytes and honours backpressure:
+ * - reading pauses while the session's inbound window is full or our socket write buffer is above
+ *   `highWaterMark` (a peer that does not read its answers cannot make us buffer without bound);
+ * - PDUs written in one event-loop turn are coalesced into one socket write.
+ */
+import type { Socket } from 'node:net';
+import { decodePdu, encodePdu } from '../pdu/codec.js';
+import { PduDecodeError } from '../pdu/errors.js';
+import { FrameSplitter, DEFAULT_MAX_PDU_LENGTH } from '../pdu/frame.js';
+import type { Pdu } from '../pdu/types.js';
+import { Session, type SessionHandler, type SessionOptions } from '../session/session.js';
+
+export interface ConnectionOptions {
+  session: Partial<SessionOptions> & { role: 'smsc' | 'esme' };
+  /** Pause reading when this many octets wait in the socket's write buffer. */
+  highWaterMark?: number;
+  /** How often the session's timers are checked. */
+  tickMs?: number;
+  maxPduLength?: number;
+  /** Clock (epoch ms); injectable for tests. */
+  now?: () => number;
+}
+
+/** The application-facing part of a SessionHandler (the connection supplies send/close). */
+export type ConnectionHandler<C> = Omit<SessionHandler<C>, 'send' | 'close'> & {
+  /** The socket is gone (after onClosed). */
+  onSocketClosed?(): void;
+};
+
+export class SmppConnection<C = unknown> {
+  readonly session: Session<C>;
+  private readonly splitter: FrameSplitter;
+  private readonly highWater: number;
+  private readonly now: () => number;
+  private readonly timer: NodeJS.Timeout;
+  private out: Buffer[] = [];
+  private outScheduled = false;
+  private paused = false;
+  private ended = false;
+
+  constructor(
+    readonly socket: Socket,
+    opts: ConnectionOptions,
+    readonly handler: ConnectionHandler<C>,
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.highWater = opts.highWaterMark ?? 1 << 20;
+    this.splitter = new FrameSplitter(opts.maxPduLength ?? DEFAULT_MAX_PDU_LENGTH);
+    socket.setNoDelay(true);
+    const sh: SessionHandler<C> = {
+      ...handler,
+      send: (pdu) => this.write(pdu),
+      close: () => this.end(),
+    };
+    this.session = new Session<C>(opts.session, sh, this.now());
+    this.timer = setInterval(() => this.session.tick(this.now()), opts.tickMs ?? 250);
+    this.timer.unref();
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.updateFlow());
+    socket.on('error', () => {
+      /* 'close' follows; the session reports what was unanswered */
+    });
+    socket.on('close', () => {
+      clearInterval(this.timer);
+      this.session.terminate('connection closed');
+      this.handler.onSocketClosed?.();
+    });
+  }
+
+  get remoteAddress(): string {
+    return this.socket.remoteAddress ?? '';
+  }
+
+  private onData(chunk: Buffer): void {
+    try {
+      this.splitter.push(chunk, (frame) => {
+        let pdu: Pdu;
+        try {
+          pdu = decodePdu(frame);
+        } catch (e) {
+          if (e instanceof PduDecodeError) return this.session.decodeError(e, this.now());
+          throw e;
+        }
+        this.session.receive(pdu, this.now());
+      });
+    } catch (e) {
+      if (e instanceof PduDecodeError) this.session.decodeError(e, this.now());
+      else {
+        // a bug in a handler must cost this session only, never the process
+        this.session.terminate(`internal error: ${(e as Error).message}`);
+      }
+    }
+    this.updateFlow();
+  }
+
+  private write(pdu: Pdu): void {
+    if (this.ended || this.socket.destroyed) return;
+    this.out.push(encodePdu(pdu));
+    if (!this.outScheduled) {
+      this.outScheduled = true;
+      queueMicrotask(() => this.flushOut());
+    }
+  }
+
+  private flushOut(): void {
+    this.outScheduled = false;
+    if (this.out.length === 0 || this.socket.destroyed) return;
+    const buf = this.out.length === 1 ? this.out[0] : Buffer.concat(this.out);
+    this.out = [];
+    this.socket.write(buf);
+    this.updateFlow();
+  }
+
+  /** Pauses or resumes reading from the socket according to session window and write buffer. */
+  updateFlow(): void {
+    const shouldPause = !this.session.wantsRead || this.socket.writableLength > this.highWater;
+    if (shouldPause && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    } else if (!shouldPause && this.paused) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+
+  /** Answers an inbound request handed up by onRequest, then lets reading resume if it was paused. */
+  respond(resp: Pdu): void {
+    this.session.respond(resp);
+    this.updateFlow();
+  }
+
+  /** Ends the connection after what was written; destroys it if the peer does not close in 2 s. */
+  end(): void {
+    if (this.ended) return;
+    this.flushOut();
+    this.ended = true;
+    this.socket.end();
+    const t = setTimeout(() => this.socket.destroy(), 2000);
+    t.unref();
+  }
+
+  /** Orderly unbind, then close; resolves when the socket is closed. */
+  async close(): Promise<void> {
+    if (this.socket.destroyed) return;
+    const closed = new Promise<void>((r) => this.socket.once('close', () => r()));
+    if (this.session.bound) this.session.unbind(this.now());
+    else this.session.terminate('closing');
+    const t = setTimeout(() => this.socket.destroy(), 3000);
+    t.unref();
+    await closed;
+    clearTimeout(t);
+  }
+}

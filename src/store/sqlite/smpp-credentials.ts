@@ -1,0 +1,54 @@
+/** SQLite adapter for SmppCredentialStore (table from migration 050). */
+import type { Db } from './db.js';
+import type { SmppCredentialRow, SmppCredentialStore } from '../../ports/smpp-credentials.js';
+import { SmsguardError } from '../../domain/errors.js';
+
+interface Raw {
+  id: string;
+  content_provider_id: string;
+  system_id: string;
+  password_hash: string;
+  allowed_ips: string | null;
+  max_binds: number | null;
+  throughput: number | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+function toRow(r: Raw): SmppCredentialRow {
+  return {
+    id: r.id,
+    contentProviderId: r.content_provider_id,
+    systemId: r.system_id,
+    passwordHash: r.password_hash,
+    allowedIps: r.allowed_ips === null ? null : (JSON.parse(r.allowed_ips) as string[]),
+    maxBinds: r.max_binds,
+    throughput: r.throughput,
+    createdAt: r.created_at,
+    revokedAt: r.revoked_at,
+  };
+}
+
+export class SqliteSmppCredentials implements SmppCredentialStore {
+  constructor(private readonly db: Db) {}
+
+  async addSmppCredential(row: SmppCredentialRow): Promise<void> {
+    try {
+      this.db
+        .prepare('INSERT INTO smpp_credentials (id, content_provider_id, system_id, password_hash, allowed_ips, max_binds, throughput, created_at, revoked_at) VALUES (?,?,?,?,?,?,?,?,?)')
+        .run(row.id, row.contentProviderId, row.systemId, row.passwordHash, row.allowedIps === null ? null : JSON.stringify(row.allowedIps), row.maxBinds, row.throughput, row.createdAt, row.revokedAt);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new SmsguardError('conflict', `system_id ${row.systemId} is taken`, {}, 'systemId');
+      throw e;
+    }
+  }
+
+  async findSmppCredential(systemId: string): Promise<SmppCredentialRow | null> {
+    const r = this.db.prepare('SELECT * FROM smpp_credentials WHERE system_id = ? AND revoked_at IS NULL').get(systemId) as Raw | undefined;
+    return r ? toRow(r) : null;
+  }
+
+  async listSmppCredentials(contentProviderId: string): Promise<SmppCredentialRow[]> {
+    return (this.db.prepare('SELECT * FROM smpp_credentials WHERE content_provider_id = ? ORDER BY created_at').all(contentProviderId) as Raw[]).map(toRow);
+  }
+}

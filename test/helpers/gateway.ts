@@ -1,0 +1,79 @@
+/**
+ * A whole gateway for tests: in-memory SQLite, simulated clock (fixed at a weekday noon in
+ * Shanghai unless told otherwise), simulator SMSC, delivery worker and the HTTP app (inject only).
+ */
+import type { FastifyInstance } from 'fastify';
+import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { App } from '../../src/app/app.js';
+import { DeliveryWorker } from '../../src/app/delivery.js';
+import { SimulatorSmsc } from '../../src/simulator/simulator-smsc.js';
+import { SimulatedClock } from '../../src/simulator/clock.js';
+import { buildHttpApp } from '../../src/http/app.js';
+import { createMetrics } from '../../src/http/metrics.js';
+import { resolveProfile, type ParamOverrides, type ProfileId } from '../../src/profiles/index.js';
+
+/** 2026-11-30 (Monday) 12:00 Asia/Shanghai. */
+export const NOON_SHANGHAI = Date.parse('2026-11-30T04:00:00Z');
+export const ADMIN_TOKEN = 'sga_test_admin_token_0123456789';
+
+export interface TestGateway {
+  http: FastifyInstance;
+  app: App;
+  store: SqliteStore;
+  clock: SimulatedClock;
+  simulator: SimulatorSmsc;
+  worker: DeliveryWorker;
+  admin: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startTestGateway(opts: { profile?: ProfileId; overrides?: ParamOverrides; now?: number; db?: string } = {}): Promise<TestGateway> {
+  const store = new SqliteStore(opts.db ?? ':memory:');
+  const clock = new SimulatedClock(opts.now ?? NOON_SHANGHAI);
+  const app = new App({ store, clock, profile: resolveProfile(opts.profile ?? 'cn-2015', opts.overrides) });
+  await app.auth.ensureAdminToken(ADMIN_TOKEN);
+  const simulator = new SimulatorSmsc(clock);
+  const worker = new DeliveryWorker(app.ctx, simulator, { pollMs: 50 }, (mo) => app.receiveMo(mo, 'system'));
+  worker.start();
+  const http = await buildHttpApp({ app, simulator, simulatedClock: clock, metrics: createMetrics(app, () => store.outbox.pendingCount()) });
+  return {
+    http, app, store, clock, simulator, worker,
+    admin: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    async close() {
+      await http.close();
+      await worker.stop();
+      await store.close();
+    },
+  };
+}
+
+export interface Provider {
+  id: string;
+  apiKey: string;
+  auth: Record<string, string>;
+}
+
+let codeSeq = 0;
+/** A valid unified social credit code (GB 32100 check character computed), different each call. */
+export async function validCreditCode(): Promise<string> {
+  const { creditCodeCheckChar } = await import('../../src/domain/credit-code.js');
+  const body = `91350100M${String(100000 + codeSeq++).padStart(8, '0')}`.slice(0, 17);
+  return body + creditCodeCheckChar(body);
+}
+
+/** Onboards a provider with a signature and a service, a commercial and a public-welfare port. */
+export async function onboard(g: TestGateway, opts: { name?: string; signature?: string; ports?: { service?: string; commercial?: string; public_welfare?: string } } = {}): Promise<Provider> {
+  const r = await g.http.inject({ method: 'POST', url: '/v1/content-providers', headers: g.admin, payload: { name: opts.name ?? '示例科技有限公司', creditCode: await validCreditCode() } });
+  if (r.statusCode !== 201) throw new Error(`onboard: ${r.statusCode} ${r.body}`);
+  const { id, apiKey } = r.json();
+  const sig = opts.signature ?? '【示例】';
+  const s = await g.http.inject({ method: 'POST', url: `/v1/content-providers/${id}/signatures`, headers: g.admin, payload: { signature: sig } });
+  if (s.statusCode !== 201) throw new Error(`signature: ${s.statusCode} ${s.body}`);
+  const ports = opts.ports ?? { service: '10690001', commercial: '10690002', public_welfare: '10690003' };
+  for (const [kind, number] of Object.entries(ports)) {
+    if (!number) continue;
+    const p = await g.http.inject({ method: 'POST', url: '/v1/ports', headers: g.admin, payload: { number, contentProviderId: id, kind } });
+    if (p.statusCode !== 201) throw new Error(`port: ${p.statusCode} ${p.body}`);
+  }
+  return { id, apiKey, auth: { authorization: `Bearer ${apiKey}` } };
+}
