@@ -49,10 +49,19 @@ export class SmppConnection<C = unknown> {
     this.highWater = opts.highWaterMark ?? 1 << 20;
     this.splitter = new FrameSplitter(opts.maxPduLength ?? DEFAULT_MAX_PDU_LENGTH);
     socket.setNoDelay(true);
+    // Delegate lazily so callbacks set on `handler` after construction (onDrain) take effect.
+    const h = handler;
     const sh: SessionHandler<C> = {
-      ...handler,
       send: (pdu) => this.write(pdu),
       close: () => this.end(),
+      onBind: (p) => h.onBind?.(p),
+      onRequest: (p) => h.onRequest?.(p),
+      onResponse: (r, q, c) => h.onResponse?.(r, q, c),
+      onTimeout: (q, c) => h.onTimeout?.(q, c),
+      onBound: (t, id) => h.onBound?.(t, id),
+      onBindFailed: (s) => h.onBindFailed?.(s),
+      onClosed: (r, u) => h.onClosed?.(r, u),
+      onDrain: () => h.onDrain?.(),
     };
     this.session = new Session<C>(opts.session, sh, this.now());
     this.timer = setInterval(() => this.session.tick(this.now()), opts.tickMs ?? 250);

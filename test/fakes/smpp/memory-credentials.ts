@@ -1,0 +1,17 @@
+/** In-memory SmppCredentialStore for tests. */
+import { SmsguardError } from '../../../src/domain/errors.js';
+import type { SmppCredentialRow, SmppCredentialStore } from '../../../src/ports/smpp-credentials.js';
+
+export class MemoryCredentials implements SmppCredentialStore {
+  readonly rows: SmppCredentialRow[] = [];
+  async addSmppCredential(row: SmppCredentialRow): Promise<void> {
+    if (this.rows.some((r) => r.systemId === row.systemId && r.revokedAt === null)) throw new SmsguardError('conflict', 'taken', {}, 'systemId');
+    this.rows.push(row);
+  }
+  async findSmppCredential(systemId: string): Promise<SmppCredentialRow | null> {
+    return this.rows.find((r) => r.systemId === systemId && r.revokedAt === null) ?? null;
+  }
+  async listSmppCredentials(cp: string): Promise<SmppCredentialRow[]> {
+    return this.rows.filter((r) => r.contentProviderId === cp);
+  }
+}

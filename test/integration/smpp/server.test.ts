@@ -1,0 +1,238 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
+import { SmppEsme, SmppBindError } from '../../../src/smpp/client/esme.js';
+import {
+  CommandStatus, DataCoding, EsmClass, Tag, buildConcatUdh, encodeText, parseDlrText, smDefaults, tlvCString, tlvInt, tlvOctets, tlvString, tlvU16, tlvU8,
+  decodeText, type Pdu, type SmPdu, type DataSmPdu,
+} from '../../../src/smpp/pdu/index.js';
+import { MemoryCredentials } from '../../fakes/smpp/memory-credentials.js';
+import { FakeApp } from '../../fakes/smpp/fake-app.js';
+import { connect } from 'node:net';
+
+const admin = { role: 'admin' as const, actorId: 'admin' };
+let app: FakeApp;
+let server: SmppServer;
+let port: number;
+let creds: SmppCredentials;
+
+function sm(text: string, o: Partial<SmPdu> = {}): SmPdu {
+  const dc = /^[\x20-\x7e]*$/.test(text) ? 0 : 8;
+  return { ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138000', data_coding: dc, short_message: encodeText(text, dc), ...o };
+}
+
+async function esme(systemId = 'cp1', password = 'secret1', extra: Partial<Parameters<typeof SmppEsme.connect>[0]> = {}) {
+  return SmppEsme.connect({ host: '127.0.0.1', port, systemId, password, ...extra });
+}
+
+function waitFor<T>(get: () => T | undefined, ms = 3000): Promise<T> {
+  const end = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const poll = () => {
+      const v = get();
+      if (v !== undefined) return resolve(v);
+      if (Date.now() > end) return reject(new Error('timed out waiting'));
+      setTimeout(poll, 5);
+    };
+    poll();
+  });
+}
+
+before(async () => {
+  app = new FakeApp();
+  const store = new MemoryCredentials();
+  let id = 0;
+  creds = new SmppCredentials({ store, contentProviderExists: async (x) => x.startsWith('cp_'), now: () => Date.now(), newId: () => `cred_${++id}` });
+  await creds.create(admin, 'cp_1', { systemId: 'cp1', password: 'secret1' });
+  await creds.create(admin, 'cp_2', { systemId: 'slow', password: 'pw', throughput: 1 });
+  await creds.create(admin, 'cp_3', { systemId: 'one', password: 'pw', maxBinds: 1 });
+  const kinds: Record<string, string> = { '10690001': 'service', '10660001': 'commercial' };
+  server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async (n) => kinds[n] ?? null, reassemblyTtlMs: 500 });
+  port = await server.listen(0, '127.0.0.1');
+});
+after(async () => {
+  await server.close();
+});
+
+describe('smpp server: credentials and binds', () => {
+  test('credential validation: SMPP 3.4 limits, owner only, no duplicate system_id', async () => {
+    await assert.rejects(creds.create(admin, 'cp_1', { systemId: 'x', password: 'waytoolongpassword' }), /password/);
+    await assert.rejects(creds.create({ role: 'content-provider', contentProviderId: 'cp_2', actorId: 't' }, 'cp_1', { systemId: 'zz', password: 'p' }), /not your/);
+    await assert.rejects(creds.create(admin, 'cp_1', { systemId: 'cp1', password: 'p' }), /taken/);
+    await assert.rejects(creds.create(admin, 'nope', { systemId: 'q', password: 'p' }), /no such/);
+  });
+
+  test('wrong password and unknown system_id are refused with their statuses', async () => {
+    await assert.rejects(esme('cp1', 'wrong'), (e: unknown) => e instanceof SmppBindError && e.status === CommandStatus.ESME_RINVPASWD);
+    await assert.rejects(esme('nobody', 'x'), (e: unknown) => e instanceof SmppBindError && e.status === CommandStatus.ESME_RINVSYSID);
+  });
+
+  test('maxBinds is enforced per credential', async () => {
+    const a = await esme('one', 'pw');
+    await assert.rejects(esme('one', 'pw'), (e: unknown) => e instanceof SmppBindError && e.status === CommandStatus.ESME_RBINDFAIL);
+    await a.close();
+  });
+});
+
+describe('smpp server: submit_sm runs the use case', () => {
+  test('Chinese UCS-2 submit: the use case gets the text, the ESME gets the message id', async () => {
+    const e = await esme();
+    const before = app.submissions.length;
+    const resp = await e.request(sm('【示例】您的验证码是123456', { registered_delivery: 1 }));
+    assert.equal(resp.command_status, 0);
+    assert.match((resp as { message_id: string }).message_id, /^msg_/);
+    const s = app.submissions[before];
+    assert.equal(s.channel, 'smpp');
+    assert.deepEqual(s.principal, { role: 'content-provider', contentProviderId: 'cp_1', actorId: 'smpp:cp1' });
+    assert.equal(s.input.text, '【示例】您的验证码是123456');
+    assert.equal(s.input.type, 'notification', 'defaults from the service port');
+    assert.equal(s.input.registeredDelivery, true);
+    await e.close();
+  });
+
+  test('GSM-7 and Latin-1 data_coding', async () => {
+    const e = await esme();
+    const n = app.submissions.length;
+    await e.request(sm('', { data_coding: 0, short_message: Buffer.from([0x48, 0x69, 0x20, 0x1b, 0x65, 0x00]) }));
+    await e.request(sm('', { data_coding: 3, short_message: Buffer.from('café', 'latin1') }));
+    assert.equal(app.submissions[n].input.text, 'Hi €@');
+    assert.equal(app.submissions[n + 1].input.text, 'café');
+    await e.close();
+  });
+
+  test('rejections map through the status table (opted_out → 0x411, throttled → ESME_RTHROTTLED)', async () => {
+    const e = await esme();
+    const r1 = await e.request(sm('hello REJECT:opted_out'));
+    assert.equal(r1.command_status, 0x411);
+    const r2 = await e.request(sm('hello REJECT:throttled'));
+    assert.equal(r2.command_status, CommandStatus.ESME_RTHROTTLED);
+    await e.close();
+  });
+
+  test('message type and category from vendor TLVs 0x1400/0x1401; commercial port default', async () => {
+    const e = await esme();
+    const n = app.submissions.length;
+    await e.request(sm('hi', { tlvs: [tlvCString(Tag.smsguard_message_type, 'verification')] }));
+    await e.request(sm('sale', { source_addr: '10660001', tlvs: [tlvCString(Tag.smsguard_category, 'promotions')] }));
+    await e.request(sm('x', { tlvs: [tlvCString(Tag.smsguard_message_type, 'bogus')] }));
+    assert.equal(app.submissions[n].input.type, 'verification');
+    assert.equal(app.submissions[n + 1].input.type, 'commercial');
+    assert.equal(app.submissions[n + 1].input.category, 'promotions');
+    assert.equal(app.submissions[n + 2].input.type, 'bogus', 'passed on so the use case rejects it with its own code');
+    await e.close();
+  });
+
+  test('long messages: UDH 8-bit, UDH 16-bit and SAR sets reach the use case once, whole', async () => {
+    const e = await esme();
+    const text = '【示例】' + '长消息测试'.repeat(30);
+    const oct = encodeText(text, 8);
+    const chunks = [oct.subarray(0, 134), oct.subarray(134, 268), oct.subarray(268)];
+    for (const [variant, ref] of [['udh8', 7], ['udh16', 0x1234], ['sar', 99]] as const) {
+      const n = app.submissions.length;
+      const resps: Pdu[] = [];
+      // parts out of order, as networks deliver them
+      for (const k of [2, 1, 3]) {
+        const c = chunks[k - 1];
+        const pdu = variant === 'sar'
+          ? sm('', { data_coding: 8, short_message: c, tlvs: [tlvU16(Tag.sar_msg_ref_num, ref), tlvU8(Tag.sar_total_segments, 3), tlvU8(Tag.sar_segment_seqnum, k)] })
+          : sm('', { data_coding: 8, esm_class: EsmClass.UDHI, short_message: Buffer.concat([buildConcatUdh({ ref, total: 3, seq: k, bits: variant === 'udh8' ? 8 : 16 }), c]) });
+        resps.push(await e.request(pdu));
+      }
+      assert.ok(resps.every((r) => r.command_status === 0), variant);
+      assert.equal(app.submissions.length, n + 1, `${variant}: one decision`);
+      assert.equal(app.submissions[n].input.text, text);
+      assert.match((resps[2] as { message_id: string }).message_id, /^msg_/);
+    }
+    await e.close();
+  });
+
+  test('message_payload and data_sm carry long text', async () => {
+    const e = await esme();
+    const text = '通知'.repeat(200);
+    const n = app.submissions.length;
+    const r = await e.request(sm('', { data_coding: 8, short_message: Buffer.alloc(0), tlvs: [tlvOctets(Tag.message_payload, encodeText(text, 8))] }));
+    assert.equal(r.command_status, 0);
+    const d: DataSmPdu = { command: 'data_sm', command_status: 0, sequence_number: 0, service_type: '', source_addr_ton: 0, source_addr_npi: 0, source_addr: '10690001', dest_addr_ton: 0, dest_addr_npi: 0, destination_addr: '13800138000', esm_class: 0, registered_delivery: 0, data_coding: 8, tlvs: [tlvOctets(Tag.message_payload, encodeText('数据', 8))] };
+    const r2 = await e.request(d);
+    assert.equal(r2.command, 'data_sm_resp');
+    assert.equal(app.submissions[n].input.text, text);
+    assert.equal(app.submissions[n + 1].input.text, '数据');
+    await e.close();
+  });
+
+  test('an incomplete set expires and its acknowledged parts get EXPIRED receipts', async () => {
+    const got: SmPdu[] = [];
+    const e = await esme('cp1', 'secret1', { onDeliver: (p) => { got.push(p as SmPdu); return 0; } });
+    const n = app.submissions.length;
+    const udh = buildConcatUdh({ ref: 200, total: 2, seq: 1 });
+    const r = await e.request(sm('', { esm_class: EsmClass.UDHI, registered_delivery: 1, short_message: Buffer.concat([udh, Buffer.from('half')]) }));
+    const partId = (r as { message_id: string }).message_id;
+    const dlr = await waitFor(() => got.find((p) => tlvString(p.tlvs, Tag.receipted_message_id) === partId), 4000);
+    assert.equal(parseDlrText(dlr.short_message.toString('latin1'))!.stat, 'EXPIRED');
+    assert.equal(app.submissions.length, n, 'never decided');
+    await e.close();
+  });
+});
+
+describe('smpp server: receipts, MO, flow control, bad input', () => {
+  test('delivery receipt: deliver_sm with receipted_message_id, message_state and Appendix B text', async () => {
+    const got: SmPdu[] = [];
+    const e = await esme('cp1', 'secret1', { onDeliver: (p) => { got.push(p as SmPdu); return 0; } });
+    const resp = await e.request(sm('hello', { registered_delivery: 1 }));
+    const id = (resp as { message_id: string }).message_id;
+    const t = Date.now();
+    app.events.emit('messageStatus', { id, contentProviderId: 'cp_1', status: 'delivered', at: t, from: '10690001', to: '13800138000', submittedAt: t - 1000, registeredDelivery: true, text: 'hello' });
+    const d = await waitFor(() => got.find((p) => tlvString(p.tlvs, Tag.receipted_message_id) === id));
+    assert.equal(d.esm_class & 0x3c, EsmClass.DELIVERY_RECEIPT);
+    assert.equal(tlvInt(d.tlvs, Tag.message_state), 2);
+    const parsed = parseDlrText(d.short_message.toString('latin1'))!;
+    assert.equal(parsed.id, id);
+    assert.equal(parsed.stat, 'DELIVRD');
+    assert.equal(d.source_addr, '13800138000');
+    await e.close();
+  });
+
+  test('receipts wait for a receiver bind of that provider; other providers never see them', async () => {
+    const t = Date.now();
+    app.events.emit('messageStatus', { id: 'msg_later', contentProviderId: 'cp_1', status: 'undeliverable', at: t, from: '10690001', to: '13800138001', submittedAt: t, registeredDelivery: true, text: 'x' });
+    const other: SmPdu[] = [];
+    const o = await esme('slow', 'pw', { onDeliver: (p) => { other.push(p as SmPdu); return 0; } });
+    const got: SmPdu[] = [];
+    const e = await esme('cp1', 'secret1', { onDeliver: (p) => { got.push(p as SmPdu); return 0; } });
+    const d = await waitFor(() => got.find((p) => tlvString(p.tlvs, Tag.receipted_message_id) === 'msg_later'));
+    assert.equal(parseDlrText(d.short_message.toString('latin1'))!.stat, 'UNDELIV');
+    assert.equal(other.length, 0);
+    await Promise.all([e.close(), o.close()]);
+  });
+
+  test('MO forward reaches the provider as deliver_sm (UCS-2 for Chinese)', async () => {
+    const got: SmPdu[] = [];
+    const e = await esme('cp1', 'secret1', { bindType: 'receiver', onDeliver: (p) => { got.push(p as SmPdu); return 0; } });
+    app.events.emit('moForward', { id: 'mo_1', contentProviderId: 'cp_1', from: '13800138000', to: '10690001', text: '好的，谢谢', at: Date.now() });
+    const d = await waitFor(() => got.find((p) => p.esm_class === 0));
+    assert.equal(d.data_coding, DataCoding.UCS2);
+    assert.equal(decodeText(d.short_message, 8), '好的，谢谢');
+    assert.equal(d.destination_addr, '10690001');
+    await e.close();
+  });
+
+  test('past the provider throughput: ESME_RTHROTTLED', async () => {
+    const e = await esme('slow', 'pw');
+    const rs = await Promise.all([1, 2, 3].map(() => e.request(sm('hi'))));
+    const statuses = rs.map((r) => r.command_status);
+    assert.ok(statuses.includes(CommandStatus.ESME_RTHROTTLED), String(statuses));
+    assert.ok(statuses.includes(0));
+    await e.close();
+  });
+
+  test('garbage costs only its own session', async () => {
+    const s = connect({ host: '127.0.0.1', port });
+    await new Promise((r) => s.once('connect', r));
+    const closed = new Promise((r) => s.once('close', r));
+    s.write(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+    await closed; // 'GET ' as a command_length is absurd: connection dropped
+    const e = await esme();
+    assert.equal((await e.request(sm('still fine'))).command_status, 0);
+    await e.close();
+  });
+});
