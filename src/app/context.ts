@@ -13,6 +13,8 @@ export interface DecisionEvent {
   code: string | null;
   type: string;
   channel: string;
+  /** The sender (complaint rates count volume per content provider). */
+  contentProviderId?: string;
 }
 
 export interface AllEvents extends AppEvents {
@@ -21,6 +23,8 @@ export interface AllEvents extends AppEvents {
   outboxReady: { count: number };
   /** Background work failed (logged by the composition root; the work is retried). */
   workerError: { where: string; message: string };
+  /** A complaint case was opened or changed state (the early-warning monitor counts these). */
+  complaint: import('./complaint-events.js').ComplaintEvent;
 }
 
 export interface AppContext {

@@ -116,7 +116,9 @@ export interface MessageView {
   segments: number;
   receivedAt: number;
   clientRef: string | null;
-  verdicts: unknown[];
+  /** The profile that decided (verdict articles come from it). */
+  profile: string | null;
+  verdicts: { rule: string; outcome: string; code?: string; message?: string; note?: string; article?: string }[];
   history: { status: MessageStatus; at: number; detail?: string }[];
 }
 
@@ -141,6 +143,13 @@ export interface StatusUpdate {
   upstreamId?: string;
 }
 
+export interface ReceiptUpdate {
+  upstreamId: string;
+  status: MessageStatus;
+  at: number;
+  detail?: string;
+}
+
 /** The durable egress queue between decision and upstream. */
 export interface OutboxStore {
   /** Up to `limit` queued messages due at `now`, oldest first, leased until `now + leaseMs`. */
@@ -153,6 +162,12 @@ export interface OutboxStore {
   recordStatuses(updates: StatusUpdate[]): Promise<StatusUpdate[]>;
   /** Puts a message back for a later attempt. */
   retryLater(id: string, dueAt: number, detail: string): Promise<void>;
+  /**
+   * Applies delivery receipts in one transaction: each receipt's upstream id is resolved to our
+   * message and its status recorded (idempotent, never backwards). Receipts whose upstream id is not
+   * known yet (they can overtake the submit response) come back in `unknown`.
+   */
+  applyReceipts(receipts: ReceiptUpdate[]): Promise<{ changed: StatusUpdate[]; unknown: ReceiptUpdate[] }>;
   /** Finds a message by the id the upstream SMSC gave it (for receipts). */
   findByUpstreamId(upstreamId: string): Promise<{ id: string; status: MessageStatus } | null>;
   pendingCount(): Promise<number>;
@@ -245,6 +260,7 @@ export interface Store {
   consents: ConsentStore;
   records: RecordStore;
   settings: SettingsStore;
+  cases: import('./cases.js').ComplaintsStore;
   close(): Promise<void>;
 }
 

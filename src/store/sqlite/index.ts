@@ -6,6 +6,7 @@ import { SqliteMessages } from './messages.js';
 import { SqliteOutbox } from './outbox.js';
 import { SqliteConsents } from './consents.js';
 import { SqliteRecords } from './records.js';
+import { SqliteCases } from './cases.js';
 import type { SettingsStore, Store } from '../../ports/store.js';
 
 export class SqliteStore implements Store {
@@ -16,6 +17,7 @@ export class SqliteStore implements Store {
   readonly consents: SqliteConsents;
   readonly records: SqliteRecords;
   readonly settings: SettingsStore;
+  readonly cases: SqliteCases;
 
   constructor(path: string) {
     this.db = openDatabase(path);
@@ -25,6 +27,7 @@ export class SqliteStore implements Store {
     this.outbox = new SqliteOutbox(this.db, writer);
     this.consents = new SqliteConsents(this.db, writer);
     this.records = new SqliteRecords(writer);
+    this.cases = new SqliteCases(this.db);
     const db = this.db;
     this.settings = {
       async getSetting(key) {

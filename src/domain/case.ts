@@ -1,0 +1,131 @@
+/**
+ * Complaint and report cases (rule 10): the states, the transition table and the measures a
+ * provider can take. Pure data and functions; who may act and what gets recorded is decided here,
+ * the use cases (src/app/case-workflow.ts) only apply it.
+ */
+
+/** received → forwarded → investigating → answered → closed, plus escalated and withdrawn. */
+export const CASE_STATES = ['received', 'forwarded', 'investigating', 'answered', 'closed', 'escalated', 'withdrawn'] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+
+/** Final states: nothing moves a case out of them. */
+export const FINAL_STATES: ReadonlySet<CaseState> = new Set(['closed', 'withdrawn']);
+
+/** Doors a case can come through. */
+export type CaseSource = 'web' | 'api' | 'sms' | 'report-centre';
+
+/** Who acts on a case. `system` is the deadline sweeper; `complainant` the user who filed it. */
+export type CaseActor = 'report-centre' | 'content-provider' | 'admin' | 'regulator' | 'system' | 'complainant';
+
+export type CaseAction = 'forward' | 'investigate' | 'answer' | 'close' | 'reopen' | 'escalate' | 'withdraw';
+
+export interface Transition {
+  action: CaseAction;
+  from: readonly CaseState[];
+  to: CaseState;
+  /** Who may take it. */
+  by: readonly CaseActor[];
+  /** Why it exists, shown in docs/COMPLAINTS.md and on the case page. */
+  note: string;
+}
+
+const OPEN: readonly CaseState[] = ['received', 'forwarded', 'investigating', 'escalated'];
+
+/**
+ * The transition table. Every change of state is one of these rows and is recorded with who took
+ * it and why; anything else is refused with `conflict`.
+ */
+export const TRANSITIONS: readonly Transition[] = [
+  { action: 'forward', from: ['received', 'escalated'], to: 'forwarded', by: ['report-centre', 'admin', 'regulator'], note: 'hand the case to the content provider that sent the message (centre: within 5 working days)' },
+  { action: 'investigate', from: ['forwarded', 'escalated'], to: 'investigating', by: ['content-provider', 'admin'], note: 'the provider acknowledges and verifies' },
+  { action: 'answer', from: ['forwarded', 'investigating', 'escalated'], to: 'answered', by: ['content-provider', 'admin'], note: 'the provider answers the user (by SMS) with its finding and measures (within 15 working days)' },
+  { action: 'close', from: ['answered'], to: 'closed', by: ['report-centre', 'admin', 'regulator'], note: 'the answer is accepted; a confirmed complaint enters the credit file' },
+  { action: 'reopen', from: ['answered'], to: 'investigating', by: ['report-centre', 'admin', 'regulator'], note: 'the answer is insufficient; the provider must look again (the answer deadline stands)' },
+  { action: 'escalate', from: ['received', 'forwarded', 'investigating'], to: 'escalated', by: ['system', 'report-centre', 'regulator', 'admin'], note: 'a deadline passed (system) or the centre or regulator takes the case up' },
+  { action: 'withdraw', from: OPEN, to: 'withdrawn', by: ['complainant', 'report-centre', 'admin'], note: 'the user withdraws the complaint' },
+];
+
+/** The row for `action` from `state`, or null when the table has none. */
+export function findTransition(state: CaseState, action: CaseAction): Transition | null {
+  return TRANSITIONS.find((t) => t.action === action && t.from.includes(state)) ?? null;
+}
+
+/** Actions an actor may take from a state, in table order (drives the buttons on the case page). */
+export function allowedActions(state: CaseState, actor: CaseActor): CaseAction[] {
+  return TRANSITIONS.filter((t) => t.from.includes(state) && t.by.includes(actor)).map((t) => t.action);
+}
+
+export function isCaseState(x: unknown): x is CaseState {
+  return typeof x === 'string' && (CASE_STATES as readonly string[]).includes(x);
+}
+
+export function isCaseAction(x: unknown): x is CaseAction {
+  return typeof x === 'string' && TRANSITIONS.some((t) => t.action === x);
+}
+
+/** What the provider found. `confirmed` complaints count against it and enter its credit file. */
+export type Finding = 'confirmed' | 'unfounded' | 'partly_confirmed';
+export const FINDINGS: readonly Finding[] = ['confirmed', 'partly_confirmed', 'unfounded'];
+
+/**
+ * Measures the provider (or the operator on its behalf) can take and record. Opt-out and suspend act
+ * on the gateway at once; the others are recorded (templates are not blocked by the pipeline yet,
+ * charges are not billed by smsguard).
+ */
+export const MEASURES = ['opt_out', 'block_template', 'throttle', 'suspend', 'refund', 'other'] as const;
+export type MeasureKind = (typeof MEASURES)[number];
+/** Measures only the operator (admin) may take: they act on the content provider itself. */
+export const OPERATOR_MEASURES: ReadonlySet<MeasureKind> = new Set(['throttle', 'suspend']);
+
+export function isMeasure(x: unknown): x is MeasureKind {
+  return typeof x === 'string' && (MEASURES as readonly string[]).includes(x);
+}
+
+/** Which deadline is running in a state (null: none). */
+export function runningDeadline(state: CaseState): 'forward' | 'answer' | null {
+  if (state === 'received') return 'forward';
+  if (state === 'forwarded' || state === 'investigating') return 'answer';
+  return null;
+}
+
+/** Why the sweeper escalates a case at `now`, or null when it is on time. */
+export function overdueReason(c: { state: CaseState; forwardDueAt: number; answerDueAt: number }, now: number): 'forward_overdue' | 'answer_overdue' | null {
+  const d = runningDeadline(c.state);
+  if (d === 'forward' && now >= c.forwardDueAt) return 'forward_overdue';
+  if (d === 'answer' && now >= c.answerDueAt) return 'answer_overdue';
+  return null;
+}
+
+/** A complaint counts toward the complaint rate unless withdrawn or found unfounded. */
+export function countsAsComplaint(c: { state: CaseState; finding: Finding | null }): boolean {
+  return c.state !== 'withdrawn' && c.finding !== 'unfounded';
+}
+
+/** `YYYY-MM` of an instant in Asia/Shanghai (months for rates and reports are Shanghai months). */
+export function shanghaiMonth(at: number): string {
+  return new Date(at + 8 * 3_600_000).toISOString().slice(0, 7);
+}
+
+/** Start (inclusive) and end (exclusive) of a Shanghai month `YYYY-MM`, as epoch ms. */
+export function monthBounds(month: string): { from: number; to: number } {
+  const [y, m] = month.split('-').map(Number);
+  const from = Date.UTC(y, m - 1, 1) - 8 * 3_600_000;
+  const to = Date.UTC(m === 12 ? y + 1 : y, m === 12 ? 0 : m, 1) - 8 * 3_600_000;
+  return { from, to };
+}
+
+/** Public references: `C` + Shanghai date + 6 characters, easy to read out on the phone. */
+export function caseReference(at: number, rand: string): string {
+  return `C${new Date(at + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '')}${rand.toUpperCase().slice(0, 6)}`;
+}
+
+/** Masks a mobile number for anything public or logged: `138****8000`. */
+export function maskMsisdn(msisdn: string): string {
+  const d = msisdn.replace(/\D/g, '').slice(-11);
+  return d.length === 11 ? `${d.slice(0, 3)}****${d.slice(7)}` : '****';
+}
+
+/** Removes personal data (mobile numbers) from free text that will be published. */
+export function scrubPersonalData(text: string): string {
+  return text.replace(/(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}/g, (m) => maskMsisdn(m));
+}

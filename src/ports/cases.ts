@@ -1,0 +1,183 @@
+/**
+ * Storage for complaint cases, their event trail, credit-file entries and per-month message volume
+ * (for complaint rates). Adapters own transactions; a state change and its event commit together.
+ */
+import type { CaseAction, CaseActor, CaseSource, CaseState, Finding, MeasureKind } from '../domain/case.js';
+
+export interface CaseRow {
+  id: string;
+  /** Public reference given to the complainant (`C20261130ABC123`). */
+  reference: string;
+  /** The 12321 centre's own reference for reports it files (unique per centre), else null. */
+  externalRef: string | null;
+  source: CaseSource;
+  state: CaseState;
+  /** The complainant's number (personal data: only staff roles see it). */
+  msisdn: string;
+  /** Port or signature the user named. */
+  sender: string | null;
+  contentProviderId: string | null;
+  /** The message text the user complained about. */
+  messageText: string | null;
+  /** When the user received it (epoch ms), if they said. */
+  receivedMessageAt: number | null;
+  /** What the user wants (free text, e.g. 停止发送). */
+  request: string | null;
+  /** A screenshot as a data URL (image/png or image/jpeg), if given. */
+  screenshot: string | null;
+  /** Matched record id of the message complained about, if any. */
+  matchedMessageId: string | null;
+  /** Snapshot of the evidence matched at intake (see src/app/case-evidence.ts). */
+  evidence: Record<string, unknown>;
+  /** scrypt-free SHA-256 of the complainant's access code (status page), or null. */
+  accessCodeHash: string | null;
+  createdAt: number;
+  forwardedAt: number | null;
+  answeredAt: number | null;
+  closedAt: number | null;
+  forwardDueAt: number;
+  answerDueAt: number;
+  finding: Finding | null;
+  answerText: string | null;
+  /** Id of the SMS that carried the answer to the user. */
+  answerMessageId: string | null;
+  escalatedReason: string | null;
+  updatedAt: number;
+}
+
+export interface CaseEventRow {
+  id: string;
+  caseId: string;
+  at: number;
+  /** A transition action, or `created`, `measure`, `note`, `evidence`. */
+  kind: CaseAction | 'created' | 'measure' | 'note' | 'evidence';
+  fromState: CaseState | null;
+  toState: CaseState | null;
+  actor: CaseActor;
+  /** Token id (or `system`, `public`) of the person who acted. */
+  actorId: string;
+  reason: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface MeasureRow {
+  id: string;
+  caseId: string;
+  contentProviderId: string | null;
+  kind: MeasureKind;
+  at: number;
+  actorId: string;
+  detail: Record<string, unknown>;
+}
+
+export interface CaseFilter {
+  states?: CaseState[];
+  contentProviderId?: string;
+  msisdn?: string;
+  /** Created at or after / before (epoch ms). */
+  from?: number;
+  to?: number;
+  limit: number;
+  /** Opaque cursor from a previous page (newest first). */
+  cursor?: string;
+}
+
+/** Patch applied together with a transition; only the given fields change. */
+export type CasePatch = Partial<Pick<CaseRow, 'state' | 'contentProviderId' | 'forwardedAt' | 'answeredAt' | 'closedAt' | 'answerDueAt' | 'finding' | 'answerText' | 'answerMessageId' | 'escalatedReason' | 'evidence' | 'matchedMessageId'>>;
+
+export interface CaseStore {
+  /** Inserts a case and its `created` event. Fails with `conflict` when `externalRef` exists. */
+  createCase(row: CaseRow, created: CaseEventRow): Promise<void>;
+  getCase(id: string): Promise<CaseRow | null>;
+  getCaseByReference(reference: string): Promise<CaseRow | null>;
+  getCaseByExternalRef(externalRef: string): Promise<CaseRow | null>;
+  /** Newest first, keyset-paginated. */
+  listCases(f: CaseFilter): Promise<{ cases: CaseRow[]; nextCursor: string | null }>;
+  /**
+   * Applies `patch` and appends `event` in one transaction, only if the case is still in
+   * `expectState` (optimistic: two people acting at once cannot both move it). Returns false when
+   * the state had changed.
+   */
+  transition(id: string, expectState: CaseState, patch: CasePatch, event: CaseEventRow, at: number): Promise<boolean>;
+  appendEvent(event: CaseEventRow): Promise<void>;
+  events(caseId: string): Promise<CaseEventRow[]>;
+  addMeasure(m: MeasureRow): Promise<void>;
+  measures(filter: { caseId?: string; contentProviderId?: string; from?: number; to?: number }): Promise<MeasureRow[]>;
+  /** Open cases whose running deadline is at or before `now` (sweeper), at most `limit`. */
+  overdue(now: number, limit: number): Promise<CaseRow[]>;
+  /** Cases of a provider created in [from, to), for rates and reports. */
+  casesOf(contentProviderId: string, from: number, to: number): Promise<CaseRow[]>;
+}
+
+export type CreditKind =
+  | 'confirmed_complaint'
+  | 'overdue_answer'
+  | 'violation_threshold'
+  | 'early_warning_suspension'
+  | 'warning'
+  | 'fine'
+  | 'supervision_talk'
+  | 'correction_order'
+  | 'note';
+
+export interface CreditEntryRow {
+  id: string;
+  /** `content-provider` or `operator` (the SMS service provider running smsguard). */
+  subjectType: 'content-provider' | 'operator';
+  /** Content provider id, or the operator's name. */
+  subjectId: string;
+  kind: CreditKind;
+  at: number;
+  /** Who added it: a regulator's token id, or `system`. */
+  actorId: string;
+  /** Fine amount in RMB yuan (fines only). */
+  amountYuan: number | null;
+  /** Internal notes (may reference cases; never published). */
+  notes: string | null;
+  /** What the public page shows; personal data removed before it is stored. */
+  publicSummary: string;
+  /** Linked evidence: case ids, record ids, months, counts. */
+  evidence: Record<string, unknown>;
+  /** Dedup key for system entries (one per case or per provider-month), else null. */
+  dedupKey: string | null;
+  publishedAt: number | null;
+  publishedBy: string | null;
+}
+
+export interface CreditFilter {
+  subjectId?: string;
+  publishedOnly?: boolean;
+  /** Free-text search over subject name, kind and public summary (public page). */
+  q?: string;
+  limit: number;
+}
+
+export interface CreditStore {
+  /** Inserts an entry; returns false (and inserts nothing) when `dedupKey` already exists. */
+  addEntry(row: CreditEntryRow): Promise<boolean>;
+  getEntry(id: string): Promise<CreditEntryRow | null>;
+  /** Newest first. `q` matches the public summary, kind or subject id (names are matched by the caller). */
+  listEntries(f: CreditFilter): Promise<CreditEntryRow[]>;
+  /** Returns false when the entry does not exist or is already published. */
+  publish(id: string, at: number, actorId: string): Promise<boolean>;
+}
+
+/** Per content provider, per Shanghai month, per message type: accepted and rejected counts. */
+export interface VolumeRow {
+  contentProviderId: string;
+  month: string;
+  type: string;
+  accepted: number;
+  rejected: number;
+}
+
+export interface VolumeStore {
+  /** Adds counts (batched by the caller). */
+  addVolume(rows: VolumeRow[]): Promise<void>;
+  volume(contentProviderId: string, fromMonth: string, toMonth: string): Promise<VolumeRow[]>;
+  /** Every provider's rejected count in one month (threshold checks). */
+  rejectedByProvider(month: string): Promise<{ contentProviderId: string; rejected: number }[]>;
+}
+
+/** The complaints aggregate as one port (`Store.cases`). */
+export interface ComplaintsStore extends CaseStore, CreditStore, VolumeStore {}

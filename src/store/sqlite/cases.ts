@@ -1,0 +1,226 @@
+/**
+ * SQLite adapter for complaint cases, their event trail and measures, credit-file entries and the
+ * monthly volume counters (migration 051). better-sqlite3 is synchronous, so a transition (check the
+ * state, patch, append the event) runs in one transaction with nothing interleaving.
+ */
+import type { Db } from './db.js';
+import { SmsguardError } from '../../domain/errors.js';
+import type {
+  CaseEventRow, CaseFilter, CasePatch, CaseRow, ComplaintsStore, CreditEntryRow, CreditFilter, MeasureRow, VolumeRow,
+} from '../../ports/cases.js';
+import type { CaseState } from '../../domain/case.js';
+
+type Raw = Record<string, unknown>;
+
+const CASE_COLUMNS: Record<keyof CaseRow, string> = {
+  id: 'id', reference: 'reference', externalRef: 'external_ref', source: 'source', state: 'state', msisdn: 'msisdn',
+  sender: 'sender', contentProviderId: 'content_provider_id', messageText: 'message_text', receivedMessageAt: 'received_message_at',
+  request: 'request', screenshot: 'screenshot', matchedMessageId: 'matched_message_id', evidence: 'evidence',
+  accessCodeHash: 'access_code_hash', createdAt: 'created_at', forwardedAt: 'forwarded_at', answeredAt: 'answered_at',
+  closedAt: 'closed_at', forwardDueAt: 'forward_due_at', answerDueAt: 'answer_due_at', finding: 'finding',
+  answerText: 'answer_text', answerMessageId: 'answer_message_id', escalatedReason: 'escalated_reason', updatedAt: 'updated_at',
+};
+const CASE_KEYS = Object.keys(CASE_COLUMNS) as (keyof CaseRow)[];
+
+function toCase(r: Raw): CaseRow {
+  const out: Record<string, unknown> = {};
+  for (const k of CASE_KEYS) out[k] = r[CASE_COLUMNS[k]] ?? null;
+  out.evidence = JSON.parse(String(r.evidence));
+  return out as unknown as CaseRow;
+}
+
+function toDbValue(k: keyof CaseRow, v: unknown): unknown {
+  if (k === 'evidence') return JSON.stringify(v ?? {});
+  return v ?? null;
+}
+
+const toEvent = (r: Raw): CaseEventRow => ({
+  id: r.id as string, caseId: r.case_id as string, at: r.at as number, kind: r.kind as CaseEventRow['kind'],
+  fromState: (r.from_state as CaseState | null) ?? null, toState: (r.to_state as CaseState | null) ?? null,
+  actor: r.actor as CaseEventRow['actor'], actorId: r.actor_id as string, reason: (r.reason as string | null) ?? null,
+  detail: JSON.parse(r.detail as string),
+});
+
+const toMeasure = (r: Raw): MeasureRow => ({
+  id: r.id as string, caseId: r.case_id as string, contentProviderId: (r.content_provider_id as string | null) ?? null,
+  kind: r.kind as MeasureRow['kind'], at: r.at as number, actorId: r.actor_id as string, detail: JSON.parse(r.detail as string),
+});
+
+const toCredit = (r: Raw): CreditEntryRow => ({
+  id: r.id as string, subjectType: r.subject_type as CreditEntryRow['subjectType'], subjectId: r.subject_id as string,
+  kind: r.kind as CreditEntryRow['kind'], at: r.at as number, actorId: r.actor_id as string,
+  amountYuan: (r.amount_yuan as number | null) ?? null, notes: (r.notes as string | null) ?? null,
+  publicSummary: r.public_summary as string, evidence: JSON.parse(r.evidence as string),
+  dedupKey: (r.dedup_key as string | null) ?? null, publishedAt: (r.published_at as number | null) ?? null,
+  publishedBy: (r.published_by as string | null) ?? null,
+});
+
+export class SqliteCases implements ComplaintsStore {
+  private readonly q;
+  constructor(private readonly db: Db) {
+    this.q = {
+      insertCase: db.prepare(`INSERT INTO cases (${CASE_KEYS.map((k) => CASE_COLUMNS[k]).join(', ')}) VALUES (${CASE_KEYS.map(() => '?').join(', ')})`),
+      insertEvent: db.prepare('INSERT INTO case_events (id, case_id, at, kind, from_state, to_state, actor, actor_id, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      byId: db.prepare('SELECT * FROM cases WHERE id = ?'),
+      byRef: db.prepare('SELECT * FROM cases WHERE reference = ?'),
+      byExt: db.prepare('SELECT * FROM cases WHERE external_ref = ?'),
+      events: db.prepare('SELECT * FROM case_events WHERE case_id = ? ORDER BY seq'),
+      insertMeasure: db.prepare('INSERT INTO case_measures (id, case_id, content_provider_id, kind, at, actor_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      overdue: db.prepare(
+        `SELECT * FROM cases WHERE (state = 'received' AND forward_due_at <= ?) OR (state IN ('forwarded', 'investigating') AND answer_due_at <= ?)
+           ORDER BY seq LIMIT ?`,
+      ),
+      casesOf: db.prepare('SELECT * FROM cases WHERE content_provider_id = ? AND created_at >= ? AND created_at < ? ORDER BY seq'),
+      insertCredit: db.prepare(
+        `INSERT INTO credit_entries (id, subject_type, subject_id, kind, at, actor_id, amount_yuan, notes, public_summary, evidence, dedup_key, published_at, published_by)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING`,
+      ),
+      creditById: db.prepare('SELECT * FROM credit_entries WHERE id = ?'),
+      publish: db.prepare('UPDATE credit_entries SET published_at = ?, published_by = ? WHERE id = ? AND published_at IS NULL'),
+      addVolume: db.prepare(
+        `INSERT INTO cp_monthly_volume (content_provider_id, month, type, accepted, rejected) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT DO UPDATE SET accepted = accepted + excluded.accepted, rejected = rejected + excluded.rejected`,
+      ),
+      volume: db.prepare('SELECT * FROM cp_monthly_volume WHERE content_provider_id = ? AND month >= ? AND month <= ? ORDER BY month, type'),
+      rejectedBy: db.prepare('SELECT content_provider_id, sum(rejected) AS rejected FROM cp_monthly_volume WHERE month = ? GROUP BY content_provider_id'),
+    };
+  }
+
+  private insertEvent(e: CaseEventRow): void {
+    this.q.insertEvent.run(e.id, e.caseId, e.at, e.kind, e.fromState, e.toState, e.actor, e.actorId, e.reason, JSON.stringify(e.detail));
+  }
+
+  async createCase(row: CaseRow, created: CaseEventRow): Promise<void> {
+    try {
+      this.db.transaction(() => {
+        this.q.insertCase.run(...CASE_KEYS.map((k) => toDbValue(k, row[k])));
+        this.insertEvent(created);
+      })();
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new SmsguardError('conflict', 'a case with this reference already exists');
+      throw e;
+    }
+  }
+
+  async getCase(id: string): Promise<CaseRow | null> {
+    const r = this.q.byId.get(id) as Raw | undefined;
+    return r ? toCase(r) : null;
+  }
+
+  async getCaseByReference(reference: string): Promise<CaseRow | null> {
+    const r = this.q.byRef.get(reference) as Raw | undefined;
+    return r ? toCase(r) : null;
+  }
+
+  async getCaseByExternalRef(externalRef: string): Promise<CaseRow | null> {
+    const r = this.q.byExt.get(externalRef) as Raw | undefined;
+    return r ? toCase(r) : null;
+  }
+
+  async listCases(f: CaseFilter): Promise<{ cases: CaseRow[]; nextCursor: string | null }> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (f.states?.length) { where.push(`state IN (${f.states.map(() => '?').join(', ')})`); args.push(...f.states); }
+    if (f.contentProviderId) { where.push('content_provider_id = ?'); args.push(f.contentProviderId); }
+    if (f.msisdn) { where.push('msisdn = ?'); args.push(f.msisdn); }
+    if (f.from !== undefined) { where.push('created_at >= ?'); args.push(f.from); }
+    if (f.to !== undefined) { where.push('created_at < ?'); args.push(f.to); }
+    if (f.cursor) {
+      const seq = Number.parseInt(f.cursor, 36);
+      if (Number.isFinite(seq)) { where.push('seq < ?'); args.push(seq); }
+    }
+    const sql = `SELECT * FROM cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...args, f.limit + 1) as Raw[];
+    const page = rows.slice(0, f.limit);
+    return { cases: page.map(toCase), nextCursor: rows.length > f.limit ? (page[page.length - 1].seq as number).toString(36) : null };
+  }
+
+  async transition(id: string, expectState: CaseState, patch: CasePatch, event: CaseEventRow, at: number): Promise<boolean> {
+    const keys = (Object.keys(patch) as (keyof CasePatch)[]).filter((k) => patch[k] !== undefined);
+    const sets = [...keys.map((k) => `${CASE_COLUMNS[k]} = ?`), 'updated_at = ?'];
+    const stmt = this.db.prepare(`UPDATE cases SET ${sets.join(', ')} WHERE id = ? AND state = ?`);
+    return this.db.transaction(() => {
+      const r = stmt.run(...keys.map((k) => toDbValue(k, patch[k])), at, id, expectState);
+      if (r.changes !== 1) return false;
+      this.insertEvent(event);
+      return true;
+    })();
+  }
+
+  async appendEvent(event: CaseEventRow): Promise<void> {
+    this.insertEvent(event);
+  }
+
+  async events(caseId: string): Promise<CaseEventRow[]> {
+    return (this.q.events.all(caseId) as Raw[]).map(toEvent);
+  }
+
+  async addMeasure(m: MeasureRow): Promise<void> {
+    this.q.insertMeasure.run(m.id, m.caseId, m.contentProviderId, m.kind, m.at, m.actorId, JSON.stringify(m.detail));
+  }
+
+  async measures(f: { caseId?: string; contentProviderId?: string; from?: number; to?: number }): Promise<MeasureRow[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (f.caseId) { where.push('case_id = ?'); args.push(f.caseId); }
+    if (f.contentProviderId) { where.push('content_provider_id = ?'); args.push(f.contentProviderId); }
+    if (f.from !== undefined) { where.push('at >= ?'); args.push(f.from); }
+    if (f.to !== undefined) { where.push('at < ?'); args.push(f.to); }
+    const sql = `SELECT * FROM case_measures ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
+    return (this.db.prepare(sql).all(...args) as Raw[]).map(toMeasure);
+  }
+
+  async overdue(now: number, limit: number): Promise<CaseRow[]> {
+    return (this.q.overdue.all(now, now, limit) as Raw[]).map(toCase);
+  }
+
+  async casesOf(contentProviderId: string, from: number, to: number): Promise<CaseRow[]> {
+    return (this.q.casesOf.all(contentProviderId, from, to) as Raw[]).map(toCase);
+  }
+
+  async addEntry(e: CreditEntryRow): Promise<boolean> {
+    const r = this.q.insertCredit.run(e.id, e.subjectType, e.subjectId, e.kind, e.at, e.actorId, e.amountYuan, e.notes, e.publicSummary, JSON.stringify(e.evidence), e.dedupKey, e.publishedAt, e.publishedBy);
+    return r.changes === 1;
+  }
+
+  async getEntry(id: string): Promise<CreditEntryRow | null> {
+    const r = this.q.creditById.get(id) as Raw | undefined;
+    return r ? toCredit(r) : null;
+  }
+
+  async listEntries(f: CreditFilter): Promise<CreditEntryRow[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (f.subjectId) { where.push('subject_id = ?'); args.push(f.subjectId); }
+    if (f.publishedOnly) where.push('published_at IS NOT NULL');
+    if (f.q) {
+      // LIKE with escaped wildcards: a search box must not become a pattern language.
+      const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push("(public_summary LIKE ? ESCAPE '\\' OR kind LIKE ? ESCAPE '\\' OR subject_id LIKE ? ESCAPE '\\')");
+      args.push(like, like, like);
+    }
+    const sql = `SELECT * FROM credit_entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, f.limit) as Raw[]).map(toCredit);
+  }
+
+  async publish(id: string, at: number, actorId: string): Promise<boolean> {
+    return this.q.publish.run(at, actorId, id).changes === 1;
+  }
+
+  async addVolume(rows: VolumeRow[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const r of rows) this.q.addVolume.run(r.contentProviderId, r.month, r.type, r.accepted, r.rejected);
+    })();
+  }
+
+  async volume(contentProviderId: string, fromMonth: string, toMonth: string): Promise<VolumeRow[]> {
+    return (this.q.volume.all(contentProviderId, fromMonth, toMonth) as Raw[]).map((r) => ({
+      contentProviderId: r.content_provider_id as string, month: r.month as string, type: r.type as string,
+      accepted: r.accepted as number, rejected: r.rejected as number,
+    }));
+  }
+
+  async rejectedByProvider(month: string): Promise<{ contentProviderId: string; rejected: number }[]> {
+    return (this.q.rejectedBy.all(month) as Raw[]).map((r) => ({ contentProviderId: r.content_provider_id as string, rejected: r.rejected as number }));
+  }
+}
