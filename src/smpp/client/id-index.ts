@@ -1,0 +1,62 @@
+/**
+ * Matches the message id in a delivery receipt to the one the SMSC gave in submit_sm_resp, through
+ * the classic traps: the receipt's id in decimal where the response was hex (or the reverse), in
+ * another case, with or without leading zeros. Pure and bounded (oldest entries go first).
+ */
+
+const HEX = /^[0-9a-f]+$/;
+const DEC = /^[0-9]+$/;
+
+function strip(s: string): string {
+  const t = s.trim().toLowerCase().replace(/^0+/, '');
+  return t === '' ? '0' : t;
+}
+
+/** Keys under which an id from submit_sm_resp is filed. */
+function keysForResponseId(id: string): string[] {
+  const s = strip(id);
+  const keys = [`s:${s}`];
+  // A response id may be hex (most SMSCs) or decimal; file both numeric readings.
+  if (HEX.test(s) && s.length <= 30) keys.push(`n:${BigInt('0x' + s).toString()}`);
+  if (DEC.test(s) && s.length <= 30) keys.push(`n:${BigInt(s).toString()}`);
+  return keys;
+}
+
+/** Keys to try, in order, for an id read from a receipt. */
+function keysForReceiptId(id: string): string[] {
+  const s = strip(id);
+  const keys = [`s:${s}`];
+  if (DEC.test(s) && s.length <= 30) keys.push(`n:${BigInt(s).toString()}`);
+  if (HEX.test(s) && s.length <= 30) keys.push(`n:${BigInt('0x' + s).toString()}`);
+  return keys;
+}
+
+export class IdIndex<V> {
+  private readonly map = new Map<string, V>();
+  private readonly order: string[][] = [];
+  constructor(readonly capacity = 500_000) {}
+
+  get size(): number {
+    return this.order.length;
+  }
+
+  /** Files `value` under every reading of the response id. */
+  add(responseId: string, value: V): void {
+    const keys = keysForResponseId(responseId);
+    for (const k of keys) this.map.set(k, value);
+    this.order.push(keys);
+    if (this.order.length > this.capacity) {
+      for (const k of this.order.shift()!) this.map.delete(k);
+    }
+  }
+
+  /** The value filed for the id a receipt carries, or undefined. */
+  find(receiptId: string): V | undefined {
+    if (!receiptId) return undefined;
+    for (const k of keysForReceiptId(receiptId)) {
+      const v = this.map.get(k);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,322 @@
+/**
+ * smsguard's SMPP client to carrier SMSCs, as the Egress port the delivery worker calls.
+ * - Links chosen by recipient prefix and weight; a link that is down, or fails a submit, is left
+ *   for another (failover); busy answers (ESME_RTHROTTLED, ESME_RMSGQFUL) back off and retry.
+ * - Idempotent: a message the SMSC acknowledged is never submitted again (a repeated `submit` for
+ *   the same message id returns the first upstream id); parts already acknowledged are not resent.
+ *   A submit that got no answer (timeout, dropped connection) is retried: SMPP cannot tell whether
+ *   the SMSC kept it, and losing a message is worse than the rare duplicate (docs/SMPP.md).
+ * - Receipts are matched to submits through IdIndex (hex/decimal, case, leading zeros), may arrive
+ *   before the submit_sm_resp, and are reported once per message (worst part wins for long ones).
+ */
+import { EsmClass, MessageState, Tag } from '../pdu/constants.js';
+import { parseDlrText } from '../pdu/dlr.js';
+import { segmentText } from '../pdu/segment.js';
+import { chooseDataCoding, decodeText } from '../pdu/text.js';
+import { tlvInt, tlvString } from '../pdu/tlv.js';
+import { smDefaults, type DataSmPdu, type SmPdu } from '../pdu/types.js';
+import { Reassembler } from '../server/reassembly.js';
+import { readSubmit } from '../server/translate.js';
+import { CommandStatus } from '../pdu/constants.js';
+import type { DeliveryReceipt, Egress, InboundMo, SubmitResult } from '../../ports/egress.js';
+import type { OutboundMessage } from '../../ports/store.js';
+import type { UpstreamLinkConfig } from './config.js';
+import { SmppRequestError } from './esme.js';
+import { IdIndex } from './id-index.js';
+import { UpstreamLink, type LinkOptions } from './link.js';
+import { verdictFor } from './retry-policy.js';
+
+export interface UpstreamOptions {
+  links: UpstreamLinkConfig[];
+  /** Give up on one submit (and let the delivery worker reschedule it) after this long. */
+  submitBudgetMs?: number;
+  /** Hold receipts that arrive before their submit_sm_resp this long before reporting them raw. */
+  earlyReceiptMs?: number;
+  link?: Omit<LinkOptions, 'onDeliver' | 'onStateChange'>;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+interface Sent {
+  messageId: string;
+  upstreamId: string;
+  parts: number;
+}
+interface PartState {
+  remaining: number;
+  worst: string | null;
+  err?: string;
+}
+interface Early {
+  id: string;
+  stat: string;
+  err?: string;
+  at: number;
+  used: boolean;
+}
+
+const STATE_NAMES: Record<number, string> = {
+  [MessageState.ENROUTE]: 'ENROUTE', [MessageState.DELIVERED]: 'DELIVRD', [MessageState.EXPIRED]: 'EXPIRED', [MessageState.DELETED]: 'DELETED',
+  [MessageState.UNDELIVERABLE]: 'UNDELIV', [MessageState.ACCEPTED]: 'ACCEPTD', [MessageState.UNKNOWN]: 'UNKNOWN', [MessageState.REJECTED]: 'REJECTD',
+};
+const NON_FINAL = new Set(['ENROUTE', 'ACCEPTD']);
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+export class SmppUpstream implements Egress {
+  readonly links: UpstreamLink[];
+  private readonly receiptCbs: ((r: DeliveryReceipt) => void)[] = [];
+  private readonly moCbs: ((mo: InboundMo) => void)[] = [];
+  private readonly done = new Map<string, string>();
+  private readonly inflight = new Map<string, Promise<SubmitResult>>();
+  private readonly ids = new IdIndex<{ sent: Sent; part: number }>();
+  private readonly partStates = new Map<string, PartState>();
+  private readonly early = new IdIndex<Early>(100_000);
+  private readonly earlyList: Early[] = [];
+  private readonly seen = new Set<string>();
+  private readonly moParts = new Reassembler<null>(60_000, 10_000);
+  private readonly timer: NodeJS.Timeout;
+  private ref = 0;
+  private rr = 0;
+
+  constructor(readonly opts: UpstreamOptions) {
+    if (opts.links.length === 0) throw new Error('SmppUpstream needs at least one link');
+    this.links = opts.links.map((cfg) => new UpstreamLink(cfg, {
+      ...opts.link,
+      onDeliver: (pdu) => this.onDeliver(pdu),
+      onStateChange: (l, up, reason) => opts.log?.(up ? 'smpp upstream bound' : 'smpp upstream down', { link: l.cfg.name, reason }),
+    }));
+    this.timer = setInterval(() => this.sweepEarly(), 1000);
+    this.timer.unref();
+  }
+
+  start(): void {
+    for (const l of this.links) l.start();
+  }
+
+  /** Resolves once every link is bound (or `ms` passes); true when all are up. */
+  async waitUp(ms = 10_000): Promise<boolean> {
+    return (await Promise.all(this.links.map((l) => l.waitUp(ms)))).every(Boolean);
+  }
+
+  onReceipt(cb: (r: DeliveryReceipt) => void): void {
+    this.receiptCbs.push(cb);
+  }
+  onMo(cb: (mo: InboundMo) => void): void {
+    this.moCbs.push(cb);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.all(this.links.map((l) => l.close()));
+  }
+
+  // ------------------------------------------------------------ MT
+
+  submit(msg: OutboundMessage): Promise<SubmitResult> {
+    const prior = this.done.get(msg.id);
+    if (prior !== undefined) return Promise.resolve({ ok: true, upstreamId: prior });
+    const running = this.inflight.get(msg.id);
+    if (running) return running;
+    const p = this.doSubmit(msg).finally(() => this.inflight.delete(msg.id));
+    this.inflight.set(msg.id, p);
+    return p;
+  }
+
+  /** Links allowed for this recipient: the longest matching prefix wins; links without prefixes take the rest. */
+  private eligible(to: string): UpstreamLink[] {
+    let best = -1;
+    let out: UpstreamLink[] = [];
+    for (const l of this.links) {
+      const len = l.cfg.prefixes.length === 0 ? 0 : Math.max(-1, ...l.cfg.prefixes.filter((p) => to.startsWith(p)).map((p) => p.length));
+      if (len < 0 || l.cfg.weight <= 0) continue;
+      if (len > best) {
+        best = len;
+        out = [l];
+      } else if (len === best) out.push(l);
+    }
+    return out;
+  }
+
+  /** Weighted pick among up links not excluded; least loaded relative to weight. */
+  private pick(cands: UpstreamLink[], exclude: Set<UpstreamLink>): UpstreamLink | undefined {
+    const up = cands.filter((l) => l.up && !exclude.has(l));
+    if (up.length === 0) return undefined;
+    this.rr++;
+    let best = up[this.rr % up.length];
+    for (const l of up) if (l.load / l.cfg.weight < best.load / best.cfg.weight) best = l;
+    return best;
+  }
+
+  private buildParts(msg: OutboundMessage): SmPdu[] {
+    const to = msg.to.replace(/^\+/, '');
+    const dc = chooseDataCoding(msg.text);
+    this.ref = (this.ref + 1) & 0xff;
+    return segmentText(msg.text, dc, this.ref).map((s) => ({
+      ...smDefaults(),
+      command: 'submit_sm' as const,
+      sequence_number: 0,
+      source_addr_ton: 0,
+      source_addr_npi: 1,
+      source_addr: msg.from,
+      dest_addr_ton: msg.to.startsWith('+') ? 1 : 0,
+      dest_addr_npi: 1,
+      destination_addr: to,
+      esm_class: s.udhi ? EsmClass.UDHI : 0,
+      // always ask for the final receipt: message status in GET /v1/messages/{id} follows it
+      registered_delivery: 1,
+      data_coding: dc,
+      short_message: s.shortMessage,
+    }));
+  }
+
+  private async doSubmit(msg: OutboundMessage): Promise<SubmitResult> {
+    const parts = this.buildParts(msg);
+    const partIds: (string | undefined)[] = parts.map(() => undefined);
+    const cands = this.eligible(msg.to.replace(/^\+/, ''));
+    if (cands.length === 0) return { ok: false, retry: false, reason: 'no upstream link carries this recipient' };
+    const deadline = Date.now() + (this.opts.submitBudgetMs ?? 30_000);
+    const failed = new Set<UpstreamLink>();
+    let attempt = 0;
+    let lastReason = 'no upstream link up';
+    while (Date.now() < deadline) {
+      let link = this.pick(cands, failed);
+      if (!link) {
+        // every eligible link failed once this round: start the round again after a pause
+        if (failed.size > 0 && cands.some((l) => l.up)) {
+          failed.clear();
+          await sleep(Math.min(200 * 2 ** attempt++, 2000));
+          continue;
+        }
+        const waitMs = Math.min(1000, deadline - Date.now());
+        if (waitMs <= 0) break;
+        await Promise.race(cands.map((l) => l.waitUp(waitMs)));
+        continue;
+      }
+      let moveOn = false;
+      for (let i = 0; i < parts.length && !moveOn; i++) {
+        if (partIds[i] !== undefined) continue;
+        let resp;
+        try {
+          resp = await link.submit(parts[i]);
+        } catch (e) {
+          // timeout or dropped connection: unknown fate, resend elsewhere (at-least-once)
+          lastReason = (e as Error).message;
+          failed.add(link);
+          moveOn = true;
+          if (!(e instanceof SmppRequestError)) throw e;
+          break;
+        }
+        const v = verdictFor(resp.command_status, attempt);
+        if (v.kind === 'ok') {
+          partIds[i] = 'message_id' in resp ? resp.message_id : '';
+          continue;
+        }
+        lastReason = `${link.cfg.name}: command_status 0x${resp.command_status.toString(16)}`;
+        if (v.kind === 'reject') return { ok: false, retry: false, reason: lastReason };
+        if (v.kind === 'failover') failed.add(link);
+        else {
+          attempt++;
+          await sleep(v.delayMs);
+        }
+        moveOn = true;
+      }
+      if (partIds.every((x) => x !== undefined)) return this.accepted(msg, partIds as string[]);
+    }
+    return { ok: false, retry: true, reason: lastReason };
+  }
+
+  private accepted(msg: OutboundMessage, partIds: string[]): SubmitResult {
+    const upstreamId = partIds[0];
+    const sent: Sent = { messageId: msg.id, upstreamId, parts: partIds.length };
+    if (this.done.size >= 200_000) this.done.delete(this.done.keys().next().value as string);
+    this.done.set(msg.id, upstreamId);
+    if (partIds.length > 1) this.partStates.set(upstreamId, { remaining: partIds.length, worst: null });
+    partIds.forEach((id, part) => this.ids.add(id, { sent, part }));
+    // receipts that beat the submit_sm_resp
+    for (const id of partIds) {
+      const e = this.early.find(id);
+      if (e && !e.used) {
+        e.used = true;
+        queueMicrotask(() => this.onReceiptFor(id, e.stat, e.err));
+      }
+    }
+    return { ok: true, upstreamId };
+  }
+
+  // ------------------------------------------------------------ receipts and MO
+
+  private onDeliver(pdu: SmPdu | DataSmPdu): number {
+    const receiptedId = tlvString(pdu.tlvs, Tag.receipted_message_id);
+    const isReceipt = (pdu.esm_class & EsmClass.TYPE_MASK) !== 0 || receiptedId !== undefined;
+    if (isReceipt) {
+      const raw = pdu.command === 'deliver_sm' ? pdu.short_message : Buffer.alloc(0);
+      const parsed = parseDlrText(raw.toString('latin1'));
+      const state = tlvInt(pdu.tlvs, Tag.message_state);
+      const stat = parsed?.stat ?? (state !== undefined ? STATE_NAMES[state] : undefined);
+      const id = receiptedId || parsed?.id;
+      if (!id || !stat) return CommandStatus.ESME_ROK; // unreadable receipt: acknowledge, nothing to match
+      this.onReceiptFor(id, stat, parsed?.err, parsed?.id);
+      return CommandStatus.ESME_ROK;
+    }
+    return this.onMoPdu(pdu);
+  }
+
+  private onReceiptFor(id: string, stat: string, err?: string, altId?: string): void {
+    const hit = this.ids.find(id) ?? (altId ? this.ids.find(altId) : undefined);
+    if (!hit) {
+      const e: Early = { id, stat, err, at: Date.now(), used: false };
+      this.early.add(id, e);
+      this.earlyList.push(e);
+      return;
+    }
+    if (NON_FINAL.has(stat)) return;
+    const key = `${hit.sent.upstreamId}|${hit.part}`;
+    if (this.seen.has(key)) return; // a duplicated receipt changes nothing
+    this.seen.add(key);
+    if (this.seen.size > 500_000) this.seen.delete(this.seen.values().next().value as string);
+    let finalStat = stat;
+    let finalErr = err;
+    if (hit.sent.parts > 1) {
+      const ps = this.partStates.get(hit.sent.upstreamId);
+      if (!ps) return;
+      ps.remaining--;
+      if (stat !== 'DELIVRD' && ps.worst === null) {
+        ps.worst = stat;
+        ps.err = err;
+      }
+      if (ps.remaining > 0) return;
+      this.partStates.delete(hit.sent.upstreamId);
+      finalStat = ps.worst ?? 'DELIVRD';
+      finalErr = ps.err ?? err;
+    }
+    const r: DeliveryReceipt = { upstreamId: hit.sent.upstreamId, stat: finalStat, at: Date.now() };
+    if (finalErr !== undefined) r.err = finalErr;
+    for (const cb of this.receiptCbs) cb(r);
+  }
+
+  private sweepEarly(): void {
+    this.moParts.expire(Date.now());
+    const limit = Date.now() - (this.opts.earlyReceiptMs ?? 30_000);
+    while (this.earlyList.length > 0 && this.earlyList[0].at < limit) {
+      const e = this.earlyList.shift()!;
+      if (e.used) continue;
+      e.used = true;
+      // never matched: report as given; the delivery worker keeps its own early map
+      if (!NON_FINAL.has(e.stat)) for (const cb of this.receiptCbs) cb({ upstreamId: e.id, stat: e.stat, err: e.err, at: Date.now() });
+    }
+  }
+
+  private onMoPdu(pdu: SmPdu | DataSmPdu): number {
+    const f = readSubmit(pdu);
+    if (!f) return CommandStatus.ESME_RINVESMCLASS;
+    let text: string;
+    if (f.concat) {
+      const r = this.moParts.add(`${f.from}|${f.to}|${f.concat.ref}|${f.concat.total}`, f.concat.total, f.concat.seq, f.octets, f.dataCoding, null, Date.now());
+      if (r.kind !== 'complete') return CommandStatus.ESME_ROK;
+      text = decodeText(r.octets, r.dataCoding);
+    } else text = decodeText(f.octets, f.dataCoding);
+    const mo: InboundMo = { from: f.from, to: f.to, text };
+    for (const cb of this.moCbs) cb(mo);
+    return CommandStatus.ESME_ROK;
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * Fake SMSCs for the upstream client, each misbehaving in exactly one way (after Jasmin's
+ * BlackHoleSMSC, NoResponseOnSubmitSMSC, UnbindOnSubmitSMSC…). Built on the same transport and
+ * session as production code, on 127.0.0.1 only. Every fake records what it received and what it
+ * acknowledged, so tests can prove nothing was lost or acknowledged twice.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { SmppConnection } from '../../../src/smpp/transport/connection.js';
+import { responseFor } from '../../../src/smpp/session/responses.js';
+import { CommandStatus, EsmClass, Tag, buildDlrText, decodeText, parseUdh, smDefaults, tlvCString, tlvU8, type SmPdu, type Pdu } from '../../../src/smpp/pdu/index.js';
+
+export type Misbehaviour =
+  | 'none'
+  /** answers binds and enquire_link, never a submit_sm */
+  | 'never_answers'
+  /** answers every submit_sm with generic_nack */
+  | 'generic_nack'
+  /** answers ESME_RTHROTTLED to every other submit_sm */
+  | 'throttles'
+  /** sends unbind after the `after`-th submit_sm, leaving it unanswered; rebinds are fine */
+  | 'unbinds_mid_stream'
+  /** drops the TCP connection after the `after`-th submit_sm, unanswered; reconnects are fine */
+  | 'drops_connection'
+  /** sends the delivery receipt before the submit_sm_resp */
+  | 'dlr_before_resp';
+
+export interface FakeSmscOptions {
+  misbehaviour: Misbehaviour;
+  /** Send delivery receipts (deliver_sm) for acknowledged submits. */
+  dlr?: boolean;
+  /** Misbehave after this many submits (for the one-shot misbehaviours). */
+  after?: number;
+  /** Receipt ids in decimal while responses are hex: the classic correlation trap. */
+  decimalReceiptIds?: boolean;
+  /** Send every receipt twice. */
+  duplicateReceipts?: boolean;
+}
+
+export interface Acked {
+  messageId: string;
+  /** text of the (single-part) message, or the part payload decoded */
+  text: string;
+  to: string;
+}
+
+export class FakeSmsc {
+  private readonly server: Server;
+  readonly conns = new Set<SmppConnection<SmPdu>>();
+  /** Connections this fake has given up on (dropped/unbinding): nothing more is processed there. */
+  private readonly dead = new WeakSet<SmppConnection<SmPdu>>();
+  /** Receipts not yet acknowledged by the ESME: kept and resent on the next bind, as SMSCs do. */
+  private readonly pendingDlrs: SmPdu[] = [];
+  /** Every submit_sm received, answered or not. */
+  readonly received: SmPdu[] = [];
+  /** Submits answered ESME_ROK. */
+  readonly acked: Acked[] = [];
+  binds = 0;
+  private nextId = 0x1000;
+  private misbehaved = false;
+  private toggle = false;
+  port = 0;
+
+  constructor(readonly opts: FakeSmscOptions) {
+    this.server = createServer((s) => this.accept(s));
+  }
+
+  async listen(): Promise<number> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
+    this.port = (this.server.address() as { port: number }).port;
+    return this.port;
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((r) => this.server.close(() => r()));
+    for (const c of this.conns) c.socket.destroy();
+    await closed;
+  }
+
+  private accept(socket: Socket): void {
+    const conn: SmppConnection<SmPdu> = new SmppConnection<SmPdu>(socket, { session: { role: 'smsc', inboundWindow: 1000 } }, {
+      onBind: () => {
+        this.binds++;
+        conn.session.acceptBind('fake');
+        this.flushDlrs();
+      },
+      onRequest: (pdu) => this.onSubmit(conn, pdu as SmPdu),
+      onResponse: (resp, _req, dlr) => {
+        if (resp.command_status !== 0) this.pendingDlrs.push(dlr);
+      },
+      onTimeout: (_req, dlr) => this.pendingDlrs.push(dlr),
+      onClosed: (_r, unanswered) => {
+        for (const u of unanswered) this.pendingDlrs.push(u.ctx);
+      },
+      onSocketClosed: () => this.conns.delete(conn),
+    });
+    this.conns.add(conn);
+  }
+
+  private sendDlr(d: SmPdu): void {
+    const target = [...this.conns].find((c) => c.session.bound && !this.dead.has(c));
+    if (target) target.session.request(d, d, Date.now());
+    else this.pendingDlrs.push(d);
+  }
+
+  private flushDlrs(): void {
+    for (const d of this.pendingDlrs.splice(0)) this.sendDlr(d);
+  }
+
+  private onSubmit(conn: SmppConnection<SmPdu>, pdu: SmPdu): void {
+    if (this.dead.has(conn)) return; // already dropped/unbinding: the ESME never hears of it
+    this.received.push(pdu);
+    const n = this.received.length;
+    const o = this.opts;
+    switch (o.misbehaviour) {
+      case 'never_answers':
+        return;
+      case 'generic_nack':
+        return conn.respond({ command: 'generic_nack', command_status: CommandStatus.ESME_RSYSERR, sequence_number: pdu.sequence_number });
+      case 'throttles':
+        this.toggle = !this.toggle;
+        if (this.toggle) return conn.respond(responseFor(pdu, CommandStatus.ESME_RTHROTTLED));
+        break;
+      case 'unbinds_mid_stream':
+        if (!this.misbehaved && n >= (o.after ?? 5)) {
+          this.misbehaved = true;
+          this.dead.add(conn);
+          conn.session.unbind(Date.now());
+          return;
+        }
+        break;
+      case 'drops_connection':
+        if (!this.misbehaved && n >= (o.after ?? 5)) {
+          this.misbehaved = true;
+          this.dead.add(conn);
+          conn.end(); // answers already written go out first, then the TCP connection closes, no unbind
+          return;
+        }
+        break;
+      default:
+        break;
+    }
+    const id = (this.nextId++).toString(16).toUpperCase();
+    const sm = pdu.esm_class & EsmClass.UDHI ? parseUdh(pdu.short_message)?.payload ?? pdu.short_message : pdu.short_message;
+    this.acked.push({ messageId: id, text: decodeText(sm, pdu.data_coding), to: pdu.destination_addr });
+    const resp = responseFor(pdu, CommandStatus.ESME_ROK, id);
+    const dlr = () => {
+      if (!o.dlr && o.misbehaviour !== 'dlr_before_resp') return;
+      const rid = o.decimalReceiptIds ? parseInt(id, 16).toString(10) : id;
+      const d: SmPdu = {
+        ...smDefaults(), command: 'deliver_sm', sequence_number: 0, source_addr: pdu.destination_addr, destination_addr: pdu.source_addr, esm_class: EsmClass.DELIVERY_RECEIPT,
+        short_message: Buffer.from(buildDlrText({ id: rid, sub: 1, dlvrd: 1, submitDate: Date.now(), doneDate: Date.now(), stat: 'DELIVRD', err: '0', text: '' }), 'latin1'),
+        tlvs: o.decimalReceiptIds ? [] : [tlvCString(Tag.receipted_message_id, rid), tlvU8(Tag.message_state, 2)],
+      };
+      this.sendDlr(d);
+      if (o.duplicateReceipts) this.sendDlr({ ...d });
+    };
+    if (o.misbehaviour === 'dlr_before_resp') {
+      dlr();
+      setTimeout(() => conn.respond(resp), 20);
+    } else {
+      conn.respond(resp);
+      setTimeout(dlr, 5);
+    }
+  }
+
+  /** Texts acknowledged, for "nothing lost, nothing twice" checks. */
+  ackedTexts(): string[] {
+    return this.acked.map((a) => a.text);
+  }
+}
+
+export type { Pdu };

@@ -1,0 +1,106 @@
+/**
+ * The upstream client against fake SMSCs that each misbehave in exactly one way. In every case:
+ * every message is acknowledged by some SMSC exactly once (nothing lost, nothing sent twice), and
+ * every message gets exactly one receipt.
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { SmppUpstream } from '../../../src/smpp/client/upstream.js';
+import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
+import type { DeliveryReceipt } from '../../../src/ports/egress.js';
+import type { OutboundMessage } from '../../../src/ports/store.js';
+import { FakeSmsc, type FakeSmscOptions } from '../../fakes/smpp/fake-smsc.js';
+
+const N = 30;
+
+function msgs(n: number, tag: string): OutboundMessage[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `msg_${tag}_${i}`, contentProviderId: 'cp_1', from: '10690001', to: `+86138000${String(i).padStart(5, '0')}`, text: `${tag} message ${i}`,
+    registeredDelivery: true, attempts: 0, submittedAt: Date.now(),
+  }));
+}
+
+async function waitFor(cond: () => boolean, ms = 8000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function run(primary: FakeSmscOptions, withBackup: boolean) {
+  const bad = new FakeSmsc(primary);
+  const good = new FakeSmsc({ misbehaviour: 'none', dlr: true });
+  await bad.listen();
+  await good.listen();
+  const links = [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${bad.port}?name=bad&window=5`)];
+  if (withBackup) links.push({ ...parseUpstreamUrl(`smpp://u:p@127.0.0.1:${good.port}?name=good&window=5`), weight: 0.001 });
+  const up = new SmppUpstream({ links, submitBudgetMs: 10_000, link: { session: { responseTimeoutMs: 300 }, minBackoffMs: 50, maxBackoffMs: 200 } });
+  const receipts: DeliveryReceipt[] = [];
+  up.onReceipt((r) => receipts.push(r));
+  up.start();
+  assert.ok(await up.waitUp(3000));
+  const tag = primary.misbehaviour;
+  const list = msgs(N, tag);
+  const results = await Promise.all(list.map((m) => up.submit(m)));
+  // the delivery worker may call again for the same message (lease expiry): nothing is resent
+  const again = await Promise.all(list.slice(0, 5).map((m) => up.submit(m)));
+  return { bad, good, up, receipts, list, results, again };
+}
+
+async function check(r: Awaited<ReturnType<typeof run>>, expectReceipts: boolean) {
+  const { bad, good, up, receipts, list, results, again } = r;
+  try {
+    assert.ok(results.every((x) => x.ok), JSON.stringify(results.filter((x) => !x.ok).slice(0, 2)));
+    const acked = [...bad.ackedTexts(), ...good.ackedTexts()].sort();
+    assert.deepEqual(acked, list.map((m) => m.text).sort(), 'each message acknowledged exactly once');
+    const ids = results.map((x) => (x.ok ? x.upstreamId : ''));
+    assert.equal(new Set(ids).size, N);
+    again.forEach((a, i) => assert.deepEqual(a, results[i]));
+    if (expectReceipts) {
+      await waitFor(() => receipts.length >= N);
+      await new Promise((res) => setTimeout(res, 50));
+      assert.equal(receipts.length, N, 'one receipt per message');
+      assert.deepEqual(receipts.map((x) => x.upstreamId).sort(), [...ids].sort());
+      assert.ok(receipts.every((x) => x.stat === 'DELIVRD'));
+    }
+  } finally {
+    await up.close();
+    await bad.close();
+    await good.close();
+  }
+}
+
+describe('upstream client vs misbehaving SMSCs: nothing lost, nothing twice', () => {
+  test('well-behaved, receipt ids in decimal vs hex responses, receipts duplicated', async () => {
+    await check(await run({ misbehaviour: 'none', dlr: true, decimalReceiptIds: true, duplicateReceipts: true }, false), true);
+  });
+  test('never answers → failover to the other link', async () => {
+    const r = await run({ misbehaviour: 'never_answers' }, true);
+    assert.ok(r.bad.received.length > 0, 'the silent SMSC was tried');
+    await check(r, true);
+  });
+  test('answers generic_nack → failover to the other link', async () => {
+    const r = await run({ misbehaviour: 'generic_nack' }, true);
+    assert.ok(r.bad.received.length > 0);
+    await check(r, true);
+  });
+  test('throttles → backs off and retries', async () => {
+    const r = await run({ misbehaviour: 'throttles', dlr: true }, false);
+    assert.ok(r.bad.received.length > N, 'throttled submits were retried');
+    await check(r, true);
+  });
+  test('unbinds mid-stream → rebinds and resends only what was unanswered', async () => {
+    const r = await run({ misbehaviour: 'unbinds_mid_stream', dlr: true, after: 7 }, false);
+    assert.ok(r.bad.binds >= 2, 'rebound');
+    await check(r, true);
+  });
+  test('drops the connection → reconnects and resends only what was unanswered', async () => {
+    const r = await run({ misbehaviour: 'drops_connection', dlr: true, after: 7 }, false);
+    assert.ok(r.bad.binds >= 2, 'reconnected');
+    await check(r, true);
+  });
+  test('receipt before submit_sm_resp → still matched, once', async () => {
+    await check(await run({ misbehaviour: 'dlr_before_resp' }, false), true);
+  });
+});
