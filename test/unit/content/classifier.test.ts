@@ -1,0 +1,68 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { classify, explainCommercial, scoreCommercial, trainClassifier } from '../../../src/content/classifier.js';
+import { defaultClassifier, defaultCorpus } from '../../../src/content/default-classifier.js';
+import { evaluateClassifier } from '../../../src/content/evaluate.js';
+
+const model = defaultClassifier();
+const rows = defaultCorpus();
+
+describe('commercial-content classifier', () => {
+  test('held-out quality: precision ≥ 0.9, recall ≥ 0.8, false-positive rate ≤ 2 %', () => {
+    const m = evaluateClassifier(model, rows.filter((r) => r.split === 'heldout'));
+    assert.ok(m.precision >= 0.9, JSON.stringify(m));
+    assert.ok(m.recall >= 0.8, JSON.stringify(m));
+    assert.ok(m.falsePositiveRate <= 0.02, JSON.stringify(m));
+    assert.ok(m.negatives >= 100 && m.positives >= 50);
+  });
+
+  test('training is deterministic', () => {
+    const ex = rows.slice(0, 120).map((r) => ({ text: r.text, commercial: r.type === 'commercial' }));
+    const a = trainClassifier(ex, { threshold: 0.5, epochs: 30 });
+    const b = trainClassifier(ex, { threshold: 0.5, epochs: 30 });
+    assert.equal(a.bias, b.bias);
+    assert.deepEqual(a.weights, b.weights);
+  });
+
+  test('the threshold is configurable', () => {
+    const text = '【某某商城】全场5折，满199减50，快来抢购！回T退订';
+    assert.equal(classify(model, text).commercial, true);
+    assert.equal(classify(model, text, 1.01).commercial, false);
+    const bill = '【某某电力】您户号0102本月电费213.60元，请于月底前缴纳。';
+    assert.equal(classify(model, bill).commercial, false);
+    assert.equal(classify(model, bill, 0).commercial, true);
+  });
+
+  test('the signature does not decide the score', () => {
+    const body = '您的快递已到达小区驿站，取件码3-2-118，请及时领取。';
+    const a = scoreCommercial(model, `【顺丰速运】${body}`);
+    const b = scoreCommercial(model, `【某某大促销商城】${body}`);
+    assert.equal(a, b);
+    assert.equal(scoreCommercial(model, `${body}【顺丰速运】`), a);
+  });
+
+  test('traditional characters and full-width digits score like their plain forms', () => {
+    const simp = '周年庆全场8折起，会员再享双倍积分，优惠至12月15日止。';
+    const trad = '週年慶全場８折起，會員再享雙倍積分，優惠至１２月１５日止。';
+    assert.ok(Math.abs(scoreCommercial(model, simp) - scoreCommercial(model, trad)) < 1e-9);
+  });
+
+  test('explanations name phrases of the message that pushed towards commercial', () => {
+    const text = '【某某银行】您的账单已出。现在办理分期手续费限时7折，点击立即办理。回TD退订';
+    const phrases = explainCommercial(model, text, 3);
+    assert.ok(phrases.length >= 1 && phrases.length <= 3);
+    for (const p of phrases) {
+      assert.ok(text.includes(p.phrase), p.phrase);
+      assert.ok(p.weight > 0);
+    }
+    assert.ok(phrases.some((p) => /退订|折|立即/.test(p.phrase)), JSON.stringify(phrases));
+    for (let i = 1; i < phrases.length; i++) assert.ok(phrases[i - 1].weight >= phrases[i].weight);
+  });
+
+  test('scores are probabilities, also for odd input', () => {
+    for (const t of ['', '【】', '\u200b', 'a'.repeat(2000), '😀😀']) {
+      const s = scoreCommercial(model, t);
+      assert.ok(s >= 0 && s <= 1 && Number.isFinite(s));
+    }
+  });
+});
