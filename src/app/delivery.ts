@@ -6,7 +6,7 @@
  * dedupes by message id where it can (SMPP client), and the records show both attempts.
  */
 import type { Egress, DeliveryReceipt } from '../ports/egress.js';
-import type { OutboundMessage, StatusUpdate } from '../ports/store.js';
+import type { OutboundMessage, ReceiptUpdate, StatusUpdate } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { MessageStatus } from './types.js';
 
@@ -39,8 +39,12 @@ export class DeliveryWorker {
   private stopped = false;
   /** Recently submitted messages, for receipt events (bounded). */
   private readonly recent = new Map<string, OutboundMessage>();
-  /** Receipts that arrived before their submit was recorded (SMSCs do this). */
-  private readonly early = new Map<string, DeliveryReceipt>();
+  /** Receipts that arrived before their submit was recorded (SMSCs do this), retried after each submit batch. */
+  private early: ReceiptUpdate[] = [];
+  private readonly earlyTries = new Map<string, number>();
+  /** Receipts waiting to be applied in one transaction. */
+  private receipts: ReceiptUpdate[] = [];
+  private flushing: Promise<void> | null = null;
   private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly ctx: AppContext, private readonly egress: Egress, opts: Partial<DeliveryOptions> = {}, private readonly onMo?: (mo: { from: string; to: string; text: string }) => Promise<unknown>) {
@@ -51,7 +55,7 @@ export class DeliveryWorker {
     this.unsubscribe = this.ctx.events.on('outboxReady', () => this.kick());
     // Upstream callbacks after stop() are dropped: the SMSC will resend what it did not get acked.
     this.egress.onReceipt((r) => {
-      if (!this.stopped) this.handleReceipt(r).catch((e: Error) => this.reportError('receipt', e));
+      if (!this.stopped) this.handleReceipt(r);
     });
     if (this.onMo) {
       const onMo = this.onMo;
@@ -127,12 +131,11 @@ export class DeliveryWorker {
       }
       const changed = await this.ctx.store.outbox.recordStatuses(updates);
       for (const u of changed) this.announce(u);
-      for (const u of updates) {
-        if (u.upstreamId && this.early.has(u.upstreamId)) {
-          const r = this.early.get(u.upstreamId)!;
-          this.early.delete(u.upstreamId);
-          await this.handleReceipt(r);
-        }
+      if (this.early.length) {
+        const early = this.early;
+        this.early = [];
+        this.receipts.push(...early);
+        this.scheduleFlush();
       }
     }
   }
@@ -155,14 +158,45 @@ export class DeliveryWorker {
     if (u.status !== 'submitted') this.recent.delete(u.id);
   }
 
-  async handleReceipt(r: DeliveryReceipt): Promise<void> {
-    const found = await this.ctx.store.outbox.findByUpstreamId(r.upstreamId);
-    if (!found) {
-      if (this.early.size < 100_000) this.early.set(r.upstreamId, r);
-      return;
-    }
-    const status = statusFromReceipt(r.stat);
-    const changed = await this.ctx.store.outbox.recordStatuses([{ id: found.id, status, at: this.ctx.clock.now(), detail: r.err ? `err:${r.err}` : undefined }]);
+  /** Queues a receipt; receipts are applied in batches, one transaction each. */
+  handleReceipt(r: DeliveryReceipt): void {
+    const u: ReceiptUpdate = { upstreamId: r.upstreamId, status: statusFromReceipt(r.stat), at: this.ctx.clock.now() };
+    if (r.err && r.err !== '000') u.detail = `err:${r.err}`;
+    this.receipts.push(u);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    this.flushing = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.flushReceipts())
+      .catch((e: Error) => this.reportError('receipt', e))
+      .finally(() => {
+        this.flushing = null;
+        if (this.receipts.length && !this.stopped) this.scheduleFlush();
+      });
+  }
+
+  private async flushReceipts(): Promise<void> {
+    const batch = this.receipts;
+    this.receipts = [];
+    if (!batch.length || this.stopped) return;
+    const { changed, unknown } = await this.ctx.store.outbox.applyReceipts(batch);
     for (const u of changed) this.announce(u);
+    // Keep early receipts a while (bounded in count and tries): the submit response that names them
+    // is usually on its way; one that never comes (a stray receipt) is dropped after a few rounds.
+    for (const u of unknown) {
+      const tries = (this.earlyTries.get(u.upstreamId) ?? 0) + 1;
+      if (tries > 20 || this.early.length >= 100_000) {
+        this.earlyTries.delete(u.upstreamId);
+        continue;
+      }
+      this.earlyTries.set(u.upstreamId, tries);
+      this.early.push(u);
+    }
+    if (this.earlyTries.size) {
+      const stillUnknown = new Set(unknown.map((u) => u.upstreamId));
+      for (const r of batch) if (!stillUnknown.has(r.upstreamId)) this.earlyTries.delete(r.upstreamId);
+    }
   }
 }

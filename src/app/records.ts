@@ -5,6 +5,7 @@ import type { MessageView, RecordRow } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
+import { PROFILES, type ProfileId } from '../profiles/index.js';
 
 export interface RecordsFilter {
   msisdn?: string;
@@ -43,5 +44,6 @@ export async function getMessage(ctx: AppContext, p: Principal, id: string): Pro
   const m = await ctx.store.messages.getMessage(id);
   // A provider asking for another's message gets not_found, so ids leak nothing.
   if (!m || (p.role === 'content-provider' && m.contentProviderId !== p.contentProviderId)) throw new SmsguardError('not_found', `no message ${id}`);
-  return m;
+  const profile = m.profile && m.profile in PROFILES ? PROFILES[m.profile as ProfileId] : null;
+  return { ...m, verdicts: m.verdicts.map((v) => ({ ...v, article: profile?.rules[v.rule]?.article ?? v.article })) };
 }

@@ -6,6 +6,7 @@
 import type { MessageType, PortKind } from '../domain/message-type.js';
 import type { Candidate, Decision, Facts, PortFacts } from '../pipeline/types.js';
 import type { Channel, MessageStatus } from '../app/types.js';
+import type { ConsentPeriod, ConsentRequestStatus } from '../domain/consent.js';
 
 export interface ContentProviderRow {
   id: string;
@@ -189,23 +190,119 @@ export interface ConsentRow {
 export interface SubscriptionEvent {
   id: string;
   at: number;
-  kind: 'consent_granted' | 'consent_withdrawn' | 'opt_out' | 'dnd_added' | 'consent_requested' | 'consent_refused' | 'consent_deemed_refused' | 'opt_in';
+  kind:
+    | 'consent_granted' | 'consent_withdrawn' | 'opt_out' | 'dnd_added' | 'consent_requested' | 'consent_refused' | 'consent_deemed_refused' | 'opt_in'
+    | 'consent_expired' | 'consent_request_lapsed' | 'consent_reply' | 'relationship_ended';
   contentProviderId: string | null;
   msisdn: string;
   channel: string;
   evidence: Record<string, unknown>;
 }
 
+/** A consent request sent to a number (issue 3); `status` changes once, from `pending`. */
+export interface ConsentRequestRow {
+  id: string;
+  contentProviderId: string;
+  msisdn: string;
+  /** The commercial port the request was sent from; replies to it answer the request. */
+  port: string;
+  category: string;
+  frequency: { count: number; per: ConsentPeriod };
+  durationDays: number;
+  text: string;
+  /** The system message that carried the request. */
+  messageId: string;
+  status: ConsentRequestStatus;
+  createdAt: number;
+  /** When the reply window closes. */
+  deadlineAt: number;
+  resolvedAt: number | null;
+  /** The consent a `granted` request yielded. */
+  consentId: string | null;
+  /** Profile in force when the request was sent. */
+  profile: string;
+}
+
+/** What `openConsentRequest` knows about the number when it decides whether a request may go. */
+export interface ConsentRequestFacts {
+  /** The number opted out of this provider (any signature). */
+  optedOut: boolean;
+  dnd: boolean;
+  /** A request from this provider to this number still waiting for its answer. */
+  pending: ConsentRequestRow | null;
+  /** Earlier requests from this provider to this number that ended refused (explicitly or deemed). */
+  refused: ConsentRequestRow[];
+}
+
+/** How a pending request ends. Applied only if it is still pending (first answer wins). */
+export interface ConsentRequestResolution {
+  status: Exclude<ConsentRequestStatus, 'pending'>;
+  at: number;
+  channel: string;
+  evidence: Record<string, unknown>;
+  /** With `granted`: the consent the answer yields, stored in the same transaction. */
+  consent?: ConsentRow;
+  /** With a refusal reply: the opt-out, in the same transaction. */
+  optOut?: { evidence: Record<string, unknown>; signature: string | null; endsRelationship: boolean };
+}
+
+export interface OptOutOptions {
+  /** The signature the refusal answered (`null` = unknown: all the provider's signatures). */
+  signature?: string | null;
+  /** Whether the opt-out ends the provider's relationship with the number (provider-wide scope). */
+  endsRelationship?: boolean;
+}
+
+export interface RelationshipRow {
+  contentProviderId: string;
+  msisdn: string;
+  startedAt: number;
+  endedAt: number | null;
+  endReason: string | null;
+}
+
+/** Everything smsguard holds about one number's subscriptions (Art. 20 subscription records). */
+export interface SubscriberData {
+  msisdn: string;
+  dnd: { at: number; source: string } | null;
+  optOuts: { contentProviderId: string; at: number; signatures: string[] }[];
+  consents: ConsentRow[];
+  requests: ConsentRequestRow[];
+  relationships: RelationshipRow[];
+  events: SubscriptionEvent[];
+}
+
 /** Consents, refusals and the do-not-disturb list: the subscription records of Art. 20. */
 export interface ConsentStore {
   grantConsent(row: ConsentRow): Promise<void>;
   getConsent(id: string): Promise<ConsentRow | null>;
-  /** Returns false when no such live consent of that provider. */
+  /** Returns false when no such live consent of that provider. Ends the relationship if it was the last live consent. */
   withdrawConsent(id: string, contentProviderId: string, at: number, channel: string): Promise<boolean>;
-  optOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<void>;
+  /** Records the opt-out and refuses the provider's pending requests to the number, atomically. */
+  optOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>, opts?: OptOutOptions): Promise<void>;
   isOptedOut(contentProviderId: string, msisdn: string): Promise<boolean>;
   addDnd(msisdns: string[], at: number, actor: string, source: string): Promise<number>;
   subscriptionEvents(msisdn: string, contentProviderId?: string): Promise<SubscriptionEvent[]>;
+  /**
+   * Atomically: loads the number's facts, calls `check` (which throws to refuse the request), then
+   * stores the request, its subscription record and the system message that carries it (queued for
+   * egress). Two concurrent requests to one number can never both pass the check.
+   */
+  openConsentRequest(row: ConsentRequestRow, message: SystemMessage, check: (facts: ConsentRequestFacts) => void): Promise<void>;
+  /** The request and its subscription records (request, replies, resolution), oldest first. */
+  getConsentRequest(id: string): Promise<{ request: ConsentRequestRow; history: SubscriptionEvent[] } | null>;
+  /** The pending request a reply from `msisdn` to `port` answers, if any. */
+  pendingConsentRequest(msisdn: string, port: string): Promise<ConsentRequestRow | null>;
+  /** Ends a pending request (and stores its consent or opt-out); false when it was no longer pending. */
+  resolveConsentRequest(id: string, r: ConsentRequestResolution): Promise<boolean>;
+  /** Records a reply that did not answer the request (it stays pending). */
+  noteConsentReply(id: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<void>;
+  /** Pending requests whose window closed at or before `now`, oldest deadline first. */
+  dueConsentRequests(now: number, limit: number): Promise<ConsentRequestRow[]>;
+  /** Records `consent_expired` (and relationship ends) for up to `limit` consents expired by `now`; returns how many. */
+  recordConsentExpiries(now: number, limit: number): Promise<number>;
+  /** Every consent, request, opt-out, relationship and subscription record of one number (optionally one provider's). */
+  subscriber(msisdn: string, contentProviderId?: string): Promise<SubscriberData>;
 }
 
 export interface MoRecord {

@@ -31,10 +31,10 @@ export class SqliteMessages implements MessageStore {
       ),
       consentUse: db.prepare('SELECT count(*) AS n FROM sends WHERE consent_id = ? AND at > ?'),
       insertSend: db.prepare('INSERT INTO sends (content_provider_id, msisdn, type, consent_id, at) VALUES (?, ?, ?, ?, ?)'),
-      insertOutbox: db.prepare(
-        'INSERT INTO outbox (id, content_provider_id, from_port, msisdn, text, registered_delivery, attempts, due_at, submitted_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)',
+      enqueue: db.prepare(
+        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'accepted', ?)`,
       ),
-      insertStatus: db.prepare('INSERT INTO message_status (id, content_provider_id, msisdn, status, updated_at) VALUES (?, ?, ?, ?, ?)'),
     };
   }
 
@@ -92,7 +92,9 @@ export class SqliteMessages implements MessageStore {
         segments: d.segments,
         decision: d.accepted ? 'accepted' : 'rejected',
         code: d.rejection?.code ?? null,
-        verdicts: d.verdicts,
+        // Articles are the profile's (recorded by id); keeping them per verdict would triple the record.
+        profile: d.verdicts[0]?.profile ?? null,
+        verdicts: compactVerdicts(d),
         channel: item.channel,
         clientRef: item.clientRef ?? null,
         registeredDelivery: item.registeredDelivery,
@@ -103,8 +105,7 @@ export class SqliteMessages implements MessageStore {
     if (c.type === 'verification' || c.type === 'commercial') {
       this.q.insertSend.run(c.contentProviderId, c.to, c.type, c.type === 'commercial' ? facts.consent?.id ?? null : null, at);
     }
-    this.q.insertOutbox.run(item.id, c.contentProviderId, c.from, c.to, d.text, item.registeredDelivery ? 1 : 0, at, at);
-    this.q.insertStatus.run(item.id, c.contentProviderId, c.to, 'accepted', at);
+    this.q.enqueue.run(item.id, c.contentProviderId, c.to, c.from, d.text, item.registeredDelivery ? 1 : 0, at, at, at);
   }
 
   async recordSystemMessage(m: SystemMessage): Promise<void> {
@@ -118,8 +119,7 @@ export class SqliteMessages implements MessageStore {
         ref: m.id,
         body: { from: m.from, to: m.to, type: m.type, category: null, text: m.text, finalText: m.text, segments: null, decision: 'accepted', code: null, verdicts: [], channel: 'system', purpose: m.purpose, charged: false },
       });
-      this.q.insertOutbox.run(m.id, m.contentProviderId, m.from, m.to, m.text, 0, m.at, m.at);
-      this.q.insertStatus.run(m.id, m.contentProviderId, m.to, 'accepted', m.at);
+      this.q.enqueue.run(m.id, m.contentProviderId, m.to, m.from, m.text, 0, m.at, m.at, m.at);
     })();
   }
 
@@ -149,10 +149,22 @@ export class SqliteMessages implements MessageStore {
       segments: b.segments,
       receivedAt: mt.at,
       clientRef: b.clientRef ?? null,
+      profile: b.profile ?? null,
       verdicts: b.verdicts,
       history: accepted ? [{ status: 'accepted', at: mt.at }, ...history] : history,
     };
   }
+}
+
+/** Verdicts as stored: rule, outcome and what is specific to this message (code, message, note). */
+export function compactVerdicts(d: Decision): Record<string, unknown>[] {
+  return d.verdicts.map((v) => {
+    const o: Record<string, unknown> = { rule: v.rule, outcome: v.outcome };
+    if (v.code) o.code = v.code;
+    if (v.message) o.message = v.message;
+    if (v.note) o.note = v.note;
+    return o;
+  });
 }
 
 interface ConsentDb { id: string; category: string; granted_at: number; expires_at: number; freq_count: number; freq_per: 'day' | 'week' | 'month' }

@@ -1,0 +1,53 @@
+/**
+ * HTTP batch load generator, run as its own process so it does not share the gateway's event loop.
+ * Usage: node --import tsx bench/load/http-batch-client.ts URL APIKEY TOTAL BATCH CONCURRENCY [OFFSET]
+ * Prints one JSON line: {sent, accepted, rejected, errors, seconds}.
+ */
+const [url, apiKey, totalS, batchS, concS, offsetS] = process.argv.slice(2);
+/** Recipient numbering starts here, so runs against one gateway never hit per-number caps. */
+const offset = Number(offsetS ?? 0);
+const total = Number(totalS);
+const batch = Number(batchS);
+const conc = Number(concS);
+
+let next = 0;
+let accepted = 0;
+let rejected = 0;
+let errors = 0;
+
+function makeBatch(start: number, n: number): string {
+  const messages = [];
+  for (let i = 0; i < n; i++) {
+    const k = offset + start + i;
+    // distinct recipients so per-number caps do not interfere; a realistic service-message mix
+    const to = `138${String(k % 100_000_000).padStart(8, '0')}`;
+    messages.push(
+      k % 4 === 0
+        ? { from: '10690001', to, text: `【示例】您的验证码是${String(100000 + (k % 900000))}，5分钟内有效。`, type: 'verification' }
+        : { from: '10690001', to, text: `【示例】您的订单${k}已发货，快递单号SF${k}，请注意查收。`, type: 'notification' },
+    );
+  }
+  return JSON.stringify({ messages });
+}
+
+async function worker(): Promise<void> {
+  for (;;) {
+    const start = next;
+    if (start >= total) return;
+    const n = Math.min(batch, total - start);
+    next += n;
+    const body = makeBatch(start, n);
+    try {
+      const r = await fetch(`${url}/v1/messages/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body });
+      const j = (await r.json()) as { results: { status?: string }[] };
+      for (const x of j.results) if (x.status === 'accepted') accepted++; else rejected++;
+    } catch {
+      errors += n;
+    }
+  }
+}
+
+const t0 = process.hrtime.bigint();
+await Promise.all(Array.from({ length: conc }, () => worker()));
+const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+process.stdout.write(`${JSON.stringify({ sent: total, accepted, rejected, errors, seconds })}\n`);

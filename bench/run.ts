@@ -1,0 +1,34 @@
+/**
+ * `npm run bench [-- --quick] [-- --only NAME,…]`: runs every registered benchmark and prints one
+ * JSON line per figure on stdout, nothing else (progress goes to stderr). Speed targets live here,
+ * never in timed tests.
+ */
+import type { Bench, Figure } from './figure.js';
+
+/** Registered benchmarks: name → loader. Add yours here (one line). */
+const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
+  spine: () => import('./spine-bench.js'),
+};
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const onlyIdx = args.indexOf('--only');
+  const only = onlyIdx >= 0 ? new Set(args[onlyIdx + 1].split(',')) : null;
+  let failed = 0;
+  for (const [name, load] of Object.entries(BENCHES)) {
+    if (only && !only.has(name)) continue;
+    process.stderr.write(`[bench] ${name}…\n`);
+    try {
+      const { run } = await load();
+      const figures: Figure[] = await run({ quick });
+      for (const f of figures) process.stdout.write(`${JSON.stringify(f)}\n`);
+    } catch (e) {
+      failed++;
+      process.stderr.write(`[bench] ${name} failed: ${(e as Error).stack ?? e}\n`);
+    }
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+void main();
