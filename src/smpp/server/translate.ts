@@ -29,7 +29,7 @@ export interface SubmitFields {
 /** Reads what smsguard needs from a submit_sm or data_sm; `undefined` when a UDH is malformed. */
 export function readSubmit(pdu: SmPdu | DataSmPdu): SubmitFields | undefined {
   const payload = tlvGet(pdu.tlvs, Tag.message_payload);
-  let octets = pdu.command === 'submit_sm' && pdu.short_message.length > 0 ? pdu.short_message : (payload ?? Buffer.alloc(0));
+  let octets = pdu.command !== 'data_sm' && pdu.short_message.length > 0 ? pdu.short_message : (payload ?? Buffer.alloc(0));
   let concat: SubmitFields['concat'];
   if (pdu.esm_class & EsmClass.UDHI) {
     const u = parseUdh(octets);

@@ -1,0 +1,1 @@
+export * from './simulator-server.js';

@@ -1,0 +1,150 @@
+/**
+ * The built-in simulator as a real SMPP SMSC: ESMEs (smsguard's own upstream client, Kannel, any
+ * SMPP 3.4 client) bind, submit_sm lands in the same outbox model the HTTP simulator API reads
+ * (src/simulator/simulator-smsc.ts), delivery receipts come back as deliver_sm, and MO injected
+ * into the simulator (`injectMo`) goes to a bound receiver/transceiver.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { CommandStatus, EsmClass, MessageState, Tag } from '../pdu/constants.js';
+import { buildDlrText } from '../pdu/dlr.js';
+import { decodeText } from '../pdu/text.js';
+import { tlvCString, tlvU8 } from '../pdu/tlv.js';
+import { smDefaults, type DataSmPdu, type SmPdu } from '../pdu/types.js';
+import { responseFor } from '../session/responses.js';
+import { SmppConnection } from '../transport/connection.js';
+import { Reassembler } from '../server/reassembly.js';
+import { readSubmit } from '../server/translate.js';
+import { moPdus } from '../server/deliver-pdus.js';
+import type { Egress } from '../../ports/egress.js';
+import type { OutboundMessage } from '../../ports/store.js';
+
+/** The outbox side of the simulator this server fronts (SimulatorSmsc satisfies it). */
+export type SimulatorOutbox = Pick<Egress, 'submit' | 'onReceipt' | 'onMo'>;
+
+export interface SimulatorServerOptions {
+  sim: SimulatorOutbox;
+  /** Accept only this system_id/password; omitted = accept any bind (a simulator). */
+  credentials?: { systemId: string; password: string };
+  now?: () => number;
+}
+
+type Conn = SmppConnection<SmPdu>;
+interface Known {
+  to: string;
+  from: string;
+  text: string;
+  submittedAt: number;
+  partIds: string[];
+}
+
+export class SmppSimulatorServer {
+  private readonly server: Server;
+  /** Open connections → whether the bind receives (receiver/transceiver). */
+  private readonly conns = new Map<Conn, boolean>();
+  private readonly known = new Map<string, Known>();
+  private readonly parts = new Reassembler<string>(60_000, 10_000);
+  private readonly pending: SmPdu[] = [];
+  private readonly now: () => number;
+  private partSeq = 0;
+  private moRef = 0;
+  private seq = 0;
+
+  constructor(readonly opts: SimulatorServerOptions) {
+    this.now = opts.now ?? Date.now;
+    this.server = createServer((s) => this.accept(s));
+    opts.sim.onReceipt((r) => {
+      const k = this.known.get(r.upstreamId);
+      if (!k) return;
+      this.known.delete(r.upstreamId);
+      const state = r.stat === 'DELIVRD' ? MessageState.DELIVERED : MessageState.UNDELIVERABLE;
+      for (const id of [r.upstreamId, ...k.partIds]) {
+        const text = buildDlrText({ id, sub: 1, dlvrd: state === MessageState.DELIVERED ? 1 : 0, submitDate: k.submittedAt, doneDate: r.at, stat: r.stat, err: r.err ?? '000', text: k.text.replace(/[^\x20-\x7e]/g, '?') });
+        this.deliver({
+          ...smDefaults(), command: 'deliver_sm', sequence_number: 0, source_addr: k.to, destination_addr: k.from, esm_class: EsmClass.DELIVERY_RECEIPT,
+          short_message: Buffer.from(text, 'latin1'), tlvs: [tlvCString(Tag.receipted_message_id, id), tlvU8(Tag.message_state, state)],
+        });
+      }
+    });
+    opts.sim.onMo((mo) => {
+      this.moRef = (this.moRef + 1) & 0xff;
+      for (const pdu of moPdus(mo, this.moRef)) this.deliver(pdu);
+    });
+  }
+
+  listen(port: number, host = '127.0.0.1'): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve((this.server.address() as { port: number }).port);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((r) => this.server.close(() => r()));
+    await Promise.all([...this.conns.keys()].map((c) => c.close()));
+    await closed;
+  }
+
+  private accept(socket: Socket): void {
+    const conn: Conn = new SmppConnection<SmPdu>(socket, { session: { role: 'smsc', inboundWindow: 10_000 }, now: this.now }, {
+      onBind: (b) => {
+        const c = this.opts.credentials;
+        if (c && (b.system_id !== c.systemId || b.password !== c.password)) return conn.session.rejectBind(c && b.system_id !== c.systemId ? CommandStatus.ESME_RINVSYSID : CommandStatus.ESME_RINVPASWD);
+        const receives = b.command !== 'bind_transmitter';
+        this.conns.set(conn, receives);
+        conn.session.acceptBind('smsguard-sim');
+        if (receives) for (const p of this.pending.splice(0)) this.deliver(p);
+      },
+      onRequest: (pdu) => void this.onSubmit(conn, pdu),
+      onResponse: (resp, _req, pdu) => {
+        if (resp.command_status !== 0) this.pending.push(pdu);
+      },
+      onTimeout: (_req, pdu) => this.pending.push(pdu),
+      onClosed: (_r, unanswered) => {
+        for (const u of unanswered) this.pending.push(u.ctx);
+      },
+      onSocketClosed: () => this.conns.delete(conn),
+    });
+    this.conns.set(conn, false);
+  }
+
+  private deliver(pdu: SmPdu): void {
+    let target: Conn | undefined;
+    for (const [c, receives] of this.conns) if (receives && c.session.bound) target = c;
+    if (target) target.session.request(pdu, pdu, this.now());
+    else if (this.pending.length < 100_000) this.pending.push(pdu);
+  }
+
+  private async onSubmit(conn: Conn, pdu: SmPdu | DataSmPdu): Promise<void> {
+    const f = readSubmit(pdu);
+    if (!f) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVESMCLASS));
+    let octets = f.octets;
+    let dc = f.dataCoding;
+    let earlier: string[] = [];
+    let partId: string | undefined;
+    if (f.concat) {
+      partId = `S${(++this.partSeq).toString(16).toUpperCase()}`;
+      const r = this.parts.add(`${f.from}|${f.to}|${f.concat.ref}|${f.concat.total}`, f.concat.total, f.concat.seq, f.octets, f.dataCoding, partId, this.now());
+      if (r.kind === 'invalid') return conn.respond(responseFor(pdu, CommandStatus.ESME_RSUBMITFAIL));
+      if (r.kind === 'duplicate') return conn.respond(responseFor(pdu, 0, r.part.tag));
+      if (r.kind === 'pending') return conn.respond(responseFor(pdu, 0, partId));
+      octets = r.octets;
+      dc = r.dataCoding;
+      earlier = r.parts.map((p) => p.tag).filter((t) => t !== partId);
+    }
+    const text = decodeText(octets, dc);
+    const msg: OutboundMessage = { id: `smpp-${++this.seq}`, contentProviderId: '', from: f.from, to: f.to, text, registeredDelivery: (f.registeredDelivery & 3) !== 0, attempts: 0, submittedAt: this.now() };
+    try {
+      const r = await this.opts.sim.submit(msg);
+      if (!r.ok) return conn.respond(responseFor(pdu, r.retry ? CommandStatus.ESME_RMSGQFUL : CommandStatus.ESME_RSUBMITFAIL));
+      // The completing part answers with the outbox id; each earlier part keeps its own id and gets its own receipt.
+      if (f.registeredDelivery & 3) this.known.set(r.upstreamId, { to: f.to, from: f.from, text, submittedAt: msg.submittedAt, partIds: earlier });
+      if (this.known.size > 200_000) this.known.delete(this.known.keys().next().value as string);
+      conn.respond(responseFor(pdu, 0, r.upstreamId));
+    } catch {
+      conn.respond(responseFor(pdu, CommandStatus.ESME_RSYSERR));
+    }
+  }
+}
