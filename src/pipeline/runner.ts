@@ -6,6 +6,16 @@ import { measure } from '../domain/segments.js';
 import type { Candidate, Decision, Detectors, Facts, Stage, Verdict } from './types.js';
 import type { Profile } from '../profiles/types.js';
 
+const ruleLists = new WeakMap<readonly Stage[], readonly string[]>();
+function rulesOf(stages: readonly Stage[]): readonly string[] {
+  let r = ruleLists.get(stages);
+  if (!r) {
+    r = Object.freeze(stages.map((s) => s.rule));
+    ruleLists.set(stages, r);
+  }
+  return r;
+}
+
 export function decide(
   stages: readonly Stage[],
   candidate: Candidate,
@@ -25,7 +35,7 @@ export function decide(
       const v = { rule: stage.rule, article, profile: profile.id, outcome: 'fail' as const, code: r.code, message: r.message };
       verdicts.push(v);
       const m = measure(text);
-      return { accepted: false, rejection: v, verdicts, text, segments: m.segments, chars: m.chars };
+      return { accepted: false, pipeline: rulesOf(stages), rejection: v, verdicts, text, segments: m.segments, chars: m.chars };
     }
     const v: Verdict = { rule: stage.rule, article, profile: profile.id, outcome: r.outcome };
     if (r.note) v.note = r.note;
@@ -33,5 +43,5 @@ export function decide(
     verdicts.push(v);
   }
   const m = measure(text);
-  return { accepted: true, verdicts, text, segments: m.segments, chars: m.chars };
+  return { accepted: true, pipeline: rulesOf(stages), verdicts, text, segments: m.segments, chars: m.chars };
 }

@@ -100,6 +100,8 @@ export interface Verdict {
 
 export interface Decision {
   accepted: boolean;
+  /** Rule ids of every stage of the pipeline that decided, in order (the same array for every decision). */
+  pipeline: readonly string[];
   /** The failing verdict, when rejected. */
   rejection?: Verdict & { code: ErrorCode; message: string };
   verdicts: Verdict[];

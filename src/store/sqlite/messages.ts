@@ -9,6 +9,7 @@ import type { ConsentFacts, Decision, Facts } from '../../pipeline/types.js';
 import type { SqliteDirectory } from './directory.js';
 import type { RecordsWriter } from './records-writer.js';
 import { periodMs } from '../../pipeline/stages/commercial.js';
+import { decodeVerdicts, encodeVerdicts, type EncodedVerdicts } from '../verdict-codec.js';
 import type { MessageStatus } from '../../app/types.js';
 
 const MINUTE = 60_000;
@@ -31,11 +32,35 @@ export class SqliteMessages implements MessageStore {
       ),
       consentUse: db.prepare('SELECT count(*) AS n FROM sends WHERE consent_id = ? AND at > ?'),
       insertSend: db.prepare('INSERT INTO sends (content_provider_id, msisdn, type, consent_id, at) VALUES (?, ?, ?, ?, ?)'),
+      registerPipeline: db.prepare('INSERT INTO pipelines (id, rules) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+      pipelineRules: db.prepare('SELECT rules FROM pipelines WHERE id = ?'),
       enqueue: db.prepare(
         `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'accepted', ?)`,
       ),
     };
+  }
+
+  private readonly knownPipelines = new Map<string, readonly string[]>();
+
+  private encode(d: Decision): EncodedVerdicts {
+    const e = encodeVerdicts(d);
+    if (!this.knownPipelines.has(e.pipeline)) {
+      this.q.registerPipeline.run(e.pipeline, JSON.stringify(d.pipeline));
+      this.knownPipelines.set(e.pipeline, d.pipeline);
+    }
+    return e;
+  }
+
+  private rulesOf(pipeline: string): readonly string[] | null {
+    let r = this.knownPipelines.get(pipeline);
+    if (!r) {
+      const row = this.q.pipelineRules.get(pipeline) as { rules: string } | undefined;
+      if (!row) return null;
+      r = JSON.parse(row.rules) as string[];
+      this.knownPipelines.set(pipeline, r);
+    }
+    return r;
   }
 
   private facts(item: SubmissionItem): Facts {
@@ -88,13 +113,14 @@ export class SqliteMessages implements MessageStore {
         type: c.type,
         category: c.category ?? null,
         text: c.text,
-        finalText: d.text,
+        // Only when a stage changed it (refusal notice): most texts go out as given.
+        finalText: d.text === c.text ? null : d.text,
         segments: d.segments,
         decision: d.accepted ? 'accepted' : 'rejected',
         code: d.rejection?.code ?? null,
-        // Articles are the profile's (recorded by id); keeping them per verdict would triple the record.
+        // Articles are the profile's (recorded by id); verdicts are encoded compactly (verdict-codec.ts).
         profile: d.verdicts[0]?.profile ?? null,
-        verdicts: compactVerdicts(d),
+        verdicts: this.encode(d),
         channel: item.channel,
         clientRef: item.clientRef ?? null,
         registeredDelivery: item.registeredDelivery,
@@ -117,7 +143,7 @@ export class SqliteMessages implements MessageStore {
         contentProviderId: m.contentProviderId,
         msisdn: m.to,
         ref: m.id,
-        body: { from: m.from, to: m.to, type: m.type, category: null, text: m.text, finalText: m.text, segments: null, decision: 'accepted', code: null, verdicts: [], channel: 'system', purpose: m.purpose, charged: false },
+        body: { from: m.from, to: m.to, type: m.type, category: null, text: m.text, finalText: null, segments: null, decision: 'accepted', code: null, verdicts: null, channel: 'system', purpose: m.purpose, charged: false },
       });
       this.q.enqueue.run(m.id, m.contentProviderId, m.to, m.from, m.text, 0, m.at, m.at, m.at);
     })();
@@ -143,28 +169,17 @@ export class SqliteMessages implements MessageStore {
       to: b.to,
       type: b.type,
       category: b.category,
-      text: b.finalText,
+      text: b.finalText ?? b.text,
       decision: b.decision,
       status,
       segments: b.segments,
       receivedAt: mt.at,
       clientRef: b.clientRef ?? null,
       profile: b.profile ?? null,
-      verdicts: b.verdicts,
+      verdicts: b.verdicts ? decodeVerdicts(b.verdicts as EncodedVerdicts, this.rulesOf((b.verdicts as EncodedVerdicts).pipeline), b.code) : [],
       history: accepted ? [{ status: 'accepted', at: mt.at }, ...history] : history,
     };
   }
-}
-
-/** Verdicts as stored: rule, outcome and what is specific to this message (code, message, note). */
-export function compactVerdicts(d: Decision): Record<string, unknown>[] {
-  return d.verdicts.map((v) => {
-    const o: Record<string, unknown> = { rule: v.rule, outcome: v.outcome };
-    if (v.code) o.code = v.code;
-    if (v.message) o.message = v.message;
-    if (v.note) o.note = v.note;
-    return o;
-  });
 }
 
 interface ConsentDb { id: string; category: string; granted_at: number; expires_at: number; freq_count: number; freq_per: 'day' | 'week' | 'month' }
