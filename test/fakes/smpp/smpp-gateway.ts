@@ -1,0 +1,81 @@
+/**
+ * A whole gateway with SMPP on both sides, for integration tests and peer interop: in-memory
+ * SQLite, the real App and pipeline, smsguard's SMPP server in front (one onboarded content
+ * provider with SMPP credentials), the delivery worker and the SMPP upstream client behind, bound
+ * to the simulator SMSC over SMPP (or to `upstreamUrl`).
+ */
+import { SqliteStore } from '../../../src/store/sqlite/index.js';
+import { SqliteSmppCredentials } from '../../../src/store/sqlite/smpp-credentials.js';
+import { App } from '../../../src/app/app.js';
+import { DeliveryWorker } from '../../../src/app/delivery.js';
+import { SimulatorSmsc } from '../../../src/simulator/simulator-smsc.js';
+import { SimulatedClock } from '../../../src/simulator/clock.js';
+import { SystemClock } from '../../../src/simulator/clock.js';
+import { resolveProfile } from '../../../src/profiles/index.js';
+import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
+import { SmppSimulatorServer } from '../../../src/smpp/simulator/index.js';
+import { SmppUpstream, parseUpstreamUrl } from '../../../src/smpp/client/index.js';
+import { validCreditCode, NOON_SHANGHAI } from '../../helpers/gateway.js';
+
+export interface SmppGateway {
+  store: SqliteStore;
+  app: App;
+  sim: SimulatorSmsc;
+  simServer: SmppSimulatorServer | null;
+  upstream: SmppUpstream;
+  worker: DeliveryWorker;
+  server: SmppServer;
+  /** smsguard's SMPP server port. */
+  port: number;
+  cpId: string;
+  systemId: string;
+  password: string;
+  close(): Promise<void>;
+}
+
+export const ADMIN = { role: 'admin' as const, actorId: 'admin' };
+
+export async function startSmppGateway(opts: { upstreamUrl?: string; db?: string; realClock?: boolean; throughput?: number; window?: number } = {}): Promise<SmppGateway> {
+  const store = new SqliteStore(opts.db ?? ':memory:');
+  const clock = opts.realClock ? new SystemClock() : new SimulatedClock(NOON_SHANGHAI);
+  const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
+  const sim = new SimulatorSmsc(clock);
+  let simServer: SmppSimulatorServer | null = null;
+  let url = opts.upstreamUrl;
+  if (!url) {
+    simServer = new SmppSimulatorServer({ sim });
+    const simPort = await simServer.listen(0);
+    url = `smpp://smsguard:pw@127.0.0.1:${simPort}?name=sim&window=${opts.window ?? 100}`;
+  }
+  const upstream = new SmppUpstream({ links: [parseUpstreamUrl(url)] });
+  upstream.start();
+  if (!(await upstream.waitUp(5000))) throw new Error(`upstream ${url} did not bind`);
+  const worker = new DeliveryWorker(app.ctx, upstream, { pollMs: 50 }, (mo) => app.receiveMo(mo, 'system'));
+  worker.start();
+
+  const cp = await app.createContentProvider(ADMIN, { name: '示例科技有限公司', creditCode: await validCreditCode() });
+  await app.addSignature(ADMIN, cp.id, { signature: '【示例】' });
+  await app.addPort(ADMIN, { number: '10690001', contentProviderId: cp.id, kind: 'service' });
+  await app.addPort(ADMIN, { number: '10690002', contentProviderId: cp.id, kind: 'commercial' });
+  const creds = new SmppCredentials({
+    store: new SqliteSmppCredentials(store.db),
+    contentProviderExists: async (id) => (await store.directory.getContentProvider(id)) !== null,
+    now: () => clock.now(),
+    newId: () => app.ctx.ids.next('cred'),
+  });
+  const systemId = 'shili';
+  const password = 'pw123';
+  await creds.create(ADMIN, cp.id, { systemId, password, throughput: opts.throughput });
+  const server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null });
+  const port = await server.listen(0, '127.0.0.1');
+  return {
+    store, app, sim, simServer, upstream, worker, server, port, cpId: cp.id, systemId, password,
+    async close() {
+      await server.close();
+      await worker.stop();
+      await upstream.close();
+      await simServer?.close();
+      await store.close();
+    },
+  };
+}

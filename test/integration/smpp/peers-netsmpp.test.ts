@@ -1,0 +1,90 @@
+/**
+ * Interop with Perl Net::SMPP (shared/peers/kannel), an SMPP implementation nobody here wrote:
+ * smpp-client.pl binds to smsguard's SMPP server, and smsguard's upstream client binds to
+ * smsc-sink.pl. Skips with a clear message when Net::SMPP is not installed (CI installs it).
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSmppGateway, type SmppGateway } from '../../fakes/smpp/smpp-gateway.js';
+import { freePort, netSmppMissing, parseKv, peersDir, start, waitListening } from '../../fakes/smpp/peers.js';
+
+const skip = netSmppMissing();
+
+async function waitFor(cond: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('interop with Perl Net::SMPP', { skip }, () => {
+  test('smpp-client.pl → smsguard SMPP server: Chinese UCS-2 submits decided, receipts back', async () => {
+    const g: SmppGateway = await startSmppGateway();
+    try {
+      const n = 40;
+      const p = start('perl', [join(peersDir()!, 'smpp-client.pl'), '--host', '127.0.0.1', '--port', String(g.port), '--system-id', g.systemId, '--password', g.password,
+        '--count', String(n), '--window', '10', '--source', '10690001', '--dest', '13800000000', '--dest-step', '1', '--ucs2',
+        '--text', '【示例】您的验证码是%n，5分钟内有效。', '--registered-delivery', '1', '--expect-deliver', String(n), '--wait-deliver', '20', '--max-seconds', '60']);
+      const code = await p.exited;
+      const line = p.out().split('\n').find((l) => l.startsWith('RESULT')) ?? '';
+      assert.equal(code, 0, p.out());
+      const r = parseKv(line);
+      assert.equal(r.resp_ok, String(n), line);
+      const texts = g.sim.outbox().map((d) => d.text);
+      assert.equal(texts.length, n);
+      assert.ok(texts.includes('【示例】您的验证码是7，5分钟内有效。'), texts[0]);
+    } finally {
+      await g.close();
+    }
+  });
+
+  test('smpp-client.pl: a rejected submit gets the table status (unsigned text → signature_missing 0x406)', async () => {
+    const g = await startSmppGateway();
+    try {
+      const p = start('perl', [join(peersDir()!, 'smpp-client.pl'), '--host', '127.0.0.1', '--port', String(g.port), '--system-id', g.systemId, '--password', g.password,
+        '--count', '3', '--source', '10690001', '--dest', '13800138000', '--text', 'no signature here', '--max-seconds', '20']);
+      const code = await p.exited;
+      assert.equal(code, 2, 'not every submit answered ESME_ROK');
+      const out = p.out();
+      assert.match(out, /0x00000406/, out);
+      assert.equal(g.sim.outbox().length, 0);
+    } finally {
+      await g.close();
+    }
+  });
+
+  test('smsguard upstream client → smsc-sink.pl: submitted, acknowledged, receipts matched', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smsguard-sink-'));
+    const port = await freePort();
+    const stats = join(dir, 'sink.stats');
+    const sink = start('perl', [join(peersDir()!, 'smsc-sink.pl'), '--port', String(port), '--system-id', 'test', '--password', 'test', '--stats', stats, '--dlr', '--max-seconds', '120', '--quiet']);
+    let g: SmppGateway | null = null;
+    try {
+      await waitListening(port);
+      g = await startSmppGateway({ upstreamUrl: `smpp://test:test@127.0.0.1:${port}?name=sink` });
+      const principal = { role: 'content-provider' as const, contentProviderId: g.cpId, actorId: 't' };
+      const ids: string[] = [];
+      for (let i = 0; i < 25; i++) {
+        const o = await g.app.submitMessage(principal, { from: '10690001', to: `1380013${String(8000 + i)}`, text: `【示例】您的订单${i}已发货。`, type: 'notification' }, 'http');
+        assert.ok(o.ok, JSON.stringify(o));
+        ids.push(o.id);
+      }
+      const gw = g;
+      await waitFor(async () => {
+        for (const id of ids) if ((await gw.app.getMessage({ role: 'admin', actorId: 'a' }, id) as { status: string }).status !== 'delivered') return false;
+        return true;
+      });
+      await waitFor(() => /submit=25\b/.test(readFileSync(stats, 'utf8')));
+      const s = parseKv(readFileSync(stats, 'utf8'));
+      assert.equal(s.submit, '25', 'each message submitted exactly once');
+    } finally {
+      await g?.close();
+      await sink.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
