@@ -16,6 +16,10 @@ import { messageRoutes } from './routes/messages.js';
 import { consentRoutes } from './routes/consents.js';
 import { recordRoutes } from './routes/records.js';
 import { simulatorRoutes } from './routes/simulator.js';
+import { complaintRoutes } from './routes/complaints.js';
+import { reportRoutes } from './routes/reports.js';
+import { caseRoutes } from './routes/cases.js';
+import { creditRoutes } from './routes/credit.js';
 
 export interface HttpDeps {
   app: App;
@@ -56,6 +60,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await f.register(messageRoutes, opts);
   await f.register(consentRoutes, opts);
   await f.register(recordRoutes, opts);
+  for (const r of [complaintRoutes, reportRoutes, caseRoutes, creditRoutes]) await f.register(r, opts);
   if (deps.simulator) await f.register(simulatorRoutes, { app: deps.app, simulator: deps.simulator, clock: deps.simulatedClock });
   for (const p of deps.plugins ?? []) await f.register(p, opts);
   await f.ready();

@@ -11,6 +11,7 @@ import { SimulatedClock } from '../../src/simulator/clock.js';
 import { buildHttpApp } from '../../src/http/app.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { resolveProfile, type ParamOverrides, type ProfileId } from '../../src/profiles/index.js';
+import { installComplaints, type ComplaintService } from '../../src/app/complaint-service.js';
 
 /** 2026-11-30 (Monday) 12:00 Asia/Shanghai. */
 export const NOON_SHANGHAI = Date.parse('2026-11-30T04:00:00Z');
@@ -23,6 +24,7 @@ export interface TestGateway {
   clock: SimulatedClock;
   simulator: SimulatorSmsc;
   worker: DeliveryWorker;
+  complaints: ComplaintService;
   admin: Record<string, string>;
   close(): Promise<void>;
 }
@@ -32,15 +34,18 @@ export async function startTestGateway(opts: { profile?: ProfileId; overrides?: 
   const clock = new SimulatedClock(opts.now ?? NOON_SHANGHAI);
   const app = new App({ store, clock, profile: resolveProfile(opts.profile ?? 'cn-2015', opts.overrides) });
   await app.auth.ensureAdminToken(ADMIN_TOKEN);
+  const complaints = installComplaints(app, { reportPort: '12321', sweeper: { intervalMs: 3_600_000 } });
+  clock.onChange(() => complaints.sweeper.kick());
   const simulator = new SimulatorSmsc(clock);
   const worker = new DeliveryWorker(app.ctx, simulator, { pollMs: 50 }, (mo) => app.receiveMo(mo, 'system'));
   worker.start();
   const http = await buildHttpApp({ app, simulator, simulatedClock: clock, metrics: createMetrics(app, () => store.outbox.pendingCount()) });
   return {
-    http, app, store, clock, simulator, worker,
+    http, app, store, clock, simulator, worker, complaints,
     admin: { authorization: `Bearer ${ADMIN_TOKEN}` },
     async close() {
       await http.close();
+      await complaints.stop();
       await worker.stop();
       await store.close();
     },

@@ -1,0 +1,104 @@
+/**
+ * The deadline sweeper: escalates every open case whose running deadline (forward 5, answer 15 PRC
+ * working days) has passed, and writes credit-file entries for providers whose rejected submissions
+ * in the month reached the violation threshold. Runs on an interval and whenever a simulated clock
+ * moves; one sweep at a time.
+ */
+import { overdueReason, shanghaiMonth } from '../domain/case.js';
+import { SmsguardError } from '../domain/errors.js';
+import type { AppContext } from './context.js';
+import { applyTransition } from './case-workflow.js';
+import { addSystemCreditEntry, type VolumeCounter } from './credit.js';
+
+export interface SweepResult {
+  escalated: { id: string; reference: string; reason: string }[];
+  violationEntries: string[];
+}
+
+export interface SweeperOptions {
+  intervalMs?: number;
+  /** Rejected submissions per provider per month that put an entry in its credit file (practice, not law). */
+  violationThreshold?: number;
+}
+
+export class CaseSweeper {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<SweepResult> | null = null;
+  private again = false;
+
+  constructor(private readonly ctx: AppContext, private readonly volume: VolumeCounter | null, private readonly opts: SweeperOptions = {}) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.kick(), this.opts.intervalMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  /** Asks for a sweep soon (e.g. the simulated clock moved); sweeps never overlap. */
+  kick(): void {
+    if (this.running) { this.again = true; return; }
+    void this.sweep().catch(() => undefined);
+  }
+
+  /** Runs one sweep now (or waits for the one in progress and runs another) and says what it did. */
+  async sweep(): Promise<SweepResult> {
+    while (this.running) await this.running.catch(() => undefined);
+    this.running = this.sweepOnce();
+    try {
+      return await this.running;
+    } finally {
+      this.running = null;
+      if (this.again) { this.again = false; this.kick(); }
+    }
+  }
+
+  private async sweepOnce(): Promise<SweepResult> {
+    const now = this.ctx.clock.now();
+    const out: SweepResult = { escalated: [], violationEntries: [] };
+    try {
+      for (;;) {
+        const due = await this.ctx.store.cases.overdue(now, 200);
+        let moved = 0;
+        for (const c of due) {
+          const reason = overdueReason(c, now);
+          if (!reason) continue;
+          try {
+            await applyTransition(this.ctx, 'system', c.id, 'escalate', { escalatedReason: reason, reason: `deadline passed: ${reason}` });
+            out.escalated.push({ id: c.id, reference: c.reference, reason });
+            moved++;
+          } catch (e) {
+            // Someone acted on the case at the same moment: their action wins.
+            if (!(e instanceof SmsguardError && e.code === 'conflict')) throw e;
+          }
+        }
+        if (due.length < 200 || moved === 0) break;
+      }
+      await this.violations(now, out);
+    } catch (e) {
+      this.ctx.events.emit('workerError', { where: 'case-sweeper', message: (e as Error).message });
+    }
+    return out;
+  }
+
+  private async violations(now: number, out: SweepResult): Promise<void> {
+    const threshold = this.opts.violationThreshold ?? 100;
+    if (threshold <= 0) return;
+    await this.volume?.flush();
+    const month = shanghaiMonth(now);
+    for (const r of await this.ctx.store.cases.rejectedByProvider(month)) {
+      if (r.rejected < threshold) continue;
+      const added = await addSystemCreditEntry(this.ctx, {
+        subjectId: r.contentProviderId, kind: 'violation_threshold', at: now, dedupKey: `violations:${r.contentProviderId}:${month}`,
+        publicSummary: `${month} 被拦截的违规提交达到 ${threshold} 条 / ${month}: rejected submissions reached ${threshold}`,
+        evidence: { month, rejected: r.rejected, threshold, source: 'pipeline rejections (see GET /v1/records)' },
+      });
+      if (added) out.violationEntries.push(r.contentProviderId);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    while (this.running) await this.running.catch(() => undefined);
+  }
+}

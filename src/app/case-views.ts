@@ -1,0 +1,106 @@
+/**
+ * What each role sees of a case. Staff (centre, operator, regulator, the provider for its own cases)
+ * see the evidence and the trail; the complainant's status view and anything public carries no
+ * number and no message text of other people.
+ */
+import { SmsguardError } from '../domain/errors.js';
+import { allowedActions, isCaseState, maskMsisdn, type CaseAction, type CaseState } from '../domain/case.js';
+import { normalizeMsisdn } from '../domain/msisdn.js';
+import type { CaseEventRow, CaseRow, MeasureRow } from '../ports/cases.js';
+import type { AppContext } from './context.js';
+import type { Principal } from './types.js';
+import { actorOf, deadlineInfo, hashAccessCode, loadVisible } from './case-workflow.js';
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+export interface CaseView {
+  id: string;
+  reference: string;
+  externalRef: string | null;
+  source: string;
+  state: CaseState;
+  msisdn: string;
+  sender: string | null;
+  contentProviderId: string | null;
+  messageText: string | null;
+  receivedMessageAt: string | null;
+  request: string | null;
+  hasScreenshot: boolean;
+  matchedMessageId: string | null;
+  createdAt: string;
+  forwardedAt: string | null;
+  answeredAt: string | null;
+  closedAt: string | null;
+  forwardDueAt: string;
+  answerDueAt: string;
+  deadline: { running: 'forward' | 'answer' | null; dueAt: string | null; workingDaysLeft: number | null; overdue: boolean };
+  finding: string | null;
+  answerText: string | null;
+  answerMessageId: string | null;
+  escalatedReason: string | null;
+  allowedActions: CaseAction[];
+}
+
+export function caseSummary(c: CaseRow, p: Principal, now: number): CaseView {
+  const d = deadlineInfo(c, now);
+  return {
+    id: c.id, reference: c.reference, externalRef: c.externalRef, source: c.source, state: c.state, msisdn: c.msisdn,
+    sender: c.sender, contentProviderId: c.contentProviderId, messageText: c.messageText, receivedMessageAt: iso(c.receivedMessageAt),
+    request: c.request, hasScreenshot: c.screenshot !== null, matchedMessageId: c.matchedMessageId,
+    createdAt: iso(c.createdAt)!, forwardedAt: iso(c.forwardedAt), answeredAt: iso(c.answeredAt), closedAt: iso(c.closedAt),
+    forwardDueAt: iso(c.forwardDueAt)!, answerDueAt: iso(c.answerDueAt)!,
+    deadline: { running: d.running, dueAt: iso(d.dueAt), workingDaysLeft: d.workingDaysLeft, overdue: d.overdue },
+    finding: c.finding, answerText: c.answerText, answerMessageId: c.answerMessageId, escalatedReason: c.escalatedReason,
+    allowedActions: allowedActions(c.state, actorOf(p)).filter((a) => !(a === 'forward' && c.forwardedAt !== null)),
+  };
+}
+
+export interface CaseDetail extends CaseView {
+  evidence: Record<string, unknown>;
+  events: (Omit<CaseEventRow, 'at'> & { at: string })[];
+  measures: (Omit<MeasureRow, 'at'> & { at: string })[];
+  screenshot: string | null;
+}
+
+export async function getCaseDetail(ctx: AppContext, p: Principal, id: string): Promise<CaseDetail> {
+  const c = await loadVisible(ctx, p, id);
+  if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'case.view', { caseId: id });
+  const [events, measures] = await Promise.all([ctx.store.cases.events(c.id), ctx.store.cases.measures({ caseId: c.id })]);
+  return {
+    ...caseSummary(c, p, ctx.clock.now()),
+    evidence: c.evidence,
+    events: events.map((e) => ({ ...e, at: iso(e.at)! })),
+    measures: measures.map((m) => ({ ...m, at: iso(m.at)! })),
+    screenshot: c.screenshot,
+  };
+}
+
+export async function listCases(ctx: AppContext, p: Principal, q: { state?: string; contentProviderId?: string; msisdn?: string; limit?: number; cursor?: string }): Promise<{ cases: CaseView[]; nextCursor: string | null }> {
+  if (p.role === 'public') throw new SmsguardError('unauthorized', 'Authorization: Bearer <token> required');
+  const states = q.state ? q.state.split(',').filter(Boolean) : undefined;
+  if (states && !states.every(isCaseState)) throw new SmsguardError('invalid_request', 'state: one or more of received, forwarded, investigating, answered, closed, escalated, withdrawn', {}, 'state');
+  let msisdn: string | undefined;
+  if (q.msisdn) {
+    msisdn = normalizeMsisdn(q.msisdn) ?? undefined;
+    if (!msisdn) throw new SmsguardError('invalid_msisdn', 'msisdn: not a mainland mobile number', {}, 'msisdn');
+  }
+  const contentProviderId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;
+  const limit = Math.max(1, Math.min(q.limit ?? 50, 500));
+  if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'case.query', { state: q.state ?? null, contentProviderId: contentProviderId ?? null });
+  const r = await ctx.store.cases.listCases({ states: states as CaseState[] | undefined, contentProviderId, msisdn, limit, cursor: q.cursor });
+  const now = ctx.clock.now();
+  return { cases: r.cases.map((c) => caseSummary(c, p, now)), nextCursor: r.nextCursor };
+}
+
+/** The complainant's view: reference + access code; no evidence, the number masked. */
+export async function publicCaseStatus(ctx: AppContext, reference: string, accessCode: string): Promise<Record<string, unknown>> {
+  const c = await ctx.store.cases.getCaseByReference(reference.trim().toUpperCase());
+  if (!c || !c.accessCodeHash || c.accessCodeHash !== hashAccessCode(accessCode.trim())) throw new SmsguardError('not_found', 'no case with this reference and access code');
+  const d = deadlineInfo(c, ctx.clock.now());
+  return {
+    reference: c.reference, state: c.state, msisdn: maskMsisdn(c.msisdn), createdAt: iso(c.createdAt), forwardedAt: iso(c.forwardedAt),
+    answeredAt: iso(c.answeredAt), closedAt: iso(c.closedAt), answerText: c.answerText, finding: c.finding,
+    deadline: { running: d.running, dueAt: iso(d.dueAt), workingDaysLeft: d.workingDaysLeft, overdue: d.overdue },
+    allowedActions: allowedActions(c.state, 'complainant'),
+  };
+}

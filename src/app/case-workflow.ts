@@ -1,0 +1,212 @@
+/**
+ * Moving cases through the transition table (src/domain/case.ts): every change is checked against
+ * the table, applied only if nobody moved the case meanwhile, recorded with who and why, and
+ * announced as a `complaint` event. Answers carry the provider's finding and measures and go to the
+ * user by SMS from the provider's service port.
+ */
+import { createHash } from 'node:crypto';
+import { SmsguardError } from '../domain/errors.js';
+import {
+  FINAL_STATES, OPERATOR_MEASURES, allowedActions, findTransition, isCaseAction, isMeasure, runningDeadline, shanghaiMonth,
+  FINDINGS, type CaseAction, type CaseActor, type CaseState, type Finding, type MeasureKind,
+} from '../domain/case.js';
+import { PRC_CALENDAR, addWorkingDays, shanghaiDate, workingDaysBetween } from '../domain/working-days.js';
+import type { CaseEventRow, CasePatch, CaseRow, MeasureRow } from '../ports/cases.js';
+import type { AppContext } from './context.js';
+import type { Principal } from './types.js';
+import { str } from './validate.js';
+import { addSystemCreditEntry } from './credit.js';
+
+/** Which row of the table a principal acts as. */
+export function actorOf(p: Principal): CaseActor {
+  return p.role === 'public' ? 'complainant' : p.role;
+}
+
+/** Staff may see a case: the centre, the operator and regulators see all; a provider only its own. */
+export function canSee(p: Principal, c: CaseRow): boolean {
+  if (p.role === 'admin' || p.role === 'regulator' || p.role === 'report-centre') return true;
+  return p.role === 'content-provider' && c.contentProviderId === p.contentProviderId;
+}
+
+export function hashAccessCode(code: string): string {
+  return createHash('sha256').update(`smsguard-case:${code}`).digest('hex');
+}
+
+export function newEvent(ctx: AppContext, c: Pick<CaseRow, 'id'>, kind: CaseEventRow['kind'], actor: CaseActor, actorId: string, at: number, from: CaseState | null, to: CaseState | null, reason: string | null, detail: Record<string, unknown> = {}): CaseEventRow {
+  return { id: `cev_${ctx.ids.next('case').slice(5)}`, caseId: c.id, at, kind, fromState: from, toState: to, actor, actorId, reason, detail };
+}
+
+export function emitComplaint(ctx: AppContext, c: CaseRow, action: CaseAction | 'created', state: CaseState, at: number): void {
+  ctx.events.emit('complaint', { caseId: c.id, reference: c.reference, contentProviderId: c.contentProviderId, action, state, at, month: shanghaiMonth(c.createdAt) });
+}
+
+export async function loadVisible(ctx: AppContext, p: Principal, id: string): Promise<CaseRow> {
+  const c = await ctx.store.cases.getCase(id);
+  if (!c || !canSee(p, c)) throw new SmsguardError(p.role === 'public' ? 'unauthorized' : 'not_found', `no case ${id}`);
+  return c;
+}
+
+function optText(v: unknown, field: string, max: number): string | null {
+  if (v === undefined || v === null || v === '') return null;
+  return str(v, field, { max }).trim() || null;
+}
+
+/**
+ * Applies one transition of the table on behalf of `p` (or the sweeper when `actor` is `system`).
+ * Side effects that belong to the transition (deadlines, answer SMS, credit entries) happen here.
+ */
+export async function applyTransition(ctx: AppContext, p: Principal | 'system', caseId: string, actionIn: unknown, body: Record<string, unknown> = {}): Promise<CaseRow> {
+  if (!isCaseAction(actionIn)) throw new SmsguardError('invalid_request', 'action: must be one of forward, investigate, answer, close, reopen, escalate, withdraw', {}, 'action');
+  const action: CaseAction = actionIn;
+  const actor: CaseActor = p === 'system' ? 'system' : actorOf(p);
+  const actorId = p === 'system' ? 'system' : p.actorId;
+  const now = ctx.clock.now();
+  let c: CaseRow | null;
+  if (p === 'system') c = await ctx.store.cases.getCase(caseId);
+  else if (p.role === 'public') {
+    // The complainant acts with the reference and the access code they were given.
+    c = await ctx.store.cases.getCaseByReference(caseId);
+    const code = typeof body.accessCode === 'string' ? body.accessCode : '';
+    if (!c || !c.accessCodeHash || c.accessCodeHash !== hashAccessCode(code)) throw new SmsguardError('not_found', 'no case with this reference and access code');
+  } else c = await loadVisible(ctx, p, caseId);
+  if (!c) throw new SmsguardError('not_found', `no case ${caseId}`);
+  const t = findTransition(c.state, action);
+  if (!t) {
+    const why = FINAL_STATES.has(c.state) ? `the case is ${c.state}` : `no transition '${action}' from ${c.state}`;
+    throw new SmsguardError('conflict', `${why}; allowed: ${allowedActions(c.state, actor).join(', ') || 'none'}`, { rule: 'complaints.workflow', article: 'rule 10' });
+  }
+  if (!t.by.includes(actor)) throw new SmsguardError('forbidden', `'${action}' is for ${t.by.join(', ')}`);
+  const reason = optText(body.reason, 'reason', 1000);
+  const patch: CasePatch = { state: t.to };
+  const detail: Record<string, unknown> = {};
+  let measures: { kind: MeasureKind; note: string | null; amountYuan: number | null }[] = [];
+
+  if (action === 'forward') {
+    const cpId = c.contentProviderId ?? optText(body.contentProviderId, 'contentProviderId', 64);
+    if (!cpId || !(await ctx.store.directory.getContentProvider(cpId))) {
+      throw new SmsguardError('invalid_request', 'contentProviderId: the case names no known content provider; say which one to forward to', {}, 'contentProviderId');
+    }
+    if (c.forwardedAt !== null) throw new SmsguardError('conflict', 'the case was already forwarded; the provider answers it');
+    patch.contentProviderId = cpId;
+    patch.forwardedAt = now;
+    patch.answerDueAt = addWorkingDays(now, ctx.profile.params.complaintAnswerWorkingDays.value);
+    detail.contentProviderId = cpId;
+    detail.answerDueAt = patch.answerDueAt;
+  } else if (action === 'answer') {
+    const text = str(body.text, 'text', { min: 1, max: 300 }).trim();
+    if (!text) throw new SmsguardError('invalid_request', 'text: the answer to the user must not be blank', {}, 'text');
+    const finding = body.finding;
+    if (!FINDINGS.includes(finding as Finding)) throw new SmsguardError('invalid_request', `finding: must be one of ${FINDINGS.join(', ')}`, {}, 'finding');
+    measures = parseMeasures(body.measures, p === 'system' ? 'system' : p.role);
+    if (!c.contentProviderId) throw new SmsguardError('conflict', 'the case has no content provider to answer for');
+    patch.finding = finding as Finding;
+    patch.answerText = text;
+    patch.answeredAt = now;
+    detail.finding = finding;
+    detail.measures = measures.map((m) => m.kind);
+  } else if (action === 'close') {
+    if (body.finding !== undefined && body.finding !== null && body.finding !== '') {
+      if (!FINDINGS.includes(body.finding as Finding)) throw new SmsguardError('invalid_request', `finding: must be one of ${FINDINGS.join(', ')}`, {}, 'finding');
+      patch.finding = body.finding as Finding;
+      detail.finding = body.finding;
+    }
+    patch.closedAt = now;
+  } else if (action === 'escalate') {
+    const r = optText(body.escalatedReason, 'escalatedReason', 100) ?? reason ?? 'taken up';
+    patch.escalatedReason = r;
+    detail.escalatedReason = r;
+  }
+
+  const event = newEvent(ctx, c, action, actor, actorId, now, c.state, t.to, reason, detail);
+  const ok = await ctx.store.cases.transition(c.id, c.state, patch, event, now);
+  if (!ok) throw new SmsguardError('conflict', 'the case changed meanwhile; reload it');
+  const after = { ...c, ...patch, updatedAt: now } as CaseRow;
+
+  if (action === 'answer') {
+    for (const m of measures) await applyMeasure(ctx, after, m, actorId, now);
+    const msgId = await sendAnswer(ctx, after, now);
+    if (msgId) {
+      await ctx.store.cases.transition(c.id, 'answered', { answerMessageId: msgId }, newEvent(ctx, c, 'note', actor, actorId, now, 'answered', 'answered', 'answer sent to the user by SMS', { messageId: msgId }), now);
+      after.answerMessageId = msgId;
+    }
+  }
+  if (action === 'close' && after.contentProviderId && (after.finding === 'confirmed' || after.finding === 'partly_confirmed')) {
+    await addSystemCreditEntry(ctx, {
+      subjectId: after.contentProviderId, kind: 'confirmed_complaint', at: now, dedupKey: `case:${c.id}:confirmed`,
+      publicSummary: `用户投诉经核实${after.finding === 'confirmed' ? '属实' : '部分属实'}（案件 ${c.reference}） / Complaint ${after.finding === 'confirmed' ? 'confirmed' : 'partly confirmed'} (case ${c.reference})`,
+      evidence: { caseId: c.id, reference: c.reference, matchedMessageId: c.matchedMessageId, finding: after.finding },
+    });
+  }
+  if (action === 'escalate' && actor === 'system' && after.escalatedReason === 'answer_overdue' && after.contentProviderId) {
+    await addSystemCreditEntry(ctx, {
+      subjectId: after.contentProviderId, kind: 'overdue_answer', at: now, dedupKey: `case:${c.id}:overdue`,
+      publicSummary: `未在 ${ctx.profile.params.complaintAnswerWorkingDays.value} 个工作日内答复投诉（案件 ${c.reference}） / Complaint not answered within ${ctx.profile.params.complaintAnswerWorkingDays.value} working days (case ${c.reference})`,
+      evidence: { caseId: c.id, reference: c.reference, answerDueAt: c.answerDueAt, forwardedAt: c.forwardedAt },
+    });
+  }
+  emitComplaint(ctx, after, action, t.to, now);
+  return after;
+}
+
+function parseMeasures(v: unknown, role: string): { kind: MeasureKind; note: string | null; amountYuan: number | null }[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || v.length > 10) throw new SmsguardError('invalid_request', 'measures: must be a list of up to 10 measures', {}, 'measures');
+  return v.map((m, i) => {
+    const o = (typeof m === 'string' ? { kind: m } : m) as Record<string, unknown>;
+    if (!o || !isMeasure(o.kind)) throw new SmsguardError('invalid_request', `measures/${i}/kind: must be one of opt_out, block_template, throttle, suspend, refund, other`, {}, `measures/${i}/kind`);
+    if (OPERATOR_MEASURES.has(o.kind) && role !== 'admin') throw new SmsguardError('forbidden', `measures/${i}: '${o.kind}' acts on the content provider itself; only the operator (admin) takes it`);
+    const amount = o.amountYuan === undefined || o.amountYuan === null || o.amountYuan === '' ? null : Number(o.amountYuan);
+    if (amount !== null && (!Number.isFinite(amount) || amount < 0 || amount > 1e7)) throw new SmsguardError('invalid_request', `measures/${i}/amountYuan: must be a non-negative amount`, {}, `measures/${i}/amountYuan`);
+    return { kind: o.kind, note: optText(o.note, `measures/${i}/note`, 500), amountYuan: amount };
+  });
+}
+
+/** Carries out a measure where the gateway can, and records it either way. */
+async function applyMeasure(ctx: AppContext, c: CaseRow, m: { kind: MeasureKind; note: string | null; amountYuan: number | null }, actorId: string, now: number): Promise<void> {
+  const cpId = c.contentProviderId!;
+  const detail: Record<string, unknown> = { note: m.note };
+  if (m.kind === 'opt_out') {
+    await ctx.store.consents.optOut(cpId, c.msisdn, now, 'complaint', { caseId: c.id, reference: c.reference, rule: 'complaints.measure', article: 'rule 10' });
+    detail.applied = 'number opted out of the provider\'s commercial messages';
+  } else if (m.kind === 'suspend') {
+    await ctx.store.directory.setContentProviderStatus(cpId, 'suspended', now, actorId, `complaint ${c.reference}`);
+    detail.applied = 'content provider suspended';
+  } else if (m.kind === 'block_template') {
+    detail.template = m.note ?? c.messageText ?? (c.evidence as { match?: { text?: string } }).match?.text ?? null;
+    detail.applied = 'recorded (template blocking is enforced by the template review when it lands)';
+  } else if (m.kind === 'refund') {
+    detail.amountYuan = m.amountYuan;
+    detail.applied = 'recorded (smsguard does not bill)';
+  } else {
+    detail.applied = 'recorded';
+  }
+  const row: MeasureRow = { id: `msr_${ctx.ids.next('case').slice(5)}`, caseId: c.id, contentProviderId: cpId, kind: m.kind, at: now, actorId, detail };
+  await ctx.store.cases.addMeasure(row);
+  await ctx.store.cases.appendEvent(newEvent(ctx, c, 'measure', 'content-provider', actorId, now, null, null, m.kind, detail));
+}
+
+/** The answer to the user: one free SMS from the provider's service port, recorded like every message. */
+async function sendAnswer(ctx: AppContext, c: CaseRow, now: number): Promise<string | null> {
+  const cpId = c.contentProviderId!;
+  const ports = await ctx.store.directory.listPorts(cpId);
+  const port = ports.find((p) => p.kind === 'service') ?? ports[0];
+  if (!port) return null;
+  const sig = (await ctx.store.directory.listSignatures(cpId)).find((s) => s.status === 'approved')?.signature ?? '';
+  const text = `${sig}您的投诉（编号${c.reference}）处理结果：${c.answerText}`;
+  const id = ctx.ids.next('msg');
+  await ctx.store.messages.recordSystemMessage({ id, contentProviderId: cpId, from: port.number, to: c.msisdn, text, type: 'notification', purpose: 'complaint_answer', at: now, charged: false });
+  ctx.events.emit('outboxReady', { count: 1 });
+  return id;
+}
+
+/** Deadline facts for pages and the API: due time, working days left (negative: overdue). */
+export function deadlineInfo(c: CaseRow, now: number): { running: 'forward' | 'answer' | null; dueAt: number | null; workingDaysLeft: number | null; overdue: boolean } {
+  const running = runningDeadline(c.state);
+  const dueAt = running === 'forward' ? c.forwardDueAt : running === 'answer' ? c.answerDueAt : null;
+  if (dueAt === null) return { running, dueAt, workingDaysLeft: null, overdue: false };
+  const overdue = now >= dueAt;
+  // Working days from today through the due day, today included when it is a working day.
+  const today = PRC_CALENDAR.isWorkingDay(shanghaiDate(now)) ? 1 : 0;
+  const left = overdue ? -workingDaysBetween(dueAt - 1, now) : workingDaysBetween(now, dueAt - 1) + today;
+  return { running, dueAt, workingDaysLeft: left, overdue };
+}

@@ -1,0 +1,198 @@
+/**
+ * The two doors of rule 10: a user's complaint (public web form, `POST /v1/complaints`, or an SMS to
+ * the operator's report port) and the 12321 centre's reports (`POST /v1/reports`, JSON or JSONL,
+ * each with the centre's own reference). Every case is matched against the records at intake.
+ */
+import { randomBytes } from 'node:crypto';
+import { SmsguardError } from '../domain/errors.js';
+import { normalizeMsisdn } from '../domain/msisdn.js';
+import { caseReference, type CaseSource } from '../domain/case.js';
+import { addWorkingDays } from '../domain/working-days.js';
+import type { CaseRow } from '../ports/cases.js';
+import type { AppContext } from './context.js';
+import type { MoOutcome, Principal } from './types.js';
+import type { MoHandler } from './receive-mo.js';
+import { str } from './validate.js';
+import { matchEvidence, providerForSender } from './case-evidence.js';
+import { applyTransition, emitComplaint, hashAccessCode, newEvent } from './case-workflow.js';
+import { requireRole } from './access.js';
+
+/** What a user or the centre tells us about one unwanted message. */
+export interface ComplaintInput {
+  msisdn: string;
+  sender: string | null;
+  text: string | null;
+  receivedAt: number | null;
+  request: string | null;
+  screenshot: string | null;
+  contentProviderId: string | null;
+  externalRef: string | null;
+}
+
+const SCREENSHOT = /^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/=]+$/;
+/** A screenshot is stored inline; 700 KB of base64 is a phone screenshot, not a file store. */
+const SCREENSHOT_MAX = 700_000;
+
+function opt(v: unknown, field: string, max: number): string | null {
+  if (v === undefined || v === null || v === '') return null;
+  const s = str(v, field, { max }).trim();
+  return s || null;
+}
+
+/** Validates one complaint or report body; `prefix` names its place in a batch (`reports/3`). */
+export function parseComplaint(body: unknown, now: number, prefix = ''): ComplaintInput {
+  const p = prefix ? `${prefix}/` : '';
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SmsguardError('invalid_request', `${prefix || 'body'}: must be an object`, {}, prefix || 'body');
+  const o = body as Record<string, unknown>;
+  const raw = str(o.msisdn, `${p}msisdn`, { min: 1, max: 32 });
+  const msisdn = normalizeMsisdn(raw);
+  if (!msisdn) throw new SmsguardError('invalid_msisdn', `${p}msisdn: not a mainland mobile number`, { rule: 'recipient.msisdn' }, `${p}msisdn`);
+  const sender = opt(o.sender, `${p}sender`, 40);
+  if (sender && !/^\d{3,21}$/.test(sender) && !/^【[^【】]{1,16}】$/.test(sender)) {
+    throw new SmsguardError('invalid_request', `${p}sender: a port (digits) or a signature 【…】`, {}, `${p}sender`);
+  }
+  const text = opt(o.text, `${p}text`, 2000);
+  let receivedAt: number | null = null;
+  if (o.receivedAt !== undefined && o.receivedAt !== null && o.receivedAt !== '') {
+    const s = str(o.receivedAt, `${p}receivedAt`, { max: 40 });
+    // A datetime-local field has no zone: it is Shanghai time.
+    receivedAt = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.length === 16 ? `${s}:00` : s}+08:00`);
+    if (!Number.isFinite(receivedAt) || receivedAt > now + 86_400_000) throw new SmsguardError('invalid_request', `${p}receivedAt: an ISO-8601 time not in the future`, {}, `${p}receivedAt`);
+  }
+  const screenshot = opt(o.screenshot, `${p}screenshot`, SCREENSHOT_MAX);
+  if (screenshot && !SCREENSHOT.test(screenshot)) throw new SmsguardError('invalid_request', `${p}screenshot: a data URL of a PNG, JPEG or WebP image`, {}, `${p}screenshot`);
+  if (!sender && !text && !screenshot) throw new SmsguardError('invalid_request', `${p}text: say who sent it (sender), what it said (text), or attach a screenshot`, {}, `${p}text`);
+  return {
+    msisdn, sender, text, receivedAt, screenshot,
+    request: opt(o.request, `${p}request`, 500),
+    contentProviderId: opt(o.contentProviderId, `${p}contentProviderId`, 64),
+    externalRef: opt(o.reference ?? o.externalRef, `${p}reference`, 64),
+  };
+}
+
+export interface FiledCase {
+  id: string;
+  reference: string;
+  state: string;
+  /** Given only to the complainant, once: with the reference it opens the status page. */
+  accessCode?: string;
+  contentProviderId: string | null;
+  matchedMessageId: string | null;
+  forwardDueAt: string;
+  answerDueAt: string;
+  /** For centre reports: the centre's own reference. */
+  externalRef?: string | null;
+}
+
+/** Opens a case: evidence matched, deadlines set in PRC working days, `created` recorded. */
+export async function openCase(ctx: AppContext, input: ComplaintInput, source: CaseSource, actorId: string): Promise<{ row: CaseRow; accessCode: string | null }> {
+  const now = ctx.clock.now();
+  const named = input.contentProviderId ?? (await providerForSender(ctx, input.sender));
+  const evidence = await matchEvidence(ctx, { msisdn: input.msisdn, sender: input.sender, text: input.text, at: input.receivedAt, contentProviderId: named, now });
+  const cpId = evidence.match?.contentProviderId ?? named;
+  const fwd = ctx.profile.params.complaintForwardWorkingDays.value;
+  const ans = ctx.profile.params.complaintAnswerWorkingDays.value;
+  const id = ctx.ids.next('case');
+  const accessCode = source === 'report-centre' ? null : randomBytes(4).toString('hex');
+  const row: CaseRow = {
+    id, reference: caseReference(now, randomBytes(4).toString('hex')), externalRef: input.externalRef, source, state: 'received',
+    msisdn: input.msisdn, sender: input.sender, contentProviderId: cpId, messageText: input.text, receivedMessageAt: input.receivedAt,
+    request: input.request, screenshot: input.screenshot, matchedMessageId: evidence.match?.id ?? null,
+    evidence: evidence as unknown as Record<string, unknown>, accessCodeHash: accessCode ? hashAccessCode(accessCode) : null,
+    createdAt: now, forwardedAt: null, answeredAt: null, closedAt: null,
+    forwardDueAt: addWorkingDays(now, fwd),
+    // Provisional until forwarded: the latest the answer can be due if forwarding takes all its days.
+    answerDueAt: addWorkingDays(addWorkingDays(now, fwd) - 1, ans),
+    finding: null, answerText: null, answerMessageId: null, escalatedReason: null, updatedAt: now,
+  };
+  const actor = source === 'report-centre' ? 'report-centre' : 'complainant';
+  await ctx.store.cases.createCase(row, newEvent(ctx, row, 'created', actor, actorId, now, null, 'received', `filed via ${source}`, { source, matchedMessageId: row.matchedMessageId, contentProviderId: cpId }));
+  emitComplaint(ctx, row, 'created', 'received', now);
+  return { row, accessCode };
+}
+
+function filed(row: CaseRow, accessCode: string | null): FiledCase {
+  const out: FiledCase = {
+    id: row.id, reference: row.reference, state: row.state, contentProviderId: row.contentProviderId, matchedMessageId: row.matchedMessageId,
+    forwardDueAt: new Date(row.forwardDueAt).toISOString(), answerDueAt: new Date(row.answerDueAt).toISOString(),
+  };
+  if (accessCode) out.accessCode = accessCode;
+  if (row.externalRef) out.externalRef = row.externalRef;
+  return out;
+}
+
+/** A user's complaint (web form or API; no login needed). */
+export async function fileComplaint(ctx: AppContext, p: Principal, body: unknown, source: 'web' | 'api'): Promise<FiledCase> {
+  const input = parseComplaint(body, ctx.clock.now());
+  input.externalRef = null;
+  const { row, accessCode } = await openCase(ctx, input, source, p.actorId);
+  return filed(row, accessCode);
+}
+
+export type ReportResult = ({ ok: true } & FiledCase) | { ok: false; reference: string | null; error: ReturnType<SmsguardError['toBody']> };
+
+/**
+ * The 12321 centre's reports, each with the centre's own reference. A report whose reference was
+ * already filed returns that case again (imports can be retried). A report that names or matches a
+ * content provider is forwarded to it at once (the centre's forwarding is the filing).
+ */
+export async function fileReports(ctx: AppContext, p: Principal, items: readonly unknown[]): Promise<ReportResult[]> {
+  requireRole(p, 'report-centre', 'admin');
+  if (items.length > 1000) throw new SmsguardError('invalid_request', 'reports: at most 1000 per request', {}, 'reports');
+  const out: ReportResult[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const refGuess = items[i] && typeof items[i] === 'object' ? (items[i] as Record<string, unknown>).reference : null;
+    try {
+      const input = parseComplaint(items[i], ctx.clock.now(), `reports/${i}`);
+      if (!input.externalRef) throw new SmsguardError('invalid_request', `reports/${i}/reference: each report needs the centre's own reference`, {}, `reports/${i}/reference`);
+      const existing = await ctx.store.cases.getCaseByExternalRef(input.externalRef);
+      if (existing) { out.push({ ok: true, ...filed(existing, null) }); continue; }
+      let { row } = await openCase(ctx, input, 'report-centre', p.actorId);
+      if (row.contentProviderId) row = await applyTransition(ctx, p, row.id, 'forward', { reason: '12321 report forwarded on import' });
+      out.push({ ok: true, ...filed(row, null) });
+    } catch (e) {
+      if (!(e instanceof SmsguardError)) throw e;
+      out.push({ ok: false, reference: typeof refGuess === 'string' ? refGuess : null, error: e.toBody() });
+    }
+  }
+  return out;
+}
+
+/** Splits a JSONL body into items; a line that is not JSON becomes a string the validator rejects with its line number. */
+export function parseJsonl(text: string): unknown[] {
+  return text.split(/\r?\n/).filter((l) => l.trim() !== '').map((l) => {
+    try { return JSON.parse(l) as unknown; } catch { return `line is not JSON: ${l.slice(0, 40)}`; }
+  });
+}
+
+/**
+ * `举报` + text, or a plain forward, to the report port. An optional port number right after `举报`
+ * names the sender; a leading `【…】` in the forwarded text names it too.
+ */
+export function parseReportSms(text: string): { sender: string | null; text: string | null } {
+  let t = text.normalize('NFKC').trim();
+  t = t.replace(/^(举报|舉報|jb)\s*[:：,，]?\s*/i, '');
+  let sender: string | null = null;
+  const port = /^(1\d{4,20}|\d{5,21})(?=[\s:：,，【]|$)\s*[:：,，]?\s*/.exec(t);
+  if (port) { sender = port[1]; t = t.slice(port[0].length); }
+  const sig = /^【[^【】]{1,16}】/.exec(t);
+  if (!sender && sig) sender = sig[0];
+  return { sender, text: t.trim() || null };
+}
+
+/** The MO handler for the operator's report port: opens a case linked to the matching record. */
+export function reportPortHandler(reportPort: string): MoHandler {
+  return async (ctx, mo): Promise<MoOutcome | null> => {
+    if (mo.to !== reportPort) return null;
+    const { sender, text } = parseReportSms(mo.text);
+    const input: ComplaintInput = { msisdn: mo.from, sender, text, receivedAt: null, request: null, screenshot: null, contentProviderId: null, externalRef: null };
+    let cpId: string | null = null;
+    let action: MoOutcome['action'] = 'report';
+    if (sender || text) {
+      const { row } = await openCase(ctx, input, 'sms', 'sms');
+      cpId = row.contentProviderId;
+    } else action = 'ignored';
+    await ctx.store.records.recordMo({ id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: cpId, action });
+    return cpId ? { id: mo.id, action, contentProviderId: cpId } : { id: mo.id, action };
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * The complaints feature as one object per App: intake, workflow, views, credit files, rates and
+ * the sweeper. `complaintsOf(app)` gives the same instance to every door (HTTP routes, web pages,
+ * CLI, the early-warning monitor); `installComplaints` configures it and claims the report port.
+ */
+import type { App } from './app.js';
+import type { AppContext } from './context.js';
+import type { Principal } from './types.js';
+import { fileComplaint, fileReports, reportPortHandler } from './complaint-intake.js';
+import { applyTransition } from './case-workflow.js';
+import { getCaseDetail, listCases, publicCaseStatus } from './case-views.js';
+import { VolumeCounter, addRegulatorEntry, complaintRate, listEntries, publicEntries, publishEntry, recordEarlyWarningSuspension, type ComplaintRate } from './credit.js';
+import { CaseSweeper, type SweeperOptions } from './case-sweeper.js';
+
+export interface ComplaintOptions {
+  /** The operator's report port users forward spam to (`举报` + text). Default 12321. */
+  reportPort?: string;
+  sweeper?: SweeperOptions;
+  /** How often counted volume is written (ms). */
+  volumeFlushMs?: number;
+}
+
+export class ComplaintService {
+  readonly volume: VolumeCounter;
+  readonly sweeper: CaseSweeper;
+  readonly reportPort: string;
+
+  constructor(readonly ctx: AppContext, opts: ComplaintOptions = {}) {
+    this.reportPort = opts.reportPort ?? '12321';
+    this.volume = new VolumeCounter(ctx, opts.volumeFlushMs ?? 1000);
+    this.sweeper = new CaseSweeper(ctx, this.volume, opts.sweeper);
+  }
+
+  fileComplaint(p: Principal, body: unknown, source: 'web' | 'api') { return fileComplaint(this.ctx, p, body, source); }
+  fileReports(p: Principal, items: readonly unknown[]) { return fileReports(this.ctx, p, items); }
+  act(p: Principal, caseId: string, action: unknown, body: Record<string, unknown> = {}) { return applyTransition(this.ctx, p, caseId, action, body); }
+  getCase(p: Principal, id: string) { return getCaseDetail(this.ctx, p, id); }
+  listCases(p: Principal, q: Parameters<typeof listCases>[2]) { return listCases(this.ctx, p, q); }
+  publicStatus(reference: string, accessCode: string) { return publicCaseStatus(this.ctx, reference, accessCode); }
+  addCreditEntry(p: Principal, body: Record<string, unknown>) { return addRegulatorEntry(this.ctx, p, body); }
+  publishCreditEntry(p: Principal, id: string) { return publishEntry(this.ctx, p, id); }
+  creditEntries(p: Principal, f: { contentProviderId?: string; limit?: number }) { return listEntries(this.ctx, p, f); }
+  publicCreditEntries(q?: string, limit?: number) { return publicEntries(this.ctx, q, limit); }
+  /** For the early-warning monitor: complaints per million accepted messages in a Shanghai month `YYYY-MM`. */
+  complaintRate(contentProviderId: string, month: string): Promise<ComplaintRate> { return complaintRate(this.ctx, this.volume, contentProviderId, month); }
+  /** For the early-warning monitor: put its suspension into the provider's credit file. */
+  recordEarlyWarningSuspension(contentProviderId: string, evidence: Record<string, unknown>) { return recordEarlyWarningSuspension(this.ctx, contentProviderId, evidence); }
+
+  async stop(): Promise<void> {
+    await this.sweeper.stop();
+    await this.volume.stop();
+  }
+}
+
+const services = new WeakMap<App, ComplaintService>();
+
+/** The app's complaint service (created with defaults on first use). */
+export function complaintsOf(app: App): ComplaintService {
+  let s = services.get(app);
+  if (!s) {
+    s = new ComplaintService(app.ctx);
+    services.set(app, s);
+  }
+  return s;
+}
+
+/**
+ * Configures complaints for an app and claims the report port for `举报` SMS. Call once from the
+ * composition root (src/main.ts) before any traffic; `start()` the sweeper there too.
+ */
+export function installComplaints(app: App, opts: ComplaintOptions = {}): ComplaintService {
+  const existing = services.get(app);
+  if (existing) return existing;
+  const s = new ComplaintService(app.ctx, opts);
+  services.set(app, s);
+  app.moHandlers.push(reportPortHandler(s.reportPort));
+  return s;
+}

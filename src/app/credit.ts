@@ -1,0 +1,204 @@
+/**
+ * Credit files (rule 11: violations are written into the provider's credit file and published) and
+ * the complaint rate per million messages per month that the early-warning monitor watches.
+ * System entries come from confirmed complaints, overdue answers, violation thresholds and
+ * early-warning suspensions; a regulator adds warnings, fines and supervision talks and publishes.
+ */
+import { SmsguardError } from '../domain/errors.js';
+import { countsAsComplaint, monthBounds, scrubPersonalData, shanghaiMonth } from '../domain/case.js';
+import type { CreditEntryRow, CreditKind, VolumeRow } from '../ports/cases.js';
+import type { AppContext } from './context.js';
+import type { Principal } from './types.js';
+import { requireRole } from './access.js';
+import { str } from './validate.js';
+
+const REGULATOR_KINDS: readonly CreditKind[] = ['warning', 'fine', 'supervision_talk', 'correction_order', 'note'];
+
+function entryId(ctx: AppContext): string {
+  return `cfe_${ctx.ids.next('rec').slice(4)}`;
+}
+
+/** A system-made entry; returns false when one with the same dedup key exists (idempotent). */
+export async function addSystemCreditEntry(ctx: AppContext, e: { subjectId: string; kind: CreditKind; at: number; dedupKey: string; publicSummary: string; evidence: Record<string, unknown>; subjectType?: CreditEntryRow['subjectType'] }): Promise<boolean> {
+  return ctx.store.cases.addEntry({
+    id: entryId(ctx), subjectType: e.subjectType ?? 'content-provider', subjectId: e.subjectId, kind: e.kind, at: e.at, actorId: 'system',
+    amountYuan: null, notes: null, publicSummary: scrubPersonalData(e.publicSummary), evidence: e.evidence, dedupKey: e.dedupKey,
+    publishedAt: null, publishedBy: null,
+  });
+}
+
+/** For the early-warning monitor: record that it suspended a provider (one entry per provider per day). */
+export async function recordEarlyWarningSuspension(ctx: AppContext, contentProviderId: string, evidence: Record<string, unknown>): Promise<boolean> {
+  const at = ctx.clock.now();
+  return addSystemCreditEntry(ctx, {
+    subjectId: contentProviderId, kind: 'early_warning_suspension', at, dedupKey: `ew:${contentProviderId}:${new Date(at).toISOString().slice(0, 10)}`,
+    publicSummary: '因投诉率或违规预警被暂停发送 / Suspended by the early-warning monitor', evidence,
+  });
+}
+
+/** A regulator's entry: warning, fine (with amount), supervision talk (with notes), correction order. */
+export async function addRegulatorEntry(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<CreditEntryRow> {
+  requireRole(p, 'regulator');
+  const kind = body.kind as CreditKind;
+  if (!REGULATOR_KINDS.includes(kind)) throw new SmsguardError('invalid_request', `kind: must be one of ${REGULATOR_KINDS.join(', ')}`, {}, 'kind');
+  const subjectType = body.subjectType === 'operator' ? 'operator' : 'content-provider';
+  const subjectId = str(body.subjectId ?? body.contentProviderId, 'contentProviderId', { min: 1, max: 200 }).trim();
+  if (subjectType === 'content-provider' && !(await ctx.store.directory.getContentProvider(subjectId))) throw new SmsguardError('not_found', `no content provider ${subjectId}`);
+  let amountYuan: number | null = null;
+  if (kind === 'fine') {
+    amountYuan = Number(body.amountYuan);
+    if (!Number.isFinite(amountYuan) || amountYuan <= 0 || amountYuan > 1e8) throw new SmsguardError('invalid_request', 'amountYuan: a fine needs a positive amount in yuan', { rule: 'supervision.penalties', article: 'rule 12 (RMB 10,000–30,000 for commercial-SMS violations)' }, 'amountYuan');
+  }
+  const notes = body.notes === undefined || body.notes === null || body.notes === '' ? null : str(body.notes, 'notes', { max: 4000 });
+  if (kind === 'supervision_talk' && !notes) throw new SmsguardError('invalid_request', 'notes: a supervision talk needs notes', {}, 'notes');
+  const summary = str(body.publicSummary ?? defaultSummary(kind, amountYuan), 'publicSummary', { min: 1, max: 500 });
+  const row: CreditEntryRow = {
+    id: entryId(ctx), subjectType, subjectId, kind, at: ctx.clock.now(), actorId: p.actorId, amountYuan, notes,
+    publicSummary: scrubPersonalData(summary), evidence: typeof body.evidence === 'object' && body.evidence ? (body.evidence as Record<string, unknown>) : {},
+    dedupKey: null, publishedAt: null, publishedBy: null,
+  };
+  await ctx.store.cases.addEntry(row);
+  await ctx.store.records.appendAudit(row.at, p.actorId, 'credit.add', { entryId: row.id, subjectId, kind, amountYuan });
+  return row;
+}
+
+function defaultSummary(kind: CreditKind, amount: number | null): string {
+  switch (kind) {
+    case 'warning': return '警告 / Warning';
+    case 'fine': return `罚款人民币 ${amount} 元 / Fine of RMB ${amount}`;
+    case 'supervision_talk': return '约谈 / Supervision talk';
+    case 'correction_order': return '责令改正 / Order to correct';
+    default: return '记录 / Note';
+  }
+}
+
+export async function publishEntry(ctx: AppContext, p: Principal, id: string): Promise<CreditEntryRow> {
+  requireRole(p, 'regulator');
+  const e = await ctx.store.cases.getEntry(id);
+  if (!e) throw new SmsguardError('not_found', `no credit-file entry ${id}`);
+  const now = ctx.clock.now();
+  if (!(await ctx.store.cases.publish(id, now, p.actorId))) throw new SmsguardError('conflict', 'the entry is already published');
+  await ctx.store.records.appendAudit(now, p.actorId, 'credit.publish', { entryId: id, subjectId: e.subjectId, kind: e.kind });
+  return { ...e, publishedAt: now, publishedBy: p.actorId };
+}
+
+/** The credit file of one provider (regulator, operator, or the provider itself), or every entry. */
+export async function listEntries(ctx: AppContext, p: Principal, f: { contentProviderId?: string; limit?: number }): Promise<CreditEntryRow[]> {
+  if (p.role === 'content-provider') f = { ...f, contentProviderId: p.contentProviderId };
+  else requireRole(p, 'regulator', 'admin');
+  if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'credit.query', { contentProviderId: f.contentProviderId ?? null });
+  return ctx.store.cases.listEntries({ subjectId: f.contentProviderId, limit: Math.min(f.limit ?? 200, 1000) });
+}
+
+export interface PublicEntry {
+  id: string;
+  subject: string;
+  creditCode: string | null;
+  kind: CreditKind;
+  at: string;
+  publishedAt: string;
+  amountYuan: number | null;
+  summary: string;
+}
+
+/** Published entries for the public page: provider name and credit code (public registry data), never a person's data. */
+export async function publicEntries(ctx: AppContext, q: string | undefined, limit = 200): Promise<PublicEntry[]> {
+  const search = q?.trim().slice(0, 100) || undefined;
+  const cps = new Map((await ctx.store.directory.listContentProviders()).map((c) => [c.id, c]));
+  // Names live in the directory: a search for a name is turned into a search for its ids.
+  const rows = await ctx.store.cases.listEntries({ publishedOnly: true, limit: search ? 5000 : limit });
+  const out: PublicEntry[] = [];
+  for (const e of rows) {
+    const cp = e.subjectType === 'content-provider' ? cps.get(e.subjectId) : undefined;
+    const subject = cp?.name ?? e.subjectId;
+    if (search && ![subject, cp?.creditCode ?? '', e.kind, e.publicSummary].some((s) => s.toLowerCase().includes(search.toLowerCase()))) continue;
+    out.push({
+      id: e.id, subject, creditCode: cp?.creditCode ?? null, kind: e.kind, at: new Date(e.at).toISOString(),
+      publishedAt: new Date(e.publishedAt!).toISOString(), amountYuan: e.amountYuan, summary: scrubPersonalData(e.publicSummary),
+    });
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+export interface ComplaintRate {
+  contentProviderId: string;
+  month: string;
+  /** Accepted messages in the month. */
+  messages: number;
+  /** Cases in the month that count (not withdrawn, not found unfounded). */
+  complaints: number;
+  confirmed: number;
+  /** complaints per million messages (null when no messages were sent). */
+  ratePerMillion: number | null;
+  confirmedPerMillion: number | null;
+  thresholdPerMillion: number;
+  exceeded: boolean;
+}
+
+/**
+ * Accepted / rejected counts per provider, month and type, kept from `decision` events and written
+ * in batches: the hot path pays a map increment, not a database write.
+ */
+export class VolumeCounter {
+  private pending = new Map<string, VolumeRow>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly off: () => void;
+
+  constructor(private readonly ctx: AppContext, private readonly flushMs = 1000) {
+    this.off = ctx.events.on('decision', (d) => {
+      if (!d.contentProviderId) return;
+      const month = shanghaiMonth(ctx.clock.now());
+      const key = `${d.contentProviderId}\u0000${month}\u0000${d.type}`;
+      let row = this.pending.get(key);
+      if (!row) {
+        row = { contentProviderId: d.contentProviderId, month, type: d.type, accepted: 0, rejected: 0 };
+        this.pending.set(key, row);
+      }
+      if (d.accepted) row.accepted++;
+      else row.rejected++;
+      if (!this.timer && this.flushMs > 0) {
+        this.timer = setTimeout(() => { this.timer = null; void this.flush(); }, this.flushMs);
+        this.timer.unref();
+      }
+    });
+  }
+
+  /** Writes what was counted so far. */
+  async flush(): Promise<void> {
+    const rows = [...this.pending.values()];
+    this.pending = new Map();
+    this.flushing = this.flushing.then(async () => {
+      if (rows.length) await this.ctx.store.cases.addVolume(rows);
+    }).catch((e: Error) => this.ctx.events.emit('workerError', { where: 'complaint-volume', message: e.message }));
+    await this.flushing;
+  }
+
+  async stop(): Promise<void> {
+    this.off();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.flush();
+  }
+}
+
+/** Complaints per million accepted messages for one provider in one Shanghai month `YYYY-MM`. */
+export async function complaintRate(ctx: AppContext, volume: VolumeCounter | null, contentProviderId: string, month: string): Promise<ComplaintRate> {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new SmsguardError('invalid_request', 'month: must be YYYY-MM', {}, 'month');
+  await volume?.flush();
+  const messages = (await ctx.store.cases.volume(contentProviderId, month, month)).reduce((n, r) => n + r.accepted, 0);
+  const { from, to } = monthBounds(month);
+  const cases = await ctx.store.cases.casesOf(contentProviderId, from, to);
+  const complaints = cases.filter(countsAsComplaint).length;
+  const confirmed = cases.filter((c) => c.finding === 'confirmed' || c.finding === 'partly_confirmed').length;
+  const threshold = ctx.profile.params.complaintRateThresholdPerMillion.value;
+  const rate = messages > 0 ? (complaints * 1e6) / messages : null;
+  return {
+    contentProviderId, month, messages, complaints, confirmed,
+    ratePerMillion: rate, confirmedPerMillion: messages > 0 ? (confirmed * 1e6) / messages : null,
+    thresholdPerMillion: threshold,
+    // With no messages at all, any complaint is over the line.
+    exceeded: rate === null ? complaints > 0 : rate >= threshold,
+  };
+}

@@ -1,0 +1,57 @@
+/** Cases for staff: the centre, the operator, regulators, and each provider for its own cases. */
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../app/app.js';
+import { complaintsOf } from '../../app/complaint-service.js';
+import { caseSummary } from '../../app/case-views.js';
+import { requireAuth } from '../auth.js';
+import { bearerSecurity, errorBody, idParam } from '../schemas.js';
+
+export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
+  const svc = () => complaintsOf(opts.app);
+  f.get('/v1/cases', {
+    preHandler: requireAuth,
+    schema: {
+      tags: ['complaints'], security: bearerSecurity, summary: 'List cases, newest first (a provider sees its own)',
+      querystring: {
+        type: 'object',
+        properties: {
+          state: { type: 'string', description: 'Comma-separated states' }, contentProviderId: { type: 'string' }, msisdn: { type: 'string' },
+          limit: { type: 'integer', minimum: 1, maximum: 500 }, cursor: { type: 'string', maxLength: 20 },
+        },
+      },
+    },
+  }, async (req) => {
+    const q = req.query as Record<string, string | undefined>;
+    return svc().listCases(req.principal, { state: q.state, contentProviderId: q.contentProviderId, msisdn: q.msisdn, limit: q.limit === undefined ? undefined : Number(q.limit), cursor: q.cursor });
+  });
+
+  f.get('/v1/cases/:id', {
+    preHandler: requireAuth,
+    schema: { tags: ['complaints'], security: bearerSecurity, summary: 'One case with its evidence, trail, measures and deadline', params: idParam },
+  }, async (req) => svc().getCase(req.principal, (req.params as { id: string }).id));
+
+  f.post('/v1/cases/:id/transitions', {
+    preHandler: requireAuth,
+    schema: {
+      tags: ['complaints'], security: bearerSecurity, params: idParam,
+      summary: 'Move a case: forward, investigate, answer, close, reopen, escalate, withdraw (see docs/COMPLAINTS.md for who may)',
+      body: {
+        type: 'object',
+        properties: {
+          action: { type: 'string', enum: ['forward', 'investigate', 'answer', 'close', 'reopen', 'escalate', 'withdraw'] },
+          reason: { type: 'string' },
+          contentProviderId: { type: 'string', description: 'forward: the provider, when the case names none' },
+          text: { type: 'string', description: 'answer: the answer the user receives by SMS' },
+          finding: { type: 'string', enum: ['confirmed', 'partly_confirmed', 'unfounded'] },
+          measures: { type: 'array', items: { type: 'object', properties: { kind: { type: 'string', enum: ['opt_out', 'block_template', 'throttle', 'suspend', 'refund', 'other'] }, note: { type: 'string' }, amountYuan: { type: 'number' } }, required: ['kind'] } },
+        },
+        required: ['action'],
+      },
+      response: { '4xx': errorBody },
+    },
+  }, async (req) => {
+    const body = req.body as Record<string, unknown>;
+    const c = await svc().act(req.principal, (req.params as { id: string }).id, body.action, body);
+    return caseSummary(c, req.principal, opts.app.ctx.clock.now());
+  });
+}

@@ -1,0 +1,56 @@
+/** Complaint intake for users (no login): file a complaint, check its status, withdraw it. */
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../app/app.js';
+import { complaintsOf } from '../../app/complaint-service.js';
+import { errorBody } from '../schemas.js';
+
+const filed = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, reference: { type: 'string' }, state: { type: 'string' }, accessCode: { type: 'string' },
+    contentProviderId: { type: ['string', 'null'] }, matchedMessageId: { type: ['string', 'null'] },
+    forwardDueAt: { type: 'string' }, answerDueAt: { type: 'string' },
+  },
+} as const;
+
+export async function complaintRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
+  const svc = () => complaintsOf(opts.app);
+  f.post('/v1/complaints', {
+    schema: {
+      tags: ['complaints'], summary: 'File a complaint about a message (no login needed; any token also works)',
+      description: 'Matched against the records at once. The answer keeps the reference and an access code for GET /v1/complaints/{reference}.',
+      body: {
+        type: 'object',
+        properties: {
+          msisdn: { type: 'string', description: 'Your number (the one that received the message)' },
+          sender: { type: 'string', description: 'Sending port (digits) or signature 【…】' },
+          text: { type: 'string', description: 'What the message said' },
+          receivedAt: { type: 'string', description: 'When you received it (ISO-8601; without a zone: Shanghai time)' },
+          request: { type: 'string', description: 'What you want done (e.g. stop sending)' },
+          screenshot: { type: 'string', description: 'data:image/png;base64,… (up to ~500 KB)' },
+        },
+        required: ['msisdn'],
+      },
+      response: { 201: filed, '4xx': errorBody },
+    },
+  }, async (req, reply) => reply.code(201).send(await svc().fileComplaint(req.principal, req.body, 'api')));
+
+  f.get('/v1/complaints/:reference', {
+    schema: {
+      tags: ['complaints'], summary: "The complainant's status view (reference and access code)",
+      params: { type: 'object', properties: { reference: { type: 'string', maxLength: 40 } }, required: ['reference'] },
+      querystring: { type: 'object', properties: { accessCode: { type: 'string', maxLength: 40 } }, required: ['accessCode'] },
+    },
+  }, async (req) => svc().publicStatus((req.params as { reference: string }).reference, (req.query as { accessCode: string }).accessCode));
+
+  f.post('/v1/complaints/:reference/withdraw', {
+    schema: {
+      tags: ['complaints'], summary: 'Withdraw a complaint (reference and access code)',
+      params: { type: 'object', properties: { reference: { type: 'string', maxLength: 40 } }, required: ['reference'] },
+      body: { type: 'object', properties: { accessCode: { type: 'string', maxLength: 40 }, reason: { type: 'string' } }, required: ['accessCode'] },
+    },
+  }, async (req) => {
+    const c = await svc().act(req.principal.role === 'public' ? req.principal : { role: 'public', actorId: 'public' }, (req.params as { reference: string }).reference.toUpperCase(), 'withdraw', req.body as Record<string, unknown>);
+    return { reference: c.reference, state: c.state };
+  });
+}

@@ -1,0 +1,29 @@
+/** The 12321 centre's bulk reports: a JSON array (or {reports:[…]}) or JSONL, each with its own reference. */
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../app/app.js';
+import { complaintsOf } from '../../app/complaint-service.js';
+import { parseJsonl } from '../../app/complaint-intake.js';
+import { requireAuth } from '../auth.js';
+import { SmsguardError } from '../../domain/errors.js';
+import { bearerSecurity, errorBody } from '../schemas.js';
+
+export async function reportRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
+  // JSONL imports arrive as text; each line is one report. Scoped to this plugin.
+  f.addContentTypeParser(['application/x-ndjson', 'application/jsonl', 'application/x-jsonlines'], { parseAs: 'string', bodyLimit: 8 * 1024 * 1024 }, (_req, body, done) => done(null, parseJsonl(String(body))));
+  f.post('/v1/reports', {
+    preHandler: requireAuth,
+    bodyLimit: 8 * 1024 * 1024,
+    schema: {
+      tags: ['complaints'], security: bearerSecurity,
+      summary: 'File reports from the 12321 centre (role report-centre): JSON array, {reports:[…]}, or JSONL (application/x-ndjson)',
+      description: 'Each report: {reference, msisdn, sender?, text?, receivedAt?, request?, contentProviderId?}. A report that names or matches a provider is forwarded to it at once; a reference filed before returns the same case.',
+      response: { '4xx': errorBody },
+    },
+  }, async (req) => {
+    const b = req.body as unknown;
+    const items = Array.isArray(b) ? b : b && typeof b === 'object' && Array.isArray((b as { reports?: unknown }).reports) ? (b as { reports: unknown[] }).reports : null;
+    if (!items) throw new SmsguardError('invalid_request', 'body: a JSON array of reports, {reports:[…]}, or JSONL', {}, 'reports');
+    const results = await complaintsOf(opts.app).fileReports(req.principal, items);
+    return { results, filed: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length };
+  });
+}
