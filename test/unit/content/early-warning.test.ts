@@ -1,0 +1,141 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { ActionBook, EarlyWarningMonitor, validatePolicy, type Alert, type EarlyWarningPolicy, type MonitorEvent } from '../../../src/content/early-warning.js';
+import { DEFAULT_EARLY_WARNING_POLICY } from '../../../src/content/default-policy.js';
+
+const T0 = Date.UTC(2026, 10, 29, 8, 0, 0);
+const policy = DEFAULT_EARLY_WARNING_POLICY;
+const windowMs = policy.bucketMs * policy.windowBuckets;
+
+/** `n` submissions spread evenly over [from, from+ms), plus opt-outs at the given share of them. */
+function traffic(cp: string, port: string, from: number, ms: number, n: number, optOutShare = 0): MonitorEvent[] {
+  const ev: MonitorEvent[] = [];
+  const optOutEvery = optOutShare > 0 ? Math.round(1 / optOutShare) : 0;
+  for (let i = 0; i < n; i++) {
+    const at = from + Math.floor((i * ms) / n);
+    ev.push({ kind: 'submission', at, contentProviderId: cp, port, accepted: true, commercialScore: 0.1 });
+    if (optOutEvery && i % optOutEvery === optOutEvery - 1) ev.push({ kind: 'opt_out', at, contentProviderId: cp, port });
+  }
+  return ev;
+}
+
+function merge(...lists: MonitorEvent[][]): MonitorEvent[] {
+  return lists.flat().sort((a, b) => a.at - b.at);
+}
+
+describe('early warning', () => {
+  test('shipped policy is valid; invalid policies report every problem', () => {
+    assert.deepEqual(validatePolicy(policy), []);
+    const bad = { ...policy, alpha: 2, rules: [{ id: 'x', metric: 'nope', scope: 'port', threshold: 1, severity: 'warning', action: { kind: 'throttle', perSecond: 0 } }] } as unknown as EarlyWarningPolicy;
+    assert.equal(validatePolicy(bad).length, 3);
+    assert.throws(() => new EarlyWarningMonitor(bad), /invalid early-warning policy/);
+  });
+
+  test('simulated campaign: a 20× jump with rising opt-outs fires within one window and throttles only that provider', () => {
+    const mon = new EarlyWarningMonitor(policy);
+    const book = new ActionBook();
+    const alerts: Alert[] = [];
+    // 10 minutes of ordinary traffic: about 1 msg/s each, a few opt-outs in a thousand
+    const base = 10 * 60_000;
+    for (const e of merge(traffic('cpA', '10690001', T0, base, 600, 0.002), traffic('cpB', '10690002', T0, base, 600, 0.002))) {
+      for (const a of mon.observe(e)) alerts.push(a);
+    }
+    assert.deepEqual(alerts, [], 'no alert on ordinary traffic');
+    // campaign: cpA 20× (20 msg/s), opt-outs rising from 1 % to 6 %; cpB unchanged
+    const start = T0 + base;
+    const campaign: MonitorEvent[] = [];
+    for (let s = 0; s < 6; s++) campaign.push(...traffic('cpA', '10690001', start + s * 10_000, 10_000, 200, 0.01 * (s + 1)));
+    const firedAt: Record<string, number> = {};
+    for (const e of merge(campaign, traffic('cpB', '10690002', start, windowMs, 60, 0.002))) {
+      if (e.kind === 'submission' && e.contentProviderId === 'cpB') assert.deepEqual(book.admit('cpB', e.port, e.at), { outcome: 'pass' });
+      for (const a of mon.observe(e)) {
+        alerts.push(a);
+        firedAt[a.rule] ??= a.at;
+        book.apply(a);
+      }
+    }
+    assert.ok(firedAt.volume_spike_provider !== undefined, 'volume alert fired');
+    assert.ok(firedAt.volume_spike_provider - start < windowMs, 'within one window');
+    assert.ok(firedAt.opt_out_rate_high !== undefined && firedAt.opt_out_rate_high - start < windowMs, 'opt-out alert fired within the window');
+    assert.ok(alerts.every((a) => a.contentProviderId === 'cpA'), 'cpB untouched');
+    const spike = alerts.find((a) => a.rule === 'volume_spike_provider')!;
+    assert.ok(spike.figures.zScore >= policy.rules[0].threshold && spike.figures.submitted > spike.figures.baselinePerWindow);
+    // the strictest action in force for cpA is the opt-out throttle (5/s): 100 messages in one second
+    // pass at most one second's burst plus one second's refill
+    const act = book.active('provider', 'cpA')!;
+    assert.equal(act.action.kind, 'throttle');
+    const t = start + windowMs + 1000;
+    let passed = 0;
+    for (let i = 0; i < 100; i++) if (book.admit('cpA', '10690001', t + i * 10).outcome === 'pass') passed++;
+    const perSecond = act.action.kind === 'throttle' ? act.action.perSecond : 0;
+    assert.equal(perSecond, 5);
+    assert.ok(passed <= 2 * perSecond + 1 && passed >= perSecond, `${passed} passed`);
+    for (let i = 0; i < 100; i++) assert.equal(book.admit('cpB', '10690002', t + i * 10).outcome, 'pass');
+    // an operator lifts it: cpA passes again
+    for (const r of book.list()) book.lift(r.id, 'op-1', t + 2000);
+    assert.equal(book.active('provider', 'cpA'), undefined);
+    assert.equal(book.admit('cpA', '10690001', t + 3000).outcome, 'pass');
+    assert.equal(book.list()[0].liftedBy, 'op-1');
+  });
+
+  test('one alert per rule per window, not one per message', () => {
+    const mon = new EarlyWarningMonitor({ ...policy, rules: policy.rules.filter((r) => r.id === 'prohibited_hits') });
+    let n = 0;
+    for (let i = 0; i < 50; i++) n += mon.observe({ kind: 'submission', at: T0 + i * 100, contentProviderId: 'cp', port: 'p', accepted: false, prohibited: true }).length;
+    assert.equal(n, 1);
+    n = 0;
+    for (let i = 0; i < 5; i++) n += mon.observe({ kind: 'submission', at: T0 + windowMs + 1000 + i, contentProviderId: 'cp', port: 'p', accepted: false, prohibited: true }).length;
+    assert.equal(n, 1, 'fires again in the next window');
+  });
+
+  test('rejection and complaint rates, score drift', () => {
+    const rules = policy.rules.filter((r) => ['rejection_rate_high', 'complaint_rate_high', 'score_drift'].includes(r.id));
+    const mon = new EarlyWarningMonitor({ ...policy, rules });
+    const fired = new Set<string>();
+    // baseline: low scores for 5 minutes
+    for (let i = 0; i < 300; i++) mon.observe({ kind: 'submission', at: T0 + i * 1000, contentProviderId: 'cp', port: 'p', accepted: true, commercialScore: 0.05 });
+    const t = T0 + 300_000;
+    for (let i = 0; i < 600; i++) {
+      const ev: MonitorEvent = { kind: 'submission', at: t + i * 100, contentProviderId: 'cp', port: 'p', accepted: i % 2 === 0, commercialScore: 0.6 };
+      for (const a of mon.observe(ev)) fired.add(a.rule);
+      if (i % 50 === 0) for (const a of mon.observe({ kind: 'complaint', at: t + i * 100, contentProviderId: 'cp' })) fired.add(a.rule);
+    }
+    assert.deepEqual([...fired].sort(), ['complaint_rate_high', 'rejection_rate_high', 'score_drift']);
+  });
+
+  test('a quiet sender below the volume floor never spikes; a long campaign does not become the baseline', () => {
+    const rules = policy.rules.filter((r) => r.id === 'volume_spike_provider');
+    const mon = new EarlyWarningMonitor({ ...policy, rules });
+    let fired = 0;
+    for (let i = 0; i < 60; i++) fired += mon.observe({ kind: 'submission', at: T0 + i * 20_000, contentProviderId: 'cp', port: 'p', accepted: true }).length;
+    // burst of 40 in 10 s after 20 minutes of 1 per 20 s: big z, but under the floor of 60
+    for (let i = 0; i < 40; i++) fired += mon.observe({ kind: 'submission', at: T0 + 1_200_000 + i * 250, contentProviderId: 'cp', port: 'p', accepted: true }).length;
+    assert.equal(fired, 0);
+    // sustained 20 msg/s for 10 minutes: alerts keep coming window after window
+    let alerts = 0;
+    const t = T0 + 1_300_000;
+    for (let i = 0; i < 12_000; i++) alerts += mon.observe({ kind: 'submission', at: t + i * 50, contentProviderId: 'cp', port: 'p', accepted: true }).length;
+    assert.ok(alerts >= 8, `${alerts}`);
+    const snap = mon.snapshot('provider', 'cp', t + 600_000)!;
+    assert.ok(snap.baselinePerWindow < 100, `baseline stayed low: ${snap.baselinePerWindow}`);
+  });
+
+  test('actions: weaker actions do not stack, stronger ones escalate; suspend beats throttle', () => {
+    const book = new ActionBook();
+    const alert = (kind: 'throttle' | 'hold' | 'suspend'): Alert => ({
+      rule: 'r', metric: 'volume', scope: 'provider', key: 'cp', contentProviderId: 'cp', severity: 'critical', value: 9, threshold: 6, figures: { submitted: 900 }, windowStart: T0, at: T0,
+      action: kind === 'throttle' ? { kind, perSecond: 2 } : { kind },
+    });
+    assert.ok(book.apply(alert('throttle')));
+    assert.equal(book.apply(alert('throttle')), undefined);
+    assert.equal(book.admit('cp', 'p', T0).outcome, 'pass');
+    assert.ok(book.apply(alert('hold')));
+    assert.equal(book.admit('cp', 'p', T0).outcome, 'held');
+    const s = book.apply(alert('suspend'))!;
+    assert.equal(book.admit('cp', 'p', T0).outcome, 'suspended');
+    assert.deepEqual(s.figures, { submitted: 900 });
+    assert.ok(book.lift(s.id, 'op', T0 + 1));
+    assert.equal(book.lift(s.id, 'op', T0 + 2), false);
+    assert.equal(book.admit('cp', 'p', T0 + 3).outcome, 'held');
+  });
+});
