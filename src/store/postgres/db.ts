@@ -1,0 +1,143 @@
+/**
+ * Opening the PostgreSQL store's connection pool: epoch-ms bigints come back as numbers, an optional
+ * schema pins the search_path (one schema per deployment, or per test run), and the append-only
+ * migrations in ./migrations are applied in order under an advisory lock so that several processes
+ * starting at once apply each file exactly once.
+ */
+import pg from 'pg';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type Pool = pg.Pool;
+export type Client = pg.PoolClient;
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const MIGRATIONS_DIR = join(HERE, 'migrations');
+
+export interface PgOptions {
+  /** postgres://user@host:port/db (libpq URL). */
+  url: string;
+  /** Schema to create and use (search_path); default: the URL's own search_path (usually `public`). */
+  schema?: string;
+  /** Pool size; default 10. */
+  max?: number;
+}
+
+const INT8 = 20;
+const NUMERIC = 1700;
+
+/** A schema name we are willing to put into DDL unquoted-safe form. */
+export function checkSchemaName(s: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(s)) throw new Error(`invalid schema name ${JSON.stringify(s)}: use lower-case letters, digits and _`);
+  return s;
+}
+
+export function createPool(o: PgOptions): Pool {
+  const types = {
+    getTypeParser: ((oid: number, format?: string) => {
+      // Our bigints are epoch milliseconds and sequence numbers, far below 2^53.
+      if (oid === INT8 || oid === NUMERIC) return (v: string) => Number(v);
+      return pg.types.getTypeParser(oid, format as 'text');
+    }) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({
+    connectionString: o.url,
+    max: o.max ?? 10,
+    types,
+    options: o.schema ? `-c search_path=${checkSchemaName(o.schema)}` : undefined,
+    connectionTimeoutMillis: 10_000,
+  });
+  // An idle client losing its connection (server restart) must not crash the process; the pool
+  // replaces it on next use.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Runs `fn` in one transaction on one client; rolls back on any error. */
+export async function transaction<T>(pool: Pool, fn: (c: Client) => Promise<T>): Promise<T> {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    const r = await fn(c);
+    await c.query('COMMIT');
+    return r;
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    c.release();
+  }
+}
+
+/** Creates the schema if asked for, then applies every migration not yet applied. Returns the versions applied. */
+export async function migrate(pool: Pool, schema?: string): Promise<string[]> {
+  const c = await pool.connect();
+  try {
+    if (schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${checkSchemaName(schema)}`);
+    // One migrator at a time per schema, across processes.
+    await c.query("SELECT pg_advisory_lock(hashtextextended(current_schema() || '.smsguard_migrate', 0))");
+    try {
+      await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at bigint NOT NULL)');
+      const done = new Set((await c.query<{ version: string }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+      const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+      const applied: string[] = [];
+      for (const f of files) {
+        const version = f.replace(/\.sql$/, '');
+        if (done.has(version)) continue;
+        const sql = readFileSync(join(MIGRATIONS_DIR, f), 'utf8');
+        await c.query('BEGIN');
+        try {
+          await c.query(sql);
+          await c.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [version, Date.now()]);
+          await c.query('COMMIT');
+        } catch (e) {
+          await c.query('ROLLBACK').catch(() => undefined);
+          throw new Error(`migration ${f} failed: ${(e as Error).message}`);
+        }
+        applied.push(version);
+      }
+      return applied;
+    } finally {
+      await c.query("SELECT pg_advisory_unlock(hashtextextended(current_schema() || '.smsguard_migrate', 0))").catch(() => undefined);
+    }
+  } finally {
+    c.release();
+  }
+}
+
+const cache = new Map<string, Record<string, string>>();
+
+/**
+ * Named queries from ./sql/NAME.sql: each query starts with a line `-- name: key`; text up to the
+ * next such line is the query. Keeps SQL in .sql files where it can be read and linted as SQL.
+ */
+export function queries<K extends string>(file: string, keys: readonly K[]): Record<K, string> {
+  let q = cache.get(file);
+  if (!q) {
+    q = {};
+    const text = readFileSync(join(HERE, 'sql', `${file}.sql`), 'utf8');
+    let name: string | null = null;
+    let buf: string[] = [];
+    const flush = () => {
+      if (name) q![name] = buf.join('\n').trim().replace(/;\s*$/, '');
+    };
+    for (const line of text.split('\n')) {
+      const m = /^--\s*name:\s*(\w+)/.exec(line);
+      if (m) {
+        flush();
+        name = m[1];
+        buf = [];
+      } else if (name && !/^\s*--/.test(line)) buf.push(line);
+    }
+    flush();
+    cache.set(file, q);
+  }
+  for (const k of keys) if (!(k in q)) throw new Error(`query ${k} missing from sql/${file}.sql`);
+  return q as Record<K, string>;
+}
+
+/** Unique-violation (23505) from PostgreSQL. */
+export function isUniqueViolation(e: unknown): boolean {
+  return (e as { code?: string }).code === '23505';
+}

@@ -1,0 +1,117 @@
+/**
+ * PostgreSQL adapter for providers, signatures, ports and tokens. Unlike the SQLite adapter it keeps
+ * no cache: several processes share the database, and a suspension made by one must bind the others
+ * at once, so the message path loads sender and port facts inside its own transaction (one query each
+ * per batch; see messages.ts).
+ */
+import type { Client, Pool } from './db.js';
+import { isUniqueViolation, queries, transaction } from './db.js';
+import type { ContentProviderRow, DirectoryStore, PortRow, Role, SignatureRow, TokenRow } from '../../ports/store.js';
+import type { SenderFacts } from '../../pipeline/types.js';
+import { SmsguardError } from '../../domain/errors.js';
+import type { PgRecordsWriter } from './records-writer.js';
+
+const Q = queries('directory', [
+  'insertCp', 'insertApiKey', 'getCp', 'listCps', 'setCpStatus', 'signatureOwner', 'insertSignature', 'listSignatures',
+  'insertPort', 'getPort', 'listPorts', 'listPortsOf', 'insertToken', 'findToken', 'countTokens', 'senders', 'ports',
+] as const);
+
+interface CpDb { id: string; name: string; credit_code: string; license_number: string | null; status: 'active' | 'suspended'; created_at: number }
+const toCp = (r: CpDb): ContentProviderRow => ({ id: r.id, name: r.name, creditCode: r.credit_code, licenseNumber: r.license_number, status: r.status, createdAt: r.created_at });
+interface PortDb { number: string; content_provider_id: string; kind: PortRow['kind']; created_at: number }
+const toPort = (r: PortDb): PortRow => ({ number: r.number, ownerId: r.content_provider_id, kind: r.kind, createdAt: r.created_at });
+interface TokenDb { id: string; role: Role; subject: string | null; label: string; scope: Record<string, unknown>; created_at: number; revoked_at: number | null }
+
+export class PgDirectory implements DirectoryStore {
+  constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter) {}
+
+  /** Sender facts for several providers, read on the caller's transaction. */
+  async senderFacts(c: Client, ids: readonly string[]): Promise<Map<string, SenderFacts>> {
+    const rows = (await c.query<{ id: string; status: 'active' | 'suspended'; signatures: string[] }>(Q.senders, [ids])).rows;
+    return new Map(rows.map((r) => [r.id, { id: r.id, status: r.status, signatures: new Set(r.signatures) }]));
+  }
+
+  /** Ports by number, read on the caller's transaction. */
+  async portFacts(c: Client, numbers: readonly string[]): Promise<Map<string, PortRow>> {
+    const rows = (await c.query<PortDb>(Q.ports, [numbers])).rows;
+    return new Map(rows.map((r) => [r.number, toPort(r)]));
+  }
+
+  async createContentProvider(row: ContentProviderRow, apiKey: { id: string; hash: string }): Promise<void> {
+    try {
+      await transaction(this.pool, async (c) => {
+        await c.query(Q.insertCp, [row.id, row.name, row.creditCode, row.licenseNumber, row.status, row.createdAt]);
+        await c.query(Q.insertApiKey, [apiKey.id, apiKey.hash, row.id, row.createdAt]);
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new SmsguardError('conflict', `a content provider with credit code ${row.creditCode} exists`, {}, 'creditCode');
+      throw e;
+    }
+  }
+
+  async getContentProvider(id: string): Promise<ContentProviderRow | null> {
+    const r = (await this.pool.query<CpDb>(Q.getCp, [id])).rows[0];
+    return r ? toCp(r) : null;
+  }
+
+  async listContentProviders(): Promise<ContentProviderRow[]> {
+    return (await this.pool.query<CpDb>(Q.listCps)).rows.map(toCp);
+  }
+
+  async setContentProviderStatus(id: string, status: ContentProviderRow['status'], at: number, actor: string, reason?: string): Promise<boolean> {
+    await this.records.ensurePartitions([at]);
+    return transaction(this.pool, async (c) => {
+      const r = await c.query(Q.setCpStatus, [id, status]);
+      if (r.rowCount === 0) return false;
+      await this.records.append(c, [{ id: `aud_${id}_${at}_${status}`, at, kind: 'audit', contentProviderId: id, msisdn: null, ref: id, body: { action: 'content_provider.status', status, actor, reason: reason ?? null } }]);
+      return true;
+    });
+  }
+
+  async addSignature(row: SignatureRow): Promise<void> {
+    try {
+      await this.pool.query(Q.insertSignature, [row.id, row.contentProviderId, row.signature, row.status, row.createdAt]);
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      const owner = (await this.pool.query<{ content_provider_id: string }>(Q.signatureOwner, [row.signature])).rows[0]?.content_provider_id;
+      throw new SmsguardError('conflict', owner === row.contentProviderId ? `signature ${row.signature} is already registered` : `signature ${row.signature} is registered to another content provider`, {}, 'signature');
+    }
+  }
+
+  async listSignatures(contentProviderId: string): Promise<SignatureRow[]> {
+    const rows = (await this.pool.query<{ id: string; content_provider_id: string; signature: string; status: SignatureRow['status']; created_at: number }>(Q.listSignatures, [contentProviderId])).rows;
+    return rows.map((r) => ({ id: r.id, contentProviderId: r.content_provider_id, signature: r.signature, status: r.status, createdAt: r.created_at }));
+  }
+
+  async addPort(row: PortRow): Promise<void> {
+    try {
+      await this.pool.query(Q.insertPort, [row.number, row.ownerId, row.kind, row.createdAt]);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new SmsguardError('conflict', `port ${row.number} is already registered`, {}, 'number');
+      throw e;
+    }
+  }
+
+  async getPort(number: string): Promise<PortRow | null> {
+    const r = (await this.pool.query<PortDb>(Q.getPort, [number])).rows[0];
+    return r ? toPort(r) : null;
+  }
+
+  async listPorts(contentProviderId?: string): Promise<PortRow[]> {
+    const r = contentProviderId ? await this.pool.query<PortDb>(Q.listPortsOf, [contentProviderId]) : await this.pool.query<PortDb>(Q.listPorts);
+    return r.rows.map(toPort);
+  }
+
+  async addToken(row: TokenRow, hash: string): Promise<void> {
+    await this.pool.query(Q.insertToken, [row.id, hash, row.role, row.subject, row.label, JSON.stringify(row.scope), row.createdAt, row.revokedAt]);
+  }
+
+  async findTokenByHash(hash: string): Promise<TokenRow | null> {
+    const r = (await this.pool.query<TokenDb>(Q.findToken, [hash])).rows[0];
+    return r ? { id: r.id, role: r.role, subject: r.subject, label: r.label, scope: r.scope, createdAt: r.created_at, revokedAt: r.revoked_at } : null;
+  }
+
+  async countTokens(role: Role): Promise<number> {
+    return (await this.pool.query<{ n: number }>(Q.countTokens, [role])).rows[0].n;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The PostgreSQL store: for several gateway processes on several machines sharing state. Same
+ * contract as the SQLite store (test/contract runs one suite against both). Open with
+ * `PostgresStore.open({url, schema?})`, which applies pending migrations first.
+ */
+import { createPool, migrate, queries, type PgOptions, type Pool } from './db.js';
+import { PgRecordsWriter } from './records-writer.js';
+import { PgDirectory } from './directory.js';
+import { PgMessages } from './messages.js';
+import { PgOutbox } from './outbox.js';
+import { PgConsents } from './consents.js';
+import { PgRecords } from './records.js';
+import { PgCases } from './cases.js';
+import type { SettingsStore, Store } from '../../ports/store.js';
+
+export type { PgOptions } from './db.js';
+
+export class PostgresStore implements Store {
+  readonly directory: PgDirectory;
+  readonly messages: PgMessages;
+  readonly outbox: PgOutbox;
+  readonly consents: PgConsents;
+  readonly records: PgRecords;
+  readonly settings: SettingsStore;
+  readonly cases: PgCases;
+  readonly writer: PgRecordsWriter;
+  private closed = false;
+
+  private constructor(readonly pool: Pool) {
+    this.writer = new PgRecordsWriter(pool);
+    this.directory = new PgDirectory(pool, this.writer);
+    this.messages = new PgMessages(pool, this.directory, this.writer);
+    this.outbox = new PgOutbox(pool, this.writer);
+    this.consents = new PgConsents(pool, this.writer);
+    this.records = new PgRecords(this.writer);
+    this.cases = new PgCases(pool);
+    const Q = queries('settings', ['get', 'put'] as const);
+    this.settings = {
+      async getSetting(key) {
+        return (await pool.query<{ value: string }>(Q.get, [key])).rows[0]?.value ?? null;
+      },
+      async putSetting(key, value) {
+        await pool.query(Q.put, [key, value]);
+      },
+    };
+  }
+
+  /** Connects, creates the schema if given, applies pending migrations, and returns the store. */
+  static async open(o: PgOptions & { migrate?: boolean }): Promise<PostgresStore> {
+    const pool = createPool(o);
+    try {
+      if (o.migrate !== false) await migrate(pool, o.schema);
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      throw e;
+    }
+    return new PostgresStore(pool);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}
+
+/** True for a `--db` value that names a PostgreSQL database rather than a SQLite file. */
+export function isPostgresUrl(db: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(db);
+}

@@ -1,0 +1,220 @@
+/**
+ * PostgreSQL adapter for MT submissions. `decideAndRecord` is atomic per (content provider, number)
+ * across every process sharing the database: one transaction takes a transaction-scoped advisory
+ * lock per pair (ascending order: no deadlocks), then loads the facts for the whole batch (a handful
+ * of set queries, not one per message), calls the pure `decide` for each item in order — counting
+ * earlier acceptances of the same batch — and inserts records, counters, queue rows and statuses in
+ * bulk. READ COMMITTED gives each statement a fresh snapshot, so facts read after the lock see every
+ * decision committed by the previous holder. When the promise resolves, the batch is committed.
+ */
+import type { Pool } from './db.js';
+import { queries, transaction } from './db.js';
+import type { DecidedItem, MessageStore, MessageView, SubmissionItem, SystemMessage } from '../../ports/store.js';
+import type { ConsentFacts, Decision, Facts } from '../../pipeline/types.js';
+import type { MessageStatus } from '../../app/types.js';
+import { periodMs } from '../../pipeline/stages/commercial.js';
+import type { PgDirectory } from './directory.js';
+import type { NewRecord, PgRecordsWriter } from './records-writer.js';
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const LONGEST_PERIOD = periodMs('month');
+
+const Q = queries('messages', ['lockNumbers', 'verificationSends', 'optouts', 'dnd', 'consents', 'consentSends', 'insertSends', 'enqueue'] as const);
+
+interface ConsentDb { id: string; content_provider_id: string; msisdn: string; category: string; granted_at: number; expires_at: number; freq_count: number; freq_per: 'day' | 'week' | 'month' }
+
+const pair = (cp: string, m: string) => `${cp}\u0000${m}`;
+
+/** Accepted sends per key, as times, so counts over any window can be taken (DB rows + this batch). */
+class Times {
+  private readonly m = new Map<string, number[]>();
+  add(k: string, at: number): void {
+    const a = this.m.get(k);
+    if (a) a.push(at);
+    else this.m.set(k, [at]);
+  }
+  countAfter(k: string, after: number): number {
+    const a = this.m.get(k);
+    if (!a) return 0;
+    let n = 0;
+    for (const t of a) if (t > after) n++;
+    return n;
+  }
+}
+
+export class PgMessages implements MessageStore {
+  constructor(private readonly pool: Pool, private readonly dir: PgDirectory, private readonly records: PgRecordsWriter) {}
+
+  async decideAndRecord(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision): Promise<DecidedItem[]> {
+    if (items.length === 0) return [];
+    await this.records.ensurePartitions(items.map((i) => i.receivedAt));
+    return transaction(this.pool, async (c) => {
+      const cps = new Set<string>();
+      const fromPorts = new Set<string>();
+      const keys = new Map<string, { cp: string; m: string }>();
+      const triples = new Map<string, [string, string, string]>();
+      let minNow = Infinity;
+      for (const it of items) {
+        const cand = it.candidate;
+        cps.add(cand.contentProviderId);
+        fromPorts.add(cand.from);
+        minNow = Math.min(minNow, it.receivedAt);
+        if (!cand.to) continue;
+        keys.set(pair(cand.contentProviderId, cand.to), { cp: cand.contentProviderId, m: cand.to });
+        if (cand.type === 'commercial' && cand.category) triples.set(`${pair(cand.contentProviderId, cand.to)}\u0000${cand.category}`, [cand.contentProviderId, cand.to, cand.category]);
+      }
+      const keyList = [...keys.values()];
+      const kcp = keyList.map((k) => k.cp);
+      const km = keyList.map((k) => k.m);
+      if (keyList.length) await c.query(Q.lockNumbers, [keyList.map((k) => `${k.cp}:${k.m}`)]);
+
+      const senders = await this.dir.senderFacts(c, [...cps]);
+      const ports = await this.dir.portFacts(c, [...fromPorts]);
+      const verif = new Times();
+      const optedOut = new Set<string>();
+      const dnd = new Set<string>();
+      const consents = new Map<string, ConsentDb[]>();
+      const consentUse = new Times();
+      if (keyList.length) {
+        const hasVerification = items.some((i) => i.candidate.type === 'verification' && i.candidate.to);
+        const commercial = items.filter((i) => i.candidate.type === 'commercial' && i.candidate.to);
+        if (hasVerification) {
+          for (const r of (await c.query<{ content_provider_id: string; msisdn: string; at: number }>(Q.verificationSends, [kcp, km, minNow - DAY])).rows) verif.add(pair(r.content_provider_id, r.msisdn), r.at);
+        }
+        if (commercial.length) {
+          for (const r of (await c.query<{ content_provider_id: string; msisdn: string }>(Q.optouts, [kcp, km])).rows) optedOut.add(pair(r.content_provider_id, r.msisdn));
+          for (const r of (await c.query<{ msisdn: string }>(Q.dnd, [[...new Set(commercial.map((i) => i.candidate.to!))]])).rows) dnd.add(r.msisdn);
+          if (triples.size) {
+            const t = [...triples.values()];
+            const rows = (await c.query<ConsentDb>(Q.consents, [t.map((x) => x[0]), t.map((x) => x[1]), t.map((x) => x[2])])).rows;
+            for (const r of rows) {
+              const k = `${pair(r.content_provider_id, r.msisdn)}\u0000${r.category}`;
+              const a = consents.get(k);
+              if (a) a.push(r);
+              else consents.set(k, [r]);
+            }
+            if (rows.length) {
+              for (const r of (await c.query<{ consent_id: string; at: number }>(Q.consentSends, [rows.map((r) => r.id), minNow - LONGEST_PERIOD])).rows) consentUse.add(r.consent_id, r.at);
+            }
+          }
+        }
+      }
+
+      const out: DecidedItem[] = [];
+      const recs: NewRecord[] = [];
+      const sends = { cp: [] as string[], m: [] as string[], type: [] as string[], consent: [] as (string | null)[], at: [] as number[] };
+      const ob = { id: [] as string[], cp: [] as string[], from: [] as string[], m: [] as string[], text: [] as string[], rd: [] as boolean[], at: [] as number[] };
+      for (const item of items) {
+        const cand = item.candidate;
+        const now = item.receivedAt;
+        const sender = senders.get(cand.contentProviderId) ?? { id: cand.contentProviderId, status: 'suspended' as const, signatures: new Set<string>() };
+        const p = ports.get(cand.from);
+        const facts: Facts = { sender, port: p ? { number: p.number, ownerId: p.ownerId, kind: p.kind } : null, optedOut: false, dnd: false, consent: null, verificationSends: { minute: 0, hour: 0, day: 0 } };
+        if (cand.to) {
+          const k = pair(cand.contentProviderId, cand.to);
+          if (cand.type === 'verification') {
+            facts.verificationSends = { minute: verif.countAfter(k, now - MINUTE), hour: verif.countAfter(k, now - HOUR), day: verif.countAfter(k, now - DAY) };
+          } else if (cand.type === 'commercial') {
+            facts.optedOut = optedOut.has(k);
+            facts.dnd = dnd.has(cand.to);
+            const row = cand.category ? pickConsent(consents.get(`${k}\u0000${cand.category}`), now) : undefined;
+            if (row) facts.consent = toConsentFacts(row, consentUse.countAfter(row.id, now - periodMs(row.freq_per)));
+          }
+        }
+        const d = decide(item, facts);
+        out.push({ id: item.id, decision: d });
+        recs.push(mtRecord(item, facts, d));
+        if (!d.accepted || !cand.to) continue;
+        const k = pair(cand.contentProviderId, cand.to);
+        if (cand.type === 'verification' || cand.type === 'commercial') {
+          const consentId = cand.type === 'commercial' ? facts.consent?.id ?? null : null;
+          sends.cp.push(cand.contentProviderId); sends.m.push(cand.to); sends.type.push(cand.type); sends.consent.push(consentId); sends.at.push(now);
+          if (cand.type === 'verification') verif.add(k, now);
+          if (consentId) consentUse.add(consentId, now);
+        }
+        ob.id.push(item.id); ob.cp.push(cand.contentProviderId); ob.from.push(cand.from); ob.m.push(cand.to); ob.text.push(d.text); ob.rd.push(item.registeredDelivery); ob.at.push(now);
+      }
+      await this.records.append(c, recs);
+      if (sends.cp.length) await c.query(Q.insertSends, [sends.cp, sends.m, sends.type, sends.consent, sends.at]);
+      if (ob.id.length) {
+        await c.query(Q.enqueue, [ob.id, ob.cp, ob.from, ob.m, ob.text, ob.rd, ob.at]);
+      }
+      return out;
+    });
+  }
+
+  async recordSystemMessage(m: SystemMessage): Promise<void> {
+    await this.records.ensurePartitions([m.at]);
+    await transaction(this.pool, async (c) => {
+      await this.records.append(c, [{
+        id: m.id, at: m.at, kind: 'mt', contentProviderId: m.contentProviderId, msisdn: m.to, ref: m.id,
+        body: { from: m.from, to: m.to, type: m.type, category: null, text: m.text, finalText: m.text, segments: null, decision: 'accepted', code: null, verdicts: [], channel: 'system', purpose: m.purpose, charged: false },
+      }]);
+      await c.query(Q.enqueue, [[m.id], [m.contentProviderId], [m.from], [m.to], [m.text], [false], [m.at]]);
+    });
+  }
+
+  async getMessage(id: string): Promise<MessageView | null> {
+    const rows = await this.records.byRef(id);
+    const mt = rows.find((r) => r.kind === 'mt');
+    if (!mt) return null;
+    const b = mt.body as Record<string, any>;
+    const history: MessageView['history'] = [];
+    for (const r of rows) {
+      if (r.kind !== 'status') continue;
+      const s = r.body as { status: MessageStatus; detail?: string };
+      history.push(s.detail ? { status: s.status, at: r.at, detail: s.detail } : { status: s.status, at: r.at });
+    }
+    const accepted = b.decision === 'accepted';
+    const status: MessageView['status'] = !accepted ? 'rejected' : history.length ? history[history.length - 1].status : 'accepted';
+    return {
+      id, contentProviderId: mt.contentProviderId ?? '', from: b.from, to: b.to, type: b.type, category: b.category, text: b.finalText,
+      decision: b.decision, status, segments: b.segments, receivedAt: mt.at, clientRef: b.clientRef ?? null, profile: b.profile ?? null, verdicts: b.verdicts,
+      history: accepted ? [{ status: 'accepted', at: mt.at }, ...history] : history,
+    };
+  }
+}
+
+/** The unexpired consent with the latest expiry, else the most recently expiring one (as SQLite orders). */
+function pickConsent(rows: ConsentDb[] | undefined, now: number): ConsentDb | undefined {
+  if (!rows?.length) return undefined;
+  let best: ConsentDb | undefined;
+  for (const r of rows) {
+    if (!best) { best = r; continue; }
+    const live = r.expires_at > now, bestLive = best.expires_at > now;
+    if (live !== bestLive ? live : r.expires_at > best.expires_at) best = r;
+  }
+  return best;
+}
+
+function toConsentFacts(r: ConsentDb, used: number): ConsentFacts {
+  return { id: r.id, category: r.category, grantedAt: r.granted_at, expiresAt: r.expires_at, frequency: { count: r.freq_count, per: r.freq_per }, usedInPeriod: used };
+}
+
+function mtRecord(item: SubmissionItem, facts: Facts, d: Decision): NewRecord {
+  const c = item.candidate;
+  return {
+    id: item.id, at: item.receivedAt, kind: 'mt', contentProviderId: c.contentProviderId, msisdn: c.to, ref: item.id,
+    body: {
+      from: c.from, to: c.to ?? c.toRaw, type: c.type, category: c.category ?? null, text: c.text, finalText: d.text, segments: d.segments,
+      decision: d.accepted ? 'accepted' : 'rejected', code: d.rejection?.code ?? null,
+      // Articles are the profile's (recorded by id), as the SQLite adapter stores them.
+      profile: d.verdicts[0]?.profile ?? null, verdicts: compactVerdicts(d), channel: item.channel,
+      clientRef: item.clientRef ?? null, registeredDelivery: item.registeredDelivery,
+      consentId: d.accepted && c.type === 'commercial' ? facts.consent?.id ?? null : null,
+    },
+  };
+}
+
+/** Verdicts as stored: rule, outcome and what is specific to this message (same shape as SQLite). */
+function compactVerdicts(d: Decision): Record<string, unknown>[] {
+  return d.verdicts.map((v) => {
+    const o: Record<string, unknown> = { rule: v.rule, outcome: v.outcome };
+    if (v.code) o.code = v.code;
+    if (v.message) o.message = v.message;
+    if (v.note) o.note = v.note;
+    return o;
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * PostgreSQL adapter for the egress queue and message status. Claims use FOR UPDATE SKIP LOCKED and
+ * a shared lease column, so any number of delivery workers in any number of processes share one
+ * queue without handing a message to two of them while a lease runs. A status change and its record
+ * commit together; status rows are locked in id order, so concurrent batches cannot deadlock.
+ */
+import type { Client, Pool } from './db.js';
+import { queries, transaction } from './db.js';
+import type { OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../../ports/store.js';
+import type { MessageStatus } from '../../app/types.js';
+import type { NewRecord, PgRecordsWriter } from './records-writer.js';
+
+/** Statuses after which a message leaves the queue. */
+const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed']);
+/** Order in which statuses may follow each other; a receipt never moves a message backwards. */
+const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, delivered: 2, undeliverable: 2, expired: 2, rejected_upstream: 2, failed: 2 };
+
+const Q = queries('outbox', ['claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'byUpstream', 'pending'] as const);
+
+interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: boolean; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number }
+function toOutbound(rows: QueueDb[]): OutboundMessage[] {
+  rows.sort((a, b) => a.due_at - b.due_at || a.enqueued_seq - b.enqueued_seq);
+  return rows.map((r) => ({ id: r.id, contentProviderId: r.content_provider_id, from: r.from_port, to: r.msisdn, text: r.text, registeredDelivery: r.registered_delivery, attempts: r.attempts, submittedAt: r.submitted_at }));
+}
+interface CurrentDb { id: string; status: MessageStatus; content_provider_id: string; msisdn: string }
+
+export class PgOutbox implements OutboxStore {
+  constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter) {}
+
+  async claim(now: number, limit: number, leaseMs: number): Promise<OutboundMessage[]> {
+    return toOutbound((await this.pool.query<QueueDb>(Q.claim, [now, limit, leaseMs])).rows);
+  }
+
+  /**
+   * Claims these messages (as the bus delivered them) for `leaseMs`; returns those still queued, due
+   * and not leased by another worker. Ids missing from the result are done, not yet due, or in
+   * another worker's hands: the caller acknowledges them to the bus and drops them.
+   */
+  async claimIds(ids: readonly string[], now: number, leaseMs: number): Promise<OutboundMessage[]> {
+    if (ids.length === 0) return [];
+    return toOutbound((await this.pool.query<QueueDb>(Q.claimIds, [ids, now, leaseMs])).rows);
+  }
+
+  /**
+   * Up to `limit` messages to publish on the message bus: queued, due, not leased, and not published
+   * within `graceMs` (first hand-over, a retry that came due, or one the bus or a worker lost).
+   * Marks them published at `now`.
+   */
+  async relay(now: number, limit: number, graceMs: number): Promise<OutboundMessage[]> {
+    return toOutbound((await this.pool.query<QueueDb>(Q.relay, [now, limit, graceMs])).rows);
+  }
+
+  /** Gives claimed messages back without an attempt outcome (graceful shutdown). */
+  async release(ids: readonly string[]): Promise<void> {
+    if (ids.length) await this.pool.query(Q.release, [ids]);
+  }
+
+  async recordStatuses(updates: StatusUpdate[]): Promise<StatusUpdate[]> {
+    if (updates.length === 0) return [];
+    await this.records.ensurePartitions(updates.map((u) => u.at));
+    return transaction(this.pool, async (c) => {
+      const cur = new Map((await c.query<CurrentDb>(Q.current, [[...new Set(updates.map((u) => u.id))]])).rows.map((r) => [r.id, r]));
+      return this.apply(c, cur, updates);
+    });
+  }
+
+  async applyReceipts(receipts: ReceiptUpdate[]): Promise<{ changed: StatusUpdate[]; unknown: ReceiptUpdate[] }> {
+    if (receipts.length === 0) return { changed: [], unknown: [] };
+    await this.records.ensurePartitions(receipts.map((u) => u.at));
+    return transaction(this.pool, async (c) => {
+      const rows = (await c.query<CurrentDb & { upstream_id: string }>(Q.currentByUpstream, [[...new Set(receipts.map((r) => r.upstreamId))]])).rows;
+      const byUp = new Map(rows.map((r) => [r.upstream_id, r]));
+      const cur = new Map(rows.map((r) => [r.id, r as CurrentDb]));
+      const updates: StatusUpdate[] = [];
+      const unknown: ReceiptUpdate[] = [];
+      for (const r of receipts) {
+        const m = byUp.get(r.upstreamId);
+        if (!m) unknown.push(r);
+        else updates.push(r.detail ? { id: m.id, status: r.status, at: r.at, detail: r.detail } : { id: m.id, status: r.status, at: r.at });
+      }
+      return { changed: await this.apply(c, cur, updates), unknown };
+    });
+  }
+
+  /** Applies updates in order against the locked current rows; one record per change. */
+  private async apply(c: Client, cur: Map<string, CurrentDb>, updates: StatusUpdate[]): Promise<StatusUpdate[]> {
+    const changed: StatusUpdate[] = [];
+    const recs: NewRecord[] = [];
+    const last = new Map<string, StatusUpdate>();
+    for (const u of updates) {
+      const r = cur.get(u.id);
+      if (!r) continue;
+      if (r.status === u.status || RANK[u.status] < RANK[r.status]) continue;
+      r.status = u.status;
+      const prev = last.get(u.id);
+      last.set(u.id, { ...u, upstreamId: u.upstreamId ?? prev?.upstreamId });
+      const body: Record<string, unknown> = { status: u.status };
+      if (u.detail) body.detail = u.detail;
+      if (u.upstreamId) body.upstreamId = u.upstreamId;
+      recs.push({ id: `${u.id}:${u.status}`, at: u.at, kind: 'status', contentProviderId: r.content_provider_id, msisdn: r.msisdn, ref: u.id, body });
+      changed.push(u);
+    }
+    if (last.size) {
+      const l = [...last.values()];
+      await c.query(Q.setStatuses, [l.map((u) => u.id), l.map((u) => u.status), l.map((u) => u.upstreamId ?? null), l.map((u) => u.at), l.map((u) => FINAL.has(u.status))]);
+    }
+    await this.records.append(c, recs);
+    return changed;
+  }
+
+  async retryLater(id: string, dueAt: number, _detail: string): Promise<void> {
+    await this.pool.query(Q.retry, [id, dueAt]);
+  }
+
+  async findByUpstreamId(upstreamId: string): Promise<{ id: string; status: MessageStatus } | null> {
+    return (await this.pool.query<{ id: string; status: MessageStatus }>(Q.byUpstream, [upstreamId])).rows[0] ?? null;
+  }
+
+  async pendingCount(): Promise<number> {
+    return (await this.pool.query<{ n: number }>(Q.pending)).rows[0].n;
+  }
+}

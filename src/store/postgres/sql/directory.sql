@@ -1,0 +1,57 @@
+-- Providers, signatures, ports, tokens.
+
+-- name: insertCp
+INSERT INTO content_providers (id, name, credit_code, license_number, status, created_at) VALUES ($1, $2, $3, $4, $5, $6);
+
+-- name: insertApiKey
+INSERT INTO tokens (id, hash, role, subject, label, scope, created_at) VALUES ($1, $2, 'content-provider', $3, 'api key', '{}', $4);
+
+-- name: getCp
+SELECT * FROM content_providers WHERE id = $1;
+
+-- name: listCps
+SELECT * FROM content_providers ORDER BY created_at, id;
+
+-- name: setCpStatus
+UPDATE content_providers SET status = $2 WHERE id = $1;
+
+-- name: signatureOwner
+SELECT content_provider_id FROM signatures WHERE signature = $1;
+
+-- name: insertSignature
+INSERT INTO signatures (id, content_provider_id, signature, status, created_at) VALUES ($1, $2, $3, $4, $5);
+
+-- name: listSignatures
+SELECT * FROM signatures WHERE content_provider_id = $1 ORDER BY created_at, id;
+
+-- name: insertPort
+INSERT INTO ports (number, content_provider_id, kind, created_at) VALUES ($1, $2, $3, $4);
+
+-- name: getPort
+SELECT number, content_provider_id, kind, created_at FROM ports WHERE number = $1;
+
+-- name: listPorts
+SELECT number, content_provider_id, kind, created_at FROM ports ORDER BY number;
+
+-- name: listPortsOf
+SELECT number, content_provider_id, kind, created_at FROM ports WHERE content_provider_id = $1 ORDER BY number;
+
+-- name: insertToken
+INSERT INTO tokens (id, hash, role, subject, label, scope, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+
+-- name: findToken
+SELECT * FROM tokens WHERE hash = $1 AND revoked_at IS NULL;
+
+-- name: countTokens
+SELECT count(*)::int AS n FROM tokens WHERE role = $1 AND revoked_at IS NULL;
+
+-- name: senders
+SELECT c.id, c.status,
+       coalesce(array_agg(s.signature) FILTER (WHERE s.signature IS NOT NULL), '{}') AS signatures
+  FROM content_providers c
+  LEFT JOIN signatures s ON s.content_provider_id = c.id AND s.status = 'approved'
+ WHERE c.id = ANY($1::text[])
+ GROUP BY c.id, c.status;
+
+-- name: ports
+SELECT number, content_provider_id, kind, created_at FROM ports WHERE number = ANY($1::text[]);

@@ -1,0 +1,59 @@
+-- The egress queue and message status (outbox.ts). The queue is message_status rows in status
+-- 'accepted'; leases are shared through leased_until because several processes claim.
+
+-- name: claim
+-- Several workers in several processes may claim at once: SKIP LOCKED hands each row to one.
+UPDATE message_status o SET leased_until = $1::bigint + $3::bigint, attempts = o.attempts + 1
+  FROM (SELECT id FROM message_status
+         WHERE status = 'accepted' AND due_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
+         ORDER BY due_at, enqueued_seq LIMIT $2 FOR UPDATE SKIP LOCKED) AS c
+ WHERE o.id = c.id
+RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq;
+
+-- name: claimIds
+-- The bus hands a worker specific messages: claim those still queued, due and not leased.
+UPDATE message_status o SET leased_until = $2::bigint + $3::bigint, attempts = o.attempts + 1
+  FROM (SELECT id FROM message_status
+         WHERE id = ANY($1::text[]) AND status = 'accepted' AND due_at <= $2 AND (leased_until IS NULL OR leased_until <= $2)
+         ORDER BY id FOR UPDATE SKIP LOCKED) AS c
+ WHERE o.id = c.id
+RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq;
+
+-- name: relay
+-- Messages to hand (again) to the message bus: queued, due, not leased, and never published or
+-- published longer than the grace ago (the bus lost it, or the worker that took it died).
+UPDATE message_status o SET published_at = $1
+  FROM (SELECT id FROM message_status
+         WHERE status = 'accepted' AND due_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
+           AND (published_at IS NULL OR published_at <= $1::bigint - $3::bigint)
+         ORDER BY due_at, enqueued_seq LIMIT $2 FOR UPDATE SKIP LOCKED) AS c
+ WHERE o.id = c.id
+RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq;
+
+-- name: current
+-- Row locks in id order: two status batches touching the same messages never deadlock.
+SELECT id, status, content_provider_id, msisdn FROM message_status WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE;
+
+-- name: currentByUpstream
+SELECT id, upstream_id, status, content_provider_id, msisdn FROM message_status WHERE upstream_id = ANY($1::text[]) ORDER BY id FOR UPDATE;
+
+-- name: setStatuses
+-- Final statuses clear the text (the record keeps it) and the lease.
+UPDATE message_status m
+   SET status = u.s, upstream_id = coalesce(u.up, m.upstream_id), updated_at = u.at,
+       text = CASE WHEN u.fin THEN '' ELSE m.text END,
+       leased_until = CASE WHEN u.fin THEN NULL ELSE m.leased_until END
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::boolean[]) AS u(i, s, up, at, fin)
+ WHERE m.id = u.i;
+
+-- name: retry
+UPDATE message_status SET due_at = $2, leased_until = NULL, published_at = NULL WHERE id = $1 AND status = 'accepted';
+
+-- name: release
+UPDATE message_status SET leased_until = NULL WHERE id = ANY($1::text[]) AND status = 'accepted';
+
+-- name: byUpstream
+SELECT id, status FROM message_status WHERE upstream_id = $1;
+
+-- name: pending
+SELECT count(*)::int AS n FROM message_status WHERE status = 'accepted';

@@ -1,0 +1,15 @@
+-- Statutory records: the only queries that touch the `records` table (see records-writer.ts).
+
+-- name: ensurePartition
+SELECT records_partition_for($1::bigint) AS name;
+
+-- name: appendMany
+INSERT INTO records (id, at, kind, content_provider_id, msisdn, ref, body)
+SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[]);
+
+-- name: byRef
+SELECT seq, id, at, kind, content_provider_id, msisdn, ref, body FROM records WHERE ref = $1 ORDER BY seq;
+
+-- name: byMsisdnKind
+SELECT seq, id, at, kind, content_provider_id, msisdn, ref, body FROM records
+ WHERE msisdn = $1 AND kind = $2 ORDER BY seq;

@@ -1,0 +1,9 @@
+/**
+ * The store contract against the PostgreSQL adapter. Each test gets its own schema
+ * (`sg_test_<random>`, search_path pinned) that is dropped afterwards, so parallel runs never collide.
+ * Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test).
+ */
+import { storeContract } from './store-contract.js';
+import { openTestPgStore } from '../helpers/pg.js';
+
+storeContract('postgres', openTestPgStore);

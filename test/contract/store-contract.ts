@@ -1,0 +1,367 @@
+/**
+ * THE store contract: one suite that every store adapter must pass unchanged (SQLite and
+ * PostgreSQL run it through the thin *.test.ts files beside this one). It speaks only the ports in
+ * src/ports/store.ts; a behaviour one adapter has and the other lacks is a bug in one of them.
+ */
+import { describe, test, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Store } from '../../src/ports/store.js';
+import type { Facts } from '../../src/pipeline/types.js';
+import { SmsguardError } from '../../src/domain/errors.js';
+import { T0, MIN, HOUR, DAY, cpRow, decision, item, minuteLimit, msisdn, seedProvider, uid } from './fixtures.js';
+
+export interface StoreHandle {
+  store: Store;
+  /** Closes the store and removes whatever the handle created (schema, file). */
+  dispose(): Promise<void>;
+}
+
+export function storeContract(name: string, makeStore: () => Promise<StoreHandle>): void {
+  describe(`store contract: ${name}`, () => {
+    let h: StoreHandle;
+    let s: Store;
+    beforeEach(async () => {
+      h = await makeStore();
+      s = h.store;
+    });
+    afterEach(async () => {
+      await h.dispose();
+    });
+
+    describe('directory', () => {
+      test('creates a provider with its API key; the credit code is unique', async () => {
+        const cp = cpRow();
+        const hash = uid('hash');
+        await s.directory.createContentProvider(cp, { id: uid('tok'), hash });
+        assert.deepEqual(await s.directory.getContentProvider(cp.id), cp);
+        assert.equal(await s.directory.getContentProvider('cp_nope'), null);
+        const tok = await s.directory.findTokenByHash(hash);
+        assert.equal(tok?.role, 'content-provider');
+        assert.equal(tok?.subject, cp.id);
+        await assert.rejects(s.directory.createContentProvider({ ...cpRow(), creditCode: cp.creditCode }, { id: uid('tok'), hash: uid('hash') }), (e: unknown) => e instanceof SmsguardError && e.code === 'conflict');
+        assert.deepEqual((await s.directory.listContentProviders()).map((c) => c.id), [cp.id]);
+      });
+
+      test('a status change is recorded and binds the very next decision', async () => {
+        const { cp, service } = await seedProvider(s);
+        assert.equal(await s.directory.setContentProviderStatus(cp.id, 'suspended', T0 + 1, 'admin_1', 'complaints'), true);
+        assert.equal(await s.directory.setContentProviderStatus('cp_nope', 'suspended', T0 + 1, 'admin_1'), false);
+        assert.equal((await s.directory.getContentProvider(cp.id))?.status, 'suspended');
+        const seen: Facts[] = [];
+        await s.messages.decideAndRecord([item({ cp: cp.id, from: service, to: msisdn(), at: T0 + 2 })], minuteLimit(1, seen));
+        assert.equal(seen[0].sender.status, 'suspended');
+        const audit = (await s.records.queryRecords({ contentProviderId: cp.id, limit: 10 })).records.filter((r) => r.kind === 'audit');
+        assert.equal(audit.length, 1);
+        assert.equal(audit[0].body.actor, 'admin_1');
+      });
+
+      test('signatures belong to one provider; only approved ones reach the facts', async () => {
+        const a = await seedProvider(s);
+        const b = cpRow();
+        await s.directory.createContentProvider(b, { id: uid('tok'), hash: uid('hash') });
+        const conflict = (e: unknown) => e instanceof SmsguardError && e.code === 'conflict';
+        await assert.rejects(s.directory.addSignature({ id: uid('sig'), contentProviderId: b.id, signature: a.signature, status: 'approved', createdAt: T0 }), conflict);
+        await assert.rejects(s.directory.addSignature({ id: uid('sig'), contentProviderId: a.cp.id, signature: a.signature, status: 'approved', createdAt: T0 }), conflict);
+        await s.directory.addSignature({ id: uid('sig'), contentProviderId: a.cp.id, signature: '【待审】', status: 'pending', createdAt: T0 + 1 });
+        assert.deepEqual((await s.directory.listSignatures(a.cp.id)).map((x) => x.signature), [a.signature, '【待审】']);
+        const seen: Facts[] = [];
+        await s.messages.decideAndRecord([item({ cp: a.cp.id, from: a.service, to: msisdn() })], minuteLimit(1, seen));
+        assert.deepEqual([...seen[0].sender.signatures], [a.signature]);
+        assert.deepEqual([seen[0].port?.number, seen[0].port?.ownerId, seen[0].port?.kind], [a.service, a.cp.id, 'service']);
+      });
+
+      test('ports are unique and listed by number', async () => {
+        const a = await seedProvider(s);
+        await assert.rejects(s.directory.addPort({ number: a.service, ownerId: a.cp.id, kind: 'service', createdAt: T0 }), (e: unknown) => e instanceof SmsguardError && e.code === 'conflict');
+        assert.deepEqual(await s.directory.getPort(a.commercial), { number: a.commercial, ownerId: a.cp.id, kind: 'commercial', createdAt: T0 });
+        assert.equal(await s.directory.getPort('999'), null);
+        assert.deepEqual((await s.directory.listPorts(a.cp.id)).map((p) => p.number), [a.service, a.commercial].sort());
+        assert.equal((await s.directory.listPorts()).length, 2);
+        const seen: Facts[] = [];
+        await s.messages.decideAndRecord([item({ cp: a.cp.id, from: '999', to: msisdn() })], minuteLimit(1, seen));
+        assert.equal(seen[0].port, null);
+      });
+
+      test('tokens are found by hash and counted per role', async () => {
+        await s.directory.addToken({ id: uid('tok'), role: 'regulator', subject: null, label: 'province', scope: { province: '福建' }, createdAt: T0, revokedAt: null }, 'h1');
+        await s.directory.addToken({ id: uid('tok'), role: 'admin', subject: null, label: 'ops', scope: {}, createdAt: T0, revokedAt: null }, 'h2');
+        assert.deepEqual((await s.directory.findTokenByHash('h1'))?.scope, { province: '福建' });
+        assert.equal(await s.directory.findTokenByHash('h3'), null);
+        assert.equal(await s.directory.countTokens('admin'), 1);
+        assert.equal(await s.directory.countTokens('report-centre'), 0);
+      });
+    });
+
+    describe('messages: decide and record', () => {
+      test('verification facts count earlier acceptances in the last minute, hour and day, this batch included', async () => {
+        const { cp, service } = await seedProvider(s);
+        const to = msisdn();
+        const at = [T0 - 23 * HOUR, T0 - 30 * MIN, T0 - 30_000];
+        for (const t of at) await s.messages.decideAndRecord([item({ cp: cp.id, from: service, to, at: t })], () => decision(true));
+        await s.messages.decideAndRecord([item({ cp: cp.id, from: service, to, at: T0 - 2 * DAY })], () => decision(true));
+        const seen: Facts[] = [];
+        const out = await s.messages.decideAndRecord(
+          [item({ cp: cp.id, from: service, to }), item({ cp: cp.id, from: service, to }), item({ cp: cp.id, from: service, to: msisdn() })],
+          (_, f) => { seen.push(f); return decision(true); },
+        );
+        assert.equal(out.length, 3);
+        assert.deepEqual(seen[0].verificationSends, { minute: 1, hour: 2, day: 3 });
+        assert.deepEqual(seen[1].verificationSends, { minute: 2, hour: 3, day: 4 });
+        assert.deepEqual(seen[2].verificationSends, { minute: 0, hour: 0, day: 0 });
+      });
+
+      test('rejections are recorded but neither counted nor queued', async () => {
+        const { cp, service } = await seedProvider(s);
+        const to = msisdn();
+        const [r] = await s.messages.decideAndRecord([item({ cp: cp.id, from: service, to })], () => decision(false));
+        assert.equal(r.decision.accepted, false);
+        const seen: Facts[] = [];
+        await s.messages.decideAndRecord([item({ cp: cp.id, from: service, to })], minuteLimit(1, seen));
+        assert.equal(seen[0].verificationSends.minute, 0);
+        assert.equal(await s.outbox.pendingCount(), 1);
+        const view = await s.messages.getMessage(r.id);
+        assert.equal(view?.decision, 'rejected');
+        assert.equal(view?.status, 'rejected');
+        assert.deepEqual(view?.history, []);
+      });
+
+      test('an unparseable number is recorded as given and never queued', async () => {
+        const { cp, service } = await seedProvider(s);
+        const [r] = await s.messages.decideAndRecord([item({ cp: cp.id, from: service, to: null })], () => decision(false));
+        assert.equal((await s.messages.getMessage(r.id))?.to, 'garbage');
+        assert.equal(await s.outbox.pendingCount(), 0);
+      });
+
+      test('commercial facts: opt-out, do-not-disturb, the live consent and its use this period', async () => {
+        const { cp, commercial } = await seedProvider(s);
+        const to = msisdn();
+        const base = { id: uid('con'), contentProviderId: cp.id, msisdn: to, category: 'promo', frequency: { count: 3, per: 'week' as const }, grantedAt: T0 - 10 * DAY, expiresAt: T0 + 10 * DAY, channel: 'http' as const, proof: { channel: 'web', reference: 'r1', capturedAt: '2026-11-01T00:00:00Z' }, withdrawnAt: null };
+        await s.consents.grantConsent({ ...base, id: uid('con'), expiresAt: T0 - DAY, grantedAt: T0 - 40 * DAY });
+        await s.consents.grantConsent(base);
+        const withdrawn = uid('con');
+        await s.consents.grantConsent({ ...base, id: withdrawn, expiresAt: T0 + 100 * DAY });
+        assert.equal(await s.consents.withdrawConsent(withdrawn, cp.id, T0 - DAY, 'http'), true);
+        const seen: Facts[] = [];
+        const dec = (_: unknown, f: Facts) => { seen.push(f); return decision(true); };
+        await s.messages.decideAndRecord([item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', at: T0 - 8 * DAY })], dec);
+        await s.messages.decideAndRecord([
+          item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo' }),
+          item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo' }),
+          item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'other' }),
+        ], dec);
+        assert.equal(seen[1].consent?.id, base.id);
+        assert.equal(seen[1].consent?.usedInPeriod, 0, 'a send 8 days ago is outside a weekly period');
+        assert.equal(seen[2].consent?.usedInPeriod, 1, 'the earlier item of the batch counts');
+        assert.deepEqual(seen[2].consent?.frequency, { count: 3, per: 'week' });
+        assert.equal(seen[3].consent, null);
+        assert.equal(seen[1].optedOut, false);
+        assert.equal(seen[1].dnd, false);
+        await s.consents.optOut(cp.id, to, T0 + 1, 'sms', { moId: 'mo_1' });
+        assert.equal(await s.consents.addDnd([to, to], T0 + 1, 'admin_1', 'miit'), 1);
+        await s.messages.decideAndRecord([item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', at: T0 + 2 })], dec);
+        assert.equal(seen[4].optedOut, true);
+        assert.equal(seen[4].dnd, true);
+      });
+
+      test('with no live consent the latest expired one is shown (the stage says consent_expired)', async () => {
+        const { cp, commercial } = await seedProvider(s);
+        const to = msisdn();
+        const mk = (id: string, exp: number) => s.consents.grantConsent({ id, contentProviderId: cp.id, msisdn: to, category: 'promo', frequency: { count: 1, per: 'day' }, grantedAt: T0 - 60 * DAY, expiresAt: exp, channel: 'http', proof: {}, withdrawnAt: null });
+        await mk('con_old', T0 - 20 * DAY);
+        await mk('con_recent', T0 - 2 * DAY);
+        const seen: Facts[] = [];
+        await s.messages.decideAndRecord([item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo' })], (_, f) => { seen.push(f); return decision(false); });
+        assert.equal(seen[0].consent?.id, 'con_recent');
+      });
+
+      test('a message reads back with its decision, verdicts and status history', async () => {
+        const { cp, service } = await seedProvider(s);
+        const to = msisdn();
+        const it = { ...item({ cp: cp.id, from: service, to }), clientRef: 'ref-1' };
+        await s.messages.decideAndRecord([it], () => decision(true, '【示例】final'));
+        const v = await s.messages.getMessage(it.id);
+        assert.equal(v?.decision, 'accepted');
+        assert.equal(v?.status, 'accepted');
+        assert.equal(v?.text, '【示例】final');
+        assert.equal(v?.clientRef, 'ref-1');
+        assert.equal(v?.from, service);
+        assert.equal(v?.to, to);
+        assert.equal(v?.receivedAt, T0);
+        assert.equal(v?.verdicts[0].rule, 'test.rule');
+        assert.deepEqual(v?.history, [{ status: 'accepted', at: T0 }]);
+        await s.outbox.recordStatuses([{ id: it.id, status: 'submitted', at: T0 + 5, upstreamId: 'UP1' }]);
+        await s.outbox.recordStatuses([{ id: it.id, status: 'delivered', at: T0 + 9, detail: 'err:000' }]);
+        const w = await s.messages.getMessage(it.id);
+        assert.equal(w?.status, 'delivered');
+        assert.deepEqual(w?.history, [{ status: 'accepted', at: T0 }, { status: 'submitted', at: T0 + 5 }, { status: 'delivered', at: T0 + 9, detail: 'err:000' }]);
+        assert.equal(await s.messages.getMessage('msg_nope'), null);
+      });
+
+      test('system messages are queued and recorded but never charged to frequency', async () => {
+        const { cp, service } = await seedProvider(s);
+        const to = msisdn();
+        await s.messages.recordSystemMessage({ id: 'msg_sys1', contentProviderId: cp.id, from: service, to, text: '【示例】已退订', type: 'notification', purpose: 'opt_out_confirmation', at: T0, charged: false });
+        assert.equal((await s.messages.getMessage('msg_sys1'))?.status, 'accepted');
+        const [m] = await s.outbox.claim(T0, 10, 60_000);
+        assert.equal(m.id, 'msg_sys1');
+        assert.equal(m.text, '【示例】已退订');
+        const seen: Facts[] = [];
+        await s.messages.decideAndRecord([item({ cp: cp.id, from: service, to })], minuteLimit(1, seen));
+        assert.equal(seen[0].verificationSends.minute, 0);
+      });
+
+      test('concurrent decisions about one number never both take the last allowance', async () => {
+        const { cp, service } = await seedProvider(s);
+        const to = msisdn();
+        const racers = 12;
+        const results = await Promise.all(Array.from({ length: racers }, () => s.messages.decideAndRecord([item({ cp: cp.id, from: service, to })], minuteLimit(1))));
+        assert.equal(results.flat().filter((r) => r.decision.accepted).length, 1);
+        assert.equal(await s.outbox.pendingCount(), 1);
+      });
+    });
+
+    describe('outbox', () => {
+      async function queued(n: number, at = T0) {
+        const { cp, service } = await seedProvider(s);
+        const items = Array.from({ length: n }, (_, i) => item({ cp: cp.id, from: service, to: msisdn(), at: at + i }));
+        await s.messages.decideAndRecord(items, () => decision(true));
+        return items.map((i) => i.id);
+      }
+
+      test('claims due messages oldest first under a lease; an expired lease frees them again', async () => {
+        const ids = await queued(3);
+        assert.equal(await s.outbox.pendingCount(), 3);
+        assert.deepEqual(await s.outbox.claim(T0 - 1, 10, 60_000), [], 'not due before acceptance');
+        const a = await s.outbox.claim(T0 + 10, 2, 60_000);
+        assert.deepEqual(a.map((m) => m.id), ids.slice(0, 2));
+        assert.equal(a[0].attempts, 1);
+        assert.equal(a[0].registeredDelivery, false);
+        const b = await s.outbox.claim(T0 + 10, 10, 60_000);
+        assert.deepEqual(b.map((m) => m.id), [ids[2]]);
+        assert.deepEqual(await s.outbox.claim(T0 + 20, 10, 60_000), []);
+        const c = await s.outbox.claim(T0 + 70_011, 10, 60_000);
+        assert.deepEqual(c.map((m) => m.id).sort(), [...ids].sort());
+      });
+
+      test('final statuses leave the queue; repeats and backward moves are ignored', async () => {
+        const [id] = await queued(1);
+        await s.outbox.claim(T0, 10, 60_000);
+        const ch = await s.outbox.recordStatuses([{ id, status: 'submitted', at: T0 + 1, upstreamId: 'UPX' }, { id, status: 'submitted', at: T0 + 2 }, { id: 'msg_nope', status: 'submitted', at: T0 }]);
+        assert.equal(ch.length, 1);
+        assert.equal(await s.outbox.pendingCount(), 0);
+        assert.deepEqual(await s.outbox.findByUpstreamId('UPX'), { id, status: 'submitted' });
+        assert.equal(await s.outbox.findByUpstreamId('UPY'), null);
+        assert.equal((await s.outbox.recordStatuses([{ id, status: 'delivered', at: T0 + 3 }])).length, 1);
+        assert.equal((await s.outbox.recordStatuses([{ id, status: 'submitted', at: T0 + 4 }])).length, 0);
+        assert.deepEqual((await s.messages.getMessage(id))?.history.map((x) => x.status), ['accepted', 'submitted', 'delivered']);
+        assert.deepEqual(await s.outbox.claim(T0 + 10 * MIN, 10, 60_000), []);
+      });
+
+      test('receipts resolve upstream ids; unknown ones come back', async () => {
+        const [a, b] = await queued(2);
+        await s.outbox.claim(T0 + 5, 10, 60_000);
+        await s.outbox.recordStatuses([{ id: a, status: 'submitted', at: T0 + 6, upstreamId: 'U-A' }, { id: b, status: 'submitted', at: T0 + 6, upstreamId: 'U-B' }]);
+        const r = await s.outbox.applyReceipts([
+          { upstreamId: 'U-A', status: 'delivered', at: T0 + 7 },
+          { upstreamId: 'U-B', status: 'undeliverable', at: T0 + 7, detail: 'err:001' },
+          { upstreamId: 'U-A', status: 'delivered', at: T0 + 8 },
+          { upstreamId: 'U-C', status: 'delivered', at: T0 + 8 },
+        ]);
+        assert.deepEqual(r.changed.map((u) => [u.id, u.status]), [[a, 'delivered'], [b, 'undeliverable']]);
+        assert.deepEqual(r.unknown.map((u) => u.upstreamId), ['U-C']);
+        assert.equal((await s.messages.getMessage(b))?.history.at(-1)?.detail, 'err:001');
+      });
+
+      test('a retry is not due before its time', async () => {
+        const [id] = await queued(1);
+        const [m] = await s.outbox.claim(T0, 1, 60_000);
+        await s.outbox.retryLater(id, T0 + 30_000, 'throttled');
+        assert.deepEqual(await s.outbox.claim(T0 + 29_999, 10, 60_000), []);
+        const [again] = await s.outbox.claim(T0 + 30_000, 10, 60_000);
+        assert.equal(again.id, id);
+        assert.ok(again.attempts > m.attempts);
+        assert.equal(await s.outbox.pendingCount(), 1);
+      });
+    });
+
+    describe('consents and refusals', () => {
+      test('grant, read back, withdraw once, only by the owner; each step is a subscription record', async () => {
+        const { cp } = await seedProvider(s);
+        const other = await seedProvider(s);
+        const to = msisdn();
+        const row = { id: uid('con'), contentProviderId: cp.id, msisdn: to, category: 'promo', frequency: { count: 2, per: 'month' as const }, grantedAt: T0, expiresAt: T0 + 30 * DAY, channel: 'http' as const, proof: { channel: 'web', reference: 'ref', capturedAt: '2026-11-30T00:00:00.000Z' }, withdrawnAt: null };
+        await s.consents.grantConsent(row);
+        assert.deepEqual(await s.consents.getConsent(row.id), row);
+        assert.equal(await s.consents.getConsent('con_nope'), null);
+        assert.equal(await s.consents.withdrawConsent(row.id, other.cp.id, T0 + 1, 'http'), false);
+        assert.equal(await s.consents.withdrawConsent(row.id, cp.id, T0 + 2, 'http'), true);
+        assert.equal(await s.consents.withdrawConsent(row.id, cp.id, T0 + 3, 'http'), false);
+        assert.equal((await s.consents.getConsent(row.id))?.withdrawnAt, T0 + 2);
+        const ev = await s.consents.subscriptionEvents(to, cp.id);
+        assert.deepEqual(ev.map((e) => e.kind).filter((k) => k === 'consent_granted' || k === 'consent_withdrawn'), ['consent_granted', 'consent_withdrawn']);
+        assert.equal(ev[0].evidence.consentId, row.id);
+      });
+
+      test('opt-outs and the do-not-disturb list are kept and recorded', async () => {
+        const { cp } = await seedProvider(s);
+        const to = msisdn();
+        assert.equal(await s.consents.isOptedOut(cp.id, to), false);
+        await s.consents.optOut(cp.id, to, T0, 'sms', { moId: 'mo_1', text: 'TD' });
+        await s.consents.optOut(cp.id, to, T0 + 1, 'sms', { moId: 'mo_2', text: 'T' });
+        assert.equal(await s.consents.isOptedOut(cp.id, to), true);
+        const other = msisdn();
+        assert.equal(await s.consents.addDnd([to, other], T0, 'admin_1', 'list-1'), 2);
+        assert.equal(await s.consents.addDnd([to], T0, 'admin_1', 'list-2'), 0);
+        const ev = await s.consents.subscriptionEvents(to);
+        assert.equal(ev.filter((e) => e.kind === 'opt_out').length, 2);
+        assert.equal(ev.filter((e) => e.kind === 'dnd_added').length, 1);
+        assert.equal(ev.find((e) => e.kind === 'opt_out')?.evidence.moId, 'mo_1');
+      });
+    });
+
+    describe('records', () => {
+      test('newest first, filtered, keyset pages that cover everything exactly once, across months', async () => {
+        const { cp, service } = await seedProvider(s);
+        const a = msisdn();
+        const months = [Date.parse('2026-09-15T00:00:00Z'), Date.parse('2026-10-31T17:00:00Z'), T0];
+        const items = months.flatMap((t) => [0, 1, 2].map((i) => item({ cp: cp.id, from: service, to: a, at: t + i * 1000 })));
+        for (const it of items) await s.messages.decideAndRecord([it], () => decision(true));
+        await s.records.recordMo({ id: 'mo_x', at: T0 + 10_000, from: a, to: service, text: 'TD', contentProviderId: cp.id, action: 'opt_out' });
+        await s.records.appendAudit(T0 + 11_000, 'admin_1', 'records.query', { note: 'x' });
+        const all = new Map<string, number>();
+        let cursor: string | undefined;
+        let prevSeq = Infinity;
+        let pages = 0;
+        do {
+          const p = await s.records.queryRecords({ msisdn: a, limit: 4, cursor });
+          for (const r of p.records) {
+            assert.ok(r.seq < prevSeq, 'strictly newest first');
+            prevSeq = r.seq;
+            all.set(r.id, (all.get(r.id) ?? 0) + 1);
+          }
+          cursor = p.nextCursor ?? undefined;
+          pages++;
+        } while (cursor && pages < 20);
+        assert.equal(all.size, 10);
+        assert.ok([...all.values()].every((n) => n === 1));
+        const oct = await s.records.queryRecords({ msisdn: a, from: Date.parse('2026-10-01T00:00:00Z'), to: Date.parse('2026-11-15T00:00:00Z'), limit: 100 });
+        assert.deepEqual(oct.records.map((r) => r.at), [months[1] + 2000, months[1] + 1000, months[1]]);
+        const mo = (await s.records.queryRecords({ msisdn: a, limit: 1 })).records[0];
+        assert.equal(mo.kind, 'mo');
+        assert.equal(mo.body.text, 'TD');
+        const audits = (await s.records.queryRecords({ limit: 100 })).records.filter((r) => r.kind === 'audit');
+        assert.equal(audits[0].body.actor, 'admin_1');
+        assert.equal((await s.records.queryRecords({ contentProviderId: cp.id, limit: 100 })).records.length, 10);
+      });
+    });
+
+    describe('settings', () => {
+      test('get, put, overwrite', async () => {
+        assert.equal(await s.settings.getSetting('k'), null);
+        await s.settings.putSetting('k', 'v1');
+        await s.settings.putSetting('k', 'v2');
+        assert.equal(await s.settings.getSetting('k'), 'v2');
+      });
+    });
+  });
+}
