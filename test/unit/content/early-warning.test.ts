@@ -40,7 +40,7 @@ describe('early warning', () => {
     for (const e of merge(traffic('cpA', '10690001', T0, base, 600, 0.002), traffic('cpB', '10690002', T0, base, 600, 0.002))) {
       for (const a of mon.observe(e)) alerts.push(a);
     }
-    assert.deepEqual(alerts, [], 'no alert on ordinary traffic');
+    assert.equal(alerts.length, 0, 'no alert on ordinary traffic');
     // campaign: cpA 20× (20 msg/s), opt-outs rising from 1 % to 6 %; cpB unchanged
     const start = T0 + base;
     const campaign: MonitorEvent[] = [];
