@@ -203,7 +203,9 @@ export class SmppServer {
         return conn.respond(responseFor(pdu, CommandStatus.ESME_ROK, partId));
       case 'complete': {
         const text = decodeText(res.octets, res.dataCoding);
-        const r = await this.decide(binding, f, text);
+        // ESMEs (Kannel among them) often ask for a receipt on one part only: the set asks if any part does.
+        const rd = res.parts.reduce((acc, p) => acc | p.tag.registeredDelivery, 0);
+        const r = await this.decide(binding, { ...f, registeredDelivery: rd }, text);
         const earlier = res.parts.filter((p) => p.tag.partId !== partId);
         if (r.status === CommandStatus.ESME_ROK) {
           this.rememberParts(r.id, earlier.map((p) => p.tag.partId), f);
