@@ -1,0 +1,110 @@
+/** The transition table and the pure helpers around cases. */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import {
+  CASE_STATES, FINAL_STATES, TRANSITIONS, allowedActions, findTransition, overdueReason, countsAsComplaint, monthBounds,
+  shanghaiMonth, caseReference, maskMsisdn, scrubPersonalData, type CaseAction, type CaseState,
+} from '../../../src/domain/case.js';
+import { parseReportSms, parseJsonl, parseComplaint } from '../../../src/app/complaint-intake.js';
+import { scoreCandidate, textSimilarity, MATCH_THRESHOLD } from '../../../src/app/case-evidence.js';
+
+describe('case transition table', () => {
+  test('every state is reachable from received, and final states have no way out', () => {
+    const seen = new Set<CaseState>(['received']);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const t of TRANSITIONS) if (t.from.some((s) => seen.has(s)) && !seen.has(t.to)) { seen.add(t.to); grew = true; }
+    }
+    assert.deepEqual([...seen].sort(), [...CASE_STATES].sort());
+    for (const s of FINAL_STATES) assert.equal(TRANSITIONS.filter((t) => t.from.includes(s)).length, 0, s);
+  });
+
+  test('the happy path of rule 10, each step by its actor', () => {
+    const steps: [CaseAction, string][] = [['forward', 'report-centre'], ['investigate', 'content-provider'], ['answer', 'content-provider'], ['close', 'report-centre']];
+    let s: CaseState = 'received';
+    for (const [a, who] of steps) {
+      const t = findTransition(s, a);
+      assert.ok(t, `${a} from ${s}`);
+      assert.ok(t!.by.includes(who as never));
+      s = t!.to;
+    }
+    assert.equal(s, 'closed');
+  });
+
+  test('(state, action) determines at most one row; only the system and staff escalate; only the provider side answers', () => {
+    for (const s of CASE_STATES) for (const a of new Set(TRANSITIONS.map((t) => t.action))) {
+      assert.ok(TRANSITIONS.filter((t) => t.action === a && t.from.includes(s)).length <= 1);
+    }
+    assert.deepEqual(allowedActions('forwarded', 'content-provider'), ['investigate', 'answer']);
+    assert.deepEqual(allowedActions('received', 'content-provider'), []);
+    assert.deepEqual(allowedActions('received', 'system'), ['escalate']);
+    assert.deepEqual(allowedActions('answered', 'complainant'), []);
+  });
+
+  test('overdue: only the running deadline counts', () => {
+    const c = { forwardDueAt: 100, answerDueAt: 200 };
+    assert.equal(overdueReason({ ...c, state: 'received' }, 99), null);
+    assert.equal(overdueReason({ ...c, state: 'received' }, 100), 'forward_overdue');
+    assert.equal(overdueReason({ ...c, state: 'forwarded' }, 150), null);
+    assert.equal(overdueReason({ ...c, state: 'investigating' }, 200), 'answer_overdue');
+    assert.equal(overdueReason({ ...c, state: 'answered' }, 1e9), null);
+    assert.equal(overdueReason({ ...c, state: 'escalated' }, 1e9), null);
+  });
+
+  test('complaint counting, months and references', () => {
+    assert.equal(countsAsComplaint({ state: 'withdrawn', finding: null }), false);
+    assert.equal(countsAsComplaint({ state: 'closed', finding: 'unfounded' }), false);
+    assert.equal(countsAsComplaint({ state: 'received', finding: null }), true);
+    assert.equal(shanghaiMonth(Date.parse('2026-11-30T16:30:00Z')), '2026-12');
+    const b = monthBounds('2026-12');
+    assert.equal(b.from, Date.parse('2026-11-30T16:00:00Z'));
+    assert.equal(b.to, Date.parse('2026-12-31T16:00:00Z'));
+    assert.match(caseReference(Date.parse('2026-11-30T04:00:00Z'), 'abcdef12'), /^C20261130ABCDEF$/);
+  });
+
+  test('property: published text never carries a whole mobile number', () => {
+    fc.assert(fc.property(fc.string(), fc.integer({ min: 3, max: 9 }), fc.stringMatching(/^\d{9}$/), fc.string(), (a, second, rest, b) => {
+      const n = `1${second}${rest}`;
+      const out = scrubPersonalData(`${a}${n}${b}`);
+      assert.ok(!out.includes(n), out);
+    }));
+    assert.equal(maskMsisdn('+8613800138000'), '138****8000');
+  });
+});
+
+describe('intake parsing and evidence scoring', () => {
+  test('report SMS: 举报 + port + text, a plain forward with a signature, full-width colon', () => {
+    assert.deepEqual(parseReportSms('举报 10690002 年终大促'), { sender: '10690002', text: '年终大促' });
+    assert.deepEqual(parseReportSms('【示例】年终大促全场五折'), { sender: '【示例】', text: '【示例】年终大促全场五折' });
+    assert.deepEqual(parseReportSms('举报：10690002：贷款'), { sender: '10690002', text: '贷款' });
+    assert.deepEqual(parseReportSms('举报'), { sender: null, text: null });
+  });
+
+  test('JSONL: blank lines skipped, a broken line becomes an item the validator rejects', () => {
+    const items = parseJsonl('{"a":1}\n\n not json\r\n{"b":2}');
+    assert.equal(items.length, 3);
+    assert.equal(typeof items[1], 'string');
+    assert.throws(() => parseComplaint(items[1], 0), /must be an object/);
+  });
+
+  test('complaint validation: number normalised, a time without zone is Shanghai time, something to go on is required', () => {
+    const now = Date.parse('2026-11-30T04:00:00Z');
+    const c = parseComplaint({ msisdn: '8613800138000', sender: '10690002', receivedAt: '2026-11-30T09:15' }, now);
+    assert.equal(c.msisdn, '+8613800138000');
+    assert.equal(c.receivedAt, Date.parse('2026-11-30T01:15:00Z'));
+    assert.throws(() => parseComplaint({ msisdn: '13800138000' }, now), /sender/);
+    assert.throws(() => parseComplaint({ msisdn: '13800138000', sender: 'abc' }, now), /port/);
+    assert.throws(() => parseComplaint({ msisdn: '13800138000', text: 'x', screenshot: 'data:text/html;base64,AAAA' }, now), /screenshot/);
+  });
+
+  test('scoring: sender and text beat time; an unrelated message stays below the threshold', () => {
+    const rec = (from: string, text: string, at = 0) => ({ at, contentProviderId: 'cp', body: { from, text, finalText: null } });
+    const q = { sender: '10690002', text: '全场五折', at: 0, contentProviderId: null };
+    assert.ok(scoreCandidate(q, rec('10690002', '【示例】年终大促全场五折')) >= MATCH_THRESHOLD);
+    assert.ok(scoreCandidate(q, rec('10690001', '【示例】您的快递已到')) < MATCH_THRESHOLD);
+    assert.ok(textSimilarity('年终大促全场五折', '【示例】年终大促，全场五折！') === 1);
+    assert.ok(textSimilarity('abc', 'xyz') === 0);
+  });
+});
