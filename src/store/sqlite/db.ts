@@ -22,6 +22,8 @@ export function openDatabase(path: string): Db {
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
+  // Checkpoints normally run on a worker thread (checkpointer.ts); this is only the backstop.
+  if (path !== ':memory:') db.pragma('wal_autocheckpoint = 50000');
   migrate(db);
   return db;
 }
