@@ -1,5 +1,6 @@
 /** The SQLite store: the embedded default (one file in ./var, WAL). */
 import { openDatabase, type Db } from './db.js';
+import { Checkpointer } from './checkpointer.js';
 import { RecordsWriter } from './records-writer.js';
 import { SqliteDirectory } from './directory.js';
 import { SqliteMessages } from './messages.js';
@@ -19,8 +20,11 @@ export class SqliteStore implements Store {
   readonly settings: SettingsStore;
   readonly cases: SqliteCases;
 
+  private readonly checkpointer: Checkpointer | null;
+
   constructor(path: string) {
     this.db = openDatabase(path);
+    this.checkpointer = path === ':memory:' ? null : new Checkpointer(path);
     const writer = new RecordsWriter(this.db);
     this.directory = new SqliteDirectory(this.db, writer);
     this.messages = new SqliteMessages(this.db, this.directory, writer);
@@ -41,6 +45,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 }
