@@ -9,6 +9,7 @@ import { resolveProfile, type ProfileId, type ParamOverrides } from './profiles/
 import { SqliteStore } from './store/sqlite/index.js';
 import { App } from './app/app.js';
 import { DeliveryWorker } from './app/delivery.js';
+import { ConsentSweeper } from './app/consent-sweeper.js';
 import { SimulatorSmsc } from './simulator/simulator-smsc.js';
 import { SimulatedClock, SystemClock } from './simulator/clock.js';
 import { buildHttpApp } from './http/app.js';
@@ -32,6 +33,8 @@ async function start(config: Config): Promise<void> {
   const simulator = new SimulatorSmsc(clock);
   const worker = new DeliveryWorker(app.ctx, simulator, {}, (mo) => app.receiveMo(mo, 'system'));
   worker.start();
+  const sweeper = new ConsentSweeper(app.ctx);
+  sweeper.start();
   const metrics = createMetrics(app, () => store.outbox.pendingCount());
   const http = await buildHttpApp({
     app, metrics, simulator,
@@ -65,6 +68,7 @@ async function start(config: Config): Promise<void> {
     await http.close();
     await worker.drain(5000).catch(() => undefined);
     await worker.stop();
+    await sweeper.stop();
     await simulator.close();
     await store.close();
     process.exit(0);

@@ -19,6 +19,7 @@ import type { Detectors, Stage } from '../pipeline/types.js';
 import { DEFAULT_STAGES } from '../pipeline/stages/index.js';
 import { ruleBasedDetectors } from '../pipeline/ad-detector.js';
 import { RandomIds } from './ids.js';
+import { consentReplyHandler } from './consent-replies.js';
 
 export interface AppDeps {
   store: Store;
@@ -48,6 +49,7 @@ export class App {
       events: this.events,
     };
     this.auth = new Authenticator(this.ctx);
+    this.moHandlers.push(consentReplyHandler);
   }
 
   get profile(): Profile {

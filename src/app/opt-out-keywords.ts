@@ -1,14 +1,22 @@
 /**
- * Is a reply a refusal? The profile lists exact keywords (`R`, `T`, `TD`, `N`, `退订`, `拒收`); the
- * reply is folded (NFKC, upper case, spaces removed) before comparing, so `ｔｄ`, ` td `, `退 订` count.
- * Only the whole reply counts: `TD银行` or `Rabbit` are not refusals, because a user who writes
- * more than the keyword is saying something else and a false opt-out silences a sender for good.
+ * Is a reply a refusal of the sender's commercial messages? Two lists:
+ * - the profile's keywords (`R`, `T`, `TD`, `N`, `退订`, `拒收`): the whole reply only, folded (NFKC,
+ *   upper case, spaces and surrounding punctuation removed), so `ｔｄ`, ` td `, `退 订`, `R。` count
+ *   but `TD银行` and `Rabbit` do not: a user who writes more than the keyword is saying something else;
+ * - refusal phrases in natural language (`别再发了`, `取消订阅`, `STOP`, `unsubscribe`…, defaults plus
+ *   the operator's own list, see consent-settings.ts), matched anywhere in the reply unless negated.
+ * The rules and the measured false positives are in src/domain/consent-reply.ts and docs/CONSENT.md.
  */
-import { foldReply } from '../domain/text-fold.js';
+import { findRefusalPhrase, isOptOutKeyword } from '../domain/consent-reply.js';
 
+/** Keyword-only check (the spine's rule). */
 export function isOptOutReply(text: string, keywords: readonly string[]): boolean {
-  const f = foldReply(text);
-  if (!f) return false;
-  for (const k of keywords) if (foldReply(k) === f) return true;
-  return false;
+  return isOptOutKeyword(text, keywords);
+}
+
+/** What made a reply a refusal (`keyword` or the phrase), or null when it is none. */
+export function refusalMatch(text: string, keywords: readonly string[], phrases: readonly string[]): { by: 'keyword' } | { by: 'phrase'; phrase: string } | null {
+  if (isOptOutKeyword(text, keywords)) return { by: 'keyword' };
+  const p = findRefusalPhrase(text, phrases);
+  return p === null ? null : { by: 'phrase', phrase: p };
 }

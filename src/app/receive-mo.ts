@@ -1,12 +1,16 @@
 /**
- * receiveMo: a user's message reaching one of our ports. Refusals opt the number out of that
- * provider's commercial messages at once, are recorded, and are confirmed by one free message;
- * anything else is recorded and forwarded to the provider.
+ * receiveMo: a user's message reaching one of our ports. Handlers registered by features (consent
+ * replies, complaint reports) see it first. Refusals (keywords and natural-language phrases) opt the
+ * number out of that provider's commercial messages at once (scope per profile: provider or
+ * signature), are recorded, and are confirmed by one free message; anything else is recorded and
+ * forwarded to the provider.
  */
 import { normalizeMsisdn } from '../domain/msisdn.js';
 import type { AppContext } from './context.js';
 import type { Channel, MoInput, MoOutcome } from './types.js';
-import { isOptOutReply } from './opt-out-keywords.js';
+import { refusalMatch } from './opt-out-keywords.js';
+import { refusalPhrases } from './consent-settings.js';
+import { optOutTarget } from './consent-opt-out.js';
 
 /** Extension point for later issues (consent replies, complaint reports): first handler to claim the MO wins. */
 export type MoHandler = (ctx: AppContext, mo: { id: string; from: string; to: string; text: string; at: number; contentProviderId: string | null }) => Promise<MoOutcome | null>;
@@ -30,9 +34,11 @@ export async function receiveMo(ctx: AppContext, input: MoInput, channel: Channe
     await ctx.store.records.recordMo({ id, at, from, to: String(input.to), text, contentProviderId: null, action: 'ignored' });
     return { id, action: 'ignored' };
   }
-  if (isOptOutReply(text, ctx.profile.params.optOutKeywords.value)) {
+  const refusal = refusalMatch(text, ctx.profile.params.optOutKeywords.value, await refusalPhrases(ctx));
+  if (refusal) {
     await ctx.store.records.recordMo({ id, at, from, to: port.number, text, contentProviderId: cpId, action: 'opt_out' });
-    await ctx.store.consents.optOut(cpId, from, at, channel === 'http' ? 'sms' : 'sms', { moId: id, port: port.number, text, rule: 'refusal.opt-out-reply', article: ctx.profile.rules['refusal.opt-out-reply']?.article });
+    const target = await optOutTarget(ctx, cpId, from, port.number);
+    await ctx.store.consents.optOut(cpId, from, at, 'sms', { moId: id, port: port.number, text, matched: refusal, rule: 'refusal.opt-out-reply', article: ctx.profile.rules['refusal.opt-out-reply']?.article }, target);
     await sendOptOutConfirmation(ctx, cpId, port.number, from, at);
     return { id, action: 'opt_out', contentProviderId: cpId };
   }

@@ -49,6 +49,11 @@ export interface Facts {
   port: PortFacts | null;
   /** The number refused this sender's commercial messages. */
   optedOut: boolean;
+  /**
+   * When `optedOut`: the signatures the refusals answered (`*` = unknown, all). Used when the
+   * profile scopes opt-outs per signature; absent means every opt-out covers the whole provider.
+   */
+  optOutSignatures?: readonly string[];
   /** The number is on the platform-wide do-not-disturb list. */
   dnd: boolean;
   /** The unexpired consent for the candidate's category, else the most recent expired one, else null. */

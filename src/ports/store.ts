@@ -285,10 +285,13 @@ export interface ConsentStore {
   subscriptionEvents(msisdn: string, contentProviderId?: string): Promise<SubscriptionEvent[]>;
   /**
    * Atomically: loads the number's facts, calls `check` (which throws to refuse the request), then
-   * stores the request, its subscription record and the system message that carries it (queued for
-   * egress). Two concurrent requests to one number can never both pass the check.
+   * stores the request and its subscription record. Two concurrent requests to one number can never
+   * both pass the check. The caller then queues the carrying message and calls `markConsentRequestSent`.
    */
-  openConsentRequest(row: ConsentRequestRow, message: SystemMessage, check: (facts: ConsentRequestFacts) => void): Promise<void>;
+  openConsentRequest(row: ConsentRequestRow, check: (facts: ConsentRequestFacts) => void): Promise<void>;
+  markConsentRequestSent(id: string): Promise<void>;
+  /** Requests whose carrying message was never queued (a crash between the two steps). */
+  unsentConsentRequests(limit: number): Promise<ConsentRequestRow[]>;
   /** The request and its subscription records (request, replies, resolution), oldest first. */
   getConsentRequest(id: string): Promise<{ request: ConsentRequestRow; history: SubscriptionEvent[] } | null>;
   /** The pending request a reply from `msisdn` to `port` answers, if any. */
@@ -301,6 +304,8 @@ export interface ConsentStore {
   dueConsentRequests(now: number, limit: number): Promise<ConsentRequestRow[]>;
   /** Records `consent_expired` (and relationship ends) for up to `limit` consents expired by `now`; returns how many. */
   recordConsentExpiries(now: number, limit: number): Promise<number>;
+  /** The signature of the last accepted message this provider sent the number from `port` (for per-signature opt-outs). */
+  lastSignatureSent(contentProviderId: string, msisdn: string, port: string): Promise<string | null>;
   /** Every consent, request, opt-out, relationship and subscription record of one number (optionally one provider's). */
   subscriber(msisdn: string, contentProviderId?: string): Promise<SubscriberData>;
 }
@@ -318,6 +323,16 @@ export interface MoRecord {
 export interface RecordQuery {
   msisdn?: string;
   contentProviderId?: string;
+  /** Only these providers (a province-scoped regulator); an empty list matches nothing. */
+  contentProviderIds?: string[];
+  /** Sending port of an MT, or the port an MO reached. */
+  port?: string;
+  kind?: RecordRow['kind'];
+  /** Message type of an MT, event of a subscription record, action of an audit record. */
+  type?: string;
+  decision?: 'accepted' | 'rejected';
+  /** Rule id of the failing verdict of a rejected MT. */
+  rule?: string;
   from?: number;
   to?: number;
   limit: number;
@@ -333,6 +348,8 @@ export interface RecordRow {
   contentProviderId: string | null;
   msisdn: string | null;
   body: Record<string, unknown>;
+  /** Set by adapters that keep hash chains: the record's chain hash (hex). */
+  hash?: string;
 }
 
 /** The append-only statutory record and MO intake. */
@@ -341,6 +358,116 @@ export interface RecordStore {
   /** Newest first, keyset-paginated. */
   queryRecords(q: RecordQuery): Promise<{ records: RecordRow[]; nextCursor: string | null }>;
   appendAudit(at: number, actor: string, action: string, detail: Record<string, unknown>): Promise<void>;
+  /** Retention, tamper evidence and holds (issue 6). Optional so an adapter can land before it. */
+  archive?: RecordArchive;
+}
+
+/** One stored record with every chained column, as the verifier and exporter read it (seq order). */
+export interface RecordChainRow {
+  seq: number;
+  id: string;
+  at: number;
+  kind: RecordRow['kind'];
+  contentProviderId: string | null;
+  msisdn: string | null;
+  ref: string | null;
+  port: string | null;
+  type: string | null;
+  decision: string | null;
+  rule: string | null;
+  /** Canonical JSON text exactly as stored (what the hash covers). */
+  body: string;
+  hash: Uint8Array;
+  /** For the `retained` chain: the month the record came from and its hash in that month's chain. */
+  month?: string;
+  origHash?: Uint8Array;
+}
+
+/** A chain as stored now: a live month, or `retained` (records kept past their month's purge). */
+export interface RecordChainInfo {
+  chain: string;
+  firstSeq: number;
+  lastSeq: number;
+  count: number;
+  minAt: number;
+  maxAt: number;
+  /** Hash of the last record. */
+  hash: Uint8Array;
+  /** Record counts per kind, once the month has been sealed (after it ended). */
+  kinds: Partial<Record<RecordRow['kind'], number>> | null;
+}
+
+/** A signed chain head as published. */
+export interface StoredHead {
+  chain: string;
+  firstSeq: number;
+  lastSeq: number;
+  count: number;
+  hash: string;
+  signedAt: number;
+  keyId: string;
+  /** Base64 SPKI DER of the Ed25519 public key. */
+  publicKey: string;
+  /** Base64 Ed25519 signature over `headPayload(head)`. */
+  signature: string;
+}
+
+export interface LegalHold {
+  id: string;
+  msisdn: string | null;
+  contentProviderId: string | null;
+  reason: string;
+  createdAt: number;
+  createdBy: string;
+  releasedAt: number | null;
+  releasedBy: string | null;
+}
+
+export type KindCounts = Partial<Record<RecordRow['kind'], number>>;
+
+/** What dropping one month did. */
+export interface MonthPurge {
+  chain: string;
+  removed: KindCounts;
+  kept: KindCounts;
+}
+
+/**
+ * The records' month layout, hash chains, heads, legal holds and purge. Policy (what the profile
+ * requires, which relationships ended) lives in the app; this is mechanism.
+ */
+export interface RecordArchive {
+  /** Every chain, oldest first (`retained` first when it exists, since it holds the oldest records). */
+  chains(): Promise<RecordChainInfo[]>;
+  /** Up to `limit` records of one chain with seq > afterSeq, in seq order. */
+  scan(chain: string, afterSeq: number, limit: number): Promise<RecordChainRow[]>;
+  /** Records of one content provider with `from <= at < to`, seq order, after `afterSeq`. */
+  scanProvider(contentProviderId: string, from: number, to: number, afterSeq: number, limit: number): Promise<RecordChainRow[]>;
+  heads(): Promise<StoredHead[]>;
+  addHead(h: StoredHead): Promise<void>;
+  /** Counts records per kind in ended months that have no counts yet (once per month). */
+  seal(months: string[]): Promise<void>;
+  addHold(h: LegalHold): Promise<void>;
+  releaseHold(id: string, at: number, actor: string): Promise<LegalHold | null>;
+  holds(activeOnly: boolean): Promise<LegalHold[]>;
+  /** Subscription records in a chain: who they are about. */
+  subscriptionParties(chain: string): Promise<{ seq: number; contentProviderId: string | null; msisdn: string }[]>;
+  /**
+   * When the relationship between a provider and a number ended: the later of its last consent's
+   * withdrawal or expiry, its last opt-out, and its last message to the number; null while a consent
+   * is live (not withdrawn, not expired at `now`). `contentProviderId` null means the platform (DND).
+   */
+  relationshipEnd(contentProviderId: string | null, msisdn: string, now: number): Promise<number | null>;
+  /** Seqs in a chain that match any of the holds. */
+  heldSeqs(chain: string, holds: LegalHold[]): Promise<{ seq: number; holdId: string }[]>;
+  /** Moves `keepSeqs` of a month to the retained chain and drops the month. */
+  purgeMonth(month: string, keepSeqs: number[], at: number): Promise<MonthPurge>;
+  /** Removes every retained record not in `keepSeqs` and rebuilds the retained chain. */
+  pruneRetained(keepSeqs: number[]): Promise<MonthPurge>;
+  /** Records per kind in a chain, or among `seqs` of it. */
+  countKinds(chain: string, seqs?: number[]): Promise<KindCounts>;
+  /** How many records `scanProvider` would return (for progress). */
+  countProvider(contentProviderId: string, from: number, to: number): Promise<number>;
 }
 
 /** Key/value settings the gateway keeps (e.g. when the admin token was generated). */

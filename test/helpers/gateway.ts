@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 import { App } from '../../src/app/app.js';
 import { DeliveryWorker } from '../../src/app/delivery.js';
+import { ConsentSweeper } from '../../src/app/consent-sweeper.js';
 import { SimulatorSmsc } from '../../src/simulator/simulator-smsc.js';
 import { SimulatedClock } from '../../src/simulator/clock.js';
 import { buildHttpApp } from '../../src/http/app.js';
@@ -24,6 +25,7 @@ export interface TestGateway {
   clock: SimulatedClock;
   simulator: SimulatorSmsc;
   worker: DeliveryWorker;
+  sweeper: ConsentSweeper;
   complaints: ComplaintService;
   admin: Record<string, string>;
   close(): Promise<void>;
@@ -39,14 +41,17 @@ export async function startTestGateway(opts: { profile?: ProfileId; overrides?: 
   const simulator = new SimulatorSmsc(clock);
   const worker = new DeliveryWorker(app.ctx, simulator, { pollMs: 50 }, (mo) => app.receiveMo(mo, 'system'));
   worker.start();
+  const sweeper = new ConsentSweeper(app.ctx);
+  sweeper.start();
   const http = await buildHttpApp({ app, simulator, simulatedClock: clock, metrics: createMetrics(app, () => store.outbox.pendingCount()) });
   return {
-    http, app, store, clock, simulator, worker, complaints,
+    http, app, store, clock, simulator, worker, sweeper, complaints,
     admin: { authorization: `Bearer ${ADMIN_TOKEN}` },
     async close() {
       await http.close();
       await complaints.stop();
       await worker.stop();
+      await sweeper.stop();
       await store.close();
     },
   };

@@ -1,5 +1,6 @@
 /** Commercial-message stages (Art. 18): refusal respected, consent held, frequency kept, daytime only, refusal notice. */
-import type { Stage } from '../types.js';
+import type { Facts, Stage } from '../types.js';
+import { leadingSignature } from '../../domain/signature.js';
 
 const PERIOD_MS = { day: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000 } as const;
 /** Length of a consent's rolling frequency period in ms (a month is 30 days). */
@@ -7,15 +8,29 @@ export function periodMs(per: 'day' | 'week' | 'month'): number {
   return PERIOD_MS[per];
 }
 
+/**
+ * Does an opt-out block this message? Scope `content-provider` (default): any opt-out from the
+ * provider does. Scope `signature`: only an opt-out that answered this message's signature, or one
+ * whose signature is unknown (`*`), does; without per-signature facts every opt-out counts (safe side).
+ */
+export function optOutApplies(facts: Facts, scope: 'content-provider' | 'signature', signature: string | null): boolean {
+  if (!facts.optedOut) return false;
+  if (scope === 'content-provider' || !facts.optOutSignatures) return true;
+  return facts.optOutSignatures.includes('*') || (signature !== null && facts.optOutSignatures.includes(signature));
+}
+
 /** The user refused (opt-out) or is on the do-not-disturb list. */
 export const notOptedOut: Stage = {
   rule: 'commercial.opt-out',
   codes: ['opted_out'],
-  run: ({ candidate, facts }) => {
+  run: ({ candidate, facts, profile, text }) => {
     if (candidate.type !== 'commercial') return { outcome: 'skip' };
-    if (facts.optedOut) return { outcome: 'fail', code: 'opted_out', message: 'the number refused commercial messages from this content provider' };
+    const scope = profile.params.optOutScope.value;
+    if (optOutApplies(facts, scope, leadingSignature(text))) {
+      return { outcome: 'fail', code: 'opted_out', message: scope === 'signature' ? 'the number refused commercial messages under this signature' : 'the number refused commercial messages from this content provider' };
+    }
     if (facts.dnd) return { outcome: 'fail', code: 'opted_out', message: 'the number is on the do-not-disturb list' };
-    return { outcome: 'pass' };
+    return facts.optedOut ? { outcome: 'pass', note: 'opted out of another signature only' } : { outcome: 'pass' };
   },
 };
 
@@ -84,6 +99,11 @@ export const withinSendingHours: Stage = {
 
 /** Texts that already tell the user how to refuse. */
 const REFUSAL_STATED = /(退订|拒收|回复?\s*[RTN](?:D)?(?![A-Za-z])|回\s*T)/i;
+
+/** True when the text already tells the user how to refuse (`拒收请回复R`, `回T退订`…). */
+export function statesRefusal(text: string): boolean {
+  return REFUSAL_STATED.test(text);
+}
 
 /** Every commercial message states how to refuse; append the profile's notice if the text lacks one. */
 export const refusalNotice: Stage = {

@@ -1,7 +1,16 @@
-/** SQLite adapter for consents, opt-outs and the do-not-disturb list; every change is also a subscription record. */
+/**
+ * SQLite adapter for consents, consent requests, opt-outs, the do-not-disturb list and the
+ * subscription relationship. Every change is also a subscription record (through the records
+ * writer, in the same transaction), so the statutory trail and the operational state never disagree.
+ * better-sqlite3 is synchronous: each method body runs as one transaction with nothing interleaved.
+ */
 import type { Db } from './db.js';
-import type { ConsentRow, ConsentStore, SubscriptionEvent } from '../../ports/store.js';
-import type { RecordsWriter } from './records-writer.js';
+import type {
+  ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, OptOutOptions,
+  RelationshipRow, SubscriberData, SubscriptionEvent,
+} from '../../ports/store.js';
+import type { RecordsWriter, StoredRecord } from './records-writer.js';
+import { leadingSignature } from '../../domain/signature.js';
 
 interface ConsentDb { id: string; content_provider_id: string; msisdn: string; category: string; freq_count: number; freq_per: ConsentRow['frequency']['per']; granted_at: number; expires_at: number; channel: string; proof: string; withdrawn_at: number | null }
 const toRow = (r: ConsentDb): ConsentRow => ({
@@ -10,9 +19,56 @@ const toRow = (r: ConsentDb): ConsentRow => ({
   channel: r.channel as ConsentRow['channel'], proof: JSON.parse(r.proof), withdrawnAt: r.withdrawn_at,
 });
 
+interface RequestDb {
+  id: string; content_provider_id: string; msisdn: string; port: string; category: string; freq_count: number; freq_per: ConsentRow['frequency']['per'];
+  duration_days: number; text: string; message_id: string; status: ConsentRequestRow['status']; created_at: number; deadline_at: number;
+  resolved_at: number | null; consent_id: string | null; profile: string;
+}
+const toRequest = (r: RequestDb): ConsentRequestRow => ({
+  id: r.id, contentProviderId: r.content_provider_id, msisdn: r.msisdn, port: r.port, category: r.category,
+  frequency: { count: r.freq_count, per: r.freq_per }, durationDays: r.duration_days, text: r.text, messageId: r.message_id,
+  status: r.status, createdAt: r.created_at, deadlineAt: r.deadline_at, resolvedAt: r.resolved_at, consentId: r.consent_id, profile: r.profile,
+});
+
+const toEvent = (r: StoredRecord): SubscriptionEvent => {
+  const b = r.body as { event: SubscriptionEvent['kind']; channel: string; evidence: Record<string, unknown> };
+  return { id: r.id, at: r.at, kind: b.event, contentProviderId: r.contentProviderId, msisdn: r.msisdn ?? '', channel: b.channel, evidence: b.evidence };
+};
+
 export class SqliteConsents implements ConsentStore {
   private seq = 0;
-  constructor(private readonly db: Db, private readonly records: RecordsWriter) {}
+  private readonly q;
+  constructor(private readonly db: Db, private readonly records: RecordsWriter) {
+    this.q = {
+      insertConsent: db.prepare('INSERT INTO consents (id, content_provider_id, msisdn, category, freq_count, freq_per, granted_at, expires_at, channel, proof, withdrawn_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)'),
+      startRelationship: db.prepare(
+        `INSERT INTO subscription_relationships (content_provider_id, msisdn, started_at, ended_at, end_reason) VALUES (?, ?, ?, NULL, NULL)
+           ON CONFLICT DO UPDATE SET started_at = CASE WHEN ended_at IS NULL THEN started_at ELSE excluded.started_at END, ended_at = NULL, end_reason = NULL`,
+      ),
+      openRelationship: db.prepare('SELECT 1 FROM subscription_relationships WHERE content_provider_id = ? AND msisdn = ? AND ended_at IS NULL'),
+      endRelationship: db.prepare('UPDATE subscription_relationships SET ended_at = ?, end_reason = ? WHERE content_provider_id = ? AND msisdn = ? AND ended_at IS NULL'),
+      liveConsents: db.prepare('SELECT count(*) AS n FROM consents WHERE content_provider_id = ? AND msisdn = ? AND withdrawn_at IS NULL AND expires_at > ?'),
+      insertOptOut: db.prepare('INSERT INTO optouts (content_provider_id, msisdn, at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET at = excluded.at'),
+      insertOptOutSig: db.prepare('INSERT INTO optout_signatures (content_provider_id, msisdn, signature, at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET at = excluded.at'),
+      optedOut: db.prepare('SELECT 1 FROM optouts WHERE content_provider_id = ? AND msisdn = ?'),
+      dnd: db.prepare('SELECT at, source FROM dnd WHERE msisdn = ?'),
+      insertRequest: db.prepare(
+        `INSERT INTO consent_requests (id, content_provider_id, msisdn, port, category, freq_count, freq_per, duration_days, text, message_id, status, created_at, deadline_at, resolved_at, consent_id, profile)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, NULL, NULL, ?)`,
+      ),
+      request: db.prepare('SELECT * FROM consent_requests WHERE id = ?'),
+      pendingFor: db.prepare("SELECT * FROM consent_requests WHERE content_provider_id = ? AND msisdn = ? AND status = 'pending' ORDER BY created_at DESC LIMIT 1"),
+      pendingAtPort: db.prepare("SELECT * FROM consent_requests WHERE msisdn = ? AND port = ? AND status = 'pending' ORDER BY created_at DESC LIMIT 1"),
+      pendingOfProvider: db.prepare("SELECT * FROM consent_requests WHERE content_provider_id = ? AND msisdn = ? AND status = 'pending'"),
+      refused: db.prepare("SELECT * FROM consent_requests WHERE content_provider_id = ? AND msisdn = ? AND status IN ('refused', 'deemed_refused') ORDER BY created_at"),
+      resolve: db.prepare("UPDATE consent_requests SET status = ?, resolved_at = ?, consent_id = ? WHERE id = ? AND status = 'pending'"),
+      due: db.prepare("SELECT * FROM consent_requests WHERE status = 'pending' AND deadline_at <= ? ORDER BY deadline_at LIMIT ?"),
+      markSent: db.prepare('UPDATE consent_requests SET message_sent = 1 WHERE id = ?'),
+      unsent: db.prepare('SELECT * FROM consent_requests WHERE message_sent = 0 ORDER BY created_at LIMIT ?'),
+      expiring: db.prepare('SELECT * FROM consents WHERE expiry_recorded = 0 AND withdrawn_at IS NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?'),
+      markExpired: db.prepare('UPDATE consents SET expiry_recorded = 1 WHERE id = ?'),
+    };
+  }
 
   private event(e: Omit<SubscriptionEvent, 'id'>, ref: string | null): void {
     this.records.append({
@@ -22,13 +78,23 @@ export class SqliteConsents implements ConsentStore {
     });
   }
 
+  /** Inside a transaction: store a consent, record it, open (or keep open) the relationship. */
+  private insertConsent(row: ConsentRow): void {
+    this.q.insertConsent.run(row.id, row.contentProviderId, row.msisdn, row.category, row.frequency.count, row.frequency.per, row.grantedAt, row.expiresAt, row.channel, JSON.stringify(row.proof));
+    this.q.startRelationship.run(row.contentProviderId, row.msisdn, row.grantedAt);
+    this.event({ at: row.grantedAt, kind: 'consent_granted', contentProviderId: row.contentProviderId, msisdn: row.msisdn, channel: row.channel, evidence: { consentId: row.id, category: row.category, frequency: row.frequency, expiresAt: new Date(row.expiresAt).toISOString(), proof: row.proof } }, row.id);
+  }
+
+  /** Inside a transaction: ends the relationship when no live consent is left (or `force`). */
+  private maybeEndRelationship(cpId: string, msisdn: string, at: number, reason: string, force = false): void {
+    if (!this.q.openRelationship.get(cpId, msisdn)) return;
+    if (!force && (this.q.liveConsents.get(cpId, msisdn, at) as { n: number }).n > 0) return;
+    this.q.endRelationship.run(at, reason, cpId, msisdn);
+    this.event({ at, kind: 'relationship_ended', contentProviderId: cpId, msisdn, channel: 'system', evidence: { reason } }, null);
+  }
+
   async grantConsent(row: ConsentRow): Promise<void> {
-    this.db.transaction(() => {
-      this.db
-        .prepare('INSERT INTO consents (id, content_provider_id, msisdn, category, freq_count, freq_per, granted_at, expires_at, channel, proof, withdrawn_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)')
-        .run(row.id, row.contentProviderId, row.msisdn, row.category, row.frequency.count, row.frequency.per, row.grantedAt, row.expiresAt, row.channel, JSON.stringify(row.proof));
-      this.event({ at: row.grantedAt, kind: 'consent_granted', contentProviderId: row.contentProviderId, msisdn: row.msisdn, channel: row.channel, evidence: { consentId: row.id, category: row.category, frequency: row.frequency, expiresAt: new Date(row.expiresAt).toISOString(), proof: row.proof } }, row.id);
-    })();
+    this.db.transaction(() => this.insertConsent(row))();
   }
 
   async getConsent(id: string): Promise<ConsentRow | null> {
@@ -42,19 +108,30 @@ export class SqliteConsents implements ConsentStore {
       if (!r) return false;
       this.db.prepare('UPDATE consents SET withdrawn_at = ? WHERE id = ?').run(at, id);
       this.event({ at, kind: 'consent_withdrawn', contentProviderId, msisdn: r.msisdn, channel, evidence: { consentId: id, category: r.category } }, id);
+      this.maybeEndRelationship(contentProviderId, r.msisdn, at, 'last_consent_withdrawn');
       return true;
     })();
   }
 
-  async optOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<void> {
-    this.db.transaction(() => {
-      this.db.prepare('INSERT INTO optouts (content_provider_id, msisdn, at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET at = excluded.at').run(contentProviderId, msisdn, at);
-      this.event({ at, kind: 'opt_out', contentProviderId, msisdn, channel, evidence }, null);
-    })();
+  /** Inside a transaction: the opt-out itself, its per-signature row, pending requests refused, relationship ended. */
+  private applyOptOut(cpId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>, opts: OptOutOptions, skipRequest?: string): void {
+    this.q.insertOptOut.run(cpId, msisdn, at);
+    this.q.insertOptOutSig.run(cpId, msisdn, opts.signature ?? '*', at);
+    this.event({ at, kind: 'opt_out', contentProviderId: cpId, msisdn, channel, evidence: { ...evidence, signature: opts.signature ?? null } }, null);
+    for (const p of this.q.pendingOfProvider.all(cpId, msisdn) as RequestDb[]) {
+      if (p.id === skipRequest) continue;
+      this.q.resolve.run('refused', at, null, p.id);
+      this.event({ at, kind: 'consent_refused', contentProviderId: cpId, msisdn, channel, evidence: { requestId: p.id, category: p.category, reason: 'opt_out' } }, p.id);
+    }
+    if (opts.endsRelationship ?? true) this.maybeEndRelationship(cpId, msisdn, at, 'opt_out', true);
+  }
+
+  async optOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>, opts: OptOutOptions = {}): Promise<void> {
+    this.db.transaction(() => this.applyOptOut(contentProviderId, msisdn, at, channel, evidence, opts))();
   }
 
   async isOptedOut(contentProviderId: string, msisdn: string): Promise<boolean> {
-    return this.db.prepare('SELECT 1 FROM optouts WHERE content_provider_id = ? AND msisdn = ?').get(contentProviderId, msisdn) !== undefined;
+    return this.q.optedOut.get(contentProviderId, msisdn) !== undefined;
   }
 
   async addDnd(msisdns: string[], at: number, actor: string, source: string): Promise<number> {
@@ -75,9 +152,118 @@ export class SqliteConsents implements ConsentStore {
     return this.records
       .byMsisdn(msisdn, 'subscription')
       .filter((r) => !contentProviderId || r.contentProviderId === contentProviderId || r.contentProviderId === null)
-      .map((r) => {
-        const b = r.body as { event: SubscriptionEvent['kind']; channel: string; evidence: Record<string, unknown> };
-        return { id: r.id, at: r.at, kind: b.event, contentProviderId: r.contentProviderId, msisdn, channel: b.channel, evidence: b.evidence };
+      .map(toEvent);
+  }
+
+  async openConsentRequest(row: ConsentRequestRow, check: (facts: ConsentRequestFacts) => void): Promise<void> {
+    this.db.transaction(() => {
+      const pending = this.q.pendingFor.get(row.contentProviderId, row.msisdn) as RequestDb | undefined;
+      check({
+        optedOut: this.q.optedOut.get(row.contentProviderId, row.msisdn) !== undefined,
+        dnd: this.q.dnd.get(row.msisdn) !== undefined,
+        pending: pending ? toRequest(pending) : null,
+        refused: (this.q.refused.all(row.contentProviderId, row.msisdn) as RequestDb[]).map(toRequest),
       });
+      this.q.insertRequest.run(row.id, row.contentProviderId, row.msisdn, row.port, row.category, row.frequency.count, row.frequency.per, row.durationDays, row.text, row.messageId, row.createdAt, row.deadlineAt, row.profile);
+      this.event({
+        at: row.createdAt, kind: 'consent_requested', contentProviderId: row.contentProviderId, msisdn: row.msisdn, channel: 'sms',
+        evidence: { requestId: row.id, messageId: row.messageId, port: row.port, category: row.category, frequency: row.frequency, durationDays: row.durationDays, text: row.text, deadlineAt: new Date(row.deadlineAt).toISOString(), profile: row.profile },
+      }, row.id);
+    })();
+  }
+
+  async markConsentRequestSent(id: string): Promise<void> {
+    this.q.markSent.run(id);
+  }
+
+  async unsentConsentRequests(limit: number): Promise<ConsentRequestRow[]> {
+    return (this.q.unsent.all(limit) as RequestDb[]).map(toRequest);
+  }
+
+  async getConsentRequest(id: string): Promise<{ request: ConsentRequestRow; history: SubscriptionEvent[] } | null> {
+    const r = this.q.request.get(id) as RequestDb | undefined;
+    if (!r) return null;
+    const own = this.records.byRef(id);
+    const grant = r.consent_id ? this.records.byRef(r.consent_id) : [];
+    const history = [...own, ...grant].filter((x) => x.kind === 'subscription').sort((a, b) => a.seq - b.seq).map(toEvent);
+    return { request: toRequest(r), history };
+  }
+
+  async pendingConsentRequest(msisdn: string, port: string): Promise<ConsentRequestRow | null> {
+    const r = this.q.pendingAtPort.get(msisdn, port) as RequestDb | undefined;
+    return r ? toRequest(r) : null;
+  }
+
+  async resolveConsentRequest(id: string, res: ConsentRequestResolution): Promise<boolean> {
+    return this.db.transaction(() => {
+      const r = this.q.request.get(id) as RequestDb | undefined;
+      if (!r || r.status !== 'pending') return false;
+      this.q.resolve.run(res.status, res.at, res.consent?.id ?? null, id);
+      const kind: SubscriptionEvent['kind'] =
+        res.status === 'granted' ? 'consent_granted' : res.status === 'refused' ? 'consent_refused' : res.status === 'deemed_refused' ? 'consent_deemed_refused' : 'consent_request_lapsed';
+      if (res.status !== 'granted') {
+        this.event({ at: res.at, kind, contentProviderId: r.content_provider_id, msisdn: r.msisdn, channel: res.channel, evidence: { requestId: id, category: r.category, ...res.evidence } }, id);
+      }
+      // The grant's record is the consent's own (ref = consent id; its proof names the request).
+      if (res.consent) this.insertConsent(res.consent);
+      if (res.optOut) {
+        this.applyOptOut(r.content_provider_id, r.msisdn, res.at, res.channel, res.optOut.evidence, { signature: res.optOut.signature, endsRelationship: res.optOut.endsRelationship }, id);
+      }
+      return true;
+    })();
+  }
+
+  async noteConsentReply(id: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<void> {
+    const r = this.q.request.get(id) as RequestDb | undefined;
+    if (!r) return;
+    this.event({ at, kind: 'consent_reply', contentProviderId: r.content_provider_id, msisdn: r.msisdn, channel, evidence: { requestId: id, ...evidence } }, id);
+  }
+
+  async dueConsentRequests(now: number, limit: number): Promise<ConsentRequestRow[]> {
+    return (this.q.due.all(now, limit) as RequestDb[]).map(toRequest);
+  }
+
+  async recordConsentExpiries(now: number, limit: number): Promise<number> {
+    return this.db.transaction(() => {
+      const rows = this.q.expiring.all(now, limit) as ConsentDb[];
+      for (const r of rows) {
+        this.q.markExpired.run(r.id);
+        this.event({ at: r.expires_at, kind: 'consent_expired', contentProviderId: r.content_provider_id, msisdn: r.msisdn, channel: 'system', evidence: { consentId: r.id, category: r.category } }, r.id);
+        this.maybeEndRelationship(r.content_provider_id, r.msisdn, r.expires_at, 'last_consent_expired');
+      }
+      return rows.length;
+    })();
+  }
+
+  async lastSignatureSent(contentProviderId: string, msisdn: string, port: string): Promise<string | null> {
+    const mts = this.records.byMsisdn(msisdn, 'mt');
+    for (let i = mts.length - 1; i >= 0; i--) {
+      const r = mts[i];
+      const b = r.body as { from?: string; decision?: string; finalText?: string; text?: string };
+      if (r.contentProviderId !== contentProviderId || b.from !== port || b.decision !== 'accepted') continue;
+      return leadingSignature(b.finalText ?? b.text ?? '');
+    }
+    return null;
+  }
+
+  async subscriber(msisdn: string, contentProviderId?: string): Promise<SubscriberData> {
+    const cp = contentProviderId ?? null;
+    const where = cp ? 'msisdn = ? AND content_provider_id = ?' : 'msisdn = ?';
+    const args = cp ? [msisdn, cp] : [msisdn];
+    const consents = (this.db.prepare(`SELECT * FROM consents WHERE ${where} ORDER BY granted_at`).all(...args) as ConsentDb[]).map(toRow);
+    const requests = (this.db.prepare(`SELECT * FROM consent_requests WHERE ${where} ORDER BY created_at`).all(...args) as RequestDb[]).map(toRequest);
+    const opt = this.db.prepare(`SELECT content_provider_id, msisdn, at FROM optouts WHERE ${where} ORDER BY at`).all(...args) as { content_provider_id: string; at: number }[];
+    const sigs = this.db.prepare(`SELECT content_provider_id, signature FROM optout_signatures WHERE ${where} ORDER BY at`).all(...args) as { content_provider_id: string; signature: string }[];
+    const rel = this.db.prepare(`SELECT * FROM subscription_relationships WHERE ${where} ORDER BY started_at`).all(...args) as { content_provider_id: string; msisdn: string; started_at: number; ended_at: number | null; end_reason: string | null }[];
+    const dnd = this.q.dnd.get(msisdn) as { at: number; source: string } | undefined;
+    return {
+      msisdn,
+      dnd: dnd ? { at: dnd.at, source: dnd.source } : null,
+      optOuts: opt.map((o) => ({ contentProviderId: o.content_provider_id, at: o.at, signatures: sigs.filter((s) => s.content_provider_id === o.content_provider_id).map((s) => s.signature) })),
+      consents,
+      requests,
+      relationships: rel.map((r): RelationshipRow => ({ contentProviderId: r.content_provider_id, msisdn: r.msisdn, startedAt: r.started_at, endedAt: r.ended_at, endReason: r.end_reason })),
+      events: await this.subscriptionEvents(msisdn, contentProviderId),
+    };
   }
 }

@@ -1,0 +1,71 @@
+/**
+ * Replies to a pending consent request (an MoHandler, tried before the spine's opt-out handling):
+ * - `是`, `同意`, `Y`, `YES` → granted: a consent for the request's category, frequency and duration,
+ *   with the request and the reply as proof;
+ * - `否`, `不同意`, `N`, `NO` → refused (this request only: `N` answers the question the request asked);
+ * - an opt-out keyword or a refusal phrase (`R`, `TD`, `退订`, `别再发了`, `STOP`…) → refused and
+ *   opted out, in one transaction;
+ * - anything else → still pending; the reply is recorded on the request and forwarded to the provider.
+ * Every answer is confirmed by one free message (never charged). A reply that arrives after the
+ * window closed settles the request first (silence won) and then goes to the ordinary MO handling.
+ */
+import { classifyConsentReply } from '../domain/consent-reply.js';
+import type { ConsentRequestRow, ConsentRow } from '../ports/store.js';
+import type { AppContext } from './context.js';
+import type { MoOutcome } from './types.js';
+import type { MoHandler } from './receive-mo.js';
+import { refusalPhrases } from './consent-settings.js';
+import { settleDueRequests } from './consent-sweeper.js';
+import { sendFreeConfirmation } from './consent-confirmations.js';
+import { optOutTarget } from './consent-opt-out.js';
+
+const DAY = 86_400_000;
+const PER_ZH = { day: '天', week: '周', month: '月' } as const;
+
+export const consentReplyHandler: MoHandler = async (ctx, mo): Promise<MoOutcome | null> => {
+  const req = await ctx.store.consents.pendingConsentRequest(mo.from, mo.to);
+  if (!req) return null;
+  if (req.deadlineAt <= mo.at) {
+    await settleDueRequests(ctx, mo.at);
+    return null;
+  }
+  const meaning = classifyConsentReply(mo.text, ctx.profile.params.optOutKeywords.value, await refusalPhrases(ctx));
+  const evidence = { moId: mo.id, reply: mo.text, port: mo.to, meaning };
+  if (meaning === 'other') {
+    await ctx.store.records.recordMo({ id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'forwarded' });
+    await ctx.store.consents.noteConsentReply(req.id, mo.at, 'sms', evidence);
+    ctx.events.emit('moForward', { id: mo.id, contentProviderId: req.contentProviderId, from: mo.from, to: mo.to, text: mo.text, at: mo.at });
+    return { id: mo.id, action: 'forwarded', contentProviderId: req.contentProviderId };
+  }
+  if (meaning === 'grant') return grant(ctx, req, mo, evidence);
+  if (meaning === 'refuse') {
+    if (!(await ctx.store.consents.resolveConsentRequest(req.id, { status: 'refused', at: mo.at, channel: 'sms', evidence }))) return null;
+    await ctx.store.records.recordMo({ id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'consent_refused' });
+    await sendFreeConfirmation(ctx, req, mo.from, `您已拒绝“${req.category}”类商业短信，我们不会再就此征求您的同意。本条免费。`, 'consent_refusal_confirmation', mo.at);
+    return { id: mo.id, action: 'consent_refused', contentProviderId: req.contentProviderId };
+  }
+  // opt_out: refuse the request and opt out, atomically.
+  const target = await optOutTarget(ctx, req.contentProviderId, mo.from, mo.to, req.text);
+  const ok = await ctx.store.consents.resolveConsentRequest(req.id, {
+    status: 'refused', at: mo.at, channel: 'sms', evidence,
+    optOut: { evidence: { ...evidence, rule: 'refusal.opt-out-reply', article: ctx.profile.rules['refusal.opt-out-reply']?.article }, signature: target.signature, endsRelationship: target.endsRelationship },
+  });
+  if (!ok) return null;
+  await ctx.store.records.recordMo({ id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'opt_out' });
+  await sendFreeConfirmation(ctx, req, mo.from, '您已成功退订，将不再收到本号码的商业短信。本条免费。', 'opt_out_confirmation', mo.at);
+  return { id: mo.id, action: 'opt_out', contentProviderId: req.contentProviderId };
+};
+
+async function grant(ctx: AppContext, req: ConsentRequestRow, mo: { id: string; from: string; to: string; text: string; at: number }, evidence: Record<string, unknown>): Promise<MoOutcome | null> {
+  const consent: ConsentRow = {
+    id: ctx.ids.next('con'), contentProviderId: req.contentProviderId, msisdn: req.msisdn, category: req.category,
+    frequency: req.frequency, grantedAt: mo.at, expiresAt: mo.at + req.durationDays * DAY, channel: 'sms',
+    proof: { channel: 'sms', reference: `${req.id}/${mo.id}`, capturedAt: new Date(mo.at).toISOString(), requestId: req.id, requestMessageId: req.messageId, requestText: req.text, moId: mo.id, reply: mo.text, profile: ctx.profile.id },
+    withdrawnAt: null,
+  };
+  if (!(await ctx.store.consents.resolveConsentRequest(req.id, { status: 'granted', at: mo.at, channel: 'sms', evidence, consent }))) return null;
+  await ctx.store.records.recordMo({ id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'consent_granted' });
+  const until = new Date(consent.expiresAt + 8 * 3_600_000).toISOString().slice(0, 10);
+  await sendFreeConfirmation(ctx, req, mo.from, `您已同意接收“${req.category}”类商业短信，每${PER_ZH[req.frequency.per]}不超过${req.frequency.count}条，有效期至${until}。${ctx.profile.params.refusalNotice.value}，本条免费。`, 'consent_confirmation', mo.at);
+  return { id: mo.id, action: 'consent_granted', contentProviderId: req.contentProviderId };
+}

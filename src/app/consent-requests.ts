@@ -1,0 +1,196 @@
+/**
+ * Consent requests (Art. 18): a provider asks a number, from one of its commercial ports, whether it
+ * may send commercial messages of one category, at most so often, for so long. The request is a real
+ * message through the normal egress; the user's reply to that port answers it (see
+ * consent-replies.ts); silence until the window closes is a refusal under cn-2015 (`deemed_refused`),
+ * and never a consent under any profile. After a refusal the same or a similar request is never sent
+ * again (`consent_request_repeated`).
+ */
+import { SmsguardError, type ErrorCode } from '../domain/errors.js';
+import { normalizeMsisdn } from '../domain/msisdn.js';
+import { leadingSignature } from '../domain/signature.js';
+import { measure } from '../domain/segments.js';
+import { CONSENT_PERIODS, isRefusalStatus, type ConsentFrequency, type ConsentPeriod } from '../domain/consent.js';
+import { buildConsentRequestText, missingRequestFacts } from '../domain/consent-request-text.js';
+import { requestSimilarity, similarityKey, SIMILARITY_THRESHOLD } from '../domain/similarity.js';
+import { foldReply } from '../domain/text-fold.js';
+import { localMinutes, statesRefusal } from '../pipeline/stages/commercial.js';
+import type { ConsentRequestRow, SubscriptionEvent } from '../ports/store.js';
+import type { AppContext } from './context.js';
+import type { Principal } from './types.js';
+import { requireRole } from './access.js';
+import { str } from './validate.js';
+import { settleDueRequests } from './consent-sweeper.js';
+
+const HOUR = 3_600_000;
+export const DAY = 86_400_000;
+
+function reject(ctx: AppContext, code: ErrorCode, rule: string, message: string, field?: string): never {
+  throw new SmsguardError(code, message, { rule, article: ctx.profile.rules[rule]?.article, profile: ctx.profile.id }, field);
+}
+
+function int(v: unknown, field: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new SmsguardError('invalid_request', `${field}: must be an integer ${min}–${max}`, {}, field);
+  return v;
+}
+
+export interface ConsentRequestInput {
+  from: string;
+  to: string;
+  category: string;
+  frequency: ConsentFrequency;
+  durationDays: number;
+  text?: string;
+}
+
+/** Shape checks shared by every door. */
+export function parseConsentRequest(body: unknown): ConsentRequestInput {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SmsguardError('invalid_request', 'body: must be an object', {}, 'body');
+  const b = body as Record<string, unknown>;
+  const f = b.frequency as Record<string, unknown> | undefined;
+  if (!f || typeof f !== 'object' || Array.isArray(f)) throw new SmsguardError('invalid_request', 'frequency: must be {count, per}', {}, 'frequency');
+  if (!CONSENT_PERIODS.includes(f.per as ConsentPeriod)) throw new SmsguardError('invalid_request', 'frequency/per: must be day, week or month', {}, 'frequency/per');
+  const out: ConsentRequestInput = {
+    from: str(b.from, 'from', { min: 1, max: 21, pattern: /^\d+$/ }),
+    to: str(b.to, 'to', { min: 1, max: 32 }),
+    category: str(b.category, 'category', { min: 1, max: 64 }).trim(),
+    frequency: { count: int(f.count, 'frequency/count', 1, 1000), per: f.per as ConsentPeriod },
+    durationDays: int(b.durationDays, 'durationDays', 1, 3650),
+  };
+  if (!out.category) throw new SmsguardError('invalid_request', 'category: must not be blank', {}, 'category');
+  if (b.text !== undefined && b.text !== null) out.text = str(b.text, 'text', { min: 1, max: 2000 });
+  return out;
+}
+
+export interface ConsentRequestCreated {
+  id: string;
+  status: 'pending';
+  text: string;
+  messageId: string;
+  deadlineAt: string;
+}
+
+/** POST /v1/consent-requests: check, record and send one request. */
+export async function requestConsent(ctx: AppContext, p: Principal, body: unknown): Promise<ConsentRequestCreated> {
+  requireRole(p, 'content-provider');
+  const input = parseConsentRequest(body);
+  const cpId = p.contentProviderId;
+  const now = ctx.clock.now();
+  const to = normalizeMsisdn(input.to);
+  if (!to) reject(ctx, 'invalid_msisdn', 'recipient.msisdn', 'to is not a mainland China mobile number', 'to');
+
+  // The same identity rules as any message from a commercial port.
+  const port = await ctx.store.directory.getPort(input.from);
+  if (!port) reject(ctx, 'unknown_port', 'sender.port-exists', `port ${input.from} is not registered`, 'from');
+  if (port.ownerId !== cpId) reject(ctx, 'port_not_owned', 'sender.port-owned', `port ${input.from} belongs to another content provider`, 'from');
+  if (port.kind !== 'commercial') reject(ctx, 'port_kind_mismatch', 'port.separation', `a consent request is a commercial approach: send it from a commercial port, not a ${port.kind} port`, 'from');
+  const cp = await ctx.store.directory.getContentProvider(cpId);
+  if (!cp || cp.status !== 'active') reject(ctx, 'sender_suspended', 'sender.active', 'the content provider is suspended');
+  const signatures = (await ctx.store.directory.listSignatures(cpId)).filter((s) => s.status === 'approved').map((s) => s.signature);
+
+  let text: string;
+  if (input.text !== undefined) {
+    text = input.text;
+    const sig = leadingSignature(text);
+    if (!sig) reject(ctx, 'signature_missing', 'sender.signature', 'the request text must start with the sender’s signature 【…】', 'text');
+    if (!signatures.includes(sig)) reject(ctx, 'signature_unregistered', 'sender.signature', `signature ${sig} is not registered to this content provider`, 'text');
+    const missing = missingRequestFacts(text, input);
+    if (missing.length > 0) {
+      reject(ctx, 'consent_request_incomplete', 'consent.request-content', `the request text does not state: ${missing.join(', ')} (e.g. “${input.category}”, 每${({ day: '天', week: '周', month: '月' } as const)[input.frequency.per]}不超过${input.frequency.count}条, 有效期${input.durationDays}天, 同意请回复“是”)`, 'text');
+    }
+    if (!statesRefusal(text)) text += ctx.profile.params.refusalNotice.value;
+  } else {
+    if (signatures.length === 0) reject(ctx, 'signature_missing', 'sender.signature', 'the content provider has no approved signature to sign the request with');
+    text = buildConsentRequestText({ signature: signatures[0], category: input.category, frequency: input.frequency, durationDays: input.durationDays, refusalNotice: ctx.profile.params.refusalNotice.value });
+  }
+  const max = ctx.profile.params.maxLength.value;
+  if (measure(text).chars > max) reject(ctx, 'message_too_long', 'content.length', `the request is longer than ${max} characters`, 'text');
+  // A request is a commercial approach: daytime only, like the messages it asks permission for.
+  const q = ctx.profile.params.quietHours.value;
+  const t = localMinutes(now, q.timeZone);
+  const hm = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
+  if (t < hm(q.start) || t >= hm(q.end)) reject(ctx, 'quiet_hours', 'commercial.quiet-hours', `commercial messages (and consent requests) may be sent only ${q.start}–${q.end} ${q.timeZone}`);
+
+  // Close windows that have run out first, so a request answered by silence counts as refused below.
+  await settleDueRequests(ctx, now);
+
+  const row: ConsentRequestRow = {
+    id: ctx.ids.next('creq'), contentProviderId: cpId, msisdn: to, port: port.number, category: input.category,
+    frequency: input.frequency, durationDays: input.durationDays, text, messageId: ctx.ids.next('msg'), status: 'pending',
+    createdAt: now, deadlineAt: now + ctx.profile.params.consentReplyWindowHours.value * HOUR, resolvedAt: null, consentId: null, profile: ctx.profile.id,
+  };
+  await ctx.store.consents.openConsentRequest(row, (facts) => {
+    if (facts.dnd) reject(ctx, 'opted_out', 'commercial.opt-out', 'the number is on the do-not-disturb list');
+    if (facts.optedOut) reject(ctx, 'opted_out', 'commercial.opt-out', 'the number refused commercial messages from this content provider; a consent request is a commercial approach too');
+    if (facts.pending) throw new SmsguardError('conflict', `consent request ${facts.pending.id} to this number is waiting for its answer until ${new Date(facts.pending.deadlineAt).toISOString()}`);
+    const repeat = findRepeat(facts.refused, row);
+    if (repeat) reject(ctx, 'consent_request_repeated', 'consent.no-repeat', repeat);
+  });
+  await sendRequestMessage(ctx, row);
+  return { id: row.id, status: 'pending', text, messageId: row.messageId, deadlineAt: new Date(row.deadlineAt).toISOString() };
+}
+
+/** Why `row` repeats a refused request (same category, or similar text), or null. */
+export function findRepeat(refused: readonly ConsentRequestRow[], row: { category: string; text: string }): string | null {
+  const cat = foldReply(row.category);
+  for (const r of refused) {
+    if (!isRefusalStatus(r.status)) continue;
+    const how = r.status === 'deemed_refused' ? 'deemed refused (no reply)' : 'refused';
+    if (foldReply(r.category) === cat) return `request ${r.id} for category “${r.category}” was ${how}; the same request may not be sent again`;
+    const sim = requestSimilarity(r.text, row.text);
+    if (sim >= SIMILARITY_THRESHOLD) {
+      return `request ${r.id} was ${how}; this one is similar (bigram Jaccard ${sim.toFixed(2)} ≥ ${SIMILARITY_THRESHOLD} on “${similarityKey(row.text)}” vs “${similarityKey(r.text)}”)`;
+    }
+  }
+  return null;
+}
+
+/** Queues the message that carries a request; idempotent (used again for crash repair). */
+export async function sendRequestMessage(ctx: AppContext, row: ConsentRequestRow): Promise<void> {
+  try {
+    await ctx.store.messages.recordSystemMessage({
+      id: row.messageId, contentProviderId: row.contentProviderId, from: row.port, to: row.msisdn, text: row.text,
+      type: 'commercial', purpose: 'consent_request', at: row.createdAt, charged: false,
+    });
+  } catch (e) {
+    // Already queued before a crash: the message exists, only the mark is missing.
+    if (!(await ctx.store.messages.getMessage(row.messageId))) throw e;
+  }
+  await ctx.store.consents.markConsentRequestSent(row.id);
+  ctx.events.emit('outboxReady', { count: 1 });
+}
+
+export interface ConsentRequestView {
+  id: string;
+  contentProviderId: string;
+  from: string;
+  to: string;
+  category: string;
+  frequency: ConsentFrequency;
+  durationDays: number;
+  text: string;
+  messageId: string;
+  status: ConsentRequestRow['status'];
+  createdAt: string;
+  deadlineAt: string;
+  resolvedAt: string | null;
+  consentId: string | null;
+  profile: string;
+  history: { at: string; event: SubscriptionEvent['kind']; channel: string; evidence: Record<string, unknown> }[];
+}
+
+/** GET /v1/consent-requests/{id}: status and history (provider: own only; admin, regulator: any). */
+export async function getConsentRequest(ctx: AppContext, p: Principal, id: string): Promise<ConsentRequestView> {
+  requireRole(p, 'content-provider', 'admin', 'regulator');
+  await settleDueRequests(ctx, ctx.clock.now());
+  const r = await ctx.store.consents.getConsentRequest(id);
+  if (!r || (p.role === 'content-provider' && r.request.contentProviderId !== p.contentProviderId)) throw new SmsguardError('not_found', `no consent request ${id}`);
+  const q = r.request;
+  const iso = (t: number) => new Date(t).toISOString();
+  return {
+    id: q.id, contentProviderId: q.contentProviderId, from: q.port, to: q.msisdn, category: q.category, frequency: q.frequency, durationDays: q.durationDays,
+    text: q.text, messageId: q.messageId, status: q.status, createdAt: iso(q.createdAt), deadlineAt: iso(q.deadlineAt),
+    resolvedAt: q.resolvedAt === null ? null : iso(q.resolvedAt), consentId: q.consentId, profile: q.profile,
+    history: r.history.map((h) => ({ at: iso(h.at), event: h.kind, channel: h.channel, evidence: h.evidence })),
+  };
+}

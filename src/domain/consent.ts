@@ -1,0 +1,28 @@
+/**
+ * The consent model: a request to a number, its answer, and the consent it yields.
+ *
+ * A consent request's life: `pending` until the user answers or the profile's window closes, then
+ * exactly one of `granted` (explicit yes), `refused` (explicit no, or a refusal / opt-out), or, with
+ * no answer, `deemed_refused` when the profile counts silence as refusal (`noReplyMeansRefusal`)
+ * and `lapsed` otherwise. Silence is never consent under either profile.
+ */
+export type ConsentPeriod = 'day' | 'week' | 'month';
+
+export interface ConsentFrequency {
+  count: number;
+  per: ConsentPeriod;
+}
+
+export type ConsentRequestStatus = 'pending' | 'granted' | 'refused' | 'deemed_refused' | 'lapsed';
+
+export const CONSENT_PERIODS: readonly ConsentPeriod[] = ['day', 'week', 'month'];
+
+/** True when the request ended in a refusal (explicit or deemed): the repeat rule applies. */
+export function isRefusalStatus(s: ConsentRequestStatus): boolean {
+  return s === 'refused' || s === 'deemed_refused';
+}
+
+/** What a request with no answer becomes when its window closes. */
+export function noReplyOutcome(noReplyMeansRefusal: boolean): Extract<ConsentRequestStatus, 'deemed_refused' | 'lapsed'> {
+  return noReplyMeansRefusal ? 'deemed_refused' : 'lapsed';
+}

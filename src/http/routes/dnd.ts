@@ -1,0 +1,32 @@
+/** Do-not-disturb import and the operator's refusal phrases (admin). */
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../app/app.js';
+import { importDnd, MAX_DND_IMPORT } from '../../app/consent-dnd.js';
+import { getRefusalPhrases, setRefusalPhrases } from '../../app/consent-settings.js';
+import { requireAuth } from '../auth.js';
+import { bearerSecurity, errorBody } from '../schemas.js';
+
+export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
+  const { app } = opts;
+  f.post('/v1/dnd', {
+    preHandler: requireAuth,
+    bodyLimit: 8 * 1024 * 1024,
+    schema: {
+      tags: ['consent'], security: bearerSecurity, summary: 'Admin: add numbers to the do-not-disturb list (no commercial message from any provider)',
+      body: { type: 'object', properties: { msisdns: { type: 'array', maxItems: MAX_DND_IMPORT, items: { type: 'string' } }, source: { type: 'string' } }, required: ['msisdns'] },
+      response: { 200: { type: 'object', properties: { received: { type: 'integer' }, added: { type: 'integer' }, alreadyListed: { type: 'integer' }, invalidCount: { type: 'integer' }, invalid: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, value: { type: 'string' } } } } } }, '4xx': errorBody },
+    },
+  }, async (req) => importDnd(app.ctx, req.principal, req.body as Record<string, unknown>));
+
+  f.get('/v1/refusal-phrases', {
+    preHandler: requireAuth,
+    schema: { tags: ['consent'], security: bearerSecurity, summary: 'Refusal phrases in force: defaults, the operator’s own, and the profile’s whole-reply keywords' },
+  }, async (req) => getRefusalPhrases(app.ctx, req.principal));
+  f.put('/v1/refusal-phrases', {
+    preHandler: requireAuth,
+    schema: {
+      tags: ['consent'], security: bearerSecurity, summary: 'Admin: replace the operator’s refusal phrases (matched anywhere in a reply, unless negated)',
+      body: { type: 'object', properties: { phrases: { type: 'array', items: { type: 'string' } } }, required: ['phrases'] },
+    },
+  }, async (req) => setRefusalPhrases(app.ctx, req.principal, req.body as Record<string, unknown>));
+}

@@ -1,0 +1,20 @@
+/** The subscriber's view: every consent, request, refusal, opt-out and withdrawal of one number. */
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../app/app.js';
+import { getSubscriber, getSubscriberConsents } from '../../app/consent-subscribers.js';
+import { requireAuth } from '../auth.js';
+import { bearerSecurity } from '../schemas.js';
+
+const params = { type: 'object', properties: { msisdn: { type: 'string', maxLength: 32 } }, required: ['msisdn'] } as const;
+
+export async function subscriberRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
+  const { app } = opts;
+  f.get('/v1/subscribers/:msisdn', {
+    preHandler: requireAuth,
+    schema: { tags: ['consent'], security: bearerSecurity, summary: 'Admin, regulator: one number’s subscription records across every provider', params },
+  }, async (req) => getSubscriber(app.ctx, req.principal, (req.params as { msisdn: string }).msisdn));
+  f.get('/v1/subscribers/:msisdn/consents', {
+    preHandler: requireAuth,
+    schema: { tags: ['consent'], security: bearerSecurity, summary: 'Content provider: its own consents, requests, opt-outs and withdrawals for one number', params },
+  }, async (req) => getSubscriberConsents(app.ctx, req.principal, (req.params as { msisdn: string }).msisdn));
+}
