@@ -1,9 +1,23 @@
 /**
- * The one place rows enter and leave the statutory `records` table, so that tamper evidence (hash
- * chains) and the month layout live in one spot. Other adapters never touch `records` directly.
+ * The one place rows enter and leave the statutory records, so that tamper evidence (hash chains)
+ * and the month layout live in one spot. Other adapters never touch the record tables directly.
+ *
+ * Layout: one table per Asia/Shanghai calendar month, `records_YYYY_MM`, in the main database file.
+ * Why tables and not one attached file per month: a submission's record must commit atomically with
+ * its decision, its frequency counters and its outbox row (the spine's `decideAndRecord` contract);
+ * in WAL mode SQLite commits each attached file separately, so a crash between two files could leave
+ * a message queued with no record. One file keeps every transaction atomic; purging a month is still
+ * a DROP TABLE (freed pages are reused by later months; no per-row DELETE, no index churn).
+ *
+ * seq is one global keyset cursor: each month table holds a contiguous seq range, later months hold
+ * higher seqs (a record whose `at` falls in an older month than the newest table goes to the newest
+ * table, so retention errs towards keeping). The chain tip is read from the table on every append
+ * (one rowid lookup), which keeps the chain right across rollbacks and across processes (a CLI purge
+ * or export writing its audit record while `start` runs): nothing in memory can go stale.
  */
 import type { Db } from './db.js';
-import type { RecordQuery, RecordRow } from '../../ports/store.js';
+import type { RecordChainRow, RecordQuery, RecordRow } from '../../ports/store.js';
+import { canonicalJson, canonicalRecord, chainHash, genesisHash, monthOf } from '../../domain/hash-chain.js';
 
 export interface NewRecord {
   id: string;
@@ -28,54 +42,308 @@ export interface StoredRecord {
   body: Record<string, unknown>;
 }
 
-interface RawRecord { seq: number; id: string; at: number; kind: RecordRow['kind']; content_provider_id: string | null; msisdn: string | null; ref: string | null; body: string }
-const toStored = (r: RawRecord): StoredRecord => ({ seq: r.seq, id: r.id, at: r.at, kind: r.kind, contentProviderId: r.content_provider_id, msisdn: r.msisdn, ref: r.ref, body: JSON.parse(r.body) });
+/** Column order of every record table (the chained columns, then the hash). */
+export const RECORD_COLUMNS = 'seq, id, at, kind, content_provider_id, msisdn, ref, port, type, decision, rule, body, hash';
+type RawRow = [number, string, number, RecordRow['kind'], string | null, string | null, string | null, string | null, string | null, string | null, string | null, string, Buffer];
+
+export const RETAINED = 'retained';
+export const tableOf = (chain: string): string => (chain === RETAINED ? 'records_retained' : `records_${chain.replace('-', '_')}`);
+
+const toStored = (r: RawRow): StoredRecord => ({ seq: r[0], id: r[1], at: r[2], kind: r[3], contentProviderId: r[4], msisdn: r[5], ref: r[6], body: JSON.parse(r[11]) });
+export const toChainRow = (r: RawRow): RecordChainRow => ({ seq: r[0], id: r[1], at: r[2], kind: r[3], contentProviderId: r[4], msisdn: r[5], ref: r[6], port: r[7], type: r[8], decision: r[9], rule: r[10], body: r[11], hash: r[12] });
+
+/** The indexed columns derived from a record's body, so filters never parse JSON. */
+function derived(r: NewRecord): [string | null, string | null, string | null, string | null] {
+  const b = r.body as Record<string, any>;
+  switch (r.kind) {
+    case 'mt': {
+      let rule: string | null = null;
+      if (b.decision === 'rejected' && Array.isArray(b.verdicts)) {
+        for (const v of b.verdicts) if (v && v.outcome === 'fail') { rule = String(v.rule); break; }
+        if (!rule && b.code) rule = String(b.code);
+      }
+      return [str(b.from), str(b.type), str(b.decision), rule];
+    }
+    case 'mo': return [str(b.to), null, null, null];
+    case 'subscription': return [null, str(b.event), null, null];
+    case 'audit': return [null, str(b.action), null, null];
+    default: return [null, null, null, null];
+  }
+}
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+interface MonthStmts {
+  insert: { run(...a: unknown[]): unknown };
+  tip: { get(): unknown };
+  nonMonotonic: { run(): unknown };
+}
 
 export class RecordsWriter {
-  private readonly insert;
-  private readonly q;
-  constructor(private readonly db: Db) {
-    this.insert = db.prepare(
-      'INSERT INTO records (id, at, kind, content_provider_id, msisdn, ref, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.q = {
-      byRef: db.prepare('SELECT * FROM records WHERE ref = ? ORDER BY seq'),
-      byMsisdnKind: db.prepare('SELECT * FROM records WHERE msisdn = ? AND kind = ? ORDER BY seq'),
-    };
+  /** Live months, ascending. Refreshed whenever the schema changes (our DDL or another process's). */
+  private months: string[] = [];
+  private monotonic = new Map<string, boolean>();
+  private schemaVersion = -1;
+  private readonly stmts = new Map<string, MonthStmts>();
+  private readonly sqlCache = new Map<string, ReturnType<Db['prepare']>>();
+  private readonly schemaStmt;
+
+  constructor(readonly db: Db) {
+    this.schemaStmt = db.prepare('PRAGMA schema_version').pluck();
+    this.ensureFresh();
+    this.moveLegacy();
+  }
+
+  /** Live month tables, ascending. */
+  liveMonths(): string[] {
+    this.ensureFresh();
+    return [...this.months];
+  }
+
+  isMonotonic(month: string): boolean {
+    this.ensureFresh();
+    return this.monotonic.get(month) ?? false;
+  }
+
+  /** Re-reads the month registry if the schema changed since we last looked. */
+  ensureFresh(): void {
+    const v = this.schemaStmt.get() as number;
+    if (v === this.schemaVersion) return;
+    const rows = this.db.prepare('SELECT month, at_monotonic FROM records_months WHERE purged_at IS NULL ORDER BY month').all() as { month: string; at_monotonic: number }[];
+    const tables = new Set((this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'records_[0-9]*'").pluck().all() as string[]));
+    this.months = rows.filter((r) => tables.has(tableOf(r.month))).map((r) => r.month);
+    this.monotonic = new Map(rows.map((r) => [r.month, r.at_monotonic === 1]));
+    this.stmts.clear();
+    this.sqlCache.clear();
+    this.schemaVersion = this.schemaStmt.get() as number;
+  }
+
+  private monthStmts(month: string): MonthStmts {
+    let s = this.stmts.get(month);
+    if (!s) {
+      const t = tableOf(month);
+      s = {
+        insert: this.db.prepare(`INSERT INTO ${t} (${RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        tip: this.db.prepare(`SELECT seq, at, hash FROM ${t} ORDER BY seq DESC LIMIT 1`).raw(),
+        nonMonotonic: this.db.prepare(`UPDATE records_months SET at_monotonic = 0 WHERE month = '${month}' AND at_monotonic = 1`),
+      };
+      this.stmts.set(month, s);
+    }
+    return s;
+  }
+
+  /** Creates a month's table, indexes and append-only triggers, and re-points the `records` view. Runs inside the caller's transaction. */
+  private createMonth(month: string, at: number): void {
+    const t = tableOf(month);
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS ${t} (
+        seq INTEGER PRIMARY KEY, id TEXT NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL,
+        content_provider_id TEXT, msisdn TEXT, ref TEXT, port TEXT, type TEXT, decision TEXT, rule TEXT,
+        body TEXT NOT NULL, hash BLOB NOT NULL);
+      CREATE INDEX IF NOT EXISTS ${t}_msisdn ON ${t} (msisdn, seq) WHERE msisdn IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS ${t}_cp ON ${t} (content_provider_id, seq) WHERE content_provider_id IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS ${t}_ref ON ${t} (ref) WHERE ref IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS ${t}_at ON ${t} (at);
+      CREATE INDEX IF NOT EXISTS ${t}_port ON ${t} (port, seq) WHERE port IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS ${t}_rule ON ${t} (rule, seq) WHERE rule IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS ${t}_sub ON ${t} (content_provider_id, msisdn) WHERE kind = 'subscription';
+      CREATE TRIGGER IF NOT EXISTS ${t}_no_update BEFORE UPDATE ON ${t} BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+      CREATE TRIGGER IF NOT EXISTS ${t}_no_delete BEFORE DELETE ON ${t} BEGIN SELECT RAISE(ABORT, 'records are append-only; a month is purged whole'); END;
+    `);
+    this.db.prepare('INSERT INTO records_months (month, created_at) VALUES (?, ?) ON CONFLICT (month) DO UPDATE SET purged_at = NULL').run(month, at);
+    this.schemaVersion = -1;
+    this.ensureFresh();
+    this.rebuildView();
+  }
+
+  /** `records`: a read-only view over the retained records and every live month, for the sqlite3 shell. */
+  rebuildView(): void {
+    const parts = [RETAINED, ...this.months].map((m) => `SELECT ${RECORD_COLUMNS} FROM ${tableOf(m)}`);
+    this.db.exec(`DROP VIEW IF EXISTS records; CREATE VIEW records AS ${parts.join(' UNION ALL ')};`);
+    this.schemaVersion = -1;
+    this.ensureFresh();
+  }
+
+  /** The highest seq ever issued (live months, retained records, purged months). */
+  private floorSeq(): number {
+    const parts = [RETAINED, ...this.months].map((m) => `SELECT max(seq) AS m FROM ${tableOf(m)}`);
+    parts.push('SELECT max(last_seq) AS m FROM records_months');
+    return (this.db.prepare(`SELECT coalesce(max(m), 0) FROM (${parts.join(' UNION ALL ')})`).pluck().get() as number) ?? 0;
+  }
+
+  /** Appends one record (chained into its month); call inside the caller's transaction, or alone. */
+  append(r: NewRecord): void {
+    if (this.db.inTransaction) this.appendIn(r);
+    else this.appendTx(r);
+  }
+
+  // BEGIN IMMEDIATE: the tip read and the insert must not interleave with another process's append.
+  private appendTx = (r: NewRecord): void => {
+    (this.txFn ??= this.db.transaction((x: NewRecord) => this.appendIn(x))).immediate(r);
+  };
+  private txFn: ReturnType<Db['transaction']> | undefined;
+
+  private appendIn(r: NewRecord): void {
+    this.ensureFresh();
+    let month = monthOf(r.at);
+    const newest = this.months[this.months.length - 1];
+    if (newest !== undefined && month < newest) month = newest;
+    if (newest === undefined || month > newest) this.createMonth(month, r.at);
+    const st = this.monthStmts(month);
+    const tip = st.tip.get() as [number, number, Buffer] | undefined;
+    let seq: number;
+    let prev: Uint8Array;
+    if (tip) {
+      seq = tip[0] + 1;
+      prev = tip[2];
+      if (r.at < tip[1]) st.nonMonotonic.run();
+    } else {
+      seq = this.floorSeq() + 1;
+      prev = genesisHash(month);
+    }
+    const [port, type, decision, rule] = derived(r);
+    const body = canonicalJson(r.body);
+    const hash = chainHash(prev, canonicalRecord({ seq, id: r.id, at: r.at, kind: r.kind, contentProviderId: r.contentProviderId, msisdn: r.msisdn, ref: r.ref, port, type, decision, rule, body }));
+    st.insert.run(seq, r.id, r.at, r.kind, r.contentProviderId, r.msisdn, r.ref, port, type, decision, rule, body, hash);
+  }
+
+  /** Moves rows of the pre-month `records` table (migration 040) into month tables, chaining them. */
+  private moveLegacy(): void {
+    const has = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'records_legacy'").get();
+    if (!has) {
+      if (!this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'records'").get()) this.rebuildView();
+      return;
+    }
+    this.db.transaction(() => {
+      const rows = this.db.prepare('SELECT id, at, kind, content_provider_id, msisdn, ref, body FROM records_legacy ORDER BY seq').all() as { id: string; at: number; kind: RecordRow['kind']; content_provider_id: string | null; msisdn: string | null; ref: string | null; body: string }[];
+      for (const x of rows) this.appendIn({ id: x.id, at: x.at, kind: x.kind, contentProviderId: x.content_provider_id, msisdn: x.msisdn, ref: x.ref, body: JSON.parse(x.body) });
+      this.db.exec('DROP TABLE records_legacy');
+      this.schemaVersion = -1;
+      this.ensureFresh();
+      this.rebuildView();
+    })();
+  }
+
+  /** Every table that can hold records, newest first (retained last: it holds the oldest seqs). */
+  private tablesNewestFirst(): string[] {
+    this.ensureFresh();
+    return [...this.months].reverse().map(tableOf).concat(tableOf(RETAINED));
+  }
+
+  private cached(sql: string) {
+    let s = this.sqlCache.get(sql);
+    if (!s) {
+      if (this.sqlCache.size > 500) this.sqlCache.clear();
+      s = this.db.prepare(sql);
+      this.sqlCache.set(sql, s);
+    }
+    return s;
   }
 
   /** Every record about one message or consent, oldest first. */
   byRef(ref: string): StoredRecord[] {
-    return (this.q.byRef.all(ref) as RawRecord[]).map(toStored);
+    const out: StoredRecord[] = [];
+    for (const t of this.tablesNewestFirst().reverse()) out.push(...(this.cached(`SELECT ${RECORD_COLUMNS} FROM ${t} WHERE ref = ? ORDER BY seq`).raw().all(ref) as RawRow[]).map(toStored));
+    return out.sort((a, b) => a.seq - b.seq);
   }
 
   /** Every record of one kind about one number, oldest first. */
   byMsisdn(msisdn: string, kind: RecordRow['kind']): StoredRecord[] {
-    return (this.q.byMsisdnKind.all(msisdn, kind) as RawRecord[]).map(toStored);
+    const out: StoredRecord[] = [];
+    for (const t of this.tablesNewestFirst().reverse()) out.push(...(this.cached(`SELECT ${RECORD_COLUMNS} FROM ${t} WHERE msisdn = ? AND kind = ? ORDER BY seq`).raw().all(msisdn, kind) as RawRow[]).map(toStored));
+    return out.sort((a, b) => a.seq - b.seq);
   }
 
-  /** Newest first, keyset-paginated on seq. */
-  query(q: RecordQuery): { records: RecordRow[]; nextCursor: string | null } {
+  /**
+   * The SQL one table's page runs: filters, the keyset bound, and (for a month whose `at` only ever
+   * grew) the time range turned into a seq range through the `at` index, so a time window in the
+   * middle of a 10-million-row month costs two index probes, not a scan. Exposed for EXPLAIN tests.
+   */
+  pageSql(chain: string, q: RecordQuery, cursorSeq: number | null): { sql: string; args: unknown[] } | null {
+    const t = tableOf(chain);
     const where: string[] = [];
     const args: unknown[] = [];
     if (q.msisdn) { where.push('msisdn = ?'); args.push(q.msisdn); }
     if (q.contentProviderId) { where.push('content_provider_id = ?'); args.push(q.contentProviderId); }
-    if (q.from !== undefined) { where.push('at >= ?'); args.push(q.from); }
-    if (q.to !== undefined) { where.push('at < ?'); args.push(q.to); }
+    if (q.contentProviderIds) {
+      if (q.contentProviderIds.length === 0) return null;
+      where.push(`content_provider_id IN (${q.contentProviderIds.map(() => '?').join(', ')})`);
+      args.push(...q.contentProviderIds);
+    }
+    if (q.port) { where.push('port = ?'); args.push(q.port); }
+    if (q.kind) { where.push('kind = ?'); args.push(q.kind); }
+    if (q.type) { where.push('type = ?'); args.push(q.type); }
+    if (q.decision) { where.push('decision = ?'); args.push(q.decision); }
+    if (q.rule) { where.push('rule = ?'); args.push(q.rule); }
+    if (q.from !== undefined || q.to !== undefined) {
+      const b = this.cached(`SELECT min(at), max(at) FROM ${t}`).raw().get() as [number | null, number | null];
+      if (b[0] === null || b[1] === null) return null;
+      if (q.from !== undefined && b[1] < q.from) return null;
+      if (q.to !== undefined && b[0] >= q.to) return null;
+      if (chain !== RETAINED && this.isMonotonic(chain)) {
+        if (q.from !== undefined) {
+          const lo = this.cached(`SELECT seq FROM ${t} WHERE at >= ? ORDER BY at, seq LIMIT 1`).pluck().get(q.from) as number | undefined;
+          if (lo === undefined) return null;
+          where.push('seq >= ?'); args.push(lo);
+        }
+        if (q.to !== undefined) {
+          const hi = this.cached(`SELECT seq FROM ${t} WHERE at < ? ORDER BY at DESC, seq DESC LIMIT 1`).pluck().get(q.to) as number | undefined;
+          if (hi === undefined) return null;
+          where.push('seq <= ?'); args.push(hi);
+        }
+      }
+      // `+at`: filter exactly, but never let the planner pick the at index and sort.
+      if (q.from !== undefined) { where.push('+at >= ?'); args.push(q.from); }
+      if (q.to !== undefined) { where.push('+at < ?'); args.push(q.to); }
+    }
+    if (cursorSeq !== null) { where.push('seq < ?'); args.push(cursorSeq); }
+    const sql = `SELECT ${RECORD_COLUMNS} FROM ${t}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+    return { sql, args };
+  }
+
+  /** Newest first, keyset-paginated on seq across month tables. */
+  query(q: RecordQuery): { records: RecordRow[]; nextCursor: string | null } {
+    let cursorSeq: number | null = null;
     if (q.cursor) {
       const seq = Number.parseInt(q.cursor, 36);
-      if (Number.isFinite(seq)) { where.push('seq < ?'); args.push(seq); }
+      if (Number.isFinite(seq)) cursorSeq = seq;
     }
-    const sql = `SELECT * FROM records ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
-    const rows = (this.db.prepare(sql).all(...args, q.limit + 1) as RawRecord[]).map(toStored);
+    this.ensureFresh();
+    const chains = [...this.months].reverse().concat(RETAINED);
+    const rows: RawRow[] = [];
+    for (const chain of chains) {
+      if (cursorSeq !== null) {
+        const min = this.cached(`SELECT min(seq) FROM ${tableOf(chain)}`).pluck().get() as number | null;
+        if (min === null || min >= cursorSeq) continue;
+      }
+      const p = this.pageSql(chain, q, cursorSeq);
+      if (!p) continue;
+      rows.push(...(this.cached(p.sql).raw().all(...p.args, q.limit + 1 - rows.length) as RawRow[]));
+      if (rows.length > q.limit) break;
+    }
+    rows.sort((a, b) => b[0] - a[0]);
     const page = rows.slice(0, q.limit);
     return {
-      records: page.map((r) => ({ seq: r.seq, id: r.id, at: r.at, kind: r.kind, contentProviderId: r.contentProviderId, msisdn: r.msisdn, body: r.body })),
-      nextCursor: rows.length > q.limit ? page[page.length - 1].seq.toString(36) : null,
+      records: page.map((r) => ({ seq: r[0], id: r[1], at: r[2], kind: r[3], contentProviderId: r[4], msisdn: r[5], body: JSON.parse(r[11]), hash: r[12].toString('hex') })),
+      nextCursor: rows.length > q.limit ? page[page.length - 1][0].toString(36) : null,
     };
   }
-  /** Appends one record; call inside the caller's transaction. */
-  append(r: NewRecord): void {
-    this.insert.run(r.id, r.at, r.kind, r.contentProviderId, r.msisdn, r.ref, JSON.stringify(r.body));
+
+  /** Up to `limit` rows of one chain after `afterSeq`, seq order. */
+  scan(chain: string, afterSeq: number, limit: number): RecordChainRow[] {
+    this.ensureFresh();
+    if (chain !== RETAINED && !this.months.includes(chain)) return [];
+    if (chain === RETAINED) {
+      return (this.cached(`SELECT ${RECORD_COLUMNS}, month, orig_hash FROM records_retained WHERE seq > ? ORDER BY seq LIMIT ?`).raw().all(afterSeq, limit) as (RawRow | [...RawRow, string, Buffer])[]).map((r) => ({ ...toChainRow(r as RawRow), month: r[13] as string, origHash: r[14] as Buffer }));
+    }
+    return (this.cached(`SELECT ${RECORD_COLUMNS} FROM ${tableOf(chain)} WHERE seq > ? ORDER BY seq LIMIT ?`).raw().all(afterSeq, limit) as RawRow[]).map(toChainRow);
+  }
+
+  /** One provider's records in a time range, seq order, every table (for inspection exports). */
+  scanProvider(contentProviderId: string, from: number, to: number, afterSeq: number, limit: number): RecordChainRow[] {
+    const out: RawRow[] = [];
+    for (const t of this.tablesNewestFirst().reverse()) {
+      out.push(...(this.cached(`SELECT ${RECORD_COLUMNS} FROM ${t} WHERE content_provider_id = ? AND seq > ? AND +at >= ? AND +at < ? ORDER BY seq LIMIT ?`).raw().all(contentProviderId, afterSeq, from, to, limit) as RawRow[]));
+    }
+    return out.sort((a, b) => a[0] - b[0]).slice(0, limit).map(toChainRow);
   }
 }

@@ -1,0 +1,67 @@
+/**
+ * The records' tamper-evidence service: publishes signed chain heads, verifies chains. One per App,
+ * configured by the composition root with the signing key (`configureRecords`); tests and in-memory
+ * gateways get an ephemeral key (`recordsFor` creates one on first use).
+ */
+import { SmsguardError } from '../domain/errors.js';
+import type { RecordArchive, StoredHead } from '../ports/store.js';
+import type { AppContext } from './context.js';
+import { RecordsSigner } from './records-signing.js';
+import { verifyChains, type VerifyReport } from './records-verify.js';
+
+export class RecordsService {
+  constructor(private readonly ctx: AppContext, readonly signer: RecordsSigner) {}
+
+  get archive(): RecordArchive {
+    const a = this.ctx.store.records.archive;
+    if (!a) throw new SmsguardError('internal_error', 'this store keeps no record archive (hash chains, retention)');
+    return a;
+  }
+
+  /**
+   * Signs a new head for every chain whose tip moved since its last signed head, and returns the
+   * latest head of every live chain. One signature per chain per publication, never per record.
+   */
+  async publishHeads(): Promise<StoredHead[]> {
+    const a = this.archive;
+    const [chains, heads] = [await a.chains(), await a.heads()];
+    const latest = new Map<string, StoredHead>();
+    for (const h of heads) {
+      const cur = latest.get(h.chain);
+      if (!cur || h.signedAt > cur.signedAt || (h.signedAt === cur.signedAt && h.lastSeq > cur.lastSeq)) latest.set(h.chain, h);
+    }
+    const now = this.ctx.clock.now();
+    const out: StoredHead[] = [];
+    for (const c of chains) {
+      const hash = Buffer.from(c.hash).toString('hex');
+      const cur = latest.get(c.chain);
+      if (cur && cur.lastSeq === c.lastSeq && cur.hash === hash && cur.firstSeq === c.firstSeq && cur.count === c.count && cur.keyId === this.signer.keyId) {
+        out.push(cur);
+        continue;
+      }
+      const h = this.signer.signHead({ chain: c.chain, firstSeq: c.firstSeq, lastSeq: c.lastSeq, count: c.count, hash, signedAt: Math.max(now, (cur?.signedAt ?? 0) + 1) });
+      await a.addHead(h);
+      out.push(h);
+    }
+    return out;
+  }
+
+  /** Recomputes chains (all, or one month) against the heads signed with this service's key. */
+  verify(opts: { month?: string; progress?: (n: number) => void } = {}): Promise<VerifyReport> {
+    return verifyChains(this.archive, { ...opts, trustedPublicKey: this.signer.publicKey });
+  }
+}
+
+const services = new WeakMap<AppContext, RecordsService>();
+
+/** Composition root: sets the signing key for an app's records (call before serving). */
+export function configureRecords(ctx: AppContext, signer: RecordsSigner): RecordsService {
+  const s = new RecordsService(ctx, signer);
+  services.set(ctx, s);
+  return s;
+}
+
+/** The app's records service; an ephemeral key when the composition root configured none (tests). */
+export function recordsFor(ctx: AppContext): RecordsService {
+  return services.get(ctx) ?? configureRecords(ctx, RecordsSigner.generate().signer);
+}

@@ -1,0 +1,61 @@
+/**
+ * The Ed25519 key that signs chain heads. One signature per head publication, never per record.
+ * The key comes from config (`recordsSigningKey`: PKCS#8 PEM, base64 PKCS#8 DER, or `file:PATH`);
+ * src/main.ts generates and stores one beside the database on first start when none is configured.
+ */
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { headPayload, type ChainHead } from '../domain/hash-chain.js';
+import type { StoredHead } from '../ports/store.js';
+
+export class RecordsSigner {
+  readonly publicKey: string;
+  readonly keyId: string;
+  private constructor(private readonly key: KeyObject) {
+    const spki = createPublicKey(key).export({ type: 'spki', format: 'der' });
+    this.publicKey = spki.toString('base64');
+    this.keyId = createHash('sha256').update(spki).digest('hex').slice(0, 16);
+  }
+
+  /** From PEM or base64 PKCS#8 DER text. Throws when it is not an Ed25519 private key. */
+  static fromText(text: string): RecordsSigner {
+    const t = text.trim();
+    const key = t.startsWith('-----BEGIN') ? createPrivateKey(t) : createPrivateKey({ key: Buffer.from(t, 'base64'), format: 'der', type: 'pkcs8' });
+    if (key.asymmetricKeyType !== 'ed25519') throw new Error(`records signing key must be Ed25519, got ${key.asymmetricKeyType}`);
+    return new RecordsSigner(key);
+  }
+
+  /** A new key; `pem` is what to store. */
+  static generate(): { signer: RecordsSigner; pem: string } {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    return { signer: new RecordsSigner(privateKey), pem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+  }
+
+  signHead(h: ChainHead): StoredHead {
+    const signature = sign(null, Buffer.from(headPayload(h)), this.key).toString('base64');
+    return { chain: h.chain, firstSeq: h.firstSeq, lastSeq: h.lastSeq, count: h.count, hash: h.hash, signedAt: h.signedAt, keyId: this.keyId, publicKey: this.publicKey, signature };
+  }
+
+  /** Signs arbitrary canonical bytes (an export manifest). */
+  signText(text: string): string {
+    return sign(null, Buffer.from(text), this.key).toString('base64');
+  }
+}
+
+/** Checks a head's signature against the public key it names (or the one the caller trusts). */
+export function verifyHeadSignature(h: StoredHead, trustedPublicKey?: string): boolean {
+  try {
+    const pub = createPublicKey({ key: Buffer.from(trustedPublicKey ?? h.publicKey, 'base64'), format: 'der', type: 'spki' });
+    return verify(null, Buffer.from(headPayload(h)), pub, Buffer.from(h.signature, 'base64'));
+  } catch {
+    return false;
+  }
+}
+
+export function verifyTextSignature(text: string, signature: string, publicKey: string): boolean {
+  try {
+    const pub = createPublicKey({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki' });
+    return verify(null, Buffer.from(text), pub, Buffer.from(signature, 'base64'));
+  } catch {
+    return false;
+  }
+}

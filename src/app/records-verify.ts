@@ -1,0 +1,108 @@
+/**
+ * `smsguard records verify`: recomputes each month's hash chain from its genesis and reports the
+ * first record that no longer matches: a changed byte (its hash differs), a deleted record (a gap in
+ * seq, or the next record's link breaks), two records swapped (both links break; the first is
+ * reported), a rewritten tail (the recomputed hash at a signed head differs from the signed one), or
+ * records cut off the end (a signed head names a seq that is no longer there).
+ */
+import { canonicalRecord, canonicalRetained, chainHash, genesisHash } from '../domain/hash-chain.js';
+import type { RecordArchive, RecordChainRow, StoredHead } from '../ports/store.js';
+import { verifyHeadSignature } from './records-signing.js';
+
+export type ChainFailureReason = 'hash_mismatch' | 'missing' | 'head_mismatch' | 'truncated' | 'signature_invalid';
+
+export interface ChainFailure {
+  seq: number;
+  id?: string;
+  reason: ChainFailureReason;
+  detail: string;
+}
+
+export interface ChainVerdict {
+  chain: string;
+  ok: boolean;
+  checked: number;
+  firstSeq: number;
+  lastSeq: number;
+  /** Signed heads of this chain that were checked against the recomputed chain. */
+  headsChecked: number;
+  failure?: ChainFailure;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  checked: number;
+  chains: ChainVerdict[];
+}
+
+const BATCH = 20_000;
+
+function rowHash(prev: Uint8Array, r: RecordChainRow, retained: boolean): Buffer {
+  return retained
+    ? chainHash(prev, canonicalRetained(r, r.month ?? '', Buffer.from(r.origHash ?? []).toString('hex')))
+    : chainHash(prev, canonicalRecord(r));
+}
+
+async function verifyOne(archive: RecordArchive, chain: string, firstSeq: number, lastSeq: number, heads: StoredHead[], trustedKey: string | undefined, progress?: (n: number) => void): Promise<ChainVerdict> {
+  const retained = chain === 'retained';
+  const v: ChainVerdict = { chain, ok: true, checked: 0, firstSeq, lastSeq, headsChecked: 0 };
+  const fail = (f: ChainFailure): ChainVerdict => ({ ...v, ok: false, failure: f });
+  for (const h of heads) {
+    if (!verifyHeadSignature(h, trustedKey)) return fail({ seq: h.lastSeq, reason: 'signature_invalid', detail: `head signed at ${new Date(h.signedAt).toISOString()} (key ${h.keyId}) has an invalid signature` });
+  }
+  // The latest head per lastSeq is what must match; older heads over the same seq must agree too.
+  const byLast = new Map<number, StoredHead[]>();
+  for (const h of heads) byLast.set(h.lastSeq, [...(byLast.get(h.lastSeq) ?? []), h]);
+  let prev: Uint8Array = genesisHash(chain);
+  let expected = retained ? null : firstSeq;
+  let after = 0;
+  let lastSeen = 0;
+  for (;;) {
+    const rows = await archive.scan(chain, after, BATCH);
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      if (expected !== null && r.seq !== expected) {
+        return fail({ seq: expected, reason: 'missing', detail: `record seq ${expected} is missing (the next record present is seq ${r.seq}, id ${r.id})` });
+      }
+      const h = rowHash(prev, r, retained);
+      if (!h.equals(r.hash)) {
+        v.checked++;
+        return fail({ seq: r.seq, id: r.id, reason: 'hash_mismatch', detail: `record seq ${r.seq} (id ${r.id}) does not match its hash: its bytes changed, or the record before it was removed or moved` });
+      }
+      const signed = byLast.get(r.seq);
+      if (signed) {
+        for (const s of signed) {
+          v.headsChecked++;
+          if (s.hash !== h.toString('hex')) return fail({ seq: r.seq, id: r.id, reason: 'head_mismatch', detail: `the chain at seq ${r.seq} no longer matches the head signed at ${new Date(s.signedAt).toISOString()}: records up to it were rewritten` });
+        }
+      }
+      prev = h;
+      lastSeen = r.seq;
+      if (expected !== null) expected++;
+      v.checked++;
+    }
+    after = rows[rows.length - 1].seq;
+    progress?.(rows.length);
+  }
+  const beyond = heads.filter((h) => h.lastSeq > lastSeen).sort((a, b) => a.lastSeq - b.lastSeq)[0];
+  if (beyond) return fail({ seq: lastSeen + 1, reason: 'truncated', detail: `a head signed at ${new Date(beyond.signedAt).toISOString()} covers up to seq ${beyond.lastSeq}, but the chain ends at seq ${lastSeen}: records were removed from its end` });
+  return v;
+}
+
+/** Verifies every live chain (or one month), against every signed head of it. */
+export async function verifyChains(archive: RecordArchive, opts: { month?: string; trustedPublicKey?: string; progress?: (n: number) => void } = {}): Promise<VerifyReport> {
+  const chains = await archive.chains();
+  const heads = await archive.heads();
+  const out: VerifyReport = { ok: true, checked: 0, chains: [] };
+  for (const c of chains) {
+    if (opts.month && c.chain !== opts.month) continue;
+    // Retained is rebuilt at each purge: only its latest head must match.
+    let hs = heads.filter((h) => h.chain === c.chain);
+    if (c.chain === 'retained' && hs.length) hs = [hs.reduce((a, b) => (b.signedAt > a.signedAt ? b : a))];
+    const v = await verifyOne(archive, c.chain, c.firstSeq, c.lastSeq, hs, opts.trustedPublicKey, opts.progress);
+    out.chains.push(v);
+    out.checked += v.checked;
+    if (!v.ok) out.ok = false;
+  }
+  return out;
+}

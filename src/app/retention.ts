@@ -1,0 +1,180 @@
+/**
+ * Retention (Art. 20 cn-2015; reportedly 6 months in cn-2026): what the profile no longer requires is
+ * purged a whole month at a time. A month goes once every record in it is `retentionMonths` old. Before
+ * its table is dropped, two kinds of records are carried into the `retained` chain:
+ * - subscription records whose relationship has not ended `subscriptionRetentionMonths` ago. The
+ *   relationship between a content provider and a number *ended* when its last consent was withdrawn
+ *   or expired (or the number opted out) and no message or subscription event followed; a live consent
+ *   means it has not ended. DND entries are the platform's relationship and last while listed;
+ * - records under an active legal hold (by number or by content provider).
+ * Retained records leave once neither reason holds any more. Every real purge is itself recorded.
+ */
+import { monthPastRetention } from '../domain/hash-chain.js';
+import type { KindCounts, LegalHold } from '../ports/store.js';
+import type { AppContext } from './context.js';
+import { recordsFor } from './records-service.js';
+
+export interface MonthReport {
+  chain: string;
+  removed: KindCounts;
+  kept: KindCounts;
+  /** Why records stayed: subscription records of live relationships, and per hold. */
+  keptFor: { subscription: number; holds: { holdId: string; reason: string; records: number }[] };
+}
+
+export interface PurgeReport {
+  dryRun: boolean;
+  at: number;
+  profile: string;
+  retentionMonths: number;
+  subscriptionRetentionMonths: number;
+  months: MonthReport[];
+  /** What left the retained chain (relationships now ended long enough ago, holds released). */
+  retained: MonthReport | null;
+  /** Months still within retention (not touched). */
+  keptMonths: string[];
+}
+
+/** `at` plus `n` calendar months (Asia/Shanghai day clamped to the target month's length). */
+export function addMonthsToInstant(at: number, n: number): number {
+  const off = 8 * 3_600_000;
+  const d = new Date(at + off);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() + n;
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return Date.UTC(y, m, Math.min(d.getUTCDate(), lastDay), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()) - off;
+}
+
+const sum = (c: KindCounts): number => Object.values(c).reduce((a, b) => a + (b ?? 0), 0);
+
+/** Runs (or, with dryRun, only plans) the purge the profile allows at the app clock's now. */
+export async function purgeRecords(ctx: AppContext, opts: { dryRun: boolean; actor: string }): Promise<PurgeReport> {
+  const svc = recordsFor(ctx);
+  const a = svc.archive;
+  const now = ctx.clock.now();
+  const retention = ctx.profile.params.retentionMonths.value;
+  const subRetention = ctx.profile.params.subscriptionRetentionMonths.value;
+  const holds = await a.holds(true);
+  const ends = new Map<string, number | null>();
+  const relationshipLive = async (cp: string | null, msisdn: string): Promise<boolean> => {
+    const key = `${cp ?? ''}\u0000${msisdn}`;
+    let end = ends.get(key);
+    if (end === undefined) {
+      end = await a.relationshipEnd(cp, msisdn, now);
+      ends.set(key, end);
+    }
+    return end === null || addMonthsToInstant(end, subRetention) > now;
+  };
+
+  const plan = async (chain: string): Promise<{ keep: number[]; keptFor: MonthReport['keptFor'] }> => {
+    const keep = new Set<number>();
+    let subscription = 0;
+    for (const s of await a.subscriptionParties(chain)) {
+      if (await relationshipLive(s.contentProviderId, s.msisdn)) {
+        keep.add(s.seq);
+        subscription++;
+      }
+    }
+    const perHold = new Map<string, number>();
+    for (const h of await a.heldSeqs(chain, holds)) {
+      keep.add(h.seq);
+      perHold.set(h.holdId, (perHold.get(h.holdId) ?? 0) + 1);
+    }
+    const byId = new Map<string, LegalHold>(holds.map((h) => [h.id, h]));
+    return { keep: [...keep], keptFor: { subscription, holds: [...perHold].map(([holdId, records]) => ({ holdId, reason: byId.get(holdId)?.reason ?? '', records })) } };
+  };
+
+  const report: PurgeReport = { dryRun: opts.dryRun, at: now, profile: ctx.profile.id, retentionMonths: retention, subscriptionRetentionMonths: subRetention, months: [], retained: null, keptMonths: [] };
+  const chains = await a.chains();
+  const months = chains.filter((c) => c.chain !== 'retained').map((c) => c.chain);
+  const due = months.filter((m) => monthPastRetention(m, retention, now));
+  report.keptMonths = months.filter((m) => !due.includes(m));
+
+  // The retained chain first: what it no longer needs leaves before this run adds to it.
+  if (chains.some((c) => c.chain === 'retained')) {
+    const { keep, keptFor } = await plan('retained');
+    if (opts.dryRun) {
+      const all = await a.countKinds('retained');
+      const kept = await a.countKinds('retained', keep);
+      report.retained = { chain: 'retained', removed: diff(all, kept), kept, keptFor };
+    } else {
+      const r = await a.pruneRetained(keep);
+      report.retained = { chain: 'retained', removed: r.removed, kept: r.kept, keptFor };
+    }
+  }
+  await a.seal(due);
+  for (const m of due) {
+    const { keep, keptFor } = await plan(m);
+    if (opts.dryRun) {
+      const all = await a.countKinds(m);
+      const kept = keep.length ? await a.countKinds(m, keep) : {};
+      report.months.push({ chain: m, removed: diff(all, kept), kept, keptFor });
+    } else {
+      const r = await a.purgeMonth(m, keep, now);
+      report.months.push({ chain: m, removed: r.removed, kept: r.kept, keptFor });
+    }
+  }
+  if (!opts.dryRun) {
+    await ctx.store.records.appendAudit(now, opts.actor, 'records.purge', {
+      profile: report.profile, retentionMonths: retention, subscriptionRetentionMonths: subRetention,
+      months: report.months.map((m) => ({ month: m.chain, removed: m.removed, kept: m.kept, holds: m.keptFor.holds })),
+      retained: report.retained && { removed: report.retained.removed, kept: report.retained.kept },
+    });
+    await svc.publishHeads();
+  }
+  return report;
+}
+
+function diff(a: KindCounts, b: KindCounts): KindCounts {
+  const out: KindCounts = {};
+  for (const [k, v] of Object.entries(a) as [keyof KindCounts, number][]) if (v - (b[k] ?? 0)) out[k] = v - (b[k] ?? 0);
+  return out;
+}
+
+/** Human lines for the CLI and the daily job's log: what went, by month and kind, and what stayed and why. */
+export function formatPurgeReport(r: PurgeReport): string[] {
+  const kinds = (c: KindCounts) => (Object.keys(c).length ? Object.entries(c).map(([k, v]) => `${k} ${v}`).join(', ') : 'nothing');
+  const lines = [`${r.dryRun ? 'would purge (dry run)' : 'purged'} under ${r.profile}: records ${r.retentionMonths} months, subscription records ${r.subscriptionRetentionMonths} months after the relationship ends`];
+  if (!r.months.length && !(r.retained && sum(r.retained.removed))) lines.push('  nothing is past retention');
+  for (const m of [...(r.retained ? [r.retained] : []), ...r.months]) {
+    lines.push(`  ${m.chain}: ${r.dryRun ? 'would remove' : 'removed'} ${sum(m.removed)} (${kinds(m.removed)}); kept ${sum(m.kept)} (${kinds(m.kept)})`);
+    if (m.keptFor.subscription) lines.push(`    kept ${m.keptFor.subscription} subscription records: relationship not ended ${r.subscriptionRetentionMonths} months ago`);
+    for (const h of m.keptFor.holds) lines.push(`    skipped ${h.records} records under legal hold ${h.holdId} (${h.reason})`);
+  }
+  if (r.keptMonths.length) lines.push(`  within retention: ${r.keptMonths.join(', ')}`);
+  return lines;
+}
+
+/** The daily purge inside `start`. The composition root wires it and logs each report. */
+export class RetentionJob {
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  constructor(private readonly ctx: AppContext, private readonly onReport: (r: PurgeReport) => void, private readonly onError: (e: Error) => void, private readonly everyMs = 86_400_000) {}
+
+  start(firstAfterMs = 60_000): void {
+    const tick = () => void this.runOnce();
+    this.timer = setTimeout(function again(this: RetentionJob) { tick(); this.timer = setInterval(tick, this.everyMs); this.timer.unref(); }.bind(this), firstAfterMs);
+    this.timer.unref();
+  }
+
+  async runOnce(): Promise<PurgeReport | null> {
+    if (this.running) return null;
+    this.running = true;
+    try {
+      const r = await purgeRecords(this.ctx, { dryRun: false, actor: 'retention-job' });
+      this.onReport(r);
+      return r;
+    } catch (e) {
+      this.onError(e as Error);
+      return null;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * SQLite mechanics of the records' month layout: chain tips, signed heads, legal holds, sealing a
+ * month's per-kind counts, and purging a month by DROP TABLE (after carrying the records that must
+ * stay into the `retained` chain). Policy (which months, which relationships ended) is the app's.
+ */
+import type { Db } from './db.js';
+import type { KindCounts, LegalHold, MonthPurge, RecordArchive, RecordChainInfo, RecordChainRow, StoredHead } from '../../ports/store.js';
+import { RECORD_COLUMNS, RETAINED, tableOf, type RecordsWriter } from './records-writer.js';
+import { canonicalRetained, chainHash, genesisHash } from '../../domain/hash-chain.js';
+
+interface HoldDb { id: string; msisdn: string | null; content_provider_id: string | null; reason: string; created_at: number; created_by: string; released_at: number | null; released_by: string | null }
+const toHold = (r: HoldDb): LegalHold => ({ id: r.id, msisdn: r.msisdn, contentProviderId: r.content_provider_id, reason: r.reason, createdAt: r.created_at, createdBy: r.created_by, releasedAt: r.released_at, releasedBy: r.released_by });
+
+function subtract(a: KindCounts, b: KindCounts): KindCounts {
+  const out: KindCounts = {};
+  for (const [k, v] of Object.entries(a) as [keyof KindCounts, number][]) {
+    const n = v - (b[k] ?? 0);
+    if (n) out[k] = n;
+  }
+  return out;
+}
+
+export class SqliteRecordArchive implements RecordArchive {
+  constructor(private readonly db: Db, private readonly writer: RecordsWriter) {}
+
+  private kindCounts(table: string, seqs?: number[]): KindCounts {
+    const rows = (seqs
+      ? this.db.prepare(`SELECT kind, count(*) AS n FROM ${table} WHERE seq IN (SELECT value FROM json_each(?)) GROUP BY kind`).all(JSON.stringify(seqs))
+      : this.db.prepare(`SELECT kind, count(*) AS n FROM ${table} GROUP BY kind`).all()) as { kind: keyof KindCounts; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
+  }
+
+  async countKinds(chain: string, seqs?: number[]): Promise<KindCounts> {
+    if (chain !== RETAINED && !this.writer.liveMonths().includes(chain)) return {};
+    return this.kindCounts(tableOf(chain), seqs);
+  }
+
+  async countProvider(contentProviderId: string, from: number, to: number): Promise<number> {
+    let n = 0;
+    for (const m of [RETAINED, ...this.writer.liveMonths()]) n += this.db.prepare(`SELECT count(*) FROM ${tableOf(m)} WHERE content_provider_id = ? AND +at >= ? AND +at < ?`).pluck().get(contentProviderId, from, to) as number;
+    return n;
+  }
+
+  async chains(): Promise<RecordChainInfo[]> {
+    const out: RecordChainInfo[] = [];
+    const sealed = new Map((this.db.prepare('SELECT month, kinds FROM records_months WHERE kinds IS NOT NULL').all() as { month: string; kinds: string }[]).map((r) => [r.month, JSON.parse(r.kinds) as KindCounts]));
+    for (const chain of [RETAINED, ...this.writer.liveMonths()]) {
+      const t = tableOf(chain);
+      const first = this.db.prepare(`SELECT seq FROM ${t} ORDER BY seq LIMIT 1`).pluck().get() as number | undefined;
+      if (first === undefined) continue;
+      const last = this.db.prepare(`SELECT seq, hash FROM ${t} ORDER BY seq DESC LIMIT 1`).raw().get() as [number, Buffer];
+      const at = chain === RETAINED
+        ? (this.db.prepare(`SELECT min(at), max(at), count(*) FROM ${t}`).raw().get() as [number, number, number])
+        : ([...(this.db.prepare(`SELECT min(at), max(at) FROM ${t}`).raw().get() as [number, number]), last[0] - first + 1] as [number, number, number]);
+      out.push({ chain, firstSeq: first, lastSeq: last[0], count: at[2], minAt: at[0], maxAt: at[1], hash: last[1], kinds: chain === RETAINED ? this.kindCounts(t) : sealed.get(chain) ?? null });
+    }
+    return out;
+  }
+
+  async scan(chain: string, afterSeq: number, limit: number): Promise<RecordChainRow[]> {
+    return this.writer.scan(chain, afterSeq, limit);
+  }
+
+  async scanProvider(contentProviderId: string, from: number, to: number, afterSeq: number, limit: number): Promise<RecordChainRow[]> {
+    return this.writer.scanProvider(contentProviderId, from, to, afterSeq, limit);
+  }
+
+  async heads(): Promise<StoredHead[]> {
+    return (this.db.prepare('SELECT * FROM records_heads ORDER BY chain, signed_at, last_seq').all() as Record<string, any>[]).map((r) => ({
+      chain: r.chain, firstSeq: r.first_seq, lastSeq: r.last_seq, count: r.count, hash: r.hash, signedAt: r.signed_at, keyId: r.key_id, publicKey: r.public_key, signature: r.signature,
+    }));
+  }
+
+  async addHead(h: StoredHead): Promise<void> {
+    this.db.prepare('INSERT OR IGNORE INTO records_heads (chain, first_seq, last_seq, count, hash, signed_at, key_id, public_key, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(h.chain, h.firstSeq, h.lastSeq, h.count, h.hash, h.signedAt, h.keyId, h.publicKey, h.signature);
+  }
+
+  async seal(months: string[]): Promise<void> {
+    const live = new Set(this.writer.liveMonths());
+    for (const m of months) {
+      if (!live.has(m)) continue;
+      const done = this.db.prepare('SELECT kinds FROM records_months WHERE month = ?').pluck().get(m);
+      if (done) continue;
+      const kinds = this.kindCounts(tableOf(m));
+      this.db.prepare('UPDATE records_months SET kinds = ?, sealed_at = ? WHERE month = ?').run(JSON.stringify(kinds), Date.now(), m);
+    }
+  }
+
+  async addHold(h: LegalHold): Promise<void> {
+    this.db.prepare('INSERT INTO record_holds (id, msisdn, content_provider_id, reason, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)').run(h.id, h.msisdn, h.contentProviderId, h.reason, h.createdAt, h.createdBy);
+  }
+
+  async releaseHold(id: string, at: number, actor: string): Promise<LegalHold | null> {
+    const ok = this.db.prepare('UPDATE record_holds SET released_at = ?, released_by = ? WHERE id = ? AND released_at IS NULL').run(at, actor, id).changes > 0;
+    if (!ok) return null;
+    return toHold(this.db.prepare('SELECT * FROM record_holds WHERE id = ?').get(id) as HoldDb);
+  }
+
+  async holds(activeOnly: boolean): Promise<LegalHold[]> {
+    return (this.db.prepare(`SELECT * FROM record_holds ${activeOnly ? 'WHERE released_at IS NULL' : ''} ORDER BY created_at, id`).all() as HoldDb[]).map(toHold);
+  }
+
+  async subscriptionParties(chain: string): Promise<{ seq: number; contentProviderId: string | null; msisdn: string }[]> {
+    if (chain !== RETAINED && !this.writer.liveMonths().includes(chain)) return [];
+    const idx = chain === RETAINED ? '' : `INDEXED BY ${tableOf(chain)}_sub`;
+    return (this.db.prepare(`SELECT seq, content_provider_id AS cp, msisdn FROM ${tableOf(chain)} ${idx} WHERE kind = 'subscription' AND msisdn IS NOT NULL`).all() as { seq: number; cp: string | null; msisdn: string }[])
+      .map((r) => ({ seq: r.seq, contentProviderId: r.cp, msisdn: r.msisdn }));
+  }
+
+  async relationshipEnd(contentProviderId: string | null, msisdn: string, now: number): Promise<number | null> {
+    let end = 0;
+    const tables = [RETAINED, ...this.writer.liveMonths()].map(tableOf);
+    if (contentProviderId === null) {
+      // The platform's do-not-disturb list: the relationship lasts as long as the number is on it.
+      if (this.db.prepare('SELECT 1 FROM dnd WHERE msisdn = ?').get(msisdn)) return null;
+    } else {
+      const consents = this.db.prepare('SELECT withdrawn_at, expires_at FROM consents WHERE content_provider_id = ? AND msisdn = ?').all(contentProviderId, msisdn) as { withdrawn_at: number | null; expires_at: number }[];
+      for (const c of consents) {
+        if (c.withdrawn_at === null && c.expires_at > now) return null;
+        end = Math.max(end, Math.min(c.withdrawn_at ?? c.expires_at, c.expires_at));
+      }
+      const opt = this.db.prepare('SELECT at FROM optouts WHERE content_provider_id = ? AND msisdn = ?').pluck().get(contentProviderId, msisdn) as number | undefined;
+      if (opt !== undefined) end = Math.max(end, opt);
+    }
+    for (const t of tables) {
+      // Any record between the two (a message sent, a consent asked for) extends the relationship.
+      const last = this.db.prepare(`SELECT max(at) FROM ${t} WHERE msisdn = ? AND content_provider_id IS ? AND kind IN ('mt', 'subscription')`).pluck().get(msisdn, contentProviderId) as number | null;
+      if (last !== null) end = Math.max(end, last);
+    }
+    return end;
+  }
+
+  async heldSeqs(chain: string, holds: LegalHold[]): Promise<{ seq: number; holdId: string }[]> {
+    if (chain !== RETAINED && !this.writer.liveMonths().includes(chain)) return [];
+    const t = tableOf(chain);
+    const out: { seq: number; holdId: string }[] = [];
+    for (const h of holds) {
+      const seqs = (h.msisdn
+        ? this.db.prepare(`SELECT seq FROM ${t} WHERE msisdn = ?`).pluck().all(h.msisdn)
+        : this.db.prepare(`SELECT seq FROM ${t} WHERE content_provider_id = ?`).pluck().all(h.contentProviderId)) as number[];
+      for (const seq of seqs) out.push({ seq, holdId: h.id });
+    }
+    return out;
+  }
+
+  async purgeMonth(month: string, keepSeqs: number[], at: number): Promise<MonthPurge> {
+    return this.db.transaction((): MonthPurge => {
+      if (!this.writer.liveMonths().includes(month)) return { chain: month, removed: {}, kept: {} };
+      const t = tableOf(month);
+      const sealed = this.db.prepare('SELECT kinds FROM records_months WHERE month = ?').pluck().get(month) as string | null;
+      const all: KindCounts = sealed ? JSON.parse(sealed) : this.kindCounts(t);
+      const keep = JSON.stringify([...new Set(keepSeqs)]);
+      const kept = keepSeqs.length ? this.kindCounts(t, [...new Set(keepSeqs)]) : {};
+      if (keepSeqs.length) {
+        this.db.prepare(`INSERT OR IGNORE INTO records_retained (${RECORD_COLUMNS}, month, orig_hash) SELECT ${RECORD_COLUMNS}, ?, hash FROM ${t} WHERE seq IN (SELECT value FROM json_each(?))`).run(month, keep);
+      }
+      const range = this.db.prepare(`SELECT min(seq), max(seq) FROM ${t}`).raw().get() as [number | null, number | null];
+      this.db.exec(`DROP TABLE ${t}`);
+      this.db.prepare('UPDATE records_months SET purged_at = ?, first_seq = ?, last_seq = ? WHERE month = ?').run(at, range[0], range[1], month);
+      this.writer.ensureFresh();
+      this.writer.rebuildView();
+      if (keepSeqs.length) this.rechainRetained();
+      return { chain: month, removed: subtract(all, kept), kept };
+    })();
+  }
+
+  async pruneRetained(keepSeqs: number[]): Promise<MonthPurge> {
+    return this.db.transaction((): MonthPurge => {
+      const before = this.kindCounts('records_retained');
+      this.db.prepare('DELETE FROM records_retained WHERE seq NOT IN (SELECT value FROM json_each(?))').run(JSON.stringify([...new Set(keepSeqs)]));
+      const after = this.kindCounts('records_retained');
+      const removed = subtract(before, after);
+      if (Object.keys(removed).length) this.rechainRetained();
+      return { chain: RETAINED, removed, kept: after };
+    })();
+  }
+
+  /** Rebuilds the retained chain over what is left, in seq order (the app signs its new head). */
+  private rechainRetained(): void {
+    const rows = this.writer.scan(RETAINED, 0, Number.MAX_SAFE_INTEGER);
+    const upd = this.db.prepare('UPDATE records_retained SET hash = ? WHERE seq = ?');
+    let prev: Uint8Array = genesisHash(RETAINED);
+    for (const r of rows) {
+      const h = chainHash(prev, canonicalRetained(r, r.month!, Buffer.from(r.origHash!).toString('hex')));
+      upd.run(h, r.seq);
+      prev = h;
+    }
+  }
+}
