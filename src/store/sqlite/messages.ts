@@ -25,6 +25,7 @@ export class SqliteMessages implements MessageStore {
            FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'verification' AND at > ?`,
       ),
       optedOut: db.prepare('SELECT 1 FROM optouts WHERE content_provider_id = ? AND msisdn = ?'),
+      optOutSignatures: db.prepare('SELECT signature FROM optout_signatures WHERE content_provider_id = ? AND msisdn = ?').pluck(),
       dnd: db.prepare('SELECT 1 FROM dnd WHERE msisdn = ?'),
       liveConsent: db.prepare(
         `SELECT * FROM consents WHERE content_provider_id = ? AND msisdn = ? AND category = ? AND withdrawn_at IS NULL
@@ -75,6 +76,8 @@ export class SqliteMessages implements MessageStore {
       facts.verificationSends = r;
     } else if (c.type === 'commercial') {
       facts.optedOut = this.q.optedOut.get(c.contentProviderId, c.to) !== undefined;
+      // Which signatures the refusals answered (per-signature opt-out scope; read only when opted out).
+      if (facts.optedOut) facts.optOutSignatures = this.q.optOutSignatures.all(c.contentProviderId, c.to) as string[];
       facts.dnd = this.q.dnd.get(c.to) !== undefined;
       if (c.category) {
         const row = this.q.liveConsent.get(c.contentProviderId, c.to, c.category, now) as ConsentDb | undefined;
