@@ -8,6 +8,7 @@ import type { Bench, Figure } from './figure.js';
 /** Registered benchmarks: name → loader. Add yours here (one line). */
 const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   spine: () => import('./spine-bench.js'),
+  content: () => import('./content-bench.js'),
 };
 
 async function main(): Promise<void> {

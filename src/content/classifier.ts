@@ -181,7 +181,7 @@ function thresholdForFpr(scored: Array<{ p: number; y: boolean }>, target: numbe
 
 /** Train a model (deterministic: the same examples and options give the same weights). */
 export function trainClassifier(examples: readonly TrainingExample[], opts: TrainOptions = {}): ClassifierModel {
-  const hashBits = opts.hashBits ?? 18;
+  const hashBits = opts.hashBits ?? 16;
   const size = 1 << hashBits;
   const mask = size - 1;
   const o = {
@@ -210,8 +210,38 @@ export function trainClassifier(examples: readonly TrainingExample[], opts: Trai
   return { hashBits, weights: Float32Array.from(ws.w), bias: ws.b, threshold };
 }
 
-/** Probability (0–1) that `text` is commercial. Allocation-free; this is the hot path. */
+/**
+ * Probability (0–1) that `text` is commercial. The hot path: the same n-gram hashing as
+ * `forEachGram`, inlined (no closure, no allocation); a test pins the two to the same result.
+ */
 export function scoreCommercial(model: ClassifierModel, text: string): number {
+  const w = model.weights;
+  const mask = (1 << model.hashBits) - 1;
+  const fold = classifierFoldTable();
+  const [start, end] = bodyBounds(text);
+  let z = model.bias;
+  let c1 = EDGE;
+  let c2 = EDGE;
+  for (let i = start; i <= end; i++) {
+    let c: number;
+    if (i < end) {
+      c = fold[text.charCodeAt(i)];
+      if (c === DROP || c === 0x20) continue;
+    } else c = EDGE;
+    const h1 = Math.imul(c ^ SEED[1], 0x85ebca6b);
+    z += w[(h1 ^ (h1 >>> 15)) & mask];
+    const h2 = Math.imul(h1 ^ Math.imul(c1 ^ SEED[2], 0xc2b2ae35), 0x27d4eb2f);
+    z += w[(h2 ^ (h2 >>> 13)) & mask];
+    const h3 = Math.imul(h2 ^ Math.imul(c2 ^ SEED[3], 0x165667b1), 0x9e3779b1);
+    z += w[(h3 ^ (h3 >>> 16)) & mask];
+    c2 = c1;
+    c1 = c;
+  }
+  return sigmoid(z);
+}
+
+/** Reference (closure-based) scorer, kept for the test that pins the inlined hot path to it. */
+export function scoreCommercialReference(model: ClassifierModel, text: string): number {
   const w = model.weights;
   let z = model.bias;
   forEachGram(text, (1 << model.hashBits) - 1, (b) => {

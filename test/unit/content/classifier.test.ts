@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { classify, explainCommercial, scoreCommercial, trainClassifier } from '../../../src/content/classifier.js';
+import { classify, explainCommercial, scoreCommercial, scoreCommercialReference, trainClassifier } from '../../../src/content/classifier.js';
 import { defaultClassifier, defaultCorpus } from '../../../src/content/default-classifier.js';
 import { evaluateClassifier } from '../../../src/content/evaluate.js';
 
@@ -57,6 +57,11 @@ describe('commercial-content classifier', () => {
     }
     assert.ok(phrases.some((p) => /退订|折|立即/.test(p.phrase)), JSON.stringify(phrases));
     for (let i = 1; i < phrases.length; i++) assert.ok(phrases[i - 1].weight >= phrases[i].weight);
+  });
+
+  test('the inlined hot path scores exactly like the reference', () => {
+    for (const r of rows.slice(0, 200)) assert.equal(scoreCommercial(model, r.text), scoreCommercialReference(model, r.text));
+    for (const t of ['', '【】', '【只有签名】', '  x  ', '\u200b\u200b']) assert.equal(scoreCommercial(model, t), scoreCommercialReference(model, t));
   });
 
   test('scores are probabilities, also for odd input', () => {

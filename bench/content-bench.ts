@@ -1,0 +1,72 @@
+/**
+ * Content figures:
+ * - `content_stage_msgs_per_s`: the content inspector (normalisation, a 10,000-term prohibited lexicon
+ *   plus the shipped one with pinyin variants, and the commercial classifier) over a mix of realistic
+ *   messages, in process on one core;
+ * - `classifier_precision`, `classifier_recall`, `classifier_false_positive_rate`: the shipped classifier
+ *   on the corpus's held-out split (data/content/sms-corpus.tsv), at its default threshold.
+ */
+import { compileLexicon, mergeLexicons } from '../src/content/lexicon.js';
+import { DEFAULT_LEXICON_DATA } from '../src/content/default-lexicon.js';
+import { defaultClassifier, defaultCorpus } from '../src/content/default-classifier.js';
+import { createContentInspector } from '../src/content/inspector.js';
+import { evaluateClassifier } from '../src/content/evaluate.js';
+import { warmUpNormalizer } from '../src/content/normalize.js';
+import { machine, note, type BenchOptions, type Figure } from './figure.js';
+
+/** 10,000 synthetic prohibited terms of 3–6 hanzi (deterministic), so the automaton is realistically big. */
+function syntheticTerms(n: number): string[] {
+  const out = new Set<string>();
+  let x = 12345;
+  const rnd = (): number => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  while (out.size < n) {
+    const len = 3 + Math.floor(rnd() * 4);
+    let t = '';
+    for (let i = 0; i < len; i++) t += String.fromCharCode(0x4e00 + Math.floor(rnd() * 0x5000));
+    out.add(t);
+  }
+  return [...out];
+}
+
+export async function run(opts: BenchOptions): Promise<Figure[]> {
+  warmUpNormalizer();
+  const rows = defaultCorpus();
+  const model = defaultClassifier();
+  const extra = syntheticTerms(10_000);
+  const t0 = Date.now();
+  const lexicon = compileLexicon(mergeLexicons(DEFAULT_LEXICON_DATA, { categories: { synthetic: { label: '合成词', severity: 'block', terms: extra } } }));
+  note(`lexicon: ${lexicon.termCount} terms, ${lexicon.patternCount} patterns, compiled in ${Date.now() - t0} ms`);
+  const inspector = createContentInspector({ lexicon, model });
+  const texts = rows.map((r) => ({ text: r.text, type: r.type }));
+  const n = opts.quick ? 200_000 : 1_000_000;
+  let flagged = 0;
+  for (let i = 0; i < 50_000; i++) inspector.inspect(texts[i % texts.length].text, texts[i % texts.length].type);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) {
+    const m = texts[i % texts.length];
+    const r = inspector.inspect(m.text, m.type);
+    if (r.prohibited.length || r.commercial) flagged++;
+  }
+  const secs = Number(process.hrtime.bigint() - start) / 1e9;
+  const avgChars = Math.round(texts.reduce((s, t) => s + t.text.length, 0) / texts.length);
+  const held = evaluateClassifier(model, rows.filter((r) => r.split === 'heldout'));
+  const cond = {
+    ...machine(),
+    heldout: rows.filter((r) => r.split === 'heldout').length,
+    positives: held.positives,
+    negatives: held.negatives,
+    threshold: Number(held.threshold.toFixed(4)),
+    corpus: 'data/content/sms-corpus.tsv',
+  };
+  return [
+    {
+      figure: 'content_stage_msgs_per_s',
+      value: Math.round(n / secs),
+      unit: 'msgs/s',
+      conditions: { ...machine(), threads: 1, messages: n, lexiconTerms: lexicon.termCount, lexiconPatterns: lexicon.patternCount, classifier: `logistic regression, char 1–3-grams, 2^${model.hashBits} buckets`, avgChars, flaggedShare: Number((flagged / n).toFixed(3)) },
+    },
+    { figure: 'classifier_precision', value: Number(held.precision.toFixed(4)), unit: 'ratio', conditions: cond },
+    { figure: 'classifier_recall', value: Number(held.recall.toFixed(4)), unit: 'ratio', conditions: cond },
+    { figure: 'classifier_false_positive_rate', value: Number(held.falsePositiveRate.toFixed(4)), unit: 'ratio', conditions: cond },
+  ];
+}
