@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { maskMsisdn, normalizeMsisdn } from '../../../src/domain/msisdn.js';
+
+test('the three accepted forms give one canonical E.164 number', () => {
+  for (const s of ['13800138000', '+8613800138000', '8613800138000', '008613800138000', '138 0013 8000', '138-0013-8000']) {
+    assert.equal(normalizeMsisdn(s), '+8613800138000', s);
+  }
+});
+
+test('anything but a mainland mobile number is rejected', () => {
+  for (const s of ['1380013800', '138001380001', '+14155550100', '01012345678', '+861012345678', '23800138000', '', 'abc', '+86 10 1234 5678', '12000138000', null, 13800138000]) {
+    assert.equal(normalizeMsisdn(s), null, String(s));
+  }
+});
+
+test('property: normalising is idempotent and never throws', () => {
+  fc.assert(
+    fc.property(fc.string({ maxLength: 40 }), (s) => {
+      const n = normalizeMsisdn(s);
+      if (n !== null) assert.equal(normalizeMsisdn(n), n);
+    }),
+  );
+  fc.assert(
+    fc.property(fc.stringMatching(/^1[3-9]\d{9}$/), (s) => {
+      const n = normalizeMsisdn(s);
+      if (n) assert.equal(normalizeMsisdn(`+86${s}`), n);
+    }),
+  );
+});
+
+test('masking keeps the first three and last four digits only', () => {
+  assert.equal(maskMsisdn('+8613800138000'), '138****8000');
+});

@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isWellFormedSignature, leadingSignature } from '../../../src/domain/signature.js';
+import { measure } from '../../../src/domain/segments.js';
+import { foldReply } from '../../../src/domain/text-fold.js';
+
+test('signatures: 2–16 characters inside full-width brackets', () => {
+  assert.equal(isWellFormedSignature('【示例】'), true);
+  assert.equal(isWellFormedSignature('【中国移动通信集团有限公司】'), true);
+  assert.equal(isWellFormedSignature('【一】'), false);
+  assert.equal(isWellFormedSignature('【一二三四五六七八九十一二三四五六七】'), false);
+  assert.equal(isWellFormedSignature('[示例]'), false);
+  assert.equal(isWellFormedSignature('【示【例】'), false);
+  assert.equal(leadingSignature('【示例】您好'), '【示例】');
+  assert.equal(leadingSignature('您好【示例】'), null);
+});
+
+test('segments: GSM-7 160/153, UCS-2 70/67, extension characters count double', () => {
+  assert.deepEqual(measure('a'.repeat(160)), { chars: 160, encoding: 'gsm7', units: 160, segments: 1 });
+  assert.equal(measure('a'.repeat(161)).segments, 2);
+  assert.equal(measure('a'.repeat(306)).segments, 2);
+  assert.equal(measure('a'.repeat(307)).segments, 3);
+  assert.equal(measure('€'.repeat(80)).units, 160);
+  assert.equal(measure('中'.repeat(70)).segments, 1);
+  assert.equal(measure('中'.repeat(71)).segments, 2);
+  assert.equal(measure('中'.repeat(134)).segments, 2);
+  assert.equal(measure('中'.repeat(135)).segments, 3);
+  assert.equal(measure('😀').chars, 1);
+  assert.equal(measure('😀').units, 2);
+});
+
+test('reply folding ignores width, case and spaces', () => {
+  assert.equal(foldReply(' ｔｄ '), 'TD');
+  assert.equal(foldReply('退 订'), '退订');
+  assert.equal(foldReply('\u200bR\n'), 'R');
+});

@@ -1,0 +1,126 @@
+/** Every spine stage, on both profiles: what passes, what fails, with which code, rule and article. */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decide } from '../../../src/pipeline/runner.js';
+import { DEFAULT_STAGES } from '../../../src/pipeline/stages/index.js';
+import { ruleBasedDetectors } from '../../../src/pipeline/ad-detector.js';
+import { PROFILE_IDS, resolveProfile } from '../../../src/profiles/index.js';
+import type { Candidate, Facts } from '../../../src/pipeline/types.js';
+import { NIGHT, NOON, candidate, commercialPort, consent, facts } from './fixtures.js';
+
+for (const id of PROFILE_IDS) {
+  const profile = resolveProfile(id);
+  const run = (c: Candidate, f: Facts, now = NOON) => decide(DEFAULT_STAGES, c, f, profile, ruleBasedDetectors, now);
+  const rejects = (c: Candidate, f: Facts, code: string, rule: string, now = NOON) => {
+    const d = run(c, f, now);
+    assert.equal(d.accepted, false, `expected ${code}`);
+    assert.equal(d.rejection!.code, code);
+    assert.equal(d.rejection!.rule, rule);
+    assert.equal(d.rejection!.profile, id);
+    assert.ok(d.rejection!.article.length > 3, 'article named');
+    assert.notEqual(d.rejection!.article, 'unspecified');
+    return d;
+  };
+
+  describe(`pipeline on ${id}`, () => {
+    test('a clean verification message passes every stage', () => {
+      const d = run(candidate(), facts());
+      assert.equal(d.accepted, true);
+      assert.equal(d.verdicts.length, DEFAULT_STAGES.length);
+      for (const v of d.verdicts) assert.equal(v.profile, id);
+    });
+    test('unknown_port', () => rejects(candidate(), facts({ port: null }), 'unknown_port', 'sender.port-exists'));
+    test('port_not_owned', () => rejects(candidate(), facts({ port: { number: '10690001', ownerId: 'cp_2', kind: 'service' } }), 'port_not_owned', 'sender.port-owned'));
+    test('invalid_msisdn', () => rejects(candidate({ to: null, toRaw: '12345' }), facts(), 'invalid_msisdn', 'recipient.msisdn'));
+    test('sender_suspended', () => rejects(candidate(), facts({ sender: { id: 'cp_1', status: 'suspended', signatures: new Set(['【示例】']) } }), 'sender_suspended', 'sender.active'));
+    test('signature_missing', () => rejects(candidate({ text: '您的验证码是123456' }), facts(), 'signature_missing', 'sender.signature'));
+    test('signature_unregistered', () => rejects(candidate({ text: '【别家】您的验证码是123456' }), facts(), 'signature_unregistered', 'sender.signature'));
+    test('port_kind_mismatch: commercial on a service port', () =>
+      rejects(candidate({ type: 'commercial', category: 'promo', text: '【示例】新品上架' }), facts({ consent: consent() }), 'port_kind_mismatch', 'port.separation'));
+    test('port_kind_mismatch: service types on a commercial port', () =>
+      rejects(candidate({ from: '10690002' }), facts({ port: commercialPort }), 'port_kind_mismatch', 'port.separation'));
+    test('port_kind_mismatch: anything but public_welfare on a public_welfare port', () =>
+      rejects(candidate({ type: 'notification', text: '【示例】您的账单已出' }), facts({ port: { number: '10690003', ownerId: 'cp_1', kind: 'public_welfare' } }), 'port_kind_mismatch', 'port.separation'));
+    test('public_welfare on its own port passes', () =>
+      assert.equal(run(candidate({ type: 'public_welfare', text: '【示例】台风红色预警：请减少外出。' }), facts({ port: { number: '10690003', ownerId: 'cp_1', kind: 'public_welfare' } })).accepted, true));
+    test('commercial_content_in_non_commercial', () => {
+      const d = rejects(candidate({ type: 'notification', text: '【示例】您的订单已发货。双十二限时秒杀，全场满减！' }), facts(), 'commercial_content_in_non_commercial', 'content.no-advertising');
+      assert.match(d.rejection!.message, /秒杀/);
+    });
+    test('ordinary notifications are not flagged as advertising', () => {
+      for (const text of ['【示例】您的快递已送达，点击查看取件码。', '【示例】您本月账单已出，应还金额120.00元。', '【示例】您预约的体检将于明天上午9点开始。', '【示例】您参加的活动报名已成功。']) {
+        assert.equal(run(candidate({ type: 'notification', text }), facts()).accepted, true, text);
+      }
+    });
+    test('message_too_long: 500 characters including signature', () => {
+      assert.equal(run(candidate({ type: 'notification', text: `【示例】${'通'.repeat(496)}` }), facts()).accepted, true);
+      rejects(candidate({ type: 'notification', text: `【示例】${'通'.repeat(497)}` }), facts(), 'message_too_long', 'content.length');
+    });
+    test('frequency_exceeded: 1 per minute, 5 per hour, 10 per rolling day', () => {
+      rejects(candidate(), facts({ verificationSends: { minute: 1, hour: 1, day: 1 } }), 'frequency_exceeded', 'verification.frequency');
+      rejects(candidate(), facts({ verificationSends: { minute: 0, hour: 5, day: 5 } }), 'frequency_exceeded', 'verification.frequency');
+      rejects(candidate(), facts({ verificationSends: { minute: 0, hour: 0, day: 10 } }), 'frequency_exceeded', 'verification.frequency');
+      assert.equal(run(candidate(), facts({ verificationSends: { minute: 0, hour: 4, day: 9 } })).accepted, true);
+      // notifications are not capped by the verification rule
+      assert.equal(run(candidate({ type: 'notification', text: '【示例】您的账单已出' }), facts({ verificationSends: { minute: 9, hour: 9, day: 99 } })).accepted, true);
+    });
+
+    const com = (over: Partial<Candidate> = {}) => candidate({ from: '10690002', type: 'commercial', category: 'promo', text: '【示例】会员日全场八折', ...over });
+    const comFacts = (over: Partial<Facts> = {}) => facts({ port: commercialPort, consent: consent(), ...over });
+    test('a commercial message with consent passes and gets the refusal notice appended', () => {
+      const d = run(com(), comFacts());
+      assert.equal(d.accepted, true);
+      assert.equal(d.text, '【示例】会员日全场八折拒收请回复R');
+    });
+    test('a commercial message that states its refusal method keeps its text', () => {
+      assert.equal(run(com({ text: '【示例】会员日全场八折，回T退订' }), comFacts()).text, '【示例】会员日全场八折，回T退订');
+    });
+    test('the appended notice counts against the length limit', () => {
+      assert.equal(run(com({ text: `【示例】${'惠'.repeat(490)}` }), comFacts()).accepted, true); // 494 + 6 = 500
+      rejects(com({ text: `【示例】${'惠'.repeat(491)}` }), comFacts(), 'message_too_long', 'content.length');
+    });
+    test('consent_missing', () => rejects(com(), comFacts({ consent: null }), 'consent_missing', 'commercial.consent'));
+    test('consent_expired', () => rejects(com(), comFacts({ consent: consent({ expiresAt: NOON - 1 }) }), 'consent_expired', 'commercial.consent'));
+    test('consent_frequency_exceeded', () => {
+      rejects(com(), comFacts({ consent: consent({ usedInPeriod: 4 }) }), 'consent_frequency_exceeded', 'commercial.consent-frequency');
+      assert.equal(run(com(), comFacts({ consent: consent({ usedInPeriod: 3 }) })).accepted, true);
+    });
+    test('opted_out (own opt-out and the DND list)', () => {
+      rejects(com(), comFacts({ optedOut: true }), 'opted_out', 'commercial.opt-out');
+      rejects(com(), comFacts({ dnd: true }), 'opted_out', 'commercial.opt-out');
+    });
+    test('an opt-out does not block verification or notification messages', () => {
+      assert.equal(run(candidate(), facts({ optedOut: true, dnd: true })).accepted, true);
+    });
+    test('quiet_hours: 08:00–21:00 Asia/Shanghai', () => {
+      rejects(com(), comFacts(), 'quiet_hours', 'commercial.quiet-hours', NIGHT);
+      const at = (hhmm: string) => Date.parse(`2026-11-30T${hhmm}:00+08:00`);
+      assert.equal(run(com(), comFacts(), at('08:00')).accepted, true);
+      assert.equal(run(com(), comFacts(), at('20:59')).accepted, true);
+      rejects(com(), comFacts(), 'quiet_hours', 'commercial.quiet-hours', at('21:00'));
+      rejects(com(), comFacts(), 'quiet_hours', 'commercial.quiet-hours', at('07:59'));
+      // verification codes go out at night
+      assert.equal(run(candidate(), facts(), NIGHT).accepted, true);
+    });
+  });
+}
+
+test('operator overrides change the value, are marked, and keep the article', () => {
+  const p = resolveProfile('cn-2015', { maxLength: 100, quietHours: { start: '09:00', end: '20:00', timeZone: 'Asia/Shanghai' } });
+  assert.equal(p.params.maxLength.value, 100);
+  assert.equal(p.params.maxLength.overridden, true);
+  assert.match(p.params.maxLength.article, /500/);
+  assert.throws(() => resolveProfile('cn-2015', { nope: 1 } as never), /unknown profile parameter/);
+  assert.ok(Object.isFrozen(p.params.maxLength));
+});
+
+test('every stage’s rule has an article in every profile, and unverified cn-2026 values are marked', () => {
+  for (const id of PROFILE_IDS) {
+    const p = resolveProfile(id);
+    for (const s of DEFAULT_STAGES) assert.ok(p.rules[s.rule]?.article, `${id} lacks ${s.rule}`);
+  }
+  const p26 = resolveProfile('cn-2026');
+  assert.equal(p26.params.retentionMonths.value, 6);
+  assert.equal(p26.params.retentionMonths.unverified, true);
+  assert.equal(p26.params.consentProofRequired.value, true);
+});
