@@ -11,6 +11,7 @@ import type { SimulatedClock } from '../simulator/clock.js';
 import type { Metrics } from './metrics.js';
 import { registerAuth } from './auth.js';
 import { registerErrorHandler } from './errors.js';
+import { registerValidation } from './validation.js';
 import { contentProviderRoutes } from './routes/content-providers.js';
 import { messageRoutes } from './routes/messages.js';
 import { consentRoutes } from './routes/consents.js';
@@ -41,9 +42,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Ids and tokens are short; a long URL is an attack or a bug.
     routerOptions: { maxParamLength: 200 },
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
   registerErrorHandler(f);
+  registerValidation(f);
   await f.register(swagger, {
     openapi: {
       info: { title: 'smsguard', version: '0.1.0', description: 'SMS gateway that enforces the PRC Regulations on the Management of Communication Short Message Service' },
