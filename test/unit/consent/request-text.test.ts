@@ -1,0 +1,47 @@
+/** A consent request states category, frequency, duration and how to answer (consent_request_incomplete otherwise). */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { buildConsentRequestText, missingRequestFacts, parseNumeral } from '../../../src/domain/consent-request-text.js';
+import type { ConsentPeriod } from '../../../src/domain/consent.js';
+
+const req = { category: '会员促销', frequency: { count: 4, per: 'month' as ConsentPeriod }, durationDays: 180 };
+
+describe('consent request text', () => {
+  test('Chinese numerals', () => {
+    assert.equal(parseNumeral('四'), 4);
+    assert.equal(parseNumeral('十二'), 12);
+    assert.equal(parseNumeral('两'), 2);
+    assert.equal(parseNumeral('一百八十'), 180);
+    assert.equal(parseNumeral('一百零五'), 105);
+    assert.equal(parseNumeral('三千'), 3000);
+    assert.equal(parseNumeral('180'), 180);
+    assert.ok(Number.isNaN(parseNumeral('abc')));
+  });
+  test('a complete text in several wordings', () => {
+    for (const t of [
+      '【示例】邀请您订阅会员促销短信，每月不超过4条，有效期180天，同意请回复“是”',
+      '【示例】会员促销：每月最多四条，一百八十天内有效。回复Y同意',
+      '【示例】是否同意接收“会员 促销”信息？每个月至多4条，有效期6个月，同意请回复是',
+      '【示例】ＶＩＰ会员促销每月不超过４条，有效期为180天，同意回复Y',
+    ]) assert.deepEqual(missingRequestFacts(t, t.includes('ＶＩＰ') ? req : req), [], t);
+  });
+  test('each missing fact is named', () => {
+    assert.deepEqual(missingRequestFacts('【示例】邀请您接收优惠信息，同意请回复是', req), ['category', 'frequency', 'duration']);
+    assert.deepEqual(missingRequestFacts('【示例】会员促销，每月不超过4条，有效期180天', req), ['answer']);
+    assert.deepEqual(missingRequestFacts('【示例】会员促销，每周不超过4条，有效期180天，同意请回复是', req), ['frequency'], 'wrong period');
+    assert.deepEqual(missingRequestFacts('【示例】会员促销，每月不超过5条，有效期180天，同意请回复是', req), ['frequency'], 'wrong count');
+    assert.deepEqual(missingRequestFacts('【示例】会员促销，每月不超过4条，有效期90天，同意请回复是', req), ['duration'], 'wrong duration');
+    assert.deepEqual(missingRequestFacts('【示例】会员促销，每月不超过4条，长期有效，同意请回复是', req), ['duration'], 'no number');
+  });
+  test('the generated text always states all four facts (property)', () => {
+    fc.assert(fc.property(
+      fc.string({ minLength: 1, maxLength: 20 }).filter((s) => s.trim().length > 0),
+      fc.integer({ min: 1, max: 1000 }), fc.constantFrom<ConsentPeriod>('day', 'week', 'month'), fc.integer({ min: 1, max: 3650 }),
+      (category, count, per, durationDays) => {
+        const r = { category, frequency: { count, per }, durationDays };
+        const text = buildConsentRequestText({ ...r, signature: '【示例】', refusalNotice: '拒收请回复R' });
+        return missingRequestFacts(text, r).length === 0;
+      }), { numRuns: 300 });
+  });
+});
