@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'port_kind_mismatch',
   // content
   'commercial_content_in_non_commercial',
+  'prohibited_content',
+  'template_mismatch',
   'message_too_long',
   // volume
   'frequency_exceeded',

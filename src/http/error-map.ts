@@ -20,6 +20,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   signature_unregistered: 422,
   port_kind_mismatch: 422,
   commercial_content_in_non_commercial: 422,
+  prohibited_content: 422,
+  template_mismatch: 422,
   message_too_long: 422,
   frequency_exceeded: 422,
   throttled: 429,

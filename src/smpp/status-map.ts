@@ -23,6 +23,9 @@ export const SMPP_STATUS: Readonly<Record<ErrorCode, number>> = {
   signature_unregistered: 0x407,
   port_kind_mismatch: 0x408,
   commercial_content_in_non_commercial: 0x409,
+  // content governance (docs/CONTENT.md): a block of vendor codes of its own
+  prohibited_content: 0x430,
+  template_mismatch: 0x431,
   message_too_long: CommandStatus.ESME_RINVMSGLEN,
   frequency_exceeded: 0x40a,
   throttled: CommandStatus.ESME_RTHROTTLED,
