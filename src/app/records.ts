@@ -1,20 +1,31 @@
-/** Reading the statutory records and one message's trail. */
+/**
+ * Reading the statutory records and one message's trail. Admins see everything; a regulator sees
+ * everything within its token's province and date range, read-only, and every query it makes is
+ * itself recorded (who, when, what filter, how many rows); a content provider sees its own records.
+ */
 import { SmsguardError } from '../domain/errors.js';
 import { normalizeMsisdn } from '../domain/msisdn.js';
-import type { MessageView, RecordRow } from '../ports/store.js';
+import type { MessageView, RecordQuery, RecordRow } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
-import { PROFILES, type ProfileId } from '../profiles/index.js';
+import { providerProvince } from './records-scope.js';
 
 export interface RecordsFilter {
   msisdn?: string;
   contentProviderId?: string;
+  port?: string;
+  kind?: string;
+  type?: string;
+  decision?: string;
+  rule?: string;
   from?: string;
   to?: string;
   limit?: number;
   cursor?: string;
 }
+
+const KINDS = new Set(['mt', 'mo', 'status', 'subscription', 'audit']);
 
 function time(v: string | undefined, field: string): number | undefined {
   if (v === undefined || v === '') return undefined;
@@ -23,18 +34,60 @@ function time(v: string | undefined, field: string): number | undefined {
   return t;
 }
 
-export async function queryRecords(ctx: AppContext, p: Principal, f: RecordsFilter): Promise<{ records: RecordRow[]; nextCursor: string | null }> {
-  requireRole(p, 'admin', 'regulator');
-  let msisdn: string | undefined;
+/** The filter a principal may run: validated, and narrowed to what its role and scope allow. */
+export async function scopedQuery(ctx: AppContext, p: Principal, f: RecordsFilter): Promise<RecordQuery> {
+  requireRole(p, 'admin', 'regulator', 'content-provider');
+  const q: RecordQuery = { limit: Math.min(Math.max(Number(f.limit ?? 100) || 100, 1), 1000) };
   if (f.msisdn) {
     const m = normalizeMsisdn(f.msisdn);
     if (!m) throw new SmsguardError('invalid_msisdn', 'msisdn is not a mainland China mobile number', {}, 'msisdn');
-    msisdn = m;
+    q.msisdn = m;
   }
-  const limit = Math.min(Math.max(f.limit ?? 100, 1), 1000);
-  const res = await ctx.store.records.queryRecords({ msisdn, contentProviderId: f.contentProviderId, from: time(f.from, 'from'), to: time(f.to, 'to'), limit, cursor: f.cursor });
+  if (f.contentProviderId) q.contentProviderId = f.contentProviderId;
+  if (f.port) {
+    if (!/^\d{1,21}$/.test(f.port)) throw new SmsguardError('invalid_request', 'port: digits only', {}, 'port');
+    q.port = f.port;
+  }
+  if (f.kind) {
+    if (!KINDS.has(f.kind)) throw new SmsguardError('invalid_request', `kind: one of ${[...KINDS].join(', ')}`, {}, 'kind');
+    q.kind = f.kind as RecordQuery['kind'];
+  }
+  if (f.type) q.type = f.type;
+  if (f.decision) {
+    if (f.decision !== 'accepted' && f.decision !== 'rejected') throw new SmsguardError('invalid_request', 'decision: accepted or rejected', {}, 'decision');
+    q.decision = f.decision;
+  }
+  if (f.rule) q.rule = f.rule;
+  q.from = time(f.from, 'from');
+  q.to = time(f.to, 'to');
+  if (f.cursor) {
+    if (!/^[0-9a-z]{1,12}$/.test(f.cursor)) throw new SmsguardError('invalid_request', 'cursor: not a cursor this API returned', {}, 'cursor');
+    q.cursor = f.cursor;
+  }
+  if (p.role === 'content-provider') {
+    if (q.contentProviderId && q.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', 'a content provider reads only its own records');
+    q.contentProviderId = p.contentProviderId;
+  }
   if (p.role === 'regulator') {
-    await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'records.query', { filter: f, rows: res.records.length });
+    if (p.from !== undefined) q.from = Math.max(q.from ?? p.from, p.from);
+    if (p.to !== undefined) q.to = Math.min(q.to ?? p.to, p.to);
+    if (p.province) {
+      const inProvince = (await ctx.store.directory.listContentProviders()).filter((cp) => providerProvince(cp) === p.province).map((cp) => cp.id);
+      if (q.contentProviderId && !inProvince.includes(q.contentProviderId)) throw new SmsguardError('forbidden', `content provider ${q.contentProviderId} is outside this token's province`);
+      if (!q.contentProviderId) q.contentProviderIds = inProvince;
+    }
+  }
+  return q;
+}
+
+export async function queryRecords(ctx: AppContext, p: Principal, f: RecordsFilter): Promise<{ records: RecordRow[]; nextCursor: string | null }> {
+  const q = await scopedQuery(ctx, p, f);
+  const res = q.from !== undefined && q.to !== undefined && q.from >= q.to ? { records: [], nextCursor: null } : await ctx.store.records.queryRecords(q);
+  if (p.role === 'regulator') {
+    const { contentProviderIds, ...effective } = q;
+    await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'records.query', {
+      filter: f, effective: { ...effective, ...(contentProviderIds ? { province: p.province, providers: contentProviderIds.length } : {}) }, rows: res.records.length,
+    });
   }
   return res;
 }
@@ -44,6 +97,11 @@ export async function getMessage(ctx: AppContext, p: Principal, id: string): Pro
   const m = await ctx.store.messages.getMessage(id);
   // A provider asking for another's message gets not_found, so ids leak nothing.
   if (!m || (p.role === 'content-provider' && m.contentProviderId !== p.contentProviderId)) throw new SmsguardError('not_found', `no message ${id}`);
-  const profile = m.profile && m.profile in PROFILES ? PROFILES[m.profile as ProfileId] : null;
-  return { ...m, verdicts: m.verdicts.map((v) => ({ ...v, article: profile?.rules[v.rule]?.article ?? v.article })) };
+  if (p.role === 'regulator') {
+    const outside = (p.from !== undefined && m.receivedAt < p.from) || (p.to !== undefined && m.receivedAt >= p.to)
+      || (p.province !== undefined && (await ctx.store.directory.getContentProvider(m.contentProviderId).then((cp) => !cp || providerProvince(cp) !== p.province)));
+    await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'messages.get', { filter: { id }, rows: outside ? 0 : 1 });
+    if (outside) throw new SmsguardError('not_found', `no message ${id}`);
+  }
+  return m;
 }

@@ -52,14 +52,23 @@ export const tableOf = (chain: string): string => (chain === RETAINED ? 'records
 const toStored = (r: RawRow): StoredRecord => ({ seq: r[0], id: r[1], at: r[2], kind: r[3], contentProviderId: r[4], msisdn: r[5], ref: r[6], body: JSON.parse(r[11]) });
 export const toChainRow = (r: RawRow): RecordChainRow => ({ seq: r[0], id: r[1], at: r[2], kind: r[3], contentProviderId: r[4], msisdn: r[5], ref: r[6], port: r[7], type: r[8], decision: r[9], rule: r[10], body: r[11], hash: r[12] });
 
-/** The indexed columns derived from a record's body, so filters never parse JSON. */
-function derived(r: NewRecord): [string | null, string | null, string | null, string | null] {
+/**
+ * The indexed columns derived from a record's body, so filters never parse JSON. `rulesOf` expands a
+ * compact verdict encoding's pipeline id (src/store/verdict-codec.ts) to its rule list.
+ */
+function derived(r: NewRecord, rulesOf: (pipeline: string) => readonly string[] | null): [string | null, string | null, string | null, string | null] {
   const b = r.body as Record<string, any>;
   switch (r.kind) {
     case 'mt': {
       let rule: string | null = null;
-      if (b.decision === 'rejected' && Array.isArray(b.verdicts)) {
-        for (const v of b.verdicts) if (v && v.outcome === 'fail') { rule = String(v.rule); break; }
+      if (b.decision === 'rejected') {
+        const v = b.verdicts;
+        if (Array.isArray(v)) {
+          for (const x of v) if (x && x.outcome === 'fail') { rule = String(x.rule); break; }
+        } else if (v && typeof v.pipeline === 'string' && typeof v.outcomes === 'string') {
+          const i = v.outcomes.indexOf('F');
+          if (i >= 0) rule = rulesOf(v.pipeline)?.[i] ?? null;
+        }
         if (!rule && b.code) rule = String(b.code);
       }
       return [str(b.from), str(b.type), str(b.decision), rule];
@@ -200,11 +209,22 @@ export class RecordsWriter {
       seq = this.floorSeq() + 1;
       prev = genesisHash(month);
     }
-    const [port, type, decision, rule] = derived(r);
+    const [port, type, decision, rule] = derived(r, this.rulesOf);
     const body = canonicalJson(r.body);
     const hash = chainHash(prev, canonicalRecord({ seq, id: r.id, at: r.at, kind: r.kind, contentProviderId: r.contentProviderId, msisdn: r.msisdn, ref: r.ref, port, type, decision, rule, body }));
     st.insert.run(seq, r.id, r.at, r.kind, r.contentProviderId, r.msisdn, r.ref, port, type, decision, rule, body, hash);
   }
+
+  private readonly pipelineRules = new Map<string, readonly string[] | null>();
+  private rulesOf = (pipeline: string): readonly string[] | null => {
+    let r = this.pipelineRules.get(pipeline);
+    if (r === undefined) {
+      const row = this.db.prepare("SELECT rules FROM pipelines WHERE id = ?").pluck().get(pipeline) as string | undefined;
+      r = row ? (JSON.parse(row) as string[]) : null;
+      if (r) this.pipelineRules.set(pipeline, r);
+    }
+    return r;
+  };
 
   /** Moves rows of the pre-month `records` table (migration 040) into month tables, chaining them. */
   private moveLegacy(): void {

@@ -1,0 +1,52 @@
+/**
+ * A regulator token's limits (tokens.scope JSON): a province and/or a date range. A province is the
+ * GB/T 2260 two-digit code of the provincial administration; a content provider belongs to the
+ * province its unified social credit code registers it in (characters 3–4 of the code are the
+ * province digits of its registration authority's division code, GB 32100-2015).
+ */
+import { SmsguardError } from '../domain/errors.js';
+import type { ContentProviderRow } from '../ports/store.js';
+
+/** GB/T 2260 province-level division codes. */
+export const PROVINCES: Readonly<Record<string, string>> = {
+  '11': '北京', '12': '天津', '13': '河北', '14': '山西', '15': '内蒙古', '21': '辽宁', '22': '吉林', '23': '黑龙江',
+  '31': '上海', '32': '江苏', '33': '浙江', '34': '安徽', '35': '福建', '36': '江西', '37': '山东', '41': '河南',
+  '42': '湖北', '43': '湖南', '44': '广东', '45': '广西', '46': '海南', '50': '重庆', '51': '四川', '52': '贵州',
+  '53': '云南', '54': '西藏', '61': '陕西', '62': '甘肃', '63': '青海', '64': '宁夏', '65': '新疆',
+};
+
+/** `35`, `福建` or `福建省` → `35`; throws on anything else. */
+export function provinceCode(input: string): string {
+  const s = input.trim().replace(/(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区)$/, '');
+  if (PROVINCES[s]) return s;
+  const hit = Object.entries(PROVINCES).find(([, name]) => name === s);
+  if (hit) return hit[0];
+  throw new SmsguardError('invalid_request', `province: not a GB/T 2260 province code or name: ${input}`, {}, 'province');
+}
+
+export function providerProvince(cp: Pick<ContentProviderRow, 'creditCode'>): string {
+  return cp.creditCode.slice(2, 4);
+}
+
+export interface RegulatorScope {
+  province?: string;
+  /** Epoch ms, inclusive. */
+  from?: number;
+  /** Epoch ms, exclusive. */
+  to?: number;
+}
+
+/** Validates CLI/API scope input into what tokens.scope stores. */
+export function parseRegulatorScope(o: { province?: string; from?: string; to?: string }): RegulatorScope {
+  const scope: RegulatorScope = {};
+  if (o.province) scope.province = provinceCode(o.province);
+  for (const k of ['from', 'to'] as const) {
+    const v = o[k];
+    if (v === undefined) continue;
+    const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00+08:00` : v);
+    if (!Number.isFinite(t)) throw new SmsguardError('invalid_request', `${k}: not a date (YYYY-MM-DD, Asia/Shanghai) or ISO-8601 date-time`, {}, k);
+    scope[k] = t;
+  }
+  if (scope.from !== undefined && scope.to !== undefined && scope.from >= scope.to) throw new SmsguardError('invalid_request', 'from must be before to', {}, 'from');
+  return scope;
+}

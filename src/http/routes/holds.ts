@@ -1,0 +1,40 @@
+/** Legal holds (admin, regulator): keep records about a number or a content provider past retention. */
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../app/app.js';
+import { requireAuth } from '../auth.js';
+import { bearerSecurity, errorBody, idParam } from '../schemas.js';
+import { createHold, listHolds, releaseHold } from '../../app/holds.js';
+
+const hold = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, msisdn: { type: ['string', 'null'] }, contentProviderId: { type: ['string', 'null'] }, reason: { type: 'string' },
+    createdAt: { type: 'integer' }, createdBy: { type: 'string' }, releasedAt: { type: ['integer', 'null'] }, releasedBy: { type: ['string', 'null'] },
+  },
+} as const;
+
+export async function holdRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
+  const { app } = opts;
+  f.post('/v1/holds', {
+    preHandler: requireAuth,
+    schema: {
+      tags: ['records'], security: bearerSecurity, summary: 'Place a legal hold: matching records are kept past retention until released',
+      body: { type: 'object', additionalProperties: false, properties: { msisdn: { type: 'string', maxLength: 32 }, contentProviderId: { type: 'string', maxLength: 64 }, reason: { type: 'string', maxLength: 1000 } }, required: ['reason'] },
+      response: { 201: hold, '4xx': errorBody },
+    },
+  }, async (req, reply) => reply.code(201).send(await createHold(app.ctx, req.principal, req.body as Record<string, unknown>)));
+
+  f.get('/v1/holds', {
+    preHandler: requireAuth,
+    schema: {
+      tags: ['records'], security: bearerSecurity, summary: 'Legal holds (active unless all=true)',
+      querystring: { type: 'object', properties: { all: { type: 'string', enum: ['true', 'false'] } } },
+      response: { 200: { type: 'object', properties: { holds: { type: 'array', items: hold } } }, '4xx': errorBody },
+    },
+  }, async (req) => ({ holds: await listHolds(app.ctx, req.principal, (req.query as { all?: string }).all !== 'true') }));
+
+  f.post('/v1/holds/:id/release', {
+    preHandler: requireAuth,
+    schema: { tags: ['records'], security: bearerSecurity, summary: 'Release a legal hold (the next purge may remove what it kept)', params: idParam, response: { 200: hold, '4xx': errorBody } },
+  }, async (req) => releaseHold(app.ctx, req.principal, (req.params as { id: string }).id));
+}

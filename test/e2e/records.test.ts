@@ -1,0 +1,146 @@
+/**
+ * Records through HTTP: filters and keyset pages, regulator scope and its audit trail, legal holds
+ * that survive a purge, subscription records kept while the relationship lives, signed heads.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { purgeRecords } from '../../src/app/retention.js';
+import { recordsFor } from '../../src/app/records-service.js';
+import { verifyHeadSignature } from '../../src/app/records-signing.js';
+import { monthOf } from '../../src/domain/hash-chain.js';
+
+const MARCH = Date.parse('2026-03-10T04:00:00Z');
+const NOV = Date.parse('2026-11-30T04:00:00Z');
+
+async function send(g: TestGateway, cp: Provider, to: string, text = '【示例】您的验证码是123456', type = 'verification', from = '10690001') {
+  return g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from, to, text, type } });
+}
+
+describe('records over HTTP', () => {
+  let g: TestGateway;
+  let cp: Provider;
+  let other: Provider;
+  before(async () => {
+    g = await startTestGateway({ now: MARCH });
+    cp = await onboard(g);
+    other = await onboard(g, { name: '另一家公司', signature: '【另一家】', ports: { service: '10691111' } });
+    // March: messages to two numbers; a held number; a consent that stays live.
+    for (let i = 0; i < 3; i++) { assert.equal((await send(g, cp, '13800138000')).statusCode, 202); g.clock.advance(120_000); }
+    assert.equal((await send(g, cp, '13900139000')).statusCode, 202);
+    assert.equal((await send(g, cp, '13800138000', '【示例】会员日全场五折，点击领取优惠券', 'notification')).statusCode, 422);
+    assert.equal((await send(g, other, '13700137000', '【另一家】您的验证码是654321', 'verification', '10691111')).statusCode, 202);
+    const c = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: '13600136000', category: 'promo', frequency: { count: 4, per: 'month' }, expiresAt: '2027-12-31T00:00:00Z', proof: { channel: 'web', reference: 'form-1', capturedAt: '2026-03-10T04:00:00Z' } } });
+    assert.equal(c.statusCode, 201, c.body);
+    const c2 = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: '13500135000', category: 'promo', frequency: { count: 4, per: 'month' }, expiresAt: '2026-04-01T00:00:00Z', proof: { channel: 'web', reference: 'form-2', capturedAt: '2026-03-10T04:00:00Z' } } });
+    assert.equal(c2.statusCode, 201, c2.body);
+    g.clock.set(NOV);
+    assert.equal((await send(g, cp, '13800138000')).statusCode, 202);
+  });
+  after(async () => g.close());
+
+  test('filters: number, type, decision, rule, port, time range; keyset pages never repeat', async () => {
+    const get = async (qs: string, headers = g.admin) => { const r = await g.http.inject({ method: 'GET', url: `/v1/records?${qs}`, headers }); assert.equal(r.statusCode, 200, r.body); return r.json(); };
+    const byNumber = await get('msisdn=13800138000&kind=mt');
+    assert.equal(byNumber.records.length, 5);
+    assert.ok(byNumber.records.every((r: any, i: number, a: any[]) => i === 0 || a[i - 1].seq > r.seq), 'newest first');
+    assert.equal((await get('decision=rejected')).records.length, 1);
+    const rej = (await get('decision=rejected')).records[0];
+    const msg = (await g.http.inject({ method: 'GET', url: `/v1/messages/${rej.id}`, headers: g.admin })).json();
+    const failed = msg.verdicts.find((v: any) => v.outcome === 'fail').rule;
+    assert.equal((await get(`rule=${encodeURIComponent(failed)}`)).records.length, 1);
+    assert.equal((await get('rule=no.such.rule')).records.length, 0);
+    assert.equal((await get('port=10691111')).records.length, 1);
+    assert.equal((await get(`contentProviderId=${other.id}&kind=mt`)).records.length, 1);
+    assert.equal((await get('type=verification&kind=mt&from=2026-11-01T00:00:00Z')).records.length, 1);
+    assert.equal((await get('kind=mt&from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z')).records.length, 6);
+    const seen = new Set<number>();
+    let cursor = '';
+    for (let i = 0; i < 50; i++) {
+      const page = await get(`limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      for (const r of page.records) { assert.ok(!seen.has(r.seq)); seen.add(r.seq); }
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    const all = await get('limit=1000');
+    assert.equal(seen.size, all.records.length);
+    assert.ok(all.records.every((r: any) => typeof r.hash === 'string' && r.hash.length === 64));
+  });
+
+  test('a content provider reads only its own records', async () => {
+    const r = await g.http.inject({ method: 'GET', url: '/v1/records?limit=1000', headers: other.auth });
+    assert.equal(r.statusCode, 200);
+    assert.ok(r.json().records.length > 0);
+    assert.ok(r.json().records.every((x: any) => x.contentProviderId === other.id));
+    assert.equal((await g.http.inject({ method: 'GET', url: `/v1/records?contentProviderId=${cp.id}`, headers: other.auth })).statusCode, 403);
+  });
+
+  test('regulator tokens: province and date range limits, and every query recorded', async () => {
+    const fujian = await g.app.auth.createToken('regulator', 'inspector Lin', null, { province: '35' });
+    const guangdong = await g.app.auth.createToken('regulator', 'inspector Chen', null, { province: '44' });
+    const march = await g.app.auth.createToken('regulator', 'inspector Wu', null, { from: Date.parse('2026-03-01T00:00:00+08:00'), to: Date.parse('2026-04-01T00:00:00+08:00') });
+    const q = (tok: string, qs = 'kind=mt&limit=1000') => g.http.inject({ method: 'GET', url: `/v1/records?${qs}`, headers: { authorization: `Bearer ${tok}` } });
+    // onboard() registers providers with Fujian (35) credit codes.
+    assert.equal((await q(fujian.token)).json().records.length, 7);
+    assert.equal((await q(guangdong.token)).json().records.length, 0);
+    assert.equal((await q(guangdong.token, `contentProviderId=${cp.id}`)).statusCode, 403);
+    assert.equal((await q(march.token)).json().records.length, 6);
+    assert.equal((await q(march.token, 'kind=mt&from=2026-11-01T00:00:00Z')).json().records.length, 0);
+    const audit = (await g.http.inject({ method: 'GET', url: '/v1/records?kind=audit&type=records.query&limit=1000', headers: g.admin })).json().records;
+    const mine = audit.filter((r: any) => r.body.actor === fujian.id);
+    assert.equal(mine.length, 1);
+    assert.equal(mine[0].body.rows, 7);
+    assert.deepEqual(mine[0].body.filter, { kind: 'mt', limit: 1000 });
+    assert.equal(audit.filter((r: any) => r.body.actor === march.id).length, 2);
+    assert.equal((await g.http.inject({ method: 'POST', url: '/v1/holds', headers: { authorization: `Bearer ${fujian.token}` }, payload: { msisdn: '13900139000', reason: 'case 2026-041 (regulator)' } })).statusCode, 201);
+    assert.equal((await g.http.inject({ method: 'POST', url: '/v1/holds', headers: cp.auth, payload: { msisdn: '13900139000', reason: 'x' } })).statusCode, 403);
+  });
+
+  test('heads: one signed head per month, verifiable', async () => {
+    const r = await g.http.inject({ method: 'GET', url: '/v1/records/heads', headers: cp.auth });
+    assert.equal(r.statusCode, 200);
+    const body = r.json();
+    assert.ok(body.heads.length >= 2);
+    assert.deepEqual([body.heads[0].chain, body.heads.at(-1).chain], ['2026-03', '2026-11']);
+    for (const h of body.heads) assert.equal(verifyHeadSignature(h, body.publicKey), true);
+  });
+
+  test('purge: a month past retention goes; holds and live relationships stay and are said', async () => {
+    const hold = await g.http.inject({ method: 'POST', url: '/v1/holds', headers: g.admin, payload: { msisdn: '+8613800138000', reason: 'court order 42' } });
+    assert.equal(hold.statusCode, 201, hold.body);
+    const marchOfHeld = (await g.http.inject({ method: 'GET', url: '/v1/records?msisdn=13800138000&to=2026-04-01T00:00:00Z&limit=1000', headers: g.admin })).json().records.length;
+    assert.ok(marchOfHeld >= 4);
+    const dry = await purgeRecords(g.app.ctx, { dryRun: true, actor: 'test' });
+    assert.equal(dry.months[0].chain, '2026-03');
+    assert.ok(dry.months[0].keptFor.holds.length >= 1);
+    assert.equal((await recordsFor(g.app.ctx).archive.chains()).some((c) => c.chain === '2026-03'), true, 'dry run drops nothing');
+    const r = await purgeRecords(g.app.ctx, { dryRun: false, actor: 'test' });
+    const m = r.months[0];
+    assert.ok(r.months.every((x) => x.chain < '2026-07'), 'only months whose records are all 5 months old');
+    const held = m.keptFor.holds.find((h) => h.reason === 'court order 42')!;
+    assert.equal(held.records, marchOfHeld, 'every March record about the held number (MT, rejected MT, status, MO)');
+    assert.equal(m.keptFor.subscription, 1, 'the live consent of 13600136000; the expired one of 13500135000 ended in April, over 5 months ago');
+    assert.ok((m.removed.mt ?? 0) >= 1, 'the unheld March MT of 13700137000 went');
+    const chains = (await recordsFor(g.app.ctx).archive.chains()).map((c) => c.chain);
+    assert.deepEqual([chains[0], chains.at(-1)], ['retained', '2026-11']);
+    assert.ok(!chains.includes('2026-03'));
+    const get = async (qs: string) => (await g.http.inject({ method: 'GET', url: `/v1/records?${qs}`, headers: g.admin })).json().records;
+    assert.equal((await get('msisdn=13700137000')).length, 0);
+    assert.equal((await get('msisdn=13800138000&kind=mt')).length, 5, 'held March records still readable');
+    assert.equal((await get('msisdn=13600136000&kind=subscription')).length, 1);
+    const audit = await get('kind=audit&type=records.purge');
+    assert.equal(audit.length, 1);
+    assert.equal(audit[0].body.months[0].month, '2026-03');
+    const v = await recordsFor(g.app.ctx).verify();
+    assert.equal(v.ok, true, JSON.stringify(v));
+    // Release the hold: the next purge removes what only it kept.
+    const holds = (await g.http.inject({ method: 'GET', url: '/v1/holds', headers: g.admin })).json().holds;
+    for (const h of holds) assert.equal((await g.http.inject({ method: 'POST', url: `/v1/holds/${h.id}/release`, headers: g.admin })).statusCode, 200);
+    const r2 = await purgeRecords(g.app.ctx, { dryRun: false, actor: 'test' });
+    assert.ok((r2.retained?.removed.mt ?? 0) >= 4);
+    assert.equal((await get('msisdn=13800138000&kind=mt')).length, 1);
+    assert.equal((await get('msisdn=13600136000&kind=subscription')).length, 1, 'live relationship still kept');
+    assert.equal((await recordsFor(g.app.ctx).verify()).ok, true);
+    assert.equal(monthOf(g.clock.now()), '2026-11');
+  });
+});
