@@ -1,0 +1,177 @@
+/**
+ * Consents and their limits, refusal and the subscriber's view, end to end through HTTP, the
+ * simulator and the simulated clock: expiry, frequency, atomic reservation, opt-out race, DND,
+ * withdrawal, per-signature scope, cn-2026 proof.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestGateway, onboard, NOON_SHANGHAI, type TestGateway, type Provider } from '../helpers/gateway.js';
+
+const DAY = 86_400_000;
+const proof = { channel: 'web', reference: 'form-1', capturedAt: '2026-11-29T00:00:00Z' };
+const iso = (t: number) => new Date(t).toISOString();
+
+async function consent(g: TestGateway, cp: Provider, msisdn: string, over: Record<string, unknown> = {}) {
+  return g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn, category: 'promo', frequency: { count: 3, per: 'week' }, expiresAt: iso(g.clock.now() + 30 * DAY), proof, ...over } });
+}
+function send(g: TestGateway, cp: Provider, to: string, text = '【示例】本周会员日满减', category = 'promo') {
+  return g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to, text, type: 'commercial', category } });
+}
+const code = (r: { json(): any }) => r.json().error?.code ?? r.json().status;
+
+describe('consent limits (cn-2015)', () => {
+  let g: TestGateway;
+  let cp: Provider;
+  before(async () => {
+    g = await startTestGateway();
+    cp = await onboard(g);
+  });
+  after(async () => g.close());
+
+  test('frequency: 3 per week pass, the 4th is consent_frequency_exceeded, a week later one is free again', async () => {
+    const to = '13900139001';
+    assert.equal((await consent(g, cp, to)).statusCode, 201);
+    for (let i = 0; i < 3; i++) assert.equal((await send(g, cp, to)).statusCode, 202);
+    const r = await send(g, cp, to);
+    assert.equal(r.statusCode, 422);
+    assert.equal(r.json().error.code, 'consent_frequency_exceeded');
+    assert.equal(r.json().error.rule, 'commercial.consent-frequency');
+    g.clock.advance(7 * DAY);
+    assert.equal((await send(g, cp, to)).statusCode, 202);
+  });
+
+  test('atomic reservation: concurrent sends for the last allowance, exactly one passes (single and batch)', async () => {
+    const to = '13900139002';
+    await consent(g, cp, to, { frequency: { count: 2, per: 'day' } });
+    assert.equal((await send(g, cp, to)).statusCode, 202);
+    const racers = await Promise.all(Array.from({ length: 8 }, () => send(g, cp, to)));
+    assert.deepEqual(racers.map((r) => r.statusCode).sort(), [202, 422, 422, 422, 422, 422, 422, 422]);
+    const to2 = '13900139003';
+    await consent(g, cp, to2, { frequency: { count: 1, per: 'day' } });
+    const m = { from: '10690002', to: to2, text: '【示例】满减', type: 'commercial', category: 'promo' };
+    const b = await g.http.inject({ method: 'POST', url: '/v1/messages/batch', headers: cp.auth, payload: { messages: [m, m, m] } });
+    assert.deepEqual(b.json().results.map((x: any) => x.error?.code ?? x.status), ['accepted', 'consent_frequency_exceeded', 'consent_frequency_exceeded']);
+  });
+
+  test('expiry: consent_expired after expiresAt (not consent_missing); expiry ends the relationship in the records', async () => {
+    const to = '13900139004';
+    await consent(g, cp, to, { expiresAt: iso(g.clock.now() + 2 * DAY) });
+    assert.equal((await send(g, cp, to)).statusCode, 202);
+    g.clock.advance(2 * DAY);
+    await g.sweeper.idle();
+    const r = await send(g, cp, to);
+    assert.equal(r.json().error.code, 'consent_expired');
+    assert.equal(code(await send(g, cp, to, '【示例】新品', 'news')), 'consent_missing');
+    const sub = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}`, headers: g.admin })).json();
+    assert.equal(sub.consents[0].state, 'expired');
+    assert.equal(sub.relationships[0].endReason, 'last_consent_expired');
+    assert.ok(sub.events.some((e: any) => e.event === 'consent_expired'));
+    assert.ok(sub.events.some((e: any) => e.event === 'relationship_ended'));
+  });
+
+  test('withdrawal: DELETE /v1/consents/{id} stops sends at once and is in the subscriber view', async () => {
+    const to = '13900139005';
+    const id = (await consent(g, cp, to)).json().id;
+    assert.equal((await send(g, cp, to)).statusCode, 202);
+    assert.equal((await g.http.inject({ method: 'DELETE', url: `/v1/consents/${id}`, headers: cp.auth })).statusCode, 204);
+    assert.equal(code(await send(g, cp, to)), 'consent_missing');
+    const mine = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}/consents`, headers: cp.auth })).json();
+    assert.equal(mine.consents[0].state, 'withdrawn');
+    assert.deepEqual(mine.events.map((e: any) => e.event), ['consent_granted', 'consent_withdrawn', 'relationship_ended']);
+    for (const e of mine.events) assert.ok(e.at && e.channel, 'every event has time and channel');
+    assert.deepEqual(mine.events[0].evidence.proof, { ...proof, capturedAt: '2026-11-29T00:00:00.000Z' });
+  });
+
+  test('opt-out race: every send lands before the opt-out record or is rejected', async () => {
+    const to = '13900139006';
+    await consent(g, cp, to, { frequency: { count: 1000, per: 'day' } });
+    const sends = Array.from({ length: 20 }, () => send(g, cp, to));
+    const mo = g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: '10690002', text: '别再发了' } });
+    const more = Array.from({ length: 20 }, () => send(g, cp, to));
+    const results = await Promise.all([...sends, mo, ...more]);
+    assert.equal(results[20].json().action, 'opt_out');
+    const recs = (await g.http.inject({ method: 'GET', url: `/v1/records?msisdn=${to}&limit=1000`, headers: g.admin })).json().records as any[];
+    const optOutSeq = recs.find((r) => r.kind === 'subscription' && r.body.event === 'opt_out').seq;
+    const mts = recs.filter((r) => r.kind === 'mt' && r.body.type === 'commercial');
+    assert.equal(mts.length, 40);
+    for (const r of mts) {
+      if (r.body.decision === 'accepted') assert.ok(r.seq < optOutSeq, 'accepted only before the opt-out');
+      else assert.ok(r.seq > optOutSeq && r.body.code === 'opted_out', 'after it, rejected as opted_out');
+    }
+    assert.equal(code(await send(g, cp, to)), 'opted_out');
+  });
+
+  test('DND: admin bulk import blocks every provider; invalid entries are reported; providers may not import', async () => {
+    const other = await onboard(g, { name: '另一家公司', signature: '【另一家】', ports: { commercial: '10690012' } });
+    const to = '13900139007';
+    await consent(g, cp, to);
+    await g.http.inject({ method: 'POST', url: '/v1/consents', headers: other.auth, payload: { msisdn: to, category: 'promo', frequency: { count: 3, per: 'week' }, expiresAt: iso(g.clock.now() + 30 * DAY), proof } });
+    const forbidden = await g.http.inject({ method: 'POST', url: '/v1/dnd', headers: cp.auth, payload: { msisdns: [to] } });
+    assert.equal(forbidden.statusCode, 403);
+    const r = await g.http.inject({ method: 'POST', url: '/v1/dnd', headers: g.admin, payload: { msisdns: [to, `+86${to}`, '12345', '13900139008'], source: 'carrier list 2026-11' } });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.deepEqual({ ...r.json(), invalid: undefined }, { received: 4, added: 2, alreadyListed: 0, invalidCount: 1, invalid: undefined });
+    assert.deepEqual(r.json().invalid, [{ index: 2, value: '12345' }]);
+    assert.equal(code(await send(g, cp, to)), 'opted_out');
+    const o = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: other.auth, payload: { from: '10690012', to, text: '【另一家】优惠', type: 'commercial', category: 'promo' } });
+    assert.equal(code(o), 'opted_out');
+    const again = await g.http.inject({ method: 'POST', url: '/v1/dnd', headers: g.admin, payload: { msisdns: [to] } });
+    assert.equal(again.json().alreadyListed, 1);
+    const req = await g.http.inject({ method: 'POST', url: '/v1/consent-requests', headers: cp.auth, payload: { from: '10690002', to: '13900139008', category: 'news', frequency: { count: 1, per: 'week' }, durationDays: 30 } });
+    assert.equal(code(req), 'opted_out', 'no consent request to a DND number either');
+  });
+
+  test('subscriber view: admin and regulator see all providers; a provider only its own; a regulator read is audited', async () => {
+    const to = '13900139009';
+    await consent(g, cp, to);
+    assert.equal((await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}`, headers: cp.auth })).statusCode, 403);
+    assert.equal((await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}/consents`, headers: g.admin })).statusCode, 403);
+    assert.equal((await g.http.inject({ method: 'GET', url: '/v1/subscribers/12345', headers: g.admin })).json().error.code, 'invalid_msisdn');
+    const { token } = await g.app.auth.createToken('regulator', 'inspector');
+    const reg = await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}`, headers: { authorization: `Bearer ${token}` } });
+    assert.equal(reg.statusCode, 200);
+    assert.equal(reg.json().consents.length, 1);
+    const audit = (await g.http.inject({ method: 'GET', url: '/v1/records?limit=5', headers: g.admin })).json().records.find((r: any) => r.kind === 'audit');
+    assert.equal(audit.body.action, 'subscribers.read');
+    const other = await onboard(g, { name: '第三家公司', signature: '【第三家】', ports: { commercial: '10690022' } });
+    const theirs = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}/consents`, headers: other.auth })).json();
+    assert.deepEqual([theirs.consents.length, theirs.events.length], [0, 0]);
+  });
+});
+
+describe('opt-out scope per signature (operator setting)', () => {
+  test('an opt-out answering one signature leaves the provider’s other signature free', async () => {
+    const g = await startTestGateway({ overrides: { optOutScope: 'signature' } });
+    try {
+      const cp = await onboard(g);
+      await g.http.inject({ method: 'POST', url: `/v1/content-providers/${cp.id}/signatures`, headers: g.admin, payload: { signature: '【示例商城】' } });
+      const to = '13900139010';
+      await consent(g, cp, to);
+      assert.equal((await send(g, cp, to, '【示例商城】满减')).statusCode, 202);
+      const mo = (await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: '10690002', text: 'TD' } })).json();
+      assert.equal(mo.action, 'opt_out');
+      assert.equal(code(await send(g, cp, to, '【示例商城】再次满减')), 'opted_out');
+      assert.equal((await send(g, cp, to, '【示例】会员日')).statusCode, 202);
+      const sub = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}`, headers: g.admin })).json();
+      assert.deepEqual(sub.optOuts[0].signatures, ['【示例商城】']);
+    } finally {
+      await g.close();
+    }
+  });
+});
+
+describe('cn-2026', () => {
+  test('POST /v1/consents without proof → consent_proof_required; with proof → 201', async () => {
+    const g = await startTestGateway({ profile: 'cn-2026' });
+    try {
+      const cp = await onboard(g);
+      const r = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: '13900139011', category: 'promo', frequency: { count: 3, per: 'week' }, expiresAt: iso(NOON_SHANGHAI + DAY) } });
+      assert.equal(r.statusCode, 422);
+      assert.equal(r.json().error.code, 'consent_proof_required');
+      assert.equal(r.json().error.profile, 'cn-2026');
+      assert.equal((await consent(g, cp, '13900139011')).statusCode, 201);
+    } finally {
+      await g.close();
+    }
+  });
+});
