@@ -58,17 +58,28 @@ export interface EarlyWarningPolicy {
 /** What the monitor is told. */
 export type MonitorEvent =
   | {
+      /** A message was judged (accepted or rejected). */
       kind: 'submission';
       at: number;
       contentProviderId: string;
-      port: string;
+      /** Sending port, when the caller knows it (port-scope rules need it). */
+      port?: string;
       accepted: boolean;
       /** The message hit the prohibited-content lexicon. */
       prohibited?: boolean;
       /** The classifier's commercial score (0–1), when it ran. */
       commercialScore?: number;
     }
-  | { kind: 'opt_out'; at: number; contentProviderId: string; port: string }
+  | {
+      /** What the content stage saw, reported separately from the decision (it runs mid-pipeline). */
+      kind: 'content';
+      at: number;
+      contentProviderId: string;
+      port?: string;
+      prohibited: boolean;
+      commercialScore?: number;
+    }
+  | { kind: 'opt_out'; at: number; contentProviderId: string; port?: string }
   | { kind: 'complaint'; at: number; contentProviderId: string; port?: string };
 
 /** A threshold crossed, with the figures that crossed it. */
@@ -196,6 +207,10 @@ export class EarlyWarningMonitor {
         b.submitted++;
         if (ev.accepted) b.accepted++;
         else b.rejected++;
+        if (ev.prohibited) b.prohibited++;
+        if (ev.commercialScore !== undefined) (b.scoreSum += ev.commercialScore), b.scoreN++;
+        break;
+      case 'content':
         if (ev.prohibited) b.prohibited++;
         if (ev.commercialScore !== undefined) (b.scoreSum += ev.commercialScore), b.scoreN++;
         break;

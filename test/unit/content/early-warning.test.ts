@@ -47,7 +47,7 @@ describe('early warning', () => {
     for (let s = 0; s < 6; s++) campaign.push(...traffic('cpA', '10690001', start + s * 10_000, 10_000, 200, 0.01 * (s + 1)));
     const firedAt: Record<string, number> = {};
     for (const e of merge(campaign, traffic('cpB', '10690002', start, windowMs, 60, 0.002))) {
-      if (e.kind === 'submission' && e.contentProviderId === 'cpB') assert.deepEqual(book.admit('cpB', e.port, e.at), { outcome: 'pass' });
+      if (e.kind === 'submission' && e.contentProviderId === 'cpB') assert.deepEqual(book.admit('cpB', e.port!, e.at), { outcome: 'pass' });
       for (const a of mon.observe(e)) {
         alerts.push(a);
         firedAt[a.rule] ??= a.at;

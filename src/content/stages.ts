@@ -1,0 +1,137 @@
+/**
+ * The content-governance pipeline stages and the classifier-based advertising detector, built around
+ * a {@link ContentInspector}. They follow the pipeline's contract (src/pipeline/types.ts): pure given
+ * their inputs; the only outward effect is an optional observation sink the early-warning monitor
+ * listens on (what the content stage saw for a provider and port), which never changes a verdict.
+ *
+ * - `content.prohibited` → `prohibited_content`: the lexicon found a category of severity `block` or
+ *   `review` (the pipeline has no "hold" outcome, so `review` also stops the message and says so);
+ *   `flag` passes with a note. The message names categories, never the matched terms.
+ * - `content.template` → `template_mismatch`: with the provider's setting `required`, the message must
+ *   match one of its approved templates; `preferred` notes a miss; `off` skips.
+ * - `monitor.early-warning` → `throttled` / `sender_suspended`: an automatic action in force for the
+ *   provider or port (throttle N msgs/s, hold, suspend) applies before content is judged.
+ * - {@link classifierDetectors}: the spine's `content.no-advertising` stage calls `detectors.advertising`;
+ *   this implementation scores with the trained classifier and names the phrases that drove the score.
+ */
+import type { Detectors, Stage, StageResult } from '../pipeline/types.js';
+import type { ContentInspector, Inspection } from './inspector.js';
+import type { TemplateRegistry } from './template-registry.js';
+import type { ActionBook, MonitorEvent } from './early-warning.js';
+
+/** Where stage observations go (the early-warning monitor), if anywhere. */
+export type ObservationSink = (ev: MonitorEvent) => void;
+
+/** Remembers the last inspection so the advertising detector does not score the same text twice. */
+class InspectionMemo {
+  private text: string | undefined;
+  private type: string | undefined;
+  private result: Inspection | undefined;
+  constructor(private readonly inspector: ContentInspector) {}
+  inspect(text: string, type: Parameters<ContentInspector['inspect']>[1]): Inspection {
+    if (this.text === text && this.type === type && this.result) return this.result;
+    this.result = this.inspector.inspect(text, type);
+    this.text = text;
+    this.type = type;
+    return this.result;
+  }
+}
+
+export interface ContentStages {
+  prohibited: Stage;
+  template: Stage;
+  admission: Stage;
+  detectors: Detectors;
+}
+
+export interface ContentStageDeps {
+  inspector: ContentInspector;
+  templates: TemplateRegistry;
+  actions: ActionBook;
+  observe?: ObservationSink;
+}
+
+export function createContentStages(deps: ContentStageDeps): ContentStages {
+  const memo = new InspectionMemo(deps.inspector);
+
+  const prohibited: Stage = {
+    rule: 'content.prohibited',
+    codes: ['prohibited_content'],
+    run: ({ candidate, text, now }): StageResult => {
+      const r = memo.inspect(text, candidate.type);
+      deps.observe?.({ kind: 'content', at: now, contentProviderId: candidate.contentProviderId, port: candidate.from, prohibited: r.severity === 'block' || r.severity === 'review', commercialScore: r.commercialScore });
+      if (r.prohibited.length === 0) return { outcome: 'pass' };
+      const cats = r.prohibited.map((f) => `${f.category} (${f.label})`).join(', ');
+      if (r.severity === 'flag') return { outcome: 'pass', note: `flagged: ${cats}` };
+      return {
+        outcome: 'fail',
+        code: 'prohibited_content',
+        message: r.severity === 'review' ? `content needs operator review: ${cats}` : `prohibited content: ${cats}`,
+      };
+    },
+  };
+
+  const template: Stage = {
+    rule: 'content.template',
+    codes: ['template_mismatch'],
+    run: ({ candidate }): StageResult => {
+      const { mode, matcher } = deps.templates.get(candidate.contentProviderId);
+      if (mode === 'off') return { outcome: 'skip', note: 'templates off for this content provider' };
+      // the provider's own text, before the gateway appended anything (templates never include it)
+      const m = matcher.match(candidate.text);
+      if (m) return { outcome: 'pass', note: `template ${m.templateId}` };
+      if (mode === 'preferred') return { outcome: 'pass', note: 'no approved template matched (templates preferred)' };
+      return {
+        outcome: 'fail',
+        code: 'template_mismatch',
+        message: `the text matches none of the ${matcher.size} approved templates of this content provider (templates required)`,
+      };
+    },
+  };
+
+  const admission: Stage = {
+    rule: 'monitor.early-warning',
+    codes: ['throttled', 'sender_suspended'],
+    run: ({ candidate, now }): StageResult => {
+      const a = deps.actions.admit(candidate.contentProviderId, candidate.from, now);
+      switch (a.outcome) {
+        case 'pass':
+          return { outcome: 'pass' };
+        case 'throttled':
+          return { outcome: 'fail', code: 'throttled', message: `early-warning throttle ${a.actionId}: at most ${a.perSecond} messages a second until an operator lifts it` };
+        case 'held':
+          return { outcome: 'fail', code: 'sender_suspended', message: `early-warning hold ${a.actionId}: messages are held for operator review until the action is lifted` };
+        case 'suspended':
+          return { outcome: 'fail', code: 'sender_suspended', message: `early-warning suspension ${a.actionId}: sending is suspended until an operator lifts it` };
+      }
+    },
+  };
+
+  const detectors: Detectors = {
+    advertising(text: string) {
+      // The spine's stage does not pass the type; verification/notification is what it asks about.
+      const r = memo.inspect(text, 'notification');
+      if (!r.commercial) return { advertising: false, score: r.commercialScore, phrases: [] };
+      return { advertising: true, score: r.commercialScore, phrases: deps.inspector.explain(text).map((p) => p.phrase) };
+    },
+  };
+
+  return { prohibited, template, admission, detectors };
+}
+
+/**
+ * The stage list with the content stages inserted: admission right after `sender.active` (an action
+ * in force stops a sender before anything else is judged), prohibited content and templates right
+ * before `content.no-advertising`. Stages not found are appended, so a custom list still gets them.
+ */
+export function withContentStages(base: readonly Stage[], s: Pick<ContentStages, 'prohibited' | 'template' | 'admission'>): readonly Stage[] {
+  const out = [...base];
+  const insertAt = (rule: string, after: boolean, ...stages: Stage[]): void => {
+    const i = out.findIndex((x) => x.rule === rule);
+    if (i < 0) out.push(...stages);
+    else out.splice(after ? i + 1 : i, 0, ...stages);
+  };
+  insertAt('sender.active', true, s.admission);
+  insertAt('content.no-advertising', false, s.prohibited, s.template);
+  return Object.freeze(out);
+}

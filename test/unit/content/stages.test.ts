@@ -1,0 +1,82 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { decide } from '../../../src/pipeline/runner.js';
+import { DEFAULT_STAGES } from '../../../src/pipeline/stages/index.js';
+import { resolveProfile } from '../../../src/profiles/index.js';
+import { createContentStages, withContentStages } from '../../../src/content/stages.js';
+import { createContentInspector } from '../../../src/content/inspector.js';
+import { defaultLexicon } from '../../../src/content/default-lexicon.js';
+import { defaultClassifier } from '../../../src/content/default-classifier.js';
+import { TemplateRegistry } from '../../../src/content/template-registry.js';
+import { ActionBook, type MonitorEvent } from '../../../src/content/early-warning.js';
+import { candidate, facts, NOON } from '../pipeline/fixtures.js';
+
+const profile = resolveProfile('cn-2026');
+const inspector = createContentInspector({ lexicon: defaultLexicon(), model: defaultClassifier() });
+
+function setup() {
+  const templates = new TemplateRegistry();
+  const actions = new ActionBook();
+  const seen: MonitorEvent[] = [];
+  const cs = createContentStages({ inspector, templates, actions, observe: (e) => seen.push(e) });
+  const stages = withContentStages(DEFAULT_STAGES, cs);
+  const run = (text: string, type: 'verification' | 'notification' = 'notification') => decide(stages, candidate({ text, type }), facts(), profile, cs.detectors, NOON);
+  return { templates, actions, seen, stages, run };
+}
+
+describe('content stages in the pipeline', () => {
+  test('stage order: admission after sender.active, prohibited and template before content.no-advertising', () => {
+    const rules = setup().stages.map((s) => s.rule);
+    assert.equal(rules.indexOf('monitor.early-warning'), rules.indexOf('sender.active') + 1);
+    assert.equal(rules.indexOf('content.template'), rules.indexOf('content.no-advertising') - 1);
+    assert.equal(rules.indexOf('content.prohibited'), rules.indexOf('content.template') - 1);
+    assert.equal(withContentStages([], createContentStages({ inspector, templates: new TemplateRegistry(), actions: new ActionBook() })).length, 3);
+  });
+
+  test('prohibited content is rejected by category, without echoing the term', () => {
+    const { run, seen } = setup();
+    const d = run('【示例】代 開 發 票，税点低，详询客服。');
+    assert.equal(d.accepted, false);
+    assert.equal(d.rejection?.code, 'prohibited_content');
+    assert.equal(d.rejection?.rule, 'content.prohibited');
+    assert.match(d.rejection!.message, /fake_invoice/);
+    assert.doesNotMatch(d.rejection!.message, /代開|代开|税点/);
+    assert.equal(seen.at(-1)?.kind, 'content');
+    assert.equal((seen.at(-1) as { prohibited: boolean }).prohibited, true);
+  });
+
+  test('advertising in a notification is rejected by the classifier with the phrases that drove it', () => {
+    const { run } = setup();
+    const d = run('【示例】您的账单已出。现在办理账单分期手续费限时7折，点击链接立即办理，回TD退订');
+    assert.equal(d.rejection?.code, 'commercial_content_in_non_commercial');
+    assert.match(d.rejection!.message, /phrases: .+/);
+    const ok = run('【示例】您的快递已到达小区驿站，取件码3-2-118，请及时领取。');
+    assert.equal(ok.accepted, true, JSON.stringify(ok.rejection));
+    assert.ok(ok.verdicts.some((v) => v.rule === 'content.prohibited' && v.outcome === 'pass'));
+  });
+
+  test('templates: required rejects a miss, preferred notes it, off skips', () => {
+    const { run, templates } = setup();
+    const tpl = [{ id: 'tpl_1', signature: '【示例】', body: '您的验证码是${code}。' }];
+    templates.set('cp_1', 'required', tpl);
+    assert.equal(run('【示例】您的验证码是123456。', 'verification').accepted, true);
+    const miss = run('【示例】您的动态密码是123456。', 'verification');
+    assert.equal(miss.rejection?.code, 'template_mismatch');
+    templates.set('cp_1', 'preferred', tpl);
+    const pref = run('【示例】您的动态密码是123456。', 'verification');
+    assert.equal(pref.accepted, true);
+    assert.ok(pref.verdicts.some((v) => v.rule === 'content.template' && /no approved template/.test(v.note ?? '')));
+    templates.set('cp_1', 'off', tpl);
+    assert.ok(run('【示例】您的动态密码是123456。', 'verification').verdicts.some((v) => v.rule === 'content.template' && v.outcome === 'skip'));
+  });
+
+  test('an early-warning action in force stops the sender before content is judged', () => {
+    const { run, actions } = setup();
+    const rec = actions.apply({ rule: 'r', metric: 'volume', scope: 'provider', key: 'cp_1', contentProviderId: 'cp_1', severity: 'critical', value: 9, threshold: 6, figures: {}, windowStart: NOON, at: NOON, action: { kind: 'suspend' } })!;
+    const d = run('【示例】您的快递已到达。');
+    assert.equal(d.rejection?.code, 'sender_suspended');
+    assert.equal(d.rejection?.rule, 'monitor.early-warning');
+    actions.lift(rec.id, 'op', NOON);
+    assert.equal(run('【示例】您的快递已到达小区驿站，请及时领取。').accepted, true);
+  });
+});
