@@ -11,6 +11,7 @@ import { PgOutbox } from './outbox.js';
 import { PgConsents } from './consents.js';
 import { PgRecords } from './records.js';
 import { PgCases } from './cases.js';
+import { PgPartitionLeases } from './partitions.js';
 import type { SettingsStore, Store } from '../../ports/store.js';
 
 export type { PgOptions } from './db.js';
@@ -23,6 +24,8 @@ export class PostgresStore implements Store {
   readonly records: PgRecords;
   readonly settings: SettingsStore;
   readonly cases: PgCases;
+  /** Egress partition leases for the NATS pipeline (src/queue). */
+  readonly partitions: PgPartitionLeases;
   readonly writer: PgRecordsWriter;
   private closed = false;
 
@@ -34,6 +37,7 @@ export class PostgresStore implements Store {
     this.consents = new PgConsents(pool, this.writer);
     this.records = new PgRecords(this.writer);
     this.cases = new PgCases(pool);
+    this.partitions = new PgPartitionLeases(pool);
     const Q = queries('settings', ['get', 'put'] as const);
     this.settings = {
       async getSetting(key) {

@@ -1,0 +1,251 @@
+/**
+ * The egress side of the bus: consumes the partitions this process owns (leases in the store, see
+ * PartitionLeases), claims each handed-over message in the shared queue, submits it upstream,
+ * records the outcome, and only then acknowledges it to JetStream (explicit acks). A message whose
+ * claim fails is done, not yet due, or in another worker's hands: it is acknowledged and dropped,
+ * because the queue row, not the bus message, is the truth — the relay hands it over again if it
+ * is ever lost. A worker killed mid-batch leaves leased rows that expire and are handed over again;
+ * a message that reached the upstream but whose `submitted` was not recorded can therefore go out
+ * twice (at-least-once towards the SMSC), which is why submits carry our message id for the
+ * upstream to deduplicate on.
+ */
+import type { JsMsg, ConsumerMessages } from '@nats-io/jetstream';
+import type { AppContext } from '../app/context.js';
+import type { Egress, DeliveryReceipt } from '../ports/egress.js';
+import type { OutboundMessage, ReceiptUpdate, StatusUpdate } from '../ports/store.js';
+import { statusFromReceipt } from '../app/delivery.js';
+import type { Bus } from './nats.js';
+import type { MtHandOver } from './subjects.js';
+import type { PartitionLeases, QueueOutbox, QueueTimings } from './types.js';
+import { randomBytes } from 'node:crypto';
+
+export interface EgressWorkerOptions {
+  batch: number;
+  maxAttempts: number;
+  partitionCount: number;
+}
+
+interface PartitionConsumer {
+  partition: number;
+  messages: ConsumerMessages;
+  buffer: JsMsg[];
+  processing: Promise<void> | null;
+  loop: Promise<void>;
+  closing: boolean;
+}
+
+export class BusEgressWorker {
+  readonly member = `egress_${process.pid}_${randomBytes(4).toString('hex')}`;
+  private readonly consumers = new Map<number, PartitionConsumer>();
+  private stopped = false;
+  private balancer: NodeJS.Timeout | null = null;
+  private balancing: Promise<void> | null = null;
+  private receipts: ReceiptUpdate[] = [];
+  private early = new Map<string, { r: ReceiptUpdate; tries: number }>();
+  private flushing: Promise<void> | null = null;
+  /** Recently submitted messages, for status events (bounded). */
+  private readonly recent = new Map<string, OutboundMessage>();
+  submitted = 0;
+  errors: { where: string; message: string }[] = [];
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly outbox: QueueOutbox,
+    private readonly leases: PartitionLeases,
+    private readonly egress: Egress,
+    private readonly bus: Bus,
+    private readonly t: QueueTimings,
+    private readonly o: EgressWorkerOptions,
+    private readonly onMo?: (mo: { from: string; to: string; text: string }) => Promise<unknown>,
+  ) {}
+
+  async start(): Promise<void> {
+    this.egress.onReceipt((r) => {
+      if (!this.stopped) this.handleReceipt(r);
+    });
+    if (this.onMo) {
+      const onMo = this.onMo;
+      this.egress.onMo((mo) => {
+        if (!this.stopped) onMo(mo).catch((e: Error) => this.report('mo', e));
+      });
+    }
+    await this.balance();
+    this.balancer = setInterval(() => {
+      if (!this.balancing) this.balancing = this.balance().catch((e: Error) => this.report('balance', e)).finally(() => (this.balancing = null));
+    }, Math.max(200, Math.floor(this.t.partitionTtlMs / 3)));
+    this.balancer.unref();
+  }
+
+  /** Partitions this worker consumes now. */
+  owned(): number[] {
+    return [...this.consumers.keys()].sort((a, b) => a - b);
+  }
+
+  private report(where: string, e: Error): void {
+    if (this.errors.length < 100) this.errors.push({ where, message: e.message });
+    this.ctx.events.emit('workerError', { where: `bus-egress:${where}`, message: e.message });
+  }
+
+  private async balance(): Promise<void> {
+    if (this.stopped) return;
+    const own = await this.leases.balance(this.member, this.o.partitionCount, Date.now(), this.t.partitionTtlMs, (ps) => Promise.all(ps.map((p) => this.stopPartition(p))).then(() => undefined));
+    const want = new Set(own);
+    for (const p of [...this.consumers.keys()]) if (!want.has(p)) await this.stopPartition(p);
+    for (const p of own) if (!this.consumers.has(p) && !this.stopped) await this.startPartition(p);
+  }
+
+  private async startPartition(partition: number): Promise<void> {
+    const consumer = await this.bus.js.consumers.get(this.bus.names.stream, this.bus.names.consumer(partition));
+    const messages = await consumer.consume({ max_messages: this.o.batch * 2 });
+    const pc: PartitionConsumer = { partition, messages, buffer: [], processing: null, loop: Promise.resolve(), closing: false };
+    pc.loop = (async () => {
+      for await (const m of messages) {
+        pc.buffer.push(m);
+        if (pc.closing) continue;
+        if (!pc.processing) pc.processing = this.drainBuffer(pc);
+      }
+    })().catch((e: Error) => this.report('consume', e));
+    this.consumers.set(partition, pc);
+  }
+
+  /** Processes the partition's buffer one batch at a time (per-partition order preserved). */
+  private async drainBuffer(pc: PartitionConsumer): Promise<void> {
+    try {
+      await new Promise((r) => setImmediate(r)); // let a burst accumulate into one batch
+      while (pc.buffer.length && !pc.closing) {
+        const batch = pc.buffer.splice(0, this.o.batch);
+        await this.process(batch).catch((e: Error) => {
+          // Nothing acknowledged: JetStream redelivers after ack_wait; leases expire in the queue.
+          this.report('process', e);
+        });
+      }
+    } finally {
+      pc.processing = null;
+    }
+  }
+
+  private async stopPartition(p: number): Promise<void> {
+    const pc = this.consumers.get(p);
+    if (!pc) return;
+    this.consumers.delete(p);
+    pc.closing = true;
+    await pc.messages.close().catch(() => undefined);
+    if (pc.processing) await pc.processing;
+    // Buffered but unprocessed: give back at once so the next owner gets them without ack_wait.
+    for (const m of pc.buffer.splice(0)) m.nak();
+  }
+
+  private async process(msgs: JsMsg[]): Promise<void> {
+    const byId = new Map<string, JsMsg[]>();
+    for (const m of msgs) {
+      let h: MtHandOver;
+      try {
+        h = m.json<MtHandOver>();
+      } catch {
+        m.term(); // not ours to understand: never redeliver
+        continue;
+      }
+      const l = byId.get(h.id);
+      if (l) l.push(m);
+      else byId.set(h.id, [m]);
+    }
+    const now = this.ctx.clock.now();
+    const claimed = await this.outbox.claimIds([...byId.keys()], now, this.t.leaseMs);
+    const mine = new Set(claimed.map((m) => m.id));
+    for (const [id, l] of byId) if (!mine.has(id)) for (const m of l) m.ack();
+    if (claimed.length === 0) return;
+    const results = await Promise.all(claimed.map((m) => this.egress.submit(m).catch((e: Error) => ({ ok: false as const, retry: true, reason: e.message }))));
+    const updates: StatusUpdate[] = [];
+    const at = this.ctx.clock.now();
+    for (let i = 0; i < claimed.length; i++) {
+      const m = claimed[i];
+      const r = results[i];
+      if (r.ok) {
+        updates.push({ id: m.id, status: 'submitted', at, upstreamId: r.upstreamId });
+        this.remember(m);
+      } else if (r.retry && m.attempts < this.o.maxAttempts) {
+        // The relay hands it over again when due (a new Nats-Msg-Id: attempts moved on).
+        await this.outbox.retryLater(m.id, at + Math.min(2 ** m.attempts * 1000, 300_000), r.reason);
+      } else {
+        updates.push({ id: m.id, status: r.retry ? 'failed' : 'rejected_upstream', at, detail: r.reason });
+      }
+    }
+    const changed = await this.outbox.recordStatuses(updates);
+    this.submitted += updates.filter((u) => u.status === 'submitted').length;
+    for (const m of claimed) for (const jm of byId.get(m.id) ?? []) jm.ack();
+    for (const u of changed) this.announce(u);
+    if (this.early.size) {
+      for (const [, e] of this.early) this.receipts.push(e.r);
+      this.scheduleFlush();
+    }
+  }
+
+  private remember(m: OutboundMessage): void {
+    if (this.recent.size >= 200_000) {
+      const first = this.recent.keys().next().value;
+      if (first !== undefined) this.recent.delete(first);
+    }
+    this.recent.set(m.id, m);
+  }
+
+  private announce(u: StatusUpdate): void {
+    const m = this.recent.get(u.id);
+    if (!m) return;
+    const ev = { id: u.id, contentProviderId: m.contentProviderId, status: u.status, at: u.at, from: m.from, to: m.to, submittedAt: m.submittedAt, error: u.detail, registeredDelivery: m.registeredDelivery, text: m.text };
+    this.ctx.events.emit('messageStatus', ev);
+    // Ingress processes hold the SMPP binds that want receipts: tell them.
+    if (m.registeredDelivery) this.bus.nc.publish(this.bus.names.status, JSON.stringify(ev));
+    if (u.status !== 'submitted') this.recent.delete(u.id);
+  }
+
+  private handleReceipt(r: DeliveryReceipt): void {
+    const u: ReceiptUpdate = { upstreamId: r.upstreamId, status: statusFromReceipt(r.stat), at: this.ctx.clock.now() };
+    if (r.err && r.err !== '000') u.detail = `err:${r.err}`;
+    this.receipts.push(u);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    this.flushing = new Promise<void>((r) => setImmediate(r))
+      .then(() => this.flushReceipts())
+      .catch((e: Error) => this.report('receipt', e))
+      .finally(() => {
+        this.flushing = null;
+        if (this.receipts.length && !this.stopped) this.scheduleFlush();
+      });
+  }
+
+  private async flushReceipts(): Promise<void> {
+    const batch = this.receipts;
+    this.receipts = [];
+    if (!batch.length) return;
+    const { changed, unknown } = await this.outbox.applyReceipts(batch);
+    for (const u of changed) this.announce(u);
+    for (const r of batch) if (!unknown.includes(r)) this.early.delete(r.upstreamId);
+    // A receipt can overtake the submit response that names it: keep it a few rounds, bounded.
+    for (const r of unknown) {
+      const e = this.early.get(r.upstreamId);
+      if ((e?.tries ?? 0) >= 20 || (!e && this.early.size >= 100_000)) this.early.delete(r.upstreamId);
+      else this.early.set(r.upstreamId, { r, tries: (e?.tries ?? 0) + 1 });
+    }
+  }
+
+  /** Waits until no handed-over message is being processed here. */
+  async idle(): Promise<void> {
+    for (const pc of this.consumers.values()) if (pc.processing) await pc.processing;
+    if (this.flushing) await this.flushing;
+  }
+
+  /** Graceful: stop taking messages, finish the batch in hand, flush receipts, give partitions back. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    if (this.balancer) clearInterval(this.balancer);
+    if (this.balancing) await this.balancing.catch(() => undefined);
+    for (const p of [...this.consumers.keys()]) await this.stopPartition(p);
+    if (this.flushing) await this.flushing;
+    if (this.receipts.length) await this.flushReceipts().catch((e: Error) => this.report('receipt', e));
+    this.stopped = true;
+    await this.leases.leave(this.member).catch((e: Error) => this.report('leave', e));
+  }
+}

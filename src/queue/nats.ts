@@ -1,0 +1,82 @@
+/**
+ * Connecting to NATS and declaring the JetStream stream and per-partition consumers (idempotent, so
+ * every process can declare at start). The stream's duplicate window makes a re-publish of the same
+ * hand-over (same Nats-Msg-Id) a no-op.
+ */
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { QueueNames } from './subjects.js';
+
+export interface Bus {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  names: QueueNames;
+  partitions: number;
+  close(): Promise<void>;
+}
+
+export const NATS_START_HINT =
+  'Start NATS with JetStream, e.g.: start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server';
+
+/** `nats://host:port` (or a comma-separated list) → server list for the client. */
+export function natsServers(url: string): string[] {
+  return url.split(',').map((s) => s.trim().replace(/^nats:\/\//, '')).filter(Boolean);
+}
+
+export interface BusOptions {
+  url: string;
+  names: QueueNames;
+  partitions: number;
+  /** How long a delivered, unacknowledged message waits before JetStream redelivers it. */
+  ackWaitMs: number;
+  name?: string;
+}
+
+export async function openBus(o: BusOptions): Promise<Bus> {
+  let nc: NatsConnection;
+  try {
+    nc = await connect({ servers: natsServers(o.url), name: o.name ?? 'smsguard', maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+  } catch (e) {
+    throw new Error(`cannot reach NATS at ${o.url}: ${(e as Error).message}\n${NATS_START_HINT}`);
+  }
+  const jsm = await jetstreamManager(nc);
+  const subjects = [`${o.names.prefix}.mt.*`];
+  try {
+    await jsm.streams.info(o.names.stream);
+  } catch {
+    try {
+      await jsm.streams.add({ name: o.names.stream, subjects, retention: RetentionPolicy.Workqueue, storage: StorageType.File, duplicate_window: 120_000_000_000 });
+    } catch (e) {
+      // Another process declared it first.
+      if (!/already in use|exists/i.test((e as Error).message)) throw e;
+    }
+  }
+  for (let p = 0; p < o.partitions; p++) {
+    const durable = o.names.consumer(p);
+    try {
+      await jsm.consumers.info(o.names.stream, durable);
+    } catch {
+      try {
+        await jsm.consumers.add(o.names.stream, {
+          durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All,
+          ack_wait: o.ackWaitMs * 1_000_000, filter_subject: o.names.mt(p), max_ack_pending: 20_000, max_deliver: -1,
+        });
+      } catch (e) {
+        if (!/already in use|exists/i.test((e as Error).message)) throw e;
+      }
+    }
+  }
+  const js = jetstream(nc);
+  return {
+    nc, js, jsm, names: o.names, partitions: o.partitions,
+    async close() {
+      await nc.drain().catch(() => undefined);
+    },
+  };
+}
+
+/** Removes the stream (tests clean up after themselves). */
+export async function deleteStream(bus: Bus): Promise<void> {
+  await bus.jsm.streams.delete(bus.names.stream).catch(() => undefined);
+}

@@ -1,0 +1,81 @@
+/**
+ * Running the gateway in pieces over NATS JetStream (`--queue nats://…`, `--role`):
+ * - ingress (HTTP / SMPP doors): decides and records (PostgreSQL), relays accepted messages to the
+ *   bus, and re-emits status changes and MO that egress processes report, for its SMPP binds;
+ * - egress: owns a fair share of recipient partitions, submits upstream, records outcomes,
+ *   receives receipts and MO;
+ * - all: both in one process.
+ * Several of each can run at once against one PostgreSQL and one NATS.
+ */
+import type { App } from '../app/app.js';
+import type { Egress } from '../ports/egress.js';
+import { openBus, type Bus } from './nats.js';
+import { OutboxRelay } from './relay.js';
+import { BusEgressWorker } from './egress-worker.js';
+import { queueNames } from './subjects.js';
+import { DEFAULT_TIMINGS, type PartitionLeases, type QueueOutbox, type QueueTimings } from './types.js';
+
+export type Role = 'ingress' | 'egress' | 'all';
+
+export interface BusRolesOptions {
+  role: Role;
+  url: string;
+  prefix?: string;
+  partitions?: number;
+  timings?: Partial<QueueTimings>;
+  batch?: number;
+  maxAttempts?: number;
+}
+
+export interface BusRoles {
+  bus: Bus;
+  relay: OutboxRelay;
+  worker: BusEgressWorker | null;
+  /** Graceful: stop relaying and consuming, finish work in hand, close the connection. */
+  stop(): Promise<void>;
+}
+
+/** A store that can back the bus pipeline (the PostgreSQL store). */
+export interface BusStore {
+  outbox: QueueOutbox;
+  partitions: PartitionLeases;
+}
+
+export function isBusStore(s: unknown): s is BusStore {
+  const o = s as { outbox?: { relay?: unknown; claimIds?: unknown }; partitions?: { balance?: unknown } };
+  return typeof o?.outbox?.relay === 'function' && typeof o.outbox.claimIds === 'function' && typeof o.partitions?.balance === 'function';
+}
+
+export async function startBusRoles(app: App, store: BusStore, egress: Egress | null, o: BusRolesOptions): Promise<BusRoles> {
+  const t: QueueTimings = { ...DEFAULT_TIMINGS, ...o.timings };
+  const partitions = o.partitions ?? 16;
+  const bus = await openBus({ url: o.url, names: queueNames(o.prefix), partitions, ackWaitMs: t.ackWaitMs, name: `smsguard-${o.role}-${process.pid}` });
+  const relay = new OutboxRelay(app.ctx, store.outbox, bus, t);
+  relay.start();
+  let worker: BusEgressWorker | null = null;
+  const unsubs: (() => void)[] = [];
+  if (o.role !== 'ingress') {
+    if (!egress) throw new Error('the egress role needs an upstream');
+    worker = new BusEgressWorker(app.ctx, store.outbox, store.partitions, egress, bus, t, { batch: o.batch ?? 500, maxAttempts: o.maxAttempts ?? 8, partitionCount: partitions }, (mo) => app.receiveMo(mo, 'system'));
+    await worker.start();
+    // MO a provider should see: to the ingress holding its binds.
+    if (o.role === 'egress') unsubs.push(app.events.on('moForward', (ev) => bus.nc.publish(bus.names.mo, JSON.stringify(ev))));
+  }
+  if (o.role === 'ingress') {
+    // Status changes and MO from egress processes, re-emitted for this process's SMPP binds.
+    const subs = [
+      bus.nc.subscribe(bus.names.status, { callback: (err, m) => { if (!err) app.events.emit('messageStatus', m.json()); } }),
+      bus.nc.subscribe(bus.names.mo, { callback: (err, m) => { if (!err) app.events.emit('moForward', m.json()); } }),
+    ];
+    unsubs.push(() => subs.forEach((s) => s.unsubscribe()));
+  }
+  return {
+    bus, relay, worker,
+    async stop() {
+      await relay.stop();
+      if (worker) await worker.stop();
+      for (const u of unsubs) u();
+      await bus.close();
+    },
+  };
+}

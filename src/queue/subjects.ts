@@ -1,0 +1,47 @@
+/**
+ * Names on the bus. Accepted MT messages go to `<prefix>.mt.<p>`, where p is the recipient number's
+ * partition, so every message to one number travels one subject and is handled by the one egress
+ * process that owns that partition (ordered, one owner of the number's state at a time). Status
+ * changes and MO for content providers flow back on `<prefix>.evt.*` to whichever ingress holds the
+ * provider's SMPP binds.
+ */
+export interface QueueNames {
+  prefix: string;
+  /** JetStream stream holding MT hand-overs (work-queue retention: a message leaves when acked). */
+  stream: string;
+  mt(partition: number): string;
+  /** Durable pull consumer of one partition. */
+  consumer(partition: number): string;
+  status: string;
+  mo: string;
+}
+
+export function queueNames(prefix = 'smsguard'): QueueNames {
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(prefix)) throw new Error(`invalid queue prefix ${JSON.stringify(prefix)}`);
+  return {
+    prefix,
+    stream: `${prefix}_mt`.toUpperCase(),
+    mt: (p) => `${prefix}.mt.${p}`,
+    consumer: (p) => `egress_${p}`,
+    status: `${prefix}.evt.status`,
+    mo: `${prefix}.evt.mo`,
+  };
+}
+
+/** FNV-1a (32-bit) of the canonical number, mod `partitions`: stable across processes and versions. */
+export function partitionOf(msisdn: string, partitions: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < msisdn.length; i++) {
+    h ^= msisdn.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % partitions;
+}
+
+/** What travels on `<prefix>.mt.<p>`: only the id (PostgreSQL holds the message), plus the hand-over round. */
+export interface MtHandOver {
+  id: string;
+  to: string;
+  /** Attempts already made when handed over (the Nats-Msg-Id is `<id>.<attempts>.<round>`). */
+  attempts: number;
+}

@@ -1,0 +1,35 @@
+/**
+ * What the bus pipeline needs from the store beyond the OutboxStore port: a shared queue (leases
+ * visible to every process) and partition leases. The PostgreSQL store provides both; the SQLite
+ * store serves one process and has no use for a bus.
+ */
+import type { OutboundMessage, OutboxStore } from '../ports/store.js';
+
+export interface QueueOutbox extends OutboxStore {
+  /** Queued, due, unleased messages not handed to the bus within `graceMs`; marks them handed over at `now`. */
+  relay(now: number, limit: number, graceMs: number): Promise<OutboundMessage[]>;
+  /** Leases these messages if still queued, due and unleased; the rest are someone else's or done. */
+  claimIds(ids: readonly string[], now: number, leaseMs: number): Promise<OutboundMessage[]>;
+  /** Drops leases without an outcome (graceful shutdown). */
+  release(ids: readonly string[]): Promise<void>;
+}
+
+export interface PartitionLeases {
+  balance(member: string, partitions: number, now: number, ttlMs: number, release: (ps: number[]) => Promise<void>): Promise<number[]>;
+  leave(member: string): Promise<void>;
+}
+
+export interface QueueTimings {
+  /** How long an egress worker holds a claimed message before another may take it. */
+  leaseMs: number;
+  /** How long after a hand-over the relay assumes the bus or worker lost it and hands it over again. */
+  graceMs: number;
+  /** JetStream ack wait: redelivery of a delivered but unacknowledged message. */
+  ackWaitMs: number;
+  /** Partition lease time (wall clock). */
+  partitionTtlMs: number;
+  /** How often the relay sweeps for lost hand-overs and due retries. */
+  sweepMs: number;
+}
+
+export const DEFAULT_TIMINGS: QueueTimings = { leaseMs: 60_000, graceMs: 30_000, ackWaitMs: 30_000, partitionTtlMs: 10_000, sweepMs: 1000 };

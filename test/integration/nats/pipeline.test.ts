@@ -1,0 +1,113 @@
+/**
+ * The NATS JetStream pipeline against real PostgreSQL and NATS: ingress relays accepted messages to
+ * recipient partitions, egress workers own disjoint partitions and submit each message once, a
+ * lost hand-over or a transient upstream failure is handed over again, and partitions move when a
+ * worker leaves. (Kill -9 of whole processes: test/chaos.)
+ */
+import { describe, test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openTestPgStore } from '../../helpers/pg.js';
+import { seedProvider, msisdn } from '../../contract/fixtures.js';
+import { startPiece, removeStream, testPrefix, until, type Piece } from './bus-fixture.js';
+import { partitionOf } from '../../../src/queue/subjects.js';
+import type { Egress, SubmitResult } from '../../../src/ports/egress.js';
+import type { OutboundMessage } from '../../../src/ports/store.js';
+import type { Principal } from '../../../src/app/types.js';
+
+async function setup() {
+  const h = await openTestPgStore();
+  const seeded = await seedProvider(h.store, 'a1b2c3');
+  const principal: Principal = { role: 'content-provider', contentProviderId: seeded.cp.id, actorId: 'test' };
+  return { h, seeded, principal };
+}
+
+function submissions(port: string, signature: string, numbers: string[]) {
+  return numbers.map((to) => ({ from: port, to, text: `${signature}您的验证码是${Math.floor(Math.random() * 1e6)}`, type: 'verification' }));
+}
+
+describe('NATS JetStream pipeline', { timeout: 90_000 }, () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  after(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  });
+
+  test('ingress and two egress workers: disjoint partitions, every accepted message upstream exactly once', async () => {
+    const { h, seeded, principal } = await setup();
+    cleanups.push(() => h.dispose());
+    const prefix = testPrefix();
+    const ingress = await startPiece({ schema: h.schema, prefix, role: 'ingress' });
+    cleanups.push(async () => { await removeStream(ingress); await ingress.stop(); });
+    const e1 = await startPiece({ schema: h.schema, prefix, role: 'egress' });
+    const e2 = await startPiece({ schema: h.schema, prefix, role: 'egress' });
+    cleanups.push(() => e1.stop(), () => e2.stop());
+    await until(() => e1.roles.worker!.owned().length === 4 && e2.roles.worker!.owned().length === 4, 10_000, 'a fair split of 8 partitions');
+    const o1 = e1.roles.worker!.owned();
+    const o2 = e2.roles.worker!.owned();
+    assert.deepEqual([...o1, ...o2].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7]);
+
+    const numbers = Array.from({ length: 300 }, () => msisdn());
+    const out = await ingress.app.submitMessages(principal, submissions(seeded.service, seeded.signature, numbers), 'http');
+    const ids = out.map((o) => (o.ok ? o.id : assert.fail(JSON.stringify(o))));
+    await until(() => e1.simulator.outbox().length + e2.simulator.outbox().length >= ids.length, 30_000, 'all messages at the SMSC');
+    await until(async () => (await h.store.outbox.pendingCount()) === 0, 10_000, 'empty queue');
+    const got = [...e1.simulator.outbox(), ...e2.simulator.outbox()].map((d) => d.messageId);
+    assert.equal(got.length, ids.length, 'no duplicates');
+    assert.deepEqual([...new Set(got)].sort(), [...ids].sort());
+    // Each number went through the worker owning its partition.
+    for (const d of e1.simulator.outbox()) assert.ok(o1.includes(partitionOf(d.to, 8)));
+    for (const d of e2.simulator.outbox()) assert.ok(o2.includes(partitionOf(d.to, 8)));
+    const v = await h.store.messages.getMessage(ids[0]);
+    assert.ok(v && ['submitted', 'delivered'].includes(v.status));
+
+    // A worker leaves: the other takes every partition and carries on.
+    await e1.stop();
+    await until(() => e2.roles.worker!.owned().length === 8, 10_000, 'takeover');
+    const before = e2.simulator.outbox().length;
+    const more = await ingress.app.submitMessages(principal, submissions(seeded.service, seeded.signature, Array.from({ length: 50 }, () => msisdn())), 'http');
+    await until(() => e2.simulator.outbox().length === before + more.length, 20_000, 'survivor delivers');
+    assert.equal(e1.simulator.outbox().length, got.length - before, 'the stopped worker sent nothing more');
+  });
+
+  test('a transient upstream failure is retried through the relay and sent once', async () => {
+    const { h, seeded, principal } = await setup();
+    cleanups.push(() => h.dispose());
+    const prefix = testPrefix();
+    const sent: string[] = [];
+    let failures = 0;
+    const flaky: Egress = {
+      async submit(m: OutboundMessage): Promise<SubmitResult> {
+        if (m.attempts === 1) { failures++; return { ok: false, retry: true, reason: 'ESME_RTHROTTLED' }; }
+        sent.push(m.id);
+        return { ok: true, upstreamId: `U${sent.length}` };
+      },
+      onReceipt() {}, onMo() {}, async close() {},
+    };
+    const piece = await startPiece({ schema: h.schema, prefix, role: 'all', egress: flaky });
+    cleanups.push(async () => { await removeStream(piece); await piece.stop(); });
+    const out = await piece.app.submitMessages(principal, submissions(seeded.service, seeded.signature, Array.from({ length: 20 }, () => msisdn())), 'http');
+    await until(async () => { await new Promise((r) => setTimeout(r, 50)); piece.clock.advance(2000); return sent.length === 20; }, 30_000, 'retries delivered');
+    assert.equal(failures, 20);
+    assert.deepEqual([...sent].sort(), out.map((o) => (o.ok ? o.id : '')).sort());
+    assert.equal(await h.store.outbox.pendingCount(), 0);
+  });
+
+  test('a hand-over lost on the bus is handed over again after the grace time', async () => {
+    const { h, seeded, principal } = await setup();
+    cleanups.push(() => h.dispose());
+    const prefix = testPrefix();
+    const piece = await startPiece({ schema: h.schema, prefix, role: 'all', timings: { graceMs: 5000 } });
+    cleanups.push(async () => { await removeStream(piece); await piece.stop(); });
+    // Purge the stream right after hand-over: the bus "lost" the messages.
+    await piece.roles.worker!.stop();
+    const out = await piece.app.submitMessages(principal, submissions(seeded.service, seeded.signature, Array.from({ length: 10 }, () => msisdn())), 'http');
+    await until(() => piece.roles.relay.published >= 10, 10_000, 'handed over');
+    await piece.roles.bus.jsm.streams.purge(piece.roles.bus.names.stream);
+    const second = await startPiece({ schema: h.schema, prefix, role: 'egress' });
+    cleanups.push(() => second.stop());
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(second.simulator.outbox().length, 0, 'nothing on the bus any more');
+    piece.clock.advance(6000);
+    await until(() => second.simulator.outbox().length === 10, 20_000, 'handed over again');
+    assert.deepEqual(second.simulator.outbox().map((d) => d.messageId).sort(), out.map((o) => (o.ok ? o.id : '')).sort());
+  });
+});
