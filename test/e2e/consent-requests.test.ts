@@ -90,3 +90,137 @@ describe('consent requests (cn-2015)', () => {
     g.clock.advance(24 * HOUR - (g.clock.now() - Date.parse('2026-11-30T04:00:00Z')) % (24 * HOUR));
   });
 });
+
+describe('consent requests: answers, wording and repeats (cn-2015)', () => {
+  let g: TestGateway;
+  let cp: Provider;
+  before(async () => {
+    g = await startTestGateway();
+    cp = await onboard(g);
+  });
+  after(async () => g.close());
+
+  test('N refuses the pending request without opting out; R refuses and opts out; both confirmations are free', async () => {
+    const a = '13800138011';
+    const ra = await ask(g, cp, a);
+    assert.equal((await reply(g, a, 'n')).action, 'consent_refused');
+    assert.equal((await status(g, cp, ra.json().id)).status, 'refused');
+    assert.equal(await g.store.consents.isOptedOut(cp.id, `+86${a}`), false, 'N answered the question asked');
+    const b = '13800138012';
+    const rb = await ask(g, cp, b);
+    assert.equal((await reply(g, b, '拒收')).action, 'opt_out');
+    assert.equal((await status(g, cp, rb.json().id)).status, 'refused');
+    assert.equal(await g.store.consents.isOptedOut(cp.id, `+86${b}`), true);
+    await g.worker.drain();
+    const recs = (await g.http.inject({ method: 'GET', url: `/v1/records?msisdn=${b}`, headers: g.admin })).json().records as any[];
+    const confirmations = recs.filter((r) => r.kind === 'mt' && r.body.channel === 'system' && r.body.purpose !== 'consent_request');
+    assert.equal(confirmations.length, 1);
+    assert.equal(confirmations[0].body.charged, false);
+    assert.equal(confirmations[0].body.purpose, 'opt_out_confirmation');
+    // no further request to an opted-out number
+    assert.equal((await ask(g, cp, b, { category: '新品上市' })).json().error.code, 'opted_out');
+  });
+
+  test('any other reply leaves the request pending, is recorded on it and forwarded', async () => {
+    const to = '13800138013';
+    const r = await ask(g, cp, to);
+    const forwarded: string[] = [];
+    const off = g.app.events.on('moForward', (m) => forwarded.push(m.text));
+    assert.equal((await reply(g, to, '这是什么？')).action, 'forwarded');
+    off();
+    const s = await status(g, cp, r.json().id);
+    assert.equal(s.status, 'pending');
+    assert.deepEqual(s.history.map((h: any) => h.event), ['consent_requested', 'consent_reply']);
+    assert.equal(s.history[1].evidence.reply, '这是什么？');
+    assert.deepEqual(forwarded, ['这是什么？']);
+    // one pending request per number and provider: a second waits for the first
+    const second = await ask(g, cp, to, { category: '新品上市' });
+    assert.equal(second.statusCode, 409);
+    assert.equal((await reply(g, to, '同意')).action, 'consent_granted');
+  });
+
+  test('caller text: checked for category, frequency, duration and answer → consent_request_incomplete', async () => {
+    const to = '13800138014';
+    const bad = await ask(g, cp, to, { text: '【示例】邀请您接收会员促销信息，回复是同意' });
+    assert.equal(bad.statusCode, 422);
+    assert.equal(bad.json().error.code, 'consent_request_incomplete');
+    assert.equal(bad.json().error.rule, 'consent.request-content');
+    assert.match(bad.json().error.message, /frequency, duration/);
+    const unsigned = await ask(g, cp, to, { text: '邀请您接收会员促销信息，每月不超过4条，有效期180天，回复是同意' });
+    assert.equal(unsigned.json().error.code, 'signature_missing');
+    const good = await ask(g, cp, to, { text: '【示例】邀请您接收会员促销信息，每月最多四条，有效期180天，同意请回复是' });
+    assert.equal(good.statusCode, 202, good.body);
+    assert.ok(good.json().text.endsWith('拒收请回复R'), 'the refusal notice is appended when missing');
+  });
+
+  test('a similar text after a refusal is repeated even under another category', async () => {
+    const to = '13800138015';
+    const first = await ask(g, cp, to, { category: '双十二', text: '【示例】双十二会员日全场满300减50，邀请您接收双十二活动信息，每月不超过4条，有效期180天，同意请回复Y' });
+    assert.equal(first.statusCode, 202, first.body);
+    assert.equal((await reply(g, to, '不同意')).action, 'consent_refused');
+    const reworded = await ask(g, cp, to, { category: '年终大促', frequency: { count: 2, per: 'week' }, durationDays: 90, text: '【示例】双12会員日，全場滿三百減五十！邀请您接收双十二活动信息，每周最多2条，有效期90天，年终大促，回复“是”同意' });
+    assert.equal(reworded.statusCode, 422);
+    assert.equal(reworded.json().error.code, 'consent_request_repeated');
+    assert.match(reworded.json().error.message, /similar/);
+  });
+
+  test('a request is a commercial approach: commercial port only, daytime only, own port only', async () => {
+    const svc = await g.http.inject({ method: 'POST', url: '/v1/consent-requests', headers: cp.auth, payload: { from: '10690001', to: '13800138016', category: 'x', frequency: { count: 1, per: 'week' }, durationDays: 7 } });
+    assert.equal(svc.json().error.code, 'port_kind_mismatch');
+    const other = await onboard(g, { name: '别家公司', signature: '【别家】', ports: { commercial: '10690032' } });
+    assert.equal((await status(g, other, (await ask(g, cp, '13800138016')).json().id)).error.code, 'not_found', 'another provider cannot read it');
+    const notOwn = await g.http.inject({ method: 'POST', url: '/v1/consent-requests', headers: other.auth, payload: { from: '10690002', to: '13800138017', category: 'x', frequency: { count: 1, per: 'week' }, durationDays: 7 } });
+    assert.equal(notOwn.json().error.code, 'port_not_owned');
+    const night = Date.parse('2026-11-30T14:30:00Z');
+    g.clock.set(night);
+    assert.equal((await ask(g, cp, '13800138018')).json().error.code, 'quiet_hours');
+    g.clock.set(Date.parse('2026-12-01T04:00:00Z'));
+  });
+
+  test('natural-language refusals outside a request opt out; operator phrases extend the list', async () => {
+    const to = '13800138019';
+    assert.equal((await reply(g, to, '你们别再发了好吗')).action, 'opt_out');
+    assert.equal((await reply(g, '13800138020', '烦死了')).action, 'forwarded');
+    const put = await g.http.inject({ method: 'PUT', url: '/v1/refusal-phrases', headers: g.admin, payload: { phrases: ['烦死了'] } });
+    assert.equal(put.statusCode, 200, put.body);
+    assert.equal((await g.http.inject({ method: 'PUT', url: '/v1/refusal-phrases', headers: cp.auth, payload: { phrases: ['x'] } })).statusCode, 403);
+    assert.equal((await g.http.inject({ method: 'PUT', url: '/v1/refusal-phrases', headers: g.admin, payload: { phrases: ['好'] } })).statusCode, 400, 'one-character phrases would catch ordinary replies');
+    assert.equal((await reply(g, '13800138020', '烦死了')).action, 'opt_out');
+    const got = (await g.http.inject({ method: 'GET', url: '/v1/refusal-phrases', headers: g.admin })).json();
+    assert.deepEqual(got.operator, ['烦死了']);
+    assert.ok(got.defaults.includes('STOP'));
+  });
+});
+
+describe('consent requests on cn-2026 (explicit consent only)', () => {
+  test('silence never grants; an explicit 是 grants with the request and reply as proof', async () => {
+    const g = await startTestGateway({ profile: 'cn-2026' });
+    try {
+      const cp = await onboard(g);
+      const a = '13800138031';
+      const r = await ask(g, cp, a);
+      assert.equal(r.statusCode, 202, r.body);
+      g.clock.advance(48 * HOUR);
+      await g.sweeper.idle();
+      const s = await status(g, cp, r.json().id);
+      assert.equal(s.status, 'deemed_refused');
+      assert.equal(s.history[1].evidence.profile, 'cn-2026');
+      assert.equal((await send(g, cp, a)).json().error.code, 'consent_missing');
+      g.clock.set(Date.parse('2026-12-03T04:00:00Z'));
+      const b = '13800138032';
+      const rb = await ask(g, cp, b);
+      assert.equal((await reply(g, b, '是')).action, 'consent_granted');
+      const sb = await status(g, cp, rb.json().id);
+      const sub = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${b}/consents`, headers: cp.auth })).json();
+      const c = sub.consents.find((x: any) => x.id === sb.consentId);
+      assert.equal(c.proof.requestId, rb.json().id);
+      assert.equal(c.proof.reply, '是');
+      assert.ok(c.proof.moId);
+      assert.equal(c.expiresAt, new Date(Date.parse(c.grantedAt) + 180 * 86_400_000).toISOString());
+      assert.equal((await send(g, cp, b)).statusCode, 202);
+    } finally {
+      await g.close();
+    }
+  });
+});
+
