@@ -1,0 +1,140 @@
+/**
+ * Server-rendered pages: escaping, the shared layout (skip link, landmarks, language switch) and
+ * one small stylesheet. No framework and no build step: every page is a string, every field has a
+ * label, every action is a form that works with the keyboard and without JavaScript.
+ */
+import type { Principal } from '../app/types.js';
+import { t, type Lang } from './i18n.js';
+
+const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for HTML content and attribute values. */
+export function esc(v: unknown): string {
+  return String(v ?? '').replace(/[&<>"']/g, (c) => ESC[c]);
+}
+
+/** `2026-11-30 12:00` in Shanghai time (what people in China read). */
+export function fmtTime(v: number | string | null | undefined): string {
+  if (v === null || v === undefined) return '—';
+  const ms = typeof v === 'number' ? v : Date.parse(v);
+  if (!Number.isFinite(ms)) return '—';
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** A deadline (a Shanghai midnight) shown as the day it ends: `2026-12-07 24:00`. */
+export function fmtDue(v: number | string | null | undefined): string {
+  if (v === null || v === undefined) return '—';
+  const ms = typeof v === 'number' ? v : Date.parse(v);
+  if (!Number.isFinite(ms)) return '—';
+  if ((ms + 8 * 3_600_000) % 86_400_000 === 0) return `${fmtTime(ms - 1).slice(0, 10)} 24:00`;
+  return fmtTime(ms);
+}
+
+export const CSS = `
+:root { --fg:#1b1b1b; --muted:#555; --bg:#fff; --line:#ccc; --accent:#0b5394; --warn:#b00020; --ok:#1e7b34; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, "PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; color: var(--fg); background: var(--bg); margin: 0; line-height: 1.6; }
+a { color: var(--accent); }
+:focus-visible { outline: 3px solid #f9a825; outline-offset: 2px; }
+.skip { position: absolute; left: -999px; top: 0; background: #fff; padding: .5rem; }
+.skip:focus { left: .5rem; z-index: 10; }
+header.site { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; padding: .6rem 1rem; border-bottom: 1px solid var(--line); }
+header.site nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: 1rem; margin: 0; padding: 0; }
+header.site .brand { font-weight: 700; }
+main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
+label { display: block; font-weight: 600; margin-top: .8rem; }
+.hint { color: var(--muted); font-size: .9rem; margin: 0; }
+input[type=text], input[type=tel], input[type=password], input[type=number], input[type=search], input[type=datetime-local], select, textarea { width: 100%; max-width: 36rem; padding: .45rem; font: inherit; border: 1px solid #888; border-radius: 4px; }
+textarea { min-height: 6rem; }
+fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 1rem 0; padding: .5rem 1rem 1rem; }
+fieldset label { display: inline; font-weight: 400; margin: 0 1rem 0 .25rem; }
+legend { font-weight: 700; }
+button { font: inherit; padding: .45rem 1.1rem; margin-top: .8rem; border: 1px solid var(--accent); background: var(--accent); color: #fff; border-radius: 4px; cursor: pointer; }
+button.secondary { background: #fff; color: var(--accent); }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+th, td { border-bottom: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }
+th { background: #f3f5f8; }
+.state { display: inline-block; padding: 0 .5rem; border-radius: 1rem; background: #e8eef7; }
+.overdue { color: var(--warn); font-weight: 700; }
+.ok { color: var(--ok); }
+.notice { border-left: 4px solid var(--accent); background: #f3f7fc; padding: .5rem 1rem; margin: 1rem 0; }
+.alert { border-left: 4px solid var(--warn); background: #fdf1f2; padding: .5rem 1rem; margin: 1rem 0; }
+.deadline { font-size: 1.15rem; border: 2px solid var(--accent); border-radius: 6px; padding: .5rem 1rem; display: inline-block; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
+dl.facts dt { font-weight: 600; }
+dl.facts dd { margin: 0; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1rem; }
+code, .mono { font-family: ui-monospace, Menlo, Consolas, monospace; }
+img.shot { max-width: 20rem; border: 1px solid var(--line); }
+`;
+
+export interface Layout {
+  lang: Lang;
+  title: string;
+  body: string;
+  /** Path of the page, for the language switch link. */
+  path: string;
+  principal?: Principal | null;
+  /** Extra CSS (e.g. the print stylesheet of the annual report). */
+  css?: string;
+}
+
+function langLink(path: string, lang: Lang): string {
+  const other = lang === 'zh' ? 'en' : 'zh';
+  const [p, q] = path.split('?');
+  const params = new URLSearchParams(q ?? '');
+  params.set('lang', other);
+  return `${p}?${params.toString()}`;
+}
+
+export function page(l: Layout): string {
+  const p = l.principal;
+  const staff = p && p.role !== 'public';
+  const nav = [
+    `<li><a href="/web/complaint">${esc(t(l.lang, 'navComplain'))}</a></li>`,
+    `<li><a href="/web/complaint/status">${esc(t(l.lang, 'navStatus'))}</a></li>`,
+    `<li><a href="/web/public/credit">${esc(t(l.lang, 'navPublic'))}</a></li>`,
+    staff ? `<li><a href="/web/cases">${esc(t(l.lang, 'navCases'))}</a></li>` : '',
+    staff && (p.role === 'regulator' || p.role === 'admin' || p.role === 'content-provider') ? `<li><a href="/web/credit">${esc(t(l.lang, 'navCredit'))}</a></li>` : '',
+    staff
+      ? `<li><form method="post" action="/web/logout" style="display:inline"><button class="secondary" style="margin:0;padding:0 .6rem">${esc(t(l.lang, 'navLogout'))}</button></form> <span class="hint" style="display:inline">${esc(t(l.lang, 'signedInAs'))}: ${esc(p.role)}</span></li>`
+      : `<li><a href="/web/login">${esc(t(l.lang, 'navLogin'))}</a></li>`,
+    `<li><a href="${esc(langLink(l.path, l.lang))}" lang="${l.lang === 'zh' ? 'en' : 'zh-CN'}">${esc(t(l.lang, 'switchLang'))}</a></li>`,
+  ].join('');
+  return `<!doctype html>
+<html lang="${l.lang === 'zh' ? 'zh-CN' : 'en'}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(l.title)} · smsguard</title>
+<style>${CSS}${l.css ?? ''}</style>
+</head>
+<body>
+<a class="skip" href="#main">${esc(t(l.lang, 'skip'))}</a>
+<header class="site"><span class="brand">${esc(t(l.lang, 'appName'))}</span><nav aria-label="${l.lang === 'zh' ? '主导航' : 'Main'}"><ul>${nav}</ul></nav></header>
+<main id="main" tabindex="-1">
+<h1>${esc(l.title)}</h1>
+${l.body}
+</main>
+</body>
+</html>`;
+}
+
+/** A labelled text-like input with an optional hint tied by aria-describedby. */
+export function field(o: { id: string; name?: string; label: string; type?: string; value?: string; hint?: string; required?: boolean; attrs?: string }): string {
+  const hintId = o.hint ? `${o.id}-hint` : '';
+  return `<label for="${o.id}">${esc(o.label)}${o.required ? ' <span aria-hidden="true">*</span>' : ''}</label>
+${o.hint ? `<p class="hint" id="${hintId}">${esc(o.hint)}</p>` : ''}
+<input id="${o.id}" name="${esc(o.name ?? o.id)}" type="${o.type ?? 'text'}" value="${esc(o.value ?? '')}"${o.required ? ' required' : ''}${hintId ? ` aria-describedby="${hintId}"` : ''}${o.attrs ? ` ${o.attrs}` : ''}>`;
+}
+
+export function textarea(o: { id: string; name?: string; label: string; value?: string; hint?: string; required?: boolean; maxlength?: number }): string {
+  const hintId = o.hint ? `${o.id}-hint` : '';
+  return `<label for="${o.id}">${esc(o.label)}${o.required ? ' <span aria-hidden="true">*</span>' : ''}</label>
+${o.hint ? `<p class="hint" id="${hintId}">${esc(o.hint)}</p>` : ''}
+<textarea id="${o.id}" name="${esc(o.name ?? o.id)}"${o.required ? ' required' : ''}${o.maxlength ? ` maxlength="${o.maxlength}"` : ''}${hintId ? ` aria-describedby="${hintId}"` : ''}>${esc(o.value ?? '')}</textarea>`;
+}
+
+export function alertBox(message: string, lang: Lang): string {
+  return `<div class="alert" role="alert"><strong>${esc(t(lang, 'error'))}:</strong> ${esc(message)}</div>`;
+}

@@ -1,0 +1,118 @@
+/**
+ * Case pages for the report centre, the operator, regulators and providers: the list with each
+ * deadline visible, and one case with its evidence, trail and the actions the viewer may take.
+ */
+import type { CaseDetail, CaseView } from '../../app/case-views.js';
+import type { Principal } from '../../app/types.js';
+import type { ContentProviderRow } from '../../ports/store.js';
+import { CASE_STATES, FINDINGS, MEASURES, OPERATOR_MEASURES } from '../../domain/case.js';
+import { t, tk, type Lang } from '../i18n.js';
+import { alertBox, esc, field, fmtDue, fmtTime, textarea } from '../html.js';
+
+function deadlineCell(lang: Lang, c: CaseView): string {
+  const d = c.deadline;
+  if (!d.running) return `<span class="hint">${esc(t(lang, 'noDeadline'))}</span>`;
+  const label = t(lang, d.running === 'forward' ? 'deadlineForward' : 'deadlineAnswer');
+  const left = d.overdue ? `<span class="overdue">${esc(t(lang, 'overdue'))}</span>` : `${d.workingDaysLeft} ${esc(t(lang, 'workingDaysLeft'))}`;
+  return `${esc(label)}: ${esc(fmtDue(d.dueAt))}<br>${left}`;
+}
+
+export function caseListPage(lang: Lang, cases: CaseView[], state: string, names: Map<string, string>, nextCursor: string | null): string {
+  const opts = [`<option value="">${esc(t(lang, 'all'))}</option>`, ...CASE_STATES.map((s) => `<option value="${s}"${s === state ? ' selected' : ''}>${esc(tk(lang, `st_${s}`))}</option>`)].join('');
+  const rows = cases.map((c) => `<tr data-reference="${esc(c.reference)}">
+<td><a href="/web/cases/${encodeURIComponent(c.id)}" class="mono">${esc(c.reference)}</a>${c.externalRef ? `<br><span class="hint">${esc(c.externalRef)}</span>` : ''}</td>
+<td><span class="state">${esc(tk(lang, `st_${c.state}`))}</span></td>
+<td>${esc(c.source)}</td>
+<td>${esc(c.contentProviderId ? names.get(c.contentProviderId) ?? c.contentProviderId : '—')}</td>
+<td>${esc(fmtTime(c.createdAt))}</td>
+<td>${deadlineCell(lang, c)}</td></tr>`).join('');
+  return `<form method="get" action="/web/cases">
+<label for="state">${esc(t(lang, 'filterState'))}</label>
+<select id="state" name="state">${opts}</select>
+<button type="submit">${esc(t(lang, 'filter'))}</button>
+</form>
+${cases.length === 0 ? `<p>${esc(t(lang, 'noCases'))}</p>` : `<table id="cases">
+<thead><tr><th scope="col">${esc(t(lang, 'colRef'))}</th><th scope="col">${esc(t(lang, 'colState'))}</th><th scope="col">${esc(t(lang, 'colSource'))}</th><th scope="col">${esc(t(lang, 'colProvider'))}</th><th scope="col">${esc(t(lang, 'colCreated'))}</th><th scope="col">${esc(t(lang, 'colDeadline'))}</th></tr></thead>
+<tbody>${rows}</tbody></table>`}
+${nextCursor ? `<p><a href="/web/cases?state=${encodeURIComponent(state)}&cursor=${encodeURIComponent(nextCursor)}">→</a></p>` : ''}`;
+}
+
+function evidenceSection(lang: Lang, c: CaseDetail): string {
+  const ev = c.evidence as { match?: { id: string; at: number; from: string; text: string; type: string } | null; candidates?: { id: string; at: number; from: string; text: string; score: number }[]; consent?: Record<string, unknown> | null; verdicts?: { rule?: string; outcome?: string; code?: string; pass?: boolean }[]; history?: { status: string; at: number }[] };
+  const m = ev.match;
+  const cands = (ev.candidates ?? []).map((x) => `<tr${m && x.id === m.id ? ' aria-current="true"' : ''}><td>${esc(fmtTime(x.at))}</td><td class="mono">${esc(x.from)}</td><td>${esc(x.text)}</td><td>${esc(x.score)}</td></tr>`).join('');
+  const consent = ev.consent
+    ? `<dl class="facts"><dt>id</dt><dd class="mono">${esc(ev.consent.id)}</dd><dt>category</dt><dd>${esc(ev.consent.category)}</dd><dt>granted</dt><dd>${esc(fmtTime(ev.consent.grantedAt as number))}</dd><dt>proof</dt><dd class="mono">${esc(JSON.stringify(ev.consent.proof))}</dd></dl>`
+    : `<p>${esc(t(lang, 'noConsent'))}</p>`;
+  const verdicts = (ev.verdicts ?? []).map((v) => `<li class="mono">${esc(JSON.stringify(v))}</li>`).join('');
+  const hist = (ev.history ?? []).map((h) => `<li>${esc(h.status)} · ${esc(fmtTime(h.at))}</li>`).join('');
+  return `<section aria-labelledby="ev-h"><h2 id="ev-h">${esc(t(lang, 'evidence'))}</h2>
+<h3>${esc(t(lang, 'matched'))}</h3>
+${m ? `<p id="matched-message"><span class="mono">${esc(m.id)}</span> · ${esc(fmtTime(m.at))} · <span class="mono">${esc(m.from)}</span> · ${esc(m.type)}<br>${esc(m.text)}</p>` : `<p id="matched-message">—</p>`}
+<h3>${esc(t(lang, 'candidates'))}</h3>
+${cands ? `<table><thead><tr><th scope="col">${esc(t(lang, 'when'))}</th><th scope="col">${esc(t(lang, 'sender'))}</th><th scope="col">${esc(t(lang, 'text'))}</th><th scope="col">score</th></tr></thead><tbody>${cands}</tbody></table>` : '<p>—</p>'}
+<div class="grid"><div><h3>${esc(t(lang, 'consent'))}</h3>${consent}</div>
+<div><h3>${esc(t(lang, 'history'))}</h3>${hist ? `<ul>${hist}</ul>` : '<p>—</p>'}</div></div>
+<details><summary>${esc(t(lang, 'verdicts'))} (${(ev.verdicts ?? []).length})</summary><ul>${verdicts}</ul></details>
+</section>`;
+}
+
+function actionForms(lang: Lang, c: CaseDetail, p: Principal, providers: ContentProviderRow[]): string {
+  const forms: string[] = [];
+  const reason = (id: string) => textarea({ id: `${id}-reason`, name: 'reason', label: t(lang, 'reason'), maxlength: 1000 });
+  for (const a of c.allowedActions) {
+    const id = `act-${a}`;
+    let extra = '';
+    if (a === 'forward' && !c.contentProviderId) {
+      extra = `<label for="${id}-cp">${esc(t(lang, 'provider'))}</label><select id="${id}-cp" name="contentProviderId" required><option value=""></option>${providers.map((x) => `<option value="${esc(x.id)}">${esc(x.name)}</option>`).join('')}</select>`;
+    } else if (a === 'answer') {
+      const measures = MEASURES.filter((m) => p.role === 'admin' || !OPERATOR_MEASURES.has(m));
+      extra = `${textarea({ id: `${id}-text`, name: 'text', label: t(lang, 'answerText'), required: true, maxlength: 300 })}
+<fieldset><legend>${esc(t(lang, 'finding'))}</legend>${FINDINGS.map((f, i) => `<input type="radio" id="${id}-f-${f}" name="finding" value="${f}"${i === 0 ? ' required' : ''}><label for="${id}-f-${f}">${esc(tk(lang, `fd_${f}`))}</label>`).join(' ')}</fieldset>
+<fieldset><legend>${esc(t(lang, 'measuresLegend'))}</legend>${measures.map((m) => `<input type="checkbox" id="${id}-m-${m}" name="measures" value="${m}"><label for="${id}-m-${m}">${esc(tk(lang, `ms_${m}`))}</label>`).join(' ')}
+${field({ id: `${id}-mnote`, name: 'measureNote', label: t(lang, 'measureNote') })}</fieldset>`;
+    } else if (a === 'close') {
+      extra = `<label for="${id}-finding">${esc(t(lang, 'finding'))}</label><select id="${id}-finding" name="finding"><option value="">${esc(c.finding ? tk(lang, `fd_${c.finding}`) : '—')}</option>${FINDINGS.map((f) => `<option value="${f}">${esc(tk(lang, `fd_${f}`))}</option>`).join('')}</select>`;
+    }
+    forms.push(`<form method="post" action="/web/cases/${encodeURIComponent(c.id)}/act" aria-labelledby="${id}-h">
+<fieldset><legend id="${id}-h">${esc(tk(lang, `ac_${a}`))}</legend>
+<input type="hidden" name="action" value="${a}">
+${extra}
+${reason(id)}
+<button type="submit" id="${id}-submit">${esc(tk(lang, `ac_${a}`))}</button>
+</fieldset></form>`);
+  }
+  return forms.length ? `<section aria-labelledby="act-h"><h2 id="act-h">${esc(t(lang, 'actions'))}</h2>${forms.join('\n')}</section>` : '';
+}
+
+export function casePage(lang: Lang, c: CaseDetail, p: Principal, providers: ContentProviderRow[], flash?: { done?: string; error?: string }): string {
+  const name = c.contentProviderId ? providers.find((x) => x.id === c.contentProviderId)?.name ?? c.contentProviderId : '—';
+  const d = c.deadline;
+  const deadline = d.running
+    ? `<p class="deadline" id="deadline">${esc(t(lang, d.running === 'forward' ? 'deadlineForward' : 'deadlineAnswer'))}: <strong>${esc(fmtDue(d.dueAt))}</strong> · ${d.overdue ? `<span class="overdue">${esc(t(lang, 'overdue'))}</span>` : `${d.workingDaysLeft} ${esc(t(lang, 'workingDaysLeft'))}`}</p>`
+    : `<p class="deadline" id="deadline">${esc(t(lang, 'noDeadline'))}</p>`;
+  const events = c.events.map((e) => `<tr><td>${esc(fmtTime(e.at))}</td><td>${esc(e.actor)} <span class="hint mono">${esc(e.actorId)}</span></td><td>${esc(tk(lang, `ac_${e.kind}`))}${e.fromState && e.toState && e.fromState !== e.toState ? ` · ${esc(tk(lang, `st_${e.fromState}`))} → ${esc(tk(lang, `st_${e.toState}`))}` : ''}</td><td>${esc(e.reason ?? '')}</td></tr>`).join('');
+  const measures = c.measures.map((m) => `<li>${esc(tk(lang, `ms_${m.kind}`))} · ${esc(fmtTime(m.at))} · ${esc(String((m.detail as { applied?: string }).applied ?? ''))}</li>`).join('');
+  return `${flash?.error ? alertBox(flash.error, lang) : ''}${flash?.done ? `<div class="notice" role="status">${esc(t(lang, 'done'))}: ${esc(tk(lang, `ac_${flash.done}`))}</div>` : ''}
+<p><span class="state" id="case-state">${esc(tk(lang, `st_${c.state}`))}</span></p>
+${deadline}
+<dl class="facts">
+<dt>${esc(t(lang, 'colRef'))}</dt><dd class="mono">${esc(c.reference)}${c.externalRef ? ` (${esc(c.externalRef)})` : ''}</dd>
+<dt>${esc(t(lang, 'colSource'))}</dt><dd>${esc(c.source)}</dd>
+<dt>${esc(t(lang, 'provider'))}</dt><dd>${esc(name)}</dd>
+<dt>${esc(t(lang, 'complainant'))}</dt><dd class="mono">${esc(c.msisdn)}</dd>
+<dt>${esc(t(lang, 'sender'))}</dt><dd class="mono">${esc(c.sender ?? '—')}</dd>
+<dt>${esc(t(lang, 'text'))}</dt><dd>${esc(c.messageText ?? '—')}</dd>
+<dt>${esc(t(lang, 'receivedAt'))}</dt><dd>${esc(fmtTime(c.receivedMessageAt))}</dd>
+<dt>${esc(t(lang, 'request'))}</dt><dd>${esc(c.request ?? '—')}</dd>
+${c.finding ? `<dt>${esc(t(lang, 'finding'))}</dt><dd id="finding">${esc(tk(lang, `fd_${c.finding}`))}</dd>` : ''}
+${c.answerText ? `<dt>${esc(t(lang, 'answerText'))}</dt><dd id="answer-text">${esc(c.answerText)}</dd>` : ''}
+</dl>
+${c.screenshot ? `<p><img class="shot" src="${esc(c.screenshot)}" alt="${esc(lang === 'zh' ? '用户提交的截图' : 'Screenshot the user sent')}"></p>` : ''}
+${actionForms(lang, c, p, providers)}
+${evidenceSection(lang, c)}
+<section aria-labelledby="trail-h"><h2 id="trail-h">${esc(t(lang, 'trail'))}</h2>
+<table id="trail"><thead><tr><th scope="col">${esc(t(lang, 'when'))}</th><th scope="col">${esc(t(lang, 'who'))}</th><th scope="col">${esc(t(lang, 'what'))}</th><th scope="col">${esc(t(lang, 'reason'))}</th></tr></thead><tbody>${events}</tbody></table>
+${measures ? `<h3>${esc(t(lang, 'measures'))}</h3><ul id="measures">${measures}</ul>` : ''}
+</section>`;
+}

@@ -1,0 +1,45 @@
+/** The regulator's credit-file view: complaint rates, entries, adding and publishing entries. */
+import type { ComplaintRate } from '../../app/credit.js';
+import type { Principal } from '../../app/types.js';
+import type { CreditEntryRow } from '../../ports/cases.js';
+import type { ContentProviderRow } from '../../ports/store.js';
+import { t, tk, type Lang } from '../i18n.js';
+import { alertBox, esc, field, fmtTime, textarea } from '../html.js';
+
+const fmtRate = (r: number | null) => (r === null ? '—' : r >= 100 ? r.toFixed(0) : r.toFixed(2));
+
+export function creditPage(lang: Lang, p: Principal, providers: ContentProviderRow[], rates: Map<string, ComplaintRate>, entries: CreditEntryRow[], year: number, flash?: { error?: string; done?: string }): string {
+  const names = new Map(providers.map((c) => [c.id, c.name]));
+  const rateRows = providers.map((c) => {
+    const r = rates.get(c.id);
+    return `<tr data-provider="${esc(c.id)}"><td>${esc(c.name)}<br><span class="hint mono">${esc(c.creditCode)}</span></td><td>${esc(c.status)}</td><td>${r ? r.messages : '—'}</td><td class="complaints">${r ? r.complaints : '—'}</td>
+<td${r?.exceeded ? ' class="overdue"' : ''}>${r ? esc(fmtRate(r.ratePerMillion)) : '—'}${r?.exceeded ? ` (≥ ${r.thresholdPerMillion})` : ''}</td>
+<td><a href="/web/reports/annual?contentProviderId=${encodeURIComponent(c.id)}&year=${year}">${esc(t(lang, 'annualReport'))} ${year}</a></td></tr>`;
+  }).join('');
+  const entryRows = entries.map((e) => `<tr data-entry="${esc(e.id)}"><td>${esc(fmtTime(e.at))}</td><td>${esc(e.subjectType === 'operator' ? e.subjectId : names.get(e.subjectId) ?? e.subjectId)}</td>
+<td>${esc(tk(lang, `kd_${e.kind}`))}</td><td>${e.amountYuan ?? '—'}</td><td>${esc(e.publicSummary)}${e.notes ? `<br><span class="hint">${esc(e.notes)}</span>` : ''}</td>
+<td class="mono">${esc(e.actorId)}</td>
+<td>${e.publishedAt ? `<span class="ok">${esc(t(lang, 'published'))}</span> ${esc(fmtTime(e.publishedAt))}` : p.role === 'regulator'
+    ? `<form method="post" action="/web/credit/entries/${encodeURIComponent(e.id)}/publish"><button type="submit" aria-label="${esc(`${t(lang, 'publish')} ${tk(lang, `kd_${e.kind}`)} ${names.get(e.subjectId) ?? e.subjectId}`)}">${esc(t(lang, 'publish'))}</button></form>`
+    : esc(t(lang, 'notPublished'))}</td></tr>`).join('');
+  const kinds = ['warning', 'fine', 'supervision_talk', 'correction_order', 'note'];
+  const addForm = p.role !== 'regulator' ? '' : `<section aria-labelledby="add-h"><h2 id="add-h">${esc(t(lang, 'addEntry'))}</h2>
+<form method="post" action="/web/credit/entries">
+<label for="e-cp">${esc(t(lang, 'provider'))}</label>
+<select id="e-cp" name="contentProviderId" required><option value=""></option>${providers.map((c) => `<option value="${esc(c.id)}">${esc(c.name)}</option>`).join('')}</select>
+<label for="e-kind">${esc(t(lang, 'kind'))}</label>
+<select id="e-kind" name="kind" required>${kinds.map((k) => `<option value="${k}">${esc(tk(lang, `kd_${k}`))}</option>`).join('')}</select>
+${field({ id: 'e-amount', name: 'amountYuan', label: t(lang, 'amount'), type: 'number', attrs: 'min="0" step="1"' })}
+${textarea({ id: 'e-notes', name: 'notes', label: t(lang, 'notes'), maxlength: 4000 })}
+${field({ id: 'e-summary', name: 'publicSummary', label: t(lang, 'publicSummary') })}
+<button type="submit">${esc(t(lang, 'add'))}</button>
+</form></section>`;
+  return `${flash?.error ? alertBox(flash.error, lang) : ''}${flash?.done ? `<div class="notice" role="status">${esc(t(lang, 'done'))}</div>` : ''}
+<section aria-labelledby="rates-h"><h2 id="rates-h">${esc(t(lang, 'complaintRate'))}</h2>
+<table id="rates"><thead><tr><th scope="col">${esc(t(lang, 'provider'))}</th><th scope="col">status</th><th scope="col">${esc(t(lang, 'messages'))}</th><th scope="col">${esc(t(lang, 'complaints'))}</th><th scope="col">${esc(t(lang, 'complaintRate'))}</th><th scope="col">${esc(t(lang, 'annualReport'))}</th></tr></thead><tbody>${rateRows}</tbody></table>
+</section>
+<section aria-labelledby="entries-h"><h2 id="entries-h">${esc(t(lang, 'entries'))}</h2>
+<table id="entries"><thead><tr><th scope="col">${esc(t(lang, 'date'))}</th><th scope="col">${esc(t(lang, 'provider'))}</th><th scope="col">${esc(t(lang, 'kind'))}</th><th scope="col">${esc(t(lang, 'amount'))}</th><th scope="col">${esc(t(lang, 'publicSummary').replace(/（.*）|\s*\(.*\)/, ''))}</th><th scope="col">${esc(t(lang, 'who'))}</th><th scope="col">${esc(t(lang, 'published'))}</th></tr></thead><tbody>${entryRows}</tbody></table>
+</section>
+${addForm}`;
+}

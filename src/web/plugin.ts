@@ -1,0 +1,268 @@
+/**
+ * The web pages as one Fastify plugin under /web: public complaint form, status and credit register;
+ * staff sign-in (a personal token kept in an HttpOnly, SameSite=Strict cookie), case list and case
+ * page, the regulator's credit-file view and the annual report. Forms post urlencoded bodies and
+ * redirect (303) after success, so reload never repeats an action.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../app/app.js';
+import type { Principal } from '../app/types.js';
+import { complaintsOf } from '../app/complaint-service.js';
+import { buildAnnualReport } from '../app/report-annual.js';
+import { SmsguardError } from '../domain/errors.js';
+import { shanghaiMonth } from '../domain/case.js';
+import type { ComplaintRate } from '../app/credit.js';
+import { page } from './html.js';
+import { t, type Lang } from './i18n.js';
+import { complaintForm, filedPage, loginPage, publicCreditPage, statusForm } from './pages/public.js';
+import { caseListPage, casePage } from './pages/cases.js';
+import { creditPage } from './pages/credit.js';
+import { renderAnnualReport } from './annual-report.js';
+
+type Form = Record<string, string | string[]>;
+
+function parseForm(body: string): Form {
+  const out: Form = {};
+  for (const [k, v] of new URLSearchParams(body)) {
+    const cur = out[k];
+    if (cur === undefined) out[k] = v;
+    else out[k] = Array.isArray(cur) ? [...cur, v] : [cur, v];
+  }
+  return out;
+}
+
+const one = (f: Form | undefined, k: string): string => {
+  const v = f?.[k];
+  return Array.isArray(v) ? v[0] ?? '' : v ?? '';
+};
+const many = (f: Form | undefined, k: string): string[] => {
+  const v = f?.[k];
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+};
+
+function cookies(req: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return out;
+}
+
+function langOf(req: FastifyRequest, reply: FastifyReply): Lang {
+  const q = (req.query as Record<string, string> | undefined)?.lang;
+  if (q === 'en' || q === 'zh') {
+    reply.header('set-cookie', `sg_lang=${q}; Path=/web; SameSite=Lax; Max-Age=31536000`);
+    return q;
+  }
+  return cookies(req).sg_lang === 'en' ? 'en' : 'zh';
+}
+
+function errMessage(e: unknown): string {
+  if (e instanceof SmsguardError) return `${e.message} (${e.code})`;
+  throw e;
+}
+
+export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
+  const { app } = opts;
+  const svc = () => complaintsOf(app);
+  f.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 }, (_req, body, done) => done(null, parseForm(String(body))));
+
+  /** The bearer principal, else the one behind the sign-in cookie. */
+  async function who(req: FastifyRequest): Promise<Principal> {
+    if (req.principal && req.principal.role !== 'public') return req.principal;
+    const tok = cookies(req).sg_token;
+    return tok ? app.auth.principalFor(tok) : { role: 'public', actorId: 'public' };
+  }
+  const html = (reply: FastifyReply, body: string, code = 200) => reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+  const render = (req: FastifyRequest, reply: FastifyReply, lang: Lang, title: string, body: string, p: Principal | null, code = 200) =>
+    html(reply, page({ lang, title, body, path: req.url, principal: p }), code);
+  const needStaff = async (req: FastifyRequest, reply: FastifyReply): Promise<Principal | null> => {
+    const p = await who(req);
+    if (p.role === 'public') {
+      reply.redirect(`/web/login?next=${encodeURIComponent(req.url)}`, 303);
+      return null;
+    }
+    return p;
+  };
+  const hide = { schema: { hide: true } };
+
+  f.get('/web', hide, async (_req, reply) => reply.redirect('/web/complaint', 303));
+
+  // ---- public: complaint form, receipt, status, withdraw, credit register
+  f.get('/web/complaint', hide, async (req, reply) => {
+    const lang = langOf(req, reply);
+    return render(req, reply, lang, t(lang, 'formTitle'), complaintForm(lang), await who(req));
+  });
+  f.post('/web/complaint', hide, async (req, reply) => {
+    const lang = langOf(req, reply);
+    const form = req.body as Form;
+    const body = Object.fromEntries(['msisdn', 'sender', 'text', 'receivedAt', 'request', 'screenshot'].map((k) => [k, one(form, k)]));
+    try {
+      const filed = await svc().fileComplaint({ role: 'public', actorId: 'public' }, body, 'web');
+      return render(req, reply, lang, t(lang, 'filedTitle'), filedPage(lang, filed), await who(req), 201);
+    } catch (e) {
+      return render(req, reply, lang, t(lang, 'formTitle'), complaintForm(lang, { ...body, screenshot: '' }, errMessage(e)), await who(req), 400);
+    }
+  });
+  const status = async (req: FastifyRequest, reply: FastifyReply, v: { reference: string; accessCode: string }) => {
+    const lang = langOf(req, reply);
+    let s: Record<string, unknown> | null = null;
+    let error: string | undefined;
+    if (v.reference && v.accessCode) {
+      try { s = await svc().publicStatus(v.reference, v.accessCode); } catch (e) { error = errMessage(e); }
+    }
+    return render(req, reply, lang, t(lang, 'statusTitle'), statusForm(lang, v, s, error), await who(req), error ? 404 : 200);
+  };
+  f.get('/web/complaint/status', hide, async (req, reply) => {
+    const q = req.query as Record<string, string>;
+    return status(req, reply, { reference: q.reference ?? '', accessCode: '' });
+  });
+  f.post('/web/complaint/status', hide, async (req, reply) => status(req, reply, { reference: one(req.body as Form, 'reference'), accessCode: one(req.body as Form, 'accessCode') }));
+  f.post('/web/complaint/withdraw', hide, async (req, reply) => {
+    const form = req.body as Form;
+    const v = { reference: one(form, 'reference').toUpperCase(), accessCode: one(form, 'accessCode') };
+    try { await svc().act({ role: 'public', actorId: 'public' }, v.reference, 'withdraw', { accessCode: v.accessCode, reason: 'withdrawn by the complainant on the status page' }); } catch (e) { errMessage(e); }
+    return status(req, reply, v);
+  });
+  f.get('/web/public/credit', hide, async (req, reply) => {
+    const lang = langOf(req, reply);
+    const q = String((req.query as Record<string, string>).q ?? '').slice(0, 100);
+    return render(req, reply, lang, t(lang, 'publicTitle'), publicCreditPage(lang, q, await svc().publicCreditEntries(q)), await who(req));
+  });
+
+  // ---- sign-in
+  f.get('/web/login', hide, async (req, reply) => {
+    const lang = langOf(req, reply);
+    return render(req, reply, lang, t(lang, 'loginTitle'), loginPage(lang, undefined, (req.query as Record<string, string>).next), null);
+  });
+  f.post('/web/login', hide, async (req, reply) => {
+    const lang = langOf(req, reply);
+    const form = req.body as Form;
+    const token = one(form, 'token').trim();
+    const p = token ? await app.auth.principalFor(token) : ({ role: 'public', actorId: 'public' } as Principal);
+    if (p.role === 'public') return render(req, reply, lang, t(lang, 'loginTitle'), loginPage(lang, lang === 'zh' ? '令牌无效或已撤销' : 'Unknown or revoked token'), null, 401);
+    const next = one(form, 'next');
+    const dest = next.startsWith('/web/') && !next.startsWith('//') ? next : p.role === 'regulator' ? '/web/credit' : '/web/cases';
+    reply.header('set-cookie', `sg_token=${encodeURIComponent(token)}; Path=/web; HttpOnly; SameSite=Strict; Max-Age=43200`);
+    return reply.redirect(dest, 303);
+  });
+  f.post('/web/logout', hide, async (_req, reply) => {
+    reply.header('set-cookie', 'sg_token=; Path=/web; HttpOnly; SameSite=Strict; Max-Age=0');
+    return reply.redirect('/web/login', 303);
+  });
+
+  // ---- cases
+  f.get('/web/cases', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    const lang = langOf(req, reply);
+    const q = req.query as Record<string, string>;
+    const state = q.state ?? '';
+    const r = await svc().listCases(p, { state: state || undefined, cursor: q.cursor, limit: 100 });
+    const names = new Map((await app.ctx.store.directory.listContentProviders()).map((c) => [c.id, c.name]));
+    return render(req, reply, lang, t(lang, 'casesTitle'), caseListPage(lang, r.cases, state, names, r.nextCursor), p);
+  });
+  const showCase = async (req: FastifyRequest, reply: FastifyReply, p: Principal, id: string, flash: { done?: string; error?: string }, code = 200) => {
+    const lang = langOf(req, reply);
+    const c = await svc().getCase(p, id);
+    const providers = p.role === 'content-provider' ? [] : await app.ctx.store.directory.listContentProviders();
+    if (p.role === 'content-provider') {
+      const own = await app.ctx.store.directory.getContentProvider(p.contentProviderId);
+      if (own) providers.push(own);
+    }
+    return render(req, reply, lang, `${t(lang, 'caseTitle')} ${c.reference}`, casePage(lang, c, p, providers, flash), p, code);
+  };
+  f.get('/web/cases/:id', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    const q = req.query as Record<string, string>;
+    try {
+      return await showCase(req, reply, p, (req.params as { id: string }).id, { done: q.done });
+    } catch (e) {
+      const lang = langOf(req, reply);
+      return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${errMessage(e)}</p>`, p, 404);
+    }
+  });
+  f.post('/web/cases/:id/act', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    const id = (req.params as { id: string }).id;
+    const form = req.body as Form;
+    const action = one(form, 'action');
+    const note = one(form, 'measureNote') || undefined;
+    const body: Record<string, unknown> = {
+      reason: one(form, 'reason') || undefined, text: one(form, 'text') || undefined, finding: one(form, 'finding') || undefined,
+      contentProviderId: one(form, 'contentProviderId') || undefined, measures: many(form, 'measures').map((kind) => ({ kind, note })),
+    };
+    try {
+      await svc().act(p, id, action, body);
+      return reply.redirect(`/web/cases/${encodeURIComponent(id)}?done=${encodeURIComponent(action)}`, 303);
+    } catch (e) {
+      return showCase(req, reply, p, id, { error: errMessage(e) }, 400);
+    }
+  });
+
+  // ---- credit files (regulator adds and publishes; operator and providers read)
+  const showCredit = async (req: FastifyRequest, reply: FastifyReply, p: Principal, flash: { done?: string; error?: string }, code = 200) => {
+    const lang = langOf(req, reply);
+    const month = shanghaiMonth(app.ctx.clock.now());
+    let providers = await app.ctx.store.directory.listContentProviders();
+    if (p.role === 'content-provider') providers = providers.filter((c) => c.id === p.contentProviderId);
+    const rates = new Map<string, ComplaintRate>();
+    for (const c of providers.slice(0, 500)) rates.set(c.id, await svc().complaintRate(c.id, month));
+    const entries = await svc().creditEntries(p, { limit: 500 });
+    return render(req, reply, lang, `${t(lang, 'creditTitle')} · ${month}`, creditPage(lang, p, providers, rates, entries, Number(month.slice(0, 4)), flash), p, code);
+  };
+  f.get('/web/credit', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    try {
+      return await showCredit(req, reply, p, { done: (req.query as Record<string, string>).done });
+    } catch (e) {
+      const lang = langOf(req, reply);
+      return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${errMessage(e)}</p>`, p, 403);
+    }
+  });
+  f.post('/web/credit/entries', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    const form = req.body as Form;
+    try {
+      await svc().addCreditEntry(p, {
+        contentProviderId: one(form, 'contentProviderId'), kind: one(form, 'kind'), amountYuan: one(form, 'amountYuan') || undefined,
+        notes: one(form, 'notes') || undefined, publicSummary: one(form, 'publicSummary') || undefined,
+      });
+      return reply.redirect('/web/credit?done=add', 303);
+    } catch (e) {
+      return showCredit(req, reply, p, { error: errMessage(e) }, 400);
+    }
+  });
+  f.post('/web/credit/entries/:id/publish', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    try {
+      await svc().publishCreditEntry(p, (req.params as { id: string }).id);
+      return reply.redirect('/web/credit?done=publish', 303);
+    } catch (e) {
+      return showCredit(req, reply, p, { error: errMessage(e) }, 400);
+    }
+  });
+
+  // ---- annual inspection report (regulator, operator, or the provider for itself)
+  f.get('/web/reports/annual', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    const lang = langOf(req, reply);
+    const q = req.query as Record<string, string>;
+    const cpId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId ?? '';
+    if (p.role === 'report-centre') return render(req, reply, lang, t(lang, 'error'), `<p role="alert">forbidden</p>`, p, 403);
+    try {
+      const report = await buildAnnualReport(app.ctx, cpId, Number(q.year ?? shanghaiMonth(app.ctx.clock.now()).slice(0, 4)));
+      if (p.role === 'regulator') await app.ctx.store.records.appendAudit(app.ctx.clock.now(), p.actorId, 'report.annual', { contentProviderId: cpId, year: report.year });
+      return html(reply, renderAnnualReport(report, lang));
+    } catch (e) {
+      return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${errMessage(e)}</p>`, p, 400);
+    }
+  });
+}
