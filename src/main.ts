@@ -6,7 +6,8 @@ import { Command, Option } from 'commander';
 import pino from 'pino';
 import { loadConfig, ConfigError, type Config } from './config/schema.js';
 import { resolveProfile, type ProfileId, type ParamOverrides } from './profiles/index.js';
-import { SqliteStore } from './store/sqlite/index.js';
+import { openStore } from './store/open.js';
+import { startBusRoles, isBusStore, type BusRoles } from './queue/roles.js';
 import { App } from './app/app.js';
 import { DeliveryWorker } from './app/delivery.js';
 import { ConsentSweeper } from './app/consent-sweeper.js';
@@ -18,10 +19,8 @@ import { resolve } from 'node:path';
 
 async function start(config: Config): Promise<void> {
   const log = pino({ level: config.logLevel });
-  if (!config.db.startsWith('postgres')) {
-    // only SQLite for now; postgres:// arrives with the scale-out store
-  }
-  const store = new SqliteStore(config.db);
+  const opened = await openStore(config.db, { schema: config.dbSchema, poolSize: config.dbPoolSize });
+  const store = opened.store;
   const clock = config.clock === 'simulated' ? new SimulatedClock() : new SystemClock();
   const profile = resolveProfile(config.profile as ProfileId, JSON.parse(config.profileOverrides) as ParamOverrides);
   const app = new App({ store, clock, profile });
@@ -31,24 +30,38 @@ async function start(config: Config): Promise<void> {
     throw new ConfigError([`upstream (SMSGUARD_UPSTREAM): '${config.upstream}' is not supported yet; use 'simulator'`]);
   }
   const simulator = new SimulatorSmsc(clock);
-  const worker = new DeliveryWorker(app.ctx, simulator, {}, (mo) => app.receiveMo(mo, 'system'));
-  worker.start();
+  // Without a bus one process does everything through the store's queue; with --queue the pieces
+  // split over NATS JetStream (src/queue) and only egress processes talk to the upstream.
+  let bus: BusRoles | null = null;
+  let worker: DeliveryWorker | null = null;
+  if (config.queue) {
+    if (!isBusStore(store)) throw new ConfigError(['queue (SMSGUARD_QUEUE): needs the PostgreSQL store (--db postgres://…): processes cannot share a SQLite file']);
+    bus = await startBusRoles(app, store, config.role === 'ingress' ? null : simulator, {
+      role: config.role, url: config.queue, prefix: config.queuePrefix, partitions: config.queuePartitions,
+      timings: { leaseMs: config.queueLeaseMs, graceMs: config.queueGraceMs, ackWaitMs: config.queueAckWaitMs },
+    });
+  } else {
+    if (config.role !== 'all') throw new ConfigError([`role (SMSGUARD_ROLE): '${config.role}' needs --queue nats://…`]);
+    worker = new DeliveryWorker(app.ctx, simulator, {}, (mo) => app.receiveMo(mo, 'system'));
+    worker.start();
+  }
   const sweeper = new ConsentSweeper(app.ctx);
   sweeper.start();
   const metrics = createMetrics(app, () => store.outbox.pendingCount());
   const http = await buildHttpApp({
-    app, metrics, simulator,
+    app, metrics, simulator: config.role === 'ingress' ? undefined : simulator,
     simulatedClock: clock instanceof SimulatedClock ? clock : undefined,
     logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
   });
   app.events.on('workerError', (e) => log.error(e, 'delivery worker error'));
-  if (clock instanceof SimulatedClock) clock.onChange(() => worker.kick());
+  if (clock instanceof SimulatedClock) clock.onChange(() => { worker?.kick(); bus?.relay.kick(); });
   const address = await http.listen({ host: config.httpHost, port: config.httpPort });
 
   const lines = [
     `smsguard is running`,
     `  HTTP API      ${address}  (OpenAPI: ${address}/docs, health: ${address}/healthz, metrics: ${address}/metrics)`,
-    `  database      SQLite ${resolve(config.db)}`,
+    `  database      ${opened.description}`,
+    `  queue         ${config.queue ? `NATS JetStream ${config.queue} (role ${config.role}, ${config.queuePartitions} partitions)` : 'in process (the store\'s queue)'}`,
     `  profile       ${profile.id} (${profile.title})`,
     `  upstream      built-in simulator SMSC (outbox: GET ${address}/v1/simulator/outbox)`,
     `  clock         ${config.clock}`,
@@ -66,8 +79,12 @@ async function start(config: Config): Promise<void> {
     closing = true;
     log.info({ sig }, 'shutting down');
     await http.close();
-    await worker.drain(5000).catch(() => undefined);
-    await worker.stop();
+    if (worker) {
+      await worker.drain(5000).catch(() => undefined);
+      await worker.stop();
+    }
+    // Finishes the batch in hand and acknowledges it, gives partitions back; the rest stays queued.
+    if (bus) await bus.stop().catch((e: Error) => log.error(e, 'bus shutdown'));
     await sweeper.stop();
     await simulator.close();
     await store.close();
@@ -78,7 +95,7 @@ async function start(config: Config): Promise<void> {
 }
 
 async function createToken(config: Config, role: string, label: string): Promise<void> {
-  const store = new SqliteStore(config.db);
+  const { store } = await openStore(config.db, { schema: config.dbSchema });
   const app = new App({ store, clock: new SystemClock(), profile: resolveProfile(config.profile as ProfileId) });
   const { id, token } = await app.auth.createToken(role as 'admin', label);
   process.stdout.write(`${JSON.stringify({ id, role, token })}\n`);
@@ -87,7 +104,8 @@ async function createToken(config: Config, role: string, label: string): Promise
 
 function commonOptions(cmd: Command): Command {
   return cmd
-    .option('--db <path>', 'SQLite database file', undefined)
+    .option('--db <path|url>', 'SQLite database file, or postgres://… (also DATABASE_URL)', undefined)
+    .option('--db-schema <schema>', 'PostgreSQL schema (created if missing)')
     .addOption(new Option('--profile <id>', 'regulation profile').choices(['cn-2015', 'cn-2026']));
 }
 
@@ -99,16 +117,19 @@ export function buildCli(): Command {
     .option('--upstream <upstream>', "upstream SMSC: 'simulator' (default)")
     .addOption(new Option('--clock <clock>', 'system, or simulated (moves only via POST /v1/simulator/clock)').choices(['system', 'simulated']))
     .option('--smpp-port <port>', 'SMPP server port (default 2775)')
+    .option('--queue <url>', 'nats://host:port: split ingress and egress over NATS JetStream (PostgreSQL store)')
+    .addOption(new Option('--role <role>', 'pieces to run: ingress, egress or all (default)').choices(['ingress', 'egress', 'all']))
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')
     .action(async (opts) => start(loadConfig(opts)));
   commonOptions(program.command('token').description('manage access tokens').command('create').description('create a token for one person; prints it once'))
     .addOption(new Option('--role <role>', 'role').choices(['admin', 'regulator', 'report-centre']).makeOptionMandatory())
     .option('--label <label>', 'who the token is for', 'cli')
-    .action(async (opts) => createToken(loadConfig({ db: opts.db, profile: opts.profile }), opts.role, opts.label));
+    .action(async (opts) => createToken(loadConfig({ db: opts.db, dbSchema: opts.dbSchema, profile: opts.profile }), opts.role, opts.label));
   commonOptions(program.command('migrate').description('apply database migrations and exit')).action(async (opts) => {
-    const store = new SqliteStore(loadConfig(opts).db);
+    const config = loadConfig(opts);
+    const { store, description } = await openStore(config.db, { schema: config.dbSchema });
     await store.close();
-    process.stdout.write('migrations applied\n');
+    process.stdout.write(`migrations applied (${description})\n`);
   });
   return program;
 }

@@ -21,6 +21,11 @@ export const ConfigSchema = z.object({
   smppHost: z.string().min(1).default('127.0.0.1'),
   smppPort: port.default(2775),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Ed25519 private key that signs the records' monthly chain heads: PKCS#8 PEM, base64 PKCS#8 DER,
+   * or `file:PATH`. Absent: `records-signing.key` beside the database, generated on first start.
+   */
+  recordsSigningKey: z.string().min(1).optional(),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
