@@ -9,6 +9,7 @@ import type { MessageView, RecordQuery, RecordRow } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
+import { PROFILES, type ProfileId } from '../profiles/index.js';
 import { providerProvince } from './records-scope.js';
 
 export interface RecordsFilter {
@@ -103,5 +104,7 @@ export async function getMessage(ctx: AppContext, p: Principal, id: string): Pro
     await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'messages.get', { filter: { id }, rows: outside ? 0 : 1 });
     if (outside) throw new SmsguardError('not_found', `no message ${id}`);
   }
-  return m;
+  // Records keep the profile id; each verdict's article comes from that profile.
+  const profile = m.profile && m.profile in PROFILES ? PROFILES[m.profile as ProfileId] : null;
+  return { ...m, verdicts: m.verdicts.map((v) => ({ ...v, article: profile?.rules[v.rule]?.article ?? v.article })) };
 }

@@ -29,18 +29,33 @@ for (const id of PROFILE_IDS) {
       assert.equal(d.verdicts.length, DEFAULT_STAGES.length);
       for (const v of d.verdicts) assert.equal(v.profile, id);
     });
-    test('unknown_port', () => rejects(candidate(), facts({ port: null }), 'unknown_port', 'sender.port-exists'));
-    test('port_not_owned', () => rejects(candidate(), facts({ port: { number: '10690001', ownerId: 'cp_2', kind: 'service' } }), 'port_not_owned', 'sender.port-owned'));
-    test('invalid_msisdn', () => rejects(candidate({ to: null, toRaw: '12345' }), facts(), 'invalid_msisdn', 'recipient.msisdn'));
-    test('sender_suspended', () => rejects(candidate(), facts({ sender: { id: 'cp_1', status: 'suspended', signatures: new Set(['【示例】']) } }), 'sender_suspended', 'sender.active'));
-    test('signature_missing', () => rejects(candidate({ text: '您的验证码是123456' }), facts(), 'signature_missing', 'sender.signature'));
-    test('signature_unregistered', () => rejects(candidate({ text: '【别家】您的验证码是123456' }), facts(), 'signature_unregistered', 'sender.signature'));
-    test('port_kind_mismatch: commercial on a service port', () =>
-      rejects(candidate({ type: 'commercial', category: 'promo', text: '【示例】新品上架' }), facts({ consent: consent() }), 'port_kind_mismatch', 'port.separation'));
-    test('port_kind_mismatch: service types on a commercial port', () =>
-      rejects(candidate({ from: '10690002' }), facts({ port: commercialPort }), 'port_kind_mismatch', 'port.separation'));
-    test('port_kind_mismatch: anything but public_welfare on a public_welfare port', () =>
-      rejects(candidate({ type: 'notification', text: '【示例】您的账单已出' }), facts({ port: { number: '10690003', ownerId: 'cp_1', kind: 'public_welfare' } }), 'port_kind_mismatch', 'port.separation'));
+    test('unknown_port', () => {
+      rejects(candidate(), facts({ port: null }), 'unknown_port', 'sender.port-exists');
+    });
+    test('port_not_owned', () => {
+      rejects(candidate(), facts({ port: { number: '10690001', ownerId: 'cp_2', kind: 'service' } }), 'port_not_owned', 'sender.port-owned');
+    });
+    test('invalid_msisdn', () => {
+      rejects(candidate({ to: null, toRaw: '12345' }), facts(), 'invalid_msisdn', 'recipient.msisdn');
+    });
+    test('sender_suspended', () => {
+      rejects(candidate(), facts({ sender: { id: 'cp_1', status: 'suspended', signatures: new Set(['【示例】']) } }), 'sender_suspended', 'sender.active');
+    });
+    test('signature_missing', () => {
+      rejects(candidate({ text: '您的验证码是123456' }), facts(), 'signature_missing', 'sender.signature');
+    });
+    test('signature_unregistered', () => {
+      rejects(candidate({ text: '【别家】您的验证码是123456' }), facts(), 'signature_unregistered', 'sender.signature');
+    });
+    test('port_kind_mismatch: commercial on a service port', () => {
+      rejects(candidate({ type: 'commercial', category: 'promo', text: '【示例】新品上架' }), facts({ consent: consent() }), 'port_kind_mismatch', 'port.separation');
+    });
+    test('port_kind_mismatch: service types on a commercial port', () => {
+      rejects(candidate({ from: '10690002' }), facts({ port: commercialPort }), 'port_kind_mismatch', 'port.separation');
+    });
+    test('port_kind_mismatch: anything but public_welfare on a public_welfare port', () => {
+      rejects(candidate({ type: 'notification', text: '【示例】您的账单已出' }), facts({ port: { number: '10690003', ownerId: 'cp_1', kind: 'public_welfare' } }), 'port_kind_mismatch', 'port.separation');
+    });
     test('public_welfare on its own port passes', () =>
       assert.equal(run(candidate({ type: 'public_welfare', text: '【示例】台风红色预警：请减少外出。' }), facts({ port: { number: '10690003', ownerId: 'cp_1', kind: 'public_welfare' } })).accepted, true));
     test('commercial_content_in_non_commercial', () => {
@@ -79,8 +94,12 @@ for (const id of PROFILE_IDS) {
       assert.equal(run(com({ text: `【示例】${'惠'.repeat(490)}` }), comFacts()).accepted, true); // 494 + 6 = 500
       rejects(com({ text: `【示例】${'惠'.repeat(491)}` }), comFacts(), 'message_too_long', 'content.length');
     });
-    test('consent_missing', () => rejects(com(), comFacts({ consent: null }), 'consent_missing', 'commercial.consent'));
-    test('consent_expired', () => rejects(com(), comFacts({ consent: consent({ expiresAt: NOON - 1 }) }), 'consent_expired', 'commercial.consent'));
+    test('consent_missing', () => {
+      rejects(com(), comFacts({ consent: null }), 'consent_missing', 'commercial.consent');
+    });
+    test('consent_expired', () => {
+      rejects(com(), comFacts({ consent: consent({ expiresAt: NOON - 1 }) }), 'consent_expired', 'commercial.consent');
+    });
     test('consent_frequency_exceeded', () => {
       rejects(com(), comFacts({ consent: consent({ usedInPeriod: 4 }) }), 'consent_frequency_exceeded', 'commercial.consent-frequency');
       assert.equal(run(com(), comFacts({ consent: consent({ usedInPeriod: 3 }) })).accepted, true);
