@@ -15,6 +15,8 @@ import { SimulatorSmsc } from './simulator/simulator-smsc.js';
 import { SimulatedClock, SystemClock } from './simulator/clock.js';
 import { buildHttpApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
+import { installComplaints } from './app/complaint-service.js';
+import { registerInspectReport } from './cli/inspect-report.js';
 import { resolve } from 'node:path';
 
 async function start(config: Config): Promise<void> {
@@ -47,6 +49,9 @@ async function start(config: Config): Promise<void> {
   }
   const sweeper = new ConsentSweeper(app.ctx);
   sweeper.start();
+  // Complaints: the report port claims `举报` SMS; the sweeper escalates overdue cases.
+  const complaints = installComplaints(app, { reportPort: process.env.SMSGUARD_REPORT_PORT || '12321' });
+  complaints.sweeper.start();
   const metrics = createMetrics(app, () => store.outbox.pendingCount());
   const http = await buildHttpApp({
     app, metrics, simulator: config.role === 'ingress' ? undefined : simulator,
@@ -55,6 +60,7 @@ async function start(config: Config): Promise<void> {
   });
   app.events.on('workerError', (e) => log.error(e, 'delivery worker error'));
   if (clock instanceof SimulatedClock) clock.onChange(() => { worker?.kick(); bus?.relay.kick(); });
+  if (clock instanceof SimulatedClock) clock.onChange(() => complaints.sweeper.kick());
   const address = await http.listen({ host: config.httpHost, port: config.httpPort });
 
   const lines = [
@@ -86,6 +92,7 @@ async function start(config: Config): Promise<void> {
     // Finishes the batch in hand and acknowledges it, gives partitions back; the rest stays queued.
     if (bus) await bus.stop().catch((e: Error) => log.error(e, 'bus shutdown'));
     await sweeper.stop();
+    await complaints.stop();
     await simulator.close();
     await store.close();
     process.exit(0);
@@ -131,6 +138,7 @@ export function buildCli(): Command {
     await store.close();
     process.stdout.write(`migrations applied (${description})\n`);
   });
+  registerInspectReport(program, commonOptions);
   return program;
 }
 
