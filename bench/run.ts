@@ -9,6 +9,7 @@ import type { Bench, Figure } from './figure.js';
 const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   spine: () => import('./spine-bench.js'),
   content: () => import('./content-bench.js'),
+  consent: () => import('./consent-bench.js'),
 };
 
 async function main(): Promise<void> {
