@@ -18,9 +18,11 @@ import { createMetrics } from './http/metrics.js';
 import { installComplaints } from './app/complaint-service.js';
 import { registerInspectReport } from './cli/inspect-report.js';
 import { resolve } from 'node:path';
+import { addScopeOptions, registerRecordsCommands, scopeFromOptions, startRecords } from './cli/records.js';
+import { privateLoggerOptions } from './http/log-privacy.js';
 
 async function start(config: Config): Promise<void> {
-  const log = pino({ level: config.logLevel });
+  const log = pino(privateLoggerOptions(config.logLevel));
   const opened = await openStore(config.db, { schema: config.dbSchema, poolSize: config.dbPoolSize });
   const store = opened.store;
   const clock = config.clock === 'simulated' ? new SimulatedClock() : new SystemClock();
@@ -52,11 +54,12 @@ async function start(config: Config): Promise<void> {
   // Complaints: the report port claims `举报` SMS; the sweeper escalates overdue cases.
   const complaints = installComplaints(app, { reportPort: process.env.SMSGUARD_REPORT_PORT || '12321' });
   complaints.sweeper.start();
+  const records = startRecords(app, config, log);
   const metrics = createMetrics(app, () => store.outbox.pendingCount());
   const http = await buildHttpApp({
     app, metrics, simulator: config.role === 'ingress' ? undefined : simulator,
     simulatedClock: clock instanceof SimulatedClock ? clock : undefined,
-    logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
+    logger: privateLoggerOptions(config.logLevel === 'info' ? 'warn' : config.logLevel),
   });
   app.events.on('workerError', (e) => log.error(e, 'delivery worker error'));
   if (clock instanceof SimulatedClock) clock.onChange(() => { worker?.kick(); bus?.relay.kick(); });
@@ -76,6 +79,7 @@ async function start(config: Config): Promise<void> {
       : admin.source === 'env'
         ? `  admin token   from SMSGUARD_ADMIN_TOKEN`
         : `  admin token   stored hashed (printed at first start); create another with: smsguard token create --role admin --db ${config.db}`,
+    records.line,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -93,6 +97,7 @@ async function start(config: Config): Promise<void> {
     if (bus) await bus.stop().catch((e: Error) => log.error(e, 'bus shutdown'));
     await sweeper.stop();
     await complaints.stop();
+    records.stop();
     await simulator.close();
     await store.close();
     process.exit(0);
@@ -101,11 +106,11 @@ async function start(config: Config): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-async function createToken(config: Config, role: string, label: string): Promise<void> {
+async function createToken(config: Config, role: string, label: string, scope: Record<string, unknown> = {}): Promise<void> {
   const { store } = await openStore(config.db, { schema: config.dbSchema });
   const app = new App({ store, clock: new SystemClock(), profile: resolveProfile(config.profile as ProfileId) });
-  const { id, token } = await app.auth.createToken(role as 'admin', label);
-  process.stdout.write(`${JSON.stringify({ id, role, token })}\n`);
+  const { id, token } = await app.auth.createToken(role as 'admin', label, null, scope);
+  process.stdout.write(`${JSON.stringify({ id, role, token, ...(Object.keys(scope).length ? { scope } : {}) })}\n`);
   await store.close();
 }
 
@@ -128,16 +133,17 @@ export function buildCli(): Command {
     .addOption(new Option('--role <role>', 'pieces to run: ingress, egress or all (default)').choices(['ingress', 'egress', 'all']))
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')
     .action(async (opts) => start(loadConfig(opts)));
-  commonOptions(program.command('token').description('manage access tokens').command('create').description('create a token for one person; prints it once'))
+  addScopeOptions(commonOptions(program.command('token').description('manage access tokens').command('create').description('create a token for one person; prints it once'))
     .addOption(new Option('--role <role>', 'role').choices(['admin', 'regulator', 'report-centre']).makeOptionMandatory())
-    .option('--label <label>', 'who the token is for', 'cli')
-    .action(async (opts) => createToken(loadConfig({ db: opts.db, dbSchema: opts.dbSchema, profile: opts.profile }), opts.role, opts.label));
+    .option('--label <label>', 'who the token is for', 'cli'))
+    .action(async (opts) => createToken(loadConfig({ db: opts.db, dbSchema: opts.dbSchema, profile: opts.profile }), opts.role, opts.label, scopeFromOptions(opts.role, opts)));
   commonOptions(program.command('migrate').description('apply database migrations and exit')).action(async (opts) => {
     const config = loadConfig(opts);
     const { store, description } = await openStore(config.db, { schema: config.dbSchema });
     await store.close();
     process.stdout.write(`migrations applied (${description})\n`);
   });
+  registerRecordsCommands(program, commonOptions);
   registerInspectReport(program, commonOptions);
   return program;
 }

@@ -26,6 +26,11 @@ export const ConfigSchema = z.object({
    * or `file:PATH`. Absent: `records-signing.key` beside the database, generated on first start.
    */
   recordsSigningKey: z.string().min(1).optional(),
+  /**
+   * Ed25519 private key that signs the records' monthly chain heads: PKCS#8 PEM, base64 PKCS#8 DER,
+   * or `file:PATH`. Absent: `records-signing.key` beside the database, generated on first start.
+   */
+  recordsSigningKey: z.string().min(1).optional(),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

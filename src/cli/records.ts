@@ -1,0 +1,188 @@
+/**
+ * `smsguard records purge|verify|heads` and `smsguard inspect export`, plus what `start` runs for the
+ * records (signing key, hourly head publication, the daily purge). Thin: the work is in src/app.
+ */
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { dirname, join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import type { Config } from '../config/schema.js';
+import { loadConfig } from '../config/schema.js';
+import { resolveProfile, type ParamOverrides, type ProfileId } from '../profiles/index.js';
+import { SqliteStore } from '../store/sqlite/index.js';
+import { App } from '../app/app.js';
+import { SystemClock } from '../simulator/clock.js';
+import { RecordsSigner } from '../app/records-signing.js';
+import { configureRecords, type RecordsService } from '../app/records-service.js';
+import { purgeRecords, formatPurgeReport, RetentionJob, type PurgeReport } from '../app/retention.js';
+import { runExport, type ExportFormat } from '../app/inspect-export.js';
+import { isMonth } from '../domain/hash-chain.js';
+import { parseRegulatorScope } from '../app/records-scope.js';
+
+/**
+ * The head-signing key: config (`recordsSigningKey`: PEM, base64 DER or `file:PATH`), else
+ * `records-signing.key` beside the database, generated (mode 0600) on first use. `note` says which.
+ */
+export function resolveRecordsSigner(config: Config): { signer: RecordsSigner; note: string } {
+  const k = config.recordsSigningKey;
+  if (k) {
+    const text = k.startsWith('file:') ? readFileSync(k.slice(5), 'utf8') : k;
+    const signer = RecordsSigner.fromText(text);
+    return { signer, note: `from config${k.startsWith('file:') ? ` (${k.slice(5)})` : ''}, key id ${signer.keyId}` };
+  }
+  if (config.db === ':memory:') {
+    const { signer } = RecordsSigner.generate();
+    return { signer, note: `ephemeral (in-memory database), key id ${signer.keyId}` };
+  }
+  const path = join(dirname(resolve(config.db)), 'records-signing.key');
+  if (existsSync(path)) {
+    const signer = RecordsSigner.fromText(readFileSync(path, 'utf8'));
+    return { signer, note: `${path}, key id ${signer.keyId}` };
+  }
+  const { signer, pem } = RecordsSigner.generate();
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, pem, { mode: 0o600, flag: 'wx' });
+  return { signer, note: `GENERATED now at ${path} (key id ${signer.keyId}); keep a copy: heads it signed verify only with its public key\n                public key (SPKI, base64) ${signer.publicKey}` };
+}
+
+/** What `start` runs for the records; returns a line for the banner and a stop function. */
+export function startRecords(app: App, config: Config, log: { info(o: object, m: string): void; error(o: object, m: string): void }): { line: string; stop(): void } {
+  if (!app.ctx.store.records.archive) {
+    return { line: '  records       this store keeps no record archive yet: no hash chains, heads or retention purge', stop() {} };
+  }
+  const { signer, note } = resolveRecordsSigner(config);
+  const svc = configureRecords(app.ctx, signer);
+  const job = new RetentionJob(app.ctx, (r) => log.info({ purge: summarise(r) }, formatPurgeReport(r).join('\n')), (e) => log.error({ err: e.message }, 'records purge failed'));
+  job.start();
+  const publish = () => void svc.publishHeads().catch((e: Error) => log.error({ err: e.message }, 'records head publication failed'));
+  const timer = setInterval(publish, 3_600_000);
+  timer.unref();
+  publish();
+  return {
+    line: `  records       signing key ${note}\n                daily purge past ${app.profile.params.retentionMonths.value} months; heads: GET /v1/records/heads`,
+    stop() {
+      job.stop();
+      clearInterval(timer);
+    },
+  };
+}
+
+function summarise(r: PurgeReport) {
+  return { dryRun: r.dryRun, months: r.months.map((m) => ({ month: m.chain, removed: m.removed, kept: m.kept })) };
+}
+
+async function openApp(opts: Record<string, unknown>): Promise<{ app: App; store: SqliteStore; svc: RecordsService; config: Config }> {
+  const config = loadConfig({ db: opts.db, profile: opts.profile });
+  const store = new SqliteStore(config.db);
+  const app = new App({ store, clock: new SystemClock(), profile: resolveProfile(config.profile as ProfileId, JSON.parse(config.profileOverrides) as ParamOverrides) });
+  const svc = configureRecords(app.ctx, resolveRecordsSigner(config).signer);
+  return { app, store, svc, config };
+}
+
+function parseTime(v: string, name: string): number {
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00+08:00` : v);
+  if (!Number.isFinite(t)) throw new Error(`--${name}: not a date (YYYY-MM-DD, Asia/Shanghai) or ISO-8601 date-time`);
+  return t;
+}
+
+/** Scope flags for `token create --role regulator`. */
+export function addScopeOptions(cmd: Command): Command {
+  return cmd
+    .option('--province <code>', 'regulator: limit to one province (GB/T 2260 code such as 35, or a name such as 福建)')
+    .option('--from <date>', 'regulator: records from this date (YYYY-MM-DD Asia/Shanghai, or ISO-8601)')
+    .option('--to <date>', 'regulator: records before this date');
+}
+
+export function scopeFromOptions(role: string, opts: { province?: string; from?: string; to?: string }): Record<string, unknown> {
+  if (!opts.province && !opts.from && !opts.to) return {};
+  if (role !== 'regulator') throw new Error('--province, --from and --to apply to regulator tokens only');
+  return { ...parseRegulatorScope(opts) };
+}
+
+export function registerRecordsCommands(program: Command, common: (c: Command) => Command): void {
+  const records = program.command('records').description('statutory records: retention purge, tamper verification, signed heads');
+  common(records.command('purge').description('remove what the profile no longer requires (whole months), keeping held records and live relationships'))
+    .option('--dry-run', 'say what would go, remove nothing')
+    .action(async (opts) => {
+      const { app, store } = await openApp(opts);
+      try {
+        const r = await purgeRecords(app.ctx, { dryRun: !!opts.dryRun, actor: 'cli' });
+        process.stdout.write(`${formatPurgeReport(r).join('\n')}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+  common(records.command('verify').description('recompute the hash chains and report the first record that no longer matches'))
+    .option('--month <YYYY-MM>', 'one month only')
+    .action(async (opts) => {
+      if (opts.month && !isMonth(opts.month)) throw new Error('--month: YYYY-MM');
+      const { store, svc } = await openApp(opts);
+      try {
+        const chains = await svc.archive.chains();
+        const total = chains.filter((c) => !opts.month || c.chain === opts.month).reduce((a, c) => a + c.count, 0);
+        const bar = total > 200_000 && process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'verify [{bar}] {percentage}% {value}/{total} records', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+        bar?.start(total, 0);
+        let done = 0;
+        const r = await svc.verify({ month: opts.month, progress: (n) => bar?.update((done += n)) });
+        bar?.stop();
+        if (opts.month && r.chains.length === 0) process.stdout.write(`no records for ${opts.month}\n`);
+        for (const c of r.chains) {
+          process.stdout.write(c.ok ? `${c.chain}: ok, ${c.checked} records (seq ${c.firstSeq}–${c.lastSeq}), ${c.headsChecked} signed heads matched\n` : `${c.chain}: FAILED at seq ${c.failure!.seq}${c.failure!.id ? ` (id ${c.failure!.id})` : ''}: ${c.failure!.reason}: ${c.failure!.detail}\n`);
+        }
+        if (!r.ok) process.exitCode = 2;
+      } finally {
+        await store.close();
+      }
+    });
+  common(records.command('heads').description('sign heads for chains that grew and print every head (JSON)')).action(async (opts) => {
+    const { store, svc } = await openApp(opts);
+    try {
+      process.stdout.write(`${JSON.stringify({ keyId: svc.signer.keyId, publicKey: svc.signer.publicKey, heads: await svc.publishHeads() }, null, 2)}\n`);
+    } finally {
+      await store.close();
+    }
+  });
+
+  const inspect = program.commands.find((c) => c.name() === 'inspect') ?? program.command('inspect').description('inspections by the telecom administration');
+  common(inspect.command('export').description("write one content provider's records, consents and decisions with a signed manifest"))
+    .requiredOption('--content-provider <id>', 'content provider id')
+    .requiredOption('--from <date>', 'from (YYYY-MM-DD Asia/Shanghai, or ISO-8601), inclusive')
+    .requiredOption('--to <date>', 'to, exclusive')
+    .addOption(new Option('--format <format>', 'file format').choices(['jsonl', 'csv']).default('jsonl'))
+    .option('--out <dir>', 'output directory', './inspection')
+    .option('--actor <who>', 'who is exporting (recorded)', 'cli')
+    .action(async (opts) => {
+      const from = parseTime(opts.from, 'from');
+      const to = parseTime(opts.to, 'to');
+      if (from >= to) throw new Error('--from must be before --to');
+      const { app, store } = await openApp(opts);
+      try {
+        if (!(await app.ctx.store.directory.getContentProvider(opts.contentProvider))) throw new Error(`no content provider ${opts.contentProvider}`);
+        mkdirSync(opts.out, { recursive: true });
+        const format = opts.format as ExportFormat;
+        const name = `records.${format}`;
+        const out = createWriteStream(join(opts.out, name));
+        let bar: cliProgress.SingleBar | null = null;
+        const manifest = await runExport(app.ctx, `cli:${opts.actor}`, { contentProviderId: opts.contentProvider, from, to }, format, name, {
+          async write(s) {
+            if (!out.write(s)) await once(out, 'drain');
+          },
+          progress(done, total) {
+            if (!bar && total >= 10_000) {
+              bar = new cliProgress.SingleBar({ format: 'export [{bar}] {percentage}% {value}/{total} records', stream: process.stderr }, cliProgress.Presets.shades_classic);
+              bar.start(total, 0);
+            }
+            bar?.update(done);
+          },
+        });
+        (bar as cliProgress.SingleBar | null)?.stop();
+        out.end();
+        await once(out, 'finish');
+        writeFileSync(join(opts.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+        process.stdout.write(`exported ${manifest.counts.total} records (${Object.entries(manifest.counts.byKind).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}) to ${resolve(opts.out, name)}\nmanifest ${resolve(opts.out, 'manifest.json')} (sha256 ${manifest.file.sha256}, signed by key ${manifest.keyId})\n`);
+      } finally {
+        await store.close();
+      }
+    });
+}

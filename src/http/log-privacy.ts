@@ -1,0 +1,45 @@
+/**
+ * Logs never carry full numbers or message text (issue 6, privacy): only the records store holds
+ * them. Pino redaction removes known fields; URLs and free text (query strings such as
+ * `?msisdn=13800138000`, error messages) are masked as `138****8000` by pattern, since a number can
+ * appear anywhere a client puts it.
+ */
+import { maskMsisdn } from '../domain/msisdn.js';
+
+// A mainland mobile number, bare or with +86 / 86 / 0086 (URL-encoded + too), not inside a longer digit run.
+const MOBILE = /(?<!\d)(?:(?:%2B|\+)?86|0086)?(1[3-9]\d{9})(?!\d)/g;
+
+/** Masks every mobile number in a string. */
+export function maskNumbers(s: string): string {
+  return s.replace(MOBILE, (_m, national: string) => maskMsisdn(national));
+}
+
+/** Fields whose values are message text or numbers: removed from every log line. */
+export const REDACT_PATHS = [
+  'msisdn', 'to', 'from', 'text', 'finalText', 'body', 'msisdns',
+  '*.msisdn', '*.to', '*.from', '*.text', '*.finalText', '*.body', '*.msisdns',
+  'req.headers.authorization', 'req.headers.cookie',
+];
+
+/** pino options for the app logger and the HTTP logger: redaction plus masked URLs and messages. */
+export function privateLoggerOptions(level: string): Record<string, unknown> {
+  return {
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: {
+      req(req: { method?: string; url?: string; hostname?: string; ip?: string; id?: string }) {
+        return { method: req.method, url: req.url ? maskNumbers(req.url) : req.url, hostname: req.hostname, remoteAddress: req.ip };
+      },
+      err(e: { message?: string; stack?: string; type?: string; code?: string }) {
+        return { type: e?.type ?? (e as Error)?.name, code: e?.code, message: e?.message ? maskNumbers(e.message) : e?.message, stack: e?.stack ? maskNumbers(e.stack) : e?.stack };
+      },
+    },
+    hooks: {
+      // Masks numbers in the message string itself (e.g. log.info(`sent to ${to}`)).
+      logMethod(this: unknown, args: unknown[], method: (...a: unknown[]) => void) {
+        for (let i = 0; i < args.length; i++) if (typeof args[i] === 'string') args[i] = maskNumbers(args[i] as string);
+        method.apply(this, args);
+      },
+    },
+  };
+}

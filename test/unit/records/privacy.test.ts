@@ -1,0 +1,41 @@
+/** Logs never carry full numbers or message text. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import Fastify from 'fastify';
+import { maskNumbers, privateLoggerOptions } from '../../../src/http/log-privacy.js';
+
+function capture(): { stream: Writable; lines: string[] } {
+  const lines: string[] = [];
+  return { lines, stream: new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } }) };
+}
+
+test('maskNumbers masks every form of a mainland mobile number, and nothing else', () => {
+  assert.equal(maskNumbers('/v1/records?msisdn=13800138000&x=1'), '/v1/records?msisdn=138****8000&x=1');
+  assert.equal(maskNumbers('to +8613800138000 and 8613900139000 and %2B8613700137000'), 'to 138****8000 and 139****9000 and 137****7000');
+  assert.equal(maskNumbers('port 10690001 seq 123456789012345'), 'port 10690001 seq 123456789012345');
+});
+
+test('the app logger redacts numbers and text fields and masks them in messages', () => {
+  const c = capture();
+  const log = pino(privateLoggerOptions('info'), c.stream);
+  log.info({ msisdn: '+8613800138000', mo: { from: '13800138000', text: '退订' }, code: 'opted_out' }, 'opt-out from 13800138000');
+  const out = c.lines.join('');
+  assert.doesNotMatch(out, /13800138000/);
+  assert.doesNotMatch(out, /退订/);
+  assert.match(out, /138\*\*\*\*8000/);
+  assert.match(out, /opted_out/);
+});
+
+test('the HTTP logger masks numbers in request URLs', async () => {
+  const c = capture();
+  const f = Fastify({ logger: { ...privateLoggerOptions('info'), stream: c.stream } as never });
+  f.get('/v1/records', async () => ({ ok: true }));
+  await f.inject({ method: 'GET', url: '/v1/records?msisdn=%2B8613800138000', headers: { authorization: 'Bearer sga_secret' } });
+  await f.close();
+  const out = c.lines.join('');
+  assert.match(out, /incoming request/);
+  assert.doesNotMatch(out, /13800138000/);
+  assert.doesNotMatch(out, /sga_secret/);
+});
