@@ -5,7 +5,7 @@
  */
 import { describe, test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Store } from '../../src/ports/store.js';
+import type { ConsentRequestFacts, ConsentRequestRow, Store } from '../../src/ports/store.js';
 import type { Facts } from '../../src/pipeline/types.js';
 import { SmsguardError } from '../../src/domain/errors.js';
 import { T0, MIN, HOUR, DAY, cpRow, decision, item, minuteLimit, msisdn, seedProvider, uid } from './fixtures.js';
@@ -316,6 +316,103 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(ev.filter((e) => e.kind === 'opt_out').length, 2);
         assert.equal(ev.filter((e) => e.kind === 'dnd_added').length, 1);
         assert.equal(ev.find((e) => e.kind === 'opt_out')?.evidence.moId, 'mo_1');
+      });
+    });
+
+    describe('consent requests and relationships', () => {
+      function request(cp: string, port: string, to: string, over: Partial<ConsentRequestRow> = {}): ConsentRequestRow {
+        return {
+          id: uid('creq'), contentProviderId: cp, msisdn: to, port, category: 'promo', frequency: { count: 4, per: 'month' }, durationDays: 180,
+          text: '【示例】回复Y同意接收优惠信息', messageId: uid('msg'), status: 'pending', createdAt: T0, deadlineAt: T0 + DAY, resolvedAt: null, consentId: null, profile: 'cn-2015', ...over,
+        };
+      }
+      const refuseIfPending = (f: ConsentRequestFacts) => {
+        if (f.pending || f.optedOut || f.dnd) throw new SmsguardError('consent_request_repeated', 'not now');
+      };
+
+      test('opening a request sees the facts; two concurrent requests to one number never both pass', async () => {
+        const { cp, commercial } = await seedProvider(s);
+        const to = msisdn();
+        const results = await Promise.allSettled(Array.from({ length: 6 }, () => s.consents.openConsentRequest(request(cp.id, commercial, to), refuseIfPending)));
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+        const pending = await s.consents.pendingConsentRequest(to, commercial);
+        assert.ok(pending);
+        assert.equal(pending.status, 'pending');
+        assert.deepEqual((await s.consents.unsentConsentRequests(10)).map((r) => r.id), [pending.id]);
+        await s.consents.markConsentRequestSent(pending.id);
+        assert.deepEqual(await s.consents.unsentConsentRequests(10), []);
+        assert.equal(await s.consents.pendingConsentRequest(to, '000'), null);
+        const got = await s.consents.getConsentRequest(pending.id);
+        assert.deepEqual(got?.history.map((e) => e.kind), ['consent_requested']);
+      });
+
+      test('the first answer wins; a grant stores the consent and opens the relationship', async () => {
+        const { cp, commercial } = await seedProvider(s);
+        const to = msisdn();
+        const req = request(cp.id, commercial, to);
+        await s.consents.openConsentRequest(req, refuseIfPending);
+        await s.consents.noteConsentReply(req.id, T0 + 5, 'sms', { text: '嗯?' });
+        const consent = { id: uid('con'), contentProviderId: cp.id, msisdn: to, category: 'promo', frequency: req.frequency, grantedAt: T0 + 10, expiresAt: T0 + 180 * DAY, channel: 'sms' as const, proof: { requestId: req.id }, withdrawnAt: null };
+        const answers = await Promise.all([
+          s.consents.resolveConsentRequest(req.id, { status: 'granted', at: T0 + 10, channel: 'sms', evidence: { text: 'Y' }, consent }),
+          s.consents.resolveConsentRequest(req.id, { status: 'deemed_refused', at: T0 + 10, channel: 'system', evidence: {} }),
+        ]);
+        assert.deepEqual(answers, [true, false]);
+        const got = await s.consents.getConsentRequest(req.id);
+        assert.equal(got?.request.status, 'granted');
+        assert.equal(got?.request.consentId, consent.id);
+        assert.deepEqual(got?.history.map((e) => e.kind), ['consent_requested', 'consent_reply', 'consent_granted']);
+        assert.equal((await s.consents.getConsent(consent.id))?.category, 'promo');
+        const sub = await s.consents.subscriber(to, cp.id);
+        assert.equal(sub.relationships.length, 1);
+        assert.equal(sub.relationships[0].endedAt, null);
+        assert.equal(sub.requests.length, 1);
+        assert.equal(sub.consents.length, 1);
+      });
+
+      test('an opt-out refuses pending requests, ends the relationship and names its signature', async () => {
+        const { cp, commercial } = await seedProvider(s);
+        const to = msisdn();
+        await s.consents.grantConsent({ id: uid('con'), contentProviderId: cp.id, msisdn: to, category: 'news', frequency: { count: 1, per: 'day' }, grantedAt: T0 - DAY, expiresAt: T0 + 30 * DAY, channel: 'http', proof: {}, withdrawnAt: null });
+        const req = request(cp.id, commercial, to);
+        await s.consents.openConsentRequest(req, refuseIfPending);
+        await s.consents.optOut(cp.id, to, T0 + 1, 'sms', { moId: 'mo_9' }, { signature: '【示例】', endsRelationship: true });
+        assert.equal((await s.consents.getConsentRequest(req.id))?.request.status, 'refused');
+        const sub = await s.consents.subscriber(to);
+        assert.equal(sub.relationships[0].endedAt, T0 + 1);
+        assert.equal(sub.relationships[0].endReason, 'opt_out');
+        assert.deepEqual(sub.optOuts.map((o) => o.signatures), [['【示例】']]);
+        const kinds = sub.events.map((e) => e.kind);
+        for (const k of ['consent_granted', 'consent_requested', 'opt_out', 'consent_refused', 'relationship_ended'] as const) assert.ok(kinds.includes(k), k);
+        await assert.rejects(s.consents.openConsentRequest(request(cp.id, commercial, to), refuseIfPending), (e: unknown) => e instanceof SmsguardError);
+      });
+
+      test('deadlines come due in order; expiries are recorded once and end the relationship', async () => {
+        const { cp, commercial } = await seedProvider(s);
+        const a = msisdn();
+        const b = msisdn();
+        await s.consents.openConsentRequest(request(cp.id, commercial, a, { deadlineAt: T0 + 2 * DAY }), refuseIfPending);
+        await s.consents.openConsentRequest(request(cp.id, commercial, b, { deadlineAt: T0 + DAY }), refuseIfPending);
+        assert.deepEqual(await s.consents.dueConsentRequests(T0, 10), []);
+        assert.deepEqual((await s.consents.dueConsentRequests(T0 + 3 * DAY, 10)).map((r) => r.msisdn), [b, a]);
+        const con = uid('con');
+        await s.consents.grantConsent({ id: con, contentProviderId: cp.id, msisdn: a, category: 'promo', frequency: { count: 1, per: 'day' }, grantedAt: T0 - 40 * DAY, expiresAt: T0 - DAY, channel: 'http', proof: {}, withdrawnAt: null });
+        assert.equal(await s.consents.recordConsentExpiries(T0, 10), 1);
+        assert.equal(await s.consents.recordConsentExpiries(T0, 10), 0);
+        const sub = await s.consents.subscriber(a, cp.id);
+        assert.equal(sub.relationships[0].endReason, 'last_consent_expired');
+        assert.ok(sub.events.some((e) => e.kind === 'consent_expired' && e.at === T0 - DAY));
+      });
+
+      test('the last signature sent from a port is found in the records', async () => {
+        const { cp, commercial, service } = await seedProvider(s);
+        const to = msisdn();
+        assert.equal(await s.consents.lastSignatureSent(cp.id, to, service), null);
+        await s.messages.decideAndRecord([item({ cp: cp.id, from: service, to, text: '【示例】验证码1' })], () => decision(true, '【示例】验证码1'));
+        await s.messages.decideAndRecord([item({ cp: cp.id, from: service, to, text: '【别名】验证码2', at: T0 + MIN })], () => decision(true, '【别名】验证码2'));
+        await s.messages.decideAndRecord([item({ cp: cp.id, from: service, to, text: '【拒绝】x', at: T0 + 2 * MIN })], () => decision(false, '【拒绝】x'));
+        assert.equal(await s.consents.lastSignatureSent(cp.id, to, service), '【别名】');
+        assert.equal(await s.consents.lastSignatureSent(cp.id, to, commercial), null);
       });
     });
 

@@ -1,11 +1,27 @@
-/** PostgreSQL adapter for consents, opt-outs and the do-not-disturb list; every change is also a subscription record, in the same transaction. */
+/**
+ * PostgreSQL adapter for consents, consent requests, opt-outs, the do-not-disturb list and the
+ * subscription relationship. Every change is also a subscription record in the same transaction.
+ * Decisions about one (provider, number) — opening a request, refusing, opting out — take the same
+ * transaction-scoped advisory lock as decideAndRecord, so they serialise across processes; a request
+ * is resolved under its row lock (first answer wins). Month partitions for the records a transaction
+ * will write are created before it begins (never while it holds locks).
+ */
 import { randomBytes } from 'node:crypto';
-import type { Pool } from './db.js';
+import type { Client, Pool } from './db.js';
 import { queries, transaction } from './db.js';
-import type { ConsentRow, ConsentStore, SubscriptionEvent } from '../../ports/store.js';
-import type { NewRecord, PgRecordsWriter } from './records-writer.js';
+import type {
+  ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, OptOutOptions,
+  RelationshipRow, SubscriberData, SubscriptionEvent,
+} from '../../ports/store.js';
+import type { NewRecord, PgRecordsWriter, StoredRecord } from './records-writer.js';
+import { leadingSignature } from '../../domain/signature.js';
 
-const Q = queries('consents', ['insertConsent', 'getConsent', 'withdraw', 'optOut', 'isOptedOut', 'addDnd'] as const);
+const Q = queries('consents', [
+  'lockNumber', 'insertConsent', 'getConsent', 'withdraw', 'startRelationship', 'openRelationship', 'endRelationship', 'liveConsents',
+  'optOut', 'optOutSignature', 'isOptedOut', 'dnd', 'addDnd', 'insertRequest', 'request', 'requestForUpdate', 'pendingFor', 'pendingAtPort',
+  'pendingOfProvider', 'refused', 'resolve', 'due', 'markSent', 'unsent', 'expiring', 'markExpired',
+  'subscriberConsents', 'subscriberRequests', 'subscriberOptOuts', 'subscriberOptOutSignatures', 'subscriberRelationships',
+] as const);
 
 interface ConsentDb { id: string; content_provider_id: string; msisdn: string; category: string; freq_count: number; freq_per: ConsentRow['frequency']['per']; granted_at: number; expires_at: number; channel: string; proof: Record<string, unknown>; withdrawn_at: number | null }
 const toRow = (r: ConsentDb): ConsentRow => ({
@@ -14,24 +30,69 @@ const toRow = (r: ConsentDb): ConsentRow => ({
   channel: r.channel as ConsentRow['channel'], proof: r.proof, withdrawnAt: r.withdrawn_at,
 });
 
-/** Subscription record ids: unique across processes without coordination. */
-function subId(at: number): string {
-  return `sub_${at.toString(36)}_${randomBytes(6).toString('hex')}`;
+interface RequestDb {
+  id: string; content_provider_id: string; msisdn: string; port: string; category: string; freq_count: number; freq_per: ConsentRow['frequency']['per'];
+  duration_days: number; text: string; message_id: string; status: ConsentRequestRow['status']; created_at: number; deadline_at: number;
+  resolved_at: number | null; consent_id: string | null; profile: string;
 }
+const toRequest = (r: RequestDb): ConsentRequestRow => ({
+  id: r.id, contentProviderId: r.content_provider_id, msisdn: r.msisdn, port: r.port, category: r.category,
+  frequency: { count: r.freq_count, per: r.freq_per }, durationDays: r.duration_days, text: r.text, messageId: r.message_id,
+  status: r.status, createdAt: r.created_at, deadlineAt: r.deadline_at, resolvedAt: r.resolved_at, consentId: r.consent_id, profile: r.profile,
+});
 
-function event(e: Omit<SubscriptionEvent, 'id'>, ref: string | null): NewRecord {
-  return { id: subId(e.at), at: e.at, kind: 'subscription', contentProviderId: e.contentProviderId, msisdn: e.msisdn, ref, body: { event: e.kind, channel: e.channel, evidence: e.evidence } };
+const toEvent = (r: StoredRecord): SubscriptionEvent => {
+  const b = r.body as { event: SubscriptionEvent['kind']; channel: string; evidence: Record<string, unknown> };
+  return { id: r.id, at: r.at, kind: b.event, contentProviderId: r.contentProviderId, msisdn: r.msisdn ?? '', channel: b.channel, evidence: b.evidence };
+};
+
+/** One transaction's work: the client, and the subscription records it will append at the end. */
+class Tx {
+  readonly recs: NewRecord[] = [];
+  constructor(readonly c: Client) {}
+  event(e: Omit<SubscriptionEvent, 'id'>, ref: string | null): void {
+    this.recs.push({
+      id: `sub_${e.at.toString(36)}_${randomBytes(6).toString('hex')}`,
+      at: e.at, kind: 'subscription', contentProviderId: e.contentProviderId, msisdn: e.msisdn, ref,
+      body: { event: e.kind, channel: e.channel, evidence: e.evidence },
+    });
+  }
 }
 
 export class PgConsents implements ConsentStore {
   constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter) {}
 
-  async grantConsent(row: ConsentRow): Promise<void> {
-    await this.records.ensurePartitions([row.grantedAt]);
-    await transaction(this.pool, async (c) => {
-      await c.query(Q.insertConsent, [row.id, row.contentProviderId, row.msisdn, row.category, row.frequency.count, row.frequency.per, row.grantedAt, row.expiresAt, row.channel, JSON.stringify(row.proof)]);
-      await this.records.append(c, [event({ at: row.grantedAt, kind: 'consent_granted', contentProviderId: row.contentProviderId, msisdn: row.msisdn, channel: row.channel, evidence: { consentId: row.id, category: row.category, frequency: row.frequency, expiresAt: new Date(row.expiresAt).toISOString(), proof: row.proof } }, row.id)]);
+  /** Runs `fn` in a transaction after making sure the month partitions for `ats` exist; appends its records last. */
+  private async tx<T>(ats: number[], fn: (t: Tx) => Promise<T>): Promise<T> {
+    await this.records.ensurePartitions(ats);
+    return transaction(this.pool, async (c) => {
+      const t = new Tx(c);
+      const r = await fn(t);
+      await this.records.append(c, t.recs);
+      return r;
     });
+  }
+
+  private lock(t: Tx, cpId: string, msisdn: string): Promise<unknown> {
+    return t.c.query(Q.lockNumber, [`${cpId}:${msisdn}`]);
+  }
+
+  private async insertConsent(t: Tx, row: ConsentRow): Promise<void> {
+    await t.c.query(Q.insertConsent, [row.id, row.contentProviderId, row.msisdn, row.category, row.frequency.count, row.frequency.per, row.grantedAt, row.expiresAt, row.channel, JSON.stringify(row.proof)]);
+    await t.c.query(Q.startRelationship, [row.contentProviderId, row.msisdn, row.grantedAt]);
+    t.event({ at: row.grantedAt, kind: 'consent_granted', contentProviderId: row.contentProviderId, msisdn: row.msisdn, channel: row.channel, evidence: { consentId: row.id, category: row.category, frequency: row.frequency, expiresAt: new Date(row.expiresAt).toISOString(), proof: row.proof } }, row.id);
+  }
+
+  /** Ends the relationship when no live consent is left (or `force`). */
+  private async maybeEndRelationship(t: Tx, cpId: string, msisdn: string, at: number, reason: string, force = false): Promise<void> {
+    if ((await t.c.query(Q.openRelationship, [cpId, msisdn])).rowCount === 0) return;
+    if (!force && (await t.c.query<{ n: number }>(Q.liveConsents, [cpId, msisdn, at])).rows[0].n > 0) return;
+    await t.c.query(Q.endRelationship, [at, reason, cpId, msisdn]);
+    t.event({ at, kind: 'relationship_ended', contentProviderId: cpId, msisdn, channel: 'system', evidence: { reason } }, null);
+  }
+
+  async grantConsent(row: ConsentRow): Promise<void> {
+    await this.tx([row.grantedAt], (t) => this.insertConsent(t, row));
   }
 
   async getConsent(id: string): Promise<ConsentRow | null> {
@@ -40,20 +101,32 @@ export class PgConsents implements ConsentStore {
   }
 
   async withdrawConsent(id: string, contentProviderId: string, at: number, channel: string): Promise<boolean> {
-    await this.records.ensurePartitions([at]);
-    return transaction(this.pool, async (c) => {
-      const r = (await c.query<{ msisdn: string; category: string }>(Q.withdraw, [id, contentProviderId, at])).rows[0];
+    return this.tx([at], async (t) => {
+      const r = (await t.c.query<{ msisdn: string; category: string }>(Q.withdraw, [id, contentProviderId, at])).rows[0];
       if (!r) return false;
-      await this.records.append(c, [event({ at, kind: 'consent_withdrawn', contentProviderId, msisdn: r.msisdn, channel, evidence: { consentId: id, category: r.category } }, id)]);
+      t.event({ at, kind: 'consent_withdrawn', contentProviderId, msisdn: r.msisdn, channel, evidence: { consentId: id, category: r.category } }, id);
+      await this.maybeEndRelationship(t, contentProviderId, r.msisdn, at, 'last_consent_withdrawn');
       return true;
     });
   }
 
-  async optOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<void> {
-    await this.records.ensurePartitions([at]);
-    await transaction(this.pool, async (c) => {
-      await c.query(Q.optOut, [contentProviderId, msisdn, at]);
-      await this.records.append(c, [event({ at, kind: 'opt_out', contentProviderId, msisdn, channel, evidence }, null)]);
+  /** The opt-out, its per-signature row, pending requests refused, relationship ended. */
+  private async applyOptOut(t: Tx, cpId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>, opts: OptOutOptions, skipRequest?: string): Promise<void> {
+    await t.c.query(Q.optOut, [cpId, msisdn, at]);
+    await t.c.query(Q.optOutSignature, [cpId, msisdn, opts.signature ?? '*', at]);
+    t.event({ at, kind: 'opt_out', contentProviderId: cpId, msisdn, channel, evidence: { ...evidence, signature: opts.signature ?? null } }, null);
+    for (const p of (await t.c.query<RequestDb>(Q.pendingOfProvider, [cpId, msisdn])).rows) {
+      if (p.id === skipRequest) continue;
+      await t.c.query(Q.resolve, ['refused', at, null, p.id]);
+      t.event({ at, kind: 'consent_refused', contentProviderId: cpId, msisdn, channel, evidence: { requestId: p.id, category: p.category, reason: 'opt_out' } }, p.id);
+    }
+    if (opts.endsRelationship ?? true) await this.maybeEndRelationship(t, cpId, msisdn, at, 'opt_out', true);
+  }
+
+  async optOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>, opts: OptOutOptions = {}): Promise<void> {
+    await this.tx([at], async (t) => {
+      await this.lock(t, contentProviderId, msisdn);
+      await this.applyOptOut(t, contentProviderId, msisdn, at, channel, evidence, opts);
     });
   }
 
@@ -63,23 +136,136 @@ export class PgConsents implements ConsentStore {
 
   async addDnd(msisdns: string[], at: number, actor: string, source: string): Promise<number> {
     if (msisdns.length === 0) return 0;
-    await this.records.ensurePartitions([at]);
-    return transaction(this.pool, async (c) => {
-      const added = (await c.query<{ msisdn: string }>(Q.addDnd, [msisdns, at, source])).rows.map((r) => r.msisdn);
+    return this.tx([at], async (t) => {
+      const added = new Set((await t.c.query<{ msisdn: string }>(Q.addDnd, [msisdns, at, source])).rows.map((r) => r.msisdn));
       // Records in input order, as the SQLite adapter writes them.
-      const set = new Set(added);
-      const order = [...new Set(msisdns)].filter((m) => set.has(m));
-      await this.records.append(c, order.map((m) => event({ at, kind: 'dnd_added', contentProviderId: null, msisdn: m, channel: 'admin', evidence: { actor, source } }, null)));
-      return added.length;
+      for (const m of [...new Set(msisdns)]) if (added.has(m)) t.event({ at, kind: 'dnd_added', contentProviderId: null, msisdn: m, channel: 'admin', evidence: { actor, source } }, null);
+      return added.size;
     });
   }
 
   async subscriptionEvents(msisdn: string, contentProviderId?: string): Promise<SubscriptionEvent[]> {
     return (await this.records.byMsisdn(msisdn, 'subscription'))
       .filter((r) => !contentProviderId || r.contentProviderId === contentProviderId || r.contentProviderId === null)
-      .map((r) => {
-        const b = r.body as { event: SubscriptionEvent['kind']; channel: string; evidence: Record<string, unknown> };
-        return { id: r.id, at: r.at, kind: b.event, contentProviderId: r.contentProviderId, msisdn, channel: b.channel, evidence: b.evidence };
+      .map(toEvent);
+  }
+
+  async openConsentRequest(row: ConsentRequestRow, check: (facts: ConsentRequestFacts) => void): Promise<void> {
+    await this.tx([row.createdAt], async (t) => {
+      await this.lock(t, row.contentProviderId, row.msisdn);
+      const pending = (await t.c.query<RequestDb>(Q.pendingFor, [row.contentProviderId, row.msisdn])).rows[0];
+      check({
+        optedOut: ((await t.c.query(Q.isOptedOut, [row.contentProviderId, row.msisdn])).rowCount ?? 0) > 0,
+        dnd: ((await t.c.query(Q.dnd, [row.msisdn])).rowCount ?? 0) > 0,
+        pending: pending ? toRequest(pending) : null,
+        refused: (await t.c.query<RequestDb>(Q.refused, [row.contentProviderId, row.msisdn])).rows.map(toRequest),
       });
+      await t.c.query(Q.insertRequest, [row.id, row.contentProviderId, row.msisdn, row.port, row.category, row.frequency.count, row.frequency.per, row.durationDays, row.text, row.messageId, row.createdAt, row.deadlineAt, row.profile]);
+      t.event({
+        at: row.createdAt, kind: 'consent_requested', contentProviderId: row.contentProviderId, msisdn: row.msisdn, channel: 'sms',
+        evidence: { requestId: row.id, messageId: row.messageId, port: row.port, category: row.category, frequency: row.frequency, durationDays: row.durationDays, text: row.text, deadlineAt: new Date(row.deadlineAt).toISOString(), profile: row.profile },
+      }, row.id);
+    });
+  }
+
+  async markConsentRequestSent(id: string): Promise<void> {
+    await this.pool.query(Q.markSent, [id]);
+  }
+
+  async unsentConsentRequests(limit: number): Promise<ConsentRequestRow[]> {
+    return (await this.pool.query<RequestDb>(Q.unsent, [limit])).rows.map(toRequest);
+  }
+
+  async getConsentRequest(id: string): Promise<{ request: ConsentRequestRow; history: SubscriptionEvent[] } | null> {
+    const r = (await this.pool.query<RequestDb>(Q.request, [id])).rows[0];
+    if (!r) return null;
+    const own = await this.records.byRef(id);
+    const grant = r.consent_id ? await this.records.byRef(r.consent_id) : [];
+    const history = [...own, ...grant].filter((x) => x.kind === 'subscription').sort((a, b) => a.seq - b.seq).map(toEvent);
+    return { request: toRequest(r), history };
+  }
+
+  async pendingConsentRequest(msisdn: string, port: string): Promise<ConsentRequestRow | null> {
+    const r = (await this.pool.query<RequestDb>(Q.pendingAtPort, [msisdn, port])).rows[0];
+    return r ? toRequest(r) : null;
+  }
+
+  async resolveConsentRequest(id: string, res: ConsentRequestResolution): Promise<boolean> {
+    const ats = [res.at, ...(res.consent ? [res.consent.grantedAt] : [])];
+    return this.tx(ats, async (t) => {
+      const peek = (await t.c.query<RequestDb>(Q.request, [id])).rows[0];
+      if (!peek) return false;
+      // Number lock first (the order every other path takes), then the request row.
+      await this.lock(t, peek.content_provider_id, peek.msisdn);
+      const r = (await t.c.query<RequestDb>(Q.requestForUpdate, [id])).rows[0];
+      if (!r || r.status !== 'pending') return false;
+      await t.c.query(Q.resolve, [res.status, res.at, res.consent?.id ?? null, id]);
+      const kind: SubscriptionEvent['kind'] =
+        res.status === 'granted' ? 'consent_granted' : res.status === 'refused' ? 'consent_refused' : res.status === 'deemed_refused' ? 'consent_deemed_refused' : 'consent_request_lapsed';
+      if (res.status !== 'granted') {
+        t.event({ at: res.at, kind, contentProviderId: r.content_provider_id, msisdn: r.msisdn, channel: res.channel, evidence: { requestId: id, category: r.category, ...res.evidence } }, id);
+      }
+      if (res.consent) await this.insertConsent(t, res.consent);
+      if (res.optOut) {
+        await this.applyOptOut(t, r.content_provider_id, r.msisdn, res.at, res.channel, res.optOut.evidence, { signature: res.optOut.signature, endsRelationship: res.optOut.endsRelationship }, id);
+      }
+      return true;
+    });
+  }
+
+  async noteConsentReply(id: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<void> {
+    const r = (await this.pool.query<RequestDb>(Q.request, [id])).rows[0];
+    if (!r) return;
+    await this.records.appendNow([{ id: `sub_${at.toString(36)}_${randomBytes(6).toString('hex')}`, at, kind: 'subscription', contentProviderId: r.content_provider_id, msisdn: r.msisdn, ref: id, body: { event: 'consent_reply', channel, evidence: { requestId: id, ...evidence } } }]);
+  }
+
+  async dueConsentRequests(now: number, limit: number): Promise<ConsentRequestRow[]> {
+    return (await this.pool.query<RequestDb>(Q.due, [now, limit])).rows.map(toRequest);
+  }
+
+  async recordConsentExpiries(now: number, limit: number): Promise<number> {
+    // Expiry records carry the expiry time, possibly in an earlier month: create those partitions
+    // first (outside the transaction), from a look at the candidates.
+    const peek = (await this.pool.query<ConsentDb>(Q.expiring.replace(/FOR UPDATE SKIP LOCKED/, ''), [now, limit])).rows;
+    if (peek.length === 0) return 0;
+    return this.tx(peek.map((r) => r.expires_at), async (t) => {
+      const rows = (await t.c.query<ConsentDb>(Q.expiring, [now, limit])).rows;
+      if (rows.length) await t.c.query(Q.markExpired, [rows.map((r) => r.id)]);
+      for (const r of rows) {
+        t.event({ at: r.expires_at, kind: 'consent_expired', contentProviderId: r.content_provider_id, msisdn: r.msisdn, channel: 'system', evidence: { consentId: r.id, category: r.category } }, r.id);
+        await this.maybeEndRelationship(t, r.content_provider_id, r.msisdn, r.expires_at, 'last_consent_expired');
+      }
+      return rows.length;
+    });
+  }
+
+  async lastSignatureSent(contentProviderId: string, msisdn: string, port: string): Promise<string | null> {
+    const mts = await this.records.byMsisdn(msisdn, 'mt');
+    for (let i = mts.length - 1; i >= 0; i--) {
+      const r = mts[i];
+      const b = r.body as { from?: string; decision?: string; finalText?: string; text?: string };
+      if (r.contentProviderId !== contentProviderId || b.from !== port || b.decision !== 'accepted') continue;
+      return leadingSignature(b.finalText ?? b.text ?? '');
+    }
+    return null;
+  }
+
+  async subscriber(msisdn: string, contentProviderId?: string): Promise<SubscriberData> {
+    const args = [msisdn, contentProviderId ?? null];
+    const consents = (await this.pool.query<ConsentDb>(Q.subscriberConsents, args)).rows.map(toRow);
+    const requests = (await this.pool.query<RequestDb>(Q.subscriberRequests, args)).rows.map(toRequest);
+    const opt = (await this.pool.query<{ content_provider_id: string; at: number }>(Q.subscriberOptOuts, args)).rows;
+    const sigs = (await this.pool.query<{ content_provider_id: string; signature: string }>(Q.subscriberOptOutSignatures, args)).rows;
+    const rel = (await this.pool.query<{ content_provider_id: string; msisdn: string; started_at: number; ended_at: number | null; end_reason: string | null }>(Q.subscriberRelationships, args)).rows;
+    const dnd = (await this.pool.query<{ at: number; source: string }>(Q.dnd, [msisdn])).rows[0];
+    return {
+      msisdn,
+      dnd: dnd ? { at: dnd.at, source: dnd.source } : null,
+      optOuts: opt.map((o) => ({ contentProviderId: o.content_provider_id, at: o.at, signatures: sigs.filter((s) => s.content_provider_id === o.content_provider_id).map((s) => s.signature) })),
+      consents,
+      requests,
+      relationships: rel.map((r): RelationshipRow => ({ contentProviderId: r.content_provider_id, msisdn: r.msisdn, startedAt: r.started_at, endedAt: r.ended_at, endReason: r.end_reason })),
+      events: await this.subscriptionEvents(msisdn, contentProviderId),
+    };
   }
 }

@@ -58,7 +58,11 @@ export class PostgresStore implements Store {
       await pool.end().catch(() => undefined);
       throw e;
     }
-    return new PostgresStore(pool);
+    const store = new PostgresStore(pool);
+    // This month's and next month's record partitions up front, so the first writes of a month
+    // rarely have to create one (creation briefly locks the parent table).
+    await store.writer.ensurePartitions([Date.now(), Date.now() + 31 * 86_400_000]);
+    return store;
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,8 @@
--- Consents, opt-outs, do-not-disturb (consents.ts).
+-- Consents, consent requests, opt-outs, do-not-disturb, subscription relationships (consents.ts).
+
+-- name: lockNumber
+-- The same lock decideAndRecord takes: one decision about a (provider, number) at a time.
+SELECT pg_advisory_xact_lock(hashtextextended('smsguard.number:' || $1, 0));
 
 -- name: insertConsent
 INSERT INTO consents (id, content_provider_id, msisdn, category, freq_count, freq_per, granted_at, expires_at, channel, proof, withdrawn_at)
@@ -11,13 +15,92 @@ SELECT * FROM consents WHERE id = $1;
 UPDATE consents SET withdrawn_at = $3 WHERE id = $1 AND content_provider_id = $2 AND withdrawn_at IS NULL
 RETURNING msisdn, category;
 
+-- name: startRelationship
+INSERT INTO subscription_relationships (content_provider_id, msisdn, started_at, ended_at, end_reason) VALUES ($1, $2, $3, NULL, NULL)
+ON CONFLICT (content_provider_id, msisdn) DO UPDATE
+   SET started_at = CASE WHEN subscription_relationships.ended_at IS NULL THEN subscription_relationships.started_at ELSE excluded.started_at END,
+       ended_at = NULL, end_reason = NULL;
+
+-- name: openRelationship
+SELECT 1 FROM subscription_relationships WHERE content_provider_id = $1 AND msisdn = $2 AND ended_at IS NULL FOR UPDATE;
+
+-- name: endRelationship
+UPDATE subscription_relationships SET ended_at = $1, end_reason = $2 WHERE content_provider_id = $3 AND msisdn = $4 AND ended_at IS NULL;
+
+-- name: liveConsents
+SELECT count(*)::int AS n FROM consents WHERE content_provider_id = $1 AND msisdn = $2 AND withdrawn_at IS NULL AND expires_at > $3;
+
 -- name: optOut
 INSERT INTO optouts (content_provider_id, msisdn, at) VALUES ($1, $2, $3)
 ON CONFLICT (content_provider_id, msisdn) DO UPDATE SET at = excluded.at;
 
+-- name: optOutSignature
+INSERT INTO optout_signatures (content_provider_id, msisdn, signature, at) VALUES ($1, $2, $3, $4)
+ON CONFLICT (content_provider_id, msisdn, signature) DO UPDATE SET at = excluded.at;
+
 -- name: isOptedOut
 SELECT 1 FROM optouts WHERE content_provider_id = $1 AND msisdn = $2;
+
+-- name: dnd
+SELECT at, source FROM dnd WHERE msisdn = $1;
 
 -- name: addDnd
 INSERT INTO dnd (msisdn, at, source) SELECT DISTINCT m, $2::bigint, $3 FROM unnest($1::text[]) AS m
 ON CONFLICT DO NOTHING RETURNING msisdn;
+
+-- name: insertRequest
+INSERT INTO consent_requests (id, content_provider_id, msisdn, port, category, freq_count, freq_per, duration_days, text, message_id, status, created_at, deadline_at, resolved_at, consent_id, profile)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, NULL, NULL, $13);
+
+-- name: request
+SELECT * FROM consent_requests WHERE id = $1;
+
+-- name: requestForUpdate
+SELECT * FROM consent_requests WHERE id = $1 FOR UPDATE;
+
+-- name: pendingFor
+SELECT * FROM consent_requests WHERE content_provider_id = $1 AND msisdn = $2 AND status = 'pending' ORDER BY created_at DESC LIMIT 1;
+
+-- name: pendingAtPort
+SELECT * FROM consent_requests WHERE msisdn = $1 AND port = $2 AND status = 'pending' ORDER BY created_at DESC LIMIT 1;
+
+-- name: pendingOfProvider
+SELECT * FROM consent_requests WHERE content_provider_id = $1 AND msisdn = $2 AND status = 'pending' ORDER BY created_at, id FOR UPDATE;
+
+-- name: refused
+SELECT * FROM consent_requests WHERE content_provider_id = $1 AND msisdn = $2 AND status IN ('refused', 'deemed_refused') ORDER BY created_at;
+
+-- name: resolve
+UPDATE consent_requests SET status = $1, resolved_at = $2, consent_id = $3 WHERE id = $4 AND status = 'pending';
+
+-- name: due
+SELECT * FROM consent_requests WHERE status = 'pending' AND deadline_at <= $1 ORDER BY deadline_at LIMIT $2;
+
+-- name: markSent
+UPDATE consent_requests SET message_sent = true WHERE id = $1;
+
+-- name: unsent
+SELECT * FROM consent_requests WHERE NOT message_sent ORDER BY created_at LIMIT $1;
+
+-- name: expiring
+-- SKIP LOCKED: two sweepers in two processes record each expiry once.
+SELECT * FROM consents WHERE NOT expiry_recorded AND withdrawn_at IS NULL AND expires_at <= $1
+ ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED;
+
+-- name: markExpired
+UPDATE consents SET expiry_recorded = true WHERE id = ANY($1::text[]);
+
+-- name: subscriberConsents
+SELECT * FROM consents WHERE msisdn = $1 AND ($2::text IS NULL OR content_provider_id = $2) ORDER BY granted_at;
+
+-- name: subscriberRequests
+SELECT * FROM consent_requests WHERE msisdn = $1 AND ($2::text IS NULL OR content_provider_id = $2) ORDER BY created_at;
+
+-- name: subscriberOptOuts
+SELECT content_provider_id, at FROM optouts WHERE msisdn = $1 AND ($2::text IS NULL OR content_provider_id = $2) ORDER BY at;
+
+-- name: subscriberOptOutSignatures
+SELECT content_provider_id, signature FROM optout_signatures WHERE msisdn = $1 AND ($2::text IS NULL OR content_provider_id = $2) ORDER BY at;
+
+-- name: subscriberRelationships
+SELECT * FROM subscription_relationships WHERE msisdn = $1 AND ($2::text IS NULL OR content_provider_id = $2) ORDER BY started_at;
