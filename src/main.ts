@@ -16,6 +16,12 @@ import { SimulatedClock, SystemClock } from './simulator/clock.js';
 import { buildHttpApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { installComplaints } from './app/complaint-service.js';
+import { installContentGovernance } from './app/content-install.js';
+import type { ContentGovernance } from './app/content-governance.js';
+import { SqliteStore } from './store/sqlite/index.js';
+import { SqliteContentStore } from './store/sqlite/content.js';
+import { contentRoutes } from './http/routes/content.js';
+import { contentMetrics } from './http/content-metrics.js';
 import { registerInspectReport } from './cli/inspect-report.js';
 import { resolve } from 'node:path';
 import { addScopeOptions, registerRecordsCommands, scopeFromOptions, startRecords } from './cli/records.js';
@@ -29,6 +35,9 @@ async function start(config: Config): Promise<void> {
   const profile = resolveProfile(config.profile as ProfileId, JSON.parse(config.profileOverrides) as ParamOverrides);
   const app = new App({ store, clock, profile });
   const admin = await app.auth.ensureAdminToken(process.env.SMSGUARD_ADMIN_TOKEN);
+  // Content governance (docs/CONTENT.md): prohibited content, trained advertising classifier,
+  // templates and signature review, early warning. Its store is SQLite-only for now.
+  const content: ContentGovernance | null = store instanceof SqliteStore ? await installContentGovernance(app, new SqliteContentStore(store.db)) : null;
 
   if (config.upstream !== 'simulator') {
     throw new ConfigError([`upstream (SMSGUARD_UPSTREAM): '${config.upstream}' is not supported yet; use 'simulator'`]);
@@ -56,10 +65,12 @@ async function start(config: Config): Promise<void> {
   complaints.sweeper.start();
   const records = startRecords(app, config, log);
   const metrics = createMetrics(app, () => store.outbox.pendingCount());
+  if (content) content.onAlert = contentMetrics(metrics.registry, content.actions);
   const http = await buildHttpApp({
     app, metrics, simulator: config.role === 'ingress' ? undefined : simulator,
     simulatedClock: clock instanceof SimulatedClock ? clock : undefined,
     logger: privateLoggerOptions(config.logLevel === 'info' ? 'warn' : config.logLevel),
+    plugins: content ? [contentRoutes(content)] : [],
   });
   app.events.on('workerError', (e) => log.error(e, 'delivery worker error'));
   if (clock instanceof SimulatedClock) clock.onChange(() => { worker?.kick(); bus?.relay.kick(); });

@@ -1,0 +1,251 @@
+/**
+ * Content governance use cases (docs/CONTENT.md): template submission and review, signature review,
+ * per-provider content settings, and the early-warning monitor wired to the app's events.
+ *
+ * The monitor and action book are in memory (pure, src/content/early-warning.ts) and fed by:
+ * - the `decision` event (every judged message: accepted or rejected, per provider, and per port when
+ *   the event carries `from`);
+ * - the content stage's observations (prohibited hits, commercial scores), through {@link observe};
+ * - opt-out replies, through an MO observer that never claims the MO ({@link optOutObserver});
+ * - the `complaint` event (cases created).
+ * Every alert and every automatic action is persisted with its figures; actions in force are restored
+ * at start-up, and an operator lifts them through {@link liftAction}.
+ */
+import { SmsguardError } from '../domain/errors.js';
+import { isMessageType } from '../domain/message-type.js';
+import { isWellFormedSignature } from '../domain/signature.js';
+import type { AlertRow, ContentSettingsRow, ContentStore, ReviewStatus, TemplateRow } from '../ports/content.js';
+import { checkTemplate } from '../content/templates.js';
+import type { TemplateMode, TemplateRegistry } from '../content/template-registry.js';
+import { EarlyWarningMonitor, type ActionBook, type ActionRecord, type Alert, type EarlyWarningPolicy, type MonitorEvent } from '../content/early-warning.js';
+import type { AppContext } from './context.js';
+import type { Principal } from './types.js';
+import type { MoHandler } from './receive-mo.js';
+import { requireOwnerOrAdmin, requireRole } from './access.js';
+import { isOptOutReply } from './opt-out-keywords.js';
+
+const MODES: readonly TemplateMode[] = ['required', 'preferred', 'off'];
+
+function str(v: unknown, field: string, max: number): string {
+  if (typeof v !== 'string' || !v.trim() || v.length > max) throw new SmsguardError('invalid_request', `${field}: a non-empty string of at most ${max} characters`, {}, field);
+  return v;
+}
+
+function decision(body: Record<string, unknown>): { status: 'approved' | 'rejected'; reason: string | null } {
+  const d = body?.decision;
+  if (d !== 'approve' && d !== 'reject') throw new SmsguardError('invalid_request', 'decision: approve or reject', {}, 'decision');
+  const reason = body.reason === undefined || body.reason === null ? null : str(body.reason, 'reason', 1000).trim();
+  if (d === 'reject' && !reason) throw new SmsguardError('invalid_request', 'reason: required when rejecting', {}, 'reason');
+  return { status: d === 'approve' ? 'approved' : 'rejected', reason };
+}
+
+export interface ContentGovernanceDeps {
+  store: ContentStore;
+  templates: TemplateRegistry;
+  actions: ActionBook;
+  policy: EarlyWarningPolicy;
+  /** Called for every alert (e.g. a Prometheus counter). */
+  onAlert?: (a: AlertRow) => void;
+}
+
+export class ContentGovernance {
+  readonly monitor: EarlyWarningMonitor;
+  /** Called for every alert raised (the composition root hangs a Prometheus counter here). */
+  onAlert: ((a: AlertRow) => void) | undefined;
+  private pending: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly ctx: AppContext, private readonly deps: ContentGovernanceDeps) {
+    this.monitor = new EarlyWarningMonitor(deps.policy);
+    this.onAlert = deps.onAlert;
+  }
+
+  get actions(): ActionBook {
+    return this.deps.actions;
+  }
+
+  /** Load settings, approved templates and actions in force; subscribe to the app's events. */
+  async init(): Promise<void> {
+    for (const s of await this.deps.store.listSettings()) await this.refresh(s.contentProviderId);
+    const approved = await this.deps.store.listTemplates({ status: 'approved' });
+    for (const cp of new Set(approved.map((t) => t.contentProviderId))) await this.refresh(cp);
+    for (const a of await this.deps.store.listActions(true)) this.deps.actions.restore(a);
+    this.ctx.events.on('decision', (d) => {
+      const port = (d as { from?: string }).from;
+      if (d.contentProviderId) this.observe({ kind: 'submission', at: this.ctx.clock.now(), contentProviderId: d.contentProviderId, port, accepted: d.accepted });
+    });
+    this.ctx.events.on('complaint', (c) => {
+      if (c.action === 'created' && c.contentProviderId) this.observe({ kind: 'complaint', at: c.at, contentProviderId: c.contentProviderId });
+    });
+  }
+
+  /** Observation sink for the content stages and the events above. Persistence runs in order, off the message path. */
+  observe = (ev: MonitorEvent): void => {
+    const alerts = this.monitor.observe(ev);
+    for (const a of alerts) this.raise(a);
+  };
+
+  /** MO observer: counts refusals for the opt-out rate; never claims the MO (returns null). */
+  optOutObserver: MoHandler = async (ctx, mo) => {
+    if (mo.contentProviderId && isOptOutReply(mo.text, ctx.profile.params.optOutKeywords.value)) {
+      this.observe({ kind: 'opt_out', at: mo.at, contentProviderId: mo.contentProviderId, port: mo.to });
+    }
+    return null;
+  };
+
+  /** Resolves once every alert and action raised so far is persisted (tests, shutdown). */
+  async flush(): Promise<void> {
+    await this.pending;
+  }
+
+  private raise(a: Alert): void {
+    const action = this.deps.actions.apply(a);
+    const row: AlertRow = { ...a, id: this.ctx.ids.next('alert'), actionId: action?.id ?? null };
+    this.onAlert?.(row);
+    this.pending = this.pending
+      .then(async () => {
+        if (action) await this.deps.store.addAction(action);
+        await this.deps.store.addAlert(row);
+      })
+      .catch((e: Error) => this.ctx.events.emit('workerError', { where: 'early-warning', message: e.message }));
+  }
+
+  private async refresh(cpId: string): Promise<void> {
+    const settings = await this.deps.store.getSettings(cpId);
+    const approved = await this.deps.store.listTemplates({ contentProviderId: cpId, status: 'approved' });
+    this.deps.templates.set(cpId, settings?.templates ?? 'off', approved.map((t) => ({ id: t.id, signature: t.signature, body: t.body })));
+  }
+
+  // ---- templates
+
+  /** Submit a template; machine checks run at once and every violation is returned together. */
+  async submitTemplate(p: Principal, body: Record<string, unknown>): Promise<TemplateRow> {
+    requireRole(p, 'content-provider', 'admin');
+    const cpId = p.role === 'content-provider' ? p.contentProviderId : str(body?.contentProviderId, 'contentProviderId', 64);
+    if (!(await this.ctx.store.directory.getContentProvider(cpId))) throw new SmsguardError('not_found', `no content provider ${cpId}`, {}, 'contentProviderId');
+    const signature = str(body?.signature, 'signature', 40).trim();
+    if (!isWellFormedSignature(signature)) throw new SmsguardError('invalid_request', 'signature: must be 【…】 with 2–16 characters inside', {}, 'signature');
+    if (!isMessageType(body.type)) throw new SmsguardError('invalid_request', 'type: verification, notification, commercial or public_welfare', {}, 'type');
+    const text = str(body.body, 'body', 1000);
+    const sigs = await this.ctx.store.directory.listSignatures(cpId);
+    const settings = await this.deps.store.getSettings(cpId);
+    const violations = checkTemplate(
+      { signature, type: body.type, body: text },
+      { approvedSignatures: new Set(sigs.filter((s) => s.status === 'approved').map((s) => s.signature)), linkDomains: settings?.linkDomains ?? [], maxBodyLength: this.ctx.profile.params.maxLength.value },
+    );
+    const now = this.ctx.clock.now();
+    const row: TemplateRow = {
+      id: this.ctx.ids.next('tpl'),
+      contentProviderId: cpId,
+      signature,
+      type: body.type,
+      body: text,
+      // machine rules come first: a template that breaks one never reaches an operator
+      status: violations.length ? 'rejected' : 'pending',
+      violations,
+      reason: violations.length ? 'machine checks failed' : null,
+      createdAt: now,
+      reviewedAt: violations.length ? now : null,
+      reviewedBy: violations.length ? 'system' : null,
+    };
+    await this.deps.store.addTemplate(row);
+    await this.ctx.store.records.appendAudit(now, p.actorId, 'template.submit', { templateId: row.id, contentProviderId: cpId, status: row.status, violations: violations.map((v) => v.rule) });
+    return row;
+  }
+
+  async reviewTemplate(p: Principal, id: string, body: Record<string, unknown>): Promise<TemplateRow> {
+    requireRole(p, 'admin');
+    const { status, reason } = decision(body);
+    const t = await this.deps.store.getTemplate(id);
+    if (!t) throw new SmsguardError('not_found', `no template ${id}`);
+    if (status === 'approved' && t.violations.length) throw new SmsguardError('conflict', `template ${id} fails machine checks (${t.violations.map((v) => v.rule).join(', ')}) and cannot be approved`);
+    const now = this.ctx.clock.now();
+    const r = (await this.deps.store.reviewTemplate(id, status, reason, now, p.actorId))!;
+    await this.ctx.store.records.appendAudit(now, p.actorId, 'template.review', { templateId: id, status, reason });
+    await this.refresh(t.contentProviderId);
+    return r;
+  }
+
+  async getTemplate(p: Principal, id: string): Promise<TemplateRow> {
+    const t = await this.deps.store.getTemplate(id);
+    if (!t) throw new SmsguardError('not_found', `no template ${id}`);
+    requireOwnerOrAdmin(p, t.contentProviderId);
+    return t;
+  }
+
+  async listTemplates(p: Principal, q: { contentProviderId?: string; status?: string }): Promise<TemplateRow[]> {
+    requireRole(p, 'content-provider', 'admin');
+    const status = q.status === undefined ? undefined : (['pending', 'approved', 'rejected'] as const).find((s) => s === q.status);
+    if (q.status !== undefined && !status) throw new SmsguardError('invalid_request', 'status: pending, approved or rejected', {}, 'status');
+    const cpId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;
+    return this.deps.store.listTemplates({ contentProviderId: cpId, status: status as ReviewStatus | undefined });
+  }
+
+  /** Operator setting per provider: `templates: required | preferred | off` and the link allow-list. */
+  async setContentSettings(p: Principal, cpId: string, body: Record<string, unknown>): Promise<ContentSettingsRow> {
+    requireRole(p, 'admin');
+    if (!(await this.ctx.store.directory.getContentProvider(cpId))) throw new SmsguardError('not_found', `no content provider ${cpId}`);
+    const cur = await this.deps.store.getSettings(cpId);
+    const mode = body?.templates ?? cur?.templates ?? 'off';
+    if (!MODES.includes(mode as TemplateMode)) throw new SmsguardError('invalid_request', 'templates: required, preferred or off', {}, 'templates');
+    const domains = body?.linkDomains ?? cur?.linkDomains ?? [];
+    if (!Array.isArray(domains) || domains.length > 100 || !domains.every((d) => typeof d === 'string' && /^(?:[a-z0-9-]+\.)+[a-z]{2,}$/i.test(d))) {
+      throw new SmsguardError('invalid_request', 'linkDomains: up to 100 domain names like example.com', {}, 'linkDomains');
+    }
+    const row: ContentSettingsRow = { contentProviderId: cpId, templates: mode as TemplateMode, linkDomains: (domains as string[]).map((d) => d.toLowerCase()), updatedAt: this.ctx.clock.now() };
+    await this.deps.store.putSettings(row);
+    await this.ctx.store.records.appendAudit(row.updatedAt, p.actorId, 'content.settings', { contentProviderId: cpId, templates: row.templates, linkDomains: row.linkDomains });
+    await this.refresh(cpId);
+    return row;
+  }
+
+  // ---- signatures
+
+  /** A content provider asks for a signature; it stays `pending` (and does not pass) until reviewed. */
+  async submitSignature(p: Principal, body: Record<string, unknown>): Promise<{ id: string; signature: string; status: 'pending' }> {
+    requireRole(p, 'content-provider');
+    const signature = str(body?.signature, 'signature', 40).trim();
+    if (!isWellFormedSignature(signature)) throw new SmsguardError('invalid_request', 'signature: must be 【…】 with 2–16 characters inside, full-width brackets only', {}, 'signature');
+    const id = this.ctx.ids.next('sig');
+    await this.ctx.store.directory.addSignature({ id, contentProviderId: p.contentProviderId, signature, status: 'pending', createdAt: this.ctx.clock.now() });
+    return { id, signature, status: 'pending' };
+  }
+
+  async reviewSignature(p: Principal, id: string, body: Record<string, unknown>): Promise<{ id: string; signature: string; status: 'approved' | 'rejected' }> {
+    requireRole(p, 'admin');
+    const { status, reason } = decision(body);
+    const now = this.ctx.clock.now();
+    const dir = this.ctx.store.directory as { setSignatureStatus?: (id: string, status: 'approved' | 'rejected', at: number) => Promise<unknown> };
+    const r = await this.deps.store.reviewSignature({ id: this.ctx.ids.next('sig'), signatureId: id, contentProviderId: '', decision: status, reason, at: now, actor: p.actorId });
+    if (!r) throw new SmsguardError('not_found', `no signature ${id}`);
+    // The directory caches sender facts; let it see the new state when it offers a way to.
+    if (dir.setSignatureStatus) await dir.setSignatureStatus(id, status, now);
+    await this.ctx.store.records.appendAudit(now, p.actorId, 'signature.review', { signatureId: id, contentProviderId: r.contentProviderId, status, reason });
+    return { id, signature: r.signature, status };
+  }
+
+  // ---- alerts and actions
+
+  async listAlerts(p: Principal, q: { contentProviderId?: string; since?: number; limit?: number }): Promise<AlertRow[]> {
+    requireRole(p, 'admin', 'regulator', 'content-provider');
+    const cpId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;
+    const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
+    return this.deps.store.listAlerts({ contentProviderId: cpId, since: q.since, limit });
+  }
+
+  async listActions(p: Principal, activeOnly: boolean): Promise<ActionRecord[]> {
+    requireRole(p, 'admin', 'regulator');
+    await this.flush();
+    return this.deps.store.listActions(activeOnly);
+  }
+
+  async liftAction(p: Principal, id: string): Promise<ActionRecord> {
+    requireRole(p, 'admin');
+    await this.flush();
+    const now = this.ctx.clock.now();
+    const inMemory = this.deps.actions.lift(id, p.actorId, now);
+    const stored = await this.deps.store.liftAction(id, now, p.actorId);
+    if (!inMemory && !stored) throw new SmsguardError('not_found', `no action in force with id ${id}`);
+    await this.ctx.store.records.appendAudit(now, p.actorId, 'early_warning.lift', { actionId: id });
+    return this.deps.actions.list().find((a) => a.id === id) ?? (await this.deps.store.listActions(false)).find((a) => a.id === id)!;
+  }
+}

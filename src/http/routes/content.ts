@@ -1,0 +1,139 @@
+/**
+ * Content governance routes (docs/CONTENT.md): templates and their review, signature review,
+ * per-provider content settings, early-warning alerts and actions. Registered through
+ * `HttpDeps.plugins` with the ContentGovernance service built in src/main.ts.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../app/app.js';
+import type { ContentGovernance } from '../../app/content-governance.js';
+import { requireAuth } from '../auth.js';
+import { bearerSecurity, errorBody, idParam } from '../schemas.js';
+
+const violation = { type: 'object', properties: { rule: { type: 'string' }, message: { type: 'string' } } } as const;
+const template = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, contentProviderId: { type: 'string' }, signature: { type: 'string' }, type: { type: 'string' }, body: { type: 'string' },
+    status: { type: 'string', enum: ['pending', 'approved', 'rejected'] }, violations: { type: 'array', items: violation }, reason: { type: ['string', 'null'] },
+    createdAt: { type: 'integer' }, reviewedAt: { type: ['integer', 'null'] }, reviewedBy: { type: ['string', 'null'] },
+  },
+} as const;
+const actionSchema = { type: 'object', properties: { kind: { type: 'string', enum: ['alert', 'throttle', 'hold', 'suspend'] }, perSecond: { type: 'number' } } } as const;
+const figures = { type: 'object', additionalProperties: { type: 'number' } } as const;
+const alert = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, rule: { type: 'string' }, metric: { type: 'string' }, scope: { type: 'string' }, key: { type: 'string' }, contentProviderId: { type: 'string' },
+    severity: { type: 'string' }, value: { type: 'number' }, threshold: { type: 'number' }, figures, windowStart: { type: 'integer' }, at: { type: 'integer' },
+    action: actionSchema, actionId: { type: ['string', 'null'] },
+  },
+} as const;
+const actionRecord = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, scope: { type: 'string' }, key: { type: 'string' }, contentProviderId: { type: 'string' }, action: actionSchema, rule: { type: 'string' },
+    figures, at: { type: 'integer' }, liftedAt: { type: 'integer' }, liftedBy: { type: 'string' },
+  },
+} as const;
+const review = {
+  type: 'object', additionalProperties: false,
+  properties: { decision: { type: 'string', enum: ['approve', 'reject'] }, reason: { type: 'string', maxLength: 1000 } },
+  required: ['decision'],
+} as const;
+
+export function contentRoutes(gov: ContentGovernance) {
+  return async function contentRoutesPlugin(f: FastifyInstance, _opts: { app: App }): Promise<void> {
+    f.post('/v1/templates', {
+      preHandler: requireAuth,
+      schema: {
+        tags: ['content'], security: bearerSecurity,
+        summary: 'Submit a template; machine checks run at once and every violation is reported together (status rejected), else it waits for review (pending)',
+        body: {
+          type: 'object', additionalProperties: false,
+          properties: {
+            signature: { type: 'string', maxLength: 40 }, type: { type: 'string', enum: ['verification', 'notification', 'commercial', 'public_welfare'] },
+            body: { type: 'string', maxLength: 1000, description: 'Text with ${name} or ${name:kind(max)} placeholders; kinds code, number, money, date, time, phone, text' },
+            contentProviderId: { type: 'string', maxLength: 64, description: 'Admins only: on whose behalf' },
+          },
+          required: ['signature', 'type', 'body'],
+        },
+        response: { 201: template, '4xx': errorBody },
+      },
+    }, async (req, reply) => reply.code(201).send(await gov.submitTemplate(req.principal, req.body as Record<string, unknown>)));
+
+    f.get('/v1/templates', {
+      preHandler: requireAuth,
+      schema: {
+        tags: ['content'], security: bearerSecurity, summary: 'Templates (providers see their own)',
+        querystring: { type: 'object', properties: { status: { type: 'string', enum: ['pending', 'approved', 'rejected'] }, contentProviderId: { type: 'string', maxLength: 64 } } },
+        response: { 200: { type: 'object', properties: { templates: { type: 'array', items: template } } }, '4xx': errorBody },
+      },
+    }, async (req) => ({ templates: await gov.listTemplates(req.principal, req.query as { status?: string; contentProviderId?: string }) }));
+
+    f.get('/v1/templates/:id', {
+      preHandler: requireAuth,
+      schema: { tags: ['content'], security: bearerSecurity, summary: 'One template', params: idParam, response: { 200: template, '4xx': errorBody } },
+    }, async (req) => gov.getTemplate(req.principal, (req.params as { id: string }).id));
+
+    f.post('/v1/templates/:id/review', {
+      preHandler: requireAuth,
+      schema: { tags: ['content'], security: bearerSecurity, summary: 'Approve or reject a template (admin; a reason is required to reject)', params: idParam, body: review, response: { 200: template, '4xx': errorBody } },
+    }, async (req) => gov.reviewTemplate(req.principal, (req.params as { id: string }).id, req.body as Record<string, unknown>));
+
+    f.put('/v1/content-providers/:id/content-settings', {
+      preHandler: requireAuth,
+      schema: {
+        tags: ['content'], security: bearerSecurity, summary: 'Template requirement (required | preferred | off) and link-domain allow-list of a content provider (admin)', params: idParam,
+        body: {
+          type: 'object', additionalProperties: false,
+          properties: { templates: { type: 'string', enum: ['required', 'preferred', 'off'] }, linkDomains: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 253 } } },
+        },
+        response: { 200: { type: 'object', properties: { contentProviderId: { type: 'string' }, templates: { type: 'string' }, linkDomains: { type: 'array', items: { type: 'string' } }, updatedAt: { type: 'integer' } } }, '4xx': errorBody },
+      },
+    }, async (req) => gov.setContentSettings(req.principal, (req.params as { id: string }).id, req.body as Record<string, unknown>));
+
+    f.post('/v1/signatures', {
+      preHandler: requireAuth,
+      schema: {
+        tags: ['content'], security: bearerSecurity, summary: 'A content provider applies for a signature; it is pending (and does not pass) until reviewed',
+        body: { type: 'object', additionalProperties: false, properties: { signature: { type: 'string', maxLength: 40 } }, required: ['signature'] },
+        response: { 201: { type: 'object', properties: { id: { type: 'string' }, signature: { type: 'string' }, status: { type: 'string' } } }, '4xx': errorBody },
+      },
+    }, async (req, reply) => reply.code(201).send(await gov.submitSignature(req.principal, req.body as Record<string, unknown>)));
+
+    f.post('/v1/signatures/:id/review', {
+      preHandler: requireAuth,
+      schema: {
+        tags: ['content'], security: bearerSecurity, summary: 'Approve or reject a signature (admin)', params: idParam, body: review,
+        response: { 200: { type: 'object', properties: { id: { type: 'string' }, signature: { type: 'string' }, status: { type: 'string' } } }, '4xx': errorBody },
+      },
+    }, async (req) => gov.reviewSignature(req.principal, (req.params as { id: string }).id, req.body as Record<string, unknown>));
+
+    f.get('/v1/alerts', {
+      preHandler: requireAuth,
+      schema: {
+        tags: ['content'], security: bearerSecurity, summary: 'Early-warning alerts, newest first (providers see their own)',
+        querystring: { type: 'object', properties: { contentProviderId: { type: 'string', maxLength: 64 }, since: { type: 'string', pattern: '^[0-9]{1,15}$' }, limit: { type: 'string', pattern: '^[0-9]{1,4}$' } } },
+        response: { 200: { type: 'object', properties: { alerts: { type: 'array', items: alert } } }, '4xx': errorBody },
+      },
+    }, async (req) => {
+      await gov.flush();
+      const q = req.query as { contentProviderId?: string; since?: string; limit?: string };
+      return { alerts: await gov.listAlerts(req.principal, { contentProviderId: q.contentProviderId, since: q.since === undefined ? undefined : Number(q.since), limit: q.limit === undefined ? undefined : Number(q.limit) }) };
+    });
+
+    f.get('/v1/early-warning/actions', {
+      preHandler: requireAuth,
+      schema: {
+        tags: ['content'], security: bearerSecurity, summary: 'Automatic actions with the figures that triggered them (in force unless all=true)',
+        querystring: { type: 'object', properties: { all: { type: 'string', enum: ['true', 'false'] } } },
+        response: { 200: { type: 'object', properties: { actions: { type: 'array', items: actionRecord } } }, '4xx': errorBody },
+      },
+    }, async (req) => ({ actions: await gov.listActions(req.principal, (req.query as { all?: string }).all !== 'true') }));
+
+    f.post('/v1/early-warning/actions/:id/lift', {
+      preHandler: requireAuth,
+      schema: { tags: ['content'], security: bearerSecurity, summary: 'Lift an automatic action (admin)', params: idParam, response: { 200: actionRecord, '4xx': errorBody } },
+    }, async (req) => gov.liftAction(req.principal, (req.params as { id: string }).id));
+  };
+}

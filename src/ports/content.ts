@@ -1,0 +1,68 @@
+/**
+ * What content governance needs from durable storage: templates and their review, per-provider
+ * content settings, the signature review log, early-warning alerts and automatic actions.
+ */
+import type { MessageType } from '../domain/message-type.js';
+import type { TemplateViolation } from '../content/templates.js';
+import type { TemplateMode } from '../content/template-registry.js';
+import type { ActionRecord, Alert } from '../content/early-warning.js';
+
+export type ReviewStatus = 'pending' | 'approved' | 'rejected';
+
+export interface TemplateRow {
+  id: string;
+  contentProviderId: string;
+  signature: string;
+  type: MessageType;
+  body: string;
+  status: ReviewStatus;
+  /** Machine-check violations found at submission. */
+  violations: TemplateViolation[];
+  /** The operator's reason (required when rejecting). */
+  reason: string | null;
+  createdAt: number;
+  reviewedAt: number | null;
+  reviewedBy: string | null;
+}
+
+export interface ContentSettingsRow {
+  contentProviderId: string;
+  templates: TemplateMode;
+  /** Domains links in this provider's templates may point to. */
+  linkDomains: string[];
+  updatedAt: number;
+}
+
+export interface SignatureReviewRow {
+  id: string;
+  signatureId: string;
+  contentProviderId: string;
+  decision: 'approved' | 'rejected';
+  reason: string | null;
+  at: number;
+  actor: string;
+}
+
+export interface AlertRow extends Alert {
+  id: string;
+  /** The automatic action this alert put in force, if any. */
+  actionId: string | null;
+}
+
+export interface ContentStore {
+  addTemplate(row: TemplateRow): Promise<void>;
+  getTemplate(id: string): Promise<TemplateRow | null>;
+  listTemplates(filter: { contentProviderId?: string; status?: ReviewStatus }): Promise<TemplateRow[]>;
+  /** Sets the review outcome; null when no such template. */
+  reviewTemplate(id: string, status: 'approved' | 'rejected', reason: string | null, at: number, actor: string): Promise<TemplateRow | null>;
+  getSettings(contentProviderId: string): Promise<ContentSettingsRow | null>;
+  putSettings(row: ContentSettingsRow): Promise<void>;
+  listSettings(): Promise<ContentSettingsRow[]>;
+  /** Sets a signature's review state and logs the review; null when no such signature. */
+  reviewSignature(row: SignatureReviewRow): Promise<{ contentProviderId: string; signature: string; status: 'approved' | 'rejected' } | null>;
+  addAlert(row: AlertRow): Promise<void>;
+  listAlerts(filter: { contentProviderId?: string; since?: number; limit: number }): Promise<AlertRow[]>;
+  addAction(rec: ActionRecord): Promise<void>;
+  liftAction(id: string, at: number, actor: string): Promise<boolean>;
+  listActions(activeOnly: boolean): Promise<ActionRecord[]>;
+}

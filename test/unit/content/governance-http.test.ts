@@ -1,0 +1,131 @@
+/**
+ * Content governance through the HTTP API on an in-memory gateway: templates and their review,
+ * signature review, template-required sending, prohibited content, the classifier on notifications,
+ * and an early-warning alert with its automatic action, listed and lifted.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { SqliteStore } from '../../../src/store/sqlite/index.js';
+import { SqliteContentStore } from '../../../src/store/sqlite/content.js';
+import { App } from '../../../src/app/app.js';
+import { SimulatedClock } from '../../../src/simulator/clock.js';
+import { buildHttpApp } from '../../../src/http/app.js';
+import { createMetrics } from '../../../src/http/metrics.js';
+import { contentMetrics } from '../../../src/http/content-metrics.js';
+import { contentRoutes } from '../../../src/http/routes/content.js';
+import { resolveProfile } from '../../../src/profiles/index.js';
+import { installContentGovernance } from '../../../src/app/content-install.js';
+import type { ContentGovernance } from '../../../src/app/content-governance.js';
+import { DEFAULT_EARLY_WARNING_POLICY } from '../../../src/content/default-policy.js';
+import { onboard, ADMIN_TOKEN, NOON_SHANGHAI, type TestGateway } from '../../helpers/gateway.js';
+
+let http: FastifyInstance;
+let store: SqliteStore;
+let clock: SimulatedClock;
+let gov: ContentGovernance;
+const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+before(async () => {
+  store = new SqliteStore(':memory:');
+  clock = new SimulatedClock(NOON_SHANGHAI);
+  const app = new App({ store, clock, profile: resolveProfile('cn-2026') });
+  await app.auth.ensureAdminToken(ADMIN_TOKEN);
+  // a tight prohibited-hits rule so the test can trip it with a few messages
+  const policy = { ...DEFAULT_EARLY_WARNING_POLICY, rules: DEFAULT_EARLY_WARNING_POLICY.rules.map((r) => (r.id === 'prohibited_hits' ? { ...r, threshold: 2, action: { kind: 'suspend' as const } } : r)) };
+  gov = await installContentGovernance(app, new SqliteContentStore(store.db), { policy });
+  const metrics = createMetrics(app);
+  gov.onAlert = contentMetrics(metrics.registry, gov.actions);
+  http = await buildHttpApp({ app, metrics, plugins: [contentRoutes(gov)] });
+});
+after(async () => {
+  await http.close();
+  await store.close();
+});
+
+const g = (): TestGateway => ({ http, admin } as unknown as TestGateway);
+const send = (auth: Record<string, string>, text: string, type = 'notification', from = '10690001') =>
+  http.inject({ method: 'POST', url: '/v1/messages', headers: auth, payload: { from, to: '13800138000', text, type } });
+
+describe('content governance over HTTP', () => {
+  test('template submission: machine rules reported together; review; required templates gate sending', async () => {
+    const p = await onboard(g(), { signature: '【好运银行】', ports: { service: '10690101' } });
+    const bad = await http.inject({ method: 'POST', url: '/v1/templates', headers: p.auth, payload: { signature: '【别人的】', type: 'verification', body: '【促销】请访问 http://x.example.org 领取' } });
+    assert.equal(bad.statusCode, 201);
+    assert.equal(bad.json().status, 'rejected');
+    assert.deepEqual(bad.json().violations.map((v: { rule: string }) => v.rule).sort(), ['brackets_in_body', 'link_domain_not_allowed', 'signature_unregistered', 'verification_code_variable_missing', 'verification_code_word_missing']);
+    const forced = await http.inject({ method: 'POST', url: `/v1/templates/${bad.json().id}/review`, headers: admin, payload: { decision: 'approve' } });
+    assert.equal(forced.statusCode, 409);
+
+    const good = await http.inject({ method: 'POST', url: '/v1/templates', headers: p.auth, payload: { signature: '【好运银行】', type: 'verification', body: '您的验证码为${code}，5分钟内有效，请勿泄露。' } });
+    assert.equal(good.json().status, 'pending');
+    const noReason = await http.inject({ method: 'POST', url: `/v1/templates/${good.json().id}/review`, headers: admin, payload: { decision: 'reject' } });
+    assert.equal(noReason.statusCode, 400);
+    const byProvider = await http.inject({ method: 'POST', url: `/v1/templates/${good.json().id}/review`, headers: p.auth, payload: { decision: 'approve' } });
+    assert.equal(byProvider.statusCode, 403);
+    const ok = await http.inject({ method: 'POST', url: `/v1/templates/${good.json().id}/review`, headers: admin, payload: { decision: 'approve' } });
+    assert.equal(ok.json().status, 'approved');
+
+    const set = await http.inject({ method: 'PUT', url: `/v1/content-providers/${p.id}/content-settings`, headers: admin, payload: { templates: 'required', linkDomains: ['haoyun.example.com'] } });
+    assert.equal(set.statusCode, 200);
+    assert.equal((await send(p.auth, '【好运银行】您的验证码为882134，5分钟内有效，请勿泄露。', 'verification', '10690101')).statusCode, 202);
+    const miss = await send(p.auth, '【好运银行】您的动态密码为882134，请勿泄露。', 'verification', '10690101');
+    assert.equal(miss.statusCode, 422);
+    assert.equal(miss.json().error.code, 'template_mismatch');
+    const list = await http.inject({ method: 'GET', url: '/v1/templates?status=approved', headers: p.auth });
+    assert.deepEqual(list.json().templates.map((t: { id: string }) => t.id), [good.json().id]);
+  });
+
+  test('signature review: pending signatures do not pass until approved', async () => {
+    const p = await onboard(g(), { signature: '【示例甲】', ports: { service: '10690201' } });
+    const s = await http.inject({ method: 'POST', url: '/v1/signatures', headers: p.auth, payload: { signature: '【新品牌】' } });
+    assert.equal(s.statusCode, 201);
+    assert.equal(s.json().status, 'pending');
+    const before = await send(p.auth, '【新品牌】您的快递已到达小区驿站，请及时领取。', 'notification', '10690201');
+    assert.equal(before.json().error.code, 'signature_unregistered');
+    const r = await http.inject({ method: 'POST', url: `/v1/signatures/${s.json().id}/review`, headers: admin, payload: { decision: 'reject', reason: '与营业执照名称不符' } });
+    assert.equal(r.json().status, 'rejected');
+    const missing = await http.inject({ method: 'POST', url: '/v1/signatures/sig_nope/review', headers: admin, payload: { decision: 'approve' } });
+    assert.equal(missing.statusCode, 404);
+  });
+
+  // The SQLite directory caches sender facts and offers no way to change a signature's status, so an
+  // approval is only seen after a restart until DirectoryStore.setSignatureStatus exists (lead).
+  test('an approved signature passes at once', { todo: 'needs DirectoryStore.setSignatureStatus to invalidate the sender cache' }, async () => {
+    const p = await onboard(g(), { signature: '【示例丙】', ports: { service: '10690401' } });
+    const s = await http.inject({ method: 'POST', url: '/v1/signatures', headers: p.auth, payload: { signature: '【丙品牌】' } });
+    assert.equal((await send(p.auth, '【丙品牌】您的快递已到达小区驿站，请及时领取。', 'notification', '10690401')).json().error.code, 'signature_unregistered');
+    await http.inject({ method: 'POST', url: `/v1/signatures/${s.json().id}/review`, headers: admin, payload: { decision: 'approve' } });
+    assert.equal((await send(p.auth, '【丙品牌】您的快递已到达小区驿站，请及时领取。', 'notification', '10690401')).statusCode, 202);
+  });
+
+  test('prohibited content and advertising in notifications are rejected; repeated hits suspend the sender until lifted', async () => {
+    const p = await onboard(g(), { signature: '【示例乙】', ports: { service: '10690301' } });
+    const ad = await send(p.auth, '【示例乙】您的账单已出。现在办理分期手续费限时7折，点击立即办理，回TD退订', 'notification', '10690301');
+    assert.equal(ad.json().error.code, 'commercial_content_in_non_commercial');
+    assert.match(ad.json().error.message, /phrases: /);
+    const bad = await send(p.auth, '【示例乙】代 開 發 票，税点低', 'notification', '10690301');
+    assert.equal(bad.json().error.code, 'prohibited_content');
+    assert.doesNotMatch(bad.body, /代開|税点/);
+    await send(p.auth, '【示例乙】澳门新葡京，首存送100%', 'notification', '10690301');
+    const alerts = await http.inject({ method: 'GET', url: `/v1/alerts?contentProviderId=${p.id}`, headers: admin });
+    const hit = alerts.json().alerts.find((a: { rule: string }) => a.rule === 'prohibited_hits');
+    assert.ok(hit, alerts.body);
+    assert.equal(hit.action.kind, 'suspend');
+    assert.ok(hit.figures.prohibited >= 2);
+    const stopped = await send(p.auth, '【示例乙】您的快递已到达小区驿站，请及时领取。', 'notification', '10690301');
+    assert.equal(stopped.json().error.code, 'sender_suspended');
+    assert.equal(stopped.json().error.rule, 'monitor.early-warning');
+    const acts = await http.inject({ method: 'GET', url: '/v1/early-warning/actions', headers: admin });
+    const act = acts.json().actions.find((a: { contentProviderId: string }) => a.contentProviderId === p.id);
+    assert.ok(act);
+    const lifted = await http.inject({ method: 'POST', url: `/v1/early-warning/actions/${act.id}/lift`, headers: admin });
+    assert.equal(lifted.statusCode, 200);
+    assert.equal(lifted.json().liftedBy !== undefined, true);
+    assert.equal((await send(p.auth, '【示例乙】您的快递已到达小区驿站，请及时领取。', 'notification', '10690301')).statusCode, 202);
+    const own = await http.inject({ method: 'GET', url: '/v1/alerts', headers: p.auth });
+    assert.ok(own.json().alerts.every((a: { contentProviderId: string }) => a.contentProviderId === p.id));
+    const m = await http.inject({ method: 'GET', url: '/metrics' });
+    assert.match(m.body, /smsguard_early_warning_alerts_total\{rule="prohibited_hits"/);
+  });
+});
