@@ -90,7 +90,6 @@ interface MonthStmts {
 export class RecordsWriter {
   /** Live months, ascending. Refreshed whenever the schema changes (our DDL or another process's). */
   private months: string[] = [];
-  private monotonic = new Map<string, boolean>();
   private schemaVersion = -1;
   private readonly stmts = new Map<string, MonthStmts>();
   private readonly sqlCache = new Map<string, ReturnType<Db['prepare']>>();
@@ -108,19 +107,18 @@ export class RecordsWriter {
     return [...this.months];
   }
 
+  /** Read from the table each time: another append (or process) may have just cleared it. */
   isMonotonic(month: string): boolean {
-    this.ensureFresh();
-    return this.monotonic.get(month) ?? false;
+    return this.cached('SELECT at_monotonic FROM records_months WHERE month = ?').pluck().get(month) === 1;
   }
 
   /** Re-reads the month registry if the schema changed since we last looked. */
   ensureFresh(): void {
     const v = this.schemaStmt.get() as number;
     if (v === this.schemaVersion) return;
-    const rows = this.db.prepare('SELECT month, at_monotonic FROM records_months WHERE purged_at IS NULL ORDER BY month').all() as { month: string; at_monotonic: number }[];
+    const rows = this.db.prepare('SELECT month FROM records_months WHERE purged_at IS NULL ORDER BY month').all() as { month: string }[];
     const tables = new Set((this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'records_[0-9]*'").pluck().all() as string[]));
     this.months = rows.filter((r) => tables.has(tableOf(r.month))).map((r) => r.month);
-    this.monotonic = new Map(rows.map((r) => [r.month, r.at_monotonic === 1]));
     this.stmts.clear();
     this.sqlCache.clear();
     this.schemaVersion = this.schemaStmt.get() as number;
