@@ -87,7 +87,8 @@ export async function listCases(ctx: AppContext, p: Principal, q: { state?: stri
   const contentProviderId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;
   const limit = Math.max(1, Math.min(q.limit ?? 50, 500));
   if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'case.query', { state: q.state ?? null, contentProviderId: contentProviderId ?? null });
-  const r = await ctx.store.cases.listCases({ states: states as CaseState[] | undefined, contentProviderId, msisdn, limit, cursor: q.cursor });
+  const scope = p.role === 'regulator' ? { from: p.from, to: p.to } : {};
+  const r = await ctx.store.cases.listCases({ states: states as CaseState[] | undefined, contentProviderId, msisdn, limit, cursor: q.cursor, ...scope });
   const now = ctx.clock.now();
   return { cases: r.cases.map((c) => caseSummary(c, p, now)), nextCursor: r.nextCursor };
 }

@@ -24,7 +24,9 @@ export function actorOf(p: Principal): CaseActor {
 
 /** Staff may see a case: the centre, the operator and regulators see all; a provider only its own. */
 export function canSee(p: Principal, c: CaseRow): boolean {
-  if (p.role === 'admin' || p.role === 'regulator' || p.role === 'report-centre') return true;
+  if (p.role === 'admin' || p.role === 'report-centre') return true;
+  // A regulator's token may be limited to a date range (issue 6): cases filed in it.
+  if (p.role === 'regulator') return (p.from === undefined || c.createdAt >= p.from) && (p.to === undefined || c.createdAt < p.to);
   return p.role === 'content-provider' && c.contentProviderId === p.contentProviderId;
 }
 

@@ -1,0 +1,111 @@
+/** Web pages and the complaint routes under bad input (inject; the real-browser loop is test/browser). */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { CaseSweeper } from '../../src/app/case-sweeper.js';
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+describe('complaint web pages and hardening', () => {
+  let g: TestGateway;
+  let cp: Provider;
+  let other: Provider;
+  before(async () => {
+    g = await startTestGateway();
+    cp = await onboard(g);
+    other = await onboard(g, { name: '另一家公司', signature: '【另一家】', ports: { service: '10697001' } });
+  });
+  after(async () => g.close());
+
+  async function cookieFor(token: string): Promise<string> {
+    const r = await g.http.inject({ method: 'POST', url: '/web/login', headers: FORM, payload: `token=${encodeURIComponent(token)}` });
+    assert.equal(r.statusCode, 303, r.body);
+    return String(r.headers['set-cookie']).split(';')[0];
+  }
+
+  test('the public form: labelled fields, errors shown in the page (Chinese by default, English on request)', async () => {
+    const page = await g.http.inject({ method: 'GET', url: '/web/complaint' });
+    assert.equal(page.statusCode, 200);
+    for (const id of ['msisdn', 'sender', 'text', 'receivedAt', 'request', 'shot']) assert.match(page.body, new RegExp(`<label for="${id}">`), id);
+    const bad = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: 'msisdn=123&text=x' });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /role="alert"/);
+    assert.match(bad.body, /invalid_msisdn/);
+    assert.match(bad.body, /value="x"|>x</, 'what the user typed is kept');
+    const en = await g.http.inject({ method: 'GET', url: '/web/complaint?lang=en' });
+    assert.match(en.body, /<html lang="en">/);
+    assert.match(String(en.headers['set-cookie']), /sg_lang=en/);
+  });
+
+  test('staff pages need sign-in; a bad token is refused; a provider never sees another provider\'s case', async () => {
+    const anon = await g.http.inject({ method: 'GET', url: '/web/cases' });
+    assert.equal(anon.statusCode, 303);
+    assert.match(String(anon.headers.location), /^\/web\/login\?next=/);
+    const badLogin = await g.http.inject({ method: 'POST', url: '/web/login', headers: FORM, payload: 'token=nope' });
+    assert.equal(badLogin.statusCode, 401);
+    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138000', sender: '10690001', text: 'x' } })).json();
+    assert.equal(f.contentProviderId, cp.id, 'named by its port');
+    const otherCookie = await cookieFor(other.apiKey);
+    const list = await g.http.inject({ method: 'GET', url: '/web/cases', headers: { cookie: otherCookie } });
+    assert.ok(!list.body.includes(f.reference));
+    const page = await g.http.inject({ method: 'GET', url: `/web/cases/${f.id}`, headers: { cookie: otherCookie } });
+    assert.equal(page.statusCode, 404);
+    const api = await g.http.inject({ method: 'GET', url: `/v1/cases/${f.id}`, headers: other.auth });
+    assert.equal(api.statusCode, 404);
+    const act = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act`, headers: { ...FORM, cookie: otherCookie }, payload: 'action=answer&text=x&finding=unfounded' });
+    assert.notEqual(act.statusCode, 303);
+  });
+
+  test('a case action that breaks the table is shown as an error on the case page', async () => {
+    const { token } = await g.app.auth.createToken('report-centre', 'clerk');
+    const cookie = await cookieFor(token);
+    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138001', text: '无法识别的短信' } })).json();
+    assert.equal(f.contentProviderId, null);
+    const noCp = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act`, headers: { ...FORM, cookie }, payload: 'action=forward' });
+    assert.equal(noCp.statusCode, 400);
+    assert.match(noCp.body, /role="alert"[\s\S]*contentProviderId/);
+    const ok = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act`, headers: { ...FORM, cookie }, payload: `action=forward&contentProviderId=${other.id}&reason=%E6%8C%87%E6%B4%BE` });
+    assert.equal(ok.statusCode, 303);
+    const close = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act`, headers: { ...FORM, cookie }, payload: 'action=close' });
+    assert.equal(close.statusCode, 400);
+    assert.match(close.body, /conflict/);
+  });
+
+  test('violations over the threshold and early-warning suspensions enter the credit file once per month', async () => {
+    for (let i = 0; i < 3; i++) await g.http.inject({ method: 'POST', url: '/v1/messages', headers: other.auth, payload: { from: '10697001', to: '13800138002', text: '无签名', type: 'notification' } });
+    const sweeper = new CaseSweeper(g.app.ctx, g.complaints.volume, { violationThreshold: 3 });
+    assert.deepEqual((await sweeper.sweep()).violationEntries, [other.id]);
+    assert.deepEqual((await sweeper.sweep()).violationEntries, [], 'once per provider-month');
+    assert.equal(await g.complaints.recordEarlyWarningSuspension(other.id, { ratePerMillion: 3 }), true);
+    assert.equal(await g.complaints.recordEarlyWarningSuspension(other.id, { ratePerMillion: 3 }), false);
+    const kinds = (await g.complaints.creditEntries({ role: 'admin', actorId: 'a' }, { contentProviderId: other.id })).map((e) => e.kind).sort();
+    assert.deepEqual(kinds, ['early_warning_suspension', 'violation_threshold']);
+  });
+
+  test('property: no input to the complaint doors crashes the server or leaves a half-made case', async () => {
+    const { token } = await g.app.auth.createToken('report-centre', 'fuzz');
+    const centre = { authorization: `Bearer ${token}` };
+    const before = (await g.complaints.listCases({ role: 'admin', actorId: 'a' }, { limit: 500 })).cases.length;
+    const value = fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string(), { maxLength: 2 }), fc.constant('13800138000'), fc.constant('10690001'), fc.constant('data:image/png;base64,AAAA'));
+    const body = fc.record({ msisdn: value, sender: value, text: value, receivedAt: value, request: value, screenshot: value, reference: value }, { requiredKeys: [] });
+    await fc.assert(fc.asyncProperty(body, fc.string(), async (b, raw) => {
+      const a = await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: b });
+      assert.ok(a.statusCode < 500, a.body);
+      const r = await g.http.inject({ method: 'POST', url: '/v1/reports', headers: centre, payload: [b] });
+      assert.ok(r.statusCode < 500, r.body);
+      const w = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: raw });
+      assert.ok(w.statusCode < 500, w.body);
+      const j = await g.http.inject({ method: 'POST', url: '/v1/reports', headers: { ...centre, 'content-type': 'application/x-ndjson' }, payload: raw });
+      assert.ok(j.statusCode < 500, j.body);
+    }), { numRuns: 60 });
+    const after = (await g.complaints.listCases({ role: 'admin', actorId: 'a' }, { limit: 500 })).cases;
+    assert.ok(after.length >= before);
+    // every case that exists is whole: it has its 'created' event and a reference
+    for (const c of after) {
+      const ev = await g.store.cases.events(c.id);
+      assert.equal(ev[0]?.kind, 'created', c.id);
+      assert.match(c.reference, /^C\d{8}[0-9A-F]{6}$/);
+    }
+  });
+});
