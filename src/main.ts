@@ -22,6 +22,7 @@ import { SqliteStore } from './store/sqlite/index.js';
 import { SqliteContentStore } from './store/sqlite/content.js';
 import { contentRoutes } from './http/routes/content.js';
 import { contentMetrics } from './http/content-metrics.js';
+import { loadContentFiles } from './content/load.js';
 import { registerInspectReport } from './cli/inspect-report.js';
 import { resolve } from 'node:path';
 import { addScopeOptions, registerRecordsCommands, scopeFromOptions, startRecords } from './cli/records.js';
@@ -37,7 +38,17 @@ async function start(config: Config): Promise<void> {
   const admin = await app.auth.ensureAdminToken(process.env.SMSGUARD_ADMIN_TOKEN);
   // Content governance (docs/CONTENT.md): prohibited content, trained advertising classifier,
   // templates and signature review, early warning. Its store is SQLite-only for now.
-  const content: ContentGovernance | null = store instanceof SqliteStore ? await installContentGovernance(app, new SqliteContentStore(store.db)) : null;
+  let contentOptions: ReturnType<typeof loadContentFiles>;
+  try {
+    contentOptions = loadContentFiles({
+      lexiconFiles: (process.env.SMSGUARD_CONTENT_LEXICON ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+      policyFile: process.env.SMSGUARD_EARLY_WARNING_POLICY || undefined,
+      threshold: process.env.SMSGUARD_CONTENT_THRESHOLD,
+    });
+  } catch (e) {
+    throw new ConfigError([(e as Error).message]);
+  }
+  const content: ContentGovernance | null = store instanceof SqliteStore ? await installContentGovernance(app, new SqliteContentStore(store.db), contentOptions) : null;
 
   if (config.upstream !== 'simulator') {
     throw new ConfigError([`upstream (SMSGUARD_UPSTREAM): '${config.upstream}' is not supported yet; use 'simulator'`]);

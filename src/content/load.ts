@@ -1,0 +1,63 @@
+/**
+ * Operator files for content governance, read once at start-up (the only file reading in
+ * src/content besides the shipped data): lexicon extensions merged into the shipped lexicon, and an
+ * early-warning policy replacing the shipped one. Every problem is reported at once.
+ */
+import { readFileSync } from 'node:fs';
+import { compileLexicon, mergeLexicons, validateLexicon, type CompiledLexicon, type LexiconData } from './lexicon.js';
+import { DEFAULT_LEXICON_DATA } from './default-lexicon.js';
+import { validatePolicy, type EarlyWarningPolicy } from './early-warning.js';
+
+export interface ContentFiles {
+  /** Lexicon extension files (same shape as data/content/lexicon.json). */
+  lexiconFiles?: string[];
+  /** Early-warning policy file (same shape as data/content/early-warning-policy.json). */
+  policyFile?: string;
+  /** Commercial-score threshold (0–1). */
+  threshold?: string;
+}
+
+export interface LoadedContentOptions {
+  lexicon?: CompiledLexicon;
+  policy?: EarlyWarningPolicy;
+  threshold?: number;
+}
+
+function readJson(path: string, errors: string[]): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    errors.push(`${path}: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+/** Load and validate operator files; throws one Error listing every problem. */
+export function loadContentFiles(f: ContentFiles): LoadedContentOptions {
+  const errors: string[] = [];
+  const out: LoadedContentOptions = {};
+  const exts: LexiconData[] = [];
+  for (const path of f.lexiconFiles ?? []) {
+    const d = readJson(path, errors) as LexiconData | undefined;
+    if (d === undefined) continue;
+    const e = validateLexicon(d);
+    if (e.length) errors.push(...e.map((x) => `${path}: ${x}`));
+    else exts.push(d);
+  }
+  if (f.policyFile) {
+    const p = readJson(f.policyFile, errors) as EarlyWarningPolicy | undefined;
+    if (p !== undefined) {
+      const e = Array.isArray(p.rules) ? validatePolicy(p) : ['rules: required array'];
+      if (e.length) errors.push(...e.map((x) => `${f.policyFile}: ${x}`));
+      else out.policy = p;
+    }
+  }
+  if (f.threshold !== undefined && f.threshold !== '') {
+    const t = Number(f.threshold);
+    if (!(t > 0 && t <= 1)) errors.push(`threshold: a number in (0, 1], got ${JSON.stringify(f.threshold)}`);
+    else out.threshold = t;
+  }
+  if (errors.length) throw new Error(`content governance configuration: ${errors.join('; ')}`);
+  if (exts.length) out.lexicon = compileLexicon(mergeLexicons(DEFAULT_LEXICON_DATA, ...exts));
+  return out;
+}
