@@ -5,7 +5,7 @@
  */
 import { describe, test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ConsentRequestFacts, ConsentRequestRow, Store } from '../../src/ports/store.js';
+import type { ConsentRequestFacts, ConsentRequestRow, RecordQuery, Store } from '../../src/ports/store.js';
 import type { Facts } from '../../src/pipeline/types.js';
 import { SmsguardError } from '../../src/domain/errors.js';
 import { T0, MIN, HOUR, DAY, cpRow, decision, item, minuteLimit, msisdn, seedProvider, uid } from './fixtures.js';
@@ -449,6 +449,30 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         const audits = (await s.records.queryRecords({ limit: 100 })).records.filter((r) => r.kind === 'audit');
         assert.equal(audits[0].body.actor, 'admin_1');
         assert.equal((await s.records.queryRecords({ contentProviderId: cp.id, limit: 100 })).records.length, 10);
+      });
+    });
+
+    describe('records: inspection filters', () => {
+      test('by port, kind, type, decision and the rule that rejected; a provider list scopes', async () => {
+        const a = await seedProvider(s);
+        const b = await seedProvider(s);
+        const to = msisdn();
+        await s.messages.decideAndRecord([item({ cp: a.cp.id, from: a.service, to }), item({ cp: a.cp.id, from: a.commercial, to, type: 'commercial', category: 'promo' })], (it) => decision(it.candidate.type !== 'commercial'));
+        await s.messages.decideAndRecord([item({ cp: b.cp.id, from: b.service, to, type: 'notification' })], () => decision(true));
+        await s.records.recordMo({ id: uid('mo'), at: T0 + 5, from: to, to: a.commercial, text: 'TD', contentProviderId: a.cp.id, action: 'opt_out' });
+        const q = async (f: Partial<RecordQuery>) => (await s.records.queryRecords({ limit: 100, ...f })).records;
+        assert.deepEqual((await q({ port: a.commercial })).map((r) => r.kind).sort(), ['mo', 'mt']);
+        assert.equal((await q({ kind: 'mo' })).length, 1);
+        assert.deepEqual((await q({ type: 'notification' })).map((r) => r.contentProviderId), [b.cp.id]);
+        const rej = await q({ decision: 'rejected' });
+        assert.equal(rej.length, 1);
+        assert.equal(rej[0].body.type, 'commercial');
+        assert.equal((await q({ rule: 'test.rule' })).length, 1);
+        assert.equal((await q({ rule: 'other.rule' })).length, 0);
+        assert.equal((await q({ contentProviderIds: [b.cp.id], kind: 'mt' })).length, 1);
+        assert.equal((await q({ contentProviderIds: [] })).length, 0);
+        const v = await s.messages.getMessage(rej[0].id);
+        assert.deepEqual(v?.verdicts.map((x) => [x.rule, x.outcome, x.code]), [['test.rule', 'fail', 'frequency_exceeded']]);
       });
     });
 

@@ -13,6 +13,7 @@ import type { DecidedItem, MessageStore, MessageView, SubmissionItem, SystemMess
 import type { ConsentFacts, Decision, Facts } from '../../pipeline/types.js';
 import type { MessageStatus } from '../../app/types.js';
 import { periodMs } from '../../pipeline/stages/commercial.js';
+import { decodeVerdicts, encodeVerdicts, pipelineId, type EncodedVerdicts } from '../verdict-codec.js';
 import type { PgDirectory } from './directory.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
 
@@ -136,6 +137,8 @@ export class PgMessages implements MessageStore {
         }
         ob.id.push(item.id); ob.cp.push(cand.contentProviderId); ob.from.push(cand.from); ob.m.push(cand.to); ob.text.push(d.text); ob.rd.push(item.registeredDelivery); ob.at.push(now);
       }
+      // Rule lists first: the records refer to them by id (and the rejection rule column is derived from them).
+      for (const o of out) if (o.decision.pipeline) await this.records.registerPipeline(c, pipelineId(o.decision.pipeline), o.decision.pipeline);
       await this.records.append(c, recs);
       if (sends.cp.length) await c.query(Q.insertSends, [sends.cp, sends.m, sends.type, sends.consent, sends.at]);
       if (ob.id.length) {
@@ -150,7 +153,7 @@ export class PgMessages implements MessageStore {
     await transaction(this.pool, async (c) => {
       await this.records.append(c, [{
         id: m.id, at: m.at, kind: 'mt', contentProviderId: m.contentProviderId, msisdn: m.to, ref: m.id,
-        body: { from: m.from, to: m.to, type: m.type, category: null, text: m.text, finalText: m.text, segments: null, decision: 'accepted', code: null, verdicts: [], channel: 'system', purpose: m.purpose, charged: false },
+        body: { from: m.from, to: m.to, type: m.type, category: null, text: m.text, finalText: null, segments: null, decision: 'accepted', code: null, verdicts: null, channel: 'system', purpose: m.purpose, charged: false },
       }]);
       await c.query(Q.enqueue, [[m.id], [m.contentProviderId], [m.from], [m.to], [m.text], [false], [m.at]]);
     });
@@ -170,8 +173,9 @@ export class PgMessages implements MessageStore {
     const accepted = b.decision === 'accepted';
     const status: MessageView['status'] = !accepted ? 'rejected' : history.length ? history[history.length - 1].status : 'accepted';
     return {
-      id, contentProviderId: mt.contentProviderId ?? '', from: b.from, to: b.to, type: b.type, category: b.category, text: b.finalText,
-      decision: b.decision, status, segments: b.segments, receivedAt: mt.at, clientRef: b.clientRef ?? null, profile: b.profile ?? null, verdicts: b.verdicts,
+      id, contentProviderId: mt.contentProviderId ?? '', from: b.from, to: b.to, type: b.type, category: b.category, text: b.finalText ?? b.text,
+      decision: b.decision, status, segments: b.segments, receivedAt: mt.at, clientRef: b.clientRef ?? null, profile: b.profile ?? null,
+      verdicts: !b.verdicts ? [] : Array.isArray(b.verdicts) ? b.verdicts : decodeVerdicts(b.verdicts as EncodedVerdicts, await this.records.rulesOf((b.verdicts as EncodedVerdicts).pipeline), b.code),
       history: accepted ? [{ status: 'accepted', at: mt.at }, ...history] : history,
     };
   }
@@ -198,23 +202,13 @@ function mtRecord(item: SubmissionItem, facts: Facts, d: Decision): NewRecord {
   return {
     id: item.id, at: item.receivedAt, kind: 'mt', contentProviderId: c.contentProviderId, msisdn: c.to, ref: item.id,
     body: {
-      from: c.from, to: c.to ?? c.toRaw, type: c.type, category: c.category ?? null, text: c.text, finalText: d.text, segments: d.segments,
+      // finalText only when a stage changed it (refusal notice), as the SQLite adapter stores it.
+      from: c.from, to: c.to ?? c.toRaw, type: c.type, category: c.category ?? null, text: c.text, finalText: d.text === c.text ? null : d.text, segments: d.segments,
       decision: d.accepted ? 'accepted' : 'rejected', code: d.rejection?.code ?? null,
       // Articles are the profile's (recorded by id), as the SQLite adapter stores them.
-      profile: d.verdicts[0]?.profile ?? null, verdicts: compactVerdicts(d), channel: item.channel,
+      profile: d.verdicts[0]?.profile ?? null, verdicts: encodeVerdicts(d), channel: item.channel,
       clientRef: item.clientRef ?? null, registeredDelivery: item.registeredDelivery,
       consentId: d.accepted && c.type === 'commercial' ? facts.consent?.id ?? null : null,
     },
   };
-}
-
-/** Verdicts as stored: rule, outcome and what is specific to this message (same shape as SQLite). */
-function compactVerdicts(d: Decision): Record<string, unknown>[] {
-  return d.verdicts.map((v) => {
-    const o: Record<string, unknown> = { rule: v.rule, outcome: v.outcome };
-    if (v.code) o.code = v.code;
-    if (v.message) o.message = v.message;
-    if (v.note) o.note = v.note;
-    return o;
-  });
 }

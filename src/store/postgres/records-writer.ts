@@ -34,11 +34,59 @@ export function monthKey(at: number): string {
   return `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
-const Q = queries('records', ['ensurePartition', 'appendMany', 'byRef', 'byMsisdnKind'] as const);
+const Q = queries('records', ['ensurePartition', 'appendMany', 'byRef', 'byMsisdnKind', 'registerPipeline', 'pipelineRules'] as const);
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export class PgRecordsWriter {
   private readonly months = new Set<string>();
+  private readonly pipelines = new Map<string, readonly string[]>();
   constructor(private readonly pool: Pool) {}
+
+  /** Registers an ordered rule list once (idempotent across processes); MT records refer to it by id. */
+  async registerPipeline(c: Client | Pool, id: string, rules: readonly string[]): Promise<void> {
+    if (this.pipelines.has(id)) return;
+    await c.query(Q.registerPipeline, [id, JSON.stringify(rules)]);
+    this.pipelines.set(id, rules);
+  }
+
+  /** The rule list of a pipeline id, or null when unknown. */
+  async rulesOf(id: string): Promise<readonly string[] | null> {
+    let r = this.pipelines.get(id);
+    if (!r) {
+      const row = (await this.pool.query<{ rules: string[] }>(Q.pipelineRules, [id])).rows[0];
+      if (!row) return null;
+      r = row.rules;
+      this.pipelines.set(id, r);
+    }
+    return r;
+  }
+
+  /** The indexed columns derived from a record's body (same rules as the SQLite writer): port, type, decision, rule. */
+  private derived(r: NewRecord): [string | null, string | null, string | null, string | null] {
+    const b = r.body as Record<string, any>;
+    switch (r.kind) {
+      case 'mt': {
+        let rule: string | null = null;
+        if (b.decision === 'rejected') {
+          const v = b.verdicts;
+          if (Array.isArray(v)) {
+            for (const x of v) if (x && x.outcome === 'fail') { rule = String(x.rule); break; }
+          } else if (v && typeof v.pipeline === 'string' && typeof v.outcomes === 'string') {
+            const i = v.outcomes.indexOf('F');
+            // Registered before the append (same transaction), so the cache has it.
+            if (i >= 0) rule = this.pipelines.get(v.pipeline)?.[i] ?? null;
+          }
+          if (!rule && b.code) rule = String(b.code);
+        }
+        return [str(b.from), str(b.type), str(b.decision), rule];
+      }
+      case 'mo': return [str(b.to), null, null, null];
+      case 'subscription': return [null, str(b.event), null, null];
+      case 'audit': return [null, str(b.action), null, null];
+      default: return [null, null, null, null];
+    }
+  }
 
   /** Creates the month partitions for these times if missing. Call before the transaction that appends. */
   async ensurePartitions(ats: Iterable<number>): Promise<void> {
@@ -62,10 +110,13 @@ export class PgRecordsWriter {
   async append(c: Client | Pool, rows: readonly NewRecord[]): Promise<void> {
     if (rows.length === 0) return;
     const id: string[] = [], at: number[] = [], kind: string[] = [], cp: (string | null)[] = [], ms: (string | null)[] = [], ref: (string | null)[] = [], body: string[] = [];
+    const port: (string | null)[] = [], type: (string | null)[] = [], decision: (string | null)[] = [], rule: (string | null)[] = [];
     for (const r of rows) {
       id.push(r.id); at.push(r.at); kind.push(r.kind); cp.push(r.contentProviderId); ms.push(r.msisdn); ref.push(r.ref); body.push(JSON.stringify(r.body));
+      const d = this.derived(r);
+      port.push(d[0]); type.push(d[1]); decision.push(d[2]); rule.push(d[3]);
     }
-    await c.query(Q.appendMany, [id, at, kind, cp, ms, ref, body]);
+    await c.query(Q.appendMany, [id, at, kind, cp, ms, ref, body, port, type, decision, rule]);
   }
 
   /** Appends outside any caller transaction (ensures partitions first). */
@@ -94,6 +145,15 @@ export class PgRecordsWriter {
     };
     if (q.msisdn) where.push(`msisdn = ${arg(q.msisdn)}`);
     if (q.contentProviderId) where.push(`content_provider_id = ${arg(q.contentProviderId)}`);
+    if (q.contentProviderIds) {
+      if (q.contentProviderIds.length === 0) return { records: [], nextCursor: null };
+      where.push(`content_provider_id = ANY(${arg(q.contentProviderIds)}::text[])`);
+    }
+    if (q.port) where.push(`port = ${arg(q.port)}`);
+    if (q.kind) where.push(`kind = ${arg(q.kind)}`);
+    if (q.type) where.push(`type = ${arg(q.type)}`);
+    if (q.decision) where.push(`decision = ${arg(q.decision)}`);
+    if (q.rule) where.push(`rule = ${arg(q.rule)}`);
     // Bounds on `at` prune whole month partitions.
     if (q.from !== undefined) where.push(`at >= ${arg(q.from)}`);
     if (q.to !== undefined) where.push(`at < ${arg(q.to)}`);

@@ -4,8 +4,14 @@
 SELECT records_partition_for($1::bigint) AS name;
 
 -- name: appendMany
-INSERT INTO records (id, at, kind, content_provider_id, msisdn, ref, body)
-SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[]);
+INSERT INTO records (id, at, kind, content_provider_id, msisdn, ref, body, port, type, decision, rule)
+SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $9::text[], $10::text[], $11::text[]);
+
+-- name: registerPipeline
+INSERT INTO pipelines (id, rules) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING;
+
+-- name: pipelineRules
+SELECT rules FROM pipelines WHERE id = $1;
 
 -- name: byRef
 SELECT seq, id, at, kind, content_provider_id, msisdn, ref, body FROM records WHERE ref = $1 ORDER BY seq;
