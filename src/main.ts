@@ -20,6 +20,8 @@ import { installContentGovernance } from './app/content-install.js';
 import type { ContentGovernance } from './app/content-governance.js';
 import { SqliteStore } from './store/sqlite/index.js';
 import { SqliteContentStore } from './store/sqlite/content.js';
+import { PostgresStore } from './store/postgres/index.js';
+import { PgContentStore } from './store/postgres/content.js';
 import { contentRoutes } from './http/routes/content.js';
 import { contentMetrics } from './http/content-metrics.js';
 import { loadContentFiles } from './content/load.js';
@@ -37,7 +39,7 @@ async function start(config: Config): Promise<void> {
   const app = new App({ store, clock, profile });
   const admin = await app.auth.ensureAdminToken(process.env.SMSGUARD_ADMIN_TOKEN);
   // Content governance (docs/CONTENT.md): prohibited content, trained advertising classifier,
-  // templates and signature review, early warning. Its store is SQLite-only for now.
+  // templates and signature review, early warning (monitor state is per process).
   let contentOptions: ReturnType<typeof loadContentFiles>;
   try {
     contentOptions = loadContentFiles({
@@ -48,7 +50,8 @@ async function start(config: Config): Promise<void> {
   } catch (e) {
     throw new ConfigError([(e as Error).message]);
   }
-  const content: ContentGovernance | null = store instanceof SqliteStore ? await installContentGovernance(app, new SqliteContentStore(store.db), contentOptions) : null;
+  const contentStore = store instanceof SqliteStore ? new SqliteContentStore(store.db) : store instanceof PostgresStore ? new PgContentStore(store.pool) : null;
+  const content: ContentGovernance | null = contentStore ? await installContentGovernance(app, contentStore, contentOptions) : null;
 
   if (config.upstream !== 'simulator') {
     throw new ConfigError([`upstream (SMSGUARD_UPSTREAM): '${config.upstream}' is not supported yet; use 'simulator'`]);

@@ -1,0 +1,71 @@
+/**
+ * The content-governance store contract, run against SQLite and PostgreSQL (the brief's PostgreSQL
+ * at 127.0.0.1:5432, db `test`, a schema of its own dropped afterwards).
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { SqliteStore } from '../../../src/store/sqlite/index.js';
+import { SqliteContentStore } from '../../../src/store/sqlite/content.js';
+import { PgContentStore } from '../../../src/store/postgres/content.js';
+import type { ContentStore, TemplateRow } from '../../../src/ports/content.js';
+import type { Store } from '../../../src/ports/store.js';
+import { openTestPgStore } from '../../helpers/pg.js';
+
+const T = 1_790_000_000_000;
+
+async function contract(name: string, open: () => Promise<{ store: Store; content: ContentStore; close(): Promise<void> }>): Promise<void> {
+  await test(`${name}: templates, settings, signature review, alerts and actions`, async () => {
+    const { store, content, close } = await open();
+    try {
+      await store.directory.createContentProvider({ id: 'cp_a', name: '甲', creditCode: '91350100M000000001', licenseNumber: null, status: 'active', createdAt: T }, { id: 'key_a', hash: 'h_a' });
+      await store.directory.addSignature({ id: 'sig_a', contentProviderId: 'cp_a', signature: '【甲】', status: 'pending', createdAt: T });
+      const tpl: TemplateRow = { id: 'tpl_1', contentProviderId: 'cp_a', signature: '【甲】', type: 'verification', body: '验证码${code}', status: 'pending', violations: [], reason: null, createdAt: T, reviewedAt: null, reviewedBy: null };
+      await content.addTemplate(tpl);
+      await content.addTemplate({ ...tpl, id: 'tpl_2', status: 'rejected', violations: [{ rule: 'brackets_in_body', message: 'x' }], reason: 'machine checks failed' });
+      assert.deepEqual(await content.getTemplate('tpl_1'), tpl);
+      assert.equal(await content.getTemplate('nope'), null);
+      assert.deepEqual((await content.listTemplates({ contentProviderId: 'cp_a', status: 'rejected' })).map((t) => t.violations[0].rule), ['brackets_in_body']);
+      const r = await content.reviewTemplate('tpl_1', 'approved', null, T + 1, 'admin_1');
+      assert.equal(r?.status, 'approved');
+      assert.equal(r?.reviewedBy, 'admin_1');
+      assert.equal(await content.reviewTemplate('nope', 'approved', null, T, 'a'), null);
+      assert.deepEqual((await content.listTemplates({ status: 'approved' })).map((t) => t.id), ['tpl_1']);
+
+      assert.equal(await content.getSettings('cp_a'), null);
+      await content.putSettings({ contentProviderId: 'cp_a', templates: 'required', linkDomains: ['a.cn'], updatedAt: T });
+      await content.putSettings({ contentProviderId: 'cp_a', templates: 'preferred', linkDomains: ['a.cn', 'b.cn'], updatedAt: T + 1 });
+      assert.deepEqual(await content.listSettings(), [{ contentProviderId: 'cp_a', templates: 'preferred', linkDomains: ['a.cn', 'b.cn'], updatedAt: T + 1 }]);
+
+      assert.deepEqual(await content.reviewSignature({ id: 'sr_1', signatureId: 'sig_a', contentProviderId: '', decision: 'approved', reason: null, at: T, actor: 'admin_1' }), { contentProviderId: 'cp_a', signature: '【甲】', status: 'approved' });
+      assert.equal((await store.directory.listSignatures('cp_a'))[0].status, 'approved');
+      assert.equal(await content.reviewSignature({ id: 'sr_2', signatureId: 'sig_x', contentProviderId: '', decision: 'rejected', reason: 'r', at: T, actor: 'a' }), null);
+
+      const action = { id: 'act_1', scope: 'provider' as const, key: 'cp_a', contentProviderId: 'cp_a', action: { kind: 'throttle' as const, perSecond: 5 }, rule: 'opt_out_rate_high', figures: { optOuts: 9, accepted: 300 }, at: T };
+      await content.addAction(action);
+      const alert = { id: 'al_1', rule: 'opt_out_rate_high', metric: 'opt_out_rate' as const, scope: 'provider' as const, key: 'cp_a', contentProviderId: 'cp_a', severity: 'critical' as const, value: 0.03, threshold: 0.02, figures: { optOuts: 9, accepted: 300 }, windowStart: T - 60_000, at: T, action: action.action, actionId: 'act_1' };
+      await content.addAlert(alert);
+      await content.addAlert({ ...alert, id: 'al_2', at: T + 5, actionId: null, contentProviderId: 'cp_b', key: 'cp_b' });
+      assert.deepEqual(await content.listAlerts({ contentProviderId: 'cp_a', limit: 10 }), [alert]);
+      assert.deepEqual((await content.listAlerts({ since: T + 1, limit: 10 })).map((a) => a.id), ['al_2']);
+      assert.deepEqual((await content.listAlerts({ limit: 1 })).map((a) => a.id), ['al_2']);
+      assert.deepEqual(await content.listActions(true), [action]);
+      assert.equal(await content.liftAction('act_1', T + 9, 'admin_2'), true);
+      assert.equal(await content.liftAction('act_1', T + 10, 'admin_2'), false);
+      assert.deepEqual(await content.listActions(true), []);
+      assert.deepEqual(await content.listActions(false), [{ ...action, liftedAt: T + 9, liftedBy: 'admin_2' }]);
+    } finally {
+      await close();
+    }
+  });
+}
+
+describe('content store contract', async () => {
+  await contract('sqlite', async () => {
+    const store = new SqliteStore(':memory:');
+    return { store, content: new SqliteContentStore(store.db), close: () => store.close() };
+  });
+  await contract('postgres', async () => {
+    const h = await openTestPgStore();
+    return { store: h.store, content: new PgContentStore(h.store.pool), close: () => h.dispose() };
+  });
+});
