@@ -145,11 +145,20 @@ export class VolumeCounter {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private readonly off: () => void;
+  private month = '';
+  private monthFrom = 0;
+  private monthTo = 0;
 
   constructor(private readonly ctx: AppContext, private readonly flushMs = 1000) {
     this.off = ctx.events.on('decision', (d) => {
       if (!d.contentProviderId) return;
-      const month = shanghaiMonth(ctx.clock.now());
+      const now = ctx.clock.now();
+      // The month string is computed once per month, not once per message.
+      if (now < this.monthFrom || now >= this.monthTo) {
+        this.month = shanghaiMonth(now);
+        ({ from: this.monthFrom, to: this.monthTo } = monthBounds(this.month));
+      }
+      const month = this.month;
       const key = `${d.contentProviderId}\u0000${month}\u0000${d.type}`;
       let row = this.pending.get(key);
       if (!row) {

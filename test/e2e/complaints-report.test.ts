@@ -65,6 +65,22 @@ describe('annual report and complaint events', () => {
     assert.match(http.body, /<svg /);
   });
 
+  test('volume for the complaint rate is counted per Shanghai month (the clock crossed into December)', async () => {
+    const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13800138007', text: '【示例】验证码 5678', type: 'verification' } });
+    assert.equal(r.statusCode, 202, r.body);
+    await g.complaints.volume.flush();
+    const rows = await g.store.cases.volume(cp.id, '2026-11', '2026-12');
+    const get = (m: string, t: string) => rows.find((x) => x.month === m && x.type === t);
+    assert.equal(get('2026-11', 'verification')?.accepted, 4);
+    assert.equal(get('2026-11', 'notification')?.rejected, 1);
+    assert.equal(get('2026-12', 'verification')?.accepted, 1);
+    const dec = await g.complaints.complaintRate(cp.id, '2026-12');
+    assert.equal(dec.messages, 1);
+    assert.equal(dec.complaints, 0);
+    assert.equal(dec.ratePerMillion, 0);
+    assert.equal(dec.exceeded, false);
+  });
+
   test('every case change is announced as a complaint event with the provider and month', () => {
     assert.deepEqual(events.map((e) => e.action), ['created', 'forward', 'answer', 'close']);
     assert.ok(events.every((e) => e.contentProviderId === cp.id && e.month === '2026-11'));
