@@ -146,6 +146,14 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
       evidence: { caseId: c.id, reference: c.reference, answerDueAt: c.answerDueAt, forwardedAt: c.forwardedAt },
     });
   }
+  if (action === 'escalate' && actor === 'system' && after.escalatedReason === 'forward_overdue') {
+    // Forwarding is the operator's (or the centre's) job: a late forward goes into the operator's file.
+    await addSystemCreditEntry(ctx, {
+      subjectType: 'operator', subjectId: 'operator', kind: 'overdue_answer', at: now, dedupKey: `case:${c.id}:forward-overdue`,
+      publicSummary: `未在 ${ctx.profile.params.complaintForwardWorkingDays.value} 个工作日内转交投诉（案件 ${c.reference}） / Complaint not forwarded within ${ctx.profile.params.complaintForwardWorkingDays.value} working days (case ${c.reference})`,
+      evidence: { caseId: c.id, reference: c.reference, forwardDueAt: c.forwardDueAt, source: c.source },
+    });
+  }
   emitComplaint(ctx, after, action, t.to, now);
   return after;
 }

@@ -169,6 +169,14 @@ describe('complaints: intake, evidence, workflow and supervision', () => {
     assert.equal(c.events.at(-1).actor, 'system');
     const entries = (await g.http.inject({ method: 'GET', url: `/v1/credit/entries?contentProviderId=${cp.id}`, headers: regulator })).json().entries;
     assert.ok(entries.some((e: { kind: string; evidence: { caseId: string } }) => e.kind === 'overdue_answer' && e.evidence.caseId === f.id));
+    // a complaint nobody forwarded: the forward deadline is the operator's, in the operator's file
+    const lost = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: user, text: '没人处理' } })).json();
+    await g.http.inject({ method: 'POST', url: '/v1/simulator/clock', payload: { advanceSeconds: (10 * DAY) / 1000 } });
+    await g.complaints.sweeper.sweep();
+    const lostCase = (await g.http.inject({ method: 'GET', url: `/v1/cases/${lost.id}`, headers: centre })).json();
+    assert.equal(lostCase.escalatedReason, 'forward_overdue');
+    const op = await g.complaints.creditEntries({ role: 'admin', actorId: 'a' }, { contentProviderId: 'operator' });
+    assert.ok(op.some((e) => e.subjectType === 'operator' && e.evidence.caseId === lost.id));
     // a late answer is still possible from escalated
     const late = await g.http.inject({ method: 'POST', url: `/v1/cases/${f.id}/transitions`, headers: cp.auth, payload: { action: 'answer', text: '迟到的答复', finding: 'unfounded' } });
     assert.equal(late.statusCode, 200, late.body);
