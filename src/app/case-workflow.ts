@@ -10,7 +10,7 @@ import {
   FINAL_STATES, OPERATOR_MEASURES, allowedActions, findTransition, isCaseAction, isMeasure, runningDeadline, shanghaiMonth,
   FINDINGS, type CaseAction, type CaseActor, type CaseState, type Finding, type MeasureKind,
 } from '../domain/case.js';
-import { PRC_CALENDAR, addWorkingDays, shanghaiDate, workingDaysBetween } from '../domain/working-days.js';
+import { addWorkingDays, workingDaysBetween } from '../domain/working-days.js';
 import type { CaseEventRow, CasePatch, CaseRow, MeasureRow } from '../ports/cases.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
@@ -215,8 +215,7 @@ export function deadlineInfo(c: CaseRow, now: number): { running: 'forward' | 'a
   const dueAt = running === 'forward' ? c.forwardDueAt : running === 'answer' ? c.answerDueAt : null;
   if (dueAt === null) return { running, dueAt, workingDaysLeft: null, overdue: false };
   const overdue = now >= dueAt;
-  // Working days from today through the due day, today included when it is a working day.
-  const today = PRC_CALENDAR.isWorkingDay(shanghaiDate(now)) ? 1 : 0;
-  const left = overdue ? -workingDaysBetween(dueAt - 1, now) : workingDaysBetween(now, dueAt - 1) + today;
+  // Whole working days after today up to the due day (0: the deadline ends today).
+  const left = overdue ? -workingDaysBetween(dueAt - 1, now) : workingDaysBetween(now, dueAt - 1);
   return { running, dueAt, workingDaysLeft: left, overdue };
 }

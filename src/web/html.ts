@@ -41,13 +41,15 @@ a { color: var(--accent); }
 header.site { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; padding: .6rem 1rem; border-bottom: 1px solid var(--line); }
 header.site nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: 1rem; margin: 0; padding: 0; }
 header.site .brand { font-weight: 700; }
+header.site button { display: inline-block; margin: 0; padding: 0 .6rem; }
 main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
 label { display: block; font-weight: 600; margin-top: .8rem; }
 .hint { color: var(--muted); font-size: .9rem; margin: 0; }
-input[type=text], input[type=tel], input[type=password], input[type=number], input[type=search], input[type=datetime-local], select, textarea { width: 100%; max-width: 36rem; padding: .45rem; font: inherit; border: 1px solid #888; border-radius: 4px; }
+input[type=text], input[type=tel], input[type=password], input[type=number], input[type=search], input[type=datetime-local], input[type=file], select, textarea { display: block; width: 100%; max-width: 36rem; padding: .45rem; font: inherit; border: 1px solid #888; border-radius: 4px; }
 textarea { min-height: 6rem; }
 fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 1rem 0; padding: .5rem 1rem 1rem; }
-fieldset label { display: inline; font-weight: 400; margin: 0 1rem 0 .25rem; }
+label.choice { display: inline; font-weight: 400; margin: 0 1rem 0 .25rem; }
+button { display: block; }
 legend { font-weight: 700; }
 button { font: inherit; padding: .45rem 1.1rem; margin-top: .8rem; border: 1px solid var(--accent); background: var(--accent); color: #fff; border-radius: 4px; cursor: pointer; }
 button.secondary { background: #fff; color: var(--accent); }

@@ -98,7 +98,7 @@ describe('complaints in the browser', { skip: SKIP }, () => {
     const row = page.locator(`tr[data-reference="${reference}"]`);
     assert.match((await row.textContent())!, /转交期限/);
     await row.getByRole('link', { name: reference }).click();
-    assert.match((await page.textContent('#deadline'))!, /转交期限.*剩余工作日/);
+    assert.match((await page.textContent('#deadline'))!, /转交期限.*(工作日后截止|今天截止)/);
     assert.match((await page.textContent('#matched-message'))!, /双十二理财/);
     assert.deepEqual(await unlabelledFields(page), []);
     await page.getByRole('group', { name: '转交企业' }).getByLabel('理由').fill('请企业核查');

@@ -13,7 +13,7 @@ function deadlineCell(lang: Lang, c: CaseView): string {
   const d = c.deadline;
   if (!d.running) return `<span class="hint">${esc(t(lang, 'noDeadline'))}</span>`;
   const label = t(lang, d.running === 'forward' ? 'deadlineForward' : 'deadlineAnswer');
-  const left = d.overdue ? `<span class="overdue">${esc(t(lang, 'overdue'))}</span>` : `${d.workingDaysLeft} ${esc(t(lang, 'workingDaysLeft'))}`;
+  const left = d.overdue ? `<span class="overdue">${esc(t(lang, 'overdue'))}</span>` : d.workingDaysLeft === 0 ? esc(t(lang, 'dueToday')) : `${d.workingDaysLeft} ${esc(t(lang, 'workingDaysLeft'))}`;
   return `${esc(label)}: ${esc(fmtDue(d.dueAt))}<br>${left}`;
 }
 
@@ -68,8 +68,8 @@ function actionForms(lang: Lang, c: CaseDetail, p: Principal, providers: Content
     } else if (a === 'answer') {
       const measures = MEASURES.filter((m) => p.role === 'admin' || !OPERATOR_MEASURES.has(m));
       extra = `${textarea({ id: `${id}-text`, name: 'text', label: t(lang, 'answerText'), required: true, maxlength: 300 })}
-<fieldset><legend>${esc(t(lang, 'finding'))}</legend>${FINDINGS.map((f, i) => `<input type="radio" id="${id}-f-${f}" name="finding" value="${f}"${i === 0 ? ' required' : ''}><label for="${id}-f-${f}">${esc(tk(lang, `fd_${f}`))}</label>`).join(' ')}</fieldset>
-<fieldset><legend>${esc(t(lang, 'measuresLegend'))}</legend>${measures.map((m) => `<input type="checkbox" id="${id}-m-${m}" name="measures" value="${m}"><label for="${id}-m-${m}">${esc(tk(lang, `ms_${m}`))}</label>`).join(' ')}
+<fieldset><legend>${esc(t(lang, 'finding'))}</legend>${FINDINGS.map((f, i) => `<input type="radio" id="${id}-f-${f}" name="finding" value="${f}"${i === 0 ? ' required' : ''}><label class="choice" for="${id}-f-${f}">${esc(tk(lang, `fd_${f}`))}</label>`).join(' ')}</fieldset>
+<fieldset><legend>${esc(t(lang, 'measuresLegend'))}</legend>${measures.map((m) => `<input type="checkbox" id="${id}-m-${m}" name="measures" value="${m}"><label class="choice" for="${id}-m-${m}">${esc(tk(lang, `ms_${m}`))}</label>`).join(' ')}
 ${field({ id: `${id}-mnote`, name: 'measureNote', label: t(lang, 'measureNote') })}</fieldset>`;
     } else if (a === 'close') {
       extra = `<label for="${id}-finding">${esc(t(lang, 'finding'))}</label><select id="${id}-finding" name="finding"><option value="">${esc(c.finding ? tk(lang, `fd_${c.finding}`) : '—')}</option>${FINDINGS.map((f) => `<option value="${f}">${esc(tk(lang, `fd_${f}`))}</option>`).join('')}</select>`;
@@ -89,7 +89,7 @@ export function casePage(lang: Lang, c: CaseDetail, p: Principal, providers: Con
   const name = c.contentProviderId ? providers.find((x) => x.id === c.contentProviderId)?.name ?? c.contentProviderId : '—';
   const d = c.deadline;
   const deadline = d.running
-    ? `<p class="deadline" id="deadline">${esc(t(lang, d.running === 'forward' ? 'deadlineForward' : 'deadlineAnswer'))}: <strong>${esc(fmtDue(d.dueAt))}</strong> · ${d.overdue ? `<span class="overdue">${esc(t(lang, 'overdue'))}</span>` : `${d.workingDaysLeft} ${esc(t(lang, 'workingDaysLeft'))}`}</p>`
+    ? `<p class="deadline" id="deadline">${esc(t(lang, d.running === 'forward' ? 'deadlineForward' : 'deadlineAnswer'))}: <strong>${esc(fmtDue(d.dueAt))}</strong> · ${d.overdue ? `<span class="overdue">${esc(t(lang, 'overdue'))}</span>` : d.workingDaysLeft === 0 ? esc(t(lang, 'dueToday')) : `${d.workingDaysLeft} ${esc(t(lang, 'workingDaysLeft'))}`}</p>`
     : `<p class="deadline" id="deadline">${esc(t(lang, 'noDeadline'))}</p>`;
   const events = c.events.map((e) => `<tr><td>${esc(fmtTime(e.at))}</td><td>${esc(e.actor)} <span class="hint mono">${esc(e.actorId)}</span></td><td>${esc(tk(lang, `ac_${e.kind}`))}${e.fromState && e.toState && e.fromState !== e.toState ? ` · ${esc(tk(lang, `st_${e.fromState}`))} → ${esc(tk(lang, `st_${e.toState}`))}` : ''}</td><td>${esc(e.reason ?? '')}</td></tr>`).join('');
   const measures = c.measures.map((m) => `<li>${esc(tk(lang, `ms_${m.kind}`))} · ${esc(fmtTime(m.at))} · ${esc(String((m.detail as { applied?: string }).applied ?? ''))}</li>`).join('');
