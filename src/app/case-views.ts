@@ -33,7 +33,7 @@ export interface CaseView {
   closedAt: string | null;
   forwardDueAt: string;
   answerDueAt: string;
-  deadline: { running: 'forward' | 'answer' | null; dueAt: string | null; workingDaysLeft: number | null; overdue: boolean };
+  deadline: { running: 'forward' | 'answer' | null; dueAt: string | null; workingDaysLeft: number | null; overdue: boolean; calendarCovered: boolean };
   finding: string | null;
   answerText: string | null;
   answerMessageId: string | null;
@@ -49,7 +49,7 @@ export function caseSummary(c: CaseRow, p: Principal, now: number): CaseView {
     request: c.request, hasScreenshot: c.screenshot !== null, matchedMessageId: c.matchedMessageId,
     createdAt: iso(c.createdAt)!, forwardedAt: iso(c.forwardedAt), answeredAt: iso(c.answeredAt), closedAt: iso(c.closedAt),
     forwardDueAt: iso(c.forwardDueAt)!, answerDueAt: iso(c.answerDueAt)!,
-    deadline: { running: d.running, dueAt: iso(d.dueAt), workingDaysLeft: d.workingDaysLeft, overdue: d.overdue },
+    deadline: { running: d.running, dueAt: iso(d.dueAt), workingDaysLeft: d.workingDaysLeft, overdue: d.overdue, calendarCovered: d.calendarCovered },
     finding: c.finding, answerText: c.answerText, answerMessageId: c.answerMessageId, escalatedReason: c.escalatedReason,
     allowedActions: allowedActions(c.state, actorOf(p)).filter((a) => !(a === 'forward' && c.forwardedAt !== null)),
   };

@@ -10,7 +10,7 @@ import {
   FINAL_STATES, OPERATOR_MEASURES, allowedActions, findTransition, isCaseAction, isMeasure, runningDeadline, shanghaiMonth,
   FINDINGS, type CaseAction, type CaseActor, type CaseState, type Finding, type MeasureKind,
 } from '../domain/case.js';
-import { addWorkingDays, workingDaysBetween } from '../domain/working-days.js';
+import { addWorkingDays, calendarCovers, workingDaysBetween } from '../domain/working-days.js';
 import type { CaseEventRow, CasePatch, CaseRow, MeasureRow } from '../ports/cases.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
@@ -210,12 +210,14 @@ async function sendAnswer(ctx: AppContext, c: CaseRow, now: number): Promise<str
 }
 
 /** Deadline facts for pages and the API: due time, working days left (negative: overdue). */
-export function deadlineInfo(c: CaseRow, now: number): { running: 'forward' | 'answer' | null; dueAt: number | null; workingDaysLeft: number | null; overdue: boolean } {
+export function deadlineInfo(c: CaseRow, now: number): { running: 'forward' | 'answer' | null; dueAt: number | null; workingDaysLeft: number | null; overdue: boolean; calendarCovered: boolean } {
   const running = runningDeadline(c.state);
   const dueAt = running === 'forward' ? c.forwardDueAt : running === 'answer' ? c.answerDueAt : null;
-  if (dueAt === null) return { running, dueAt, workingDaysLeft: null, overdue: false };
+  if (dueAt === null) return { running, dueAt, workingDaysLeft: null, overdue: false, calendarCovered: true };
+  // False when the deadline reaches a year the holiday data does not cover yet (Monday–Friday assumed).
+  const calendarCovered = calendarCovers(c.createdAt, dueAt);
   const overdue = now >= dueAt;
   // Whole working days after today up to the due day (0: the deadline ends today).
   const left = overdue ? -workingDaysBetween(dueAt - 1, now) : workingDaysBetween(now, dueAt - 1);
-  return { running, dueAt, workingDaysLeft: left, overdue };
+  return { running, dueAt, workingDaysLeft: left, overdue, calendarCovered };
 }

@@ -108,3 +108,22 @@ describe('intake parsing and evidence scoring', () => {
     assert.ok(textSimilarity('abc', 'xyz') === 0);
   });
 });
+
+describe('deadline facts', async () => {
+  const { deadlineInfo } = await import('../../../src/app/case-workflow.js');
+  const { addWorkingDays, PRC_CALENDAR } = await import('../../../src/domain/working-days.js');
+  const base = { state: 'forwarded', forwardDueAt: 0, createdAt: 0 } as never as Parameters<typeof deadlineInfo>[0];
+  test('working days left after today, due today, overdue, and whether the holiday data covers the deadline', () => {
+    const mon = Date.parse('2026-11-30T04:00:00Z');
+    const due = addWorkingDays(mon, 15);
+    const c = { ...base, createdAt: mon, answerDueAt: due };
+    assert.equal(deadlineInfo(c, mon).workingDaysLeft, 15);
+    assert.equal(deadlineInfo(c, due - 3_600_000).workingDaysLeft, 0);
+    assert.equal(deadlineInfo(c, due - 3_600_000).overdue, false);
+    assert.equal(deadlineInfo(c, due).overdue, true);
+    assert.equal(deadlineInfo(c, mon).calendarCovered, true);
+    const late = Date.parse(`${PRC_CALENDAR.lastCoveredYear}-12-20T04:00:00Z`);
+    assert.equal(deadlineInfo({ ...c, createdAt: late, answerDueAt: addWorkingDays(late, 15) }, late).calendarCovered, false);
+    assert.equal(deadlineInfo({ ...c, state: 'closed' }, mon).running, null);
+  });
+});
