@@ -1,0 +1,153 @@
+/**
+ * The complaints store port (src/ports/cases.ts) against every adapter: SQLite always, PostgreSQL
+ * when it is reachable (each run in a schema of its own, dropped afterwards).
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { SqliteStore } from '../../../src/store/sqlite/index.js';
+import type { Store } from '../../../src/ports/store.js';
+import type { CaseEventRow, CaseRow, CreditEntryRow } from '../../../src/ports/cases.js';
+import { SmsguardError } from '../../../src/domain/errors.js';
+
+const T0 = Date.parse('2026-11-30T04:00:00Z');
+const DAY = 86_400_000;
+const uid = (p: string) => `${p}_${randomBytes(6).toString('hex')}`;
+
+function caseRow(over: Partial<CaseRow> = {}): CaseRow {
+  return {
+    id: uid('case'), reference: `C20261130${randomBytes(3).toString('hex').toUpperCase()}`, externalRef: null, source: 'api', state: 'received',
+    msisdn: '+8613800138000', sender: '10690001', contentProviderId: 'cp_a', messageText: '全场五折', receivedMessageAt: T0 - 3_600_000,
+    request: '停止', screenshot: null, matchedMessageId: 'msg_1', evidence: { match: { id: 'msg_1' }, candidates: [1, 2] }, accessCodeHash: 'h',
+    createdAt: T0, forwardedAt: null, answeredAt: null, closedAt: null, forwardDueAt: T0 + 7 * DAY, answerDueAt: T0 + 28 * DAY,
+    finding: null, answerText: null, answerMessageId: null, escalatedReason: null, updatedAt: T0, ...over,
+  };
+}
+
+function ev(c: CaseRow, kind: CaseEventRow['kind'], from: CaseRow['state'] | null, to: CaseRow['state'] | null, at = T0): CaseEventRow {
+  return { id: uid('cev'), caseId: c.id, at, kind, fromState: from, toState: to, actor: 'report-centre', actorId: 'tok_1', reason: 'why', detail: { k: 1 } };
+}
+
+function entry(over: Partial<CreditEntryRow> = {}): CreditEntryRow {
+  return { id: uid('cfe'), subjectType: 'content-provider', subjectId: 'cp_a', kind: 'warning', at: T0, actorId: 'tok_reg', amountYuan: null, notes: null, publicSummary: '警告', evidence: {}, dedupKey: null, publishedAt: null, publishedBy: null, ...over };
+}
+
+function contract(name: string, open: () => Promise<{ store: Store; dispose(): Promise<void> } | null>): void {
+  describe(`complaints store contract: ${name}`, () => {
+    let h: { store: Store; dispose(): Promise<void> } | null = null;
+    let skip: string | false = false;
+    before(async () => {
+      try { h = await open(); } catch (e) { skip = (e as Error).message.split('\n')[0]; }
+    });
+    after(async () => h?.dispose());
+    const s = () => {
+      if (!h) throw new Error(`store unavailable: ${skip}`);
+      return h.store.cases;
+    };
+
+    test('create and read back every field; reference and external reference look-ups; duplicate external reference is a conflict', async (t) => {
+      if (skip) return t.skip(skip);
+      const c = caseRow({ externalRef: uid('12321') });
+      await s().createCase(c, ev(c, 'created', null, 'received'));
+      assert.deepEqual(await s().getCase(c.id), c);
+      assert.equal((await s().getCaseByReference(c.reference))?.id, c.id);
+      assert.equal((await s().getCaseByExternalRef(c.externalRef!))?.id, c.id);
+      assert.equal(await s().getCase('nope'), null);
+      const dup = caseRow({ externalRef: c.externalRef });
+      await assert.rejects(s().createCase(dup, ev(dup, 'created', null, 'received')), (e: unknown) => e instanceof SmsguardError && e.code === 'conflict');
+      assert.equal(await s().getCase(dup.id), null, 'nothing half-made');
+      assert.deepEqual((await s().events(c.id)).map((e) => e.kind), ['created']);
+    });
+
+    test('transition applies only from the expected state, with its event in the same step', async (t) => {
+      if (skip) return t.skip(skip);
+      const c = caseRow();
+      await s().createCase(c, ev(c, 'created', null, 'received'));
+      assert.equal(await s().transition(c.id, 'received', { state: 'forwarded', forwardedAt: T0 + 1, answerDueAt: T0 + 20 * DAY, evidence: { x: 2 } }, ev(c, 'forward', 'received', 'forwarded', T0 + 1), T0 + 1), true);
+      assert.equal(await s().transition(c.id, 'received', { state: 'escalated' }, ev(c, 'escalate', 'received', 'escalated', T0 + 2), T0 + 2), false, 'stale state');
+      const got = (await s().getCase(c.id))!;
+      assert.equal(got.state, 'forwarded');
+      assert.equal(got.forwardedAt, T0 + 1);
+      assert.equal(got.answerDueAt, T0 + 20 * DAY);
+      assert.deepEqual(got.evidence, { x: 2 });
+      assert.equal(got.updatedAt, T0 + 1);
+      assert.equal(got.messageText, c.messageText, 'untouched fields stay');
+      const events = await s().events(c.id);
+      assert.deepEqual(events.map((e) => [e.kind, e.fromState, e.toState]), [['created', null, 'received'], ['forward', 'received', 'forwarded']]);
+      assert.deepEqual(events[1].detail, { k: 1 });
+    });
+
+    test('list: filters, newest first, keyset cursor; overdue; cases of a provider in a range', async (t) => {
+      if (skip) return t.skip(skip);
+      const cp = uid('cp');
+      const rows = [0, 1, 2, 3, 4].map((i) => caseRow({ contentProviderId: cp, createdAt: T0 + i, msisdn: i === 4 ? '+8613900139000' : '+8613800138000', state: i === 0 ? 'answered' : 'received', forwardDueAt: T0 + (i === 1 ? 10 : 7 * DAY) }));
+      for (const c of rows) await s().createCase(c, ev(c, 'created', null, c.state));
+      const p1 = await s().listCases({ contentProviderId: cp, limit: 2 });
+      assert.deepEqual(p1.cases.map((c) => c.id), [rows[4].id, rows[3].id]);
+      const p2 = await s().listCases({ contentProviderId: cp, limit: 2, cursor: p1.nextCursor! });
+      assert.deepEqual(p2.cases.map((c) => c.id), [rows[2].id, rows[1].id]);
+      const p3 = await s().listCases({ contentProviderId: cp, limit: 2, cursor: p2.nextCursor! });
+      assert.deepEqual(p3.cases.map((c) => c.id), [rows[0].id]);
+      assert.equal(p3.nextCursor, null);
+      assert.deepEqual((await s().listCases({ contentProviderId: cp, states: ['answered'], limit: 10 })).cases.map((c) => c.id), [rows[0].id]);
+      assert.deepEqual((await s().listCases({ contentProviderId: cp, msisdn: '+8613900139000', limit: 10 })).cases.map((c) => c.id), [rows[4].id]);
+      assert.deepEqual((await s().listCases({ contentProviderId: cp, from: T0 + 1, to: T0 + 3, limit: 10 })).cases.map((c) => c.id), [rows[2].id, rows[1].id]);
+      const due = (await s().overdue(T0 + 100, 1000)).filter((c) => c.contentProviderId === cp);
+      assert.deepEqual(due.map((c) => c.id), [rows[1].id]);
+      assert.deepEqual((await s().casesOf(cp, T0 + 1, T0 + 4)).map((c) => c.id), [rows[1].id, rows[2].id, rows[3].id]);
+    });
+
+    test('measures by case and by provider in a range', async (t) => {
+      if (skip) return t.skip(skip);
+      const c = caseRow({ contentProviderId: uid('cp') });
+      await s().createCase(c, ev(c, 'created', null, 'received'));
+      await s().addMeasure({ id: uid('msr'), caseId: c.id, contentProviderId: c.contentProviderId, kind: 'opt_out', at: T0, actorId: 'tok', detail: { a: 1 } });
+      await s().addMeasure({ id: uid('msr'), caseId: c.id, contentProviderId: c.contentProviderId, kind: 'refund', at: T0 + DAY, actorId: 'tok', detail: {} });
+      assert.deepEqual((await s().measures({ caseId: c.id })).map((m) => m.kind), ['opt_out', 'refund']);
+      assert.deepEqual((await s().measures({ contentProviderId: c.contentProviderId!, from: T0 + 1, to: T0 + 2 * DAY })).map((m) => m.kind), ['refund']);
+      assert.deepEqual((await s().measures({ caseId: c.id }))[0].detail, { a: 1 });
+    });
+
+    test('credit entries: dedup key, publish once, public filter, search never a pattern language', async (t) => {
+      if (skip) return t.skip(skip);
+      const subject = uid('cp');
+      const dedupKey = uid('case');
+      assert.equal(await s().addEntry(entry({ subjectId: subject, kind: 'confirmed_complaint', dedupKey, publicSummary: '投诉属实 100%' })), true);
+      assert.equal(await s().addEntry(entry({ subjectId: subject, kind: 'confirmed_complaint', dedupKey })), false);
+      const fine = entry({ subjectId: subject, kind: 'fine', amountYuan: 20000, notes: '内部', publicSummary: '罚款' });
+      await s().addEntry(fine);
+      assert.deepEqual((await s().listEntries({ subjectId: subject, limit: 10 })).map((e) => e.kind), ['fine', 'confirmed_complaint']);
+      assert.equal((await s().listEntries({ subjectId: subject, publishedOnly: true, limit: 10 })).length, 0);
+      assert.equal(await s().publish(fine.id, T0 + 5, 'tok_reg'), true);
+      assert.equal(await s().publish(fine.id, T0 + 6, 'tok_reg'), false);
+      const pub = await s().listEntries({ subjectId: subject, publishedOnly: true, limit: 10 });
+      assert.equal(pub.length, 1);
+      assert.equal(pub[0].publishedAt, T0 + 5);
+      assert.equal(pub[0].amountYuan, 20000);
+      assert.deepEqual(await s().getEntry(fine.id), { ...fine, publishedAt: T0 + 5, publishedBy: 'tok_reg' });
+      assert.deepEqual((await s().listEntries({ subjectId: subject, q: '100%', limit: 10 })).map((e) => e.kind), ['confirmed_complaint']);
+      assert.equal((await s().listEntries({ subjectId: subject, q: '%', limit: 10 })).length, 1, '% is a character, not a wildcard');
+      assert.equal((await s().listEntries({ subjectId: subject, q: '投诉_', limit: 10 })).length, 0, '_ is a character, not a wildcard');
+    });
+
+    test('monthly volume adds up; rejected per provider', async (t) => {
+      if (skip) return t.skip(skip);
+      const cp = uid('cp');
+      await s().addVolume([{ contentProviderId: cp, month: '2026-11', type: 'verification', accepted: 3, rejected: 1 }]);
+      await s().addVolume([{ contentProviderId: cp, month: '2026-11', type: 'verification', accepted: 2, rejected: 0 }, { contentProviderId: cp, month: '2026-12', type: 'commercial', accepted: 1, rejected: 4 }]);
+      const v = await s().volume(cp, '2026-11', '2026-12');
+      assert.deepEqual(v.map((r) => [r.month, r.type, r.accepted, r.rejected]), [['2026-11', 'verification', 5, 1], ['2026-12', 'commercial', 1, 4]]);
+      assert.deepEqual((await s().rejectedByProvider('2026-12')).filter((r) => r.contentProviderId === cp), [{ contentProviderId: cp, rejected: 4 }]);
+    });
+  });
+}
+
+contract('sqlite', async () => {
+  const store = new SqliteStore(':memory:');
+  return { store, dispose: () => store.close() };
+});
+
+contract('postgres', async () => {
+  const { openTestPgStore } = await import('../../helpers/pg.js');
+  return openTestPgStore();
+});
