@@ -12,6 +12,7 @@ import { defaultClassifier, defaultCorpus } from '../src/content/default-classif
 import { createContentInspector } from '../src/content/inspector.js';
 import { evaluateClassifier } from '../src/content/evaluate.js';
 import { warmUpNormalizer } from '../src/content/normalize.js';
+import { loadavg } from 'node:os';
 import { machine, note, type BenchOptions, type Figure } from './figure.js';
 
 /** 10,000 synthetic prohibited terms of 3–6 hanzi (deterministic), so the automaton is realistically big. */
@@ -63,7 +64,7 @@ export async function run(opts: BenchOptions): Promise<Figure[]> {
       figure: 'content_stage_msgs_per_s',
       value: Math.round(n / secs),
       unit: 'msgs/s',
-      conditions: { ...machine(), threads: 1, messages: n, lexiconTerms: lexicon.termCount, lexiconPatterns: lexicon.patternCount, classifier: `logistic regression, char 1–3-grams, 2^${model.hashBits} buckets`, avgChars, flaggedShare: Number((flagged / n).toFixed(3)) },
+      conditions: { ...machine(), threads: 1, loadAverage1m: Number(loadavg()[0].toFixed(2)), messages: n, lexiconTerms: lexicon.termCount, lexiconPatterns: lexicon.patternCount, classifier: `logistic regression, char 1–3-grams, 2^${model.hashBits} buckets`, avgChars, flaggedShare: Number((flagged / n).toFixed(3)) },
     },
     { figure: 'classifier_precision', value: Number(held.precision.toFixed(4)), unit: 'ratio', conditions: cond },
     { figure: 'classifier_recall', value: Number(held.recall.toFixed(4)), unit: 'ratio', conditions: cond },

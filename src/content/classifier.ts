@@ -75,35 +75,87 @@ function bodyBounds(text: string): [number, number] {
 }
 
 /**
+ * Per folded code unit: 1 when it is an "in-word filler": a symbol or punctuation mark that carries no
+ * meaning between two hanzi (`全*场*5*折`, `限😀时`, `优~惠`), which an advertiser inserts to break the
+ * n-grams. Sentence punctuation (，。！？：；【】（）%) and spaces are not fillers: they are evidence.
+ */
+let fillerTable: Uint8Array | undefined;
+function fillers(): Uint8Array {
+  if (fillerTable) return fillerTable;
+  const t = new Uint8Array(65536);
+  const keep = new Set(Array.from('，。！？：；【】（）()!?,:;%「」“”"\'', (c) => c.charCodeAt(0)));
+  for (let c = 0; c < 65536; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) t[c] = 1; // emoji and other astral symbols
+    else if (!keep.has(c) && /^[\p{P}\p{S}]$/u.test(String.fromCharCode(c))) t[c] = 1;
+  }
+  fillerTable = t;
+  return t;
+}
+
+const isAsciiAlnum = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+
+// Scratch buffers for the effective character sequence (the classifier is synchronous, never re-entered).
+let scratchCodes = new Uint16Array(512);
+let scratchPos = new Int32Array(512);
+
+/**
+ * The characters the classifier reads, in order: the body (signature removed), folded, without drops
+ * and spaces, and without fillers unless they sit between two ASCII letters or digits (`3.5`, `a.cn`,
+ * `3-2-118` keep theirs). Fills the scratch buffers; returns the count.
+ */
+function effective(text: string): number {
+  const fold = classifierFoldTable();
+  const fill = fillers();
+  const [start, end] = bodyBounds(text);
+  if (scratchCodes.length < end - start) {
+    scratchCodes = new Uint16Array((end - start) * 2);
+    scratchPos = new Int32Array((end - start) * 2);
+  }
+  let n = 0;
+  let prev = EDGE;
+  for (let i = start; i < end; i++) {
+    const c = fold[text.charCodeAt(i)];
+    if (c === DROP || c === 0x20) continue;
+    if (fill[c]) {
+      // keep a filler only between two ASCII alphanumerics (decimals, domains, parcel codes)
+      let j = i + 1;
+      while (j < end && fold[text.charCodeAt(j)] === DROP) j++;
+      const next = j < end ? fold[text.charCodeAt(j)] : EDGE;
+      if (!(isAsciiAlnum(prev) && isAsciiAlnum(next))) continue;
+    }
+    scratchCodes[n] = c;
+    scratchPos[n] = i;
+    n++;
+    prev = c;
+  }
+  return n;
+}
+
+/**
  * Visit every hashed n-gram (orders 1–3) of the message: `visit(bucket, from, to)` with original
- * offsets `[from, to)` (from = -1 / to = text.length + 1 when an edge marker is involved).
+ * offsets `[from, to)` (from = -1 / to = end + 1 when an edge marker is involved).
  */
 function forEachGram(text: string, mask: number, visit: (bucket: number, from: number, to: number) => void): void {
-  const fold = classifierFoldTable();
-  const [start, end] = bodyBounds(text);
-  // previous two folded code units and their original offsets
+  const n = effective(text);
+  const end = bodyBounds(text)[1];
   let c1 = EDGE;
   let c2 = EDGE;
   let p1 = -1;
   let p2 = -1;
-  const emit = (c: number, pos: number, next: number): void => {
+  for (let k = 0; k <= n; k++) {
+    const c = k < n ? scratchCodes[k] : EDGE;
+    const pos = k < n ? scratchPos[k] : end;
     const h1 = Math.imul(c ^ SEED[1], 0x85ebca6b);
-    visit((h1 ^ (h1 >>> 15)) & mask, pos, next);
+    visit((h1 ^ (h1 >>> 15)) & mask, pos, pos + 1);
     const h2 = Math.imul(h1 ^ Math.imul(c1 ^ SEED[2], 0xc2b2ae35), 0x27d4eb2f);
-    visit((h2 ^ (h2 >>> 13)) & mask, p1, next);
+    visit((h2 ^ (h2 >>> 13)) & mask, p1, pos + 1);
     const h3 = Math.imul(h2 ^ Math.imul(c2 ^ SEED[3], 0x165667b1), 0x9e3779b1);
-    visit((h3 ^ (h3 >>> 16)) & mask, p2, next);
+    visit((h3 ^ (h3 >>> 16)) & mask, p2, pos + 1);
     c2 = c1;
     p2 = p1;
     c1 = c;
     p1 = pos;
-  };
-  for (let i = start; i < end; i++) {
-    const c = fold[text.charCodeAt(i)];
-    if (c === DROP || c === 0x20) continue;
-    emit(c, i, i + 1);
   }
-  emit(EDGE, end, end + 1);
 }
 
 /** Sparse feature vector of a text: bucket indices (with repeats for counts). */
@@ -217,17 +269,13 @@ export function trainClassifier(examples: readonly TrainingExample[], opts: Trai
 export function scoreCommercial(model: ClassifierModel, text: string): number {
   const w = model.weights;
   const mask = (1 << model.hashBits) - 1;
-  const fold = classifierFoldTable();
-  const [start, end] = bodyBounds(text);
+  const n = effective(text);
+  const codes = scratchCodes;
   let z = model.bias;
   let c1 = EDGE;
   let c2 = EDGE;
-  for (let i = start; i <= end; i++) {
-    let c: number;
-    if (i < end) {
-      c = fold[text.charCodeAt(i)];
-      if (c === DROP || c === 0x20) continue;
-    } else c = EDGE;
+  for (let k = 0; k <= n; k++) {
+    const c = k < n ? codes[k] : EDGE;
     const h1 = Math.imul(c ^ SEED[1], 0x85ebca6b);
     z += w[(h1 ^ (h1 >>> 15)) & mask];
     const h2 = Math.imul(h1 ^ Math.imul(c1 ^ SEED[2], 0xc2b2ae35), 0x27d4eb2f);
