@@ -35,6 +35,11 @@ class InspectionMemo {
     this.type = type;
     return this.result;
   }
+  /** The last inspection of `text` whatever its type (the commercial score does not depend on it). */
+  anyType(text: string): Inspection {
+    if (this.text === text && this.result) return this.result;
+    return this.inspect(text, 'notification');
+  }
 }
 
 export interface ContentStages {
@@ -109,8 +114,8 @@ export function createContentStages(deps: ContentStageDeps): ContentStages {
 
   const detectors: Detectors = {
     advertising(text: string) {
-      // The spine's stage does not pass the type; verification/notification is what it asks about.
-      const r = memo.inspect(text, 'notification');
+      // The spine's stage does not pass the type; the score does not depend on it anyway.
+      const r = memo.anyType(text);
       if (!r.commercial) return { advertising: false, score: r.commercialScore, phrases: [] };
       return { advertising: true, score: r.commercialScore, phrases: deps.inspector.explain(text).map((p) => p.phrase) };
     },
