@@ -9,7 +9,7 @@ import { normalizeMsisdn } from '../domain/msisdn.js';
 import type { CaseEventRow, CaseRow, MeasureRow } from '../ports/cases.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { actorOf, deadlineInfo, hashAccessCode, loadVisible } from './case-workflow.js';
+import { actorOf, deadlineInfo, hashAccessCode, inProvince, loadVisible } from './case-workflow.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -90,7 +90,10 @@ export async function listCases(ctx: AppContext, p: Principal, q: { state?: stri
   const scope = p.role === 'regulator' ? { from: p.from, to: p.to } : {};
   const r = await ctx.store.cases.listCases({ states: states as CaseState[] | undefined, contentProviderId, msisdn, limit, cursor: q.cursor, ...scope });
   const now = ctx.clock.now();
-  return { cases: r.cases.map((c) => caseSummary(c, p, now)), nextCursor: r.nextCursor };
+  // A province-limited regulator's page is filtered after the query (it may come back shorter).
+  const visible: CaseRow[] = [];
+  for (const c of r.cases) if (await inProvince(ctx, p, c.contentProviderId)) visible.push(c);
+  return { cases: visible.map((c) => caseSummary(c, p, now)), nextCursor: r.nextCursor };
 }
 
 /** The complainant's view: reference + access code; no evidence, the number masked. */

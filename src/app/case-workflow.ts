@@ -16,6 +16,7 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { str } from './validate.js';
 import { addSystemCreditEntry } from './credit.js';
+import { providerProvince } from './records-scope.js';
 
 /** Which row of the table a principal acts as. */
 export function actorOf(p: Principal): CaseActor {
@@ -42,9 +43,21 @@ export function emitComplaint(ctx: AppContext, c: CaseRow, action: CaseAction | 
   ctx.events.emit('complaint', { caseId: c.id, reference: c.reference, contentProviderId: c.contentProviderId, action, state, at, month: shanghaiMonth(c.createdAt) });
 }
 
+/**
+ * For a regulator limited to a province: whether a content provider is registered there (the
+ * province digits of its unified social credit code). Cases naming no provider are outside every
+ * province. Unlimited principals always pass.
+ */
+export async function inProvince(ctx: AppContext, p: Principal, contentProviderId: string | null): Promise<boolean> {
+  if (p.role !== 'regulator' || !p.province) return true;
+  if (!contentProviderId) return false;
+  const cp = await ctx.store.directory.getContentProvider(contentProviderId);
+  return cp !== null && providerProvince(cp) === p.province;
+}
+
 export async function loadVisible(ctx: AppContext, p: Principal, id: string): Promise<CaseRow> {
   const c = await ctx.store.cases.getCase(id);
-  if (!c || !canSee(p, c)) throw new SmsguardError(p.role === 'public' ? 'unauthorized' : 'not_found', `no case ${id}`);
+  if (!c || !canSee(p, c) || !(await inProvince(ctx, p, c.contentProviderId))) throw new SmsguardError(p.role === 'public' ? 'unauthorized' : 'not_found', `no case ${id}`);
   return c;
 }
 

@@ -11,6 +11,7 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { str } from './validate.js';
+import { inProvince } from './case-workflow.js';
 
 const REGULATOR_KINDS: readonly CreditKind[] = ['warning', 'fine', 'supervision_talk', 'correction_order', 'note'];
 
@@ -44,6 +45,7 @@ export async function addRegulatorEntry(ctx: AppContext, p: Principal, body: Rec
   const subjectType = body.subjectType === 'operator' ? 'operator' : 'content-provider';
   const subjectId = str(body.subjectId ?? body.contentProviderId, 'contentProviderId', { min: 1, max: 200 }).trim();
   if (subjectType === 'content-provider' && !(await ctx.store.directory.getContentProvider(subjectId))) throw new SmsguardError('not_found', `no content provider ${subjectId}`);
+  if (subjectType === 'content-provider' && !(await inProvince(ctx, p, subjectId))) throw new SmsguardError('forbidden', 'the content provider is outside the province of this token');
   let amountYuan: number | null = null;
   if (kind === 'fine') {
     amountYuan = Number(body.amountYuan);
@@ -75,7 +77,7 @@ function defaultSummary(kind: CreditKind, amount: number | null): string {
 export async function publishEntry(ctx: AppContext, p: Principal, id: string): Promise<CreditEntryRow> {
   requireRole(p, 'regulator');
   const e = await ctx.store.cases.getEntry(id);
-  if (!e) throw new SmsguardError('not_found', `no credit-file entry ${id}`);
+  if (!e || (e.subjectType === 'content-provider' && !(await inProvince(ctx, p, e.subjectId)))) throw new SmsguardError('not_found', `no credit-file entry ${id}`);
   const now = ctx.clock.now();
   if (!(await ctx.store.cases.publish(id, now, p.actorId))) throw new SmsguardError('conflict', 'the entry is already published');
   await ctx.store.records.appendAudit(now, p.actorId, 'credit.publish', { entryId: id, subjectId: e.subjectId, kind: e.kind });
@@ -87,7 +89,10 @@ export async function listEntries(ctx: AppContext, p: Principal, f: { contentPro
   if (p.role === 'content-provider') f = { ...f, contentProviderId: p.contentProviderId };
   else requireRole(p, 'regulator', 'admin');
   if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'credit.query', { contentProviderId: f.contentProviderId ?? null });
-  return ctx.store.cases.listEntries({ subjectId: f.contentProviderId, limit: Math.min(f.limit ?? 200, 1000) });
+  const rows = await ctx.store.cases.listEntries({ subjectId: f.contentProviderId, limit: Math.min(f.limit ?? 200, 1000) });
+  const out: CreditEntryRow[] = [];
+  for (const e of rows) if (e.subjectType === 'operator' || (await inProvince(ctx, p, e.subjectId))) out.push(e);
+  return out;
 }
 
 export interface PublicEntry {

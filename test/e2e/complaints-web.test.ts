@@ -83,6 +83,23 @@ describe('complaint web pages and hardening', () => {
     assert.deepEqual(kinds, ['early_warning_suspension', 'violation_threshold']);
   });
 
+  test('a regulator limited to a province sees only cases and entries of providers registered there', async () => {
+    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138003', sender: '10690001', text: 'x' } })).json();
+    const fj = { authorization: `Bearer ${(await g.app.auth.createToken('regulator', 'fujian', null, { province: '35' })).token}` };
+    const bj = { authorization: `Bearer ${(await g.app.auth.createToken('regulator', 'beijing', null, { province: '11' })).token}` };
+    assert.equal((await g.http.inject({ method: 'GET', url: `/v1/cases/${f.id}`, headers: fj })).statusCode, 200);
+    assert.equal((await g.http.inject({ method: 'GET', url: `/v1/cases/${f.id}`, headers: bj })).statusCode, 404);
+    const listBj = (await g.http.inject({ method: 'GET', url: '/v1/cases', headers: bj })).json().cases;
+    assert.equal(listBj.length, 0);
+    assert.ok((await g.http.inject({ method: 'GET', url: '/v1/cases', headers: fj })).json().cases.some((c: { id: string }) => c.id === f.id));
+    const add = await g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: bj, payload: { contentProviderId: cp.id, kind: 'warning' } });
+    assert.equal(add.statusCode, 403);
+    const ok = await g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: fj, payload: { contentProviderId: cp.id, kind: 'warning' } });
+    assert.equal(ok.statusCode, 201, ok.body);
+    assert.equal((await g.http.inject({ method: 'POST', url: `/v1/credit/entries/${ok.json().id}/publish`, headers: bj })).statusCode, 404);
+    assert.ok(!(await g.http.inject({ method: 'GET', url: '/v1/credit/entries', headers: bj })).json().entries.some((e: { id: string }) => e.id === ok.json().id));
+  });
+
   test('property: no input to the complaint doors crashes the server or leaves a half-made case', async () => {
     const { token } = await g.app.auth.createToken('report-centre', 'fuzz');
     const centre = { authorization: `Bearer ${token}` };
