@@ -58,7 +58,8 @@ describe('chaos: kill -9 under load', { timeout: 240_000 }, () => {
     return { url: `http://127.0.0.1:${port}`, proc };
   }
 
-  test('PostgreSQL + NATS: ingress and egress processes killed in turn; every acknowledged message once at the sink, records agree', async () => {
+  /** One ingress and two egress processes; `stop` each in turn under load, start it again, then compare. */
+  async function pgScenario(mode: 'kill' | 'term') {
     const h = await openTestPgStore();
     cleanups.push(() => h.dispose());
     const { cpId, apiKey } = await onboard(h.store);
@@ -84,10 +85,11 @@ describe('chaos: kill -9 under load', { timeout: 240_000 }, () => {
     await launch('egressB');
 
     const load = startLoad({ urls: () => [`http://127.0.0.1:${httpPort}`], apiKey, port: PORT, batch: 20, maxMessages: 9000, pauseMs: 40 });
-    const order: (keyof typeof spec)[] = ['egressA', 'ingress', 'egressB', 'egressA', 'ingress', 'egressB'];
+    const order: (keyof typeof spec)[] = mode === 'kill' ? ['egressA', 'ingress', 'egressB', 'egressA', 'ingress', 'egressB'] : ['egressA', 'ingress', 'egressB'];
     for (const k of order) {
       await sleep(1200);
-      await kill9(running[k]);
+      if (mode === 'kill') await kill9(running[k]);
+      else await stopGracefully(running[k]);
       await sleep(500);
       await launch(k);
     }
@@ -96,10 +98,20 @@ describe('chaos: kill -9 under load', { timeout: 240_000 }, () => {
     assert.ok(result.acked.size > 500, `load too small to mean anything: ${result.acked.size}`);
     await waitDrained(h.store, sink.url, async () => result.acked.size, 60_000);
     const report = await verifyRun(h.store, cpId, result, await sinkState(sink.url));
-    console.log(`chaos pg+nats: ${JSON.stringify({ kills: order.length, ...report, failedRequests: result.failedRequests })}`);
-    // Graceful stops drain: nothing left behind.
+    console.log(`chaos pg+nats (${mode}): ${JSON.stringify({ restarts: order.length, ...report, failedRequests: result.failedRequests })}`);
     for (const k of Object.keys(running) as (keyof typeof spec)[]) await stopGracefully(running[k]);
     assert.equal(await h.store.outbox.pendingCount(), 0);
+    return report;
+  }
+
+  test('PostgreSQL + NATS: ingress and egress processes killed in turn; every acknowledged message once at the sink, records agree', async () => {
+    await pgScenario('kill');
+  });
+
+  test('PostgreSQL + NATS: graceful restarts drain in-flight work — nothing is submitted twice', async () => {
+    const report = await pgScenario('term');
+    assert.equal(report.redundantSubmits, 0, 'a graceful stop finishes and acknowledges the batch in hand');
+    assert.equal(report.unackedDelivered, 0);
   });
 
   test('SQLite, one process: killed three times under load; every acknowledged message once at the sink, records agree', async () => {
