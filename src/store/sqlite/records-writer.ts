@@ -11,13 +11,18 @@
  *
  * seq is one global keyset cursor: each month table holds a contiguous seq range, later months hold
  * higher seqs (a record whose `at` falls in an older month than the newest table goes to the newest
- * table, so retention errs towards keeping). The chain tip is read from the table on every append
- * (one rowid lookup), which keeps the chain right across rollbacks and across processes (a CLI purge
- * or export writing its audit record while `start` runs): nothing in memory can go stale.
+ * table, so retention errs towards keeping).
+ *
+ * Chain state lives in memory per month (seq, at, hash of the tip), so an append costs one hash and
+ * one INSERT. It can go stale three ways, each caught: the caller's transaction rolls back (every
+ * `db.transaction` function of this connection is wrapped: a throw clears the cache); another process
+ * appends (CLI purge or export writing its audit record while `start` runs: our INSERT then hits the
+ * seq primary key, and we re-read and retry); another process creates a month (the schema version is
+ * re-checked at the first append of every transaction, and no one else can write inside ours).
  */
 import type { Db } from './db.js';
 import type { RecordChainRow, RecordQuery, RecordRow } from '../../ports/store.js';
-import { canonicalJson, canonicalRecord, chainHash, genesisHash, monthOf } from '../../domain/hash-chain.js';
+import { canonicalRecord, chainHash, genesisHash, monthOf } from '../../domain/hash-chain.js';
 
 export interface NewRecord {
   id: string;
@@ -81,6 +86,11 @@ function derived(r: NewRecord, rulesOf: (pipeline: string) => readonly string[] 
 }
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
+interface Tip { seq: number; at: number; hash: Uint8Array }
+
+/** One writer per connection: two would each trust their own chain cache. */
+const writers = new WeakMap<Db, RecordsWriter>();
+
 interface MonthStmts {
   insert: { run(...a: unknown[]): unknown };
   tip: { get(): unknown };
@@ -95,10 +105,45 @@ export class RecordsWriter {
   private readonly sqlCache = new Map<string, ReturnType<Db['prepare']>>();
   private readonly schemaStmt;
 
+  private readonly tips = new Map<string, Tip>();
+  /** Bumped at every outermost transaction of this connection; chain state is revalidated once per epoch. */
+  private epoch = 0;
+  private epochSeen = -1;
+
   constructor(readonly db: Db) {
+    if (writers.has(db)) throw new Error('one RecordsWriter per connection (use store.records.writer)');
+    writers.set(db, this);
     this.schemaStmt = db.prepare('PRAGMA schema_version').pluck();
+    this.watchTransactions();
     this.ensureFresh();
     this.moveLegacy();
+  }
+
+  /**
+   * Wraps this connection's `transaction()` so a rollback (any throw out of a transaction function,
+   * including a failed COMMIT) clears the chain cache, and each outermost transaction starts a new
+   * epoch. Behaviour is otherwise unchanged for every adapter sharing the connection.
+   */
+  private watchTransactions(): void {
+    const db = this.db as Db & { transaction: Db['transaction'] };
+    const orig = db.transaction.bind(db);
+    const self = this;
+    db.transaction = ((fn: (...a: unknown[]) => unknown) => {
+      const t = orig(fn) as unknown as Record<string, (...a: unknown[]) => unknown> & ((...a: unknown[]) => unknown);
+      const wrap = (variant: (...a: unknown[]) => unknown) => function (this: unknown, ...args: unknown[]) {
+        if (!db.inTransaction) self.epoch++;
+        try {
+          return variant.apply(this, args);
+        } catch (e) {
+          self.tips.clear();
+          self.epoch++;
+          throw e;
+        }
+      };
+      const w = wrap(t) as unknown as Record<string, unknown>;
+      for (const k of ['deferred', 'immediate', 'exclusive'] as const) w[k] = wrap(t[k]);
+      return w;
+    }) as unknown as Db['transaction'];
   }
 
   /** Live month tables, ascending. */
@@ -121,6 +166,7 @@ export class RecordsWriter {
     this.months = rows.filter((r) => tables.has(tableOf(r.month))).map((r) => r.month);
     this.stmts.clear();
     this.sqlCache.clear();
+    this.tips.clear();
     this.schemaVersion = this.schemaStmt.get() as number;
   }
 
@@ -190,27 +236,43 @@ export class RecordsWriter {
   private txFn: ReturnType<Db['transaction']> | undefined;
 
   private appendIn(r: NewRecord): void {
-    this.ensureFresh();
+    if (this.epochSeen !== this.epoch || !this.db.inTransaction) {
+      // First append of this transaction: another process may have written since our last one.
+      this.tips.clear();
+      this.ensureFresh();
+      this.epochSeen = this.epoch;
+    }
+    try {
+      this.appendOnce(r);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw e;
+      // Another process appended to this month since we cached its tip: re-read and retry once.
+      this.tips.clear();
+      this.schemaVersion = -1;
+      this.ensureFresh();
+      this.appendOnce(r);
+    }
+  }
+
+  private appendOnce(r: NewRecord): void {
     let month = monthOf(r.at);
     const newest = this.months[this.months.length - 1];
     if (newest !== undefined && month < newest) month = newest;
     if (newest === undefined || month > newest) this.createMonth(month, r.at);
     const st = this.monthStmts(month);
-    const tip = st.tip.get() as [number, number, Buffer] | undefined;
-    let seq: number;
-    let prev: Uint8Array;
-    if (tip) {
-      seq = tip[0] + 1;
-      prev = tip[2];
-      if (r.at < tip[1]) st.nonMonotonic.run();
-    } else {
-      seq = this.floorSeq() + 1;
-      prev = genesisHash(month);
+    let tip = this.tips.get(month);
+    if (!tip) {
+      const row = st.tip.get() as [number, number, Buffer] | undefined;
+      tip = row ? { seq: row[0], at: row[1], hash: row[2] } : { seq: this.floorSeq(), at: -Infinity, hash: genesisHash(month) };
     }
+    const seq = tip.seq + 1;
+    if (r.at < tip.at) st.nonMonotonic.run();
     const [port, type, decision, rule] = derived(r, this.rulesOf);
-    const body = canonicalJson(r.body);
-    const hash = chainHash(prev, canonicalRecord({ seq, id: r.id, at: r.at, kind: r.kind, contentProviderId: r.contentProviderId, msisdn: r.msisdn, ref: r.ref, port, type, decision, rule, body }));
+    // The stored text is what the chain covers, byte for byte (see canonicalRecord).
+    const body = JSON.stringify(r.body);
+    const hash = chainHash(tip.hash, canonicalRecord({ seq, id: r.id, at: r.at, kind: r.kind, contentProviderId: r.contentProviderId, msisdn: r.msisdn, ref: r.ref, port, type, decision, rule, body }));
     st.insert.run(seq, r.id, r.at, r.kind, r.contentProviderId, r.msisdn, r.ref, port, type, decision, rule, body, hash);
+    this.tips.set(month, { seq, at: Math.max(r.at, tip.at), hash });
   }
 
   private readonly pipelineRules = new Map<string, readonly string[] | null>();

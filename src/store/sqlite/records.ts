@@ -6,7 +6,7 @@ import { SqliteRecordArchive } from './records-archive.js';
 export class SqliteRecords implements RecordStore {
   private auditSeq = 0;
   readonly archive: SqliteRecordArchive;
-  constructor(private readonly writer: RecordsWriter) {
+  constructor(readonly writer: RecordsWriter) {
     this.archive = new SqliteRecordArchive(writer.db, writer);
   }
 

@@ -6,7 +6,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { SqliteStore } from '../../../src/store/sqlite/index.js';
-import { RecordsWriter } from '../../../src/store/sqlite/records-writer.js';
+import type { RecordsWriter } from '../../../src/store/sqlite/records-writer.js';
 import type { RecordQuery } from '../../../src/ports/store.js';
 
 const NOV = Date.parse('2026-11-02T00:00:00Z');
@@ -16,7 +16,7 @@ describe('record page queries use indexes', () => {
   let w: RecordsWriter;
   before(() => {
     store = new SqliteStore(':memory:');
-    w = new RecordsWriter(store.db);
+    w = store.records.writer;
     store.db.transaction(() => {
       for (let i = 0; i < 3000; i++) {
         const rejected = i % 10 === 0;
@@ -64,7 +64,7 @@ describe('record page queries use indexes', () => {
 
   test('a month whose clock stepped back falls back to an exact filter', () => {
     const s = new SqliteStore(':memory:');
-    const x = new RecordsWriter(s.db);
+    const x = s.records.writer;
     x.append({ id: 'a', at: NOV + 5000, kind: 'audit', contentProviderId: null, msisdn: null, ref: null, body: { action: 'x' } });
     x.append({ id: 'b', at: NOV + 1000, kind: 'audit', contentProviderId: null, msisdn: null, ref: null, body: { action: 'x' } });
     x.append({ id: 'c', at: NOV + 9000, kind: 'audit', contentProviderId: null, msisdn: null, ref: null, body: { action: 'x' } });
