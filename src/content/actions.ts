@@ -1,0 +1,115 @@
+/**
+ * Automatic actions of the early-warning monitor: which are in force, escalation to stricter ones only,
+ * lifting by an operator, and admission of each message (token buckets for throttles). Pure: `now`
+ * is passed in.
+ */
+import type { Alert, ProposedAction, Scope } from './early-warning.js';
+
+/** An automatic action in force (or lifted), with the alert that caused it. */
+export interface ActionRecord {
+  id: string;
+  scope: Scope;
+  key: string;
+  contentProviderId: string;
+  action: ProposedAction;
+  rule: string;
+  figures: Record<string, number>;
+  at: number;
+  liftedAt?: number;
+  liftedBy?: string;
+}
+
+/** Admission answer for one message. */
+export type Admission = { outcome: 'pass' } | { outcome: 'throttled'; actionId: string; perSecond: number } | { outcome: 'held'; actionId: string } | { outcome: 'suspended'; actionId: string };
+
+const STRENGTH: Record<ProposedAction['kind'], number> = { alert: 0, throttle: 1, hold: 2, suspend: 3 };
+
+/** Is action `a` stricter than `b`? A throttle with a lower rate is stricter than one with a higher rate. */
+function stricter(a: ProposedAction, b: ProposedAction): boolean {
+  if (STRENGTH[a.kind] !== STRENGTH[b.kind]) return STRENGTH[a.kind] > STRENGTH[b.kind];
+  return a.kind === 'throttle' && b.kind === 'throttle' && a.perSecond < b.perSecond;
+}
+
+/**
+ * The actions in force and the per-key token buckets that enforce throttles. Pure: `now` is passed in.
+ * Recording an alert whose action is no stronger than one already in force for that key adds nothing.
+ */
+export class ActionBook {
+  private readonly records: ActionRecord[] = [];
+  private readonly tokens = new Map<string, { tokens: number; at: number }>();
+  private seq = 0;
+
+  constructor(private readonly newId: () => string = () => `act_${++this.seq}`) {}
+
+  /** Record the action an alert proposes; returns the record, or undefined when nothing new applies. */
+  apply(alert: Alert): ActionRecord | undefined {
+    if (alert.action.kind === 'alert') return undefined;
+    const current = this.active(alert.scope, alert.key);
+    if (current && !stricter(alert.action, current.action)) return undefined;
+    const rec: ActionRecord = {
+      id: this.newId(),
+      scope: alert.scope,
+      key: alert.key,
+      contentProviderId: alert.contentProviderId,
+      action: alert.action,
+      rule: alert.rule,
+      figures: alert.figures,
+      at: alert.at,
+    };
+    this.records.push(rec);
+    return rec;
+  }
+
+  /** Restore a persisted record (e.g. at start-up). */
+  restore(rec: ActionRecord): void {
+    this.records.push(rec);
+  }
+
+  /** Lift an action (operator decision). Returns false if unknown or already lifted. */
+  lift(id: string, by: string, now: number): boolean {
+    const r = this.records.find((x) => x.id === id);
+    if (!r || r.liftedAt !== undefined) return false;
+    r.liftedAt = now;
+    r.liftedBy = by;
+    return true;
+  }
+
+  /** The strongest action in force for a key. */
+  active(scope: Scope, key: string): ActionRecord | undefined {
+    let best: ActionRecord | undefined;
+    for (const r of this.records) {
+      if (r.scope !== scope || r.key !== key || r.liftedAt !== undefined) continue;
+      if (!best || stricter(r.action, best.action)) best = r;
+    }
+    return best;
+  }
+
+  list(): readonly ActionRecord[] {
+    return this.records;
+  }
+
+  /**
+   * May a message from this provider and port go now? Suspension beats hold beats throttle; a
+   * throttle is a token bucket of `perSecond` tokens refilled continuously (burst = one second).
+   */
+  admit(contentProviderId: string, port: string, now: number): Admission {
+    const cands = [this.active('provider', contentProviderId), this.active('port', port)].filter((x): x is ActionRecord => !!x);
+    if (cands.length === 0) return { outcome: 'pass' };
+    cands.sort((a, b) => STRENGTH[b.action.kind] - STRENGTH[a.action.kind]);
+    const top = cands[0];
+    if (top.action.kind === 'suspend') return { outcome: 'suspended', actionId: top.id };
+    if (top.action.kind === 'hold') return { outcome: 'held', actionId: top.id };
+    // every throttle in force must admit the message
+    for (const r of cands) {
+      if (r.action.kind !== 'throttle') continue;
+      const rate = r.action.perSecond;
+      const b = this.tokens.get(r.id) ?? { tokens: rate, at: now };
+      b.tokens = Math.min(rate, b.tokens + ((now - b.at) / 1000) * rate);
+      b.at = now;
+      this.tokens.set(r.id, b);
+      if (b.tokens < 1) return { outcome: 'throttled', actionId: r.id, perSecond: rate };
+    }
+    for (const r of cands) if (r.action.kind === 'throttle') this.tokens.get(r.id)!.tokens -= 1;
+    return { outcome: 'pass' };
+  }
+}
