@@ -193,8 +193,8 @@ export class BusEgressWorker {
     if (!m) return;
     const ev = { id: u.id, contentProviderId: m.contentProviderId, status: u.status, at: u.at, from: m.from, to: m.to, submittedAt: m.submittedAt, error: u.detail, registeredDelivery: m.registeredDelivery, text: m.text };
     this.ctx.events.emit('messageStatus', ev);
-    // Ingress processes hold the SMPP binds that want receipts: tell them.
-    if (m.registeredDelivery) this.bus.nc.publish(this.bus.names.status, JSON.stringify(ev));
+    // The ESME that wants the receipt may be bound to another process: tell every ingress.
+    if (m.registeredDelivery) this.bus.nc.publish(this.bus.names.status, JSON.stringify({ origin: this.member, ev }));
     if (u.status !== 'submitted') this.recent.delete(u.id);
   }
 

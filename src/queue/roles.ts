@@ -54,18 +54,32 @@ export async function startBusRoles(app: App, store: BusStore, egress: Egress | 
   relay.start();
   let worker: BusEgressWorker | null = null;
   const unsubs: (() => void)[] = [];
+  // Events re-emitted from the bus must not be published again.
+  const relayed = new WeakSet<object>();
   if (o.role !== 'ingress') {
     if (!egress) throw new Error('the egress role needs an upstream');
     worker = new BusEgressWorker(app.ctx, store.outbox, store.partitions, egress, bus, t, { batch: o.batch ?? 500, maxAttempts: o.maxAttempts ?? 8, partitionCount: partitions }, (mo) => app.receiveMo(mo, 'system'));
     await worker.start();
-    // MO a provider should see: to the ingress holding its binds.
-    if (o.role === 'egress') unsubs.push(app.events.on('moForward', (ev) => bus.nc.publish(bus.names.mo, JSON.stringify(ev))));
+    // MO a provider should see: to every ingress (its binds may be on any of them). Events this
+    // process emits itself reach its own binds directly; the origin tag keeps them from echoing.
+    const origin = worker.member;
+    unsubs.push(app.events.on('moForward', (ev) => {
+      if (!relayed.has(ev)) bus.nc.publish(bus.names.mo, JSON.stringify({ origin, ev }));
+    }));
   }
-  if (o.role === 'ingress') {
+  const self = worker?.member ?? null;
+  if (o.role !== 'egress') {
     // Status changes and MO from egress processes, re-emitted for this process's SMPP binds.
+    const reemit = (name: 'messageStatus' | 'moForward') => (err: Error | null, m: { json<T>(): T }) => {
+      if (err) return;
+      const { origin, ev } = m.json<{ origin: string; ev: never }>();
+      if (origin === self) return;
+      relayed.add(ev);
+      app.events.emit(name, ev);
+    };
     const subs = [
-      bus.nc.subscribe(bus.names.status, { callback: (err, m) => { if (!err) app.events.emit('messageStatus', m.json()); } }),
-      bus.nc.subscribe(bus.names.mo, { callback: (err, m) => { if (!err) app.events.emit('moForward', m.json()); } }),
+      bus.nc.subscribe(bus.names.status, { callback: reemit('messageStatus') }),
+      bus.nc.subscribe(bus.names.mo, { callback: reemit('moForward') }),
     ];
     unsubs.push(() => subs.forEach((s) => s.unsubscribe()));
   }

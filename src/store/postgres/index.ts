@@ -12,6 +12,7 @@ import { PgConsents } from './consents.js';
 import { PgRecords } from './records.js';
 import { PgCases } from './cases.js';
 import { PgPartitionLeases } from './partitions.js';
+import { PgSmppCredentials } from './smpp-credentials.js';
 import type { SettingsStore, Store } from '../../ports/store.js';
 
 export type { PgOptions } from './db.js';
@@ -26,6 +27,8 @@ export class PostgresStore implements Store {
   readonly cases: PgCases;
   /** Egress partition leases for the NATS pipeline (src/queue). */
   readonly partitions: PgPartitionLeases;
+  /** SMPP credentials (not part of `Store`; the SMPP server takes the port directly). */
+  readonly smppCredentials: PgSmppCredentials;
   readonly writer: PgRecordsWriter;
   private closed = false;
 
@@ -38,6 +41,7 @@ export class PostgresStore implements Store {
     this.records = new PgRecords(this.writer);
     this.cases = new PgCases(pool);
     this.partitions = new PgPartitionLeases(pool);
+    this.smppCredentials = new PgSmppCredentials(pool);
     const Q = queries('settings', ['get', 'put'] as const);
     this.settings = {
       async getSetting(key) {

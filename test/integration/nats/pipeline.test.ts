@@ -68,6 +68,29 @@ describe('NATS JetStream pipeline', { timeout: 90_000 }, () => {
     assert.equal(e1.simulator.outbox().length, got.length - before, 'the stopped worker sent nothing more');
   });
 
+  test('receipts and MO travel back to the ingress, once each', async () => {
+    const { h, seeded, principal } = await setup();
+    cleanups.push(() => h.dispose());
+    const prefix = testPrefix();
+    const ingress = await startPiece({ schema: h.schema, prefix, role: 'ingress' });
+    cleanups.push(async () => { await removeStream(ingress); await ingress.stop(); });
+    const egress = await startPiece({ schema: h.schema, prefix, role: 'egress' });
+    cleanups.push(() => egress.stop());
+    const statuses: string[] = [];
+    const mos: string[] = [];
+    ingress.app.events.on('messageStatus', (e) => statuses.push(`${e.id}:${e.status}`));
+    ingress.app.events.on('moForward', (e) => mos.push(e.text));
+    const to = msisdn();
+    const [o] = await ingress.app.submitMessages(principal, [{ ...submissions(seeded.service, seeded.signature, [to])[0], registeredDelivery: true }], 'http');
+    assert.ok(o.ok);
+    await until(() => statuses.length >= 2, 15_000, 'submitted and delivered at the ingress');
+    egress.simulator.injectMo({ from: to, to: seeded.service, text: '你好，请问营业时间' });
+    await until(() => mos.length >= 1, 15_000, 'MO at the ingress');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(statuses, [`${o.id}:submitted`, `${o.id}:delivered`]);
+    assert.deepEqual(mos, ['你好，请问营业时间']);
+  });
+
   test('a transient upstream failure is retried through the relay and sent once', async () => {
     const { h, seeded, principal } = await setup();
     cleanups.push(() => h.dispose());

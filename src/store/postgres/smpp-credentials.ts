@@ -1,0 +1,35 @@
+/** PostgreSQL adapter for SmppCredentialStore (migration 050), the twin of the SQLite one. */
+import type { Pool } from './db.js';
+import { isUniqueViolation, queries } from './db.js';
+import type { SmppCredentialRow, SmppCredentialStore } from '../../ports/smpp-credentials.js';
+import { SmsguardError } from '../../domain/errors.js';
+
+const Q = queries('smpp-credentials', ['insert', 'find', 'list'] as const);
+
+interface Raw { id: string; content_provider_id: string; system_id: string; password_hash: string; allowed_ips: string[] | null; max_binds: number | null; throughput: number | null; created_at: number; revoked_at: number | null }
+const toRow = (r: Raw): SmppCredentialRow => ({
+  id: r.id, contentProviderId: r.content_provider_id, systemId: r.system_id, passwordHash: r.password_hash, allowedIps: r.allowed_ips,
+  maxBinds: r.max_binds, throughput: r.throughput, createdAt: r.created_at, revokedAt: r.revoked_at,
+});
+
+export class PgSmppCredentials implements SmppCredentialStore {
+  constructor(private readonly pool: Pool) {}
+
+  async addSmppCredential(row: SmppCredentialRow): Promise<void> {
+    try {
+      await this.pool.query(Q.insert, [row.id, row.contentProviderId, row.systemId, row.passwordHash, row.allowedIps === null ? null : JSON.stringify(row.allowedIps), row.maxBinds, row.throughput, row.createdAt, row.revokedAt]);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new SmsguardError('conflict', `system_id ${row.systemId} is taken`, {}, 'systemId');
+      throw e;
+    }
+  }
+
+  async findSmppCredential(systemId: string): Promise<SmppCredentialRow | null> {
+    const r = (await this.pool.query<Raw>(Q.find, [systemId])).rows[0];
+    return r ? toRow(r) : null;
+  }
+
+  async listSmppCredentials(contentProviderId: string): Promise<SmppCredentialRow[]> {
+    return (await this.pool.query<Raw>(Q.list, [contentProviderId])).rows.map(toRow);
+  }
+}
