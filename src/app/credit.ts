@@ -203,9 +203,15 @@ export async function complaintRate(ctx: AppContext, volume: VolumeCounter | nul
   await volume?.flush();
   const messages = (await ctx.store.cases.volume(contentProviderId, month, month)).reduce((n, r) => n + r.accepted, 0);
   const { from, to } = monthBounds(month);
-  const cases = await ctx.store.cases.casesOf(contentProviderId, from, to);
-  const complaints = cases.filter(countsAsComplaint).length;
-  const confirmed = cases.filter((c) => c.finding === 'confirmed' || c.finding === 'partly_confirmed').length;
+  let complaints: number;
+  let confirmed: number;
+  if (ctx.store.cases.countCasesOf) {
+    ({ counted: complaints, confirmed } = await ctx.store.cases.countCasesOf(contentProviderId, from, to));
+  } else {
+    const cases = await ctx.store.cases.casesOf(contentProviderId, from, to);
+    complaints = cases.filter(countsAsComplaint).length;
+    confirmed = cases.filter((c) => c.finding === 'confirmed' || c.finding === 'partly_confirmed').length;
+  }
   const threshold = ctx.profile.params.complaintRateThresholdPerMillion.value;
   const rate = messages > 0 ? (complaints * 1e6) / messages : null;
   return {

@@ -107,6 +107,11 @@ export interface CaseStore {
   overdue(now: number, limit: number): Promise<CaseRow[]>;
   /** Cases of a provider created in [from, to), for rates and reports. */
   casesOf(contentProviderId: string, from: number, to: number): Promise<CaseRow[]>;
+  /**
+   * Counts for the complaint rate without loading cases (optional: callers fall back to `casesOf`).
+   * `counted`: not withdrawn and not found unfounded; `confirmed`: confirmed or partly confirmed.
+   */
+  countCasesOf?(contentProviderId: string, from: number, to: number): Promise<{ total: number; counted: number; confirmed: number }>;
 }
 
 export type CreditKind =

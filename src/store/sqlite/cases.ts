@@ -71,6 +71,12 @@ export class SqliteCases implements ComplaintsStore {
            ORDER BY seq LIMIT ?`,
       ),
       casesOf: db.prepare('SELECT * FROM cases WHERE content_provider_id = ? AND created_at >= ? AND created_at < ? ORDER BY seq'),
+      countCasesOf: db.prepare(
+        `SELECT count(*) AS total,
+                coalesce(sum(state <> 'withdrawn' AND coalesce(finding, '') <> 'unfounded'), 0) AS counted,
+                coalesce(sum(finding IN ('confirmed', 'partly_confirmed')), 0) AS confirmed
+           FROM cases WHERE content_provider_id = ? AND created_at >= ? AND created_at < ?`,
+      ),
       insertCredit: db.prepare(
         `INSERT INTO credit_entries (id, subject_type, subject_id, kind, at, actor_id, amount_yuan, notes, public_summary, evidence, dedup_key, published_at, published_by)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING`,
@@ -176,6 +182,10 @@ export class SqliteCases implements ComplaintsStore {
 
   async casesOf(contentProviderId: string, from: number, to: number): Promise<CaseRow[]> {
     return (this.q.casesOf.all(contentProviderId, from, to) as Raw[]).map(toCase);
+  }
+
+  async countCasesOf(contentProviderId: string, from: number, to: number): Promise<{ total: number; counted: number; confirmed: number }> {
+    return this.q.countCasesOf.get(contentProviderId, from, to) as { total: number; counted: number; confirmed: number };
   }
 
   async addEntry(e: CreditEntryRow): Promise<boolean> {

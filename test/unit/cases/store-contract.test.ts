@@ -97,6 +97,23 @@ function contract(name: string, open: () => Promise<{ store: Store; dispose(): P
       assert.deepEqual((await s().casesOf(cp, T0 + 1, T0 + 4)).map((c) => c.id), [rows[1].id, rows[2].id, rows[3].id]);
     });
 
+    test('countCasesOf (when the adapter has it) agrees with counting casesOf', async (t) => {
+      if (skip) return t.skip(skip);
+      if (!s().countCasesOf) return t.skip(`${name} has no countCasesOf (callers fall back to casesOf)`);
+      const cp = uid('cp');
+      const specs: [CaseRow['state'], CaseRow['finding']][] = [['received', null], ['withdrawn', null], ['closed', 'unfounded'], ['closed', 'confirmed'], ['answered', 'partly_confirmed']];
+      for (const [i, [state, finding]] of specs.entries()) {
+        const c = caseRow({ contentProviderId: cp, createdAt: T0 + i, state, finding });
+        await s().createCase(c, ev(c, 'created', null, state));
+      }
+      const all = await s().casesOf(cp, T0, T0 + 10);
+      const counted = all.filter((c) => c.state !== 'withdrawn' && c.finding !== 'unfounded').length;
+      const confirmed = all.filter((c) => c.finding === 'confirmed' || c.finding === 'partly_confirmed').length;
+      assert.deepEqual(await s().countCasesOf!(cp, T0, T0 + 10), { total: 5, counted, confirmed });
+      assert.deepEqual({ counted, confirmed }, { counted: 3, confirmed: 2 });
+      assert.deepEqual(await s().countCasesOf!(cp, T0 + 100, T0 + 200), { total: 0, counted: 0, confirmed: 0 });
+    });
+
     test('measures by case and by provider in a range', async (t) => {
       if (skip) return t.skip(skip);
       const c = caseRow({ contentProviderId: uid('cp') });
