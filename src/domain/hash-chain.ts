@@ -103,14 +103,20 @@ export interface ChainedFields {
   body: string;
 }
 
-/** The bytes of a record that its hash covers: a JSON array of every stored column, in a fixed order. */
-export function canonicalRecord(r: ChainedFields): string {
-  return JSON.stringify([r.seq, r.id, r.at, r.kind, r.contentProviderId, r.msisdn, r.ref, r.port, r.type, r.decision, r.rule, r.body]);
+/**
+ * The first line of a record's canonical bytes: a JSON array of every stored column but the body, in
+ * a fixed order, then a newline. JSON never contains a raw newline, so the split is unambiguous.
+ */
+export function recordHeader(r: Omit<ChainedFields, 'body'>): string {
+  return `${JSON.stringify([r.seq, r.id, r.at, r.kind, r.contentProviderId, r.msisdn, r.ref, r.port, r.type, r.decision, r.rule])}\n`;
 }
 
-/** The same, from a raw row in column order (seq, id, at, kind, cp, msisdn, ref, port, type, decision, rule, body): the verifier's fast path. */
-export function canonicalRow(row: readonly unknown[]): string {
-  return JSON.stringify(row.length === 12 ? row : row.slice(0, 12));
+/**
+ * The bytes of a record that its hash covers: the header line, then the body text exactly as stored
+ * (UTF-8). The body is not re-escaped, so the verifier can hash it straight from the database page.
+ */
+export function canonicalRecord(r: ChainedFields): string {
+  return recordHeader(r) + r.body;
 }
 
 /** The hash a chain starts from: distinct per month, so a record moved to another month fails. */
@@ -121,6 +127,11 @@ export function genesisHash(chain: string): Buffer {
 /** `SHA-256(prev ‖ utf8(canonical))`. */
 export function chainHash(prev: Uint8Array, canonical: string): Buffer {
   return createHash('sha256').update(prev).update(canonical).digest();
+}
+
+/** The same hash from its parts: `SHA-256(prev ‖ utf8(header) ‖ body)`, body already UTF-8. */
+export function chainHashParts(prev: Uint8Array, header: string, body: Uint8Array): Buffer {
+  return createHash('sha256').update(prev).update(header).update(body).digest();
 }
 
 /** A month's chain head: what is signed and published. */
@@ -145,5 +156,5 @@ export function headPayload(h: ChainHead): string {
  * came from and its hash there, so a carried record still names its original link.
  */
 export function canonicalRetained(r: ChainedFields, month: string, origHashHex: string): string {
-  return JSON.stringify([canonicalRecord(r), month, origHashHex]);
+  return `${JSON.stringify([month, origHashHex])}\n${canonicalRecord(r)}`;
 }

@@ -441,6 +441,12 @@ export interface RecordArchive {
   chains(): Promise<RecordChainInfo[]>;
   /** Up to `limit` records of one chain with seq > afterSeq, in seq order. */
   scan(chain: string, afterSeq: number, limit: number): Promise<RecordChainRow[]>;
+  /**
+   * The verifier's fast path (optional): each record's canonical bytes (`recordHeader` + body) built
+   * by the database, with its stored hash. A row whose bytes differ from what `canonicalRecord` gives
+   * is re-checked through `scan`.
+   */
+  scanCanonical?(chain: string, afterSeq: number, limit: number): Promise<{ seq: number; canonical: Uint8Array; hash: Uint8Array }[]>;
   /** Records of one content provider with `from <= at < to`, seq order, after `afterSeq`. */
   scanProvider(contentProviderId: string, from: number, to: number, afterSeq: number, limit: number): Promise<RecordChainRow[]>;
   heads(): Promise<StoredHead[]>;

@@ -61,6 +61,10 @@ export class SqliteRecordArchive implements RecordArchive {
     return this.writer.scan(chain, afterSeq, limit);
   }
 
+  async scanCanonical(chain: string, afterSeq: number, limit: number): Promise<{ seq: number; canonical: Uint8Array; hash: Uint8Array }[]> {
+    return this.writer.scanCanonical(chain, afterSeq, limit);
+  }
+
   async scanProvider(contentProviderId: string, from: number, to: number, afterSeq: number, limit: number): Promise<RecordChainRow[]> {
     return this.writer.scanProvider(contentProviderId, from, to, afterSeq, limit);
   }

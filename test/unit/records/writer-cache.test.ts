@@ -70,3 +70,14 @@ test('one writer per connection', () => {
   assert.throws(() => new (s.records.writer.constructor as new (db: unknown) => unknown)(s.db), /one RecordsWriter per connection/);
   void s.close();
 });
+
+test('exotic characters in chained columns verify (store-built bytes fall back to the exact path)', async () => {
+  const s = new SqliteStore(':memory:');
+  const w = s.records.writer;
+  w.append({ id: 'x"\\\u0001\u001fé😀\u2028', at: NOV, kind: 'audit', contentProviderId: 'cp_"q"', msisdn: null, ref: '\t\n', body: { text: '退订\u0000😀', n: 1.5e-7 } });
+  w.append(rec('after', NOV + 1));
+  const v = await verifyChains(s.records.archive);
+  assert.equal(v.ok, true, JSON.stringify(v));
+  assert.equal(v.checked, 2);
+  await s.close();
+});
