@@ -5,10 +5,10 @@
  */
 import type { Db } from './db.js';
 import type { DecidedItem, MessageStore, MessageView, SubmissionItem, SystemMessage } from '../../ports/store.js';
-import type { ConsentFacts, Decision, Facts } from '../../pipeline/types.js';
+import type { Decision, Facts } from '../../pipeline/types.js';
 import type { SqliteDirectory } from './directory.js';
 import type { RecordsWriter } from './records-writer.js';
-import { periodMs } from '../../pipeline/stages/commercial.js';
+import { CommercialFactsReader } from './commercial-facts.js';
 import { decodeVerdicts, encodeVerdicts, type EncodedVerdicts } from '../verdict-codec.js';
 import type { MessageStatus } from '../../app/types.js';
 
@@ -18,20 +18,15 @@ const DAY = 86_400_000;
 
 export class SqliteMessages implements MessageStore {
   private readonly q;
+  /** Commercial facts in one statement (the consent adapter's file owns the query). */
+  private readonly commercial: CommercialFactsReader;
   constructor(private readonly db: Db, private readonly dir: SqliteDirectory, private readonly records: RecordsWriter) {
+    this.commercial = new CommercialFactsReader(db);
     this.q = {
       verificationCounts: db.prepare(
         `SELECT coalesce(sum(at > ?), 0) AS minute, coalesce(sum(at > ?), 0) AS hour, count(*) AS day
            FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'verification' AND at > ?`,
       ),
-      optedOut: db.prepare('SELECT 1 FROM optouts WHERE content_provider_id = ? AND msisdn = ?'),
-      optOutSignatures: db.prepare('SELECT signature FROM optout_signatures WHERE content_provider_id = ? AND msisdn = ?').pluck(),
-      dnd: db.prepare('SELECT 1 FROM dnd WHERE msisdn = ?'),
-      liveConsent: db.prepare(
-        `SELECT * FROM consents WHERE content_provider_id = ? AND msisdn = ? AND category = ? AND withdrawn_at IS NULL
-           ORDER BY (expires_at > ?) DESC, expires_at DESC LIMIT 1`,
-      ),
-      consentUse: db.prepare('SELECT count(*) AS n FROM sends WHERE consent_id = ? AND at > ?'),
       insertSend: db.prepare('INSERT INTO sends (content_provider_id, msisdn, type, consent_id, at) VALUES (?, ?, ?, ?, ?)'),
       registerPipeline: db.prepare('INSERT INTO pipelines (id, rules) VALUES (?, ?) ON CONFLICT DO NOTHING'),
       pipelineRules: db.prepare('SELECT rules FROM pipelines WHERE id = ?'),
@@ -75,14 +70,7 @@ export class SqliteMessages implements MessageStore {
       const r = this.q.verificationCounts.get(now - MINUTE, now - HOUR, c.contentProviderId, c.to, now - DAY) as { minute: number; hour: number; day: number };
       facts.verificationSends = r;
     } else if (c.type === 'commercial') {
-      facts.optedOut = this.q.optedOut.get(c.contentProviderId, c.to) !== undefined;
-      // Which signatures the refusals answered (per-signature opt-out scope; read only when opted out).
-      if (facts.optedOut) facts.optOutSignatures = this.q.optOutSignatures.all(c.contentProviderId, c.to) as string[];
-      facts.dnd = this.q.dnd.get(c.to) !== undefined;
-      if (c.category) {
-        const row = this.q.liveConsent.get(c.contentProviderId, c.to, c.category, now) as ConsentDb | undefined;
-        if (row) facts.consent = consentFacts(row, this.q.consentUse, now);
-      }
+      Object.assign(facts, this.commercial.read(c.contentProviderId, c.to, c.category, now));
     }
     return facts;
   }
@@ -183,11 +171,4 @@ export class SqliteMessages implements MessageStore {
       history: accepted ? [{ status: 'accepted', at: mt.at }, ...history] : history,
     };
   }
-}
-
-interface ConsentDb { id: string; category: string; granted_at: number; expires_at: number; freq_count: number; freq_per: 'day' | 'week' | 'month' }
-
-function consentFacts(row: ConsentDb, use: { get(...a: unknown[]): unknown }, now: number): ConsentFacts {
-  const used = (use.get(row.id, now - periodMs(row.freq_per)) as { n: number }).n;
-  return { id: row.id, category: row.category, grantedAt: row.granted_at, expiresAt: row.expires_at, frequency: { count: row.freq_count, per: row.freq_per }, usedInPeriod: used };
 }
