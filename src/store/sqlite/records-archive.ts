@@ -51,7 +51,8 @@ export class SqliteRecordArchive implements RecordArchive {
       const last = this.db.prepare(`SELECT seq, hash FROM ${t} ORDER BY seq DESC LIMIT 1`).raw().get() as [number, Buffer];
       const at = chain === RETAINED
         ? (this.db.prepare(`SELECT min(at), max(at), count(*) FROM ${t}`).raw().get() as [number, number, number])
-        : ([...(this.db.prepare(`SELECT min(at), max(at) FROM ${t}`).raw().get() as [number, number]), last[0] - first + 1] as [number, number, number]);
+        // Two statements: SQLite answers a lone min() or max() from the index, but scans for both at once.
+        : ([this.db.prepare(`SELECT min(at) FROM ${t}`).pluck().get() as number, this.db.prepare(`SELECT max(at) FROM ${t}`).pluck().get() as number, last[0] - first + 1] as [number, number, number]);
       out.push({ chain, firstSeq: first, lastSeq: last[0], count: at[2], minAt: at[0], maxAt: at[1], hash: last[1], kinds: chain === RETAINED ? this.kindCounts(t) : sealed.get(chain) ?? null });
     }
     return out;
@@ -159,7 +160,7 @@ export class SqliteRecordArchive implements RecordArchive {
       if (keepSeqs.length) {
         this.db.prepare(`INSERT OR IGNORE INTO records_retained (${RECORD_COLUMNS}, month, orig_hash) SELECT ${RECORD_COLUMNS}, ?, hash FROM ${t} WHERE seq IN (SELECT value FROM json_each(?))`).run(month, keep);
       }
-      const range = this.db.prepare(`SELECT min(seq), max(seq) FROM ${t}`).raw().get() as [number | null, number | null];
+      const range = [this.db.prepare(`SELECT min(seq) FROM ${t}`).pluck().get(), this.db.prepare(`SELECT max(seq) FROM ${t}`).pluck().get()] as [number | null, number | null];
       this.db.exec(`DROP TABLE ${t}`);
       this.db.prepare('UPDATE records_months SET purged_at = ?, first_seq = ?, last_seq = ? WHERE month = ?').run(at, range[0], range[1], month);
       this.writer.ensureFresh();

@@ -355,7 +355,8 @@ export class RecordsWriter {
     if (q.decision) { where.push('decision = ?'); args.push(q.decision); }
     if (q.rule) { where.push('rule = ?'); args.push(q.rule); }
     if (q.from !== undefined || q.to !== undefined) {
-      const b = this.cached(`SELECT min(at), max(at) FROM ${t}`).raw().get() as [number | null, number | null];
+      // Two statements: SQLite answers a lone min() or max() from the at index, but scans for both at once.
+      const b = [this.cached(`SELECT min(at) FROM ${t}`).pluck().get(), this.cached(`SELECT max(at) FROM ${t}`).pluck().get()] as [number | null, number | null];
       if (b[0] === null || b[1] === null) return null;
       if (q.from !== undefined && b[1] < q.from) return null;
       if (q.to !== undefined && b[0] >= q.to) return null;
