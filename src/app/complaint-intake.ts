@@ -106,7 +106,17 @@ export async function openCase(ctx: AppContext, input: ComplaintInput, source: C
     finding: null, answerText: null, answerMessageId: null, escalatedReason: null, updatedAt: now,
   };
   const actor = source === 'report-centre' ? 'report-centre' : 'complainant';
-  await ctx.store.cases.createCase(row, newEvent(ctx, row, 'created', actor, actorId, now, null, 'received', `filed via ${source}`, { source, matchedMessageId: row.matchedMessageId, contentProviderId: cpId }));
+  // References are short enough to read out on the phone, so two can collide: draw again.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await ctx.store.cases.createCase(row, newEvent(ctx, row, 'created', actor, actorId, now, null, 'received', `filed via ${source}`, { source, matchedMessageId: row.matchedMessageId, contentProviderId: cpId }));
+      break;
+    } catch (e) {
+      const refTaken = e instanceof SmsguardError && e.code === 'conflict' && attempt < 5 && !(input.externalRef && (await ctx.store.cases.getCaseByExternalRef(input.externalRef)));
+      if (!refTaken) throw e;
+      row.reference = caseReference(now, randomBytes(4).toString('hex'));
+    }
+  }
   emitComplaint(ctx, row, 'created', 'received', now);
   return { row, accessCode };
 }

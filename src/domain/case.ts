@@ -114,9 +114,9 @@ export function monthBounds(month: string): { from: number; to: number } {
   return { from, to };
 }
 
-/** Public references: `C` + Shanghai date + 6 characters, easy to read out on the phone. */
+/** Public references: `C` + Shanghai date + 8 hex characters, easy to read out on the phone. */
 export function caseReference(at: number, rand: string): string {
-  return `C${new Date(at + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '')}${rand.toUpperCase().slice(0, 6)}`;
+  return `C${new Date(at + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '')}${rand.toUpperCase().slice(0, 8)}`;
 }
 
 /** Masks a mobile number for anything public or logged: `138****8000`. */

@@ -89,7 +89,7 @@ describe('complaints in the browser', { skip: SKIP }, () => {
     await page.waitForSelector('#case-reference');
     const reference = (await page.textContent('#case-reference'))!.trim();
     const accessCode = (await page.textContent('#access-code'))!.trim();
-    assert.match(reference, /^C\d{8}[0-9A-F]{6}$/);
+    assert.match(reference, /^C\d{8}[0-9A-F]{8}$/);
     assert.ok(await page.getByText('已在记录中找到这条短信').isVisible());
 
     // 2. the report centre sees it with its deadline and forwards it

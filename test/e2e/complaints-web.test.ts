@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
 import { CaseSweeper } from '../../src/app/case-sweeper.js';
+import { SmsguardError } from '../../src/domain/errors.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -100,6 +101,27 @@ describe('complaint web pages and hardening', () => {
     assert.ok(!(await g.http.inject({ method: 'GET', url: '/v1/credit/entries', headers: bj })).json().entries.some((e: { id: string }) => e.id === ok.json().id));
   });
 
+  test('a reference that collides is drawn again; a repeated centre reference is not', async () => {
+    const cases = g.store.cases;
+    const real = cases.createCase.bind(cases);
+    const seen: string[] = [];
+    let fail = 2;
+    cases.createCase = async (row, ev) => {
+      seen.push(row.reference);
+      if (fail-- > 0) throw new SmsguardError('conflict', 'a case with this reference already exists');
+      return real(row, ev);
+    };
+    try {
+      const r = await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138004', text: '碰撞' } });
+      assert.equal(r.statusCode, 201, r.body);
+      assert.equal(seen.length, 3);
+      assert.equal(new Set(seen).size, 3);
+      assert.equal(r.json().reference, seen[2]);
+    } finally {
+      cases.createCase = real;
+    }
+  });
+
   test('property: no input to the complaint doors crashes the server or leaves a half-made case', async () => {
     const { token } = await g.app.auth.createToken('report-centre', 'fuzz');
     const centre = { authorization: `Bearer ${token}` };
@@ -122,7 +144,7 @@ describe('complaint web pages and hardening', () => {
     for (const c of after) {
       const ev = await g.store.cases.events(c.id);
       assert.equal(ev[0]?.kind, 'created', c.id);
-      assert.match(c.reference, /^C\d{8}[0-9A-F]{6}$/);
+      assert.match(c.reference, /^C\d{8}[0-9A-F]{8}$/);
     }
   });
 });

@@ -39,7 +39,7 @@ describe('complaints: intake, evidence, workflow and supervision', () => {
     const r = await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: `+86${user}`, sender: '10690002', text: '年终大促全场五折', request: '不要再发' } });
     assert.equal(r.statusCode, 201, r.body);
     const f = r.json();
-    assert.match(f.reference, /^C20261130[0-9A-F]{6}$/);
+    assert.match(f.reference, /^C20261130[0-9A-F]{8}$/);
     assert.equal(f.state, 'received');
     assert.equal(f.matchedMessageId, promoId);
     assert.equal(f.contentProviderId, cp.id);

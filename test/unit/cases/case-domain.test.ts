@@ -61,7 +61,7 @@ describe('case transition table', () => {
     const b = monthBounds('2026-12');
     assert.equal(b.from, Date.parse('2026-11-30T16:00:00Z'));
     assert.equal(b.to, Date.parse('2026-12-31T16:00:00Z'));
-    assert.match(caseReference(Date.parse('2026-11-30T04:00:00Z'), 'abcdef12'), /^C20261130ABCDEF$/);
+    assert.match(caseReference(Date.parse('2026-11-30T04:00:00Z'), 'abcdef12'), /^C20261130ABCDEF12$/);
   });
 
   test('property: published text never carries a whole mobile number', () => {
