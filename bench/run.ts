@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   content: () => import('./content-bench.js'),
   consent: () => import('./consent-bench.js'),
   complaints: () => import('./complaints-bench.js'),
+  records: () => import('./records-bench.js'),
 };
 
 async function main(): Promise<void> {
