@@ -79,9 +79,16 @@ export function localMinutes(now: number, timeZone: string): number {
   return h * 60 + m;
 }
 
+const hhmmCache = new Map<string, number>();
+/** Minutes after midnight of `HH:MM` (memoised: the profile has two such values, read per message). */
 function hhmm(s: string): number {
-  const [h, m] = s.split(':').map(Number);
-  return h * 60 + m;
+  let v = hhmmCache.get(s);
+  if (v === undefined) {
+    const [h, m] = s.split(':').map(Number);
+    v = h * 60 + m;
+    hhmmCache.set(s, v);
+  }
+  return v;
 }
 
 /** Commercial messages only inside the daytime window (vendor/carrier practice). */
