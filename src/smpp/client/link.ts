@@ -54,7 +54,8 @@ export class UpstreamLink {
       const esme = await SmppEsme.connect({
         host: this.cfg.host, port: this.cfg.port, systemId: this.cfg.systemId, password: this.cfg.password, systemType: this.cfg.systemType,
         bindType: 'transceiver',
-        session: { ...this.opts.session, windowSize: this.cfg.window, outboundRate: this.rate },
+        // receipts arrive at the pace of submits: let as many be in hand as we have submits in flight, with headroom
+        session: { inboundWindow: Math.max(1000, this.cfg.window * 4), ...this.opts.session, windowSize: this.cfg.window, outboundRate: this.rate },
         onDeliver: (pdu) => this.opts.onDeliver(pdu, this),
         onClose: (reason) => this.onClosed(reason),
       });

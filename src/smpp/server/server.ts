@@ -18,10 +18,12 @@ import type { AuthResult, SmppAccount } from './credentials.js';
 import { moPdus, RECEIPT_FOR, receiptPdu } from './deliver-pdus.js';
 import { Reassembler, type OpenSet } from './reassembly.js';
 import { defaultTypeForPortKind, readSubmit, type SubmitFields } from './translate.js';
+import { SubmitBatcher } from './batcher.js';
 
 /** The part of the App the SMPP server uses (src/app/app.ts satisfies it). */
 export interface SmppServerApp {
-  submitMessage(p: Principal, input: unknown, channel: Channel): Promise<SubmitOutcome>;
+  /** Judges and records a batch, outcomes in input order (one transaction for many PDUs). */
+  submitMessages(p: Principal, inputs: readonly unknown[], channel: Channel): Promise<SubmitOutcome[]>;
   events: { on<K extends keyof AppEvents>(name: K, fn: (payload: AppEvents[K]) => void): () => void };
 }
 
@@ -35,6 +37,8 @@ export interface SmppServerOptions {
   session?: Partial<Omit<SessionOptions, 'role'>>;
   /** Partial concatenated sets expire after this long. */
   reassemblyTtlMs?: number;
+  /** Most submits judged in one submitMessages call. */
+  maxBatch?: number;
   /** Receipts/MO kept per provider while it has no receiver bind. */
   maxPendingDeliveries?: number;
   now?: () => number;
@@ -77,11 +81,13 @@ export class SmppServer {
   private readonly now: () => number;
   private readonly unsubscribe: (() => void)[] = [];
   private readonly timer: NodeJS.Timeout;
+  private readonly batcher: SubmitBatcher;
   private partSeq = 0;
   private moRef = 0;
 
   constructor(readonly opts: SmppServerOptions) {
     this.now = opts.now ?? Date.now;
+    this.batcher = new SubmitBatcher((p, inputs, ch) => opts.app.submitMessages(p, inputs, ch), opts.maxBatch ?? 500);
     this.reassembler = new Reassembler(opts.reassemblyTtlMs ?? 60_000);
     this.server = createServer((s) => this.accept(s));
     this.unsubscribe.push(opts.app.events.on('messageStatus', (e) => this.onStatus(e)));
@@ -221,11 +227,11 @@ export class SmppServer {
   private async decide(binding: Binding, f: SubmitFields, text: string): Promise<{ status: number; id: string; code?: string }> {
     const principal: Principal = { role: 'content-provider', contentProviderId: binding.account.contentProviderId, actorId: `smpp:${binding.account.systemId}` };
     try {
-      const type = f.type ?? f.invalidType ?? defaultTypeForPortKind(await this.opts.portKind(f.from));
+      const type = f.type ?? f.invalidType ?? defaultTypeForPortKind(await this.portKind(f.from));
       const input: Record<string, unknown> = { from: f.from, to: f.to, text, type, registeredDelivery: (f.registeredDelivery & 3) !== 0 };
       if (f.category !== undefined) input.category = f.category;
       if (f.clientRef !== undefined) input.clientRef = f.clientRef;
-      const out = await this.opts.app.submitMessage(principal, input, 'smpp');
+      const out = await this.batcher.submit(principal, input);
       if (out.ok) return { status: CommandStatus.ESME_ROK, id: out.id };
       return { status: smppStatusFor(out.error.code), id: '', code: out.error.code };
     } catch (e) {
@@ -233,6 +239,18 @@ export class SmppServer {
       if (code === 'internal_error') this.opts.log?.('smpp submit failed', { error: (e as Error).message });
       return { status: smppStatusFor(code), id: '', code };
     }
+  }
+
+  private readonly kinds = new Map<string, { kind: string | null; at: number }>();
+  /** Port kind, cached for a minute (it only defaults the type; the pipeline checks the port itself). */
+  private async portKind(n: string): Promise<string | null> {
+    const c = this.kinds.get(n);
+    const now = this.now();
+    if (c && now - c.at < 60_000) return c.kind;
+    const kind = await this.opts.portKind(n);
+    if (this.kinds.size > 10_000) this.kinds.clear();
+    this.kinds.set(n, { kind, at: now });
+    return kind;
   }
 
   private rememberParts(messageId: string, ids: string[], f: SubmitFields): void {

@@ -11,6 +11,11 @@ export class FakeApp {
   readonly events = new Emitter<AppEvents>();
   readonly submissions: { principal: Principal; input: Record<string, unknown>; channel: Channel }[] = [];
   private n = 0;
+  async submitMessages(principal: Principal, inputs: readonly unknown[], channel: Channel): Promise<SubmitOutcome[]> {
+    const out: SubmitOutcome[] = [];
+    for (const i of inputs) out.push(await this.submitMessage(principal, i, channel));
+    return out;
+  }
   async submitMessage(principal: Principal, input: unknown, channel: Channel): Promise<SubmitOutcome> {
     const i = input as Record<string, unknown>;
     this.submissions.push({ principal, input: i, channel });

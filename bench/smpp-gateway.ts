@@ -1,0 +1,42 @@
+/**
+ * smsguard for the SMPP benchmark, in its own process: SQLite file store (records committed), the
+ * real App and pipeline, SMPP server in front, delivery worker and SMPP upstream client behind.
+ * Usage: node --import tsx bench/smpp-gateway.ts DBFILE UPSTREAM_URL — prints
+ * `READY <smpp port> <systemId> <password>` once a provider with SMPP credentials exists.
+ */
+import { SqliteStore } from '../src/store/sqlite/index.js';
+import { SqliteSmppCredentials } from '../src/store/sqlite/smpp-credentials.js';
+import { App } from '../src/app/app.js';
+import { DeliveryWorker } from '../src/app/delivery.js';
+import { SystemClock } from '../src/simulator/clock.js';
+import { resolveProfile } from '../src/profiles/index.js';
+import { SmppServer, SmppCredentials } from '../src/smpp/server/index.js';
+import { SmppUpstream, parseUpstreamUrl } from '../src/smpp/client/index.js';
+
+const [db, upstreamUrl] = process.argv.slice(2);
+const admin = { role: 'admin' as const, actorId: 'bench' };
+const store = new SqliteStore(db);
+const clock = new SystemClock();
+const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
+const upstream = new SmppUpstream({ links: [parseUpstreamUrl(upstreamUrl)] });
+upstream.start();
+if (!(await upstream.waitUp(10_000))) throw new Error('upstream did not bind');
+const worker = new DeliveryWorker(app.ctx, upstream, {}, (mo) => app.receiveMo(mo, 'system'));
+worker.start();
+const cp = await app.createContentProvider(admin, { name: '压测科技有限公司', creditCode: '91350100M000100Y43' });
+await app.addSignature(admin, cp.id, { signature: '【示例】' });
+await app.addPort(admin, { number: '10690001', contentProviderId: cp.id, kind: 'service' });
+const creds = new SmppCredentials({ store: new SqliteSmppCredentials(store.db), contentProviderExists: async () => true, now: () => Date.now(), newId: () => app.ctx.ids.next('cred') });
+await creds.create(admin, cp.id, { systemId: 'bench', password: 'benchpw' });
+const server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null, session: { inboundWindow: 1000, windowSize: 1000 } });
+const port = await server.listen(Number(process.env.SMPP_PORT ?? 0), '127.0.0.1');
+process.stdout.write(`READY ${port} bench benchpw\n`);
+process.on('SIGTERM', () => {
+  void (async () => {
+    await server.close();
+    await worker.stop();
+    await upstream.close();
+    await store.close();
+    process.exit(0);
+  })();
+});
