@@ -2,7 +2,7 @@
  * Content figures:
  * - `content_stage_msgs_per_s`: the content inspector (normalisation, a 10,000-term prohibited lexicon
  *   plus the shipped one with pinyin variants, and the commercial classifier) over a mix of realistic
- *   messages, in process on one core;
+ *   messages, in process on one core (per CPU-second of this process; wall-clock rate in conditions);
  * - `classifier_precision`, `classifier_recall`, `classifier_false_positive_rate`: the shipped classifier
  *   on the corpus's held-out split (data/content/sms-corpus.tsv), at its default threshold.
  */
@@ -42,13 +42,19 @@ export async function run(opts: BenchOptions): Promise<Figure[]> {
   const n = opts.quick ? 200_000 : 1_000_000;
   let flagged = 0;
   for (let i = 0; i < 50_000; i++) inspector.inspect(texts[i % texts.length].text, texts[i % texts.length].type);
+  // The machine is shared: wall time measures the neighbours as much as us. The figure divides by the
+  // CPU time this process used (user + system; the loop is single-threaded, GC threads count against
+  // us), i.e. throughput on one fully available core; the wall-clock rate goes in the conditions.
   const start = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     const m = texts[i % texts.length];
     const r = inspector.inspect(m.text, m.type);
     if (r.prohibited.length || r.commercial) flagged++;
   }
-  const secs = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  const wallSecs = Number(process.hrtime.bigint() - start) / 1e9;
+  const secs = (cpu.user + cpu.system) / 1e6;
   const avgChars = Math.round(texts.reduce((s, t) => s + t.text.length, 0) / texts.length);
   const held = evaluateClassifier(model, rows.filter((r) => r.split === 'heldout'));
   const cond = {
@@ -64,7 +70,7 @@ export async function run(opts: BenchOptions): Promise<Figure[]> {
       figure: 'content_stage_msgs_per_s',
       value: Math.round(n / secs),
       unit: 'msgs/s',
-      conditions: { ...machine(), threads: 1, loadAverage1m: Number(loadavg()[0].toFixed(2)), messages: n, lexiconTerms: lexicon.termCount, lexiconPatterns: lexicon.patternCount, classifier: `logistic regression, char 1–3-grams, 2^${model.hashBits} buckets`, avgChars, flaggedShare: Number((flagged / n).toFixed(3)) },
+      conditions: { ...machine(), threads: 1, basis: 'process CPU time', wallClockMsgsPerS: Math.round(n / wallSecs), loadAverage1m: Number(loadavg()[0].toFixed(2)), messages: n, lexiconTerms: lexicon.termCount, lexiconPatterns: lexicon.patternCount, classifier: `logistic regression, char 1–3-grams, 2^${model.hashBits} buckets`, avgChars, flaggedShare: Number((flagged / n).toFixed(3)) },
     },
     { figure: 'classifier_precision', value: Number(held.precision.toFixed(4)), unit: 'ratio', conditions: cond },
     { figure: 'classifier_recall', value: Number(held.recall.toFixed(4)), unit: 'ratio', conditions: cond },
