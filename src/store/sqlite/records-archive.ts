@@ -113,6 +113,11 @@ export class SqliteRecordArchive implements RecordArchive {
       .map((r) => ({ seq: r.seq, contentProviderId: r.cp, msisdn: r.msisdn }));
   }
 
+  private relTable: boolean | undefined;
+  private hasRelationships(): boolean {
+    return (this.relTable ??= !!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'subscription_relationships'").get());
+  }
+
   async relationshipEnd(contentProviderId: string | null, msisdn: string, now: number): Promise<number | null> {
     let end = 0;
     const tables = [RETAINED, ...this.writer.liveMonths()].map(tableOf);
@@ -127,6 +132,10 @@ export class SqliteRecordArchive implements RecordArchive {
       }
       const opt = this.db.prepare('SELECT at FROM optouts WHERE content_provider_id = ? AND msisdn = ?').pluck().get(contentProviderId, msisdn) as number | undefined;
       if (opt !== undefined) end = Math.max(end, opt);
+      // The consent module's own account of the relationship (migration 030), when it keeps one.
+      const rel = this.hasRelationships() ? (this.db.prepare('SELECT ended_at FROM subscription_relationships WHERE content_provider_id = ? AND msisdn = ?').get(contentProviderId, msisdn) as { ended_at: number | null } | undefined) : undefined;
+      if (rel && rel.ended_at === null) return null;
+      if (rel?.ended_at) end = Math.max(end, rel.ended_at);
     }
     for (const t of tables) {
       // Any record between the two (a message sent, a consent asked for) extends the relationship.
