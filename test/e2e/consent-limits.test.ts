@@ -110,8 +110,7 @@ describe('consent limits (cn-2015)', () => {
     assert.equal(forbidden.statusCode, 403);
     const r = await g.http.inject({ method: 'POST', url: '/v1/dnd', headers: g.admin, payload: { msisdns: [to, `+86${to}`, '12345', '13900139008'], source: 'carrier list 2026-11' } });
     assert.equal(r.statusCode, 200, r.body);
-    assert.deepEqual({ ...r.json(), invalid: undefined }, { received: 4, added: 2, alreadyListed: 0, invalidCount: 1, invalid: undefined });
-    assert.deepEqual(r.json().invalid, [{ index: 2, value: '12345' }]);
+    assert.deepEqual(r.json(), { received: 4, added: 2, alreadyListed: 0, invalidCount: 1, invalid: [{ index: 2, value: '12345' }] });
     assert.equal(code(await send(g, cp, to)), 'opted_out');
     const o = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: other.auth, payload: { from: '10690012', to, text: '【另一家】优惠', type: 'commercial', category: 'promo' } });
     assert.equal(code(o), 'opted_out');
