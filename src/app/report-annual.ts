@@ -60,35 +60,48 @@ export async function buildAnnualReport(ctx: AppContext, contentProviderId: stri
   const optOuts = { total: 0, byChannel: {} as Record<string, number> };
   const rejections: Record<string, number> = {};
   let scanned = 0;
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await ctx.store.records.queryRecords({ contentProviderId, from, to, limit: 1000, cursor });
-    for (const r of page.records) {
-      scanned++;
-      const b = r.body as Record<string, unknown>;
-      const m = mi(r.at);
-      if (r.kind === 'mt') {
-        if (b.channel === 'system') { m.system++; totals.system++; continue; }
-        const type = String(b.type);
-        if (b.decision === 'accepted') {
-          inc(m.accepted, type);
-          inc(totals.byClass, type);
-          totals.accepted++;
-          if (type === 'commercial') { consent.commercialAccepted++; if (b.consentId) consent.withConsent++; }
-        } else {
-          m.rejected++;
-          totals.rejected++;
-          inc(rejections, String(b.code ?? 'unknown'));
-        }
-      } else if (r.kind === 'subscription') {
-        const ev = String(b.event ?? '');
-        if (ev === 'opt_out') { m.optOuts++; optOuts.total++; inc(optOuts.byChannel, String(b.channel ?? 'unknown')); }
-        if (ev === 'consent_granted') consent.granted++;
-        if (ev === 'consent_withdrawn') consent.withdrawn++;
+  const take = (r: { at: number; kind: string; body: Record<string, unknown> }) => {
+    scanned++;
+    const b = r.body;
+    const m = mi(r.at);
+    if (r.kind === 'mt') {
+      if (b.channel === 'system') { m.system++; totals.system++; return; }
+      const type = String(b.type);
+      if (b.decision === 'accepted') {
+        inc(m.accepted, type);
+        inc(totals.byClass, type);
+        totals.accepted++;
+        if (type === 'commercial') { consent.commercialAccepted++; if (b.consentId) consent.withConsent++; }
+      } else {
+        m.rejected++;
+        totals.rejected++;
+        inc(rejections, String(b.code ?? 'unknown'));
       }
+    } else if (r.kind === 'subscription') {
+      const ev = String(b.event ?? '');
+      if (ev === 'opt_out') { m.optOuts++; optOuts.total++; inc(optOuts.byChannel, String(b.channel ?? 'unknown')); }
+      if (ev === 'consent_granted') consent.granted++;
+      if (ev === 'consent_withdrawn') consent.withdrawn++;
     }
-    if (!page.nextCursor) break;
-    cursor = page.nextCursor;
+  };
+  const archive = ctx.store.records.archive;
+  if (archive) {
+    // The inspection scan (seq order, the provider's index): about 10x the paged query's speed.
+    let after = 0;
+    for (;;) {
+      const rows = await archive.scanProvider(contentProviderId, from, to, after, 5000);
+      if (!rows.length) break;
+      for (const r of rows) take({ at: r.at, kind: r.kind, body: JSON.parse(r.body) as Record<string, unknown> });
+      after = rows[rows.length - 1].seq;
+    }
+  } else {
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await ctx.store.records.queryRecords({ contentProviderId, from, to, limit: 1000, cursor });
+      for (const r of page.records) take(r);
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
   }
   consent.coverage = consent.commercialAccepted > 0 ? consent.withConsent / consent.commercialAccepted : null;
 
