@@ -214,11 +214,10 @@ export class ContentGovernance {
     requireRole(p, 'admin');
     const { status, reason } = decision(body);
     const now = this.ctx.clock.now();
-    const dir = this.ctx.store.directory as { setSignatureStatus?: (id: string, status: 'approved' | 'rejected', at: number) => Promise<unknown> };
     const r = await this.deps.store.reviewSignature({ id: this.ctx.ids.next('sig'), signatureId: id, contentProviderId: '', decision: status, reason, at: now, actor: p.actorId });
     if (!r) throw new SmsguardError('not_found', `no signature ${id}`);
-    // The directory caches sender facts; let it see the new state when it offers a way to.
-    if (dir.setSignatureStatus) await dir.setSignatureStatus(id, status, now);
+    // Through the directory too: it caches sender facts on the message path.
+    await this.ctx.store.directory.setSignatureStatus(id, status, now);
     await this.ctx.store.records.appendAudit(now, p.actorId, 'signature.review', { signatureId: id, contentProviderId: r.contentProviderId, status, reason });
     return { id, signature: r.signature, status };
   }

@@ -10,6 +10,8 @@ import type { AppEvents } from './types.js';
 /** Decision counters for metrics, emitted once per judged message. */
 export interface DecisionEvent {
   accepted: boolean;
+  /** The sending port (for per-port early warning). */
+  from?: string;
   code: string | null;
   type: string;
   channel: string;

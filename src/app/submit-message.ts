@@ -57,7 +57,7 @@ export async function submitMessages(ctx: AppContext, principal: Principal, inpu
     for (let k = 0; k < decided.length; k++) {
       const { id, decision: d } = decided[k];
       const item = items[k];
-      ctx.events.emit('decision', { accepted: d.accepted, code: d.rejection?.code ?? null, type: item.candidate.type, channel, contentProviderId: item.candidate.contentProviderId });
+      ctx.events.emit('decision', { accepted: d.accepted, from: item.candidate.from, code: d.rejection?.code ?? null, type: item.candidate.type, channel, contentProviderId: item.candidate.contentProviderId });
       if (d.accepted) {
         accepted++;
         outcomes[positions[k]] = { ok: true, id, status: 'accepted', text: d.text, segments: d.segments };

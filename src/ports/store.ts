@@ -52,6 +52,8 @@ export interface DirectoryStore {
   setContentProviderStatus(id: string, status: ContentProviderRow['status'], at: number, actor: string, reason?: string): Promise<boolean>;
   /** Fails with `conflict` when the signature is registered to another provider. */
   addSignature(row: SignatureRow): Promise<void>;
+  /** Changes a signature's review state (only approved signatures pass the pipeline). False when no such signature. */
+  setSignatureStatus(id: string, status: SignatureRow['status'], at: number): Promise<boolean>;
   listSignatures(contentProviderId: string): Promise<SignatureRow[]>;
   /** Fails with `conflict` when the port exists. */
   addPort(row: PortRow): Promise<void>;

@@ -3,8 +3,10 @@
  * shared/REGULATION.md; values that are vendor practice are marked `practice`.
  */
 import type { Profile } from './types.js';
+import { CONTENT_RULES } from './content-rules.js';
 
 const RULES = {
+  ...CONTENT_RULES,
   'sender.port-exists': { article: 'Art. 7 (access code recorded; true sender)', summary: 'The sending port must be a registered access code.' },
   'sender.port-owned': { article: 'Art. 7 (access code recorded; true sender)', summary: 'A content provider sends only from its own ports.' },
   'recipient.msisdn': { article: 'Art. 20 (records of receiving number)', summary: 'The recipient is a mainland mobile number.' },

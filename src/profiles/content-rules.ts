@@ -3,7 +3,7 @@
  * with `...CONTENT_RULES` so every verdict of these stages cites its source. Article numbers are not
  * confirmed for either edition, so each cites a key phrase and is marked unverified.
  */
-import type { RuleSource } from '../profiles/types.js';
+import type { RuleSource } from './types.js';
 
 export const CONTENT_RULES: Readonly<Record<string, RuleSource>> = {
   'content.prohibited': {

@@ -12,7 +12,7 @@ import { SmsguardError } from '../../domain/errors.js';
 import type { PgRecordsWriter } from './records-writer.js';
 
 const Q = queries('directory', [
-  'insertCp', 'insertApiKey', 'getCp', 'listCps', 'setCpStatus', 'signatureOwner', 'insertSignature', 'listSignatures',
+  'insertCp', 'insertApiKey', 'getCp', 'listCps', 'setCpStatus', 'signatureOwner', 'insertSignature', 'setSignatureStatus', 'listSignatures',
   'insertPort', 'getPort', 'listPorts', 'listPortsOf', 'insertToken', 'findToken', 'countTokens', 'senders', 'ports',
 ] as const);
 
@@ -66,6 +66,10 @@ export class PgDirectory implements DirectoryStore {
       await this.records.append(c, [{ id: `aud_${id}_${at}_${status}`, at, kind: 'audit', contentProviderId: id, msisdn: null, ref: id, body: { action: 'content_provider.status', status, actor, reason: reason ?? null } }]);
       return true;
     });
+  }
+
+  async setSignatureStatus(id: string, status: SignatureRow['status'], _at: number): Promise<boolean> {
+    return ((await this.pool.query(Q.setSignatureStatus, [id, status])).rowCount ?? 0) > 0;
   }
 
   async addSignature(row: SignatureRow): Promise<void> {

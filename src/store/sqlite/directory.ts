@@ -86,6 +86,14 @@ export class SqliteDirectory implements DirectoryStore {
     this.senderCache.delete(row.contentProviderId);
   }
 
+  async setSignatureStatus(id: string, status: SignatureRow['status'], _at: number): Promise<boolean> {
+    const row = this.db.prepare('SELECT content_provider_id FROM signatures WHERE id = ?').get(id) as { content_provider_id: string } | undefined;
+    if (!row) return false;
+    this.db.prepare('UPDATE signatures SET status = ? WHERE id = ?').run(status, id);
+    this.senderCache.delete(row.content_provider_id);
+    return true;
+  }
+
   async listSignatures(contentProviderId: string): Promise<SignatureRow[]> {
     const rows = this.db.prepare('SELECT * FROM signatures WHERE content_provider_id = ? ORDER BY created_at, id').all(contentProviderId) as { id: string; content_provider_id: string; signature: string; status: SignatureRow['status']; created_at: number }[];
     return rows.map((r) => ({ id: r.id, contentProviderId: r.content_provider_id, signature: r.signature, status: r.status, createdAt: r.created_at }));

@@ -21,6 +21,9 @@ SELECT content_provider_id FROM signatures WHERE signature = $1;
 -- name: insertSignature
 INSERT INTO signatures (id, content_provider_id, signature, status, created_at) VALUES ($1, $2, $3, $4, $5);
 
+-- name: setSignatureStatus
+UPDATE signatures SET status = $2 WHERE id = $1;
+
 -- name: listSignatures
 SELECT * FROM signatures WHERE content_provider_id = $1 ORDER BY created_at, id;
 
