@@ -91,7 +91,7 @@ describe('content governance over HTTP', () => {
 
   // The SQLite directory caches sender facts and offers no way to change a signature's status, so an
   // approval is only seen after a restart until DirectoryStore.setSignatureStatus exists (lead).
-  test('an approved signature passes at once', { todo: 'needs DirectoryStore.setSignatureStatus to invalidate the sender cache' }, async () => {
+  test('an approved signature passes at once', async () => {
     const p = await onboard(g(), { signature: '【示例丙】', ports: { service: '10690401' } });
     const s = await http.inject({ method: 'POST', url: '/v1/signatures', headers: p.auth, payload: { signature: '【丙品牌】' } });
     assert.equal((await send(p.auth, '【丙品牌】您的快递已到达小区驿站，请及时领取。', 'notification', '10690401')).json().error.code, 'signature_unregistered');
