@@ -28,6 +28,16 @@ await app.addSignature(admin, cp.id, { signature: '【示例】' });
 await app.addPort(admin, { number: '10690001', contentProviderId: cp.id, kind: 'service' });
 const creds = new SmppCredentials({ store: new SqliteSmppCredentials(store.db), contentProviderExists: async () => true, now: () => Date.now(), newId: () => app.ctx.ids.next('cred') });
 await creds.create(admin, cp.id, { systemId: 'bench', password: 'benchpw' });
+// SMSGUARD_BENCH_TRACE=1: report submitMessages batch sizes and time spent in them (stderr)
+if (process.env.SMSGUARD_BENCH_TRACE) {
+  const orig = app.submitMessages.bind(app);
+  let calls = 0, msgs = 0, ms = 0;
+  app.submitMessages = async (p, inputs, ch) => {
+    const t = performance.now();
+    try { return await orig(p, inputs, ch); } finally { calls++; msgs += inputs.length; ms += performance.now() - t; }
+  };
+  setInterval(() => { if (calls) process.stderr.write(`[smpp-gateway] batches=${calls} avg=${(msgs / calls).toFixed(1)} msgs in ${ms.toFixed(0)} ms\n`); calls = msgs = ms = 0; }, 1000).unref();
+}
 const server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null, session: { inboundWindow: 1000, windowSize: 1000 } });
 const port = await server.listen(Number(process.env.SMPP_PORT ?? 0), '127.0.0.1');
 process.stdout.write(`READY ${port} bench benchpw\n`);

@@ -91,7 +91,9 @@ export class Session<C = unknown> {
   private _state: SessionState = 'open';
   private nextSeq = 1;
   private readonly pending = new Map<number, Pending<C>>();
-  private readonly queue: { pdu: Outbound; ctx: C }[] = [];
+  /** Requests waiting for the window; `qHead` avoids O(n) shift() on long backlogs. */
+  private queue: { pdu: Outbound; ctx: C }[] = [];
+  private qHead = 0;
   private inboundOpen = 0;
   private lastHeard: number;
   private readonly openedAt: number;
@@ -118,7 +120,7 @@ export class Session<C = unknown> {
   }
   /** Requests waiting for a window slot. */
   get backlog(): number {
-    return this.queue.length;
+    return this.queue.length - this.qHead;
   }
   /** Inbound requests handed up and not yet answered. */
   get inboundInFlight(): number {
@@ -130,7 +132,7 @@ export class Session<C = unknown> {
   }
   /** True when more requests would be sent right away rather than queued. */
   get hasRoom(): boolean {
-    return this.bound && this.pending.size + this.queue.length < this.opts.windowSize;
+    return this.bound && this.pending.size + this.backlog < this.opts.windowSize;
   }
 
   private seq(): number {
@@ -173,14 +175,23 @@ export class Session<C = unknown> {
   }
 
   private flush(now: number): void {
-    while (this.queue.length > 0 && this.pending.size < this.opts.windowSize) {
-      const head = this.queue[0];
-      if (!this.canSendData(head.pdu.command)) return;
-      if (this.opts.outboundRate && !this.opts.outboundRate.tryTake(now)) return;
-      this.queue.shift();
-      const pdu = { ...head.pdu, sequence_number: this.seq() } as Pdu;
+    while (this.qHead < this.queue.length && this.pending.size < this.opts.windowSize) {
+      const head = this.queue[this.qHead];
+      if (!this.canSendData(head.pdu.command)) break;
+      if (this.opts.outboundRate && !this.opts.outboundRate.tryTake(now)) break;
+      this.qHead++;
+      // The caller hands the PDU over: its sequence_number is (re)assigned at each send.
+      const pdu = head.pdu as Pdu;
+      pdu.sequence_number = this.seq();
       this.pending.set(pdu.sequence_number, { request: pdu, ctx: head.ctx, sentAt: now, internal: false });
       this.handler.send(pdu);
+    }
+    if (this.qHead === this.queue.length) {
+      this.queue.length = 0;
+      this.qHead = 0;
+    } else if (this.qHead > 1024 && this.qHead * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.qHead);
+      this.qHead = 0;
     }
   }
 
@@ -354,7 +365,7 @@ export class Session<C = unknown> {
       this.pending.set(pdu.sequence_number, { request: pdu, ctx: undefined as C, sentAt: now, internal: true });
       this.handler.send(pdu);
     }
-    const before = this.pending.size + this.queue.length;
+    const before = this.pending.size + this.backlog;
     this.flush(now);
     if (this.hasRoom && before > 0) this.handler.onDrain?.();
   }
@@ -366,9 +377,10 @@ export class Session<C = unknown> {
     this.closeReason = reason;
     const unanswered: { request: Pdu; ctx: C }[] = [];
     for (const p of this.pending.values()) if (!p.internal) unanswered.push({ request: p.request, ctx: p.ctx });
-    for (const q of this.queue) unanswered.push({ request: q.pdu, ctx: q.ctx });
+    for (let i = this.qHead; i < this.queue.length; i++) unanswered.push({ request: this.queue[i].pdu, ctx: this.queue[i].ctx });
     this.pending.clear();
-    this.queue.length = 0;
+    this.queue = [];
+    this.qHead = 0;
     this.handler.close(reason);
     this.handler.onClosed?.(reason, unanswered);
   }
