@@ -9,6 +9,8 @@ import type { Bench, Figure } from './figure.js';
 const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   spine: () => import('./spine-bench.js'),
   content: () => import('./content-bench.js'),
+  'smpp-fuzz': () => import('./smpp-fuzz.js'),
+  smpp: () => import('./smpp-e2e.js'),
   consent: () => import('./consent-bench.js'),
   complaints: () => import('./complaints-bench.js'),
   records: () => import('./records-bench.js'),
