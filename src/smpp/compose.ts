@@ -1,0 +1,82 @@
+/**
+ * Builds smsguard's SMPP doors for the composition root (src/main.ts): the SMPP server content
+ * providers bind to, and the egress (SMPP client) — to carrier SMSCs given as `smpp://` URLs, or to the
+ * built-in simulator started in process as a real SMPP SMSC. Nothing here listens until `startSmpp`
+ * is called, and only main.ts calls it.
+ */
+import type { Egress } from '../ports/egress.js';
+import type { SmppCredentialStore } from '../ports/smpp-credentials.js';
+import { SmppUpstream } from './client/upstream.js';
+import { parseUpstreamUrl, type UpstreamLinkConfig } from './client/config.js';
+import { SmppCredentials } from './server/credentials.js';
+import { SmppServer, type SmppServerApp } from './server/server.js';
+import { SmppSimulatorServer, type SimulatorOutbox } from './simulator/simulator-server.js';
+
+export interface StartSmppOptions {
+  app: SmppServerApp;
+  credentialStore: SmppCredentialStore;
+  contentProviderExists(id: string): Promise<boolean>;
+  portKind(number: string): Promise<string | null>;
+  now(): number;
+  newId(): string;
+  /** SMPP server for content providers; `null` = do not listen. */
+  smppPort: number | null;
+  smppHost: string;
+  /**
+   * `simulator` (default): the in-process simulator behind a loopback SMPP SMSC; else one or more
+   * `smpp://user:pass@host:port?…` URLs separated by commas, or link objects from the config file.
+   */
+  upstream: string | UpstreamLinkConfig[];
+  /** The simulator outbox (src/simulator/simulator-smsc.ts), used when upstream is `simulator`. */
+  simulator?: SimulatorOutbox;
+  /** Port of the simulator's SMPP SMSC (0 = any free loopback port). */
+  simulatorSmppPort?: number;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface SmppDoors {
+  credentials: SmppCredentials;
+  egress: Egress & { waitUp(ms?: number): Promise<boolean> };
+  server: SmppServer | null;
+  /** Where the SMPP server listens (null when not started). */
+  smppPort: number | null;
+  /** Where the simulator SMSC listens (null unless upstream is `simulator`). */
+  simulatorSmppPort: number | null;
+  close(): Promise<void>;
+}
+
+export function upstreamLinks(upstream: string | UpstreamLinkConfig[]): UpstreamLinkConfig[] {
+  if (Array.isArray(upstream)) return upstream;
+  // split only before `smpp://`: prefixes lists inside a URL use commas too
+  return upstream.split(/,(?=\s*smpp:\/\/)/).map((s) => s.trim()).filter(Boolean).map(parseUpstreamUrl);
+}
+
+export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
+  const credentials = new SmppCredentials({ store: o.credentialStore, contentProviderExists: o.contentProviderExists, now: o.now, newId: o.newId });
+  let simServer: SmppSimulatorServer | null = null;
+  let simulatorSmppPort: number | null = null;
+  let links: UpstreamLinkConfig[];
+  if (o.upstream === 'simulator') {
+    if (!o.simulator) throw new Error('upstream simulator needs the simulator outbox');
+    simServer = new SmppSimulatorServer({ sim: o.simulator });
+    simulatorSmppPort = await simServer.listen(o.simulatorSmppPort ?? 0, '127.0.0.1');
+    links = [parseUpstreamUrl(`smpp://smsguard:smsguard@127.0.0.1:${simulatorSmppPort}?name=simulator&window=1000`)];
+  } else links = upstreamLinks(o.upstream);
+  const egress = new SmppUpstream({ links, log: o.log });
+  egress.start();
+  let server: SmppServer | null = null;
+  let smppPort: number | null = null;
+  if (o.smppPort !== null) {
+    server = new SmppServer({ app: o.app, authenticate: (s, p, ip) => credentials.authenticate(s, p, ip), portKind: o.portKind, log: o.log });
+    smppPort = await server.listen(o.smppPort, o.smppHost);
+  }
+  return {
+    credentials, egress, server, smppPort, simulatorSmppPort,
+    async close() {
+      await server?.close();
+      await egress.close();
+      await simServer?.close();
+    },
+  };
+}
+

@@ -1,0 +1,60 @@
+/** startSmpp as main.ts would call it: simulator upstream over SMPP, SMPP server for providers. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SqliteStore } from '../../../src/store/sqlite/index.js';
+import { SqliteSmppCredentials } from '../../../src/store/sqlite/smpp-credentials.js';
+import { App } from '../../../src/app/app.js';
+import { DeliveryWorker } from '../../../src/app/delivery.js';
+import { SimulatorSmsc } from '../../../src/simulator/simulator-smsc.js';
+import { SimulatedClock } from '../../../src/simulator/clock.js';
+import { resolveProfile } from '../../../src/profiles/index.js';
+import { startSmpp, upstreamLinks } from '../../../src/smpp/compose.js';
+import { SmppEsme } from '../../../src/smpp/client/esme.js';
+import { encodeText, smDefaults } from '../../../src/smpp/pdu/index.js';
+import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
+
+test('upstream URLs: comma-separated smpp:// links with options', () => {
+  const l = upstreamLinks('smpp://a:b@127.0.0.1:2775?window=7&throughput=100&prefixes=86138,86139&weight=2&name=cmcc, smpp://c:d@10.0.0.1');
+  assert.equal(l.length, 2);
+  assert.deepEqual([l[0].name, l[0].window, l[0].throughput, l[0].prefixes, l[0].weight, l[0].systemId, l[0].password], ['cmcc', 7, 100, ['86138', '86139'], 2, 'a', 'b']);
+  assert.deepEqual([l[1].port, l[1].window], [2775, 100]);
+  assert.throws(() => upstreamLinks('http://x'), /smpp:\/\//);
+});
+
+test('startSmpp: a provider binds, submits, and the message reaches the simulator over SMPP', async () => {
+  const store = new SqliteStore(':memory:');
+  const clock = new SimulatedClock(NOON_SHANGHAI);
+  const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
+  const sim = new SimulatorSmsc(clock);
+  const admin = { role: 'admin' as const, actorId: 'a' };
+  const smpp = await startSmpp({
+    app, credentialStore: new SqliteSmppCredentials(store.db), contentProviderExists: async (id) => (await store.directory.getContentProvider(id)) !== null,
+    portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null, now: () => clock.now(), newId: () => app.ctx.ids.next('cred'),
+    smppPort: 0, smppHost: '127.0.0.1', upstream: 'simulator', simulator: sim,
+  });
+  const worker = new DeliveryWorker(app.ctx, smpp.egress, { pollMs: 50 }, (mo) => app.receiveMo(mo, 'system'));
+  worker.start();
+  try {
+    assert.ok(smpp.simulatorSmppPort! > 0);
+    assert.ok(await smpp.egress.waitUp(3000));
+    const cp = await app.createContentProvider(admin, { name: '示例科技有限公司', creditCode: await validCreditCode() });
+    await app.addSignature(admin, cp.id, { signature: '【示例】' });
+    await app.addPort(admin, { number: '10690001', contentProviderId: cp.id, kind: 'service' });
+    await smpp.credentials.create(admin, cp.id, { systemId: 'shili', password: 'pw' });
+    const e = await SmppEsme.connect({ host: '127.0.0.1', port: smpp.smppPort!, systemId: 'shili', password: 'pw' });
+    const text = '【示例】您的快递已到驿站。';
+    const r = await e.request({ ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138000', data_coding: 8, short_message: encodeText(text, 8) });
+    assert.equal(r.command_status, 0);
+    await worker.drain();
+    const end = Date.now() + 3000;
+    while (!sim.outbox().some((d) => d.text === text)) {
+      if (Date.now() > end) assert.fail('not delivered to the simulator');
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    await e.close();
+  } finally {
+    await worker.stop();
+    await smpp.close();
+    await store.close();
+  }
+});
