@@ -70,11 +70,27 @@ export interface ConsentRequestCreated {
   deadlineAt: string;
 }
 
+/** Rejections worth keeping: a provider asking again after a refusal, or asking a number that refused. */
+const AUDITED: ReadonlySet<ErrorCode> = new Set(['consent_request_repeated', 'consent_request_incomplete', 'opted_out', 'conflict', 'quiet_hours', 'port_kind_mismatch']);
+
 /** POST /v1/consent-requests: check, record and send one request. */
 export async function requestConsent(ctx: AppContext, p: Principal, body: unknown): Promise<ConsentRequestCreated> {
   requireRole(p, 'content-provider');
   const input = parseConsentRequest(body);
-  const cpId = p.contentProviderId;
+  try {
+    return await openRequest(ctx, p.contentProviderId, input);
+  } catch (e) {
+    // Refused requests are kept as audit records (who asked whom, and which rule said no).
+    if (e instanceof SmsguardError && AUDITED.has(e.code)) {
+      await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'consent_request.rejected', {
+        contentProviderId: p.contentProviderId, to: normalizeMsisdn(input.to) ?? input.to, category: input.category, code: e.code, rule: e.ref.rule ?? null, message: e.message,
+      });
+    }
+    throw e;
+  }
+}
+
+async function openRequest(ctx: AppContext, cpId: string, input: ConsentRequestInput): Promise<ConsentRequestCreated> {
   const now = ctx.clock.now();
   const to = normalizeMsisdn(input.to);
   if (!to) reject(ctx, 'invalid_msisdn', 'recipient.msisdn', 'to is not a mainland China mobile number', 'to');
@@ -182,9 +198,11 @@ export interface ConsentRequestView {
 /** GET /v1/consent-requests/{id}: status and history (provider: own only; admin, regulator: any). */
 export async function getConsentRequest(ctx: AppContext, p: Principal, id: string): Promise<ConsentRequestView> {
   requireRole(p, 'content-provider', 'admin', 'regulator');
-  await settleDueRequests(ctx, ctx.clock.now());
+  const now = ctx.clock.now();
+  await settleDueRequests(ctx, now);
   const r = await ctx.store.consents.getConsentRequest(id);
   if (!r || (p.role === 'content-provider' && r.request.contentProviderId !== p.contentProviderId)) throw new SmsguardError('not_found', `no consent request ${id}`);
+  if (p.role === 'regulator') await ctx.store.records.appendAudit(now, p.actorId, 'consent_requests.read', { id });
   const q = r.request;
   const iso = (t: number) => new Date(t).toISOString();
   return {

@@ -67,6 +67,9 @@ describe('consent requests (cn-2015)', () => {
     assert.equal(again.statusCode, 422);
     assert.equal(again.json().error.code, 'consent_request_repeated');
     assert.equal(again.json().error.rule, 'consent.no-repeat');
+    const audit = (await g.http.inject({ method: 'GET', url: '/v1/records?limit=20', headers: g.admin })).json().records.find((r: any) => r.kind === 'audit' && r.body.action === 'consent_request.rejected');
+    assert.equal(audit?.body.code, 'consent_request_repeated', 'a refused request is kept as an audit record');
+    assert.equal(audit?.body.to, `+86${to}`);
     const other = await ask(g, cp, to, { category: '新品上市' });
     assert.equal(other.statusCode, 202, other.body);
   });
