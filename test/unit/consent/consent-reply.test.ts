@@ -101,3 +101,15 @@ describe('keyword normalisation: properties', () => {
     }));
   });
 });
+
+describe('false positives on ordinary SMS language (data/content/sms-corpus.tsv)', () => {
+  test('phrases fire on at most 1% of the corpus once refusal instructions are removed', async () => {
+    const { readFileSync } = await import('node:fs');
+    const lines = readFileSync(new URL('../../../data/content/sms-corpus.tsv', import.meta.url), 'utf8').split('\n').filter(Boolean).slice(1);
+    // The corpus is MT text: drop the instructions senders add ("回T退订", "拒收请回复R", "Reply STOP to opt out").
+    const INSTR = /(回复?\s*[A-Za-z]{1,2}\s*退[订訂]|退[订訂]请?回复?\s*[A-Za-z]{1,2}|拒收请?回复?\s*[A-Za-z]{1,2}|reply\s+stop[^.!]*)/gi;
+    const hits = lines.map((l) => l.split('\t').at(-1)!.replace(INSTR, '')).filter((t) => isRefusal(t, KW, PH));
+    assert.ok(lines.length > 500);
+    assert.ok(hits.length / lines.length <= 0.01, `${hits.length}/${lines.length}: ${hits.join(' | ')}`);
+  });
+});
