@@ -41,7 +41,10 @@ export class BusEgressWorker {
   private balancer: NodeJS.Timeout | null = null;
   private balancing: Promise<void> | null = null;
   private receipts: ReceiptUpdate[] = [];
-  private early = new Map<string, { r: ReceiptUpdate; tries: number }>();
+  /** Receipts that overtook the submit response naming them: retried until known, for a while. */
+  private early = new Map<string, { r: ReceiptUpdate; since: number }>();
+  private readonly earlySince = new WeakMap<ReceiptUpdate, number>();
+  private earlyTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   /** Recently submitted messages, for status events (bounded). */
   private readonly recent = new Map<string, OutboundMessage>();
@@ -70,6 +73,8 @@ export class BusEgressWorker {
       });
     }
     await this.balance();
+    this.earlyTimer = setInterval(() => this.retryEarly(), 250);
+    this.earlyTimer.unref();
     this.balancer = setInterval(() => {
       if (!this.balancing) this.balancing = this.balance().catch((e: Error) => this.report('balance', e)).finally(() => (this.balancing = null));
     }, Math.max(200, Math.floor(this.t.partitionTtlMs / 3)));
@@ -174,10 +179,18 @@ export class BusEgressWorker {
     this.submitted += updates.filter((u) => u.status === 'submitted').length;
     for (const m of claimed) for (const jm of byId.get(m.id) ?? []) jm.ack();
     for (const u of changed) this.announce(u);
-    if (this.early.size) {
-      for (const [, e] of this.early) this.receipts.push(e.r);
-      this.scheduleFlush();
+    this.retryEarly();
+  }
+
+  /** Gives early receipts another go (after a batch recorded its upstream ids, and on a timer). */
+  private retryEarly(): void {
+    if (this.early.size === 0 || this.stopped) return;
+    for (const e of this.early.values()) {
+      this.earlySince.set(e.r, e.since);
+      this.receipts.push(e.r);
     }
+    this.early.clear();
+    this.scheduleFlush();
   }
 
   private remember(m: OutboundMessage): void {
@@ -222,12 +235,13 @@ export class BusEgressWorker {
     if (!batch.length) return;
     const { changed, unknown } = await this.outbox.applyReceipts(batch);
     for (const u of changed) this.announce(u);
-    for (const r of batch) if (!unknown.includes(r)) this.early.delete(r.upstreamId);
-    // A receipt can overtake the submit response that names it: keep it a few rounds, bounded.
+    // A receipt can overtake the submit response that names it (the SMSC answers and reports at
+    // once, we record the batch after): keep it up to a minute, bounded in count; a stray one that
+    // never matches is dropped then.
+    const now = Date.now();
     for (const r of unknown) {
-      const e = this.early.get(r.upstreamId);
-      if ((e?.tries ?? 0) >= 20 || (!e && this.early.size >= 100_000)) this.early.delete(r.upstreamId);
-      else this.early.set(r.upstreamId, { r, tries: (e?.tries ?? 0) + 1 });
+      const since = this.earlySince.get(r) ?? now;
+      if (now - since < 60_000 && this.early.size < 100_000) this.early.set(r.upstreamId, { r, since });
     }
   }
 
@@ -241,6 +255,7 @@ export class BusEgressWorker {
   async stop(): Promise<void> {
     if (this.stopped) return;
     if (this.balancer) clearInterval(this.balancer);
+    if (this.earlyTimer) clearInterval(this.earlyTimer);
     if (this.balancing) await this.balancing.catch(() => undefined);
     for (const p of [...this.consumers.keys()]) await this.stopPartition(p);
     if (this.flushing) await this.flushing;

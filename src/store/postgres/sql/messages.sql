@@ -8,25 +8,29 @@ SELECT pg_advisory_xact_lock(k) FROM (
 ) AS s;
 
 -- name: verificationSends
-SELECT s.content_provider_id, s.msisdn, s.at
-  FROM sends s JOIN unnest($1::text[], $2::text[]) AS k(cp, m) ON s.content_provider_id = k.cp AND s.msisdn = k.m
- WHERE s.type = 'verification' AND s.at > $3;
+-- LATERAL: one index probe per (provider, number), never a scan of the whole table (a plain join
+-- on unnest() lets the planner pick a hash join over every send).
+SELECT k.cp AS content_provider_id, k.m AS msisdn, s.at
+  FROM unnest($1::text[], $2::text[]) AS k(cp, m)
+ CROSS JOIN LATERAL (SELECT at FROM sends WHERE content_provider_id = k.cp AND msisdn = k.m AND type = 'verification' AND at > $3) AS s;
 
 -- name: optouts
-SELECT o.content_provider_id, o.msisdn
-  FROM optouts o JOIN unnest($1::text[], $2::text[]) AS k(cp, m) ON o.content_provider_id = k.cp AND o.msisdn = k.m;
+SELECT k.cp AS content_provider_id, k.m AS msisdn
+  FROM unnest($1::text[], $2::text[]) AS k(cp, m)
+ WHERE EXISTS (SELECT 1 FROM optouts o WHERE o.content_provider_id = k.cp AND o.msisdn = k.m);
 
 -- name: dnd
 SELECT msisdn FROM dnd WHERE msisdn = ANY($1::text[]);
 
 -- name: consents
 SELECT c.id, c.content_provider_id, c.msisdn, c.category, c.granted_at, c.expires_at, c.freq_count, c.freq_per
-  FROM consents c JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(cp, m, cat)
-    ON c.content_provider_id = k.cp AND c.msisdn = k.m AND c.category = k.cat
- WHERE c.withdrawn_at IS NULL;
+  FROM unnest($1::text[], $2::text[], $3::text[]) AS k(cp, m, cat)
+ CROSS JOIN LATERAL (SELECT * FROM consents WHERE content_provider_id = k.cp AND msisdn = k.m AND category = k.cat AND withdrawn_at IS NULL) AS c;
 
 -- name: consentSends
-SELECT consent_id, at FROM sends WHERE consent_id = ANY($1::text[]) AND at > $2;
+SELECT k.id AS consent_id, s.at
+  FROM unnest($1::text[]) AS k(id)
+ CROSS JOIN LATERAL (SELECT at FROM sends WHERE consent_id = k.id AND at > $2) AS s;
 
 -- name: insertSends
 INSERT INTO sends (content_provider_id, msisdn, type, consent_id, at)

@@ -1,0 +1,133 @@
+/**
+ * `smpp_e2e_pg_nats_msgs_per_s_1proc` and `…_2proc`: the SMPP end-to-end path of bench/smpp-e2e.ts
+ * (ESME load process → smsguard SMPP server → pipeline + records → egress → SMPP client → sink
+ * process, receipts back to the ESME), with the scale-out parts: PostgreSQL store and NATS
+ * JetStream between ingress and egress (bench/scale-gateway.ts). 1proc: one gateway process
+ * (role all). 2proc: two gateway processes (role all each: both take binds, partitions split
+ * between them), one load generator per process. Everything — PostgreSQL, NATS, the sink, the load
+ * generators and the gateways — shares this machine's two cores, so the 2proc/1proc ratio measures
+ * contention here, not the scaling a second machine would give (docs/SCALING.md).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { machine, note, type BenchOptions, type Figure } from './figure.js';
+import { runLoad, type LoadResult } from './smpp-e2e.js';
+import { PostgresStore } from '../src/store/postgres/index.js';
+import { App } from '../src/app/app.js';
+import { SystemClock } from '../src/simulator/clock.js';
+import { resolveProfile } from '../src/profiles/index.js';
+import { SmppCredentials } from '../src/smpp/server/index.js';
+import { openBus, deleteStream } from '../src/queue/nats.js';
+import { queueNames } from '../src/queue/subjects.js';
+
+const PG = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const NATS = process.env.SMSGUARD_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+const PARTITIONS = 16;
+
+function proc(args: string[]): { p: ChildProcess; line: (re: RegExp, ms: number) => Promise<RegExpExecArray> } {
+  const p = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let buf = '';
+  p.stdout!.on('data', (d: Buffer) => (buf += d.toString()));
+  return {
+    p,
+    line: (re, ms) => new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`timeout waiting for ${re} from ${args[0]}: ${buf}`)), ms);
+      const check = () => {
+        const m = re.exec(buf);
+        if (m) { clearTimeout(t); p.stdout!.off('data', check); resolve(m); }
+      };
+      p.stdout!.on('data', check);
+      p.once('exit', (code) => reject(new Error(`${args[0]} exited ${code}: ${buf}`)));
+      check();
+    }),
+  };
+}
+
+async function stop(p: ChildProcess): Promise<void> {
+  if (p.exitCode !== null || p.pid === undefined) return;
+  const exited = new Promise((r) => p.once('exit', r));
+  p.kill('SIGTERM');
+  const t = setTimeout(() => p.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(t);
+}
+
+/** A fresh schema with one provider, its ports and SMPP credentials `bench`/`benchpw`. */
+async function prepare(schema: string): Promise<void> {
+  const store = await PostgresStore.open({ url: PG, schema });
+  const app = new App({ store, clock: new SystemClock(), profile: resolveProfile('cn-2015') });
+  const admin = { role: 'admin' as const, actorId: 'bench' };
+  const cp = await app.createContentProvider(admin, { name: '压测科技有限公司', creditCode: '91350100M000100Y43' });
+  await app.addSignature(admin, cp.id, { signature: '【示例】' });
+  await app.addPort(admin, { number: '10690001', contentProviderId: cp.id, kind: 'service' });
+  const creds = new SmppCredentials({ store: store.smppCredentials, contentProviderExists: async () => true, now: () => Date.now(), newId: () => app.ctx.ids.next('cred') });
+  await creds.create(admin, cp.id, { systemId: 'bench', password: 'benchpw' });
+  await store.close();
+}
+
+async function scenario(processes: number, total: number, quick: boolean): Promise<{ result: LoadResult & { perProcess: LoadResult[] }; schema: string }> {
+  const schema = `sg_bench_${randomBytes(4).toString('hex')}`;
+  const prefix = `b${randomBytes(4).toString('hex')}`;
+  await prepare(schema);
+  const sink = proc(['bench/smpp-sink.ts', '0']);
+  const gws: ReturnType<typeof proc>[] = [];
+  try {
+    const sinkPort = Number((await sink.line(/READY (\d+)/, 30_000))[1]);
+    const window = 200;
+    const ports: number[] = [];
+    for (let i = 0; i < processes; i++) {
+      const gw = proc(['bench/scale-gateway.ts', JSON.stringify({ pg: PG, schema, nats: NATS, prefix, role: 'all', upstream: `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=${window * 2}`, partitions: PARTITIONS })]);
+      gws.push(gw);
+      ports.push(Number((await gw.line(/READY (\d+)/, 60_000))[1]));
+    }
+    // Let the partition leases settle (each process owns its share) before measuring.
+    await new Promise((r) => setTimeout(r, 4000));
+    const binds = 4 / processes;
+    note(`scale ${processes}proc: warm-up`);
+    await Promise.all(ports.map((p, i) => runLoad(p, 'bench', 'benchpw', quick ? 2000 : 5000, binds, window, 10_000_000 * (i + 1))));
+    note(`scale ${processes}proc: ${total} messages over ${processes} process(es)`);
+    const per = await Promise.all(ports.map((p, i) => runLoad(p, 'bench', 'benchpw', Math.floor(total / processes), binds, window, 1_000_000 + 10_000_000 * (i + 1))));
+    const ok = per.reduce((n, r) => n + r.ok, 0);
+    const result = {
+      ok, rejected: per.reduce((n, r) => n + r.rejected, 0), errors: per.reduce((n, r) => n + r.errors, 0), receipts: per.reduce((n, r) => n + r.receipts, 0),
+      seconds: Math.max(...per.map((r) => r.seconds)), submitSeconds: Math.max(...per.map((r) => r.submitSeconds)), perProcess: per,
+    };
+    if (result.errors || result.rejected || result.receipts < result.ok) throw new Error(`scale load: ${JSON.stringify(result)}`);
+    return { result, schema };
+  } finally {
+    for (const g of gws) await stop(g.p);
+    await stop(sink.p);
+    const bus = await openBus({ url: NATS, names: queueNames(prefix), partitions: 0, ackWaitMs: 1000 }).catch(() => null);
+    if (bus) { await deleteStream(bus); await bus.close(); }
+    const c = new pg.Client({ connectionString: PG });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await c.end();
+  }
+}
+
+export async function run(opts: BenchOptions): Promise<Figure[]> {
+  const total = opts.quick ? 10_000 : 40_000;
+  const figures: Figure[] = [];
+  const rates: number[] = [];
+  for (const processes of [1, 2]) {
+    const { result: r } = await scenario(processes, total, opts.quick);
+    const rate = Math.round(r.ok / r.seconds);
+    rates.push(rate);
+    figures.push({
+      figure: `smpp_e2e_pg_nats_msgs_per_s_${processes}proc`,
+      value: rate,
+      unit: 'msgs/s',
+      conditions: {
+        ...machine(), messages: r.ok, gatewayProcesses: processes, role: 'all', binds: 4, windowPerBind: 200, partitions: PARTITIONS,
+        store: 'PostgreSQL 15 (same machine), every decision recorded, advisory lock per (provider, number)',
+        bus: 'NATS JetStream 2.9 (same machine), file storage, work-queue stream, explicit acks',
+        path: 'ESME process(es) → smsguard SMPP server → pipeline + records (PG) → relay → JetStream → egress → SMPP client → sink process; receipts back to the ESME via NATS when bound elsewhere',
+        submitOnlyMsgsPerS: Math.round(r.ok / r.submitSeconds),
+        ...(processes === 2 ? { ratioTo1proc: Number((rate / rates[0]).toFixed(2)), note: 'all processes, PostgreSQL, NATS, sink and load share 2 cores' } : {}),
+      },
+    });
+  }
+  return figures;
+}
