@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   content: () => import('./content-bench.js'),
   'smpp-fuzz': () => import('./smpp-fuzz.js'),
   smpp: () => import('./smpp-e2e.js'),
+  'smpp-kannel': () => import('./smpp-kannel.js'),
   consent: () => import('./consent-bench.js'),
   complaints: () => import('./complaints-bench.js'),
   records: () => import('./records-bench.js'),

@@ -12,6 +12,7 @@ import { SystemClock } from '../src/simulator/clock.js';
 import { resolveProfile } from '../src/profiles/index.js';
 import { SmppServer, SmppCredentials } from '../src/smpp/server/index.js';
 import { SmppUpstream, parseUpstreamUrl } from '../src/smpp/client/index.js';
+import { buildHttpApp } from '../src/http/app.js';
 
 const [db, upstreamUrl] = process.argv.slice(2);
 const admin = { role: 'admin' as const, actorId: 'bench' };
@@ -40,10 +41,18 @@ if (process.env.SMSGUARD_BENCH_TRACE) {
 }
 const server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null, session: { inboundWindow: 1000, windowSize: 1000 } });
 const port = await server.listen(Number(process.env.SMPP_PORT ?? 0), '127.0.0.1');
+// HTTP_PORT set: the HTTP API too (same app, same upstream), for the HTTP → SMPP side-by-side
+let http: Awaited<ReturnType<typeof buildHttpApp>> | null = null;
+if (process.env.HTTP_PORT) {
+  http = await buildHttpApp({ app });
+  await http.listen({ host: '127.0.0.1', port: Number(process.env.HTTP_PORT) });
+  process.stdout.write(`HTTP ${(http.server.address() as { port: number }).port} ${cp.apiKey}\n`);
+}
 process.stdout.write(`READY ${port} bench benchpw\n`);
 process.on('SIGTERM', () => {
   void (async () => {
     await server.close();
+    await http?.close();
     await worker.stop();
     await upstream.close();
     await store.close();
