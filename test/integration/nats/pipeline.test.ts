@@ -109,9 +109,9 @@ describe('NATS JetStream pipeline', { timeout: 90_000 }, () => {
     cleanups.push(async () => { await removeStream(piece); await piece.stop(); });
     const out = await piece.app.submitMessages(principal, submissions(seeded.service, seeded.signature, Array.from({ length: 20 }, () => msisdn())), 'http');
     await until(async () => { await new Promise((r) => setTimeout(r, 50)); piece.clock.advance(2000); return sent.length === 20; }, 30_000, 'retries delivered');
+    await until(async () => (await h.store.outbox.pendingCount()) === 0, 10_000, 'outcomes recorded');
     assert.equal(failures, 20);
     assert.deepEqual([...sent].sort(), out.map((o) => (o.ok ? o.id : '')).sort());
-    assert.equal(await h.store.outbox.pendingCount(), 0);
   });
 
   test('a hand-over lost on the bus is handed over again after the grace time', async () => {
