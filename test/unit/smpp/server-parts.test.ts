@@ -1,0 +1,72 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { Reassembler } from '../../../src/smpp/server/reassembly.js';
+import { readSubmit, defaultTypeForPortKind } from '../../../src/smpp/server/translate.js';
+import { SMPP_STATUS, errorCodeForVendorStatus, smppStatusFor } from '../../../src/smpp/status-map.js';
+import { ERROR_CODES } from '../../../src/domain/errors.js';
+import { buildConcatUdh, smDefaults, Tag, tlvCString, tlvU16, tlvU8, tlvOctets, type SmPdu } from '../../../src/smpp/pdu/index.js';
+
+describe('reassembly', () => {
+  test('completes in any order, reports duplicates, rejects impossible segments', () => {
+    const r = new Reassembler<string>(1000, 10);
+    assert.equal(r.add('k', 3, 2, Buffer.from('b'), 0, 'p2', 0).kind, 'pending');
+    assert.equal(r.add('k', 3, 4, Buffer.from('x'), 0, 'p4', 0).kind, 'invalid');
+    const dup = r.add('k', 3, 2, Buffer.from('b'), 0, 'again', 0);
+    assert.equal(dup.kind === 'duplicate' && dup.part.tag, 'p2');
+    assert.equal(r.add('k', 3, 3, Buffer.from('c'), 0, 'p3', 0).kind, 'pending');
+    const done = r.add('k', 3, 1, Buffer.from('a'), 0, 'p1', 0);
+    assert.ok(done.kind === 'complete');
+    assert.equal(done.octets.toString(), 'abc');
+    assert.deepEqual(done.parts.map((p) => p.tag), ['p1', 'p2', 'p3']);
+    assert.equal(r.openSets, 0);
+  });
+
+  test('partial sets expire after the TTL; the oldest is evicted past maxSets', () => {
+    const r = new Reassembler<number>(1000, 2);
+    r.add('a', 2, 1, Buffer.from('x'), 0, 1, 0);
+    r.add('b', 2, 1, Buffer.from('x'), 0, 2, 500);
+    const evicted: string[] = [];
+    r.add('c', 2, 1, Buffer.from('x'), 0, 3, 600, (s) => evicted.push(s.key));
+    assert.deepEqual(evicted, ['a']);
+    assert.deepEqual(r.expire(1499).map((s) => s.key), []);
+    assert.deepEqual(r.expire(1500).map((s) => s.key), ['b']);
+    assert.deepEqual(r.expire(1600).map((s) => s.key), ['c']);
+    assert.equal(r.openSets, 0);
+  });
+});
+
+describe('submit_sm translation', () => {
+  const base: SmPdu = { ...smDefaults(), command: 'submit_sm', sequence_number: 1, source_addr: '10690001', destination_addr: '13800138000', short_message: Buffer.from('hi') };
+  test('UDH, SAR, payload, vendor TLVs, malformed UDH', () => {
+    const u = readSubmit({ ...base, esm_class: 0x40, short_message: Buffer.concat([buildConcatUdh({ ref: 300, total: 2, seq: 2 }), Buffer.from('yo')]) })!;
+    assert.deepEqual(u.concat, { ref: 300, total: 2, seq: 2, bits: 16, via: 'udh' });
+    assert.equal(u.octets.toString(), 'yo');
+    const s = readSubmit({ ...base, tlvs: [tlvU16(Tag.sar_msg_ref_num, 5), tlvU8(Tag.sar_total_segments, 2), tlvU8(Tag.sar_segment_seqnum, 1)] })!;
+    assert.equal(s.concat?.via, 'sar');
+    const p = readSubmit({ ...base, short_message: Buffer.alloc(0), tlvs: [tlvOctets(Tag.message_payload, Buffer.from('long'))] })!;
+    assert.equal(p.octets.toString(), 'long');
+    const t = readSubmit({ ...base, registered_delivery: 1, tlvs: [tlvCString(Tag.smsguard_message_type, 'commercial'), tlvCString(Tag.smsguard_category, 'promo'), tlvU16(Tag.user_message_reference, 42)] })!;
+    assert.deepEqual([t.type, t.category, t.clientRef, t.registeredDelivery], ['commercial', 'promo', '42', 1]);
+    assert.equal(readSubmit({ ...base, tlvs: [tlvCString(Tag.smsguard_message_type, 'spam')] })!.invalidType, 'spam');
+    assert.equal(readSubmit({ ...base, esm_class: 0x40, short_message: Buffer.from([9, 0, 3]) }), undefined);
+    assert.equal(readSubmit({ ...base, esm_class: 0x40, short_message: Buffer.concat([buildConcatUdh({ ref: 1, total: 1, seq: 1 }), Buffer.from('z')]) })!.concat, undefined, 'a set of one is a message');
+  });
+
+  test('type defaults from the port kind', () => {
+    assert.equal(defaultTypeForPortKind('commercial'), 'commercial');
+    assert.equal(defaultTypeForPortKind('public_welfare'), 'public_welfare');
+    assert.equal(defaultTypeForPortKind('service'), 'notification');
+    assert.equal(defaultTypeForPortKind(null), 'notification');
+  });
+});
+
+describe('status map', () => {
+  test('every error code is mapped; vendor codes are unique, in 0x400–0x4FF, and read back', () => {
+    for (const c of ERROR_CODES) assert.equal(typeof SMPP_STATUS[c], 'number', c);
+    const vendor = Object.entries(SMPP_STATUS).filter(([, s]) => s >= 0x400);
+    assert.ok(vendor.every(([, s]) => s <= 0x4ff));
+    assert.equal(new Set(vendor.map(([, s]) => s)).size, vendor.length);
+    for (const [c, s] of vendor) assert.equal(errorCodeForVendorStatus(s), c);
+    assert.equal(smppStatusFor('no_such_code'), 0x08);
+  });
+});
