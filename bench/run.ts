@@ -15,6 +15,8 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   consent: () => import('./consent-bench.js'),
   complaints: () => import('./complaints-bench.js'),
   records: () => import('./records-bench.js'),
+  // PostgreSQL + NATS JetStream (needs both running, as on CI machines).
+  scale: () => import('./scale-smpp-pg-nats.js'),
 };
 
 async function main(): Promise<void> {
