@@ -1,0 +1,73 @@
+/**
+ * The records commands as an operator runs them: verify (exit 0, then 2 after tampering, naming the
+ * record), purge --dry-run, inspect export (files and manifest), token create with regulator scope.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteStore } from '../../src/store/sqlite/index.js';
+
+let dir: string;
+let db: string;
+const NOV = Date.parse('2026-11-15T04:00:00Z');
+
+function cli(...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['bin/smsguard.js', ...args, '--db', db], { encoding: 'utf8', env: { ...process.env, SMSGUARD_RECORDS_SIGNING_KEY: '' }, timeout: 60_000 });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'smsguard-cli-'));
+  db = join(dir, 'g.db');
+  const s = new SqliteStore(db);
+  s.db.prepare("INSERT INTO content_providers (id, name, credit_code, status, created_at) VALUES ('cp_1', '示例', '91350100M000100Y43', 'active', 0)").run();
+  for (let i = 0; i < 5; i++) await s.records.recordMo({ id: `mo_${i}`, at: NOV + i, from: '+8613800138000', to: '10690001', text: `退订 ${i}`, contentProviderId: 'cp_1', action: 'opt_out' });
+  await s.close();
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('verify: clean, then tampered', () => {
+  const ok = cli('records', 'verify');
+  assert.equal(ok.code, 0, ok.err);
+  assert.match(ok.out, /2026-11: ok, 5 records/);
+  assert.ok(existsSync(join(dir, 'records-signing.key')), 'key generated beside the database');
+  const raw = new Database(db);
+  raw.exec('DROP TRIGGER records_2026_11_no_update');
+  raw.prepare("UPDATE records_2026_11 SET body = replace(body, '退订 3', '退订 9') WHERE id = 'mo_3'").run();
+  raw.close();
+  const bad = cli('records', 'verify', '--month', '2026-11');
+  assert.equal(bad.code, 2);
+  assert.match(bad.out, /2026-11: FAILED at seq 4 \(id mo_3\): hash_mismatch/);
+});
+
+test('purge --dry-run says what it would do and removes nothing', () => {
+  const r = cli('records', 'purge', '--dry-run');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /would purge \(dry run\) under cn-2015/);
+  assert.match(r.out, /within retention: 2026-11/);
+});
+
+test('inspect export writes the records and a signed manifest', () => {
+  const out = join(dir, 'exp');
+  const r = cli('inspect', 'export', '--content-provider', 'cp_1', '--from', '2026-11-01', '--to', '2026-12-01', '--format', 'jsonl', '--out', out, '--actor', 'inspector Lin');
+  assert.equal(r.code, 0, r.err);
+  const lines = readFileSync(join(out, 'records.jsonl'), 'utf8').trim().split('\n');
+  assert.equal(lines.length, 5);
+  const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+  assert.equal(m.counts.total, 5);
+  assert.equal(m.actor, 'cli:inspector Lin');
+  assert.ok(m.signature && m.heads.length >= 1);
+});
+
+test('token create --role regulator with a province and dates', () => {
+  const r = cli('token', 'create', '--role', 'regulator', '--label', 'Lin', '--province', '福建', '--from', '2026-01-01', '--to', '2026-07-01');
+  assert.equal(r.code, 0, r.err);
+  const t = JSON.parse(r.out);
+  assert.deepEqual(t.scope, { province: '35', from: Date.parse('2026-01-01T00:00:00+08:00'), to: Date.parse('2026-07-01T00:00:00+08:00') });
+  const bad = cli('token', 'create', '--role', 'admin', '--province', '35');
+  assert.notEqual(bad.code, 0);
+});
