@@ -34,7 +34,7 @@ export function monthKey(at: number): string {
   return `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
-const Q = queries('records', ['ensurePartition', 'appendMany', 'byRef', 'byMsisdnKind', 'registerPipeline', 'pipelineRules'] as const);
+const Q = queries('records', ['ensurePartition', 'appendMany', 'byRef', 'byMsisdnKind', 'registerPipeline', 'pipelineRules', 'months'] as const);
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
@@ -104,6 +104,33 @@ export class PgRecordsWriter {
   /** Forgets which partitions exist (after a purge dropped some). */
   forgetPartitions(): void {
     this.months.clear();
+  }
+
+  /** The month partitions that exist, oldest first (`YYYYMM`). */
+  async partitionMonths(): Promise<string[]> {
+    return (await this.pool.query<{ name: string }>(Q.months)).rows.map((r) => r.name.replace(/^records_/, '')).filter((m) => /^\d{6}$/.test(m));
+  }
+
+  /**
+   * The statutory purge of one month: DETACH the partition (the month leaves every query at once),
+   * then DROP it — no DELETE, no dead tuples, no vacuum debt, whatever the month's size. Returns
+   * false when the month has no partition. Records that must outlive their month (holds, open
+   * relationships) must be copied out before (the SQLite adapter's retained chain; not yet here).
+   */
+  async dropMonth(month: string): Promise<boolean> {
+    if (!/^\d{6}$/.test(month)) throw new Error(`month must be YYYYMM: ${month}`);
+    const name = `records_${month}`;
+    const c = await this.pool.connect();
+    try {
+      const exists = (await c.query<{ r: string | null }>('SELECT to_regclass($1)::text AS r', [name])).rows[0].r;
+      if (!exists) return false;
+      await c.query(`ALTER TABLE records DETACH PARTITION ${name}`);
+      await c.query(`DROP TABLE ${name}`);
+      this.months.delete(month);
+      return true;
+    } finally {
+      c.release();
+    }
   }
 
   /** Appends records inside the caller's transaction (partitions must exist: see ensurePartitions). */

@@ -19,3 +19,10 @@ SELECT seq, id, at, kind, content_provider_id, msisdn, ref, body FROM records WH
 -- name: byMsisdnKind
 SELECT seq, id, at, kind, content_provider_id, msisdn, ref, body FROM records
  WHERE msisdn = $1 AND kind = $2 ORDER BY seq;
+
+-- name: months
+-- Month partitions of records, oldest first, with their bounds (epoch ms).
+SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
+  FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+ WHERE i.inhparent = 'records'::regclass
+ ORDER BY c.relname;
