@@ -21,11 +21,11 @@ export async function recordHeadRoutes(f: FastifyInstance, opts: { app: App }): 
   f.get('/v1/records/heads', {
     preHandler: requireAuth,
     schema: {
-      tags: ['records'], security: bearerSecurity, summary: 'Signed hash-chain heads, one per month (signs new heads for chains that grew)',
+      tags: ['records'], security: bearerSecurity, summary: 'Signed hash-chain heads, one per month (signs new heads for chains that grew, at most once a minute)',
       response: { 200: { type: 'object', properties: { keyId: { type: 'string' }, publicKey: { type: 'string' }, heads: { type: 'array', items: head } } }, '4xx': errorBody },
     },
   }, async () => {
     const svc = recordsFor(app.ctx);
-    return { keyId: svc.signer.keyId, publicKey: svc.signer.publicKey, heads: await svc.publishHeads() };
+    return { keyId: svc.signer.keyId, publicKey: svc.signer.publicKey, heads: await svc.publishHeads({ minIntervalMs: 60_000 }) };
   });
 }
