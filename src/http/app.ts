@@ -2,7 +2,7 @@
  * buildHttpApp: the Fastify instance with every route group, ready for `inject()` in tests or
  * `listen()` in src/main.ts. It never listens by itself.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { App } from '../app/app.js';
@@ -43,6 +43,11 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Ids and tokens are short; a long URL is an attack or a bug.
     routerOptions: { maxParamLength: 200 },
+    // Errors fastify raises before routing (a URL that does not decode, a bad content type) get a
+    // catalogued code like every other rejection.
+    frameworkErrors: (err, _req, reply) => {
+      void (reply as unknown as FastifyReply).code(400).send({ error: { code: 'invalid_request', message: err.message } });
+    },
   });
   registerErrorHandler(f);
   registerValidation(f);

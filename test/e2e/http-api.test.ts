@@ -173,3 +173,15 @@ describe('HTTP API', () => {
     assert.equal((await g.http.inject({ method: 'GET', url: '/nope' })).json().error.code, 'not_found');
   });
 });
+
+test('a URL that does not decode gets a catalogued 400, not a framework body', async () => {
+  const { startTestGateway } = await import('../helpers/gateway.js');
+  const g = await startTestGateway();
+  try {
+    const r = await g.http.inject({ method: 'GET', url: '/v1/messages/%00%ff', headers: g.admin });
+    assert.equal(r.statusCode, 400);
+    assert.equal(r.json().error.code, 'invalid_request');
+  } finally {
+    await g.close();
+  }
+});
