@@ -17,6 +17,7 @@ import type { Principal } from './types.js';
 import { str } from './validate.js';
 import { addSystemCreditEntry } from './credit.js';
 import { providerProvince } from './records-scope.js';
+import { matchEvidence, providerForSender } from './case-evidence.js';
 
 /** Which row of the table a principal acts as. */
 export function actorOf(p: Principal): CaseActor {
@@ -220,6 +221,27 @@ async function sendAnswer(ctx: AppContext, c: CaseRow, now: number): Promise<str
   await ctx.store.messages.recordSystemMessage({ id, contentProviderId: cpId, from: port.number, to: c.msisdn, text, type: 'notification', purpose: 'complaint_answer', at: now, charged: false });
   ctx.events.emit('outboxReady', { count: 1 });
   return id;
+}
+
+/**
+ * Runs the evidence matching again (staff only; e.g. the centre learnt the sender, or records
+ * arrived later), keeping the case's state. A case that named no provider takes the matched one.
+ */
+export async function rematchEvidence(ctx: AppContext, p: Principal, caseId: string, body: Record<string, unknown> = {}): Promise<CaseRow> {
+  if (p.role === 'public') throw new SmsguardError('unauthorized', 'Authorization: Bearer <token> required');
+  if (p.role === 'content-provider') throw new SmsguardError('forbidden', 'the centre, the operator or a regulator re-matches evidence');
+  const c = await loadVisible(ctx, p, caseId);
+  if (FINAL_STATES.has(c.state)) throw new SmsguardError('conflict', `the case is ${c.state}`);
+  const sender = optText(body.sender, 'sender', 40) ?? c.sender;
+  if (sender && !/^\d{3,21}$/.test(sender) && !/^【[^【】]{1,16}】$/.test(sender)) throw new SmsguardError('invalid_request', 'sender: a port (digits) or a signature 【…】', {}, 'sender');
+  const now = ctx.clock.now();
+  const named = c.contentProviderId ?? (await providerForSender(ctx, sender));
+  const ev = await matchEvidence(ctx, { msisdn: c.msisdn, sender, text: c.messageText, at: c.receivedMessageAt, contentProviderId: named, now });
+  const patch: CasePatch = { evidence: ev as unknown as Record<string, unknown>, matchedMessageId: ev.match?.id ?? c.matchedMessageId };
+  if (!c.contentProviderId) patch.contentProviderId = ev.match?.contentProviderId ?? named;
+  const event = newEvent(ctx, c, 'evidence', actorOf(p), p.actorId, now, c.state, c.state, optText(body.reason, 'reason', 1000), { matchedMessageId: patch.matchedMessageId, contentProviderId: patch.contentProviderId ?? c.contentProviderId, sender });
+  if (!(await ctx.store.cases.transition(c.id, c.state, patch, event, now))) throw new SmsguardError('conflict', 'the case changed meanwhile; reload it');
+  return { ...c, ...patch, updatedAt: now } as CaseRow;
 }
 
 /** Deadline facts for pages and the API: due time, working days left (negative: overdue). */

@@ -7,7 +7,7 @@ import type { App } from './app.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { fileComplaint, fileReports, reportPortHandler } from './complaint-intake.js';
-import { applyTransition } from './case-workflow.js';
+import { applyTransition, rematchEvidence } from './case-workflow.js';
 import { getCaseDetail, listCases, publicCaseStatus } from './case-views.js';
 import { VolumeCounter, addRegulatorEntry, complaintRate, listEntries, publicEntries, publishEntry, recordEarlyWarningSuspension, type ComplaintRate } from './credit.js';
 import { CaseSweeper, type SweeperOptions } from './case-sweeper.js';
@@ -35,6 +35,8 @@ export class ComplaintService {
   fileReports(p: Principal, items: readonly unknown[]) { return fileReports(this.ctx, p, items); }
   act(p: Principal, caseId: string, action: unknown, body: Record<string, unknown> = {}) { return applyTransition(this.ctx, p, caseId, action, body); }
   getCase(p: Principal, id: string) { return getCaseDetail(this.ctx, p, id); }
+  /** Matches the evidence again (e.g. with a sender the centre learnt later). */
+  rematch(p: Principal, id: string, body: Record<string, unknown> = {}) { return rematchEvidence(this.ctx, p, id, body); }
   listCases(p: Principal, q: Parameters<typeof listCases>[2]) { return listCases(this.ctx, p, q); }
   publicStatus(reference: string, accessCode: string) { return publicCaseStatus(this.ctx, reference, accessCode); }
   addCreditEntry(p: Principal, body: Record<string, unknown>) { return addRegulatorEntry(this.ctx, p, body); }

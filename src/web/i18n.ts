@@ -56,6 +56,8 @@ const T = {
   ac_created: ['受理', 'Filed'],
   ac_measure: ['措施', 'Measure'],
   ac_note: ['备注', 'Note'],
+  ac_evidence: ['重新匹配证据', 'Evidence matched again'],
+  rematch: ['重新匹配证据', 'Match the evidence again'],
   // case pages
   casesTitle: ['投诉案件', 'Complaint cases'],
   filterState: ['状态', 'State'],

@@ -203,6 +203,18 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     }
   });
 
+  f.post('/web/cases/:id/evidence', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    const id = (req.params as { id: string }).id;
+    try {
+      await svc().rematch(p, id, { sender: one(req.body as Form, 'sender') || undefined });
+      return reply.redirect(`/web/cases/${encodeURIComponent(id)}?done=evidence`, 303);
+    } catch (e) {
+      return showCase(req, reply, p, id, { error: errMessage(e) }, 400);
+    }
+  });
+
   // ---- credit files (regulator adds and publishes; operator and providers read)
   const showCredit = async (req: FastifyRequest, reply: FastifyReply, p: Principal, flash: { done?: string; error?: string }, code = 200) => {
     const lang = langOf(req, reply);

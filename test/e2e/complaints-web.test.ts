@@ -122,6 +122,28 @@ describe('complaint web pages and hardening', () => {
     }
   });
 
+  test('the centre matches the evidence again with the sender it learnt; the case takes the provider and can be forwarded', async () => {
+    const to = '13800138005';
+    const m = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to, text: '【示例】您的积分即将过期', type: 'notification' } });
+    assert.equal(m.statusCode, 202, m.body);
+    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: to, text: '骚扰' } })).json();
+    assert.equal(f.matchedMessageId, null);
+    assert.equal(f.contentProviderId, null);
+    const { token } = await g.app.auth.createToken('report-centre', 'clerk2');
+    const centre = { authorization: `Bearer ${token}` };
+    assert.equal((await g.http.inject({ method: 'POST', url: `/v1/cases/${f.id}/evidence`, headers: cp.auth, payload: { sender: '10690001' } })).statusCode, 403);
+    const cookie = await cookieFor(token);
+    const r = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/evidence`, headers: { ...FORM, cookie }, payload: 'sender=10690001' });
+    assert.equal(r.statusCode, 303, r.body);
+    const c = (await g.http.inject({ method: 'GET', url: `/v1/cases/${f.id}`, headers: centre })).json();
+    assert.equal(c.matchedMessageId, m.json().id);
+    assert.equal(c.contentProviderId, cp.id);
+    assert.equal(c.state, 'received');
+    assert.equal(c.events.at(-1).kind, 'evidence');
+    const fw = await g.http.inject({ method: 'POST', url: `/v1/cases/${f.id}/transitions`, headers: centre, payload: { action: 'forward' } });
+    assert.equal(fw.statusCode, 200, fw.body);
+  });
+
   test('property: no input to the complaint doors crashes the server or leaves a half-made case', async () => {
     const { token } = await g.app.auth.createToken('report-centre', 'fuzz');
     const centre = { authorization: `Bearer ${token}` };

@@ -54,4 +54,17 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
     const c = await svc().act(req.principal, (req.params as { id: string }).id, body.action, body);
     return caseSummary(c, req.principal, opts.app.ctx.clock.now());
   });
+
+  f.post('/v1/cases/:id/evidence', {
+    preHandler: requireAuth,
+    schema: {
+      tags: ['complaints'], security: bearerSecurity, params: idParam,
+      summary: 'Match the evidence again (centre, operator, regulator), optionally with the sender learnt since; the state stays',
+      body: { type: 'object', properties: { sender: { type: 'string' }, reason: { type: 'string' } } },
+      response: { '4xx': errorBody },
+    },
+  }, async (req) => {
+    const c = await svc().rematch(req.principal, (req.params as { id: string }).id, (req.body ?? {}) as Record<string, unknown>);
+    return caseSummary(c, req.principal, opts.app.ctx.clock.now());
+  });
 }

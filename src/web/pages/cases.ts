@@ -82,6 +82,13 @@ ${reason(id)}
 <button type="submit" id="${id}-submit">${esc(tk(lang, `ac_${a}`))}</button>
 </fieldset></form>`);
   }
+  if (p.role !== 'content-provider' && p.role !== 'public' && c.state !== 'closed' && c.state !== 'withdrawn') {
+    forms.push(`<form method="post" action="/web/cases/${encodeURIComponent(c.id)}/evidence" aria-labelledby="rematch-h">
+<fieldset><legend id="rematch-h">${esc(t(lang, 'rematch'))}</legend>
+${field({ id: 'rematch-sender', name: 'sender', label: t(lang, 'sender'), value: c.sender ?? '', hint: t(lang, 'fSenderHint') })}
+<button type="submit" class="secondary">${esc(t(lang, 'rematch'))}</button>
+</fieldset></form>`);
+  }
   return forms.length ? `<section aria-labelledby="act-h"><h2 id="act-h">${esc(t(lang, 'actions'))}</h2>${forms.join('\n')}</section>` : '';
 }
 
