@@ -77,6 +77,14 @@ async function start(config: Config): Promise<void> {
   // Complaints: the report port claims `举报` SMS; the sweeper escalates overdue cases.
   const complaints = installComplaints(app, { reportPort: process.env.SMSGUARD_REPORT_PORT || '12321' });
   complaints.sweeper.start();
+  if (content) {
+    // An early-warning suspension goes into the provider's credit file (docs/COMPLAINTS.md).
+    const prevAlert = content.onAlert;
+    content.onAlert = (a) => {
+      prevAlert?.(a);
+      if (a.action.kind === 'suspend') void complaints.recordEarlyWarningSuspension(a.contentProviderId, { alertId: a.id, rule: a.rule, metric: a.metric, value: a.value, threshold: a.threshold }).catch((e: Error) => log.error(e, 'credit file'));
+    };
+  }
   const records = startRecords(app, config, log);
   const metrics = createMetrics(app, () => store.outbox.pendingCount());
   if (content) content.onAlert = contentMetrics(metrics.registry, content.actions);
