@@ -7,6 +7,14 @@
 const HEX = /^[0-9a-f]+$/;
 const DEC = /^[0-9]+$/;
 
+/** Decimal string of a hex/decimal number; Number arithmetic while exact (≤ 13 hex / 15 decimal digits), BigInt beyond. */
+function numHex(s: string): string {
+  return s.length <= 13 ? String(parseInt(s, 16)) : BigInt('0x' + s).toString();
+}
+function numDec(s: string): string {
+  return s.length <= 15 ? String(parseInt(s, 10)) : BigInt(s).toString();
+}
+
 function strip(s: string): string {
   const t = s.trim().toLowerCase().replace(/^0+/, '');
   return t === '' ? '0' : t;
@@ -17,8 +25,8 @@ function keysForResponseId(id: string): string[] {
   const s = strip(id);
   const keys = [`s:${s}`];
   // A response id may be hex (most SMSCs) or decimal; file both numeric readings.
-  if (HEX.test(s) && s.length <= 30) keys.push(`n:${BigInt('0x' + s).toString()}`);
-  if (DEC.test(s) && s.length <= 30) keys.push(`n:${BigInt(s).toString()}`);
+  if (HEX.test(s) && s.length <= 30) keys.push(`n:${numHex(s)}`);
+  if (DEC.test(s) && s.length <= 30) keys.push(`n:${numDec(s)}`);
   return keys;
 }
 
@@ -26,8 +34,8 @@ function keysForResponseId(id: string): string[] {
 function keysForReceiptId(id: string): string[] {
   const s = strip(id);
   const keys = [`s:${s}`];
-  if (DEC.test(s) && s.length <= 30) keys.push(`n:${BigInt(s).toString()}`);
-  if (HEX.test(s) && s.length <= 30) keys.push(`n:${BigInt('0x' + s).toString()}`);
+  if (DEC.test(s) && s.length <= 30) keys.push(`n:${numDec(s)}`);
+  if (HEX.test(s) && s.length <= 30) keys.push(`n:${numHex(s)}`);
   return keys;
 }
 

@@ -77,6 +77,9 @@ export class SmppUpstream implements Egress {
   private readonly timer: NodeJS.Timeout;
   private ref = 0;
   private rr = 0;
+  /** No link restricts prefixes: every weighted link is eligible for every recipient. */
+  private readonly noPrefixes: boolean;
+  private readonly weighted: UpstreamLink[];
 
   constructor(readonly opts: UpstreamOptions) {
     if (opts.links.length === 0) throw new Error('SmppUpstream needs at least one link');
@@ -85,6 +88,8 @@ export class SmppUpstream implements Egress {
       onDeliver: (pdu) => this.onDeliver(pdu),
       onStateChange: (l, up, reason) => opts.log?.(up ? 'smpp upstream bound' : 'smpp upstream down', { link: l.cfg.name, reason }),
     }));
+    this.noPrefixes = this.links.every((l) => l.cfg.prefixes.length === 0);
+    this.weighted = this.links.filter((l) => l.cfg.weight > 0);
     this.timer = setInterval(() => this.sweepEarly(), 1000);
     this.timer.unref();
   }
@@ -124,6 +129,7 @@ export class SmppUpstream implements Egress {
 
   /** Links allowed for this recipient: the longest matching prefix wins; links without prefixes take the rest. */
   private eligible(to: string): UpstreamLink[] {
+    if (this.noPrefixes) return this.weighted;
     let best = -1;
     let out: UpstreamLink[] = [];
     for (const l of this.links) {
