@@ -6,6 +6,7 @@
 import type { App } from './app.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
+import { SmsguardError } from '../domain/errors.js';
 import { fileComplaint, fileReports, reportPortHandler } from './complaint-intake.js';
 import { applyTransition, rematchEvidence } from './case-workflow.js';
 import { getCaseDetail, listCases, publicCaseStatus } from './case-views.js';
@@ -18,20 +19,51 @@ export interface ComplaintOptions {
   sweeper?: SweeperOptions;
   /** How often counted volume is written (ms). */
   volumeFlushMs?: number;
+  /** Complaints one address may file per minute without a token (0: no limit). Default 20. */
+  publicPerMinute?: number;
+}
+
+/**
+ * A fixed-window counter per address for the doors that need no login: enough for a person, too
+ * little to flood the case store. Memory is bounded (the map is cleared when it grows large).
+ */
+export class PublicIntakeLimit {
+  private window = 0;
+  private readonly counts = new Map<string, number>();
+  constructor(public perMinute: number) {}
+  admit(key: string, now: number): boolean {
+    if (this.perMinute <= 0) return true;
+    const w = Math.floor(now / 60_000);
+    if (w !== this.window || this.counts.size > 100_000) { this.window = w; this.counts.clear(); }
+    const n = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, n);
+    return n <= this.perMinute;
+  }
 }
 
 export class ComplaintService {
   readonly volume: VolumeCounter;
   readonly sweeper: CaseSweeper;
   readonly reportPort: string;
+  readonly publicLimit: PublicIntakeLimit;
 
   constructor(readonly ctx: AppContext, opts: ComplaintOptions = {}) {
     this.reportPort = opts.reportPort ?? '12321';
+    this.publicLimit = new PublicIntakeLimit(opts.publicPerMinute ?? 20);
     this.volume = new VolumeCounter(ctx, opts.volumeFlushMs ?? 1000);
     this.sweeper = new CaseSweeper(ctx, this.volume, opts.sweeper);
   }
 
-  fileComplaint(p: Principal, body: unknown, source: 'web' | 'api') { return fileComplaint(this.ctx, p, body, source); }
+  /**
+   * Files a user's complaint. `from` (the caller's address) is counted against the per-minute
+   * limit when the caller has no token.
+   */
+  async fileComplaint(p: Principal, body: unknown, source: 'web' | 'api', from?: string) {
+    if (p.role === 'public' && from !== undefined && !this.publicLimit.admit(from, Date.now())) {
+      throw new SmsguardError('throttled', `at most ${this.publicLimit.perMinute} complaints a minute from one address; try again shortly`, { rule: 'complaints.public-intake' });
+    }
+    return fileComplaint(this.ctx, p, body, source);
+  }
   fileReports(p: Principal, items: readonly unknown[]) { return fileReports(this.ctx, p, items); }
   act(p: Principal, caseId: string, action: unknown, body: Record<string, unknown> = {}) { return applyTransition(this.ctx, p, caseId, action, body); }
   getCase(p: Principal, id: string) { return getCaseDetail(this.ctx, p, id); }

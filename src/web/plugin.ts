@@ -99,10 +99,11 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const form = req.body as Form;
     const body = Object.fromEntries(['msisdn', 'sender', 'text', 'receivedAt', 'request', 'screenshot'].map((k) => [k, one(form, k)]));
     try {
-      const filed = await svc().fileComplaint({ role: 'public', actorId: 'public' }, body, 'web');
+      const filed = await svc().fileComplaint({ role: 'public', actorId: 'public' }, body, 'web', req.ip);
       return render(req, reply, lang, t(lang, 'filedTitle'), filedPage(lang, filed), await who(req), 201);
     } catch (e) {
-      return render(req, reply, lang, t(lang, 'formTitle'), complaintForm(lang, { ...body, screenshot: '' }, errMessage(e)), await who(req), 400);
+      const code = e instanceof SmsguardError && e.code === 'throttled' ? 429 : 400;
+      return render(req, reply, lang, t(lang, 'formTitle'), complaintForm(lang, { ...body, screenshot: '' }, errMessage(e)), await who(req), code);
     }
   });
   const status = async (req: FastifyRequest, reply: FastifyReply, v: { reference: string; accessCode: string }) => {

@@ -144,6 +144,25 @@ describe('complaint web pages and hardening', () => {
     assert.equal(fw.statusCode, 200, fw.body);
   });
 
+  test('the doors without login are limited per address per minute (429 throttled); a token is not limited', async () => {
+    g.complaints.publicLimit.perMinute = 2;
+    try {
+      const body = { msisdn: '13800138006', text: '刷屏' };
+      const codes = [];
+      for (let i = 0; i < 3; i++) codes.push((await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: body, remoteAddress: '10.0.0.9' })).statusCode);
+      assert.deepEqual(codes, [201, 201, 429]);
+      const r = await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: body, remoteAddress: '10.0.0.9' });
+      assert.equal(r.json().error.code, 'throttled');
+      const web = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: 'msisdn=13800138006&text=x', remoteAddress: '10.0.0.9' });
+      assert.equal(web.statusCode, 429);
+      assert.match(web.body, /role="alert"/);
+      assert.equal((await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: body, remoteAddress: '10.0.0.10' })).statusCode, 201, 'another address');
+      assert.equal((await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: body, headers: g.admin, remoteAddress: '10.0.0.9' })).statusCode, 201, 'with a token');
+    } finally {
+      g.complaints.publicLimit.perMinute = 0;
+    }
+  });
+
   test('property: no input to the complaint doors crashes the server or leaves a half-made case', async () => {
     const { token } = await g.app.auth.createToken('report-centre', 'fuzz');
     const centre = { authorization: `Bearer ${token}` };

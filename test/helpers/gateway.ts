@@ -36,7 +36,7 @@ export async function startTestGateway(opts: { profile?: ProfileId; overrides?: 
   const clock = new SimulatedClock(opts.now ?? NOON_SHANGHAI);
   const app = new App({ store, clock, profile: resolveProfile(opts.profile ?? 'cn-2015', opts.overrides) });
   await app.auth.ensureAdminToken(ADMIN_TOKEN);
-  const complaints = installComplaints(app, { reportPort: '12321', sweeper: { intervalMs: 3_600_000 } });
+  const complaints = installComplaints(app, { reportPort: '12321', sweeper: { intervalMs: 3_600_000 }, publicPerMinute: 0 });
   clock.onChange(() => complaints.sweeper.kick());
   const simulator = new SimulatorSmsc(clock);
   const worker = new DeliveryWorker(app.ctx, simulator, { pollMs: 50 }, (mo) => app.receiveMo(mo, 'system'));

@@ -33,7 +33,7 @@ export async function complaintRoutes(f: FastifyInstance, opts: { app: App }): P
       },
       response: { 201: filed, '4xx': errorBody },
     },
-  }, async (req, reply) => reply.code(201).send(await svc().fileComplaint(req.principal, req.body, 'api')));
+  }, async (req, reply) => reply.code(201).send(await svc().fileComplaint(req.principal, req.body, 'api', req.ip)));
 
   f.get('/v1/complaints/:reference', {
     schema: {
