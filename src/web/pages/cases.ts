@@ -22,7 +22,7 @@ export function caseListPage(lang: Lang, cases: CaseView[], state: string, names
   const rows = cases.map((c) => `<tr data-reference="${esc(c.reference)}">
 <td><a href="/web/cases/${encodeURIComponent(c.id)}" class="mono">${esc(c.reference)}</a>${c.externalRef ? `<br><span class="hint">${esc(c.externalRef)}</span>` : ''}</td>
 <td><span class="state">${esc(tk(lang, `st_${c.state}`))}</span></td>
-<td>${esc(c.source)}</td>
+<td>${esc(tk(lang, `src_${c.source}`))}</td>
 <td>${esc(c.contentProviderId ? names.get(c.contentProviderId) ?? c.contentProviderId : '—')}</td>
 <td>${esc(fmtTime(c.createdAt))}</td>
 <td>${deadlineCell(lang, c)}</td></tr>`).join('');
@@ -98,14 +98,14 @@ export function casePage(lang: Lang, c: CaseDetail, p: Principal, providers: Con
   const deadline = d.running
     ? `<p class="deadline" id="deadline">${esc(t(lang, d.running === 'forward' ? 'deadlineForward' : 'deadlineAnswer'))}: <strong>${esc(fmtDue(d.dueAt))}</strong> · ${d.overdue ? `<span class="overdue">${esc(t(lang, 'overdue'))}</span>` : d.workingDaysLeft === 0 ? esc(t(lang, 'dueToday')) : `${d.workingDaysLeft} ${esc(t(lang, 'workingDaysLeft'))}`}${d.calendarCovered ? '' : `<br><span class="hint">${esc(t(lang, 'calendarNotCovered'))}</span>`}</p>`
     : `<p class="deadline" id="deadline">${esc(t(lang, 'noDeadline'))}</p>`;
-  const events = c.events.map((e) => `<tr><td>${esc(fmtTime(e.at))}</td><td>${esc(e.actor)} <span class="hint mono">${esc(e.actorId)}</span></td><td>${esc(tk(lang, `ac_${e.kind}`))}${e.fromState && e.toState && e.fromState !== e.toState ? ` · ${esc(tk(lang, `st_${e.fromState}`))} → ${esc(tk(lang, `st_${e.toState}`))}` : ''}</td><td>${esc(e.reason ?? '')}</td></tr>`).join('');
+  const events = c.events.map((e) => `<tr><td>${esc(fmtTime(e.at))}</td><td>${esc(tk(lang, `ar_${e.actor}`))} <span class="hint mono">${esc(e.actorId)}</span></td><td>${esc(tk(lang, `ac_${e.kind}`))}${e.fromState && e.toState && e.fromState !== e.toState ? ` · ${esc(tk(lang, `st_${e.fromState}`))} → ${esc(tk(lang, `st_${e.toState}`))}` : ''}</td><td>${esc(e.reason ?? '')}</td></tr>`).join('');
   const measures = c.measures.map((m) => `<li>${esc(tk(lang, `ms_${m.kind}`))} · ${esc(fmtTime(m.at))} · ${esc(String((m.detail as { applied?: string }).applied ?? ''))}</li>`).join('');
   return `${flash?.error ? alertBox(flash.error, lang) : ''}${flash?.done ? `<div class="notice" role="status">${esc(t(lang, 'done'))}: ${esc(tk(lang, `ac_${flash.done}`))}</div>` : ''}
 <p><span class="state" id="case-state">${esc(tk(lang, `st_${c.state}`))}</span></p>
 ${deadline}
 <dl class="facts">
 <dt>${esc(t(lang, 'colRef'))}</dt><dd class="mono">${esc(c.reference)}${c.externalRef ? ` (${esc(c.externalRef)})` : ''}</dd>
-<dt>${esc(t(lang, 'colSource'))}</dt><dd>${esc(c.source)}</dd>
+<dt>${esc(t(lang, 'colSource'))}</dt><dd>${esc(tk(lang, `src_${c.source}`))}</dd>
 <dt>${esc(t(lang, 'provider'))}</dt><dd>${esc(name)}</dd>
 <dt>${esc(t(lang, 'complainant'))}</dt><dd class="mono">${esc(c.msisdn)}</dd>
 <dt>${esc(t(lang, 'sender'))}</dt><dd class="mono">${esc(c.sender ?? '—')}</dd>
