@@ -6,6 +6,7 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { recordsFor } from './records-service.js';
+import { providerProvince } from './records-scope.js';
 
 export async function createHold(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<LegalHold> {
   requireRole(p, 'admin', 'regulator');
@@ -18,7 +19,9 @@ export async function createHold(ctx: AppContext, p: Principal, body: Record<str
     if (!msisdn) throw new SmsguardError('invalid_msisdn', 'msisdn is not a mainland China mobile number', {}, 'msisdn');
   }
   if (contentProviderId !== undefined) {
-    if (typeof contentProviderId !== 'string' || !(await ctx.store.directory.getContentProvider(contentProviderId))) throw new SmsguardError('not_found', `no content provider ${String(contentProviderId)}`, {}, 'contentProviderId');
+    const cp = typeof contentProviderId === 'string' ? await ctx.store.directory.getContentProvider(contentProviderId) : null;
+    if (!cp) throw new SmsguardError('not_found', `no content provider ${String(contentProviderId)}`, {}, 'contentProviderId');
+    if (p.role === 'regulator' && p.province && providerProvince(cp) !== p.province) throw new SmsguardError('forbidden', `content provider ${cp.id} is outside this token's province`);
   }
   const now = ctx.clock.now();
   const hold: LegalHold = { id: ctx.ids.next('hold'), msisdn, contentProviderId: (contentProviderId as string | undefined) ?? null, reason: reason.trim(), createdAt: now, createdBy: p.actorId, releasedAt: null, releasedBy: null };

@@ -94,6 +94,8 @@ describe('records over HTTP', () => {
     assert.equal(audit.filter((r: any) => r.body.actor === march.id).length, 2);
     assert.equal((await g.http.inject({ method: 'POST', url: '/v1/holds', headers: { authorization: `Bearer ${fujian.token}` }, payload: { msisdn: '13900139000', reason: 'case 2026-041 (regulator)' } })).statusCode, 201);
     assert.equal((await g.http.inject({ method: 'POST', url: '/v1/holds', headers: cp.auth, payload: { msisdn: '13900139000', reason: 'x' } })).statusCode, 403);
+    assert.equal((await g.http.inject({ method: 'POST', url: '/v1/holds', headers: { authorization: `Bearer ${guangdong.token}` }, payload: { contentProviderId: cp.id, reason: 'outside' } })).statusCode, 403);
+    assert.equal((await g.http.inject({ method: 'POST', url: '/v1/holds', headers: g.admin, payload: { msisdn: '13900139000', contentProviderId: cp.id, reason: 'both' } })).statusCode, 400);
   });
 
   test('heads: one signed head per month, verifiable', async () => {
