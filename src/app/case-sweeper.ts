@@ -96,6 +96,11 @@ export class CaseSweeper {
     }
   }
 
+  /** Resolves when no sweep is running (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;

@@ -163,6 +163,15 @@ describe('complaint web pages and hardening', () => {
     }
   });
 
+  test('moving the simulated clock alone escalates an overdue case (the sweeper runs on clock changes)', async () => {
+    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138007', text: '没人管' } })).json();
+    await g.http.inject({ method: 'POST', url: '/v1/simulator/clock', payload: { advanceSeconds: 15 * 86_400 } });
+    await g.complaints.sweeper.idle();
+    const c = await g.store.cases.getCase(f.id);
+    assert.equal(c?.state, 'escalated');
+    assert.equal(c?.escalatedReason, 'forward_overdue');
+  });
+
   test('property: no input to the complaint doors crashes the server or leaves a half-made case', async () => {
     const { token } = await g.app.auth.createToken('report-centre', 'fuzz');
     const centre = { authorization: `Bearer ${token}` };
