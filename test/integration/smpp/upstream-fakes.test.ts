@@ -104,3 +104,30 @@ describe('upstream client vs misbehaving SMSCs: nothing lost, nothing twice', ()
     await check(await run({ misbehaviour: 'dlr_before_resp' }, false), true);
   });
 });
+
+describe('upstream client: routing', () => {
+  test('longest matching prefix wins; links without prefixes take the rest', async () => {
+    const a = new FakeSmsc({ misbehaviour: 'none' });
+    const b = new FakeSmsc({ misbehaviour: 'none' });
+    const c = new FakeSmsc({ misbehaviour: 'none' });
+    await Promise.all([a.listen(), b.listen(), c.listen()]);
+    const up = new SmppUpstream({ links: [
+      parseUpstreamUrl(`smpp://u:p@127.0.0.1:${a.port}?name=cmcc&prefixes=86138,86139`),
+      parseUpstreamUrl(`smpp://u:p@127.0.0.1:${b.port}?name=cmcc-1389&prefixes=861389`),
+      parseUpstreamUrl(`smpp://u:p@127.0.0.1:${c.port}?name=default`),
+    ] });
+    up.start();
+    try {
+      assert.ok(await up.waitUp(3000));
+      const m = (id: string, to: string): OutboundMessage => ({ id, contentProviderId: 'cp', from: '10690001', to, text: id, registeredDelivery: false, attempts: 0, submittedAt: 0 });
+      const rs = await Promise.all([m('m1', '+8613800000001'), m('m2', '+8613890000001'), m('m3', '+8613900000001'), m('m4', '+8618600000001')].map((x) => up.submit(x)));
+      assert.ok(rs.every((r) => r.ok));
+      assert.deepEqual(a.ackedTexts().sort(), ['m1', 'm3']);
+      assert.deepEqual(b.ackedTexts(), ['m2']);
+      assert.deepEqual(c.ackedTexts(), ['m4']);
+    } finally {
+      await up.close();
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  });
+});
