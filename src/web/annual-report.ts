@@ -69,10 +69,14 @@ export function barChart(o: { title: string; labels: string[]; series: Series[];
 <svg viewBox="0 0 ${W} ${H}" width="100%" style="max-width:${W}px" role="img" aria-label="${esc(alt.slice(0, 1000))}" xmlns="http://www.w3.org/2000/svg">${ticks}${bars.join('')}${limit}${xl}<line x1="${P.l}" x2="${W - P.r}" y1="${H - P.b}" y2="${H - P.b}" stroke="#333"/></svg></figure>`;
 }
 
-function niceMax(v: number): number {
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
-  return 10 * p;
+/** The smallest round top ≥ v whose quarters are whole numbers (counts never read 1.25). */
+export function niceMax(v: number): number {
+  const p = 10 ** Math.floor(Math.log10(Math.max(v, 1)));
+  for (const m of [1, 2, 4, 8, 10, 20, 40]) {
+    const top = m * p;
+    if (top >= v && Number.isInteger(top / 4)) return top;
+  }
+  return 40 * p;
 }
 
 function fmtNum(v: number): string {

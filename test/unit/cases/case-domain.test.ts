@@ -127,3 +127,17 @@ describe('deadline facts', async () => {
     assert.equal(deadlineInfo({ ...c, state: 'closed' }, mon).running, null);
   });
 });
+
+describe('report charts', async () => {
+  const { niceMax, barChart } = await import('../../../src/web/annual-report.js');
+  test('axis tops are round and their quarters whole', () => {
+    for (const [v, top] of [[1, 4], [5, 8], [12, 20], [35, 40], [90, 100], [150, 200], [999_999, 1_000_000]] as const) assert.equal(niceMax(v), top, String(v));
+    for (let v = 1; v < 5000; v += 7) { const t = niceMax(v); assert.ok(t >= v && Number.isInteger(t / 4), String(v)); }
+  });
+  test('a chart is an SVG image with a text alternative naming every value', () => {
+    const svg = barChart({ title: 'T', labels: ['01', '02'], series: [{ name: 'a', color: '#000', values: [3, 0] }] });
+    assert.match(svg, /<svg [^>]*role="img"/);
+    assert.match(svg, /aria-label="T: 01 a 3; 02 a 0"/);
+    assert.equal((svg.match(/<rect /g) ?? []).length, 1, 'zero values draw no bar');
+  });
+});
