@@ -162,6 +162,8 @@ export class SmppServer {
       conn.session.rejectBind(CommandStatus.ESME_RSYSERR);
       return null;
     }
+    // the ESME may have gone while we checked: a dead connection must not hold a bind slot
+    if (conn.session.state !== 'binding') return null;
     if (!auth.ok) {
       this.opts.log?.('smpp bind refused', { systemId: pdu.system_id, reason: auth.reason });
       conn.session.rejectBind(auth.status);
