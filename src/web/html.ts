@@ -97,6 +97,7 @@ export function page(l: Layout): string {
     `<li><a href="/web/complaint/status">${esc(t(l.lang, 'navStatus'))}</a></li>`,
     `<li><a href="/web/public/credit">${esc(t(l.lang, 'navPublic'))}</a></li>`,
     staff ? `<li><a href="/web/cases">${esc(t(l.lang, 'navCases'))}</a></li>` : '',
+    staff && (p.role === 'report-centre' || p.role === 'admin') ? `<li><a href="/web/reports/import">${esc(t(l.lang, 'importTitle'))}</a></li>` : '',
     staff && (p.role === 'regulator' || p.role === 'admin' || p.role === 'content-provider') ? `<li><a href="/web/credit">${esc(t(l.lang, 'navCredit'))}</a></li>` : '',
     staff
       ? `<li><form method="post" action="/web/logout" style="display:inline"><button class="secondary" style="margin:0;padding:0 .6rem">${esc(t(l.lang, 'navLogout'))}</button></form> <span class="hint" style="display:inline">${esc(t(l.lang, 'signedInAs'))}: ${esc(p.role)}</span></li>`

@@ -12,10 +12,11 @@ import { buildAnnualReport } from '../app/report-annual.js';
 import { SmsguardError } from '../domain/errors.js';
 import { shanghaiMonth } from '../domain/case.js';
 import type { ComplaintRate } from '../app/credit.js';
-import { page } from './html.js';
+import { esc, page } from './html.js';
 import { t, type Lang } from './i18n.js';
 import { complaintForm, filedPage, loginPage, publicCreditPage, statusForm } from './pages/public.js';
-import { caseListPage, casePage } from './pages/cases.js';
+import { caseListPage, casePage, importPage } from './pages/cases.js';
+import { parseJsonl } from '../app/complaint-intake.js';
 import { creditPage } from './pages/credit.js';
 import { renderAnnualReport } from './annual-report.js';
 
@@ -182,7 +183,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       return await showCase(req, reply, p, (req.params as { id: string }).id, { done: q.done });
     } catch (e) {
       const lang = langOf(req, reply);
-      return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${errMessage(e)}</p>`, p, 404);
+      return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(errMessage(e))}</p>`, p, 404);
     }
   });
   f.post('/web/cases/:id/act', hide, async (req, reply) => {
@@ -216,6 +217,26 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     }
   });
 
+  // ---- 12321 bulk import (report centre, operator)
+  f.get('/web/reports/import', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    const lang = langOf(req, reply);
+    return render(req, reply, lang, t(lang, 'importTitle'), importPage(lang), p);
+  });
+  f.post('/web/reports/import', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    const lang = langOf(req, reply);
+    const text = one(req.body as Form, 'jsonl');
+    try {
+      const results = await svc().fileReports(p, parseJsonl(text));
+      return render(req, reply, lang, t(lang, 'importTitle'), importPage(lang, results), p);
+    } catch (e) {
+      return render(req, reply, lang, t(lang, 'importTitle'), `<div class="alert" role="alert">${esc(errMessage(e))}</div>${importPage(lang, undefined, text)}`, p, 400);
+    }
+  });
+
   // ---- credit files (regulator adds and publishes; operator and providers read)
   const showCredit = async (req: FastifyRequest, reply: FastifyReply, p: Principal, flash: { done?: string; error?: string }, code = 200) => {
     const lang = langOf(req, reply);
@@ -234,7 +255,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       return await showCredit(req, reply, p, { done: (req.query as Record<string, string>).done });
     } catch (e) {
       const lang = langOf(req, reply);
-      return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${errMessage(e)}</p>`, p, 403);
+      return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(errMessage(e))}</p>`, p, 403);
     }
   });
   f.post('/web/credit/entries', hide, async (req, reply) => {
@@ -275,7 +296,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       if (p.role === 'regulator') await app.ctx.store.records.appendAudit(app.ctx.clock.now(), p.actorId, 'report.annual', { contentProviderId: cpId, year: report.year });
       return html(reply, renderAnnualReport(report, lang));
     } catch (e) {
-      return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${errMessage(e)}</p>`, p, 400);
+      return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(errMessage(e))}</p>`, p, 400);
     }
   });
 }

@@ -172,6 +172,28 @@ describe('complaint web pages and hardening', () => {
     assert.equal(c?.escalatedReason, 'forward_overdue');
   });
 
+  test('the centre imports JSONL on a page; every result is listed; nothing the caller sends is echoed unescaped', async () => {
+    const { token } = await g.app.auth.createToken('report-centre', 'importer');
+    const cookie = await cookieFor(token);
+    const page = await g.http.inject({ method: 'GET', url: '/web/reports/import', headers: { cookie } });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /<label for="jsonl">/);
+    const jsonl = [JSON.stringify({ reference: 'WEB-1', msisdn: '13800138008', sender: '10690001', text: '<b>x</b>' }), '<script>alert(1)</script>'].join('\n');
+    const r = await g.http.inject({ method: 'POST', url: '/web/reports/import', headers: { ...FORM, cookie }, payload: `jsonl=${encodeURIComponent(jsonl)}` });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.match(r.body, /id="import-results"/);
+    assert.match(r.body, /WEB-1/);
+    assert.match(r.body, /invalid_request/);
+    assert.ok(!r.body.includes('<script>alert(1)'), 'escaped');
+    const bad = await g.http.inject({ method: 'GET', url: `/web/cases/${encodeURIComponent('<script>alert(1)</script>')}`, headers: { cookie } });
+    assert.equal(bad.statusCode, 404);
+    assert.ok(!bad.body.includes('<script>alert(1)'), 'escaped');
+    const provider = await cookieFor(cp.apiKey);
+    const denied = await g.http.inject({ method: 'POST', url: '/web/reports/import', headers: { ...FORM, cookie: provider }, payload: `jsonl=${encodeURIComponent(jsonl)}` });
+    assert.equal(denied.statusCode, 400);
+    assert.match(denied.body, /forbidden/);
+  });
+
   test('property: no input to the complaint doors crashes the server or leaves a half-made case', async () => {
     const { token } = await g.app.auth.createToken('report-centre', 'fuzz');
     const centre = { authorization: `Bearer ${token}` };

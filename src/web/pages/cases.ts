@@ -123,3 +123,26 @@ ${evidenceSection(lang, c)}
 ${measures ? `<h3>${esc(t(lang, 'measures'))}</h3><ul id="measures">${measures}</ul>` : ''}
 </section>`;
 }
+
+/** The report centre's bulk import: paste JSONL or pick a file (read in the browser into the text area). */
+export function importPage(lang: Lang, results?: { ok: boolean; reference?: string | null; externalRef?: string | null; state?: string; id?: string; error?: { code: string; message: string } }[], text = ''): string {
+  const rows = (results ?? []).map((r, i) => `<tr><td>${i + 1}</td><td class="mono">${esc(r.externalRef ?? r.reference ?? '—')}</td><td>${r.ok
+    ? `<span class="ok">${esc(tk(lang, `st_${r.state}`))}</span> <a href="/web/cases/${encodeURIComponent(r.id ?? '')}" class="mono">${esc(r.reference)}</a>`
+    : `<span class="overdue">${esc(r.error?.code)}</span> ${esc(r.error?.message)}`}</td></tr>`).join('');
+  const summary = results ? `<div class="notice" role="status">${esc(t(lang, 'filedN'))} ${results.filter((r) => r.ok).length} · ${esc(t(lang, 'failedN'))} ${results.filter((r) => !r.ok).length}</div>
+<table id="import-results"><caption>${esc(t(lang, 'importResult'))}</caption><thead><tr><th scope="col">#</th><th scope="col">${esc(t(lang, 'colRef'))}</th><th scope="col">${esc(t(lang, 'colState'))}</th></tr></thead><tbody>${rows}</tbody></table>` : '';
+  return `${summary}
+<form method="post" action="/web/reports/import">
+<p class="hint" id="jsonl-hint">${esc(t(lang, 'importHint'))}</p>
+<label for="jsonl-file">${esc(t(lang, 'importFile'))}</label>
+<input id="jsonl-file" type="file" accept=".jsonl,.ndjson,.json,application/x-ndjson,application/json,text/plain" aria-describedby="jsonl-hint">
+${textarea({ id: 'jsonl', label: t(lang, 'importText'), value: text, required: true })}
+<button type="submit">${esc(t(lang, 'importBtn'))}</button>
+</form>
+<script>
+(function () {
+  var f = document.getElementById('jsonl-file'), t = document.getElementById('jsonl');
+  f.addEventListener('change', function () { var x = f.files && f.files[0]; if (!x) return; var r = new FileReader(); r.onload = function () { t.value = String(r.result); }; r.readAsText(x); });
+})();
+</script>`;
+}
