@@ -1,0 +1,84 @@
+/**
+ * Record pages: filters, keyset cursor on seq, across month tables newest first. Every filter runs
+ * on an index in seq order (test/unit/records/query-plan.test.ts checks the plans), so a page costs
+ * a few index probes whatever the size of the month.
+ */
+import type { RecordQuery, RecordRow } from '../../ports/store.js';
+import { RECORD_COLUMNS, RETAINED, tableOf, type RecordsWriter } from './records-writer.js';
+
+type RawRow = [number, string, number, RecordRow['kind'], string | null, string | null, string | null, string | null, string | null, string | null, string | null, string, Buffer];
+
+/**
+ * The SQL one table's page runs: filters, the keyset bound, and (for a month whose `at` only ever
+ * grew) the time range turned into a seq range through the `at` index, so a time window in the
+ * middle of a 10-million-row month costs two index probes, not a scan. Exposed for EXPLAIN tests.
+ */
+export function pageSql(w: RecordsWriter, chain: string, q: RecordQuery, cursorSeq: number | null): { sql: string; args: unknown[] } | null {
+  const t = tableOf(chain);
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (q.msisdn) { where.push('msisdn = ?'); args.push(q.msisdn); }
+  if (q.contentProviderId) { where.push('content_provider_id = ?'); args.push(q.contentProviderId); }
+  if (q.contentProviderIds) {
+    if (q.contentProviderIds.length === 0) return null;
+    where.push(`content_provider_id IN (${q.contentProviderIds.map(() => '?').join(', ')})`);
+    args.push(...q.contentProviderIds);
+  }
+  if (q.port) { where.push('port = ?'); args.push(q.port); }
+  if (q.kind) { where.push('kind = ?'); args.push(q.kind); }
+  if (q.type) { where.push('type = ?'); args.push(q.type); }
+  if (q.decision) { where.push('decision = ?'); args.push(q.decision); }
+  if (q.rule) { where.push('rule = ?'); args.push(q.rule); }
+  if (q.from !== undefined || q.to !== undefined) {
+    // Two statements: SQLite answers a lone min() or max() from the at index, but scans for both at once.
+    const b = [w.cached(`SELECT min(at) FROM ${t}`).pluck().get(), w.cached(`SELECT max(at) FROM ${t}`).pluck().get()] as [number | null, number | null];
+    if (b[0] === null || b[1] === null) return null;
+    if (q.from !== undefined && b[1] < q.from) return null;
+    if (q.to !== undefined && b[0] >= q.to) return null;
+    if (chain !== RETAINED && w.isMonotonic(chain)) {
+      if (q.from !== undefined) {
+        const lo = w.cached(`SELECT seq FROM ${t} WHERE at >= ? ORDER BY at, seq LIMIT 1`).pluck().get(q.from) as number | undefined;
+        if (lo === undefined) return null;
+        where.push('seq >= ?'); args.push(lo);
+      }
+      if (q.to !== undefined) {
+        const hi = w.cached(`SELECT seq FROM ${t} WHERE at < ? ORDER BY at DESC, seq DESC LIMIT 1`).pluck().get(q.to) as number | undefined;
+        if (hi === undefined) return null;
+        where.push('seq <= ?'); args.push(hi);
+      }
+    }
+    // `+at`: filter exactly, but never let the planner pick the at index and sort.
+    if (q.from !== undefined) { where.push('+at >= ?'); args.push(q.from); }
+    if (q.to !== undefined) { where.push('+at < ?'); args.push(q.to); }
+  }
+  if (cursorSeq !== null) { where.push('seq < ?'); args.push(cursorSeq); }
+  const sql = `SELECT ${RECORD_COLUMNS} FROM ${t}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+  return { sql, args };
+}
+
+/** Newest first, keyset-paginated on seq across month tables (newest table first, retained last). */
+export function queryPage(w: RecordsWriter, q: RecordQuery): { records: RecordRow[]; nextCursor: string | null } {
+  let cursorSeq: number | null = null;
+  if (q.cursor) {
+    const seq = Number.parseInt(q.cursor, 36);
+    if (Number.isFinite(seq)) cursorSeq = seq;
+  }
+  const chains = w.liveMonths().reverse().concat(RETAINED);
+  const rows: RawRow[] = [];
+  for (const chain of chains) {
+    if (cursorSeq !== null) {
+      const min = w.cached(`SELECT min(seq) FROM ${tableOf(chain)}`).pluck().get() as number | null;
+      if (min === null || min >= cursorSeq) continue;
+    }
+    const p = pageSql(w, chain, q, cursorSeq);
+    if (!p) continue;
+    rows.push(...(w.cached(p.sql).raw().all(...p.args, q.limit + 1 - rows.length) as RawRow[]));
+    if (rows.length > q.limit) break;
+  }
+  rows.sort((a, b) => b[0] - a[0]);
+  const page = rows.slice(0, q.limit);
+  return {
+    records: page.map((r) => ({ seq: r[0], id: r[1], at: r[2], kind: r[3], contentProviderId: r[4], msisdn: r[5], body: JSON.parse(r[11]), hash: r[12].toString('hex') })),
+    nextCursor: rows.length > q.limit ? page[page.length - 1][0].toString(36) : null,
+  };
+}
