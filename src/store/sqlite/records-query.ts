@@ -6,6 +6,9 @@
 import type { RecordQuery, RecordRow } from '../../ports/store.js';
 import { RECORD_COLUMNS, RETAINED, tableOf, type RecordsWriter } from './records-writer.js';
 
+/** Up to this many providers, a page is one index-ordered query per provider, merged. */
+const SPLIT_PROVIDERS = 16;
+
 type RawRow = [number, string, number, RecordRow['kind'], string | null, string | null, string | null, string | null, string | null, string | null, string | null, string, Buffer];
 
 /**
@@ -20,8 +23,10 @@ export function pageSql(w: RecordsWriter, chain: string, q: RecordQuery, cursorS
   if (q.msisdn) { where.push('msisdn = ?'); args.push(q.msisdn); }
   if (q.contentProviderId) { where.push('content_provider_id = ?'); args.push(q.contentProviderId); }
   if (q.contentProviderIds) {
+    // A long list (a province): walk seq backwards and filter (`+` keeps the planner off the provider
+    // index, which would read every matching row and sort). Short lists are split by queryPage.
     if (q.contentProviderIds.length === 0) return null;
-    where.push(`content_provider_id IN (${q.contentProviderIds.map(() => '?').join(', ')})`);
+    where.push(`+content_provider_id IN (${q.contentProviderIds.map(() => '?').join(', ')})`);
     args.push(...q.contentProviderIds);
   }
   if (q.port) { where.push('port = ?'); args.push(q.port); }
@@ -58,6 +63,15 @@ export function pageSql(w: RecordsWriter, chain: string, q: RecordQuery, cursorS
 
 /** Newest first, keyset-paginated on seq across month tables (newest table first, retained last). */
 export function queryPage(w: RecordsWriter, q: RecordQuery): { records: RecordRow[]; nextCursor: string | null } {
+  const ids = q.contentProviderIds;
+  if (ids && ids.length > 0 && ids.length <= SPLIT_PROVIDERS && !q.contentProviderId) {
+    // A few providers: one index-ordered page each, merged (each costs index probes, never a sort).
+    const pages = ids.map((id) => queryPage(w, { ...q, contentProviderIds: undefined, contentProviderId: id }));
+    const merged = pages.flatMap((p) => p.records).sort((a, b) => b.seq - a.seq);
+    const more = merged.length > q.limit || pages.some((p) => p.nextCursor !== null);
+    const page = merged.slice(0, q.limit);
+    return { records: page, nextCursor: more && page.length ? page[page.length - 1].seq.toString(36) : null };
+  }
   let cursorSeq: number | null = null;
   if (q.cursor) {
     const seq = Number.parseInt(q.cursor, 36);

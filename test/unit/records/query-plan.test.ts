@@ -43,6 +43,7 @@ describe('record page queries use indexes', () => {
     ['rule', { rule: 'frequency.verification' }, /USING (COVERING )?INDEX records_2026_11_rule \(rule=\? AND seq<\?\)/],
     ['time range', { from: NOV + 100_000, to: NOV + 200_000 }, /USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/],
     ['number in a time range', { msisdn: '+8613800000007', from: NOV + 100_000, to: NOV + 200_000 }, /USING (COVERING )?INDEX records_2026_11_msisdn \(msisdn=\? AND seq>\? AND seq<\?\)/],
+    ['a province (a long list of providers): walk seq backwards, filter', { contentProviderIds: Array.from({ length: 40 }, (_, i) => `cp_${i}`) }, /(SCAN|SEARCH) records_2026_11( USING INTEGER PRIMARY KEY \(rowid<\?\))?$/],
     ['type and decision (dense: walk seq backwards)', { type: 'verification', decision: 'accepted', kind: 'mt' }, /(SCAN|SEARCH) records_2026_11( USING INTEGER PRIMARY KEY \(rowid<\?\))?/],
   ];
   for (const [name, q, expected] of cases) {
@@ -52,6 +53,15 @@ describe('record page queries use indexes', () => {
       assert.doesNotMatch(p, /TEMP B-TREE/, 'never sorts');
     });
   }
+
+  test('a few providers: one page per provider, merged, same rows as the long-list walk', () => {
+    const few = w.query({ limit: 50, contentProviderIds: ['cp_1', 'cp_4'] });
+    const many = w.query({ limit: 50, contentProviderIds: ['cp_1', 'cp_4', ...Array.from({ length: 20 }, (_, i) => `none_${i}`)] });
+    assert.deepEqual(few.records.map((r) => r.seq), many.records.map((r) => r.seq));
+    assert.ok(few.records.every((r) => r.contentProviderId === 'cp_1' || r.contentProviderId === 'cp_4'));
+    const next = w.query({ limit: 50, contentProviderIds: ['cp_1', 'cp_4'], cursor: few.nextCursor! });
+    assert.ok(next.records[0].seq < few.records[49].seq);
+  });
 
   test('the time range really is turned into a seq range (same rows as a plain filter)', () => {
     const q = { from: NOV + 100_000, to: NOV + 200_000, limit: 1000 };
