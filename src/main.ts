@@ -29,6 +29,11 @@ import { registerInspectReport } from './cli/inspect-report.js';
 import { resolve } from 'node:path';
 import { addScopeOptions, registerRecordsCommands, scopeFromOptions, startRecords } from './cli/records.js';
 import { privateLoggerOptions } from './http/log-privacy.js';
+import { startSmpp, upstreamLinks, type SmppDoors } from './smpp/compose.js';
+import { SqliteSmppCredentials } from './store/sqlite/smpp-credentials.js';
+import { PgSmppCredentials } from './store/postgres/smpp-credentials.js';
+import { smppCredentialRoutes } from './http/routes/smpp-credentials.js';
+import { registerSimulatorCommand } from './cli/simulator.js';
 
 async function start(config: Config): Promise<void> {
   const log = pino(privateLoggerOptions(config.logLevel));
@@ -53,23 +58,40 @@ async function start(config: Config): Promise<void> {
   const contentStore = store instanceof SqliteStore ? new SqliteContentStore(store.db) : store instanceof PostgresStore ? new PgContentStore(store.pool) : null;
   const content: ContentGovernance | null = contentStore ? await installContentGovernance(app, contentStore, contentOptions) : null;
 
-  if (config.upstream !== 'simulator') {
-    throw new ConfigError([`upstream (SMSGUARD_UPSTREAM): '${config.upstream}' is not supported yet; use 'simulator'`]);
-  }
   const simulator = new SimulatorSmsc(clock);
+  // SMPP doors (docs/SMPP.md): the server content providers bind to (not on egress-only processes),
+  // and the egress: carrier SMSCs from --upstream smpp://…, or the built-in simulator as a real SMPP
+  // SMSC on loopback.
+  const credentialStore = store instanceof SqliteStore ? new SqliteSmppCredentials(store.db) : store instanceof PostgresStore ? new PgSmppCredentials(store.pool) : null;
+  if (!credentialStore) throw new ConfigError(['db: this store has no SMPP credential adapter']);
+  let smpp: SmppDoors;
+  try {
+    smpp = await startSmpp({
+      app, credentialStore,
+      contentProviderExists: async (id) => (await store.directory.getContentProvider(id)) !== null,
+      portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null,
+      now: () => clock.now(), newId: () => app.ctx.ids.next('cred'),
+      smppPort: config.role === 'egress' ? null : config.smppPort, smppHost: config.smppHost,
+      upstream: config.upstream,
+      simulator,
+      log: (msg, f) => log.warn(f ?? {}, msg),
+    });
+  } catch (e) {
+    throw new ConfigError([`upstream / smpp-port: ${(e as Error).message}`]);
+  }
   // Without a bus one process does everything through the store's queue; with --queue the pieces
   // split over NATS JetStream (src/queue) and only egress processes talk to the upstream.
   let bus: BusRoles | null = null;
   let worker: DeliveryWorker | null = null;
   if (config.queue) {
     if (!isBusStore(store)) throw new ConfigError(['queue (SMSGUARD_QUEUE): needs the PostgreSQL store (--db postgres://…): processes cannot share a SQLite file']);
-    bus = await startBusRoles(app, store, config.role === 'ingress' ? null : simulator, {
+    bus = await startBusRoles(app, store, config.role === 'ingress' ? null : smpp.egress, {
       role: config.role, url: config.queue, prefix: config.queuePrefix, partitions: config.queuePartitions,
       timings: { leaseMs: config.queueLeaseMs, graceMs: config.queueGraceMs, ackWaitMs: config.queueAckWaitMs },
     });
   } else {
     if (config.role !== 'all') throw new ConfigError([`role (SMSGUARD_ROLE): '${config.role}' needs --queue nats://…`]);
-    worker = new DeliveryWorker(app.ctx, simulator, {}, (mo) => app.receiveMo(mo, 'system'));
+    worker = new DeliveryWorker(app.ctx, smpp.egress, {}, (mo) => app.receiveMo(mo, 'system'));
     worker.start();
   }
   const sweeper = new ConsentSweeper(app.ctx);
@@ -92,7 +114,7 @@ async function start(config: Config): Promise<void> {
     app, metrics, simulator: config.role === 'ingress' ? undefined : simulator,
     simulatedClock: clock instanceof SimulatedClock ? clock : undefined,
     logger: privateLoggerOptions(config.logLevel === 'info' ? 'warn' : config.logLevel),
-    plugins: content ? [contentRoutes(content)] : [],
+    plugins: [smppCredentialRoutes(smpp.credentials), ...(content ? [contentRoutes(content)] : [])],
   });
   app.events.on('workerError', (e) => log.error(e, 'delivery worker error'));
   if (clock instanceof SimulatedClock) clock.onChange(() => { worker?.kick(); bus?.relay.kick(); });
@@ -105,7 +127,10 @@ async function start(config: Config): Promise<void> {
     `  database      ${opened.description}`,
     `  queue         ${config.queue ? `NATS JetStream ${config.queue} (role ${config.role}, ${config.queuePartitions} partitions)` : 'in process (the store\'s queue)'}`,
     `  profile       ${profile.id} (${profile.title})`,
-    `  upstream      built-in simulator SMSC (outbox: GET ${address}/v1/simulator/outbox)`,
+    `  SMPP server   ${smpp.smppPort !== null ? `${config.smppHost}:${smpp.smppPort} (SMPP 3.4; credentials: POST ${address}/v1/content-providers/{id}/smpp-credentials)` : 'not on this role'}`,
+    config.upstream === 'simulator'
+      ? `  upstream      built-in simulator SMSC, SMPP on 127.0.0.1:${smpp.simulatorSmppPort} (outbox: GET ${address}/v1/simulator/outbox)`
+      : `  upstream      ${upstreamLinks(config.upstream).map((l) => (l.name === `${l.host}:${l.port}` ? l.name : `${l.name} (${l.host}:${l.port})`)).join(', ')}`,
     `  clock         ${config.clock}`,
     admin.token && admin.source === 'generated'
       ? `  admin token   ${admin.token}\n                (generated now and stored hashed: it is shown only this once; set SMSGUARD_ADMIN_TOKEN to choose your own)`
@@ -128,6 +153,7 @@ async function start(config: Config): Promise<void> {
     }
     // Finishes the batch in hand and acknowledges it, gives partitions back; the rest stays queued.
     if (bus) await bus.stop().catch((e: Error) => log.error(e, 'bus shutdown'));
+    await smpp.close().catch((e: Error) => log.error(e, 'smpp shutdown'));
     await sweeper.stop();
     await complaints.stop();
     records.stop();
@@ -159,7 +185,7 @@ export function buildCli(): Command {
   commonOptions(program.command('start').description('start the gateway (HTTP API, delivery worker, simulator SMSC)'))
     .option('--http-port <port>', 'HTTP port (default 8080)')
     .option('--http-host <host>', 'HTTP listen address (default 127.0.0.1)')
-    .option('--upstream <upstream>', "upstream SMSC: 'simulator' (default)")
+    .option('--upstream <upstream>', "upstream SMSC: 'simulator' (default: the built-in one over SMPP) or smpp://user:pass@host:port[?window=&throughput=&prefixes=&weight=&name=], comma-separated for several links")
     .addOption(new Option('--clock <clock>', 'system, or simulated (moves only via POST /v1/simulator/clock)').choices(['system', 'simulated']))
     .option('--smpp-port <port>', 'SMPP server port (default 2775)')
     .option('--queue <url>', 'nats://host:port: split ingress and egress over NATS JetStream (PostgreSQL store)')
@@ -178,6 +204,7 @@ export function buildCli(): Command {
   });
   registerRecordsCommands(program, commonOptions);
   registerInspectReport(program, commonOptions);
+  registerSimulatorCommand(program);
   return program;
 }
 

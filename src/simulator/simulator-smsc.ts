@@ -21,11 +21,18 @@ export class SimulatorSmsc implements Egress {
   private readonly receiptCbs: ((r: DeliveryReceipt) => void)[] = [];
   private readonly moCbs: ((mo: InboundMo) => void)[] = [];
   private seq = 0;
+  private total = 0;
+
+  /** Submits received since start (the outbox keeps only the newest `capacity`). */
+  get count(): number {
+    return this.total;
+  }
   constructor(private readonly clock: Clock, private readonly capacity = 100_000) {}
 
   async submit(msg: OutboundMessage): Promise<SubmitResult> {
     const upstreamId = (++this.seq).toString(16).toUpperCase().padStart(10, '0');
     const at = this.clock.now();
+    this.total++;
     this.received.push({ upstreamId, messageId: msg.id, from: msg.from, to: msg.to, text: msg.text, receivedAt: at });
     if (this.received.length > this.capacity) this.received.splice(0, this.received.length - this.capacity);
     // A real SMSC answers the submit first and reports delivery later.
