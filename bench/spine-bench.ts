@@ -74,7 +74,11 @@ async function httpBatchFigure(quick: boolean): Promise<Figure> {
   const dir = mkdtempSync(join(tmpdir(), 'smsguard-bench-'));
   const token = 'sga_bench_admin_token';
   const port = 18000 + Math.floor(Math.random() * 1000);
-  const gw = spawn(process.execPath, ['bin/smsguard.js', 'start', '--db', join(dir, 'bench.db'), '--http-port', String(port), '--log-level', 'warn'], {
+  const simPort = port + 1000;
+  // The upstream SMSC runs in its own process, as a carrier's would.
+  const sim = spawn(process.execPath, ['bin/smsguard.js', 'simulator', '--smpp-port', String(simPort), '--capacity', '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await waitForLine(sim, /listening on (\S+)/, 30_000);
+  const gw = spawn(process.execPath, ['bin/smsguard.js', 'start', '--db', join(dir, 'bench.db'), '--http-port', String(port), '--smpp-port', String(port + 2000), '--upstream', `smpp://bench:bench@127.0.0.1:${simPort}?window=1000`, '--log-level', 'error'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, SMSGUARD_ADMIN_TOKEN: token },
   });
@@ -95,11 +99,13 @@ async function httpBatchFigure(quick: boolean): Promise<Figure> {
       figure: 'http_batch_msgs_per_s',
       value: Math.round(r.accepted / r.seconds),
       unit: 'msgs/s',
-      conditions: { ...machine(), messages: total, batch, inFlight: conc, store: 'SQLite WAL synchronous=NORMAL', upstream: 'in-process simulator (delivery worker running)', load: 'second process on loopback', mix: 'notification 3 : verification 1' },
+      conditions: { ...machine(), messages: total, batch, inFlight: conc, store: 'SQLite WAL synchronous=NORMAL', upstream: 'smsguard simulator SMSC in its own process over SMPP (delivery and receipts running)', load: 'second process on loopback', mix: 'notification 3 : verification 1', contentGovernance: 'on (lexicon, classifier, early warning)' },
     };
   } finally {
     gw.kill('SIGTERM');
     await new Promise((r) => gw.once('exit', r));
+    sim.kill('SIGTERM');
+    await new Promise((r) => sim.once('exit', r));
     rmSync(dir, { recursive: true, force: true });
   }
 }
