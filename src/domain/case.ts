@@ -37,7 +37,8 @@ const OPEN: readonly CaseState[] = ['received', 'forwarded', 'investigating', 'e
  */
 export const TRANSITIONS: readonly Transition[] = [
   { action: 'forward', from: ['received', 'escalated'], to: 'forwarded', by: ['report-centre', 'admin', 'regulator'], note: 'hand the case to the content provider that sent the message (centre: within 5 working days)' },
-  { action: 'investigate', from: ['forwarded', 'escalated'], to: 'investigating', by: ['content-provider', 'admin'], note: 'the provider acknowledges and verifies' },
+  // Not from escalated: its deadline has passed, so the sweeper would escalate it straight back; the provider answers.
+  { action: 'investigate', from: ['forwarded'], to: 'investigating', by: ['content-provider', 'admin'], note: 'the provider acknowledges and verifies' },
   { action: 'answer', from: ['forwarded', 'investigating', 'escalated'], to: 'answered', by: ['content-provider', 'admin'], note: 'the provider answers the user (by SMS) with its finding and measures (within 15 working days)' },
   { action: 'close', from: ['answered'], to: 'closed', by: ['report-centre', 'admin', 'regulator'], note: 'the answer is accepted; a confirmed complaint enters the credit file' },
   { action: 'reopen', from: ['answered'], to: 'investigating', by: ['report-centre', 'admin', 'regulator'], note: 'the answer is insufficient; the provider must look again (the answer deadline stands)' },

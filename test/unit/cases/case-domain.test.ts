@@ -141,3 +141,11 @@ describe('report charts', async () => {
     assert.equal((svg.match(/<rect /g) ?? []).length, 1, 'zero values draw no bar');
   });
 });
+
+describe('escalated cases', () => {
+  test('the provider answers an escalated case directly (investigating it would only be escalated again)', () => {
+    assert.deepEqual(allowedActions('escalated', 'content-provider'), ['answer']);
+    assert.equal(findTransition('escalated', 'investigate'), null);
+    assert.equal(findTransition('escalated', 'answer')?.to, 'answered');
+  });
+});
