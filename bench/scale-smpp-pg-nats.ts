@@ -9,6 +9,7 @@
  * contention here, not the scaling a second machine would give (docs/SCALING.md).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { machine, note, type BenchOptions, type Figure } from './figure.js';
@@ -53,6 +54,28 @@ async function stop(p: ChildProcess): Promise<void> {
   clearTimeout(t);
 }
 
+/**
+ * CPU time (ms) of processes by command name or pid, from /proc (Linux): the basis of the per-message
+ * CPU cost per component in docs/SCALING.md. PostgreSQL and NATS serve the whole machine, so other
+ * work running at the same time inflates their share (the figure's conditions say so).
+ */
+function cpuMs(match: (pid: number, comm: string) => boolean): number {
+  let ticks = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const st = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const comm = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
+      if (!match(Number(d), comm)) continue;
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+    } catch {
+      /* gone */
+    }
+  }
+  return ticks * 10; // CLK_TCK = 100
+}
+
 /** A fresh schema with one provider, its ports and SMPP credentials `bench`/`benchpw`. */
 async function prepare(schema: string): Promise<void> {
   const store = await PostgresStore.open({ url: PG, schema });
@@ -66,7 +89,7 @@ async function prepare(schema: string): Promise<void> {
   await store.close();
 }
 
-async function scenario(processes: number, total: number, quick: boolean): Promise<{ result: LoadResult & { perProcess: LoadResult[] }; schema: string }> {
+async function scenario(processes: number, total: number, quick: boolean): Promise<{ result: LoadResult & { perProcess: LoadResult[]; cpuUsPerMsg: Record<string, number>; walBytesPerMsg: number }; schema: string }> {
   const schema = `sg_bench_${randomBytes(4).toString('hex')}`;
   const prefix = `b${randomBytes(4).toString('hex')}`;
   await prepare(schema);
@@ -87,9 +110,22 @@ async function scenario(processes: number, total: number, quick: boolean): Promi
     note(`scale ${processes}proc: warm-up`);
     await Promise.all(ports.map((p, i) => runLoad(p, 'bench', 'benchpw', quick ? 2000 : 5000, binds, window, 10_000_000 * (i + 1))));
     note(`scale ${processes}proc: ${total} messages over ${processes} process(es)`);
+    const gwPids = new Set(gws.map((g) => g.p.pid!));
+    const sample = () => ({ gateway: cpuMs((pid) => gwPids.has(pid)), postgres: cpuMs((_, c) => c === 'postgres'), nats: cpuMs((_, c) => c === 'nats-server'), sink: cpuMs((pid) => pid === sink.p.pid) });
+    const cpu0 = sample();
+    const walClient = new pg.Client({ connectionString: PG });
+    await walClient.connect();
+    const wal0 = (await walClient.query<{ l: string }>('SELECT pg_current_wal_lsn()::text AS l')).rows[0].l;
     const per = await Promise.all(ports.map((p, i) => runLoad(p, 'bench', 'benchpw', Math.floor(total / processes), binds, window, 1_000_000 + 10_000_000 * (i + 1))));
     const ok = per.reduce((n, r) => n + r.ok, 0);
+    const cpu1 = sample();
+    const walBytes = Number((await walClient.query<{ d: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS d', [wal0])).rows[0].d);
+    await walClient.end();
+    const perMsg = (k: keyof typeof cpu0) => Number(((cpu1[k] - cpu0[k]) * 1000 / Math.max(1, ok)).toFixed(1));
+    const cpuUsPerMsg = { gateway: perMsg('gateway'), postgres: perMsg('postgres'), nats: perMsg('nats'), sink: perMsg('sink') };
     const result = {
+      cpuUsPerMsg,
+      walBytesPerMsg: Math.round(walBytes / Math.max(1, ok)),
       ok, rejected: per.reduce((n, r) => n + r.rejected, 0), errors: per.reduce((n, r) => n + r.errors, 0), receipts: per.reduce((n, r) => n + r.receipts, 0),
       seconds: Math.max(...per.map((r) => r.seconds)), submitSeconds: Math.max(...per.map((r) => r.submitSeconds)), perProcess: per,
     };
@@ -125,6 +161,9 @@ export async function run(opts: BenchOptions): Promise<Figure[]> {
         bus: 'NATS JetStream 2.9 (same machine), file storage, work-queue stream, explicit acks',
         path: 'ESME process(es) → smsguard SMPP server → pipeline + records (PG) → relay → JetStream → egress → SMPP client → sink process; receipts back to the ESME via NATS when bound elsewhere',
         submitOnlyMsgsPerS: Math.round(r.ok / r.submitSeconds),
+        cpuMicrosecondsPerMessage: r.cpuUsPerMsg,
+        postgresWalBytesPerMessage: r.walBytesPerMsg,
+        measurementNote: 'CPU from /proc over the measured run; PostgreSQL and NATS serve the whole machine, so concurrent work elsewhere inflates their share',
         ...(processes === 2 ? { ratioTo1proc: Number((rate / rates[0]).toFixed(2)), note: 'all processes, PostgreSQL, NATS, sink and load share 2 cores' } : {}),
       },
     });
