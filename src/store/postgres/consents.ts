@@ -15,9 +15,10 @@ import type {
 } from '../../ports/store.js';
 import type { NewRecord, PgRecordsWriter, StoredRecord } from './records-writer.js';
 import { leadingSignature } from '../../domain/signature.js';
+import { numberLockKey } from './locks.js';
 
 const Q = queries('consents', [
-  'lockNumber', 'insertConsent', 'getConsent', 'withdraw', 'startRelationship', 'openRelationship', 'endRelationship', 'liveConsents',
+  'insertConsent', 'getConsent', 'withdraw', 'startRelationship', 'openRelationship', 'endRelationship', 'liveConsents',
   'optOut', 'optOutSignature', 'isOptedOut', 'dnd', 'addDnd', 'insertRequest', 'request', 'requestForUpdate', 'pendingFor', 'pendingAtPort',
   'pendingOfProvider', 'refused', 'resolve', 'due', 'markSent', 'unsent', 'expiring', 'markExpired',
   'subscriberConsents', 'subscriberRequests', 'subscriberOptOuts', 'subscriberOptOutSignatures', 'subscriberRelationships',
@@ -73,8 +74,9 @@ export class PgConsents implements ConsentStore {
     });
   }
 
+  /** The lock decideAndRecord takes for this (provider, number): one decision about a number at a time. */
   private lock(t: Tx, cpId: string, msisdn: string): Promise<unknown> {
-    return t.c.query(Q.lockNumber, [`${cpId}:${msisdn}`]);
+    return t.c.query('SELECT pg_advisory_xact_lock($1::bigint)', [numberLockKey(cpId, msisdn).toString()]);
   }
 
   private async insertConsent(t: Tx, row: ConsentRow): Promise<void> {

@@ -4,16 +4,15 @@
  * at once, so the message path loads sender and port facts inside its own transaction (one query each
  * per batch; see messages.ts).
  */
-import type { Client, Pool } from './db.js';
+import type { Pool } from './db.js';
 import { isUniqueViolation, queries, transaction } from './db.js';
 import type { ContentProviderRow, DirectoryStore, PortRow, Role, SignatureRow, TokenRow } from '../../ports/store.js';
-import type { SenderFacts } from '../../pipeline/types.js';
 import { SmsguardError } from '../../domain/errors.js';
 import type { PgRecordsWriter } from './records-writer.js';
 
 const Q = queries('directory', [
   'insertCp', 'insertApiKey', 'getCp', 'listCps', 'setCpStatus', 'signatureOwner', 'insertSignature', 'setSignatureStatus', 'listSignatures',
-  'insertPort', 'getPort', 'listPorts', 'listPortsOf', 'insertToken', 'findToken', 'countTokens', 'senders', 'ports',
+  'insertPort', 'getPort', 'listPorts', 'listPortsOf', 'insertToken', 'findToken', 'countTokens',
 ] as const);
 
 interface CpDb { id: string; name: string; credit_code: string; license_number: string | null; status: 'active' | 'suspended'; created_at: number }
@@ -24,18 +23,6 @@ interface TokenDb { id: string; role: Role; subject: string | null; label: strin
 
 export class PgDirectory implements DirectoryStore {
   constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter) {}
-
-  /** Sender facts for several providers, read on the caller's transaction. */
-  async senderFacts(c: Client, ids: readonly string[]): Promise<Map<string, SenderFacts>> {
-    const rows = (await c.query<{ id: string; status: 'active' | 'suspended'; signatures: string[] }>(Q.senders, [ids])).rows;
-    return new Map(rows.map((r) => [r.id, { id: r.id, status: r.status, signatures: new Set(r.signatures) }]));
-  }
-
-  /** Ports by number, read on the caller's transaction. */
-  async portFacts(c: Client, numbers: readonly string[]): Promise<Map<string, PortRow>> {
-    const rows = (await c.query<PortDb>(Q.ports, [numbers])).rows;
-    return new Map(rows.map((r) => [r.number, toPort(r)]));
-  }
 
   async createContentProvider(row: ContentProviderRow, apiKey: { id: string; hash: string }): Promise<void> {
     try {

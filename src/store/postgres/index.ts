@@ -35,7 +35,7 @@ export class PostgresStore implements Store {
   private constructor(readonly pool: Pool) {
     this.writer = new PgRecordsWriter(pool);
     this.directory = new PgDirectory(pool, this.writer);
-    this.messages = new PgMessages(pool, this.directory, this.writer);
+    this.messages = new PgMessages(pool, this.writer);
     this.outbox = new PgOutbox(pool, this.writer);
     this.consents = new PgConsents(pool, this.writer);
     this.records = new PgRecords(this.writer);

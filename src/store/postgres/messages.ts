@@ -10,11 +10,11 @@
 import type { Pool } from './db.js';
 import { queries, transaction } from './db.js';
 import type { DecidedItem, MessageStore, MessageView, SubmissionItem, SystemMessage } from '../../ports/store.js';
-import type { ConsentFacts, Decision, Facts } from '../../pipeline/types.js';
+import type { ConsentFacts, Decision, Facts, PortFacts } from '../../pipeline/types.js';
+import { beginAndLock, numberLockKey } from './locks.js';
 import type { MessageStatus } from '../../app/types.js';
 import { periodMs } from '../../pipeline/stages/commercial.js';
 import { decodeVerdicts, encodeVerdicts, pipelineId, type EncodedVerdicts } from '../verdict-codec.js';
-import type { PgDirectory } from './directory.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
 
 const MINUTE = 60_000;
@@ -22,7 +22,18 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const LONGEST_PERIOD = periodMs('month');
 
-const Q = queries('messages', ['lockNumbers', 'verificationSends', 'optouts', 'dnd', 'consents', 'consentSends', 'insertSends', 'enqueue'] as const);
+const Q = queries('messages', ['facts', 'writes', 'enqueue'] as const);
+
+/** What the facts query returns: one row of JSON arrays. */
+interface FactsRow {
+  senders: { id: string; status: 'active' | 'suspended'; signatures: string[] }[];
+  ports: { number: string; ownerId: string; kind: PortFacts['kind'] }[];
+  verif: { cp: string; m: string; at: number }[];
+  optouts: { cp: string; m: string }[];
+  dnd: string[];
+  consents: ConsentDb[];
+  consent_sends: { id: string; at: number }[];
+}
 
 interface ConsentDb { id: string; content_provider_id: string; msisdn: string; category: string; granted_at: number; expires_at: number; freq_count: number; freq_per: 'day' | 'week' | 'month' }
 
@@ -46,62 +57,61 @@ class Times {
 }
 
 export class PgMessages implements MessageStore {
-  constructor(private readonly pool: Pool, private readonly dir: PgDirectory, private readonly records: PgRecordsWriter) {}
+  constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter) {}
 
   async decideAndRecord(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision): Promise<DecidedItem[]> {
     if (items.length === 0) return [];
     await this.records.ensurePartitions(items.map((i) => i.receivedAt));
-    return transaction(this.pool, async (c) => {
-      const cps = new Set<string>();
-      const fromPorts = new Set<string>();
-      const keys = new Map<string, { cp: string; m: string }>();
-      const triples = new Map<string, [string, string, string]>();
-      let minNow = Infinity;
-      for (const it of items) {
-        const cand = it.candidate;
-        cps.add(cand.contentProviderId);
-        fromPorts.add(cand.from);
-        minNow = Math.min(minNow, it.receivedAt);
-        if (!cand.to) continue;
-        keys.set(pair(cand.contentProviderId, cand.to), { cp: cand.contentProviderId, m: cand.to });
-        if (cand.type === 'commercial' && cand.category) triples.set(`${pair(cand.contentProviderId, cand.to)}\u0000${cand.category}`, [cand.contentProviderId, cand.to, cand.category]);
+    const cps = new Set<string>();
+    const fromPorts = new Set<string>();
+    const keys = new Map<string, { cp: string; m: string }>();
+    const verifKeys = new Map<string, { cp: string; m: string }>();
+    const commercialKeys = new Map<string, { cp: string; m: string }>();
+    const triples = new Map<string, [string, string, string]>();
+    let minNow = Infinity;
+    for (const it of items) {
+      const cand = it.candidate;
+      cps.add(cand.contentProviderId);
+      fromPorts.add(cand.from);
+      minNow = Math.min(minNow, it.receivedAt);
+      if (!cand.to) continue;
+      const k = pair(cand.contentProviderId, cand.to);
+      const v = { cp: cand.contentProviderId, m: cand.to };
+      keys.set(k, v);
+      if (cand.type === 'verification') verifKeys.set(k, v);
+      if (cand.type === 'commercial') {
+        commercialKeys.set(k, v);
+        if (cand.category) triples.set(`${k}\u0000${cand.category}`, [cand.contentProviderId, cand.to, cand.category]);
       }
-      const keyList = [...keys.values()];
-      const kcp = keyList.map((k) => k.cp);
-      const km = keyList.map((k) => k.m);
-      if (keyList.length) await c.query(Q.lockNumbers, [keyList.map((k) => `${k.cp}:${k.m}`)]);
-
-      const senders = await this.dir.senderFacts(c, [...cps]);
-      const ports = await this.dir.portFacts(c, [...fromPorts]);
+    }
+    const c = await this.pool.connect();
+    try {
+      // Round trip 1: BEGIN and the per-number locks. 2: every fact. 3: every write. 4: COMMIT.
+      await c.query(beginAndLock([...keys.values()].map((k) => numberLockKey(k.cp, k.m))));
+      const vk = [...verifKeys.values()];
+      const ck = [...commercialKeys.values()];
+      const t = [...triples.values()];
+      // Named statements: parsed and planned once per connection, not per batch.
+      const f = (await c.query<FactsRow>({ name: 'sg_facts', text: Q.facts, values: [
+        [...cps], [...fromPorts], vk.map((k) => k.cp), vk.map((k) => k.m), minNow - DAY,
+        ck.map((k) => k.cp), ck.map((k) => k.m), [...new Set(ck.map((k) => k.m))],
+        t.map((x) => x[0]), t.map((x) => x[1]), t.map((x) => x[2]), minNow - LONGEST_PERIOD,
+      ] })).rows[0];
+      const senders = new Map(f.senders.map((r) => [r.id, { id: r.id, status: r.status, signatures: new Set(r.signatures) }]));
+      const ports = new Map(f.ports.map((p) => [p.number, p]));
       const verif = new Times();
-      const optedOut = new Set<string>();
-      const dnd = new Set<string>();
+      for (const r of f.verif) verif.add(pair(r.cp, r.m), r.at);
+      const optedOut = new Set(f.optouts.map((r) => pair(r.cp, r.m)));
+      const dnd = new Set(f.dnd);
       const consents = new Map<string, ConsentDb[]>();
-      const consentUse = new Times();
-      if (keyList.length) {
-        const hasVerification = items.some((i) => i.candidate.type === 'verification' && i.candidate.to);
-        const commercial = items.filter((i) => i.candidate.type === 'commercial' && i.candidate.to);
-        if (hasVerification) {
-          for (const r of (await c.query<{ content_provider_id: string; msisdn: string; at: number }>(Q.verificationSends, [kcp, km, minNow - DAY])).rows) verif.add(pair(r.content_provider_id, r.msisdn), r.at);
-        }
-        if (commercial.length) {
-          for (const r of (await c.query<{ content_provider_id: string; msisdn: string }>(Q.optouts, [kcp, km])).rows) optedOut.add(pair(r.content_provider_id, r.msisdn));
-          for (const r of (await c.query<{ msisdn: string }>(Q.dnd, [[...new Set(commercial.map((i) => i.candidate.to!))]])).rows) dnd.add(r.msisdn);
-          if (triples.size) {
-            const t = [...triples.values()];
-            const rows = (await c.query<ConsentDb>(Q.consents, [t.map((x) => x[0]), t.map((x) => x[1]), t.map((x) => x[2])])).rows;
-            for (const r of rows) {
-              const k = `${pair(r.content_provider_id, r.msisdn)}\u0000${r.category}`;
-              const a = consents.get(k);
-              if (a) a.push(r);
-              else consents.set(k, [r]);
-            }
-            if (rows.length) {
-              for (const r of (await c.query<{ consent_id: string; at: number }>(Q.consentSends, [rows.map((r) => r.id), minNow - LONGEST_PERIOD])).rows) consentUse.add(r.consent_id, r.at);
-            }
-          }
-        }
+      for (const r of f.consents) {
+        const k = `${pair(r.content_provider_id, r.msisdn)}\u0000${r.category}`;
+        const a = consents.get(k);
+        if (a) a.push(r);
+        else consents.set(k, [r]);
       }
+      const consentUse = new Times();
+      for (const r of f.consent_sends) consentUse.add(r.id, r.at);
 
       const out: DecidedItem[] = [];
       const recs: NewRecord[] = [];
@@ -111,8 +121,7 @@ export class PgMessages implements MessageStore {
         const cand = item.candidate;
         const now = item.receivedAt;
         const sender = senders.get(cand.contentProviderId) ?? { id: cand.contentProviderId, status: 'suspended' as const, signatures: new Set<string>() };
-        const p = ports.get(cand.from);
-        const facts: Facts = { sender, port: p ? { number: p.number, ownerId: p.ownerId, kind: p.kind } : null, optedOut: false, dnd: false, consent: null, verificationSends: { minute: 0, hour: 0, day: 0 } };
+        const facts: Facts = { sender, port: ports.get(cand.from) ?? null, optedOut: false, dnd: false, consent: null, verificationSends: { minute: 0, hour: 0, day: 0 } };
         if (cand.to) {
           const k = pair(cand.contentProviderId, cand.to);
           if (cand.type === 'verification') {
@@ -137,15 +146,17 @@ export class PgMessages implements MessageStore {
         }
         ob.id.push(item.id); ob.cp.push(cand.contentProviderId); ob.from.push(cand.from); ob.m.push(cand.to); ob.text.push(d.text); ob.rd.push(item.registeredDelivery); ob.at.push(now);
       }
-      // Rule lists first: the records refer to them by id (and the rejection rule column is derived from them).
+      // Rule lists first (cached after the first batch): records refer to them by id.
       for (const o of out) if (o.decision.pipeline) await this.records.registerPipeline(c, pipelineId(o.decision.pipeline), o.decision.pipeline);
-      await this.records.append(c, recs);
-      if (sends.cp.length) await c.query(Q.insertSends, [sends.cp, sends.m, sends.type, sends.consent, sends.at]);
-      if (ob.id.length) {
-        await c.query(Q.enqueue, [ob.id, ob.cp, ob.from, ob.m, ob.text, ob.rd, ob.at]);
-      }
+      await c.query({ name: 'sg_writes', text: Q.writes, values: [...this.records.columns(recs), sends.cp, sends.m, sends.type, sends.consent, sends.at, ob.id, ob.cp, ob.from, ob.m, ob.text, ob.rd, ob.at] });
+      await c.query('COMMIT');
       return out;
-    });
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
   }
 
   async recordSystemMessage(m: SystemMessage): Promise<void> {

@@ -133,9 +133,8 @@ export class PgRecordsWriter {
     }
   }
 
-  /** Appends records inside the caller's transaction (partitions must exist: see ensurePartitions). */
-  async append(c: Client | Pool, rows: readonly NewRecord[]): Promise<void> {
-    if (rows.length === 0) return;
+  /** The column arrays of an `unnest` insert of these records (derived filter columns included). */
+  columns(rows: readonly NewRecord[]): unknown[] {
     const id: string[] = [], at: number[] = [], kind: string[] = [], cp: (string | null)[] = [], ms: (string | null)[] = [], ref: (string | null)[] = [], body: string[] = [];
     const port: (string | null)[] = [], type: (string | null)[] = [], decision: (string | null)[] = [], rule: (string | null)[] = [];
     for (const r of rows) {
@@ -143,7 +142,13 @@ export class PgRecordsWriter {
       const d = this.derived(r);
       port.push(d[0]); type.push(d[1]); decision.push(d[2]); rule.push(d[3]);
     }
-    await c.query(Q.appendMany, [id, at, kind, cp, ms, ref, body, port, type, decision, rule]);
+    return [id, at, kind, cp, ms, ref, body, port, type, decision, rule];
+  }
+
+  /** Appends records inside the caller's transaction (partitions must exist: see ensurePartitions). */
+  async append(c: Client | Pool, rows: readonly NewRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    await c.query(Q.appendMany, this.columns(rows));
   }
 
   /** Appends outside any caller transaction (ensures partitions first). */

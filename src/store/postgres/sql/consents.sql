@@ -1,9 +1,5 @@
 -- Consents, consent requests, opt-outs, do-not-disturb, subscription relationships (consents.ts).
 
--- name: lockNumber
--- The same lock decideAndRecord takes: one decision about a (provider, number) at a time.
-SELECT pg_advisory_xact_lock(hashtextextended('smsguard.number:' || $1, 0));
-
 -- name: insertConsent
 INSERT INTO consents (id, content_provider_id, msisdn, category, freq_count, freq_per, granted_at, expires_at, channel, proof, withdrawn_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL);

@@ -47,14 +47,3 @@ SELECT * FROM tokens WHERE hash = $1 AND revoked_at IS NULL;
 
 -- name: countTokens
 SELECT count(*)::int AS n FROM tokens WHERE role = $1 AND revoked_at IS NULL;
-
--- name: senders
-SELECT c.id, c.status,
-       coalesce(array_agg(s.signature) FILTER (WHERE s.signature IS NOT NULL), '{}') AS signatures
-  FROM content_providers c
-  LEFT JOIN signatures s ON s.content_provider_id = c.id AND s.status = 'approved'
- WHERE c.id = ANY($1::text[])
- GROUP BY c.id, c.status;
-
--- name: ports
-SELECT number, content_provider_id, kind, created_at FROM ports WHERE number = ANY($1::text[]);

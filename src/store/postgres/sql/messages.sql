@@ -1,40 +1,45 @@
 -- MT submissions: the atomic decide-and-record path (messages.ts).
 
--- name: lockNumbers
--- Transaction-scoped advisory locks, one per (content provider, number), taken in ascending key
--- order so that two batches sharing numbers can never deadlock.
-SELECT pg_advisory_xact_lock(k) FROM (
-  SELECT DISTINCT hashtextextended('smsguard.number:' || x, 0) AS k FROM unnest($1::text[]) AS x ORDER BY 1
-) AS s;
+-- name: facts
+-- Every fact a batch needs, in one round trip (after the locks: a statement's snapshot is taken when
+-- it starts, so this must be a statement of its own, after the lock statement). Each part probes per
+-- key (LATERAL / EXISTS): never a scan of a whole table.
+--   $1 providers, $2 ports, $3/$4 (provider, number) pairs for verification counts, $5 since,
+--   $6/$7 pairs for opt-outs, $8 numbers for do-not-disturb, $9/$10/$11 consent triples, $12 since.
+WITH live_consents AS (
+  SELECT c.id, c.content_provider_id, c.msisdn, c.category, c.granted_at, c.expires_at, c.freq_count, c.freq_per
+    FROM unnest($9::text[], $10::text[], $11::text[]) AS k(cp, m, cat)
+   CROSS JOIN LATERAL (SELECT * FROM consents WHERE content_provider_id = k.cp AND msisdn = k.m AND category = k.cat AND withdrawn_at IS NULL) AS c
+)
+SELECT
+  (SELECT coalesce(json_agg(json_build_object('id', c.id, 'status', c.status, 'signatures',
+            coalesce((SELECT array_agg(s.signature) FROM signatures s WHERE s.content_provider_id = c.id AND s.status = 'approved'), '{}'))), '[]')
+     FROM content_providers c WHERE c.id = ANY($1::text[])) AS senders,
+  (SELECT coalesce(json_agg(json_build_object('number', p.number, 'ownerId', p.content_provider_id, 'kind', p.kind)), '[]')
+     FROM ports p WHERE p.number = ANY($2::text[])) AS ports,
+  (SELECT coalesce(json_agg(json_build_object('cp', k.cp, 'm', k.m, 'at', s.at)), '[]')
+     FROM unnest($3::text[], $4::text[]) AS k(cp, m)
+    CROSS JOIN LATERAL (SELECT at FROM sends WHERE content_provider_id = k.cp AND msisdn = k.m AND type = 'verification' AND at > $5) AS s) AS verif,
+  (SELECT coalesce(json_agg(json_build_object('cp', k.cp, 'm', k.m)), '[]')
+     FROM unnest($6::text[], $7::text[]) AS k(cp, m)
+    WHERE EXISTS (SELECT 1 FROM optouts o WHERE o.content_provider_id = k.cp AND o.msisdn = k.m)) AS optouts,
+  (SELECT coalesce(json_agg(d.msisdn), '[]') FROM dnd d WHERE d.msisdn = ANY($8::text[])) AS dnd,
+  (SELECT coalesce(json_agg(c), '[]') FROM live_consents c) AS consents,
+  (SELECT coalesce(json_agg(json_build_object('id', c.id, 'at', s.at)), '[]')
+     FROM live_consents c CROSS JOIN LATERAL (SELECT at FROM sends WHERE consent_id = c.id AND at > $12) AS s) AS consent_sends;
 
--- name: verificationSends
--- LATERAL: one index probe per (provider, number), never a scan of the whole table (a plain join
--- on unnest() lets the planner pick a hash join over every send).
-SELECT k.cp AS content_provider_id, k.m AS msisdn, s.at
-  FROM unnest($1::text[], $2::text[]) AS k(cp, m)
- CROSS JOIN LATERAL (SELECT at FROM sends WHERE content_provider_id = k.cp AND msisdn = k.m AND type = 'verification' AND at > $3) AS s;
-
--- name: optouts
-SELECT k.cp AS content_provider_id, k.m AS msisdn
-  FROM unnest($1::text[], $2::text[]) AS k(cp, m)
- WHERE EXISTS (SELECT 1 FROM optouts o WHERE o.content_provider_id = k.cp AND o.msisdn = k.m);
-
--- name: dnd
-SELECT msisdn FROM dnd WHERE msisdn = ANY($1::text[]);
-
--- name: consents
-SELECT c.id, c.content_provider_id, c.msisdn, c.category, c.granted_at, c.expires_at, c.freq_count, c.freq_per
-  FROM unnest($1::text[], $2::text[], $3::text[]) AS k(cp, m, cat)
- CROSS JOIN LATERAL (SELECT * FROM consents WHERE content_provider_id = k.cp AND msisdn = k.m AND category = k.cat AND withdrawn_at IS NULL) AS c;
-
--- name: consentSends
-SELECT k.id AS consent_id, s.at
-  FROM unnest($1::text[]) AS k(id)
- CROSS JOIN LATERAL (SELECT at FROM sends WHERE consent_id = k.id AND at > $2) AS s;
-
--- name: insertSends
-INSERT INTO sends (content_provider_id, msisdn, type, consent_id, at)
-SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]);
+-- name: writes
+-- The batch's records, frequency counters and queue rows in one statement (one round trip).
+WITH r AS (
+  INSERT INTO records (id, at, kind, content_provider_id, msisdn, ref, body, port, type, decision, rule)
+  SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $9::text[], $10::text[], $11::text[])
+), s AS (
+  INSERT INTO sends (content_provider_id, msisdn, type, consent_id, at)
+  SELECT * FROM unnest($12::text[], $13::text[], $14::text[], $15::text[], $16::bigint[])
+)
+INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at)
+SELECT i, cp, m, f, t, rd, 0, at, at, 'accepted', at
+  FROM unnest($17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::boolean[], $23::bigint[]) AS u(i, cp, f, m, t, rd, at);
 
 -- name: enqueue
 INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at)
