@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import type { ConsentRequestFacts, ConsentRequestRow, RecordQuery, Store } from '../../src/ports/store.js';
 import type { Facts } from '../../src/pipeline/types.js';
 import { SmsguardError } from '../../src/domain/errors.js';
+import type { CaseEventRow, CaseRow } from '../../src/ports/cases.js';
 import { T0, MIN, HOUR, DAY, cpRow, decision, item, minuteLimit, msisdn, seedProvider, uid } from './fixtures.js';
 
 export interface StoreHandle {
@@ -473,6 +474,63 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal((await q({ contentProviderIds: [] })).length, 0);
         const v = await s.messages.getMessage(rej[0].id);
         assert.deepEqual(v?.verdicts.map((x) => [x.rule, x.outcome, x.code]), [['test.rule', 'fail', 'frequency_exceeded']]);
+      });
+    });
+
+    describe('complaint cases, credit files, volume', () => {
+      function caseRow(over: Partial<CaseRow> = {}): CaseRow {
+        return {
+          id: uid('case'), reference: `C${uid('r').slice(2, 12).toUpperCase()}`, externalRef: null, source: 'web', state: 'received', msisdn: '+8613800138000',
+          sender: '10690001', contentProviderId: 'cp_x', messageText: '【示例】广告', receivedMessageAt: T0 - HOUR, request: '停止发送', screenshot: null,
+          matchedMessageId: null, evidence: { matched: false }, accessCodeHash: null, createdAt: T0, forwardedAt: null, answeredAt: null, closedAt: null,
+          forwardDueAt: T0 + DAY, answerDueAt: T0 + 15 * DAY, finding: null, answerText: null, answerMessageId: null, escalatedReason: null, updatedAt: T0, ...over,
+        };
+      }
+      const ev = (caseId: string, kind: CaseEventRow['kind'], from: CaseEventRow['fromState'], to: CaseEventRow['toState'], at = T0): CaseEventRow =>
+        ({ id: uid('cev'), caseId, at, kind, fromState: from, toState: to, actor: 'report-centre', actorId: 'tok_1', reason: null, detail: { n: 1 } });
+
+      test('a transition happens once under concurrency; events are the trail; lists page newest first', async () => {
+        const c = caseRow({ externalRef: 'ext-1' });
+        await s.cases.createCase(c, ev(c.id, 'created', null, 'received'));
+        await assert.rejects(s.cases.createCase(caseRow({ externalRef: 'ext-1' }), ev('x', 'created', null, 'received')), (e: unknown) => e instanceof SmsguardError && e.code === 'conflict');
+        assert.deepEqual(await s.cases.getCase(c.id), c);
+        assert.equal((await s.cases.getCaseByReference(c.reference))?.id, c.id);
+        assert.equal((await s.cases.getCaseByExternalRef('ext-1'))?.id, c.id);
+        const moves = await Promise.all([0, 1, 2].map(() => s.cases.transition(c.id, 'received', { state: 'forwarded', forwardedAt: T0 + 1 }, ev(c.id, 'forward', 'received', 'forwarded', T0 + 1), T0 + 1)));
+        assert.deepEqual(moves.sort(), [false, false, true]);
+        const got = await s.cases.getCase(c.id);
+        assert.equal(got?.state, 'forwarded');
+        assert.equal(got?.forwardedAt, T0 + 1);
+        assert.equal(got?.updatedAt, T0 + 1);
+        assert.deepEqual((await s.cases.events(c.id)).map((e) => e.kind), ['created', 'forward']);
+        for (let i = 0; i < 4; i++) {
+          const x = caseRow({ createdAt: T0 + 10 + i, contentProviderId: 'cp_y' });
+          await s.cases.createCase(x, ev(x.id, 'created', null, 'received'));
+        }
+        const p1 = await s.cases.listCases({ contentProviderId: 'cp_y', limit: 3 });
+        const p2 = await s.cases.listCases({ contentProviderId: 'cp_y', limit: 3, cursor: p1.nextCursor! });
+        assert.equal(p1.cases.length + p2.cases.length, 4);
+        assert.equal(p2.nextCursor, null);
+        assert.equal((await s.cases.listCases({ states: ['forwarded'], limit: 10 })).cases.length, 1);
+        assert.equal((await s.cases.overdue(T0 + 2 * DAY, 10)).length, 4, 'received cases past their forward deadline');
+        assert.equal((await s.cases.casesOf('cp_y', T0, T0 + DAY)).length, 4);
+        await s.cases.addMeasure({ id: uid('mea'), caseId: c.id, contentProviderId: 'cp_x', kind: 'opt_out', at: T0 + 5, actorId: 'tok_1', detail: {} });
+        assert.equal((await s.cases.measures({ contentProviderId: 'cp_x' })).length, 1);
+      });
+
+      test('credit entries dedupe and publish once; volume adds up', async () => {
+        const e = { id: uid('cre'), subjectType: 'content-provider' as const, subjectId: 'cp_x', kind: 'confirmed_complaint' as const, at: T0, actorId: 'system', amountYuan: null, notes: null, publicSummary: '确认投诉 1 件', evidence: { cases: ['c1'] }, dedupKey: 'case:c1', publishedAt: null, publishedBy: null };
+        assert.equal(await s.cases.addEntry(e), true);
+        assert.equal(await s.cases.addEntry({ ...e, id: uid('cre') }), false);
+        assert.equal(await s.cases.publish(e.id, T0 + 1, 'reg_1'), true);
+        assert.equal(await s.cases.publish(e.id, T0 + 2, 'reg_1'), false);
+        assert.equal((await s.cases.getEntry(e.id))?.publishedBy, 'reg_1');
+        assert.equal((await s.cases.listEntries({ q: '投诉', publishedOnly: true, limit: 10 })).length, 1);
+        assert.equal((await s.cases.listEntries({ q: '100%_', limit: 10 })).length, 0);
+        await s.cases.addVolume([{ contentProviderId: 'cp_x', month: '2026-11', type: 'verification', accepted: 5, rejected: 1 }, { contentProviderId: 'cp_x', month: '2026-11', type: 'verification', accepted: 2, rejected: 0 }]);
+        await s.cases.addVolume([{ contentProviderId: 'cp_x', month: '2026-11', type: 'commercial', accepted: 1, rejected: 3 }]);
+        assert.deepEqual((await s.cases.volume('cp_x', '2026-11', '2026-11')).map((v) => [v.type, v.accepted, v.rejected]), [['commercial', 1, 3], ['verification', 7, 1]]);
+        assert.deepEqual(await s.cases.rejectedByProvider('2026-11'), [{ contentProviderId: 'cp_x', rejected: 4 }]);
       });
     });
 
