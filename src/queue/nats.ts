@@ -52,19 +52,27 @@ export async function openBus(o: BusOptions): Promise<Bus> {
       if (!/already in use|exists/i.test((e as Error).message)) throw e;
     }
   }
+  const ackWait = o.ackWaitMs * 1_000_000;
   for (let p = 0; p < o.partitions; p++) {
     const durable = o.names.consumer(p);
+    let info;
     try {
-      await jsm.consumers.info(o.names.stream, durable);
+      info = await jsm.consumers.info(o.names.stream, durable);
     } catch {
-      try {
-        await jsm.consumers.add(o.names.stream, {
-          durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All,
-          ack_wait: o.ackWaitMs * 1_000_000, filter_subject: o.names.mt(p), max_ack_pending: 20_000, max_deliver: -1,
-        });
-      } catch (e) {
-        if (!/already in use|exists/i.test((e as Error).message)) throw e;
-      }
+      info = null;
+    }
+    if (info) {
+      // Declared by an earlier start with another ack wait: the configuration in force wins.
+      if (info.config.ack_wait !== ackWait) await jsm.consumers.update(o.names.stream, durable, { ack_wait: ackWait });
+      continue;
+    }
+    try {
+      await jsm.consumers.add(o.names.stream, {
+        durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All,
+        ack_wait: ackWait, filter_subject: o.names.mt(p), max_ack_pending: 20_000, max_deliver: -1,
+      });
+    } catch (e) {
+      if (!/already in use|exists/i.test((e as Error).message)) throw e;
     }
   }
   const js = jetstream(nc);
