@@ -155,7 +155,7 @@ export class BusEgressWorker {
       else byId.set(h.id, [m]);
     }
     const now = this.ctx.clock.now();
-    const claimed = await this.outbox.claimIds([...byId.keys()], now, this.t.leaseMs);
+    const claimed = await this.outbox.claimIds([...byId.keys()], now, this.t.leaseMs, this.t.clockSkewMs);
     const mine = new Set(claimed.map((m) => m.id));
     for (const [id, l] of byId) if (!mine.has(id)) for (const m of l) m.ack();
     if (claimed.length === 0) return;

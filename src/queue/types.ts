@@ -8,8 +8,8 @@ import type { OutboundMessage, OutboxStore } from '../ports/store.js';
 export interface QueueOutbox extends OutboxStore {
   /** Queued, due, unleased messages not handed to the bus within `graceMs`; marks them handed over at `now`. */
   relay(now: number, limit: number, graceMs: number): Promise<OutboundMessage[]>;
-  /** Leases these messages if still queued, due and unleased; the rest are someone else's or done. */
-  claimIds(ids: readonly string[], now: number, leaseMs: number): Promise<OutboundMessage[]>;
+  /** Leases these messages if still queued, due (within `skewMs`) and unleased; the rest are someone else's or done. */
+  claimIds(ids: readonly string[], now: number, leaseMs: number, skewMs?: number): Promise<OutboundMessage[]>;
   /** Drops leases without an outcome (graceful shutdown). */
   release(ids: readonly string[]): Promise<void>;
 }
@@ -30,6 +30,11 @@ export interface QueueTimings {
   partitionTtlMs: number;
   /** How often the relay sweeps for lost hand-overs and due retries. */
   sweepMs: number;
+  /**
+   * How far ahead of an egress machine's clock an ingress machine's may run: a message accepted
+   * there is due "in the future" here by that much. Retries are handed over only when due anyway.
+   */
+  clockSkewMs: number;
 }
 
-export const DEFAULT_TIMINGS: QueueTimings = { leaseMs: 60_000, graceMs: 30_000, ackWaitMs: 30_000, partitionTtlMs: 10_000, sweepMs: 1000 };
+export const DEFAULT_TIMINGS: QueueTimings = { leaseMs: 60_000, graceMs: 30_000, ackWaitMs: 30_000, partitionTtlMs: 10_000, sweepMs: 1000, clockSkewMs: 5000 };

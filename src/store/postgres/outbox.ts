@@ -33,12 +33,12 @@ export class PgOutbox implements OutboxStore {
 
   /**
    * Claims these messages (as the bus delivered them) for `leaseMs`; returns those still queued, due
-   * and not leased by another worker. Ids missing from the result are done, not yet due, or in
+   * (allowing `skewMs` for another machine's clock) and not leased by another worker. Ids missing from the result are done, not yet due, or in
    * another worker's hands: the caller acknowledges them to the bus and drops them.
    */
-  async claimIds(ids: readonly string[], now: number, leaseMs: number): Promise<OutboundMessage[]> {
+  async claimIds(ids: readonly string[], now: number, leaseMs: number, skewMs = 0): Promise<OutboundMessage[]> {
     if (ids.length === 0) return [];
-    return toOutbound((await this.pool.query<QueueDb>(Q.claimIds, [ids, now, leaseMs])).rows);
+    return toOutbound((await this.pool.query<QueueDb>(Q.claimIds, [ids, now, leaseMs, now + skewMs])).rows);
   }
 
   /**

@@ -11,10 +11,11 @@ UPDATE message_status o SET leased_until = $1::bigint + $3::bigint, attempts = o
 RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq;
 
 -- name: claimIds
--- The bus hands a worker specific messages: claim those still queued, due and not leased.
+-- The bus hands a worker specific messages: claim those still queued, due (by $4, which allows for
+-- the clock of the process that accepted them running a little ahead) and not leased.
 UPDATE message_status o SET leased_until = $2::bigint + $3::bigint, attempts = o.attempts + 1
   FROM (SELECT id FROM message_status
-         WHERE id = ANY($1::text[]) AND status = 'accepted' AND due_at <= $2 AND (leased_until IS NULL OR leased_until <= $2)
+         WHERE id = ANY($1::text[]) AND status = 'accepted' AND due_at <= $4 AND (leased_until IS NULL OR leased_until <= $2)
          ORDER BY id FOR UPDATE SKIP LOCKED) AS c
  WHERE o.id = c.id
 RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq;
