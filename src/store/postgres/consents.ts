@@ -65,13 +65,12 @@ export class PgConsents implements ConsentStore {
 
   /** Runs `fn` in a transaction after making sure the month partitions for `ats` exist; appends its records last. */
   private async tx<T>(ats: number[], fn: (t: Tx) => Promise<T>): Promise<T> {
-    await this.records.ensurePartitions(ats);
-    return transaction(this.pool, async (c) => {
+    return this.records.withPartitions(ats, () => transaction(this.pool, async (c) => {
       const t = new Tx(c);
       const r = await fn(t);
       await this.records.append(c, t.recs);
       return r;
-    });
+    }));
   }
 
   /** The lock decideAndRecord takes for this (provider, number): one decision about a number at a time. */

@@ -46,13 +46,12 @@ export class PgDirectory implements DirectoryStore {
   }
 
   async setContentProviderStatus(id: string, status: ContentProviderRow['status'], at: number, actor: string, reason?: string): Promise<boolean> {
-    await this.records.ensurePartitions([at]);
-    return transaction(this.pool, async (c) => {
+    return this.records.withPartitions([at], () => transaction(this.pool, async (c) => {
       const r = await c.query(Q.setCpStatus, [id, status]);
       if (r.rowCount === 0) return false;
       await this.records.append(c, [{ id: `aud_${id}_${at}_${status}`, at, kind: 'audit', contentProviderId: id, msisdn: null, ref: id, body: { action: 'content_provider.status', status, actor, reason: reason ?? null } }]);
       return true;
-    });
+    }));
   }
 
   async setSignatureStatus(id: string, status: SignatureRow['status'], _at: number): Promise<boolean> {

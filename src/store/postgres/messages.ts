@@ -61,7 +61,10 @@ export class PgMessages implements MessageStore {
 
   async decideAndRecord(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision): Promise<DecidedItem[]> {
     if (items.length === 0) return [];
-    await this.records.ensurePartitions(items.map((i) => i.receivedAt));
+    return this.records.withPartitions(items.map((i) => i.receivedAt), () => this.decideOnce(items, decide));
+  }
+
+  private async decideOnce(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision): Promise<DecidedItem[]> {
     const cps = new Set<string>();
     const fromPorts = new Set<string>();
     const keys = new Map<string, { cp: string; m: string }>();
@@ -160,14 +163,13 @@ export class PgMessages implements MessageStore {
   }
 
   async recordSystemMessage(m: SystemMessage): Promise<void> {
-    await this.records.ensurePartitions([m.at]);
-    await transaction(this.pool, async (c) => {
+    await this.records.withPartitions([m.at], () => transaction(this.pool, async (c) => {
       await this.records.append(c, [{
         id: m.id, at: m.at, kind: 'mt', contentProviderId: m.contentProviderId, msisdn: m.to, ref: m.id,
         body: { from: m.from, to: m.to, type: m.type, category: null, text: m.text, finalText: null, segments: null, decision: 'accepted', code: null, verdicts: null, channel: 'system', purpose: m.purpose, charged: false },
       }]);
       await c.query(Q.enqueue, [[m.id], [m.contentProviderId], [m.from], [m.to], [m.text], [false], [m.at]]);
-    });
+    }));
   }
 
   async getMessage(id: string): Promise<MessageView | null> {

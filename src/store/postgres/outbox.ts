@@ -57,17 +57,15 @@ export class PgOutbox implements OutboxStore {
 
   async recordStatuses(updates: StatusUpdate[]): Promise<StatusUpdate[]> {
     if (updates.length === 0) return [];
-    await this.records.ensurePartitions(updates.map((u) => u.at));
-    return transaction(this.pool, async (c) => {
+    return this.records.withPartitions(updates.map((u) => u.at), () => transaction(this.pool, async (c) => {
       const cur = new Map((await c.query<CurrentDb>(Q.current, [[...new Set(updates.map((u) => u.id))]])).rows.map((r) => [r.id, r]));
       return this.apply(c, cur, updates);
-    });
+    }));
   }
 
   async applyReceipts(receipts: ReceiptUpdate[]): Promise<{ changed: StatusUpdate[]; unknown: ReceiptUpdate[] }> {
     if (receipts.length === 0) return { changed: [], unknown: [] };
-    await this.records.ensurePartitions(receipts.map((u) => u.at));
-    return transaction(this.pool, async (c) => {
+    return this.records.withPartitions(receipts.map((u) => u.at), () => transaction(this.pool, async (c) => {
       const rows = (await c.query<CurrentDb & { upstream_id: string }>(Q.currentByUpstream, [[...new Set(receipts.map((r) => r.upstreamId))]])).rows;
       const byUp = new Map(rows.map((r) => [r.upstream_id, r]));
       const cur = new Map(rows.map((r) => [r.id, r as CurrentDb]));
@@ -79,7 +77,7 @@ export class PgOutbox implements OutboxStore {
         else updates.push(r.detail ? { id: m.id, status: r.status, at: r.at, detail: r.detail } : { id: m.id, status: r.status, at: r.at });
       }
       return { changed: await this.apply(c, cur, updates), unknown };
-    });
+    }));
   }
 
   /** Applies updates in order against the locked current rows; one record per change. */

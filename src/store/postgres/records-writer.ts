@@ -101,6 +101,24 @@ export class PgRecordsWriter {
     }
   }
 
+  /**
+   * Runs `fn` (a transaction that appends records at `ats`) after making sure their month partitions
+   * exist. If another process purged one of those months since this one cached it, the insert finds
+   * no partition: forget the cache, create it again, and run `fn` once more (it rolled back).
+   */
+  async withPartitions<T>(ats: Iterable<number>, fn: () => Promise<T>): Promise<T> {
+    const list = [...ats];
+    await this.ensurePartitions(list);
+    try {
+      return await fn();
+    } catch (e) {
+      if ((e as { code?: string }).code !== '23514' || !/no partition/i.test((e as Error).message)) throw e;
+      this.months.clear();
+      await this.ensurePartitions(list);
+      return fn();
+    }
+  }
+
   /** Forgets which partitions exist (after a purge dropped some). */
   forgetPartitions(): void {
     this.months.clear();
@@ -153,8 +171,7 @@ export class PgRecordsWriter {
 
   /** Appends outside any caller transaction (ensures partitions first). */
   async appendNow(rows: readonly NewRecord[]): Promise<void> {
-    await this.ensurePartitions(rows.map((r) => r.at));
-    await this.append(this.pool, rows);
+    await this.withPartitions(rows.map((r) => r.at), () => this.append(this.pool, rows));
   }
 
   /** Every record about one message or consent, oldest first. */

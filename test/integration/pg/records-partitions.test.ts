@@ -5,7 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openTestPgStore } from '../../helpers/pg.js';
+import { openTestPgStore, TEST_PG_URL } from '../../helpers/pg.js';
+import { PostgresStore } from '../../../src/store/postgres/index.js';
 import { monthKey } from '../../../src/store/postgres/records-writer.js';
 
 test('month partitions follow the Shanghai calendar; purge drops one month and nothing else; no UPDATE or DELETE', async () => {
@@ -31,6 +32,15 @@ test('month partitions follow the Shanghai calendar; purge drops one month and n
     // A late record for the purged month gets a fresh partition rather than failing.
     await h.store.records.appendAudit(sep + 2, 'tester', 'late', {});
     assert.equal((await h.store.records.queryRecords({ limit: 10 })).records.length, 2);
+    // Another process purges a month this one has cached: the next write there recreates it.
+    const other = await PostgresStore.open({ url: TEST_PG_URL, schema: h.schema, max: 2 });
+    try {
+      assert.equal(await other.writer.dropMonth('202611'), true);
+    } finally {
+      await other.close();
+    }
+    await h.store.records.appendAudit(lateOct + 1, 'tester', 'after purge elsewhere', {});
+    assert.deepEqual((await h.store.records.queryRecords({ limit: 10 })).records.map((r) => r.body.action), ['after purge elsewhere', 'late']);
   } finally {
     await h.dispose();
   }
