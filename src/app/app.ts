@@ -19,6 +19,7 @@ import type { Detectors, Stage } from '../pipeline/types.js';
 import { DEFAULT_STAGES } from '../pipeline/stages/index.js';
 import { ruleBasedDetectors } from '../pipeline/ad-detector.js';
 import { RandomIds } from './ids.js';
+import { GroupCommit } from './group-commit.js';
 import { consentReplyHandler } from './consent-replies.js';
 
 export interface AppDeps {
@@ -48,6 +49,7 @@ export class App {
       detectors: deps.detectors ?? ruleBasedDetectors,
       events: this.events,
     };
+    this.ctx.commit = new GroupCommit(this.ctx);
     this.auth = new Authenticator(this.ctx);
     this.moHandlers.push(consentReplyHandler);
   }

@@ -5,6 +5,7 @@ import type { IdGenerator } from '../domain/ids.js';
 import type { Profile } from '../profiles/types.js';
 import type { Detectors, Stage } from '../pipeline/types.js';
 import type { Emitter } from './events.js';
+import type { GroupCommit } from './group-commit.js';
 import type { AppEvents } from './types.js';
 
 /** Decision counters for metrics, emitted once per judged message. */
@@ -37,4 +38,6 @@ export interface AppContext {
   stages: readonly Stage[];
   detectors: Detectors;
   events: Emitter<AllEvents>;
+  /** Shares one store transaction among submissions of the same event-loop turn (absent: one each). */
+  commit?: GroupCommit;
 }

@@ -50,9 +50,9 @@ export async function submitMessages(ctx: AppContext, principal: Principal, inpu
     positions.push(i);
   }
   if (items.length > 0) {
-    const decided = await ctx.store.messages.decideAndRecord(items, (item, facts) =>
-      decide(ctx.stages, item.candidate, facts, ctx.profile, ctx.detectors, item.receivedAt),
-    );
+    const decided = ctx.commit
+      ? await ctx.commit.run(items)
+      : await ctx.store.messages.decideAndRecord(items, (item, facts) => decide(ctx.stages, item.candidate, facts, ctx.profile, ctx.detectors, item.receivedAt));
     let accepted = 0;
     for (let k = 0; k < decided.length; k++) {
       const { id, decision: d } = decided[k];
