@@ -26,8 +26,8 @@ const PG = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const NATS = process.env.SMSGUARD_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const PARTITIONS = 16;
 
-function proc(args: string[]): { p: ChildProcess; line: (re: RegExp, ms: number) => Promise<RegExpExecArray> } {
-  const p = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+function proc(args: string[], nodeFlags: string[] = []): { p: ChildProcess; line: (re: RegExp, ms: number) => Promise<RegExpExecArray> } {
+  const p = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let buf = '';
   p.stdout!.on('data', (d: Buffer) => (buf += d.toString()));
   return {
@@ -100,7 +100,9 @@ async function scenario(processes: number, total: number, quick: boolean): Promi
     const window = 200;
     const ports: number[] = [];
     for (let i = 0; i < processes; i++) {
-      const gw = proc(['bench/scale-gateway.ts', JSON.stringify({ pg: PG, schema, nats: NATS, prefix, role: 'all', upstream: `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=${window * 2}`, partitions: PARTITIONS })]);
+      // SMSGUARD_BENCH_CPU_PROF=DIR writes a V8 CPU profile of each gateway process there.
+      const prof = process.env.SMSGUARD_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SMSGUARD_BENCH_CPU_PROF}`] : [];
+      const gw = proc(['bench/scale-gateway.ts', JSON.stringify({ pg: PG, schema, nats: NATS, prefix, role: 'all', upstream: `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=${window * 2}`, partitions: PARTITIONS })], prof);
       gws.push(gw);
       ports.push(Number((await gw.line(/READY (\d+)/, 60_000))[1]));
     }
