@@ -40,6 +40,7 @@ export class BusEgressWorker {
   private stopped = false;
   private balancer: NodeJS.Timeout | null = null;
   private balancing: Promise<void> | null = null;
+  private lastBalanced = 0;
   private receipts: ReceiptUpdate[] = [];
   /** Receipts that overtook the submit response naming them: retried until known, for a while. */
   private early = new Map<string, { r: ReceiptUpdate; since: number }>();
@@ -73,10 +74,20 @@ export class BusEgressWorker {
       });
     }
     await this.balance();
+    this.lastBalanced = Date.now();
     this.earlyTimer = setInterval(() => this.retryEarly(), 250);
     this.earlyTimer.unref();
     this.balancer = setInterval(() => {
-      if (!this.balancing) this.balancing = this.balance().catch((e: Error) => this.report('balance', e)).finally(() => (this.balancing = null));
+      if (this.balancing) return;
+      this.balancing = this.balance()
+        .then(() => { this.lastBalanced = Date.now(); })
+        .catch(async (e: Error) => {
+          this.report('balance', e);
+          // Leases we could not renew have expired for everyone else: stop consuming those
+          // partitions before another worker takes them (no two owners, even when cut off).
+          if (Date.now() - this.lastBalanced >= this.t.partitionTtlMs) for (const p of [...this.consumers.keys()]) await this.stopPartition(p);
+        })
+        .finally(() => (this.balancing = null));
     }, Math.max(200, Math.floor(this.t.partitionTtlMs / 3)));
     this.balancer.unref();
   }
