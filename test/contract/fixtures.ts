@@ -61,4 +61,6 @@ export function minuteLimit(perMinute: number, seen?: Facts[]) {
   };
 }
 
-export const msisdn = () => `+86138${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+/** A mainland number not handed out before in this process (random start, then sequential: no birthday collisions). */
+let nextNumber = Math.floor(Math.random() * 5e7);
+export const msisdn = () => `+86138${String(nextNumber++ % 1e8).padStart(8, '0')}`;

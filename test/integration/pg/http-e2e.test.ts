@@ -64,8 +64,12 @@ describe('HTTP end to end on PostgreSQL', { timeout: 60_000 }, () => {
     const r = await send({ from: '10690001', to: '13800138000', text: '【示例】您的验证码是123456，5分钟内有效。', type: 'verification' });
     assert.equal(r.statusCode, 202, r.body);
     assert.equal((await outbox('+8613800138000')).length, 1);
-    await new Promise((res) => setTimeout(res, 50));
-    const m = (await http.inject({ method: 'GET', url: `/v1/messages/${r.json().id}`, headers: auth })).json();
+    // The simulator's receipt follows the submit; give it a moment (bounded) to be recorded.
+    let m: { status: string; history: { status: string }[]; verdicts: unknown[] } = { status: '', history: [], verdicts: [] };
+    for (let i = 0; i < 100 && m.status !== 'delivered'; i++) {
+      await new Promise((res) => setTimeout(res, 20));
+      m = (await http.inject({ method: 'GET', url: `/v1/messages/${r.json().id}`, headers: auth })).json();
+    }
     assert.equal(m.status, 'delivered');
     assert.deepEqual(m.history.map((x: { status: string }) => x.status), ['accepted', 'submitted', 'delivered']);
     assert.ok(m.verdicts.length >= 10);
