@@ -15,7 +15,7 @@ import { startBusRoles, isBusStore, type BusRoles, type Role } from '../../src/q
 import { SinkEgress } from './sink-egress.js';
 
 const a = JSON.parse(process.argv[2]) as { db: string; schema?: string; role: Role; queue?: string; prefix?: string; httpPort: number; sink: string; adminToken: string };
-const { store } = await openStore(a.db, { schema: a.schema, poolSize: 8 });
+const { store } = await openStore(a.db, { schema: a.schema, poolSize: 5 });
 const app = new App({ store, clock: new SystemClock(), profile: resolveProfile('cn-2015') });
 await app.auth.ensureAdminToken(a.adminToken);
 const egress = new SinkEgress(a.sink);

@@ -25,7 +25,7 @@ export interface Piece {
 }
 
 export async function startPiece(o: { schema: string; prefix: string; role: Role; partitions?: number; egress?: Egress; now?: number; timings?: Record<string, number> }): Promise<Piece> {
-  const store = await PostgresStore.open({ url: TEST_PG_URL, schema: o.schema, max: 6 });
+  const store = await PostgresStore.open({ url: TEST_PG_URL, schema: o.schema, max: 4 });
   const clock = new SimulatedClock(o.now ?? NOON_SHANGHAI);
   const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
   const simulator = new SimulatorSmsc(clock);
