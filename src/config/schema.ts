@@ -11,8 +11,26 @@ const port = z.coerce.number().int().min(0).max(65535);
 export const ConfigSchema = z.object({
   httpHost: z.string().min(1).default('127.0.0.1'),
   httpPort: port.default(8080),
-  /** SQLite file path, or a postgres:// URL once the PostgreSQL store lands. */
+  /** SQLite file path, or a postgres:// URL (PostgreSQL store; `DATABASE_URL` is read too). */
   db: z.string().min(1).default('./var/smsguard.db'),
+  /** PostgreSQL schema to use (created if missing); default: the URL's search_path. */
+  dbSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
+  /** PostgreSQL pool size per process. */
+  dbPoolSize: z.coerce.number().int().min(1).max(200).default(10),
+  /** nats://host:port: split ingress and egress over NATS JetStream (needs the PostgreSQL store). */
+  queue: z.string().regex(/^nats:\/\//).optional(),
+  /** Which pieces this process runs: ingress (HTTP/SMPP doors), egress (upstream), or all. */
+  role: z.enum(['ingress', 'egress', 'all']).default('all'),
+  /** Subject and stream prefix on the bus (several gateways can share one NATS). */
+  queuePrefix: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default('smsguard'),
+  /** Recipient partitions (subjects); fix before first start: changing it re-routes numbers. */
+  queuePartitions: z.coerce.number().int().min(1).max(1024).default(16),
+  /** Egress lease on a claimed message, ms (longer than the slowest upstream submit). */
+  queueLeaseMs: z.coerce.number().int().min(500).default(60_000),
+  /** After this long a handed-over message not yet done is handed over again, ms. */
+  queueGraceMs: z.coerce.number().int().min(500).default(30_000),
+  /** JetStream redelivery of an unacknowledged message, ms. */
+  queueAckWaitMs: z.coerce.number().int().min(500).default(30_000),
   profile: z.enum(PROFILE_IDS as [string, ...string[]]).default('cn-2015'),
   /** JSON object of profile parameter overrides, e.g. {"maxLength":300}. */
   profileOverrides: z.string().default('{}'),
@@ -21,11 +39,6 @@ export const ConfigSchema = z.object({
   smppHost: z.string().min(1).default('127.0.0.1'),
   smppPort: port.default(2775),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /**
-   * Ed25519 private key that signs the records' monthly chain heads: PKCS#8 PEM, base64 PKCS#8 DER,
-   * or `file:PATH`. Absent: `records-signing.key` beside the database, generated on first start.
-   */
-  recordsSigningKey: z.string().min(1).optional(),
   /**
    * Ed25519 private key that signs the records' monthly chain heads: PKCS#8 PEM, base64 PKCS#8 DER,
    * or `file:PATH`. Absent: `records-signing.key` beside the database, generated on first start.
@@ -54,6 +67,8 @@ export function loadConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEn
     if (e !== undefined && e !== '') raw[key] = e;
     if (flags[key] !== undefined) raw[key] = flags[key];
   }
+  // The conventional variable for a PostgreSQL URL, below SMSGUARD_DB and --db.
+  if (raw.db === undefined && env.DATABASE_URL) raw.db = env.DATABASE_URL;
   const r = ConfigSchema.safeParse(raw);
   if (!r.success) {
     throw new ConfigError(r.error.issues.map((i) => `${i.path.join('.') || '(root)'} (${envName(String(i.path[0] ?? ''))}): ${i.message}`));
