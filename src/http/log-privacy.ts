@@ -14,23 +14,38 @@ export function maskNumbers(s: string): string {
   return s.replace(MOBILE, (_m, national: string) => maskMsisdn(national));
 }
 
-/** Fields whose values are message text or numbers: removed from every log line. */
-export const REDACT_PATHS = [
-  'msisdn', 'to', 'from', 'text', 'finalText', 'body', 'msisdns',
-  '*.msisdn', '*.to', '*.from', '*.text', '*.finalText', '*.body', '*.msisdns',
-  'req.headers.authorization', 'req.headers.cookie',
-];
+/** Fields that carry message text or secrets: removed from every log line. */
+const REMOVE = ['text', 'finalText', 'body', 'req.headers.authorization', 'req.headers.cookie'];
+/** Fields that may carry numbers (or free text that quotes them): kept, with every mobile number masked. */
+const MASK = ['msisdn', 'to', 'from', 'msisdns', 'message', 'detail', 'error', 'err'];
+
+export const REDACT_PATHS = [...REMOVE.flatMap((k) => (k.includes('.') ? [k] : [k, `*.${k}`])), ...MASK.flatMap((k) => [k, `*.${k}`])];
+
+/** Masks numbers in every string inside `v` and drops text fields, to a bounded depth. */
+function deepMask(v: unknown, depth = 0): unknown {
+  if (typeof v === 'string') return maskNumbers(v);
+  if (!v || typeof v !== 'object' || depth > 6) return v;
+  if (Array.isArray(v)) return v.map((x) => deepMask(x, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = REMOVE.includes(k) ? '[redacted]' : deepMask(x, depth + 1);
+  return out;
+}
+
+function censor(value: unknown, path: string[]): unknown {
+  return MASK.includes(path[path.length - 1]) ? deepMask(value) : '[redacted]';
+}
 
 /** pino options for the app logger and the HTTP logger: redaction plus masked URLs and messages. */
 export function privateLoggerOptions(level: string): Record<string, unknown> {
   return {
     level,
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    redact: { paths: REDACT_PATHS, censor },
     serializers: {
       req(req: { method?: string; url?: string; hostname?: string; ip?: string; id?: string }) {
         return { method: req.method, url: req.url ? maskNumbers(req.url) : req.url, hostname: req.hostname, remoteAddress: req.ip };
       },
-      err(e: { message?: string; stack?: string; type?: string; code?: string }) {
+      err(e: { message?: string; stack?: string; type?: string; code?: string } | string) {
+        if (typeof e !== 'object' || e === null) return typeof e === 'string' ? maskNumbers(e) : e;
         return { type: e?.type ?? (e as Error)?.name, code: e?.code, message: e?.message ? maskNumbers(e.message) : e?.message, stack: e?.stack ? maskNumbers(e.stack) : e?.stack };
       },
     },

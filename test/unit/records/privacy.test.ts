@@ -28,6 +28,19 @@ test('the app logger redacts numbers and text fields and masks them in messages'
   assert.match(out, /opted_out/);
 });
 
+test('free-text fields and error strings keep their meaning with numbers masked', () => {
+  const c = capture();
+  const log = pino(privateLoggerOptions('info'), c.stream);
+  log.error({ where: 'delivery', message: 'submit to +8613800138000 failed' }, 'delivery worker error');
+  log.error({ err: 'upstream refused 13900139000' }, 'records head publication failed');
+  log.warn({ detail: { msisdns: ['13700137000'] }, from: '10690001' }, 'x');
+  const out = c.lines.join('');
+  assert.doesNotMatch(out, /13800138000|13900139000|13700137000/);
+  assert.match(out, /submit to 138\*\*\*\*8000 failed/);
+  assert.match(out, /upstream refused 139\*\*\*\*9000/);
+  assert.match(out, /10690001/, 'ports are not numbers to hide');
+});
+
 test('the HTTP logger masks numbers in request URLs', async () => {
   const c = capture();
   const f = Fastify({ logger: { ...privateLoggerOptions('info'), stream: c.stream } as never });
