@@ -76,8 +76,8 @@ function cpuMs(match: (pid: number, comm: string) => boolean): number {
   return ticks * 10; // CLK_TCK = 100
 }
 
-/** A fresh schema with one provider, its ports and SMPP credentials `bench`/`benchpw`. */
-async function prepare(schema: string): Promise<void> {
+/** A fresh schema with one provider, its ports and SMPP credentials `bench`/`benchpw`; returns its API key. */
+async function prepare(schema: string): Promise<string> {
   const store = await PostgresStore.open({ url: PG, schema });
   const app = new App({ store, clock: new SystemClock(), profile: resolveProfile('cn-2015') });
   const admin = { role: 'admin' as const, actorId: 'bench' };
@@ -87,6 +87,63 @@ async function prepare(schema: string): Promise<void> {
   const creds = new SmppCredentials({ store: store.smppCredentials, contentProviderExists: async () => true, now: () => Date.now(), newId: () => app.ctx.ids.next('cred') });
   await creds.create(admin, cp.id, { systemId: 'bench', password: 'benchpw' });
   await store.close();
+  return cp.apiKey;
+}
+
+/**
+ * `http_batch_pg_nats_msgs_per_s_1proc`: POST /v1/messages/batch (1,000 per batch, 4 in flight, load
+ * from its own process) against one gateway process on PostgreSQL + NATS (role all, in-process
+ * simulator upstream): messages accepted and durably recorded per second. The store and bus with
+ * large batches, without the SMPP layer; delivery runs in the same process meanwhile.
+ */
+async function httpScenario(total: number): Promise<Figure> {
+  const schema = `sg_bench_${randomBytes(4).toString('hex')}`;
+  const prefix = `b${randomBytes(4).toString('hex')}`;
+  const apiKey = await prepare(schema);
+  let gw: ReturnType<typeof proc> | null = null;
+  try {
+    gw = proc(['bench/scale-gateway.ts', JSON.stringify({ pg: PG, schema, nats: NATS, prefix, role: 'all', upstream: 'simulator', partitions: PARTITIONS, http: true })]);
+    const httpPort = Number((await gw.line(/READY \d+ (\d+)/, 60_000))[1]);
+    const url = `http://127.0.0.1:${httpPort}`;
+    const load = (n: number, offset: number) => {
+      const l = proc(['bench/load/http-batch-client.ts', url, apiKey, String(n), '1000', '4', String(offset)]);
+      return l.line(/(\{.*"accepted".*\})\n/, 600_000).then((m) => JSON.parse(m[1]) as { accepted: number; rejected: number; errors: number; seconds: number });
+    };
+    note('scale http: warm-up');
+    await load(10_000, 50_000_000);
+    note(`scale http: ${total} messages`);
+    const t0 = Date.now();
+    const r = await load(total, 60_000_000);
+    if (r.errors || r.rejected) throw new Error(`http load: ${JSON.stringify(r)}`);
+    const c = new pg.Client({ connectionString: PG });
+    await c.connect();
+    let pending = Infinity;
+    while (pending > 0 && Date.now() - t0 < 600_000) {
+      pending = (await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.message_status WHERE status = 'accepted'`)).rows[0].n;
+      if (pending > 0) await new Promise((res) => setTimeout(res, 100));
+    }
+    await c.end();
+    const deliveredSeconds = (Date.now() - t0) / 1000;
+    return {
+      figure: 'http_batch_pg_nats_msgs_per_s_1proc',
+      value: Math.round(r.accepted / r.seconds),
+      unit: 'msgs/s',
+      conditions: {
+        ...machine(), messages: r.accepted, batch: 1000, inFlight: 4, gatewayProcesses: 1, role: 'all', partitions: PARTITIONS,
+        store: 'PostgreSQL 15 (same machine), every decision recorded before the response', bus: 'NATS JetStream 2.9 (same machine)',
+        upstream: 'in-process simulator (receipts on)', path: 'load process → HTTP batch → pipeline + records (PG) → relay → JetStream → egress → simulator',
+        allSubmittedUpstreamMsgsPerS: Math.round(r.accepted / deliveredSeconds),
+      },
+    };
+  } finally {
+    if (gw) await stop(gw.p);
+    const bus = await openBus({ url: NATS, names: queueNames(prefix), partitions: 0, ackWaitMs: 1000 }).catch(() => null);
+    if (bus) { await deleteStream(bus); await bus.close(); }
+    const c = new pg.Client({ connectionString: PG });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await c.end();
+  }
 }
 
 async function scenario(processes: number, total: number, quick: boolean): Promise<{ result: LoadResult & { perProcess: LoadResult[]; cpuUsPerMsg: Record<string, number>; walBytesPerMsg: number }; schema: string }> {
@@ -104,7 +161,7 @@ async function scenario(processes: number, total: number, quick: boolean): Promi
       const prof = process.env.SMSGUARD_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SMSGUARD_BENCH_CPU_PROF}`] : [];
       const gw = proc(['bench/scale-gateway.ts', JSON.stringify({ pg: PG, schema, nats: NATS, prefix, role: 'all', upstream: `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=${window * 2}`, partitions: PARTITIONS })], prof);
       gws.push(gw);
-      ports.push(Number((await gw.line(/READY (\d+)/, 60_000))[1]));
+      ports.push(Number((await gw.line(/READY (\d+) \d+/, 60_000))[1]));
     }
     // Let the partition leases settle (each process owns its share) before measuring.
     await new Promise((r) => setTimeout(r, 4000));
@@ -170,5 +227,6 @@ export async function run(opts: BenchOptions): Promise<Figure[]> {
       },
     });
   }
+  figures.push(await httpScenario(opts.quick ? 20_000 : 60_000));
   return figures;
 }
