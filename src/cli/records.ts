@@ -35,7 +35,8 @@ export function resolveRecordsSigner(config: Config): { signer: RecordsSigner; n
     const { signer } = RecordsSigner.generate();
     return { signer, note: `ephemeral (in-memory database), key id ${signer.keyId}` };
   }
-  const path = join(dirname(resolve(config.db)), 'records-signing.key');
+  // Beside a SQLite file; for a database URL (postgres://…) in ./var, never a folder named after the URL.
+  const path = /^[a-z][a-z0-9+.-]*:\/\//i.test(config.db) ? resolve('var', 'records-signing.key') : join(dirname(resolve(config.db)), 'records-signing.key');
   if (existsSync(path)) {
     const signer = RecordsSigner.fromText(readFileSync(path, 'utf8'));
     return { signer, note: `${path}, key id ${signer.keyId}` };
