@@ -11,9 +11,8 @@
  */
 import type { JsMsg, ConsumerMessages } from '@nats-io/jetstream';
 import type { AppContext } from '../app/context.js';
-import type { Egress, DeliveryReceipt } from '../ports/egress.js';
-import type { OutboundMessage, ReceiptUpdate, StatusUpdate } from '../ports/store.js';
-import { statusFromReceipt } from '../app/delivery.js';
+import type { Egress } from '../ports/egress.js';
+import { ReceiptBook, outcomesOf } from '../app/receipt-book.js';
 import type { Bus } from './nats.js';
 import type { MtHandOver } from './subjects.js';
 import type { PartitionLeases, QueueOutbox, QueueTimings } from './types.js';
@@ -41,14 +40,8 @@ export class BusEgressWorker {
   private balancer: NodeJS.Timeout | null = null;
   private balancing: Promise<void> | null = null;
   private lastBalanced = 0;
-  private receipts: ReceiptUpdate[] = [];
-  /** Receipts that overtook the submit response naming them: retried until known, for a while. */
-  private early = new Map<string, { r: ReceiptUpdate; since: number }>();
-  private readonly earlySince = new WeakMap<ReceiptUpdate, number>();
-  private earlyTimer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> | null = null;
-  /** Recently submitted messages, for status events (bounded). */
-  private readonly recent = new Map<string, OutboundMessage>();
+  /** Submitted messages awaiting receipts, and the receipts themselves (shared with DeliveryWorker). */
+  private readonly book: ReceiptBook;
   submitted = 0;
   errors: { where: string; message: string }[] = [];
 
@@ -61,11 +54,24 @@ export class BusEgressWorker {
     private readonly t: QueueTimings,
     private readonly o: EgressWorkerOptions,
     private readonly onMo?: (mo: { from: string; to: string; text: string }) => Promise<unknown>,
-  ) {}
+  ) {
+    this.book = new ReceiptBook({
+      outbox: this.outbox,
+      clock: ctx.clock,
+      stopped: () => this.stopped,
+      onError: (where, e) => this.report(where, e),
+      announce: (u, m) => {
+        const ev = { id: u.id, contentProviderId: m.contentProviderId, status: u.status, at: u.at, from: m.from, to: m.to, submittedAt: m.submittedAt, error: u.detail, registeredDelivery: m.registeredDelivery, text: m.text };
+        this.ctx.events.emit('messageStatus', ev);
+        // The ESME that wants the receipt may be bound to another process: tell every ingress.
+        if (m.registeredDelivery) this.bus.nc.publish(this.bus.names.status, JSON.stringify({ origin: this.member, ev }));
+      },
+    });
+  }
 
   async start(): Promise<void> {
     this.egress.onReceipt((r) => {
-      if (!this.stopped) this.handleReceipt(r);
+      if (!this.stopped) this.book.receipt(r);
     });
     if (this.onMo) {
       const onMo = this.onMo;
@@ -75,8 +81,7 @@ export class BusEgressWorker {
     }
     await this.balance();
     this.lastBalanced = Date.now();
-    this.earlyTimer = setInterval(() => this.retryEarly(), 250);
-    this.earlyTimer.unref();
+    this.book.start();
     this.balancer = setInterval(() => {
       if (this.balancing) return;
       this.balancing = this.balance()
@@ -171,106 +176,32 @@ export class BusEgressWorker {
     for (const [id, l] of byId) if (!mine.has(id)) for (const m of l) m.ack();
     if (claimed.length === 0) return;
     const results = await Promise.all(claimed.map((m) => this.egress.submit(m).catch((e: Error) => ({ ok: false as const, retry: true, reason: e.message }))));
-    const updates: StatusUpdate[] = [];
-    const at = this.ctx.clock.now();
-    for (let i = 0; i < claimed.length; i++) {
-      const m = claimed[i];
-      const r = results[i];
-      if (r.ok) {
-        updates.push({ id: m.id, status: 'submitted', at, upstreamId: r.upstreamId });
-        this.remember(m);
-      } else if (r.retry && m.attempts < this.o.maxAttempts) {
-        // The relay hands it over again when due (a new Nats-Msg-Id: attempts moved on).
-        await this.outbox.retryLater(m.id, at + Math.min(2 ** m.attempts * 1000, 300_000), r.reason);
-      } else {
-        updates.push({ id: m.id, status: r.retry ? 'failed' : 'rejected_upstream', at, detail: r.reason });
-      }
-    }
+    const { updates, retries } = outcomesOf(claimed, results, this.ctx.clock.now(), this.o.maxAttempts);
+    // The relay hands a retried message over again when due (a new Nats-Msg-Id: attempts moved on).
+    for (const r of retries) await this.outbox.retryLater(r.id, r.dueAt, r.reason);
+    const retried = new Set(retries.map((r) => r.id));
+    for (const m of claimed) if (!retried.has(m.id)) this.book.remember(m);
     const changed = await this.outbox.recordStatuses(updates);
     this.submitted += updates.filter((u) => u.status === 'submitted').length;
     for (const m of claimed) for (const jm of byId.get(m.id) ?? []) jm.ack();
-    for (const u of changed) this.announce(u);
-    this.retryEarly();
-  }
-
-  /** Gives early receipts another go (after a batch recorded its upstream ids, and on a timer). */
-  private retryEarly(): void {
-    if (this.early.size === 0 || this.stopped) return;
-    for (const e of this.early.values()) {
-      this.earlySince.set(e.r, e.since);
-      this.receipts.push(e.r);
-    }
-    this.early.clear();
-    this.scheduleFlush();
-  }
-
-  private remember(m: OutboundMessage): void {
-    if (this.recent.size >= 200_000) {
-      const first = this.recent.keys().next().value;
-      if (first !== undefined) this.recent.delete(first);
-    }
-    this.recent.set(m.id, m);
-  }
-
-  private announce(u: StatusUpdate): void {
-    const m = this.recent.get(u.id);
-    if (!m) return;
-    const ev = { id: u.id, contentProviderId: m.contentProviderId, status: u.status, at: u.at, from: m.from, to: m.to, submittedAt: m.submittedAt, error: u.detail, registeredDelivery: m.registeredDelivery, text: m.text };
-    this.ctx.events.emit('messageStatus', ev);
-    // The ESME that wants the receipt may be bound to another process: tell every ingress.
-    if (m.registeredDelivery) this.bus.nc.publish(this.bus.names.status, JSON.stringify({ origin: this.member, ev }));
-    if (u.status !== 'submitted') this.recent.delete(u.id);
-  }
-
-  private handleReceipt(r: DeliveryReceipt): void {
-    const u: ReceiptUpdate = { upstreamId: r.upstreamId, status: statusFromReceipt(r.stat), at: this.ctx.clock.now() };
-    if (r.err && r.err !== '000') u.detail = `err:${r.err}`;
-    this.receipts.push(u);
-    this.scheduleFlush();
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushing) return;
-    this.flushing = new Promise<void>((r) => setImmediate(r))
-      .then(() => this.flushReceipts())
-      .catch((e: Error) => this.report('receipt', e))
-      .finally(() => {
-        this.flushing = null;
-        if (this.receipts.length && !this.stopped) this.scheduleFlush();
-      });
-  }
-
-  private async flushReceipts(): Promise<void> {
-    const batch = this.receipts;
-    this.receipts = [];
-    if (!batch.length) return;
-    const { changed, unknown } = await this.outbox.applyReceipts(batch);
-    for (const u of changed) this.announce(u);
-    // A receipt can overtake the submit response that names it (the SMSC answers and reports at
-    // once, we record the batch after): keep it up to a minute, bounded in count; a stray one that
-    // never matches is dropped then.
-    const now = Date.now();
-    for (const r of unknown) {
-      const since = this.earlySince.get(r) ?? now;
-      if (now - since < 60_000 && this.early.size < 100_000) this.early.set(r.upstreamId, { r, since });
-    }
+    for (const u of changed) this.book.announce(u);
+    this.book.retryEarly();
   }
 
   /** Waits until no handed-over message is being processed here. */
   async idle(): Promise<void> {
     for (const pc of this.consumers.values()) if (pc.processing) await pc.processing;
-    if (this.flushing) await this.flushing;
+    await this.book.settled();
   }
 
   /** Graceful: stop taking messages, finish the batch in hand, flush receipts, give partitions back. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     if (this.balancer) clearInterval(this.balancer);
-    if (this.earlyTimer) clearInterval(this.earlyTimer);
+    this.book.stop();
     if (this.balancing) await this.balancing.catch(() => undefined);
     for (const p of [...this.consumers.keys()]) await this.stopPartition(p);
-    if (this.flushing) await this.flushing;
-    if (this.receipts.length) await this.flushReceipts().catch((e: Error) => this.report('receipt', e));
+    await this.book.settled();
     this.stopped = true;
     await this.leases.leave(this.member).catch((e: Error) => this.report('leave', e));
   }

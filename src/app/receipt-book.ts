@@ -1,0 +1,146 @@
+/**
+ * What both egress loops (the in-process DeliveryWorker and the NATS BusEgressWorker) share once a
+ * batch has gone upstream: turning submit results into status updates, remembering submitted
+ * messages for their receipts, and applying receipts in batches — including receipts that overtake
+ * the submit response naming them (SMSCs answer and report at once), which are kept for up to a
+ * minute, bounded in count, and retried after each recorded batch and on a timer.
+ */
+import type { DeliveryReceipt, SubmitResult } from '../ports/egress.js';
+import type { OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../ports/store.js';
+import type { Clock } from '../ports/clock.js';
+import type { MessageStatus } from './types.js';
+
+/** SMPP message_state names (and common variants) → our status. */
+export function statusFromReceipt(stat: string): MessageStatus {
+  switch (stat.toUpperCase()) {
+    case 'DELIVRD': case 'DELIVERED': return 'delivered';
+    case 'ACCEPTD': return 'submitted';
+    case 'EXPIRED': return 'expired';
+    case 'UNDELIV': case 'UNDELIVERABLE': case 'DELETED': return 'undeliverable';
+    case 'REJECTD': case 'REJECTED': return 'rejected_upstream';
+    default: return 'failed';
+  }
+}
+
+/** Retry delay after the n-th failed attempt: exponential, capped at five minutes. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(2 ** attempts * 1000, 300_000);
+}
+
+export interface BatchOutcome {
+  updates: StatusUpdate[];
+  retries: { id: string; dueAt: number; reason: string }[];
+}
+
+/** Status updates and retries for one submitted batch (`results[i]` answers `batch[i]`). */
+export function outcomesOf(batch: readonly OutboundMessage[], results: readonly SubmitResult[], at: number, maxAttempts: number): BatchOutcome {
+  const updates: StatusUpdate[] = [];
+  const retries: BatchOutcome['retries'] = [];
+  for (let i = 0; i < batch.length; i++) {
+    const m = batch[i];
+    const r = results[i];
+    if (r.ok) updates.push({ id: m.id, status: 'submitted', at, upstreamId: r.upstreamId });
+    else if (r.retry && m.attempts < maxAttempts) retries.push({ id: m.id, dueAt: at + retryDelayMs(m.attempts), reason: r.reason });
+    else updates.push({ id: m.id, status: r.retry ? 'failed' : 'rejected_upstream', at, detail: r.reason });
+  }
+  return { updates, retries };
+}
+
+export interface ReceiptBookOptions {
+  outbox: Pick<OutboxStore, 'applyReceipts'>;
+  clock: Clock;
+  /** A status change of a remembered message (emit events, publish to other processes…). */
+  announce(u: StatusUpdate, m: OutboundMessage): void;
+  onError(where: string, e: Error): void;
+  stopped(): boolean;
+}
+
+const EARLY_KEEP_MS = 60_000;
+const EARLY_MAX = 100_000;
+const RECENT_MAX = 200_000;
+
+export class ReceiptBook {
+  /** Recently submitted messages, for receipt events (bounded, oldest dropped first). */
+  private readonly recent = new Map<string, OutboundMessage>();
+  private receipts: ReceiptUpdate[] = [];
+  private early = new Map<string, { r: ReceiptUpdate; since: number }>();
+  private readonly earlySince = new WeakMap<ReceiptUpdate, number>();
+  private flushing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly o: ReceiptBookOptions) {}
+
+  /** Retries early receipts every `ms` until `stop()`. */
+  start(ms = 250): void {
+    this.timer = setInterval(() => this.retryEarly(), ms);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  remember(m: OutboundMessage): void {
+    if (this.recent.size >= RECENT_MAX) {
+      const first = this.recent.keys().next().value;
+      if (first !== undefined) this.recent.delete(first);
+    }
+    this.recent.set(m.id, m);
+  }
+
+  announce(u: StatusUpdate): void {
+    const m = this.recent.get(u.id);
+    if (!m) return;
+    this.o.announce(u, m);
+    if (u.status !== 'submitted') this.recent.delete(u.id);
+  }
+
+  /** Queues a receipt; receipts are applied in batches, one transaction each. */
+  receipt(r: DeliveryReceipt): void {
+    const u: ReceiptUpdate = { upstreamId: r.upstreamId, status: statusFromReceipt(r.stat), at: this.o.clock.now() };
+    if (r.err && r.err !== '000') u.detail = `err:${r.err}`;
+    this.receipts.push(u);
+    this.scheduleFlush();
+  }
+
+  /** Gives early receipts another go (call after a batch recorded its upstream ids). */
+  retryEarly(): void {
+    if (this.early.size === 0 || this.o.stopped()) return;
+    for (const e of this.early.values()) {
+      this.earlySince.set(e.r, e.since);
+      this.receipts.push(e.r);
+    }
+    this.early.clear();
+    this.scheduleFlush();
+  }
+
+  /** Resolves once queued receipts are applied. */
+  async settled(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    this.flushing = new Promise<void>((r) => setImmediate(r))
+      .then(() => this.flush())
+      .catch((e: Error) => this.o.onError('receipt', e))
+      .finally(() => {
+        this.flushing = null;
+        if (this.receipts.length && !this.o.stopped()) this.scheduleFlush();
+      });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.receipts;
+    this.receipts = [];
+    if (!batch.length || this.o.stopped()) return;
+    const { changed, unknown } = await this.o.outbox.applyReceipts(batch);
+    for (const u of changed) this.announce(u);
+    // Wall time, not the (possibly simulated) clock: this bounds our own memory, not a rule.
+    const now = Date.now();
+    for (const r of unknown) {
+      const since = this.earlySince.get(r) ?? now;
+      if (now - since < EARLY_KEEP_MS && this.early.size < EARLY_MAX) this.early.set(r.upstreamId, { r, since });
+    }
+  }
+}
