@@ -73,6 +73,8 @@ async function start(config: Config): Promise<void> {
       now: () => clock.now(), newId: () => app.ctx.ids.next('cred'),
       smppPort: config.role === 'egress' ? null : config.smppPort, smppHost: config.smppHost,
       upstream: config.upstream,
+      // An ingress process only publishes to the bus; egress processes hold the upstream links.
+      egress: !(config.queue && config.role === 'ingress'),
       simulator,
       log: (msg, f) => log.warn(f ?? {}, msg),
     });
@@ -85,13 +87,13 @@ async function start(config: Config): Promise<void> {
   let worker: DeliveryWorker | null = null;
   if (config.queue) {
     if (!isBusStore(store)) throw new ConfigError(['queue (SMSGUARD_QUEUE): needs the PostgreSQL store (--db postgres://…): processes cannot share a SQLite file']);
-    bus = await startBusRoles(app, store, config.role === 'ingress' ? null : smpp.egress, {
+    bus = await startBusRoles(app, store, smpp.egress, {
       role: config.role, url: config.queue, prefix: config.queuePrefix, partitions: config.queuePartitions,
       timings: { leaseMs: config.queueLeaseMs, graceMs: config.queueGraceMs, ackWaitMs: config.queueAckWaitMs },
     });
   } else {
     if (config.role !== 'all') throw new ConfigError([`role (SMSGUARD_ROLE): '${config.role}' needs --queue nats://…`]);
-    worker = new DeliveryWorker(app.ctx, smpp.egress, {}, (mo) => app.receiveMo(mo, 'system'));
+    worker = new DeliveryWorker(app.ctx, smpp.egress!, {}, (mo) => app.receiveMo(mo, 'system'));
     worker.start();
   }
   const sweeper = new ConsentSweeper(app.ctx);
@@ -128,7 +130,9 @@ async function start(config: Config): Promise<void> {
     `  queue         ${config.queue ? `NATS JetStream ${config.queue} (role ${config.role}, ${config.queuePartitions} partitions)` : 'in process (the store\'s queue)'}`,
     `  profile       ${profile.id} (${profile.title})`,
     `  SMPP server   ${smpp.smppPort !== null ? `${config.smppHost}:${smpp.smppPort} (SMPP 3.4; credentials: POST ${address}/v1/content-providers/{id}/smpp-credentials)` : 'not on this role'}`,
-    config.upstream === 'simulator'
+    !smpp.egress
+      ? `  upstream      none on this role (egress processes hold the links)`
+      : config.upstream === 'simulator'
       ? `  upstream      built-in simulator SMSC, SMPP on 127.0.0.1:${smpp.simulatorSmppPort} (outbox: GET ${address}/v1/simulator/outbox)`
       : `  upstream      ${upstreamLinks(config.upstream).map((l) => (l.name === `${l.host}:${l.port}` ? l.name : `${l.name} (${l.host}:${l.port})`)).join(', ')}`,
     `  clock         ${config.clock}`,

@@ -27,6 +27,8 @@ export interface StartSmppOptions {
    * `smpp://user:pass@host:port?…` URLs separated by commas, or link objects from the config file.
    */
   upstream: string | UpstreamLinkConfig[];
+  /** False on processes that never send upstream (the ingress role): no link is bound. */
+  egress?: boolean;
   /** The simulator outbox (src/simulator/simulator-smsc.ts), used when upstream is `simulator`. */
   simulator?: SimulatorOutbox;
   /** Port of the simulator's SMPP SMSC (0 = any free loopback port). */
@@ -36,7 +38,8 @@ export interface StartSmppOptions {
 
 export interface SmppDoors {
   credentials: SmppCredentials;
-  egress: Egress & { waitUp(ms?: number): Promise<boolean> };
+  /** Null when started with `egress: false`. */
+  egress: (Egress & { waitUp(ms?: number): Promise<boolean> }) | null;
   server: SmppServer | null;
   /** Where the SMPP server listens (null when not started). */
   smppPort: number | null;
@@ -56,14 +59,15 @@ export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
   let simServer: SmppSimulatorServer | null = null;
   let simulatorSmppPort: number | null = null;
   let links: UpstreamLinkConfig[];
-  if (o.upstream === 'simulator') {
+  if (o.egress === false) links = [];
+  else if (o.upstream === 'simulator') {
     if (!o.simulator) throw new Error('upstream simulator needs the simulator outbox');
     simServer = new SmppSimulatorServer({ sim: o.simulator });
     simulatorSmppPort = await simServer.listen(o.simulatorSmppPort ?? 0, '127.0.0.1');
     links = [parseUpstreamUrl(`smpp://smsguard:smsguard@127.0.0.1:${simulatorSmppPort}?name=simulator&window=1000`)];
   } else links = upstreamLinks(o.upstream);
-  const egress = new SmppUpstream({ links, log: o.log });
-  egress.start();
+  const egress = links.length ? new SmppUpstream({ links, log: o.log }) : null;
+  egress?.start();
   let server: SmppServer | null = null;
   let smppPort: number | null = null;
   if (o.smppPort !== null) {
@@ -74,7 +78,7 @@ export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
     credentials, egress, server, smppPort, simulatorSmppPort,
     async close() {
       await server?.close();
-      await egress.close();
+      await egress?.close();
       await simServer?.close();
     },
   };

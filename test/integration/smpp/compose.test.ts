@@ -32,11 +32,11 @@ test('startSmpp: a provider binds, submits, and the message reaches the simulato
     portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null, now: () => clock.now(), newId: () => app.ctx.ids.next('cred'),
     smppPort: 0, smppHost: '127.0.0.1', upstream: 'simulator', simulator: sim,
   });
-  const worker = new DeliveryWorker(app.ctx, smpp.egress, { pollMs: 50 }, (mo) => app.receiveMo(mo, 'system'));
+  const worker = new DeliveryWorker(app.ctx, smpp.egress!, { pollMs: 50 }, (mo) => app.receiveMo(mo, 'system'));
   worker.start();
   try {
     assert.ok(smpp.simulatorSmppPort! > 0);
-    assert.ok(await smpp.egress.waitUp(3000));
+    assert.ok(await smpp.egress!.waitUp(3000));
     const cp = await app.createContentProvider(admin, { name: '示例科技有限公司', creditCode: await validCreditCode() });
     await app.addSignature(admin, cp.id, { signature: '【示例】' });
     await app.addPort(admin, { number: '10690001', contentProviderId: cp.id, kind: 'service' });
