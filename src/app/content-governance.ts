@@ -71,7 +71,9 @@ export class ContentGovernance {
     for (const a of await this.deps.store.listActions(true)) this.deps.actions.restore(a);
     this.ctx.events.on('decision', (d) => {
       const port = (d as { from?: string }).from;
-      if (d.contentProviderId) this.observe({ kind: 'submission', at: this.ctx.clock.now(), contentProviderId: d.contentProviderId, port, accepted: d.accepted });
+      // A held message is not a rejection: counting it as one would trip the rejection-rate rule and
+      // escalate the provider's own hold into a suspension.
+      if (d.contentProviderId) this.observe({ kind: 'submission', at: this.ctx.clock.now(), contentProviderId: d.contentProviderId, port, accepted: d.accepted || d.code === 'held_for_review' });
     });
     this.ctx.events.on('complaint', (c) => {
       if (c.action === 'created' && c.contentProviderId) this.observe({ kind: 'complaint', at: c.at, contentProviderId: c.contentProviderId });

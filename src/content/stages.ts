@@ -9,8 +9,9 @@
  *   `flag` passes with a note. The message names categories, never the matched terms.
  * - `content.template` → `template_mismatch`: with the provider's setting `required`, the message must
  *   match one of its approved templates; `preferred` notes a miss; `off` skips.
- * - `monitor.early-warning` → `throttled` / `sender_suspended`: an automatic action in force for the
- *   provider or port (throttle N msgs/s, hold, suspend) applies before content is judged.
+ * - `monitor.early-warning` → `throttled` / `sender_suspended` / `held_for_review`: an automatic action
+ *   in force for the provider or port (throttle N msgs/s, hold, suspend) applies before content is
+ *   judged; a hold passes with a hold request, so a message that passes every stage is parked.
  * - {@link classifierDetectors}: the spine's `content.no-advertising` stage calls `detectors.advertising`;
  *   this implementation scores with the trained classifier and names the phrases that drove the score.
  */
@@ -96,7 +97,7 @@ export function createContentStages(deps: ContentStageDeps): ContentStages {
 
   const admission: Stage = {
     rule: 'monitor.early-warning',
-    codes: ['throttled', 'sender_suspended'],
+    codes: ['throttled', 'sender_suspended', 'held_for_review'],
     run: ({ candidate, now }): StageResult => {
       const a = deps.actions.admit(candidate.contentProviderId, candidate.from, now);
       switch (a.outcome) {
@@ -105,7 +106,9 @@ export function createContentStages(deps: ContentStageDeps): ContentStages {
         case 'throttled':
           return { outcome: 'fail', code: 'throttled', message: `early-warning throttle ${a.actionId}: at most ${a.perSecond} messages a second until an operator lifts it` };
         case 'held':
-          return { outcome: 'fail', code: 'sender_suspended', message: `early-warning hold ${a.actionId}: messages are held for operator review until the action is lifted` };
+          // Not a rejection: the message is judged by every later stage and, if it passes, parked in
+          // the review queue (src/app/review-queue.ts) until an operator releases or rejects it.
+          return { outcome: 'pass', hold: `early-warning hold ${a.actionId}: held for operator review (released messages are sent, others rejected)` };
         case 'suspended':
           return { outcome: 'fail', code: 'sender_suspended', message: `early-warning suspension ${a.actionId}: sending is suspended until an operator lifts it` };
       }

@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'commercial_content_in_non_commercial',
   'prohibited_content',
   'template_mismatch',
+  // not a rejection: parked for an operator's review (early-warning hold, docs/CONTENT.md)
+  'held_for_review',
   'message_too_long',
   // volume
   'frequency_exceeded',

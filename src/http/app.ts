@@ -24,6 +24,7 @@ import { complaintRoutes } from './routes/complaints.js';
 import { reportRoutes } from './routes/reports.js';
 import { caseRoutes } from './routes/cases.js';
 import { creditRoutes } from './routes/credit.js';
+import { reviewQueueRoutes } from './routes/review-queue.js';
 import { webRoutes } from '../web/plugin.js';
 
 export interface HttpDeps {
@@ -74,6 +75,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await f.register(dndRoutes, opts);
   await f.register(recordRoutes, opts);
   for (const r of [complaintRoutes, reportRoutes, caseRoutes, creditRoutes, webRoutes]) await f.register(r, opts);
+  await f.register(reviewQueueRoutes, opts);
   if (deps.simulator) await f.register(simulatorRoutes, { app: deps.app, simulator: deps.simulator, clock: deps.simulatedClock });
   for (const p of deps.plugins ?? []) await f.register(p, opts);
   await f.ready();

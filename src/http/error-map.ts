@@ -22,6 +22,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   commercial_content_in_non_commercial: 422,
   prohibited_content: 422,
   template_mismatch: 422,
+  // recorded and parked, not refused: an operator releases (sent) or rejects it (docs/CONTENT.md)
+  held_for_review: 202,
   message_too_long: 422,
   frequency_exceeded: 422,
   throttled: 429,

@@ -27,6 +27,7 @@ export function decide(
   const verdicts: Verdict[] = [];
   let text = candidate.text;
   const ctx = { candidate, text, facts, profile, detectors, now };
+  let hold: (Verdict & { code: 'held_for_review'; message: string }) | undefined;
   for (const stage of stages) {
     ctx.text = text;
     const r = stage.run(ctx);
@@ -40,8 +41,14 @@ export function decide(
     const v: Verdict = { rule: stage.rule, article, profile: profile.id, outcome: r.outcome };
     if (r.note) v.note = r.note;
     if (r.outcome === 'pass' && r.text !== undefined) text = r.text;
+    // The first hold wins; the message still has to pass every later stage to be held at all.
+    if (r.outcome === 'pass' && r.hold !== undefined) {
+      v.note = v.note ? `${v.note}; held: ${r.hold}` : `held: ${r.hold}`;
+      hold ??= { ...v, code: 'held_for_review', message: r.hold };
+    }
     verdicts.push(v);
   }
   const m = measure(text);
+  if (hold) return { accepted: false, held: true, pipeline: rulesOf(stages), rejection: hold, verdicts, text, segments: m.segments, chars: m.chars };
   return { accepted: true, pipeline: rulesOf(stages), verdicts, text, segments: m.segments, chars: m.chars };
 }

@@ -80,7 +80,11 @@ export interface StageContext {
 }
 
 export type StageResult =
-  | { outcome: 'pass'; note?: string; text?: string }
+  /**
+   * `hold`: the stage lets the message through but asks that it be parked for an operator's review
+   * instead of sent (early-warning hold). Later stages still judge it: a rejection wins over a hold.
+   */
+  | { outcome: 'pass'; note?: string; text?: string; hold?: string }
   | { outcome: 'skip'; note?: string }
   | { outcome: 'fail'; code: ErrorCode; message: string };
 
@@ -104,7 +108,14 @@ export interface Verdict {
 }
 
 export interface Decision {
+  /** Sent now (queued for egress). False for rejected and for held messages. */
   accepted: boolean;
+  /**
+   * Passed every stage but a stage asked for a hold: recorded, parked for an operator's review (not
+   * due for egress) and counted like an accepted message. `rejection` then carries the holding
+   * stage's verdict with code `held_for_review` (outcome `pass`), so every door answers with it.
+   */
+  held?: boolean;
   /** Rule ids of every stage of the pipeline that decided, in order (the same array for every decision). */
   pipeline: readonly string[];
   /** The failing verdict, when rejected. */

@@ -92,6 +92,35 @@ export interface MessageStore {
   recordSystemMessage(msg: SystemMessage): Promise<void>;
   /** The submission record and its status history, or null. */
   getMessage(id: string): Promise<MessageView | null>;
+  /** Messages decided `held` and not yet released or rejected, oldest first (one provider's, if given). */
+  listHeld(q: { contentProviderId?: string; limit: number }): Promise<HeldMessage[]>;
+  /**
+   * Ends a hold, in one transaction with its status record (who and why): `release` puts the message
+   * in the egress queue, due at `at` (history: held → accepted → submitted…); `reject` takes it off
+   * for good (history: held → rejected). Null when the id is not a message still held (unknown, or
+   * already released or rejected: the first decision wins).
+   */
+  resolveHeld(id: string, r: HoldResolution): Promise<HeldMessage | null>;
+}
+
+/** A message parked for an operator's review (Decision.held), with the text it would be sent with. */
+export interface HeldMessage {
+  id: string;
+  contentProviderId: string;
+  from: string;
+  to: string;
+  /** Final text (as decided: refusal notice appended where required). */
+  text: string;
+  registeredDelivery: boolean;
+  heldAt: number;
+}
+
+export interface HoldResolution {
+  action: 'release' | 'reject';
+  at: number;
+  /** Who decided (operator's actor id). */
+  actor: string;
+  reason: string;
 }
 
 export interface SystemMessage {
@@ -114,15 +143,16 @@ export interface MessageView {
   type: MessageType;
   category: string | null;
   text: string;
-  decision: 'accepted' | 'rejected';
-  status: MessageStatus | 'rejected';
+  decision: 'accepted' | 'rejected' | 'held';
+  /** `held` while parked for review; `rejected` for a rejection, at submission or after review. */
+  status: MessageStatus | 'rejected' | 'held';
   segments: number;
   receivedAt: number;
   clientRef: string | null;
   /** The profile that decided (verdict articles come from it). */
   profile: string | null;
   verdicts: { rule: string; outcome: string; code?: string; message?: string; note?: string; article?: string }[];
-  history: { status: MessageStatus; at: number; detail?: string }[];
+  history: { status: MessageStatus | 'held' | 'rejected'; at: number; detail?: string }[];
 }
 
 /** An accepted message waiting to go upstream. */

@@ -26,6 +26,8 @@ export const SMPP_STATUS: Readonly<Record<ErrorCode, number>> = {
   // content governance (docs/CONTENT.md): a block of vendor codes of its own
   prohibited_content: 0x430,
   template_mismatch: 0x431,
+  // held for review: not sent now, may be released later (SMPP has no "parked" status)
+  held_for_review: 0x432,
   message_too_long: CommandStatus.ESME_RINVMSGLEN,
   frequency_exceeded: 0x40a,
   throttled: CommandStatus.ESME_RTHROTTLED,

@@ -6,7 +6,7 @@
 import { describe, test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConsentRequestFacts, ConsentRequestRow, RecordQuery, Store } from '../../src/ports/store.js';
-import type { Facts } from '../../src/pipeline/types.js';
+import type { Decision, Facts } from '../../src/pipeline/types.js';
 import { SmsguardError } from '../../src/domain/errors.js';
 import type { CaseEventRow, CaseRow } from '../../src/ports/cases.js';
 import { T0, MIN, HOUR, DAY, cpRow, decision, item, minuteLimit, msisdn, seedProvider, uid } from './fixtures.js';
@@ -218,6 +218,68 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         const results = await Promise.all(Array.from({ length: racers }, () => s.messages.decideAndRecord([item({ cp: cp.id, from: service, to })], minuteLimit(1))));
         assert.equal(results.flat().filter((r) => r.decision.accepted).length, 1);
         assert.equal(await s.outbox.pendingCount(), 1);
+      });
+
+      test('held messages are recorded and counted, parked off the queue until released or rejected (once)', async () => {
+        const { cp, service } = await seedProvider(s);
+        const other = await seedProvider(s);
+        const to = msisdn();
+        const hold = (text = '【示例】held text'): Decision => {
+          const v = { rule: 'test.hold', article: 'test', profile: 'cn-2015', outcome: 'pass' as const, note: 'held: hold act_1' };
+          return { accepted: false, held: true, verdicts: [v], rejection: { ...v, code: 'held_for_review', message: 'hold act_1' }, text, segments: 1, chars: text.length, pipeline: ['test.hold'] };
+        };
+        const a = item({ cp: cp.id, from: service, to, at: T0 });
+        const b = item({ cp: cp.id, from: service, to, at: T0 + 1 });
+        const c = item({ cp: other.cp.id, from: other.service, to: msisdn(), at: T0 + 2 });
+        const out = await s.messages.decideAndRecord([a, b, c], () => hold());
+        assert.deepEqual(out.map((o) => [o.decision.accepted, o.decision.held]), [[false, true], [false, true], [false, true]]);
+        // not due for egress, but counted against the frequency limits like an accepted message
+        assert.equal(await s.outbox.pendingCount(), 0);
+        assert.deepEqual(await s.outbox.claim(T0 + MIN, 10, 60_000), []);
+        const seen: Facts[] = [];
+        await s.messages.decideAndRecord([item({ cp: cp.id, from: service, to, at: T0 + 3 })], (_, f) => { seen.push(f); return decision(false); });
+        assert.equal(seen[0].verificationSends.minute, 2);
+
+        const view = await s.messages.getMessage(a.id);
+        assert.equal(view?.decision, 'held');
+        assert.equal(view?.status, 'held');
+        assert.equal(view?.text, '【示例】held text');
+        assert.deepEqual(view?.history, [{ status: 'held', at: T0 }]);
+
+        assert.deepEqual((await s.messages.listHeld({ limit: 10 })).map((m) => m.id), [a.id, b.id, c.id]);
+        const mine = await s.messages.listHeld({ contentProviderId: cp.id, limit: 10 });
+        assert.deepEqual(mine.map((m) => m.id), [a.id, b.id]);
+        assert.deepEqual(mine[0], { id: a.id, contentProviderId: cp.id, from: service, to, text: '【示例】held text', registeredDelivery: false, heldAt: T0 });
+        assert.deepEqual((await s.messages.listHeld({ limit: 1 })).map((m) => m.id), [a.id]);
+
+        // release: queued, due at the release, sent with its final text; history held → accepted
+        const rel = await s.messages.resolveHeld(a.id, { action: 'release', at: T0 + 10 * MIN, actor: 'admin_1', reason: 'looks fine' });
+        assert.equal(rel?.id, a.id);
+        assert.equal(await s.outbox.pendingCount(), 1);
+        assert.deepEqual(await s.outbox.claim(T0 + 10 * MIN - 1, 10, 60_000), [], 'not due before its release');
+        const [m] = await s.outbox.claim(T0 + 10 * MIN, 10, 60_000);
+        assert.deepEqual([m.id, m.text, m.to, m.from], [a.id, '【示例】held text', to, service]);
+        await s.outbox.recordStatuses([{ id: a.id, status: 'submitted', at: T0 + 10 * MIN + 5, upstreamId: 'UPH1' }]);
+        const released = await s.messages.getMessage(a.id);
+        assert.equal(released?.status, 'submitted');
+        assert.deepEqual(released?.history.map((h) => h.status), ['held', 'accepted', 'submitted']);
+        assert.match(released?.history[1].detail ?? '', /released after review by admin_1: looks fine/);
+
+        // reject: off for good; history held → rejected, with who and why
+        assert.equal((await s.messages.resolveHeld(b.id, { action: 'reject', at: T0 + 11 * MIN, actor: 'admin_2', reason: 'spam' }))?.id, b.id);
+        const rejected = await s.messages.getMessage(b.id);
+        assert.equal(rejected?.status, 'rejected');
+        assert.deepEqual(rejected?.history.map((h) => [h.status, h.detail]), [['held', undefined], ['rejected', 'rejected after review by admin_2: spam']]);
+        assert.deepEqual(await s.outbox.claim(T0 + DAY, 10, 60_000), []);
+
+        // the first decision wins; unknown ids and accepted messages are not held
+        assert.equal(await s.messages.resolveHeld(a.id, { action: 'reject', at: T0 + 12 * MIN, actor: 'admin_2', reason: 'late' }), null);
+        assert.equal(await s.messages.resolveHeld(b.id, { action: 'release', at: T0 + 12 * MIN, actor: 'admin_2', reason: 'late' }), null);
+        assert.equal(await s.messages.resolveHeld('msg_nope', { action: 'release', at: T0 + 12 * MIN, actor: 'admin_2', reason: 'x' }), null);
+        assert.deepEqual((await s.messages.listHeld({ limit: 10 })).map((m) => m.id), [c.id]);
+        const held = (await s.records.queryRecords({ contentProviderId: cp.id, limit: 20 })).records.filter((r) => r.kind === 'mt' && (r.body as { decision: string }).decision === 'held');
+        assert.equal(held.length, 2);
+        assert.equal((held[0].body as { code: string }).code, 'held_for_review');
       });
     });
 

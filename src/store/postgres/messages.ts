@@ -9,7 +9,8 @@
  */
 import type { Pool } from './db.js';
 import { queries, transaction } from './db.js';
-import type { DecidedItem, MessageStore, MessageView, SubmissionItem, SystemMessage } from '../../ports/store.js';
+import type { DecidedItem, HeldMessage, HoldResolution, MessageStore, MessageView, SubmissionItem, SystemMessage } from '../../ports/store.js';
+import { heldStatusBody, toHeld, type HeldDb } from '../held-messages.js';
 import type { ConsentFacts, Decision, Facts, PortFacts } from '../../pipeline/types.js';
 import { beginAndLock, numberLockKey } from './locks.js';
 import type { MessageStatus } from '../../app/types.js';
@@ -36,6 +37,11 @@ interface FactsRow {
 }
 
 interface ConsentDb { id: string; content_provider_id: string; msisdn: string; category: string; granted_at: number; expires_at: number; freq_count: number; freq_per: 'day' | 'week' | 'month' }
+
+const PARK = `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at)
+SELECT i, cp, m, f, t, rd, 0, at, at, 'held', at
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::bigint[]) AS u(i, cp, f, m, t, rd, at)`;
+const HELD_COLS = 'id, content_provider_id, from_port, msisdn, text, registered_delivery, submitted_at';
 
 const pair = (cp: string, m: string) => `${cp}\u0000${m}`;
 
@@ -119,6 +125,7 @@ export class PgMessages implements MessageStore {
       const out: DecidedItem[] = [];
       const recs: NewRecord[] = [];
       const sends = { cp: [] as string[], m: [] as string[], type: [] as string[], consent: [] as (string | null)[], at: [] as number[] };
+      const park: [string, string, string, string, string, boolean, number][] = [];
       const ob = { id: [] as string[], cp: [] as string[], from: [] as string[], m: [] as string[], text: [] as string[], rd: [] as boolean[], at: [] as number[] };
       for (const item of items) {
         const cand = item.candidate;
@@ -139,19 +146,29 @@ export class PgMessages implements MessageStore {
         const d = decide(item, facts);
         out.push({ id: item.id, decision: d });
         recs.push(mtRecord(item, facts, d));
-        if (!d.accepted || !cand.to) continue;
+        if (!(d.accepted || d.held) || !cand.to) continue;
         const k = pair(cand.contentProviderId, cand.to);
+        // A held message counts against frequency limits like an accepted one (as in SQLite).
         if (cand.type === 'verification' || cand.type === 'commercial') {
           const consentId = cand.type === 'commercial' ? facts.consent?.id ?? null : null;
           sends.cp.push(cand.contentProviderId); sends.m.push(cand.to); sends.type.push(cand.type); sends.consent.push(consentId); sends.at.push(now);
           if (cand.type === 'verification') verif.add(k, now);
           if (consentId) consentUse.add(consentId, now);
         }
+        if (d.held) {
+          park.push([item.id, cand.contentProviderId, cand.from, cand.to, d.text, item.registeredDelivery, now]);
+          continue;
+        }
         ob.id.push(item.id); ob.cp.push(cand.contentProviderId); ob.from.push(cand.from); ob.m.push(cand.to); ob.text.push(d.text); ob.rd.push(item.registeredDelivery); ob.at.push(now);
       }
       // Rule lists first (cached after the first batch): records refer to them by id.
       for (const o of out) if (o.decision.pipeline) await this.records.registerPipeline(c, pipelineId(o.decision.pipeline), o.decision.pipeline);
       await c.query({ name: 'sg_writes', text: Q.writes, values: [...this.records.columns(recs), sends.cp, sends.m, sends.type, sends.consent, sends.at, ob.id, ob.cp, ob.from, ob.m, ob.text, ob.rd, ob.at] });
+      // Held messages (rare: only under an early-warning hold) park with status 'held', never due.
+      if (park.length) {
+        const col = (i: number) => park.map((r) => r[i]);
+        await c.query(PARK, [col(0), col(1), col(2), col(3), col(4), col(5), col(6)]);
+      }
       await c.query('COMMIT');
       return out;
     } catch (e) {
@@ -184,13 +201,35 @@ export class PgMessages implements MessageStore {
       history.push(s.detail ? { status: s.status, at: r.at, detail: s.detail } : { status: s.status, at: r.at });
     }
     const accepted = b.decision === 'accepted';
-    const status: MessageView['status'] = !accepted ? 'rejected' : history.length ? history[history.length - 1].status : 'accepted';
+    const held = b.decision === 'held';
+    const status: MessageView['status'] = !accepted && !held ? 'rejected' : history.length ? history[history.length - 1].status : held ? 'held' : 'accepted';
     return {
       id, contentProviderId: mt.contentProviderId ?? '', from: b.from, to: b.to, type: b.type, category: b.category, text: b.finalText ?? b.text,
       decision: b.decision, status, segments: b.segments, receivedAt: mt.at, clientRef: b.clientRef ?? null, profile: b.profile ?? null,
       verdicts: !b.verdicts ? [] : Array.isArray(b.verdicts) ? b.verdicts : decodeVerdicts(b.verdicts as EncodedVerdicts, await this.records.rulesOf((b.verdicts as EncodedVerdicts).pipeline), b.code),
-      history: accepted ? [{ status: 'accepted', at: mt.at }, ...history] : history,
+      history: accepted ? [{ status: 'accepted', at: mt.at }, ...history] : held ? [{ status: 'held', at: mt.at }, ...history] : history,
     };
+  }
+
+  async listHeld(q: { contentProviderId?: string; limit: number }): Promise<HeldMessage[]> {
+    const r = await this.pool.query<HeldDb>(
+      `SELECT ${HELD_COLS} FROM message_status WHERE status = 'held' AND ($1::text IS NULL OR content_provider_id = $1) ORDER BY submitted_at, id LIMIT $2`,
+      [q.contentProviderId ?? null, q.limit],
+    );
+    return r.rows.map(toHeld);
+  }
+
+  async resolveHeld(id: string, r: HoldResolution): Promise<HeldMessage | null> {
+    return this.records.withPartitions([r.at], () => transaction(this.pool, async (c) => {
+      // The row lock makes the first of two concurrent decisions win; the second finds no held row.
+      const row = (await c.query<HeldDb>(`SELECT ${HELD_COLS} FROM message_status WHERE id = $1 AND status = 'held' FOR UPDATE`, [id])).rows[0];
+      if (!row) return null;
+      if (r.action === 'release') await c.query("UPDATE message_status SET status = 'accepted', due_at = $2, updated_at = $2 WHERE id = $1", [id, r.at]);
+      else await c.query("UPDATE message_status SET status = 'rejected', text = '', updated_at = $2 WHERE id = $1", [id, r.at]);
+      const status = r.action === 'release' ? 'accepted' : 'rejected';
+      await this.records.append(c, [{ id: `${id}:${status}`, at: r.at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id, body: heldStatusBody(r) }]);
+      return toHeld(row);
+    }));
   }
 }
 
@@ -217,11 +256,11 @@ function mtRecord(item: SubmissionItem, facts: Facts, d: Decision): NewRecord {
     body: {
       // finalText only when a stage changed it (refusal notice), as the SQLite adapter stores it.
       from: c.from, to: c.to ?? c.toRaw, type: c.type, category: c.category ?? null, text: c.text, finalText: d.text === c.text ? null : d.text, segments: d.segments,
-      decision: d.accepted ? 'accepted' : 'rejected', code: d.rejection?.code ?? null,
+      decision: d.accepted ? 'accepted' : d.held ? 'held' : 'rejected', code: d.rejection?.code ?? null,
       // Articles are the profile's (recorded by id), as the SQLite adapter stores them.
       profile: d.verdicts[0]?.profile ?? null, verdicts: encodeVerdicts(d), channel: item.channel,
       clientRef: item.clientRef ?? null, registeredDelivery: item.registeredDelivery,
-      consentId: d.accepted && c.type === 'commercial' ? facts.consent?.id ?? null : null,
+      consentId: (d.accepted || d.held) && c.type === 'commercial' ? facts.consent?.id ?? null : null,
     },
   };
 }

@@ -4,13 +4,14 @@
  * can never both take the last allowance, and when the call returns every outcome is committed.
  */
 import type { Db } from './db.js';
-import type { DecidedItem, MessageStore, MessageView, SubmissionItem, SystemMessage } from '../../ports/store.js';
+import type { DecidedItem, HeldMessage, HoldResolution, MessageStore, MessageView, SubmissionItem, SystemMessage } from '../../ports/store.js';
 import type { Decision, Facts } from '../../pipeline/types.js';
 import type { SqliteDirectory } from './directory.js';
 import type { RecordsWriter } from './records-writer.js';
 import { CommercialFactsReader } from './commercial-facts.js';
 import { decodeVerdicts, encodeVerdicts, type EncodedVerdicts } from '../verdict-codec.js';
 import type { MessageStatus } from '../../app/types.js';
+import { heldStatusBody, toHeld, type HeldDb } from '../held-messages.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -34,6 +35,19 @@ export class SqliteMessages implements MessageStore {
         `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'accepted', ?)`,
       ),
+      // Held messages park in the same table with status 'held': the claim query and the due index
+      // only look at 'accepted', so they are never due for egress until released.
+      park: db.prepare(
+        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'held', ?)`,
+      ),
+      held: db.prepare(
+        `SELECT id, content_provider_id, from_port, msisdn, text, registered_delivery, submitted_at FROM message_status
+          WHERE status = 'held' AND (? IS NULL OR content_provider_id = ?) ORDER BY submitted_at, id LIMIT ?`,
+      ),
+      heldOne: db.prepare("SELECT id, content_provider_id, from_port, msisdn, text, registered_delivery, submitted_at FROM message_status WHERE id = ? AND status = 'held'"),
+      release: db.prepare("UPDATE message_status SET status = 'accepted', due_at = ?, updated_at = ? WHERE id = ? AND status = 'held'"),
+      rejectHeld: db.prepare("UPDATE message_status SET status = 'rejected', text = '', updated_at = ? WHERE id = ? AND status = 'held'"),
     };
   }
 
@@ -107,7 +121,7 @@ export class SqliteMessages implements MessageStore {
         // Only when a stage changed it (refusal notice): most texts go out as given.
         finalText: d.text === c.text ? null : d.text,
         segments: d.segments,
-        decision: d.accepted ? 'accepted' : 'rejected',
+        decision: d.accepted ? 'accepted' : d.held ? 'held' : 'rejected',
         code: d.rejection?.code ?? null,
         // Articles are the profile's (recorded by id); verdicts are encoded compactly (verdict-codec.ts).
         profile: d.verdicts[0]?.profile ?? null,
@@ -115,14 +129,16 @@ export class SqliteMessages implements MessageStore {
         channel: item.channel,
         clientRef: item.clientRef ?? null,
         registeredDelivery: item.registeredDelivery,
-        consentId: d.accepted && c.type === 'commercial' ? facts.consent?.id ?? null : null,
+        consentId: (d.accepted || d.held) && c.type === 'commercial' ? facts.consent?.id ?? null : null,
       },
     });
-    if (!d.accepted || !c.to) return;
+    if (!(d.accepted || d.held) || !c.to) return;
+    // A held message counts against frequency limits like an accepted one: its release must not
+    // exceed an allowance that later messages took in the meantime.
     if (c.type === 'verification' || c.type === 'commercial') {
       this.q.insertSend.run(c.contentProviderId, c.to, c.type, c.type === 'commercial' ? facts.consent?.id ?? null : null, at);
     }
-    this.q.enqueue.run(item.id, c.contentProviderId, c.to, c.from, d.text, item.registeredDelivery ? 1 : 0, at, at, at);
+    (d.held ? this.q.park : this.q.enqueue).run(item.id, c.contentProviderId, c.to, c.from, d.text, item.registeredDelivery ? 1 : 0, at, at, at);
   }
 
   async recordSystemMessage(m: SystemMessage): Promise<void> {
@@ -152,7 +168,8 @@ export class SqliteMessages implements MessageStore {
       history.push(s.detail ? { status: s.status, at: r.at, detail: s.detail } : { status: s.status, at: r.at });
     }
     const accepted = b.decision === 'accepted';
-    const status: MessageView['status'] = !accepted ? 'rejected' : history.length ? (history[history.length - 1].status as MessageStatus) : 'accepted';
+    const held = b.decision === 'held';
+    const status: MessageView['status'] = !accepted && !held ? 'rejected' : history.length ? history[history.length - 1].status : held ? 'held' : 'accepted';
     return {
       id,
       contentProviderId: mt.contentProviderId ?? '',
@@ -168,7 +185,28 @@ export class SqliteMessages implements MessageStore {
       clientRef: b.clientRef ?? null,
       profile: b.profile ?? null,
       verdicts: b.verdicts ? decodeVerdicts(b.verdicts as EncodedVerdicts, this.rulesOf((b.verdicts as EncodedVerdicts).pipeline), b.code) : [],
-      history: accepted ? [{ status: 'accepted', at: mt.at }, ...history] : history,
+      history: accepted ? [{ status: 'accepted', at: mt.at }, ...history] : held ? [{ status: 'held', at: mt.at }, ...history] : history,
     };
   }
+
+  async listHeld(q: { contentProviderId?: string; limit: number }): Promise<HeldMessage[]> {
+    const cp = q.contentProviderId ?? null;
+    return (this.q.held.all(cp, cp, q.limit) as HeldDb[]).map(toHeld);
+  }
+
+  async resolveHeld(id: string, r: HoldResolution): Promise<HeldMessage | null> {
+    return this.db.transaction(() => {
+      const row = this.q.heldOne.get(id) as HeldDb | undefined;
+      if (!row) return null;
+      if (r.action === 'release') this.q.release.run(r.at, r.at, id);
+      else this.q.rejectHeld.run(r.at, id);
+      const status = r.action === 'release' ? 'accepted' : 'rejected';
+      this.records.append({
+        id: `${id}:${status}`, at: r.at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id,
+        body: heldStatusBody(r),
+      });
+      return toHeld(row);
+    })();
+  }
 }
+

@@ -1,0 +1,61 @@
+/**
+ * The review queue: messages an early-warning `hold` parked instead of sending (Decision.held). They
+ * are recorded like any submission (decision `held`, code `held_for_review`) and wait, with their
+ * final text, in the store until an operator releases them (they join the egress queue and are sent:
+ * history held → accepted → submitted…) or rejects them (history held → rejected). Each decision is
+ * recorded twice: as the message's status record (who, why) and in the audit log.
+ */
+import { SmsguardError } from '../domain/errors.js';
+import type { HeldMessage } from '../ports/store.js';
+import type { AppContext } from './context.js';
+import type { Principal } from './types.js';
+import { requireRole } from './access.js';
+
+const MAX_REASON = 1000;
+const DEFAULT_RELEASE_REASON = 'content reviewed: acceptable';
+
+export class ReviewQueue {
+  constructor(private readonly ctx: AppContext) {}
+
+  /** Held messages, oldest first. Admins see every provider's (or one's); providers see their own. */
+  async list(p: Principal, q: { contentProviderId?: string; limit?: number }): Promise<HeldMessage[]> {
+    requireRole(p, 'admin', 'content-provider');
+    const contentProviderId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;
+    const limit = Math.min(Math.max(Math.trunc(q.limit ?? 100), 1), 1000);
+    return this.ctx.store.messages.listHeld({ contentProviderId, limit });
+  }
+
+  /** Releases a held message into the egress queue (admin). A reason is optional. */
+  async release(p: Principal, id: string, body: { reason?: unknown } = {}): Promise<HeldMessage & { status: 'accepted' }> {
+    requireRole(p, 'admin');
+    const reason = reasonOf(body.reason, false) ?? DEFAULT_RELEASE_REASON;
+    const m = await this.resolve(p.actorId, id, 'release', reason);
+    this.ctx.events.emit('outboxReady', { count: 1 });
+    return { ...m, status: 'accepted' };
+  }
+
+  /** Rejects a held message for good (admin). A reason is required: it goes into the record. */
+  async reject(p: Principal, id: string, body: { reason?: unknown } = {}): Promise<HeldMessage & { status: 'rejected' }> {
+    requireRole(p, 'admin');
+    const reason = reasonOf(body.reason, true)!;
+    const m = await this.resolve(p.actorId, id, 'reject', reason);
+    return { ...m, status: 'rejected' };
+  }
+
+  private async resolve(actor: string, id: string, action: 'release' | 'reject', reason: string): Promise<HeldMessage> {
+    const at = this.ctx.clock.now();
+    const m = await this.ctx.store.messages.resolveHeld(id, { action, at, actor, reason });
+    if (!m) throw new SmsguardError('not_found', `no held message ${id} (unknown, or already released or rejected)`);
+    await this.ctx.store.records.appendAudit(at, actor, `review_queue.${action}`, { messageId: id, contentProviderId: m.contentProviderId, reason });
+    return m;
+  }
+}
+
+function reasonOf(v: unknown, required: boolean): string | undefined {
+  if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) {
+    if (required) throw new SmsguardError('invalid_request', 'reason: required to reject a held message', {}, 'reason');
+    return undefined;
+  }
+  if (typeof v !== 'string' || v.length > MAX_REASON) throw new SmsguardError('invalid_request', `reason: a string of at most ${MAX_REASON} characters`, {}, 'reason');
+  return v.trim();
+}

@@ -1,0 +1,52 @@
+/**
+ * Review-queue routes (docs/CONTENT.md): messages an early-warning hold parked, listed and released or
+ * rejected by an operator. Not `/v1/holds`: that path is the records feature's legal holds.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../app/app.js';
+import { ReviewQueue } from '../../app/review-queue.js';
+import { requireAuth } from '../auth.js';
+import { bearerSecurity, errorBody, idParam } from '../schemas.js';
+
+const held = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, contentProviderId: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
+    text: { type: 'string' }, registeredDelivery: { type: 'boolean' }, heldAt: { type: 'integer' }, status: { type: 'string' },
+  },
+} as const;
+
+const reasonBody = (required: boolean) => ({
+  type: 'object', additionalProperties: false,
+  properties: { reason: { type: 'string', maxLength: 1000 } },
+  ...(required ? { required: ['reason'] } : {}),
+}) as const;
+
+export async function reviewQueueRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
+  const queue = new ReviewQueue(opts.app.ctx);
+
+  f.get('/v1/review-queue', {
+    preHandler: requireAuth,
+    schema: {
+      tags: ['content'], security: bearerSecurity, summary: 'Messages held for review by an early-warning hold, oldest first (admin; providers see their own)',
+      querystring: { type: 'object', properties: { contentProviderId: { type: 'string', maxLength: 64 }, limit: { type: 'integer', minimum: 1, maximum: 1000 } } },
+      response: { 200: { type: 'object', properties: { messages: { type: 'array', items: held } } }, '4xx': errorBody },
+    },
+  }, async (req) => ({ messages: await queue.list(req.principal, req.query as { contentProviderId?: string; limit?: number }) }));
+
+  f.post('/v1/review-queue/:id/release', {
+    preHandler: requireAuth,
+    schema: {
+      tags: ['content'], security: bearerSecurity, summary: 'Release a held message: it joins the egress queue and is sent (admin; the reason is recorded)',
+      params: idParam, body: reasonBody(false), response: { 200: held, '4xx': errorBody },
+    },
+  }, async (req) => queue.release(req.principal, (req.params as { id: string }).id, (req.body ?? {}) as { reason?: unknown }));
+
+  f.post('/v1/review-queue/:id/reject', {
+    preHandler: requireAuth,
+    schema: {
+      tags: ['content'], security: bearerSecurity, summary: 'Reject a held message for good (admin; a reason is required and recorded)',
+      params: idParam, body: reasonBody(true), response: { 200: held, '4xx': errorBody },
+    },
+  }, async (req) => queue.reject(req.principal, (req.params as { id: string }).id, req.body as { reason?: unknown }));
+}

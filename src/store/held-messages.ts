@@ -1,0 +1,17 @@
+/**
+ * Shared by the store adapters: the row shape of a held message (message_status with status 'held')
+ * and the status record of an operator's review decision, so SQLite and PostgreSQL record it alike.
+ */
+import type { HeldMessage, HoldResolution } from '../ports/store.js';
+
+export interface HeldDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number | boolean; submitted_at: number }
+
+export function toHeld(r: HeldDb): HeldMessage {
+  return { id: r.id, contentProviderId: r.content_provider_id, from: r.from_port, to: r.msisdn, text: r.text, registeredDelivery: !!r.registered_delivery, heldAt: Number(r.submitted_at) };
+}
+
+/** The status record of a review decision: the new status, who decided and why. */
+export function heldStatusBody(r: HoldResolution): Record<string, unknown> {
+  const status = r.action === 'release' ? 'accepted' : 'rejected';
+  return { status, detail: `${r.action === 'release' ? 'released' : 'rejected'} after review by ${r.actor}: ${r.reason}`, review: { action: r.action, actor: r.actor, reason: r.reason } };
+}
