@@ -35,12 +35,16 @@ export async function reviewQueueRoutes(f: FastifyInstance, opts: { app: App }):
   }, async (req) => ({ messages: await queue.list(req.principal, req.query as { contentProviderId?: string; limit?: number }) }));
 
   f.post('/v1/review-queue/:id/release', {
+    // the reason is optional, so is the body: an empty POST releases
+    preValidation: async (req) => {
+      req.body ??= {};
+    },
     preHandler: requireAuth,
     schema: {
       tags: ['content'], security: bearerSecurity, summary: 'Release a held message: it joins the egress queue and is sent (admin; the reason is recorded)',
       params: idParam, body: reasonBody(false), response: { 200: held, '4xx': errorBody },
     },
-  }, async (req) => queue.release(req.principal, (req.params as { id: string }).id, (req.body ?? {}) as { reason?: unknown }));
+  }, async (req) => queue.release(req.principal, (req.params as { id: string }).id, req.body as { reason?: unknown }));
 
   f.post('/v1/review-queue/:id/reject', {
     preHandler: requireAuth,

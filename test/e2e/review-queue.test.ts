@@ -1,0 +1,143 @@
+/**
+ * The review queue end to end through HTTP and the simulator: a provider under an early-warning hold
+ * has its messages held (recorded, answered 202 held_for_review, never sent); an operator lists them,
+ * releases one (it reaches the simulator: held → accepted → submitted → delivered) and rejects another
+ * with a reason; rejections by the pipeline still win over the hold; another provider is untouched;
+ * lifting the hold lets new messages through while what is still held stays held.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { installContentGovernance } from '../../src/app/content-install.js';
+import type { ContentGovernance } from '../../src/app/content-governance.js';
+import { SqliteContentStore } from '../../src/store/sqlite/content.js';
+import type { ActionRecord } from '../../src/content/actions.js';
+
+const TEXT = (n: number) => `【示例】您的快递${n}号已到达小区驿站，请凭取件码${4000 + n}取件。`;
+
+describe('review queue: an early-warning hold parks messages for an operator', () => {
+  let g: TestGateway;
+  let gov: ContentGovernance;
+  let contentStore: SqliteContentStore;
+  let p: Provider;
+  let other: Provider;
+  let hold: ActionRecord;
+  const ids: string[] = [];
+
+  const send = (who: Provider, to: string, text: string, from = '10690001') =>
+    g.http.inject({ method: 'POST', url: '/v1/messages', headers: who.auth, payload: { from, to, text, type: 'notification' } });
+  const outbox = async (to: string) => (await g.http.inject({ method: 'GET', url: `/v1/simulator/outbox?to=${to}` })).json().messages as { text: string }[];
+  const view = async (who: Provider, id: string) => (await g.http.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: who.auth })).json();
+
+  before(async () => {
+    g = await startTestGateway();
+    contentStore = new SqliteContentStore(g.store.db);
+    gov = await installContentGovernance(g.app, contentStore);
+    p = await onboard(g);
+    other = await onboard(g, { signature: '【别家】', ports: { service: '10690101' } });
+    // a hold in force for p, as the monitor would place it (stored, then in the action book)
+    hold = { id: 'alert_hold_1', scope: 'provider', key: p.id, contentProviderId: p.id, action: { kind: 'hold' }, rule: 'volume_spike', figures: { volume: 120, baseline: 6 }, at: g.clock.now() };
+    await contentStore.addAction(hold);
+    gov.actions.restore(hold);
+  });
+  after(async () => g.close());
+
+  test('messages under the hold are recorded as held, answered 202 held_for_review and not sent', async () => {
+    for (let i = 1; i <= 3; i++) {
+      const r = await send(p, `1380013800${i}`, TEXT(i));
+      assert.equal(r.statusCode, 202, r.body);
+      const body = r.json();
+      assert.equal(body.error.code, 'held_for_review');
+      assert.equal(body.error.rule, 'monitor.early-warning');
+      assert.match(body.error.message, /alert_hold_1/);
+      ids.push(body.id);
+    }
+    // a message the pipeline rejects is rejected, not held
+    const bad = await send(p, '13800138009', '【示例】您的验证码是123456', '10690002');
+    assert.equal(bad.statusCode, 422, bad.body);
+    assert.notEqual(bad.json().error.code, 'held_for_review');
+    // another provider is untouched
+    const ok = await send(other, '13900139001', '【别家】您的账单已出，本月应还 120.00 元，到期日 12 月 5 日。', '10690101');
+    assert.equal(ok.statusCode, 202, ok.body);
+    assert.equal(ok.json().status, 'accepted');
+
+    await g.worker.drain();
+    for (let i = 1; i <= 3; i++) assert.deepEqual(await outbox(`1380013800${i}`), []);
+    assert.equal((await outbox('13900139001')).length, 1);
+    const v = await view(p, ids[0]);
+    assert.equal(v.decision, 'held');
+    assert.equal(v.status, 'held');
+    assert.deepEqual(v.history.map((h: { status: string }) => h.status), ['held']);
+    const rec = (await g.http.inject({ method: 'GET', url: '/v1/records?msisdn=13800138001', headers: g.admin })).json().records;
+    assert.equal(rec.length, 1);
+    assert.equal(rec[0].body.decision, 'held');
+    assert.equal(rec[0].body.code, 'held_for_review');
+  });
+
+  test('an operator lists held messages; providers see only their own and cannot decide', async () => {
+    const list = await g.http.inject({ method: 'GET', url: `/v1/review-queue?contentProviderId=${p.id}`, headers: g.admin });
+    assert.equal(list.statusCode, 200, list.body);
+    const msgs = list.json().messages;
+    assert.deepEqual(msgs.map((m: { id: string }) => m.id), ids);
+    assert.equal(msgs[0].text, TEXT(1));
+    assert.equal(msgs[0].to, '+8613800138001');
+    assert.equal(msgs[0].from, '10690001');
+    assert.deepEqual((await g.http.inject({ method: 'GET', url: `/v1/review-queue?contentProviderId=${other.id}`, headers: g.admin })).json().messages, []);
+    assert.deepEqual((await g.http.inject({ method: 'GET', url: '/v1/review-queue', headers: p.auth })).json().messages.map((m: { id: string }) => m.id), ids);
+    assert.deepEqual((await g.http.inject({ method: 'GET', url: `/v1/review-queue?contentProviderId=${p.id}`, headers: other.auth })).json().messages, []);
+    const byProvider = await g.http.inject({ method: 'POST', url: `/v1/review-queue/${ids[0]}/release`, headers: p.auth, payload: {} });
+    assert.equal(byProvider.statusCode, 403);
+  });
+
+  test('release: the message is sent with its text; history held → accepted → submitted → delivered; who and why recorded', async () => {
+    g.clock.advance(60_000);
+    const r = await g.http.inject({ method: 'POST', url: `/v1/review-queue/${ids[0]}/release`, headers: g.admin, payload: { reason: 'parcel notices, checked' } });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal(r.json().status, 'accepted');
+    await g.worker.drain();
+    const out = await outbox('13800138001');
+    assert.equal(out.length, 1);
+    assert.equal(out[0].text, TEXT(1));
+    await new Promise((res) => setTimeout(res, 20));
+    const v = await view(p, ids[0]);
+    assert.deepEqual(v.history.map((h: { status: string }) => h.status), ['held', 'accepted', 'submitted', 'delivered']);
+    assert.match(v.history[1].detail, /released after review by .+: parcel notices, checked/);
+    const again = await g.http.inject({ method: 'POST', url: `/v1/review-queue/${ids[0]}/reject`, headers: g.admin, payload: { reason: 'too late' } });
+    assert.equal(again.statusCode, 404);
+  });
+
+  test('reject: a reason is required; the message is recorded as rejected and never sent', async () => {
+    const noReason = await g.http.inject({ method: 'POST', url: `/v1/review-queue/${ids[1]}/reject`, headers: g.admin, payload: {} });
+    assert.equal(noReason.statusCode, 400);
+    const r = await g.http.inject({ method: 'POST', url: `/v1/review-queue/${ids[1]}/reject`, headers: g.admin, payload: { reason: 'recipient list bought, not customers' } });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal(r.json().status, 'rejected');
+    await g.worker.drain();
+    assert.deepEqual(await outbox('13800138002'), []);
+    const v = await view(p, ids[1]);
+    assert.equal(v.status, 'rejected');
+    assert.deepEqual(v.history.map((h: { status: string }) => h.status), ['held', 'rejected']);
+    assert.match(v.history[1].detail, /recipient list bought/);
+    assert.equal((await g.http.inject({ method: 'POST', url: `/v1/review-queue/${ids[1]}/release`, headers: g.admin, payload: {} })).statusCode, 404);
+    const audit = (await g.store.records.queryRecords({ kind: 'audit', limit: 50 })).records.map((x) => x.body as { action: string; detail?: { messageId?: string; reason?: string } });
+    const acts = audit.filter((a) => a.action?.startsWith('review_queue.'));
+    assert.deepEqual(acts.map((a) => a.action).sort(), ['review_queue.reject', 'review_queue.release']);
+    assert.deepEqual((await g.http.inject({ method: 'GET', url: `/v1/review-queue?contentProviderId=${p.id}`, headers: g.admin })).json().messages.map((m: { id: string }) => m.id), [ids[2]]);
+  });
+
+  test('lifting the hold lets new messages through; what is still held stays held', async () => {
+    await gov.liftAction({ role: 'admin', actorId: 'admin_test' }, hold.id);
+    const r = await send(p, '13800138004', TEXT(4));
+    assert.equal(r.statusCode, 202, r.body);
+    assert.equal(r.json().status, 'accepted');
+    await g.worker.drain();
+    assert.equal((await outbox('13800138004')).length, 1);
+    assert.deepEqual(await outbox('13800138003'), []);
+    assert.equal((await view(p, ids[2])).status, 'held');
+    // released after the lift, it goes out too
+    const rel = await g.http.inject({ method: 'POST', url: `/v1/review-queue/${ids[2]}/release`, headers: g.admin });
+    assert.equal(rel.statusCode, 200, rel.body);
+    await g.worker.drain();
+    assert.equal((await outbox('13800138003')).length, 1);
+  });
+});
