@@ -18,6 +18,7 @@ import { str } from './validate.js';
 import { addSystemCreditEntry } from './credit.js';
 import { providerProvince } from './records-scope.js';
 import { matchEvidence, providerForSender } from './case-evidence.js';
+import { contentGovernanceOf, type ContentGovernance } from './content-governance.js';
 
 /** Which row of the table a principal acts as. */
 export function actorOf(p: Principal): CaseActor {
@@ -95,7 +96,7 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
   const reason = optText(body.reason, 'reason', 1000);
   const patch: CasePatch = { state: t.to };
   const detail: Record<string, unknown> = {};
-  let measures: { kind: MeasureKind; note: string | null; amountYuan: number | null }[] = [];
+  let measures: ParsedMeasure[] = [];
 
   if (action === 'forward') {
     const cpId = c.contentProviderId ?? optText(body.contentProviderId, 'contentProviderId', 64);
@@ -172,7 +173,13 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
   return after;
 }
 
-function parseMeasures(v: unknown, role: string): { kind: MeasureKind; note: string | null; amountYuan: number | null }[] {
+/** One measure as given with an answer. `perSecond` is the throttle's rate; `templateId` names the template to block. */
+interface ParsedMeasure { kind: MeasureKind; note: string | null; amountYuan: number | null; perSecond: number | null; templateId: string | null }
+
+/** Rate of a `throttle` measure when none is given (messages a second). */
+export const DEFAULT_THROTTLE_PER_SECOND = 1;
+
+function parseMeasures(v: unknown, role: string): ParsedMeasure[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v) || v.length > 10) throw new SmsguardError('invalid_request', 'measures: must be a list of up to 10 measures', {}, 'measures');
   return v.map((m, i) => {
@@ -181,23 +188,36 @@ function parseMeasures(v: unknown, role: string): { kind: MeasureKind; note: str
     if (OPERATOR_MEASURES.has(o.kind) && role !== 'admin') throw new SmsguardError('forbidden', `measures/${i}: '${o.kind}' acts on the content provider itself; only the operator (admin) takes it`);
     const amount = o.amountYuan === undefined || o.amountYuan === null || o.amountYuan === '' ? null : Number(o.amountYuan);
     if (amount !== null && (!Number.isFinite(amount) || amount < 0 || amount > 1e7)) throw new SmsguardError('invalid_request', `measures/${i}/amountYuan: must be a non-negative amount`, {}, `measures/${i}/amountYuan`);
-    return { kind: o.kind, note: optText(o.note, `measures/${i}/note`, 500), amountYuan: amount };
+    const rate = o.perSecond === undefined || o.perSecond === null || o.perSecond === '' ? null : Number(o.perSecond);
+    if (rate !== null && (!Number.isFinite(rate) || rate <= 0 || rate > 100_000)) throw new SmsguardError('invalid_request', `measures/${i}/perSecond: a rate above 0 and at most 100000 messages a second`, {}, `measures/${i}/perSecond`);
+    return { kind: o.kind, note: optText(o.note, `measures/${i}/note`, 500), amountYuan: amount, perSecond: rate, templateId: optText(o.templateId, `measures/${i}/templateId`, 64) };
   });
 }
 
 /** Carries out a measure where the gateway can, and records it either way. */
-async function applyMeasure(ctx: AppContext, c: CaseRow, m: { kind: MeasureKind; note: string | null; amountYuan: number | null }, actorId: string, now: number): Promise<void> {
+async function applyMeasure(ctx: AppContext, c: CaseRow, m: ParsedMeasure, actorId: string, now: number): Promise<void> {
   const cpId = c.contentProviderId!;
   const detail: Record<string, unknown> = { note: m.note };
+  const gov = contentGovernanceOf(ctx);
   if (m.kind === 'opt_out') {
     await ctx.store.consents.optOut(cpId, c.msisdn, now, 'complaint', { caseId: c.id, reference: c.reference, rule: 'complaints.measure', article: 'rule 10' });
     detail.applied = 'number opted out of the provider\'s commercial messages';
   } else if (m.kind === 'suspend') {
     await ctx.store.directory.setContentProviderStatus(cpId, 'suspended', now, actorId, `complaint ${c.reference}`);
     detail.applied = 'content provider suspended';
+  } else if (m.kind === 'throttle') {
+    const perSecond = m.perSecond ?? DEFAULT_THROTTLE_PER_SECOND;
+    detail.perSecond = perSecond;
+    if (gov) {
+      // The same action book as early warning: enforced by `monitor.early-warning`, lifted by an operator.
+      const a = await gov.placeAction(actorId, { contentProviderId: cpId, action: { kind: 'throttle', perSecond }, rule: `complaint:${c.id}`, figures: { perSecond } });
+      detail.actionId = a.id;
+      detail.applied = `content provider throttled to ${perSecond} messages a second until an operator lifts action ${a.id}`;
+    } else {
+      detail.applied = 'recorded only: content governance is not installed, so nothing enforces a throttle';
+    }
   } else if (m.kind === 'block_template') {
-    detail.template = m.note ?? c.messageText ?? (c.evidence as { match?: { text?: string } }).match?.text ?? null;
-    detail.applied = 'recorded (template blocking is enforced by the template review when it lands)';
+    await blockTemplate(ctx, gov, c, m, actorId, detail);
   } else if (m.kind === 'refund') {
     detail.amountYuan = m.amountYuan;
     detail.applied = 'recorded (smsguard does not bill)';
@@ -207,6 +227,42 @@ async function applyMeasure(ctx: AppContext, c: CaseRow, m: { kind: MeasureKind;
   const row: MeasureRow = { id: `msr_${ctx.ids.next('case').slice(5)}`, caseId: c.id, contentProviderId: cpId, kind: m.kind, at: now, actorId, detail };
   await ctx.store.cases.addMeasure(row);
   await ctx.store.cases.appendEvent(newEvent(ctx, c, 'measure', 'content-provider', actorId, now, null, null, m.kind, detail));
+}
+
+/**
+ * The `block_template` measure: rejects the provider's approved template the complained-of message
+ * used: the one named in the measure, else the one the template stage noted in the matched
+ * message's decision trail, else the one its text matches now. Without content governance, or when
+ * no approved template is found, the measure is recorded with what the user quoted.
+ */
+async function blockTemplate(ctx: AppContext, gov: ContentGovernance | null, c: CaseRow, m: ParsedMeasure, actorId: string, detail: Record<string, unknown>): Promise<void> {
+  const cpId = c.contentProviderId!;
+  const ev = c.evidence as { match?: { id?: string; text?: string }; verdicts?: { rule?: string; note?: string }[] };
+  detail.template = m.note ?? c.messageText ?? ev.match?.text ?? null;
+  if (!gov) {
+    detail.applied = 'recorded only: content governance is not installed, so there is no template registry to block it in';
+    return;
+  }
+  let id = m.templateId;
+  let via = 'named in the measure';
+  if (!id && c.matchedMessageId) {
+    const note = (ev.verdicts ?? []).find((v) => v.rule === 'content.template' && /^template \S+$/.test(v.note ?? ''))?.note;
+    if (note) { id = note.slice('template '.length); via = 'noted by the template stage when the message was sent'; }
+  }
+  if (!id && c.matchedMessageId) {
+    const msg = await ctx.store.messages.getMessage(c.matchedMessageId);
+    const t = msg ? await gov.approvedTemplateFor(cpId, msg.text) : null;
+    if (t) { id = t.id; via = 'matched by the message text'; }
+  }
+  if (!id) {
+    detail.applied = 'recorded only: no approved template of the content provider matches the complained-of message';
+    return;
+  }
+  detail.templateId = id;
+  const blocked = await gov.blockTemplate(actorId, cpId, id, `blocked by complaint case ${c.reference} (${c.id})`);
+  detail.applied = blocked
+    ? `template ${id} (${via}) rejected: the content provider can no longer send it`
+    : `recorded only: ${id} is not an approved template of the content provider`;
 }
 
 /** The answer to the user: one free SMS from the provider's service port, recorded like every message. */

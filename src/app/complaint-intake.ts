@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { SmsguardError } from '../domain/errors.js';
 import { normalizeMsisdn } from '../domain/msisdn.js';
-import { caseReference, type CaseSource } from '../domain/case.js';
+import { OPERATOR_ACCOUNT_ID, caseReference, type CaseSource } from '../domain/case.js';
 import { addWorkingDays } from '../domain/working-days.js';
 import type { CaseRow } from '../ports/cases.js';
 import type { AppContext } from './context.js';
@@ -190,7 +190,21 @@ export function parseReportSms(text: string): { sender: string | null; text: str
   return { sender, text: t.trim() || null };
 }
 
-/** The MO handler for the operator's report port: opens a case linked to the matching record. */
+/**
+ * The receipt for an SMS report: the case reference (and the access code for the status page), from
+ * the report port on the operator's account ({@link OPERATOR_ACCOUNT_ID}), never charged, recorded
+ * like every message and noted on the case.
+ */
+async function sendReportReceipt(ctx: AppContext, c: CaseRow, accessCode: string | null, reportPort: string): Promise<void> {
+  const now = ctx.clock.now();
+  const id = ctx.ids.next('msg');
+  const text = `您的举报已受理，案件编号${c.reference}${accessCode ? `，查询码${accessCode}` : ''}，处理结果将以短信告知。`;
+  await ctx.store.messages.recordSystemMessage({ id, contentProviderId: OPERATOR_ACCOUNT_ID, from: reportPort, to: c.msisdn, text, type: 'notification', purpose: 'complaint_receipt', at: now, charged: false });
+  ctx.events.emit('outboxReady', { count: 1 });
+  await ctx.store.cases.appendEvent(newEvent(ctx, c, 'note', 'system', 'system', now, c.state, c.state, 'receipt sent to the user by SMS from the report port', { messageId: id, from: reportPort }));
+}
+
+/** The MO handler for the operator's report port: opens a case linked to the matching record and replies with its reference. */
 export function reportPortHandler(reportPort: string): MoHandler {
   return async (ctx, mo): Promise<MoOutcome | null> => {
     if (mo.to !== reportPort) return null;
@@ -198,11 +212,13 @@ export function reportPortHandler(reportPort: string): MoHandler {
     const input: ComplaintInput = { msisdn: mo.from, sender, text, receivedAt: null, request: null, screenshot: null, contentProviderId: null, externalRef: null };
     let cpId: string | null = null;
     let action: MoOutcome['action'] = 'report';
+    let opened: { row: CaseRow; accessCode: string | null } | null = null;
     if (sender || text) {
-      const { row } = await openCase(ctx, input, 'sms', 'sms');
-      cpId = row.contentProviderId;
+      opened = await openCase(ctx, input, 'sms', 'sms');
+      cpId = opened.row.contentProviderId;
     } else action = 'ignored';
     await ctx.store.records.recordMo({ id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: cpId, action });
+    if (opened) await sendReportReceipt(ctx, opened.row, opened.accessCode, reportPort);
     return cpId ? { id: mo.id, action, contentProviderId: cpId } : { id: mo.id, action };
   };
 }

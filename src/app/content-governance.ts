@@ -15,7 +15,7 @@ import { SmsguardError } from '../domain/errors.js';
 import { isMessageType } from '../domain/message-type.js';
 import { isWellFormedSignature } from '../domain/signature.js';
 import type { AlertRow, ContentSettingsRow, ContentStore, ReviewStatus, TemplateRow } from '../ports/content.js';
-import { checkTemplate } from '../content/templates.js';
+import { checkTemplate, compileTemplates } from '../content/templates.js';
 import type { TemplateMode, TemplateRegistry } from '../content/template-registry.js';
 import { EarlyWarningMonitor, type ActionBook, type ActionRecord, type Alert, type EarlyWarningPolicy, type MonitorEvent } from '../content/early-warning.js';
 import type { AppContext } from './context.js';
@@ -25,6 +25,21 @@ import { requireOwnerOrAdmin, requireRole } from './access.js';
 import { isOptOutReply } from './opt-out-keywords.js';
 
 const MODES: readonly TemplateMode[] = ['required', 'preferred', 'off'];
+
+const installed = new WeakMap<AppContext, ContentGovernance>();
+
+/**
+ * The content governance installed in an app (see installContentGovernance), or null when the app
+ * runs without it (e.g. a store with no content adapter): complaints use it to make measures act.
+ */
+export function contentGovernanceOf(ctx: AppContext): ContentGovernance | null {
+  return installed.get(ctx) ?? null;
+}
+
+/** Registers `gov` as the app's content governance (called by installContentGovernance). */
+export function registerContentGovernance(ctx: AppContext, gov: ContentGovernance): void {
+  installed.set(ctx, gov);
+}
 
 function str(v: unknown, field: string, max: number): string {
   if (typeof v !== 'string' || !v.trim() || v.length > max) throw new SmsguardError('invalid_request', `${field}: a non-empty string of at most ${max} characters`, {}, field);
@@ -237,6 +252,48 @@ export class ContentGovernance {
     requireRole(p, 'admin', 'regulator');
     await this.flush();
     return this.deps.store.listActions(activeOnly);
+  }
+
+  /**
+   * An action an operator places by hand (e.g. the `throttle` measure of a complaint case): it goes
+   * into the action book beside the monitor's, enforced by the same admission stage and lifted the
+   * same way. `rule` says where it came from (e.g. `complaint:<case id>`).
+   */
+  async placeAction(actorId: string, a: { contentProviderId: string; scope?: 'provider' | 'port'; key?: string; action: ActionRecord['action']; rule: string; figures?: Record<string, number> }): Promise<ActionRecord> {
+    if (a.action.kind === 'alert') throw new SmsguardError('invalid_request', 'action: throttle, hold or suspend');
+    const now = this.ctx.clock.now();
+    const rec: ActionRecord = {
+      id: this.ctx.ids.next('alert'), scope: a.scope ?? 'provider', key: a.key ?? a.contentProviderId, contentProviderId: a.contentProviderId,
+      action: a.action, rule: a.rule, figures: a.figures ?? {}, at: now,
+    };
+    await this.flush();
+    await this.deps.store.addAction(rec);
+    // Only once it is stored: an action in force that a restart would forget is worse than none.
+    this.deps.actions.restore(rec);
+    await this.ctx.store.records.appendAudit(now, actorId, 'early_warning.place', { actionId: rec.id, contentProviderId: rec.contentProviderId, action: rec.action, rule: rec.rule });
+    return rec;
+  }
+
+  /**
+   * Rejects an approved template outside the review route (e.g. the `block_template` measure of a
+   * complaint case); the template stops matching at once. Returns null, changing nothing, unless
+   * `id` is an approved template of `contentProviderId`.
+   */
+  async blockTemplate(actorId: string, contentProviderId: string, id: string, reason: string): Promise<TemplateRow | null> {
+    const t = await this.deps.store.getTemplate(id);
+    if (!t || t.contentProviderId !== contentProviderId || t.status !== 'approved') return null;
+    const now = this.ctx.clock.now();
+    const r = await this.deps.store.reviewTemplate(id, 'rejected', reason, now, actorId);
+    await this.ctx.store.records.appendAudit(now, actorId, 'template.review', { templateId: id, status: 'rejected', reason });
+    await this.refresh(t.contentProviderId);
+    return r;
+  }
+
+  /** The provider's approved template a full message text matches (signature included), or null. */
+  async approvedTemplateFor(contentProviderId: string, text: string): Promise<TemplateRow | null> {
+    const approved = await this.deps.store.listTemplates({ contentProviderId, status: 'approved' });
+    const m = compileTemplates(approved.map((t) => ({ id: t.id, signature: t.signature, body: t.body }))).match(text);
+    return m ? approved.find((t) => t.id === m.templateId) ?? null : null;
   }
 
   async liftAction(p: Principal, id: string): Promise<ActionRecord> {

@@ -5,7 +5,7 @@
  * observed for the early-warning monitor, and the service behind the content routes is returned.
  */
 import type { App } from './app.js';
-import { ContentGovernance } from './content-governance.js';
+import { ContentGovernance, registerContentGovernance } from './content-governance.js';
 import type { ContentStore } from '../ports/content.js';
 import { createContentInspector } from '../content/inspector.js';
 import { defaultLexicon } from '../content/default-lexicon.js';
@@ -37,6 +37,7 @@ export async function installContentGovernance(app: App, store: ContentStore, op
   app.ctx.stages = withContentStages(app.ctx.stages, stages);
   app.ctx.detectors = stages.detectors;
   app.moHandlers.unshift(gov.optOutObserver);
+  registerContentGovernance(app.ctx, gov);
   await gov.init();
   return gov;
 }

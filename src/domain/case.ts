@@ -70,8 +70,8 @@ export const FINDINGS: readonly Finding[] = ['confirmed', 'partly_confirmed', 'u
 
 /**
  * Measures the provider (or the operator on its behalf) can take and record. Opt-out and suspend act
- * on the gateway at once; the others are recorded (templates are not blocked by the pipeline yet,
- * charges are not billed by smsguard).
+ * on the gateway at once; throttle and block_template act through content governance when it is
+ * installed (else they are recorded); refund and other are recorded (smsguard does not bill).
  */
 export const MEASURES = ['opt_out', 'block_template', 'throttle', 'suspend', 'refund', 'other'] as const;
 export type MeasureKind = (typeof MEASURES)[number];
@@ -130,3 +130,10 @@ export function maskMsisdn(msisdn: string): string {
 export function scrubPersonalData(text: string): string {
   return text.replace(/(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}/g, (m) => maskMsisdn(m));
 }
+
+/**
+ * The account the operator's own messages are recorded under (the receipt for an SMS report, sent
+ * from the report port): a reserved content-provider id no registered provider can have (their ids
+ * are generated as `cp_…`), never charged. The same id names the operator's credit file.
+ */
+export const OPERATOR_ACCOUNT_ID = 'operator';

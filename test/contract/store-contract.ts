@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import type { ConsentRequestFacts, ConsentRequestRow, RecordQuery, Store } from '../../src/ports/store.js';
 import type { Decision, Facts } from '../../src/pipeline/types.js';
 import { SmsguardError } from '../../src/domain/errors.js';
+import { OPERATOR_ACCOUNT_ID } from '../../src/domain/case.js';
 import type { CaseEventRow, CaseRow } from '../../src/ports/cases.js';
 import { T0, MIN, HOUR, DAY, cpRow, decision, item, minuteLimit, msisdn, seedProvider, uid } from './fixtures.js';
 
@@ -209,6 +210,26 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         const seen: Facts[] = [];
         await s.messages.decideAndRecord([item({ cp: cp.id, from: service, to })], minuteLimit(1, seen));
         assert.equal(seen[0].verificationSends.minute, 0);
+      });
+
+      test('a system message on the operator account (no content provider) is queued, delivered and recorded under it', async () => {
+        // The receipt for an SMS report (src/app/complaint-intake.ts): from the report port, which no provider owns.
+        const to = msisdn();
+        await s.messages.recordSystemMessage({ id: 'msg_op1', contentProviderId: OPERATOR_ACCOUNT_ID, from: '12321', to, text: '您的举报已受理', type: 'notification', purpose: 'complaint_receipt', at: T0, charged: false });
+        const [m] = await s.outbox.claim(T0, 10, 60_000);
+        assert.equal(m.id, 'msg_op1');
+        assert.equal(m.contentProviderId, OPERATOR_ACCOUNT_ID);
+        assert.equal(m.from, '12321');
+        await s.outbox.recordStatuses([{ id: 'msg_op1', status: 'submitted', at: T0 + 5, upstreamId: 'UPOP1' }]);
+        await s.outbox.recordStatuses([{ id: 'msg_op1', status: 'delivered', at: T0 + 9 }]);
+        const v = await s.messages.getMessage('msg_op1');
+        assert.equal(v?.contentProviderId, OPERATOR_ACCOUNT_ID);
+        assert.equal(v?.status, 'delivered');
+        const recs = (await s.records.queryRecords({ contentProviderId: OPERATOR_ACCOUNT_ID, limit: 10 })).records;
+        assert.deepEqual(recs.map((r) => r.kind).sort(), ['mt', 'status', 'status']);
+        assert.ok(recs.every((r) => r.msisdn === to));
+        assert.equal(recs.find((r) => r.kind === 'mt')?.body.charged, false);
+        assert.equal(await s.outbox.pendingCount(), 0);
       });
 
       test('concurrent decisions about one number never both take the last allowance', async () => {
