@@ -15,6 +15,7 @@ import { buildHttpApp } from '../../src/http/app.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { contentRoutes } from '../../src/http/routes/content.js';
 import { OPERATOR_ACCOUNT_ID } from '../../src/domain/case.js';
+import { App } from '../../src/app/app.js';
 
 type Json = Record<string, any>;
 
@@ -109,6 +110,10 @@ describe('complaint measures with content governance installed', () => {
     assert.equal(second.json().error.code, 'throttled');
     assert.equal(second.json().error.rule, 'monitor.early-warning');
     assert.ok(second.json().error.message.includes(act!.id));
+
+    // Stored, so a restart keeps it in force (a second app on the same database restores it).
+    const restarted = await installContentGovernance(new App({ store: g.store, clock: g.clock, profile: g.app.ctx.profile }), new SqliteContentStore(g.store.db));
+    assert.equal(restarted.actions.active('provider', cp.id)?.id, act!.id);
 
     // The operator lifts it through the existing route; sending is free again.
     const lift = await http.inject({ method: 'POST', url: `/v1/early-warning/actions/${act!.id}/lift`, headers: g.admin });
