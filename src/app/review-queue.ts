@@ -29,6 +29,7 @@ export class ReviewQueue {
   async release(p: Principal, id: string, body: { reason?: unknown } = {}): Promise<HeldMessage & { status: 'accepted' }> {
     requireRole(p, 'admin');
     const reason = reasonOf(body.reason, false) ?? DEFAULT_RELEASE_REASON;
+    await this.recheck(id);
     const m = await this.resolve(p.actorId, id, 'release', reason);
     this.ctx.events.emit('outboxReady', { count: 1 });
     return { ...m, status: 'accepted' };
@@ -40,6 +41,22 @@ export class ReviewQueue {
     const reason = reasonOf(body.reason, true)!;
     const m = await this.resolve(p.actorId, id, 'reject', reason);
     return { ...m, status: 'rejected' };
+  }
+
+  /**
+   * What may have changed while the message waited and would make sending it now unlawful: the
+   * provider suspended, or (commercial) the number opted out. The release is refused with that code
+   * and the message stays held, for the operator to reject. (Frequency and consent allowances were
+   * taken when it was held.)
+   */
+  private async recheck(id: string): Promise<void> {
+    const v = await this.ctx.store.messages.getMessage(id);
+    if (!v || v.status !== 'held') return; // resolve() answers not_found
+    const cp = await this.ctx.store.directory.getContentProvider(v.contentProviderId);
+    if (!cp || cp.status !== 'active') throw new SmsguardError('sender_suspended', `content provider ${v.contentProviderId} is suspended: the held message cannot be released (reject it)`);
+    if (v.type === 'commercial' && (await this.ctx.store.consents.isOptedOut(v.contentProviderId, v.to))) {
+      throw new SmsguardError('opted_out', 'the number opted out while the message was held: it cannot be released (reject it)');
+    }
   }
 
   private async resolve(actor: string, id: string, action: 'release' | 'reject', reason: string): Promise<HeldMessage> {

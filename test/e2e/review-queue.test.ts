@@ -140,4 +140,20 @@ describe('review queue: an early-warning hold parks messages for an operator', (
     await g.worker.drain();
     assert.equal((await outbox('13800138003')).length, 1);
   });
+
+  test('a provider suspended while its message waited: the release is refused and the message stays held', async () => {
+    const h2: ActionRecord = { id: 'alert_hold_2', scope: 'provider', key: other.id, contentProviderId: other.id, action: { kind: 'hold' }, rule: 'volume_spike', figures: {}, at: g.clock.now() };
+    await contentStore.addAction(h2);
+    gov.actions.restore(h2);
+    const r = await send(other, '13900139002', '【别家】您的账单已出，本月应还 80.00 元。', '10690101');
+    assert.equal(r.json().error?.code, 'held_for_review', r.body);
+    const s = await g.http.inject({ method: 'PATCH', url: `/v1/content-providers/${other.id}`, headers: g.admin, payload: { status: 'suspended', reason: 'complaints' } });
+    assert.equal(s.statusCode, 200, s.body);
+    const rel = await g.http.inject({ method: 'POST', url: `/v1/review-queue/${r.json().id}/release`, headers: g.admin, payload: { reason: 'ok' } });
+    assert.equal(rel.statusCode, 422, rel.body);
+    assert.equal(rel.json().error.code, 'sender_suspended');
+    assert.equal((await view(other, r.json().id)).status, 'held');
+    const rej = await g.http.inject({ method: 'POST', url: `/v1/review-queue/${r.json().id}/reject`, headers: g.admin, payload: { reason: 'provider suspended' } });
+    assert.equal(rej.statusCode, 200, rej.body);
+  });
 });
