@@ -4,8 +4,8 @@
  * their inputs; the only outward effect is an optional observation sink the early-warning monitor
  * listens on (what the content stage saw for a provider and port), which never changes a verdict.
  *
- * - `content.prohibited` → `prohibited_content`: the lexicon found a category of severity `block` or
- *   `review` (the pipeline has no "hold" outcome, so `review` also stops the message and says so);
+ * - `content.prohibited` → `prohibited_content`: the lexicon found a category of severity `block`;
+ *   `review` passes with a hold request (the message is parked in the review queue, `held_for_review`);
  *   `flag` passes with a note. The message names categories, never the matched terms.
  * - `content.template` → `template_mismatch`: with the provider's setting `required`, the message must
  *   match one of its approved templates; `preferred` notes a miss; `off` skips.
@@ -62,18 +62,16 @@ export function createContentStages(deps: ContentStageDeps): ContentStages {
 
   const prohibited: Stage = {
     rule: 'content.prohibited',
-    codes: ['prohibited_content'],
+    codes: ['prohibited_content', 'held_for_review'],
     run: ({ candidate, text, now }): StageResult => {
       const r = memo.inspect(text, candidate.type);
       deps.observe?.({ kind: 'content', at: now, contentProviderId: candidate.contentProviderId, port: candidate.from, prohibited: r.severity === 'block' || r.severity === 'review', commercialScore: r.commercialScore });
       if (r.prohibited.length === 0) return { outcome: 'pass' };
       const cats = r.prohibited.map((f) => `${f.category} (${f.label})`).join(', ');
       if (r.severity === 'flag') return { outcome: 'pass', note: `flagged: ${cats}` };
-      return {
-        outcome: 'fail',
-        code: 'prohibited_content',
-        message: r.severity === 'review' ? `content needs operator review: ${cats}` : `prohibited content: ${cats}`,
-      };
+      // `review`: not refused but parked in the review queue for an operator (held_for_review)
+      if (r.severity === 'review') return { outcome: 'pass', hold: `content needs operator review: ${cats}` };
+      return { outcome: 'fail', code: 'prohibited_content', message: `prohibited content: ${cats}` };
     },
   };
 

@@ -12,6 +12,8 @@ import { installContentGovernance } from '../../src/app/content-install.js';
 import type { ContentGovernance } from '../../src/app/content-governance.js';
 import { SqliteContentStore } from '../../src/store/sqlite/content.js';
 import type { ActionRecord } from '../../src/content/actions.js';
+import { compileLexicon, mergeLexicons } from '../../src/content/lexicon.js';
+import { DEFAULT_LEXICON_DATA } from '../../src/content/default-lexicon.js';
 
 const TEXT = (n: number) => `【示例】您的快递${n}号已到达小区驿站，请凭取件码${4000 + n}取件。`;
 
@@ -155,5 +157,34 @@ describe('review queue: an early-warning hold parks messages for an operator', (
     assert.equal((await view(other, r.json().id)).status, 'held');
     const rej = await g.http.inject({ method: 'POST', url: `/v1/review-queue/${r.json().id}/reject`, headers: g.admin, payload: { reason: 'provider suspended' } });
     assert.equal(rej.statusCode, 200, rej.body);
+  });
+});
+
+describe('review queue: a lexicon category of severity review holds message by message', () => {
+  let g: TestGateway;
+  let p: Provider;
+  before(async () => {
+    g = await startTestGateway();
+    const lexicon = compileLexicon(mergeLexicons(DEFAULT_LEXICON_DATA, { categories: { pyramid: { label: '传销', severity: 'review', terms: ['拉人头返利'] } } }));
+    await installContentGovernance(g.app, new SqliteContentStore(g.store.db), { lexicon });
+    p = await onboard(g);
+  });
+  after(async () => g.close());
+
+  test('review content is held (rule content.prohibited), ordinary content passes, block content is rejected', async () => {
+    const send = (to: string, text: string) => g.http.inject({ method: 'POST', url: '/v1/messages', headers: p.auth, payload: { from: '10690001', to, text, type: 'notification' } });
+    const held = await send('13700137001', '【示例】您咨询的拉人头返利项目资料已发送至邮箱，请查收。');
+    assert.equal(held.statusCode, 202, held.body);
+    assert.equal(held.json().error.code, 'held_for_review');
+    assert.equal(held.json().error.rule, 'content.prohibited');
+    assert.match(held.json().error.message, /传销/);
+    assert.doesNotMatch(held.json().error.message, /拉人头返利/, 'never echoes the matched term');
+    const ok = await send('13700137002', TEXT(7));
+    assert.equal(ok.json().status, 'accepted', ok.body);
+    const blocked = await send('13700137003', '【示例】代开发票，联系我们。');
+    assert.equal(blocked.statusCode, 422, blocked.body);
+    assert.equal(blocked.json().error.code, 'prohibited_content');
+    const list = (await g.http.inject({ method: 'GET', url: '/v1/review-queue', headers: g.admin })).json().messages;
+    assert.deepEqual(list.map((m: { id: string }) => m.id), [held.json().id]);
   });
 });
