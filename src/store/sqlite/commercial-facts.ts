@@ -1,24 +1,32 @@
 /**
  * The facts a commercial decision needs (opt-out, its signatures, do-not-disturb, the live consent
- * and its use in the current rolling period), read in one SQLite statement. Called by the message
- * adapter inside its decide-and-record transaction, so what it reads and what the decision records
- * are one atomic step (two sends can never both take the last allowance; a send racing an opt-out
+ * and its use in the current rolling period), read in one SQLite statement when the number holds a
+ * live consent. Called by the message adapter inside its decide-and-record transaction, so what it
+ * reads and what the decision records are one atomic step (two sends can never both take the last allowance; a send racing an opt-out
  * is decided either before it or after it).
  *
- * Why one statement: this runs once per commercial message; four statements cost four trips into
- * SQLite and a sort for "live first, else the latest expired". The live consent is found by a range
- * scan on the covering index consents_live (migration 032); the latest expired consent, needed only to
- * say `consent_expired` rather than `consent_missing`, is read only when there is no live one.
+ * Why one statement: this runs once per commercial message, and each call into SQLite costs a few µs
+ * before it reads a page. The live consent is the statement's row (covering index consents_live,
+ * migration 032) and opt-out, DND and the consent's use are scalar subqueries on it; rows come back as
+ * arrays (`raw`). Only when there is no live consent (a rejection) do two more statements read the
+ * opt-out/DND flags and the latest expired consent.
  */
 import type { Db } from './db.js';
 import type { ConsentFacts } from '../../pipeline/types.js';
 import { periodMs } from '../../pipeline/stages/commercial.js';
 
 type Per = ConsentFacts['frequency']['per'];
-interface Row { opted: number; dnd: number; id: string | null; category: string; granted_at: number; expires_at: number; freq_count: number; freq_per: Per; used: number }
+/** A consent row as the statements below return it (raw arrays: no per-row object keys to build). */
+type ConsentCols = [id: string, category: string, grantedAt: number, expiresAt: number, freqCount: number, freqPer: Per];
+type LiveRow = [...ConsentCols, opted: number, dnd: number, used: number];
 
 const PERIOD_CASE = `CASE c.freq_per WHEN 'day' THEN ${periodMs('day')} WHEN 'week' THEN ${periodMs('week')} ELSE ${periodMs('month')} END`;
-const COLS = 'id, category, granted_at, expires_at, freq_count, freq_per';
+const COLS = 'c.id, c.category, c.granted_at, c.expires_at, c.freq_count, c.freq_per';
+const OPTED = 'EXISTS (SELECT 1 FROM optouts WHERE content_provider_id = :cp AND msisdn = :m)';
+const DND = 'EXISTS (SELECT 1 FROM dnd WHERE msisdn = :m)';
+// The consent's use in its rolling period. Sends carrying a consent id went to that consent's provider
+// and number as commercial messages, so the count is a range of sends_by_number (migration 033).
+const USED = `(SELECT count(*) FROM sends WHERE content_provider_id = :cp AND msisdn = :m AND type = 'commercial' AND at > :now - ${PERIOD_CASE} AND consent_id = c.id)`;
 
 export interface CommercialFacts {
   optedOut: boolean;
@@ -27,41 +35,42 @@ export interface CommercialFacts {
   consent: ConsentFacts | null;
 }
 
+const consentFacts = (r: ConsentCols | LiveRow, used: number): ConsentFacts => ({
+  id: r[0], category: r[1], grantedAt: r[2], expiresAt: r[3], frequency: { count: r[4], per: r[5] }, usedInPeriod: used,
+});
+
 export class CommercialFactsReader {
   private readonly q;
   constructor(db: Db) {
     this.q = {
-      all: db.prepare(`SELECT
-          EXISTS (SELECT 1 FROM optouts WHERE content_provider_id = :cp AND msisdn = :m) AS opted,
-          EXISTS (SELECT 1 FROM dnd WHERE msisdn = :m) AS dnd,
-          c.id, c.category, c.granted_at, c.expires_at, c.freq_count, c.freq_per,
-          (SELECT count(*) FROM sends WHERE consent_id = c.id AND at > :now - ${PERIOD_CASE}) AS used
-        FROM (SELECT 1) LEFT JOIN (
-          SELECT ${COLS} FROM consents
-           WHERE content_provider_id = :cp AND msisdn = :m AND category = :cat AND withdrawn_at IS NULL AND expires_at > :now
-           ORDER BY expires_at DESC LIMIT 1) c`),
-      expired: db.prepare(`SELECT ${COLS} FROM consents WHERE content_provider_id = ? AND msisdn = ? AND category = ? AND withdrawn_at IS NULL ORDER BY expires_at DESC LIMIT 1`),
-      use: db.prepare('SELECT count(*) FROM sends WHERE consent_id = ? AND at > ?').pluck(),
+      // The common case, one statement: the live consent (range scan on the covering index
+      // consents_live, migration 032) with opt-out, DND and its use evaluated on that row.
+      live: db.prepare(`SELECT ${COLS}, ${OPTED}, ${DND}, ${USED} FROM consents c
+           WHERE c.content_provider_id = :cp AND c.msisdn = :m AND c.category = :cat AND c.withdrawn_at IS NULL AND c.expires_at > :now
+           ORDER BY c.expires_at DESC LIMIT 1`).raw(),
+      // No live consent (the message will be rejected): opt-out and DND on their own, then the latest
+      // expired consent, needed only to say `consent_expired` rather than `consent_missing`.
+      flags: db.prepare(`SELECT ${OPTED}, ${DND}`).raw(),
+      expired: db.prepare(`SELECT ${COLS} FROM consents c WHERE c.content_provider_id = ? AND c.msisdn = ? AND c.category = ? AND c.withdrawn_at IS NULL ORDER BY c.expires_at DESC LIMIT 1`).raw(),
+      use: db.prepare("SELECT count(*) FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'commercial' AND at > ? AND consent_id = ?").pluck(),
       signatures: db.prepare('SELECT signature FROM optout_signatures WHERE content_provider_id = ? AND msisdn = ?').pluck(),
     };
   }
 
   /** Facts for one commercial message from `cp` to `msisdn` in `category` (none: no consent can match). */
   read(cp: string, msisdn: string, category: string | undefined, now: number): CommercialFacts {
-    const r = this.q.all.get({ cp, m: msisdn, cat: category ?? '', now }) as Row;
-    const out: CommercialFacts = { optedOut: r.opted === 1, dnd: r.dnd === 1, consent: null };
+    const live = category ? (this.q.live.get({ cp, m: msisdn, cat: category, now }) as LiveRow | undefined) : undefined;
+    let out: CommercialFacts;
+    if (live) {
+      out = { optedOut: live[6] === 1, dnd: live[7] === 1, consent: consentFacts(live, live[8]) };
+    } else {
+      const [opted, dnd] = this.q.flags.get({ cp, m: msisdn }) as [number, number];
+      out = { optedOut: opted === 1, dnd: dnd === 1, consent: null };
+      const e = category ? (this.q.expired.get(cp, msisdn, category) as ConsentCols | undefined) : undefined;
+      if (e) out.consent = consentFacts(e, this.q.use.get(cp, msisdn, now - periodMs(e[5]), e[0]) as number);
+    }
     // Which signatures the refusals answered (per-signature opt-out scope; read only when opted out).
     if (out.optedOut) out.optOutSignatures = this.q.signatures.all(cp, msisdn) as string[];
-    if (!category) return out;
-    if (r.id !== null) {
-      out.consent = { id: r.id, category: r.category, grantedAt: r.granted_at, expiresAt: r.expires_at, frequency: { count: r.freq_count, per: r.freq_per }, usedInPeriod: r.used };
-      return out;
-    }
-    const e = this.q.expired.get(cp, msisdn, category) as Omit<Row, 'opted' | 'dnd' | 'used'> | undefined;
-    if (e && e.id !== null) {
-      const used = this.q.use.get(e.id, now - periodMs(e.freq_per)) as number;
-      out.consent = { id: e.id, category: e.category, grantedAt: e.granted_at, expiresAt: e.expires_at, frequency: { count: e.freq_count, per: e.freq_per }, usedInPeriod: used };
-    }
     return out;
   }
 }
