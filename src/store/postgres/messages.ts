@@ -13,9 +13,9 @@ import type { DecidedItem, HeldMessage, HoldResolution, MessageStore, MessageVie
 import { heldStatusBody, toHeld, type HeldDb } from '../held-messages.js';
 import type { ConsentFacts, Decision, Facts, PortFacts } from '../../pipeline/types.js';
 import { beginAndLock, numberLockKey } from './locks.js';
-import type { MessageStatus } from '../../app/types.js';
 import { periodMs } from '../../pipeline/stages/commercial.js';
-import { decodeVerdicts, encodeVerdicts, pipelineId, type EncodedVerdicts } from '../verdict-codec.js';
+import { encodeVerdicts, pipelineId } from '../verdict-codec.js';
+import { messageViewOf } from '../message-view.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
 
 const MINUTE = 60_000;
@@ -190,25 +190,7 @@ export class PgMessages implements MessageStore {
   }
 
   async getMessage(id: string): Promise<MessageView | null> {
-    const rows = await this.records.byRef(id);
-    const mt = rows.find((r) => r.kind === 'mt');
-    if (!mt) return null;
-    const b = mt.body as Record<string, any>;
-    const history: MessageView['history'] = [];
-    for (const r of rows) {
-      if (r.kind !== 'status') continue;
-      const s = r.body as { status: MessageStatus; detail?: string };
-      history.push(s.detail ? { status: s.status, at: r.at, detail: s.detail } : { status: s.status, at: r.at });
-    }
-    const accepted = b.decision === 'accepted';
-    const held = b.decision === 'held';
-    const status: MessageView['status'] = !accepted && !held ? 'rejected' : history.length ? history[history.length - 1].status : held ? 'held' : 'accepted';
-    return {
-      id, contentProviderId: mt.contentProviderId ?? '', from: b.from, to: b.to, type: b.type, category: b.category, text: b.finalText ?? b.text,
-      decision: b.decision, status, segments: b.segments, receivedAt: mt.at, clientRef: b.clientRef ?? null, profile: b.profile ?? null,
-      verdicts: !b.verdicts ? [] : Array.isArray(b.verdicts) ? b.verdicts : decodeVerdicts(b.verdicts as EncodedVerdicts, await this.records.rulesOf((b.verdicts as EncodedVerdicts).pipeline), b.code),
-      history: accepted ? [{ status: 'accepted', at: mt.at }, ...history] : held ? [{ status: 'held', at: mt.at }, ...history] : history,
-    };
+    return messageViewOf(id, await this.records.byRef(id), (pl) => this.records.rulesOf(pl));
   }
 
   async listHeld(q: { contentProviderId?: string; limit: number }): Promise<HeldMessage[]> {
