@@ -13,8 +13,9 @@ import type {
   ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, OptOutOptions,
   RelationshipRow, SubscriberData, SubscriptionEvent,
 } from '../../ports/store.js';
-import type { NewRecord, PgRecordsWriter, StoredRecord } from './records-writer.js';
+import type { NewRecord, PgRecordsWriter } from './records-writer.js';
 import { leadingSignature } from '../../domain/signature.js';
+import { toConsentRow, toEvent, toRequest, type ConsentDb, type RequestDb } from '../consent-rows.js';
 import { numberLockKey } from './locks.js';
 
 const Q = queries('consents', [
@@ -24,28 +25,6 @@ const Q = queries('consents', [
   'subscriberConsents', 'subscriberRequests', 'subscriberOptOuts', 'subscriberOptOutSignatures', 'subscriberRelationships',
 ] as const);
 
-interface ConsentDb { id: string; content_provider_id: string; msisdn: string; category: string; freq_count: number; freq_per: ConsentRow['frequency']['per']; granted_at: number; expires_at: number; channel: string; proof: Record<string, unknown>; withdrawn_at: number | null }
-const toRow = (r: ConsentDb): ConsentRow => ({
-  id: r.id, contentProviderId: r.content_provider_id, msisdn: r.msisdn, category: r.category,
-  frequency: { count: r.freq_count, per: r.freq_per }, grantedAt: r.granted_at, expiresAt: r.expires_at,
-  channel: r.channel as ConsentRow['channel'], proof: r.proof, withdrawnAt: r.withdrawn_at,
-});
-
-interface RequestDb {
-  id: string; content_provider_id: string; msisdn: string; port: string; category: string; freq_count: number; freq_per: ConsentRow['frequency']['per'];
-  duration_days: number; text: string; message_id: string; status: ConsentRequestRow['status']; created_at: number; deadline_at: number;
-  resolved_at: number | null; consent_id: string | null; profile: string;
-}
-const toRequest = (r: RequestDb): ConsentRequestRow => ({
-  id: r.id, contentProviderId: r.content_provider_id, msisdn: r.msisdn, port: r.port, category: r.category,
-  frequency: { count: r.freq_count, per: r.freq_per }, durationDays: r.duration_days, text: r.text, messageId: r.message_id,
-  status: r.status, createdAt: r.created_at, deadlineAt: r.deadline_at, resolvedAt: r.resolved_at, consentId: r.consent_id, profile: r.profile,
-});
-
-const toEvent = (r: StoredRecord): SubscriptionEvent => {
-  const b = r.body as { event: SubscriptionEvent['kind']; channel: string; evidence: Record<string, unknown> };
-  return { id: r.id, at: r.at, kind: b.event, contentProviderId: r.contentProviderId, msisdn: r.msisdn ?? '', channel: b.channel, evidence: b.evidence };
-};
 
 /** One transaction's work: the client, and the subscription records it will append at the end. */
 class Tx {
@@ -98,7 +77,7 @@ export class PgConsents implements ConsentStore {
 
   async getConsent(id: string): Promise<ConsentRow | null> {
     const r = (await this.pool.query<ConsentDb>(Q.getConsent, [id])).rows[0];
-    return r ? toRow(r) : null;
+    return r ? toConsentRow(r) : null;
   }
 
   async withdrawConsent(id: string, contentProviderId: string, at: number, channel: string): Promise<boolean> {
@@ -253,7 +232,7 @@ export class PgConsents implements ConsentStore {
 
   async subscriber(msisdn: string, contentProviderId?: string): Promise<SubscriberData> {
     const args = [msisdn, contentProviderId ?? null];
-    const consents = (await this.pool.query<ConsentDb>(Q.subscriberConsents, args)).rows.map(toRow);
+    const consents = (await this.pool.query<ConsentDb>(Q.subscriberConsents, args)).rows.map(toConsentRow);
     const requests = (await this.pool.query<RequestDb>(Q.subscriberRequests, args)).rows.map(toRequest);
     const opt = (await this.pool.query<{ content_provider_id: string; at: number }>(Q.subscriberOptOuts, args)).rows;
     const sigs = (await this.pool.query<{ content_provider_id: string; signature: string }>(Q.subscriberOptOutSignatures, args)).rows;

@@ -4,6 +4,7 @@
  * before a write the writer makes sure the month partitions it needs exist, each in its own short
  * transaction (creating a partition locks the parent, which must not happen inside a busy one).
  */
+import { derivedColumns } from '../record-columns.js';
 import type { Client, Pool } from './db.js';
 import { queries } from './db.js';
 import type { RecordQuery, RecordRow } from '../../ports/store.js';
@@ -36,7 +37,6 @@ export function monthKey(at: number): string {
 
 const Q = queries('records', ['ensurePartition', 'appendMany', 'byRef', 'byMsisdnKind', 'registerPipeline', 'pipelineRules', 'months'] as const);
 
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export class PgRecordsWriter {
   private readonly months = new Set<string>();
@@ -60,32 +60,6 @@ export class PgRecordsWriter {
       this.pipelines.set(id, r);
     }
     return r;
-  }
-
-  /** The indexed columns derived from a record's body (same rules as the SQLite writer): port, type, decision, rule. */
-  private derived(r: NewRecord): [string | null, string | null, string | null, string | null] {
-    const b = r.body as Record<string, any>;
-    switch (r.kind) {
-      case 'mt': {
-        let rule: string | null = null;
-        if (b.decision === 'rejected') {
-          const v = b.verdicts;
-          if (Array.isArray(v)) {
-            for (const x of v) if (x && x.outcome === 'fail') { rule = String(x.rule); break; }
-          } else if (v && typeof v.pipeline === 'string' && typeof v.outcomes === 'string') {
-            const i = v.outcomes.indexOf('F');
-            // Registered before the append (same transaction), so the cache has it.
-            if (i >= 0) rule = this.pipelines.get(v.pipeline)?.[i] ?? null;
-          }
-          if (!rule && b.code) rule = String(b.code);
-        }
-        return [str(b.from), str(b.type), str(b.decision), rule];
-      }
-      case 'mo': return [str(b.to), null, null, null];
-      case 'subscription': return [null, str(b.event), null, null];
-      case 'audit': return [null, str(b.action), null, null];
-      default: return [null, null, null, null];
-    }
   }
 
   /** Creates the month partitions for these times if missing. Call before the transaction that appends. */
@@ -157,7 +131,8 @@ export class PgRecordsWriter {
     const port: (string | null)[] = [], type: (string | null)[] = [], decision: (string | null)[] = [], rule: (string | null)[] = [];
     for (const r of rows) {
       id.push(r.id); at.push(r.at); kind.push(r.kind); cp.push(r.contentProviderId); ms.push(r.msisdn); ref.push(r.ref); body.push(JSON.stringify(r.body));
-      const d = this.derived(r);
+      // Registered before the append (same transaction), so the cache has it.
+      const d = derivedColumns(r.kind, r.body, (pl) => this.pipelines.get(pl));
       port.push(d[0]); type.push(d[1]); decision.push(d[2]); rule.push(d[3]);
     }
     return [id, at, kind, cp, ms, ref, body, port, type, decision, rule];

@@ -9,31 +9,10 @@ import type {
   ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, OptOutOptions,
   RelationshipRow, SubscriberData, SubscriptionEvent,
 } from '../../ports/store.js';
-import type { RecordsWriter, StoredRecord } from './records-writer.js';
+import type { RecordsWriter } from './records-writer.js';
 import { leadingSignature } from '../../domain/signature.js';
+import { toConsentRow, toEvent, toRequest, type ConsentDb, type RequestDb } from '../consent-rows.js';
 
-interface ConsentDb { id: string; content_provider_id: string; msisdn: string; category: string; freq_count: number; freq_per: ConsentRow['frequency']['per']; granted_at: number; expires_at: number; channel: string; proof: string; withdrawn_at: number | null }
-const toRow = (r: ConsentDb): ConsentRow => ({
-  id: r.id, contentProviderId: r.content_provider_id, msisdn: r.msisdn, category: r.category,
-  frequency: { count: r.freq_count, per: r.freq_per }, grantedAt: r.granted_at, expiresAt: r.expires_at,
-  channel: r.channel as ConsentRow['channel'], proof: JSON.parse(r.proof), withdrawnAt: r.withdrawn_at,
-});
-
-interface RequestDb {
-  id: string; content_provider_id: string; msisdn: string; port: string; category: string; freq_count: number; freq_per: ConsentRow['frequency']['per'];
-  duration_days: number; text: string; message_id: string; status: ConsentRequestRow['status']; created_at: number; deadline_at: number;
-  resolved_at: number | null; consent_id: string | null; profile: string;
-}
-const toRequest = (r: RequestDb): ConsentRequestRow => ({
-  id: r.id, contentProviderId: r.content_provider_id, msisdn: r.msisdn, port: r.port, category: r.category,
-  frequency: { count: r.freq_count, per: r.freq_per }, durationDays: r.duration_days, text: r.text, messageId: r.message_id,
-  status: r.status, createdAt: r.created_at, deadlineAt: r.deadline_at, resolvedAt: r.resolved_at, consentId: r.consent_id, profile: r.profile,
-});
-
-const toEvent = (r: StoredRecord): SubscriptionEvent => {
-  const b = r.body as { event: SubscriptionEvent['kind']; channel: string; evidence: Record<string, unknown> };
-  return { id: r.id, at: r.at, kind: b.event, contentProviderId: r.contentProviderId, msisdn: r.msisdn ?? '', channel: b.channel, evidence: b.evidence };
-};
 
 export class SqliteConsents implements ConsentStore {
   private seq = 0;
@@ -99,7 +78,7 @@ export class SqliteConsents implements ConsentStore {
 
   async getConsent(id: string): Promise<ConsentRow | null> {
     const r = this.db.prepare('SELECT * FROM consents WHERE id = ?').get(id) as ConsentDb | undefined;
-    return r ? toRow(r) : null;
+    return r ? toConsentRow(r) : null;
   }
 
   async withdrawConsent(id: string, contentProviderId: string, at: number, channel: string): Promise<boolean> {
@@ -250,7 +229,7 @@ export class SqliteConsents implements ConsentStore {
     const cp = contentProviderId ?? null;
     const where = cp ? 'msisdn = ? AND content_provider_id = ?' : 'msisdn = ?';
     const args = cp ? [msisdn, cp] : [msisdn];
-    const consents = (this.db.prepare(`SELECT * FROM consents WHERE ${where} ORDER BY granted_at`).all(...args) as ConsentDb[]).map(toRow);
+    const consents = (this.db.prepare(`SELECT * FROM consents WHERE ${where} ORDER BY granted_at`).all(...args) as ConsentDb[]).map(toConsentRow);
     const requests = (this.db.prepare(`SELECT * FROM consent_requests WHERE ${where} ORDER BY created_at`).all(...args) as RequestDb[]).map(toRequest);
     const opt = this.db.prepare(`SELECT content_provider_id, msisdn, at FROM optouts WHERE ${where} ORDER BY at`).all(...args) as { content_provider_id: string; at: number }[];
     const sigs = this.db.prepare(`SELECT content_provider_id, signature FROM optout_signatures WHERE ${where} ORDER BY at`).all(...args) as { content_provider_id: string; signature: string }[];

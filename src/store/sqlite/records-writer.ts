@@ -22,6 +22,7 @@
  */
 import type { Db } from './db.js';
 import type { RecordChainRow, RecordQuery, RecordRow } from '../../ports/store.js';
+import { derivedColumns } from '../record-columns.js';
 import { canonicalRecord, chainHash, genesisHash, monthOf } from '../../domain/hash-chain.js';
 import { pageSql, queryPage } from './records-query.js';
 
@@ -58,34 +59,6 @@ export const tableOf = (chain: string): string => (chain === RETAINED ? 'records
 const toStored = (r: RawRow): StoredRecord => ({ seq: r[0], id: r[1], at: r[2], kind: r[3], contentProviderId: r[4], msisdn: r[5], ref: r[6], body: JSON.parse(r[11]) });
 export const toChainRow = (r: RawRow): RecordChainRow => ({ seq: r[0], id: r[1], at: r[2], kind: r[3], contentProviderId: r[4], msisdn: r[5], ref: r[6], port: r[7], type: r[8], decision: r[9], rule: r[10], body: r[11], hash: r[12] });
 
-/**
- * The indexed columns derived from a record's body, so filters never parse JSON. `rulesOf` expands a
- * compact verdict encoding's pipeline id (src/store/verdict-codec.ts) to its rule list.
- */
-function derived(r: NewRecord, rulesOf: (pipeline: string) => readonly string[] | null): [string | null, string | null, string | null, string | null] {
-  const b = r.body as Record<string, any>;
-  switch (r.kind) {
-    case 'mt': {
-      let rule: string | null = null;
-      if (b.decision === 'rejected') {
-        const v = b.verdicts;
-        if (Array.isArray(v)) {
-          for (const x of v) if (x && x.outcome === 'fail') { rule = String(x.rule); break; }
-        } else if (v && typeof v.pipeline === 'string' && typeof v.outcomes === 'string') {
-          const i = v.outcomes.indexOf('F');
-          if (i >= 0) rule = rulesOf(v.pipeline)?.[i] ?? null;
-        }
-        if (!rule && b.code) rule = String(b.code);
-      }
-      return [str(b.from), str(b.type), str(b.decision), rule];
-    }
-    case 'mo': return [str(b.to), null, null, null];
-    case 'subscription': return [null, str(b.event), null, null];
-    case 'audit': return [null, str(b.action), null, null];
-    default: return [null, null, null, null];
-  }
-}
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 interface Tip { seq: number; at: number; hash: Uint8Array }
 
@@ -268,7 +241,7 @@ export class RecordsWriter {
     }
     const seq = tip.seq + 1;
     if (r.at < tip.at) st.nonMonotonic.run();
-    const [port, type, decision, rule] = derived(r, this.rulesOf);
+    const [port, type, decision, rule] = derivedColumns(r.kind, r.body, this.rulesOf);
     // The stored text is what the chain covers, byte for byte (see canonicalRecord).
     const body = JSON.stringify(r.body);
     const hash = chainHash(tip.hash, canonicalRecord({ seq, id: r.id, at: r.at, kind: r.kind, contentProviderId: r.contentProviderId, msisdn: r.msisdn, ref: r.ref, port, type, decision, rule, body }));

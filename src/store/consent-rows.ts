@@ -1,0 +1,37 @@
+/**
+ * Shared by the store adapters: consent and consent-request rows as both databases return them,
+ * mapped to the port's types, and subscription records read back as events.
+ */
+import type { ConsentRequestRow, ConsentRow, SubscriptionEvent } from '../ports/store.js';
+
+export interface ConsentDb {
+  id: string; content_provider_id: string; msisdn: string; category: string; freq_count: number; freq_per: ConsentRow['frequency']['per'];
+  granted_at: number; expires_at: number; channel: string;
+  /** JSON text (SQLite) or an already-parsed object (PostgreSQL jsonb). */
+  proof: string | Record<string, unknown>;
+  withdrawn_at: number | null;
+}
+
+export const toConsentRow = (r: ConsentDb): ConsentRow => ({
+  id: r.id, contentProviderId: r.content_provider_id, msisdn: r.msisdn, category: r.category,
+  frequency: { count: r.freq_count, per: r.freq_per }, grantedAt: r.granted_at, expiresAt: r.expires_at,
+  channel: r.channel as ConsentRow['channel'], proof: typeof r.proof === 'string' ? JSON.parse(r.proof) : r.proof, withdrawnAt: r.withdrawn_at,
+});
+
+export interface RequestDb {
+  id: string; content_provider_id: string; msisdn: string; port: string; category: string; freq_count: number; freq_per: ConsentRow['frequency']['per'];
+  duration_days: number; text: string; message_id: string; status: ConsentRequestRow['status']; created_at: number; deadline_at: number;
+  resolved_at: number | null; consent_id: string | null; profile: string;
+}
+
+export const toRequest = (r: RequestDb): ConsentRequestRow => ({
+  id: r.id, contentProviderId: r.content_provider_id, msisdn: r.msisdn, port: r.port, category: r.category,
+  frequency: { count: r.freq_count, per: r.freq_per }, durationDays: r.duration_days, text: r.text, messageId: r.message_id,
+  status: r.status, createdAt: r.created_at, deadlineAt: r.deadline_at, resolvedAt: r.resolved_at, consentId: r.consent_id, profile: r.profile,
+});
+
+/** A subscription record (kind `subscription`) as an event. */
+export const toEvent = (r: { id: string; at: number; contentProviderId: string | null; msisdn: string | null; body: Record<string, unknown> }): SubscriptionEvent => {
+  const b = r.body as { event: SubscriptionEvent['kind']; channel: string; evidence: Record<string, unknown> };
+  return { id: r.id, at: r.at, kind: b.event, contentProviderId: r.contentProviderId, msisdn: r.msisdn ?? '', channel: b.channel, evidence: b.evidence };
+};

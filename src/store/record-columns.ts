@@ -1,0 +1,35 @@
+/**
+ * Shared by the store adapters: the indexed columns derived from a record's body (port, type,
+ * decision, failing rule), so record filters never parse JSON and both adapters index alike.
+ */
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+export type DerivedColumns = [port: string | null, type: string | null, decision: string | null, rule: string | null];
+
+/**
+ * `rulesOf` expands a compact verdict encoding's pipeline id (src/store/verdict-codec.ts) to its
+ * rule list; it must answer synchronously (adapters register a pipeline before appending its records).
+ */
+export function derivedColumns(kind: string, body: Record<string, unknown>, rulesOf: (pipeline: string) => readonly string[] | null | undefined): DerivedColumns {
+  const b = body as Record<string, any>;
+  switch (kind) {
+    case 'mt': {
+      let rule: string | null = null;
+      if (b.decision === 'rejected') {
+        const v = b.verdicts;
+        if (Array.isArray(v)) {
+          for (const x of v) if (x && x.outcome === 'fail') { rule = String(x.rule); break; }
+        } else if (v && typeof v.pipeline === 'string' && typeof v.outcomes === 'string') {
+          const i = v.outcomes.indexOf('F');
+          if (i >= 0) rule = rulesOf(v.pipeline)?.[i] ?? null;
+        }
+        if (!rule && b.code) rule = String(b.code);
+      }
+      return [str(b.from), str(b.type), str(b.decision), rule];
+    }
+    case 'mo': return [str(b.to), null, null, null];
+    case 'subscription': return [null, str(b.event), null, null];
+    case 'audit': return [null, str(b.action), null, null];
+    default: return [null, null, null, null];
+  }
+}
