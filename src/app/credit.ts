@@ -5,7 +5,7 @@
  * early-warning suspensions; a regulator adds warnings, fines and supervision talks and publishes.
  */
 import { SmsguardError } from '../domain/errors.js';
-import { countsAsComplaint, monthBounds, scrubPersonalData, shanghaiMonth } from '../domain/case.js';
+import { monthBounds, scrubPersonalData, shanghaiMonth } from '../domain/case.js';
 import type { CreditEntryRow, CreditKind, VolumeRow } from '../ports/cases.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
@@ -203,15 +203,7 @@ export async function complaintRate(ctx: AppContext, volume: VolumeCounter | nul
   await volume?.flush();
   const messages = (await ctx.store.cases.volume(contentProviderId, month, month)).reduce((n, r) => n + r.accepted, 0);
   const { from, to } = monthBounds(month);
-  let complaints: number;
-  let confirmed: number;
-  if (ctx.store.cases.countCasesOf) {
-    ({ counted: complaints, confirmed } = await ctx.store.cases.countCasesOf(contentProviderId, from, to));
-  } else {
-    const cases = await ctx.store.cases.casesOf(contentProviderId, from, to);
-    complaints = cases.filter(countsAsComplaint).length;
-    confirmed = cases.filter((c) => c.finding === 'confirmed' || c.finding === 'partly_confirmed').length;
-  }
+  const { counted: complaints, confirmed } = await ctx.store.cases.countCasesOf(contentProviderId, from, to);
   const threshold = ctx.profile.params.complaintRateThresholdPerMillion.value;
   const rate = messages > 0 ? (complaints * 1e6) / messages : null;
   return {

@@ -111,7 +111,7 @@ export interface CaseStore {
    * Counts for the complaint rate without loading cases (optional: callers fall back to `casesOf`).
    * `counted`: not withdrawn and not found unfounded; `confirmed`: confirmed or partly confirmed.
    */
-  countCasesOf?(contentProviderId: string, from: number, to: number): Promise<{ total: number; counted: number; confirmed: number }>;
+  countCasesOf(contentProviderId: string, from: number, to: number): Promise<{ total: number; counted: number; confirmed: number }>;
 }
 
 export type CreditKind =

@@ -12,7 +12,7 @@ import type { Client } from './db.js';
 
 type Raw = Record<string, unknown>;
 
-const Q = queries('cases', ['insertEvent', 'byId', 'byRef', 'byExt', 'events', 'insertMeasure', 'overdue', 'casesOf', 'insertCredit', 'creditById', 'publish', 'addVolume', 'volume', 'rejectedBy'] as const);
+const Q = queries('cases', ['insertEvent', 'byId', 'byRef', 'byExt', 'events', 'insertMeasure', 'overdue', 'casesOf', 'countCasesOf', 'insertCredit', 'creditById', 'publish', 'addVolume', 'volume', 'rejectedBy'] as const);
 
 const CASE_COLUMNS: Record<keyof CaseRow, string> = {
   id: 'id', reference: 'reference', externalRef: 'external_ref', source: 'source', state: 'state', msisdn: 'msisdn',
@@ -155,6 +155,10 @@ export class PgCases implements ComplaintsStore {
 
   async overdue(now: number, limit: number): Promise<CaseRow[]> {
     return (await this.pool.query(Q.overdue, [now, limit])).rows.map(toCase);
+  }
+
+  async countCasesOf(contentProviderId: string, from: number, to: number): Promise<{ total: number; counted: number; confirmed: number }> {
+    return (await this.pool.query<{ total: number; counted: number; confirmed: number }>(Q.countCasesOf, [contentProviderId, from, to])).rows[0];
   }
 
   async casesOf(contentProviderId: string, from: number, to: number): Promise<CaseRow[]> {

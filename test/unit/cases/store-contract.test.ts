@@ -99,7 +99,6 @@ function contract(name: string, open: () => Promise<{ store: Store; dispose(): P
 
     test('countCasesOf (when the adapter has it) agrees with counting casesOf', async (t) => {
       if (skip) return t.skip(skip);
-      if (!s().countCasesOf) return t.skip(`${name} has no countCasesOf (callers fall back to casesOf)`);
       const cp = uid('cp');
       const specs: [CaseRow['state'], CaseRow['finding']][] = [['received', null], ['withdrawn', null], ['closed', 'unfounded'], ['closed', 'confirmed'], ['answered', 'partly_confirmed']];
       for (const [i, [state, finding]] of specs.entries()) {

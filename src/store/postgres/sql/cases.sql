@@ -27,6 +27,12 @@ SELECT * FROM cases
 -- name: casesOf
 SELECT * FROM cases WHERE content_provider_id = $1 AND created_at >= $2 AND created_at < $3 ORDER BY seq;
 
+-- name: countCasesOf
+SELECT count(*)::int AS total,
+       count(*) FILTER (WHERE state <> 'withdrawn' AND coalesce(finding, '') <> 'unfounded')::int AS counted,
+       count(*) FILTER (WHERE finding IN ('confirmed', 'partly_confirmed'))::int AS confirmed
+  FROM cases WHERE content_provider_id = $1 AND created_at >= $2 AND created_at < $3;
+
 -- name: insertCredit
 INSERT INTO credit_entries (id, subject_type, subject_id, kind, at, actor_id, amount_yuan, notes, public_summary, evidence, dedup_key, published_at, published_by)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (dedup_key) DO NOTHING;
