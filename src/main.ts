@@ -34,6 +34,7 @@ import { SqliteSmppCredentials } from './store/sqlite/smpp-credentials.js';
 import { PgSmppCredentials } from './store/postgres/smpp-credentials.js';
 import { smppCredentialRoutes } from './http/routes/smpp-credentials.js';
 import { registerSimulatorCommand } from './cli/simulator.js';
+import { loadUpstreamFile } from './config/upstream-file.js';
 
 async function start(config: Config): Promise<void> {
   const log = pino(privateLoggerOptions(config.logLevel));
@@ -64,6 +65,7 @@ async function start(config: Config): Promise<void> {
   // SMSC on loopback.
   const credentialStore = store instanceof SqliteStore ? new SqliteSmppCredentials(store.db) : store instanceof PostgresStore ? new PgSmppCredentials(store.pool) : null;
   if (!credentialStore) throw new ConfigError(['db: this store has no SMPP credential adapter']);
+  const links = config.upstreamFile ? loadUpstreamFile(config.upstreamFile) : null;
   let smpp: SmppDoors;
   try {
     smpp = await startSmpp({
@@ -72,7 +74,7 @@ async function start(config: Config): Promise<void> {
       portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null,
       now: () => clock.now(), newId: () => app.ctx.ids.next('cred'),
       smppPort: config.role === 'egress' ? null : config.smppPort, smppHost: config.smppHost,
-      upstream: config.upstream,
+      upstream: links ?? config.upstream,
       // An ingress process only publishes to the bus; egress processes hold the upstream links.
       egress: !(config.queue && config.role === 'ingress'),
       simulator,
@@ -132,9 +134,9 @@ async function start(config: Config): Promise<void> {
     `  SMPP server   ${smpp.smppPort !== null ? `${config.smppHost}:${smpp.smppPort} (SMPP 3.4; credentials: POST ${address}/v1/content-providers/{id}/smpp-credentials)` : 'not on this role'}`,
     !smpp.egress
       ? `  upstream      none on this role (egress processes hold the links)`
-      : config.upstream === 'simulator'
+      : !links && config.upstream === 'simulator'
       ? `  upstream      built-in simulator SMSC, SMPP on 127.0.0.1:${smpp.simulatorSmppPort} (outbox: GET ${address}/v1/simulator/outbox)`
-      : `  upstream      ${upstreamLinks(config.upstream).map((l) => (l.name === `${l.host}:${l.port}` ? l.name : `${l.name} (${l.host}:${l.port})`)).join(', ')}`,
+      : `  upstream      ${(links ?? upstreamLinks(config.upstream)).map((l) => (l.name === `${l.host}:${l.port}` ? l.name : `${l.name} (${l.host}:${l.port})`)).join(', ')}`,
     `  clock         ${config.clock}`,
     admin.token && admin.source === 'generated'
       ? `  admin token   ${admin.token}\n                (generated now and stored hashed: it is shown only this once; set SMSGUARD_ADMIN_TOKEN to choose your own)`
@@ -191,6 +193,7 @@ export function buildCli(): Command {
     .option('--http-host <host>', 'HTTP listen address (default 127.0.0.1)')
     .option('--upstream <upstream>', "upstream SMSC: 'simulator' (default: the built-in one over SMPP) or smpp://user:pass@host:port[?window=&throughput=&prefixes=&weight=&name=], comma-separated for several links")
     .addOption(new Option('--clock <clock>', 'system, or simulated (moves only via POST /v1/simulator/clock)').choices(['system', 'simulated']))
+    .option('--upstream-file <path>', 'JSON file of upstream SMPP links with prefixes and weights (wins over --upstream)')
     .option('--smpp-port <port>', 'SMPP server port (default 2775)')
     .option('--queue <url>', 'nats://host:port: split ingress and egress over NATS JetStream (PostgreSQL store)')
     .addOption(new Option('--role <role>', 'pieces to run: ingress, egress or all (default)').choices(['ingress', 'egress', 'all']))

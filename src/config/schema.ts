@@ -35,6 +35,8 @@ export const ConfigSchema = z.object({
   /** JSON object of profile parameter overrides, e.g. {"maxLength":300}. */
   profileOverrides: z.string().default('{}'),
   upstream: z.string().min(1).default('simulator'),
+  /** JSON file listing upstream SMPP links with prefixes and weights (src/config/upstream-file.ts); wins over `upstream`. */
+  upstreamFile: z.string().min(1).optional(),
   clock: z.enum(['system', 'simulated']).default('system'),
   smppHost: z.string().min(1).default('127.0.0.1'),
   smppPort: port.default(2775),

@@ -1,0 +1,58 @@
+/**
+ * The upstream links of `--upstream-file PATH`: a JSON file listing carrier SMSC links with their
+ * prefixes and weights, for operators with more links than fit a command line. Validated once with
+ * every problem reported together (like the rest of the configuration).
+ *
+ * ```json
+ * { "links": [
+ *   { "name": "cmcc", "host": "10.0.0.5", "port": 2775, "systemId": "sg", "password": "…",
+ *     "window": 200, "throughput": 500, "prefixes": ["86134", "86135"], "weight": 2 },
+ *   { "name": "ctcc", "host": "10.0.1.5", "systemId": "sg", "password": "…", "prefixes": ["86133"] } ] }
+ * ```
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { LINK_DEFAULTS, type UpstreamLinkConfig } from '../smpp/client/config.js';
+import { ConfigError } from './schema.js';
+
+const Link = z.object({
+  name: z.string().min(1).max(64),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(2775),
+  systemId: z.string().min(1).max(15),
+  password: z.string().max(8),
+  systemType: z.string().max(12).optional(),
+  window: z.number().int().min(1).max(10_000).default(LINK_DEFAULTS.window),
+  throughput: z.number().min(0).default(LINK_DEFAULTS.throughput),
+  prefixes: z.array(z.string().regex(/^\d{1,15}$/)).default([]),
+  weight: z.number().min(0).default(LINK_DEFAULTS.weight),
+});
+const File = z.object({ links: z.array(Link).min(1) }).strict();
+
+/** Parses the file's JSON text; throws ConfigError naming every problem. */
+export function parseUpstreamFile(text: string, path = 'upstream file'): UpstreamLinkConfig[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError([`upstreamFile (${path}): not JSON: ${(e as Error).message}`]);
+  }
+  const r = File.safeParse(json);
+  if (!r.success) throw new ConfigError(r.error.issues.map((i) => `upstreamFile (${path}) ${i.path.join('.') || '(root)'}: ${i.message}`));
+  const names = new Set<string>();
+  for (const l of r.data.links) {
+    if (names.has(l.name)) throw new ConfigError([`upstreamFile (${path}): link name '${l.name}' appears twice`]);
+    names.add(l.name);
+  }
+  return r.data.links;
+}
+
+export function loadUpstreamFile(path: string): UpstreamLinkConfig[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError([`upstreamFile: cannot read ${path}: ${(e as Error).message}`]);
+  }
+  return parseUpstreamFile(text, path);
+}

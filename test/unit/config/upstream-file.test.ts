@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseUpstreamFile } from '../../../src/config/upstream-file.js';
+import { ConfigError } from '../../../src/config/schema.js';
+
+test('links with defaults for window, throughput, weight and prefixes', () => {
+  const links = parseUpstreamFile(JSON.stringify({ links: [
+    { name: 'cmcc', host: '127.0.0.1', port: 2775, systemId: 'sg', password: 'pw', window: 200, prefixes: ['86134', '86135'], weight: 2 },
+    { name: 'ctcc', host: '127.0.0.1', systemId: 'sg', password: 'pw' },
+  ] }));
+  assert.equal(links.length, 2);
+  assert.deepEqual(links[0].prefixes, ['86134', '86135']);
+  assert.equal(links[0].weight, 2);
+  assert.equal(links[1].port, 2775);
+  assert.equal(links[1].window, 100);
+  assert.equal(links[1].throughput, 0);
+  assert.deepEqual(links[1].prefixes, []);
+});
+
+test('every problem is reported together, naming the field', () => {
+  try {
+    parseUpstreamFile(JSON.stringify({ links: [{ name: '', host: 'h', systemId: 'a-very-long-system-id', password: 'pw', prefixes: ['86x'] }] }), 'links.json');
+    assert.fail('expected a ConfigError');
+  } catch (e) {
+    assert.ok(e instanceof ConfigError);
+    const all = e.problems.join('\n');
+    assert.match(all, /links\.0\.name/);
+    assert.match(all, /links\.0\.systemId/);
+    assert.match(all, /links\.0\.prefixes\.0/);
+  }
+  assert.throws(() => parseUpstreamFile('{', 'x.json'), /not JSON/);
+  assert.throws(() => parseUpstreamFile(JSON.stringify({ links: [] })), ConfigError);
+  assert.throws(() => parseUpstreamFile(JSON.stringify({ links: [{ name: 'a', host: 'h', systemId: 's', password: 'p' }, { name: 'a', host: 'h2', systemId: 's', password: 'p' }] })), /twice/);
+});
