@@ -10,6 +10,13 @@ import type { HeldMessage } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
+import { decide } from '../pipeline/runner.js';
+import { senderActive } from '../pipeline/stages/sender.js';
+import { notOptedOut } from '../pipeline/stages/commercial.js';
+import type { Facts } from '../pipeline/types.js';
+
+/** The stages a release re-runs: what can change while a message waits in the queue. */
+const RELEASE_STAGES = [senderActive, notOptedOut] as const;
 
 const MAX_REASON = 1000;
 const DEFAULT_RELEASE_REASON = 'content reviewed: acceptable';
@@ -45,17 +52,28 @@ export class ReviewQueue {
 
   /**
    * What may have changed while the message waited and would make sending it now unlawful: the
-   * provider suspended, or (commercial) the number opted out. The release is refused with that code
-   * and the message stays held, for the operator to reject. (Frequency and consent allowances were
-   * taken when it was held.)
+   * provider suspended, or (commercial) the number opted out. Judged by the pipeline's own stages
+   * (`sender.active`, `commercial.opt-out`) so the refusal names their rule and article; the release
+   * is refused with that code and the message stays held, for the operator to reject. (Frequency and
+   * consent allowances were taken when it was held.)
    */
   private async recheck(id: string): Promise<void> {
     const v = await this.ctx.store.messages.getMessage(id);
     if (!v || v.status !== 'held') return; // resolve() answers not_found
     const cp = await this.ctx.store.directory.getContentProvider(v.contentProviderId);
-    if (!cp || cp.status !== 'active') throw new SmsguardError('sender_suspended', `content provider ${v.contentProviderId} is suspended: the held message cannot be released (reject it)`);
-    if (v.type === 'commercial' && (await this.ctx.store.consents.isOptedOut(v.contentProviderId, v.to))) {
-      throw new SmsguardError('opted_out', 'the number opted out while the message was held: it cannot be released (reject it)');
+    const facts: Facts = {
+      sender: { id: v.contentProviderId, status: cp?.status ?? 'suspended', signatures: new Set() },
+      port: null,
+      optedOut: v.type === 'commercial' && (await this.ctx.store.consents.isOptedOut(v.contentProviderId, v.to)),
+      dnd: false,
+      consent: null,
+      verificationSends: { minute: 0, hour: 0, day: 0 },
+    };
+    const candidate = { contentProviderId: v.contentProviderId, from: v.from, toRaw: v.to, to: v.to, text: v.text, type: v.type };
+    const d = decide(RELEASE_STAGES, candidate, facts, this.ctx.profile, this.ctx.detectors, this.ctx.clock.now());
+    if (d.rejection) {
+      const r = d.rejection;
+      throw new SmsguardError(r.code, `${r.message}: the held message cannot be released (reject it)`, { rule: r.rule, article: r.article, profile: r.profile });
     }
   }
 

@@ -154,6 +154,8 @@ describe('review queue: an early-warning hold parks messages for an operator', (
     const rel = await g.http.inject({ method: 'POST', url: `/v1/review-queue/${r.json().id}/release`, headers: g.admin, payload: { reason: 'ok' } });
     assert.equal(rel.statusCode, 422, rel.body);
     assert.equal(rel.json().error.code, 'sender_suspended');
+    assert.equal(rel.json().error.rule, 'sender.active', 'the pipeline stage decides the release');
+    assert.ok(rel.json().error.article);
     assert.equal((await view(other, r.json().id)).status, 'held');
     const rej = await g.http.inject({ method: 'POST', url: `/v1/review-queue/${r.json().id}/reject`, headers: g.admin, payload: { reason: 'provider suspended' } });
     assert.equal(rej.statusCode, 200, rej.body);
