@@ -8,10 +8,10 @@
  * generators and the gateways — shares this machine's two cores, so the 2proc/1proc ratio measures
  * contention here, not the scaling a second machine would give (docs/SCALING.md).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { startProc, stopProc, type Proc } from './proc.js';
 import { machine, note, type BenchOptions, type Figure } from './figure.js';
 import { runLoad, type LoadResult } from './smpp-e2e.js';
 import { PostgresStore } from '../src/store/postgres/index.js';
@@ -26,33 +26,7 @@ const PG = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const NATS = process.env.SMSGUARD_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const PARTITIONS = 16;
 
-function proc(args: string[], nodeFlags: string[] = []): { p: ChildProcess; line: (re: RegExp, ms: number) => Promise<RegExpExecArray> } {
-  const p = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let buf = '';
-  p.stdout!.on('data', (d: Buffer) => (buf += d.toString()));
-  return {
-    p,
-    line: (re, ms) => new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`timeout waiting for ${re} from ${args[0]}: ${buf}`)), ms);
-      const check = () => {
-        const m = re.exec(buf);
-        if (m) { clearTimeout(t); p.stdout!.off('data', check); resolve(m); }
-      };
-      p.stdout!.on('data', check);
-      p.once('exit', (code) => reject(new Error(`${args[0]} exited ${code}: ${buf}`)));
-      check();
-    }),
-  };
-}
 
-async function stop(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null || p.pid === undefined) return;
-  const exited = new Promise((r) => p.once('exit', r));
-  p.kill('SIGTERM');
-  const t = setTimeout(() => p.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(t);
-}
 
 /**
  * CPU time (ms) of processes by command name or pid, from /proc (Linux): the basis of the per-message
@@ -100,13 +74,13 @@ async function httpScenario(total: number): Promise<Figure> {
   const schema = `sg_bench_${randomBytes(4).toString('hex')}`;
   const prefix = `b${randomBytes(4).toString('hex')}`;
   const apiKey = await prepare(schema);
-  let gw: ReturnType<typeof proc> | null = null;
+  let gw: Proc | null = null;
   try {
-    gw = proc(['bench/scale-gateway.ts', JSON.stringify({ pg: PG, schema, nats: NATS, prefix, role: 'all', upstream: 'simulator', partitions: PARTITIONS, http: true })]);
+    gw = startProc(['bench/scale-gateway.ts', JSON.stringify({ pg: PG, schema, nats: NATS, prefix, role: 'all', upstream: 'simulator', partitions: PARTITIONS, http: true })]);
     const httpPort = Number((await gw.line(/READY \d+ (\d+)/, 60_000))[1]);
     const url = `http://127.0.0.1:${httpPort}`;
     const load = (n: number, offset: number) => {
-      const l = proc(['bench/load/http-batch-client.ts', url, apiKey, String(n), '1000', '4', String(offset)]);
+      const l = startProc(['bench/load/http-batch-client.ts', url, apiKey, String(n), '1000', '4', String(offset)]);
       return l.line(/(\{.*"accepted".*\})\n/, 600_000).then((m) => JSON.parse(m[1]) as { accepted: number; rejected: number; errors: number; seconds: number });
     };
     note('scale http: warm-up');
@@ -136,7 +110,7 @@ async function httpScenario(total: number): Promise<Figure> {
       },
     };
   } finally {
-    if (gw) await stop(gw.p);
+    if (gw) await stopProc(gw.p);
     const bus = await openBus({ url: NATS, names: queueNames(prefix), partitions: 0, ackWaitMs: 1000 }).catch(() => null);
     if (bus) { await deleteStream(bus); await bus.close(); }
     const c = new pg.Client({ connectionString: PG });
@@ -150,8 +124,8 @@ async function scenario(processes: number, total: number, quick: boolean): Promi
   const schema = `sg_bench_${randomBytes(4).toString('hex')}`;
   const prefix = `b${randomBytes(4).toString('hex')}`;
   await prepare(schema);
-  const sink = proc(['bench/smpp-sink.ts', '0']);
-  const gws: ReturnType<typeof proc>[] = [];
+  const sink = startProc(['bench/smpp-sink.ts', '0']);
+  const gws: Proc[] = [];
   try {
     const sinkPort = Number((await sink.line(/READY (\d+)/, 30_000))[1]);
     const window = 200;
@@ -159,7 +133,7 @@ async function scenario(processes: number, total: number, quick: boolean): Promi
     for (let i = 0; i < processes; i++) {
       // SMSGUARD_BENCH_CPU_PROF=DIR writes a V8 CPU profile of each gateway process there.
       const prof = process.env.SMSGUARD_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SMSGUARD_BENCH_CPU_PROF}`] : [];
-      const gw = proc(['bench/scale-gateway.ts', JSON.stringify({ pg: PG, schema, nats: NATS, prefix, role: 'all', upstream: `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=${window * 2}`, partitions: PARTITIONS })], prof);
+      const gw = startProc(['bench/scale-gateway.ts', JSON.stringify({ pg: PG, schema, nats: NATS, prefix, role: 'all', upstream: `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=${window * 2}`, partitions: PARTITIONS })], { nodeFlags: prof });
       gws.push(gw);
       ports.push(Number((await gw.line(/READY (\d+) \d+/, 60_000))[1]));
     }
@@ -191,8 +165,8 @@ async function scenario(processes: number, total: number, quick: boolean): Promi
     if (result.errors || result.rejected || result.receipts < result.ok) throw new Error(`scale load: ${JSON.stringify(result)}`);
     return { result, schema };
   } finally {
-    for (const g of gws) await stop(g.p);
-    await stop(sink.p);
+    for (const g of gws) await stopProc(g.p);
+    await stopProc(sink.p);
     const bus = await openBus({ url: NATS, names: queueNames(prefix), partitions: 0, ackWaitMs: 1000 }).catch(() => null);
     if (bus) { await deleteStream(bus); await bus.close(); }
     const c = new pg.Client({ connectionString: PG });

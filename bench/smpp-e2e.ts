@@ -5,43 +5,13 @@
  * sink (bench/smpp-sink.ts). A message counts when its submit_sm_resp was ESME_ROK; the clock stops
  * when the last receipt has reached the ESME.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startProc, stopProc } from './proc.js';
 import { machine, note, type BenchOptions, type Figure } from './figure.js';
 
-function startProc(args: string[], env: Record<string, string> = {}): { p: ChildProcess; line: (re: RegExp, ms: number) => Promise<RegExpExecArray>; out: () => string } {
-  const p = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
-  let buf = '';
-  p.stdout!.on('data', (d: Buffer) => (buf += d.toString()));
-  return {
-    p, out: () => buf,
-    line: (re, ms) => new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`timeout waiting for ${re} from ${args[0]}: ${buf}`)), ms);
-      const check = () => {
-        const m = re.exec(buf);
-        if (m) {
-          clearTimeout(t);
-          p.stdout!.off('data', check);
-          resolve(m);
-        }
-      };
-      p.stdout!.on('data', check);
-      p.once('exit', (code) => reject(new Error(`${args[0]} exited ${code}: ${buf}`)));
-      check();
-    }),
-  };
-}
 
-async function stop(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null || p.pid === undefined) return;
-  const exited = new Promise((r) => p.once('exit', r));
-  p.kill('SIGTERM');
-  const t = setTimeout(() => p.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(t);
-}
 
 export interface LoadResult {
   ok: number;
@@ -88,8 +58,8 @@ export async function run(opts: BenchOptions): Promise<Figure[]> {
       },
     }];
   } finally {
-    if (gw) await stop(gw.p);
-    await stop(sink.p);
+    if (gw) await stopProc(gw.p);
+    await stopProc(sink.p);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { stopProc } from './proc.js';
 import { machine, note, type BenchOptions, type Figure } from './figure.js';
 
 function peers(): string | null {
@@ -50,14 +51,6 @@ function proc(cmd: string, args: string[], env: Record<string, string> = {}) {
   };
 }
 
-async function stop(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null || p.pid === undefined) return;
-  const exited = new Promise((r) => p.once('exit', r));
-  p.kill('SIGTERM');
-  const t = setTimeout(() => p.kill('SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(t);
-}
 
 function sinkSubmits(stats: string): number {
   try {
@@ -80,8 +73,8 @@ async function withSmsguard<T>(dir: string, peerDir: string, drive: (g: { http: 
     const r = await gw.waitFor(/READY (\d+)/, 60_000);
     return await drive({ http: Number(h[1]), apiKey: h[2], smpp: Number(r[1]), stats });
   } finally {
-    if (gw) await stop(gw.p);
-    await stop(sink.p);
+    if (gw) await stopProc(gw.p, 20_000);
+    await stopProc(sink.p, 20_000);
   }
 }
 

@@ -1,0 +1,43 @@
+/** Child processes for benchmarks: start a TypeScript entry point under tsx, wait for a line, stop it. */
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export interface Proc {
+  p: ChildProcess;
+  /** Resolves with the first match of `re` in the process's stdout (so far or later). */
+  line(re: RegExp, ms: number): Promise<RegExpExecArray>;
+  out(): string;
+}
+
+export function startProc(args: string[], o: { env?: Record<string, string>; nodeFlags?: string[] } = {}): Proc {
+  const p = spawn(process.execPath, [...(o.nodeFlags ?? []), '--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...o.env } });
+  let buf = '';
+  p.stdout!.on('data', (d: Buffer) => (buf += d.toString()));
+  return {
+    p,
+    out: () => buf,
+    line: (re, ms) => new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`timeout waiting for ${re} from ${args[0]}: ${buf}`)), ms);
+      const check = () => {
+        const m = re.exec(buf);
+        if (m) {
+          clearTimeout(t);
+          p.stdout!.off('data', check);
+          resolve(m);
+        }
+      };
+      p.stdout!.on('data', check);
+      p.once('exit', (code) => reject(new Error(`${args[0]} exited ${code}: ${buf}`)));
+      check();
+    }),
+  };
+}
+
+/** SIGTERM, then SIGKILL after `killAfterMs` if it has not exited. */
+export async function stopProc(p: ChildProcess, killAfterMs = 15_000): Promise<void> {
+  if (p.exitCode !== null || p.pid === undefined) return;
+  const exited = new Promise((r) => p.once('exit', r));
+  p.kill('SIGTERM');
+  const t = setTimeout(() => p.kill('SIGKILL'), killAfterMs);
+  await exited;
+  clearTimeout(t);
+}
