@@ -3,6 +3,7 @@
  * their connections and transactions; no connection or transaction type crosses this boundary. The
  * same contract suite (test/contract/) runs against every adapter.
  */
+import type { ChainedFields } from '../domain/hash-chain.js';
 import type { MessageType, PortKind } from '../domain/message-type.js';
 import type { Candidate, Decision, Facts, PortFacts } from '../pipeline/types.js';
 import type { Channel, MessageStatus } from '../app/types.js';
@@ -395,20 +396,8 @@ export interface RecordStore {
 }
 
 /** One stored record with every chained column, as the verifier and exporter read it (seq order). */
-export interface RecordChainRow {
-  seq: number;
-  id: string;
-  at: number;
+export interface RecordChainRow extends ChainedFields {
   kind: RecordRow['kind'];
-  contentProviderId: string | null;
-  msisdn: string | null;
-  ref: string | null;
-  port: string | null;
-  type: string | null;
-  decision: string | null;
-  rule: string | null;
-  /** Canonical JSON text exactly as stored (what the hash covers). */
-  body: string;
   hash: Uint8Array;
   /** For the `retained` chain: the month the record came from and its hash in that month's chain. */
   month?: string;

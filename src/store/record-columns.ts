@@ -1,7 +1,27 @@
 /**
- * Shared by the store adapters: the indexed columns derived from a record's body (port, type,
- * decision, failing rule), so record filters never parse JSON and both adapters index alike.
+ * Shared by the store adapters: the record shapes they append and read back, and the indexed columns
+ * derived from a record's body (port, type, decision, failing rule), so record filters never parse
+ * JSON and both adapters index alike.
  */
+import type { RecordRow } from '../ports/store.js';
+
+/** A record as the adapters append it. */
+export interface NewRecord {
+  id: string;
+  at: number;
+  kind: RecordRow['kind'];
+  contentProviderId: string | null;
+  msisdn: string | null;
+  /** The message or consent this record is about (for status history look-ups). */
+  ref: string | null;
+  body: Record<string, unknown>;
+}
+
+/** A stored record as the adapters read it back. */
+export interface StoredRecord extends NewRecord {
+  seq: number;
+}
+
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export type DerivedColumns = [port: string | null, type: string | null, decision: string | null, rule: string | null];

@@ -4,35 +4,20 @@
  * before a write the writer makes sure the month partitions it needs exist, each in its own short
  * transaction (creating a partition locks the parent, which must not happen inside a busy one).
  */
-import { derivedColumns } from '../record-columns.js';
+import { monthOf } from '../../domain/hash-chain.js';
+import { derivedColumns, type NewRecord, type StoredRecord } from '../record-columns.js';
 import type { Client, Pool } from './db.js';
 import { queries } from './db.js';
 import type { RecordQuery, RecordRow } from '../../ports/store.js';
 
-export interface NewRecord {
-  id: string;
-  at: number;
-  kind: RecordRow['kind'];
-  contentProviderId: string | null;
-  msisdn: string | null;
-  /** The message or consent this record is about (for status history look-ups). */
-  ref: string | null;
-  body: Record<string, unknown>;
-}
-
-export interface StoredRecord extends NewRecord {
-  seq: number;
-}
+export type { NewRecord, StoredRecord };
 
 interface Raw { seq: number; id: string; at: number; kind: RecordRow['kind']; content_provider_id: string | null; msisdn: string | null; ref: string | null; body: Record<string, unknown> }
 const toStored = (r: Raw): StoredRecord => ({ seq: r.seq, id: r.id, at: r.at, kind: r.kind, contentProviderId: r.content_provider_id, msisdn: r.msisdn, ref: r.ref, body: r.body });
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-
-/** `YYYYMM` of the Asia/Shanghai calendar month holding epoch-ms `at` (China has no DST). */
+/** `YYYYMM` of the Asia/Shanghai calendar month holding epoch-ms `at` (partition names). */
 export function monthKey(at: number): string {
-  const d = new Date(at + SHANGHAI_OFFSET_MS);
-  return `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  return monthOf(at).replace('-', '');
 }
 
 const Q = queries('records', ['ensurePartition', 'appendMany', 'byRef', 'byMsisdnKind', 'registerPipeline', 'pipelineRules', 'months'] as const);

@@ -22,32 +22,11 @@
  */
 import type { Db } from './db.js';
 import type { RecordChainRow, RecordQuery, RecordRow } from '../../ports/store.js';
-import { derivedColumns } from '../record-columns.js';
+import { derivedColumns, type NewRecord, type StoredRecord } from '../record-columns.js';
 import { canonicalRecord, chainHash, genesisHash, monthOf } from '../../domain/hash-chain.js';
 import { pageSql, queryPage } from './records-query.js';
 
-export interface NewRecord {
-  id: string;
-  at: number;
-  kind: RecordRow['kind'];
-  contentProviderId: string | null;
-  msisdn: string | null;
-  /** The message or consent this record is about (for status history look-ups). */
-  ref: string | null;
-  body: Record<string, unknown>;
-}
-
-/** A stored record row as the adapters read it back. */
-export interface StoredRecord {
-  seq: number;
-  id: string;
-  at: number;
-  kind: RecordRow['kind'];
-  contentProviderId: string | null;
-  msisdn: string | null;
-  ref: string | null;
-  body: Record<string, unknown>;
-}
+export type { NewRecord, StoredRecord };
 
 /** Column order of every record table (the chained columns, then the hash). */
 export const RECORD_COLUMNS = 'seq, id, at, kind, content_provider_id, msisdn, ref, port, type, decision, rule, body, hash';
