@@ -3,14 +3,16 @@
  * first record that no longer matches: a changed byte (its hash differs), a deleted record (a gap in
  * seq, or the next record's link breaks), two records swapped (both links break; the first is
  * reported), a rewritten tail (the recomputed hash at a signed head differs from the signed one), or
- * records cut off the end (a signed head names a seq that is no longer there).
+ * records cut off the end (a signed head names a seq that is no longer there). Where a chain's seqs
+ * may skip (PostgreSQL), a deleted record is a gap in the links' chain positions instead, and a record
+ * stored in a month but not linked into its chain is reported as `unchained`.
  */
 import { createHash } from 'node:crypto';
 import { canonicalRecord, canonicalRetained, chainHash, genesisHash } from '../domain/hash-chain.js';
 import type { RecordArchive, StoredHead } from '../ports/store.js';
 import { verifyHeadSignature } from './records-signing.js';
 
-export type ChainFailureReason = 'hash_mismatch' | 'missing' | 'head_mismatch' | 'truncated' | 'signature_invalid';
+export type ChainFailureReason = 'hash_mismatch' | 'missing' | 'head_mismatch' | 'truncated' | 'signature_invalid' | 'unchained';
 
 export interface ChainFailure {
   seq: number;
@@ -27,6 +29,8 @@ export interface ChainVerdict {
   lastSeq: number;
   /** Signed heads of this chain that were checked against the recomputed chain. */
   headsChecked: number;
+  /** Records committed after the chain's tip and not linked into it yet (stores that link after commit). */
+  pending?: number;
   failure?: ChainFailure;
 }
 
@@ -38,7 +42,7 @@ export interface VerifyReport {
 
 const BATCH = 20_000;
 
-interface Row { seq: number; hash: Uint8Array; canonical?: Uint8Array }
+interface Row { seq: number; hash: Uint8Array; canonical?: Uint8Array; pos?: number }
 
 /** Rows of a chain in seq order, with a way to hash each (fast path when the store builds the bytes). */
 async function* rowsOf(archive: RecordArchive, chain: string): AsyncGenerator<Row[]> {
@@ -62,7 +66,7 @@ async function slowHash(archive: RecordArchive, chain: string, prev: Uint8Array,
   return { hash, id: r.id };
 }
 
-async function verifyOne(archive: RecordArchive, chain: string, firstSeq: number, lastSeq: number, heads: StoredHead[], trustedKey: string | undefined, progress?: (n: number) => void): Promise<ChainVerdict> {
+async function verifyOne(archive: RecordArchive, chain: string, firstSeq: number, lastSeq: number, heads: StoredHead[], trustedKey: string | undefined, progress?: (n: number) => void, seqGaps = false): Promise<ChainVerdict> {
   const retained = chain === 'retained';
   const v: ChainVerdict = { chain, ok: true, checked: 0, firstSeq, lastSeq, headsChecked: 0 };
   const fail = (f: ChainFailure): ChainVerdict => ({ ...v, ok: false, failure: f });
@@ -72,13 +76,25 @@ async function verifyOne(archive: RecordArchive, chain: string, firstSeq: number
   const byLast = new Map<number, StoredHead[]>();
   for (const h of heads) byLast.set(h.lastSeq, [...(byLast.get(h.lastSeq) ?? []), h]);
   let prev: Uint8Array = genesisHash(chain);
-  let expected = retained ? null : firstSeq;
+  let expected = retained || seqGaps ? null : firstSeq;
+  let expectedPos = 1;
   let lastSeen = 0;
   for await (const rows of rowsOf(archive, chain)) {
     for (const r of rows) {
       if (expected !== null && r.seq !== expected) {
         const next = await archive.scan(chain, r.seq - 1, 1);
         return fail({ seq: expected, reason: 'missing', detail: `record seq ${expected} is missing (the next record present is seq ${r.seq}, id ${next[0]?.id ?? '?'})` });
+      }
+      if (r.hash.length === 0) {
+        const [x] = await archive.scan(chain, r.seq - 1, 1);
+        return fail({ seq: r.seq, id: x?.id, reason: 'unchained', detail: `record seq ${r.seq} (id ${x?.id ?? '?'}) is stored in the month but not linked into its chain: it was written behind the chain's tip, or its link was removed` });
+      }
+      if (r.pos !== undefined) {
+        if (r.pos !== expectedPos) {
+          const [x] = await archive.scan(chain, r.seq - 1, 1);
+          return fail({ seq: r.seq, reason: 'missing', detail: `the record at chain position ${expectedPos} is missing (the next record present is seq ${r.seq}, id ${x?.id ?? '?'}, at position ${r.pos})` });
+        }
+        expectedPos++;
       }
       let h = r.canonical ? createHash('sha256').update(prev).update(r.canonical).digest() : (await slowHash(archive, chain, prev, r.seq))!.hash;
       if (!h.equals(r.hash)) {
@@ -105,6 +121,8 @@ async function verifyOne(archive: RecordArchive, chain: string, firstSeq: number
   }
   const beyond = heads.filter((h) => h.lastSeq > lastSeen).sort((a, b) => a.lastSeq - b.lastSeq)[0];
   if (beyond) return fail({ seq: lastSeen + 1, reason: 'truncated', detail: `a head signed at ${new Date(beyond.signedAt).toISOString()} covers up to seq ${beyond.lastSeq}, but the chain ends at seq ${lastSeen}: records were removed from its end` });
+  // The store's own record of the tip (PostgreSQL keeps one apart from the records) catches a cut end before any head is signed.
+  if (lastSeen < lastSeq) return fail({ seq: lastSeen + 1, reason: 'truncated', detail: `the chain's tip is seq ${lastSeq}, but its records end at seq ${lastSeen}: records were removed from its end` });
   return v;
 }
 
@@ -118,7 +136,8 @@ export async function verifyChains(archive: RecordArchive, opts: { month?: strin
     // Retained is rebuilt at each purge: only its latest head must match.
     let hs = heads.filter((h) => h.chain === c.chain);
     if (c.chain === 'retained' && hs.length) hs = [hs.reduce((a, b) => (b.signedAt > a.signedAt ? b : a))];
-    const v = await verifyOne(archive, c.chain, c.firstSeq, c.lastSeq, hs, opts.trustedPublicKey, opts.progress);
+    const v = await verifyOne(archive, c.chain, c.firstSeq, c.lastSeq, hs, opts.trustedPublicKey, opts.progress, c.seqGaps);
+    if (c.pending) v.pending = c.pending;
     out.chains.push(v);
     out.checked += v.checked;
     if (!v.ok) out.ok = false;

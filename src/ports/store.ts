@@ -402,6 +402,12 @@ export interface RecordChainRow extends ChainedFields {
   /** For the `retained` chain: the month the record came from and its hash in that month's chain. */
   month?: string;
   origHash?: Uint8Array;
+  /**
+   * The record's 1-based position in its chain, from adapters whose seqs within a chain may skip
+   * (PostgreSQL): a gap in positions is a removed record. Absent on a record not linked into its
+   * chain (its `hash` is then empty).
+   */
+  pos?: number;
 }
 
 /** A chain as stored now: a live month, or `retained` (records kept past their month's purge). */
@@ -416,6 +422,14 @@ export interface RecordChainInfo {
   hash: Uint8Array;
   /** Record counts per kind, once the month has been sealed (after it ended). */
   kinds: Partial<Record<RecordRow['kind'], number>> | null;
+  /**
+   * Seqs within the chain need not be consecutive (PostgreSQL: one sequence serves every concurrent
+   * writer and a rolled-back insert still drew its seq); chain order is still seq order, and
+   * `count` is the number of links.
+   */
+  seqGaps?: boolean;
+  /** Records of the month committed after the chain's tip, not linked yet (adapters that link after commit). */
+  pending?: number;
 }
 
 /** A signed chain head as published. */
@@ -458,8 +472,18 @@ export interface MonthPurge {
  * requires, which relationships ended) lives in the app; this is mechanism.
  */
 export interface RecordArchive {
-  /** Every chain, oldest first (`retained` first when it exists, since it holds the oldest records). */
+  /**
+   * Every chain, oldest first (`retained` first when it exists, since it holds the oldest records).
+   * An adapter that links records into chains after commit (`link`) links what has committed first,
+   * so heads, verification and purge see every record committed before the call.
+   */
   chains(): Promise<RecordChainInfo[]>;
+  /**
+   * Adapters that chain after commit rather than at insert (PostgreSQL, where several processes
+   * insert at once): links committed records into their months' chains, one process at a time.
+   * `start` runs it every few seconds. Returns how many records it linked.
+   */
+  link?(): Promise<number>;
   /** Up to `limit` records of one chain with seq > afterSeq, in seq order. */
   scan(chain: string, afterSeq: number, limit: number): Promise<RecordChainRow[]>;
   /**
@@ -467,7 +491,7 @@ export interface RecordArchive {
    * by the database, with its stored hash. A row whose bytes differ from what `canonicalRecord` gives
    * is re-checked through `scan`.
    */
-  scanCanonical?(chain: string, afterSeq: number, limit: number): Promise<{ seq: number; canonical: Uint8Array; hash: Uint8Array }[]>;
+  scanCanonical?(chain: string, afterSeq: number, limit: number): Promise<{ seq: number; canonical: Uint8Array; hash: Uint8Array; pos?: number }[]>;
   /** Records of one content provider with `from <= at < to`, seq order, after `afterSeq`. */
   scanProvider(contentProviderId: string, from: number, to: number, afterSeq: number, limit: number): Promise<RecordChainRow[]>;
   heads(): Promise<StoredHead[]>;
