@@ -10,6 +10,8 @@ import { PgMessages } from './messages.js';
 import { PgOutbox } from './outbox.js';
 import { PgConsents } from './consents.js';
 import { PgRecords } from './records.js';
+import { PgRecordArchive } from './records-archive.js';
+import { PgRecordsLinker } from './records-linker.js';
 import { PgCases } from './cases.js';
 import { PgPartitionLeases } from './partitions.js';
 import { PgSmppCredentials } from './smpp-credentials.js';
@@ -30,6 +32,8 @@ export class PostgresStore implements Store {
   /** SMPP credentials (not part of `Store`; the SMPP server takes the port directly). */
   readonly smppCredentials: PgSmppCredentials;
   readonly writer: PgRecordsWriter;
+  /** Links committed records into their months' hash chains (records-linker.ts). */
+  readonly linker: PgRecordsLinker;
   private closed = false;
 
   private constructor(readonly pool: Pool) {
@@ -38,7 +42,8 @@ export class PostgresStore implements Store {
     this.messages = new PgMessages(pool, this.writer);
     this.outbox = new PgOutbox(pool, this.writer);
     this.consents = new PgConsents(pool, this.writer);
-    this.records = new PgRecords(this.writer);
+    this.linker = new PgRecordsLinker(pool);
+    this.records = new PgRecords(this.writer, new PgRecordArchive(pool, this.linker, this.writer));
     this.cases = new PgCases(pool);
     this.partitions = new PgPartitionLeases(pool);
     this.smppCredentials = new PgSmppCredentials(pool);

@@ -91,8 +91,9 @@ export class PgRecordsWriter {
   /**
    * The statutory purge of one month: DETACH the partition (the month leaves every query at once),
    * then DROP it — no DELETE, no dead tuples, no vacuum debt, whatever the month's size. Returns
-   * false when the month has no partition. Records that must outlive their month (holds, open
-   * relationships) must be copied out before (the SQLite adapter's retained chain; not yet here).
+   * false when the month has no partition. Low level: the statutory purge is the archive's
+   * `purgeMonth` (records-archive.ts), which first carries held records and those of live
+   * relationships into the retained chain and drops the month's chain links with it.
    */
   async dropMonth(month: string): Promise<boolean> {
     if (!/^\d{6}$/.test(month)) throw new Error(`month must be YYYYMM: ${month}`);
@@ -144,7 +145,7 @@ export class PgRecordsWriter {
     return (await this.pool.query<Raw>(Q.byMsisdnKind, [msisdn, kind])).rows.map(toStored);
   }
 
-  /** Newest first, keyset-paginated on seq (the cursor is the last seq seen, base 36). */
+  /** Newest first, keyset-paginated on seq (the cursor is the last seq seen, base 36); retained records included. */
   async query(q: RecordQuery): Promise<{ records: RecordRow[]; nextCursor: string | null }> {
     const where: string[] = [];
     const args: unknown[] = [];
@@ -170,7 +171,7 @@ export class PgRecordsWriter {
       const seq = Number.parseInt(q.cursor, 36);
       if (Number.isFinite(seq)) where.push(`seq < ${arg(seq)}`);
     }
-    const sql = `SELECT seq, id, at, kind, content_provider_id, msisdn, ref, body FROM records ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ${arg(q.limit + 1)}`;
+    const sql = `SELECT seq, id, at, kind, content_provider_id, msisdn, ref, body FROM records_all ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ${arg(q.limit + 1)}`;
     const rows = (await this.pool.query<Raw>(sql, args)).rows.map(toStored);
     const page = rows.slice(0, q.limit);
     return {

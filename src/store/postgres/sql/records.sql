@@ -14,10 +14,11 @@ INSERT INTO pipelines (id, rules) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING;
 SELECT rules FROM pipelines WHERE id = $1;
 
 -- name: byRef
-SELECT seq, id, at, kind, content_provider_id, msisdn, ref, body FROM records WHERE ref = $1 ORDER BY seq;
+-- records_all: the live months and the records retained past their month's purge (migration 070).
+SELECT seq, id, at, kind, content_provider_id, msisdn, ref, body FROM records_all WHERE ref = $1 ORDER BY seq;
 
 -- name: byMsisdnKind
-SELECT seq, id, at, kind, content_provider_id, msisdn, ref, body FROM records
+SELECT seq, id, at, kind, content_provider_id, msisdn, ref, body FROM records_all
  WHERE msisdn = $1 AND kind = $2 ORDER BY seq;
 
 -- name: months
