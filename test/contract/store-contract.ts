@@ -10,6 +10,7 @@ import type { Decision, Facts } from '../../src/pipeline/types.js';
 import { SmsguardError } from '../../src/domain/errors.js';
 import { OPERATOR_ACCOUNT_ID } from '../../src/domain/case.js';
 import type { CaseEventRow, CaseRow } from '../../src/ports/cases.js';
+import { canonicalRecord, canonicalRetained, chainHash, genesisHash, monthOf } from '../../src/domain/hash-chain.js';
 import { T0, MIN, HOUR, DAY, cpRow, decision, item, minuteLimit, msisdn, seedProvider, uid } from './fixtures.js';
 
 export interface StoreHandle {
@@ -533,6 +534,61 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         const audits = (await s.records.queryRecords({ limit: 100 })).records.filter((r) => r.kind === 'audit');
         assert.equal(audits[0].body.actor, 'admin_1');
         assert.equal((await s.records.queryRecords({ contentProviderId: cp.id, limit: 100 })).records.length, 10);
+      });
+    });
+
+    describe('records: archive (hash chains, heads, holds, purge)', () => {
+      test('each month is a chain over the canonical bytes; heads and holds round-trip; purge keeps held records in retained, drops the month', async () => {
+        const a = s.records.archive;
+        assert.ok(a, 'every store keeps the record archive');
+        const { cp } = await seedProvider(s);
+        const sep = Date.parse('2026-09-15T00:00:00Z');
+        const held = msisdn();
+        const free = msisdn();
+        for (let i = 0; i < 4; i++) await s.records.recordMo({ id: uid('mo'), at: sep + i * 1000, from: i % 2 ? held : free, to: '10690001', text: `TD ${i}`, contentProviderId: cp.id, action: 'opt_out' });
+        for (let i = 0; i < 3; i++) await s.records.appendAudit(T0 + i, 'admin_1', 'probe', { i });
+        const chains = await a.chains();
+        assert.deepEqual(chains.map((c) => [c.chain, c.count]), [['2026-09', 4], [monthOf(T0), 3]]);
+        for (const c of chains) {
+          // The port's promise: hash_n = SHA-256(hash_{n-1} ‖ canonicalRecord(record_n)), from the month's genesis.
+          let prev: Uint8Array = genesisHash(c.chain);
+          const rows = await a.scan(c.chain, 0, 100);
+          for (const r of rows) {
+            prev = chainHash(prev, canonicalRecord(r));
+            assert.deepEqual(Buffer.from(r.hash), prev, `${c.chain} seq ${r.seq}`);
+          }
+          assert.deepEqual(Buffer.from(c.hash), prev, 'the chain info names its tip');
+          assert.equal(rows.at(-1)!.seq, c.lastSeq);
+        }
+        const head = { chain: '2026-09', firstSeq: chains[0].firstSeq, lastSeq: chains[0].lastSeq, count: 4, hash: Buffer.from(chains[0].hash).toString('hex'), signedAt: T0, keyId: 'k1', publicKey: 'pk', signature: 'sig' };
+        await a.addHead(head);
+        await a.addHead(head);
+        assert.deepEqual(await a.heads(), [head], 'stored once');
+        await a.addHold({ id: 'hold_1', msisdn: held, contentProviderId: null, reason: 'court order', createdAt: T0, createdBy: 'admin_1', releasedAt: null, releasedBy: null });
+        const holds = await a.holds(true);
+        assert.deepEqual(holds.map((h) => [h.id, h.msisdn, h.reason]), [['hold_1', held, 'court order']]);
+        const keep = await a.heldSeqs('2026-09', holds);
+        assert.equal(keep.length, 2);
+        assert.deepEqual(await a.countKinds('2026-09'), { mo: 4 });
+        const r = await a.purgeMonth('2026-09', keep.map((k) => k.seq), T0);
+        assert.deepEqual([r.removed, r.kept], [{ mo: 2 }, { mo: 2 }]);
+        const after = await a.chains();
+        assert.deepEqual(after.map((c) => [c.chain, c.count]), [['retained', 2], [monthOf(T0), 3]]);
+        assert.equal((await s.records.queryRecords({ msisdn: held, limit: 10 })).records.length, 2, 'held records still readable');
+        assert.equal((await s.records.queryRecords({ msisdn: free, limit: 10 })).records.length, 0);
+        const retained = await a.scan('retained', 0, 10);
+        let prev: Uint8Array = genesisHash('retained');
+        for (const x of retained) {
+          assert.equal(x.month, '2026-09');
+          prev = chainHash(prev, canonicalRetained(x, x.month!, Buffer.from(x.origHash!).toString('hex')));
+          assert.deepEqual(Buffer.from(x.hash), prev);
+        }
+        assert.equal((await a.releaseHold('hold_1', T0 + 1, 'admin_1'))?.releasedBy, 'admin_1');
+        assert.equal(await a.releaseHold('hold_1', T0 + 2, 'admin_1'), null);
+        assert.deepEqual(await a.holds(true), []);
+        assert.deepEqual((await a.pruneRetained([])).removed, { mo: 2 });
+        assert.deepEqual((await a.chains()).map((c) => c.chain), [monthOf(T0)]);
+        assert.deepEqual(await a.heads(), [head], 'heads outlive their month');
       });
     });
 
