@@ -481,9 +481,10 @@ export interface RecordArchive {
   /**
    * Adapters that chain after commit rather than at insert (PostgreSQL, where several processes
    * insert at once): links committed records into their months' chains, one process at a time.
-   * `start` runs it every few seconds. Returns how many records it linked.
+   * `start` runs it every few seconds with `wait` false (skip while another process links); on
+   * demand it waits for that run. Returns how many records it linked.
    */
-  link?(): Promise<number>;
+  link?(opts?: { wait?: boolean }): Promise<number>;
   /** Up to `limit` records of one chain with seq > afterSeq, in seq order. */
   scan(chain: string, afterSeq: number, limit: number): Promise<RecordChainRow[]>;
   /**
