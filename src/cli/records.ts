@@ -69,7 +69,7 @@ export function startRecords(app: App, config: Config, log: { info(o: object, m:
   const linker = archive.link ? setInterval(() => {
     if (linking) return;
     linking = true;
-    archive.link!().catch((e: Error) => log.error({ err: e.message }, 'records chain linking failed')).finally(() => { linking = false; });
+    archive.link!({ wait: false }).catch((e: Error) => log.error({ err: e.message }, 'records chain linking failed')).finally(() => { linking = false; });
   }, 5_000) : null;
   linker?.unref();
   return {

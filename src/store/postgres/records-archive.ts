@@ -52,8 +52,8 @@ export class PgRecordArchive implements RecordArchive {
   constructor(private readonly pool: Pool, private readonly linker: PgRecordsLinker, private readonly writer: PgRecordsWriter) {}
 
   /** Links what has committed (see records-linker.ts); `start` calls it every few seconds. */
-  link(): Promise<number> {
-    return this.linker.link({ wait: true });
+  link(opts: { wait?: boolean } = {}): Promise<number> {
+    return this.linker.link({ wait: opts.wait ?? true });
   }
 
   private async isLive(chain: string, c: Client | Pool = this.pool): Promise<boolean> {
@@ -107,14 +107,18 @@ export class PgRecordArchive implements RecordArchive {
     return out;
   }
 
-  /** Records of a month up to its chain's tip with their links (seq order); unlinked ones with an empty hash. */
+  /**
+   * Records of a month up to its chain's tip with their links (seq order); unlinked ones with an empty
+   * hash. The seq bounds are repeated on the links side so that a page is a merge of two bounded index
+   * ranges, never a hash of the month's every link.
+   */
   private async scanMonth(chain: string, afterSeq: number, limit: number): Promise<LinkedRaw[]> {
     if (!(await this.isLive(chain))) return [];
     const tip = (await this.pool.query<{ last_seq: number | null }>('SELECT last_seq FROM records_months WHERE month = $1 AND purged_at IS NULL', [chain])).rows[0]?.last_seq;
     if (tip == null || afterSeq >= tip) return [];
     const cols = CHAIN_SELECT.split(', ').map((c) => `r.${c}`).join(', ');
     return (await this.pool.query<LinkedRaw>(
-      `SELECT ${cols}, l.pos, l.hash FROM ${partitionOf(chain)} r LEFT JOIN ${linksOf(chain)} l ON l.seq = r.seq WHERE r.seq > $1 AND r.seq <= $2 ORDER BY r.seq LIMIT $3`,
+      `SELECT ${cols}, l.pos, l.hash FROM ${partitionOf(chain)} r LEFT JOIN ${linksOf(chain)} l ON l.seq = r.seq AND l.seq > $1 AND l.seq <= $2 WHERE r.seq > $1 AND r.seq <= $2 ORDER BY r.seq LIMIT $3`,
       [afterSeq, tip, limit])).rows;
   }
 
