@@ -8,7 +8,7 @@
  * seq): links carry their chain position, so a removed record is still named.
  */
 import type { KindCounts, LegalHold, MonthPurge, RecordArchive, RecordChainInfo, RecordChainRow, StoredHead } from '../../ports/store.js';
-import { canonicalRetained, chainHash, genesisHash } from '../../domain/hash-chain.js';
+import { canonicalRetained, chainHash, genesisHash, monthOf } from '../../domain/hash-chain.js';
 import type { Client, Pool } from './db.js';
 import { queries } from './db.js';
 import { CHAIN_SELECT, canonicalOf, linksOf, partitionOf, type ChainRaw, type PgRecordsLinker } from './records-linker.js';
@@ -134,7 +134,21 @@ export class PgRecordArchive implements RecordArchive {
 
   async scanProvider(contentProviderId: string, from: number, to: number, afterSeq: number, limit: number): Promise<RecordChainRow[]> {
     const args = [contentProviderId, from, to, afterSeq, limit];
-    const live = (await this.pool.query<LinkedRaw>(Q.scanProviderLive, args)).rows.map(toChainRow);
+    const rows = (await this.pool.query<LinkedRaw>(Q.scanProviderLive, args)).rows;
+    // Each record's link, from its own month's links partition (the partition of its `at`).
+    const byMonth = new Map<string, LinkedRaw[]>();
+    for (const r of rows) {
+      const m = monthOf(r.at);
+      byMonth.set(m, [...(byMonth.get(m) ?? []), r]);
+    }
+    for (const [m, rs] of byMonth) {
+      const hashes = new Map((await this.pool.query<{ seq: number; hash: Buffer }>(`SELECT seq, hash FROM ${linksOf(m)} WHERE seq = ANY($1::bigint[])`, [rs.map((r) => r.seq)]).catch((e: { code?: string }) => {
+        if (e.code === '42P01') return { rows: [] }; // nothing of that month linked yet
+        throw e;
+      })).rows.map((x) => [x.seq, x.hash]));
+      for (const r of rs) r.hash = hashes.get(r.seq) ?? null;
+    }
+    const live = rows.map(toChainRow);
     const kept = (await this.pool.query<RetainedRaw>(Q.scanProviderRetained, args)).rows.map(toRetainedRow);
     return [...live, ...kept].sort((a, b) => a.seq - b.seq).slice(0, limit);
   }

@@ -104,6 +104,9 @@ export class PgRecordsWriter {
       if (!exists) return false;
       await c.query(`ALTER TABLE records DETACH PARTITION ${name}`);
       await c.query(`DROP TABLE ${name}`);
+      // Its chain goes with it: a late record that brings the month back starts it from its genesis.
+      await c.query(`DROP TABLE IF EXISTS records_links_${month}`);
+      await c.query('UPDATE records_months SET purged_at = $2 WHERE month = $1', [`${month.slice(0, 4)}-${month.slice(4)}`, Date.now()]);
       this.months.delete(month);
       return true;
     } finally {

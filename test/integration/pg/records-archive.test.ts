@@ -246,6 +246,23 @@ describe('linking while several processes write', () => {
   });
 });
 
+test('a month dropped and brought back by a late record starts its chain again from its genesis', async () => {
+  const h = await openTestPgStore();
+  try {
+    const sep = Date.parse('2026-09-10T00:00:00Z');
+    for (let i = 0; i < 3; i++) await h.store.records.appendAudit(sep + i, 'tester', 'probe', { i });
+    const { svc } = appOf(h.store);
+    await svc.publishHeads();
+    assert.equal(await h.store.writer.dropMonth('202609'), true);
+    await h.store.records.appendAudit(sep + 10, 'tester', 'late', {});
+    const v = await svc.verify();
+    assert.equal(v.ok, true, JSON.stringify(v));
+    assert.deepEqual(v.chains.map((c) => [c.chain, c.checked]), [['2026-09', 1]]);
+  } finally {
+    await h.dispose();
+  }
+});
+
 const MARCH = Date.parse('2026-03-10T04:00:00Z');
 const NOV30 = Date.parse('2026-11-30T04:00:00Z');
 

@@ -121,10 +121,10 @@ SELECT seq, id, at, kind, content_provider_id, msisdn, ref, port, type, decision
   FROM records_retained WHERE content_provider_id = $1 AND at >= $2 AND at < $3 AND seq > $4 ORDER BY seq LIMIT $5;
 
 -- name: scanProviderLive
--- Bounds on `at` prune month partitions; a record's link is found by seq (the links key leads with it).
-SELECT r.seq, r.id, r.at, r.kind, r.content_provider_id, r.msisdn, r.ref, r.port, r.type, r.decision, r.rule, r.body::text AS body, l.hash
-  FROM records r LEFT JOIN records_links l ON l.seq = r.seq
- WHERE r.content_provider_id = $1 AND r.at >= $2 AND r.at < $3 AND r.seq > $4 ORDER BY r.seq LIMIT $5;
+-- Bounds on `at` prune month partitions. Links are looked up per month afterwards (linksOf).
+SELECT seq, id, at, kind, content_provider_id, msisdn, ref, port, type, decision, rule, body::text AS body
+  FROM records
+ WHERE content_provider_id = $1 AND at >= $2 AND at < $3 AND seq > $4 ORDER BY seq LIMIT $5;
 
 -- name: countProvider
 SELECT count(*)::int AS n FROM records_all WHERE content_provider_id = $1 AND at >= $2 AND at < $3;
