@@ -22,6 +22,13 @@ export interface DeliveryOptions {
 
 const DEFAULTS: DeliveryOptions = { batch: 1000, leaseMs: 60_000, maxAttempts: 8, pollMs: 1000 };
 
+/** Resolves when `p` settles or after `ms`, whichever comes first. */
+async function within(p: Promise<unknown>, ms: number): Promise<void> {
+  let t: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => undefined), new Promise<void>((r) => { t = setTimeout(r, Math.max(0, ms)); })]);
+  clearTimeout(t);
+}
+
 export class DeliveryWorker {
   private readonly opts: DeliveryOptions;
   private running: Promise<void> | null = null;
@@ -87,24 +94,33 @@ export class DeliveryWorker {
     });
   }
 
-  /** Waits until the queue holds nothing due (tests and graceful shutdown). */
+  /**
+   * Waits until the queue holds nothing due (tests and graceful shutdown), at most `timeoutMs`
+   * (wall time: a submit waiting for a link that is down must not hold a shutdown up).
+   */
   async drain(timeoutMs = 10_000): Promise<void> {
     const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
       this.kick();
-      if (this.running) await this.running;
+      if (this.running) await within(this.running, end - Date.now());
       if ((await this.ctx.store.outbox.pendingCount()) === 0) return;
       await new Promise((r) => setTimeout(r, 5));
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops taking work: the batch in hand finishes (its statuses recorded) if it can within
+   * `timeoutMs`; otherwise the process may exit with it unrecorded, which is safe: those messages
+   * are still queued in the store and are claimed again after a restart (at-least-once, deduped
+   * upstream by message id where the link can).
+   */
+  async stop(timeoutMs = 10_000): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.book.stop();
     this.unsubscribe?.();
-    if (this.running) await this.running;
-    await this.book.settled();
+    if (this.running) await within(this.running, timeoutMs);
+    await within(this.book.settled(), timeoutMs);
   }
 
   /** Queues a receipt; receipts are applied in batches, one transaction each. */
@@ -113,7 +129,8 @@ export class DeliveryWorker {
   }
 
   private async pump(): Promise<void> {
-    for (;;) {
+    // After stop() no new batch is claimed: shutdown waits for the batch in hand only.
+    while (!this.stopped) {
       const now = this.ctx.clock.now();
       const batch = await this.ctx.store.outbox.claim(now, this.opts.batch, this.opts.leaseMs);
       if (batch.length === 0) return;

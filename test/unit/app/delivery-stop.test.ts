@@ -1,0 +1,38 @@
+/**
+ * Shutdown with the upstream unreachable: the delivery worker stops within its bound instead of
+ * waiting out every queued message's submit budget, and what it had claimed stays queued.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestGateway, onboard } from '../../helpers/gateway.js';
+import { DeliveryWorker } from '../../../src/app/delivery.js';
+import type { Egress } from '../../../src/ports/egress.js';
+
+test('stop() is bounded while submits hang, claims no new batch, and leaves the messages queued', { timeout: 20_000 }, async () => {
+  const g = await startTestGateway();
+  try {
+    await g.worker.stop();
+    const cp = await onboard(g);
+    let submits = 0;
+    let calledBack: () => void = () => undefined;
+    const called = new Promise<void>((r) => (calledBack = r));
+    // An upstream whose link never comes up: submit never settles.
+    const hanging: Egress = {
+      submit: () => { submits++; calledBack(); return new Promise(() => undefined); },
+      onReceipt: () => undefined, onMo: () => undefined, close: async () => undefined,
+    };
+    const worker = new DeliveryWorker(g.app.ctx, hanging, { batch: 2, pollMs: 10 });
+    for (let i = 0; i < 5; i++) {
+      const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: `1390000000${i}`, text: '【示例】您的账单已出', type: 'notification' } });
+      assert.equal(r.statusCode, 202, r.body);
+    }
+    worker.start();
+    await called;
+    await worker.drain(50);
+    await worker.stop(100);
+    assert.equal(submits, 2, 'only the first batch (2) was handed to the egress; none claimed after stop');
+    assert.equal(await g.store.outbox.pendingCount(), 5, 'every message is still queued for the next start');
+  } finally {
+    await g.close();
+  }
+});
