@@ -267,20 +267,17 @@ export class PgRecordArchive implements RecordArchive {
     return r!;
   }
 
+  /** Under the linker lock too: two processes' daily purges must not rebuild the retained chain at once. */
   async pruneRetained(keepSeqs: number[]): Promise<MonthPurge> {
-    const c = await this.pool.connect();
-    try {
-      return await inTransaction(c, async () => {
-        const before = await this.kindCounts(RETAINED, undefined, c);
-        await c.query(Q.pruneRetained, [[...new Set(keepSeqs)]]);
-        const after = await this.kindCounts(RETAINED, undefined, c);
-        const removed = subtract(before, after);
-        if (Object.keys(removed).length) await this.rechainRetained(c);
-        return { chain: RETAINED, removed, kept: after };
-      });
-    } finally {
-      c.release();
-    }
+    const r = await this.linker.exclusive(true, (c) => inTransaction(c, async (): Promise<MonthPurge> => {
+      const before = await this.kindCounts(RETAINED, undefined, c);
+      await c.query(Q.pruneRetained, [[...new Set(keepSeqs)]]);
+      const after = await this.kindCounts(RETAINED, undefined, c);
+      const removed = subtract(before, after);
+      if (Object.keys(removed).length) await this.rechainRetained(c);
+      return { chain: RETAINED, removed, kept: after };
+    }));
+    return r!;
   }
 
   /** Rebuilds the retained chain over what is left, in seq order (the app signs its new head). */
