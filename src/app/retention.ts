@@ -47,8 +47,13 @@ export function addMonthsToInstant(at: number, n: number): number {
 
 const sum = (c: KindCounts): number => Object.values(c).reduce((a, b) => a + (b ?? 0), 0);
 
-/** Runs (or, with dryRun, only plans) the purge the profile allows at the app clock's now. */
-export async function purgeRecords(ctx: AppContext, opts: { dryRun: boolean; actor: string }): Promise<PurgeReport> {
+/**
+ * Runs (or, with dryRun, only plans) the purge the profile allows at the app clock's now. A run that
+ * removes nothing is recorded only when `recordEmpty` (the CLI, where someone asked); the daily job
+ * of every gateway process (several on PostgreSQL, one after another under the linker lock) records
+ * only the run that removed something.
+ */
+export async function purgeRecords(ctx: AppContext, opts: { dryRun: boolean; actor: string; recordEmpty?: boolean }): Promise<PurgeReport> {
   const svc = recordsFor(ctx);
   const a = svc.archive;
   const now = ctx.clock.now();
@@ -114,14 +119,16 @@ export async function purgeRecords(ctx: AppContext, opts: { dryRun: boolean; act
       report.months.push({ chain: m, removed: r.removed, kept: r.kept, keptFor });
     }
   }
-  if (!opts.dryRun) {
+  // Acted: a month went (even if every record in it moved to `retained`) or retained records left.
+  const acted = report.months.length > 0 || (report.retained !== null && sum(report.retained.removed) > 0);
+  if (!opts.dryRun && (acted || (opts.recordEmpty ?? true))) {
     await ctx.store.records.appendAudit(now, opts.actor, 'records.purge', {
       profile: report.profile, retentionMonths: retention, subscriptionRetentionMonths: subRetention,
       months: report.months.map((m) => ({ month: m.chain, removed: m.removed, kept: m.kept, holds: m.keptFor.holds })),
       retained: report.retained && { removed: report.retained.removed, kept: report.retained.kept },
     });
-    await svc.publishHeads();
   }
+  if (!opts.dryRun) await svc.publishHeads();
   return report;
 }
 
@@ -161,7 +168,7 @@ export class RetentionJob {
     if (this.running) return null;
     this.running = true;
     try {
-      const r = await purgeRecords(this.ctx, { dryRun: false, actor: 'retention-job' });
+      const r = await purgeRecords(this.ctx, { dryRun: false, actor: 'retention-job', recordEmpty: false });
       this.onReport(r);
       return r;
     } catch (e) {

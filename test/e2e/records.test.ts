@@ -5,7 +5,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
-import { purgeRecords } from '../../src/app/retention.js';
+import { purgeRecords, RetentionJob, type PurgeReport } from '../../src/app/retention.js';
 import { recordsFor } from '../../src/app/records-service.js';
 import { verifyHeadSignature } from '../../src/app/records-signing.js';
 import { monthOf } from '../../src/domain/hash-chain.js';
@@ -144,5 +144,19 @@ describe('records over HTTP', () => {
     assert.equal((await get('msisdn=13600136000&kind=subscription')).length, 1, 'live relationship still kept');
     assert.equal((await recordsFor(g.app.ctx).verify()).ok, true);
     assert.equal(monthOf(g.clock.now()), '2026-11');
+  });
+
+  test('the daily job records only a purge that did something; an operator asking records every run', async () => {
+    const get = async () => (await g.http.inject({ method: 'GET', url: '/v1/records?kind=audit&type=records.purge&limit=100', headers: g.admin })).json().records.length;
+    const before = await get();
+    const reports: PurgeReport[] = [];
+    const job = new RetentionJob(g.app.ctx, (r) => reports.push(r), (e) => assert.fail(e));
+    await job.runOnce();
+    await job.runOnce();
+    assert.equal(reports.length, 2);
+    assert.deepEqual(reports.map((r) => r.months.length), [0, 0], 'nothing is past retention any more');
+    assert.equal(await get(), before, 'no empty audit entries from the daily job');
+    await purgeRecords(g.app.ctx, { dryRun: false, actor: 'cli' });
+    assert.equal(await get(), before + 1, 'a purge someone ran by hand is recorded even when it removed nothing');
   });
 });
