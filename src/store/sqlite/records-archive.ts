@@ -7,6 +7,7 @@ import type { Db } from './db.js';
 import type { KindCounts, LegalHold, MonthPurge, RecordArchive, RecordChainInfo, RecordChainRow, StoredHead } from '../../ports/store.js';
 import { RECORD_COLUMNS, RETAINED, tableOf, type RecordsWriter } from './records-writer.js';
 import { canonicalRetained, chainHash, genesisHash } from '../../domain/hash-chain.js';
+import { checkLinks, type LinkOptions } from './records-links.js';
 
 interface HoldDb { id: string; msisdn: string | null; content_provider_id: string | null; reason: string; created_at: number; created_by: string; released_at: number | null; released_by: string | null }
 const toHold = (r: HoldDb): LegalHold => ({ id: r.id, msisdn: r.msisdn, contentProviderId: r.content_provider_id, reason: r.reason, createdAt: r.created_at, createdBy: r.created_by, releasedAt: r.released_at, releasedBy: r.released_by });
@@ -21,6 +22,9 @@ function subtract(a: KindCounts, b: KindCounts): KindCounts {
 }
 
 export class SqliteRecordArchive implements RecordArchive {
+  /** How `checkLinks` splits its work (threads, rows per chunk, smallest range worth threads); defaults in records-links.ts. */
+  linkOptions: LinkOptions = {};
+
   constructor(private readonly db: Db, private readonly writer: RecordsWriter) {}
 
   private kindCounts(table: string, seqs?: number[]): KindCounts {
@@ -64,6 +68,16 @@ export class SqliteRecordArchive implements RecordArchive {
 
   async scanCanonical(chain: string, afterSeq: number, limit: number): Promise<{ seq: number; canonical: Uint8Array; hash: Uint8Array }[]> {
     return this.writer.scanCanonical(chain, afterSeq, limit);
+  }
+
+  /**
+   * The verifier's fast path (`LinkProver` in src/app/records-verify.ts; records-links.ts): proves a
+   * month's links from `fromSeq` to `toSeq` in batches hashed from the database's bytes, on every
+   * core. Returns the first seq not proven, or null.
+   */
+  async checkLinks(chain: string, firstSeq: number, fromSeq: number, toSeq: number, progress?: (n: number) => void): Promise<number | null> {
+    if (chain === RETAINED || !this.writer.liveMonths().includes(chain)) return fromSeq;
+    return checkLinks(this.db, tableOf(chain), firstSeq, genesisHash(chain), fromSeq, toSeq, { ...this.linkOptions, progress });
   }
 
   async scanProvider(contentProviderId: string, from: number, to: number, afterSeq: number, limit: number): Promise<RecordChainRow[]> {

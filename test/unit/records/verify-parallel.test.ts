@@ -1,0 +1,125 @@
+/**
+ * The verifier's SQLite fast path (records-links.ts) proves links in chunks on several threads, each
+ * chunk starting from the stored hash of the row before it. It must report exactly what the
+ * row-by-row verifier reports: the same verdict for an untouched month and for each kind of
+ * tampering, whichever thread checked the damaged chunk.
+ */
+import { test, describe, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteStore } from '../../../src/store/sqlite/index.js';
+import { checkLinks } from '../../../src/store/sqlite/records-links.js';
+import { verifyChains } from '../../../src/app/records-verify.js';
+import { genesisHash } from '../../../src/domain/hash-chain.js';
+import type { RecordArchive } from '../../../src/ports/store.js';
+
+const NOV = Date.parse('2026-11-03T00:00:00Z');
+const ROWS = 5000;
+/** Small chunks, and every chunk on a worker (the calling thread would finish this month before one starts). */
+const SPLIT = { threads: 2, chunk: 400, parallelMin: 0, callerWorks: false };
+
+let dir: string;
+let path: string;
+
+function seed(): void {
+  const s = new SqliteStore(path);
+  const w = s.records.writer;
+  s.db.transaction(() => {
+    for (let i = 0; i < ROWS; i++) {
+      w.append({ id: `msg_${i}`, at: NOV + i * 1000, kind: 'mt', contentProviderId: `cp_${i % 7}`, msisdn: `+86138${String(i % 900).padStart(8, '0')}`, ref: `msg_${i}`, body: { from: `1069${i % 50}`, text: `第${i}条 "quoted" \\ back\nslash ✓ 🙂`, decision: i % 9 ? 'accepted' : 'rejected', code: i % 9 ? null : 'frequency_exceeded' } });
+    }
+  })();
+  s.db.close();
+}
+
+/** The exact, row-by-row verifier: the same archive without its fast path. */
+function exactOnly(a: RecordArchive): RecordArchive {
+  return new Proxy(a, { get: (t, k) => (k === 'checkLinks' ? undefined : (Reflect.get(t, k, t) as unknown)), has: (t, k) => k !== 'checkLinks' && Reflect.has(t, k) });
+}
+
+function tamper(fn: (db: Database.Database) => void): void {
+  const db = new Database(path);
+  try {
+    db.exec('DROP TRIGGER records_2026_11_no_update; DROP TRIGGER records_2026_11_no_delete;');
+    fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+async function both(): Promise<{ fast: unknown; exact: unknown }> {
+  const s = new SqliteStore(path);
+  try {
+    s.records.archive.linkOptions = SPLIT;
+    const fast = await verifyChains(s.records.archive);
+    const exact = await verifyChains(exactOnly(s.records.archive));
+    return { fast, exact };
+  } finally {
+    await s.close();
+  }
+}
+
+describe('parallel link check', () => {
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'smsguard-links-'));
+    path = join(dir, 'g.db');
+    seed();
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('an untouched month is proven whole, on two threads, with progress for every row', async () => {
+    const db = new Database(path, { readonly: true });
+    const [first, last] = db.prepare('SELECT min(seq), max(seq) FROM records_2026_11').raw().get() as [number, number];
+    let done = 0;
+    assert.equal(await checkLinks(db, 'records_2026_11', first, genesisHash('2026-11'), first, last, { ...SPLIT, progress: (n) => (done += n) }), null);
+    assert.equal(done, ROWS);
+    // A range starting mid-month takes the stored hash before it as its predecessor.
+    assert.equal(await checkLinks(db, 'records_2026_11', first, genesisHash('2026-11'), first + 1234, last, SPLIT), null);
+    // The wrong genesis fails at the first row.
+    assert.equal(await checkLinks(db, 'records_2026_11', first, genesisHash('2026-10'), first, last, SPLIT), first);
+    db.close();
+    const { fast, exact } = await both();
+    assert.deepEqual(fast, exact);
+    assert.equal((fast as { ok: boolean; checked: number }).ok, true);
+    assert.equal((fast as { checked: number }).checked, ROWS);
+  });
+
+  test('one byte changed deep in the month: that record, on whichever thread', async () => {
+    tamper((db) => db.prepare("UPDATE records_2026_11 SET body = replace(body, '第3777条', '第3778条') WHERE id = 'msg_3777'").run());
+    const db = new Database(path, { readonly: true });
+    const seq = db.prepare("SELECT seq FROM records_2026_11 WHERE id = 'msg_3777'").pluck().get() as number;
+    assert.equal(await checkLinks(db, 'records_2026_11', 1, genesisHash('2026-11'), 1, ROWS, SPLIT), seq);
+    db.close();
+    const { fast, exact } = await both();
+    assert.deepEqual(fast, exact);
+    assert.equal((fast as { chains: { failure?: { reason: string; id?: string } }[] }).chains[0].failure?.id, 'msg_3777');
+  });
+
+  test('a record deleted, two swapped, a hash of the wrong size, a column rewritten: same report as row by row', async () => {
+    const cases: [string, (db: Database.Database) => void, string][] = [
+      ['deleted', (db) => db.prepare("DELETE FROM records_2026_11 WHERE id = 'msg_2500'").run(), 'missing'],
+      ['swapped', (db) => {
+        const a = db.prepare("SELECT * FROM records_2026_11 WHERE id = 'msg_4100'").get() as Record<string, unknown>;
+        const b = db.prepare("SELECT * FROM records_2026_11 WHERE id = 'msg_4101'").get() as Record<string, unknown>;
+        const upd = db.prepare('UPDATE records_2026_11 SET id = ?, at = ?, ref = ?, body = ?, hash = ? WHERE seq = ?');
+        upd.run(b.id, b.at, b.ref, b.body, b.hash, a.seq);
+        upd.run(a.id, a.at, a.ref, a.body, a.hash, b.seq);
+      }, 'hash_mismatch'],
+      ['short hash', (db) => db.prepare("UPDATE records_2026_11 SET hash = substr(hash, 1, 31) WHERE id = 'msg_1999'").run(), 'hash_mismatch'],
+      ['rewritten column', (db) => db.prepare("UPDATE records_2026_11 SET msisdn = '+8613900000000' WHERE id = 'msg_801'").run(), 'hash_mismatch'],
+    ];
+    for (const [name, fn, reason] of cases) {
+      rmSync(dir, { recursive: true, force: true });
+      dir = mkdtempSync(join(tmpdir(), 'smsguard-links-'));
+      path = join(dir, 'g.db');
+      seed();
+      tamper(fn);
+      const { fast, exact } = await both();
+      assert.deepEqual(fast, exact, name);
+      assert.equal((fast as { chains: { failure?: { reason: string } }[] }).chains[0].failure?.reason, reason, name);
+    }
+  });
+});
