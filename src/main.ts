@@ -78,6 +78,9 @@ async function start(config: Config): Promise<void> {
       // An ingress process only publishes to the bus; egress processes hold the upstream links.
       egress: !(config.queue && config.role === 'ingress'),
       simulator,
+      // receipts/MO for providers without a receiver bind wait in the store, surviving restarts
+      deliveries: store instanceof SqliteStore || store instanceof PostgresStore ? store.smppDeliveries : undefined,
+      deliveryMaxAgeMs: config.smppDeliveryMaxAgeHours * 3_600_000,
       log: (msg, f) => log.warn(f ?? {}, msg),
     });
   } catch (e) {

@@ -47,6 +47,11 @@ export class ReviewQueue {
     requireRole(p, 'admin');
     const reason = reasonOf(body.reason, true)!;
     const m = await this.resolve(p.actorId, id, 'reject', reason);
+    // Doors that promised an outcome (an SMPP receipt) report it; the SMPP door keeps it durably.
+    this.ctx.events.emit('heldRejected', {
+      id: m.id, contentProviderId: m.contentProviderId, from: m.from, to: m.to, submittedAt: m.heldAt, at: this.ctx.clock.now(),
+      registeredDelivery: m.registeredDelivery, text: m.text, code: 'held_for_review', reason,
+    });
     return { ...m, status: 'rejected' };
   }
 

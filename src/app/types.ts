@@ -72,6 +72,12 @@ export type MessageStatus = 'accepted' | 'submitted' | 'delivered' | 'undelivera
 export interface AppEvents {
   /** An MT message's status changed (submitted upstream, delivered, failed…). */
   messageStatus: { id: string; contentProviderId: string; status: MessageStatus; at: number; from: string; to: string; submittedAt: number; error?: string; registeredDelivery: boolean; text: string };
+  /**
+   * A message held for review (`held_for_review`) will never be sent: an operator rejected it. Final,
+   * like `messageStatus` with a final status (a released message reports through `messageStatus`).
+   * `code` is the error code it was held under, for doors that report it (SMPP: the receipt's `err:`).
+   */
+  heldRejected: { id: string; contentProviderId: string; from: string; to: string; submittedAt: number; at: number; registeredDelivery: boolean; text: string; code: 'held_for_review'; reason: string };
   /** An MO for a content provider's port that the provider should see (not an opt-out the gateway consumed). */
   moForward: { id: string; contentProviderId: string; from: string; to: string; text: string; at: number };
 }

@@ -40,6 +40,8 @@ export const ConfigSchema = z.object({
   clock: z.enum(['system', 'simulated']).default('system'),
   smppHost: z.string().min(1).default('127.0.0.1'),
   smppPort: port.default(2775),
+  /** Receipts/MO a content provider's ESME has not taken are dropped after this many hours (docs/SMPP.md). */
+  smppDeliveryMaxAgeHours: z.coerce.number().positive().max(8760).default(72),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Ed25519 private key that signs the records' monthly chain heads: PKCS#8 PEM, base64 PKCS#8 DER,

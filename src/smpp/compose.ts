@@ -6,6 +6,7 @@
  */
 import type { Egress } from '../ports/egress.js';
 import type { SmppCredentialStore } from '../ports/smpp-credentials.js';
+import type { SmppDeliveryStore } from '../ports/smpp-deliveries.js';
 import { SmppUpstream } from './client/upstream.js';
 import { parseUpstreamUrl, type UpstreamLinkConfig } from './client/config.js';
 import { SmppCredentials } from './server/credentials.js';
@@ -33,6 +34,10 @@ export interface StartSmppOptions {
   simulator?: SimulatorOutbox;
   /** Port of the simulator's SMPP SMSC (0 = any free loopback port). */
   simulatorSmppPort?: number;
+  /** Where receipts/MO wait for a provider's receiver bind (the store's; default: in memory). */
+  deliveries?: SmppDeliveryStore;
+  /** Undelivered receipts/MO are dropped after this age (default 72 h). */
+  deliveryMaxAgeMs?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -71,7 +76,7 @@ export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
   let server: SmppServer | null = null;
   let smppPort: number | null = null;
   if (o.smppPort !== null) {
-    server = new SmppServer({ app: o.app, authenticate: (s, p, ip) => credentials.authenticate(s, p, ip), portKind: o.portKind, log: o.log });
+    server = new SmppServer({ app: o.app, authenticate: (s, p, ip) => credentials.authenticate(s, p, ip), portKind: o.portKind, log: o.log, deliveries: o.deliveries, deliveryMaxAgeMs: o.deliveryMaxAgeMs });
     smppPort = await server.listen(o.smppPort, o.smppHost);
   }
   return {

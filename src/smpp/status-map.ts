@@ -26,7 +26,9 @@ export const SMPP_STATUS: Readonly<Record<ErrorCode, number>> = {
   // content governance (docs/CONTENT.md): a block of vendor codes of its own
   prohibited_content: 0x430,
   template_mismatch: 0x431,
-  // held for review: not sent now, may be released later (SMPP has no "parked" status)
+  // Held for review: recorded and parked, may be released later. Not an error on SMPP: the server
+  // answers ESME_ROK with the message id (the message was taken in, as HTTP's 202 says), and this
+  // status is the `err:` of the REJECTD receipt if an operator rejects it (docs/SMPP.md).
   held_for_review: 0x432,
   message_too_long: CommandStatus.ESME_RINVMSGLEN,
   frequency_exceeded: 0x40a,

@@ -6,4 +6,7 @@
 import { storeContract } from './store-contract.js';
 import { openTestPgStore } from '../helpers/pg.js';
 
-storeContract('postgres', openTestPgStore);
+storeContract('postgres', async () => {
+  const h = await openTestPgStore();
+  return { ...h, smppDeliveries: h.store.smppDeliveries };
+});

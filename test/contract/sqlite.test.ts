@@ -4,5 +4,5 @@ import { SqliteStore } from '../../src/store/sqlite/index.js';
 
 storeContract('sqlite', async () => {
   const store = new SqliteStore(':memory:');
-  return { store, dispose: () => store.close() };
+  return { store, smppDeliveries: store.smppDeliveries, dispose: () => store.close() };
 });

@@ -12,9 +12,13 @@ import { OPERATOR_ACCOUNT_ID } from '../../src/domain/case.js';
 import type { CaseEventRow, CaseRow } from '../../src/ports/cases.js';
 import { canonicalRecord, canonicalRetained, chainHash, genesisHash, monthOf } from '../../src/domain/hash-chain.js';
 import { T0, MIN, HOUR, DAY, cpRow, decision, item, minuteLimit, msisdn, seedProvider, uid } from './fixtures.js';
+import type { SmppDeliveryStore } from '../../src/ports/smpp-deliveries.js';
+import { smppDeliveriesContract } from './smpp-deliveries-contract.js';
 
 export interface StoreHandle {
   store: Store;
+  /** The adapter's deliver_sm queue for the SMPP server (a port of its own, beside `Store`). */
+  smppDeliveries: SmppDeliveryStore;
   /** Closes the store and removes whatever the handle created (schema, file). */
   dispose(): Promise<void>;
 }
@@ -671,6 +675,10 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual((await s.cases.volume('cp_x', '2026-11', '2026-11')).map((v) => [v.type, v.accepted, v.rejected]), [['commercial', 1, 3], ['verification', 7, 1]]);
         assert.deepEqual(await s.cases.rejectedByProvider('2026-11'), [{ contentProviderId: 'cp_x', rejected: 4 }]);
       });
+    });
+
+    describe('smpp deliveries', () => {
+      smppDeliveriesContract(() => h.smppDeliveries);
     });
 
     describe('settings', () => {

@@ -1,10 +1,11 @@
 /**
  * smsguard's SMPP server: content providers bind here. A protocol adapter only: submit_sm runs the
  * same `submitMessage` use case as HTTP (after long messages are reassembled), rejections map to
- * command_status through status-map.ts, and receipts / MO forwards come from the app's events.
+ * command_status through status-map.ts, and receipts / MO forwards come from the app's events and
+ * go out through ProviderDeliveries (kept in the store while the provider cannot take them).
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { CommandStatus } from '../pdu/constants.js';
+import { CommandStatus, MessageState } from '../pdu/constants.js';
 import { decodeText } from '../pdu/text.js';
 import type { BindPdu, DataSmPdu, Pdu, SmPdu } from '../pdu/types.js';
 import { RateLimiter } from '../session/rate-limiter.js';
@@ -14,8 +15,11 @@ import { SmppConnection } from '../transport/connection.js';
 import { smppStatusFor } from '../status-map.js';
 import type { AppEvents, Channel, Principal, SubmitOutcome } from '../../app/types.js';
 import { SmsguardError } from '../../domain/errors.js';
+import type { SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
 import type { AuthResult, SmppAccount } from './credentials.js';
 import { moPdus, RECEIPT_FOR, receiptPdu } from './deliver-pdus.js';
+import { MemorySmppDeliveries } from './memory-deliveries.js';
+import { ProviderDeliveries, type DeliverCtx, type Delivery } from './provider-deliveries.js';
 import { Reassembler, type OpenSet } from './reassembly.js';
 import { defaultTypeForPortKind, readSubmit, type SubmitFields } from './translate.js';
 import { SubmitBatcher } from './batcher.js';
@@ -39,19 +43,21 @@ export interface SmppServerOptions {
   reassemblyTtlMs?: number;
   /** Most submits judged in one submitMessages call. */
   maxBatch?: number;
-  /** Receipts/MO kept per provider while it has no receiver bind. */
-  maxPendingDeliveries?: number;
+  /**
+   * Where receipts/MO wait while the provider has no receiver bind or did not take them
+   * (src/main.ts passes the store's; default: in memory, lost on restart).
+   */
+  deliveries?: SmppDeliveryStore;
+  /** Undelivered receipts/MO are dropped after this age (default 72 h, like an SMSC's validity period). */
+  deliveryMaxAgeMs?: number;
+  /** A receipt/MO goes to the store instead of a receiver whose queue (window + backlog) is this long (default 1,100). */
+  maxReceiverQueue?: number;
   now?: () => number;
   /** Failures the operator should see (never message content). */
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
 type Conn = SmppConnection<DeliverCtx>;
-interface DeliverCtx {
-  cpId: string;
-  pdu: SmPdu;
-  attempts: number;
-}
 interface Binding {
   conn: Conn;
   account: SmppAccount;
@@ -60,7 +66,6 @@ interface Binding {
 interface Provider {
   binds: Set<Binding>;
   limiter: RateLimiter;
-  pending: DeliverCtx[];
   rr: number;
 }
 interface PartTag {
@@ -70,6 +75,7 @@ interface PartTag {
 }
 
 const FINAL = new Set(['delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed']);
+const EXPIRE_EVERY_MS = 60_000;
 
 export class SmppServer {
   private readonly server: Server;
@@ -84,13 +90,26 @@ export class SmppServer {
   private readonly batcher: SubmitBatcher;
   private partSeq = 0;
   private moRef = 0;
+  /** Receipts and MO to the providers' ESMEs. */
+  readonly deliveries: ProviderDeliveries;
+  private lastExpiry = 0;
 
   constructor(readonly opts: SmppServerOptions) {
     this.now = opts.now ?? Date.now;
     this.batcher = new SubmitBatcher((p, inputs, ch) => opts.app.submitMessages(p, inputs, ch), opts.maxBatch ?? 500);
     this.reassembler = new Reassembler(opts.reassemblyTtlMs ?? 60_000);
     this.server = createServer((s) => this.accept(s));
+    this.deliveries = new ProviderDeliveries({
+      store: opts.deliveries ?? new MemorySmppDeliveries(),
+      now: this.now,
+      receiver: (cpId) => this.receiver(cpId),
+      room: (cpId) => this.room(cpId),
+      boundProviders: () => [...this.providers.keys()].filter((cp) => this.receivers(cp).length > 0),
+      log: opts.log,
+      maxAgeMs: opts.deliveryMaxAgeMs,
+    });
     this.unsubscribe.push(opts.app.events.on('messageStatus', (e) => this.onStatus(e)));
+    this.unsubscribe.push(opts.app.events.on('heldRejected', (e) => this.onHeldRejected(e)));
     this.unsubscribe.push(opts.app.events.on('moForward', (e) => this.onMoForward(e)));
     this.timer = setInterval(() => this.housekeeping(), 1000);
     this.timer.unref();
@@ -116,13 +135,14 @@ export class SmppServer {
     return n;
   }
 
-  /** Unbinds every session and stops listening. */
+  /** Unbinds every session, keeps what they had not taken, and stops listening. */
   async close(): Promise<void> {
     clearInterval(this.timer);
     for (const u of this.unsubscribe) u();
     const closing = new Promise<void>((r) => this.server.close(() => r()));
     await Promise.all([...this.conns].map((c) => c.close()));
     await closing;
+    await this.deliveries.close();
   }
 
   // ------------------------------------------------------------ connections and binds
@@ -132,10 +152,10 @@ export class SmppServer {
     const conn: Conn = new SmppConnection<DeliverCtx>(socket, { session: { ...this.opts.session, role: 'smsc' }, now: this.now }, {
       onBind: (pdu) => void this.onBind(conn, pdu).then((b) => (binding = b)),
       onRequest: (pdu) => void this.onSubmit(conn, binding, pdu),
-      onResponse: (resp, _req, ctx) => this.onDeliverResponse(resp, ctx),
-      onTimeout: (_req, ctx) => this.requeue(ctx),
+      onResponse: (resp, _req, ctx) => this.deliveries.answered(ctx, resp.command_status),
+      onTimeout: (_req, ctx) => this.deliveries.failed(ctx),
       onClosed: (_reason, unanswered) => {
-        for (const u of unanswered) this.requeue(u.ctx);
+        for (const u of unanswered) this.deliveries.failed(u.ctx);
       },
       onSocketClosed: () => {
         this.conns.delete(conn);
@@ -148,7 +168,7 @@ export class SmppServer {
   private provider(cpId: string, throughput: number | null): Provider {
     let p = this.providers.get(cpId);
     if (!p) {
-      p = { binds: new Set(), limiter: new RateLimiter(throughput ?? Infinity, undefined, this.now()), pending: [], rr: 0 };
+      p = { binds: new Set(), limiter: new RateLimiter(throughput ?? Infinity, undefined, this.now()), rr: 0 };
       this.providers.set(cpId, p);
     }
     return p;
@@ -180,7 +200,8 @@ export class SmppServer {
     const binding: Binding = { conn, account: a, receives: pdu.command !== 'bind_transmitter' };
     prov.binds.add(binding);
     conn.session.acceptBind(this.opts.systemId ?? 'smsguard');
-    if (binding.receives) this.flushPending(a.contentProviderId);
+    // what waited for this provider (in the store, from before a restart too) goes out now
+    if (binding.receives) void this.deliveries.poll();
     return binding;
   }
 
@@ -235,6 +256,9 @@ export class SmppServer {
       if (f.clientRef !== undefined) input.clientRef = f.clientRef;
       const out = await this.batcher.submit(principal, input);
       if (out.ok) return { status: CommandStatus.ESME_ROK, id: out.id };
+      // Held for review: recorded and may still be sent, so it is accepted as far as SMPP can say
+      // (HTTP answers 202 with the id): ESME_ROK and the id, the outcome follows as a receipt.
+      if (out.error.code === 'held_for_review' && out.id) return { status: CommandStatus.ESME_ROK, id: out.id, code: out.error.code };
       return { status: smppStatusFor(out.error.code), id: '', code: out.error.code };
     } catch (e) {
       const code = e instanceof SmsguardError ? e.code : 'internal_error';
@@ -281,72 +305,80 @@ export class SmppServer {
     const r = RECEIPT_FOR[e.status];
     if (!r) return;
     for (const id of [e.id, ...(parts?.ids ?? [])]) {
-      this.queueDeliver(e.contentProviderId, receiptPdu({ messageId: id, to: e.to, from: e.from, stat: r.stat, state: r.state, err: r.err, submittedAt: e.submittedAt, doneAt: e.at, text: e.text }));
+      this.deliver(e.contentProviderId, 'receipt', `receipt:${id}:${r.stat}`, e.to, receiptPdu({ messageId: id, to: e.to, from: e.from, stat: r.stat, state: r.state, err: r.err, submittedAt: e.submittedAt, doneAt: e.at, text: e.text }));
+    }
+  }
+
+  /** A held message an operator rejected: REJECTD, `err` the status it was held under (0x432 → "432"). */
+  private onHeldRejected(e: AppEvents['heldRejected']): void {
+    const parts = this.partIds.get(e.id);
+    if (parts) this.partIds.delete(e.id);
+    if (!e.registeredDelivery) return;
+    const err = errField(smppStatusFor(e.code));
+    for (const id of [e.id, ...(parts?.ids ?? [])]) {
+      this.deliver(e.contentProviderId, 'receipt', `receipt:${id}:REJECTD`, e.to, receiptPdu({ messageId: id, to: e.to, from: e.from, stat: 'REJECTD', state: MessageState.REJECTED, err, submittedAt: e.submittedAt, doneAt: e.at, text: e.text }));
     }
   }
 
   /** A receipt for a part smsguard itself refused or dropped; `err` is the command_status in hex (0x411 → "411"). */
   private sendReceipt(cpId: string, id: string, to: string, from: string, stat: string, state: number, status: number, text: string): void {
     const now = this.now();
-    this.queueDeliver(cpId, receiptPdu({ messageId: id, to, from, stat, state, err: status.toString(16).padStart(3, '0'), submittedAt: now, doneAt: now, text }));
+    this.deliver(cpId, 'receipt', `receipt:${id}:${stat}`, to, receiptPdu({ messageId: id, to, from, stat, state, err: errField(status), submittedAt: now, doneAt: now, text }));
   }
 
   private onMoForward(e: AppEvents['moForward']): void {
     this.moRef = (this.moRef + 1) & 0xff;
-    for (const pdu of moPdus(e, this.moRef)) this.queueDeliver(e.contentProviderId, pdu);
+    moPdus(e, this.moRef).forEach((pdu, i) => this.deliver(e.contentProviderId, 'mo', `mo:${e.id}:${i}`, e.from, pdu));
   }
 
-  private queueDeliver(cpId: string, pdu: SmPdu): void {
-    this.enqueue({ cpId, pdu, attempts: 0 });
+  /** Its age counts on this server's clock from now (the event's own time may come from a simulated clock). */
+  private deliver(cpId: string, kind: Delivery['kind'], key: string, msisdn: string, pdu: SmPdu): void {
+    this.deliveries.offer(cpId, { kind, key, msisdn, createdAt: this.now(), pdu });
   }
 
-  private enqueue(ctx: DeliverCtx): void {
-    const prov = this.provider(ctx.cpId, null);
-    const target = this.pickReceiver(prov);
-    if (target) target.conn.session.request(ctx.pdu, ctx, this.now());
-    else {
-      const max = this.opts.maxPendingDeliveries ?? 100_000;
-      if (prov.pending.length >= max) prov.pending.shift();
-      prov.pending.push(ctx);
-    }
-  }
-
-  private pickReceiver(prov: Provider): Binding | undefined {
-    const rx = [...prov.binds].filter((b) => b.receives && b.conn.session.bound);
-    if (rx.length === 0) return undefined;
-    // least loaded first, round-robin among equals
-    prov.rr = (prov.rr + 1) % rx.length;
-    let best = rx[prov.rr];
-    for (const b of rx) if (b.conn.session.inFlight + b.conn.session.backlog < best.conn.session.inFlight + best.conn.session.backlog) best = b;
-    return best;
-  }
-
-  private onDeliverResponse(resp: Pdu, ctx: DeliverCtx): void {
-    const s = resp.command_status;
-    if (s === CommandStatus.ESME_ROK) return;
-    // The ESME asked us to slow down or hit a transient error: try again later; otherwise it refused.
-    if (s === CommandStatus.ESME_RTHROTTLED || s === CommandStatus.ESME_RMSGQFUL || s === CommandStatus.ESME_RX_T_APPN || s === CommandStatus.ESME_RSYSERR) this.requeue(ctx);
-    else this.opts.log?.('smpp deliver_sm refused by ESME', { status: s, cpId: ctx.cpId });
-  }
-
-  private requeue(ctx: DeliverCtx): void {
-    if (ctx.attempts >= 10) {
-      this.opts.log?.('smpp deliver_sm dropped after retries', { cpId: ctx.cpId });
-      return;
-    }
-    const prov = this.provider(ctx.cpId, null);
-    prov.pending.push({ ...ctx, attempts: ctx.attempts + 1 });
-  }
-
-  private flushPending(cpId: string): void {
+  /** The provider's bound receiver/transceiver sessions here. */
+  private receivers(cpId: string): Binding[] {
     const prov = this.providers.get(cpId);
-    if (!prov || prov.pending.length === 0) return;
-    const items = prov.pending.splice(0);
-    for (const it of items) this.enqueue(it);
+    if (!prov) return [];
+    return [...prov.binds].filter((b) => b.receives && b.conn.session.bound);
+  }
+
+  /** Free window slots over the provider's receivers (how many stored rows to claim at once). */
+  private room(cpId: string): number {
+    let n = 0;
+    for (const b of this.receivers(cpId)) n += Math.max(0, b.conn.session.opts.windowSize - b.conn.session.inFlight - b.conn.session.backlog);
+    return n;
+  }
+
+  /**
+   * A receiver for one more deliver_sm: least loaded first, round-robin among equals. None when the
+   * provider has no receiver here, or every one already has a long queue (a slow ESME): then the
+   * deliver_sm waits in the store rather than in this process's memory.
+   */
+  private receiver(cpId: string): { send(pdu: SmPdu, ctx: DeliverCtx): void } | undefined {
+    const rx = this.receivers(cpId);
+    if (rx.length === 0) return undefined;
+    const prov = this.providers.get(cpId)!;
+    prov.rr = (prov.rr + 1) % rx.length;
+    const load = (b: Binding) => b.conn.session.inFlight + b.conn.session.backlog;
+    let best = rx[prov.rr];
+    for (const b of rx) if (load(b) < load(best)) best = b;
+    if (load(best) >= (this.opts.maxReceiverQueue ?? 1100)) return undefined;
+    return { send: (pdu, ctx) => best.conn.session.request(pdu, ctx, this.now()) };
   }
 
   private housekeeping(): void {
-    for (const s of this.reassembler.expire(this.now())) this.expireSet(s, 'expired');
-    for (const cpId of this.providers.keys()) this.flushPending(cpId);
+    const now = this.now();
+    for (const s of this.reassembler.expire(now)) this.expireSet(s, 'expired');
+    void this.deliveries.poll();
+    if (now - this.lastExpiry >= EXPIRE_EVERY_MS) {
+      this.lastExpiry = now;
+      void this.deliveries.expire();
+    }
   }
+}
+
+/** A command_status as a receipt's `err:` field: its hex digits, at least three (0x432 → "432"). */
+function errField(status: number): string {
+  return status.toString(16).padStart(3, '0');
 }

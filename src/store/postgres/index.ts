@@ -15,6 +15,7 @@ import { PgRecordsLinker } from './records-linker.js';
 import { PgCases } from './cases.js';
 import { PgPartitionLeases } from './partitions.js';
 import { PgSmppCredentials } from './smpp-credentials.js';
+import { PgSmppDeliveries } from './smpp-deliveries.js';
 import type { SettingsStore, Store } from '../../ports/store.js';
 
 export type { PgOptions } from './db.js';
@@ -31,6 +32,8 @@ export class PostgresStore implements Store {
   readonly partitions: PgPartitionLeases;
   /** SMPP credentials (not part of `Store`; the SMPP server takes the port directly). */
   readonly smppCredentials: PgSmppCredentials;
+  /** deliver_sm waiting for a provider's ESME, leased to one process at a time (not part of `Store`). */
+  readonly smppDeliveries: PgSmppDeliveries;
   readonly writer: PgRecordsWriter;
   /** Links committed records into their months' hash chains (records-linker.ts). */
   readonly linker: PgRecordsLinker;
@@ -47,6 +50,7 @@ export class PostgresStore implements Store {
     this.cases = new PgCases(pool);
     this.partitions = new PgPartitionLeases(pool);
     this.smppCredentials = new PgSmppCredentials(pool);
+    this.smppDeliveries = new PgSmppDeliveries(pool);
     const Q = queries('settings', ['get', 'put'] as const);
     this.settings = {
       async getSetting(key) {

@@ -8,6 +8,7 @@ import { SqliteOutbox } from './outbox.js';
 import { SqliteConsents } from './consents.js';
 import { SqliteRecords } from './records.js';
 import { SqliteCases } from './cases.js';
+import { SqliteSmppDeliveries } from './smpp-deliveries.js';
 import type { SettingsStore, Store } from '../../ports/store.js';
 
 export class SqliteStore implements Store {
@@ -19,6 +20,8 @@ export class SqliteStore implements Store {
   readonly records: SqliteRecords;
   readonly settings: SettingsStore;
   readonly cases: SqliteCases;
+  /** deliver_sm waiting for a provider's ESME (not part of `Store`; the SMPP server takes the port directly). */
+  readonly smppDeliveries: SqliteSmppDeliveries;
 
   private readonly checkpointer: Checkpointer | null;
 
@@ -32,6 +35,7 @@ export class SqliteStore implements Store {
     this.consents = new SqliteConsents(this.db, writer);
     this.records = new SqliteRecords(writer);
     this.cases = new SqliteCases(this.db);
+    this.smppDeliveries = new SqliteSmppDeliveries(this.db);
     const db = this.db;
     this.settings = {
       async getSetting(key) {

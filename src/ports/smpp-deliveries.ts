@@ -1,0 +1,85 @@
+/**
+ * deliver_sm waiting for a content provider's ESME: delivery receipts and forwarded MO that the SMPP
+ * server could not hand over (no receiver/transceiver bound, or the ESME did not take it). Kept
+ * durably so a gateway restart loses none, delivered oldest first once the provider binds, deleted
+ * once the ESME answered `ESME_ROK`, dropped after an age like an SMSC's validity period.
+ *
+ * Several gateway processes share one store: a row is leased to one process (`owner`) at a time, so
+ * two processes with binds of the same provider never send the same row at once. The PDU travels as
+ * opaque bytes: the store keeps and returns them, it never reads them.
+ */
+
+/** What a waiting deliver_sm carries, for counts and masked logs. */
+export type SmppDeliveryKind = 'receipt' | 'mo';
+
+/** A deliver_sm to keep until the provider's ESME takes it. */
+export interface NewSmppDelivery {
+  contentProviderId: string;
+  kind: SmppDeliveryKind;
+  /**
+   * Identity within the provider (`receipt:<message id>:<stat>`, `mo:<mo id>:<part>`): adding a key
+   * the provider already has waiting is a no-op, so processes that each heard the same event keep
+   * one row.
+   */
+  key: string;
+  /** The encoded deliver_sm; its sequence_number is reassigned when sent. */
+  pdu: Uint8Array;
+  /** The mobile user's number (receipt: recipient; MO: sender), for logs that mask it. */
+  msisdn: string;
+  /** When the event happened (epoch ms): expiry counts from here. */
+  createdAt: number;
+  /** Not to be tried before (epoch ms). */
+  dueAt: number;
+  /** Failed attempts so far (the retry backoff grows with it). */
+  attempts: number;
+}
+
+/** A kept deliver_sm; `id` grows with insertion, so ordering by it is oldest first. */
+export interface SmppDelivery extends NewSmppDelivery {
+  id: number;
+}
+
+/** What an expiry dropped (no PDU: the bytes hold the text, which logs must not carry). */
+export interface ExpiredSmppDelivery {
+  id: number;
+  contentProviderId: string;
+  kind: SmppDeliveryKind;
+  msisdn: string;
+  createdAt: number;
+  attempts: number;
+}
+
+export interface SmppDeliveryClaim {
+  contentProviderId: string;
+  /** Who takes the rows (one id per gateway process). */
+  owner: string;
+  now: number;
+  /** The rows are this owner's until `now + leaseMs`; after that anyone may take them again. */
+  leaseMs: number;
+  limit: number;
+}
+
+export interface SmppDeliveryStore {
+  /** Keeps deliveries; returns how many were new (a key already waiting is skipped). */
+  add(rows: readonly NewSmppDelivery[]): Promise<number>;
+  /** Of `contentProviderIds`, the providers with at least one row due at `now` and not leased. */
+  due(contentProviderIds: readonly string[], now: number): Promise<string[]>;
+  /**
+   * Leases up to `limit` of the provider's rows that are due at `now` and not leased to another
+   * owner (or whose lease ran out), oldest first. Concurrent claims never return the same row.
+   */
+  claim(q: SmppDeliveryClaim): Promise<SmppDelivery[]>;
+  /** The ESME took them: deletes the rows (whoever holds them). */
+  remove(ids: readonly number[]): Promise<void>;
+  /**
+   * Not taken (refused for now, unanswered, connection lost): the row goes back, due at `dueAt`,
+   * with `attempts`, unleased. Only while `owner` still holds it; false otherwise.
+   */
+  retry(id: number, owner: string, dueAt: number, attempts: number): Promise<boolean>;
+  /** Drops every lease `owner` holds (clean shutdown), so other processes may send at once. */
+  release(owner: string): Promise<number>;
+  /** Deletes up to `limit` rows created before `before`, oldest first, and says which. */
+  expire(before: number, limit: number): Promise<ExpiredSmppDelivery[]>;
+  /** Rows waiting (for one provider, or all). */
+  count(contentProviderId?: string): Promise<number>;
+}

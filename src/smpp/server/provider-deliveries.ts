@@ -1,0 +1,299 @@
+/**
+ * deliver_sm to content providers' ESMEs (receipts and MO), durable where it has to be. The hot
+ * path costs no store write: a deliver_sm goes straight to a bound receiver/transceiver of the
+ * provider. Only what cannot go out is kept in the SmppDeliveryStore: no receiver bound (or their
+ * queues already long), or the ESME did not take it (throttled, transient error, no answer,
+ * connection lost). Kept rows are claimed (leased to this process), oldest first, as receiver
+ * window slots free up; removed once the ESME answers ESME_ROK; put back with a growing delay
+ * otherwise; dropped, counted and logged (numbers masked) once older than the maximum age, like an
+ * SMSC's validity period. Several gateway processes may share the store: the lease keeps a row with
+ * one of them at a time.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { CommandStatus } from '../pdu/constants.js';
+import { decodePdu, encodePdu } from '../pdu/codec.js';
+import type { SmPdu } from '../pdu/types.js';
+import type { NewSmppDelivery, SmppDeliveryKind, SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
+import { maskMsisdn } from '../../domain/msisdn.js';
+
+/** One deliver_sm for a provider, with what the store needs to keep it. */
+export interface Delivery {
+  kind: SmppDeliveryKind;
+  /** Identity within the provider (see NewSmppDelivery.key). */
+  key: string;
+  /** The mobile user's number (masked in logs). */
+  msisdn: string;
+  /** When the event happened: the age limit counts from here. */
+  createdAt: number;
+  pdu: SmPdu;
+}
+
+/** The context a deliver_sm carries through the session until its response. */
+export interface DeliverCtx {
+  cpId: string;
+  d: Delivery;
+  /** Failed attempts so far. */
+  attempts: number;
+  /** Store row id when it came from the store (leased to us). */
+  stored?: number;
+}
+
+/** What the server offers: a receiver bind to send on. */
+export interface ReceiverSlot {
+  send(pdu: SmPdu, ctx: DeliverCtx): void;
+}
+
+export interface ProviderDeliveriesOptions {
+  store: SmppDeliveryStore;
+  now(): number;
+  /** A receiver/transceiver of the provider that can take one more deliver_sm now, least loaded first. */
+  receiver(cpId: string): ReceiverSlot | undefined;
+  /** Free window slots over the provider's receiver binds here (0 when none is bound). */
+  room(cpId: string): number;
+  /** Providers with a receiver/transceiver bind on this process. */
+  boundProviders(): string[];
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** Undelivered deliver_sm are dropped after this age (default 72 h). */
+  maxAgeMs?: number;
+  /** A claimed row stays ours this long (default 60 s; a send takes at most the 10 s response timeout after it leaves). */
+  leaseMs?: number;
+  /** Rows are held in memory at most this many while the store cannot be written (default 100,000). */
+  maxUnsaved?: number;
+  /** This process's lease owner id (default host:pid:random). */
+  owner?: string;
+}
+
+/** Delay before attempt n+1 after n failures: 1 s doubling, capped at 5 minutes. */
+export function deliverRetryDelayMs(attempts: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, attempts - 1), 300_000);
+}
+
+/** Statuses after which the ESME may take the deliver_sm later (others: it refused it for good). */
+const TRANSIENT = new Set<number>([CommandStatus.ESME_RTHROTTLED, CommandStatus.ESME_RMSGQFUL, CommandStatus.ESME_RX_T_APPN, CommandStatus.ESME_RSYSERR]);
+
+const CLAIM_MAX = 200;
+const EXPIRE_BATCH = 10_000;
+
+export class ProviderDeliveries {
+  readonly owner: string;
+  private readonly maxAgeMs: number;
+  private readonly leaseMs: number;
+  /** Rows waiting for a store write (batched per event-loop turn; kept while the store fails). */
+  private unsaved: NewSmppDelivery[] = [];
+  private saving: Promise<void> | null = null;
+  /** Ids the ESME took, deleted in batches. */
+  private done: number[] = [];
+  private removing: Promise<void> | null = null;
+  private polling: Promise<void> | null = null;
+  private pollAgain = false;
+  /** Store retries under way (awaited on close). */
+  private readonly retrying = new Set<Promise<unknown>>();
+  private closed = false;
+  /** Deliveries dropped for age since start (for metrics). */
+  expired = 0;
+  /** Deliveries the ESME refused for good since start. */
+  refused = 0;
+
+  constructor(private readonly o: ProviderDeliveriesOptions) {
+    this.owner = o.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.maxAgeMs = o.maxAgeMs ?? 72 * 3_600_000;
+    this.leaseMs = o.leaseMs ?? 60_000;
+  }
+
+  /** A new deliver_sm: straight to a receiver if one can take it, else into the store. */
+  offer(cpId: string, d: Delivery): void {
+    const r = this.o.receiver(cpId);
+    if (r) r.send(d.pdu, { cpId, d, attempts: 0 });
+    else this.keep(cpId, d, this.o.now(), 0);
+  }
+
+  /** The ESME answered a deliver_sm. */
+  answered(ctx: DeliverCtx, status: number): void {
+    if (status === CommandStatus.ESME_ROK) {
+      if (ctx.stored !== undefined) this.remove(ctx.stored);
+      return;
+    }
+    if (TRANSIENT.has(status)) return this.failed(ctx);
+    // Refused for good: the ESME will not take it however often we try.
+    this.refused++;
+    this.o.log?.('smpp deliver_sm refused by ESME', { status, cpId: ctx.cpId, kind: ctx.d.kind, msisdn: maskMsisdn(ctx.d.msisdn) });
+    if (ctx.stored !== undefined) this.remove(ctx.stored);
+  }
+
+  /** No answer in time, or the connection went before it was answered: try again later. */
+  failed(ctx: DeliverCtx): void {
+    const attempts = ctx.attempts + 1;
+    const dueAt = this.o.now() + deliverRetryDelayMs(attempts);
+    if (ctx.stored === undefined) return this.keep(ctx.cpId, ctx.d, dueAt, attempts);
+    // If our lease ran out meanwhile the row is someone else's: leave it to them.
+    const p = this.o.store.retry(ctx.stored, this.owner, dueAt, attempts)
+      .catch((e: Error) => this.o.log?.('smpp deliveries: retry not recorded', { error: e.message }))
+      .finally(() => this.retrying.delete(p));
+    this.retrying.add(p);
+  }
+
+  /**
+   * Sends what the store holds for providers bound here, as far as their windows have room. Runs
+   * on a timer and when a receiver binds; one pass at a time.
+   */
+  poll(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.polling) {
+      this.pollAgain = true;
+      return this.polling;
+    }
+    this.polling = this.pollOnce()
+      .catch((e: Error) => this.o.log?.('smpp deliveries: store read failed', { error: e.message }))
+      .finally(() => {
+        this.polling = null;
+        if (this.pollAgain && !this.closed) {
+          this.pollAgain = false;
+          void this.poll();
+        }
+      });
+    return this.polling;
+  }
+
+  /** Drops what is older than the maximum age; logs a count (numbers masked, never text). */
+  async expire(): Promise<number> {
+    const before = this.o.now() - this.maxAgeMs;
+    // what never reached the store is subject to the same age
+    const stale = this.unsaved.filter((r) => r.createdAt < before);
+    if (stale.length) this.unsaved = this.unsaved.filter((r) => r.createdAt >= before);
+    let rows: { contentProviderId: string; kind: SmppDeliveryKind; msisdn: string }[] = stale;
+    try {
+      rows = rows.concat(await this.o.store.expire(before, EXPIRE_BATCH));
+    } catch (e) {
+      this.o.log?.('smpp deliveries: expiry failed', { error: (e as Error).message });
+    }
+    if (rows.length === 0) return 0;
+    this.expired += rows.length;
+    const providers: Record<string, number> = {};
+    for (const r of rows) providers[r.contentProviderId] = (providers[r.contentProviderId] ?? 0) + 1;
+    this.o.log?.('smpp deliveries expired undelivered', {
+      count: rows.length, receipts: rows.filter((r) => r.kind === 'receipt').length, mo: rows.filter((r) => r.kind === 'mo').length,
+      maxAgeHours: this.maxAgeMs / 3_600_000, providers, numbers: rows.slice(0, 10).map((r) => maskMsisdn(r.msisdn)),
+    });
+    return rows.length;
+  }
+
+  /** Resolves once queued store writes are done. */
+  async settled(): Promise<void> {
+    while (this.saving || this.removing || this.polling || this.retrying.size) await Promise.all([this.saving, this.removing, this.polling, ...this.retrying]);
+  }
+
+  /** Writes what is pending, then hands this process's leases back so another process may send at once. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.settled();
+    if (this.unsaved.length) await this.save();
+    if (this.done.length) await this.flushRemoved();
+    await Promise.all(this.retrying);
+    await this.o.store.release(this.owner).catch((e: Error) => this.o.log?.('smpp deliveries: lease release failed', { error: e.message }));
+  }
+
+  // ------------------------------------------------------------ store writes
+
+  private keep(cpId: string, d: Delivery, dueAt: number, attempts: number): void {
+    const max = this.o.maxUnsaved ?? 100_000;
+    if (this.unsaved.length >= max) {
+      this.unsaved.shift();
+      this.o.log?.('smpp deliveries: store unavailable, oldest unsaved deliver_sm dropped', { cpId });
+    }
+    this.unsaved.push({ contentProviderId: cpId, kind: d.kind, key: d.key, pdu: encodePdu({ ...d.pdu, sequence_number: 1 }), msisdn: d.msisdn, createdAt: d.createdAt, dueAt, attempts });
+    this.scheduleSave();
+  }
+
+  /** One store write per event-loop turn's worth; another follows while more arrived meanwhile. */
+  private scheduleSave(): void {
+    if (this.saving) return;
+    this.saving = new Promise<void>((r) => setImmediate(r)).then(() => this.save()).then((ok) => {
+      this.saving = null;
+      if (ok && this.unsaved.length) this.scheduleSave();
+    });
+  }
+
+  /** False when the store refused the write (the rows stay in memory; the timer's poll retries). */
+  private async save(): Promise<boolean> {
+    const batch = this.unsaved;
+    if (batch.length === 0) return true;
+    this.unsaved = [];
+    try {
+      await this.o.store.add(batch);
+    } catch (e) {
+      this.unsaved = batch.concat(this.unsaved);
+      this.o.log?.('smpp deliveries: store write failed, kept in memory', { error: (e as Error).message, waiting: this.unsaved.length });
+      return false;
+    }
+    // A receiver may have bound while these were written: give it them now rather than at the next tick.
+    const bound = new Set(this.o.boundProviders());
+    if (batch.some((r) => bound.has(r.contentProviderId))) void this.poll();
+    return true;
+  }
+
+  private remove(id: number): void {
+    this.done.push(id);
+    this.scheduleRemove();
+  }
+
+  private scheduleRemove(): void {
+    if (this.removing) return;
+    this.removing = new Promise<void>((r) => setImmediate(r)).then(() => this.flushRemoved()).then((ok) => {
+      this.removing = null;
+      if (ok && this.done.length) this.scheduleRemove();
+    });
+  }
+
+  private async flushRemoved(): Promise<boolean> {
+    const ids = this.done;
+    if (ids.length === 0) return true;
+    this.done = [];
+    try {
+      await this.o.store.remove(ids);
+      return true;
+    } catch (e) {
+      // The ESME has them: a row left behind would be sent again, so try again on the next pass.
+      this.done = ids.concat(this.done);
+      this.o.log?.('smpp deliveries: delete failed', { error: (e as Error).message });
+      return false;
+    }
+  }
+
+  // ------------------------------------------------------------ reading the store
+
+  private async pollOnce(): Promise<void> {
+    // writes that failed before are retried here, before reading
+    if (this.unsaved.length) {
+      this.scheduleSave();
+      await this.saving;
+    }
+    if (this.done.length) {
+      this.scheduleRemove();
+      await this.removing;
+    }
+    const bound = this.o.boundProviders().filter((cp) => this.o.room(cp) > 0);
+    if (bound.length === 0) return;
+    const now = this.o.now();
+    for (const cpId of await this.o.store.due(bound, now)) {
+      const room = this.o.room(cpId);
+      if (room <= 0 || this.closed) continue;
+      const rows = await this.o.store.claim({ contentProviderId: cpId, owner: this.owner, now, leaseMs: this.leaseMs, limit: Math.min(room, CLAIM_MAX) });
+      for (const row of rows) {
+        let pdu: SmPdu;
+        try {
+          pdu = decodePdu(Buffer.from(row.pdu)) as SmPdu;
+        } catch (e) {
+          this.o.log?.('smpp deliveries: unreadable row dropped', { id: row.id, error: (e as Error).message });
+          this.remove(row.id);
+          continue;
+        }
+        const ctx: DeliverCtx = { cpId, d: { kind: row.kind, key: row.key, msisdn: row.msisdn, createdAt: row.createdAt, pdu }, attempts: row.attempts, stored: row.id };
+        const r = this.o.receiver(cpId);
+        if (r) r.send(pdu, ctx);
+        // the bind went while we claimed: hand the row back as it was
+        else await this.o.store.retry(row.id, this.owner, row.dueAt, row.attempts);
+      }
+    }
+  }
+}

@@ -1,0 +1,62 @@
+/** PostgreSQL adapter for SmppDeliveryStore (migration 080), the twin of the SQLite one. */
+import type { Pool } from './db.js';
+import { queries } from './db.js';
+import type { ExpiredSmppDelivery, NewSmppDelivery, SmppDelivery, SmppDeliveryClaim, SmppDeliveryKind, SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
+
+const Q = queries('smpp-deliveries', ['insert', 'due', 'claim', 'remove', 'retry', 'release', 'expire', 'count'] as const);
+
+interface Raw { id: number; content_provider_id: string; kind: SmppDeliveryKind; key: string; pdu: Buffer; msisdn: string; created_at: number; due_at: number; attempts: number }
+
+const toRow = (r: Raw): SmppDelivery => ({
+  id: r.id, contentProviderId: r.content_provider_id, kind: r.kind, key: r.key, pdu: r.pdu, msisdn: r.msisdn,
+  createdAt: r.created_at, dueAt: r.due_at, attempts: r.attempts,
+});
+
+export class PgSmppDeliveries implements SmppDeliveryStore {
+  constructor(private readonly pool: Pool) {}
+
+  async add(rows: readonly NewSmppDelivery[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const col = <T>(f: (r: NewSmppDelivery) => T): T[] => rows.map(f);
+    const r = await this.pool.query(Q.insert, [
+      col((r) => r.contentProviderId), col((r) => r.kind), col((r) => r.key), col((r) => Buffer.from(r.pdu)), col((r) => r.msisdn),
+      col((r) => r.createdAt), col((r) => r.dueAt), col((r) => r.attempts),
+    ]);
+    return r.rowCount ?? 0;
+  }
+
+  async due(contentProviderIds: readonly string[], now: number): Promise<string[]> {
+    if (contentProviderIds.length === 0) return [];
+    return (await this.pool.query<{ cp: string }>(Q.due, [contentProviderIds, now])).rows.map((r) => r.cp);
+  }
+
+  async claim(c: SmppDeliveryClaim): Promise<SmppDelivery[]> {
+    const rows = (await this.pool.query<Raw>(Q.claim, [c.contentProviderId, c.owner, c.now + c.leaseMs, c.now, c.limit])).rows;
+    // UPDATE … RETURNING does not keep the subquery's order.
+    return rows.map(toRow).sort((a, b) => a.id - b.id);
+  }
+
+  async remove(ids: readonly number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.pool.query(Q.remove, [ids]);
+  }
+
+  async retry(id: number, owner: string, dueAt: number, attempts: number): Promise<boolean> {
+    return ((await this.pool.query(Q.retry, [id, owner, dueAt, attempts])).rowCount ?? 0) > 0;
+  }
+
+  async release(owner: string): Promise<number> {
+    return (await this.pool.query(Q.release, [owner])).rowCount ?? 0;
+  }
+
+  async expire(before: number, limit: number): Promise<ExpiredSmppDelivery[]> {
+    const rows = (await this.pool.query<Omit<Raw, 'key' | 'pdu' | 'due_at'>>(Q.expire, [before, limit])).rows;
+    return rows
+      .map((r) => ({ id: r.id, contentProviderId: r.content_provider_id, kind: r.kind, msisdn: r.msisdn, createdAt: r.created_at, attempts: r.attempts }))
+      .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
+  }
+
+  async count(contentProviderId?: string): Promise<number> {
+    return (await this.pool.query<{ n: number }>(Q.count, [contentProviderId ?? null])).rows[0].n;
+  }
+}

@@ -1,0 +1,96 @@
+/** SQLite adapter for SmppDeliveryStore (table from migration 080). */
+import type { Db } from './db.js';
+import type { ExpiredSmppDelivery, NewSmppDelivery, SmppDelivery, SmppDeliveryClaim, SmppDeliveryKind, SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
+
+interface Raw {
+  id: number;
+  content_provider_id: string;
+  kind: SmppDeliveryKind;
+  key: string;
+  pdu: Buffer;
+  msisdn: string;
+  created_at: number;
+  due_at: number;
+  attempts: number;
+}
+
+const toRow = (r: Raw): SmppDelivery => ({
+  id: r.id, contentProviderId: r.content_provider_id, kind: r.kind, key: r.key, pdu: r.pdu, msisdn: r.msisdn,
+  createdAt: r.created_at, dueAt: r.due_at, attempts: r.attempts,
+});
+
+function prepare(db: Db) {
+  return {
+    insert: db.prepare(`INSERT INTO smpp_deliveries (content_provider_id, kind, key, pdu, msisdn, created_at, due_at, attempts)
+      VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (content_provider_id, key) DO NOTHING`),
+    due: db.prepare(`SELECT DISTINCT content_provider_id AS cp FROM smpp_deliveries
+      WHERE content_provider_id IN (SELECT value FROM json_each(?)) AND due_at <= ? AND lease_until <= ?`),
+    pick: db.prepare(`SELECT id, content_provider_id, kind, key, pdu, msisdn, created_at, due_at, attempts FROM smpp_deliveries
+      WHERE content_provider_id = ? AND due_at <= ? AND lease_until <= ? ORDER BY id LIMIT ?`),
+    lease: db.prepare('UPDATE smpp_deliveries SET owner = ?, lease_until = ? WHERE id = ?'),
+    remove: db.prepare('DELETE FROM smpp_deliveries WHERE id = ?'),
+    retry: db.prepare('UPDATE smpp_deliveries SET owner = NULL, lease_until = 0, due_at = ?, attempts = ? WHERE id = ? AND owner = ?'),
+    release: db.prepare('UPDATE smpp_deliveries SET owner = NULL, lease_until = 0 WHERE owner = ?'),
+    old: db.prepare('SELECT id, content_provider_id, kind, msisdn, created_at, attempts FROM smpp_deliveries WHERE created_at < ? ORDER BY created_at, id LIMIT ?'),
+    count: db.prepare('SELECT count(*) AS n FROM smpp_deliveries'),
+    countCp: db.prepare('SELECT count(*) AS n FROM smpp_deliveries WHERE content_provider_id = ?'),
+  };
+}
+
+export class SqliteSmppDeliveries implements SmppDeliveryStore {
+  private readonly q: ReturnType<typeof prepare>;
+
+  constructor(private readonly db: Db) {
+    this.q = prepare(db);
+  }
+
+  async add(rows: readonly NewSmppDelivery[]): Promise<number> {
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const r of rows) n += this.q.insert.run(r.contentProviderId, r.kind, r.key, Buffer.from(r.pdu), r.msisdn, r.createdAt, r.dueAt, r.attempts).changes;
+      return n;
+    })();
+  }
+
+  async due(contentProviderIds: readonly string[], now: number): Promise<string[]> {
+    if (contentProviderIds.length === 0) return [];
+    return (this.q.due.all(JSON.stringify(contentProviderIds), now, now) as { cp: string }[]).map((r) => r.cp);
+  }
+
+  async claim(c: SmppDeliveryClaim): Promise<SmppDelivery[]> {
+    // One writer per SQLite file: the transaction alone keeps two claims from taking the same row.
+    return this.db.transaction(() => {
+      const rows = this.q.pick.all(c.contentProviderId, c.now, c.now, c.limit) as Raw[];
+      for (const r of rows) this.q.lease.run(c.owner, c.now + c.leaseMs, r.id);
+      return rows.map(toRow);
+    }).immediate();
+  }
+
+  async remove(ids: readonly number[]): Promise<void> {
+    if (ids.length === 0) return;
+    this.db.transaction(() => {
+      for (const id of ids) this.q.remove.run(id);
+    })();
+  }
+
+  async retry(id: number, owner: string, dueAt: number, attempts: number): Promise<boolean> {
+    return this.q.retry.run(dueAt, attempts, id, owner).changes > 0;
+  }
+
+  async release(owner: string): Promise<number> {
+    return this.q.release.run(owner).changes;
+  }
+
+  async expire(before: number, limit: number): Promise<ExpiredSmppDelivery[]> {
+    return this.db.transaction(() => {
+      const rows = this.q.old.all(before, limit) as (Omit<Raw, 'key' | 'pdu' | 'due_at'>)[];
+      for (const r of rows) this.q.remove.run(r.id);
+      return rows.map((r) => ({ id: r.id, contentProviderId: r.content_provider_id, kind: r.kind, msisdn: r.msisdn, createdAt: r.created_at, attempts: r.attempts }));
+    })();
+  }
+
+  async count(contentProviderId?: string): Promise<number> {
+    const r = (contentProviderId === undefined ? this.q.count.get() : this.q.countCp.get(contentProviderId)) as { n: number };
+    return r.n;
+  }
+}
