@@ -11,7 +11,7 @@ import { DeliveryWorker } from '../src/app/delivery.js';
 import { SystemClock } from '../src/simulator/clock.js';
 import { resolveProfile } from '../src/profiles/index.js';
 import { SmppServer, SmppCredentials } from '../src/smpp/server/index.js';
-import { SmppUpstream, parseUpstreamUrl } from '../src/smpp/client/index.js';
+import { SmppUpstream, ThreadedUpstream, parseUpstreamUrl } from '../src/smpp/client/index.js';
 import { buildHttpApp } from '../src/http/app.js';
 
 const [db, upstreamUrl] = process.argv.slice(2);
@@ -19,7 +19,7 @@ const admin = { role: 'admin' as const, actorId: 'bench' };
 const store = new SqliteStore(db);
 const clock = new SystemClock();
 const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
-const upstream = new SmppUpstream({ links: [parseUpstreamUrl(upstreamUrl)] });
+const upstream = process.env.SMSGUARD_UPSTREAM_INLINE ? new SmppUpstream({ links: [parseUpstreamUrl(upstreamUrl)] }) : new ThreadedUpstream({ links: [parseUpstreamUrl(upstreamUrl)] });
 upstream.start();
 if (!(await upstream.waitUp(10_000))) throw new Error('upstream did not bind');
 const worker = new DeliveryWorker(app.ctx, upstream, {}, (mo) => app.receiveMo(mo, 'system'));

@@ -8,6 +8,7 @@ import type { Egress } from '../ports/egress.js';
 import type { SmppCredentialStore } from '../ports/smpp-credentials.js';
 import type { SmppDeliveryStore } from '../ports/smpp-deliveries.js';
 import { SmppUpstream } from './client/upstream.js';
+import { ThreadedUpstream } from './client/threaded-upstream.js';
 import { parseUpstreamUrl, type UpstreamLinkConfig } from './client/config.js';
 import { SmppCredentials } from './server/credentials.js';
 import { SmppServer, type SmppServerApp } from './server/server.js';
@@ -38,7 +39,14 @@ export interface StartSmppOptions {
   deliveries?: SmppDeliveryStore;
   /** Undelivered receipts/MO are dropped after this age (default 72 h). */
   deliveryMaxAgeMs?: number;
+  /** Every SMPP server process hears each receipt/MO event (NATS bus): see SmppServerOptions.sharedEvents. */
+  sharedEvents?: boolean;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /**
+   * Run the SMPP client on its own worker thread (default true): PDU encoding, windows and receipt
+   * correlation then use the second core instead of the event loop that decides and records.
+   */
+  upstreamThread?: boolean;
 }
 
 export interface SmppDoors {
@@ -71,12 +79,12 @@ export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
     simulatorSmppPort = await simServer.listen(o.simulatorSmppPort ?? 0, '127.0.0.1');
     links = [parseUpstreamUrl(`smpp://smsguard:smsguard@127.0.0.1:${simulatorSmppPort}?name=simulator&window=1000`)];
   } else links = upstreamLinks(o.upstream);
-  const egress = links.length ? new SmppUpstream({ links, log: o.log }) : null;
+  const egress = !links.length ? null : o.upstreamThread === false ? new SmppUpstream({ links, log: o.log }) : new ThreadedUpstream({ links, log: o.log });
   egress?.start();
   let server: SmppServer | null = null;
   let smppPort: number | null = null;
   if (o.smppPort !== null) {
-    server = new SmppServer({ app: o.app, authenticate: (s, p, ip) => credentials.authenticate(s, p, ip), portKind: o.portKind, log: o.log, deliveries: o.deliveries, deliveryMaxAgeMs: o.deliveryMaxAgeMs });
+    server = new SmppServer({ app: o.app, authenticate: (s, p, ip) => credentials.authenticate(s, p, ip), portKind: o.portKind, log: o.log, deliveries: o.deliveries, deliveryMaxAgeMs: o.deliveryMaxAgeMs, sharedEvents: o.sharedEvents });
     smppPort = await server.listen(o.smppPort, o.smppHost);
   }
   return {

@@ -4,3 +4,4 @@ export * from './esme.js';
 export * from './config.js';
 export * from './id-index.js';
 export * from './retry-policy.js';
+export * from './threaded-upstream.js';

@@ -1,11 +1,13 @@
 /**
  * The upstream client against fake SMSCs that each misbehave in exactly one way. In every case:
  * every message is acknowledged by some SMSC exactly once (nothing lost, nothing sent twice), and
- * every message gets exactly one receipt.
+ * every message gets exactly one receipt. The same cases run against the client in process and on its
+ * own worker thread (what `start` uses): the thread must add nothing and lose nothing.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { SmppUpstream } from '../../../src/smpp/client/upstream.js';
+import { SmppUpstream, type UpstreamOptions } from '../../../src/smpp/client/upstream.js';
+import { ThreadedUpstream } from '../../../src/smpp/client/threaded-upstream.js';
 import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import type { DeliveryReceipt } from '../../../src/ports/egress.js';
 import type { OutboundMessage } from '../../../src/ports/store.js';
@@ -28,14 +30,20 @@ async function waitFor(cond: () => boolean, ms = 8000): Promise<void> {
   }
 }
 
-async function run(primary: FakeSmscOptions, withBackup: boolean) {
+type Client = SmppUpstream | ThreadedUpstream;
+const VARIANTS: [string, (o: UpstreamOptions) => Client][] = [
+  ['in process', (o) => new SmppUpstream(o)],
+  ['on its own thread', (o) => new ThreadedUpstream(o)],
+];
+
+async function run(make: (o: UpstreamOptions) => Client, primary: FakeSmscOptions, withBackup: boolean) {
   const bad = new FakeSmsc(primary);
   const good = new FakeSmsc({ misbehaviour: 'none', dlr: true });
   await bad.listen();
   await good.listen();
   const links = [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${bad.port}?name=bad&window=5`)];
   if (withBackup) links.push({ ...parseUpstreamUrl(`smpp://u:p@127.0.0.1:${good.port}?name=good&window=5`), weight: 0.001 });
-  const up = new SmppUpstream({ links, submitBudgetMs: 10_000, link: { session: { responseTimeoutMs: 300 }, minBackoffMs: 50, maxBackoffMs: 200 } });
+  const up = make({ links, submitBudgetMs: 10_000, link: { session: { responseTimeoutMs: 300 }, minBackoffMs: 50, maxBackoffMs: 200 } });
   const receipts: DeliveryReceipt[] = [];
   up.onReceipt((r) => receipts.push(r));
   up.start();
@@ -71,63 +79,65 @@ async function check(r: Awaited<ReturnType<typeof run>>, expectReceipts: boolean
   }
 }
 
-describe('upstream client vs misbehaving SMSCs: nothing lost, nothing twice', () => {
-  test('well-behaved, receipt ids in decimal vs hex responses, receipts duplicated', async () => {
-    await check(await run({ misbehaviour: 'none', dlr: true, decimalReceiptIds: true, duplicateReceipts: true }, false), true);
+for (const [name, make] of VARIANTS) {
+  describe(`upstream client ${name} vs misbehaving SMSCs: nothing lost, nothing twice`, () => {
+    test('well-behaved, receipt ids in decimal vs hex responses, receipts duplicated', async () => {
+      await check(await run(make, { misbehaviour: 'none', dlr: true, decimalReceiptIds: true, duplicateReceipts: true }, false), true);
+    });
+    test('never answers → failover to the other link', async () => {
+      const r = await run(make, { misbehaviour: 'never_answers' }, true);
+      assert.ok(r.bad.received.length > 0, 'the silent SMSC was tried');
+      await check(r, true);
+    });
+    test('answers generic_nack → failover to the other link', async () => {
+      const r = await run(make, { misbehaviour: 'generic_nack' }, true);
+      assert.ok(r.bad.received.length > 0);
+      await check(r, true);
+    });
+    test('throttles → backs off and retries', async () => {
+      const r = await run(make, { misbehaviour: 'throttles', dlr: true }, false);
+      assert.ok(r.bad.received.length > N, 'throttled submits were retried');
+      await check(r, true);
+    });
+    test('unbinds mid-stream → rebinds and resends only what was unanswered', async () => {
+      const r = await run(make, { misbehaviour: 'unbinds_mid_stream', dlr: true, after: 7 }, false);
+      assert.ok(r.bad.binds >= 2, 'rebound');
+      await check(r, true);
+    });
+    test('drops the connection → reconnects and resends only what was unanswered', async () => {
+      const r = await run(make, { misbehaviour: 'drops_connection', dlr: true, after: 7 }, false);
+      assert.ok(r.bad.binds >= 2, 'reconnected');
+      await check(r, true);
+    });
+    test('receipt before submit_sm_resp → still matched, once', async () => {
+      await check(await run(make, { misbehaviour: 'dlr_before_resp' }, false), true);
+    });
   });
-  test('never answers → failover to the other link', async () => {
-    const r = await run({ misbehaviour: 'never_answers' }, true);
-    assert.ok(r.bad.received.length > 0, 'the silent SMSC was tried');
-    await check(r, true);
+  
+  describe(`upstream client ${name}: routing`, () => {
+    test('longest matching prefix wins; links without prefixes take the rest', async () => {
+      const a = new FakeSmsc({ misbehaviour: 'none' });
+      const b = new FakeSmsc({ misbehaviour: 'none' });
+      const c = new FakeSmsc({ misbehaviour: 'none' });
+      await Promise.all([a.listen(), b.listen(), c.listen()]);
+      const up = make({ links: [
+        parseUpstreamUrl(`smpp://u:p@127.0.0.1:${a.port}?name=cmcc&prefixes=86138,86139`),
+        parseUpstreamUrl(`smpp://u:p@127.0.0.1:${b.port}?name=cmcc-1389&prefixes=861389`),
+        parseUpstreamUrl(`smpp://u:p@127.0.0.1:${c.port}?name=default`),
+      ] });
+      up.start();
+      try {
+        assert.ok(await up.waitUp(3000));
+        const m = (id: string, to: string): OutboundMessage => ({ id, contentProviderId: 'cp', from: '10690001', to, text: id, registeredDelivery: false, attempts: 0, submittedAt: 0 });
+        const rs = await Promise.all([m('m1', '+8613800000001'), m('m2', '+8613890000001'), m('m3', '+8613900000001'), m('m4', '+8618600000001')].map((x) => up.submit(x)));
+        assert.ok(rs.every((r) => r.ok));
+        assert.deepEqual(a.ackedTexts().sort(), ['m1', 'm3']);
+        assert.deepEqual(b.ackedTexts(), ['m2']);
+        assert.deepEqual(c.ackedTexts(), ['m4']);
+      } finally {
+        await up.close();
+        await Promise.all([a.close(), b.close(), c.close()]);
+      }
+    });
   });
-  test('answers generic_nack → failover to the other link', async () => {
-    const r = await run({ misbehaviour: 'generic_nack' }, true);
-    assert.ok(r.bad.received.length > 0);
-    await check(r, true);
-  });
-  test('throttles → backs off and retries', async () => {
-    const r = await run({ misbehaviour: 'throttles', dlr: true }, false);
-    assert.ok(r.bad.received.length > N, 'throttled submits were retried');
-    await check(r, true);
-  });
-  test('unbinds mid-stream → rebinds and resends only what was unanswered', async () => {
-    const r = await run({ misbehaviour: 'unbinds_mid_stream', dlr: true, after: 7 }, false);
-    assert.ok(r.bad.binds >= 2, 'rebound');
-    await check(r, true);
-  });
-  test('drops the connection → reconnects and resends only what was unanswered', async () => {
-    const r = await run({ misbehaviour: 'drops_connection', dlr: true, after: 7 }, false);
-    assert.ok(r.bad.binds >= 2, 'reconnected');
-    await check(r, true);
-  });
-  test('receipt before submit_sm_resp → still matched, once', async () => {
-    await check(await run({ misbehaviour: 'dlr_before_resp' }, false), true);
-  });
-});
-
-describe('upstream client: routing', () => {
-  test('longest matching prefix wins; links without prefixes take the rest', async () => {
-    const a = new FakeSmsc({ misbehaviour: 'none' });
-    const b = new FakeSmsc({ misbehaviour: 'none' });
-    const c = new FakeSmsc({ misbehaviour: 'none' });
-    await Promise.all([a.listen(), b.listen(), c.listen()]);
-    const up = new SmppUpstream({ links: [
-      parseUpstreamUrl(`smpp://u:p@127.0.0.1:${a.port}?name=cmcc&prefixes=86138,86139`),
-      parseUpstreamUrl(`smpp://u:p@127.0.0.1:${b.port}?name=cmcc-1389&prefixes=861389`),
-      parseUpstreamUrl(`smpp://u:p@127.0.0.1:${c.port}?name=default`),
-    ] });
-    up.start();
-    try {
-      assert.ok(await up.waitUp(3000));
-      const m = (id: string, to: string): OutboundMessage => ({ id, contentProviderId: 'cp', from: '10690001', to, text: id, registeredDelivery: false, attempts: 0, submittedAt: 0 });
-      const rs = await Promise.all([m('m1', '+8613800000001'), m('m2', '+8613890000001'), m('m3', '+8613900000001'), m('m4', '+8618600000001')].map((x) => up.submit(x)));
-      assert.ok(rs.every((r) => r.ok));
-      assert.deepEqual(a.ackedTexts().sort(), ['m1', 'm3']);
-      assert.deepEqual(b.ackedTexts(), ['m2']);
-      assert.deepEqual(c.ackedTexts(), ['m4']);
-    } finally {
-      await up.close();
-      await Promise.all([a.close(), b.close(), c.close()]);
-    }
-  });
-});
+}

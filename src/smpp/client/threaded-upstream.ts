@@ -1,0 +1,172 @@
+/**
+ * The SMPP client to carrier SMSCs on its own thread, as the Egress port. On two cores the gateway's
+ * event loop was the bottleneck (docs/PERFORMANCE.md): it decided, recorded and also encoded,
+ * windowed and correlated every upstream PDU. Here the whole SmppUpstream (links, windows, retries,
+ * failover, receipt correlation) runs in a worker thread and the main thread only sees results,
+ * receipts and MO, in batches. Semantics are SmppUpstream's: this class adds no decisions.
+ *
+ * If the thread dies (a bug, never expected), submits in flight fail with `retry` (the delivery
+ * worker reschedules them: at-least-once, as for a dropped connection) and the thread is started
+ * again after a pause.
+ */
+import { Worker } from 'node:worker_threads';
+import type { DeliveryReceipt, Egress, InboundMo, SubmitResult } from '../../ports/egress.js';
+import type { OutboundMessage } from '../../ports/store.js';
+import type { UpstreamOptions } from './upstream.js';
+
+/** Main thread → worker. */
+export type ToThread =
+  | { t: 'submit'; items: [number, OutboundMessage][] }
+  | { t: 'waitUp'; k: number; ms: number }
+  | { t: 'close' };
+
+/** Worker → main thread. */
+export type FromThread =
+  | { t: 'ready' }
+  | { t: 'results'; items: [number, SubmitResult | { error: string }][] }
+  | { t: 'receipts'; items: DeliveryReceipt[] }
+  | { t: 'mo'; items: InboundMo[] }
+  | { t: 'up'; k: number; ok: boolean }
+  | { t: 'log'; msg: string; fields?: Record<string, unknown> }
+  | { t: 'closed' };
+
+/** TypeScript runs through tsx in the worker as in the main thread (no build step). */
+const BOOT = `
+const { workerData } = require('node:worker_threads');
+import(workerData.tsx).then((m) => { m.register(); return import(workerData.entry); });
+`;
+
+const RESTART_MS = 1000;
+
+export class ThreadedUpstream implements Egress {
+  private worker!: Worker;
+  private next = 1;
+  private readonly pending = new Map<number, { resolve(r: SubmitResult): void }>();
+  private readonly upWaiters = new Map<number, (ok: boolean) => void>();
+  private readonly receiptCbs: ((r: DeliveryReceipt) => void)[] = [];
+  private readonly moCbs: ((mo: InboundMo) => void)[] = [];
+  private outbox: [number, OutboundMessage][] = [];
+  private scheduled = false;
+  private closing: Promise<void> | null = null;
+  private onClosed: (() => void) | null = null;
+
+  constructor(private readonly opts: UpstreamOptions) {
+    if (opts.links.length === 0) throw new Error('ThreadedUpstream needs at least one link');
+  }
+
+  /** Starts the thread; it binds every link (as SmppUpstream.start). */
+  start(): void {
+    const { log: _log, ...data } = this.opts;
+    this.worker = new Worker(BOOT, {
+      eval: true,
+      workerData: { tsx: import.meta.resolve('tsx/esm/api'), entry: new URL('./upstream-thread.ts', import.meta.url).href, ...data },
+    });
+    this.worker.on('message', (m: FromThread) => this.onMessage(m));
+    this.worker.on('error', (e) => this.opts.log?.('smpp upstream thread failed', { error: e.message }));
+    this.worker.on('exit', () => this.onExit());
+  }
+
+  private onMessage(m: FromThread): void {
+    switch (m.t) {
+      case 'ready':
+        return;
+      case 'results':
+        for (const [k, r] of m.items) {
+          const p = this.pending.get(k);
+          if (!p) continue;
+          this.pending.delete(k);
+          p.resolve('error' in r ? { ok: false, retry: true, reason: r.error } : r);
+        }
+        return;
+      case 'receipts':
+        for (const r of m.items) for (const cb of this.receiptCbs) cb(r);
+        return;
+      case 'mo':
+        for (const mo of m.items) for (const cb of this.moCbs) cb(mo);
+        return;
+      case 'up': {
+        const w = this.upWaiters.get(m.k);
+        this.upWaiters.delete(m.k);
+        w?.(m.ok);
+        return;
+      }
+      case 'log':
+        this.opts.log?.(m.msg, m.fields);
+        return;
+      case 'closed':
+        this.onClosed?.();
+        return;
+      default: {
+        const never: never = m;
+        throw new Error(`unknown message ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private onExit(): void {
+    const lost = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of lost) p.resolve({ ok: false, retry: true, reason: 'smpp upstream thread stopped' });
+    for (const w of this.upWaiters.values()) w(false);
+    this.upWaiters.clear();
+    this.onClosed?.();
+    if (this.closing) return;
+    this.opts.log?.('smpp upstream thread exited; restarting', {});
+    setTimeout(() => { if (!this.closing) this.start(); }, RESTART_MS).unref();
+  }
+
+  private post(m: ToThread): void {
+    this.worker.postMessage(m);
+  }
+
+  /** Resolves once every link is bound (or `ms` passes); true when all are up. */
+  waitUp(ms = 10_000): Promise<boolean> {
+    if (this.closing) return Promise.resolve(false);
+    const k = this.next++;
+    return new Promise((resolve) => {
+      this.upWaiters.set(k, resolve);
+      this.post({ t: 'waitUp', k, ms });
+    });
+  }
+
+  submit(msg: OutboundMessage): Promise<SubmitResult> {
+    if (this.closing) return Promise.resolve({ ok: false, retry: true, reason: 'smpp upstream closing' });
+    const k = this.next++;
+    const p = new Promise<SubmitResult>((resolve) => this.pending.set(k, { resolve }));
+    this.outbox.push([k, msg]);
+    // Submits of one event-loop turn (a delivery batch) cross to the thread as one message.
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(() => {
+        this.scheduled = false;
+        const items = this.outbox;
+        this.outbox = [];
+        this.post({ t: 'submit', items });
+      });
+    }
+    return p;
+  }
+
+  onReceipt(cb: (r: DeliveryReceipt) => void): void {
+    this.receiptCbs.push(cb);
+  }
+
+  onMo(cb: (mo: InboundMo) => void): void {
+    this.moCbs.push(cb);
+  }
+
+  /** Unbinds every link (as SmppUpstream.close), then ends the thread. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.closing = (async () => {
+      if (!this.worker) return;
+      const closed = new Promise<void>((r) => (this.onClosed = r));
+      this.post({ t: 'close' });
+      const t = setTimeout(() => void this.worker.terminate(), 5000);
+      await closed;
+      clearTimeout(t);
+      await this.worker.terminate();
+    })();
+    return this.closing;
+  }
+}

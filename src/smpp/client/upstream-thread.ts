@@ -1,0 +1,65 @@
+/**
+ * The worker-thread side of ThreadedUpstream (threaded-upstream.ts): runs an ordinary SmppUpstream
+ * (links, windows, retries, failover, receipt correlation) and speaks to the main thread in batches.
+ * Everything that crosses is plain data (structured clone); results, receipts and MO gathered in one
+ * event-loop turn go back as one message each, so the per-message cost of the crossing stays small.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { SmppUpstream, type UpstreamOptions } from './upstream.js';
+import type { DeliveryReceipt, InboundMo, SubmitResult } from '../../ports/egress.js';
+import type { OutboundMessage } from '../../ports/store.js';
+import type { ToThread, FromThread } from './threaded-upstream.js';
+
+const port = parentPort!;
+const opts = workerData as Omit<UpstreamOptions, 'log'>;
+const send = (m: FromThread) => port.postMessage(m);
+
+const upstream = new SmppUpstream({ ...opts, log: (msg, fields) => send({ t: 'log', msg, fields }) });
+
+let results: [number, SubmitResult | { error: string }][] = [];
+let receipts: DeliveryReceipt[] = [];
+let mos: InboundMo[] = [];
+let scheduled = false;
+function flushSoon(): void {
+  if (scheduled) return;
+  scheduled = true;
+  setImmediate(() => {
+    scheduled = false;
+    // Results before receipts: a receipt that overtook its submit_sm_resp upstream is still
+    // reported after the result that names its upstream id whenever both are in this turn.
+    if (results.length) { send({ t: 'results', items: results }); results = []; }
+    if (receipts.length) { send({ t: 'receipts', items: receipts }); receipts = []; }
+    if (mos.length) { send({ t: 'mo', items: mos }); mos = []; }
+  });
+}
+
+upstream.onReceipt((r) => { receipts.push(r); flushSoon(); });
+upstream.onMo((m) => { mos.push(m); flushSoon(); });
+
+function submit(k: number, msg: OutboundMessage): void {
+  upstream.submit(msg).then(
+    (r) => { results.push([k, r]); flushSoon(); },
+    (e: Error) => { results.push([k, { error: e.message }]); flushSoon(); },
+  );
+}
+
+port.on('message', (m: ToThread) => {
+  switch (m.t) {
+    case 'submit':
+      for (const [k, msg] of m.items) submit(k, msg);
+      return;
+    case 'waitUp':
+      void upstream.waitUp(m.ms).then((ok) => send({ t: 'up', k: m.k, ok }));
+      return;
+    case 'close':
+      void upstream.close().finally(() => send({ t: 'closed' }));
+      return;
+    default: {
+      const never: never = m;
+      throw new Error(`unknown message ${JSON.stringify(never)}`);
+    }
+  }
+});
+
+upstream.start();
+send({ t: 'ready' });
