@@ -81,6 +81,8 @@ async function start(config: Config): Promise<void> {
       // receipts/MO for providers without a receiver bind wait in the store, surviving restarts
       deliveries: store instanceof SqliteStore || store instanceof PostgresStore ? store.smppDeliveries : undefined,
       deliveryMaxAgeMs: config.smppDeliveryMaxAgeHours * 3_600_000,
+      // over NATS every ingress hears each receipt/MO: only the one with the provider's receiver sends it
+      sharedEvents: config.queue !== undefined,
       log: (msg, f) => log.warn(f ?? {}, msg),
     });
   } catch (e) {

@@ -82,4 +82,12 @@ export interface SmppDeliveryStore {
   expire(before: number, limit: number): Promise<ExpiredSmppDelivery[]>;
   /** Rows waiting (for one provider, or all). */
   count(contentProviderId?: string): Promise<number>;
+  /**
+   * Says which providers have a receiver/transceiver bound on `owner`, valid until `until`;
+   * replaces what `owner` said before (an empty list withdraws it; what ran out before `now` goes). Lets a process that hears an
+   * event every process hears (the NATS bus fans receipts out) leave it to the one with the bind.
+   */
+  announceReceivers(q: { owner: string; contentProviderIds: readonly string[]; now: number; until: number }): Promise<void>;
+  /** Providers with a receiver announced by an owner other than `owner` and still valid at `now`. */
+  receiversElsewhere(owner: string, now: number): Promise<string[]>;
 }

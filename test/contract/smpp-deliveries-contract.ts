@@ -93,4 +93,22 @@ export function smppDeliveriesContract(get: () => SmppDeliveryStore): void {
     assert.equal(await d.count(), 1);
     assert.deepEqual(await d.expire(T0 + 3 * HOUR, 100), []);
   });
+
+  test('smpp deliveries: receivers announced per owner, replaced by the next announcement, valid until their time', async () => {
+    const d = get();
+    const until = T0 + 15_000;
+    await d.announceReceivers({ owner: 'p1', contentProviderIds: ['cp_a', 'cp_b', 'cp_a'], now: T0, until });
+    await d.announceReceivers({ owner: 'p2', contentProviderIds: ['cp_b', 'cp_c'], now: T0, until });
+    assert.deepEqual((await d.receiversElsewhere('p1', T0)).sort(), ['cp_b', 'cp_c']);
+    assert.deepEqual((await d.receiversElsewhere('p2', T0)).sort(), ['cp_a', 'cp_b']);
+    assert.deepEqual((await d.receiversElsewhere('p3', T0)).sort(), ['cp_a', 'cp_b', 'cp_c']);
+    // p1's receiver of cp_b went: its next announcement replaces the list
+    await d.announceReceivers({ owner: 'p1', contentProviderIds: ['cp_a'], now: T0 + 1, until: until + 1 });
+    assert.deepEqual((await d.receiversElsewhere('p2', T0 + 1)).sort(), ['cp_a']);
+    // p2 stopped announcing: gone once its time ran out, while p1 renewed
+    assert.deepEqual((await d.receiversElsewhere('p1', until)).sort(), []);
+    assert.deepEqual((await d.receiversElsewhere('p2', until)).sort(), ['cp_a']);
+    await d.announceReceivers({ owner: 'p1', contentProviderIds: [], now: until, until: until + 15_000 });
+    assert.deepEqual(await d.receiversElsewhere('p2', until), []);
+  });
 }

@@ -15,6 +15,7 @@ export class MemorySmppDeliveries implements SmppDeliveryStore {
   private readonly rows = new Map<number, Row>();
   private readonly keys = new Set<string>();
   private seq = 0;
+  private readonly receivers = new Map<string, { owner: string; cp: string; until: number }>();
 
   async add(rows: readonly NewSmppDelivery[]): Promise<number> {
     let n = 0;
@@ -81,6 +82,17 @@ export class MemorySmppDeliveries implements SmppDeliveryStore {
     let n = 0;
     for (const r of this.rows.values()) if (r.contentProviderId === contentProviderId) n++;
     return n;
+  }
+
+  async announceReceivers(q: { owner: string; contentProviderIds: readonly string[]; now: number; until: number }): Promise<void> {
+    for (const [k, r] of this.receivers) if (r.owner === q.owner || r.until <= q.now) this.receivers.delete(k);
+    for (const cp of q.contentProviderIds) this.receivers.set(`${q.owner}\u0000${cp}`, { owner: q.owner, cp, until: q.until });
+  }
+
+  async receiversElsewhere(owner: string, now: number): Promise<string[]> {
+    const out = new Set<string>();
+    for (const r of this.receivers.values()) if (r.owner !== owner && r.until > now) out.add(r.cp);
+    return [...out];
   }
 
   private drop(id: number): void {

@@ -7,7 +7,8 @@
  * window slots free up; removed once the ESME answers ESME_ROK; put back with a growing delay
  * otherwise; dropped, counted and logged (numbers masked) once older than the maximum age, like an
  * SMSC's validity period. Several gateway processes may share the store: the lease keeps a row with
- * one of them at a time.
+ * one of them at a time, and when every process hears each event (NATS fan-out) the processes
+ * announce their receivers, so only the one with the provider's receiver takes the event.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -62,6 +63,12 @@ export interface ProviderDeliveriesOptions {
   maxUnsaved?: number;
   /** This process's lease owner id (default host:pid:random). */
   owner?: string;
+  /**
+   * Every gateway process with an SMPP server hears each receipt and MO event (the NATS bus fans
+   * them out). Then a process without a receiver of the provider keeps such an event only when no
+   * other process has announced one; otherwise that process sends it (or keeps it if its bind went).
+   */
+  sharedEvents?: boolean;
 }
 
 /** Delay before attempt n+1 after n failures: 1 s doubling, capped at 5 minutes. */
@@ -74,6 +81,9 @@ const TRANSIENT = new Set<number>([CommandStatus.ESME_RTHROTTLED, CommandStatus.
 
 const CLAIM_MAX = 200;
 const EXPIRE_BATCH = 10_000;
+/** Receivers are announced this often (and at once when they change), valid three times as long. */
+const ANNOUNCE_EVERY_MS = 5_000;
+const ANNOUNCE_VALID_MS = 15_000;
 
 export class ProviderDeliveries {
   readonly owner: string;
@@ -94,6 +104,12 @@ export class ProviderDeliveries {
   expired = 0;
   /** Deliveries the ESME refused for good since start. */
   refused = 0;
+  /** Shared events left to the process that has the provider's receiver, since start. */
+  leftToPeers = 0;
+  /** Providers with a receiver on another process (shared events only; refreshed each poll). */
+  private elsewhere = new Set<string>();
+  private announced: string | null = null;
+  private announcedAt = 0;
 
   constructor(private readonly o: ProviderDeliveriesOptions) {
     this.owner = o.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -101,11 +117,20 @@ export class ProviderDeliveries {
     this.leaseMs = o.leaseMs ?? 60_000;
   }
 
-  /** A new deliver_sm: straight to a receiver if one can take it, else into the store. */
-  offer(cpId: string, d: Delivery): void {
+  /**
+   * A new deliver_sm: straight to a receiver if one can take it, else into the store. `shared`: the
+   * event reached every process (see `sharedEvents`).
+   */
+  offer(cpId: string, d: Delivery, shared = false): void {
     const r = this.o.receiver(cpId);
     if (r) r.send(d.pdu, { cpId, d, attempts: 0 });
+    else if (shared && this.o.sharedEvents && this.elsewhere.has(cpId)) this.leftToPeers++;
     else this.keep(cpId, d, this.o.now(), 0);
+  }
+
+  /** True when another process announced a receiver of the provider (shared events only). */
+  receiverElsewhere(cpId: string): boolean {
+    return this.elsewhere.has(cpId);
   }
 
   /** The ESME answered a deliver_sm. */
@@ -190,6 +215,10 @@ export class ProviderDeliveries {
     if (this.unsaved.length) await this.save();
     if (this.done.length) await this.flushRemoved();
     await Promise.all(this.retrying);
+    if (this.o.sharedEvents) {
+      const now = this.o.now();
+      await this.o.store.announceReceivers({ owner: this.owner, contentProviderIds: [], now, until: now }).catch(() => undefined);
+    }
     await this.o.store.release(this.owner).catch((e: Error) => this.o.log?.('smpp deliveries: lease release failed', { error: e.message }));
   }
 
@@ -262,6 +291,18 @@ export class ProviderDeliveries {
 
   // ------------------------------------------------------------ reading the store
 
+  /** Announces this process's receivers (when they change, else every few seconds) and learns the others'. */
+  private async share(now: number): Promise<void> {
+    const mine = this.o.boundProviders().sort();
+    const list = mine.join('\u0000');
+    if (list !== this.announced || now - this.announcedAt >= ANNOUNCE_EVERY_MS) {
+      await this.o.store.announceReceivers({ owner: this.owner, contentProviderIds: mine, now, until: now + ANNOUNCE_VALID_MS });
+      this.announced = list;
+      this.announcedAt = now;
+    }
+    this.elsewhere = new Set(await this.o.store.receiversElsewhere(this.owner, now));
+  }
+
   private async pollOnce(): Promise<void> {
     // writes that failed before are retried here, before reading
     if (this.unsaved.length) {
@@ -272,9 +313,10 @@ export class ProviderDeliveries {
       this.scheduleRemove();
       await this.removing;
     }
+    const now = this.o.now();
+    if (this.o.sharedEvents) await this.share(now);
     const bound = this.o.boundProviders().filter((cp) => this.o.room(cp) > 0);
     if (bound.length === 0) return;
-    const now = this.o.now();
     for (const cpId of await this.o.store.due(bound, now)) {
       const room = this.o.room(cpId);
       if (room <= 0 || this.closed) continue;

@@ -52,6 +52,12 @@ export interface SmppServerOptions {
   deliveryMaxAgeMs?: number;
   /** A receipt/MO goes to the store instead of a receiver whose queue (window + backlog) is this long (default 1,100). */
   maxReceiverQueue?: number;
+  /**
+   * Every SMPP server process of the gateway hears each messageStatus and moForward event (the
+   * NATS bus fans them out to every ingress): a process without the provider's receiver then leaves
+   * the event to the process that announced one, rather than keep a second copy.
+   */
+  sharedEvents?: boolean;
   now?: () => number;
   /** Failures the operator should see (never message content). */
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -107,6 +113,7 @@ export class SmppServer {
       boundProviders: () => [...this.providers.keys()].filter((cp) => this.receivers(cp).length > 0),
       log: opts.log,
       maxAgeMs: opts.deliveryMaxAgeMs,
+      sharedEvents: opts.sharedEvents,
     });
     this.unsubscribe.push(opts.app.events.on('messageStatus', (e) => this.onStatus(e)));
     this.unsubscribe.push(opts.app.events.on('heldRejected', (e) => this.onHeldRejected(e)));
@@ -305,7 +312,7 @@ export class SmppServer {
     const r = RECEIPT_FOR[e.status];
     if (!r) return;
     for (const id of [e.id, ...(parts?.ids ?? [])]) {
-      this.deliver(e.contentProviderId, 'receipt', `receipt:${id}:${r.stat}`, e.to, receiptPdu({ messageId: id, to: e.to, from: e.from, stat: r.stat, state: r.state, err: r.err, submittedAt: e.submittedAt, doneAt: e.at, text: e.text }));
+      this.deliver(e.contentProviderId, 'receipt', `receipt:${id}:${r.stat}`, e.to, receiptPdu({ messageId: id, to: e.to, from: e.from, stat: r.stat, state: r.state, err: r.err, submittedAt: e.submittedAt, doneAt: e.at, text: e.text }), true);
     }
   }
 
@@ -328,12 +335,15 @@ export class SmppServer {
 
   private onMoForward(e: AppEvents['moForward']): void {
     this.moRef = (this.moRef + 1) & 0xff;
-    moPdus(e, this.moRef).forEach((pdu, i) => this.deliver(e.contentProviderId, 'mo', `mo:${e.id}:${i}`, e.from, pdu));
+    moPdus(e, this.moRef).forEach((pdu, i) => this.deliver(e.contentProviderId, 'mo', `mo:${e.id}:${i}`, e.from, pdu, true));
   }
 
-  /** Its age counts on this server's clock from now (the event's own time may come from a simulated clock). */
-  private deliver(cpId: string, kind: Delivery['kind'], key: string, msisdn: string, pdu: SmPdu): void {
-    this.deliveries.offer(cpId, { kind, key, msisdn, createdAt: this.now(), pdu });
+  /**
+   * Its age counts on this server's clock from now (the event's own time may come from a simulated
+   * clock). `shared`: an event every process hears when `sharedEvents` (messageStatus, moForward).
+   */
+  private deliver(cpId: string, kind: Delivery['kind'], key: string, msisdn: string, pdu: SmPdu, shared = false): void {
+    this.deliveries.offer(cpId, { kind, key, msisdn, createdAt: this.now(), pdu }, shared);
   }
 
   /** The provider's bound receiver/transceiver sessions here. */

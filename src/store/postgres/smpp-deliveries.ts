@@ -3,7 +3,7 @@ import type { Pool } from './db.js';
 import { queries } from './db.js';
 import type { ExpiredSmppDelivery, NewSmppDelivery, SmppDelivery, SmppDeliveryClaim, SmppDeliveryKind, SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
 
-const Q = queries('smpp-deliveries', ['insert', 'due', 'claim', 'remove', 'retry', 'release', 'expire', 'count'] as const);
+const Q = queries('smpp-deliveries', ['insert', 'due', 'claim', 'remove', 'retry', 'release', 'expire', 'count', 'announce', 'elsewhere'] as const);
 
 interface Raw { id: number; content_provider_id: string; kind: SmppDeliveryKind; key: string; pdu: Buffer; msisdn: string; created_at: number; due_at: number; attempts: number }
 
@@ -58,5 +58,13 @@ export class PgSmppDeliveries implements SmppDeliveryStore {
 
   async count(contentProviderId?: string): Promise<number> {
     return (await this.pool.query<{ n: number }>(Q.count, [contentProviderId ?? null])).rows[0].n;
+  }
+
+  async announceReceivers(q: { owner: string; contentProviderIds: readonly string[]; now: number; until: number }): Promise<void> {
+    await this.pool.query(Q.announce, [q.owner, [...new Set(q.contentProviderIds)], q.now, q.until]);
+  }
+
+  async receiversElsewhere(owner: string, now: number): Promise<string[]> {
+    return (await this.pool.query<{ cp: string }>(Q.elsewhere, [owner, now])).rows.map((r) => r.cp);
   }
 }

@@ -34,6 +34,9 @@ function prepare(db: Db) {
     old: db.prepare('SELECT id, content_provider_id, kind, msisdn, created_at, attempts FROM smpp_deliveries WHERE created_at < ? ORDER BY created_at, id LIMIT ?'),
     count: db.prepare('SELECT count(*) AS n FROM smpp_deliveries'),
     countCp: db.prepare('SELECT count(*) AS n FROM smpp_deliveries WHERE content_provider_id = ?'),
+    unannounce: db.prepare('DELETE FROM smpp_receivers WHERE owner = ? OR until <= ?'),
+    announce: db.prepare('INSERT INTO smpp_receivers (owner, content_provider_id, until) VALUES (?,?,?)'),
+    elsewhere: db.prepare('SELECT DISTINCT content_provider_id AS cp FROM smpp_receivers WHERE owner <> ? AND until > ?'),
   };
 }
 
@@ -92,5 +95,16 @@ export class SqliteSmppDeliveries implements SmppDeliveryStore {
   async count(contentProviderId?: string): Promise<number> {
     const r = (contentProviderId === undefined ? this.q.count.get() : this.q.countCp.get(contentProviderId)) as { n: number };
     return r.n;
+  }
+
+  async announceReceivers(q: { owner: string; contentProviderIds: readonly string[]; now: number; until: number }): Promise<void> {
+    this.db.transaction(() => {
+      this.q.unannounce.run(q.owner, q.now);
+      for (const cp of new Set(q.contentProviderIds)) this.q.announce.run(q.owner, cp, q.until);
+    })();
+  }
+
+  async receiversElsewhere(owner: string, now: number): Promise<string[]> {
+    return (this.q.elsewhere.all(owner, now) as { cp: string }[]).map((r) => r.cp);
   }
 }

@@ -42,13 +42,13 @@ interface Harness {
   logs: { msg: string; fields?: Record<string, unknown> }[];
 }
 
-async function harness(deliveries: SmppDeliveryStore, o: { now?: () => number } = {}): Promise<Harness> {
+async function harness(deliveries: SmppDeliveryStore, o: { now?: () => number; sharedEvents?: boolean } = {}): Promise<Harness> {
   const app = new FakeApp();
   const store = new MemoryCredentials();
   const creds = new SmppCredentials({ store, contentProviderExists: async () => true, now: () => Date.now(), newId: () => `cred_${Math.random()}` });
   await creds.create(admin, 'cp_1', { systemId: 'cp1', password: 'secret1' });
   const logs: Harness['logs'] = [];
-  const server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', deliveries, log: (msg, fields) => logs.push({ msg, fields }), now: o.now });
+  const server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', deliveries, log: (msg, fields) => logs.push({ msg, fields }), now: o.now, sharedEvents: o.sharedEvents });
   const port = await server.listen(0, '127.0.0.1');
   return { app, server, port, logs };
 }
@@ -181,6 +181,45 @@ describe('two gateway processes on one PostgreSQL', () => {
       assert.equal(got.length, 60, 'no row sent twice');
       assert.deepEqual([...new Set(got)].sort(), [...ids].sort());
       await Promise.all([ra.close(), rb.close()]);
+    } finally {
+      await a.server.close();
+      await b.server.close();
+      await pb.store.close();
+      await pa.dispose();
+    }
+  });
+
+  test('events every process hears (NATS fan-out): only the process with the receiver sends; with none bound, one row', async () => {
+    const pa = await openTestPgStore();
+    const pb = await openTestPgStore({ schema: pa.schema });
+    const a = await harness(pa.store.smppDeliveries, { sharedEvents: true });
+    const b = await harness(pb.store.smppDeliveries, { sharedEvents: true });
+    const both = (id: string) => {
+      for (const h of [a, b]) h.app.events.emit('messageStatus', receipt(id));
+    };
+    try {
+      const got: string[] = [];
+      const rb = await receiver(b.port, (p) => (got.push(idOf(p)!), 0));
+      // a learns of b's receiver on its next pass
+      await waitFor(() => (a.server.deliveries.receiverElsewhere('cp_1') ? true : undefined));
+      both('msg_shared_1');
+      await waitFor(() => (got.includes('msg_shared_1') ? true : undefined));
+      await a.server.deliveries.settled();
+      assert.equal(await pa.store.smppDeliveries.count(), 0, 'a left it to b');
+      assert.equal(a.server.deliveries.leftToPeers, 1);
+      // b's receiver goes: a hears that too, and then both keep the event, as one row
+      await rb.close();
+      await waitFor(() => (a.server.deliveries.receiverElsewhere('cp_1') ? undefined : true));
+      both('msg_shared_2');
+      await waitFor(async () => ((await pa.store.smppDeliveries.count('cp_1')) === 1 ? true : undefined));
+      await Promise.all([a.server.deliveries.settled(), b.server.deliveries.settled()]);
+      assert.equal(await pa.store.smppDeliveries.count(), 1);
+      const ra = await receiver(a.port, (p) => (got.push(idOf(p)!), 0));
+      await waitFor(() => (got.includes('msg_shared_2') ? true : undefined));
+      await waitFor(async () => ((await pa.store.smppDeliveries.count()) === 0 ? true : undefined));
+      await new Promise((r) => setTimeout(r, 1200));
+      assert.deepEqual(got, ['msg_shared_1', 'msg_shared_2'], 'each once');
+      await ra.close();
     } finally {
       await a.server.close();
       await b.server.close();

@@ -36,3 +36,15 @@ RETURNING d.id, d.content_provider_id, d.kind, d.msisdn, d.created_at, d.attempt
 
 -- name: count
 SELECT count(*)::int AS n FROM smpp_deliveries WHERE $1::text IS NULL OR content_provider_id = $1;
+
+-- name: announce
+-- One statement: other processes never see this owner's list half replaced.
+WITH gone AS (
+  DELETE FROM smpp_receivers
+   WHERE (owner = $1 AND NOT (content_provider_id = ANY($2::text[]))) OR (owner <> $1 AND until <= $3)
+)
+INSERT INTO smpp_receivers (owner, content_provider_id, until) SELECT $1, unnest($2::text[]), $4
+ON CONFLICT (owner, content_provider_id) DO UPDATE SET until = excluded.until;
+
+-- name: elsewhere
+SELECT DISTINCT content_provider_id AS cp FROM smpp_receivers WHERE owner <> $1 AND until > $2;
