@@ -7,7 +7,7 @@
  * Months are calendar months in Asia/Shanghai (UTC+8, no daylight saving), because the regulation's
  * retention periods are counted in the administration's calendar.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 
 /** Shanghai is UTC+8 all year. */
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
@@ -133,6 +133,15 @@ export function chainHash(prev: Uint8Array, canonical: string): Buffer {
 export function chainHashParts(prev: Uint8Array, header: string, body: Uint8Array): Buffer {
   return createHash('sha256').update(prev).update(header).update(body).digest();
 }
+
+/**
+ * SHA-256 of bytes already laid out as `prev ‖ canonical`, as a latin1 ('binary') string of 32
+ * chars, one per byte: the cheapest form Node returns (a one-shot hash into a new Buffer costs about
+ * twice as much, createHash three times). For hot loops that hash millions of records.
+ */
+export const sha256Binary: (data: Uint8Array) => string = typeof oneShotHash === 'function'
+  ? (data) => oneShotHash('sha256', data, 'binary')
+  : (data) => createHash('sha256').update(data).digest('binary');
 
 /** A month's chain head: what is signed and published. */
 export interface ChainHead {

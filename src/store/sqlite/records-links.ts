@@ -19,11 +19,11 @@
  * as a latin1 string (a Buffer result costs twice as much) and is compared byte by byte. Reading rows
  * one by one into JS cost more than hashing them (several µs per row, three values each).
  */
-import { hash as oneShot, createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { Db } from './db.js';
+import { sha256Binary } from '../../domain/hash-chain.js';
 
 /** Rows per SQL batch (one value crossing into JS). */
 const BATCH = 2_000;
@@ -32,10 +32,7 @@ const CHUNK = 50_000;
 /** Below this many rows a range is checked on the calling thread only (a worker takes ~150 ms to start under tsx). */
 const PARALLEL_MIN = 150_000;
 
-/** SHA-256 of `data` as a latin1 ('binary') string, one byte per char. */
-const sha256: (data: Uint8Array) => string = typeof oneShot === 'function'
-  ? (data) => oneShot('sha256', data, 'binary')
-  : (data) => createHash('sha256').update(data).digest('binary');
+const sha256 = sha256Binary;
 
 /**
  * The batch statement. Per row: the header line as the verifier builds it (`recordHeader`: a JSON

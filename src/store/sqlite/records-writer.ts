@@ -23,7 +23,7 @@
 import type { Db } from './db.js';
 import type { RecordChainRow, RecordQuery, RecordRow } from '../../ports/store.js';
 import { derivedColumns, type NewRecord, type StoredRecord } from '../record-columns.js';
-import { canonicalRecord, chainHash, genesisHash, monthOf } from '../../domain/hash-chain.js';
+import { genesisHash, monthEnd, monthOf, monthStart, recordHeader, sha256Binary } from '../../domain/hash-chain.js';
 import { pageSql, queryPage } from './records-query.js';
 
 export type { NewRecord, StoredRecord };
@@ -39,7 +39,8 @@ const toStored = (r: RawRow): StoredRecord => ({ seq: r[0], id: r[1], at: r[2], 
 export const toChainRow = (r: RawRow): RecordChainRow => ({ seq: r[0], id: r[1], at: r[2], kind: r[3], contentProviderId: r[4], msisdn: r[5], ref: r[6], port: r[7], type: r[8], decision: r[9], rule: r[10], body: r[11], hash: r[12] });
 
 
-interface Tip { seq: number; at: number; hash: Uint8Array }
+/** A month's chain tip; updated in place after each insert that succeeded (hash: its own 32 bytes). */
+interface Tip { seq: number; at: number; hash: Buffer }
 
 /** One writer per connection: two would each trust their own chain cache. */
 const writers = new WeakMap<Db, RecordsWriter>();
@@ -128,7 +129,8 @@ export class RecordsWriter {
     if (!s) {
       const t = tableOf(month);
       s = {
-        insert: this.db.prepare(`INSERT INTO ${t} (${RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        // The body arrives as the UTF-8 bytes that were hashed; CAST stores them as the same TEXT a string would be.
+        insert: this.db.prepare(`INSERT INTO ${t} (${RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?)`),
         tip: this.db.prepare(`SELECT seq, at, hash FROM ${t} ORDER BY seq DESC LIMIT 1`).raw(),
         nonMonotonic: this.db.prepare(`UPDATE records_months SET at_monotonic = 0 WHERE month = '${month}' AND at_monotonic = 1`),
       };
@@ -207,8 +209,21 @@ export class RecordsWriter {
     }
   }
 
+  /** `prev ‖ header ‖ body` of the record being appended, as UTF-8; grown for a larger record. */
+  private scratch = Buffer.allocUnsafe(16 * 1024);
+  /** The new record's hash, bound from here; copied into the tip only once the INSERT succeeded. */
+  private readonly next = Buffer.alloc(32);
+  /** The month of the last append and its bounds, so most appends skip the calendar arithmetic. */
+  private monthCache = { month: '', from: 0, to: -Infinity };
+
   private appendOnce(r: NewRecord): void {
-    let month = monthOf(r.at);
+    const mc = this.monthCache;
+    let month: string;
+    if (r.at >= mc.from && r.at < mc.to) month = mc.month;
+    else {
+      month = monthOf(r.at);
+      this.monthCache = { month, from: monthStart(month), to: monthEnd(month) };
+    }
     const newest = this.months[this.months.length - 1];
     if (newest !== undefined && month < newest) month = newest;
     if (newest === undefined || month > newest) this.createMonth(month, r.at);
@@ -216,23 +231,35 @@ export class RecordsWriter {
     let tip = this.tips.get(month);
     if (!tip) {
       const row = st.tip.get() as [number, number, Buffer] | undefined;
-      tip = row ? { seq: row[0], at: row[1], hash: row[2] } : { seq: this.floorSeq(), at: -Infinity, hash: genesisHash(month) };
+      tip = row ? { seq: row[0], at: row[1], hash: Buffer.from(row[2]) } : { seq: this.floorSeq(), at: -Infinity, hash: genesisHash(month) };
+      this.tips.set(month, tip);
     }
     const seq = tip.seq + 1;
     if (r.at < tip.at) st.nonMonotonic.run();
     const [port, type, decision, rule] = derivedColumns(r.kind, r.body, this.rulesOf);
-    // The stored text is what the chain covers, byte for byte (see canonicalRecord).
+    // The stored text is what the chain covers, byte for byte (see canonicalRecord): the body is
+    // encoded to UTF-8 once, hashed after the previous hash and the header, and bound as those bytes.
     const body = JSON.stringify(r.body);
-    const hash = chainHash(tip.hash, canonicalRecord({ seq, id: r.id, at: r.at, kind: r.kind, contentProviderId: r.contentProviderId, msisdn: r.msisdn, ref: r.ref, port, type, decision, rule, body }));
-    st.insert.run(seq, r.id, r.at, r.kind, r.contentProviderId, r.msisdn, r.ref, port, type, decision, rule, body, hash);
-    this.tips.set(month, { seq, at: Math.max(r.at, tip.at), hash });
+    const header = recordHeader({ seq, id: r.id, at: r.at, kind: r.kind, contentProviderId: r.contentProviderId, msisdn: r.msisdn, ref: r.ref, port, type, decision, rule });
+    const need = 32 + 3 * (header.length + body.length);
+    if (need > this.scratch.length) this.scratch = Buffer.allocUnsafe(need);
+    const buf = this.scratch;
+    buf.set(tip.hash, 0);
+    const bodyAt = 32 + buf.write(header, 32, 'utf8');
+    const end = bodyAt + buf.write(body, bodyAt, 'utf8');
+    this.next.write(sha256Binary(buf.subarray(0, end)), 0, 'latin1');
+    st.insert.run(seq, r.id, r.at, r.kind, r.contentProviderId, r.msisdn, r.ref, port, type, decision, rule, buf.subarray(bodyAt, end), this.next);
+    tip.seq = seq;
+    if (r.at > tip.at) tip.at = r.at;
+    tip.hash.set(this.next);
   }
 
   private readonly pipelineRules = new Map<string, readonly string[] | null>();
   private rulesOf = (pipeline: string): readonly string[] | null => {
     let r = this.pipelineRules.get(pipeline);
     if (r === undefined) {
-      const row = this.db.prepare("SELECT rules FROM pipelines WHERE id = ?").pluck().get(pipeline) as string | undefined;
+      // Not cached while unknown (it may be registered later), so the statement itself is.
+      const row = this.cached('SELECT rules FROM pipelines WHERE id = ?').pluck().get(pipeline) as string | undefined;
       r = row ? (JSON.parse(row) as string[]) : null;
       if (r) this.pipelineRules.set(pipeline, r);
     }

@@ -81,3 +81,28 @@ test('exotic characters in chained columns verify (store-built bytes fall back t
   assert.equal(v.checked, 2);
   await s.close();
 });
+
+test('an append that fails inside a transaction that goes on leaves the chain tip where it was', async () => {
+  const s = new SqliteStore(':memory:');
+  const w = s.records.writer;
+  s.db.transaction(() => {
+    w.append(rec('a', NOV));
+    // NOT NULL id: the INSERT fails after the hash was computed; the caller catches and commits.
+    assert.throws(() => w.append({ ...rec('bad', NOV + 1), id: null as unknown as string }));
+    w.append(rec('b', NOV + 2));
+  })();
+  const v = await verifyChains(s.records.archive);
+  assert.equal(v.ok, true, JSON.stringify(v));
+  assert.equal(v.checked, 2);
+  await s.close();
+});
+
+test('the body is stored as TEXT, exactly JSON.stringify of the record body', () => {
+  const s = new SqliteStore(':memory:');
+  const body = { text: '【示例】验证码 123456 😀', nested: { a: [1, null, 'x"y'] } };
+  s.records.writer.append({ ...rec('t', NOV), body });
+  const row = s.db.prepare("SELECT typeof(body) AS t, body FROM records_2026_11 WHERE id = 't'").get() as { t: string; body: string };
+  assert.equal(row.t, 'text');
+  assert.equal(row.body, JSON.stringify(body));
+  void s.close();
+});
