@@ -212,7 +212,9 @@ export async function checkLinks(db: Db, table: string, firstSeq: number, genesi
   const chunk = opts.chunk ?? CHUNK;
   const chunks = Math.ceil(rows / chunk);
   const wanted = opts.threads ?? (Number(process.env.SMSGUARD_VERIFY_THREADS) || availableParallelism());
-  const workers = db.memory || rows < (opts.parallelMin ?? PARALLEL_MIN) ? 0 : Math.max(0, Math.min(wanted, chunks) - 1);
+  // Other connections can only share a named file (not ':memory:', not '' which is a private temporary file).
+  const file = !db.memory && db.name !== '';
+  const workers = !file || rows < (opts.parallelMin ?? PARALLEL_MIN) ? 0 : Math.max(0, Math.min(wanted, chunks) - 1);
   const job: LinkJob = {
     path: db.name, table, firstSeq, genesis: Buffer.from(genesis), from, to, chunk, chunks,
     ctl: new SharedArrayBuffer(4 * (STATE + workers)), results: new SharedArrayBuffer(4 * chunks),
@@ -240,8 +242,15 @@ export async function checkLinks(db: Db, table: string, firstSeq: number, genesi
     if (n > reported) opts.progress(n - reported);
     reported = n;
   };
-  // The calling thread reads through its own connection too, unless the database is in memory.
-  const own = db.memory ? null : openReader(db.name);
+  // The calling thread reads through its own connection too, where it can.
+  let own: Db | null = null;
+  if (file) {
+    try {
+      own = openReader(db.name);
+    } catch {
+      own = null;
+    }
+  }
   try {
     if (opts.callerWorks !== false || workers === 0) runChunks(own ?? db, job, report);
     for (let w = 0; w < workers; w++) {
