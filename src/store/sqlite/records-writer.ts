@@ -246,17 +246,20 @@ export class RecordsWriter {
     // encoded to UTF-8 once, hashed after the previous hash and the header, and bound as those bytes.
     const body = JSON.stringify(r.body);
     const header = recordHeader({ seq, id: r.id, at: r.at, kind: r.kind, contentProviderId: r.contentProviderId, msisdn: r.msisdn, ref: r.ref, port, type, decision, rule });
-    const need = 32 + 3 * (header.length + body.length);
+    // prev is the tip's stored hash as it is (32 bytes unless someone edited the file: still hashed as stored).
+    const prev = tip.hash;
+    const need = prev.length + 3 * (header.length + body.length);
     if (need > this.scratch.length) this.scratch = Buffer.allocUnsafe(need);
     const buf = this.scratch;
-    buf.set(tip.hash, 0);
-    const bodyAt = 32 + buf.write(header, 32, 'utf8');
+    buf.set(prev, 0);
+    const bodyAt = prev.length + buf.write(header, prev.length, 'utf8');
     const end = bodyAt + buf.write(body, bodyAt, 'utf8');
     this.next.write(sha256Binary(buf.subarray(0, end)), 0, 'latin1');
     st.insert.run(seq, r.id, r.at, r.kind, r.contentProviderId, r.msisdn, r.ref, port, type, decision, rule, buf.subarray(bodyAt, end), this.next);
     tip.seq = seq;
     if (r.at > tip.at) tip.at = r.at;
-    tip.hash.set(this.next);
+    if (prev.length === 32) prev.set(this.next);
+    else tip.hash = Buffer.from(this.next);
   }
 
   private readonly pipelineRules = new Map<string, readonly string[] | null>();

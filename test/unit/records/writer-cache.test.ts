@@ -106,3 +106,18 @@ test('the body is stored as TEXT, exactly JSON.stringify of the record body', ()
   assert.equal(row.body, JSON.stringify(body));
   void s.close();
 });
+
+test('a tip whose stored hash was cut short in the file: appends go on, verify names the edited record', async () => {
+  const s = new SqliteStore(':memory:');
+  const w = s.records.writer;
+  w.append(rec('a', NOV));
+  w.append(rec('b', NOV + 1));
+  s.db.exec("DROP TRIGGER records_2026_11_no_update; UPDATE records_2026_11 SET hash = substr(hash, 1, 31) WHERE id = 'b'");
+  w.append(rec('c', NOV + 2));
+  w.append(rec('d', NOV + 3));
+  const v = await verifyChains(s.records.archive);
+  assert.equal(v.ok, false);
+  assert.equal(v.chains[0].failure?.reason, 'hash_mismatch');
+  assert.equal(v.chains[0].failure?.id, 'b');
+  await s.close();
+});
