@@ -19,7 +19,11 @@ export const RECEIPT_FOR: Partial<Record<MessageStatus, { stat: string; state: n
   failed: { stat: 'UNDELIV', state: MessageState.UNDELIVERABLE, err: '004' },
 };
 
-/** Receipt text is sent as plain ASCII, as SMSCs do and ESMEs parse; other characters become '?'. */
+/**
+ * Receipt text is sent as plain ASCII, as SMSCs do and ESMEs parse; other characters become '?'.
+ * Per UTF-16 unit, so it commutes with the 20-unit cut of `text:`: callers cut first (a receipt per
+ * message is on the hot path, and a 70-character Chinese text is 70 replacements).
+ */
 function ascii(s: string): string {
   return s.replace(/[^\x20-\x7e]/g, '?');
 }
@@ -39,7 +43,7 @@ export interface ReceiptInput {
 }
 
 export function receiptPdu(r: ReceiptInput): SmPdu {
-  const body = buildDlrText({ id: r.messageId, sub: 1, dlvrd: r.stat === 'DELIVRD' ? 1 : 0, submitDate: r.submittedAt, doneDate: r.doneAt, stat: r.stat, err: r.err, text: ascii(r.text) });
+  const body = buildDlrText({ id: r.messageId, sub: 1, dlvrd: r.stat === 'DELIVRD' ? 1 : 0, submitDate: r.submittedAt, doneDate: r.doneAt, stat: r.stat, err: r.err, text: ascii(r.text.slice(0, 20)) });
   return {
     ...smDefaults(),
     command: 'deliver_sm',
