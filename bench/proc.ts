@@ -12,7 +12,7 @@ export interface Proc {
  * SMSGUARD_BENCH_PROFILE=DIR: every benchmark child writes a V8 CPU profile into DIR when it exits
  * (node refuses --cpu-prof in NODE_OPTIONS). For finding where the time goes, not for figures.
  */
-const PROFILE = process.env.SMSGUARD_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SMSGUARD_BENCH_PROFILE}`] : [];
+export const PROFILE: readonly string[] = process.env.SMSGUARD_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SMSGUARD_BENCH_PROFILE}`] : [];
 
 export function startProc(args: string[], o: { env?: Record<string, string>; nodeFlags?: string[] } = {}): Proc {
   const p = spawn(process.execPath, [...PROFILE, ...(o.nodeFlags ?? []), '--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...o.env } });
