@@ -1,0 +1,45 @@
+/**
+ * Diagnostic, not a figure: the SMPP end-to-end path of `smpp_e2e_msgs_per_s` (bench/smpp-e2e.ts)
+ * with CPU accounting per process and for the gateway's event-loop thread, from /proc (Linux).
+ * Prints one JSON line. On a shared 2-core machine the rate moves with the neighbours; CPU per
+ * message moves much less, so compare that.
+ * Usage: node --import tsx bench/smpp-cpu.ts [MESSAGES]   (SMSGUARD_UPSTREAM_INLINE=1: the SMPP
+ * client on the event loop instead of its own thread)
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startProc, stopProc } from './proc.js';
+import { runLoad } from './smpp-e2e.js';
+
+const total = Number(process.argv[2] ?? 30_000);
+/** utime + stime in seconds of a process, or of one of its threads. */
+function cpu(pid: number, tid?: number): number {
+  const f = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'smsguard-smpp-cpu-'));
+const sink = startProc(['bench/smpp-sink.ts', '0']);
+let gw: ReturnType<typeof startProc> | null = null;
+try {
+  const sinkPort = Number((await sink.line(/READY (\d+)/, 30_000))[1]);
+  gw = startProc(['bench/smpp-gateway.ts', join(dir, 'bench.db'), `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=400`]);
+  const [, port, systemId, password] = await gw.line(/READY (\d+) (\S+) (\S+)/, 60_000);
+  await runLoad(Number(port), systemId, password, 10_000, 4, 200, 0);
+  const pid = gw.p.pid!;
+  const before = { loop: cpu(pid, pid), gw: cpu(pid), sink: cpu(sink.p.pid!) };
+  const r = await runLoad(Number(port), systemId, password, total, 4, 200, 1_000_000);
+  const us = (a: number, b: number) => Math.round(((b - a) / total) * 1e6);
+  process.stdout.write(`${JSON.stringify({
+    client: process.env.SMSGUARD_UPSTREAM_INLINE ? 'event loop' : 'own thread',
+    msgsPerS: Math.round(r.ok / r.seconds),
+    gatewayLoopUsPerMsg: us(before.loop, cpu(pid, pid)),
+    gatewayProcessUsPerMsg: us(before.gw, cpu(pid)),
+    sinkUsPerMsg: us(before.sink, cpu(sink.p.pid!)),
+  })}\n`);
+} finally {
+  if (gw) await stopProc(gw.p);
+  await stopProc(sink.p);
+  rmSync(dir, { recursive: true, force: true });
+}
