@@ -9,6 +9,7 @@
 import type { Egress, DeliveryReceipt } from '../ports/egress.js';
 import type { AppContext } from './context.js';
 import { ReceiptBook, outcomesOf } from './receipt-book.js';
+import { within } from './within.js';
 
 export { statusFromReceipt } from './receipt-book.js';
 
@@ -21,13 +22,6 @@ export interface DeliveryOptions {
 }
 
 const DEFAULTS: DeliveryOptions = { batch: 1000, leaseMs: 60_000, maxAttempts: 8, pollMs: 1000 };
-
-/** Resolves when `p` settles or after `ms`, whichever comes first. */
-async function within(p: Promise<unknown>, ms: number): Promise<void> {
-  let t: NodeJS.Timeout | undefined;
-  await Promise.race([p.catch(() => undefined), new Promise<void>((r) => { t = setTimeout(r, Math.max(0, ms)); })]);
-  clearTimeout(t);
-}
 
 export class DeliveryWorker {
   private readonly opts: DeliveryOptions;

@@ -13,6 +13,7 @@ import type { JsMsg, ConsumerMessages } from '@nats-io/jetstream';
 import type { AppContext } from '../app/context.js';
 import type { Egress } from '../ports/egress.js';
 import { ReceiptBook, outcomesOf } from '../app/receipt-book.js';
+import { within } from '../app/within.js';
 import type { Bus } from './nats.js';
 import type { MtHandOver } from './subjects.js';
 import type { PartitionLeases, QueueOutbox, QueueTimings } from './types.js';
@@ -145,13 +146,17 @@ export class BusEgressWorker {
     }
   }
 
-  private async stopPartition(p: number): Promise<void> {
+  /** `waitMs`: how long the batch in hand may take (unbounded when handing a partition over). */
+  private async stopPartition(p: number, waitMs = Infinity): Promise<void> {
     const pc = this.consumers.get(p);
     if (!pc) return;
     this.consumers.delete(p);
     pc.closing = true;
     await pc.messages.close().catch(() => undefined);
-    if (pc.processing) await pc.processing;
+    // At shutdown the batch in hand finishes if it can within the bound; one stuck on a link that
+    // is down is left unacknowledged and JetStream redelivers it after ack_wait (at-least-once,
+    // deduped by the claim in the store).
+    if (pc.processing) await (waitMs === Infinity ? pc.processing : within(pc.processing, waitMs));
     // Buffered but unprocessed: give back at once so the next owner gets them without ack_wait.
     for (const m of pc.buffer.splice(0)) m.nak();
   }
@@ -200,8 +205,8 @@ export class BusEgressWorker {
     if (this.balancer) clearInterval(this.balancer);
     this.book.stop();
     if (this.balancing) await this.balancing.catch(() => undefined);
-    for (const p of [...this.consumers.keys()]) await this.stopPartition(p);
-    await this.book.settled();
+    for (const p of [...this.consumers.keys()]) await this.stopPartition(p, this.t.stopWaitMs);
+    await within(this.book.settled(), this.t.stopWaitMs);
     this.stopped = true;
     await this.leases.leave(this.member).catch((e: Error) => this.report('leave', e));
   }

@@ -35,6 +35,11 @@ export interface QueueTimings {
    * there is due "in the future" here by that much. Retries are handed over only when due anyway.
    */
   clockSkewMs: number;
+  /**
+   * At shutdown, how long an egress worker waits for the batch in hand of each partition (a submit
+   * waiting for a link that is down would otherwise hold the shutdown for its whole budget).
+   */
+  stopWaitMs: number;
 }
 
-export const DEFAULT_TIMINGS: QueueTimings = { leaseMs: 60_000, graceMs: 30_000, ackWaitMs: 30_000, partitionTtlMs: 10_000, sweepMs: 1000, clockSkewMs: 5000 };
+export const DEFAULT_TIMINGS: QueueTimings = { leaseMs: 60_000, graceMs: 30_000, ackWaitMs: 30_000, partitionTtlMs: 10_000, sweepMs: 1000, clockSkewMs: 5000, stopWaitMs: 10_000 };

@@ -146,4 +146,24 @@ describe('NATS JetStream pipeline', { timeout: 90_000 }, () => {
     await until(() => second.simulator.outbox().length === 10, 20_000, 'handed over again');
     assert.deepEqual(second.simulator.outbox().map((d) => d.messageId).sort(), out.map((o) => (o.ok ? o.id : '')).sort());
   });
+
+  test('shutdown with the upstream down is bounded; what was in hand is sent once by the next egress', async () => {
+    const { h, seeded, principal } = await setup();
+    cleanups.push(() => h.dispose());
+    const prefix = testPrefix();
+    let calls = 0;
+    // A link that never comes up: submit never settles.
+    const down: Egress = { submit: () => { calls++; return new Promise<SubmitResult>(() => undefined); }, onReceipt() {}, onMo() {}, async close() {} };
+    const timings = { stopWaitMs: 200, ackWaitMs: 1000, leaseMs: 2000 };
+    const first = await startPiece({ schema: h.schema, prefix, role: 'all', egress: down, timings });
+    cleanups.push(() => removeStream(first));
+    const out = await first.app.submitMessages(principal, submissions(seeded.service, seeded.signature, [msisdn()]), 'http');
+    await until(() => calls > 0, 10_000, 'the submit in hand');
+    await first.stop(); // before the bound, this waited for the submit forever
+    const second = await startPiece({ schema: h.schema, prefix, role: 'all', timings });
+    cleanups.push(() => second.stop());
+    await until(() => { second.clock.advance(1000); return second.simulator.outbox().length > 0; }, 20_000, 'sent by the next egress');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(second.simulator.outbox().map((d) => d.messageId), out.map((o) => (o.ok ? o.id : '')), 'once');
+  });
 });
