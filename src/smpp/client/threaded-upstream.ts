@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { DeliveryReceipt, Egress, InboundMo, SubmitResult } from '../../ports/egress.js';
 import type { OutboundMessage } from '../../ports/store.js';
 import type { UpstreamOptions } from './upstream.js';
+import { within } from '../../app/within.js';
 
 /** Main thread → worker. */
 export type ToThread =
@@ -48,6 +49,8 @@ export class ThreadedUpstream implements Egress {
   private outbox: [number, OutboundMessage][] = [];
   private scheduled = false;
   private closing: Promise<void> | null = null;
+  /** The current thread is running (false between a crash and its restart). */
+  private alive = false;
   private onClosed: (() => void) | null = null;
 
   constructor(private readonly opts: UpstreamOptions) {
@@ -64,6 +67,7 @@ export class ThreadedUpstream implements Egress {
     this.worker.on('message', (m: FromThread) => this.onMessage(m));
     this.worker.on('error', (e) => this.opts.log?.('smpp upstream thread failed', { error: e.message }));
     this.worker.on('exit', () => this.onExit());
+    this.alive = true;
   }
 
   private onMessage(m: FromThread): void {
@@ -103,10 +107,18 @@ export class ThreadedUpstream implements Egress {
     }
   }
 
+  /** Submits that will get no answer: back to the delivery worker as transient failures. */
+  private fail(keys: Iterable<number>, reason: string): void {
+    for (const k of keys) {
+      const p = this.pending.get(k);
+      this.pending.delete(k);
+      p?.resolve({ ok: false, retry: true, reason });
+    }
+  }
+
   private onExit(): void {
-    const lost = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of lost) p.resolve({ ok: false, retry: true, reason: 'smpp upstream thread stopped' });
+    this.alive = false;
+    this.fail([...this.pending.keys()], 'smpp upstream thread stopped');
     for (const w of this.upWaiters.values()) w(false);
     this.upWaiters.clear();
     this.onClosed?.();
@@ -116,12 +128,12 @@ export class ThreadedUpstream implements Egress {
   }
 
   private post(m: ToThread): void {
-    this.worker.postMessage(m);
+    if (this.alive) this.worker.postMessage(m);
   }
 
   /** Resolves once every link is bound (or `ms` passes); true when all are up. */
   waitUp(ms = 10_000): Promise<boolean> {
-    if (this.closing) return Promise.resolve(false);
+    if (this.closing || !this.alive) return Promise.resolve(false);
     const k = this.next++;
     return new Promise((resolve) => {
       this.upWaiters.set(k, resolve);
@@ -131,6 +143,7 @@ export class ThreadedUpstream implements Egress {
 
   submit(msg: OutboundMessage): Promise<SubmitResult> {
     if (this.closing) return Promise.resolve({ ok: false, retry: true, reason: 'smpp upstream closing' });
+    if (!this.alive) return Promise.resolve({ ok: false, retry: true, reason: 'smpp upstream thread restarting' });
     const k = this.next++;
     const p = new Promise<SubmitResult>((resolve) => this.pending.set(k, { resolve }));
     this.outbox.push([k, msg]);
@@ -141,7 +154,8 @@ export class ThreadedUpstream implements Egress {
         this.scheduled = false;
         const items = this.outbox;
         this.outbox = [];
-        this.post({ t: 'submit', items });
+        if (this.alive) this.post({ t: 'submit', items });
+        else this.fail(items.map(([k]) => k), 'smpp upstream thread stopped');
       });
     }
     return p;
@@ -159,12 +173,11 @@ export class ThreadedUpstream implements Egress {
   close(): Promise<void> {
     if (this.closing) return this.closing;
     this.closing = (async () => {
-      if (!this.worker) return;
+      if (!this.worker || !this.alive) return;
       const closed = new Promise<void>((r) => (this.onClosed = r));
       this.post({ t: 'close' });
-      const t = setTimeout(() => void this.worker.terminate(), 5000);
-      await closed;
-      clearTimeout(t);
+      // Links unbind politely if they can; a thread that does not answer is ended anyway.
+      await within(closed, 5000);
       await this.worker.terminate();
     })();
     return this.closing;
