@@ -71,7 +71,8 @@ export class SmppUpstream implements Egress {
   private readonly ids = new IdIndex<{ sent: Sent; part: number }>();
   private readonly partStates = new Map<string, PartState>();
   private readonly early = new IdIndex<Early>(100_000);
-  private readonly earlyList: Early[] = [];
+  /** Early receipts in arrival order (a Set: the sweep removes from the front in O(1)). */
+  private readonly earlyList = new Set<Early>();
   private readonly seen = new Set<string>();
   private readonly moParts = new Reassembler<null>(60_000, 10_000);
   private readonly timer: NodeJS.Timeout;
@@ -272,7 +273,7 @@ export class SmppUpstream implements Egress {
     if (!hit) {
       const e: Early = { id, stat, err, at: Date.now(), used: false };
       this.early.add(id, e);
-      this.earlyList.push(e);
+      this.earlyList.add(e);
       return;
     }
     if (NON_FINAL.has(stat)) return;
@@ -303,8 +304,9 @@ export class SmppUpstream implements Egress {
   private sweepEarly(): void {
     this.moParts.expire(Date.now());
     const limit = Date.now() - (this.opts.earlyReceiptMs ?? 30_000);
-    while (this.earlyList.length > 0 && this.earlyList[0].at < limit) {
-      const e = this.earlyList.shift()!;
+    for (const e of this.earlyList) {
+      if (e.at >= limit) break;
+      this.earlyList.delete(e);
       if (e.used) continue;
       e.used = true;
       // never matched: report as given; the delivery worker keeps its own early map
