@@ -5,6 +5,7 @@
  * the submit response naming them (SMSCs answer and report at once), which are kept for up to a
  * minute, bounded in count, and retried after each recorded batch and on a timer.
  */
+import { LRUCache } from 'lru-cache';
 import type { DeliveryReceipt, SubmitResult } from '../ports/egress.js';
 import type { OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
@@ -61,7 +62,8 @@ const RECENT_MAX = 200_000;
 
 export class ReceiptBook {
   /** Recently submitted messages, for receipt events (bounded, oldest dropped first). */
-  private readonly recent = new Map<string, OutboundMessage>();
+  /** Bounded, O(1) eviction (lru-cache; a Map's keys().next() slows as deleted slots pile up). */
+  private readonly recent = new LRUCache<string, OutboundMessage>({ max: RECENT_MAX });
   private receipts: ReceiptUpdate[] = [];
   private early = new Map<string, { r: ReceiptUpdate; since: number }>();
   private readonly earlySince = new WeakMap<ReceiptUpdate, number>();
@@ -81,10 +83,6 @@ export class ReceiptBook {
   }
 
   remember(m: OutboundMessage): void {
-    if (this.recent.size >= RECENT_MAX) {
-      const first = this.recent.keys().next().value;
-      if (first !== undefined) this.recent.delete(first);
-    }
     this.recent.set(m.id, m);
   }
 

@@ -4,6 +4,7 @@
  * command_status through status-map.ts, and receipts / MO forwards come from the app's events and
  * go out through ProviderDeliveries (kept in the store while the provider cannot take them).
  */
+import { LRUCache } from 'lru-cache';
 import { createServer, type Server, type Socket } from 'node:net';
 import { CommandStatus, MessageState } from '../pdu/constants.js';
 import { decodeText } from '../pdu/text.js';
@@ -89,7 +90,8 @@ export class SmppServer {
   private readonly conns = new Set<Conn>();
   private readonly reassembler: Reassembler<PartTag>;
   /** Message id → ids handed out for its earlier parts (so each part gets its receipt). */
-  private readonly partIds = new Map<string, { ids: string[]; to: string; from: string }>();
+  /** Bounded, O(1) eviction (lru-cache). */
+  private readonly partIds = new LRUCache<string, { ids: string[]; to: string; from: string }>({ max: 200_000 });
   private readonly now: () => number;
   private readonly unsubscribe: (() => void)[] = [];
   private readonly timer: NodeJS.Timeout;
@@ -288,10 +290,6 @@ export class SmppServer {
 
   private rememberParts(messageId: string, ids: string[], f: SubmitFields): void {
     if (ids.length === 0) return;
-    if (this.partIds.size >= 200_000) {
-      const first = this.partIds.keys().next().value;
-      if (first !== undefined) this.partIds.delete(first);
-    }
     this.partIds.set(messageId, { ids, to: f.to, from: f.from });
   }
 

@@ -4,6 +4,7 @@
  * (src/simulator/simulator-smsc.ts), delivery receipts come back as deliver_sm, and MO injected
  * into the simulator (`injectMo`) goes to a bound receiver/transceiver.
  */
+import { LRUCache } from 'lru-cache';
 import { createServer, type Server, type Socket } from 'node:net';
 import { CommandStatus, EsmClass, MessageState, Tag } from '../pdu/constants.js';
 import { buildDlrText } from '../pdu/dlr.js';
@@ -41,7 +42,8 @@ export class SmppSimulatorServer {
   private readonly server: Server;
   /** Open connections → whether the bind receives (receiver/transceiver). */
   private readonly conns = new Map<Conn, boolean>();
-  private readonly known = new Map<string, Known>();
+  /** Bounded, O(1) eviction (lru-cache). */
+  private readonly known = new LRUCache<string, Known>({ max: 200_000 });
   private readonly parts = new Reassembler<string>(60_000, 10_000);
   private readonly pending: SmPdu[] = [];
   private readonly now: () => number;
@@ -141,7 +143,6 @@ export class SmppSimulatorServer {
       if (!r.ok) return conn.respond(responseFor(pdu, r.retry ? CommandStatus.ESME_RMSGQFUL : CommandStatus.ESME_RSUBMITFAIL));
       // The completing part answers with the outbox id; each earlier part keeps its own id and gets its own receipt.
       if (f.registeredDelivery & 3) this.known.set(r.upstreamId, { to: f.to, from: f.from, text, submittedAt: msg.submittedAt, partIds: earlier });
-      if (this.known.size > 200_000) this.known.delete(this.known.keys().next().value as string);
       conn.respond(responseFor(pdu, 0, r.upstreamId));
     } catch {
       conn.respond(responseFor(pdu, CommandStatus.ESME_RSYSERR));
