@@ -13,6 +13,7 @@ import { monthPastRetention } from '../domain/hash-chain.js';
 import type { KindCounts, LegalHold } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import { recordsFor } from './records-service.js';
+import { pruneOperational, type Housekeeping } from './housekeeping.js';
 
 export interface MonthReport {
   chain: string;
@@ -33,6 +34,8 @@ export interface PurgeReport {
   retained: MonthReport | null;
   /** Months still within retention (not touched). */
   keptMonths: string[];
+  /** Operational rows pruned with it (the daily job; src/app/housekeeping.ts). */
+  operational?: Housekeeping;
 }
 
 /** `at` plus `n` calendar months (Asia/Shanghai day clamped to the target month's length). */
@@ -149,6 +152,7 @@ export function formatPurgeReport(r: PurgeReport): string[] {
     for (const h of m.keptFor.holds) lines.push(`    skipped ${h.records} records under legal hold ${h.holdId} (${h.reason})`);
   }
   if (r.keptMonths.length) lines.push(`  within retention: ${r.keptMonths.join(', ')}`);
+  if (r.operational && (r.operational.statuses || r.operational.sends)) lines.push(`  operational: ${r.operational.statuses} message status rows past retention, ${r.operational.sends} frequency-counter rows no rule reads any more`);
   return lines;
 }
 
@@ -169,6 +173,8 @@ export class RetentionJob {
     this.running = true;
     try {
       const r = await purgeRecords(this.ctx, { dryRun: false, actor: 'retention-job', recordEmpty: false });
+      // The operational tables follow the records' retention (src/app/housekeeping.ts).
+      r.operational = await pruneOperational(this.ctx);
       this.onReport(r);
       return r;
     } catch (e) {

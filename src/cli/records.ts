@@ -17,6 +17,7 @@ import { SystemClock } from '../simulator/clock.js';
 import { RecordsSigner } from '../app/records-signing.js';
 import { configureRecords, type RecordsService } from '../app/records-service.js';
 import { purgeRecords, formatPurgeReport, RetentionJob, type PurgeReport } from '../app/retention.js';
+import { pruneOperational } from '../app/housekeeping.js';
 import { runExport, type ExportFormat } from '../app/inspect-export.js';
 import { isMonth } from '../domain/hash-chain.js';
 import { parseRegulatorScope } from '../app/records-scope.js';
@@ -123,6 +124,7 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
       const { app, store } = await openApp(opts);
       try {
         const r = await purgeRecords(app.ctx, { dryRun: !!opts.dryRun, actor: 'cli' });
+        if (!opts.dryRun) r.operational = await pruneOperational(app.ctx);
         process.stdout.write(`${formatPurgeReport(r).join('\n')}\n`);
       } finally {
         await store.close();

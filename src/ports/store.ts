@@ -102,6 +102,13 @@ export interface MessageStore {
    * already released or rejected: the first decision wins).
    */
   resolveHeld(id: string, r: HoldResolution): Promise<HeldMessage | null>;
+  /**
+   * Housekeeping of operational state (not the statutory records): removes up to `limit` message
+   * status rows last changed before `statusBefore` that are no longer work (not `accepted` or
+   * `held`), and up to `limit` frequency-counter rows older than `sendsBefore`. The caller repeats
+   * while a kind returns `limit`, so no single transaction grows large.
+   */
+  prune(o: { statusBefore: number; sendsBefore: number; limit: number }): Promise<{ statuses: number; sends: number }>;
 }
 
 /** A message parked for an operator's review (Decision.held), with the text it would be sent with. */

@@ -373,6 +373,35 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
       });
     });
 
+    describe('housekeeping of operational rows', () => {
+      test('prune takes status rows that are no longer work and old counters, in chunks, and nothing else', async () => {
+        const { cp, service } = await seedProvider(s);
+        const to = msisdn();
+        const old = [item({ cp: cp.id, from: service, to, at: T0 }), item({ cp: cp.id, from: service, to: msisdn(), at: T0 + 1 }), item({ cp: cp.id, from: service, to: msisdn(), at: T0 + 2 })];
+        await s.messages.decideAndRecord(old, () => decision(true));
+        await s.outbox.claim(T0 + 10, 2, 60_000);
+        // two delivered long ago; the third is still queued (work)
+        await s.outbox.recordStatuses([{ id: old[0].id, status: 'submitted', at: T0 + 20, upstreamId: 'UP0' }, { id: old[1].id, status: 'submitted', at: T0 + 20 }]);
+        await s.outbox.recordStatuses([{ id: old[0].id, status: 'delivered', at: T0 + 30 }, { id: old[1].id, status: 'delivered', at: T0 + 30 }]);
+        const fresh = item({ cp: cp.id, from: service, to, at: T0 + 40 * DAY });
+        await s.messages.decideAndRecord([fresh], () => decision(true));
+
+        const cut = { statusBefore: T0 + DAY, sendsBefore: T0 + DAY };
+        assert.deepEqual(await s.messages.prune({ ...cut, limit: 1 }), { statuses: 1, sends: 1 }, 'a chunk is at most `limit` of each');
+        assert.deepEqual(await s.messages.prune({ ...cut, limit: 10 }), { statuses: 1, sends: 2 });
+        assert.deepEqual(await s.messages.prune({ ...cut, limit: 10 }), { statuses: 0, sends: 0 });
+        assert.equal(await s.outbox.pendingCount(), 2, 'the still-queued old message and the fresh one stay');
+        assert.equal(await s.outbox.findByUpstreamId('UP0'), null, 'the delivered message left');
+        // The counter of the fresh send still counts: the facts of a next verification to the same number see it.
+        const seen: Facts[] = [];
+        await s.messages.decideAndRecord([item({ cp: cp.id, from: service, to, at: T0 + 40 * DAY + 1 })], minuteLimit(5, seen));
+        assert.equal(seen[0].verificationSends.minute, 1);
+        // The statutory records are not operational state: all still there.
+        const recs = await s.records.queryRecords({ msisdn: to, limit: 100 });
+        assert.ok(recs.records.filter((r) => r.kind === 'mt').length >= 2);
+      });
+    });
+
     describe('consents and refusals', () => {
       test('grant, read back, withdraw once, only by the owner; each step is a subscription record', async () => {
         const { cp } = await seedProvider(s);

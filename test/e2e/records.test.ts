@@ -5,7 +5,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
-import { purgeRecords, RetentionJob, type PurgeReport } from '../../src/app/retention.js';
+import { purgeRecords, RetentionJob, formatPurgeReport, type PurgeReport } from '../../src/app/retention.js';
 import { recordsFor } from '../../src/app/records-service.js';
 import { verifyHeadSignature } from '../../src/app/records-signing.js';
 import { monthOf } from '../../src/domain/hash-chain.js';
@@ -155,6 +155,12 @@ describe('records over HTTP', () => {
     await job.runOnce();
     assert.equal(reports.length, 2);
     assert.deepEqual(reports.map((r) => r.months.length), [0, 0], 'nothing is past retention any more');
+    // The operational rows of March (status rows of delivered messages, frequency counters) go with
+    // the first run; the second finds nothing. The November message keeps its status.
+    assert.ok(reports[0].operational!.statuses >= 4, JSON.stringify(reports[0].operational));
+    assert.ok(reports[0].operational!.sends >= 4, JSON.stringify(reports[0].operational));
+    assert.deepEqual(reports[1].operational, { statuses: 0, sends: 0 });
+    assert.ok(formatPurgeReport(reports[0]).some((l) => /operational: \d+ message status rows/.test(l)));
     assert.equal(await get(), before, 'no empty audit entries from the daily job');
     await purgeRecords(g.app.ctx, { dryRun: false, actor: 'cli' });
     assert.equal(await get(), before + 1, 'a purge someone ran by hand is recorded even when it removed nothing');

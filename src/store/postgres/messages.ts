@@ -23,7 +23,7 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const LONGEST_PERIOD = periodMs('month');
 
-const Q = queries('messages', ['facts', 'writes', 'enqueue'] as const);
+const Q = queries('messages', ['facts', 'writes', 'enqueue', 'pruneStatuses', 'pruneSends'] as const);
 
 /** What the facts query returns: one row of JSON arrays. */
 interface FactsRow {
@@ -199,6 +199,12 @@ export class PgMessages implements MessageStore {
       [q.contentProviderId ?? null, q.limit],
     );
     return r.rows.map(toHeld);
+  }
+
+  async prune(o: { statusBefore: number; sendsBefore: number; limit: number }): Promise<{ statuses: number; sends: number }> {
+    const statuses = (await this.pool.query(Q.pruneStatuses, [o.statusBefore, o.limit])).rowCount ?? 0;
+    const sends = (await this.pool.query(Q.pruneSends, [o.sendsBefore, o.limit])).rowCount ?? 0;
+    return { statuses, sends };
   }
 
   async resolveHeld(id: string, r: HoldResolution): Promise<HeldMessage | null> {

@@ -48,6 +48,9 @@ export class SqliteMessages implements MessageStore {
       heldOne: db.prepare("SELECT id, content_provider_id, from_port, msisdn, text, registered_delivery, submitted_at FROM message_status WHERE id = ? AND status = 'held'"),
       release: db.prepare("UPDATE message_status SET status = 'accepted', due_at = ?, updated_at = ? WHERE id = ? AND status = 'held'"),
       rejectHeld: db.prepare("UPDATE message_status SET status = 'rejected', text = '', updated_at = ? WHERE id = ? AND status = 'held'"),
+      // Rows are in insertion (time) order: a rowid scan from the start meets the oldest first.
+      pruneStatuses: db.prepare("DELETE FROM message_status WHERE rowid IN (SELECT rowid FROM message_status WHERE updated_at < ? AND status NOT IN ('accepted', 'held') LIMIT ?)"),
+      pruneSends: db.prepare('DELETE FROM sends WHERE rowid IN (SELECT rowid FROM sends WHERE at < ? LIMIT ?)'),
     };
   }
 
@@ -179,5 +182,11 @@ export class SqliteMessages implements MessageStore {
       return toHeld(row);
     })();
   }
-}
 
+  async prune(o: { statusBefore: number; sendsBefore: number; limit: number }): Promise<{ statuses: number; sends: number }> {
+    return this.db.transaction(() => ({
+      statuses: this.q.pruneStatuses.run(o.statusBefore, o.limit).changes,
+      sends: this.q.pruneSends.run(o.sendsBefore, o.limit).changes,
+    }))();
+  }
+}

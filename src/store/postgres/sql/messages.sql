@@ -45,3 +45,13 @@ SELECT i, cp, m, f, t, rd, 0, at, at, 'accepted', at
 INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at)
 SELECT i, cp, m, f, t, rd, 0, at, at, 'accepted', at
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::bigint[]) AS u(i, cp, f, m, t, rd, at);
+
+-- name: pruneStatuses
+-- Housekeeping: up to $2 status rows that are no longer work, last changed before $1. SKIP LOCKED:
+-- rows another transaction holds are simply left for the next run.
+DELETE FROM message_status WHERE id IN (
+  SELECT id FROM message_status WHERE updated_at < $1 AND status NOT IN ('accepted', 'held') LIMIT $2 FOR UPDATE SKIP LOCKED);
+
+-- name: pruneSends
+-- Housekeeping: up to $2 frequency-counter rows older than $1 (no rule reads that far back).
+DELETE FROM sends WHERE ctid IN (SELECT ctid FROM sends WHERE at < $1 LIMIT $2);

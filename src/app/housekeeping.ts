@@ -1,0 +1,37 @@
+/**
+ * Housekeeping of the operational tables (not the statutory records): without it `message_status`
+ * (one row per message, with the number) and `sends` (the frequency counters) grow for ever, and keep
+ * numbers longer than the records that the regulation actually requires (issue 6, privacy: only the
+ * records store should hold them, and only as long as retention asks).
+ * - A message's status row goes once it is no longer work (not `accepted` or `held`) and was last
+ *   changed before the records' retention: past it the statutory copy is purged too, and
+ *   `GET /v1/messages/{id}` answers 404 like for an unknown id.
+ * - A frequency-counter row goes once no rule can read it: the longest window is a consent's
+ *   monthly frequency (`periodMs('month')`); verification caps look back a day.
+ */
+import { periodMs } from '../pipeline/stages/commercial.js';
+import type { AppContext } from './context.js';
+import { addMonthsToInstant } from './retention.js';
+
+/** Counter rows are kept this long: the longest frequency window plus a week of margin. */
+export const SENDS_KEPT_MS = periodMs('month') + 7 * 86_400_000;
+
+export interface Housekeeping {
+  statuses: number;
+  sends: number;
+}
+
+/** Prunes in chunks of `chunk` rows, yielding to traffic between them. */
+export async function pruneOperational(ctx: AppContext, chunk = 10_000): Promise<Housekeeping> {
+  const now = ctx.clock.now();
+  const statusBefore = addMonthsToInstant(now, -ctx.profile.params.retentionMonths.value);
+  const sendsBefore = now - SENDS_KEPT_MS;
+  const total: Housekeeping = { statuses: 0, sends: 0 };
+  for (;;) {
+    const r = await ctx.store.messages.prune({ statusBefore, sendsBefore, limit: chunk });
+    total.statuses += r.statuses;
+    total.sends += r.sends;
+    if (r.statuses < chunk && r.sends < chunk) return total;
+    await new Promise((res) => setImmediate(res));
+  }
+}
