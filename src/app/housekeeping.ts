@@ -4,8 +4,9 @@
  * numbers longer than the records that the regulation actually requires (issue 6, privacy: only the
  * records store should hold them, and only as long as retention asks).
  * - A message's status row goes once it is no longer work (not `accepted` or `held`) and was last
- *   changed before the records' retention: past it the statutory copy is purged too, and
- *   `GET /v1/messages/{id}` answers 404 like for an unknown id.
+ *   changed before the records' retention: past it the statutory copy is purged too (`GET
+ *   /v1/messages/{id}` reads the records, so it answers while they are kept; the status row only
+ *   serves the queue and receipt matching).
  * - A frequency-counter row goes once no rule can read it: the longest window is a consent's
  *   monthly frequency (`periodMs('month')`); verification caps look back a day.
  */
