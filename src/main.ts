@@ -117,7 +117,7 @@ async function start(config: Config): Promise<void> {
     };
   }
   const records = startRecords(app, config, log);
-  const metrics = createMetrics(app, () => store.outbox.pendingCount());
+  const metrics = createMetrics(app, () => store.outbox.pendingCount(), { smppDeliveriesExpired: smpp.server ? () => smpp.server!.deliveries.expired : undefined });
   if (content) content.onAlert = contentMetrics(metrics.registry, content.actions);
   const http = await buildHttpApp({
     app, metrics, simulator: config.role === 'ingress' ? undefined : simulator,

@@ -6,7 +6,13 @@ export interface Metrics {
   registry: Registry;
 }
 
-export function createMetrics(app: App, pending?: () => Promise<number>): Metrics {
+/** Figures that live outside the app's events, read when /metrics is scraped. */
+export interface MetricSources {
+  /** deliver_sm (receipts, MO) dropped undelivered past their maximum age, since start. */
+  smppDeliveriesExpired?: () => number;
+}
+
+export function createMetrics(app: App, pending?: () => Promise<number>, sources: MetricSources = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const decisions = new Counter({ name: 'smsguard_decisions_total', help: 'Messages judged by the pipeline', labelNames: ['decision', 'code', 'type', 'channel'], registers: [registry] });
@@ -17,6 +23,18 @@ export function createMetrics(app: App, pending?: () => Promise<number>): Metric
   app.events.on('moForward', () => mo.inc());
   if (pending) {
     new Gauge({ name: 'smsguard_outbox_pending', help: 'Accepted messages not yet submitted upstream', registers: [registry], async collect() { this.set(await pending()); } });
+  }
+  const expired = sources.smppDeliveriesExpired;
+  if (expired) {
+    let seen = 0;
+    new Counter({
+      name: 'smsguard_smpp_deliveries_expired_total', help: 'Receipts and MO for content providers dropped undelivered past their maximum age (no receiver bound)', registers: [registry],
+      collect() {
+        const n = expired();
+        if (n > seen) this.inc(n - seen);
+        seen = n;
+      },
+    });
   }
   return { registry };
 }
