@@ -40,8 +40,8 @@ function dbBytes(store: SqliteStore, path: string): number {
 const msisdn = (i: number) => `+86139${String(i).padStart(8, '0')}`;
 
 export async function run(opts: BenchOptions): Promise<Figure[]> {
-  const consents = opts.quick ? 100_000 : 1_000_000;
-  const messages = opts.quick ? 20_000 : 60_000;
+  const consents = opts.quick ? 50_000 : 1_000_000;
+  const messages = opts.quick ? 10_000 : 60_000;
   const dir = mkdtempSync(join(tmpdir(), 'smsguard-consent-bench-'));
   const path = join(dir, 'consent.db');
   const store = new SqliteStore(path);

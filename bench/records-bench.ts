@@ -126,8 +126,8 @@ function fittingRows(): number {
  * (the purge figure), leaving it one month short for the next run.
  */
 async function keysetAndPurge(quick: boolean): Promise<Figure[]> {
-  const target = quick ? 2_000_000 : Number(process.env.SMSGUARD_BENCH_KEYSET_ROWS ?? fittingRows());
-  const monthRows = quick ? 1_000_000 : Math.min(10_000_000, Math.floor(target / 2));
+  const target = quick ? 200_000 : Number(process.env.SMSGUARD_BENCH_KEYSET_ROWS ?? fittingRows());
+  const monthRows = quick ? 100_000 : Math.min(10_000_000, Math.floor(target / 2));
   const path = join(DATA, `records-keyset-${quick ? 'quick' : 'full'}.db`);
   mkdirSync(DATA, { recursive: true });
   const store = new SqliteStore(path);
@@ -193,7 +193,8 @@ async function keysetAndPurge(quick: boolean): Promise<Figure[]> {
   if ((r.removed.mt ?? 0) !== oldest.count) throw new Error(`purge removed ${JSON.stringify(r.removed)} of ${oldest.count}`);
   await store.close();
   const purge: Figure = {
-    figure: oldest.count >= 10_000_000 ? 'purge_month_10m_s' : `purge_month_${Math.round(oldest.count / 1e6)}m_s`, value: Number(secs.toFixed(3)), unit: 's',
+    // Named for what was measured: only a 10M-record month is the issue's `purge_month_10m_s`.
+    figure: oldest.count >= 10_000_000 ? 'purge_month_10m_s' : oldest.count >= 1_000_000 ? `purge_month_${Math.round(oldest.count / 1e6)}m_s` : `purge_month_${Math.round(oldest.count / 1e3)}k_s`, value: Number(secs.toFixed(3)), unit: 's',
     conditions: { ...machine(), loadAvg1m: Number(loadavg()[0].toFixed(1)), records: oldest.count, databaseRows: rows, databaseGiB: fileGiB, how: 'DROP TABLE of one sealed month (7 indexes) in one transaction, registry and view updated; wall time' },
   };
   return [keyset, purge];

@@ -28,10 +28,12 @@ async function main(): Promise<void> {
   for (const [name, load] of Object.entries(BENCHES)) {
     if (only && !only.has(name)) continue;
     process.stderr.write(`[bench] ${name}…\n`);
+    const t0 = Date.now();
     try {
       const { run } = await load();
       const figures: Figure[] = await run({ quick });
       for (const f of figures) process.stdout.write(`${JSON.stringify(f)}\n`);
+      process.stderr.write(`[bench] ${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     } catch (e) {
       failed++;
       process.stderr.write(`[bench] ${name} failed: ${(e as Error).stack ?? e}\n`);

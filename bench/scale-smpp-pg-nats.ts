@@ -84,7 +84,7 @@ async function httpScenario(total: number): Promise<Figure> {
       return l.line(/(\{.*"accepted".*\})\n/, 600_000).then((m) => JSON.parse(m[1]) as { accepted: number; rejected: number; errors: number; seconds: number });
     };
     note('scale http: warm-up');
-    await load(10_000, 50_000_000);
+    await load(Math.min(10_000, Math.ceil(total / 2)), 50_000_000);
     note(`scale http: ${total} messages`);
     const t0 = Date.now();
     const r = await load(total, 60_000_000);
@@ -110,7 +110,8 @@ async function httpScenario(total: number): Promise<Figure> {
       },
     };
   } finally {
-    if (gw) await stopProc(gw.p);
+    // Figures taken, schema dropped next: no graceful drain needed (and it costs seconds per run).
+    if (gw) await stopProc(gw.p, 0);
     const bus = await openBus({ url: NATS, names: queueNames(prefix), partitions: 0, ackWaitMs: 1000 }).catch(() => null);
     if (bus) { await deleteStream(bus); await bus.close(); }
     const c = new pg.Client({ connectionString: PG });
@@ -129,19 +130,16 @@ async function scenario(processes: number, total: number, quick: boolean): Promi
   try {
     const sinkPort = Number((await sink.line(/READY (\d+)/, 30_000))[1]);
     const window = 200;
-    const ports: number[] = [];
+    // The gateway processes start together (SMSGUARD_BENCH_PROFILE=DIR: a CPU profile of each).
     for (let i = 0; i < processes; i++) {
-      // SMSGUARD_BENCH_CPU_PROF=DIR writes a V8 CPU profile of each gateway process there.
-      const prof = process.env.SMSGUARD_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SMSGUARD_BENCH_CPU_PROF}`] : [];
-      const gw = startProc(['bench/scale-gateway.ts', JSON.stringify({ pg: PG, schema, nats: NATS, prefix, role: 'all', upstream: `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=${window * 2}`, partitions: PARTITIONS })], { nodeFlags: prof });
-      gws.push(gw);
-      ports.push(Number((await gw.line(/READY (\d+) \d+/, 60_000))[1]));
+      gws.push(startProc(['bench/scale-gateway.ts', JSON.stringify({ pg: PG, schema, nats: NATS, prefix, role: 'all', upstream: `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=${window * 2}`, partitions: PARTITIONS })]));
     }
+    const ports = await Promise.all(gws.map(async (gw) => Number((await gw.line(/READY (\d+) \d+/, 60_000))[1])));
     // Let the partition leases settle (each process owns its share) before measuring.
-    await new Promise((r) => setTimeout(r, 4000));
+    await new Promise((r) => setTimeout(r, quick ? 2500 : 4000));
     const binds = 4 / processes;
     note(`scale ${processes}proc: warm-up`);
-    await Promise.all(ports.map((p, i) => runLoad(p, 'bench', 'benchpw', quick ? 2000 : 5000, binds, window, 10_000_000 * (i + 1))));
+    await Promise.all(ports.map((p, i) => runLoad(p, 'bench', 'benchpw', quick ? 1000 : 5000, binds, window, 10_000_000 * (i + 1))));
     note(`scale ${processes}proc: ${total} messages over ${processes} process(es)`);
     const gwPids = new Set(gws.map((g) => g.p.pid!));
     const sample = () => ({ gateway: cpuMs((pid) => gwPids.has(pid)), postgres: cpuMs((_, c) => c === 'postgres'), nats: cpuMs((_, c) => c === 'nats-server'), sink: cpuMs((pid) => pid === sink.p.pid) });
@@ -165,7 +163,7 @@ async function scenario(processes: number, total: number, quick: boolean): Promi
     if (result.errors || result.rejected || result.receipts < result.ok) throw new Error(`scale load: ${JSON.stringify(result)}`);
     return { result, schema };
   } finally {
-    for (const g of gws) await stopProc(g.p);
+    await Promise.all(gws.map((g) => stopProc(g.p, 0)));
     await stopProc(sink.p);
     const bus = await openBus({ url: NATS, names: queueNames(prefix), partitions: 0, ackWaitMs: 1000 }).catch(() => null);
     if (bus) { await deleteStream(bus); await bus.close(); }
@@ -177,7 +175,7 @@ async function scenario(processes: number, total: number, quick: boolean): Promi
 }
 
 export async function run(opts: BenchOptions): Promise<Figure[]> {
-  const total = opts.quick ? 10_000 : 40_000;
+  const total = opts.quick ? 3_000 : 40_000;
   const figures: Figure[] = [];
   const rates: number[] = [];
   for (const processes of [1, 2]) {
@@ -201,6 +199,6 @@ export async function run(opts: BenchOptions): Promise<Figure[]> {
       },
     });
   }
-  figures.push(await httpScenario(opts.quick ? 20_000 : 60_000));
+  figures.push(await httpScenario(opts.quick ? 5_000 : 60_000));
   return figures;
 }

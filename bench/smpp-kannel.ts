@@ -91,7 +91,7 @@ export async function run(opts: BenchOptions): Promise<Figure[]> {
     note(`kannel side-by-side skipped: ${missing} (run shared/peers/kannel/setup.sh as root)`);
     return [];
   }
-  const n = opts.quick ? 20_000 : 100_000;
+  const n = opts.quick ? 5_000 : 100_000;
   const conc = 50;
   const dir = mkdtempSync(join(tmpdir(), 'smsguard-kannel-bench-'));
   const out: Figure[] = [];
