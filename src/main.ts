@@ -77,6 +77,7 @@ async function start(config: Config): Promise<void> {
       upstream: links ?? config.upstream,
       // An ingress process only publishes to the bus; egress processes hold the upstream links.
       egress: !(config.queue && config.role === 'ingress'),
+      upstreamThread: config.upstreamThread === 'on',
       simulator,
       // receipts/MO for providers without a receiver bind wait in the store, surviving restarts
       deliveries: store instanceof SqliteStore || store instanceof PostgresStore ? store.smppDeliveries : undefined,
@@ -199,6 +200,7 @@ export function buildCli(): Command {
     .option('--upstream <upstream>', "upstream SMSC: 'simulator' (default: the built-in one over SMPP) or smpp://user:pass@host:port[?window=&throughput=&prefixes=&weight=&name=], comma-separated for several links")
     .addOption(new Option('--clock <clock>', 'system, or simulated (moves only via POST /v1/simulator/clock)').choices(['system', 'simulated']))
     .option('--upstream-file <path>', 'JSON file of upstream SMPP links with prefixes and weights (wins over --upstream)')
+    .addOption(new Option('--upstream-thread <on|off>', 'SMPP client on its own thread (default on)').choices(['on', 'off']))
     .option('--smpp-port <port>', 'SMPP server port (default 2775)')
     .option('--queue <url>', 'nats://host:port: split ingress and egress over NATS JetStream (PostgreSQL store)')
     .addOption(new Option('--role <role>', 'pieces to run: ingress, egress or all (default)').choices(['ingress', 'egress', 'all']))

@@ -35,6 +35,12 @@ export const ConfigSchema = z.object({
   /** JSON object of profile parameter overrides, e.g. {"maxLength":300}. */
   profileOverrides: z.string().default('{}'),
   upstream: z.string().min(1).default('simulator'),
+  /**
+   * The SMPP client to the upstream on its own worker thread (`on`) or on the event loop (`off`).
+   * `on` helps when the gateway's event loop is the bottleneck (SQLite); on a small box that also
+   * runs PostgreSQL and NATS, `off` measured faster (docs/PERFORMANCE.md).
+   */
+  upstreamThread: z.enum(['on', 'off']).default('on'),
   /** JSON file listing upstream SMPP links with prefixes and weights (src/config/upstream-file.ts); wins over `upstream`. */
   upstreamFile: z.string().min(1).optional(),
   clock: z.enum(['system', 'simulated']).default('system'),
