@@ -15,18 +15,9 @@ import type { AppEvents } from '../../../src/app/types.js';
 import { MemoryCredentials } from '../../fakes/smpp/memory-credentials.js';
 import { FakeApp } from '../../fakes/smpp/fake-app.js';
 import { openTestPgStore } from '../../helpers/pg.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const admin = { role: 'admin' as const, actorId: 'admin' };
-
-async function waitFor<T>(get: () => T | undefined | Promise<T | undefined>, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 function receipt(id: string, to = '13800138001'): AppEvents['messageStatus'] {
   const t = Date.now();

@@ -14,19 +14,10 @@ import { SqliteSmppCredentials } from '../../../src/store/sqlite/smpp-credential
 import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
 import { SmppEsme } from '../../../src/smpp/client/esme.js';
 import { EsmClass, Tag, decodeText, encodeText, parseDlrText, smDefaults, tlvCString, tlvString, type SmPdu } from '../../../src/smpp/pdu/index.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const admin = { role: 'admin' as const, actorId: 'admin' };
 const TEXT = '【示例】您的验证码是246810，5分钟内有效。';
-
-async function waitFor<T>(get: () => T | undefined | Promise<T | undefined>, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 interface Gw {
   g: TestGateway;

@@ -18,6 +18,7 @@ import { SmppSimulatorServer } from '../../../src/smpp/simulator/index.js';
 import { SmppUpstream, SmppEsme, parseUpstreamUrl } from '../../../src/smpp/client/index.js';
 import { EsmClass, Tag, buildConcatUdh, decodeText, encodeText, parseDlrText, smDefaults, tlvCString, tlvString, type SmPdu } from '../../../src/smpp/pdu/index.js';
 import { validCreditCode, NOON_SHANGHAI } from '../../helpers/gateway.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const admin = { role: 'admin' as const, actorId: 'admin' };
 let store: SqliteStore;
@@ -35,16 +36,6 @@ const delivered: SmPdu[] = [];
 function sm(text: string, o: Partial<SmPdu> = {}): SmPdu {
   return { ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138000', data_coding: 8, short_message: encodeText(text, 8), registered_delivery: 1, ...o };
 }
-async function waitFor<T>(get: () => T | undefined | Promise<T | undefined>, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 before(async () => {
   store = new SqliteStore(':memory:');
   const clock = new SimulatedClock(NOON_SHANGHAI);

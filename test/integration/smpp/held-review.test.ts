@@ -15,19 +15,10 @@ import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
 import { SmppEsme } from '../../../src/smpp/client/esme.js';
 import { EsmClass, MessageState, Tag, buildConcatUdh, encodeText, parseDlrText, smDefaults, tlvInt, tlvString, type SmPdu } from '../../../src/smpp/pdu/index.js';
 import { SMPP_STATUS } from '../../../src/smpp/status-map.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const admin = { role: 'admin' as const, actorId: 'admin' };
 const TEXT = (n: number) => `【示例】您的快递${n}号已到达小区驿站，请凭取件码${4000 + n}取件。`;
-
-async function waitFor<T>(get: () => T | undefined | Promise<T | undefined>, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('smpp: a message held for review', () => {
   let g: TestGateway;

@@ -9,6 +9,7 @@ import {
 import { MemoryCredentials } from '../../fakes/smpp/memory-credentials.js';
 import { FakeApp } from '../../fakes/smpp/fake-app.js';
 import { connect } from 'node:net';
+import { waitFor } from '../../helpers/wait.js';
 
 const admin = { role: 'admin' as const, actorId: 'admin' };
 let app: FakeApp;
@@ -23,19 +24,6 @@ function sm(text: string, o: Partial<SmPdu> = {}): SmPdu {
 
 async function esme(systemId = 'cp1', password = 'secret1', extra: Partial<Parameters<typeof SmppEsme.connect>[0]> = {}) {
   return SmppEsme.connect({ host: '127.0.0.1', port, systemId, password, ...extra });
-}
-
-function waitFor<T>(get: () => T | undefined, ms = 3000): Promise<T> {
-  const end = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      const v = get();
-      if (v !== undefined) return resolve(v);
-      if (Date.now() > end) return reject(new Error('timed out waiting'));
-      setTimeout(poll, 5);
-    };
-    poll();
-  });
 }
 
 before(async () => {

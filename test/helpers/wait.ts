@@ -1,0 +1,12 @@
+/** Polling for tests: a value that appears, or a condition that comes true, within a bound. */
+
+/** Resolves with the first value `get` returns that is not undefined; rejects after `ms`. */
+export async function waitFor<T>(get: () => T | undefined | Promise<T | undefined>, ms = 8000, what = 'a value'): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await get();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
