@@ -12,7 +12,7 @@
  */
 import { periodMs } from '../pipeline/stages/commercial.js';
 import type { AppContext } from './context.js';
-import { addMonthsToInstant } from './retention.js';
+import { addMonthsToInstant } from '../domain/hash-chain.js';
 
 /** Counter rows are kept this long: the longest frequency window plus a week of margin. */
 export const SENDS_KEPT_MS = periodMs('month') + 7 * 86_400_000;

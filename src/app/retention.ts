@@ -9,7 +9,8 @@
  * - records under an active legal hold (by number or by content provider).
  * Retained records leave once neither reason holds any more. Every real purge is itself recorded.
  */
-import { monthPastRetention } from '../domain/hash-chain.js';
+import { addMonthsToInstant, monthPastRetention } from '../domain/hash-chain.js';
+import { subtractCounts } from '../domain/counts.js';
 import type { KindCounts, LegalHold } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import { recordsFor } from './records-service.js';
@@ -36,16 +37,6 @@ export interface PurgeReport {
   keptMonths: string[];
   /** Operational rows pruned with it (the daily job; src/app/housekeeping.ts). */
   operational?: Housekeeping;
-}
-
-/** `at` plus `n` calendar months (Asia/Shanghai day clamped to the target month's length). */
-export function addMonthsToInstant(at: number, n: number): number {
-  const off = 8 * 3_600_000;
-  const d = new Date(at + off);
-  const y = d.getUTCFullYear();
-  const m = d.getUTCMonth() + n;
-  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  return Date.UTC(y, m, Math.min(d.getUTCDate(), lastDay), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()) - off;
 }
 
 const sum = (c: KindCounts): number => Object.values(c).reduce((a, b) => a + (b ?? 0), 0);
@@ -104,7 +95,7 @@ export async function purgeRecords(ctx: AppContext, opts: { dryRun: boolean; act
     if (opts.dryRun) {
       const all = await a.countKinds('retained');
       const kept = await a.countKinds('retained', keep);
-      report.retained = { chain: 'retained', removed: diff(all, kept), kept, keptFor };
+      report.retained = { chain: 'retained', removed: subtractCounts(all, kept), kept, keptFor };
     } else {
       const r = await a.pruneRetained(keep);
       report.retained = { chain: 'retained', removed: r.removed, kept: r.kept, keptFor };
@@ -116,7 +107,7 @@ export async function purgeRecords(ctx: AppContext, opts: { dryRun: boolean; act
     if (opts.dryRun) {
       const all = await a.countKinds(m);
       const kept = keep.length ? await a.countKinds(m, keep) : {};
-      report.months.push({ chain: m, removed: diff(all, kept), kept, keptFor });
+      report.months.push({ chain: m, removed: subtractCounts(all, kept), kept, keptFor });
     } else {
       const r = await a.purgeMonth(m, keep, now);
       report.months.push({ chain: m, removed: r.removed, kept: r.kept, keptFor });
@@ -133,12 +124,6 @@ export async function purgeRecords(ctx: AppContext, opts: { dryRun: boolean; act
   }
   if (!opts.dryRun) await svc.publishHeads();
   return report;
-}
-
-function diff(a: KindCounts, b: KindCounts): KindCounts {
-  const out: KindCounts = {};
-  for (const [k, v] of Object.entries(a) as [keyof KindCounts, number][]) if (v - (b[k] ?? 0)) out[k] = v - (b[k] ?? 0);
-  return out;
 }
 
 /** Human lines for the CLI and the daily job's log: what went, by month and kind, and what stayed and why. */

@@ -42,6 +42,15 @@ export function addMonths(month: string, n: number): string {
   return `${y}-${mm < 10 ? '0' : ''}${mm}`;
 }
 
+/** `at` plus `n` calendar months (Asia/Shanghai day clamped to the target month's length). */
+export function addMonthsToInstant(at: number, n: number): number {
+  const d = new Date(at + SHANGHAI_OFFSET_MS);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() + n;
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return Date.UTC(y, m, Math.min(d.getUTCDate(), lastDay), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()) - SHANGHAI_OFFSET_MS;
+}
+
 /** First instant after the month. */
 export function monthEnd(month: string): number {
   return monthStart(addMonths(month, 1));

@@ -13,6 +13,7 @@ import type { Client, Pool } from './db.js';
 import { queries } from './db.js';
 import { CHAIN_SELECT, canonicalOf, linksOf, partitionOf, type ChainRaw, type PgRecordsLinker } from './records-linker.js';
 import type { PgRecordsWriter } from './records-writer.js';
+import { subtractCounts } from '../../domain/counts.js';
 
 const RETAINED = 'retained';
 
@@ -36,15 +37,6 @@ const toChainRow = (r: LinkedRaw): RecordChainRow => ({
   ...(r.pos != null ? { pos: r.pos } : {}),
 });
 const toRetainedRow = (r: RetainedRaw): RecordChainRow => ({ ...toChainRow(r), month: r.month, origHash: r.orig_hash });
-
-function subtract(a: KindCounts, b: KindCounts): KindCounts {
-  const out: KindCounts = {};
-  for (const [k, v] of Object.entries(a) as [keyof KindCounts, number][]) {
-    const n = v - (b[k] ?? 0);
-    if (n) out[k] = n;
-  }
-  return out;
-}
 
 const kindsOf = (rows: { kind: keyof KindCounts; n: number }[]): KindCounts => Object.fromEntries(rows.map((r) => [r.kind, r.n]));
 
@@ -260,7 +252,7 @@ export class PgRecordArchive implements RecordArchive {
         await c.query(`DROP TABLE ${links}`);
         await c.query(Q.markPurged, [month, at, range.lo, range.hi]);
         if (keep.length) await this.rechainRetained(c);
-        return { chain: month, removed: subtract(all, kept), kept };
+        return { chain: month, removed: subtractCounts(all, kept), kept };
       });
     });
     this.writer.forgetPartitions();
@@ -273,7 +265,7 @@ export class PgRecordArchive implements RecordArchive {
       const before = await this.kindCounts(RETAINED, undefined, c);
       await c.query(Q.pruneRetained, [[...new Set(keepSeqs)]]);
       const after = await this.kindCounts(RETAINED, undefined, c);
-      const removed = subtract(before, after);
+      const removed = subtractCounts(before, after);
       if (Object.keys(removed).length) await this.rechainRetained(c);
       return { chain: RETAINED, removed, kept: after };
     }));

@@ -8,18 +8,10 @@ import type { KindCounts, LegalHold, MonthPurge, RecordArchive, RecordChainInfo,
 import { RECORD_COLUMNS, RETAINED, tableOf, type RecordsWriter } from './records-writer.js';
 import { canonicalRetained, chainHash, genesisHash } from '../../domain/hash-chain.js';
 import { checkLinks, type LinkOptions } from './records-links.js';
+import { subtractCounts } from '../../domain/counts.js';
 
 interface HoldDb { id: string; msisdn: string | null; content_provider_id: string | null; reason: string; created_at: number; created_by: string; released_at: number | null; released_by: string | null }
 const toHold = (r: HoldDb): LegalHold => ({ id: r.id, msisdn: r.msisdn, contentProviderId: r.content_provider_id, reason: r.reason, createdAt: r.created_at, createdBy: r.created_by, releasedAt: r.released_at, releasedBy: r.released_by });
-
-function subtract(a: KindCounts, b: KindCounts): KindCounts {
-  const out: KindCounts = {};
-  for (const [k, v] of Object.entries(a) as [keyof KindCounts, number][]) {
-    const n = v - (b[k] ?? 0);
-    if (n) out[k] = n;
-  }
-  return out;
-}
 
 export class SqliteRecordArchive implements RecordArchive {
   /** How `checkLinks` splits its work (threads, rows per chunk, smallest range worth threads); defaults in records-links.ts. */
@@ -201,7 +193,7 @@ export class SqliteRecordArchive implements RecordArchive {
       this.writer.ensureFresh();
       this.writer.rebuildView();
       if (keepSeqs.length) this.rechainRetained();
-      return { chain: month, removed: subtract(all, kept), kept };
+      return { chain: month, removed: subtractCounts(all, kept), kept };
     })();
   }
 
@@ -210,7 +202,7 @@ export class SqliteRecordArchive implements RecordArchive {
       const before = this.kindCounts('records_retained');
       this.db.prepare('DELETE FROM records_retained WHERE seq NOT IN (SELECT value FROM json_each(?))').run(JSON.stringify([...new Set(keepSeqs)]));
       const after = this.kindCounts('records_retained');
-      const removed = subtract(before, after);
+      const removed = subtractCounts(before, after);
       if (Object.keys(removed).length) this.rechainRetained();
       return { chain: RETAINED, removed, kept: after };
     })();
