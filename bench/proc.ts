@@ -1,5 +1,6 @@
 /** Child processes for benchmarks: start a TypeScript entry point under tsx, wait for a line, stop it. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export interface Proc {
   p: ChildProcess;
@@ -46,4 +47,14 @@ export async function stopProc(p: ChildProcess, killAfterMs = 15_000): Promise<v
   const t = setTimeout(() => p.kill('SIGKILL'), killAfterMs);
   await exited;
   clearTimeout(t);
+}
+
+/**
+ * A `/proc/<pid>/stat` (or `/proc/<pid>/task/<tid>/stat`) line read apart (Linux): the command name
+ * and the CPU it used so far in ms (utime + stime, fields 14 and 15, at CLK_TCK = 100).
+ */
+export function procStat(pid: number | string, tid?: number): { comm: string; cpuMs: number } {
+  const st = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
+  const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+  return { comm: st.slice(st.indexOf('(') + 1, st.lastIndexOf(')')), cpuMs: (Number(f[11]) + Number(f[12])) * 10 };
 }

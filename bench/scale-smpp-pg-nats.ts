@@ -8,10 +8,10 @@
  * generators and the gateways — shares this machine's two cores, so the 2proc/1proc ratio measures
  * contention here, not the scaling a second machine would give (docs/SCALING.md).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { startProc, stopProc, type Proc } from './proc.js';
+import { procStat, startProc, stopProc, type Proc } from './proc.js';
 import { machine, note, type BenchOptions, type Figure } from './figure.js';
 import { runLoad, type LoadResult } from './smpp-e2e.js';
 import { PostgresStore } from '../src/store/postgres/index.js';
@@ -34,20 +34,17 @@ const PARTITIONS = 16;
  * work running at the same time inflates their share (the figure's conditions say so).
  */
 function cpuMs(match: (pid: number, comm: string) => boolean): number {
-  let ticks = 0;
+  let ms = 0;
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      const st = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const comm = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
-      if (!match(Number(d), comm)) continue;
-      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+      const s = procStat(d);
+      if (match(Number(d), s.comm)) ms += s.cpuMs;
     } catch {
       /* gone */
     }
   }
-  return ticks * 10; // CLK_TCK = 100
+  return ms;
 }
 
 /** A fresh schema with one provider, its ports and SMPP credentials `bench`/`benchpw`; returns its API key. */

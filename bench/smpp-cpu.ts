@@ -3,21 +3,18 @@
  * with CPU accounting per process and for the gateway's event-loop thread, from /proc (Linux).
  * Prints one JSON line. On a shared 2-core machine the rate moves with the neighbours; CPU per
  * message moves much less, so compare that.
- * Usage: node --import tsx bench/smpp-cpu.ts [MESSAGES]   (SMSGUARD_UPSTREAM_INLINE=1: the SMPP
- * client on the event loop instead of its own thread)
+ * Usage: node --import tsx bench/smpp-cpu.ts [MESSAGES]   (SMSGUARD_UPSTREAM_THREAD=off: the SMPP
+ * client on the event loop instead of its own thread, as `start --upstream-thread off`)
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startProc, stopProc } from './proc.js';
+import { procStat, startProc, stopProc } from './proc.js';
 import { runLoad } from './smpp-e2e.js';
 
 const total = Number(process.argv[2] ?? 30_000);
-/** utime + stime in seconds of a process, or of one of its threads. */
-function cpu(pid: number, tid?: number): number {
-  const f = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
+/** CPU seconds of a process, or of one of its threads. */
+const cpu = (pid: number, tid?: number): number => procStat(pid, tid).cpuMs / 1000;
 
 const dir = mkdtempSync(join(tmpdir(), 'smsguard-smpp-cpu-'));
 const sink = startProc(['bench/smpp-sink.ts', '0']);
@@ -32,7 +29,7 @@ try {
   const r = await runLoad(Number(port), systemId, password, total, 4, 200, 1_000_000);
   const us = (a: number, b: number) => Math.round(((b - a) / total) * 1e6);
   process.stdout.write(`${JSON.stringify({
-    client: process.env.SMSGUARD_UPSTREAM_INLINE ? 'event loop' : 'own thread',
+    client: process.env.SMSGUARD_UPSTREAM_THREAD === 'off' ? 'event loop' : 'own thread',
     msgsPerS: Math.round(r.ok / r.seconds),
     gatewayLoopUsPerMsg: us(before.loop, cpu(pid, pid)),
     gatewayProcessUsPerMsg: us(before.gw, cpu(pid)),

@@ -19,7 +19,8 @@ const admin = { role: 'admin' as const, actorId: 'bench' };
 const store = new SqliteStore(db);
 const clock = new SystemClock();
 const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
-const upstream = process.env.SMSGUARD_UPSTREAM_INLINE ? new SmppUpstream({ links: [parseUpstreamUrl(upstreamUrl)] }) : new ThreadedUpstream({ links: [parseUpstreamUrl(upstreamUrl)] });
+// SMSGUARD_UPSTREAM_THREAD=off: the client on the event loop, as `start --upstream-thread off`.
+const upstream = process.env.SMSGUARD_UPSTREAM_THREAD === 'off' ? new SmppUpstream({ links: [parseUpstreamUrl(upstreamUrl)] }) : new ThreadedUpstream({ links: [parseUpstreamUrl(upstreamUrl)] });
 upstream.start();
 if (!(await upstream.waitUp(10_000))) throw new Error('upstream did not bind');
 const worker = new DeliveryWorker(app.ctx, upstream, {}, (mo) => app.receiveMo(mo, 'system'));
