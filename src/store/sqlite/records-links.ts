@@ -26,6 +26,7 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { Db } from './db.js';
 import { sha256Binary } from '../../domain/hash-chain.js';
+import { workerScript } from '../../runtime/worker-script.js';
 
 /** Rows per SQL batch (one value crossing into JS). */
 const BATCH = 2_000;
@@ -185,7 +186,7 @@ export function runChunks(db: Db, job: LinkJob, onChunk?: () => void): void {
 }
 
 /**
- * The worker's bootstrap: TypeScript runs through tsx here as in the main thread (no build step).
+ * The worker's bootstrap when the entry cannot be bundled: TypeScript runs through tsx here as in the main thread.
  * tsx's require hook, not its ESM loader: that one starts a loader thread of its own, and the worker
  * cost ~280 ms of CPU, spawn to exit, instead of ~170.
  */
@@ -233,10 +234,12 @@ export async function checkLinks(db: Db, table: string, firstSeq: number, genesi
   ctl[LOWEST_BAD] = chunks;
   const pool: { worker: Worker; done: Promise<void> }[] = [];
   for (let w = 0; w < workers; w++) {
-    const worker = new Worker(BOOT, {
-      eval: true,
-      workerData: { tsx: createRequire(import.meta.url).resolve('tsx/cjs/api'), entry: fileURLToPath(new URL('./records-links-worker.ts', import.meta.url)), job, slot: STATE + w },
-    });
+    const entry = new URL('./records-links-worker.ts', import.meta.url);
+    // Bundled once per process (src/app/worker-script.ts): ~50 ms of CPU to start instead of ~200 under tsx.
+    const script = workerScript(entry);
+    const worker = script
+      ? new Worker(script, { eval: true, workerData: { job, slot: STATE + w } })
+      : new Worker(BOOT, { eval: true, workerData: { tsx: createRequire(import.meta.url).resolve('tsx/cjs/api'), entry: fileURLToPath(entry), job, slot: STATE + w } });
     // A worker that fails leaves its chunk unmarked: that chunk is then simply not proven.
     const done = new Promise<void>((resolve) => {
       worker.once('message', () => resolve());
