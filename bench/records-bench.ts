@@ -43,6 +43,27 @@ function mt(i: number, at: number): NewRecord {
   };
 }
 
+/**
+ * Row `i` of the keyset data set: records as the gateway writes them, per block of 20 messages
+ * (58 rows): one rejected decision (no status follows it), then 19 accepted decisions, each followed
+ * by its `submitted` and `delivered` status records (same number, provider and ref).
+ */
+function mixed(i: number, at: number): NewRecord {
+  const block = Math.floor(i / 58);
+  const o = i % 58;
+  if (o === 0) return mt(block * 20, at);
+  const m = block * 20 + 1 + Math.floor((o - 1) / 3);
+  const s = (o - 1) % 3;
+  const d = mt(m, at);
+  if (s === 0) return d;
+  const status = s === 1 ? 'submitted' : 'delivered';
+  const body = s === 1 ? { status, upstreamId: (m * 2_654_435_761 % 2 ** 32).toString(16) } : { status };
+  return { id: `${d.ref}:${status}`, at, kind: 'status', contentProviderId: d.contentProviderId, msisdn: d.msisdn, ref: d.ref, body };
+}
+
+/** The message whose records row `i` of the keyset data set belongs to. */
+const messageOf = (i: number): number => Math.floor(i / 58) * 20 + (i % 58 === 0 ? 0 : 1 + Math.floor(((i % 58) - 1) / 3));
+
 function fresh(name: string): { path: string; store: SqliteStore; w: RecordsWriter } {
   mkdirSync(DATA, { recursive: true });
   const path = join(DATA, name);
@@ -55,11 +76,11 @@ function fresh(name: string): { path: string; store: SqliteStore; w: RecordsWrit
 const cpuS = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 
 /** Appends `n` records spread over `[start, start + spanMs)` in transactions of 1000. Returns wall seconds. */
-function fill(store: SqliteStore, w: RecordsWriter, n: number, start: number, spanMs: number, from = 0, log = false): number {
+function fill(store: SqliteStore, w: RecordsWriter, n: number, start: number, spanMs: number, from = 0, log = false, make = mt): number {
   const t0 = process.hrtime.bigint();
   const step = spanMs / n;
   const tx = store.db.transaction((a: number, b: number) => {
-    for (let i = a; i < b; i++) w.append(mt(i, Math.floor(start + (i - from) * step)));
+    for (let i = a; i < b; i++) w.append(make(i, Math.floor(start + (i - from) * step)));
   });
   for (let i = from; i < from + n; i += 1000) {
     tx(i, Math.min(i + 1000, from + n));
@@ -111,12 +132,15 @@ async function writeAndVerify(quick: boolean): Promise<Figure[]> {
   ];
 }
 
-/** 100 million rows need ~80 GB here (~800 B per record with its indexes): take what 40% of the free disk holds. */
+/**
+ * The mixed data set takes ~425 B per record with its indexes (an mt decision ~790 B, a status record
+ * much less), so 100 million rows are ~43 GB: take what 60% of the free disk holds, at most that.
+ */
 function fittingRows(): number {
   mkdirSync(DATA, { recursive: true });
   const st = statfsSync(DATA);
   const free = Number(st.bavail) * Number(st.bsize);
-  return Math.min(100_000_000, Math.floor((free * 0.4) / 850 / 1e6) * 1e6);
+  return Math.min(100_000_000, Math.floor((free * 0.6) / 450 / 1e6) * 1e6);
 }
 
 /**
@@ -128,7 +152,7 @@ function fittingRows(): number {
 async function keysetAndPurge(quick: boolean): Promise<Figure[]> {
   const target = quick ? 200_000 : Number(process.env.SMSGUARD_BENCH_KEYSET_ROWS ?? fittingRows());
   const monthRows = quick ? 100_000 : Math.min(10_000_000, Math.floor(target / 2));
-  const path = join(DATA, `records-keyset-${quick ? 'quick' : 'full'}.db`);
+  const path = join(DATA, `records-keyset-mixed-${quick ? "quick" : "full"}.db`);
   mkdirSync(DATA, { recursive: true });
   const store = new SqliteStore(path);
   const w = store.records.writer;
@@ -139,7 +163,7 @@ async function keysetAndPurge(quick: boolean): Promise<Figure[]> {
   let next = chains.length ? addMonths(chains[chains.length - 1].chain, 1) : '2026-01';
   while (rows < target) {
     note(`records: appending month ${next} (${monthRows} records) to ${path}; ${rows} rows so far, target ${target}`);
-    fill(store, w, monthRows, monthStart(next), 27 * 86_400_000, base, true);
+    fill(store, w, monthRows, monthStart(next), 27 * 86_400_000, base, true, mixed);
     base += monthRows;
     rows += monthRows;
     next = addMonths(next, 1);
@@ -160,7 +184,7 @@ async function keysetAndPurge(quick: boolean): Promise<Figure[]> {
   const t1 = chains[chains.length - 1].maxAt;
   for (let i = 0; i < q; i++) {
     const k = kinds[i % kinds.length];
-    const sample = mt(firstSeq + (rand() % (lastSeq - firstSeq)), 0);
+    const sample = mt(messageOf(firstSeq - 1 + (rand() % (lastSeq - firstSeq))), 0);
     const filter: Record<string, unknown> = {};
     if (k === 'msisdn') filter.msisdn = sample.msisdn;
     if (k === 'cp') filter.contentProviderId = sample.contentProviderId;
@@ -190,7 +214,7 @@ async function keysetAndPurge(quick: boolean): Promise<Figure[]> {
   const c0 = process.hrtime.bigint();
   const r = await arch.purgeMonth(oldest.chain, [], Date.now());
   const secs = Number(process.hrtime.bigint() - c0) / 1e9;
-  if ((r.removed.mt ?? 0) !== oldest.count) throw new Error(`purge removed ${JSON.stringify(r.removed)} of ${oldest.count}`);
+  if (Object.values(r.removed).reduce((a, b) => a + (b ?? 0), 0) !== oldest.count) throw new Error(`purge removed ${JSON.stringify(r.removed)} of ${oldest.count}`);
   await store.close();
   const purge: Figure = {
     // The issue's name, always; how many records the month held is in the conditions (as for the keyset figure).
