@@ -42,17 +42,17 @@ const sha256 = sha256Binary;
  * array of the columns, then a newline), the body, the stored hash; the body lengths in bytes come
  * apart as a JSON array. The split is unambiguous: the header never holds a raw newline (json_array
  * escapes it), and the lengths and sizes are SQLite's, not the data's. A NULL anywhere drops that
- * row from the concatenation (but not from the count), and a hash that is not 32 bytes shows in the
- * min/max: either way the batch is not proven.
+ * row from the concatenation (but not from the count), and a hash that is not 32 bytes (or NULL) is
+ * missing from the count of 32-byte hashes: either way the batch is not proven.
  */
 function batchSql(table: string): string {
   return `SELECT count(*), min(seq), max(seq),
       CAST(group_concat(json_array(seq, id, at, kind, content_provider_id, msisdn, ref, port, type, decision, rule) || char(10) || body || hash, '') AS BLOB),
-      json_group_array(octet_length(body)), min(octet_length(hash)), max(octet_length(hash))
+      json_group_array(octet_length(body)), sum(octet_length(hash) = 32)
     FROM ${table} WHERE seq >= ? AND seq <= ?`;
 }
 
-type BatchRow = [count: number, min: number | null, max: number | null, bytes: Buffer | null, bodyLengths: string, minHash: number | null, maxHash: number | null];
+type BatchRow = [count: number, min: number | null, max: number | null, bytes: Buffer | null, bodyLengths: string, hashes32: number | null];
 
 /** Per-connection statements for one table. */
 class RangeChecker {
@@ -95,8 +95,8 @@ class RangeChecker {
     } catch {
       return lo; // e.g. a column turned into a BLOB, which json_array refuses: the exact path reports it
     }
-    const [count, min, max, blob, lengthsJson, minHash, maxHash] = row;
-    if (count !== want || min !== lo || max !== hi || !blob || minHash !== 32 || maxHash !== 32) return lo;
+    const [count, min, max, blob, lengthsJson, hashes32] = row;
+    if (count !== want || min !== lo || max !== hi || !blob || hashes32 !== want) return lo;
     const lengths = JSON.parse(lengthsJson) as unknown[];
     if (lengths.length !== want) return lo;
     let pos = 0;
