@@ -204,6 +204,8 @@ async function keysetAndPurge(quick: boolean): Promise<Figure[]> {
       ...machine(), loadAvg1m: Number(loadavg()[0].toFixed(1)), rows, targetRows: 100_000_000, atTarget: rows >= 100_000_000, months: chains.length,
       queries: q, page: 100, p50: Number(p(0.5).toFixed(3)), max: Number(lat[lat.length - 1].toFixed(2)),
       filters: 'number, provider, port, 1-hour window, rule, none; half with a random cursor', fileGiB, dataset: path,
+      mix: 'as the gateway writes them: per 20 messages one rejected decision and 19 accepted decisions each followed by its submitted and delivered status records (58 rows)',
+      bytesPerRecord: Math.round((fileGiB * 2 ** 30) / rows),
       note: rows >= 100_000_000 ? 'at the target size' : quick ? `--quick: ${rows} rows` : `measured at ${rows} rows, not 100 million: what the free disk and the time allowed (SMSGUARD_BENCH_KEYSET_ROWS)`,
     },
   };

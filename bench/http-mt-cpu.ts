@@ -1,0 +1,69 @@
+/**
+ * Diagnostic, not a figure: the HTTP → SMPP path of `http_mt_msgs_per_s` (bench/smpp-kannel.ts:
+ * `ab -k -c 50` single-message submits → smsguard → `smsc-sink.pl`) in steady state, with CPU per
+ * message for each process and for each thread of the gateway, from /proc (Linux). Needs ab and the
+ * Kannel peers' `smsc-sink.pl` (shared/peers/kannel/setup.sh). Prints two lines.
+ * Usage: node --import tsx bench/http-mt-cpu.ts [MESSAGES]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { procStat, startProc, stopProc } from './proc.js';
+
+const n = Number(process.argv[2] ?? 30_000);
+const peer = [process.env.SMSGUARD_PEERS_DIR, resolve('../shared/peers/kannel'), '/work/shared/peers/kannel'].find((d) => d && existsSync(join(d, 'smsc-sink.pl')));
+if (!peer) throw new Error('smsc-sink.pl not found (shared/peers/kannel)');
+const dir = mkdtempSync(join(tmpdir(), 'smsguard-http-mt-cpu-'));
+const sinkPort = 20_000 + Math.floor(Math.random() * 20_000);
+const stats = join(dir, 'sink.stats');
+const sink = spawn('perl', [join(peer, 'smsc-sink.pl'), '--port', String(sinkPort), '--stats', stats, '--max-seconds', '900', '--quiet'], { stdio: 'ignore' });
+try {
+  await new Promise((r) => setTimeout(r, 500));
+  const gw = startProc(['bench/smpp-gateway.ts', join(dir, 'gw.db'), `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=100`], { env: { HTTP_PORT: '0' } });
+  try {
+    const h = await gw.line(/HTTP (\d+) (\S+)/, 60_000);
+    await gw.line(/READY/, 60_000);
+    const body = join(dir, 'body.json');
+    writeFileSync(body, JSON.stringify({ from: '10690001', to: '13800138000', text: '【示例】您的订单已发货，请注意查收。', type: 'notification' }));
+    const submitted = (): number => {
+      try {
+        return Number(/submit=(\d+)/.exec(readFileSync(stats, 'utf8'))?.[1] ?? 0);
+      } catch {
+        return 0;
+      }
+    };
+    const ab = (k: number) => ['-q', '-k', '-r', '-n', String(k), '-c', '50', '-p', body, '-T', 'application/json', '-H', `Authorization: Bearer ${h[2]}`, `http://127.0.0.1:${h[1]}/v1/messages`];
+    const waitSink = async (k: number) => { while (submitted() < k) await new Promise((r) => setTimeout(r, 10)); };
+    // Warm-up: statements prepared, month table created, JIT settled.
+    spawnSync('ab', ab(2_000));
+    await waitSink(2_000);
+    const threads = (): Map<string, number> => new Map(readdirSync(`/proc/${gw.p.pid}/task`).map((t) => {
+      const s = procStat(gw.p.pid!, Number(t));
+      return [`${s.comm}:${t}`, s.cpuMs] as const;
+    }));
+    const base = submitted();
+    const g0 = procStat(gw.p.pid!).cpuMs, s0 = procStat(sink.pid!).cpuMs, t0 = threads(), w0 = Date.now();
+    const load = spawn('ab', ab(n), { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    load.stdout!.on('data', (d) => (out += d));
+    // ab's own CPU: read while it runs (it is gone, and its /proc entry with it, once it exits).
+    let abMs = 0;
+    const poll = setInterval(() => { try { abMs = procStat(load.pid!).cpuMs; } catch { /* exited */ } }, 100);
+    await new Promise((r) => load.once('exit', r));
+    clearInterval(poll);
+    await waitSink(base + n);
+    const secs = (Date.now() - w0) / 1000;
+    const us = (ms: number): number => Math.round((ms * 1000) / n);
+    const t1 = threads();
+    const perThread = Object.fromEntries([...t1].map(([k, v]) => [k, us(v - (t0.get(k) ?? 0))] as const).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]));
+    const taken = Number(/Time taken for tests:\s+([\d.]+)/.exec(out)?.[1]);
+    process.stdout.write(`${JSON.stringify({ messages: n, msgsPerS: Math.round(n / secs), acceptedPerS: Math.round(n / taken), gatewayUsPerMsg: us(procStat(gw.p.pid!).cpuMs - g0), sinkUsPerMsg: us(procStat(sink.pid!).cpuMs - s0), abUsPerMsgAtLeast: us(abMs) })}\n`);
+    process.stdout.write(`${JSON.stringify({ gatewayThreadsUsPerMsg: perThread })}\n`);
+  } finally {
+    await stopProc(gw.p);
+  }
+} finally {
+  sink.kill();
+  rmSync(dir, { recursive: true, force: true });
+}
