@@ -10,6 +10,7 @@ import type { Egress, DeliveryReceipt } from '../ports/egress.js';
 import type { AppContext } from './context.js';
 import { ReceiptBook, outcomesOf } from './receipt-book.js';
 import { within } from './within.js';
+import { CoalescedTask } from '../runtime/coalesced.js';
 
 export { statusFromReceipt } from './receipt-book.js';
 
@@ -25,8 +26,7 @@ const DEFAULTS: DeliveryOptions = { batch: 1000, leaseMs: 60_000, maxAttempts: 8
 
 export class DeliveryWorker {
   private readonly opts: DeliveryOptions;
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly pumps = new CoalescedTask(() => this.pump(), (e) => this.reportError('pump', e));
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private unsubscribe: (() => void) | null = null;
@@ -74,18 +74,7 @@ export class DeliveryWorker {
 
   /** Asks for a pump soon; coalesces bursts. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pump().catch((e: Error) => this.reportError('pump', e)).finally(() => {
-      this.running = null;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    if (!this.stopped) this.pumps.kick();
   }
 
   /**
@@ -96,7 +85,7 @@ export class DeliveryWorker {
     const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
       this.kick();
-      if (this.running) await within(this.running, end - Date.now());
+      if (this.pumps.running) await within(this.pumps.running, end - Date.now());
       if ((await this.ctx.store.outbox.pendingCount()) === 0) return;
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -110,10 +99,11 @@ export class DeliveryWorker {
    */
   async stop(timeoutMs = 10_000): Promise<void> {
     this.stopped = true;
+    this.pumps.stop();
     if (this.timer) clearInterval(this.timer);
     this.book.stop();
     this.unsubscribe?.();
-    if (this.running) await within(this.running, timeoutMs);
+    if (this.pumps.running) await within(this.pumps.running, timeoutMs);
     await within(this.book.settled(), timeoutMs);
   }
 

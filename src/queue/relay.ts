@@ -12,10 +12,10 @@ import type { AppContext } from '../app/context.js';
 import type { Bus } from './nats.js';
 import { partitionOf, type MtHandOver } from './subjects.js';
 import type { QueueOutbox, QueueTimings } from './types.js';
+import { CoalescedTask } from '../runtime/coalesced.js';
 
 export class OutboxRelay {
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly pumps = new CoalescedTask(() => this.pump(), (e) => this.ctx.events.emit('workerError', { where: 'relay', message: e.message }));
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -30,21 +30,9 @@ export class OutboxRelay {
     this.kick();
   }
 
+  /** Asks for a hand-over pass soon; coalesces bursts. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pump()
-      .catch((e: Error) => this.ctx.events.emit('workerError', { where: 'relay', message: e.message }))
-      .finally(() => {
-        this.running = null;
-        if (this.again && !this.stopped) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    if (!this.stopped) this.pumps.kick();
   }
 
   private async pump(): Promise<void> {
@@ -65,8 +53,9 @@ export class OutboxRelay {
   /** Finishes the hand-over in progress and stops. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.pumps.stop();
     if (this.timer) clearInterval(this.timer);
     this.unsubscribe?.();
-    if (this.running) await this.running;
+    if (this.pumps.running) await this.pumps.running;
   }
 }
