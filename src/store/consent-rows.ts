@@ -1,8 +1,10 @@
 /**
  * Shared by the store adapters: consent and consent-request rows as both databases return them,
- * mapped to the port's types, and subscription records read back as events.
+ * mapped to the port's types, subscription records read back as events, and the last signature a
+ * provider sent a number (per-signature opt-outs).
  */
 import type { ConsentRequestRow, ConsentRow, SubscriptionEvent } from '../ports/store.js';
+import { leadingSignature } from '../domain/signature.js';
 
 export interface ConsentDb {
   id: string; content_provider_id: string; msisdn: string; category: string; freq_count: number; freq_per: ConsentRow['frequency']['per'];
@@ -35,3 +37,18 @@ export const toEvent = (r: { id: string; at: number; contentProviderId: string |
   const b = r.body as { event: SubscriptionEvent['kind']; channel: string; evidence: Record<string, unknown> };
   return { id: r.id, at: r.at, kind: b.event, contentProviderId: r.contentProviderId, msisdn: r.msisdn ?? '', channel: b.channel, evidence: b.evidence };
 };
+
+/**
+ * The signature of the newest accepted message among `mts` (a number's mt records, oldest first)
+ * that `contentProviderId` sent from `port`: what a per-signature opt-out refers to.
+ */
+export function lastSignatureIn(mts: readonly { contentProviderId: string | null; body: Record<string, unknown> }[], contentProviderId: string, port: string): string | null {
+  for (let i = mts.length - 1; i >= 0; i--) {
+    const r = mts[i];
+    const b = r.body as { from?: string; decision?: string; finalText?: string; text?: string };
+    if (r.contentProviderId !== contentProviderId || b.from !== port || b.decision !== 'accepted') continue;
+    return leadingSignature(b.finalText ?? b.text ?? '');
+  }
+  return null;
+}
+

@@ -14,8 +14,7 @@ import type {
   RelationshipRow, SubscriberData, SubscriptionEvent,
 } from '../../ports/store.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
-import { leadingSignature } from '../../domain/signature.js';
-import { toConsentRow, toEvent, toRequest, type ConsentDb, type RequestDb } from '../consent-rows.js';
+import { lastSignatureIn, toConsentRow, toEvent, toRequest, type ConsentDb, type RequestDb } from '../consent-rows.js';
 import { numberLockKey } from './locks.js';
 
 const Q = queries('consents', [
@@ -220,14 +219,7 @@ export class PgConsents implements ConsentStore {
   }
 
   async lastSignatureSent(contentProviderId: string, msisdn: string, port: string): Promise<string | null> {
-    const mts = await this.records.byMsisdn(msisdn, 'mt');
-    for (let i = mts.length - 1; i >= 0; i--) {
-      const r = mts[i];
-      const b = r.body as { from?: string; decision?: string; finalText?: string; text?: string };
-      if (r.contentProviderId !== contentProviderId || b.from !== port || b.decision !== 'accepted') continue;
-      return leadingSignature(b.finalText ?? b.text ?? '');
-    }
-    return null;
+    return lastSignatureIn(await this.records.byMsisdn(msisdn, 'mt'), contentProviderId, port);
   }
 
   async subscriber(msisdn: string, contentProviderId?: string): Promise<SubscriberData> {

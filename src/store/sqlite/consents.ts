@@ -10,8 +10,7 @@ import type {
   RelationshipRow, SubscriberData, SubscriptionEvent,
 } from '../../ports/store.js';
 import type { RecordsWriter } from './records-writer.js';
-import { leadingSignature } from '../../domain/signature.js';
-import { toConsentRow, toEvent, toRequest, type ConsentDb, type RequestDb } from '../consent-rows.js';
+import { lastSignatureIn, toConsentRow, toEvent, toRequest, type ConsentDb, type RequestDb } from '../consent-rows.js';
 
 
 export class SqliteConsents implements ConsentStore {
@@ -215,14 +214,7 @@ export class SqliteConsents implements ConsentStore {
   }
 
   async lastSignatureSent(contentProviderId: string, msisdn: string, port: string): Promise<string | null> {
-    const mts = this.records.byMsisdn(msisdn, 'mt');
-    for (let i = mts.length - 1; i >= 0; i--) {
-      const r = mts[i];
-      const b = r.body as { from?: string; decision?: string; finalText?: string; text?: string };
-      if (r.contentProviderId !== contentProviderId || b.from !== port || b.decision !== 'accepted') continue;
-      return leadingSignature(b.finalText ?? b.text ?? '');
-    }
-    return null;
+    return lastSignatureIn(this.records.byMsisdn(msisdn, 'mt'), contentProviderId, port);
   }
 
   async subscriber(msisdn: string, contentProviderId?: string): Promise<SubscriberData> {
