@@ -3,7 +3,7 @@
  * their connections and transactions; no connection or transaction type crosses this boundary. The
  * same contract suite (test/contract/) runs against every adapter.
  */
-import type { ChainedFields } from '../domain/hash-chain.js';
+import type { ChainHead, ChainedFields } from '../domain/hash-chain.js';
 import type { MessageType, PortKind } from '../domain/message-type.js';
 import type { Candidate, Decision, Facts, PortFacts } from '../pipeline/types.js';
 import type { Channel, MessageStatus } from '../app/types.js';
@@ -439,14 +439,8 @@ export interface RecordChainInfo {
   pending?: number;
 }
 
-/** A signed chain head as published. */
-export interface StoredHead {
-  chain: string;
-  firstSeq: number;
-  lastSeq: number;
-  count: number;
-  hash: string;
-  signedAt: number;
+/** A signed chain head as published: the head (domain/hash-chain.ts) and its signature. */
+export interface StoredHead extends ChainHead {
   keyId: string;
   /** Base64 SPKI DER of the Ed25519 public key. */
   publicKey: string;

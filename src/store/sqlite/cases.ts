@@ -9,18 +9,10 @@ import type {
   CaseEventRow, CaseFilter, CasePatch, CaseRow, ComplaintsStore, CreditEntryRow, CreditFilter, MeasureRow, VolumeRow,
 } from '../../ports/cases.js';
 import type { CaseState } from '../../domain/case.js';
+import { CASE_COLUMNS, CASE_KEYS } from '../case-rows.js';
 
 type Raw = Record<string, unknown>;
 
-const CASE_COLUMNS: Record<keyof CaseRow, string> = {
-  id: 'id', reference: 'reference', externalRef: 'external_ref', source: 'source', state: 'state', msisdn: 'msisdn',
-  sender: 'sender', contentProviderId: 'content_provider_id', messageText: 'message_text', receivedMessageAt: 'received_message_at',
-  request: 'request', screenshot: 'screenshot', matchedMessageId: 'matched_message_id', evidence: 'evidence',
-  accessCodeHash: 'access_code_hash', createdAt: 'created_at', forwardedAt: 'forwarded_at', answeredAt: 'answered_at',
-  closedAt: 'closed_at', forwardDueAt: 'forward_due_at', answerDueAt: 'answer_due_at', finding: 'finding',
-  answerText: 'answer_text', answerMessageId: 'answer_message_id', escalatedReason: 'escalated_reason', updatedAt: 'updated_at',
-};
-const CASE_KEYS = Object.keys(CASE_COLUMNS) as (keyof CaseRow)[];
 
 function toCase(r: Raw): CaseRow {
   const out: Record<string, unknown> = {};
