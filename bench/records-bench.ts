@@ -126,7 +126,7 @@ async function writeAndVerify(quick: boolean): Promise<Figure[]> {
         ...cond, loadAvg1mAfter: Number(loadAfter.toFixed(1)), threads, perCpuS: Math.round(n / all.cpu),
         oneThreadWallPerS: Math.round(n / one.wall), oneThreadPerCpuS: Math.round(n / one.cpu),
         what: 'records verify of the month: links proven in chunks of 50k on worker threads (own read-only, memory-mapped connections), 2,000 rows per SQLite value (canonical bytes + stored hash), SHA-256 per record, compare',
-        note: 'value = wall rate on every core of this shared machine (see the load average); perCpuS = records / CPU seconds of the process (all threads, worker start-up under tsx included); oneThread* = the same verify on the calling thread alone, same run',
+        note: 'value = wall rate on every core of this shared machine (see the load average); perCpuS = records / CPU seconds of the process (all threads, worker start-up included); oneThread* = the same verify on the calling thread alone, same run',
       },
     },
   ];
