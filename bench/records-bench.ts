@@ -136,11 +136,12 @@ async function writeAndVerify(quick: boolean): Promise<Figure[]> {
  * The mixed data set takes ~425 B per record with its indexes (an mt decision ~790 B, a status record
  * much less), so 100 million rows are ~43 GB: take what 60% of the free disk holds, at most that.
  */
-function fittingRows(): number {
+function fittingRows(existing: number): number {
   mkdirSync(DATA, { recursive: true });
   const st = statfsSync(DATA);
   const free = Number(st.bavail) * Number(st.bsize);
-  return Math.min(100_000_000, Math.floor((free * 0.6) / 450 / 1e6) * 1e6);
+  // The rows already built count too: the free space is what is left beside them.
+  return Math.min(100_000_000, existing + Math.floor((free * 0.6) / 450 / 1e6) * 1e6);
 }
 
 /**
@@ -150,8 +151,6 @@ function fittingRows(): number {
  * (the purge figure), leaving it one month short for the next run.
  */
 async function keysetAndPurge(quick: boolean): Promise<Figure[]> {
-  const target = quick ? 200_000 : Number(process.env.SMSGUARD_BENCH_KEYSET_ROWS ?? fittingRows());
-  const monthRows = quick ? 100_000 : Math.min(10_000_000, Math.floor(target / 2));
   const path = join(DATA, `records-keyset-mixed-${quick ? "quick" : "full"}.db`);
   mkdirSync(DATA, { recursive: true });
   const store = new SqliteStore(path);
@@ -159,6 +158,8 @@ async function keysetAndPurge(quick: boolean): Promise<Figure[]> {
   const arch = store.records.archive;
   let chains = (await arch.chains()).filter((c) => c.chain !== 'retained');
   let rows = chains.reduce((a, c) => a + c.count, 0);
+  const target = quick ? 200_000 : Number(process.env.SMSGUARD_BENCH_KEYSET_ROWS ?? fittingRows(rows));
+  const monthRows = quick ? 100_000 : Math.min(10_000_000, Math.floor(target / 2));
   let base = chains.length ? chains[chains.length - 1].lastSeq : 0;
   let next = chains.length ? addMonths(chains[chains.length - 1].chain, 1) : '2026-01';
   while (rows < target) {
