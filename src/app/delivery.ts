@@ -74,7 +74,7 @@ export class DeliveryWorker {
 
   /** Asks for a pump soon; coalesces bursts. */
   kick(): void {
-    if (!this.stopped) this.pumps.kick();
+    this.pumps.kick();
   }
 
   /**

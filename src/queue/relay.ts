@@ -32,7 +32,7 @@ export class OutboxRelay {
 
   /** Asks for a hand-over pass soon; coalesces bursts. */
   kick(): void {
-    if (!this.stopped) this.pumps.kick();
+    this.pumps.kick();
   }
 
   private async pump(): Promise<void> {
