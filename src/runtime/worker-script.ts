@@ -10,7 +10,8 @@
  * module like better-sqlite3 cannot be bundled anyway), resolved from the entry's own folder.
  *
  * Only for entries whose module tree does not read `import.meta` while loading (a CommonJS bundle has
- * none). If esbuild is missing or fails, `workerScript` returns null and the caller boots through tsx.
+ * none). If esbuild is missing or fails, `workerScript` returns null and the caller boots through tsx;
+ * SMSGUARD_WORKER_BUNDLE=off does the same on purpose (tests run that path with it).
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ const cache = new Map<string, string | null>();
 
 /** The bundled script for a TypeScript worker entry (cached per process), or null if it cannot be built. */
 export function workerScript(entry: URL): string | null {
+  if (process.env.SMSGUARD_WORKER_BUNDLE === 'off') return null;
   const key = entry.href;
   if (cache.has(key)) return cache.get(key)!;
   let code: string | null = null;

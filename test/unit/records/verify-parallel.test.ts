@@ -87,6 +87,19 @@ describe('parallel link check', () => {
     assert.equal((fast as { checked: number }).checked, ROWS);
   });
 
+  test('workers booted through tsx (no bundle) prove the same month', async () => {
+    // The fallback path of records-links.ts, when esbuild cannot bundle the worker entry.
+    process.env.SMSGUARD_WORKER_BUNDLE = 'off';
+    try {
+      const db = new Database(path, { readonly: true });
+      const [first, last] = db.prepare('SELECT min(seq), max(seq) FROM records_2026_11').raw().get() as [number, number];
+      assert.equal(await checkLinks(db, 'records_2026_11', first, genesisHash('2026-11'), first, last, SPLIT), null);
+      db.close();
+    } finally {
+      delete process.env.SMSGUARD_WORKER_BUNDLE;
+    }
+  });
+
   test('one byte changed deep in the month: that record, on whichever thread', async () => {
     tamper((db) => db.prepare("UPDATE records_2026_11 SET body = replace(body, '第3777条', '第3778条') WHERE id = 'msg_3777'").run());
     const db = new Database(path, { readonly: true });

@@ -25,3 +25,14 @@ test('a TypeScript worker entry is bundled once, runs with its packages resolved
 test('an entry that cannot be bundled gives null (the caller boots through tsx instead)', () => {
   assert.equal(workerScript(new URL('./no-such-entry.ts', import.meta.url)), null);
 });
+
+test('SMSGUARD_WORKER_BUNDLE=off gives null, so callers take their tsx path', () => {
+  const before = process.env.SMSGUARD_WORKER_BUNDLE;
+  process.env.SMSGUARD_WORKER_BUNDLE = 'off';
+  try {
+    assert.equal(workerScript(new URL('./worker-entry.fixture.ts', import.meta.url)), null);
+  } finally {
+    if (before === undefined) delete process.env.SMSGUARD_WORKER_BUNDLE;
+    else process.env.SMSGUARD_WORKER_BUNDLE = before;
+  }
+});
