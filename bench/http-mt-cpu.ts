@@ -34,7 +34,14 @@ try {
       }
     };
     const ab = (k: number) => ['-q', '-k', '-r', '-n', String(k), '-c', '50', '-p', body, '-T', 'application/json', '-H', `Authorization: Bearer ${h[2]}`, `http://127.0.0.1:${h[1]}/v1/messages`];
-    const waitSink = async (k: number) => { while (submitted() < k) await new Promise((r) => setTimeout(r, 10)); };
+    // Bounded: a message that never reaches the sink (a non-2xx answer, a lost submit) must not hang the script.
+    const waitSink = async (k: number): Promise<void> => {
+      const end = Date.now() + 300_000;
+      while (submitted() < k) {
+        if (Date.now() > end) throw new Error(`sink saw ${submitted()} of ${k} submits after 300 s`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
     // Warm-up: statements prepared, month table created, JIT settled.
     spawnSync('ab', ab(2_000));
     await waitSink(2_000);
