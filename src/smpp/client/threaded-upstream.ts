@@ -14,7 +14,6 @@ import type { DeliveryReceipt, Egress, InboundMo, SubmitResult } from '../../por
 import type { OutboundMessage } from '../../ports/store.js';
 import type { UpstreamOptions } from './upstream.js';
 import { within } from '../../app/within.js';
-import { workerScript } from '../../runtime/worker-script.js';
 
 /** Main thread → worker. */
 export type ToThread =
@@ -32,7 +31,7 @@ export type FromThread =
   | { t: 'log'; msg: string; fields?: Record<string, unknown> }
   | { t: 'closed' };
 
-/** When the entry cannot be bundled: TypeScript runs through tsx in the worker as in the main thread. */
+/** TypeScript runs through tsx in the worker as in the main thread (no build step). */
 const BOOT = `
 const { workerData } = require('node:worker_threads');
 import(workerData.tsx).then((m) => { m.register(); return import(workerData.entry); });
@@ -61,12 +60,10 @@ export class ThreadedUpstream implements Egress {
   /** Starts the thread; it binds every link (as SmppUpstream.start). */
   start(): void {
     const { log: _log, ...data } = this.opts;
-    const entry = new URL('./upstream-thread.ts', import.meta.url);
-    // Bundled once per process (src/runtime/worker-script.ts): starts, and restarts, without tsx's loader.
-    const script = workerScript(entry);
-    this.worker = script
-      ? new Worker(script, { eval: true, workerData: data })
-      : new Worker(BOOT, { eval: true, workerData: { tsx: import.meta.resolve('tsx/esm/api'), entry: entry.href, ...data } });
+    this.worker = new Worker(BOOT, {
+      eval: true,
+      workerData: { tsx: import.meta.resolve('tsx/esm/api'), entry: new URL('./upstream-thread.ts', import.meta.url).href, ...data },
+    });
     this.worker.on('message', (m: FromThread) => this.onMessage(m));
     this.worker.on('error', (e) => this.opts.log?.('smpp upstream thread failed', { error: e.message }));
     this.worker.on('exit', () => this.onExit());

@@ -235,7 +235,7 @@ export async function checkLinks(db: Db, table: string, firstSeq: number, genesi
   const pool: { worker: Worker; done: Promise<void> }[] = [];
   for (let w = 0; w < workers; w++) {
     const entry = new URL('./records-links-worker.ts', import.meta.url);
-    // Bundled once per process (src/app/worker-script.ts): ~50 ms of CPU to start instead of ~200 under tsx.
+    // Bundled once per process (src/runtime/worker-script.ts): ~50 ms of CPU to start instead of ~200 under tsx.
     const script = workerScript(entry);
     const worker = script
       ? new Worker(script, { eval: true, workerData: { job, slot: STATE + w } })
