@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import type { Store } from '../ports/store.js';
 import { SqliteStore } from './sqlite/index.js';
+import { monthFilePath } from './sqlite/month-files.js';
 import { PostgresStore, isPostgresUrl } from './postgres/index.js';
 
 export interface OpenedStore {
@@ -21,5 +22,6 @@ export async function openStore(db: string, opts: { schema?: string; poolSize?: 
     u.password = '';
     return { store, kind: 'postgres', description: `PostgreSQL ${u.toString()}${opts.schema ? ` (schema ${opts.schema})` : ''}` };
   }
-  return { store: new SqliteStore(db), kind: 'sqlite', description: `SQLite ${resolve(db)}` };
+  // Each month of records is a file beside the main one (src/store/sqlite/month-files.ts).
+  return { store: new SqliteStore(db), kind: 'sqlite', description: `SQLite ${resolve(db)} (records by month: ${monthFilePath(resolve(db), 'YYYY-MM')})` };
 }

@@ -35,7 +35,8 @@ test('verify: clean, then tampered', () => {
   assert.equal(ok.code, 0, ok.err);
   assert.match(ok.out, /2026-11: ok, 5 records/);
   assert.ok(existsSync(join(dir, 'records-signing.key')), 'key generated beside the database');
-  const raw = new Database(db);
+  assert.ok(existsSync(join(dir, 'g.records-2026-11.db')), "November's records are a file beside the database");
+  const raw = new Database(join(dir, 'g.records-2026-11.db'));
   raw.exec('DROP TRIGGER records_2026_11_no_update');
   raw.prepare("UPDATE records_2026_11 SET body = replace(body, '退订 3', '退订 9') WHERE id = 'mo_3'").run();
   raw.close();

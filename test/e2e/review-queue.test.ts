@@ -100,8 +100,12 @@ describe('review queue: an early-warning hold parks messages for an operator', (
     const out = await outbox('13800138001');
     assert.equal(out.length, 1);
     assert.equal(out[0].text, TEXT(1));
-    await new Promise((res) => setTimeout(res, 20));
-    const v = await view(p, ids[0]);
+    // The simulator's receipt arrives on its own schedule: wait for it (bounded), then look.
+    let v = await view(p, ids[0]);
+    for (let i = 0; i < 200 && v.history.length < 4; i++) {
+      await new Promise((res) => setTimeout(res, 10));
+      v = await view(p, ids[0]);
+    }
     assert.deepEqual(v.history.map((h: { status: string }) => h.status), ['held', 'accepted', 'submitted', 'delivered']);
     assert.match(v.history[1].detail, /released after review by .+: parcel notices, checked/);
     const again = await g.http.inject({ method: 'POST', url: `/v1/review-queue/${ids[0]}/reject`, headers: g.admin, payload: { reason: 'too late' } });

@@ -10,16 +10,18 @@ import { createRequire } from 'node:module';
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-const db = new Database(workerData.path);
-db.pragma('busy_timeout = 100');
+// Never create the file: a month file may be purged (unlinked) while this thread is still starting.
+let db;
+try { db = new Database(workerData.path, { fileMustExist: true }); } catch (e) { db = null; }
+if (db) db.pragma('busy_timeout = 100');
 let stopped = false;
 const tick = () => {
-  if (stopped) return;
+  if (stopped || !db) return;
   try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (e) { /* busy: try again next tick */ }
   setTimeout(tick, workerData.intervalMs);
 };
 tick();
-parentPort.on('message', (m) => { if (m === 'stop') { stopped = true; try { db.pragma('wal_checkpoint(PASSIVE)'); db.close(); } catch {} parentPort.postMessage('stopped'); } });
+parentPort.on('message', (m) => { if (m === 'stop') { stopped = true; try { if (db) { db.pragma('wal_checkpoint(PASSIVE)'); db.close(); } } catch {} parentPort.postMessage('stopped'); } });
 `;
 
 export class Checkpointer {

@@ -49,6 +49,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.records.writer.close();
     await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }

@@ -1,11 +1,12 @@
 /**
  * SQLite mechanics of the records' month layout: chain tips, signed heads, legal holds, sealing a
- * month's per-kind counts, and purging a month by DROP TABLE (after carrying the records that must
- * stay into the `retained` chain). Policy (which months, which relationships ended) is the app's.
+ * month's per-kind counts, and purging a month by unlinking its file (after carrying the records that
+ * must stay into the `retained` chain in the main file). Policy (which months, which relationships
+ * ended) is the app's.
  */
 import type { Db } from './db.js';
 import type { KindCounts, LegalHold, MonthPurge, RecordArchive, RecordChainInfo, RecordChainRow, StoredHead } from '../../ports/store.js';
-import { RECORD_COLUMNS, RETAINED, tableOf, type RecordsWriter } from './records-writer.js';
+import { RECORD_COLUMNS, RECORD_PLACEHOLDERS, RETAINED, type ChainTable, type RecordsWriter } from './records-writer.js';
 import { canonicalRetained, chainHash, genesisHash } from '../../domain/hash-chain.js';
 import { checkLinks, type LinkOptions } from './records-links.js';
 import { subtractCounts } from '../../domain/counts.js';
@@ -19,21 +20,24 @@ export class SqliteRecordArchive implements RecordArchive {
 
   constructor(private readonly db: Db, private readonly writer: RecordsWriter) {}
 
-  private kindCounts(table: string, seqs?: number[]): KindCounts {
+  private kindCounts({ db, table }: ChainTable, seqs?: number[]): KindCounts {
     const rows = (seqs
-      ? this.db.prepare(`SELECT kind, count(*) AS n FROM ${table} WHERE seq IN (SELECT value FROM json_each(?)) GROUP BY kind`).all(JSON.stringify(seqs))
-      : this.db.prepare(`SELECT kind, count(*) AS n FROM ${table} GROUP BY kind`).all()) as { kind: keyof KindCounts; n: number }[];
+      ? db.prepare(`SELECT kind, count(*) AS n FROM ${table} WHERE seq IN (SELECT value FROM json_each(?)) GROUP BY kind`).all(JSON.stringify(seqs))
+      : db.prepare(`SELECT kind, count(*) AS n FROM ${table} GROUP BY kind`).all()) as { kind: keyof KindCounts; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
   }
 
   async countKinds(chain: string, seqs?: number[]): Promise<KindCounts> {
     if (chain !== RETAINED && !this.writer.liveMonths().includes(chain)) return {};
-    return this.kindCounts(tableOf(chain), seqs);
+    return this.kindCounts(this.writer.on(chain), seqs);
   }
 
   async countProvider(contentProviderId: string, from: number, to: number): Promise<number> {
     let n = 0;
-    for (const m of [RETAINED, ...this.writer.liveMonths()]) n += this.db.prepare(`SELECT count(*) FROM ${tableOf(m)} WHERE content_provider_id = ? AND +at >= ? AND +at < ?`).pluck().get(contentProviderId, from, to) as number;
+    for (const m of [RETAINED, ...this.writer.liveMonths()]) {
+      const { db, table } = this.writer.on(m);
+      n += db.prepare(`SELECT count(*) FROM ${table} WHERE content_provider_id = ? AND +at >= ? AND +at < ?`).pluck().get(contentProviderId, from, to) as number;
+    }
     return n;
   }
 
@@ -41,15 +45,16 @@ export class SqliteRecordArchive implements RecordArchive {
     const out: RecordChainInfo[] = [];
     const sealed = new Map((this.db.prepare('SELECT month, kinds FROM records_months WHERE kinds IS NOT NULL').all() as { month: string; kinds: string }[]).map((r) => [r.month, JSON.parse(r.kinds) as KindCounts]));
     for (const chain of [RETAINED, ...this.writer.liveMonths()]) {
-      const t = tableOf(chain);
-      const first = this.db.prepare(`SELECT seq FROM ${t} ORDER BY seq LIMIT 1`).pluck().get() as number | undefined;
+      const ct = this.writer.on(chain);
+      const { db, table: t } = ct;
+      const first = db.prepare(`SELECT seq FROM ${t} ORDER BY seq LIMIT 1`).pluck().get() as number | undefined;
       if (first === undefined) continue;
-      const last = this.db.prepare(`SELECT seq, hash FROM ${t} ORDER BY seq DESC LIMIT 1`).raw().get() as [number, Buffer];
+      const last = db.prepare(`SELECT seq, hash FROM ${t} ORDER BY seq DESC LIMIT 1`).raw().get() as [number, Buffer];
       const at = chain === RETAINED
-        ? (this.db.prepare(`SELECT min(at), max(at), count(*) FROM ${t}`).raw().get() as [number, number, number])
+        ? (db.prepare(`SELECT min(at), max(at), count(*) FROM ${t}`).raw().get() as [number, number, number])
         // Two statements: SQLite answers a lone min() or max() from the index, but scans for both at once.
-        : ([this.db.prepare(`SELECT min(at) FROM ${t}`).pluck().get() as number, this.db.prepare(`SELECT max(at) FROM ${t}`).pluck().get() as number, last[0] - first + 1] as [number, number, number]);
-      out.push({ chain, firstSeq: first, lastSeq: last[0], count: at[2], minAt: at[0], maxAt: at[1], hash: last[1], kinds: chain === RETAINED ? this.kindCounts(t) : sealed.get(chain) ?? null });
+        : ([db.prepare(`SELECT min(at) FROM ${t}`).pluck().get() as number, db.prepare(`SELECT max(at) FROM ${t}`).pluck().get() as number, last[0] - first + 1] as [number, number, number]);
+      out.push({ chain, firstSeq: first, lastSeq: last[0], count: at[2], minAt: at[0], maxAt: at[1], hash: last[1], kinds: chain === RETAINED ? this.kindCounts(ct) : sealed.get(chain) ?? null });
     }
     return out;
   }
@@ -69,7 +74,8 @@ export class SqliteRecordArchive implements RecordArchive {
    */
   async checkLinks(chain: string, firstSeq: number, fromSeq: number, toSeq: number, progress?: (n: number) => void): Promise<number | null> {
     if (chain === RETAINED || !this.writer.liveMonths().includes(chain)) return fromSeq;
-    return checkLinks(this.db, tableOf(chain), firstSeq, genesisHash(chain), fromSeq, toSeq, { ...this.linkOptions, progress });
+    const { db, table } = this.writer.on(chain);
+    return checkLinks(db, table, firstSeq, genesisHash(chain), fromSeq, toSeq, { ...this.linkOptions, progress });
   }
 
   async scanProvider(contentProviderId: string, from: number, to: number, afterSeq: number, limit: number): Promise<RecordChainRow[]> {
@@ -93,7 +99,7 @@ export class SqliteRecordArchive implements RecordArchive {
       if (!live.has(m)) continue;
       const done = this.db.prepare('SELECT kinds FROM records_months WHERE month = ?').pluck().get(m);
       if (done) continue;
-      const kinds = this.kindCounts(tableOf(m));
+      const kinds = this.kindCounts(this.writer.on(m));
       this.db.prepare('UPDATE records_months SET kinds = ?, sealed_at = ? WHERE month = ?').run(JSON.stringify(kinds), Date.now(), m);
     }
   }
@@ -114,8 +120,9 @@ export class SqliteRecordArchive implements RecordArchive {
 
   async subscriptionParties(chain: string): Promise<{ seq: number; contentProviderId: string | null; msisdn: string }[]> {
     if (chain !== RETAINED && !this.writer.liveMonths().includes(chain)) return [];
-    const idx = chain === RETAINED ? '' : `INDEXED BY ${tableOf(chain)}_sub`;
-    return (this.db.prepare(`SELECT seq, content_provider_id AS cp, msisdn FROM ${tableOf(chain)} ${idx} WHERE kind = 'subscription' AND msisdn IS NOT NULL`).all() as { seq: number; cp: string | null; msisdn: string }[])
+    const { db, table } = this.writer.on(chain);
+    const idx = chain === RETAINED ? '' : `INDEXED BY ${table}_sub`;
+    return (db.prepare(`SELECT seq, content_provider_id AS cp, msisdn FROM ${table} ${idx} WHERE kind = 'subscription' AND msisdn IS NOT NULL`).all() as { seq: number; cp: string | null; msisdn: string }[])
       .map((r) => ({ seq: r.seq, contentProviderId: r.cp, msisdn: r.msisdn }));
   }
 
@@ -126,7 +133,7 @@ export class SqliteRecordArchive implements RecordArchive {
 
   async relationshipEnd(contentProviderId: string | null, msisdn: string, now: number): Promise<number | null> {
     let end = 0;
-    const tables = [RETAINED, ...this.writer.liveMonths()].map(tableOf);
+    const tables = [RETAINED, ...this.writer.liveMonths()].map((c) => this.writer.on(c));
     if (contentProviderId === null) {
       // The platform's do-not-disturb list: the relationship lasts as long as the number is on it.
       if (this.db.prepare('SELECT 1 FROM dnd WHERE msisdn = ?').get(msisdn)) return null;
@@ -143,9 +150,9 @@ export class SqliteRecordArchive implements RecordArchive {
       if (rel && rel.ended_at === null) return null;
       if (rel?.ended_at) end = Math.max(end, rel.ended_at);
     }
-    for (const t of tables) {
+    for (const { db, table: t } of tables) {
       // Any record between the two (a message sent, a consent asked for) extends the relationship.
-      const last = this.db.prepare(`SELECT max(at) FROM ${t} WHERE msisdn = ? AND content_provider_id IS ? AND kind IN ('mt', 'subscription')`).pluck().get(msisdn, contentProviderId) as number | null;
+      const last = db.prepare(`SELECT max(at) FROM ${t} WHERE msisdn = ? AND content_provider_id IS ? AND kind IN ('mt', 'subscription')`).pluck().get(msisdn, contentProviderId) as number | null;
       if (last !== null) end = Math.max(end, last);
     }
     return end;
@@ -153,55 +160,54 @@ export class SqliteRecordArchive implements RecordArchive {
 
   async heldSeqs(chain: string, holds: LegalHold[]): Promise<{ seq: number; holdId: string }[]> {
     if (chain !== RETAINED && !this.writer.liveMonths().includes(chain)) return [];
-    const t = tableOf(chain);
+    const { db, table: t } = this.writer.on(chain);
     const out: { seq: number; holdId: string }[] = [];
     for (const h of holds) {
       const seqs = (h.msisdn
-        ? this.db.prepare(`SELECT seq FROM ${t} WHERE msisdn = ?`).pluck().all(h.msisdn)
-        : this.db.prepare(`SELECT seq FROM ${t} WHERE content_provider_id = ?`).pluck().all(h.contentProviderId)) as number[];
+        ? db.prepare(`SELECT seq FROM ${t} WHERE msisdn = ?`).pluck().all(h.msisdn)
+        : db.prepare(`SELECT seq FROM ${t} WHERE content_provider_id = ?`).pluck().all(h.contentProviderId)) as number[];
       for (const seq of seqs) out.push({ seq, holdId: h.id });
     }
     return out;
   }
 
+  /**
+   * Purges a month: the records to keep are copied into the retained chain and the registry marks
+   * the month purged, in one transaction of the main file; then the month's file is unlinked. A crash
+   * between the two leaves a file the next open removes (the registry already says purged).
+   */
   async purgeMonth(month: string, keepSeqs: number[], at: number): Promise<MonthPurge> {
-    // DROP TABLE reads every page of the month to free it; through a memory map those reads are not
-    // syscalls (about a third faster). Only for the purge: the hot path keeps its settings.
-    const mmap = this.db.pragma('mmap_size', { simple: true }) as number;
-    if (!this.db.inTransaction) this.db.pragma('mmap_size = 2147418112');
-    try {
-      return this.dropMonth(month, keepSeqs, at);
-    } finally {
-      if (!this.db.inTransaction) this.db.pragma(`mmap_size = ${mmap}`);
-    }
-  }
-
-  private dropMonth(month: string, keepSeqs: number[], at: number): MonthPurge {
-    return this.db.transaction((): MonthPurge => {
-      if (!this.writer.liveMonths().includes(month)) return { chain: month, removed: {}, kept: {} };
-      const t = tableOf(month);
+    const r = this.db.transaction((): MonthPurge | null => {
+      if (!this.writer.liveMonths().includes(month)) return null;
+      const ct = this.writer.on(month);
+      const { db, table: t } = ct;
       const sealed = this.db.prepare('SELECT kinds FROM records_months WHERE month = ?').pluck().get(month) as string | null;
-      const all: KindCounts = sealed ? JSON.parse(sealed) : this.kindCounts(t);
-      const keep = JSON.stringify([...new Set(keepSeqs)]);
-      const kept = keepSeqs.length ? this.kindCounts(t, [...new Set(keepSeqs)]) : {};
-      if (keepSeqs.length) {
-        this.db.prepare(`INSERT OR IGNORE INTO records_retained (${RECORD_COLUMNS}, month, orig_hash) SELECT ${RECORD_COLUMNS}, ?, hash FROM ${t} WHERE seq IN (SELECT value FROM json_each(?))`).run(month, keep);
+      const all: KindCounts = sealed ? JSON.parse(sealed) : this.kindCounts(ct);
+      const keep = [...new Set(keepSeqs)];
+      const kept = keep.length ? this.kindCounts(ct, keep) : {};
+      if (keep.length) {
+        const ins = this.db.prepare(`INSERT OR IGNORE INTO records_retained (${RECORD_COLUMNS}, month, orig_hash) VALUES (${RECORD_PLACEHOLDERS}, ?, ?)`);
+        for (const row of db.prepare(`SELECT ${RECORD_COLUMNS} FROM ${t} WHERE seq IN (SELECT value FROM json_each(?)) ORDER BY seq`).raw().iterate(JSON.stringify(keep))) {
+          const v = row as unknown[];
+          ins.run(...v, month, v[12]);
+        }
       }
-      const range = [this.db.prepare(`SELECT min(seq) FROM ${t}`).pluck().get(), this.db.prepare(`SELECT max(seq) FROM ${t}`).pluck().get()] as [number | null, number | null];
-      this.db.exec(`DROP TABLE ${t}`);
-      this.db.prepare('UPDATE records_months SET purged_at = ?, first_seq = ?, last_seq = ? WHERE month = ?').run(at, range[0], range[1], month);
-      this.writer.ensureFresh();
-      this.writer.rebuildView();
-      if (keepSeqs.length) this.rechainRetained();
+      const range = [db.prepare(`SELECT min(seq) FROM ${t}`).pluck().get(), db.prepare(`SELECT max(seq) FROM ${t}`).pluck().get()] as [number | null, number | null];
+      this.db.prepare('UPDATE records_months SET purged_at = ?, first_seq = coalesce(?, first_seq), last_seq = max(coalesce(?, 0), coalesce(last_seq, 0)) WHERE month = ?').run(at, range[0], range[1], month);
+      if (keep.length) this.rechainRetained();
       return { chain: month, removed: subtractCounts(all, kept), kept };
     })();
+    if (!r) return { chain: month, removed: {}, kept: {} };
+    await this.writer.dropMonthFile(month);
+    return r;
   }
 
   async pruneRetained(keepSeqs: number[]): Promise<MonthPurge> {
     return this.db.transaction((): MonthPurge => {
-      const before = this.kindCounts('records_retained');
+      const retained = this.writer.on(RETAINED);
+      const before = this.kindCounts(retained);
       this.db.prepare('DELETE FROM records_retained WHERE seq NOT IN (SELECT value FROM json_each(?))').run(JSON.stringify([...new Set(keepSeqs)]));
-      const after = this.kindCounts('records_retained');
+      const after = this.kindCounts(retained);
       const removed = subtractCounts(before, after);
       if (Object.keys(removed).length) this.rechainRetained();
       return { chain: RETAINED, removed, kept: after };

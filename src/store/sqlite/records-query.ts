@@ -1,10 +1,10 @@
 /**
- * Record pages: filters, keyset cursor on seq, across month tables newest first. Every filter runs
+ * Record pages: filters, keyset cursor on seq, across months newest first (each month in its file). Every filter runs
  * on an index in seq order (test/unit/records/query-plan.test.ts checks the plans), so a page costs
  * a few index probes whatever the size of the month.
  */
 import type { RecordQuery, RecordRow } from '../../ports/store.js';
-import { RECORD_COLUMNS, RETAINED, tableOf, type RecordsWriter } from './records-writer.js';
+import { RECORD_COLUMNS, RETAINED, type RecordsWriter } from './records-writer.js';
 
 /** Up to this many providers, a page is one index-ordered query per provider, merged. */
 const SPLIT_PROVIDERS = 16;
@@ -17,7 +17,7 @@ type RawRow = [number, string, number, RecordRow['kind'], string | null, string 
  * middle of a 10-million-row month costs two index probes, not a scan. Exposed for EXPLAIN tests.
  */
 export function pageSql(w: RecordsWriter, chain: string, q: RecordQuery, cursorSeq: number | null): { sql: string; args: unknown[] } | null {
-  const t = tableOf(chain);
+  const { db, table: t } = w.on(chain);
   const where: string[] = [];
   const args: unknown[] = [];
   if (q.msisdn) { where.push('msisdn = ?'); args.push(q.msisdn); }
@@ -36,18 +36,18 @@ export function pageSql(w: RecordsWriter, chain: string, q: RecordQuery, cursorS
   if (q.rule) { where.push('rule = ?'); args.push(q.rule); }
   if (q.from !== undefined || q.to !== undefined) {
     // Two statements: SQLite answers a lone min() or max() from the at index, but scans for both at once.
-    const b = [w.cached(`SELECT min(at) FROM ${t}`).pluck().get(), w.cached(`SELECT max(at) FROM ${t}`).pluck().get()] as [number | null, number | null];
+    const b = [w.cachedOn(db, `SELECT min(at) FROM ${t}`).pluck().get(), w.cachedOn(db, `SELECT max(at) FROM ${t}`).pluck().get()] as [number | null, number | null];
     if (b[0] === null || b[1] === null) return null;
     if (q.from !== undefined && b[1] < q.from) return null;
     if (q.to !== undefined && b[0] >= q.to) return null;
     if (chain !== RETAINED && w.isMonotonic(chain)) {
       if (q.from !== undefined) {
-        const lo = w.cached(`SELECT seq FROM ${t} WHERE at >= ? ORDER BY at, seq LIMIT 1`).pluck().get(q.from) as number | undefined;
+        const lo = w.cachedOn(db, `SELECT seq FROM ${t} WHERE at >= ? ORDER BY at, seq LIMIT 1`).pluck().get(q.from) as number | undefined;
         if (lo === undefined) return null;
         where.push('seq >= ?'); args.push(lo);
       }
       if (q.to !== undefined) {
-        const hi = w.cached(`SELECT seq FROM ${t} WHERE at < ? ORDER BY at DESC, seq DESC LIMIT 1`).pluck().get(q.to) as number | undefined;
+        const hi = w.cachedOn(db, `SELECT seq FROM ${t} WHERE at < ? ORDER BY at DESC, seq DESC LIMIT 1`).pluck().get(q.to) as number | undefined;
         if (hi === undefined) return null;
         where.push('seq <= ?'); args.push(hi);
       }
@@ -81,12 +81,13 @@ export function queryPage(w: RecordsWriter, q: RecordQuery): { records: RecordRo
   const rows: RawRow[] = [];
   for (const chain of chains) {
     if (cursorSeq !== null) {
-      const min = w.cached(`SELECT min(seq) FROM ${tableOf(chain)}`).pluck().get() as number | null;
+      const { db, table } = w.on(chain);
+      const min = w.cachedOn(db, `SELECT min(seq) FROM ${table}`).pluck().get() as number | null;
       if (min === null || min >= cursorSeq) continue;
     }
     const p = pageSql(w, chain, q, cursorSeq);
     if (!p) continue;
-    rows.push(...(w.cached(p.sql).raw().all(...p.args, q.limit + 1 - rows.length) as RawRow[]));
+    rows.push(...(w.cachedOn(w.on(chain).db, p.sql).raw().all(...p.args, q.limit + 1 - rows.length) as RawRow[]));
     if (rows.length > q.limit) break;
   }
   rows.sort((a, b) => b[0] - a[0]);

@@ -2,96 +2,140 @@
  * The one place rows enter and leave the statutory records, so that tamper evidence (hash chains)
  * and the month layout live in one spot. Other adapters never touch the record tables directly.
  *
- * Layout: one table per Asia/Shanghai calendar month, `records_YYYY_MM`, in the main database file.
- * Why tables and not one attached file per month: a submission's record must commit atomically with
- * its decision, its frequency counters and its outbox row (the spine's `decideAndRecord` contract);
- * in WAL mode SQLite commits each attached file separately, so a crash between two files could leave
- * a message queued with no record. One file keeps every transaction atomic; purging a month is still
- * a DROP TABLE (freed pages are reused by later months; no per-row DELETE, no index churn).
+ * Layout: one SQLite file per Asia/Shanghai calendar month beside the main database, each holding
+ * one table `records_YYYY_MM` (month-files.ts); `records_months` in the main file registers them.
+ * Purging a month is unlinking its file.
  *
- * seq is one global keyset cursor: each month table holds a contiguous seq range, later months hold
- * higher seqs (a record whose `at` falls in an older month than the newest table goes to the newest
- * table, so retention errs towards keeping).
+ * Commit order. A submission's record must never be missing when its decision took effect (the
+ * decision, counters and outbox row commit in the main file, in the caller's transaction). SQLite
+ * does not commit two files atomically in WAL mode, so the order is fixed instead: records appended
+ * inside a transaction of the main connection are held until the end of its outermost transaction
+ * function and committed to their month file *before* the main file commits. A crash between the two
+ * leaves records of a decision that took no effect (the caller got no answer), never a decision
+ * without its records. A rolled-back transaction (or savepoint) drops what it held.
  *
- * Chain state lives in memory per month (seq, at, hash of the tip), so an append costs one hash and
- * one INSERT. It can go stale three ways, each caught: the caller's transaction rolls back (every
- * `db.transaction` function of this connection is wrapped: a throw clears the cache); another process
- * appends (CLI purge or export writing its audit record while `start` runs: our INSERT then hits the
- * seq primary key, and we re-read and retry); another process creates a month (the schema version is
- * re-checked at the first append of every transaction, and no one else can write inside ours).
+ * Before writing a month file the writer takes the main file's write lock (a no-op UPDATE in the
+ * caller's transaction), so appends from several processes (the gateway, a CLI purge or export
+ * writing its audit record) are serialised by one lock, always taken in the same order (main, then
+ * month): one chain per month, one global seq, no deadlock.
+ *
+ * seq is one global keyset cursor: each month holds a contiguous seq range, later months higher
+ * seqs (a record whose `at` falls in an older month than the newest goes to the newest, so retention
+ * errs towards keeping). Each month's chain tip is cached in memory and revalidated at every flush
+ * through `PRAGMA data_version` of the month's connection (which moves only when another connection
+ * committed to that file).
  */
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { RecordChainRow, RecordQuery, RecordRow } from '../../ports/store.js';
 import { derivedColumns, type NewRecord, type StoredRecord } from '../record-columns.js';
 import { genesisHash, monthEnd, monthOf, monthStart, recordHeader, sha256Binary } from '../../domain/hash-chain.js';
 import { pageSql, queryPage } from './records-query.js';
+import { closeMonth, copyMonthTableToFile, monthFilePath, monthFilesBeside, monthTable, openMonth, removeMonthFile, removeMonthFileAsync, startWriting, stopWriting, type MonthDb } from './month-files.js';
 
 export type { NewRecord, StoredRecord };
 
 /** Column order of every record table (the chained columns, then the hash). */
 export const RECORD_COLUMNS = 'seq, id, at, kind, content_provider_id, msisdn, ref, port, type, decision, rule, body, hash';
+/** One `?` per column of RECORD_COLUMNS, for INSERTs that copy whole rows. */
+export const RECORD_PLACEHOLDERS = RECORD_COLUMNS.split(',').map(() => '?').join(', ');
 type RawRow = [number, string, number, RecordRow['kind'], string | null, string | null, string | null, string | null, string | null, string | null, string | null, string, Buffer];
 
 export const RETAINED = 'retained';
-export const tableOf = (chain: string): string => (chain === RETAINED ? 'records_retained' : `records_${chain.replace('-', '_')}`);
 
 const toStored = (r: RawRow): StoredRecord => ({ seq: r[0], id: r[1], at: r[2], kind: r[3], contentProviderId: r[4], msisdn: r[5], ref: r[6], body: JSON.parse(r[11]) });
 export const toChainRow = (r: RawRow): RecordChainRow => ({ seq: r[0], id: r[1], at: r[2], kind: r[3], contentProviderId: r[4], msisdn: r[5], ref: r[6], port: r[7], type: r[8], decision: r[9], rule: r[10], body: r[11], hash: r[12] });
 
+/** A month's chain tip (hash: its own 32 bytes), valid while the file's data_version is `dv`. */
+interface Tip { seq: number; at: number; hash: Buffer; dv: number }
 
-/** A month's chain tip; updated in place after each insert that succeeded (hash: its own 32 bytes). */
-interface Tip { seq: number; at: number; hash: Buffer }
+/**
+ * A record waiting for its transaction's end, taken apart at append time: the body is serialised
+ * then (a caller may reuse or change the object afterwards; what was appended is what is chained),
+ * and anything its INSERT would refuse is refused by `append` itself.
+ */
+interface Pending { r: NewRecord; body: string; cols: ReturnType<typeof derivedColumns> }
 
-/** One writer per connection: two would each trust their own chain cache. */
+/** One writer per connection: two would each hold their own pending records and tips. */
 const writers = new WeakMap<Db, RecordsWriter>();
 
 interface MonthStmts {
   insert: { run(...a: unknown[]): unknown };
   tip: { get(): unknown };
-  nonMonotonic: { run(): unknown };
+  dataVersion: { get(): unknown };
+  begin: { run(): unknown };
+  commit: { run(): unknown };
+  rollback: { run(): unknown };
 }
 
+/** Where a chain's rows are read: its connection and table. */
+export interface ChainTable { db: Db; table: string }
+
 export class RecordsWriter {
-  /** Live months, ascending. Refreshed whenever the schema changes (our DDL or another process's). */
+  /** Live months, ascending, each open. Refreshed when the registry may have changed. */
   private months: string[] = [];
-  private schemaVersion = -1;
+  private readonly open = new Map<string, MonthDb>();
   private readonly stmts = new Map<string, MonthStmts>();
-  private readonly sqlCache = new Map<string, ReturnType<Db['prepare']>>();
-  private readonly schemaStmt;
+  private readonly sqlCache = new Map<Db, Map<string, Statement<unknown[], unknown>>>();
+  private readonly mainPath: string | null;
+  private readonly dataVersion;
+  private seenVersion = -1;
+  private registryDirty = true;
+  private readonly lockStmt;
 
   private readonly tips = new Map<string, Tip>();
-  /** Bumped at every outermost transaction of this connection; chain state is revalidated once per epoch. */
-  private epoch = 0;
-  private epochSeen = -1;
+  /** Records appended in the current transaction of the main connection, written at its end. */
+  private pending: Pending[] = [];
+  /** Depth of `db.transaction` functions running, and `pending.length` at the start of each. */
+  private depth = 0;
+  private readonly marks: number[] = [];
 
   constructor(readonly db: Db) {
     if (writers.has(db)) throw new Error('one RecordsWriter per connection (use store.records.writer)');
     writers.set(db, this);
-    this.schemaStmt = db.prepare('PRAGMA schema_version').pluck();
+    this.mainPath = db.memory || db.name === '' ? null : db.name;
+    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
+    // Takes the main file's write lock (no row changes): see "Before writing a month file" above.
+    this.lockStmt = db.prepare('UPDATE records_months SET month = month WHERE 0');
     this.watchTransactions();
-    this.ensureFresh();
+    this.moveMonthsOutOfMain();
+    this.adoptAndSweep();
+    this.refresh();
     this.moveLegacy();
   }
 
   /**
-   * Wraps this connection's `transaction()` so a rollback (any throw out of a transaction function,
-   * including a failed COMMIT) clears the chain cache, and each outermost transaction starts a new
-   * epoch. Behaviour is otherwise unchanged for every adapter sharing the connection.
+   * Wraps this connection's `transaction()` so records appended inside are committed to their month
+   * files at the end of the outermost transaction function (before the main file commits), and a
+   * throw out of any level drops the records appended at that level (its savepoint rolled back).
    */
   private watchTransactions(): void {
     const db = this.db as Db & { transaction: Db['transaction'] };
     const orig = db.transaction.bind(db);
     const self = this;
     db.transaction = ((fn: (...a: unknown[]) => unknown) => {
-      const t = orig(fn) as unknown as Record<string, (...a: unknown[]) => unknown> & ((...a: unknown[]) => unknown);
+      const body = function (this: unknown, ...args: unknown[]) {
+        const r = fn.apply(this, args);
+        if (self.depth === 1) self.flush();
+        return r;
+      };
+      const t = orig(body) as unknown as Record<string, (...a: unknown[]) => unknown> & ((...a: unknown[]) => unknown);
       const wrap = (variant: (...a: unknown[]) => unknown) => function (this: unknown, ...args: unknown[]) {
-        if (!db.inTransaction) self.epoch++;
+        self.marks.push(self.pending.length);
+        self.depth++;
         try {
           return variant.apply(this, args);
         } catch (e) {
-          self.tips.clear();
-          self.epoch++;
+          self.pending.length = self.marks[self.marks.length - 1];
+          if (self.depth === 1) {
+            // The registry may have lost a month opened in this transaction; tips are re-read.
+            self.tips.clear();
+            self.registryDirty = true;
+          }
           throw e;
+        } finally {
+          self.depth--;
+          self.marks.pop();
         }
       };
       const w = wrap(t) as unknown as Record<string, unknown>;
@@ -100,9 +144,9 @@ export class RecordsWriter {
     }) as unknown as Db['transaction'];
   }
 
-  /** Live month tables, ascending. */
+  /** Live months, ascending. */
   liveMonths(): string[] {
-    this.ensureFresh();
+    this.refresh();
     return [...this.months];
   }
 
@@ -111,140 +155,193 @@ export class RecordsWriter {
     return this.cached('SELECT at_monotonic FROM records_months WHERE month = ?').pluck().get(month) === 1;
   }
 
-  /** Re-reads the month registry if the schema changed since we last looked. */
+  /** Re-reads the month registry (another process may have opened or purged a month). */
   ensureFresh(): void {
-    const v = this.schemaStmt.get() as number;
-    if (v === this.schemaVersion) return;
-    const rows = this.db.prepare('SELECT month FROM records_months WHERE purged_at IS NULL ORDER BY month').all() as { month: string }[];
-    const tables = new Set((this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'records_[0-9]*'").pluck().all() as string[]));
-    this.months = rows.filter((r) => tables.has(tableOf(r.month))).map((r) => r.month);
-    this.stmts.clear();
-    this.sqlCache.clear();
-    this.tips.clear();
-    this.schemaVersion = this.schemaStmt.get() as number;
+    this.registryDirty = true;
+    this.refresh();
   }
 
-  private monthStmts(month: string): MonthStmts {
-    let s = this.stmts.get(month);
+  /** Re-reads the registry when this process changed it or another connection committed to the main file. */
+  private refresh(): void {
+    const v = this.dataVersion.get() as number;
+    if (v === this.seenVersion && !this.registryDirty) return;
+    const live = this.db.prepare('SELECT month FROM records_months WHERE purged_at IS NULL ORDER BY month').pluck().all() as string[];
+    for (const [m, x] of this.open) {
+      if (!live.includes(m)) this.forget(m, x);
+    }
+    for (const m of live) if (!this.open.has(m)) this.open.set(m, openMonth(this.mainPath, m, false));
+    this.months = live;
+    this.seenVersion = v;
+    this.registryDirty = false;
+  }
+
+  private forget(month: string, x: MonthDb): void {
+    this.open.delete(month);
+    this.stmts.delete(month);
+    this.tips.delete(month);
+    this.sqlCache.delete(x.db);
+    this.inBackground(closeMonth(x));
+  }
+
+  /** Closings and checkpoint stops still running; `close()` waits for them (their threads may still touch the files). */
+  private readonly background = new Set<Promise<void>>();
+  private inBackground(p: Promise<void>): void {
+    const q = p.catch(() => undefined).finally(() => this.background.delete(q));
+    this.background.add(q);
+  }
+
+  /** The connection and table a chain is read from (the retained chain lives in the main file). */
+  on(chain: string): ChainTable {
+    this.refresh();
+    return this.tableOf(chain);
+  }
+
+  /** `on` without re-reading the registry (the caller just did). */
+  private tableOf(chain: string): ChainTable {
+    if (chain === RETAINED) return { db: this.db, table: 'records_retained' };
+    const m = this.open.get(chain);
+    if (!m) throw new Error(`no live records month ${chain}`);
+    return { db: m.db, table: m.table };
+  }
+
+  private monthStmts(m: MonthDb): MonthStmts {
+    let s = this.stmts.get(m.month);
     if (!s) {
-      const t = tableOf(month);
+      const t = m.table;
       s = {
         // The body arrives as the UTF-8 bytes that were hashed; CAST stores them as the same TEXT a string would be.
-        insert: this.db.prepare(`INSERT INTO ${t} (${RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?)`),
-        tip: this.db.prepare(`SELECT seq, at, hash FROM ${t} ORDER BY seq DESC LIMIT 1`).raw(),
-        nonMonotonic: this.db.prepare(`UPDATE records_months SET at_monotonic = 0 WHERE month = '${month}' AND at_monotonic = 1`),
+        insert: m.db.prepare(`INSERT INTO ${t} (${RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?)`),
+        tip: m.db.prepare(`SELECT seq, at, hash FROM ${t} ORDER BY seq DESC LIMIT 1`).raw(),
+        dataVersion: m.db.prepare('PRAGMA data_version').pluck(),
+        begin: m.db.prepare('BEGIN IMMEDIATE'),
+        commit: m.db.prepare('COMMIT'),
+        rollback: m.db.prepare('ROLLBACK'),
       };
-      this.stmts.set(month, s);
+      this.stmts.set(m.month, s);
     }
     return s;
   }
 
   /**
-   * Creates a month's table, indexes and append-only triggers, and re-points the `records` view. Runs inside the caller's transaction.
-   * Every index entry ends with the rowid, which is seq: `(msisdn)` is ordered by (msisdn, seq) and
-   * serves keyset pages like `(msisdn, seq)` did, without storing seq twice (months created before
-   * keep that form; both plan alike). Measured: 11% fewer bytes written per record, ~5% less CPU.
+   * Opens a new month (its file and schema) and registers it in the caller's transaction. If that
+   * transaction rolls back, the file stays and is adopted at the next open (it may hold records
+   * already committed: records commit first).
    */
   private createMonth(month: string, at: number): void {
-    const t = tableOf(month);
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS ${t} (
-        seq INTEGER PRIMARY KEY, id TEXT NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL,
-        content_provider_id TEXT, msisdn TEXT, ref TEXT, port TEXT, type TEXT, decision TEXT, rule TEXT,
-        body TEXT NOT NULL, hash BLOB NOT NULL);
-      CREATE INDEX IF NOT EXISTS ${t}_msisdn ON ${t} (msisdn) WHERE msisdn IS NOT NULL;
-      CREATE INDEX IF NOT EXISTS ${t}_cp ON ${t} (content_provider_id) WHERE content_provider_id IS NOT NULL;
-      CREATE INDEX IF NOT EXISTS ${t}_ref ON ${t} (ref) WHERE ref IS NOT NULL;
-      CREATE INDEX IF NOT EXISTS ${t}_at ON ${t} (at);
-      CREATE INDEX IF NOT EXISTS ${t}_port ON ${t} (port) WHERE port IS NOT NULL;
-      CREATE INDEX IF NOT EXISTS ${t}_rule ON ${t} (rule) WHERE rule IS NOT NULL;
-      CREATE INDEX IF NOT EXISTS ${t}_sub ON ${t} (content_provider_id, msisdn) WHERE kind = 'subscription';
-      CREATE TRIGGER IF NOT EXISTS ${t}_no_update BEFORE UPDATE ON ${t} BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
-      CREATE TRIGGER IF NOT EXISTS ${t}_no_delete BEFORE DELETE ON ${t} BEGIN SELECT RAISE(ABORT, 'records are append-only; a month is purged whole'); END;
-    `);
+    // Older months are no longer written here (records routed to them go to the newest): stop their checkpoints.
+    for (const x of this.open.values()) if (x.checkpointer) this.inBackground(stopWriting(x));
+    if (!this.open.has(month)) this.open.set(month, openMonth(this.mainPath, month, true));
     this.db.prepare('INSERT INTO records_months (month, created_at) VALUES (?, ?) ON CONFLICT (month) DO UPDATE SET purged_at = NULL').run(month, at);
-    this.schemaVersion = -1;
-    this.ensureFresh();
-    this.rebuildView();
-  }
-
-  /** `records`: a read-only view over the retained records and every live month, for the sqlite3 shell. */
-  rebuildView(): void {
-    const parts = [RETAINED, ...this.months].map((m) => `SELECT ${RECORD_COLUMNS} FROM ${tableOf(m)}`);
-    this.db.exec(`DROP VIEW IF EXISTS records; CREATE VIEW records AS ${parts.join(' UNION ALL ')};`);
-    this.schemaVersion = -1;
-    this.ensureFresh();
+    this.months = [...new Set([...this.months, month])].sort();
   }
 
   /** The highest seq ever issued (live months, retained records, purged months). */
   private floorSeq(): number {
-    const parts = [RETAINED, ...this.months].map((m) => `SELECT max(seq) AS m FROM ${tableOf(m)}`);
-    parts.push('SELECT max(last_seq) AS m FROM records_months');
-    return (this.db.prepare(`SELECT coalesce(max(m), 0) FROM (${parts.join(' UNION ALL ')})`).pluck().get() as number) ?? 0;
+    let max = (this.db.prepare('SELECT max(m) FROM (SELECT max(seq) AS m FROM records_retained UNION ALL SELECT max(last_seq) FROM records_months)').pluck().get() as number | null) ?? 0;
+    for (const m of this.months) {
+      const x = this.open.get(m);
+      const s = x ? (this.cachedOn(x.db, `SELECT max(seq) FROM ${x.table}`).pluck().get() as number | null) : null;
+      if (s !== null && s > max) max = s;
+    }
+    return max;
   }
 
-  /** Appends one record (chained into its month); call inside the caller's transaction, or alone. */
+  /**
+   * Appends one record (chained into its month). Inside a transaction of the main connection it is
+   * committed just before that transaction commits; alone, in a transaction of its own.
+   */
   append(r: NewRecord): void {
-    if (this.db.inTransaction) this.appendIn(r);
-    else this.appendTx(r);
+    if (typeof r.id !== 'string' || !Number.isSafeInteger(r.at) || typeof r.kind !== 'string' || r.body === null || typeof r.body !== 'object') {
+      throw new TypeError(`record ${String(r.id)}: id, kind (strings), at (integer) and body (object) are required`);
+    }
+    const p: Pending = { r: { ...r }, body: JSON.stringify(r.body), cols: derivedColumns(r.kind, r.body, this.rulesOf) };
+    if (this.depth > 0) {
+      this.pending.push(p);
+      return;
+    }
+    if (this.db.inTransaction) throw new Error('records can only be appended inside db.transaction() (the writer commits them before the main file)');
+    (this.txFn ??= this.db.transaction((x: Pending) => { this.pending.push(x); })).immediate(p);
   }
-
-  // BEGIN IMMEDIATE: the tip read and the insert must not interleave with another process's append.
-  private appendTx = (r: NewRecord): void => {
-    (this.txFn ??= this.db.transaction((x: NewRecord) => this.appendIn(x))).immediate(r);
-  };
   private txFn: ReturnType<Db['transaction']> | undefined;
 
-  private appendIn(r: NewRecord): void {
-    if (this.epochSeen !== this.epoch || !this.db.inTransaction) {
-      // First append of this transaction: another process may have written since our last one.
-      this.tips.clear();
-      this.ensureFresh();
-      this.epochSeen = this.epoch;
+  /** Writes the pending records to their month files (called at the end of the outermost transaction function). */
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const recs = this.pending;
+    this.pending = [];
+    this.lockStmt.run();
+    this.refresh();
+    let i = 0;
+    while (i < recs.length) {
+      const month = this.route(recs[i].r.at);
+      let j = i + 1;
+      while (j < recs.length && this.route(recs[j].r.at) === month) j++;
+      this.writeBatch(this.open.get(month)!, recs, i, j);
+      i = j;
     }
-    try {
-      this.appendOnce(r);
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw e;
-      // Another process appended to this month since we cached its tip: re-read and retry once.
-      this.tips.clear();
-      this.schemaVersion = -1;
-      this.ensureFresh();
-      this.appendOnce(r);
+  }
+
+  /** The month of the last routing and its bounds, so most appends skip the calendar arithmetic. */
+  private monthCache = { month: '', from: 0, to: -Infinity };
+
+  /** The month a record goes to: its own, or the newest if that is later; opens a new month when needed. */
+  private route(at: number): string {
+    const mc = this.monthCache;
+    let month: string;
+    if (at >= mc.from && at < mc.to) month = mc.month;
+    else {
+      month = monthOf(at);
+      this.monthCache = { month, from: monthStart(month), to: monthEnd(month) };
     }
+    const newest = this.months[this.months.length - 1];
+    if (newest !== undefined && month < newest) return newest;
+    if (newest === undefined || month > newest) this.createMonth(month, at);
+    return month;
+  }
+
+  /** Appends `recs[from..to)` to one month in one transaction of its file. */
+  private writeBatch(m: MonthDb, recs: Pending[], from: number, to: number): void {
+    const st = this.monthStmts(m);
+    startWriting(m);
+    for (let attempt = 0; ; attempt++) {
+      st.begin.run();
+      try {
+        const tip = this.tipOf(m, st);
+        for (let k = from; k < to; k++) this.appendOne(m, st, tip, recs[k]);
+        st.commit.run();
+        break;
+      } catch (e) {
+        if (m.db.inTransaction) st.rollback.run();
+        this.tips.delete(m.month);
+        // Another writer not holding the main lock (should not happen): re-read the tip and retry once.
+        if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY' || attempt > 0) throw e;
+      }
+    }
+  }
+
+  /** The month's tip, re-read when another connection committed to its file since we cached it. */
+  private tipOf(m: MonthDb, st: MonthStmts): Tip {
+    const dv = st.dataVersion.get() as number;
+    let tip = this.tips.get(m.month);
+    if (tip && tip.dv === dv) return tip;
+    const row = st.tip.get() as [number, number, Buffer] | undefined;
+    tip = row ? { seq: row[0], at: row[1], hash: Buffer.from(row[2]), dv } : { seq: this.floorSeq(), at: -Infinity, hash: genesisHash(m.month), dv };
+    this.tips.set(m.month, tip);
+    return tip;
   }
 
   /** `prev ‖ header ‖ body` of the record being appended, as UTF-8; grown for a larger record. */
   private scratch = Buffer.allocUnsafe(16 * 1024);
   /** The new record's hash, bound from here; copied into the tip only once the INSERT succeeded. */
   private readonly next = Buffer.alloc(32);
-  /** The month of the last append and its bounds, so most appends skip the calendar arithmetic. */
-  private monthCache = { month: '', from: 0, to: -Infinity };
 
-  private appendOnce(r: NewRecord): void {
-    const mc = this.monthCache;
-    let month: string;
-    if (r.at >= mc.from && r.at < mc.to) month = mc.month;
-    else {
-      month = monthOf(r.at);
-      this.monthCache = { month, from: monthStart(month), to: monthEnd(month) };
-    }
-    const newest = this.months[this.months.length - 1];
-    if (newest !== undefined && month < newest) month = newest;
-    if (newest === undefined || month > newest) this.createMonth(month, r.at);
-    const st = this.monthStmts(month);
-    let tip = this.tips.get(month);
-    if (!tip) {
-      const row = st.tip.get() as [number, number, Buffer] | undefined;
-      tip = row ? { seq: row[0], at: row[1], hash: Buffer.from(row[2]) } : { seq: this.floorSeq(), at: -Infinity, hash: genesisHash(month) };
-      this.tips.set(month, tip);
-    }
+  private appendOne(m: MonthDb, st: MonthStmts, tip: Tip, p: Pending): void {
+    const { r, body } = p;
     const seq = tip.seq + 1;
-    if (r.at < tip.at) st.nonMonotonic.run();
-    const [port, type, decision, rule] = derivedColumns(r.kind, r.body, this.rulesOf);
+    if (r.at < tip.at) this.cached('UPDATE records_months SET at_monotonic = 0 WHERE month = ? AND at_monotonic = 1').run(m.month);
+    const [port, type, decision, rule] = p.cols;
     // The stored text is what the chain covers, byte for byte (see canonicalRecord): the body is
     // encoded to UTF-8 once, hashed after the previous hash and the header, and bound as those bytes.
-    const body = JSON.stringify(r.body);
     const header = recordHeader({ seq, id: r.id, at: r.at, kind: r.kind, contentProviderId: r.contentProviderId, msisdn: r.msisdn, ref: r.ref, port, type, decision, rule });
     // prev is the tip's stored hash as it is (32 bytes unless someone edited the file: still hashed as stored).
     const prev = tip.hash;
@@ -274,52 +371,128 @@ export class RecordsWriter {
     return r;
   };
 
-  /** Moves rows of the pre-month `records` table (migration 040) into month tables, chaining them. */
+  /**
+   * Databases written before month files kept each month as a table in the main file: each live one
+   * moves to its own file (copied under a temporary name, renamed, then dropped from the main file).
+   * Also drops the `records` view those versions kept over the month tables.
+   */
+  private moveMonthsOutOfMain(): void {
+    const tables = new Set(this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'records_[0-9]*'").pluck().all() as string[]);
+    if (this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'view' AND name = 'records'").get()) this.db.exec('DROP VIEW records');
+    if (tables.size === 0) return;
+    const live = this.db.prepare('SELECT month FROM records_months WHERE purged_at IS NULL ORDER BY month').pluck().all() as string[];
+    for (const month of live) {
+      const t = monthTable(month);
+      if (!tables.has(t)) continue;
+      const path = monthFilePath(this.mainPath, month);
+      if (path) copyMonthTableToFile(this.db, t, RECORD_COLUMNS, path);
+      else {
+        // In memory: copy through JS into the month's own in-memory connection.
+        const m = openMonth(null, month, true);
+        const ins = m.db.prepare(`INSERT INTO ${t} (${RECORD_COLUMNS}) VALUES (${RECORD_PLACEHOLDERS})`);
+        m.db.transaction(() => { for (const row of this.db.prepare(`SELECT ${RECORD_COLUMNS} FROM ${t} ORDER BY seq`).raw().iterate()) ins.run(...(row as unknown[])); })();
+        this.open.set(month, m);
+      }
+      this.db.exec(`DROP TABLE ${t}`);
+    }
+  }
+
+  /**
+   * Month files beside the main file that the registry does not list are adopted (a month opened in a
+   * transaction that then rolled back: its records may have been committed first); files of purged
+   * months (a crash between the purge's commit and the unlink) are removed.
+   */
+  private adoptAndSweep(): void {
+    if (this.mainPath === null) return;
+    const reg = new Map((this.db.prepare('SELECT month, purged_at FROM records_months').raw().all() as [string, number | null][]));
+    for (const [month, path] of monthFilesBeside(this.mainPath)) {
+      if (!reg.has(month)) this.db.prepare('INSERT INTO records_months (month, created_at) VALUES (?, ?)').run(month, Date.now());
+      else if (reg.get(month) !== null) removeMonthFile(path);
+    }
+  }
+
+  /** Moves rows of the pre-month `records` table (migration 040) into month files, chaining them. */
   private moveLegacy(): void {
     const has = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'records_legacy'").get();
-    if (!has) {
-      if (!this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'records'").get()) this.rebuildView();
-      return;
-    }
+    if (!has) return;
     this.db.transaction(() => {
       const rows = this.db.prepare('SELECT id, at, kind, content_provider_id, msisdn, ref, body FROM records_legacy ORDER BY seq').all() as { id: string; at: number; kind: RecordRow['kind']; content_provider_id: string | null; msisdn: string | null; ref: string | null; body: string }[];
-      for (const x of rows) this.appendIn({ id: x.id, at: x.at, kind: x.kind, contentProviderId: x.content_provider_id, msisdn: x.msisdn, ref: x.ref, body: JSON.parse(x.body) });
+      for (const x of rows) this.append({ id: x.id, at: x.at, kind: x.kind, contentProviderId: x.content_provider_id, msisdn: x.msisdn, ref: x.ref, body: JSON.parse(x.body) });
       this.db.exec('DROP TABLE records_legacy');
-      this.schemaVersion = -1;
-      this.ensureFresh();
-      this.rebuildView();
     })();
   }
 
-  /** Every table that can hold records, newest first (retained last: it holds the oldest seqs). */
-  private tablesNewestFirst(): string[] {
-    this.ensureFresh();
-    return [...this.months].reverse().map(tableOf).concat(tableOf(RETAINED));
+  /**
+   * Removes a purged month's file (after the purge's transaction committed the registry): other
+   * connections still reading it keep their open handle until they next look at the registry.
+   */
+  async dropMonthFile(month: string): Promise<void> {
+    const x = this.open.get(month);
+    const path = x?.path ?? monthFilePath(this.mainPath, month);
+    if (x) {
+      this.open.delete(month);
+      this.stmts.delete(month);
+      this.tips.delete(month);
+      this.sqlCache.delete(x.db);
+      await stopWriting(x);
+    }
+    this.registryDirty = true;
+    // Unlinked before the connection closes: closing first would checkpoint the month's WAL into a
+    // file about to go (a 64 MB WAL: 330 ms against 12 ms measured).
+    if (path) await removeMonthFileAsync(path);
+    if (x?.db.open) x.db.close();
   }
 
-  /** A prepared statement, cached per SQL text (cleared when the schema changes). */
+  /** Closes every month (the store's close). */
+  async close(): Promise<void> {
+    const all = [...this.open.values()];
+    this.open.clear();
+    this.stmts.clear();
+    this.tips.clear();
+    await Promise.all([...all.map(closeMonth), ...this.background]);
+  }
+
+  /** Every table that can hold records, oldest first (retained first: it holds the oldest seqs). */
+  private tablesOldestFirst(): ChainTable[] {
+    // One registry check for the whole list, not one per month.
+    return [RETAINED, ...this.liveMonths()].map((c) => this.tableOf(c));
+  }
+
+  /** A prepared statement on the main connection, cached per SQL text. */
   cached(sql: string) {
-    let s = this.sqlCache.get(sql);
+    return this.cachedOn(this.db, sql);
+  }
+
+  /** A prepared statement on one connection (main or a month's), cached per SQL text. */
+  cachedOn(db: Db, sql: string): Statement<unknown[], unknown> {
+    let c = this.sqlCache.get(db);
+    if (!c) this.sqlCache.set(db, (c = new Map()));
+    let s = c.get(sql);
     if (!s) {
-      if (this.sqlCache.size > 500) this.sqlCache.clear();
-      s = this.db.prepare(sql);
-      this.sqlCache.set(sql, s);
+      if (c.size > 500) c.clear();
+      s = db.prepare<unknown[], unknown>(sql);
+      c.set(sql, s);
     }
     return s;
   }
 
-  /** Every record about one message or consent, oldest first. */
-  byRef(ref: string): StoredRecord[] {
-    const out: StoredRecord[] = [];
-    for (const t of this.tablesNewestFirst().reverse()) out.push(...(this.cached(`SELECT ${RECORD_COLUMNS} FROM ${t} WHERE ref = ? ORDER BY seq`).raw().all(ref) as RawRow[]).map(toStored));
-    return out.sort((a, b) => a.seq - b.seq);
+  /** Records appended in the running transaction and not yet written, with provisional seqs after every stored one. */
+  private pendingWhere(match: (r: NewRecord) => boolean): StoredRecord[] {
+    return this.pending.flatMap(({ r, body }, i) => (match(r) ? [{ ...r, body: JSON.parse(body) as Record<string, unknown>, seq: Number.MAX_SAFE_INTEGER - this.pending.length + i }] : []));
   }
 
-  /** Every record of one kind about one number, oldest first. */
+  /** Every record about one message or consent, oldest first (including this transaction's own). */
+  byRef(ref: string): StoredRecord[] {
+    const out: StoredRecord[] = [];
+    for (const { db, table } of this.tablesOldestFirst()) out.push(...(this.cachedOn(db, `SELECT ${RECORD_COLUMNS} FROM ${table} WHERE ref = ? ORDER BY seq`).raw().all(ref) as RawRow[]).map(toStored));
+    return out.sort((a, b) => a.seq - b.seq).concat(this.pendingWhere((r) => r.ref === ref));
+  }
+
+  /** Every record of one kind about one number, oldest first (including this transaction's own). */
   byMsisdn(msisdn: string, kind: RecordRow['kind']): StoredRecord[] {
     const out: StoredRecord[] = [];
-    for (const t of this.tablesNewestFirst().reverse()) out.push(...(this.cached(`SELECT ${RECORD_COLUMNS} FROM ${t} WHERE msisdn = ? AND kind = ? ORDER BY seq`).raw().all(msisdn, kind) as RawRow[]).map(toStored));
-    return out.sort((a, b) => a.seq - b.seq);
+    for (const { db, table } of this.tablesOldestFirst()) out.push(...(this.cachedOn(db, `SELECT ${RECORD_COLUMNS} FROM ${table} WHERE msisdn = ? AND kind = ? ORDER BY seq`).raw().all(msisdn, kind) as RawRow[]).map(toStored));
+    return out.sort((a, b) => a.seq - b.seq).concat(this.pendingWhere((r) => r.msisdn === msisdn && r.kind === kind));
   }
 
   /** The SQL one table's page runs (see records-query.ts). Exposed for EXPLAIN tests. */
@@ -327,19 +500,19 @@ export class RecordsWriter {
     return pageSql(this, chain, q, cursorSeq);
   }
 
-  /** Newest first, keyset-paginated on seq across month tables. */
+  /** Newest first, keyset-paginated on seq across months. */
   query(q: RecordQuery): { records: RecordRow[]; nextCursor: string | null } {
     return queryPage(this, q);
   }
 
   /** Up to `limit` rows of one chain after `afterSeq`, seq order. */
   scan(chain: string, afterSeq: number, limit: number): RecordChainRow[] {
-    this.ensureFresh();
-    if (chain !== RETAINED && !this.months.includes(chain)) return [];
+    if (chain !== RETAINED && !this.liveMonths().includes(chain)) return [];
     if (chain === RETAINED) {
       return (this.cached(`SELECT ${RECORD_COLUMNS}, month, orig_hash FROM records_retained WHERE seq > ? ORDER BY seq LIMIT ?`).raw().all(afterSeq, limit) as (RawRow | [...RawRow, string, Buffer])[]).map((r) => ({ ...toChainRow(r as RawRow), month: r[13] as string, origHash: r[14] as Buffer }));
     }
-    return (this.cached(`SELECT ${RECORD_COLUMNS} FROM ${tableOf(chain)} WHERE seq > ? ORDER BY seq LIMIT ?`).raw().all(afterSeq, limit) as RawRow[]).map(toChainRow);
+    const { db, table } = this.on(chain);
+    return (this.cachedOn(db, `SELECT ${RECORD_COLUMNS} FROM ${table} WHERE seq > ? ORDER BY seq LIMIT ?`).raw().all(afterSeq, limit) as RawRow[]).map(toChainRow);
   }
 
   /**
@@ -347,17 +520,17 @@ export class RecordsWriter {
    * the header columns, newline, body): one value crossing into JS per record instead of thirteen.
    */
   scanCanonical(chain: string, afterSeq: number, limit: number): { seq: number; canonical: Uint8Array; hash: Uint8Array }[] {
-    this.ensureFresh();
-    if (chain === RETAINED || !this.months.includes(chain)) return [];
-    const rows = this.cached(`SELECT seq, CAST(json_array(seq, id, at, kind, content_provider_id, msisdn, ref, port, type, decision, rule) || char(10) || body AS BLOB), hash FROM ${tableOf(chain)} WHERE seq > ? ORDER BY seq LIMIT ?`).raw().all(afterSeq, limit) as [number, Buffer, Buffer][];
+    if (chain === RETAINED || !this.liveMonths().includes(chain)) return [];
+    const { db, table } = this.on(chain);
+    const rows = this.cachedOn(db, `SELECT seq, CAST(json_array(seq, id, at, kind, content_provider_id, msisdn, ref, port, type, decision, rule) || char(10) || body AS BLOB), hash FROM ${table} WHERE seq > ? ORDER BY seq LIMIT ?`).raw().all(afterSeq, limit) as [number, Buffer, Buffer][];
     return rows.map((r) => ({ seq: r[0], canonical: r[1], hash: r[2] }));
   }
 
   /** One provider's records in a time range, seq order, every table (for inspection exports). */
   scanProvider(contentProviderId: string, from: number, to: number, afterSeq: number, limit: number): RecordChainRow[] {
     const out: RawRow[] = [];
-    for (const t of this.tablesNewestFirst().reverse()) {
-      out.push(...(this.cached(`SELECT ${RECORD_COLUMNS} FROM ${t} WHERE content_provider_id = ? AND seq > ? AND +at >= ? AND +at < ? ORDER BY seq LIMIT ?`).raw().all(contentProviderId, afterSeq, from, to, limit) as RawRow[]));
+    for (const { db, table } of this.tablesOldestFirst()) {
+      out.push(...(this.cachedOn(db, `SELECT ${RECORD_COLUMNS} FROM ${table} WHERE content_provider_id = ? AND seq > ? AND +at >= ? AND +at < ? ORDER BY seq LIMIT ?`).raw().all(contentProviderId, afterSeq, from, to, limit) as RawRow[]));
     }
     return out.sort((a, b) => a[0] - b[0]).slice(0, limit).map(toChainRow);
   }

@@ -32,7 +32,7 @@ describe('record page queries use indexes', () => {
   const plan = (q: Partial<RecordQuery>, cursor: number | null = 2500): string => {
     const p = w.pageSql('2026-11', { limit: 100, ...q }, cursor);
     assert.ok(p, 'a query');
-    const rows = store.db.prepare(`EXPLAIN QUERY PLAN ${p.sql}`).all(...p.args, 101) as { detail: string }[];
+    const rows = w.on('2026-11').db.prepare(`EXPLAIN QUERY PLAN ${p.sql}`).all(...p.args, 101) as { detail: string }[];
     return rows.map((r) => r.detail).join(' | ');
   };
 
@@ -90,7 +90,7 @@ test('time bounds and chain summaries are index probes, not scans', () => {
   s.records.writer.append({ id: 'a', at: NOV, kind: 'audit', contentProviderId: null, msisdn: null, ref: null, body: {} });
   // (Both in one statement would be `SCAN … USING COVERING INDEX`: every row read.)
   for (const sql of ['SELECT min(at) FROM records_2026_11', 'SELECT max(at) FROM records_2026_11', 'SELECT min(seq) FROM records_2026_11']) {
-    const plan = (s.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+    const plan = (s.records.writer.on('2026-11').db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
     assert.match(plan, /^SEARCH records_2026_11/, `${sql}: ${plan}`);
   }
   void s.close();

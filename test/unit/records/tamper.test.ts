@@ -40,9 +40,12 @@ async function seed(): Promise<void> {
   await store.close();
 }
 
+/** November's records file (each month is a file beside the main database). */
+const novFile = (): string => join(dir, 'g.records-2026-11.db');
+
 /** Raw access to the file, as an attacker with the sqlite3 shell would have. */
-function raw<T>(fn: (db: Database.Database) => T): T {
-  const db = new Database(path);
+function raw<T>(fn: (db: Database.Database) => T, file = novFile()): T {
+  const db = new Database(file);
   try {
     return fn(db);
   } finally {
@@ -67,11 +70,11 @@ describe('records verify finds tampering', () => {
   });
 
   test('one byte changed in the database file', async () => {
-    const bytes = readFileSync(path);
+    const bytes = readFileSync(novFile());
     const at = bytes.indexOf(Buffer.from('MARKER-0017'));
-    assert.ok(at > 0, 'marker is in the main file (WAL checkpointed on close)');
+    assert.ok(at > 0, "marker is in November's file (WAL checkpointed on close)");
     bytes[at + 10] = '8'.charCodeAt(0);
-    writeFileSync(path, bytes);
+    writeFileSync(novFile(), bytes);
     const { store, svc } = open();
     const r = await svc.verify();
     assert.equal(r.ok, false);
@@ -147,7 +150,7 @@ describe('records verify finds tampering', () => {
       const h = db.prepare("SELECT * FROM records_heads WHERE chain = '2026-10'").get() as Record<string, any>;
       const forged = other.signHead({ chain: h.chain, firstSeq: h.first_seq, lastSeq: h.last_seq, count: h.count, hash: h.hash, signedAt: h.signed_at + 1 });
       db.prepare('INSERT INTO records_heads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(forged.chain, forged.firstSeq, forged.lastSeq, forged.count, forged.hash, forged.signedAt, forged.keyId, forged.publicKey, forged.signature);
-    });
+    }, path);
     const { store, svc } = open();
     const r = await svc.verify({ month: '2026-10' });
     assert.equal(r.chains[0].failure?.reason, 'signature_invalid');

@@ -23,8 +23,10 @@ const SPLIT = { threads: 2, chunk: 400, parallelMin: 0, callerWorks: false };
 
 let dir: string;
 let path: string;
+/** November's records file, beside the main database. */
+const novFile = (): string => join(dir, 'g.records-2026-11.db');
 
-function seed(): void {
+async function seed(): Promise<void> {
   const s = new SqliteStore(path);
   const w = s.records.writer;
   s.db.transaction(() => {
@@ -32,7 +34,7 @@ function seed(): void {
       w.append({ id: `msg_${i}`, at: NOV + i * 1000, kind: 'mt', contentProviderId: `cp_${i % 7}`, msisdn: `+86138${String(i % 900).padStart(8, '0')}`, ref: `msg_${i}`, body: { from: `1069${i % 50}`, text: `第${i}条 "quoted" \\ back\nslash ✓ 🙂`, decision: i % 9 ? 'accepted' : 'rejected', code: i % 9 ? null : 'frequency_exceeded' } });
     }
   })();
-  s.db.close();
+  await s.close();
 }
 
 /** The exact, row-by-row verifier: the same archive without its fast path. */
@@ -41,7 +43,7 @@ function exactOnly(a: RecordArchive): RecordArchive {
 }
 
 function tamper(fn: (db: Database.Database) => void): void {
-  const db = new Database(path);
+  const db = new Database(novFile());
   try {
     db.exec('DROP TRIGGER records_2026_11_no_update; DROP TRIGGER records_2026_11_no_delete;');
     fn(db);
@@ -63,15 +65,15 @@ async function both(): Promise<{ fast: unknown; exact: unknown }> {
 }
 
 describe('parallel link check', () => {
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'smsguard-links-'));
     path = join(dir, 'g.db');
-    seed();
+    await seed();
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   test('an untouched month is proven whole, on two threads, with progress for every row', async () => {
-    const db = new Database(path, { readonly: true });
+    const db = new Database(novFile(), { readonly: true });
     const [first, last] = db.prepare('SELECT min(seq), max(seq) FROM records_2026_11').raw().get() as [number, number];
     let done = 0;
     assert.equal(await checkLinks(db, 'records_2026_11', first, genesisHash('2026-11'), first, last, { ...SPLIT, progress: (n) => (done += n) }), null);
@@ -91,7 +93,7 @@ describe('parallel link check', () => {
     // The fallback path of records-links.ts, when esbuild cannot bundle the worker entry.
     process.env.SMSGUARD_WORKER_BUNDLE = 'off';
     try {
-      const db = new Database(path, { readonly: true });
+      const db = new Database(novFile(), { readonly: true });
       const [first, last] = db.prepare('SELECT min(seq), max(seq) FROM records_2026_11').raw().get() as [number, number];
       assert.equal(await checkLinks(db, 'records_2026_11', first, genesisHash('2026-11'), first, last, SPLIT), null);
       db.close();
@@ -102,7 +104,7 @@ describe('parallel link check', () => {
 
   test('one byte changed deep in the month: that record, on whichever thread', async () => {
     tamper((db) => db.prepare("UPDATE records_2026_11 SET body = replace(body, '第3777条', '第3778条') WHERE id = 'msg_3777'").run());
-    const db = new Database(path, { readonly: true });
+    const db = new Database(novFile(), { readonly: true });
     const seq = db.prepare("SELECT seq FROM records_2026_11 WHERE id = 'msg_3777'").pluck().get() as number;
     assert.equal(await checkLinks(db, 'records_2026_11', 1, genesisHash('2026-11'), 1, ROWS, SPLIT), seq);
     db.close();
@@ -128,7 +130,7 @@ describe('parallel link check', () => {
       rmSync(dir, { recursive: true, force: true });
       dir = mkdtempSync(join(tmpdir(), 'smsguard-links-'));
       path = join(dir, 'g.db');
-      seed();
+      await seed();
       tamper(fn);
       const { fast, exact } = await both();
       assert.deepEqual(fast, exact, name);

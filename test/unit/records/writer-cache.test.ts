@@ -101,7 +101,7 @@ test('the body is stored as TEXT, exactly JSON.stringify of the record body', ()
   const s = new SqliteStore(':memory:');
   const body = { text: '【示例】验证码 123456 😀', nested: { a: [1, null, 'x"y'] } };
   s.records.writer.append({ ...rec('t', NOV), body });
-  const row = s.db.prepare("SELECT typeof(body) AS t, body FROM records_2026_11 WHERE id = 't'").get() as { t: string; body: string };
+  const row = s.records.writer.on('2026-11').db.prepare("SELECT typeof(body) AS t, body FROM records_2026_11 WHERE id = 't'").get() as { t: string; body: string };
   assert.equal(row.t, 'text');
   assert.equal(row.body, JSON.stringify(body));
   void s.close();
@@ -112,7 +112,7 @@ test('a tip whose stored hash was cut short in the file: appends go on, verify n
   const w = s.records.writer;
   w.append(rec('a', NOV));
   w.append(rec('b', NOV + 1));
-  s.db.exec("DROP TRIGGER records_2026_11_no_update; UPDATE records_2026_11 SET hash = substr(hash, 1, 31) WHERE id = 'b'");
+  w.on('2026-11').db.exec("DROP TRIGGER records_2026_11_no_update; UPDATE records_2026_11 SET hash = substr(hash, 1, 31) WHERE id = 'b'");
   w.append(rec('c', NOV + 2));
   w.append(rec('d', NOV + 3));
   const v = await verifyChains(s.records.archive);

@@ -1,0 +1,168 @@
+/**
+ * Each month of records is a file beside the main database. What that must guarantee: a purge
+ * removes the month's file (and nothing the retained chain still needs); records commit before the
+ * main file, so a failed main commit can leave records of a decision that took no effect but never a
+ * decision without records; databases written with month tables in the main file are moved out on
+ * open; a file left behind by a crash is removed (purged month) or adopted (unregistered month).
+ */
+import { test, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteStore } from '../../../src/store/sqlite/index.js';
+import { verifyChains } from '../../../src/app/records-verify.js';
+import { monthSchema } from '../../../src/store/sqlite/month-files.js';
+import type { NewRecord } from '../../../src/store/sqlite/records-writer.js';
+
+const OCT = Date.parse('2026-10-10T00:00:00Z');
+const NOV = Date.parse('2026-11-10T00:00:00Z');
+const rec = (id: string, at: number, msisdn: string | null = null): NewRecord => ({ id, at, kind: 'mt', contentProviderId: 'cp_1', msisdn, ref: id, body: { text: id } });
+
+let dir: string;
+let path: string;
+const fileOf = (month: string): string => join(dir, `g.records-${month}.db`);
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'smsguard-months-'));
+  path = join(dir, 'g.db');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+test('a month purged is a file removed; the records kept move to the retained chain', async () => {
+  const s = new SqliteStore(path);
+  const w = s.records.writer;
+  s.db.transaction(() => {
+    for (let i = 0; i < 50; i++) w.append(rec(`o${i}`, OCT + i, `+86138000000${String(i % 10).padStart(2, '0')}`));
+  })();
+  w.append(rec('n0', NOV));
+  assert.ok(existsSync(fileOf('2026-10')) && existsSync(fileOf('2026-11')));
+  const oct = (await s.records.archive.chains()).find((c) => c.chain === '2026-10')!;
+  const held = await s.records.archive.heldSeqs('2026-10', [{ id: 'h1', msisdn: '+8613800000003', contentProviderId: null, reason: 'case', createdAt: 0, createdBy: 'x', releasedAt: null, releasedBy: null }]);
+  assert.equal(held.length, 5);
+  const r = await s.records.archive.purgeMonth('2026-10', held.map((h) => h.seq), NOV + 1);
+  assert.deepEqual(r.kept, { mt: 5 });
+  assert.deepEqual(r.removed, { mt: 45 });
+  for (const x of ['', '-wal', '-shm']) assert.equal(existsSync(fileOf('2026-10') + x), false, `g.records-2026-10.db${x} removed`);
+  assert.deepEqual(w.liveMonths(), ['2026-11']);
+  assert.equal((await s.records.archive.scan('retained', 0, 100)).length, 5);
+  // seq stays one global cursor after the month is gone.
+  w.append(rec('n1', NOV + 1));
+  const seqs = (await s.records.queryRecords({ limit: 10 })).records.map((x) => x.seq);
+  assert.deepEqual(seqs.slice(0, 2), [oct.lastSeq + 2, oct.lastSeq + 1]);
+  const v = await verifyChains(s.records.archive);
+  assert.equal(v.ok, true, JSON.stringify(v));
+  await s.close();
+});
+
+test('records commit before the main file: a main commit that fails leaves the records, never the reverse', async () => {
+  const s = new SqliteStore(path);
+  const w = s.records.writer;
+  w.append(rec('first', NOV));
+  s.db.exec('CREATE TABLE parent (id TEXT PRIMARY KEY); CREATE TABLE child (p TEXT REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)');
+  // The deferred foreign key fails at COMMIT, after the records were written.
+  assert.throws(() => s.db.transaction(() => {
+    s.db.prepare("INSERT INTO child (p) VALUES ('nobody')").run();
+    w.append(rec('decided', NOV + 1));
+  })(), /FOREIGN KEY/);
+  assert.equal(s.db.prepare('SELECT count(*) FROM child').pluck().get(), 0, 'the main transaction rolled back');
+  const other = new Database(fileOf('2026-11'), { readonly: true });
+  assert.deepEqual(other.prepare('SELECT id FROM records_2026_11 ORDER BY seq').pluck().all(), ['first', 'decided']);
+  other.close();
+  // The chain goes on from the record that was committed.
+  w.append(rec('next', NOV + 2));
+  const v = await verifyChains(s.records.archive);
+  assert.equal(v.ok, true, JSON.stringify(v));
+  assert.equal(v.checked, 3);
+  await s.close();
+});
+
+test('a caller that mutates a record body after appending does not change what is chained', async () => {
+  const s = new SqliteStore(path);
+  const body: Record<string, unknown> = { text: 'as decided' };
+  s.db.transaction(() => {
+    s.records.writer.append({ ...rec('m', NOV), body });
+    body.text = 'changed later';
+  })();
+  assert.deepEqual((await s.records.queryRecords({ limit: 1 })).records[0].body, { text: 'as decided' });
+  await s.close();
+});
+
+test('month tables of the main file (before month files) move to their own files on open', async () => {
+  // Build November the current way, then put it back into the main file as older versions kept it.
+  const a = new SqliteStore(path);
+  a.db.transaction(() => { for (let i = 0; i < 20; i++) a.records.writer.append(rec(`m${i}`, NOV + i)); })();
+  await a.close();
+  const main = new Database(path);
+  main.exec(monthSchema('records_2026_11'));
+  main.prepare('ATTACH ? AS f').run(fileOf('2026-11'));
+  main.exec('INSERT INTO main.records_2026_11 SELECT * FROM f.records_2026_11; DETACH f; CREATE VIEW records AS SELECT * FROM records_2026_11');
+  main.close();
+  rmSync(fileOf('2026-11'));
+
+  const b = new SqliteStore(path);
+  assert.ok(existsSync(fileOf('2026-11')));
+  assert.equal(b.db.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('records_2026_11', 'records')").pluck().get(), 0, 'table and view gone from the main file');
+  const v = await verifyChains(b.records.archive);
+  assert.equal(v.ok, true, JSON.stringify(v));
+  assert.equal(v.checked, 20);
+  b.records.writer.append(rec('after', NOV + 100));
+  assert.equal((await b.records.queryRecords({ limit: 1 })).records[0].seq, 21);
+  await b.close();
+});
+
+test('a purged month whose file survived a crash is removed on open; an unregistered month file is adopted', async () => {
+  const a = new SqliteStore(path);
+  a.records.writer.append(rec('o', OCT));
+  a.records.writer.append(rec('n', NOV));
+  await a.close();
+  // As if the purge committed and the process died before unlinking the file.
+  const main = new Database(path);
+  main.prepare("UPDATE records_months SET purged_at = 1 WHERE month = '2026-10'").run();
+  // As if November was opened in a transaction that rolled back after its records were committed.
+  main.prepare("DELETE FROM records_months WHERE month = '2026-11'").run();
+  main.close();
+  const b = new SqliteStore(path);
+  assert.equal(existsSync(fileOf('2026-10')), false);
+  assert.deepEqual(b.records.writer.liveMonths(), ['2026-11']);
+  assert.deepEqual((await b.records.queryRecords({ limit: 5 })).records.map((r) => r.id), ['n']);
+  await b.close();
+});
+
+test('a registered month whose file is missing is an error, not an empty month', async () => {
+  const a = new SqliteStore(path);
+  a.records.writer.append(rec('n', NOV));
+  await a.close();
+  rmSync(fileOf('2026-11'));
+  assert.throws(() => new SqliteStore(path), /records of 2026-11 are missing/);
+});
+
+test('a month purged by another process (a CLI purge beside the gateway): the gateway lets go of it and goes on', async () => {
+  const gateway = new SqliteStore(path);
+  gateway.records.writer.append(rec('o', OCT));
+  gateway.records.writer.append(rec('n', NOV));
+  assert.deepEqual((await gateway.records.queryRecords({ limit: 5 })).records.map((r) => r.id), ['n', 'o']);
+  const cli = new SqliteStore(path);
+  await cli.records.archive.purgeMonth('2026-10', [], NOV + 1);
+  await cli.close();
+  assert.equal(existsSync(fileOf('2026-10')), false);
+  assert.deepEqual(gateway.records.writer.liveMonths(), ['2026-11']);
+  assert.deepEqual((await gateway.records.queryRecords({ limit: 5 })).records.map((r) => r.id), ['n']);
+  gateway.records.writer.append(rec('n2', NOV + 2));
+  const v = await verifyChains(gateway.records.archive);
+  assert.equal(v.ok, true, JSON.stringify(v));
+  assert.equal(v.checked, 2);
+  await gateway.close();
+});
+
+test('an append inside a transaction opened by hand (not db.transaction) is refused, not silently held', async () => {
+  const s = new SqliteStore(path);
+  s.db.exec('BEGIN');
+  assert.throws(() => s.records.writer.append(rec('x', NOV)), /only be appended inside db\.transaction\(\)/);
+  s.db.exec('ROLLBACK');
+  assert.throws(() => s.records.writer.append({ ...rec('y', NOV), at: 1.5 }), /at \(integer\)/);
+  s.records.writer.append(rec('z', NOV));
+  assert.deepEqual((await s.records.queryRecords({ limit: 5 })).records.map((r) => r.id), ['z']);
+  await s.close();
+});
