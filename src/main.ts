@@ -34,6 +34,7 @@ import { SqliteSmppCredentials } from './store/sqlite/smpp-credentials.js';
 import { PgSmppCredentials } from './store/postgres/smpp-credentials.js';
 import { smppCredentialRoutes } from './http/routes/smpp-credentials.js';
 import { registerSimulatorCommand } from './cli/simulator.js';
+import { registerBackupCommand } from './cli/backup.js';
 import { loadUpstreamFile } from './config/upstream-file.js';
 
 async function start(config: Config): Promise<void> {
@@ -218,6 +219,7 @@ export function buildCli(): Command {
   });
   registerRecordsCommands(program, commonOptions);
   registerInspectReport(program, commonOptions);
+  registerBackupCommand(program, commonOptions);
   registerSimulatorCommand(program);
   return program;
 }

@@ -37,8 +37,7 @@ export function resolveRecordsSigner(config: Config): { signer: RecordsSigner; n
     const { signer } = RecordsSigner.generate();
     return { signer, note: `ephemeral (in-memory database), key id ${signer.keyId}` };
   }
-  // Beside a SQLite file; for a database URL (postgres://…) in ./var, never a folder named after the URL.
-  const path = /^[a-z][a-z0-9+.-]*:\/\//i.test(config.db) ? resolve('var', 'records-signing.key') : join(dirname(resolve(config.db)), 'records-signing.key');
+  const path = defaultSigningKeyPath(config.db);
   if (existsSync(path)) {
     const signer = RecordsSigner.fromText(readFileSync(path, 'utf8'));
     return { signer, note: `${path}, key id ${signer.keyId}` };
@@ -47,6 +46,11 @@ export function resolveRecordsSigner(config: Config): { signer: RecordsSigner; n
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, pem, { mode: 0o600, flag: 'wx' });
   return { signer, note: `GENERATED now at ${path} (key id ${signer.keyId}); keep a copy: heads it signed verify only with its public key\n                public key (SPKI, base64) ${signer.publicKey}` };
+}
+
+/** Where the head-signing key is kept when config gives none: beside a SQLite file; for a database URL (postgres://…) in ./var, never a folder named after the URL. */
+export function defaultSigningKeyPath(db: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(db) ? resolve('var', 'records-signing.key') : join(dirname(resolve(db)), 'records-signing.key');
 }
 
 /** What `start` runs for the records; returns a line for the banner and a stop function. */

@@ -1,0 +1,51 @@
+/**
+ * `smsguard backup` as an operator runs it: the copy of the main file, the month files and the
+ * signing key opens and verifies with the same commands; PostgreSQL is refused with where to look.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '../../src/store/sqlite/index.js';
+
+let dir: string;
+const NOV = Date.parse('2026-11-15T04:00:00Z');
+
+function cli(...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['bin/smsguard.js', ...args], { encoding: 'utf8', env: { ...process.env, SMSGUARD_RECORDS_SIGNING_KEY: '' }, timeout: 60_000 });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'smsguard-backup-cli-'));
+  const s = new SqliteStore(join(dir, 'g.db'));
+  for (let i = 0; i < 5; i++) await s.records.recordMo({ id: `mo_${i}`, at: NOV + i, from: '+8613800138000', to: '10690001', text: `退订 ${i}`, contentProviderId: null, action: 'opt_out' });
+  await s.close();
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('backup --to copies the database, its months and the signing key; the copy verifies', () => {
+  const heads = cli('records', 'heads', '--db', join(dir, 'g.db')); // generates the signing key beside the database
+  assert.equal(heads.code, 0, heads.err);
+  const r = cli('backup', '--to', join(dir, 'copy'), '--db', join(dir, 'g.db'));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /months of records: 2026-11/);
+  assert.match(r.out, /restore: stop the gateway/);
+  for (const f of ['g.db', 'g.records-2026-11.db', 'records-signing.key']) assert.ok(existsSync(join(dir, 'copy', f)), f);
+  const v = cli('records', 'verify', '--db', join(dir, 'copy', 'g.db'));
+  assert.equal(v.code, 0, v.err);
+  assert.match(v.out, /2026-11: ok, 5 records/);
+  assert.match(v.out, /[1-9]\d* signed heads matched/, 'the heads signed before the backup check against the copied key');
+  const again = cli('backup', '--to', join(dir, 'copy'), '--db', join(dir, 'g.db'));
+  assert.notEqual(again.code, 0);
+  assert.match(again.err, /already holds a copy/);
+});
+
+test('backup of a PostgreSQL store is refused, naming its own tools', () => {
+  const r = cli('backup', '--to', join(dir, 'pg'), '--db', 'postgres://127.0.0.1:5432/test');
+  assert.notEqual(r.code, 0);
+  assert.match(r.err, /pg_dump/);
+  assert.equal(existsSync(join(dir, 'pg')), false);
+});
