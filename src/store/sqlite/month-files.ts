@@ -15,6 +15,19 @@ import { basename, dirname, join } from 'node:path';
 import type { Db } from './db.js';
 import { Checkpointer } from './checkpointer.js';
 
+/**
+ * Page size of a new month file. Records are appended in seq order with bodies of a few hundred
+ * bytes, and every commit writes each page it dirtied to the WAL as one frame (two write calls) that
+ * the checkpoint then reads and writes again: per-frame costs, not bytes, dominate. 16 KiB pages
+ * wrote 1M records with 15 % less CPU than 4 KiB (median of six alternating runs, 18.6 against 22.0
+ * µs per record), 8 % less at 3M records with numbers in random order, and the file is 8 % smaller
+ * (docs/PERFORMANCE.md).
+ */
+export const MONTH_PAGE_SIZE = 16_384;
+
+/** WAL size at which the written month's connection checkpoints by itself (the checkpointer thread usually does first). */
+const WAL_AUTOCHECKPOINT_BYTES = 50_000 * 4096;
+
 /** Table name of a month inside its file (and of the retained chain in the main file). */
 export const monthTable = (month: string): string => `records_${month.replace('-', '_')}`;
 
@@ -90,12 +103,15 @@ export function openMonth(mainPath: string | null, month: string, create: boolea
   const table = monthTable(month);
   if (path === null) {
     const db = new Database(':memory:');
+    db.pragma(`page_size = ${MONTH_PAGE_SIZE}`);
     db.exec(monthSchema(table));
     return { month, db, table, path, checkpointer: null };
   }
   if (!create && !existsSync(path)) throw new Error(`records of ${month} are missing: ${path} does not exist (the month is registered and not purged)`);
   const db = new Database(path);
   try {
+    // Only a new file takes it (an existing file keeps the page size it was made with).
+    if (create) db.pragma(`page_size = ${MONTH_PAGE_SIZE}`);
     configure(db);
     if (create) db.exec(monthSchema(table));
     else if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table)) throw new Error(`${path} holds no table ${table}`);
@@ -110,7 +126,9 @@ export function openMonth(mainPath: string | null, month: string, create: boolea
 export function startWriting(m: MonthDb): void {
   if (m.path === null || m.checkpointer) return;
   m.db.pragma('cache_size = -131072');
-  m.db.pragma('wal_autocheckpoint = 50000');
+  // The WAL may grow to ~200 MB between checkpoints, whatever the file's page size (a month made before
+  // 16 KiB pages has 4 KiB ones): counted in pages, 50,000 would let a 16 KiB month's WAL reach 800 MB.
+  m.db.pragma(`wal_autocheckpoint = ${Math.round(WAL_AUTOCHECKPOINT_BYTES / (m.db.pragma('page_size', { simple: true }) as number))}`);
   m.checkpointer = new Checkpointer(m.path);
 }
 
@@ -150,6 +168,7 @@ export function copyMonthTableToFile(main: Db, table: string, columns: string, p
   removeMonthFile(tmp);
   main.prepare('ATTACH ? AS month_move').run(tmp);
   try {
+    main.pragma(`month_move.page_size = ${MONTH_PAGE_SIZE}`);
     main.pragma('month_move.journal_mode = WAL');
     main.exec(monthSchema(table, 'month_move'));
     main.exec(`INSERT INTO month_move.${table} (${columns}) SELECT ${columns} FROM main.${table} ORDER BY seq`);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../../src/store/sqlite/index.js';
 import { verifyChains } from '../../../src/app/records-verify.js';
-import { monthSchema } from '../../../src/store/sqlite/month-files.js';
+import { MONTH_PAGE_SIZE, monthSchema } from '../../../src/store/sqlite/month-files.js';
 import type { NewRecord } from '../../../src/store/sqlite/records-writer.js';
 
 const OCT = Date.parse('2026-10-10T00:00:00Z');
@@ -110,6 +110,39 @@ test('month tables of the main file (before month files) move to their own files
   b.records.writer.append(rec('after', NOV + 100));
   assert.equal((await b.records.queryRecords({ limit: 1 })).records[0].seq, 21);
   await b.close();
+  assert.equal(pageSize(fileOf('2026-11')), MONTH_PAGE_SIZE, 'the moved month has the page size of new month files');
+});
+
+const pageSize = (file: string): number => {
+  const d = new Database(file, { readonly: true });
+  try {
+    return d.pragma('page_size', { simple: true }) as number;
+  } finally {
+    d.close();
+  }
+};
+
+test('new month files have 16 KiB pages; a month file made with 4 KiB pages is read and written as it is', async () => {
+  assert.equal(MONTH_PAGE_SIZE, 16_384);
+  const a = new SqliteStore(path);
+  a.db.transaction(() => { for (let i = 0; i < 30; i++) a.records.writer.append(rec(`m${i}`, NOV + i)); })();
+  await a.close();
+  assert.equal(pageSize(fileOf('2026-11')), 16_384);
+  // What a month file made before this change looks like: the same content in 4 KiB pages.
+  const f = new Database(fileOf('2026-11'));
+  f.pragma('journal_mode = DELETE');
+  f.pragma('page_size = 4096');
+  f.exec('VACUUM');
+  f.pragma('journal_mode = WAL');
+  f.close();
+  assert.equal(pageSize(fileOf('2026-11')), 4096);
+  const b = new SqliteStore(path);
+  b.db.transaction(() => { for (let i = 30; i < 40; i++) b.records.writer.append(rec(`m${i}`, NOV + i)); })();
+  const v = await verifyChains(b.records.archive);
+  assert.equal(v.ok, true, JSON.stringify(v));
+  assert.equal(v.checked, 40);
+  await b.close();
+  assert.equal(pageSize(fileOf('2026-11')), 4096, 'an existing month keeps its page size');
 });
 
 test('a purged month whose file survived a crash is removed on open; an unregistered month file is adopted', async () => {
