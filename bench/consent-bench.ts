@@ -1,6 +1,6 @@
 /**
  * Consent figures:
- * - `consent_bytes_per_million`: bytes on disk (SQLite file after a WAL checkpoint) that 1,000,000
+ * - `consent_bytes_per_million`: bytes on disk (the SQLite files, main and months of records, after WAL checkpoints) that 1,000,000
  *   consents take, each stored the way the API stores it: the consent row, its subscription record
  *   (with proof) and the subscription relationship row, with their indexes;
  * - `commercial_decisions_per_s_1m_consents`: commercial messages judged and recorded per second
@@ -10,7 +10,7 @@
  *   (`verification_decisions_per_s_1m_consents`), the issue's yardstick (target: within 20 %).
  * Quick mode stores 100,000 consents and scales the byte figure (conditions say so).
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../src/store/sqlite/index.js';
@@ -20,20 +20,16 @@ import { resolveProfile } from '../src/profiles/index.js';
 import type { Principal } from '../src/app/types.js';
 import type { ConsentRow } from '../src/ports/store.js';
 import { machine, note, type BenchOptions, type Figure } from './figure.js';
+import { checkpointAll, dbBytes } from './sqlite-files.js';
 
 const NOON = Date.parse('2026-11-30T04:00:00Z');
 const DAY = 86_400_000;
 const PROVIDERS = 10;
 
-function dbBytes(store: SqliteStore, path: string): number {
-  store.db.pragma('wal_checkpoint(TRUNCATE)');
-  let n = statSync(path).size;
-  try {
-    n += statSync(`${path}-wal`).size;
-  } catch {
-    /* no WAL file */
-  }
-  return n;
+/** The data's bytes: the main file and the month files of records (subscription records live there), WALs checkpointed. */
+function storeBytes(store: SqliteStore, path: string): number {
+  checkpointAll(store);
+  return dbBytes(path);
 }
 
 /** The i-th test number: distinct, valid mainland mobile numbers. */
@@ -59,7 +55,7 @@ export async function run(opts: BenchOptions): Promise<Figure[]> {
       await app.addPort(admin, { number: `1069${String(p).padStart(4, '0')}2`, contentProviderId: id, kind: 'commercial' });
       cps.push(id);
     }
-    const before = dbBytes(store, path);
+    const before = storeBytes(store, path);
 
     note(`consents: storing ${consents.toLocaleString()}`);
     const t0 = process.hrtime.bigint();
@@ -79,12 +75,15 @@ export async function run(opts: BenchOptions): Promise<Figure[]> {
       })();
     }
     const insertS = Number(process.hrtime.bigint() - t0) / 1e9;
-    const after = dbBytes(store, path);
+    const after = storeBytes(store, path);
     const bytesPerMillion = Math.round(((after - before) / consents) * 1_000_000);
     // Where the bytes go (tables and indexes touched by a consent), per consent.
     const breakdown: Record<string, number> = {};
-    for (const r of store.db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC').all() as { name: string; bytes: number }[]) {
-      if (r.bytes / consents >= 2) breakdown[r.name] = Math.round(r.bytes / consents);
+    const w = store.records.writer;
+    for (const db of [store.db, ...w.liveMonths().map((m) => w.on(m).db)]) {
+      for (const r of db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC').all() as { name: string; bytes: number }[]) {
+        if (r.bytes / consents >= 2) breakdown[r.name] = Math.round(r.bytes / consents);
+      }
     }
     note(`consents: ${insertS.toFixed(1)} s, ${(bytesPerMillion / 2 ** 20).toFixed(0)} MiB per million`);
 

@@ -13,14 +13,14 @@
  *   update, then its file unlinked). The next run appends a month, as production does, so the data
  *   set is built once and then rolls.
  */
-import { existsSync, mkdirSync, rmSync, statSync, statfsSync } from 'node:fs';
+import { mkdirSync, statfsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../src/store/sqlite/index.js';
 import type { RecordsWriter, NewRecord } from '../src/store/sqlite/records-writer.js';
 import { verifyChains } from '../src/app/records-verify.js';
 import { addMonths, monthStart } from '../src/domain/hash-chain.js';
-import { monthFilesBeside } from '../src/store/sqlite/month-files.js';
+import { checkpointAll, dbBytes, removeDb } from './sqlite-files.js';
 import { machine, note, type BenchOptions, type Figure } from './figure.js';
 
 const DATA = process.env.SMSGUARD_BENCH_DATA ?? '/work/bench-data';
@@ -63,14 +63,6 @@ function mixed(i: number, at: number): NewRecord {
   const body = s === 1 ? { status, upstreamId: (m * 2_654_435_761 % 2 ** 32).toString(16) } : { status };
   return { id: `${d.ref}:${status}`, at, kind: 'status', contentProviderId: d.contentProviderId, msisdn: d.msisdn, ref: d.ref, body };
 }
-
-/** The database's files: the main file and every month's file beside it (each with its WAL, if any). */
-function dbFiles(path: string): string[] {
-  const files = existsSync(path) ? [path, ...monthFilesBeside(path).values()] : [];
-  return files.flatMap((f) => ['', '-wal', '-shm'].map((x) => f + x)).filter((f) => existsSync(f));
-}
-const dbBytes = (path: string): number => dbFiles(path).reduce((a, f) => a + statSync(f).size, 0);
-const removeDb = (path: string): void => { for (const f of dbFiles(path)) rmSync(f, { force: true }); };
 
 function fresh(name: string): { path: string; store: SqliteStore; w: RecordsWriter } {
   mkdirSync(DATA, { recursive: true });
@@ -182,10 +174,9 @@ async function keysetAndPurge(quick: boolean): Promise<Figure[]> {
     rows += monthRows;
     next = addMonths(next, 1);
   }
-  store.db.pragma('wal_checkpoint(TRUNCATE)');
-  chains = (await arch.chains()).filter((c) => c.chain !== 'retained');
   // The months' WALs too, so that the size below is the data's (the written month's WAL can hold ~200 MB).
-  for (const c of chains) w.on(c.chain).db.pragma('wal_checkpoint(TRUNCATE)');
+  checkpointAll(store);
+  chains = (await arch.chains()).filter((c) => c.chain !== 'retained');
   const fileBytes = dbBytes(path);
   const fileGiB = Number((fileBytes / 2 ** 30).toFixed(1));
 
