@@ -57,7 +57,10 @@ export async function backupSqlite(main: Db, dir: string, opts: { signingKey?: s
   if (outDir === dirname(mainPath)) throw new Error(`backup: ${outDir} is the database's own folder; choose another`);
   mkdirSync(outDir, { recursive: true });
   const destMain = join(outDir, basename(mainPath));
-  const taken = [destMain, ...monthFilesBeside(destMain).values()].filter((f) => existsSync(f));
+  const key = opts.signingKey && existsSync(opts.signingKey) ? opts.signingKey : null;
+  const destKey = key ? join(outDir, basename(key)) : null;
+  // Never over another copy, nor over a key (another deployment's folder may hold its own).
+  const taken = [destMain, ...monthFilesBeside(destMain).values(), ...(destKey ? [destKey] : [])].filter((f) => existsSync(f));
   if (taken.length > 0) throw new Error(`backup: ${outDir} already holds a copy (${basename(taken[0])}); choose an empty folder`);
 
   // Every month file now present, open before the main copy (see the header: a purge may unlink one meanwhile).
@@ -101,15 +104,13 @@ export async function backupSqlite(main: Db, dir: string, opts: { signingKey?: s
       await copyDb(src, dest);
       files.push({ path: dest, bytes: statSync(dest).size, what: month });
     }
-    if (opts.signingKey && existsSync(opts.signingKey)) {
-      const dest = join(outDir, basename(opts.signingKey));
-      copyFileSync(opts.signingKey, dest);
-      chmodSync(dest, 0o600); // a private key
-      files.push({ path: dest, bytes: statSync(dest).size, what: 'signing key' });
+    if (key && destKey) {
+      copyFileSync(key, destKey);
+      chmodSync(destKey, 0o600); // a private key
+      files.push({ path: destKey, bytes: statSync(destKey).size, what: 'signing key' });
     }
     return { dir: outDir, main: destMain, files, months, seconds: (Date.now() - t0) / 1000 };
   } finally {
     for (const db of sources.values()) db.close();
   }
 }
-

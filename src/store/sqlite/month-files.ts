@@ -19,9 +19,9 @@ import { Checkpointer } from './checkpointer.js';
  * Page size of a new month file. Records are appended in seq order with bodies of a few hundred
  * bytes, and every commit writes each page it dirtied to the WAL as one frame (two write calls) that
  * the checkpoint then reads and writes again: per-frame costs, not bytes, dominate. 16 KiB pages
- * wrote 1M records with 15 % less CPU than 4 KiB (median of six alternating runs, 18.6 against 22.0
- * µs per record), 8 % less at 3M records with numbers in random order, and the file is 8 % smaller
- * (docs/PERFORMANCE.md).
+ * wrote 300k records with 15 % less CPU than 4 KiB (medians of six alternating runs, 18.6 against
+ * 22.0 µs per record), 8 % less at 3M records with numbers in random order, and the files are 5–8 %
+ * smaller (tables pack fuller; docs/PERFORMANCE.md).
  */
 export const MONTH_PAGE_SIZE = 16_384;
 

@@ -7,7 +7,7 @@
  */
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../../src/store/sqlite/index.js';
@@ -111,5 +111,11 @@ test('refused: a database in memory, the database\'s own folder, a folder holdin
   await assert.rejects(backupSqlite(s.db, dir), /own folder/);
   await backupSqlite(s.db, join(dir, 'copy'));
   await assert.rejects(backupSqlite(s.db, join(dir, 'copy')), /already holds a copy/);
+  // A folder holding a signing key of its own (another deployment's): never overwritten.
+  writeFileSync(join(dir, 'records-signing.key'), 'ours', { mode: 0o600 });
+  mkdirSync(join(dir, 'other'));
+  writeFileSync(join(dir, 'other', 'records-signing.key'), 'theirs', { mode: 0o600 });
+  await assert.rejects(backupSqlite(s.db, join(dir, 'other'), { signingKey: join(dir, 'records-signing.key') }), /already holds a copy \(records-signing\.key\)/);
+  assert.equal(readFileSync(join(dir, 'other', 'records-signing.key'), 'utf8'), 'theirs');
   await s.close();
 });
