@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../../src/store/sqlite/index.js';
-import { verifyChains } from '../../../src/app/records-verify.js';
 import { MONTH_PAGE_SIZE, monthSchema } from '../../../src/store/sqlite/month-files.js';
 import type { NewRecord } from '../../../src/store/sqlite/records-writer.js';
+import { assertChainsHold } from '../../helpers/records.js';
 
 const OCT = Date.parse('2026-10-10T00:00:00Z');
 const NOV = Date.parse('2026-11-10T00:00:00Z');
@@ -51,8 +51,7 @@ test('a month purged is a file removed; the records kept move to the retained ch
   w.append(rec('n1', NOV + 1));
   const seqs = (await s.records.queryRecords({ limit: 10 })).records.map((x) => x.seq);
   assert.deepEqual(seqs.slice(0, 2), [oct.lastSeq + 2, oct.lastSeq + 1]);
-  const v = await verifyChains(s.records.archive);
-  assert.equal(v.ok, true, JSON.stringify(v));
+  await assertChainsHold(s.records.archive);
   await s.close();
 });
 
@@ -72,9 +71,7 @@ test('records commit before the main file: a main commit that fails leaves the r
   other.close();
   // The chain goes on from the record that was committed.
   w.append(rec('next', NOV + 2));
-  const v = await verifyChains(s.records.archive);
-  assert.equal(v.ok, true, JSON.stringify(v));
-  assert.equal(v.checked, 3);
+  await assertChainsHold(s.records.archive, 3);
   await s.close();
 });
 
@@ -104,9 +101,7 @@ test('month tables of the main file (before month files) move to their own files
   const b = new SqliteStore(path);
   assert.ok(existsSync(fileOf('2026-11')));
   assert.equal(b.db.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('records_2026_11', 'records')").pluck().get(), 0, 'table and view gone from the main file');
-  const v = await verifyChains(b.records.archive);
-  assert.equal(v.ok, true, JSON.stringify(v));
-  assert.equal(v.checked, 20);
+  await assertChainsHold(b.records.archive, 20);
   b.records.writer.append(rec('after', NOV + 100));
   assert.equal((await b.records.queryRecords({ limit: 1 })).records[0].seq, 21);
   await b.close();
@@ -138,9 +133,7 @@ test('new month files have 16 KiB pages; a month file made with 4 KiB pages is r
   assert.equal(pageSize(fileOf('2026-11')), 4096);
   const b = new SqliteStore(path);
   b.db.transaction(() => { for (let i = 30; i < 40; i++) b.records.writer.append(rec(`m${i}`, NOV + i)); })();
-  const v = await verifyChains(b.records.archive);
-  assert.equal(v.ok, true, JSON.stringify(v));
-  assert.equal(v.checked, 40);
+  await assertChainsHold(b.records.archive, 40);
   await b.close();
   assert.equal(pageSize(fileOf('2026-11')), 4096, 'an existing month keeps its page size');
 });
@@ -183,9 +176,7 @@ test('a month purged by another process (a CLI purge beside the gateway): the ga
   assert.deepEqual(gateway.records.writer.liveMonths(), ['2026-11']);
   assert.deepEqual((await gateway.records.queryRecords({ limit: 5 })).records.map((r) => r.id), ['n']);
   gateway.records.writer.append(rec('n2', NOV + 2));
-  const v = await verifyChains(gateway.records.archive);
-  assert.equal(v.ok, true, JSON.stringify(v));
-  assert.equal(v.checked, 2);
+  await assertChainsHold(gateway.records.archive, 2);
   await gateway.close();
 });
 
