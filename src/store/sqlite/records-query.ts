@@ -80,14 +80,14 @@ export function queryPage(w: RecordsWriter, q: RecordQuery): { records: RecordRo
   const chains = w.liveMonths().reverse().concat(RETAINED);
   const rows: RawRow[] = [];
   for (const chain of chains) {
+    const { db, table } = w.on(chain);
     if (cursorSeq !== null) {
-      const { db, table } = w.on(chain);
       const min = w.cachedOn(db, `SELECT min(seq) FROM ${table}`).pluck().get() as number | null;
       if (min === null || min >= cursorSeq) continue;
     }
     const p = pageSql(w, chain, q, cursorSeq);
     if (!p) continue;
-    rows.push(...(w.cachedOn(w.on(chain).db, p.sql).raw().all(...p.args, q.limit + 1 - rows.length) as RawRow[]));
+    rows.push(...(w.cachedOn(db, p.sql).raw().all(...p.args, q.limit + 1 - rows.length) as RawRow[]));
     if (rows.length > q.limit) break;
   }
   rows.sort((a, b) => b[0] - a[0]);

@@ -165,7 +165,8 @@ export class RecordsWriter {
   private refresh(): void {
     const v = this.dataVersion.get() as number;
     if (v === this.seenVersion && !this.registryDirty) return;
-    const live = this.db.prepare('SELECT month FROM records_months WHERE purged_at IS NULL ORDER BY month').pluck().all() as string[];
+    // Runs whenever another connection committed to the main file (a CLI beside the gateway): cached.
+    const live = this.cached('SELECT month FROM records_months WHERE purged_at IS NULL ORDER BY month').pluck().all() as string[];
     for (const [m, x] of this.open) {
       if (!live.includes(m)) this.forget(m, x);
     }
