@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../../src/store/sqlite/index.js';
-import { MONTH_PAGE_SIZE, monthSchema } from '../../../src/store/sqlite/month-files.js';
+import { monthSchema } from '../../../src/store/sqlite/month-files.js';
 import type { NewRecord } from '../../../src/store/sqlite/records-writer.js';
 import { assertChainsHold } from '../../helpers/records.js';
 
@@ -105,7 +105,7 @@ test('month tables of the main file (before month files) move to their own files
   b.records.writer.append(rec('after', NOV + 100));
   assert.equal((await b.records.queryRecords({ limit: 1 })).records[0].seq, 21);
   await b.close();
-  assert.equal(pageSize(fileOf('2026-11')), MONTH_PAGE_SIZE, 'the moved month has the page size of new month files');
+  assert.equal(pageSize(fileOf('2026-11')), 16_384, 'the moved month has 16 KiB pages like every new month');
 });
 
 const pageSize = (file: string): number => {
@@ -118,7 +118,6 @@ const pageSize = (file: string): number => {
 };
 
 test('new month files have 16 KiB pages; a month file made with 4 KiB pages is read and written as it is', async () => {
-  assert.equal(MONTH_PAGE_SIZE, 16_384);
   const a = new SqliteStore(path);
   a.db.transaction(() => { for (let i = 0; i < 30; i++) a.records.writer.append(rec(`m${i}`, NOV + i)); })();
   await a.close();
