@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { SqliteStore } from '../src/store/sqlite/index.js';
 import type { RecordsWriter, NewRecord } from '../src/store/sqlite/records-writer.js';
 import { verifyChains } from '../src/app/records-verify.js';
+import { nativeLinksPath } from '../src/store/sqlite/native-links.js';
 import { addMonths, monthStart } from '../src/domain/hash-chain.js';
 import { checkpointAll, dbBytes, removeDb } from './sqlite-files.js';
 import { machine, note, type BenchOptions, type Figure } from './figure.js';
@@ -130,7 +131,10 @@ async function writeAndVerify(quick: boolean): Promise<Figure[]> {
       conditions: {
         ...cond, loadAvg1mAfter: Number(loadAfter.toFixed(1)), threads, perCpuS: Math.round(n / all.cpu), warmUpS: Number(warmUpS.toFixed(3)),
         oneThreadWallPerS: Math.round(n / one.wall), oneThreadPerCpuS: Math.round(n / one.cpu),
-        what: 'records verify of the month: links proven in chunks of 50k on worker threads (own read-only, memory-mapped connections), 2,000 rows per SQLite value (canonical bytes + stored hash), SHA-256 per record, compare',
+        path: nativeLinksPath() ? 'native' : 'javascript',
+        what: nativeLinksPath()
+          ? 'records verify of the month: links proven in chunks of 50k on worker threads (own read-only, memory-mapped connections), each chunk by one call of the native SQLite extension (native/chain-links.c: header rendered and SHA-256 per record inside SQLite)'
+          : 'records verify of the month: links proven in chunks of 50k on worker threads (own read-only, memory-mapped connections), 2,000 rows per SQLite value (canonical bytes + stored hash), SHA-256 per record in JavaScript, compare (the native extension is not built or SMSGUARD_NATIVE_VERIFY=0)',
         note: 'value = wall rate on every core of this shared machine (see the load average); perCpuS = records / CPU seconds of the process (all threads, worker start-up included); oneThread* = the same verify on the calling thread alone, same run',
       },
     },

@@ -27,6 +27,7 @@ import Database from 'better-sqlite3';
 import type { Db } from './db.js';
 import { sha256Binary } from '../../domain/hash-chain.js';
 import { workerScript } from '../../runtime/worker-script.js';
+import { loadNativeLinks, nativeLinksPath, nativeLinksSql } from './native-links.js';
 
 /** Rows per SQL batch (one value crossing into JS). */
 const BATCH = 2_000;
@@ -58,11 +59,14 @@ type BatchRow = [count: number, min: number | null, max: number | null, bytes: B
 class RangeChecker {
   private readonly batch;
   private readonly hashAt;
+  /** The native extension's statement (native-links.ts), when it is loaded on this connection. */
+  private readonly native;
   private readonly scratch = Buffer.allocUnsafe(64 * 1024);
 
-  constructor(db: Db, table: string, private readonly firstSeq: number, private readonly genesis: Uint8Array) {
+  constructor(db: Db, table: string, private readonly firstSeq: number, private readonly genesis: Uint8Array, ext: string | null) {
     this.batch = db.prepare(batchSql(table)).raw();
     this.hashAt = db.prepare(`SELECT hash FROM ${table} WHERE seq = ?`).pluck();
+    this.native = loadNativeLinks(db, ext) ? db.prepare(nativeLinksSql(table)).pluck() : null;
   }
 
   /**
@@ -76,6 +80,15 @@ class RangeChecker {
       const h = this.hashAt.get(from - 1) as unknown;
       if (!(h instanceof Uint8Array) || h.length !== 32) return from;
       prev = h;
+    }
+    if (this.native) {
+      let r: unknown;
+      try {
+        r = this.native.get(prev, from, to, from, to);
+      } catch {
+        return from;
+      }
+      return r === 0 ? null : typeof r === 'number' ? r : from;
     }
     for (let lo = from; lo <= to; lo += BATCH) {
       const hi = Math.min(to, lo + BATCH - 1);
@@ -146,6 +159,8 @@ export interface LinkJob {
   chunks: number;
   ctl: SharedArrayBuffer;
   results: SharedArrayBuffer;
+  /** The native extension to load on each connection (native-links.ts), or null for the JavaScript path. */
+  ext: string | null;
 }
 
 const NEXT = 0, LOWEST_BAD = 1, DONE = 2, STATE = 3;
@@ -164,7 +179,7 @@ export function openReader(path: string): Db {
 export function runChunks(db: Db, job: LinkJob, onChunk?: () => void): void {
   const ctl = new Int32Array(job.ctl);
   const results = new Int32Array(job.results);
-  const checker = new RangeChecker(db, job.table, job.firstSeq, job.genesis);
+  const checker = new RangeChecker(db, job.table, job.firstSeq, job.genesis, job.ext);
   for (;;) {
     const i = Atomics.add(ctl, NEXT, 1);
     if (i >= job.chunks || i > Atomics.load(ctl, LOWEST_BAD)) return;
@@ -209,6 +224,8 @@ export interface LinkOptions {
   parallelMin?: number;
   /** false: the calling thread only waits while the workers do every chunk (tests use it to be sure the workers ran). */
   callerWorks?: boolean;
+  /** false: the JavaScript path even where the native extension is built (tests compare the two). */
+  native?: boolean;
 }
 
 /**
@@ -229,6 +246,7 @@ export async function checkLinks(db: Db, table: string, firstSeq: number, genesi
   const job: LinkJob = {
     path: db.name, table, firstSeq, genesis: Buffer.from(genesis), from, to, chunk, chunks,
     ctl: new SharedArrayBuffer(4 * (STATE + workers)), results: new SharedArrayBuffer(4 * chunks),
+    ext: opts.native === false ? null : nativeLinksPath(),
   };
   const ctl = new Int32Array(job.ctl);
   ctl[LOWEST_BAD] = chunks;

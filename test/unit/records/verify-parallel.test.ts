@@ -15,11 +15,12 @@ import { checkLinks } from '../../../src/store/sqlite/records-links.js';
 import { verifyChains } from '../../../src/app/records-verify.js';
 import { genesisHash } from '../../../src/domain/hash-chain.js';
 import type { RecordArchive } from '../../../src/ports/store.js';
+import { loadNativeLinks, nativeLinksPath } from '../../../src/store/sqlite/native-links.js';
 
 const NOV = Date.parse('2026-11-03T00:00:00Z');
 const ROWS = 5000;
 /** Small chunks, and every chunk on a worker (the calling thread would finish this month before one starts). */
-const SPLIT = { threads: 2, chunk: 400, parallelMin: 0, callerWorks: false };
+let SPLIT = { threads: 2, chunk: 400, parallelMin: 0, callerWorks: false, native: false };
 
 let dir: string;
 let path: string;
@@ -64,8 +65,10 @@ async function both(): Promise<{ fast: unknown; exact: unknown }> {
   }
 }
 
-describe('parallel link check', () => {
+// Both fast paths: the native extension (native/chain-links.c, built at install) and the JavaScript one.
+for (const native of [true, false]) describe(`parallel link check, ${native ? 'native' : 'JavaScript'} path`, () => {
   beforeEach(async () => {
+    SPLIT = { ...SPLIT, native };
     dir = mkdtempSync(join(tmpdir(), 'smsguard-links-'));
     path = join(dir, 'g.db');
     await seed();
@@ -87,6 +90,18 @@ describe('parallel link check', () => {
     assert.deepEqual(fast, exact);
     assert.equal((fast as { ok: boolean; checked: number }).ok, true);
     assert.equal((fast as { checked: number }).checked, ROWS);
+  });
+
+  test('the native extension is built and loads (required in CI; skipped where no C compiler built it)', (t) => {
+    const p = nativeLinksPath();
+    if (!native || (!p && process.env.CI !== 'true')) return t.skip(native ? 'not built here (no C compiler at install?)' : 'JavaScript path');
+    assert.ok(p, 'build/native/chain-links.so (npm install runs scripts/build-native.mjs)');
+    const db = new Database(novFile(), { readonly: true });
+    try {
+      assert.equal(loadNativeLinks(db, p), true);
+    } finally {
+      db.close();
+    }
   });
 
   test('workers booted through tsx (no bundle) prove the same month', async () => {
@@ -114,7 +129,7 @@ describe('parallel link check', () => {
   });
 
   test('a record deleted, two swapped, a hash of the wrong size, a column rewritten: same report as row by row', async () => {
-    const cases: [string, (db: Database.Database) => void, string][] = [
+    const cases: [string, (db: Database.Database) => void, string | null][] = [
       ['deleted', (db) => db.prepare("DELETE FROM records_2026_11 WHERE id = 'msg_2500'").run(), 'missing'],
       ['swapped', (db) => {
         const a = db.prepare("SELECT * FROM records_2026_11 WHERE id = 'msg_4100'").get() as Record<string, unknown>;
@@ -125,6 +140,12 @@ describe('parallel link check', () => {
       }, 'hash_mismatch'],
       ['short hash', (db) => db.prepare("UPDATE records_2026_11 SET hash = substr(hash, 1, 31) WHERE id = 'msg_1999'").run(), 'hash_mismatch'],
       ['rewritten column', (db) => db.prepare("UPDATE records_2026_11 SET msisdn = '+8613900000000' WHERE id = 'msg_801'").run(), 'hash_mismatch'],
+      // Same bytes, another type: the fast paths must not prove what the exact path reads differently.
+      // A body turned BLOB keeps the bytes the chain covers: no failure, whichever path proves it.
+      ['body turned into a BLOB', (db) => db.prepare("UPDATE records_2026_11 SET body = CAST(body AS BLOB) WHERE id = 'msg_3100'").run(), 'none'],
+      ['hash stored as hex text', (db) => db.prepare("UPDATE records_2026_11 SET hash = hex(hash) WHERE id = 'msg_4900'").run(), null],
+      ['a number beyond 2^53 in a column JSON renders', (db) => db.prepare("UPDATE records_2026_11 SET at = 9007199254740993 WHERE id = 'msg_10'").run(), null],
+      ['a header column holding a quote', (db) => db.prepare("UPDATE records_2026_11 SET ref = 'msg_\"7' WHERE id = 'msg_7'").run(), 'hash_mismatch'],
     ];
     for (const [name, fn, reason] of cases) {
       rmSync(dir, { recursive: true, force: true });
@@ -134,7 +155,13 @@ describe('parallel link check', () => {
       tamper(fn);
       const { fast, exact } = await both();
       assert.deepEqual(fast, exact, name);
-      assert.equal((fast as { chains: { failure?: { reason: string } }[] }).chains[0].failure?.reason, reason, name);
+      const failure = (fast as { chains: { failure?: { reason: string } }[] }).chains[0].failure;
+      if (reason === 'none') {
+        assert.equal(failure, undefined, name);
+        continue;
+      }
+      assert.ok(failure, name);
+      if (reason) assert.equal(failure.reason, reason, name);
     }
   });
 });
