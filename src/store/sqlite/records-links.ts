@@ -55,6 +55,15 @@ function batchSql(table: string): string {
 
 type BatchRow = [count: number, min: number | null, max: number | null, bytes: Buffer | null, bodyLengths: string, hashes32: number | null];
 
+/** The native statement, or null (an extension built from older sources may not take these arguments). */
+function prepareNative(db: Db, table: string) {
+  try {
+    return db.prepare(nativeLinksSql(table)).pluck();
+  } catch {
+    return null;
+  }
+}
+
 /** Per-connection statements for one table. */
 class RangeChecker {
   private readonly batch;
@@ -66,7 +75,7 @@ class RangeChecker {
   constructor(db: Db, table: string, private readonly firstSeq: number, private readonly genesis: Uint8Array, ext: string | null) {
     this.batch = db.prepare(batchSql(table)).raw();
     this.hashAt = db.prepare(`SELECT hash FROM ${table} WHERE seq = ?`).pluck();
-    this.native = loadNativeLinks(db, ext) ? db.prepare(nativeLinksSql(table)).pluck() : null;
+    this.native = loadNativeLinks(db, ext) ? prepareNative(db, table) : null;
   }
 
   /**

@@ -104,6 +104,18 @@ for (const native of [true, false]) describe(`parallel link check, ${native ? 'n
     }
   });
 
+  test('an extension that cannot be loaded leaves the JavaScript path, no error', (t) => {
+    if (!native) return t.skip('native path only');
+    const db = new Database(novFile(), { readonly: true });
+    try {
+      assert.equal(loadNativeLinks(db, join(dir, 'missing-chain-links.so')), false);
+      // Asked again, the answer is remembered per connection (no second dlopen).
+      assert.equal(loadNativeLinks(db, join(dir, 'missing-chain-links.so')), false);
+    } finally {
+      db.close();
+    }
+  });
+
   test('workers booted through tsx (no bundle) prove the same month', async () => {
     // The fallback path of records-links.ts, when esbuild cannot bundle the worker entry.
     process.env.SMSGUARD_WORKER_BUNDLE = 'off';
