@@ -15,7 +15,7 @@ import { checkLinks } from '../../../src/store/sqlite/records-links.js';
 import { verifyChains } from '../../../src/app/records-verify.js';
 import { genesisHash } from '../../../src/domain/hash-chain.js';
 import type { RecordArchive } from '../../../src/ports/store.js';
-import { loadNativeLinks, nativeLinksPath } from '../../../src/store/sqlite/native-links.js';
+import { loadNativeLinks, nativeLinksPath, nativeLinksSql } from '../../../src/store/sqlite/native-links.js';
 
 const NOV = Date.parse('2026-11-03T00:00:00Z');
 const ROWS = 5000;
@@ -92,30 +92,6 @@ for (const native of [true, false]) describe(`parallel link check, ${native ? 'n
     assert.equal((fast as { checked: number }).checked, ROWS);
   });
 
-  test('the native extension is built and loads (required in CI; skipped where no C compiler built it)', (t) => {
-    const p = nativeLinksPath();
-    if (!native || (!p && process.env.CI !== 'true')) return t.skip(native ? 'not built here (no C compiler at install?)' : 'JavaScript path');
-    assert.ok(p, 'build/native/chain-links.so (npm install runs scripts/build-native.mjs)');
-    const db = new Database(novFile(), { readonly: true });
-    try {
-      assert.equal(loadNativeLinks(db, p), true);
-    } finally {
-      db.close();
-    }
-  });
-
-  test('an extension that cannot be loaded leaves the JavaScript path, no error', (t) => {
-    if (!native) return t.skip('native path only');
-    const db = new Database(novFile(), { readonly: true });
-    try {
-      assert.equal(loadNativeLinks(db, join(dir, 'missing-chain-links.so')), false);
-      // Asked again, the answer is remembered per connection (no second dlopen).
-      assert.equal(loadNativeLinks(db, join(dir, 'missing-chain-links.so')), false);
-    } finally {
-      db.close();
-    }
-  });
-
   test('workers booted through tsx (no bundle) prove the same month', async () => {
     // The fallback path of records-links.ts, when esbuild cannot bundle the worker entry.
     process.env.SMSGUARD_WORKER_BUNDLE = 'off';
@@ -176,4 +152,81 @@ for (const native of [true, false]) describe(`parallel link check, ${native ? 'n
       if (reason) assert.equal(failure.reason, reason, name);
     }
   });
+});
+
+describe('the native extension', () => {
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'smsguard-links-'));
+    new Database(join(dir, 'empty.db')).close();
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('the native extension is built and loads (required in CI; skipped where no C compiler built it)', (t) => {
+    const p = nativeLinksPath();
+    if (!p && process.env.CI !== 'true') return t.skip('not built here (no C compiler at install?)');
+    assert.ok(p, 'build/native/chain-links.so (npm install runs scripts/build-native.mjs)');
+    const db = new Database(join(dir, 'empty.db'), { readonly: true });
+    try {
+      assert.equal(loadNativeLinks(db, p), true);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('the aggregate itself: 0 for a proven range, else the first seq not proven; NULL for no rows', async (t) => {
+    const ext = nativeLinksPath();
+    if (!ext) return t.skip('not built here');
+    path = join(dir, 'g.db');
+    await seed();
+    // A header column outside printable ASCII is left to the exact path: this record is intact, and
+    // the whole verify says so, but the aggregate does not prove it.
+    const s = new SqliteStore(path);
+    s.db.transaction(() => s.records.writer.append({ id: 'msg_ü', at: NOV + ROWS * 1000, kind: 'mt', contentProviderId: 'cp_1', msisdn: null, ref: 'msg_ü', body: { text: 'x' } }))();
+    assert.equal((await verifyChains(s.records.archive)).ok, true);
+    await s.close();
+    const db = new Database(novFile(), { readonly: true });
+    try {
+      assert.equal(loadNativeLinks(db, ext), true);
+      const st = db.prepare(nativeLinksSql('records_2026_11')).pluck();
+      const seqOf = (id: string) => db.prepare('SELECT seq FROM records_2026_11 WHERE id = ?').pluck().get(id) as number;
+      const hashOf = (seq: number) => db.prepare('SELECT hash FROM records_2026_11 WHERE seq = ?').pluck().get(seq) as Buffer;
+      const run = (prev: Uint8Array, lo: number, hi: number) => st.get(prev, lo, hi, lo, hi);
+      const g = genesisHash('2026-11');
+      const first = seqOf('msg_0');
+      const bad = seqOf('msg_ü');
+      assert.equal(run(g, first, bad - 1), 0);
+      assert.equal(run(g, first, bad), bad);
+      assert.equal(run(g, first + 10, first + 20), first + 10); // the genesis is not row 10's predecessor
+      assert.equal(run(Buffer.alloc(31), first, first + 5), first); // a prev that is not 32 bytes
+      assert.equal(run(hashOf(first + ROWS - 11), first + ROWS - 10, first + ROWS - 1), 0);
+      assert.equal(run(hashOf(first + ROWS - 11), first + ROWS - 10, bad + 5), bad); // stops at msg_ü
+      assert.equal(run(hashOf(first + 99), first + 100, first + 200), 0);
+      assert.equal(run(g, bad + 100, bad + 200), null);
+    } finally {
+      db.close();
+    }
+    // Rows missing at the end of a range: proven up to them, then the first missing seq.
+    tamper((x) => x.prepare("DELETE FROM records_2026_11 WHERE id = 'msg_ü'").run());
+    const db2 = new Database(novFile(), { readonly: true });
+    try {
+      assert.equal(loadNativeLinks(db2, ext), true);
+      const last = db2.prepare('SELECT max(seq) FROM records_2026_11').pluck().get() as number;
+      const prev = db2.prepare('SELECT hash FROM records_2026_11 WHERE seq = ?').pluck().get(last - 10) as Buffer;
+      assert.equal(db2.prepare(nativeLinksSql('records_2026_11')).pluck().get(prev, last - 9, last + 5, last - 9, last + 5), last + 1);
+    } finally {
+      db2.close();
+    }
+  });
+
+  test('an extension that cannot be loaded leaves the JavaScript path, no error', () => {
+    const db = new Database(join(dir, 'empty.db'), { readonly: true });
+    try {
+      assert.equal(loadNativeLinks(db, join(dir, 'missing-chain-links.so')), false);
+      // Asked again, the answer is remembered per connection (no second dlopen).
+      assert.equal(loadNativeLinks(db, join(dir, 'missing-chain-links.so')), false);
+    } finally {
+      db.close();
+    }
+  });
+
 });
