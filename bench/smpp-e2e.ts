@@ -39,10 +39,10 @@ export async function run(opts: BenchOptions): Promise<Figure[]> {
     const window = 200;
     gw = startProc(['bench/smpp-gateway.ts', join(dir, 'bench.db'), `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=${window * 2}`]);
     const [, port, systemId, password] = await gw.line(/READY (\d+) (\S+) (\S+)/, 60_000);
-    const total = opts.quick ? 15_000 : 150_000;
+    const total = opts.quick ? 10_000 : 150_000;
     const binds = 4;
     note(`smpp e2e: warm-up`);
-    await runLoad(Number(port), systemId, password, opts.quick ? 5_000 : 10_000, binds, window, 0);
+    await runLoad(Number(port), systemId, password, opts.quick ? 3_000 : 10_000, binds, window, 0);
     note(`smpp e2e: ${total} messages, ${binds} binds × window ${window}`);
     const r = await runLoad(Number(port), systemId, password, total, binds, window, 1_000_000);
     if (r.errors || r.rejected || r.receipts < r.ok) throw new Error(`smpp load: ${JSON.stringify(r)}`);

@@ -88,11 +88,11 @@ async function httpBatchFigure(quick: boolean): Promise<Figure> {
     const { id, apiKey } = await api(base, token, 'POST', '/v1/content-providers', { name: '压测科技有限公司', creditCode: '91350100M000100Y43' });
     await api(base, token, 'POST', `/v1/content-providers/${id}/signatures`, { signature: '【示例】' });
     await api(base, token, 'POST', '/v1/ports', { number: '10690001', contentProviderId: id, kind: 'service' });
-    const total = quick ? 30_000 : 300_000;
+    const total = quick ? 20_000 : 300_000;
     const batch = 1000;
     const conc = 4;
     note(`http batch: warm-up`);
-    await runChild(['bench/load/http-batch-client.ts', base, apiKey, quick ? '5000' : '20000', String(batch), String(conc)]);
+    await runChild(['bench/load/http-batch-client.ts', base, apiKey, quick ? '3000' : '20000', String(batch), String(conc)]);
     note(`http batch: ${total} messages, batches of ${batch}, ${conc} in flight`);
     const r = JSON.parse(await runChild(['bench/load/http-batch-client.ts', base, apiKey, String(total), String(batch), String(conc), '1000000'])) as { accepted: number; rejected: number; errors: number; seconds: number };
     if (r.errors || r.rejected) throw new Error(`load had ${r.errors} errors and ${r.rejected} rejections`);
