@@ -9,7 +9,7 @@ import { openReader, runChunks, type LinkJob } from './records-links.js';
 const { job, slot } = workerData as { job: LinkJob; slot: number };
 const ctl = new Int32Array(job.ctl);
 if (Atomics.compareExchange(ctl, slot, 0, 1) === 0) {
-  const db = openReader(job.path);
+  const db = openReader(job.path, job.ext !== null);
   try {
     runChunks(db, job);
   } finally {

@@ -178,12 +178,15 @@ export interface LinkJob {
 const NEXT = 0, LOWEST_BAD = 1, DONE = 2, STATE = 3;
 
 /**
- * A read-only connection of the verifier's own: reads through a memory map (no copy into SQLite's
- * page cache; about a tenth faster here), and never touches the caller's connection settings.
+ * A read-only connection of the verifier's own, which never touches the caller's connection
+ * settings. The JavaScript path reads through a memory map (no copy into SQLite's page cache; about a
+ * tenth faster here). The native path reads without one: it touches each page once, and a fresh map
+ * pays a page fault per page where a read copies it; one thread proved 860–880k records/s without
+ * against 760–790k with (300k records, three alternating runs).
  */
-export function openReader(path: string): Db {
+export function openReader(path: string, native = false): Db {
   const db = new Database(path, { readonly: true, fileMustExist: true });
-  db.pragma('mmap_size = 2147418112');
+  if (!native) db.pragma('mmap_size = 2147418112');
   return db;
 }
 
@@ -289,7 +292,7 @@ export async function checkLinks(db: Db, table: string, firstSeq: number, genesi
   let own: Db | null = null;
   if (file) {
     try {
-      own = openReader(db.name);
+      own = openReader(db.name, job.ext !== null);
     } catch {
       own = null;
     }
