@@ -49,6 +49,24 @@ export function exportHeader(format: ExportFormat): string {
   return format === 'csv' ? `${CSV_COLUMNS.join(',')}\n` : '';
 }
 
+/**
+ * The body as a JSONL line carries it: the stored text itself when it is one line of JSON (byte for
+ * byte, so the recipient can recompute its hash from the line), else — a damaged or edited record —
+ * `{"unreadable": <the stored text>}`, so that the file stays one JSON value per line. The manifest's
+ * digest covers seq and hash, and such a record's hash no longer matches: verify names it.
+ */
+function jsonlBody(body: unknown): string {
+  if (typeof body === 'string' && !/[\r\n]/.test(body)) {
+    try {
+      JSON.parse(body);
+      return body;
+    } catch {
+      // falls through
+    }
+  }
+  return JSON.stringify({ unreadable: typeof body === 'string' ? body : body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : String(body) });
+}
+
 /** One exported line (with its newline). */
 export function exportLine(r: RecordChainRow, format: ExportFormat): string {
   const hash = Buffer.from(r.hash).toString('hex');
@@ -56,7 +74,7 @@ export function exportLine(r: RecordChainRow, format: ExportFormat): string {
   if (format === 'csv') {
     return `${[r.seq, month, r.id, new Date(r.at).toISOString(), r.kind, r.contentProviderId, r.msisdn, r.ref, r.port, r.type, r.decision, r.rule, hash, r.body].map(csvCell).join(',')}\n`;
   }
-  return `{"seq":${r.seq},"month":${JSON.stringify(month)},"id":${JSON.stringify(r.id)},"at":${JSON.stringify(new Date(r.at).toISOString())},"kind":${JSON.stringify(r.kind)},"contentProviderId":${JSON.stringify(r.contentProviderId)},"msisdn":${JSON.stringify(r.msisdn)},"ref":${JSON.stringify(r.ref)},"port":${JSON.stringify(r.port)},"type":${JSON.stringify(r.type)},"decision":${JSON.stringify(r.decision)},"rule":${JSON.stringify(r.rule)},"hash":"${hash}","body":${r.body}}\n`;
+  return `{"seq":${r.seq},"month":${JSON.stringify(month)},"id":${JSON.stringify(r.id)},"at":${JSON.stringify(new Date(r.at).toISOString())},"kind":${JSON.stringify(r.kind)},"contentProviderId":${JSON.stringify(r.contentProviderId)},"msisdn":${JSON.stringify(r.msisdn)},"ref":${JSON.stringify(r.ref)},"port":${JSON.stringify(r.port)},"type":${JSON.stringify(r.type)},"decision":${JSON.stringify(r.decision)},"rule":${JSON.stringify(r.rule)},"hash":"${hash}","body":${jsonlBody(r.body)}}\n`;
 }
 
 /**

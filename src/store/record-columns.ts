@@ -53,3 +53,24 @@ export function derivedColumns(kind: string, body: Record<string, unknown>, rule
     default: return [null, null, null, null];
   }
 }
+
+/**
+ * A stored body as reads return it: the JSON object it holds, or, when the stored value is not a
+ * JSON object (a damaged or edited record: bytes that do not parse, a BLOB, `null`, an array),
+ * `{ unreadable: <the stored text> }`. One such row must not fail a whole page of records, a message
+ * view or an inspector's listing; it is shown as it is, and `records verify` names it.
+ */
+export function readBody(stored: unknown): Record<string, unknown> {
+  let v: unknown = stored;
+  if (typeof stored === 'string') {
+    try {
+      v = JSON.parse(stored);
+    } catch {
+      return { unreadable: stored };
+    }
+  } else if (stored instanceof Uint8Array) {
+    return { unreadable: Buffer.from(stored).toString('utf8') };
+  }
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  return { unreadable: typeof stored === 'string' ? stored : JSON.stringify(stored) ?? String(stored) };
+}

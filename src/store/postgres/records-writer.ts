@@ -5,7 +5,7 @@
  * transaction (creating a partition locks the parent, which must not happen inside a busy one).
  */
 import { monthOf } from '../../domain/hash-chain.js';
-import { derivedColumns, type NewRecord, type StoredRecord } from '../record-columns.js';
+import { derivedColumns, readBody, type NewRecord, type StoredRecord } from '../record-columns.js';
 import type { Client, Pool } from './db.js';
 import { queries } from './db.js';
 import type { RecordQuery, RecordRow } from '../../ports/store.js';
@@ -13,7 +13,7 @@ import type { RecordQuery, RecordRow } from '../../ports/store.js';
 export type { NewRecord, StoredRecord };
 
 interface Raw { seq: number; id: string; at: number; kind: RecordRow['kind']; content_provider_id: string | null; msisdn: string | null; ref: string | null; body: Record<string, unknown> }
-const toStored = (r: Raw): StoredRecord => ({ seq: r.seq, id: r.id, at: r.at, kind: r.kind, contentProviderId: r.content_provider_id, msisdn: r.msisdn, ref: r.ref, body: r.body });
+const toStored = (r: Raw): StoredRecord => ({ seq: r.seq, id: r.id, at: r.at, kind: r.kind, contentProviderId: r.content_provider_id, msisdn: r.msisdn, ref: r.ref, body: readBody(r.body) });
 
 /** `YYYYMM` of the Asia/Shanghai calendar month holding epoch-ms `at` (partition names). */
 export function monthKey(at: number): string {
@@ -178,7 +178,7 @@ export class PgRecordsWriter {
     const rows = (await this.pool.query<Raw>(sql, args)).rows.map(toStored);
     const page = rows.slice(0, q.limit);
     return {
-      records: page.map((r) => ({ seq: r.seq, id: r.id, at: r.at, kind: r.kind, contentProviderId: r.contentProviderId, msisdn: r.msisdn, body: r.body })),
+      records: page.map((r) => ({ seq: r.seq, id: r.id, at: r.at, kind: r.kind, contentProviderId: r.contentProviderId, msisdn: r.msisdn, body: readBody(r.body) })),
       nextCursor: rows.length > q.limit ? page[page.length - 1].seq.toString(36) : null,
     };
   }

@@ -5,6 +5,7 @@
  */
 import type { RecordQuery, RecordRow } from '../../ports/store.js';
 import { RECORD_COLUMNS, RETAINED, type RecordsWriter } from './records-writer.js';
+import { readBody } from '../record-columns.js';
 
 /** Up to this many providers, a page is one index-ordered query per provider, merged. */
 const SPLIT_PROVIDERS = 16;
@@ -93,7 +94,7 @@ export function queryPage(w: RecordsWriter, q: RecordQuery): { records: RecordRo
   rows.sort((a, b) => b[0] - a[0]);
   const page = rows.slice(0, q.limit);
   return {
-    records: page.map((r) => ({ seq: r[0], id: r[1], at: r[2], kind: r[3], contentProviderId: r[4], msisdn: r[5], body: JSON.parse(r[11]), hash: r[12].toString('hex') })),
+    records: page.map((r) => ({ seq: r[0], id: r[1], at: r[2], kind: r[3], contentProviderId: r[4], msisdn: r[5], body: readBody(r[11]), hash: r[12].toString('hex') })),
     nextCursor: rows.length > q.limit ? page[page.length - 1][0].toString(36) : null,
   };
 }

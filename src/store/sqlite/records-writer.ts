@@ -28,7 +28,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { RecordChainRow, RecordQuery, RecordRow } from '../../ports/store.js';
-import { derivedColumns, type NewRecord, type StoredRecord } from '../record-columns.js';
+import { derivedColumns, readBody, type NewRecord, type StoredRecord } from '../record-columns.js';
 import { genesisHash, monthEnd, monthOf, monthStart, recordHeader, sha256Binary } from '../../domain/hash-chain.js';
 import { pageSql, queryPage } from './records-query.js';
 import { closeMonth, copyMonthTableToFile, monthFilePath, monthFilesBeside, monthTable, openMonth, removeMonthFile, removeMonthFileAsync, startWriting, stopWriting, type MonthDb } from './month-files.js';
@@ -43,7 +43,7 @@ type RawRow = [number, string, number, RecordRow['kind'], string | null, string 
 
 export const RETAINED = 'retained';
 
-const toStored = (r: RawRow): StoredRecord => ({ seq: r[0], id: r[1], at: r[2], kind: r[3], contentProviderId: r[4], msisdn: r[5], ref: r[6], body: JSON.parse(r[11]) });
+const toStored = (r: RawRow): StoredRecord => ({ seq: r[0], id: r[1], at: r[2], kind: r[3], contentProviderId: r[4], msisdn: r[5], ref: r[6], body: readBody(r[11]) });
 export const toChainRow = (r: RawRow): RecordChainRow => ({ seq: r[0], id: r[1], at: r[2], kind: r[3], contentProviderId: r[4], msisdn: r[5], ref: r[6], port: r[7], type: r[8], decision: r[9], rule: r[10], body: r[11], hash: r[12] });
 
 /** A month's chain tip (hash: its own 32 bytes), valid while the file's data_version is `dv`. */
