@@ -49,9 +49,9 @@ export class RecordsService {
     return out;
   }
 
-  /** Recomputes chains (all, or one month) against the heads signed with this service's key. */
+  /** Recomputes chains (all, or one month) against the heads signed with this service's key or a retired one it trusts. */
   verify(opts: { month?: string; progress?: (n: number) => void } = {}): Promise<VerifyReport> {
-    return verifyChains(this.archive, { ...opts, trustedPublicKey: this.signer.publicKey });
+    return verifyChains(this.archive, { ...opts, trustedPublicKeys: this.signer.trustedKeys });
   }
 }
 

@@ -7,13 +7,49 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sig
 import { headPayload, type ChainHead } from '../domain/hash-chain.js';
 import type { StoredHead } from '../ports/store.js';
 
+/** A public key's id as heads carry it: the first 16 hex digits of SHA-256 over its SPKI DER. */
+export function keyIdOf(spkiBase64: string): string {
+  return createHash('sha256').update(Buffer.from(spkiBase64, 'base64')).digest('hex').slice(0, 16);
+}
+
+/**
+ * Public keys (base64 SPKI) of retired signing keys, one per line (`#` comments and blank lines
+ * allowed). Throws on a line that is not an Ed25519 public key, naming it.
+ */
+export function parseTrustedKeys(text: string, source: string): string[] {
+  const out: string[] = [];
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.replace(/#.*/, '').trim();
+    if (!line) continue;
+    let ok = false;
+    try {
+      ok = createPublicKey({ key: Buffer.from(line, 'base64'), format: 'der', type: 'spki' }).asymmetricKeyType === 'ed25519';
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new Error(`${source}, line ${i + 1}: not an Ed25519 public key (base64 SPKI)`);
+    out.push(line);
+  }
+  return out;
+}
+
 export class RecordsSigner {
   readonly publicKey: string;
   readonly keyId: string;
+  /**
+   * Public keys of retired signing keys whose heads still verify (key rotation: heads already
+   * published keep the signature they were published with). Set once at start-up.
+   */
+  retiredKeys: readonly string[] = [];
   private constructor(private readonly key: KeyObject) {
     const spki = createPublicKey(key).export({ type: 'spki', format: 'der' });
     this.publicKey = spki.toString('base64');
-    this.keyId = createHash('sha256').update(spki).digest('hex').slice(0, 16);
+    this.keyId = keyIdOf(this.publicKey);
+  }
+
+  /** This key's public key, then the retired ones: what `records verify` trusts. */
+  get trustedKeys(): string[] {
+    return [this.publicKey, ...this.retiredKeys.filter((k) => k !== this.publicKey)];
   }
 
   /** From PEM or base64 PKCS#8 DER text. Throws when it is not an Ed25519 private key. */

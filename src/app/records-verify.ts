@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalRecord, canonicalRetained, chainHash, genesisHash } from '../domain/hash-chain.js';
 import type { RecordArchive, StoredHead } from '../ports/store.js';
-import { verifyHeadSignature } from './records-signing.js';
+import { keyIdOf, verifyHeadSignature } from './records-signing.js';
 
 export type ChainFailureReason = 'hash_mismatch' | 'missing' | 'head_mismatch' | 'truncated' | 'signature_invalid' | 'unchained';
 
@@ -77,12 +77,14 @@ async function slowHash(archive: RecordArchive, chain: string, prev: Uint8Array,
   return { hash, id: r.id };
 }
 
-async function verifyOne(archive: RecordArchive, chain: string, firstSeq: number, lastSeq: number, heads: StoredHead[], trustedKey: string | undefined, progress?: (n: number) => void, seqGaps = false): Promise<ChainVerdict> {
+async function verifyOne(archive: RecordArchive, chain: string, firstSeq: number, lastSeq: number, heads: StoredHead[], trusted: Map<string, string> | null, progress?: (n: number) => void, seqGaps = false): Promise<ChainVerdict> {
   const retained = chain === 'retained';
   const v: ChainVerdict = { chain, ok: true, checked: 0, firstSeq, lastSeq, headsChecked: 0 };
   const fail = (f: ChainFailure): ChainVerdict => ({ ...v, ok: false, failure: f });
   for (const h of heads) {
-    if (!verifyHeadSignature(h, trustedKey)) return fail({ seq: h.lastSeq, reason: 'signature_invalid', detail: `head signed at ${new Date(h.signedAt).toISOString()} (key ${h.keyId}) has an invalid signature` });
+    const key = trusted ? trusted.get(h.keyId) : undefined;
+    if (trusted && key === undefined) return fail({ seq: h.lastSeq, reason: 'signature_invalid', detail: `head signed at ${new Date(h.signedAt).toISOString()} with key ${h.keyId}, which is neither the signing key nor a trusted retired key (docs/RECORDS.md, key rotation)` });
+    if (!verifyHeadSignature(h, key)) return fail({ seq: h.lastSeq, reason: 'signature_invalid', detail: `head signed at ${new Date(h.signedAt).toISOString()} (key ${h.keyId}) has an invalid signature` });
   }
   const byLast = new Map<number, StoredHead[]>();
   for (const h of heads) byLast.set(h.lastSeq, [...(byLast.get(h.lastSeq) ?? []), h]);
@@ -163,7 +165,9 @@ async function verifyOne(archive: RecordArchive, chain: string, firstSeq: number
 }
 
 /** Verifies every live chain (or one month), against every signed head of it. */
-export async function verifyChains(archive: RecordArchive, opts: { month?: string; trustedPublicKey?: string; progress?: (n: number) => void } = {}): Promise<VerifyReport> {
+export async function verifyChains(archive: RecordArchive, opts: { month?: string; trustedPublicKeys?: readonly string[]; progress?: (n: number) => void } = {}): Promise<VerifyReport> {
+  // Trusted keys by id (a head names the key that signed it); without any, each head's own key.
+  const trusted = opts.trustedPublicKeys ? new Map(opts.trustedPublicKeys.map((k) => [keyIdOf(k), k])) : null;
   const chains = await archive.chains();
   const heads = await archive.heads();
   const out: VerifyReport = { ok: true, checked: 0, chains: [] };
@@ -172,7 +176,7 @@ export async function verifyChains(archive: RecordArchive, opts: { month?: strin
     // Retained is rebuilt at each purge: only its latest head must match.
     let hs = heads.filter((h) => h.chain === c.chain);
     if (c.chain === 'retained' && hs.length) hs = [hs.reduce((a, b) => (b.signedAt > a.signedAt ? b : a))];
-    const v = await verifyOne(archive, c.chain, c.firstSeq, c.lastSeq, hs, opts.trustedPublicKey, opts.progress, c.seqGaps);
+    const v = await verifyOne(archive, c.chain, c.firstSeq, c.lastSeq, hs, trusted, opts.progress, c.seqGaps);
     if (c.pending) v.pending = c.pending;
     out.chains.push(v);
     out.checked += v.checked;

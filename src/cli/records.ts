@@ -2,7 +2,7 @@
  * `smsguard records purge|verify|heads` and `smsguard inspect export`, plus what `start` runs for the
  * records (signing key, hourly head publication, the daily purge). Thin: the work is in src/app.
  */
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
@@ -14,7 +14,7 @@ import { openStore } from '../store/open.js';
 import type { Store } from '../ports/store.js';
 import { App } from '../app/app.js';
 import { SystemClock } from '../simulator/clock.js';
-import { RecordsSigner } from '../app/records-signing.js';
+import { parseTrustedKeys, RecordsSigner } from '../app/records-signing.js';
 import { configureRecords, type RecordsService } from '../app/records-service.js';
 import { purgeRecords, formatPurgeReport, RetentionJob, type PurgeReport } from '../app/retention.js';
 import { pruneOperational } from '../app/housekeeping.js';
@@ -27,6 +27,22 @@ import { parseRegulatorScope } from '../app/records-scope.js';
  * `records-signing.key` beside the database, generated (mode 0600) on first use. `note` says which.
  */
 export function resolveRecordsSigner(config: Config): { signer: RecordsSigner; note: string } {
+  const r = resolveSigningKey(config);
+  r.signer.retiredKeys = resolveTrustedKeys(config);
+  const n = r.signer.retiredKeys.length;
+  return n ? { signer: r.signer, note: `${r.note}; ${n} retired key${n > 1 ? 's' : ''} trusted for heads signed before a rotation` } : r;
+}
+
+/** Retired keys' public keys: config (`recordsTrustedKeys`), else the file `rotate-key` keeps beside the default key. */
+function resolveTrustedKeys(config: Config): string[] {
+  const t = config.recordsTrustedKeys;
+  if (t) return t.startsWith('file:') ? parseTrustedKeys(readFileSync(t.slice(5), 'utf8'), t.slice(5)) : parseTrustedKeys(t.split(/[\s,]+/).join('\n'), 'recordsTrustedKeys');
+  if (config.recordsSigningKey || config.db === ':memory:') return [];
+  const path = defaultTrustedKeysPath(config.db);
+  return existsSync(path) ? parseTrustedKeys(readFileSync(path, 'utf8'), path) : [];
+}
+
+function resolveSigningKey(config: Config): { signer: RecordsSigner; note: string } {
   const k = config.recordsSigningKey;
   if (k) {
     const text = k.startsWith('file:') ? readFileSync(k.slice(5), 'utf8') : k;
@@ -51,6 +67,36 @@ export function resolveRecordsSigner(config: Config): { signer: RecordsSigner; n
 /** Where the head-signing key is kept when config gives none: beside a SQLite file; for a database URL (postgres://…) in ./var, never a folder named after the URL. */
 export function defaultSigningKeyPath(db: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(db) ? resolve('var', 'records-signing.key') : join(dirname(resolve(db)), 'records-signing.key');
+}
+
+/** Beside the default signing key: the public keys of the keys it replaced (`records rotate-key`). */
+export function defaultTrustedKeysPath(db: string): string {
+  return join(dirname(defaultSigningKeyPath(db)), 'records-trusted-keys');
+}
+
+/**
+ * `records rotate-key`: a new default signing key; the old one's public key goes into the trusted
+ * file first (so a crash between the two steps leaves the old key in place and trusted: harmless),
+ * then the new key replaces the old file in one rename. Heads already published keep their
+ * signatures and still verify; the gateway signs with the new key from its next start.
+ */
+export function rotateDefaultKey(config: Config): { oldKeyId: string; newKeyId: string; keyPath: string; trustedPath: string } {
+  if (config.recordsSigningKey) throw new Error('the signing key comes from config (recordsSigningKey): replace it there, and list the old public key in recordsTrustedKeys (SMSGUARD_RECORDS_TRUSTED_KEYS) so heads it signed still verify');
+  if (config.recordsTrustedKeys) throw new Error('trusted keys come from config (recordsTrustedKeys): rotate-key keeps its own file, so list the old public key there yourself');
+  if (config.db === ':memory:') throw new Error('an in-memory database has no signing key file to rotate');
+  const keyPath = defaultSigningKeyPath(config.db);
+  if (!existsSync(keyPath)) throw new Error(`no signing key at ${keyPath} yet (start the gateway once, or give one in config)`);
+  const old = RecordsSigner.fromText(readFileSync(keyPath, 'utf8'));
+  const trustedPath = defaultTrustedKeysPath(config.db);
+  const known = existsSync(trustedPath) ? parseTrustedKeys(readFileSync(trustedPath, 'utf8'), trustedPath) : [];
+  if (!known.includes(old.publicKey)) {
+    appendFileSync(trustedPath, `${existsSync(trustedPath) ? '' : '# Public keys of retired records head-signing keys (smsguard records rotate-key): heads they signed still verify.\n'}# key ${old.keyId}, retired ${new Date().toISOString()}\n${old.publicKey}\n`);
+  }
+  const { signer, pem } = RecordsSigner.generate();
+  const tmp = `${keyPath}.${process.pid}.new`;
+  writeFileSync(tmp, pem, { mode: 0o600, flag: 'wx' });
+  renameSync(tmp, keyPath);
+  return { oldKeyId: old.keyId, newKeyId: signer.keyId, keyPath, trustedPath };
 }
 
 /** What `start` runs for the records; returns a line for the banner and a stop function. */
@@ -153,6 +199,25 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
           if (c.pending) process.stdout.write(`${c.chain}: ${c.pending} records written during the run are not linked into the chain yet (not checked)\n`);
         }
         if (!r.ok) process.exitCode = 2;
+      } finally {
+        await store.close();
+      }
+    });
+  common(records.command('rotate-key').description('replace the default head-signing key; heads the old key signed stay verifiable (its public key is kept as trusted)'))
+    .option('--actor <who>', 'who is rotating (recorded)', 'cli')
+    .action(async (opts) => {
+      const config = loadConfig({ db: opts.db, profile: opts.profile, dbSchema: opts.dbSchema });
+      const r = rotateDefaultKey(config);
+      // Recorded like other operator actions on the records; new heads are signed with the new key now.
+      const { store, svc } = await openApp(opts);
+      try {
+        await store.records.appendAudit(Date.now(), `cli:${opts.actor}`, 'records.rotate-key', { oldKeyId: r.oldKeyId, newKeyId: r.newKeyId });
+        const heads = await svc.publishHeads();
+        process.stdout.write([
+          `signing key ${r.oldKeyId} retired: its public key is in ${r.trustedPath}, so the heads it signed still verify`,
+          `new signing key ${r.newKeyId} in ${r.keyPath}; ${heads.length} head(s) signed with it now`,
+          'restart the gateway to sign with the new key (until then it signs with the retired one, which stays trusted); keep a copy of both files (smsguard backup copies them)',
+        ].join('\n') + '\n');
       } finally {
         await store.close();
       }

@@ -54,6 +54,12 @@ export const ConfigSchema = z.object({
    * or `file:PATH`. Absent: `records-signing.key` beside the database, generated on first start.
    */
   recordsSigningKey: z.string().min(1).optional(),
+  /**
+   * Public keys (base64 SPKI) of retired head-signing keys whose heads still verify: comma- or
+   * space-separated, or `file:PATH` (one per line). Absent: `records-trusted-keys` beside the
+   * database when the signing key is the default one there (`smsguard records rotate-key` keeps it).
+   */
+  recordsTrustedKeys: z.string().min(1).optional(),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

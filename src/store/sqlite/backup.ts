@@ -47,9 +47,10 @@ async function copyDb(db: Db, dest: string): Promise<void> {
 /**
  * Copies the store whose main connection is `main` (a file, not `:memory:`) into `dir`, which must not
  * hold a database of the same name already. `signingKey`: a key file to copy beside it (the records'
- * head-signing key lives beside the database by default).
+ * head-signing key lives beside the database by default); `trustedKeys`: the retired keys' public
+ * keys kept beside it after a rotation, copied too when present.
  */
-export async function backupSqlite(main: Db, dir: string, opts: { signingKey?: string | null; progress?: (what: string) => void } = {}): Promise<BackupReport> {
+export async function backupSqlite(main: Db, dir: string, opts: { signingKey?: string | null; trustedKeys?: string | null; progress?: (what: string) => void } = {}): Promise<BackupReport> {
   if (main.memory || main.name === '') throw new Error('backup: the database is in memory; there is no file to copy');
   const t0 = Date.now();
   const mainPath = resolve(main.name);
@@ -59,8 +60,10 @@ export async function backupSqlite(main: Db, dir: string, opts: { signingKey?: s
   const destMain = join(outDir, basename(mainPath));
   const key = opts.signingKey && existsSync(opts.signingKey) ? opts.signingKey : null;
   const destKey = key ? join(outDir, basename(key)) : null;
+  const trusted = opts.trustedKeys && existsSync(opts.trustedKeys) ? opts.trustedKeys : null;
+  const destTrusted = trusted ? join(outDir, basename(trusted)) : null;
   // Never over another copy, nor over a key (another deployment's folder may hold its own).
-  const taken = [destMain, ...monthFilesBeside(destMain).values(), ...(destKey ? [destKey] : [])].filter((f) => existsSync(f));
+  const taken = [destMain, ...monthFilesBeside(destMain).values(), ...(destKey ? [destKey] : []), ...(destTrusted ? [destTrusted] : [])].filter((f) => existsSync(f));
   if (taken.length > 0) throw new Error(`backup: ${outDir} already holds a copy (${basename(taken[0])}); choose an empty folder`);
 
   // Every month file now present, open before the main copy (see the header: a purge may unlink one meanwhile).
@@ -108,6 +111,10 @@ export async function backupSqlite(main: Db, dir: string, opts: { signingKey?: s
       copyFileSync(key, destKey);
       chmodSync(destKey, 0o600); // a private key
       files.push({ path: destKey, bytes: statSync(destKey).size, what: 'signing key' });
+    }
+    if (trusted && destTrusted) {
+      copyFileSync(trusted, destTrusted);
+      files.push({ path: destTrusted, bytes: statSync(destTrusted).size, what: 'trusted keys' });
     }
     return { dir: outDir, main: destMain, files, months, seconds: (Date.now() - t0) / 1000 };
   } finally {
