@@ -135,10 +135,10 @@ async function scenario(processes: number, total: number, quick: boolean): Promi
     // Let the partition leases settle (each process owns its share) before measuring. A single
     // process has no one to share with: it takes every partition as it starts, and the warm-up below
     // runs through it anyway.
-    if (processes > 1) await new Promise((r) => setTimeout(r, quick ? 1500 : 4000));
+    if (processes > 1) await new Promise((r) => setTimeout(r, quick ? 1000 : 4000));
     const binds = 4 / processes;
     note(`scale ${processes}proc: warm-up`);
-    await Promise.all(ports.map((p, i) => runLoad(p, 'bench', 'benchpw', quick ? 500 : 5000, binds, window, 10_000_000 * (i + 1))));
+    await Promise.all(ports.map((p, i) => runLoad(p, 'bench', 'benchpw', quick ? 300 : 5000, binds, window, 10_000_000 * (i + 1))));
     note(`scale ${processes}proc: ${total} messages over ${processes} process(es)`);
     const gwPids = new Set(gws.map((g) => g.p.pid!));
     const sample = () => ({ gateway: cpuMs((pid) => gwPids.has(pid)), postgres: cpuMs((_, c) => c === 'postgres'), nats: cpuMs((_, c) => c === 'nats-server'), sink: cpuMs((pid) => pid === sink.p.pid) });
@@ -174,7 +174,7 @@ async function scenario(processes: number, total: number, quick: boolean): Promi
 }
 
 export async function run(opts: BenchOptions): Promise<Figure[]> {
-  const total = opts.quick ? 2_000 : 40_000;
+  const total = opts.quick ? 1_500 : 40_000;
   const figures: Figure[] = [];
   const rates: number[] = [];
   for (const processes of [1, 2]) {
@@ -198,6 +198,6 @@ export async function run(opts: BenchOptions): Promise<Figure[]> {
       },
     });
   }
-  figures.push(await httpScenario(opts.quick ? 3_000 : 60_000));
+  figures.push(await httpScenario(opts.quick ? 2_000 : 60_000));
   return figures;
 }

@@ -88,7 +88,7 @@ async function httpBatchFigure(quick: boolean): Promise<Figure> {
     const { id, apiKey } = await api(base, token, 'POST', '/v1/content-providers', { name: '压测科技有限公司', creditCode: '91350100M000100Y43' });
     await api(base, token, 'POST', `/v1/content-providers/${id}/signatures`, { signature: '【示例】' });
     await api(base, token, 'POST', '/v1/ports', { number: '10690001', contentProviderId: id, kind: 'service' });
-    const total = quick ? 20_000 : 300_000;
+    const total = quick ? 15_000 : 300_000;
     const batch = 1000;
     const conc = 4;
     note(`http batch: warm-up`);
