@@ -321,6 +321,12 @@ export interface ConsentStore {
   /** Records the opt-out and refuses the provider's pending requests to the number, atomically. */
   optOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>, opts?: OptOutOptions): Promise<void>;
   isOptedOut(contentProviderId: string, msisdn: string): Promise<boolean>;
+  /**
+   * Lifts a number's opt-out from one provider (every signature it covered), recorded as an `opt_in`
+   * subscription event with its evidence, atomically. False when the number had not opted out. It
+   * grants no consent: commercial messages still need one.
+   */
+  liftOptOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<boolean>;
   addDnd(msisdns: string[], at: number, actor: string, source: string): Promise<number>;
   subscriptionEvents(msisdn: string, contentProviderId?: string): Promise<SubscriptionEvent[]>;
   /**

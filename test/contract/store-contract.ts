@@ -435,6 +435,23 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(ev.filter((e) => e.kind === 'dnd_added').length, 1);
         assert.equal(ev.find((e) => e.kind === 'opt_out')?.evidence.moId, 'mo_1');
       });
+
+      test('an opt-out lifted (every signature it covered) is recorded as opt_in; lifting twice is refused', async () => {
+        const { cp } = await seedProvider(s);
+        const to = msisdn();
+        assert.equal(await s.consents.liftOptOut(cp.id, to, T0, 'admin', { actor: 'admin_1' }), false);
+        await s.consents.optOut(cp.id, to, T0, 'sms', { moId: 'mo_1' }, { signature: '【示例】', endsRelationship: false });
+        await s.consents.optOut(cp.id, to, T0 + 1, 'sms', { moId: 'mo_2' });
+        assert.equal((await s.consents.subscriber(to)).optOuts.length, 1);
+        assert.equal(await s.consents.liftOptOut(cp.id, to, T0 + 2, 'admin', { actor: 'admin_1', reason: 'asked by phone' }), true);
+        assert.equal(await s.consents.isOptedOut(cp.id, to), false);
+        assert.deepEqual((await s.consents.subscriber(to)).optOuts, []);
+        assert.equal(await s.consents.liftOptOut(cp.id, to, T0 + 3, 'admin', { actor: 'admin_1' }), false);
+        const ev = (await s.consents.subscriptionEvents(to)).filter((e) => e.kind === 'opt_in');
+        assert.equal(ev.length, 1);
+        assert.equal(ev[0].at, T0 + 2);
+        assert.equal(ev[0].evidence.reason, 'asked by phone');
+      });
     });
 
     describe('consent requests and relationships', () => {

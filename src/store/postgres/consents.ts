@@ -19,7 +19,7 @@ import { numberLockKey } from './locks.js';
 
 const Q = queries('consents', [
   'insertConsent', 'getConsent', 'withdraw', 'startRelationship', 'openRelationship', 'endRelationship', 'liveConsents',
-  'optOut', 'optOutSignature', 'isOptedOut', 'dnd', 'addDnd', 'insertRequest', 'request', 'requestForUpdate', 'pendingFor', 'pendingAtPort',
+  'optOut', 'optOutSignature', 'isOptedOut', 'liftOptOut', 'liftOptOutSignatures', 'dnd', 'addDnd', 'insertRequest', 'request', 'requestForUpdate', 'pendingFor', 'pendingAtPort',
   'pendingOfProvider', 'refused', 'resolve', 'due', 'markSent', 'unsent', 'expiring', 'markExpired',
   'subscriberConsents', 'subscriberRequests', 'subscriberOptOuts', 'subscriberOptOutSignatures', 'subscriberRelationships',
 ] as const);
@@ -111,6 +111,17 @@ export class PgConsents implements ConsentStore {
 
   async isOptedOut(contentProviderId: string, msisdn: string): Promise<boolean> {
     return ((await this.pool.query(Q.isOptedOut, [contentProviderId, msisdn])).rowCount ?? 0) > 0;
+  }
+
+  async liftOptOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<boolean> {
+    return this.tx([at], async (t) => {
+      // The same lock as an opt-out and a decision for this number: a send racing the lift sees one side of it.
+      await this.lock(t, contentProviderId, msisdn);
+      const n = ((await t.c.query(Q.liftOptOut, [contentProviderId, msisdn])).rowCount ?? 0) + ((await t.c.query(Q.liftOptOutSignatures, [contentProviderId, msisdn])).rowCount ?? 0);
+      if (n === 0) return false;
+      t.event({ at, kind: 'opt_in', contentProviderId, msisdn, channel, evidence }, null);
+      return true;
+    });
   }
 
   async addDnd(msisdns: string[], at: number, actor: string, source: string): Promise<number> {

@@ -29,6 +29,8 @@ export class SqliteConsents implements ConsentStore {
       insertOptOut: db.prepare('INSERT INTO optouts (content_provider_id, msisdn, at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET at = excluded.at'),
       insertOptOutSig: db.prepare('INSERT INTO optout_signatures (content_provider_id, msisdn, signature, at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET at = excluded.at'),
       optedOut: db.prepare('SELECT 1 FROM optouts WHERE content_provider_id = ? AND msisdn = ?'),
+      liftOptOut: db.prepare('DELETE FROM optouts WHERE content_provider_id = ? AND msisdn = ?'),
+      liftOptOutSigs: db.prepare('DELETE FROM optout_signatures WHERE content_provider_id = ? AND msisdn = ?'),
       dnd: db.prepare('SELECT at, source FROM dnd WHERE msisdn = ?'),
       insertRequest: db.prepare(
         `INSERT INTO consent_requests (id, content_provider_id, msisdn, port, category, freq_count, freq_per, duration_days, text, message_id, status, created_at, deadline_at, resolved_at, consent_id, profile)
@@ -110,6 +112,15 @@ export class SqliteConsents implements ConsentStore {
 
   async isOptedOut(contentProviderId: string, msisdn: string): Promise<boolean> {
     return this.q.optedOut.get(contentProviderId, msisdn) !== undefined;
+  }
+
+  async liftOptOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<boolean> {
+    return this.db.transaction(() => {
+      const n = this.q.liftOptOut.run(contentProviderId, msisdn).changes + this.q.liftOptOutSigs.run(contentProviderId, msisdn).changes;
+      if (n === 0) return false;
+      this.event({ at, kind: 'opt_in', contentProviderId, msisdn, channel, evidence }, null);
+      return true;
+    })();
   }
 
   async addDnd(msisdns: string[], at: number, actor: string, source: string): Promise<number> {

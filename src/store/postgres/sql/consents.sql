@@ -37,6 +37,12 @@ ON CONFLICT (content_provider_id, msisdn, signature) DO UPDATE SET at = excluded
 -- name: isOptedOut
 SELECT 1 FROM optouts WHERE content_provider_id = $1 AND msisdn = $2;
 
+-- name: liftOptOut
+DELETE FROM optouts WHERE content_provider_id = $1 AND msisdn = $2;
+
+-- name: liftOptOutSignatures
+DELETE FROM optout_signatures WHERE content_provider_id = $1 AND msisdn = $2;
+
 -- name: dnd
 SELECT at, source FROM dnd WHERE msisdn = $1;
 

@@ -1,0 +1,76 @@
+/**
+ * A number that opted out asks, outside the SMS channel, to hear from the provider again: only an
+ * operator can lift the opt-out, only with evidence of that request, and lifting grants no consent.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestGateway, onboard } from '../helpers/gateway.js';
+
+const to = '13900139123';
+const promo = { from: '10690002', to, text: '【示例】双十二会员日全场满减', type: 'commercial', category: 'promo' };
+const evidence = { channel: 'phone', reference: 'call-center ticket 88231', capturedAt: '2026-11-30T02:00:00Z' };
+
+test('lift an opt-out: admin only, with evidence, recorded; messages need a consent afterwards as before', async () => {
+  const g = await startTestGateway();
+  try {
+    const cp = await onboard(g);
+    const lift = (headers: Record<string, string>, payload: unknown, msisdn = to) => g.http.inject({ method: 'POST', url: `/v1/subscribers/${msisdn}/lift-opt-out`, headers, payload: payload as Record<string, unknown> });
+
+    // Nothing to lift yet.
+    const none = await lift(g.admin, { contentProviderId: cp.id, reason: 'user asked', evidence });
+    assert.equal(none.statusCode, 404, none.body);
+
+    // The user opts out by reply; a consent recorded afterwards does not override it.
+    const mo = await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: '10690002', text: 'TD' } });
+    assert.equal(mo.json().action, 'opt_out');
+    const consent = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: to, category: 'promo', frequency: { count: 10, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z', proof: { channel: 'web', reference: 'form-2', capturedAt: '2026-11-30T01:00:00Z' } } });
+    assert.equal(consent.statusCode, 201, consent.body);
+    const blocked = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: promo });
+    assert.equal(blocked.json().error.code, 'opted_out');
+
+    // The provider itself cannot lift it; nor can anyone without the evidence of the user's request.
+    assert.equal((await lift(cp.auth, { contentProviderId: cp.id, reason: 'user asked', evidence })).statusCode, 403);
+    const noEvidence = await lift(g.admin, { contentProviderId: cp.id, reason: 'user asked' });
+    assert.equal(noEvidence.statusCode, 400);
+    assert.equal(noEvidence.json().error.code, 'invalid_request');
+    const future = await lift(g.admin, { contentProviderId: cp.id, reason: 'user asked', evidence: { ...evidence, capturedAt: '2027-01-01T00:00:00Z' } });
+    assert.equal(future.statusCode, 400);
+    assert.equal((await lift(g.admin, { contentProviderId: cp.id, reason: 'user asked', evidence }, '12345')).json().error.code, 'invalid_msisdn');
+    assert.equal((await lift(g.admin, { contentProviderId: 'cp_nope', reason: 'user asked', evidence })).statusCode, 404);
+
+    const ok = await lift(g.admin, { contentProviderId: cp.id, reason: 'user called to resume offers', evidence });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(ok.json().msisdn, `+86${to}`);
+    assert.equal((await lift(g.admin, { contentProviderId: cp.id, reason: 'again', evidence })).statusCode, 404);
+
+    // With the consent recorded earlier, commercial messages flow again.
+    const sent = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: promo });
+    assert.equal(sent.statusCode, 202, sent.body);
+
+    // The subscription records show who lifted it, why, and on what evidence.
+    const sub = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}`, headers: g.admin })).json();
+    assert.deepEqual(sub.optOuts, []);
+    const ev = sub.events.find((e: { event: string }) => e.event === 'opt_in');
+    assert.equal(ev.contentProviderId, cp.id);
+    assert.equal(ev.channel, 'admin');
+    assert.equal(ev.evidence.reason, 'user called to resume offers');
+    assert.deepEqual(ev.evidence.request, { ...evidence, capturedAt: '2026-11-30T02:00:00.000Z' });
+    assert.match(ev.evidence.actor, /\S/);
+  } finally {
+    await g.close();
+  }
+});
+
+test('lifting grants no consent: without one, commercial messages are still refused', async () => {
+  const g = await startTestGateway();
+  try {
+    const cp = await onboard(g);
+    await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: '10690002', text: '退订' } });
+    const ok = await g.http.inject({ method: 'POST', url: `/v1/subscribers/${to}/lift-opt-out`, headers: g.admin, payload: { contentProviderId: cp.id, reason: 'user asked', evidence } });
+    assert.equal(ok.statusCode, 200, ok.body);
+    const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: promo });
+    assert.equal(r.json().error.code, 'consent_missing');
+  } finally {
+    await g.close();
+  }
+});
