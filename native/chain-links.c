@@ -14,8 +14,8 @@
  * proven (the caller then re-checks from there the exact, row-by-row way).
  *
  * It is deliberately conservative: it only proves what it can render with certainty. A value of an
- * unexpected type, an integer JavaScript would print differently (beyond 2^53), a text holding a
- * character JSON escapes or any byte outside printable ASCII in the header columns, a body that is not
+ * unexpected type, an integer JavaScript would print differently (beyond 2^53), a text in the header
+ * columns holding a character JSON.stringify escapes or bytes that are not well-formed UTF-8, a body that is not
  * TEXT, a hash that is not 32 bytes, a gap in seq: each ends the proven prefix there. Being wrong in
  * that direction costs only speed; proving a row the exact path would reject is what must never happen.
  *
@@ -68,6 +68,40 @@ static int grow(Links *s, size_t need) {
   return 1;
 }
 
+/*
+ * Whether JSON.stringify writes this UTF-8 text between its quotes unchanged: well-formed UTF-8 (no
+ * overlong forms, no surrogates, nothing above U+10FFFF), no control character below 0x20, no quote,
+ * no backslash. JSON.stringify escapes exactly those ASCII characters and lone surrogates (which
+ * well-formed UTF-8 cannot hold); every other character, Chinese included, it leaves as it is.
+ */
+static int json_raw(const unsigned char *t, int n) {
+  int i = 0;
+  while (i < n) {
+    unsigned char c = t[i];
+    if (c < 0x80) {
+      if (c < 0x20 || c == '"' || c == '\\') return 0;
+      i++;
+      continue;
+    }
+    int k; /* continuation bytes */
+    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the first continuation byte */
+    if (c >= 0xC2 && c <= 0xDF) k = 1;
+    else if (c == 0xE0) { k = 2; lo = 0xA0; }
+    else if (c >= 0xE1 && c <= 0xEC) k = 2;
+    else if (c == 0xED) { k = 2; hi = 0x9F; } /* U+D800..DFFF are surrogates */
+    else if (c >= 0xEE && c <= 0xEF) k = 2;
+    else if (c == 0xF0) { k = 3; lo = 0x90; }
+    else if (c >= 0xF1 && c <= 0xF3) k = 3;
+    else if (c == 0xF4) { k = 3; hi = 0x8F; }
+    else return 0;
+    if (i + k > n - 1) return 0; /* truncated sequence */
+    if (t[i + 1] < lo || t[i + 1] > hi) return 0;
+    for (int j = 2; j <= k; j++) if (t[i + j] < 0x80 || t[i + j] > 0xBF) return 0;
+    i += k + 1;
+  }
+  return 1;
+}
+
 /* Appends one header value as JSON.stringify would; 0 when it cannot be rendered with certainty. */
 static int put_value(Links *s, size_t *len, sqlite3_value *v) {
   switch (sqlite3_value_type(v)) {
@@ -91,11 +125,7 @@ static int put_value(Links *s, size_t *len, sqlite3_value *v) {
     case SQLITE_TEXT: {
       const unsigned char *t = sqlite3_value_text(v);
       int n = sqlite3_value_bytes(v);
-      if (!t || !grow(s, *len + (size_t)n + 2)) return 0;
-      for (int i = 0; i < n; i++) {
-        unsigned char c = t[i];
-        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return 0;
-      }
+      if (!t || !grow(s, *len + (size_t)n + 2) || !json_raw(t, n)) return 0;
       s->buf[(*len)++] = '"';
       memcpy(s->buf + *len, t, (size_t)n);
       *len += (size_t)n;

@@ -56,6 +56,9 @@ interface Tip { seq: number; at: number; hash: Buffer; dv: number }
  */
 interface Pending { r: NewRecord; body: string; cols: ReturnType<typeof derivedColumns> }
 
+/** A string with each lone surrogate replaced by U+FFFD, as SQLite stores it (ES2024's toWellFormed, in Node 20). */
+const wellFormed = (s: string | null): string | null => (s === null ? null : (s as unknown as { toWellFormed(): string }).toWellFormed());
+
 /** One writer per connection: two would each hold their own pending records and tips. */
 const writers = new WeakMap<Db, RecordsWriter>();
 
@@ -255,7 +258,10 @@ export class RecordsWriter {
     if (typeof r.id !== 'string' || !Number.isSafeInteger(r.at) || typeof r.kind !== 'string' || r.body === null || typeof r.body !== 'object') {
       throw new TypeError(`record ${String(r.id)}: id, kind (strings), at (integer) and body (object) are required`);
     }
-    const p: Pending = { r: { ...r }, body: JSON.stringify(r.body), cols: derivedColumns(r.kind, r.body, this.rulesOf) };
+    // Header columns as SQLite will store them (a lone surrogate becomes U+FFFD there), so the chain
+    // hashes what verify reads back; the body needs nothing: JSON.stringify escapes lone surrogates.
+    const cols = derivedColumns(r.kind, r.body, this.rulesOf).map(wellFormed) as Pending['cols'];
+    const p: Pending = { r: { ...r, id: wellFormed(r.id)!, kind: wellFormed(r.kind) as NewRecord['kind'], contentProviderId: wellFormed(r.contentProviderId), msisdn: wellFormed(r.msisdn), ref: wellFormed(r.ref) }, body: JSON.stringify(r.body), cols };
     if (this.depth > 0) {
       this.pending.push(p);
       return;

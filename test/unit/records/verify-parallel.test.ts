@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { SqliteStore } from '../../../src/store/sqlite/index.js';
 import { checkLinks } from '../../../src/store/sqlite/records-links.js';
 import { verifyChains } from '../../../src/app/records-verify.js';
@@ -134,6 +135,8 @@ for (const native of [true, false]) describe(`parallel link check, ${native ? 'n
       ['hash stored as hex text', (db) => db.prepare("UPDATE records_2026_11 SET hash = hex(hash) WHERE id = 'msg_4900'").run(), null],
       ['a number beyond 2^53 in a column JSON renders', (db) => db.prepare("UPDATE records_2026_11 SET at = 9007199254740993 WHERE id = 'msg_10'").run(), null],
       ['a header column holding a quote', (db) => db.prepare("UPDATE records_2026_11 SET ref = 'msg_\"7' WHERE id = 'msg_7'").run(), 'hash_mismatch'],
+      ['bytes that are not UTF-8 in a header column', (db) => db.prepare("UPDATE records_2026_11 SET msisdn = CAST(x'2b3836c0af' AS TEXT) WHERE id = 'msg_1500'").run(), 'hash_mismatch'],
+      ['Chinese written into a header column', (db) => db.prepare("UPDATE records_2026_11 SET msisdn = '中国移动' WHERE id = 'msg_1600'").run(), 'hash_mismatch'],
     ];
     for (const [name, fn, reason] of cases) {
       rmSync(dir, { recursive: true, force: true });
@@ -178,10 +181,14 @@ describe('the native extension', () => {
     if (!ext) return t.skip('not built here');
     path = join(dir, 'g.db');
     await seed();
-    // A header column outside printable ASCII is left to the exact path: this record is intact, and
-    // the whole verify says so, but the aggregate does not prove it.
+    // Chinese in a header column (an MO from an alphanumeric sender) is written by JSON.stringify as
+    // it is: proven in place. A quote in one is escaped: left to the exact path (the record is intact,
+    // and the whole verify says so, but the aggregate does not prove it).
     const s = new SqliteStore(path);
-    s.db.transaction(() => s.records.writer.append({ id: 'msg_ü', at: NOV + ROWS * 1000, kind: 'mt', contentProviderId: 'cp_1', msisdn: null, ref: 'msg_ü', body: { text: 'x' } }))();
+    s.db.transaction(() => {
+      s.records.writer.append({ id: 'mo_中国移动', at: NOV + ROWS * 1000, kind: 'mo', contentProviderId: null, msisdn: '中国移动', ref: 'mo_中国移动', body: { text: '你好' } });
+      s.records.writer.append({ id: 'msg_"q"', at: NOV + ROWS * 1000 + 1, kind: 'mt', contentProviderId: 'cp_1', msisdn: null, ref: 'msg_"q"', body: { text: 'x' } });
+    })();
     assert.equal((await verifyChains(s.records.archive)).ok, true);
     await s.close();
     const db = new Database(novFile(), { readonly: true });
@@ -193,20 +200,21 @@ describe('the native extension', () => {
       const run = (prev: Uint8Array, lo: number, hi: number) => st.get(prev, lo, hi, lo, hi);
       const g = genesisHash('2026-11');
       const first = seqOf('msg_0');
-      const bad = seqOf('msg_ü');
-      assert.equal(run(g, first, bad - 1), 0);
+      const bad = seqOf('msg_"q"');
+      assert.equal(seqOf('mo_中国移动'), bad - 1);
+      assert.equal(run(g, first, bad - 1), 0, 'the row with Chinese in its header is proven');
       assert.equal(run(g, first, bad), bad);
       assert.equal(run(g, first + 10, first + 20), first + 10); // the genesis is not row 10's predecessor
       assert.equal(run(Buffer.alloc(31), first, first + 5), first); // a prev that is not 32 bytes
       assert.equal(run(hashOf(first + ROWS - 11), first + ROWS - 10, first + ROWS - 1), 0);
-      assert.equal(run(hashOf(first + ROWS - 11), first + ROWS - 10, bad + 5), bad); // stops at msg_ü
+      assert.equal(run(hashOf(first + ROWS - 11), first + ROWS - 10, bad + 5), bad); // stops at the quote
       assert.equal(run(hashOf(first + 99), first + 100, first + 200), 0);
       assert.equal(run(g, bad + 100, bad + 200), null);
     } finally {
       db.close();
     }
     // Rows missing at the end of a range: proven up to them, then the first missing seq.
-    tamper((x) => x.prepare("DELETE FROM records_2026_11 WHERE id = 'msg_ü'").run());
+    tamper((x) => x.prepare("DELETE FROM records_2026_11 WHERE id = 'msg_\"q\"'").run());
     const db2 = new Database(novFile(), { readonly: true });
     try {
       assert.equal(loadNativeLinks(db2, ext), true);
@@ -216,6 +224,29 @@ describe('the native extension', () => {
     } finally {
       db2.close();
     }
+  });
+
+  test('property: any text in the header columns, the native path proves exactly the rows the exact verifier accepts', async (t) => {
+    const ext = nativeLinksPath();
+    if (!ext) return t.skip('not built here');
+    // Unicode of every plane, quotes, backslashes, control characters, U+2028: each record intact.
+    const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('"', '\\', '\n', '\u2028', '\u007f', '中国移动', '😀', '\ud800', 'a\udc00b', '😀'.slice(0, 1)));
+    await fc.assert(fc.asyncProperty(fc.array(fc.tuple(text, fc.option(text)), { minLength: 1, maxLength: 40 }), async (rows) => {
+      const p = join(dir, `p${Math.random().toString(36).slice(2)}.db`);
+      const s = new SqliteStore(p);
+      try {
+        s.db.transaction(() => rows.forEach(([a, b], i) => s.records.writer.append({ id: `r${i}_${a}`, at: NOV + i, kind: 'mo', contentProviderId: b, msisdn: a, ref: b, body: { text: a } })))();
+        const native = await verifyChains(s.records.archive);
+        s.records.archive.linkOptions = { native: false };
+        const js = await verifyChains(s.records.archive);
+        const exact = await verifyChains(exactOnly(s.records.archive));
+        assert.deepEqual(native, exact);
+        assert.deepEqual(js, exact);
+        assert.equal(exact.ok, true, JSON.stringify(exact));
+      } finally {
+        await s.close();
+      }
+    }), { numRuns: 40 });
   });
 
   test('an extension that cannot be loaded leaves the JavaScript path, no error', () => {
