@@ -11,6 +11,7 @@ import { SmsguardError } from '../../src/domain/errors.js';
 import { OPERATOR_ACCOUNT_ID } from '../../src/domain/case.js';
 import type { CaseEventRow, CaseRow } from '../../src/ports/cases.js';
 import { canonicalRecord, canonicalRetained, chainHash, genesisHash, monthOf } from '../../src/domain/hash-chain.js';
+import { verifyChains } from '../../src/app/records-verify.js';
 import { T0, MIN, HOUR, DAY, cpRow, decision, item, minuteLimit, msisdn, seedProvider, uid } from './fixtures.js';
 import type { SmppDeliveryStore } from '../../src/ports/smpp-deliveries.js';
 import { smppDeliveriesContract } from './smpp-deliveries-contract.js';
@@ -552,6 +553,20 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
     });
 
     describe('records', () => {
+      test('an MO with a lone surrogate (broken UCS-2, an emoji cut in two) is recorded and verifies; a typed backslash-u stays text', async () => {
+        const { cp, service } = await seedProvider(s);
+        const a = msisdn();
+        await s.records.recordMo({ id: uid('mo'), at: T0, from: a, to: service, text: `TD \ud83d`, contentProviderId: cp.id, action: 'opt_out' });
+        await s.records.recordMo({ id: uid('mo'), at: T0 + 1, from: 'x\udc00', to: service, text: 'hi', contentProviderId: null, action: 'ignored' });
+        await s.records.recordMo({ id: uid('mo'), at: T0 + 2, from: a, to: service, text: 'C:\\ud800\\dir', contentProviderId: cp.id, action: 'forwarded' });
+        const texts = (await s.records.queryRecords({ msisdn: a, limit: 10 })).records.map((r) => (r.body as { text: string }).text);
+        assert.equal(texts[0], 'C:\\ud800\\dir');
+        assert.ok(texts[1].startsWith('TD '), texts[1]);
+        await s.records.archive?.link?.({ wait: true });
+        const v = await verifyChains(s.records.archive!);
+        assert.equal(v.ok, true, JSON.stringify(v));
+      });
+
       test('newest first, filtered, keyset pages that cover everything exactly once, across months', async () => {
         const { cp, service } = await seedProvider(s);
         const a = msisdn();

@@ -22,6 +22,18 @@ export function monthKey(at: number): string {
 
 const Q = queries('records', ['ensurePartition', 'appendMany', 'byRef', 'byMsisdnKind', 'registerPipeline', 'pipelineRules', 'months'] as const);
 
+/**
+ * A body as JSON text jsonb accepts. JSON.stringify writes a lone UTF-16 surrogate (an MO cut in the
+ * middle of an emoji, broken UCS-2 from a handset, a crafted `\ud800` in a request) as a `\udXXX`
+ * escape, which jsonb refuses ("invalid input syntax for type json"): the record, and with it the MO
+ * or the submission, was lost. Such escapes become U+FFFD, as the text columns store them. An escape
+ * starts at a backslash preceded by an even number of backslashes (in `\\ud800` the first two are a
+ * user's backslash, and `ud800` plain text).
+ */
+export function jsonbText(body: unknown): string {
+  const json = JSON.stringify(body);
+  return json.includes('\\ud') ? json.replace(/(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g, '$1\\ufffd') : json;
+}
 
 export class PgRecordsWriter {
   private readonly months = new Set<string>();
@@ -119,7 +131,7 @@ export class PgRecordsWriter {
     const id: string[] = [], at: number[] = [], kind: string[] = [], cp: (string | null)[] = [], ms: (string | null)[] = [], ref: (string | null)[] = [], body: string[] = [];
     const port: (string | null)[] = [], type: (string | null)[] = [], decision: (string | null)[] = [], rule: (string | null)[] = [];
     for (const r of rows) {
-      id.push(r.id); at.push(r.at); kind.push(r.kind); cp.push(r.contentProviderId); ms.push(r.msisdn); ref.push(r.ref); body.push(JSON.stringify(r.body));
+      id.push(r.id); at.push(r.at); kind.push(r.kind); cp.push(r.contentProviderId); ms.push(r.msisdn); ref.push(r.ref); body.push(jsonbText(r.body));
       // Registered before the append (same transaction), so the cache has it.
       const d = derivedColumns(r.kind, r.body, (pl) => this.pipelines.get(pl));
       port.push(d[0]); type.push(d[1]); decision.push(d[2]); rule.push(d[3]);
