@@ -4,7 +4,7 @@
  * plus its event in one transaction: under concurrency exactly one of two movers sees its row change.
  */
 import type { Pool } from './db.js';
-import { isUniqueViolation, queries, transaction } from './db.js';
+import { isUniqueViolation, queries, transaction, jsonbText } from './db.js';
 import { SmsguardError } from '../../domain/errors.js';
 import type { CaseEventRow, CaseFilter, CasePatch, CaseRow, ComplaintsStore, CreditEntryRow, CreditFilter, MeasureRow, VolumeRow } from '../../ports/cases.js';
 import type { CaseState } from '../../domain/case.js';
@@ -22,7 +22,7 @@ function toCase(r: Raw): CaseRow {
   for (const k of CASE_KEYS) out[k] = r[CASE_COLUMNS[k]] ?? null;
   return out as unknown as CaseRow;
 }
-const toDbValue = (k: keyof CaseRow, v: unknown): unknown => (k === 'evidence' ? JSON.stringify(v ?? {}) : v ?? null);
+const toDbValue = (k: keyof CaseRow, v: unknown): unknown => (k === 'evidence' ? jsonbText(v ?? {}) : v ?? null);
 
 const toEvent = (r: Raw): CaseEventRow => ({
   id: r.id as string, caseId: r.case_id as string, at: r.at as number, kind: r.kind as CaseEventRow['kind'],
@@ -63,7 +63,7 @@ export class PgCases implements ComplaintsStore {
   constructor(private readonly pool: Pool) {}
 
   private insertEvent(c: Client | Pool, e: CaseEventRow): Promise<unknown> {
-    return c.query(Q.insertEvent, [e.id, e.caseId, e.at, e.kind, e.fromState, e.toState, e.actor, e.actorId, e.reason, JSON.stringify(e.detail)]);
+    return c.query(Q.insertEvent, [e.id, e.caseId, e.at, e.kind, e.fromState, e.toState, e.actor, e.actorId, e.reason, jsonbText(e.detail)]);
   }
 
   async createCase(row: CaseRow, created: CaseEventRow): Promise<void> {
@@ -133,7 +133,7 @@ export class PgCases implements ComplaintsStore {
   }
 
   async addMeasure(m: MeasureRow): Promise<void> {
-    await this.pool.query(Q.insertMeasure, [m.id, m.caseId, m.contentProviderId, m.kind, m.at, m.actorId, JSON.stringify(m.detail)]);
+    await this.pool.query(Q.insertMeasure, [m.id, m.caseId, m.contentProviderId, m.kind, m.at, m.actorId, jsonbText(m.detail)]);
   }
 
   async measures(f: { caseId?: string; contentProviderId?: string; from?: number; to?: number }): Promise<MeasureRow[]> {
@@ -158,7 +158,7 @@ export class PgCases implements ComplaintsStore {
   }
 
   async addEntry(e: CreditEntryRow): Promise<boolean> {
-    const r = await this.pool.query(Q.insertCredit, [e.id, e.subjectType, e.subjectId, e.kind, e.at, e.actorId, e.amountYuan, e.notes, e.publicSummary, JSON.stringify(e.evidence), e.dedupKey, e.publishedAt, e.publishedBy]);
+    const r = await this.pool.query(Q.insertCredit, [e.id, e.subjectType, e.subjectId, e.kind, e.at, e.actorId, e.amountYuan, e.notes, e.publicSummary, jsonbText(e.evidence), e.dedupKey, e.publishedAt, e.publishedBy]);
     return r.rowCount === 1;
   }
 

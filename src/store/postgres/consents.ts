@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Client, Pool } from './db.js';
-import { queries, transaction } from './db.js';
+import { queries, transaction, jsonbText } from './db.js';
 import type {
   ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, OptOutOptions,
   RelationshipRow, SubscriberData, SubscriptionEvent,
@@ -57,7 +57,7 @@ export class PgConsents implements ConsentStore {
   }
 
   private async insertConsent(t: Tx, row: ConsentRow): Promise<void> {
-    await t.c.query(Q.insertConsent, [row.id, row.contentProviderId, row.msisdn, row.category, row.frequency.count, row.frequency.per, row.grantedAt, row.expiresAt, row.channel, JSON.stringify(row.proof)]);
+    await t.c.query(Q.insertConsent, [row.id, row.contentProviderId, row.msisdn, row.category, row.frequency.count, row.frequency.per, row.grantedAt, row.expiresAt, row.channel, jsonbText(row.proof)]);
     await t.c.query(Q.startRelationship, [row.contentProviderId, row.msisdn, row.grantedAt]);
     t.event({ at: row.grantedAt, kind: 'consent_granted', contentProviderId: row.contentProviderId, msisdn: row.msisdn, channel: row.channel, evidence: { consentId: row.id, category: row.category, frequency: row.frequency, expiresAt: new Date(row.expiresAt).toISOString(), proof: row.proof } }, row.id);
   }

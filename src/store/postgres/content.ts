@@ -1,6 +1,6 @@
 /** PostgreSQL adapter for content governance (src/ports/content.ts); tables in migrations/065_content_governance.sql. */
 import type { Pool } from './db.js';
-import { queries, transaction } from './db.js';
+import { queries, transaction, jsonbText } from './db.js';
 import type { AlertRow, ContentSettingsRow, ContentStore, ReviewStatus, SignatureReviewRow, TemplateRow } from '../../ports/content.js';
 import type { ActionRecord } from '../../content/early-warning.js';
 
@@ -38,7 +38,7 @@ export class PgContentStore implements ContentStore {
   constructor(private readonly pool: Pool) {}
 
   async addTemplate(t: TemplateRow): Promise<void> {
-    await this.pool.query(Q.insertTemplate, [t.id, t.contentProviderId, t.signature, t.type, t.body, t.status, JSON.stringify(t.violations), t.reason, t.createdAt, t.reviewedAt, t.reviewedBy]);
+    await this.pool.query(Q.insertTemplate, [t.id, t.contentProviderId, t.signature, t.type, t.body, t.status, jsonbText(t.violations), t.reason, t.createdAt, t.reviewedAt, t.reviewedBy]);
   }
   async getTemplate(id: string): Promise<TemplateRow | null> {
     const r = (await this.pool.query(Q.templateById, [id])).rows[0];
@@ -56,7 +56,7 @@ export class PgContentStore implements ContentStore {
     return r ? toSettings(r) : null;
   }
   async putSettings(s: ContentSettingsRow): Promise<void> {
-    await this.pool.query(Q.putSettings, [s.contentProviderId, s.templates, JSON.stringify(s.linkDomains), s.updatedAt]);
+    await this.pool.query(Q.putSettings, [s.contentProviderId, s.templates, jsonbText(s.linkDomains), s.updatedAt]);
   }
   async listSettings(): Promise<ContentSettingsRow[]> {
     return (await this.pool.query(Q.listSettings)).rows.map(toSettings);
@@ -70,13 +70,13 @@ export class PgContentStore implements ContentStore {
     });
   }
   async addAlert(a: AlertRow): Promise<void> {
-    await this.pool.query(Q.insertAlert, [a.id, a.contentProviderId, a.rule, a.metric, a.scope, a.key, a.severity, a.value, a.threshold, JSON.stringify(a.figures), a.windowStart, a.at, JSON.stringify(a.action), a.actionId]);
+    await this.pool.query(Q.insertAlert, [a.id, a.contentProviderId, a.rule, a.metric, a.scope, a.key, a.severity, a.value, a.threshold, jsonbText(a.figures), a.windowStart, a.at, jsonbText(a.action), a.actionId]);
   }
   async listAlerts(f: { contentProviderId?: string; since?: number; limit: number }): Promise<AlertRow[]> {
     return (await this.pool.query(Q.listAlerts, [f.contentProviderId ?? null, f.since ?? null, f.limit])).rows.map(toAlert);
   }
   async addAction(a: ActionRecord): Promise<void> {
-    await this.pool.query(Q.insertAction, [a.id, a.contentProviderId, a.scope, a.key, JSON.stringify(a.action), a.rule, JSON.stringify(a.figures), a.at, a.liftedAt ?? null, a.liftedBy ?? null]);
+    await this.pool.query(Q.insertAction, [a.id, a.contentProviderId, a.scope, a.key, jsonbText(a.action), a.rule, jsonbText(a.figures), a.at, a.liftedAt ?? null, a.liftedBy ?? null]);
   }
   async liftAction(id: string, at: number, actor: string): Promise<boolean> {
     return ((await this.pool.query(Q.liftAction, [id, at, actor])).rowCount ?? 0) > 0;

@@ -141,3 +141,18 @@ export function queries<K extends string>(file: string, keys: readonly K[]): Rec
 export function isUniqueViolation(e: unknown): boolean {
   return (e as { code?: string }).code === '23505';
 }
+
+/**
+ * A value as JSON text jsonb accepts. JSON.stringify writes a lone UTF-16 surrogate (an MO cut in the
+ * middle of an emoji, broken UCS-2 from a handset, a crafted `\ud800` in a request) as a `\udXXX`
+ * escape, which jsonb refuses ("invalid input syntax for type json"): a record, and with it the MO or
+ * the submission, was lost, and likewise a complaint's evidence. Such escapes become U+FFFD, as the
+ * text columns store them. An escape starts at a backslash preceded by an even number of backslashes
+ * (in `\\ud800` the first two are a user's backslash, and `ud800` plain text).
+ */
+export function jsonbText(value: unknown): string {
+  const json: string | undefined = JSON.stringify(value);
+  // No value at all passes through as before (the driver sends NULL).
+  if (json === undefined || !json.includes('\\ud')) return json as string;
+  return json.replace(/(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g, '$1\\ufffd');
+}

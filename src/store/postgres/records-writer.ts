@@ -7,7 +7,7 @@
 import { monthOf } from '../../domain/hash-chain.js';
 import { derivedColumns, readBody, type NewRecord, type StoredRecord } from '../record-columns.js';
 import type { Client, Pool } from './db.js';
-import { queries } from './db.js';
+import { queries, jsonbText } from './db.js';
 import type { RecordQuery, RecordRow } from '../../ports/store.js';
 
 export type { NewRecord, StoredRecord };
@@ -21,19 +21,6 @@ export function monthKey(at: number): string {
 }
 
 const Q = queries('records', ['ensurePartition', 'appendMany', 'byRef', 'byMsisdnKind', 'registerPipeline', 'pipelineRules', 'months'] as const);
-
-/**
- * A body as JSON text jsonb accepts. JSON.stringify writes a lone UTF-16 surrogate (an MO cut in the
- * middle of an emoji, broken UCS-2 from a handset, a crafted `\ud800` in a request) as a `\udXXX`
- * escape, which jsonb refuses ("invalid input syntax for type json"): the record, and with it the MO
- * or the submission, was lost. Such escapes become U+FFFD, as the text columns store them. An escape
- * starts at a backslash preceded by an even number of backslashes (in `\\ud800` the first two are a
- * user's backslash, and `ud800` plain text).
- */
-export function jsonbText(body: unknown): string {
-  const json = JSON.stringify(body);
-  return json.includes('\\ud') ? json.replace(/(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g, '$1\\ufffd') : json;
-}
 
 export class PgRecordsWriter {
   private readonly months = new Set<string>();
