@@ -40,8 +40,15 @@ export interface ExportManifest {
 
 const CSV_COLUMNS = ['seq', 'month', 'id', 'at', 'kind', 'content_provider_id', 'msisdn', 'ref', 'port', 'type', 'decision', 'rule', 'hash', 'body'] as const;
 
+/**
+ * One CSV cell. Inspectors open these files in spreadsheets, which run a cell that starts with `=`,
+ * `+`, `-` or `@` as a formula: an MO from an alphanumeric sender named `=HYPERLINK(…)` would. Such a
+ * cell gets a leading `'` (shown as text, not stored) unless it is a plain number (`+8613800138000`
+ * stays as it is). The JSONL export carries the stored values untouched.
+ */
 function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
+  let s = v === null || v === undefined ? '' : String(v);
+  if (/^[=+\-@\t\r]/.test(s) && !/^[+-]?\d+$/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

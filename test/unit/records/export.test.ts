@@ -54,3 +54,27 @@ test('jsonl and csv exports with a signed manifest', async () => {
     await g.close();
   }
 });
+
+test('CSV cells a spreadsheet would run as formulas are written as text; numbers and JSONL stay as stored', async () => {
+  const g = await startTestGateway();
+  try {
+    const cp = await onboard(g);
+    const at = g.clock.now();
+    await g.app.ctx.store.records.recordMo({ id: 'mo_f1', at, from: '=HYPERLINK("http://x.example","y")', to: '10690001', text: '-1+2', contentProviderId: cp.id, action: 'forwarded' });
+    await g.app.ctx.store.records.recordMo({ id: 'mo_f2', at: at + 1, from: '+8613800138000', to: '10690001', text: 'hi', contentProviderId: cp.id, action: 'forwarded' });
+    const run = async (format: 'csv' | 'jsonl') => {
+      let text = '';
+      await runExport(g.app.ctx, 'test', { contentProviderId: cp.id, from: at - 1, to: at + 10 }, format, `r.${format}`, { write: (s) => { text += s; } });
+      return text;
+    };
+    const csv = await run('csv');
+    const f1 = csv.split('\n').find((l) => l.includes('mo_f1'))!;
+    assert.match(f1, /,"'=HYPERLINK\(""http:\/\/x\.example"",""y""\)",/);
+    const f2 = csv.split('\n').find((l) => l.includes('mo_f2'))!;
+    assert.match(f2, /,\+8613800138000,/);
+    const jsonl = (await run('jsonl')).trim().split('\n').map((l) => JSON.parse(l) as { id: string; msisdn: string });
+    assert.equal(jsonl.find((r) => r.id === 'mo_f1')!.msisdn, '=HYPERLINK("http://x.example","y")');
+  } finally {
+    await g.close();
+  }
+});
