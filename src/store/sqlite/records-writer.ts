@@ -260,7 +260,8 @@ export class RecordsWriter {
     }
     // Header columns as SQLite will store them (a lone surrogate becomes U+FFFD there), so the chain
     // hashes what verify reads back; the body needs nothing: JSON.stringify escapes lone surrogates.
-    const cols = derivedColumns(r.kind, r.body, this.rulesOf).map(wellFormed) as Pending['cols'];
+    const cols = derivedColumns(r.kind, r.body, this.rulesOf);
+    for (let i = 0; i < cols.length; i++) cols[i] = wellFormed(cols[i]); // a fresh array per call: changed in place
     const p: Pending = { r: { ...r, id: wellFormed(r.id)!, kind: wellFormed(r.kind) as NewRecord['kind'], contentProviderId: wellFormed(r.contentProviderId), msisdn: wellFormed(r.msisdn), ref: wellFormed(r.ref) }, body: JSON.stringify(r.body), cols };
     if (this.depth > 0) {
       this.pending.push(p);
