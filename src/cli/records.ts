@@ -1,5 +1,5 @@
 /**
- * `smsguard records purge|verify|heads` and `smsguard inspect export`, plus what `start` runs for the
+ * `smsguard records purge|verify|heads|rotate-key` and `smsguard inspect export`, plus what `start` runs for the
  * records (signing key, hourly head publication, the daily purge). Thin: the work is in src/app.
  */
 import { appendFileSync, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
