@@ -52,6 +52,8 @@ const tmp = `${out}.${process.pid}.tmp`;
 const r = spawnSync(cc, ['-O2', '-fPIC', '-shared', '-Wall', '-Wextra', '-I', include, ...platform, '-o', tmp, src], { stdio: ['ignore', 'inherit', 'inherit'] });
 if (r.error || r.status !== 0) {
   rmSync(tmp, { force: true });
+  // An extension built from older sources must not outlive a failed rebuild of newer ones.
+  rmSync(out, { force: true });
   give(r.error ? `${cc}: ${r.error.message}` : `${cc} exited with ${r.status}`);
 }
 renameSync(tmp, out);
