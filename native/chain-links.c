@@ -1,7 +1,11 @@
 /*
- * smsguard_chain_links: a SQLite loadable extension that proves a range of a month's hash-chain
- * links inside SQLite, without a value crossing into JavaScript per row (src/store/sqlite/records-links.ts
- * explains why links can be proven in any order, chunk by chunk).
+ * A SQLite loadable extension for the records' hash chains, inside SQLite: proving a range of a
+ * month's links without a value crossing into JavaScript per row (smsguard_chain_links, for
+ * `records verify`), and forging each new link as its row is inserted (smsguard_chain_next, for the
+ * records writer; at the end of this file). Both render the header line one way, below.
+ *
+ * smsguard_chain_links (src/store/sqlite/records-links.ts explains why links can be proven in any
+ * order, chunk by chunk):
  *
  *   SELECT smsguard_chain_links(:prev, :lo, :hi, seq, id, at, kind, content_provider_id, msisdn, ref,
  *                               port, type, decision, rule, body, hash)
@@ -46,6 +50,12 @@ extern int SHA256_Final(unsigned char *md, SHA256_CTX *c);
 #define ARGS (FIRST + HEADER_COLS + 2)
 #define MAX_SAFE 9007199254740991LL
 
+/* The header line being rendered (grown as needed). */
+typedef struct {
+  unsigned char *buf;
+  size_t cap;
+} Line;
+
 typedef struct {
   int started;
   int failed;            /* 1 once a row was not proven */
@@ -53,11 +63,10 @@ typedef struct {
   sqlite3_int64 hi;      /* the range's last seq */
   sqlite3_int64 bad;     /* the first seq not proven */
   unsigned char prev[32];
-  unsigned char *buf;    /* the header line being rendered */
-  size_t cap;
+  Line line;
 } Links;
 
-static int grow(Links *s, size_t need) {
+static int grow(Line *s, size_t need) {
   if (need <= s->cap) return 1;
   size_t cap = s->cap ? s->cap : 4096;
   while (cap < need) cap *= 2;
@@ -102,8 +111,20 @@ static int json_raw(const unsigned char *t, int n) {
   return 1;
 }
 
+/* Appends an integer in decimal, as JSON.stringify prints a safe integer. */
+static int put_int(Line *s, size_t *len, sqlite3_int64 x) {
+  char tmp[24];
+  int n = 0;
+  sqlite3_uint64 u = x < 0 ? (sqlite3_uint64)(-x) : (sqlite3_uint64)x;
+  do { tmp[n++] = (char)('0' + u % 10); u /= 10; } while (u);
+  if (!grow(s, *len + (size_t)n + 1)) return 0;
+  if (x < 0) s->buf[(*len)++] = '-';
+  while (n) s->buf[(*len)++] = (unsigned char)tmp[--n];
+  return 1;
+}
+
 /* Appends one header value as JSON.stringify would; 0 when it cannot be rendered with certainty. */
-static int put_value(Links *s, size_t *len, sqlite3_value *v) {
+static int put_value(Line *s, size_t *len, sqlite3_value *v) {
   switch (sqlite3_value_type(v)) {
     case SQLITE_NULL:
       if (!grow(s, *len + 4)) return 0;
@@ -113,14 +134,7 @@ static int put_value(Links *s, size_t *len, sqlite3_value *v) {
     case SQLITE_INTEGER: {
       sqlite3_int64 x = sqlite3_value_int64(v);
       if (x > MAX_SAFE || x < -MAX_SAFE) return 0;
-      char tmp[24];
-      int n = 0;
-      sqlite3_uint64 u = x < 0 ? (sqlite3_uint64)(-x) : (sqlite3_uint64)x;
-      do { tmp[n++] = (char)('0' + u % 10); u /= 10; } while (u);
-      if (!grow(s, *len + (size_t)n + 1)) return 0;
-      if (x < 0) s->buf[(*len)++] = '-';
-      while (n) s->buf[(*len)++] = (unsigned char)tmp[--n];
-      return 1;
+      return put_int(s, len, x);
     }
     case SQLITE_TEXT: {
       const unsigned char *t = sqlite3_value_text(v);
@@ -132,9 +146,46 @@ static int put_value(Links *s, size_t *len, sqlite3_value *v) {
       s->buf[(*len)++] = '"';
       return 1;
     }
+    case SQLITE_FLOAT: {
+      /*
+       * An integral double prints as the integer (JSON.stringify(5) of the 5.0 better-sqlite3 reads,
+       * or binds: it binds every JavaScript number as a double, and a column's INTEGER affinity
+       * stores an integral one as an integer). Anything else is not ours to guess.
+       */
+      double d = sqlite3_value_double(v);
+      if (!(d >= -(double)MAX_SAFE && d <= (double)MAX_SAFE) || d != (double)(sqlite3_int64)d) return 0;
+      return put_int(s, len, (sqlite3_int64)d); /* -0.0 becomes 0, as JSON.stringify(-0) is "0" */
+    }
     default:
-      return 0; /* REAL or BLOB: JSON.stringify's rendering of what the exact path reads is not ours to guess */
+      return 0; /* BLOB: JSON.stringify's rendering of what the exact path reads is not ours to guess */
   }
+}
+
+/* The header line of a record from its eleven header values: `[v0,...,v10]\n`; 0 when not renderable with certainty. */
+static int render(Line *s, sqlite3_value **cols, size_t *out) {
+  size_t len = 0;
+  if (!grow(s, 1)) return 0;
+  s->buf[len++] = '[';
+  for (int c = 0; c < HEADER_COLS; c++) {
+    if (c && !grow(s, len + 1)) return 0;
+    if (c) s->buf[len++] = ',';
+    if (!put_value(s, &len, cols[c])) return 0;
+  }
+  if (!grow(s, len + 2)) return 0;
+  s->buf[len++] = ']';
+  s->buf[len++] = '\n';
+  *out = len;
+  return 1;
+}
+
+/* SHA-256(prev || header line || body). */
+static void link_hash(const unsigned char *prev, const Line *s, size_t len, const unsigned char *b, int bn, unsigned char *md) {
+  SHA256_CTX c;
+  SHA256_Init(&c);
+  SHA256_Update(&c, prev, 32);
+  SHA256_Update(&c, s->buf, len);
+  SHA256_Update(&c, b, (size_t)bn);
+  SHA256_Final(md, &c);
 }
 
 /* One row: proven (1) or not (0). */
@@ -142,26 +193,13 @@ static int prove(Links *s, sqlite3_value **argv) {
   sqlite3_value *seqv = argv[FIRST], *body = argv[FIRST + HEADER_COLS], *hash = argv[FIRST + HEADER_COLS + 1];
   if (sqlite3_value_type(seqv) != SQLITE_INTEGER || sqlite3_value_int64(seqv) != s->next) return 0;
   if (sqlite3_value_type(body) != SQLITE_TEXT || sqlite3_value_type(hash) != SQLITE_BLOB || sqlite3_value_bytes(hash) != 32) return 0;
-  size_t len = 0;
-  if (!grow(s, 1)) return 0;
-  s->buf[len++] = '[';
-  for (int c = 0; c < HEADER_COLS; c++) {
-    if (c && !grow(s, len + 1)) return 0;
-    if (c) s->buf[len++] = ',';
-    if (!put_value(s, &len, argv[FIRST + c])) return 0;
-  }
+  size_t len;
+  if (!render(&s->line, argv + FIRST, &len)) return 0;
   const unsigned char *b = sqlite3_value_text(body);
   int bn = sqlite3_value_bytes(body);
-  if (!b || !grow(s, len + 2)) return 0;
-  s->buf[len++] = ']';
-  s->buf[len++] = '\n';
-  SHA256_CTX c;
+  if (!b) return 0;
   unsigned char md[32];
-  SHA256_Init(&c);
-  SHA256_Update(&c, s->prev, 32);
-  SHA256_Update(&c, s->buf, len);
-  SHA256_Update(&c, b, (size_t)bn);
-  SHA256_Final(md, &c);
+  link_hash(s->prev, &s->line, len, b, bn, md);
   const unsigned char *stored = sqlite3_value_blob(hash);
   if (!stored || memcmp(md, stored, 32) != 0) return 0;
   memcpy(s->prev, stored, 32);
@@ -195,11 +233,84 @@ static void links_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 static void links_final(sqlite3_context *ctx) {
   Links *s = sqlite3_aggregate_context(ctx, 0);
   if (!s || !s->started) { sqlite3_result_null(ctx); return; } /* no rows: the caller decides */
-  sqlite3_free(s->buf);
-  s->buf = NULL;
+  sqlite3_free(s->line.buf);
+  s->line.buf = NULL;
   if (s->failed) sqlite3_result_int64(ctx, s->bad);
   else if (s->next != s->hi + 1) sqlite3_result_int64(ctx, s->next); /* rows missing at the end */
   else sqlite3_result_int64(ctx, 0);
+}
+
+/*
+ * Forging links, for the records writer (src/store/sqlite/records-writer.ts), per connection:
+ *
+ *   SELECT smsguard_chain_prev(:tip_hash)          -- once per batch: the chain's tip
+ *   INSERT INTO records_YYYY_MM (...) VALUES (?1, ..., ?12, smsguard_chain_next(?1, ..., ?12))
+ *   SELECT smsguard_chain_tip()                    -- after the batch: the new tip
+ *
+ * smsguard_chain_next renders the header of the row being inserted from the same bound values the
+ * row stores, hashes `tip || header || body` and returns the hash, which becomes the tip. What it
+ * cannot render with certainty (the cases above) makes it fail with an error naming
+ * smsguard_chain_next, failing the INSERT: the writer then rolls the batch back and writes it
+ * through its JavaScript path, so a record is never chained with bytes other than recordHeader's.
+ * A failed or rolled-back batch leaves the tip advanced past rows that do not exist; the writer
+ * sets it again (smsguard_chain_prev) from the table before its next batch.
+ */
+typedef struct {
+  int has_tip;
+  unsigned char tip[32];
+  Line line;
+} Forge;
+
+static void forge_free(void *p) {
+  Forge *f = p;
+  sqlite3_free(f->line.buf);
+  sqlite3_free(f);
+}
+
+static void chain_prev(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  Forge *f = sqlite3_user_data(ctx);
+  (void)argc;
+  if (sqlite3_value_type(argv[0]) != SQLITE_BLOB || sqlite3_value_bytes(argv[0]) != 32) {
+    f->has_tip = 0;
+    sqlite3_result_error(ctx, "smsguard_chain_prev: the tip must be a 32-byte BLOB", -1);
+    return;
+  }
+  memcpy(f->tip, sqlite3_value_blob(argv[0]), 32);
+  f->has_tip = 1;
+  sqlite3_result_int(ctx, 1);
+}
+
+static void chain_tip(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  Forge *f = sqlite3_user_data(ctx);
+  (void)argc;
+  (void)argv;
+  if (f->has_tip) sqlite3_result_blob(ctx, f->tip, 32, SQLITE_TRANSIENT);
+  else sqlite3_result_null(ctx);
+}
+
+static void chain_next(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  Forge *f = sqlite3_user_data(ctx);
+  (void)argc;
+  sqlite3_value *body = argv[HEADER_COLS];
+  size_t len;
+  if (!f->has_tip) {
+    sqlite3_result_error(ctx, "smsguard_chain_next: no tip set (smsguard_chain_prev)", -1);
+    return;
+  }
+  /* The body's bytes as stored: TEXT, or a BLOB of UTF-8 the INSERT stores with CAST(? AS TEXT). */
+  int bt = sqlite3_value_type(body);
+  if ((bt != SQLITE_TEXT && bt != SQLITE_BLOB) || !render(&f->line, argv, &len)) {
+    sqlite3_result_error(ctx, "smsguard_chain_next: cannot render this record's header with certainty", -1);
+    return;
+  }
+  const unsigned char *b = bt == SQLITE_TEXT ? sqlite3_value_text(body) : sqlite3_value_blob(body);
+  int bn = sqlite3_value_bytes(body);
+  if (!b && bn > 0) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  link_hash(f->tip, &f->line, len, b ? b : (const unsigned char *)"", bn, f->tip);
+  sqlite3_result_blob(ctx, f->tip, 32, SQLITE_TRANSIENT);
 }
 
 #ifdef _WIN32
@@ -208,5 +319,19 @@ __declspec(dllexport)
 int sqlite3_chainlinks_init(sqlite3 *db, char **err, const sqlite3_api_routines *api) {
   SQLITE_EXTENSION_INIT2(api);
   (void)err;
-  return sqlite3_create_function(db, "smsguard_chain_links", ARGS, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL, NULL, links_step, links_final);
+  int rc = sqlite3_create_function(db, "smsguard_chain_links", ARGS, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL, NULL, links_step, links_final);
+  if (rc != SQLITE_OK) return rc;
+  Forge *f = sqlite3_malloc(sizeof(Forge));
+  if (!f) return SQLITE_NOMEM;
+  memset(f, 0, sizeof(Forge));
+  /* One state per connection, shared by the three; the last registered frees it with the connection. */
+  rc = sqlite3_create_function_v2(db, "smsguard_chain_prev", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, f, chain_prev, NULL, NULL, NULL);
+  if (rc != SQLITE_OK) {
+    forge_free(f);
+    return rc;
+  }
+  /* From here a registered function holds f: a later failure leaks it rather than leave it dangling. */
+  rc = sqlite3_create_function_v2(db, "smsguard_chain_next", HEADER_COLS + 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, f, chain_next, NULL, NULL, NULL);
+  if (rc != SQLITE_OK) return rc;
+  return sqlite3_create_function_v2(db, "smsguard_chain_tip", 0, SQLITE_UTF8 | SQLITE_DIRECTONLY, f, chain_tip, NULL, NULL, forge_free);
 }

@@ -1,9 +1,10 @@
 /**
- * The verifier's native fast path: a SQLite extension (native/chain-links.c, built at install by
+ * The native fast paths of the hash chains: a SQLite extension (native/chain-links.c, built at install by
  * scripts/build-native.mjs) whose aggregate `smsguard_chain_links` proves a range of links inside
  * SQLite, no value crossing into JavaScript per row. It proves the same links as the JavaScript path
  * of records-links.ts (and never more: anything it cannot render with certainty ends its proven
- * prefix, and the exact verifier takes over from there), about twice as fast per row here.
+ * prefix, and the exact verifier takes over from there), about twice as fast per row here. The same
+ * extension forges the links the records writer appends (`smsguard_chain_next`, see chain-links.c).
  *
  * Optional: without a C compiler at install there is no extension, and the JavaScript path runs.
  */
@@ -21,6 +22,20 @@ export function nativeLinksPath(): string | null {
   const p = fileURLToPath(new URL('../../../build/native/chain-links.so', import.meta.url));
   return existsSync(p) ? p : null;
 }
+
+/**
+ * The extension for the records writer (its `smsguard_chain_next` forges each link as the row is
+ * inserted), or null when it is not built or SMSGUARD_NATIVE_WRITE=0 turns that use off. Both
+ * paths write the same bytes and hashes; the switch exists to compare them.
+ */
+export function nativeForgePath(): string | null {
+  if (process.env.SMSGUARD_NATIVE_WRITE === '0') return null;
+  const p = fileURLToPath(new URL('../../../build/native/chain-links.so', import.meta.url));
+  return existsSync(p) ? p : null;
+}
+
+/** Whether an error is the extension refusing to forge a link (the writer then uses its JavaScript path). */
+export const isForgeRefusal = (e: unknown): boolean => e instanceof Error && /smsguard_chain_(next|prev)/.test(e.message);
 
 const loaded = new WeakMap<Db, boolean>();
 

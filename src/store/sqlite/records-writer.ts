@@ -31,6 +31,7 @@ import type { RecordChainRow, RecordQuery, RecordRow } from '../../ports/store.j
 import { derivedColumns, readBody, type NewRecord, type StoredRecord } from '../record-columns.js';
 import { genesisHash, monthEnd, monthOf, monthStart, recordHeader, sha256Binary } from '../../domain/hash-chain.js';
 import { pageSql, queryPage } from './records-query.js';
+import { isForgeRefusal, loadNativeLinks, nativeForgePath } from './native-links.js';
 import { closeMonth, copyMonthTableToFile, monthFilePath, monthFilesBeside, monthTable, openMonth, removeMonthFile, removeMonthFileAsync, startWriting, stopWriting, type MonthDb } from './month-files.js';
 
 export type { NewRecord, StoredRecord };
@@ -64,6 +65,8 @@ const writers = new WeakMap<Db, RecordsWriter>();
 
 interface MonthStmts {
   insert: { run(...a: unknown[]): unknown };
+  /** The native path (the extension loaded into the month's connection): link forged inside the INSERT. */
+  forge: { prev: { run(h: Buffer): unknown }; insert: { run(...a: unknown[]): unknown }; tip: { get(): unknown } } | null;
   tip: { get(): unknown };
   dataVersion: { get(): unknown };
   begin: { run(): unknown };
@@ -215,6 +218,7 @@ export class RecordsWriter {
       s = {
         // The body arrives as the UTF-8 bytes that were hashed; CAST stores them as the same TEXT a string would be.
         insert: m.db.prepare(`INSERT INTO ${t} (${RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?)`),
+        forge: this.forgeStmts(m),
         tip: m.db.prepare(`SELECT seq, at, hash FROM ${t} ORDER BY seq DESC LIMIT 1`).raw(),
         dataVersion: m.db.prepare('PRAGMA data_version').pluck(),
         begin: m.db.prepare('BEGIN IMMEDIATE'),
@@ -224,6 +228,25 @@ export class RecordsWriter {
       this.stmts.set(m.month, s);
     }
     return s;
+  }
+
+  /**
+   * The native extension's statements on a month's connection, or null (not built, turned off, not
+   * loadable): the row's hash is computed by `smsguard_chain_next` from the very values bound to the
+   * row, so nothing of the header or the hash is rendered in JavaScript (about 2 µs a record).
+   */
+  private forgeStmts(m: MonthDb): MonthStmts['forge'] {
+    if (!loadNativeLinks(m.db, nativeForgePath())) return null;
+    const t = m.table;
+    // Each value is bound twice, to the row and to the hash: better-sqlite3 binds only anonymous `?`, and
+    // naming them once in an INSERT ... SELECT makes SQLite journal every page the statement touches.
+    // The body is bound as its UTF-8 bytes (encoded once), stored as TEXT by CAST as appendOne's are.
+    const q = '?, '.repeat(11);
+    return {
+      prev: m.db.prepare('SELECT smsguard_chain_prev(?)'),
+      insert: m.db.prepare(`INSERT INTO ${t} (${RECORD_COLUMNS}) VALUES (${q}CAST(? AS TEXT), smsguard_chain_next(${q}?))`),
+      tip: m.db.prepare('SELECT smsguard_chain_tip()').pluck(),
+    };
   }
 
   /**
@@ -311,18 +334,30 @@ export class RecordsWriter {
   private writeBatch(m: MonthDb, recs: Pending[], from: number, to: number): void {
     const st = this.monthStmts(m);
     startWriting(m);
-    for (let attempt = 0; ; attempt++) {
+    let forge = st.forge;
+    let retried = false;
+    for (;;) {
       st.begin.run();
       try {
         const tip = this.tipOf(m, st);
-        for (let k = from; k < to; k++) this.appendOne(m, st, tip, recs[k]);
+        // A tip that is not 32 bytes (an edited file) is hashed as stored: only the JavaScript path does.
+        if (forge && tip.hash.length === 32) {
+          forge.prev.run(tip.hash);
+          for (let k = from; k < to; k++) this.forgeOne(m, forge, tip, recs[k]);
+          tip.hash = Buffer.from(forge.tip.get() as Buffer);
+        } else {
+          for (let k = from; k < to; k++) this.appendOne(m, st, tip, recs[k]);
+        }
         st.commit.run();
         break;
       } catch (e) {
         if (m.db.inTransaction) st.rollback.run();
         this.tips.delete(m.month);
+        // A record the extension cannot render with certainty: the whole batch again, in JavaScript.
+        if (forge && isForgeRefusal(e)) { forge = null; continue; }
         // Another writer not holding the main lock (should not happen): re-read the tip and retry once.
-        if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY' || attempt > 0) throw e;
+        if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY' || retried) throw e;
+        retried = true;
       }
     }
   }
@@ -365,6 +400,19 @@ export class RecordsWriter {
     if (r.at > tip.at) tip.at = r.at;
     if (prev.length === 32) prev.set(this.next);
     else tip.hash = Buffer.from(this.next);
+  }
+
+  /** appendOne's native twin: the INSERT itself renders the header and forges the link (chain-links.c). */
+  private forgeOne(m: MonthDb, forge: NonNullable<MonthStmts['forge']>, tip: Tip, p: Pending): void {
+    const { r, body } = p;
+    const seq = tip.seq + 1;
+    if (r.at < tip.at) this.cached('UPDATE records_months SET at_monotonic = 0 WHERE month = ? AND at_monotonic = 1').run(m.month);
+    const [port, type, decision, rule] = p.cols;
+    if (3 * body.length > this.scratch.length) this.scratch = Buffer.allocUnsafe(3 * body.length);
+    const b = this.scratch.subarray(0, this.scratch.write(body, 0, 'utf8'));
+    forge.insert.run(seq, r.id, r.at, r.kind, r.contentProviderId, r.msisdn, r.ref, port, type, decision, rule, b, seq, r.id, r.at, r.kind, r.contentProviderId, r.msisdn, r.ref, port, type, decision, rule, b);
+    tip.seq = seq;
+    if (r.at > tip.at) tip.at = r.at;
   }
 
   private readonly pipelineRules = new Map<string, readonly string[] | null>();
