@@ -10,6 +10,7 @@ import { RECORD_COLUMNS, RECORD_PLACEHOLDERS, RETAINED, type ChainTable, type Re
 import { canonicalRetained, chainHash, genesisHash } from '../../domain/hash-chain.js';
 import { checkLinks, type LinkOptions } from './records-links.js';
 import { subtractCounts } from '../../domain/counts.js';
+import { FACET_BUCKET_SQL } from './month-files.js';
 
 interface HoldDb { id: string; msisdn: string | null; content_provider_id: string | null; reason: string; created_at: number; created_by: string; released_at: number | null; released_by: string | null }
 const toHold = (r: HoldDb): LegalHold => ({ id: r.id, msisdn: r.msisdn, contentProviderId: r.content_provider_id, reason: r.reason, createdAt: r.created_at, createdBy: r.created_by, releasedAt: r.released_at, releasedBy: r.released_by });
@@ -35,8 +36,7 @@ export class SqliteRecordArchive implements RecordArchive {
   async countProvider(contentProviderId: string, from: number, to: number): Promise<number> {
     let n = 0;
     for (const m of [RETAINED, ...this.writer.liveMonths()]) {
-      const { db, table } = this.writer.on(m);
-      n += db.prepare(`SELECT count(*) FROM ${table} WHERE content_provider_id = ? AND +at >= ? AND +at < ?`).pluck().get(contentProviderId, from, to) as number;
+      for (const x of this.byProvider(m, 'count(*)', 'AND +at >= ? AND +at < ?', [contentProviderId, from, to])) n += x as number;
     }
     return n;
   }
@@ -158,6 +158,21 @@ export class SqliteRecordArchive implements RecordArchive {
     return end;
   }
 
+  /**
+   * `SELECT <what> FROM <chain's table> WHERE content_provider_id = ? <more>`, each value of every
+   * result row: through the provider index, bucket by bucket in a month with facet buckets.
+   */
+  private byProvider(chain: string, what: string, more: string, args: unknown[]): unknown[] {
+    const { db, table } = this.writer.on(chain);
+    const range = this.writer.facetBucketRange(chain);
+    if (range === 'empty') return [];
+    if (range === null) return db.prepare(`SELECT ${what} FROM ${table} WHERE content_provider_id = ? ${more}`).pluck().all(...args);
+    const st = db.prepare(`SELECT ${what} FROM ${table} WHERE ${FACET_BUCKET_SQL} = ? AND content_provider_id = ? ${more}`).pluck();
+    const out: unknown[] = [];
+    for (let b = range.lo; b <= range.hi; b++) out.push(...st.all(b, ...args));
+    return out;
+  }
+
   async heldSeqs(chain: string, holds: LegalHold[]): Promise<{ seq: number; holdId: string }[]> {
     if (chain !== RETAINED && !this.writer.liveMonths().includes(chain)) return [];
     const { db, table: t } = this.writer.on(chain);
@@ -165,7 +180,7 @@ export class SqliteRecordArchive implements RecordArchive {
     for (const h of holds) {
       const seqs = (h.msisdn
         ? db.prepare(`SELECT seq FROM ${t} WHERE msisdn = ?`).pluck().all(h.msisdn)
-        : db.prepare(`SELECT seq FROM ${t} WHERE content_provider_id = ?`).pluck().all(h.contentProviderId)) as number[];
+        : this.byProvider(chain, 'seq', '', [h.contentProviderId])) as number[];
       for (const seq of seqs) out.push({ seq, holdId: h.id });
     }
     return out;

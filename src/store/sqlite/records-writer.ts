@@ -30,8 +30,9 @@ import type { Db } from './db.js';
 import type { RecordChainRow, RecordQuery, RecordRow } from '../../ports/store.js';
 import { derivedColumns, readBody, type NewRecord, type StoredRecord } from '../record-columns.js';
 import { genesisHash, monthEnd, monthOf, monthStart, recordHeader, sha256Binary } from '../../domain/hash-chain.js';
-import { pageSql, queryPage } from './records-query.js';
+import { pageSql, queryPage, type PageSql } from './records-query.js';
 import { isForgeRefusal, loadNativeLinks, nativeForgePath } from './native-links.js';
+import { facetBucket } from './month-files.js';
 import { closeMonth, copyMonthTableToFile, monthFilePath, monthFilesBeside, monthTable, openMonth, removeMonthFile, removeMonthFileAsync, startWriting, stopWriting, type MonthDb } from './month-files.js';
 
 export type { NewRecord, StoredRecord };
@@ -201,6 +202,34 @@ export class RecordsWriter {
   on(chain: string): ChainTable {
     this.refresh();
     return this.tableOf(chain);
+  }
+
+  private readonly facetBuckets = new WeakMap<Db, boolean>();
+
+  /**
+   * Whether a chain's table has the facet-bucket indexes (month-files.ts): months made since they
+   * exist. Older months and the retained chain have value-only ones. A table's indexes never change.
+   */
+  hasFacetBuckets(chain: string): boolean {
+    const { db, table } = this.on(chain);
+    let b = this.facetBuckets.get(db);
+    if (b === undefined) {
+      b = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").get(`${table}_portb`) !== undefined;
+      this.facetBuckets.set(db, b);
+    }
+    return b;
+  }
+
+  /**
+   * The facet buckets a chain's records span (lo..hi), or null when the table has no facet-bucket
+   * indexes (`hasFacetBuckets`); `empty` when it holds no record.
+   */
+  facetBucketRange(chain: string): { lo: number; hi: number } | 'empty' | null {
+    if (chain === RETAINED || !this.hasFacetBuckets(chain)) return null;
+    const { db, table } = this.on(chain);
+    const min = this.cachedOn(db, `SELECT min(seq) FROM ${table}`).pluck().get() as number | null;
+    const max = this.cachedOn(db, `SELECT max(seq) FROM ${table}`).pluck().get() as number | null;
+    return min === null || max === null ? 'empty' : { lo: facetBucket(min), hi: facetBucket(max) };
   }
 
   /** `on` without re-reading the registry (the caller just did). */
@@ -552,7 +581,7 @@ export class RecordsWriter {
   }
 
   /** The SQL one table's page runs (see records-query.ts). Exposed for EXPLAIN tests. */
-  pageSql(chain: string, q: RecordQuery, cursorSeq: number | null): { sql: string; args: unknown[] } | null {
+  pageSql(chain: string, q: RecordQuery, cursorSeq: number | null): PageSql | null {
     return pageSql(this, chain, q, cursorSeq);
   }
 

@@ -32,15 +32,17 @@ describe('record page queries use indexes', () => {
   const plan = (q: Partial<RecordQuery>, cursor: number | null = 2500): string => {
     const p = w.pageSql('2026-11', { limit: 100, ...q }, cursor);
     assert.ok(p, 'a query');
-    const rows = w.on('2026-11').db.prepare(`EXPLAIN QUERY PLAN ${p.sql}`).all(...p.args, 101) as { detail: string }[];
+    const rows = w.on('2026-11').db.prepare(`EXPLAIN QUERY PLAN ${p.sql}`).all(...(p.buckets ? [p.buckets.hi] : []), ...p.args, 101) as { detail: string }[];
     return rows.map((r) => r.detail).join(' | ');
   };
 
   const cases: [string, Partial<RecordQuery>, RegExp][] = [
     ['number', { msisdn: '+8613800000007' }, /USING (COVERING )?INDEX records_2026_11_msisdn \(msisdn=\? AND (seq|rowid)<\?\)/],
-    ['content provider', { contentProviderId: 'cp_3' }, /USING (COVERING )?INDEX records_2026_11_cp \(content_provider_id=\? AND (seq|rowid)<\?\)/],
-    ['port', { port: '10690003' }, /USING (COVERING )?INDEX records_2026_11_port \(port=\? AND (seq|rowid)<\?\)/],
-    ['rule', { rule: 'frequency.verification' }, /USING (COVERING )?INDEX records_2026_11_rule \(rule=\? AND (seq|rowid)<\?\)/],
+    // Facets: one facet bucket per query (its first parameter), the value, then seq order from the index.
+    ['content provider', { contentProviderId: 'cp_3' }, /USING (COVERING )?INDEX records_2026_11_cpb \(<expr>=\? AND content_provider_id=\? AND (seq|rowid)<\?\)/],
+    ['port', { port: '10690003' }, /USING (COVERING )?INDEX records_2026_11_portb \(<expr>=\? AND port=\? AND (seq|rowid)<\?\)/],
+    ['rule', { rule: 'frequency.verification' }, /USING (COVERING )?INDEX records_2026_11_ruleb \(<expr>=\? AND rule=\? AND (seq|rowid)<\?\)/],
+    ['port in a time range', { port: '10690003', from: NOV + 100_000, to: NOV + 200_000 }, /USING (COVERING )?INDEX records_2026_11_portb \(<expr>=\? AND port=\? AND (seq|rowid)>\? AND (seq|rowid)<\?\)/],
     ['time range', { from: NOV + 100_000, to: NOV + 200_000 }, /USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/],
     ['number in a time range', { msisdn: '+8613800000007', from: NOV + 100_000, to: NOV + 200_000 }, /USING (COVERING )?INDEX records_2026_11_msisdn \(msisdn=\? AND (seq|rowid)>\? AND (seq|rowid)<\?\)/],
     ['a province (a long list of providers): walk seq backwards, filter', { contentProviderIds: Array.from({ length: 40 }, (_, i) => `cp_${i}`) }, /(SCAN|SEARCH) records_2026_11( USING INTEGER PRIMARY KEY \(rowid<\?\))?$/],
