@@ -1,8 +1,8 @@
 /*
  * A SQLite loadable extension for the records' hash chains, inside SQLite: proving a range of a
  * month's links without a value crossing into JavaScript per row (smsguard_chain_links, for
- * `records verify`), and forging each new link as its row is inserted (smsguard_chain_next, for the
- * records writer; at the end of this file). Both render the header line one way, below.
+ * `records verify`), and appending a batch of records with their links forged (smsguard_chain_append,
+ * for the records writer; at the end of this file). Both render the header line one way, below.
  *
  * smsguard_chain_links (src/store/sqlite/records-links.ts explains why links can be proven in any
  * order, chunk by chunk):
@@ -123,6 +123,16 @@ static int put_int(Line *s, size_t *len, sqlite3_int64 x) {
   return 1;
 }
 
+/* Appends a string as JSON.stringify would, when it leaves it unescaped (json_raw); else 0. */
+static int put_text(Line *s, size_t *len, const unsigned char *t, int n) {
+  if (!grow(s, *len + (size_t)n + 2) || !json_raw(t, n)) return 0;
+  s->buf[(*len)++] = '"';
+  memcpy(s->buf + *len, t, (size_t)n);
+  *len += (size_t)n;
+  s->buf[(*len)++] = '"';
+  return 1;
+}
+
 /* Appends one header value as JSON.stringify would; 0 when it cannot be rendered with certainty. */
 static int put_value(Line *s, size_t *len, sqlite3_value *v) {
   switch (sqlite3_value_type(v)) {
@@ -138,13 +148,7 @@ static int put_value(Line *s, size_t *len, sqlite3_value *v) {
     }
     case SQLITE_TEXT: {
       const unsigned char *t = sqlite3_value_text(v);
-      int n = sqlite3_value_bytes(v);
-      if (!t || !grow(s, *len + (size_t)n + 2) || !json_raw(t, n)) return 0;
-      s->buf[(*len)++] = '"';
-      memcpy(s->buf + *len, t, (size_t)n);
-      *len += (size_t)n;
-      s->buf[(*len)++] = '"';
-      return 1;
+      return t && put_text(s, len, t, sqlite3_value_bytes(v));
     }
     case SQLITE_FLOAT: {
       /*
@@ -313,6 +317,137 @@ static void chain_next(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_result_blob(ctx, f->tip, 32, SQLITE_TRANSIENT);
 }
 
+/*
+ * smsguard_chain_append(table, first_seq, tip, batch): appends a whole batch of records to a month
+ * table and returns the new tip, for the records writer. One SQL call per batch: no value is bound
+ * from JavaScript per record, the header is rendered and the link forged here, and each row is
+ * inserted by a plain single-row INSERT prepared here (no statement journal: it calls no function).
+ *
+ * `batch` packs each record as: `at` (float64, little-endian), a null mask (uint16 LE: bit i set when
+ * header text field i is null), the byte length of its text (uint32 LE), then the text: the nine
+ * header text fields (id, kind, content_provider_id, msisdn, ref, port, type, decision, rule) each
+ * ended by a NUL byte, then the body (the JSON text, which never holds a raw NUL). Seqs run from
+ * first_seq. A field or body holding a NUL, a value not renderable with certainty, a malformed batch:
+ * an error starting "smsguard_chain_append:", and the writer rolls the batch back and writes it
+ * through its JavaScript path. An INSERT that fails (a constraint, a trigger) fails the call with
+ * SQLite's own message and code. Either way nothing is kept: the caller rolls back.
+ */
+#define TEXT_FIELDS 9
+
+static int put_field(Line *s, size_t *len, const unsigned char *t, int n, int null) {
+  if (null) {
+    if (n != 0 || !grow(s, *len + 4)) return 0;
+    memcpy(s->buf + *len, "null", 4);
+    *len += 4;
+    return 1;
+  }
+  return put_text(s, len, t, n);
+}
+
+static void chain_append(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  Forge *f = sqlite3_user_data(ctx);
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  (void)argc;
+  const unsigned char *table = sqlite3_value_text(argv[0]);
+  /* A JavaScript number arrives as a double (better-sqlite3 binds every number so): integral is fine. */
+  int seq_ok = sqlite3_value_type(argv[1]) == SQLITE_INTEGER
+    || (sqlite3_value_type(argv[1]) == SQLITE_FLOAT && sqlite3_value_double(argv[1]) == (double)sqlite3_value_int64(argv[1]));
+  sqlite3_int64 seq = sqlite3_value_int64(argv[1]);
+  const unsigned char *p = sqlite3_value_blob(argv[3]);
+  int total = sqlite3_value_bytes(argv[3]);
+  if (!table || !seq_ok || seq < 1 || seq > MAX_SAFE || sqlite3_value_type(argv[2]) != SQLITE_BLOB || sqlite3_value_bytes(argv[2]) != 32 || sqlite3_value_type(argv[3]) != SQLITE_BLOB) {
+    sqlite3_result_error(ctx, "smsguard_chain_append: (table TEXT, first_seq INTEGER, tip BLOB(32), batch BLOB) expected", -1);
+    return;
+  }
+  unsigned char tip[32];
+  memcpy(tip, sqlite3_value_blob(argv[2]), 32);
+  char *sql = sqlite3_mprintf("INSERT INTO \"%w\" (seq, id, at, kind, content_provider_id, msisdn, ref, port, type, decision, rule, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (const char *)table);
+  if (!sql) { sqlite3_result_error_nomem(ctx); return; }
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+  sqlite3_free(sql);
+  if (rc != SQLITE_OK) {
+    sqlite3_result_error(ctx, sqlite3_errmsg(db), -1);
+    sqlite3_result_error_code(ctx, rc);
+    return;
+  }
+  const char *refuse = NULL;
+  int at_off = 0;
+  while (at_off < total) {
+    if (total - at_off < 14) { refuse = "smsguard_chain_append: a truncated batch"; break; }
+    double at;
+    unsigned short mask;
+    unsigned int n;
+    memcpy(&at, p + at_off, 8);
+    memcpy(&mask, p + at_off + 8, 2);
+    memcpy(&n, p + at_off + 10, 4);
+    const unsigned char *t = p + at_off + 14;
+    if (n > (unsigned int)(total - at_off - 14)) { refuse = "smsguard_chain_append: a truncated batch"; break; }
+    at_off += 14 + (int)n;
+    /* The nine fields, each ended by a NUL; the rest is the body. */
+    const unsigned char *fs[TEXT_FIELDS];
+    int fl[TEXT_FIELDS];
+    const unsigned char *q = t, *end = t + n;
+    int k = 0;
+    for (; k < TEXT_FIELDS; k++) {
+      const unsigned char *z = memchr(q, 0, (size_t)(end - q));
+      if (!z) break;
+      fs[k] = q;
+      fl[k] = (int)(z - q);
+      q = z + 1;
+    }
+    const unsigned char *body = q;
+    int bn = (int)(end - q);
+    if (k < TEXT_FIELDS || memchr(body, 0, (size_t)bn) || !(at >= -(double)MAX_SAFE && at <= (double)MAX_SAFE) || at != (double)(sqlite3_int64)at) {
+      refuse = "smsguard_chain_append: cannot render this record's header with certainty";
+      break;
+    }
+    /* [seq, id, at, kind, content_provider_id, msisdn, ref, port, type, decision, rule]\n */
+    Line *s = &f->line;
+    size_t len = 0;
+    int ok = grow(s, 1);
+    if (ok) s->buf[len++] = '[';
+    ok = ok && put_int(s, &len, seq);
+    for (int c = 0; ok && c < TEXT_FIELDS; c++) {
+      ok = grow(s, len + 1);
+      if (ok) s->buf[len++] = ',';
+      ok = ok && put_field(s, &len, fs[c], fl[c], mask & (1u << c));
+      if (ok && c == 0) { /* at follows id */
+        ok = grow(s, len + 1);
+        if (ok) s->buf[len++] = ',';
+        ok = ok && put_int(s, &len, (sqlite3_int64)at);
+      }
+    }
+    ok = ok && grow(s, len + 2);
+    if (!ok) { refuse = "smsguard_chain_append: cannot render this record's header with certainty"; break; }
+    s->buf[len++] = ']';
+    s->buf[len++] = '\n';
+    link_hash(tip, s, len, body, bn, tip);
+    sqlite3_bind_int64(st, 1, seq);
+    for (int c = 0; c < TEXT_FIELDS; c++) {
+      int col = c == 0 ? 2 : c + 3; /* id is column 2, at column 3, kind.. rule columns 4..11 */
+      if (mask & (1u << c)) sqlite3_bind_null(st, col);
+      else sqlite3_bind_text(st, col, (const char *)fs[c], fl[c], SQLITE_STATIC);
+    }
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)at);
+    sqlite3_bind_text(st, 12, (const char *)body, bn, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 13, tip, 32, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE) {
+      rc = sqlite3_extended_errcode(db);
+      sqlite3_result_error(ctx, sqlite3_errmsg(db), -1);
+      sqlite3_result_error_code(ctx, rc);
+      sqlite3_finalize(st);
+      return;
+    }
+    sqlite3_reset(st);
+    seq++;
+  }
+  sqlite3_finalize(st);
+  if (refuse) sqlite3_result_error(ctx, refuse, -1);
+  else sqlite3_result_blob(ctx, tip, 32, SQLITE_TRANSIENT);
+}
+
 #ifdef _WIN32
 __declspec(dllexport)
 #endif
@@ -332,6 +467,8 @@ int sqlite3_chainlinks_init(sqlite3 *db, char **err, const sqlite3_api_routines 
   }
   /* From here a registered function holds f: a later failure leaks it rather than leave it dangling. */
   rc = sqlite3_create_function_v2(db, "smsguard_chain_next", HEADER_COLS + 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, f, chain_next, NULL, NULL, NULL);
+  if (rc != SQLITE_OK) return rc;
+  rc = sqlite3_create_function_v2(db, "smsguard_chain_append", 4, SQLITE_UTF8 | SQLITE_DIRECTONLY, f, chain_append, NULL, NULL, NULL);
   if (rc != SQLITE_OK) return rc;
   return sqlite3_create_function_v2(db, "smsguard_chain_tip", 0, SQLITE_UTF8 | SQLITE_DIRECTONLY, f, chain_tip, NULL, NULL, forge_free);
 }

@@ -4,7 +4,7 @@
  * SQLite, no value crossing into JavaScript per row. It proves the same links as the JavaScript path
  * of records-links.ts (and never more: anything it cannot render with certainty ends its proven
  * prefix, and the exact verifier takes over from there), about twice as fast per row here. The same
- * extension forges the links the records writer appends (`smsguard_chain_next`, see chain-links.c).
+ * extension appends the records writer's batches, forging their links (`smsguard_chain_append`, see chain-links.c).
  *
  * Optional: without a C compiler at install there is no extension, and the JavaScript path runs.
  */
@@ -24,8 +24,8 @@ export function nativeLinksPath(): string | null {
 }
 
 /**
- * The extension for the records writer (its `smsguard_chain_next` forges each link as the row is
- * inserted), or null when it is not built or SMSGUARD_NATIVE_WRITE=0 turns that use off. Both
+ * The extension for the records writer (its `smsguard_chain_append` appends a batch, forging each
+ * link), or null when it is not built or SMSGUARD_NATIVE_WRITE=0 turns that use off. Both
  * paths write the same bytes and hashes; the switch exists to compare them.
  */
 export function nativeForgePath(): string | null {
@@ -34,8 +34,12 @@ export function nativeForgePath(): string | null {
   return existsSync(p) ? p : null;
 }
 
-/** Whether an error is the extension refusing to forge a link (the writer then uses its JavaScript path). */
-export const isForgeRefusal = (e: unknown): boolean => e instanceof Error && /smsguard_chain_(next|prev)/.test(e.message);
+/**
+ * Whether an error is the extension refusing a batch (a record it cannot render with certainty): the
+ * writer then writes the batch through its JavaScript path. An INSERT's own failure (a constraint)
+ * comes with SQLite's message, not this prefix.
+ */
+export const isForgeRefusal = (e: unknown): boolean => e instanceof Error && e.message.startsWith('smsguard_chain_append:');
 
 const loaded = new WeakMap<Db, boolean>();
 

@@ -66,8 +66,8 @@ const writers = new WeakMap<Db, RecordsWriter>();
 
 interface MonthStmts {
   insert: { run(...a: unknown[]): unknown };
-  /** The native path (the extension loaded into the month's connection): link forged inside the INSERT. */
-  forge: { prev: { run(h: Buffer): unknown }; insert: { run(...a: unknown[]): unknown }; tip: { get(): unknown } } | null;
+  /** The native path (the extension loaded into the month's connection): a whole batch appended, links forged, in one call. */
+  forge: { get(...a: unknown[]): unknown } | null;
   tip: { get(): unknown };
   dataVersion: { get(): unknown };
   begin: { run(): unknown };
@@ -260,22 +260,13 @@ export class RecordsWriter {
   }
 
   /**
-   * The native extension's statements on a month's connection, or null (not built, turned off, not
-   * loadable): the row's hash is computed by `smsguard_chain_next` from the very values bound to the
-   * row, so nothing of the header or the hash is rendered in JavaScript (about 2 µs a record).
+   * The native extension's batch append on a month's connection, or null (not built, turned off, not
+   * loadable): `smsguard_chain_append` renders each header, forges each link and inserts each row
+   * inside SQLite, so nothing per record is bound from JavaScript (chain-links.c).
    */
   private forgeStmts(m: MonthDb): MonthStmts['forge'] {
     if (!loadNativeLinks(m.db, nativeForgePath())) return null;
-    const t = m.table;
-    // Each value is bound twice, to the row and to the hash: better-sqlite3 binds only anonymous `?`, and
-    // naming them once in an INSERT ... SELECT makes SQLite journal every page the statement touches.
-    // The body is bound as its UTF-8 bytes (encoded once), stored as TEXT by CAST as appendOne's are.
-    const q = '?, '.repeat(11);
-    return {
-      prev: m.db.prepare('SELECT smsguard_chain_prev(?)'),
-      insert: m.db.prepare(`INSERT INTO ${t} (${RECORD_COLUMNS}) VALUES (${q}CAST(? AS TEXT), smsguard_chain_next(${q}?))`),
-      tip: m.db.prepare('SELECT smsguard_chain_tip()').pluck(),
-    };
+    return m.db.prepare('SELECT smsguard_chain_append(?, ?, ?, ?)').pluck();
   }
 
   /**
@@ -371,9 +362,10 @@ export class RecordsWriter {
         const tip = this.tipOf(m, st);
         // A tip that is not 32 bytes (an edited file) is hashed as stored: only the JavaScript path does.
         if (forge && tip.hash.length === 32) {
-          forge.prev.run(tip.hash);
-          for (let k = from; k < to; k++) this.forgeOne(m, forge, tip, recs[k]);
-          tip.hash = Buffer.from(forge.tip.get() as Buffer);
+          const batch = this.packBatch(m, recs, from, to, tip);
+          tip.hash = Buffer.from(forge.get(m.table, tip.seq + 1, tip.hash, batch) as Buffer);
+          tip.seq += to - from;
+          this.nativeBatches++;
         } else {
           for (let k = from; k < to; k++) this.appendOne(m, st, tip, recs[k]);
         }
@@ -431,17 +423,41 @@ export class RecordsWriter {
     else tip.hash = Buffer.from(this.next);
   }
 
-  /** appendOne's native twin: the INSERT itself renders the header and forges the link (chain-links.c). */
-  private forgeOne(m: MonthDb, forge: NonNullable<MonthStmts['forge']>, tip: Tip, p: Pending): void {
-    const { r, body } = p;
-    const seq = tip.seq + 1;
-    if (r.at < tip.at) this.cached('UPDATE records_months SET at_monotonic = 0 WHERE month = ? AND at_monotonic = 1').run(m.month);
-    const [port, type, decision, rule] = p.cols;
-    if (3 * body.length > this.scratch.length) this.scratch = Buffer.allocUnsafe(3 * body.length);
-    const b = this.scratch.subarray(0, this.scratch.write(body, 0, 'utf8'));
-    forge.insert.run(seq, r.id, r.at, r.kind, r.contentProviderId, r.msisdn, r.ref, port, type, decision, rule, b, seq, r.id, r.at, r.kind, r.contentProviderId, r.msisdn, r.ref, port, type, decision, rule, b);
-    tip.seq = seq;
-    if (r.at > tip.at) tip.at = r.at;
+  /** Batches appended through the native extension since this writer opened (the rest went through JavaScript). */
+  nativeBatches = 0;
+
+  /** The batch `smsguard_chain_append` takes (its layout is described in chain-links.c); grown as needed. */
+  private packed = Buffer.allocUnsafe(1 << 20);
+
+  /**
+   * Packs `recs[from..to)` for the native append: per record `at`, a null mask, the text's length, and
+   * one string of the nine header text fields and the body, NUL-separated (one UTF-8 encoding per
+   * record). Moves the tip's `at` and clears the month's at_monotonic as appendOne does.
+   */
+  private packBatch(m: MonthDb, recs: Pending[], from: number, to: number, tip: Tip): Buffer {
+    let off = 0;
+    for (let k = from; k < to; k++) {
+      const { r, body, cols } = recs[k];
+      if (r.at < tip.at) this.cached('UPDATE records_months SET at_monotonic = 0 WHERE month = ? AND at_monotonic = 1').run(m.month);
+      else tip.at = r.at;
+      const [port, type, decision, rule] = cols;
+      const mask = (r.contentProviderId === null ? 4 : 0) | (r.msisdn === null ? 8 : 0) | (r.ref === null ? 16 : 0) | (port === null ? 32 : 0)
+        | (type === null ? 64 : 0) | (decision === null ? 128 : 0) | (rule === null ? 256 : 0);
+      const text = `${r.id}\x00${r.kind}\x00${r.contentProviderId ?? ''}\x00${r.msisdn ?? ''}\x00${r.ref ?? ''}\x00${port ?? ''}\x00${type ?? ''}\x00${decision ?? ''}\x00${rule ?? ''}\x00${body}`;
+      const need = off + 14 + 3 * text.length;
+      if (need > this.packed.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(need, 2 * this.packed.length));
+        this.packed.copy(bigger, 0, 0, off);
+        this.packed = bigger;
+      }
+      const b = this.packed;
+      b.writeDoubleLE(r.at, off);
+      b.writeUInt16LE(mask, off + 8);
+      const n = b.write(text, off + 14, 'utf8');
+      b.writeUInt32LE(n, off + 10);
+      off += 14 + n;
+    }
+    return this.packed.subarray(0, off);
   }
 
   private readonly pipelineRules = new Map<string, readonly string[] | null>();

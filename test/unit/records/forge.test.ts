@@ -1,6 +1,6 @@
 /**
- * The records writer's native path: `smsguard_chain_next` (native/chain-links.c) renders each
- * record's header and forges its link inside the INSERT. It must write exactly what the JavaScript
+ * The records writer's native path: `smsguard_chain_append` (native/chain-links.c) appends a whole
+ * batch inside SQLite, rendering each record's header and forging its link. It must write exactly what the JavaScript
  * path writes (the same rows, bytes and hashes, so one verifier holds both), hand a batch it cannot
  * render with certainty back to the JavaScript path whole, and leave the chain tip right after it.
  */
@@ -38,15 +38,6 @@ function write(batches: NewRecord[][], native: boolean): SqliteStore {
 const rows = (s: SqliteStore, month: string): unknown[] =>
   s.records.writer.on(month).db.prepare(`SELECT ${RECORD_COLUMNS}, typeof(body) AS bodyType FROM records_${month.replace('-', '_')} ORDER BY seq`).all();
 
-/** The native tip of a month's connection (null when the extension never forged there). */
-const nativeTip = (s: SqliteStore, month: string): Buffer | null => {
-  try {
-    return s.records.writer.on(month).db.prepare('SELECT smsguard_chain_tip()').pluck().get() as Buffer | null;
-  } catch {
-    return null;
-  }
-};
-
 const mt = (id: string, at: number, over: Partial<NewRecord> = {}): NewRecord => ({
   id, at, kind: 'mt', contentProviderId: 'cp_1', msisdn: '+8613800138000', ref: id,
   body: { from: '10690001', to: '+8613800138000', type: 'verification', decision: 'accepted', code: null, text: '【示例】验证码 123456 😀', n: [1, -0, 2.5, null] },
@@ -73,9 +64,8 @@ describe('forging links natively', () => {
     const a = write(batches, false);
     const b = write(batches, true);
     for (const month of ['2026-11', '2026-12']) assert.deepEqual(rows(b, month), rows(a, month), month);
-    assert.equal(nativeTip(a, '2026-11'), null, 'the JavaScript store never forged natively');
-    const last = (s: SqliteStore, m: string) => s.records.writer.on(m).db.prepare(`SELECT hash FROM records_${m.replace('-', '_')} ORDER BY seq DESC LIMIT 1`).pluck().get() as Buffer;
-    assert.deepEqual(nativeTip(b, '2026-12'), last(b, '2026-12'), 'the native path forged the last link');
+    assert.equal(a.records.writer.nativeBatches, 0, 'the JavaScript store never appended natively');
+    assert.equal(b.records.writer.nativeBatches, batches.length, 'every batch appended natively');
     for (const s of [a, b]) {
       assert.equal((await verifyChains(s.records.archive)).ok, true);
       await s.close();
@@ -93,25 +83,58 @@ describe('forging links natively', () => {
     const b = write(batches, true);
     assert.deepEqual(rows(b, '2026-11'), rows(a, '2026-11'));
     assert.equal((rows(b, '2026-11') as unknown[]).length, 7);
-    const tip = b.records.writer.on('2026-11').db.prepare('SELECT hash FROM records_2026_11 WHERE seq = 7').pluck().get() as Buffer;
-    assert.deepEqual(nativeTip(b, '2026-11'), tip, 'the batch after the refused one was forged natively again');
+    assert.equal(b.records.writer.nativeBatches, 2, 'the batches before and after the refused one were appended natively');
     for (const s of [a, b]) {
       assert.equal((await verifyChains(s.records.archive)).ok, true);
       await s.close();
     }
   });
 
-  test('a batch that fails in SQLite after forging some links: the next batch chains from the table, not the extension', async (t) => {
+  test('a batch that fails in SQLite after forging some links: SQLite\'s error, nothing kept, the next batch chains from the table', async (t) => {
     if (skip(t)) return;
     const s = write([[mt('msg_1', NOV + 1)]], true);
     const w = s.records.writer;
     const month = w.on('2026-11').db;
     month.exec("CREATE TRIGGER boom BEFORE INSERT ON records_2026_11 WHEN NEW.id = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END");
-    // msg_2 is forged (the extension's tip moves past it), then boom fails the INSERT: the batch rolls back.
+    // msg_2 is inserted and its link forged, then boom fails its INSERT: the batch rolls back.
     assert.throws(() => s.db.transaction(() => { w.append(mt('msg_2', NOV + 2)); w.append(mt('boom', NOV + 3)); })(), /boom/);
     s.db.transaction(() => w.append(mt('msg_3', NOV + 4)))();
     assert.deepEqual(month.prepare('SELECT seq, id FROM records_2026_11 ORDER BY seq').raw().all(), [[1, 'msg_1'], [2, 'msg_3']]);
     assert.equal((await verifyChains(s.records.archive)).ok, true);
+    await s.close();
+  });
+
+  test('the extension refuses a malformed call or batch with its own prefix and writes nothing', async (t) => {
+    if (skip(t)) return;
+    const s = write([[mt('msg_1', NOV + 1)]], true);
+    const db = s.records.writer.on('2026-11').db;
+    const tip = db.prepare('SELECT hash FROM records_2026_11 WHERE seq = 1').pluck().get() as Buffer;
+    const call = (...a: unknown[]) => db.prepare('SELECT smsguard_chain_append(?, ?, ?, ?)').pluck().get(...a);
+    const rec = (text: string, mask = 0, at = NOV + 2): Buffer => {
+      const t = Buffer.from(text, 'utf8');
+      const b = Buffer.alloc(14 + t.length);
+      b.writeDoubleLE(at, 0);
+      b.writeUInt16LE(mask, 8);
+      b.writeUInt32LE(t.length, 10);
+      t.copy(b, 14);
+      return b;
+    };
+    const good = 'msg_2\u0000mt\u0000cp_1\u0000+8613800138000\u0000msg_2\u000010690001\u0000verification\u0000accepted\u0000\u0000{"a":1}';
+    const refusals: [string, unknown[]][] = [
+      ['a tip that is not 32 bytes', ['records_2026_11', 2, tip.subarray(0, 31), rec(good, 256)]],
+      ['a seq that is not an integer', ['records_2026_11', 2.5, tip, rec(good, 256)]],
+      ['a truncated batch', ['records_2026_11', 2, tip, rec(good, 256).subarray(0, 20)]],
+      ['too few fields', ['records_2026_11', 2, tip, rec('msg_2\u0000mt\u0000{}', 0)]],
+      ['a NUL in a field (the body then holds one)', ['records_2026_11', 2, tip, rec(`msg\u0000_2\u0000${good.slice(6)}`, 256)]],
+      ['a quote in a header field', ['records_2026_11', 2, tip, rec(good.replace('msg_2', 'msg"2'), 256)]],
+      ['a null field with text', ['records_2026_11', 2, tip, rec(good, 4)]],
+      ['an at that is not an integer', ['records_2026_11', 2, tip, rec(good, 256, NOV + 0.5)]],
+    ];
+    db.exec('BEGIN');
+    for (const [name, args] of refusals) assert.throws(() => call(...args), /^Error: smsguard_chain_append:|smsguard_chain_append:/, name);
+    assert.equal(Buffer.isBuffer(call('records_2026_11', 2, tip, rec(good, 256))), true, 'the well-formed batch is appended');
+    db.exec('ROLLBACK');
+    assert.equal(db.prepare('SELECT count(*) FROM records_2026_11').pluck().get(), 1);
     await s.close();
   });
 
