@@ -244,24 +244,8 @@ static void links_final(sqlite3_context *ctx) {
   else sqlite3_result_int64(ctx, 0);
 }
 
-/*
- * Forging links, for the records writer (src/store/sqlite/records-writer.ts), per connection:
- *
- *   SELECT smsguard_chain_prev(:tip_hash)          -- once per batch: the chain's tip
- *   INSERT INTO records_YYYY_MM (...) VALUES (?1, ..., ?12, smsguard_chain_next(?1, ..., ?12))
- *   SELECT smsguard_chain_tip()                    -- after the batch: the new tip
- *
- * smsguard_chain_next renders the header of the row being inserted from the same bound values the
- * row stores, hashes `tip || header || body` and returns the hash, which becomes the tip. What it
- * cannot render with certainty (the cases above) makes it fail with an error naming
- * smsguard_chain_next, failing the INSERT: the writer then rolls the batch back and writes it
- * through its JavaScript path, so a record is never chained with bytes other than recordHeader's.
- * A failed or rolled-back batch leaves the tip advanced past rows that do not exist; the writer
- * sets it again (smsguard_chain_prev) from the table before its next batch.
- */
+/* The records writer's state per connection: the header line being rendered. */
 typedef struct {
-  int has_tip;
-  unsigned char tip[32];
   Line line;
 } Forge;
 
@@ -269,52 +253,6 @@ static void forge_free(void *p) {
   Forge *f = p;
   sqlite3_free(f->line.buf);
   sqlite3_free(f);
-}
-
-static void chain_prev(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-  Forge *f = sqlite3_user_data(ctx);
-  (void)argc;
-  if (sqlite3_value_type(argv[0]) != SQLITE_BLOB || sqlite3_value_bytes(argv[0]) != 32) {
-    f->has_tip = 0;
-    sqlite3_result_error(ctx, "smsguard_chain_prev: the tip must be a 32-byte BLOB", -1);
-    return;
-  }
-  memcpy(f->tip, sqlite3_value_blob(argv[0]), 32);
-  f->has_tip = 1;
-  sqlite3_result_int(ctx, 1);
-}
-
-static void chain_tip(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-  Forge *f = sqlite3_user_data(ctx);
-  (void)argc;
-  (void)argv;
-  if (f->has_tip) sqlite3_result_blob(ctx, f->tip, 32, SQLITE_TRANSIENT);
-  else sqlite3_result_null(ctx);
-}
-
-static void chain_next(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-  Forge *f = sqlite3_user_data(ctx);
-  (void)argc;
-  sqlite3_value *body = argv[HEADER_COLS];
-  size_t len;
-  if (!f->has_tip) {
-    sqlite3_result_error(ctx, "smsguard_chain_next: no tip set (smsguard_chain_prev)", -1);
-    return;
-  }
-  /* The body's bytes as stored: TEXT, or a BLOB of UTF-8 the INSERT stores with CAST(? AS TEXT). */
-  int bt = sqlite3_value_type(body);
-  if ((bt != SQLITE_TEXT && bt != SQLITE_BLOB) || !render(&f->line, argv, &len)) {
-    sqlite3_result_error(ctx, "smsguard_chain_next: cannot render this record's header with certainty", -1);
-    return;
-  }
-  const unsigned char *b = bt == SQLITE_TEXT ? sqlite3_value_text(body) : sqlite3_value_blob(body);
-  int bn = sqlite3_value_bytes(body);
-  if (!b && bn > 0) {
-    sqlite3_result_error_nomem(ctx);
-    return;
-  }
-  link_hash(f->tip, &f->line, len, b ? b : (const unsigned char *)"", bn, f->tip);
-  sqlite3_result_blob(ctx, f->tip, 32, SQLITE_TRANSIENT);
 }
 
 /*
@@ -459,16 +397,6 @@ int sqlite3_chainlinks_init(sqlite3 *db, char **err, const sqlite3_api_routines 
   Forge *f = sqlite3_malloc(sizeof(Forge));
   if (!f) return SQLITE_NOMEM;
   memset(f, 0, sizeof(Forge));
-  /* One state per connection, shared by the three; the last registered frees it with the connection. */
-  rc = sqlite3_create_function_v2(db, "smsguard_chain_prev", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, f, chain_prev, NULL, NULL, NULL);
-  if (rc != SQLITE_OK) {
-    forge_free(f);
-    return rc;
-  }
-  /* From here a registered function holds f: a later failure leaks it rather than leave it dangling. */
-  rc = sqlite3_create_function_v2(db, "smsguard_chain_next", HEADER_COLS + 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, f, chain_next, NULL, NULL, NULL);
-  if (rc != SQLITE_OK) return rc;
-  rc = sqlite3_create_function_v2(db, "smsguard_chain_append", 4, SQLITE_UTF8 | SQLITE_DIRECTONLY, f, chain_append, NULL, NULL, NULL);
-  if (rc != SQLITE_OK) return rc;
-  return sqlite3_create_function_v2(db, "smsguard_chain_tip", 0, SQLITE_UTF8 | SQLITE_DIRECTONLY, f, chain_tip, NULL, NULL, forge_free);
+  /* The connection frees f when the function goes (with the connection). */
+  return sqlite3_create_function_v2(db, "smsguard_chain_append", 4, SQLITE_UTF8 | SQLITE_DIRECTONLY, f, chain_append, NULL, NULL, forge_free);
 }
