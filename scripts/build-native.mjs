@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * Builds smsguard's one native piece, the SQLite extension that proves hash-chain links inside
- * SQLite (native/chain-links.c), into build/native/. Run by `npm install` (postinstall) and by hand
+ * Builds smsguard's one native piece, the SQLite extension that proves and forges hash-chain links
+ * inside SQLite (native/chain-links.c), into build/native/. Run by `npm install` (postinstall) and by hand
  * with `npm run build:native`.
  *
  * Optional by design: it needs a C compiler (`cc`, or $CC) and nothing else (SQLite's extension
  * header comes with better-sqlite3, SHA-256 from the Node.js binary at load time). Where it cannot be
- * built, `records verify` uses its JavaScript path, which gives the same answers more slowly; this
+ * built, `records verify` and the records writer use their JavaScript paths, which give the same
+ * answers and bytes more slowly; this
  * script then says so and exits 0, so an install never fails for it. SMSGUARD_NATIVE_REQUIRED=1
  * makes a failure fatal (CI sets it, so a broken build cannot pass unnoticed).
  */
@@ -23,7 +24,7 @@ const out = join(outDir, 'chain-links.so');
 const required = process.env.SMSGUARD_NATIVE_REQUIRED === '1';
 
 function give(reason) {
-  const msg = `smsguard: native verify extension not built (${reason}); records verify will use its JavaScript path`;
+  const msg = `smsguard: native records extension not built (${reason}); records verify and the records writer will use their JavaScript paths`;
   if (required) {
     console.error(msg);
     process.exit(1);
