@@ -76,7 +76,7 @@ export const facetBucket = (seq: number): number => Math.floor(seq / 2 ** FACET_
  * a transaction of 1,000 records dirties hundreds of leaf pages there, each rewritten whole to the WAL
  * and again at the checkpoint. Keyed by (seq bucket, value) instead, appends land in the newest
  * bucket's few pages: in C against this schema, 1M records with 200 providers and 5,000 ports cost
- * 4.7–5.8 µs of CPU each with facet buckets against 9.0–9.5 µs with value-only keys (docs/PERFORMANCE.md).
+ * 4.5–5.8 µs of CPU each with facet buckets against 9.0–9.9 µs with value-only keys (docs/PERFORMANCE.md).
  * A page by a facet reads one bucket after another from its cursor down (records-query.ts), each an
  * index probe in seq order; a month of 10M records has 611 buckets.
  *

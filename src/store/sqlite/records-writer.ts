@@ -61,6 +61,9 @@ interface Pending { r: NewRecord; body: string; cols: ReturnType<typeof derivedC
 /** A string with each lone surrogate replaced by U+FFFD, as SQLite stores it (ES2024's toWellFormed, in Node 20). */
 const wellFormed = (s: string | null): string | null => (s === null ? null : (s as unknown as { toWellFormed(): string }).toWellFormed());
 
+/** Size of the native path's pack buffer kept between batches (~1,500 decision records). */
+const PACK_KEEP = 1 << 20;
+
 /** One writer per connection: two would each hold their own pending records and tips. */
 const writers = new WeakMap<Db, RecordsWriter>();
 
@@ -366,6 +369,9 @@ export class RecordsWriter {
           tip.hash = Buffer.from(forge.get(m.table, tip.seq + 1, tip.hash, batch) as Buffer);
           tip.seq += to - from;
           this.nativeBatches++;
+          // One very large batch must not keep its pack buffer for the writer's lifetime (ordinary
+          // batches above PACK_KEEP keep theirs: reallocating every batch would cost more).
+          if (this.packed.length > 16 * PACK_KEEP) this.packed = Buffer.allocUnsafe(PACK_KEEP);
         } else {
           for (let k = from; k < to; k++) this.appendOne(m, st, tip, recs[k]);
         }
@@ -402,7 +408,7 @@ export class RecordsWriter {
   private appendOne(m: MonthDb, st: MonthStmts, tip: Tip, p: Pending): void {
     const { r, body } = p;
     const seq = tip.seq + 1;
-    if (r.at < tip.at) this.cached('UPDATE records_months SET at_monotonic = 0 WHERE month = ? AND at_monotonic = 1').run(m.month);
+    if (r.at < tip.at) this.notMonotonic(m.month);
     const [port, type, decision, rule] = p.cols;
     // The stored text is what the chain covers, byte for byte (see canonicalRecord): the body is
     // encoded to UTF-8 once, hashed after the previous hash and the header, and bound as those bytes.
@@ -423,11 +429,16 @@ export class RecordsWriter {
     else tip.hash = Buffer.from(this.next);
   }
 
+  /** A record older than its month's tip: time windows on that month can no longer become seq ranges. */
+  private notMonotonic(month: string): void {
+    this.cached('UPDATE records_months SET at_monotonic = 0 WHERE month = ? AND at_monotonic = 1').run(month);
+  }
+
   /** Batches appended through the native extension since this writer opened (the rest went through JavaScript). */
   nativeBatches = 0;
 
   /** The batch `smsguard_chain_append` takes (its layout is described in chain-links.c); grown as needed. */
-  private packed = Buffer.allocUnsafe(1 << 20);
+  private packed = Buffer.allocUnsafe(PACK_KEEP);
 
   /**
    * Packs `recs[from..to)` for the native append: per record `at`, a null mask, the text's length, and
@@ -438,7 +449,7 @@ export class RecordsWriter {
     let off = 0;
     for (let k = from; k < to; k++) {
       const { r, body, cols } = recs[k];
-      if (r.at < tip.at) this.cached('UPDATE records_months SET at_monotonic = 0 WHERE month = ? AND at_monotonic = 1').run(m.month);
+      if (r.at < tip.at) this.notMonotonic(m.month);
       else tip.at = r.at;
       const [port, type, decision, rule] = cols;
       const mask = (r.contentProviderId === null ? 4 : 0) | (r.msisdn === null ? 8 : 0) | (r.ref === null ? 16 : 0) | (port === null ? 32 : 0)
