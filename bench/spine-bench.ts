@@ -13,6 +13,7 @@ import { ruleBasedDetectors } from '../src/pipeline/ad-detector.js';
 import { resolveProfile } from '../src/profiles/index.js';
 import type { Candidate, Facts } from '../src/pipeline/types.js';
 import { machine, note, type BenchOptions, type Figure } from './figure.js';
+import { PROFILE, stopProc } from './proc.js';
 
 const NOON = Date.parse('2026-11-30T04:00:00Z');
 
@@ -79,7 +80,7 @@ async function httpBatchFigure(quick: boolean): Promise<Figure> {
   const sim = spawn(process.execPath, ['bin/smsguard.js', 'simulator', '--smpp-port', String(simPort), '--capacity', '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const simUp = waitForLine(sim, /listening on (\S+)/, 30_000);
   // Both start at once (each takes ~2 s to load): the gateway's link binds when the simulator listens.
-  const gw = spawn(process.execPath, ['bin/smsguard.js', 'start', '--db', join(dir, 'bench.db'), '--http-port', String(port), '--smpp-port', String(port + 2000), '--upstream', `smpp://bench:bench@127.0.0.1:${simPort}?window=1000`, '--log-level', 'error'], {
+  const gw = spawn(process.execPath, [...PROFILE, 'bin/smsguard.js', 'start', '--db', join(dir, 'bench.db'), '--http-port', String(port), '--smpp-port', String(port + 2000), '--upstream', `smpp://bench:bench@127.0.0.1:${simPort}?window=1000`, '--log-level', 'error'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, SMSGUARD_ADMIN_TOKEN: token },
   });
@@ -104,9 +105,12 @@ async function httpBatchFigure(quick: boolean): Promise<Figure> {
     };
   } finally {
     // The figure is taken and the database is thrown away: a graceful stop would first drain the
-    // deliveries still queued (up to 5 s) for nothing.
-    gw.kill('SIGKILL');
-    await new Promise((r) => gw.once('exit', r));
+    // deliveries still queued (up to 5 s) for nothing, unless a CPU profile is wanted (written at exit).
+    if (PROFILE.length) await stopProc(gw);
+    else {
+      gw.kill('SIGKILL');
+      await new Promise((r) => gw.once('exit', r));
+    }
     sim.kill('SIGTERM');
     await new Promise((r) => sim.once('exit', r));
     rmSync(dir, { recursive: true, force: true });
