@@ -7,11 +7,10 @@
  * identity. It grants no consent: commercial messages still need one (docs/CONSENT.md).
  */
 import { SmsguardError } from '../domain/errors.js';
-import { normalizeMsisdn } from '../domain/msisdn.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
-import { str } from './validate.js';
+import { msisdnField, str } from './validate.js';
 
 export interface LiftedOptOut {
   msisdn: string;
@@ -21,8 +20,7 @@ export interface LiftedOptOut {
 
 export async function liftOptOut(ctx: AppContext, p: Principal, rawMsisdn: string, body: Record<string, unknown>): Promise<LiftedOptOut> {
   requireRole(p, 'admin');
-  const msisdn = normalizeMsisdn(rawMsisdn);
-  if (!msisdn) throw new SmsguardError('invalid_msisdn', 'msisdn is not a mainland China mobile number', { rule: 'recipient.msisdn', article: ctx.profile.rules['recipient.msisdn']?.article, profile: ctx.profile.id }, 'msisdn');
+  const msisdn = msisdnField(rawMsisdn, 'msisdn', ctx.profile);
   const cpId = str(body.contentProviderId, 'contentProviderId', { min: 1, max: 64 });
   const reason = str(body.reason, 'reason', { min: 1, max: 500 });
   const ev = body.evidence as Record<string, unknown> | undefined;

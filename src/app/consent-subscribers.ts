@@ -4,13 +4,12 @@
  * - `GET /v1/subscribers/{msisdn}`: admin and regulator, every provider (regulator reads are audited);
  * - `GET /v1/subscribers/{msisdn}/consents`: a content provider, its own only.
  */
-import { SmsguardError } from '../domain/errors.js';
-import { normalizeMsisdn } from '../domain/msisdn.js';
 import type { ConsentRequestRow, ConsentRow, SubscriberData } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { recordExpiries, settleDueRequests } from './consent-sweeper.js';
+import { msisdnField } from './validate.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -49,12 +48,6 @@ function view(d: SubscriberData, now: number, retentionMonths: number) {
 
 export type SubscriberView = ReturnType<typeof view>;
 
-function number(raw: string): string {
-  const m = normalizeMsisdn(raw);
-  if (!m) throw new SmsguardError('invalid_msisdn', 'msisdn is not a mainland China mobile number', {}, 'msisdn');
-  return m;
-}
-
 async function settle(ctx: AppContext): Promise<number> {
   const now = ctx.clock.now();
   await settleDueRequests(ctx, now);
@@ -64,7 +57,7 @@ async function settle(ctx: AppContext): Promise<number> {
 
 export async function getSubscriber(ctx: AppContext, p: Principal, raw: string): Promise<SubscriberView> {
   requireRole(p, 'admin', 'regulator');
-  const msisdn = number(raw);
+  const msisdn = msisdnField(raw, 'msisdn', ctx.profile);
   const now = await settle(ctx);
   const d = await ctx.store.consents.subscriber(msisdn);
   if (p.role === 'regulator') await ctx.store.records.appendAudit(now, p.actorId, 'subscribers.read', { msisdn });
@@ -73,7 +66,7 @@ export async function getSubscriber(ctx: AppContext, p: Principal, raw: string):
 
 export async function getSubscriberConsents(ctx: AppContext, p: Principal, raw: string): Promise<SubscriberView> {
   requireRole(p, 'content-provider');
-  const msisdn = number(raw);
+  const msisdn = msisdnField(raw, 'msisdn', ctx.profile);
   const now = await settle(ctx);
   const d = await ctx.store.consents.subscriber(msisdn, p.contentProviderId);
   const v = view(d, now, ctx.profile.params.subscriptionRetentionMonths.value);

@@ -1,10 +1,9 @@
 /** Consent use cases of the spine: a provider records a consent it obtained (with proof) or withdraws one. */
 import { SmsguardError } from '../domain/errors.js';
-import { normalizeMsisdn } from '../domain/msisdn.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
-import { str } from './validate.js';
+import { msisdnField, str } from './validate.js';
 
 const PERS = ['day', 'week', 'month'] as const;
 
@@ -17,8 +16,7 @@ function parseTime(v: unknown, field: string): number {
 
 export async function grantConsent(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<{ id: string }> {
   requireRole(p, 'content-provider');
-  const msisdn = normalizeMsisdn(str(body.msisdn, 'msisdn', { min: 1, max: 32 }));
-  if (!msisdn) throw new SmsguardError('invalid_msisdn', 'msisdn is not a mainland China mobile number', { rule: 'recipient.msisdn', article: ctx.profile.rules['recipient.msisdn']?.article, profile: ctx.profile.id }, 'msisdn');
+  const msisdn = msisdnField(str(body.msisdn, 'msisdn', { min: 1, max: 32 }), 'msisdn', ctx.profile);
   const category = str(body.category, 'category', { min: 1, max: 64 });
   const f = body.frequency as Record<string, unknown> | undefined;
   if (!f || typeof f !== 'object') throw new SmsguardError('invalid_request', 'frequency: must be {count, per}', {}, 'frequency');

@@ -1,12 +1,12 @@
 /** Legal holds: records about a number or a content provider kept past retention until released. */
 import { SmsguardError } from '../domain/errors.js';
-import { normalizeMsisdn } from '../domain/msisdn.js';
 import type { LegalHold } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { recordsFor } from './records-service.js';
 import { providerProvince } from './records-scope.js';
+import { msisdnField } from './validate.js';
 
 export async function createHold(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<LegalHold> {
   requireRole(p, 'admin', 'regulator');
@@ -15,8 +15,7 @@ export async function createHold(ctx: AppContext, p: Principal, body: Record<str
   if (typeof reason !== 'string' || !reason.trim() || reason.length > 1000) throw new SmsguardError('invalid_request', 'reason: a non-empty string of at most 1000 characters', {}, 'reason');
   let msisdn: string | null = null;
   if (rawMsisdn !== undefined) {
-    msisdn = normalizeMsisdn(rawMsisdn);
-    if (!msisdn) throw new SmsguardError('invalid_msisdn', 'msisdn is not a mainland China mobile number', {}, 'msisdn');
+    msisdn = msisdnField(rawMsisdn, 'msisdn', ctx.profile);
   }
   if (contentProviderId !== undefined) {
     const cp = typeof contentProviderId === 'string' ? await ctx.store.directory.getContentProvider(contentProviderId) : null;

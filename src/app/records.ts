@@ -4,13 +4,13 @@
  * itself recorded (who, when, what filter, how many rows); a content provider sees its own records.
  */
 import { SmsguardError } from '../domain/errors.js';
-import { normalizeMsisdn } from '../domain/msisdn.js';
 import type { MessageView, RecordQuery, RecordRow } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { PROFILES, type ProfileId } from '../profiles/index.js';
 import { providerProvince } from './records-scope.js';
+import { msisdnField } from './validate.js';
 
 export interface RecordsFilter {
   msisdn?: string;
@@ -40,8 +40,7 @@ export async function scopedQuery(ctx: AppContext, p: Principal, f: RecordsFilte
   requireRole(p, 'admin', 'regulator', 'content-provider');
   const q: RecordQuery = { limit: Math.min(Math.max(Number(f.limit ?? 100) || 100, 1), 1000) };
   if (f.msisdn) {
-    const m = normalizeMsisdn(f.msisdn);
-    if (!m) throw new SmsguardError('invalid_msisdn', 'msisdn is not a mainland China mobile number', {}, 'msisdn');
+    const m = msisdnField(f.msisdn, 'msisdn', ctx.profile);
     q.msisdn = m;
   }
   if (f.contentProviderId) q.contentProviderId = f.contentProviderId;

@@ -4,6 +4,8 @@
  */
 import { SmsguardError } from '../domain/errors.js';
 import { isMessageType } from '../domain/message-type.js';
+import { normalizeMsisdn } from '../domain/msisdn.js';
+import type { Profile } from '../profiles/types.js';
 import type { SubmitInput } from './types.js';
 
 function fail(field: string, message: string): never {
@@ -17,6 +19,16 @@ export function str(v: unknown, field: string, opts: { max?: number; min?: numbe
   if (opts.max !== undefined && s.length > opts.max) fail(field, `must have at most ${opts.max} characters`);
   if (opts.pattern && !opts.pattern.test(s)) fail(field, `must match ${opts.pattern}`);
   return s;
+}
+
+/**
+ * A mainland China mobile number given to a use case (a path parameter, a filter, a body field),
+ * normalised to E.164, or `invalid_msisdn` naming the field with the rule and article it comes from.
+ */
+export function msisdnField(raw: unknown, field: string, profile: Profile): string {
+  const m = typeof raw === 'string' ? normalizeMsisdn(raw) : null;
+  if (!m) throw new SmsguardError('invalid_msisdn', `${field} is not a mainland China mobile number`, { rule: 'recipient.msisdn', article: profile.rules['recipient.msisdn']?.article, profile: profile.id }, field);
+  return m;
 }
 
 /** Validates a submission's shape; `prefix` names its position in a batch (`messages/3`). */
