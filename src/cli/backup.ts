@@ -10,7 +10,7 @@ import { openStore } from '../store/open.js';
 import { SqliteStore } from '../store/sqlite/index.js';
 import { isPostgresUrl } from '../store/postgres/index.js';
 import { backupSqlite } from '../store/sqlite/backup.js';
-import { defaultSigningKeyPath, defaultTrustedKeysPath } from './records.js';
+import { recordsKeyFiles } from './records.js';
 
 const mib = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MiB`;
 
@@ -23,13 +23,9 @@ export function registerBackupCommand(program: Command, common: (c: Command) => 
       const { store } = await openStore(config.db, { schema: config.dbSchema });
       try {
         if (!(store instanceof SqliteStore)) throw new Error(`backup: ${config.db} is not a SQLite store`);
-        // The signing key, where resolveRecordsSigner keeps it by default (a key given in config is the operator's to keep).
-        const key = config.recordsSigningKey?.startsWith('file:') ? config.recordsSigningKey.slice(5)
-          : config.recordsSigningKey ? null : defaultSigningKeyPath(config.db);
-        // The retired keys' public keys, where rotate-key keeps them (or the file config names).
-        const trusted = config.recordsTrustedKeys?.startsWith('file:') ? config.recordsTrustedKeys.slice(5)
-          : config.recordsTrustedKeys || config.recordsSigningKey ? null : defaultTrustedKeysPath(config.db);
-        const r = await backupSqlite(store.db, opts.to, { signingKey: key, trustedKeys: trusted, progress: (what) => process.stderr.write(`backup: copying ${what}\n`) });
+        // The key files the gateway reads (a key given inline in config is the operator's to keep).
+        const keys = recordsKeyFiles(config);
+        const r = await backupSqlite(store.db, opts.to, { signingKey: keys.signingKey, trustedKeys: keys.trustedKeys, progress: (what) => process.stderr.write(`backup: copying ${what}\n`) });
         const lines = [
           `backup of ${resolve(config.db)} in ${r.dir} (${r.seconds.toFixed(1)} s)`,
           ...r.files.map((f) => `  ${f.what.padEnd(12)} ${f.path} (${mib(f.bytes)})`),

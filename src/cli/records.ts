@@ -36,10 +36,23 @@ export function resolveRecordsSigner(config: Config): { signer: RecordsSigner; n
 /** Retired keys' public keys: config (`recordsTrustedKeys`), else the file `rotate-key` keeps beside the default key. */
 function resolveTrustedKeys(config: Config): string[] {
   const t = config.recordsTrustedKeys;
-  if (t) return t.startsWith('file:') ? parseTrustedKeys(readFileSync(t.slice(5), 'utf8'), t.slice(5)) : parseTrustedKeys(t.split(/[\s,]+/).join('\n'), 'recordsTrustedKeys');
-  if (config.recordsSigningKey || config.db === ':memory:') return [];
-  const path = defaultTrustedKeysPath(config.db);
-  return existsSync(path) ? parseTrustedKeys(readFileSync(path, 'utf8'), path) : [];
+  if (t && !t.startsWith('file:')) return parseTrustedKeys(t.split(/[\s,]+/).join('\n'), 'recordsTrustedKeys');
+  const path = recordsKeyFiles(config).trustedKeys;
+  // A file config names must be there; the default one exists only after a rotation.
+  if (path === null || (!t && !existsSync(path))) return [];
+  return parseTrustedKeys(readFileSync(path, 'utf8'), path);
+}
+
+/**
+ * The files the records' keys are read from for this config (what `smsguard backup` copies): a
+ * `file:PATH` config names, or the defaults beside the database when config gives no signing key.
+ * Null for a key given inline in config, and for an in-memory database.
+ */
+export function recordsKeyFiles(config: Config): { signingKey: string | null; trustedKeys: string | null } {
+  const byDefault = !config.recordsSigningKey && config.db !== ':memory:';
+  const file = (v: string | undefined, fallback: (db: string) => string): string | null =>
+    v !== undefined ? (v.startsWith('file:') ? v.slice(5) : null) : byDefault ? fallback(config.db) : null;
+  return { signingKey: file(config.recordsSigningKey, defaultSigningKeyPath), trustedKeys: file(config.recordsTrustedKeys, defaultTrustedKeysPath) };
 }
 
 function resolveSigningKey(config: Config): { signer: RecordsSigner; note: string } {
