@@ -214,7 +214,10 @@ export class RecordsWriter {
    * exist. Older months and the retained chain have value-only ones. A table's indexes never change.
    */
   hasFacetBuckets(chain: string): boolean {
-    const { db, table } = this.on(chain);
+    return chain !== RETAINED && this.bucketed(this.on(chain));
+  }
+
+  private bucketed({ db, table }: ChainTable): boolean {
     let b = this.facetBuckets.get(db);
     if (b === undefined) {
       b = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").get(`${table}_portb`) !== undefined;
@@ -225,13 +228,14 @@ export class RecordsWriter {
 
   /**
    * The facet buckets a chain's records span (lo..hi), or null when the table has no facet-bucket
-   * indexes (`hasFacetBuckets`); `empty` when it holds no record.
+   * indexes (`hasFacetBuckets`); `empty` when it holds no record. Reads the registry once.
    */
   facetBucketRange(chain: string): { lo: number; hi: number } | 'empty' | null {
-    if (chain === RETAINED || !this.hasFacetBuckets(chain)) return null;
-    const { db, table } = this.on(chain);
-    const min = this.cachedOn(db, `SELECT min(seq) FROM ${table}`).pluck().get() as number | null;
-    const max = this.cachedOn(db, `SELECT max(seq) FROM ${table}`).pluck().get() as number | null;
+    if (chain === RETAINED) return null;
+    const ct = this.on(chain);
+    if (!this.bucketed(ct)) return null;
+    const min = this.cachedOn(ct.db, `SELECT min(seq) FROM ${ct.table}`).pluck().get() as number | null;
+    const max = this.cachedOn(ct.db, `SELECT max(seq) FROM ${ct.table}`).pluck().get() as number | null;
     return min === null || max === null ? 'empty' : { lo: facetBucket(min), hi: facetBucket(max) };
   }
 

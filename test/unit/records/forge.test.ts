@@ -131,7 +131,7 @@ describe('forging links natively', () => {
       ['an at that is not an integer', ['records_2026_11', 2, tip, rec(good, 256, NOV + 0.5)]],
     ];
     db.exec('BEGIN');
-    for (const [name, args] of refusals) assert.throws(() => call(...args), /^Error: smsguard_chain_append:|smsguard_chain_append:/, name);
+    for (const [name, args] of refusals) assert.throws(() => call(...args), { message: /^smsguard_chain_append:/ }, name);
     assert.equal(Buffer.isBuffer(call('records_2026_11', 2, tip, rec(good, 256))), true, 'the well-formed batch is appended');
     db.exec('ROLLBACK');
     assert.equal(db.prepare('SELECT count(*) FROM records_2026_11').pluck().get(), 1);
