@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard } from '../helpers/gateway.js';
+import { startTestGateway, onboard, ADMIN_TOKEN } from '../helpers/gateway.js';
+import { hashSecret } from '../../src/app/secrets.js';
 
 const to = '13900139123';
 const promo = { from: '10690002', to, text: '【示例】双十二会员日全场满减', type: 'commercial', category: 'promo' };
@@ -55,7 +56,10 @@ test('lift an opt-out: admin only, with evidence, recorded; messages need a cons
     assert.equal(ev.channel, 'admin');
     assert.equal(ev.evidence.reason, 'user called to resume offers');
     assert.deepEqual(ev.evidence.request, { ...evidence, capturedAt: '2026-11-30T02:00:00.000Z' });
-    assert.match(ev.evidence.actor, /\S/);
+    // The operator who lifted it: the admin token's own id, as every admin action records it.
+    const adminToken = await g.store.directory.findTokenByHash(hashSecret(ADMIN_TOKEN));
+    assert.ok(adminToken);
+    assert.equal(ev.evidence.actor, adminToken.id);
   } finally {
     await g.close();
   }
