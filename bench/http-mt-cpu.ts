@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { procStat, startProc, stopProc } from './proc.js';
+import { procStat, SERVER_NODE_FLAGS, startProc, stopProc } from './proc.js';
 
 const n = Number(process.argv[2] ?? 30_000);
 const peer = [process.env.SMSGUARD_PEERS_DIR, resolve('../shared/peers/kannel'), '/work/shared/peers/kannel'].find((d) => d && existsSync(join(d, 'smsc-sink.pl')));
@@ -20,7 +20,7 @@ const stats = join(dir, 'sink.stats');
 const sink = spawn('perl', [join(peer, 'smsc-sink.pl'), '--port', String(sinkPort), '--stats', stats, '--max-seconds', '900', '--quiet'], { stdio: 'ignore' });
 try {
   await new Promise((r) => setTimeout(r, 500));
-  const gw = startProc(['bench/smpp-gateway.ts', join(dir, 'gw.db'), `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=100`], { env: { HTTP_PORT: '0' } });
+  const gw = startProc(['bench/smpp-gateway.ts', join(dir, 'gw.db'), `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=100`], { env: { HTTP_PORT: '0' }, nodeFlags: SERVER_NODE_FLAGS });
   try {
     const h = await gw.line(/HTTP (\d+) (\S+)/, 60_000);
     await gw.line(/READY/, 60_000);

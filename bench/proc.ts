@@ -15,7 +15,18 @@ export interface Proc {
  */
 export const PROFILE: readonly string[] = process.env.SMSGUARD_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SMSGUARD_BENCH_PROFILE}`] : [];
 
-export function startProc(args: string[], o: { env?: Record<string, string>; nodeFlags?: string[] } = {}): Proc {
+/**
+ * The node flags smsguard's own servers run with: those on the first line of bin/smsguard.js (which
+ * `npm start` repeats), so a gateway, simulator or SMPP bench gateway runs as `smsguard start` does.
+ * Load generators and peers run without them.
+ */
+export const SERVER_NODE_FLAGS: readonly string[] = (() => {
+  const m = /^#!\/usr\/bin\/env -S node(.*)$/m.exec(readFileSync(new URL('../bin/smsguard.js', import.meta.url), 'utf8').split('\n')[0]);
+  if (!m) throw new Error('bin/smsguard.js: expected a first line "#!/usr/bin/env -S node [flags]"');
+  return m[1].trim().split(/\s+/).filter(Boolean);
+})();
+
+export function startProc(args: string[], o: { env?: Record<string, string>; nodeFlags?: readonly string[] } = {}): Proc {
   const p = spawn(process.execPath, [...PROFILE, ...(o.nodeFlags ?? []), '--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...o.env } });
   let buf = '';
   p.stdout!.on('data', (d: Buffer) => (buf += d.toString()));

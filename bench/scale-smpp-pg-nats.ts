@@ -11,7 +11,7 @@
 import { readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { procStat, startProc, stopProc, type Proc } from './proc.js';
+import { procStat, SERVER_NODE_FLAGS, startProc, stopProc, type Proc } from './proc.js';
 import { machine, note, type BenchOptions, type Figure } from './figure.js';
 import { runLoad, type LoadResult } from './smpp-e2e.js';
 import { PostgresStore } from '../src/store/postgres/index.js';
@@ -73,7 +73,7 @@ async function httpScenario(total: number): Promise<Figure> {
   const apiKey = await prepare(schema);
   let gw: Proc | null = null;
   try {
-    gw = startProc(['bench/scale-gateway.ts', JSON.stringify({ pg: PG, schema, nats: NATS, prefix, role: 'all', upstream: 'simulator', partitions: PARTITIONS, http: true })]);
+    gw = startProc(['bench/scale-gateway.ts', JSON.stringify({ pg: PG, schema, nats: NATS, prefix, role: 'all', upstream: 'simulator', partitions: PARTITIONS, http: true })], { nodeFlags: SERVER_NODE_FLAGS });
     const httpPort = Number((await gw.line(/READY \d+ (\d+)/, 60_000))[1]);
     const url = `http://127.0.0.1:${httpPort}`;
     const load = (n: number, offset: number) => {
@@ -129,7 +129,7 @@ async function scenario(processes: number, total: number, quick: boolean): Promi
     const window = 200;
     // The gateway processes start together (SMSGUARD_BENCH_PROFILE=DIR: a CPU profile of each).
     for (let i = 0; i < processes; i++) {
-      gws.push(startProc(['bench/scale-gateway.ts', JSON.stringify({ pg: PG, schema, nats: NATS, prefix, role: 'all', upstream: `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=${window * 2}`, partitions: PARTITIONS })]));
+      gws.push(startProc(['bench/scale-gateway.ts', JSON.stringify({ pg: PG, schema, nats: NATS, prefix, role: 'all', upstream: `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=${window * 2}`, partitions: PARTITIONS })], { nodeFlags: SERVER_NODE_FLAGS }));
     }
     const ports = await Promise.all(gws.map(async (gw) => Number((await gw.line(/READY (\d+) \d+/, 60_000))[1])));
     // Let the partition leases settle (each process owns its share) before measuring. A single

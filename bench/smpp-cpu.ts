@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { procStat, startProc, stopProc } from './proc.js';
+import { procStat, SERVER_NODE_FLAGS, startProc, stopProc } from './proc.js';
 import { runLoad } from './smpp-e2e.js';
 
 const total = Number(process.argv[2] ?? 30_000);
@@ -21,7 +21,7 @@ const sink = startProc(['bench/smpp-sink.ts', '0']);
 let gw: ReturnType<typeof startProc> | null = null;
 try {
   const sinkPort = Number((await sink.line(/READY (\d+)/, 30_000))[1]);
-  gw = startProc(['bench/smpp-gateway.ts', join(dir, 'bench.db'), `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=400`]);
+  gw = startProc(['bench/smpp-gateway.ts', join(dir, 'bench.db'), `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=400`], { nodeFlags: SERVER_NODE_FLAGS });
   const [, port, systemId, password] = await gw.line(/READY (\d+) (\S+) (\S+)/, 60_000);
   await runLoad(Number(port), systemId, password, 10_000, 4, 200, 0);
   const pid = gw.p.pid!;

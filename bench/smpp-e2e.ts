@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startProc, stopProc } from './proc.js';
+import { SERVER_NODE_FLAGS, startProc, stopProc } from './proc.js';
 import { machine, note, type BenchOptions, type Figure } from './figure.js';
 
 
@@ -37,7 +37,7 @@ export async function run(opts: BenchOptions): Promise<Figure[]> {
   try {
     const sinkPort = Number((await sink.line(/READY (\d+)/, 30_000))[1]);
     const window = 200;
-    gw = startProc(['bench/smpp-gateway.ts', join(dir, 'bench.db'), `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=${window * 2}`]);
+    gw = startProc(['bench/smpp-gateway.ts', join(dir, 'bench.db'), `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=${window * 2}`], { nodeFlags: SERVER_NODE_FLAGS });
     const [, port, systemId, password] = await gw.line(/READY (\d+) (\S+) (\S+)/, 60_000);
     const total = opts.quick ? 10_000 : 150_000;
     const binds = 4;

@@ -13,7 +13,7 @@ import { ruleBasedDetectors } from '../src/pipeline/ad-detector.js';
 import { resolveProfile } from '../src/profiles/index.js';
 import type { Candidate, Facts } from '../src/pipeline/types.js';
 import { machine, note, type BenchOptions, type Figure } from './figure.js';
-import { PROFILE, stopProc } from './proc.js';
+import { PROFILE, SERVER_NODE_FLAGS, stopProc } from './proc.js';
 
 const NOON = Date.parse('2026-11-30T04:00:00Z');
 
@@ -77,10 +77,10 @@ async function httpBatchFigure(quick: boolean): Promise<Figure> {
   const port = 18000 + Math.floor(Math.random() * 1000);
   const simPort = port + 1000;
   // The upstream SMSC runs in its own process, as a carrier's would.
-  const sim = spawn(process.execPath, ['bin/smsguard.js', 'simulator', '--smpp-port', String(simPort), '--capacity', '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sim = spawn(process.execPath, [...SERVER_NODE_FLAGS, 'bin/smsguard.js', 'simulator', '--smpp-port', String(simPort), '--capacity', '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const simUp = waitForLine(sim, /listening on (\S+)/, 30_000);
   // Both start at once (each takes ~2 s to load): the gateway's link binds when the simulator listens.
-  const gw = spawn(process.execPath, [...PROFILE, 'bin/smsguard.js', 'start', '--db', join(dir, 'bench.db'), '--http-port', String(port), '--smpp-port', String(port + 2000), '--upstream', `smpp://bench:bench@127.0.0.1:${simPort}?window=1000`, '--log-level', 'error'], {
+  const gw = spawn(process.execPath, [...PROFILE, ...SERVER_NODE_FLAGS, 'bin/smsguard.js', 'start', '--db', join(dir, 'bench.db'), '--http-port', String(port), '--smpp-port', String(port + 2000), '--upstream', `smpp://bench:bench@127.0.0.1:${simPort}?window=1000`, '--log-level', 'error'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, SMSGUARD_ADMIN_TOKEN: token },
   });
