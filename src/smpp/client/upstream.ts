@@ -14,7 +14,7 @@ import { parseDlrText } from '../pdu/dlr.js';
 import { segmentText } from '../pdu/segment.js';
 import { chooseDataCoding, decodeText } from '../pdu/text.js';
 import { tlvInt, tlvString } from '../pdu/tlv.js';
-import { smDefaults, type DataSmPdu, type SmPdu } from '../pdu/types.js';
+import { smPdu, type DataSmPdu, type SmPdu } from '../pdu/types.js';
 import { Reassembler } from '../server/reassembly.js';
 import { readSubmit } from '../server/translate.js';
 import { CommandStatus } from '../pdu/constants.js';
@@ -163,9 +163,8 @@ export class SmppUpstream implements Egress {
     const to = msg.to.replace(/^\+/, '');
     const dc = chooseDataCoding(msg.text);
     this.ref = (this.ref + 1) & 0xff;
-    return segmentText(msg.text, dc, this.ref).map((s) => ({
-      ...smDefaults(),
-      command: 'submit_sm' as const,
+    return segmentText(msg.text, dc, this.ref).map((s) => smPdu({
+      command: 'submit_sm',
       sequence_number: 0,
       source_addr_ton: 0,
       source_addr_npi: 1,

@@ -109,3 +109,13 @@ export function smDefaults(): Omit<SmPdu, 'command' | 'sequence_number' | 'short
     tlvs: [],
   };
 }
+
+/**
+ * A submit_sm or deliver_sm: `smDefaults()` for every field `f` leaves out. Object.assign onto the
+ * defaults, not `{ ...smDefaults(), ... }`: on Node 20 that spread followed by overrides cost ~8 µs
+ * per PDU against ~0.1 µs (docs/PERFORMANCE.md), and the gateway builds one for every submit to a
+ * carrier and every receipt to a content provider.
+ */
+export function smPdu(f: Pick<SmPdu, 'command' | 'sequence_number' | 'short_message'> & Partial<SmPdu>): SmPdu {
+  return Object.assign(smDefaults(), f);
+}

@@ -7,7 +7,7 @@ import { buildDlrText } from '../pdu/dlr.js';
 import { segmentText } from '../pdu/segment.js';
 import { chooseDataCoding } from '../pdu/text.js';
 import { tlvCString, tlvU8 } from '../pdu/tlv.js';
-import { smDefaults, type SmPdu } from '../pdu/types.js';
+import { smPdu, type SmPdu } from '../pdu/types.js';
 import type { MessageStatus } from '../../app/types.js';
 
 /** Final statuses that produce a receipt, with their receipt stat and message_state. */
@@ -44,8 +44,7 @@ export interface ReceiptInput {
 
 export function receiptPdu(r: ReceiptInput): SmPdu {
   const body = buildDlrText({ id: r.messageId, sub: 1, dlvrd: r.stat === 'DELIVRD' ? 1 : 0, submitDate: r.submittedAt, doneDate: r.doneAt, stat: r.stat, err: r.err, text: ascii(r.text.slice(0, 20)) });
-  return {
-    ...smDefaults(),
+  return smPdu({
     command: 'deliver_sm',
     sequence_number: 0,
     source_addr_ton: 1,
@@ -56,15 +55,14 @@ export function receiptPdu(r: ReceiptInput): SmPdu {
     data_coding: DataCoding.DEFAULT,
     short_message: Buffer.from(body, 'latin1'),
     tlvs: [tlvCString(Tag.receipted_message_id, r.messageId), tlvU8(Tag.message_state, r.state)],
-  };
+  });
 }
 
 /** MO deliver_sm(s): one PDU, or UDH-concatenated parts when the text does not fit one. */
 export function moPdus(mo: { from: string; to: string; text: string }, ref: number): SmPdu[] {
   const dc = chooseDataCoding(mo.text);
-  return segmentText(mo.text, dc, ref & 0xff).map((s) => ({
-    ...smDefaults(),
-    command: 'deliver_sm' as const,
+  return segmentText(mo.text, dc, ref & 0xff).map((s) => smPdu({
+    command: 'deliver_sm',
     sequence_number: 0,
     source_addr_ton: 1,
     source_addr_npi: 1,

@@ -10,7 +10,7 @@ import { CommandStatus, EsmClass, MessageState, Tag } from '../pdu/constants.js'
 import { buildDlrText } from '../pdu/dlr.js';
 import { decodeText } from '../pdu/text.js';
 import { tlvCString, tlvU8 } from '../pdu/tlv.js';
-import { smDefaults, type DataSmPdu, type SmPdu } from '../pdu/types.js';
+import { smPdu, type DataSmPdu, type SmPdu } from '../pdu/types.js';
 import { responseFor } from '../session/responses.js';
 import { SmppConnection } from '../transport/connection.js';
 import { Reassembler } from '../server/reassembly.js';
@@ -61,10 +61,10 @@ export class SmppSimulatorServer {
       const state = r.stat === 'DELIVRD' ? MessageState.DELIVERED : MessageState.UNDELIVERABLE;
       for (const id of [r.upstreamId, ...k.partIds]) {
         const text = buildDlrText({ id, sub: 1, dlvrd: state === MessageState.DELIVERED ? 1 : 0, submitDate: k.submittedAt, doneDate: r.at, stat: r.stat, err: r.err ?? '000', text: k.text.replace(/[^\x20-\x7e]/g, '?') });
-        this.deliver({
-          ...smDefaults(), command: 'deliver_sm', sequence_number: 0, source_addr: k.to, destination_addr: k.from, esm_class: EsmClass.DELIVERY_RECEIPT,
+        this.deliver(smPdu({
+          command: 'deliver_sm', sequence_number: 0, source_addr: k.to, destination_addr: k.from, esm_class: EsmClass.DELIVERY_RECEIPT,
           short_message: Buffer.from(text, 'latin1'), tlvs: [tlvCString(Tag.receipted_message_id, id), tlvU8(Tag.message_state, state)],
-        });
+        }));
       }
     });
     opts.sim.onMo((mo) => {
