@@ -7,7 +7,7 @@
 import { createServer } from 'node:net';
 import { SmppConnection } from '../src/smpp/transport/connection.js';
 import { responseFor } from '../src/smpp/session/responses.js';
-import { EsmClass, Tag, buildDlrText, smDefaults, tlvCString, tlvU8, type SmPdu } from '../src/smpp/pdu/index.js';
+import { EsmClass, Tag, buildDlrText, smPdu, tlvCString, tlvU8, type SmPdu } from '../src/smpp/pdu/index.js';
 
 const port = Number(process.argv[2] ?? 0);
 let submits = 0;
@@ -33,11 +33,11 @@ const server = createServer((socket) => {
       conn.respond(responseFor(pdu, 0, mid));
       if (pdu.registered_delivery & 1) {
         const now = Date.now();
-        const d: SmPdu = {
-          ...smDefaults(), command: 'deliver_sm', sequence_number: 0, source_addr: pdu.destination_addr, destination_addr: pdu.source_addr, esm_class: EsmClass.DELIVERY_RECEIPT,
+        const d = smPdu({
+          command: 'deliver_sm', sequence_number: 0, source_addr: pdu.destination_addr, destination_addr: pdu.source_addr, esm_class: EsmClass.DELIVERY_RECEIPT,
           short_message: Buffer.from(buildDlrText({ id: mid, sub: 1, dlvrd: 1, submitDate: now, doneDate: now, stat: 'DELIVRD', err: '0', text: '' }), 'latin1'),
           tlvs: [tlvCString(Tag.receipted_message_id, mid), tlvU8(Tag.message_state, 2)],
-        };
+        });
         conn.session.request(d, d, now);
         dlrs++;
       }
