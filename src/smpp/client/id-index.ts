@@ -7,46 +7,49 @@
 const HEX = /^[0-9a-f]+$/;
 const DEC = /^[0-9]+$/;
 
-/** Decimal string of a hex/decimal number; Number arithmetic while exact (≤ 13 hex / 15 decimal digits), BigInt beyond. */
-function numHex(s: string): string {
+/** Decimal string of a hex number; Number arithmetic while exact (≤ 13 hex digits), BigInt beyond. */
+function hexToDec(s: string): string {
   return s.length <= 13 ? String(parseInt(s, 16)) : BigInt('0x' + s).toString();
 }
-function numDec(s: string): string {
-  return s.length <= 15 ? String(parseInt(s, 10)) : BigInt(s).toString();
+/** Hex string (lower case) of a decimal number; Number arithmetic while exact (≤ 15 digits), BigInt beyond. */
+function decToHex(s: string): string {
+  return s.length <= 15 ? parseInt(s, 10).toString(16) : BigInt(s).toString(16);
 }
 
+/** An id as filed: trimmed, lower case, without leading zeros. */
 function strip(s: string): string {
   const t = s.trim().toLowerCase().replace(/^0+/, '');
   return t === '' ? '0' : t;
 }
 
-/** Keys under which an id from submit_sm_resp is filed. */
-function keysForResponseId(id: string): string[] {
+/**
+ * Filed forms to try, in order, for an id read from a receipt: as written, then (when it reads as
+ * a decimal number) the hex spelling of that number, then (when it reads as hex) the decimal one.
+ * A response id is filed once, as written; the other readings are worked out here, once per
+ * receipt, rather than filed for every submit (three map entries per message cost more than the
+ * conversions, docs/PERFORMANCE.md).
+ */
+function formsForReceiptId(id: string): string[] {
   const s = strip(id);
-  const keys = [`s:${s}`];
-  // A response id may be hex (most SMSCs) or decimal; file both numeric readings.
-  if (HEX.test(s) && s.length <= 30) keys.push(`n:${numHex(s)}`);
-  if (DEC.test(s) && s.length <= 30) keys.push(`n:${numDec(s)}`);
-  return keys;
-}
-
-/** Keys to try, in order, for an id read from a receipt. */
-function keysForReceiptId(id: string): string[] {
-  const s = strip(id);
-  const keys = [`s:${s}`];
-  if (DEC.test(s) && s.length <= 30) keys.push(`n:${numDec(s)}`);
-  if (HEX.test(s) && s.length <= 30) keys.push(`n:${numHex(s)}`);
-  return keys;
+  const forms = [s];
+  if (s.length <= 30) {
+    if (DEC.test(s)) forms.push(decToHex(s));
+    if (HEX.test(s)) {
+      const d = hexToDec(s);
+      if (d.length <= 30) forms.push(d);
+    }
+  }
+  return forms;
 }
 
 export class IdIndex<V> {
   private readonly map = new Map<string, V>();
   /**
-   * The keys of every filed id, oldest first, as a ring once full, so the oldest goes in O(1). An
-   * array with shift() was O(n) once full: at 500k entries each add moved megabytes, and the client
-   * fell to a few thousand receipts a second after half a million messages.
+   * The filed ids, oldest first, as a ring once full, so the oldest goes in O(1). An array with
+   * shift() was O(n) once full: at 500k entries each add moved megabytes, and the client fell to a
+   * few thousand receipts a second after half a million messages.
    */
-  private readonly ring: { keys: string[]; value: V }[] = [];
+  private readonly ring: { key: string; value: V }[] = [];
   private head = 0;
   constructor(readonly capacity = 500_000) {}
 
@@ -54,17 +57,18 @@ export class IdIndex<V> {
     return this.ring.length;
   }
 
-  /** Files `value` under every reading of the response id. */
+  /** Files `value` under the response id (found later by any of its readings). */
   add(responseId: string, value: V): void {
-    const keys = keysForResponseId(responseId);
-    for (const k of keys) this.map.set(k, value);
-    if (this.ring.length < this.capacity) this.ring.push({ keys, value });
+    const key = strip(responseId);
+    this.map.set(key, value);
+    if (this.ring.length < this.capacity) this.ring.push({ key, value });
     else {
-      // Full: the oldest entry's slot takes the new one. Its keys go unless a newer id was filed
-      // under them since (hex "10" and decimal "16" both read as 16).
+      // Full: the oldest entry's slot takes the new one. Its key goes unless the same id was filed
+      // again since.
       const old = this.ring[this.head];
-      for (const k of old.keys) if (this.map.get(k) === old.value) this.map.delete(k);
-      this.ring[this.head] = { keys, value };
+      if (this.map.get(old.key) === old.value) this.map.delete(old.key);
+      old.key = key;
+      old.value = value;
       this.head = (this.head + 1) % this.capacity;
     }
   }
@@ -72,7 +76,7 @@ export class IdIndex<V> {
   /** The value filed for the id a receipt carries, or undefined. */
   find(receiptId: string): V | undefined {
     if (!receiptId) return undefined;
-    for (const k of keysForReceiptId(receiptId)) {
+    for (const k of formsForReceiptId(receiptId)) {
       const v = this.map.get(k);
       if (v !== undefined) return v;
     }

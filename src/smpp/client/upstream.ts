@@ -42,6 +42,13 @@ interface Sent {
   upstreamId: string;
   parts: number;
 }
+/** One submitted part, as filed under its SMSC message id. */
+interface Part {
+  sent: Sent;
+  part: number;
+  /** Its final receipt was handled (a repeat of it is ignored). */
+  receipted: boolean;
+}
 interface PartState {
   remaining: number;
   worst: string | null;
@@ -73,12 +80,11 @@ export class SmppUpstream implements Egress {
    */
   private readonly done = new LRUCache<string, string>({ max: 200_000 });
   private readonly inflight = new Map<string, Promise<SubmitResult>>();
-  private readonly ids = new IdIndex<{ sent: Sent; part: number }>();
+  private readonly ids = new IdIndex<Part>();
   private readonly partStates = new Map<string, PartState>();
   private readonly early = new IdIndex<Early>(100_000);
   /** Early receipts in arrival order (a Set: the sweep removes from the front in O(1)). */
   private readonly earlyList = new Set<Early>();
-  private readonly seen = new LRUCache<string, true>({ max: 500_000 });
   private readonly moParts = new Reassembler<null>(60_000, 10_000);
   private readonly timer: NodeJS.Timeout;
   private ref = 0;
@@ -241,7 +247,7 @@ export class SmppUpstream implements Egress {
     const sent: Sent = { messageId: msg.id, upstreamId, parts: partIds.length };
     this.done.set(msg.id, upstreamId);
     if (partIds.length > 1) this.partStates.set(upstreamId, { remaining: partIds.length, worst: null });
-    partIds.forEach((id, part) => this.ids.add(id, { sent, part }));
+    partIds.forEach((id, part) => this.ids.add(id, { sent, part, receipted: false }));
     // receipts that beat the submit_sm_resp
     for (const id of partIds) {
       const e = this.early.find(id);
@@ -280,9 +286,10 @@ export class SmppUpstream implements Egress {
       return;
     }
     if (NON_FINAL.has(stat)) return;
-    const key = `${hit.sent.upstreamId}|${hit.part}`;
-    if (this.seen.has(key)) return; // a duplicated receipt changes nothing
-    this.seen.set(key, true);
+    // A duplicated receipt changes nothing. The mark lives as long as the part is filed, which is
+    // as long as a receipt can find it at all.
+    if (hit.receipted) return;
+    hit.receipted = true;
     let finalStat = stat;
     let finalErr = err;
     if (hit.sent.parts > 1) {

@@ -40,16 +40,20 @@ test('bounded: oldest entries are evicted', () => {
   assert.equal(idx.size, 2);
 });
 
-test('bounded: evicting the oldest keeps a newer id filed under one of its readings', () => {
+test('bounded: evicting the oldest keeps a newer id found through another reading', () => {
   const idx = new IdIndex<string>(2);
-  idx.add('10', 'ten'); // s:10, n:16 (hex), n:10 (decimal)
-  idx.add('16', 'sixteen'); // s:16, n:22 (hex), n:16 (decimal): n:16 now means 'sixteen'
-  idx.add('99', 'ninety-nine'); // evicts '10': s:10 and n:10 go, n:16 stays with 'sixteen'
+  idx.add('10', 'ten');
+  idx.add('16', 'sixteen');
+  assert.equal(idx.find('10'), 'ten', 'as written comes first');
+  idx.add('99', 'ninety-nine'); // evicts '10'
   assert.equal(idx.find('16'), 'sixteen');
-  assert.equal(idx.find('10'), 'sixteen', 'only through n:16 (hex 10 = decimal 16), which the eviction must not remove');
+  assert.equal(idx.find('10'), 'sixteen', 'hex 10 is decimal 16, still filed');
   assert.equal(idx.size, 2);
   for (let i = 0; i < 10; i++) idx.add(String(1000 + i), `m${i}`);
   assert.deepEqual([idx.find('1008'), idx.find('1009'), idx.find('1007')], ['m8', 'm9', undefined], 'a ring: always the newest two');
+  idx.add('1009', 'again'); // the same id filed twice: evicting its older slot must keep the newer
+  idx.add('2000', 'x');
+  assert.equal(idx.find('1009'), 'again');
 });
 
 test('a full index keeps exactly the newest entries through many wraps', () => {
@@ -58,5 +62,6 @@ test('a full index keeps exactly the newest entries through many wraps', () => {
   for (let i = 50_000; i < 250_000; i++) idx.add((0x1000000 + i).toString(16), i);
   assert.equal(idx.size, 50_000);
   assert.equal(idx.find((0x1000000 + 249_999).toString(16)), 249_999);
+  assert.equal(idx.find(String(0x1000000 + 200_000)), 200_000, 'the oldest kept, by its decimal reading');
   assert.equal(idx.find((0x1000000 + 199_999).toString(16)), undefined);
 });
