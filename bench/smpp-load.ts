@@ -6,7 +6,7 @@
  * Usage: node --import tsx bench/smpp-load.ts PORT SYSTEM_ID PASSWORD TOTAL BINDS WINDOW [OFFSET]
  */
 import { SmppEsme } from '../src/smpp/client/esme.js';
-import { EsmClass, encodeText, smDefaults, tlvCString, Tag, type SmPdu } from '../src/smpp/pdu/index.js';
+import { EsmClass, encodeText, smPdu, tlvCString, Tag, type SmPdu } from '../src/smpp/pdu/index.js';
 
 const [portS, systemId, password, totalS, bindsS, windowS, offsetS] = process.argv.slice(2);
 const total = Number(totalS);
@@ -25,10 +25,10 @@ function pdu(k: number): SmPdu {
   const to = `138${String(n % 100_000_000).padStart(8, '0')}`;
   const verification = n % 4 === 0;
   const text = verification ? `【示例】您的验证码是${String(100000 + (n % 900000))}，5分钟内有效。` : `【示例】您的订单${n}已发货，快递单号SF${n}，请注意查收。`;
-  return {
-    ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: to, data_coding: 8, registered_delivery: 1,
+  return smPdu({
+    command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: to, data_coding: 8, registered_delivery: 1,
     esm_class: 0 & EsmClass.UDHI, short_message: encodeText(text, 8), tlvs: [tlvCString(Tag.smsguard_message_type, verification ? 'verification' : 'notification')],
-  };
+  });
 }
 
 const esmes = await Promise.all(Array.from({ length: binds }, () => SmppEsme.connect({
