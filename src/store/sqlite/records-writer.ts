@@ -12,7 +12,9 @@
  * inside a transaction of the main connection are held until the end of its outermost transaction
  * function and committed to their month file *before* the main file commits. A crash between the two
  * leaves records of a decision that took no effect (the caller got no answer), never a decision
- * without its records. A rolled-back transaction (or savepoint) drops what it held.
+ * without its records. A rolled-back transaction (or savepoint) drops what it held. The month's
+ * commit mark (`records_months.committed_seq`) moves in the main transaction, so records above it
+ * are exactly those whose main commit never happened: `reconcile` says so in an audit record.
  *
  * Before writing a month file the writer takes the main file's write lock (a no-op UPDATE in the
  * caller's transaction), so appends from several processes (the gateway, a CLI purge or export
@@ -112,6 +114,7 @@ export class RecordsWriter {
     this.adoptAndSweep();
     this.refresh();
     this.moveLegacy();
+    if (this.aboveMarks()) this.reconcile();
   }
 
   /**
@@ -131,8 +134,10 @@ export class RecordsWriter {
       };
       const t = orig(body) as unknown as Record<string, (...a: unknown[]) => unknown> & ((...a: unknown[]) => unknown);
       const wrap = (variant: (...a: unknown[]) => unknown) => function (this: unknown, ...args: unknown[]) {
+        if (self.depth === 0) self.flushed = false;
         self.marks.push(self.pending.length);
         self.depth++;
+        let uncommitted = false;
         try {
           return variant.apply(this, args);
         } catch (e) {
@@ -141,11 +146,22 @@ export class RecordsWriter {
             // The registry may have lost a month opened in this transaction; tips are re-read.
             self.tips.clear();
             self.registryDirty = true;
+            // Records were committed to a month file and the main file then did not commit.
+            uncommitted = self.flushed;
           }
           throw e;
         } finally {
           self.depth--;
           self.marks.pop();
+          // Said at once, before any later write could carry the commit mark past them; if this
+          // fails too, the next open says it.
+          if (uncommitted) {
+            try {
+              self.reconcile();
+            } catch {
+              /* the next open reconciles */
+            }
+          }
         }
       };
       const w = wrap(t) as unknown as Record<string, unknown>;
@@ -285,7 +301,8 @@ export class RecordsWriter {
     // Older months are no longer written here (records routed to them go to the newest): stop their checkpoints.
     for (const x of this.open.values()) if (x.checkpointer) this.inBackground(stopWriting(x));
     if (!this.open.has(month)) this.open.set(month, openMonth(this.mainPath, month, true));
-    this.db.prepare('INSERT INTO records_months (month, created_at) VALUES (?, ?) ON CONFLICT (month) DO UPDATE SET purged_at = NULL').run(month, at);
+    // committed_seq 0: every record of the month is above the mark until a main commit carries it.
+    this.db.prepare('INSERT INTO records_months (month, created_at, committed_seq) VALUES (?, ?, 0) ON CONFLICT (month) DO UPDATE SET purged_at = NULL').run(month, at);
     this.months = [...new Set([...this.months, month])].sort();
   }
 
@@ -335,8 +352,62 @@ export class RecordsWriter {
       let j = i + 1;
       while (j < recs.length && this.route(recs[j].r.at) === month) j++;
       this.writeBatch(this.open.get(month)!, recs, i, j);
+      this.flushed = true;
+      // The commit mark moves in the main file's transaction: it holds only if that commits.
+      this.cached('UPDATE records_months SET committed_seq = ? WHERE month = ?').run(this.tips.get(month)!.seq, month);
       i = j;
     }
+  }
+
+  /** Whether a live month holds records above its commit mark, or has no mark yet (read without the lock: a hint). */
+  private aboveMarks(): boolean {
+    const marks = this.cached('SELECT month, committed_seq AS mark FROM records_months WHERE purged_at IS NULL').all() as { month: string; mark: number | null }[];
+    for (const { month, mark } of marks) {
+      const m = this.open.get(month);
+      if (!m) continue;
+      if (mark === null || mark < 0) return true;
+      if (this.cachedOn(m.db, `SELECT 1 FROM ${m.table} WHERE seq > ? LIMIT 1`).get(mark) !== undefined) return true;
+    }
+    return false;
+  }
+
+  /** Records were written to a month file in the current outermost transaction. */
+  private flushed = false;
+
+  /**
+   * Finds records above their month's commit mark (written by a transaction whose main commit never
+   * happened: a crash or a failed commit between the two, see "Commit order") and appends one audit
+   * record per month saying which seqs took no effect. Holds the main write lock, so a transaction
+   * of another process between its two commits is waited for, never mistaken for a dead one.
+   */
+  private reconcile(): void {
+    this.db.transaction(() => {
+      // A month opened by the failed transaction lost its registry row with it: adopt it first.
+      this.adoptAndSweep();
+      this.ensureFresh();
+      const marks = this.cached('SELECT month, committed_seq AS mark FROM records_months WHERE purged_at IS NULL').all() as { month: string; mark: number | null }[];
+      for (const { month, mark } of marks) {
+        const m = this.open.get(month);
+        if (!m) continue;
+        const [top, count, from] = this.cachedOn(m.db, `SELECT max(seq), count(*), min(seq) FROM ${m.table} WHERE seq > ?`).raw().get(mark ?? Number.MAX_SAFE_INTEGER) as [number | null, number, number | null];
+        if (mark === null || mark < 0) {
+          // Written before commit marks (or adopted without one): nothing to compare with.
+          const tip = this.cachedOn(m.db, `SELECT max(seq) FROM ${m.table}`).pluck().get() as number | null;
+          this.cached('UPDATE records_months SET committed_seq = ? WHERE month = ?').run(tip ?? 0, month);
+          continue;
+        }
+        if (top === null) continue;
+        this.cached('UPDATE records_months SET committed_seq = ? WHERE month = ?').run(top, month);
+        const at = Date.now();
+        this.append({
+          id: `aud_uncommitted_${month}_${from}_${top}`, at, kind: 'audit', contentProviderId: null, msisdn: null, ref: null,
+          body: {
+            action: 'records.uncommitted', actor: 'system', month, fromSeq: from, toSeq: top, count,
+            reason: 'written just before a main-file commit this database does not have (the process stopped, the commit failed, or the database is a backup taken between the two): it holds no queue entry, counter or answer for what these records decided',
+          },
+        });
+      }
+    }).immediate();
   }
 
   /** The month of the last routing and its bounds, so most appends skip the calendar arithmetic. */
@@ -522,7 +593,8 @@ export class RecordsWriter {
     if (this.mainPath === null) return;
     const reg = new Map((this.db.prepare('SELECT month, purged_at FROM records_months').raw().all() as [string, number | null][]));
     for (const [month, path] of monthFilesBeside(this.mainPath)) {
-      if (!reg.has(month)) this.db.prepare('INSERT INTO records_months (month, created_at) VALUES (?, ?)').run(month, Date.now());
+      // Mark 0: whatever such a file holds was never carried by a main commit (reconcile says so).
+      if (!reg.has(month)) this.db.prepare('INSERT INTO records_months (month, created_at, committed_seq) VALUES (?, ?, 0)').run(month, Date.now());
       else if (reg.get(month) !== null) removeMonthFile(path);
     }
   }

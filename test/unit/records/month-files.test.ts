@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import { SqliteStore } from '../../../src/store/sqlite/index.js';
 import { monthSchema } from '../../../src/store/sqlite/month-files.js';
 import type { NewRecord } from '../../../src/store/sqlite/records-writer.js';
-import { assertChainsHold } from '../../helpers/records.js';
+import { assertChainsHold, uncommittedAudits } from '../../helpers/records.js';
 
 const OCT = Date.parse('2026-10-10T00:00:00Z');
 const NOV = Date.parse('2026-11-10T00:00:00Z');
@@ -69,10 +69,48 @@ test('records commit before the main file: a main commit that fails leaves the r
   const other = new Database(fileOf('2026-11'), { readonly: true });
   assert.deepEqual(other.prepare('SELECT id FROM records_2026_11 ORDER BY seq').pluck().all(), ['first', 'decided']);
   other.close();
-  // The chain goes on from the record that was committed.
+  // Said at once: 'decided' (seq 2) is above November's commit mark, its decision took no effect.
+  assert.deepEqual((await uncommittedAudits(s.records)).map((x) => [x.month, x.fromSeq, x.toSeq, x.count]), [['2026-11', 2, 2, 1]]);
+  // The chain goes on from the record that was committed (and the audit record).
   w.append(rec('next', NOV + 2));
-  await assertChainsHold(s.records.archive, 3);
+  await assertChainsHold(s.records.archive, 4);
   await s.close();
+  // Nothing is said twice: the next open finds every record under its month's mark.
+  const again = new SqliteStore(path);
+  assert.equal((await uncommittedAudits(again.records)).length, 1);
+  await again.close();
+});
+
+test('records above the commit mark at open (the process died between the two commits) are said to have taken no effect', async () => {
+  const s = new SqliteStore(path);
+  s.db.transaction(() => { for (let i = 0; i < 5; i++) s.records.writer.append(rec(`ok${i}`, NOV + i)); })();
+  s.db.transaction(() => { for (let i = 0; i < 3; i++) s.records.writer.append(rec(`lost${i}`, NOV + 10 + i)); })();
+  await s.close();
+  // As if the process died after the second transaction's month commit and before its main commit.
+  const main = new Database(path);
+  main.prepare("UPDATE records_months SET committed_seq = 5 WHERE month = '2026-11'").run();
+  main.close();
+  const b = new SqliteStore(path);
+  const [a] = await uncommittedAudits(b.records);
+  assert.deepEqual({ month: a.month, fromSeq: a.fromSeq, toSeq: a.toSeq, count: a.count }, { month: '2026-11', fromSeq: 6, toSeq: 8, count: 3 });
+  await assertChainsHold(b.records.archive, 9);
+  await b.close();
+  const c = new SqliteStore(path);
+  assert.equal((await uncommittedAudits(c.records)).length, 1, 'said once');
+  await c.close();
+});
+
+test('a month written before commit marks is taken as it is', async () => {
+  const s = new SqliteStore(path);
+  s.db.transaction(() => { for (let i = 0; i < 3; i++) s.records.writer.append(rec(`m${i}`, NOV + i)); })();
+  await s.close();
+  const main = new Database(path);
+  main.prepare("UPDATE records_months SET committed_seq = -1").run();
+  main.close();
+  const b = new SqliteStore(path);
+  assert.deepEqual(await uncommittedAudits(b.records), []);
+  assert.equal(b.db.prepare("SELECT committed_seq FROM records_months WHERE month = '2026-11'").pluck().get(), 3);
+  await b.close();
 });
 
 test('a caller that mutates a record body after appending does not change what is chained', async () => {
@@ -150,8 +188,11 @@ test('a purged month whose file survived a crash is removed on open; an unregist
   main.close();
   const b = new SqliteStore(path);
   assert.equal(existsSync(fileOf('2026-10')), false);
-  assert.deepEqual(b.records.writer.liveMonths(), ['2026-11']);
-  assert.deepEqual((await b.records.queryRecords({ limit: 5 })).records.map((r) => r.id), ['n']);
+  assert.ok(b.records.writer.liveMonths().includes('2026-11'));
+  assert.ok(!b.records.writer.liveMonths().includes('2026-10'));
+  assert.deepEqual((await b.records.queryRecords({ kind: 'mt', limit: 5 })).records.map((r) => r.id), ['n']);
+  // No main commit ever carried the adopted month's records: said so.
+  assert.deepEqual((await uncommittedAudits(b.records)).map((x) => [x.month, x.count]), [['2026-11', 1]]);
   await b.close();
 });
 
