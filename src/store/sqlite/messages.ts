@@ -160,7 +160,11 @@ export class SqliteMessages implements MessageStore {
   }
 
   async getMessage(id: string): Promise<MessageView | null> {
-    return messageViewOf(id, this.records.byRef(id), (pl) => this.rulesOf(pl));
+    const rows = this.records.byRef(id);
+    // A submission recorded just before a main commit that never happened: never accepted, never answered.
+    const mt = rows.find((r) => r.kind === 'mt');
+    if (mt && this.records.tookNoEffect(mt.seq)) return null;
+    return messageViewOf(id, rows, (pl) => this.rulesOf(pl));
   }
 
   async listHeld(q: { contentProviderId?: string; limit: number }): Promise<HeldMessage[]> {

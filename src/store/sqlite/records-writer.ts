@@ -371,6 +371,11 @@ export class RecordsWriter {
     return false;
   }
 
+  /** The record `seq` was found above its month's commit mark: what it decided took no effect. */
+  tookNoEffect(seq: number): boolean {
+    return this.cached('SELECT 1 FROM records_uncommitted WHERE from_seq <= ? AND to_seq >= ? LIMIT 1').get(seq, seq) !== undefined;
+  }
+
   /** Records were written to a month file in the current outermost transaction. */
   private flushed = false;
 
@@ -398,6 +403,7 @@ export class RecordsWriter {
         }
         if (top === null) continue;
         this.cached('UPDATE records_months SET committed_seq = ? WHERE month = ?').run(top, month);
+        this.cached('INSERT INTO records_uncommitted (month, from_seq, to_seq) VALUES (?, ?, ?)').run(month, from, top);
         const at = Date.now();
         this.append({
           id: `aud_uncommitted_${month}_${from}_${top}`, at, kind: 'audit', contentProviderId: null, msisdn: null, ref: null,

@@ -93,6 +93,9 @@ test('records above the commit mark at open (the process died between the two co
   const b = new SqliteStore(path);
   const [a] = await uncommittedAudits(b.records);
   assert.deepEqual({ month: a.month, fromSeq: a.fromSeq, toSeq: a.toSeq, count: a.count }, { month: '2026-11', fromSeq: 6, toSeq: 8, count: 3 });
+  // The message API answers as the sender was told: never accepted.
+  assert.equal(await b.messages.getMessage('lost1'), null);
+  assert.notEqual(await b.messages.getMessage('ok4'), null);
   await assertChainsHold(b.records.archive, 9);
   await b.close();
   const c = new SqliteStore(path);

@@ -5,3 +5,12 @@
 -- -1: a month written before this column (its history is not known; set at its next write).
 ALTER TABLE records_months ADD COLUMN committed_seq INTEGER;
 UPDATE records_months SET committed_seq = -1;
+
+-- The seq ranges found above a mark (what the audit records say), so that a message whose submission
+-- record is among them reads as never accepted (GET /v1/messages/{id} answers 404), as its sender was told.
+CREATE TABLE records_uncommitted (
+  month    TEXT NOT NULL,
+  from_seq INTEGER NOT NULL,
+  to_seq   INTEGER NOT NULL,
+  PRIMARY KEY (month, from_seq)
+) WITHOUT ROWID;
