@@ -103,6 +103,21 @@ test('records above the commit mark at open (the process died between the two co
   await c.close();
 });
 
+test('a month opened by a transaction whose main commit fails: its records are adopted and said to have taken no effect', async () => {
+  const s = new SqliteStore(path);
+  s.db.exec('CREATE TABLE parent (id TEXT PRIMARY KEY); CREATE TABLE child (p TEXT REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)');
+  assert.throws(() => s.db.transaction(() => {
+    s.db.prepare("INSERT INTO child (p) VALUES ('nobody')").run();
+    s.records.writer.append(rec('first-of-month', NOV));
+  })(), /FOREIGN KEY/);
+  assert.ok(s.records.writer.liveMonths().includes('2026-11'), 'the month file is adopted');
+  assert.deepEqual((await uncommittedAudits(s.records)).map((x) => [x.month, x.fromSeq, x.toSeq]), [['2026-11', 1, 1]]);
+  assert.equal(await s.messages.getMessage('first-of-month'), null);
+  s.records.writer.append(rec('later', NOV + 1));
+  await assertChainsHold(s.records.archive);
+  await s.close();
+});
+
 test('a month written before commit marks is taken as it is', async () => {
   const s = new SqliteStore(path);
   s.db.transaction(() => { for (let i = 0; i < 3; i++) s.records.writer.append(rec(`m${i}`, NOV + i)); })();
