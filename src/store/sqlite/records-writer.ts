@@ -396,7 +396,7 @@ export class RecordsWriter {
         if (!m) continue;
         const [top, count, from] = this.cachedOn(m.db, `SELECT max(seq), count(*), min(seq) FROM ${m.table} WHERE seq > ?`).raw().get(mark ?? Number.MAX_SAFE_INTEGER) as [number | null, number, number | null];
         if (mark === null || mark < 0) {
-          // Written before commit marks (or adopted without one): nothing to compare with.
+          // Written before commit marks (migration 090): nothing to compare with.
           const tip = this.cachedOn(m.db, `SELECT max(seq) FROM ${m.table}`).pluck().get() as number | null;
           this.cached('UPDATE records_months SET committed_seq = ? WHERE month = ?').run(tip ?? 0, month);
           continue;
