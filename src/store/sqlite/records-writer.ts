@@ -134,7 +134,20 @@ export class RecordsWriter {
       };
       const t = orig(body) as unknown as Record<string, (...a: unknown[]) => unknown> & ((...a: unknown[]) => unknown);
       const wrap = (variant: (...a: unknown[]) => unknown) => function (this: unknown, ...args: unknown[]) {
-        if (self.depth === 0) self.flushed = false;
+        if (self.depth === 0) {
+          self.flushed = false;
+          // Owed since a failed transaction whose reconcile failed too: before any write could carry
+          // a commit mark past those records. If it fails again, this transaction fails with it.
+          if (self.reconcileOwed) {
+            self.reconcileOwed = false;
+            try {
+              self.reconcile();
+            } catch (e) {
+              self.reconcileOwed = true;
+              throw e;
+            }
+          }
+        }
         self.marks.push(self.pending.length);
         self.depth++;
         let uncommitted = false;
@@ -153,13 +166,13 @@ export class RecordsWriter {
         } finally {
           self.depth--;
           self.marks.pop();
-          // Said at once, before any later write could carry the commit mark past them; if this
-          // fails too, the next open says it.
+          // Said at once, before any later write could carry the commit mark past them. If this
+          // fails too (the original error is the one thrown), the next transaction does it first.
           if (uncommitted) {
             try {
               self.reconcile();
             } catch {
-              /* the next open reconciles */
+              self.reconcileOwed = true;
             }
           }
         }
@@ -361,8 +374,7 @@ export class RecordsWriter {
 
   /** Whether a live month holds records above its commit mark, or has no mark yet (read without the lock: a hint). */
   private aboveMarks(): boolean {
-    const marks = this.cached('SELECT month, committed_seq AS mark FROM records_months WHERE purged_at IS NULL').all() as { month: string; mark: number | null }[];
-    for (const { month, mark } of marks) {
+    for (const { month, mark } of this.liveMarks()) {
       const m = this.open.get(month);
       if (!m) continue;
       if (mark === null || mark < 0) return true;
@@ -378,6 +390,13 @@ export class RecordsWriter {
 
   /** Records were written to a month file in the current outermost transaction. */
   private flushed = false;
+  /** A reconcile after a failed transaction failed too: the next outermost transaction runs it first. */
+  private reconcileOwed = false;
+
+  /** Each live month's commit mark. */
+  private liveMarks(): { month: string; mark: number | null }[] {
+    return this.cached('SELECT month, committed_seq AS mark FROM records_months WHERE purged_at IS NULL').all() as { month: string; mark: number | null }[];
+  }
 
   /**
    * Finds records above their month's commit mark (written by a transaction whose main commit never
@@ -390,17 +409,16 @@ export class RecordsWriter {
       // A month opened by the failed transaction lost its registry row with it: adopt it first.
       this.adoptAndSweep();
       this.ensureFresh();
-      const marks = this.cached('SELECT month, committed_seq AS mark FROM records_months WHERE purged_at IS NULL').all() as { month: string; mark: number | null }[];
-      for (const { month, mark } of marks) {
+      for (const { month, mark } of this.liveMarks()) {
         const m = this.open.get(month);
         if (!m) continue;
-        const [top, count, from] = this.cachedOn(m.db, `SELECT max(seq), count(*), min(seq) FROM ${m.table} WHERE seq > ?`).raw().get(mark ?? Number.MAX_SAFE_INTEGER) as [number | null, number, number | null];
         if (mark === null || mark < 0) {
           // Written before commit marks (migration 090): nothing to compare with.
           const tip = this.cachedOn(m.db, `SELECT max(seq) FROM ${m.table}`).pluck().get() as number | null;
           this.cached('UPDATE records_months SET committed_seq = ? WHERE month = ?').run(tip ?? 0, month);
           continue;
         }
+        const [top, count, from] = this.cachedOn(m.db, `SELECT max(seq), count(*), min(seq) FROM ${m.table} WHERE seq > ?`).raw().get(mark) as [number | null, number, number | null];
         if (top === null) continue;
         this.cached('UPDATE records_months SET committed_seq = ? WHERE month = ?').run(top, month);
         this.cached('INSERT INTO records_uncommitted (month, from_seq, to_seq) VALUES (?, ?, ?)').run(month, from, top);

@@ -24,6 +24,29 @@ let dir: string;
 let path: string;
 const fileOf = (month: string): string => join(dir, `g.records-${month}.db`);
 
+/** Writes `n` records `${prefix}0…` from `at` on in one transaction of a store opened and closed here. */
+async function writeRecords(prefix: string, n: number, at: number): Promise<void> {
+  const s = new SqliteStore(path);
+  s.db.transaction(() => { for (let i = 0; i < n; i++) s.records.writer.append(rec(`${prefix}${i}`, at + i)); })();
+  await s.close();
+}
+
+/** Changes the main file behind the store's back (what a crash or an older version left). */
+function editMain(sql: string): void {
+  const main = new Database(path);
+  main.exec(sql);
+  main.close();
+}
+
+/** Appends inside a transaction whose main commit then fails (a deferred foreign key), after the records were written. */
+function failMainCommit(s: SqliteStore, append: () => void): void {
+  s.db.exec('CREATE TABLE IF NOT EXISTS parent (id TEXT PRIMARY KEY); CREATE TABLE IF NOT EXISTS child (p TEXT REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)');
+  assert.throws(() => s.db.transaction(() => {
+    s.db.prepare("INSERT INTO child (p) VALUES ('nobody')").run();
+    append();
+  })(), /FOREIGN KEY/);
+}
+
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'smsguard-months-'));
   path = join(dir, 'g.db');
@@ -59,12 +82,7 @@ test('records commit before the main file: a main commit that fails leaves the r
   const s = new SqliteStore(path);
   const w = s.records.writer;
   w.append(rec('first', NOV));
-  s.db.exec('CREATE TABLE parent (id TEXT PRIMARY KEY); CREATE TABLE child (p TEXT REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)');
-  // The deferred foreign key fails at COMMIT, after the records were written.
-  assert.throws(() => s.db.transaction(() => {
-    s.db.prepare("INSERT INTO child (p) VALUES ('nobody')").run();
-    w.append(rec('decided', NOV + 1));
-  })(), /FOREIGN KEY/);
+  failMainCommit(s, () => w.append(rec('decided', NOV + 1)));
   assert.equal(s.db.prepare('SELECT count(*) FROM child').pluck().get(), 0, 'the main transaction rolled back');
   const other = new Database(fileOf('2026-11'), { readonly: true });
   assert.deepEqual(other.prepare('SELECT id FROM records_2026_11 ORDER BY seq').pluck().all(), ['first', 'decided']);
@@ -82,14 +100,10 @@ test('records commit before the main file: a main commit that fails leaves the r
 });
 
 test('records above the commit mark at open (the process died between the two commits) are said to have taken no effect', async () => {
-  const s = new SqliteStore(path);
-  s.db.transaction(() => { for (let i = 0; i < 5; i++) s.records.writer.append(rec(`ok${i}`, NOV + i)); })();
-  s.db.transaction(() => { for (let i = 0; i < 3; i++) s.records.writer.append(rec(`lost${i}`, NOV + 10 + i)); })();
-  await s.close();
+  await writeRecords('ok', 5, NOV);
+  await writeRecords('lost', 3, NOV + 10);
   // As if the process died after the second transaction's month commit and before its main commit.
-  const main = new Database(path);
-  main.prepare("UPDATE records_months SET committed_seq = 5 WHERE month = '2026-11'").run();
-  main.close();
+  editMain("UPDATE records_months SET committed_seq = 5 WHERE month = '2026-11'");
   const b = new SqliteStore(path);
   const [a] = await uncommittedAudits(b.records);
   assert.deepEqual({ month: a.month, fromSeq: a.fromSeq, toSeq: a.toSeq, count: a.count }, { month: '2026-11', fromSeq: 6, toSeq: 8, count: 3 });
@@ -105,11 +119,7 @@ test('records above the commit mark at open (the process died between the two co
 
 test('a month opened by a transaction whose main commit fails: its records are adopted and said to have taken no effect', async () => {
   const s = new SqliteStore(path);
-  s.db.exec('CREATE TABLE parent (id TEXT PRIMARY KEY); CREATE TABLE child (p TEXT REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)');
-  assert.throws(() => s.db.transaction(() => {
-    s.db.prepare("INSERT INTO child (p) VALUES ('nobody')").run();
-    s.records.writer.append(rec('first-of-month', NOV));
-  })(), /FOREIGN KEY/);
+  failMainCommit(s, () => s.records.writer.append(rec('first-of-month', NOV)));
   assert.ok(s.records.writer.liveMonths().includes('2026-11'), 'the month file is adopted');
   assert.deepEqual((await uncommittedAudits(s.records)).map((x) => [x.month, x.fromSeq, x.toSeq]), [['2026-11', 1, 1]]);
   assert.equal(await s.messages.getMessage('first-of-month'), null);
@@ -118,13 +128,25 @@ test('a month opened by a transaction whose main commit fails: its records are a
   await s.close();
 });
 
-test('a month written before commit marks is taken as it is', async () => {
+test('a reconcile that fails after a failed commit is owed: the next transaction runs it before writing', async () => {
   const s = new SqliteStore(path);
-  s.db.transaction(() => { for (let i = 0; i < 3; i++) s.records.writer.append(rec(`m${i}`, NOV + i)); })();
+  s.records.writer.append(rec('first', NOV));
+  // The reconcile right after the failed commit cannot record its range (table gone): it is owed.
+  s.db.exec('ALTER TABLE records_uncommitted RENAME TO kept_aside');
+  failMainCommit(s, () => s.records.writer.append(rec('decided', NOV + 1)));
+  assert.deepEqual(await uncommittedAudits(s.records), []);
+  s.db.exec('ALTER TABLE kept_aside RENAME TO records_uncommitted');
+  // The next write says it first, so its own commit mark cannot cover 'decided' unsaid.
+  s.records.writer.append(rec('next', NOV + 2));
+  assert.deepEqual((await uncommittedAudits(s.records)).map((x) => [x.fromSeq, x.toSeq]), [[2, 2]]);
+  assert.equal(await s.messages.getMessage('decided'), null);
+  await assertChainsHold(s.records.archive, 4);
   await s.close();
-  const main = new Database(path);
-  main.prepare("UPDATE records_months SET committed_seq = -1").run();
-  main.close();
+});
+
+test('a month written before commit marks is taken as it is', async () => {
+  await writeRecords('m', 3, NOV);
+  editMain('UPDATE records_months SET committed_seq = -1');
   const b = new SqliteStore(path);
   assert.deepEqual(await uncommittedAudits(b.records), []);
   assert.equal(b.db.prepare("SELECT committed_seq FROM records_months WHERE month = '2026-11'").pluck().get(), 3);
@@ -144,9 +166,7 @@ test('a caller that mutates a record body after appending does not change what i
 
 test('month tables of the main file (before month files) move to their own files on open', async () => {
   // Build November the current way, then put it back into the main file as older versions kept it.
-  const a = new SqliteStore(path);
-  a.db.transaction(() => { for (let i = 0; i < 20; i++) a.records.writer.append(rec(`m${i}`, NOV + i)); })();
-  await a.close();
+  await writeRecords('m', 20, NOV);
   const main = new Database(path);
   main.exec(monthSchema('records_2026_11'));
   main.prepare('ATTACH ? AS f').run(fileOf('2026-11'));
