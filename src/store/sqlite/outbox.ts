@@ -1,4 +1,5 @@
 /** SQLite adapter for the egress queue and message status history. */
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../../ports/store.js';
 import type { MessageStatus } from '../../app/types.js';
@@ -9,6 +10,20 @@ const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'un
 /** Order in which statuses may follow each other; a receipt never moves a message backwards. */
 const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, delivered: 2, undeliverable: 2, expired: 2, rejected_upstream: 2, failed: 2 };
 
+/**
+ * The UPDATE that moves a message to `to`: only from a status of lower or equal rank other than
+ * `to` itself (so a receipt never moves it backwards, and a repeated one changes nothing), returning
+ * what its status record needs. One statement instead of a read and a write: the order is checked
+ * where the row is. The upstream id is only in the SET list when there is one, so a receipt's
+ * update leaves the upstream-id index alone (SQLite rewrites an index entry whenever one of its
+ * columns is assigned, even to the same value). A final status also drops the text, no longer needed.
+ */
+function advanceSql(to: MessageStatus, setsUpstreamId: boolean): string {
+  const from = (Object.keys(RANK) as MessageStatus[]).filter((s) => s !== to && RANK[s] <= RANK[to]);
+  return `UPDATE message_status SET status = ?${setsUpstreamId ? ', upstream_id = ?' : ''}, updated_at = ?${FINAL.has(to) ? ", text = ''" : ''}
+    WHERE id = ? AND status IN (${from.map((s) => `'${s}'`).join(', ')}) RETURNING content_provider_id, msisdn`;
+}
+
 export class SqliteOutbox implements OutboxStore {
   private readonly q;
   /**
@@ -17,13 +32,12 @@ export class SqliteOutbox implements OutboxStore {
    * claimed row would double the queue's write cost for nothing.
    */
   private readonly leased = new Map<string, number>();
+  /** One status move's UPDATE per target status and whether it sets the upstream id (advanceSql). */
+  private readonly advances = new Map<string, Statement>();
   constructor(private readonly db: Db, private readonly records: RecordsWriter) {
     this.q = {
       due: db.prepare("SELECT id, content_provider_id, from_port, msisdn, text, registered_delivery, attempts, submitted_at FROM message_status WHERE status = 'accepted' AND due_at <= ? ORDER BY due_at LIMIT ?"),
       retry: db.prepare('UPDATE message_status SET due_at = ?, attempts = attempts + 1 WHERE id = ?'),
-      current: db.prepare('SELECT status, content_provider_id, msisdn FROM message_status WHERE id = ?'),
-      setStatus: db.prepare('UPDATE message_status SET status = ?, upstream_id = coalesce(?, upstream_id), updated_at = ? WHERE id = ?'),
-      setFinal: db.prepare("UPDATE message_status SET status = ?, upstream_id = coalesce(?, upstream_id), updated_at = ?, text = '' WHERE id = ?"),
       byUpstream: db.prepare('SELECT id, status FROM message_status WHERE upstream_id = ?'),
       pending: db.prepare("SELECT count(*) AS n FROM message_status WHERE status = 'accepted'"),
     };
@@ -71,22 +85,23 @@ export class SqliteOutbox implements OutboxStore {
   }
 
   private applyStatuses(updates: StatusUpdate[]): StatusUpdate[] {
-    {
-      const changed: StatusUpdate[] = [];
-      for (const u of updates) {
-        const cur = this.q.current.get(u.id) as { status: MessageStatus; content_provider_id: string; msisdn: string } | undefined;
-        if (!cur) continue;
-        if (cur.status === u.status || RANK[u.status] < RANK[cur.status]) continue;
-        (FINAL.has(u.status) ? this.q.setFinal : this.q.setStatus).run(u.status, u.upstreamId ?? null, u.at, u.id);
-        const body: Record<string, unknown> = { status: u.status };
-        if (u.detail) body.detail = u.detail;
-        if (u.upstreamId) body.upstreamId = u.upstreamId;
-        this.records.append({ id: `${u.id}:${u.status}`, at: u.at, kind: 'status', contentProviderId: cur.content_provider_id, msisdn: cur.msisdn, ref: u.id, body });
-        if (FINAL.has(u.status)) this.leased.delete(u.id);
-        changed.push(u);
-      }
-      return changed;
+    const changed: StatusUpdate[] = [];
+    for (const u of updates) {
+      const up = u.upstreamId ?? null;
+      const key = up === null ? u.status : `${u.status}+up`;
+      let st = this.advances.get(key);
+      if (!st) this.advances.set(key, (st = this.db.prepare(advanceSql(u.status, up !== null))));
+      // No row: an unknown id, or a move the order forbids (the row is left as it was).
+      const cur = (up === null ? st.get(u.status, u.at, u.id) : st.get(u.status, up, u.at, u.id)) as { content_provider_id: string; msisdn: string } | undefined;
+      if (!cur) continue;
+      const body: Record<string, unknown> = { status: u.status };
+      if (u.detail) body.detail = u.detail;
+      if (u.upstreamId) body.upstreamId = u.upstreamId;
+      this.records.append({ id: `${u.id}:${u.status}`, at: u.at, kind: 'status', contentProviderId: cur.content_provider_id, msisdn: cur.msisdn, ref: u.id, body });
+      if (FINAL.has(u.status)) this.leased.delete(u.id);
+      changed.push(u);
     }
+    return changed;
   }
 
   async retryLater(id: string, dueAt: number, _detail: string): Promise<void> {
