@@ -3,14 +3,15 @@
  * because the secrets are high-entropy (no dictionary to guess from); passwords chosen by people
  * (SMPP) use scrypt instead.
  */
-import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 
 export function newSecret(prefix: string): string {
   return `${prefix}_${randomBytes(32).toString('base64url')}`;
 }
 
+/** Run on every authenticated request: the one-shot `crypto.hash` is ~3× cheaper than a Hash object. */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /** scrypt hash for human-chosen passwords: `scrypt$<salt>$<hash>`. */
