@@ -1,6 +1,7 @@
-/** Child processes for benchmarks: start a TypeScript entry point under tsx, wait for a line, stop it. */
+/** Child processes for benchmarks: start a bench entry point (bundled, or under tsx), wait for a line, stop it. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface Proc {
   p: ChildProcess;
@@ -26,8 +27,21 @@ export const SERVER_NODE_FLAGS: readonly string[] = (() => {
   return m[1].trim().split(/\s+/).filter(Boolean);
 })();
 
+/**
+ * The node arguments that run a bench entry point (`bench/….ts`): its bundle when `npm run bench`
+ * made one (SMSGUARD_BENCH_BUNDLES, bench/bundle.ts), else the TypeScript under tsx.
+ */
+export function entryArgv(entry: string): string[] {
+  const dir = process.env.SMSGUARD_BENCH_BUNDLES;
+  if (dir) {
+    const f = join(dir, entry.replace(/\.ts$/, '.mjs'));
+    if (existsSync(f)) return [f];
+  }
+  return ['--import', 'tsx', entry];
+}
+
 export function startProc(args: string[], o: { env?: Record<string, string>; nodeFlags?: readonly string[] } = {}): Proc {
-  const p = spawn(process.execPath, [...PROFILE, ...(o.nodeFlags ?? []), '--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...o.env } });
+  const p = spawn(process.execPath, [...PROFILE, ...(o.nodeFlags ?? []), ...entryArgv(args[0]), ...args.slice(1)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...o.env } });
   let buf = '';
   p.stdout!.on('data', (d: Buffer) => (buf += d.toString()));
   return {

@@ -10,6 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { bundleEntries } from './bundle.js';
 import type { Bench, Figure } from './figure.js';
 
 /** Registered benchmarks: name → loader. Add yours here (one line). */
@@ -92,6 +93,11 @@ async function main(): Promise<void> {
       process.stderr.write(`[bench] unknown group(s): ${unknown.join(', ')} (known: ${Object.keys(BENCHES).join(', ')})\n`);
       process.exit(2);
     }
+  }
+  // The groups' child processes start from bundles (bench/bundle.ts): seconds less per run, same figures.
+  if (process.env.SMSGUARD_BENCH_BUNDLE !== 'off' && !process.env.SMSGUARD_BENCH_PROFILE) {
+    const dir = await bundleEntries();
+    if (dir) process.env.SMSGUARD_BENCH_BUNDLES = dir;
   }
   let failed = 0;
   for (const name of Object.keys(BENCHES)) {

@@ -13,7 +13,7 @@ import { ruleBasedDetectors } from '../src/pipeline/ad-detector.js';
 import { resolveProfile } from '../src/profiles/index.js';
 import type { Candidate, Facts } from '../src/pipeline/types.js';
 import { machine, note, type BenchOptions, type Figure } from './figure.js';
-import { PROFILE, SERVER_NODE_FLAGS, stopProc } from './proc.js';
+import { entryArgv, PROFILE, SERVER_NODE_FLAGS, stopProc } from './proc.js';
 
 const NOON = Date.parse('2026-11-30T04:00:00Z');
 
@@ -58,7 +58,7 @@ function waitForLine(p: ChildProcess, re: RegExp, timeoutMs: number): Promise<st
 
 function runChild(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, [...entryArgv(args[0]), ...args.slice(1)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`load client exited ${code}`))));
