@@ -7,7 +7,7 @@
  *
  * `bench/run.ts` bundles the entries below once per run with esbuild (already a dependency: the
  * worker threads bundle their entries the same way, src/runtime/worker-script.ts) into
- * `node_modules/.cache/smsguard-bench/`, and hands the folder to its group processes in
+ * `node_modules/.cache/smsguard-bench/<pid>/` (removed when the run ends), and hands the folder to its group processes in
  * SMSGUARD_BENCH_BUNDLES; `entryArgv` (bench/proc.ts) then starts the bundle instead of the
  * TypeScript. Packages stay outside the bundle, resolved from the repository's node_modules as usual.
  * `import.meta.url` is replaced in each source file by that file's own URL, so the paths the code
@@ -17,7 +17,6 @@
  * SMSGUARD_BENCH_PROFILE (profiles then name the source files), keeps every child on tsx.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The bench's own child-process entry points, relative to the repository root. */
@@ -28,10 +27,11 @@ export const BUNDLED_ENTRIES: readonly string[] = [
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * Bundles BUNDLED_ENTRIES into `outdir` (one `.mjs` per entry, same relative path). Resolves to the
+ * Bundles BUNDLED_ENTRIES into `outdir` (one `.mjs` per entry, same relative path; inside the
+ * repository, so that packages resolve from its node_modules). Resolves to the
  * folder, or null (with the reason on stderr) if esbuild is missing or fails: callers fall back to tsx.
  */
-export async function bundleEntries(outdir = join(ROOT, 'node_modules/.cache/smsguard-bench')): Promise<string | null> {
+export async function bundleEntries(outdir: string): Promise<string | null> {
   try {
     const esbuild = await import('esbuild');
     await esbuild.build({

@@ -9,6 +9,8 @@
  * process against 93,290 and 106,561 alone, alternating (2026-12-04 13:36–13:38 UTC).
  */
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleEntries } from './bundle.js';
 import type { Bench, Figure } from './figure.js';
@@ -96,8 +98,12 @@ async function main(): Promise<void> {
   }
   // The groups' child processes start from bundles (bench/bundle.ts): seconds less per run, same figures.
   if (process.env.SMSGUARD_BENCH_BUNDLE !== 'off' && !process.env.SMSGUARD_BENCH_PROFILE) {
-    const dir = await bundleEntries();
-    if (dir) process.env.SMSGUARD_BENCH_BUNDLES = dir;
+    // A folder per run, so that two runs at once never start each other's half-written bundles.
+    const dir = await bundleEntries(join(fileURLToPath(new URL('../node_modules/.cache/smsguard-bench', import.meta.url)), String(process.pid)));
+    if (dir) {
+      process.env.SMSGUARD_BENCH_BUNDLES = dir;
+      process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    }
   }
   let failed = 0;
   for (const name of Object.keys(BENCHES)) {
