@@ -3,7 +3,7 @@
  * JSON line per figure on stdout, nothing else (progress goes to stderr). Speed targets live here,
  * never in timed tests.
  *
- * Each group runs in a process of its own (this file again, with `--group NAME`): a group that
+ * Each group (bench/groups.ts) runs in a process of its own (bench/group.ts): a group that
  * measures CPU in process must not inherit the heap, threads and open stores of the groups before it.
  * Measured: `records_write_per_s` came out at 63,332 and 66,691 after the consent group in the same
  * process against 93,290 and 106,561 alone, alternating (2026-12-04 13:36–13:38 UTC).
@@ -13,38 +13,19 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleEntries } from './bundle.js';
-import type { Bench, Figure } from './figure.js';
+import type { Figure } from './figure.js';
+import { GROUPS } from './groups.js';
+import { entryArgv } from './proc.js';
 
-/** Registered benchmarks: name → loader. Add yours here (one line). */
-const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
-  spine: () => import('./spine-bench.js'),
-  content: () => import('./content-bench.js'),
-  'smpp-fuzz': () => import('./smpp-fuzz.js'),
-  smpp: () => import('./smpp-e2e.js'),
-  'smpp-kannel': () => import('./smpp-kannel.js'),
-  consent: () => import('./consent-bench.js'),
-  complaints: () => import('./complaints-bench.js'),
-  records: () => import('./records-bench.js'),
-  // PostgreSQL + NATS JetStream (needs both running, as on CI machines).
-  scale: () => import('./scale-smpp-pg-nats.js'),
-};
-
-/** Runs one group in this process and prints its figures. */
-async function runGroup(name: string, quick: boolean): Promise<void> {
-  const load = BENCHES[name];
-  if (!load) throw new Error(`unknown benchmark group ${name} (known: ${Object.keys(BENCHES).join(', ')})`);
-  const { run } = await load();
-  const figures: Figure[] = await run({ quick });
-  for (const f of figures) process.stdout.write(`${JSON.stringify(f)}\n`);
-}
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Runs one group in a child process, passing its figure lines through (each checked to be a figure,
  * so stdout stays JSON lines only). Resolves to whether the child succeeded.
  */
 function spawnGroup(name: string, quick: boolean): Promise<boolean> {
-  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--group', name, ...(quick ? ['--quick'] : [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = [...entryArgv('bench/group.ts'), name, ...(quick ? ['--quick'] : [])];
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let buf = '';
   let bad = false;
   const emit = (line: string): void => {
@@ -77,36 +58,26 @@ function spawnGroup(name: string, quick: boolean): Promise<boolean> {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
-  const groupIdx = args.indexOf('--group');
-  if (groupIdx >= 0) {
-    try {
-      await runGroup(args[groupIdx + 1], quick);
-    } catch (e) {
-      process.stderr.write(`[bench] ${args[groupIdx + 1]} failed: ${(e as Error).stack ?? e}\n`);
-      process.exit(1);
-    }
-    process.exit(0);
-  }
   const onlyIdx = args.indexOf('--only');
   const only = onlyIdx >= 0 ? new Set(args[onlyIdx + 1].split(',')) : null;
   if (only) {
-    const unknown = [...only].filter((n) => !(n in BENCHES));
+    const unknown = [...only].filter((n) => !(n in GROUPS));
     if (unknown.length) {
-      process.stderr.write(`[bench] unknown group(s): ${unknown.join(', ')} (known: ${Object.keys(BENCHES).join(', ')})\n`);
+      process.stderr.write(`[bench] unknown group(s): ${unknown.join(', ')} (known: ${Object.keys(GROUPS).join(', ')})\n`);
       process.exit(2);
     }
   }
-  // The groups' child processes start from bundles (bench/bundle.ts): seconds less per run, same figures.
-  if (process.env.SMSGUARD_BENCH_BUNDLE !== 'off' && !process.env.SMSGUARD_BENCH_PROFILE) {
+  // The groups' child processes start from bundles (bench/bundle.ts), as the smsguard command does.
+  if (process.env.SMSGUARD_BENCH_BUNDLE !== 'off') {
     // A folder per run, so that two runs at once never start each other's half-written bundles.
-    const dir = await bundleEntries(join(fileURLToPath(new URL('../node_modules/.cache/smsguard-bench', import.meta.url)), String(process.pid)));
+    const dir = await bundleEntries(join(ROOT, 'node_modules/.cache/smsguard-bench', String(process.pid)));
     if (dir) {
       process.env.SMSGUARD_BENCH_BUNDLES = dir;
       process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
     }
   }
   let failed = 0;
-  for (const name of Object.keys(BENCHES)) {
+  for (const name of Object.keys(GROUPS)) {
     if (only && !only.has(name)) continue;
     process.stderr.write(`[bench] ${name}…\n`);
     const t0 = Date.now();
