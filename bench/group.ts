@@ -12,7 +12,7 @@ import type { Bench, Figure } from './figure.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const name = process.argv[2];
-const file = GROUPS[name];
+const file = Object.hasOwn(GROUPS, name) ? GROUPS[name] : undefined;
 if (!file) {
   process.stderr.write(`[bench] unknown group ${name} (known: ${Object.keys(GROUPS).join(', ')})\n`);
   process.exit(2);

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const onlyIdx = args.indexOf('--only');
   const only = onlyIdx >= 0 ? new Set(args[onlyIdx + 1].split(',')) : null;
   if (only) {
-    const unknown = [...only].filter((n) => !(n in GROUPS));
+    const unknown = [...only].filter((n) => !Object.hasOwn(GROUPS, n));
     if (unknown.length) {
       process.stderr.write(`[bench] unknown group(s): ${unknown.join(', ')} (known: ${Object.keys(GROUPS).join(', ')})\n`);
       process.exit(2);
