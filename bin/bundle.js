@@ -32,11 +32,16 @@ export const ownImportMetaUrl = {
   },
 };
 
-/** @param {string} manifest @returns {string | null} the bundle's path if every input is as it was bundled */
+/**
+ * @param {string} manifest @param {string} dir
+ * @returns {string | null} the bundle's path if it is there and every input is as it was bundled
+ */
 function current(manifest, dir) {
   let m;
   try {
     m = JSON.parse(readFileSync(manifest, 'utf8'));
+    // A manifest whose bundle was deleted (a cache cleaned by hand) means: bundle again.
+    statSync(join(dir, m.bundle));
   } catch {
     return null;
   }
@@ -62,11 +67,12 @@ export async function mainBundle(dir = join(ROOT, 'node_modules', '.cache', 'sms
   const manifest = join(dir, 'main.json');
   const ready = current(manifest, dir);
   if (ready) return pathToFileURL(ready).href;
+  // A name of its own: a start that read the previous manifest may still be loading the previous bundle.
+  const name = `main-${Date.now().toString(36)}-${process.pid}.mjs`;
+  const tmp = `.${process.pid}.tmp`;
   try {
     const esbuild = await import('esbuild');
     mkdirSync(dir, { recursive: true });
-    // A name of its own: a start that read the previous manifest may still be loading the previous bundle.
-    const name = `main-${Date.now().toString(36)}-${process.pid}.mjs`;
     const r = await esbuild.build({
       absWorkingDir: ROOT, entryPoints: ['src/main.ts'], outfile: join(dir, name), write: false, metafile: true,
       bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: 'inline', logLevel: 'silent',
@@ -77,7 +83,6 @@ export async function mainBundle(dir = join(ROOT, 'node_modules', '.cache', 'sms
       return [p, s.mtimeMs, s.size];
     });
     // Written under temporary names and renamed, so a concurrent start sees a whole file or none.
-    const tmp = `.${process.pid}.tmp`;
     writeFileSync(join(dir, name + tmp), r.outputFiles[0].contents);
     renameSync(join(dir, name + tmp), join(dir, name));
     writeFileSync(manifest + tmp, JSON.stringify({ bundle: name, inputs }));
@@ -88,6 +93,7 @@ export async function mainBundle(dir = join(ROOT, 'node_modules', '.cache', 'sms
     }
     return pathToFileURL(join(dir, name)).href;
   } catch {
+    for (const f of [join(dir, name + tmp), manifest + tmp]) rmSync(f, { force: true });
     return null;
   }
 }
