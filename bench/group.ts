@@ -4,10 +4,10 @@
  * group). The group's module is loaded from its bundle when `npm run bench` made one
  * (SMSGUARD_BENCH_BUNDLES, bench/bundle.ts), else as TypeScript through tsx.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GROUPS } from './groups.js';
+import { bundledPath } from './proc.js';
 import type { Bench, Figure } from './figure.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -18,9 +18,7 @@ if (!file) {
   process.exit(2);
 }
 try {
-  const dir = process.env.SMSGUARD_BENCH_BUNDLES;
-  const bundle = dir ? join(dir, file.replace(/\.ts$/, '.mjs')) : null;
-  const { run } = (await import(pathToFileURL(bundle && existsSync(bundle) ? bundle : join(ROOT, file)).href)) as { run: Bench };
+  const { run } = (await import(pathToFileURL(bundledPath(file) ?? join(ROOT, file)).href)) as { run: Bench };
   const figures: Figure[] = await run({ quick: process.argv.includes('--quick') });
   for (const f of figures) process.stdout.write(`${JSON.stringify(f)}\n`);
 } catch (e) {

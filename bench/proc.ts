@@ -27,17 +27,17 @@ export const SERVER_NODE_FLAGS: readonly string[] = (() => {
   return m[1].trim().split(/\s+/).filter(Boolean);
 })();
 
-/**
- * The node arguments that run a bench entry point (`bench/….ts`): its bundle when `npm run bench`
- * made one (SMSGUARD_BENCH_BUNDLES, bench/bundle.ts), else the TypeScript under tsx.
- */
-export function entryArgv(entry: string): string[] {
+/** The bundle `npm run bench` made of a bench module (SMSGUARD_BENCH_BUNDLES, bench/bundle.ts), if any. */
+export function bundledPath(entry: string): string | null {
   const dir = process.env.SMSGUARD_BENCH_BUNDLES;
-  if (dir) {
-    const f = join(dir, entry.replace(/\.ts$/, '.mjs'));
-    if (existsSync(f)) return [f];
-  }
-  return ['--import', 'tsx', entry];
+  const f = dir ? join(dir, entry.replace(/\.ts$/, '.mjs')) : null;
+  return f && existsSync(f) ? f : null;
+}
+
+/** The node arguments that run a bench entry point (`bench/….ts`): its bundle, else the TypeScript under tsx. */
+export function entryArgv(entry: string): string[] {
+  const f = bundledPath(entry);
+  return f ? [f] : ['--import', 'tsx', entry];
 }
 
 export function startProc(args: string[], o: { env?: Record<string, string>; nodeFlags?: readonly string[] } = {}): Proc {
