@@ -133,7 +133,7 @@ export class SqliteRecordArchive implements RecordArchive {
 
   async relationshipEnd(contentProviderId: string | null, msisdn: string, now: number): Promise<number | null> {
     let end = 0;
-    const tables = [RETAINED, ...this.writer.liveMonths()].map((c) => this.writer.on(c));
+    const chains = [RETAINED, ...this.writer.liveMonths()];
     if (contentProviderId === null) {
       // The platform's do-not-disturb list: the relationship lasts as long as the number is on it.
       if (this.db.prepare('SELECT 1 FROM dnd WHERE msisdn = ?').get(msisdn)) return null;
@@ -150,10 +150,11 @@ export class SqliteRecordArchive implements RecordArchive {
       if (rel && rel.ended_at === null) return null;
       if (rel?.ended_at) end = Math.max(end, rel.ended_at);
     }
-    for (const { db, table: t } of tables) {
+    for (const chain of chains) {
       // Any record between the two (a message sent, a consent asked for) extends the relationship.
-      const last = db.prepare(`SELECT max(at) FROM ${t} WHERE msisdn = ? AND content_provider_id IS ? AND kind IN ('mt', 'subscription')`).pluck().get(msisdn, contentProviderId) as number | null;
-      if (last !== null) end = Math.max(end, last);
+      for (const [last] of this.writer.byNumber(chain, 'max(at)', "AND content_provider_id IS ? AND kind IN ('mt', 'subscription')", msisdn, [contentProviderId]) as [number | null][]) {
+        if (last !== null) end = Math.max(end, last);
+      }
     }
     return end;
   }
@@ -175,11 +176,10 @@ export class SqliteRecordArchive implements RecordArchive {
 
   async heldSeqs(chain: string, holds: LegalHold[]): Promise<{ seq: number; holdId: string }[]> {
     if (chain !== RETAINED && !this.writer.liveMonths().includes(chain)) return [];
-    const { db, table: t } = this.writer.on(chain);
     const out: { seq: number; holdId: string }[] = [];
     for (const h of holds) {
       const seqs = (h.msisdn
-        ? db.prepare(`SELECT seq FROM ${t} WHERE msisdn = ?`).pluck().all(h.msisdn)
+        ? this.writer.byNumber(chain, 'seq', '', h.msisdn).map((r) => r[0])
         : this.byProvider(chain, 'seq', '', [h.contentProviderId])) as number[];
       for (const seq of seqs) out.push({ seq, holdId: h.id });
     }

@@ -4,7 +4,8 @@
  * a few index probes whatever the size of the month. A page by provider, port or rule in a month with
  * facet buckets (month-files.ts) probes one bucket of 16,384 records after another, newest first,
  * until the page is full: a value found in most buckets costs a few probes, one absent from the month
- * one probe per bucket (611 in a month of 10M records).
+ * one probe per bucket (611 in a month of 10M records). So does a page by number in the month being
+ * written (its number index is by bucket until the month is sealed; month-files.ts `NumberIndex`).
  */
 import type { RecordQuery, RecordRow } from '../../ports/store.js';
 import { RECORD_COLUMNS, RETAINED, type RecordsWriter } from './records-writer.js';
@@ -34,8 +35,13 @@ export function pageSql(w: RecordsWriter, chain: string, q: RecordQuery, cursorS
   // Seq bounds the page cannot leave (the cursor, a time window), for the facet buckets to probe.
   let loSeq: number | null = null;
   let hiSeq: number | null = cursorSeq === null ? null : cursorSeq - 1;
+  // A number leads when given. In a month still written its index is by seq bucket (month-files.ts
+  // `NumberIndex`), probed bucket by bucket like the facets; the facets then only filter (`+`).
+  const numbers = q.msisdn ? w.numberBucketRange(chain) : null;
+  if (numbers === 'empty') return null;
+  const facet = numbers ? '+' : '';
   if (q.msisdn) { where.push('msisdn = ?'); args.push(q.msisdn); }
-  if (q.contentProviderId) { where.push('content_provider_id = ?'); args.push(q.contentProviderId); }
+  if (q.contentProviderId) { where.push(`${facet}content_provider_id = ?`); args.push(q.contentProviderId); }
   if (q.contentProviderIds) {
     // A long list (a province): walk seq backwards and filter (`+` keeps the planner off the provider
     // index, which would read every matching row and sort). Short lists are split by queryPage.
@@ -43,11 +49,11 @@ export function pageSql(w: RecordsWriter, chain: string, q: RecordQuery, cursorS
     where.push(`+content_provider_id IN (${q.contentProviderIds.map(() => '?').join(', ')})`);
     args.push(...q.contentProviderIds);
   }
-  if (q.port) { where.push('port = ?'); args.push(q.port); }
+  if (q.port) { where.push(`${facet}port = ?`); args.push(q.port); }
   if (q.kind) { where.push('kind = ?'); args.push(q.kind); }
   if (q.type) { where.push('type = ?'); args.push(q.type); }
   if (q.decision) { where.push('decision = ?'); args.push(q.decision); }
-  if (q.rule) { where.push('rule = ?'); args.push(q.rule); }
+  if (q.rule) { where.push(`${facet}rule = ?`); args.push(q.rule); }
   if (q.from !== undefined || q.to !== undefined) {
     // Two statements: SQLite answers a lone min() or max() from the at index, but scans for both at once.
     const b = [w.cachedOn(db, `SELECT min(at) FROM ${t}`).pluck().get(), w.cachedOn(db, `SELECT max(at) FROM ${t}`).pluck().get()] as [number | null, number | null];
@@ -73,9 +79,9 @@ export function pageSql(w: RecordsWriter, chain: string, q: RecordQuery, cursorS
     if (q.to !== undefined) { where.push('+at < ?'); args.push(q.to); }
   }
   if (cursorSeq !== null) { where.push('seq < ?'); args.push(cursorSeq); }
-  // A facet leads (a number, more selective, keeps its own index) in a month with facet buckets.
+  // Otherwise a facet leads in a month with facet buckets (a number with a flat index needs no buckets).
   let buckets: PageSql['buckets'];
-  const range = !q.msisdn && (q.contentProviderId || q.port || q.rule) ? w.facetBucketRange(chain) : null;
+  const range = numbers ?? (!q.msisdn && (q.contentProviderId || q.port || q.rule) ? w.facetBucketRange(chain) : null);
   if (range === 'empty') return null;
   if (range) {
     const lo = loSeq === null ? range.lo : Math.max(range.lo, facetBucket(loSeq));

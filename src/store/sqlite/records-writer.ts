@@ -34,7 +34,7 @@ import { derivedColumns, readBody, type NewRecord, type StoredRecord } from '../
 import { genesisHash, monthEnd, monthOf, monthStart, recordHeader, sha256Binary } from '../../domain/hash-chain.js';
 import { pageSql, queryPage, type PageSql } from './records-query.js';
 import { isForgeRefusal, loadNativeLinks, nativeForgePath } from './native-links.js';
-import { facetBucket } from './month-files.js';
+import { FACET_BUCKET_SQL, facetBucket, numberIndexOf, sealNumbers, type Sealing } from './month-files.js';
 import { closeMonth, copyMonthTableToFile, monthFilePath, monthFilesBeside, monthTable, openMonth, removeMonthFile, removeMonthFileAsync, startWriting, stopWriting, type MonthDb } from './month-files.js';
 
 export type { NewRecord, StoredRecord };
@@ -216,6 +216,7 @@ export class RecordsWriter {
   }
 
   private forget(month: string, x: MonthDb): void {
+    this.inBackground(this.stopSealing(month));
     this.open.delete(month);
     this.stmts.delete(month);
     this.tips.delete(month);
@@ -237,6 +238,68 @@ export class RecordsWriter {
   }
 
   private readonly facetBuckets = new WeakMap<Db, boolean>();
+
+  /**
+   * The seq buckets a month's records span when it indexes numbers by bucket (the month being
+   * written, month-files.ts `NumberIndex`), or null when it has the flat number index (or is the
+   * retained chain); `empty` when it holds no record. Read from the schema each time: a sealing in
+   * another thread may have just committed.
+   */
+  numberBucketRange(chain: string): { lo: number; hi: number } | 'empty' | null {
+    if (chain === RETAINED) return null;
+    const ct = this.on(chain);
+    if (numberIndexOf(ct.db, ct.table, (sql) => this.cachedOn(ct.db, sql)) !== 'bucketed') return null;
+    const min = this.cachedOn(ct.db, `SELECT min(seq) FROM ${ct.table}`).pluck().get() as number | null;
+    const max = this.cachedOn(ct.db, `SELECT max(seq) FROM ${ct.table}`).pluck().get() as number | null;
+    return min === null || max === null ? 'empty' : { lo: facetBucket(min), hi: facetBucket(max) };
+  }
+
+  /**
+   * `SELECT <what> FROM <chain's table> WHERE msisdn = ? <more>` (raw rows), through the number index
+   * the chain has: one probe, or one per seq bucket (newest first) in a month still bucketed.
+   */
+  byNumber(chain: string, what: string, more: string, msisdn: string, args: unknown[] = []): unknown[][] {
+    const { db, table } = this.on(chain);
+    const range = this.numberBucketRange(chain);
+    if (range === 'empty') return [];
+    if (range === null) return this.cachedOn(db, `SELECT ${what} FROM ${table} WHERE msisdn = ? ${more}`).raw().all(msisdn, ...args) as unknown[][];
+    const st = this.cachedOn(db, `SELECT ${what} FROM ${table} WHERE ${FACET_BUCKET_SQL} = ? AND msisdn = ? ${more}`).raw();
+    const out: unknown[][] = [];
+    for (let b = range.hi; b >= range.lo; b--) for (const r of st.all(b, msisdn, ...args) as unknown[][]) out.push(r);
+    return out;
+  }
+
+  /** Number indexes being sealed, by month (see `sealOlderThan`). */
+  private readonly sealing = new Map<string, Sealing>();
+  /** Months this process has written to (sealing runs once, at the first write of a month). */
+  private readonly written = new Set<string>();
+  /** Why the last sealing failed, if one did (it is tried again by the next process that writes). */
+  lastSealError: string | null = null;
+
+  /**
+   * Seals the number index of every open month older than `month`, each on a thread of its own: the
+   * process writes `month` now, and records are never routed to an older month (createMonth).
+   */
+  private sealOlderThan(month: string): void {
+    for (const x of this.open.values()) {
+      if (x.month >= month || this.sealing.has(x.month) || numberIndexOf(x.db, x.table) !== 'bucketed') continue;
+      const s = sealNumbers(x);
+      this.sealing.set(x.month, s);
+      this.inBackground(s.done.catch((e: Error) => { this.lastSealError = e.message; }).finally(() => { if (this.sealing.get(x.month) === s) this.sealing.delete(x.month); }));
+    }
+  }
+
+  /** Stops a month's sealing, if one runs (its transaction rolls back). */
+  private async stopSealing(month: string): Promise<void> {
+    const s = this.sealing.get(month);
+    this.sealing.delete(month);
+    await s?.cancel();
+  }
+
+  /** Waits for every sealing under way (tests, benchmarks). */
+  async sealed(): Promise<void> {
+    await Promise.all([...this.sealing.values()].map((s) => s.done.catch(() => undefined)));
+  }
 
   /**
    * Whether a chain's table has the facet-bucket indexes (month-files.ts): months made since they
@@ -454,6 +517,10 @@ export class RecordsWriter {
 
   /** Appends `recs[from..to)` to one month in one transaction of its file. */
   private writeBatch(m: MonthDb, recs: Pending[], from: number, to: number): void {
+    if (!this.written.has(m.month)) {
+      this.written.add(m.month);
+      this.sealOlderThan(m.month);
+    }
     const st = this.monthStmts(m);
     startWriting(m);
     let forge = st.forge;
@@ -645,6 +712,7 @@ export class RecordsWriter {
   async dropMonthFile(month: string): Promise<void> {
     const x = this.open.get(month);
     const path = x?.path ?? monthFilePath(this.mainPath, month);
+    await this.stopSealing(month);
     if (x) {
       this.open.delete(month);
       this.stmts.delete(month);
@@ -661,6 +729,8 @@ export class RecordsWriter {
 
   /** Closes every month (the store's close). */
   async close(): Promise<void> {
+    // A sealing not finished rolls back; the next process that writes seals again.
+    await Promise.all([...this.sealing.keys()].map((m) => this.stopSealing(m)));
     const all = [...this.open.values()];
     this.open.clear();
     this.stmts.clear();
@@ -707,7 +777,8 @@ export class RecordsWriter {
   /** Every record of one kind about one number, oldest first (including this transaction's own). */
   byMsisdn(msisdn: string, kind: RecordRow['kind']): StoredRecord[] {
     const out: StoredRecord[] = [];
-    for (const { db, table } of this.tablesOldestFirst()) out.push(...(this.cachedOn(db, `SELECT ${RECORD_COLUMNS} FROM ${table} WHERE msisdn = ? AND kind = ? ORDER BY seq`).raw().all(msisdn, kind) as RawRow[]).map(toStored));
+    out.push(...(this.cached(`SELECT ${RECORD_COLUMNS} FROM records_retained WHERE msisdn = ? AND kind = ?`).raw().all(msisdn, kind) as RawRow[]).map(toStored));
+    for (const chain of this.liveMonths()) out.push(...(this.byNumber(chain, RECORD_COLUMNS, 'AND kind = ?', msisdn, [kind]) as RawRow[]).map(toStored));
     return out.sort((a, b) => a.seq - b.seq).concat(this.pendingWhere((r) => r.msisdn === msisdn && r.kind === kind));
   }
 

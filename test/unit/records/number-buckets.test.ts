@@ -1,0 +1,124 @@
+/**
+ * Number buckets (month-files.ts `NumberIndex`): the month being written indexes numbers by (seq
+ * bucket, msisdn), so appends with recipients in random order stay cheap; once a later month is
+ * written, the earlier one is sealed (flat `(msisdn)` index built, bucketed one dropped) on a thread
+ * of its own. What must hold: every page by number answers exactly the rows a plain filter would,
+ * across bucket boundaries and cursors, before and after sealing; the number look-ups of the archive
+ * (holds, subscription records) see every bucket; a file-backed month seals off the calling thread,
+ * and a sealing cut short (the process closing) leaves the month bucketed and whole.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '../../../src/store/sqlite/index.js';
+import { numberIndexOf, openMonth } from '../../../src/store/sqlite/month-files.js';
+import type { NewRecord } from '../../../src/store/sqlite/records-writer.js';
+import type { RecordQuery } from '../../../src/ports/store.js';
+
+const NOV = Date.parse('2026-11-02T00:00:00Z');
+const DEC = Date.parse('2026-12-02T00:00:00Z');
+const N = 40_000; // three buckets of 16,384 records
+
+/** Numbers in scrambled order; `+8613900000001` only in the first bucket, `+8613900000002` only in the last. */
+const numberOf = (i: number): string => (i === 7 ? '+8613900000001' : i === N - 2 ? '+8613900000002' : `+86138${String((i * 7_919_993) % 997).padStart(8, '0')}`);
+
+function record(i: number, at = NOV + i * 1000): NewRecord {
+  return { id: `msg_${i}`, at, kind: i % 97 === 0 ? 'subscription' : 'mt', contentProviderId: `cp_${i % 3}`, msisdn: numberOf(i), ref: `msg_${i}`, body: { i } };
+}
+
+function walk(store: SqliteStore, q: Omit<RecordQuery, 'limit' | 'cursor'>, limit: number): number[] {
+  const seqs: number[] = [];
+  let cursor: string | undefined;
+  for (let pages = 0; ; pages++) {
+    assert.ok(pages < 10_000, 'pages end');
+    const p = store.records.writer.query({ ...q, limit, cursor });
+    seqs.push(...p.records.map((r) => r.seq));
+    if (!p.nextCursor) return seqs;
+    cursor = p.nextCursor;
+  }
+}
+
+/** What a plain filter over every record answers, newest first. */
+const expected = (pred: (i: number) => boolean, n = N): number[] => Array.from({ length: n }, (_, i) => i).filter(pred).map((i) => i + 1).reverse();
+
+describe('number buckets in memory', () => {
+  let store: SqliteStore;
+  before(() => {
+    store = new SqliteStore(':memory:');
+    store.db.transaction(() => { for (let i = 0; i < N; i++) store.records.writer.append(record(i)); })();
+  });
+  after(() => store.close());
+
+  const checks: [string, Omit<RecordQuery, 'limit' | 'cursor'>, (i: number) => boolean][] = [
+    ['a common number', { msisdn: numberOf(11) }, (i) => numberOf(i) === numberOf(11)],
+    ['a number of the first bucket only', { msisdn: '+8613900000001' }, (i) => i === 7],
+    ['a number of the last bucket only', { msisdn: '+8613900000002' }, (i) => i === N - 2],
+    ['a number never seen', { msisdn: '+8613900000009' }, () => false],
+    ['a number and a provider', { msisdn: numberOf(11), contentProviderId: 'cp_1' }, (i) => numberOf(i) === numberOf(11) && i % 3 === 1],
+    ['a number in a time window across a bucket boundary', { msisdn: numberOf(11), from: NOV + 15_000_000, to: NOV + 18_000_000 }, (i) => numberOf(i) === numberOf(11) && i >= 15_000 && i < 18_000],
+  ];
+
+  test('while written: bucketed, and pages answer what a plain filter would', () => {
+    assert.equal(numberIndexOf(store.records.writer.on('2026-11').db, 'records_2026_11'), 'bucketed');
+    for (const [name, q, pred] of checks) for (const limit of [7, 100]) assert.deepEqual(walk(store, q, limit), expected(pred), `${name}, pages of ${limit}`);
+  });
+
+  test('the archive finds a number in every bucket (holds; subscription records)', async () => {
+    const archive = store.records.archive!;
+    const held = await archive.heldSeqs('2026-11', [{ id: 'h1', msisdn: '+8613900000002', contentProviderId: null, reason: 't', createdAt: 0, createdBy: 'x', releasedAt: null, releasedBy: null }]);
+    assert.deepEqual(held.map((h) => h.seq), [N - 1]);
+    const subs = store.records.writer.byMsisdn(numberOf(97), 'subscription').map((r) => r.seq);
+    assert.deepEqual(subs, expected((i) => i % 97 === 0 && numberOf(i) === numberOf(97)).reverse());
+  });
+
+  test('a record of a later month seals the earlier one: flat index, same answers', async () => {
+    store.db.transaction(() => store.records.writer.append(record(N, DEC)))();
+    await store.records.writer.sealed();
+    const db = store.records.writer.on('2026-11').db;
+    assert.equal(numberIndexOf(db, 'records_2026_11'), 'flat');
+    assert.equal(numberIndexOf(store.records.writer.on('2026-12').db, 'records_2026_12'), 'bucketed');
+    const p = store.records.writer.pageSql('2026-11', { limit: 10, msisdn: numberOf(11) }, null)!;
+    assert.equal(p.buckets, undefined);
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${p.sql}`).all(...p.args, 11) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    assert.match(plan, /USING (COVERING )?INDEX records_2026_11_msisdn \(msisdn=\?\)/);
+    for (const [name, q, pred] of checks) assert.deepEqual(walk(store, q, 50).filter((s) => s <= N), expected(pred), name);
+  });
+});
+
+describe('number buckets on disk', () => {
+  let dir: string;
+  before(() => { dir = mkdtempSync(join(tmpdir(), 'smsguard-numbers-')); });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('a month seals on a thread of its own once a later month is written', async () => {
+    const path = join(dir, 'a.db');
+    const store = new SqliteStore(path);
+    store.db.transaction(() => { for (let i = 0; i < 5_000; i++) store.records.writer.append(record(i)); })();
+    store.db.transaction(() => store.records.writer.append(record(5_000, DEC)))();
+    await store.records.writer.sealed();
+    assert.equal(store.records.writer.lastSealError, null);
+    assert.equal(numberIndexOf(store.records.writer.on('2026-11').db, 'records_2026_11'), 'flat');
+    assert.deepEqual(walk(store, { msisdn: '+8613900000001' }, 10), [8]);
+    await store.close();
+  });
+
+  test('a sealing cut short by close leaves the month bucketed, and the next writer seals it', async () => {
+    const path = join(dir, 'b.db');
+    let store = new SqliteStore(path);
+    store.db.transaction(() => { for (let i = 0; i < 30_000; i++) store.records.writer.append(record(i)); })();
+    store.db.transaction(() => store.records.writer.append(record(30_000, DEC)))();
+    await store.close(); // cancels the sealing if it is still running
+    const m = openMonth(path, '2026-11', false);
+    assert.ok(['bucketed', 'flat'].includes(numberIndexOf(m.db, m.table)!));
+    assert.equal(m.db.prepare('SELECT count(*) FROM records_2026_11').pluck().get(), 30_000);
+    m.db.close();
+    store = new SqliteStore(path);
+    store.db.transaction(() => store.records.writer.append(record(30_001, DEC + 1000)))();
+    await store.records.writer.sealed();
+    assert.equal(numberIndexOf(store.records.writer.on('2026-11').db, 'records_2026_11'), 'flat');
+    assert.deepEqual(walk(store, { msisdn: '+8613900000001' }, 10), [8]);
+    await store.close();
+  });
+});
