@@ -7,6 +7,7 @@
  */
 import { SmppEsme } from '../src/smpp/client/esme.js';
 import { EsmClass, encodeText, smPdu, tlvCString, Tag, type SmPdu } from '../src/smpp/pdu/index.js';
+import { recipient } from './load/recipient.js';
 
 const [portS, systemId, password, totalS, bindsS, windowS, offsetS] = process.argv.slice(2);
 const total = Number(totalS);
@@ -22,7 +23,7 @@ let receipts = 0;
 
 function pdu(k: number): SmPdu {
   const n = offset + k;
-  const to = `138${String(n % 100_000_000).padStart(8, '0')}`;
+  const to = `138${recipient(n)}`;
   const verification = n % 4 === 0;
   const text = verification ? `【示例】您的验证码是${String(100000 + (n % 900000))}，5分钟内有效。` : `【示例】您的订单${n}已发货，快递单号SF${n}，请注意查收。`;
   return smPdu({

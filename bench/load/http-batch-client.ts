@@ -3,6 +3,8 @@
  * Usage: node --import tsx bench/load/http-batch-client.ts URL APIKEY TOTAL BATCH CONCURRENCY [OFFSET]
  * Prints one JSON line: {sent, accepted, rejected, errors, seconds}.
  */
+import { recipient } from './recipient.js';
+
 const [url, apiKey, totalS, batchS, concS, offsetS] = process.argv.slice(2);
 /** Recipient numbering starts here, so runs against one gateway never hit per-number caps. */
 const offset = Number(offsetS ?? 0);
@@ -19,8 +21,8 @@ function makeBatch(start: number, n: number): string {
   const messages = [];
   for (let i = 0; i < n; i++) {
     const k = offset + start + i;
-    // distinct recipients so per-number caps do not interfere; a realistic service-message mix
-    const to = `138${String(k % 100_000_000).padStart(8, '0')}`;
+    // distinct recipients (per-number caps do not interfere) in no order, as real traffic; a realistic service-message mix
+    const to = `138${recipient(k)}`;
     messages.push(
       k % 4 === 0
         ? { from: '10690001', to, text: `【示例】您的验证码是${String(100000 + (k % 900000))}，5分钟内有效。`, type: 'verification' }
