@@ -52,7 +52,7 @@ export async function run(opts: BenchOptions): Promise<Figure[]> {
       unit: 'msgs/s',
       conditions: {
         ...machine(), messages: total, binds, windowPerBind: window, upstreamWindow: window * 2,
-        store: 'SQLite WAL synchronous=NORMAL, every decision recorded', text: 'UCS-2 Chinese, verification 1 : notification 3, distinct recipients',
+        store: 'SQLite WAL synchronous=NORMAL, every decision recorded', text: 'UCS-2 Chinese, verification 1 : notification 3, distinct recipients in scrambled order (bench/load/recipient.ts)',
         path: 'ESME process → smsguard SMPP server → pipeline + record → delivery worker → SMPP client → sink process; receipts back to the ESME',
         submitOnlyMsgsPerS: Math.round(r.ok / r.submitSeconds),
       },

@@ -101,7 +101,7 @@ async function httpBatchFigure(quick: boolean): Promise<Figure> {
       figure: 'http_batch_msgs_per_s',
       value: Math.round(r.accepted / r.seconds),
       unit: 'msgs/s',
-      conditions: { ...machine(), messages: total, batch, inFlight: conc, store: 'SQLite WAL synchronous=NORMAL', upstream: 'smsguard simulator SMSC in its own process over SMPP (delivery and receipts running)', load: 'second process on loopback', mix: 'notification 3 : verification 1', contentGovernance: 'on (lexicon, classifier, early warning)' },
+      conditions: { ...machine(), messages: total, batch, inFlight: conc, store: 'SQLite WAL synchronous=NORMAL', upstream: 'smsguard simulator SMSC in its own process over SMPP (delivery and receipts running)', load: 'second process on loopback', mix: 'notification 3 : verification 1', recipients: 'distinct, scrambled order (bench/load/recipient.ts)', contentGovernance: 'on (lexicon, classifier, early warning)' },
     };
   } finally {
     // The figure is taken and the database is thrown away: a graceful stop would first drain the

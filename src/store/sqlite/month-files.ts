@@ -109,7 +109,7 @@ export const sealNumbersSql = (t: string): string =>
  * index probe in seq order; a month of 10M records has 611 buckets.
  *
  * Months written before facet buckets keep their value-only indexes (`_cp`, `_port`, `_rule`) and
- * are read through them: a month's indexes never change after it is made.
+ * are read through them: a month's facet indexes never change after it is made.
  */
 export function monthSchema(t: string, schema = '', numbers: NumberIndex = 'bucketed'): string {
   const s = schema ? `${schema}.` : '';
