@@ -10,7 +10,7 @@
 import type { RecordQuery, RecordRow } from '../../ports/store.js';
 import { RECORD_COLUMNS, RETAINED, type RecordsWriter } from './records-writer.js';
 import { readBody } from '../record-columns.js';
-import { FACET_BUCKET_SQL, facetBucket } from './month-files.js';
+import { FACET_BUCKET_SQL, NUMBER_BUCKET_SQL, facetBucket, numberBucket } from './month-files.js';
 
 /** Up to this many providers, a page is one index-ordered query per provider, merged. */
 const SPLIT_PROVIDERS = 16;
@@ -84,11 +84,12 @@ export function pageSql(w: RecordsWriter, chain: string, q: RecordQuery, cursorS
   const range = numbers ?? (!q.msisdn && (q.contentProviderId || q.port || q.rule) ? w.facetBucketRange(chain) : null);
   if (range === 'empty') return null;
   if (range) {
-    const lo = loSeq === null ? range.lo : Math.max(range.lo, facetBucket(loSeq));
-    const hi = hiSeq === null ? range.hi : Math.min(range.hi, facetBucket(hiSeq));
+    const bucketOf = numbers ? numberBucket : facetBucket;
+    const lo = loSeq === null ? range.lo : Math.max(range.lo, bucketOf(loSeq));
+    const hi = hiSeq === null ? range.hi : Math.min(range.hi, bucketOf(hiSeq));
     if (hi < lo) return null;
     buckets = { lo, hi };
-    where.unshift(`${FACET_BUCKET_SQL} = ?`);
+    where.unshift(`${numbers ? NUMBER_BUCKET_SQL : FACET_BUCKET_SQL} = ?`);
   }
   const sql = `SELECT ${RECORD_COLUMNS} FROM ${t}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
   return buckets ? { sql, args, buckets } : { sql, args };

@@ -34,7 +34,7 @@ import { derivedColumns, readBody, type NewRecord, type StoredRecord } from '../
 import { genesisHash, monthEnd, monthOf, monthStart, recordHeader, sha256Binary } from '../../domain/hash-chain.js';
 import { pageSql, queryPage, type PageSql } from './records-query.js';
 import { isForgeRefusal, loadNativeLinks, nativeForgePath } from './native-links.js';
-import { FACET_BUCKET_SQL, facetBucket, numberIndexOf, sealNumbers, type Sealing } from './month-files.js';
+import { NUMBER_BUCKET_SQL, facetBucket, numberBucket, numberIndexOf, sealNumbers, type Sealing } from './month-files.js';
 import { closeMonth, copyMonthTableToFile, monthFilePath, monthFilesBeside, monthTable, openMonth, removeMonthFile, removeMonthFileAsync, startWriting, stopWriting, type MonthDb } from './month-files.js';
 
 export type { NewRecord, StoredRecord };
@@ -251,7 +251,7 @@ export class RecordsWriter {
     if (numberIndexOf(ct.db, ct.table, (sql) => this.cachedOn(ct.db, sql)) !== 'bucketed') return null;
     const min = this.cachedOn(ct.db, `SELECT min(seq) FROM ${ct.table}`).pluck().get() as number | null;
     const max = this.cachedOn(ct.db, `SELECT max(seq) FROM ${ct.table}`).pluck().get() as number | null;
-    return min === null || max === null ? 'empty' : { lo: facetBucket(min), hi: facetBucket(max) };
+    return min === null || max === null ? 'empty' : { lo: numberBucket(min), hi: numberBucket(max) };
   }
 
   /**
@@ -263,7 +263,7 @@ export class RecordsWriter {
     const range = this.numberBucketRange(chain);
     if (range === 'empty') return [];
     if (range === null) return this.cachedOn(db, `SELECT ${what} FROM ${table} WHERE msisdn = ? ${more}`).raw().all(msisdn, ...args) as unknown[][];
-    const st = this.cachedOn(db, `SELECT ${what} FROM ${table} WHERE ${FACET_BUCKET_SQL} = ? AND msisdn = ? ${more}`).raw();
+    const st = this.cachedOn(db, `SELECT ${what} FROM ${table} WHERE ${NUMBER_BUCKET_SQL} = ? AND msisdn = ? ${more}`).raw();
     const out: unknown[][] = [];
     for (let b = range.hi; b >= range.lo; b--) for (const r of st.all(b, msisdn, ...args) as unknown[][]) out.push(r);
     return out;

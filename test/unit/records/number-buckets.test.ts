@@ -13,13 +13,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../../src/store/sqlite/index.js';
-import { numberIndexOf, openMonth } from '../../../src/store/sqlite/month-files.js';
+import { NUMBER_BUCKET_BITS, numberIndexOf, openMonth } from '../../../src/store/sqlite/month-files.js';
 import type { NewRecord } from '../../../src/store/sqlite/records-writer.js';
 import type { RecordQuery } from '../../../src/ports/store.js';
 
 const NOV = Date.parse('2026-11-02T00:00:00Z');
 const DEC = Date.parse('2026-12-02T00:00:00Z');
-const N = 40_000; // three buckets of 16,384 records
+const B = 2 ** NUMBER_BUCKET_BITS;
+const N = 2 * B + 5_000; // three number buckets
 
 /** Numbers in scrambled order; `+8613900000001` only in the first bucket, `+8613900000002` only in the last. */
 const numberOf = (i: number): string => (i === 7 ? '+8613900000001' : i === N - 2 ? '+8613900000002' : `+86138${String((i * 7_919_993) % 997).padStart(8, '0')}`);
@@ -57,7 +58,7 @@ describe('number buckets in memory', () => {
     ['a number of the last bucket only', { msisdn: '+8613900000002' }, (i) => i === N - 2],
     ['a number never seen', { msisdn: '+8613900000009' }, () => false],
     ['a number and a provider', { msisdn: numberOf(11), contentProviderId: 'cp_1' }, (i) => numberOf(i) === numberOf(11) && i % 3 === 1],
-    ['a number in a time window across a bucket boundary', { msisdn: numberOf(11), from: NOV + 15_000_000, to: NOV + 18_000_000 }, (i) => numberOf(i) === numberOf(11) && i >= 15_000 && i < 18_000],
+    ['a number in a time window across a bucket boundary', { msisdn: numberOf(11), from: NOV + (B - 3_000) * 1000, to: NOV + (B + 3_000) * 1000 }, (i) => numberOf(i) === numberOf(11) && i >= B - 3_000 && i < B + 3_000],
   ];
 
   test('while written: bucketed, and pages answer what a plain filter would', () => {
