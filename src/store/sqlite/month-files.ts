@@ -262,23 +262,28 @@ try {
 } catch (e) { parentPort.postMessage({ ok: false, message: String(e && e.message || e) }); }
 `;
 
-/** A month's number index being sealed: `done` settles when it is (or failed); `cancel` rolls it back. */
+/**
+ * A month's number index being sealed: `done` settles when it is (or failed). `abandon` stops
+ * waiting for it: the thread ends once its statement returns (SQLite's work cannot be interrupted
+ * from JavaScript), and if the process exits first the transaction never commits.
+ */
 export interface Sealing {
   readonly done: Promise<void>;
-  cancel(): Promise<void>;
+  abandon(): void;
 }
 
 /**
  * Seals a month no longer written: builds its flat number index and drops the bucketed one, in one
  * transaction, on a thread of its own (ten million records take seconds of sorting; the gateway's
  * thread must not stall). Readers go on meanwhile (WAL); if the process stops first, the transaction
- * rolls back and the next process that starts writing seals it again. In memory (tests): at once.
+ * rolls back and the next process that starts writing seals it again. The thread is unref'd: it never
+ * holds the process up. In memory (tests): at once.
  */
 export function sealNumbers(m: MonthDb): Sealing {
   const sql = sealNumbersSql(m.table);
   if (m.path === null) {
     m.db.exec(sql);
-    return { done: Promise.resolve(), cancel: async () => undefined };
+    return { done: Promise.resolve(), abandon: () => undefined };
   }
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(SEALER_SOURCE, { eval: true, workerData: { path: m.path, sql, driver } });
@@ -289,5 +294,5 @@ export function sealNumbers(m: MonthDb): Sealing {
     worker.once('exit', () => reject(new Error(`sealing ${m.month}: stopped`)));
   });
   done.catch(() => undefined);
-  return { done, cancel: async () => void (await worker.terminate()) };
+  return { done, abandon: () => void worker.terminate().catch(() => undefined) };
 }

@@ -216,7 +216,7 @@ export class RecordsWriter {
   }
 
   private forget(month: string, x: MonthDb): void {
-    this.inBackground(this.stopSealing(month));
+    this.abandonSealing(month);
     this.open.delete(month);
     this.stmts.delete(month);
     this.tips.delete(month);
@@ -285,15 +285,15 @@ export class RecordsWriter {
       if (x.month >= month || this.sealing.has(x.month) || numberIndexOf(x.db, x.table) !== 'bucketed') continue;
       const s = sealNumbers(x);
       this.sealing.set(x.month, s);
-      this.inBackground(s.done.catch((e: Error) => { this.lastSealError = e.message; }).finally(() => { if (this.sealing.get(x.month) === s) this.sealing.delete(x.month); }));
+      // Not one of the `background` tasks close() waits for: a shutdown must not wait out a sort.
+      void s.done.catch((e: Error) => { this.lastSealError = e.message; }).finally(() => { if (this.sealing.get(x.month) === s) this.sealing.delete(x.month); });
     }
   }
 
-  /** Stops a month's sealing, if one runs (its transaction rolls back). */
-  private async stopSealing(month: string): Promise<void> {
-    const s = this.sealing.get(month);
+  /** Stops waiting for a month's sealing, if one runs (see `Sealing.abandon`). */
+  private abandonSealing(month: string): void {
+    this.sealing.get(month)?.abandon();
     this.sealing.delete(month);
-    await s?.cancel();
   }
 
   /** Waits for every sealing under way (tests, benchmarks). */
@@ -712,7 +712,7 @@ export class RecordsWriter {
   async dropMonthFile(month: string): Promise<void> {
     const x = this.open.get(month);
     const path = x?.path ?? monthFilePath(this.mainPath, month);
-    await this.stopSealing(month);
+    this.abandonSealing(month);
     if (x) {
       this.open.delete(month);
       this.stmts.delete(month);
@@ -729,8 +729,9 @@ export class RecordsWriter {
 
   /** Closes every month (the store's close). */
   async close(): Promise<void> {
-    // A sealing not finished rolls back; the next process that writes seals again.
-    await Promise.all([...this.sealing.keys()].map((m) => this.stopSealing(m)));
+    // A sealing not finished is abandoned: it commits if its statement ends before the process
+    // does, else it rolls back and the next process that writes seals again.
+    for (const m of [...this.sealing.keys()]) this.abandonSealing(m);
     const all = [...this.open.values()];
     this.open.clear();
     this.stmts.clear();

@@ -5,17 +5,19 @@
  * of its own. What must hold: every page by number answers exactly the rows a plain filter would,
  * across bucket boundaries and cursors, before and after sealing; the number look-ups of the archive
  * (holds, subscription records) see every bucket; a file-backed month seals off the calling thread,
- * and a sealing cut short (the process closing) leaves the month bucketed and whole.
+ * and a process that exits mid-sealing leaves the month whole, for the next writer to seal.
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../../src/store/sqlite/index.js';
 import { NUMBER_BUCKET_BITS, numberIndexOf, openMonth } from '../../../src/store/sqlite/month-files.js';
 import type { NewRecord } from '../../../src/store/sqlite/records-writer.js';
 import type { RecordQuery } from '../../../src/ports/store.js';
+import { verifyChains } from '../../../src/app/records-verify.js';
 
 const NOV = Date.parse('2026-11-02T00:00:00Z');
 const DEC = Date.parse('2026-12-02T00:00:00Z');
@@ -105,21 +107,31 @@ describe('number buckets on disk', () => {
     await store.close();
   });
 
-  test('a sealing cut short by close leaves the month bucketed, and the next writer seals it', async () => {
+  test('a process that exits while a month seals leaves it whole; the next writer seals it', async () => {
     const path = join(dir, 'b.db');
-    let store = new SqliteStore(path);
-    store.db.transaction(() => { for (let i = 0; i < 30_000; i++) store.records.writer.append(record(i)); })();
-    store.db.transaction(() => store.records.writer.append(record(30_000, DEC)))();
-    await store.close(); // cancels the sealing if it is still running
+    // A child fills November, writes one December record (which starts sealing November on a
+    // worker thread) and exits at once, mid-sort if the sort is still running.
+    const child = `
+      import { SqliteStore } from ${JSON.stringify(new URL('../../../src/store/sqlite/index.ts', import.meta.url).href)};
+      const rec = (i, at) => ({ id: 'msg_' + i, at, kind: 'mt', contentProviderId: 'cp_' + (i % 3), msisdn: '+86138' + String((i * 7919993) % 99991).padStart(8, '0'), ref: 'msg_' + i, body: { i } });
+      const store = new SqliteStore(${JSON.stringify(path)});
+      store.db.transaction(() => { for (let i = 0; i < 200000; i++) store.records.writer.append(rec(i, ${NOV} + i)); })();
+      store.db.transaction(() => store.records.writer.append(rec(200000, ${DEC})))();
+      process.exit(0);
+    `;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', child], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
     const m = openMonth(path, '2026-11', false);
-    assert.ok(['bucketed', 'flat'].includes(numberIndexOf(m.db, m.table)!));
-    assert.equal(m.db.prepare('SELECT count(*) FROM records_2026_11').pluck().get(), 30_000);
+    assert.ok(['bucketed', 'flat'].includes(numberIndexOf(m.db, m.table)!), 'one number index or the other, never none');
+    assert.equal(m.db.prepare('SELECT count(*) FROM records_2026_11').pluck().get(), 200_000);
     m.db.close();
-    store = new SqliteStore(path);
-    store.db.transaction(() => store.records.writer.append(record(30_001, DEC + 1000)))();
+    const store = new SqliteStore(path);
+    assert.ok((await verifyChains(store.records.archive!, { month: '2026-11' })).ok, 'the chain is intact');
+    store.db.transaction(() => store.records.writer.append(record(200_001, DEC + 1000)))();
     await store.records.writer.sealed();
     assert.equal(numberIndexOf(store.records.writer.on('2026-11').db, 'records_2026_11'), 'flat');
-    assert.deepEqual(walk(store, { msisdn: '+8613900000001' }, 10), [8]);
+    // +8613800000000 is record 0's number, and every 99,991st record's after it (the child's numbering).
+    assert.deepEqual(store.records.writer.byNumber('2026-11', 'seq', 'ORDER BY seq', '+8613800000000').map((x) => x[0]), [1, 99_992, 199_983]);
     await store.close();
   });
 });
