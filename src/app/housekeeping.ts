@@ -8,7 +8,9 @@
  *   /v1/messages/{id}` reads the records, so it answers while they are kept; the status row only
  *   serves the queue and receipt matching).
  * - A frequency-counter row goes once no rule can read it: the longest window is a consent's
- *   monthly frequency (`periodMs('month')`); verification caps look back a day.
+ *   monthly frequency (`periodMs('month')`); verification caps look back a rolling day (the facts
+ *   `verificationSends.day`), so verification rows go after two: a gateway sending mostly codes
+ *   keeps about one eighteenth of the rows, and of the numbers, it kept before.
  */
 import { periodMs } from '../pipeline/stages/commercial.js';
 import type { AppContext } from './context.js';
@@ -16,6 +18,8 @@ import { addMonthsToInstant } from '../domain/hash-chain.js';
 
 /** Counter rows are kept this long: the longest frequency window plus a week of margin. */
 export const SENDS_KEPT_MS = periodMs('month') + 7 * 86_400_000;
+/** Verification counter rows are kept this long: their rolling day plus a day of margin. */
+export const VERIFICATION_SENDS_KEPT_MS = 2 * 86_400_000;
 
 export interface Housekeeping {
   statuses: number;
@@ -27,9 +31,10 @@ export async function pruneOperational(ctx: AppContext, chunk = 10_000): Promise
   const now = ctx.clock.now();
   const statusBefore = addMonthsToInstant(now, -ctx.profile.params.retentionMonths.value);
   const sendsBefore = now - SENDS_KEPT_MS;
+  const verificationSendsBefore = now - VERIFICATION_SENDS_KEPT_MS;
   const total: Housekeeping = { statuses: 0, sends: 0 };
   for (;;) {
-    const r = await ctx.store.messages.prune({ statusBefore, sendsBefore, limit: chunk });
+    const r = await ctx.store.messages.prune({ statusBefore, sendsBefore, verificationSendsBefore, limit: chunk });
     total.statuses += r.statuses;
     total.sends += r.sends;
     if (r.statuses < chunk && r.sends < chunk) return total;

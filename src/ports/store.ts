@@ -105,10 +105,12 @@ export interface MessageStore {
   /**
    * Housekeeping of operational state (not the statutory records): removes up to `limit` message
    * status rows last changed before `statusBefore` that are no longer work (not `accepted` or
-   * `held`), and up to `limit` frequency-counter rows older than `sendsBefore`. The caller repeats
-   * while a kind returns `limit`, so no single transaction grows large.
+   * `held`), and up to `limit` frequency-counter rows: those older than `sendsBefore`, then
+   * verification ones older than `verificationSendsBefore` (their rules look back a day, not a
+   * month: kept longer they would hold a month of numbers for nothing). The caller repeats while a
+   * kind returns `limit`, so no single transaction grows large.
    */
-  prune(o: { statusBefore: number; sendsBefore: number; limit: number }): Promise<{ statuses: number; sends: number }>;
+  prune(o: { statusBefore: number; sendsBefore: number; verificationSendsBefore: number; limit: number }): Promise<{ statuses: number; sends: number }>;
 }
 
 /** A message parked for an operator's review (Decision.held), with the text it would be sent with. */

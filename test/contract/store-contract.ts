@@ -387,7 +387,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         const fresh = item({ cp: cp.id, from: service, to, at: T0 + 40 * DAY });
         await s.messages.decideAndRecord([fresh], () => decision(true));
 
-        const cut = { statusBefore: T0 + DAY, sendsBefore: T0 + DAY };
+        const cut = { statusBefore: T0 + DAY, sendsBefore: T0 + DAY, verificationSendsBefore: T0 + DAY };
         assert.deepEqual(await s.messages.prune({ ...cut, limit: 1 }), { statuses: 1, sends: 1 }, 'a chunk is at most `limit` of each');
         assert.deepEqual(await s.messages.prune({ ...cut, limit: 10 }), { statuses: 1, sends: 2 });
         assert.deepEqual(await s.messages.prune({ ...cut, limit: 10 }), { statuses: 0, sends: 0 });
@@ -400,6 +400,29 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         // The statutory records are not operational state: all still there.
         const recs = await s.records.queryRecords({ msisdn: to, limit: 100 });
         assert.ok(recs.records.filter((r) => r.kind === 'mt').length >= 2);
+      });
+
+      test('verification counters go after their own cut, commercial ones only after the month cut', async () => {
+        const { cp, service, commercial } = await seedProvider(s);
+        const to = msisdn();
+        await s.consents.grantConsent({ id: uid('con'), contentProviderId: cp.id, msisdn: to, category: 'promo', frequency: { count: 9, per: 'month' }, grantedAt: T0 - 60 * DAY, expiresAt: T0 + 60 * DAY, channel: 'http', proof: {}, withdrawnAt: null });
+        await s.messages.decideAndRecord([
+          item({ cp: cp.id, from: service, to, at: T0 }),
+          item({ cp: cp.id, from: service, to, at: T0 + 1 }),
+          item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', at: T0 + 2 }),
+        ], () => decision(true));
+        const seen: Facts[] = [];
+        const probe = async (at: number) => {
+          await s.messages.decideAndRecord([item({ cp: cp.id, from: service, to, at }), item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', at })], (_, f) => { seen.push(f); return decision(false); });
+          return { verification: seen.at(-2)!.verificationSends.day, commercial: seen.at(-1)!.consent?.usedInPeriod };
+        };
+        assert.deepEqual(await probe(T0 + 3), { verification: 2, commercial: 1 });
+        // Verification rows before T0 + 2 go; the commercial row (and anything newer) stays.
+        const cut = { statusBefore: T0 - DAY, sendsBefore: T0 - DAY, verificationSendsBefore: T0 + 2 };
+        assert.deepEqual(await s.messages.prune({ ...cut, limit: 1 }), { statuses: 0, sends: 1 }, 'at most `limit` counter rows a chunk');
+        assert.deepEqual(await s.messages.prune({ ...cut, limit: 10 }), { statuses: 0, sends: 1 });
+        assert.deepEqual(await s.messages.prune({ ...cut, limit: 10 }), { statuses: 0, sends: 0 });
+        assert.deepEqual(await probe(T0 + 4), { verification: 0, commercial: 1 });
       });
     });
 

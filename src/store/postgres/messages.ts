@@ -23,7 +23,7 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const LONGEST_PERIOD = periodMs('month');
 
-const Q = queries('messages', ['facts', 'writes', 'enqueue', 'pruneStatuses', 'pruneSends'] as const);
+const Q = queries('messages', ['facts', 'writes', 'enqueue', 'pruneStatuses', 'pruneSends', 'pruneVerificationSends'] as const);
 
 /** What the facts query returns: one row of JSON arrays. */
 interface FactsRow {
@@ -201,9 +201,11 @@ export class PgMessages implements MessageStore {
     return r.rows.map(toHeld);
   }
 
-  async prune(o: { statusBefore: number; sendsBefore: number; limit: number }): Promise<{ statuses: number; sends: number }> {
+  async prune(o: { statusBefore: number; sendsBefore: number; verificationSendsBefore: number; limit: number }): Promise<{ statuses: number; sends: number }> {
     const statuses = (await this.pool.query(Q.pruneStatuses, [o.statusBefore, o.limit])).rowCount ?? 0;
-    const sends = (await this.pool.query(Q.pruneSends, [o.sendsBefore, o.limit])).rowCount ?? 0;
+    const all = (await this.pool.query(Q.pruneSends, [o.sendsBefore, o.limit])).rowCount ?? 0;
+    const verification = all < o.limit ? ((await this.pool.query(Q.pruneVerificationSends, [o.verificationSendsBefore, o.limit - all])).rowCount ?? 0) : 0;
+    const sends = all + verification;
     return { statuses, sends };
   }
 

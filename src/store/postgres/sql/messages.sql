@@ -55,3 +55,8 @@ DELETE FROM message_status WHERE id IN (
 -- name: pruneSends
 -- Housekeeping: up to $2 frequency-counter rows older than $1 (no rule reads that far back).
 DELETE FROM sends WHERE ctid IN (SELECT ctid FROM sends WHERE at < $1 LIMIT $2);
+
+-- name: pruneVerificationSends
+-- Housekeeping: up to $2 verification counter rows older than $1 (their rules look back a day),
+-- through the partial index on their time (migration 082).
+DELETE FROM sends WHERE ctid IN (SELECT ctid FROM sends WHERE type = 'verification' AND at < $1 LIMIT $2);
