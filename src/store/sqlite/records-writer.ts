@@ -303,7 +303,7 @@ export class RecordsWriter {
 
   /**
    * Whether a chain's table has the facet-bucket indexes (month-files.ts): months made since they
-   * exist. Older months and the retained chain have value-only ones. A table's indexes never change.
+   * exist. Older months and the retained chain have value-only ones. A table's facet indexes never change.
    */
   hasFacetBuckets(chain: string): boolean {
     return chain !== RETAINED && this.bucketed(this.on(chain));
