@@ -12,10 +12,10 @@ import Database from 'better-sqlite3';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import type { Db } from './db.js';
 import { Checkpointer } from './checkpointer.js';
-import { Worker } from 'node:worker_threads';
-import { createRequire } from 'node:module';
 
 /**
  * Page size of a new month file. Records are appended in seq order with bodies of a few hundred
@@ -245,7 +245,7 @@ export function copyMonthTableToFile(main: Db, table: string, columns: string, p
 /** The number index a month's file holds now (read from its schema: a sealing may have just committed). */
 export function numberIndexOf(db: Db, table: string, prepare: (sql: string) => ReturnType<Db['prepare']> = (sql) => db.prepare(sql)): NumberIndex | null {
   const names = prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN (?, ?)").pluck().all(`${table}_msisdn`, `${table}_msisdnb`) as string[];
-  // Both only inside a sealing's transaction, which no other connection sees: flat wins anyway.
+  // Never both for another connection: a sealing drops one and builds the other in one transaction.
   return names.includes(`${table}_msisdn`) ? 'flat' : names.length ? 'bucketed' : null;
 }
 
