@@ -138,10 +138,8 @@ export class SqliteConsents implements ConsentStore {
   }
 
   async subscriptionEvents(msisdn: string, contentProviderId?: string): Promise<SubscriptionEvent[]> {
-    return this.records
-      .byMsisdn(msisdn, 'subscription')
-      .filter((r) => !contentProviderId || r.contentProviderId === contentProviderId || r.contentProviderId === null)
-      .map(toEvent);
+    const recs = contentProviderId ? this.records.subscriptionRecords(msisdn, contentProviderId) : this.records.byMsisdn(msisdn, 'subscription');
+    return recs.map(toEvent);
   }
 
   async openConsentRequest(row: ConsentRequestRow, check: (facts: ConsentRequestFacts) => void): Promise<void> {

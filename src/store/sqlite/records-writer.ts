@@ -783,6 +783,25 @@ export class RecordsWriter {
     return out.sort((a, b) => a.seq - b.seq).concat(this.pendingWhere((r) => r.msisdn === msisdn && r.kind === kind));
   }
 
+  /**
+   * Subscription records about one number, of one provider and of the platform (provider null), oldest
+   * first, this transaction's own included: through each month's subscription index, one probe per
+   * month and provider whatever the month's number index (a number alone probes each bucket of the
+   * month being written).
+   */
+  subscriptionRecords(msisdn: string, contentProviderId: string): StoredRecord[] {
+    const out: StoredRecord[] = [];
+    const mine = (cp: string | null) => cp === contentProviderId || cp === null;
+    out.push(...(this.cached(`SELECT ${RECORD_COLUMNS} FROM records_retained WHERE msisdn = ? AND kind = 'subscription'`).raw().all(msisdn) as RawRow[]).map(toStored).filter((r) => mine(r.contentProviderId)));
+    for (const chain of this.liveMonths()) {
+      const { db, table } = this.on(chain);
+      const sql = `SELECT ${RECORD_COLUMNS} FROM ${table} INDEXED BY ${table}_sub WHERE kind = 'subscription' AND content_provider_id`;
+      out.push(...(this.cachedOn(db, `${sql} = ? AND msisdn = ?`).raw().all(contentProviderId, msisdn) as RawRow[]).map(toStored));
+      out.push(...(this.cachedOn(db, `${sql} IS NULL AND msisdn = ?`).raw().all(msisdn) as RawRow[]).map(toStored));
+    }
+    return out.sort((a, b) => a.seq - b.seq).concat(this.pendingWhere((r) => r.msisdn === msisdn && r.kind === 'subscription' && mine(r.contentProviderId)));
+  }
+
   /** The SQL one table's page runs (see records-query.ts). Exposed for EXPLAIN tests. */
   pageSql(chain: string, q: RecordQuery, cursorSeq: number | null): PageSql | null {
     return pageSql(this, chain, q, cursorSeq);

@@ -76,6 +76,26 @@ describe('number buckets in memory', () => {
     assert.deepEqual(subs, expected((i) => i % 97 === 0 && numberOf(i) === numberOf(97)).reverse());
   });
 
+  test("one provider's subscription records (and the platform's) through the subscription index: the same as by number, filtered", () => {
+    const w = store.records.writer;
+    const n = numberOf(97);
+    store.db.transaction(() => w.append({ id: 'dnd_1', at: NOV + N * 1000, kind: 'subscription', contentProviderId: null, msisdn: n, ref: null, body: { dnd: true } }))();
+    let providers = 0;
+    for (const cp of ['cp_0', 'cp_1', 'cp_2', 'cp_none']) {
+      const want = w.byMsisdn(n, 'subscription').filter((r) => r.contentProviderId === cp || r.contentProviderId === null).map((r) => r.seq);
+      assert.ok(want.length >= 1, "the platform's record at least");
+      if (want.length > 1) providers++;
+      assert.deepEqual(w.subscriptionRecords(n, cp).map((r) => r.seq), want, cp);
+    }
+    assert.ok(providers >= 1, "some provider's own records too");
+    // A transaction's own appends are seen before they are written.
+    store.db.transaction(() => {
+      w.append({ id: 'sub_x', at: NOV + N * 1000 + 1, kind: 'subscription', contentProviderId: 'cp_1', msisdn: n, ref: null, body: {} });
+      assert.equal(w.subscriptionRecords(n, 'cp_1').at(-1)!.id, 'sub_x');
+      assert.notEqual(w.subscriptionRecords(n, 'cp_2').at(-1)!.id, 'sub_x');
+    })();
+  });
+
   test('a record of a later month seals the earlier one: flat index, same answers', async () => {
     store.db.transaction(() => store.records.writer.append(record(N, DEC)))();
     await store.records.writer.sealed();
