@@ -10,7 +10,7 @@
  * - A frequency-counter row goes once no rule can read it: the longest window is a consent's
  *   monthly frequency (`periodMs('month')`); verification caps look back a rolling day (the facts
  *   `verificationSends.day`), so verification rows go after two: a gateway sending mostly codes
- *   keeps about one eighteenth of the rows, and of the numbers, it kept before.
+ *   keeps two days of them instead of 37 (arithmetic, not a measurement).
  */
 import { periodMs } from '../pipeline/stages/commercial.js';
 import type { AppContext } from './context.js';

@@ -249,9 +249,14 @@ export class RecordsWriter {
     if (chain === RETAINED) return null;
     const ct = this.on(chain);
     if (numberIndexOf(ct.db, ct.table, (sql) => this.cachedOn(ct.db, sql)) !== 'bucketed') return null;
+    return this.bucketSpan(ct, numberBucket);
+  }
+
+  /** The buckets (by `bucketOf`) a table's seqs span, or `empty`: two index probes. */
+  private bucketSpan(ct: ChainTable, bucketOf: (seq: number) => number): { lo: number; hi: number } | 'empty' {
     const min = this.cachedOn(ct.db, `SELECT min(seq) FROM ${ct.table}`).pluck().get() as number | null;
     const max = this.cachedOn(ct.db, `SELECT max(seq) FROM ${ct.table}`).pluck().get() as number | null;
-    return min === null || max === null ? 'empty' : { lo: numberBucket(min), hi: numberBucket(max) };
+    return min === null || max === null ? 'empty' : { lo: bucketOf(min), hi: bucketOf(max) };
   }
 
   /**
@@ -326,9 +331,7 @@ export class RecordsWriter {
     if (chain === RETAINED) return null;
     const ct = this.on(chain);
     if (!this.bucketed(ct)) return null;
-    const min = this.cachedOn(ct.db, `SELECT min(seq) FROM ${ct.table}`).pluck().get() as number | null;
-    const max = this.cachedOn(ct.db, `SELECT max(seq) FROM ${ct.table}`).pluck().get() as number | null;
-    return min === null || max === null ? 'empty' : { lo: facetBucket(min), hi: facetBucket(max) };
+    return this.bucketSpan(ct, facetBucket);
   }
 
   /** `on` without re-reading the registry (the caller just did). */
