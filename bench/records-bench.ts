@@ -29,16 +29,28 @@ import { recipient } from './load/recipient.js';
 const DATA = process.env.SMSGUARD_BENCH_DATA ?? '/work/bench-data';
 const NOV = Date.parse('2026-11-01T00:00:00+08:00');
 
-/** A realistic MT record body (what the spine stores for an accepted verification code). */
+/**
+ * Message `i`'s id as the gateway makes them (src/app/ids.ts): `msg_`, nine base-36 characters of
+ * time, twelve hex characters; ids sort by time, so the ref index is appended to. The time part here
+ * counts messages, not milliseconds, so a message's status records can name it without its time.
+ */
+const messageId = (i: number): string => `msg_${(1_790_000_000_000 + i).toString(36).padStart(9, '0')}${((i * 40_503 + 12_345) % 2 ** 48).toString(16).padStart(12, '0')}`;
+
+/**
+ * A realistic MT record (what the spine stores for a verification code: src/store/sqlite/messages.ts
+ * `persist`): the record's id and ref are the message id, and `finalText` is null because no stage
+ * changed the text.
+ */
 function mt(i: number, at: number): NewRecord {
   const msisdn = `+86138${recipient(i)}`;
   const rejected = i % 20 === 0;
+  const id = messageId(i);
   return {
-    id: `msg_${at.toString(36)}${i.toString(16).padStart(12, '0')}`, at, kind: 'mt', contentProviderId: `cp_${i % 200}`, msisdn, ref: `msg_${i}`,
+    id, at, kind: 'mt', contentProviderId: `cp_${i % 200}`, msisdn, ref: id,
     body: {
       from: `1069${String(i % 5000).padStart(4, '0')}`, to: msisdn, type: 'verification', category: null,
       text: `【示例】您的验证码是${String(i % 1_000_000).padStart(6, '0')}，5分钟内有效，请勿泄露。`,
-      finalText: `【示例】您的验证码是${String(i % 1_000_000).padStart(6, '0')}，5分钟内有效，请勿泄露。`,
+      finalText: null,
       segments: 1, decision: rejected ? 'rejected' : 'accepted', code: rejected ? 'frequency_exceeded' : null, profile: 'cn-2015',
       verdicts: { pipeline: 'pl_0123456789ab', outcomes: rejected ? 'PPPPPPPF' : 'PPPPPPPSSSP' },
       channel: 'http', clientRef: null, registeredDelivery: false, consentId: null,
