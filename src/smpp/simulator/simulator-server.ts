@@ -18,6 +18,7 @@ import { readSubmit } from '../server/translate.js';
 import { moPdus } from '../server/deliver-pdus.js';
 import type { Egress } from '../../ports/egress.js';
 import type { OutboundMessage } from '../../ports/store.js';
+import { normalizeMsisdn } from '../../domain/msisdn.js';
 
 /** The outbox side of the simulator this server fronts (SimulatorSmsc satisfies it). */
 export type SimulatorOutbox = Pick<Egress, 'submit' | 'onReceipt' | 'onMo'>;
@@ -137,7 +138,9 @@ export class SmppSimulatorServer {
       earlier = r.parts.map((p) => p.tag).filter((t) => t !== partId);
     }
     const text = decodeText(octets, dc);
-    const msg: OutboundMessage = { id: `smpp-${++this.seq}`, contentProviderId: '', from: f.from, to: f.to, text, registeredDelivery: (f.registeredDelivery & 3) !== 0, attempts: 0, submittedAt: this.now() };
+    // The outbox keeps mainland numbers in E.164 as the in-process simulator does (what
+    // `GET /v1/simulator/outbox?to=` filters on); a gateway's client sends them as `86…` (TON international).
+    const msg: OutboundMessage = { id: `smpp-${++this.seq}`, contentProviderId: '', from: f.from, to: normalizeMsisdn(f.to) ?? f.to, text, registeredDelivery: (f.registeredDelivery & 3) !== 0, attempts: 0, submittedAt: this.now() };
     try {
       const r = await this.opts.sim.submit(msg);
       if (!r.ok) return conn.respond(responseFor(pdu, r.retry ? CommandStatus.ESME_RMSGQFUL : CommandStatus.ESME_RSUBMITFAIL));

@@ -51,6 +51,9 @@ test('startSmpp: a provider binds, submits, and the message reaches the simulato
       if (Date.now() > end) assert.fail('not delivered to the simulator');
       await new Promise((res) => setTimeout(res, 10));
     }
+    // What the README's `GET /v1/simulator/outbox?to=13800138000` filters on: the number in E.164,
+    // though the gateway's SMPP client sent it as 8613800138000.
+    assert.deepEqual(sim.outbox('+8613800138000').map((d) => d.text), [text]);
     await e.close();
   } finally {
     await worker.stop();
