@@ -1,0 +1,108 @@
+/**
+ * The README's five minutes with curl, against `smsguard start` as `npm start` runs it: its own
+ * process, SQLite files, the simulator SMSC behind SMPP on a loopback port, HTTP on a port of its own.
+ * walkthrough.test.ts covers the same steps in process with the simulator wired directly; this one
+ * catches what only the default composition does (the SMPP client sends numbers as `86…`, and the
+ * simulator's outbox must still answer `?to=13800138000`).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from '../helpers/wait.js';
+
+const BIN = fileURLToPath(new URL('../../bin/smsguard.js', import.meta.url));
+const ADMIN = 'sga_readme_process_test_admin_token_0001';
+const dir = mkdtempSync(join(tmpdir(), 'smsguard-readme-'));
+let proc: ChildProcess;
+let base = '';
+let out = '';
+
+before(async () => {
+  proc = spawn(process.execPath, [BIN, 'start', '--db', join(dir, 'smsguard.db'), '--http-port', '0', '--smpp-port', '0', '--clock', 'simulated'], {
+    env: { ...process.env, SMSGUARD_ADMIN_TOKEN: ADMIN, SMSGUARD_DB: '', DATABASE_URL: '', SMSGUARD_RECORDS_SIGNING_KEY: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  const url = await waitFor(() => /HTTP API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1], 60_000, `the start-up banner (got: ${out.slice(0, 500)})`);
+  base = url;
+  // The simulator SMSC binds over SMPP a moment after the banner.
+  await waitFor(async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined), 10_000, 'healthz');
+});
+
+after(async () => {
+  if (proc.exitCode === null) {
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000).unref())]);
+    if (proc.exitCode === null) proc.kill('SIGKILL');
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function call(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const r = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: r.status, json: await r.json() };
+}
+
+test('npm start: onboard, a code reaches the simulator, a second is refused, consent, TD, opted_out, records', async () => {
+  await call('POST', '/v1/simulator/clock', undefined, { set: '2026-12-01T10:00:00+08:00' });
+  const cp = await call('POST', '/v1/content-providers', ADMIN, { name: '示例科技有限公司', creditCode: '91350100M000100Y43' });
+  assert.equal(cp.status, 201, JSON.stringify(cp.json));
+  const { id, apiKey } = cp.json as { id: string; apiKey: string };
+  assert.equal((await call('POST', `/v1/content-providers/${id}/signatures`, ADMIN, { signature: '【示例】' })).status, 201);
+  assert.equal((await call('POST', '/v1/ports', ADMIN, { number: '10690001', contentProviderId: id, kind: 'service' })).status, 201);
+  assert.equal((await call('POST', '/v1/ports', ADMIN, { number: '10690002', contentProviderId: id, kind: 'commercial' })).status, 201);
+
+  const code = '【示例】您的验证码是123456，5分钟内有效。';
+  const sent = await call('POST', '/v1/messages', apiKey, { from: '10690001', to: '13800138000', text: code, type: 'verification' });
+  assert.equal(sent.status, 202, JSON.stringify(sent.json));
+  // The README's query: the number as the user typed it.
+  const seen = await waitFor(async () => {
+    const o = await call('GET', '/v1/simulator/outbox?to=13800138000');
+    return (o.json.messages as { text: string; to: string }[]).find((m) => m.text === code);
+  }, 10_000, 'the code in the simulator outbox');
+  assert.equal(seen.to, '+8613800138000');
+  const status = await waitFor(async () => {
+    const m = await call('GET', `/v1/messages/${sent.json.id}`, apiKey);
+    return m.json.status === 'delivered' ? m.json : undefined;
+  }, 10_000, 'the delivery receipt');
+  assert.ok((status.verdicts as unknown[]).length > 0);
+
+  const again = await call('POST', '/v1/messages', apiKey, { from: '10690001', to: '13800138000', text: code, type: 'verification' });
+  assert.equal(again.status, 422);
+  assert.deepEqual([again.json.error.code, again.json.error.rule, again.json.error.profile], ['frequency_exceeded', 'verification.frequency', 'cn-2015']);
+
+  const consent = await call('POST', '/v1/consents', apiKey, {
+    msisdn: '13800138000', category: 'promo', frequency: { count: 4, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z',
+    proof: { channel: 'web', reference: 'signup-form-7781', capturedAt: '2026-11-01T10:00:00Z' },
+  });
+  assert.equal(consent.status, 201, JSON.stringify(consent.json));
+  const promo = await call('POST', '/v1/messages', apiKey, { from: '10690002', to: '13800138000', text: '【示例】会员日全场八折', type: 'commercial', category: 'promo' });
+  assert.equal(promo.status, 202, JSON.stringify(promo.json));
+  assert.match(promo.json.text, /拒收请回复R$/);
+
+  const mo = await call('POST', '/v1/simulator/mo', undefined, { from: '13800138000', to: '10690002', text: 'TD' });
+  assert.equal(mo.json.action, 'opt_out');
+  const refused = await call('POST', '/v1/messages', apiKey, { from: '10690002', to: '13800138000', text: '【示例】会员日全场八折', type: 'commercial', category: 'promo' });
+  assert.equal(refused.status, 422);
+  assert.equal(refused.json.error.code, 'opted_out');
+  // The free confirmation of the opt-out reaches the number too.
+  await waitFor(async () => {
+    const o = await call('GET', '/v1/simulator/outbox?to=%2B8613800138000');
+    return (o.json.messages as { text: string }[]).find((m) => m.text.includes('退订')) ? true : undefined;
+  }, 10_000, 'the opt-out confirmation');
+
+  const recs = await call('GET', '/v1/records?msisdn=13800138000', ADMIN);
+  assert.equal(recs.status, 200);
+  const kinds = new Set((recs.json.records as { kind: string }[]).map((r) => r.kind));
+  for (const k of ['mt', 'status', 'mo', 'subscription']) assert.ok(kinds.has(k), `records of kind ${k}: ${[...kinds].join(',')}`);
+});
