@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../helpers/wait.js';
+import { validCreditCode } from '../helpers/gateway.js';
 
 const BIN = fileURLToPath(new URL('../../bin/smsguard.js', import.meta.url));
 const ADMIN = 'sga_readme_process_test_admin_token_0001';
@@ -105,4 +106,25 @@ test('npm start: onboard, a code reaches the simulator, a second is refused, con
   assert.equal(recs.status, 200);
   const kinds = new Set((recs.json.records as { kind: string }[]).map((r) => r.kind));
   for (const k of ['mt', 'status', 'mo', 'subscription']) assert.ok(kinds.has(k), `records of kind ${k}: ${[...kinds].join(',')}`);
+});
+
+test('npm start: a consent request reaches the number over SMPP and its 是 grants the consent (README, Consent and refusal)', async () => {
+  const cp = await call('POST', '/v1/content-providers', ADMIN, { name: '示例二科技有限公司', creditCode: await validCreditCode() });
+  assert.equal(cp.status, 201, JSON.stringify(cp.json));
+  const { id, apiKey } = cp.json as { id: string; apiKey: string };
+  await call('POST', `/v1/content-providers/${id}/signatures`, ADMIN, { signature: '【示例二】' });
+  await call('POST', '/v1/ports', ADMIN, { number: '10690003', contentProviderId: id, kind: 'commercial' });
+  const req = await call('POST', '/v1/consent-requests', apiKey, { from: '10690003', to: '13900139000', category: '会员促销', frequency: { count: 4, per: 'month' }, durationDays: 180 });
+  assert.equal(req.status, 202, JSON.stringify(req.json));
+  const asked = await waitFor(async () => {
+    const o = await call('GET', '/v1/simulator/outbox?to=13900139000');
+    return (o.json.messages as { text: string; from: string }[]).find((m) => m.from === '10690003');
+  }, 10_000, 'the consent request at the simulator');
+  assert.match(asked.text, /每月不超过4条/);
+  await call('POST', '/v1/simulator/mo', undefined, { from: '13900139000', to: '10690003', text: '是' });
+  const sub = await waitFor(async () => {
+    const s = await call('GET', '/v1/subscribers/13900139000', ADMIN);
+    return JSON.stringify(s.json).includes('会员促销') && (s.json.consents as { contentProviderId: string }[] | undefined)?.some((c) => c.contentProviderId === id) ? s.json : undefined;
+  }, 10_000, 'the granted consent');
+  assert.ok(sub);
 });
