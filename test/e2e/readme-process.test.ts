@@ -128,3 +128,32 @@ test('npm start: a consent request reaches the number over SMPP and its 是 gran
   }, 10_000, 'the granted consent');
   assert.ok(sub);
 });
+
+test('npm start: a batch, OpenAPI, health and metrics on the one port', async () => {
+  const cp = await call('POST', '/v1/content-providers', ADMIN, { name: '示例三科技有限公司', creditCode: await validCreditCode() });
+  const { id, apiKey } = cp.json as { id: string; apiKey: string };
+  await call('POST', `/v1/content-providers/${id}/signatures`, ADMIN, { signature: '【示例三】' });
+  await call('POST', '/v1/ports', ADMIN, { number: '10690004', contentProviderId: id, kind: 'service' });
+  const batch = await call('POST', '/v1/messages/batch', apiKey, {
+    messages: [
+      { from: '10690004', to: '13700137000', text: '【示例三】您的订单已发货。', type: 'notification' },
+      { from: '10690004', to: '12345', text: '【示例三】您的订单已发货。', type: 'notification' },
+    ],
+  });
+  assert.equal(batch.status, 200, JSON.stringify(batch.json));
+  const [ok, bad] = batch.json.results as { status?: string; error?: { code: string } }[];
+  assert.equal(ok.status, 'accepted');
+  assert.equal(bad.error?.code, 'invalid_msisdn');
+  await waitFor(async () => {
+    const o = await call('GET', '/v1/simulator/outbox?to=13700137000');
+    return (o.json.messages as unknown[]).length === 1 ? true : undefined;
+  }, 10_000, 'the batch message at the simulator');
+  assert.equal((await fetch(`${base}/healthz`)).status, 200);
+  const spec = await fetch(`${base}/docs/json`);
+  assert.equal(spec.status, 200);
+  assert.ok(((await spec.json()) as { paths: Record<string, unknown> }).paths['/v1/messages/batch']);
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  assert.match(metrics, /^# HELP /m);
+  // Metrics never carry a full number (README, Privacy).
+  assert.doesNotMatch(metrics, /13700137000|13800138000/);
+});
