@@ -14,12 +14,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../helpers/wait.js';
 import { validCreditCode } from '../helpers/gateway.js';
+import { SmppEsme } from '../../src/smpp/client/index.js';
+import { Tag, decodeText, encodeText, parseDlrText, smDefaults, tlvCString, tlvString, type SmPdu } from '../../src/smpp/pdu/index.js';
 
 const BIN = fileURLToPath(new URL('../../bin/smsguard.js', import.meta.url));
 const ADMIN = 'sga_readme_process_test_admin_token_0001';
 const dir = mkdtempSync(join(tmpdir(), 'smsguard-readme-'));
 let proc: ChildProcess;
 let base = '';
+let smppPort = 0;
 let out = '';
 
 before(async () => {
@@ -31,6 +34,7 @@ before(async () => {
   proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
   const url = await waitFor(() => /HTTP API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1], 60_000, `the start-up banner (got: ${out.slice(0, 500)})`);
   base = url;
+  smppPort = Number(/SMPP server\s+127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
   // The simulator SMSC binds over SMPP a moment after the banner.
   await waitFor(async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined), 10_000, 'healthz');
 });
@@ -156,4 +160,36 @@ test('npm start: a batch, OpenAPI, health and metrics on the one port', async ()
   assert.match(metrics, /^# HELP /m);
   // Metrics never carry a full number (README, Privacy).
   assert.doesNotMatch(metrics, /13700137000|13800138000/);
+});
+
+test('npm start: a provider binds to the SMPP port with credentials made over HTTP, submits, gets its receipt and an MO', async () => {
+  assert.ok(smppPort > 0, out.slice(0, 800));
+  const cp = await call('POST', '/v1/content-providers', ADMIN, { name: '示例四科技有限公司', creditCode: await validCreditCode() });
+  const { id } = cp.json as { id: string };
+  await call('POST', `/v1/content-providers/${id}/signatures`, ADMIN, { signature: '【示例四】' });
+  await call('POST', '/v1/ports', ADMIN, { number: '10690005', contentProviderId: id, kind: 'service' });
+  const cred = await call('POST', `/v1/content-providers/${id}/smpp-credentials`, ADMIN, { systemId: 'shili4', password: 'pw12345' });
+  assert.equal(cred.status, 201, JSON.stringify(cred.json));
+  const delivered: SmPdu[] = [];
+  const esme = await SmppEsme.connect({ host: '127.0.0.1', port: smppPort, systemId: 'shili4', password: 'pw12345', onDeliver: (p) => { delivered.push(p as SmPdu); return 0; } });
+  try {
+    const text = '【示例四】您的验证码是246810，5分钟内有效。';
+    const resp = await esme.request({
+      ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690005', destination_addr: '13600136000', data_coding: 8,
+      short_message: encodeText(text, 8), registered_delivery: 1, tlvs: [tlvCString(Tag.smsguard_message_type, 'verification')],
+    });
+    assert.equal(resp.command_status, 0);
+    const msgId = (resp as { message_id: string }).message_id;
+    await waitFor(async () => {
+      const o = await call('GET', '/v1/simulator/outbox?to=13600136000');
+      return (o.json.messages as { text: string }[]).find((m) => m.text === text);
+    }, 10_000, 'the SMPP submit at the simulator');
+    const dlr = await waitFor(() => delivered.find((p) => tlvString(p.tlvs, Tag.receipted_message_id) === msgId), 10_000, 'the receipt at the bind');
+    assert.equal(parseDlrText(dlr.short_message.toString('latin1'))!.stat, 'DELIVRD');
+    await call('POST', '/v1/simulator/mo', undefined, { from: '13600136000', to: '10690005', text: '收到，谢谢' });
+    const mo = await waitFor(() => delivered.find((p) => p.esm_class === 0 && decodeText(p.short_message, p.data_coding) === '收到，谢谢'), 10_000, 'the MO at the bind');
+    assert.equal(mo.destination_addr, '10690005');
+  } finally {
+    await esme.close();
+  }
 });
