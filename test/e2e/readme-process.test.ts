@@ -32,10 +32,11 @@ before(async () => {
   });
   proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
   proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
-  const url = await waitFor(() => /HTTP API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1], 60_000, `the start-up banner (got: ${out.slice(0, 500)})`);
-  base = url;
+  base = await waitFor(() => /HTTP API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1], 60_000, 'the start-up banner').catch((e: Error) => {
+    throw new Error(`${e.message}; the process said: ${out.slice(0, 2000)}`);
+  });
   smppPort = Number(/SMPP server\s+127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
-  // The simulator SMSC binds over SMPP a moment after the banner.
+  // Messages sent before the simulator link has bound wait in the queue; the tests poll for them.
   await waitFor(async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined), 10_000, 'healthz');
 });
 
