@@ -89,8 +89,7 @@ describe('content governance over HTTP', () => {
     assert.equal(missing.statusCode, 404);
   });
 
-  // The SQLite directory caches sender facts and offers no way to change a signature's status, so an
-  // approval is only seen after a restart until DirectoryStore.setSignatureStatus exists (lead).
+  // The directory caches sender facts: DirectoryStore.setSignatureStatus drops the provider's entry.
   test('an approved signature passes at once', async () => {
     const p = await onboard(g(), { signature: '【示例丙】', ports: { service: '10690401' } });
     const s = await http.inject({ method: 'POST', url: '/v1/signatures', headers: p.auth, payload: { signature: '【丙品牌】' } });
