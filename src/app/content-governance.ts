@@ -85,7 +85,7 @@ export class ContentGovernance {
     for (const cp of new Set(approved.map((t) => t.contentProviderId))) await this.refresh(cp);
     for (const a of await this.deps.store.listActions(true)) this.deps.actions.restore(a);
     this.ctx.events.on('decision', (d) => {
-      const port = (d as { from?: string }).from;
+      const port = d.from;
       // A held message is not a rejection: counting it as one would trip the rejection-rate rule and
       // escalate the provider's own hold into a suspension.
       if (d.contentProviderId) this.observe({ kind: 'submission', at: this.ctx.clock.now(), contentProviderId: d.contentProviderId, port, accepted: d.accepted || d.code === 'held_for_review' });

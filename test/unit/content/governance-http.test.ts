@@ -19,6 +19,7 @@ import { installContentGovernance } from '../../../src/app/content-install.js';
 import type { ContentGovernance } from '../../../src/app/content-governance.js';
 import { DEFAULT_EARLY_WARNING_POLICY } from '../../../src/content/default-policy.js';
 import { onboard, ADMIN_TOKEN, NOON_SHANGHAI, type TestGateway } from '../../helpers/gateway.js';
+import { waitFor } from '../../helpers/wait.js';
 
 let http: FastifyInstance;
 let store: SqliteStore;
@@ -126,5 +127,29 @@ describe('content governance over HTTP', () => {
     assert.ok(own.json().alerts.every((a: { contentProviderId: string }) => a.contentProviderId === p.id));
     const m = await http.inject({ method: 'GET', url: '/metrics' });
     assert.match(m.body, /smsguard_early_warning_alerts_total\{rule="prohibited_hits"/);
+  });
+
+  test('a burst on one port raises the port-scope volume alert for that port (the decision event carries the port)', async () => {
+    const p = await onboard(g(), { signature: '【示例丁】', ports: { service: '10690501' } });
+    await http.inject({ method: 'POST', url: '/v1/ports', headers: admin, payload: { number: '10690502', contentProviderId: p.id, kind: 'service' } });
+    let n = 0;
+    const notify = (from: string) => http.inject({
+      method: 'POST', url: '/v1/messages', headers: p.auth,
+      payload: { from, to: `139${String(10_000_000 + n++).padStart(8, '0')}`, text: '【示例丁】您的快递已到达小区驿站，请及时领取。', type: 'notification' },
+    });
+    // A baseline: two quiet minutes (the policy wants 12 buckets of 10 s), a few messages per bucket on each port.
+    for (let b = 0; b < 14; b++) {
+      for (let i = 0; i < 2; i++) { await notify('10690501'); await notify('10690502'); }
+      clock.advance(10_000);
+    }
+    // Then 90 messages in one bucket on 10690502 only (the policy's volume floor is 60 a window).
+    for (let i = 0; i < 90; i++) await notify('10690502');
+    const found = await waitFor(async () => {
+      const r = await http.inject({ method: 'GET', url: `/v1/alerts?contentProviderId=${p.id}`, headers: admin });
+      return (r.json().alerts as { rule: string; scope: string; key: string }[]).find((a) => a.rule === 'volume_spike_port');
+    }, 5000, 'the port-scope volume alert');
+    assert.deepEqual([found.scope, found.key], ['port', '10690502']);
+    const quiet = await http.inject({ method: 'GET', url: `/v1/alerts?contentProviderId=${p.id}`, headers: admin });
+    assert.ok(!(quiet.json().alerts as { rule: string; key: string }[]).some((a) => a.rule === 'volume_spike_port' && a.key === '10690501'));
   });
 });
