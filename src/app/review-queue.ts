@@ -12,11 +12,16 @@ import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { decide } from '../pipeline/runner.js';
 import { senderActive } from '../pipeline/stages/sender.js';
-import { notOptedOut } from '../pipeline/stages/commercial.js';
-import type { Facts } from '../pipeline/types.js';
+import { consentHeld, notOptedOut, withinSendingHours } from '../pipeline/stages/commercial.js';
+import type { ConsentFacts, Facts } from '../pipeline/types.js';
+import type { ConsentRow } from '../ports/store.js';
 
-/** The stages a release re-runs: what can change while a message waits in the queue. */
-const RELEASE_STAGES = [senderActive, notOptedOut] as const;
+/**
+ * The stages a release re-runs: what can change while a message waits in the queue. A commercial
+ * message may not go out once the number opted out or joined the do-not-disturb list, once its
+ * consent was withdrawn or expired, or outside the sending hours of the moment it is released.
+ */
+const RELEASE_STAGES = [senderActive, notOptedOut, consentHeld, withinSendingHours] as const;
 
 const MAX_REASON = 1000;
 const DEFAULT_RELEASE_REASON = 'content reviewed: acceptable';
@@ -57,28 +62,34 @@ export class ReviewQueue {
 
   /**
    * What may have changed while the message waited and would make sending it now unlawful: the
-   * provider suspended, or (commercial) the number opted out. Judged by the pipeline's own stages
-   * (`sender.active`, `commercial.opt-out`) so the refusal names their rule and article; the release
-   * is refused with that code and the message stays held, for the operator to reject. (Frequency and
-   * consent allowances were taken when it was held.)
+   * provider suspended; for a commercial message, the number opted out or on the do-not-disturb
+   * list, the consent withdrawn or expired, or the sending hours over. Judged by the pipeline's own
+   * stages (`sender.active`, `commercial.opt-out`, `commercial.consent`, `commercial.quiet-hours`) so
+   * the refusal names their rule and article; the release is refused with that code and the message
+   * stays held, for the operator to reject (or, for quiet hours, to release in the daytime). The
+   * consent's frequency allowance is not judged again: it was taken when the message was held.
    */
   private async recheck(id: string): Promise<void> {
     const v = await this.ctx.store.messages.getMessage(id);
     if (!v || v.status !== 'held') return; // resolve() answers not_found
+    const now = this.ctx.clock.now();
     const cp = await this.ctx.store.directory.getContentProvider(v.contentProviderId);
+    const commercial = v.type === 'commercial';
+    const sub = commercial ? await this.ctx.store.consents.subscriber(v.to, v.contentProviderId) : null;
     const facts: Facts = {
       sender: { id: v.contentProviderId, status: cp?.status ?? 'suspended', signatures: new Set() },
       port: null,
-      optedOut: v.type === 'commercial' && (await this.ctx.store.consents.isOptedOut(v.contentProviderId, v.to)),
-      dnd: false,
-      consent: null,
+      optedOut: commercial && (await this.ctx.store.consents.isOptedOut(v.contentProviderId, v.to)),
+      dnd: sub?.dnd != null,
+      consent: sub ? consentAtRelease(sub.consents, v.contentProviderId, v.category, now) : null,
       verificationSends: { minute: 0, hour: 0, day: 0 },
     };
-    const candidate = { contentProviderId: v.contentProviderId, from: v.from, toRaw: v.to, to: v.to, text: v.text, type: v.type };
-    const d = decide(RELEASE_STAGES, candidate, facts, this.ctx.profile, this.ctx.detectors, this.ctx.clock.now());
+    const candidate = { contentProviderId: v.contentProviderId, from: v.from, toRaw: v.to, to: v.to, text: v.text, type: v.type, category: v.category ?? undefined };
+    const d = decide(RELEASE_STAGES, candidate, facts, this.ctx.profile, this.ctx.detectors, now);
     if (d.rejection) {
       const r = d.rejection;
-      throw new SmsguardError(r.code, `${r.message}: the held message cannot be released (reject it)`, { rule: r.rule, article: r.article, profile: r.profile });
+      const what = r.code === 'quiet_hours' ? 'cannot be released now (release it within the sending hours, or reject it)' : 'cannot be released (reject it)';
+      throw new SmsguardError(r.code, `${r.message}: the held message ${what}`, { rule: r.rule, article: r.article, profile: r.profile });
     }
   }
 
@@ -89,6 +100,18 @@ export class ReviewQueue {
     await this.ctx.store.records.appendAudit(at, actor, `review_queue.${action}`, { messageId: id, contentProviderId: m.contentProviderId, reason });
     return m;
   }
+}
+
+/**
+ * The consent a release is judged by, as the message path picks it: of the provider's consents for
+ * the category not withdrawn, the unexpired one, else the most recently expired (so the refusal says
+ * `consent_expired`), else none (`consent_missing`: withdrawn while the message waited).
+ */
+function consentAtRelease(rows: readonly ConsentRow[], contentProviderId: string, category: string | null, now: number): ConsentFacts | null {
+  const live = rows.filter((c) => c.contentProviderId === contentProviderId && c.category === category && c.withdrawnAt === null);
+  if (live.length === 0) return null;
+  const c = live.find((x) => x.expiresAt > now) ?? live.reduce((a, b) => (b.expiresAt > a.expiresAt ? b : a));
+  return { id: c.id, category: c.category, grantedAt: c.grantedAt, expiresAt: c.expiresAt, frequency: c.frequency, usedInPeriod: 0 };
 }
 
 function reasonOf(v: unknown, required: boolean): string | undefined {

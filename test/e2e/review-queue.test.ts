@@ -166,6 +166,74 @@ describe('review queue: an early-warning hold parks messages for an operator', (
   });
 });
 
+describe('review queue: a held commercial message is judged again at release', () => {
+  let g: TestGateway;
+  let gov: ContentGovernance;
+  let p: Provider;
+  let n = 0;
+  const promo = '【示例】会员日全场八折，拒收请回复R';
+
+  /** A consent for a fresh number, then a commercial message to it that the hold parks. */
+  async function held(): Promise<{ to: string; id: string; consentId: string }> {
+    const to = `1370013${String(7000 + n++).padStart(4, '0')}`;
+    const c = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: p.auth, payload: {
+      msisdn: to, category: 'promo', frequency: { count: 4, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z',
+      proof: { channel: 'web', reference: `form-${to}`, capturedAt: '2026-11-01T10:00:00Z' },
+    } });
+    assert.equal(c.statusCode, 201, c.body);
+    const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: p.auth, payload: { from: '10690002', to, text: promo, type: 'commercial', category: 'promo' } });
+    assert.equal(r.json().error?.code, 'held_for_review', r.body);
+    return { to, id: r.json().id, consentId: c.json().id };
+  }
+  const release = (id: string) => g.http.inject({ method: 'POST', url: `/v1/review-queue/${id}/release`, headers: g.admin, payload: { reason: 'reviewed' } });
+
+  before(async () => {
+    g = await startTestGateway();
+    const contentStore = new SqliteContentStore(g.store.db);
+    gov = await installContentGovernance(g.app, contentStore);
+    p = await onboard(g);
+    const h: ActionRecord = { id: 'alert_hold_c', scope: 'provider', key: p.id, contentProviderId: p.id, action: { kind: 'hold' }, rule: 'volume_spike', figures: {}, at: g.clock.now() };
+    await contentStore.addAction(h);
+    gov.actions.restore(h);
+  });
+  after(async () => g.close());
+
+  test('the number joined the do-not-disturb list while it waited: refused, opted_out, still held', async () => {
+    const m = await held();
+    const d = await g.http.inject({ method: 'POST', url: '/v1/dnd', headers: g.admin, payload: { msisdns: [m.to], source: 'user request' } });
+    assert.equal(d.statusCode, 200, d.body);
+    const r = await release(m.id);
+    assert.equal(r.statusCode, 422, r.body);
+    assert.deepEqual([r.json().error.code, r.json().error.rule], ['opted_out', 'commercial.opt-out']);
+    assert.match(r.json().error.message, /do-not-disturb/);
+    assert.equal((await g.http.inject({ method: 'GET', url: `/v1/messages/${m.id}`, headers: p.auth })).json().status, 'held');
+  });
+
+  test('the consent was withdrawn while it waited: refused, consent_missing', async () => {
+    const m = await held();
+    const w = await g.http.inject({ method: 'DELETE', url: `/v1/consents/${m.consentId}`, headers: p.auth });
+    assert.equal(w.statusCode, 204, w.body);
+    const r = await release(m.id);
+    assert.equal(r.statusCode, 422, r.body);
+    assert.deepEqual([r.json().error.code, r.json().error.rule], ['consent_missing', 'commercial.consent']);
+  });
+
+  test('released at night: refused with quiet_hours; released the next morning: sent', async () => {
+    const m = await held();
+    g.clock.set(Date.parse('2026-11-30T22:30:00+08:00'));
+    const night = await release(m.id);
+    assert.equal(night.statusCode, 422, night.body);
+    assert.deepEqual([night.json().error.code, night.json().error.rule], ['quiet_hours', 'commercial.quiet-hours']);
+    assert.match(night.json().error.message, /within the sending hours/);
+    g.clock.set(Date.parse('2026-12-01T09:00:00+08:00'));
+    const morning = await release(m.id);
+    assert.equal(morning.statusCode, 200, morning.body);
+    await g.worker.drain();
+    const out = (await g.http.inject({ method: 'GET', url: `/v1/simulator/outbox?to=${m.to}` })).json().messages as { text: string }[];
+    assert.deepEqual(out.map((x) => x.text), [promo]);
+  });
+});
+
 describe('review queue: a lexicon category of severity review holds message by message', () => {
   let g: TestGateway;
   let p: Provider;
