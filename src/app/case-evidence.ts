@@ -111,15 +111,24 @@ export async function matchEvidence(ctx: AppContext, input: EvidenceInput): Prom
     if (!r.nextCursor || (recent && r.records.length > 0 && r.records[r.records.length - 1].at < window.from)) break;
     cursor = r.nextCursor;
   }
+  // A message held for review and later released went out at its release: its decision record says
+  // `held`, the release is a status record `<id>:accepted` with the reviewer's action.
+  const releasedAt = new Map<string, number>();
+  for (const r of rows) {
+    const review = r.body.review as { action?: unknown } | undefined;
+    if (r.kind === 'status' && r.body.status === 'accepted' && review?.action === 'release') releasedAt.set(r.id.slice(0, r.id.lastIndexOf(':')), r.at);
+  }
   const candidates: Candidate[] = [];
   for (const r of rows) {
     if (r.kind !== 'mt') continue;
     const b = r.body;
-    if (b.decision !== 'accepted') continue; // a rejected message never reached the user
-    const score = scoreCandidate(input, r);
+    const released = b.decision === 'held' ? releasedAt.get(r.id) : undefined;
+    if (b.decision !== 'accepted' && released === undefined) continue; // a rejected (or still held) message never reached the user
+    const sent = released === undefined ? r : { ...r, at: released };
+    const score = scoreCandidate(input, sent);
     candidates.push({
-      id: r.id, at: r.at, contentProviderId: r.contentProviderId, from: String(b.from ?? ''), type: String(b.type ?? ''),
-      text: String(b.finalText ?? b.text ?? ''), decision: String(b.decision), score: Math.round(score * 100) / 100,
+      id: r.id, at: sent.at, contentProviderId: r.contentProviderId, from: String(b.from ?? ''), type: String(b.type ?? ''),
+      text: String(b.finalText ?? b.text ?? ''), decision: released === undefined ? String(b.decision) : 'accepted', score: Math.round(score * 100) / 100,
     });
   }
   candidates.sort((a, b) => b.score - a.score || b.at - a.at);

@@ -60,11 +60,24 @@ export async function buildAnnualReport(ctx: AppContext, contentProviderId: stri
   const optOuts = { total: 0, byChannel: {} as Record<string, number> };
   const rejections: Record<string, number> = {};
   let scanned = 0;
-  const take = (r: { at: number; kind: string; body: Record<string, unknown> }) => {
+  // Messages held for review: sent if released (counted in the month of the release), else counted
+  // with the rejections under `held_for_review` as before. Read in either order (the paged query runs
+  // newest first), so they are settled after the scan.
+  const held = new Map<string, { at: number; body: Record<string, unknown> }>();
+  const released = new Map<string, number>();
+  const take = (r: { id: string; at: number; kind: string; body: Record<string, unknown> }) => {
     scanned++;
     const b = r.body;
-    const m = mi(r.at);
-    if (r.kind === 'mt') {
+    if (r.kind === 'mt' && b.decision === 'held') { held.set(r.id, { at: r.at, body: b }); return; }
+    if (r.kind === 'status' && b.status === 'accepted' && (b.review as { action?: unknown } | undefined)?.action === 'release') {
+      released.set(r.id.slice(0, r.id.lastIndexOf(':')), r.at);
+      return;
+    }
+    count(r.at, r.kind, b);
+  };
+  const count = (at: number, kind: string, b: Record<string, unknown>) => {
+    const m = mi(at);
+    if (kind === 'mt') {
       if (b.channel === 'system') { m.system++; totals.system++; return; }
       const type = String(b.type);
       if (b.decision === 'accepted') {
@@ -77,7 +90,7 @@ export async function buildAnnualReport(ctx: AppContext, contentProviderId: stri
         totals.rejected++;
         inc(rejections, String(b.code ?? 'unknown'));
       }
-    } else if (r.kind === 'subscription') {
+    } else if (kind === 'subscription') {
       const ev = String(b.event ?? '');
       if (ev === 'opt_out') { m.optOuts++; optOuts.total++; inc(optOuts.byChannel, String(b.channel ?? 'unknown')); }
       if (ev === 'consent_granted') consent.granted++;
@@ -91,7 +104,7 @@ export async function buildAnnualReport(ctx: AppContext, contentProviderId: stri
     for (;;) {
       const rows = await archive.scanProvider(contentProviderId, from, to, after, 5000);
       if (!rows.length) break;
-      for (const r of rows) take({ at: r.at, kind: r.kind, body: JSON.parse(r.body) as Record<string, unknown> });
+      for (const r of rows) take({ id: r.id, at: r.at, kind: r.kind, body: JSON.parse(r.body) as Record<string, unknown> });
       after = rows[rows.length - 1].seq;
     }
   } else {
@@ -102,6 +115,10 @@ export async function buildAnnualReport(ctx: AppContext, contentProviderId: stri
       if (!page.nextCursor) break;
       cursor = page.nextCursor;
     }
+  }
+  for (const [id, h] of held) {
+    const at = released.get(id);
+    count(at ?? h.at, 'mt', at === undefined ? h.body : { ...h.body, decision: 'accepted' });
   }
   consent.coverage = consent.commercialAccepted > 0 ? consent.withConsent / consent.commercialAccepted : null;
 

@@ -14,6 +14,7 @@ import { SqliteContentStore } from '../../src/store/sqlite/content.js';
 import type { ActionRecord } from '../../src/content/actions.js';
 import { compileLexicon, mergeLexicons } from '../../src/content/lexicon.js';
 import { DEFAULT_LEXICON_DATA } from '../../src/content/default-lexicon.js';
+import { buildAnnualReport } from '../../src/app/report-annual.js';
 
 const TEXT = (n: number) => `【示例】您的快递${n}号已到达小区驿站，请凭取件码${4000 + n}取件。`;
 
@@ -231,6 +232,18 @@ describe('review queue: a held commercial message is judged again at release', (
     await g.worker.drain();
     const out = (await g.http.inject({ method: 'GET', url: `/v1/simulator/outbox?to=${m.to}` })).json().messages as { text: string }[];
     assert.deepEqual(out.map((x) => x.text), [promo]);
+    // The user who got it complains: the case is matched to the released message.
+    g.clock.set(Date.parse('2026-12-01T09:30:00+08:00'));
+    const c = await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: m.to, sender: '10690002', text: promo } });
+    assert.equal(c.statusCode, 201, c.body);
+    assert.deepEqual([c.json().matchedMessageId, c.json().contentProviderId], [m.id, p.id]);
+    // The annual report counts it as sent (December, the month of its release); the two messages of
+    // the tests above are still held and count with the rejections under held_for_review.
+    const report = await buildAnnualReport(g.app.ctx, p.id, 2026);
+    assert.equal(report.totals.byClass.commercial, 1);
+    assert.equal(report.consent.commercialAccepted, 1);
+    assert.equal(report.months[11].accepted.commercial, 1);
+    assert.deepEqual(report.rejections, [{ code: 'held_for_review', count: 2 }]);
   });
 });
 
