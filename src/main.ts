@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import pino from 'pino';
-import { loadConfig, ConfigError, type Config } from './config/schema.js';
+import { loadConfig, ConfigError, trustProxyOption, type Config } from './config/schema.js';
 import { resolveProfile, type ProfileId, type ParamOverrides } from './profiles/index.js';
 import { openStore } from './store/open.js';
 import { startBusRoles, isBusStore, type BusRoles } from './queue/roles.js';
@@ -126,6 +126,7 @@ async function start(config: Config): Promise<void> {
     simulatedClock: clock instanceof SimulatedClock ? clock : undefined,
     logger: privateLoggerOptions(config.logLevel === 'info' ? 'warn' : config.logLevel),
     plugins: [smppCredentialRoutes(smpp.credentials), ...(content ? [contentRoutes(content)] : [])],
+    trustProxy: trustProxyOption(config.trustProxy),
   });
   app.events.on('workerError', (e) => log.error(e, 'delivery worker error'));
   if (clock instanceof SimulatedClock) clock.onChange(() => { worker?.kick(); bus?.relay.kick(); });
@@ -198,6 +199,7 @@ export function buildCli(): Command {
   commonOptions(program.command('start').description('start the gateway (HTTP API, delivery worker, simulator SMSC)'))
     .option('--http-port <port>', 'HTTP port (default 8080)')
     .option('--http-host <host>', 'HTTP listen address (default 127.0.0.1)')
+    .option('--trust-proxy <list>', 'reverse proxies whose X-Forwarded-For to believe: addresses, CIDR ranges, loopback|linklocal|uniquelocal, or a hop count (default none)')
     .option('--upstream <upstream>', "upstream SMSC: 'simulator' (default: the built-in one over SMPP) or smpp://user:pass@host:port[?window=&throughput=&prefixes=&weight=&name=], comma-separated for several links")
     .addOption(new Option('--clock <clock>', 'system, or simulated (moves only via POST /v1/simulator/clock)').choices(['system', 'simulated']))
     .option('--upstream-file <path>', 'JSON file of upstream SMPP links with prefixes and weights (wins over --upstream)')

@@ -3,14 +3,46 @@
  * derive from the key (`httpPort` → `SMSGUARD_HTTP_PORT`), then defaults. Validated once (every
  * problem reported together), then frozen.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { PROFILE_IDS } from '../profiles/index.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** `--trust-proxy`: a hop count, or a list of addresses, CIDR ranges and proxy-addr's names. */
+function validTrustProxy(v: string): boolean {
+  if (/^\d+$/.test(v)) return true;
+  return v.split(',').map((x) => x.trim()).every((x) => {
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(x)) return true;
+    const [addr, bits, ...more] = x.split('/');
+    const kind = isIP(addr);
+    if (!kind || more.length) return false;
+    return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (kind === 4 ? 32 : 128));
+  });
+}
+
+/**
+ * What Fastify's `trustProxy` takes for a validated `--trust-proxy` value: the address list, or for a
+ * hop count a function trusting that many proxies nearest the server (as proxy-addr counts hops).
+ */
+export function trustProxyOption(v: string | undefined): string | ((addr: string, hop: number) => boolean) | undefined {
+  if (v === undefined) return undefined;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return (_addr: string, hop: number) => hop < hops;
+  }
+  return v.split(',').map((x) => x.trim()).join(',');
+}
+
 export const ConfigSchema = z.object({
   httpHost: z.string().min(1).default('127.0.0.1'),
   httpPort: port.default(8080),
+  /**
+   * Proxies whose `X-Forwarded-For` the HTTP app believes (what `req.ip` is: the per-address limit on
+   * public complaints keys on it). Comma-separated addresses or CIDR ranges, or the names `loopback`,
+   * `linklocal`, `uniquelocal`; or a number of hops. Absent: no proxy is trusted.
+   */
+  trustProxy: z.string().trim().min(1).refine(validTrustProxy, 'comma-separated IP addresses or CIDR ranges, loopback, linklocal or uniquelocal; or a number of hops').optional(),
   /** SQLite file path, or a postgres:// URL (PostgreSQL store; `DATABASE_URL` is read too). */
   db: z.string().min(1).default('./var/smsguard.db'),
   /** PostgreSQL schema to use (created if missing); default: the URL's search_path. */

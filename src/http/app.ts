@@ -36,12 +36,15 @@ export interface HttpDeps {
   logger?: boolean | object;
   /** Extra route plugins later features add (each `async (f, {app}) => …`). */
   plugins?: ((f: FastifyInstance, opts: { app: App }) => Promise<void>)[];
+  /** Fastify's `trustProxy` (config `trustProxy`): whose X-Forwarded-For makes `req.ip`. */
+  trustProxy?: string | ((addr: string, hop: number) => boolean);
 }
 
 export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const f = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: 1024 * 1024,
+    ...(deps.trustProxy === undefined ? {} : { trustProxy: deps.trustProxy }),
     // Ids and tokens are short; a long URL is an attack or a bug.
     routerOptions: { maxParamLength: 200 },
     // Errors fastify raises before routing (a URL that does not decode, a bad content type) get a
