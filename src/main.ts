@@ -36,9 +36,16 @@ import { smppCredentialRoutes } from './http/routes/smpp-credentials.js';
 import { registerSimulatorCommand } from './cli/simulator.js';
 import { registerBackupCommand } from './cli/backup.js';
 import { loadUpstreamFile } from './config/upstream-file.js';
+import { acquireGatewayLock } from './store/sqlite/gateway-lock.js';
+import { isPostgresUrl } from './store/postgres/index.js';
 
 async function start(config: Config): Promise<void> {
   const log = pino(privateLoggerOptions(config.logLevel));
+  // One gateway per SQLite file (store/sqlite/gateway-lock.ts), taken before the store is opened.
+  const lock = !isPostgresUrl(config.db) && config.db !== ':memory:' ? acquireGatewayLock(resolve(config.db)) : undefined;
+  if (lock === null) {
+    throw new ConfigError([`db: another smsguard gateway is running on ${resolve(config.db)} (the SQLite store serves one gateway process; records, inspect and backup commands may run beside it)`]);
+  }
   const opened = await openStore(config.db, { schema: config.dbSchema, poolSize: config.dbPoolSize });
   const store = opened.store;
   const clock = config.clock === 'simulated' ? new SimulatedClock() : new SystemClock();
@@ -173,6 +180,7 @@ async function start(config: Config): Promise<void> {
     records.stop();
     await simulator.close();
     await store.close();
+    lock?.release();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
