@@ -4,6 +4,7 @@
  * (if any) the matched message went out under, the subscription history, and the decision trail
  * (every verdict and every status change).
  */
+import { releasedMessageId } from '../domain/held-release.js';
 import type { AppContext } from './context.js';
 import type { RecordRow } from '../ports/store.js';
 
@@ -115,8 +116,8 @@ export async function matchEvidence(ctx: AppContext, input: EvidenceInput): Prom
   // `held`, the release is a status record `<id>:accepted` with the reviewer's action.
   const releasedAt = new Map<string, number>();
   for (const r of rows) {
-    const review = r.body.review as { action?: unknown } | undefined;
-    if (r.kind === 'status' && r.body.status === 'accepted' && review?.action === 'release') releasedAt.set(r.id.slice(0, r.id.lastIndexOf(':')), r.at);
+    const id = releasedMessageId(r);
+    if (id !== null) releasedAt.set(id, r.at);
   }
   const candidates: Candidate[] = [];
   for (const r of rows) {

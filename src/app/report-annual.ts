@@ -4,6 +4,7 @@
  * times, violations and measures. Built from the statutory records (read through the records port)
  * and the case store, so it shows what an inspector could verify line by line.
  */
+import { releasedMessageId } from '../domain/held-release.js';
 import { SmsguardError } from '../domain/errors.js';
 import { monthBounds, shanghaiMonth } from '../domain/case.js';
 import { workingDaysBetween } from '../domain/working-days.js';
@@ -69,8 +70,9 @@ export async function buildAnnualReport(ctx: AppContext, contentProviderId: stri
     scanned++;
     const b = r.body;
     if (r.kind === 'mt' && b.decision === 'held') { held.set(r.id, { at: r.at, body: b }); return; }
-    if (r.kind === 'status' && b.status === 'accepted' && (b.review as { action?: unknown } | undefined)?.action === 'release') {
-      released.set(r.id.slice(0, r.id.lastIndexOf(':')), r.at);
+    const releasedId = releasedMessageId(r);
+    if (releasedId !== null) {
+      released.set(releasedId, r.at);
       return;
     }
     count(r.at, r.kind, b);
