@@ -15,6 +15,7 @@ import { senderActive } from '../pipeline/stages/sender.js';
 import { consentHeld, notOptedOut, withinSendingHours } from '../pipeline/stages/commercial.js';
 import type { ConsentFacts, Facts } from '../pipeline/types.js';
 import type { ConsentRow } from '../ports/store.js';
+import { pickConsent } from '../domain/consent.js';
 
 /**
  * The stages a release re-runs: what can change while a message waits in the queue. A commercial
@@ -103,15 +104,12 @@ export class ReviewQueue {
 }
 
 /**
- * The consent a release is judged by, as the message path picks it: of the provider's consents for
- * the category not withdrawn, the unexpired one, else the most recently expired (so the refusal says
- * `consent_expired`), else none (`consent_missing`: withdrawn while the message waited).
+ * The consent a release is judged by, picked as the message path picks it (`pickConsent`); none when
+ * it was withdrawn while the message waited (`consent_missing`).
  */
 function consentAtRelease(rows: readonly ConsentRow[], contentProviderId: string, category: string | null, now: number): ConsentFacts | null {
-  const live = rows.filter((c) => c.contentProviderId === contentProviderId && c.category === category && c.withdrawnAt === null);
-  if (live.length === 0) return null;
-  const c = live.find((x) => x.expiresAt > now) ?? live.reduce((a, b) => (b.expiresAt > a.expiresAt ? b : a));
-  return { id: c.id, category: c.category, grantedAt: c.grantedAt, expiresAt: c.expiresAt, frequency: c.frequency, usedInPeriod: 0 };
+  const c = pickConsent(rows.filter((x) => x.contentProviderId === contentProviderId && x.category === category && x.withdrawnAt === null), now, (x) => x.expiresAt);
+  return c ? { id: c.id, category: c.category, grantedAt: c.grantedAt, expiresAt: c.expiresAt, frequency: c.frequency, usedInPeriod: 0 } : null;
 }
 
 function reasonOf(v: unknown, required: boolean): string | undefined {

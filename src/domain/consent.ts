@@ -26,3 +26,20 @@ export function isRefusalStatus(s: ConsentRequestStatus): boolean {
 export function noReplyOutcome(noReplyMeansRefusal: boolean): Extract<ConsentRequestStatus, 'deemed_refused' | 'lapsed'> {
   return noReplyMeansRefusal ? 'deemed_refused' : 'lapsed';
 }
+
+/**
+ * The consent a commercial message is judged by, among a number's consents of one provider and
+ * category that were not withdrawn: the live one that runs longest, else the one that expired last
+ * (so the refusal can say `consent_expired` rather than `consent_missing`). The SQLite store asks the
+ * same in SQL (store/sqlite/commercial-facts.ts); the PostgreSQL store and a review-queue release
+ * pick with this.
+ */
+export function pickConsent<T>(rows: readonly T[] | undefined, now: number, expiresAt: (r: T) => number): T | undefined {
+  let best: T | undefined;
+  for (const r of rows ?? []) {
+    if (best === undefined) { best = r; continue; }
+    const live = expiresAt(r) > now, bestLive = expiresAt(best) > now;
+    if (live !== bestLive ? live : expiresAt(r) > expiresAt(best)) best = r;
+  }
+  return best;
+}

@@ -14,6 +14,7 @@ import { heldStatusBody, toHeld, type HeldDb } from '../held-messages.js';
 import type { ConsentFacts, Decision, Facts, PortFacts } from '../../pipeline/types.js';
 import { beginAndLock, numberLockKey } from './locks.js';
 import { periodMs } from '../../pipeline/stages/commercial.js';
+import { pickConsent } from '../../domain/consent.js';
 import { encodeVerdicts, pipelineId } from '../verdict-codec.js';
 import { messageViewOf } from '../message-view.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
@@ -139,7 +140,7 @@ export class PgMessages implements MessageStore {
           } else if (cand.type === 'commercial') {
             facts.optedOut = optedOut.has(k);
             facts.dnd = dnd.has(cand.to);
-            const row = cand.category ? pickConsent(consents.get(`${k}\u0000${cand.category}`), now) : undefined;
+            const row = cand.category ? pickConsent(consents.get(`${k}\u0000${cand.category}`), now, (r) => r.expires_at) : undefined;
             if (row) facts.consent = toConsentFacts(row, consentUse.countAfter(row.id, now - periodMs(row.freq_per)));
           }
         }
@@ -221,18 +222,6 @@ export class PgMessages implements MessageStore {
       return toHeld(row);
     }));
   }
-}
-
-/** The unexpired consent with the latest expiry, else the most recently expiring one (as SQLite orders). */
-function pickConsent(rows: ConsentDb[] | undefined, now: number): ConsentDb | undefined {
-  if (!rows?.length) return undefined;
-  let best: ConsentDb | undefined;
-  for (const r of rows) {
-    if (!best) { best = r; continue; }
-    const live = r.expires_at > now, bestLive = best.expires_at > now;
-    if (live !== bestLive ? live : r.expires_at > best.expires_at) best = r;
-  }
-  return best;
 }
 
 function toConsentFacts(r: ConsentDb, used: number): ConsentFacts {
