@@ -36,16 +36,14 @@ import { smppCredentialRoutes } from './http/routes/smpp-credentials.js';
 import { registerSimulatorCommand } from './cli/simulator.js';
 import { registerBackupCommand } from './cli/backup.js';
 import { loadUpstreamFile } from './config/upstream-file.js';
-import { acquireGatewayLock } from './store/sqlite/gateway-lock.js';
+import { GatewayLockedError, acquireGatewayLock } from './store/sqlite/gateway-lock.js';
 import { isPostgresUrl } from './store/postgres/index.js';
 
 async function start(config: Config): Promise<void> {
   const log = pino(privateLoggerOptions(config.logLevel));
   // One gateway per SQLite file (store/sqlite/gateway-lock.ts), taken before the store is opened.
   const lock = !isPostgresUrl(config.db) && config.db !== ':memory:' ? acquireGatewayLock(resolve(config.db)) : undefined;
-  if (lock === null) {
-    throw new ConfigError([`db: another smsguard gateway is running on ${resolve(config.db)} (the SQLite store serves one gateway process; records, inspect and backup commands may run beside it)`]);
-  }
+  if (lock === null) throw new GatewayLockedError(resolve(config.db));
   const opened = await openStore(config.db, { schema: config.dbSchema, poolSize: config.dbPoolSize });
   const store = opened.store;
   const clock = config.clock === 'simulated' ? new SimulatedClock() : new SystemClock();
@@ -237,6 +235,6 @@ export function buildCli(): Command {
 buildCli()
   .parseAsync(process.argv)
   .catch((e) => {
-    process.stderr.write(`${e instanceof ConfigError ? e.message : (e as Error).stack ?? String(e)}\n`);
+    process.stderr.write(`${e instanceof ConfigError || e instanceof GatewayLockedError ? e.message : (e as Error).stack ?? String(e)}\n`);
     process.exit(1);
   });

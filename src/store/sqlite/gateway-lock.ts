@@ -15,6 +15,13 @@ import { dirname } from 'node:path';
 /** Where the lock of the database at `dbPath` lives. */
 export const gatewayLockPath = (dbPath: string): string => `${dbPath}-gateway-lock`;
 
+/** `start` refused: another process runs a gateway on this database (a state, not a configuration error). */
+export class GatewayLockedError extends Error {
+  constructor(readonly dbPath: string) {
+    super(`another smsguard gateway is running on ${dbPath}: the SQLite store serves one gateway process (records, inspect and backup commands may run beside it; several gateways need PostgreSQL)`);
+  }
+}
+
 /** Held while this process runs a gateway on the database. */
 export interface GatewayLock {
   readonly path: string;
