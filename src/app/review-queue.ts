@@ -76,11 +76,12 @@ export class ReviewQueue {
     const now = this.ctx.clock.now();
     const cp = await this.ctx.store.directory.getContentProvider(v.contentProviderId);
     const commercial = v.type === 'commercial';
+    // One read of the number's subscription state (opt-outs, DND, consents); releases are operator actions, not the message path.
     const sub = commercial ? await this.ctx.store.consents.subscriber(v.to, v.contentProviderId) : null;
     const facts: Facts = {
       sender: { id: v.contentProviderId, status: cp?.status ?? 'suspended', signatures: new Set() },
       port: null,
-      optedOut: commercial && (await this.ctx.store.consents.isOptedOut(v.contentProviderId, v.to)),
+      optedOut: sub !== null && sub.optOuts.some((o) => o.contentProviderId === v.contentProviderId),
       dnd: sub?.dnd != null,
       consent: sub ? consentAtRelease(sub.consents, v.contentProviderId, v.category, now) : null,
       verificationSends: { minute: 0, hour: 0, day: 0 },

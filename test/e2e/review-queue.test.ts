@@ -210,6 +210,16 @@ describe('review queue: a held commercial message is judged again at release', (
     assert.equal((await g.http.inject({ method: 'GET', url: `/v1/messages/${m.id}`, headers: p.auth })).json().status, 'held');
   });
 
+  test('the number replied TD while it waited: refused, opted_out', async () => {
+    const m = await held();
+    const mo = await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: m.to, to: '10690002', text: 'TD' } });
+    assert.equal(mo.json().action, 'opt_out', mo.body);
+    const r = await release(m.id);
+    assert.equal(r.statusCode, 422, r.body);
+    assert.deepEqual([r.json().error.code, r.json().error.rule], ['opted_out', 'commercial.opt-out']);
+    assert.doesNotMatch(r.json().error.message, /do-not-disturb/);
+  });
+
   test('the consent was withdrawn while it waited: refused, consent_missing', async () => {
     const m = await held();
     const w = await g.http.inject({ method: 'DELETE', url: `/v1/consents/${m.consentId}`, headers: p.auth });
@@ -243,7 +253,7 @@ describe('review queue: a held commercial message is judged again at release', (
     assert.equal(report.totals.byClass.commercial, 1);
     assert.equal(report.consent.commercialAccepted, 1);
     assert.equal(report.months[11].accepted.commercial, 1);
-    assert.deepEqual(report.rejections, [{ code: 'held_for_review', count: 2 }]);
+    assert.deepEqual(report.rejections, [{ code: 'held_for_review', count: 3 }]);
   });
 });
 
