@@ -247,7 +247,7 @@ describe('review queue: a held commercial message is judged again at release', (
     const c = await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: m.to, sender: '10690002', text: promo } });
     assert.equal(c.statusCode, 201, c.body);
     assert.deepEqual([c.json().matchedMessageId, c.json().contentProviderId], [m.id, p.id]);
-    // The annual report counts it as sent (December, the month of its release); the two messages of
+    // The annual report counts it as sent (December, the month of its release); the three messages of
     // the tests above are still held and count with the rejections under held_for_review.
     const report = await buildAnnualReport(g.app.ctx, p.id, 2026);
     assert.equal(report.totals.byClass.commercial, 1);
