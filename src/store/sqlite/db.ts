@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MMAP_BYTES, PAGE_CACHE_KIB } from './tuning.js';
 
 export type Db = Database.Database;
 
@@ -20,9 +21,8 @@ export function openDatabase(path: string): Db {
   db.pragma(`synchronous = ${process.env.SMSGUARD_SQLITE_SYNC ?? 'NORMAL'}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  // 256 MiB of page cache: the consent look-up index for a million consents is ~100 MB, and a
-  // look-up that misses the cache costs a read on the message path (docs/CONSENT.md).
-  db.pragma('cache_size = -262144');
+  db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+  if (path !== ':memory:') db.pragma(`mmap_size = ${MMAP_BYTES}`);
   db.pragma('temp_store = MEMORY');
   // Checkpoints normally run on a worker thread (checkpointer.ts); this is only the backstop.
   if (path !== ':memory:') db.pragma('wal_autocheckpoint = 50000');

@@ -15,6 +15,7 @@ import { basename, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Db } from './db.js';
+import { PAGE_CACHE_KIB } from './tuning.js';
 import { Checkpointer } from './checkpointer.js';
 
 /**
@@ -186,7 +187,10 @@ export function openMonth(mainPath: string | null, month: string, create: boolea
 /** Readies a month file to be written: a larger page cache and background checkpoints (once; not in memory). */
 export function startWriting(m: MonthDb): void {
   if (m.path === null || m.checkpointer) return;
-  m.db.pragma('cache_size = -131072');
+  // Not more than the main file's: a larger cache costs a walk of it at every commit while the file
+  // is under 1 GiB (tuning.ts); the insert path's hot pages (the right edges of the
+  // table and of each index's current bucket) are a few hundred.
+  m.db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   // The WAL may grow to ~200 MB between checkpoints, whatever the file's page size (a month made before
   // 16 KiB pages has 4 KiB ones): counted in pages, 50,000 would let a 16 KiB month's WAL reach 800 MB.
   m.db.pragma(`wal_autocheckpoint = ${Math.round(WAL_AUTOCHECKPOINT_BYTES / (m.db.pragma('page_size', { simple: true }) as number))}`);

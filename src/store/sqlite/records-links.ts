@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { Db } from './db.js';
+import { MMAP_BYTES } from './tuning.js';
 import { sha256Binary } from '../../domain/hash-chain.js';
 import { workerScript } from '../../runtime/worker-script.js';
 import { loadNativeLinks, nativeLinksPath, nativeLinksSql } from './native-links.js';
@@ -186,7 +187,7 @@ const NEXT = 0, LOWEST_BAD = 1, DONE = 2, STATE = 3;
  */
 export function openReader(path: string, native = false): Db {
   const db = new Database(path, { readonly: true, fileMustExist: true });
-  if (!native) db.pragma('mmap_size = 2147418112');
+  if (!native) db.pragma(`mmap_size = ${MMAP_BYTES}`);
   return db;
 }
 
