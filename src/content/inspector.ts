@@ -4,7 +4,7 @@
  * model are given; nothing here reads a clock, a file or the environment.
  */
 import type { MessageType } from '../domain/message-type.js';
-import { explainCommercial, scoreCommercial, type ClassifierModel, type PhraseContribution } from './classifier.js';
+import { explainCommercial, scoreCommercialText, type ClassifierModel, type PhraseContribution } from './classifier.js';
 import { worstSeverity, type CompiledLexicon, type ContentFinding, type Severity } from './lexicon.js';
 
 export interface InspectorOptions {
@@ -22,7 +22,7 @@ export interface Inspection {
   prohibited: readonly ContentFinding[];
   /** Most severe prohibited severity, if any. */
   severity?: Severity;
-  /** Classifier probability that the text advertises. */
+  /** Classifier probability that the text advertises (its most commercial sentence's, if higher: scoreCommercialText). */
   commercialScore: number;
   /** Score at or above the threshold. */
   commercial: boolean;
@@ -44,7 +44,7 @@ export function createContentInspector(opts: InspectorOptions): ContentInspector
     inspect(text, type) {
       // Negation (警惕…, 远离…) only for the message types that legitimately warn about such content.
       const prohibited = opts.lexicon.scan(text, { allowNegation: type === 'public_welfare' || type === 'notification' });
-      const commercialScore = scoreCommercial(opts.model, text);
+      const commercialScore = scoreCommercialText(opts.model, text);
       const out: Inspection = { prohibited, commercialScore, commercial: commercialScore >= threshold, threshold };
       const sev = worstSeverity(prohibited);
       if (sev) out.severity = sev;

@@ -55,6 +55,24 @@ describe('content stages in the pipeline', () => {
     assert.ok(ok.verdicts.some((v) => v.rule === 'content.prohibited' && v.outcome === 'pass'));
   });
 
+  test('an advertisement appended as its own sentence to a code or a notice is rejected; a refusal footer alone is not', () => {
+    // Found by an audit: scored whole, the code outweighed the appended offer (0.01-0.16) and these were accepted.
+    const { run } = setup();
+    const ads: Array<[string, 'verification' | 'notification']> = [
+      ['【示例】您的验证码是123456。限时秒杀，全场五折，点击抢购', 'verification'],
+      ['【示例】您的验证码是123456。新用户注册即送50元优惠券', 'verification'],
+      ['【示例】验证码8888。双11狂欢，满199减100', 'verification'],
+      ['【示例】您的快递已到驿站。本店新品上市，买一送一', 'notification'],
+    ];
+    for (const [text, type] of ads) assert.equal(run(text, type).rejection?.code, 'commercial_content_in_non_commercial', text);
+    const service = [
+      '【示例】您的快递已到驿站，请凭取件码1234领取。如需退订请回复TD',
+      '【示例】您的验证码是123456。5分钟内有效，请勿告知他人。',
+      '【示例】您本月话费账单已出，应缴98.50元。请于25日前缴清，逾期将停机。',
+    ];
+    for (const text of service) assert.equal(run(text).accepted, true, `${text}: ${JSON.stringify(run(text).rejection)}`);
+  });
+
   test('templates: required rejects a miss, preferred notes it, off skips', () => {
     const { run, templates } = setup();
     const tpl = [{ id: 'tpl_1', signature: '【示例】', body: '您的验证码是${code}。' }];
