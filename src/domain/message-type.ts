@@ -8,10 +8,15 @@ export type MessageType = (typeof MESSAGE_TYPES)[number];
 export const PORT_KINDS = ['service', 'commercial', 'public_welfare'] as const;
 export type PortKind = (typeof PORT_KINDS)[number];
 
-/** Which message types a port of each kind may carry. */
+/**
+ * Which message types a port of each kind may carry (issue 2's `port_kind_mismatch` row): no
+ * commercial message on a service port, no service type (verification, notification) on a
+ * commercial port, nothing but public welfare on a public-welfare port. A public-welfare message
+ * (an emergency warning, a government notice) may go out from any port.
+ */
 export const PORT_KIND_ALLOWS: Readonly<Record<PortKind, readonly MessageType[]>> = {
-  service: ['verification', 'notification'],
-  commercial: ['commercial'],
+  service: ['verification', 'notification', 'public_welfare'],
+  commercial: ['commercial', 'public_welfare'],
   public_welfare: ['public_welfare'],
 };
 

@@ -12,7 +12,7 @@ const RULES = {
   'recipient.msisdn': { article: 'Art. 20 (records of receiving number)', summary: 'The recipient is a mainland mobile number.' },
   'sender.active': { article: 'Art. 6 (licence); Art. 31 (supervision)', summary: 'A suspended content provider may not send.' },
   'sender.signature': { article: 'Art. 19 (port-type messages carry the sender’s real identity)', summary: 'Messages start with a signature 【…】 registered to the sender.' },
-  'port.separation': { article: 'Art. 18 practice; 2020 draft (business ports not for commercial messages)', summary: 'Service, commercial and public-welfare messages use ports of their kind.', unverified: true },
+  'port.separation': { article: 'Art. 18 practice; 2020 draft (business ports not for commercial messages)', summary: 'No commercial message on a service port, no service message on a commercial port, only public-welfare messages on a public-welfare port.', unverified: true },
   'content.length': { article: 'practice (Tencent Cloud: 500 characters incl. signature)', summary: 'At most 500 characters including the signature.' },
   'content.no-advertising': { article: 'Art. 18 (commercial messages only with consent)', summary: 'A verification or notification message must not advertise.' },
   'commercial.opt-out': { article: 'Art. 18 (stop once the user refuses)', summary: 'No commercial message after the user refused.' },

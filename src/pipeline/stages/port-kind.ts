@@ -1,6 +1,7 @@
 /**
- * Port separation (2020 draft; cn-2026): service ports carry verification and notification
- * messages, commercial ports commercial ones, public-welfare ports only public-welfare messages.
+ * Port separation (2020 draft; cn-2026): no commercial message on a service port, no verification
+ * or notification message on a commercial port, nothing but public welfare on a public-welfare port
+ * (domain/message-type.ts PORT_KIND_ALLOWS). Public-welfare messages may use any port.
  */
 import { PORT_KIND_ALLOWS } from '../../domain/message-type.js';
 import type { Stage } from '../types.js';

@@ -58,6 +58,18 @@ for (const id of PROFILE_IDS) {
     });
     test('public_welfare on its own port passes', () =>
       assert.equal(run(candidate({ type: 'public_welfare', text: '【示例】台风红色预警：请减少外出。' }), facts({ port: { number: '10690003', ownerId: 'cp_1', kind: 'public_welfare' } })).accepted, true));
+    test('port_kind_mismatch: commercial on a public_welfare port', () => {
+      rejects(candidate({ type: 'commercial', category: 'promo', text: '【示例】新品上架' }), facts({ port: { number: '10690003', ownerId: 'cp_1', kind: 'public_welfare' }, consent: consent() }), 'port_kind_mismatch', 'port.separation');
+    });
+    // Issue 2's table: only commercial-on-service, service-types-on-commercial and anything but
+    // public_welfare on a public_welfare port are mismatches; a public-welfare message may use any port.
+    for (const port of [facts().port!, commercialPort]) {
+      test(`public_welfare on a ${port.kind} port passes the port-separation stage`, () => {
+        const d = run(candidate({ type: 'public_welfare', from: port.number, text: '【示例】台风红色预警：请减少外出。' }), facts({ port }));
+        assert.equal(d.accepted, true, d.rejection?.code);
+        assert.equal(d.verdicts.find((v) => v.rule === 'port.separation')!.outcome, 'pass');
+      });
+    }
     test('commercial_content_in_non_commercial', () => {
       const d = rejects(candidate({ type: 'notification', text: '【示例】您的订单已发货。双十二限时秒杀，全场满减！' }), facts(), 'commercial_content_in_non_commercial', 'content.no-advertising');
       assert.match(d.rejection!.message, /秒杀/);
