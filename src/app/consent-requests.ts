@@ -14,7 +14,7 @@ import { CONSENT_PERIODS, isRefusalStatus, type ConsentFrequency, type ConsentPe
 import { buildConsentRequestText, missingRequestFacts } from '../domain/consent-request-text.js';
 import { requestSimilarity, similarityKey, SIMILARITY_THRESHOLD } from '../domain/similarity.js';
 import { foldReply } from '../domain/text-fold.js';
-import { localMinutes, statesRefusal } from '../pipeline/stages/commercial.js';
+import { localMinutes, statesRefusal, withRefusalNotice } from '../pipeline/stages/commercial.js';
 import type { ConsentRequestRow, SubscriptionEvent } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
@@ -114,7 +114,7 @@ async function openRequest(ctx: AppContext, cpId: string, input: ConsentRequestI
     if (missing.length > 0) {
       reject(ctx, 'consent_request_incomplete', 'consent.request-content', `the request text does not state: ${missing.join(', ')} (e.g. “${input.category}”, 每${({ day: '天', week: '周', month: '月' } as const)[input.frequency.per]}不超过${input.frequency.count}条, 有效期${input.durationDays}天, 同意请回复“是”)`, 'text');
     }
-    if (!statesRefusal(text)) text += ctx.profile.params.refusalNotice.value;
+    if (!statesRefusal(text)) text = withRefusalNotice(text, ctx.profile.params.refusalNotice.value);
   } else {
     if (signatures.length === 0) reject(ctx, 'signature_missing', 'sender.signature', 'the content provider has no approved signature to sign the request with');
     text = buildConsentRequestText({ signature: signatures[0], category: input.category, frequency: input.frequency, durationDays: input.durationDays, refusalNotice: ctx.profile.params.refusalNotice.value });

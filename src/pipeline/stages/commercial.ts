@@ -104,12 +104,41 @@ export const withinSendingHours: Stage = {
   },
 };
 
-/** Texts that already tell the user how to refuse. */
-const REFUSAL_STATED = /(退订|拒收|回复?\s*[RTN](?:D)?(?![A-Za-z])|回\s*T)/i;
+/**
+ * Texts that already tell the user how to refuse: a reply keyword together with what it does, in
+ * either order (`回复TD退订`, `回T退订`, `回复R拒收`, `退订回T`, `拒收请回复R`, `退订请回复TD`,
+ * `Reply STOP to unsubscribe`). 退订 or 拒收 alone is not enough (`货到付款订单拒收需承担运费`
+ * says nothing about refusing messages), nor is a reply keyword alone (`详情回复N了解`). Matched
+ * on the NFKC form, so full-width `回复ＴＤ退订` counts too.
+ */
+const KEY = String.raw`["'“”‘’「」]?\s*(?:TD|T|R|N|0|退订|拒收)\s*["'“”‘’「」]?`;
+const REFUSE = String.raw`(?:退订|拒收|退定|取消订阅|退出订阅)`;
+const REFUSAL_STATED = new RegExp(
+  [
+    // 回复TD退订, 回T退订, 回复R拒收, 回复TD即可退订, 短信回复T退订
+    String.raw`回复?\s*${KEY}\s*(?:即可|可|以|来)?\s*${REFUSE}`,
+    // 退订回T, 拒收请回复R, 退订请回复TD, 如需退订请直接回复T, 退订回复0
+    String.raw`${REFUSE}\s*[,，:：]?\s*(?:请|可)?\s*(?:直接)?\s*(?:回复?|发送?|编辑短信|短信)\s*${KEY}`,
+    // Reply STOP to unsubscribe, reply TD to opt out, text STOP
+    String.raw`\b(?:reply|text|send|sms)\s+["']?(?:STOP|UNSUBSCRIBE)\b`,
+    String.raw`\b(?:reply|text|send|sms)\s+["']?(?:TD|T|R|N)["']?\s+to\s+(?:unsubscribe|opt[\s-]?out|stop|refuse)\b`,
+  ].join('|'),
+  'iu',
+);
 
 /** True when the text already tells the user how to refuse (`拒收请回复R`, `回T退订`…). */
 export function statesRefusal(text: string): boolean {
-  return REFUSAL_STATED.test(text);
+  return REFUSAL_STATED.test(text.normalize('NFKC'));
+}
+
+/**
+ * `text` with the refusal `notice` appended, after a separator when the text ends in a word (so the
+ * notice does not glue to it: `…八折，拒收请回复R`): `，` before a notice that starts in Chinese, a
+ * space before one in another script; none after punctuation or a space.
+ */
+export function withRefusalNotice(text: string, notice: string): string {
+  if (text === '' || /[\p{P}\p{S}\s]$/u.test(text) || /^[\p{P}\s]/u.test(notice)) return `${text}${notice}`;
+  return `${text}${/^\p{Script=Han}/u.test(notice) ? '，' : ' '}${notice}`;
 }
 
 /** Every commercial message states how to refuse; append the profile's notice if the text lacks one. */
@@ -118,7 +147,7 @@ export const refusalNotice: Stage = {
   codes: [],
   run: ({ candidate, text, profile }) => {
     if (candidate.type !== 'commercial') return { outcome: 'skip' };
-    if (REFUSAL_STATED.test(text)) return { outcome: 'pass', note: 'refusal method stated by sender' };
-    return { outcome: 'pass', text: `${text}${profile.params.refusalNotice.value}`, note: 'refusal notice appended' };
+    if (statesRefusal(text)) return { outcome: 'pass', note: 'refusal method stated by sender' };
+    return { outcome: 'pass', text: withRefusalNotice(text, profile.params.refusalNotice.value), note: 'refusal notice appended' };
   },
 };

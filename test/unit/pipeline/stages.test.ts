@@ -97,14 +97,33 @@ for (const id of PROFILE_IDS) {
     test('a commercial message with consent passes and gets the refusal notice appended', () => {
       const d = run(com(), comFacts());
       assert.equal(d.accepted, true);
-      assert.equal(d.text, '【示例】会员日全场八折拒收请回复R');
+      // a separator keeps the notice from gluing to the last word
+      assert.equal(d.text, '【示例】会员日全场八折，拒收请回复R');
+      assert.equal(run(com({ text: '【示例】会员日全场八折。' }), comFacts()).text, '【示例】会员日全场八折。拒收请回复R');
     });
+    // Only a text that tells the user how to refuse keeps its own wording; 退订/拒收/回复N in another
+    // sense does not (the notice is appended).
+    for (const text of [
+      '【示例】会员日全场八折，回T退订', '【示例】会员日全场八折，回复TD退订', '【示例】会员日全场八折，退订回T', '【示例】会员日全场八折 拒收请回复R',
+      '【示例】会员日全场八折，回复R拒收', '【示例】会员日全场八折，如需退订请回复TD', '【示例】会员日全场八折，退订回复“T”', '【示例】会员日全场八折，回复ＴＤ退订',
+      '【示例】Member day: 20% off. Reply STOP to unsubscribe', '【示例】Member day: 20% off, reply TD to opt out',
+    ]) {
+      test(`refusal method stated: ${text}`, () => assert.equal(run(com({ text }), comFacts()).text, text));
+    }
+    for (const text of ['【示例】全场八折，货到付款订单拒收需承担运费', '【示例】会员日全场八折，详情回复N了解', '【示例】退订会员的积分仍然有效，全场八折', '【示例】新品上架，回复1查询']) {
+      test(`no refusal method stated: ${text}`, () => {
+        const d = run(com({ text }), comFacts());
+        assert.equal(d.accepted, true, d.rejection?.code);
+        assert.equal(d.text, `${text}，拒收请回复R`);
+        assert.equal(d.verdicts.find((v) => v.rule === 'commercial.refusal-notice')!.note, 'refusal notice appended');
+      });
+    }
     test('a commercial message that states its refusal method keeps its text', () => {
       assert.equal(run(com({ text: '【示例】会员日全场八折，回T退订' }), comFacts()).text, '【示例】会员日全场八折，回T退订');
     });
     test('the appended notice counts against the length limit', () => {
-      assert.equal(run(com({ text: `【示例】${'惠'.repeat(490)}` }), comFacts()).accepted, true); // 494 + 6 = 500
-      rejects(com({ text: `【示例】${'惠'.repeat(491)}` }), comFacts(), 'message_too_long', 'content.length');
+      assert.equal(run(com({ text: `【示例】${'惠'.repeat(489)}` }), comFacts()).accepted, true); // 493 + '，' + 6 = 500
+      rejects(com({ text: `【示例】${'惠'.repeat(490)}` }), comFacts(), 'message_too_long', 'content.length');
     });
     test('consent_missing', () => {
       rejects(com(), comFacts({ consent: null }), 'consent_missing', 'commercial.consent');
