@@ -8,7 +8,7 @@
  */
 import { SmsguardError, type ErrorCode } from '../domain/errors.js';
 import { normalizeMsisdn } from '../domain/msisdn.js';
-import { leadingSignature } from '../domain/signature.js';
+import { leadingSignature, trimLeading } from '../domain/signature.js';
 import { measure } from '../domain/segments.js';
 import { CONSENT_PERIODS, isRefusalStatus, type ConsentFrequency, type ConsentPeriod } from '../domain/consent.js';
 import { buildConsentRequestText, missingRequestFacts } from '../domain/consent-request-text.js';
@@ -106,7 +106,7 @@ async function openRequest(ctx: AppContext, cpId: string, input: ConsentRequestI
 
   let text: string;
   if (input.text !== undefined) {
-    text = input.text;
+    text = trimLeading(input.text);
     const sig = leadingSignature(text);
     if (!sig) reject(ctx, 'signature_missing', 'sender.signature', 'the request text must start with the sender’s signature 【…】', 'text');
     if (!signatures.includes(sig)) reject(ctx, 'signature_unregistered', 'sender.signature', `signature ${sig} is not registered to this content provider`, 'text');

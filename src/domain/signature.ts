@@ -4,10 +4,21 @@
  */
 const HEAD = /^【([^【】]{2,16})】/u;
 const WHOLE = /^【[^【】]{2,16}】$/u;
+/** Whitespace before the signature: ASCII, the ideographic space U+3000 and every other `\s`. */
+const LEADING_SPACE = /^\s+/u;
 
-/** The leading signature including brackets, or null when the text does not start with one. */
+/**
+ * `text` without the whitespace before its first character (ASCII spaces, tabs, newlines, the
+ * ideographic space U+3000…): signatures are registered trimmed, so ` 【示例】…` and `\u3000【示例】…`
+ * start with the signature `【示例】` too. Returns `text` itself when there is nothing to trim.
+ */
+export function trimLeading(text: string): string {
+  return LEADING_SPACE.test(text) ? text.replace(LEADING_SPACE, '') : text;
+}
+
+/** The leading signature including brackets (after any leading whitespace), or null when the text does not start with one. */
 export function leadingSignature(text: string): string | null {
-  const m = HEAD.exec(text);
+  const m = HEAD.exec(trimLeading(text));
   return m ? m[0] : null;
 }
 

@@ -1,5 +1,5 @@
 /** True-sender stages: the port exists, belongs to the caller, the caller is active, the signature is theirs. */
-import { leadingSignature } from '../../domain/signature.js';
+import { leadingSignature, trimLeading } from '../../domain/signature.js';
 import type { Stage } from '../types.js';
 
 /** Art. 7 (cn-2015): the sending port must be a registered access code. */
@@ -30,16 +30,21 @@ export const senderActive: Stage = {
       : { outcome: 'fail', code: 'sender_suspended', message: 'the content provider is suspended' },
 };
 
-/** Art. 19: the text starts with a signature 【…】 registered to the sender. */
+/**
+ * Art. 19: the text starts with a signature 【…】 registered to the sender. Whitespace before the
+ * signature (ASCII or the ideographic U+3000) is dropped from the text that goes out, so the user
+ * sees the signature first and every later stage reads it at the head.
+ */
 export const signatureRegistered: Stage = {
   rule: 'sender.signature',
   codes: ['signature_missing', 'signature_unregistered'],
   run: ({ text, facts }) => {
-    const sig = leadingSignature(text);
+    const trimmed = trimLeading(text);
+    const sig = leadingSignature(trimmed);
     if (!sig) return { outcome: 'fail', code: 'signature_missing', message: 'the text must start with a signature 【…】 of 2–16 characters' };
     if (!facts.sender.signatures.has(sig)) {
       return { outcome: 'fail', code: 'signature_unregistered', message: `signature ${sig} is not registered to this content provider` };
     }
-    return { outcome: 'pass', note: sig };
+    return trimmed === text ? { outcome: 'pass', note: sig } : { outcome: 'pass', note: `${sig} (leading whitespace removed)`, text: trimmed };
   },
 };

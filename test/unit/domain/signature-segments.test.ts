@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isWellFormedSignature, leadingSignature } from '../../../src/domain/signature.js';
+import { isWellFormedSignature, leadingSignature, trimLeading } from '../../../src/domain/signature.js';
 import { measure } from '../../../src/domain/segments.js';
 import { foldReply } from '../../../src/domain/text-fold.js';
 
@@ -13,6 +13,12 @@ test('signatures: 2–16 characters inside full-width brackets', () => {
   assert.equal(isWellFormedSignature('【示【例】'), false);
   assert.equal(leadingSignature('【示例】您好'), '【示例】');
   assert.equal(leadingSignature('您好【示例】'), null);
+});
+
+test('the leading signature is read after leading whitespace, ASCII or ideographic (U+3000)', () => {
+  for (const lead of [' ', '  ', '\t', '\n', '\u3000', ' \u3000 ']) assert.equal(leadingSignature(`${lead}【示例】您好`), '【示例】', JSON.stringify(lead));
+  assert.equal(leadingSignature(' 您好【示例】'), null);
+  assert.equal(trimLeading('\u3000 【示例】您好 '), '【示例】您好 ');
 });
 
 test('segments: GSM-7 160/153, UCS-2 70/67, extension characters count double', () => {

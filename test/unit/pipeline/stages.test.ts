@@ -44,6 +44,14 @@ for (const id of PROFILE_IDS) {
     test('signature_missing', () => {
       rejects(candidate({ text: '您的验证码是123456' }), facts(), 'signature_missing', 'sender.signature');
     });
+    test('a signature after leading whitespace (ASCII or U+3000) counts; the text goes out trimmed', () => {
+      for (const lead of [' ', '\u3000', ' \u3000\t']) {
+        const d = run(candidate({ text: `${lead}【示例】您的验证码是123456。` }), facts());
+        assert.equal(d.accepted, true, `${JSON.stringify(lead)}: ${d.rejection?.code}`);
+        assert.equal(d.text, '【示例】您的验证码是123456。');
+      }
+      rejects(candidate({ text: '\u3000【别家】您的验证码是123456' }), facts(), 'signature_unregistered', 'sender.signature');
+    });
     test('signature_unregistered', () => {
       rejects(candidate({ text: '【别家】您的验证码是123456' }), facts(), 'signature_unregistered', 'sender.signature');
     });
