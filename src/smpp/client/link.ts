@@ -2,12 +2,26 @@
  * One upstream SMSC link: keeps a transceiver bind up (reconnecting with capped exponential backoff
  * and jitter), with the link's window and throughput cap. Submits go through `submit`, which rejects
  * with SmppRequestError when the link is down, the answer times out or the connection drops.
+ *
+ * Throttling is the link's, not one message's: an ESME_RTHROTTLED answer pauses every new submit on
+ * the link (100 ms, doubling while the SMSC keeps throttling, to 2 s; reset by an accepted submit),
+ * as Kannel's throttling-wait does. Submits wait in the link's own queue and are handed to the
+ * session only while the window has room, so a pause holds all of them back, not just the
+ * throttled one (the session's backlog would send them regardless).
  */
+import { CommandStatus } from '../pdu/constants.js';
 import type { DataSmPdu, Pdu, SmPdu } from '../pdu/types.js';
 import { RateLimiter } from '../session/rate-limiter.js';
 import type { SessionOptions } from '../session/session.js';
 import type { UpstreamLinkConfig } from './config.js';
 import { SmppEsme, SmppRequestError } from './esme.js';
+import { throttlePauseMs } from './retry-policy.js';
+
+interface Queued {
+  pdu: SmPdu;
+  resolve(p: Pdu): void;
+  reject(e: Error): void;
+}
 
 export interface LinkOptions {
   session?: Partial<Omit<SessionOptions, 'role' | 'windowSize' | 'outboundRate'>>;
@@ -25,8 +39,20 @@ export class UpstreamLink {
   private timer: NodeJS.Timeout | null = null;
   private readonly upWaiters = new Set<() => void>();
   private readonly rate: RateLimiter | undefined;
+  /** Submits waiting for the window or for a throttling pause to end; `qHead` avoids O(n) shift(). */
+  private queue: Queued[] = [];
+  private qHead = 0;
+  /** Submits handed to the session and not settled yet. */
+  private handed = 0;
+  /** No new submit goes out before this (Date.now() ms): the SMSC throttled us. */
+  private pausedUntil = 0;
+  /** Throttled answers in a row (each after a pause): the next pause's length. */
+  private throttles = 0;
+  private pauseTimer: NodeJS.Timeout | null = null;
   /** Successful binds so far (tests and metrics). */
   binds = 0;
+  /** Throttling pauses so far (tests and metrics). */
+  pauses = 0;
 
   constructor(
     readonly cfg: UpstreamLinkConfig,
@@ -38,9 +64,13 @@ export class UpstreamLink {
   get up(): boolean {
     return this.esme !== null && this.esme.bound;
   }
-  /** Submits waiting for an answer or a window slot on this link. */
+  /** Submits waiting for an answer, a window slot or the end of a throttling pause on this link. */
   get load(): number {
-    return this.esme?.inFlight ?? 0;
+    return (this.esme?.inFlight ?? 0) + this.queue.length - this.qHead;
+  }
+  /** True while new submits are held back because the SMSC throttled us. */
+  get paused(): boolean {
+    return Date.now() < this.pausedUntil;
   }
 
   start(): void {
@@ -78,8 +108,17 @@ export class UpstreamLink {
   private onClosed(reason: string): void {
     if (this.esme === null) return; // closed during connect: connect() schedules the retry
     this.esme = null;
+    this.failQueued(`link ${this.cfg.name} is down: ${reason}`);
     this.opts.onStateChange?.(this, false, reason);
     this.scheduleReconnect();
+  }
+
+  /** Queued submits that will not go out on this connection: the caller fails over. */
+  private failQueued(why: string): void {
+    const q = this.queue.slice(this.qHead);
+    this.queue = [];
+    this.qHead = 0;
+    for (const w of q) w.reject(new SmppRequestError('closed', why));
   }
 
   private scheduleReconnect(): void {
@@ -110,16 +149,80 @@ export class UpstreamLink {
     });
   }
 
+  /** Sends a submit_sm; resolves with its answer (whatever the status). */
   submit(pdu: SmPdu): Promise<Pdu> {
     const e = this.esme;
     if (!e || !e.bound) return Promise.reject(new SmppRequestError('closed', `link ${this.cfg.name} is down`));
-    return e.request(pdu);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ pdu, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Hands queued submits to the session while the window has room and no pause is on. */
+  private pump(): void {
+    if (this.qHead === this.queue.length) return;
+    const e = this.esme;
+    if (!e || !e.bound) return this.failQueued(`link ${this.cfg.name} is down`);
+    const now = Date.now();
+    if (now < this.pausedUntil) {
+      if (!this.pauseTimer) {
+        this.pauseTimer = setTimeout(() => {
+          this.pauseTimer = null;
+          this.pump();
+        }, this.pausedUntil - now);
+        this.pauseTimer.unref();
+      }
+      return;
+    }
+    const window = Math.max(1, this.cfg.window);
+    while (this.qHead < this.queue.length && this.handed < window) {
+      const w = this.queue[this.qHead++];
+      this.handed++;
+      e.request(w.pdu).then(
+        (resp) => {
+          this.handed--;
+          this.answered(resp.command_status, now);
+          w.resolve(resp);
+          this.pump();
+        },
+        (err: Error) => {
+          this.handed--;
+          w.reject(err);
+          this.pump();
+        },
+      );
+    }
+    if (this.qHead === this.queue.length) {
+      this.queue.length = 0;
+      this.qHead = 0;
+    } else if (this.qHead > 1024 && this.qHead * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.qHead);
+      this.qHead = 0;
+    }
+  }
+
+  /**
+   * Throttling state from one answer to a submit sent at `sentAt`. Answers to submits sent before
+   * the current pause began (the rest of the window that was already out) neither lengthen it nor
+   * reset it: only what the SMSC says after we waited counts.
+   */
+  private answered(status: number, sentAt: number): void {
+    if (status === CommandStatus.ESME_RTHROTTLED) {
+      if (sentAt < this.pausedUntil) return; // sent before (or during) the pause in force: same episode
+      this.pausedUntil = Date.now() + throttlePauseMs(this.throttles);
+      this.throttles = Math.min(this.throttles + 1, 16);
+      this.pauses++;
+    } else if (status === CommandStatus.ESME_ROK && sentAt >= this.pausedUntil) this.throttles = 0;
   }
 
   async close(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = null;
+    this.failQueued(`link ${this.cfg.name} closed`);
     const e = this.esme;
     this.esme = null;
     if (e) await e.close();

@@ -231,7 +231,9 @@ export class SmppUpstream implements Egress {
         lastReason = `${link.cfg.name}: command_status 0x${resp.command_status.toString(16)}`;
         if (v.kind === 'reject') return { ok: false, retry: false, reason: lastReason };
         if (v.kind === 'failover') failed.add(link);
-        else {
+        else if (v.kind === 'throttled') {
+          // the link itself now pauses every new submit (UpstreamLink); this one goes again after it
+        } else {
           attempt++;
           await sleep(v.delayMs);
         }

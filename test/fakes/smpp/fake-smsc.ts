@@ -34,6 +34,11 @@ export interface FakeSmscOptions {
   decimalReceiptIds?: boolean;
   /** Send every receipt twice. */
   duplicateReceipts?: boolean;
+  /**
+   * Answer the n-th submit_sm (1-based) with this command_status instead of handling it; undefined
+   * = handle as usual. Applied before the misbehaviour (tests script one-off answers with it).
+   */
+  answer?: (pdu: SmPdu, n: number) => number | undefined;
 }
 
 export interface Acked {
@@ -52,6 +57,12 @@ export class FakeSmsc {
   private readonly pendingDlrs: SmPdu[] = [];
   /** Every submit_sm received, answered or not. */
   readonly received: SmPdu[] = [];
+  /** When each of `received` arrived (Date.now()). */
+  readonly receivedAt: number[] = [];
+  /** Every answer this fake gave to a submit_sm, in order: [submit number, command_status, when]. */
+  readonly answers: [number, number, number][] = [];
+  /** MO sent with `sendMo` waiting for their deliver_sm_resp. */
+  private readonly moWaiters = new WeakMap<SmPdu, (status: number) => void>();
   /** Submits answered ESME_ROK. */
   readonly acked: Acked[] = [];
   binds = 0;
@@ -85,11 +96,21 @@ export class FakeSmsc {
       },
       onRequest: (pdu) => this.onSubmit(conn, pdu as SmPdu),
       onResponse: (resp, _req, dlr) => {
+        const mo = this.moWaiters.get(dlr);
+        if (mo) return mo(resp.command_status);
         if (resp.command_status !== 0) this.pendingDlrs.push(dlr);
       },
-      onTimeout: (_req, dlr) => this.pendingDlrs.push(dlr),
+      onTimeout: (_req, dlr) => {
+        const mo = this.moWaiters.get(dlr);
+        if (mo) return mo(-1);
+        this.pendingDlrs.push(dlr);
+      },
       onClosed: (_r, unanswered) => {
-        for (const u of unanswered) this.pendingDlrs.push(u.ctx);
+        for (const u of unanswered) {
+          const mo = this.moWaiters.get(u.ctx);
+          if (mo) mo(-1);
+          else this.pendingDlrs.push(u.ctx);
+        }
       },
       onSocketClosed: () => this.conns.delete(conn),
     });
@@ -102,6 +123,20 @@ export class FakeSmsc {
     else this.pendingDlrs.push(d);
   }
 
+  /**
+   * Sends an MO (deliver_sm, esm_class 0) to the bound ESME; resolves with the command_status of its
+   * deliver_sm_resp, or -1 when it got none (timeout, connection closed, nobody bound).
+   */
+  sendMo(mo: { from: string; to: string; text: string }): Promise<number> {
+    const target = [...this.conns].find((c) => c.session.bound && !this.dead.has(c));
+    if (!target) return Promise.resolve(-1);
+    const d: SmPdu = { ...smDefaults(), command: 'deliver_sm', sequence_number: 0, source_addr: mo.from, destination_addr: mo.to, esm_class: 0, short_message: Buffer.from(mo.text, 'latin1') };
+    return new Promise((resolve) => {
+      this.moWaiters.set(d, resolve);
+      target.session.request(d, d, Date.now());
+    });
+  }
+
   private flushDlrs(): void {
     for (const d of this.pendingDlrs.splice(0)) this.sendDlr(d);
   }
@@ -109,8 +144,14 @@ export class FakeSmsc {
   private onSubmit(conn: SmppConnection<SmPdu>, pdu: SmPdu): void {
     if (this.dead.has(conn)) return; // already dropped/unbinding: the ESME never hears of it
     this.received.push(pdu);
+    this.receivedAt.push(Date.now());
     const n = this.received.length;
     const o = this.opts;
+    const scripted = o.answer?.(pdu, n);
+    if (scripted !== undefined) {
+      this.answers.push([n, scripted, Date.now()]);
+      return conn.respond(responseFor(pdu, scripted));
+    }
     switch (o.misbehaviour) {
       case 'never_answers':
         return;
@@ -118,7 +159,10 @@ export class FakeSmsc {
         return conn.respond({ command: 'generic_nack', command_status: CommandStatus.ESME_RSYSERR, sequence_number: pdu.sequence_number });
       case 'throttles':
         this.toggle = !this.toggle;
-        if (this.toggle) return conn.respond(responseFor(pdu, CommandStatus.ESME_RTHROTTLED));
+        if (this.toggle) {
+          this.answers.push([n, CommandStatus.ESME_RTHROTTLED, Date.now()]);
+          return conn.respond(responseFor(pdu, CommandStatus.ESME_RTHROTTLED));
+        }
         break;
       case 'unbinds_mid_stream':
         if (!this.misbehaved && n >= (o.after ?? 5)) {
@@ -143,6 +187,10 @@ export class FakeSmsc {
     const sm = pdu.esm_class & EsmClass.UDHI ? parseUdh(pdu.short_message)?.payload ?? pdu.short_message : pdu.short_message;
     this.acked.push({ messageId: id, text: decodeText(sm, pdu.data_coding), to: pdu.destination_addr });
     const resp = responseFor(pdu, CommandStatus.ESME_ROK, id);
+    const answerOk = () => {
+      this.answers.push([n, CommandStatus.ESME_ROK, Date.now()]);
+      conn.respond(resp);
+    };
     const dlr = () => {
       if (!o.dlr && o.misbehaviour !== 'dlr_before_resp') return;
       const rid = o.decimalReceiptIds ? parseInt(id, 16).toString(10) : id;
@@ -156,9 +204,9 @@ export class FakeSmsc {
     };
     if (o.misbehaviour === 'dlr_before_resp') {
       dlr();
-      setTimeout(() => conn.respond(resp), 20);
+      setTimeout(answerOk, 20);
     } else {
-      conn.respond(resp);
+      answerOk();
       setTimeout(dlr, 5);
     }
   }
