@@ -242,6 +242,8 @@ export interface LinkOptions {
   callerWorks?: boolean;
   /** false: the JavaScript path even where the native extension is built (tests compare the two). */
   native?: boolean;
+  /** The workers' entry module (tests: one that fails to start). */
+  workerEntry?: URL;
 }
 
 /**
@@ -268,13 +270,13 @@ export async function checkLinks(db: Db, table: string, firstSeq: number, genesi
   ctl[LOWEST_BAD] = chunks;
   const pool: { worker: Worker; done: Promise<void> }[] = [];
   for (let w = 0; w < workers; w++) {
-    const entry = new URL('./records-links-worker.ts', import.meta.url);
+    const entry = opts.workerEntry ?? new URL('./records-links-worker.ts', import.meta.url);
     // Bundled once per process (src/runtime/worker-script.ts): ~50 ms of CPU to start instead of ~200 under tsx.
     const script = workerScript(entry);
     const worker = script
       ? new Worker(script, { eval: true, workerData: { job, slot: STATE + w } })
       : new Worker(BOOT, { eval: true, workerData: { tsx: createRequire(import.meta.url).resolve('tsx/cjs/api'), entry: fileURLToPath(entry), job, slot: STATE + w } });
-    // A worker that fails leaves its chunk unmarked: that chunk is then simply not proven.
+    // A worker that fails leaves its chunk unmarked; the calling thread checks such chunks at the end.
     const done = new Promise<void>((resolve) => {
       worker.once('message', () => resolve());
       worker.once('error', () => resolve());
@@ -305,18 +307,29 @@ export async function checkLinks(db: Db, table: string, firstSeq: number, genesi
       if (opts.callerWorks !== false && Atomics.compareExchange(ctl, STATE + w, 0, 2) === 0) continue;
       await pool[w].done;
     }
+    await Promise.all(pool.map((p) => p.worker.terminate()));
+    // Chunks left unmarked before the first bad one: a worker died (or never started) holding them.
+    // Checked here, so that a failed thread costs time, never a false report of a broken chain.
+    const results = new Int32Array(job.results);
+    let checker: RangeChecker | null = null;
+    for (let i = 0; i < chunks; i++) {
+      let r = Atomics.load(results, i);
+      const start = from + i * chunk;
+      if (r === 0) {
+        checker ??= new RangeChecker(own ?? db, table, firstSeq, job.genesis, job.ext);
+        const end = Math.min(to, start + chunk - 1);
+        const bad = checker.check(start, end);
+        r = bad === null ? -1 : 1 + bad - start;
+        Atomics.add(ctl, DONE, end - start + 1);
+        report();
+      }
+      if (r !== -1) return start + r - 1;
+    }
+    return null;
   } finally {
     own?.close();
     await Promise.all(pool.map((p) => p.worker.terminate()));
+    report();
   }
-  report();
-  const results = new Int32Array(job.results);
-  for (let i = 0; i < chunks; i++) {
-    const r = Atomics.load(results, i);
-    if (r === -1) continue;
-    const start = from + i * chunk;
-    return r === 0 ? start : start + r - 1;
-  }
-  return null;
 }
 

@@ -106,6 +106,23 @@ for (const native of [true, false]) describe(`parallel link check, ${native ? 'n
     }
   });
 
+  test('workers that fail to start cost time, not a false report: the calling thread checks their chunks', async () => {
+    // Found when a worker bundle failed to load: its chunks stayed unmarked and an untouched month
+    // was reported broken at its first row.
+    const failing = { ...SPLIT, workerEntry: new URL('./fixtures/failing-links-worker.ts', import.meta.url) };
+    const db = new Database(novFile(), { readonly: true });
+    const [first, last] = db.prepare('SELECT min(seq), max(seq) FROM records_2026_11').raw().get() as [number, number];
+    let done = 0;
+    assert.equal(await checkLinks(db, 'records_2026_11', first, genesisHash('2026-11'), first, last, { ...failing, progress: (n) => (done += n) }), null);
+    assert.equal(done, ROWS);
+    db.close();
+    tamper((t) => t.prepare("UPDATE records_2026_11 SET body = replace(body, '第3777条', '第3778条') WHERE id = 'msg_3777'").run());
+    const again = new Database(novFile(), { readonly: true });
+    const seq = again.prepare("SELECT seq FROM records_2026_11 WHERE id = 'msg_3777'").pluck().get() as number;
+    assert.equal(await checkLinks(again, 'records_2026_11', first, genesisHash('2026-11'), first, last, failing), seq);
+    again.close();
+  });
+
   test('one byte changed deep in the month: that record, on whichever thread', async () => {
     tamper((db) => db.prepare("UPDATE records_2026_11 SET body = replace(body, '第3777条', '第3778条') WHERE id = 'msg_3777'").run());
     const db = new Database(novFile(), { readonly: true });
