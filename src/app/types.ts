@@ -28,8 +28,15 @@ export interface SubmitInput {
   category?: string;
   clientRef?: string;
   /** Delivery receipt wanted (SMPP registered_delivery); HTTP callers read status instead. */
-  registeredDelivery?: boolean;
+  registeredDelivery?: ReceiptRequest;
 }
+
+/**
+ * Which final statuses get a delivery receipt: `true` every one, `false` none, `'failure'` only a
+ * failed outcome (SMPP 3.4 §5.2.17 registered_delivery bits 1..0 = 10: no receipt for a delivered
+ * message). HTTP takes a boolean; the SMPP door also sends `'failure'`. Stores keep it as 0/1/2.
+ */
+export type ReceiptRequest = boolean | 'failure';
 
 export interface SubmitAccepted {
   ok: true;
@@ -71,7 +78,7 @@ export type MessageStatus = 'accepted' | 'submitted' | 'delivered' | 'undelivera
 /** Events the app emits for doors that push to clients (SMPP receipts and MO forwarding). */
 export interface AppEvents {
   /** An MT message's status changed (submitted upstream, delivered, failed…). */
-  messageStatus: { id: string; contentProviderId: string; status: MessageStatus; at: number; from: string; to: string; submittedAt: number; error?: string; registeredDelivery: boolean; text: string };
+  messageStatus: { id: string; contentProviderId: string; status: MessageStatus; at: number; from: string; to: string; submittedAt: number; error?: string; registeredDelivery: ReceiptRequest; text: string };
   /**
    * A message held for review (`held_for_review`) will never be sent: an operator rejected it. Final,
    * like `messageStatus` with a final status (a released message reports through `messageStatus`).

@@ -45,6 +45,6 @@ export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
   if (o.category !== undefined && o.category !== null) out.category = str(o.category, `${p}category`, { min: 1, max: 64 });
   if (out.type === 'commercial' && !out.category) fail(`${p}category`, 'is required when type is commercial');
   if (o.clientRef !== undefined && o.clientRef !== null) out.clientRef = str(o.clientRef, `${p}clientRef`, { max: 128 });
-  if (o.registeredDelivery !== undefined) out.registeredDelivery = o.registeredDelivery === true;
+  if (o.registeredDelivery !== undefined) out.registeredDelivery = o.registeredDelivery === 'failure' ? 'failure' : o.registeredDelivery === true;
   return out;
 }

@@ -6,7 +6,7 @@
 import type { ChainHead, ChainedFields } from '../domain/hash-chain.js';
 import type { MessageType, PortKind } from '../domain/message-type.js';
 import type { Candidate, Decision, Facts, PortFacts } from '../pipeline/types.js';
-import type { Channel, MessageStatus } from '../app/types.js';
+import type { Channel, MessageStatus, ReceiptRequest } from '../app/types.js';
 import type { ConsentPeriod, ConsentRequestStatus } from '../domain/consent.js';
 
 export interface ContentProviderRow {
@@ -71,7 +71,7 @@ export interface SubmissionItem {
   candidate: Candidate;
   channel: Channel;
   clientRef?: string;
-  registeredDelivery: boolean;
+  registeredDelivery: ReceiptRequest;
   receivedAt: number;
 }
 
@@ -172,7 +172,7 @@ export interface OutboundMessage {
   from: string;
   to: string;
   text: string;
-  registeredDelivery: boolean;
+  registeredDelivery: ReceiptRequest;
   attempts: number;
   submittedAt: number;
 }

@@ -333,6 +333,24 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual(c.map((m) => m.id).sort(), [...ids].sort());
       });
 
+      test('registered_delivery comes back as submitted: none, every final status, failure only (also after a hold)', async () => {
+        const { cp, service } = await seedProvider(s);
+        const wants = [false, true, 'failure'] as const;
+        const items = wants.map((rd, i) => ({ ...item({ cp: cp.id, from: service, to: msisdn(), at: T0 + i }), registeredDelivery: rd }));
+        await s.messages.decideAndRecord(items, () => decision(true));
+        const claimed = await s.outbox.claim(T0 + 10, 10, 60_000);
+        assert.deepEqual(items.map((it) => claimed.find((m) => m.id === it.id)?.registeredDelivery), [false, true, 'failure']);
+        const h = { ...item({ cp: cp.id, from: service, to: msisdn(), at: T0 + 5 }), registeredDelivery: 'failure' as const };
+        await s.messages.decideAndRecord([h], (_, __) => {
+          const v = { rule: 'test.hold', article: 'test', profile: 'cn-2015', outcome: 'pass' as const };
+          return { accepted: false, held: true, verdicts: [v], rejection: { ...v, code: 'held_for_review', message: 'hold' }, text: '【示例】held', segments: 1, chars: 6, pipeline: ['test.hold'] } as unknown as Decision;
+        });
+        assert.equal((await s.messages.listHeld({ contentProviderId: cp.id, limit: 10 }))[0].registeredDelivery, true, 'the review list says a receipt is wanted');
+        await s.messages.resolveHeld(h.id, { action: 'release', at: T0 + 20, actor: 'admin_1', reason: 'ok' });
+        const [released] = await s.outbox.claim(T0 + 20, 10, 60_000);
+        assert.deepEqual([released.id, released.registeredDelivery], [h.id, 'failure']);
+      });
+
       test('final statuses leave the queue; repeats and backward moves are ignored', async () => {
         const [id] = await queued(1);
         await s.outbox.claim(T0, 10, 60_000);

@@ -14,7 +14,7 @@ import { responseFor } from '../session/responses.js';
 import type { SessionOptions } from '../session/session.js';
 import { SmppConnection } from '../transport/connection.js';
 import { smppStatusFor } from '../status-map.js';
-import type { AppEvents, Channel, Principal, SubmitOutcome } from '../../app/types.js';
+import type { AppEvents, Channel, Principal, ReceiptRequest, SubmitOutcome } from '../../app/types.js';
 import { SmsguardError } from '../../domain/errors.js';
 import type { SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
 import type { AuthResult, SmppAccount } from './credentials.js';
@@ -260,7 +260,7 @@ export class SmppServer {
     const principal: Principal = { role: 'content-provider', contentProviderId: binding.account.contentProviderId, actorId: `smpp:${binding.account.systemId}` };
     try {
       const type = f.type ?? f.invalidType ?? defaultTypeForPortKind(await this.portKind(f.from));
-      const input: Record<string, unknown> = { from: f.from, to: f.to, text, type, registeredDelivery: (f.registeredDelivery & 3) !== 0 };
+      const input: Record<string, unknown> = { from: f.from, to: f.to, text, type, registeredDelivery: receiptRequest(f.registeredDelivery) };
       if (f.category !== undefined) input.category = f.category;
       if (f.clientRef !== undefined) input.clientRef = f.clientRef;
       const out = await this.batcher.submit(principal, input);
@@ -307,6 +307,8 @@ export class SmppServer {
     const parts = FINAL.has(e.status) ? this.partIds.get(e.id) : undefined;
     if (parts) this.partIds.delete(e.id);
     if (!e.registeredDelivery) return;
+    // registered_delivery 2: a receipt on failure only, so none for a delivered message
+    if (e.registeredDelivery === 'failure' && e.status === 'delivered') return;
     const r = RECEIPT_FOR[e.status];
     if (!r) return;
     for (const id of [e.id, ...(parts?.ids ?? [])]) {
@@ -384,6 +386,15 @@ export class SmppServer {
       void this.deliveries.expire();
     }
   }
+}
+
+/**
+ * registered_delivery bits 1..0 (SMPP 3.4 §5.2.17): 00 no receipt, 01 on success or failure, 10 on
+ * failure only; 11 is reserved and read as 01 (also what a set of parts asking 01 and 10 ORs to).
+ */
+export function receiptRequest(registeredDelivery: number): ReceiptRequest {
+  const bits = registeredDelivery & 3;
+  return bits === 2 ? 'failure' : bits !== 0;
 }
 
 /** A command_status as a receipt's `err:` field: its hex digits, at least three (0x432 → "432"). */

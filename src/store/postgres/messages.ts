@@ -11,6 +11,7 @@ import type { Pool } from './db.js';
 import { queries, transaction } from './db.js';
 import type { DecidedItem, HeldMessage, HoldResolution, MessageStore, MessageView, SubmissionItem, SystemMessage } from '../../ports/store.js';
 import { heldStatusBody, toHeld, type HeldDb } from '../held-messages.js';
+import { receiptColumn } from '../registered-delivery.js';
 import type { ConsentFacts, Decision, Facts, PortFacts } from '../../pipeline/types.js';
 import { beginAndLock, numberLockKey } from './locks.js';
 import { periodMs } from '../../pipeline/stages/commercial.js';
@@ -41,7 +42,7 @@ interface ConsentDb { id: string; content_provider_id: string; msisdn: string; c
 
 const PARK = `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at)
 SELECT i, cp, m, f, t, rd, 0, at, at, 'held', at
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::bigint[]) AS u(i, cp, f, m, t, rd, at)`;
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::bigint[]) AS u(i, cp, f, m, t, rd, at)`;
 const HELD_COLS = 'id, content_provider_id, from_port, msisdn, text, registered_delivery, submitted_at';
 
 const pair = (cp: string, m: string) => `${cp}\u0000${m}`;
@@ -126,8 +127,8 @@ export class PgMessages implements MessageStore {
       const out: DecidedItem[] = [];
       const recs: NewRecord[] = [];
       const sends = { cp: [] as string[], m: [] as string[], type: [] as string[], consent: [] as (string | null)[], at: [] as number[] };
-      const park: [string, string, string, string, string, boolean, number][] = [];
-      const ob = { id: [] as string[], cp: [] as string[], from: [] as string[], m: [] as string[], text: [] as string[], rd: [] as boolean[], at: [] as number[] };
+      const park: [string, string, string, string, string, number, number][] = [];
+      const ob = { id: [] as string[], cp: [] as string[], from: [] as string[], m: [] as string[], text: [] as string[], rd: [] as number[], at: [] as number[] };
       for (const item of items) {
         const cand = item.candidate;
         const now = item.receivedAt;
@@ -157,10 +158,10 @@ export class PgMessages implements MessageStore {
           if (consentId) consentUse.add(consentId, now);
         }
         if (d.held) {
-          park.push([item.id, cand.contentProviderId, cand.from, cand.to, d.text, item.registeredDelivery, now]);
+          park.push([item.id, cand.contentProviderId, cand.from, cand.to, d.text, receiptColumn(item.registeredDelivery), now]);
           continue;
         }
-        ob.id.push(item.id); ob.cp.push(cand.contentProviderId); ob.from.push(cand.from); ob.m.push(cand.to); ob.text.push(d.text); ob.rd.push(item.registeredDelivery); ob.at.push(now);
+        ob.id.push(item.id); ob.cp.push(cand.contentProviderId); ob.from.push(cand.from); ob.m.push(cand.to); ob.text.push(d.text); ob.rd.push(receiptColumn(item.registeredDelivery)); ob.at.push(now);
       }
       // Rule lists first (cached after the first batch): records refer to them by id.
       for (const o of out) if (o.decision.pipeline) await this.records.registerPipeline(c, pipelineId(o.decision.pipeline), o.decision.pipeline);
@@ -186,7 +187,7 @@ export class PgMessages implements MessageStore {
         id: m.id, at: m.at, kind: 'mt', contentProviderId: m.contentProviderId, msisdn: m.to, ref: m.id,
         body: { from: m.from, to: m.to, type: m.type, category: null, text: m.text, finalText: null, segments: null, decision: 'accepted', code: null, verdicts: null, channel: 'system', purpose: m.purpose, charged: false },
       }]);
-      await c.query(Q.enqueue, [[m.id], [m.contentProviderId], [m.from], [m.to], [m.text], [false], [m.at]]);
+      await c.query(Q.enqueue, [[m.id], [m.contentProviderId], [m.from], [m.to], [m.text], [0], [m.at]]);
     }));
   }
 

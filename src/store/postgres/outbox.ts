@@ -9,6 +9,7 @@ import { queries, transaction } from './db.js';
 import type { OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../../ports/store.js';
 import type { MessageStatus } from '../../app/types.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
+import { receiptFromColumn } from '../registered-delivery.js';
 
 /** Statuses after which a message leaves the queue. */
 const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed']);
@@ -17,10 +18,10 @@ const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, deliver
 
 const Q = queries('outbox', ['claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'byUpstream', 'pending'] as const);
 
-interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: boolean; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number }
+interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number }
 function toOutbound(rows: QueueDb[]): OutboundMessage[] {
   rows.sort((a, b) => a.due_at - b.due_at || a.enqueued_seq - b.enqueued_seq);
-  return rows.map((r) => ({ id: r.id, contentProviderId: r.content_provider_id, from: r.from_port, to: r.msisdn, text: r.text, registeredDelivery: r.registered_delivery, attempts: r.attempts, submittedAt: r.submitted_at }));
+  return rows.map((r) => ({ id: r.id, contentProviderId: r.content_provider_id, from: r.from_port, to: r.msisdn, text: r.text, registeredDelivery: receiptFromColumn(r.registered_delivery), attempts: r.attempts, submittedAt: r.submitted_at }));
 }
 interface CurrentDb { id: string; status: MessageStatus; content_provider_id: string; msisdn: string }
 

@@ -12,6 +12,7 @@ import { CommercialFactsReader } from './commercial-facts.js';
 import { encodeVerdicts, type EncodedVerdicts } from '../verdict-codec.js';
 import { messageViewOf } from '../message-view.js';
 import { heldStatusBody, toHeld, type HeldDb } from '../held-messages.js';
+import { receiptColumn } from '../registered-delivery.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -142,7 +143,7 @@ export class SqliteMessages implements MessageStore {
     if (c.type === 'verification' || c.type === 'commercial') {
       this.q.insertSend.run(c.contentProviderId, c.to, c.type, c.type === 'commercial' ? facts.consent?.id ?? null : null, at);
     }
-    (d.held ? this.q.park : this.q.enqueue).run(item.id, c.contentProviderId, c.to, c.from, d.text, item.registeredDelivery ? 1 : 0, at, at, at);
+    (d.held ? this.q.park : this.q.enqueue).run(item.id, c.contentProviderId, c.to, c.from, d.text, receiptColumn(item.registeredDelivery), at, at, at);
   }
 
   async recordSystemMessage(m: SystemMessage): Promise<void> {

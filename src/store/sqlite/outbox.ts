@@ -4,6 +4,7 @@ import type { Db } from './db.js';
 import type { OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../../ports/store.js';
 import type { MessageStatus } from '../../app/types.js';
 import type { RecordsWriter } from './records-writer.js';
+import { receiptFromColumn } from '../registered-delivery.js';
 
 /** Statuses after which a message leaves the queue (its text is no longer needed there). */
 const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed']);
@@ -59,7 +60,7 @@ export class SqliteOutbox implements OutboxStore {
         from: r.from_port,
         to: r.msisdn,
         text: r.text,
-        registeredDelivery: r.registered_delivery === 1,
+        registeredDelivery: receiptFromColumn(r.registered_delivery),
         attempts: r.attempts + 1,
         submittedAt: r.submitted_at,
       });

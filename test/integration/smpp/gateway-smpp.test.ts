@@ -87,6 +87,19 @@ describe('SMPP in, SMPP out, through the real pipeline', () => {
     assert.deepEqual((m as { history: { status: string }[] }).history.map((h) => h.status), ['accepted', 'submitted', 'delivered']);
   });
 
+  test('registered_delivery 2 (receipt on failure only): delivered, and no DELIVRD receipt', async () => {
+    const text = '【示例】您的验证码是222222，5分钟内有效。';
+    const resp = await esme.request(sm(text, { destination_addr: '13800138002', registered_delivery: 2, tlvs: [tlvCString(Tag.smsguard_message_type, 'verification')] }));
+    assert.equal(resp.command_status, 0);
+    const id = (resp as { message_id: string }).message_id;
+    await waitFor(async () => ((await app.getMessage(admin, id)) as { status: string } | null)?.status === 'delivered' || undefined);
+    // a later message that asks for every receipt gets its DELIVRD: the first one's would have come before it
+    const later = await esme.request(sm('【示例】您的验证码是333333，5分钟内有效。', { destination_addr: '13800138003', tlvs: [tlvCString(Tag.smsguard_message_type, 'verification')] }));
+    const laterId = (later as { message_id: string }).message_id;
+    await waitFor(() => delivered.find((p) => tlvString(p.tlvs, Tag.receipted_message_id) === laterId));
+    assert.equal(delivered.filter((p) => tlvString(p.tlvs, Tag.receipted_message_id) === id).length, 0);
+  });
+
   test('a rejection maps to its command_status (signature_missing → 0x406) and never reaches the SMSC', async () => {
     const before = sim.outbox().length;
     const resp = await esme.request(sm('您的验证码是654321', { destination_addr: '13900139000' }));

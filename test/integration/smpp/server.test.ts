@@ -180,6 +180,24 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
     await e.close();
   });
 
+  test('registered_delivery 2 (failure only): no receipt for a delivered message, one for a failed message', async () => {
+    const got: SmPdu[] = [];
+    const e = await esme('cp1', 'secret1', { onDeliver: (p) => { got.push(p as SmPdu); return 0; } });
+    const before = app.submissions.length;
+    const ok = (await e.request(sm('fine', { registered_delivery: 2 })) as { message_id: string }).message_id;
+    const bad = (await e.request(sm('lost', { registered_delivery: 2 | 0x10 })) as { message_id: string }).message_id;
+    assert.deepEqual(app.submissions.slice(before).map((s) => s.input.registeredDelivery), ['failure', 'failure']);
+    const t = Date.now();
+    const ev = { contentProviderId: 'cp_1', at: t, from: '10690001', to: '13800138000', submittedAt: t - 1000, registeredDelivery: 'failure' as const, text: 'x' };
+    app.events.emit('messageStatus', { ...ev, id: ok, status: 'delivered' });
+    app.events.emit('messageStatus', { ...ev, id: bad, status: 'undeliverable' });
+    const d = await waitFor(() => got.find((p) => tlvString(p.tlvs, Tag.receipted_message_id) === bad));
+    assert.equal(parseDlrText(d.short_message.toString('latin1'))!.stat, 'UNDELIV');
+    // the delivered one was offered first: had it produced a receipt, it would be here already
+    assert.equal(got.filter((p) => tlvString(p.tlvs, Tag.receipted_message_id) === ok).length, 0);
+    await e.close();
+  });
+
   test('receipts wait for a receiver bind of that provider; other providers never see them', async () => {
     const t = Date.now();
     app.events.emit('messageStatus', { id: 'msg_later', contentProviderId: 'cp_1', status: 'undeliverable', at: t, from: '10690001', to: '13800138001', submittedAt: t, registeredDelivery: true, text: 'x' });

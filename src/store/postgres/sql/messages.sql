@@ -39,12 +39,12 @@ WITH r AS (
 )
 INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at)
 SELECT i, cp, m, f, t, rd, 0, at, at, 'accepted', at
-  FROM unnest($17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::boolean[], $23::bigint[]) AS u(i, cp, f, m, t, rd, at);
+  FROM unnest($17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::smallint[], $23::bigint[]) AS u(i, cp, f, m, t, rd, at);
 
 -- name: enqueue
 INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at)
 SELECT i, cp, m, f, t, rd, 0, at, at, 'accepted', at
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::bigint[]) AS u(i, cp, f, m, t, rd, at);
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::bigint[]) AS u(i, cp, f, m, t, rd, at);
 
 -- name: pruneStatuses
 -- Housekeeping: up to $2 status rows that are no longer work, last changed before $1. SKIP LOCKED:
