@@ -80,6 +80,13 @@ export class SmppUpstream implements Egress {
    */
   private readonly done = new LRUCache<string, string>({ max: 200_000 });
   private readonly inflight = new Map<string, Promise<SubmitResult>>();
+  /**
+   * Long messages whose submit ran out of budget with some parts acknowledged, by message id: the
+   * parts as built (same UDH reference) and the SMSC ids of those acknowledged, so the delivery
+   * worker's retry resends only the rest under the same reference. Memory only, bounded: after a
+   * restart (or once 10,000 newer ones push it out) a retry builds every part again (docs/SMPP.md).
+   */
+  private readonly partial = new LRUCache<string, { text: string; parts: SmPdu[]; partIds: (string | undefined)[] }>({ max: 10_000 });
   private readonly ids = new IdIndex<Part>();
   private readonly partStates = new Map<string, PartState>();
   private readonly early = new IdIndex<Early>(100_000);
@@ -187,10 +194,23 @@ export class SmppUpstream implements Egress {
   }
 
   private async doSubmit(msg: OutboundMessage): Promise<SubmitResult> {
-    const parts = this.buildParts(msg);
-    const partIds: (string | undefined)[] = parts.map(() => undefined);
     const cands = this.eligible(msg.to.replace(/^\+/, ''));
     if (cands.length === 0) return { ok: false, retry: false, reason: 'no upstream link carries this recipient' };
+    const r = await this.submitParts(msg, cands);
+    if (r.ok || !r.retry) this.partial.delete(msg.id);
+    return r;
+  }
+
+  private async submitParts(msg: OutboundMessage, cands: UpstreamLink[]): Promise<SubmitResult> {
+    // A retry of a long message some of whose parts the SMSC already took: the same parts (same UDH
+    // reference), and only the unacknowledged ones go.
+    let st = this.partial.get(msg.id);
+    if (!st || st.text !== msg.text) {
+      const built = this.buildParts(msg);
+      st = { text: msg.text, parts: built, partIds: built.map(() => undefined) };
+      if (built.length > 1) this.partial.set(msg.id, st);
+    }
+    const { parts, partIds } = st;
     const deadline = Date.now() + (this.opts.submitBudgetMs ?? 30_000);
     const failed = new Set<UpstreamLink>();
     let attempt = 0;

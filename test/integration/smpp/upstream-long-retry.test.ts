@@ -1,0 +1,60 @@
+/**
+ * A long message whose submit runs out of budget with some parts acknowledged: the delivery worker's
+ * next `submit` for the same message id resends only the unacknowledged parts, under the same UDH
+ * reference, and the message's receipt still comes once every part has one. Before, the retry built
+ * every part again with a new reference: acknowledged parts went out twice and the handset got a
+ * duplicate, broken set.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SmppUpstream, type UpstreamOptions } from '../../../src/smpp/client/upstream.js';
+import { ThreadedUpstream } from '../../../src/smpp/client/threaded-upstream.js';
+import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
+import { CommandStatus, parseUdh } from '../../../src/smpp/pdu/index.js';
+import type { DeliveryReceipt } from '../../../src/ports/egress.js';
+import type { OutboundMessage } from '../../../src/ports/store.js';
+import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
+
+const LONG = 'A long notice that needs three parts. '.repeat(10); // 380 GSM-7 characters: 3 parts of 153
+
+for (const [name, make] of [['in process', (o: UpstreamOptions) => new SmppUpstream(o)], ['on its own thread', (o: UpstreamOptions) => new ThreadedUpstream(o)]] as const) {
+  test(`${name}: a retried long message resends only its unacknowledged parts, with the same UDH reference`, { timeout: 30_000 }, async () => {
+    let busy = true;
+    // Part 2 is refused as "queue full" (retry later) while `busy`; parts go in order, so only part 1 is taken.
+    const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true, answer: (pdu) => (busy && parseUdh(pdu.short_message)?.concat?.seq === 2 ? CommandStatus.ESME_RMSGQFUL : undefined) });
+    await smsc.listen();
+    const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=long&window=5`)], submitBudgetMs: 700 });
+    const receipts: DeliveryReceipt[] = [];
+    up.onReceipt((r) => receipts.push(r));
+    up.start();
+    try {
+      assert.ok(await up.waitUp(5000));
+      const m: OutboundMessage = { id: 'msg_long_1', contentProviderId: 'cp', from: '10690001', to: '+8613800138000', text: LONG, registeredDelivery: true, attempts: 0, submittedAt: 0 };
+      const first = await up.submit(m);
+      assert.equal(first.ok, false);
+      assert.equal(!first.ok && first.retry, true, 'out of budget: the delivery worker retries it');
+      assert.equal(smsc.acked.length, 1, 'part 1 acknowledged');
+      assert.ok(smsc.received.length >= 2, 'part 2 was tried');
+      busy = false;
+      // the delivery worker's retry (same message id, same text)
+      const second = await up.submit({ ...m, attempts: 1 });
+      assert.equal(second.ok, true, JSON.stringify(second));
+      const acked = smsc.answers.filter(([, st]) => st === CommandStatus.ESME_ROK).map(([n]) => parseUdh(smsc.received[n - 1].short_message)!.concat!);
+      assert.deepEqual(acked.map((c) => c.seq).sort(), [1, 2, 3], 'each part acknowledged exactly once');
+      assert.equal(new Set(acked.map((c) => c.ref)).size, 1, 'one UDH reference for the whole set');
+      assert.ok(acked.every((c) => c.total === 3));
+      // the upstream id is the first part's, and one receipt comes once all three have theirs
+      assert.equal(second.ok && second.upstreamId, smsc.acked[0].messageId);
+      const end = Date.now() + 5000;
+      while (receipts.length < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(receipts.map((r) => [r.upstreamId, r.stat]), [[smsc.acked[0].messageId, 'DELIVRD']]);
+      // and a later repeat changes nothing
+      assert.deepEqual(await up.submit(m), second);
+      assert.equal(smsc.acked.length, 3);
+    } finally {
+      await up.close();
+      await smsc.close();
+    }
+  });
+}
