@@ -59,6 +59,8 @@ export async function inProvince(ctx: AppContext, p: Principal, contentProviderI
 
 export async function loadVisible(ctx: AppContext, p: Principal, id: string): Promise<CaseRow> {
   const c = await ctx.store.cases.getCase(id);
+  // A provider touching another provider's case: forbidden (issue 2); scopes of other roles stay not_found.
+  if (c && p.role === 'content-provider' && !canSee(p, c)) throw new SmsguardError('forbidden', `case ${id} is not about this content provider`);
   if (!c || !canSee(p, c) || !(await inProvince(ctx, p, c.contentProviderId))) throw new SmsguardError(p.role === 'public' ? 'unauthorized' : 'not_found', `no case ${id}`);
   return c;
 }

@@ -201,7 +201,8 @@ export async function getConsentRequest(ctx: AppContext, p: Principal, id: strin
   const now = ctx.clock.now();
   await settleDueRequests(ctx, now);
   const r = await ctx.store.consents.getConsentRequest(id);
-  if (!r || (p.role === 'content-provider' && r.request.contentProviderId !== p.contentProviderId)) throw new SmsguardError('not_found', `no consent request ${id}`);
+  if (!r) throw new SmsguardError('not_found', `no consent request ${id}`);
+  if (p.role === 'content-provider' && r.request.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `consent request ${id} is not this content provider's`);
   if (p.role === 'regulator') await ctx.store.records.appendAudit(now, p.actorId, 'consent_requests.read', { id });
   const q = r.request;
   const iso = (t: number) => new Date(t).toISOString();

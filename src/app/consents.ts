@@ -56,6 +56,9 @@ export async function grantConsent(ctx: AppContext, p: Principal, body: Record<s
 
 export async function withdrawConsent(ctx: AppContext, p: Principal, id: string): Promise<void> {
   requireRole(p, 'content-provider');
+  const c = await ctx.store.consents.getConsent(id);
+  if (!c) throw new SmsguardError('not_found', `no consent ${id}`);
+  if (c.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `consent ${id} is not this content provider's`);
   const ok = await ctx.store.consents.withdrawConsent(id, p.contentProviderId, ctx.clock.now(), 'http');
   if (!ok) throw new SmsguardError('not_found', `no live consent ${id} of this content provider`);
 }

@@ -95,8 +95,10 @@ export async function queryRecords(ctx: AppContext, p: Principal, f: RecordsFilt
 export async function getMessage(ctx: AppContext, p: Principal, id: string): Promise<MessageView> {
   requireRole(p, 'admin', 'regulator', 'content-provider');
   const m = await ctx.store.messages.getMessage(id);
-  // A provider asking for another's message gets not_found, so ids leak nothing.
-  if (!m || (p.role === 'content-provider' && m.contentProviderId !== p.contentProviderId)) throw new SmsguardError('not_found', `no message ${id}`);
+  if (!m) throw new SmsguardError('not_found', `no message ${id}`);
+  // Issue 2: a provider touching what is not its own gets forbidden (ids are random, so this tells it
+  // only that someone sent a message with an id it already holds).
+  if (p.role === 'content-provider' && m.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `message ${id} is not this content provider's`);
   if (p.role === 'regulator') {
     const outside = (p.from !== undefined && m.receivedAt < p.from) || (p.to !== undefined && m.receivedAt >= p.to)
       || (p.province !== undefined && (await ctx.store.directory.getContentProvider(m.contentProviderId).then((cp) => !cp || providerProvince(cp) !== p.province)));

@@ -35,4 +35,15 @@ describe('audit fixes over HTTP', () => {
     assert.equal(skew.statusCode, 201, skew.body);
     assert.equal((await consent(cp.auth)).statusCode, 201);
   });
+
+  test('GET /v1/consent-requests/{id} of another provider → 403 forbidden; unknown id → 404', async () => {
+    const r = await g.http.inject({ method: 'POST', url: '/v1/consent-requests', headers: cp.auth, payload: { from: '10690002', to: '13900139001', category: '会员促销', frequency: { count: 4, per: 'month' }, durationDays: 180 } });
+    assert.equal(r.statusCode, 202, r.body);
+    const mine = await g.http.inject({ method: 'GET', url: `/v1/consent-requests/${r.json().id}`, headers: cp.auth });
+    assert.equal(mine.statusCode, 200);
+    const foreign = await g.http.inject({ method: 'GET', url: `/v1/consent-requests/${r.json().id}`, headers: other.auth });
+    assert.equal(foreign.statusCode, 403);
+    assert.equal(foreign.json().error.code, 'forbidden');
+    assert.equal((await g.http.inject({ method: 'GET', url: '/v1/consent-requests/creq_nope', headers: other.auth })).statusCode, 404);
+  });
 });

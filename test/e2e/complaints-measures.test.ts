@@ -207,6 +207,6 @@ describe('complaint measures without content governance, and the SMS receipt', (
 
     // the provider never sees the operator's message
     const foreign = await g.http.inject({ method: 'GET', url: `/v1/messages/${msgId}`, headers: cp.auth });
-    assert.equal(foreign.statusCode, 404);
+    assert.equal(foreign.statusCode, 403);
   });
 });

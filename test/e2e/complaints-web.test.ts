@@ -53,7 +53,8 @@ describe('complaint web pages and hardening', () => {
     const page = await g.http.inject({ method: 'GET', url: `/web/cases/${f.id}`, headers: { cookie: otherCookie } });
     assert.equal(page.statusCode, 404);
     const api = await g.http.inject({ method: 'GET', url: `/v1/cases/${f.id}`, headers: other.auth });
-    assert.equal(api.statusCode, 404);
+    assert.equal(api.statusCode, 403, 'a provider touching what is not its own → forbidden');
+    assert.equal((await g.http.inject({ method: 'GET', url: '/v1/cases/case_doesnotexist', headers: other.auth })).statusCode, 404);
     const act = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act`, headers: { ...FORM, cookie: otherCookie }, payload: 'action=answer&text=x&finding=unfounded' });
     assert.notEqual(act.statusCode, 303);
   });

@@ -171,7 +171,7 @@ describe('consent requests: answers, wording and repeats (cn-2015)', () => {
     const svc = await g.http.inject({ method: 'POST', url: '/v1/consent-requests', headers: cp.auth, payload: { from: '10690001', to: '13800138016', category: 'x', frequency: { count: 1, per: 'week' }, durationDays: 7 } });
     assert.equal(svc.json().error.code, 'port_kind_mismatch');
     const other = await onboard(g, { name: '别家公司', signature: '【别家】', ports: { commercial: '10690032' } });
-    assert.equal((await status(g, other, (await ask(g, cp, '13800138016')).json().id)).error.code, 'not_found', 'another provider cannot read it');
+    assert.equal((await status(g, other, (await ask(g, cp, '13800138016')).json().id)).error.code, 'forbidden', 'another provider cannot read it (issue 2: forbidden)');
     const notOwn = await g.http.inject({ method: 'POST', url: '/v1/consent-requests', headers: other.auth, payload: { from: '10690002', to: '13800138017', category: 'x', frequency: { count: 1, per: 'week' }, durationDays: 7 } });
     assert.equal(notOwn.json().error.code, 'port_not_owned');
     const night = Date.parse('2026-11-30T14:30:00Z');

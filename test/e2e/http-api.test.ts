@@ -124,10 +124,13 @@ describe('HTTP API', () => {
     assert.equal(empty.statusCode, 400);
   });
 
-  test('a provider cannot read another provider’s message; admin can', async () => {
+  test('a provider cannot read another provider’s message (403; 404 when there is none); admin can', async () => {
     const r = await send(cp.auth, { from: '10690001', to: '13300133000', text: '【示例】您的账单已出', type: 'notification' });
     const id = r.json().id;
-    assert.equal((await g.http.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: other.auth })).statusCode, 404);
+    const foreign = await g.http.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: other.auth });
+    assert.equal(foreign.statusCode, 403, 'issue 2: a provider touching what is not its own → forbidden');
+    assert.equal(foreign.json().error.code, 'forbidden');
+    assert.equal((await g.http.inject({ method: 'GET', url: '/v1/messages/msg_doesnotexist', headers: other.auth })).statusCode, 404);
     const m = await g.http.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: g.admin });
     assert.equal(m.statusCode, 200);
     assert.equal(m.json().verdicts[0].rule, 'sender.port-exists');
@@ -140,7 +143,10 @@ describe('HTTP API', () => {
     assert.equal(c.statusCode, 201, c.body);
     const past = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { ...body, expiresAt: '2020-01-01T00:00:00Z' } });
     assert.equal(past.statusCode, 400);
-    assert.equal((await g.http.inject({ method: 'DELETE', url: `/v1/consents/${c.json().id}`, headers: other.auth })).statusCode, 404);
+    const foreign = await g.http.inject({ method: 'DELETE', url: `/v1/consents/${c.json().id}`, headers: other.auth });
+    assert.equal(foreign.statusCode, 403);
+    assert.equal(foreign.json().error.code, 'forbidden');
+    assert.equal((await g.http.inject({ method: 'DELETE', url: '/v1/consents/con_doesnotexist', headers: other.auth })).statusCode, 404);
     assert.equal((await g.http.inject({ method: 'DELETE', url: `/v1/consents/${c.json().id}`, headers: cp.auth })).statusCode, 204);
     const recs = (await g.http.inject({ method: 'GET', url: '/v1/records?msisdn=13200132000', headers: g.admin })).json().records;
     const events = recs.map((r: { body: { event: string } }) => r.body.event);
