@@ -302,6 +302,17 @@ export class SmppUpstream implements Egress {
   private onReceiptFor(id: string, stat: string, err?: string, altId?: string): void {
     const hit = this.ids.find(id) ?? (altId ? this.ids.find(altId) : undefined);
     if (!hit) {
+      // A receipt for the same id already waiting (a duplicate, or a final state after ENROUTE):
+      // one entry per id, so it is reported once, matched or swept. A final state replaces an
+      // intermediate one; a repeat of a final state changes nothing.
+      const held = this.early.find(id);
+      if (held && !held.used) {
+        if (NON_FINAL.has(held.stat) && !NON_FINAL.has(stat)) {
+          held.stat = stat;
+          held.err = err;
+        }
+        return;
+      }
       const e: Early = { id, stat, err, at: Date.now(), used: false };
       this.early.add(id, e);
       this.earlyList.add(e);
