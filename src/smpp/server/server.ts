@@ -72,7 +72,8 @@ interface Binding {
 }
 interface Provider {
   binds: Set<Binding>;
-  limiter: RateLimiter;
+  /** One token bucket per credential (its own `throughput`), shared by that credential's binds. */
+  limiters: Map<string, RateLimiter>;
   rr: number;
 }
 interface PartTag {
@@ -168,19 +169,34 @@ export class SmppServer {
       },
       onSocketClosed: () => {
         this.conns.delete(conn);
+        // The credential's bucket stays: a rebind must not buy a fresh burst.
         if (binding) this.providers.get(binding.account.contentProviderId)?.binds.delete(binding);
       },
     });
     this.conns.add(conn);
   }
 
-  private provider(cpId: string, throughput: number | null): Provider {
+  private provider(cpId: string): Provider {
     let p = this.providers.get(cpId);
     if (!p) {
-      p = { binds: new Set(), limiter: new RateLimiter(throughput ?? Infinity, undefined, this.now()), rr: 0 };
+      p = { binds: new Set(), limiters: new Map(), rr: 0 };
       this.providers.set(cpId, p);
     }
     return p;
+  }
+
+  /**
+   * The credential's token bucket, shared by its binds. A bind that brings a changed `throughput`
+   * (the credential was edited) gets a new bucket, and so do the credential's binds already open.
+   */
+  private limiter(prov: Provider, a: SmppAccount): RateLimiter {
+    const rate = a.throughput ?? Infinity;
+    const l = prov.limiters.get(a.credentialId);
+    if (l && l.ratePerSecond === rate) return l;
+    const fresh = new RateLimiter(rate, undefined, this.now());
+    prov.limiters.set(a.credentialId, fresh);
+    for (const b of prov.binds) if (b.account.credentialId === a.credentialId) b.conn.session.opts.inboundRate = fresh;
+    return fresh;
   }
 
   private async onBind(conn: Conn, pdu: BindPdu): Promise<Binding | null> {
@@ -199,13 +215,13 @@ export class SmppServer {
       return null;
     }
     const a = auth.account;
-    const prov = this.provider(a.contentProviderId, a.throughput);
+    const prov = this.provider(a.contentProviderId);
     const sameCred = [...prov.binds].filter((b) => b.account.credentialId === a.credentialId).length;
     if (a.maxBinds !== null && sameCred >= a.maxBinds) {
       conn.session.rejectBind(CommandStatus.ESME_RBINDFAIL);
       return null;
     }
-    conn.session.opts.inboundRate = prov.limiter;
+    conn.session.opts.inboundRate = this.limiter(prov, a);
     const binding: Binding = { conn, account: a, receives: pdu.command !== 'bind_transmitter' };
     prov.binds.add(binding);
     conn.session.acceptBind(this.opts.systemId ?? 'smsguard');

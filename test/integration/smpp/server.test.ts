@@ -34,6 +34,12 @@ before(async () => {
   await creds.create(admin, 'cp_1', { systemId: 'cp1', password: 'secret1' });
   await creds.create(admin, 'cp_2', { systemId: 'slow', password: 'pw', throughput: 1 });
   await creds.create(admin, 'cp_3', { systemId: 'one', password: 'pw', maxBinds: 1 });
+  // one provider, two credentials with their own throughput
+  await creds.create(admin, 'cp_4', { systemId: 'cap1', password: 'pw', throughput: 1 });
+  await creds.create(admin, 'cp_4', { systemId: 'cap1000', password: 'pw', throughput: 1000 });
+  await creds.create(admin, 'cp_4', { systemId: 'nocap', password: 'pw' });
+  await creds.create(admin, 'cp_5', { systemId: 'free5', password: 'pw' });
+  await creds.create(admin, 'cp_5', { systemId: 'cap5', password: 'pw', throughput: 1 });
   const kinds: Record<string, string> = { '10690001': 'service', '10660001': 'commercial' };
   server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async (n) => kinds[n] ?? null, reassemblyTtlMs: 500 });
   port = await server.listen(0, '127.0.0.1');
@@ -229,6 +235,27 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
     assert.ok(statuses.includes(CommandStatus.ESME_RTHROTTLED), String(statuses));
     assert.ok(statuses.includes(0));
     await e.close();
+  });
+
+  test('throughput is per credential: a slow credential bound first neither slows nor frees the others', async () => {
+    const burst = async (e: SmppEsme, n: number) => (await Promise.all(Array.from({ length: n }, () => e.request(sm('hi'))))).map((r) => r.command_status);
+    const slow = await esme('cap1', 'pw');
+    const fast = await esme('cap1000', 'pw');
+    const free = await esme('nocap', 'pw');
+    assert.deepEqual(await burst(fast, 20), Array(20).fill(0), 'the 1000/s credential is not held to 1/s');
+    assert.deepEqual(await burst(free, 20), Array(20).fill(0));
+    const s = await burst(slow, 3);
+    assert.ok(s.includes(CommandStatus.ESME_RTHROTTLED), `the 1/s credential keeps its cap: ${s}`);
+    // a second bind of the slow credential shares its (empty) bucket
+    const slow2 = await esme('cap1', 'pw');
+    assert.deepEqual(await burst(slow2, 1), [CommandStatus.ESME_RTHROTTLED]);
+    await Promise.all([slow.close(), slow2.close(), fast.close(), free.close()]);
+    // the other way round: a credential without a limit bound first does not lift another's cap
+    const free5 = await esme('free5', 'pw');
+    const cap5 = await esme('cap5', 'pw');
+    const s5 = await burst(cap5, 3);
+    assert.ok(s5.includes(CommandStatus.ESME_RTHROTTLED), `the 1/s credential keeps its cap: ${s5}`);
+    await Promise.all([free5.close(), cap5.close()]);
   });
 
   test('garbage costs only its own session', async () => {
