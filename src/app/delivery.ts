@@ -62,8 +62,14 @@ export class DeliveryWorker {
     });
     if (this.onMo) {
       const onMo = this.onMo;
+      // The promise goes back to the egress, which acknowledges the MO upstream only once it is
+      // handled (recorded); stopped or failed → a temporary error, and the SMSC delivers it again.
       this.egress.onMo((mo) => {
-        if (!this.stopped) onMo(mo).catch((e: Error) => this.reportError('mo', e));
+        if (this.stopped) return Promise.reject(new Error('stopped: the SMSC will deliver it again'));
+        return onMo(mo).catch((e: Error) => {
+          this.reportError('mo', e);
+          throw e;
+        });
       });
     }
     this.timer = setInterval(() => this.kick(), this.opts.pollMs);

@@ -27,6 +27,11 @@ export interface InboundMo {
 export interface Egress {
   submit(msg: OutboundMessage): Promise<SubmitResult>;
   onReceipt(cb: (r: DeliveryReceipt) => void): void;
-  onMo(cb: (mo: InboundMo) => void): void;
+  /**
+   * MO handlers. An upstream that can acknowledge (SMPP deliver_sm_resp) does so only once every
+   * handler's promise has resolved, and answers a temporary error (so the SMSC delivers it again)
+   * when one rejects or takes too long: an MO is recorded before the SMSC forgets it.
+   */
+  onMo(cb: (mo: InboundMo) => void | Promise<unknown>): void;
   close(): Promise<void>;
 }

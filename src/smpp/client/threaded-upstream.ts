@@ -19,6 +19,8 @@ import { within } from '../../app/within.js';
 export type ToThread =
   | { t: 'submit'; items: [number, OutboundMessage][] }
   | { t: 'waitUp'; k: number; ms: number }
+  /** MO handled on the main thread: true = handled (acknowledge it), false = failed (temporary error). */
+  | { t: 'moDone'; items: [number, boolean][] }
   | { t: 'close' };
 
 /** Worker → main thread. */
@@ -26,7 +28,8 @@ export type FromThread =
   | { t: 'ready' }
   | { t: 'results'; items: [number, SubmitResult | { error: string }][] }
   | { t: 'receipts'; items: DeliveryReceipt[] }
-  | { t: 'mo'; items: InboundMo[] }
+  /** MO keyed, to be answered with `moDone` once the main thread's handlers have run. */
+  | { t: 'mo'; items: [number, InboundMo][] }
   | { t: 'up'; k: number; ok: boolean }
   | { t: 'log'; msg: string; fields?: Record<string, unknown> }
   | { t: 'closed' };
@@ -45,7 +48,9 @@ export class ThreadedUpstream implements Egress {
   private readonly pending = new Map<number, { resolve(r: SubmitResult): void }>();
   private readonly upWaiters = new Map<number, (ok: boolean) => void>();
   private readonly receiptCbs: ((r: DeliveryReceipt) => void)[] = [];
-  private readonly moCbs: ((mo: InboundMo) => void)[] = [];
+  private readonly moCbs: ((mo: InboundMo) => void | Promise<unknown>)[] = [];
+  /** MO outcomes to post, with the thread that asked (keys are per thread: a restarted one starts over). */
+  private moDone: [Worker, number, boolean][] = [];
   private outbox: [number, OutboundMessage][] = [];
   private scheduled = false;
   private closing: Promise<void> | null = null;
@@ -86,7 +91,17 @@ export class ThreadedUpstream implements Egress {
         for (const r of m.items) for (const cb of this.receiptCbs) cb(r);
         return;
       case 'mo':
-        for (const mo of m.items) for (const cb of this.moCbs) cb(mo);
+        // The thread acknowledges each MO to the SMSC once its handlers here have resolved.
+        for (const [k, mo] of m.items) {
+          const asker = this.worker;
+          let handled: Promise<unknown>;
+          try {
+            handled = Promise.all(this.moCbs.map((cb) => cb(mo)));
+          } catch (e) {
+            handled = Promise.reject(e);
+          }
+          handled.then(() => this.answerMo(asker, k, true), () => this.answerMo(asker, k, false));
+        }
         return;
       case 'up': {
         const w = this.upWaiters.get(m.k);
@@ -105,6 +120,18 @@ export class ThreadedUpstream implements Egress {
         throw new Error(`unknown message ${JSON.stringify(never)}`);
       }
     }
+  }
+
+  /** MO outcomes of one turn go back to the thread as one message. */
+  private answerMo(asker: Worker, k: number, ok: boolean): void {
+    this.moDone.push([asker, k, ok]);
+    if (this.moDone.length > 1) return;
+    setImmediate(() => {
+      // a thread that died meanwhile answered its SMSC nothing: the SMSC delivers those MO again
+      const items = this.moDone.filter(([w]) => w === this.worker).map(([, k, ok]): [number, boolean] => [k, ok]);
+      this.moDone = [];
+      if (items.length) this.post({ t: 'moDone', items });
+    });
   }
 
   /** Submits that will get no answer: back to the delivery worker as transient failures. */
@@ -165,7 +192,8 @@ export class ThreadedUpstream implements Egress {
     this.receiptCbs.push(cb);
   }
 
-  onMo(cb: (mo: InboundMo) => void): void {
+  /** MO handlers; the MO is acknowledged to the SMSC only once every returned promise resolves. */
+  onMo(cb: (mo: InboundMo) => void | Promise<unknown>): void {
     this.moCbs.push(cb);
   }
 

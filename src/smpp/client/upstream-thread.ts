@@ -18,7 +18,12 @@ const upstream = new SmppUpstream({ ...opts, log: (msg, fields) => send({ t: 'lo
 
 let results: [number, SubmitResult | { error: string }][] = [];
 let receipts: DeliveryReceipt[] = [];
-let mos: InboundMo[] = [];
+let mos: [number, InboundMo][] = [];
+/** MO sent to the main thread, waiting for its handlers' outcome (moDone). */
+const moWaiting = new Map<number, (ok: boolean) => void>();
+let moNext = 1;
+/** The upstream gives up at moAckTimeoutMs; an answer that never comes must not pin its entry. */
+const MO_FORGET_MS = (opts.moAckTimeoutMs ?? 5000) + 1000;
 let scheduled = false;
 function flushSoon(): void {
   if (scheduled) return;
@@ -34,7 +39,20 @@ function flushSoon(): void {
 }
 
 upstream.onReceipt((r) => { receipts.push(r); flushSoon(); });
-upstream.onMo((m) => { mos.push(m); flushSoon(); });
+// An MO is acknowledged to the SMSC once the main thread's handlers have resolved (SmppUpstream
+// waits for this promise, bounded by moAckTimeoutMs).
+upstream.onMo((m) => new Promise<void>((resolve, reject) => {
+  const k = moNext++;
+  const t = setTimeout(() => { moWaiting.delete(k); reject(new Error('no answer from the main thread')); }, MO_FORGET_MS);
+  moWaiting.set(k, (ok) => {
+    clearTimeout(t);
+    moWaiting.delete(k);
+    if (ok) resolve();
+    else reject(new Error('MO handler failed'));
+  });
+  mos.push([k, m]);
+  flushSoon();
+}));
 
 function submit(k: number, msg: OutboundMessage): void {
   upstream.submit(msg).then(
@@ -47,6 +65,9 @@ port.on('message', (m: ToThread) => {
   switch (m.t) {
     case 'submit':
       for (const [k, msg] of m.items) submit(k, msg);
+      return;
+    case 'moDone':
+      for (const [k, ok] of m.items) moWaiting.get(k)?.(ok);
       return;
     case 'waitUp':
       void upstream.waitUp(m.ms).then((ok) => send({ t: 'up', k: m.k, ok }));

@@ -33,6 +33,11 @@ export interface UpstreamOptions {
   submitBudgetMs?: number;
   /** Hold receipts that arrive before their submit_sm_resp this long before reporting them raw. */
   earlyReceiptMs?: number;
+  /**
+   * An MO is acknowledged (deliver_sm_resp ESME_ROK) once its handlers resolve; if they fail, or
+   * take longer than this, it is answered ESME_RX_T_APPN and the SMSC delivers it again.
+   */
+  moAckTimeoutMs?: number;
   link?: Omit<LinkOptions, 'onDeliver' | 'onStateChange'>;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -73,7 +78,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 export class SmppUpstream implements Egress {
   readonly links: UpstreamLink[];
   private readonly receiptCbs: ((r: DeliveryReceipt) => void)[] = [];
-  private readonly moCbs: ((mo: InboundMo) => void)[] = [];
+  private readonly moCbs: ((mo: InboundMo) => void | Promise<unknown>)[] = [];
   /**
    * Bounded maps evict in O(1) (lru-cache): deleting a Map's oldest key through keys().next() slows
    * down as deleted slots pile up (~20 µs per message at 500k entries).
@@ -125,7 +130,8 @@ export class SmppUpstream implements Egress {
   onReceipt(cb: (r: DeliveryReceipt) => void): void {
     this.receiptCbs.push(cb);
   }
-  onMo(cb: (mo: InboundMo) => void): void {
+  /** MO handlers; the MO is acknowledged to the SMSC only once every returned promise resolves. */
+  onMo(cb: (mo: InboundMo) => void | Promise<unknown>): void {
     this.moCbs.push(cb);
   }
 
@@ -283,7 +289,7 @@ export class SmppUpstream implements Egress {
 
   // ------------------------------------------------------------ receipts and MO
 
-  private onDeliver(pdu: SmPdu | DataSmPdu): number {
+  private onDeliver(pdu: SmPdu | DataSmPdu): number | Promise<number> {
     const receiptedId = tlvString(pdu.tlvs, Tag.receipted_message_id);
     const isReceipt = (pdu.esm_class & EsmClass.TYPE_MASK) !== 0 || receiptedId !== undefined;
     if (isReceipt) {
@@ -356,17 +362,59 @@ export class SmppUpstream implements Egress {
     }
   }
 
-  private onMoPdu(pdu: SmPdu | DataSmPdu): number {
+  /**
+   * An MO (or the part completing one) is answered only once the handlers (receiveMo: opt-outs,
+   * consent replies) have resolved: an ESME_ROK tells the SMSC it may forget the message, so it must
+   * not go out before the MO is recorded. A handler that fails or takes longer than moAckTimeoutMs
+   * gets ESME_RX_T_APPN (temporary: the SMSC delivers it again; a handler that finished after the
+   * timeout may then see it twice). Earlier parts of a long MO are acknowledged at once (the SMSC
+   * must send the rest); if the whole is refused, they are put back so the part the SMSC resends
+   * completes the set again.
+   */
+  private onMoPdu(pdu: SmPdu | DataSmPdu): number | Promise<number> {
     const f = readSubmit(pdu);
     if (!f) return CommandStatus.ESME_RINVESMCLASS;
     let text: string;
+    let putBack: (() => void) | undefined;
     if (f.concat) {
-      const r = this.moParts.add(`${f.from}|${f.to}|${f.concat.ref}|${f.concat.total}`, f.concat.total, f.concat.seq, f.octets, f.dataCoding, null, Date.now());
+      const c = f.concat;
+      const key = `${f.from}|${f.to}|${c.ref}|${c.total}`;
+      const r = this.moParts.add(key, c.total, c.seq, f.octets, f.dataCoding, null, Date.now());
       if (r.kind !== 'complete') return CommandStatus.ESME_ROK;
       text = decodeText(r.octets, r.dataCoding);
+      putBack = () => {
+        for (const p of r.parts) if (p.seq !== c.seq) this.moParts.add(key, c.total, p.seq, p.octets, r.dataCoding, null, Date.now());
+      };
     } else text = decodeText(f.octets, f.dataCoding);
     const mo: InboundMo = { from: f.from, to: f.to, text };
-    for (const cb of this.moCbs) cb(mo);
-    return CommandStatus.ESME_ROK;
+    if (this.moCbs.length === 0) return CommandStatus.ESME_ROK;
+    let handled: Promise<unknown>;
+    try {
+      handled = Promise.all(this.moCbs.map((cb) => cb(mo)));
+    } catch (e) {
+      handled = Promise.reject(e);
+    }
+    const ms = this.opts.moAckTimeoutMs ?? 5000;
+    return new Promise<number>((resolve) => {
+      let settled = false;
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        if (settled) return;
+        settled = true;
+        putBack?.();
+        this.opts.log?.('smpp MO not acknowledged; the SMSC will deliver it again', { reason: why });
+        resolve(CommandStatus.ESME_RX_T_APPN);
+      };
+      const timer = setTimeout(() => fail(`not handled within ${ms} ms`), ms);
+      timer.unref();
+      handled.then(
+        () => {
+          clearTimeout(timer);
+          settled = true;
+          resolve(CommandStatus.ESME_ROK);
+        },
+        (e: unknown) => fail(e instanceof Error ? e.message : String(e)),
+      );
+    });
   }
 }

@@ -128,9 +128,13 @@ export class FakeSmsc {
    * deliver_sm_resp, or -1 when it got none (timeout, connection closed, nobody bound).
    */
   sendMo(mo: { from: string; to: string; text: string }): Promise<number> {
+    return this.sendDeliver({ ...smDefaults(), command: 'deliver_sm', sequence_number: 0, source_addr: mo.from, destination_addr: mo.to, esm_class: 0, short_message: Buffer.from(mo.text, 'latin1') });
+  }
+
+  /** Sends any deliver_sm (e.g. one part of a long MO); resolves as `sendMo`. */
+  sendDeliver(d: SmPdu): Promise<number> {
     const target = [...this.conns].find((c) => c.session.bound && !this.dead.has(c));
     if (!target) return Promise.resolve(-1);
-    const d: SmPdu = { ...smDefaults(), command: 'deliver_sm', sequence_number: 0, source_addr: mo.from, destination_addr: mo.to, esm_class: 0, short_message: Buffer.from(mo.text, 'latin1') };
     return new Promise((resolve) => {
       this.moWaiters.set(d, resolve);
       target.session.request(d, d, Date.now());
