@@ -1,15 +1,107 @@
 /**
  * `smsguard simulator`: the built-in simulator SMSC on its own, as a real SMPP 3.4 SMSC (any bind
  * accepted unless --system-id/--password are given), answering every submit_sm and sending delivery
- * receipts. Point a gateway at it with `--upstream smpp://user:pass@127.0.0.1:PORT`. Its outbox is
- * readable over HTTP when --http-port is given (`GET /v1/simulator/outbox?to=`).
+ * receipts. Point a gateway at it with `--upstream smpp://user:pass@127.0.0.1:PORT`. With --http-port
+ * it serves `GET /v1/simulator/outbox?to=` (what it received) and `POST /v1/simulator/mo
+ * {from, to, text}` (a user's reply, sent to the bound gateway as deliver_sm, as the in-process
+ * simulator's route does).
  */
 import type { Command } from 'commander';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { SimulatorSmsc } from '../simulator/simulator-smsc.js';
 import { SystemClock } from '../simulator/clock.js';
 import { SmppSimulatorServer } from '../smpp/simulator/simulator-server.js';
 import { normalizeMsisdn } from '../domain/msisdn.js';
+
+export interface SimulatorCommandOptions {
+  smppPort: number;
+  smppHost: string;
+  systemId?: string;
+  password?: string;
+  /** Serve the simulator HTTP API on this port (0 = any free port); omitted = no HTTP. */
+  httpPort?: number;
+  capacity: number;
+}
+
+export interface RunningSimulator {
+  smppPort: number;
+  httpPort: number | null;
+  sim: SimulatorSmsc;
+  server: SmppSimulatorServer;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 64 * 1024;
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        resolve(null);
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** The simulator SMSC (and its HTTP API when asked): what the `simulator` command runs. */
+export async function startSimulator(o: SimulatorCommandOptions): Promise<RunningSimulator> {
+  const sim = new SimulatorSmsc(new SystemClock(), o.capacity);
+  const server = new SmppSimulatorServer({ sim, credentials: o.systemId ? { systemId: o.systemId, password: o.password ?? '' } : undefined });
+  const smppPort = await server.listen(o.smppPort, o.smppHost);
+  let http: ReturnType<typeof createServer> | null = null;
+  let httpPort: number | null = null;
+  if (o.httpPort !== undefined) {
+    http = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (req.method === 'GET' && url.pathname === '/v1/simulator/outbox') {
+        const to = url.searchParams.get('to');
+        const n = to ? normalizeMsisdn(to) : undefined;
+        return json(res, 200, { messages: n === null ? [] : sim.outbox(n), count: sim.count });
+      }
+      if (req.method === 'POST' && url.pathname === '/v1/simulator/mo') {
+        void readBody(req).then((raw) => {
+          if (raw === null) return json(res, 413, { error: { code: 'invalid_request', message: `body over ${MAX_BODY} bytes` } });
+          let b: unknown;
+          try {
+            b = JSON.parse(raw);
+          } catch {
+            return json(res, 400, { error: { code: 'invalid_request', message: 'body is not JSON' } });
+          }
+          const { from, to, text } = (b ?? {}) as Record<string, unknown>;
+          const bad = [['from', from], ['to', to], ['text', text]].find(([k, v]) => typeof v !== 'string' || (k !== 'text' && v === ''));
+          if (bad) return json(res, 400, { error: { code: 'invalid_request', message: `${String(bad[0])} must be a ${bad[0] === 'text' ? '' : 'non-empty '}string`, field: bad[0] } });
+          // As the carrier would deliver it: deliver_sm to the bound gateway (kept until one binds).
+          sim.injectMo({ from: from as string, to: to as string, text: text as string });
+          json(res, 202, { accepted: true, receivers: server.receivers });
+        }, () => json(res, 400, { error: { code: 'invalid_request', message: 'could not read the body' } }));
+        return;
+      }
+      json(res, 404, { error: { code: 'not_found', message: 'GET /v1/simulator/outbox and POST /v1/simulator/mo only' } });
+    });
+    await new Promise<void>((r) => http!.listen(o.httpPort, o.smppHost, r));
+    httpPort = (http.address() as { port: number }).port;
+  }
+  return {
+    smppPort, httpPort, sim, server,
+    async close() {
+      if (http) await new Promise<void>((r) => http!.close(() => r()));
+      await server.close();
+    },
+  };
+}
 
 export function registerSimulatorCommand(program: Command): void {
   program
@@ -19,32 +111,17 @@ export function registerSimulatorCommand(program: Command): void {
     .option('--smpp-host <host>', 'listen address', '127.0.0.1')
     .option('--system-id <id>', 'accept only this system_id')
     .option('--password <password>', 'and this password')
-    .option('--http-port <port>', 'serve the outbox over HTTP on this port')
+    .option('--http-port <port>', 'serve the simulator HTTP API (outbox, MO) on this port')
     .option('--capacity <n>', 'messages kept in the outbox', '100000')
     .action(async (o: { smppPort: string; smppHost: string; systemId?: string; password?: string; httpPort?: string; capacity: string }) => {
-      const sim = new SimulatorSmsc(new SystemClock(), Number(o.capacity));
-      const server = new SmppSimulatorServer({ sim, credentials: o.systemId ? { systemId: o.systemId, password: o.password ?? '' } : undefined });
-      const port = await server.listen(Number(o.smppPort), o.smppHost);
-      let http: ReturnType<typeof createServer> | null = null;
-      if (o.httpPort) {
-        http = createServer((req, res) => {
-          const url = new URL(req.url ?? '/', 'http://x');
-          if (req.method === 'GET' && url.pathname === '/v1/simulator/outbox') {
-            const to = url.searchParams.get('to');
-            const n = to ? normalizeMsisdn(to) : undefined;
-            res.writeHead(200, { 'content-type': 'application/json' });
-            res.end(JSON.stringify({ messages: n === null ? [] : sim.outbox(n), count: sim.count }));
-            return;
-          }
-          res.writeHead(404, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: { code: 'not_found', message: 'GET /v1/simulator/outbox only' } }));
-        });
-        await new Promise<void>((r) => http!.listen(Number(o.httpPort), o.smppHost, r));
-      }
-      process.stdout.write(`simulator SMSC listening on ${o.smppHost}:${port} (SMPP 3.4)${o.httpPort ? `, outbox on http://${o.smppHost}:${o.httpPort}/v1/simulator/outbox` : ''}\n`);
+      const s = await startSimulator({
+        smppPort: Number(o.smppPort), smppHost: o.smppHost, systemId: o.systemId, password: o.password,
+        httpPort: o.httpPort !== undefined ? Number(o.httpPort) : undefined, capacity: Number(o.capacity),
+      });
+      const api = s.httpPort !== null ? `, HTTP API on http://${o.smppHost}:${s.httpPort} (GET /v1/simulator/outbox, POST /v1/simulator/mo)` : '';
+      process.stdout.write(`simulator SMSC listening on ${o.smppHost}:${s.smppPort} (SMPP 3.4)${api}\n`);
       const stop = async () => {
-        http?.close();
-        await server.close();
+        await s.close();
         process.exit(0);
       };
       process.on('SIGINT', () => void stop());

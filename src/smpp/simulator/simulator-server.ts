@@ -45,7 +45,8 @@ export class SmppSimulatorServer {
   private readonly conns = new Map<Conn, boolean>();
   /** Bounded, O(1) eviction (lru-cache). */
   private readonly known = new LRUCache<string, Known>({ max: 200_000 });
-  private readonly parts = new Reassembler<string>(60_000, 10_000);
+  /** Parts of long messages: each part's id and whether it asked for a receipt. */
+  private readonly parts = new Reassembler<{ id: string; receipt: boolean }>(60_000, 10_000);
   private readonly pending: SmPdu[] = [];
   private readonly now: () => number;
   private partSeq = 0;
@@ -72,6 +73,13 @@ export class SmppSimulatorServer {
       this.moRef = (this.moRef + 1) & 0xff;
       for (const pdu of moPdus(mo, this.moRef)) this.deliver(pdu);
     });
+  }
+
+  /** Bound receivers/transceivers (where MO and receipts go; none = they wait for one). */
+  get receivers(): number {
+    let n = 0;
+    for (const [c, receives] of this.conns) if (receives && c.session.bound) n++;
+    return n;
   }
 
   listen(port: number, host = '127.0.0.1'): Promise<number> {
@@ -127,25 +135,28 @@ export class SmppSimulatorServer {
     let dc = f.dataCoding;
     let earlier: string[] = [];
     let partId: string | undefined;
+    let wantsReceipt = (f.registeredDelivery & 3) !== 0;
     if (f.concat) {
       partId = `S${(++this.partSeq).toString(16).toUpperCase()}`;
-      const r = this.parts.add(`${f.from}|${f.to}|${f.concat.ref}|${f.concat.total}`, f.concat.total, f.concat.seq, f.octets, f.dataCoding, partId, this.now());
+      const r = this.parts.add(`${f.from}|${f.to}|${f.concat.ref}|${f.concat.total}`, f.concat.total, f.concat.seq, f.octets, f.dataCoding, { id: partId, receipt: wantsReceipt }, this.now());
       if (r.kind === 'invalid') return conn.respond(responseFor(pdu, CommandStatus.ESME_RSUBMITFAIL));
-      if (r.kind === 'duplicate') return conn.respond(responseFor(pdu, 0, r.part.tag));
+      if (r.kind === 'duplicate') return conn.respond(responseFor(pdu, 0, r.part.tag.id));
       if (r.kind === 'pending') return conn.respond(responseFor(pdu, 0, partId));
       octets = r.octets;
       dc = r.dataCoding;
-      earlier = r.parts.map((p) => p.tag).filter((t) => t !== partId);
+      earlier = r.parts.map((p) => p.tag.id).filter((t) => t !== partId);
+      // A set asks for a receipt if any part does (Kannel asks on the first part only).
+      wantsReceipt = r.parts.some((p) => p.tag.receipt);
     }
     const text = decodeText(octets, dc);
     // The outbox keeps mainland numbers in E.164 as the in-process simulator does (what
     // `GET /v1/simulator/outbox?to=` filters on); a gateway's client sends them as `86…` (TON international).
-    const msg: OutboundMessage = { id: `smpp-${++this.seq}`, contentProviderId: '', from: f.from, to: normalizeMsisdn(f.to) ?? f.to, text, registeredDelivery: (f.registeredDelivery & 3) !== 0, attempts: 0, submittedAt: this.now() };
+    const msg: OutboundMessage = { id: `smpp-${++this.seq}`, contentProviderId: '', from: f.from, to: normalizeMsisdn(f.to) ?? f.to, text, registeredDelivery: wantsReceipt, attempts: 0, submittedAt: this.now() };
     try {
       const r = await this.opts.sim.submit(msg);
       if (!r.ok) return conn.respond(responseFor(pdu, r.retry ? CommandStatus.ESME_RMSGQFUL : CommandStatus.ESME_RSUBMITFAIL));
       // The completing part answers with the outbox id; each earlier part keeps its own id and gets its own receipt.
-      if (f.registeredDelivery & 3) this.known.set(r.upstreamId, { to: f.to, from: f.from, text, submittedAt: msg.submittedAt, partIds: earlier });
+      if (wantsReceipt) this.known.set(r.upstreamId, { to: f.to, from: f.from, text, submittedAt: msg.submittedAt, partIds: earlier });
       conn.respond(responseFor(pdu, 0, r.upstreamId));
     } catch {
       conn.respond(responseFor(pdu, CommandStatus.ESME_RSYSERR));
