@@ -5,7 +5,7 @@
  */
 import { SmsguardError } from '../domain/errors.js';
 import { allowedActions, isCaseState, maskMsisdn, type CaseAction, type CaseState } from '../domain/case.js';
-import { normalizeMsisdn } from '../domain/msisdn.js';
+import { normalizeMsisdnLenient } from '../domain/msisdn.js';
 import type { CaseEventRow, CaseRow, MeasureRow } from '../ports/cases.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
@@ -81,7 +81,7 @@ export async function listCases(ctx: AppContext, p: Principal, q: { state?: stri
   if (states && !states.every(isCaseState)) throw new SmsguardError('invalid_request', 'state: one or more of received, forwarded, investigating, answered, closed, escalated, withdrawn', {}, 'state');
   let msisdn: string | undefined;
   if (q.msisdn) {
-    msisdn = normalizeMsisdn(q.msisdn) ?? undefined;
+    msisdn = normalizeMsisdnLenient(q.msisdn) ?? undefined;
     if (!msisdn) throw new SmsguardError('invalid_msisdn', 'msisdn: not a mainland mobile number', {}, 'msisdn');
   }
   const contentProviderId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SmsguardError } from '../domain/errors.js';
-import { normalizeMsisdn } from '../domain/msisdn.js';
+import { normalizeMsisdnLenient } from '../domain/msisdn.js';
 import { OPERATOR_ACCOUNT_ID, caseReference, type CaseSource } from '../domain/case.js';
 import { addWorkingDays } from '../domain/working-days.js';
 import type { CaseRow } from '../ports/cases.js';
@@ -45,7 +45,7 @@ export function parseComplaint(body: unknown, now: number, prefix = ''): Complai
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SmsguardError('invalid_request', `${prefix || 'body'}: must be an object`, {}, prefix || 'body');
   const o = body as Record<string, unknown>;
   const raw = str(o.msisdn, `${p}msisdn`, { min: 1, max: 32 });
-  const msisdn = normalizeMsisdn(raw);
+  const msisdn = normalizeMsisdnLenient(raw);
   if (!msisdn) throw new SmsguardError('invalid_msisdn', `${p}msisdn: not a mainland mobile number`, { rule: 'recipient.msisdn' }, `${p}msisdn`);
   const sender = opt(o.sender, `${p}sender`, 40);
   if (sender && !/^\d{3,21}$/.test(sender) && !/^【[^【】]{1,16}】$/.test(sender)) {

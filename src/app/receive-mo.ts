@@ -5,7 +5,7 @@
  * signature), are recorded, and are confirmed by one free message; anything else is recorded and
  * forwarded to the provider.
  */
-import { normalizeMsisdn } from '../domain/msisdn.js';
+import { normalizeMsisdnLenient } from '../domain/msisdn.js';
 import type { AppContext } from './context.js';
 import type { Channel, MoInput, MoOutcome } from './types.js';
 import { refusalMatch } from './opt-out-keywords.js';
@@ -18,7 +18,7 @@ export type MoHandler = (ctx: AppContext, mo: { id: string; from: string; to: st
 export async function receiveMo(ctx: AppContext, input: MoInput, channel: Channel, handlers: readonly MoHandler[] = []): Promise<MoOutcome> {
   const at = ctx.clock.now();
   const id = ctx.ids.next('mo');
-  const from = normalizeMsisdn(input.from);
+  const from = normalizeMsisdnLenient(input.from);
   const text = typeof input.text === 'string' ? input.text.slice(0, 2000) : '';
   const port = await ctx.store.directory.getPort(String(input.to));
   const cpId = port?.ownerId ?? null;

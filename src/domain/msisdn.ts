@@ -10,7 +10,10 @@
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
-const SHAPE = /^(?:\+?86|0086)?(1\d{10})$/;
+/** The accepted forms (issue 2): `13800138000`, `+8613800138000`, `8613800138000`; digits only. */
+const SHAPE = /^(?:\+?86)?(1\d{10})$/;
+/** Forms people type and carriers write: also `0086…`, with spaces or dashes between digit groups. */
+const LENIENT_SHAPE = /^(?:\+?86|0086)?(1\d{10})$/;
 const prefixValid = new Map<string, boolean>();
 
 function validByLibrary(national: string): boolean {
@@ -20,16 +23,7 @@ function validByLibrary(national: string): boolean {
   return t === 'MOBILE' || t === 'FIXED_LINE_OR_MOBILE';
 }
 
-/**
- * Returns the canonical E.164 form of a mainland mobile number, or `null` if `raw` is not one.
- * Accepts `13800138000`, `+8613800138000`, `8613800138000`, `008613800138000`, with spaces or dashes.
- */
-export function normalizeMsisdn(raw: unknown): string | null {
-  if (typeof raw !== 'string' || raw.length > 32) return null;
-  const compact = raw.replace(/[\s-]/g, '');
-  const m = SHAPE.exec(compact);
-  if (!m) return null;
-  const national = m[1];
+function canonical(national: string): string | null {
   const key = national.slice(0, 7);
   let ok = prefixValid.get(key);
   if (ok === undefined) {
@@ -37,6 +31,31 @@ export function normalizeMsisdn(raw: unknown): string | null {
     prefixValid.set(key, ok);
   }
   return ok ? `+86${national}` : null;
+}
+
+/**
+ * Returns the canonical E.164 form of a mainland mobile number, or `null` if `raw` is not one.
+ * Accepts exactly the three forms of issue 2 — `13800138000`, `+8613800138000`, `8613800138000` —
+ * digits only (surrounding whitespace is trimmed); `0086…`, spaces or dashes inside are rejected.
+ * Every API field and SMPP address goes through this one (an SMPP `destination_addr` arrives as
+ * `8613800138000` with TON international, or national `13800138000`).
+ */
+export function normalizeMsisdn(raw: unknown): string | null {
+  if (typeof raw !== 'string' || raw.length > 32) return null;
+  const m = SHAPE.exec(raw.trim());
+  return m ? canonical(m[1]) : null;
+}
+
+/**
+ * The lenient reading, for numbers a person types into a form (complaints and 12321 reports, a
+ * staff search) and for the sender of an MO from a carrier (a refusal must never be lost to how an
+ * SMSC writes the number): also `008613800138000`, `138 0013 8000`, `138-0013-8000`. The library
+ * still decides validity; the canonical form is the same.
+ */
+export function normalizeMsisdnLenient(raw: unknown): string | null {
+  if (typeof raw !== 'string' || raw.length > 32) return null;
+  const m = LENIENT_SHAPE.exec(raw.replace(/[\s-]/g, ''));
+  return m ? canonical(m[1]) : null;
 }
 
 /** `+8613800138000` → `138****8000`, for logs and metrics, which must never carry full numbers. */

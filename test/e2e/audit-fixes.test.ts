@@ -46,4 +46,23 @@ describe('audit fixes over HTTP', () => {
     assert.equal(foreign.json().error.code, 'forbidden');
     assert.equal((await g.http.inject({ method: 'GET', url: '/v1/consent-requests/creq_nope', headers: other.auth })).statusCode, 404);
   });
+
+  test('MSISDN: only 13800138000, +8613800138000, 8613800138000 (trimmed) on the API; typed complaint forms stay lenient', async () => {
+    const send = (to: string) => g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to, text: '【示例】您的账单已出，请查收。', type: 'notification' } });
+    for (const to of ['13700137000', '+8613700137001', '8613700137002', ' 13700137003 ']) {
+      const r = await send(to);
+      assert.equal(r.statusCode, 202, `${to}: ${r.body}`);
+    }
+    for (const to of ['008613700137000', '137 0013 7000', '137-0013-7000', '+86 13700137000']) {
+      const r = await send(to);
+      assert.equal(r.statusCode, 422, `${to}: ${r.body}`);
+      assert.equal(r.json().error.code, 'invalid_msisdn');
+    }
+    const c = await consent(cp.auth, { msisdn: '0086 138 0013 8000' });
+    assert.equal(c.statusCode, 422, c.body);
+    assert.equal(c.json().error.code, 'invalid_msisdn');
+    // a person typing their number into the complaint form
+    const complaint = await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '138 0013 8000', sender: '10690001', text: '垃圾短信' } });
+    assert.equal(complaint.statusCode, 201, complaint.body);
+  });
 });

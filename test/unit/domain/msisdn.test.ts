@@ -1,12 +1,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { maskMsisdn, normalizeMsisdn } from '../../../src/domain/msisdn.js';
+import { maskMsisdn, normalizeMsisdn, normalizeMsisdnLenient } from '../../../src/domain/msisdn.js';
 
 test('the three accepted forms give one canonical E.164 number', () => {
-  for (const s of ['13800138000', '+8613800138000', '8613800138000', '008613800138000', '138 0013 8000', '138-0013-8000']) {
+  for (const s of ['13800138000', '+8613800138000', '8613800138000', ' 13800138000 ', '\t+8613800138000\n']) {
     assert.equal(normalizeMsisdn(s), '+8613800138000', s);
   }
+});
+
+test('issue 2: any other form is rejected (0086, spaces or dashes inside, other punctuation)', () => {
+  for (const s of ['008613800138000', '138 0013 8000', '138-0013-8000', '+86 138 0013 8000', '+86-13800138000', '(+86)13800138000', '+008613800138000', '++8613800138000', '１３８００１３８０００']) {
+    assert.equal(normalizeMsisdn(s), null, s);
+  }
+});
+
+test('the lenient reading (typed forms, carrier MO senders) also takes 0086, spaces and dashes, same canonical form', () => {
+  for (const s of ['13800138000', '+8613800138000', '8613800138000', '008613800138000', '138 0013 8000', '138-0013-8000', '+86 138 0013 8000']) {
+    assert.equal(normalizeMsisdnLenient(s), '+8613800138000', s);
+  }
+  for (const s of ['1380013800', '+14155550100', '23800138000', '12000138000', '', 'abc', null]) assert.equal(normalizeMsisdnLenient(s), null, String(s));
 });
 
 test('anything but a mainland mobile number is rejected', () => {
