@@ -7,6 +7,19 @@ export class SystemClock implements Clock {
   }
 }
 
+/**
+ * The instants a simulated clock may show: 2000-01-01 up to (not including) 2200-01-01 UTC. Far
+ * outside, `new Date(t).toISOString()` throws (beyond ±8.64e15 ms) or dates make no sense for a
+ * gateway (records partitioned by month, consents, receipts), so moves there are refused.
+ */
+export const SIMULATED_MIN = Date.UTC(2000, 0, 1);
+export const SIMULATED_MAX = Date.UTC(2200, 0, 1);
+
+/** True when `t` is an instant the simulated clock may be moved to. */
+export function isSimulatableTime(t: number): boolean {
+  return Number.isFinite(t) && t >= SIMULATED_MIN && t < SIMULATED_MAX;
+}
+
 export class SimulatedClock implements Clock {
   private t: number;
   private readonly listeners: ((now: number) => void)[] = [];
@@ -18,12 +31,13 @@ export class SimulatedClock implements Clock {
   }
   advance(ms: number): number {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError('advance must be a non-negative number of ms');
+    if (!isSimulatableTime(this.t + ms)) throw new RangeError('advance would leave the years 2000–2199');
     this.t += ms;
     for (const l of this.listeners) l(this.t);
     return this.t;
   }
   set(t: number): number {
-    if (!Number.isFinite(t)) throw new RangeError('set needs a valid time');
+    if (!isSimulatableTime(t)) throw new RangeError('set needs a time in the years 2000–2199');
     this.t = t;
     for (const l of this.listeners) l(this.t);
     return this.t;

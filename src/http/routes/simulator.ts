@@ -2,7 +2,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import type { SimulatorSmsc } from '../../simulator/simulator-smsc.js';
-import type { SimulatedClock } from '../../simulator/clock.js';
+import { isSimulatableTime, SIMULATED_MAX, SIMULATED_MIN, type SimulatedClock } from '../../simulator/clock.js';
+
+const RANGE = `${new Date(SIMULATED_MIN).toISOString()} – ${new Date(SIMULATED_MAX).toISOString()} (exclusive)`;
 import { SmsguardError } from '../../domain/errors.js';
 import { normalizeMsisdn } from '../../domain/msisdn.js';
 
@@ -38,13 +40,23 @@ export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simu
         body: { type: 'object', properties: { advanceSeconds: { type: 'number', minimum: 0 }, set: { type: 'string' } } },
       },
     }, async (req) => {
+      // Everything is checked before the clock moves: a rejected request leaves time where it was.
       const b = req.body as { advanceSeconds?: number; set?: string };
-      if (b.advanceSeconds !== undefined) clock.advance(b.advanceSeconds * 1000);
-      else if (b.set !== undefined) {
-        const t = Date.parse(b.set);
-        if (!Number.isFinite(t)) throw new SmsguardError('invalid_request', 'set: must be an ISO-8601 date-time', {}, 'set');
-        clock.set(t);
+      if (b.advanceSeconds !== undefined && b.set !== undefined) throw new SmsguardError('invalid_request', 'give advanceSeconds or set, not both', {}, 'set');
+      let target: number;
+      if (b.advanceSeconds !== undefined) {
+        if (typeof b.advanceSeconds !== 'number' || !Number.isFinite(b.advanceSeconds) || b.advanceSeconds < 0) {
+          throw new SmsguardError('invalid_request', 'advanceSeconds: must be a finite number of seconds ≥ 0', {}, 'advanceSeconds');
+        }
+        target = clock.now() + b.advanceSeconds * 1000;
+        if (!isSimulatableTime(target)) throw new SmsguardError('invalid_request', `advanceSeconds: would move the clock outside ${RANGE}`, {}, 'advanceSeconds');
+      } else if (b.set !== undefined) {
+        target = Date.parse(b.set);
+        if (!Number.isFinite(target)) throw new SmsguardError('invalid_request', 'set: must be an ISO-8601 date-time', {}, 'set');
+        if (!isSimulatableTime(target)) throw new SmsguardError('invalid_request', `set: must be inside ${RANGE}`, {}, 'set');
       } else throw new SmsguardError('invalid_request', 'give advanceSeconds or set', {}, 'advanceSeconds');
+      if (b.advanceSeconds !== undefined) clock.advance(b.advanceSeconds * 1000);
+      else clock.set(target);
       return { now: new Date(clock.now()).toISOString() };
     });
     f.get('/v1/simulator/clock', { schema: { tags: ['simulator'] } }, async () => ({ now: new Date(clock.now()).toISOString() }));
