@@ -126,8 +126,12 @@ async function start(config: Config): Promise<void> {
   const records = startRecords(app, config, log);
   const metrics = createMetrics(app, () => store.outbox.pendingCount(), { smppDeliveriesExpired: smpp.server ? () => smpp.server!.deliveries.expired : undefined });
   if (content) content.onAlert = contentMetrics(metrics.registry, content.actions);
+  // The simulator routes (inject MO, read the outbox, move the clock) are unauthenticated test doors:
+  // served only when the built-in simulator SMSC is this process's upstream (`--upstream simulator`,
+  // the default), never beside a real carrier link, nor on an ingress-only process.
+  const servesSimulator = smpp.simulatorSmppPort !== null;
   const http = await buildHttpApp({
-    app, metrics, simulator: config.role === 'ingress' ? undefined : simulator,
+    app, metrics, simulator: servesSimulator ? simulator : undefined,
     simulatedClock: clock instanceof SimulatedClock ? clock : undefined,
     logger: privateLoggerOptions(config.logLevel === 'info' ? 'warn' : config.logLevel),
     plugins: [smppCredentialRoutes(smpp.credentials), ...(content ? [contentRoutes(content)] : [])],
@@ -150,7 +154,7 @@ async function start(config: Config): Promise<void> {
       : !links && config.upstream === 'simulator'
       ? `  upstream      built-in simulator SMSC, SMPP on 127.0.0.1:${smpp.simulatorSmppPort} (outbox: GET ${address}/v1/simulator/outbox)`
       : `  upstream      ${(links ?? upstreamLinks(config.upstream)).map((l) => (l.name === `${l.host}:${l.port}` ? l.name : `${l.name} (${l.host}:${l.port})`)).join(', ')}`,
-    `  clock         ${config.clock}`,
+    `  clock         ${config.clock}${config.clock === 'simulated' && !servesSimulator ? ' (not movable here: POST /v1/simulator/clock exists only with --upstream simulator)' : ''}`,
     admin.token && admin.source === 'generated'
       ? `  admin token   ${admin.token}\n                (generated now and stored hashed: it is shown only this once; set SMSGUARD_ADMIN_TOKEN to choose your own)`
       : admin.source === 'env'
