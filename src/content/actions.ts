@@ -104,7 +104,8 @@ export class ActionBook {
       if (r.action.kind !== 'throttle') continue;
       const rate = r.action.perSecond;
       const b = this.tokens.get(r.id) ?? { tokens: rate, at: now };
-      b.tokens = Math.min(rate, b.tokens + ((now - b.at) / 1000) * rate);
+      // A clock moved backwards (the simulator's, or the system's by NTP) refills nothing and drains nothing.
+      b.tokens = Math.min(rate, b.tokens + (Math.max(0, now - b.at) / 1000) * rate);
       b.at = now;
       this.tokens.set(r.id, b);
       if (b.tokens < 1) return { outcome: 'throttled', actionId: r.id, perSecond: rate };
