@@ -318,12 +318,17 @@ export class Session<C = unknown> {
 
   /**
    * A PDU failed to decode. Requests are answered with their own response (or generic_nack) and
-   * the error's command_status; a broken frame or too many bad PDUs close the session.
+   * the error's command_status; a broken frame (bad command_length) is answered with generic_nack
+   * (ESME_RINVCMDLEN, the header's sequence_number or 0) and closes the session, as do too many bad PDUs.
    */
   decodeError(err: PduDecodeError, now: number): void {
     if (this._state === 'closed') return;
     this.lastHeard = now;
-    if (err.fatal) return this.terminate(`framing: ${err.message}`);
+    if (err.fatal) {
+      // The stream cannot be resynchronised, but the peer learns why before the connection goes.
+      this.handler.send({ command: 'generic_nack', command_status: err.commandStatus, sequence_number: err.sequenceNumber });
+      return this.terminate(`framing: ${err.message}`);
+    }
     if (++this.decodeErrors > this.opts.maxDecodeErrors) return this.terminate('too many malformed PDUs');
     const id = err.commandId;
     if (id !== undefined && isResponseId(id)) {

@@ -258,12 +258,36 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
     await Promise.all([free5.close(), cap5.close()]);
   });
 
+  test('a bad command_length is answered with generic_nack ESME_RINVCMDLEN before the connection closes', async () => {
+    const raw = async (bytes: Buffer) => {
+      const s = connect({ host: '127.0.0.1', port });
+      await new Promise((r) => s.once('connect', r));
+      const chunks: Buffer[] = [];
+      s.on('data', (c) => chunks.push(c));
+      const closed = new Promise((r) => s.once('close', r));
+      s.write(bytes);
+      await closed;
+      return Buffer.concat(chunks);
+    };
+    const header = (len: number, seq: number) => {
+      const b = Buffer.alloc(16);
+      b.writeUInt32BE(len, 0); b.writeUInt32BE(0x00000004, 4); b.writeUInt32BE(0, 8); b.writeUInt32BE(seq, 12);
+      return b;
+    };
+    const nack = (b: Buffer) => [b.length, b.readUInt32BE(0), b.readUInt32BE(4), b.readUInt32BE(8), b.readUInt32BE(12)];
+    assert.deepEqual(nack(await raw(header(8, 0x1234))), [16, 16, 0x80000000, CommandStatus.ESME_RINVCMDLEN, 0x1234]);
+    assert.deepEqual(nack(await raw(header(0x7fffffff, 77))), [16, 16, 0x80000000, CommandStatus.ESME_RINVCMDLEN, 77]);
+    // only the length could be read: sequence_number 0
+    assert.deepEqual(nack(await raw(Buffer.from([0, 0, 0, 4]))), [16, 16, 0x80000000, CommandStatus.ESME_RINVCMDLEN, 0]);
+  });
+
   test('garbage costs only its own session', async () => {
     const s = connect({ host: '127.0.0.1', port });
     await new Promise((r) => s.once('connect', r));
     const closed = new Promise((r) => s.once('close', r));
+    s.resume(); // read the generic_nack, so the end of the stream is seen
     s.write(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
-    await closed; // 'GET ' as a command_length is absurd: connection dropped
+    await closed; // 'GET ' as a command_length is absurd: generic_nack, connection dropped
     const e = await esme();
     assert.equal((await e.request(sm('still fine'))).command_status, 0);
     await e.close();

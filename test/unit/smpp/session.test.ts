@@ -214,6 +214,15 @@ describe('session: flow control and bad input', () => {
     assert.equal(srv.s.state, 'closed');
   });
 
+  test('a bad command_length: generic_nack ESME_RINVCMDLEN with the header sequence_number, then close', () => {
+    const srv = boundSmsc();
+    srv.s.decodeError(new PduDecodeError('len', CommandStatus.ESME_RINVCMDLEN, 0x1234, undefined, true), 0);
+    assert.deepEqual(srv.wire.map((p) => [p.command, p.command_status, p.sequence_number]), [['generic_nack', CommandStatus.ESME_RINVCMDLEN, 0x1234]]);
+    assert.equal(srv.s.state, 'closed');
+    const closeAt = srv.events.findIndex((e) => e.kind === 'close');
+    assert.ok(closeAt >= 0, 'closed after the nack');
+  });
+
   test('too many malformed PDUs cost the session', () => {
     const srv = boundSmsc({ maxDecodeErrors: 2 });
     for (let i = 0; i < 3; i++) srv.s.decodeError(new PduDecodeError('bad', CommandStatus.ESME_RINVCMDID, i, 0x77), 0);
