@@ -21,7 +21,7 @@ import type { AuthResult, SmppAccount } from './credentials.js';
 import { moPdus, RECEIPT_FOR, receiptPdu } from './deliver-pdus.js';
 import { MemorySmppDeliveries } from './memory-deliveries.js';
 import { ProviderDeliveries, type DeliverCtx, type Delivery } from './provider-deliveries.js';
-import { Reassembler, type OpenSet } from './reassembly.js';
+import { Reassembler, type OpenSet, type ReassemblyLimits } from './reassembly.js';
 import { defaultTypeForPortKind, readSubmit, type SubmitFields } from './translate.js';
 import { SubmitBatcher } from './batcher.js';
 
@@ -42,6 +42,8 @@ export interface SmppServerOptions {
   session?: Partial<Omit<SessionOptions, 'role'>>;
   /** Partial concatenated sets expire after this long. */
   reassemblyTtlMs?: number;
+  /** Bounds on partial sets (defaults: REASSEMBLY_LIMITS). */
+  reassembly?: Partial<Omit<ReassemblyLimits, 'ownerOf'> & { maxSets: number }>;
   /** Most submits judged in one submitMessages call. */
   maxBatch?: number;
   /**
@@ -82,6 +84,13 @@ interface PartTag {
   registeredDelivery: number;
 }
 
+/**
+ * Partial sets held at once (docs/SMPP.md): per content provider 1,000 sets and 4 MiB of octets, in
+ * all 10,000 sets and 64 MiB. Past its own bounds a provider loses its own oldest sets; past the
+ * totals, the provider holding the most does. A set alone over 4 MiB is refused (ESME_RINVMSGLEN).
+ */
+export const REASSEMBLY_LIMITS = { maxSets: 10_000, maxBytes: 64 << 20, maxSetsPerOwner: 1_000, maxBytesPerOwner: 4 << 20 };
+
 const FINAL = new Set(['delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed']);
 const EXPIRE_EVERY_MS = 60_000;
 
@@ -106,7 +115,9 @@ export class SmppServer {
   constructor(readonly opts: SmppServerOptions) {
     this.now = opts.now ?? Date.now;
     this.batcher = new SubmitBatcher((p, inputs, ch) => opts.app.submitMessages(p, inputs, ch), opts.maxBatch ?? 500);
-    this.reassembler = new Reassembler(opts.reassemblyTtlMs ?? 60_000);
+    const lim = { ...REASSEMBLY_LIMITS, ...opts.reassembly };
+    // set keys start with the content provider id: each provider is an owner with its own bounds
+    this.reassembler = new Reassembler(opts.reassemblyTtlMs ?? 60_000, lim.maxSets, { ...lim, ownerOf: (key) => key.slice(0, key.indexOf('|')) });
     this.server = createServer((s) => this.accept(s));
     this.deliveries = new ProviderDeliveries({
       store: opts.deliveries ?? new MemorySmppDeliveries(),
@@ -248,7 +259,7 @@ export class SmppServer {
     const res = this.reassembler.add(key, c.total, c.seq, f.octets, f.dataCoding, { conn, partId, registeredDelivery: f.registeredDelivery }, this.now(), (s) => this.expireSet(s, 'evicted'));
     switch (res.kind) {
       case 'invalid':
-        return conn.respond(responseFor(pdu, CommandStatus.ESME_RSUBMITFAIL));
+        return conn.respond(responseFor(pdu, res.tooLarge ? CommandStatus.ESME_RINVMSGLEN : CommandStatus.ESME_RSUBMITFAIL));
       case 'duplicate':
         return conn.respond(responseFor(pdu, CommandStatus.ESME_ROK, res.part.tag.partId));
       case 'pending':

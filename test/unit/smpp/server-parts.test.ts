@@ -33,6 +33,55 @@ describe('reassembly', () => {
     assert.deepEqual(r.expire(1600).map((s) => s.key), ['c']);
     assert.equal(r.openSets, 0);
   });
+
+  const owned = (o: { maxSets?: number; maxBytes?: number; maxSetsPerOwner?: number; maxBytesPerOwner?: number }) =>
+    new Reassembler<string>(60_000, o.maxSets ?? 100, { ...o, ownerOf: (k) => k.split('|')[0] });
+  const bytes = (n: number) => Buffer.alloc(n, 0x41);
+
+  test('an owner past its own set or byte bound loses its own oldest sets, never another owner\'s', () => {
+    const r = owned({ maxSetsPerOwner: 2, maxBytesPerOwner: 300 });
+    const evicted: string[] = [];
+    const ev = (s: { key: string }) => evicted.push(s.key);
+    r.add('B|1', 2, 1, bytes(100), 0, 'b1', 0, ev);
+    for (let i = 1; i <= 5; i++) r.add(`A|${i}`, 2, 1, bytes(10), 0, `a${i}`, i, ev);
+    assert.deepEqual(evicted, ['A|1', 'A|2', 'A|3'], 'A keeps its two newest');
+    assert.deepEqual(r.held('A'), { sets: 2, bytes: 20 });
+    evicted.length = 0;
+    r.add('A|6', 3, 1, bytes(150), 0, 'a6', 6, ev);
+    r.add('A|6', 3, 2, bytes(150), 0, 'a6b', 6, ev);
+    assert.deepEqual(evicted, ['A|4', 'A|5'], 'room for the bytes from A\'s own sets');
+    assert.deepEqual(r.held('A'), { sets: 1, bytes: 300 });
+    assert.deepEqual(r.held('B'), { sets: 1, bytes: 100 });
+    const done = r.add('B|1', 2, 2, bytes(5), 0, 'b2', 7, ev);
+    assert.ok(done.kind === 'complete' && done.octets.length === 105, 'B\'s set survived and completes');
+    assert.equal(r.heldBytes, 300);
+  });
+
+  test('a set that cannot fit its owner\'s byte bound is dropped and the part refused as too large', () => {
+    const r = owned({ maxBytesPerOwner: 250 });
+    const evicted: string[] = [];
+    r.add('A|1', 3, 1, bytes(200), 0, 'a1', 0, (s) => evicted.push(s.key));
+    const res = r.add('A|1', 3, 2, bytes(100), 0, 'a2', 0, (s) => evicted.push(s.key));
+    assert.ok(res.kind === 'invalid' && res.tooLarge);
+    assert.deepEqual(evicted, ['A|1']);
+    assert.deepEqual([r.openSets, r.heldBytes], [0, 0]);
+    assert.ok(r.add('A|2', 2, 1, bytes(300), 0, 'x', 0).kind === 'invalid', 'one part over the bound');
+  });
+
+  test('past the total bounds the owner holding the most gives up its oldest set', () => {
+    const r = owned({ maxBytes: 1000, maxSets: 4 });
+    const evicted: string[] = [];
+    const ev = (s: { key: string }) => evicted.push(s.key);
+    r.add('B|1', 2, 1, bytes(100), 0, 'b', 0, ev);
+    r.add('A|1', 2, 1, bytes(400), 0, 'a', 1, ev);
+    r.add('A|2', 2, 1, bytes(400), 0, 'a', 2, ev);
+    r.add('B|2', 2, 1, bytes(200), 0, 'b', 3, ev);
+    assert.deepEqual(evicted, ['A|1'], 'bytes: A holds the most');
+    r.add('A|3', 2, 1, bytes(10), 0, 'a', 4, ev);
+    r.add('C|1', 2, 1, bytes(10), 0, 'c', 5, ev);
+    assert.deepEqual(evicted, ['A|1', 'A|2'], 'sets: A and B hold two each, A more bytes: A gives one up; B keeps both');
+    assert.deepEqual([r.held('B').sets, r.held('C').sets], [2, 1]);
+  });
 });
 
 describe('submit_sm translation', () => {
