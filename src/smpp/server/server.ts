@@ -61,6 +61,8 @@ export interface SmppServerOptions {
    * the event to the process that announced one, rather than keep a second copy.
    */
   sharedEvents?: boolean;
+  /** On close, how long submits still being decided may take to get their submit_sm_resp (default 5 s). */
+  closeDrainMs?: number;
   now?: () => number;
   /** Failures the operator should see (never message content). */
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -156,12 +158,16 @@ export class SmppServer {
     return n;
   }
 
-  /** Unbinds every session, keeps what they had not taken, and stops listening. */
+  /**
+   * Stops listening, stops reading from every session, lets the submits already being decided get
+   * their submit_sm_resp (at most `closeDrainMs`: the app recorded them, and an ESME that never hears
+   * would resubmit, a duplicate), then unbinds every session and keeps what they had not taken.
+   */
   async close(): Promise<void> {
     clearInterval(this.timer);
-    for (const u of this.unsubscribe) u();
     const closing = new Promise<void>((r) => this.server.close(() => r()));
-    await Promise.all([...this.conns].map((c) => c.close()));
+    await Promise.all([...this.conns].map((c) => c.close({ drainMs: this.opts.closeDrainMs ?? 5000 })));
+    for (const u of this.unsubscribe) u();
     await closing;
     await this.deliveries.close();
   }

@@ -39,6 +39,9 @@ export class SmppConnection<C = unknown> {
   private outScheduled = false;
   private paused = false;
   private ended = false;
+  /** Reading stopped for a graceful close: requests handed up get answered, no new ones are read. */
+  private draining = false;
+  private readonly drainWaiters: (() => void)[] = [];
 
   constructor(
     readonly socket: Socket,
@@ -74,6 +77,7 @@ export class SmppConnection<C = unknown> {
     socket.on('close', () => {
       clearInterval(this.timer);
       this.session.terminate('connection closed');
+      this.wakeDrainWaiters();
       this.handler.onSocketClosed?.();
     });
   }
@@ -124,7 +128,7 @@ export class SmppConnection<C = unknown> {
 
   /** Pauses or resumes reading from the socket according to session window and write buffer. */
   updateFlow(): void {
-    const shouldPause = !this.session.wantsRead || this.socket.writableLength > this.highWater;
+    const shouldPause = this.draining || !this.session.wantsRead || this.socket.writableLength > this.highWater;
     if (shouldPause && !this.paused) {
       this.paused = true;
       this.socket.pause();
@@ -138,6 +142,36 @@ export class SmppConnection<C = unknown> {
   respond(resp: Pdu): void {
     this.session.respond(resp);
     this.updateFlow();
+    if (this.session.inboundInFlight === 0) this.wakeDrainWaiters();
+  }
+
+  private wakeDrainWaiters(): void {
+    for (const w of this.drainWaiters.splice(0)) w();
+  }
+
+  /**
+   * Stops reading new PDUs and waits (at most `timeoutMs`) until every request already handed up
+   * (submit_sm being decided) has its response written. Resolves true if all were answered.
+   */
+  async drainInbound(timeoutMs: number): Promise<boolean> {
+    this.draining = true;
+    this.updateFlow();
+    const done = () => this.session.inboundInFlight === 0 || this.session.state === 'closed' || this.socket.destroyed;
+    if (!done()) {
+      let t: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((r) => this.drainWaiters.push(r)),
+        new Promise<void>((r) => {
+          t = setTimeout(r, timeoutMs);
+          t.unref();
+        }),
+      ]);
+      clearTimeout(t);
+    }
+    // the responses leave before whatever follows (the unbind)
+    this.flushOut();
+    this.draining = false;
+    return done();
   }
 
   /** Ends the connection after what was written; destroys it if the peer does not close in 2 s. */
@@ -150,12 +184,22 @@ export class SmppConnection<C = unknown> {
     t.unref();
   }
 
-  /** Orderly unbind, then close; resolves when the socket is closed. */
-  async close(): Promise<void> {
+  /**
+   * Orderly unbind, then close; resolves when the socket is closed. With `drainMs`, reading stops
+   * first and requests already handed up get their responses (waiting at most that long) before the
+   * unbind: a submit the application recorded must not lose its submit_sm_resp (the ESME would
+   * resubmit it, a duplicate). Once unbinding, the session answers new submits ESME_RINVBNDSTS.
+   */
+  async close(opts: { drainMs?: number } = {}): Promise<void> {
     if (this.socket.destroyed) return;
     const closed = new Promise<void>((r) => this.socket.once('close', () => r()));
+    if (opts.drainMs && this.session.bound) {
+      await this.drainInbound(opts.drainMs);
+      if (this.socket.destroyed) return;
+    }
     if (this.session.bound) this.session.unbind(this.now());
     else this.session.terminate('closing');
+    this.updateFlow(); // reading again (if drained): the unbind_resp must get in
     const t = setTimeout(() => this.socket.destroy(), 3000);
     t.unref();
     await closed;

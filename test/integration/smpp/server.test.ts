@@ -309,6 +309,35 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
     assert.deepEqual(nack(await raw(Buffer.from([0, 0, 0, 4]))), [16, 16, 0x80000000, CommandStatus.ESME_RINVCMDLEN, 0]);
   });
 
+  test('close(): submits still being decided get their submit_sm_resp before the unbind; nothing new is read', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const slowApp = new FakeApp();
+    const decide = slowApp.submitMessages.bind(slowApp);
+    slowApp.submitMessages = async (p, inputs, ch) => {
+      await gate;
+      return decide(p, inputs, ch);
+    };
+    const srv = new SmppServer({ app: slowApp, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service' });
+    const p = await srv.listen(0, '127.0.0.1');
+    const e = await SmppEsme.connect({ host: '127.0.0.1', port: p, systemId: 'cp1', password: 'secret1' });
+    const pending = [e.request(sm('one')), e.request(sm('two'))];
+    await new Promise((r) => setTimeout(r, 50)); // both submits are in the server, waiting for the decision
+    const closing = srv.close();
+    await new Promise((r) => setTimeout(r, 100));
+    const late = e.request(sm('three')).catch((err: Error) => err);
+    await new Promise((r) => setTimeout(r, 50));
+    open();
+    const rs = await Promise.all(pending);
+    assert.deepEqual(rs.map((r) => r.command_status), [0, 0]);
+    assert.ok(rs.every((r) => /^msg_/.test((r as { message_id: string }).message_id)), 'each recorded submit got its id');
+    await closing;
+    const l = await late;
+    assert.ok(l instanceof Error || (l as Pdu).command_status !== 0, 'a submit sent after close() began is not accepted');
+    assert.deepEqual(slowApp.submissions.map((s) => s.input.text), ['one', 'two'], 'nothing read after close() began was decided');
+    await e.close().catch(() => undefined);
+  });
+
   test('garbage costs only its own session', async () => {
     const s = connect({ host: '127.0.0.1', port });
     await new Promise((r) => s.once('connect', r));
