@@ -28,7 +28,8 @@ export class SmppBindError extends Error {
   }
 }
 
-interface Waiter {
+/** Gets the answer to one request, called synchronously from the session (no promise hop). */
+export interface Waiter {
   resolve(p: Pdu): void;
   reject(e: Error): void;
 }
@@ -123,6 +124,15 @@ export class SmppEsme {
   /** Sends a request; resolves with its response PDU, whatever the status. */
   request(pdu: Exclude<Pdu, { command: 'generic_nack' }>): Promise<Pdu> {
     return new Promise((resolve, reject) => this.conn.session.request(pdu, { resolve, reject }, Date.now()));
+  }
+
+  /**
+   * Sends a request; `w` is called straight from the session when the answer (or the failure)
+   * comes, before any PDU read after it is handled. (A receipt read right after its
+   * submit_sm_resp must find the submit already filed: UpstreamLink relies on this.)
+   */
+  requestWith(pdu: Exclude<Pdu, { command: 'generic_nack' }>, w: Waiter): void {
+    this.conn.session.request(pdu, w, Date.now());
   }
 
   /** Resolves when the connection has ended, with the reason. */

@@ -49,6 +49,7 @@ export class UpstreamLink {
   /** Throttled answers in a row (each after a pause): the next pause's length. */
   private throttles = 0;
   private pauseTimer: NodeJS.Timeout | null = null;
+  private pumping = false;
   /** Successful binds so far (tests and metrics). */
   binds = 0;
   /** Throttling pauses so far (tests and metrics). */
@@ -175,23 +176,11 @@ export class UpstreamLink {
       }
       return;
     }
-    const window = Math.max(1, this.cfg.window);
-    while (this.qHead < this.queue.length && this.handed < window) {
-      const w = this.queue[this.qHead++];
-      this.handed++;
-      e.request(w.pdu).then(
-        (resp) => {
-          this.handed--;
-          this.answered(resp.command_status, now);
-          w.resolve(resp);
-          this.pump();
-        },
-        (err: Error) => {
-          this.handed--;
-          w.reject(err);
-          this.pump();
-        },
-      );
+    this.pumping = true;
+    try {
+      this.hand(e, now);
+    } finally {
+      this.pumping = false;
     }
     if (this.qHead === this.queue.length) {
       this.queue.length = 0;
@@ -200,6 +189,35 @@ export class UpstreamLink {
       this.queue = this.queue.slice(this.qHead);
       this.qHead = 0;
     }
+  }
+
+  private hand(e: SmppEsme, now: number): void {
+    const window = Math.max(1, this.cfg.window);
+    while (this.qHead < this.queue.length && this.handed < window) {
+      const w = this.queue[this.qHead++];
+      this.handed++;
+      // Callbacks, not e.request()'s promise: the caller's continuation must run no later than it
+      // did without this queue, ahead of the deliver_sm (receipt) read right after the answer.
+      e.requestWith(w.pdu, {
+        resolve: (resp) => {
+          this.handed--;
+          this.answered(resp.command_status, now);
+          w.resolve(resp);
+          this.pumpAgain();
+        },
+        reject: (err) => {
+          this.handed--;
+          w.reject(err);
+          this.pumpAgain();
+        },
+      });
+    }
+  }
+
+  /** A slot freed: pump, unless this runs inside pump() itself (a request failed synchronously). */
+  private pumpAgain(): void {
+    if (this.pumping) return; // the loop in pump() goes on by itself
+    this.pump();
   }
 
   /**
