@@ -28,6 +28,14 @@ function ascii(s: string): string {
   return s.replace(/[^\x20-\x7e]/g, '?');
 }
 
+/**
+ * A subscriber number as SMPP carries it with TON 1 (international) / NPI 1 (E.164): the digits
+ * with the country code and no '+' (SMPP 3.4 §5.2.5–5.2.7; `+8613800138000` → `8613800138000`).
+ */
+export function internationalAddr(n: string): string {
+  return n.startsWith('+') ? n.slice(1) : n;
+}
+
 export interface ReceiptInput {
   messageId: string;
   /** The recipient (becomes source_addr of the receipt). */
@@ -49,7 +57,7 @@ export function receiptPdu(r: ReceiptInput): SmPdu {
     sequence_number: 0,
     source_addr_ton: 1,
     source_addr_npi: 1,
-    source_addr: r.to,
+    source_addr: internationalAddr(r.to),
     destination_addr: r.from,
     esm_class: EsmClass.DELIVERY_RECEIPT,
     data_coding: DataCoding.DEFAULT,
@@ -66,7 +74,7 @@ export function moPdus(mo: { from: string; to: string; text: string }, ref: numb
     sequence_number: 0,
     source_addr_ton: 1,
     source_addr_npi: 1,
-    source_addr: mo.from,
+    source_addr: internationalAddr(mo.from),
     destination_addr: mo.to,
     esm_class: s.udhi ? EsmClass.UDHI : 0,
     data_coding: dc,

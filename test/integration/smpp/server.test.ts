@@ -232,6 +232,18 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
     await e.close();
   });
 
+  test('receipts and MO carry an international number without the \'+\' (TON 1, NPI 1)', async () => {
+    const got: SmPdu[] = [];
+    const e = await esme('cp1', 'secret1', { onDeliver: (p) => { got.push(p as SmPdu); return 0; } });
+    const t = Date.now();
+    app.events.emit('messageStatus', { id: 'msg_intl', contentProviderId: 'cp_1', status: 'delivered', at: t, from: '10690001', to: '+8613800138000', submittedAt: t - 1000, registeredDelivery: true, text: 'x' });
+    app.events.emit('moForward', { id: 'mo_intl', contentProviderId: 'cp_1', from: '+8613800138000', to: '10690001', text: 'hi', at: t });
+    const dlr = await waitFor(() => got.find((p) => tlvString(p.tlvs, Tag.receipted_message_id) === 'msg_intl'));
+    const mo = await waitFor(() => got.find((p) => p.esm_class === 0 && decodeText(p.short_message, p.data_coding) === 'hi'));
+    for (const d of [dlr, mo]) assert.deepEqual([d.source_addr, d.source_addr_ton, d.source_addr_npi], ['8613800138000', 1, 1]);
+    await e.close();
+  });
+
   test('receipts wait for a receiver bind of that provider; other providers never see them', async () => {
     const t = Date.now();
     app.events.emit('messageStatus', { id: 'msg_later', contentProviderId: 'cp_1', status: 'undeliverable', at: t, from: '10690001', to: '13800138001', submittedAt: t, registeredDelivery: true, text: 'x' });
