@@ -4,6 +4,7 @@
  * is cached by SHA-256 so an ESME that rebinds often does not cost a scrypt each time.
  */
 import { createHash } from 'node:crypto';
+import { BlockList, isIP } from 'node:net';
 import { SmsguardError } from '../../domain/errors.js';
 import { requireOwnerOrAdmin } from '../../app/access.js';
 import { hashPassword, verifyPassword } from '../../app/secrets.js';
@@ -64,7 +65,9 @@ export class SmppCredentials {
     if (typeof b.password !== 'string' || !PASSWORD.test(b.password)) invalid('password', 'password: 1–8 printable ASCII characters (SMPP 3.4 limit)');
     let allowedIps: string[] | null = null;
     if (b.allowedIps !== undefined && b.allowedIps !== null) {
-      if (!Array.isArray(b.allowedIps) || !b.allowedIps.every((x) => typeof x === 'string' && x.length > 0 && x.length <= 45)) invalid('allowedIps', 'allowedIps: array of IP addresses');
+      if (!Array.isArray(b.allowedIps) || !b.allowedIps.every((x) => typeof x === 'string' && parseAllowed(x) !== null)) {
+        invalid('allowedIps', 'allowedIps: array of IP addresses or CIDR blocks (203.0.113.7, 10.0.0.0/8, 2001:db8::/32)');
+      }
       allowedIps = b.allowedIps as string[];
     }
     const posInt = (v: unknown, field: string): number | null => {
@@ -92,14 +95,51 @@ export class SmppCredentials {
   async authenticate(systemId: string, password: string, remoteIp: string): Promise<AuthResult> {
     const row = await this.deps.store.findSmppCredential(systemId);
     if (!row) return { ok: false, status: CommandStatus.ESME_RINVSYSID, reason: 'unknown system_id' };
+    // The address first: from an address not allowed, a bind learns nothing about the password and
+    // costs no scrypt (a password oracle and a CPU sink for anyone who can reach the port otherwise).
+    if (row.allowedIps && !this.allows(row.id, row.allowedIps, remoteIp)) return { ok: false, status: CommandStatus.ESME_RBINDFAIL, reason: `address ${remoteIp} not allowed` };
     const key = createHash('sha256').update(`${row.id}\0${password}`).digest('hex');
     if (this.verified.get(row.id) !== key) {
       if (!verifyPassword(password, row.passwordHash)) return { ok: false, status: CommandStatus.ESME_RINVPASWD, reason: 'wrong password' };
       this.verified.set(row.id, key);
     }
-    if (row.allowedIps && !row.allowedIps.includes(normaliseIp(remoteIp))) return { ok: false, status: CommandStatus.ESME_RBINDFAIL, reason: `address ${remoteIp} not allowed` };
     return { ok: true, account: { credentialId: row.id, contentProviderId: row.contentProviderId, systemId: row.systemId, maxBinds: row.maxBinds, throughput: row.throughput } };
   }
+
+  /** Allow-lists compiled once per credential (keyed by its entries, so an edited list recompiles). */
+  private readonly lists = new Map<string, { key: string; list: BlockList }>();
+
+  private allows(credentialId: string, entries: readonly string[], remoteIp: string): boolean {
+    const key = entries.join(',');
+    let c = this.lists.get(credentialId);
+    if (!c || c.key !== key) {
+      const list = new BlockList();
+      for (const e of entries) {
+        const a = parseAllowed(e);
+        // Rows written before entries were validated may hold anything: such an entry matches nothing.
+        if (!a) continue;
+        if (a.prefix === null) list.addAddress(a.address, a.family);
+        else list.addSubnet(a.address, a.prefix, a.family);
+      }
+      this.lists.set(credentialId, (c = { key, list }));
+    }
+    const ip = normaliseIp(remoteIp);
+    const v = isIP(ip);
+    return v !== 0 && c.list.check(ip, v === 6 ? 'ipv6' : 'ipv4');
+  }
+}
+
+/** An allow-list entry: an IPv4 or IPv6 address, or a CIDR block; null when it is neither. */
+export function parseAllowed(entry: string): { address: string; family: 'ipv4' | 'ipv6'; prefix: number | null } | null {
+  const [addr, bits, extra] = entry.trim().split('/');
+  if (extra !== undefined) return null;
+  const address = normaliseIp(addr);
+  const v = isIP(address);
+  if (v === 0) return null;
+  const family = v === 6 ? 'ipv6' : 'ipv4';
+  if (bits === undefined) return { address, family, prefix: null };
+  if (!/^\d{1,3}$/.test(bits) || Number(bits) > (v === 6 ? 128 : 32)) return null;
+  return { address, family, prefix: Number(bits) };
 }
 
 /** `::ffff:127.0.0.1` → `127.0.0.1` so allowlists can name plain IPv4 addresses. */
