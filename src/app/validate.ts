@@ -40,6 +40,10 @@ export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
   const to = str(o.to, `${p}to`, { min: 1, max: 32 });
   // The pipeline judges length against the profile; this bound only protects memory.
   const text = str(o.text, `${p}text`, { min: 1, max: 10_000 });
+  // Neither can reach a handset as written: a lone surrogate has no UCS-2 or GSM encoding (it went out
+  // as a broken character), and a NUL ends the text on many handsets and SMSCs.
+  if (!(text as unknown as { isWellFormed(): boolean }).isWellFormed()) fail(`${p}text`, 'must be well-formed Unicode (it holds a lone surrogate)');
+  if (text.includes('\u0000')) fail(`${p}text`, 'must not contain NUL characters');
   if (!isMessageType(o.type)) fail(`${p}type`, 'must be one of verification, notification, commercial, public_welfare');
   const out: SubmitInput = { from, to, text, type: o.type };
   if (o.category !== undefined && o.category !== null) out.category = str(o.category, `${p}category`, { min: 1, max: 64 });

@@ -42,6 +42,12 @@ describe('HTTP API', () => {
     assert.equal(noCat.json().error.field, 'category');
     const badType = await send(cp.auth, { from: '10690001', to: '13800138000', text: 'x', type: 'spam' });
     assert.equal(badType.statusCode, 400);
+    // Texts no handset can be sent as written (found by an audit: both went out): a lone surrogate, a NUL.
+    for (const text of ['【示例】您的验证码是\ud800。', '【示例】您的验证码是\u0000123456。']) {
+      const r = await send(cp.auth, { from: '10690001', to: '13800138000', text, type: 'notification' });
+      assert.equal(r.statusCode, 400, JSON.stringify(text));
+      assert.equal(r.json().error.field, 'text');
+    }
   });
 
   test('registry: invalid credit code, duplicate signature and port, unknown provider', async () => {
