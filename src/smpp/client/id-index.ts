@@ -2,6 +2,10 @@
  * Matches the message id in a delivery receipt to the one the SMSC gave in submit_sm_resp, through
  * the classic traps: the receipt's id in decimal where the response was hex (or the reverse), in
  * another case, with or without leading zeros. Pure and bounded (oldest entries go first).
+ *
+ * `get` is the id as written (case and leading zeros aside); `find` also tries the other numeric
+ * readings, which can name a different message ("10" read as decimal is hex "a"): a caller must
+ * prefer `get` and treat a `find`-only match as a guess (SmppUpstream waits before settling on it).
  */
 
 const HEX = /^[0-9a-f]+$/;
@@ -73,7 +77,13 @@ export class IdIndex<V> {
     }
   }
 
-  /** The value filed for the id a receipt carries, or undefined. */
+  /** The value filed under exactly this id (trimmed, any case, leading zeros aside), or undefined. */
+  get(receiptId: string): V | undefined {
+    if (!receiptId) return undefined;
+    return this.map.get(strip(receiptId));
+  }
+
+  /** The value filed for the id a receipt carries, as written or in another reading, or undefined. */
   find(receiptId: string): V | undefined {
     if (!receiptId) return undefined;
     for (const k of formsForReceiptId(receiptId)) {

@@ -8,6 +8,8 @@
  *   the SMSC kept it, and losing a message is worse than the rare duplicate (docs/SMPP.md).
  * - Receipts are matched to submits through IdIndex (hex/decimal, case, leading zeros), may arrive
  *   before the submit_sm_resp, and are reported once per message (worst part wins for long ones).
+ *   The id as written wins; another reading of it ("10" as decimal is hex "a") is only a guess, taken
+ *   once no message that could still be filed under the id as written is being submitted.
  */
 import { EsmClass, MessageState, Tag } from '../pdu/constants.js';
 import { parseDlrText } from '../pdu/dlr.js';
@@ -59,12 +61,17 @@ interface PartState {
   worst: string | null;
   err?: string;
 }
+/** A receipt parked until its id is filed, or until it may settle on another reading of it. */
 interface Early {
   id: string;
+  /** The id in the receipt's text, when it differs from `id` (receipted_message_id). */
+  alt?: string;
   stat: string;
   err?: string;
   at: number;
   used: boolean;
+  /** The last submit begun when it arrived: it waits until every submit up to this one has ended. */
+  waitSeq: number;
 }
 
 const STATE_NAMES: Record<number, string> = {
@@ -97,6 +104,19 @@ export class SmppUpstream implements Egress {
   private readonly early = new IdIndex<Early>(100_000);
   /** Early receipts in arrival order (a Set: the sweep removes from the front in O(1)). */
   private readonly earlyList = new Set<Early>();
+  /**
+   * Submits running (doSubmit), by sequence number; a Set keeps them in start order, so the first
+   * is the oldest. A receipt may belong to one of them (its id not filed yet) and no other.
+   */
+  private readonly open = new Set<number>();
+  private openSeq = 0;
+  /**
+   * Parked receipts waiting for the submits running when they arrived to end (then tried again,
+   * see retryPending), in arrival order, so waitSeq never decreases along it; a queue from pendingHead.
+   */
+  private pending: (Early | undefined)[] = [];
+  private pendingHead = 0;
+  private retryQueued = false;
   private readonly moParts = new Reassembler<null>(60_000, 10_000);
   private readonly timer: NodeJS.Timeout;
   private ref = 0;
@@ -202,9 +222,21 @@ export class SmppUpstream implements Egress {
   private async doSubmit(msg: OutboundMessage): Promise<SubmitResult> {
     const cands = this.eligible(msg.to.replace(/^\+/, ''));
     if (cands.length === 0) return { ok: false, retry: false, reason: 'no upstream link carries this recipient' };
-    const r = await this.submitParts(msg, cands);
-    if (r.ok || !r.retry) this.partial.delete(msg.id);
-    return r;
+    const seq = ++this.openSeq;
+    this.open.add(seq);
+    try {
+      const r = await this.submitParts(msg, cands);
+      if (r.ok || !r.retry) this.partial.delete(msg.id);
+      return r;
+    } finally {
+      this.open.delete(seq);
+      // receipts parked while this one ran may now settle (only the front can, and only if it waited for this one)
+      const front = this.pending[this.pendingHead];
+      if (front !== undefined && seq <= front.waitSeq && !this.retryQueued) {
+        this.retryQueued = true;
+        queueMicrotask(this.retryPending);
+      }
+    }
   }
 
   private async submitParts(msg: OutboundMessage, cands: UpstreamLink[]): Promise<SubmitResult> {
@@ -276,9 +308,10 @@ export class SmppUpstream implements Egress {
     this.done.set(msg.id, upstreamId);
     if (partIds.length > 1) this.partStates.set(upstreamId, { remaining: partIds.length, worst: null });
     partIds.forEach((id, part) => this.ids.add(id, { sent, part, receipted: false }));
-    // receipts that beat the submit_sm_resp
+    // receipts that beat the submit_sm_resp, under the id as written (another reading may be
+    // another message's: those wait for retryPending)
     for (const id of partIds) {
-      const e = this.early.find(id);
+      const e = this.early.get(id);
       if (e && !e.used) {
         e.used = true;
         queueMicrotask(() => this.onReceiptFor(id, e.stat, e.err));
@@ -299,31 +332,89 @@ export class SmppUpstream implements Egress {
       const stat = parsed?.stat ?? (state !== undefined ? STATE_NAMES[state] : undefined);
       const id = receiptedId || parsed?.id;
       if (!id || !stat) return CommandStatus.ESME_ROK; // unreadable receipt: acknowledge, nothing to match
-      this.onReceiptFor(id, stat, parsed?.err, parsed?.id);
+      this.onReceiptFor(id, stat, parsed?.err, parsed?.id !== id ? parsed?.id : undefined);
       return CommandStatus.ESME_ROK;
     }
     return this.onMoPdu(pdu);
   }
 
   private onReceiptFor(id: string, stat: string, err?: string, altId?: string): void {
-    const hit = this.ids.find(id) ?? (altId ? this.ids.find(altId) : undefined);
-    if (!hit) {
-      // A receipt for the same id already waiting (a duplicate, or a final state after ENROUTE):
-      // one entry per id, so it is reported once, matched or swept. A final state replaces an
-      // intermediate one; a repeat of a final state changes nothing.
-      const held = this.early.find(id);
-      if (held && !held.used) {
-        if (NON_FINAL.has(held.stat) && !NON_FINAL.has(stat)) {
-          held.stat = stat;
-          held.err = err;
-        }
-        return;
+    const exact = this.ids.get(id) ?? (altId ? this.ids.get(altId) : undefined);
+    if (exact) return this.report(exact, stat, err);
+    // Only another reading matches ("10" read as decimal is hex "a"). That is this message's receipt
+    // unless a submit still running gets the id as written (its submit_sm_resp not filed yet), or
+    // the message already had its receipt (then this is more likely another's than a repeat): in
+    // those cases park it, like a receipt with no match at all, and decide once those submits end.
+    const other = this.ids.find(id) ?? (altId ? this.ids.find(altId) : undefined);
+    if (other) {
+      if (NON_FINAL.has(stat)) return;
+      if (!other.receipted && this.open.size === 0) return this.report(other, stat, err);
+    }
+    // A receipt for the same id already waiting (a duplicate, or a final state after ENROUTE):
+    // one entry per id, so it is reported once, matched or swept. A final state replaces an
+    // intermediate one; a repeat of a final state changes nothing.
+    const held = this.early.get(id);
+    if (held && !held.used) {
+      if (NON_FINAL.has(held.stat) && !NON_FINAL.has(stat)) {
+        held.stat = stat;
+        held.err = err;
       }
-      const e: Early = { id, stat, err, at: Date.now(), used: false };
-      this.early.add(id, e);
-      this.earlyList.add(e);
       return;
     }
+    const e: Early = { id, alt: altId, stat, err, at: Date.now(), used: false, waitSeq: this.openSeq };
+    this.early.add(id, e);
+    this.earlyList.add(e);
+    // with no submit running, nothing can be filed under its id but a long message's retry: the
+    // sweep decides (or accepted() files its id first)
+    if (this.open.size > 0) this.pending.push(e);
+  }
+
+  /**
+   * Tries parked receipts again whose submits have all ended (the submits running when each arrived,
+   * the oldest first): the id as written, then another reading, unless that message already had
+   * its receipt (left to the sweep). Run as a microtask, never inside a submit's own continuation.
+   */
+  private readonly retryPending = (): void => {
+    this.retryQueued = false;
+    let oldest = Infinity;
+    for (const s of this.open) {
+      oldest = s;
+      break;
+    }
+    const q = this.pending;
+    while (this.pendingHead < q.length) {
+      const e = q[this.pendingHead]!;
+      if (e.waitSeq >= oldest) break;
+      q[this.pendingHead++] = undefined;
+      if (!e.used) this.settle(e, false);
+    }
+    if (this.pendingHead === q.length) {
+      q.length = 0;
+      this.pendingHead = 0;
+    } else if (this.pendingHead > 1024 && this.pendingHead * 2 > q.length) {
+      this.pending = q.slice(this.pendingHead);
+      this.pendingHead = 0;
+    }
+  };
+
+  /**
+   * A parked receipt to the message filed under its id as written, else under another reading
+   * unless that message already had its receipt (when `last`, the sweep's turn: then it is a repeat,
+   * dropped). False when it stays parked (or, when `last`, matched nothing).
+   */
+  private settle(e: Early, last: boolean): boolean {
+    let hit = this.ids.get(e.id) ?? (e.alt ? this.ids.get(e.alt) : undefined);
+    if (!hit) {
+      hit = this.ids.find(e.id) ?? (e.alt ? this.ids.find(e.alt) : undefined);
+      if (!hit || (hit.receipted && !last)) return false;
+    }
+    e.used = true;
+    this.report(hit, e.stat, e.err);
+    return true;
+  }
+
+  /** A receipt for a filed part: reported once per message (a long one's once all parts have one). */
+  private report(hit: Part, stat: string, err?: string): void {
     if (NON_FINAL.has(stat)) return;
     // A duplicated receipt changes nothing. The mark lives as long as the part is filed, which is
     // as long as a receipt can find it at all.
@@ -356,6 +447,8 @@ export class SmppUpstream implements Egress {
       if (e.at >= limit) break;
       this.earlyList.delete(e);
       if (e.used) continue;
+      // its last chance to match (another reading whose message had its receipt: a repeat, dropped)
+      if (this.settle(e, true)) continue;
       e.used = true;
       // never matched: report as given; the delivery worker keeps its own early map
       if (!NON_FINAL.has(e.stat)) for (const cb of this.receiptCbs) cb({ upstreamId: e.id, stat: e.stat, err: e.err, at: Date.now() });

@@ -39,6 +39,12 @@ export interface FakeSmscOptions {
    * = handle as usual. Applied before the misbehaviour (tests script one-off answers with it).
    */
   answer?: (pdu: SmPdu, n: number) => number | undefined;
+  /** The message id for the n-th submit_sm (1-based); undefined = the next of the fake's own hex ids. */
+  messageId?: (n: number) => string | undefined;
+  /** Send the receipt of the n-th submit_sm before its submit_sm_resp (as 'dlr_before_resp' does for all). */
+  dlrBeforeResp?: (n: number) => boolean;
+  /** How long after its submit_sm_resp the receipt of the n-th submit_sm goes (default 5 ms). */
+  dlrDelayMs?: (n: number) => number;
 }
 
 export interface Acked {
@@ -187,7 +193,7 @@ export class FakeSmsc {
       default:
         break;
     }
-    const id = (this.nextId++).toString(16).toUpperCase();
+    const id = o.messageId?.(n) ?? (this.nextId++).toString(16).toUpperCase();
     const sm = pdu.esm_class & EsmClass.UDHI ? parseUdh(pdu.short_message)?.payload ?? pdu.short_message : pdu.short_message;
     this.acked.push({ messageId: id, text: decodeText(sm, pdu.data_coding), to: pdu.destination_addr });
     const resp = responseFor(pdu, CommandStatus.ESME_ROK, id);
@@ -196,7 +202,7 @@ export class FakeSmsc {
       conn.respond(resp);
     };
     const dlr = () => {
-      if (!o.dlr && o.misbehaviour !== 'dlr_before_resp') return;
+      if (!o.dlr && o.misbehaviour !== 'dlr_before_resp' && !o.dlrBeforeResp?.(n)) return;
       const rid = o.decimalReceiptIds ? parseInt(id, 16).toString(10) : id;
       const d: SmPdu = {
         ...smDefaults(), command: 'deliver_sm', sequence_number: 0, source_addr: pdu.destination_addr, destination_addr: pdu.source_addr, esm_class: EsmClass.DELIVERY_RECEIPT,
@@ -206,12 +212,12 @@ export class FakeSmsc {
       this.sendDlr(d);
       if (o.duplicateReceipts) this.sendDlr({ ...d });
     };
-    if (o.misbehaviour === 'dlr_before_resp') {
+    if (o.misbehaviour === 'dlr_before_resp' || o.dlrBeforeResp?.(n)) {
       dlr();
       setTimeout(answerOk, 20);
     } else {
       answerOk();
-      setTimeout(dlr, 5);
+      setTimeout(dlr, o.dlrDelayMs?.(n) ?? 5);
     }
   }
 

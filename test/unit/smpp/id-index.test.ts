@@ -65,3 +65,16 @@ test('a full index keeps exactly the newest entries through many wraps', () => {
   assert.equal(idx.find(String(0x1000000 + 200_000)), 200_000, 'the oldest kept, by its decimal reading');
   assert.equal(idx.find((0x1000000 + 199_999).toString(16)), undefined);
 });
+
+test('get matches only the id as written (case and leading zeros aside), find also other readings', () => {
+  const idx = new IdIndex<string>();
+  idx.add('A', 'hex a');
+  assert.equal(idx.get('000a'), 'hex a');
+  assert.equal(idx.get(' A '), 'hex a');
+  assert.equal(idx.get('10'), undefined, '"10" as written is not "a"');
+  assert.equal(idx.find('10'), 'hex a', 'decimal 10 is hex a: a guess');
+  idx.add('10', 'ten');
+  assert.equal(idx.get('10'), 'ten');
+  assert.equal(idx.find('10'), 'ten', 'as written first');
+  assert.equal(idx.get(''), undefined);
+});

@@ -1,0 +1,97 @@
+/**
+ * Receipt ids that read as another message's id once taken as hex or decimal. The SMSC gives ids
+ * "a" and "10" (hex a is decimal 10, so the decimal reading of "10" is "a"). A receipt for "10" that
+ * arrives before its own submit_sm_resp has been filed must wait for it, not go to "a": before, it
+ * matched "a" by that alternate reading, was dropped as a repeat of "a"'s receipt (or took "a"'s
+ * place when "a" had none yet), and the message "10" never got its receipt.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SmppUpstream, type UpstreamOptions } from '../../../src/smpp/client/upstream.js';
+import { ThreadedUpstream } from '../../../src/smpp/client/threaded-upstream.js';
+import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
+import type { DeliveryReceipt } from '../../../src/ports/egress.js';
+import type { OutboundMessage } from '../../../src/ports/store.js';
+import { FakeSmsc, type FakeSmscOptions } from '../../fakes/smpp/fake-smsc.js';
+
+const VARIANTS = [
+  ['in process', (o: UpstreamOptions) => new SmppUpstream(o)],
+  ['on its own thread', (o: UpstreamOptions) => new ThreadedUpstream(o)],
+] as const;
+
+const msg = (i: number): OutboundMessage => ({
+  id: `msg_ambiguous_${i}`, contentProviderId: 'cp', from: '10690001', to: `+8613800000${i}`, text: `ambiguous ${i}`, registeredDelivery: true, attempts: 0, submittedAt: 0,
+});
+
+async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return true;
+}
+
+async function scenario(make: (o: UpstreamOptions) => SmppUpstream | ThreadedUpstream, fake: Omit<FakeSmscOptions, 'misbehaviour' | 'messageId'>, beforeSecond: (receipts: DeliveryReceipt[]) => Promise<void>) {
+  // submit 1 gets "a", submit 2 gets "10"
+  const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true, messageId: (n) => (n === 1 ? 'a' : n === 2 ? '10' : undefined), ...fake });
+  await smsc.listen();
+  // earlyReceiptMs well past the test: a receipt reported raw by the sweep would hide the bug
+  const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=ambiguous&window=5`)], earlyReceiptMs: 60_000 });
+  const receipts: DeliveryReceipt[] = [];
+  up.onReceipt((r) => receipts.push(r));
+  up.start();
+  try {
+    assert.ok(await up.waitUp(5000));
+    const first = await up.submit(msg(1));
+    assert.deepEqual(first, { ok: true, upstreamId: 'a' });
+    await beforeSecond(receipts);
+    const second = await up.submit(msg(2));
+    assert.deepEqual(second, { ok: true, upstreamId: '10' });
+    await waitFor(() => receipts.length >= 2, 3000);
+    await new Promise((r) => setTimeout(r, 100)); // nothing more may come
+    assert.deepEqual(receipts.map((r) => `${r.upstreamId}:${r.stat}`).sort(), ['10:DELIVRD', 'a:DELIVRD'], 'each message gets its own receipt, once');
+  } finally {
+    await up.close();
+    await smsc.close();
+  }
+}
+
+for (const [name, make] of VARIANTS) {
+  test(`${name}: a receipt for "10" that beats its submit_sm_resp is not dropped as a repeat of "a"'s`, { timeout: 20_000 }, async () => {
+    await scenario(make, { dlrBeforeResp: (n) => n === 2 }, async (receipts) => {
+      // "a" has had its receipt before "10" is even submitted
+      assert.ok(await waitFor(() => receipts.length === 1, 3000), 'receipt for "a"');
+      assert.equal(receipts[0].upstreamId, 'a');
+    });
+  });
+
+  test(`${name}: a receipt for "10" that beats its submit_sm_resp does not take the place of "a"'s, still to come`, { timeout: 20_000 }, async () => {
+    // "a"'s receipt comes long after "10"'s
+    await scenario(make, { dlrBeforeResp: (n) => n === 2, dlrDelayMs: (n) => (n === 1 ? 400 : 5) }, async () => {});
+  });
+}
+
+for (const [name, make] of VARIANTS) {
+  test(`${name}: receipts only another reading matches (decimal for hex), before their responses and twice, still reach their messages once`, { timeout: 20_000 }, async () => {
+    // every receipt is early and matches only by its decimal reading: each waits for the submits
+    // running when it arrived to end, then settles on that reading
+    const smsc = new FakeSmsc({ misbehaviour: 'dlr_before_resp', decimalReceiptIds: true, duplicateReceipts: true });
+    await smsc.listen();
+    const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=decimal&window=5`)], earlyReceiptMs: 60_000 });
+    const receipts: DeliveryReceipt[] = [];
+    up.onReceipt((r) => receipts.push(r));
+    up.start();
+    try {
+      assert.ok(await up.waitUp(5000));
+      const rs = await Promise.all(Array.from({ length: 20 }, (_, i) => up.submit(msg(100 + i))));
+      assert.ok(rs.every((r) => r.ok));
+      await waitFor(() => receipts.length >= 20, 3000);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(receipts.map((r) => r.upstreamId).sort(), rs.map((r) => (r.ok ? r.upstreamId : '')).sort());
+    } finally {
+      await up.close();
+      await smsc.close();
+    }
+  });
+}
