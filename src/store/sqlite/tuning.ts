@@ -10,9 +10,12 @@
  * leaves that number as the cache's largest key; at every commit SQLite then truncates the cache to
  * the database's size and, while the file is under 1 GiB, walks every cached page to do it. With
  * the 256 MiB cache the main file used to ask for, that walk cost ~0.3 ms per commit once the cache had
- * filled (`bench/sqlite-commit-cache.ts`); 32 MiB bounds it at 8,192 pages of 4 KiB.
+ * filled (`bench/sqlite-commit-cache.ts`); 8 MiB bounds it at 2,048 pages of 4 KiB (512 of a month
+ * file's 16 KiB). Measured in the benchmarks (docs/PERFORMANCE.md): 8 MiB gave `http_batch_msgs_per_s`
+ * 21,570–23,366 against 19,413–19,546 with 32 MiB; 2 MiB made commercial decisions slower (the
+ * consent index's upper levels no longer stayed cached).
  */
-export const PAGE_CACHE_KIB = 32_768;
+export const PAGE_CACHE_KIB = 8_192;
 /**
  * The main file is read through a memory map instead (SQLite's largest by default, 0x7fff0000): a
  * clean page costs neither a read call nor a copy into the cache, so the consent look-up index
