@@ -16,6 +16,7 @@ import { waitFor } from '../helpers/wait.js';
 import { validCreditCode } from '../helpers/gateway.js';
 import { SmppEsme } from '../../src/smpp/client/index.js';
 import { Tag, decodeText, encodeText, parseDlrText, smDefaults, tlvCString, tlvString, type SmPdu } from '../../src/smpp/pdu/index.js';
+import { stopProcess } from '../helpers/process.js';
 
 const BIN = fileURLToPath(new URL('../../bin/smsguard.js', import.meta.url));
 const ADMIN = 'sga_readme_process_test_admin_token_0001';
@@ -41,12 +42,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (proc.exitCode === null) {
-    const exited = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000).unref())]);
-    if (proc.exitCode === null) proc.kill('SIGKILL');
-  }
+  await stopProcess(proc);
   rmSync(dir, { recursive: true, force: true });
 });
 

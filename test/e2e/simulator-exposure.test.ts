@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../helpers/wait.js';
+import { stopProcess } from '../helpers/process.js';
 
 const BIN = fileURLToPath(new URL('../../bin/smsguard.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'smsguard-simexp-'));
@@ -43,12 +44,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (proc.exitCode === null) {
-    const exited = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000).unref())]);
-    if (proc.exitCode === null) proc.kill('SIGKILL');
-  }
+  await stopProcess(proc);
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -9,6 +9,7 @@
  * session only while the window has room, so a pause holds all of them back, not just the
  * throttled one (the session's backlog would send them regardless).
  */
+import { Fifo } from '../../runtime/fifo.js';
 import { CommandStatus } from '../pdu/constants.js';
 import type { DataSmPdu, Pdu, SmPdu } from '../pdu/types.js';
 import { RateLimiter } from '../session/rate-limiter.js';
@@ -39,9 +40,8 @@ export class UpstreamLink {
   private timer: NodeJS.Timeout | null = null;
   private readonly upWaiters = new Set<() => void>();
   private readonly rate: RateLimiter | undefined;
-  /** Submits waiting for the window or for a throttling pause to end; `qHead` avoids O(n) shift(). */
-  private queue: Queued[] = [];
-  private qHead = 0;
+  /** Submits waiting for the window or for a throttling pause to end. */
+  private readonly queue = new Fifo<Queued>();
   /** Submits handed to the session and not settled yet. */
   private handed = 0;
   /** No new submit goes out before this (Date.now() ms): the SMSC throttled us. */
@@ -67,7 +67,7 @@ export class UpstreamLink {
   }
   /** Submits waiting for an answer, a window slot or the end of a throttling pause on this link. */
   get load(): number {
-    return (this.esme?.inFlight ?? 0) + this.queue.length - this.qHead;
+    return (this.esme?.inFlight ?? 0) + this.queue.size;
   }
   /** True while new submits are held back because the SMSC throttled us. */
   get paused(): boolean {
@@ -116,10 +116,7 @@ export class UpstreamLink {
 
   /** Queued submits that will not go out on this connection: the caller fails over. */
   private failQueued(why: string): void {
-    const q = this.queue.slice(this.qHead);
-    this.queue = [];
-    this.qHead = 0;
-    for (const w of q) w.reject(new SmppRequestError('closed', why));
+    for (const w of this.queue.drain()) w.reject(new SmppRequestError('closed', why));
   }
 
   private scheduleReconnect(): void {
@@ -162,7 +159,7 @@ export class UpstreamLink {
 
   /** Hands queued submits to the session while the window has room and no pause is on. */
   private pump(): void {
-    if (this.qHead === this.queue.length) return;
+    if (this.queue.size === 0) return;
     const e = this.esme;
     if (!e || !e.bound) return this.failQueued(`link ${this.cfg.name} is down`);
     const now = Date.now();
@@ -182,19 +179,13 @@ export class UpstreamLink {
     } finally {
       this.pumping = false;
     }
-    if (this.qHead === this.queue.length) {
-      this.queue.length = 0;
-      this.qHead = 0;
-    } else if (this.qHead > 1024 && this.qHead * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.qHead);
-      this.qHead = 0;
-    }
   }
 
   private hand(e: SmppEsme, now: number): void {
     const window = Math.max(1, this.cfg.window);
-    while (this.qHead < this.queue.length && this.handed < window) {
-      const w = this.queue[this.qHead++];
+    while (this.handed < window) {
+      const w = this.queue.shift();
+      if (!w) break;
       this.handed++;
       // Callbacks, not e.request()'s promise: the caller's continuation must run no later than it
       // did without this queue, ahead of the deliver_sm (receipt) read right after the answer.

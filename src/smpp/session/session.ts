@@ -5,6 +5,7 @@
  * above). It owns bind state, sequence numbers, the window of unanswered requests in both
  * directions, per-request response timeouts, the enquire_link idle timer and ESME_RTHROTTLED.
  */
+import { Fifo } from '../../runtime/fifo.js';
 import { CommandStatus, COMMAND_NAMES, isResponseId } from '../pdu/constants.js';
 import type { PduDecodeError } from '../pdu/errors.js';
 import type { BindCommand, BindPdu, DataSmPdu, Pdu, SmPdu } from '../pdu/types.js';
@@ -91,9 +92,8 @@ export class Session<C = unknown> {
   private _state: SessionState = 'open';
   private nextSeq = 1;
   private readonly pending = new Map<number, Pending<C>>();
-  /** Requests waiting for the window; `qHead` avoids O(n) shift() on long backlogs. */
-  private queue: { pdu: Outbound; ctx: C }[] = [];
-  private qHead = 0;
+  /** Requests waiting for the window. */
+  private readonly queue = new Fifo<{ pdu: Outbound; ctx: C }>();
   private inboundOpen = 0;
   private lastHeard: number;
   private readonly openedAt: number;
@@ -120,7 +120,7 @@ export class Session<C = unknown> {
   }
   /** Requests waiting for a window slot. */
   get backlog(): number {
-    return this.queue.length - this.qHead;
+    return this.queue.size;
   }
   /** Inbound requests handed up and not yet answered. */
   get inboundInFlight(): number {
@@ -175,23 +175,15 @@ export class Session<C = unknown> {
   }
 
   private flush(now: number): void {
-    while (this.qHead < this.queue.length && this.pending.size < this.opts.windowSize) {
-      const head = this.queue[this.qHead];
+    for (let head = this.queue.peek(); head && this.pending.size < this.opts.windowSize; head = this.queue.peek()) {
       if (!this.canSendData(head.pdu.command)) break;
       if (this.opts.outboundRate && !this.opts.outboundRate.tryTake(now)) break;
-      this.qHead++;
+      this.queue.shift();
       // The caller hands the PDU over: its sequence_number is (re)assigned at each send.
       const pdu = head.pdu as Pdu;
       pdu.sequence_number = this.seq();
       this.pending.set(pdu.sequence_number, { request: pdu, ctx: head.ctx, sentAt: now, internal: false });
       this.handler.send(pdu);
-    }
-    if (this.qHead === this.queue.length) {
-      this.queue.length = 0;
-      this.qHead = 0;
-    } else if (this.qHead > 1024 && this.qHead * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.qHead);
-      this.qHead = 0;
     }
   }
 
@@ -382,10 +374,8 @@ export class Session<C = unknown> {
     this.closeReason = reason;
     const unanswered: { request: Pdu; ctx: C }[] = [];
     for (const p of this.pending.values()) if (!p.internal) unanswered.push({ request: p.request, ctx: p.ctx });
-    for (let i = this.qHead; i < this.queue.length; i++) unanswered.push({ request: this.queue[i].pdu, ctx: this.queue[i].ctx });
+    for (const q of this.queue.drain()) unanswered.push({ request: q.pdu, ctx: q.ctx });
     this.pending.clear();
-    this.queue = [];
-    this.qHead = 0;
     this.handler.close(reason);
     this.handler.onClosed?.(reason, unanswered);
   }
