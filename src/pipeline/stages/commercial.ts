@@ -132,13 +132,12 @@ export function statesRefusal(text: string): boolean {
 }
 
 /**
- * `text` with the refusal `notice` appended, after a separator when the text ends in a word (so the
- * notice does not glue to it: `…八折，拒收请回复R`): `，` before a notice that starts in Chinese, a
- * space before one in another script; none after punctuation or a space.
+ * `text` with the refusal `notice` appended, as issue 2 says: appended as it is, nothing inserted
+ * (the profile's notice is the exact wording; a separator would change the final text and the
+ * 500-character boundary that providers and checks count on).
  */
 export function withRefusalNotice(text: string, notice: string): string {
-  if (text === '' || /[\p{P}\p{S}\s]$/u.test(text) || /^[\p{P}\s]/u.test(notice)) return `${text}${notice}`;
-  return `${text}${/^\p{Script=Han}/u.test(notice) ? '，' : ' '}${notice}`;
+  return `${text}${notice}`;
 }
 
 /** Every commercial message states how to refuse; append the profile's notice if the text lacks one. */

@@ -105,8 +105,8 @@ for (const id of PROFILE_IDS) {
     test('a commercial message with consent passes and gets the refusal notice appended', () => {
       const d = run(com(), comFacts());
       assert.equal(d.accepted, true);
-      // a separator keeps the notice from gluing to the last word
-      assert.equal(d.text, '【示例】会员日全场八折，拒收请回复R');
+      // appended as it is (issue 2), nothing inserted
+      assert.equal(d.text, '【示例】会员日全场八折拒收请回复R');
       assert.equal(run(com({ text: '【示例】会员日全场八折。' }), comFacts()).text, '【示例】会员日全场八折。拒收请回复R');
     });
     // Only a text that tells the user how to refuse keeps its own wording; 退订/拒收/回复N in another
@@ -122,7 +122,7 @@ for (const id of PROFILE_IDS) {
       test(`no refusal method stated: ${text}`, () => {
         const d = run(com({ text }), comFacts());
         assert.equal(d.accepted, true, d.rejection?.code);
-        assert.equal(d.text, `${text}，拒收请回复R`);
+        assert.equal(d.text, `${text}拒收请回复R`);
         assert.equal(d.verdicts.find((v) => v.rule === 'commercial.refusal-notice')!.note, 'refusal notice appended');
       });
     }
@@ -130,8 +130,8 @@ for (const id of PROFILE_IDS) {
       assert.equal(run(com({ text: '【示例】会员日全场八折，回T退订' }), comFacts()).text, '【示例】会员日全场八折，回T退订');
     });
     test('the appended notice counts against the length limit', () => {
-      assert.equal(run(com({ text: `【示例】${'惠'.repeat(489)}` }), comFacts()).accepted, true); // 493 + '，' + 6 = 500
-      rejects(com({ text: `【示例】${'惠'.repeat(490)}` }), comFacts(), 'message_too_long', 'content.length');
+      assert.equal(run(com({ text: `【示例】${'惠'.repeat(490)}` }), comFacts()).accepted, true); // 494 + 6 = 500
+      rejects(com({ text: `【示例】${'惠'.repeat(491)}` }), comFacts(), 'message_too_long', 'content.length');
     });
     test('consent_missing', () => {
       rejects(com(), comFacts({ consent: null }), 'consent_missing', 'commercial.consent');
