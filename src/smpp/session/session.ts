@@ -6,7 +6,8 @@
  * directions, per-request response timeouts, the enquire_link idle timer and ESME_RTHROTTLED.
  */
 import { Fifo } from '../../runtime/fifo.js';
-import { CommandStatus, COMMAND_NAMES, isResponseId } from '../pdu/constants.js';
+import { CommandStatus, COMMAND_NAMES, Tag, isResponseId } from '../pdu/constants.js';
+import { tlvU8 } from '../pdu/tlv.js';
 import type { PduDecodeError } from '../pdu/errors.js';
 import type { BindCommand, BindPdu, DataSmPdu, Pdu, SmPdu } from '../pdu/types.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -200,7 +201,9 @@ export class Session<C = unknown> {
     if (!b || this._state !== 'binding') return;
     this.bindPending = null;
     this._state = BIND_STATE[bindTypeOf(b.command)];
-    this.handler.send(responseFor(b, CommandStatus.ESME_ROK, systemId));
+    // SMPP 3.4 §4.1.2: without sc_interface_version an ESME "shall assume that the SMSC does not
+    // support any optional parameters" (message_payload, receipted_message_id, sar_*), which we do.
+    this.handler.send(responseFor(b, CommandStatus.ESME_ROK, systemId, [tlvU8(Tag.sc_interface_version, 0x34)]));
     this.handler.onBound?.(bindTypeOf(b.command), b.system_id);
   }
 

@@ -48,6 +48,10 @@ describe('session: bind', () => {
     assert.equal(srv.s.state, 'binding');
     srv.s.acceptBind('smsguard');
     assert.equal(srv.s.state, 'bound_trx');
+    // SMPP 3.4 §4.1.2: the bind_resp says which version we speak, so the ESME may use optional parameters.
+    const resp = srv.wire[0] as { command: string; tlvs: { tag: number; value: Uint8Array }[] };
+    assert.equal(resp.command, 'bind_transceiver_resp');
+    assert.deepEqual([...resp.tlvs.find((t) => t.tag === 0x0210)!.value], [0x34]);
     e.s.receive(srv.wire.shift()!, 1);
     assert.equal(e.s.state, 'bound_trx');
     assert.deepEqual(e.events.map((x) => x.kind), ['bound']);
