@@ -25,6 +25,9 @@ import { Reassembler, type OpenSet, type ReassemblyLimits } from './reassembly.j
 import { defaultTypeForPortKind, readSubmit, type SubmitFields } from './translate.js';
 import { SubmitBatcher } from './batcher.js';
 
+/** An upstream receipt's err field as the receipt book keeps it in a status detail (`err:0B1`). */
+const CARRIER_ERR = /^err:([0-9A-Za-z]{1,3})$/;
+
 /** The part of the App the SMPP server uses (src/app/app.ts satisfies it). */
 export interface SmppServerApp {
   /** Judges and records a batch, outcomes in input order (one transaction for many PDUs). */
@@ -344,8 +347,12 @@ export class SmppServer {
     if (e.registeredDelivery === 'failure' && e.status === 'delivered') return;
     const r = RECEIPT_FOR[e.status];
     if (!r) return;
+    // The carrier's own err code when its receipt gave one (the status detail `err:NNN`, receipt-book.ts):
+    // providers look such codes up in their carrier's tables; ours (001–004) say only which status it is.
+    const carrierErr = e.status !== 'delivered' ? CARRIER_ERR.exec(e.error ?? '')?.[1] : undefined;
+    const err = carrierErr ? carrierErr.padStart(3, '0') : r.err;
     for (const id of [e.id, ...(parts?.ids ?? [])]) {
-      this.deliver(e.contentProviderId, 'receipt', `receipt:${id}:${r.stat}`, e.to, receiptPdu({ messageId: id, to: e.to, from: e.from, stat: r.stat, state: r.state, err: r.err, submittedAt: e.submittedAt, doneAt: e.at, text: e.text }), true);
+      this.deliver(e.contentProviderId, 'receipt', `receipt:${id}:${r.stat}`, e.to, receiptPdu({ messageId: id, to: e.to, from: e.from, stat: r.stat, state: r.state, err, submittedAt: e.submittedAt, doneAt: e.at, text: e.text }), true);
     }
   }
 

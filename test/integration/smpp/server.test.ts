@@ -232,6 +232,23 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
     await e.close();
   });
 
+  test('a failure receipt carries the carrier\'s own err code when its receipt gave one', async () => {
+    // Found by an audit: the carrier's err was dropped and every UNDELIV said 001.
+    const got: SmPdu[] = [];
+    const e = await esme('cp1', 'secret1', { onDeliver: (p) => { got.push(p as SmPdu); return 0; } });
+    const withErr = (await e.request(sm('a', { registered_delivery: 1 })) as { message_id: string }).message_id;
+    const without = (await e.request(sm('b', { registered_delivery: 1 })) as { message_id: string }).message_id;
+    const t = Date.now();
+    const ev = { contentProviderId: 'cp_1', at: t, from: '10690001', to: '13800138000', submittedAt: t - 1000, registeredDelivery: true, text: 'x', status: 'undeliverable' as const };
+    app.events.emit('messageStatus', { ...ev, id: withErr, error: 'err:B1' });
+    app.events.emit('messageStatus', { ...ev, id: without });
+    const a = await waitFor(() => got.find((p) => tlvString(p.tlvs, Tag.receipted_message_id) === withErr));
+    const b = await waitFor(() => got.find((p) => tlvString(p.tlvs, Tag.receipted_message_id) === without));
+    assert.equal(parseDlrText(a.short_message.toString('latin1'))!.err, '0B1');
+    assert.equal(parseDlrText(b.short_message.toString('latin1'))!.err, '001');
+    await e.close();
+  });
+
   test('receipts and MO carry an international number without the \'+\' (TON 1, NPI 1)', async () => {
     const got: SmPdu[] = [];
     const e = await esme('cp1', 'secret1', { onDeliver: (p) => { got.push(p as SmPdu); return 0; } });
