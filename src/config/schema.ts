@@ -3,7 +3,7 @@
  * derive from the key (`httpPort` → `SMSGUARD_HTTP_PORT`), then defaults. Validated once (every
  * problem reported together), then frozen.
  */
-import { isIP } from 'node:net';
+import { parseIpRange } from '../domain/ip-range.js';
 import { z } from 'zod';
 import { PROFILE_IDS } from '../profiles/index.js';
 
@@ -13,11 +13,7 @@ const port = z.coerce.number().int().min(0).max(65535);
 function validTrustProxy(v: string): boolean {
   if (/^\d+$/.test(v)) return true;
   return v.split(',').map((x) => x.trim()).every((x) => {
-    if (['loopback', 'linklocal', 'uniquelocal'].includes(x)) return true;
-    const [addr, bits, ...more] = x.split('/');
-    const kind = isIP(addr);
-    if (!kind || more.length) return false;
-    return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (kind === 4 ? 32 : 128));
+    return ['loopback', 'linklocal', 'uniquelocal'].includes(x) || parseIpRange(x) !== null;
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
+import { normaliseIp, parseIpRange } from '../../domain/ip-range.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { requireOwnerOrAdmin } from '../../app/access.js';
 import { hashPassword, verifyPassword } from '../../app/secrets.js';
@@ -65,7 +66,7 @@ export class SmppCredentials {
     if (typeof b.password !== 'string' || !PASSWORD.test(b.password)) invalid('password', 'password: 1–8 printable ASCII characters (SMPP 3.4 limit)');
     let allowedIps: string[] | null = null;
     if (b.allowedIps !== undefined && b.allowedIps !== null) {
-      if (!Array.isArray(b.allowedIps) || !b.allowedIps.every((x) => typeof x === 'string' && parseAllowed(x) !== null)) {
+      if (!Array.isArray(b.allowedIps) || !b.allowedIps.every((x) => typeof x === 'string' && parseIpRange(x) !== null)) {
         invalid('allowedIps', 'allowedIps: array of IP addresses or CIDR blocks (203.0.113.7, 10.0.0.0/8, 2001:db8::/32)');
       }
       allowedIps = b.allowedIps as string[];
@@ -115,7 +116,7 @@ export class SmppCredentials {
     if (!c || c.key !== key) {
       const list = new BlockList();
       for (const e of entries) {
-        const a = parseAllowed(e);
+        const a = parseIpRange(e);
         // Rows written before entries were validated may hold anything: such an entry matches nothing.
         if (!a) continue;
         if (a.prefix === null) list.addAddress(a.address, a.family);
@@ -127,22 +128,4 @@ export class SmppCredentials {
     const v = isIP(ip);
     return v !== 0 && c.list.check(ip, v === 6 ? 'ipv6' : 'ipv4');
   }
-}
-
-/** An allow-list entry: an IPv4 or IPv6 address, or a CIDR block; null when it is neither. */
-export function parseAllowed(entry: string): { address: string; family: 'ipv4' | 'ipv6'; prefix: number | null } | null {
-  const [addr, bits, extra] = entry.trim().split('/');
-  if (extra !== undefined) return null;
-  const address = normaliseIp(addr);
-  const v = isIP(address);
-  if (v === 0) return null;
-  const family = v === 6 ? 'ipv6' : 'ipv4';
-  if (bits === undefined) return { address, family, prefix: null };
-  if (!/^\d{1,3}$/.test(bits) || Number(bits) > (v === 6 ? 128 : 32)) return null;
-  return { address, family, prefix: Number(bits) };
-}
-
-/** `::ffff:127.0.0.1` → `127.0.0.1` so allowlists can name plain IPv4 addresses. */
-export function normaliseIp(ip: string): string {
-  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
 }
