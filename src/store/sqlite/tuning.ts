@@ -12,8 +12,8 @@
  * the 256 MiB cache the main file used to ask for, that walk cost ~0.3 ms per commit once the cache had
  * filled (`bench/sqlite-commit-cache.ts`); 8 MiB bounds it at 2,048 pages of 4 KiB (512 of a month
  * file's 16 KiB). Measured in the benchmarks (docs/PERFORMANCE.md): 8 MiB gave `http_batch_msgs_per_s`
- * 21,570–23,366 against 19,413–19,546 with 32 MiB; 2 MiB made commercial decisions slower (the
- * consent index's upper levels no longer stayed cached).
+ * 21,570–23,366 against 19,413–19,546 with 32 MiB; with 2 MiB commercial decisions were slower
+ * (one run, 22,100/s against 25,000–28,800/s with 8 MiB).
  */
 export const PAGE_CACHE_KIB = 8_192;
 /**
