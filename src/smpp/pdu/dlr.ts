@@ -30,12 +30,18 @@ export function formatDlrDate(ms: number, offsetMinutes = 480): string {
   return pad(d.getUTCFullYear() % 100) + pad(d.getUTCMonth() + 1) + pad(d.getUTCDate()) + pad(d.getUTCHours()) + pad(d.getUTCMinutes());
 }
 
+const DIGITS = /^\d+$/;
+/** The last date read (a receipt's two dates, and the next receipt's, are nearly always the same minute): Date.UTC costs ~0.25 µs. */
+let lastDate = { s: '', offsetMinutes: 0, ms: NaN };
+
 /** Parses YYMMDDhhmm[ss] (UTC+8 by default); NaN if malformed. */
 export function parseDlrDate(s: string, offsetMinutes = 480): number {
-  const m = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?$/.exec(s);
-  if (!m) return NaN;
-  const ms = Date.UTC(2000 + Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
-  return ms - offsetMinutes * 60_000;
+  if (s === lastDate.s && offsetMinutes === lastDate.offsetMinutes) return lastDate.ms;
+  if ((s.length !== 10 && s.length !== 12) || !DIGITS.test(s)) return NaN;
+  const two = (i: number) => (s.charCodeAt(i) - 48) * 10 + (s.charCodeAt(i + 1) - 48);
+  const ms = Date.UTC(2000 + two(0), two(2) - 1, two(4), two(6), two(8), s.length === 12 ? two(10) : 0) - offsetMinutes * 60_000;
+  lastDate = { s, offsetMinutes, ms };
+  return ms;
 }
 
 /** Builds the receipt text; `text` is cut to its first 20 characters as the appendix shows. */
@@ -48,8 +54,49 @@ export function buildDlrText(f: DlrFields): string {
 
 const KEY_RE = /(id|sub|dlvrd|submit date|done date|stat|err|text)\s*:/gi;
 
+/** The keys of the appendix's layout, in its order, each after one space (`id:` opens the text). */
+const CANONICAL_KEYS = ['sub:', 'dlvrd:', 'submit date:', 'done date:', 'stat:', 'err:'] as const;
+/** What a value of each canonical key may hold for the fast path to read it (else the general parser does). */
+const SIMPLE_ID = /^[0-9A-Za-z_-]+$/;
+const WORD = /^[A-Za-z0-9]+$/;
+
+/**
+ * The receipt as nearly every SMSC writes it (the appendix's keys, lower case, in order, one space
+ * apart, plain values): read by position, without the general parser's key search. Undefined for
+ * anything else, which the general parser then reads; for the texts it accepts it gives exactly what
+ * the general parser gives (test/unit/smpp/pdu-text.test.ts compares the two). It exists because the
+ * SMPP client reads one receipt per message and the general parser cost several microseconds each.
+ */
+function parseCanonical(s: string): Partial<DlrFields> & { id: string; stat: string } | undefined {
+  if (!s.startsWith('id:')) return undefined;
+  let end = s.indexOf(' ', 3);
+  if (end < 0) return undefined;
+  const id = s.slice(3, end);
+  if (!SIMPLE_ID.test(id)) return undefined;
+  const v: string[] = [];
+  for (const key of CANONICAL_KEYS) {
+    const at = end + 1;
+    if (!s.startsWith(key, at)) return undefined;
+    end = s.indexOf(' ', at + key.length);
+    if (end < 0) return undefined;
+    v.push(s.slice(at + key.length, end));
+  }
+  if (!s.startsWith('text:', end + 1)) return undefined;
+  const [sub, dlvrd, submitDate, doneDate, stat, err] = v;
+  if (!DIGITS.test(sub) || !DIGITS.test(dlvrd) || !DIGITS.test(submitDate) || !DIGITS.test(doneDate) || !WORD.test(stat) || !WORD.test(err)) return undefined;
+  return {
+    id, stat: stat.toUpperCase(), sub: Number(sub), dlvrd: Number(dlvrd), submitDate: parseDlrDate(submitDate), doneDate: parseDlrDate(doneDate), err,
+    text: s.slice(end + 6),
+  };
+}
+
 /** Parses a receipt text; returns undefined unless at least `id` and `stat` are present. */
 export function parseDlrText(s: string): Partial<DlrFields> & { id: string; stat: string } | undefined {
+  return parseCanonical(s) ?? parseGeneral(s);
+}
+
+/** Any key case, any order, missing fields, "id:" inside the text. Exported for the test that holds the fast path to it. */
+export function parseGeneral(s: string): Partial<DlrFields> & { id: string; stat: string } | undefined {
   const found: { key: string; start: number; valueStart: number }[] = [];
   KEY_RE.lastIndex = 0;
   for (let m = KEY_RE.exec(s); m !== null; m = KEY_RE.exec(s)) {

@@ -5,6 +5,7 @@ import {
   decodeText, encodeText, isGsm7, encodeGsm7, decodeGsm7, parseUdh, buildConcatUdh, buildDlrText, parseDlrText,
   segmentText, chooseDataCoding, formatDlrDate, parseDlrDate,
 } from '../../../src/smpp/pdu/index.js';
+import { parseGeneral } from '../../../src/smpp/pdu/dlr.js';
 
 describe('data_coding', () => {
   test('GSM-7 known octets, extension table behind 0x1B', () => {
@@ -117,6 +118,21 @@ describe('delivery receipt text', () => {
     assert.equal(formatDlrDate(Date.UTC(2026, 0, 1, 16, 5)), '2601020005');
     assert.equal(parseDlrDate('2601020005'), Date.UTC(2026, 0, 1, 16, 5));
     assert.ok(Number.isNaN(parseDlrDate('26x1')));
+  });
+
+  test('property: a receipt in the appendix layout reads the same through the fast path as through the general parser', () => {
+    const id = fc.stringMatching(/^[0-9A-Za-z_-]{1,20}$/);
+    const digits = (n: number) => fc.stringMatching(new RegExp(`^\\d{${n}}$`));
+    const date = fc.oneof(digits(10), digits(12), digits(9), fc.constant('26x1021200'));
+    const word = fc.oneof(fc.constantFrom('DELIVRD', 'undeliv', 'EXPIRED', 'REJECTD'), fc.stringMatching(/^[A-Za-z0-9:]{0,8}$/));
+    const text = fc.string({ maxLength: 30 });
+    fc.assert(fc.property(id, digits(3), digits(3), date, date, word, word, text, (i, sub, dlvrd, sd, dd, stat, err, t) => {
+      const s = `id:${i} sub:${sub} dlvrd:${dlvrd} submit date:${sd} done date:${dd} stat:${stat} err:${err} text:${t}`;
+      assert.deepEqual(parseDlrText(s), parseGeneral(s));
+    }), { numRuns: 3000 });
+    // and the layout read by position really is the one the gateway's own receipts have
+    const built = buildDlrText({ id: 'abc', sub: 1, dlvrd: 1, submitDate: 0, doneDate: 0, stat: 'DELIVRD', err: '0', text: 'x y' });
+    assert.deepEqual(parseDlrText(built), parseGeneral(built));
   });
 
   test('property: parseDlrText never throws', () => {
