@@ -6,7 +6,7 @@
  * Usage: node --import tsx bench/smpp-cpu.ts [MESSAGES]   (SMSGUARD_UPSTREAM_THREAD=off: the SMPP
  * client on the event loop instead of its own thread, as `start --upstream-thread off`)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { procStat, SERVER_NODE_FLAGS, startProc, stopProc } from './proc.js';
@@ -15,6 +15,15 @@ import { runLoad } from './smpp-e2e.js';
 const total = Number(process.argv[2] ?? 30_000);
 /** CPU seconds of a process, or of one of its threads. */
 const cpu = (pid: number, tid?: number): number => procStat(pid, tid).cpuMs / 1000;
+/** CPU seconds of this process's children that have exited and been waited for (the load generator's, once it has exited). */
+const childrenCpuS = (): number => {
+  const st = readFileSync('/proc/self/stat', 'utf8');
+  const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[13]) + Number(f[14])) / 100;
+};
+/** CPU seconds of each thread of a process, by thread id (with its name). */
+const threads = (pid: number): Map<number, { comm: string; s: number }> =>
+  new Map(readdirSync(`/proc/${pid}/task`).map((t) => { const st = procStat(pid, Number(t)); return [Number(t), { comm: st.comm, s: st.cpuMs / 1000 }]; }));
 
 const dir = mkdtempSync(join(tmpdir(), 'smsguard-smpp-cpu-'));
 const sink = startProc(['bench/smpp-sink.ts', '0']);
@@ -25,7 +34,7 @@ try {
   const [, port, systemId, password] = await gw.line(/READY (\d+) (\S+) (\S+)/, 60_000);
   await runLoad(Number(port), systemId, password, 10_000, 4, 200, 0);
   const pid = gw.p.pid!;
-  const before = { loop: cpu(pid, pid), gw: cpu(pid), sink: cpu(sink.p.pid!) };
+  const before = { loop: cpu(pid, pid), gw: cpu(pid), sink: cpu(sink.p.pid!), threads: threads(pid), load: childrenCpuS() };
   const r = await runLoad(Number(port), systemId, password, total, 4, 200, 1_000_000);
   const us = (a: number, b: number) => Math.round(((b - a) / total) * 1e6);
   process.stdout.write(`${JSON.stringify({
@@ -34,6 +43,10 @@ try {
     gatewayLoopUsPerMsg: us(before.loop, cpu(pid, pid)),
     gatewayProcessUsPerMsg: us(before.gw, cpu(pid)),
     sinkUsPerMsg: us(before.sink, cpu(sink.p.pid!)),
+    // The ESME load generator runs in this process.
+    loadUsPerMsg: us(before.load, childrenCpuS()),
+    // Every gateway thread that used at least 1 µs per message (names as the kernel has them).
+    gatewayThreadsUsPerMsg: [...threads(pid)].map(([tid, t]) => [`${t.comm}/${tid}`, us(before.threads.get(tid)?.s ?? 0, t.s)] as const).filter(([, v]) => v > 0),
   })}\n`);
 } finally {
   if (gw) await stopProc(gw.p);
