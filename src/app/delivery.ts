@@ -56,10 +56,9 @@ export class DeliveryWorker {
 
   start(): void {
     this.unsubscribe = this.ctx.events.on('outboxReady', () => this.kick());
-    // Upstream callbacks after stop() are dropped: the SMSC will resend what it did not get acked.
-    this.egress.onReceipt((r) => {
-      if (!this.stopped) this.handleReceipt(r);
-    });
+    // The receipt is acknowledged upstream once recorded (the promise); after stop() it is refused
+    // with a temporary error, and the SMSC delivers it again.
+    this.egress.onReceipt((r) => (this.stopped ? Promise.reject(new Error('stopped: the SMSC will deliver it again')) : this.handleReceipt(r)));
     if (this.onMo) {
       const onMo = this.onMo;
       // The promise goes back to the egress, which acknowledges the MO upstream only once it is
@@ -113,9 +112,9 @@ export class DeliveryWorker {
     await within(this.book.settled(), timeoutMs);
   }
 
-  /** Queues a receipt; receipts are applied in batches, one transaction each. */
-  handleReceipt(r: DeliveryReceipt): void {
-    this.book.receipt(r);
+  /** Queues a receipt; receipts are applied in batches, one transaction each. Resolves once it is recorded. */
+  handleReceipt(r: DeliveryReceipt): Promise<void> {
+    return this.book.receipt(r);
   }
 
   private async pump(): Promise<void> {

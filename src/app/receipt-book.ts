@@ -4,6 +4,11 @@
  * messages for their receipts, and applying receipts in batches — including receipts that overtake
  * the submit response naming them (SMSCs answer and report at once), which are kept for up to a
  * minute, bounded in count, and retried after each recorded batch and on a timer.
+ *
+ * `receipt()` resolves once the receipt's update has committed (or it was found to change nothing,
+ * or it never matched a message within the minute), and rejects when it could not be recorded: the
+ * SMPP client acknowledges the receipt to its SMSC only then, so a crash cannot lose a status the
+ * SMSC already forgot.
  */
 import { LRUCache } from 'lru-cache';
 import type { DeliveryReceipt, SubmitResult } from '../ports/egress.js';
@@ -67,6 +72,8 @@ export class ReceiptBook {
   private receipts: ReceiptUpdate[] = [];
   private early = new Map<string, { r: ReceiptUpdate; since: number }>();
   private readonly earlySince = new WeakMap<ReceiptUpdate, number>();
+  /** Who waits for each queued or early receipt to be recorded (more than one when repeats share an early slot). */
+  private readonly waiting = new Map<ReceiptUpdate, { resolve(): void; reject(e: Error): void }[]>();
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
 
@@ -80,6 +87,19 @@ export class ReceiptBook {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    // Early receipts will not be tried again: the SMSC gets a temporary error and delivers them again.
+    const stopped = new Error('stopped: the SMSC will deliver it again');
+    for (const e of this.early.values()) this.settle(e.r, stopped);
+    this.early.clear();
+  }
+
+  /** Resolves (no error) or rejects whoever waits for `u`. */
+  private settle(u: ReceiptUpdate, error?: Error): void {
+    const w = this.waiting.get(u);
+    if (!w) return;
+    this.waiting.delete(u);
+    for (const x of w) if (error) x.reject(error);
+    else x.resolve();
   }
 
   remember(m: OutboundMessage): void {
@@ -93,12 +113,14 @@ export class ReceiptBook {
     if (u.status !== 'submitted') this.recent.delete(u.id);
   }
 
-  /** Queues a receipt; receipts are applied in batches, one transaction each. */
-  receipt(r: DeliveryReceipt): void {
+  /** Queues a receipt; receipts are applied in batches, one transaction each. Settles once it is recorded (see above). */
+  receipt(r: DeliveryReceipt): Promise<void> {
     const u: ReceiptUpdate = { upstreamId: r.upstreamId, status: statusFromReceipt(r.stat), at: this.o.clock.now() };
     if (r.err && r.err !== '000') u.detail = `err:${r.err}`;
+    const p = new Promise<void>((resolve, reject) => this.waiting.set(u, [{ resolve, reject }]));
     this.receipts.push(u);
     this.scheduleFlush();
+    return p;
   }
 
   /** Gives early receipts another go (call after a batch recorded its upstream ids). */
@@ -131,14 +153,39 @@ export class ReceiptBook {
   private async flush(): Promise<void> {
     const batch = this.receipts;
     this.receipts = [];
-    if (!batch.length || this.o.stopped()) return;
-    const { changed, unknown } = await this.o.outbox.applyReceipts(batch);
+    if (!batch.length) return;
+    if (this.o.stopped()) {
+      const stopped = new Error('stopped: the SMSC will deliver it again');
+      for (const u of batch) this.settle(u, stopped);
+      return;
+    }
+    let applied;
+    try {
+      applied = await this.o.outbox.applyReceipts(batch);
+    } catch (e) {
+      for (const u of batch) this.settle(u, e as Error);
+      throw e;
+    }
+    const { changed, unknown } = applied;
     for (const u of changed) this.announce(u);
     // Wall time, not the (possibly simulated) clock: this bounds our own memory, not a rule.
     const now = Date.now();
+    const kept = new Set<ReceiptUpdate>();
     for (const r of unknown) {
       const since = this.earlySince.get(r) ?? now;
-      if (now - since < EARLY_KEEP_MS && this.early.size < EARLY_MAX) this.early.set(r.upstreamId, { r, since });
+      if (now - since < EARLY_KEEP_MS && this.early.size < EARLY_MAX) {
+        // a repeat of a receipt already waiting takes its place, and its waiters with it
+        const before = this.early.get(r.upstreamId);
+        if (before && before.r !== r) {
+          const w = this.waiting.get(before.r);
+          this.waiting.delete(before.r);
+          if (w) this.waiting.get(r)?.push(...w);
+        }
+        this.early.set(r.upstreamId, { r, since });
+        kept.add(r);
+      }
     }
+    // Recorded, a repeat that changed nothing, or a minute without its message: acknowledged.
+    for (const u of batch) if (!kept.has(u)) this.settle(u);
   }
 }

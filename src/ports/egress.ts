@@ -26,7 +26,12 @@ export interface InboundMo {
 
 export interface Egress {
   submit(msg: OutboundMessage): Promise<SubmitResult>;
-  onReceipt(cb: (r: DeliveryReceipt) => void): void;
+  /**
+   * Receipt handlers. An upstream that can acknowledge (SMPP deliver_sm_resp) does so only once every
+   * handler's promise has resolved, and answers a temporary error (so the SMSC delivers it again)
+   * when one rejects or takes too long: a receipt's status is recorded before the SMSC forgets it.
+   */
+  onReceipt(cb: (r: DeliveryReceipt) => void | Promise<unknown>): void;
   /**
    * MO handlers. An upstream that can acknowledge (SMPP deliver_sm_resp) does so only once every
    * handler's promise has resolved, and answers a temporary error (so the SMSC delivers it again)

@@ -71,9 +71,8 @@ export class BusEgressWorker {
   }
 
   async start(): Promise<void> {
-    this.egress.onReceipt((r) => {
-      if (!this.stopped) this.book.receipt(r);
-    });
+    // Acknowledged upstream once recorded; refused after stop() (the SMSC delivers it again).
+    this.egress.onReceipt((r) => (this.stopped ? Promise.reject(new Error('stopped: the SMSC will deliver it again')) : this.book.receipt(r)));
     if (this.onMo) {
       const onMo = this.onMo;
       // The promise goes back to the egress, which acknowledges the MO upstream only once it is

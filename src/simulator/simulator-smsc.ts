@@ -18,7 +18,7 @@ export interface SimulatedDelivery {
 
 export class SimulatorSmsc implements Egress {
   private readonly received: SimulatedDelivery[] = [];
-  private readonly receiptCbs: ((r: DeliveryReceipt) => void)[] = [];
+  private readonly receiptCbs: ((r: DeliveryReceipt) => void | Promise<unknown>)[] = [];
   private readonly moCbs: ((mo: InboundMo) => void)[] = [];
   private seq = 0;
   private total = 0;
@@ -37,12 +37,14 @@ export class SimulatorSmsc implements Egress {
     if (this.received.length > this.capacity) this.received.splice(0, this.received.length - this.capacity);
     // A real SMSC answers the submit first and reports delivery later.
     setImmediate(() => {
-      for (const cb of this.receiptCbs) cb({ upstreamId, stat: 'DELIVRD', err: '000', at: this.clock.now() });
+      // Nothing to acknowledge in process: a handler's refusal (the worker stopping) only loses a
+      // simulated receipt, as a real SMSC's redelivery is not simulated.
+      for (const cb of this.receiptCbs) void Promise.resolve(cb({ upstreamId, stat: 'DELIVRD', err: '000', at: this.clock.now() })).catch(() => undefined);
     });
     return { ok: true, upstreamId };
   }
 
-  onReceipt(cb: (r: DeliveryReceipt) => void): void {
+  onReceipt(cb: (r: DeliveryReceipt) => void | Promise<unknown>): void {
     this.receiptCbs.push(cb);
   }
   onMo(cb: (mo: InboundMo) => void): void {

@@ -21,13 +21,16 @@ export type ToThread =
   | { t: 'waitUp'; k: number; ms: number }
   /** MO handled on the main thread: true = handled (acknowledge it), false = failed (temporary error). */
   | { t: 'moDone'; items: [number, boolean][] }
+  /** Receipts handled on the main thread (their status recorded): true = acknowledge, false = temporary error. */
+  | { t: 'receiptDone'; items: [number, boolean][] }
   | { t: 'close' };
 
 /** Worker → main thread. */
 export type FromThread =
   | { t: 'ready' }
   | { t: 'results'; items: [number, SubmitResult | { error: string }][] }
-  | { t: 'receipts'; items: DeliveryReceipt[] }
+  /** Receipts keyed, to be answered with `receiptDone` once the main thread's handlers have run. */
+  | { t: 'receipts'; items: [number, DeliveryReceipt][] }
   /** MO keyed, to be answered with `moDone` once the main thread's handlers have run. */
   | { t: 'mo'; items: [number, InboundMo][] }
   | { t: 'up'; k: number; ok: boolean }
@@ -47,10 +50,10 @@ export class ThreadedUpstream implements Egress {
   private next = 1;
   private readonly pending = new Map<number, { resolve(r: SubmitResult): void }>();
   private readonly upWaiters = new Map<number, (ok: boolean) => void>();
-  private readonly receiptCbs: ((r: DeliveryReceipt) => void)[] = [];
+  private readonly receiptCbs: ((r: DeliveryReceipt) => void | Promise<unknown>)[] = [];
   private readonly moCbs: ((mo: InboundMo) => void | Promise<unknown>)[] = [];
-  /** MO outcomes to post, with the thread that asked (keys are per thread: a restarted one starts over). */
-  private moDone: [Worker, number, boolean][] = [];
+  /** MO and receipt outcomes to post, with the thread that asked (keys are per thread: a restarted one starts over). */
+  private readonly answers = { moDone: [] as [Worker, number, boolean][], receiptDone: [] as [Worker, number, boolean][] };
   private outbox: [number, OutboundMessage][] = [];
   private scheduled = false;
   private closing: Promise<void> | null = null;
@@ -88,20 +91,12 @@ export class ThreadedUpstream implements Egress {
         }
         return;
       case 'receipts':
-        for (const r of m.items) for (const cb of this.receiptCbs) cb(r);
+        // The thread acknowledges each receipt to the SMSC once its handlers here have resolved.
+        for (const [k, r] of m.items) this.whenHandled(this.receiptCbs, r, 'receiptDone', k);
         return;
       case 'mo':
         // The thread acknowledges each MO to the SMSC once its handlers here have resolved.
-        for (const [k, mo] of m.items) {
-          const asker = this.worker;
-          let handled: Promise<unknown>;
-          try {
-            handled = Promise.all(this.moCbs.map((cb) => cb(mo)));
-          } catch (e) {
-            handled = Promise.reject(e);
-          }
-          handled.then(() => this.answerMo(asker, k, true), () => this.answerMo(asker, k, false));
-        }
+        for (const [k, mo] of m.items) this.whenHandled(this.moCbs, mo, 'moDone', k);
         return;
       case 'up': {
         const w = this.upWaiters.get(m.k);
@@ -122,15 +117,29 @@ export class ThreadedUpstream implements Egress {
     }
   }
 
-  /** MO outcomes of one turn go back to the thread as one message. */
-  private answerMo(asker: Worker, k: number, ok: boolean): void {
-    this.moDone.push([asker, k, ok]);
-    if (this.moDone.length > 1) return;
+  /** Runs the handlers of one MO or receipt, then answers the thread (`kind`) with their outcome. */
+  private whenHandled<T>(cbs: ((x: T) => void | Promise<unknown>)[], x: T, kind: 'moDone' | 'receiptDone', k: number): void {
+    const asker = this.worker;
+    let handled: unknown;
+    try {
+      handled = cbs.length === 1 ? cbs[0](x) : Promise.all(cbs.map((cb) => cb(x)));
+    } catch (e) {
+      handled = Promise.reject(e);
+    }
+    if (handled instanceof Promise) handled.then(() => this.answer(kind, asker, k, true), () => this.answer(kind, asker, k, false));
+    else this.answer(kind, asker, k, true);
+  }
+
+  /** Outcomes of one turn go back to the thread as one message per kind. */
+  private answer(kind: 'moDone' | 'receiptDone', asker: Worker, k: number, ok: boolean): void {
+    const list = this.answers[kind];
+    list.push([asker, k, ok]);
+    if (list.length > 1) return;
     setImmediate(() => {
-      // a thread that died meanwhile answered its SMSC nothing: the SMSC delivers those MO again
-      const items = this.moDone.filter(([w]) => w === this.worker).map(([, k, ok]): [number, boolean] => [k, ok]);
-      this.moDone = [];
-      if (items.length) this.post({ t: 'moDone', items });
+      // a thread that died meanwhile answered its SMSC nothing: the SMSC delivers those again
+      const items = list.filter(([w]) => w === this.worker).map(([, k, ok]): [number, boolean] => [k, ok]);
+      list.length = 0;
+      if (items.length) this.post({ t: kind, items });
     });
   }
 
@@ -188,7 +197,8 @@ export class ThreadedUpstream implements Egress {
     return p;
   }
 
-  onReceipt(cb: (r: DeliveryReceipt) => void): void {
+  /** Receipt handlers; the receipt is acknowledged to the SMSC only once every returned promise resolves. */
+  onReceipt(cb: (r: DeliveryReceipt) => void | Promise<unknown>): void {
     this.receiptCbs.push(cb);
   }
 

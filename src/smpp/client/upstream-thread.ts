@@ -17,11 +17,27 @@ const send = (m: FromThread) => port.postMessage(m);
 const upstream = new SmppUpstream({ ...opts, log: (msg, fields) => send({ t: 'log', msg, fields }) });
 
 let results: [number, SubmitResult | { error: string }][] = [];
-let receipts: DeliveryReceipt[] = [];
+let receipts: [number, DeliveryReceipt][] = [];
 let mos: [number, InboundMo][] = [];
 /** MO sent to the main thread, waiting for its handlers' outcome (moDone). */
 const moWaiting = new Map<number, (ok: boolean) => void>();
 let moNext = 1;
+/** Receipts sent to the main thread, waiting for their handlers' outcome (receiptDone), with when they left. */
+const receiptWaiting = new Map<number, { at: number; settle(ok: boolean): void }>();
+let receiptNext = 1;
+/**
+ * The upstream answers the SMSC at receiptAckTimeoutMs whatever happens here; an answer that never
+ * comes must not pin its entry. One sweep for all (a timer per receipt would cost more than the receipt).
+ */
+const RECEIPT_FORGET_MS = (opts.receiptAckTimeoutMs ?? 10_000) + 5000;
+setInterval(() => {
+  const limit = Date.now() - RECEIPT_FORGET_MS;
+  for (const [k, w] of receiptWaiting) {
+    if (w.at > limit) break;
+    receiptWaiting.delete(k);
+    w.settle(false);
+  }
+}, 1000).unref();
 /** The upstream gives up at moAckTimeoutMs; an answer that never comes must not pin its entry. */
 const MO_FORGET_MS = (opts.moAckTimeoutMs ?? 5000) + 1000;
 let scheduled = false;
@@ -38,7 +54,13 @@ function flushSoon(): void {
   });
 }
 
-upstream.onReceipt((r) => { receipts.push(r); flushSoon(); });
+// A receipt is acknowledged to the SMSC once the main thread has recorded it (receiptDone).
+upstream.onReceipt((r) => new Promise<void>((resolve, reject) => {
+  const k = receiptNext++;
+  receiptWaiting.set(k, { at: Date.now(), settle: (ok) => (ok ? resolve() : reject(new Error('receipt not recorded'))) });
+  receipts.push([k, r]);
+  flushSoon();
+}));
 // An MO is acknowledged to the SMSC once the main thread's handlers have resolved (SmppUpstream
 // waits for this promise, bounded by moAckTimeoutMs).
 upstream.onMo((m) => new Promise<void>((resolve, reject) => {
@@ -68,6 +90,14 @@ port.on('message', (m: ToThread) => {
       return;
     case 'moDone':
       for (const [k, ok] of m.items) moWaiting.get(k)?.(ok);
+      return;
+    case 'receiptDone':
+      for (const [k, ok] of m.items) {
+        const w = receiptWaiting.get(k);
+        if (!w) continue;
+        receiptWaiting.delete(k);
+        w.settle(ok);
+      }
       return;
     case 'waitUp':
       void upstream.waitUp(m.ms).then((ok) => send({ t: 'up', k: m.k, ok }));

@@ -28,6 +28,7 @@ import { IdIndex } from './id-index.js';
 import { UpstreamLink, type LinkOptions } from './link.js';
 import { verdictFor } from './retry-policy.js';
 import { LRUCache } from 'lru-cache';
+import { Fifo } from '../../runtime/fifo.js';
 
 export interface UpstreamOptions {
   links: UpstreamLinkConfig[];
@@ -40,6 +41,12 @@ export interface UpstreamOptions {
    * take longer than this, it is answered ESME_RX_T_APPN and the SMSC delivers it again.
    */
   moAckTimeoutMs?: number;
+  /**
+   * A receipt is acknowledged (deliver_sm_resp ESME_ROK) once its handlers resolve (its status
+   * recorded); if they fail, or take longer than this (a receipt parked until its submit_sm_resp
+   * included), it is answered ESME_RX_T_APPN and the SMSC delivers it again. Checked once a second.
+   */
+  receiptAckTimeoutMs?: number;
   link?: Omit<LinkOptions, 'onDeliver' | 'onStateChange'>;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -72,6 +79,34 @@ interface Early {
   used: boolean;
   /** The last submit begun when it arrived: it waits until every submit up to this one has ended. */
   waitSeq: number;
+  /** Settles once the receipt is reported and its handlers have resolved (or it is dropped): its deliver_sm is answered then. */
+  done: Deferred;
+}
+
+interface Deferred {
+  promise: Promise<unknown>;
+  resolve(v?: unknown): void;
+  reject(e: unknown): void;
+}
+function deferred(): Deferred {
+  let resolve!: (v?: unknown) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<unknown>((a, b) => {
+    resolve = a;
+    reject = b;
+  });
+  return { promise, resolve, reject };
+}
+/** Settles `d` as `p` does (at once when there is nothing to wait for). */
+function follow(d: Deferred, p: Promise<unknown> | undefined): void {
+  if (p) p.then(d.resolve, d.reject);
+  else d.resolve();
+}
+/** A deliver_sm waiting for its receipt's handlers: answered once, by them or by the timeout. */
+interface Ack {
+  at: number;
+  answered: boolean;
+  answer(status: number): void;
 }
 
 const STATE_NAMES: Record<number, string> = {
@@ -84,7 +119,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 
 export class SmppUpstream implements Egress {
   readonly links: UpstreamLink[];
-  private readonly receiptCbs: ((r: DeliveryReceipt) => void)[] = [];
+  private readonly receiptCbs: ((r: DeliveryReceipt) => void | Promise<unknown>)[] = [];
+  /** Receipts' deliver_sm not answered yet, oldest first (all share one timeout, so this is deadline order). */
+  private readonly acks = new Fifo<Ack>();
   private readonly moCbs: ((mo: InboundMo) => void | Promise<unknown>)[] = [];
   /**
    * Bounded maps evict in O(1) (lru-cache): deleting a Map's oldest key through keys().next() slows
@@ -134,7 +171,10 @@ export class SmppUpstream implements Egress {
     }));
     this.noPrefixes = this.links.every((l) => l.cfg.prefixes.length === 0);
     this.weighted = this.links.filter((l) => l.cfg.weight > 0);
-    this.timer = setInterval(() => this.sweepEarly(), 1000);
+    this.timer = setInterval(() => {
+      this.sweepEarly();
+      this.expireAcks();
+    }, 1000);
     this.timer.unref();
   }
 
@@ -147,7 +187,8 @@ export class SmppUpstream implements Egress {
     return (await Promise.all(this.links.map((l) => l.waitUp(ms)))).every(Boolean);
   }
 
-  onReceipt(cb: (r: DeliveryReceipt) => void): void {
+  /** Receipt handlers; the receipt is acknowledged to the SMSC only once every returned promise resolves. */
+  onReceipt(cb: (r: DeliveryReceipt) => void | Promise<unknown>): void {
     this.receiptCbs.push(cb);
   }
   /** MO handlers; the MO is acknowledged to the SMSC only once every returned promise resolves. */
@@ -314,7 +355,7 @@ export class SmppUpstream implements Egress {
       const e = this.early.get(id);
       if (e && !e.used) {
         e.used = true;
-        queueMicrotask(() => this.onReceiptFor(id, e.stat, e.err));
+        queueMicrotask(() => follow(e.done, this.onReceiptFor(id, e.stat, e.err)));
       }
     }
     return { ok: true, upstreamId };
@@ -332,13 +373,18 @@ export class SmppUpstream implements Egress {
       const stat = parsed?.stat ?? (state !== undefined ? STATE_NAMES[state] : undefined);
       const id = receiptedId || parsed?.id;
       if (!id || !stat) return CommandStatus.ESME_ROK; // unreadable receipt: acknowledge, nothing to match
-      this.onReceiptFor(id, stat, parsed?.err, parsed?.id !== id ? parsed?.id : undefined);
-      return CommandStatus.ESME_ROK;
+      const handled = this.onReceiptFor(id, stat, parsed?.err, parsed?.id !== id ? parsed?.id : undefined);
+      return handled ? this.ackWhen(handled) : CommandStatus.ESME_ROK;
     }
     return this.onMoPdu(pdu);
   }
 
-  private onReceiptFor(id: string, stat: string, err?: string, altId?: string): void {
+  /**
+   * A receipt: reported, parked or dropped. Returns what its acknowledgement waits for (its handlers,
+   * or its settling when parked), or undefined when it can be acknowledged at once (an intermediate
+   * state, a repeat of one already reported).
+   */
+  private onReceiptFor(id: string, stat: string, err?: string, altId?: string): Promise<unknown> | undefined {
     const exact = this.ids.get(id) ?? (altId ? this.ids.get(altId) : undefined);
     if (exact) return this.report(exact, stat, err);
     // Only another reading matches ("10" read as decimal is hex "a"). That is this message's receipt
@@ -347,7 +393,7 @@ export class SmppUpstream implements Egress {
     // those cases park it, like a receipt with no match at all, and decide once those submits end.
     const other = this.ids.find(id) ?? (altId ? this.ids.find(altId) : undefined);
     if (other) {
-      if (NON_FINAL.has(stat)) return;
+      if (NON_FINAL.has(stat)) return undefined;
       if (!other.receipted && this.open.size === 0) return this.report(other, stat, err);
     }
     // A receipt for the same id already waiting (a duplicate, or a final state after ENROUTE):
@@ -359,14 +405,56 @@ export class SmppUpstream implements Egress {
         held.stat = stat;
         held.err = err;
       }
-      return;
+      // acknowledged when the one held is settled: both say the same message's fate
+      return held.done.promise;
     }
-    const e: Early = { id, alt: altId, stat, err, at: Date.now(), used: false, waitSeq: this.openSeq };
+    const e: Early = { id, alt: altId, stat, err, at: Date.now(), used: false, waitSeq: this.openSeq, done: deferred() };
     this.early.add(id, e);
     this.earlyList.add(e);
     // with no submit running, nothing can be filed under its id but a long message's retry: the
     // sweep decides (or accepted() files its id first)
     if (this.open.size > 0) this.pending.push(e);
+    return e.done.promise;
+  }
+
+  /**
+   * The deliver_sm's answer once `handled` settles: ESME_ROK when it resolves, ESME_RX_T_APPN (the
+   * SMSC delivers the receipt again) when it rejects or outlasts receiptAckTimeoutMs.
+   */
+  private ackWhen(handled: Promise<unknown>): Promise<number> {
+    return new Promise<number>((resolve) => {
+      const a: Ack = {
+        at: Date.now(),
+        answered: false,
+        answer: (status) => {
+          if (a.answered) return;
+          a.answered = true;
+          resolve(status);
+        },
+      };
+      // answered ones leave from the front as new ones come (they settle in about arrival order)
+      for (let h = this.acks.peek(); h?.answered; h = this.acks.peek()) this.acks.shift();
+      this.acks.push(a);
+      handled.then(
+        () => a.answer(CommandStatus.ESME_ROK),
+        (e: unknown) => {
+          if (!a.answered) this.opts.log?.('smpp receipt not acknowledged; the SMSC will deliver it again', { reason: e instanceof Error ? e.message : String(e) });
+          a.answer(CommandStatus.ESME_RX_T_APPN);
+        },
+      );
+    });
+  }
+
+  /** Receipts whose handlers outlasted receiptAckTimeoutMs: a temporary error, the SMSC delivers them again. */
+  private expireAcks(): void {
+    const limit = Date.now() - (this.opts.receiptAckTimeoutMs ?? 10_000);
+    for (let h = this.acks.peek(); h && (h.answered || h.at <= limit); h = this.acks.peek()) {
+      this.acks.shift();
+      if (!h.answered) {
+        this.opts.log?.('smpp receipt not acknowledged; the SMSC will deliver it again', { reason: 'not recorded in time' });
+        h.answer(CommandStatus.ESME_RX_T_APPN);
+      }
+    }
   }
 
   /**
@@ -409,35 +497,61 @@ export class SmppUpstream implements Egress {
       if (!hit || (hit.receipted && !last)) return false;
     }
     e.used = true;
-    this.report(hit, e.stat, e.err);
+    follow(e.done, this.report(hit, e.stat, e.err));
     return true;
   }
 
-  /** A receipt for a filed part: reported once per message (a long one's once all parts have one). */
-  private report(hit: Part, stat: string, err?: string): void {
-    if (NON_FINAL.has(stat)) return;
+  /**
+   * A receipt for a filed part: reported once per message (a long one's once all parts have one).
+   * Returns the handlers' promise when they return one. If it rejects, the message is open to its
+   * receipt again: the SMSC, answered with a temporary error, delivers it again, and that one must
+   * not be taken for a repeat.
+   */
+  private report(hit: Part, stat: string, err?: string): Promise<unknown> | undefined {
+    if (NON_FINAL.has(stat)) return undefined;
     // A duplicated receipt changes nothing. The mark lives as long as the part is filed, which is
     // as long as a receipt can find it at all.
-    if (hit.receipted) return;
+    if (hit.receipted) return undefined;
     hit.receipted = true;
     let finalStat = stat;
     let finalErr = err;
+    let ps: PartState | undefined;
     if (hit.sent.parts > 1) {
-      const ps = this.partStates.get(hit.sent.upstreamId);
-      if (!ps) return;
+      ps = this.partStates.get(hit.sent.upstreamId);
+      if (!ps) return undefined;
       ps.remaining--;
       if (stat !== 'DELIVRD' && ps.worst === null) {
         ps.worst = stat;
         ps.err = err;
       }
-      if (ps.remaining > 0) return;
+      if (ps.remaining > 0) return undefined;
       this.partStates.delete(hit.sent.upstreamId);
       finalStat = ps.worst ?? 'DELIVRD';
       finalErr = ps.err ?? err;
     }
     const r: DeliveryReceipt = { upstreamId: hit.sent.upstreamId, stat: finalStat, at: Date.now() };
     if (finalErr !== undefined) r.err = finalErr;
-    for (const cb of this.receiptCbs) cb(r);
+    const handled = this.toReceiptCbs(r);
+    handled?.catch(() => {
+      hit.receipted = false;
+      if (ps) this.partStates.set(hit.sent.upstreamId, { remaining: 1, worst: ps.worst, err: ps.err });
+    });
+    return handled;
+  }
+
+  /** Calls every receipt handler; their promises as one (undefined when none returned one). */
+  private toReceiptCbs(r: DeliveryReceipt): Promise<unknown> | undefined {
+    let out: Promise<unknown>[] | undefined;
+    for (const cb of this.receiptCbs) {
+      let x: unknown;
+      try {
+        x = cb(r);
+      } catch (e) {
+        x = Promise.reject(e);
+      }
+      if (x instanceof Promise) (out ??= []).push(x);
+    }
+    return out === undefined ? undefined : out.length === 1 ? out[0] : Promise.all(out);
   }
 
   private sweepEarly(): void {
@@ -451,7 +565,7 @@ export class SmppUpstream implements Egress {
       if (this.settle(e, true)) continue;
       e.used = true;
       // never matched: report as given; the delivery worker keeps its own early map
-      if (!NON_FINAL.has(e.stat)) for (const cb of this.receiptCbs) cb({ upstreamId: e.id, stat: e.stat, err: e.err, at: Date.now() });
+      follow(e.done, NON_FINAL.has(e.stat) ? undefined : this.toReceiptCbs({ upstreamId: e.id, stat: e.stat, err: e.err, at: Date.now() }));
     }
   }
 

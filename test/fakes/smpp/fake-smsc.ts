@@ -67,6 +67,8 @@ export class FakeSmsc {
   readonly receivedAt: number[] = [];
   /** Every answer this fake gave to a submit_sm, in order: [submit number, command_status, when]. */
   readonly answers: [number, number, number][] = [];
+  /** The command_status of every answer to a receipt (deliver_sm_resp), in order; -1: none (timeout, connection closed). */
+  readonly receiptAnswers: number[] = [];
   /** MO sent with `sendMo` waiting for their deliver_sm_resp. */
   private readonly moWaiters = new WeakMap<SmPdu, (status: number) => void>();
   /** Submits answered ESME_ROK. */
@@ -104,11 +106,13 @@ export class FakeSmsc {
       onResponse: (resp, _req, dlr) => {
         const mo = this.moWaiters.get(dlr);
         if (mo) return mo(resp.command_status);
+        this.receiptAnswers.push(resp.command_status);
         if (resp.command_status !== 0) this.pendingDlrs.push(dlr);
       },
       onTimeout: (_req, dlr) => {
         const mo = this.moWaiters.get(dlr);
         if (mo) return mo(-1);
+        this.receiptAnswers.push(-1);
         this.pendingDlrs.push(dlr);
       },
       onClosed: (_r, unanswered) => {
@@ -145,6 +149,13 @@ export class FakeSmsc {
       this.moWaiters.set(d, resolve);
       target.session.request(d, d, Date.now());
     });
+  }
+
+  /** Delivers again, now, every receipt not acknowledged yet (as an SMSC's retry schedule would, later). */
+  resendReceipts(): number {
+    const n = this.pendingDlrs.length;
+    this.flushDlrs();
+    return n;
   }
 
   private flushDlrs(): void {

@@ -39,7 +39,7 @@ async function scenario(make: (o: UpstreamOptions) => SmppUpstream | ThreadedUps
   // earlyReceiptMs well past the test: a receipt reported raw by the sweep would hide the bug
   const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=ambiguous&window=5`)], earlyReceiptMs: 60_000 });
   const receipts: DeliveryReceipt[] = [];
-  up.onReceipt((r) => receipts.push(r));
+  up.onReceipt((r) => { receipts.push(r); });
   up.start();
   try {
     assert.ok(await up.waitUp(5000));
@@ -80,7 +80,7 @@ for (const [name, make] of VARIANTS) {
     await smsc.listen();
     const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=decimal&window=5`)], earlyReceiptMs: 60_000 });
     const receipts: DeliveryReceipt[] = [];
-    up.onReceipt((r) => receipts.push(r));
+    up.onReceipt((r) => { receipts.push(r); });
     up.start();
     try {
       assert.ok(await up.waitUp(5000));

@@ -20,7 +20,7 @@ for (const [name, make] of [['in process', (o: UpstreamOptions) => new SmppUpstr
     await smsc.listen();
     const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=early&window=5`)], earlyReceiptMs: 100 });
     const receipts: DeliveryReceipt[] = [];
-    up.onReceipt((r) => receipts.push(r));
+    up.onReceipt((r) => { receipts.push(r); });
     up.start();
     try {
       assert.ok(await up.waitUp(5000));

@@ -45,7 +45,7 @@ async function run(make: (o: UpstreamOptions) => Client, primary: FakeSmscOption
   if (withBackup) links.push({ ...parseUpstreamUrl(`smpp://u:p@127.0.0.1:${good.port}?name=good&window=5`), weight: 0.001 });
   const up = make({ links, submitBudgetMs: 10_000, link: { session: { responseTimeoutMs: 300 }, minBackoffMs: 50, maxBackoffMs: 200 } });
   const receipts: DeliveryReceipt[] = [];
-  up.onReceipt((r) => receipts.push(r));
+  up.onReceipt((r) => { receipts.push(r); });
   up.start();
   assert.ok(await up.waitUp(3000));
   const tag = primary.misbehaviour;

@@ -25,7 +25,7 @@ for (const [name, make] of [['in process', (o: UpstreamOptions) => new SmppUpstr
     await smsc.listen();
     const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=long&window=5`)], submitBudgetMs: 700 });
     const receipts: DeliveryReceipt[] = [];
-    up.onReceipt((r) => receipts.push(r));
+    up.onReceipt((r) => { receipts.push(r); });
     up.start();
     try {
       assert.ok(await up.waitUp(5000));

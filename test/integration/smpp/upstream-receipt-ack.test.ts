@@ -1,0 +1,108 @@
+/**
+ * A receipt is acknowledged to the SMSC only once its handlers have resolved (its status recorded):
+ * before, the deliver_sm_resp went out at once, and a crash before the status was committed lost a
+ * status the SMSC had already forgotten. A handler that fails, or takes too long, gets the SMSC a
+ * temporary error (ESME_RX_T_APPN), and the receipt delivered again is taken as new, not as a repeat.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SmppUpstream, type UpstreamOptions } from '../../../src/smpp/client/upstream.js';
+import { ThreadedUpstream } from '../../../src/smpp/client/threaded-upstream.js';
+import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
+import { CommandStatus } from '../../../src/smpp/pdu/constants.js';
+import type { DeliveryReceipt } from '../../../src/ports/egress.js';
+import type { OutboundMessage } from '../../../src/ports/store.js';
+import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
+
+const msg = (id: string): OutboundMessage => ({ id, contentProviderId: 'cp', from: '10690001', to: '+8613800138000', text: `ack ${id}`, registeredDelivery: true, attempts: 0, submittedAt: 0 });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+const makers = [['in process', (o: UpstreamOptions) => new SmppUpstream(o)], ['on its own thread', (o: UpstreamOptions) => new ThreadedUpstream(o)]] as const;
+
+for (const [name, make] of makers) {
+  test(`${name}: the deliver_sm_resp waits for the receipt's handler; a failed one is delivered again and reported again`, { timeout: 30_000 }, async () => {
+    const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true });
+    await smsc.listen();
+    const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=ack&window=5`)] });
+    const seen: DeliveryReceipt[] = [];
+    const outcomes: { resolve(): void; reject(e: Error): void }[] = [];
+    up.onReceipt((r) => {
+      seen.push(r);
+      return new Promise<void>((resolve, reject) => outcomes.push({ resolve, reject }));
+    });
+    up.start();
+    try {
+      assert.ok(await up.waitUp(5000));
+      const r = await up.submit(msg('msg_ack_1'));
+      assert.ok(r.ok);
+      await until(() => seen.length === 1, 5000, 'the receipt');
+      await sleep(150);
+      assert.deepEqual(smsc.receiptAnswers, [], 'not acknowledged while its handler runs');
+
+      // the handler fails (the status could not be recorded): a temporary error to the SMSC
+      outcomes[0].reject(new Error('database unavailable'));
+      await until(() => smsc.receiptAnswers.length === 1, 5000, 'the answer');
+      assert.deepEqual(smsc.receiptAnswers, [CommandStatus.ESME_RX_T_APPN]);
+
+      // the SMSC delivers it again: reported again (not dropped as a repeat), acknowledged once recorded
+      assert.equal(smsc.resendReceipts(), 1);
+      await until(() => seen.length === 2, 5000, 'the receipt delivered again');
+      assert.equal(seen[1].upstreamId, seen[0].upstreamId);
+      outcomes[1].resolve();
+      await until(() => smsc.receiptAnswers.length === 2, 5000, 'the second answer');
+      assert.deepEqual(smsc.receiptAnswers, [CommandStatus.ESME_RX_T_APPN, CommandStatus.ESME_ROK]);
+    } finally {
+      await up.close();
+      await smsc.close();
+    }
+  });
+
+  test(`${name}: a receipt whose handler never settles is answered with a temporary error after receiptAckTimeoutMs`, { timeout: 30_000 }, async () => {
+    const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true });
+    await smsc.listen();
+    const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=slow&window=5`)], receiptAckTimeoutMs: 500 });
+    let calls = 0;
+    up.onReceipt(() => {
+      calls++;
+      return new Promise<void>(() => undefined);
+    });
+    up.start();
+    try {
+      assert.ok(await up.waitUp(5000));
+      assert.ok((await up.submit(msg('msg_ack_2'))).ok);
+      await until(() => calls === 1, 5000, 'the receipt');
+      // checked once a second: answered between 0.5 and ~2 s after it arrived
+      await until(() => smsc.receiptAnswers.length === 1, 4000, 'the timeout answer');
+      assert.deepEqual(smsc.receiptAnswers, [CommandStatus.ESME_RX_T_APPN]);
+    } finally {
+      await up.close();
+      await smsc.close();
+    }
+  });
+
+  test(`${name}: a receipt whose handler returns nothing is acknowledged at once`, { timeout: 30_000 }, async () => {
+    const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true });
+    await smsc.listen();
+    const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=plain&window=5`)] });
+    const seen: DeliveryReceipt[] = [];
+    up.onReceipt((r) => { seen.push(r); });
+    up.start();
+    try {
+      assert.ok(await up.waitUp(5000));
+      assert.ok((await up.submit(msg('msg_ack_3'))).ok);
+      await until(() => smsc.receiptAnswers.length === 1, 5000, 'the answer');
+      assert.deepEqual(smsc.receiptAnswers, [CommandStatus.ESME_ROK]);
+      assert.equal(seen.length, 1);
+    } finally {
+      await up.close();
+      await smsc.close();
+    }
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * ReceiptBook.receipt() settles when the receipt is recorded, which is when the SMPP client may
+ * acknowledge it to the SMSC: after the transaction that applied it, not before; a rejection when it
+ * could not be applied; an early receipt (its submit not recorded yet) waits until it is.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ReceiptBook } from '../../../src/app/receipt-book.js';
+import type { ReceiptUpdate, StatusUpdate } from '../../../src/ports/store.js';
+
+/** An outbox that knows some upstream ids; `fail` makes the next apply throw. */
+function fakeOutbox(known: Map<string, string>) {
+  const o = {
+    fail: false,
+    applied: [] as ReceiptUpdate[][],
+    /** Resolves each apply when called (tests hold the transaction open with `gate`). */
+    gate: null as Promise<void> | null,
+    async applyReceipts(rs: ReceiptUpdate[]): Promise<{ changed: StatusUpdate[]; unknown: ReceiptUpdate[] }> {
+      if (o.gate) await o.gate;
+      if (o.fail) {
+        o.fail = false;
+        throw new Error('disk full');
+      }
+      o.applied.push(rs);
+      const changed: StatusUpdate[] = [];
+      const unknown: ReceiptUpdate[] = [];
+      for (const r of rs) {
+        const id = known.get(r.upstreamId);
+        if (id) changed.push({ id, status: r.status, at: r.at });
+        else unknown.push(r);
+      }
+      return { changed, unknown };
+    },
+  };
+  return o;
+}
+
+const book = (outbox: ReturnType<typeof fakeOutbox>, stopped = () => false) =>
+  new ReceiptBook({ outbox, clock: { now: () => 1_000 } as never, announce: () => undefined, onError: () => undefined, stopped });
+
+const state = (p: Promise<unknown>): Promise<string> => Promise.race([p.then(() => 'resolved', (e: Error) => `rejected: ${e.message}`), new Promise<string>((r) => setTimeout(() => r('pending'), 30))]);
+
+test('a receipt settles only after its transaction: resolved when applied, rejected when the apply failed', async () => {
+  const outbox = fakeOutbox(new Map([['U1', 'm1'], ['U2', 'm2']]));
+  let open!: () => void;
+  outbox.gate = new Promise<void>((r) => (open = r));
+  const b = book(outbox);
+  const p1 = b.receipt({ upstreamId: 'U1', stat: 'DELIVRD', at: 1 });
+  assert.equal(await state(p1), 'pending', 'not before the transaction has run');
+  open();
+  outbox.gate = null;
+  assert.equal(await state(p1), 'resolved');
+  assert.equal(outbox.applied.length, 1);
+
+  outbox.fail = true;
+  const p2 = b.receipt({ upstreamId: 'U2', stat: 'UNDELIV', at: 2 });
+  assert.equal(await state(p2), 'rejected: disk full');
+  await b.settled();
+});
+
+test('an early receipt waits until its message is known, then resolves; stop() refuses those still waiting', async () => {
+  const known = new Map<string, string>();
+  const outbox = fakeOutbox(known);
+  let stopped = false;
+  const b = book(outbox, () => stopped);
+  const early = b.receipt({ upstreamId: 'U3', stat: 'DELIVRD', at: 1 });
+  const repeat = b.receipt({ upstreamId: 'U3', stat: 'DELIVRD', at: 1 });
+  assert.equal(await state(early), 'pending', 'kept while its submit is not recorded');
+  known.set('U3', 'm3');
+  b.retryEarly();
+  assert.equal(await state(early), 'resolved');
+  assert.equal(await state(repeat), 'resolved', 'a repeat that shared the early slot resolves with it');
+
+  const waiting = b.receipt({ upstreamId: 'U4', stat: 'DELIVRD', at: 1 });
+  assert.equal(await state(waiting), 'pending');
+  stopped = true;
+  b.stop();
+  assert.match(await state(waiting), /^rejected: stopped/);
+  assert.match(await state(b.receipt({ upstreamId: 'U5', stat: 'DELIVRD', at: 1 })), /^rejected: stopped/, 'refused after stop: the SMSC delivers it again');
+});
