@@ -39,6 +39,20 @@ if (process.env.SMSGUARD_BENCH_TRACE) {
     try { return await orig(p, inputs, ch); } finally { calls++; msgs += inputs.length; ms += performance.now() - t; }
   };
   setInterval(() => { if (calls) process.stderr.write(`[smpp-gateway] batches=${calls} avg=${(msgs / calls).toFixed(1)} msgs in ${ms.toFixed(0)} ms\n`); calls = msgs = ms = 0; }, 1000).unref();
+  // and the transactions that record statuses and receipts: how many, how large, how long (CPU on the event loop)
+  const tx = { statuses: { n: 0, items: 0, ms: 0 }, receipts: { n: 0, items: 0, ms: 0 } };
+  const outbox = store.outbox as { recordStatuses: (u: never[]) => Promise<unknown>; applyReceipts: (r: never[]) => Promise<unknown> };
+  for (const [k, name] of [['statuses', 'recordStatuses'], ['receipts', 'applyReceipts']] as const) {
+    const orig = outbox[name].bind(outbox);
+    outbox[name] = async (xs: never[]) => {
+      const t = performance.now();
+      try { return await orig(xs); } finally { tx[k].n++; tx[k].items += xs.length; tx[k].ms += performance.now() - t; }
+    };
+  }
+  setInterval(() => {
+    for (const [k, v] of Object.entries(tx)) if (v.n) process.stderr.write(`[smpp-gateway] ${k}: ${v.n} transactions, avg ${(v.items / v.n).toFixed(1)} items, ${(1000 * v.ms / v.items).toFixed(1)} µs per item\n`);
+    for (const v of Object.values(tx)) v.n = v.items = v.ms = 0;
+  }, 1000).unref();
 }
 const server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null, session: { inboundWindow: 1000, windowSize: 1000 } });
 const port = await server.listen(Number(process.env.SMPP_PORT ?? 0), '127.0.0.1');
