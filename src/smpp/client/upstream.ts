@@ -62,6 +62,8 @@ interface Part {
   part: number;
   /** Its final receipt was handled (a repeat of it is ignored). */
   receipted: boolean;
+  /** While that receipt's handlers run: a repeat is acknowledged when they are done, not before. */
+  recording?: Promise<unknown>;
 }
 interface PartState {
   remaining: number;
@@ -510,8 +512,10 @@ export class SmppUpstream implements Egress {
   private report(hit: Part, stat: string, err?: string): Promise<unknown> | undefined {
     if (NON_FINAL.has(stat)) return undefined;
     // A duplicated receipt changes nothing. The mark lives as long as the part is filed, which is
-    // as long as a receipt can find it at all.
-    if (hit.receipted) return undefined;
+    // as long as a receipt can find it at all. Its answer waits for the first one's recording, if
+    // that is still running (the SMSC resent it because our answer was late): an ESME_ROK must not
+    // go out for a receipt whose status is not committed yet.
+    if (hit.receipted) return hit.recording;
     hit.receipted = true;
     let finalStat = stat;
     let finalErr = err;
@@ -532,10 +536,17 @@ export class SmppUpstream implements Egress {
     const r: DeliveryReceipt = { upstreamId: hit.sent.upstreamId, stat: finalStat, at: Date.now() };
     if (finalErr !== undefined) r.err = finalErr;
     const handled = this.toReceiptCbs(r);
-    handled?.catch(() => {
-      hit.receipted = false;
-      if (ps) this.partStates.set(hit.sent.upstreamId, { remaining: 1, worst: ps.worst, err: ps.err });
-    });
+    if (handled) {
+      hit.recording = handled;
+      handled.then(
+        () => { hit.recording = undefined; },
+        () => {
+          hit.recording = undefined;
+          hit.receipted = false;
+          if (ps) this.partStates.set(hit.sent.upstreamId, { remaining: 1, worst: ps.worst, err: ps.err });
+        },
+      );
+    }
     return handled;
   }
 

@@ -64,6 +64,33 @@ for (const [name, make] of makers) {
     }
   });
 
+  test(`${name}: a repeat of a receipt still being recorded is answered when the first is recorded, not before`, { timeout: 30_000 }, async () => {
+    const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true, duplicateReceipts: true });
+    await smsc.listen();
+    const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=dup&window=5`)] });
+    let calls = 0;
+    let recorded!: () => void;
+    up.onReceipt(() => {
+      calls++;
+      return new Promise<void>((resolve) => (recorded = resolve));
+    });
+    up.start();
+    try {
+      assert.ok(await up.waitUp(5000));
+      assert.ok((await up.submit(msg('msg_ack_dup'))).ok);
+      await until(() => calls === 1, 5000, 'the receipt');
+      await sleep(200);
+      assert.deepEqual(smsc.receiptAnswers, [], 'neither copy answered while the first is being recorded');
+      recorded();
+      await until(() => smsc.receiptAnswers.length === 2, 5000, 'both answers');
+      assert.deepEqual(smsc.receiptAnswers, [CommandStatus.ESME_ROK, CommandStatus.ESME_ROK]);
+      assert.equal(calls, 1, 'reported once');
+    } finally {
+      await up.close();
+      await smsc.close();
+    }
+  });
+
   test(`${name}: a receipt whose handler never settles is answered with a temporary error after receiptAckTimeoutMs`, { timeout: 30_000 }, async () => {
     const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true });
     await smsc.listen();
