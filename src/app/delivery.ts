@@ -125,7 +125,7 @@ export class DeliveryWorker {
       if (batch.length === 0) return;
       const results = await Promise.all(batch.map((m) => this.egress.submit(m).catch((e: Error) => ({ ok: false as const, retry: true, reason: e.message }))));
       const { updates, retries } = outcomesOf(batch, results, this.ctx.clock.now(), this.opts.maxAttempts);
-      for (const r of retries) await this.ctx.store.outbox.retryLater(r.id, r.dueAt, r.reason);
+      for (const r of retries) await this.ctx.store.outbox.retryLater(r.id, r.dueAt, r.reason, r.partial);
       const retried = new Set(retries.map((r) => r.id));
       for (const m of batch) if (!retried.has(m.id)) this.book.remember(m);
       const changed = await this.ctx.store.outbox.recordStatuses(updates);

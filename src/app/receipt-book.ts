@@ -11,7 +11,7 @@
  * SMSC already forgot.
  */
 import { LRUCache } from 'lru-cache';
-import type { DeliveryReceipt, SubmitResult } from '../ports/egress.js';
+import type { DeliveryReceipt, PartialSubmit, SubmitResult } from '../ports/egress.js';
 import type { OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
 import type { MessageStatus } from './types.js';
@@ -35,7 +35,7 @@ export function retryDelayMs(attempts: number): number {
 
 export interface BatchOutcome {
   updates: StatusUpdate[];
-  retries: { id: string; dueAt: number; reason: string }[];
+  retries: { id: string; dueAt: number; reason: string; partial?: PartialSubmit }[];
 }
 
 /** Status updates and retries for one submitted batch (`results[i]` answers `batch[i]`). */
@@ -46,7 +46,7 @@ export function outcomesOf(batch: readonly OutboundMessage[], results: readonly 
     const m = batch[i];
     const r = results[i];
     if (r.ok) updates.push({ id: m.id, status: 'submitted', at, upstreamId: r.upstreamId });
-    else if (r.retry && m.attempts < maxAttempts) retries.push({ id: m.id, dueAt: at + retryDelayMs(m.attempts), reason: r.reason });
+    else if (r.retry && m.attempts < maxAttempts) retries.push(r.partial ? { id: m.id, dueAt: at + retryDelayMs(m.attempts), reason: r.reason, partial: r.partial } : { id: m.id, dueAt: at + retryDelayMs(m.attempts), reason: r.reason });
     else updates.push({ id: m.id, status: r.retry ? 'failed' : 'rejected_upstream', at, detail: r.reason });
   }
   return { updates, retries };

@@ -7,8 +7,21 @@ import type { OutboundMessage } from './store.js';
 
 export type SubmitResult =
   | { ok: true; upstreamId: string }
-  /** `retry`: transient (throttled, queue full, link down): try again later. */
-  | { ok: false; retry: boolean; reason: string };
+  /**
+   * `retry`: transient (throttled, queue full, link down): try again later. `partial`: a long message
+   * some of whose parts the SMSC took; the retry must send only the others, as they were built.
+   */
+  | { ok: false; retry: boolean; reason: string; partial?: PartialSubmit };
+
+/**
+ * What a retry of a long message needs to go on where the last attempt stopped, kept with the queued
+ * message: the UDH reference its parts were built with (with the same text and coding, the same parts
+ * come out) and, per part, the SMSC's id once it acknowledged that part.
+ */
+export interface PartialSubmit {
+  ref: number;
+  partIds: (string | null)[];
+}
 
 export interface DeliveryReceipt {
   upstreamId: string;

@@ -8,6 +8,7 @@ import type { MessageType, PortKind } from '../domain/message-type.js';
 import type { Candidate, Decision, Facts, PortFacts } from '../pipeline/types.js';
 import type { Channel, MessageStatus, ReceiptRequest } from '../app/types.js';
 import type { ConsentPeriod, ConsentRequestStatus } from '../domain/consent.js';
+import type { PartialSubmit } from './egress.js';
 
 export interface ContentProviderRow {
   id: string;
@@ -175,6 +176,8 @@ export interface OutboundMessage {
   registeredDelivery: ReceiptRequest;
   attempts: number;
   submittedAt: number;
+  /** A long message's parts already taken by the SMSC in an earlier attempt (kept by retryLater). */
+  partial?: PartialSubmit;
 }
 
 export interface StatusUpdate {
@@ -204,7 +207,8 @@ export interface OutboxStore {
    */
   recordStatuses(updates: StatusUpdate[]): Promise<StatusUpdate[]>;
   /** Puts a message back for a later attempt. */
-  retryLater(id: string, dueAt: number, detail: string): Promise<void>;
+  /** Due again at `dueAt`; `partial` (a long message's parts already taken) is kept for the next claim. */
+  retryLater(id: string, dueAt: number, detail: string, partial?: PartialSubmit): Promise<void>;
   /**
    * Applies delivery receipts in one transaction: each receipt's upstream id is resolved to our
    * message and its status recorded (idempotent, never backwards). Receipts whose upstream id is not

@@ -188,7 +188,7 @@ export class BusEgressWorker {
     const results = await Promise.all(claimed.map((m) => this.egress.submit(m).catch((e: Error) => ({ ok: false as const, retry: true, reason: e.message }))));
     const { updates, retries } = outcomesOf(claimed, results, this.ctx.clock.now(), this.o.maxAttempts);
     // The relay hands a retried message over again when due (a new Nats-Msg-Id: attempts moved on).
-    for (const r of retries) await this.outbox.retryLater(r.id, r.dueAt, r.reason);
+    for (const r of retries) await this.outbox.retryLater(r.id, r.dueAt, r.reason, r.partial);
     const retried = new Set(retries.map((r) => r.id));
     for (const m of claimed) if (!retried.has(m.id)) this.book.remember(m);
     const changed = await this.outbox.recordStatuses(updates);

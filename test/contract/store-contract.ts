@@ -390,6 +390,25 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.ok(again.attempts > m.attempts);
         assert.equal(await s.outbox.pendingCount(), 1);
       });
+
+      test('a retry keeps the parts the SMSC already took (partial) until the next attempt replaces it or the message is sent', async () => {
+        const [id] = await queued(1);
+        const [m] = await s.outbox.claim(T0, 1, 60_000);
+        assert.equal(m.partial, undefined);
+        await s.outbox.retryLater(id, T0 + 1_000, 'queue full', { ref: 7, partIds: ['A1', null, null] });
+        const [again] = await s.outbox.claim(T0 + 1_000, 10, 60_000);
+        assert.deepEqual(again.partial, { ref: 7, partIds: ['A1', null, null] });
+        await s.outbox.retryLater(id, T0 + 2_000, 'queue full', { ref: 7, partIds: ['A1', 'A2', null] });
+        const [third] = await s.outbox.claim(T0 + 2_000, 10, 60_000);
+        assert.deepEqual(third.partial, { ref: 7, partIds: ['A1', 'A2', null] }, 'the latest attempt\'s');
+        // a retry with nothing taken clears it
+        await s.outbox.retryLater(id, T0 + 3_000, 'link down');
+        const [fourth] = await s.outbox.claim(T0 + 3_000, 10, 60_000);
+        assert.equal(fourth.partial, undefined);
+        await s.outbox.retryLater(id, T0 + 4_000, 'queue full', { ref: 9, partIds: ['B1', null] });
+        await s.outbox.recordStatuses([{ id, status: 'submitted', at: T0 + 4_000, upstreamId: 'B1' }]);
+        assert.equal(await s.outbox.pendingCount(), 0);
+      });
     });
 
     describe('housekeeping of operational rows', () => {

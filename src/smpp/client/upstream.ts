@@ -20,7 +20,7 @@ import { smPdu, type DataSmPdu, type SmPdu } from '../pdu/types.js';
 import { Reassembler } from '../server/reassembly.js';
 import { readSubmit } from '../server/translate.js';
 import { CommandStatus } from '../pdu/constants.js';
-import type { DeliveryReceipt, Egress, InboundMo, SubmitResult } from '../../ports/egress.js';
+import type { DeliveryReceipt, Egress, InboundMo, PartialSubmit, SubmitResult } from '../../ports/egress.js';
 import type { OutboundMessage } from '../../ports/store.js';
 import type { UpstreamLinkConfig } from './config.js';
 import { SmppRequestError } from './esme.js';
@@ -70,6 +70,20 @@ interface PartState {
   worst: string | null;
   err?: string;
 }
+/** A long message's parts as built (one UDH reference) and the SMSC id of each part it acknowledged. */
+interface PartsState {
+  text: string;
+  ref: number;
+  parts: SmPdu[];
+  partIds: (string | undefined)[];
+}
+
+/** The state a retry needs when some parts were taken (a long message only), for SubmitResult.partial. */
+function carried(st: PartsState): { partial: PartialSubmit } | Record<string, never> {
+  if (st.parts.length < 2 || st.partIds.every((id) => id === undefined)) return {};
+  return { partial: { ref: st.ref, partIds: st.partIds.map((id) => id ?? null) } };
+}
+
 /** A receipt parked until its id is filed, or until it may settle on another reading of it. */
 interface Early {
   id: string;
@@ -134,10 +148,11 @@ export class SmppUpstream implements Egress {
   /**
    * Long messages whose submit ran out of budget with some parts acknowledged, by message id: the
    * parts as built (same UDH reference) and the SMSC ids of those acknowledged, so the delivery
-   * worker's retry resends only the rest under the same reference. Memory only, bounded: after a
-   * restart (or once 10,000 newer ones push it out) a retry builds every part again (docs/SMPP.md).
+   * worker's retry resends only the rest under the same reference. Bounded (10,000); the same state
+   * also goes back with the retry (SubmitResult.partial), the store keeps it with the queued message,
+   * and a retry after a restart, or in another process, starts from that (docs/SMPP.md).
    */
-  private readonly partial = new LRUCache<string, { text: string; parts: SmPdu[]; partIds: (string | undefined)[] }>({ max: 10_000 });
+  private readonly partial = new LRUCache<string, PartsState>({ max: 10_000 });
   private readonly ids = new IdIndex<Part>();
   private readonly partStates = new Map<string, PartState>();
   private readonly early = new IdIndex<Early>(100_000);
@@ -241,11 +256,12 @@ export class SmppUpstream implements Egress {
     return best;
   }
 
-  private buildParts(msg: OutboundMessage): SmPdu[] {
+  /** The message's parts under UDH reference `ref` (a new one unless given: a retry's carries its own). */
+  private buildParts(msg: OutboundMessage, ref?: number): { ref: number; parts: SmPdu[] } {
     const to = msg.to.replace(/^\+/, '');
     const dc = chooseDataCoding(msg.text);
-    this.ref = (this.ref + 1) & 0xff;
-    return segmentText(msg.text, dc, this.ref).map((s) => smPdu({
+    if (ref === undefined) ref = this.ref = (this.ref + 1) & 0xff;
+    const parts = segmentText(msg.text, dc, ref).map((s) => smPdu({
       command: 'submit_sm',
       sequence_number: 0,
       source_addr_ton: 0,
@@ -260,6 +276,7 @@ export class SmppUpstream implements Egress {
       data_coding: dc,
       short_message: s.shortMessage,
     }));
+    return { ref, parts };
   }
 
   private async doSubmit(msg: OutboundMessage): Promise<SubmitResult> {
@@ -285,11 +302,16 @@ export class SmppUpstream implements Egress {
   private async submitParts(msg: OutboundMessage, cands: UpstreamLink[]): Promise<SubmitResult> {
     // A retry of a long message some of whose parts the SMSC already took: the same parts (same UDH
     // reference), and only the unacknowledged ones go.
+    // Kept here (this process tried it before), else carried by the queue (an attempt before a
+    // restart, or in another process: SubmitResult.partial, kept by the store's retryLater).
     let st = this.partial.get(msg.id);
     if (!st || st.text !== msg.text) {
-      const built = this.buildParts(msg);
-      st = { text: msg.text, parts: built, partIds: built.map(() => undefined) };
-      if (built.length > 1) this.partial.set(msg.id, st);
+      const before = msg.partial;
+      const built = this.buildParts(msg, before?.ref);
+      st = { text: msg.text, ref: built.ref, parts: built.parts, partIds: built.parts.map(() => undefined) };
+      // The same text and coding cut the same way; a different count means it is not the same set.
+      if (before && before.partIds.length === built.parts.length) before.partIds.forEach((id, i) => { if (id !== null) st!.partIds[i] = id; });
+      if (built.parts.length > 1) this.partial.set(msg.id, st);
     }
     const { parts, partIds } = st;
     const deadline = Date.now() + (this.opts.submitBudgetMs ?? 30_000);
@@ -342,7 +364,7 @@ export class SmppUpstream implements Egress {
       }
       if (partIds.every((x) => x !== undefined)) return this.accepted(msg, partIds as string[]);
     }
-    return { ok: false, retry: true, reason: lastReason };
+    return { ok: false, retry: true, reason: lastReason, ...carried(st) };
   }
 
   private accepted(msg: OutboundMessage, partIds: string[]): SubmitResult {

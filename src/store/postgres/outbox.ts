@@ -10,6 +10,8 @@ import type { OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '
 import type { MessageStatus } from '../../app/types.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
 import { receiptFromColumn } from '../registered-delivery.js';
+import { partialColumn, partialFromColumn } from '../partial-submit.js';
+import type { PartialSubmit } from '../../ports/egress.js';
 
 /** Statuses after which a message leaves the queue. */
 const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed']);
@@ -18,10 +20,15 @@ const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, deliver
 
 const Q = queries('outbox', ['claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'byUpstream', 'pending'] as const);
 
-interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number }
+interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number; partial: string | null }
 function toOutbound(rows: QueueDb[]): OutboundMessage[] {
   rows.sort((a, b) => a.due_at - b.due_at || a.enqueued_seq - b.enqueued_seq);
-  return rows.map((r) => ({ id: r.id, contentProviderId: r.content_provider_id, from: r.from_port, to: r.msisdn, text: r.text, registeredDelivery: receiptFromColumn(r.registered_delivery), attempts: r.attempts, submittedAt: r.submitted_at }));
+  return rows.map((r) => {
+    const m: OutboundMessage = { id: r.id, contentProviderId: r.content_provider_id, from: r.from_port, to: r.msisdn, text: r.text, registeredDelivery: receiptFromColumn(r.registered_delivery), attempts: r.attempts, submittedAt: r.submitted_at };
+    const partial = partialFromColumn(r.partial);
+    if (partial) m.partial = partial;
+    return m;
+  });
 }
 interface CurrentDb { id: string; status: MessageStatus; content_provider_id: string; msisdn: string }
 
@@ -107,8 +114,8 @@ export class PgOutbox implements OutboxStore {
     return changed;
   }
 
-  async retryLater(id: string, dueAt: number, _detail: string): Promise<void> {
-    await this.pool.query(Q.retry, [id, dueAt]);
+  async retryLater(id: string, dueAt: number, _detail: string, partial?: PartialSubmit): Promise<void> {
+    await this.pool.query(Q.retry, [id, dueAt, partialColumn(partial)]);
   }
 
   async findByUpstreamId(upstreamId: string): Promise<{ id: string; status: MessageStatus } | null> {

@@ -5,6 +5,8 @@ import type { OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '
 import type { MessageStatus } from '../../app/types.js';
 import type { RecordsWriter } from './records-writer.js';
 import { receiptFromColumn } from '../registered-delivery.js';
+import { partialColumn, partialFromColumn } from '../partial-submit.js';
+import type { PartialSubmit } from '../../ports/egress.js';
 
 /** Statuses after which a message leaves the queue (its text is no longer needed there). */
 const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed']);
@@ -21,7 +23,7 @@ const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, deliver
  */
 function advanceSql(to: MessageStatus, setsUpstreamId: boolean): string {
   const from = (Object.keys(RANK) as MessageStatus[]).filter((s) => s !== to && RANK[s] <= RANK[to]);
-  return `UPDATE message_status SET status = ?${setsUpstreamId ? ', upstream_id = ?' : ''}, updated_at = ?${FINAL.has(to) ? ", text = ''" : ''}
+  return `UPDATE message_status SET status = ?${setsUpstreamId ? ', upstream_id = ?' : ''}, updated_at = ?${FINAL.has(to) ? ", text = '', partial = NULL" : ''}
     WHERE id = ? AND status IN (${from.map((s) => `'${s}'`).join(', ')}) RETURNING content_provider_id, msisdn`;
 }
 
@@ -37,8 +39,9 @@ export class SqliteOutbox implements OutboxStore {
   private readonly advances = new Map<string, Statement>();
   constructor(private readonly db: Db, private readonly records: RecordsWriter) {
     this.q = {
-      due: db.prepare("SELECT id, content_provider_id, from_port, msisdn, text, registered_delivery, attempts, submitted_at FROM message_status WHERE status = 'accepted' AND due_at <= ? ORDER BY due_at LIMIT ?"),
-      retry: db.prepare('UPDATE message_status SET due_at = ?, attempts = attempts + 1 WHERE id = ?'),
+      due: db.prepare("SELECT id, content_provider_id, from_port, msisdn, text, registered_delivery, attempts, submitted_at, partial FROM message_status WHERE status = 'accepted' AND due_at <= ? ORDER BY due_at LIMIT ?"),
+      // `partial` is replaced by the latest attempt's (null: nothing taken, or not a long message).
+      retry: db.prepare('UPDATE message_status SET due_at = ?, attempts = attempts + 1, partial = ? WHERE id = ?'),
       byUpstream: db.prepare('SELECT id, status FROM message_status WHERE upstream_id = ?'),
       pending: db.prepare("SELECT count(*) AS n FROM message_status WHERE status = 'accepted'"),
     };
@@ -47,14 +50,14 @@ export class SqliteOutbox implements OutboxStore {
   async claim(now: number, limit: number, leaseMs: number): Promise<OutboundMessage[]> {
     for (const [id, until] of this.leased) if (until <= now) this.leased.delete(id);
     const rows = this.q.due.all(now, limit + this.leased.size) as {
-      id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number;
+      id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; partial: string | null;
     }[];
     const out: OutboundMessage[] = [];
     for (const r of rows) {
       if (out.length >= limit) break;
       if (this.leased.has(r.id)) continue;
       this.leased.set(r.id, now + leaseMs);
-      out.push({
+      const m: OutboundMessage = {
         id: r.id,
         contentProviderId: r.content_provider_id,
         from: r.from_port,
@@ -63,7 +66,10 @@ export class SqliteOutbox implements OutboxStore {
         registeredDelivery: receiptFromColumn(r.registered_delivery),
         attempts: r.attempts + 1,
         submittedAt: r.submitted_at,
-      });
+      };
+      const partial = partialFromColumn(r.partial);
+      if (partial) m.partial = partial;
+      out.push(m);
     }
     return out;
   }
@@ -105,8 +111,8 @@ export class SqliteOutbox implements OutboxStore {
     return changed;
   }
 
-  async retryLater(id: string, dueAt: number, _detail: string): Promise<void> {
-    this.q.retry.run(dueAt, id);
+  async retryLater(id: string, dueAt: number, _detail: string, partial?: PartialSubmit): Promise<void> {
+    this.q.retry.run(dueAt, partialColumn(partial), id);
     this.leased.delete(id);
   }
 

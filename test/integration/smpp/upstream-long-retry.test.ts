@@ -58,3 +58,50 @@ for (const [name, make] of [['in process', (o: UpstreamOptions) => new SmppUpstr
     }
   });
 }
+
+for (const [name, make] of [['in process', (o: UpstreamOptions) => new SmppUpstream(o)], ['on its own thread', (o: UpstreamOptions) => new ThreadedUpstream(o)]] as const) {
+  test(`${name}: after a restart the retry goes on from the parts the queue kept (SubmitResult.partial), same reference`, { timeout: 30_000 }, async () => {
+    let busy = true;
+    const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true, answer: (pdu) => (busy && parseUdh(pdu.short_message)?.concat?.seq === 2 ? CommandStatus.ESME_RMSGQFUL : undefined) });
+    await smsc.listen();
+    const url = parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=long&window=5`);
+    const m: OutboundMessage = { id: 'msg_long_restart', contentProviderId: 'cp', from: '10690001', to: '+8613800138000', text: LONG, registeredDelivery: true, attempts: 0, submittedAt: 0 };
+    const before = make({ links: [url], submitBudgetMs: 700 });
+    before.start();
+    let first;
+    try {
+      assert.ok(await before.waitUp(5000));
+      first = await before.submit(m);
+    } finally {
+      await before.close();
+    }
+    assert.equal(first.ok, false);
+    assert.ok(!first.ok && first.retry && first.partial, JSON.stringify(first));
+    assert.equal(first.partial.partIds.length, 3);
+    assert.deepEqual(first.partial.partIds.map((id) => id !== null), [true, false, false], 'part 1 taken');
+    assert.equal(first.partial.partIds[0], smsc.acked[0].messageId);
+
+    // a new process: nothing in memory, only what the queue kept
+    busy = false;
+    const after = make({ links: [url] });
+    const receipts: DeliveryReceipt[] = [];
+    after.onReceipt((r) => { receipts.push(r); });
+    after.start();
+    try {
+      assert.ok(await after.waitUp(5000));
+      const second = await after.submit({ ...m, attempts: 1, partial: first.partial });
+      assert.equal(second.ok, true, JSON.stringify(second));
+      assert.equal(second.ok && second.upstreamId, first.partial.partIds[0], 'the upstream id is still the first part\'s');
+      const acked = smsc.answers.filter(([, st]) => st === CommandStatus.ESME_ROK).map(([n]) => parseUdh(smsc.received[n - 1].short_message)!.concat!);
+      assert.deepEqual(acked.map((c) => c.seq).sort(), [1, 2, 3], 'each part acknowledged exactly once');
+      assert.equal(new Set(acked.map((c) => c.ref)).size, 1, 'one UDH reference for the whole set');
+      // part 1's receipt, unanswered when the first process closed, comes again to this one: one receipt for the message
+      const end = Date.now() + 8000;
+      while (receipts.length < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(receipts.map((r) => [r.upstreamId, r.stat]), [[first.partial.partIds[0], 'DELIVRD']]);
+    } finally {
+      await after.close();
+      await smsc.close();
+    }
+  });
+}

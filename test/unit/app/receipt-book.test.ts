@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ReceiptBook } from '../../../src/app/receipt-book.js';
+import { ReceiptBook, outcomesOf } from '../../../src/app/receipt-book.js';
 import type { ReceiptUpdate, StatusUpdate } from '../../../src/ports/store.js';
 
 /** An outbox that knows some upstream ids; `fail` makes the next apply throw. */
@@ -77,4 +77,12 @@ test('an early receipt waits until its message is known, then resolves; stop() r
   b.stop();
   assert.match(await state(waiting), /^rejected: stopped/);
   assert.match(await state(b.receipt({ upstreamId: 'U5', stat: 'DELIVRD', at: 1 })), /^rejected: stopped/, 'refused after stop: the SMSC delivers it again');
+});
+
+test('a retried long message keeps the parts the SMSC took: outcomesOf hands them to retryLater', () => {
+  const m = { id: 'm1', contentProviderId: 'cp', from: '10690001', to: '+8613800138000', text: 'x', registeredDelivery: true, attempts: 1, submittedAt: 0 };
+  const partial = { ref: 3, partIds: ['P1', null] };
+  const { retries, updates } = outcomesOf([m, { ...m, id: 'm2' }], [{ ok: false, retry: true, reason: 'queue full', partial }, { ok: false, retry: true, reason: 'link down' }], 10, 8);
+  assert.deepEqual(updates, []);
+  assert.deepEqual(retries.map((r) => [r.id, r.partial]), [['m1', partial], ['m2', undefined]]);
 });

@@ -8,7 +8,7 @@ UPDATE message_status o SET leased_until = $1::bigint + $3::bigint, attempts = o
          WHERE status = 'accepted' AND due_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
          ORDER BY due_at, enqueued_seq LIMIT $2 FOR UPDATE SKIP LOCKED) AS c
  WHERE o.id = c.id
-RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq;
+RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial;
 
 -- name: claimIds
 -- The bus hands a worker specific messages: claim those still queued, due (by $4, which allows for
@@ -18,7 +18,7 @@ UPDATE message_status o SET leased_until = $2::bigint + $3::bigint, attempts = o
          WHERE id = ANY($1::text[]) AND status = 'accepted' AND due_at <= $4 AND (leased_until IS NULL OR leased_until <= $2)
          ORDER BY id FOR UPDATE SKIP LOCKED) AS c
  WHERE o.id = c.id
-RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq;
+RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial;
 
 -- name: relay
 -- Messages to hand (again) to the message bus: queued, due, not leased, and never published or
@@ -29,7 +29,7 @@ UPDATE message_status o SET published_at = $1
            AND (published_at IS NULL OR published_at <= $1::bigint - $3::bigint)
          ORDER BY due_at, enqueued_seq LIMIT $2 FOR UPDATE SKIP LOCKED) AS c
  WHERE o.id = c.id
-RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq;
+RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial;
 
 -- name: current
 -- Row locks in id order: two status batches touching the same messages never deadlock.
@@ -43,12 +43,14 @@ SELECT id, upstream_id, status, content_provider_id, msisdn FROM message_status 
 UPDATE message_status m
    SET status = u.s, upstream_id = coalesce(u.up, m.upstream_id), updated_at = u.at,
        text = CASE WHEN u.fin THEN '' ELSE m.text END,
+       partial = CASE WHEN u.fin THEN NULL ELSE m.partial END,
        leased_until = CASE WHEN u.fin THEN NULL ELSE m.leased_until END
   FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::boolean[]) AS u(i, s, up, at, fin)
  WHERE m.id = u.i;
 
 -- name: retry
-UPDATE message_status SET due_at = $2, leased_until = NULL, published_at = NULL WHERE id = $1 AND status = 'accepted';
+-- `partial` is replaced by the latest attempt's (null: nothing taken, or not a long message).
+UPDATE message_status SET due_at = $2, leased_until = NULL, published_at = NULL, partial = $3 WHERE id = $1 AND status = 'accepted';
 
 -- name: release
 UPDATE message_status SET leased_until = NULL WHERE id = ANY($1::text[]) AND status = 'accepted';
