@@ -210,7 +210,7 @@ export function buildCli(): Command {
     .option('--http-port <port>', 'HTTP port (default 8080)')
     .option('--http-host <host>', 'HTTP listen address (default 127.0.0.1)')
     .option('--trust-proxy <list>', 'reverse proxies whose X-Forwarded-For to believe: addresses, CIDR ranges, loopback|linklocal|uniquelocal, or a hop count (default none)')
-    .option('--upstream <upstream>', "upstream SMSC: 'simulator' (default: the built-in one over SMPP) or smpp://user:pass@host:port[?window=&throughput=&prefixes=&weight=&name=], comma-separated for several links")
+    .option('--upstream <upstream>', "upstream SMSC: 'simulator' (default: the built-in one over SMPP) or smpp://user:pass@host:port[?window=&throughput=&prefixes=&weight=&name=&receiptAck=recorded|received], comma-separated for several links")
     .addOption(new Option('--clock <clock>', 'system, or simulated (moves only via POST /v1/simulator/clock)').choices(['system', 'simulated']))
     .option('--upstream-file <path>', 'JSON file of upstream SMPP links with prefixes and weights (wins over --upstream)')
     .addOption(new Option('--upstream-thread <on|off>', 'SMPP client on its own thread (default on)').choices(['on', 'off']))

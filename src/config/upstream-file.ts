@@ -26,6 +26,7 @@ const Link = z.object({
   throughput: z.number().min(0).default(LINK_DEFAULTS.throughput),
   prefixes: z.array(z.string().regex(/^\d{1,15}$/)).default([]),
   weight: z.number().min(0).default(LINK_DEFAULTS.weight),
+  receiptAck: z.enum(['recorded', 'received']).default(LINK_DEFAULTS.receiptAck),
 });
 const File = z.object({ links: z.array(Link).min(1) }).strict();
 

@@ -1,5 +1,5 @@
 /**
- * Upstream link configuration: `smpp://user:pass@host:port?window=100&throughput=500&prefixes=86138,86139&weight=2&name=cmcc`
+ * Upstream link configuration: `smpp://user:pass@host:port?window=100&throughput=500&prefixes=86138,86139&weight=2&name=cmcc&receiptAck=recorded`
  * (one `--upstream` URL) or a list of such objects in the config file.
  */
 export interface UpstreamLinkConfig {
@@ -17,9 +17,19 @@ export interface UpstreamLinkConfig {
   prefixes: string[];
   /** Share of traffic among eligible links. */
   weight: number;
+  /**
+   * When a receipt's deliver_sm is answered: `recorded` (default), once its status is committed, so a
+   * crash cannot lose it; `received`, at once, for an SMSC that sends receipts one at a time (a
+   * window of 1 or a few), where waiting for each commit would cap receipts per bind at a few
+   * hundred a second. With `received` a crash can lose the receipts of the last moment.
+   */
+  receiptAck?: ReceiptAck;
 }
 
-export const LINK_DEFAULTS = { window: 100, throughput: 0, weight: 1 } as const;
+export type ReceiptAck = 'recorded' | 'received';
+export const RECEIPT_ACKS: readonly ReceiptAck[] = ['recorded', 'received'];
+
+export const LINK_DEFAULTS = { window: 100, throughput: 0, weight: 1, receiptAck: 'recorded' } as const;
 
 /** Parses one `smpp://` URL; throws Error with a message naming the problem. */
 export function parseUpstreamUrl(url: string): UpstreamLinkConfig {
@@ -39,6 +49,8 @@ export function parseUpstreamUrl(url: string): UpstreamLinkConfig {
     return n;
   };
   const prefixes = (u.searchParams.get('prefixes') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const receiptAck = u.searchParams.get('receiptAck') ?? LINK_DEFAULTS.receiptAck;
+  if (!(RECEIPT_ACKS as readonly string[]).includes(receiptAck)) throw new Error(`upstream: receiptAck=${receiptAck} is not one of ${RECEIPT_ACKS.join(', ')}`);
   return {
     name: u.searchParams.get('name') ?? `${u.hostname}:${u.port || 2775}`,
     host: u.hostname,
@@ -50,5 +62,6 @@ export function parseUpstreamUrl(url: string): UpstreamLinkConfig {
     throughput: num('throughput', LINK_DEFAULTS.throughput),
     prefixes,
     weight: Math.max(0, num('weight', LINK_DEFAULTS.weight)),
+    receiptAck: receiptAck as ReceiptAck,
   };
 }

@@ -183,7 +183,7 @@ export class SmppUpstream implements Egress {
     if (opts.links.length === 0) throw new Error('SmppUpstream needs at least one link');
     this.links = opts.links.map((cfg) => new UpstreamLink(cfg, {
       ...opts.link,
-      onDeliver: (pdu) => this.onDeliver(pdu),
+      onDeliver: (pdu, link) => this.onDeliver(pdu, link),
       onStateChange: (l, up, reason) => opts.log?.(up ? 'smpp upstream bound' : 'smpp upstream down', { link: l.cfg.name, reason }),
     }));
     this.noPrefixes = this.links.every((l) => l.cfg.prefixes.length === 0);
@@ -387,7 +387,7 @@ export class SmppUpstream implements Egress {
 
   // ------------------------------------------------------------ receipts and MO
 
-  private onDeliver(pdu: SmPdu | DataSmPdu): number | Promise<number> {
+  private onDeliver(pdu: SmPdu | DataSmPdu, link: UpstreamLink): number | Promise<number> {
     const receiptedId = tlvString(pdu.tlvs, Tag.receipted_message_id);
     const isReceipt = (pdu.esm_class & EsmClass.TYPE_MASK) !== 0 || receiptedId !== undefined;
     if (isReceipt) {
@@ -398,7 +398,13 @@ export class SmppUpstream implements Egress {
       const id = receiptedId || parsed?.id;
       if (!id || !stat) return CommandStatus.ESME_ROK; // unreadable receipt: acknowledge, nothing to match
       const handled = this.onReceiptFor(id, stat, parsed?.err, parsed?.id !== id ? parsed?.id : undefined);
-      return handled ? this.ackWhen(handled) : CommandStatus.ESME_ROK;
+      if (!handled) return CommandStatus.ESME_ROK;
+      if (link.cfg.receiptAck === 'received') {
+        // answered at once (the link's setting); a failure to record is only logged
+        handled.catch((e: unknown) => this.opts.log?.('smpp receipt not recorded (acknowledged on receipt: receiptAck=received)', { reason: e instanceof Error ? e.message : String(e) }));
+        return CommandStatus.ESME_ROK;
+      }
+      return this.ackWhen(handled);
     }
     return this.onMoPdu(pdu);
   }

@@ -114,6 +114,28 @@ for (const [name, make] of makers) {
     }
   });
 
+  test(`${name}: on a link with receiptAck=received a receipt is answered at once, its handler still runs`, { timeout: 30_000 }, async () => {
+    const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true });
+    await smsc.listen();
+    const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=fast&window=5&receiptAck=received`)] });
+    let calls = 0;
+    up.onReceipt(() => {
+      calls++;
+      return new Promise<void>(() => undefined);
+    });
+    up.start();
+    try {
+      assert.ok(await up.waitUp(5000));
+      assert.ok((await up.submit(msg('msg_ack_fast'))).ok);
+      await until(() => smsc.receiptAnswers.length === 1, 5000, 'the answer');
+      assert.deepEqual(smsc.receiptAnswers, [CommandStatus.ESME_ROK]);
+      assert.equal(calls, 1);
+    } finally {
+      await up.close();
+      await smsc.close();
+    }
+  });
+
   test(`${name}: a receipt whose handler returns nothing is acknowledged at once`, { timeout: 30_000 }, async () => {
     const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true });
     await smsc.listen();

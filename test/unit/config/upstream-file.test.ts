@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseUpstreamFile } from '../../../src/config/upstream-file.js';
+import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import { ConfigError } from '../../../src/config/schema.js';
 
 test('links with defaults for window, throughput, weight and prefixes', () => {
@@ -31,4 +32,17 @@ test('every problem is reported together, naming the field', () => {
   assert.throws(() => parseUpstreamFile('{', 'x.json'), /not JSON/);
   assert.throws(() => parseUpstreamFile(JSON.stringify({ links: [] })), ConfigError);
   assert.throws(() => parseUpstreamFile(JSON.stringify({ links: [{ name: 'a', host: 'h', systemId: 's', password: 'p' }, { name: 'a', host: 'h2', systemId: 's', password: 'p' }] })), /twice/);
+});
+
+test('receiptAck: recorded by default, received when asked, anything else refused (file and URL)', () => {
+  const [a, b] = parseUpstreamFile(JSON.stringify({ links: [
+    { name: 'a', host: 'h', systemId: 's', password: 'p' },
+    { name: 'b', host: 'h', systemId: 's', password: 'p', receiptAck: 'received' },
+  ] }));
+  assert.equal(a.receiptAck, 'recorded');
+  assert.equal(b.receiptAck, 'received');
+  assert.throws(() => parseUpstreamFile(JSON.stringify({ links: [{ name: 'a', host: 'h', systemId: 's', password: 'p', receiptAck: 'never' }] })), /links\.0\.receiptAck/);
+  assert.equal(parseUpstreamUrl('smpp://s:p@h:2775').receiptAck, 'recorded');
+  assert.equal(parseUpstreamUrl('smpp://s:p@h:2775?receiptAck=received').receiptAck, 'received');
+  assert.throws(() => parseUpstreamUrl('smpp://s:p@h:2775?receiptAck=later'), /receiptAck=later/);
 });
