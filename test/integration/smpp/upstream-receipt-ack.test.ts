@@ -26,20 +26,37 @@ async function until(cond: () => boolean, ms: number, what: string): Promise<voi
 
 const makers = [['in process', (o: UpstreamOptions) => new SmppUpstream(o)], ['on its own thread', (o: UpstreamOptions) => new ThreadedUpstream(o)]] as const;
 
+/**
+ * A FakeSmsc that sends receipts, and a client bound to it through one link (`params`: the link
+ * URL's query) with `onReceipt` as its receipt handler; runs `body`, then closes both.
+ */
+async function withLink(
+  make: (o: UpstreamOptions) => SmppUpstream | ThreadedUpstream,
+  o: { smsc?: Partial<ConstructorParameters<typeof FakeSmsc>[0]>; params: string; upstream?: Partial<UpstreamOptions>; onReceipt: (r: DeliveryReceipt) => void | Promise<unknown> },
+  body: (up: SmppUpstream | ThreadedUpstream, smsc: FakeSmsc) => Promise<void>,
+): Promise<void> {
+  const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true, ...o.smsc });
+  await smsc.listen();
+  const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?${o.params}`)], ...o.upstream });
+  up.onReceipt(o.onReceipt);
+  up.start();
+  try {
+    assert.ok(await up.waitUp(5000));
+    await body(up, smsc);
+  } finally {
+    await up.close();
+    await smsc.close();
+  }
+}
+
 for (const [name, make] of makers) {
   test(`${name}: the deliver_sm_resp waits for the receipt's handler; a failed one is delivered again and reported again`, { timeout: 30_000 }, async () => {
-    const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true });
-    await smsc.listen();
-    const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=ack&window=5`)] });
     const seen: DeliveryReceipt[] = [];
     const outcomes: { resolve(): void; reject(e: Error): void }[] = [];
-    up.onReceipt((r) => {
+    await withLink(make, { params: 'name=ack&window=5', onReceipt: (r) => {
       seen.push(r);
       return new Promise<void>((resolve, reject) => outcomes.push({ resolve, reject }));
-    });
-    up.start();
-    try {
-      assert.ok(await up.waitUp(5000));
+    } }, async (up, smsc) => {
       const r = await up.submit(msg('msg_ack_1'));
       assert.ok(r.ok);
       await until(() => seen.length === 1, 5000, 'the receipt');
@@ -58,25 +75,16 @@ for (const [name, make] of makers) {
       outcomes[1].resolve();
       await until(() => smsc.receiptAnswers.length === 2, 5000, 'the second answer');
       assert.deepEqual(smsc.receiptAnswers, [CommandStatus.ESME_RX_T_APPN, CommandStatus.ESME_ROK]);
-    } finally {
-      await up.close();
-      await smsc.close();
-    }
+    });
   });
 
   test(`${name}: a repeat of a receipt still being recorded is answered when the first is recorded, not before`, { timeout: 30_000 }, async () => {
-    const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true, duplicateReceipts: true });
-    await smsc.listen();
-    const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=dup&window=5`)] });
     let calls = 0;
     let recorded!: () => void;
-    up.onReceipt(() => {
+    await withLink(make, { smsc: { duplicateReceipts: true }, params: 'name=dup&window=5', onReceipt: () => {
       calls++;
       return new Promise<void>((resolve) => (recorded = resolve));
-    });
-    up.start();
-    try {
-      assert.ok(await up.waitUp(5000));
+    } }, async (up, smsc) => {
       assert.ok((await up.submit(msg('msg_ack_dup'))).ok);
       await until(() => calls === 1, 5000, 'the receipt');
       await sleep(200);
@@ -85,73 +93,43 @@ for (const [name, make] of makers) {
       await until(() => smsc.receiptAnswers.length === 2, 5000, 'both answers');
       assert.deepEqual(smsc.receiptAnswers, [CommandStatus.ESME_ROK, CommandStatus.ESME_ROK]);
       assert.equal(calls, 1, 'reported once');
-    } finally {
-      await up.close();
-      await smsc.close();
-    }
+    });
   });
 
   test(`${name}: a receipt whose handler never settles is answered with a temporary error after receiptAckTimeoutMs`, { timeout: 30_000 }, async () => {
-    const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true });
-    await smsc.listen();
-    const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=slow&window=5`)], receiptAckTimeoutMs: 500 });
     let calls = 0;
-    up.onReceipt(() => {
+    await withLink(make, { params: 'name=slow&window=5', upstream: { receiptAckTimeoutMs: 500 }, onReceipt: () => {
       calls++;
       return new Promise<void>(() => undefined);
-    });
-    up.start();
-    try {
-      assert.ok(await up.waitUp(5000));
+    } }, async (up, smsc) => {
       assert.ok((await up.submit(msg('msg_ack_2'))).ok);
       await until(() => calls === 1, 5000, 'the receipt');
       // checked once a second: answered between 0.5 and ~2 s after it arrived
       await until(() => smsc.receiptAnswers.length === 1, 4000, 'the timeout answer');
       assert.deepEqual(smsc.receiptAnswers, [CommandStatus.ESME_RX_T_APPN]);
-    } finally {
-      await up.close();
-      await smsc.close();
-    }
+    });
   });
 
   test(`${name}: on a link with receiptAck=received a receipt is answered at once, its handler still runs`, { timeout: 30_000 }, async () => {
-    const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true });
-    await smsc.listen();
-    const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=fast&window=5&receiptAck=received`)] });
     let calls = 0;
-    up.onReceipt(() => {
+    await withLink(make, { params: 'name=fast&window=5&receiptAck=received', onReceipt: () => {
       calls++;
       return new Promise<void>(() => undefined);
-    });
-    up.start();
-    try {
-      assert.ok(await up.waitUp(5000));
+    } }, async (up, smsc) => {
       assert.ok((await up.submit(msg('msg_ack_fast'))).ok);
       await until(() => smsc.receiptAnswers.length === 1, 5000, 'the answer');
       assert.deepEqual(smsc.receiptAnswers, [CommandStatus.ESME_ROK]);
       assert.equal(calls, 1);
-    } finally {
-      await up.close();
-      await smsc.close();
-    }
+    });
   });
 
   test(`${name}: a receipt whose handler returns nothing is acknowledged at once`, { timeout: 30_000 }, async () => {
-    const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true });
-    await smsc.listen();
-    const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=plain&window=5`)] });
     const seen: DeliveryReceipt[] = [];
-    up.onReceipt((r) => { seen.push(r); });
-    up.start();
-    try {
-      assert.ok(await up.waitUp(5000));
+    await withLink(make, { params: 'name=plain&window=5', onReceipt: (r) => { seen.push(r); } }, async (up, smsc) => {
       assert.ok((await up.submit(msg('msg_ack_3'))).ok);
       await until(() => smsc.receiptAnswers.length === 1, 5000, 'the answer');
       assert.deepEqual(smsc.receiptAnswers, [CommandStatus.ESME_ROK]);
       assert.equal(seen.length, 1);
-    } finally {
-      await up.close();
-      await smsc.close();
-    }
+    });
   });
 }
