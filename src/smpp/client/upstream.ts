@@ -29,6 +29,7 @@ import { UpstreamLink, type LinkOptions } from './link.js';
 import { verdictFor } from './retry-policy.js';
 import { LRUCache } from 'lru-cache';
 import { Fifo } from '../../runtime/fifo.js';
+import { deferred, follow, type Deferred } from '../../runtime/deferred.js';
 
 export interface UpstreamOptions {
   links: UpstreamLinkConfig[];
@@ -99,25 +100,6 @@ interface Early {
   done: Deferred;
 }
 
-interface Deferred {
-  promise: Promise<unknown>;
-  resolve(v?: unknown): void;
-  reject(e: unknown): void;
-}
-function deferred(): Deferred {
-  let resolve!: (v?: unknown) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<unknown>((a, b) => {
-    resolve = a;
-    reject = b;
-  });
-  return { promise, resolve, reject };
-}
-/** Settles `d` as `p` does (at once when there is nothing to wait for). */
-function follow(d: Deferred, p: Promise<unknown> | undefined): void {
-  if (p) p.then(d.resolve, d.reject);
-  else d.resolve();
-}
 /** A deliver_sm waiting for its receipt's handlers: answered once, by them or by the timeout. */
 interface Ack {
   at: number;
