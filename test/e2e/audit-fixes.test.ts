@@ -4,17 +4,13 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, NOON_SHANGHAI, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { startWithTwoProviders, NOON_SHANGHAI, type TestGateway, type Provider } from '../helpers/gateway.js';
 
 describe('audit fixes over HTTP', () => {
   let g: TestGateway;
   let cp: Provider;
   let other: Provider;
-  before(async () => {
-    g = await startTestGateway();
-    cp = await onboard(g);
-    other = await onboard(g, { signature: '【别家】', ports: { service: '10698001' } });
-  });
+  before(async () => ({ g, cp, other } = await startWithTwoProviders()));
   after(async () => g.close());
 
   const consent = (auth: Record<string, string>, over: Record<string, unknown> = {}) => g.http.inject({

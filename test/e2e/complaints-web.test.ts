@@ -2,7 +2,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { startWithTwoProviders, type TestGateway, type Provider } from '../helpers/gateway.js';
 import { CaseSweeper } from '../../src/app/case-sweeper.js';
 import { SmsguardError } from '../../src/domain/errors.js';
 
@@ -12,11 +12,7 @@ describe('complaint web pages and hardening', () => {
   let g: TestGateway;
   let cp: Provider;
   let other: Provider;
-  before(async () => {
-    g = await startTestGateway();
-    cp = await onboard(g);
-    other = await onboard(g, { name: '另一家公司', signature: '【另一家】', ports: { service: '10697001' } });
-  });
+  before(async () => ({ g, cp, other } = await startWithTwoProviders({ name: '另一家公司', signature: '【另一家】', ports: { service: '10697001' } })));
   after(async () => g.close());
 
   async function cookieFor(token: string): Promise<string> {

@@ -1,17 +1,13 @@
 /** The spine's HTTP contract: routes, codes, statuses, auth, batch, simulator, ops endpoints. */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, validCreditCode, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { startTestGateway, startWithTwoProviders, onboard, validCreditCode, type TestGateway, type Provider } from '../helpers/gateway.js';
 
 describe('HTTP API', () => {
   let g: TestGateway;
   let cp: Provider;
   let other: Provider;
-  before(async () => {
-    g = await startTestGateway();
-    cp = await onboard(g);
-    other = await onboard(g, { signature: '【别家】', ports: { service: '10698001' } });
-  });
+  before(async () => ({ g, cp, other } = await startWithTwoProviders()));
   after(async () => g.close());
 
   const send = (auth: Record<string, string>, payload: unknown) => g.http.inject({ method: 'POST', url: '/v1/messages', headers: auth, payload: payload as object });

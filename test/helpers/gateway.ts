@@ -87,3 +87,14 @@ export async function onboard(g: TestGateway, opts: { name?: string; signature?:
   }
   return { id, apiKey, auth: { authorization: `Bearer ${apiKey}` } };
 }
+
+type OnboardOptions = NonNullable<Parameters<typeof onboard>[1]>;
+
+/**
+ * A test gateway with two providers: the usual one (`cp`) and another (`other`, its own signature
+ * and service port), for the "not its own" cases: `before(async () => ({ g, cp, other } = await startWithTwoProviders()))`.
+ */
+export async function startWithTwoProviders(other: OnboardOptions = { signature: '【别家】', ports: { service: '10698001' } }): Promise<{ g: TestGateway; cp: Provider; other: Provider }> {
+  const g = await startTestGateway();
+  return { g, cp: await onboard(g), other: await onboard(g, other) };
+}
