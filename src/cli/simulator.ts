@@ -67,9 +67,11 @@ export async function startSimulator(o: SimulatorCommandOptions): Promise<Runnin
     http = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
       if (req.method === 'GET' && url.pathname === '/v1/simulator/outbox') {
+        // As the gateway's own simulator route: a `to` that is no mainland mobile number is refused, not an empty list.
         const to = url.searchParams.get('to');
         const n = to ? normalizeMsisdn(to) : undefined;
-        return json(res, 200, { messages: n === null ? [] : sim.outbox(n), count: sim.count });
+        if (n === null) return json(res, 400, { error: { code: 'invalid_msisdn', message: 'to is not a mainland China mobile number', field: 'to' } });
+        return json(res, 200, { messages: sim.outbox(n), count: sim.count });
       }
       if (req.method === 'POST' && url.pathname === '/v1/simulator/mo') {
         void readBody(req).then((raw) => {

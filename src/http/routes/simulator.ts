@@ -3,10 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import type { SimulatorSmsc } from '../../simulator/simulator-smsc.js';
 import { isSimulatableTime, SIMULATED_MAX, SIMULATED_MIN, type SimulatedClock } from '../../simulator/clock.js';
-
-const RANGE = `${new Date(SIMULATED_MIN).toISOString()} – ${new Date(SIMULATED_MAX).toISOString()} (exclusive)`;
 import { SmsguardError } from '../../domain/errors.js';
 import { normalizeMsisdn } from '../../domain/msisdn.js';
+
+const RANGE = `${new Date(SIMULATED_MIN).toISOString()} – ${new Date(SIMULATED_MAX).toISOString()} (exclusive)`;
 
 export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simulator: SimulatorSmsc; clock?: SimulatedClock }): Promise<void> {
   const { app, simulator, clock } = opts;

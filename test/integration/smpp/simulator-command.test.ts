@@ -45,6 +45,10 @@ test('simulator command: POST /v1/simulator/mo goes to the bound gateway as deli
     // the outbox is still there
     const ob = await fetch(`http://127.0.0.1:${s.httpPort}/v1/simulator/outbox`);
     assert.equal(ob.status, 200);
+    // a `to` that is no mobile number: 400 invalid_msisdn, as the gateway's own simulator route answers
+    const bad = await fetch(`http://127.0.0.1:${s.httpPort}/v1/simulator/outbox?to=12345`);
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as { error: { code: string } }).error.code, 'invalid_msisdn');
   } finally {
     await up.close();
     await s.close();
