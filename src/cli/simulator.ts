@@ -12,6 +12,29 @@ import { SimulatorSmsc } from '../simulator/simulator-smsc.js';
 import { SystemClock } from '../simulator/clock.js';
 import { SmppSimulatorServer } from '../smpp/simulator/simulator-server.js';
 import { normalizeMsisdn } from '../domain/msisdn.js';
+import { z } from 'zod';
+import { ConfigError } from '../config/schema.js';
+
+const port = z.coerce.number().int().min(0).max(65535);
+/** The command's flags, validated once (every problem reported together) before anything starts. */
+const SimulatorFlags = z.object({
+  smppPort: port,
+  smppHost: z.string().min(1),
+  systemId: z.string().min(1).optional(),
+  password: z.string().optional(),
+  httpPort: port.optional(),
+  capacity: z.coerce.number().int().min(1).max(10_000_000),
+});
+
+/** Parses the `simulator` command's flags; throws ConfigError naming every bad one. */
+export function simulatorOptions(flags: Record<string, unknown>): SimulatorCommandOptions {
+  const r = SimulatorFlags.safeParse(flags);
+  if (!r.success) {
+    const flag = (k: unknown) => `--${String(k).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new ConfigError(r.error.issues.map((i) => `${flag(i.path[0])}: ${i.message}`));
+  }
+  return r.data;
+}
 
 export interface SimulatorCommandOptions {
   smppPort: number;
@@ -115,11 +138,9 @@ export function registerSimulatorCommand(program: Command): void {
     .option('--password <password>', 'and this password')
     .option('--http-port <port>', 'serve the simulator HTTP API (outbox, MO) on this port')
     .option('--capacity <n>', 'messages kept in the outbox', '100000')
-    .action(async (o: { smppPort: string; smppHost: string; systemId?: string; password?: string; httpPort?: string; capacity: string }) => {
-      const s = await startSimulator({
-        smppPort: Number(o.smppPort), smppHost: o.smppHost, systemId: o.systemId, password: o.password,
-        httpPort: o.httpPort !== undefined ? Number(o.httpPort) : undefined, capacity: Number(o.capacity),
-      });
+    .action(async (flags: Record<string, unknown>) => {
+      const o = simulatorOptions(flags);
+      const s = await startSimulator(o);
       const api = s.httpPort !== null ? `, HTTP API on http://${o.smppHost}:${s.httpPort} (GET /v1/simulator/outbox, POST /v1/simulator/mo)` : '';
       process.stdout.write(`simulator SMSC listening on ${o.smppHost}:${s.smppPort} (SMPP 3.4)${api}\n`);
       const stop = async () => {

@@ -61,8 +61,10 @@ export class SmppSimulatorServer {
       if (!k) return;
       this.known.delete(r.upstreamId);
       const state = r.stat === 'DELIVRD' ? MessageState.DELIVERED : MessageState.UNDELIVERABLE;
+      // The receipt's text: field carries the first 20 characters, anything but printable ASCII as '?'.
+      const printable = k.text.slice(0, 20).replace(/[^\x20-\x7e]/g, '?');
       for (const id of [r.upstreamId, ...k.partIds]) {
-        const text = buildDlrText({ id, sub: 1, dlvrd: state === MessageState.DELIVERED ? 1 : 0, submitDate: k.submittedAt, doneDate: r.at, stat: r.stat, err: r.err ?? '000', text: k.text.replace(/[^\x20-\x7e]/g, '?') });
+        const text = buildDlrText({ id, sub: 1, dlvrd: state === MessageState.DELIVERED ? 1 : 0, submitDate: k.submittedAt, doneDate: r.at, stat: r.stat, err: r.err ?? '000', text: printable });
         this.deliver(smPdu({
           command: 'deliver_sm', sequence_number: 0, source_addr: k.to, destination_addr: k.from, esm_class: EsmClass.DELIVERY_RECEIPT,
           short_message: Buffer.from(text, 'latin1'), tlvs: [tlvCString(Tag.receipted_message_id, id), tlvU8(Tag.message_state, state)],
