@@ -58,7 +58,7 @@ function waitForLine(p: ChildProcess, re: RegExp, timeoutMs: number): Promise<st
 
 function runChild(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...entryArgv(args[0]), ...args.slice(1)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, [...PROFILE, ...entryArgv(args[0]), ...args.slice(1)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`load client exited ${code}`))));
@@ -77,7 +77,7 @@ async function httpBatchFigure(quick: boolean): Promise<Figure> {
   const port = 18000 + Math.floor(Math.random() * 1000);
   const simPort = port + 1000;
   // The upstream SMSC runs in its own process, as a carrier's would.
-  const sim = spawn(process.execPath, [...SERVER_NODE_FLAGS, 'bin/smsguard.js', 'simulator', '--smpp-port', String(simPort), '--capacity', '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sim = spawn(process.execPath, [...PROFILE, ...SERVER_NODE_FLAGS, 'bin/smsguard.js', 'simulator', '--smpp-port', String(simPort), '--capacity', '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const simUp = waitForLine(sim, /listening on (\S+)/, 30_000);
   // Both start at once (each takes ~2 s to load): the gateway's link binds when the simulator listens.
   const gw = spawn(process.execPath, [...PROFILE, ...SERVER_NODE_FLAGS, 'bin/smsguard.js', 'start', '--db', join(dir, 'bench.db'), '--http-port', String(port), '--smpp-port', String(port + 2000), '--upstream', `smpp://bench:bench@127.0.0.1:${simPort}?window=1000`, '--log-level', 'error'], {

@@ -17,7 +17,7 @@ let accepted = 0;
 let rejected = 0;
 let errors = 0;
 
-function makeBatch(start: number, n: number): string {
+function makeBatch(start: number, n: number): Uint8Array<ArrayBuffer> {
   const messages = [];
   for (let i = 0; i < n; i++) {
     const k = offset + start + i;
@@ -29,8 +29,13 @@ function makeBatch(start: number, n: number): string {
         : { from: '10690001', to, text: `【示例】您的订单${k}已发货，快递单号SF${k}，请注意查收。`, type: 'notification' },
     );
   }
-  return JSON.stringify({ messages });
+  return new TextEncoder().encode(JSON.stringify({ messages }));
 }
+
+// Every request body is built before the clock starts, as a load tool replaying a captured request
+// would: the figure is the gateway's, and this process shares the machine's two cores with it.
+const bodies: Uint8Array<ArrayBuffer>[] = [];
+for (let start = 0; start < total; start += batch) bodies.push(makeBatch(start, Math.min(batch, total - start)));
 
 async function worker(): Promise<void> {
   for (;;) {
@@ -38,7 +43,7 @@ async function worker(): Promise<void> {
     if (start >= total) return;
     const n = Math.min(batch, total - start);
     next += n;
-    const body = makeBatch(start, n);
+    const body = bodies[start / batch];
     try {
       const r = await fetch(`${url}/v1/messages/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body });
       const j = (await r.json()) as { results: { status?: string }[] };
