@@ -36,7 +36,8 @@ test('startSmpp: a provider binds, submits, and the message reaches the simulato
   worker.start();
   try {
     assert.ok(smpp.simulatorSmppPort! > 0);
-    assert.ok(await smpp.egress!.waitUp(3000));
+    // Generous waits: CI runs test files in parallel on two cores (seen to fail once at 3 s).
+    assert.ok(await smpp.egress!.waitUp(15_000));
     const cp = await app.createContentProvider(admin, { name: '示例科技有限公司', creditCode: await validCreditCode() });
     await app.addSignature(admin, cp.id, { signature: '【示例】' });
     await app.addPort(admin, { number: '10690001', contentProviderId: cp.id, kind: 'service' });
@@ -46,7 +47,7 @@ test('startSmpp: a provider binds, submits, and the message reaches the simulato
     const r = await e.request({ ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138000', data_coding: 8, short_message: encodeText(text, 8) });
     assert.equal(r.command_status, 0);
     await worker.drain();
-    const end = Date.now() + 3000;
+    const end = Date.now() + 15_000;
     while (!sim.outbox().some((d) => d.text === text)) {
       if (Date.now() > end) assert.fail('not delivered to the simulator');
       await new Promise((res) => setTimeout(res, 10));
