@@ -45,7 +45,7 @@ export function outcomesOf(batch: readonly OutboundMessage[], results: readonly 
   for (let i = 0; i < batch.length; i++) {
     const m = batch[i];
     const r = results[i];
-    if (r.ok) updates.push({ id: m.id, status: 'submitted', at, upstreamId: r.upstreamId });
+    if (r.ok) updates.push(r.partIds && r.partIds.length > 1 ? { id: m.id, status: 'submitted', at, upstreamId: r.upstreamId, partIds: r.partIds } : { id: m.id, status: 'submitted', at, upstreamId: r.upstreamId });
     else if (r.retry && m.attempts < maxAttempts) retries.push(r.partial ? { id: m.id, dueAt: at + retryDelayMs(m.attempts), reason: r.reason, partial: r.partial } : { id: m.id, dueAt: at + retryDelayMs(m.attempts), reason: r.reason });
     else updates.push({ id: m.id, status: r.retry ? 'failed' : 'rejected_upstream', at, detail: r.reason });
   }

@@ -6,7 +6,12 @@
 import type { OutboundMessage } from './store.js';
 
 export type SubmitResult =
-  | { ok: true; upstreamId: string }
+  /**
+   * `upstreamId`: the SMSC's id for the message (a long message's: its first part's). `partIds`: a
+   * long message's SMSC id for each part, in part order; each part then gets its own receipt (under
+   * that part's id), and the message's status follows once every part has one (OutboxStore).
+   */
+  | { ok: true; upstreamId: string; partIds?: string[] }
   /**
    * `retry`: transient (throttled, queue full, link down): try again later. `partial`: a long message
    * some of whose parts the SMSC took; the retry must send only the others, as they were built.
@@ -24,6 +29,7 @@ export interface PartialSubmit {
 }
 
 export interface DeliveryReceipt {
+  /** The id the SMSC gave the message, or for a part of a long message that part's (SubmitResult.partIds). */
   upstreamId: string;
   /** SMPP message_state names: DELIVRD, UNDELIV, EXPIRED, REJECTD… */
   stat: string;

@@ -187,6 +187,12 @@ export interface StatusUpdate {
   detail?: string;
   /** The id the upstream SMSC gave the message (with `submitted`). */
   upstreamId?: string;
+  /**
+   * With `submitted`, for a long message: the SMSC's id of each part, in part order. The store files
+   * them so that each part's receipt finds the message (also after a restart) and moves it only once
+   * every part has one.
+   */
+  partIds?: string[];
 }
 
 export interface ReceiptUpdate {
@@ -206,13 +212,15 @@ export interface OutboxStore {
    * Returns the updates that changed something.
    */
   recordStatuses(updates: StatusUpdate[]): Promise<StatusUpdate[]>;
-  /** Puts a message back for a later attempt. */
   /** Due again at `dueAt`; `partial` (a long message's parts already taken) is kept for the next claim. */
   retryLater(id: string, dueAt: number, detail: string, partial?: PartialSubmit): Promise<void>;
   /**
    * Applies delivery receipts in one transaction: each receipt's upstream id is resolved to our
    * message and its status recorded (idempotent, never backwards). Receipts whose upstream id is not
-   * known yet (they can overtake the submit response) come back in `unknown`.
+   * known yet (they can overtake the submit response) come back in `unknown`. A receipt for a part of
+   * a long message (an id of `StatusUpdate.partIds`) is kept with that part; the message's status
+   * moves once every part has one: to the first part's (in part order) that was not delivered, else
+   * to delivered. A repeat of a part's receipt changes nothing.
    */
   applyReceipts(receipts: ReceiptUpdate[]): Promise<{ changed: StatusUpdate[]; unknown: ReceiptUpdate[] }>;
   /** Finds a message by the id the upstream SMSC gave it (for receipts). */

@@ -380,6 +380,49 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal((await s.messages.getMessage(b))?.history.at(-1)?.detail, 'err:001');
       });
 
+      test('a long message: each part\'s receipt is kept with its part; the message moves once every part has one', async () => {
+        const [a, b, c] = await queued(3);
+        await s.outbox.claim(T0 + 5, 10, 60_000);
+        await s.outbox.recordStatuses([
+          { id: a, status: 'submitted', at: T0 + 6, upstreamId: 'LA-1', partIds: ['LA-1', 'LA-2', 'LA-3'] },
+          { id: b, status: 'submitted', at: T0 + 6, upstreamId: 'LB-1', partIds: ['LB-1', 'LB-2'] },
+          { id: c, status: 'submitted', at: T0 + 6, upstreamId: 'SC' },
+        ]);
+        // the first part's receipt alone (its id is also the message's upstream id) moves nothing
+        let r = await s.outbox.applyReceipts([{ upstreamId: 'LA-1', status: 'delivered', at: T0 + 7 }, { upstreamId: 'LB-2', status: 'undeliverable', at: T0 + 7, detail: 'err:001' }, { upstreamId: 'SC', status: 'delivered', at: T0 + 7 }]);
+        assert.deepEqual(r.changed.map((u) => [u.id, u.status]), [[c, 'delivered']]);
+        assert.deepEqual(r.unknown, []);
+        assert.equal((await s.outbox.findByUpstreamId('LA-1'))?.status, 'submitted');
+        // a repeat of a part's receipt changes nothing, and is not unknown
+        r = await s.outbox.applyReceipts([{ upstreamId: 'LA-1', status: 'undeliverable', at: T0 + 8 }, { upstreamId: 'LA-2', status: 'delivered', at: T0 + 8 }, { upstreamId: 'LA-2', status: 'delivered', at: T0 + 8 }]);
+        assert.deepEqual([r.changed, r.unknown], [[], []]);
+        // a state on the way (ACCEPTD → submitted) says nothing of the part's outcome
+        r = await s.outbox.applyReceipts([{ upstreamId: 'LA-3', status: 'submitted', at: T0 + 9 }]);
+        assert.deepEqual(r.changed, []);
+        r = await s.outbox.applyReceipts([{ upstreamId: 'LA-3', status: 'delivered', at: T0 + 9 }, { upstreamId: 'LB-1', status: 'delivered', at: T0 + 9 }]);
+        // every part delivered → delivered; a part not delivered → that part's status and detail
+        assert.deepEqual(r.changed.map((u) => [u.id, u.status, u.detail]), [[a, 'delivered', undefined], [b, 'undeliverable', 'err:001']]);
+        assert.deepEqual((await s.messages.getMessage(a))?.history.map((x) => x.status), ['accepted', 'submitted', 'delivered']);
+        assert.equal((await s.messages.getMessage(b))?.history.at(-1)?.detail, 'err:001');
+        // the submitted record names every part's SMSC id
+        const rec = (await s.records.queryRecords({ msisdn: (await s.messages.getMessage(a))!.to, limit: 10 })).records.find((x) => x.kind === 'status' && x.id === `${a}:submitted` && (x.body as { status?: string }).status === 'submitted');
+        assert.deepEqual((rec?.body as { partIds?: string[] }).partIds, ['LA-1', 'LA-2', 'LA-3']);
+        // later repeats of any part change nothing (the message does not move between final statuses)
+        r = await s.outbox.applyReceipts([{ upstreamId: 'LB-1', status: 'delivered', at: T0 + 10 }, { upstreamId: 'LB-2', status: 'delivered', at: T0 + 10 }]);
+        assert.deepEqual([r.changed, r.unknown], [[], []]);
+        assert.equal((await s.outbox.findByUpstreamId('LB-1'))?.status, 'undeliverable');
+      });
+
+      test('a long message\'s part receipts that come before its submitted status are unknown until then', async () => {
+        const [a] = await queued(1);
+        await s.outbox.claim(T0 + 5, 10, 60_000);
+        let r = await s.outbox.applyReceipts([{ upstreamId: 'EA-2', status: 'delivered', at: T0 + 6 }]);
+        assert.deepEqual(r.unknown.map((u) => u.upstreamId), ['EA-2']);
+        await s.outbox.recordStatuses([{ id: a, status: 'submitted', at: T0 + 6, upstreamId: 'EA-1', partIds: ['EA-1', 'EA-2'] }]);
+        r = await s.outbox.applyReceipts([{ upstreamId: 'EA-2', status: 'delivered', at: T0 + 7 }, { upstreamId: 'EA-1', status: 'delivered', at: T0 + 7 }]);
+        assert.deepEqual(r.changed.map((u) => [u.id, u.status]), [[a, 'delivered']]);
+      });
+
       test('a retry is not due before its time', async () => {
         const [id] = await queued(1);
         const [m] = await s.outbox.claim(T0, 1, 60_000);

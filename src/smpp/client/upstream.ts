@@ -55,7 +55,8 @@ export interface UpstreamOptions {
 interface Sent {
   messageId: string;
   upstreamId: string;
-  parts: number;
+  /** Each part's SMSC id, in part order (one for a short message). */
+  partIds: string[];
 }
 /** One submitted part, as filed under its SMSC message id. */
 interface Part {
@@ -65,11 +66,6 @@ interface Part {
   receipted: boolean;
   /** While that receipt's handlers run: a repeat is acknowledged when they are done, not before. */
   recording?: Promise<unknown>;
-}
-interface PartState {
-  remaining: number;
-  worst: string | null;
-  err?: string;
 }
 /** A long message's parts as built (one UDH reference) and the SMSC id of each part it acknowledged. */
 interface PartsState {
@@ -125,7 +121,7 @@ export class SmppUpstream implements Egress {
    * Bounded maps evict in O(1) (lru-cache): deleting a Map's oldest key through keys().next() slows
    * down as deleted slots pile up (~20 µs per message at 500k entries).
    */
-  private readonly done = new LRUCache<string, string>({ max: 200_000 });
+  private readonly done = new LRUCache<string, SubmitResult & { ok: true }>({ max: 200_000 });
   private readonly inflight = new Map<string, Promise<SubmitResult>>();
   /**
    * Long messages whose submit ran out of budget with some parts acknowledged, by message id: the
@@ -136,7 +132,6 @@ export class SmppUpstream implements Egress {
    */
   private readonly partial = new LRUCache<string, PartsState>({ max: 10_000 });
   private readonly ids = new IdIndex<Part>();
-  private readonly partStates = new Map<string, PartState>();
   private readonly early = new IdIndex<Early>(100_000);
   /** Early receipts in arrival order (a Set: the sweep removes from the front in O(1)). */
   private readonly earlyList = new Set<Early>();
@@ -204,7 +199,7 @@ export class SmppUpstream implements Egress {
 
   submit(msg: OutboundMessage): Promise<SubmitResult> {
     const prior = this.done.get(msg.id);
-    if (prior !== undefined) return Promise.resolve({ ok: true, upstreamId: prior });
+    if (prior !== undefined) return Promise.resolve(prior);
     const running = this.inflight.get(msg.id);
     if (running) return running;
     const p = this.doSubmit(msg).finally(() => this.inflight.delete(msg.id));
@@ -351,9 +346,11 @@ export class SmppUpstream implements Egress {
 
   private accepted(msg: OutboundMessage, partIds: string[]): SubmitResult {
     const upstreamId = partIds[0];
-    const sent: Sent = { messageId: msg.id, upstreamId, parts: partIds.length };
-    this.done.set(msg.id, upstreamId);
-    if (partIds.length > 1) this.partStates.set(upstreamId, { remaining: partIds.length, worst: null });
+    const sent: Sent = { messageId: msg.id, upstreamId, partIds };
+    // A long message names every part: the store files them, so each part's receipt finds its
+    // message after a restart too, and the message's status follows once every part has one.
+    const result: SubmitResult & { ok: true } = partIds.length > 1 ? { ok: true, upstreamId, partIds: [...partIds] } : { ok: true, upstreamId };
+    this.done.set(msg.id, result);
     partIds.forEach((id, part) => this.ids.add(id, { sent, part, receipted: false }));
     // receipts that beat the submit_sm_resp, under the id as written (another reading may be
     // another message's: those wait for retryPending)
@@ -364,7 +361,7 @@ export class SmppUpstream implements Egress {
         queueMicrotask(() => follow(e.done, this.onReceiptFor(id, e.stat, e.err)));
       }
     }
-    return { ok: true, upstreamId };
+    return result;
   }
 
   // ------------------------------------------------------------ receipts and MO
@@ -514,8 +511,11 @@ export class SmppUpstream implements Egress {
   }
 
   /**
-   * A receipt for a filed part: reported once per message (a long one's once all parts have one).
-   * Returns the handlers' promise when they return one. If it rejects, the message is open to its
+   * A receipt for a filed part, reported under the id the SMSC gave that part in its submit_sm_resp
+   * (whichever reading of it the receipt used): once per part. A long message's parts are reported
+   * one by one, each acknowledged once recorded; the store works out the message's status when every
+   * part has one (SubmitResult.partIds), so no part's outcome lives only in this process's memory.
+   * Returns the handlers' promise when they return one. If it rejects, the part is open to its
    * receipt again: the SMSC, answered with a temporary error, delivers it again, and that one must
    * not be taken for a repeat.
    */
@@ -527,24 +527,8 @@ export class SmppUpstream implements Egress {
     // go out for a receipt whose status is not committed yet.
     if (hit.receipted) return hit.recording;
     hit.receipted = true;
-    let finalStat = stat;
-    let finalErr = err;
-    let ps: PartState | undefined;
-    if (hit.sent.parts > 1) {
-      ps = this.partStates.get(hit.sent.upstreamId);
-      if (!ps) return undefined;
-      ps.remaining--;
-      if (stat !== 'DELIVRD' && ps.worst === null) {
-        ps.worst = stat;
-        ps.err = err;
-      }
-      if (ps.remaining > 0) return undefined;
-      this.partStates.delete(hit.sent.upstreamId);
-      finalStat = ps.worst ?? 'DELIVRD';
-      finalErr = ps.err ?? err;
-    }
-    const r: DeliveryReceipt = { upstreamId: hit.sent.upstreamId, stat: finalStat, at: Date.now() };
-    if (finalErr !== undefined) r.err = finalErr;
+    const r: DeliveryReceipt = { upstreamId: hit.sent.partIds[hit.part] ?? hit.sent.upstreamId, stat, at: Date.now() };
+    if (err !== undefined) r.err = err;
     const handled = this.toReceiptCbs(r);
     if (handled) {
       hit.recording = handled;
@@ -553,7 +537,6 @@ export class SmppUpstream implements Egress {
         () => {
           hit.recording = undefined;
           hit.receipted = false;
-          if (ps) this.partStates.set(hit.sent.upstreamId, { remaining: 1, worst: ps.worst, err: ps.err });
         },
       );
     }

@@ -25,7 +25,7 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const LONGEST_PERIOD = periodMs('month');
 
-const Q = queries('messages', ['facts', 'writes', 'enqueue', 'pruneStatuses', 'pruneSends', 'pruneVerificationSends'] as const);
+const Q = queries('messages', ['facts', 'writes', 'enqueue', 'pruneStatuses', 'pruneSends', 'pruneVerificationSends', 'pruneParts'] as const);
 
 /** What the facts query returns: one row of JSON arrays. */
 interface FactsRow {
@@ -205,6 +205,7 @@ export class PgMessages implements MessageStore {
 
   async prune(o: { statusBefore: number; sendsBefore: number; verificationSendsBefore: number; limit: number }): Promise<{ statuses: number; sends: number }> {
     const statuses = (await this.pool.query(Q.pruneStatuses, [o.statusBefore, o.limit])).rowCount ?? 0;
+    await this.pool.query(Q.pruneParts, [o.statusBefore, o.limit]);
     const all = (await this.pool.query(Q.pruneSends, [o.sendsBefore, o.limit])).rowCount ?? 0;
     const verification = all < o.limit ? ((await this.pool.query(Q.pruneVerificationSends, [o.verificationSendsBefore, o.limit - all])).rowCount ?? 0) : 0;
     const sends = all + verification;

@@ -18,7 +18,7 @@ const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'un
 /** Order in which statuses may follow each other; a receipt never moves a message backwards. */
 const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, delivered: 2, undeliverable: 2, expired: 2, rejected_upstream: 2, failed: 2 };
 
-const Q = queries('outbox', ['claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'byUpstream', 'pending'] as const);
+const Q = queries('outbox', ['claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'byUpstream', 'pending', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts'] as const);
 
 interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number; partial: string | null }
 function toOutbound(rows: QueueDb[]): OutboundMessage[] {
@@ -74,24 +74,76 @@ export class PgOutbox implements OutboxStore {
   async applyReceipts(receipts: ReceiptUpdate[]): Promise<{ changed: StatusUpdate[]; unknown: ReceiptUpdate[] }> {
     if (receipts.length === 0) return { changed: [], unknown: [] };
     return this.records.withPartitions(receipts.map((u) => u.at), () => transaction(this.pool, async (c) => {
-      const rows = (await c.query<CurrentDb & { upstream_id: string }>(Q.currentByUpstream, [[...new Set(receipts.map((r) => r.upstreamId))]])).rows;
-      const byUp = new Map(rows.map((r) => [r.upstream_id, r]));
+      const ups = [...new Set(receipts.map((r) => r.upstreamId))];
+      // Parts of long messages (migration 085) first; nearly always none, and then one query more.
+      const partHits = (await c.query<{ upstream_id: string; message_id: string }>(Q.partsOf, [ups])).rows;
+      const partUps = new Set(partHits.map((p) => p.upstream_id));
+      const partMessages = [...new Set(partHits.map((p) => p.message_id))];
+      const rows = partHits.length === 0
+        ? (await c.query<CurrentDb & { upstream_id: string }>(Q.currentByUpstream, [ups])).rows
+        : (await c.query<CurrentDb & { upstream_id: string }>(Q.currentByIdOrUpstream, [partMessages, ups.filter((u) => !partUps.has(u))])).rows;
+      const byUp = new Map(rows.filter((r) => r.upstream_id !== null && !partUps.has(r.upstream_id)).map((r) => [r.upstream_id, r]));
       const cur = new Map(rows.map((r) => [r.id, r as CurrentDb]));
+      const parts = partHits.length === 0 ? null : await this.partsOf(c, partMessages);
       const updates: StatusUpdate[] = [];
       const unknown: ReceiptUpdate[] = [];
       for (const r of receipts) {
+        if (parts && partUps.has(r.upstreamId)) {
+          const u = parts.receipt(r);
+          if (u) updates.push(u);
+          continue;
+        }
         const m = byUp.get(r.upstreamId);
         if (!m) unknown.push(r);
         else updates.push(r.detail ? { id: m.id, status: r.status, at: r.at, detail: r.detail } : { id: m.id, status: r.status, at: r.at });
       }
+      if (parts) await parts.save();
       return { changed: await this.apply(c, cur, updates), unknown };
     }));
+  }
+
+  /**
+   * The parts of these long messages, read once their status rows are locked (so every part receipt
+   * committed before is seen): `receipt` keeps one part's (a repeat changes nothing) and returns the
+   * message's update once every part has one, the first part (in part order) not delivered giving its
+   * status, else delivered; `save` writes the parts' receipts.
+   */
+  private async partsOf(c: Client, messageIds: string[]) {
+    type Row = { upstream_id: string; message_id: string; part: number; parts: number; status: MessageStatus | null; detail: string | null };
+    const rows = (await c.query<Row>(Q.partsOfMessages, [messageIds])).rows;
+    const byMessage = new Map<string, Row[]>();
+    for (const r of rows) {
+      let l = byMessage.get(r.message_id);
+      if (!l) byMessage.set(r.message_id, (l = []));
+      l.push(r);
+    }
+    const dirty: Row[] = [];
+    return {
+      receipt(r: ReceiptUpdate): StatusUpdate | null {
+        // the part not yet receipted first, should two messages' parts share an SMSC id
+        const p = rows.find((x) => x.upstream_id === r.upstreamId && x.status === null);
+        // a repeat, or a state on the way (ACCEPTD) that says nothing of the part's outcome
+        if (!p || r.status === 'submitted') return null;
+        p.status = r.status;
+        p.detail = r.detail ?? null;
+        dirty.push(p);
+        const all = byMessage.get(p.message_id)!;
+        if (all.length < p.parts || all.some((x) => x.status === null)) return null;
+        const worst = all.filter((x) => x.status !== 'delivered').sort((a, b) => a.part - b.part)[0];
+        if (!worst) return { id: p.message_id, status: 'delivered', at: r.at };
+        return worst.detail ? { id: p.message_id, status: worst.status!, at: r.at, detail: worst.detail } : { id: p.message_id, status: worst.status!, at: r.at };
+      },
+      async save(): Promise<void> {
+        if (dirty.length) await c.query(Q.setParts, [dirty.map((p) => p.upstream_id), dirty.map((p) => p.message_id), dirty.map((p) => p.status), dirty.map((p) => p.detail)]);
+      },
+    };
   }
 
   /** Applies updates in order against the locked current rows; one record per change. */
   private async apply(c: Client, cur: Map<string, CurrentDb>, updates: StatusUpdate[]): Promise<StatusUpdate[]> {
     const changed: StatusUpdate[] = [];
     const recs: NewRecord[] = [];
+    const fileParts: [string, string, number, number, number][] = [];
     const last = new Map<string, StatusUpdate>();
     for (const u of updates) {
       const r = cur.get(u.id);
@@ -103,6 +155,10 @@ export class PgOutbox implements OutboxStore {
       const body: Record<string, unknown> = { status: u.status };
       if (u.detail) body.detail = u.detail;
       if (u.upstreamId) body.upstreamId = u.upstreamId;
+      if (u.partIds && u.partIds.length > 1) {
+        body.partIds = u.partIds;
+        u.partIds.forEach((pid, i) => fileParts.push([pid, u.id, i, u.partIds!.length, u.at]));
+      }
       recs.push({ id: `${u.id}:${u.status}`, at: u.at, kind: 'status', contentProviderId: r.content_provider_id, msisdn: r.msisdn, ref: u.id, body });
       changed.push(u);
     }
@@ -110,6 +166,7 @@ export class PgOutbox implements OutboxStore {
       const l = [...last.values()];
       await c.query(Q.setStatuses, [l.map((u) => u.id), l.map((u) => u.status), l.map((u) => u.upstreamId ?? null), l.map((u) => u.at), l.map((u) => FINAL.has(u.status))]);
     }
+    if (fileParts.length) await c.query(Q.fileParts, [0, 1, 2, 3, 4].map((k) => fileParts.map((f) => f[k])));
     await this.records.append(c, recs);
     return changed;
   }

@@ -52,6 +52,8 @@ export class SqliteMessages implements MessageStore {
       // Rows are in insertion (time) order: a rowid scan from the start meets the oldest first.
       pruneStatuses: db.prepare("DELETE FROM message_status WHERE rowid IN (SELECT rowid FROM message_status WHERE updated_at < ? AND status NOT IN ('accepted', 'held') LIMIT ?)"),
       pruneSends: db.prepare('DELETE FROM sends WHERE rowid IN (SELECT rowid FROM sends WHERE at < ? LIMIT ?)'),
+      // A long message's parts (outbox.ts) go with its status row's age.
+      pruneParts: db.prepare('DELETE FROM upstream_parts WHERE (upstream_id, message_id) IN (SELECT upstream_id, message_id FROM upstream_parts WHERE at < ? LIMIT ?)'),
       pruneVerificationSends: db.prepare("DELETE FROM sends WHERE rowid IN (SELECT rowid FROM sends WHERE type = 'verification' AND at < ? LIMIT ?)"),
     };
   }
@@ -192,6 +194,7 @@ export class SqliteMessages implements MessageStore {
   async prune(o: { statusBefore: number; sendsBefore: number; verificationSendsBefore: number; limit: number }): Promise<{ statuses: number; sends: number }> {
     return this.db.transaction(() => {
       const statuses = this.q.pruneStatuses.run(o.statusBefore, o.limit).changes;
+      this.q.pruneParts.run(o.statusBefore, o.limit);
       const all = this.q.pruneSends.run(o.sendsBefore, o.limit).changes;
       const verification = all < o.limit ? this.q.pruneVerificationSends.run(o.verificationSendsBefore, o.limit - all).changes : 0;
       return { statuses, sends: all + verification };

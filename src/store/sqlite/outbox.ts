@@ -37,6 +37,11 @@ export class SqliteOutbox implements OutboxStore {
   private readonly leased = new Map<string, number>();
   /** One status move's UPDATE per target status and whether it sets the upstream id (advanceSql). */
   private readonly advances = new Map<string, Statement>();
+  /**
+   * Whether any long message's parts were ever filed here: until one is, a receipt needs no look
+   * into upstream_parts (the common case: short messages only, no cost per receipt).
+   */
+  private hasParts: boolean;
   constructor(private readonly db: Db, private readonly records: RecordsWriter) {
     this.q = {
       due: db.prepare("SELECT id, content_provider_id, from_port, msisdn, text, registered_delivery, attempts, submitted_at, partial FROM message_status WHERE status = 'accepted' AND due_at <= ? ORDER BY due_at LIMIT ?"),
@@ -44,7 +49,17 @@ export class SqliteOutbox implements OutboxStore {
       retry: db.prepare('UPDATE message_status SET due_at = ?, attempts = attempts + 1, partial = ? WHERE id = ?'),
       byUpstream: db.prepare('SELECT id, status FROM message_status WHERE upstream_id = ?'),
       pending: db.prepare("SELECT count(*) AS n FROM message_status WHERE status = 'accepted'"),
+      // A long message's parts (migration 093): filed with `submitted`, each part's receipt kept.
+      fileParts: db.prepare('INSERT OR IGNORE INTO upstream_parts (upstream_id, message_id, part, parts, at) VALUES (?, ?, ?, ?, ?)'),
+      // The part not yet receipted first, should two messages' parts share an SMSC id.
+      partOf: db.prepare('SELECT message_id, parts, status FROM upstream_parts WHERE upstream_id = ? ORDER BY status IS NOT NULL LIMIT 1'),
+      anyParts: db.prepare('SELECT 1 FROM upstream_parts LIMIT 1').pluck(),
+      partReceipt: db.prepare('UPDATE upstream_parts SET status = ?, detail = ? WHERE upstream_id = ? AND message_id = ? AND status IS NULL'),
+      partsDone: db.prepare('SELECT count(status) AS done FROM upstream_parts WHERE message_id = ?').pluck(),
+      // In part order: the message's status is its first part's that was not delivered.
+      worstPart: db.prepare("SELECT status, detail FROM upstream_parts WHERE message_id = ? AND status <> 'delivered' ORDER BY part LIMIT 1"),
     };
+    this.hasParts = this.q.anyParts.get() !== undefined;
   }
 
   async claim(now: number, limit: number, leaseMs: number): Promise<OutboundMessage[]> {
@@ -83,12 +98,34 @@ export class SqliteOutbox implements OutboxStore {
       const updates: StatusUpdate[] = [];
       const unknown: ReceiptUpdate[] = [];
       for (const r of receipts) {
+        if (this.hasParts) {
+          const p = this.q.partOf.get(r.upstreamId) as { message_id: string; parts: number; status: string | null } | undefined;
+          if (p) {
+            const u = this.partReceipt(r, p);
+            if (u) updates.push(u);
+            continue;
+          }
+        }
         const m = this.q.byUpstream.get(r.upstreamId) as { id: string } | undefined;
         if (!m) unknown.push(r);
         else updates.push(r.detail ? { id: m.id, status: r.status, at: r.at, detail: r.detail } : { id: m.id, status: r.status, at: r.at });
       }
       return { changed: this.applyStatuses(updates), unknown };
     })();
+  }
+
+  /**
+   * One part's receipt kept with its part (a repeat changes nothing); the message's update once every
+   * part has one: the first part (in part order) not delivered gives its status, else delivered.
+   */
+  private partReceipt(r: ReceiptUpdate, p: { message_id: string; parts: number; status: string | null }): StatusUpdate | null {
+    // a repeat, or a state on the way (ACCEPTD) that says nothing of the part's outcome
+    if (p.status !== null || r.status === 'submitted') return null;
+    this.q.partReceipt.run(r.status, r.detail ?? null, r.upstreamId, p.message_id);
+    if ((this.q.partsDone.get(p.message_id) as number) < p.parts) return null;
+    const worst = this.q.worstPart.get(p.message_id) as { status: MessageStatus; detail: string | null } | undefined;
+    if (!worst) return { id: p.message_id, status: 'delivered', at: r.at };
+    return worst.detail ? { id: p.message_id, status: worst.status, at: r.at, detail: worst.detail } : { id: p.message_id, status: worst.status, at: r.at };
   }
 
   private applyStatuses(updates: StatusUpdate[]): StatusUpdate[] {
@@ -101,9 +138,14 @@ export class SqliteOutbox implements OutboxStore {
       // No row: an unknown id, or a move the order forbids (the row is left as it was).
       const cur = (up === null ? st.get(u.status, u.at, u.id) : st.get(u.status, up, u.at, u.id)) as { content_provider_id: string; msisdn: string } | undefined;
       if (!cur) continue;
+      if (u.partIds && u.partIds.length > 1) {
+        u.partIds.forEach((pid, i) => this.q.fileParts.run(pid, u.id, i, u.partIds!.length, u.at));
+        this.hasParts = true;
+      }
       const body: Record<string, unknown> = { status: u.status };
       if (u.detail) body.detail = u.detail;
       if (u.upstreamId) body.upstreamId = u.upstreamId;
+      if (u.partIds && u.partIds.length > 1) body.partIds = u.partIds;
       this.records.append({ id: `${u.id}:${u.status}`, at: u.at, kind: 'status', contentProviderId: cur.content_provider_id, msisdn: cur.msisdn, ref: u.id, body });
       if (FINAL.has(u.status)) this.leased.delete(u.id);
       changed.push(u);

@@ -1,7 +1,8 @@
 /**
  * A long message whose submit runs out of budget with some parts acknowledged: the delivery worker's
  * next `submit` for the same message id resends only the unacknowledged parts, under the same UDH
- * reference, and the message's receipt still comes once every part has one. Before, the retry built
+ * reference, and each part's receipt is reported under that part's id (SubmitResult.partIds names them;
+ * the store moves the message once every part has one). Before, the retry built
  * every part again with a new reference: acknowledged parts went out twice and the handset got a
  * duplicate, broken set.
  */
@@ -43,12 +44,15 @@ for (const [name, make] of [['in process', (o: UpstreamOptions) => new SmppUpstr
       assert.deepEqual(acked.map((c) => c.seq).sort(), [1, 2, 3], 'each part acknowledged exactly once');
       assert.equal(new Set(acked.map((c) => c.ref)).size, 1, 'one UDH reference for the whole set');
       assert.ok(acked.every((c) => c.total === 3));
-      // the upstream id is the first part's, and one receipt comes once all three have theirs
+      // the upstream id is the first part's; partIds names every part's, in part order
       assert.equal(second.ok && second.upstreamId, smsc.acked[0].messageId);
+      const idOfPart = (seq: number) => smsc.acked[acked.findIndex((c) => c.seq === seq)].messageId;
+      assert.deepEqual(second.ok && second.partIds, [1, 2, 3].map(idOfPart));
+      // one receipt per part, under that part's id
       const end = Date.now() + 5000;
-      while (receipts.length < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      while (receipts.length < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
       await new Promise((r) => setTimeout(r, 100));
-      assert.deepEqual(receipts.map((r) => [r.upstreamId, r.stat]), [[smsc.acked[0].messageId, 'DELIVRD']]);
+      assert.deepEqual(receipts.map((r) => [r.upstreamId, r.stat]).sort(), [1, 2, 3].map((q) => [idOfPart(q), 'DELIVRD']).sort());
       // and a later repeat changes nothing
       assert.deepEqual(await up.submit(m), second);
       assert.equal(smsc.acked.length, 3);
@@ -95,10 +99,11 @@ for (const [name, make] of [['in process', (o: UpstreamOptions) => new SmppUpstr
       const acked = smsc.answers.filter(([, st]) => st === CommandStatus.ESME_ROK).map(([n]) => parseUdh(smsc.received[n - 1].short_message)!.concat!);
       assert.deepEqual(acked.map((c) => c.seq).sort(), [1, 2, 3], 'each part acknowledged exactly once');
       assert.equal(new Set(acked.map((c) => c.ref)).size, 1, 'one UDH reference for the whole set');
-      // part 1's receipt, unanswered when the first process closed, comes again to this one: one receipt for the message
+      assert.deepEqual(second.ok && second.partIds?.[0], first.partial.partIds[0]);
+      // part 1's receipt, unanswered when the first process closed, comes again to this one: a receipt for each part
       const end = Date.now() + 8000;
-      while (receipts.length < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-      assert.deepEqual(receipts.map((r) => [r.upstreamId, r.stat]), [[first.partial.partIds[0], 'DELIVRD']]);
+      while (receipts.length < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(receipts.map((r) => [r.upstreamId, r.stat]).sort(), (second.ok ? second.partIds! : []).map((id) => [id, 'DELIVRD']).sort());
     } finally {
       await after.close();
       await smsc.close();

@@ -60,3 +60,7 @@ DELETE FROM sends WHERE ctid IN (SELECT ctid FROM sends WHERE at < $1 LIMIT $2);
 -- Housekeeping: up to $2 verification counter rows older than $1 (their rules look back a day),
 -- through the partial index on their time (migration 082).
 DELETE FROM sends WHERE ctid IN (SELECT ctid FROM sends WHERE type = 'verification' AND at < $1 LIMIT $2);
+
+-- name: pruneParts
+-- A long message's parts (outbox.sql) go with its status row's age.
+DELETE FROM upstream_parts WHERE ctid IN (SELECT ctid FROM upstream_parts WHERE at < $1 LIMIT $2);

@@ -60,3 +60,25 @@ SELECT id, status FROM message_status WHERE upstream_id = $1;
 
 -- name: pending
 SELECT count(*)::int AS n FROM message_status WHERE status = 'accepted';
+
+-- name: partsOf
+-- Which of these SMSC ids name a part of a long message (migration 085).
+SELECT upstream_id, message_id FROM upstream_parts WHERE upstream_id = ANY($1::text[]);
+
+-- name: currentByIdOrUpstream
+-- The messages of receipted parts (by id) and of the other receipts (by upstream id), locked in id order.
+SELECT id, upstream_id, status, content_provider_id, msisdn FROM message_status WHERE id = ANY($1::text[]) OR upstream_id = ANY($2::text[]) ORDER BY id FOR UPDATE;
+
+-- name: partsOfMessages
+-- Read after the messages' rows are locked: every receipt of their parts committed before is seen.
+SELECT upstream_id, message_id, part, parts, status, detail FROM upstream_parts WHERE message_id = ANY($1::text[]);
+
+-- name: setParts
+UPDATE upstream_parts p SET status = u.s, detail = u.d
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(up, mid, s, d)
+ WHERE p.upstream_id = u.up AND p.message_id = u.mid AND p.status IS NULL;
+
+-- name: fileParts
+INSERT INTO upstream_parts (upstream_id, message_id, part, parts, at)
+SELECT up, mid, part, parts, at FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::bigint[]) AS u(up, mid, part, parts, at)
+ON CONFLICT DO NOTHING;

@@ -1,0 +1,95 @@
+/**
+ * A long message's part receipts survive a restart between them. The gateway (SQLite file, delivery
+ * worker, SMPP client) sends a three-part message; the SMSC reports part 1 at once and parts 2 and 3
+ * later. Part 1's receipt is acknowledged once recorded, then the gateway stops (nothing in memory
+ * survives) and a new one starts on the same database: the later parts' receipts, delivered to it,
+ * find their message through the parts the store filed with `submitted`, and the message becomes
+ * `delivered`. Before, the parts' ids and part 1's outcome lived in the client's memory only: the
+ * later receipts matched nothing and the message stayed `submitted` for good.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '../../../src/store/sqlite/index.js';
+import { App } from '../../../src/app/app.js';
+import { DeliveryWorker } from '../../../src/app/delivery.js';
+import { SimulatedClock } from '../../../src/simulator/clock.js';
+import { resolveProfile } from '../../../src/profiles/index.js';
+import { SmppUpstream, type UpstreamOptions } from '../../../src/smpp/client/upstream.js';
+import { ThreadedUpstream } from '../../../src/smpp/client/threaded-upstream.js';
+import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
+import { CommandStatus } from '../../../src/smpp/pdu/constants.js';
+import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
+import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+const makers = [['in process', (o: UpstreamOptions) => new SmppUpstream(o)], ['on its own thread', (o: UpstreamOptions) => new ThreadedUpstream(o)]] as const;
+
+for (const [name, make] of makers) {
+  test(`${name}: the receipts of a long message's parts survive a restart between them`, { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smsguard-long-receipts-'));
+    const db = join(dir, 'gw.db');
+    // part 1's receipt at once, parts 2 and 3 only after the first gateway has stopped
+    const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true, dlrDelayMs: (n) => (n === 1 ? 5 : 2_500) });
+    await smsc.listen();
+    const url = parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=long&window=5`);
+    const clock = new SimulatedClock(NOON_SHANGHAI);
+    const admin = { role: 'admin' as const, actorId: 'a' };
+    const run = (store: SqliteStore) => {
+      const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
+      // A receipt whose id this process never filed is held up to earlyReceiptMs (30 s by default: it may
+      // beat its submit_sm_resp) before it is looked up in the store; shortened here.
+      const up = make({ links: [url], earlyReceiptMs: 300 });
+      const worker = new DeliveryWorker(app.ctx, up, { pollMs: 20 }, (mo) => app.receiveMo(mo, 'system'));
+      up.start();
+      worker.start();
+      return { app, up, worker, stop: async () => { await worker.stop(); await up.close(); await store.close(); } };
+    };
+    try {
+      const first = run(new SqliteStore(db));
+      let id: string;
+      try {
+        assert.ok(await first.up.waitUp(5000));
+        const cp = await first.app.createContentProvider(admin, { name: '示例科技有限公司', creditCode: await validCreditCode() });
+        await first.app.addSignature(admin, cp.id, { signature: '【示例】' });
+        await first.app.addPort(admin, { number: '10690001', contentProviderId: cp.id, kind: 'service' });
+        const principal = { role: 'content-provider' as const, contentProviderId: cp.id, actorId: 't' };
+        const text = `【示例】${'您的快递已到驿站，请凭取件码取件。'.repeat(8)}`;
+        const r = await first.app.submitMessage(principal, { from: '10690001', to: '13800138000', text, type: 'notification' }, 'http');
+        assert.ok(r.ok, JSON.stringify(r));
+        id = r.id;
+        await until(() => smsc.acked.length === 3, 10_000, 'three parts taken');
+        // part 1's receipt recorded and acknowledged; the message waits for the others
+        await until(() => smsc.receiptAnswers.length === 1, 10_000, 'part 1\'s receipt answered');
+        assert.deepEqual(smsc.receiptAnswers, [CommandStatus.ESME_ROK]);
+        assert.equal((await first.app.ctx.store.messages.getMessage(id))?.status, 'submitted');
+      } finally {
+        await first.stop();
+      }
+
+      const second = run(new SqliteStore(db));
+      try {
+        assert.ok(await second.up.waitUp(5000));
+        await until(async () => (await second.app.ctx.store.messages.getMessage(id))?.status === 'delivered', 15_000, 'the message delivered');
+        await until(() => smsc.receiptAnswers.length === 3, 5000, 'every receipt answered');
+        assert.deepEqual(smsc.receiptAnswers, [CommandStatus.ESME_ROK, CommandStatus.ESME_ROK, CommandStatus.ESME_ROK]);
+        assert.deepEqual((await second.app.ctx.store.messages.getMessage(id))?.history.map((h) => h.status), ['accepted', 'submitted', 'delivered']);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await smsc.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
