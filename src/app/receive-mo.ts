@@ -15,7 +15,43 @@ import { optOutTarget } from './consent-opt-out.js';
 /** Extension point for later issues (consent replies, complaint reports): first handler to claim the MO wins. */
 export type MoHandler = (ctx: AppContext, mo: { id: string; from: string; to: string; text: string; at: number; contentProviderId: string | null }) => Promise<MoOutcome | null>;
 
+/**
+ * How long the parts of an unfinished long MO are kept (wall time: this bounds storage, it is no
+ * rule). An SMSC sends a set's parts within seconds; one that never finishes is dropped after this.
+ */
+export const MO_PART_TTL_MS = 10 * 60_000;
+
+/** The longest a part's text may be (an SMPP part carries at most 160 characters; a payload more). */
+const MO_PART_MAX = 2000;
+
 export async function receiveMo(ctx: AppContext, input: MoInput, channel: Channel, handlers: readonly MoHandler[] = []): Promise<MoOutcome> {
+  if (input.part) return receiveMoPart(ctx, input, channel, handlers);
+  return receiveWhole(ctx, input, channel, handlers);
+}
+
+/**
+ * One part of a long MO: kept in the store (the door acknowledges it to the SMSC once this resolves,
+ * so a restart between parts loses none), and once every part of its set is here the whole text is
+ * received as one MO, then the set is forgotten. If receiving the whole fails, the parts stay: the
+ * SMSC, refused, delivers the last part again and the set completes again.
+ */
+async function receiveMoPart(ctx: AppContext, input: MoInput, channel: Channel, handlers: readonly MoHandler[]): Promise<MoOutcome> {
+  const { ref, total, seq } = input.part!;
+  if (![ref, total, seq].every(Number.isInteger) || total < 1 || total > 255 || seq < 1 || seq > total) {
+    // not a part anyone could complete: received as it is
+    return receiveWhole(ctx, { from: input.from, to: input.to, text: input.text }, channel, handlers);
+  }
+  const setKey = `${String(input.from)}|${String(input.to)}|${ref}|${total}`;
+  const now = Date.now();
+  const text = typeof input.text === 'string' ? input.text.slice(0, MO_PART_MAX) : '';
+  const parts = await ctx.store.records.addMoPart({ setKey, seq, total, text, at: now }, now - MO_PART_TTL_MS);
+  if (!parts) return { id: '', action: 'part_kept' };
+  const outcome = await receiveWhole(ctx, { from: input.from, to: input.to, text: parts.map((p) => p.text).join('') }, channel, handlers);
+  await ctx.store.records.dropMoParts(setKey);
+  return outcome;
+}
+
+async function receiveWhole(ctx: AppContext, input: MoInput, channel: Channel, handlers: readonly MoHandler[]): Promise<MoOutcome> {
   const at = ctx.clock.now();
   const id = ctx.ids.next('mo');
   const from = normalizeMsisdnLenient(input.from);

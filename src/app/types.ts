@@ -63,12 +63,21 @@ export interface MoInput {
   /** The port (digits) the user wrote to. */
   to: string;
   text: string;
+  /** When this is one part of a long MO (UDH or SAR): `text` is that part's, kept until the set is whole. */
+  part?: MoPartInfo;
+}
+
+/** Where a part of a long MO belongs: its set's reference and part count, and its place (1-based). */
+export interface MoPartInfo {
+  ref: number;
+  total: number;
+  seq: number;
 }
 
 export interface MoOutcome {
   id: string;
   /** What smsguard did with it. */
-  action: 'opt_out' | 'consent_granted' | 'consent_refused' | 'forwarded' | 'report' | 'ignored';
+  action: 'opt_out' | 'consent_granted' | 'consent_refused' | 'forwarded' | 'report' | 'ignored' | 'part_kept';
   contentProviderId?: string;
 }
 

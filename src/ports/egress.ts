@@ -41,6 +41,11 @@ export interface InboundMo {
   from: string;
   to: string;
   text: string;
+  /**
+   * One part of a long MO (UDH or SAR), `text` being that part's: the handler keeps it until every
+   * part of its set is here (receiveMo), and the upstream acknowledges each part once it is kept.
+   */
+  part?: { ref: number; total: number; seq: number };
 }
 
 export interface Egress {

@@ -413,8 +413,29 @@ export interface RecordRow {
 }
 
 /** The append-only statutory record and MO intake. */
+/** One part of a long MO as its SMSC sent it (UDH or SAR), kept until every part of its set is here. */
+export interface MoPart {
+  /** The set: number, port, reference and part count (receive-mo.ts). */
+  setKey: string;
+  /** 1-based. */
+  seq: number;
+  total: number;
+  /** This part's text, decoded at the door. */
+  text: string;
+  at: number;
+}
+
 export interface RecordStore {
   recordMo(mo: MoRecord): Promise<void>;
+  /**
+   * Keeps one part of a long MO, durably (a repeat of a part already kept changes nothing), and
+   * drops parts kept before `expireBefore` (sets the SMSC never finished). Returns the set's parts in
+   * order once every one is here, else null. The parts stay until `dropMoParts`: a set whose MO could
+   * not be recorded completes again when the SMSC resends the refused part.
+   */
+  addMoPart(p: MoPart, expireBefore: number): Promise<MoPart[] | null>;
+  /** Forgets a set whose MO is recorded. */
+  dropMoParts(setKey: string): Promise<void>;
   /** Newest first, keyset-paginated. */
   queryRecords(q: RecordQuery): Promise<{ records: RecordRow[]; nextCursor: string | null }>;
   appendAudit(at: number, actor: string, action: string, detail: Record<string, unknown>): Promise<void>;

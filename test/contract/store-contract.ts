@@ -705,6 +705,29 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
       });
     });
 
+    describe('records: the parts of a long MO', () => {
+      test('kept until the set is whole, returned in order; repeats change nothing; a dropped set is gone; stale parts expire', async () => {
+        const key = `+8613800138000|10690002|${Math.floor(Math.random() * 1e9)}|3`;
+        const p = (seq: number, text: string, at = T0) => ({ setKey: key, seq, total: 3, text, at });
+        assert.equal(await s.records.addMoPart(p(3, '三。'), T0 - 1), null);
+        assert.equal(await s.records.addMoPart(p(1, '一，'), T0 - 1), null);
+        assert.equal(await s.records.addMoPart(p(1, '一，'), T0 - 1), null, 'a repeat');
+        // a surrogate pair split between two UCS-2 parts comes back whole once joined
+        const whole = await s.records.addMoPart(p(2, '二\ud83d'), T0 - 1);
+        assert.deepEqual(whole?.map((x) => [x.seq, x.text]), [[1, '一，'], [2, '二\ud83d'], [3, '三。']]);
+        assert.equal(`${whole![1].text}\ude00`, '二😀');
+        // still there (until dropped): the part the SMSC sends again completes it again
+        assert.equal((await s.records.addMoPart(p(3, '三。'), T0 - 1))?.length, 3);
+        await s.records.dropMoParts(key);
+        assert.equal(await s.records.addMoPart(p(3, '三。'), T0 - 1), null, 'a new set after the drop');
+        // parts kept before `expireBefore` are dropped: the set's old parts are gone
+        assert.equal(await s.records.addMoPart(p(1, '一，', T0 + 10 * MIN), T0 + 1), null);
+        assert.equal(await s.records.addMoPart(p(2, '二', T0 + 10 * MIN), T0 + 1), null, 'part 3 kept at T0 expired');
+        assert.equal((await s.records.addMoPart(p(3, '三', T0 + 10 * MIN), T0 + 1))?.length, 3);
+        await s.records.dropMoParts(key);
+      });
+    });
+
     describe('records: archive (hash chains, heads, holds, purge)', () => {
       test('each month is a chain over the canonical bytes; heads and holds round-trip; purge keeps held records in retained, drops the month', async () => {
         const a = s.records.archive;

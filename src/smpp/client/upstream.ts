@@ -17,7 +17,6 @@ import { segmentText } from '../pdu/segment.js';
 import { chooseDataCoding, decodeText } from '../pdu/text.js';
 import { tlvInt, tlvString } from '../pdu/tlv.js';
 import { smPdu, type DataSmPdu, type SmPdu } from '../pdu/types.js';
-import { Reassembler } from '../server/reassembly.js';
 import { readSubmit } from '../server/translate.js';
 import { CommandStatus } from '../pdu/constants.js';
 import type { DeliveryReceipt, Egress, InboundMo, PartialSubmit, SubmitResult } from '../../ports/egress.js';
@@ -148,7 +147,6 @@ export class SmppUpstream implements Egress {
   private pending: (Early | undefined)[] = [];
   private pendingHead = 0;
   private retryQueued = false;
-  private readonly moParts = new Reassembler<null>(60_000, 10_000);
   private readonly timer: NodeJS.Timeout;
   private ref = 0;
   private rr = 0;
@@ -559,7 +557,6 @@ export class SmppUpstream implements Egress {
   }
 
   private sweepEarly(): void {
-    this.moParts.expire(Date.now());
     const limit = Date.now() - (this.opts.earlyReceiptMs ?? 30_000);
     for (const e of this.earlyList) {
       if (e.at >= limit) break;
@@ -574,30 +571,19 @@ export class SmppUpstream implements Egress {
   }
 
   /**
-   * An MO (or the part completing one) is answered only once the handlers (receiveMo: opt-outs,
-   * consent replies) have resolved: an ESME_ROK tells the SMSC it may forget the message, so it must
-   * not go out before the MO is recorded. A handler that fails or takes longer than moAckTimeoutMs
-   * gets ESME_RX_T_APPN (temporary: the SMSC delivers it again; a handler that finished after the
-   * timeout may then see it twice). Earlier parts of a long MO are acknowledged at once (the SMSC
-   * must send the rest); if the whole is refused, they are put back so the part the SMSC resends
-   * completes the set again.
+   * An MO, or one part of a long one, is answered only once the handlers (receiveMo: opt-outs,
+   * consent replies; for a part, keeping it until its set is whole) have resolved: an ESME_ROK tells
+   * the SMSC it may forget the message, so it must not go out before the MO or part is recorded. A
+   * handler that fails or takes longer than moAckTimeoutMs gets ESME_RX_T_APPN (temporary: the SMSC
+   * delivers it again; a handler that finished after the timeout may then see it twice).
    */
   private onMoPdu(pdu: SmPdu | DataSmPdu): number | Promise<number> {
     const f = readSubmit(pdu);
     if (!f) return CommandStatus.ESME_RINVESMCLASS;
-    let text: string;
-    let putBack: (() => void) | undefined;
-    if (f.concat) {
-      const c = f.concat;
-      const key = `${f.from}|${f.to}|${c.ref}|${c.total}`;
-      const r = this.moParts.add(key, c.total, c.seq, f.octets, f.dataCoding, null, Date.now());
-      if (r.kind !== 'complete') return CommandStatus.ESME_ROK;
-      text = decodeText(r.octets, r.dataCoding);
-      putBack = () => {
-        for (const p of r.parts) if (p.seq !== c.seq) this.moParts.add(key, c.total, p.seq, p.octets, r.dataCoding, null, Date.now());
-      };
-    } else text = decodeText(f.octets, f.dataCoding);
-    const mo: InboundMo = { from: f.from, to: f.to, text };
+    // A part of a long MO goes to the handlers as a part: they keep it durably until its set is whole
+    // (receiveMo), and it is acknowledged once kept, like any MO. Nothing of a set lives only here.
+    const mo: InboundMo = { from: f.from, to: f.to, text: decodeText(f.octets, f.dataCoding) };
+    if (f.concat) mo.part = { ref: f.concat.ref, total: f.concat.total, seq: f.concat.seq };
     if (this.moCbs.length === 0) return CommandStatus.ESME_ROK;
     let handled: Promise<unknown>;
     try {
@@ -612,7 +598,6 @@ export class SmppUpstream implements Egress {
         clearTimeout(timer);
         if (settled) return;
         settled = true;
-        putBack?.();
         this.opts.log?.('smpp MO not acknowledged; the SMSC will deliver it again', { reason: why });
         resolve(CommandStatus.ESME_RX_T_APPN);
       };

@@ -46,7 +46,7 @@ export class PostgresStore implements Store {
     this.outbox = new PgOutbox(pool, this.writer);
     this.consents = new PgConsents(pool, this.writer);
     this.linker = new PgRecordsLinker(pool);
-    this.records = new PgRecords(this.writer, new PgRecordArchive(pool, this.linker, this.writer));
+    this.records = new PgRecords(this.writer, new PgRecordArchive(pool, this.linker, this.writer), pool);
     this.cases = new PgCases(pool);
     this.partitions = new PgPartitionLeases(pool);
     this.smppCredentials = new PgSmppCredentials(pool);

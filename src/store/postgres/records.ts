@@ -1,13 +1,32 @@
 /** PostgreSQL adapter for MO intake and record queries (keyset pagination on seq, newest first). */
 import { randomBytes } from 'node:crypto';
-import type { MoRecord, RecordArchive, RecordQuery, RecordRow, RecordStore } from '../../ports/store.js';
+import type { MoPart, MoRecord, RecordArchive, RecordQuery, RecordRow, RecordStore } from '../../ports/store.js';
+import type { Pool } from './db.js';
+import { transaction } from './db.js';
 import type { PgRecordsWriter } from './records-writer.js';
 
 export class PgRecords implements RecordStore {
-  constructor(private readonly writer: PgRecordsWriter, readonly archive: RecordArchive) {}
+  constructor(private readonly writer: PgRecordsWriter, readonly archive: RecordArchive, private readonly pool: Pool) {}
 
   async recordMo(mo: MoRecord): Promise<void> {
     await this.writer.appendNow([{ id: mo.id, at: mo.at, kind: 'mo', contentProviderId: mo.contentProviderId, msisdn: mo.from, ref: mo.id, body: { from: mo.from, to: mo.to, text: mo.text, action: mo.action } }]);
+  }
+
+  async addMoPart(p: MoPart, expireBefore: number): Promise<MoPart[] | null> {
+    return transaction(this.pool, async (c) => {
+      await c.query('DELETE FROM mo_parts WHERE ctid IN (SELECT ctid FROM mo_parts WHERE at < $1 LIMIT 1000)', [expireBefore]);
+      await c.query('INSERT INTO mo_parts (set_key, seq, total, text_json, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [p.setKey, p.seq, p.total, JSON.stringify(p.text), p.at]);
+      // Parts of one set may arrive at once on several connections (or processes): one at a time
+      // per set, so the last one's count sees every other.
+      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [p.setKey]);
+      const rows = (await c.query<{ seq: number; total: number; text_json: string; at: string }>('SELECT seq, total, text_json, at FROM mo_parts WHERE set_key = $1 ORDER BY seq', [p.setKey])).rows;
+      if (rows.length < p.total) return null;
+      return rows.map((r) => ({ setKey: p.setKey, seq: r.seq, total: r.total, text: JSON.parse(r.text_json) as string, at: Number(r.at) }));
+    });
+  }
+
+  async dropMoParts(setKey: string): Promise<void> {
+    await this.pool.query('DELETE FROM mo_parts WHERE set_key = $1', [setKey]);
   }
 
   async queryRecords(q: RecordQuery): Promise<{ records: RecordRow[]; nextCursor: string | null }> {

@@ -1,10 +1,12 @@
 /** SQLite adapter for MO intake, record queries (keyset pagination on seq, newest first) and the records archive. */
-import type { MoRecord, RecordQuery, RecordRow, RecordStore } from '../../ports/store.js';
+import type { MoPart, MoRecord, RecordQuery, RecordRow, RecordStore } from '../../ports/store.js';
+import type { Statement } from 'better-sqlite3';
 import type { RecordsWriter } from './records-writer.js';
 import { SqliteRecordArchive } from './records-archive.js';
 
 export class SqliteRecords implements RecordStore {
   private auditSeq = 0;
+  private moParts?: { expire: Statement; add: Statement; count: Statement; all: Statement };
   readonly archive: SqliteRecordArchive;
   constructor(readonly writer: RecordsWriter) {
     this.archive = new SqliteRecordArchive(writer.db, writer);
@@ -12,6 +14,26 @@ export class SqliteRecords implements RecordStore {
 
   async recordMo(mo: MoRecord): Promise<void> {
     this.writer.append({ id: mo.id, at: mo.at, kind: 'mo', contentProviderId: mo.contentProviderId, msisdn: mo.from, ref: mo.id, body: { from: mo.from, to: mo.to, text: mo.text, action: mo.action } });
+  }
+
+  async addMoPart(p: MoPart, expireBefore: number): Promise<MoPart[] | null> {
+    const db = this.writer.db;
+    const q = (this.moParts ??= {
+      expire: db.prepare('DELETE FROM mo_parts WHERE (set_key, seq) IN (SELECT set_key, seq FROM mo_parts WHERE at < ? LIMIT 1000)'),
+      add: db.prepare('INSERT OR IGNORE INTO mo_parts (set_key, seq, total, text_json, at) VALUES (?, ?, ?, ?, ?)'),
+      count: db.prepare('SELECT count(*) FROM mo_parts WHERE set_key = ?').pluck(),
+      all: db.prepare('SELECT seq, total, text_json, at FROM mo_parts WHERE set_key = ? ORDER BY seq'),
+    });
+    return db.transaction(() => {
+      q.expire.run(expireBefore);
+      q.add.run(p.setKey, p.seq, p.total, JSON.stringify(p.text), p.at);
+      if ((q.count.get(p.setKey) as number) < p.total) return null;
+      return (q.all.all(p.setKey) as { seq: number; total: number; text_json: string; at: number }[]).map((r) => ({ setKey: p.setKey, seq: r.seq, total: r.total, text: JSON.parse(r.text_json) as string, at: r.at }));
+    })();
+  }
+
+  async dropMoParts(setKey: string): Promise<void> {
+    this.writer.db.prepare('DELETE FROM mo_parts WHERE set_key = ?').run(setKey);
   }
 
   async queryRecords(q: RecordQuery): Promise<{ records: RecordRow[]; nextCursor: string | null }> {
