@@ -8,7 +8,7 @@
  */
 import type { Egress, DeliveryReceipt } from '../ports/egress.js';
 import type { AppContext } from './context.js';
-import { ReceiptBook, outcomesOf } from './receipt-book.js';
+import { ReceiptBook, outcomesOf, recallFrom } from './receipt-book.js';
 import { within } from './within.js';
 import { CoalescedTask } from '../runtime/coalesced.js';
 
@@ -40,6 +40,8 @@ export class DeliveryWorker {
       outbox: ctx.store.outbox,
       clock: ctx.clock,
       stopped: () => this.stopped,
+      // a receipt for a message submitted before a restart still reaches its sender
+      recall: recallFrom(ctx.store.messages),
       onError: (where, e) => this.reportError(where, e),
       announce: (u, m) =>
         this.ctx.events.emit('messageStatus', {

@@ -12,7 +12,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { DeliveryReceipt, PartialSubmit, SubmitResult } from '../ports/egress.js';
-import type { OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../ports/store.js';
+import type { MessageStore, OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
 import type { MessageStatus } from './types.js';
 
@@ -59,6 +59,21 @@ export interface ReceiptBookOptions {
   announce(u: StatusUpdate, m: OutboundMessage): void;
   onError(where: string, e: Error): void;
   stopped(): boolean;
+  /**
+   * A message this process does not remember (submitted before a restart, or by another process),
+   * read back from the store so its status change is still announced: the sender's SMPP receipt
+   * depends on it. Absent: such changes are recorded but not announced.
+   */
+  recall?(id: string): Promise<OutboundMessage | null>;
+}
+
+/** `recall` for ReceiptBookOptions: the message as its records give it. */
+export function recallFrom(messages: Pick<MessageStore, 'getMessage'>): (id: string) => Promise<OutboundMessage | null> {
+  return async (id) => {
+    const v = await messages.getMessage(id);
+    if (!v || v.decision === 'rejected') return null;
+    return { id, contentProviderId: v.contentProviderId, from: v.from, to: v.to, text: v.text, registeredDelivery: v.registeredDelivery, attempts: 0, submittedAt: v.receivedAt };
+  };
 }
 
 const EARLY_KEEP_MS = 60_000;
@@ -106,11 +121,29 @@ export class ReceiptBook {
     this.recent.set(m.id, m);
   }
 
-  announce(u: StatusUpdate): void {
+  /** Announces a status change of a remembered message; false when this process does not remember it. */
+  announce(u: StatusUpdate): boolean {
     const m = this.recent.get(u.id);
-    if (!m) return;
+    if (!m) return false;
     this.o.announce(u, m);
     if (u.status !== 'submitted') this.recent.delete(u.id);
+    return true;
+  }
+
+  /** The changes of messages read back from the store (recall), announced in their order. */
+  private async announceRecalled(updates: StatusUpdate[], recall: (id: string) => Promise<OutboundMessage | null>): Promise<void> {
+    let found: (OutboundMessage | null)[];
+    try {
+      found = await Promise.all(updates.map((u) => recall(u.id)));
+    } catch (e) {
+      // Recorded all the same: only the announcement (the sender's receipt) is missing.
+      this.o.onError('receipt', e as Error);
+      return;
+    }
+    updates.forEach((u, i) => {
+      const m = found[i];
+      if (m) this.o.announce(u, m);
+    });
   }
 
   /** Queues a receipt; receipts are applied in batches, one transaction each. Settles once it is recorded (see above). */
@@ -167,7 +200,9 @@ export class ReceiptBook {
       throw e;
     }
     const { changed, unknown } = applied;
-    for (const u of changed) this.announce(u);
+    const forgotten: StatusUpdate[] = [];
+    for (const u of changed) if (!this.announce(u)) forgotten.push(u);
+    if (forgotten.length && this.o.recall) await this.announceRecalled(forgotten, this.o.recall);
     // Wall time, not the (possibly simulated) clock: this bounds our own memory, not a rule.
     const now = Date.now();
     const kept = new Set<ReceiptUpdate>();

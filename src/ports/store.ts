@@ -160,6 +160,8 @@ export interface MessageView {
   segments: number;
   receivedAt: number;
   clientRef: string | null;
+  /** Whether the sender asked for a delivery receipt (`failure`: only if it is not delivered). */
+  registeredDelivery: ReceiptRequest;
   /** The profile that decided (verdict articles come from it). */
   profile: string | null;
   verdicts: { rule: string; outcome: string; code?: string; message?: string; note?: string; article?: string }[];

@@ -12,7 +12,7 @@
 import type { JsMsg, ConsumerMessages } from '@nats-io/jetstream';
 import type { AppContext } from '../app/context.js';
 import type { Egress } from '../ports/egress.js';
-import { ReceiptBook, outcomesOf } from '../app/receipt-book.js';
+import { ReceiptBook, outcomesOf, recallFrom } from '../app/receipt-book.js';
 import { within } from '../app/within.js';
 import type { Bus } from './nats.js';
 import type { MtHandOver } from './subjects.js';
@@ -60,6 +60,8 @@ export class BusEgressWorker {
       outbox: this.outbox,
       clock: ctx.clock,
       stopped: () => this.stopped,
+      // a receipt for a message submitted before a restart still reaches its sender
+      recall: recallFrom(ctx.store.messages),
       onError: (where, e) => this.report(where, e),
       announce: (u, m) => {
         const ev = { id: u.id, contentProviderId: m.contentProviderId, status: u.status, at: u.at, from: m.from, to: m.to, submittedAt: m.submittedAt, error: u.detail, registeredDelivery: m.registeredDelivery, text: m.text };

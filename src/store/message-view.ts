@@ -50,6 +50,8 @@ export async function messageViewOf(id: string, rows: readonly ViewRecord[], rul
     segments: b.segments,
     receivedAt: mt.at,
     clientRef: b.clientRef ?? null,
+    // A system message (an opt-out confirmation) asks for none.
+    registeredDelivery: b.registeredDelivery === true || b.registeredDelivery === 'failure' ? b.registeredDelivery : false,
     profile: b.profile ?? null,
     verdicts,
     history: accepted ? [{ status: 'accepted', at: mt.at }, ...history] : held ? [{ status: 'held', at: mt.at }, ...history] : history,

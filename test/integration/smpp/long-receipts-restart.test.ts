@@ -5,7 +5,9 @@
  * survives) and a new one starts on the same database: the later parts' receipts, delivered to it,
  * find their message through the parts the store filed with `submitted`, and the message becomes
  * `delivered`. Before, the parts' ids and part 1's outcome lived in the client's memory only: the
- * later receipts matched nothing and the message stayed `submitted` for good.
+ * later receipts matched nothing and the message stayed `submitted` for good. The new process also
+ * announces the change (`messageStatus`, what sends the content provider its SMPP receipt) though it
+ * never submitted the message: before, a status change of a message it did not remember went unannounced.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,6 +24,7 @@ import { ThreadedUpstream } from '../../../src/smpp/client/threaded-upstream.js'
 import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import { CommandStatus } from '../../../src/smpp/pdu/constants.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
+import type { AppEvents } from '../../../src/app/types.js';
 import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -58,13 +61,14 @@ for (const [name, make] of makers) {
     try {
       const first = run(new SqliteStore(db));
       let id: string;
+      let text: string;
       try {
         assert.ok(await first.up.waitUp(5000));
         const cp = await first.app.createContentProvider(admin, { name: '示例科技有限公司', creditCode: await validCreditCode() });
         await first.app.addSignature(admin, cp.id, { signature: '【示例】' });
         await first.app.addPort(admin, { number: '10690001', contentProviderId: cp.id, kind: 'service' });
         const principal = { role: 'content-provider' as const, contentProviderId: cp.id, actorId: 't' };
-        const text = `【示例】${'您的快递已到驿站，请凭取件码取件。'.repeat(8)}`;
+        text = `【示例】${'您的快递已到驿站，请凭取件码取件。'.repeat(8)}`;
         const r = await first.app.submitMessage(principal, { from: '10690001', to: '13800138000', text, type: 'notification' }, 'http');
         assert.ok(r.ok, JSON.stringify(r));
         id = r.id;
@@ -78,12 +82,19 @@ for (const [name, make] of makers) {
       }
 
       const second = run(new SqliteStore(db));
+      const announced: AppEvents['messageStatus'][] = [];
+      second.app.ctx.events.on('messageStatus', (e) => void announced.push(e));
       try {
         assert.ok(await second.up.waitUp(5000));
         await until(async () => (await second.app.ctx.store.messages.getMessage(id))?.status === 'delivered', 15_000, 'the message delivered');
         await until(() => smsc.receiptAnswers.length === 3, 5000, 'every receipt answered');
         assert.deepEqual(smsc.receiptAnswers, [CommandStatus.ESME_ROK, CommandStatus.ESME_ROK, CommandStatus.ESME_ROK]);
         assert.deepEqual((await second.app.ctx.store.messages.getMessage(id))?.history.map((h) => h.status), ['accepted', 'submitted', 'delivered']);
+        await until(() => announced.length === 1, 5000, 'the change announced');
+        assert.deepEqual(
+          [announced[0].id, announced[0].status, announced[0].from, announced[0].to, announced[0].registeredDelivery, announced[0].text],
+          [id, 'delivered', '10690001', '+8613800138000', false, text],
+        );
       } finally {
         await second.stop();
       }

@@ -86,3 +86,26 @@ test('a retried long message keeps the parts the SMSC took: outcomesOf hands the
   assert.deepEqual(updates, []);
   assert.deepEqual(retries.map((r) => [r.id, r.partial]), [['m1', partial], ['m2', undefined]]);
 });
+
+test('a change of a message this process does not remember is announced from the store (recall); a failed recall costs only the announcement', async () => {
+  const outbox = fakeOutbox(new Map([['U1', 'm1'], ['U2', 'm2'], ['U3', 'm3']]));
+  const announced: [string, string, string][] = [];
+  const errors: string[] = [];
+  let failRecall = false;
+  const b = new ReceiptBook({
+    outbox, clock: { now: () => 1_000 } as never, stopped: () => false,
+    announce: (u, m) => void announced.push([u.id, u.status, m.to]),
+    onError: (_w, e) => void errors.push(e.message),
+    recall: async (id) => {
+      if (failRecall) throw new Error('records unavailable');
+      return id === 'm3' ? null : { id, contentProviderId: 'cp', from: '10690001', to: `to-of-${id}`, text: 't', registeredDelivery: true, attempts: 0, submittedAt: 0 };
+    },
+  });
+  b.remember({ id: 'm1', contentProviderId: 'cp', from: '10690001', to: 'remembered', text: 't', registeredDelivery: true, attempts: 1, submittedAt: 0 });
+  await Promise.all([b.receipt({ upstreamId: 'U1', stat: 'DELIVRD', at: 1 }), b.receipt({ upstreamId: 'U2', stat: 'UNDELIV', at: 1 }), b.receipt({ upstreamId: 'U3', stat: 'DELIVRD', at: 1 })]);
+  assert.deepEqual(announced, [['m1', 'delivered', 'remembered'], ['m2', 'undeliverable', 'to-of-m2']], 'm3 is nowhere to be found: nothing to announce');
+  failRecall = true;
+  await b.receipt({ upstreamId: 'U2', stat: 'DELIVRD', at: 2 });
+  assert.equal(announced.length, 2);
+  assert.deepEqual(errors, ['records unavailable']);
+});
