@@ -30,11 +30,23 @@ import { LRUCache } from 'lru-cache';
 import { Fifo } from '../../runtime/fifo.js';
 import { deferred, follow, type Deferred } from '../../runtime/deferred.js';
 
+/**
+ * Default earlyReceiptMs. An SMSC that reports before it answers does so within milliseconds of the
+ * answer; 30 s (before 2026-12-05) outlasted receiptAckTimeoutMs (10 s), so after a restart every
+ * receipt of an earlier message was refused, sent again, held again: recorded, but never acknowledged.
+ */
+export const EARLY_RECEIPT_MS = 5_000;
+
 export interface UpstreamOptions {
   links: UpstreamLinkConfig[];
   /** Give up on one submit (and let the delivery worker reschedule it) after this long. */
   submitBudgetMs?: number;
-  /** Hold receipts that arrive before their submit_sm_resp this long before reporting them raw. */
+  /**
+   * Hold a receipt whose id this process has not filed (it may have beaten its submit_sm_resp) this
+   * long, 5 s by default, before reporting it as given (the store may know it: a message submitted
+   * before a restart, or by another process). Keep it below receiptAckTimeoutMs: a receipt held
+   * longer than that is refused, the SMSC sends it again, and that one is held again, and so on.
+   */
   earlyReceiptMs?: number;
   /**
    * An MO is acknowledged (deliver_sm_resp ESME_ROK) once its handlers resolve; if they fail, or
@@ -557,7 +569,7 @@ export class SmppUpstream implements Egress {
   }
 
   private sweepEarly(): void {
-    const limit = Date.now() - (this.opts.earlyReceiptMs ?? 30_000);
+    const limit = Date.now() - (this.opts.earlyReceiptMs ?? EARLY_RECEIPT_MS);
     for (const e of this.earlyList) {
       if (e.at >= limit) break;
       this.earlyList.delete(e);

@@ -50,9 +50,10 @@ for (const [name, make] of makers) {
     const admin = { role: 'admin' as const, actorId: 'a' };
     const run = (store: SqliteStore) => {
       const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
-      // A receipt whose id this process never filed is held up to earlyReceiptMs (30 s by default: it may
-      // beat its submit_sm_resp) before it is looked up in the store; shortened here.
-      const up = make({ links: [url], earlyReceiptMs: 300 });
+      // A receipt whose id this process never filed is held up to earlyReceiptMs (5 s by default: it may
+      // have beaten its submit_sm_resp) before it is looked up in the store. The default here: it must
+      // be answered ESME_ROK within receiptAckTimeoutMs (10 s), not refused again and again.
+      const up = make({ links: [url] });
       const worker = new DeliveryWorker(app.ctx, up, { pollMs: 20 }, (mo) => app.receiveMo(mo, 'system'));
       up.start();
       worker.start();
@@ -86,7 +87,7 @@ for (const [name, make] of makers) {
       second.app.ctx.events.on('messageStatus', (e) => void announced.push(e));
       try {
         assert.ok(await second.up.waitUp(5000));
-        await until(async () => (await second.app.ctx.store.messages.getMessage(id))?.status === 'delivered', 15_000, 'the message delivered');
+        await until(async () => (await second.app.ctx.store.messages.getMessage(id))?.status === 'delivered', 20_000, 'the message delivered');
         await until(() => smsc.receiptAnswers.length === 3, 5000, 'every receipt answered');
         assert.deepEqual(smsc.receiptAnswers, [CommandStatus.ESME_ROK, CommandStatus.ESME_ROK, CommandStatus.ESME_ROK]);
         assert.deepEqual((await second.app.ctx.store.messages.getMessage(id))?.history.map((h) => h.status), ['accepted', 'submitted', 'delivered']);
