@@ -66,8 +66,8 @@ export interface UpstreamOptions {
 interface Sent {
   messageId: string;
   upstreamId: string;
-  /** Each part's SMSC id, in part order (one for a short message). */
-  partIds: string[];
+  /** A long message's SMSC id of each part, in part order (a short message's is `upstreamId`). */
+  partIds?: string[];
 }
 /** One submitted part, as filed under its SMSC message id. */
 interface Part {
@@ -356,7 +356,7 @@ export class SmppUpstream implements Egress {
 
   private accepted(msg: OutboundMessage, partIds: string[]): SubmitResult {
     const upstreamId = partIds[0];
-    const sent: Sent = { messageId: msg.id, upstreamId, partIds };
+    const sent: Sent = partIds.length > 1 ? { messageId: msg.id, upstreamId, partIds } : { messageId: msg.id, upstreamId };
     // A long message names every part: the store files them, so each part's receipt finds its
     // message after a restart too, and the message's status follows once every part has one.
     const result: SubmitResult & { ok: true } = partIds.length > 1 ? { ok: true, upstreamId, partIds: [...partIds] } : { ok: true, upstreamId };
@@ -537,7 +537,7 @@ export class SmppUpstream implements Egress {
     // go out for a receipt whose status is not committed yet.
     if (hit.receipted) return hit.recording;
     hit.receipted = true;
-    const r: DeliveryReceipt = { upstreamId: hit.sent.partIds[hit.part] ?? hit.sent.upstreamId, stat, at: Date.now() };
+    const r: DeliveryReceipt = { upstreamId: hit.sent.partIds?.[hit.part] ?? hit.sent.upstreamId, stat, at: Date.now() };
     if (err !== undefined) r.err = err;
     const handled = this.toReceiptCbs(r);
     if (handled) {
