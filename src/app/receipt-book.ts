@@ -2,11 +2,11 @@
  * What both egress loops (the in-process DeliveryWorker and the NATS BusEgressWorker) share once a
  * batch has gone upstream: turning submit results into status updates, remembering submitted
  * messages for their receipts, and applying receipts in batches — including receipts that overtake
- * the submit response naming them (SMSCs answer and report at once), which are kept for up to a
- * minute, bounded in count, and retried after each recorded batch and on a timer.
+ * the submit response naming them (SMSCs answer and report at once), which are kept a few seconds
+ * (EARLY_KEEP_MS), bounded in count, and retried after each recorded batch and on a timer.
  *
  * `receipt()` resolves once the receipt's update has committed (or it was found to change nothing,
- * or it never matched a message within the minute), and rejects when it could not be recorded: the
+ * or it never matched a message in that time), and rejects when it could not be recorded: the
  * SMPP client acknowledges the receipt to its SMSC only then, so a crash cannot lose a status the
  * SMSC already forgot.
  */
@@ -65,6 +65,8 @@ export interface ReceiptBookOptions {
    * depends on it. Absent: such changes are recorded but not announced.
    */
   recall?(id: string): Promise<OutboundMessage | null>;
+  /** EARLY_KEEP_MS unless given. */
+  earlyKeepMs?: number;
 }
 
 /** `recall` for ReceiptBookOptions: the message as its records give it. */
@@ -76,7 +78,14 @@ export function recallFrom(messages: Pick<MessageStore, 'getMessage'>): (id: str
   };
 }
 
-const EARLY_KEEP_MS = 60_000;
+/**
+ * How long a receipt whose message is not known yet waits for it (its `submitted` still being
+ * recorded: milliseconds, under load a second or so) before it is acknowledged as matching nothing,
+ * as Kannel and Jasmin acknowledge a receipt they cannot place. With the SMPP client's own 5 s
+ * (EARLY_RECEIPT_MS) it stays under the 10 s an answer may wait: a minute (before 2026-12-05) had
+ * the SMSC refused, resending, refused again for every receipt nobody here knows.
+ */
+export const EARLY_KEEP_MS = 4_000;
 const EARLY_MAX = 100_000;
 const RECENT_MAX = 200_000;
 
@@ -208,7 +217,7 @@ export class ReceiptBook {
     const kept = new Set<ReceiptUpdate>();
     for (const r of unknown) {
       const since = this.earlySince.get(r) ?? now;
-      if (now - since < EARLY_KEEP_MS && this.early.size < EARLY_MAX) {
+      if (now - since < (this.o.earlyKeepMs ?? EARLY_KEEP_MS) && this.early.size < EARLY_MAX) {
         // a repeat of a receipt already waiting takes its place, and its waiters with it
         const before = this.early.get(r.upstreamId);
         if (before && before.r !== r) {
@@ -220,7 +229,7 @@ export class ReceiptBook {
         kept.add(r);
       }
     }
-    // Recorded, a repeat that changed nothing, or a minute without its message: acknowledged.
+    // Recorded, a repeat that changed nothing, or too long without its message: acknowledged.
     for (const u of batch) if (!kept.has(u)) this.settle(u);
   }
 }

@@ -109,3 +109,23 @@ test('a change of a message this process does not remember is announced from the
   assert.equal(announced.length, 2);
   assert.deepEqual(errors, ['records unavailable']);
 });
+
+test('a receipt that matches no message is acknowledged after earlyKeepMs, as matching nothing (not refused for ever)', async () => {
+  const outbox = fakeOutbox(new Map());
+  const b = new ReceiptBook({ outbox, clock: { now: () => 1_000 } as never, announce: () => undefined, onError: () => undefined, stopped: () => false, earlyKeepMs: 300 });
+  b.start(50);
+  // the book's timer does not hold the process open
+  const alive = setInterval(() => undefined, 1_000);
+  try {
+    const t0 = Date.now();
+    const p = b.receipt({ upstreamId: 'NOBODY', stat: 'DELIVRD', at: 1 });
+    assert.equal(await state(p), 'pending', 'waits for its message a while');
+    await p;
+    const waited = Date.now() - t0;
+    assert.ok(waited >= 290 && waited < 3_000, `resolved after ${waited} ms`);
+    assert.ok(outbox.applied.length >= 2, 'tried again meanwhile');
+  } finally {
+    clearInterval(alive);
+    b.stop();
+  }
+});
