@@ -47,6 +47,7 @@ export class DeliveryWorker {
         this.ctx.events.emit('messageStatus', {
           id: u.id, contentProviderId: m.contentProviderId, status: u.status, at: u.at, from: m.from, to: m.to,
           submittedAt: m.submittedAt, error: u.detail, registeredDelivery: m.registeredDelivery, text: m.text,
+          ...(m.clientPartIds ? { clientPartIds: m.clientPartIds } : {}),
         }),
     });
   }

@@ -74,7 +74,9 @@ export function recallFrom(messages: Pick<MessageStore, 'getMessage'>): (id: str
   return async (id) => {
     const v = await messages.getMessage(id);
     if (!v || v.decision === 'rejected') return null;
-    return { id, contentProviderId: v.contentProviderId, from: v.from, to: v.to, text: v.text, registeredDelivery: v.registeredDelivery, attempts: 0, submittedAt: v.receivedAt };
+    const m: OutboundMessage = { id, contentProviderId: v.contentProviderId, from: v.from, to: v.to, text: v.text, registeredDelivery: v.registeredDelivery, attempts: 0, submittedAt: v.receivedAt };
+    if (v.clientPartIds) m.clientPartIds = v.clientPartIds;
+    return m;
   };
 }
 

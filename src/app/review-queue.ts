@@ -54,9 +54,13 @@ export class ReviewQueue {
     const reason = reasonOf(body.reason, true)!;
     const m = await this.resolve(p.actorId, id, 'reject', reason);
     // Doors that promised an outcome (an SMPP receipt) report it; the SMPP door keeps it durably.
+    // A long message sent in parts: the ids its sender holds for the earlier parts, as recorded
+    // (the review may come long after, across restarts).
+    const clientPartIds = m.registeredDelivery ? (await this.ctx.store.messages.getMessage(id))?.clientPartIds : undefined;
     this.ctx.events.emit('heldRejected', {
       id: m.id, contentProviderId: m.contentProviderId, from: m.from, to: m.to, submittedAt: m.heldAt, at: this.ctx.clock.now(),
       registeredDelivery: m.registeredDelivery, text: m.text, code: 'held_for_review', reason,
+      ...(clientPartIds ? { clientPartIds } : {}),
     });
     return { ...m, status: 'rejected' };
   }

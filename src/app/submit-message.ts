@@ -46,6 +46,8 @@ export async function submitMessages(ctx: AppContext, principal: Principal, inpu
       registeredDelivery: input.registeredDelivery ?? false,
       receivedAt: now,
     };
+    // Only the SMPP door hands out ids for parts; from any other door the field means nothing.
+    if (channel === 'smpp' && input.clientPartIds?.length) item.clientPartIds = input.clientPartIds;
     items.push(item);
     positions.push(i);
   }

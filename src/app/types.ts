@@ -29,6 +29,12 @@ export interface SubmitInput {
   clientRef?: string;
   /** Delivery receipt wanted (SMPP registered_delivery); HTTP callers read status instead. */
   registeredDelivery?: ReceiptRequest;
+  /**
+   * The message ids the sender was given for the earlier parts of a long message it sent in parts
+   * (SMPP door only; ignored from others): recorded with the message, so each gets its receipt, also
+   * after a restart.
+   */
+  clientPartIds?: string[];
 }
 
 /**
@@ -87,13 +93,21 @@ export type MessageStatus = 'accepted' | 'submitted' | 'delivered' | 'undelivera
 /** Events the app emits for doors that push to clients (SMPP receipts and MO forwarding). */
 export interface AppEvents {
   /** An MT message's status changed (submitted upstream, delivered, failed…). */
-  messageStatus: { id: string; contentProviderId: string; status: MessageStatus; at: number; from: string; to: string; submittedAt: number; error?: string; registeredDelivery: ReceiptRequest; text: string };
+  messageStatus: {
+    id: string; contentProviderId: string; status: MessageStatus; at: number; from: string; to: string; submittedAt: number; error?: string; registeredDelivery: ReceiptRequest; text: string;
+    /** Set when the message was read back from its records (a restart since it was submitted): SubmitInput.clientPartIds. */
+    clientPartIds?: string[];
+  };
   /**
    * A message held for review (`held_for_review`) will never be sent: an operator rejected it. Final,
    * like `messageStatus` with a final status (a released message reports through `messageStatus`).
    * `code` is the error code it was held under, for doors that report it (SMPP: the receipt's `err:`).
    */
-  heldRejected: { id: string; contentProviderId: string; from: string; to: string; submittedAt: number; at: number; registeredDelivery: boolean; text: string; code: 'held_for_review'; reason: string };
+  heldRejected: {
+    id: string; contentProviderId: string; from: string; to: string; submittedAt: number; at: number; registeredDelivery: boolean; text: string; code: 'held_for_review'; reason: string;
+    /** A long message sent in parts: SubmitInput.clientPartIds, as recorded. */
+    clientPartIds?: string[];
+  };
   /** An MO for a content provider's port that the provider should see (not an opt-out the gateway consumed). */
   moForward: { id: string; contentProviderId: string; from: string; to: string; text: string; at: number };
 }

@@ -50,5 +50,10 @@ export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
   if (out.type === 'commercial' && !out.category) fail(`${p}category`, 'is required when type is commercial');
   if (o.clientRef !== undefined && o.clientRef !== null) out.clientRef = str(o.clientRef, `${p}clientRef`, { max: 128 });
   if (o.registeredDelivery !== undefined) out.registeredDelivery = o.registeredDelivery === 'failure' ? 'failure' : o.registeredDelivery === true;
+  if (o.clientPartIds !== undefined && o.clientPartIds !== null) {
+    // a long message has at most 255 parts; SMPP message ids are at most 64 characters
+    if (!Array.isArray(o.clientPartIds) || o.clientPartIds.length > 254) fail(`${p}clientPartIds`, 'must be an array of at most 254 message ids');
+    out.clientPartIds = (o.clientPartIds as unknown[]).map((x, i) => str(x, `${p}clientPartIds/${i}`, { min: 1, max: 64 }));
+  }
   return out;
 }

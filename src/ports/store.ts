@@ -73,6 +73,8 @@ export interface SubmissionItem {
   channel: Channel;
   clientRef?: string;
   registeredDelivery: ReceiptRequest;
+  /** SubmitInput.clientPartIds. */
+  clientPartIds?: string[];
   receivedAt: number;
 }
 
@@ -162,6 +164,8 @@ export interface MessageView {
   clientRef: string | null;
   /** Whether the sender asked for a delivery receipt (`failure`: only if it is not delivered). */
   registeredDelivery: ReceiptRequest;
+  /** The ids the sender was given for the earlier parts of a long message it sent in parts (SMPP). */
+  clientPartIds?: string[];
   /** The profile that decided (verdict articles come from it). */
   profile: string | null;
   verdicts: { rule: string; outcome: string; code?: string; message?: string; note?: string; article?: string }[];
@@ -180,6 +184,8 @@ export interface OutboundMessage {
   submittedAt: number;
   /** A long message's parts already taken by the SMSC in an earlier attempt (kept by retryLater). */
   partial?: PartialSubmit;
+  /** Only when read back from the records (ReceiptBook's recall): MessageView.clientPartIds. */
+  clientPartIds?: string[];
 }
 
 export interface StatusUpdate {

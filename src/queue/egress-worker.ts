@@ -64,7 +64,7 @@ export class BusEgressWorker {
       recall: recallFrom(ctx.store.messages),
       onError: (where, e) => this.report(where, e),
       announce: (u, m) => {
-        const ev = { id: u.id, contentProviderId: m.contentProviderId, status: u.status, at: u.at, from: m.from, to: m.to, submittedAt: m.submittedAt, error: u.detail, registeredDelivery: m.registeredDelivery, text: m.text };
+        const ev = { id: u.id, contentProviderId: m.contentProviderId, status: u.status, at: u.at, from: m.from, to: m.to, submittedAt: m.submittedAt, error: u.detail, registeredDelivery: m.registeredDelivery, text: m.text, ...(m.clientPartIds ? { clientPartIds: m.clientPartIds } : {}) };
         this.ctx.events.emit('messageStatus', ev);
         // The ESME that wants the receipt may be bound to another process: tell every ingress.
         if (m.registeredDelivery) this.bus.nc.publish(this.bus.names.status, JSON.stringify({ origin: this.member, ev }));

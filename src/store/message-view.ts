@@ -52,6 +52,7 @@ export async function messageViewOf(id: string, rows: readonly ViewRecord[], rul
     clientRef: b.clientRef ?? null,
     // A system message (an opt-out confirmation) asks for none.
     registeredDelivery: b.registeredDelivery === true || b.registeredDelivery === 'failure' ? b.registeredDelivery : false,
+    ...(Array.isArray(b.clientPartIds) ? { clientPartIds: b.clientPartIds as string[] } : {}),
     profile: b.profile ?? null,
     verdicts,
     history: accepted ? [{ status: 'accepted', at: mt.at }, ...history] : held ? [{ status: 'held', at: mt.at }, ...history] : history,

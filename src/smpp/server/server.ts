@@ -112,6 +112,11 @@ export class SmppServer {
   private readonly timer: NodeJS.Timeout;
   private readonly batcher: SubmitBatcher;
   private partSeq = 0;
+  /**
+   * Part ids must not repeat across restarts (the ids of a set decided before one are recorded with
+   * its message and get their receipts after it): this process's start time leads the counter.
+   */
+  private readonly partEpoch = Date.now().toString(36);
   private moRef = 0;
   /** Receipts and MO to the providers' ESMEs. */
   readonly deliveries: ProviderDeliveries;
@@ -264,7 +269,7 @@ export class SmppServer {
     }
     const c = f.concat;
     const key = `${cpId}|${f.from}|${f.to}|${c.bits}|${c.ref}|${c.total}`;
-    const partId = `${binding.account.systemId.slice(0, 8)}p${(++this.partSeq).toString(36)}`;
+    const partId = `${binding.account.systemId.slice(0, 8)}p${this.partEpoch}.${(++this.partSeq).toString(36)}`;
     const res = this.reassembler.add(key, c.total, c.seq, f.octets, f.dataCoding, { conn, partId, registeredDelivery: f.registeredDelivery }, this.now(), (s) => this.expireSet(s, 'evicted'));
     switch (res.kind) {
       case 'invalid':
@@ -279,8 +284,9 @@ export class SmppServer {
         const text = decodeText(res.octets, res.dataCoding);
         // ESMEs (Kannel among them) often ask for a receipt on one part only: the set asks if any part does.
         const rd = res.parts.reduce((acc, p) => acc | p.tag.registeredDelivery, 0);
-        const r = await this.decide(binding, { ...f, registeredDelivery: rd }, text);
         const earlier = res.parts.filter((p) => p.tag.partId !== partId);
+        // The earlier parts' ids are recorded with the message: each gets its receipt after a restart too.
+        const r = await this.decide(binding, { ...f, registeredDelivery: rd }, text, earlier.map((p) => p.tag.partId));
         if (r.status === CommandStatus.ESME_ROK) {
           this.rememberParts(r.id, earlier.map((p) => p.tag.partId), f);
         } else {
@@ -292,13 +298,14 @@ export class SmppServer {
     }
   }
 
-  private async decide(binding: Binding, f: SubmitFields, text: string): Promise<{ status: number; id: string; code?: string }> {
+  private async decide(binding: Binding, f: SubmitFields, text: string, clientPartIds?: string[]): Promise<{ status: number; id: string; code?: string }> {
     const principal: Principal = { role: 'content-provider', contentProviderId: binding.account.contentProviderId, actorId: `smpp:${binding.account.systemId}` };
     try {
       const type = f.type ?? f.invalidType ?? defaultTypeForPortKind(await this.portKind(f.from));
       const input: Record<string, unknown> = { from: f.from, to: f.to, text, type, registeredDelivery: receiptRequest(f.registeredDelivery) };
       if (f.category !== undefined) input.category = f.category;
       if (f.clientRef !== undefined) input.clientRef = f.clientRef;
+      if (clientPartIds?.length) input.clientPartIds = clientPartIds;
       const out = await this.batcher.submit(principal, input);
       if (out.ok) return { status: CommandStatus.ESME_ROK, id: out.id };
       // Held for review: recorded and may still be sent, so it is accepted as far as SMPP can say
@@ -351,7 +358,8 @@ export class SmppServer {
     // providers look such codes up in their carrier's tables; ours (001–004) say only which status it is.
     const carrierErr = e.status !== 'delivered' ? CARRIER_ERR.exec(e.error ?? '')?.[1] : undefined;
     const err = carrierErr ? carrierErr.padStart(3, '0') : r.err;
-    for (const id of [e.id, ...(parts?.ids ?? [])]) {
+    // The earlier parts' ids from this process's memory, else as recorded with the message (a restart since)
+    for (const id of [e.id, ...(parts?.ids ?? e.clientPartIds ?? [])]) {
       this.deliver(e.contentProviderId, 'receipt', `receipt:${id}:${r.stat}`, e.to, receiptPdu({ messageId: id, to: e.to, from: e.from, stat: r.stat, state: r.state, err, submittedAt: e.submittedAt, doneAt: e.at, text: e.text }), true);
     }
   }
@@ -362,7 +370,7 @@ export class SmppServer {
     if (parts) this.partIds.delete(e.id);
     if (!e.registeredDelivery) return;
     const err = errField(smppStatusFor(e.code));
-    for (const id of [e.id, ...(parts?.ids ?? [])]) {
+    for (const id of [e.id, ...(parts?.ids ?? e.clientPartIds ?? [])]) {
       this.deliver(e.contentProviderId, 'receipt', `receipt:${id}:REJECTD`, e.to, receiptPdu({ messageId: id, to: e.to, from: e.from, stat: 'REJECTD', state: MessageState.REJECTED, err, submittedAt: e.submittedAt, doneAt: e.at, text: e.text }));
     }
   }

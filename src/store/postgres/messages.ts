@@ -242,6 +242,7 @@ function mtRecord(item: SubmissionItem, facts: Facts, d: Decision): NewRecord {
       profile: d.verdicts[0]?.profile ?? null, verdicts: encodeVerdicts(d), channel: item.channel,
       clientRef: item.clientRef ?? null, registeredDelivery: item.registeredDelivery,
       consentId: (d.accepted || d.held) && c.type === 'commercial' ? facts.consent?.id ?? null : null,
+      ...(item.clientPartIds ? { clientPartIds: item.clientPartIds } : {}),
     },
   };
 }

@@ -137,6 +137,8 @@ export class SqliteMessages implements MessageStore {
         clientRef: item.clientRef ?? null,
         registeredDelivery: item.registeredDelivery,
         consentId: (d.accepted || d.held) && c.type === 'commercial' ? facts.consent?.id ?? null : null,
+        // only for a long message its sender sent in parts: the ids it holds for the earlier ones
+        ...(item.clientPartIds ? { clientPartIds: item.clientPartIds } : {}),
       },
     });
     if (!(d.accepted || d.held) || !c.to) return;

@@ -1,0 +1,103 @@
+/**
+ * A content provider sends a long message in two parts over SMPP and asks for a receipt on the first
+ * part only (as Kannel does); the gateway restarts before the carrier's receipts come. The new process
+ * still sends the provider a receipt under the first part's id: the earlier parts' ids are recorded
+ * with the message (`clientPartIds`), the carrier's receipts find their message in the store, and
+ * the status change is announced from the message's records. Before, the earlier parts' ids lived
+ * in the SMPP server's memory and a status change of a message the process had not submitted itself
+ * was never announced: the provider got no receipt at all.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '../../../src/store/sqlite/index.js';
+import { SqliteSmppCredentials } from '../../../src/store/sqlite/smpp-credentials.js';
+import { App } from '../../../src/app/app.js';
+import { DeliveryWorker } from '../../../src/app/delivery.js';
+import { SimulatedClock } from '../../../src/simulator/clock.js';
+import { resolveProfile } from '../../../src/profiles/index.js';
+import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
+import { SmppUpstream, SmppEsme, parseUpstreamUrl } from '../../../src/smpp/client/index.js';
+import { CommandStatus, EsmClass, Tag, buildConcatUdh, encodeText, smDefaults, tlvString, type SmPdu } from '../../../src/smpp/pdu/index.js';
+import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
+import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
+import { waitFor } from '../../helpers/wait.js';
+
+const admin = { role: 'admin' as const, actorId: 'a' };
+
+test('a receipt asked for on the first part of a long message reaches the provider after a restart', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smsguard-provider-parts-'));
+  const db = join(dir, 'gw.db');
+  // the carrier reports only after the first gateway has stopped
+  const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true, dlrDelayMs: () => 2_500 });
+  await smsc.listen();
+  const clock = new SimulatedClock(NOON_SHANGHAI);
+  const run = async (store: SqliteStore) => {
+    const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
+    const up = new SmppUpstream({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=carrier`)] });
+    const worker = new DeliveryWorker(app.ctx, up, { pollMs: 50 }, (mo) => app.receiveMo(mo, 'system'));
+    up.start();
+    worker.start();
+    assert.ok(await up.waitUp(5000));
+    const creds = new SmppCredentials({ store: new SqliteSmppCredentials(store.db), contentProviderExists: async (id) => (await store.directory.getContentProvider(id)) !== null, now: () => clock.now(), newId: () => app.ctx.ids.next('cred') });
+    const server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null });
+    const port = await server.listen(0, '127.0.0.1');
+    return { app, creds, port, stop: async () => { await server.close(); await worker.stop(); await up.close(); await store.close(); } };
+  };
+  const receipts: string[] = [];
+  const bind = (port: number) => SmppEsme.connect({
+    host: '127.0.0.1', port, systemId: 'kannel1', password: 'pw123', bindType: 'transceiver',
+    onDeliver: (pdu) => {
+      if ((pdu as SmPdu).esm_class & EsmClass.DELIVERY_RECEIPT) receipts.push(tlvString((pdu as SmPdu).tlvs, Tag.receipted_message_id) ?? '');
+      return CommandStatus.ESME_ROK;
+    },
+  });
+  const part = (seq: number, text: string, registered_delivery: number): SmPdu => ({
+    ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138000', esm_class: EsmClass.UDHI, data_coding: 8, registered_delivery,
+    short_message: Buffer.concat([buildConcatUdh({ ref: 42, total: 2, seq }), encodeText(text, 8)]),
+  });
+  try {
+    const ids: string[] = [];
+    const first = await run(new SqliteStore(db));
+    try {
+      const cp = await first.app.createContentProvider(admin, { name: '示例科技有限公司', creditCode: await validCreditCode() });
+      await first.app.addSignature(admin, cp.id, { signature: '【示例】' });
+      await first.app.addPort(admin, { number: '10690001', contentProviderId: cp.id, kind: 'service' });
+      await first.creds.create(admin, cp.id, { systemId: 'kannel1', password: 'pw123' });
+      const esme = await bind(first.port);
+      try {
+        for (const [seq, text, rd] of [[1, '【示例】您的快递已到驿站，请凭取件码取件，驿站营业时间为每天早上八点至晚上九点，', 1], [2, '如有疑问请致电驿站，感谢您的耐心等待与支持。', 0]] as const) {
+          const resp = await esme.request(part(seq, text, rd));
+          assert.equal(resp.command_status, 0);
+          ids.push((resp as { message_id: string }).message_id);
+        }
+        // the whole (one part of 67 characters for the carrier) reached it; no receipt yet
+        await waitFor(() => (smsc.acked.length >= 1 ? true : undefined), 10_000, 'the message at the carrier');
+        assert.deepEqual(receipts, []);
+      } finally {
+        await esme.close();
+      }
+    } finally {
+      await first.stop();
+    }
+
+    const second = await run(new SqliteStore(db));
+    try {
+      const esme = await bind(second.port);
+      try {
+        // part 1's id (the one whose receipt was asked for) and the message's (part 2's answer)
+        await waitFor(() => (receipts.length >= 2 ? true : undefined), 20_000, 'the receipts at the provider');
+        assert.deepEqual([...receipts].sort(), [...ids].sort());
+      } finally {
+        await esme.close();
+      }
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    await smsc.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
