@@ -7,6 +7,7 @@
  *   changed before the records' retention: past it the statutory copy is purged too (`GET
  *   /v1/messages/{id}` reads the records, so it answers while they are kept; the status row only
  *   serves the queue and receipt matching).
+ * - The parts of a long MO whose set never finished go after MO_PART_TTL_MS (receive-mo.ts).
  * - A frequency-counter row goes once no rule can read it: the longest window is a consent's
  *   monthly frequency (`periodMs('month')`); verification caps look back a rolling day (the facts
  *   `verificationSends.day`), so verification rows go after two: a gateway sending mostly codes
@@ -15,6 +16,7 @@
 import { periodMs } from '../pipeline/stages/commercial.js';
 import type { AppContext } from './context.js';
 import { addMonthsToInstant } from '../domain/hash-chain.js';
+import { MO_PART_TTL_MS } from './receive-mo.js';
 
 /** Counter rows are kept this long: the longest frequency window plus a week of margin. */
 export const SENDS_KEPT_MS = periodMs('month') + 7 * 86_400_000;
@@ -37,7 +39,11 @@ export async function pruneOperational(ctx: AppContext, chunk = 10_000): Promise
     const r = await ctx.store.messages.prune({ statusBefore, sendsBefore, verificationSendsBefore, limit: chunk });
     total.statuses += r.statuses;
     total.sends += r.sends;
-    if (r.statuses < chunk && r.sends < chunk) return total;
+    if (r.statuses < chunk && r.sends < chunk) {
+      // Parts of long MOs whose sets never finished (wall time, as they were kept: receive-mo.ts).
+      while ((await ctx.store.records.expireMoParts(Date.now() - MO_PART_TTL_MS, chunk)) === chunk) await new Promise((res) => setImmediate(res));
+      return total;
+    }
     await new Promise((res) => setImmediate(res));
   }
 }

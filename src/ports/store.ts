@@ -444,6 +444,8 @@ export interface RecordStore {
   addMoPart(p: MoPart, expireBefore: number): Promise<MoPart[] | null>;
   /** Forgets a set whose MO is recorded. */
   dropMoParts(setKey: string): Promise<void>;
+  /** Housekeeping: drops up to `limit` parts kept before `before` (sets never finished); returns how many. */
+  expireMoParts(before: number, limit: number): Promise<number>;
   /** Newest first, keyset-paginated. */
   queryRecords(q: RecordQuery): Promise<{ records: RecordRow[]; nextCursor: string | null }>;
   appendAudit(at: number, actor: string, action: string, detail: Record<string, unknown>): Promise<void>;

@@ -725,6 +725,13 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(await s.records.addMoPart(p(2, '二', T0 + 10 * MIN), T0 + 1), null, 'part 3 kept at T0 expired');
         assert.equal((await s.records.addMoPart(p(3, '三', T0 + 10 * MIN), T0 + 1))?.length, 3);
         await s.records.dropMoParts(key);
+        // housekeeping: unfinished sets kept before the bound go, newer ones stay
+        await s.records.addMoPart(p(1, '旧', T0), T0 - 1);
+        await s.records.addMoPart(p(2, '新', T0 + 5 * MIN), T0 - 1);
+        assert.ok((await s.records.expireMoParts(T0 + 1, 100)) >= 1);
+        assert.equal(await s.records.addMoPart(p(3, '三', T0 + 6 * MIN), T0 - 1), null, 'part 1 went');
+        assert.equal((await s.records.addMoPart(p(1, '一', T0 + 6 * MIN), T0 - 1))?.map((x) => x.text).join(''), '一新三');
+        await s.records.dropMoParts(key);
       });
     });
 

@@ -25,6 +25,10 @@ export class PgRecords implements RecordStore {
     });
   }
 
+  async expireMoParts(before: number, limit: number): Promise<number> {
+    return (await this.pool.query('DELETE FROM mo_parts WHERE ctid IN (SELECT ctid FROM mo_parts WHERE at < $1 LIMIT $2)', [before, limit])).rowCount ?? 0;
+  }
+
   async dropMoParts(setKey: string): Promise<void> {
     await this.pool.query('DELETE FROM mo_parts WHERE set_key = $1', [setKey]);
   }

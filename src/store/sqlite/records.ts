@@ -32,6 +32,10 @@ export class SqliteRecords implements RecordStore {
     })();
   }
 
+  async expireMoParts(before: number, limit: number): Promise<number> {
+    return this.writer.db.prepare('DELETE FROM mo_parts WHERE (set_key, seq) IN (SELECT set_key, seq FROM mo_parts WHERE at < ? LIMIT ?)').run(before, limit).changes;
+  }
+
   async dropMoParts(setKey: string): Promise<void> {
     this.writer.db.prepare('DELETE FROM mo_parts WHERE set_key = ?').run(setKey);
   }
