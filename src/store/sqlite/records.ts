@@ -6,7 +6,7 @@ import { SqliteRecordArchive } from './records-archive.js';
 
 export class SqliteRecords implements RecordStore {
   private auditSeq = 0;
-  private moParts?: { expire: Statement; add: Statement; count: Statement; all: Statement };
+  private moParts?: { add: Statement; count: Statement; all: Statement; drop: Statement; expireSome: Statement };
   readonly archive: SqliteRecordArchive;
   constructor(readonly writer: RecordsWriter) {
     this.archive = new SqliteRecordArchive(writer.db, writer);
@@ -18,14 +18,9 @@ export class SqliteRecords implements RecordStore {
 
   async addMoPart(p: MoPart, expireBefore: number): Promise<MoPart[] | null> {
     const db = this.writer.db;
-    const q = (this.moParts ??= {
-      expire: db.prepare('DELETE FROM mo_parts WHERE (set_key, seq) IN (SELECT set_key, seq FROM mo_parts WHERE at < ? LIMIT 1000)'),
-      add: db.prepare('INSERT OR IGNORE INTO mo_parts (set_key, seq, total, text_json, at) VALUES (?, ?, ?, ?, ?)'),
-      count: db.prepare('SELECT count(*) FROM mo_parts WHERE set_key = ?').pluck(),
-      all: db.prepare('SELECT seq, total, text_json, at FROM mo_parts WHERE set_key = ? ORDER BY seq'),
-    });
+    const q = this.moPartStatements();
     return db.transaction(() => {
-      q.expire.run(expireBefore);
+      q.expireSome.run(expireBefore, 1000);
       q.add.run(p.setKey, p.seq, p.total, JSON.stringify(p.text), p.at);
       if ((q.count.get(p.setKey) as number) < p.total) return null;
       return (q.all.all(p.setKey) as { seq: number; total: number; text_json: string; at: number }[]).map((r) => ({ setKey: p.setKey, seq: r.seq, total: r.total, text: JSON.parse(r.text_json) as string, at: r.at }));
@@ -33,11 +28,23 @@ export class SqliteRecords implements RecordStore {
   }
 
   async expireMoParts(before: number, limit: number): Promise<number> {
-    return this.writer.db.prepare('DELETE FROM mo_parts WHERE (set_key, seq) IN (SELECT set_key, seq FROM mo_parts WHERE at < ? LIMIT ?)').run(before, limit).changes;
+    return this.moPartStatements().expireSome.run(before, limit).changes;
   }
 
   async dropMoParts(setKey: string): Promise<void> {
-    this.writer.db.prepare('DELETE FROM mo_parts WHERE set_key = ?').run(setKey);
+    this.moPartStatements().drop.run(setKey);
+  }
+
+  /** Prepared on first use: most gateways never see a long MO. */
+  private moPartStatements() {
+    const db = this.writer.db;
+    return (this.moParts ??= {
+      expireSome: db.prepare('DELETE FROM mo_parts WHERE (set_key, seq) IN (SELECT set_key, seq FROM mo_parts WHERE at < ? LIMIT ?)'),
+      add: db.prepare('INSERT OR IGNORE INTO mo_parts (set_key, seq, total, text_json, at) VALUES (?, ?, ?, ?, ?)'),
+      count: db.prepare('SELECT count(*) FROM mo_parts WHERE set_key = ?').pluck(),
+      all: db.prepare('SELECT seq, total, text_json, at FROM mo_parts WHERE set_key = ? ORDER BY seq'),
+      drop: db.prepare('DELETE FROM mo_parts WHERE set_key = ?'),
+    });
   }
 
   async queryRecords(q: RecordQuery): Promise<{ records: RecordRow[]; nextCursor: string | null }> {
