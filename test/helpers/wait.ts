@@ -10,3 +10,8 @@ export async function waitFor<T>(get: () => T | undefined | Promise<T | undefine
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** Resolves once `cond` is true; rejects after `ms`, naming `what`. */
+export async function until(cond: () => boolean | Promise<boolean>, ms = 8000, what = 'a condition'): Promise<void> {
+  await waitFor(async () => ((await cond()) ? true : undefined), ms, what);
+}

@@ -16,14 +16,11 @@ import { App } from '../../../src/app/app.js';
 import { DeliveryWorker } from '../../../src/app/delivery.js';
 import { SimulatedClock } from '../../../src/simulator/clock.js';
 import { resolveProfile } from '../../../src/profiles/index.js';
-import { SmppUpstream, type UpstreamOptions } from '../../../src/smpp/client/upstream.js';
-import { ThreadedUpstream } from '../../../src/smpp/client/threaded-upstream.js';
 import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import { CommandStatus, EsmClass, buildConcatUdh, encodeText, smDefaults, type SmPdu } from '../../../src/smpp/pdu/index.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
+import { UPSTREAM_MAKERS } from '../../fakes/smpp/upstream-fixture.js';
 import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
-
-const makers = [['in process', (o: UpstreamOptions) => new SmppUpstream(o)], ['on its own thread', (o: UpstreamOptions) => new ThreadedUpstream(o)]] as const;
 
 /** One UCS-2 part of a long MO from 13800138000 to port 10690002. */
 const part = (ref: number, total: number, seq: number, text: string): SmPdu => ({
@@ -31,7 +28,7 @@ const part = (ref: number, total: number, seq: number, text: string): SmPdu => (
   short_message: Buffer.concat([buildConcatUdh({ ref, total, seq }), encodeText(text, 8)]),
 });
 
-for (const [name, make] of makers) {
+for (const [name, make] of UPSTREAM_MAKERS) {
   test(`${name}: the parts of a long MO survive a restart between them; a refused last part completes the set again`, { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'smsguard-long-mo-'));
     const db = join(dir, 'gw.db');

@@ -19,26 +19,15 @@ import { App } from '../../../src/app/app.js';
 import { DeliveryWorker } from '../../../src/app/delivery.js';
 import { SimulatedClock } from '../../../src/simulator/clock.js';
 import { resolveProfile } from '../../../src/profiles/index.js';
-import { SmppUpstream, type UpstreamOptions } from '../../../src/smpp/client/upstream.js';
-import { ThreadedUpstream } from '../../../src/smpp/client/threaded-upstream.js';
 import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import { CommandStatus } from '../../../src/smpp/pdu/constants.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
+import { UPSTREAM_MAKERS } from '../../fakes/smpp/upstream-fixture.js';
+import { until } from '../../helpers/wait.js';
 import type { AppEvents } from '../../../src/app/types.js';
 import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-const makers = [['in process', (o: UpstreamOptions) => new SmppUpstream(o)], ['on its own thread', (o: UpstreamOptions) => new ThreadedUpstream(o)]] as const;
-
-for (const [name, make] of makers) {
+for (const [name, make] of UPSTREAM_MAKERS) {
   test(`${name}: the receipts of a long message's parts survive a restart between them`, { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'smsguard-long-receipts-'));
     const db = join(dir, 'gw.db');

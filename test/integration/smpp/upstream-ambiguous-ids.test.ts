@@ -13,11 +13,8 @@ import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import type { DeliveryReceipt } from '../../../src/ports/egress.js';
 import type { OutboundMessage } from '../../../src/ports/store.js';
 import { FakeSmsc, type FakeSmscOptions } from '../../fakes/smpp/fake-smsc.js';
+import { UPSTREAM_MAKERS } from '../../fakes/smpp/upstream-fixture.js';
 
-const VARIANTS = [
-  ['in process', (o: UpstreamOptions) => new SmppUpstream(o)],
-  ['on its own thread', (o: UpstreamOptions) => new ThreadedUpstream(o)],
-] as const;
 
 const msg = (i: number): OutboundMessage => ({
   id: `msg_ambiguous_${i}`, contentProviderId: 'cp', from: '10690001', to: `+8613800000${i}`, text: `ambiguous ${i}`, registeredDelivery: true, attempts: 0, submittedAt: 0,
@@ -57,7 +54,7 @@ async function scenario(make: (o: UpstreamOptions) => SmppUpstream | ThreadedUps
   }
 }
 
-for (const [name, make] of VARIANTS) {
+for (const [name, make] of UPSTREAM_MAKERS) {
   test(`${name}: a receipt for "10" that beats its submit_sm_resp is not dropped as a repeat of "a"'s`, { timeout: 20_000 }, async () => {
     await scenario(make, { dlrBeforeResp: (n) => n === 2 }, async (receipts) => {
       // "a" has had its receipt before "10" is even submitted
@@ -72,7 +69,7 @@ for (const [name, make] of VARIANTS) {
   });
 }
 
-for (const [name, make] of VARIANTS) {
+for (const [name, make] of UPSTREAM_MAKERS) {
   test(`${name}: receipts only another reading matches (decimal for hex), before their responses and twice, still reach their messages once`, { timeout: 20_000 }, async () => {
     // every receipt is early and matches only by its decimal reading: each waits for the submits
     // running when it arrived to end, then settles on that reading

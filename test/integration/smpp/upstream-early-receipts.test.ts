@@ -5,16 +5,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SmppUpstream, type UpstreamOptions } from '../../../src/smpp/client/upstream.js';
-import { ThreadedUpstream } from '../../../src/smpp/client/threaded-upstream.js';
 import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import type { DeliveryReceipt } from '../../../src/ports/egress.js';
 import type { OutboundMessage } from '../../../src/ports/store.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
+import { UPSTREAM_MAKERS } from '../../fakes/smpp/upstream-fixture.js';
 
 const N = 10;
 
-for (const [name, make] of [['in process', (o: UpstreamOptions) => new SmppUpstream(o)], ['on its own thread', (o: UpstreamOptions) => new ThreadedUpstream(o)]] as const) {
+for (const [name, make] of UPSTREAM_MAKERS) {
   test(`${name}: a duplicated receipt that beats its submit_sm_resp is reported once`, { timeout: 30_000 }, async () => {
     const smsc = new FakeSmsc({ misbehaviour: 'dlr_before_resp', duplicateReceipts: true });
     await smsc.listen();

@@ -8,17 +8,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SmppUpstream, type UpstreamOptions } from '../../../src/smpp/client/upstream.js';
-import { ThreadedUpstream } from '../../../src/smpp/client/threaded-upstream.js';
 import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import { CommandStatus, parseUdh } from '../../../src/smpp/pdu/index.js';
 import type { DeliveryReceipt } from '../../../src/ports/egress.js';
 import type { OutboundMessage } from '../../../src/ports/store.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
+import { UPSTREAM_MAKERS } from '../../fakes/smpp/upstream-fixture.js';
 
 const LONG = 'A long notice that needs three parts. '.repeat(10); // 380 GSM-7 characters: 3 parts of 153
 
-for (const [name, make] of [['in process', (o: UpstreamOptions) => new SmppUpstream(o)], ['on its own thread', (o: UpstreamOptions) => new ThreadedUpstream(o)]] as const) {
+for (const [name, make] of UPSTREAM_MAKERS) {
   test(`${name}: a retried long message resends only its unacknowledged parts, with the same UDH reference`, { timeout: 30_000 }, async () => {
     let busy = true;
     // Part 2 is refused as "queue full" (retry later) while `busy`; parts go in order, so only part 1 is taken.
@@ -63,7 +62,7 @@ for (const [name, make] of [['in process', (o: UpstreamOptions) => new SmppUpstr
   });
 }
 
-for (const [name, make] of [['in process', (o: UpstreamOptions) => new SmppUpstream(o)], ['on its own thread', (o: UpstreamOptions) => new ThreadedUpstream(o)]] as const) {
+for (const [name, make] of UPSTREAM_MAKERS) {
   test(`${name}: after a restart the retry goes on from the parts the queue kept (SubmitResult.partial), same reference`, { timeout: 30_000 }, async () => {
     let busy = true;
     const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true, answer: (pdu) => (busy && parseUdh(pdu.short_message)?.concat?.seq === 2 ? CommandStatus.ESME_RMSGQFUL : undefined) });

@@ -7,17 +7,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SmppUpstream, type UpstreamOptions } from '../../../src/smpp/client/upstream.js';
-import { ThreadedUpstream } from '../../../src/smpp/client/threaded-upstream.js';
+import { SmppUpstream } from '../../../src/smpp/client/upstream.js';
 import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import { CommandStatus, EsmClass, buildConcatUdh, smDefaults, type SmPdu } from '../../../src/smpp/pdu/index.js';
 import type { InboundMo } from '../../../src/ports/egress.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
+import { UPSTREAM_MAKERS } from '../../fakes/smpp/upstream-fixture.js';
 import { startSmppGateway } from '../../fakes/smpp/smpp-gateway.js';
 
 const TD = { from: '8613800138000', to: '10690002', text: 'TD' };
 
-for (const [name, make] of [['in process', (o: UpstreamOptions) => new SmppUpstream(o)], ['on its own thread', (o: UpstreamOptions) => new ThreadedUpstream(o)]] as const) {
+for (const [name, make] of UPSTREAM_MAKERS) {
   test(`${name}: an MO is acknowledged after its handler resolves, refused for now when it fails or hangs`, { timeout: 30_000 }, async () => {
     const smsc = new FakeSmsc({ misbehaviour: 'none' });
     await smsc.listen();

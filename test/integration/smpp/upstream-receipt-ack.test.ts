@@ -6,54 +6,20 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SmppUpstream, type UpstreamOptions } from '../../../src/smpp/client/upstream.js';
-import { ThreadedUpstream } from '../../../src/smpp/client/threaded-upstream.js';
-import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import { CommandStatus } from '../../../src/smpp/pdu/constants.js';
 import type { DeliveryReceipt } from '../../../src/ports/egress.js';
 import type { OutboundMessage } from '../../../src/ports/store.js';
-import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
+import { UPSTREAM_MAKERS, withUpstream } from '../../fakes/smpp/upstream-fixture.js';
+import { until } from '../../helpers/wait.js';
 
 const msg = (id: string): OutboundMessage => ({ id, contentProviderId: 'cp', from: '10690001', to: '+8613800138000', text: `ack ${id}`, registeredDelivery: true, attempts: 0, submittedAt: 0 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
-const makers = [['in process', (o: UpstreamOptions) => new SmppUpstream(o)], ['on its own thread', (o: UpstreamOptions) => new ThreadedUpstream(o)]] as const;
-
-/**
- * A FakeSmsc that sends receipts, and a client bound to it through one link (`params`: the link
- * URL's query) with `onReceipt` as its receipt handler; runs `body`, then closes both.
- */
-async function withLink(
-  make: (o: UpstreamOptions) => SmppUpstream | ThreadedUpstream,
-  o: { smsc?: Partial<ConstructorParameters<typeof FakeSmsc>[0]>; params: string; upstream?: Partial<UpstreamOptions>; onReceipt: (r: DeliveryReceipt) => void | Promise<unknown> },
-  body: (up: SmppUpstream | ThreadedUpstream, smsc: FakeSmsc) => Promise<void>,
-): Promise<void> {
-  const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true, ...o.smsc });
-  await smsc.listen();
-  const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?${o.params}`)], ...o.upstream });
-  up.onReceipt(o.onReceipt);
-  up.start();
-  try {
-    assert.ok(await up.waitUp(5000));
-    await body(up, smsc);
-  } finally {
-    await up.close();
-    await smsc.close();
-  }
-}
-
-for (const [name, make] of makers) {
+for (const [name, make] of UPSTREAM_MAKERS) {
   test(`${name}: the deliver_sm_resp waits for the receipt's handler; a failed one is delivered again and reported again`, { timeout: 30_000 }, async () => {
     const seen: DeliveryReceipt[] = [];
     const outcomes: { resolve(): void; reject(e: Error): void }[] = [];
-    await withLink(make, { params: 'name=ack&window=5', onReceipt: (r) => {
+    await withUpstream(make, { smsc: { dlr: true }, params: 'name=ack&window=5', onReceipt: (r) => {
       seen.push(r);
       return new Promise<void>((resolve, reject) => outcomes.push({ resolve, reject }));
     } }, async (up, smsc) => {
@@ -81,7 +47,7 @@ for (const [name, make] of makers) {
   test(`${name}: a repeat of a receipt still being recorded is answered when the first is recorded, not before`, { timeout: 30_000 }, async () => {
     let calls = 0;
     let recorded!: () => void;
-    await withLink(make, { smsc: { duplicateReceipts: true }, params: 'name=dup&window=5', onReceipt: () => {
+    await withUpstream(make, { smsc: { dlr: true, duplicateReceipts: true }, params: 'name=dup&window=5', onReceipt: () => {
       calls++;
       return new Promise<void>((resolve) => (recorded = resolve));
     } }, async (up, smsc) => {
@@ -98,7 +64,7 @@ for (const [name, make] of makers) {
 
   test(`${name}: a receipt whose handler never settles is answered with a temporary error after receiptAckTimeoutMs`, { timeout: 30_000 }, async () => {
     let calls = 0;
-    await withLink(make, { params: 'name=slow&window=5', upstream: { receiptAckTimeoutMs: 500 }, onReceipt: () => {
+    await withUpstream(make, { smsc: { dlr: true }, params: 'name=slow&window=5', upstream: { receiptAckTimeoutMs: 500 }, onReceipt: () => {
       calls++;
       return new Promise<void>(() => undefined);
     } }, async (up, smsc) => {
@@ -112,7 +78,7 @@ for (const [name, make] of makers) {
 
   test(`${name}: on a link with receiptAck=received a receipt is answered at once, its handler still runs`, { timeout: 30_000 }, async () => {
     let calls = 0;
-    await withLink(make, { params: 'name=fast&window=5&receiptAck=received', onReceipt: () => {
+    await withUpstream(make, { smsc: { dlr: true }, params: 'name=fast&window=5&receiptAck=received', onReceipt: () => {
       calls++;
       return new Promise<void>(() => undefined);
     } }, async (up, smsc) => {
@@ -125,7 +91,7 @@ for (const [name, make] of makers) {
 
   test(`${name}: a receipt whose handler returns nothing is acknowledged at once`, { timeout: 30_000 }, async () => {
     const seen: DeliveryReceipt[] = [];
-    await withLink(make, { params: 'name=plain&window=5', onReceipt: (r) => { seen.push(r); } }, async (up, smsc) => {
+    await withUpstream(make, { smsc: { dlr: true }, params: 'name=plain&window=5', onReceipt: (r) => { seen.push(r); } }, async (up, smsc) => {
       assert.ok((await up.submit(msg('msg_ack_3'))).ok);
       await until(() => smsc.receiptAnswers.length === 1, 5000, 'the answer');
       assert.deepEqual(smsc.receiptAnswers, [CommandStatus.ESME_ROK]);

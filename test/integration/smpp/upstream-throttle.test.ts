@@ -7,33 +7,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SmppUpstream, type UpstreamOptions } from '../../../src/smpp/client/upstream.js';
-import { ThreadedUpstream } from '../../../src/smpp/client/threaded-upstream.js';
-import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import { CommandStatus } from '../../../src/smpp/pdu/index.js';
 import type { OutboundMessage } from '../../../src/ports/store.js';
-import { FakeSmsc, type FakeSmscOptions } from '../../fakes/smpp/fake-smsc.js';
+import type { FakeSmsc, FakeSmscOptions } from '../../fakes/smpp/fake-smsc.js';
+import { UPSTREAM_MAKERS, withUpstream, type Upstream } from '../../fakes/smpp/upstream-fixture.js';
 
 const msg = (i: number): OutboundMessage => ({
   id: `msg_thr_${i}`, contentProviderId: 'cp', from: '10690001', to: `+86138000${String(i).padStart(5, '0')}`, text: `throttle ${i}`, registeredDelivery: false, attempts: 0, submittedAt: 0,
 });
 
-async function withClient(make: (o: UpstreamOptions) => SmppUpstream | ThreadedUpstream, fake: FakeSmscOptions, window: number, fn: (up: SmppUpstream | ThreadedUpstream, smsc: FakeSmsc) => Promise<void>) {
-  const smsc = new FakeSmsc(fake);
-  await smsc.listen();
-  const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=thr&window=${window}`)], submitBudgetMs: 10_000 });
-  up.start();
-  try {
-    assert.ok(await up.waitUp(5000));
-    await fn(up, smsc);
-  } finally {
-    await up.close();
-    await smsc.close();
-  }
-}
+/** The client bound to a FakeSmsc (`fake`) through one link of `window`, with a 10 s submit budget. */
+const withClient = (make: (o: UpstreamOptions) => Upstream, fake: Partial<FakeSmscOptions>, window: number, fn: (up: Upstream, smsc: FakeSmsc) => Promise<void>) =>
+  withUpstream(make, { smsc: fake, params: `name=thr&window=${window}`, upstream: { submitBudgetMs: 10_000 } }, fn);
 
 const THROTTLED = CommandStatus.ESME_RTHROTTLED;
 
-for (const [name, make] of [['in process', (o: UpstreamOptions) => new SmppUpstream(o)], ['on its own thread', (o: UpstreamOptions) => new ThreadedUpstream(o)]] as const) {
+for (const [name, make] of UPSTREAM_MAKERS) {
   test(`${name}: one ESME_RTHROTTLED pauses every new submit on the link, then the throttled message goes again`, { timeout: 30_000 }, async () => {
     await withClient(make, { misbehaviour: 'none', answer: (_p, n) => (n === 1 ? THROTTLED : undefined) }, 5, async (up, smsc) => {
       const list = Array.from({ length: 20 }, (_, i) => msg(i));
