@@ -53,7 +53,7 @@ export function outcomesOf(batch: readonly OutboundMessage[], results: readonly 
 }
 
 export interface ReceiptBookOptions {
-  outbox: Pick<OutboxStore, 'applyReceipts'>;
+  outbox: Pick<OutboxStore, 'applyReceipts' | 'resolveUpstreamId'>;
   clock: Clock;
   /** A status change of a remembered message (emit events, publish to other processes…). */
   announce(u: StatusUpdate, m: OutboundMessage): void;
@@ -161,6 +161,7 @@ export class ReceiptBook {
   receipt(r: DeliveryReceipt): Promise<void> {
     const u: ReceiptUpdate = { upstreamId: r.upstreamId, status: statusFromReceipt(r.stat), at: this.o.clock.now() };
     if (r.err && r.err !== '000') u.detail = `err:${r.err}`;
+    if (r.altIds?.length) u.altIds = r.altIds;
     const p = new Promise<void>((resolve, reject) => this.waiting.set(u, [{ resolve, reject }]));
     this.receipts.push(u);
     this.scheduleFlush();
@@ -211,6 +212,7 @@ export class ReceiptBook {
       throw e;
     }
     const { changed, unknown } = applied;
+    const respelled = await this.respell(unknown);
     const forgotten: StatusUpdate[] = [];
     for (const u of changed) if (!this.announce(u)) forgotten.push(u);
     if (forgotten.length && this.o.recall) await this.announceRecalled(forgotten, this.o.recall);
@@ -218,6 +220,7 @@ export class ReceiptBook {
     const now = Date.now();
     const kept = new Set<ReceiptUpdate>();
     for (const r of unknown) {
+      if (respelled.has(r)) continue;
       const since = this.earlySince.get(r) ?? now;
       if (now - since < (this.o.earlyKeepMs ?? EARLY_KEEP_MS) && this.early.size < EARLY_MAX) {
         // a repeat of a receipt already waiting takes its place, and its waiters with it
@@ -232,6 +235,34 @@ export class ReceiptBook {
       }
     }
     // Recorded, a repeat that changed nothing, or too long without its message: acknowledged.
-    for (const u of batch) if (!kept.has(u)) this.settle(u);
+    for (const u of batch) if (!kept.has(u) && !respelled.has(u)) this.settle(u);
+  }
+
+  /**
+   * Receipts that matched nothing but carry other spellings of their id (the egress no longer knew
+   * it: submitted before a restart): each one found on file under a spelling is queued again under
+   * that id, its waiters with it. Returns those queued again; a failed look-up leaves a receipt
+   * unknown (kept and tried again, as any early receipt).
+   */
+  private async respell(unknown: ReceiptUpdate[]): Promise<Set<ReceiptUpdate>> {
+    const moved = new Set<ReceiptUpdate>();
+    for (const r of unknown) {
+      if (!r.altIds?.length) continue;
+      let id: string | null;
+      try {
+        id = await this.o.outbox.resolveUpstreamId(r.altIds);
+      } catch (e) {
+        this.o.onError('receipt', e as Error);
+        continue;
+      }
+      if (id === null) continue;
+      const again: ReceiptUpdate = r.detail ? { upstreamId: id, status: r.status, at: r.at, detail: r.detail } : { upstreamId: id, status: r.status, at: r.at };
+      const w = this.waiting.get(r);
+      this.waiting.delete(r);
+      if (w) this.waiting.set(again, w);
+      this.receipts.push(again);
+      moved.add(r);
+    }
+    return moved;
   }
 }

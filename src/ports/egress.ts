@@ -35,6 +35,13 @@ export interface DeliveryReceipt {
   stat: string;
   err?: string;
   at: number;
+  /**
+   * Other spellings of `upstreamId` the SMSC may have used in its submit_sm_resp (case, leading
+   * zeros, hex against decimal), in order of preference: given when the egress no longer knows the
+   * id (a receipt for a message submitted before a restart), tried by the store only when
+   * `upstreamId` itself matches nothing.
+   */
+  altIds?: string[];
 }
 
 export interface InboundMo {

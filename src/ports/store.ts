@@ -208,6 +208,8 @@ export interface ReceiptUpdate {
   status: MessageStatus;
   at: number;
   detail?: string;
+  /** DeliveryReceipt.altIds: spellings to look up (`resolveUpstreamId`) when `upstreamId` matches nothing. */
+  altIds?: string[];
 }
 
 /** The durable egress queue between decision and upstream. */
@@ -231,6 +233,12 @@ export interface OutboxStore {
    * to delivered. A repeat of a part's receipt changes nothing.
    */
   applyReceipts(receipts: ReceiptUpdate[]): Promise<{ changed: StatusUpdate[]; unknown: ReceiptUpdate[] }>;
+  /**
+   * The first of `spellings` (in their order) that is on file as an upstream id, of a message or of a
+   * part of a long one, or null: a receipt whose id the egress could not match in memory finds its
+   * message under another spelling (DeliveryReceipt.altIds). Exact matches only.
+   */
+  resolveUpstreamId(spellings: readonly string[]): Promise<string | null>;
   /** Finds a message by the id the upstream SMSC gave it (for receipts). */
   findByUpstreamId(upstreamId: string): Promise<{ id: string; status: MessageStatus } | null>;
   pendingCount(): Promise<number>;

@@ -413,6 +413,22 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal((await s.outbox.findByUpstreamId('LB-1'))?.status, 'undeliverable');
       });
 
+      test('resolveUpstreamId: the first spelling on file, of a message or of a long message\'s part', async () => {
+        const [a, b] = await queued(2);
+        await s.outbox.claim(T0 + 5, 10, 60_000);
+        await s.outbox.recordStatuses([
+          { id: a, status: 'submitted', at: T0 + 6, upstreamId: '0000ABC1' },
+          { id: b, status: 'submitted', at: T0 + 6, upstreamId: 'RB-1', partIds: ['RB-1', '00ff'] },
+        ]);
+        assert.equal(await s.outbox.resolveUpstreamId(['abc1', 'ABC1', '0000ABC1', '0000abc1']), '0000ABC1');
+        assert.equal(await s.outbox.resolveUpstreamId(['ff', '255', '00ff', '0000ABC1']), '00ff', 'a part, before a later spelling');
+        assert.equal(await s.outbox.resolveUpstreamId(['nope', '0000abc1']), null, 'exact matches only');
+        assert.equal(await s.outbox.resolveUpstreamId([]), null);
+        // the receipt applied under the spelling found moves the message
+        const r = await s.outbox.applyReceipts([{ upstreamId: '0000ABC1', status: 'delivered', at: T0 + 7 }]);
+        assert.deepEqual(r.changed.map((u) => [u.id, u.status]), [[a, 'delivered']]);
+      });
+
       test('a long message\'s part receipts that come before its submitted status are unknown until then', async () => {
         const [a] = await queued(1);
         await s.outbox.claim(T0 + 5, 10, 60_000);

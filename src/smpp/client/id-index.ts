@@ -46,6 +46,34 @@ function formsForReceiptId(id: string): string[] {
   return forms;
 }
 
+/** Widest zero-padded spelling tried for a receipt id (SMSCs pad to 8, 10, 16 or 20 digits). */
+const MAX_PADDED = 20;
+
+/**
+ * Spellings under which an SMSC may have given, in its submit_sm_resp, the id a receipt names, for
+ * a store to try when this process no longer holds the filed ids (submitted before a restart): the
+ * same classic traps as `IdIndex.find`, spelled out because the store matches ids exactly. For each
+ * reading of `id` (and of `alt`, the receipt text's id when it differs) in `find`'s order: lower and
+ * upper case, without leading zeros and zero-padded up to 20 characters. The ids as written come
+ * first; `id` itself is left out (it was tried). Mixed-case spellings other than as written are not
+ * guessed. At most a few hundred strings, worked out only for receipts nothing in memory matched.
+ */
+export function otherSpellings(id: string, alt?: string): string[] {
+  const out = new Set<string>();
+  for (const raw of alt && alt !== id ? [id, alt] : [id]) {
+    if (!raw.trim()) continue;
+    out.add(raw.trim());
+    for (const f of formsForReceiptId(raw)) {
+      for (const c of [f, f.toUpperCase()]) {
+        out.add(c);
+        for (let w = c.length + 1; w <= MAX_PADDED; w++) out.add(c.padStart(w, '0'));
+      }
+    }
+  }
+  out.delete(id);
+  return [...out];
+}
+
 export class IdIndex<V> {
   private readonly map = new Map<string, V>();
   /**

@@ -23,7 +23,7 @@ import type { DeliveryReceipt, Egress, InboundMo, PartialSubmit, SubmitResult } 
 import type { OutboundMessage } from '../../ports/store.js';
 import type { UpstreamLinkConfig } from './config.js';
 import { SmppRequestError } from './esme.js';
-import { IdIndex } from './id-index.js';
+import { IdIndex, otherSpellings } from './id-index.js';
 import { UpstreamLink, type LinkOptions } from './link.js';
 import { verdictFor } from './retry-policy.js';
 import { LRUCache } from 'lru-cache';
@@ -578,7 +578,8 @@ export class SmppUpstream implements Egress {
       if (this.settle(e, true)) continue;
       e.used = true;
       // never matched: report as given; the delivery worker keeps its own early map
-      follow(e.done, NON_FINAL.has(e.stat) ? undefined : this.toReceiptCbs({ upstreamId: e.id, stat: e.stat, err: e.err, at: Date.now() }));
+      // (the store tries the id's other spellings: it may be a message submitted before a restart)
+      follow(e.done, NON_FINAL.has(e.stat) ? undefined : this.toReceiptCbs({ upstreamId: e.id, stat: e.stat, err: e.err, at: Date.now(), altIds: otherSpellings(e.id, e.alt) }));
     }
   }
 

@@ -18,7 +18,7 @@ const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'un
 /** Order in which statuses may follow each other; a receipt never moves a message backwards. */
 const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, delivered: 2, undeliverable: 2, expired: 2, rejected_upstream: 2, failed: 2 };
 
-const Q = queries('outbox', ['claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'byUpstream', 'pending', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts'] as const);
+const Q = queries('outbox', ['claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'byUpstream', 'spellingsOnFile', 'pending', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts'] as const);
 
 interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number; partial: string | null }
 function toOutbound(rows: QueueDb[]): OutboundMessage[] {
@@ -173,6 +173,12 @@ export class PgOutbox implements OutboxStore {
 
   async retryLater(id: string, dueAt: number, _detail: string, partial?: PartialSubmit): Promise<void> {
     await this.pool.query(Q.retry, [id, dueAt, partialColumn(partial)]);
+  }
+
+  async resolveUpstreamId(spellings: readonly string[]): Promise<string | null> {
+    if (spellings.length === 0) return null;
+    const onFile = new Set((await this.pool.query<{ upstream_id: string }>(Q.spellingsOnFile, [spellings])).rows.map((r) => r.upstream_id));
+    return spellings.find((s) => onFile.has(s)) ?? null;
   }
 
   async findByUpstreamId(upstreamId: string): Promise<{ id: string; status: MessageStatus } | null> {

@@ -158,6 +158,12 @@ export class SqliteOutbox implements OutboxStore {
     this.leased.delete(id);
   }
 
+  async resolveUpstreamId(spellings: readonly string[]): Promise<string | null> {
+    // one index probe per spelling, in order, on the rare path of a receipt nothing in memory matched
+    for (const s of spellings) if (this.q.partOf.get(s) || this.q.byUpstream.get(s)) return s;
+    return null;
+  }
+
   async findByUpstreamId(upstreamId: string): Promise<{ id: string; status: MessageStatus } | null> {
     const r = this.q.byUpstream.get(upstreamId) as { id: string; status: MessageStatus } | undefined;
     return r ?? null;

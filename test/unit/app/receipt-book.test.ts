@@ -31,6 +31,9 @@ function fakeOutbox(known: Map<string, string>) {
       }
       return { changed, unknown };
     },
+    async resolveUpstreamId(spellings: readonly string[]): Promise<string | null> {
+      return spellings.find((s) => known.has(s)) ?? null;
+    },
   };
   return o;
 }
@@ -128,4 +131,21 @@ test('a receipt that matches no message is acknowledged after earlyKeepMs, as ma
     clearInterval(alive);
     b.stop();
   }
+});
+
+test('a receipt whose id matches nothing as written is applied under the first spelling on file (altIds), and its waiter resolves then', async () => {
+  const outbox = fakeOutbox(new Map([['0000ABC1', 'm1'], ['abc1', 'm2']]));
+  const announced: string[] = [];
+  const b = new ReceiptBook({
+    outbox, clock: { now: () => 1_000 } as never, stopped: () => false, onError: () => undefined,
+    announce: (u) => void announced.push(`${u.id}:${u.status}`),
+    recall: async (id) => ({ id, contentProviderId: 'cp', from: '10690001', to: 't', text: 't', registeredDelivery: true, attempts: 0, submittedAt: 0 }),
+  });
+  await b.receipt({ upstreamId: 'ABC1', stat: 'UNDELIV', at: 1, altIds: ['0000ABC1', 'abc1'] });
+  assert.deepEqual(announced, ['m1:undeliverable'], 'the first spelling on file wins, not a later one');
+  assert.deepEqual(outbox.applied.map((a) => a.map((r) => r.upstreamId)), [['ABC1'], ['0000ABC1']]);
+  // no spelling on file: as any unknown receipt, kept a while, then acknowledged as matching nothing
+  const none = new ReceiptBook({ outbox, clock: { now: () => 1_000 } as never, announce: () => undefined, onError: () => undefined, stopped: () => false, earlyKeepMs: 0 });
+  await none.receipt({ upstreamId: 'FFFF', stat: 'DELIVRD', at: 1, altIds: ['ffff', '65535'] });
+  assert.equal(announced.length, 1);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { IdIndex } from '../../../src/smpp/client/id-index.js';
+import { IdIndex, otherSpellings } from '../../../src/smpp/client/id-index.js';
 
 test('receipt ids match through hex/decimal, case and leading zeros', () => {
   const idx = new IdIndex<string>();
@@ -77,4 +77,27 @@ test('get matches only the id as written (case and leading zeros aside), find al
   assert.equal(idx.get('10'), 'ten');
   assert.equal(idx.find('10'), 'ten', 'as written first');
   assert.equal(idx.get(''), undefined);
+});
+
+test('otherSpellings: the spellings a store tries for a receipt id nothing in memory matched (after a restart)', () => {
+  const sp = otherSpellings('A1B');
+  assert.ok(!sp.includes('A1B'), 'the id as written was tried already');
+  for (const filed of ['a1b', '00000A1B', '00000a1b', '2587', '0000002587']) assert.ok(sp.includes(filed), filed);
+  // the same number's spellings come before another reading of the digits
+  const ten = otherSpellings('10');
+  assert.ok(ten.indexOf('010') < ten.indexOf('a') && ten.indexOf('a') < ten.indexOf('16'));
+  // the receipt text's id, when it differs from receipted_message_id, is tried too
+  assert.ok(otherSpellings('X-1', 'ff').includes('255'));
+  assert.ok(otherSpellings('X-1').length < 50);
+  assert.deepEqual(otherSpellings(''), []);
+});
+
+test('otherSpellings finds every all-lower or all-upper id an SMSC filed, padded to at most 20, from any reading a receipt uses', () => {
+  fc.assert(fc.property(fc.bigInt({ min: 0n, max: (1n << 60n) - 1n }), fc.nat(20), fc.boolean(), fc.constantFrom('hex', 'dec'), fc.constantFrom('hex', 'dec', 'HEX'), fc.nat(3), (n, width, upper, filedAs, receiptAs, zeros) => {
+    const spell = (as: string) => (as === 'dec' ? n.toString() : as === 'HEX' ? n.toString(16).toUpperCase() : n.toString(16));
+    const core = upper ? spell(filedAs).toUpperCase() : spell(filedAs);
+    const filed = core.padStart(Math.max(width, core.length), '0');
+    const receipt = '0'.repeat(zeros) + spell(receiptAs);
+    return receipt === filed || otherSpellings(receipt).includes(filed);
+  }), { numRuns: 500 });
 });

@@ -58,6 +58,11 @@ UPDATE message_status SET leased_until = NULL WHERE id = ANY($1::text[]) AND sta
 -- name: byUpstream
 SELECT id, status FROM message_status WHERE upstream_id = $1;
 
+-- name: spellingsOnFile
+-- Which of these spellings are on file as an upstream id, of a message or of a part (resolveUpstreamId).
+SELECT upstream_id FROM message_status WHERE upstream_id = ANY($1::text[])
+UNION SELECT upstream_id FROM upstream_parts WHERE upstream_id = ANY($1::text[]);
+
 -- name: pending
 SELECT count(*)::int AS n FROM message_status WHERE status = 'accepted';
 
