@@ -49,6 +49,27 @@ export interface ExpiredSmppDelivery {
   attempts: number;
 }
 
+/**
+ * One part of a content provider's long message (UDH or SAR) that the SMPP server acknowledged
+ * before its set was whole: kept until the set is decided, so a restart between the parts loses none.
+ */
+export interface ProviderPart {
+  /** The set: provider, sender, recipient, reference kind and value, part count (server.ts). */
+  setKey: string;
+  /** 1-based. */
+  seq: number;
+  total: number;
+  /** The part's payload as received (decoded only once the set is whole: a character may span two parts). */
+  octets: Uint8Array;
+  dataCoding: number;
+  /** The message id its submit_sm_resp gave (the part's receipt goes under it). */
+  partId: string;
+  /** The part's registered_delivery byte. */
+  registeredDelivery: number;
+  /** When it arrived (epoch ms): the set expires counting from its first part. */
+  at: number;
+}
+
 export interface SmppDeliveryClaim {
   contentProviderId: string;
   /** Who takes the rows (one id per gateway process). */
@@ -90,4 +111,10 @@ export interface SmppDeliveryStore {
   announceReceivers(q: { owner: string; contentProviderIds: readonly string[]; now: number; until: number }): Promise<void>;
   /** Providers with a receiver announced by an owner other than `owner` and still valid at `now`. */
   receiversElsewhere(owner: string, now: number): Promise<string[]>;
+  /** Keeps one acknowledged part of an unfinished long message; a repeat of (setKey, seq) changes nothing. */
+  keepPart(p: ProviderPart): Promise<void>;
+  /** Forgets a set: decided, refused or expired. */
+  dropParts(setKey: string): Promise<void>;
+  /** Every kept part, oldest first (the SMPP server reopens their sets at start). */
+  openParts(): Promise<ProviderPart[]>;
 }

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { NewSmppDelivery, SmppDeliveryStore } from '../../src/ports/smpp-deliveries.js';
+import type { NewSmppDelivery, ProviderPart, SmppDeliveryStore } from '../../src/ports/smpp-deliveries.js';
 import { T0, MIN, HOUR } from './fixtures.js';
 
 function row(cp: string, key: string, o: Partial<NewSmppDelivery> = {}): NewSmppDelivery {
@@ -110,5 +110,23 @@ export function smppDeliveriesContract(get: () => SmppDeliveryStore): void {
     assert.deepEqual((await d.receiversElsewhere('p2', until)).sort(), ['cp_a']);
     await d.announceReceivers({ owner: 'p1', contentProviderIds: [], now: until, until: until + 15_000 });
     assert.deepEqual(await d.receiversElsewhere('p2', until), []);
+  });
+
+  test('provider parts: kept once per set and seq, bytes intact, oldest first; a set dropped whole', async () => {
+    const d = get();
+    const part = (setKey: string, seq: number, at: number, o: Partial<ProviderPart> = {}): ProviderPart => ({
+      setKey, seq, total: 3, octets: Buffer.from([0x4f, 0x60, 0x00, 0xd8 + seq]), dataCoding: 8, partId: `${setKey}-${seq}`, registeredDelivery: 1, at, ...o,
+    });
+    await d.keepPart(part('cp_a|1|2|8|7|3', 1, T0 + 2));
+    await d.keepPart(part('cp_a|1|2|8|9|3', 2, T0 + 1, { registeredDelivery: 0, dataCoding: 0 }));
+    await d.keepPart(part('cp_a|1|2|8|7|3', 2, T0 + 3));
+    await d.keepPart(part('cp_a|1|2|8|7|3', 1, T0 + 4, { partId: 'other' }));
+    const open = await d.openParts();
+    assert.deepEqual(open.map((p) => [p.setKey, p.seq, p.partId, p.at]), [['cp_a|1|2|8|9|3', 2, 'cp_a|1|2|8|9|3-2', T0 + 1], ['cp_a|1|2|8|7|3', 1, 'cp_a|1|2|8|7|3-1', T0 + 2], ['cp_a|1|2|8|7|3', 2, 'cp_a|1|2|8|7|3-2', T0 + 3]], 'a repeat changes nothing');
+    assert.deepEqual({ ...open[0], octets: Buffer.from(open[0].octets) }, { ...part('cp_a|1|2|8|9|3', 2, T0 + 1, { registeredDelivery: 0, dataCoding: 0 }), octets: Buffer.from([0x4f, 0x60, 0x00, 0xda]) });
+    await d.dropParts('cp_a|1|2|8|7|3');
+    assert.deepEqual((await d.openParts()).map((p) => p.setKey), ['cp_a|1|2|8|9|3']);
+    await d.dropParts('nothing');
+    assert.equal((await d.openParts()).length, 1);
   });
 }

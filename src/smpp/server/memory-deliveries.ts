@@ -3,7 +3,7 @@
  * embedding). Same contract as the store adapters (test/contract runs it too), but a restart loses
  * it; src/main.ts always passes the SQLite or PostgreSQL one.
  */
-import type { ExpiredSmppDelivery, NewSmppDelivery, SmppDelivery, SmppDeliveryClaim, SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
+import type { ExpiredSmppDelivery, NewSmppDelivery, ProviderPart, SmppDelivery, SmppDeliveryClaim, SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
 
 interface Row extends SmppDelivery {
   owner: string | null;
@@ -16,6 +16,8 @@ export class MemorySmppDeliveries implements SmppDeliveryStore {
   private readonly keys = new Set<string>();
   private seq = 0;
   private readonly receivers = new Map<string, { owner: string; cp: string; until: number }>();
+  /** Insertion order = arrival order. */
+  private readonly parts = new Map<string, ProviderPart>();
 
   async add(rows: readonly NewSmppDelivery[]): Promise<number> {
     let n = 0;
@@ -100,6 +102,19 @@ export class MemorySmppDeliveries implements SmppDeliveryStore {
     if (!r) return;
     this.rows.delete(id);
     this.keys.delete(`${r.contentProviderId}\u0000${r.key}`);
+  }
+
+  async keepPart(p: ProviderPart): Promise<void> {
+    const k = `${p.setKey}\u0000${p.seq}`;
+    if (!this.parts.has(k)) this.parts.set(k, { ...p, octets: Uint8Array.from(p.octets) });
+  }
+
+  async dropParts(setKey: string): Promise<void> {
+    for (const [k, p] of this.parts) if (p.setKey === setKey) this.parts.delete(k);
+  }
+
+  async openParts(): Promise<ProviderPart[]> {
+    return [...this.parts.values()].map((p) => ({ ...p, octets: Uint8Array.from(p.octets) })).sort((a, b) => a.at - b.at);
   }
 }
 

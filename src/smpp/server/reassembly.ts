@@ -133,6 +133,22 @@ export class Reassembler<T> {
     return { kind: 'pending' };
   }
 
+  /**
+   * Takes back one part of an open set (the caller could not keep it, and refuses it: its sender
+   * sends it again); a set left empty is closed. False when the set is not open (completed or gone).
+   */
+  withdraw(key: string, seq: number): boolean {
+    const set = this.sets.get(key);
+    const part = set?.parts.get(seq);
+    if (!set || !part) return false;
+    set.parts.delete(seq);
+    set.bytes -= part.octets.length;
+    this.owners.get(set.owner)!.bytes -= part.octets.length;
+    this.bytes -= part.octets.length;
+    if (set.parts.size === 0) this.remove(set);
+    return true;
+  }
+
   /** Removes and returns the sets older than the TTL. */
   expire(now: number): OpenSet<T>[] {
     const out: OpenSet<T>[] = [];

@@ -84,7 +84,6 @@ interface Provider {
   rr: number;
 }
 interface PartTag {
-  conn: Conn;
   partId: string;
   registeredDelivery: number;
 }
@@ -121,6 +120,10 @@ export class SmppServer {
   /** Receipts and MO to the providers' ESMEs. */
   readonly deliveries: ProviderDeliveries;
   private lastExpiry = 0;
+  /** Where acknowledged parts of unfinished long messages are kept (the deliveries' store). */
+  private readonly partStore: SmppDeliveryStore;
+  /** Writes of kept parts still running, per set: a set's drop waits for them (PostgreSQL may reorder). */
+  private readonly keeping = new Map<string, Promise<unknown>>();
 
   constructor(readonly opts: SmppServerOptions) {
     this.now = opts.now ?? Date.now;
@@ -129,8 +132,9 @@ export class SmppServer {
     // set keys start with the content provider id: each provider is an owner with its own bounds
     this.reassembler = new Reassembler(opts.reassemblyTtlMs ?? 60_000, lim.maxSets, { ...lim, ownerOf: (key) => key.slice(0, key.indexOf('|')) });
     this.server = createServer((s) => this.accept(s));
+    this.partStore = opts.deliveries ?? new MemorySmppDeliveries();
     this.deliveries = new ProviderDeliveries({
-      store: opts.deliveries ?? new MemorySmppDeliveries(),
+      store: this.partStore,
       now: this.now,
       receiver: (cpId) => this.receiver(cpId),
       room: (cpId) => this.room(cpId),
@@ -146,8 +150,18 @@ export class SmppServer {
     this.timer.unref();
   }
 
-  /** Starts listening; resolves with the bound port. Only main.ts and tests call this. */
-  listen(port: number, host = '0.0.0.0'): Promise<number> {
+  /**
+   * Starts listening; resolves with the bound port. Only main.ts and tests call this. First reopens
+   * the sets of long messages whose earlier parts were acknowledged before a restart (kept in the
+   * store), so their later parts complete them; those past their time expire as any set.
+   */
+  async listen(port: number, host = '0.0.0.0'): Promise<number> {
+    for (const p of await this.partStore.openParts()) {
+      const r = this.reassembler.add(p.setKey, p.total, p.seq, Buffer.from(p.octets), p.dataCoding, { partId: p.partId, registeredDelivery: p.registeredDelivery }, p.at, (s) => this.expireSet(s, 'evicted'));
+      // a set the store holds whole (its last part's decision never happened): its sender gets
+      // ESME_ROK for no message, so tell it the set expired and forget it
+      if (r.kind === 'complete') this.expireSet({ key: p.setKey, owner: '', total: p.total, dataCoding: p.dataCoding, firstAt: p.at, bytes: 0, parts: new Map(r.parts.map((x) => [x.seq, x])) }, 'complete at start');
+    }
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
@@ -270,16 +284,32 @@ export class SmppServer {
     const c = f.concat;
     const key = `${cpId}|${f.from}|${f.to}|${c.bits}|${c.ref}|${c.total}`;
     const partId = `${binding.account.systemId.slice(0, 8)}p${this.partEpoch}.${(++this.partSeq).toString(36)}`;
-    const res = this.reassembler.add(key, c.total, c.seq, f.octets, f.dataCoding, { conn, partId, registeredDelivery: f.registeredDelivery }, this.now(), (s) => this.expireSet(s, 'evicted'));
+    const at = this.now();
+    const res = this.reassembler.add(key, c.total, c.seq, f.octets, f.dataCoding, { partId, registeredDelivery: f.registeredDelivery }, at, (s) => this.expireSet(s, 'evicted'));
     switch (res.kind) {
       case 'invalid':
         return conn.respond(responseFor(pdu, res.tooLarge ? CommandStatus.ESME_RINVMSGLEN : CommandStatus.ESME_RSUBMITFAIL));
       case 'duplicate':
         return conn.respond(responseFor(pdu, CommandStatus.ESME_ROK, res.part.tag.partId));
-      case 'pending':
+      case 'pending': {
         // Earlier parts are acknowledged now (an ESME whose window is smaller than the set must
-        // not stall); the part that completes the set carries the decision.
+        // not stall), once kept in the store: a restart before the set is whole loses none of them.
+        // The part that completes the set carries the decision.
+        const kept = this.partStore.keepPart({ setKey: key, seq: c.seq, total: c.total, octets: f.octets, dataCoding: f.dataCoding, partId, registeredDelivery: f.registeredDelivery, at });
+        const before = this.keeping.get(key);
+        const both = before ? Promise.allSettled([before, kept]) : kept;
+        this.keeping.set(key, both);
+        try {
+          await kept;
+        } catch (e) {
+          this.opts.log?.('smpp part not kept', { error: (e as Error).message });
+          // refused: its sender sends it again. Unless the set completed meanwhile with it in it.
+          if (this.reassembler.withdraw(key, c.seq)) return conn.respond(responseFor(pdu, CommandStatus.ESME_RSYSERR));
+        } finally {
+          if (this.keeping.get(key) === both) this.keeping.delete(key);
+        }
         return conn.respond(responseFor(pdu, CommandStatus.ESME_ROK, partId));
+      }
       case 'complete': {
         const text = decodeText(res.octets, res.dataCoding);
         // ESMEs (Kannel among them) often ask for a receipt on one part only: the set asks if any part does.
@@ -293,9 +323,17 @@ export class SmppServer {
           // The set is refused as a whole: tell the parts already acknowledged, via receipts.
           for (const p of earlier) if (p.tag.registeredDelivery & 3) this.sendReceipt(cpId, p.tag.partId, f.to, f.from, 'REJECTD', 8, r.status, text);
         }
+        this.dropParts(key);
         return conn.respond(responseFor(pdu, r.status, r.id));
       }
     }
+  }
+
+  /** Forgets a set's kept parts once its writes have ended (a failure is logged: the set would reopen at the next start and expire). */
+  private dropParts(key: string): void {
+    const run = () => this.partStore.dropParts(key).catch((e: Error) => this.opts.log?.('smpp parts not dropped', { error: e.message }));
+    const w = this.keeping.get(key);
+    void (w ? w.then(run, run) : run());
   }
 
   private async decide(binding: Binding, f: SubmitFields, text: string, clientPartIds?: string[]): Promise<{ status: number; id: string; code?: string }> {
@@ -339,6 +377,7 @@ export class SmppServer {
   private expireSet(s: OpenSet<PartTag>, why: string): void {
     const [cpId, from, to] = s.key.split('|');
     this.opts.log?.('smpp partial message dropped', { why, parts: s.parts.size, total: s.total });
+    this.dropParts(s.key);
     for (const p of s.parts.values()) {
       if (p.tag.registeredDelivery & 3) this.sendReceipt(cpId, p.tag.partId, to, from, 'EXPIRED', 3, CommandStatus.ESME_RSUBMITFAIL, '');
     }

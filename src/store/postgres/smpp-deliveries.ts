@@ -1,9 +1,16 @@
 /** PostgreSQL adapter for SmppDeliveryStore (migration 080), the twin of the SQLite one. */
 import type { Pool } from './db.js';
 import { queries } from './db.js';
-import type { ExpiredSmppDelivery, NewSmppDelivery, SmppDelivery, SmppDeliveryClaim, SmppDeliveryKind, SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
+import type { ExpiredSmppDelivery, NewSmppDelivery, ProviderPart, SmppDelivery, SmppDeliveryClaim, SmppDeliveryKind, SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
 
-const Q = queries('smpp-deliveries', ['insert', 'due', 'claim', 'remove', 'retry', 'release', 'expire', 'count', 'announce', 'elsewhere'] as const);
+const Q = queries('smpp-deliveries', ['insert', 'due', 'claim', 'remove', 'retry', 'release', 'expire', 'count', 'announce', 'elsewhere', 'keepPart', 'dropParts', 'openParts'] as const);
+
+interface PartRaw { set_key: string; seq: number; total: number; octets: Buffer; data_coding: number; part_id: string; registered_delivery: number; at: number | string }
+const toPart = (r: PartRaw): ProviderPart => ({
+  setKey: r.set_key, seq: r.seq, total: r.total, octets: new Uint8Array(r.octets), dataCoding: r.data_coding, partId: r.part_id,
+  registeredDelivery: r.registered_delivery, at: Number(r.at),
+});
+
 
 interface Raw { id: number; content_provider_id: string; kind: SmppDeliveryKind; key: string; pdu: Buffer; msisdn: string; created_at: number; due_at: number; attempts: number }
 
@@ -66,5 +73,17 @@ export class PgSmppDeliveries implements SmppDeliveryStore {
 
   async receiversElsewhere(owner: string, now: number): Promise<string[]> {
     return (await this.pool.query<{ cp: string }>(Q.elsewhere, [owner, now])).rows.map((r) => r.cp);
+  }
+
+  async keepPart(p: ProviderPart): Promise<void> {
+    await this.pool.query(Q.keepPart, [p.setKey, p.seq, p.total, Buffer.from(p.octets), p.dataCoding, p.partId, p.registeredDelivery, p.at]);
+  }
+
+  async dropParts(setKey: string): Promise<void> {
+    await this.pool.query(Q.dropParts, [setKey]);
+  }
+
+  async openParts(): Promise<ProviderPart[]> {
+    return (await this.pool.query<PartRaw>(Q.openParts)).rows.map(toPart);
   }
 }

@@ -1,6 +1,13 @@
 /** SQLite adapter for SmppDeliveryStore (table from migration 080). */
 import type { Db } from './db.js';
-import type { ExpiredSmppDelivery, NewSmppDelivery, SmppDelivery, SmppDeliveryClaim, SmppDeliveryKind, SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
+import type { ExpiredSmppDelivery, NewSmppDelivery, ProviderPart, SmppDelivery, SmppDeliveryClaim, SmppDeliveryKind, SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
+
+interface PartRaw { set_key: string; seq: number; total: number; octets: Buffer; data_coding: number; part_id: string; registered_delivery: number; at: number | string }
+const toPart = (r: PartRaw): ProviderPart => ({
+  setKey: r.set_key, seq: r.seq, total: r.total, octets: new Uint8Array(r.octets), dataCoding: r.data_coding, partId: r.part_id,
+  registeredDelivery: r.registered_delivery, at: Number(r.at),
+});
+
 
 interface Raw {
   id: number;
@@ -37,6 +44,10 @@ function prepare(db: Db) {
     unannounce: db.prepare('DELETE FROM smpp_receivers WHERE owner = ? OR until <= ?'),
     announce: db.prepare('INSERT INTO smpp_receivers (owner, content_provider_id, until) VALUES (?,?,?)'),
     elsewhere: db.prepare('SELECT DISTINCT content_provider_id AS cp FROM smpp_receivers WHERE owner <> ? AND until > ?'),
+    keepPart: db.prepare(`INSERT INTO provider_parts (set_key, seq, total, octets, data_coding, part_id, registered_delivery, at)
+      VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (set_key, seq) DO NOTHING`),
+    dropParts: db.prepare('DELETE FROM provider_parts WHERE set_key = ?'),
+    openParts: db.prepare('SELECT set_key, seq, total, octets, data_coding, part_id, registered_delivery, at FROM provider_parts ORDER BY at, set_key, seq'),
   };
 }
 
@@ -106,5 +117,17 @@ export class SqliteSmppDeliveries implements SmppDeliveryStore {
 
   async receiversElsewhere(owner: string, now: number): Promise<string[]> {
     return (this.q.elsewhere.all(owner, now) as { cp: string }[]).map((r) => r.cp);
+  }
+
+  async keepPart(p: ProviderPart): Promise<void> {
+    this.q.keepPart.run(p.setKey, p.seq, p.total, Buffer.from(p.octets), p.dataCoding, p.partId, p.registeredDelivery, p.at);
+  }
+
+  async dropParts(setKey: string): Promise<void> {
+    this.q.dropParts.run(setKey);
+  }
+
+  async openParts(): Promise<ProviderPart[]> {
+    return (this.q.openParts.all() as PartRaw[]).map(toPart);
   }
 }

@@ -34,6 +34,21 @@ describe('reassembly', () => {
     assert.equal(r.openSets, 0);
   });
 
+  test('withdraw takes back one part (a part its caller could not keep) and closes a set left empty', () => {
+    const r = new Reassembler<string>(1000, 10, { ownerOf: (k) => k.split('|')[0] });
+    r.add('A|k', 3, 1, Buffer.from('aa'), 0, 'p1', 0);
+    r.add('A|k', 3, 2, Buffer.from('bbb'), 0, 'p2', 0);
+    assert.equal(r.withdraw('A|k', 2), true);
+    assert.deepEqual([r.heldBytes, r.held('A')], [2, { sets: 1, bytes: 2 }]);
+    assert.equal(r.withdraw('A|k', 2), false, 'not there any more');
+    assert.equal(r.add('A|k', 3, 2, Buffer.from('bbb'), 0, 'again', 0).kind, 'pending', 'sent again, it is taken as new');
+    assert.ok(r.add('A|k', 3, 3, Buffer.from('c'), 0, 'p3', 0).kind === 'complete');
+    assert.equal(r.withdraw('A|k', 1), false, 'a completed set is gone');
+    r.add('A|j', 2, 1, Buffer.from('x'), 0, 'j1', 0);
+    assert.equal(r.withdraw('A|j', 1), true);
+    assert.deepEqual([r.openSets, r.heldBytes, r.held('A')], [0, 0, { sets: 0, bytes: 0 }]);
+  });
+
   const owned = (o: { maxSets?: number; maxBytes?: number; maxSetsPerOwner?: number; maxBytesPerOwner?: number }) =>
     new Reassembler<string>(60_000, o.maxSets ?? 100, { ...o, ownerOf: (k) => k.split('|')[0] });
   const bytes = (n: number) => Buffer.alloc(n, 0x41);

@@ -48,3 +48,13 @@ ON CONFLICT (owner, content_provider_id) DO UPDATE SET until = excluded.until;
 
 -- name: elsewhere
 SELECT DISTINCT content_provider_id AS cp FROM smpp_receivers WHERE owner <> $1 AND until > $2;
+
+-- name: keepPart
+INSERT INTO provider_parts (set_key, seq, total, octets, data_coding, part_id, registered_delivery, at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (set_key, seq) DO NOTHING;
+
+-- name: dropParts
+DELETE FROM provider_parts WHERE set_key = $1;
+
+-- name: openParts
+SELECT set_key, seq, total, octets, data_coding, part_id, registered_delivery, at FROM provider_parts ORDER BY at, set_key, seq;

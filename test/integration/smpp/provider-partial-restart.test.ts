@@ -1,0 +1,112 @@
+/**
+ * The earlier parts of a provider's long message survive a restart before the set is whole. The
+ * SMPP server acknowledges each earlier part at once (an ESME whose window is smaller than the set
+ * must not stall), so their sender forgets them: they must be kept. Parts 1 and 2 of three reach the
+ * first gateway and get ESME_ROK; it stops; the ESME binds to a new gateway on the same database and
+ * sends part 3. The message is decided on the whole text, reaches the carrier whole, and its
+ * receipts go under every part's id (asked for on part 1 only). Before, the earlier parts lived in
+ * the server's memory: part 3 alone opened a new set, which expired, and the message was lost though
+ * its sender held an ESME_ROK for every part.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '../../../src/store/sqlite/index.js';
+import { SqliteSmppCredentials } from '../../../src/store/sqlite/smpp-credentials.js';
+import { App } from '../../../src/app/app.js';
+import { DeliveryWorker } from '../../../src/app/delivery.js';
+import { SimulatedClock } from '../../../src/simulator/clock.js';
+import { resolveProfile } from '../../../src/profiles/index.js';
+import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
+import { SmppUpstream, SmppEsme, parseUpstreamUrl } from '../../../src/smpp/client/index.js';
+import { CommandStatus, EsmClass, Tag, buildConcatUdh, encodeText, smDefaults, tlvString, type SmPdu } from '../../../src/smpp/pdu/index.js';
+import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
+import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
+import { waitFor } from '../../helpers/wait.js';
+
+const admin = { role: 'admin' as const, actorId: 'a' };
+const TEXTS = ['【示例】您的快递已到驿站，请凭取件码取件，', '驿站营业时间为每天早上八点至晚上九点，', '如有疑问请致电驿站。'];
+
+test('the earlier parts of a long message kept across a restart: the last part completes the set on the new gateway', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smsguard-provider-partial-'));
+  const db = join(dir, 'gw.db');
+  const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true });
+  await smsc.listen();
+  const clock = new SimulatedClock(NOON_SHANGHAI);
+  const run = async (store: SqliteStore) => {
+    const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
+    const up = new SmppUpstream({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=carrier`)] });
+    const worker = new DeliveryWorker(app.ctx, up, { pollMs: 50 });
+    up.start();
+    worker.start();
+    assert.ok(await up.waitUp(5000));
+    const creds = new SmppCredentials({ store: new SqliteSmppCredentials(store.db), contentProviderExists: async (id) => (await store.directory.getContentProvider(id)) !== null, now: () => clock.now(), newId: () => app.ctx.ids.next('cred') });
+    const server = new SmppServer({ app, deliveries: store.smppDeliveries, now: () => clock.now(), authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null });
+    const port = await server.listen(0, '127.0.0.1');
+    return { app, store, creds, port, stop: async () => { await server.close(); await worker.stop(); await up.close(); await store.close(); } };
+  };
+  const receipts: string[] = [];
+  const bind = (port: number) => SmppEsme.connect({
+    host: '127.0.0.1', port, systemId: 'esme1', password: 'pw123', bindType: 'transceiver',
+    onDeliver: (pdu) => {
+      if ((pdu as SmPdu).esm_class & EsmClass.DELIVERY_RECEIPT) receipts.push(tlvString((pdu as SmPdu).tlvs, Tag.receipted_message_id) ?? '');
+      return CommandStatus.ESME_ROK;
+    },
+  });
+  const part = (seq: number): SmPdu => ({
+    ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138000', esm_class: EsmClass.UDHI, data_coding: 8, registered_delivery: seq === 1 ? 1 : 0,
+    short_message: Buffer.concat([buildConcatUdh({ ref: 77, total: 3, seq }), encodeText(TEXTS[seq - 1], 8)]),
+  });
+  try {
+    const ids: string[] = [];
+    const first = await run(new SqliteStore(db));
+    try {
+      const cp = await first.app.createContentProvider(admin, { name: '示例科技有限公司', creditCode: await validCreditCode() });
+      await first.app.addSignature(admin, cp.id, { signature: '【示例】' });
+      await first.app.addPort(admin, { number: '10690001', contentProviderId: cp.id, kind: 'service' });
+      await first.creds.create(admin, cp.id, { systemId: 'esme1', password: 'pw123' });
+      const esme = await bind(first.port);
+      try {
+        for (const seq of [1, 2]) {
+          const resp = await esme.request(part(seq));
+          assert.equal(resp.command_status, CommandStatus.ESME_ROK);
+          ids.push((resp as { message_id: string }).message_id);
+        }
+        assert.equal((await first.store.smppDeliveries.openParts()).length, 2, 'both kept before their answers');
+      } finally {
+        await esme.close();
+      }
+    } finally {
+      await first.stop();
+    }
+    assert.equal(smsc.acked.length, 0, 'nothing sent from half a message');
+
+    const second = await run(new SqliteStore(db));
+    try {
+      const esme = await bind(second.port);
+      try {
+        const resp = await esme.request(part(3));
+        assert.equal(resp.command_status, CommandStatus.ESME_ROK);
+        const id = (resp as { message_id: string }).message_id;
+        const m = await second.app.ctx.store.messages.getMessage(id);
+        assert.equal(m?.text, TEXTS.join(''), 'decided on the whole text');
+        assert.deepEqual(m?.clientPartIds, ids);
+        await waitFor(() => (smsc.acked.length >= 1 ? true : undefined), 10_000, 'the message at the carrier');
+        assert.equal(smsc.acked.map((a) => a.text).join(''), TEXTS.join(''));
+                // the set asks for receipts when any part does (server.ts): one under every part's id
+        await waitFor(() => (receipts.length >= 3 ? true : undefined), 20_000, 'every part\'s receipt');
+        assert.deepEqual([...receipts].sort(), [...ids, id].sort());
+        assert.deepEqual(await second.store.smppDeliveries.openParts(), [], 'the set forgotten once decided');
+      } finally {
+        await esme.close();
+      }
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    await smsc.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,65 @@
+/**
+ * The SMPP server keeps the acknowledged parts of unfinished long messages in its deliveries' store
+ * (provider_parts): a part is answered ESME_ROK only once kept, refused with ESME_RSYSERR when it
+ * could not be (its sender sends it again, and the set still completes), and a set's parts leave the
+ * store once it is decided or expires.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
+import { MemorySmppDeliveries } from '../../../src/smpp/server/memory-deliveries.js';
+import { SmppEsme } from '../../../src/smpp/client/esme.js';
+import { CommandStatus, EsmClass, buildConcatUdh, encodeText, smDefaults, type SmPdu } from '../../../src/smpp/pdu/index.js';
+import type { ProviderPart } from '../../../src/ports/smpp-deliveries.js';
+import { MemoryCredentials } from '../../fakes/smpp/memory-credentials.js';
+import { FakeApp } from '../../fakes/smpp/fake-app.js';
+import { until } from '../../helpers/wait.js';
+
+/** Fails the next `failNext` keeps. */
+class FlakyParts extends MemorySmppDeliveries {
+  failNext = 0;
+  override async keepPart(p: ProviderPart): Promise<void> {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('disk full');
+    }
+    return super.keepPart(p);
+  }
+}
+
+const part = (ref: number, total: number, seq: number, text: string): SmPdu => ({
+  ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138000', esm_class: EsmClass.UDHI, data_coding: 8,
+  short_message: Buffer.concat([buildConcatUdh({ ref, total, seq }), encodeText(text, 8)]),
+});
+
+test('a part is acknowledged once kept, refused when it cannot be; the store forgets sets decided or expired', { timeout: 30_000 }, async () => {
+  const app = new FakeApp();
+  const creds = new SmppCredentials({ store: new MemoryCredentials(), contentProviderExists: async () => true, now: () => Date.now(), newId: () => 'cred_1' });
+  await creds.create({ role: 'admin', actorId: 'a' }, 'cp_1', { systemId: 'cp1', password: 'pw' });
+  const parts = new FlakyParts();
+  const logs: string[] = [];
+  const server = new SmppServer({ app, deliveries: parts, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', reassemblyTtlMs: 300, log: (m) => void logs.push(m) });
+  const port = await server.listen(0, '127.0.0.1');
+  const e = await SmppEsme.connect({ host: '127.0.0.1', port, systemId: 'cp1', password: 'pw' });
+  try {
+    parts.failNext = 1;
+    assert.equal((await e.request(part(5, 2, 1, '【示例】第一段'))).command_status, CommandStatus.ESME_RSYSERR, 'not kept: refused');
+    assert.ok(logs.includes('smpp part not kept'));
+    assert.deepEqual(await parts.openParts(), []);
+    assert.equal((await e.request(part(5, 2, 1, '【示例】第一段'))).command_status, CommandStatus.ESME_ROK, 'sent again: kept');
+    assert.equal((await parts.openParts()).length, 1);
+    const last = await e.request(part(5, 2, 2, '第二段'));
+    assert.equal(last.command_status, CommandStatus.ESME_ROK);
+    assert.equal(app.submissions.at(-1)!.input.text, '【示例】第一段第二段');
+    await until(async () => (await parts.openParts()).length === 0, 2000, 'the decided set forgotten');
+
+    assert.equal((await e.request(part(6, 3, 1, '【示例】只有一段'))).command_status, CommandStatus.ESME_ROK);
+    assert.equal((await parts.openParts()).length, 1);
+    // the server's housekeeping expires sets once a second
+    await until(async () => (await parts.openParts()).length === 0, 5000, 'the expired set forgotten');
+    assert.ok(logs.includes('smpp partial message dropped'));
+  } finally {
+    await e.close();
+    await server.close();
+  }
+});
