@@ -113,8 +113,11 @@ export interface SmppDeliveryStore {
   receiversElsewhere(owner: string, now: number): Promise<string[]>;
   /** Keeps one acknowledged part of an unfinished long message; a repeat of (setKey, seq) changes nothing. */
   keepPart(p: ProviderPart): Promise<void>;
-  /** Forgets a set: decided, refused or expired. */
-  dropParts(setKey: string): Promise<void>;
+  /**
+   * Forgets a set (decided, refused or expired) and says which of its parts (seq) were still kept:
+   * none when another gateway process sharing the store already completed or expired it.
+   */
+  dropParts(setKey: string): Promise<number[]>;
   /** Every kept part, oldest first (the SMPP server reopens their sets at start). */
   openParts(): Promise<ProviderPart[]>;
 }

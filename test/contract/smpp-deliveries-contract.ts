@@ -124,9 +124,10 @@ export function smppDeliveriesContract(get: () => SmppDeliveryStore): void {
     const open = await d.openParts();
     assert.deepEqual(open.map((p) => [p.setKey, p.seq, p.partId, p.at]), [['cp_a|1|2|8|9|3', 2, 'cp_a|1|2|8|9|3-2', T0 + 1], ['cp_a|1|2|8|7|3', 1, 'cp_a|1|2|8|7|3-1', T0 + 2], ['cp_a|1|2|8|7|3', 2, 'cp_a|1|2|8|7|3-2', T0 + 3]], 'a repeat changes nothing');
     assert.deepEqual({ ...open[0], octets: Buffer.from(open[0].octets) }, { ...part('cp_a|1|2|8|9|3', 2, T0 + 1, { registeredDelivery: 0, dataCoding: 0 }), octets: Buffer.from([0x4f, 0x60, 0x00, 0xda]) });
-    await d.dropParts('cp_a|1|2|8|7|3');
+    assert.deepEqual(await d.dropParts('cp_a|1|2|8|7|3'), [1, 2], 'the parts it still held');
     assert.deepEqual((await d.openParts()).map((p) => p.setKey), ['cp_a|1|2|8|9|3']);
-    await d.dropParts('nothing');
+    assert.deepEqual(await d.dropParts('cp_a|1|2|8|7|3'), [], 'dropped already (by another process)');
+    assert.deepEqual(await d.dropParts('nothing'), []);
     assert.equal((await d.openParts()).length, 1);
   });
 }

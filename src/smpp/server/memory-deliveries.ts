@@ -109,8 +109,14 @@ export class MemorySmppDeliveries implements SmppDeliveryStore {
     if (!this.parts.has(k)) this.parts.set(k, { ...p, octets: Uint8Array.from(p.octets) });
   }
 
-  async dropParts(setKey: string): Promise<void> {
-    for (const [k, p] of this.parts) if (p.setKey === setKey) this.parts.delete(k);
+  async dropParts(setKey: string): Promise<number[]> {
+    const seqs: number[] = [];
+    for (const [k, p] of this.parts) {
+      if (p.setKey !== setKey) continue;
+      this.parts.delete(k);
+      seqs.push(p.seq);
+    }
+    return seqs.sort((a, b) => a - b);
   }
 
   async openParts(): Promise<ProviderPart[]> {

@@ -323,17 +323,24 @@ export class SmppServer {
           // The set is refused as a whole: tell the parts already acknowledged, via receipts.
           for (const p of earlier) if (p.tag.registeredDelivery & 3) this.sendReceipt(cpId, p.tag.partId, f.to, f.from, 'REJECTD', 8, r.status, text);
         }
-        this.dropParts(key);
+        void this.dropParts(key);
         return conn.respond(responseFor(pdu, r.status, r.id));
       }
     }
   }
 
-  /** Forgets a set's kept parts once its writes have ended (a failure is logged: the set would reopen at the next start and expire). */
-  private dropParts(key: string): void {
-    const run = () => this.partStore.dropParts(key).catch((e: Error) => this.opts.log?.('smpp parts not dropped', { error: e.message }));
+  /**
+   * Forgets a set's kept parts once its writes have ended; resolves with the parts (seq) that were
+   * still kept. A failure is logged and resolves with none: the set reopens at the next start and
+   * expires then.
+   */
+  private dropParts(key: string): Promise<number[]> {
+    const run = () => this.partStore.dropParts(key).catch((e: Error) => {
+      this.opts.log?.('smpp parts not dropped', { error: e.message });
+      return [] as number[];
+    });
     const w = this.keeping.get(key);
-    void (w ? w.then(run, run) : run());
+    return w ? w.then(run, run) : run();
   }
 
   private async decide(binding: Binding, f: SubmitFields, text: string, clientPartIds?: string[]): Promise<{ status: number; id: string; code?: string }> {
@@ -377,10 +384,14 @@ export class SmppServer {
   private expireSet(s: OpenSet<PartTag>, why: string): void {
     const [cpId, from, to] = s.key.split('|');
     this.opts.log?.('smpp partial message dropped', { why, parts: s.parts.size, total: s.total });
-    this.dropParts(s.key);
-    for (const p of s.parts.values()) {
-      if (p.tag.registeredDelivery & 3) this.sendReceipt(cpId, p.tag.partId, to, from, 'EXPIRED', 3, CommandStatus.ESME_RSUBMITFAIL, '');
-    }
+    // Only the parts still kept get their EXPIRED receipt: with several gateway processes on one
+    // store, a set reopened here at start may have been completed or expired by the process that
+    // took its parts (it dropped them), and its sender must not hear twice or wrongly.
+    void this.dropParts(s.key).then((kept) => {
+      for (const p of s.parts.values()) {
+        if (kept.includes(p.seq) && p.tag.registeredDelivery & 3) this.sendReceipt(cpId, p.tag.partId, to, from, 'EXPIRED', 3, CommandStatus.ESME_RSUBMITFAIL, '');
+      }
+    });
   }
 
   // ------------------------------------------------------------ receipts and MO to the provider

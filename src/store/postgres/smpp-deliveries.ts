@@ -79,8 +79,8 @@ export class PgSmppDeliveries implements SmppDeliveryStore {
     await this.pool.query(Q.keepPart, [p.setKey, p.seq, p.total, Buffer.from(p.octets), p.dataCoding, p.partId, p.registeredDelivery, p.at]);
   }
 
-  async dropParts(setKey: string): Promise<void> {
-    await this.pool.query(Q.dropParts, [setKey]);
+  async dropParts(setKey: string): Promise<number[]> {
+    return (await this.pool.query<{ seq: number }>(Q.dropParts, [setKey])).rows.map((r) => r.seq).sort((a, b) => a - b);
   }
 
   async openParts(): Promise<ProviderPart[]> {

@@ -46,7 +46,7 @@ function prepare(db: Db) {
     elsewhere: db.prepare('SELECT DISTINCT content_provider_id AS cp FROM smpp_receivers WHERE owner <> ? AND until > ?'),
     keepPart: db.prepare(`INSERT INTO provider_parts (set_key, seq, total, octets, data_coding, part_id, registered_delivery, at)
       VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (set_key, seq) DO NOTHING`),
-    dropParts: db.prepare('DELETE FROM provider_parts WHERE set_key = ?'),
+    dropParts: db.prepare('DELETE FROM provider_parts WHERE set_key = ? RETURNING seq'),
     openParts: db.prepare('SELECT set_key, seq, total, octets, data_coding, part_id, registered_delivery, at FROM provider_parts ORDER BY at, set_key, seq'),
   };
 }
@@ -123,8 +123,8 @@ export class SqliteSmppDeliveries implements SmppDeliveryStore {
     this.q.keepPart.run(p.setKey, p.seq, p.total, Buffer.from(p.octets), p.dataCoding, p.partId, p.registeredDelivery, p.at);
   }
 
-  async dropParts(setKey: string): Promise<void> {
-    this.q.dropParts.run(setKey);
+  async dropParts(setKey: string): Promise<number[]> {
+    return (this.q.dropParts.all(setKey) as { seq: number }[]).map((r) => r.seq).sort((a, b) => a - b);
   }
 
   async openParts(): Promise<ProviderPart[]> {

@@ -27,8 +27,8 @@ class FlakyParts extends MemorySmppDeliveries {
   }
 }
 
-const part = (ref: number, total: number, seq: number, text: string): SmPdu => ({
-  ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138000', esm_class: EsmClass.UDHI, data_coding: 8,
+const part = (ref: number, total: number, seq: number, text: string, registered_delivery = 0): SmPdu => ({
+  ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138000', esm_class: EsmClass.UDHI, data_coding: 8, registered_delivery,
   short_message: Buffer.concat([buildConcatUdh({ ref, total, seq }), encodeText(text, 8)]),
 });
 
@@ -40,7 +40,7 @@ test('a part is acknowledged once kept, refused when it cannot be; the store for
   const logs: string[] = [];
   const server = new SmppServer({ app, deliveries: parts, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', reassemblyTtlMs: 300, log: (m) => void logs.push(m) });
   const port = await server.listen(0, '127.0.0.1');
-  const e = await SmppEsme.connect({ host: '127.0.0.1', port, systemId: 'cp1', password: 'pw' });
+  const e = await SmppEsme.connect({ host: '127.0.0.1', port, systemId: 'cp1', password: 'pw', bindType: 'transmitter' });
   try {
     parts.failNext = 1;
     assert.equal((await e.request(part(5, 2, 1, '【示例】第一段'))).command_status, CommandStatus.ESME_RSYSERR, 'not kept: refused');
@@ -53,13 +53,42 @@ test('a part is acknowledged once kept, refused when it cannot be; the store for
     assert.equal(app.submissions.at(-1)!.input.text, '【示例】第一段第二段');
     await until(async () => (await parts.openParts()).length === 0, 2000, 'the decided set forgotten');
 
-    assert.equal((await e.request(part(6, 3, 1, '【示例】只有一段'))).command_status, CommandStatus.ESME_ROK);
+    assert.equal((await e.request(part(6, 3, 1, '【示例】只有一段', 1))).command_status, CommandStatus.ESME_ROK);
     assert.equal((await parts.openParts()).length, 1);
-    // the server's housekeeping expires sets once a second
+    // the server's housekeeping expires sets once a second; the part's EXPIRED receipt waits for a receiver bind
     await until(async () => (await parts.openParts()).length === 0, 5000, 'the expired set forgotten');
     assert.ok(logs.includes('smpp partial message dropped'));
+    await until(async () => (await parts.count('cp_1')) === 1, 2000, 'the EXPIRED receipt kept for the provider');
   } finally {
     await e.close();
     await server.close();
+  }
+});
+
+test('two gateway processes on one store: a set reopened by the one that started later is not reported expired once the other completed it', { timeout: 30_000 }, async () => {
+  const app = new FakeApp();
+  const creds = new SmppCredentials({ store: new MemoryCredentials(), contentProviderExists: async () => true, now: () => Date.now(), newId: () => 'cred_1' });
+  await creds.create({ role: 'admin', actorId: 'a' }, 'cp_1', { systemId: 'cp1', password: 'pw' });
+  const shared = new MemorySmppDeliveries();
+  const make = () => new SmppServer({ app, deliveries: shared, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', reassemblyTtlMs: 400 });
+  const a = make();
+  const portA = await a.listen(0, '127.0.0.1');
+  const e = await SmppEsme.connect({ host: '127.0.0.1', port: portA, systemId: 'cp1', password: 'pw', bindType: 'transmitter' });
+  let b: SmppServer | null = null;
+  try {
+    assert.equal((await e.request(part(9, 2, 1, '【示例】上半', 1))).command_status, CommandStatus.ESME_ROK);
+    // another process starts meanwhile and reopens the set from the shared store
+    b = make();
+    await b.listen(0, '127.0.0.1');
+    assert.equal((await e.request(part(9, 2, 2, '下半', 1))).command_status, CommandStatus.ESME_ROK);
+    assert.equal(app.submissions.at(-1)!.input.text, '【示例】上半下半');
+    await until(async () => (await shared.openParts()).length === 0, 2000, 'the set dropped by the process that completed it');
+    // the later process's copy expires (housekeeping runs each second): it finds nothing kept and says nothing
+    await new Promise((r) => setTimeout(r, 2_500));
+    assert.equal(await shared.count('cp_1'), 0, 'no EXPIRED receipt for a part of a message that was accepted');
+  } finally {
+    await e.close();
+    await a.close();
+    await b?.close();
   }
 });

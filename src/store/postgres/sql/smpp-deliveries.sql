@@ -54,7 +54,7 @@ INSERT INTO provider_parts (set_key, seq, total, octets, data_coding, part_id, r
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (set_key, seq) DO NOTHING;
 
 -- name: dropParts
-DELETE FROM provider_parts WHERE set_key = $1;
+DELETE FROM provider_parts WHERE set_key = $1 RETURNING seq;
 
 -- name: openParts
 SELECT set_key, seq, total, octets, data_coding, part_id, registered_delivery, at FROM provider_parts ORDER BY at, set_key, seq;
