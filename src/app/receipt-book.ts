@@ -241,8 +241,9 @@ export class ReceiptBook {
   /**
    * Receipts that matched nothing but carry other spellings of their id (the egress no longer knew
    * it: submitted before a restart): each one found on file under a spelling is queued again under
-   * that id, its waiters with it. Returns those queued again; a failed look-up leaves a receipt
-   * unknown (kept and tried again, as any early receipt).
+   * that id, its waiters with it. Returns those queued again. A receipt no spelling matched is
+   * looked up once only (an SMSC reporting messages nobody here sent must not cost a look-up of
+   * every spelling at every retry); a look-up that failed is tried again with the receipt.
    */
   private async respell(unknown: ReceiptUpdate[]): Promise<Set<ReceiptUpdate>> {
     const moved = new Set<ReceiptUpdate>();
@@ -255,7 +256,11 @@ export class ReceiptBook {
         this.o.onError('receipt', e as Error);
         continue;
       }
-      if (id === null) continue;
+      // looked up once: kept a while as any unknown receipt, it is not spelled out again at every retry
+      if (id === null) {
+        delete r.altIds;
+        continue;
+      }
       const again: ReceiptUpdate = r.detail ? { upstreamId: id, status: r.status, at: r.at, detail: r.detail } : { upstreamId: id, status: r.status, at: r.at };
       const w = this.waiting.get(r);
       this.waiting.delete(r);

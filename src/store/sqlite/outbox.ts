@@ -48,6 +48,9 @@ export class SqliteOutbox implements OutboxStore {
       // `partial` is replaced by the latest attempt's (null: nothing taken, or not a long message).
       retry: db.prepare('UPDATE message_status SET due_at = ?, attempts = attempts + 1, partial = ? WHERE id = ?'),
       byUpstream: db.prepare('SELECT id, status FROM message_status WHERE upstream_id = ?'),
+      // which of a JSON array of spellings are on file (resolveUpstreamId): one index probe each, in SQLite
+      spellingsOnFile: db.prepare(`SELECT upstream_id FROM message_status WHERE upstream_id IN (SELECT value FROM json_each(@s))
+        UNION SELECT upstream_id FROM upstream_parts WHERE upstream_id IN (SELECT value FROM json_each(@s))`),
       pending: db.prepare("SELECT count(*) AS n FROM message_status WHERE status = 'accepted'"),
       // A long message's parts (migration 093): filed with `submitted`, each part's receipt kept.
       fileParts: db.prepare('INSERT OR IGNORE INTO upstream_parts (upstream_id, message_id, part, parts, at) VALUES (?, ?, ?, ?, ?)'),
@@ -159,9 +162,9 @@ export class SqliteOutbox implements OutboxStore {
   }
 
   async resolveUpstreamId(spellings: readonly string[]): Promise<string | null> {
-    // one index probe per spelling, in order, on the rare path of a receipt nothing in memory matched
-    for (const s of spellings) if (this.q.partOf.get(s) || this.q.byUpstream.get(s)) return s;
-    return null;
+    if (spellings.length === 0) return null;
+    const onFile = new Set((this.q.spellingsOnFile.all({ s: JSON.stringify(spellings) }) as { upstream_id: string }[]).map((r) => r.upstream_id));
+    return spellings.find((s) => onFile.has(s)) ?? null;
   }
 
   async findByUpstreamId(upstreamId: string): Promise<{ id: string; status: MessageStatus } | null> {

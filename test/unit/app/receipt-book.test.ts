@@ -31,7 +31,9 @@ function fakeOutbox(known: Map<string, string>) {
       }
       return { changed, unknown };
     },
+    lookups: 0,
     async resolveUpstreamId(spellings: readonly string[]): Promise<string | null> {
+      o.lookups++;
       return spellings.find((s) => known.has(s)) ?? null;
     },
   };
@@ -144,8 +146,20 @@ test('a receipt whose id matches nothing as written is applied under the first s
   await b.receipt({ upstreamId: 'ABC1', stat: 'UNDELIV', at: 1, altIds: ['0000ABC1', 'abc1'] });
   assert.deepEqual(announced, ['m1:undeliverable'], 'the first spelling on file wins, not a later one');
   assert.deepEqual(outbox.applied.map((a) => a.map((r) => r.upstreamId)), [['ABC1'], ['0000ABC1']]);
-  // no spelling on file: as any unknown receipt, kept a while, then acknowledged as matching nothing
-  const none = new ReceiptBook({ outbox, clock: { now: () => 1_000 } as never, announce: () => undefined, onError: () => undefined, stopped: () => false, earlyKeepMs: 0 });
-  await none.receipt({ upstreamId: 'FFFF', stat: 'DELIVRD', at: 1, altIds: ['ffff', '65535'] });
-  assert.equal(announced.length, 1);
+  // no spelling on file: as any unknown receipt, kept a while (tried again meanwhile), then
+  // acknowledged as matching nothing; its spellings are looked up once, not at every retry
+  const none = new ReceiptBook({ outbox, clock: { now: () => 1_000 } as never, announce: () => undefined, onError: () => undefined, stopped: () => false, earlyKeepMs: 300 });
+  none.start(50);
+  const alive = setInterval(() => undefined, 1_000);
+  try {
+    const lookups = outbox.lookups;
+    const applies = outbox.applied.length;
+    await none.receipt({ upstreamId: 'FFFF', stat: 'DELIVRD', at: 1, altIds: ['ffff', '65535'] });
+    assert.ok(outbox.applied.length - applies >= 3, 'tried again meanwhile');
+    assert.equal(outbox.lookups - lookups, 1);
+    assert.equal(announced.length, 1);
+  } finally {
+    clearInterval(alive);
+    none.stop();
+  }
 });
