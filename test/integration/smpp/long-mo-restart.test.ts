@@ -12,15 +12,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../../src/store/sqlite/index.js';
-import { App } from '../../../src/app/app.js';
-import { DeliveryWorker } from '../../../src/app/delivery.js';
 import { SimulatedClock } from '../../../src/simulator/clock.js';
-import { resolveProfile } from '../../../src/profiles/index.js';
-import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import { CommandStatus, EsmClass, buildConcatUdh, encodeText, smDefaults, type SmPdu } from '../../../src/smpp/pdu/index.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
 import { UPSTREAM_MAKERS } from '../../fakes/smpp/upstream-fixture.js';
 import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
+import { deliveryGateway } from '../../helpers/restart-gateway.js';
 
 /** One UCS-2 part of a long MO from 13800138000 to port 10690002. */
 const part = (ref: number, total: number, seq: number, text: string): SmPdu => ({
@@ -34,16 +31,11 @@ for (const [name, make] of UPSTREAM_MAKERS) {
     const db = join(dir, 'gw.db');
     const smsc = new FakeSmsc({ misbehaviour: 'none' });
     await smsc.listen();
-    const url = parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=mo`);
     const clock = new SimulatedClock(NOON_SHANGHAI);
     const run = async (store: SqliteStore) => {
-      const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
-      const up = make({ links: [url] });
-      const worker = new DeliveryWorker(app.ctx, up, { pollMs: 50 }, (mo) => app.receiveMo(mo, 'system'));
-      up.start();
-      worker.start();
-      assert.ok(await up.waitUp(5000));
-      return { app, store, stop: async () => { await worker.stop(); await up.close(); await store.close(); } };
+      const g = deliveryGateway(store, clock, `smpp://u:p@127.0.0.1:${smsc.port}?name=mo`, { make, pollMs: 50 });
+      assert.ok(await g.up.waitUp(5000));
+      return g;
     };
     const mos = async (store: SqliteStore) => (await store.records.queryRecords({ kind: 'mo', limit: 20 })).records.map((r) => (r.body as { text: string }).text);
     try {

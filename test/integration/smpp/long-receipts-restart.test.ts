@@ -15,17 +15,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../../src/store/sqlite/index.js';
-import { App } from '../../../src/app/app.js';
-import { DeliveryWorker } from '../../../src/app/delivery.js';
 import { SimulatedClock } from '../../../src/simulator/clock.js';
-import { resolveProfile } from '../../../src/profiles/index.js';
-import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import { CommandStatus } from '../../../src/smpp/pdu/constants.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
 import { UPSTREAM_MAKERS } from '../../fakes/smpp/upstream-fixture.js';
 import { until } from '../../helpers/wait.js';
 import type { AppEvents } from '../../../src/app/types.js';
 import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
+import { deliveryGateway, onboardProvider } from '../../helpers/restart-gateway.js';
 
 for (const [name, make] of UPSTREAM_MAKERS) {
   test(`${name}: the receipts of a long message's parts survive a restart between them`, { timeout: 60_000 }, async () => {
@@ -34,30 +31,18 @@ for (const [name, make] of UPSTREAM_MAKERS) {
     // part 1's receipt at once, parts 2 and 3 only after the first gateway has stopped
     const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true, dlrDelayMs: (n) => (n === 1 ? 5 : 2_500) });
     await smsc.listen();
-    const url = parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=long&window=5`);
     const clock = new SimulatedClock(NOON_SHANGHAI);
-    const admin = { role: 'admin' as const, actorId: 'a' };
-    const run = (store: SqliteStore) => {
-      const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
-      // A receipt whose id this process never filed is held up to earlyReceiptMs (5 s by default: it may
-      // have beaten its submit_sm_resp) before it is looked up in the store. The default here: it must
-      // be answered ESME_ROK within receiptAckTimeoutMs (10 s), not refused again and again.
-      const up = make({ links: [url] });
-      const worker = new DeliveryWorker(app.ctx, up, { pollMs: 20 }, (mo) => app.receiveMo(mo, 'system'));
-      up.start();
-      worker.start();
-      return { app, up, worker, stop: async () => { await worker.stop(); await up.close(); await store.close(); } };
-    };
+    // A receipt whose id this process never filed is held up to earlyReceiptMs (5 s by default: it may
+    // have beaten its submit_sm_resp) before it is looked up in the store. The default here: it must
+    // be answered ESME_ROK within receiptAckTimeoutMs (10 s), not refused again and again.
+    const run = (store: SqliteStore) => deliveryGateway(store, clock, `smpp://u:p@127.0.0.1:${smsc.port}?name=long&window=5`, { make });
     try {
       const first = run(new SqliteStore(db));
       let id: string;
       let text: string;
       try {
         assert.ok(await first.up.waitUp(5000));
-        const cp = await first.app.createContentProvider(admin, { name: '示例科技有限公司', creditCode: await validCreditCode() });
-        await first.app.addSignature(admin, cp.id, { signature: '【示例】' });
-        await first.app.addPort(admin, { number: '10690001', contentProviderId: cp.id, kind: 'service' });
-        const principal = { role: 'content-provider' as const, contentProviderId: cp.id, actorId: 't' };
+        const principal = await onboardProvider(first.app, await validCreditCode());
         text = `【示例】${'您的快递已到驿站，请凭取件码取件。'.repeat(8)}`;
         const r = await first.app.submitMessage(principal, { from: '10690001', to: '13800138000', text, type: 'notification' }, 'http');
         assert.ok(r.ok, JSON.stringify(r));

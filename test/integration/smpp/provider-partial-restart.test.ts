@@ -14,19 +14,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../../src/store/sqlite/index.js';
-import { SqliteSmppCredentials } from '../../../src/store/sqlite/smpp-credentials.js';
-import { App } from '../../../src/app/app.js';
-import { DeliveryWorker } from '../../../src/app/delivery.js';
 import { SimulatedClock } from '../../../src/simulator/clock.js';
-import { resolveProfile } from '../../../src/profiles/index.js';
-import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
-import { SmppUpstream, SmppEsme, parseUpstreamUrl } from '../../../src/smpp/client/index.js';
+import { SmppEsme } from '../../../src/smpp/client/index.js';
 import { CommandStatus, EsmClass, Tag, buildConcatUdh, encodeText, smDefaults, tlvString, type SmPdu } from '../../../src/smpp/pdu/index.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
 import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
+import { onboardSmppProvider, smppGateway } from '../../helpers/restart-gateway.js';
 import { waitFor } from '../../helpers/wait.js';
 
-const admin = { role: 'admin' as const, actorId: 'a' };
 const TEXTS = ['【示例】您的快递已到驿站，请凭取件码取件，', '驿站营业时间为每天早上八点至晚上九点，', '如有疑问请致电驿站。'];
 
 test('the earlier parts of a long message kept across a restart: the last part completes the set on the new gateway', { timeout: 60_000 }, async () => {
@@ -35,18 +30,7 @@ test('the earlier parts of a long message kept across a restart: the last part c
   const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true });
   await smsc.listen();
   const clock = new SimulatedClock(NOON_SHANGHAI);
-  const run = async (store: SqliteStore) => {
-    const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
-    const up = new SmppUpstream({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=carrier`)] });
-    const worker = new DeliveryWorker(app.ctx, up, { pollMs: 50 });
-    up.start();
-    worker.start();
-    assert.ok(await up.waitUp(5000));
-    const creds = new SmppCredentials({ store: new SqliteSmppCredentials(store.db), contentProviderExists: async (id) => (await store.directory.getContentProvider(id)) !== null, now: () => clock.now(), newId: () => app.ctx.ids.next('cred') });
-    const server = new SmppServer({ app, deliveries: store.smppDeliveries, now: () => clock.now(), authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null });
-    const port = await server.listen(0, '127.0.0.1');
-    return { app, store, creds, port, stop: async () => { await server.close(); await worker.stop(); await up.close(); await store.close(); } };
-  };
+  const run = (store: SqliteStore) => smppGateway(store, clock, `smpp://u:p@127.0.0.1:${smsc.port}?name=carrier`, { keepParts: true });
   const receipts: string[] = [];
   const bind = (port: number) => SmppEsme.connect({
     host: '127.0.0.1', port, systemId: 'esme1', password: 'pw123', bindType: 'transceiver',
@@ -63,10 +47,7 @@ test('the earlier parts of a long message kept across a restart: the last part c
     const ids: string[] = [];
     const first = await run(new SqliteStore(db));
     try {
-      const cp = await first.app.createContentProvider(admin, { name: '示例科技有限公司', creditCode: await validCreditCode() });
-      await first.app.addSignature(admin, cp.id, { signature: '【示例】' });
-      await first.app.addPort(admin, { number: '10690001', contentProviderId: cp.id, kind: 'service' });
-      await first.creds.create(admin, cp.id, { systemId: 'esme1', password: 'pw123' });
+      await onboardSmppProvider(first, 'esme1', 'pw123', await validCreditCode());
       const esme = await bind(first.port);
       try {
         for (const seq of [1, 2]) {
@@ -95,7 +76,7 @@ test('the earlier parts of a long message kept across a restart: the last part c
         assert.deepEqual(m?.clientPartIds, ids);
         await waitFor(() => (smsc.acked.length >= 1 ? true : undefined), 10_000, 'the message at the carrier');
         assert.equal(smsc.acked.map((a) => a.text).join(''), TEXTS.join(''));
-                // the set asks for receipts when any part does (server.ts): one under every part's id
+        // the set asks for receipts when any part does (server.ts): one under every part's id
         await waitFor(() => (receipts.length >= 3 ? true : undefined), 20_000, 'every part\'s receipt');
         assert.deepEqual([...receipts].sort(), [...ids, id].sort());
         assert.deepEqual(await second.store.smppDeliveries.openParts(), [], 'the set forgotten once decided');

@@ -14,16 +14,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../../src/store/sqlite/index.js';
-import { App } from '../../../src/app/app.js';
-import { DeliveryWorker } from '../../../src/app/delivery.js';
 import { SimulatedClock } from '../../../src/simulator/clock.js';
-import { resolveProfile } from '../../../src/profiles/index.js';
-import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import { CommandStatus } from '../../../src/smpp/pdu/constants.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
 import { UPSTREAM_MAKERS } from '../../fakes/smpp/upstream-fixture.js';
 import { until } from '../../helpers/wait.js';
 import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
+import { deliveryGateway, onboardProvider } from '../../helpers/restart-gateway.js';
 
 for (const [name, make] of UPSTREAM_MAKERS) {
   test(`${name}: after a restart a receipt in decimal finds the message the SMSC filed under padded hex`, { timeout: 60_000 }, async () => {
@@ -31,26 +28,14 @@ for (const [name, make] of UPSTREAM_MAKERS) {
     const db = join(dir, 'gw.db');
     const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true, decimalReceiptIds: true, messageId: (n) => (0xa1e + n).toString(16).toUpperCase().padStart(8, '0'), dlrDelayMs: () => 2_500 });
     await smsc.listen();
-    const url = parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=readings&window=5`);
     const clock = new SimulatedClock(NOON_SHANGHAI);
-    const admin = { role: 'admin' as const, actorId: 'a' };
-    const run = (store: SqliteStore) => {
-      const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
-      const up = make({ links: [url] });
-      const worker = new DeliveryWorker(app.ctx, up, { pollMs: 20 });
-      up.start();
-      worker.start();
-      return { app, up, stop: async () => { await worker.stop(); await up.close(); await store.close(); } };
-    };
+    const run = (store: SqliteStore) => deliveryGateway(store, clock, `smpp://u:p@127.0.0.1:${smsc.port}?name=readings&window=5`, { make });
     try {
       const first = run(new SqliteStore(db));
       let id: string;
       try {
         assert.ok(await first.up.waitUp(5000));
-        const cp = await first.app.createContentProvider(admin, { name: '示例科技有限公司', creditCode: await validCreditCode() });
-        await first.app.addSignature(admin, cp.id, { signature: '【示例】' });
-        await first.app.addPort(admin, { number: '10690001', contentProviderId: cp.id, kind: 'service' });
-        const principal = { role: 'content-provider' as const, contentProviderId: cp.id, actorId: 't' };
+        const principal = await onboardProvider(first.app, await validCreditCode());
         const r = await first.app.submitMessage(principal, { from: '10690001', to: '13800138000', text: '【示例】您的快递已到驿站。', type: 'notification' }, 'http');
         assert.ok(r.ok, JSON.stringify(r));
         id = r.id;

@@ -1,0 +1,70 @@
+/**
+ * One gateway process of a restart test: an App on a SQLite file, an upstream (the SMPP client, in
+ * process or on its thread) to a fake SMSC, and the delivery worker (MO to receiveMo); with
+ * `smppGateway` also the SMPP server content providers bind to. A test starts one, stops it (nothing
+ * in memory survives), and starts another on the same file.
+ */
+import type { SqliteStore } from '../../src/store/sqlite/index.js';
+import { SqliteSmppCredentials } from '../../src/store/sqlite/smpp-credentials.js';
+import { App } from '../../src/app/app.js';
+import { DeliveryWorker } from '../../src/app/delivery.js';
+import type { SimulatedClock } from '../../src/simulator/clock.js';
+import { resolveProfile } from '../../src/profiles/index.js';
+import { SmppServer, SmppCredentials } from '../../src/smpp/server/index.js';
+import { SmppUpstream, parseUpstreamUrl } from '../../src/smpp/client/index.js';
+import type { Upstream } from '../fakes/smpp/upstream-fixture.js';
+import type { UpstreamOptions } from '../../src/smpp/client/upstream.js';
+
+/** Makes the upstream (UPSTREAM_MAKERS: in process or on its thread). */
+export type UpstreamMaker = (o: UpstreamOptions) => Upstream;
+
+const admin = { role: 'admin' as const, actorId: 'a' };
+
+export interface RestartGateway {
+  app: App;
+  store: SqliteStore;
+  up: Upstream;
+  stop(): Promise<void>;
+}
+
+/** App, upstream to `smscUrl` (made by `make`, default the in-process client) and delivery worker on `store`. */
+export function deliveryGateway(store: SqliteStore, clock: SimulatedClock, smscUrl: string, o: { make?: UpstreamMaker; pollMs?: number } = {}): RestartGateway {
+  const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
+  const up = (o.make ?? ((opts) => new SmppUpstream(opts)))({ links: [parseUpstreamUrl(smscUrl)] });
+  const worker = new DeliveryWorker(app.ctx, up, { pollMs: o.pollMs ?? 20 }, (mo) => app.receiveMo(mo, 'system'));
+  up.start();
+  worker.start();
+  return { app, store, up, stop: async () => { await worker.stop(); await up.close(); await store.close(); } };
+}
+
+/**
+ * deliveryGateway bound to its SMSC, plus the SMPP server on a free port. `keepParts`: the server
+ * keeps the acknowledged parts of unfinished long messages in the store, as `smsguard start` does
+ * (otherwise in memory, lost with the process).
+ */
+export async function smppGateway(store: SqliteStore, clock: SimulatedClock, smscUrl: string, o: { keepParts?: boolean } = {}) {
+  const g = deliveryGateway(store, clock, smscUrl, { pollMs: 50 });
+  if (!(await g.up.waitUp(5000))) throw new Error('the upstream did not bind');
+  const creds = new SmppCredentials({ store: new SqliteSmppCredentials(store.db), contentProviderExists: async (id) => (await store.directory.getContentProvider(id)) !== null, now: () => clock.now(), newId: () => g.app.ctx.ids.next('cred') });
+  const server = new SmppServer({
+    app: g.app, now: () => clock.now(), authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null,
+    ...(o.keepParts ? { deliveries: store.smppDeliveries } : {}),
+  });
+  const port = await server.listen(0, '127.0.0.1');
+  return { ...g, creds, port, stop: async () => { await server.close(); await g.stop(); } };
+}
+
+/** A content provider with signature 【示例】 and a service port 10690001; the principal it submits as. */
+export async function onboardProvider(app: App, creditCode: string) {
+  const cp = await app.createContentProvider(admin, { name: '示例科技有限公司', creditCode });
+  await app.addSignature(admin, cp.id, { signature: '【示例】' });
+  await app.addPort(admin, { number: '10690001', contentProviderId: cp.id, kind: 'service' });
+  return { role: 'content-provider' as const, contentProviderId: cp.id, actorId: 't' };
+}
+
+/** onboardProvider, with SMPP credentials `systemId`/`password`; its id. */
+export async function onboardSmppProvider(g: { app: App; creds: SmppCredentials }, systemId: string, password: string, creditCode: string): Promise<string> {
+  const { contentProviderId } = await onboardProvider(g.app, creditCode);
+  await g.creds.create(admin, contentProviderId, { systemId, password });
+  return contentProviderId;
+}
