@@ -111,13 +111,14 @@ export interface SmppDeliveryStore {
   announceReceivers(q: { owner: string; contentProviderIds: readonly string[]; now: number; until: number }): Promise<void>;
   /** Providers with a receiver announced by an owner other than `owner` and still valid at `now`. */
   receiversElsewhere(owner: string, now: number): Promise<string[]>;
-  /** Keeps one acknowledged part of an unfinished long message; a repeat of (setKey, seq) changes nothing. */
-  keepPart(p: ProviderPart): Promise<void>;
+  /** Keeps acknowledged parts of unfinished long messages, in one transaction; a repeat of (setKey, seq) changes nothing. */
+  keepParts(parts: readonly ProviderPart[]): Promise<void>;
   /**
-   * Forgets a set (decided, refused or expired) and says which of its parts (seq) were still kept:
-   * none when another gateway process sharing the store already completed or expired it.
+   * Forgets sets (decided, refused or expired), in one transaction, and says which of their parts
+   * were still kept: none of a set that another gateway process sharing the store already completed
+   * or expired.
    */
-  dropParts(setKey: string): Promise<number[]>;
+  dropParts(setKeys: readonly string[]): Promise<{ setKey: string; seq: number }[]>;
   /** Every kept part, oldest first (the SMPP server reopens their sets at start). */
   openParts(): Promise<ProviderPart[]>;
 }

@@ -117,17 +117,17 @@ export function smppDeliveriesContract(get: () => SmppDeliveryStore): void {
     const part = (setKey: string, seq: number, at: number, o: Partial<ProviderPart> = {}): ProviderPart => ({
       setKey, seq, total: 3, octets: Buffer.from([0x4f, 0x60, 0x00, 0xd8 + seq]), dataCoding: 8, partId: `${setKey}-${seq}`, registeredDelivery: 1, at, ...o,
     });
-    await d.keepPart(part('cp_a|1|2|8|7|3', 1, T0 + 2));
-    await d.keepPart(part('cp_a|1|2|8|9|3', 2, T0 + 1, { registeredDelivery: 0, dataCoding: 0 }));
-    await d.keepPart(part('cp_a|1|2|8|7|3', 2, T0 + 3));
-    await d.keepPart(part('cp_a|1|2|8|7|3', 1, T0 + 4, { partId: 'other' }));
+    await d.keepParts([part('cp_a|1|2|8|7|3', 1, T0 + 2), part('cp_a|1|2|8|9|3', 2, T0 + 1, { registeredDelivery: 0, dataCoding: 0 })]);
+    await d.keepParts([part('cp_a|1|2|8|7|3', 2, T0 + 3), part('cp_a|1|2|8|7|3', 1, T0 + 4, { partId: 'other' })]);
+    await d.keepParts([]);
     const open = await d.openParts();
     assert.deepEqual(open.map((p) => [p.setKey, p.seq, p.partId, p.at]), [['cp_a|1|2|8|9|3', 2, 'cp_a|1|2|8|9|3-2', T0 + 1], ['cp_a|1|2|8|7|3', 1, 'cp_a|1|2|8|7|3-1', T0 + 2], ['cp_a|1|2|8|7|3', 2, 'cp_a|1|2|8|7|3-2', T0 + 3]], 'a repeat changes nothing');
     assert.deepEqual({ ...open[0], octets: Buffer.from(open[0].octets) }, { ...part('cp_a|1|2|8|9|3', 2, T0 + 1, { registeredDelivery: 0, dataCoding: 0 }), octets: Buffer.from([0x4f, 0x60, 0x00, 0xda]) });
-    assert.deepEqual(await d.dropParts('cp_a|1|2|8|7|3'), [1, 2], 'the parts it still held');
+    const gone = await d.dropParts(['cp_a|1|2|8|7|3', 'nothing']);
+    assert.deepEqual(gone.map((g) => `${g.setKey}#${g.seq}`).sort(), ['cp_a|1|2|8|7|3#1', 'cp_a|1|2|8|7|3#2'], 'the parts it still held');
     assert.deepEqual((await d.openParts()).map((p) => p.setKey), ['cp_a|1|2|8|9|3']);
-    assert.deepEqual(await d.dropParts('cp_a|1|2|8|7|3'), [], 'dropped already (by another process)');
-    assert.deepEqual(await d.dropParts('nothing'), []);
+    assert.deepEqual(await d.dropParts(['cp_a|1|2|8|7|3']), [], 'dropped already (by another process)');
+    assert.deepEqual(await d.dropParts([]), []);
     assert.equal((await d.openParts()).length, 1);
   });
 }

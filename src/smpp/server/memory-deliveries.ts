@@ -104,19 +104,22 @@ export class MemorySmppDeliveries implements SmppDeliveryStore {
     this.keys.delete(`${r.contentProviderId}\u0000${r.key}`);
   }
 
-  async keepPart(p: ProviderPart): Promise<void> {
-    const k = `${p.setKey}\u0000${p.seq}`;
-    if (!this.parts.has(k)) this.parts.set(k, { ...p, octets: Uint8Array.from(p.octets) });
+  async keepParts(parts: readonly ProviderPart[]): Promise<void> {
+    for (const p of parts) {
+      const k = `${p.setKey}\u0000${p.seq}`;
+      if (!this.parts.has(k)) this.parts.set(k, { ...p, octets: Uint8Array.from(p.octets) });
+    }
   }
 
-  async dropParts(setKey: string): Promise<number[]> {
-    const seqs: number[] = [];
+  async dropParts(setKeys: readonly string[]): Promise<{ setKey: string; seq: number }[]> {
+    const keys = new Set(setKeys);
+    const gone: { setKey: string; seq: number }[] = [];
     for (const [k, p] of this.parts) {
-      if (p.setKey !== setKey) continue;
+      if (!keys.has(p.setKey)) continue;
       this.parts.delete(k);
-      seqs.push(p.seq);
+      gone.push({ setKey: p.setKey, seq: p.seq });
     }
-    return seqs.sort((a, b) => a - b);
+    return gone;
   }
 
   async openParts(): Promise<ProviderPart[]> {

@@ -20,6 +20,7 @@ import type { SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
 import type { AuthResult, SmppAccount } from './credentials.js';
 import { moPdus, RECEIPT_FOR, receiptPdu } from './deliver-pdus.js';
 import { MemorySmppDeliveries } from './memory-deliveries.js';
+import { KeptParts } from './kept-parts.js';
 import { ProviderDeliveries, type DeliverCtx, type Delivery } from './provider-deliveries.js';
 import { Reassembler, type OpenSet, type ReassemblyLimits } from './reassembly.js';
 import { defaultTypeForPortKind, readSubmit, type SubmitFields } from './translate.js';
@@ -122,8 +123,8 @@ export class SmppServer {
   private lastExpiry = 0;
   /** Where acknowledged parts of unfinished long messages are kept (the deliveries' store). */
   private readonly partStore: SmppDeliveryStore;
-  /** Writes of kept parts still running, per set: a set's drop waits for them (PostgreSQL may reorder). */
-  private readonly keeping = new Map<string, Promise<unknown>>();
+  /** Their writes, one transaction per turn of the event loop, in order. */
+  private readonly kept: KeptParts;
 
   constructor(readonly opts: SmppServerOptions) {
     this.now = opts.now ?? Date.now;
@@ -133,6 +134,7 @@ export class SmppServer {
     this.reassembler = new Reassembler(opts.reassemblyTtlMs ?? 60_000, lim.maxSets, { ...lim, ownerOf: (key) => key.slice(0, key.indexOf('|')) });
     this.server = createServer((s) => this.accept(s));
     this.partStore = opts.deliveries ?? new MemorySmppDeliveries();
+    this.kept = new KeptParts(this.partStore);
     this.deliveries = new ProviderDeliveries({
       store: this.partStore,
       now: this.now,
@@ -295,18 +297,13 @@ export class SmppServer {
         // Earlier parts are acknowledged now (an ESME whose window is smaller than the set must
         // not stall), once kept in the store: a restart before the set is whole loses none of them.
         // The part that completes the set carries the decision.
-        const kept = this.partStore.keepPart({ setKey: key, seq: c.seq, total: c.total, octets: f.octets, dataCoding: f.dataCoding, partId, registeredDelivery: f.registeredDelivery, at });
-        const before = this.keeping.get(key);
-        const both = before ? Promise.allSettled([before, kept]) : kept;
-        this.keeping.set(key, both);
         try {
-          await kept;
+          // a copy: the octets are a view into a socket read buffer
+          await this.kept.keep({ setKey: key, seq: c.seq, total: c.total, octets: Buffer.from(f.octets), dataCoding: f.dataCoding, partId, registeredDelivery: f.registeredDelivery, at });
         } catch (e) {
           this.opts.log?.('smpp part not kept', { error: (e as Error).message });
           // refused: its sender sends it again. Unless the set completed meanwhile with it in it.
           if (this.reassembler.withdraw(key, c.seq)) return conn.respond(responseFor(pdu, CommandStatus.ESME_RSYSERR));
-        } finally {
-          if (this.keeping.get(key) === both) this.keeping.delete(key);
         }
         return conn.respond(responseFor(pdu, CommandStatus.ESME_ROK, partId));
       }
@@ -330,17 +327,15 @@ export class SmppServer {
   }
 
   /**
-   * Forgets a set's kept parts once its writes have ended; resolves with the parts (seq) that were
+   * Forgets a set's kept parts (after its parts' keeps); resolves with the parts (seq) that were
    * still kept. A failure is logged and resolves with none: the set reopens at the next start and
    * expires then.
    */
   private dropParts(key: string): Promise<number[]> {
-    const run = () => this.partStore.dropParts(key).catch((e: Error) => {
+    return this.kept.drop(key).catch((e: Error) => {
       this.opts.log?.('smpp parts not dropped', { error: e.message });
-      return [] as number[];
+      return [];
     });
-    const w = this.keeping.get(key);
-    return w ? w.then(run, run) : run();
   }
 
   private async decide(binding: Binding, f: SubmitFields, text: string, clientPartIds?: string[]): Promise<{ status: number; id: string; code?: string }> {

@@ -3,7 +3,7 @@ import type { Pool } from './db.js';
 import { queries } from './db.js';
 import type { ExpiredSmppDelivery, NewSmppDelivery, ProviderPart, SmppDelivery, SmppDeliveryClaim, SmppDeliveryKind, SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
 
-const Q = queries('smpp-deliveries', ['insert', 'due', 'claim', 'remove', 'retry', 'release', 'expire', 'count', 'announce', 'elsewhere', 'keepPart', 'dropParts', 'openParts'] as const);
+const Q = queries('smpp-deliveries', ['insert', 'due', 'claim', 'remove', 'retry', 'release', 'expire', 'count', 'announce', 'elsewhere', 'keepParts', 'dropParts', 'openParts'] as const);
 
 interface PartRaw { set_key: string; seq: number; total: number; octets: Buffer; data_coding: number; part_id: string; registered_delivery: number; at: number | string }
 const toPart = (r: PartRaw): ProviderPart => ({
@@ -75,12 +75,18 @@ export class PgSmppDeliveries implements SmppDeliveryStore {
     return (await this.pool.query<{ cp: string }>(Q.elsewhere, [owner, now])).rows.map((r) => r.cp);
   }
 
-  async keepPart(p: ProviderPart): Promise<void> {
-    await this.pool.query(Q.keepPart, [p.setKey, p.seq, p.total, Buffer.from(p.octets), p.dataCoding, p.partId, p.registeredDelivery, p.at]);
+  async keepParts(parts: readonly ProviderPart[]): Promise<void> {
+    if (parts.length === 0) return;
+    const col = <T>(f: (p: ProviderPart) => T): T[] => parts.map(f);
+    await this.pool.query(Q.keepParts, [
+      col((p) => p.setKey), col((p) => p.seq), col((p) => p.total), col((p) => Buffer.from(p.octets)), col((p) => p.dataCoding),
+      col((p) => p.partId), col((p) => p.registeredDelivery), col((p) => p.at),
+    ]);
   }
 
-  async dropParts(setKey: string): Promise<number[]> {
-    return (await this.pool.query<{ seq: number }>(Q.dropParts, [setKey])).rows.map((r) => r.seq).sort((a, b) => a - b);
+  async dropParts(setKeys: readonly string[]): Promise<{ setKey: string; seq: number }[]> {
+    if (setKeys.length === 0) return [];
+    return (await this.pool.query<{ set_key: string; seq: number }>(Q.dropParts, [[...setKeys]])).rows.map((r) => ({ setKey: r.set_key, seq: r.seq }));
   }
 
   async openParts(): Promise<ProviderPart[]> {

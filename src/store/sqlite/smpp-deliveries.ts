@@ -119,12 +119,14 @@ export class SqliteSmppDeliveries implements SmppDeliveryStore {
     return (this.q.elsewhere.all(owner, now) as { cp: string }[]).map((r) => r.cp);
   }
 
-  async keepPart(p: ProviderPart): Promise<void> {
-    this.q.keepPart.run(p.setKey, p.seq, p.total, Buffer.from(p.octets), p.dataCoding, p.partId, p.registeredDelivery, p.at);
+  async keepParts(parts: readonly ProviderPart[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const p of parts) this.q.keepPart.run(p.setKey, p.seq, p.total, Buffer.from(p.octets), p.dataCoding, p.partId, p.registeredDelivery, p.at);
+    })();
   }
 
-  async dropParts(setKey: string): Promise<number[]> {
-    return (this.q.dropParts.all(setKey) as { seq: number }[]).map((r) => r.seq).sort((a, b) => a - b);
+  async dropParts(setKeys: readonly string[]): Promise<{ setKey: string; seq: number }[]> {
+    return this.db.transaction(() => setKeys.flatMap((k) => (this.q.dropParts.all(k) as { seq: number }[]).map((r) => ({ setKey: k, seq: r.seq }))))();
   }
 
   async openParts(): Promise<ProviderPart[]> {

@@ -15,15 +15,15 @@ import { MemoryCredentials } from '../../fakes/smpp/memory-credentials.js';
 import { FakeApp } from '../../fakes/smpp/fake-app.js';
 import { until } from '../../helpers/wait.js';
 
-/** Fails the next `failNext` keeps. */
+/** Fails the next `failNext` keeps (each a turn's parts). */
 class FlakyParts extends MemorySmppDeliveries {
   failNext = 0;
-  override async keepPart(p: ProviderPart): Promise<void> {
+  override async keepParts(parts: readonly ProviderPart[]): Promise<void> {
     if (this.failNext > 0) {
       this.failNext--;
       throw new Error('disk full');
     }
-    return super.keepPart(p);
+    return super.keepParts(parts);
   }
 }
 

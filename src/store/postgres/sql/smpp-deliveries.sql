@@ -49,12 +49,13 @@ ON CONFLICT (owner, content_provider_id) DO UPDATE SET until = excluded.until;
 -- name: elsewhere
 SELECT DISTINCT content_provider_id AS cp FROM smpp_receivers WHERE owner <> $1 AND until > $2;
 
--- name: keepPart
+-- name: keepParts
 INSERT INTO provider_parts (set_key, seq, total, octets, data_coding, part_id, registered_delivery, at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (set_key, seq) DO NOTHING;
+SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::bytea[], $5::int[], $6::text[], $7::int[], $8::bigint[])
+ON CONFLICT (set_key, seq) DO NOTHING;
 
 -- name: dropParts
-DELETE FROM provider_parts WHERE set_key = $1 RETURNING seq;
+DELETE FROM provider_parts WHERE set_key = ANY($1::text[]) RETURNING set_key, seq;
 
 -- name: openParts
 SELECT set_key, seq, total, octets, data_coding, part_id, registered_delivery, at FROM provider_parts ORDER BY at, set_key, seq;
