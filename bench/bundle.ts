@@ -26,9 +26,6 @@ import { GROUPS } from './groups.js';
 export const BUNDLED_ENTRIES: readonly string[] = [
   'bench/group.ts', ...Object.values(GROUPS),
   'bench/smpp-gateway.ts', 'bench/smpp-sink.ts', 'bench/smpp-load.ts', 'bench/scale-gateway.ts', 'bench/load/http-batch-client.ts',
-  // the SMPP client's worker thread, as `smsguard start` runs it (bin/bundle.js); bench/run.ts points
-  // every gateway at it (SMSGUARD_UPSTREAM_THREAD_BUNDLE)
-  'src/smpp/client/upstream-thread.ts',
 ];
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { bundleEntries } from './bundle.js';
 import type { Figure } from './figure.js';
 import { GROUPS } from './groups.js';
@@ -73,8 +73,6 @@ async function main(): Promise<void> {
     const dir = await bundleEntries(join(ROOT, 'node_modules/.cache/smsguard-bench', String(process.pid)));
     if (dir) {
       process.env.SMSGUARD_BENCH_BUNDLES = dir;
-      // every gateway below runs its SMPP client thread from the bundle too, as `smsguard start` does
-      process.env.SMSGUARD_UPSTREAM_THREAD_BUNDLE = pathToFileURL(join(dir, 'src/smpp/client/upstream-thread.mjs')).href;
       process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
     }
   }

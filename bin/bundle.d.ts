@@ -3,5 +3,3 @@ import type { Plugin } from 'esbuild';
 export declare const ownImportMetaUrl: Plugin;
 /** The file URL of an up-to-date bundle of src/main.ts (built if needed), or null: run through tsx. */
 export declare function mainBundle(dir?: string): Promise<string | null>;
-/** The file URL of the SMPP client thread's bundle made with the main bundle `mainUrl`, or null. */
-export declare function threadBundleOf(mainUrl: string): string | null;

@@ -9,20 +9,13 @@
 // outside the bundle and load from node_modules as usual. Each source file keeps its own
 // `import.meta.url` (the paths derived from it: migrations, the classifier model, the native
 // extension, worker entries), and source maps are inline so stack traces name the TypeScript files,
-// as under tsx. The SMPP client's worker thread (src/smpp/client/upstream-thread.ts) is bundled in the
-// same step, beside it (`upstream-thread-<stamp>.mjs`, threadBundleOf): bin/smsguard.js hands its URL to
-// ThreadedUpstream (SMSGUARD_UPSTREAM_THREAD_BUNDLE), so that thread too starts without compiling
-// through tsx (~1 s) and runs the same esbuild output as the rest (about a tenth less CPU per message
-// on that thread than under tsx, whose output wraps every function in a naming helper). Otherwise
-// any failure (no esbuild, an unwritable folder) returns null and the caller falls back to tsx;
-// SMSGUARD_BUNDLE=off does that on purpose.
+// as under tsx. Any failure (no esbuild, an unwritable folder) returns null and the caller falls back
+// to tsx; SMSGUARD_BUNDLE=off does that on purpose.
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** The SMPP client's worker-thread entry, bundled beside the main bundle. */
-const THREAD_ENTRY = 'src/smpp/client/upstream-thread.ts';
 
 /**
  * esbuild plugin: every TypeScript source keeps its own `import.meta.url` inside a bundle (esbuild
@@ -75,16 +68,13 @@ export async function mainBundle(dir = join(ROOT, 'node_modules', '.cache', 'sms
   const ready = current(manifest, dir);
   if (ready) return pathToFileURL(ready).href;
   // A name of its own: a start that read the previous manifest may still be loading the previous bundle.
-  const stamp = `${Date.now().toString(36)}-${process.pid}`;
-  const name = `main-${stamp}.mjs`;
+  const name = `main-${Date.now().toString(36)}-${process.pid}.mjs`;
   const tmp = `.${process.pid}.tmp`;
-  const files = [name, `upstream-thread-${stamp}.mjs`];
   try {
     const esbuild = await import('esbuild');
     mkdirSync(dir, { recursive: true });
     const r = await esbuild.build({
-      absWorkingDir: ROOT, entryPoints: { [`main-${stamp}`]: 'src/main.ts', [`upstream-thread-${stamp}`]: THREAD_ENTRY }, outdir: dir,
-      outExtension: { '.js': '.mjs' }, write: false, metafile: true,
+      absWorkingDir: ROOT, entryPoints: ['src/main.ts'], outfile: join(dir, name), write: false, metafile: true,
       bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: 'inline', logLevel: 'silent',
       plugins: [ownImportMetaUrl],
     });
@@ -92,40 +82,18 @@ export async function mainBundle(dir = join(ROOT, 'node_modules', '.cache', 'sms
       const s = statSync(join(ROOT, p));
       return [p, s.mtimeMs, s.size];
     });
-    // Written under temporary names and renamed, so a concurrent start sees a whole file or none:
-    // the thread's bundle first, so a main bundle found always has its thread's beside it.
-    for (const f of [...files].reverse()) {
-      const out = r.outputFiles.find((o) => o.path === join(dir, f));
-      if (!out) throw new Error(`esbuild wrote no ${f}`);
-      writeFileSync(join(dir, f + tmp), out.contents);
-      renameSync(join(dir, f + tmp), join(dir, f));
-    }
+    // Written under temporary names and renamed, so a concurrent start sees a whole file or none.
+    writeFileSync(join(dir, name + tmp), r.outputFiles[0].contents);
+    renameSync(join(dir, name + tmp), join(dir, name));
     writeFileSync(manifest + tmp, JSON.stringify({ bundle: name, inputs }));
     renameSync(manifest + tmp, manifest);
     // Bundles replaced more than a minute ago are no longer being loaded by anyone.
     for (const f of readdirSync(dir)) {
-      if (!files.includes(f) && /^(main|upstream-thread)-.*\.mjs$/.test(f) && Date.now() - statSync(join(dir, f)).mtimeMs > 60_000) rmSync(join(dir, f), { force: true });
+      if (f !== name && /^main-.*\.mjs$/.test(f) && Date.now() - statSync(join(dir, f)).mtimeMs > 60_000) rmSync(join(dir, f), { force: true });
     }
     return pathToFileURL(join(dir, name)).href;
   } catch {
-    for (const f of [...files.map((f) => join(dir, f + tmp)), manifest + tmp]) rmSync(f, { force: true });
-    return null;
-  }
-}
-
-/**
- * The file URL of the SMPP client thread's bundle built with the main bundle `mainUrl`, or null
- * when it is not there (a bundle from before it was built too): ThreadedUpstream then runs that
- * thread's sources through tsx.
- * @param {string} mainUrl
- * @returns {string | null}
- */
-export function threadBundleOf(mainUrl) {
-  const f = fileURLToPath(mainUrl).replace(/main-([^/\\]+)\.mjs$/, 'upstream-thread-$1.mjs');
-  try {
-    statSync(f);
-    return pathToFileURL(f).href;
-  } catch {
+    for (const f of [join(dir, name + tmp), manifest + tmp]) rmSync(f, { force: true });
     return null;
   }
 }

@@ -6,15 +6,12 @@
 // batch in flight dies young instead of being copied at every scavenge, and garbage collection on the
 // collecting thread rather than V8's helper threads, which competed for two cores; docs/PERFORMANCE.md,
 // "Young generation" and "Garbage collection on one thread".
-import { mainBundle, threadBundleOf } from './bundle.js';
+import { mainBundle } from './bundle.js';
 
 const bundle = await mainBundle();
 if (bundle) {
   // As under tsx: stack traces name the TypeScript files and lines (the bundle's maps are inline).
   process.setSourceMapsEnabled(true);
-  // The SMPP client's worker thread loads its own bundle (ThreadedUpstream), not tsx.
-  const thread = threadBundleOf(bundle);
-  if (thread) process.env.SMSGUARD_UPSTREAM_THREAD_BUNDLE = thread;
   await import(bundle);
 } else {
   const { register } = await import('tsx/esm/api');

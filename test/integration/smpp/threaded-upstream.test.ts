@@ -48,34 +48,26 @@ test('a dead client thread: in-flight submits retry, the thread restarts and sen
   }
 });
 
-test('the client thread from its bundle (as `smsguard start` runs it): binds, submits, gets receipts; a bundle that is gone falls back to the sources', { timeout: 60_000 }, async (t) => {
-  const { mainBundle, threadBundleOf } = await import('../../../bin/bundle.js');
-  const { rmSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const { fileURLToPath } = await import('node:url');
-  const dir = join(fileURLToPath(new URL('../../../', import.meta.url)), 'node_modules/.cache', `smsguard-thread-test-${process.pid}`);
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const main = await mainBundle(dir);
-  const bundled = main && threadBundleOf(main);
-  assert.ok(bundled, 'bundled');
-  const before = process.env.SMSGUARD_UPSTREAM_THREAD_BUNDLE;
-  t.after(() => { if (before === undefined) delete process.env.SMSGUARD_UPSTREAM_THREAD_BUNDLE; else process.env.SMSGUARD_UPSTREAM_THREAD_BUNDLE = before; });
+test('the client thread from its bundled script (as it runs by default) and, with SMSGUARD_WORKER_BUNDLE=off, through tsx: binds, submits, gets receipts', { timeout: 60_000 }, async (t) => {
+  const before = process.env.SMSGUARD_WORKER_BUNDLE;
+  t.after(() => { if (before === undefined) delete process.env.SMSGUARD_WORKER_BUNDLE; else process.env.SMSGUARD_WORKER_BUNDLE = before; });
   const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true });
   await smsc.listen();
   try {
-    for (const [what, url] of [['bundle', bundled], ['missing bundle', bundled.replace(/\.mjs$/, '-gone.mjs')]] as const) {
-      process.env.SMSGUARD_UPSTREAM_THREAD_BUNDLE = url;
+    for (const how of ['bundled', 'off']) {
+      if (how === 'off') process.env.SMSGUARD_WORKER_BUNDLE = 'off';
+      else delete process.env.SMSGUARD_WORKER_BUNDLE;
       const up = new ThreadedUpstream({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=fake`)] });
       const receipts: string[] = [];
       up.onReceipt((r) => void receipts.push(r.upstreamId));
       up.start();
       try {
-        assert.ok(await up.waitUp(10_000), what);
-        const r = await up.submit(msg(`via ${what}`));
-        assert.ok(r.ok, what);
+        assert.ok(await up.waitUp(10_000), how);
+        const r = await up.submit(msg(`via ${how}`));
+        assert.ok(r.ok, how);
         const end = Date.now() + 5000;
         while (!receipts.includes(r.upstreamId)) {
-          assert.ok(Date.now() < end, `${what}: its receipt`);
+          assert.ok(Date.now() < end, `${how}: its receipt`);
           await new Promise((res) => setTimeout(res, 20));
         }
       } finally {

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { mainBundle, threadBundleOf } from '../../../bin/bundle.js';
+import { mainBundle } from '../../../bin/bundle.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -24,10 +24,6 @@ test('the smsguard command bundle: built once, reused, rebuilt when an input cha
   const help = spawnSync(process.execPath, [fileURLToPath(first), '--help'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
   assert.equal(help.status, 0, help.stderr);
   assert.match(help.stdout, /Usage: smsguard[\s\S]*start \[options\]/);
-  // The SMPP client's thread is bundled beside it, and starts from its bundle on plain node.
-  const thread = threadBundleOf(first);
-  assert.ok(thread && existsSync(fileURLToPath(thread)) && /upstream-thread-[^/]+\.mjs$/.test(thread));
-  assert.ok(readFileSync(fileURLToPath(thread), 'utf8').includes('new SmppUpstream'), 'the thread\'s code');
   assert.equal(await mainBundle(dir), first, 'nothing changed: the same bundle');
   // As if one source had been edited since: its recorded modification time no longer matches.
   manifest.inputs[0][1] -= 1000;
