@@ -119,6 +119,12 @@ export interface SmppDeliveryStore {
    * or expired.
    */
   dropParts(setKeys: readonly string[]): Promise<{ setKey: string; seq: number }[]>;
+  /**
+   * If all `total` parts of a set are kept (by any gateway process sharing the store), removes and
+   * returns them in seq order, atomically: of processes asking at once, one gets them. Else null,
+   * and nothing is removed. How a set whose parts reached different processes is completed.
+   */
+  takeWholeSet(setKey: string, total: number): Promise<ProviderPart[] | null>;
   /** Every kept part, oldest first (the SMPP server reopens their sets at start). */
   openParts(): Promise<ProviderPart[]>;
 }

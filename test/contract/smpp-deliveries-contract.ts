@@ -130,4 +130,18 @@ export function smppDeliveriesContract(get: () => SmppDeliveryStore): void {
     assert.deepEqual(await d.dropParts([]), []);
     assert.equal((await d.openParts()).length, 1);
   });
+
+  test('provider parts: a set taken whole only when every part is kept, once', async () => {
+    const d = get();
+    const part = (seq: number): ProviderPart => ({ setKey: 'cp_a|1|2|8|5|2', seq, total: 2, octets: Buffer.from([0x4f, seq]), dataCoding: 8, partId: `p${seq}`, registeredDelivery: seq, at: T0 + seq });
+    await d.keepParts([part(2)]);
+    assert.equal(await d.takeWholeSet('cp_a|1|2|8|5|2', 2), null, 'one of two: not whole');
+    assert.equal((await d.openParts()).length, 1, 'and nothing removed');
+    await d.keepParts([part(1)]);
+    const [x, y] = await Promise.all([d.takeWholeSet('cp_a|1|2|8|5|2', 2), d.takeWholeSet('cp_a|1|2|8|5|2', 2)]);
+    const whole = x ?? y;
+    assert.ok((x === null) !== (y === null), 'of two asking at once, one gets it');
+    assert.deepEqual(whole!.map((p) => [p.seq, p.partId, p.registeredDelivery, Buffer.from(p.octets).toString('hex')]), [[1, 'p1', 1, '4f01'], [2, 'p2', 2, '4f02']]);
+    assert.deepEqual(await d.openParts(), []);
+  });
 }

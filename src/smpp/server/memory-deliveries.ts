@@ -122,6 +122,13 @@ export class MemorySmppDeliveries implements SmppDeliveryStore {
     return gone;
   }
 
+  async takeWholeSet(setKey: string, total: number): Promise<ProviderPart[] | null> {
+    const parts = [...this.parts.values()].filter((p) => p.setKey === setKey);
+    if (parts.length !== total) return null;
+    for (const p of parts) this.parts.delete(`${p.setKey}\u0000${p.seq}`);
+    return parts.sort((a, b) => a.seq - b.seq);
+  }
+
   async openParts(): Promise<ProviderPart[]> {
     return [...this.parts.values()].map((p) => ({ ...p, octets: Uint8Array.from(p.octets) })).sort((a, b) => a.at - b.at);
   }

@@ -149,6 +149,14 @@ export class Reassembler<T> {
     return true;
   }
 
+  /** Closes an open set without reporting it (its parts were taken elsewhere); false when it was not open. */
+  discard(key: string): boolean {
+    const set = this.sets.get(key);
+    if (!set) return false;
+    this.remove(set);
+    return true;
+  }
+
   /** Removes and returns the sets older than the TTL. */
   expire(now: number): OpenSet<T>[] {
     const out: OpenSet<T>[] = [];

@@ -304,26 +304,51 @@ export class SmppServer {
           this.opts.log?.('smpp part not kept', { error: (e as Error).message });
           // refused: its sender sends it again. Unless the set completed meanwhile with it in it.
           if (this.reassembler.withdraw(key, c.seq)) return conn.respond(responseFor(pdu, CommandStatus.ESME_RSYSERR));
+          return conn.respond(responseFor(pdu, CommandStatus.ESME_ROK, partId));
+        }
+        // Other gateway processes share the store (and each hears every event): the set's other
+        // parts may have reached them. The process whose keep committed last sees them all and takes
+        // the set whole; this part then carries the decision. The copies held elsewhere expire
+        // unreported (their rows are gone).
+        if (this.opts.sharedEvents) {
+          const whole = await this.partStore.takeWholeSet(key, c.total).catch((e: Error) => {
+            this.opts.log?.('smpp parts not read', { error: e.message });
+            return null;
+          });
+          if (whole) {
+            this.reassembler.discard(key);
+            const octets = Buffer.concat(whole.map((p) => p.octets));
+            return this.completeSet(conn, pdu, binding, f, key, partId, octets, whole[0].dataCoding, whole.map((p) => ({ partId: p.partId, registeredDelivery: p.registeredDelivery })), false);
+          }
         }
         return conn.respond(responseFor(pdu, CommandStatus.ESME_ROK, partId));
       }
-      case 'complete': {
-        const text = decodeText(res.octets, res.dataCoding);
-        // ESMEs (Kannel among them) often ask for a receipt on one part only: the set asks if any part does.
-        const rd = res.parts.reduce((acc, p) => acc | p.tag.registeredDelivery, 0);
-        const earlier = res.parts.filter((p) => p.tag.partId !== partId);
-        // The earlier parts' ids are recorded with the message: each gets its receipt after a restart too.
-        const r = await this.decide(binding, { ...f, registeredDelivery: rd }, text, earlier.map((p) => p.tag.partId));
-        if (r.status === CommandStatus.ESME_ROK) {
-          this.rememberParts(r.id, earlier.map((p) => p.tag.partId), f);
-        } else {
-          // The set is refused as a whole: tell the parts already acknowledged, via receipts.
-          for (const p of earlier) if (p.tag.registeredDelivery & 3) this.sendReceipt(cpId, p.tag.partId, f.to, f.from, 'REJECTD', 8, r.status, text);
-        }
-        void this.dropParts(key);
-        return conn.respond(responseFor(pdu, r.status, r.id));
-      }
+      case 'complete':
+        return this.completeSet(conn, pdu, binding, f, key, partId, res.octets, res.dataCoding, res.parts.map((p) => p.tag), true);
     }
+  }
+
+  /**
+   * Decides a whole set (`parts` in seq order; `partId` is the part being answered) and answers that
+   * part with the decision. `kept`: earlier parts may still be kept in the store (the set came whole
+   * in memory), so their rows go.
+   */
+  private async completeSet(conn: Conn, pdu: SmPdu | DataSmPdu, binding: Binding, f: SubmitFields, key: string, partId: string, octets: Buffer, dataCoding: number, parts: PartTag[], kept: boolean): Promise<void> {
+    const cpId = binding.account.contentProviderId;
+    const text = decodeText(octets, dataCoding);
+    // ESMEs (Kannel among them) often ask for a receipt on one part only: the set asks if any part does.
+    const rd = parts.reduce((acc, p) => acc | p.registeredDelivery, 0);
+    const earlier = parts.filter((p) => p.partId !== partId);
+    // The earlier parts' ids are recorded with the message: each gets its receipt after a restart too.
+    const r = await this.decide(binding, { ...f, registeredDelivery: rd }, text, earlier.map((p) => p.partId));
+    if (r.status === CommandStatus.ESME_ROK) {
+      this.rememberParts(r.id, earlier.map((p) => p.partId), f);
+    } else {
+      // The set is refused as a whole: tell the parts already acknowledged, via receipts.
+      for (const p of earlier) if (p.registeredDelivery & 3) this.sendReceipt(cpId, p.partId, f.to, f.from, 'REJECTD', 8, r.status, text);
+    }
+    if (kept) void this.dropParts(key);
+    return conn.respond(responseFor(pdu, r.status, r.id));
   }
 
   /**

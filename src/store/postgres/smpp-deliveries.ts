@@ -3,7 +3,7 @@ import type { Pool } from './db.js';
 import { queries } from './db.js';
 import type { ExpiredSmppDelivery, NewSmppDelivery, ProviderPart, SmppDelivery, SmppDeliveryClaim, SmppDeliveryKind, SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
 
-const Q = queries('smpp-deliveries', ['insert', 'due', 'claim', 'remove', 'retry', 'release', 'expire', 'count', 'announce', 'elsewhere', 'keepParts', 'dropParts', 'openParts'] as const);
+const Q = queries('smpp-deliveries', ['insert', 'due', 'claim', 'remove', 'retry', 'release', 'expire', 'count', 'announce', 'elsewhere', 'keepParts', 'dropParts', 'takeWholeSet', 'openParts'] as const);
 
 interface PartRaw { set_key: string; seq: number; total: number; octets: Buffer; data_coding: number; part_id: string; registered_delivery: number; at: number | string }
 const toPart = (r: PartRaw): ProviderPart => ({
@@ -87,6 +87,14 @@ export class PgSmppDeliveries implements SmppDeliveryStore {
   async dropParts(setKeys: readonly string[]): Promise<{ setKey: string; seq: number }[]> {
     if (setKeys.length === 0) return [];
     return (await this.pool.query<{ set_key: string; seq: number }>(Q.dropParts, [[...setKeys]])).rows.map((r) => ({ setKey: r.set_key, seq: r.seq }));
+  }
+
+  async takeWholeSet(setKey: string, total: number): Promise<ProviderPart[] | null> {
+    const rows = (await this.pool.query<PartRaw>(Q.takeWholeSet, [setKey, total])).rows.map(toPart).sort((a, b) => a.seq - b.seq);
+    if (rows.length === total) return rows;
+    // a part of it taken meanwhile by an expiry elsewhere (never expected): put back what came
+    if (rows.length > 0) await this.keepParts(rows);
+    return null;
   }
 
   async openParts(): Promise<ProviderPart[]> {

@@ -47,6 +47,7 @@ function prepare(db: Db) {
     keepPart: db.prepare(`INSERT INTO provider_parts (set_key, seq, total, octets, data_coding, part_id, registered_delivery, at)
       VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (set_key, seq) DO NOTHING`),
     dropParts: db.prepare('DELETE FROM provider_parts WHERE set_key = ? RETURNING seq'),
+    setParts: db.prepare('SELECT set_key, seq, total, octets, data_coding, part_id, registered_delivery, at FROM provider_parts WHERE set_key = ? ORDER BY seq'),
     openParts: db.prepare('SELECT set_key, seq, total, octets, data_coding, part_id, registered_delivery, at FROM provider_parts ORDER BY at, set_key, seq'),
   };
 }
@@ -127,6 +128,15 @@ export class SqliteSmppDeliveries implements SmppDeliveryStore {
 
   async dropParts(setKeys: readonly string[]): Promise<{ setKey: string; seq: number }[]> {
     return this.db.transaction(() => setKeys.flatMap((k) => (this.q.dropParts.all(k) as { seq: number }[]).map((r) => ({ setKey: k, seq: r.seq }))))();
+  }
+
+  async takeWholeSet(setKey: string, total: number): Promise<ProviderPart[] | null> {
+    return this.db.transaction(() => {
+      const rows = this.q.setParts.all(setKey) as PartRaw[];
+      if (rows.length !== total) return null;
+      this.q.dropParts.all(setKey);
+      return rows.map(toPart);
+    })();
   }
 
   async openParts(): Promise<ProviderPart[]> {

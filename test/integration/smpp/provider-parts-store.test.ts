@@ -92,3 +92,40 @@ test('two gateway processes on one store: a set reopened by the one that started
     await b?.close();
   }
 });
+
+test('two gateway processes on one store: the parts of one set sent to each meet, and the process holding the last part decides the whole', { timeout: 30_000 }, async () => {
+  const app = new FakeApp();
+  const creds = new SmppCredentials({ store: new MemoryCredentials(), contentProviderExists: async () => true, now: () => Date.now(), newId: () => 'cred_1' });
+  await creds.create({ role: 'admin', actorId: 'a' }, 'cp_1', { systemId: 'cp1', password: 'pw' });
+  const shared = new MemorySmppDeliveries();
+  const make = () => new SmppServer({ app, deliveries: shared, sharedEvents: true, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', reassemblyTtlMs: 400 });
+  const a = make();
+  const b = make();
+  const [portA, portB] = [await a.listen(0, '127.0.0.1'), await b.listen(0, '127.0.0.1')];
+  const ea = await SmppEsme.connect({ host: '127.0.0.1', port: portA, systemId: 'cp1', password: 'pw', bindType: 'transmitter' });
+  const eb = await SmppEsme.connect({ host: '127.0.0.1', port: portB, systemId: 'cp1', password: 'pw', bindType: 'transmitter' });
+  try {
+    const before = app.submissions.length;
+    const first = await ea.request(part(11, 3, 1, '【示例】第一', 1));
+    assert.equal(first.command_status, CommandStatus.ESME_ROK);
+    assert.equal((await eb.request(part(11, 3, 3, '第三', 1))).command_status, CommandStatus.ESME_ROK);
+    assert.equal(app.submissions.length, before, 'two of three: nothing decided');
+    const last = await ea.request(part(11, 3, 2, '第二', 1));
+    assert.equal(last.command_status, CommandStatus.ESME_ROK);
+    assert.equal(app.submissions.length, before + 1);
+    const s = app.submissions.at(-1)!;
+    assert.equal(s.input.text, '【示例】第一第二第三', 'decided on the whole text, in part order');
+    assert.match((last as { message_id: string }).message_id, /^msg_/, 'the part that completed it carries the message id');
+    assert.equal((s.input.clientPartIds as string[]).length, 2, 'the other parts\' ids recorded with it');
+    assert.ok((s.input.clientPartIds as string[]).includes((first as { message_id: string }).message_id));
+    assert.deepEqual(await shared.openParts(), []);
+    // the copy the other process held expires unreported
+    await new Promise((r) => setTimeout(r, 2_500));
+    assert.equal(await shared.count('cp_1'), 0, 'no EXPIRED receipt for parts of a message that was decided');
+  } finally {
+    await ea.close();
+    await eb.close();
+    await a.close();
+    await b.close();
+  }
+});

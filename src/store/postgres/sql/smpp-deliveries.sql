@@ -57,5 +57,11 @@ ON CONFLICT (set_key, seq) DO NOTHING;
 -- name: dropParts
 DELETE FROM provider_parts WHERE set_key = ANY($1::text[]) RETURNING set_key, seq;
 
+-- name: takeWholeSet
+-- Of processes asking at once, the first DELETE takes every row; the others, waiting on its row
+-- locks, find them gone and take none.
+DELETE FROM provider_parts WHERE set_key = $1 AND (SELECT count(*) FROM provider_parts WHERE set_key = $1) = $2
+RETURNING set_key, seq, total, octets, data_coding, part_id, registered_delivery, at;
+
 -- name: openParts
 SELECT set_key, seq, total, octets, data_coding, part_id, registered_delivery, at FROM provider_parts ORDER BY at, set_key, seq;
