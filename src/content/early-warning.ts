@@ -314,8 +314,9 @@ export class EarlyWarningMonitor {
     };
   }
 
-  private judge(st: KeyState, rule: WarningRule, window: Record<string, number>): { value: number; figures: Record<string, number> } | undefined {
-    const f = { ...window };
+  private judge(st: KeyState, rule: WarningRule, f: Record<string, number>): { value: number; figures: Record<string, number> } | undefined {
+    // `f` is shared by every rule of the event: read only; an alert gets a copy (rules run for every
+    // message, alerts are rare)
     const minSamples = rule.minSamples ?? 20;
     let value: number;
     switch (rule.metric) {
@@ -324,8 +325,7 @@ export class EarlyWarningMonitor {
         // sd floor: a perfectly regular sender has variance 0; Poisson noise √mean is the least we expect
         const sd = Math.max(f.baselineSd, Math.sqrt(f.baselinePerWindow), 1);
         value = (f.submitted - f.baselinePerWindow) / sd;
-        f.zScore = value;
-        break;
+        return value >= rule.threshold ? { value, figures: { ...f, zScore: value } } : undefined;
       }
       case 'rejection_rate':
         if (f.submitted < minSamples) return undefined;
@@ -347,7 +347,7 @@ export class EarlyWarningMonitor {
         value = f.meanScore - f.baselineScore;
         break;
     }
-    return value >= rule.threshold ? { value, figures: f } : undefined;
+    return value >= rule.threshold ? { value, figures: { ...f } } : undefined;
   }
 }
 
