@@ -35,8 +35,12 @@ export function tlvU16(tag: number, n: number): Tlv {
 }
 /** C-Octet-string TLV, NUL-terminated as the spec asks. */
 export function tlvCString(tag: number, s: string): Tlv {
-  const value = Buffer.alloc(Buffer.byteLength(s, 'latin1') + 1);
+  // allocUnsafe takes small buffers from Node's pool; Buffer.alloc made (and zeroed) one of its own
+  // for every receipt's receipted_message_id
+  const n = Buffer.byteLength(s, 'latin1');
+  const value = Buffer.allocUnsafe(n + 1);
   value.write(s, 0, 'latin1');
+  value[n] = 0;
   return { tag, value };
 }
 export function tlvOctets(tag: number, b: Buffer): Tlv {
