@@ -1,15 +1,10 @@
 /** PostgreSQL adapter for SmppDeliveryStore (migration 080), the twin of the SQLite one. */
 import type { Pool } from './db.js';
 import { queries } from './db.js';
+import { toProviderPart, type ProviderPartRow } from '../provider-part-rows.js';
 import type { ExpiredSmppDelivery, NewSmppDelivery, ProviderPart, SmppDelivery, SmppDeliveryClaim, SmppDeliveryKind, SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
 
 const Q = queries('smpp-deliveries', ['insert', 'due', 'claim', 'remove', 'retry', 'release', 'expire', 'count', 'announce', 'elsewhere', 'keepParts', 'dropParts', 'takeWholeSet', 'openParts'] as const);
-
-interface PartRaw { set_key: string; seq: number; total: number; octets: Buffer; data_coding: number; part_id: string; registered_delivery: number; at: number | string }
-const toPart = (r: PartRaw): ProviderPart => ({
-  setKey: r.set_key, seq: r.seq, total: r.total, octets: new Uint8Array(r.octets), dataCoding: r.data_coding, partId: r.part_id,
-  registeredDelivery: r.registered_delivery, at: Number(r.at),
-});
 
 
 interface Raw { id: number; content_provider_id: string; kind: SmppDeliveryKind; key: string; pdu: Buffer; msisdn: string; created_at: number; due_at: number; attempts: number }
@@ -90,7 +85,7 @@ export class PgSmppDeliveries implements SmppDeliveryStore {
   }
 
   async takeWholeSet(setKey: string, total: number): Promise<ProviderPart[] | null> {
-    const rows = (await this.pool.query<PartRaw>(Q.takeWholeSet, [setKey, total])).rows.map(toPart).sort((a, b) => a.seq - b.seq);
+    const rows = (await this.pool.query<ProviderPartRow>(Q.takeWholeSet, [setKey, total])).rows.map(toProviderPart).sort((a, b) => a.seq - b.seq);
     if (rows.length === total) return rows;
     // a part of it taken meanwhile by an expiry elsewhere (never expected): put back what came
     if (rows.length > 0) await this.keepParts(rows);
@@ -98,6 +93,6 @@ export class PgSmppDeliveries implements SmppDeliveryStore {
   }
 
   async openParts(): Promise<ProviderPart[]> {
-    return (await this.pool.query<PartRaw>(Q.openParts)).rows.map(toPart);
+    return (await this.pool.query<ProviderPartRow>(Q.openParts)).rows.map(toProviderPart);
   }
 }

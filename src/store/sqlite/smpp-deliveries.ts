@@ -1,12 +1,7 @@
 /** SQLite adapter for SmppDeliveryStore (table from migration 080). */
 import type { Db } from './db.js';
+import { PROVIDER_PART_COLUMNS, toProviderPart, type ProviderPartRow } from '../provider-part-rows.js';
 import type { ExpiredSmppDelivery, NewSmppDelivery, ProviderPart, SmppDelivery, SmppDeliveryClaim, SmppDeliveryKind, SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
-
-interface PartRaw { set_key: string; seq: number; total: number; octets: Buffer; data_coding: number; part_id: string; registered_delivery: number; at: number | string }
-const toPart = (r: PartRaw): ProviderPart => ({
-  setKey: r.set_key, seq: r.seq, total: r.total, octets: new Uint8Array(r.octets), dataCoding: r.data_coding, partId: r.part_id,
-  registeredDelivery: r.registered_delivery, at: Number(r.at),
-});
 
 
 interface Raw {
@@ -47,8 +42,8 @@ function prepare(db: Db) {
     keepPart: db.prepare(`INSERT INTO provider_parts (set_key, seq, total, octets, data_coding, part_id, registered_delivery, at)
       VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (set_key, seq) DO NOTHING`),
     dropParts: db.prepare('DELETE FROM provider_parts WHERE set_key = ? RETURNING seq'),
-    setParts: db.prepare('SELECT set_key, seq, total, octets, data_coding, part_id, registered_delivery, at FROM provider_parts WHERE set_key = ? ORDER BY seq'),
-    openParts: db.prepare('SELECT set_key, seq, total, octets, data_coding, part_id, registered_delivery, at FROM provider_parts ORDER BY at, set_key, seq'),
+    setParts: db.prepare(`SELECT ${PROVIDER_PART_COLUMNS} FROM provider_parts WHERE set_key = ? ORDER BY seq`),
+    openParts: db.prepare(`SELECT ${PROVIDER_PART_COLUMNS} FROM provider_parts ORDER BY at, set_key, seq`),
   };
 }
 
@@ -132,14 +127,14 @@ export class SqliteSmppDeliveries implements SmppDeliveryStore {
 
   async takeWholeSet(setKey: string, total: number): Promise<ProviderPart[] | null> {
     return this.db.transaction(() => {
-      const rows = this.q.setParts.all(setKey) as PartRaw[];
+      const rows = this.q.setParts.all(setKey) as ProviderPartRow[];
       if (rows.length !== total) return null;
       this.q.dropParts.all(setKey);
-      return rows.map(toPart);
+      return rows.map(toProviderPart);
     })();
   }
 
   async openParts(): Promise<ProviderPart[]> {
-    return (this.q.openParts.all() as PartRaw[]).map(toPart);
+    return (this.q.openParts.all() as ProviderPartRow[]).map(toProviderPart);
   }
 }
