@@ -247,19 +247,21 @@ export class ReceiptBook {
    */
   private async respell(unknown: ReceiptUpdate[]): Promise<Set<ReceiptUpdate>> {
     const moved = new Set<ReceiptUpdate>();
-    for (const r of unknown) {
-      if (!r.altIds?.length) continue;
-      let id: string | null;
-      try {
-        id = await this.o.outbox.resolveUpstreamId(r.altIds);
-      } catch (e) {
-        this.o.onError('receipt', e as Error);
-        continue;
-      }
+    const asking = unknown.filter((r) => r.altIds?.length);
+    if (asking.length === 0) return moved;
+    // together, not one after another: after a restart every earlier message's receipt may come this
+    // way, and on PostgreSQL each look-up is a round trip (the pool runs them side by side)
+    const found = await Promise.all(asking.map((r) => this.o.outbox.resolveUpstreamId(r.altIds!).catch((e: Error) => {
+      this.o.onError('receipt', e);
+      return undefined;
+    })));
+    asking.forEach((r, i) => {
+      const id = found[i];
+      if (id === undefined) return; // the look-up failed: tried again with the receipt
       // looked up once: kept a while as any unknown receipt, it is not spelled out again at every retry
       if (id === null) {
         delete r.altIds;
-        continue;
+        return;
       }
       const again: ReceiptUpdate = r.detail ? { upstreamId: id, status: r.status, at: r.at, detail: r.detail } : { upstreamId: id, status: r.status, at: r.at };
       const w = this.waiting.get(r);
@@ -267,7 +269,7 @@ export class ReceiptBook {
       if (w) this.waiting.set(again, w);
       this.receipts.push(again);
       moved.add(r);
-    }
+    });
     return moved;
   }
 }

@@ -163,3 +163,41 @@ test('a receipt whose id matches nothing as written is applied under the first s
     none.stop();
   }
 });
+
+test('a spelling look-up that fails is reported and tried again with the receipt; receipts of one batch are looked up together', async () => {
+  const outbox = fakeOutbox(new Map([['00AB', 'm1'], ['00CD', 'm2']]));
+  let failNext = true;
+  let inFlight = 0;
+  let most = 0;
+  const resolve = outbox.resolveUpstreamId;
+  outbox.resolveUpstreamId = async (s: readonly string[]) => {
+    inFlight++;
+    most = Math.max(most, inFlight);
+    await new Promise((r) => setTimeout(r, 5));
+    inFlight--;
+    if (failNext) {
+      failNext = false;
+      throw new Error('connection reset');
+    }
+    return resolve(s);
+  };
+  const errors: string[] = [];
+  const announced: string[] = [];
+  const b = new ReceiptBook({
+    outbox, clock: { now: () => 1_000 } as never, stopped: () => false, onError: (_w, e) => void errors.push(e.message),
+    announce: (u) => void announced.push(u.id),
+    recall: async (id) => ({ id, contentProviderId: 'cp', from: '10690001', to: 't', text: 't', registeredDelivery: true, attempts: 0, submittedAt: 0 }),
+    earlyKeepMs: 2_000,
+  });
+  b.start(50);
+  const alive = setInterval(() => undefined, 1_000);
+  try {
+    await Promise.all([b.receipt({ upstreamId: 'AB', stat: 'DELIVRD', at: 1, altIds: ['00AB'] }), b.receipt({ upstreamId: 'CD', stat: 'DELIVRD', at: 1, altIds: ['00CD'] })]);
+    assert.deepEqual(errors, ['connection reset']);
+    assert.deepEqual(announced.sort(), ['m1', 'm2'], 'the one whose look-up failed found its message on the retry');
+    assert.equal(most, 2, 'looked up side by side');
+  } finally {
+    clearInterval(alive);
+    b.stop();
+  }
+});
