@@ -333,6 +333,22 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual(c.map((m) => m.id).sort(), [...ids].sort());
       });
 
+      test('with batches out, a claim hands over the next unleased messages whole, in due order', async () => {
+        const ids = await queued(5);
+        const first = await s.outbox.claim(T0 + 10, 2, 60_000);
+        assert.deepEqual(first.map((m) => m.id), ids.slice(0, 2));
+        const second = await s.outbox.claim(T0 + 10, 2, 60_000);
+        assert.deepEqual(second.map((m) => m.id), ids.slice(2, 4));
+        assert.deepEqual(second.map((m) => [m.text, m.attempts, m.from.length > 0, m.to.length > 0]), [[first[0].text, 1, true, true], [first[0].text, 1, true, true]]);
+        // the first batch's statuses are in: those leave the queue; the rest stay out under lease
+        await s.outbox.recordStatuses(first.map((m) => ({ id: m.id, status: 'submitted' as const, at: T0 + 11, upstreamId: `UP_${m.id}` })));
+        assert.deepEqual((await s.outbox.claim(T0 + 12, 10, 60_000)).map((m) => m.id), [ids[4]]);
+        // one of the second batch is to be tried again later: due then, and claimed again
+        await s.outbox.retryLater(ids[2], T0 + 1_000, 'busy');
+        assert.deepEqual(await s.outbox.claim(T0 + 999, 10, 60_000), []);
+        assert.deepEqual((await s.outbox.claim(T0 + 1_000, 10, 60_000)).map((m) => [m.id, m.attempts]), [[ids[2], 2]]);
+      });
+
       test('registered_delivery comes back as submitted: none, every final status, failure only (also after a hold)', async () => {
         const { cp, service } = await seedProvider(s);
         const wants = [false, true, 'failure'] as const;

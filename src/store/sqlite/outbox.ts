@@ -27,6 +27,10 @@ function advanceSql(to: MessageStatus, setsUpstreamId: boolean): string {
     WHERE id = ? AND status IN (${from.map((s) => `'${s}'`).join(', ')}) RETURNING content_provider_id, msisdn`;
 }
 
+interface DueRow {
+  id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; partial: string | null;
+}
+
 export class SqliteOutbox implements OutboxStore {
   private readonly q;
   /**
@@ -45,6 +49,10 @@ export class SqliteOutbox implements OutboxStore {
   constructor(private readonly db: Db, private readonly records: RecordsWriter) {
     this.q = {
       due: db.prepare("SELECT id, content_provider_id, from_port, msisdn, text, registered_delivery, attempts, submitted_at, partial FROM message_status WHERE status = 'accepted' AND due_at <= ? ORDER BY due_at LIMIT ?"),
+      // With batches out (leased), the due rows' ids first, then only the unleased rows whole: the
+      // leased ones, the first in due order, would otherwise be read with their texts at every claim.
+      dueIds: db.prepare("SELECT rowid, id FROM message_status WHERE status = 'accepted' AND due_at <= ? ORDER BY due_at LIMIT ?").raw(),
+      byRowids: db.prepare('SELECT id, content_provider_id, from_port, msisdn, text, registered_delivery, attempts, submitted_at, partial FROM message_status WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY due_at, rowid'),
       // `partial` is replaced by the latest attempt's (null: nothing taken, or not a long message).
       retry: db.prepare('UPDATE message_status SET due_at = ?, attempts = attempts + 1, partial = ? WHERE id = ?'),
       byUpstream: db.prepare('SELECT id, status FROM message_status WHERE upstream_id = ?'),
@@ -67,9 +75,17 @@ export class SqliteOutbox implements OutboxStore {
 
   async claim(now: number, limit: number, leaseMs: number): Promise<OutboundMessage[]> {
     for (const [id, until] of this.leased) if (until <= now) this.leased.delete(id);
-    const rows = this.q.due.all(now, limit + this.leased.size) as {
-      id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; partial: string | null;
-    }[];
+    let rows: DueRow[];
+    if (this.leased.size === 0) rows = this.q.due.all(now, limit) as DueRow[];
+    else {
+      const free: number[] = [];
+      for (const [rowid, id] of this.q.dueIds.all(now, limit + this.leased.size) as [number, string][]) {
+        if (free.length >= limit) break;
+        if (!this.leased.has(id)) free.push(rowid);
+      }
+      if (free.length === 0) return [];
+      rows = this.q.byRowids.all(JSON.stringify(free)) as DueRow[];
+    }
     const out: OutboundMessage[] = [];
     for (const r of rows) {
       if (out.length >= limit) break;
@@ -150,7 +166,10 @@ export class SqliteOutbox implements OutboxStore {
       if (u.upstreamId) body.upstreamId = u.upstreamId;
       if (u.partIds && u.partIds.length > 1) body.partIds = u.partIds;
       this.records.append({ id: `${u.id}:${u.status}`, at: u.at, kind: 'status', contentProviderId: cur.content_provider_id, msisdn: cur.msisdn, ref: u.id, body });
-      if (FINAL.has(u.status)) this.leased.delete(u.id);
+      // Out of 'accepted' (every move is): the due query no longer sees the row, so its lease is moot.
+      // Kept until a final status, the leases of messages awaiting receipts piled up (a minute's worth)
+      // and every claim walked them and asked SQLite for that many more rows.
+      this.leased.delete(u.id);
       changed.push(u);
     }
     return changed;
