@@ -23,7 +23,8 @@ const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
 const upstream = process.env.SMSGUARD_UPSTREAM_THREAD === 'off' ? new SmppUpstream({ links: [parseUpstreamUrl(upstreamUrl)] }) : new ThreadedUpstream({ links: [parseUpstreamUrl(upstreamUrl)] });
 upstream.start();
 if (!(await upstream.waitUp(10_000))) throw new Error('upstream did not bind');
-const worker = new DeliveryWorker(app.ctx, upstream, {}, (mo) => app.receiveMo(mo, 'system'));
+// SMSGUARD_BENCH_INFLIGHT=N: the delivery worker's batches out at once (diagnostic; the default otherwise)
+const worker = new DeliveryWorker(app.ctx, upstream, process.env.SMSGUARD_BENCH_INFLIGHT ? { inFlight: Number(process.env.SMSGUARD_BENCH_INFLIGHT) } : {}, (mo) => app.receiveMo(mo, 'system'));
 worker.start();
 const cp = await app.createContentProvider(admin, { name: '压测科技有限公司', creditCode: '91350100M000100Y43' });
 await app.addSignature(admin, cp.id, { signature: '【示例】' });
@@ -40,7 +41,14 @@ if (process.env.SMSGUARD_BENCH_TRACE) {
   };
   setInterval(() => { if (calls) process.stderr.write(`[smpp-gateway] batches=${calls} avg=${(msgs / calls).toFixed(1)} msgs in ${ms.toFixed(0)} ms\n`); calls = msgs = ms = 0; }, 1000).unref();
   // and the transactions that record statuses and receipts: how many, how large, how long (CPU on the event loop)
-  const tx = { statuses: { n: 0, items: 0, ms: 0 }, receipts: { n: 0, items: 0, ms: 0 } };
+  const tx = { decisions: { n: 0, items: 0, ms: 0 }, statuses: { n: 0, items: 0, ms: 0 }, receipts: { n: 0, items: 0, ms: 0 } };
+  // the group commits: how many submissions each decision transaction carries
+  const messages = store.messages as { decideAndRecord: (items: never[], judge: never) => Promise<unknown> };
+  const origDecide = messages.decideAndRecord.bind(messages);
+  messages.decideAndRecord = async (items: never[], judge: never) => {
+    const t = performance.now();
+    try { return await origDecide(items, judge); } finally { tx.decisions.n++; tx.decisions.items += items.length; tx.decisions.ms += performance.now() - t; }
+  };
   const outbox = store.outbox as { recordStatuses: (u: never[]) => Promise<unknown>; applyReceipts: (r: never[]) => Promise<unknown> };
   for (const [k, name] of [['statuses', 'recordStatuses'], ['receipts', 'applyReceipts']] as const) {
     const orig = outbox[name].bind(outbox);

@@ -8,6 +8,7 @@
  */
 import type { Egress, DeliveryReceipt } from '../ports/egress.js';
 import type { AppContext } from './context.js';
+import type { OutboundMessage } from '../ports/store.js';
 import { ReceiptBook, outcomesOf, recallFrom } from './receipt-book.js';
 import { within } from './within.js';
 import { CoalescedTask } from '../runtime/coalesced.js';
@@ -20,9 +21,14 @@ export interface DeliveryOptions {
   maxAttempts: number;
   /** How often to look for due retries and expired leases. */
   pollMs: number;
+  /**
+   * How many claimed batches may be out at once. One batch waits for its slowest submit_sm_resp and
+   * then for its statuses' transaction; with only one out, the link idles through both and the claim.
+   */
+  inFlight: number;
 }
 
-const DEFAULTS: DeliveryOptions = { batch: 1000, leaseMs: 60_000, maxAttempts: 8, pollMs: 1000 };
+const DEFAULTS: DeliveryOptions = { batch: 1000, leaseMs: 60_000, maxAttempts: 8, pollMs: 1000, inFlight: 3 };
 
 export class DeliveryWorker {
   private readonly opts: DeliveryOptions;
@@ -120,12 +126,38 @@ export class DeliveryWorker {
     return this.book.receipt(r);
   }
 
+  /** Batches handed to the egress whose statuses are not yet recorded. */
+  private readonly out = new Set<Promise<void>>();
+
+  /**
+   * Claims batches while fewer than `inFlight` are out, hands each to the egress and records its
+   * statuses when its last answer is in. Returns once the queue held nothing due and every batch
+   * it sent is recorded (after stop(): once the batches in hand are).
+   */
   private async pump(): Promise<void> {
-    // After stop() no new batch is claimed: shutdown waits for the batch in hand only.
+    // After stop() no new batch is claimed: shutdown waits for the batches in hand only.
     while (!this.stopped) {
-      const now = this.ctx.clock.now();
-      const batch = await this.ctx.store.outbox.claim(now, this.opts.batch, this.opts.leaseMs);
-      if (batch.length === 0) return;
+      if (this.out.size >= Math.max(1, this.opts.inFlight)) {
+        await Promise.race(this.out);
+        continue;
+      }
+      const batch = await this.ctx.store.outbox.claim(this.ctx.clock.now(), this.opts.batch, this.opts.leaseMs);
+      if (batch.length === 0) {
+        // Nothing due now; what a batch still out brings back (a retry) or what arrives meanwhile
+        // is claimed once it is recorded.
+        if (this.out.size === 0) return;
+        await Promise.race(this.out);
+        continue;
+      }
+      const sent: Promise<void> = this.deliver(batch).finally(() => this.out.delete(sent));
+      this.out.add(sent);
+    }
+    await Promise.all(this.out);
+  }
+
+  /** One claimed batch: submitted, its retries scheduled, its statuses recorded; failures reported. */
+  private async deliver(batch: OutboundMessage[]): Promise<void> {
+    try {
       const results = await Promise.all(batch.map((m) => this.egress.submit(m).catch((e: Error) => ({ ok: false as const, retry: true, reason: e.message }))));
       const { updates, retries } = outcomesOf(batch, results, this.ctx.clock.now(), this.opts.maxAttempts);
       for (const r of retries) await this.ctx.store.outbox.retryLater(r.id, r.dueAt, r.reason, r.partial);
@@ -134,6 +166,9 @@ export class DeliveryWorker {
       const changed = await this.ctx.store.outbox.recordStatuses(updates);
       for (const u of changed) this.book.announce(u);
       this.book.retryEarly();
+    } catch (e) {
+      // The batch stays leased; it is claimed again once the lease runs out.
+      this.reportError('pump', e as Error);
     }
   }
 }
