@@ -48,6 +48,7 @@ export async function submitMessages(ctx: AppContext, principal: Principal, inpu
     };
     // Only the SMPP door hands out ids for parts; from any other door the field means nothing.
     if (channel === 'smpp' && input.clientPartIds?.length) item.clientPartIds = input.clientPartIds;
+    if (channel === 'smpp' && input.keptPartsKey) item.keptPartsKey = input.keptPartsKey;
     items.push(item);
     positions.push(i);
   }

@@ -35,6 +35,12 @@ export interface SubmitInput {
    * after a restart.
    */
   clientPartIds?: string[];
+  /**
+   * The set whose earlier parts the SMPP server kept in the store (provider_parts) until this, its
+   * whole, is decided (SMPP door only): their rows go in the decision's own transaction, so a crash
+   * right after it cannot leave them to be reopened and reported expired.
+   */
+  keptPartsKey?: string;
 }
 
 /**

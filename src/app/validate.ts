@@ -55,5 +55,6 @@ export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
     if (!Array.isArray(o.clientPartIds) || o.clientPartIds.length > 254) fail(`${p}clientPartIds`, 'must be an array of at most 254 message ids');
     out.clientPartIds = (o.clientPartIds as unknown[]).map((x, i) => str(x, `${p}clientPartIds/${i}`, { min: 1, max: 64 }));
   }
+  if (o.keptPartsKey !== undefined && o.keptPartsKey !== null) out.keptPartsKey = str(o.keptPartsKey, `${p}keptPartsKey`, { min: 1, max: 512 });
   return out;
 }

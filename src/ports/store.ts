@@ -75,6 +75,11 @@ export interface SubmissionItem {
   registeredDelivery: ReceiptRequest;
   /** SubmitInput.clientPartIds. */
   clientPartIds?: string[];
+  /**
+   * SubmitInput.keptPartsKey: the store drops that set's kept parts (SmppDeliveryStore.keepParts)
+   * in the transaction that records this decision, whatever the decision.
+   */
+  keptPartsKey?: string;
   receivedAt: number;
 }
 

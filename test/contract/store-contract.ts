@@ -333,6 +333,20 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual(c.map((m) => m.id).sort(), [...ids].sort());
       });
 
+      test('a decision that completes a provider\'s kept long message drops its kept parts in the same transaction, whatever it decides', async () => {
+        const { cp, service } = await seedProvider(s);
+        const part = (setKey: string, seq: number) => ({ setKey, seq, total: 3, octets: Buffer.from([0x4f, 0x60 + seq]), dataCoding: 8, partId: `${setKey}-${seq}`, registeredDelivery: 1, at: T0 + seq });
+        const [a, b, c] = [`${cp.id}|x|1`, `${cp.id}|x|2`, `${cp.id}|x|3`];
+        await h.smppDeliveries.keepParts([part(a, 1), part(a, 2), part(b, 1), part(c, 1)]);
+        const accepted = { ...item({ cp: cp.id, from: service, to: msisdn(), at: T0 + 10 }), keptPartsKey: a };
+        const rejected = { ...item({ cp: cp.id, from: service, to: msisdn(), at: T0 + 11 }), keptPartsKey: b };
+        await s.messages.decideAndRecord([accepted, rejected], (it) => decision(it.id === accepted.id));
+        assert.deepEqual((await h.smppDeliveries.openParts()).map((p) => p.setKey), [c], 'only the set no decision completed is still kept');
+        // a failed decision transaction keeps them (the set is still undecided)
+        await assert.rejects(s.messages.decideAndRecord([{ ...item({ cp: cp.id, from: service, to: msisdn(), at: T0 + 12 }), keptPartsKey: c }], () => { throw new Error('judge failed'); }));
+        assert.deepEqual((await h.smppDeliveries.openParts()).map((p) => p.setKey), [c]);
+      });
+
       test('with batches out, a claim hands over the next unleased messages whole, in due order', async () => {
         const ids = await queued(5);
         const first = await s.outbox.claim(T0 + 10, 2, 60_000);

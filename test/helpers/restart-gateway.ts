@@ -14,6 +14,7 @@ import { SmppServer, SmppCredentials } from '../../src/smpp/server/index.js';
 import { SmppUpstream, parseUpstreamUrl } from '../../src/smpp/client/index.js';
 import type { Upstream } from '../fakes/smpp/upstream-fixture.js';
 import type { UpstreamOptions } from '../../src/smpp/client/upstream.js';
+import type { SmppDeliveryStore } from '../../src/ports/smpp-deliveries.js';
 
 /** Makes the upstream (UPSTREAM_MAKERS: in process or on its thread). */
 export type UpstreamMaker = (o: UpstreamOptions) => Upstream;
@@ -40,15 +41,15 @@ export function deliveryGateway(store: SqliteStore, clock: SimulatedClock, smscU
 /**
  * deliveryGateway bound to its SMSC, plus the SMPP server on a free port. `keepParts`: the server
  * keeps the acknowledged parts of unfinished long messages in the store, as `smsguard start` does
- * (otherwise in memory, lost with the process).
+ * (otherwise in memory, lost with the process); `deliveries`: in this store instead (a wrapped one).
  */
-export async function smppGateway(store: SqliteStore, clock: SimulatedClock, smscUrl: string, o: { keepParts?: boolean } = {}) {
+export async function smppGateway(store: SqliteStore, clock: SimulatedClock, smscUrl: string, o: { keepParts?: boolean; deliveries?: SmppDeliveryStore } = {}) {
   const g = deliveryGateway(store, clock, smscUrl, { pollMs: 50 });
   if (!(await g.up.waitUp(5000))) throw new Error('the upstream did not bind');
   const creds = new SmppCredentials({ store: new SqliteSmppCredentials(store.db), contentProviderExists: async (id) => (await store.directory.getContentProvider(id)) !== null, now: () => clock.now(), newId: () => g.app.ctx.ids.next('cred') });
   const server = new SmppServer({
     app: g.app, now: () => clock.now(), authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null,
-    ...(o.keepParts ? { deliveries: store.smppDeliveries } : {}),
+    ...(o.deliveries ? { deliveries: o.deliveries } : o.keepParts ? { deliveries: store.smppDeliveries } : {}),
   });
   const port = await server.listen(0, '127.0.0.1');
   return { ...g, creds, port, stop: async () => { await server.close(); await g.stop(); } };

@@ -340,7 +340,9 @@ export class SmppServer {
     const rd = parts.reduce((acc, p) => acc | p.registeredDelivery, 0);
     const earlier = parts.filter((p) => p.partId !== partId);
     // The earlier parts' ids are recorded with the message: each gets its receipt after a restart too.
-    const r = await this.decide(binding, { ...f, registeredDelivery: rd }, text, earlier.map((p) => p.partId));
+    // Kept parts go in the decision's transaction (a crash right after it must not reopen them and
+    // report them expired); the drop after it covers a store that keeps parts elsewhere (memory).
+    const r = await this.decide(binding, { ...f, registeredDelivery: rd }, text, earlier.map((p) => p.partId), kept ? key : undefined);
     if (r.status === CommandStatus.ESME_ROK) {
       this.rememberParts(r.id, earlier.map((p) => p.partId), f);
     } else {
@@ -363,7 +365,7 @@ export class SmppServer {
     });
   }
 
-  private async decide(binding: Binding, f: SubmitFields, text: string, clientPartIds?: string[]): Promise<{ status: number; id: string; code?: string }> {
+  private async decide(binding: Binding, f: SubmitFields, text: string, clientPartIds?: string[], keptPartsKey?: string): Promise<{ status: number; id: string; code?: string }> {
     const principal: Principal = { role: 'content-provider', contentProviderId: binding.account.contentProviderId, actorId: `smpp:${binding.account.systemId}` };
     try {
       const type = f.type ?? f.invalidType ?? defaultTypeForPortKind(await this.portKind(f.from));
@@ -371,6 +373,7 @@ export class SmppServer {
       if (f.category !== undefined) input.category = f.category;
       if (f.clientRef !== undefined) input.clientRef = f.clientRef;
       if (clientPartIds?.length) input.clientPartIds = clientPartIds;
+      if (keptPartsKey) input.keptPartsKey = keptPartsKey;
       const out = await this.batcher.submit(principal, input);
       if (out.ok) return { status: CommandStatus.ESME_ROK, id: out.id };
       // Held for review: recorded and may still be sent, so it is accepted as far as SMPP can say

@@ -166,6 +166,9 @@ export class PgMessages implements MessageStore {
       // Rule lists first (cached after the first batch): records refer to them by id.
       for (const o of out) if (o.decision.pipeline) await this.records.registerPipeline(c, pipelineId(o.decision.pipeline), o.decision.pipeline);
       await c.query({ name: 'sg_writes', text: Q.writes, values: [...this.records.columns(recs), sends.cp, sends.m, sends.type, sends.consent, sends.at, ob.id, ob.cp, ob.from, ob.m, ob.text, ob.rd, ob.at] });
+      // The kept earlier parts of the sets these decide go with the decisions (smpp-deliveries.sql).
+      const keptSets = items.flatMap((i) => (i.keptPartsKey ? [i.keptPartsKey] : []));
+      if (keptSets.length) await c.query('DELETE FROM provider_parts WHERE set_key = ANY($1::text[])', [keptSets]);
       // Held messages (rare: only under an early-warning hold) park with status 'held', never due.
       if (park.length) {
         const col = (i: number) => park.map((r) => r[i]);

@@ -25,6 +25,7 @@ export class SqliteMessages implements MessageStore {
   constructor(private readonly db: Db, private readonly dir: SqliteDirectory, private readonly records: RecordsWriter) {
     this.commercial = new CommercialFactsReader(db);
     this.q = {
+      dropKeptParts: db.prepare('DELETE FROM provider_parts WHERE set_key = ?'),
       verificationCounts: db.prepare(
         `SELECT coalesce(sum(at > ?), 0) AS minute, coalesce(sum(at > ?), 0) AS hour, count(*) AS day
            FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'verification' AND at > ?`,
@@ -103,6 +104,8 @@ export class SqliteMessages implements MessageStore {
         const facts = this.facts(item);
         const decision = decide(item, facts);
         this.persist(item, facts, decision);
+        // the kept earlier parts of the set this decides go with the decision (migration 095)
+        if (item.keptPartsKey) this.q.dropKeptParts.run(item.keptPartsKey);
         out.push({ id: item.id, decision });
       }
       return out;

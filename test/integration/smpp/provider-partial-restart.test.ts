@@ -21,6 +21,7 @@ import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
 import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
 import { onboardSmppProvider, smppGateway } from '../../helpers/restart-gateway.js';
 import { waitFor } from '../../helpers/wait.js';
+import type { SmppDeliveryStore } from '../../../src/ports/smpp-deliveries.js';
 
 const TEXTS = ['【示例】您的快递已到驿站，请凭取件码取件，', '驿站营业时间为每天早上八点至晚上九点，', '如有疑问请致电驿站。'];
 
@@ -80,6 +81,65 @@ test('the earlier parts of a long message kept across a restart: the last part c
         await waitFor(() => (receipts.length >= 3 ? true : undefined), 20_000, 'every part\'s receipt');
         assert.deepEqual([...receipts].sort(), [...ids, id].sort());
         assert.deepEqual(await second.store.smppDeliveries.openParts(), [], 'the set forgotten once decided');
+      } finally {
+        await esme.close();
+      }
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    await smsc.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a crash between a set\'s decision and the drop of its kept parts: the parts went with the decision, nothing reopens', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smsguard-provider-partial-'));
+  const db = join(dir, 'gw.db');
+  const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true });
+  await smsc.listen();
+  const clock = new SimulatedClock(NOON_SHANGHAI);
+  const part = (seq: number): SmPdu => ({
+    ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138000', esm_class: EsmClass.UDHI, data_coding: 8, registered_delivery: 1,
+    short_message: Buffer.concat([buildConcatUdh({ ref: 78, total: 3, seq }), encodeText(TEXTS[seq - 1], 8)]),
+  });
+  try {
+    const store = new SqliteStore(db);
+    // The process dies before its drop of the set's rows (the turn after the decision): never done.
+    let drops = 0;
+    const deliveries = Object.assign(Object.create(store.smppDeliveries) as SmppDeliveryStore, {
+      dropParts: () => { drops++; return new Promise<never>(() => undefined); },
+    });
+    const first = await smppGateway(store, clock, `smpp://u:p@127.0.0.1:${smsc.port}?name=carrier`, { deliveries });
+    const expired: string[] = [];
+    try {
+      await onboardSmppProvider(first, 'esme1', 'pw123', await validCreditCode());
+      const esme = await SmppEsme.connect({ host: '127.0.0.1', port: first.port, systemId: 'esme1', password: 'pw123', bindType: 'transceiver', onDeliver: () => CommandStatus.ESME_ROK });
+      try {
+        for (const seq of [1, 2]) assert.equal((await esme.request(part(seq))).command_status, CommandStatus.ESME_ROK);
+        assert.equal((await store.smppDeliveries.openParts()).length, 2, 'the earlier parts kept');
+        const last = await esme.request(part(3));
+        assert.equal(last.command_status, CommandStatus.ESME_ROK);
+        await waitFor(() => (drops > 0 ? true : undefined), 5_000, 'the server\'s own drop asked for');
+        assert.deepEqual(await store.smppDeliveries.openParts(), [], 'gone with the decision, though the drop never ran');
+      } finally {
+        await esme.close();
+      }
+    } finally {
+      await first.stop();
+    }
+    // the next start reopens nothing, so nothing expires and no EXPIRED receipt contradicts the message's own
+    const second = await smppGateway(new SqliteStore(db), clock, `smpp://u:p@127.0.0.1:${smsc.port}?name=carrier`, { keepParts: true });
+    try {
+      const esme = await SmppEsme.connect({
+        host: '127.0.0.1', port: second.port, systemId: 'esme1', password: 'pw123', bindType: 'receiver',
+        onDeliver: (pdu) => { if (/stat:EXPIRED/.test((pdu as SmPdu).short_message.toString('latin1'))) expired.push('x'); return CommandStatus.ESME_ROK; },
+      });
+      try {
+        clock.advance(3_600_000);
+        await new Promise((r) => setTimeout(r, 1_500));
+        assert.deepEqual(expired, []);
+        assert.deepEqual(await second.store.smppDeliveries.openParts(), []);
       } finally {
         await esme.close();
       }
