@@ -363,6 +363,31 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual((await s.outbox.claim(T0 + 1_000, 10, 60_000)).map((m) => [m.id, m.attempts]), [[ids[2], 2]]);
       });
 
+      test('with batches out, nothing due is skipped: equal times, an expired lease, an early retry, arrivals stamped earlier', async () => {
+        const { cp, service } = await seedProvider(s);
+        const at = (t: number, n: number) => Array.from({ length: n }, () => item({ cp: cp.id, from: service, to: msisdn(), at: t }));
+        // five at the same instant, claimed two by two with the others out
+        const same = at(T0, 5);
+        await s.messages.decideAndRecord(same, () => decision(true));
+        const got: string[] = [];
+        for (let i = 0; i < 3; i++) got.push(...(await s.outbox.claim(T0 + 1, 2, 60_000)).map((m) => m.id));
+        assert.deepEqual(got, same.map((m) => m.id), 'in order, each once');
+        // one retried before where the claims stopped, with the rest still out
+        await s.outbox.retryLater(same[1].id, T0 + 2, 'busy');
+        assert.deepEqual((await s.outbox.claim(T0 + 2, 10, 60_000)).map((m) => m.id), [same[1].id]);
+        // a message stamped before where the claims stopped (another clock, a clock set back)
+        const early = at(T0 - 5_000, 1);
+        await s.messages.decideAndRecord(early, () => decision(true));
+        const later = at(T0 + 3, 1);
+        await s.messages.decideAndRecord(later, () => decision(true));
+        const found = new Set<string>();
+        for (const t of [T0 + 3, T0 + 1_500, T0 + 3_000]) for (const m of await s.outbox.claim(t, 10, 60_000)) found.add(m.id);
+        assert.deepEqual([...found].sort(), [early[0].id, later[0].id].sort(), 'within a second or two, both');
+        // leases run out: every message not yet submitted is claimed again
+        const again = await s.outbox.claim(T0 + 120_000, 100, 60_000);
+        assert.deepEqual(again.map((m) => m.id).sort(), [...same, ...early, ...later].map((m) => m.id).sort());
+      });
+
       test('registered_delivery comes back as submitted: none, every final status, failure only (also after a hold)', async () => {
         const { cp, service } = await seedProvider(s);
         const wants = [false, true, 'failure'] as const;

@@ -27,7 +27,12 @@ function advanceSql(to: MessageStatus, setsUpstreamId: boolean): string {
     WHERE id = ? AND status IN (${from.map((s) => `'${s}'`).join(', ')}) RETURNING content_provider_id, msisdn`;
 }
 
+const DUE_COLUMNS = 'rowid, id, content_provider_id, from_port, msisdn, text, registered_delivery, attempts, submitted_at, partial, due_at';
+/** A claim reads from the start of the queue at least this often (see SqliteOutbox.cursor). */
+const FULL_SCAN_MS = 1000;
+
 interface DueRow {
+  rowid: number; due_at: number;
   id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; partial: string | null;
 }
 
@@ -48,12 +53,13 @@ export class SqliteOutbox implements OutboxStore {
   private hasParts: boolean;
   constructor(private readonly db: Db, private readonly records: RecordsWriter) {
     this.q = {
-      due: db.prepare("SELECT id, content_provider_id, from_port, msisdn, text, registered_delivery, attempts, submitted_at, partial FROM message_status WHERE status = 'accepted' AND due_at <= ? ORDER BY due_at LIMIT ?"),
+      due: db.prepare(`SELECT ${DUE_COLUMNS} FROM message_status WHERE status = 'accepted' AND due_at <= ? ORDER BY due_at, rowid LIMIT ?`),
       // With batches out (leased), the due rows' ids first, then only the unleased rows whole: the
-      // leased ones, the first in due order, would otherwise be read with their texts at every claim.
-      dueIds: db.prepare("SELECT rowid, id FROM message_status WHERE status = 'accepted' AND due_at <= ? ORDER BY due_at LIMIT ?").raw(),
-      byRowids: db.prepare('SELECT id, content_provider_id, from_port, msisdn, text, registered_delivery, attempts, submitted_at, partial FROM message_status WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY due_at, rowid'),
-      // `partial` is replaced by the latest attempt's (null: nothing taken, or not a long message).
+      // leased ones, the first in due order, would otherwise be read with their texts.
+      dueIds: db.prepare("SELECT rowid, id FROM message_status WHERE status = 'accepted' AND due_at <= ? ORDER BY due_at, rowid LIMIT ?").raw(),
+      byRowids: db.prepare(`SELECT ${DUE_COLUMNS} FROM message_status WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY due_at, rowid`),
+      // Past the last row claimed (ClaimCursor): what arrived since, none of it leased.
+      dueAfter: db.prepare(`SELECT ${DUE_COLUMNS} FROM message_status WHERE status = 'accepted' AND due_at <= ? AND (due_at, rowid) > (?, ?) ORDER BY due_at, rowid LIMIT ?`),
       retry: db.prepare('UPDATE message_status SET due_at = ?, attempts = attempts + 1, partial = ? WHERE id = ?'),
       byUpstream: db.prepare('SELECT id, status FROM message_status WHERE upstream_id = ?'),
       // which of a JSON array of spellings are on file (resolveUpstreamId): one index probe each, in SQLite
@@ -73,18 +79,39 @@ export class SqliteOutbox implements OutboxStore {
     this.hasParts = this.q.anyParts.get() !== undefined;
   }
 
+  /**
+   * Where the last claim stopped, in due order (due_at, rowid). With batches out, the rows before it
+   * are mostly leased; a claim reads only what lies past it. A row can come due before it only when
+   * a lease runs out, a retry or a release is due no later than it, or the clock was set back: the
+   * first two and a claim with nothing out read from the start; the others are found by the full
+   * read at least every FULL_SCAN_MS.
+   */
+  private cursor: { due: number; rowid: number } | null = null;
+  private rewound = false;
+  private lastFullScan = -Infinity;
+
   async claim(now: number, limit: number, leaseMs: number): Promise<OutboundMessage[]> {
-    for (const [id, until] of this.leased) if (until <= now) this.leased.delete(id);
+    for (const [id, until] of this.leased) {
+      if (until > now) continue;
+      this.leased.delete(id);
+      this.rewound = true;
+    }
     let rows: DueRow[];
-    if (this.leased.size === 0) rows = this.q.due.all(now, limit) as DueRow[];
-    else {
-      const free: number[] = [];
-      for (const [rowid, id] of this.q.dueIds.all(now, limit + this.leased.size) as [number, string][]) {
-        if (free.length >= limit) break;
-        if (!this.leased.has(id)) free.push(rowid);
+    if (this.leased.size === 0 || this.cursor === null || this.rewound || now - this.lastFullScan >= FULL_SCAN_MS || now < this.lastFullScan) {
+      this.rewound = false;
+      this.lastFullScan = now;
+      if (this.leased.size === 0) rows = this.q.due.all(now, limit) as DueRow[];
+      else {
+        const free: number[] = [];
+        for (const [rowid, id] of this.q.dueIds.all(now, limit + this.leased.size) as [number, string][]) {
+          if (free.length >= limit) break;
+          if (!this.leased.has(id)) free.push(rowid);
+        }
+        rows = free.length === 0 ? [] : (this.q.byRowids.all(JSON.stringify(free)) as DueRow[]);
       }
-      if (free.length === 0) return [];
-      rows = this.q.byRowids.all(JSON.stringify(free)) as DueRow[];
+    } else rows = this.q.dueAfter.all(now, this.cursor.due, this.cursor.rowid, limit) as DueRow[];
+    for (const r of rows) {
+      if (this.cursor === null || r.due_at > this.cursor.due || (r.due_at === this.cursor.due && r.rowid > this.cursor.rowid)) this.cursor = { due: r.due_at, rowid: r.rowid };
     }
     const out: OutboundMessage[] = [];
     for (const r of rows) {
@@ -178,6 +205,8 @@ export class SqliteOutbox implements OutboxStore {
   async retryLater(id: string, dueAt: number, _detail: string, partial?: PartialSubmit): Promise<void> {
     this.q.retry.run(dueAt, partialColumn(partial), id);
     this.leased.delete(id);
+    // due again before the claim cursor: the next claim reads from the start
+    if (this.cursor === null || dueAt <= this.cursor.due) this.rewound = true;
   }
 
   async resolveUpstreamId(spellings: readonly string[]): Promise<string | null> {
