@@ -107,7 +107,7 @@ async function start(config: Config): Promise<void> {
     });
   } else {
     if (config.role !== 'all') throw new ConfigError([`role (SMSGUARD_ROLE): '${config.role}' needs --queue nats://…`]);
-    worker = new DeliveryWorker(app.ctx, smpp.egress!, {}, (mo) => app.receiveMo(mo, 'system'));
+    worker = new DeliveryWorker(app.ctx, smpp.egress!, { inFlight: config.deliveryInFlight }, (mo) => app.receiveMo(mo, 'system'));
     worker.start();
   }
   const sweeper = new ConsentSweeper(app.ctx);
@@ -214,6 +214,7 @@ export function buildCli(): Command {
     .addOption(new Option('--clock <clock>', 'system, or simulated (moves only via POST /v1/simulator/clock)').choices(['system', 'simulated']))
     .option('--upstream-file <path>', 'JSON file of upstream SMPP links with prefixes and weights (wins over --upstream)')
     .addOption(new Option('--upstream-thread <on|off>', 'SMPP client on its own thread (default on)').choices(['on', 'off']))
+    .option('--delivery-in-flight <n>', 'batches the delivery worker keeps out to the upstream at once, 1–16 (default 1: bursts are queued first)')
     .option('--smpp-port <port>', 'SMPP server port (default 2775)')
     .option('--queue <url>', 'nats://host:port: split ingress and egress over NATS JetStream (PostgreSQL store)')
     .addOption(new Option('--role <role>', 'pieces to run: ingress, egress or all (default)').choices(['ingress', 'egress', 'all']))

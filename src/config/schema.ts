@@ -74,6 +74,13 @@ export const ConfigSchema = z.object({
   clock: z.enum(['system', 'simulated']).default('system'),
   smppHost: z.string().min(1).default('127.0.0.1'),
   smppPort: port.default(2775),
+  /**
+   * Claimed batches (up to 1000 messages each) the delivery worker keeps out to the upstream at once
+   * (without --queue). 1: a burst goes into the durable queue first and is delivered after; more keeps
+   * the carrier link busier while submissions arrive, at the cost of accepting them more slowly
+   * (docs/PERFORMANCE.md).
+   */
+  deliveryInFlight: z.coerce.number().int().min(1).max(16).default(1),
   /** Receipts/MO a content provider's ESME has not taken are dropped after this many hours (docs/SMPP.md). */
   smppDeliveryMaxAgeHours: z.coerce.number().positive().max(8760).default(72),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
