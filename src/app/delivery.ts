@@ -139,25 +139,33 @@ export class DeliveryWorker {
    * it sent is recorded (after stop(): once the batches in hand are).
    */
   private async pump(): Promise<void> {
-    // After stop() no new batch is claimed: shutdown waits for the batches in hand only.
-    while (!this.stopped) {
-      if (this.out.size >= Math.max(1, this.opts.inFlight)) {
-        await Promise.race(this.out);
-        continue;
+    this.failed = false;
+    try {
+      // After stop() no new batch is claimed: shutdown waits for the batches in hand only. After a
+      // batch failed (its statuses not recorded), none either: the next kick tries again.
+      while (!this.stopped && !this.failed) {
+        if (this.out.size >= Math.max(1, this.opts.inFlight)) {
+          await Promise.race(this.out);
+          continue;
+        }
+        const batch = await this.ctx.store.outbox.claim(this.ctx.clock.now(), this.opts.batch, this.opts.leaseMs);
+        if (batch.length === 0) {
+          // Nothing due now; what a batch still out brings back (a retry) or what arrives meanwhile
+          // is claimed once it is recorded.
+          if (this.out.size === 0) return;
+          await Promise.race(this.out);
+          continue;
+        }
+        const sent: Promise<void> = this.deliver(batch).finally(() => this.out.delete(sent));
+        this.out.add(sent);
       }
-      const batch = await this.ctx.store.outbox.claim(this.ctx.clock.now(), this.opts.batch, this.opts.leaseMs);
-      if (batch.length === 0) {
-        // Nothing due now; what a batch still out brings back (a retry) or what arrives meanwhile
-        // is claimed once it is recorded.
-        if (this.out.size === 0) return;
-        await Promise.race(this.out);
-        continue;
-      }
-      const sent: Promise<void> = this.deliver(batch).finally(() => this.out.delete(sent));
-      this.out.add(sent);
+    } finally {
+      await Promise.all(this.out);
     }
-    await Promise.all(this.out);
   }
+
+  /** A batch of the current pump failed. */
+  private failed = false;
 
   /** One claimed batch: submitted, its retries scheduled, its statuses recorded; failures reported. */
   private async deliver(batch: OutboundMessage[]): Promise<void> {
@@ -172,6 +180,7 @@ export class DeliveryWorker {
       this.book.retryEarly();
     } catch (e) {
       // The batch stays leased; it is claimed again once the lease runs out.
+      this.failed = true;
       this.reportError('pump', e as Error);
     }
   }

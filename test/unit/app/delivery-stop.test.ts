@@ -75,3 +75,31 @@ test('several batches go out at once (inFlight), each recorded when its own answ
     await g.close();
   }
 });
+
+test('a batch whose statuses cannot be recorded is reported and stays queued; the next batches go on', { timeout: 20_000 }, async () => {
+  const g = await startTestGateway();
+  try {
+    await g.worker.stop();
+    const cp = await onboard(g);
+    const egress: Egress = {
+      submit: (m) => Promise.resolve({ ok: true as const, upstreamId: `UP_${m.id}` }),
+      onReceipt: () => undefined, onMo: () => undefined, close: async () => undefined,
+    };
+    const outbox = g.store.outbox as { recordStatuses: (u: unknown[]) => Promise<unknown[]> };
+    const record = outbox.recordStatuses.bind(outbox);
+    let failures = 1;
+    outbox.recordStatuses = (u) => (failures-- > 0 ? Promise.reject(new Error('disk full')) : record(u));
+    const worker = new DeliveryWorker(g.app.ctx, egress, { batch: 2, pollMs: 10, leaseMs: 60_000 });
+    for (let i = 0; i < 4; i++) {
+      const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: `1390000002${i}`, text: '【示例】您的账单已出', type: 'notification' } });
+      assert.equal(r.statusCode, 202, r.body);
+    }
+    worker.start();
+    for (let i = 0; i < 200 && (await g.store.outbox.pendingCount()) > 2; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(worker.errors.map((e) => [e.where, e.message]), [['pump', 'disk full']]);
+    assert.equal(await g.store.outbox.pendingCount(), 2, 'the failed batch still queued (leased), the other recorded');
+    await worker.stop(1_000);
+  } finally {
+    await g.close();
+  }
+});
