@@ -11,7 +11,8 @@ import { DeliveryWorker } from '../../src/app/delivery.js';
 import type { SimulatedClock } from '../../src/simulator/clock.js';
 import { resolveProfile } from '../../src/profiles/index.js';
 import { SmppServer, SmppCredentials } from '../../src/smpp/server/index.js';
-import { SmppUpstream, parseUpstreamUrl } from '../../src/smpp/client/index.js';
+import { SmppEsme, SmppUpstream, parseUpstreamUrl } from '../../src/smpp/client/index.js';
+import { EsmClass, buildConcatUdh, encodeText, smDefaults, type SmPdu } from '../../src/smpp/pdu/index.js';
 import type { Upstream } from '../fakes/smpp/upstream-fixture.js';
 import type { UpstreamOptions } from '../../src/smpp/client/upstream.js';
 import type { SmppDeliveryStore } from '../../src/ports/smpp-deliveries.js';
@@ -68,4 +69,31 @@ export async function onboardSmppProvider(g: { app: App; creds: SmppCredentials 
   const { contentProviderId } = await onboardProvider(g.app, creditCode);
   await g.creds.create(admin, contentProviderId, { systemId, password });
   return contentProviderId;
+}
+
+/** Runs `fn` with `g`, then stops it whatever happened (a restart test's gateway, one at a time). */
+export async function using<G extends { stop(): Promise<void> }, T>(g: G, fn: (g: G) => Promise<T>): Promise<T> {
+  try {
+    return await fn(g);
+  } finally {
+    await g.stop();
+  }
+}
+
+/** Binds an ESME with `o` (SmppEsme.connect), runs `fn` with it, then closes it whatever happened. */
+export async function withEsme<T>(o: Parameters<typeof SmppEsme.connect>[0], fn: (esme: SmppEsme) => Promise<T>): Promise<T> {
+  const esme = await SmppEsme.connect(o);
+  try {
+    return await fn(esme);
+  } finally {
+    await esme.close();
+  }
+}
+
+/** Part `seq` of `total` (UDH reference `ref`) of a long UCS-2 message from port 10690001 to 13800138000. */
+export function concatPart(o: { ref: number; total: number; seq: number; text: string; registeredDelivery: number }): SmPdu {
+  return {
+    ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138000', esm_class: EsmClass.UDHI, data_coding: 8, registered_delivery: o.registeredDelivery,
+    short_message: Buffer.concat([buildConcatUdh({ ref: o.ref, total: o.total, seq: o.seq }), encodeText(o.text, 8)]),
+  };
 }

@@ -15,139 +15,100 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../../src/store/sqlite/index.js';
 import { SimulatedClock } from '../../../src/simulator/clock.js';
-import { SmppEsme } from '../../../src/smpp/client/index.js';
-import { CommandStatus, EsmClass, Tag, buildConcatUdh, encodeText, smDefaults, tlvString, type SmPdu } from '../../../src/smpp/pdu/index.js';
+import { CommandStatus, EsmClass, Tag, tlvString, type DataSmPdu, type SmPdu } from '../../../src/smpp/pdu/index.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
 import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
-import { onboardSmppProvider, smppGateway } from '../../helpers/restart-gateway.js';
+import { concatPart, onboardSmppProvider, smppGateway, using, withEsme } from '../../helpers/restart-gateway.js';
 import { waitFor } from '../../helpers/wait.js';
 import type { SmppDeliveryStore } from '../../../src/ports/smpp-deliveries.js';
 
-const TEXTS = ['【示例】您的快递已到驿站，请凭取件码取件，', '驿站营业时间为每天早上八点至晚上九点，', '如有疑问请致电驿站。'];
-
-test('the earlier parts of a long message kept across a restart: the last part completes the set on the new gateway', { timeout: 60_000 }, async () => {
+/** A fake carrier SMSC with receipts, a simulated clock at noon in Shanghai and a database path; cleaned up after. */
+async function scene(fn: (s: { db: string; smsc: FakeSmsc; clock: SimulatedClock }) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'smsguard-provider-partial-'));
-  const db = join(dir, 'gw.db');
   const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true });
   await smsc.listen();
-  const clock = new SimulatedClock(NOON_SHANGHAI);
+  try {
+    await fn({ db: join(dir, 'gw.db'), smsc, clock: new SimulatedClock(NOON_SHANGHAI) });
+  } finally {
+    await smsc.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const TEXTS = ['【示例】您的快递已到驿站，请凭取件码取件，', '驿站营业时间为每天早上八点至晚上九点，', '如有疑问请致电驿站。'];
+
+test('the earlier parts of a long message kept across a restart: the last part completes the set on the new gateway', { timeout: 60_000 }, () => scene(async ({ db, smsc, clock }) => {
   const run = (store: SqliteStore) => smppGateway(store, clock, `smpp://u:p@127.0.0.1:${smsc.port}?name=carrier`, { keepParts: true });
   const receipts: string[] = [];
-  const bind = (port: number) => SmppEsme.connect({
-    host: '127.0.0.1', port, systemId: 'esme1', password: 'pw123', bindType: 'transceiver',
-    onDeliver: (pdu) => {
-      if ((pdu as SmPdu).esm_class & EsmClass.DELIVERY_RECEIPT) receipts.push(tlvString((pdu as SmPdu).tlvs, Tag.receipted_message_id) ?? '');
+  const esmeAt = (port: number) => ({
+    host: '127.0.0.1', port, systemId: 'esme1', password: 'pw123', bindType: 'transceiver' as const,
+    onDeliver: (pdu: SmPdu | DataSmPdu) => {
+      if (pdu.command === 'deliver_sm' && pdu.esm_class & EsmClass.DELIVERY_RECEIPT) receipts.push(tlvString(pdu.tlvs, Tag.receipted_message_id) ?? '');
       return CommandStatus.ESME_ROK;
     },
   });
-  const part = (seq: number): SmPdu => ({
-    ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138000', esm_class: EsmClass.UDHI, data_coding: 8, registered_delivery: seq === 1 ? 1 : 0,
-    short_message: Buffer.concat([buildConcatUdh({ ref: 77, total: 3, seq }), encodeText(TEXTS[seq - 1], 8)]),
-  });
-  try {
-    const ids: string[] = [];
-    const first = await run(new SqliteStore(db));
-    try {
-      await onboardSmppProvider(first, 'esme1', 'pw123', await validCreditCode());
-      const esme = await bind(first.port);
-      try {
-        for (const seq of [1, 2]) {
-          const resp = await esme.request(part(seq));
-          assert.equal(resp.command_status, CommandStatus.ESME_ROK);
-          ids.push((resp as { message_id: string }).message_id);
-        }
-        assert.equal((await first.store.smppDeliveries.openParts()).length, 2, 'both kept before their answers');
-      } finally {
-        await esme.close();
-      }
-    } finally {
-      await first.stop();
-    }
-    assert.equal(smsc.acked.length, 0, 'nothing sent from half a message');
-
-    const second = await run(new SqliteStore(db));
-    try {
-      const esme = await bind(second.port);
-      try {
-        const resp = await esme.request(part(3));
+  const part = (seq: number) => concatPart({ ref: 77, total: 3, seq, text: TEXTS[seq - 1], registeredDelivery: seq === 1 ? 1 : 0 });
+  const ids: string[] = [];
+  await using(await run(new SqliteStore(db)), async (first) => {
+    await onboardSmppProvider(first, 'esme1', 'pw123', await validCreditCode());
+    await withEsme(esmeAt(first.port), async (esme) => {
+      for (const seq of [1, 2]) {
+        const resp = await esme.request(part(seq));
         assert.equal(resp.command_status, CommandStatus.ESME_ROK);
-        const id = (resp as { message_id: string }).message_id;
-        const m = await second.app.ctx.store.messages.getMessage(id);
-        assert.equal(m?.text, TEXTS.join(''), 'decided on the whole text');
-        assert.deepEqual(m?.clientPartIds, ids);
-        await waitFor(() => (smsc.acked.length >= 1 ? true : undefined), 10_000, 'the message at the carrier');
-        assert.equal(smsc.acked.map((a) => a.text).join(''), TEXTS.join(''));
-        // the set asks for receipts when any part does (server.ts): one under every part's id
-        await waitFor(() => (receipts.length >= 3 ? true : undefined), 20_000, 'every part\'s receipt');
-        assert.deepEqual([...receipts].sort(), [...ids, id].sort());
-        assert.deepEqual(await second.store.smppDeliveries.openParts(), [], 'the set forgotten once decided');
-      } finally {
-        await esme.close();
+        ids.push((resp as { message_id: string }).message_id);
       }
-    } finally {
-      await second.stop();
-    }
-  } finally {
-    await smsc.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test('a crash between a set\'s decision and the drop of its kept parts: the parts went with the decision, nothing reopens', { timeout: 60_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'smsguard-provider-partial-'));
-  const db = join(dir, 'gw.db');
-  const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true });
-  await smsc.listen();
-  const clock = new SimulatedClock(NOON_SHANGHAI);
-  const part = (seq: number): SmPdu => ({
-    ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138000', esm_class: EsmClass.UDHI, data_coding: 8, registered_delivery: 1,
-    short_message: Buffer.concat([buildConcatUdh({ ref: 78, total: 3, seq }), encodeText(TEXTS[seq - 1], 8)]),
-  });
-  try {
-    const store = new SqliteStore(db);
-    // The process dies before its drop of the set's rows (the turn after the decision): never done.
-    let drops = 0;
-    const deliveries = Object.assign(Object.create(store.smppDeliveries) as SmppDeliveryStore, {
-      dropParts: () => { drops++; return new Promise<never>(() => undefined); },
+      assert.equal((await first.store.smppDeliveries.openParts()).length, 2, 'both kept before their answers');
     });
-    const first = await smppGateway(store, clock, `smpp://u:p@127.0.0.1:${smsc.port}?name=carrier`, { deliveries });
-    const expired: string[] = [];
-    try {
-      await onboardSmppProvider(first, 'esme1', 'pw123', await validCreditCode());
-      const esme = await SmppEsme.connect({ host: '127.0.0.1', port: first.port, systemId: 'esme1', password: 'pw123', bindType: 'transceiver', onDeliver: () => CommandStatus.ESME_ROK });
-      try {
-        for (const seq of [1, 2]) assert.equal((await esme.request(part(seq))).command_status, CommandStatus.ESME_ROK);
-        assert.equal((await store.smppDeliveries.openParts()).length, 2, 'the earlier parts kept');
-        const last = await esme.request(part(3));
-        assert.equal(last.command_status, CommandStatus.ESME_ROK);
-        await waitFor(() => (drops > 0 ? true : undefined), 5_000, 'the server\'s own drop asked for');
-        assert.deepEqual(await store.smppDeliveries.openParts(), [], 'gone with the decision, though the drop never ran');
-      } finally {
-        await esme.close();
-      }
-    } finally {
-      await first.stop();
-    }
-    // the next start reopens nothing, so nothing expires and no EXPIRED receipt contradicts the message's own
-    const second = await smppGateway(new SqliteStore(db), clock, `smpp://u:p@127.0.0.1:${smsc.port}?name=carrier`, { keepParts: true });
-    try {
-      const esme = await SmppEsme.connect({
-        host: '127.0.0.1', port: second.port, systemId: 'esme1', password: 'pw123', bindType: 'receiver',
-        onDeliver: (pdu) => { if (/stat:EXPIRED/.test((pdu as SmPdu).short_message.toString('latin1'))) expired.push('x'); return CommandStatus.ESME_ROK; },
-      });
-      try {
-        clock.advance(3_600_000);
-        await new Promise((r) => setTimeout(r, 1_500));
-        assert.deepEqual(expired, []);
-        assert.deepEqual(await second.store.smppDeliveries.openParts(), []);
-      } finally {
-        await esme.close();
-      }
-    } finally {
-      await second.stop();
-    }
-  } finally {
-    await smsc.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  });
+  assert.equal(smsc.acked.length, 0, 'nothing sent from half a message');
+
+  await using(await run(new SqliteStore(db)), (second) => withEsme(esmeAt(second.port), async (esme) => {
+    const resp = await esme.request(part(3));
+    assert.equal(resp.command_status, CommandStatus.ESME_ROK);
+    const id = (resp as { message_id: string }).message_id;
+    const m = await second.app.ctx.store.messages.getMessage(id);
+    assert.equal(m?.text, TEXTS.join(''), 'decided on the whole text');
+    assert.deepEqual(m?.clientPartIds, ids);
+    await waitFor(() => (smsc.acked.length >= 1 ? true : undefined), 10_000, 'the message at the carrier');
+    assert.equal(smsc.acked.map((a) => a.text).join(''), TEXTS.join(''));
+    // the set asks for receipts when any part does (server.ts): one under every part's id
+    await waitFor(() => (receipts.length >= 3 ? true : undefined), 20_000, 'every part\'s receipt');
+    assert.deepEqual([...receipts].sort(), [...ids, id].sort());
+    assert.deepEqual(await second.store.smppDeliveries.openParts(), [], 'the set forgotten once decided');
+  }));
+}));
+
+test('a crash between a set\'s decision and the drop of its kept parts: the parts went with the decision, nothing reopens', { timeout: 60_000 }, () => scene(async ({ db, smsc, clock }) => {
+  const url = `smpp://u:p@127.0.0.1:${smsc.port}?name=carrier`;
+  const part = (seq: number) => concatPart({ ref: 78, total: 3, seq, text: TEXTS[seq - 1], registeredDelivery: 1 });
+  const store = new SqliteStore(db);
+  // The process dies before its drop of the set's rows (the turn after the decision): never done.
+  let drops = 0;
+  const deliveries = Object.assign(Object.create(store.smppDeliveries) as SmppDeliveryStore, {
+    dropParts: () => { drops++; return new Promise<never>(() => undefined); },
+  });
+  await using(await smppGateway(store, clock, url, { deliveries }), async (first) => {
+    await onboardSmppProvider(first, 'esme1', 'pw123', await validCreditCode());
+    await withEsme({ host: '127.0.0.1', port: first.port, systemId: 'esme1', password: 'pw123', bindType: 'transceiver', onDeliver: () => CommandStatus.ESME_ROK }, async (esme) => {
+      for (const seq of [1, 2]) assert.equal((await esme.request(part(seq))).command_status, CommandStatus.ESME_ROK);
+      assert.equal((await store.smppDeliveries.openParts()).length, 2, 'the earlier parts kept');
+      assert.equal((await esme.request(part(3))).command_status, CommandStatus.ESME_ROK);
+      await waitFor(() => (drops > 0 ? true : undefined), 5_000, 'the server\'s own drop asked for');
+      assert.deepEqual(await store.smppDeliveries.openParts(), [], 'gone with the decision, though the drop never ran');
+    });
+  });
+  // the next start reopens nothing, so nothing expires and no EXPIRED receipt contradicts the message's own
+  const expired: string[] = [];
+  await using(await smppGateway(new SqliteStore(db), clock, url, { keepParts: true }), async (second) => {
+    const onDeliver = (pdu: SmPdu | DataSmPdu) => {
+      if (pdu.command === 'deliver_sm' && /stat:EXPIRED/.test(pdu.short_message.toString('latin1'))) expired.push('x');
+      return CommandStatus.ESME_ROK;
+    };
+    await withEsme({ host: '127.0.0.1', port: second.port, systemId: 'esme1', password: 'pw123', bindType: 'receiver', onDeliver }, async () => {
+      clock.advance(3_600_000);
+      await new Promise((r) => setTimeout(r, 1_500));
+      assert.deepEqual(expired, []);
+      assert.deepEqual(await second.store.smppDeliveries.openParts(), []);
+    });
+  });
+}));

@@ -14,11 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../../src/store/sqlite/index.js';
 import { SimulatedClock } from '../../../src/simulator/clock.js';
-import { SmppEsme } from '../../../src/smpp/client/index.js';
-import { CommandStatus, EsmClass, Tag, buildConcatUdh, encodeText, smDefaults, tlvString, type SmPdu } from '../../../src/smpp/pdu/index.js';
+import { CommandStatus, EsmClass, Tag, tlvString, type DataSmPdu, type SmPdu } from '../../../src/smpp/pdu/index.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
 import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
-import { onboardSmppProvider, smppGateway } from '../../helpers/restart-gateway.js';
+import { concatPart, onboardSmppProvider, smppGateway, using, withEsme } from '../../helpers/restart-gateway.js';
 import { waitFor } from '../../helpers/wait.js';
 
 
@@ -31,52 +30,34 @@ test('a receipt asked for on the first part of a long message reaches the provid
   const clock = new SimulatedClock(NOON_SHANGHAI);
   const run = (store: SqliteStore) => smppGateway(store, clock, `smpp://u:p@127.0.0.1:${smsc.port}?name=carrier`);
   const receipts: string[] = [];
-  const bind = (port: number) => SmppEsme.connect({
-    host: '127.0.0.1', port, systemId: 'kannel1', password: 'pw123', bindType: 'transceiver',
-    onDeliver: (pdu) => {
-      if ((pdu as SmPdu).esm_class & EsmClass.DELIVERY_RECEIPT) receipts.push(tlvString((pdu as SmPdu).tlvs, Tag.receipted_message_id) ?? '');
+  const esmeAt = (port: number) => ({
+    host: '127.0.0.1', port, systemId: 'kannel1', password: 'pw123', bindType: 'transceiver' as const,
+    onDeliver: (pdu: SmPdu | DataSmPdu) => {
+      if (pdu.command === 'deliver_sm' && pdu.esm_class & EsmClass.DELIVERY_RECEIPT) receipts.push(tlvString(pdu.tlvs, Tag.receipted_message_id) ?? '');
       return CommandStatus.ESME_ROK;
     },
   });
-  const part = (seq: number, text: string, registered_delivery: number): SmPdu => ({
-    ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138000', esm_class: EsmClass.UDHI, data_coding: 8, registered_delivery,
-    short_message: Buffer.concat([buildConcatUdh({ ref: 42, total: 2, seq }), encodeText(text, 8)]),
-  });
   try {
     const ids: string[] = [];
-    const first = await run(new SqliteStore(db));
-    try {
+    await using(await run(new SqliteStore(db)), async (first) => {
       await onboardSmppProvider(first, 'kannel1', 'pw123', await validCreditCode());
-      const esme = await bind(first.port);
-      try {
+      await withEsme(esmeAt(first.port), async (esme) => {
         for (const [seq, text, rd] of [[1, '【示例】您的快递已到驿站，请凭取件码取件，驿站营业时间为每天早上八点至晚上九点，', 1], [2, '如有疑问请致电驿站，感谢您的耐心等待与支持。', 0]] as const) {
-          const resp = await esme.request(part(seq, text, rd));
+          const resp = await esme.request(concatPart({ ref: 42, total: 2, seq, text, registeredDelivery: rd }));
           assert.equal(resp.command_status, 0);
           ids.push((resp as { message_id: string }).message_id);
         }
         // the whole (one part of 67 characters for the carrier) reached it; no receipt yet
         await waitFor(() => (smsc.acked.length >= 1 ? true : undefined), 10_000, 'the message at the carrier');
         assert.deepEqual(receipts, []);
-      } finally {
-        await esme.close();
-      }
-    } finally {
-      await first.stop();
-    }
+      });
+    });
 
-    const second = await run(new SqliteStore(db));
-    try {
-      const esme = await bind(second.port);
-      try {
-        // part 1's id (the one whose receipt was asked for) and the message's (part 2's answer)
-        await waitFor(() => (receipts.length >= 2 ? true : undefined), 20_000, 'the receipts at the provider');
-        assert.deepEqual([...receipts].sort(), [...ids].sort());
-      } finally {
-        await esme.close();
-      }
-    } finally {
-      await second.stop();
-    }
+    await using(await run(new SqliteStore(db)), (second) => withEsme(esmeAt(second.port), async () => {
+      // part 1's id (the one whose receipt was asked for) and the message's (part 2's answer)
+      await waitFor(() => (receipts.length >= 2 ? true : undefined), 20_000, 'the receipts at the provider');
+      assert.deepEqual([...receipts].sort(), [...ids].sort());
+    }));
   } finally {
     await smsc.close();
     rmSync(dir, { recursive: true, force: true });
