@@ -12,7 +12,7 @@ import type { SimulatedClock } from '../../src/simulator/clock.js';
 import { resolveProfile } from '../../src/profiles/index.js';
 import { SmppServer, SmppCredentials } from '../../src/smpp/server/index.js';
 import { SmppEsme, SmppUpstream, parseUpstreamUrl } from '../../src/smpp/client/index.js';
-import { EsmClass, buildConcatUdh, encodeText, smDefaults, type SmPdu } from '../../src/smpp/pdu/index.js';
+import { CommandStatus, EsmClass, Tag, buildConcatUdh, encodeText, smDefaults, tlvString, type DataSmPdu, type SmPdu } from '../../src/smpp/pdu/index.js';
 import type { Upstream } from '../fakes/smpp/upstream-fixture.js';
 import type { UpstreamOptions } from '../../src/smpp/client/upstream.js';
 import type { SmppDeliveryStore } from '../../src/ports/smpp-deliveries.js';
@@ -95,5 +95,13 @@ export function concatPart(o: { ref: number; total: number; seq: number; text: s
   return {
     ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138000', esm_class: EsmClass.UDHI, data_coding: 8, registered_delivery: o.registeredDelivery,
     short_message: Buffer.concat([buildConcatUdh({ ref: o.ref, total: o.total, seq: o.seq }), encodeText(o.text, 8)]),
+  };
+}
+
+/** An ESME's onDeliver: answers ESME_ROK and keeps each delivery receipt's receipted_message_id in `into`. */
+export function keepReceipts(into: string[]): (pdu: SmPdu | DataSmPdu) => number {
+  return (pdu) => {
+    if (pdu.command === 'deliver_sm' && pdu.esm_class & EsmClass.DELIVERY_RECEIPT) into.push(tlvString(pdu.tlvs, Tag.receipted_message_id) ?? '');
+    return CommandStatus.ESME_ROK;
   };
 }

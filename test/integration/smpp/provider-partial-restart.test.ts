@@ -15,10 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../../src/store/sqlite/index.js';
 import { SimulatedClock } from '../../../src/simulator/clock.js';
-import { CommandStatus, EsmClass, Tag, tlvString, type DataSmPdu, type SmPdu } from '../../../src/smpp/pdu/index.js';
+import { CommandStatus, type DataSmPdu, type SmPdu } from '../../../src/smpp/pdu/index.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
 import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
-import { concatPart, onboardSmppProvider, smppGateway, using, withEsme } from '../../helpers/restart-gateway.js';
+import { concatPart, keepReceipts, onboardSmppProvider, smppGateway, using, withEsme } from '../../helpers/restart-gateway.js';
 import { waitFor } from '../../helpers/wait.js';
 import type { SmppDeliveryStore } from '../../../src/ports/smpp-deliveries.js';
 
@@ -40,13 +40,7 @@ const TEXTS = ['【示例】您的快递已到驿站，请凭取件码取件，'
 test('the earlier parts of a long message kept across a restart: the last part completes the set on the new gateway', { timeout: 60_000 }, () => scene(async ({ db, smsc, clock }) => {
   const run = (store: SqliteStore) => smppGateway(store, clock, `smpp://u:p@127.0.0.1:${smsc.port}?name=carrier`, { keepParts: true });
   const receipts: string[] = [];
-  const esmeAt = (port: number) => ({
-    host: '127.0.0.1', port, systemId: 'esme1', password: 'pw123', bindType: 'transceiver' as const,
-    onDeliver: (pdu: SmPdu | DataSmPdu) => {
-      if (pdu.command === 'deliver_sm' && pdu.esm_class & EsmClass.DELIVERY_RECEIPT) receipts.push(tlvString(pdu.tlvs, Tag.receipted_message_id) ?? '');
-      return CommandStatus.ESME_ROK;
-    },
-  });
+  const esmeAt = (port: number) => ({ host: '127.0.0.1', port, systemId: 'esme1', password: 'pw123', bindType: 'transceiver' as const, onDeliver: keepReceipts(receipts) });
   const part = (seq: number) => concatPart({ ref: 77, total: 3, seq, text: TEXTS[seq - 1], registeredDelivery: seq === 1 ? 1 : 0 });
   const ids: string[] = [];
   await using(await run(new SqliteStore(db)), async (first) => {

@@ -14,10 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../../src/store/sqlite/index.js';
 import { SimulatedClock } from '../../../src/simulator/clock.js';
-import { CommandStatus, EsmClass, Tag, tlvString, type DataSmPdu, type SmPdu } from '../../../src/smpp/pdu/index.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
 import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
-import { concatPart, onboardSmppProvider, smppGateway, using, withEsme } from '../../helpers/restart-gateway.js';
+import { concatPart, keepReceipts, onboardSmppProvider, smppGateway, using, withEsme } from '../../helpers/restart-gateway.js';
 import { waitFor } from '../../helpers/wait.js';
 
 
@@ -30,13 +29,7 @@ test('a receipt asked for on the first part of a long message reaches the provid
   const clock = new SimulatedClock(NOON_SHANGHAI);
   const run = (store: SqliteStore) => smppGateway(store, clock, `smpp://u:p@127.0.0.1:${smsc.port}?name=carrier`);
   const receipts: string[] = [];
-  const esmeAt = (port: number) => ({
-    host: '127.0.0.1', port, systemId: 'kannel1', password: 'pw123', bindType: 'transceiver' as const,
-    onDeliver: (pdu: SmPdu | DataSmPdu) => {
-      if (pdu.command === 'deliver_sm' && pdu.esm_class & EsmClass.DELIVERY_RECEIPT) receipts.push(tlvString(pdu.tlvs, Tag.receipted_message_id) ?? '');
-      return CommandStatus.ESME_ROK;
-    },
-  });
+  const esmeAt = (port: number) => ({ host: '127.0.0.1', port, systemId: 'kannel1', password: 'pw123', bindType: 'transceiver' as const, onDeliver: keepReceipts(receipts) });
   try {
     const ids: string[] = [];
     await using(await run(new SqliteStore(db)), async (first) => {
