@@ -9,7 +9,7 @@
 import type { Egress, DeliveryReceipt } from '../ports/egress.js';
 import type { AppContext } from './context.js';
 import type { OutboundMessage } from '../ports/store.js';
-import { ReceiptBook, outcomesOf, recallFrom } from './receipt-book.js';
+import { ReceiptBook, recallFrom, sendBatch } from './receipt-book.js';
 import { within } from './within.js';
 import { CoalescedTask } from '../runtime/coalesced.js';
 
@@ -170,12 +170,7 @@ export class DeliveryWorker {
   /** One claimed batch: submitted, its retries scheduled, its statuses recorded; failures reported. */
   private async deliver(batch: OutboundMessage[]): Promise<void> {
     try {
-      const results = await Promise.all(batch.map((m) => this.egress.submit(m).catch((e: Error) => ({ ok: false as const, retry: true, reason: e.message }))));
-      const { updates, retries } = outcomesOf(batch, results, this.ctx.clock.now(), this.opts.maxAttempts);
-      for (const r of retries) await this.ctx.store.outbox.retryLater(r.id, r.dueAt, r.reason, r.partial);
-      const retried = new Set(retries.map((r) => r.id));
-      for (const m of batch) if (!retried.has(m.id)) this.book.remember(m);
-      const changed = await this.ctx.store.outbox.recordStatuses(updates);
+      const { changed } = await sendBatch({ egress: this.egress, outbox: this.ctx.store.outbox, book: this.book, now: () => this.ctx.clock.now(), maxAttempts: this.opts.maxAttempts }, batch);
       for (const u of changed) this.book.announce(u);
       this.book.retryEarly();
     } catch (e) {

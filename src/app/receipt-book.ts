@@ -11,7 +11,7 @@
  * SMSC already forgot.
  */
 import { LRUCache } from 'lru-cache';
-import type { DeliveryReceipt, PartialSubmit, SubmitResult } from '../ports/egress.js';
+import type { DeliveryReceipt, Egress, PartialSubmit, SubmitResult } from '../ports/egress.js';
 import type { MessageStore, OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
 import type { MessageStatus } from './types.js';
@@ -50,6 +50,54 @@ export function outcomesOf(batch: readonly OutboundMessage[], results: readonly 
     else updates.push({ id: m.id, status: r.retry ? 'failed' : 'rejected_upstream', at, detail: r.reason });
   }
   return { updates, retries };
+}
+
+/** An early receipt taken into its batch's statuses (ReceiptBook.takeEarly). */
+export interface TakenReceipt {
+  /** The receipt as its message's status update. */
+  u: StatusUpdate;
+  r: ReceiptUpdate;
+  since: number;
+}
+
+/**
+ * One claimed batch through the egress, shared by both egress loops: submitted (each answer's
+ * upstream id expected by the receipt book as it comes), retries scheduled, the others remembered
+ * for their receipts, and every `submitted` recorded in one transaction with the receipts that
+ * already came for them (an SMSC answers and reports at once): a receipt that overtook the record
+ * of its submit costs no look-up in the store and no transaction of its own. The caller announces
+ * `changed` (in order) and gives the book's other early receipts their go (retryEarly).
+ */
+export async function sendBatch(
+  o: { egress: Pick<Egress, 'submit'>; outbox: Pick<OutboxStore, 'retryLater' | 'recordStatuses'>; book: ReceiptBook; now(): number; maxAttempts: number },
+  batch: readonly OutboundMessage[],
+): Promise<{ updates: StatusUpdate[]; changed: StatusUpdate[] }> {
+  const expected: string[] = [];
+  try {
+    const results = await Promise.all(batch.map((m) => o.egress.submit(m).then((r) => {
+      if (r.ok && !(r.partIds && r.partIds.length > 1)) {
+        o.book.expect(r.upstreamId);
+        expected.push(r.upstreamId);
+      }
+      return r;
+    }, (e: Error): SubmitResult => ({ ok: false, retry: true, reason: e.message }))));
+    const { updates, retries } = outcomesOf(batch, results, o.now(), o.maxAttempts);
+    for (const r of retries) await o.outbox.retryLater(r.id, r.dueAt, r.reason, r.partial);
+    const retried = new Set(retries.map((r) => r.id));
+    for (const m of batch) if (!retried.has(m.id)) o.book.remember(m);
+    const taken = o.book.takeEarly(updates);
+    let changed: StatusUpdate[];
+    try {
+      changed = await o.outbox.recordStatuses(taken.length ? [...updates, ...taken.map((t) => t.u)] : updates);
+    } catch (e) {
+      o.book.settleTaken(taken, false);
+      throw e;
+    }
+    o.book.settleTaken(taken, true);
+    return { updates, changed };
+  } finally {
+    o.book.unexpect(expected);
+  }
 }
 
 export interface ReceiptBookOptions {
@@ -132,6 +180,44 @@ export class ReceiptBook {
     this.recent.set(m.id, m);
   }
 
+  /**
+   * Upstream ids of messages whose submit_sm_resp is in but whose `submitted` is not recorded yet
+   * (sendBatch). A receipt for one of them waits without a look-up in the store, which could not
+   * find it, and however long the batch takes: its message is known to be on its way.
+   */
+  private readonly expected = new Set<string>();
+
+  expect(upstreamId: string): void {
+    this.expected.add(upstreamId);
+  }
+
+  unexpect(ids: readonly string[]): void {
+    for (const id of ids) this.expected.delete(id);
+  }
+
+  /** Takes the early receipts of these `submitted` updates (short messages), as status updates of their messages. */
+  takeEarly(updates: readonly StatusUpdate[]): TakenReceipt[] {
+    const out: TakenReceipt[] = [];
+    if (this.early.size === 0) return out;
+    for (const s of updates) {
+      if (s.status !== 'submitted' || !s.upstreamId || (s.partIds && s.partIds.length > 1)) continue;
+      const e = this.early.get(s.upstreamId);
+      if (!e) continue;
+      this.early.delete(s.upstreamId);
+      const r = e.r;
+      out.push({ u: r.detail ? { id: s.id, status: r.status, at: r.at, detail: r.detail } : { id: s.id, status: r.status, at: r.at }, r, since: e.since });
+    }
+    return out;
+  }
+
+  /** Taken receipts recorded (settled: acknowledged upstream) or not (early again, tried later). */
+  settleTaken(taken: readonly TakenReceipt[], recorded: boolean): void {
+    for (const t of taken) {
+      if (recorded) this.settle(t.r);
+      else this.keepEarly(t.r, t.since);
+    }
+  }
+
   /** Announces a status change of a remembered message; false when this process does not remember it. */
   announce(u: StatusUpdate): boolean {
     const m = this.recent.get(u.id);
@@ -196,13 +282,22 @@ export class ReceiptBook {
   }
 
   private async flush(): Promise<void> {
-    const batch = this.receipts;
+    let batch = this.receipts;
     this.receipts = [];
     if (!batch.length) return;
     if (this.o.stopped()) {
       const stopped = new Error('stopped: the SMSC will deliver it again');
       for (const u of batch) this.settle(u, stopped);
       return;
+    }
+    if (this.expected.size > 0) {
+      const probe: ReceiptUpdate[] = [];
+      for (const u of batch) {
+        if (this.expected.has(u.upstreamId) && this.early.size < EARLY_MAX) this.keepEarly(u, this.earlySince.get(u) ?? Date.now());
+        else probe.push(u);
+      }
+      batch = probe;
+      if (!batch.length) return;
     }
     let applied;
     try {
@@ -223,19 +318,23 @@ export class ReceiptBook {
       if (respelled.has(r)) continue;
       const since = this.earlySince.get(r) ?? now;
       if (now - since < (this.o.earlyKeepMs ?? EARLY_KEEP_MS) && this.early.size < EARLY_MAX) {
-        // a repeat of a receipt already waiting takes its place, and its waiters with it
-        const before = this.early.get(r.upstreamId);
-        if (before && before.r !== r) {
-          const w = this.waiting.get(before.r);
-          this.waiting.delete(before.r);
-          if (w) this.waiting.get(r)?.push(...w);
-        }
-        this.early.set(r.upstreamId, { r, since });
+        this.keepEarly(r, since);
         kept.add(r);
       }
     }
     // Recorded, a repeat that changed nothing, or too long without its message: acknowledged.
     for (const u of batch) if (!kept.has(u) && !respelled.has(u)) this.settle(u);
+  }
+
+  /** Keeps `r` until its message is recorded; a repeat of a receipt already waiting takes its place, and its waiters with it. */
+  private keepEarly(r: ReceiptUpdate, since: number): void {
+    const before = this.early.get(r.upstreamId);
+    if (before && before.r !== r) {
+      const w = this.waiting.get(before.r);
+      this.waiting.delete(before.r);
+      if (w) this.waiting.get(r)?.push(...w);
+    }
+    this.early.set(r.upstreamId, { r, since });
   }
 
   /**

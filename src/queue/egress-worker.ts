@@ -12,7 +12,7 @@
 import type { JsMsg, ConsumerMessages } from '@nats-io/jetstream';
 import type { AppContext } from '../app/context.js';
 import type { Egress } from '../ports/egress.js';
-import { ReceiptBook, outcomesOf, recallFrom } from '../app/receipt-book.js';
+import { ReceiptBook, recallFrom, sendBatch } from '../app/receipt-book.js';
 import { within } from '../app/within.js';
 import type { Bus } from './nats.js';
 import type { MtHandOver } from './subjects.js';
@@ -187,13 +187,8 @@ export class BusEgressWorker {
     const mine = new Set(claimed.map((m) => m.id));
     for (const [id, l] of byId) if (!mine.has(id)) for (const m of l) m.ack();
     if (claimed.length === 0) return;
-    const results = await Promise.all(claimed.map((m) => this.egress.submit(m).catch((e: Error) => ({ ok: false as const, retry: true, reason: e.message }))));
-    const { updates, retries } = outcomesOf(claimed, results, this.ctx.clock.now(), this.o.maxAttempts);
     // The relay hands a retried message over again when due (a new Nats-Msg-Id: attempts moved on).
-    for (const r of retries) await this.outbox.retryLater(r.id, r.dueAt, r.reason, r.partial);
-    const retried = new Set(retries.map((r) => r.id));
-    for (const m of claimed) if (!retried.has(m.id)) this.book.remember(m);
-    const changed = await this.outbox.recordStatuses(updates);
+    const { updates, changed } = await sendBatch({ egress: this.egress, outbox: this.outbox, book: this.book, now: () => this.ctx.clock.now(), maxAttempts: this.o.maxAttempts }, claimed);
     this.submitted += updates.filter((u) => u.status === 'submitted').length;
     for (const m of claimed) for (const jm of byId.get(m.id) ?? []) jm.ack();
     for (const u of changed) this.book.announce(u);

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ReceiptBook, outcomesOf } from '../../../src/app/receipt-book.js';
+import { ReceiptBook, outcomesOf, sendBatch } from '../../../src/app/receipt-book.js';
 import type { ReceiptUpdate, StatusUpdate } from '../../../src/ports/store.js';
 
 /** An outbox that knows some upstream ids; `fail` makes the next apply throw. */
@@ -198,6 +198,69 @@ test('a spelling look-up that fails is reported and tried again with the receipt
     assert.equal(most, 2, 'looked up side by side');
   } finally {
     clearInterval(alive);
+    b.stop();
+  }
+});
+
+test('sendBatch: receipts that came before their submits were recorded go in the same transaction, without a look-up; settled only after it', async () => {
+  const outbox = fakeOutbox(new Map());
+  const b = book(outbox);
+  const recorded: StatusUpdate[][] = [];
+  let failNext = false;
+  const statuses = {
+    async retryLater() { /* none here */ },
+    async recordStatuses(us: StatusUpdate[]) {
+      if (failNext) { failNext = false; throw new Error('disk full'); }
+      recorded.push(us);
+      return us;
+    },
+  };
+  const msg = (id: string) => ({ id, contentProviderId: 'cp', from: '10690001', to: '+8613800138000', text: 't', registeredDelivery: true, attempts: 1, submittedAt: 0 });
+  // the SMSC answers m1 and reports it at once, while the batch waits for the slow one's answer
+  let receipt!: Promise<void>;
+  const egress = {
+    submit: async (m: { id: string }) => {
+      const up = `UP_${m.id}`;
+      if (m.id === 'slow') await new Promise((r) => setTimeout(r, 30));
+      else setTimeout(() => (receipt = b.receipt({ upstreamId: up, stat: 'DELIVRD', at: 5 })), 1);
+      return { ok: true as const, upstreamId: up };
+    },
+  };
+  const { changed } = await sendBatch({ egress, outbox: statuses, book: b, now: () => 10, maxAttempts: 3 }, [msg('m1'), msg('slow')]);
+  assert.deepEqual(changed.map((u) => [u.id, u.status]), [['m1', 'submitted'], ['slow', 'submitted'], ['m1', 'delivered']], 'one transaction, each receipt after the submits');
+  assert.equal(recorded.length, 1);
+  assert.equal(await state(receipt), 'resolved');
+  assert.deepEqual(outbox.applied, [], 'never looked up in the store');
+
+  // the transaction fails: the receipt waits (not acknowledged), and goes with the retried record later
+  failNext = true;
+  await assert.rejects(sendBatch({ egress, outbox: statuses, book: b, now: () => 20, maxAttempts: 3 }, [msg('m2'), msg('slow')]), /disk full/);
+  assert.equal(await state(receipt), 'pending');
+  const again = await sendBatch({ egress: { submit: async () => ({ ok: true as const, upstreamId: 'UP_m2' }) }, outbox: statuses, book: b, now: () => 30, maxAttempts: 3 }, [msg('m2')]);
+  assert.deepEqual(again.changed.map((u) => [u.id, u.status]), [['m2', 'submitted'], ['m2', 'delivered']]);
+  assert.equal(await state(receipt), 'resolved');
+});
+
+test('sendBatch: a receipt for a message whose submit is answered waits for the batch however long it takes (not dropped as matching nothing)', async () => {
+  const outbox = fakeOutbox(new Map());
+  const b = new ReceiptBook({ outbox, clock: { now: () => 1_000 } as never, announce: () => undefined, onError: () => undefined, stopped: () => false, earlyKeepMs: 30 });
+  b.start(10);
+  try {
+    const statuses = { async retryLater() { /* none */ }, async recordStatuses(us: StatusUpdate[]) { return us; } };
+    const msg = (id: string) => ({ id, contentProviderId: 'cp', from: '10690001', to: '+8613800138000', text: 't', registeredDelivery: true, attempts: 1, submittedAt: 0 });
+    let receipt!: Promise<void>;
+    const egress = {
+      submit: async (m: { id: string }) => {
+        // the slow one keeps the batch out ten times longer than an unknown receipt is kept
+        if (m.id === 'slow') await new Promise((r) => setTimeout(r, 300));
+        else setTimeout(() => (receipt = b.receipt({ upstreamId: `UP_${m.id}`, stat: 'DELIVRD', at: 5 })), 1);
+        return { ok: true as const, upstreamId: `UP_${m.id}` };
+      },
+    };
+    const { changed } = await sendBatch({ egress, outbox: statuses, book: b, now: () => 10, maxAttempts: 3 }, [msg('m1'), msg('slow')]);
+    assert.deepEqual(changed.map((u) => [u.id, u.status]), [['m1', 'submitted'], ['slow', 'submitted'], ['m1', 'delivered']]);
+    assert.equal(await state(receipt), 'resolved');
+  } finally {
     b.stop();
   }
 });
