@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=128 --single-threaded-gc
+#!/usr/bin/env -S node --max-semi-space-size=128 --single-threaded-gc --no-allocation-site-pretenuring
 // The `smsguard` command. A fresh clone needs no build step: the TypeScript sources are bundled on
 // first start and again whenever one changes (bin/bundle.js), or run through tsx's loader if that
 // cannot be done (or SMSGUARD_BUNDLE=off).

@@ -18,6 +18,7 @@ test('npm start runs the gateway with the same node flags as the smsguard comman
   const flags = shebangFlags();
   assert.ok(flags.some((f) => /^--max-semi-space-size=\d+$/.test(f)), `a young generation size among ${flags.join(' ')}`);
   assert.ok(flags.includes('--single-threaded-gc'), `garbage collection on one thread among ${flags.join(' ')}`);
+  assert.ok(flags.includes('--no-allocation-site-pretenuring'), `no pretenuring among ${flags.join(' ')}`);
   assert.equal(PKG.scripts.start, ['node', ...flags, 'bin/smsguard.js', 'start'].join(' '));
 });
 
