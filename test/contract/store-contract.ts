@@ -388,6 +388,19 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual(again.map((m) => m.id).sort(), [...same, ...early, ...later].map((m) => m.id).sort());
       });
 
+      test('a claim that stops at its limit leaves the rest for the very next claim, with batches out', async () => {
+        const { cp, service } = await seedProvider(s);
+        const at = (t: number) => item({ cp: cp.id, from: service, to: msisdn(), at: t });
+        const [a, b] = [at(T0 + 5), at(T0 + 6)];
+        await s.messages.decideAndRecord([a, b], () => decision(true));
+        assert.deepEqual((await s.outbox.claim(T0 + 10, 10, 60_000)).map((m) => m.id), [a.id, b.id]);
+        // three stamped before those (another clock), while a and b are out
+        const early = [at(T0), at(T0 + 1), at(T0 + 2)];
+        await s.messages.decideAndRecord(early, () => decision(true));
+        assert.deepEqual((await s.outbox.claim(T0 + 1_010, 2, 60_000)).map((m) => m.id), [early[0].id, early[1].id]);
+        assert.deepEqual((await s.outbox.claim(T0 + 1_011, 2, 60_000)).map((m) => m.id), [early[2].id], 'not left until a later read from the start');
+      });
+
       test('registered_delivery comes back as submitted: none, every final status, failure only (also after a hold)', async () => {
         const { cp, service } = await seedProvider(s);
         const wants = [false, true, 'failure'] as const;

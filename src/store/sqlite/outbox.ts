@@ -54,10 +54,6 @@ export class SqliteOutbox implements OutboxStore {
   constructor(private readonly db: Db, private readonly records: RecordsWriter) {
     this.q = {
       due: db.prepare(`SELECT ${DUE_COLUMNS} FROM message_status WHERE status = 'accepted' AND due_at <= ? ORDER BY due_at, rowid LIMIT ?`),
-      // With batches out (leased), the due rows' ids first, then only the unleased rows whole: the
-      // leased ones, the first in due order, would otherwise be read with their texts.
-      dueIds: db.prepare("SELECT rowid, id FROM message_status WHERE status = 'accepted' AND due_at <= ? ORDER BY due_at, rowid LIMIT ?").raw(),
-      byRowids: db.prepare(`SELECT ${DUE_COLUMNS} FROM message_status WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY due_at, rowid`),
       // Past the last row claimed (ClaimCursor): what arrived since, none of it leased.
       dueAfter: db.prepare(`SELECT ${DUE_COLUMNS} FROM message_status WHERE status = 'accepted' AND due_at <= ? AND (due_at, rowid) > (?, ?) ORDER BY due_at, rowid LIMIT ?`),
       retry: db.prepare('UPDATE message_status SET due_at = ?, attempts = attempts + 1, partial = ? WHERE id = ?'),
@@ -98,24 +94,19 @@ export class SqliteOutbox implements OutboxStore {
     }
     let rows: DueRow[];
     if (this.leased.size === 0 || this.cursor === null || this.rewound || now - this.lastFullScan >= FULL_SCAN_MS || now < this.lastFullScan) {
+      // from the start, leased rows included (skipped below): rare with batches out, see `cursor`
       this.rewound = false;
       this.lastFullScan = now;
-      if (this.leased.size === 0) rows = this.q.due.all(now, limit) as DueRow[];
-      else {
-        const free: number[] = [];
-        for (const [rowid, id] of this.q.dueIds.all(now, limit + this.leased.size) as [number, string][]) {
-          if (free.length >= limit) break;
-          if (!this.leased.has(id)) free.push(rowid);
-        }
-        rows = free.length === 0 ? [] : (this.q.byRowids.all(JSON.stringify(free)) as DueRow[]);
-      }
+      rows = this.q.due.all(now, limit + this.leased.size) as DueRow[];
+      // where this read stops is the new position, even before the old one (a row stamped earlier)
+      this.cursor = null;
     } else rows = this.q.dueAfter.all(now, this.cursor.due, this.cursor.rowid, limit) as DueRow[];
-    for (const r of rows) {
-      if (this.cursor === null || r.due_at > this.cursor.due || (r.due_at === this.cursor.due && r.rowid > this.cursor.rowid)) this.cursor = { due: r.due_at, rowid: r.rowid };
-    }
     const out: OutboundMessage[] = [];
     for (const r of rows) {
       if (out.length >= limit) break;
+      // past every row claimed or found leased (rows come in due order); never past one read but
+      // left for the next claim
+      this.cursor = { due: r.due_at, rowid: r.rowid };
       if (this.leased.has(r.id)) continue;
       this.leased.set(r.id, now + leaseMs);
       const m: OutboundMessage = {
