@@ -26,6 +26,8 @@ const DAY = 86_400_000;
 const LONGEST_PERIOD = periodMs('month');
 
 const Q = queries('messages', ['facts', 'writes', 'enqueue', 'pruneStatuses', 'pruneSends', 'pruneVerificationSends', 'pruneParts'] as const);
+/** The SMPP server's kept parts (smpp-deliveries.sql): a decision drops those of the set it completes. */
+const PARTS = queries('smpp-deliveries', ['dropParts'] as const);
 
 /** What the facts query returns: one row of JSON arrays. */
 interface FactsRow {
@@ -168,7 +170,7 @@ export class PgMessages implements MessageStore {
       await c.query({ name: 'sg_writes', text: Q.writes, values: [...this.records.columns(recs), sends.cp, sends.m, sends.type, sends.consent, sends.at, ob.id, ob.cp, ob.from, ob.m, ob.text, ob.rd, ob.at] });
       // The kept earlier parts of the sets these decide go with the decisions (smpp-deliveries.sql).
       const keptSets = items.flatMap((i) => (i.keptPartsKey ? [i.keptPartsKey] : []));
-      if (keptSets.length) await c.query('DELETE FROM provider_parts WHERE set_key = ANY($1::text[])', [keptSets]);
+      if (keptSets.length) await c.query(PARTS.dropParts, [keptSets]);
       // Held messages (rare: only under an early-warning hold) park with status 'held', never due.
       if (park.length) {
         const col = (i: number) => park.map((r) => r[i]);
