@@ -198,6 +198,15 @@ export class ReceiptBook {
   /** Takes the early receipts of these `submitted` updates (short messages), as status updates of their messages. */
   takeEarly(updates: readonly StatusUpdate[]): TakenReceipt[] {
     const out: TakenReceipt[] = [];
+    // receipts come in but not yet sorted (the next flush would keep them early): early now
+    if (this.receipts.length > 0 && this.expected.size > 0) {
+      const rest: ReceiptUpdate[] = [];
+      for (const u of this.receipts) {
+        if (this.expected.has(u.upstreamId)) this.keepEarly(u, this.earlySince.get(u) ?? Date.now());
+        else rest.push(u);
+      }
+      this.receipts = rest;
+    }
     if (this.early.size === 0) return out;
     for (const s of updates) {
       if (s.status !== 'submitted' || !s.upstreamId || (s.partIds && s.partIds.length > 1)) continue;
@@ -257,12 +266,14 @@ export class ReceiptBook {
   /** Gives early receipts another go (call after a batch recorded its upstream ids). */
   retryEarly(): void {
     if (this.early.size === 0 || this.o.stopped()) return;
-    for (const e of this.early.values()) {
+    for (const [id, e] of this.early) {
+      // its batch is still out: no look-up could find it yet (sendBatch takes it)
+      if (this.expected.has(id)) continue;
+      this.early.delete(id);
       this.earlySince.set(e.r, e.since);
       this.receipts.push(e.r);
     }
-    this.early.clear();
-    this.scheduleFlush();
+    if (this.receipts.length) this.scheduleFlush();
   }
 
   /** Resolves once queued receipts are applied. */

@@ -264,3 +264,22 @@ test('sendBatch: a receipt for a message whose submit is answered waits for the 
     b.stop();
   }
 });
+
+test('takeEarly: a receipt for an expected id is taken whether already kept or only just come (not flushed yet), and the retry timer leaves it alone', async () => {
+  const outbox = fakeOutbox(new Map());
+  const b = book(outbox);
+  b.expect('UP_a');
+  b.expect('UP_b');
+  const ra = b.receipt({ upstreamId: 'UP_a', stat: 'DELIVRD', at: 1 });
+  await new Promise((r) => setImmediate(r)); // flushed: kept early, no look-up
+  await new Promise((r) => setImmediate(r));
+  b.retryEarly(); // its batch is still out: stays early
+  const rb = b.receipt({ upstreamId: 'UP_b', stat: 'UNDELIV', at: 2, err: '001' }); // just come, not flushed
+  const taken = b.takeEarly([{ id: 'a', status: 'submitted', at: 0, upstreamId: 'UP_a' }, { id: 'b', status: 'submitted', at: 0, upstreamId: 'UP_b' }]);
+  assert.deepEqual(taken.map((t) => t.u), [{ id: 'a', status: 'delivered', at: 1_000 }, { id: 'b', status: 'undeliverable', at: 1_000, detail: 'err:001' }]);
+  assert.deepEqual(outbox.applied, [], 'never looked up');
+  b.settleTaken(taken, true);
+  b.unexpect(['UP_a', 'UP_b']);
+  assert.equal(await state(ra), 'resolved');
+  assert.equal(await state(rb), 'resolved');
+});
