@@ -433,6 +433,25 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual(await s.outbox.claim(T0 + 10 * MIN, 10, 60_000), []);
       });
 
+      test('status records name the message\'s provider and number, whichever way the move came', async () => {
+        // a: claimed, then submitted (the lease knows its row), receipted, and the receipt repeated;
+        // b: never claimed, moved by id (failed), then a move the order refuses
+        const [a, b] = await queued(2);
+        const [ma] = await s.outbox.claim(T0 + 5, 1, 60_000);
+        assert.equal(ma.id, a);
+        await s.outbox.recordStatuses([{ id: a, status: 'submitted', at: T0 + 6, upstreamId: 'OW-A' }, { id: b, status: 'failed', at: T0 + 6, detail: 'no route' }]);
+        await s.outbox.recordStatuses([{ id: b, status: 'submitted', at: T0 + 7, upstreamId: 'OW-B' }]);
+        const r = await s.outbox.applyReceipts([{ upstreamId: 'OW-A', status: 'delivered', at: T0 + 8 }, { upstreamId: 'OW-A', status: 'delivered', at: T0 + 9 }]);
+        assert.deepEqual(r.changed.map((u) => [u.id, u.status]), [[a, 'delivered']]);
+        for (const [id, statuses] of [[a, ['submitted', 'delivered']], [b, ['failed']]] as const) {
+          const m = (await s.messages.getMessage(id))!;
+          assert.deepEqual(m.history.map((x) => x.status), ['accepted', ...statuses]);
+          const recs = (await s.records.queryRecords({ msisdn: m.to, limit: 10 })).records.filter((x) => x.kind === 'status');
+          assert.deepEqual(recs.map((x) => x.id).sort(), statuses.map((st) => `${id}:${st}`).sort());
+          for (const x of recs) assert.deepEqual([x.contentProviderId, x.msisdn], [m.contentProviderId, m.to]);
+        }
+      });
+
       test('receipts resolve upstream ids; unknown ones come back', async () => {
         const [a, b] = await queued(2);
         await s.outbox.claim(T0 + 5, 10, 60_000);
