@@ -123,6 +123,13 @@ interface KeyState {
   quietUntil: Map<string, number>;
 }
 
+/** A window's figures, as alerts and GET endpoints show them (in this order). */
+type Figures = {
+  submitted: number; accepted: number; rejected: number; optOuts: number; complaints: number; prohibited: number;
+  meanScore: number; scored: number; baselinePerWindow: number; baselineSd: number; baselineScore: number; baselineBuckets: number;
+};
+const blankFigures = (): Figures => ({ submitted: 0, accepted: 0, rejected: 0, optOuts: 0, complaints: 0, prohibited: 0, meanScore: 0, scored: 0, baselinePerWindow: 0, baselineSd: 0, baselineScore: 0, baselineBuckets: 0 });
+
 const emptyBucket = (index: number): Bucket => ({ index, submitted: 0, accepted: 0, rejected: 0, optOuts: 0, complaints: 0, prohibited: 0, scoreSum: 0, scoreN: 0 });
 
 /** Problems in a policy, all at once. */
@@ -148,7 +155,16 @@ export function validatePolicy(p: EarlyWarningPolicy): string[] {
 
 /** Sliding-window detectors for every provider and port (see module doc). */
 export class EarlyWarningMonitor {
-  private readonly keys = new Map<string, KeyState>();
+  /**
+   * Each scope's keys by the key itself: every message is fed twice per scope (its content, then its
+   * decision), and a `scope:key` string built per feed was one of the larger allocations per message.
+   */
+  private readonly keys: Record<Scope, Map<string, KeyState>> = { provider: new Map(), port: new Map() };
+  /**
+   * The figures a feed's rules read, filled in place (figuresInto): the rules only read them and an
+   * alert takes a copy, so one object serves every feed instead of two fresh ones per feed.
+   */
+  private readonly scratch: Figures = blankFigures();
   private readonly byScope: Record<Scope, WarningRule[]>;
   /** Bucket z-score from which a completed bucket is kept out of the baseline (lowest volume threshold). */
   private readonly anomalyZ: number;
@@ -166,7 +182,7 @@ export class EarlyWarningMonitor {
    * increase keeps alerting, which is the safe default.
    */
   resetBaseline(scope: Scope, key: string): void {
-    const st = this.keys.get(`${scope}:${key}`);
+    const st = this.keys[scope].get(key);
     if (!st) return;
     st.mean = 0;
     st.variance = 0;
@@ -185,19 +201,19 @@ export class EarlyWarningMonitor {
 
   /** Current figures of a key's window (for GET endpoints and metrics). */
   snapshot(scope: Scope, key: string, now: number): Record<string, number> | undefined {
-    const st = this.keys.get(`${scope}:${key}`);
+    const st = this.keys[scope].get(key);
     if (!st) return undefined;
     this.advance(st, Math.floor(now / this.policy.bucketMs));
-    return this.figures(st);
+    return this.figuresInto(blankFigures(), st);
   }
 
   private feed(scope: Scope, key: string, ev: MonitorEvent, alerts: Alert[]): void {
-    const id = `${scope}:${key}`;
-    let st = this.keys.get(id);
+    const keys = this.keys[scope];
+    let st = keys.get(key);
     const index = Math.floor(ev.at / this.policy.bucketMs);
     if (!st) {
       st = { buckets: [emptyBucket(index)], mean: 0, variance: 0, scoreMean: 0, scoreBaselineN: 0, completed: 0, lastIndex: index, quietUntil: new Map() };
-      this.keys.set(id, st);
+      keys.set(key, st);
     }
     this.advance(st, index);
     const b = st.buckets[st.buckets.length - 1];
@@ -221,10 +237,10 @@ export class EarlyWarningMonitor {
         b.complaints++;
         break;
     }
-    let f: Record<string, number> | undefined;
+    let f: Figures | undefined;
     for (const rule of this.byScope[scope]) {
       if ((st.quietUntil.get(rule.id) ?? -1) >= index) continue;
-      f ??= this.figures(st);
+      f ??= this.figuresInto(this.scratch, st);
       const judged = this.judge(st, rule, f);
       if (!judged) continue;
         st.quietUntil.set(rule.id, index + this.policy.windowBuckets - 1);
@@ -285,36 +301,36 @@ export class EarlyWarningMonitor {
     }
   }
 
-  private figures(st: KeyState): Record<string, number> {
-    const f = { submitted: 0, accepted: 0, rejected: 0, optOuts: 0, complaints: 0, prohibited: 0, scoreSum: 0, scoreN: 0 };
+  /** The window's figures of `st`, written into `f` (returned). */
+  private figuresInto(f: Figures, st: KeyState): Figures {
+    let submitted = 0, accepted = 0, rejected = 0, optOuts = 0, complaints = 0, prohibited = 0, scoreSum = 0, scoreN = 0;
     for (const b of st.buckets) {
-      f.submitted += b.submitted;
-      f.accepted += b.accepted;
-      f.rejected += b.rejected;
-      f.optOuts += b.optOuts;
-      f.complaints += b.complaints;
-      f.prohibited += b.prohibited;
-      f.scoreSum += b.scoreSum;
-      f.scoreN += b.scoreN;
+      submitted += b.submitted;
+      accepted += b.accepted;
+      rejected += b.rejected;
+      optOuts += b.optOuts;
+      complaints += b.complaints;
+      prohibited += b.prohibited;
+      scoreSum += b.scoreSum;
+      scoreN += b.scoreN;
     }
     const w = this.policy.windowBuckets;
-    return {
-      submitted: f.submitted,
-      accepted: f.accepted,
-      rejected: f.rejected,
-      optOuts: f.optOuts,
-      complaints: f.complaints,
-      prohibited: f.prohibited,
-      meanScore: f.scoreN ? f.scoreSum / f.scoreN : 0,
-      scored: f.scoreN,
-      baselinePerWindow: st.mean * w,
-      baselineSd: Math.sqrt(st.variance * w),
-      baselineScore: st.scoreMean,
-      baselineBuckets: st.completed,
-    };
+    f.submitted = submitted;
+    f.accepted = accepted;
+    f.rejected = rejected;
+    f.optOuts = optOuts;
+    f.complaints = complaints;
+    f.prohibited = prohibited;
+    f.meanScore = scoreN ? scoreSum / scoreN : 0;
+    f.scored = scoreN;
+    f.baselinePerWindow = st.mean * w;
+    f.baselineSd = Math.sqrt(st.variance * w);
+    f.baselineScore = st.scoreMean;
+    f.baselineBuckets = st.completed;
+    return f;
   }
 
-  private judge(st: KeyState, rule: WarningRule, f: Record<string, number>): { value: number; figures: Record<string, number> } | undefined {
+  private judge(st: KeyState, rule: WarningRule, f: Figures): { value: number; figures: Record<string, number> } | undefined {
     // `f` is shared by every rule of the event: read only; an alert gets a copy (rules run for every
     // message, alerts are rare)
     const minSamples = rule.minSamples ?? 20;

@@ -41,15 +41,33 @@ export function pipelineId(rules: readonly string[]): string {
   return id;
 }
 
+const DIGIT = { pass: 1, skip: 2, fail: 3 } as const;
+/** Stages up to which a pattern fits in a double exactly (4^26 < 2^53). */
+const MAX_PATTERN_STAGES = 26;
+/**
+ * Outcome strings by pattern (one base-4 digit per stage): the decisions of one pipeline fall into a
+ * handful of patterns, so most take a string already made instead of building one a letter at a
+ * time (one of the larger allocations per message). Bounded; past the bound new patterns are built.
+ */
+const patterns = new Map<number, string>();
+const MAX_PATTERNS = 4096;
+
 export function encodeVerdicts(d: Decision): EncodedVerdicts {
-  let outcomes = '';
+  let pattern = 0;
   let notes: Record<string, string> | undefined;
   let message: string | undefined;
-  for (let i = 0; i < d.verdicts.length; i++) {
-    const v = d.verdicts[i];
-    outcomes += LETTER[v.outcome];
+  const vs = d.verdicts;
+  for (let i = 0; i < vs.length; i++) {
+    const v = vs[i];
+    pattern = pattern * 4 + DIGIT[v.outcome];
     if (v.note) (notes ??= {})[i] = v.note;
     if (v.outcome === 'fail') message = v.message;
+  }
+  let outcomes = vs.length <= MAX_PATTERN_STAGES ? patterns.get(pattern) : undefined;
+  if (outcomes === undefined) {
+    outcomes = '';
+    for (const v of vs) outcomes += LETTER[v.outcome];
+    if (vs.length <= MAX_PATTERN_STAGES && patterns.size < MAX_PATTERNS) patterns.set(pattern, outcomes);
   }
   const e: EncodedVerdicts = { pipeline: pipelineId(d.pipeline), outcomes };
   if (notes) e.notes = notes;

@@ -138,4 +138,23 @@ describe('early warning', () => {
     assert.equal(book.lift(s.id, 'op', T0 + 2), false);
     assert.equal(book.admit('cp', 'p', T0 + 3).outcome, 'held');
   });
+  test('an alert keeps the figures of its own moment; a provider and a port of the same name are apart', () => {
+    const mon = new EarlyWarningMonitor({ ...policy, rules: [
+      { id: 'hits', metric: 'prohibited_hits', scope: 'provider', threshold: 2, severity: 'critical', action: { kind: 'alert' } },
+      { id: 'port_hits', metric: 'prohibited_hits', scope: 'port', threshold: 3, severity: 'critical', action: { kind: 'alert' } },
+    ] });
+    const hit = (cp: string, port: string, at: number): Alert[] => mon.observe({ kind: 'content', at, contentProviderId: cp, port, prohibited: true });
+    // provider "x" reaches 2 hits at its 2nd event; port "x" (another provider's) reaches 3 only at its 3rd
+    assert.deepEqual(hit('x', 'p1', T0), []);
+    const [first] = hit('x', 'p1', T0 + 1);
+    assert.deepEqual([first.rule, first.key, first.figures.prohibited], ['hits', 'x', 2]);
+    assert.deepEqual(hit('cp2', 'x', T0 + 2).map((a) => a.rule), []);
+    assert.deepEqual(hit('cp3', 'x', T0 + 3).map((a) => a.rule), []);
+    const later = hit('cp4', 'x', T0 + 4);
+    assert.deepEqual(later.map((a) => [a.rule, a.key, a.figures.prohibited]), [['port_hits', 'x', 3]]);
+    // later feeds did not change what the first alert reported
+    assert.equal(first.figures.prohibited, 2);
+    assert.equal(mon.snapshot('provider', 'x', T0 + 5)?.prohibited, 2);
+    assert.equal(mon.snapshot('port', 'x', T0 + 5)?.prohibited, 3);
+  });
 });
