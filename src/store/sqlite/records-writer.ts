@@ -158,6 +158,8 @@ export class RecordsWriter {
           if (self.depth === 1) {
             // The registry may have lost a month opened in this transaction; tips are re-read.
             self.tips.clear();
+            // a mark this transaction made is gone with it
+            self.markedNotMonotonic.clear();
             self.registryDirty = true;
             // Records were committed to a month file and the main file then did not commit.
             uncommitted = self.flushed;
@@ -598,9 +600,19 @@ export class RecordsWriter {
     else tip.hash = Buffer.from(this.next);
   }
 
+  /**
+   * Months this writer marked not monotonic (the mark only ever goes from 1 to 0, and is forgotten
+   * here when a transaction fails: its mark may have rolled back with it).
+   */
+  private readonly markedNotMonotonic = new Set<string>();
+
   /** A record older than its month's tip: time windows on that month can no longer become seq ranges. */
   private notMonotonic(month: string): void {
+    // Once per month and writer: on the SMPP path most records of a month come after a later one (a
+    // status commits between the decision groups), and the UPDATE ran for each of them.
+    if (this.markedNotMonotonic.has(month)) return;
     this.cached('UPDATE records_months SET at_monotonic = 0 WHERE month = ? AND at_monotonic = 1').run(month);
+    this.markedNotMonotonic.add(month);
   }
 
   /** Batches appended through the native extension since this writer opened (the rest went through JavaScript). */

@@ -268,3 +268,17 @@ test('an append inside a transaction opened by hand (not db.transaction) is refu
   assert.deepEqual((await s.records.queryRecords({ limit: 5 })).records.map((r) => r.id), ['z']);
   await s.close();
 });
+
+test('a month marked out of order by a transaction whose main commit fails is marked again by the next one', async () => {
+  const s = new SqliteStore(path);
+  const w = s.records.writer;
+  // within the current month: the audit that reconcile appends after the failed commit is stamped now
+  const now = Date.now();
+  w.append(rec('first', now - 1000));
+  const month = w.liveMonths().at(-1)!;
+  failMainCommit(s, () => w.append(rec('earlier', now - 2000)));
+  assert.equal(w.isMonotonic(month), true, 'the mark went with the failed commit');
+  w.append(rec('earlier-again', now - 3000));
+  assert.equal(w.isMonotonic(month), false);
+  await s.close();
+});
