@@ -15,6 +15,7 @@ import type { DeliveryReceipt, Egress, PartialSubmit, SubmitResult } from '../po
 import type { MessageStore, OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
 import type { MessageStatus } from './types.js';
+import { SlotMap } from '../runtime/slot-map.js';
 
 /** SMPP message_state names (and common variants) → our status. */
 export function statusFromReceipt(stat: string): MessageStatus {
@@ -144,10 +145,10 @@ export class ReceiptBook {
   /** Bounded, O(1) eviction (lru-cache; a Map's keys().next() slows as deleted slots pile up). */
   private readonly recent = new LRUCache<string, OutboundMessage>({ max: RECENT_MAX });
   private receipts: ReceiptUpdate[] = [];
-  private early = new Map<string, { r: ReceiptUpdate; since: number }>();
+  private early = new SlotMap<string, { r: ReceiptUpdate; since: number }>();
   private readonly earlySince = new WeakMap<ReceiptUpdate, number>();
   /** Who waits for each queued or early receipt to be recorded (more than one when repeats share an early slot). */
-  private readonly waiting = new Map<ReceiptUpdate, { resolve(): void; reject(e: Error): void }[]>();
+  private readonly waiting = new SlotMap<ReceiptUpdate, { resolve(): void; reject(e: Error): void }[]>();
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
 

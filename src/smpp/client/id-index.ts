@@ -7,6 +7,7 @@
  * readings, which can name a different message ("10" read as decimal is hex "a"): a caller must
  * prefer `get` and treat a `find`-only match as a guess (SmppUpstream waits before settling on it).
  */
+import { SlotMap } from '../../runtime/slot-map.js';
 
 const HEX = /^[0-9a-f]+$/;
 const DEC = /^[0-9]+$/;
@@ -75,7 +76,7 @@ export function otherSpellings(id: string, alt?: string): string[] {
 }
 
 export class IdIndex<V> {
-  private readonly map = new Map<string, V>();
+  private readonly map = new SlotMap<string, V>();
   /**
    * The filed ids, oldest first, as a ring once full, so the oldest goes in O(1). An array with
    * shift() was O(n) once full: at 500k entries each add moved megabytes, and the client fell to a

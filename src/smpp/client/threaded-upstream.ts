@@ -15,6 +15,7 @@ import type { OutboundMessage } from '../../ports/store.js';
 import type { UpstreamOptions } from './upstream.js';
 import { within } from '../../app/within.js';
 import { workerScript } from '../../runtime/worker-script.js';
+import { SlotMap } from '../../runtime/slot-map.js';
 
 /** Main thread → worker. */
 export type ToThread =
@@ -49,7 +50,7 @@ const RESTART_MS = 1000;
 export class ThreadedUpstream implements Egress {
   private worker!: Worker;
   private next = 1;
-  private readonly pending = new Map<number, { resolve(r: SubmitResult): void }>();
+  private readonly pending = new SlotMap<number, { resolve(r: SubmitResult): void }>();
   private readonly upWaiters = new Map<number, (ok: boolean) => void>();
   private readonly receiptCbs: ((r: DeliveryReceipt) => void | Promise<unknown>)[] = [];
   private readonly moCbs: ((mo: InboundMo) => void | Promise<unknown>)[] = [];

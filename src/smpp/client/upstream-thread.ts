@@ -9,6 +9,7 @@ import { SmppUpstream, type UpstreamOptions } from './upstream.js';
 import type { DeliveryReceipt, InboundMo, SubmitResult } from '../../ports/egress.js';
 import type { OutboundMessage } from '../../ports/store.js';
 import type { ToThread, FromThread } from './threaded-upstream.js';
+import { SlotMap } from '../../runtime/slot-map.js';
 
 const port = parentPort!;
 const opts = workerData as Omit<UpstreamOptions, 'log'>;
@@ -20,10 +21,10 @@ let results: [number, SubmitResult | { error: string }][] = [];
 let receipts: [number, DeliveryReceipt][] = [];
 let mos: [number, InboundMo][] = [];
 /** MO sent to the main thread, waiting for its handlers' outcome (moDone). */
-const moWaiting = new Map<number, (ok: boolean) => void>();
+const moWaiting = new SlotMap<number, (ok: boolean) => void>();
 let moNext = 1;
 /** Receipts sent to the main thread, waiting for their handlers' outcome (receiptDone), with when they left. */
-const receiptWaiting = new Map<number, { at: number; settle(ok: boolean): void }>();
+const receiptWaiting = new SlotMap<number, { at: number; settle(ok: boolean): void }>();
 let receiptNext = 1;
 /**
  * The upstream answers the SMSC at receiptAckTimeoutMs whatever happens here; an answer that never

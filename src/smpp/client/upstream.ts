@@ -29,6 +29,7 @@ import { verdictFor } from './retry-policy.js';
 import { LRUCache } from 'lru-cache';
 import { Fifo } from '../../runtime/fifo.js';
 import { deferred, follow, type Deferred } from '../../runtime/deferred.js';
+import { SlotMap } from '../../runtime/slot-map.js';
 
 /**
  * Default earlyReceiptMs. An SMSC that reports before it answers does so within milliseconds of the
@@ -133,7 +134,7 @@ export class SmppUpstream implements Egress {
    * down as deleted slots pile up (~20 µs per message at 500k entries).
    */
   private readonly done = new LRUCache<string, SubmitResult & { ok: true }>({ max: 200_000 });
-  private readonly inflight = new Map<string, Promise<SubmitResult>>();
+  private readonly inflight = new SlotMap<string, Promise<SubmitResult>>();
   /**
    * Long messages whose submit ran out of budget with some parts acknowledged, by message id: the
    * parts as built (same UDH reference) and the SMSC ids of those acknowledged, so the delivery

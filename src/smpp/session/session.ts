@@ -12,6 +12,7 @@ import type { PduDecodeError } from '../pdu/errors.js';
 import type { BindCommand, BindPdu, DataSmPdu, Pdu, SmPdu } from '../pdu/types.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { RESPONSE_BY_REQUEST_ID, responseFor } from './responses.js';
+import { SlotMap } from '../../runtime/slot-map.js';
 
 /** open: connected, not bound. */
 export type SessionState = 'open' | 'binding' | 'bound_tx' | 'bound_rx' | 'bound_trx' | 'unbinding' | 'closed';
@@ -92,7 +93,7 @@ export class Session<C = unknown> {
   readonly opts: SessionOptions;
   private _state: SessionState = 'open';
   private nextSeq = 1;
-  private readonly pending = new Map<number, Pending<C>>();
+  private readonly pending = new SlotMap<number, Pending<C>>();
   /** Requests waiting for the window. */
   private readonly queue = new Fifo<{ pdu: Outbound; ctx: C }>();
   private inboundOpen = 0;

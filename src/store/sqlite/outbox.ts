@@ -7,6 +7,7 @@ import type { RecordsWriter } from './records-writer.js';
 import { receiptFromColumn } from '../registered-delivery.js';
 import { partialColumn, partialFromColumn } from '../partial-submit.js';
 import type { PartialSubmit } from '../../ports/egress.js';
+import { SlotMap } from '../../runtime/slot-map.js';
 
 /** Statuses after which a message leaves the queue (its text is no longer needed there). */
 const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed']);
@@ -52,7 +53,7 @@ export class SqliteOutbox implements OutboxStore {
    * should be lost, and every message still 'accepted' is due again at restart. Writing a lease per
    * claimed row would double the queue's write cost for nothing.
    */
-  private readonly leased = new Map<string, Lease>();
+  private readonly leased = new SlotMap<string, Lease>();
   /** One status move's UPDATE per target status, whether it sets the upstream id and whether it returns the owner (advanceSql). */
   private readonly advances = new Map<string, Statement>();
   /**
