@@ -6,6 +6,7 @@
  * `maxBatch`, whichever comes first.
  */
 import type { Channel, Principal, SubmitOutcome } from '../../app/types.js';
+import { SlotMap } from '../../runtime/slot-map.js';
 
 export type SubmitMany = (p: Principal, inputs: readonly unknown[], channel: Channel) => Promise<SubmitOutcome[]>;
 
@@ -16,7 +17,8 @@ interface Pending {
 }
 
 export class SubmitBatcher {
-  private readonly open = new Map<string, Pending>();
+  /** A SlotMap: a Map cleared every turn would keep each turn's inputs alive through its old tables (slot-map.ts). */
+  private readonly open = new SlotMap<string, Pending>();
   private scheduled = false;
   constructor(
     private readonly submitMany: SubmitMany,
