@@ -1,6 +1,6 @@
 /** Child processes for benchmarks: start a bench entry point (bundled, or under tsx), wait for a line, stop it. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Proc {
@@ -40,10 +40,17 @@ export function entryArgv(entry: string): string[] {
   return f ? [f] : ['--import', 'tsx', entry];
 }
 
+/**
+ * Starts a benchmark child. SMSGUARD_BENCH_GC_TRACE=FILE: a gateway child (`bench/…gateway…`) also
+ * runs with `--trace-gc-nvp` and its stdout is appended to FILE, one line per collection and per
+ * isolate (the `[pid:0x…]` prefix tells the event loop from the SMPP client's thread): how long the
+ * scavenges take and what survives them. For finding where the time goes, not for figures.
+ */
 export function startProc(args: string[], o: { env?: Record<string, string>; nodeFlags?: readonly string[] } = {}): Proc {
-  const p = spawn(process.execPath, [...PROFILE, ...(o.nodeFlags ?? []), ...entryArgv(args[0]), ...args.slice(1)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...o.env } });
+  const gcTrace = process.env.SMSGUARD_BENCH_GC_TRACE && args[0].includes('gateway') ? ['--trace-gc-nvp'] : [];
+  const p = spawn(process.execPath, [...PROFILE, ...(o.nodeFlags ?? []), ...gcTrace, ...entryArgv(args[0]), ...args.slice(1)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...o.env } });
   let buf = '';
-  p.stdout!.on('data', (d: Buffer) => (buf += d.toString()));
+  p.stdout!.on('data', (d: Buffer) => { buf += d.toString(); if (gcTrace.length) appendFileSync(process.env.SMSGUARD_BENCH_GC_TRACE!, d); });
   return {
     p,
     out: () => buf,
