@@ -41,16 +41,27 @@ export function entryArgv(entry: string): string[] {
 }
 
 /**
- * Starts a benchmark child. SMSGUARD_BENCH_GC_TRACE=FILE: a gateway child (`bench/…gateway…`) also
- * runs with `--trace-gc-nvp` and its stdout is appended to FILE, one line per collection and per
- * isolate (the `[pid:0x…]` prefix tells the event loop from the SMPP client's thread): how long the
- * scavenges take and what survives them. For finding where the time goes, not for figures.
+ * SMSGUARD_BENCH_GC_TRACE=FILE: the gateway children (`bench/…gateway…` through startProc, and the
+ * HTTP batch figure's `smsguard start`) also run with `--trace-gc-nvp`, their stdout appended to
+ * FILE: one line per collection and per isolate (the `[pid:0x…]` prefix tells the event loop from
+ * the SMPP client's thread), how long the scavenges take and what survives them. For finding where
+ * the time goes, not for figures.
  */
+export const GC_TRACE: readonly string[] = process.env.SMSGUARD_BENCH_GC_TRACE ? ['--trace-gc-nvp'] : [];
+
+/** Appends a gateway child's stdout to SMSGUARD_BENCH_GC_TRACE's file, when set (GC_TRACE). */
+export function traceGc(p: ChildProcess): void {
+  const file = process.env.SMSGUARD_BENCH_GC_TRACE;
+  if (file) p.stdout!.on('data', (d: Buffer) => appendFileSync(file, d));
+}
+
+/** Starts a benchmark child (a gateway one with GC_TRACE). */
 export function startProc(args: string[], o: { env?: Record<string, string>; nodeFlags?: readonly string[] } = {}): Proc {
-  const gcTrace = process.env.SMSGUARD_BENCH_GC_TRACE && args[0].includes('gateway') ? ['--trace-gc-nvp'] : [];
-  const p = spawn(process.execPath, [...PROFILE, ...(o.nodeFlags ?? []), ...gcTrace, ...entryArgv(args[0]), ...args.slice(1)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...o.env } });
+  const gateway = args[0].includes('gateway');
+  const p = spawn(process.execPath, [...PROFILE, ...(o.nodeFlags ?? []), ...(gateway ? GC_TRACE : []), ...entryArgv(args[0]), ...args.slice(1)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...o.env } });
   let buf = '';
-  p.stdout!.on('data', (d: Buffer) => { buf += d.toString(); if (gcTrace.length) appendFileSync(process.env.SMSGUARD_BENCH_GC_TRACE!, d); });
+  p.stdout!.on('data', (d: Buffer) => (buf += d.toString()));
+  if (gateway) traceGc(p);
   return {
     p,
     out: () => buf,

@@ -13,7 +13,7 @@ import { ruleBasedDetectors } from '../src/pipeline/ad-detector.js';
 import { resolveProfile } from '../src/profiles/index.js';
 import type { Candidate, Facts } from '../src/pipeline/types.js';
 import { machine, note, type BenchOptions, type Figure } from './figure.js';
-import { entryArgv, PROFILE, SERVER_NODE_FLAGS, stopProc } from './proc.js';
+import { entryArgv, GC_TRACE, PROFILE, SERVER_NODE_FLAGS, stopProc, traceGc } from './proc.js';
 
 const NOON = Date.parse('2026-11-30T04:00:00Z');
 
@@ -80,10 +80,11 @@ async function httpBatchFigure(quick: boolean): Promise<Figure> {
   const sim = spawn(process.execPath, [...PROFILE, ...SERVER_NODE_FLAGS, 'bin/smsguard.js', 'simulator', '--smpp-port', String(simPort), '--capacity', '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const simUp = waitForLine(sim, /listening on (\S+)/, 30_000);
   // Both start at once (each takes ~2 s to load): the gateway's link binds when the simulator listens.
-  const gw = spawn(process.execPath, [...PROFILE, ...SERVER_NODE_FLAGS, 'bin/smsguard.js', 'start', '--db', join(dir, 'bench.db'), '--http-port', String(port), '--smpp-port', String(port + 2000), '--upstream', `smpp://bench:bench@127.0.0.1:${simPort}?window=1000`, '--log-level', 'error'], {
+  const gw = spawn(process.execPath, [...PROFILE, ...SERVER_NODE_FLAGS, ...GC_TRACE, 'bin/smsguard.js', 'start', '--db', join(dir, 'bench.db'), '--http-port', String(port), '--smpp-port', String(port + 2000), '--upstream', `smpp://bench:bench@127.0.0.1:${simPort}?window=1000`, '--log-level', 'error'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, SMSGUARD_ADMIN_TOKEN: token },
   });
+  traceGc(gw);
   try {
     const [base] = await Promise.all([waitForLine(gw, /HTTP API\s+(http:\/\/\S+)/, 30_000), simUp]);
     const { id, apiKey } = await api(base, token, 'POST', '/v1/content-providers', { name: '压测科技有限公司', creditCode: '91350100M000100Y43' });
