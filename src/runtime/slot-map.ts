@@ -9,9 +9,8 @@
  * The young-generation collector takes those dead tables for live, so every value that passed
  * through the map since the last full collection survives, is copied and promoted: in a plain
  * script, a window of 100 object values cycling through a Map costs 1.3–1.6 µs per set/delete
- * with 20–35 MB surviving each scavenge after one full collection, against 0.28 µs and 0.4 MB before
- * it; with the values kept here (the Map holding small integers) 0.37 µs after it, like a plain
- * array. On the SMPP client, the session's requests in flight alone took an ESME harness from 24 to
+ * with 14–35 MB surviving each scavenge after one full collection, against 0.18–0.33 µs and 0.4 MB
+ * before it; through a SlotMap 0.19 µs before and 0.36–0.38 µs after, 0.4 MB surviving either way. On the SMPP client, the session's requests in flight alone took an ESME harness from 24 to
  * 33 µs per message once a full collection had run (docs/PERFORMANCE.md). Freed slots are cleared,
  * so a value is kept no longer than its entry.
  */
