@@ -10,7 +10,8 @@
  * through the map since the last full collection survives, is copied and promoted: in a plain
  * script, a window of 100 object values cycling through a Map costs 1.3–1.6 µs per set/delete
  * with 14–35 MB surviving each scavenge after one full collection, against 0.18–0.33 µs and 0.4 MB
- * before it; through a SlotMap 0.19 µs before and 0.36–0.38 µs after, 0.4 MB surviving either way. On the SMPP client, the session's requests in flight alone took an ESME harness from 24 to
+ * before it; through a SlotMap 0.19 µs before and 0.36–0.38 µs after, 0.4 MB surviving either
+ * way. On the SMPP client, the session's requests in flight alone took an ESME harness from 24 to
  * 33 µs per message once a full collection had run (docs/PERFORMANCE.md). Freed slots are cleared,
  * so a value is kept no longer than its entry.
  */
