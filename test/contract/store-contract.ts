@@ -5,7 +5,7 @@
  */
 import { describe, test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ConsentRequestFacts, ConsentRequestRow, RecordQuery, Store } from '../../src/ports/store.js';
+import type { ConsentRequestFacts, ConsentRequestRow, RecordQuery, StatusUpdate, Store } from '../../src/ports/store.js';
 import type { Decision, Facts } from '../../src/pipeline/types.js';
 import { SmsguardError } from '../../src/domain/errors.js';
 import { OPERATOR_ACCOUNT_ID } from '../../src/domain/case.js';
@@ -450,6 +450,35 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
           assert.deepEqual(recs.map((x) => x.id).sort(), statuses.map((st) => `${id}:${st}`).sort());
           for (const x of recs) assert.deepEqual([x.contentProviderId, x.msisdn], [m.contentProviderId, m.to]);
         }
+      });
+
+      test('a batch\'s submitted statuses with receipts for them in the same call end as the same moves in two calls would', async () => {
+        // per set: a, c claimed; d never claimed (no lease); b failed before its submitted arrives.
+        // Set one gets every move in one call (an SMSC that answered and reported at once), set two
+        // the same moves in two calls.
+        const run = async (oneCall: boolean, tag: string) => {
+          const [a, b, c, d] = await queued(4);
+          await s.outbox.claim(T0 + 5, 3, 60_000);
+          await s.outbox.recordStatuses([{ id: b, status: 'failed', at: T0 + 5, detail: 'no route' }]);
+          const submitted: StatusUpdate[] = [a, b, c, d].map((id, i) => ({ id, status: 'submitted', at: T0 + 6, upstreamId: `${tag}-${i}` }));
+          const receipts: StatusUpdate[] = [{ id: a, status: 'delivered', at: T0 + 9 }, { id: b, status: 'delivered', at: T0 + 9 }, { id: c, status: 'undeliverable', at: T0 + 9, detail: 'err:001' }, { id: d, status: 'delivered', at: T0 + 9 }];
+          const changed = oneCall ? await s.outbox.recordStatuses([...submitted, ...receipts]) : [...(await s.outbox.recordStatuses(submitted)), ...(await s.outbox.recordStatuses(receipts))];
+          const ids = [a, b, c, d];
+          const views = await Promise.all(ids.map(async (id) => {
+            const m = (await s.messages.getMessage(id))!;
+            const recs = (await s.records.queryRecords({ msisdn: m.to, limit: 10 })).records.filter((x) => x.kind === 'status').reverse();
+            return { history: m.history, records: recs.map((x) => [x.id.slice(id.length), x.contentProviderId === m.contentProviderId, x.msisdn === m.to, (x.body as { upstreamId?: string }).upstreamId?.slice(tag.length)]) };
+          }));
+          const rows = await Promise.all([0, 1, 2, 3].map(async (i) => (await s.outbox.findByUpstreamId(`${tag}-${i}`))?.status ?? null));
+          return { changed: changed.map((u) => [ids.indexOf(u.id), u.status]), views, rows, pending: await s.outbox.pendingCount() };
+        };
+        const one = await run(true, 'F1');
+        assert.deepEqual(one.changed, [[0, 'submitted'], [2, 'submitted'], [3, 'submitted'], [0, 'delivered'], [1, 'delivered'], [2, 'undeliverable'], [3, 'delivered']]);
+        assert.deepEqual(one.rows, ['delivered', null, 'undeliverable', 'delivered']);
+        assert.deepEqual(one.views[0].records, [[':submitted', true, true, '-0'], [':delivered', true, true, undefined]]);
+        assert.equal(one.views[2].history.at(-1)?.detail, 'err:001');
+        assert.equal(one.pending, 0);
+        assert.deepEqual(await run(false, 'F2'), one);
       });
 
       test('receipts resolve upstream ids; unknown ones come back', async () => {
