@@ -1,6 +1,7 @@
 /** Prometheus metrics (prom-client). Labels carry codes and types, never numbers or text. */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { App } from '../app/app.js';
+import { LabelTally, SEP } from './label-tally.js';
 
 export interface Metrics {
   registry: Registry;
@@ -15,11 +16,14 @@ export interface MetricSources {
 export function createMetrics(app: App, pending?: () => Promise<number>, sources: MetricSources = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const decisions = new Counter({ name: 'smsguard_decisions_total', help: 'Messages judged by the pipeline', labelNames: ['decision', 'code', 'type', 'channel'], registers: [registry] });
-  const statuses = new Counter({ name: 'smsguard_message_status_total', help: 'Status changes of accepted messages', labelNames: ['status'], registers: [registry] });
+  // Per-message counters are tallied in plain numbers and handed over when scraped (label-tally.ts).
+  const decided = new LabelTally(['decision', 'code', 'type', 'channel'] as const);
+  const moved = new LabelTally(['status'] as const);
+  new Counter({ name: 'smsguard_decisions_total', help: 'Messages judged by the pipeline', labelNames: ['decision', 'code', 'type', 'channel'], registers: [registry], collect() { decided.flushTo(this); } });
+  new Counter({ name: 'smsguard_message_status_total', help: 'Status changes of accepted messages', labelNames: ['status'], registers: [registry], collect() { moved.flushTo(this); } });
   const mo = new Counter({ name: 'smsguard_mo_total', help: 'MO messages forwarded to content providers', registers: [registry] });
-  app.events.on('decision', (d) => decisions.inc({ decision: d.accepted ? 'accepted' : 'rejected', code: d.code ?? '', type: d.type, channel: d.channel }));
-  app.events.on('messageStatus', (s) => statuses.inc({ status: s.status }));
+  app.events.on('decision', (d) => decided.add(`${d.accepted ? 'accepted' : 'rejected'}${SEP}${d.code ?? ''}${SEP}${d.type}${SEP}${d.channel}`));
+  app.events.on('messageStatus', (s) => moved.add(s.status));
   app.events.on('moForward', () => mo.inc());
   if (pending) {
     new Gauge({ name: 'smsguard_outbox_pending', help: 'Accepted messages not yet submitted upstream', registers: [registry], async collect() { this.set(await pending()); } });
