@@ -8,7 +8,9 @@
  * (ROUNDS=N: rounds of 1,000 instead of 60, the first 10 not counted; fewer make a run under
  * `valgrind --tool=callgrind` bearable: instructions per message are the difference of two ROUNDS.
  * EARLY=1: each receipt goes with its `submitted` in one `recordStatuses`, as sendBatch records the
- * receipts that came before their batch was recorded; statusUs is then both, receiptUs 0.)
+ * receipts that came before their batch was recorded; statusUs is then both, receiptUs 0.
+ * TYPE=verification: the messages are verification codes, which also count against the per-number
+ * limits: a read of the number's recent sends and a row in `sends` each.)
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +27,7 @@ let k = 0;
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 let st = 0, rc = 0, dec = 0, n = 0;
 for (let round = 0; round < Number(process.env.ROUNDS ?? 60); round++) {
-  const items = Array.from({ length: 1000 }, () => item({ cp: cp.id, from: service, to: `+86138${recipient(k++)}`, at: T + k, type: 'notification', text: '【示例】您的订单已发货，请注意查收。' }));
+  const items = Array.from({ length: 1000 }, () => item({ cp: cp.id, from: service, to: `+86138${recipient(k++)}`, at: T + k, type: (process.env.TYPE ?? 'notification') as 'notification', text: '【示例】您的订单已发货，请注意查收。' }));
   let c0 = cpu();
   await store.messages.decideAndRecord(items, () => decision(true, '【示例】您的订单已发货，请注意查收。'));
   const c1 = cpu();
