@@ -34,8 +34,9 @@ export function bundledPath(entry: string): string | null {
   return f && existsSync(f) ? f : null;
 }
 
-/** The node arguments that run a bench entry point (`bench/….ts`): its bundle, else the TypeScript under tsx. */
+/** The node arguments that run a bench entry point (`bench/….ts`): its bundle, else the TypeScript under tsx (a `.js` file, such as `bin/smsguard.js`, as it is). */
 export function entryArgv(entry: string): string[] {
+  if (!entry.endsWith('.ts')) return [entry];
   const f = bundledPath(entry);
   return f ? [f] : ['--import', 'tsx', entry];
 }
@@ -94,10 +95,11 @@ export async function stopProc(p: ChildProcess, killAfterMs = 15_000): Promise<v
 
 /**
  * A `/proc/<pid>/stat` (or `/proc/<pid>/task/<tid>/stat`) line read apart (Linux): the command name
- * and the CPU it used so far in ms (utime + stime, fields 14 and 15, at CLK_TCK = 100).
+ * and the CPU it used so far in ms (utime + stime, fields 14 and 15, at CLK_TCK = 100), and of it
+ * the time in the kernel (stime).
  */
-export function procStat(pid: number | string, tid?: number): { comm: string; cpuMs: number } {
+export function procStat(pid: number | string, tid?: number): { comm: string; cpuMs: number; sysMs: number } {
   const st = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-  return { comm: st.slice(st.indexOf('(') + 1, st.lastIndexOf(')')), cpuMs: (Number(f[11]) + Number(f[12])) * 10 };
+  return { comm: st.slice(st.indexOf('(') + 1, st.lastIndexOf(')')), cpuMs: (Number(f[11]) + Number(f[12])) * 10, sysMs: Number(f[12]) * 10 };
 }
