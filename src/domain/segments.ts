@@ -7,8 +7,15 @@
 const GSM_BASIC =
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u001bÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 const GSM_EXT = '^{}\\[~]|€\f';
-const basic = new Set(GSM_BASIC);
-const ext = new Set(GSM_EXT);
+/**
+ * Septets per UTF-16 code unit: 1 for the basic alphabet, 2 for the extension table, 0 for anything
+ * GSM-7 cannot carry. Every character of both tables is in the BMP, so one code unit decides.
+ * A table, not a Set of one-character strings: iterating a string by code point makes a string
+ * per character, twice per message on the message path.
+ */
+const SEPTETS = new Uint8Array(0x10000);
+for (const ch of GSM_BASIC) SEPTETS[ch.charCodeAt(0)] = 1;
+for (const ch of GSM_EXT) SEPTETS[ch.charCodeAt(0)] = 2;
 
 export type Encoding = 'gsm7' | 'ucs2';
 
@@ -26,12 +33,23 @@ export function measure(text: string): LengthInfo {
   let septets = 0;
   let gsm = true;
   let chars = 0;
-  for (const ch of text) {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
     chars++;
+    // A surrogate pair is one character (and never GSM-7); a lone surrogate counts as one too.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        i++;
+        gsm = false;
+        continue;
+      }
+    }
     if (gsm) {
-      if (basic.has(ch)) septets += 1;
-      else if (ext.has(ch)) septets += 2;
-      else gsm = false;
+      const s = SEPTETS[c];
+      if (s === 0) gsm = false;
+      else septets += s;
     }
   }
   if (gsm) {

@@ -35,6 +35,32 @@ test('segments: GSM-7 160/153, UCS-2 70/67, extension characters count double', 
   assert.equal(measure('😀').units, 2);
 });
 
+test('segments: the same as counting code point by code point, for any text (lone surrogates, pairs, GSM and not)', () => {
+  // The reading measure() had before it walked code units: one string per code point, Set look-ups.
+  const basic = new Set('@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u001bÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà');
+  const ext = new Set('^{}\\[~]|€\f');
+  const reference = (text: string) => {
+    let septets = 0, gsm = true, chars = 0;
+    for (const ch of text) {
+      chars++;
+      if (gsm) { if (basic.has(ch)) septets += 1; else if (ext.has(ch)) septets += 2; else gsm = false; }
+    }
+    if (gsm) return { chars, encoding: 'gsm7', units: septets, segments: septets <= 160 ? 1 : Math.ceil(septets / 153) };
+    return { chars, encoding: 'ucs2', units: text.length, segments: text.length <= 70 ? 1 : Math.ceil(text.length / 67) };
+  };
+  const pool = ['a', 'Z', '0', ' ', '€', '^', '{', '\\', 'Δ', 'é', '中', '【', '】', '😀', '\ud83d', '\ude00', '\u0000', '\n', '`', 'ñ', '\u00a0', '\uffff'];
+  let seed = 12345;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  for (let k = 0; k < 5000; k++) {
+    const len = rnd(k % 10 === 0 ? 400 : 40);
+    let t = '';
+    for (let i = 0; i < len; i++) t += rnd(3) === 0 ? pool[rnd(pool.length)] : pool[rnd(4)];
+    assert.deepEqual(measure(t), reference(t), JSON.stringify(t));
+  }
+  assert.deepEqual(measure('\ud83d'), reference('\ud83d'), 'a lone high surrogate at the end');
+  assert.deepEqual(measure('\ude00a'), reference('\ude00a'), 'a lone low surrogate');
+});
+
 test('reply folding ignores width, case and spaces', () => {
   assert.equal(foldReply(' ｔｄ '), 'TD');
   assert.equal(foldReply('退 订'), '退订');
