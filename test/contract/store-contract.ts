@@ -453,28 +453,32 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
       });
 
       test('a batch\'s submitted statuses with receipts for them in the same call end as the same moves in two calls would', async () => {
-        // per set: a, c claimed; d never claimed (no lease); b failed before its submitted arrives.
+        // per set: a, c claimed; d and e never claimed (no lease); b failed before its submitted
+        // arrives; e's next update is a final status that also sets an upstream id, then a receipt.
         // Set one gets every move in one call (an SMSC that answered and reported at once), set two
         // the same moves in two calls.
         const run = async (oneCall: boolean, tag: string) => {
-          const [a, b, c, d] = await queued(4);
+          const ids = await queued(5);
+          const [a, b, c, d, e] = ids;
           await s.outbox.claim(T0 + 5, 3, 60_000);
           await s.outbox.recordStatuses([{ id: b, status: 'failed', at: T0 + 5, detail: 'no route' }]);
-          const submitted: StatusUpdate[] = [a, b, c, d].map((id, i) => ({ id, status: 'submitted', at: T0 + 6, upstreamId: `${tag}-${i}` }));
-          const receipts: StatusUpdate[] = [{ id: a, status: 'delivered', at: T0 + 9 }, { id: b, status: 'delivered', at: T0 + 9 }, { id: c, status: 'undeliverable', at: T0 + 9, detail: 'err:001' }, { id: d, status: 'delivered', at: T0 + 9 }];
+          const submitted: StatusUpdate[] = ids.map((id, i) => ({ id, status: 'submitted', at: T0 + 6, upstreamId: `${tag}-${i}` }));
+          const receipts: StatusUpdate[] = [
+            { id: a, status: 'delivered', at: T0 + 9 }, { id: b, status: 'delivered', at: T0 + 9 }, { id: c, status: 'undeliverable', at: T0 + 9, detail: 'err:001' },
+            { id: d, status: 'delivered', at: T0 + 9 }, { id: e, status: 'undeliverable', at: T0 + 8, upstreamId: `${tag}-x` }, { id: e, status: 'delivered', at: T0 + 9 },
+          ];
           const changed = oneCall ? await s.outbox.recordStatuses([...submitted, ...receipts]) : [...(await s.outbox.recordStatuses(submitted)), ...(await s.outbox.recordStatuses(receipts))];
-          const ids = [a, b, c, d];
           const views = await Promise.all(ids.map(async (id) => {
             const m = (await s.messages.getMessage(id))!;
             const recs = (await s.records.queryRecords({ msisdn: m.to, limit: 10 })).records.filter((x) => x.kind === 'status').reverse();
             return { history: m.history, records: recs.map((x) => [x.id.slice(id.length), x.contentProviderId === m.contentProviderId, x.msisdn === m.to, (x.body as { upstreamId?: string }).upstreamId?.slice(tag.length)]) };
           }));
-          const rows = await Promise.all([0, 1, 2, 3].map(async (i) => (await s.outbox.findByUpstreamId(`${tag}-${i}`))?.status ?? null));
+          const rows = await Promise.all(['-0', '-1', '-2', '-3', '-4', '-x'].map(async (k) => (await s.outbox.findByUpstreamId(`${tag}${k}`))?.status ?? null));
           return { changed: changed.map((u) => [ids.indexOf(u.id), u.status]), views, rows, pending: await s.outbox.pendingCount() };
         };
         const one = await run(true, 'F1');
-        assert.deepEqual(one.changed, [[0, 'submitted'], [2, 'submitted'], [3, 'submitted'], [0, 'delivered'], [1, 'delivered'], [2, 'undeliverable'], [3, 'delivered']]);
-        assert.deepEqual(one.rows, ['delivered', null, 'undeliverable', 'delivered']);
+        assert.deepEqual(one.changed, [[0, 'submitted'], [2, 'submitted'], [3, 'submitted'], [4, 'submitted'], [0, 'delivered'], [1, 'delivered'], [2, 'undeliverable'], [3, 'delivered'], [4, 'undeliverable'], [4, 'delivered']]);
+        assert.deepEqual(one.rows, ['delivered', null, 'undeliverable', 'delivered', null, 'delivered']);
         assert.deepEqual(one.views[0].records, [[':submitted', true, true, '-0'], [':delivered', true, true, undefined]]);
         assert.equal(one.views[2].history.at(-1)?.detail, 'err:001');
         assert.equal(one.pending, 0);

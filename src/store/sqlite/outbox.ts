@@ -194,9 +194,10 @@ export class SqliteOutbox implements OutboxStore {
   }
 
   /**
-   * For each `submitted` of a short message followed in the same call by a final status of the same
-   * message with nothing else to set (an early receipt taken into its batch, sendBatch): the index of
-   * that final status. Null when there is none, the common case outside a batch's statuses.
+   * For each `submitted` of a short message whose message's next update in the same call is a final
+   * status with nothing else to set (an early receipt taken into its batch, sendBatch): the index of
+   * that final status. Nothing else touches the row between the two, so one UPDATE leaves it as the
+   * two would. Null when there is none, the common case outside a batch's statuses.
    */
   private static laterFinals(updates: readonly StatusUpdate[]): Map<number, number> | null {
     let submitted: Map<string, number> | null = null;
@@ -205,13 +206,14 @@ export class SqliteOutbox implements OutboxStore {
       const u = updates[i];
       if (u.status === 'submitted') {
         if (!(u.partIds && u.partIds.length > 1)) (submitted ??= new Map()).set(u.id, i);
+        else submitted?.delete(u.id);
         continue;
       }
-      if (!submitted || !FINAL.has(u.status) || u.upstreamId !== undefined || u.partIds) continue;
-      const s = submitted.get(u.id);
+      const s = submitted?.get(u.id);
       if (s === undefined) continue;
-      submitted.delete(u.id);
-      (pairs ??= new Map()).set(s, i);
+      // whatever this update is, it is the one that follows that submitted
+      submitted!.delete(u.id);
+      if (FINAL.has(u.status) && u.upstreamId === undefined && !u.partIds) (pairs ??= new Map()).set(s, i);
     }
     return pairs;
   }
