@@ -11,7 +11,7 @@ export const SEP = '\u0000';
 
 export class LabelTally<N extends string> {
   private readonly counts = new Map<string, { n: number; reported: number }>();
-  constructor(private readonly names: readonly N[]) {}
+  constructor(readonly names: readonly N[]) {}
 
   /** One more under `key`: the label values in `names` order, joined by SEP. */
   add(key: string): void {
