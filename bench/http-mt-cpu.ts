@@ -6,10 +6,10 @@
  * Usage: node --import tsx bench/http-mt-cpu.ts [MESSAGES]
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { procStat, SERVER_NODE_FLAGS, startProc, stopProc } from './proc.js';
+import { procStat, SERVER_NODE_FLAGS, startProc, stopProc, threadStats } from './proc.js';
 
 const n = Number(process.argv[2] ?? 30_000);
 const peer = [process.env.SMSGUARD_PEERS_DIR, resolve('../shared/peers/kannel'), '/work/shared/peers/kannel'].find((d) => d && existsSync(join(d, 'smsc-sink.pl')));
@@ -45,10 +45,7 @@ try {
     // Warm-up: statements prepared, month table created, JIT settled.
     spawnSync('ab', ab(2_000));
     await waitSink(2_000);
-    const threads = (): Map<string, number> => new Map(readdirSync(`/proc/${gw.p.pid}/task`).map((t) => {
-      const s = procStat(gw.p.pid!, Number(t));
-      return [`${s.comm}:${t}`, s.cpuMs] as const;
-    }));
+    const threads = (): Map<string, number> => new Map([...threadStats(gw.p.pid!)].map(([t, s]) => [`${s.comm}:${t}`, s.cpuMs] as const));
     const base = submitted();
     const g0 = procStat(gw.p.pid!).cpuMs, s0 = procStat(sink.pid!).cpuMs, t0 = threads(), w0 = Date.now();
     const load = spawn('ab', ab(n), { stdio: ['ignore', 'pipe', 'ignore'] });

@@ -1,6 +1,6 @@
 /** Child processes for benchmarks: start a bench entry point (bundled, or under tsx), wait for a line, stop it. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Proc {
@@ -102,4 +102,19 @@ export function procStat(pid: number | string, tid?: number): { comm: string; cp
   const st = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
   return { comm: st.slice(st.indexOf('(') + 1, st.lastIndexOf(')')), cpuMs: (Number(f[11]) + Number(f[12])) * 10, sysMs: Number(f[12]) * 10 };
+}
+
+/** `procStat` of every thread of a process, by thread id (Linux). */
+export function threadStats(pid: number): Map<number, { comm: string; cpuMs: number; sysMs: number }> {
+  return new Map(readdirSync(`/proc/${pid}/task`).map((t) => [Number(t), procStat(pid, Number(t))] as const));
+}
+
+/**
+ * CPU of this process's children that have exited and been waited for (a load generator, once it
+ * has exited: its own /proc entry is gone by then), in ms: all and in the kernel (cutime + cstime).
+ */
+export function childrenCpuMs(): { cpuMs: number; sysMs: number } {
+  const st = readFileSync('/proc/self/stat', 'utf8');
+  const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+  return { cpuMs: (Number(f[13]) + Number(f[14])) * 10, sysMs: Number(f[14]) * 10 };
 }

@@ -6,24 +6,20 @@
  * Usage: node --import tsx bench/smpp-cpu.ts [MESSAGES]   (SMSGUARD_UPSTREAM_THREAD=off: the SMPP
  * client on the event loop instead of its own thread, as `start --upstream-thread off`)
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { procStat, SERVER_NODE_FLAGS, startProc, stopProc } from './proc.js';
+import { childrenCpuMs, procStat, SERVER_NODE_FLAGS, startProc, stopProc, threadStats } from './proc.js';
 import { runLoad } from './smpp-e2e.js';
 
 const total = Number(process.argv[2] ?? 30_000);
 /** CPU seconds of a process, or of one of its threads. */
 const cpu = (pid: number, tid?: number): number => procStat(pid, tid).cpuMs / 1000;
 /** CPU seconds of this process's children that have exited and been waited for (the load generator's, once it has exited). */
-const childrenCpuS = (): number => {
-  const st = readFileSync('/proc/self/stat', 'utf8');
-  const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[13]) + Number(f[14])) / 100;
-};
+const childrenCpuS = (): number => childrenCpuMs().cpuMs / 1000;
 /** CPU seconds of each thread of a process, by thread id (with its name). */
 const threads = (pid: number): Map<number, { comm: string; s: number }> =>
-  new Map(readdirSync(`/proc/${pid}/task`).map((t) => { const st = procStat(pid, Number(t)); return [Number(t), { comm: st.comm, s: st.cpuMs / 1000 }]; }));
+  new Map([...threadStats(pid)].map(([tid, st]) => [tid, { comm: st.comm, s: st.cpuMs / 1000 }]));
 
 const dir = mkdtempSync(join(tmpdir(), 'smsguard-smpp-cpu-'));
 const sink = startProc(['bench/smpp-sink.ts', '0']);
