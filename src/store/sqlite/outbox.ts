@@ -200,6 +200,8 @@ export class SqliteOutbox implements OutboxStore {
    * two would. Null when there is none, the common case outside a batch's statuses.
    */
   private static laterFinals(updates: readonly StatusUpdate[]): Map<number, number> | null {
+    // A batch's statuses alone (the common case) are all `submitted`: no map built for them.
+    if (!updates.some((u) => u.status !== 'submitted')) return null;
     let submitted: Map<string, number> | null = null;
     let pairs: Map<number, number> | null = null;
     for (let i = 0; i < updates.length; i++) {
