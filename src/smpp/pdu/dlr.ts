@@ -24,10 +24,20 @@ function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
 }
 
+/**
+ * The last minute formatted: a receipt's two dates, and the next receipt's, are nearly always the
+ * same minute, and formatting one cost ~0.5 µs (a Date and five padded numbers), twice per receipt.
+ */
+let lastFormatted = { minute: NaN, offsetMinutes: 0, s: '' };
+
 /** YYMMDDhhmm in UTC+8 (China Standard Time, where the receipt's reader lives). */
 export function formatDlrDate(ms: number, offsetMinutes = 480): string {
+  const minute = Math.floor(ms / 60_000);
+  if (minute === lastFormatted.minute && offsetMinutes === lastFormatted.offsetMinutes) return lastFormatted.s;
   const d = new Date(ms + offsetMinutes * 60_000);
-  return pad(d.getUTCFullYear() % 100) + pad(d.getUTCMonth() + 1) + pad(d.getUTCDate()) + pad(d.getUTCHours()) + pad(d.getUTCMinutes());
+  const s = pad(d.getUTCFullYear() % 100) + pad(d.getUTCMonth() + 1) + pad(d.getUTCDate()) + pad(d.getUTCHours()) + pad(d.getUTCMinutes());
+  lastFormatted = { minute, offsetMinutes, s };
+  return s;
 }
 
 const DIGITS = /^\d+$/;

@@ -25,7 +25,13 @@ export const RECEIPT_FOR: Partial<Record<MessageStatus, { stat: string; state: n
  * message is on the hot path, and a 70-character Chinese text is 70 replacements).
  */
 function ascii(s: string): string {
-  return s.replace(/[^\x20-\x7e]/g, '?');
+  // A loop rather than a regex replace (~0.8 µs for a 20-unit Chinese text, once per receipt).
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += c >= 0x20 && c <= 0x7e ? s[i] : '?';
+  }
+  return out;
 }
 
 /**

@@ -120,6 +120,22 @@ describe('delivery receipt text', () => {
     assert.ok(Number.isNaN(parseDlrDate('26x1')));
   });
 
+  test('property: formatting a date is the same whatever was formatted before it (the last minute is remembered)', () => {
+    const slow = (ms: number, off: number) => {
+      const d = new Date(ms + off * 60_000);
+      const p = (n: number) => String(n).padStart(2, '0');
+      return p(d.getUTCFullYear() % 100) + p(d.getUTCMonth() + 1) + p(d.getUTCDate()) + p(d.getUTCHours()) + p(d.getUTCMinutes());
+    };
+    // times near each other (same minute, the next, a second apart) and offsets that differ
+    const at = fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2098, 11, 31) });
+    fc.assert(fc.property(fc.array(fc.tuple(at, fc.integer({ min: -120_000, max: 120_000 }), fc.constantFrom(480, 0, 540)), { minLength: 1, maxLength: 20 }), (xs) => {
+      for (const [ms, step, off] of xs) {
+        assert.equal(formatDlrDate(ms, off), slow(ms, off));
+        assert.equal(formatDlrDate(ms + step, off), slow(ms + step, off));
+      }
+    }));
+  });
+
   test('property: a receipt in the appendix layout reads the same through the fast path as through the general parser', () => {
     const id = fc.stringMatching(/^[0-9A-Za-z_-]{1,20}$/);
     const digits = (n: number) => fc.stringMatching(new RegExp(`^\\d{${n}}$`));
