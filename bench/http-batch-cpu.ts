@@ -2,13 +2,14 @@
  * Diagnostic, not a figure: the HTTP batch path of `http_batch_msgs_per_s` (the same set-up,
  * bench/batch-rig.ts: a gateway started as `smsguard start`, the simulator SMSC in its own process,
  * the batch load client in a third) with CPU per message for every thread of the gateway and the
- * simulator and for the load client, each also in the kernel, from /proc (Linux). On a shared 2-core
+ * simulator and for the load client, each also in the kernel, from /proc (Linux); the whole machine's
+ * busy CPU (kernel threads included) and the bytes the gateway wrote, per message. On a shared 2-core
  * machine the rate moves with the neighbours; CPU per message per thread moves much less, so
  * compare that.
  * Usage: node --import tsx bench/http-batch-cpu.ts [MESSAGES]   (default 150,000; env GATEWAY_FLAGS:
  * extra node flags for the gateway, e.g. `--trace-gc-nvp`)
  */
-import { childrenCpuMs, threadStats } from './proc.js';
+import { childrenCpuMs, machineBusyMs, threadStats, writtenBytes } from './proc.js';
 import { runBatchClient, startBatchRig } from './batch-rig.js';
 
 const total = Number(process.argv[2] ?? 150_000);
@@ -18,13 +19,14 @@ const rig = await startBatchRig({ gatewayFlags: (process.env.GATEWAY_FLAGS ?? ''
 try {
   await runBatchClient(rig, 20_000);
   const gw = rig.gateway.pid!, sim = rig.simulator.pid!;
-  const g0 = threadStats(gw), s0 = threadStats(sim), c0 = childrenCpuMs();
+  const g0 = threadStats(gw), s0 = threadStats(sim), c0 = childrenCpuMs(), m0 = machineBusyMs(), b0 = writtenBytes(gw);
   const r = await runBatchClient(rig, total, { offset: 1_000_000 });
-  const g1 = threadStats(gw), s1 = threadStats(sim), c1 = childrenCpuMs();
+  const g1 = threadStats(gw), s1 = threadStats(sim), c1 = childrenCpuMs(), m1 = machineBusyMs(), b1 = writtenBytes(gw);
   if (r.errors || r.rejected) throw new Error(`load had ${r.errors} errors and ${r.rejected} rejections`);
   const us = (ms: number) => Math.round((ms / total) * 10_000) / 10;
-  // Every thread that used at least 0.1 µs per message: [name/tid, µs per message, of it in the kernel].
-  const per = (a: Cpu, b: Cpu) => [...b].map(([tid, t]) => [`${t.comm}/${tid}`, us(t.cpuMs - (a.get(tid)?.cpuMs ?? 0)), us(t.sysMs - (a.get(tid)?.sysMs ?? 0))] as const).filter(([, v]) => v >= 0.1);
+  // Every thread that used at least 0.1 µs per message: [name/tid, µs per message, of it in the kernel,
+  // minor page faults per message].
+  const per = (a: Cpu, b: Cpu) => [...b].map(([tid, t]) => [`${t.comm}/${tid}`, us(t.cpuMs - (a.get(tid)?.cpuMs ?? 0)), us(t.sysMs - (a.get(tid)?.sysMs ?? 0)), +((t.minflt - (a.get(tid)?.minflt ?? 0)) / total).toFixed(2)] as const).filter(([, v]) => v >= 0.1);
   process.stdout.write(`${JSON.stringify({
     msgsPerS: Math.round(r.accepted / r.seconds),
     // the gateway's first thread is its event loop
@@ -32,6 +34,10 @@ try {
     simulatorThreadsUsPerMsg: per(s0, s1),
     // its whole life: start-up and building the request bodies included (they are built before its clock)
     loadClientUsPerMsg: [us(c1.cpuMs - c0.cpuMs), us(c1.sysMs - c0.sysMs)],
+    // every process on the machine and the kernel's own threads (writeback, journal) while the load ran
+    machineUsPerMsg: us(m1 - m0),
+    // what the gateway handed to write calls (WAL frames, checkpoints, sockets), per message
+    gatewayWrittenBytesPerMsg: Math.round((b1 - b0) / total),
   })}\n`);
 } finally {
   await rig.stop();

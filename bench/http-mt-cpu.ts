@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { procStat, SERVER_NODE_FLAGS, startProc, stopProc, threadStats } from './proc.js';
+import { procStat, SERVER_NODE_FLAGS, startProc, stopProc, threadStats, writtenBytes } from './proc.js';
 
 const n = Number(process.argv[2] ?? 30_000);
 const peer = [process.env.SMSGUARD_PEERS_DIR, resolve('../shared/peers/kannel'), '/work/shared/peers/kannel'].find((d) => d && existsSync(join(d, 'smsc-sink.pl')));
@@ -47,7 +47,7 @@ try {
     await waitSink(2_000);
     const threads = (): Map<string, number> => new Map([...threadStats(gw.p.pid!)].map(([t, s]) => [`${s.comm}:${t}`, s.cpuMs] as const));
     const base = submitted();
-    const g0 = procStat(gw.p.pid!).cpuMs, s0 = procStat(sink.pid!).cpuMs, t0 = threads(), w0 = Date.now();
+    const g0 = procStat(gw.p.pid!).cpuMs, s0 = procStat(sink.pid!).cpuMs, t0 = threads(), w0 = Date.now(), b0 = writtenBytes(gw.p.pid!);
     const load = spawn('ab', ab(n), { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     load.stdout!.on('data', (d) => (out += d));
@@ -62,7 +62,7 @@ try {
     const t1 = threads();
     const perThread = Object.fromEntries([...t1].map(([k, v]) => [k, us(v - (t0.get(k) ?? 0))] as const).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]));
     const taken = Number(/Time taken for tests:\s+([\d.]+)/.exec(out)?.[1]);
-    process.stdout.write(`${JSON.stringify({ messages: n, msgsPerS: Math.round(n / secs), acceptedPerS: Math.round(n / taken), gatewayUsPerMsg: us(procStat(gw.p.pid!).cpuMs - g0), sinkUsPerMsg: us(procStat(sink.pid!).cpuMs - s0), abUsPerMsgAtLeast: us(abMs) })}\n`);
+    process.stdout.write(`${JSON.stringify({ messages: n, msgsPerS: Math.round(n / secs), acceptedPerS: Math.round(n / taken), gatewayUsPerMsg: us(procStat(gw.p.pid!).cpuMs - g0), sinkUsPerMsg: us(procStat(sink.pid!).cpuMs - s0), abUsPerMsgAtLeast: us(abMs), gatewayWrittenBytesPerMsg: Math.round((writtenBytes(gw.p.pid!) - b0) / n) })}\n`);
     process.stdout.write(`${JSON.stringify({ gatewayThreadsUsPerMsg: perThread })}\n`);
   } finally {
     await stopProc(gw.p);

@@ -95,17 +95,18 @@ export async function stopProc(p: ChildProcess, killAfterMs = 15_000): Promise<v
 
 /**
  * A `/proc/<pid>/stat` (or `/proc/<pid>/task/<tid>/stat`) line read apart (Linux): the command name
- * and the CPU it used so far in ms (utime + stime, fields 14 and 15, at CLK_TCK = 100), and of it
- * the time in the kernel (stime).
+ * and the CPU it used so far in ms (utime + stime, fields 14 and 15, at CLK_TCK = 100), of it the
+ * time in the kernel (stime), and its minor page faults (field 10: fresh memory and mapped file pages
+ * touched for the first time, each paid in the kernel).
  */
-export function procStat(pid: number | string, tid?: number): { comm: string; cpuMs: number; sysMs: number } {
+export function procStat(pid: number | string, tid?: number): { comm: string; cpuMs: number; sysMs: number; minflt: number } {
   const st = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-  return { comm: st.slice(st.indexOf('(') + 1, st.lastIndexOf(')')), cpuMs: (Number(f[11]) + Number(f[12])) * 10, sysMs: Number(f[12]) * 10 };
+  return { comm: st.slice(st.indexOf('(') + 1, st.lastIndexOf(')')), cpuMs: (Number(f[11]) + Number(f[12])) * 10, sysMs: Number(f[12]) * 10, minflt: Number(f[7]) };
 }
 
 /** `procStat` of every thread of a process, by thread id (Linux). */
-export function threadStats(pid: number): Map<number, { comm: string; cpuMs: number; sysMs: number }> {
+export function threadStats(pid: number): Map<number, ReturnType<typeof procStat>> {
   return new Map(readdirSync(`/proc/${pid}/task`).map((t) => [Number(t), procStat(pid, Number(t))] as const));
 }
 
@@ -117,4 +118,20 @@ export function childrenCpuMs(): { cpuMs: number; sysMs: number } {
   const st = readFileSync('/proc/self/stat', 'utf8');
   const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
   return { cpuMs: (Number(f[13]) + Number(f[14])) * 10, sysMs: Number(f[14]) * 10 };
+}
+
+/**
+ * CPU time the whole machine spent busy (every process and the kernel's own threads: the flushing
+ * and journalling a workload causes counts here, not in its processes), in ms, from /proc/stat.
+ */
+export function machineBusyMs(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: busy is all but idle and iowait (guest time is inside user)
+  const busy = f[0] + f[1] + f[2] + f[5] + f[6] + f[7];
+  return (busy * 1000) / 100;
+}
+
+/** Bytes a process has handed to write calls (`wchar` of /proc/PID/io: files, sockets and pipes alike), Linux. */
+export function writtenBytes(pid: number): number {
+  return Number(/^wchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
 }

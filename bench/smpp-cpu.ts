@@ -4,8 +4,10 @@
  * Prints one JSON line. On a shared 2-core machine the rate moves with the neighbours; CPU per
  * message moves much less, so compare that.
  * Usage: node --import tsx bench/smpp-cpu.ts [MESSAGES]   (SMSGUARD_UPSTREAM_THREAD=off: the SMPP
- * client on the event loop instead of its own thread, as `start --upstream-thread off`)
+ * client on the event loop instead of its own thread, as `start --upstream-thread off`; PERF_OUT=FILE:
+ * also `perf record -g` the gateway during the load, read with `perf report -i FILE`)
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +33,11 @@ try {
   await runLoad(Number(port), systemId, password, 10_000, 4, 200, 0);
   const pid = gw.p.pid!;
   const before = { loop: cpu(pid, pid), gw: cpu(pid), sink: cpu(sink.p.pid!), threads: threads(pid), load: childrenCpuS() };
+  // PERF_OUT=FILE: `perf record` of the gateway (every thread) while the load runs, for the native
+  // side (SQLite, the kernel, V8's own work) that a V8 CPU profile shows only as its JavaScript callers.
+  const perf = process.env.PERF_OUT ? spawn('perf', ['record', '-e', 'cpu-clock', '-F', '1999', '-g', '-p', String(pid), '-o', process.env.PERF_OUT], { stdio: 'ignore' }) : null;
   const r = await runLoad(Number(port), systemId, password, total, 4, 200, 1_000_000);
+  if (perf) { perf.kill('SIGINT'); await new Promise((res) => perf.once('exit', res)); }
   const us = (a: number, b: number) => Math.round(((b - a) / total) * 1e6);
   process.stdout.write(`${JSON.stringify({
     client: process.env.SMSGUARD_UPSTREAM_THREAD === 'off' ? 'event loop' : 'own thread',
