@@ -5,6 +5,7 @@ import { RecordsWriter } from './records-writer.js';
 import { SqliteDirectory } from './directory.js';
 import { SqliteMessages } from './messages.js';
 import { SqliteOutbox } from './outbox.js';
+import { HandedMessages } from './handed-messages.js';
 import { SqliteConsents } from './consents.js';
 import { SqliteRecords } from './records.js';
 import { SqliteCases } from './cases.js';
@@ -30,8 +31,10 @@ export class SqliteStore implements Store {
     this.checkpointer = path === ':memory:' ? null : new Checkpointer(path);
     const writer = new RecordsWriter(this.db);
     this.directory = new SqliteDirectory(this.db, writer);
-    this.messages = new SqliteMessages(this.db, this.directory, writer);
-    this.outbox = new SqliteOutbox(this.db, writer);
+    // Messages a decision committed go to the next claim without being read back (handed-messages.ts).
+    const handed = new HandedMessages();
+    this.messages = new SqliteMessages(this.db, this.directory, writer, handed);
+    this.outbox = new SqliteOutbox(this.db, writer, handed);
     this.consents = new SqliteConsents(this.db, writer);
     this.records = new SqliteRecords(writer);
     this.cases = new SqliteCases(this.db);

@@ -12,7 +12,8 @@ import { CommercialFactsReader } from './commercial-facts.js';
 import { encodeVerdicts, type EncodedVerdicts } from '../verdict-codec.js';
 import { messageViewOf } from '../message-view.js';
 import { heldStatusBody, toHeld, type HeldDb } from '../held-messages.js';
-import { receiptColumn } from '../registered-delivery.js';
+import { receiptColumn, receiptFromColumn } from '../registered-delivery.js';
+import { HandedMessages } from './handed-messages.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -22,7 +23,8 @@ export class SqliteMessages implements MessageStore {
   private readonly q;
   /** Commercial facts in one statement (the consent adapter's file owns the query). */
   private readonly commercial: CommercialFactsReader;
-  constructor(private readonly db: Db, private readonly dir: SqliteDirectory, private readonly records: RecordsWriter) {
+  /** `handed`: where committed messages are handed to the outbox's next claim (the store's, shared with SqliteOutbox). */
+  constructor(private readonly db: Db, private readonly dir: SqliteDirectory, private readonly records: RecordsWriter, private readonly handed: HandedMessages = new HandedMessages()) {
     this.commercial = new CommercialFactsReader(db);
     this.q = {
       dropKeptParts: db.prepare('DELETE FROM provider_parts WHERE set_key = ?'),
@@ -98,18 +100,28 @@ export class SqliteMessages implements MessageStore {
   }
 
   async decideAndRecord(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision): Promise<DecidedItem[]> {
-    return this.db.transaction(() => {
-      const out: DecidedItem[] = [];
-      for (const item of items) {
-        const facts = this.facts(item);
-        const decision = decide(item, facts);
-        this.persist(item, facts, decision);
-        // the kept earlier parts of the set this decides go with the decision (migration 095)
-        if (item.keptPartsKey) this.q.dropKeptParts.run(item.keptPartsKey);
-        out.push({ id: item.id, decision });
-      }
-      return out;
-    })();
+    let out: DecidedItem[];
+    try {
+      out = this.db.transaction(() => {
+        const decided: DecidedItem[] = [];
+        for (const item of items) {
+          const facts = this.facts(item);
+          const decision = decide(item, facts);
+          this.persist(item, facts, decision);
+          // the kept earlier parts of the set this decides go with the decision (migration 095)
+          if (item.keptPartsKey) this.q.dropKeptParts.run(item.keptPartsKey);
+          decided.push({ id: item.id, decision });
+        }
+        return decided;
+      })();
+    } catch (e) {
+      this.handed.drop();
+      throw e;
+    }
+    // Committed, unless a caller's own transaction holds this one (its outcome not known here).
+    if (this.db.inTransaction) this.handed.drop();
+    else this.handed.commit();
+    return out;
   }
 
   private persist(item: SubmissionItem, facts: Facts, d: Decision): void {
@@ -150,7 +162,13 @@ export class SqliteMessages implements MessageStore {
     if (c.type === 'verification' || c.type === 'commercial') {
       this.q.insertSend.run(c.contentProviderId, c.to, c.type, c.type === 'commercial' ? facts.consent?.id ?? null : null, at);
     }
-    (d.held ? this.q.park : this.q.enqueue).run(item.id, c.contentProviderId, c.to, c.from, d.text, receiptColumn(item.registeredDelivery), at, at, at);
+    if (d.held) {
+      this.q.park.run(item.id, c.contentProviderId, c.to, c.from, d.text, receiptColumn(item.registeredDelivery), at, at, at);
+      return;
+    }
+    const { lastInsertRowid } = this.q.enqueue.run(item.id, c.contentProviderId, c.to, c.from, d.text, receiptColumn(item.registeredDelivery), at, at, at);
+    // What the outbox's claim would read back from this row (SqliteOutbox.claim, DUE_COLUMNS).
+    this.handed.stage({ due: at, rowid: Number(lastInsertRowid), m: { id: item.id, contentProviderId: c.contentProviderId, from: c.from, to: c.to, text: d.text, registeredDelivery: receiptFromColumn(receiptColumn(item.registeredDelivery)), attempts: 1, submittedAt: at } });
   }
 
   async recordSystemMessage(m: SystemMessage): Promise<void> {

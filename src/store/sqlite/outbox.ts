@@ -8,6 +8,7 @@ import { receiptFromColumn } from '../registered-delivery.js';
 import { partialColumn, partialFromColumn } from '../partial-submit.js';
 import type { PartialSubmit } from '../../ports/egress.js';
 import { SlotMap } from '../../runtime/slot-map.js';
+import { before, HandedMessages } from './handed-messages.js';
 
 /** Statuses after which a message leaves the queue (its text is no longer needed there). */
 const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed']);
@@ -37,8 +38,11 @@ function advanceSql(to: MessageStatus, setsUpstreamId: boolean, returning: boole
 interface Owner { content_provider_id: string; msisdn: string }
 /** A message found by its upstream id (raw row): id, status, provider, number. */
 type ByUpstreamRow = [id: string, status: MessageStatus, contentProviderId: string, msisdn: string];
-/** A claimed row's lease, with its owner, so that its `submitted` needs no RETURNING (advanceSql). */
-interface Lease extends Owner { until: number }
+/**
+ * A claimed row's lease, with its owner, so that its `submitted` needs no RETURNING (advanceSql), and
+ * its place in claim order (due_at, rowid), so that a claim from the handed messages can count it.
+ */
+interface Lease extends Owner { until: number; due: number; rowid: number }
 
 /**
  * The columns a claim reads, in DueRow's order. Rows come back as arrays (better-sqlite3's raw
@@ -65,7 +69,7 @@ export class SqliteOutbox implements OutboxStore {
    * into upstream_parts (the common case: short messages only, no cost per receipt).
    */
   private hasParts: boolean;
-  constructor(private readonly db: Db, private readonly records: RecordsWriter) {
+  constructor(private readonly db: Db, private readonly records: RecordsWriter, private readonly handed: HandedMessages = new HandedMessages()) {
     this.q = {
       due: db.prepare(`SELECT ${DUE_COLUMNS} FROM message_status WHERE status = 'accepted' AND due_at <= ? ORDER BY due_at, rowid LIMIT ?`).raw(),
       // Past the last row claimed (ClaimCursor): what arrived since, none of it leased.
@@ -77,6 +81,8 @@ export class SqliteOutbox implements OutboxStore {
       spellingsOnFile: db.prepare(`SELECT upstream_id FROM message_status WHERE upstream_id IN (SELECT value FROM json_each(@s))
         UNION SELECT upstream_id FROM upstream_parts WHERE upstream_id IN (SELECT value FROM json_each(@s))`),
       pending: db.prepare("SELECT count(*) AS n FROM message_status WHERE status = 'accepted'"),
+      // Due rows up to a place in claim order (due_at, rowid), counted up to a limit (claimHanded).
+      dueUpTo: db.prepare("SELECT count(*) FROM (SELECT 1 FROM message_status WHERE status = 'accepted' AND due_at <= ? AND (due_at, rowid) <= (?, ?) LIMIT ?)").pluck(),
       // A long message's parts (migration 093): filed with `submitted`, each part's receipt kept.
       fileParts: db.prepare('INSERT OR IGNORE INTO upstream_parts (upstream_id, message_id, part, parts, at) VALUES (?, ?, ?, ?, ?)'),
       // The part not yet receipted first, should two messages' parts share an SMSC id.
@@ -107,6 +113,10 @@ export class SqliteOutbox implements OutboxStore {
       this.leased.delete(id);
       this.rewound = true;
     }
+    const handed = this.claimHanded(now, limit, leaseMs);
+    if (handed) return handed;
+    // From here the table is read: what was handed is read with the rest (never claimed twice).
+    this.handed.clear();
     let rows: DueRow[];
     if (this.leased.size === 0 || this.cursor === null || this.rewound || now - this.lastFullScan >= FULL_SCAN_MS || now < this.lastFullScan) {
       // from the start, leased rows included (skipped below): rare with batches out, see `cursor`
@@ -124,7 +134,7 @@ export class SqliteOutbox implements OutboxStore {
       this.cursor = { due: r[1], rowid: r[0] };
       const id = r[2];
       if (this.leased.has(id)) continue;
-      this.leased.set(id, { until: now + leaseMs, content_provider_id: r[3], msisdn: r[5] });
+      this.leased.set(id, { until: now + leaseMs, content_provider_id: r[3], msisdn: r[5], due: r[1], rowid: r[0] });
       const m: OutboundMessage = {
         id,
         contentProviderId: r[3],
@@ -141,6 +151,40 @@ export class SqliteOutbox implements OutboxStore {
     }
     return out;
   }
+
+  /**
+   * The claim from the messages the decision transactions handed over (handed-messages.ts), when
+   * that is exactly what reading the queue would return: the first `limit` of them in claim order,
+   * provided the queue holds nothing due up to the last of them but these and the rows out on a
+   * lease (one count, bounded). That is a full read's finding, so it also moves the cursor and counts
+   * as one. Null when there are none, or the count finds anything else (a retry come due, a released
+   * or system message, a lease run out): then the caller reads the queue.
+   */
+  private claimHanded(now: number, limit: number, leaseMs: number): OutboundMessage[] | null {
+    const q = this.handed.queue;
+    if (q.length === 0 || limit <= 0) return null;
+    const n = Math.min(limit, q.length);
+    const last = q[n - 1];
+    if (last.due > now) return null;
+    let expected = n;
+    for (const l of this.leased.values()) if (!before(last, l)) expected++;
+    if ((this.q.dueUpTo.get(now, last.due, last.rowid, expected + 1) as number) !== expected) return null;
+    const out: OutboundMessage[] = [];
+    for (let i = 0; i < n; i++) {
+      const { m, due, rowid } = q[i];
+      this.leased.set(m.id, { until: now + leaseMs, content_provider_id: m.contentProviderId, msisdn: m.to, due, rowid });
+      out.push(m);
+    }
+    this.handed.queue = n === q.length ? [] : q.slice(n);
+    this.cursor = { due: last.due, rowid: last.rowid };
+    this.rewound = false;
+    this.lastFullScan = now;
+    this.claimsFromHanded++;
+    return out;
+  }
+
+  /** Claims answered from the handed messages without reading the queue (since this store opened). */
+  claimsFromHanded = 0;
 
   async recordStatuses(updates: StatusUpdate[]): Promise<StatusUpdate[]> {
     return this.db.transaction(() => this.applyStatuses(updates))();
