@@ -6,8 +6,11 @@
  * busy CPU (kernel threads included) and the bytes the gateway wrote, per message. On a shared 2-core
  * machine the rate moves with the neighbours; CPU per message per thread moves much less, so
  * compare that.
+ * Also whether delivery kept up: what was still queued when the load ended, and how long until
+ * nothing was (the figure counts acceptance; delivery runs beside it on the same event loop).
  * Usage: node --import tsx bench/http-batch-cpu.ts [MESSAGES]   (default 150,000; env GATEWAY_FLAGS:
- * extra node flags for the gateway, e.g. `--trace-gc-nvp`)
+ * extra node flags for the gateway, e.g. `--trace-gc-nvp`; INFLIGHT: batches in flight, default 4
+ * as the figure)
  */
 import { childrenCpuMs, machineBusyMs, threadStats, writtenBytes } from './proc.js';
 import { runBatchClient, startBatchRig } from './batch-rig.js';
@@ -20,9 +23,15 @@ try {
   await runBatchClient(rig, 20_000);
   const gw = rig.gateway.pid!, sim = rig.simulator.pid!;
   const g0 = threadStats(gw), s0 = threadStats(sim), c0 = childrenCpuMs(), m0 = machineBusyMs(), b0 = writtenBytes(gw);
-  const r = await runBatchClient(rig, total, { offset: 1_000_000 });
+  const r = await runBatchClient(rig, total, { offset: 1_000_000, inFlight: Number(process.env.INFLIGHT ?? 4) });
   const g1 = threadStats(gw), s1 = threadStats(sim), c1 = childrenCpuMs(), m1 = machineBusyMs(), b1 = writtenBytes(gw);
   if (r.errors || r.rejected) throw new Error(`load had ${r.errors} errors and ${r.rejected} rejections`);
+  // Whether delivery kept up: what was still queued when the load ended, and how long until none was.
+  const metric = async (name: string): Promise<number> => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(await (await fetch(`${rig.base}/metrics`)).text())?.[1] ?? NaN);
+  const pendingAtEnd = await metric('smsguard_outbox_pending');
+  const t0 = Date.now();
+  while ((await metric('smsguard_outbox_pending')) > 0 && Date.now() - t0 < 30_000) await new Promise((res) => setTimeout(res, 20));
+  const drainMs = Date.now() - t0;
   const us = (ms: number) => Math.round((ms / total) * 10_000) / 10;
   // Every thread that used at least 0.1 µs per message: [name/tid, µs per message, of it in the kernel,
   // minor page faults per message].
@@ -38,6 +47,9 @@ try {
     machineUsPerMsg: us(m1 - m0),
     // what the gateway handed to write calls (WAL frames, checkpoints, sockets), per message
     gatewayWrittenBytesPerMsg: Math.round((b1 - b0) / total),
+    // accepted messages not yet submitted upstream when the load ended, and ms until none were
+    outboxPendingAtEnd: pendingAtEnd,
+    drainMs,
   })}\n`);
 } finally {
   await rig.stop();
