@@ -162,13 +162,16 @@ export class SqliteMessages implements MessageStore {
     if (c.type === 'verification' || c.type === 'commercial') {
       this.q.insertSend.run(c.contentProviderId, c.to, c.type, c.type === 'commercial' ? facts.consent?.id ?? null : null, at);
     }
+    // A lone surrogate (valid JSON, no character) as U+FFFD, one unit as counted for the segments, as
+    // PostgreSQL keeps it; bound as it was, SQLite stored its three bytes and gave back three U+FFFD.
+    const text = (d.text as unknown as { toWellFormed(): string }).toWellFormed();
     if (d.held) {
-      this.q.park.run(item.id, c.contentProviderId, c.to, c.from, d.text, receiptColumn(item.registeredDelivery), at, at, at);
+      this.q.park.run(item.id, c.contentProviderId, c.to, c.from, text, receiptColumn(item.registeredDelivery), at, at, at);
       return;
     }
-    const { lastInsertRowid } = this.q.enqueue.run(item.id, c.contentProviderId, c.to, c.from, d.text, receiptColumn(item.registeredDelivery), at, at, at);
+    const { lastInsertRowid } = this.q.enqueue.run(item.id, c.contentProviderId, c.to, c.from, text, receiptColumn(item.registeredDelivery), at, at, at);
     // What the outbox's claim would read back from this row (SqliteOutbox.claim, DUE_COLUMNS).
-    this.handed.stage({ due: at, rowid: Number(lastInsertRowid), m: { id: item.id, contentProviderId: c.contentProviderId, from: c.from, to: c.to, text: d.text, registeredDelivery: receiptFromColumn(receiptColumn(item.registeredDelivery)), attempts: 1, submittedAt: at } });
+    this.handed.stage({ due: at, rowid: Number(lastInsertRowid), m: { id: item.id, contentProviderId: c.contentProviderId, from: c.from, to: c.to, text, registeredDelivery: receiptFromColumn(receiptColumn(item.registeredDelivery)), attempts: 1, submittedAt: at } });
   }
 
   async recordSystemMessage(m: SystemMessage): Promise<void> {

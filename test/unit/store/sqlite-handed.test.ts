@@ -24,7 +24,10 @@ async function setup() {
 describe('SQLite outbox: the claim from what a decision handed over', () => {
   test('gives what reading the queue gives, and does not read it', async () => {
     const { store, items, decide } = await setup();
-    const its = [...items(2, T0), ...items(1, T0, { registeredDelivery: true }), ...items(1, T0, { registeredDelivery: 'failure' })];
+    const odd = items(1, T0)[0];
+    // a lone surrogate in the text: SQLite keeps U+FFFD, and so must the handed message
+    odd.candidate = { ...odd.candidate, text: '【示例】\ud800半个字符' };
+    const its = [...items(2, T0), ...items(1, T0, { registeredDelivery: true }), ...items(1, T0, { registeredDelivery: 'failure' }), odd];
     await decide(its);
     const before = store.outbox.claimsFromHanded;
     const handed = await store.outbox.claim(T0 + 10, 10, LEASE);
@@ -34,6 +37,7 @@ describe('SQLite outbox: the claim from what a decision handed over', () => {
     const read = await store.outbox.claim(T0 + 10 + LEASE + 1, 10, LEASE);
     assert.equal(store.outbox.claimsFromHanded, before + 1);
     assert.deepEqual(read, handed);
+    assert.equal(read[4].text, '【示例】\ufffd半个字符', 'one U+FFFD for the lone surrogate, as counted');
     await store.close();
   });
 
