@@ -126,10 +126,21 @@ const REFUSAL_STATED = new RegExp(
   'iu',
 );
 
+/**
+ * What every alternative of REFUSAL_STATED needs somewhere (回, one of the refusal words, or an
+ * English verb), with the same flags: most commercial texts have none, and this test costs a fraction
+ * of the whole expression's (~0.4 µs on a 30-character text, once per commercial message).
+ */
+const REFUSAL_NEEDS = /[回退拒取]|reply|text|send|sms/iu;
+
 /** True when the text already tells the user how to refuse (`拒收请回复R`, `回T退订`…). */
 export function statesRefusal(text: string): boolean {
-  return REFUSAL_STATED.test(text.normalize('NFKC'));
+  const n = text.normalize('NFKC');
+  return REFUSAL_NEEDS.test(n) && REFUSAL_STATED.test(n);
 }
+
+/** The same reading without the prefilter (tests compare the two). */
+export const statesRefusalUnfiltered = (text: string): boolean => REFUSAL_STATED.test(text.normalize('NFKC'));
 
 /**
  * `text` with the refusal `notice` appended, as issue 2 says: appended as it is, nothing inserted
