@@ -14,6 +14,7 @@ import { messageViewOf } from '../message-view.js';
 import { heldStatusBody, toHeld, type HeldDb } from '../held-messages.js';
 import { receiptColumn, receiptFromColumn } from '../registered-delivery.js';
 import { HandedMessages } from './handed-messages.js';
+import { wellFormed } from './well-formed.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -162,9 +163,8 @@ export class SqliteMessages implements MessageStore {
     if (c.type === 'verification' || c.type === 'commercial') {
       this.q.insertSend.run(c.contentProviderId, c.to, c.type, c.type === 'commercial' ? facts.consent?.id ?? null : null, at);
     }
-    // A lone surrogate (valid JSON, no character) as U+FFFD, one unit as counted for the segments, as
-    // PostgreSQL keeps it; bound as it was, SQLite stored its three bytes and gave back three U+FFFD.
-    const text = (d.text as unknown as { toWellFormed(): string }).toWellFormed();
+    // A lone surrogate (valid JSON, no character) as one U+FFFD, one unit as the segments counted it.
+    const text = wellFormed(d.text);
     if (d.held) {
       this.q.park.run(item.id, c.contentProviderId, c.to, c.from, text, receiptColumn(item.registeredDelivery), at, at, at);
       return;

@@ -33,6 +33,7 @@ import type { RecordChainRow, RecordQuery, RecordRow } from '../../ports/store.j
 import { derivedColumns, readBody, type NewRecord, type StoredRecord } from '../record-columns.js';
 import { genesisHash, monthEnd, monthOf, monthStart, recordHeader, sha256Binary } from '../../domain/hash-chain.js';
 import { pageSql, queryPage, type PageSql } from './records-query.js';
+import { wellFormed } from './well-formed.js';
 import { isForgeRefusal, loadNativeLinks, nativeForgePath } from './native-links.js';
 import { NUMBER_BUCKET_SQL, facetBucket, numberBucket, numberIndexOf, sealNumbers, type Sealing } from './month-files.js';
 import { closeMonth, copyMonthTableToFile, monthFilePath, monthFilesBeside, monthTable, openMonth, removeMonthFile, removeMonthFileAsync, startWriting, stopWriting, type MonthDb } from './month-files.js';
@@ -60,8 +61,6 @@ interface Tip { seq: number; at: number; hash: Buffer; dv: number }
  */
 interface Pending { r: NewRecord; body: string; cols: ReturnType<typeof derivedColumns> }
 
-/** A string with each lone surrogate replaced by U+FFFD, as SQLite stores it (ES2024's toWellFormed, in Node 20). */
-const wellFormed = (s: string | null): string | null => (s === null ? null : (s as unknown as { toWellFormed(): string }).toWellFormed());
 
 /** Size of the native path's pack buffer kept between batches (~1,500 decision records). */
 const PACK_KEEP = 1 << 20;
@@ -410,7 +409,7 @@ export class RecordsWriter {
     // hashes what verify reads back; the body needs nothing: JSON.stringify escapes lone surrogates.
     const cols = derivedColumns(r.kind, r.body, this.rulesOf);
     for (let i = 0; i < cols.length; i++) cols[i] = wellFormed(cols[i]); // a fresh array per call: changed in place
-    const p: Pending = { r: { ...r, id: wellFormed(r.id)!, kind: wellFormed(r.kind) as NewRecord['kind'], contentProviderId: wellFormed(r.contentProviderId), msisdn: wellFormed(r.msisdn), ref: wellFormed(r.ref) }, body: JSON.stringify(r.body), cols };
+    const p: Pending = { r: { ...r, id: wellFormed(r.id), kind: wellFormed(r.kind) as NewRecord['kind'], contentProviderId: wellFormed(r.contentProviderId), msisdn: wellFormed(r.msisdn), ref: wellFormed(r.ref) }, body: JSON.stringify(r.body), cols };
     if (this.depth > 0) {
       this.pending.push(p);
       return;
