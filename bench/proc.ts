@@ -126,8 +126,9 @@ export function childrenCpuMs(): { cpuMs: number; sysMs: number } {
  */
 export function machineBusyMs(): number {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  // user nice system idle iowait irq softirq steal: busy is all but idle and iowait (guest time is inside user)
-  const busy = f[0] + f[1] + f[2] + f[5] + f[6] + f[7];
+  // user nice system idle iowait irq softirq steal: busy is user, nice, system, irq and softirq (guest
+  // time is inside user). Not steal: that is the hypervisor running someone else, not this machine's work.
+  const busy = f[0] + f[1] + f[2] + f[5] + f[6];
   return (busy * 1000) / 100;
 }
 
