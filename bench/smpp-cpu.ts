@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { childrenCpuMs, procStat, SERVER_NODE_FLAGS, startProc, stopProc, threadStats } from './proc.js';
+import { childrenCpuMs, procStat, SERVER_NODE_FLAGS, startProc, stopProc, threadStats, writtenBytes, machineBusyMs } from './proc.js';
 import { runLoad } from './smpp-e2e.js';
 
 const total = Number(process.argv[2] ?? 30_000);
@@ -32,7 +32,7 @@ try {
   const [, port, systemId, password] = await gw.line(/READY (\d+) (\S+) (\S+)/, 60_000);
   await runLoad(Number(port), systemId, password, 10_000, 4, 200, 0);
   const pid = gw.p.pid!;
-  const before = { loop: cpu(pid, pid), gw: cpu(pid), sink: cpu(sink.p.pid!), threads: threads(pid), load: childrenCpuS() };
+  const before = { loop: cpu(pid, pid), gw: cpu(pid), gwSys: procStat(pid).sysMs / 1000, written: writtenBytes(pid), machine: machineBusyMs(), sink: cpu(sink.p.pid!), threads: threads(pid), load: childrenCpuS() };
   // PERF_OUT=FILE: `perf record` of the gateway (every thread) while the load runs, for the native
   // side (SQLite, the kernel, V8's own work) that a V8 CPU profile shows only as its JavaScript callers.
   const perf = process.env.PERF_OUT ? spawn('perf', ['record', '-e', 'cpu-clock', '-F', '1999', '-g', '-p', String(pid), '-o', process.env.PERF_OUT], { stdio: 'ignore' }) : null;
@@ -44,6 +44,11 @@ try {
     msgsPerS: Math.round(r.ok / r.seconds),
     gatewayLoopUsPerMsg: us(before.loop, cpu(pid, pid)),
     gatewayProcessUsPerMsg: us(before.gw, cpu(pid)),
+    // of which in the kernel (every thread), and what the gateway wrote to files (WALs, checkpoints)
+    gatewaySystemUsPerMsg: us(before.gwSys, procStat(pid).sysMs / 1000),
+    // the whole machine's busy CPU (every process and the kernel's own threads; steal left out)
+    machineUsPerMsg: Math.round(((machineBusyMs() - before.machine) / total) * 1000),
+    gatewayWrittenBytesPerMsg: Math.round((writtenBytes(pid) - before.written) / total),
     sinkUsPerMsg: us(before.sink, cpu(sink.p.pid!)),
     // The ESME load generator runs in this process.
     loadUsPerMsg: us(before.load, childrenCpuS()),
