@@ -44,7 +44,8 @@ try {
     msgsPerS: Math.round(r.ok / r.seconds),
     gatewayLoopUsPerMsg: us(before.loop, cpu(pid, pid)),
     gatewayProcessUsPerMsg: us(before.gw, cpu(pid)),
-    // of which in the kernel (every thread), and what the gateway wrote to files (WALs, checkpoints)
+    // of which in the kernel (every thread); below, what it handed to write calls (WAL frames and
+    // checkpoints above all, its sockets too)
     gatewaySystemUsPerMsg: us(before.gwSys, procStat(pid).sysMs / 1000),
     // the whole machine's busy CPU (every process and the kernel's own threads; steal left out)
     machineUsPerMsg: Math.round(((machineBusyMs() - before.machine) / total) * 1000),

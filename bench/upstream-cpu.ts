@@ -3,7 +3,10 @@
  * thread) alone against the bench's SMSC sink, in this process: CPU per message, then what it
  * allocates per message by function (V8's sampling heap profiler, objects the collectors freed
  * included). The gateway's own thread adds the crossing to the main thread (structured clone) and
- * its batching; this leaves those out, so a change to the client's own path shows on its own.
+ * its batching; this leaves those out, so a change to the client's own path shows on its own. Here
+ * each submit goes out as an answer frees its slot, not in the delivery worker's batches, so the
+ * socket writes are smaller and more of them than on the gateway's thread: compare runs of this
+ * script with each other, not with the gateway.
  * Prints a few lines (not JSON: read by people).
  * Usage: node --import tsx bench/upstream-cpu.ts [MESSAGES]   (WARM=N warm-up messages, 10,000;
  * NOHEAP=1: CPU only, as under `valgrind --tool=callgrind`, where two message counts' instruction
@@ -52,6 +55,9 @@ async function run(from: number, n: number): Promise<void> {
   while (receipts < want) await new Promise((r) => setTimeout(r, 5));
 }
 
+/** A node of V8's sampling heap profile: bytes allocated in this function (self) under its callers. */
+interface Node { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: Node[] }
+
 const usPerMsg = (c: NodeJS.CpuUsage): string => `${((c.user + c.system) / total).toFixed(1)} µs/msg (user ${(c.user / total).toFixed(1)})`;
 try {
   await run(0, warm);
@@ -66,7 +72,6 @@ try {
     await run(warm + total, total);
     const used = process.cpuUsage(c1);
     const { profile } = (await s.post('HeapProfiler.stopSampling')) as unknown as { profile: { head: Node } };
-    interface Node { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: Node[] }
     const bytes = new Map<string, number>();
     let all = 0;
     const walk = (n: Node): void => {
