@@ -123,6 +123,15 @@ const NON_FINAL = new Set(['ENROUTE', 'ACCEPTD']);
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
+/** A recipient as an SMPP address carries it: the digits, without the E.164 `+`. */
+const digitsOf = (to: string): string => (to.charCodeAt(0) === 43 /* + */ ? to.slice(1) : to);
+
+/** Every part has its SMSC id. */
+function allSet(ids: readonly (string | undefined)[]): boolean {
+  for (const id of ids) if (id === undefined) return false;
+  return true;
+}
+
 export class SmppUpstream implements Egress {
   readonly links: UpstreamLink[];
   private readonly receiptCbs: ((r: DeliveryReceipt) => void | Promise<unknown>)[] = [];
@@ -213,7 +222,10 @@ export class SmppUpstream implements Egress {
     if (prior !== undefined) return Promise.resolve(prior);
     const running = this.inflight.get(msg.id);
     if (running) return running;
-    const p = this.doSubmit(msg).finally(() => this.inflight.delete(msg.id));
+    const cands = this.eligible(digitsOf(msg.to));
+    if (cands.length === 0) return Promise.resolve({ ok: false, retry: false, reason: 'no upstream link carries this recipient' });
+    // doSubmit forgets it in its `finally`, which runs only after its first await: after this set.
+    const p = this.doSubmit(msg, cands);
     this.inflight.set(msg.id, p);
     return p;
   }
@@ -235,8 +247,14 @@ export class SmppUpstream implements Egress {
   }
 
   /** Weighted pick among up links not excluded; least loaded relative to weight. */
-  private pick(cands: UpstreamLink[], exclude: Set<UpstreamLink>): UpstreamLink | undefined {
-    const up = cands.filter((l) => l.up && !exclude.has(l));
+  private pick(cands: UpstreamLink[], exclude: Set<UpstreamLink> | null): UpstreamLink | undefined {
+    if (cands.length === 1) {
+      // one link (the common set-up): no list to build
+      this.rr++;
+      const only = cands[0];
+      return only.up && !exclude?.has(only) ? only : undefined;
+    }
+    const up = cands.filter((l) => l.up && !exclude?.has(l));
     if (up.length === 0) return undefined;
     this.rr++;
     let best = up[this.rr % up.length];
@@ -246,7 +264,7 @@ export class SmppUpstream implements Egress {
 
   /** The message's parts under UDH reference `ref` (a new one unless given: a retry's carries its own). */
   private buildParts(msg: OutboundMessage, ref?: number): { ref: number; parts: SmPdu[] } {
-    const to = msg.to.replace(/^\+/, '');
+    const to = digitsOf(msg.to);
     const dc = chooseDataCoding(msg.text);
     if (ref === undefined) ref = this.ref = (this.ref + 1) & 0xff;
     const parts = segmentText(msg.text, dc, ref).map((s) => smPdu({
@@ -255,7 +273,7 @@ export class SmppUpstream implements Egress {
       source_addr_ton: 0,
       source_addr_npi: 1,
       source_addr: msg.from,
-      dest_addr_ton: msg.to.startsWith('+') ? 1 : 0,
+      dest_addr_ton: to === msg.to ? 0 : 1,
       dest_addr_npi: 1,
       destination_addr: to,
       esm_class: s.udhi ? EsmClass.UDHI : 0,
@@ -267,9 +285,7 @@ export class SmppUpstream implements Egress {
     return { ref, parts };
   }
 
-  private async doSubmit(msg: OutboundMessage): Promise<SubmitResult> {
-    const cands = this.eligible(msg.to.replace(/^\+/, ''));
-    if (cands.length === 0) return { ok: false, retry: false, reason: 'no upstream link carries this recipient' };
+  private async doSubmit(msg: OutboundMessage, cands: UpstreamLink[]): Promise<SubmitResult> {
     const seq = ++this.openSeq;
     this.open.add(seq);
     try {
@@ -277,6 +293,7 @@ export class SmppUpstream implements Egress {
       if (r.ok || !r.retry) this.partial.delete(msg.id);
       return r;
     } finally {
+      this.inflight.delete(msg.id);
       this.open.delete(seq);
       // receipts parked while this one ran may now settle (only the front can, and only if it waited for this one)
       const front = this.pending[this.pendingHead];
@@ -303,14 +320,15 @@ export class SmppUpstream implements Egress {
     }
     const { parts, partIds } = st;
     const deadline = Date.now() + (this.opts.submitBudgetMs ?? 30_000);
-    const failed = new Set<UpstreamLink>();
+    // made at the first failure: most submits never fail
+    let failed: Set<UpstreamLink> | null = null;
     let attempt = 0;
     let lastReason = 'no upstream link up';
     while (Date.now() < deadline) {
       let link = this.pick(cands, failed);
       if (!link) {
         // every eligible link failed once this round: start the round again after a pause
-        if (failed.size > 0 && cands.some((l) => l.up)) {
+        if (failed !== null && failed.size > 0 && cands.some((l) => l.up)) {
           failed.clear();
           await sleep(Math.min(200 * 2 ** attempt++, 2000));
           continue;
@@ -329,7 +347,7 @@ export class SmppUpstream implements Egress {
         } catch (e) {
           // timeout or dropped connection: unknown fate, resend elsewhere (at-least-once)
           lastReason = (e as Error).message;
-          failed.add(link);
+          (failed ??= new Set()).add(link);
           moveOn = true;
           if (!(e instanceof SmppRequestError)) throw e;
           break;
@@ -341,7 +359,7 @@ export class SmppUpstream implements Egress {
         }
         lastReason = `${link.cfg.name}: command_status 0x${resp.command_status.toString(16)}`;
         if (v.kind === 'reject') return { ok: false, retry: false, reason: lastReason };
-        if (v.kind === 'failover') failed.add(link);
+        if (v.kind === 'failover') (failed ??= new Set()).add(link);
         else if (v.kind === 'throttled') {
           // the link itself now pauses every new submit (UpstreamLink); this one goes again after it
         } else {
@@ -350,7 +368,7 @@ export class SmppUpstream implements Egress {
         }
         moveOn = true;
       }
-      if (partIds.every((x) => x !== undefined)) return this.accepted(msg, partIds as string[]);
+      if (allSet(partIds)) return this.accepted(msg, partIds as string[]);
     }
     return { ok: false, retry: true, reason: lastReason, ...carried(st) };
   }
@@ -362,7 +380,7 @@ export class SmppUpstream implements Egress {
     // message after a restart too, and the message's status follows once every part has one.
     const result: SubmitResult & { ok: true } = partIds.length > 1 ? { ok: true, upstreamId, partIds: [...partIds] } : { ok: true, upstreamId };
     this.done.set(msg.id, result);
-    partIds.forEach((id, part) => this.ids.add(id, { sent, part, receipted: false }));
+    for (let part = 0; part < partIds.length; part++) this.ids.add(partIds[part], { sent, part, receipted: false });
     // receipts that beat the submit_sm_resp, under the id as written (another reading may be
     // another message's: those wait for retryPending)
     for (const id of partIds) {

@@ -139,5 +139,45 @@ for (const [name, make] of VARIANTS) {
         await Promise.all([a.close(), b.close(), c.close()]);
       }
     });
+
+    test('a recipient no link carries is refused for good, and asking again gets the same answer', async () => {
+      const a = new FakeSmsc({ misbehaviour: 'none' });
+      await a.listen();
+      const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${a.port}?name=cmcc&prefixes=86138`)] });
+      up.start();
+      try {
+        assert.ok(await up.waitUp(3000));
+        const m: OutboundMessage = { id: 'm_far', contentProviderId: 'cp', from: '10690001', to: '+8618600000001', text: 'far', registeredDelivery: false, attempts: 0, submittedAt: 0 };
+        const refused = { ok: false, retry: false, reason: 'no upstream link carries this recipient' };
+        assert.deepEqual(await up.submit(m), refused);
+        assert.deepEqual(await up.submit(m), refused);
+        // and a message it does carry still goes
+        assert.ok((await up.submit({ ...m, id: 'm_near', to: '+8613800000001', text: 'near' })).ok);
+        assert.deepEqual(a.ackedTexts(), ['near']);
+      } finally {
+        await up.close();
+        await a.close();
+      }
+    });
+
+    test('the same message submitted again while its first submit runs is sent once', async () => {
+      const a = new FakeSmsc({ misbehaviour: 'none' });
+      await a.listen();
+      const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${a.port}?name=only`)] });
+      up.start();
+      try {
+        assert.ok(await up.waitUp(3000));
+        const m: OutboundMessage = { id: 'm_twice', contentProviderId: 'cp', from: '10690001', to: '+8613800000001', text: 'twice', registeredDelivery: false, attempts: 0, submittedAt: 0 };
+        const [x, y] = await Promise.all([up.submit(m), up.submit(m)]);
+        assert.ok(x.ok);
+        assert.deepEqual(y, x);
+        // once it has ended too
+        assert.deepEqual(await up.submit(m), x);
+        assert.deepEqual(a.ackedTexts(), ['twice']);
+      } finally {
+        await up.close();
+        await a.close();
+      }
+    });
   });
 }
