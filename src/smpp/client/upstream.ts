@@ -250,9 +250,10 @@ export class SmppUpstream implements Egress {
   private pick(cands: UpstreamLink[], exclude: Set<UpstreamLink> | null): UpstreamLink | undefined {
     if (cands.length === 1) {
       // one link (the common set-up): no list to build
-      this.rr++;
       const only = cands[0];
-      return only.up && !exclude?.has(only) ? only : undefined;
+      if (!only.up || exclude?.has(only)) return undefined;
+      this.rr++;
+      return only;
     }
     const up = cands.filter((l) => l.up && !exclude?.has(l));
     if (up.length === 0) return undefined;
