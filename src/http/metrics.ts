@@ -17,10 +17,9 @@ export function createMetrics(app: App, pending?: () => Promise<number>, sources
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   // Per-message counters are tallied in plain numbers and handed over when scraped (label-tally.ts).
-  const decisionLabels = ['decision', 'code', 'type', 'channel'] as const;
-  const decided = new LabelTally(decisionLabels);
+  const decided = new LabelTally(['decision', 'code', 'type', 'channel'] as const);
   const moved = new LabelTally(['status'] as const);
-  new Counter({ name: 'smsguard_decisions_total', help: 'Messages judged by the pipeline', labelNames: decisionLabels, registers: [registry], collect() { decided.flushTo(this); } });
+  new Counter({ name: 'smsguard_decisions_total', help: 'Messages judged by the pipeline', labelNames: decided.names, registers: [registry], collect() { decided.flushTo(this); } });
   new Counter({ name: 'smsguard_message_status_total', help: 'Status changes of accepted messages', labelNames: moved.names, registers: [registry], collect() { moved.flushTo(this); } });
   const mo = new Counter({ name: 'smsguard_mo_total', help: 'MO messages forwarded to content providers', registers: [registry] });
   app.events.on('decision', (d) => decided.add(`${d.accepted ? 'accepted' : 'rejected'}${SEP}${d.code ?? ''}${SEP}${d.type}${SEP}${d.channel}`));

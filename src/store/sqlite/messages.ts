@@ -165,13 +165,14 @@ export class SqliteMessages implements MessageStore {
     }
     // A lone surrogate (valid JSON, no character) as one U+FFFD, one unit as the segments counted it.
     const text = wellFormed(d.text);
+    const receipt = receiptColumn(item.registeredDelivery);
     if (d.held) {
-      this.q.park.run(item.id, c.contentProviderId, c.to, c.from, text, receiptColumn(item.registeredDelivery), at, at, at);
+      this.q.park.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, at, at, at);
       return;
     }
-    const { lastInsertRowid } = this.q.enqueue.run(item.id, c.contentProviderId, c.to, c.from, text, receiptColumn(item.registeredDelivery), at, at, at);
+    const { lastInsertRowid } = this.q.enqueue.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, at, at, at);
     // What the outbox's claim would read back from this row (SqliteOutbox.claim, DUE_COLUMNS).
-    this.handed.stage({ due: at, rowid: Number(lastInsertRowid), m: { id: item.id, contentProviderId: c.contentProviderId, from: c.from, to: c.to, text, registeredDelivery: receiptFromColumn(receiptColumn(item.registeredDelivery)), attempts: 1, submittedAt: at } });
+    this.handed.stage({ due: at, rowid: Number(lastInsertRowid), m: { id: item.id, contentProviderId: c.contentProviderId, from: c.from, to: c.to, text, registeredDelivery: receiptFromColumn(receipt), attempts: 1, submittedAt: at } });
   }
 
   async recordSystemMessage(m: SystemMessage): Promise<void> {
