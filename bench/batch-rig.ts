@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { entryArgv, GC_TRACE, PROFILE, SERVER_NODE_FLAGS, stopProc, traceGc } from './proc.js';
+import { entryArgv, PROFILE, SERVER_NODE_FLAGS, startProc, stopProc } from './proc.js';
 
 export interface BatchRig {
   /** The gateway's HTTP API, e.g. `http://127.0.0.1:18123`. */
@@ -25,19 +25,6 @@ export interface BatchRig {
 /** What the load client prints: one JSON line. */
 export interface BatchLoadResult { sent: number; accepted: number; rejected: number; errors: number; seconds: number }
 
-function waitForLine(p: ChildProcess, re: RegExp, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const t = setTimeout(() => reject(new Error(`timeout waiting for ${re}: ${buf}`)), timeoutMs);
-    p.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = re.exec(buf);
-      if (m) { clearTimeout(t); resolve(m[1]); }
-    });
-    p.on('exit', (code) => { clearTimeout(t); reject(new Error(`process exited ${code}: ${buf}`)); });
-  });
-}
-
 /** Starts the simulator and the gateway (extra node flags for the gateway: `gatewayFlags`) and sets up the provider. */
 export async function startBatchRig(o: { gatewayFlags?: readonly string[] } = {}): Promise<BatchRig> {
   const dir = mkdtempSync(join(tmpdir(), 'smsguard-bench-'));
@@ -45,14 +32,13 @@ export async function startBatchRig(o: { gatewayFlags?: readonly string[] } = {}
   const port = 18000 + Math.floor(Math.random() * 1000);
   const simPort = port + 1000;
   // The upstream SMSC runs in its own process, as a carrier's would.
-  const simulator = spawn(process.execPath, [...PROFILE, ...SERVER_NODE_FLAGS, 'bin/smsguard.js', 'simulator', '--smpp-port', String(simPort), '--capacity', '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const simUp = waitForLine(simulator, /listening on (\S+)/, 30_000);
+  const sim = startProc(['bin/smsguard.js', 'simulator', '--smpp-port', String(simPort), '--capacity', '1000'], { nodeFlags: SERVER_NODE_FLAGS });
+  const simulator = sim.p;
   // Both start at once (each takes ~2 s to load): the gateway's link binds when the simulator listens.
-  const gateway = spawn(process.execPath, [...PROFILE, ...SERVER_NODE_FLAGS, ...(o.gatewayFlags ?? []), ...GC_TRACE, 'bin/smsguard.js', 'start', '--db', join(dir, 'bench.db'), '--http-port', String(port), '--smpp-port', String(port + 2000), '--upstream', `smpp://bench:bench@127.0.0.1:${simPort}?window=1000`, '--log-level', 'error'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, SMSGUARD_ADMIN_TOKEN: token },
+  const gw = startProc(['bin/smsguard.js', 'start', '--db', join(dir, 'bench.db'), '--http-port', String(port), '--smpp-port', String(port + 2000), '--upstream', `smpp://bench:bench@127.0.0.1:${simPort}?window=1000`, '--log-level', 'error'], {
+    nodeFlags: [...SERVER_NODE_FLAGS, ...(o.gatewayFlags ?? [])], env: { SMSGUARD_ADMIN_TOKEN: token }, gateway: true,
   });
-  traceGc(gateway);
+  const gateway = gw.p;
   const stop = async (): Promise<void> => {
     // The figure is taken and the database is thrown away: a graceful stop would first drain the
     // deliveries still queued (up to 5 s) for nothing, unless a CPU profile is wanted (written at exit).
@@ -70,7 +56,7 @@ export async function startBatchRig(o: { gatewayFlags?: readonly string[] } = {}
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const [base] = await Promise.all([waitForLine(gateway, /HTTP API\s+(http:\/\/\S+)/, 30_000), simUp]);
+    const [[, base]] = await Promise.all([gw.line(/HTTP API\s+(http:\/\/\S+)/, 30_000), sim.line(/listening on (\S+)/, 30_000)]);
     const api = async (path: string, body: unknown): Promise<Record<string, string>> => {
       const r = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
       if (r.status >= 300) throw new Error(`POST ${path}: ${r.status} ${await r.text()}`);

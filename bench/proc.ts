@@ -56,9 +56,9 @@ export function traceGc(p: ChildProcess): void {
   if (file) p.stdout!.on('data', (d: Buffer) => appendFileSync(file, d));
 }
 
-/** Starts a benchmark child (a gateway one with GC_TRACE). */
-export function startProc(args: string[], o: { env?: Record<string, string>; nodeFlags?: readonly string[] } = {}): Proc {
-  const gateway = args[0].includes('gateway');
+/** Starts a benchmark child (a gateway one with GC_TRACE: `bench/…gateway…`, or `gateway: true`). */
+export function startProc(args: string[], o: { env?: Record<string, string>; nodeFlags?: readonly string[]; gateway?: boolean } = {}): Proc {
+  const gateway = o.gateway ?? args[0].includes('gateway');
   const p = spawn(process.execPath, [...PROFILE, ...(o.nodeFlags ?? []), ...(gateway ? GC_TRACE : []), ...entryArgv(args[0]), ...args.slice(1)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...o.env } });
   let buf = '';
   p.stdout!.on('data', (d: Buffer) => (buf += d.toString()));
