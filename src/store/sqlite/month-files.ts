@@ -85,34 +85,67 @@ export const NUMBER_BUCKET_SQL = `seq >> ${NUMBER_BUCKET_BITS}`;
 export const numberBucket = (seq: number): number => Math.floor(seq / 2 ** NUMBER_BUCKET_BITS);
 
 /**
- * How a month indexes its numbers. `bucketed` while the month is written: `(seq bucket, msisdn)`, so
- * an append lands in the newest bucket's few pages whatever the number. Keyed by the number alone,
- * recipients arrive in random order and every append lands on a page of its own: each commit then
- * rewrites one 16 KiB page per record to the WAL (and again at the checkpoint), and the cost grows
- * with the month (measured: 18 µs of CPU per record in the first 500k records of a month with random
- * numbers, 30 µs by 3M, against 12 µs with numbers in order; docs/PERFORMANCE.md). `flat` once the
- * month is no longer written (`sealNumbers`): one index probe per page of a number's records.
+ * log2 of the records per chunk in which a written month's numbers reach its `batched` number table:
+ * 4,096. A chunk's numbers go in when the first record of the next chunk is appended (in that
+ * record's transaction), sorted; until then a page by number scans the newest chunk by seq (at most
+ * 4,095 rows, ~1 ms). A chunk in random number order dirties each of its bucket's ~80 leaf pages at
+ * most once, where a commit of a few dozen records dirtied a page per record (PERFORMANCE.md).
  */
-export type NumberIndex = 'bucketed' | 'flat';
+export const NUMBER_CHUNK_BITS = 12;
+/** First seq of the chunk `seq` is in. */
+export const numberChunkStart = (seq: number): number => Math.floor(seq / 2 ** NUMBER_CHUNK_BITS) * 2 ** NUMBER_CHUNK_BITS;
+
+/**
+ * How a month indexes its numbers.
+ *
+ * `batched` while the month is written (months made since 2026-12-05): a table of its own,
+ * `<table>_numbers (bucket, msisdn, seq)` with bucket = `seq >> 16`, filled a chunk at a time
+ * (`NUMBER_CHUNK_BITS`): every record below the newest chunk's first seq is in it, and none of the
+ * newest chunk, which readers scan by seq. An index on the table itself is updated in every
+ * transaction: keyed by the number, recipients in random order put each append on a leaf page of its
+ * own, and each commit then rewrote one 16 KiB page per record to the WAL (and again at the
+ * checkpoint), more the fuller the month grew (measured: 18 µs of CPU per record in the first 500k
+ * records of a month with random numbers, 30 µs by 3M, against 12 µs with numbers in order).
+ *
+ * `bucketed` (months made 2026-12-04 to 12-05): the index `(seq >> 16, msisdn)`, which still rewrote
+ * up to a bucket's ~80 leaf pages per commit. Such a month keeps it until it is sealed.
+ *
+ * `flat` once the month is no longer written (`sealNumbers`): one index probe per page of a number's records.
+ */
+export type NumberIndex = 'batched' | 'bucketed' | 'flat';
+
+/** The `batched` number table of a month table. */
+export const numbersTable = (t: string): string => `${t}_numbers`;
 
 function numberIndexSql(t: string, s: string, numbers: NumberIndex): string {
-  return numbers === 'flat'
-    ? `CREATE INDEX IF NOT EXISTS ${s}${t}_msisdn ON ${t} (msisdn) WHERE msisdn IS NOT NULL`
-    : `CREATE INDEX IF NOT EXISTS ${s}${t}_msisdnb ON ${t} (${NUMBER_BUCKET_SQL}, msisdn) WHERE msisdn IS NOT NULL`;
+  if (numbers === 'flat') return `CREATE INDEX IF NOT EXISTS ${s}${t}_msisdn ON ${t} (msisdn) WHERE msisdn IS NOT NULL`;
+  if (numbers === 'bucketed') return `CREATE INDEX IF NOT EXISTS ${s}${t}_msisdnb ON ${t} (${NUMBER_BUCKET_SQL}, msisdn) WHERE msisdn IS NOT NULL`;
+  const n = numbersTable(t);
+  // Append-only like the records it indexes (a sealing drops it whole).
+  return `CREATE TABLE IF NOT EXISTS ${s}${n} (bucket INTEGER NOT NULL, msisdn TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (bucket, msisdn, seq)) WITHOUT ROWID;
+    CREATE TRIGGER IF NOT EXISTS ${s}${n}_no_update BEFORE UPDATE ON ${n} BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+    CREATE TRIGGER IF NOT EXISTS ${s}${n}_no_delete BEFORE DELETE ON ${n} BEGIN SELECT RAISE(ABORT, 'records are append-only; a month is purged whole'); END`;
 }
 
 /**
- * Turns a month's bucketed number index into the flat one, in one transaction (SQL for
+ * Puts the numbers of records with `lo <= seq < hi` into a `batched` month's number table, sorted (SQL
+ * with those two parameters): run by the writer in the transaction whose append starts a new chunk.
+ */
+export const addNumbersSql = (t: string): string =>
+  `INSERT INTO ${numbersTable(t)} (bucket, msisdn, seq) SELECT ${NUMBER_BUCKET_SQL}, msisdn, seq FROM ${t} WHERE seq >= ? AND seq < ? AND msisdn IS NOT NULL ORDER BY 1, 2, 3`;
+
+/**
+ * Turns a month's number index (bucketed or batched) into the flat one, in one transaction (SQL for
  * `sealNumbers`). Dropped first: the new index then reuses the freed pages, and the file does not grow
  * by an index that nothing would ever use again (a month no longer written never fills its free pages).
  */
 export const sealNumbersSql = (t: string): string =>
-  `BEGIN IMMEDIATE; DROP INDEX IF EXISTS ${t}_msisdnb; ${numberIndexSql(t, '', 'flat')}; COMMIT;`;
+  `BEGIN IMMEDIATE; DROP INDEX IF EXISTS ${t}_msisdnb; DROP TABLE IF EXISTS ${numbersTable(t)}; ${numberIndexSql(t, '', 'flat')}; COMMIT;`;
 
 /**
  * The month table, its indexes and triggers. Every index entry ends with the rowid, which is seq:
  * `(msisdn)` of a sealed month is ordered by (msisdn, seq) and serves keyset pages without storing
- * seq twice; while the month is written its numbers are indexed by bucket (`NumberIndex` above).
+ * seq twice; while the month is written its numbers are kept in a table by bucket (`NumberIndex` above).
  *
  * Provider, port and rule are facets with few values, each spread over the whole month: keyed by
  * the value alone, every append lands in the middle of the index, at the end of its value's run, and
@@ -126,7 +159,7 @@ export const sealNumbersSql = (t: string): string =>
  * Months written before facet buckets keep their value-only indexes (`_cp`, `_port`, `_rule`) and
  * are read through them: a month's facet indexes never change after it is made.
  */
-export function monthSchema(t: string, schema = '', numbers: NumberIndex = 'bucketed'): string {
+export function monthSchema(t: string, schema = '', numbers: NumberIndex = 'batched'): string {
   const s = schema ? `${schema}.` : '';
   return `
     CREATE TABLE IF NOT EXISTS ${s}${t} (
@@ -176,7 +209,8 @@ export function openMonth(mainPath: string | null, month: string, create: boolea
     // Only a new file takes it (an existing file keeps the page size it was made with).
     if (create) db.pragma(`page_size = ${MONTH_PAGE_SIZE}`);
     configure(db);
-    if (create) db.exec(monthSchema(table));
+    // A file made earlier (adopted) keeps the number index it has.
+    if (create) db.exec(monthSchema(table, '', numberIndexOf(db, table) ?? 'batched'));
     else if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table)) throw new Error(`${path} holds no table ${table}`);
   } catch (e) {
     db.close();
@@ -249,9 +283,11 @@ export function copyMonthTableToFile(main: Db, table: string, columns: string, p
 
 /** The number index a month's file holds now (read from its schema: a sealing may have just committed). */
 export function numberIndexOf(db: Db, table: string, prepare: (sql: string) => ReturnType<Db['prepare']> = (sql) => db.prepare(sql)): NumberIndex | null {
-  const names = prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN (?, ?)").pluck().all(`${table}_msisdn`, `${table}_msisdnb`) as string[];
-  // Never both for another connection: a sealing drops one and builds the other in one transaction.
-  return names.includes(`${table}_msisdn`) ? 'flat' : names.length ? 'bucketed' : null;
+  const names = prepare("SELECT name FROM sqlite_master WHERE type IN ('index', 'table') AND name IN (?, ?, ?)").pluck().all(`${table}_msisdn`, `${table}_msisdnb`, numbersTable(table)) as string[];
+  // Never flat and another for another connection: a sealing drops the others and builds flat in one transaction.
+  if (names.includes(`${table}_msisdn`)) return 'flat';
+  if (names.includes(`${table}_msisdnb`)) return 'bucketed';
+  return names.length ? 'batched' : null;
 }
 
 const SEALER_SOURCE = `

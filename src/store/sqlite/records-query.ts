@@ -5,12 +5,13 @@
  * facet buckets (month-files.ts) probes one bucket of 16,384 records after another, newest first,
  * until the page is full: a value found in most buckets costs a few probes, one absent from the month
  * one probe per bucket (611 in a month of 10M records). So does a page by number in the month being
- * written (its number index is by bucket until the month is sealed; month-files.ts `NumberIndex`).
+ * written (its number index is by bucket until the month is sealed; month-files.ts `NumberIndex`),
+ * after a scan by seq of the newest chunk of 4,096 records, whose numbers are not in it yet.
  */
 import type { RecordQuery, RecordRow } from '../../ports/store.js';
 import { RECORD_COLUMNS, RETAINED, type RecordsWriter } from './records-writer.js';
 import { readBody } from '../record-columns.js';
-import { FACET_BUCKET_SQL, NUMBER_BUCKET_SQL, facetBucket, numberBucket } from './month-files.js';
+import { FACET_BUCKET_SQL, NUMBER_BUCKET_SQL, facetBucket, numberBucket, numbersTable } from './month-files.js';
 
 /** Up to this many providers, a page is one index-ordered query per provider, merged. */
 const SPLIT_PROVIDERS = 16;
@@ -18,10 +19,11 @@ const SPLIT_PROVIDERS = 16;
 type RawRow = [number, string, number, RecordRow['kind'], string | null, string | null, string | null, string | null, string | null, string | null, string | null, string, Buffer];
 
 /**
- * One table's page query. With `buckets`, the SQL's first parameter is a facet bucket: run it for
- * each bucket from `hi` down to `lo` until the page is full.
+ * One table's page query. With `buckets`, the SQL's first parameter is a bucket: run it for each
+ * bucket from `hi` down to `lo` until the page is full. With `tail` (a number in a `batched` month),
+ * run that first: the records newer than any the buckets list.
  */
-export interface PageSql { sql: string; args: unknown[]; buckets?: { lo: number; hi: number } }
+export interface PageSql { sql: string; args: unknown[]; buckets?: { lo: number; hi: number }; tail?: { sql: string; args: unknown[] } }
 
 /**
  * The SQL one table's page runs: filters, the keyset bound, and (for a month whose `at` only ever
@@ -81,6 +83,7 @@ export function pageSql(w: RecordsWriter, chain: string, q: RecordQuery, cursorS
   if (cursorSeq !== null) { where.push('seq < ?'); args.push(cursorSeq); }
   // Otherwise a facet leads in a month with facet buckets (a number with a flat index needs no buckets).
   let buckets: PageSql['buckets'];
+  let tail: PageSql['tail'];
   const range = numbers ?? (!q.msisdn && (q.contentProviderId || q.port || q.rule) ? w.facetBucketRange(chain) : null);
   if (range === 'empty') return null;
   if (range) {
@@ -89,10 +92,18 @@ export function pageSql(w: RecordsWriter, chain: string, q: RecordQuery, cursorS
     const hi = hiSeq === null ? range.hi : Math.min(range.hi, bucketOf(hiSeq));
     if (hi < lo) return null;
     buckets = { lo, hi };
-    where.unshift(`${numbers ? NUMBER_BUCKET_SQL : FACET_BUCKET_SQL} = ?`);
+    if (numbers && numbers.tail !== undefined) {
+      // A `batched` month (month-files.ts `NumberIndex`): its newest chunk by seq first (the rowid
+      // range), then bucket by bucket the seqs its number table lists below that chunk.
+      tail = { sql: `SELECT ${RECORD_COLUMNS} FROM ${t} WHERE seq >= ? AND ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`, args: [numbers.tail, ...args] };
+      // The page's seq bounds go into the number table's probe too, as they would into an index's.
+      const upper = hiSeq === null ? numbers.tail : Math.min(numbers.tail, hiSeq + 1);
+      where.unshift(`seq IN (SELECT seq FROM ${numbersTable(t)} WHERE bucket = ? AND msisdn = ? AND seq < ?${loSeq === null ? '' : ' AND seq >= ?'})`);
+      args.unshift(q.msisdn, upper, ...(loSeq === null ? [] : [loSeq]));
+    } else where.unshift(`${numbers ? NUMBER_BUCKET_SQL : FACET_BUCKET_SQL} = ?`);
   }
   const sql = `SELECT ${RECORD_COLUMNS} FROM ${t}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
-  return buckets ? { sql, args, buckets } : { sql, args };
+  return buckets ? { sql, args, buckets, ...(tail && { tail }) } : { sql, args };
 }
 
 /** Newest first, keyset-paginated on seq across month tables (newest table first, retained last). */
@@ -119,12 +130,18 @@ export function queryPage(w: RecordsWriter, q: RecordQuery): { records: RecordRo
       const min = w.cachedOn(db, `SELECT min(seq) FROM ${table}`).pluck().get() as number | null;
       if (min === null || min >= cursorSeq) continue;
     }
-    const p = pageSql(w, chain, q, cursorSeq);
-    if (!p) continue;
-    const st = w.cachedOn(db, p.sql).raw();
-    if (p.buckets) {
-      for (let b = p.buckets.hi; b >= p.buckets.lo && rows.length <= q.limit; b--) rows.push(...(st.all(b, ...p.args, q.limit + 1 - rows.length) as RawRow[]));
-    } else rows.push(...(st.all(...p.args, q.limit + 1 - rows.length) as RawRow[]));
+    // By number, in one snapshot: a sealing may drop a month's number table meanwhile (`consistently`).
+    const page = (): void => {
+      const p = pageSql(w, chain, q, cursorSeq);
+      if (!p) return;
+      if (p.tail) rows.push(...(w.cachedOn(db, p.tail.sql).raw().all(...p.tail.args, q.limit + 1 - rows.length) as RawRow[]));
+      const st = w.cachedOn(db, p.sql).raw();
+      if (p.buckets) {
+        for (let b = p.buckets.hi; b >= p.buckets.lo && rows.length <= q.limit; b--) rows.push(...(st.all(b, ...p.args, q.limit + 1 - rows.length) as RawRow[]));
+      } else rows.push(...(st.all(...p.args, q.limit + 1 - rows.length) as RawRow[]));
+    };
+    if (q.msisdn) w.consistently(db, page);
+    else page();
     if (rows.length > q.limit) break;
   }
   rows.sort((a, b) => b[0] - a[0]);

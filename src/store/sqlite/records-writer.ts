@@ -35,7 +35,7 @@ import { genesisHash, monthEnd, monthOf, monthStart, recordHeader, sha256Binary 
 import { pageSql, queryPage, type PageSql } from './records-query.js';
 import { wellFormed } from './well-formed.js';
 import { isForgeRefusal, loadNativeLinks, nativeForgePath } from './native-links.js';
-import { NUMBER_BUCKET_SQL, facetBucket, numberBucket, numberIndexOf, sealNumbers, type Sealing } from './month-files.js';
+import { NUMBER_BUCKET_SQL, addNumbersSql, facetBucket, numberBucket, numberChunkStart, numberIndexOf, numbersTable, sealNumbers, type Sealing } from './month-files.js';
 import { closeMonth, copyMonthTableToFile, monthFilePath, monthFilesBeside, monthTable, openMonth, removeMonthFile, removeMonthFileAsync, startWriting, stopWriting, type MonthDb } from './month-files.js';
 
 export type { NewRecord, StoredRecord };
@@ -73,6 +73,8 @@ interface MonthStmts {
   /** The native path (the extension loaded into the month's connection): a whole batch appended, links forged, in one call. */
   forge: { get(...a: unknown[]): unknown } | null;
   tip: { get(): unknown };
+  /** A `batched` month's chunk of numbers into its number table (`addNumbersSql`); null for other number indexes. */
+  numbers: { run(lo: number, hi: number): unknown } | null;
   dataVersion: { get(): unknown };
   begin: { run(): unknown };
   commit: { run(): unknown };
@@ -243,36 +245,65 @@ export class RecordsWriter {
   /**
    * The seq buckets a month's records span when it indexes numbers by bucket (the month being
    * written, month-files.ts `NumberIndex`), or null when it has the flat number index (or is the
-   * retained chain); `empty` when it holds no record. Read from the schema each time: a sealing in
-   * another thread may have just committed.
+   * retained chain); `empty` when it holds no record. For a `batched` month also `tail`, the first seq
+   * of its newest chunk: the number table holds every record below it and none from it on. Read from
+   * the schema each time: a sealing in another thread may have just committed (read both in one
+   * transaction, `consistently`, to use them together).
    */
-  numberBucketRange(chain: string): { lo: number; hi: number } | 'empty' | null {
+  numberBucketRange(chain: string): { lo: number; hi: number; tail?: number } | 'empty' | null {
     if (chain === RETAINED) return null;
     const ct = this.on(chain);
-    if (numberIndexOf(ct.db, ct.table, (sql) => this.cachedOn(ct.db, sql)) !== 'bucketed') return null;
-    return this.bucketSpan(ct, numberBucket);
+    const kind = numberIndexOf(ct.db, ct.table, (sql) => this.cachedOn(ct.db, sql));
+    if (kind !== 'bucketed' && kind !== 'batched') return null;
+    const span = this.bucketSpan(ct, numberBucket);
+    if (span === 'empty') return span;
+    return kind === 'bucketed' ? { lo: span.lo, hi: span.hi } : { lo: span.lo, hi: span.hi, tail: numberChunkStart(span.max) };
   }
 
-  /** The buckets (by `bucketOf`) a table's seqs span, or `empty`: two index probes. */
-  private bucketSpan(ct: ChainTable, bucketOf: (seq: number) => number): { lo: number; hi: number } | 'empty' {
+  /** The buckets (by `bucketOf`) a table's seqs span, and its highest seq, or `empty`: two index probes. */
+  private bucketSpan(ct: ChainTable, bucketOf: (seq: number) => number): { lo: number; hi: number; max: number } | 'empty' {
     const min = this.cachedOn(ct.db, `SELECT min(seq) FROM ${ct.table}`).pluck().get() as number | null;
     const max = this.cachedOn(ct.db, `SELECT max(seq) FROM ${ct.table}`).pluck().get() as number | null;
-    return min === null || max === null ? 'empty' : { lo: bucketOf(min), hi: bucketOf(max) };
+    return min === null || max === null ? 'empty' : { lo: bucketOf(min), hi: bucketOf(max), max };
+  }
+
+  private readonly readTxs = new WeakMap<Db, (fn: () => unknown) => unknown>();
+
+  /**
+   * Runs `fn` in one read transaction of `db` (a snapshot): what a chain's schema says about its number
+   * index and the statements that use it then agree, though a sealing on another connection drops a
+   * `batched` month's number table meanwhile. Inside a running transaction, just runs it.
+   */
+  consistently<T>(db: Db, fn: () => T): T {
+    if (db.inTransaction) return fn();
+    let tx = this.readTxs.get(db);
+    if (!tx) this.readTxs.set(db, (tx = db.transaction((f: () => unknown) => f()) as unknown as (fn: () => unknown) => unknown));
+    return tx(fn) as T;
   }
 
   /**
    * `SELECT <what> FROM <chain's table> WHERE msisdn = ? <more>` (raw rows), through the number index
-   * the chain has: one probe, or one per seq bucket (newest first) in a month still bucketed.
+   * the chain has: one probe, or one per seq bucket (newest first) in a month still written (a
+   * `batched` one's newest chunk first, by seq). `more` follows the conditions (`AND …`, `ORDER BY …`).
    */
   byNumber(chain: string, what: string, more: string, msisdn: string, args: unknown[] = []): unknown[][] {
     const { db, table } = this.on(chain);
-    const range = this.numberBucketRange(chain);
-    if (range === 'empty') return [];
-    if (range === null) return this.cachedOn(db, `SELECT ${what} FROM ${table} WHERE msisdn = ? ${more}`).raw().all(msisdn, ...args) as unknown[][];
-    const st = this.cachedOn(db, `SELECT ${what} FROM ${table} WHERE ${NUMBER_BUCKET_SQL} = ? AND msisdn = ? ${more}`).raw();
-    const out: unknown[][] = [];
-    for (let b = range.hi; b >= range.lo; b--) for (const r of st.all(b, msisdn, ...args) as unknown[][]) out.push(r);
-    return out;
+    return this.consistently(db, () => {
+      const range = this.numberBucketRange(chain);
+      if (range === 'empty') return [];
+      if (range === null) return this.cachedOn(db, `SELECT ${what} FROM ${table} WHERE msisdn = ? ${more}`).raw().all(msisdn, ...args) as unknown[][];
+      const out: unknown[][] = [];
+      let st;
+      if (range.tail !== undefined) {
+        for (const r of this.cachedOn(db, `SELECT ${what} FROM ${table} WHERE seq >= ? AND msisdn = ? ${more}`).raw().all(range.tail, msisdn, ...args) as unknown[][]) out.push(r);
+        st = this.cachedOn(db, `SELECT ${what} FROM ${table} WHERE seq IN (SELECT seq FROM ${numbersTable(table)} WHERE bucket = ? AND msisdn = ? AND seq < ?) ${more}`).raw();
+        for (let b = range.hi; b >= range.lo; b--) for (const r of st.all(b, msisdn, range.tail, ...args) as unknown[][]) out.push(r);
+        return out;
+      }
+      st = this.cachedOn(db, `SELECT ${what} FROM ${table} WHERE ${NUMBER_BUCKET_SQL} = ? AND msisdn = ? ${more}`).raw();
+      for (let b = range.hi; b >= range.lo; b--) for (const r of st.all(b, msisdn, ...args) as unknown[][]) out.push(r);
+      return out;
+    });
   }
 
   /** Number indexes being sealed, by month (see `sealOlderThan`). */
@@ -288,7 +319,9 @@ export class RecordsWriter {
    */
   private sealOlderThan(month: string): void {
     for (const x of this.open.values()) {
-      if (x.month >= month || this.sealing.has(x.month) || numberIndexOf(x.db, x.table) !== 'bucketed') continue;
+      if (x.month >= month || this.sealing.has(x.month)) continue;
+      const numbers = numberIndexOf(x.db, x.table);
+      if (numbers !== 'bucketed' && numbers !== 'batched') continue;
       const s = sealNumbers(x);
       this.sealing.set(x.month, s);
       // Not one of the `background` tasks close() waits for: a shutdown must not wait out a sort.
@@ -332,7 +365,8 @@ export class RecordsWriter {
     if (chain === RETAINED) return null;
     const ct = this.on(chain);
     if (!this.bucketed(ct)) return null;
-    return this.bucketSpan(ct, facetBucket);
+    const span = this.bucketSpan(ct, facetBucket);
+    return span === 'empty' ? span : { lo: span.lo, hi: span.hi };
   }
 
   /** `on` without re-reading the registry (the caller just did). */
@@ -352,6 +386,8 @@ export class RecordsWriter {
         insert: m.db.prepare(`INSERT INTO ${t} (${RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?)`),
         forge: this.forgeStmts(m),
         tip: m.db.prepare(`SELECT seq, at, hash FROM ${t} ORDER BY seq DESC LIMIT 1`).raw(),
+        // A written month's number index never changes (only months no longer written are sealed).
+        numbers: numberIndexOf(m.db, t) === 'batched' ? m.db.prepare(addNumbersSql(t)) : null,
         dataVersion: m.db.prepare('PRAGMA data_version').pluck(),
         begin: m.db.prepare('BEGIN IMMEDIATE'),
         commit: m.db.prepare('COMMIT'),
@@ -533,6 +569,7 @@ export class RecordsWriter {
       st.begin.run();
       try {
         const tip = this.tipOf(m, st);
+        const before = tip.seq;
         // A tip that is not 32 bytes (an edited file) is hashed as stored: only the JavaScript path does.
         if (forge && tip.hash.length === 32) {
           const batch = this.packBatch(m, recs, from, to, tip);
@@ -545,6 +582,10 @@ export class RecordsWriter {
         } else {
           for (let k = from; k < to; k++) this.appendOne(m, st, tip, recs[k]);
         }
+        // The batch began a chunk: the numbers of every chunk before it go into the number table
+        // (month-files.ts `NumberIndex`), so all below the newest chunk are there once this commits.
+        const lo = numberChunkStart(before), hi = numberChunkStart(tip.seq);
+        if (st.numbers && hi > lo) st.numbers.run(lo, hi);
         st.commit.run();
         break;
       } catch (e) {
@@ -686,7 +727,12 @@ export class RecordsWriter {
         // In memory: copy through JS into the month's own in-memory connection.
         const m = openMonth(null, month, true);
         const ins = m.db.prepare(`INSERT INTO ${t} (${RECORD_COLUMNS}) VALUES (${RECORD_PLACEHOLDERS})`);
-        m.db.transaction(() => { for (const row of this.db.prepare(`SELECT ${RECORD_COLUMNS} FROM ${t} ORDER BY seq`).raw().iterate()) ins.run(...(row as unknown[])); })();
+        m.db.transaction(() => {
+          for (const row of this.db.prepare(`SELECT ${RECORD_COLUMNS} FROM ${t} ORDER BY seq`).raw().iterate()) ins.run(...(row as unknown[]));
+          // Its number table holds every record below the newest chunk, as the writer keeps it.
+          const max = m.db.prepare(`SELECT max(seq) FROM ${t}`).pluck().get() as number | null;
+          if (max !== null) m.db.prepare(addNumbersSql(t)).run(0, numberChunkStart(max));
+        })();
         this.open.set(month, m);
       }
       this.db.exec(`DROP TABLE ${t}`);

@@ -1,11 +1,14 @@
 /**
- * Number buckets (month-files.ts `NumberIndex`): the month being written indexes numbers by (seq
- * bucket, msisdn), so appends with recipients in random order stay cheap; once a later month is
- * written, the earlier one is sealed (flat `(msisdn)` index built, bucketed one dropped) on a thread
- * of its own. What must hold: every page by number answers exactly the rows a plain filter would,
- * across bucket boundaries and cursors, before and after sealing; the number look-ups of the archive
- * (holds, subscription records) see every bucket; a file-backed month seals off the calling thread,
- * and a process that exits mid-sealing leaves the month whole, for the next writer to seal.
+ * Number buckets (month-files.ts `NumberIndex`): the month being written keeps its numbers in a table
+ * by (seq bucket, msisdn), filled a chunk of 4,096 records at a time, so appends with recipients in
+ * random order stay cheap; the newest chunk is read by seq. Once a later month is written, the earlier
+ * one is sealed (flat `(msisdn)` index built, number table dropped) on a thread of its own. Months made
+ * before the number table (the `(seq >> 16, msisdn)` index) are read and sealed as before. What must
+ * hold: every page by number answers exactly the rows a plain filter would, across chunk and bucket
+ * boundaries and cursors, before and after sealing; the number table holds exactly the records below
+ * the newest chunk after every commit; the number look-ups of the archive (holds, subscription
+ * records) see every bucket; a file-backed month seals off the calling thread, and a process that
+ * exits mid-sealing leaves the month whole, for the next writer to seal.
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../../src/store/sqlite/index.js';
-import { NUMBER_BUCKET_BITS, numberIndexOf, openMonth } from '../../../src/store/sqlite/month-files.js';
+import { NUMBER_BUCKET_BITS, NUMBER_CHUNK_BITS, numberChunkStart, numberIndexOf, openMonth } from '../../../src/store/sqlite/month-files.js';
 import type { NewRecord } from '../../../src/store/sqlite/records-writer.js';
 import type { RecordQuery } from '../../../src/ports/store.js';
 import { verifyChains } from '../../../src/app/records-verify.js';
@@ -63,8 +66,8 @@ describe('number buckets in memory', () => {
     ['a number in a time window across a bucket boundary', { msisdn: numberOf(11), from: NOV + (B - 3_000) * 1000, to: NOV + (B + 3_000) * 1000 }, (i) => numberOf(i) === numberOf(11) && i >= B - 3_000 && i < B + 3_000],
   ];
 
-  test('while written: bucketed, and pages answer what a plain filter would', () => {
-    assert.equal(numberIndexOf(store.records.writer.on('2026-11').db, 'records_2026_11'), 'bucketed');
+  test('while written: batched, and pages answer what a plain filter would', () => {
+    assert.equal(numberIndexOf(store.records.writer.on('2026-11').db, 'records_2026_11'), 'batched');
     for (const [name, q, pred] of checks) for (const limit of [7, 100]) assert.deepEqual(walk(store, q, limit), expected(pred), `${name}, pages of ${limit}`);
   });
 
@@ -101,12 +104,113 @@ describe('number buckets in memory', () => {
     await store.records.writer.sealed();
     const db = store.records.writer.on('2026-11').db;
     assert.equal(numberIndexOf(db, 'records_2026_11'), 'flat');
-    assert.equal(numberIndexOf(store.records.writer.on('2026-12').db, 'records_2026_12'), 'bucketed');
+    assert.equal(numberIndexOf(store.records.writer.on('2026-12').db, 'records_2026_12'), 'batched');
+    assert.equal(db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'records_2026_11_numbers'").get(), undefined, 'the number table is dropped');
     const p = store.records.writer.pageSql('2026-11', { limit: 10, msisdn: numberOf(11) }, null)!;
     assert.equal(p.buckets, undefined);
     const plan = (db.prepare(`EXPLAIN QUERY PLAN ${p.sql}`).all(...p.args, 11) as { detail: string }[]).map((r) => r.detail).join(' | ');
     assert.match(plan, /USING (COVERING )?INDEX records_2026_11_msisdn \(msisdn=\?\)/);
     for (const [name, q, pred] of checks) assert.deepEqual(walk(store, q, 50).filter((s) => s <= N), expected(pred), name);
+  });
+});
+
+describe('the number table of a written month', () => {
+  const C = 2 ** NUMBER_CHUNK_BITS;
+  /** Seqs the number table lists, and the seqs with a number below the newest chunk: always the same. */
+  const agree = (store: SqliteStore, month = '2026-11'): void => {
+    const { db, table } = store.records.writer.on(month);
+    const max = db.prepare(`SELECT max(seq) FROM ${table}`).pluck().get() as number;
+    const listed = db.prepare(`SELECT seq FROM ${table}_numbers ORDER BY seq`).pluck().all();
+    const want = db.prepare(`SELECT seq FROM ${table} WHERE msisdn IS NOT NULL AND seq < ? ORDER BY seq`).pluck().all(numberChunkStart(max));
+    assert.deepEqual(listed, want, `after seq ${max}`);
+    // Every listed entry is its record's bucket and number.
+    assert.equal(db.prepare(`SELECT count(*) FROM ${table}_numbers n JOIN ${table} r ON r.seq = n.seq WHERE n.bucket = r.seq >> ${NUMBER_BUCKET_BITS} AND n.msisdn = r.msisdn`).pluck().get(), listed.length);
+  };
+
+  test('after every commit it lists exactly the records below the newest chunk, whatever the transaction sizes', () => {
+    const store = new SqliteStore(':memory:');
+    // Sizes that end short of, exactly at, just past and far past chunk ends; some records without a number.
+    const sizes = [1, C - 2, 1, 1, 1, C, 3 * C + 17, 5, C - 22, 2_000, 1, 7_000];
+    let i = 0;
+    for (const k of sizes) {
+      store.db.transaction(() => {
+        for (let j = 0; j < k; j++, i++) store.records.writer.append(i % 11 === 0 ? { ...record(i), msisdn: null } : record(i));
+      })();
+      agree(store);
+    }
+    const n = i;
+    for (const num of [numberOf(11), '+8613900000001', numberOf(3)]) {
+      const want = expected((x) => x % 11 !== 0 && numberOf(x) === num, n);
+      for (const limit of [5, 333]) assert.deepEqual(walk(store, { msisdn: num }, limit), want, `${num}, pages of ${limit}`);
+      // The tail alone, a bucket alone, and a window across the tail's start.
+      const tail = numberChunkStart(n);
+      const at = (seq: number): number => NOV + (seq - 1) * 1000;
+      for (const [lo, hi] of [[tail, n + 1], [1, C], [tail - 100, tail + 100]]) {
+        const got = walk(store, { msisdn: num, from: at(lo), to: at(hi) }, 7);
+        assert.deepEqual(got, want.filter((s) => s >= lo && s < hi), `${num} in seqs ${lo}..${hi}`);
+      }
+      // Windows that end or begin exactly at a record of the number, below the tail and in it.
+      for (const s of [want.find((x) => x < tail && x > C), want.find((x) => x < C), want[0]].filter((x) => x !== undefined) as number[]) {
+        assert.equal(walk(store, { msisdn: num, to: at(s) + 1 }, 3)[0], s, `${num} up to seq ${s}`);
+        assert.equal(walk(store, { msisdn: num, from: at(s) }, 1_000).at(-1), s, `${num} from seq ${s}`);
+      }
+      assert.deepEqual(store.records.writer.byNumber('2026-11', 'seq', '', num).map((r) => r[0] as number).sort((a, b) => b - a), want, `byNumber ${num}`);
+    }
+    void store.close();
+  });
+
+  test('a read in one snapshot keeps the number table a sealing drops meanwhile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smsguard-numbers-snap-'));
+    try {
+      const path = join(dir, 's.db');
+      const store = new SqliteStore(path);
+      store.db.transaction(() => { for (let i = 0; i < 2 * C + 10; i++) store.records.writer.append(record(i)); })();
+      const w = store.records.writer;
+      const { db } = w.on('2026-11');
+      const want = expected((x) => numberOf(x) === numberOf(11), 2 * C + 10);
+      const got = w.consistently(db, () => {
+        assert.equal(numberIndexOf(db, 'records_2026_11'), 'batched');
+        // Another connection seals the month (as a sealing thread would) while this one reads.
+        const other = openMonth(path, '2026-11', false);
+        other.db.exec('BEGIN IMMEDIATE; DROP TABLE records_2026_11_numbers; CREATE INDEX records_2026_11_msisdn ON records_2026_11 (msisdn) WHERE msisdn IS NOT NULL; COMMIT;');
+        other.db.close();
+        return walk(store, { msisdn: numberOf(11) }, 50);
+      });
+      assert.deepEqual(got, want, 'the snapshot read through the number table');
+      assert.equal(numberIndexOf(db, 'records_2026_11'), 'flat');
+      assert.deepEqual(walk(store, { msisdn: numberOf(11) }, 50), want, 'and afterwards through the flat index');
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a month made with the bucketed index keeps it while written, answers the same, and seals', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smsguard-numbers-old-'));
+    try {
+      const path = join(dir, 'o.db');
+      let store = new SqliteStore(path);
+      store.db.transaction(() => { for (let i = 0; i < 3_000; i++) store.records.writer.append(record(i)); })();
+      await store.close();
+      // The layout of months made 2026-12-04 to 12-05: no number table, the (seq bucket, msisdn) index.
+      const m = openMonth(path, '2026-11', false);
+      m.db.exec(`DROP TABLE records_2026_11_numbers; CREATE INDEX records_2026_11_msisdnb ON records_2026_11 (seq >> ${NUMBER_BUCKET_BITS}, msisdn) WHERE msisdn IS NOT NULL;`);
+      m.db.close();
+      store = new SqliteStore(path);
+      store.db.transaction(() => { for (let i = 3_000; i < 3_000 + 2 * C; i++) store.records.writer.append(record(i)); })();
+      const { db } = store.records.writer.on('2026-11');
+      assert.equal(numberIndexOf(db, 'records_2026_11'), 'bucketed');
+      assert.equal(db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'records_2026_11_numbers'").get(), undefined, 'no number table made for it');
+      const n = 3_000 + 2 * C;
+      for (const num of [numberOf(11), '+8613900000001']) assert.deepEqual(walk(store, { msisdn: num }, 9), expected((x) => numberOf(x) === num, n), num);
+      store.db.transaction(() => store.records.writer.append(record(n, DEC)))();
+      await store.records.writer.sealed();
+      assert.equal(numberIndexOf(store.records.writer.on('2026-11').db, 'records_2026_11'), 'flat');
+      assert.deepEqual(walk(store, { msisdn: numberOf(11) }, 50).filter((x) => x <= n), expected((x) => numberOf(x) === numberOf(11), n));
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -142,7 +246,7 @@ describe('number buckets on disk', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', child], { encoding: 'utf8', timeout: 120_000 });
     assert.equal(r.status, 0, r.stderr);
     const m = openMonth(path, '2026-11', false);
-    assert.ok(['bucketed', 'flat'].includes(numberIndexOf(m.db, m.table)!), 'one number index or the other, never none');
+    assert.ok(['batched', 'flat'].includes(numberIndexOf(m.db, m.table)!), 'one number index or the other, never none');
     assert.equal(m.db.prepare('SELECT count(*) FROM records_2026_11').pluck().get(), 200_000);
     m.db.close();
     const store = new SqliteStore(path);
