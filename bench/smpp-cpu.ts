@@ -5,7 +5,8 @@
  * message moves much less, so compare that.
  * Usage: node --import tsx bench/smpp-cpu.ts [MESSAGES]   (SMSGUARD_UPSTREAM_THREAD=off: the SMPP
  * client on the event loop instead of its own thread, as `start --upstream-thread off`; PERF_OUT=FILE:
- * also `perf record -g` the gateway during the load, read with `perf report -i FILE`)
+ * also `perf record -g` the gateway during the load, read with `perf report -i FILE`; STRACE_OUT=FILE:
+ * `strace -f -y` of the gateway's write calls during the load, for bytes by file)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,8 +21,8 @@ const cpu = (pid: number, tid?: number): number => procStat(pid, tid).cpuMs / 10
 /** CPU seconds of this process's children that have exited and been waited for (the load generator's, once it has exited). */
 const childrenCpuS = (): number => childrenCpuMs().cpuMs / 1000;
 /** CPU seconds of each thread of a process, by thread id (with its name). */
-const threads = (pid: number): Map<number, { comm: string; s: number }> =>
-  new Map([...threadStats(pid)].map(([tid, st]) => [tid, { comm: st.comm, s: st.cpuMs / 1000 }]));
+const threads = (pid: number): Map<number, { comm: string; s: number; faults: number }> =>
+  new Map([...threadStats(pid)].map(([tid, st]) => [tid, { comm: st.comm, s: st.cpuMs / 1000, faults: st.minflt }]));
 
 const dir = mkdtempSync(join(tmpdir(), 'smsguard-smpp-cpu-'));
 const sink = startProc(['bench/smpp-sink.ts', '0']);
@@ -36,8 +37,9 @@ try {
   // PERF_OUT=FILE: `perf record` of the gateway (every thread) while the load runs, for the native
   // side (SQLite, the kernel, V8's own work) that a V8 CPU profile shows only as its JavaScript callers.
   const perf = process.env.PERF_OUT ? spawn('perf', ['record', '-e', 'cpu-clock', '-F', '1999', '-g', '-p', String(pid), '-o', process.env.PERF_OUT], { stdio: 'ignore' }) : null;
+  const strace = process.env.STRACE_OUT ? spawn('strace', ['-f', '-y', '-e', 'trace=pwrite64,write,writev', '-p', String(pid), '-o', process.env.STRACE_OUT], { stdio: 'ignore' }) : null;
   const r = await runLoad(Number(port), systemId, password, total, 4, 200, 1_000_000);
-  if (perf) { perf.kill('SIGINT'); await new Promise((res) => perf.once('exit', res)); }
+  for (const t of [perf, strace]) if (t) { t.kill('SIGINT'); await new Promise((res) => t.once('exit', res)); }
   const us = (a: number, b: number) => Math.round(((b - a) / total) * 1e6);
   process.stdout.write(`${JSON.stringify({
     client: process.env.SMSGUARD_UPSTREAM_THREAD === 'off' ? 'event loop' : 'own thread',
@@ -53,8 +55,9 @@ try {
     sinkUsPerMsg: us(before.sink, cpu(sink.p.pid!)),
     // The ESME load generator runs in this process.
     loadUsPerMsg: us(before.load, childrenCpuS()),
-    // Every gateway thread that used at least 1 µs per message (names as the kernel has them).
-    gatewayThreadsUsPerMsg: [...threads(pid)].map(([tid, t]) => [`${t.comm}/${tid}`, us(before.threads.get(tid)?.s ?? 0, t.s)] as const).filter(([, v]) => v > 0),
+    // Every gateway thread that used at least 1 µs per message (names as the kernel has them), and
+    // its minor page faults per message (each a few µs of kernel time on a PVM guest).
+    gatewayThreadsUsPerMsg: [...threads(pid)].map(([tid, t]) => [`${t.comm}/${tid}`, us(before.threads.get(tid)?.s ?? 0, t.s), Number(((t.faults - (before.threads.get(tid)?.faults ?? 0)) / total).toFixed(2))] as const).filter(([, v]) => v > 0),
   })}\n`);
 } finally {
   if (gw) await stopProc(gw.p);
