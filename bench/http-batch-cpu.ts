@@ -12,7 +12,7 @@
  * extra node flags for the gateway, e.g. `--trace-gc-nvp`; INFLIGHT: batches in flight, default 4
  * as the figure)
  */
-import { childrenCpuMs, machineBusyMs, threadStats, writtenBytes } from './proc.js';
+import { childrenCpuMs, machineBusyMs, peakRssMb, threadStats, writtenBytes } from './proc.js';
 import { runBatchClient, startBatchRig } from './batch-rig.js';
 
 const total = Number(process.argv[2] ?? 150_000);
@@ -48,6 +48,7 @@ try {
     // what the gateway handed to write calls (WAL frames, checkpoints, sockets), per message
     gatewayWrittenBytesPerMsg: Math.round((b1 - b0) / total),
     // accepted messages not yet submitted upstream when the load ended, and ms until none were
+    gatewayPeakRssMb: peakRssMb(gw),
     outboxPendingAtEnd: pendingAtEnd,
     drainMs,
   })}\n`);

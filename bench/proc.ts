@@ -136,3 +136,8 @@ export function machineBusyMs(): number {
 export function writtenBytes(pid: number): number {
   return Number(/^wchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
 }
+
+/** A process's peak resident memory so far, in MB (VmHWM, Linux). */
+export function peakRssMb(pid: number): number {
+  return Math.round(Number(/^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+}

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { childrenCpuMs, procStat, SERVER_NODE_FLAGS, startProc, stopProc, threadStats, writtenBytes, machineBusyMs } from './proc.js';
+import { childrenCpuMs, procStat, SERVER_NODE_FLAGS, startProc, stopProc, threadStats, writtenBytes, machineBusyMs, peakRssMb } from './proc.js';
 import { runLoad } from './smpp-e2e.js';
 
 const total = Number(process.argv[2] ?? 30_000);
@@ -52,6 +52,7 @@ try {
     // the whole machine's busy CPU (every process and the kernel's own threads; steal left out)
     machineUsPerMsg: Math.round(((machineBusyMs() - before.machine) / total) * 1000),
     gatewayWrittenBytesPerMsg: Math.round((writtenBytes(pid) - before.written) / total),
+    gatewayPeakRssMb: peakRssMb(pid),
     sinkUsPerMsg: us(before.sink, cpu(sink.p.pid!)),
     // The ESME load generator runs in this process.
     loadUsPerMsg: us(before.load, childrenCpuS()),

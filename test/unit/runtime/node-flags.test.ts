@@ -17,9 +17,14 @@ function shebangFlags(): string[] {
 test('npm start runs the gateway with the same node flags as the smsguard command', () => {
   const flags = shebangFlags();
   assert.ok(flags.some((f) => /^--max-semi-space-size=\d+$/.test(f)), `a young generation size among ${flags.join(' ')}`);
+  assert.ok(flags.some((f) => /^--min-semi-space-size=\d+$/.test(f)), `a floor under it among ${flags.join(' ')}`);
   assert.ok(flags.includes('--single-threaded-gc'), `garbage collection on one thread among ${flags.join(' ')}`);
   assert.ok(flags.includes('--no-allocation-site-pretenuring'), `no pretenuring among ${flags.join(' ')}`);
   assert.equal(PKG.scripts.start, ['node', ...flags, 'bin/smsguard.js', 'start'].join(' '));
+});
+
+test('the first line fits the 127 characters kernels before Linux 5.1 read of it', () => {
+  assert.ok(readFileSync(BIN, 'utf8').split('\n')[0].length <= 127);
 });
 
 test('the smsguard command runs through its first line (env -S passes the flags to node)', () => {
