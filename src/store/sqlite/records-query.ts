@@ -140,7 +140,7 @@ export function queryPage(w: RecordsWriter, q: RecordQuery): { records: RecordRo
         for (let b = p.buckets.hi; b >= p.buckets.lo && rows.length <= q.limit; b--) rows.push(...(st.all(b, ...p.args, q.limit + 1 - rows.length) as RawRow[]));
       } else rows.push(...(st.all(...p.args, q.limit + 1 - rows.length) as RawRow[]));
     };
-    if (q.msisdn) w.consistently(db, page);
+    if (q.msisdn && chain !== RETAINED) w.consistently(db, page);
     else page();
     if (rows.length > q.limit) break;
   }

@@ -288,7 +288,7 @@ export class RecordsWriter {
    */
   byNumber(chain: string, what: string, more: string, msisdn: string, args: unknown[] = []): unknown[][] {
     const { db, table } = this.on(chain);
-    return this.consistently(db, () => {
+    const read = (): unknown[][] => {
       const range = this.numberBucketRange(chain);
       if (range === 'empty') return [];
       if (range === null) return this.cachedOn(db, `SELECT ${what} FROM ${table} WHERE msisdn = ? ${more}`).raw().all(msisdn, ...args) as unknown[][];
@@ -303,7 +303,9 @@ export class RecordsWriter {
       st = this.cachedOn(db, `SELECT ${what} FROM ${table} WHERE ${NUMBER_BUCKET_SQL} = ? AND msisdn = ? ${more}`).raw();
       for (let b = range.hi; b >= range.lo; b--) for (const r of st.all(b, msisdn, ...args) as unknown[][]) out.push(r);
       return out;
-    });
+    };
+    // The retained chain (the main file) has the flat index and no sealing: no snapshot needed.
+    return chain === RETAINED ? read() : this.consistently(db, read);
   }
 
   /** Number indexes being sealed, by month (see `sealOlderThan`). */
