@@ -168,7 +168,8 @@ test('month tables of the main file (before month files) move to their own files
   // Build November the current way, then put it back into the main file as older versions kept it.
   await writeRecords('m', 20, NOV);
   const main = new Database(path);
-  main.exec(monthSchema('records_2026_11'));
+  // (Those versions indexed numbers flat: no number table.)
+  main.exec(monthSchema('records_2026_11', '', 'flat'));
   main.prepare('ATTACH ? AS f').run(fileOf('2026-11'));
   main.exec('INSERT INTO main.records_2026_11 SELECT * FROM f.records_2026_11; DETACH f; CREATE VIEW records AS SELECT * FROM records_2026_11');
   main.close();
@@ -177,6 +178,7 @@ test('month tables of the main file (before month files) move to their own files
   const b = new SqliteStore(path);
   assert.ok(existsSync(fileOf('2026-11')));
   assert.equal(b.db.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('records_2026_11', 'records')").pluck().get(), 0, 'table and view gone from the main file');
+  assert.equal(b.db.prepare("SELECT count(*) FROM sqlite_master WHERE name GLOB 'records_2026_11*'").pluck().get(), 0, 'nothing of the month left in the main file');
   await assertChainsHold(b.records.archive, 20);
   b.records.writer.append(rec('after', NOV + 100));
   assert.equal((await b.records.queryRecords({ limit: 1 })).records[0].seq, 21);
