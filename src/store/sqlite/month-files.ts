@@ -101,11 +101,11 @@ export const numberChunkStart = (seq: number): number => Math.floor(seq / 2 ** N
  * `batched` while the month is written (months made since 2026-12-05): a table of its own,
  * `<table>_numbers (bucket, msisdn, seq)` with bucket = `seq >> 16`, filled a chunk at a time
  * (`NUMBER_CHUNK_BITS`): every record below the newest chunk's first seq is in it, and none of the
- * newest chunk, which readers scan by seq. An index on the table itself is updated in every
- * transaction: keyed by the number, recipients in random order put each append on a leaf page of its
- * own, and each commit then rewrote one 16 KiB page per record to the WAL (and again at the
- * checkpoint), more the fuller the month grew (measured: 18 µs of CPU per record in the first 500k
- * records of a month with random numbers, 30 µs by 3M, against 12 µs with numbers in order).
+ * newest chunk, which readers scan by seq. Not an index on the month table: SQLite updates an index
+ * in every transaction, and keyed by the number alone, recipients in random order put each append on
+ * a leaf page of its own, so each commit rewrote one 16 KiB page per record to the WAL (and again at
+ * the checkpoint), more the fuller the month grew (measured: 18 µs of CPU per record in the first
+ * 500k records of a month with random numbers, 30 µs by 3M, against 12 µs with numbers in order).
  *
  * `bucketed` (months made 2026-12-04 to 12-05): the index `(seq >> 16, msisdn)`, which still rewrote
  * up to a bucket's ~80 leaf pages per commit. Such a month keeps it until it is sealed.
@@ -126,6 +126,14 @@ function numberIndexSql(t: string, s: string, numbers: NumberIndex): string {
     CREATE TRIGGER IF NOT EXISTS ${s}${n}_no_update BEFORE UPDATE ON ${n} BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
     CREATE TRIGGER IF NOT EXISTS ${s}${n}_no_delete BEFORE DELETE ON ${n} BEGIN SELECT RAISE(ABORT, 'records are append-only; a month is purged whole'); END`;
 }
+
+/**
+ * The condition that picks a `batched` month's records of one number in one bucket below a seq, from
+ * its number table: parameters bucket, msisdn, the seq bound (exclusive) and, with `lower`, a seq
+ * from which on (inclusive).
+ */
+export const numberProbeSql = (t: string, lower = false): string =>
+  `seq IN (SELECT seq FROM ${numbersTable(t)} WHERE bucket = ? AND msisdn = ? AND seq < ?${lower ? ' AND seq >= ?' : ''})`;
 
 /**
  * Puts the numbers of records with `lo <= seq < hi` into a `batched` month's number table, sorted (SQL

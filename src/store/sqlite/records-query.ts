@@ -11,7 +11,7 @@
 import type { RecordQuery, RecordRow } from '../../ports/store.js';
 import { RECORD_COLUMNS, RETAINED, type RecordsWriter } from './records-writer.js';
 import { readBody } from '../record-columns.js';
-import { FACET_BUCKET_SQL, NUMBER_BUCKET_SQL, facetBucket, numberBucket, numbersTable } from './month-files.js';
+import { FACET_BUCKET_SQL, NUMBER_BUCKET_SQL, facetBucket, numberBucket, numberProbeSql } from './month-files.js';
 
 /** Up to this many providers, a page is one index-ordered query per provider, merged. */
 const SPLIT_PROVIDERS = 16;
@@ -98,7 +98,7 @@ export function pageSql(w: RecordsWriter, chain: string, q: RecordQuery, cursorS
       tail = { sql: `SELECT ${RECORD_COLUMNS} FROM ${t} WHERE seq >= ? AND ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`, args: [numbers.tail, ...args] };
       // The page's seq bounds go into the number table's probe too, as they would into an index's.
       const upper = hiSeq === null ? numbers.tail : Math.min(numbers.tail, hiSeq + 1);
-      where.unshift(`seq IN (SELECT seq FROM ${numbersTable(t)} WHERE bucket = ? AND msisdn = ? AND seq < ?${loSeq === null ? '' : ' AND seq >= ?'})`);
+      where.unshift(numberProbeSql(t, loSeq !== null));
       args.unshift(q.msisdn, upper, ...(loSeq === null ? [] : [loSeq]));
     } else where.unshift(`${numbers ? NUMBER_BUCKET_SQL : FACET_BUCKET_SQL} = ?`);
   }

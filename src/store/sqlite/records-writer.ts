@@ -35,7 +35,7 @@ import { genesisHash, monthEnd, monthOf, monthStart, recordHeader, sha256Binary 
 import { pageSql, queryPage, type PageSql } from './records-query.js';
 import { wellFormed } from './well-formed.js';
 import { isForgeRefusal, loadNativeLinks, nativeForgePath } from './native-links.js';
-import { NUMBER_BUCKET_SQL, addNumbersSql, facetBucket, numberBucket, numberChunkStart, numberIndexOf, numbersTable, sealNumbers, type Sealing } from './month-files.js';
+import { NUMBER_BUCKET_SQL, addNumbersSql, facetBucket, numberBucket, numberChunkStart, numberIndexOf, numberProbeSql, sealNumbers, type Sealing } from './month-files.js';
 import { closeMonth, copyMonthTableToFile, monthFilePath, monthFilesBeside, monthTable, openMonth, removeMonthFile, removeMonthFileAsync, startWriting, stopWriting, type MonthDb } from './month-files.js';
 
 export type { NewRecord, StoredRecord };
@@ -296,7 +296,7 @@ export class RecordsWriter {
       let st;
       if (range.tail !== undefined) {
         for (const r of this.cachedOn(db, `SELECT ${what} FROM ${table} WHERE seq >= ? AND msisdn = ? ${more}`).raw().all(range.tail, msisdn, ...args) as unknown[][]) out.push(r);
-        st = this.cachedOn(db, `SELECT ${what} FROM ${table} WHERE seq IN (SELECT seq FROM ${numbersTable(table)} WHERE bucket = ? AND msisdn = ? AND seq < ?) ${more}`).raw();
+        st = this.cachedOn(db, `SELECT ${what} FROM ${table} WHERE ${numberProbeSql(table)} ${more}`).raw();
         for (let b = range.hi; b >= range.lo; b--) for (const r of st.all(b, msisdn, range.tail, ...args) as unknown[][]) out.push(r);
         return out;
       }
