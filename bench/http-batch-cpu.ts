@@ -47,8 +47,9 @@ try {
     machineUsPerMsg: us(m1 - m0),
     // what the gateway handed to write calls (WAL frames, checkpoints, sockets), per message
     gatewayWrittenBytesPerMsg: Math.round((b1 - b0) / total),
-    // accepted messages not yet submitted upstream when the load ended, and ms until none were
+    // the gateway's peak resident memory (VmHWM)
     gatewayPeakRssMb: peakRssMb(gw),
+    // accepted messages not yet submitted upstream when the load ended, and ms until none were
     outboxPendingAtEnd: pendingAtEnd,
     drainMs,
   })}\n`);

@@ -27,14 +27,14 @@ if (process.env.STUB) writer.append = () => undefined;
 const T = Date.now();
 // Message ids as the gateway makes them (time first: the id-keyed indexes append), not the fixtures' random ones.
 const ids = new RandomIds();
+// BATCH=N: decisions in transactions of N (the HTTP single path commits a few dozen at a time)
+const B = Number(process.env.BATCH ?? 1000);
 let k = 0;
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 let st = 0, rc = 0, dec = 0, n = 0;
 for (let round = 0; round < Number(process.env.ROUNDS ?? 60); round++) {
   const items = Array.from({ length: 1000 }, () => item({ id: ids.next('msg'), cp: cp.id, from: service, to: `+86138${recipient(k++)}`, at: T + k, type: (process.env.TYPE ?? 'notification') as 'notification', text: '【示例】您的订单已发货，请注意查收。' }));
   let c0 = cpu();
-  // BATCH=N: decisions in groups of N (the HTTP single path commits a few dozen at a time)
-  const B = Number(process.env.BATCH ?? 1000);
   for (let i = 0; i < items.length; i += B) await store.messages.decideAndRecord(items.slice(i, i + B), () => decision(true, '【示例】您的订单已发货，请注意查收。'));
   const c1 = cpu();
   const claimed = await store.outbox.claim(T + k + 10, 1000, 60_000);

@@ -174,8 +174,8 @@ describe('the number table of a written month', () => {
         const other = openMonth(path, '2026-11', false);
         other.db.exec('BEGIN IMMEDIATE; DROP TABLE records_2026_11_numbers; CREATE INDEX records_2026_11_msisdn ON records_2026_11 (msisdn) WHERE msisdn IS NOT NULL; COMMIT;');
         other.db.close();
-        // Still the schema of the snapshot: without one, this would read 'flat' and a statement
-        // prepared for the number table before the drop would fail.
+        // Still the schema of the snapshot: without one this reads 'flat', and a read that checked the
+        // schema before the drop and ran its statements after would find no number table.
         assert.equal(numberIndexOf(db, 'records_2026_11'), 'batched', 'the snapshot still has the number table');
         return walk(store, { msisdn: numberOf(11) }, 50);
       });
