@@ -29,7 +29,7 @@ import { Checkpointer } from './checkpointer.js';
 export const MONTH_PAGE_SIZE = 16_384;
 
 /** WAL size at which the written month's connection checkpoints by itself (the checkpointer thread usually does first). */
-export const WAL_AUTOCHECKPOINT_BYTES = 50_000 * 4096;
+const WAL_AUTOCHECKPOINT_BYTES = 50_000 * 4096;
 
 /** Table name of a month inside its file (and of the retained chain in the main file). */
 export const monthTable = (month: string): string => `records_${month.replace('-', '_')}`;

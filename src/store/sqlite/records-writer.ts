@@ -26,18 +26,6 @@
  * errs towards keeping). Each month's chain tip is cached in memory and revalidated at every flush
  * through `PRAGMA data_version` of the month's connection (which moves only when another connection
  * committed to that file).
- *
- * Writing on a thread of its own. A transaction that appends many records (a batch's decisions, its
- * statuses, a group of receipts) sends them, THREAD_CHUNK at a time as they are appended, to a thread
- * that writes them to their month in a write transaction of its own connection (records-thread.ts),
- * while this thread goes on deciding; at the end of the outermost transaction function the rest go,
- * the thread commits the month, and then the main file commits, in the same order as above. The
- * main file's write lock is taken before the first chunk goes, so nothing else writes the month
- * meanwhile, and the chain's tip is read then and handed to the thread. Only records appended at the
- * outermost level go (a savepoint's may still roll back), and only to one month per transaction (the
- * rest, rare, are written here at the end). If the thread fails, its month rolled back, the records
- * are written here from the first, as without it; a failed transaction rolls the thread's month
- * back. Used for file databases with the native extension; SMSGUARD_RECORDS_THREAD=0 turns it off.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
@@ -48,9 +36,7 @@ import { pageSql, queryPage, type PageSql } from './records-query.js';
 import { wellFormed } from './well-formed.js';
 import { isForgeRefusal, loadNativeLinks, nativeForgePath } from './native-links.js';
 import { NUMBER_BUCKET_SQL, addNumbersSql, facetBucket, numberBucket, numberChunkStart, numberIndexOf, numberProbeSql, sealNumbers, type Sealing } from './month-files.js';
-import { closeMonth, copyMonthTableToFile, monthFilePath, monthFilesBeside, monthTable, openMonth, removeMonthFile, removeMonthFileAsync, startWriting, stopWriting, WAL_AUTOCHECKPOINT_BYTES, type MonthDb } from './month-files.js';
-import { RecordsThread } from './records-thread.js';
-import { PAGE_CACHE_KIB } from './tuning.js';
+import { closeMonth, copyMonthTableToFile, monthFilePath, monthFilesBeside, monthTable, openMonth, removeMonthFile, removeMonthFileAsync, startWriting, stopWriting, type MonthDb } from './month-files.js';
 
 export type { NewRecord, StoredRecord };
 
@@ -75,13 +61,6 @@ interface Tip { seq: number; at: number; hash: Buffer; dv: number }
  */
 interface Pending { r: NewRecord; body: string; cols: ReturnType<typeof derivedColumns> }
 
-
-/**
- * Records a transaction holds before they go to the records thread (see "Writing on a thread of its
- * own"), and in chunks of how many after that: smaller chunks leave less for the event loop to wait
- * for at the commit, each costs a message to the thread.
- */
-const THREAD_CHUNK = 128;
 
 /** Size of the native path's pack buffer kept between batches (~1,500 decision records). */
 const PACK_KEEP = 1 << 20;
@@ -123,15 +102,6 @@ export class RecordsWriter {
   /** Depth of `db.transaction` functions running, and `pending.length` at the start of each. */
   private depth = 0;
   private readonly marks: number[] = [];
-  /** The records thread, made at the first transaction that uses it; null when it cannot be used. */
-  private thread: RecordsThread | null | undefined;
-  /** This transaction's records handed to the thread: `pending[0..upTo)`, all of `month`. */
-  private streamed: { month: string; upTo: number } | null = null;
-  /** No more of this transaction's records go to the thread (another month, or no thread). */
-  private streamOff = false;
-  /** Transactions whose records the thread committed, and those it failed (then written here). */
-  threadCommits = 0;
-  threadFallbacks = 0;
 
   constructor(readonly db: Db) {
     if (writers.has(db)) throw new Error('one RecordsWriter per connection (use store.records.writer)');
@@ -167,8 +137,6 @@ export class RecordsWriter {
       const wrap = (variant: (...a: unknown[]) => unknown) => function (this: unknown, ...args: unknown[]) {
         if (self.depth === 0) {
           self.flushed = false;
-          self.streamed = null;
-          self.streamOff = false;
           // Owed since a failed transaction whose reconcile failed too: before any write could carry
           // a commit mark past those records. If it fails again, this transaction fails with it.
           if (self.reconcileOwed) {
@@ -189,12 +157,6 @@ export class RecordsWriter {
         } catch (e) {
           self.pending.length = self.marks[self.marks.length - 1];
           if (self.depth === 1) {
-            // Records the thread holds for this transaction go with it (it waits for their rollback,
-            // so nothing else can find the month's write lock taken).
-            if (self.streamed) {
-              self.streamed = null;
-              if (!self.thread!.broken) self.thread!.rollback();
-            }
             // The registry may have lost a month opened in this transaction; tips are re-read.
             self.tips.clear();
             // a mark this transaction made is gone with it
@@ -258,7 +220,6 @@ export class RecordsWriter {
 
   private forget(month: string, x: MonthDb): void {
     this.abandonSealing(month);
-    if (x.path) this.thread?.forget(x.path);
     this.open.delete(month);
     this.stmts.delete(month);
     this.tips.delete(month);
@@ -489,7 +450,6 @@ export class RecordsWriter {
     const p: Pending = { r: { ...r, id: wellFormed(r.id), kind: wellFormed(r.kind) as NewRecord['kind'], contentProviderId: wellFormed(r.contentProviderId), msisdn: wellFormed(r.msisdn), ref: wellFormed(r.ref) }, body: JSON.stringify(r.body), cols };
     if (this.depth > 0) {
       this.pending.push(p);
-      if (this.depth === 1 && !this.streamOff && this.pending.length - (this.streamed?.upTo ?? 0) >= THREAD_CHUNK) this.toThread();
       return;
     }
     if (this.db.inTransaction) throw new Error('records can only be appended inside db.transaction() (the writer commits them before the main file)');
@@ -497,82 +457,14 @@ export class RecordsWriter {
   }
   private txFn: ReturnType<Db['transaction']> | undefined;
 
-  /** The records thread, made at first use; null for a database in memory, without the extension, or turned off. */
-  private recordsThread(): RecordsThread | null {
-    if (this.thread === undefined) {
-      const extension = nativeForgePath();
-      this.thread = this.mainPath === null || extension === null || process.env.SMSGUARD_RECORDS_THREAD === '0'
-        ? null
-        : new RecordsThread({ extension, synchronous: process.env.SMSGUARD_SQLITE_SYNC ?? 'NORMAL', cacheKib: PAGE_CACHE_KIB, walBytes: WAL_AUTOCHECKPOINT_BYTES });
-    }
-    return this.thread && !this.thread.broken ? this.thread : null;
-  }
-
-  /**
-   * Hands the records pending since the last hand-over to the thread (see "Writing on a thread of its
-   * own"), those of one month; the first hand-over of a transaction takes the main file's write lock
-   * and reads the month's tip for the thread. Sets `streamOff` instead when they cannot go.
-   */
-  private toThread(): void {
-    const recs = this.pending;
-    const from = this.streamed?.upTo ?? 0;
-    if (!this.streamed) {
-      if (!this.recordsThread()) { this.streamOff = true; return; }
-      this.lockStmt.run();
-      this.refresh();
-    }
-    const month = this.route(recs[from].r.at);
-    if (this.streamed && this.streamed.month !== month) { this.streamOff = true; return; }
-    let to = from + 1;
-    while (to < recs.length && this.route(recs[to].r.at) === month) to++;
-    const m = this.open.get(month)!;
-    const st = this.monthStmts(m);
-    if (!this.streamed) {
-      if (m.path === null || !st.forge) { this.streamOff = true; return; }
-      if (!this.written.has(m.month)) {
-        this.written.add(m.month);
-        this.sealOlderThan(m.month);
-      }
-      startWriting(m);
-    }
-    const tip = this.tipOf(m, st);
-    // A tip that is not 32 bytes (an edited file) is hashed as stored: only the JavaScript path does.
-    if (tip.hash.length !== 32) { this.streamOff = true; return; }
-    const batch = this.packBatch(m, recs, from, to, tip);
-    this.thread!.append({ path: m.path!, table: m.table, seq: tip.seq + 1, hash: tip.hash, numbers: st.numbers ? addNumbersSql(m.table) : null }, batch, to - from);
-    this.streamed = { month, upTo: to };
-  }
-
   /** Writes the pending records to their month files (called at the end of the outermost transaction function). */
   private flush(): void {
     if (this.pending.length === 0) return;
     const recs = this.pending;
-    let i = 0;
-    if (this.streamed) {
-      if (!this.streamOff && recs.length > this.streamed.upTo) this.toThread();
-      const { month, upTo } = this.streamed;
-      this.streamed = null;
-      // The thread's commit moves the month's data_version: the tip is read again at its next use.
-      this.tips.delete(month);
-      let last: number | null;
-      try {
-        last = this.thread!.commit();
-      } catch (e) {
-        // No answer: the month may have committed. Said so by reconcile if it did (the transaction fails).
-        this.flushed = true;
-        throw e;
-      }
-      if (last !== null) {
-        this.flushed = true;
-        this.threadCommits++;
-        this.cached('UPDATE records_months SET committed_seq = ? WHERE month = ?').run(last, month);
-        i = upTo;
-      } else this.threadFallbacks++;
-    } else {
-      this.lockStmt.run();
-      this.refresh();
-    }
     this.pending = [];
+    this.lockStmt.run();
+    this.refresh();
+    let i = 0;
     while (i < recs.length) {
       const month = this.route(recs[i].r.at);
       let j = i + 1;
@@ -890,7 +782,6 @@ export class RecordsWriter {
       this.sqlCache.delete(x.db);
       await stopWriting(x);
     }
-    if (path) this.thread?.forget(path);
     this.registryDirty = true;
     // Unlinked before the connection closes: closing first would checkpoint the month's WAL into a
     // file about to go (a 64 MB WAL: 330 ms against 12 ms measured).
@@ -903,9 +794,6 @@ export class RecordsWriter {
     // A sealing not finished is abandoned: it commits if its statement ends before the process
     // does, else it rolls back and the next process that writes seals again.
     for (const m of [...this.sealing.keys()]) this.abandonSealing(m);
-    const thread = this.thread;
-    this.thread = null;
-    if (thread) await thread.close();
     const all = [...this.open.values()];
     this.open.clear();
     this.stmts.clear();
