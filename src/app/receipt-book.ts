@@ -11,6 +11,7 @@
  * SMSC already forgot.
  */
 import { LRUCache } from 'lru-cache';
+import { deleteKeepingSlots } from '../runtime/lru-delete.js';
 import type { DeliveryReceipt, Egress, PartialSubmit, SubmitResult } from '../ports/egress.js';
 import type { MessageStore, OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
@@ -139,6 +140,8 @@ export function recallFrom(messages: Pick<MessageStore, 'getMessage'>): (id: str
 export const EARLY_KEEP_MS = 4_000;
 const EARLY_MAX = 100_000;
 const RECENT_MAX = 200_000;
+/** What keeps `recent` from emptying (runtime/lru-delete.ts); never announced: no message has its id. */
+const NO_MESSAGE: OutboundMessage = Object.freeze({ id: '', contentProviderId: '', from: '', to: '', text: '', registeredDelivery: false, attempts: 0, submittedAt: 0 });
 
 export class ReceiptBook {
   /** Recently submitted messages, for receipt events (bounded, oldest dropped first). */
@@ -233,7 +236,7 @@ export class ReceiptBook {
     const m = this.recent.get(u.id);
     if (!m) return false;
     this.o.announce(u, m);
-    if (u.status !== 'submitted') this.recent.delete(u.id);
+    if (u.status !== 'submitted') deleteKeepingSlots(this.recent, u.id, NO_MESSAGE);
     return true;
   }
 

@@ -27,6 +27,7 @@ import { IdIndex, otherSpellings } from './id-index.js';
 import { UpstreamLink, type LinkOptions } from './link.js';
 import { verdictFor } from './retry-policy.js';
 import { LRUCache } from 'lru-cache';
+import { deleteKeepingSlots } from '../../runtime/lru-delete.js';
 import { Fifo } from '../../runtime/fifo.js';
 import { deferred, follow, type Deferred } from '../../runtime/deferred.js';
 import { SlotMap } from '../../runtime/slot-map.js';
@@ -88,6 +89,9 @@ interface PartsState {
 }
 
 /** The state a retry needs when some parts were taken (a long message only), for SubmitResult.partial. */
+/** What keeps `partial` from emptying (runtime/lru-delete.ts). */
+const NO_PARTS: PartsState = Object.freeze({ text: '', ref: 0, parts: [], partIds: [] });
+
 function carried(st: PartsState): { partial: PartialSubmit } | Record<string, never> {
   if (st.parts.length < 2 || st.partIds.every((id) => id === undefined)) return {};
   return { partial: { ref: st.ref, partIds: st.partIds.map((id) => id ?? null) } };
@@ -291,7 +295,7 @@ export class SmppUpstream implements Egress {
     this.open.add(seq);
     try {
       const r = await this.submitParts(msg, cands);
-      if (r.ok || !r.retry) this.partial.delete(msg.id);
+      if (r.ok || !r.retry) deleteKeepingSlots(this.partial, msg.id, NO_PARTS);
       return r;
     } finally {
       this.inflight.delete(msg.id);

@@ -5,6 +5,7 @@
  * go out through ProviderDeliveries (kept in the store while the provider cannot take them).
  */
 import { LRUCache } from 'lru-cache';
+import { deleteKeepingSlots } from '../../runtime/lru-delete.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { CommandStatus, MessageState } from '../pdu/constants.js';
 import { decodeText } from '../pdu/text.js';
@@ -98,6 +99,9 @@ export const REASSEMBLY_LIMITS = { maxSets: 10_000, maxBytes: 64 << 20, maxSetsP
 
 const FINAL = new Set(['delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed']);
 const EXPIRE_EVERY_MS = 60_000;
+
+/** What keeps `partIds` from emptying (runtime/lru-delete.ts). */
+const NO_PART_IDS = Object.freeze({ ids: [] as string[], to: '', from: '' });
 
 export class SmppServer {
   private readonly server: Server;
@@ -421,7 +425,7 @@ export class SmppServer {
 
   private onStatus(e: AppEvents['messageStatus']): void {
     const parts = FINAL.has(e.status) ? this.partIds.get(e.id) : undefined;
-    if (parts) this.partIds.delete(e.id);
+    if (parts) deleteKeepingSlots(this.partIds, e.id, NO_PART_IDS);
     if (!e.registeredDelivery) return;
     // registered_delivery 2: a receipt on failure only, so none for a delivered message
     if (e.registeredDelivery === 'failure' && e.status === 'delivered') return;
@@ -440,7 +444,7 @@ export class SmppServer {
   /** A held message an operator rejected: REJECTD, `err` the status it was held under (0x432 → "432"). */
   private onHeldRejected(e: AppEvents['heldRejected']): void {
     const parts = this.partIds.get(e.id);
-    if (parts) this.partIds.delete(e.id);
+    if (parts) deleteKeepingSlots(this.partIds, e.id, NO_PART_IDS);
     if (!e.registeredDelivery) return;
     const err = errField(smppStatusFor(e.code));
     for (const id of [e.id, ...(parts?.ids ?? e.clientPartIds ?? [])]) {

@@ -5,6 +5,7 @@
  * into the simulator (`injectMo`) goes to a bound receiver/transceiver.
  */
 import { LRUCache } from 'lru-cache';
+import { deleteKeepingSlots } from '../../runtime/lru-delete.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { CommandStatus, EsmClass, MessageState, Tag } from '../pdu/constants.js';
 import { buildDlrText } from '../pdu/dlr.js';
@@ -39,6 +40,9 @@ interface Known {
   partIds: string[];
 }
 
+/** What keeps `known` from emptying (runtime/lru-delete.ts). */
+const NOT_KNOWN: Known = Object.freeze({ to: '', from: '', text: '', submittedAt: 0, partIds: [] });
+
 export class SmppSimulatorServer {
   private readonly server: Server;
   /** Open connections → whether the bind receives (receiver/transceiver). */
@@ -59,7 +63,7 @@ export class SmppSimulatorServer {
     opts.sim.onReceipt((r) => {
       const k = this.known.get(r.upstreamId);
       if (!k) return;
-      this.known.delete(r.upstreamId);
+      deleteKeepingSlots(this.known, r.upstreamId, NOT_KNOWN);
       const state = r.stat === 'DELIVRD' ? MessageState.DELIVERED : MessageState.UNDELIVERABLE;
       // The receipt's text: field carries the first 20 characters, anything but printable ASCII as '?'.
       const printable = k.text.slice(0, 20).replace(/[^\x20-\x7e]/g, '?');
