@@ -14,6 +14,7 @@ import type { LRUCache } from 'lru-cache';
 export const PLACEHOLDER_KEY = '\u0000';
 
 export function deleteKeepingSlots<V extends object>(cache: LRUCache<string, V>, key: string, placeholder: V): boolean {
-  if (cache.size === 1 && cache.has(key)) cache.set(PLACEHOLDER_KEY, placeholder);
+  // With room for two (a cache of one would evict the key itself to make room; its clear costs nothing).
+  if (cache.size === 1 && cache.max > 1 && cache.has(key)) cache.set(PLACEHOLDER_KEY, placeholder);
   return cache.delete(key);
 }

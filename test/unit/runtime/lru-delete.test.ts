@@ -71,7 +71,15 @@ test('behaves as delete for every key but the placeholder (model: a Map; the cac
         }
       },
     ),
+    { numRuns: 500 },
   );
+});
+
+test('a cache of one: the key is deleted (and reported so), not evicted by the placeholder', () => {
+  const cache = new LRUCache<string, { n: number }>({ max: 1 });
+  cache.set('a', { n: 1 });
+  assert.equal(deleteKeepingSlots(cache, 'a', PH), true);
+  assert.equal(cache.size, 0);
 });
 
 test('the placeholder is an entry like any other: evicted first once the cache fills', () => {
