@@ -88,10 +88,10 @@ interface PartsState {
   partIds: (string | undefined)[];
 }
 
-/** The state a retry needs when some parts were taken (a long message only), for SubmitResult.partial. */
 /** What keeps `partial` from emptying (runtime/lru-delete.ts). */
 const NO_PARTS: PartsState = Object.freeze({ text: '', ref: 0, parts: [], partIds: [] });
 
+/** The state a retry needs when some parts were taken (a long message only), for SubmitResult.partial. */
 function carried(st: PartsState): { partial: PartialSubmit } | Record<string, never> {
   if (st.parts.length < 2 || st.partIds.every((id) => id === undefined)) return {};
   return { partial: { ref: st.ref, partIds: st.partIds.map((id) => id ?? null) } };
