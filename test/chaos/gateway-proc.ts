@@ -25,7 +25,11 @@ if (a.queue) {
   if (!isBusStore(store)) throw new Error('bus needs PostgreSQL');
   bus = await startBusRoles(app, store, a.role === 'ingress' ? null : egress, {
     role: a.role, url: a.queue, prefix: a.prefix, partitions: 8,
-    timings: { leaseMs: 3000, graceMs: 3000, ackWaitMs: 2000, partitionTtlMs: 2000, sweepMs: 200 },
+    // The lease outlives what a graceful stop gives the batch in hand (stopWaitMs, 10 s by default), as
+    // in production (60 s against 10): with 3 s, a batch slowed past it on a loaded CI machine was
+    // claimed again by the other egress while the stopping one finished it: the likeliest reading of
+    // one CI run on a slow machine (2026-12-05) that submitted a batch of 50 twice.
+    timings: { leaseMs: 10_000, graceMs: 3000, ackWaitMs: 2000, partitionTtlMs: 2000, sweepMs: 200 },
   });
 } else {
   worker = new DeliveryWorker(app.ctx, egress, { pollMs: 200, leaseMs: 3000 }, (mo) => app.receiveMo(mo, 'system'));
