@@ -2,11 +2,11 @@
  * Deleting from an lru-cache without ever emptying it. lru-cache (11.x) runs `clear()` when `delete()`
  * takes its last entry, and `clear()` refills both of its arrays of `max` slots: with `max` 200,000
  * that is 400,000 stores each time a table of messages in flight drains, which on the SMPP path it
- * does many times a second as receipts catch up (the receipt book's: 0.9–1.1 % of the SMPP
- * gateway's samples in `perf`, docs/PERFORMANCE.md). When the key is the last entry a placeholder
- * goes in first, under a key no message or SMSC id can be (a NUL: SMPP ids are C-octet strings), so
- * the delete leaves one entry and takes lru-cache's O(1) path; the placeholder then ages like any
- * entry and is evicted first once the table fills.
+ * does often as receipts catch up (the receipt book's: ~1 % of the SMPP gateway's samples in
+ * `perf`, docs/PERFORMANCE.md). When the key is the last entry a placeholder goes in first, under a
+ * key no message or SMSC id can be (a NUL: SMPP ids are C-octet strings), so the delete leaves one
+ * entry and takes lru-cache's O(1) path; the placeholder then ages like any entry and is evicted
+ * first once the table fills.
  */
 import type { LRUCache } from 'lru-cache';
 
