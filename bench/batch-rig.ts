@@ -23,7 +23,7 @@ export interface BatchRig {
 }
 
 /** What the load client prints: one JSON line. */
-export interface BatchLoadResult { sent: number; accepted: number; rejected: number; errors: number; seconds: number }
+export interface BatchLoadResult { sent: number; accepted: number; rejected: number; errors: number; seconds: number; /** the client's CPU while its clock ran (ms) */ cpuMs: number }
 
 /** Starts the simulator and the gateway (extra node flags for the gateway: `gatewayFlags`) and sets up the provider. */
 export async function startBatchRig(o: { gatewayFlags?: readonly string[] } = {}): Promise<BatchRig> {

@@ -43,8 +43,12 @@ try {
     simulatorThreadsUsPerMsg: per(s0, s1),
     // its whole life: start-up and building the request bodies included (they are built before its clock)
     loadClientUsPerMsg: [us(c1.cpuMs - c0.cpuMs), us(c1.sysMs - c0.sysMs)],
+    // of which while its clock ran (sending and reading the batches)
+    loadClientTimedUsPerMsg: us(r.cpuMs),
     // every process on the machine and the kernel's own threads (writeback, journal) while the load ran
     machineUsPerMsg: us(m1 - m0),
+    // the same less the load client's start-up and body building (what the figure's clock saw, nearly)
+    machineTimedUsPerMsg: us(m1 - m0 - (c1.cpuMs - c0.cpuMs - r.cpuMs)),
     // what the gateway handed to write calls (WAL frames, checkpoints, sockets), per message
     gatewayWrittenBytesPerMsg: Math.round((b1 - b0) / total),
     // the gateway's peak resident memory (VmHWM)

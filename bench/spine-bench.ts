@@ -54,7 +54,7 @@ async function httpBatchFigure(quick: boolean): Promise<Figure> {
       figure: 'http_batch_msgs_per_s',
       value: Math.round(r.accepted / r.seconds),
       unit: 'msgs/s',
-      conditions: { ...machine(), messages: total, batch, inFlight: conc, store: 'SQLite WAL synchronous=NORMAL', upstream: 'smsguard simulator SMSC in its own process over SMPP (delivery and receipts running)', load: 'second process on loopback', mix: 'notification 3 : verification 1', recipients: 'distinct, scrambled order (bench/load/recipient.ts)', contentGovernance: 'on (lexicon, classifier, early warning)' },
+      conditions: { ...machine(), messages: total, batch, inFlight: conc, store: 'SQLite WAL synchronous=NORMAL', upstream: 'smsguard simulator SMSC in its own process over SMPP (delivery and receipts running)', load: 'second process on loopback (node:http keep-alive, bodies built before the clock, accepted results counted in the answers\' bytes)', loadClientUsPerMsg: Math.round((r.cpuMs / total) * 10_000) / 10, mix: 'notification 3 : verification 1', recipients: 'distinct, scrambled order (bench/load/recipient.ts)', contentGovernance: 'on (lexicon, classifier, early warning)' },
     };
   } finally {
     await rig.stop();
