@@ -5,8 +5,11 @@ import { SmsguardError } from '../../domain/errors.js';
 import { HTTP_STATUS } from '../error-map.js';
 import { requireAuth } from '../auth.js';
 import { bearerSecurity, errorBody, idParam, messageInput, submitResult } from '../schemas.js';
+import { submitResultJson, submitResultsJson } from '../submit-results.js';
 
 export const MAX_BATCH = 1000;
+/** What fastify sends for a JSON body it serialized itself. */
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
@@ -19,7 +22,8 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
     },
   }, async (req, reply) => {
     const o = await app.submitMessage(req.principal, req.body, 'http');
-    if (o.ok) return reply.code(202).send(o);
+    // JSON bytes as the 202 schema gives them (submit-results.ts), without the schema serializer's passes
+    if (o.ok) return reply.code(202).type(JSON_TYPE).send(submitResultJson(o));
     const body = o.id ? { id: o.id, error: o.error } : { error: o.error };
     return reply.code(HTTP_STATUS[o.error.code]).send(body);
   });
@@ -32,11 +36,13 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
       body: { type: 'object', properties: { messages: { type: 'array', maxItems: MAX_BATCH, items: { type: 'object' } } }, required: ['messages'] },
       response: { 200: { type: 'object', properties: { results: { type: 'array', items: submitResult } } }, '4xx': errorBody },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const { messages } = req.body as { messages: unknown[] };
     if (messages.length === 0) throw new SmsguardError('invalid_request', 'messages: must not be empty', {}, 'messages');
     const results = await app.submitMessages(req.principal, messages, 'http', 'messages');
-    return { results: results.map((o) => (o.ok ? o : o.id ? { id: o.id, error: o.error } : { error: o.error })) };
+    // The 200 schema's JSON, written as bytes (submit-results.ts): ~1.3 µs per result less than the
+    // schema serializer on the event loop that decides every message (docs/PERFORMANCE.md).
+    return reply.type(JSON_TYPE).send(submitResultsJson(results));
   });
 
   f.get('/v1/messages/:id', {
