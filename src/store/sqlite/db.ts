@@ -7,13 +7,18 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MMAP_BYTES, PAGE_CACHE_KIB } from './tuning.js';
+import { useWalBuffer } from './wal-buffer.js';
 
 export type Db = Database.Database;
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true });
+    // before the first file is opened: every file connection after it uses the buffering VFS
+    useWalBuffer();
+  }
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives a process crash (kill -9) without losing committed transactions;
