@@ -18,7 +18,11 @@ import type { Db } from './db.js';
  * about the package, so the path travels in its job.
  */
 export function nativeLinksPath(): string | null {
-  if (process.env.SMSGUARD_NATIVE_VERIFY === '0') return null;
+  return process.env.SMSGUARD_NATIVE_VERIFY === '0' ? null : nativeLibraryPath();
+}
+
+/** The native library scripts/build-native.mjs builds (this extension and the WAL-buffering VFS), or null when it is not built. */
+export function nativeLibraryPath(): string | null {
   const p = fileURLToPath(new URL('../../../build/native/chain-links.so', import.meta.url));
   return existsSync(p) ? p : null;
 }
@@ -29,9 +33,7 @@ export function nativeLinksPath(): string | null {
  * paths write the same bytes and hashes; the switch exists to compare them.
  */
 export function nativeForgePath(): string | null {
-  if (process.env.SMSGUARD_NATIVE_WRITE === '0') return null;
-  const p = fileURLToPath(new URL('../../../build/native/chain-links.so', import.meta.url));
-  return existsSync(p) ? p : null;
+  return process.env.SMSGUARD_NATIVE_WRITE === '0' ? null : nativeLibraryPath();
 }
 
 /**

@@ -9,8 +9,7 @@
  * VFS then).
  */
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { nativeLibraryPath } from './native-links.js';
 
 let state: boolean | null = null;
 
@@ -19,8 +18,8 @@ export function useWalBuffer(): boolean {
   if (state !== null) return state;
   state = false;
   if (process.env.SMSGUARD_WAL_BUFFER === '0') return state;
-  const path = fileURLToPath(new URL('../../../build/native/chain-links.so', import.meta.url));
-  if (!existsSync(path)) return state;
+  const path = nativeLibraryPath();
+  if (path === null) return state;
   // The loading connection may close: the entry point asks SQLite to keep the library loaded.
   const db = new Database(':memory:');
   try {
