@@ -12,10 +12,11 @@
  * Why it is safe. A WAL frame is read by another connection only once a commit has published it in
  * the wal-index (shared memory), which SQLite does after its last frame write returned. Here the
  * buffer is written out when the page of a commit frame (a frame header whose "database size after
- * commit" is not zero, then its page) has been added, inside that xWrite, so a failure (a full disk)
- * fails the commit as SQLite's own write would; and, as a backstop, before every shared-memory
- * barrier or lock call of the connection's database file. Data are never held across a commit or a
- * change of write lock. Before then, a crash loses only frames of a transaction that never
+ * commit" is not zero, then its page: SQLite writes the two in separate calls, wal.c
+ * walWriteOneFrame) has been added, inside that xWrite, so a failure (a full disk) fails the commit
+ * as SQLite's own write would; and, as a backstop, before every shared-memory barrier or lock call
+ * of the connection's database file. Data are never held across a commit or the end of a write
+ * lock. Before then, a crash loses only frames of a transaction that never
  * committed, which recovery ignores whether or not they reached the file. This connection's own
  * reads of its WAL are served from the buffer when they fall inside it; any other access to the file
  * (its size, a truncate, a sync, a file control, its close) writes the buffer out first. A write
@@ -58,21 +59,25 @@ static sqlite3_vfs *wbReal;
 static WbFile *wbDbs;
 static sqlite3_mutex *wbMutex;
 
+/* Writes the buffer out. On failure it is kept: the next write, read or flush tries it again (the
+   same bytes at the same offset) and reports what happens then. */
 static int wbFlush(WbFile *p) {
   if (p->nBuf == 0) return SQLITE_OK;
-  int n = p->nBuf;
-  p->nBuf = 0;
-  return p->real->pMethods->xWrite(p->real, p->buf, n, p->bufOff);
+  int rc = p->real->pMethods->xWrite(p->real, p->buf, p->nBuf, p->bufOff);
+  if (rc == SQLITE_OK) p->nBuf = 0;
+  return rc;
 }
 
-/* The database file's WAL buffer, written out (shared-memory calls come on the database file). */
-static void wbFlushWalOf(WbFile *db) {
-  /* xShmBarrier cannot return an error; a commit's frames were written out in its last xWrite, so
-     anything here is a non-commit frame whose failure the next write or read reports again. */
-  if (db->wal && db->wal->nBuf) {
-    int rc = wbFlush(db->wal);
-    (void)rc;
-  }
+/*
+ * The database file's WAL buffer written out, for the shared-memory calls (they come on the database
+ * file and return no error, or one about the lock). Nothing is normally left by then: a commit's
+ * frames went out in its last xWrite, with its error. What can be left is a transaction's frames
+ * that never committed (spilled, then rolled back); once the write lock goes (`releasesWrite`) they
+ * are dropped if they cannot be written, so that no write of this connection lands after another
+ * writer's. Otherwise a failure keeps them (wbFlush).
+ */
+static void wbFlushWalOf(WbFile *db, int releasesWrite) {
+  if (db->wal && db->wal->nBuf && wbFlush(db->wal) != SQLITE_OK && releasesWrite) db->wal->nBuf = 0;
 }
 
 static int wbClose(sqlite3_file *f) {
@@ -172,7 +177,7 @@ static int wbLock(sqlite3_file *f, int level) {
 
 static int wbUnlock(sqlite3_file *f, int level) {
   WbFile *p = (WbFile *)f;
-  if (!p->isWal) wbFlushWalOf(p);
+  if (!p->isWal) wbFlushWalOf(p, 0);
   return p->real->pMethods->xUnlock(p->real, level);
 }
 
@@ -202,21 +207,24 @@ static int wbShmMap(sqlite3_file *f, int pg, int pgsz, int extend, void volatile
   return p->real->pMethods->xShmMap(p->real, pg, pgsz, extend, pp);
 }
 
+/* SQLite's shared-memory lock of the WAL's single writer (wal.c WAL_WRITE_LOCK). */
+#define WB_WAL_WRITE_LOCK 0
+
 static int wbShmLock(sqlite3_file *f, int offset, int n, int flags) {
   WbFile *p = (WbFile *)f;
-  wbFlushWalOf(p);
+  wbFlushWalOf(p, (flags & SQLITE_SHM_UNLOCK) && offset <= WB_WAL_WRITE_LOCK && offset + n > WB_WAL_WRITE_LOCK);
   return p->real->pMethods->xShmLock(p->real, offset, n, flags);
 }
 
 static void wbShmBarrier(sqlite3_file *f) {
   WbFile *p = (WbFile *)f;
-  wbFlushWalOf(p);
+  wbFlushWalOf(p, 0);
   p->real->pMethods->xShmBarrier(p->real);
 }
 
 static int wbShmUnmap(sqlite3_file *f, int deleteFlag) {
   WbFile *p = (WbFile *)f;
-  wbFlushWalOf(p);
+  wbFlushWalOf(p, 1);
   return p->real->pMethods->xShmUnmap(p->real, deleteFlag);
 }
 
