@@ -11,10 +11,15 @@
  * that order, and nothing else.
  */
 import type { SubmitOutcome } from '../app/types.js';
+import type { ErrorBody } from '../domain/errors.js';
+import { errorBody } from './schemas.js';
 
 /** What JSON.stringify would escape in a string (a lone surrogate included); any surrogate sends it there. */
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-const ERROR_FIELDS = ['code', 'message', 'rule', 'article', 'profile', 'field'] as const;
+/** An error's fields, in the schema's order (the schema is the one list; a test holds the accepted ones to it too). */
+const ERROR_FIELDS = Object.keys(errorBody.properties.error.properties) as (keyof ErrorBody & keyof typeof errorBody.properties.error.properties)[];
+/** An accepted result's fields, in the order written below (putResult). */
+export const ACCEPTED_FIELDS = ['id', 'status', 'text', 'segments'] as const;
 
 /**
  * Buffer's own per-encoding writers (what `write(s, o, encoding)` ends in), when this Node has them:

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { submitResultJson, submitResultsJson } from '../../../src/http/submit-results.js';
+import { ACCEPTED_FIELDS, submitResultJson, submitResultsJson } from '../../../src/http/submit-results.js';
+import { submitResult } from '../../../src/http/schemas.js';
 import type { SubmitOutcome } from '../../../src/app/types.js';
 
 /** What the routes' response schema (`submitResult`) keeps of a result, in its order. */
@@ -43,4 +44,11 @@ test('submit results: fields a result carries beyond the schema stay out', () =>
   const e = { ok: false, error: { code: 'invalid_request', message: 'to: bad', field: 'messages/0/to', stack: 'no' } } as unknown as SubmitOutcome;
   assert.equal(submitResultsJson([e]).toString(), '{"results":[{"error":{"code":"invalid_request","message":"to: bad","field":"messages/0/to"}}]}');
   assert.equal(submitResultsJson([]).toString(), '{"results":[]}');
+});
+
+test('submit results: an accepted result has exactly the response schema\'s fields besides error, in its order', () => {
+  // a field added to the schema must be written here too (or the answer would silently lack it)
+  assert.deepEqual([...ACCEPTED_FIELDS], Object.keys(submitResult.properties).filter((k) => k !== 'error'));
+  const r = { ok: true, id: 'msg_1', status: 'accepted', text: 't', segments: 1 } as SubmitOutcome;
+  assert.deepEqual(Object.keys(JSON.parse(submitResultJson(r).toString())), [...ACCEPTED_FIELDS]);
 });
