@@ -39,6 +39,15 @@ export type FromThread =
   | { t: 'log'; msg: string; fields?: Record<string, unknown> }
   | { t: 'closed' };
 
+/** SmppUpstream's options, and how far the thread lowers its own scheduling priority. */
+export interface ThreadedUpstreamOptions extends UpstreamOptions {
+  /**
+   * Nice increment the thread gives itself on Linux (runtime/thread-priority.ts), so that the event
+   * loop wins a contended core; BACKGROUND_THREAD_NICE (10) unless given, 0 leaves it as is.
+   */
+  threadNice?: number;
+}
+
 /** TypeScript runs through tsx in the worker as in the main thread (no build step). */
 const BOOT = `
 const { workerData } = require('node:worker_threads');
@@ -63,7 +72,7 @@ export class ThreadedUpstream implements Egress {
   private alive = false;
   private onClosed: (() => void) | null = null;
 
-  constructor(private readonly opts: UpstreamOptions) {
+  constructor(private readonly opts: ThreadedUpstreamOptions) {
     if (opts.links.length === 0) throw new Error('ThreadedUpstream needs at least one link');
   }
 

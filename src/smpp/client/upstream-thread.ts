@@ -5,14 +5,18 @@
  * event-loop turn go back as one message each, so the per-message cost of the crossing stays small.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { SmppUpstream, type UpstreamOptions } from './upstream.js';
+import { SmppUpstream } from './upstream.js';
 import type { DeliveryReceipt, InboundMo, SubmitResult } from '../../ports/egress.js';
 import type { OutboundMessage } from '../../ports/store.js';
-import type { ToThread, FromThread } from './threaded-upstream.js';
+import type { ToThread, FromThread, ThreadedUpstreamOptions } from './threaded-upstream.js';
 import { SlotMap } from '../../runtime/slot-map.js';
+import { lowerThreadPriority } from '../../runtime/thread-priority.js';
 
 const port = parentPort!;
-const opts = workerData as Omit<UpstreamOptions, 'log'>;
+const { threadNice, ...opts } = workerData as Omit<ThreadedUpstreamOptions, 'log'>;
+// Below the event loop's priority: it is the submissions' critical path; this thread works in batches
+// (src/runtime/thread-priority.ts).
+lowerThreadPriority(threadNice);
 const send = (m: FromThread) => port.postMessage(m);
 
 const upstream = new SmppUpstream({ ...opts, log: (msg, fields) => send({ t: 'log', msg, fields }) });

@@ -10,6 +10,8 @@ import { ThreadedUpstream } from '../../../src/smpp/client/threaded-upstream.js'
 import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import type { OutboundMessage } from '../../../src/ports/store.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
+import { getPriority } from 'node:os';
+import { threadNices } from '../../helpers/thread-nice.js';
 
 const msg = (id: string): OutboundMessage => ({ id, contentProviderId: 'cp', from: '10690001', to: '+8613800138000', text: id, registeredDelivery: false, attempts: 0, submittedAt: 0 });
 const thread = (up: ThreadedUpstream) => (up as unknown as { worker: Worker }).worker;
@@ -75,6 +77,28 @@ test('the client thread from its bundled script (as it runs by default) and, wit
           assert.ok(Date.now() < end, `${how}: its receipt`);
           await new Promise((res) => setTimeout(res, 20));
         }
+      } finally {
+        await up.close();
+      }
+    }
+  } finally {
+    await smsc.close();
+  }
+});
+
+test('the client thread runs ten steps nicer than the event loop (Linux), or as it is with threadNice 0', { timeout: 30_000, skip: process.platform !== 'linux' && 'per-thread nice is Linux only' }, async () => {
+  const smsc = new FakeSmsc({ misbehaviour: 'none' });
+  await smsc.listen();
+  const nicer = Math.min(19, getPriority() + 10);
+  try {
+    for (const threadNice of [undefined, 0]) {
+      const before = threadNices().filter((n) => n === nicer).length;
+      const up = new ThreadedUpstream({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=fake`)], threadNice });
+      up.start();
+      try {
+        assert.ok(await up.waitUp(10_000));
+        assert.equal(threadNices().filter((n) => n === nicer).length - before, threadNice === 0 ? 0 : 1, `threadNice ${threadNice}`);
+        assert.equal(getPriority(), nicer - 10, 'the event loop keeps its priority');
       } finally {
         await up.close();
       }
