@@ -10,9 +10,9 @@
  * answers), while a background thread such as the SMPP client's works in batches that tolerate a
  * delay. On a two-core machine shared with the peers, the client thread at equal priority preempted
  * the event loop; at nice 10 the loop wins a contended core and the thread, running less often,
- * handles more per wake-up (docs/PERFORMANCE.md, eleventh session: the HTTP single-submit path
- * 7,424–8,233 → 8,244–9,006 msgs/s and the gateway's CPU per message 139–147 → 118–133 µs; the
- * HTTP batch path 23,484–30,089 → 31,082–31,726).
+ * handles more per wake-up (docs/PERFORMANCE.md, eleventh session, runs alternating: the HTTP
+ * single-submit path 7,424–8,233 → 7,876–9,006 msgs/s and the gateway's CPU per message 138–150 →
+ * 118–137 µs; the HTTP batch path 23,484–31,277 → 31,082–33,661; SMPP → SMPP within its spread).
  */
 import { getPriority, setPriority } from 'node:os';
 
