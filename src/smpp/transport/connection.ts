@@ -200,8 +200,12 @@ export class SmppConnection<C = unknown> {
     if (this.session.bound) this.session.unbind(this.now());
     else this.session.terminate('closing');
     this.updateFlow(); // reading again (if drained): the unbind_resp must get in
+    // Not unref'd: this is what keeps the event loop alive while the close is awaited. A session that
+    // no longer reads leaves its socket paused, and a paused socket keeps nothing alive, so with an
+    // unref'd timer a caller awaiting close() could find its process ending under it (a shutdown's
+    // later steps never run; seen as "Promise resolution is still pending but the event loop has
+    // already resolved" in test/integration/smpp/compose.test.ts when the peer closed late).
     const t = setTimeout(() => this.socket.destroy(), 3000);
-    t.unref();
     await closed;
     clearTimeout(t);
   }
