@@ -97,12 +97,13 @@ export async function stopProc(p: ChildProcess, killAfterMs = 15_000): Promise<v
  * A `/proc/<pid>/stat` (or `/proc/<pid>/task/<tid>/stat`) line read apart (Linux): the command name
  * and the CPU it used so far in ms (utime + stime, fields 14 and 15, at CLK_TCK = 100), of it the
  * time in the kernel (stime), and its minor page faults (field 10: fresh memory and mapped file pages
- * touched for the first time, each paid in the kernel).
+ * touched for the first time, each paid in the kernel), and its nice value (field 19; per thread on
+ * Linux, src/runtime/thread-priority.ts).
  */
-export function procStat(pid: number | string, tid?: number): { comm: string; cpuMs: number; sysMs: number; minflt: number } {
+export function procStat(pid: number | string, tid?: number): { comm: string; cpuMs: number; sysMs: number; minflt: number; nice: number } {
   const st = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-  return { comm: st.slice(st.indexOf('(') + 1, st.lastIndexOf(')')), cpuMs: (Number(f[11]) + Number(f[12])) * 10, sysMs: Number(f[12]) * 10, minflt: Number(f[7]) };
+  return { comm: st.slice(st.indexOf('(') + 1, st.lastIndexOf(')')), cpuMs: (Number(f[11]) + Number(f[12])) * 10, sysMs: Number(f[12]) * 10, minflt: Number(f[7]), nice: Number(f[16]) };
 }
 
 /** `procStat` of every thread of a process, by thread id (Linux). */

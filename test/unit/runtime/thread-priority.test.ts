@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { getPriority } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { lowerThreadPriority } from '../../../src/runtime/thread-priority.js';
-import { threadNices } from '../../helpers/thread-nice.js';
+import { threadStats } from '../../../bench/proc.js';
+
+/** Nice value of every thread of this process. */
+const threadNices = (): number[] => [...threadStats(process.pid).values()].map((t) => t.nice);
 
 const linux = process.platform === 'linux';
 // A worker runs TypeScript once tsx is registered in it (as threaded-upstream.ts boots without its bundle).
