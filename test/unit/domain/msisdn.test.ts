@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { maskMsisdn, normalizeMsisdn, normalizeMsisdnLenient } from '../../../src/domain/msisdn.js';
 
 test('the three accepted forms give one canonical E.164 number', () => {
@@ -40,6 +41,24 @@ test('property: normalising is idempotent and never throws', () => {
       const n = normalizeMsisdn(s);
       if (n) assert.equal(normalizeMsisdn(`+86${s}`), n);
     }),
+  );
+});
+
+test('property: the remembered answer per 7-digit prefix is the library\'s for every number, in any order of prefixes', () => {
+  const library = (national: string): boolean => {
+    const p = parsePhoneNumberFromString(`+86${national}`);
+    const t = p?.isValid() ? p.getType() : undefined;
+    return t === 'MOBILE' || t === 'FIXED_LINE_OR_MOBILE';
+  };
+  // numbers 1 + ten digits, both valid and invalid ranges (10x, 11x, 12x are not mobile), often sharing prefixes
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 9999 })), { minLength: 1, maxLength: 50 }), (xs) => {
+      for (const [a, b, c] of xs) {
+        const national = `1${String(a).padStart(2, '0')}${String(b).padStart(4, '0')}${String(c).padStart(4, '0')}`;
+        assert.equal(normalizeMsisdn(national), library(national) ? `+86${national}` : null, national);
+      }
+    }),
+    { numRuns: 300 },
   );
 });
 
