@@ -9,7 +9,8 @@ import { normalizeMsisdnLenient } from '../domain/msisdn.js';
 import type { CaseEventRow, CaseRow, MeasureRow } from '../ports/cases.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { actorOf, deadlineInfo, hashAccessCode, inProvince, loadVisible } from './case-workflow.js';
+import { actorOf, deadlineInfo, hashAccessCode, loadVisible } from './case-workflow.js';
+import { inProvince } from './records-scope.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 

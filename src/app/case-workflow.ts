@@ -16,7 +16,7 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { str } from './validate.js';
 import { addSystemCreditEntry } from './credit.js';
-import { providerProvince } from './records-scope.js';
+import { inDateRange, inProvince } from './records-scope.js';
 import { matchEvidence, providerForSender } from './case-evidence.js';
 import { contentGovernanceOf, type ContentGovernance } from './content-governance.js';
 
@@ -29,7 +29,7 @@ export function actorOf(p: Principal): CaseActor {
 export function canSee(p: Principal, c: CaseRow): boolean {
   if (p.role === 'admin' || p.role === 'report-centre') return true;
   // A regulator's token may be limited to a date range (issue 6): cases filed in it.
-  if (p.role === 'regulator') return (p.from === undefined || c.createdAt >= p.from) && (p.to === undefined || c.createdAt < p.to);
+  if (p.role === 'regulator') return inDateRange(p, c.createdAt);
   return p.role === 'content-provider' && c.contentProviderId === p.contentProviderId;
 }
 
@@ -43,18 +43,6 @@ export function newEvent(ctx: AppContext, c: Pick<CaseRow, 'id'>, kind: CaseEven
 
 export function emitComplaint(ctx: AppContext, c: CaseRow, action: CaseAction | 'created', state: CaseState, at: number): void {
   ctx.events.emit('complaint', { caseId: c.id, reference: c.reference, contentProviderId: c.contentProviderId, action, state, at, month: shanghaiMonth(c.createdAt) });
-}
-
-/**
- * For a regulator limited to a province: whether a content provider is registered there (the
- * province digits of its unified social credit code). Cases naming no provider are outside every
- * province. Unlimited principals always pass.
- */
-export async function inProvince(ctx: AppContext, p: Principal, contentProviderId: string | null): Promise<boolean> {
-  if (p.role !== 'regulator' || !p.province) return true;
-  if (!contentProviderId) return false;
-  const cp = await ctx.store.directory.getContentProvider(contentProviderId);
-  return cp !== null && providerProvince(cp) === p.province;
 }
 
 export async function loadVisible(ctx: AppContext, p: Principal, id: string): Promise<CaseRow> {

@@ -10,7 +10,7 @@ import { SmsguardError } from '../domain/errors.js';
 import { fileComplaint, fileReports, reportPortHandler } from './complaint-intake.js';
 import { applyTransition, rematchEvidence } from './case-workflow.js';
 import { getCaseDetail, listCases, publicCaseStatus } from './case-views.js';
-import { VolumeCounter, addRegulatorEntry, complaintRate, listEntries, publicEntries, publishEntry, recordEarlyWarningSuspension, type ComplaintRate } from './credit.js';
+import { VolumeCounter, addRegulatorEntry, complaintRate, complaintRateFor, listEntries, publicEntries, publishEntry, recordEarlyWarningSuspension, type ComplaintRate } from './credit.js';
 import { CaseSweeper, type SweeperOptions } from './case-sweeper.js';
 
 export interface ComplaintOptions {
@@ -75,6 +75,8 @@ export class ComplaintService {
   publishCreditEntry(p: Principal, id: string) { return publishEntry(this.ctx, p, id); }
   creditEntries(p: Principal, f: { contentProviderId?: string; limit?: number }) { return listEntries(this.ctx, p, f); }
   publicCreditEntries(q?: string, limit?: number) { return publicEntries(this.ctx, q, limit); }
+  /** Complaints per million accepted messages in a Shanghai month `YYYY-MM`, as `p` may read them (its role and token scope). */
+  complaintRateFor(p: Principal, contentProviderId: string, month: string): Promise<ComplaintRate> { return complaintRateFor(this.ctx, this.volume, p, contentProviderId, month); }
   /** For the early-warning monitor: complaints per million accepted messages in a Shanghai month `YYYY-MM`. */
   complaintRate(contentProviderId: string, month: string): Promise<ComplaintRate> { return complaintRate(this.ctx, this.volume, contentProviderId, month); }
   /** For the early-warning monitor: put its suspension into the provider's credit file. */

@@ -21,6 +21,7 @@ import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { str } from './validate.js';
 import { settleDueRequests } from './consent-sweeper.js';
+import { inDateRange, inProvince } from './records-scope.js';
 
 const HOUR = 3_600_000;
 export const DAY = 86_400_000;
@@ -195,7 +196,11 @@ export interface ConsentRequestView {
   history: { at: string; event: SubscriptionEvent['kind']; channel: string; evidence: Record<string, unknown> }[];
 }
 
-/** GET /v1/consent-requests/{id}: status and history (provider: own only; admin, regulator: any). */
+/**
+ * GET /v1/consent-requests/{id}: status and history (provider: own only; admin: any; regulator: any
+ * within its token's province and date range, by the request's provider and creation time; outside
+ * it the request does not exist for it, as a message outside it does not).
+ */
 export async function getConsentRequest(ctx: AppContext, p: Principal, id: string): Promise<ConsentRequestView> {
   requireRole(p, 'content-provider', 'admin', 'regulator');
   const now = ctx.clock.now();
@@ -203,7 +208,11 @@ export async function getConsentRequest(ctx: AppContext, p: Principal, id: strin
   const r = await ctx.store.consents.getConsentRequest(id);
   if (!r) throw new SmsguardError('not_found', `no consent request ${id}`);
   if (p.role === 'content-provider' && r.request.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `consent request ${id} is not this content provider's`);
-  if (p.role === 'regulator') await ctx.store.records.appendAudit(now, p.actorId, 'consent_requests.read', { id });
+  if (p.role === 'regulator') {
+    const outside = !inDateRange(p, r.request.createdAt) || !(await inProvince(ctx, p, r.request.contentProviderId));
+    await ctx.store.records.appendAudit(now, p.actorId, 'consent_requests.read', { id, rows: outside ? 0 : 1 });
+    if (outside) throw new SmsguardError('not_found', `no consent request ${id}`);
+  }
   const q = r.request;
   const iso = (t: number) => new Date(t).toISOString();
   return {

@@ -1,7 +1,8 @@
 /**
  * The subscriber's view (Art. 20 subscription records): for one number, every consent, request,
  * refusal, opt-out, withdrawal and do-not-disturb entry, with time, channel and evidence.
- * - `GET /v1/subscribers/{msisdn}`: admin and regulator, every provider (regulator reads are audited);
+ * - `GET /v1/subscribers/{msisdn}`: admin and regulator, every provider (regulator reads are audited;
+ *   a regulator token limited to a province or dates sees only that part of the number's records);
  * - `GET /v1/subscribers/{msisdn}/consents`: a content provider, its own only.
  */
 import type { ConsentRequestRow, ConsentRow, SubscriberData } from '../ports/store.js';
@@ -10,6 +11,7 @@ import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { recordExpiries, settleDueRequests } from './consent-sweeper.js';
 import { msisdnField } from './validate.js';
+import { inDateRange, inProvince } from './records-scope.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -55,12 +57,38 @@ async function settle(ctx: AppContext): Promise<number> {
   return now;
 }
 
+/**
+ * The part of a number's records a regulator's token covers. A number spans many providers, so
+ * what lies outside is left out rather than the whole answer refused: consents, requests, opt-outs,
+ * relationships and events of providers registered outside the token's province, and whatever came
+ * about outside its date range (a consent its grant, a request its creation, a relationship its
+ * start, an opt-out, the do-not-disturb entry or an event its own time). The do-not-disturb entry
+ * and events naming no provider are platform-wide, so a province limit alone does not hide them.
+ */
+async function scopeSubscriber(ctx: AppContext, p: Principal, d: SubscriberData): Promise<SubscriberData> {
+  if (p.role !== 'regulator' || (p.province === undefined && p.from === undefined && p.to === undefined)) return d;
+  const ids = new Set<string>([...d.optOuts, ...d.consents, ...d.requests, ...d.relationships].map((x) => x.contentProviderId));
+  for (const e of d.events) if (e.contentProviderId !== null) ids.add(e.contentProviderId);
+  const inside = new Set<string>();
+  for (const id of ids) if (await inProvince(ctx, p, id)) inside.add(id);
+  const keep = (contentProviderId: string | null, at: number) => (contentProviderId === null || inside.has(contentProviderId)) && inDateRange(p, at);
+  return {
+    msisdn: d.msisdn,
+    dnd: d.dnd && keep(null, d.dnd.at) ? d.dnd : null,
+    optOuts: d.optOuts.filter((o) => keep(o.contentProviderId, o.at)),
+    consents: d.consents.filter((c) => keep(c.contentProviderId, c.grantedAt)),
+    requests: d.requests.filter((r) => keep(r.contentProviderId, r.createdAt)),
+    relationships: d.relationships.filter((r) => keep(r.contentProviderId, r.startedAt)),
+    events: d.events.filter((e) => keep(e.contentProviderId, e.at)),
+  };
+}
+
 export async function getSubscriber(ctx: AppContext, p: Principal, raw: string): Promise<SubscriberView> {
   requireRole(p, 'admin', 'regulator');
   const msisdn = msisdnField(raw, 'msisdn', ctx.profile);
   const now = await settle(ctx);
-  const d = await ctx.store.consents.subscriber(msisdn);
-  if (p.role === 'regulator') await ctx.store.records.appendAudit(now, p.actorId, 'subscribers.read', { msisdn });
+  const d = await scopeSubscriber(ctx, p, await ctx.store.consents.subscriber(msisdn));
+  if (p.role === 'regulator') await ctx.store.records.appendAudit(now, p.actorId, 'subscribers.read', { msisdn, rows: d.events.length });
   return view(d, now, ctx.profile.params.subscriptionRetentionMonths.value);
 }
 

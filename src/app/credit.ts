@@ -9,9 +9,9 @@ import { monthBounds, scrubPersonalData, shanghaiMonth } from '../domain/case.js
 import type { CreditEntryRow, CreditKind, VolumeRow } from '../ports/cases.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireRole } from './access.js';
+import { requireOwnerOrAdmin, requireRole } from './access.js';
 import { str } from './validate.js';
-import { inProvince } from './case-workflow.js';
+import { inDateRange, inProvince } from './records-scope.js';
 
 const REGULATOR_KINDS: readonly CreditKind[] = ['warning', 'fine', 'supervision_talk', 'correction_order', 'note'];
 
@@ -197,9 +197,29 @@ export class VolumeCounter {
   }
 }
 
-/** Complaints per million accepted messages for one provider in one Shanghai month `YYYY-MM`. */
-export async function complaintRate(ctx: AppContext, volume: VolumeCounter | null, contentProviderId: string, month: string): Promise<ComplaintRate> {
+/**
+ * `GET /v1/content-providers/{id}/complaint-rate`: the rate as a principal may read it. A provider
+ * reads its own; the operator, the report centre and regulators any provider's, except that a
+ * regulator token limited to a province is refused a provider registered elsewhere, and one limited
+ * to dates is refused a month that does not lie wholly inside them (a month's figures cannot be cut
+ * at a day), both `forbidden` as `/v1/records?contentProviderId=` and `POST /v1/credit/entries` are.
+ */
+export async function complaintRateFor(ctx: AppContext, volume: VolumeCounter | null, p: Principal, contentProviderId: string, month: string): Promise<ComplaintRate> {
+  if (p.role !== 'regulator' && p.role !== 'report-centre') requireOwnerOrAdmin(p, contentProviderId);
+  monthField(month);
+  if (!(await inProvince(ctx, p, contentProviderId))) throw new SmsguardError('forbidden', `content provider ${contentProviderId} is outside this token's province`);
+  const { from, to } = monthBounds(month);
+  if (!inDateRange(p, from) || !inDateRange(p, to - 1)) throw new SmsguardError('forbidden', `month ${month} is not wholly inside this token's date range`, {}, 'month');
+  return complaintRate(ctx, volume, contentProviderId, month);
+}
+
+function monthField(month: string): void {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new SmsguardError('invalid_request', 'month: must be YYYY-MM', {}, 'month');
+}
+
+/** Complaints per million accepted messages for one provider in one Shanghai month `YYYY-MM` (no access check: the early-warning monitor's). */
+export async function complaintRate(ctx: AppContext, volume: VolumeCounter | null, contentProviderId: string, month: string): Promise<ComplaintRate> {
+  monthField(month);
   await volume?.flush();
   const messages = (await ctx.store.cases.volume(contentProviderId, month, month)).reduce((n, r) => n + r.accepted, 0);
   const { from, to } = monthBounds(month);

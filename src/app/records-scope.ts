@@ -6,6 +6,8 @@
  */
 import { SmsguardError } from '../domain/errors.js';
 import type { ContentProviderRow } from '../ports/store.js';
+import type { AppContext } from './context.js';
+import type { Principal } from './types.js';
 
 /** GB/T 2260 province-level division codes. */
 export const PROVINCES: Readonly<Record<string, string>> = {
@@ -34,6 +36,28 @@ export interface RegulatorScope {
   from?: number;
   /** Epoch ms, exclusive. */
   to?: number;
+}
+
+/**
+ * For a regulator limited to a province: whether a content provider is registered there (the
+ * province digits of its unified social credit code). No provider (a case naming none, an unknown
+ * id) is outside every province. Unlimited principals always pass.
+ */
+export async function inProvince(ctx: AppContext, p: Principal, contentProviderId: string | null): Promise<boolean> {
+  if (p.role !== 'regulator' || !p.province) return true;
+  if (!contentProviderId) return false;
+  const cp = await ctx.store.directory.getContentProvider(contentProviderId);
+  return cp !== null && providerProvince(cp) === p.province;
+}
+
+/**
+ * For a regulator limited to a date range: whether an instant (epoch ms) lies inside it (from
+ * inclusive, to exclusive). Something is inside the range when the time it came about is (a message
+ * its receipt, a case or request its creation, a consent its grant). Other principals always pass.
+ */
+export function inDateRange(p: Principal, at: number): boolean {
+  if (p.role !== 'regulator') return true;
+  return (p.from === undefined || at >= p.from) && (p.to === undefined || at < p.to);
 }
 
 /** Validates CLI/API scope input into what tokens.scope stores. */

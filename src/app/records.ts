@@ -9,7 +9,7 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { PROFILES, type ProfileId } from '../profiles/index.js';
-import { providerProvince } from './records-scope.js';
+import { inDateRange, inProvince, providerProvince } from './records-scope.js';
 import { msisdnField } from './validate.js';
 
 export interface RecordsFilter {
@@ -100,8 +100,7 @@ export async function getMessage(ctx: AppContext, p: Principal, id: string): Pro
   // only that someone sent a message with an id it already holds).
   if (p.role === 'content-provider' && m.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `message ${id} is not this content provider's`);
   if (p.role === 'regulator') {
-    const outside = (p.from !== undefined && m.receivedAt < p.from) || (p.to !== undefined && m.receivedAt >= p.to)
-      || (p.province !== undefined && (await ctx.store.directory.getContentProvider(m.contentProviderId).then((cp) => !cp || providerProvince(cp) !== p.province)));
+    const outside = !inDateRange(p, m.receivedAt) || !(await inProvince(ctx, p, m.contentProviderId));
     await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'messages.get', { filter: { id }, rows: outside ? 0 : 1 });
     if (outside) throw new SmsguardError('not_found', `no message ${id}`);
   }

@@ -12,6 +12,7 @@ import { buildAnnualReport } from '../app/report-annual.js';
 import { SmsguardError } from '../domain/errors.js';
 import { shanghaiMonth } from '../domain/case.js';
 import type { ComplaintRate } from '../app/credit.js';
+import { inProvince } from '../app/records-scope.js';
 import { esc, page } from './html.js';
 import { t, type Lang } from './i18n.js';
 import { complaintForm, filedPage, loginPage, publicCreditPage, statusForm } from './pages/public.js';
@@ -243,8 +244,19 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const month = shanghaiMonth(app.ctx.clock.now());
     let providers = await app.ctx.store.directory.listContentProviders();
     if (p.role === 'content-provider') providers = providers.filter((c) => c.id === p.contentProviderId);
+    // A regulator token limited to a province lists only the providers registered there.
+    const listed: typeof providers = [];
+    for (const c of providers) if (await inProvince(app.ctx, p, c.id)) listed.push(c);
+    providers = listed;
     const rates = new Map<string, ComplaintRate>();
-    for (const c of providers.slice(0, 500)) rates.set(c.id, await svc().complaintRate(c.id, month));
+    // Through the same use case as the API; a month outside a token's dates leaves the row without figures.
+    for (const c of providers.slice(0, 500)) {
+      try {
+        rates.set(c.id, await svc().complaintRateFor(p, c.id, month));
+      } catch (e) {
+        if (!(e instanceof SmsguardError && e.code === 'forbidden')) throw e;
+      }
+    }
     const entries = await svc().creditEntries(p, { limit: 500 });
     return render(req, reply, lang, `${t(lang, 'creditTitle')} · ${month}`, creditPage(lang, p, providers, rates, entries, Number(month.slice(0, 4)), flash), p, code);
   };

@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { complaintsOf } from '../../app/complaint-service.js';
 import { requireAuth } from '../auth.js';
-import { requireOwnerOrAdmin } from '../../app/access.js';
 import { bearerSecurity, errorBody, idParam } from '../schemas.js';
 
 export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
@@ -52,12 +51,8 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
     preHandler: requireAuth,
     schema: {
       tags: ['supervision'], security: bearerSecurity, params: idParam,
-      summary: 'Complaints per million accepted messages in a Shanghai month, against the profile threshold',
+      summary: 'Complaints per million accepted messages in a Shanghai month, against the profile threshold (a provider its own; a regulator token limited to a province or dates: 403 outside them)',
       querystring: { type: 'object', properties: { month: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } }, required: ['month'] },
     },
-  }, async (req) => {
-    const id = (req.params as { id: string }).id;
-    if (req.principal.role !== 'regulator' && req.principal.role !== 'report-centre') requireOwnerOrAdmin(req.principal, id);
-    return svc().complaintRate(id, (req.query as { month: string }).month);
-  });
+  }, async (req) => svc().complaintRateFor(req.principal, (req.params as { id: string }).id, (req.query as { month: string }).month));
 }
