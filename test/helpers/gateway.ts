@@ -64,16 +64,19 @@ export interface Provider {
 }
 
 let codeSeq = 0;
-/** A valid unified social credit code (GB 32100 check character computed), different each call. */
-export async function validCreditCode(): Promise<string> {
+/**
+ * A valid unified social credit code (GB 32100 check character computed), different each call,
+ * registered in `province` (GB/T 2260 code, characters 3–4; Fujian by default).
+ */
+export async function validCreditCode(province = '35'): Promise<string> {
   const { creditCodeCheckChar } = await import('../../src/domain/credit-code.js');
-  const body = `91350100M${String(100000 + codeSeq++).padStart(8, '0')}`.slice(0, 17);
+  const body = `91${province}0100M${String(100000 + codeSeq++).padStart(8, '0')}`.slice(0, 17);
   return body + creditCodeCheckChar(body);
 }
 
 /** Onboards a provider with a signature and a service, a commercial and a public-welfare port. */
-export async function onboard(g: TestGateway, opts: { name?: string; signature?: string; ports?: { service?: string; commercial?: string; public_welfare?: string } } = {}): Promise<Provider> {
-  const r = await g.http.inject({ method: 'POST', url: '/v1/content-providers', headers: g.admin, payload: { name: opts.name ?? '示例科技有限公司', creditCode: await validCreditCode() } });
+export async function onboard(g: TestGateway, opts: { name?: string; signature?: string; province?: string; ports?: { service?: string; commercial?: string; public_welfare?: string } } = {}): Promise<Provider> {
+  const r = await g.http.inject({ method: 'POST', url: '/v1/content-providers', headers: g.admin, payload: { name: opts.name ?? '示例科技有限公司', creditCode: await validCreditCode(opts.province) } });
   if (r.statusCode !== 201) throw new Error(`onboard: ${r.statusCode} ${r.body}`);
   const { id, apiKey } = r.json();
   const sig = opts.signature ?? '【示例】';
