@@ -10,6 +10,9 @@ import { monthBounds, shanghaiMonth } from '../domain/case.js';
 import { workingDaysBetween } from '../domain/working-days.js';
 import type { AppContext } from './context.js';
 import type { CreditEntryRow } from '../ports/cases.js';
+import type { Principal } from './types.js';
+import { requireRole } from './access.js';
+import { inDateRange, inProvince } from './records-scope.js';
 
 export const MESSAGE_CLASSES = ['verification', 'notification', 'commercial', 'public_welfare'] as const;
 
@@ -48,6 +51,27 @@ export interface AnnualReport {
 
 const inc = (o: Record<string, number>, k: string, n = 1) => { o[k] = (o[k] ?? 0) + n; };
 
+/**
+ * The report as a principal may read it (the annual-report page): the operator any provider's, a
+ * provider its own, a regulator any provider's within its token's scope: a provider registered
+ * outside its province, or a year not wholly inside its dates, is `forbidden` (as the complaint rate
+ * is). A regulator's read is recorded.
+ */
+export async function annualReportFor(ctx: AppContext, p: Principal, contentProviderId: string, year: number): Promise<AnnualReport> {
+  requireRole(p, 'admin', 'regulator', 'content-provider');
+  if (p.role === 'content-provider' && contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', 'a content provider reads only its own annual report');
+  if (p.role === 'regulator') {
+    if (!(await inProvince(ctx, p, contentProviderId))) throw new SmsguardError('forbidden', `content provider ${contentProviderId} is outside this token's province`);
+    if (Number.isInteger(year) && (!inDateRange(p, monthBounds(`${year}-01`).from) || !inDateRange(p, monthBounds(`${year}-12`).to - 1))) {
+      throw new SmsguardError('forbidden', `year ${year} is not wholly inside this token's date range`, {}, 'year');
+    }
+  }
+  const report = await buildAnnualReport(ctx, contentProviderId, year);
+  if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'report.annual', { contentProviderId, year: report.year });
+  return report;
+}
+
+/** The report itself, with no access check (the CLI's and the page's use case above). */
 export async function buildAnnualReport(ctx: AppContext, contentProviderId: string, year: number): Promise<AnnualReport> {
   if (!Number.isInteger(year) || year < 2000 || year > 2200) throw new SmsguardError('invalid_request', 'year: a four-digit year', {}, 'year');
   const cp = await ctx.store.directory.getContentProvider(contentProviderId);

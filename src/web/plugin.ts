@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app/app.js';
 import type { Principal } from '../app/types.js';
 import { complaintsOf } from '../app/complaint-service.js';
-import { buildAnnualReport } from '../app/report-annual.js';
+import { annualReportFor } from '../app/report-annual.js';
 import { SmsguardError } from '../domain/errors.js';
 import { shanghaiMonth } from '../domain/case.js';
 import type { ComplaintRate } from '../app/credit.js';
@@ -302,13 +302,10 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const lang = langOf(req, reply);
     const q = req.query as Record<string, string>;
     const cpId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId ?? '';
-    if (p.role === 'report-centre') return render(req, reply, lang, t(lang, 'error'), `<p role="alert">forbidden</p>`, p, 403);
     try {
-      const report = await buildAnnualReport(app.ctx, cpId, Number(q.year ?? shanghaiMonth(app.ctx.clock.now()).slice(0, 4)));
-      if (p.role === 'regulator') await app.ctx.store.records.appendAudit(app.ctx.clock.now(), p.actorId, 'report.annual', { contentProviderId: cpId, year: report.year });
-      return html(reply, renderAnnualReport(report, lang));
+      return html(reply, renderAnnualReport(await annualReportFor(app.ctx, p, cpId, Number(q.year ?? shanghaiMonth(app.ctx.clock.now()).slice(0, 4))), lang));
     } catch (e) {
-      return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(errMessage(e))}</p>`, p, 400);
+      return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(errMessage(e))}</p>`, p, e instanceof SmsguardError && e.code === 'forbidden' ? 403 : 400);
     }
   });
 }

@@ -121,11 +121,15 @@ describe('regulator scope on subscribers, consent requests and complaint rates',
     assert.equal((await g.http.inject({ method: 'GET', url: `/v1/content-providers/${fj.id}/complaint-rate?month=2026-03`, headers: bj.auth })).statusCode, 403);
   });
 
+  async function web(who: string, url: string) {
+    const login = await g.http.inject({ method: 'POST', url: '/web/login', headers: FORM, payload: `token=${encodeURIComponent(tok[who].authorization.slice(7))}` });
+    assert.equal(login.statusCode, 303, login.body);
+    return g.http.inject({ method: 'GET', url, headers: { cookie: String(login.headers['set-cookie']).split(';')[0] } });
+  }
+
   test('the credit page lists only the providers of a province token, and no figures for a month outside a token\'s dates', async () => {
     const page = async (who: string) => {
-      const login = await g.http.inject({ method: 'POST', url: '/web/login', headers: FORM, payload: `token=${encodeURIComponent(tok[who].authorization.slice(7))}` });
-      assert.equal(login.statusCode, 303, login.body);
-      const r = await g.http.inject({ method: 'GET', url: '/web/credit', headers: { cookie: String(login.headers['set-cookie']).split(';')[0] } });
+      const r = await web(who, '/web/credit');
       assert.equal(r.statusCode, 200, r.body);
       return r.body;
     };
@@ -135,5 +139,17 @@ describe('regulator scope on subscribers, consent requests and complaint rates',
     assert.deepEqual(rows(await page('beijing')), ['bj:0']);
     // The page shows the current month (November); the March token may not read it.
     assert.deepEqual(rows(await page('march')), ['bj:—', 'fj:—']);
+  });
+
+  test('the annual report page: forbidden for a provider of another province or a year not wholly inside the dates', async () => {
+    const status = async (who: string, cp: Provider) => {
+      const r = await web(who, `/web/reports/annual?contentProviderId=${cp.id}&year=2026`);
+      if (r.statusCode === 403) assert.match(r.body, /\(forbidden\)/);
+      else assert.match(r.body, /<svg /);
+      return r.statusCode;
+    };
+    const table: Record<string, number[]> = {};
+    for (const who of ['all', 'fujian', 'beijing', 'march']) table[who] = [await status(who, fj), await status(who, bj)];
+    assert.deepEqual(table, { all: [200, 200], fujian: [200, 403], beijing: [403, 200], march: [403, 403] });
   });
 });
