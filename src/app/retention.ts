@@ -141,11 +141,37 @@ export function formatPurgeReport(r: PurgeReport): string[] {
   return lines;
 }
 
-/** The daily purge inside `start`. The composition root wires it and logs each report. */
+/** How the daily job runs; see {@link RetentionJob}. */
+export interface RetentionJobOptions {
+  /** Between runs (ms). Default one day. */
+  everyMs?: number;
+  /**
+   * The app clock is simulated (`--clock simulated`): the job then removes nothing, neither records
+   * nor the operational rows that follow them. A simulated clock is a testing and demonstration aid:
+   * moving it ahead must never destroy statutory evidence, and the records' simulated times say
+   * nothing of their real age. `smsguard records purge` (on the real clock) still purges by hand.
+   */
+  simulatedClock?: boolean;
+  /** Told once, at the first run skipped for the simulated clock, so the log says why nothing went. */
+  onSkip?: (why: string) => void;
+}
+
+/** What the daily job says, once, when it skips its runs under a simulated clock. */
+export const SIMULATED_CLOCK_SKIP = 'records retention purge skipped: the clock is simulated, and a simulated clock never removes statutory records (smsguard records purge runs on the real clock)';
+
+/**
+ * The daily purge inside `start`. The composition root wires it and logs each report. The purge
+ * itself takes its time from the app context (pure core, time passed in); whether a scheduled run
+ * may destroy anything at that time is decided here, where the schedule lives.
+ */
 export class RetentionJob {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
-  constructor(private readonly ctx: AppContext, private readonly onReport: (r: PurgeReport) => void, private readonly onError: (e: Error) => void, private readonly everyMs = 86_400_000) {}
+  private saidSkip = false;
+  private readonly everyMs: number;
+  constructor(private readonly ctx: AppContext, private readonly onReport: (r: PurgeReport) => void, private readonly onError: (e: Error) => void, private readonly opts: RetentionJobOptions = {}) {
+    this.everyMs = opts.everyMs ?? 86_400_000;
+  }
 
   start(firstAfterMs = 60_000): void {
     const tick = () => void this.runOnce();
@@ -153,8 +179,14 @@ export class RetentionJob {
     this.timer.unref();
   }
 
+  /** One run: the report, or null when a run was already going, it failed (onError), or it was skipped (simulated clock). */
   async runOnce(): Promise<PurgeReport | null> {
     if (this.running) return null;
+    if (this.opts.simulatedClock) {
+      if (!this.saidSkip) this.opts.onSkip?.(SIMULATED_CLOCK_SKIP);
+      this.saidSkip = true;
+      return null;
+    }
     this.running = true;
     try {
       const r = await purgeRecords(this.ctx, { dryRun: false, actor: 'retention-job', recordEmpty: false });

@@ -13,7 +13,7 @@ import { resolveProfile, type ParamOverrides, type ProfileId } from '../profiles
 import { openStore } from '../store/open.js';
 import type { Store } from '../ports/store.js';
 import { App } from '../app/app.js';
-import { SystemClock } from '../simulator/clock.js';
+import { SimulatedClock, SystemClock } from '../simulator/clock.js';
 import { parseTrustedKeys, RecordsSigner } from '../app/records-signing.js';
 import { configureRecords, type RecordsService } from '../app/records-service.js';
 import { purgeRecords, formatPurgeReport, RetentionJob, type PurgeReport } from '../app/retention.js';
@@ -112,14 +112,22 @@ export function rotateDefaultKey(config: Config): { oldKeyId: string; newKeyId: 
   return { oldKeyId: old.keyId, newKeyId: signer.keyId, keyPath, trustedPath };
 }
 
-/** What `start` runs for the records; returns a line for the banner and a stop function. */
-export function startRecords(app: App, config: Config, log: { info(o: object, m: string): void; error(o: object, m: string): void }): { line: string; stop(): void } {
+/**
+ * What `start` runs for the records; returns a line for the banner, the daily retention job (tests run
+ * it by hand) and a stop function. Under a simulated clock the daily job removes nothing and says so
+ * once (src/app/retention.ts, RetentionJobOptions.simulatedClock).
+ */
+export function startRecords(app: App, config: Config, log: { info(o: object, m: string): void; error(o: object, m: string): void; warn(o: object, m: string): void }): { line: string; retention: RetentionJob | null; stop(): void } {
   if (!app.ctx.store.records.archive) {
-    return { line: '  records       this store keeps no record archive yet: no hash chains, heads or retention purge', stop() {} };
+    return { line: '  records       this store keeps no record archive yet: no hash chains, heads or retention purge', retention: null, stop() {} };
   }
   const { signer, note } = resolveRecordsSigner(config);
   const svc = configureRecords(app.ctx, signer);
-  const job = new RetentionJob(app.ctx, (r) => log.info({ purge: summarise(r) }, formatPurgeReport(r).join('\n')), (e) => log.error({ err: e.message }, 'records purge failed'));
+  const simulatedClock = app.ctx.clock instanceof SimulatedClock;
+  const job = new RetentionJob(app.ctx, (r) => log.info({ purge: summarise(r) }, formatPurgeReport(r).join('\n')), (e) => log.error({ err: e.message }, 'records purge failed'), {
+    simulatedClock,
+    onSkip: (why) => log.warn({ purge: 'skipped', clock: 'simulated' }, why),
+  });
   job.start();
   const publish = () => void svc.publishHeads().catch((e: Error) => log.error({ err: e.message }, 'records head publication failed'));
   const timer = setInterval(publish, 3_600_000);
@@ -137,7 +145,8 @@ export function startRecords(app: App, config: Config, log: { info(o: object, m:
   }, 5_000) : null;
   linker?.unref();
   return {
-    line: `  records       signing key ${note}\n                daily purge past ${app.profile.params.retentionMonths.value} months; heads: GET /v1/records/heads${linker ? '; chains linked every 5 s' : ''}`,
+    line: `  records       signing key ${note}\n                ${simulatedClock ? 'daily purge off (simulated clock; smsguard records purge runs on the real clock)' : `daily purge past ${app.profile.params.retentionMonths.value} months`}; heads: GET /v1/records/heads${linker ? '; chains linked every 5 s' : ''}`,
+    retention: job,
     stop() {
       job.stop();
       clearInterval(timer);
