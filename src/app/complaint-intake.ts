@@ -146,8 +146,13 @@ export type ReportResult = ({ ok: true } & FiledCase) | { ok: false; reference: 
  * already filed returns that case again (imports can be retried). A report that names or matches a
  * content provider is forwarded to it at once (the centre's forwarding is the filing).
  */
-export async function fileReports(ctx: AppContext, p: Principal, items: readonly unknown[]): Promise<ReportResult[]> {
+/** Who may file 12321 reports (the centre, or an admin): `forbidden` naming the roles otherwise. Pages that only lead to the import ask it too. */
+export function requireReportFiler(p: Principal): void {
   requireRole(p, 'report-centre', 'admin');
+}
+
+export async function fileReports(ctx: AppContext, p: Principal, items: readonly unknown[]): Promise<ReportResult[]> {
+  requireReportFiler(p);
   if (items.length > 1000) throw new SmsguardError('invalid_request', 'reports: at most 1000 per request', {}, 'reports');
   const out: ReportResult[] = [];
   for (let i = 0; i < items.length; i++) {

@@ -9,9 +9,9 @@ import { SmsguardError } from '../domain/errors.js';
 import { monthBounds, shanghaiMonth } from '../domain/case.js';
 import { workingDaysBetween } from '../domain/working-days.js';
 import type { AppContext } from './context.js';
-import type { CreditEntryRow } from '../ports/cases.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
+import type { CreditEntryRow } from '../ports/cases.js';
 import { inDateRange, inProvince } from './records-scope.js';
 
 export const MESSAGE_CLASSES = ['verification', 'notification', 'commercial', 'public_welfare'] as const;

@@ -2,7 +2,9 @@
  * The web pages as one Fastify plugin under /web: public complaint form, status and credit register;
  * staff sign-in (a personal token kept in an HttpOnly, SameSite=Strict cookie), case list and case
  * page, the regulator's credit-file view and the annual report. Forms post urlencoded bodies and
- * redirect (303) after success, so reload never repeats an action.
+ * redirect (303) after success, so reload never repeats an action. A rejection is shown in the page
+ * with the HTTP status the JSON API gives its code (src/http/error-map.ts): forbidden 403, not found
+ * 404, bad input 400, a rule's refusal 422, throttled 429.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app/app.js';
@@ -17,7 +19,8 @@ import { esc, page } from './html.js';
 import { t, type Lang } from './i18n.js';
 import { complaintForm, filedPage, loginPage, publicCreditPage, statusForm } from './pages/public.js';
 import { caseListPage, casePage, importPage } from './pages/cases.js';
-import { parseJsonl } from '../app/complaint-intake.js';
+import { parseJsonl, requireReportFiler } from '../app/complaint-intake.js';
+import { HTTP_STATUS } from '../http/error-map.js';
 import { creditPage } from './pages/credit.js';
 import { renderAnnualReport } from './annual-report.js';
 
@@ -60,8 +63,13 @@ function langOf(req: FastifyRequest, reply: FastifyReply): Lang {
   return cookies(req).sg_lang === 'en' ? 'en' : 'zh';
 }
 
-function errMessage(e: unknown): string {
-  if (e instanceof SmsguardError) return `${e.message} (${e.code})`;
+/**
+ * A use case's rejection as a page shows it: the message with its code, and the status from the same
+ * exhaustive table as the JSON API, so a page never answers 400 for what the API calls 403 or 404.
+ * Anything else is a fault, rethrown to the error handler (500, logged).
+ */
+function rejection(e: unknown): { message: string; status: number } {
+  if (e instanceof SmsguardError) return { message: `${e.message} (${e.code})`, status: HTTP_STATUS[e.code] };
   throw e;
 }
 
@@ -87,6 +95,24 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     }
     return p;
   };
+  /** The error page: the rejection's message in an alert, with its status. */
+  const errorPage = (req: FastifyRequest, reply: FastifyReply, p: Principal, e: unknown) => {
+    const lang = langOf(req, reply);
+    const r = rejection(e);
+    return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(r.message)}</p>`, p, r.status);
+  };
+  /**
+   * A form's page shown again with its rejection flashed (status from the table). If the page itself is
+   * not the caller's to see (a provider posting to another's case), the error page says why instead.
+   */
+  const showAgain = async (req: FastifyRequest, reply: FastifyReply, p: Principal, e: unknown, show: (error: string, code: number) => Promise<FastifyReply>) => {
+    const r = rejection(e);
+    try {
+      return await show(r.message, r.status);
+    } catch (e2) {
+      return errorPage(req, reply, p, e2);
+    }
+  };
   const hide = { schema: { hide: true } };
 
   f.get('/web', hide, async (_req, reply) => reply.redirect('/web/complaint', 303));
@@ -104,18 +130,18 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       const filed = await svc().fileComplaint({ role: 'public', actorId: 'public' }, body, 'web', req.ip);
       return render(req, reply, lang, t(lang, 'filedTitle'), filedPage(lang, filed), await who(req), 201);
     } catch (e) {
-      const code = e instanceof SmsguardError && e.code === 'throttled' ? 429 : 400;
-      return render(req, reply, lang, t(lang, 'formTitle'), complaintForm(lang, { ...body, screenshot: '' }, errMessage(e)), await who(req), code);
+      const r = rejection(e);
+      return render(req, reply, lang, t(lang, 'formTitle'), complaintForm(lang, { ...body, screenshot: '' }, r.message), await who(req), r.status);
     }
   });
   const status = async (req: FastifyRequest, reply: FastifyReply, v: { reference: string; accessCode: string }) => {
     const lang = langOf(req, reply);
     let s: Record<string, unknown> | null = null;
-    let error: string | undefined;
+    let error: { message: string; status: number } | undefined;
     if (v.reference && v.accessCode) {
-      try { s = await svc().publicStatus(v.reference, v.accessCode); } catch (e) { error = errMessage(e); }
+      try { s = await svc().publicStatus(v.reference, v.accessCode); } catch (e) { error = rejection(e); }
     }
-    return render(req, reply, lang, t(lang, 'statusTitle'), statusForm(lang, v, s, error), await who(req), error ? 404 : 200);
+    return render(req, reply, lang, t(lang, 'statusTitle'), statusForm(lang, v, s, error?.message), await who(req), error?.status ?? 200);
   };
   f.get('/web/complaint/status', hide, async (req, reply) => {
     const q = req.query as Record<string, string>;
@@ -125,7 +151,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   f.post('/web/complaint/withdraw', hide, async (req, reply) => {
     const form = req.body as Form;
     const v = { reference: one(form, 'reference').toUpperCase(), accessCode: one(form, 'accessCode') };
-    try { await svc().act({ role: 'public', actorId: 'public' }, v.reference, 'withdraw', { accessCode: v.accessCode, reason: 'withdrawn by the complainant on the status page' }); } catch (e) { errMessage(e); }
+    try { await svc().act({ role: 'public', actorId: 'public' }, v.reference, 'withdraw', { accessCode: v.accessCode, reason: 'withdrawn by the complainant on the status page' }); } catch (e) { rejection(e); }
     return status(req, reply, v);
   });
   f.get('/web/public/credit', hide, async (req, reply) => {
@@ -144,7 +170,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const form = req.body as Form;
     const token = one(form, 'token').trim();
     const p = token ? await app.auth.principalFor(token) : ({ role: 'public', actorId: 'public' } as Principal);
-    if (p.role === 'public') return render(req, reply, lang, t(lang, 'loginTitle'), loginPage(lang, lang === 'zh' ? '令牌无效或已撤销' : 'Unknown or revoked token'), null, 401);
+    if (p.role === 'public') return render(req, reply, lang, t(lang, 'loginTitle'), loginPage(lang, lang === 'zh' ? '令牌无效或已撤销' : 'Unknown or revoked token'), null, HTTP_STATUS.unauthorized);
     const next = one(form, 'next');
     const dest = next.startsWith('/web/') && !next.startsWith('//') ? next : p.role === 'regulator' ? '/web/credit' : '/web/cases';
     reply.header('set-cookie', `sg_token=${encodeURIComponent(token)}; Path=/web; HttpOnly; SameSite=Strict; Max-Age=43200`);
@@ -183,8 +209,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     try {
       return await showCase(req, reply, p, (req.params as { id: string }).id, { done: q.done });
     } catch (e) {
-      const lang = langOf(req, reply);
-      return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(errMessage(e))}</p>`, p, 404);
+      return errorPage(req, reply, p, e);
     }
   });
   f.post('/web/cases/:id/act', hide, async (req, reply) => {
@@ -202,7 +227,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       await svc().act(p, id, action, body);
       return reply.redirect(`/web/cases/${encodeURIComponent(id)}?done=${encodeURIComponent(action)}`, 303);
     } catch (e) {
-      return showCase(req, reply, p, id, { error: errMessage(e) }, 400);
+      return showAgain(req, reply, p, e, (error, code) => showCase(req, reply, p, id, { error }, code));
     }
   });
 
@@ -214,7 +239,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       await svc().rematch(p, id, { sender: one(req.body as Form, 'sender') || undefined });
       return reply.redirect(`/web/cases/${encodeURIComponent(id)}?done=evidence`, 303);
     } catch (e) {
-      return showCase(req, reply, p, id, { error: errMessage(e) }, 400);
+      return showAgain(req, reply, p, e, (error, code) => showCase(req, reply, p, id, { error }, code));
     }
   });
 
@@ -222,6 +247,8 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   f.get('/web/reports/import', hide, async (req, reply) => {
     const p = await needStaff(req, reply);
     if (!p) return reply;
+    // The form is only worth showing to whom may post it: others learn which role it needs (403).
+    try { requireReportFiler(p); } catch (e) { return errorPage(req, reply, p, e); }
     const lang = langOf(req, reply);
     return render(req, reply, lang, t(lang, 'importTitle'), importPage(lang), p);
   });
@@ -234,7 +261,8 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       const results = await svc().fileReports(p, parseJsonl(text));
       return render(req, reply, lang, t(lang, 'importTitle'), importPage(lang, results), p);
     } catch (e) {
-      return render(req, reply, lang, t(lang, 'importTitle'), `<div class="alert" role="alert">${esc(errMessage(e))}</div>${importPage(lang, undefined, text)}`, p, 400);
+      const r = rejection(e);
+      return render(req, reply, lang, t(lang, 'importTitle'), `<div class="alert" role="alert">${esc(r.message)}</div>${importPage(lang, undefined, text)}`, p, r.status);
     }
   });
 
@@ -266,8 +294,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     try {
       return await showCredit(req, reply, p, { done: (req.query as Record<string, string>).done });
     } catch (e) {
-      const lang = langOf(req, reply);
-      return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(errMessage(e))}</p>`, p, 403);
+      return errorPage(req, reply, p, e);
     }
   });
   f.post('/web/credit/entries', hide, async (req, reply) => {
@@ -281,7 +308,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       });
       return reply.redirect('/web/credit?done=add', 303);
     } catch (e) {
-      return showCredit(req, reply, p, { error: errMessage(e) }, 400);
+      return showAgain(req, reply, p, e, (error, code) => showCredit(req, reply, p, { error }, code));
     }
   });
   f.post('/web/credit/entries/:id/publish', hide, async (req, reply) => {
@@ -291,7 +318,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       await svc().publishCreditEntry(p, (req.params as { id: string }).id);
       return reply.redirect('/web/credit?done=publish', 303);
     } catch (e) {
-      return showCredit(req, reply, p, { error: errMessage(e) }, 400);
+      return showAgain(req, reply, p, e, (error, code) => showCredit(req, reply, p, { error }, code));
     }
   });
 
@@ -305,7 +332,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     try {
       return html(reply, renderAnnualReport(await annualReportFor(app.ctx, p, cpId, Number(q.year ?? shanghaiMonth(app.ctx.clock.now()).slice(0, 4))), lang));
     } catch (e) {
-      return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(errMessage(e))}</p>`, p, e instanceof SmsguardError && e.code === 'forbidden' ? 403 : 400);
+      return errorPage(req, reply, p, e);
     }
   });
 }

@@ -65,6 +65,25 @@ describe('annual report and complaint events', () => {
     assert.match(http.body, /<svg /);
   });
 
+  test('the annual report page answers rejections with the API\'s status, in HTML with the message', async () => {
+    const page = (url: string, headers: Record<string, string>) => g.http.inject({ method: 'GET', url, headers });
+    const isHtmlAlert = (r: { headers: Record<string, unknown>; body: string }, re: RegExp) => {
+      assert.match(String(r.headers['content-type']), /^text\/html/);
+      assert.match(r.body, re);
+    };
+    const missing = await page('/web/reports/annual?contentProviderId=cp_nope&year=2026', g.admin);
+    assert.equal(missing.statusCode, 404);
+    isHtmlAlert(missing, /role="alert"[^<]*no content provider cp_nope \(not_found\)/);
+    const badYear = await page(`/web/reports/annual?contentProviderId=${cp.id}&year=abc`, g.admin);
+    assert.equal(badYear.statusCode, 400, 'bad input');
+    isHtmlAlert(badYear, /role="alert"[^<]*invalid_request/);
+    const centre = { authorization: `Bearer ${(await g.app.auth.createToken('report-centre', 'annual-clerk')).token}` };
+    const denied = await page(`/web/reports/annual?contentProviderId=${cp.id}&year=2026`, centre);
+    assert.equal(denied.statusCode, 403);
+    isHtmlAlert(denied, /role="alert"[^<]*needs role admin or regulator or content-provider \(forbidden\)/);
+    assert.ok(!denied.body.includes('<svg '), 'no report shown');
+  });
+
   test('volume for the complaint rate is counted per Shanghai month (the clock crossed into December)', async () => {
     const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13800138007', text: '【示例】验证码 5678', type: 'verification' } });
     assert.equal(r.statusCode, 202, r.body);

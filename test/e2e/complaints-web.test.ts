@@ -21,15 +21,20 @@ describe('complaint web pages and hardening', () => {
     return String(r.headers['set-cookie']).split(';')[0];
   }
 
-  test('the public form: labelled fields, errors shown in the page (Chinese by default, English on request)', async () => {
+  test('the public form: labelled fields, errors shown in the page with the API\'s status (Chinese by default, English on request)', async () => {
     const page = await g.http.inject({ method: 'GET', url: '/web/complaint' });
     assert.equal(page.statusCode, 200);
     for (const id of ['msisdn', 'sender', 'text', 'receivedAt', 'request', 'shot']) assert.match(page.body, new RegExp(`<label for="${id}">`), id);
     const bad = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: 'msisdn=123&text=x' });
-    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.statusCode, 422, 'invalid_msisdn is 422, as POST /v1/complaints answers it');
+    assert.equal((await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '123', text: 'x' } })).statusCode, 422);
     assert.match(bad.body, /role="alert"/);
     assert.match(bad.body, /invalid_msisdn/);
     assert.match(bad.body, /value="x"|>x</, 'what the user typed is kept');
+    const empty = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: 'msisdn=13800138000' });
+    assert.equal(empty.statusCode, 400, 'bad input: nothing said about the message');
+    assert.match(empty.headers['content-type'] as string, /^text\/html/);
+    assert.match(empty.body, /role="alert"[\s\S]*invalid_request/);
     const en = await g.http.inject({ method: 'GET', url: '/web/complaint?lang=en' });
     assert.match(en.body, /<html lang="en">/);
     assert.match(String(en.headers['set-cookie']), /sg_lang=en/);
@@ -47,12 +52,21 @@ describe('complaint web pages and hardening', () => {
     const list = await g.http.inject({ method: 'GET', url: '/web/cases', headers: { cookie: otherCookie } });
     assert.ok(!list.body.includes(f.reference));
     const page = await g.http.inject({ method: 'GET', url: `/web/cases/${f.id}`, headers: { cookie: otherCookie } });
-    assert.equal(page.statusCode, 404);
     const api = await g.http.inject({ method: 'GET', url: `/v1/cases/${f.id}`, headers: other.auth });
     assert.equal(api.statusCode, 403, 'a provider touching what is not its own → forbidden');
+    assert.equal(page.statusCode, 403, 'the page answers as the API does');
+    assert.match(page.headers['content-type'] as string, /^text\/html/);
+    assert.match(page.body, /role="alert"[\s\S]*\(forbidden\)/);
+    assert.ok(!page.body.includes(f.reference), 'nothing of the case shown');
     assert.equal((await g.http.inject({ method: 'GET', url: '/v1/cases/case_doesnotexist', headers: other.auth })).statusCode, 404);
+    const none = await g.http.inject({ method: 'GET', url: '/web/cases/case_doesnotexist', headers: { cookie: otherCookie } });
+    assert.equal(none.statusCode, 404);
+    assert.match(none.body, /role="alert"[\s\S]*\(not_found\)/);
     const act = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act`, headers: { ...FORM, cookie: otherCookie }, payload: 'action=answer&text=x&finding=unfounded' });
-    assert.notEqual(act.statusCode, 303);
+    assert.equal(act.statusCode, 403, 'refused as forbidden, and the case page it cannot see is not shown');
+    assert.match(act.headers['content-type'] as string, /^text\/html/);
+    assert.match(act.body, /role="alert"[\s\S]*\(forbidden\)/);
+    assert.ok(!act.body.includes(f.reference));
   });
 
   test('a case action that breaks the table is shown as an error on the case page', async () => {
@@ -61,13 +75,14 @@ describe('complaint web pages and hardening', () => {
     const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138001', text: '无法识别的短信' } })).json();
     assert.equal(f.contentProviderId, null);
     const noCp = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act`, headers: { ...FORM, cookie }, payload: 'action=forward' });
-    assert.equal(noCp.statusCode, 400);
+    assert.equal(noCp.statusCode, 400, 'bad input');
     assert.match(noCp.body, /role="alert"[\s\S]*contentProviderId/);
     const ok = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act`, headers: { ...FORM, cookie }, payload: `action=forward&contentProviderId=${other.id}&reason=%E6%8C%87%E6%B4%BE` });
     assert.equal(ok.statusCode, 303);
     const close = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act`, headers: { ...FORM, cookie }, payload: 'action=close' });
-    assert.equal(close.statusCode, 400);
-    assert.match(close.body, /conflict/);
+    assert.equal(close.statusCode, 409, 'conflict, as the API answers it');
+    assert.match(close.body, /role="alert"[\s\S]*conflict/);
+    assert.match(close.body, new RegExp(f.reference), 'shown on the case page');
   });
 
   test('violations over the threshold and early-warning suspensions enter the credit file once per month', async () => {
@@ -185,10 +200,20 @@ describe('complaint web pages and hardening', () => {
     const bad = await g.http.inject({ method: 'GET', url: `/web/cases/${encodeURIComponent('<script>alert(1)</script>')}`, headers: { cookie } });
     assert.equal(bad.statusCode, 404);
     assert.ok(!bad.body.includes('<script>alert(1)'), 'escaped');
+    const tooMany = Array.from({ length: 1001 }, () => '{}').join('\n');
+    const bad400 = await g.http.inject({ method: 'POST', url: '/web/reports/import', headers: { ...FORM, cookie }, payload: `jsonl=${encodeURIComponent(tooMany)}` });
+    assert.equal(bad400.statusCode, 400, 'bad input');
+    assert.match(bad400.body, /role="alert"[\s\S]*invalid_request/);
     const provider = await cookieFor(cp.apiKey);
     const denied = await g.http.inject({ method: 'POST', url: '/web/reports/import', headers: { ...FORM, cookie: provider }, payload: `jsonl=${encodeURIComponent(jsonl)}` });
-    assert.equal(denied.statusCode, 400);
-    assert.match(denied.body, /forbidden/);
+    assert.equal(denied.statusCode, 403);
+    assert.match(denied.headers['content-type'] as string, /^text\/html/);
+    assert.match(denied.body, /role="alert"[^<]*needs role report-centre or admin \(forbidden\)/);
+    const deniedPage = await g.http.inject({ method: 'GET', url: '/web/reports/import', headers: { cookie: provider } });
+    assert.equal(deniedPage.statusCode, 403, 'the form is not offered to whom cannot use it');
+    assert.match(deniedPage.headers['content-type'] as string, /^text\/html/);
+    assert.match(deniedPage.body, /role="alert"[^<]*needs role report-centre or admin \(forbidden\)/);
+    assert.ok(!deniedPage.body.includes('<label for="jsonl">'));
   });
 
   test('property: no input to the complaint doors crashes the server or leaves a half-made case', async () => {
