@@ -86,8 +86,12 @@ export interface CaseFilter {
 export type CasePatch = Partial<Pick<CaseRow, 'state' | 'contentProviderId' | 'forwardedAt' | 'answeredAt' | 'closedAt' | 'answerDueAt' | 'finding' | 'answerText' | 'answerMessageId' | 'escalatedReason' | 'evidence' | 'matchedMessageId'>>;
 
 export interface CaseStore {
-  /** Inserts a case and its `created` event. Fails with `conflict` when `externalRef` exists. */
-  createCase(row: CaseRow, created: CaseEventRow): Promise<void>;
+  /**
+   * Inserts a case, its `created` event and any `more` events (a transition taken as it is opened,
+   * e.g. the 12321 centre's `forward`) in one transaction: all of them or none. Fails with
+   * `conflict` when the reference or `externalRef` exists.
+   */
+  createCase(row: CaseRow, created: CaseEventRow, more?: readonly CaseEventRow[]): Promise<void>;
   getCase(id: string): Promise<CaseRow | null>;
   getCaseByReference(reference: string): Promise<CaseRow | null>;
   getCaseByExternalRef(externalRef: string): Promise<CaseRow | null>;

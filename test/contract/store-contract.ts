@@ -991,6 +991,20 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal((await s.cases.measures({ contentProviderId: 'cp_x' })).length, 1);
       });
 
+      test('a case opened with further events stores them in order; when one fails, neither the case nor any event is stored', async () => {
+        const c = caseRow({ externalRef: uid('ext'), state: 'forwarded', forwardedAt: T0 });
+        await s.cases.createCase(c, ev(c.id, 'created', null, 'received'), [ev(c.id, 'forward', 'received', 'forwarded')]);
+        assert.deepEqual(await s.cases.getCase(c.id), c);
+        assert.deepEqual((await s.cases.events(c.id)).map((e) => [e.kind, e.fromState, e.toState]), [['created', null, 'received'], ['forward', 'received', 'forwarded']]);
+        const bad = caseRow({ externalRef: uid('ext') });
+        const created = ev(bad.id, 'created', null, 'received');
+        // the second event reuses the first one's id: its insert fails after the case row went in
+        await assert.rejects(s.cases.createCase(bad, created, [{ ...ev(bad.id, 'forward', 'received', 'forwarded'), id: created.id }]));
+        assert.equal(await s.cases.getCase(bad.id), null);
+        assert.equal(await s.cases.getCaseByExternalRef(bad.externalRef!), null);
+        assert.deepEqual(await s.cases.events(bad.id), []);
+      });
+
       test('credit entries dedupe and publish once; volume adds up', async () => {
         const e = { id: uid('cre'), subjectType: 'content-provider' as const, subjectId: 'cp_x', kind: 'confirmed_complaint' as const, at: T0, actorId: 'system', amountYuan: null, notes: null, publicSummary: '确认投诉 1 件', evidence: { cases: ['c1'] }, dedupKey: 'case:c1', publishedAt: null, publishedBy: null };
         assert.equal(await s.cases.addEntry(e), true);

@@ -66,11 +66,12 @@ export class PgCases implements ComplaintsStore {
     return c.query(Q.insertEvent, [e.id, e.caseId, e.at, e.kind, e.fromState, e.toState, e.actor, e.actorId, e.reason, jsonbText(e.detail)]);
   }
 
-  async createCase(row: CaseRow, created: CaseEventRow): Promise<void> {
+  async createCase(row: CaseRow, created: CaseEventRow, more: readonly CaseEventRow[] = []): Promise<void> {
     try {
       await transaction(this.pool, async (c) => {
         await c.query(INSERT_CASE, CASE_KEYS.map((k) => toDbValue(k, row[k])));
         await this.insertEvent(c, created);
+        for (const e of more) await this.insertEvent(c, e);
       });
     } catch (e) {
       if (isUniqueViolation(e)) throw new SmsguardError('conflict', 'a case with this reference already exists');

@@ -88,11 +88,12 @@ export class SqliteCases implements ComplaintsStore {
     this.q.insertEvent.run(e.id, e.caseId, e.at, e.kind, e.fromState, e.toState, e.actor, e.actorId, e.reason, JSON.stringify(e.detail));
   }
 
-  async createCase(row: CaseRow, created: CaseEventRow): Promise<void> {
+  async createCase(row: CaseRow, created: CaseEventRow, more: readonly CaseEventRow[] = []): Promise<void> {
     try {
       this.db.transaction(() => {
         this.q.insertCase.run(...CASE_KEYS.map((k) => toDbValue(k, row[k])));
         this.insertEvent(created);
+        for (const e of more) this.insertEvent(e);
       })();
     } catch (e) {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new SmsguardError('conflict', 'a case with this reference already exists');
