@@ -6,15 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import { SmsguardError } from '../domain/errors.js';
 import { normalizeMsisdnLenient } from '../domain/msisdn.js';
-import { OPERATOR_ACCOUNT_ID, caseReference, type CaseSource } from '../domain/case.js';
+import { OPERATOR_ACCOUNT_ID, caseReference, findTransition, type CaseActor, type CaseSource } from '../domain/case.js';
 import { addWorkingDays } from '../domain/working-days.js';
-import type { CaseRow } from '../ports/cases.js';
+import type { CaseEventRow, CaseRow } from '../ports/cases.js';
 import type { AppContext } from './context.js';
 import type { MoOutcome, Principal } from './types.js';
 import type { MoHandler } from './receive-mo.js';
 import { str } from './validate.js';
 import { matchEvidence, providerForSender } from './case-evidence.js';
-import { applyTransition, emitComplaint, hashAccessCode, newEvent } from './case-workflow.js';
+import { actorOf, emitComplaint, hashAccessCode, newEvent } from './case-workflow.js';
 import { requireRole } from './access.js';
 
 /** What a user or the centre tells us about one unwanted message. */
@@ -39,9 +39,19 @@ function opt(v: unknown, field: string, max: number): string | null {
   return s || null;
 }
 
+/**
+ * A JSONL line that did not parse: kept in its place among the items so the report at that index
+ * fails with the line number and the parser's reason, and the lines around it are still filed.
+ */
+export class NotJsonLine {
+  /** `line`: 1-based, counting blank lines too (as an editor numbers the file). */
+  constructor(readonly line: number, readonly reason: string) {}
+}
+
 /** Validates one complaint or report body; `prefix` names its place in a batch (`reports/3`). */
 export function parseComplaint(body: unknown, now: number, prefix = ''): ComplaintInput {
   const p = prefix ? `${prefix}/` : '';
+  if (body instanceof NotJsonLine) throw new SmsguardError('invalid_request', `${prefix || 'body'}: line ${body.line} is not JSON: ${body.reason}`, {}, prefix || 'body');
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SmsguardError('invalid_request', `${prefix || 'body'}: must be an object`, {}, prefix || 'body');
   const o = body as Record<string, unknown>;
   const raw = str(o.msisdn, `${p}msisdn`, { min: 1, max: 32 });
@@ -84,9 +94,28 @@ export interface FiledCase {
   externalRef?: string | null;
 }
 
-/** Opens a case: evidence matched, deadlines set in PRC working days, `created` recorded. */
-export async function openCase(ctx: AppContext, input: ComplaintInput, source: CaseSource, actorId: string): Promise<{ row: CaseRow; accessCode: string | null }> {
+/** How {@link openCase} files a case beyond the defaults. */
+export interface OpenCaseOptions {
+  /** Where the input sits in the request, for error fields (`reports/3/`); empty for a single body. */
+  fieldPrefix?: string;
+  /**
+   * Forward the case to its content provider as it is opened, when it names or matches a known one
+   * (the 12321 centre's forwarding is the filing). Case, `created` and `forward` commit together.
+   */
+  forward?: { actor: CaseActor; reason: string };
+}
+
+/**
+ * Opens a case: evidence matched, deadlines set in PRC working days, `created` recorded. A named
+ * content provider must exist: checked before anything is stored, so a refused input leaves no
+ * case behind (a case naming an unknown provider could be neither seen by it nor forwarded).
+ */
+export async function openCase(ctx: AppContext, input: ComplaintInput, source: CaseSource, actorId: string, opts: OpenCaseOptions = {}): Promise<{ row: CaseRow; accessCode: string | null }> {
   const now = ctx.clock.now();
+  if (input.contentProviderId && !(await ctx.store.directory.getContentProvider(input.contentProviderId))) {
+    const field = `${opts.fieldPrefix ?? ''}contentProviderId`;
+    throw new SmsguardError('invalid_request', `${field}: no content provider ${input.contentProviderId}; name a registered one or leave it out`, {}, field);
+  }
   const named = input.contentProviderId ?? (await providerForSender(ctx, input.sender));
   const evidence = await matchEvidence(ctx, { msisdn: input.msisdn, sender: input.sender, text: input.text, at: input.receivedAt, contentProviderId: named, now });
   const cpId = evidence.match?.contentProviderId ?? named;
@@ -106,10 +135,23 @@ export async function openCase(ctx: AppContext, input: ComplaintInput, source: C
     finding: null, answerText: null, answerMessageId: null, escalatedReason: null, updatedAt: now,
   };
   const actor = source === 'report-centre' ? 'report-centre' : 'complainant';
+  const created = newEvent(ctx, row, 'created', actor, actorId, now, null, 'received', `filed via ${source}`, { source, matchedMessageId: row.matchedMessageId, contentProviderId: cpId });
+  const more: CaseEventRow[] = [];
+  // A provider matched from the evidence may be no registered one (a message on the operator's own
+  // account): such a case stays with the centre, who forwards it by hand.
+  if (opts.forward && cpId && (cpId === named || (await ctx.store.directory.getContentProvider(cpId)))) {
+    // The same row of the transition table applyTransition would use, applied before the insert.
+    const t = findTransition('received', 'forward');
+    if (!t || !t.by.includes(opts.forward.actor)) throw new SmsguardError('forbidden', `'forward' is for ${t?.by.join(', ') ?? 'nobody'}`);
+    row.state = t.to;
+    row.forwardedAt = now;
+    row.answerDueAt = addWorkingDays(now, ans);
+    more.push(newEvent(ctx, row, 'forward', opts.forward.actor, actorId, now, 'received', t.to, opts.forward.reason, { contentProviderId: cpId, answerDueAt: row.answerDueAt }));
+  }
   // References are short enough to read out on the phone, so two can collide: draw again.
   for (let attempt = 0; ; attempt++) {
     try {
-      await ctx.store.cases.createCase(row, newEvent(ctx, row, 'created', actor, actorId, now, null, 'received', `filed via ${source}`, { source, matchedMessageId: row.matchedMessageId, contentProviderId: cpId }));
+      await ctx.store.cases.createCase(row, created, more);
       break;
     } catch (e) {
       const refTaken = e instanceof SmsguardError && e.code === 'conflict' && attempt < 5 && !(input.externalRef && (await ctx.store.cases.getCaseByExternalRef(input.externalRef)));
@@ -118,6 +160,7 @@ export async function openCase(ctx: AppContext, input: ComplaintInput, source: C
     }
   }
   emitComplaint(ctx, row, 'created', 'received', now);
+  if (row.forwardedAt !== null) emitComplaint(ctx, row, 'forward', row.state, now);
   return { row, accessCode };
 }
 
@@ -162,8 +205,8 @@ export async function fileReports(ctx: AppContext, p: Principal, items: readonly
       if (!input.externalRef) throw new SmsguardError('invalid_request', `reports/${i}/reference: each report needs the centre's own reference`, {}, `reports/${i}/reference`);
       const existing = await ctx.store.cases.getCaseByExternalRef(input.externalRef);
       if (existing) { out.push({ ok: true, ...filed(existing, null) }); continue; }
-      let { row } = await openCase(ctx, input, 'report-centre', p.actorId);
-      if (row.contentProviderId) row = await applyTransition(ctx, p, row.id, 'forward', { reason: '12321 report forwarded on import' });
+      // Opened and forwarded in one store transaction: an item that fails leaves no case behind.
+      const { row } = await openCase(ctx, input, 'report-centre', p.actorId, { fieldPrefix: `reports/${i}/`, forward: { actor: actorOf(p), reason: '12321 report forwarded on import' } });
       out.push({ ok: true, ...filed(row, null) });
     } catch (e) {
       if (!(e instanceof SmsguardError)) throw e;
@@ -173,11 +216,17 @@ export async function fileReports(ctx: AppContext, p: Principal, items: readonly
   return out;
 }
 
-/** Splits a JSONL body into items; a line that is not JSON becomes a string the validator rejects with its line number. */
+/**
+ * Splits a JSONL body into items, skipping blank lines; a line that is not JSON becomes a
+ * {@link NotJsonLine}, which {@link parseComplaint} rejects naming the line and the reason.
+ */
 export function parseJsonl(text: string): unknown[] {
-  return text.split(/\r?\n/).filter((l) => l.trim() !== '').map((l) => {
-    try { return JSON.parse(l) as unknown; } catch { return `line is not JSON: ${l.slice(0, 40)}`; }
+  const out: unknown[] = [];
+  text.split(/\r?\n/).forEach((l, n) => {
+    if (l.trim() === '') return;
+    try { out.push(JSON.parse(l) as unknown); } catch (e) { out.push(new NotJsonLine(n + 1, (e as Error).message)); }
   });
+  return out;
 }
 
 /**

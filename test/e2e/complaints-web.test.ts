@@ -190,12 +190,18 @@ describe('complaint web pages and hardening', () => {
     const page = await g.http.inject({ method: 'GET', url: '/web/reports/import', headers: { cookie } });
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /<label for="jsonl">/);
-    const jsonl = [JSON.stringify({ reference: 'WEB-1', msisdn: '13800138008', sender: '10690001', text: '<b>x</b>' }), '<script>alert(1)</script>'].join('\n');
+    const jsonl = [
+      JSON.stringify({ reference: 'WEB-1', msisdn: '13800138008', sender: '10690001', text: '<b>x</b>' }), '<script>alert(1)</script>',
+      JSON.stringify({ reference: 'WEB-2', msisdn: '13800138008', text: 'x', contentProviderId: 'cp_nope' }),
+    ].join('\n');
     const r = await g.http.inject({ method: 'POST', url: '/web/reports/import', headers: { ...FORM, cookie }, payload: `jsonl=${encodeURIComponent(jsonl)}` });
     assert.equal(r.statusCode, 200, r.body);
     assert.match(r.body, /id="import-results"/);
     assert.match(r.body, /WEB-1/);
     assert.match(r.body, /invalid_request/);
+    assert.match(r.body, /reports\/1: line 2 is not JSON: /);
+    assert.match(r.body, /reports\/2\/contentProviderId: no content provider cp_nope/);
+    assert.equal(await g.store.cases.getCaseByExternalRef('WEB-2'), null, 'the refused report opened no case');
     assert.ok(!r.body.includes('<script>alert(1)'), 'escaped');
     const bad = await g.http.inject({ method: 'GET', url: `/web/cases/${encodeURIComponent('<script>alert(1)</script>')}`, headers: { cookie } });
     assert.equal(bad.statusCode, 404);

@@ -154,6 +154,66 @@ describe('complaints: intake, evidence, workflow and supervision', () => {
     assert.equal(denied.statusCode, 403);
   });
 
+  test('a 12321 report naming an unknown provider leaves no case; the rest of the import is filed; a retry naming a registered provider files it', async () => {
+    const cases = async () => (await g.http.inject({ method: 'GET', url: '/v1/cases?limit=500', headers: centre })).json().cases as { externalRef?: string | null; contentProviderId: string | null }[];
+    const before = (await cases()).length;
+    const body = [
+      { reference: 'D-0', msisdn: '13800138000', text: '贷款无抵押' },
+      { reference: 'D-1', msisdn: '13800138000', text: 'x', contentProviderId: 'cp_nope' },
+      { reference: 'D-2', msisdn: '13800138000', text: '年终大促', contentProviderId: cp.id },
+    ];
+    const r = await g.http.inject({ method: 'POST', url: '/v1/reports', headers: centre, payload: body });
+    assert.equal(r.statusCode, 200, r.body);
+    const res = r.json();
+    assert.deepEqual([res.filed, res.failed], [2, 1]);
+    assert.deepEqual(res.results.map((x: { ok: boolean }) => x.ok), [true, false, true]);
+    assert.equal(res.results[0].state, 'received');
+    assert.equal(res.results[2].state, 'forwarded');
+    assert.equal(res.results[2].contentProviderId, cp.id);
+    assert.deepEqual(res.results[1], {
+      ok: false, reference: 'D-1',
+      error: { code: 'invalid_request', field: 'reports/1/contentProviderId', message: 'reports/1/contentProviderId: no content provider cp_nope; name a registered one or leave it out' },
+    });
+    const after = await cases();
+    assert.equal(after.length, before + 2, 'the failing item opened no case');
+    assert.ok(!after.some((c) => c.externalRef === 'D-1' || c.contentProviderId === 'cp_nope'));
+    // the forwarded one's trail: created then forward, one transaction
+    const d2 = (await g.http.inject({ method: 'GET', url: `/v1/cases/${res.results[2].id}`, headers: centre })).json();
+    assert.deepEqual(d2.events.map((e: { kind: string }) => e.kind), ['created', 'forward']);
+
+    const retry = (await g.http.inject({ method: 'POST', url: '/v1/reports', headers: centre, payload: [{ ...body[1], contentProviderId: cp.id }] })).json();
+    assert.equal(retry.filed, 1, JSON.stringify(retry));
+    assert.equal(retry.results[0].externalRef, 'D-1');
+    assert.equal(retry.results[0].state, 'forwarded');
+    assert.equal(retry.results[0].contentProviderId, cp.id);
+    assert.equal((await cases()).length, before + 3);
+
+    // a user's complaint naming an unknown provider is refused the same way, and opens nothing
+    const u = await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138000', text: 'x', contentProviderId: 'cp_nope' } });
+    assert.equal(u.statusCode, 400, u.body);
+    assert.equal(u.json().error.field, 'contentProviderId');
+    assert.equal((await cases()).length, before + 3);
+  });
+
+  test('a JSONL import names the item and the line of a line that is not JSON, and the item of an unknown provider', async () => {
+    const jsonl = [
+      JSON.stringify({ reference: 'L-1', msisdn: '13900139001', text: '贷款无抵押' }),
+      '',
+      '{"reference":"L-2", not json',
+      JSON.stringify({ reference: 'L-3', msisdn: '13900139001', text: 'x', contentProviderId: 'cp_nope' }),
+    ].join('\n');
+    const r = await g.http.inject({ method: 'POST', url: '/v1/reports', headers: { ...centre, 'content-type': 'application/x-ndjson' }, payload: jsonl });
+    assert.equal(r.statusCode, 200, r.body);
+    const res = r.json();
+    assert.deepEqual([res.filed, res.failed], [1, 2]);
+    assert.equal(res.results[1].error.code, 'invalid_request');
+    assert.equal(res.results[1].error.field, 'reports/1');
+    assert.match(res.results[1].error.message, /^reports\/1: line 3 is not JSON: \S/);
+    assert.doesNotMatch(res.results[1].error.message, /must be an object/);
+    assert.equal(res.results[2].error.field, 'reports/2/contentProviderId');
+    assert.match(res.results[2].error.message, /^reports\/2\/contentProviderId: no content provider cp_nope/);
+  });
+
   test('overdue answers escalate on the working-day clock and count against the provider', async () => {
     const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: user, sender: '10690002', text: '五折' } })).json();
     await g.http.inject({ method: 'POST', url: `/v1/cases/${f.id}/transitions`, headers: centre, payload: { action: 'forward' } });

@@ -16,7 +16,7 @@ export async function reportRoutes(f: FastifyInstance, opts: { app: App }): Prom
     schema: {
       tags: ['complaints'], security: bearerSecurity,
       summary: 'File reports from the 12321 centre (role report-centre): JSON array, {reports:[…]}, or JSONL (application/x-ndjson)',
-      description: 'Each report: {reference, msisdn, sender?, text?, receivedAt?, request?, contentProviderId?}. A report that names or matches a provider is forwarded to it at once; a reference filed before returns the same case.',
+      description: 'Each report: {reference, msisdn, sender?, text?, receivedAt?, request?, contentProviderId?}. A report that names or matches a provider is forwarded to it at once; a reference filed before returns the same case. contentProviderId must name a registered provider; an item that fails (named by its index, reports/3/…; a JSONL line that is not JSON by its line number) opens no case.',
       response: { '4xx': errorBody },
     },
   }, async (req) => {
