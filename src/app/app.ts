@@ -37,6 +37,11 @@ export class App {
   readonly auth: Authenticator;
   /** MO handlers later features register (consent replies, complaint reports); tried before opt-out handling. */
   readonly moHandlers: MoHandler[] = [];
+  /**
+   * Port numbers an MO handler claims (number → what for, e.g. the report port): no content provider
+   * may register them, since MOs to them never reach the port lookup. Set by whoever pushes the handler.
+   */
+  readonly reservedPorts = new Map<string, string>();
 
   constructor(deps: AppDeps) {
     this.events = new Emitter<AllEvents>();
@@ -74,7 +79,7 @@ export class App {
     return addSignature(this.ctx, p, cpId, body);
   }
   addPort(p: Principal, body: Record<string, unknown>) {
-    return addPort(this.ctx, p, body);
+    return addPort(this.ctx, p, body, this.reservedPorts);
   }
   setContentProviderStatus(p: Principal, id: string, body: Record<string, unknown>) {
     return setContentProviderStatus(this.ctx, p, id, body);

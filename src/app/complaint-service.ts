@@ -101,7 +101,8 @@ export function complaintsOf(app: App): ComplaintService {
 }
 
 /**
- * Configures complaints for an app and claims the report port for `举报` SMS. Call once from the
+ * Configures complaints for an app and claims the report port for `举报` SMS (and reserves it, so
+ * no content provider can register it: {@link App.reservedPorts}). Call once from the
  * composition root (src/main.ts) before any traffic; `start()` the sweeper there too.
  */
 export function installComplaints(app: App, opts: ComplaintOptions = {}): ComplaintService {
@@ -110,5 +111,7 @@ export function installComplaints(app: App, opts: ComplaintOptions = {}): Compla
   const s = new ComplaintService(app.ctx, opts);
   services.set(app, s);
   app.moHandlers.push(reportPortHandler(s.reportPort));
+  // The handler takes every MO to the report port before the port lookup: no provider may own it.
+  app.reservedPorts.set(s.reportPort, 'the report port (SMSGUARD_REPORT_PORT), where 举报 SMS open complaint cases');
   return s;
 }

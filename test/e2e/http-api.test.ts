@@ -63,6 +63,23 @@ describe('HTTP API', () => {
     assert.equal((await g.http.inject({ method: 'POST', url: '/v1/content-providers', headers: g.admin, payload: { name: '乙', creditCode: code } })).statusCode, 409);
   });
 
+  test('the report port cannot be registered as a provider\'s port (409 conflict); a longer number starting with it can, and is the provider\'s', async () => {
+    const r = await g.http.inject({ method: 'POST', url: '/v1/ports', headers: g.admin, payload: { number: '12321', contentProviderId: cp.id, kind: 'service' } });
+    assert.equal(r.statusCode, 409, r.body);
+    assert.deepEqual(r.json().error, {
+      code: 'conflict', field: 'number', rule: 'ports.reserved',
+      message: 'number: 12321 is reserved for the report port (SMSGUARD_REPORT_PORT), where 举报 SMS open complaint cases; messages to it never reach a content provider, so choose another number',
+    });
+    assert.equal(await g.store.directory.getPort('12321'), null, 'nothing registered');
+    // MOs match ports exactly: 123211234 is an ordinary port, and a TD to it opts out of its owner
+    const ext = await g.http.inject({ method: 'POST', url: '/v1/ports', headers: g.admin, payload: { number: '123211234', contentProviderId: cp.id, kind: 'commercial' } });
+    assert.equal(ext.statusCode, 201, ext.body);
+    const mo = await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: '13800138077', to: '123211234', text: 'TD' } });
+    assert.equal(mo.statusCode, 200, mo.body);
+    assert.equal(mo.json().action, 'opt_out');
+    assert.equal(mo.json().contentProviderId, cp.id);
+  });
+
   test('compliance rejections are 422 with code, rule, article and profile', async () => {
     const cases: [object, string][] = [
       [{ from: '10000', to: '13800138000', text: '【示例】x', type: 'notification' }, 'unknown_port'],
