@@ -118,10 +118,10 @@ describe('complaint web pages and hardening', () => {
     const real = cases.createCase.bind(cases);
     const seen: string[] = [];
     let fail = 2;
-    cases.createCase = async (row, ev) => {
+    cases.createCase = async (row, ev, more) => {
       seen.push(row.reference);
       if (fail-- > 0) throw new SmsguardError('conflict', 'a case with this reference already exists');
-      return real(row, ev);
+      return real(row, ev, more);
     };
     try {
       const r = await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138004', text: '碰撞' } });

@@ -6,8 +6,9 @@ import {
   CASE_STATES, FINAL_STATES, TRANSITIONS, allowedActions, findTransition, overdueReason, countsAsComplaint, monthBounds,
   shanghaiMonth, caseReference, maskMsisdn, scrubPersonalData, type CaseAction, type CaseState,
 } from '../../../src/domain/case.js';
-import { parseReportSms, parseJsonl, parseComplaint } from '../../../src/app/complaint-intake.js';
+import { parseReportSms, parseJsonl, parseComplaint, NotJsonLine } from '../../../src/app/complaint-intake.js';
 import { scoreCandidate, textSimilarity, MATCH_THRESHOLD } from '../../../src/app/case-evidence.js';
+import { SmsguardError } from '../../../src/domain/errors.js';
 
 describe('case transition table', () => {
   test('every state is reachable from received, and final states have no way out', () => {
@@ -82,11 +83,14 @@ describe('intake parsing and evidence scoring', () => {
     assert.deepEqual(parseReportSms('举报'), { sender: null, text: null });
   });
 
-  test('JSONL: blank lines skipped, a broken line becomes an item the validator rejects', () => {
+  test('JSONL: blank lines skipped, a broken line becomes an item the validator rejects with its line number and the reason', () => {
     const items = parseJsonl('{"a":1}\n\n not json\r\n{"b":2}');
     assert.equal(items.length, 3);
-    assert.equal(typeof items[1], 'string');
-    assert.throws(() => parseComplaint(items[1], 0), /must be an object/);
+    assert.deepEqual(items[2], { b: 2 });
+    assert.ok(items[1] instanceof NotJsonLine);
+    assert.equal((items[1] as NotJsonLine).line, 3, 'blank lines count, as an editor numbers them');
+    assert.throws(() => parseComplaint(items[1], 0, 'reports/1'), (e: unknown) => e instanceof SmsguardError && e.code === 'invalid_request' && e.field === 'reports/1'
+      && e.message.startsWith('reports/1: line 3 is not JSON: ') && e.message.length > 'reports/1: line 3 is not JSON: '.length);
   });
 
   test('complaint validation: number normalised, a time without zone is Shanghai time, something to go on is required', () => {
