@@ -31,6 +31,18 @@ export function msisdnField(raw: unknown, field: string, profile: Profile): stri
   return m;
 }
 
+/** What `registeredDelivery` may say: every receipt, none, or failures only (docs/SMPP.md). */
+const RECEIPT_REQUESTS: readonly unknown[] = [true, false, 'failure'];
+
+/**
+ * A receipt request as given, or `invalid_request` naming the field: `"yes"`, `1` or `"true"` once
+ * read as false, so a client that asked for receipts silently got none.
+ */
+function receiptRequestField(v: unknown, field: string): SubmitInput['registeredDelivery'] {
+  if (!RECEIPT_REQUESTS.includes(v)) fail(field, 'must be true, false or "failure"');
+  return v as SubmitInput['registeredDelivery'];
+}
+
 /** Validates a submission's shape; `prefix` names its position in a batch (`messages/3`). */
 export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
   const p = prefix ? `${prefix}/` : '';
@@ -49,7 +61,7 @@ export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
   if (o.category !== undefined && o.category !== null) out.category = str(o.category, `${p}category`, { min: 1, max: 64 });
   if (out.type === 'commercial' && !out.category) fail(`${p}category`, 'is required when type is commercial');
   if (o.clientRef !== undefined && o.clientRef !== null) out.clientRef = str(o.clientRef, `${p}clientRef`, { max: 128 });
-  if (o.registeredDelivery !== undefined) out.registeredDelivery = o.registeredDelivery === 'failure' ? 'failure' : o.registeredDelivery === true;
+  if (o.registeredDelivery !== undefined) out.registeredDelivery = receiptRequestField(o.registeredDelivery, `${p}registeredDelivery`);
   if (o.clientPartIds !== undefined && o.clientPartIds !== null) {
     // a long message has at most 255 parts; SMPP message ids are at most 64 characters
     if (!Array.isArray(o.clientPartIds) || o.clientPartIds.length > 254) fail(`${p}clientPartIds`, 'must be an array of at most 254 message ids');

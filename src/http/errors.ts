@@ -19,7 +19,11 @@ export function registerErrorHandler(f: FastifyInstance): void {
     }
     if (err.validation) {
       const field = fieldOf(err);
-      const body: ErrorBody = { code: 'invalid_request', message: `${field ? `${field}: ` : ''}${err.validation[0]?.message ?? 'invalid'}` };
+      const v = err.validation[0];
+      // Ajv's enum message does not say what is allowed; the client needs to know.
+      const allowed = v?.keyword === 'enum' ? (v.params as { allowedValues?: unknown[] }).allowedValues : undefined;
+      const detail = `${v?.message ?? 'invalid'}${allowed ? ` (${allowed.map((a) => JSON.stringify(a)).join(', ')})` : ''}`;
+      const body: ErrorBody = { code: 'invalid_request', message: `${field ? `${field}: ` : ''}${detail}` };
       if (field) body.field = field;
       return reply.code(400).send({ error: body });
     }
@@ -33,3 +37,4 @@ export function registerErrorHandler(f: FastifyInstance): void {
   });
   f.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } satisfies ErrorBody }));
 }
+

@@ -20,6 +20,9 @@ export const messageInput = {
     type: { type: 'string', enum: ['verification', 'notification', 'commercial', 'public_welfare'] },
     category: { type: 'string', description: 'Consent category; required for commercial' },
     clientRef: { type: 'string' },
+    // The same three values validateSubmitInput accepts (src/app/validate.ts), so the schema and the
+    // batch path (which validates items there alone) give one answer.
+    registeredDelivery: { enum: [true, false, 'failure'], description: 'Delivery receipt: true (every final status), false (none, the default) or "failure" (failures only)' },
   },
   required: ['from', 'to', 'text', 'type'],
 } as const;

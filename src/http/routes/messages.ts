@@ -8,6 +8,14 @@ import { bearerSecurity, errorBody, idParam, messageInput, submitResult } from '
 import { submitResultJson, submitResultsJson } from '../submit-results.js';
 
 export const MAX_BATCH = 1000;
+/**
+ * A batch item is checked by validateSubmitInput alone, so one bad item is that item's result and not
+ * the whole batch's 400; the schema only describes it for the OpenAPI document.
+ */
+const batchItem = {
+  type: 'object',
+  description: `A message as for POST /v1/messages (from, to, text, type, category?, clientRef?, registeredDelivery?: ${messageInput.properties.registeredDelivery.enum.map((v) => JSON.stringify(v)).join(' | ')}); a malformed item is reported in its own result as invalid_request naming messages/<index>/<field>`,
+} as const;
 /** What fastify sends for a JSON body it serialized itself. */
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -33,7 +41,7 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
     bodyLimit: 8 * 1024 * 1024,
     schema: {
       tags: ['messages'], security: bearerSecurity, summary: `Submit up to ${MAX_BATCH} messages; each result as for a single submit`,
-      body: { type: 'object', properties: { messages: { type: 'array', maxItems: MAX_BATCH, items: { type: 'object' } } }, required: ['messages'] },
+      body: { type: 'object', properties: { messages: { type: 'array', maxItems: MAX_BATCH, items: batchItem } }, required: ['messages'] },
       response: { 200: { type: 'object', properties: { results: { type: 'array', items: submitResult } } }, '4xx': errorBody },
     },
   }, async (req, reply) => {

@@ -1,0 +1,68 @@
+/**
+ * Input the HTTP API once accepted silently and misread (found by QA): a receipt request of the wrong
+ * type read as "no receipt", a cursor it could not decode read as "from the top", a DND import whose
+ * counts did not add up, and a raw UTF-8 query string answered in Node's generic error body.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWithTwoProviders, type TestGateway, type Provider } from '../helpers/gateway.js';
+
+describe('input validation', () => {
+  let g: TestGateway;
+  let cp: Provider;
+  before(async () => ({ g, cp } = await startWithTwoProviders()));
+  after(async () => g.close());
+
+  let n = 0;
+  /** A valid notification to a number no other test here sends to (no frequency limit in the way). */
+  const message = (extra: Record<string, unknown> = {}) => ({ from: '10690001', to: `1370137${String(n++).padStart(4, '0')}`, text: '【示例】您的订单已发货', type: 'notification', ...extra });
+  const BAD = ['yes', 'true', 'false', 1, 0, 2, {}, [], null];
+
+  test('registeredDelivery: anything but true, false or "failure" → 400 invalid_request naming the field', async () => {
+    for (const v of BAD) {
+      const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: message({ registeredDelivery: v }) });
+      assert.equal(r.statusCode, 400, `${JSON.stringify(v)}: ${r.body}`);
+      const e = r.json().error;
+      assert.equal(e.code, 'invalid_request', JSON.stringify(v));
+      assert.equal(e.field, 'registeredDelivery', JSON.stringify(v));
+      assert.equal(e.message, 'registeredDelivery: must be equal to one of the allowed values (true, false, "failure")');
+    }
+  });
+
+  test('registeredDelivery: true, false, "failure" and absent are kept as given', async () => {
+    for (const [v, seen] of [[true, true], [false, false], ['failure', 'failure'], [undefined, false]] as const) {
+      const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: message(v === undefined ? {} : { registeredDelivery: v }) });
+      assert.equal(r.statusCode, 202, `${JSON.stringify(v)}: ${r.body}`);
+      const view = await g.http.inject({ method: 'GET', url: `/v1/messages/${r.json().id}`, headers: cp.auth });
+      assert.equal(view.statusCode, 200);
+      assert.equal(view.json().registeredDelivery, seen, JSON.stringify(v));
+    }
+  });
+
+  test('registeredDelivery in a batch: a bad value is that item\'s invalid_request (messages/<i>/registeredDelivery), the rest go on', async () => {
+    const good = [true, false, 'failure'];
+    const messages = [...good.map((v) => message({ registeredDelivery: v })), ...BAD.map((v) => message({ registeredDelivery: v }))];
+    const r = await g.http.inject({ method: 'POST', url: '/v1/messages/batch', headers: cp.auth, payload: { messages } });
+    assert.equal(r.statusCode, 200, r.body);
+    const { results } = r.json();
+    assert.equal(results.length, messages.length);
+    for (let i = 0; i < good.length; i++) {
+      assert.equal(results[i].status, 'accepted', JSON.stringify(results[i]));
+      const view = await g.http.inject({ method: 'GET', url: `/v1/messages/${results[i].id}`, headers: cp.auth });
+      assert.equal(view.json().registeredDelivery, good[i]);
+    }
+    for (let i = good.length; i < messages.length; i++) {
+      const v = JSON.stringify(BAD[i - good.length]);
+      assert.equal(results[i].id, undefined, v);
+      assert.deepEqual(results[i].error, { code: 'invalid_request', message: `messages/${i}/registeredDelivery: must be true, false or "failure"`, field: `messages/${i}/registeredDelivery` }, v);
+    }
+  });
+
+  test('the OpenAPI document lists registeredDelivery with its three values', async () => {
+    const spec = (await g.http.inject({ method: 'GET', url: '/docs/json' })).json();
+    const schema = spec.paths['/v1/messages'].post.requestBody.content['application/json'].schema;
+    assert.deepEqual(schema.properties.registeredDelivery.enum, [true, false, 'failure']);
+    const item = spec.paths['/v1/messages/batch'].post.requestBody.content['application/json'].schema.properties.messages.items;
+    assert.match(item.description, /registeredDelivery\?: true \| false \| "failure"/);
+  });
+});
