@@ -22,6 +22,7 @@ import type { RecordsWriter, NewRecord } from '../src/store/sqlite/records-write
 import { verifyChains } from '../src/app/records-verify.js';
 import { nativeForgePath, nativeLinksPath } from '../src/store/sqlite/native-links.js';
 import { addMonths, monthStart } from '../src/domain/hash-chain.js';
+import { encodeCursor } from '../src/domain/page-cursor.js';
 import { checkpointAll, dbBytes, removeDb } from './sqlite-files.js';
 import { machine, note, type BenchOptions, type Figure } from './figure.js';
 import { recipient } from './load/recipient.js';
@@ -236,7 +237,7 @@ async function keysetAndPurge(quick: boolean): Promise<Figure[]> {
     if (k === 'port') filter.port = (sample.body as { from: string }).from;
     if (k === 'rule') filter.rule = 'frequency_exceeded';
     if (k === 'time') { const t = Math.floor(t0 + (rand() / 2 ** 31) * (t1 - t0)); filter.from = t; filter.to = t + 3_600_000; }
-    const cursor = rand() % 2 ? (firstSeq + (rand() % (lastSeq - firstSeq))).toString(36) : undefined;
+    const cursor = rand() % 2 ? encodeCursor(firstSeq + (rand() % (lastSeq - firstSeq))) : undefined;
     const s0 = process.hrtime.bigint();
     w.query({ ...filter, limit: 100, cursor });
     const ms = Number(process.hrtime.bigint() - s0) / 1e6;

@@ -6,6 +6,7 @@
 import { SmsguardError } from '../domain/errors.js';
 import { allowedActions, isCaseState, maskMsisdn, type CaseAction, type CaseState } from '../domain/case.js';
 import { normalizeMsisdnLenient } from '../domain/msisdn.js';
+import { decodeCursor } from '../domain/page-cursor.js';
 import type { CaseEventRow, CaseRow, MeasureRow } from '../ports/cases.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
@@ -85,6 +86,8 @@ export async function listCases(ctx: AppContext, p: Principal, q: { state?: stri
     msisdn = normalizeMsisdnLenient(q.msisdn) ?? undefined;
     if (!msisdn) throw new SmsguardError('invalid_msisdn', 'msisdn: not a mainland mobile number', {}, 'msisdn');
   }
+  // Refused here, before a regulator's query is audited, rather than by the store.
+  if (q.cursor) decodeCursor(q.cursor);
   const contentProviderId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;
   const limit = Math.max(1, Math.min(q.limit ?? 50, 500));
   if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'case.query', { state: q.state ?? null, contentProviderId: contentProviderId ?? null });

@@ -11,6 +11,7 @@ import { requireRole } from './access.js';
 import { PROFILES, type ProfileId } from '../profiles/index.js';
 import { inDateRange, inProvince, providerProvince } from './records-scope.js';
 import { msisdnField } from './validate.js';
+import { decodeCursor } from '../domain/page-cursor.js';
 
 export interface RecordsFilter {
   msisdn?: string;
@@ -61,7 +62,7 @@ export async function scopedQuery(ctx: AppContext, p: Principal, f: RecordsFilte
   q.from = time(f.from, 'from');
   q.to = time(f.to, 'to');
   if (f.cursor) {
-    if (!/^[0-9a-z]{1,12}$/.test(f.cursor)) throw new SmsguardError('invalid_request', 'cursor: not a cursor this API returned', {}, 'cursor');
+    decodeCursor(f.cursor);
     q.cursor = f.cursor;
   }
   if (p.role === 'content-provider') {

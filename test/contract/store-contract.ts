@@ -830,6 +830,10 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         } while (cursor && pages < 20);
         assert.equal(all.size, 10);
         assert.ok([...all.values()].every((n) => n === 1));
+        // a cursor no page handed out is refused, not read as "from the top" (src/domain/page-cursor.ts)
+        for (const bad of ['zzz', '1', '1.zz']) {
+          await assert.rejects(s.records.queryRecords({ msisdn: a, limit: 4, cursor: bad }), { code: 'invalid_request', field: 'cursor' }, bad);
+        }
         const oct = await s.records.queryRecords({ msisdn: a, from: Date.parse('2026-10-01T00:00:00Z'), to: Date.parse('2026-11-15T00:00:00Z'), limit: 100 });
         assert.deepEqual(oct.records.map((r) => r.at), [months[1] + 2000, months[1] + 1000, months[1]]);
         const mo = (await s.records.queryRecords({ msisdn: a, limit: 1 })).records[0];
@@ -984,6 +988,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         const p2 = await s.cases.listCases({ contentProviderId: 'cp_y', limit: 3, cursor: p1.nextCursor! });
         assert.equal(p1.cases.length + p2.cases.length, 4);
         assert.equal(p2.nextCursor, null);
+        await assert.rejects(s.cases.listCases({ contentProviderId: 'cp_y', limit: 3, cursor: 'zzz' }), { code: 'invalid_request', field: 'cursor' });
         assert.equal((await s.cases.listCases({ states: ['forwarded'], limit: 10 })).cases.length, 1);
         assert.equal((await s.cases.overdue(T0 + 2 * DAY, 10)).length, 4, 'received cases past their forward deadline');
         assert.equal((await s.cases.casesOf('cp_y', T0, T0 + DAY)).length, 4);

@@ -65,4 +65,57 @@ describe('input validation', () => {
     const item = spec.paths['/v1/messages/batch'].post.requestBody.content['application/json'].schema.properties.messages.items;
     assert.match(item.description, /registeredDelivery\?: true \| false \| "failure"/);
   });
+
+  /** Pages of `url` two at a time, following nextCursor: every id, and how many pages. */
+  async function walk(url: string, key: 'records' | 'cases'): Promise<{ ids: string[]; pages: number }> {
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const r: { statusCode: number; body: string; json(): unknown } = await g.http.inject({ method: 'GET', url: `${url}?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: g.admin });
+      assert.equal(r.statusCode, 200, r.body);
+      const page = r.json() as { nextCursor: string | null } & Record<string, { id: string }[]>;
+      ids.push(...page[key].map((x) => x.id));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor && pages < 100);
+    return { ids, pages };
+  }
+
+  for (const [url, key] of [['/v1/records', 'records'], ['/v1/cases', 'cases']] as const) {
+    test(`${url}: a cursor it did not hand out → 400 invalid_request naming cursor; its own cursors page through`, async () => {
+      for (let i = 0; i < 3; i++) {
+        const c = await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: `1360136${String(i).padStart(4, '0')}`, sender: '10690001', text: '垃圾短信' } });
+        assert.equal(c.statusCode, 201, c.body);
+      }
+      const all = (await g.http.inject({ method: 'GET', url: `${url}?limit=500`, headers: g.admin })).json()[key].map((x: { id: string }) => x.id);
+      assert.ok(all.length >= 3);
+      const paged = await walk(url, key);
+      assert.deepEqual(paged.ids, all, 'following nextCursor reads every row once, in order');
+      assert.ok(paged.pages >= 2);
+      const first = (await g.http.inject({ method: 'GET', url: `${url}?limit=2`, headers: g.admin })).json();
+      const real: string = first.nextCursor;
+      assert.ok(real);
+      const wrong = [
+        'zzz', '0', '1', real.toUpperCase(), real.slice(0, -1), `${real}0`, `0${real}`, real.replace(/\.(..)$/, (_m, c: string) => `.${c === '00' ? '01' : '00'}`),
+        real.split('.')[0], '.', 'zzzzzzzzzzzz.00', '-1.00', '%20',
+      ];
+      for (const cursor of wrong) {
+        const r = await g.http.inject({ method: 'GET', url: `${url}?limit=2&cursor=${encodeURIComponent(cursor)}`, headers: g.admin });
+        assert.equal(r.statusCode, 400, `${cursor}: ${r.body}`);
+        const e = r.json().error;
+        assert.equal(e.code, 'invalid_request', cursor);
+        assert.equal(e.field, 'cursor', cursor);
+        assert.match(e.message, /^cursor: /, cursor);
+      }
+    });
+  }
+
+  test('the web case list refuses a bad cursor too (same use case)', async () => {
+    const { token } = await g.app.auth.createToken('report-centre', 'clerk');
+    const login = await g.http.inject({ method: 'POST', url: '/web/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${encodeURIComponent(token)}` });
+    const cookie = String(login.headers['set-cookie']).split(';')[0];
+    const r = await g.http.inject({ method: 'GET', url: '/web/cases?cursor=zzz', headers: { cookie } });
+    assert.equal(r.statusCode, 400, r.body);
+  });
 });

@@ -6,6 +6,7 @@
 import type { Pool } from './db.js';
 import { isUniqueViolation, queries, transaction, jsonbText } from './db.js';
 import { SmsguardError } from '../../domain/errors.js';
+import { decodeCursor, encodeCursor } from '../../domain/page-cursor.js';
 import type { CaseEventRow, CaseFilter, CasePatch, CaseRow, ComplaintsStore, CreditEntryRow, CreditFilter, MeasureRow, VolumeRow } from '../../ports/cases.js';
 import type { CaseState } from '../../domain/case.js';
 import { CASE_COLUMNS, CASE_KEYS } from '../case-rows.js';
@@ -101,14 +102,11 @@ export class PgCases implements ComplaintsStore {
     if (f.msisdn) w.add(`msisdn = ${w.arg(f.msisdn)}`);
     if (f.from !== undefined) w.add(`created_at >= ${w.arg(f.from)}`);
     if (f.to !== undefined) w.add(`created_at < ${w.arg(f.to)}`);
-    if (f.cursor) {
-      const seq = Number.parseInt(f.cursor, 36);
-      if (Number.isFinite(seq)) w.add(`seq < ${w.arg(seq)}`);
-    }
+    if (f.cursor) w.add(`seq < ${w.arg(decodeCursor(f.cursor))}`);
     const sql = `SELECT * FROM cases ${w} ORDER BY seq DESC LIMIT ${w.arg(f.limit + 1)}`;
     const rows = (await this.pool.query(sql, w.args)).rows as Raw[];
     const page = rows.slice(0, f.limit);
-    return { cases: page.map(toCase), nextCursor: rows.length > f.limit ? (page[page.length - 1].seq as number).toString(36) : null };
+    return { cases: page.map(toCase), nextCursor: rows.length > f.limit ? encodeCursor(page[page.length - 1].seq as number) : null };
   }
 
   async transition(id: string, expectState: CaseState, patch: CasePatch, event: CaseEventRow, at: number): Promise<boolean> {

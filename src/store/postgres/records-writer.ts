@@ -9,6 +9,7 @@ import { derivedColumns, readBody, type NewRecord, type StoredRecord } from '../
 import type { Client, Pool } from './db.js';
 import { queries, jsonbText } from './db.js';
 import type { RecordQuery, RecordRow } from '../../ports/store.js';
+import { decodeCursor, encodeCursor } from '../../domain/page-cursor.js';
 
 export type { NewRecord, StoredRecord };
 
@@ -147,7 +148,7 @@ export class PgRecordsWriter {
     return (await this.pool.query<Raw>(Q.byMsisdnKind, [msisdn, kind])).rows.map(toStored);
   }
 
-  /** Newest first, keyset-paginated on seq (the cursor is the last seq seen, base 36); retained records included. */
+  /** Newest first, keyset-paginated on seq (the cursor is the last seq seen, src/domain/page-cursor.ts); retained records included. */
   async query(q: RecordQuery): Promise<{ records: RecordRow[]; nextCursor: string | null }> {
     const where: string[] = [];
     const args: unknown[] = [];
@@ -169,16 +170,13 @@ export class PgRecordsWriter {
     // Bounds on `at` prune whole month partitions.
     if (q.from !== undefined) where.push(`at >= ${arg(q.from)}`);
     if (q.to !== undefined) where.push(`at < ${arg(q.to)}`);
-    if (q.cursor) {
-      const seq = Number.parseInt(q.cursor, 36);
-      if (Number.isFinite(seq)) where.push(`seq < ${arg(seq)}`);
-    }
+    if (q.cursor) where.push(`seq < ${arg(decodeCursor(q.cursor))}`);
     const sql = `SELECT seq, id, at, kind, content_provider_id, msisdn, ref, body FROM records_all ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ${arg(q.limit + 1)}`;
     const rows = (await this.pool.query<Raw>(sql, args)).rows.map(toStored);
     const page = rows.slice(0, q.limit);
     return {
       records: page.map((r) => ({ seq: r.seq, id: r.id, at: r.at, kind: r.kind, contentProviderId: r.contentProviderId, msisdn: r.msisdn, body: readBody(r.body) })),
-      nextCursor: rows.length > q.limit ? page[page.length - 1].seq.toString(36) : null,
+      nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].seq) : null,
     };
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { Db } from './db.js';
 import { SmsguardError } from '../../domain/errors.js';
+import { decodeCursor, encodeCursor } from '../../domain/page-cursor.js';
 import type {
   CaseEventRow, CaseFilter, CasePatch, CaseRow, ComplaintsStore, CreditEntryRow, CreditFilter, MeasureRow, VolumeRow,
 } from '../../ports/cases.js';
@@ -124,14 +125,11 @@ export class SqliteCases implements ComplaintsStore {
     if (f.msisdn) { where.push('msisdn = ?'); args.push(f.msisdn); }
     if (f.from !== undefined) { where.push('created_at >= ?'); args.push(f.from); }
     if (f.to !== undefined) { where.push('created_at < ?'); args.push(f.to); }
-    if (f.cursor) {
-      const seq = Number.parseInt(f.cursor, 36);
-      if (Number.isFinite(seq)) { where.push('seq < ?'); args.push(seq); }
-    }
+    if (f.cursor) { where.push('seq < ?'); args.push(decodeCursor(f.cursor)); }
     const sql = `SELECT * FROM cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, f.limit + 1) as Raw[];
     const page = rows.slice(0, f.limit);
-    return { cases: page.map(toCase), nextCursor: rows.length > f.limit ? (page[page.length - 1].seq as number).toString(36) : null };
+    return { cases: page.map(toCase), nextCursor: rows.length > f.limit ? encodeCursor(page[page.length - 1].seq as number) : null };
   }
 
   async transition(id: string, expectState: CaseState, patch: CasePatch, event: CaseEventRow, at: number): Promise<boolean> {

@@ -9,6 +9,7 @@
  * after a scan by seq of the newest chunk of 4,096 records, whose numbers are not in it yet.
  */
 import type { RecordQuery, RecordRow } from '../../ports/store.js';
+import { decodeCursor, encodeCursor } from '../../domain/page-cursor.js';
 import { RECORD_COLUMNS, RETAINED, type RecordsWriter } from './records-writer.js';
 import { readBody } from '../record-columns.js';
 import { FACET_BUCKET_SQL, NUMBER_BUCKET_SQL, facetBucket, numberBucket, numberProbeSql } from './month-files.js';
@@ -115,13 +116,9 @@ export function queryPage(w: RecordsWriter, q: RecordQuery): { records: RecordRo
     const merged = pages.flatMap((p) => p.records).sort((a, b) => b.seq - a.seq);
     const more = merged.length > q.limit || pages.some((p) => p.nextCursor !== null);
     const page = merged.slice(0, q.limit);
-    return { records: page, nextCursor: more && page.length ? page[page.length - 1].seq.toString(36) : null };
+    return { records: page, nextCursor: more && page.length ? encodeCursor(page[page.length - 1].seq) : null };
   }
-  let cursorSeq: number | null = null;
-  if (q.cursor) {
-    const seq = Number.parseInt(q.cursor, 36);
-    if (Number.isFinite(seq)) cursorSeq = seq;
-  }
+  const cursorSeq = q.cursor ? decodeCursor(q.cursor) : null;
   const chains = w.liveMonths().reverse().concat(RETAINED);
   const rows: RawRow[] = [];
   for (const chain of chains) {
@@ -148,6 +145,6 @@ export function queryPage(w: RecordsWriter, q: RecordQuery): { records: RecordRo
   const page = rows.slice(0, q.limit);
   return {
     records: page.map((r) => ({ seq: r[0], id: r[1], at: r[2], kind: r[3], contentProviderId: r[4], msisdn: r[5], body: readBody(r[11]), hash: r[12].toString('hex') })),
-    nextCursor: rows.length > q.limit ? page[page.length - 1][0].toString(36) : null,
+    nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1][0]) : null,
   };
 }

@@ -1,0 +1,54 @@
+/**
+ * The keyset cursor of every paged list (`GET /v1/records`, `GET /v1/cases`, the web case list): the
+ * last seq of the page in base 36, a dot, and two check characters. Clients treat it as opaque and
+ * pass `nextCursor` back as it came.
+ *
+ * The check characters are there so a cursor the API never returned (typed by hand, truncated, taken
+ * from another field) is refused rather than read as some position: bare base 36 read `zzz` as seq
+ * 46,655, past every row, and answered the first page again, so a client paging through results
+ * silently started over. It is a typo check, not a signature: a cursor only says where a page starts,
+ * and every filter and scope is applied again on each page.
+ */
+import { SmsguardError } from './errors.js';
+
+/** Two base-36 characters: a garbled cursor passes by chance once in 1,296. */
+const CHECK_SPACE = 36 * 36;
+
+/**
+ * FNV-1a over the seq's digits, then MurmurHash3's finalizer: FNV's low bits alone are poorly mixed
+ * (the remainder mod 1,296 let one one-digit typo in 180 through), the finalizer spreads every input
+ * bit over all of them (test/unit/domain/page-cursor.test.ts measures it).
+ */
+function check(digits: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < digits.length; i++) {
+    h ^= digits.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return ((h >>> 0) % CHECK_SPACE).toString(36).padStart(2, '0');
+}
+
+/** The cursor a page hands out: the page's last seq, from which the next page reads down. */
+export function encodeCursor(seq: number): string {
+  if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`cursor seq must be a non-negative integer, got ${seq}`);
+  const digits = seq.toString(36);
+  return `${digits}.${check(digits)}`;
+}
+
+/**
+ * The seq a cursor from {@link encodeCursor} stands for, or `invalid_request` naming `field`: only
+ * the exact text encodeCursor gives is accepted (no case folding, no leading zeros).
+ */
+export function decodeCursor(raw: string, field = 'cursor'): number {
+  const m = /^([0-9a-z]{1,11})\.[0-9a-z]{2}$/.exec(raw);
+  const seq = m ? Number.parseInt(m[1], 36) : Number.NaN;
+  if (!m || !Number.isSafeInteger(seq) || encodeCursor(seq) !== raw) {
+    throw new SmsguardError('invalid_request', `${field}: not a cursor this API returned (pass nextCursor from the previous page unchanged)`, {}, field);
+  }
+  return seq;
+}
