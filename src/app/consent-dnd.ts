@@ -11,10 +11,18 @@ import { str } from './validate.js';
 
 export const MAX_DND_IMPORT = 100_000;
 
+/** What became of each entry of an import: `received = added + alreadyListed + duplicateCount + invalidCount`. */
 export interface DndImportResult {
   received: number;
+  /** Numbers this import put on the list. */
   added: number;
+  /** Numbers that were on the list before this import. */
   alreadyListed: number;
+  /**
+   * Entries repeating a number given earlier in the same import, in any spelling (`13800138005`,
+   * `+8613800138005`): the first is counted as added or already listed, each repeat here.
+   */
+  duplicateCount: number;
   /** Entries that are not mainland mobile numbers (first 100), by position. */
   invalid: { index: number; value: string }[];
   invalidCount: number;
@@ -30,14 +38,17 @@ export async function importDnd(ctx: AppContext, p: Principal, body: Record<stri
   const valid = new Set<string>();
   const invalid: DndImportResult['invalid'] = [];
   let invalidCount = 0;
+  let duplicateCount = 0;
   list.forEach((v, index) => {
     const m = normalizeMsisdn(v);
-    if (m) valid.add(m);
-    else {
+    if (m) {
+      if (valid.has(m)) duplicateCount++;
+      else valid.add(m);
+    } else {
       invalidCount++;
       if (invalid.length < 100) invalid.push({ index, value: String(v).slice(0, 40) });
     }
   });
   const added = valid.size ? await ctx.store.consents.addDnd([...valid], ctx.clock.now(), p.actorId, source) : 0;
-  return { received: list.length, added, alreadyListed: valid.size - added, invalid, invalidCount };
+  return { received: list.length, added, alreadyListed: valid.size - added, duplicateCount, invalid, invalidCount };
 }
