@@ -10,7 +10,7 @@ import type { SimulatorSmsc } from '../simulator/simulator-smsc.js';
 import type { SimulatedClock } from '../simulator/clock.js';
 import type { Metrics } from './metrics.js';
 import { registerAuth } from './auth.js';
-import { registerErrorHandler } from './errors.js';
+import { clientErrorHandler, registerErrorHandler } from './errors.js';
 import { registerValidation } from './validation.js';
 import { contentProviderRoutes } from './routes/content-providers.js';
 import { messageRoutes } from './routes/messages.js';
@@ -52,6 +52,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     frameworkErrors: (err, _req, reply) => {
       void (reply as unknown as FastifyReply).code(400).send({ error: { code: 'invalid_request', message: err.message } });
     },
+    // …and so do requests Node's parser refuses before fastify sees them (a raw UTF-8 query string).
+    clientErrorHandler,
   });
   registerErrorHandler(f);
   registerValidation(f);

@@ -1,4 +1,6 @@
 /** One error handler: stable codes, `{error:{code,message,rule?,article?,profile?}}`, never a stack trace. */
+import type { Socket } from 'node:net';
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { SmsguardError, type ErrorBody } from '../domain/errors.js';
 import { HTTP_STATUS } from './error-map.js';
@@ -38,3 +40,22 @@ export function registerErrorHandler(f: FastifyInstance): void {
   f.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } satisfies ErrorBody }));
 }
 
+/**
+ * Fastify's `clientErrorHandler`: a request Node's HTTP parser refuses before any route or hook sees
+ * it (a raw, unencoded UTF-8 byte in the query string, a malformed header) gets the API's error body,
+ * not Fastify's `{"error":"Bad Request","message":"Client Error"}`. Only the socket exists here, so
+ * the response is written by hand, as Fastify's own handler does, and the connection is closed.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const message = status === 408 ? 'request timed out'
+    : status === 431 ? 'request headers too large'
+      : err.code === 'HPE_INVALID_URL' ? 'malformed URL: a URL must be ASCII, percent-encode other characters (encodeURIComponent)'
+        : 'malformed HTTP request';
+  const body = JSON.stringify({ error: { code: 'invalid_request', message } satisfies ErrorBody });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
+}

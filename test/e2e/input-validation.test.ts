@@ -5,6 +5,7 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { startWithTwoProviders, type TestGateway, type Provider } from '../helpers/gateway.js';
 
 describe('input validation', () => {
@@ -127,5 +128,27 @@ describe('input validation', () => {
     const b = again.json();
     assert.deepEqual(b, { received: 6, added: 1, alreadyListed: 1, duplicateCount: 2, invalidCount: 2, invalid: [{ index: 4, value: 'x' }, { index: 5, value: 'x' }] });
     assert.equal(b.added + b.alreadyListed + b.duplicateCount + b.invalidCount, b.received);
+  });
+
+  test('a raw UTF-8 query string → 400 in the API\'s error format, not Node\'s', async () => {
+    await g.http.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = g.http.server.address() as net.AddressInfo;
+    const raw = await new Promise<string>((resolve, reject) => {
+      const s = net.connect(port, '127.0.0.1');
+      const chunks: Buffer[] = [];
+      s.on('data', (d) => chunks.push(d));
+      s.on('error', reject);
+      s.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      s.write(Buffer.concat([Buffer.from('GET /v1/records?msisdn='), Buffer.from('中文', 'utf8'), Buffer.from(` HTTP/1.1\r\nHost: x\r\nAuthorization: ${g.admin.authorization}\r\n\r\n`)]));
+    });
+    const [head, body] = raw.split('\r\n\r\n');
+    assert.match(head, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.match(head, /\r\nContent-Type: application\/json; charset=utf-8/);
+    assert.match(head, new RegExp(`\\r\\nContent-Length: ${Buffer.byteLength(body)}(\\r|$)`));
+    assert.deepEqual(JSON.parse(body), { error: { code: 'invalid_request', message: 'malformed URL: a URL must be ASCII, percent-encode other characters (encodeURIComponent)' } });
+    // the same query percent-encoded is an ordinary request
+    const ok = await fetch(`http://127.0.0.1:${port}/v1/records?limit=1&kind=${encodeURIComponent('中文')}`, { headers: g.admin });
+    assert.equal(ok.status, 400);
+    assert.equal(((await ok.json()) as { error: { field: string } }).error.field, 'kind');
   });
 });
