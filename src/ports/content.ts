@@ -49,6 +49,15 @@ export interface AlertRow extends Alert {
   actionId: string | null;
 }
 
+/** What {@link ContentStore.listAlerts} selects. */
+export interface AlertFilter {
+  contentProviderId?: string;
+  contentProviderIds?: readonly string[];
+  since?: number;
+  until?: number;
+  limit: number;
+}
+
 export interface ContentStore {
   addTemplate(row: TemplateRow): Promise<void>;
   getTemplate(id: string): Promise<TemplateRow | null>;
@@ -61,7 +70,12 @@ export interface ContentStore {
   /** Sets a signature's review state and logs the review; null when no such signature. */
   reviewSignature(row: SignatureReviewRow): Promise<{ contentProviderId: string; signature: string; status: 'approved' | 'rejected' } | null>;
   addAlert(row: AlertRow): Promise<void>;
-  listAlerts(filter: { contentProviderId?: string; since?: number; limit: number }): Promise<AlertRow[]>;
+  /**
+   * Alerts newest first. `contentProviderIds` keeps those of any of the given providers (an empty
+   * list keeps none: a regulator's province with no provider registered in it); `since` is
+   * inclusive, `until` exclusive, both on the time the alert was raised.
+   */
+  listAlerts(filter: AlertFilter): Promise<AlertRow[]>;
   addAction(rec: ActionRecord): Promise<void>;
   liftAction(id: string, at: number, actor: string): Promise<boolean>;
   listActions(activeOnly: boolean): Promise<ActionRecord[]>;

@@ -1,7 +1,7 @@
 /** PostgreSQL adapter for content governance (src/ports/content.ts); tables in migrations/065_content_governance.sql. */
 import type { Pool } from './db.js';
 import { queries, transaction, jsonbText } from './db.js';
-import type { AlertRow, ContentSettingsRow, ContentStore, ReviewStatus, SignatureReviewRow, TemplateRow } from '../../ports/content.js';
+import type { AlertFilter, AlertRow, ContentSettingsRow, ContentStore, ReviewStatus, SignatureReviewRow, TemplateRow } from '../../ports/content.js';
 import type { ActionRecord } from '../../content/early-warning.js';
 
 type Raw = Record<string, unknown>;
@@ -72,8 +72,8 @@ export class PgContentStore implements ContentStore {
   async addAlert(a: AlertRow): Promise<void> {
     await this.pool.query(Q.insertAlert, [a.id, a.contentProviderId, a.rule, a.metric, a.scope, a.key, a.severity, a.value, a.threshold, jsonbText(a.figures), a.windowStart, a.at, jsonbText(a.action), a.actionId]);
   }
-  async listAlerts(f: { contentProviderId?: string; since?: number; limit: number }): Promise<AlertRow[]> {
-    return (await this.pool.query(Q.listAlerts, [f.contentProviderId ?? null, f.since ?? null, f.limit])).rows.map(toAlert);
+  async listAlerts(f: AlertFilter): Promise<AlertRow[]> {
+    return (await this.pool.query(Q.listAlerts, [f.contentProviderId ?? null, f.since ?? null, f.limit, f.contentProviderIds ?? null, f.until ?? null])).rows.map(toAlert);
   }
   async addAction(a: ActionRecord): Promise<void> {
     await this.pool.query(Q.insertAction, [a.id, a.contentProviderId, a.scope, a.key, jsonbText(a.action), a.rule, jsonbText(a.figures), a.at, a.liftedAt ?? null, a.liftedBy ?? null]);

@@ -1,6 +1,6 @@
 /** SQLite adapter for content governance (src/ports/content.ts); tables in migrations/065_content_governance.sql. */
 import type { Db } from './db.js';
-import type { AlertRow, ContentSettingsRow, ContentStore, ReviewStatus, SignatureReviewRow, TemplateRow } from '../../ports/content.js';
+import type { AlertFilter, AlertRow, ContentSettingsRow, ContentStore, ReviewStatus, SignatureReviewRow, TemplateRow } from '../../ports/content.js';
 import type { ActionRecord } from '../../content/early-warning.js';
 
 interface TplDb { id: string; content_provider_id: string; signature: string; type: TemplateRow['type']; body: string; status: ReviewStatus; violations: string; reason: string | null; created_at: number; reviewed_at: number | null; reviewed_by: string | null }
@@ -85,11 +85,17 @@ export class SqliteContentStore implements ContentStore {
       .run(a.id, a.contentProviderId, a.rule, a.metric, a.scope, a.key, a.severity, a.value, a.threshold, JSON.stringify(a.figures), a.windowStart, a.at, JSON.stringify(a.action), a.actionId);
   }
 
-  async listAlerts(f: { contentProviderId?: string; since?: number; limit: number }): Promise<AlertRow[]> {
+  async listAlerts(f: AlertFilter): Promise<AlertRow[]> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (f.contentProviderId !== undefined) (where.push('content_provider_id = ?'), args.push(f.contentProviderId));
+    if (f.contentProviderIds !== undefined) {
+      // json_each: one bound parameter however many providers a province has.
+      where.push('content_provider_id IN (SELECT value FROM json_each(?))');
+      args.push(JSON.stringify(f.contentProviderIds));
+    }
     if (f.since !== undefined) (where.push('at >= ?'), args.push(f.since));
+    if (f.until !== undefined) (where.push('at < ?'), args.push(f.until));
     const sql = `SELECT * FROM early_warning_alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, f.limit) as AlertDb[]).map(toAlert);
   }

@@ -48,6 +48,12 @@ async function contract(name: string, open: () => Promise<{ store: Store; conten
       assert.deepEqual(await content.listAlerts({ contentProviderId: 'cp_a', limit: 10 }), [alert]);
       assert.deepEqual((await content.listAlerts({ since: T + 1, limit: 10 })).map((a) => a.id), ['al_2']);
       assert.deepEqual((await content.listAlerts({ limit: 1 })).map((a) => a.id), ['al_2']);
+      // A regulator's scope: the providers of its province, and the end of its dates (exclusive).
+      await content.addAlert({ ...alert, id: 'al_3', at: T + 9, actionId: null, contentProviderId: 'cp_c', key: 'cp_c' });
+      assert.deepEqual((await content.listAlerts({ contentProviderIds: ['cp_a', 'cp_c'], limit: 10 })).map((a) => a.id), ['al_3', 'al_1']);
+      assert.deepEqual(await content.listAlerts({ contentProviderIds: [], limit: 10 }), []);
+      assert.deepEqual((await content.listAlerts({ until: T + 5, limit: 10 })).map((a) => a.id), ['al_1']);
+      assert.deepEqual((await content.listAlerts({ since: T + 1, until: T + 9, contentProviderIds: ['cp_b', 'cp_c'], limit: 10 })).map((a) => a.id), ['al_2']);
       assert.deepEqual(await content.listActions(true), [action]);
       assert.equal(await content.liftAction('act_1', T + 9, 'admin_2'), true);
       assert.equal(await content.liftAction('act_1', T + 10, 'admin_2'), false);
