@@ -23,6 +23,7 @@ import type { Principal } from './types.js';
 import type { MoHandler } from './receive-mo.js';
 import { requireOwnerOrAdmin, requireRole } from './access.js';
 import { isOptOutReply } from './opt-out-keywords.js';
+import { inDateRange, providersInProvince } from './records-scope.js';
 
 const MODES: readonly TemplateMode[] = ['required', 'preferred', 'off'];
 
@@ -241,17 +242,33 @@ export class ContentGovernance {
 
   // ---- alerts and actions
 
+  /**
+   * `GET /v1/alerts`: newest first. A provider reads its own. A regulator token limited to a
+   * province reads only alerts about providers registered there (every alert names the provider
+   * whose traffic raised it, a port alert too, so none is platform-wide), and one limited to dates
+   * only alerts raised inside them; both are applied in the query, so `limit` counts visible alerts.
+   */
   async listAlerts(p: Principal, q: { contentProviderId?: string; since?: number; limit?: number }): Promise<AlertRow[]> {
     requireRole(p, 'admin', 'regulator', 'content-provider');
     const cpId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;
     const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
-    return this.deps.store.listAlerts({ contentProviderId: cpId, since: q.since, limit });
+    if (p.role !== 'regulator') return this.deps.store.listAlerts({ contentProviderId: cpId, since: q.since, limit });
+    const since = p.from === undefined ? q.since : Math.max(q.since ?? p.from, p.from);
+    return this.deps.store.listAlerts({ contentProviderId: cpId, contentProviderIds: await providersInProvince(this.ctx, p), since, until: p.to, limit });
   }
 
+  /**
+   * `GET /v1/early-warning/actions`, oldest first. A regulator token limited to a province or dates
+   * reads only actions on providers registered there and placed inside them (as the alerts).
+   */
   async listActions(p: Principal, activeOnly: boolean): Promise<ActionRecord[]> {
     requireRole(p, 'admin', 'regulator');
     await this.flush();
-    return this.deps.store.listActions(activeOnly);
+    const all = await this.deps.store.listActions(activeOnly);
+    if (p.role !== 'regulator' || (!p.province && p.from === undefined && p.to === undefined)) return all;
+    const province = await providersInProvince(this.ctx, p);
+    const inside = province && new Set(province);
+    return all.filter((a) => (!inside || inside.has(a.contentProviderId)) && inDateRange(p, a.at));
   }
 
   /**

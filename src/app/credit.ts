@@ -11,7 +11,7 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireOwnerOrAdmin, requireRole } from './access.js';
 import { str } from './validate.js';
-import { inDateRange, inProvince } from './records-scope.js';
+import { inDateRange, inProvince, requireNowInDateRange } from './records-scope.js';
 
 const REGULATOR_KINDS: readonly CreditKind[] = ['warning', 'fine', 'supervision_talk', 'correction_order', 'note'];
 
@@ -46,6 +46,7 @@ export async function addRegulatorEntry(ctx: AppContext, p: Principal, body: Rec
   const subjectId = str(body.subjectId ?? body.contentProviderId, 'contentProviderId', { min: 1, max: 200 }).trim();
   if (subjectType === 'content-provider' && !(await ctx.store.directory.getContentProvider(subjectId))) throw new SmsguardError('not_found', `no content provider ${subjectId}`);
   if (subjectType === 'content-provider' && !(await inProvince(ctx, p, subjectId))) throw new SmsguardError('forbidden', 'the content provider is outside the province of this token');
+  requireNowInDateRange(p, ctx.clock.now());
   let amountYuan: number | null = null;
   if (kind === 'fine') {
     amountYuan = Number(body.amountYuan);
@@ -77,21 +78,36 @@ function defaultSummary(kind: CreditKind, amount: number | null): string {
 export async function publishEntry(ctx: AppContext, p: Principal, id: string): Promise<CreditEntryRow> {
   requireRole(p, 'regulator');
   const e = await ctx.store.cases.getEntry(id);
-  if (!e || (e.subjectType === 'content-provider' && !(await inProvince(ctx, p, e.subjectId)))) throw new SmsguardError('not_found', `no credit-file entry ${id}`);
+  // An entry a scoped regulator cannot list is one it cannot publish either, answered as if absent.
+  if (!e || !(await entryInScope(ctx, p, e))) throw new SmsguardError('not_found', `no credit-file entry ${id}`);
   const now = ctx.clock.now();
   if (!(await ctx.store.cases.publish(id, now, p.actorId))) throw new SmsguardError('conflict', 'the entry is already published');
   await ctx.store.records.appendAudit(now, p.actorId, 'credit.publish', { entryId: id, subjectId: e.subjectId, kind: e.kind });
   return { ...e, publishedAt: now, publishedBy: p.actorId };
 }
 
-/** The credit file of one provider (regulator, operator, or the provider itself), or every entry. */
+/**
+ * Whether a regulator's token reaches a credit-file entry: an entry about a content provider follows
+ * the provider's province (an entry about an operator belongs to no province), and every entry
+ * follows the dates by its time (`at`, when the warning, fine or suspension came about), as a case
+ * follows them by its filing. Other principals always pass.
+ */
+async function entryInScope(ctx: AppContext, p: Principal, e: CreditEntryRow): Promise<boolean> {
+  return inDateRange(p, e.at) && (e.subjectType === 'operator' || (await inProvince(ctx, p, e.subjectId)));
+}
+
+/**
+ * The credit file of one provider (regulator, operator, or the provider itself), or every entry. A
+ * regulator token limited to a province or dates sees only the entries {@link entryInScope} lets
+ * through.
+ */
 export async function listEntries(ctx: AppContext, p: Principal, f: { contentProviderId?: string; limit?: number }): Promise<CreditEntryRow[]> {
   if (p.role === 'content-provider') f = { ...f, contentProviderId: p.contentProviderId };
   else requireRole(p, 'regulator', 'admin');
   if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'credit.query', { contentProviderId: f.contentProviderId ?? null });
   const rows = await ctx.store.cases.listEntries({ subjectId: f.contentProviderId, limit: Math.min(f.limit ?? 200, 1000) });
   const out: CreditEntryRow[] = [];
-  for (const e of rows) if (e.subjectType === 'operator' || (await inProvince(ctx, p, e.subjectId))) out.push(e);
+  for (const e of rows) if (await entryInScope(ctx, p, e)) out.push(e);
   return out;
 }
 

@@ -5,7 +5,7 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { recordsFor } from './records-service.js';
-import { providerProvince } from './records-scope.js';
+import { inDateRange, inProvince, providerProvince, requireNowInDateRange } from './records-scope.js';
 import { msisdnField } from './validate.js';
 
 export async function createHold(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<LegalHold> {
@@ -23,24 +23,49 @@ export async function createHold(ctx: AppContext, p: Principal, body: Record<str
     if (p.role === 'regulator' && p.province && providerProvince(cp) !== p.province) throw new SmsguardError('forbidden', `content provider ${cp.id} is outside this token's province`);
   }
   const now = ctx.clock.now();
+  requireNowInDateRange(p, now);
   const hold: LegalHold = { id: ctx.ids.next('hold'), msisdn, contentProviderId: (contentProviderId as string | undefined) ?? null, reason: reason.trim(), createdAt: now, createdBy: p.actorId, releasedAt: null, releasedBy: null };
   await recordsFor(ctx).archive.addHold(hold);
   await ctx.store.records.appendAudit(now, p.actorId, 'records.hold', { holdId: hold.id, role: p.role, msisdn: hold.msisdn, contentProviderId: hold.contentProviderId, reason: hold.reason });
   return hold;
 }
 
+/**
+ * Whether a regulator's token reaches a legal hold: a hold on a content provider follows the
+ * provider's province; a hold on a number names no provider (it keeps every provider's records about
+ * the number, those of the token's province among them) and is platform-wide, visible in every
+ * province as the subscriber view's platform-wide items are; and every hold follows the dates by the
+ * time it was placed. Other principals always pass.
+ */
+async function holdInScope(ctx: AppContext, p: Principal, h: LegalHold): Promise<boolean> {
+  return inDateRange(p, h.createdAt) && (h.contentProviderId === null || (await inProvince(ctx, p, h.contentProviderId)));
+}
+
 export async function releaseHold(ctx: AppContext, p: Principal, id: string): Promise<LegalHold> {
   requireRole(p, 'admin', 'regulator');
+  const archive = recordsFor(ctx).archive;
+  // A hold a scoped regulator cannot list is one it cannot release either, answered as if absent.
+  if (p.role === 'regulator') {
+    const active = (await archive.holds(true)).find((x) => x.id === id);
+    if (!active || !(await holdInScope(ctx, p, active))) throw new SmsguardError('not_found', `no active hold ${id}`);
+  }
   const now = ctx.clock.now();
-  const h = await recordsFor(ctx).archive.releaseHold(id, now, p.actorId);
+  const h = await archive.releaseHold(id, now, p.actorId);
   if (!h) throw new SmsguardError('not_found', `no active hold ${id}`);
   await ctx.store.records.appendAudit(now, p.actorId, 'records.hold_release', { holdId: id, role: p.role });
   return h;
 }
 
+/**
+ * `GET /v1/holds`: legal holds (active unless all). A regulator token limited to a province or dates
+ * sees only the holds {@link holdInScope} lets through; its query is recorded with the scope applied.
+ */
 export async function listHolds(ctx: AppContext, p: Principal, activeOnly: boolean): Promise<LegalHold[]> {
   requireRole(p, 'admin', 'regulator');
-  const hs = await recordsFor(ctx).archive.holds(activeOnly);
-  if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'holds.query', { filter: { activeOnly }, rows: hs.length });
+  const all = await recordsFor(ctx).archive.holds(activeOnly);
+  if (p.role !== 'regulator') return all;
+  const hs: LegalHold[] = [];
+  for (const h of all) if (await holdInScope(ctx, p, h)) hs.push(h);
+  await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'holds.query', { filter: { activeOnly }, scope: { province: p.province ?? null, from: p.from ?? null, to: p.to ?? null }, rows: hs.length });
   return hs;
 }

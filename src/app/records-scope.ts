@@ -60,6 +60,26 @@ export function inDateRange(p: Principal, at: number): boolean {
   return (p.from === undefined || at >= p.from) && (p.to === undefined || at < p.to);
 }
 
+/**
+ * For a regulator limited to a province: the ids of the content providers registered there, for a
+ * list to select in its query (so a page is cut after the scope, not before). Undefined for every
+ * other principal: no limit.
+ */
+export async function providersInProvince(ctx: AppContext, p: Principal): Promise<string[] | undefined> {
+  if (p.role !== 'regulator' || !p.province) return undefined;
+  return (await ctx.store.directory.listContentProviders()).filter((cp) => providerProvince(cp) === p.province).map((cp) => cp.id);
+}
+
+/**
+ * For a regulator limited to dates, before it creates something (a credit-file entry, a legal hold):
+ * what it creates comes about now, so once now is outside its dates it could neither list nor act
+ * on it afterwards; it is refused (`forbidden`), and an unlimited token or one whose dates include
+ * today does it. Other principals always pass.
+ */
+export function requireNowInDateRange(p: Principal, now: number): void {
+  if (!inDateRange(p, now)) throw new SmsguardError('forbidden', "today is outside this token's date range: it reads those dates only and cannot create anything now");
+}
+
 /** Validates CLI/API scope input into what tokens.scope stores. */
 export function parseRegulatorScope(o: { province?: string; from?: string; to?: string }): RegulatorScope {
   const scope: RegulatorScope = {};

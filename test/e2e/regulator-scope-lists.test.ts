@@ -1,0 +1,198 @@
+/**
+ * A regulator token's province and date range on the lists beside records and cases: the credit
+ * file (GET /v1/credit/entries, publishing, adding), early-warning alerts and actions (GET /v1/alerts,
+ * GET /v1/early-warning/actions) and legal holds (GET /v1/holds, releasing). Two providers, one
+ * registered in Fujian (35) and one in Beijing (11), each with an item of every kind in March and in
+ * November 2026, read by province, date-range and unscoped tokens.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { buildHttpApp } from '../../src/http/app.js';
+import { contentRoutes } from '../../src/http/routes/content.js';
+import { installContentGovernance } from '../../src/app/content-install.js';
+import type { ContentGovernance } from '../../src/app/content-governance.js';
+import { SqliteContentStore } from '../../src/store/sqlite/content.js';
+import type { AlertRow } from '../../src/ports/content.js';
+
+const MARCH = Date.parse('2026-03-10T04:00:00Z');
+const NOV = Date.parse('2026-11-20T04:00:00Z');
+const X = '13800138000';
+
+describe('regulator scope on credit entries, early-warning alerts and actions, and legal holds', () => {
+  let g: TestGateway;
+  let content: FastifyInstance;
+  let gov: ContentGovernance;
+  let fj: Provider;
+  let bj: Provider;
+  /** Item id → label such as `fj-march`, per kind. */
+  const names: Record<'entry' | 'alert' | 'action' | 'hold', Map<string, string>> = { entry: new Map(), alert: new Map(), action: new Map(), hold: new Map() };
+  const tok: Record<string, Record<string, string>> = {};
+  const who = (w: string) => (w === 'admin' ? g.admin : tok[w]);
+  const labels = (kind: keyof typeof names, items: { id: string }[]) => items.map((i) => names[kind].get(i.id)).filter((l) => l !== undefined).sort();
+
+  before(async () => {
+    g = await startTestGateway({ now: MARCH });
+    const store = new SqliteContentStore(g.store.db);
+    gov = await installContentGovernance(g.app, store);
+    content = await buildHttpApp({ app: g.app, plugins: [contentRoutes(gov)] });
+    fj = await onboard(g, { name: '福建示例公司', province: '35' });
+    bj = await onboard(g, { name: '北京示例公司', signature: '【北京】', province: '11', ports: { service: '10691111', commercial: '10691112' } });
+    const national = { authorization: `Bearer ${(await g.app.auth.createToken('regulator', 'national', null, {})).token}` };
+    let n = 0;
+    for (const [month, at] of [['march', MARCH], ['nov', NOV]] as const) {
+      g.clock.set(at);
+      for (const [short, cp] of [['fj', fj], ['bj', bj]] as const) {
+        const label = `${short}-${month}`;
+        const e = await g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: national, payload: { contentProviderId: cp.id, kind: 'warning' } });
+        assert.equal(e.statusCode, 201, e.body);
+        names.entry.set(e.json().id, label);
+        // An alert as the monitor raises it, stored as the monitor stores it.
+        const alert: AlertRow = {
+          id: `alert_scope_${n++}`, rule: 'opt_out_rate_high', metric: 'opt_out_rate', scope: 'provider', key: cp.id, contentProviderId: cp.id, severity: 'warning',
+          value: 0.03, threshold: 0.02, figures: { optOuts: 9, accepted: 300 }, windowStart: at - 60_000, at, action: { kind: 'alert' }, actionId: null,
+        };
+        await store.addAlert(alert);
+        names.alert.set(alert.id, label);
+        names.action.set((await gov.placeAction('admin', { contentProviderId: cp.id, action: { kind: 'throttle', perSecond: 5 }, rule: `test:${label}` })).id, label);
+        const h = await g.http.inject({ method: 'POST', url: '/v1/holds', headers: g.admin, payload: { contentProviderId: cp.id, reason: `inspection ${label}` } });
+        assert.equal(h.statusCode, 201, h.body);
+        names.hold.set(h.json().id, label);
+      }
+      // A hold on a number names no provider: platform-wide, seen in every province.
+      const h = await g.http.inject({ method: 'POST', url: '/v1/holds', headers: g.admin, payload: { msisdn: X, reason: `complaint about ${X}` } });
+      assert.equal(h.statusCode, 201, h.body);
+      names.hold.set(h.json().id, `number-${month}`);
+    }
+    const token = async (label: string, scope: Record<string, unknown>) => ({ authorization: `Bearer ${(await g.app.auth.createToken('regulator', label, null, scope)).token}` });
+    tok.all = national;
+    tok.fujian = await token('fujian', { province: '35' });
+    tok.beijing = await token('beijing', { province: '11' });
+    tok.march = await token('march', { from: Date.parse('2026-03-01T00:00:00+08:00'), to: Date.parse('2026-04-01T00:00:00+08:00') });
+    tok.midMarch = await token('mid-march', { from: Date.parse('2026-03-15T00:00:00+08:00') });
+    tok.fujianMarch = await token('fujian-march', { province: '35', from: Date.parse('2026-03-01T00:00:00+08:00'), to: Date.parse('2026-04-01T00:00:00+08:00') });
+  });
+  after(async () => {
+    await content.close();
+    await g.close();
+  });
+
+  const EXPECTED = {
+    all: ['bj-march', 'bj-nov', 'fj-march', 'fj-nov'],
+    admin: ['bj-march', 'bj-nov', 'fj-march', 'fj-nov'],
+    fujian: ['fj-march', 'fj-nov'],
+    beijing: ['bj-march', 'bj-nov'],
+    march: ['bj-march', 'fj-march'],
+    midMarch: ['bj-nov', 'fj-nov'],
+    fujianMarch: ['fj-march'],
+  };
+
+  test('GET /v1/credit/entries and the credit page: only the province\'s providers and entries made inside the dates', async () => {
+    const table: Record<string, string[]> = {};
+    for (const w of Object.keys(EXPECTED)) {
+      const r = await g.http.inject({ method: 'GET', url: '/v1/credit/entries', headers: who(w) });
+      assert.equal(r.statusCode, 200, r.body);
+      table[w] = labels('entry', r.json().entries);
+    }
+    assert.deepEqual(table, EXPECTED);
+    // One provider's file asked for by id is cut the same way.
+    const one = await g.http.inject({ method: 'GET', url: `/v1/credit/entries?contentProviderId=${fj.id}`, headers: tok.midMarch });
+    assert.deepEqual(labels('entry', one.json().entries), ['fj-nov']);
+    // The credit page lists the entries through the same use case.
+    const login = await g.http.inject({ method: 'POST', url: '/web/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${encodeURIComponent(tok.march.authorization.slice(7))}` });
+    const page = await g.http.inject({ method: 'GET', url: '/web/credit', headers: { cookie: String(login.headers['set-cookie']).split(';')[0] } });
+    assert.equal(page.statusCode, 200, page.body);
+    const shown = [...names.entry].filter(([id]) => page.body.includes(`/web/credit/entries/${id}/publish`)).map(([, l]) => l).sort();
+    assert.deepEqual(shown, ['bj-march', 'fj-march']);
+  });
+
+  test('publishing a credit entry outside the province or the dates: not_found, as an entry the token cannot list; adding one when today is outside the dates: forbidden', async () => {
+    const id = (label: string) => [...names.entry].find(([, l]) => l === label)![0];
+    const publish = (label: string, w: string) => g.http.inject({ method: 'POST', url: `/v1/credit/entries/${id(label)}/publish`, headers: who(w) });
+    for (const [label, w] of [['fj-nov', 'march'], ['bj-march', 'fujian'], ['bj-march', 'fujianMarch'], ['fj-nov', 'fujianMarch']]) {
+      const r = await publish(label, w);
+      assert.equal(r.statusCode, 404, `${w} publishing ${label}: ${r.body}`);
+      assert.equal(r.json().error.code, 'not_found');
+    }
+    const ok = await publish('fj-march', 'fujianMarch');
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(typeof ok.json().publishedAt, 'number');
+    // It is November: a token limited to March may not add an entry that would lie outside its dates.
+    const add = await g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: tok.march, payload: { contentProviderId: fj.id, kind: 'warning' } });
+    assert.equal(add.statusCode, 403, add.body);
+    assert.equal(add.json().error.code, 'forbidden');
+    const added = await g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: tok.midMarch, payload: { contentProviderId: bj.id, kind: 'note' } });
+    assert.equal(added.statusCode, 201, added.body);
+    names.entry.set(added.json().id, 'bj-nov');
+  });
+
+  test('GET /v1/alerts: only alerts about the province\'s providers raised inside the dates; limit counts what the token sees', async () => {
+    const table: Record<string, string[]> = {};
+    for (const w of Object.keys(EXPECTED)) {
+      const r = await content.inject({ method: 'GET', url: '/v1/alerts', headers: who(w) });
+      assert.equal(r.statusCode, 200, r.body);
+      table[w] = labels('alert', r.json().alerts);
+    }
+    assert.deepEqual(table, EXPECTED);
+    // Newest first: a March token's one-alert page is a March alert, not an empty cut of November.
+    const page = await content.inject({ method: 'GET', url: '/v1/alerts?limit=1', headers: tok.march });
+    assert.deepEqual(page.json().alerts.map((a: { at: number }) => a.at), [MARCH]);
+    // Another province's provider named outright gives nothing; `since` cannot reach before the dates.
+    assert.deepEqual((await content.inject({ method: 'GET', url: `/v1/alerts?contentProviderId=${bj.id}`, headers: tok.fujian })).json().alerts, []);
+    assert.deepEqual(labels('alert', (await content.inject({ method: 'GET', url: '/v1/alerts?since=0', headers: tok.midMarch })).json().alerts), ['bj-nov', 'fj-nov']);
+  });
+
+  test('GET /v1/early-warning/actions: only actions on the province\'s providers placed inside the dates', async () => {
+    const table: Record<string, string[]> = {};
+    for (const w of Object.keys(EXPECTED)) {
+      const r = await content.inject({ method: 'GET', url: '/v1/early-warning/actions?all=true', headers: who(w) });
+      assert.equal(r.statusCode, 200, r.body);
+      table[w] = labels('action', r.json().actions);
+    }
+    assert.deepEqual(table, EXPECTED);
+    const inForce = await content.inject({ method: 'GET', url: '/v1/early-warning/actions', headers: tok.fujianMarch });
+    assert.deepEqual(labels('action', inForce.json().actions), ['fj-march']);
+  });
+
+  test('GET /v1/holds: provider holds by province, every hold by the time it was placed; a hold on a number is seen in every province', async () => {
+    const table: Record<string, string[]> = {};
+    for (const w of Object.keys(EXPECTED)) {
+      const r = await g.http.inject({ method: 'GET', url: '/v1/holds', headers: who(w) });
+      assert.equal(r.statusCode, 200, r.body);
+      table[w] = labels('hold', r.json().holds);
+    }
+    assert.deepEqual(table, {
+      all: ['bj-march', 'bj-nov', 'fj-march', 'fj-nov', 'number-march', 'number-nov'],
+      admin: ['bj-march', 'bj-nov', 'fj-march', 'fj-nov', 'number-march', 'number-nov'],
+      fujian: ['fj-march', 'fj-nov', 'number-march', 'number-nov'],
+      beijing: ['bj-march', 'bj-nov', 'number-march', 'number-nov'],
+      march: ['bj-march', 'fj-march', 'number-march'],
+      midMarch: ['bj-nov', 'fj-nov', 'number-nov'],
+      fujianMarch: ['fj-march', 'number-march'],
+    });
+    const audit = (await g.http.inject({ method: 'GET', url: '/v1/records?kind=audit&type=holds.query&limit=1', headers: g.admin })).json().records[0];
+    assert.deepEqual(audit.body.scope, { province: '35', from: Date.parse('2026-03-01T00:00:00+08:00'), to: Date.parse('2026-04-01T00:00:00+08:00') });
+    assert.equal(audit.body.rows, 2);
+  });
+
+  test('releasing a hold outside the province or the dates: not_found; placing one when today is outside the dates: forbidden', async () => {
+    const id = (label: string) => [...names.hold].find(([, l]) => l === label)![0];
+    const release = (label: string, w: string) => g.http.inject({ method: 'POST', url: `/v1/holds/${id(label)}/release`, headers: who(w) });
+    for (const [label, w] of [['bj-march', 'fujian'], ['fj-nov', 'march'], ['number-nov', 'fujianMarch']]) {
+      const r = await release(label, w);
+      assert.equal(r.statusCode, 404, `${w} releasing ${label}: ${r.body}`);
+      assert.equal(r.json().error.code, 'not_found');
+    }
+    const ok = await release('fj-march', 'fujianMarch');
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(typeof ok.json().releasedAt, 'number');
+    const place = await g.http.inject({ method: 'POST', url: '/v1/holds', headers: tok.march, payload: { msisdn: X, reason: 'after the dates' } });
+    assert.equal(place.statusCode, 403, place.body);
+    assert.equal(place.json().error.code, 'forbidden');
+    const placed = await g.http.inject({ method: 'POST', url: '/v1/holds', headers: tok.fujian, payload: { contentProviderId: fj.id, reason: 'inside the scope' } });
+    assert.equal(placed.statusCode, 201, placed.body);
+    // Still held for the others: the Fujian March hold is released, the rest are not.
+    assert.equal((await g.http.inject({ method: 'GET', url: '/v1/holds', headers: tok.all })).json().holds.length, 6);
+  });
+});
