@@ -112,7 +112,7 @@ export function contentRoutes(gov: ContentGovernance) {
     f.get('/v1/alerts', {
       preHandler: requireAuth,
       schema: {
-        tags: ['content'], security: bearerSecurity, summary: 'Early-warning alerts, newest first (providers see their own)',
+        tags: ['content'], security: bearerSecurity, summary: 'Early-warning alerts, newest first (providers see their own; a regulator token limited to a province or dates sees the alerts inside them)',
         querystring: { type: 'object', properties: { contentProviderId: { type: 'string', maxLength: 64 }, since: { type: 'string', pattern: '^[0-9]{1,15}$' }, limit: { type: 'string', pattern: '^[0-9]{1,4}$' } } },
         response: { 200: { type: 'object', properties: { alerts: { type: 'array', items: alert } } }, '4xx': errorBody },
       },
@@ -125,7 +125,7 @@ export function contentRoutes(gov: ContentGovernance) {
     f.get('/v1/early-warning/actions', {
       preHandler: requireAuth,
       schema: {
-        tags: ['content'], security: bearerSecurity, summary: 'Automatic actions with the figures that triggered them (in force unless all=true)',
+        tags: ['content'], security: bearerSecurity, summary: 'Automatic actions with the figures that triggered them (in force unless all=true; a regulator token limited to a province or dates sees the actions inside them)',
         querystring: { type: 'object', properties: { all: { type: 'string', enum: ['true', 'false'] } } },
         response: { 200: { type: 'object', properties: { actions: { type: 'array', items: actionRecord } } }, '4xx': errorBody },
       },

@@ -10,7 +10,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
   f.get('/v1/credit/entries', {
     preHandler: requireAuth,
     schema: {
-      tags: ['supervision'], security: bearerSecurity, summary: 'Credit-file entries (regulator, operator; a provider sees its own)',
+      tags: ['supervision'], security: bearerSecurity, summary: 'Credit-file entries (regulator, operator; a provider sees its own; a regulator token limited to a province or dates sees the entries inside them)',
       querystring: { type: 'object', properties: { contentProviderId: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000 } } },
     },
   }, async (req) => {
