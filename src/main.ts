@@ -35,6 +35,7 @@ import { PgSmppCredentials } from './store/postgres/smpp-credentials.js';
 import { smppCredentialRoutes } from './http/routes/smpp-credentials.js';
 import { registerSimulatorCommand } from './cli/simulator.js';
 import { registerBackupCommand } from './cli/backup.js';
+import { formatCliError } from './cli/error-output.js';
 import { loadUpstreamFile } from './config/upstream-file.js';
 import { GatewayLockedError, acquireGatewayLock } from './store/sqlite/gateway-lock.js';
 import { isPostgresUrl } from './store/postgres/index.js';
@@ -240,6 +241,7 @@ export function buildCli(): Command {
 buildCli()
   .parseAsync(process.argv)
   .catch((e) => {
-    process.stderr.write(`${e instanceof ConfigError || e instanceof GatewayLockedError ? e.message : (e as Error).stack ?? String(e)}\n`);
+    // Exit 1 for every failure, as commander's own usage errors do; `records verify` alone exits 2 (tampering found).
+    process.stderr.write(`${formatCliError(e)}\n`);
     process.exit(1);
   });

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/schema.js';
 import { openStore } from '../store/open.js';
+import { SmsguardError } from '../domain/errors.js';
 import { SqliteStore } from '../store/sqlite/index.js';
 import { isPostgresUrl } from '../store/postgres/index.js';
 import { backupSqlite } from '../store/sqlite/backup.js';
@@ -19,10 +20,11 @@ export function registerBackupCommand(program: Command, common: (c: Command) => 
     .requiredOption('--to <dir>', 'folder for the copy (must not hold a copy already)')
     .action(async (opts) => {
       const config = loadConfig({ db: opts.db, profile: opts.profile, dbSchema: opts.dbSchema });
-      if (isPostgresUrl(config.db)) throw new Error('backup copies a SQLite store; back up PostgreSQL with its own tools (pg_dump, or a base backup with WAL archiving)');
-      const { store } = await openStore(config.db, { schema: config.dbSchema });
+      if (isPostgresUrl(config.db)) throw new SmsguardError('invalid_request', 'backup copies a SQLite store; back up PostgreSQL with its own tools (pg_dump, or a base backup with WAL archiving)');
+      // The source must exist: backing up a mistyped path would copy a new, empty database.
+      const { store } = await openStore(config.db, { schema: config.dbSchema, existing: true });
       try {
-        if (!(store instanceof SqliteStore)) throw new Error(`backup: ${config.db} is not a SQLite store`);
+        if (!(store instanceof SqliteStore)) throw new SmsguardError('invalid_request', `backup: ${config.db} is not a SQLite store`);
         // The key files the gateway reads (a key given inline in config is the operator's to keep).
         const keys = recordsKeyFiles(config);
         const r = await backupSqlite(store.db, opts.to, { signingKey: keys.signingKey, trustedKeys: keys.trustedKeys, progress: (what) => process.stderr.write(`backup: copying ${what}\n`) });

@@ -10,6 +10,7 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '../config/schema.js';
 import { resolveProfile, type ParamOverrides, type ProfileId } from '../profiles/index.js';
 import { openStore } from '../store/open.js';
+import { SmsguardError } from '../domain/errors.js';
 import { App } from '../app/app.js';
 import { SystemClock } from '../simulator/clock.js';
 import { buildAnnualReport } from '../app/report-annual.js';
@@ -19,7 +20,7 @@ const CHROMIUM = '/usr/bin/chromium';
 
 /** Prints an HTML file to PDF with headless chromium (A4, the page's own print stylesheet). */
 export async function htmlToPdf(htmlPath: string, pdfPath: string): Promise<void> {
-  if (!existsSync(CHROMIUM)) throw new Error(`--pdf needs ${CHROMIUM} (apt-get install chromium); the HTML has a print stylesheet: open it and print to PDF`);
+  if (!existsSync(CHROMIUM)) throw new SmsguardError('invalid_request', `--pdf needs ${CHROMIUM} (apt-get install chromium); the HTML has a print stylesheet: open it and print to PDF`);
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   try {
@@ -45,15 +46,15 @@ export function registerInspectReport(program: Command, common: (c: Command) => 
     .addOption(new Option('--lang <lang>', 'language').choices(['zh', 'en']).default('zh'))
     .action(async (opts) => {
       const year = Number(opts.year);
-      if (!/^\d{4}$/.test(String(opts.year))) throw new Error('--year must be YYYY');
+      if (!/^\d{4}$/.test(String(opts.year))) throw new SmsguardError('invalid_request', `--year: not a year (YYYY): ${opts.year}`, {}, 'year');
       const config = loadConfig({ db: opts.db, dbSchema: opts.dbSchema, profile: opts.profile });
-      const { store } = await openStore(config.db, { schema: config.dbSchema });
+      const { store } = await openStore(config.db, { schema: config.dbSchema, existing: true });
       try {
         const app = new App({ store, clock: new SystemClock(), profile: resolveProfile(config.profile as ProfileId, JSON.parse(config.profileOverrides) as ParamOverrides) });
         let cpId = String(opts.contentProvider);
         if (!(await store.directory.getContentProvider(cpId))) {
           const byCode = (await store.directory.listContentProviders()).find((c) => c.creditCode === cpId);
-          if (!byCode) throw new Error(`no content provider ${cpId}`);
+          if (!byCode) throw new SmsguardError('not_found', `no content provider ${cpId} (neither an id nor a unified social credit code)`, {}, 'content-provider');
           cpId = byCode.id;
         }
         const report = await buildAnnualReport(app.ctx, cpId, year);

@@ -8,9 +8,10 @@ import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import type { Config } from '../config/schema.js';
-import { loadConfig } from '../config/schema.js';
+import { ConfigError, loadConfig } from '../config/schema.js';
 import { resolveProfile, type ParamOverrides, type ProfileId } from '../profiles/index.js';
-import { openStore } from '../store/open.js';
+import { openStore, requireExistingDatabase } from '../store/open.js';
+import { SmsguardError } from '../domain/errors.js';
 import type { Store } from '../ports/store.js';
 import { App } from '../app/app.js';
 import { SimulatedClock, SystemClock } from '../simulator/clock.js';
@@ -27,8 +28,14 @@ import { parseRegulatorScope } from '../app/records-scope.js';
  * `records-signing.key` beside the database, generated (mode 0600) on first use. `note` says which.
  */
 export function resolveRecordsSigner(config: Config): { signer: RecordsSigner; note: string } {
-  const r = resolveSigningKey(config);
-  r.signer.retiredKeys = resolveTrustedKeys(config);
+  let r: { signer: RecordsSigner; note: string };
+  try {
+    r = resolveSigningKey(config);
+    r.signer.retiredKeys = resolveTrustedKeys(config);
+  } catch (e) {
+    // A key file that is missing or not a key is the operator's to fix: reported as configuration, without a stack.
+    throw new ConfigError([`records keys (SMSGUARD_RECORDS_SIGNING_KEY / SMSGUARD_RECORDS_TRUSTED_KEYS): ${(e as Error).message}`]);
+  }
   const n = r.signer.retiredKeys.length;
   return n ? { signer: r.signer, note: `${r.note}; ${n} retired key${n > 1 ? 's' : ''} trusted for heads signed before a rotation` } : r;
 }
@@ -94,11 +101,11 @@ export function defaultTrustedKeysPath(db: string): string {
  * signatures and still verify; the gateway signs with the new key from its next start.
  */
 export function rotateDefaultKey(config: Config): { oldKeyId: string; newKeyId: string; keyPath: string; trustedPath: string } {
-  if (config.recordsSigningKey) throw new Error('the signing key comes from config (recordsSigningKey): replace it there, and list the old public key in recordsTrustedKeys (SMSGUARD_RECORDS_TRUSTED_KEYS) so heads it signed still verify');
-  if (config.recordsTrustedKeys) throw new Error('trusted keys come from config (recordsTrustedKeys): rotate-key keeps its own file, so list the old public key there yourself');
-  if (config.db === ':memory:') throw new Error('an in-memory database has no signing key file to rotate');
+  if (config.recordsSigningKey) throw new SmsguardError('conflict', 'the signing key comes from config (recordsSigningKey): replace it there, and list the old public key in recordsTrustedKeys (SMSGUARD_RECORDS_TRUSTED_KEYS) so heads it signed still verify');
+  if (config.recordsTrustedKeys) throw new SmsguardError('conflict', 'trusted keys come from config (recordsTrustedKeys): rotate-key keeps its own file, so list the old public key there yourself');
+  if (config.db === ':memory:') throw new SmsguardError('invalid_request', 'an in-memory database has no signing key file to rotate');
   const keyPath = defaultSigningKeyPath(config.db);
-  if (!existsSync(keyPath)) throw new Error(`no signing key at ${keyPath} yet (start the gateway once, or give one in config)`);
+  if (!existsSync(keyPath)) throw new SmsguardError('not_found', `no signing key at ${keyPath} yet (start the gateway once, or give one in config)`);
   const old = RecordsSigner.fromText(readFileSync(keyPath, 'utf8'));
   const trustedPath = defaultTrustedKeysPath(config.db);
   const known = existsSync(trustedPath) ? parseTrustedKeys(readFileSync(trustedPath, 'utf8'), trustedPath) : [];
@@ -161,16 +168,28 @@ function summarise(r: PurgeReport) {
 
 async function openApp(opts: Record<string, unknown>): Promise<{ app: App; store: Store; svc: RecordsService; config: Config }> {
   const config = loadConfig({ db: opts.db, profile: opts.profile, dbSchema: opts.dbSchema });
-  // A SQLite file or a PostgreSQL URL (--db, SMSGUARD_DB or DATABASE_URL), as `start` opens it.
-  const { store } = await openStore(config.db, { schema: config.dbSchema });
+  // A SQLite file or a PostgreSQL URL (--db, SMSGUARD_DB or DATABASE_URL), as `start` opens it; one
+  // that must exist already, checked before anything (the signing key below) is written beside it.
+  const { store } = await openStore(config.db, { schema: config.dbSchema, existing: true });
   const app = new App({ store, clock: new SystemClock(), profile: resolveProfile(config.profile as ProfileId, JSON.parse(config.profileOverrides) as ParamOverrides) });
   const svc = configureRecords(app.ctx, resolveRecordsSigner(config).signer);
   return { app, store, svc, config };
 }
 
+/** The last line of `records verify`: how many records and months were checked, and the verdict. */
+export function verifySummary(r: { ok: boolean; chains: { ok: boolean; checked: number }[] }, month?: string): string {
+  const months = r.chains.length;
+  const records = r.chains.reduce((a, c) => a + c.checked, 0);
+  const scope = `${records} record${records === 1 ? '' : 's'} in ${months} month${months === 1 ? '' : 's'}`;
+  if (months === 0) return month ? `verified 0 records: no records for ${month}` : 'verified 0 records in 0 months: the database holds no records yet';
+  if (r.ok) return `verified ${scope}: all ok`;
+  const failed = r.chains.filter((c) => !c.ok).length;
+  return `verified ${scope}: ${failed} month${failed === 1 ? '' : 's'} FAILED`;
+}
+
 function parseTime(v: string, name: string): number {
   const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00+08:00` : v);
-  if (!Number.isFinite(t)) throw new Error(`--${name}: not a date (YYYY-MM-DD, Asia/Shanghai) or ISO-8601 date-time`);
+  if (!Number.isFinite(t)) throw new SmsguardError('invalid_request', `--${name}: not a date (YYYY-MM-DD, Asia/Shanghai) or ISO-8601 date-time: ${v}`, {}, name);
   return t;
 }
 
@@ -184,7 +203,7 @@ export function addScopeOptions(cmd: Command): Command {
 
 export function scopeFromOptions(role: string, opts: { province?: string; from?: string; to?: string }): Record<string, unknown> {
   if (!opts.province && !opts.from && !opts.to) return {};
-  if (role !== 'regulator') throw new Error('--province, --from and --to apply to regulator tokens only');
+  if (role !== 'regulator') throw new SmsguardError('invalid_request', '--province, --from and --to apply to regulator tokens only', {}, 'role');
   return { ...parseRegulatorScope(opts) };
 }
 
@@ -205,7 +224,7 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
   common(records.command('verify').description('recompute the hash chains and report the first record that no longer matches'))
     .option('--month <YYYY-MM>', 'one month only')
     .action(async (opts) => {
-      if (opts.month && !isMonth(opts.month)) throw new Error('--month: YYYY-MM');
+      if (opts.month && !isMonth(opts.month)) throw new SmsguardError('invalid_request', `--month: not a month (YYYY-MM): ${opts.month}`, {}, 'month');
       const { store, svc } = await openApp(opts);
       try {
         const chains = await svc.archive.chains();
@@ -215,11 +234,12 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
         let done = 0;
         const r = await svc.verify({ month: opts.month, progress: (n) => bar?.update((done += n)) });
         bar?.stop();
-        if (opts.month && r.chains.length === 0) process.stdout.write(`no records for ${opts.month}\n`);
         for (const c of r.chains) {
           process.stdout.write(c.ok ? `${c.chain}: ok, ${c.checked} records (seq ${c.firstSeq}–${c.lastSeq}), ${c.headsChecked} signed heads matched\n` : `${c.chain}: FAILED at seq ${c.failure!.seq}${c.failure!.id ? ` (id ${c.failure!.id})` : ''}: ${c.failure!.reason}: ${c.failure!.detail}\n`);
           if (c.pending) process.stdout.write(`${c.chain}: ${c.pending} records written during the run are not linked into the chain yet (not checked)\n`);
         }
+        // Always a last line, so a clean run (even of a database with no records yet) says so rather than nothing.
+        process.stdout.write(`${verifySummary(r, opts.month)}\n`);
         if (!r.ok) process.exitCode = 2;
       } finally {
         await store.close();
@@ -229,6 +249,7 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
     .option('--actor <who>', 'who is rotating (recorded)', 'cli')
     .action(async (opts) => {
       const config = loadConfig({ db: opts.db, profile: opts.profile, dbSchema: opts.dbSchema });
+      requireExistingDatabase(config.db);
       const r = rotateDefaultKey(config);
       // Recorded like other operator actions on the records; new heads are signed with the new key now.
       const { store, svc } = await openApp(opts);
@@ -264,10 +285,10 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
     .action(async (opts) => {
       const from = parseTime(opts.from, 'from');
       const to = parseTime(opts.to, 'to');
-      if (from >= to) throw new Error('--from must be before --to');
+      if (from >= to) throw new SmsguardError('invalid_request', '--from must be before --to', {}, 'from');
       const { app, store } = await openApp(opts);
       try {
-        if (!(await app.ctx.store.directory.getContentProvider(opts.contentProvider))) throw new Error(`no content provider ${opts.contentProvider}`);
+        if (!(await app.ctx.store.directory.getContentProvider(opts.contentProvider))) throw new SmsguardError('not_found', `no content provider ${opts.contentProvider}`, {}, 'content-provider');
         mkdirSync(opts.out, { recursive: true });
         const format = opts.format as ExportFormat;
         const name = `records.${format}`;

@@ -34,6 +34,7 @@ test('verify: clean, then tampered', () => {
   const ok = cli('records', 'verify');
   assert.equal(ok.code, 0, ok.err);
   assert.match(ok.out, /2026-11: ok, 5 records/);
+  assert.match(ok.out, /\nverified 5 records in 1 month: all ok\n$/);
   assert.ok(existsSync(join(dir, 'records-signing.key')), 'key generated beside the database');
   assert.ok(existsSync(join(dir, 'g.records-2026-11.db')), "November's records are a file beside the database");
   const raw = new Database(join(dir, 'g.records-2026-11.db'));
@@ -43,6 +44,7 @@ test('verify: clean, then tampered', () => {
   const bad = cli('records', 'verify', '--month', '2026-11');
   assert.equal(bad.code, 2);
   assert.match(bad.out, /2026-11: FAILED at seq 4 \(id mo_3\): hash_mismatch/);
+  assert.match(bad.out, /\nverified \d+ records in 1 month: 1 month FAILED\n$/);
 });
 
 test('purge --dry-run says what it would do and removes nothing', () => {

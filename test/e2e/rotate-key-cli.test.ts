@@ -85,9 +85,15 @@ test('rotate-key refuses a key that config provides, and a database that has no 
   const r = spawnSync(process.execPath, ['bin/smsguard.js', 'records', 'rotate-key', '--db', db], { encoding: 'utf8', env: { ...process.env, SMSGUARD_RECORDS_SIGNING_KEY: 'file:/nonexistent.key' }, timeout: 60_000 });
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /comes from config/);
+  // A database that exists (migrated, never started) but has no key beside it yet.
+  assert.equal(cli('migrate', '--db', join(dir, 'other', 'none.db')).code, 0);
   const fresh = cli('records', 'rotate-key', '--db', join(dir, 'other', 'none.db'));
   assert.notEqual(fresh.code, 0);
   assert.match(fresh.err, /no signing key at/);
+  // A database that does not exist is refused as such, before any key is looked for.
+  const missing = cli('records', 'rotate-key', '--db', join(dir, 'other', 'typo.db'));
+  assert.equal(missing.code, 1);
+  assert.match(missing.err, /^smsguard: no database at .*typo\.db\n$/);
 });
 
 test('a trusted-keys line that is not a public key stops start-up with where it is', () => {

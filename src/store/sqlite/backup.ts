@@ -18,6 +18,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Db } from './db.js';
+import { SmsguardError } from '../../domain/errors.js';
 import { monthFilePath, monthFilesBeside } from './month-files.js';
 
 export interface BackupFile {
@@ -51,11 +52,11 @@ async function copyDb(db: Db, dest: string): Promise<void> {
  * keys kept beside it after a rotation, copied too when present.
  */
 export async function backupSqlite(main: Db, dir: string, opts: { signingKey?: string | null; trustedKeys?: string | null; progress?: (what: string) => void } = {}): Promise<BackupReport> {
-  if (main.memory || main.name === '') throw new Error('backup: the database is in memory; there is no file to copy');
+  if (main.memory || main.name === '') throw new SmsguardError('invalid_request', 'backup: the database is in memory; there is no file to copy');
   const t0 = Date.now();
   const mainPath = resolve(main.name);
   const outDir = resolve(dir);
-  if (outDir === dirname(mainPath)) throw new Error(`backup: ${outDir} is the database's own folder; choose another`);
+  if (outDir === dirname(mainPath)) throw new SmsguardError('invalid_request', `backup: ${outDir} is the database's own folder; choose another`);
   mkdirSync(outDir, { recursive: true });
   const destMain = join(outDir, basename(mainPath));
   const key = opts.signingKey && existsSync(opts.signingKey) ? opts.signingKey : null;
@@ -64,7 +65,7 @@ export async function backupSqlite(main: Db, dir: string, opts: { signingKey?: s
   const destTrusted = trusted ? join(outDir, basename(trusted)) : null;
   // Never over another copy, nor over a key (another deployment's folder may hold its own).
   const taken = [destMain, ...monthFilesBeside(destMain).values(), ...(destKey ? [destKey] : []), ...(destTrusted ? [destTrusted] : [])].filter((f) => existsSync(f));
-  if (taken.length > 0) throw new Error(`backup: ${outDir} already holds a copy (${basename(taken[0])}); choose an empty folder`);
+  if (taken.length > 0) throw new SmsguardError('conflict', `backup: ${outDir} already holds a copy (${basename(taken[0])}); choose an empty folder`);
 
   // Every month file now present, open before the main copy (see the header: a purge may unlink one meanwhile).
   const sources = new Map<string, Db>();

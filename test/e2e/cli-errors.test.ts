@@ -1,0 +1,88 @@
+/**
+ * How the `smsguard` command fails (src/cli/error-output.ts): the commands that inspect or maintain an
+ * existing database refuse a --db that is not there instead of creating it (a tamper check must not
+ * report a new, empty database as intact); a bad flag value is one line on stderr, no stack.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SqliteStore } from '../../src/store/sqlite/index.js';
+
+const BIN = fileURLToPath(new URL('../../bin/smsguard.js', import.meta.url));
+const ENV = { ...process.env, SMSGUARD_ADMIN_TOKEN: 'sga_cli_errors_test_token_00000000000001', SMSGUARD_DB: '', DATABASE_URL: '', SMSGUARD_RECORDS_SIGNING_KEY: '', SMSGUARD_RECORDS_TRUSTED_KEYS: '' };
+
+let dir: string;
+let db: string;
+
+function cli(...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: ENV, cwd: dir, timeout: 60_000 });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+/** One line on stderr and not a single stack frame. */
+function assertOneLine(err: string, message: RegExp): void {
+  assert.doesNotMatch(err, /\n\s+at /, `a stack trace:\n${err}`);
+  assert.equal(err.trimEnd().split('\n').length, 1, `more than one line:\n${err}`);
+  assert.match(err.trimEnd(), message);
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'smsguard-cli-errors-'));
+  db = join(dir, 'g.db');
+  const s = new SqliteStore(db);
+  s.db.prepare("INSERT INTO content_providers (id, name, credit_code, status, created_at) VALUES ('cp_1', '示例', '91350100M000100Y43', 'active', 0)").run();
+  await s.close();
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('every command that reads an existing database refuses a path that is not there, and creates nothing', () => {
+  const typo = join(dir, 'missing', 'typo.db');
+  const commands: string[][] = [
+    ['records', 'verify'],
+    ['records', 'verify', '--month', '2026-11'],
+    ['records', 'heads'],
+    ['records', 'purge', '--dry-run'],
+    ['records', 'rotate-key'],
+    ['inspect', 'export', '--content-provider', 'cp_1', '--from', '2026-11-01', '--to', '2026-12-01', '--out', join(dir, 'missing', 'export')],
+    ['inspect', 'report', '--year', '2026', '--content-provider', 'cp_1', '--out', join(dir, 'missing', 'report.html')],
+    ['backup', '--to', join(dir, 'missing', 'copy')],
+  ];
+  for (const c of commands) {
+    const r = cli(...c, '--db', typo);
+    assert.equal(r.code, 1, `${c.join(' ')}: ${r.out}${r.err}`);
+    assert.equal(r.out, '', c.join(' '));
+    assertOneLine(r.err, /^smsguard: no database at .*missing\/typo\.db$/);
+    assert.equal(existsSync(join(dir, 'missing')), false, `${c.join(' ')} created ${readdirSync(dir).join(', ')}`);
+  }
+  assert.equal(existsSync(join(dir, 'records-signing.key')), false, 'no signing key generated for the missing database');
+});
+
+test('verify of a database with no records says so, and exits 0', () => {
+  const all = cli('records', 'verify', '--db', db);
+  assert.equal(all.code, 0, all.err);
+  assert.equal(all.out, 'verified 0 records in 0 months: the database holds no records yet\n');
+  const month = cli('records', 'verify', '--month', '2026-11', '--db', db);
+  assert.equal(month.code, 0, month.err);
+  assert.equal(month.out, 'verified 0 records: no records for 2026-11\n');
+});
+
+test('a bad flag value is one line naming the flag, exit 1, no stack', () => {
+  const cases: [string[], RegExp][] = [
+    [['records', 'verify', '--month', '2026-13'], /^smsguard: --month: not a month \(YYYY-MM\): 2026-13$/],
+    [['inspect', 'report', '--year', '20x6', '--content-provider', 'cp_1'], /^smsguard: --year: not a year \(YYYY\): 20x6$/],
+    [['inspect', 'export', '--content-provider', 'cp_1', '--from', 'garbage', '--to', '2026-12-01'], /^smsguard: --from: not a date .*: garbage$/],
+    [['inspect', 'report', '--year', '2026', '--content-provider', 'cp_nope'], /^smsguard: no content provider cp_nope/],
+    [['token', 'create', '--role', 'regulator', '--province', '99'], /^smsguard: province: not a GB\/T 2260 province code or name: 99$/],
+  ];
+  for (const [args, message] of cases) {
+    const r = cli(...args, '--db', db);
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.out}${r.err}`);
+    assert.equal(r.out, '', args.join(' '));
+    assertOneLine(r.err, message);
+  }
+  assert.equal(existsSync(join(dir, 'inspection')), false, 'nothing written for a refused command');
+});
