@@ -40,13 +40,32 @@ import { loadUpstreamFile } from './config/upstream-file.js';
 import { GatewayLockedError, acquireGatewayLock } from './store/sqlite/gateway-lock.js';
 import { isPostgresUrl } from './store/postgres/index.js';
 
+/**
+ * `smsguard start`. A start that fails part-way (a port already taken, a content file that does not
+ * load, …) closes what it had opened, newest first, before the error is reported: the listeners and
+ * the upstream links' thread, the store (its WAL checkpointed) and the gateway lock, instead of
+ * leaving them to the process's exit.
+ */
 async function start(config: Config): Promise<void> {
+  const closers: Array<() => unknown> = [];
+  try {
+    await startGateway(config, (close) => closers.push(close));
+  } catch (e) {
+    for (const close of closers.reverse()) await Promise.resolve().then(close).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Starts everything; `undo` is told how to close each piece once it is open, for a failure further on. */
+async function startGateway(config: Config, undo: (close: () => unknown) => void): Promise<void> {
   const log = pino(privateLoggerOptions(config.logLevel));
   // One gateway per SQLite file (store/sqlite/gateway-lock.ts), taken before the store is opened.
   const lock = !isPostgresUrl(config.db) && config.db !== ':memory:' ? acquireGatewayLock(resolve(config.db)) : undefined;
   if (lock === null) throw new GatewayLockedError(resolve(config.db));
+  if (lock) undo(() => lock.release());
   const opened = await openStore(config.db, { schema: config.dbSchema, poolSize: config.dbPoolSize });
   const store = opened.store;
+  undo(() => store.close());
   const clock = config.clock === 'simulated' ? new SimulatedClock() : new SystemClock();
   const profile = resolveProfile(config.profile as ProfileId, JSON.parse(config.profileOverrides) as ParamOverrides);
   const app = new App({ store, clock, profile });
@@ -67,6 +86,7 @@ async function start(config: Config): Promise<void> {
   const content: ContentGovernance | null = contentStore ? await installContentGovernance(app, contentStore, contentOptions) : null;
 
   const simulator = new SimulatorSmsc(clock);
+  undo(() => simulator.close());
   // SMPP doors (docs/SMPP.md): the server content providers bind to (not on egress-only processes),
   // and the egress: carrier SMSCs from --upstream smpp://…, or the built-in simulator as a real SMPP
   // SMSC on loopback.
@@ -96,6 +116,7 @@ async function start(config: Config): Promise<void> {
   } catch (e) {
     throw new ConfigError([`upstream / smpp-port: ${(e as Error).message}`]);
   }
+  undo(() => smpp.close());
   // Without a bus one process does everything through the store's queue; with --queue the pieces
   // split over NATS JetStream (src/queue) and only egress processes talk to the upstream.
   let bus: BusRoles | null = null;
@@ -106,16 +127,20 @@ async function start(config: Config): Promise<void> {
       role: config.role, url: config.queue, prefix: config.queuePrefix, partitions: config.queuePartitions,
       timings: { leaseMs: config.queueLeaseMs, graceMs: config.queueGraceMs, ackWaitMs: config.queueAckWaitMs },
     });
+    undo(() => bus!.stop());
   } else {
     if (config.role !== 'all') throw new ConfigError([`role (SMSGUARD_ROLE): '${config.role}' needs --queue nats://…`]);
     worker = new DeliveryWorker(app.ctx, smpp.egress!, { inFlight: config.deliveryInFlight }, (mo) => app.receiveMo(mo, 'system'));
     worker.start();
+    undo(() => worker!.stop());
   }
   const sweeper = new ConsentSweeper(app.ctx);
   sweeper.start();
+  undo(() => sweeper.stop());
   // Complaints: the report port claims `举报` SMS; the sweeper escalates overdue cases.
   const complaints = installComplaints(app, { reportPort: process.env.SMSGUARD_REPORT_PORT || '12321' });
   complaints.sweeper.start();
+  undo(() => complaints.stop());
   if (content) {
     // An early-warning suspension goes into the provider's credit file (docs/COMPLAINTS.md).
     const prevAlert = content.onAlert;
@@ -125,6 +150,7 @@ async function start(config: Config): Promise<void> {
     };
   }
   const records = startRecords(app, config, log);
+  undo(() => records.stop());
   const metrics = createMetrics(app, () => store.outbox.pendingCount(), { smppDeliveriesExpired: smpp.server ? () => smpp.server!.deliveries.expired : undefined });
   if (content) content.onAlert = contentMetrics(metrics.registry, content.actions);
   // The simulator routes (inject MO, read the outbox, move the clock) are unauthenticated test doors:
@@ -138,10 +164,18 @@ async function start(config: Config): Promise<void> {
     plugins: [smppCredentialRoutes(smpp.credentials), ...(content ? [contentRoutes(content)] : [])],
     trustProxy: trustProxyOption(config.trustProxy),
   });
+  undo(() => http.close());
   app.events.on('workerError', (e) => log.error(e, 'delivery worker error'));
   if (clock instanceof SimulatedClock) clock.onChange(() => { worker?.kick(); bus?.relay.kick(); });
   if (clock instanceof SimulatedClock) clock.onChange(() => complaints.sweeper.kick());
-  const address = await http.listen({ host: config.httpHost, port: config.httpPort });
+  let address: string;
+  try {
+    address = await http.listen({ host: config.httpHost, port: config.httpPort });
+  } catch (e) {
+    // A port taken or an address not on this host is the operator's to fix, as for the SMPP port.
+    if ((e as NodeJS.ErrnoException).syscall !== 'listen') throw e;
+    throw new ConfigError([`http-host / http-port: ${config.httpHost}:${config.httpPort}: ${listenProblem(e as NodeJS.ErrnoException)}`]);
+  }
 
   const lines = [
     `smsguard is running`,
@@ -188,6 +222,14 @@ async function start(config: Config): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** `EADDRINUSE` → `address in use (EADDRINUSE)`; other listen failures keep node's message. */
+function listenProblem(e: NodeJS.ErrnoException): string {
+  if (e.code === 'EADDRINUSE') return 'address in use (EADDRINUSE)';
+  if (e.code === 'EADDRNOTAVAIL') return 'address not available on this host (EADDRNOTAVAIL)';
+  if (e.code === 'EACCES') return 'permission denied (EACCES: a port below 1024 needs privileges)';
+  return e.message;
 }
 
 async function createToken(config: Config, role: string, label: string, scope: Record<string, unknown> = {}): Promise<void> {

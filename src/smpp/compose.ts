@@ -85,7 +85,15 @@ export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
   let smppPort: number | null = null;
   if (o.smppPort !== null) {
     server = new SmppServer({ app: o.app, authenticate: (s, p, ip) => credentials.authenticate(s, p, ip), portKind: o.portKind, log: o.log, deliveries: o.deliveries, deliveryMaxAgeMs: o.deliveryMaxAgeMs, sharedEvents: o.sharedEvents });
-    smppPort = await server.listen(o.smppPort, o.smppHost);
+    try {
+      smppPort = await server.listen(o.smppPort, o.smppHost);
+    } catch (e) {
+      // The port is taken (or the host not ours): what started above must not outlive the refusal.
+      await server.close().catch(() => undefined);
+      await egress?.close().catch(() => undefined);
+      await simServer?.close().catch(() => undefined);
+      throw e;
+    }
   }
   return {
     credentials, egress, server, smppPort, simulatorSmppPort,

@@ -1,11 +1,14 @@
 /**
  * How the `smsguard` command fails (src/cli/error-output.ts): the commands that inspect or maintain an
  * existing database refuse a --db that is not there instead of creating it (a tamper check must not
- * report a new, empty database as intact); a bad flag value is one line on stderr, no stack.
+ * report a new, empty database as intact); a bad flag value is one line on stderr, no stack; an HTTP
+ * port already taken is reported as configuration, like the SMPP one, and the failed start closes its
+ * store and gives its gateway lock back before it exits.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,4 +88,24 @@ test('a bad flag value is one line naming the flag, exit 1, no stack', () => {
     assertOneLine(r.err, message);
   }
   assert.equal(existsSync(join(dir, 'inspection')), false, 'nothing written for a refused command');
+});
+
+test('start on an HTTP port already in use: reported as configuration, store closed and lock released before exit', async () => {
+  const taken: Server = createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+  const port = (taken.address() as { port: number }).port;
+  const gw = join(dir, 'clash.db');
+  try {
+    const r = cli('start', '--db', gw, '--http-port', String(port), '--smpp-port', '0');
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.doesNotMatch(r.out, /smsguard is running/);
+    assert.doesNotMatch(r.err, /\n\s+at /, `a stack trace:\n${r.err}`);
+    assert.equal(r.err, `invalid configuration:\n  http-host / http-port: 127.0.0.1:${port}: address in use (EADDRINUSE)\n`);
+    // start, unlike the commands above, creates its database (a first start). Closed, not abandoned:
+    // the store checkpointed its WAL away (no -wal/-shm), the lock's transaction was rolled back (no journal).
+    const left = readdirSync(dir).filter((f) => f.startsWith('clash.db'));
+    assert.deepEqual(left.sort(), ['clash.db', 'clash.db-gateway-lock']);
+  } finally {
+    await new Promise((r) => taken.close(r));
+  }
 });
