@@ -62,3 +62,32 @@ test('startSmpp: a provider binds, submits, and the message reaches the simulato
     await store.close();
   }
 });
+
+test('startSmpp: an SMPP port already taken rejects, and what it had started (the simulator SMSC, the upstream link) is closed', async () => {
+  const { createServer } = await import('node:net');
+  const listen = (port: number) => new Promise<import('node:net').Server>((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(port, '127.0.0.1', () => res(s));
+  });
+  const close = (s: import('node:net').Server) => new Promise((r) => s.close(r));
+  const taken = await listen(0);
+  const probe = await listen(0);
+  const simPort = (probe.address() as { port: number }).port;
+  await close(probe);
+  const store = new SqliteStore(':memory:');
+  const clock = new SimulatedClock(NOON_SHANGHAI);
+  const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
+  try {
+    await assert.rejects(startSmpp({
+      app, credentialStore: new SqliteSmppCredentials(store.db), contentProviderExists: async () => false,
+      portKind: async () => null, now: () => clock.now(), newId: () => app.ctx.ids.next('cred'),
+      smppPort: (taken.address() as { port: number }).port, smppHost: '127.0.0.1', upstream: 'simulator', simulator: new SimulatorSmsc(clock), simulatorSmppPort: simPort,
+    }), /EADDRINUSE/);
+    // The simulator SMSC had listened on simPort before the server failed: the port is free again.
+    await close(await listen(simPort));
+  } finally {
+    await close(taken);
+    await store.close();
+  }
+});
