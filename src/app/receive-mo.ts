@@ -7,6 +7,7 @@
  */
 import { normalizeMsisdnLenient } from '../domain/msisdn.js';
 import type { AppContext } from './context.js';
+import type { PortRow } from '../ports/store.js';
 import type { Channel, MoInput, MoOutcome } from './types.js';
 import { refusalMatch } from './opt-out-keywords.js';
 import { refusalPhrases } from './consent-settings.js';
@@ -51,12 +52,31 @@ async function receiveMoPart(ctx: AppContext, input: MoInput, channel: Channel, 
   return outcome;
 }
 
+/**
+ * The registered port an MO was sent to: the destination itself, else the longest registered port it
+ * extends. A port holder may append extension digits (扩展码) to its port, to route replies to a
+ * department or a customer of its own, and users reply to the number they were written from; the
+ * extended number is the holder's, so a refusal sent there reaches the holder (a refusal must never
+ * be lost) and its other replies are forwarded to it with the full number.
+ */
+export async function portForMo(ctx: AppContext, to: string): Promise<PortRow | null> {
+  const exact = await ctx.store.directory.getPort(to);
+  // digits only, at most 21 (an SMPP address is at most 20): a look-up per shorter prefix
+  if (exact || !/^\d{2,21}$/.test(to)) return exact;
+  for (let n = to.length - 1; n >= 1; n--) {
+    const p = await ctx.store.directory.getPort(to.slice(0, n));
+    if (p) return p;
+  }
+  return null;
+}
+
 async function receiveWhole(ctx: AppContext, input: MoInput, channel: Channel, handlers: readonly MoHandler[]): Promise<MoOutcome> {
   const at = ctx.clock.now();
   const id = ctx.ids.next('mo');
   const from = normalizeMsisdnLenient(input.from);
   const text = typeof input.text === 'string' ? input.text.slice(0, 2000) : '';
-  const port = await ctx.store.directory.getPort(String(input.to));
+  const dest = String(input.to);
+  const port = await portForMo(ctx, dest);
   const cpId = port?.ownerId ?? null;
   if (!from) {
     await ctx.store.records.recordMo({ id, at, from: String(input.from).slice(0, 32), to: String(input.to), text, contentProviderId: cpId, action: 'ignored' });
@@ -72,14 +92,15 @@ async function receiveWhole(ctx: AppContext, input: MoInput, channel: Channel, h
   }
   const refusal = refusalMatch(text, ctx.profile.params.optOutKeywords.value, await refusalPhrases(ctx));
   if (refusal) {
-    await ctx.store.records.recordMo({ id, at, from, to: port.number, text, contentProviderId: cpId, action: 'opt_out' });
+    await ctx.store.records.recordMo({ id, at, from, to: dest, text, contentProviderId: cpId, action: 'opt_out' });
     const target = await optOutTarget(ctx, cpId, from, port.number);
     await ctx.store.consents.optOut(cpId, from, at, 'sms', { moId: id, port: port.number, text, matched: refusal, rule: 'refusal.opt-out-reply', article: ctx.profile.rules['refusal.opt-out-reply']?.article }, target);
     await sendOptOutConfirmation(ctx, cpId, port.number, from, at);
     return { id, action: 'opt_out', contentProviderId: cpId };
   }
-  await ctx.store.records.recordMo({ id, at, from, to: port.number, text, contentProviderId: cpId, action: 'forwarded' });
-  ctx.events.emit('moForward', { id, contentProviderId: cpId, from, to: port.number, text, at });
+  // The number as the user sent it: an extension's digits say whom at the holder the reply is for.
+  await ctx.store.records.recordMo({ id, at, from, to: dest, text, contentProviderId: cpId, action: 'forwarded' });
+  ctx.events.emit('moForward', { id, contentProviderId: cpId, from, to: dest, text, at });
   return { id, action: 'forwarded', contentProviderId: cpId };
 }
 

@@ -80,6 +80,24 @@ describe('HTTP API', () => {
     assert.equal(mo.json().contentProviderId, cp.id);
   });
 
+  test('a reply to an extended port (the port and extension digits) reaches the port holder: a refusal opts out, other text is forwarded with the full number', async () => {
+    const forwarded: { to: string; contentProviderId: string }[] = [];
+    const off = g.app.ctx.events.on('moForward', (e) => forwarded.push({ to: e.to, contentProviderId: e.contentProviderId }));
+    try {
+      const mo = (payload: object) => g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload });
+      const td = await mo({ from: '13800138066', to: '106900021234', text: 'TD' });
+      assert.equal(td.statusCode, 200, td.body);
+      assert.deepEqual([td.json().action, td.json().contentProviderId], ['opt_out', cp.id]);
+      const hi = await mo({ from: '13800138067', to: '1069800157', text: '你好，请回电' });
+      assert.deepEqual([hi.json().action, hi.json().contentProviderId], ['forwarded', other.id]);
+      assert.deepEqual(forwarded, [{ to: '1069800157', contentProviderId: other.id }]);
+      // a number no registered port begins: nobody's
+      assert.equal((await mo({ from: '13800138068', to: '20000123', text: 'TD' })).json().action, 'ignored');
+    } finally {
+      off();
+    }
+  });
+
   test('compliance rejections are 422 with code, rule, article and profile', async () => {
     const cases: [object, string][] = [
       [{ from: '10000', to: '13800138000', text: '【示例】x', type: 'notification' }, 'unknown_port'],

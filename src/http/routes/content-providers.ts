@@ -37,7 +37,7 @@ export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App
     preHandler: requireAuth,
     schema: {
       tags: ['registry'], security: bearerSecurity, summary: 'Register a port to a content provider (admin)',
-      description: 'The report port (SMSGUARD_REPORT_PORT, default 12321) is reserved: 409 conflict (rule ports.reserved). Ports match MO destinations exactly, so longer numbers starting with it are ordinary ports.',
+      description: 'The report port (SMSGUARD_REPORT_PORT, default 12321) is reserved: 409 conflict (rule ports.reserved). Only that exact number is the report port, so longer numbers starting with it can be registered as ordinary ports. An MO goes to the port it was sent to, else to the longest registered port its destination extends (extension digits, 扩展码).',
       body: { type: 'object', properties: { number: { type: 'string' }, contentProviderId: { type: 'string' }, kind: { type: 'string', enum: ['service', 'commercial', 'public_welfare'] } }, required: ['number', 'contentProviderId', 'kind'] },
       response: { 201: { type: 'object', properties: { number: { type: 'string' }, contentProviderId: { type: 'string' }, kind: { type: 'string' } } }, '4xx': errorBody },
     },
