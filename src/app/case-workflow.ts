@@ -295,7 +295,7 @@ export function deadlineInfo(c: CaseRow, now: number): { running: 'forward' | 'a
   const running = runningDeadline(c.state);
   const dueAt = running === 'forward' ? c.forwardDueAt : running === 'answer' ? c.answerDueAt : null;
   if (dueAt === null) return { running, dueAt, workingDaysLeft: null, overdue: false, calendarCovered: true };
-  // False when the deadline reaches a year the holiday data does not cover yet (Monday–Friday assumed).
+  // False when the deadline reaches a year the holiday data does not cover yet (Monday–Friday less the statutory holidays assumed).
   const calendarCovered = calendarCovers(c.createdAt, dueAt);
   const overdue = now >= dueAt;
   // Whole working days after today up to the due day (0: the deadline ends today).

@@ -3,7 +3,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import chineseDays from 'chinese-days';
-import { PRC_CALENDAR, addWorkingDays, shanghaiDate, shanghaiMidnight, workingDaysBetween, calendarCovers, type WorkCalendar } from '../../../src/domain/working-days.js';
+import { PRC_CALENDAR, addWorkingDays, shanghaiDate, shanghaiMidnight, workingDaysBetween, calendarCovers, statutoryHolidays, type WorkCalendar } from '../../../src/domain/working-days.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -39,6 +39,29 @@ describe('working days on the PRC calendar', () => {
     assert.ok(PRC_CALENDAR.lastCoveredYear >= 2026);
     assert.equal(calendarCovers(at('2026-01-01T00:00:00Z'), at('2026-12-01T00:00:00Z')), true);
     assert.equal(calendarCovers(at('2026-01-01T00:00:00Z'), at(`${PRC_CALENDAR.lastCoveredYear + 1}-06-01T00:00:00Z`)), false);
+  });
+
+  test('the statutory holidays worked out from the law are days off in every year the official schedule covers under it (2025 on)', () => {
+    for (let y = 2025; y <= PRC_CALENDAR.lastCoveredYear; y++) {
+      const days = statutoryHolidays(y);
+      assert.equal(days.size, 13, `${y}: 13 statutory days`);
+      for (const d of days) assert.equal(chineseDays.isWorkday(d), false, `${d} is a day off in the ${y} schedule`);
+    }
+  });
+
+  test('past the schedule\'s last year: Monday–Friday less the statutory holidays (New Year, the Spring Festival from its eve, Qingming, 1–2 May, the Dragon Boat and Mid-Autumn days, 1–3 October)', () => {
+    const y = PRC_CALENDAR.lastCoveredYear + 1;
+    const days = statutoryHolidays(y);
+    assert.ok(days.has(`${y}-01-01`) && days.has(`${y}-05-02`) && days.has(`${y}-10-03`));
+    for (const d of days) assert.equal(PRC_CALENDAR.isWorkingDay(d), false, d);
+    if (y === 2027) {
+      // lunar new year 2027 is 6 February (a Saturday): its eve Friday the 5th and Monday the 8th are off
+      assert.deepEqual(['2027-02-04', '2027-02-05', '2027-02-08', '2027-02-09'].map((d) => PRC_CALENDAR.isWorkingDay(d)), [true, false, false, true]);
+      assert.deepEqual(['2027-04-05', '2027-06-09', '2027-09-15'].map((d) => PRC_CALENDAR.isWorkingDay(d)), [false, false, false]);
+      // a case arriving on 31 December 2026: the 5th working day is 8 January, not 7 January
+      assert.equal(shanghaiDate(addWorkingDays(at('2026-12-31T02:00:00Z'), 5) - 1), '2027-01-08');
+    }
+    assert.equal(PRC_CALENDAR.isWorkingDay(`${y}-03-06`), new Date(`${y}-03-06T00:00:00Z`).getUTCDay() % 6 !== 0, 'an ordinary day: Monday–Friday');
   });
 
   test('property: the deadline is a Shanghai midnight, its last day is a working day, and exactly n working days lie before it', () => {
