@@ -184,16 +184,16 @@ export async function fileComplaint(ctx: AppContext, p: Principal, body: unknown
 
 export type ReportResult = ({ ok: true } & FiledCase) | { ok: false; reference: string | null; error: ReturnType<SmsguardError['toBody']> };
 
-/**
- * The 12321 centre's reports, each with the centre's own reference. A report whose reference was
- * already filed returns that case again (imports can be retried). A report that names or matches a
- * content provider is forwarded to it at once (the centre's forwarding is the filing).
- */
 /** Who may file 12321 reports (the centre, or an admin): `forbidden` naming the roles otherwise. Pages that only lead to the import ask it too. */
 export function requireReportFiler(p: Principal): void {
   requireRole(p, 'report-centre', 'admin');
 }
 
+/**
+ * The 12321 centre's reports, each with the centre's own reference. A report whose reference was
+ * already filed returns that case again (imports can be retried). A report that names or matches a
+ * content provider is forwarded to it at once (the centre's forwarding is the filing).
+ */
 export async function fileReports(ctx: AppContext, p: Principal, items: readonly unknown[]): Promise<ReportResult[]> {
   requireReportFiler(p);
   if (items.length > 1000) throw new SmsguardError('invalid_request', 'reports: at most 1000 per request', {}, 'reports');
