@@ -30,6 +30,20 @@ describe('input validation', () => {
     }
   });
 
+  test('text: spaces or a signature alone → 400 invalid_request naming text, in a batch as that item\'s result', async () => {
+    for (const text of ['【示例】', '  ', '【示例】 \n', '【示例】【别家】']) {
+      const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: message({ text }) });
+      assert.equal(r.statusCode, 400, `${JSON.stringify(text)}: ${r.body}`);
+      assert.deepEqual([r.json().error.code, r.json().error.field], ['invalid_request', 'text'], JSON.stringify(text));
+    }
+    assert.equal((await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: message({ text: '【示例】好' }) })).statusCode, 202);
+    const b = await g.http.inject({ method: 'POST', url: '/v1/messages/batch', headers: cp.auth, payload: { messages: [message({ text: '【示例】' }), message()] } });
+    assert.equal(b.statusCode, 200, b.body);
+    const [bad, good] = b.json().results;
+    assert.deepEqual([bad.error?.code, bad.error?.field], ['invalid_request', 'messages/0/text']);
+    assert.equal(good.status, 'accepted');
+  });
+
   test('registeredDelivery: true, false, "failure" and absent are kept as given', async () => {
     for (const [v, seen] of [[true, true], [false, false], ['failure', 'failure'], [undefined, false]] as const) {
       const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: message(v === undefined ? {} : { registeredDelivery: v }) });
