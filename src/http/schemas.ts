@@ -18,8 +18,9 @@ export const messageInput = {
     to: { type: 'string', description: 'Mainland mobile number: 13800138000, +8613800138000 or 8613800138000' },
     text: { type: 'string', description: 'Text starting with a registered signature 【…】' },
     type: { type: 'string', enum: ['verification', 'notification', 'commercial', 'public_welfare'] },
-    category: { type: 'string', description: 'Consent category; required for commercial' },
-    clientRef: { type: 'string' },
+    // null is "none", as for a batch item (validateSubmitInput reads both the same way)
+    category: { type: ['string', 'null'], description: 'Consent category; required for commercial (null or absent: none)' },
+    clientRef: { type: ['string', 'null'], description: 'The client\'s own reference, kept with the message and shown by GET /v1/messages/{id} (null or absent: none)' },
     // The same three values validateSubmitInput accepts (src/app/validate.ts), so the schema and the
     // batch path (which validates items there alone) give one answer.
     registeredDelivery: { enum: [true, false, 'failure'], description: 'Delivery receipt: true (every final status), false (none, the default) or "failure" (failures only)' },

@@ -44,6 +44,15 @@ describe('input validation', () => {
     assert.equal(good.status, 'accepted');
   });
 
+  test('category and clientRef: null is none, for a single message as for a batch item', async () => {
+    const one = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: message({ category: null, clientRef: null }) });
+    assert.equal(one.statusCode, 202, one.body);
+    const b = await g.http.inject({ method: 'POST', url: '/v1/messages/batch', headers: cp.auth, payload: { messages: [message({ category: null, clientRef: null })] } });
+    assert.equal(b.json().results[0].status, 'accepted', b.body);
+    const c = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: message({ from: '10690002', type: 'commercial', category: null }) });
+    assert.deepEqual([c.statusCode, c.json().error.field], [400, 'category'], c.body);
+  });
+
   test('registeredDelivery: true, false, "failure" and absent are kept as given', async () => {
     for (const [v, seen] of [[true, true], [false, false], ['failure', 'failure'], [undefined, false]] as const) {
       const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: message(v === undefined ? {} : { registeredDelivery: v }) });
