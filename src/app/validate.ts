@@ -31,10 +31,25 @@ export function msisdnField(raw: unknown, field: string, profile: Profile): stri
   return m;
 }
 
-/** Signatures as written in a text (`【示例】`), for telling whether anything else is there. */
-const SIGNATURES = /【[^【】]*】/g;
-/** Texts this long or shorter are checked for content beyond signatures and spaces. */
-const EMPTY_CHECK_MAX = 64;
+const SPACE = /\s/;
+
+/**
+ * Whether a text holds anything besides spaces and signatures (`【示例】`). Walks from the start and
+ * stops at the first such character, which in a real message is the one after its signature: no
+ * allocation on the message path.
+ */
+export function hasContent(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '【') {
+      const close = text.indexOf('】', i + 1);
+      // an unclosed bracket is text, as is a bracket holding another opening one
+      if (close < 0 || text.lastIndexOf('【', close) !== i) return true;
+      i = close;
+    } else if (!SPACE.test(ch)) return true;
+  }
+  return false;
+}
 
 /** What `registeredDelivery` may say: every receipt, none, or failures only (docs/SMPP.md). */
 const RECEIPT_REQUESTS: readonly unknown[] = [true, false, 'failure'];
@@ -62,8 +77,7 @@ export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
   if (!(text as unknown as { isWellFormed(): boolean }).isWellFormed()) fail(`${p}text`, 'must be well-formed Unicode (it holds a lone surrogate)');
   if (text.includes('\u0000')) fail(`${p}text`, 'must not contain NUL characters');
   // Spaces and a signature alone say nothing to the recipient (an empty template, a client's bug).
-  // Only a short text can be that, so the message path pays a length compare, not a regex.
-  if (text.length <= EMPTY_CHECK_MAX && text.replace(SIGNATURES, '').trim() === '') fail(`${p}text`, 'has no content besides spaces or a signature');
+  if (!hasContent(text)) fail(`${p}text`, 'has no content besides spaces or a signature');
   if (!isMessageType(o.type)) fail(`${p}type`, 'must be one of verification, notification, commercial, public_welfare');
   const out: SubmitInput = { from, to, text, type: o.type };
   if (o.category !== undefined && o.category !== null) out.category = str(o.category, `${p}category`, { min: 1, max: 64 });
