@@ -452,6 +452,25 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         }
       });
 
+      test('an SMSC id used again (a restarted SMSC counting from 1 again): the receipt goes to the message still waiting for one, the newest first', async () => {
+        const [old, fresh, other] = await queued(3);
+        await s.outbox.recordStatuses([{ id: old, status: 'submitted', at: T0 + 1, upstreamId: 'RE-1' }]);
+        assert.deepEqual((await s.outbox.applyReceipts([{ upstreamId: 'RE-1', status: 'delivered', at: T0 + 2 }])).changed.map((u) => u.id), [old]);
+        // the same id given again to a later message, after the first one's receipt
+        await s.outbox.recordStatuses([{ id: fresh, status: 'submitted', at: T0 + 3, upstreamId: 'RE-1' }]);
+        assert.deepEqual(await s.outbox.findByUpstreamId('RE-1'), { id: fresh, status: 'submitted' });
+        const r = await s.outbox.applyReceipts([{ upstreamId: 'RE-1', status: 'delivered', at: T0 + 4 }]);
+        assert.deepEqual(r.changed.map((u) => [u.id, u.status]), [[fresh, 'delivered']]);
+        assert.deepEqual(r.unknown, []);
+        assert.deepEqual((await s.messages.getMessage(fresh))?.history.map((x) => x.status), ['accepted', 'submitted', 'delivered']);
+        // both final now: a repeat changes nothing, and finds the newest
+        assert.deepEqual((await s.outbox.applyReceipts([{ upstreamId: 'RE-1', status: 'delivered', at: T0 + 5 }])).changed, []);
+        assert.deepEqual(await s.outbox.findByUpstreamId('RE-1'), { id: fresh, status: 'delivered' });
+        // two waiting under one id (the first's receipt lost): the newer is taken first
+        await s.outbox.recordStatuses([{ id: other, status: 'submitted', at: T0 + 6, upstreamId: 'RE-1' }]);
+        assert.deepEqual((await s.outbox.applyReceipts([{ upstreamId: 'RE-1', status: 'undeliverable', at: T0 + 7 }])).changed.map((u) => u.id), [other]);
+      });
+
       test('a batch\'s submitted statuses with receipts for them in the same call end as the same moves in two calls would', async () => {
         // per set: a, c claimed; d and e never claimed (no lease); b failed before its submitted
         // arrives; e's next update is a final status that also sets an upstream id, then a receipt.

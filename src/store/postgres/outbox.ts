@@ -12,6 +12,7 @@ import type { NewRecord, PgRecordsWriter } from './records-writer.js';
 import { receiptFromColumn } from '../registered-delivery.js';
 import { partialColumn, partialFromColumn } from '../partial-submit.js';
 import type { PartialSubmit } from '../../ports/egress.js';
+import { betterReceiptMatch } from '../receipt-match.js';
 
 /** Statuses after which a message leaves the queue. */
 const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed']);
@@ -80,9 +81,15 @@ export class PgOutbox implements OutboxStore {
       const partUps = new Set(partHits.map((p) => p.upstream_id));
       const partMessages = [...new Set(partHits.map((p) => p.message_id))];
       const rows = partHits.length === 0
-        ? (await c.query<CurrentDb & { upstream_id: string }>(Q.currentByUpstream, [ups])).rows
-        : (await c.query<CurrentDb & { upstream_id: string }>(Q.currentByIdOrUpstream, [partMessages, ups.filter((u) => !partUps.has(u))])).rows;
-      const byUp = new Map(rows.filter((r) => r.upstream_id !== null && !partUps.has(r.upstream_id)).map((r) => [r.upstream_id, r]));
+        ? (await c.query<CurrentDb & { upstream_id: string; submitted_at: string }>(Q.currentByUpstream, [ups])).rows
+        : (await c.query<CurrentDb & { upstream_id: string; submitted_at: string }>(Q.currentByIdOrUpstream, [partMessages, ups.filter((u) => !partUps.has(u))])).rows;
+      // Several messages under one SMSC id (an SMSC that gave it again): the one receipt-match.ts prefers.
+      const byUp = new Map<string, (typeof rows)[number]>();
+      for (const r of rows) {
+        if (r.upstream_id === null || partUps.has(r.upstream_id)) continue;
+        const had = byUp.get(r.upstream_id);
+        if (!had || betterReceiptMatch(r, had)) byUp.set(r.upstream_id, r);
+      }
       const cur = new Map(rows.map((r) => [r.id, r as CurrentDb]));
       const parts = partHits.length === 0 ? null : await this.partsOf(c, partMessages);
       const updates: StatusUpdate[] = [];

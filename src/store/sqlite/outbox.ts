@@ -9,6 +9,7 @@ import { partialColumn, partialFromColumn } from '../partial-submit.js';
 import type { PartialSubmit } from '../../ports/egress.js';
 import { SlotMap } from '../../runtime/slot-map.js';
 import { before, HandedMessages } from './handed-messages.js';
+import { RECEIPT_MATCH_ORDER } from '../receipt-match.js';
 
 /** Statuses after which a message leaves the queue (its text is no longer needed there). */
 const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed']);
@@ -75,8 +76,10 @@ export class SqliteOutbox implements OutboxStore {
       // Past the last row claimed (ClaimCursor): what arrived since, none of it leased.
       dueAfter: db.prepare(`SELECT ${DUE_COLUMNS} FROM message_status WHERE status = 'accepted' AND due_at <= ? AND (due_at, rowid) > (?, ?) ORDER BY due_at, rowid LIMIT ?`).raw(),
       retry: db.prepare('UPDATE message_status SET due_at = ?, attempts = attempts + 1, partial = ? WHERE id = ?'),
-      // raw: [id, status, content_provider_id, msisdn] (an array costs less than an object, once per receipt)
-      byUpstream: db.prepare('SELECT id, status, content_provider_id, msisdn FROM message_status WHERE upstream_id = ?').raw(),
+      // raw: [id, status, content_provider_id, msisdn] (an array costs less than an object, once per receipt).
+      // An SMSC may give an id again (one restarted counts from 1 again; counters wrap): the message
+      // still waiting for its receipt is the one meant, the newest first (RECEIPT_MATCH_ORDER).
+      byUpstream: db.prepare(`SELECT id, status, content_provider_id, msisdn FROM message_status WHERE upstream_id = ? ORDER BY ${RECEIPT_MATCH_ORDER} LIMIT 1`).raw(),
       // which of a JSON array of spellings are on file (resolveUpstreamId): one index probe each, in SQLite
       spellingsOnFile: db.prepare(`SELECT upstream_id FROM message_status WHERE upstream_id IN (SELECT value FROM json_each(@s))
         UNION SELECT upstream_id FROM upstream_parts WHERE upstream_id IN (SELECT value FROM json_each(@s))`),
@@ -85,8 +88,8 @@ export class SqliteOutbox implements OutboxStore {
       dueUpTo: db.prepare("SELECT count(*) FROM (SELECT 1 FROM message_status WHERE status = 'accepted' AND due_at <= ? AND (due_at, rowid) <= (?, ?) LIMIT ?)").pluck(),
       // A long message's parts (migration 093): filed with `submitted`, each part's receipt kept.
       fileParts: db.prepare('INSERT OR IGNORE INTO upstream_parts (upstream_id, message_id, part, parts, at) VALUES (?, ?, ?, ?, ?)'),
-      // The part not yet receipted first, should two messages' parts share an SMSC id.
-      partOf: db.prepare('SELECT message_id, parts, status FROM upstream_parts WHERE upstream_id = ? ORDER BY status IS NOT NULL LIMIT 1'),
+      // The part not yet receipted first, should two messages' parts share an SMSC id; then the newest.
+      partOf: db.prepare('SELECT message_id, parts, status FROM upstream_parts WHERE upstream_id = ? ORDER BY status IS NOT NULL, at DESC LIMIT 1'),
       anyParts: db.prepare('SELECT 1 FROM upstream_parts LIMIT 1').pluck(),
       partReceipt: db.prepare('UPDATE upstream_parts SET status = ?, detail = ? WHERE upstream_id = ? AND message_id = ? AND status IS NULL'),
       partsDone: db.prepare('SELECT count(status) AS done FROM upstream_parts WHERE message_id = ?').pluck(),

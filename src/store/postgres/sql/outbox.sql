@@ -36,7 +36,7 @@ RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.register
 SELECT id, status, content_provider_id, msisdn FROM message_status WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE;
 
 -- name: currentByUpstream
-SELECT id, upstream_id, status, content_provider_id, msisdn FROM message_status WHERE upstream_id = ANY($1::text[]) ORDER BY id FOR UPDATE;
+SELECT id, upstream_id, status, content_provider_id, msisdn, submitted_at FROM message_status WHERE upstream_id = ANY($1::text[]) ORDER BY id FOR UPDATE;
 
 -- name: setStatuses
 -- Final statuses clear the text (the record keeps it) and the lease.
@@ -56,7 +56,8 @@ UPDATE message_status SET due_at = $2, leased_until = NULL, published_at = NULL,
 UPDATE message_status SET leased_until = NULL WHERE id = ANY($1::text[]) AND status = 'accepted';
 
 -- name: byUpstream
-SELECT id, status FROM message_status WHERE upstream_id = $1;
+-- the message still waiting for its receipt first, then the newest (src/store/receipt-match.ts)
+SELECT id, status FROM message_status WHERE upstream_id = $1 ORDER BY status = 'submitted' DESC, submitted_at DESC, id DESC LIMIT 1;
 
 -- name: spellingsOnFile
 -- Which of these spellings are on file as an upstream id, of a message or of a part (resolveUpstreamId).
@@ -72,7 +73,7 @@ SELECT upstream_id, message_id FROM upstream_parts WHERE upstream_id = ANY($1::t
 
 -- name: currentByIdOrUpstream
 -- The messages of receipted parts (by id) and of the other receipts (by upstream id), locked in id order.
-SELECT id, upstream_id, status, content_provider_id, msisdn FROM message_status WHERE id = ANY($1::text[]) OR upstream_id = ANY($2::text[]) ORDER BY id FOR UPDATE;
+SELECT id, upstream_id, status, content_provider_id, msisdn, submitted_at FROM message_status WHERE id = ANY($1::text[]) OR upstream_id = ANY($2::text[]) ORDER BY id FOR UPDATE;
 
 -- name: partsOfMessages
 -- Read after the messages' rows are locked: every receipt of their parts committed before is seen.
