@@ -194,7 +194,7 @@ async function startGateway(config: Config, undo: (close: () => unknown) => void
       ? `  admin token   ${admin.token}\n                (generated now and stored hashed: it is shown only this once; set SMSGUARD_ADMIN_TOKEN to choose your own)`
       : admin.source === 'env'
         ? `  admin token   from SMSGUARD_ADMIN_TOKEN`
-        : `  admin token   stored hashed (printed at first start); create another with: smsguard token create --role admin --db ${config.db}`,
+        : `  admin token   stored hashed (printed at first start); create another with: smsguard token create --role admin --db ${config.db}${config.dbSchema ? ` --db-schema ${config.dbSchema}` : ''}`,
     records.line,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
