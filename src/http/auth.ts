@@ -26,7 +26,11 @@ export function registerAuth(f: FastifyInstance, app: App): void {
   });
 }
 
-/** Route guard: any authenticated principal. Role checks happen in the use cases. */
+/**
+ * Route guard: any authenticated principal. Role checks happen in the use cases. Routes run it as
+ * an onRequest hook (after the principal's), so a request without a token is 401 before its body is
+ * read or validated: a 400 about the body told a caller without a token the wrong thing to fix.
+ */
 export async function requireAuth(req: FastifyRequest): Promise<void> {
   if (req.principal.role === 'public') throw new SmsguardError('unauthorized', 'Authorization: Bearer <token> required');
 }

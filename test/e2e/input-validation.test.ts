@@ -53,6 +53,15 @@ describe('input validation', () => {
     assert.deepEqual([c.statusCode, c.json().error.field], [400, 'category'], c.body);
   });
 
+  test('no token: 401 unauthorized before the body is validated', async () => {
+    for (const payload of [{}, message()]) {
+      const r = await g.http.inject({ method: 'POST', url: '/v1/messages', payload });
+      assert.deepEqual([r.statusCode, r.json().error.code], [401, 'unauthorized'], r.body);
+    }
+    const b = await g.http.inject({ method: 'POST', url: '/v1/messages/batch', payload: { messages: 'x' } });
+    assert.deepEqual([b.statusCode, b.json().error.code], [401, 'unauthorized'], b.body);
+  });
+
   test('registeredDelivery: true, false, "failure" and absent are kept as given', async () => {
     for (const [v, seen] of [[true, true], [false, false], ['failure', 'failure'], [undefined, false]] as const) {
       const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: message(v === undefined ? {} : { registeredDelivery: v }) });

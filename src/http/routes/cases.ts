@@ -9,7 +9,7 @@ import { bearerSecurity, errorBody, idParam } from '../schemas.js';
 export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const svc = () => complaintsOf(opts.app);
   f.get('/v1/cases', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['complaints'], security: bearerSecurity, summary: 'List cases, newest first (a provider sees its own)',
       querystring: {
@@ -26,12 +26,12 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
   });
 
   f.get('/v1/cases/:id', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: { tags: ['complaints'], security: bearerSecurity, summary: 'One case with its evidence, trail, measures and deadline', params: idParam },
   }, async (req) => svc().getCase(req.principal, (req.params as { id: string }).id));
 
   f.post('/v1/cases/:id/transitions', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['complaints'], security: bearerSecurity, params: idParam,
       summary: 'Move a case: forward, investigate, answer, close, reopen, escalate, withdraw (see docs/COMPLAINTS.md for who may)',
@@ -56,7 +56,7 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
   });
 
   f.post('/v1/cases/:id/evidence', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['complaints'], security: bearerSecurity, params: idParam,
       summary: 'Match the evidence again (centre, operator, regulator), optionally with the sender learnt since; the state stays',

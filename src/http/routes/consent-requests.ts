@@ -10,7 +10,7 @@ const frequency = { type: 'object', properties: { count: { type: 'integer' }, pe
 export async function consentRequestRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.post('/v1/consent-requests', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['consent'], security: bearerSecurity,
       summary: 'Ask a number for consent: one message from a commercial port stating category, frequency, duration and how to answer',
@@ -34,7 +34,7 @@ export async function consentRequestRoutes(f: FastifyInstance, opts: { app: App 
   }, async (req, reply) => reply.code(202).send(await requestConsent(app.ctx, req.principal, req.body)));
 
   f.get('/v1/consent-requests/:id', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: { tags: ['consent'], security: bearerSecurity, summary: 'A consent request: status (pending, granted, refused, deemed_refused, lapsed) and its history', params: idParam },
   }, async (req) => getConsentRequest(app.ctx, req.principal, (req.params as { id: string }).id));
 }

@@ -7,7 +7,7 @@ import { bearerSecurity, errorBody, idParam } from '../schemas.js';
 export async function consentRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.post('/v1/consents', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['consent'], security: bearerSecurity, summary: 'Record a consent the provider obtained, with its proof',
       body: {
@@ -25,7 +25,7 @@ export async function consentRoutes(f: FastifyInstance, opts: { app: App }): Pro
   }, async (req, reply) => reply.code(201).send(await app.grantConsent(req.principal, req.body as Record<string, unknown>)));
 
   f.delete('/v1/consents/:id', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: { tags: ['consent'], security: bearerSecurity, summary: 'Withdraw a consent (recorded as a withdrawal)', params: idParam },
   }, async (req, reply) => {
     await app.withdrawConsent(req.principal, (req.params as { id: string }).id);

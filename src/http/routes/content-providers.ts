@@ -7,7 +7,7 @@ import { bearerSecurity, errorBody, idParam } from '../schemas.js';
 export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.post('/v1/content-providers', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['registry'], security: bearerSecurity, summary: 'Register a content provider (admin); returns its API key once',
       body: { type: 'object', properties: { name: { type: 'string' }, creditCode: { type: 'string', description: 'Unified social credit code (GB 32100-2015)' }, licenseNumber: { type: 'string' } }, required: ['name', 'creditCode'] },
@@ -16,7 +16,7 @@ export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App
   }, async (req, reply) => reply.code(201).send(await app.createContentProvider(req.principal, req.body as Record<string, unknown>)));
 
   f.patch('/v1/content-providers/:id', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['registry'], security: bearerSecurity, summary: 'Suspend or reactivate a content provider (admin)', params: idParam,
       body: { type: 'object', properties: { status: { type: 'string', enum: ['active', 'suspended'] }, reason: { type: 'string' } }, required: ['status'] },
@@ -25,7 +25,7 @@ export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App
   }, async (req) => app.setContentProviderStatus(req.principal, (req.params as { id: string }).id, req.body as Record<string, unknown>));
 
   f.post('/v1/content-providers/:id/signatures', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['registry'], security: bearerSecurity, summary: 'Register a signature 【…】 to a content provider (admin)', params: idParam,
       body: { type: 'object', properties: { signature: { type: 'string' } }, required: ['signature'] },
@@ -34,7 +34,7 @@ export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App
   }, async (req, reply) => reply.code(201).send(await app.addSignature(req.principal, (req.params as { id: string }).id, req.body as Record<string, unknown>)));
 
   f.post('/v1/ports', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['registry'], security: bearerSecurity, summary: 'Register a port to a content provider (admin)',
       description: 'The report port (SMSGUARD_REPORT_PORT, default 12321) is reserved: 409 conflict (rule ports.reserved). Only that exact number is the report port, so longer numbers starting with it can be registered as ordinary ports. An MO goes to the port it was sent to, else to the longest registered port its destination extends (extension digits, 扩展码).',

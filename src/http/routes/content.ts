@@ -44,7 +44,7 @@ const review = {
 export function contentRoutes(gov: ContentGovernance) {
   return async function contentRoutesPlugin(f: FastifyInstance, _opts: { app: App }): Promise<void> {
     f.post('/v1/templates', {
-      preHandler: requireAuth,
+      onRequest: requireAuth,
       schema: {
         tags: ['content'], security: bearerSecurity,
         summary: 'Submit a template; machine checks run at once and every violation is reported together (status rejected), else it waits for review (pending)',
@@ -62,7 +62,7 @@ export function contentRoutes(gov: ContentGovernance) {
     }, async (req, reply) => reply.code(201).send(await gov.submitTemplate(req.principal, req.body as Record<string, unknown>)));
 
     f.get('/v1/templates', {
-      preHandler: requireAuth,
+      onRequest: requireAuth,
       schema: {
         tags: ['content'], security: bearerSecurity, summary: 'Templates (providers see their own)',
         querystring: { type: 'object', properties: { status: { type: 'string', enum: ['pending', 'approved', 'rejected'] }, contentProviderId: { type: 'string', maxLength: 64 } } },
@@ -71,17 +71,17 @@ export function contentRoutes(gov: ContentGovernance) {
     }, async (req) => ({ templates: await gov.listTemplates(req.principal, req.query as { status?: string; contentProviderId?: string }) }));
 
     f.get('/v1/templates/:id', {
-      preHandler: requireAuth,
+      onRequest: requireAuth,
       schema: { tags: ['content'], security: bearerSecurity, summary: 'One template', params: idParam, response: { 200: template, '4xx': errorBody } },
     }, async (req) => gov.getTemplate(req.principal, (req.params as { id: string }).id));
 
     f.post('/v1/templates/:id/review', {
-      preHandler: requireAuth,
+      onRequest: requireAuth,
       schema: { tags: ['content'], security: bearerSecurity, summary: 'Approve or reject a template (admin; a reason is required to reject)', params: idParam, body: review, response: { 200: template, '4xx': errorBody } },
     }, async (req) => gov.reviewTemplate(req.principal, (req.params as { id: string }).id, req.body as Record<string, unknown>));
 
     f.put('/v1/content-providers/:id/content-settings', {
-      preHandler: requireAuth,
+      onRequest: requireAuth,
       schema: {
         tags: ['content'], security: bearerSecurity, summary: 'Template requirement (required | preferred | off) and link-domain allow-list of a content provider (admin)', params: idParam,
         body: {
@@ -93,7 +93,7 @@ export function contentRoutes(gov: ContentGovernance) {
     }, async (req) => gov.setContentSettings(req.principal, (req.params as { id: string }).id, req.body as Record<string, unknown>));
 
     f.post('/v1/signatures', {
-      preHandler: requireAuth,
+      onRequest: requireAuth,
       schema: {
         tags: ['content'], security: bearerSecurity, summary: 'A content provider applies for a signature; it is pending (and does not pass) until reviewed',
         body: { type: 'object', additionalProperties: false, properties: { signature: { type: 'string', maxLength: 40 } }, required: ['signature'] },
@@ -102,7 +102,7 @@ export function contentRoutes(gov: ContentGovernance) {
     }, async (req, reply) => reply.code(201).send(await gov.submitSignature(req.principal, req.body as Record<string, unknown>)));
 
     f.post('/v1/signatures/:id/review', {
-      preHandler: requireAuth,
+      onRequest: requireAuth,
       schema: {
         tags: ['content'], security: bearerSecurity, summary: 'Approve or reject a signature (admin)', params: idParam, body: review,
         response: { 200: { type: 'object', properties: { id: { type: 'string' }, signature: { type: 'string' }, status: { type: 'string' } } }, '4xx': errorBody },
@@ -110,7 +110,7 @@ export function contentRoutes(gov: ContentGovernance) {
     }, async (req) => gov.reviewSignature(req.principal, (req.params as { id: string }).id, req.body as Record<string, unknown>));
 
     f.get('/v1/alerts', {
-      preHandler: requireAuth,
+      onRequest: requireAuth,
       schema: {
         tags: ['content'], security: bearerSecurity, summary: 'Early-warning alerts, newest first (providers see their own; a regulator token limited to a province or dates sees the alerts inside them)',
         querystring: { type: 'object', properties: { contentProviderId: { type: 'string', maxLength: 64 }, since: { type: 'string', pattern: '^[0-9]{1,15}$' }, limit: { type: 'string', pattern: '^[0-9]{1,4}$' } } },
@@ -123,7 +123,7 @@ export function contentRoutes(gov: ContentGovernance) {
     });
 
     f.get('/v1/early-warning/actions', {
-      preHandler: requireAuth,
+      onRequest: requireAuth,
       schema: {
         tags: ['content'], security: bearerSecurity, summary: 'Automatic actions with the figures that triggered them (in force unless all=true; a regulator token limited to a province or dates sees the actions inside them)',
         querystring: { type: 'object', properties: { all: { type: 'string', enum: ['true', 'false'] } } },
@@ -132,7 +132,7 @@ export function contentRoutes(gov: ContentGovernance) {
     }, async (req) => ({ actions: await gov.listActions(req.principal, (req.query as { all?: string }).all !== 'true') }));
 
     f.post('/v1/early-warning/actions/:id/lift', {
-      preHandler: requireAuth,
+      onRequest: requireAuth,
       schema: { tags: ['content'], security: bearerSecurity, summary: 'Lift an automatic action (admin)', params: idParam, response: { 200: actionRecord, '4xx': errorBody } },
     }, async (req) => gov.liftAction(req.principal, (req.params as { id: string }).id));
   };

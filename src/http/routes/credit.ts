@@ -8,7 +8,7 @@ import { bearerSecurity, errorBody, idParam } from '../schemas.js';
 export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const svc = () => complaintsOf(opts.app);
   f.get('/v1/credit/entries', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['supervision'], security: bearerSecurity, summary: 'Credit-file entries (regulator, operator; a provider sees its own; a regulator token limited to a province or dates sees the entries inside them)',
       querystring: { type: 'object', properties: { contentProviderId: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000 } } },
@@ -19,7 +19,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
   });
 
   f.post('/v1/credit/entries', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['supervision'], security: bearerSecurity, summary: 'Add an entry (regulator): warning, fine with amount, supervision talk with notes, correction order',
       body: {
@@ -36,7 +36,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
   }, async (req, reply) => reply.code(201).send(await svc().addCreditEntry(req.principal, req.body as Record<string, unknown>)));
 
   f.post('/v1/credit/entries/:id/publish', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: { tags: ['supervision'], security: bearerSecurity, summary: 'Publish an entry on the public page (regulator)', params: idParam },
   }, async (req) => svc().publishCreditEntry(req.principal, (req.params as { id: string }).id));
 
@@ -48,7 +48,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
   }, async (req) => ({ entries: await svc().publicCreditEntries((req.query as { q?: string }).q) }));
 
   f.get('/v1/content-providers/:id/complaint-rate', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['supervision'], security: bearerSecurity, params: idParam,
       summary: 'Complaints per million accepted messages in a Shanghai month, against the profile threshold (a provider its own; a regulator token limited to a province or dates: 403 outside them)',

@@ -9,7 +9,7 @@ import { bearerSecurity, errorBody } from '../schemas.js';
 export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.post('/v1/dnd', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     bodyLimit: 8 * 1024 * 1024,
     schema: {
       tags: ['consent'], security: bearerSecurity, summary: 'Admin: add numbers to the do-not-disturb list (no commercial message from any provider); received = added + alreadyListed + duplicateCount + invalidCount',
@@ -19,11 +19,11 @@ export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise
   }, async (req) => importDnd(app.ctx, req.principal, req.body as Record<string, unknown>));
 
   f.get('/v1/refusal-phrases', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: { tags: ['consent'], security: bearerSecurity, summary: 'Refusal phrases in force: defaults, the operator’s own, and the profile’s whole-reply keywords' },
   }, async (req) => getRefusalPhrases(app.ctx, req.principal));
   f.put('/v1/refusal-phrases', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['consent'], security: bearerSecurity, summary: 'Admin: replace the operator’s refusal phrases (matched anywhere in a reply, unless negated)',
       body: { type: 'object', properties: { phrases: { type: 'array', items: { type: 'string' } } }, required: ['phrases'] },

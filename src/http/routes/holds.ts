@@ -16,7 +16,7 @@ const hold = {
 export async function holdRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.post('/v1/holds', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['records'], security: bearerSecurity, summary: 'Place a legal hold: matching records are kept past retention until released',
       body: { type: 'object', additionalProperties: false, properties: { msisdn: { type: 'string', maxLength: 32 }, contentProviderId: { type: 'string', maxLength: 64 }, reason: { type: 'string', maxLength: 1000 } }, required: ['reason'] },
@@ -25,7 +25,7 @@ export async function holdRoutes(f: FastifyInstance, opts: { app: App }): Promis
   }, async (req, reply) => reply.code(201).send(await createHold(app.ctx, req.principal, req.body as Record<string, unknown>)));
 
   f.get('/v1/holds', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['records'], security: bearerSecurity, summary: 'Legal holds (active unless all=true; a regulator token limited to a province or dates sees its province\'s providers\' holds and every number hold, placed inside its dates)',
       querystring: { type: 'object', properties: { all: { type: 'string', enum: ['true', 'false'] } } },
@@ -34,7 +34,7 @@ export async function holdRoutes(f: FastifyInstance, opts: { app: App }): Promis
   }, async (req) => ({ holds: await listHolds(app.ctx, req.principal, (req.query as { all?: string }).all !== 'true') }));
 
   f.post('/v1/holds/:id/release', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: { tags: ['records'], security: bearerSecurity, summary: 'Release a legal hold (the next purge may remove what it kept)', params: idParam, response: { 200: hold, '4xx': errorBody } },
   }, async (req) => releaseHold(app.ctx, req.principal, (req.params as { id: string }).id));
 }

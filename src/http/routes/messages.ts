@@ -22,7 +22,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.post('/v1/messages', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['messages'], security: bearerSecurity, summary: 'Submit one message; 202 when accepted, 422 with the rule and article when rejected',
       body: messageInput,
@@ -37,7 +37,7 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
   });
 
   f.post('/v1/messages/batch', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     bodyLimit: 8 * 1024 * 1024,
     schema: {
       tags: ['messages'], security: bearerSecurity, summary: `Submit up to ${MAX_BATCH} messages; each result as for a single submit`,
@@ -54,7 +54,7 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
   });
 
   f.get('/v1/messages/:id', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: { tags: ['messages'], security: bearerSecurity, summary: 'A message with its status history and every verdict', params: idParam },
   }, async (req) => app.getMessage(req.principal, (req.params as { id: string }).id));
 }

@@ -19,7 +19,7 @@ const head = {
 export async function recordHeadRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.get('/v1/records/heads', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['records'], security: bearerSecurity, summary: 'Signed hash-chain heads, one per month (signs new heads for chains that grew, at most once a minute)',
       response: { 200: { type: 'object', properties: { keyId: { type: 'string' }, publicKey: { type: 'string' }, heads: { type: 'array', items: head } } }, '4xx': errorBody },

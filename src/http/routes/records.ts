@@ -12,7 +12,7 @@ import { recordHeadRoutes } from './record-heads.js';
 export async function recordRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.get('/v1/records', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['records'], security: bearerSecurity,
       summary: 'Records: every submission, status, MO, consent, opt-out and audit entry, newest first (keyset cursor)',

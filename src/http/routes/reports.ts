@@ -11,7 +11,7 @@ export async function reportRoutes(f: FastifyInstance, opts: { app: App }): Prom
   // JSONL imports arrive as text; each line is one report. Scoped to this plugin.
   f.addContentTypeParser(['application/x-ndjson', 'application/jsonl', 'application/x-jsonlines'], { parseAs: 'string', bodyLimit: 8 * 1024 * 1024 }, (_req, body, done) => done(null, parseJsonl(String(body))));
   f.post('/v1/reports', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     bodyLimit: 8 * 1024 * 1024,
     schema: {
       tags: ['complaints'], security: bearerSecurity,

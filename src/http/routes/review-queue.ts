@@ -26,7 +26,7 @@ export async function reviewQueueRoutes(f: FastifyInstance, opts: { app: App }):
   const queue = new ReviewQueue(opts.app.ctx);
 
   f.get('/v1/review-queue', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['content'], security: bearerSecurity, summary: 'Messages held for review by an early-warning hold, oldest first (admin; providers see their own)',
       querystring: { type: 'object', properties: { contentProviderId: { type: 'string', maxLength: 64 }, limit: { type: 'integer', minimum: 1, maximum: 1000 } } },
@@ -39,7 +39,7 @@ export async function reviewQueueRoutes(f: FastifyInstance, opts: { app: App }):
     preValidation: async (req) => {
       req.body ??= {};
     },
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['content'], security: bearerSecurity, summary: 'Release a held message: it joins the egress queue and is sent (admin; the reason is recorded)',
       params: idParam, body: reasonBody(false), response: { 200: held, '4xx': errorBody },
@@ -47,7 +47,7 @@ export async function reviewQueueRoutes(f: FastifyInstance, opts: { app: App }):
   }, async (req) => queue.release(req.principal, (req.params as { id: string }).id, req.body as { reason?: unknown }));
 
   f.post('/v1/review-queue/:id/reject', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['content'], security: bearerSecurity, summary: 'Reject a held message for good (admin; a reason is required and recorded)',
       params: idParam, body: reasonBody(true), response: { 200: held, '4xx': errorBody },

@@ -20,7 +20,7 @@ const credential = {
 export function smppCredentialRoutes(creds: SmppCredentials) {
   return async function routes(f: FastifyInstance, _opts: { app: App }): Promise<void> {
     f.post('/v1/content-providers/:id/smpp-credentials', {
-      preHandler: requireAuth,
+      onRequest: requireAuth,
       schema: {
         tags: ['registry'], security: bearerSecurity, summary: 'Create SMPP bind credentials for a content provider (admin or the provider); the password is stored hashed', params: idParam,
         body: {
@@ -39,7 +39,7 @@ export function smppCredentialRoutes(creds: SmppCredentials) {
     }, async (req, reply) => reply.code(201).send(await creds.create(req.principal, (req.params as { id: string }).id, req.body)));
 
     f.get('/v1/content-providers/:id/smpp-credentials', {
-      preHandler: requireAuth,
+      onRequest: requireAuth,
       schema: {
         tags: ['registry'], security: bearerSecurity, summary: 'List SMPP credentials of a content provider (never the password)', params: idParam,
         response: { 200: { type: 'object', properties: { credentials: { type: 'array', items: credential } } }, '4xx': errorBody },

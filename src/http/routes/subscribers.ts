@@ -11,15 +11,15 @@ const params = { type: 'object', properties: { msisdn: { type: 'string', maxLeng
 export async function subscriberRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.get('/v1/subscribers/:msisdn', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: { tags: ['consent'], security: bearerSecurity, summary: 'Admin, regulator: one number’s subscription records across every provider', params },
   }, async (req) => getSubscriber(app.ctx, req.principal, (req.params as { msisdn: string }).msisdn));
   f.get('/v1/subscribers/:msisdn/consents', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: { tags: ['consent'], security: bearerSecurity, summary: 'Content provider: its own consents, requests, opt-outs and withdrawals for one number', params },
   }, async (req) => getSubscriberConsents(app.ctx, req.principal, (req.params as { msisdn: string }).msisdn));
   f.post('/v1/subscribers/:msisdn/lift-opt-out', {
-    preHandler: requireAuth,
+    onRequest: requireAuth,
     schema: {
       tags: ['consent'], security: bearerSecurity, params,
       summary: "Admin: lift a number's opt-out from one provider, on the user's own request (evidence required); grants no consent",
