@@ -7,9 +7,6 @@
  * SMSC restart to an old, delivered message and left the new one `submitted` for ever.
  */
 
-/** The order as SQL over `message_status` (both stores), best first. */
-export const RECEIPT_MATCH_ORDER = "status = 'submitted' DESC, submitted_at DESC, id DESC";
-
 /** A candidate row as the stores read it. */
 export interface ReceiptCandidate {
   id: string;
@@ -17,7 +14,11 @@ export interface ReceiptCandidate {
   submitted_at: number | string;
 }
 
-/** True when `a` is a better match than `b` for a receipt naming both's SMSC id (RECEIPT_MATCH_ORDER). */
+/**
+ * True when `a` is a better match than `b` for a receipt naming both's SMSC id: waiting first, then
+ * the later accepted, then the greater id (as SQL: `status = 'submitted' DESC, submitted_at DESC, id
+ * DESC`, which the PostgreSQL store's single look-up uses).
+ */
 export function betterReceiptMatch(a: ReceiptCandidate, b: ReceiptCandidate): boolean {
   const wa = a.status === 'submitted', wb = b.status === 'submitted';
   if (wa !== wb) return wa;

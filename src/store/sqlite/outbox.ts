@@ -9,7 +9,7 @@ import { partialColumn, partialFromColumn } from '../partial-submit.js';
 import type { PartialSubmit } from '../../ports/egress.js';
 import { SlotMap } from '../../runtime/slot-map.js';
 import { before, HandedMessages } from './handed-messages.js';
-import { RECEIPT_MATCH_ORDER } from '../receipt-match.js';
+import { betterReceiptMatch } from '../receipt-match.js';
 
 /** Statuses after which a message leaves the queue (its text is no longer needed there). */
 const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed']);
@@ -38,7 +38,17 @@ function advanceSql(to: MessageStatus, setsUpstreamId: boolean, returning: boole
 /** What a message's status record needs besides the update: its provider and number (they never change). */
 interface Owner { content_provider_id: string; msisdn: string }
 /** A message found by its upstream id (raw row): id, status, provider, number. */
-type ByUpstreamRow = [id: string, status: MessageStatus, contentProviderId: string, msisdn: string];
+type ByUpstreamRow = [id: string, status: MessageStatus, contentProviderId: string, msisdn: string, submittedAt: number];
+
+/** Of the rows on file under one SMSC id, the one a receipt for it names (src/store/receipt-match.ts). */
+function byUpstreamId(rows: ByUpstreamRow[]): ByUpstreamRow | undefined {
+  let best = rows[0];
+  for (let i = 1; i < rows.length; i++) {
+    const r = rows[i];
+    if (betterReceiptMatch({ id: r[0], status: r[1], submitted_at: r[4] }, { id: best[0], status: best[1], submitted_at: best[4] })) best = r;
+  }
+  return best;
+}
 /**
  * A claimed row's lease, with its owner, so that its `submitted` needs no RETURNING (advanceSql), and
  * its place in claim order (due_at, rowid), so that a claim from the handed messages can count it.
@@ -76,10 +86,12 @@ export class SqliteOutbox implements OutboxStore {
       // Past the last row claimed (ClaimCursor): what arrived since, none of it leased.
       dueAfter: db.prepare(`SELECT ${DUE_COLUMNS} FROM message_status WHERE status = 'accepted' AND due_at <= ? AND (due_at, rowid) > (?, ?) ORDER BY due_at, rowid LIMIT ?`).raw(),
       retry: db.prepare('UPDATE message_status SET due_at = ?, attempts = attempts + 1, partial = ? WHERE id = ?'),
-      // raw: [id, status, content_provider_id, msisdn] (an array costs less than an object, once per receipt).
-      // An SMSC may give an id again (one restarted counts from 1 again; counters wrap): the message
-      // still waiting for its receipt is the one meant, the newest first (RECEIPT_MATCH_ORDER).
-      byUpstream: db.prepare(`SELECT id, status, content_provider_id, msisdn FROM message_status WHERE upstream_id = ? ORDER BY ${RECEIPT_MATCH_ORDER} LIMIT 1`).raw(),
+      // raw: [id, status, content_provider_id, msisdn, submitted_at] (an array costs less than an object,
+      // once per receipt). Every row under the id: an SMSC may give an id again (one restarted counts
+      // from 1 again; counters wrap), and byUpstreamId picks the one receipt-match.ts prefers. Nearly
+      // always one row; picking in JavaScript costs nothing then, where an ORDER BY in the statement
+      // cost every receipt ~1.2 µs for its sorter (docs/PERFORMANCE.md).
+      byUpstream: db.prepare('SELECT id, status, content_provider_id, msisdn, submitted_at FROM message_status WHERE upstream_id = ?').raw(),
       // which of a JSON array of spellings are on file (resolveUpstreamId): one index probe each, in SQLite
       spellingsOnFile: db.prepare(`SELECT upstream_id FROM message_status WHERE upstream_id IN (SELECT value FROM json_each(@s))
         UNION SELECT upstream_id FROM upstream_parts WHERE upstream_id IN (SELECT value FROM json_each(@s))`),
@@ -207,7 +219,7 @@ export class SqliteOutbox implements OutboxStore {
             continue;
           }
         }
-        const m = this.q.byUpstream.get(r.upstreamId) as ByUpstreamRow | undefined;
+        const m = byUpstreamId(this.q.byUpstream.all(r.upstreamId) as ByUpstreamRow[]);
         if (!m) unknown.push(r);
         else {
           updates.push(r.detail ? { id: m[0], status: r.status, at: r.at, detail: r.detail } : { id: m[0], status: r.status, at: r.at });
@@ -331,7 +343,7 @@ export class SqliteOutbox implements OutboxStore {
   }
 
   async findByUpstreamId(upstreamId: string): Promise<{ id: string; status: MessageStatus } | null> {
-    const r = this.q.byUpstream.get(upstreamId) as ByUpstreamRow | undefined;
+    const r = byUpstreamId(this.q.byUpstream.all(upstreamId) as ByUpstreamRow[]);
     return r ? { id: r[0], status: r[1] } : null;
   }
 
