@@ -11,7 +11,7 @@ import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { recordExpiries, settleDueRequests } from './consent-sweeper.js';
 import { msisdnField } from './validate.js';
-import { inDateRange, inProvince } from './records-scope.js';
+import { inDateRange, inProvince, isScopedRegulator } from './records-scope.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -66,7 +66,7 @@ async function settle(ctx: AppContext): Promise<number> {
  * and events naming no provider are platform-wide, so a province limit alone does not hide them.
  */
 async function scopeSubscriber(ctx: AppContext, p: Principal, d: SubscriberData): Promise<SubscriberData> {
-  if (p.role !== 'regulator' || (p.province === undefined && p.from === undefined && p.to === undefined)) return d;
+  if (!isScopedRegulator(p)) return d;
   const ids = new Set<string>([...d.optOuts, ...d.consents, ...d.requests, ...d.relationships].map((x) => x.contentProviderId));
   for (const e of d.events) if (e.contentProviderId !== null) ids.add(e.contentProviderId);
   const inside = new Set<string>();

@@ -23,7 +23,7 @@ import type { Principal } from './types.js';
 import type { MoHandler } from './receive-mo.js';
 import { requireOwnerOrAdmin, requireRole } from './access.js';
 import { isOptOutReply } from './opt-out-keywords.js';
-import { inDateRange, providersInProvince } from './records-scope.js';
+import { inDateRange, isScopedRegulator, providersInProvince } from './records-scope.js';
 
 const MODES: readonly TemplateMode[] = ['required', 'preferred', 'off'];
 
@@ -265,7 +265,7 @@ export class ContentGovernance {
     requireRole(p, 'admin', 'regulator');
     await this.flush();
     const all = await this.deps.store.listActions(activeOnly);
-    if (p.role !== 'regulator' || (!p.province && p.from === undefined && p.to === undefined)) return all;
+    if (!isScopedRegulator(p)) return all;
     const province = await providersInProvince(this.ctx, p);
     const inside = province && new Set(province);
     return all.filter((a) => (!inside || inside.has(a.contentProviderId)) && inDateRange(p, a.at));

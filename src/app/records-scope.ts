@@ -38,6 +38,11 @@ export interface RegulatorScope {
   to?: number;
 }
 
+/** Whether a principal is a regulator whose token is limited to a province or dates at all. */
+export function isScopedRegulator(p: Principal): boolean {
+  return p.role === 'regulator' && (!!p.province || p.from !== undefined || p.to !== undefined);
+}
+
 /**
  * For a regulator limited to a province: whether a content provider is registered there (the
  * province digits of its unified social credit code). No provider (a case naming none, an unknown

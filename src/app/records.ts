@@ -9,7 +9,7 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { PROFILES, type ProfileId } from '../profiles/index.js';
-import { inDateRange, inProvince, providerProvince } from './records-scope.js';
+import { inDateRange, inProvince, providersInProvince } from './records-scope.js';
 import { msisdnField } from './validate.js';
 import { decodeCursor } from '../domain/page-cursor.js';
 
@@ -72,10 +72,10 @@ export async function scopedQuery(ctx: AppContext, p: Principal, f: RecordsFilte
   if (p.role === 'regulator') {
     if (p.from !== undefined) q.from = Math.max(q.from ?? p.from, p.from);
     if (p.to !== undefined) q.to = Math.min(q.to ?? p.to, p.to);
-    if (p.province) {
-      const inProvince = (await ctx.store.directory.listContentProviders()).filter((cp) => providerProvince(cp) === p.province).map((cp) => cp.id);
-      if (q.contentProviderId && !inProvince.includes(q.contentProviderId)) throw new SmsguardError('forbidden', `content provider ${q.contentProviderId} is outside this token's province`);
-      if (!q.contentProviderId) q.contentProviderIds = inProvince;
+    const inside = await providersInProvince(ctx, p);
+    if (inside) {
+      if (q.contentProviderId && !inside.includes(q.contentProviderId)) throw new SmsguardError('forbidden', `content provider ${q.contentProviderId} is outside this token's province`);
+      if (!q.contentProviderId) q.contentProviderIds = inside;
     }
   }
   return q;
