@@ -72,7 +72,13 @@ export function inDateRange(p: Principal, at: number): boolean {
  */
 export async function providersInProvince(ctx: AppContext, p: Principal): Promise<string[] | undefined> {
   if (p.role !== 'regulator' || !p.province) return undefined;
-  return (await ctx.store.directory.listContentProviders()).filter((cp) => providerProvince(cp) === p.province).map((cp) => cp.id);
+  return providersVisibleTo(p, await ctx.store.directory.listContentProviders()).map((cp) => cp.id);
+}
+
+/** Of these content providers, those a principal's province limit lets through (all, without one). */
+export function providersVisibleTo<T extends ContentProviderRow>(p: Principal, providers: T[]): T[] {
+  if (p.role !== 'regulator' || !p.province) return providers;
+  return providers.filter((cp) => providerProvince(cp) === p.province);
 }
 
 /**

@@ -69,7 +69,7 @@ const statutoryByYear = new Map<number, Set<string>>();
 export const PRC_CALENDAR: WorkCalendar = {
   isWorkingDay(date: string): boolean {
     const year = Number(date.slice(0, 4));
-    if (year <= this.lastCoveredYear) return chineseDays.isWorkday(date);
+    if (year <= PRC_CALENDAR.lastCoveredYear) return chineseDays.isWorkday(date);
     const day = new Date(`${date}T00:00:00Z`).getUTCDay();
     if (day === 0 || day === 6) return false;
     let holidays = statutoryByYear.get(year);

@@ -14,7 +14,7 @@ import { annualReportFor } from '../app/report-annual.js';
 import { SmsguardError } from '../domain/errors.js';
 import { shanghaiMonth } from '../domain/case.js';
 import type { ComplaintRate } from '../app/credit.js';
-import { inProvince } from '../app/records-scope.js';
+import { providersVisibleTo } from '../app/records-scope.js';
 import { esc, page } from './html.js';
 import { t, type Lang } from './i18n.js';
 import { complaintForm, filedPage, loginPage, publicCreditPage, statusForm } from './pages/public.js';
@@ -273,9 +273,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     let providers = await app.ctx.store.directory.listContentProviders();
     if (p.role === 'content-provider') providers = providers.filter((c) => c.id === p.contentProviderId);
     // A regulator token limited to a province lists only the providers registered there.
-    const listed: typeof providers = [];
-    for (const c of providers) if (await inProvince(app.ctx, p, c.id)) listed.push(c);
-    providers = listed;
+    providers = providersVisibleTo(p, providers);
     const rates = new Map<string, ComplaintRate>();
     // Through the same use case as the API; a month outside a token's dates leaves the row without figures.
     for (const c of providers.slice(0, 500)) {
