@@ -5,7 +5,7 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { recordsFor } from './records-service.js';
-import { inDateRange, inProvince, providerProvince, requireNowInDateRange } from './records-scope.js';
+import { inDateRange, inProvince, isScopedRegulator, providerProvince, requireNowInDateRange } from './records-scope.js';
 import { msisdnField } from './validate.js';
 
 export async function createHold(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<LegalHold> {
@@ -41,6 +41,14 @@ async function holdInScope(ctx: AppContext, p: Principal, h: LegalHold): Promise
   return inDateRange(p, h.createdAt) && (h.contentProviderId === null || (await inProvince(ctx, p, h.contentProviderId)));
 }
 
+/**
+ * Releases an active hold. A regulator token limited to a province or dates releases a hold it can
+ * list (else `not_found`, as if absent), and a hold on a number only when it placed it itself: that
+ * hold reaches records outside its province and dates, and another authority (the operator, a
+ * national or another province's regulator) may be relying on it, so anyone else's is `forbidden`.
+ * Placing a number hold stays open to it: a hold only keeps, and the records it keeps include its
+ * province's.
+ */
 export async function releaseHold(ctx: AppContext, p: Principal, id: string): Promise<LegalHold> {
   requireRole(p, 'admin', 'regulator');
   const archive = recordsFor(ctx).archive;
@@ -48,6 +56,11 @@ export async function releaseHold(ctx: AppContext, p: Principal, id: string): Pr
   if (p.role === 'regulator') {
     const active = (await archive.holds(true)).find((x) => x.id === id);
     if (!active || !(await holdInScope(ctx, p, active))) throw new SmsguardError('not_found', `no active hold ${id}`);
+    // Listed is not owned: a number hold keeps every province's records about the number, from
+    // every date, so a token limited to a province or dates lets go only of one it placed itself.
+    if (active.msisdn !== null && isScopedRegulator(p) && active.createdBy !== p.actorId) {
+      throw new SmsguardError('forbidden', `hold ${id} is on a number: it is platform-wide and keeps records of every province and date about it, beyond this token's province or dates; this token releases only number holds it placed itself (an admin or an unlimited regulator token releases this one)`);
+    }
   }
   const now = ctx.clock.now();
   const h = await archive.releaseHold(id, now, p.actorId);

@@ -195,4 +195,31 @@ describe('regulator scope on credit entries, early-warning alerts and actions, a
     // Still held for the others: the Fujian March hold is released, the rest are not.
     assert.equal((await g.http.inject({ method: 'GET', url: '/v1/holds', headers: tok.all })).json().holds.length, 6);
   });
+
+  test('a hold on a number: a token limited to a province or dates releases only one it placed itself (forbidden otherwise); admins and unlimited tokens release any', async () => {
+    const id = (label: string) => [...names.hold].find(([, l]) => l === label)![0];
+    const release = (holdId: string, w: string) => g.http.inject({ method: 'POST', url: `/v1/holds/${holdId}/release`, headers: who(w) });
+    // Listed in every province, placed by the operator: not the province's (or the dates') to let go.
+    for (const [label, w] of [['number-nov', 'fujian'], ['number-nov', 'beijing'], ['number-march', 'march'], ['number-march', 'fujianMarch'], ['number-nov', 'midMarch']]) {
+      const r = await release(id(label), w);
+      assert.equal(r.statusCode, 403, `${w} releasing ${label}: ${r.body}`);
+      assert.equal(r.json().error.code, 'forbidden');
+      assert.match(r.json().error.message, /number.*platform-wide.*placed itself/);
+    }
+    // Placing one stays open to a province token; another province sees it, and cannot release it.
+    const placed = await g.http.inject({ method: 'POST', url: '/v1/holds', headers: tok.fujian, payload: { msisdn: X, reason: 'Fujian complaint about the number' } });
+    assert.equal(placed.statusCode, 201, placed.body);
+    const mine = placed.json().id as string;
+    assert.ok((await g.http.inject({ method: 'GET', url: '/v1/holds', headers: tok.beijing })).json().holds.some((h: { id: string }) => h.id === mine));
+    const theirs = await release(mine, 'beijing');
+    assert.equal(theirs.statusCode, 403, theirs.body);
+    const own = await release(mine, 'fujian');
+    assert.equal(own.statusCode, 200, own.body);
+    assert.equal(own.json().releasedBy, placed.json().createdBy);
+    // The number holds placed by the operator are still active; an unlimited token and an admin release them.
+    const active = (await g.http.inject({ method: 'GET', url: '/v1/holds', headers: g.admin })).json().holds.map((h: { id: string }) => h.id);
+    assert.ok(active.includes(id('number-march')) && active.includes(id('number-nov')));
+    assert.equal((await release(id('number-march'), 'all')).statusCode, 200);
+    assert.equal((await release(id('number-nov'), 'admin')).statusCode, 200);
+  });
 });
