@@ -73,7 +73,7 @@ export class ComplaintService {
   publicStatus(reference: string, accessCode: string) { return publicCaseStatus(this.ctx, reference, accessCode); }
   addCreditEntry(p: Principal, body: Record<string, unknown>) { return addRegulatorEntry(this.ctx, p, body); }
   publishCreditEntry(p: Principal, id: string) { return publishEntry(this.ctx, p, id); }
-  creditEntries(p: Principal, f: { contentProviderId?: string; limit?: number }) { return listEntries(this.ctx, p, f); }
+  creditEntries(p: Principal, f: { contentProviderId?: string; limit?: number; cursor?: string }) { return listEntries(this.ctx, p, f); }
   publicCreditEntries(q?: string, limit?: number) { return publicEntries(this.ctx, q, limit); }
   /** Complaints per million accepted messages in a Shanghai month `YYYY-MM`, as `p` may read them (its role and token scope). */
   complaintRateFor(p: Principal, contentProviderId: string, month: string): Promise<ComplaintRate> { return complaintRateFor(this.ctx, this.volume, p, contentProviderId, month); }

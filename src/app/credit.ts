@@ -11,7 +11,8 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireOwnerOrAdmin, requireRole } from './access.js';
 import { str } from './validate.js';
-import { inDateRange, inProvince, requireNowInDateRange } from './records-scope.js';
+import { inDateRange, inProvince, providersInProvince, requireNowInDateRange } from './records-scope.js';
+import { decodeCursor } from '../domain/page-cursor.js';
 
 const REGULATOR_KINDS: readonly CreditKind[] = ['warning', 'fine', 'supervision_talk', 'correction_order', 'note'];
 
@@ -97,18 +98,19 @@ async function entryInScope(ctx: AppContext, p: Principal, e: CreditEntryRow): P
 }
 
 /**
- * The credit file of one provider (regulator, operator, or the provider itself), or every entry. A
- * regulator token limited to a province or dates sees only the entries {@link entryInScope} lets
- * through.
+ * The credit file of one provider (regulator, operator, or the provider itself), or every entry,
+ * newest first, a page at a time. A regulator token limited to a province or dates sees only the
+ * entries {@link entryInScope} lets through; the store selects them (the province's providers, the
+ * dates) so a page is cut after the scope, not before, and comes back full while more follow.
  */
-export async function listEntries(ctx: AppContext, p: Principal, f: { contentProviderId?: string; limit?: number }): Promise<CreditEntryRow[]> {
+export async function listEntries(ctx: AppContext, p: Principal, f: { contentProviderId?: string; limit?: number; cursor?: string }): Promise<{ entries: CreditEntryRow[]; nextCursor: string | null }> {
   if (p.role === 'content-provider') f = { ...f, contentProviderId: p.contentProviderId };
   else requireRole(p, 'regulator', 'admin');
+  // Refused here, before a regulator's query is audited, rather than by the store.
+  if (f.cursor) decodeCursor(f.cursor);
   if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'credit.query', { contentProviderId: f.contentProviderId ?? null });
-  const rows = await ctx.store.cases.listEntries({ subjectId: f.contentProviderId, limit: Math.min(f.limit ?? 200, 1000) });
-  const out: CreditEntryRow[] = [];
-  for (const e of rows) if (await entryInScope(ctx, p, e)) out.push(e);
-  return out;
+  const scope = p.role === 'regulator' ? { providersIn: await providersInProvince(ctx, p), from: p.from, to: p.to } : {};
+  return ctx.store.cases.listEntries({ subjectId: f.contentProviderId, limit: Math.min(f.limit ?? 200, 1000), cursor: f.cursor, ...scope });
 }
 
 export interface PublicEntry {
@@ -127,7 +129,7 @@ export async function publicEntries(ctx: AppContext, q: string | undefined, limi
   const search = q?.trim().slice(0, 100) || undefined;
   const cps = new Map((await ctx.store.directory.listContentProviders()).map((c) => [c.id, c]));
   // Names live in the directory: a search for a name is turned into a search for its ids.
-  const rows = await ctx.store.cases.listEntries({ publishedOnly: true, limit: search ? 5000 : limit });
+  const { entries: rows } = await ctx.store.cases.listEntries({ publishedOnly: true, limit: search ? 5000 : limit });
   const out: PublicEntry[] = [];
   for (const e of rows) {
     const cp = e.subjectType === 'content-provider' ? cps.get(e.subjectId) : undefined;

@@ -167,7 +167,7 @@ export async function buildAnnualReport(ctx: AppContext, contentProviderId: stri
   complaints.medianAnswerDays = sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : null;
   const measures: Record<string, number> = {};
   for (const m of await ctx.store.cases.measures({ contentProviderId, from, to })) inc(measures, m.kind);
-  const credit = (await ctx.store.cases.listEntries({ subjectId: contentProviderId, limit: 1000 })).filter((e) => e.at >= from && e.at < to);
+  const { entries: credit } = await ctx.store.cases.listEntries({ subjectId: contentProviderId, from, to, limit: 1000 });
   return {
     year, generatedAt: ctx.clock.now(), profile: ctx.profile.id,
     provider: { id: cp.id, name: cp.name, creditCode: cp.creditCode, licenseNumber: cp.licenseNumber, status: cp.status },

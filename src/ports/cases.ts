@@ -155,18 +155,32 @@ export interface CreditEntryRow {
 
 export interface CreditFilter {
   subjectId?: string;
+  /**
+   * A regulator's province, applied in the query so a page is cut after it: only entries about
+   * these content providers, besides those about the operator (it belongs to no province and is
+   * listed in every one). An empty list keeps the operator's only.
+   */
+  providersIn?: readonly string[];
+  /** The entry's time `at`: at or after `from`, before `to` (epoch ms; a regulator's dates). */
+  from?: number;
+  to?: number;
   publishedOnly?: boolean;
   /** Free-text search over subject name, kind and public summary (public page). */
   q?: string;
   limit: number;
+  /** Opaque cursor from a previous page (newest first). */
+  cursor?: string;
 }
 
 export interface CreditStore {
   /** Inserts an entry; returns false (and inserts nothing) when `dedupKey` already exists. */
   addEntry(row: CreditEntryRow): Promise<boolean>;
   getEntry(id: string): Promise<CreditEntryRow | null>;
-  /** Newest first. `q` matches the public summary, kind or subject id (names are matched by the caller). */
-  listEntries(f: CreditFilter): Promise<CreditEntryRow[]>;
+  /**
+   * Newest first, keyset-paginated (`nextCursor` null on the last page). `q` matches the public
+   * summary, kind or subject id (names are matched by the caller).
+   */
+  listEntries(f: CreditFilter): Promise<{ entries: CreditEntryRow[]; nextCursor: string | null }>;
   /** Returns false when the entry does not exist or is already published. */
   publish(id: string, at: number, actorId: string): Promise<boolean>;
 }

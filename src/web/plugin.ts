@@ -283,7 +283,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
         if (!(e instanceof SmsguardError && e.code === 'forbidden')) throw e;
       }
     }
-    const entries = await svc().creditEntries(p, { limit: 500 });
+    const { entries } = await svc().creditEntries(p, { limit: 500 });
     return render(req, reply, lang, `${t(lang, 'creditTitle')} · ${month}`, creditPage(lang, p, providers, rates, entries, Number(month.slice(0, 4)), flash), p, code);
   };
   f.get('/web/credit', hide, async (req, reply) => {

@@ -1036,12 +1036,54 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(await s.cases.publish(e.id, T0 + 1, 'reg_1'), true);
         assert.equal(await s.cases.publish(e.id, T0 + 2, 'reg_1'), false);
         assert.equal((await s.cases.getEntry(e.id))?.publishedBy, 'reg_1');
-        assert.equal((await s.cases.listEntries({ q: '投诉', publishedOnly: true, limit: 10 })).length, 1);
-        assert.equal((await s.cases.listEntries({ q: '100%_', limit: 10 })).length, 0);
+        assert.equal((await s.cases.listEntries({ q: '投诉', publishedOnly: true, limit: 10 })).entries.length, 1);
+        assert.equal((await s.cases.listEntries({ q: '100%_', limit: 10 })).entries.length, 0);
         await s.cases.addVolume([{ contentProviderId: 'cp_x', month: '2026-11', type: 'verification', accepted: 5, rejected: 1 }, { contentProviderId: 'cp_x', month: '2026-11', type: 'verification', accepted: 2, rejected: 0 }]);
         await s.cases.addVolume([{ contentProviderId: 'cp_x', month: '2026-11', type: 'commercial', accepted: 1, rejected: 3 }]);
         assert.deepEqual((await s.cases.volume('cp_x', '2026-11', '2026-11')).map((v) => [v.type, v.accepted, v.rejected]), [['commercial', 1, 3], ['verification', 7, 1]]);
         assert.deepEqual(await s.cases.rejectedByProvider('2026-11'), [{ contentProviderId: 'cp_x', rejected: 4 }]);
+      });
+
+      test('credit entries: the providers of a province and a date range are selected in the query, so every page is full and the cursor pages on', async () => {
+        const inside = uid('cp');
+        const other = uid('cp');
+        const entry = (subjectType: 'content-provider' | 'operator', subjectId: string, at: number) => ({
+          id: uid('cre'), subjectType, subjectId, kind: 'warning' as const, at, actorId: 'reg_1', amountYuan: null, notes: null, publicSummary: '警告', evidence: {}, dedupKey: null, publishedAt: null, publishedBy: null,
+        });
+        // Newest last: 12 entries, a third each about the province's provider, another province's and the operator.
+        const added: { id: string; subjectId: string; at: number }[] = [];
+        for (let i = 0; i < 12; i++) {
+          const e = i % 3 === 0 ? entry('content-provider', inside, T0 + i * HOUR) : i % 3 === 1 ? entry('content-provider', other, T0 + i * HOUR) : entry('operator', 'operator', T0 + i * HOUR);
+          await s.cases.addEntry(e);
+          added.push(e);
+        }
+        const expect = (keep: (e: { subjectId: string; at: number }) => boolean) => added.filter(keep).map((e) => e.id).reverse();
+        const pages = async (f: Omit<Parameters<Store['cases']['listEntries']>[0], 'limit' | 'cursor'>, limit: number) => {
+          const out: string[][] = [];
+          let cursor: string | undefined;
+          do {
+            const r = await s.cases.listEntries({ ...f, limit, cursor });
+            out.push(r.entries.map((e) => e.id));
+            cursor = r.nextCursor ?? undefined;
+          } while (cursor && out.length < 20);
+          return out;
+        };
+        // The province's 4 entries and the operator's 4, 3 to a page: full pages until the last.
+        const province = await pages({ providersIn: [inside] }, 3);
+        assert.deepEqual(province.map((p) => p.length), [3, 3, 2]);
+        assert.deepEqual(province.flat(), expect((e) => e.subjectId !== other));
+        // Dates too (the entry's time, from inclusive, to exclusive), with the province.
+        const dated = await pages({ providersIn: [inside], from: T0 + 3 * HOUR, to: T0 + 9 * HOUR }, 2);
+        assert.deepEqual(dated.map((p) => p.length), [2, 2]);
+        assert.deepEqual(dated.flat(), expect((e) => e.subjectId !== other && e.at >= T0 + 3 * HOUR && e.at < T0 + 9 * HOUR));
+        // A province with no provider registered in it keeps the operator's entries only.
+        assert.deepEqual((await pages({ providersIn: [] }, 10)).flat(), expect((e) => e.subjectId === 'operator'));
+        // One provider asked for by id inside the province, or outside it (nothing).
+        assert.deepEqual((await pages({ subjectId: inside, providersIn: [inside] }, 10)).flat(), expect((e) => e.subjectId === inside));
+        assert.deepEqual((await s.cases.listEntries({ subjectId: other, providersIn: [inside], limit: 10 })).entries, []);
+        // Unscoped: everything, and a cursor the store never handed out is refused.
+        assert.deepEqual((await pages({}, 5)).flat(), expect(() => true));
+        await assert.rejects(s.cases.listEntries({ limit: 3, cursor: 'zzz' }), { code: 'invalid_request', field: 'cursor' });
       });
     });
 

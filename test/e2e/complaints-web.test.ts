@@ -92,7 +92,7 @@ describe('complaint web pages and hardening', () => {
     assert.deepEqual((await sweeper.sweep()).violationEntries, [], 'once per provider-month');
     assert.equal(await g.complaints.recordEarlyWarningSuspension(other.id, { ratePerMillion: 3 }), true);
     assert.equal(await g.complaints.recordEarlyWarningSuspension(other.id, { ratePerMillion: 3 }), false);
-    const kinds = (await g.complaints.creditEntries({ role: 'admin', actorId: 'a' }, { contentProviderId: other.id })).map((e) => e.kind).sort();
+    const kinds = (await g.complaints.creditEntries({ role: 'admin', actorId: 'a' }, { contentProviderId: other.id })).entries.map((e) => e.kind).sort();
     assert.deepEqual(kinds, ['early_warning_suspension', 'violation_threshold']);
   });
 

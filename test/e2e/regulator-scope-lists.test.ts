@@ -127,6 +127,41 @@ describe('regulator scope on credit entries, early-warning alerts and actions, a
     names.entry.set(added.json().id, 'bj-nov');
   });
 
+  test('GET /v1/credit/entries pages a scoped token through full pages: the province and dates are selected before the page is cut', async () => {
+    const add = async (payload: Record<string, unknown>) => {
+      const r = await g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: tok.all, payload });
+      assert.equal(r.statusCode, 201, r.body);
+      return r.json().id as string;
+    };
+    // Five Fujian entries and one about the operator (listed in every province), then thirty newer Beijing ones.
+    const mine = [...names.entry].filter(([, l]) => l.startsWith('fj-')).map(([id]) => id);
+    for (let i = 0; i < 5; i++) mine.push(await add({ contentProviderId: fj.id, kind: 'note', notes: `fj ${i}` }));
+    mine.push(await add({ subjectType: 'operator', subjectId: 'operator', kind: 'warning' }));
+    for (let i = 0; i < 30; i++) await add({ contentProviderId: bj.id, kind: 'note', notes: `bj ${i}` });
+    const pages: string[][] = [];
+    let cursor: string | null = null;
+    do {
+      const r = await g.http.inject({ method: 'GET', url: `/v1/credit/entries?limit=5${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: tok.fujian });
+      assert.equal(r.statusCode, 200, r.body);
+      pages.push(r.json().entries.map((e: { id: string }) => e.id));
+      cursor = r.json().nextCursor;
+    } while (cursor && pages.length < 10);
+    // The first page is not an empty cut of the thirty Beijing entries: every page is full but the last.
+    assert.deepEqual(pages.map((p) => p.length), [5, 3]);
+    assert.deepEqual(pages.flat().sort(), mine.sort());
+    // Dates and province together: the one Fujian entry of March, and no cursor after it.
+    const march = await g.http.inject({ method: 'GET', url: '/v1/credit/entries?limit=1', headers: tok.fujianMarch });
+    assert.deepEqual(labels('entry', march.json().entries), ['fj-march']);
+    assert.equal(march.json().nextCursor, null);
+    // An unlimited token pages through all of them the same way; a made-up cursor is refused.
+    const all = await g.http.inject({ method: 'GET', url: '/v1/credit/entries?limit=30', headers: tok.all });
+    assert.equal(all.json().entries.length, 30);
+    assert.equal(typeof all.json().nextCursor, 'string');
+    const bad = await g.http.inject({ method: 'GET', url: '/v1/credit/entries?cursor=zzz', headers: tok.fujian });
+    assert.equal(bad.statusCode, 400, bad.body);
+    assert.equal(bad.json().error.field, 'cursor');
+  });
+
   test('GET /v1/alerts: only alerts about the province\'s providers raised inside the dates; limit counts what the token sees', async () => {
     const table: Record<string, string[]> = {};
     for (const w of Object.keys(EXPECTED)) {

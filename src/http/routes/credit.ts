@@ -10,12 +10,12 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
   f.get('/v1/credit/entries', {
     onRequest: requireAuth,
     schema: {
-      tags: ['supervision'], security: bearerSecurity, summary: 'Credit-file entries (regulator, operator; a provider sees its own; a regulator token limited to a province or dates sees the entries inside them)',
-      querystring: { type: 'object', properties: { contentProviderId: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000 } } },
+      tags: ['supervision'], security: bearerSecurity, summary: 'Credit-file entries, newest first, keyset-paged (regulator, operator; a provider sees its own; a regulator token limited to a province or dates sees the entries inside them, selected before the page is cut)',
+      querystring: { type: 'object', properties: { contentProviderId: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000 }, cursor: { type: 'string', maxLength: 20 } } },
     },
   }, async (req) => {
-    const q = req.query as { contentProviderId?: string; limit?: number };
-    return { entries: await svc().creditEntries(req.principal, { contentProviderId: q.contentProviderId, limit: q.limit === undefined ? undefined : Number(q.limit) }) };
+    const q = req.query as { contentProviderId?: string; limit?: number; cursor?: string };
+    return svc().creditEntries(req.principal, { contentProviderId: q.contentProviderId, limit: q.limit === undefined ? undefined : Number(q.limit), cursor: q.cursor });
   });
 
   f.post('/v1/credit/entries', {

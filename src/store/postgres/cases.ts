@@ -166,16 +166,22 @@ export class PgCases implements ComplaintsStore {
     return r ? toCredit(r) : null;
   }
 
-  async listEntries(f: CreditFilter): Promise<CreditEntryRow[]> {
+  async listEntries(f: CreditFilter): Promise<{ entries: CreditEntryRow[]; nextCursor: string | null }> {
     const w = new Where();
     if (f.subjectId) w.add(`subject_id = ${w.arg(f.subjectId)}`);
+    if (f.providersIn !== undefined) w.add(`(subject_type = 'operator' OR (subject_type = 'content-provider' AND subject_id = ANY(${w.arg(f.providersIn)}::text[])))`);
+    if (f.from !== undefined) w.add(`at >= ${w.arg(f.from)}`);
+    if (f.to !== undefined) w.add(`at < ${w.arg(f.to)}`);
+    if (f.cursor) w.add(`seq < ${w.arg(decodeCursor(f.cursor))}`);
     if (f.publishedOnly) w.add('published_at IS NOT NULL');
     if (f.q) {
       // ILIKE (SQLite's LIKE is case-insensitive too) with escaped wildcards: a search box is not a pattern language.
       const like = w.arg(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
       w.add(`(public_summary ILIKE ${like} OR kind ILIKE ${like} OR subject_id ILIKE ${like})`);
     }
-    return (await this.pool.query(`SELECT * FROM credit_entries ${w} ORDER BY seq DESC LIMIT ${w.arg(f.limit)}`, w.args)).rows.map(toCredit);
+    const rows = (await this.pool.query(`SELECT * FROM credit_entries ${w} ORDER BY seq DESC LIMIT ${w.arg(f.limit + 1)}`, w.args)).rows as Raw[];
+    const page = rows.slice(0, f.limit);
+    return { entries: page.map(toCredit), nextCursor: rows.length > f.limit ? encodeCursor(page[page.length - 1].seq as number) : null };
   }
 
   async publish(id: string, at: number, actorId: string): Promise<boolean> {

@@ -189,10 +189,18 @@ export class SqliteCases implements ComplaintsStore {
     return r ? toCredit(r) : null;
   }
 
-  async listEntries(f: CreditFilter): Promise<CreditEntryRow[]> {
+  async listEntries(f: CreditFilter): Promise<{ entries: CreditEntryRow[]; nextCursor: string | null }> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (f.subjectId) { where.push('subject_id = ?'); args.push(f.subjectId); }
+    if (f.providersIn !== undefined) {
+      // json_each: one bound parameter however many providers a province has.
+      where.push("(subject_type = 'operator' OR (subject_type = 'content-provider' AND subject_id IN (SELECT value FROM json_each(?))))");
+      args.push(JSON.stringify(f.providersIn));
+    }
+    if (f.from !== undefined) { where.push('at >= ?'); args.push(f.from); }
+    if (f.to !== undefined) { where.push('at < ?'); args.push(f.to); }
+    if (f.cursor) { where.push('seq < ?'); args.push(decodeCursor(f.cursor)); }
     if (f.publishedOnly) where.push('published_at IS NOT NULL');
     if (f.q) {
       // LIKE with escaped wildcards: a search box must not become a pattern language.
@@ -201,7 +209,9 @@ export class SqliteCases implements ComplaintsStore {
       args.push(like, like, like);
     }
     const sql = `SELECT * FROM credit_entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...args, f.limit) as Raw[]).map(toCredit);
+    const rows = this.db.prepare(sql).all(...args, f.limit + 1) as Raw[];
+    const page = rows.slice(0, f.limit);
+    return { entries: page.map(toCredit), nextCursor: rows.length > f.limit ? encodeCursor(page[page.length - 1].seq as number) : null };
   }
 
   async publish(id: string, at: number, actorId: string): Promise<boolean> {

@@ -132,18 +132,18 @@ function contract(name: string, open: () => Promise<{ store: Store; dispose(): P
       assert.equal(await s().addEntry(entry({ subjectId: subject, kind: 'confirmed_complaint', dedupKey })), false);
       const fine = entry({ subjectId: subject, kind: 'fine', amountYuan: 20000, notes: '内部', publicSummary: '罚款' });
       await s().addEntry(fine);
-      assert.deepEqual((await s().listEntries({ subjectId: subject, limit: 10 })).map((e) => e.kind), ['fine', 'confirmed_complaint']);
-      assert.equal((await s().listEntries({ subjectId: subject, publishedOnly: true, limit: 10 })).length, 0);
+      assert.deepEqual((await s().listEntries({ subjectId: subject, limit: 10 })).entries.map((e) => e.kind), ['fine', 'confirmed_complaint']);
+      assert.equal((await s().listEntries({ subjectId: subject, publishedOnly: true, limit: 10 })).entries.length, 0);
       assert.equal(await s().publish(fine.id, T0 + 5, 'tok_reg'), true);
       assert.equal(await s().publish(fine.id, T0 + 6, 'tok_reg'), false);
-      const pub = await s().listEntries({ subjectId: subject, publishedOnly: true, limit: 10 });
+      const { entries: pub } = await s().listEntries({ subjectId: subject, publishedOnly: true, limit: 10 });
       assert.equal(pub.length, 1);
       assert.equal(pub[0].publishedAt, T0 + 5);
       assert.equal(pub[0].amountYuan, 20000);
       assert.deepEqual(await s().getEntry(fine.id), { ...fine, publishedAt: T0 + 5, publishedBy: 'tok_reg' });
-      assert.deepEqual((await s().listEntries({ subjectId: subject, q: '100%', limit: 10 })).map((e) => e.kind), ['confirmed_complaint']);
-      assert.equal((await s().listEntries({ subjectId: subject, q: '%', limit: 10 })).length, 1, '% is a character, not a wildcard');
-      assert.equal((await s().listEntries({ subjectId: subject, q: '投诉_', limit: 10 })).length, 0, '_ is a character, not a wildcard');
+      assert.deepEqual((await s().listEntries({ subjectId: subject, q: '100%', limit: 10 })).entries.map((e) => e.kind), ['confirmed_complaint']);
+      assert.equal((await s().listEntries({ subjectId: subject, q: '%', limit: 10 })).entries.length, 1, '% is a character, not a wildcard');
+      assert.equal((await s().listEntries({ subjectId: subject, q: '投诉_', limit: 10 })).entries.length, 0, '_ is a character, not a wildcard');
     });
 
     test('monthly volume adds up; rejected per provider', async (t) => {
