@@ -141,7 +141,8 @@ describe('regulator scope on credit entries, early-warning alerts and actions, a
     const pages: string[][] = [];
     let cursor: string | null = null;
     do {
-      const r = await g.http.inject({ method: 'GET', url: `/v1/credit/entries?limit=5${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: tok.fujian });
+      const url: string = `/v1/credit/entries?limit=5${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const r = await g.http.inject({ method: 'GET', url, headers: tok.fujian });
       assert.equal(r.statusCode, 200, r.body);
       pages.push(r.json().entries.map((e: { id: string }) => e.id));
       cursor = r.json().nextCursor;
