@@ -103,14 +103,27 @@ async function entryInScope(ctx: AppContext, p: Principal, e: CreditEntryRow): P
  * entries {@link entryInScope} lets through; the store selects them (the province's providers, the
  * dates) so a page is cut after the scope, not before, and comes back full while more follow.
  */
-export async function listEntries(ctx: AppContext, p: Principal, f: { contentProviderId?: string; limit?: number; cursor?: string }): Promise<{ entries: CreditEntryRow[]; nextCursor: string | null }> {
+export async function listEntries(ctx: AppContext, p: Principal, f: { contentProviderId?: string; limit?: number; cursor?: string }): Promise<{ entries: CreditEntryView[]; nextCursor: string | null }> {
   if (p.role === 'content-provider') f = { ...f, contentProviderId: p.contentProviderId };
   else requireRole(p, 'regulator', 'admin');
   // Refused here, before a regulator's query is audited, rather than by the store.
   if (f.cursor) decodeCursor(f.cursor);
   if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'credit.query', { contentProviderId: f.contentProviderId ?? null });
   const scope = p.role === 'regulator' ? { providersIn: await providersInProvince(ctx, p), from: p.from, to: p.to } : {};
-  return ctx.store.cases.listEntries({ subjectId: f.contentProviderId, limit: Math.min(f.limit ?? 200, 1000), cursor: f.cursor, ...scope });
+  const page = await ctx.store.cases.listEntries({ subjectId: f.contentProviderId, limit: Math.min(f.limit ?? 200, 1000), cursor: f.cursor, ...scope });
+  return p.role === 'content-provider' ? { entries: page.entries.map(withoutNotes), nextCursor: page.nextCursor } : page;
+}
+
+/**
+ * A credit-file entry as a principal reads it: a content provider reading its own file gets it
+ * without `notes` (the key is left out, not emptied), regulators and the operator get it whole.
+ */
+export type CreditEntryView = Omit<CreditEntryRow, 'notes'> & { notes?: string | null };
+
+/** Internal notes are the regulator's own working notes (a supervision talk's minutes, what a case showed), never the provider's to read. */
+function withoutNotes(e: CreditEntryRow): CreditEntryView {
+  const { notes: _internal, ...rest } = e;
+  return rest;
 }
 
 export interface PublicEntry {

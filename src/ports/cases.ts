@@ -141,7 +141,7 @@ export interface CreditEntryRow {
   actorId: string;
   /** Fine amount in RMB yuan (fines only). */
   amountYuan: number | null;
-  /** Internal notes (may reference cases; never published). */
+  /** Internal notes, the regulator's (may reference cases; never published, never shown to the provider). */
   notes: string | null;
   /** What the public page shows; personal data removed before it is stored. */
   publicSummary: string;

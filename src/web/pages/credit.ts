@@ -1,14 +1,13 @@
 /** The regulator's credit-file view: complaint rates, entries, adding and publishing entries. */
-import type { ComplaintRate } from '../../app/credit.js';
+import type { ComplaintRate, CreditEntryView } from '../../app/credit.js';
 import type { Principal } from '../../app/types.js';
-import type { CreditEntryRow } from '../../ports/cases.js';
 import type { ContentProviderRow } from '../../ports/store.js';
 import { t, tk, type Lang } from '../i18n.js';
 import { alertBox, esc, field, fmtTime, textarea } from '../html.js';
 
 const fmtRate = (r: number | null) => (r === null ? '—' : r >= 100 ? r.toFixed(0) : r.toFixed(2));
 
-export function creditPage(lang: Lang, p: Principal, providers: ContentProviderRow[], rates: Map<string, ComplaintRate>, entries: CreditEntryRow[], year: number, flash?: { error?: string; done?: string }): string {
+export function creditPage(lang: Lang, p: Principal, providers: ContentProviderRow[], rates: Map<string, ComplaintRate>, entries: CreditEntryView[], year: number, flash?: { error?: string; done?: string }): string {
   const names = new Map(providers.map((c) => [c.id, c.name]));
   const rateRows = providers.map((c) => {
     const r = rates.get(c.id);
