@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { SmsguardError } from '../domain/errors.js';
 import {
-  FINAL_STATES, OPERATOR_MEASURES, allowedActions, findTransition, isCaseAction, isMeasure, runningDeadline, shanghaiMonth,
+  FINAL_STATES, OPERATOR_ACCOUNT_ID, OPERATOR_MEASURES, allowedActions, findTransition, isCaseAction, isMeasure, runningDeadline, shanghaiMonth,
   FINDINGS, type CaseAction, type CaseActor, type CaseState, type Finding, type MeasureKind,
 } from '../domain/case.js';
 import { addWorkingDays, calendarCovers, workingDaysBetween } from '../domain/working-days.js';
@@ -89,9 +89,17 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
   let measures: ParsedMeasure[] = [];
 
   if (action === 'forward') {
-    const cpId = c.contentProviderId ?? optText(body.contentProviderId, 'contentProviderId', 64);
-    if (!cpId || !(await ctx.store.directory.getContentProvider(cpId))) {
-      throw new SmsguardError('invalid_request', 'contentProviderId: the case names no known content provider; say which one to forward to', {}, 'contentProviderId');
+    const named = optText(body.contentProviderId, 'contentProviderId', 64);
+    // Evidence matched to the operator's own message (a report receipt from the report port) names
+    // the operator's account, no provider: forwarded as it is, the operator handles the case
+    // itself (an admin answers it); a registered provider named with the forward corrects a match
+    // that picked the operator's message over the provider's.
+    const operatorCase = c.contentProviderId === OPERATOR_ACCOUNT_ID;
+    const cpId = operatorCase ? named ?? OPERATOR_ACCOUNT_ID : c.contentProviderId ?? named;
+    if (!cpId || (!(operatorCase && cpId === OPERATOR_ACCOUNT_ID) && !(await ctx.store.directory.getContentProvider(cpId)))) {
+      throw new SmsguardError('invalid_request', operatorCase
+        ? `contentProviderId: no content provider ${cpId}; name a registered one, or leave it out to hand the case to the operator's own handling (the matched message is the operator's)`
+        : 'contentProviderId: the case names no known content provider; say which one to forward to', {}, 'contentProviderId');
     }
     if (c.forwardedAt !== null) throw new SmsguardError('conflict', 'the case was already forwarded; the provider answers it');
     patch.contentProviderId = cpId;
@@ -106,6 +114,12 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
     if (!FINDINGS.includes(finding as Finding)) throw new SmsguardError('invalid_request', `finding: must be one of ${FINDINGS.join(', ')}`, {}, 'finding');
     measures = parseMeasures(body.measures, p === 'system' ? 'system' : p.role);
     if (!c.contentProviderId) throw new SmsguardError('conflict', 'the case has no content provider to answer for');
+    if (c.contentProviderId === OPERATOR_ACCOUNT_ID) {
+      // Opt-out, template, throttle and suspension act on a content provider's sending; the
+      // operator's own messages (receipts, answers) are none of those.
+      const i = measures.findIndex((m) => m.kind !== 'refund' && m.kind !== 'other');
+      if (i >= 0) throw new SmsguardError('invalid_request', `measures/${i}: '${measures[i].kind}' acts on a content provider; this case is about the operator's own message: record what the operator did as 'other' (or 'refund')`, {}, `measures/${i}/kind`);
+    }
     patch.finding = finding as Finding;
     patch.answerText = text;
     patch.answeredAt = now;
@@ -139,14 +153,14 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
   }
   if (action === 'close' && after.contentProviderId && (after.finding === 'confirmed' || after.finding === 'partly_confirmed')) {
     await addSystemCreditEntry(ctx, {
-      subjectId: after.contentProviderId, kind: 'confirmed_complaint', at: now, dedupKey: `case:${c.id}:confirmed`,
+      ...creditSubject(after.contentProviderId), kind: 'confirmed_complaint', at: now, dedupKey: `case:${c.id}:confirmed`,
       publicSummary: `用户投诉经核实${after.finding === 'confirmed' ? '属实' : '部分属实'}（案件 ${c.reference}） / Complaint ${after.finding === 'confirmed' ? 'confirmed' : 'partly confirmed'} (case ${c.reference})`,
       evidence: { caseId: c.id, reference: c.reference, matchedMessageId: c.matchedMessageId, finding: after.finding },
     });
   }
   if (action === 'escalate' && actor === 'system' && after.escalatedReason === 'answer_overdue' && after.contentProviderId) {
     await addSystemCreditEntry(ctx, {
-      subjectId: after.contentProviderId, kind: 'overdue_answer', at: now, dedupKey: `case:${c.id}:overdue`,
+      ...creditSubject(after.contentProviderId), kind: 'overdue_answer', at: now, dedupKey: `case:${c.id}:overdue`,
       publicSummary: `未在 ${ctx.profile.params.complaintAnswerWorkingDays.value} 个工作日内答复投诉（案件 ${c.reference}） / Complaint not answered within ${ctx.profile.params.complaintAnswerWorkingDays.value} working days (case ${c.reference})`,
       evidence: { caseId: c.id, reference: c.reference, answerDueAt: c.answerDueAt, forwardedAt: c.forwardedAt },
     });
@@ -161,6 +175,11 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
   }
   emitComplaint(ctx, after, action, t.to, now);
   return after;
+}
+
+/** Whose credit file a case's entry goes into: the provider's, or the operator's for a case about its own message. */
+function creditSubject(contentProviderId: string): { subjectType: 'content-provider' | 'operator'; subjectId: string } {
+  return contentProviderId === OPERATOR_ACCOUNT_ID ? { subjectType: 'operator', subjectId: OPERATOR_ACCOUNT_ID } : { subjectType: 'content-provider', subjectId: contentProviderId };
 }
 
 /** One measure as given with an answer. `perSecond` is the throttle's rate; `templateId` names the template to block. */
@@ -255,16 +274,28 @@ async function blockTemplate(ctx: AppContext, gov: ContentGovernance | null, c: 
     : `recorded only: ${id} is not an approved template of the content provider`;
 }
 
-/** The answer to the user: one free SMS from the provider's service port, recorded like every message. */
+/**
+ * The answer to the user: one free SMS from the provider's service port, recorded like every
+ * message. A case about the operator's own message is answered from the port that message came
+ * from (the report port, for a receipt), on the operator's account, without a signature as the
+ * receipt has none.
+ */
 async function sendAnswer(ctx: AppContext, c: CaseRow, now: number): Promise<string | null> {
   const cpId = c.contentProviderId!;
-  const ports = await ctx.store.directory.listPorts(cpId);
-  const port = ports.find((p) => p.kind === 'service') ?? ports[0];
-  if (!port) return null;
-  const sig = (await ctx.store.directory.listSignatures(cpId)).find((s) => s.status === 'approved')?.signature ?? '';
+  let from: string | null;
+  let sig = '';
+  if (cpId === OPERATOR_ACCOUNT_ID) {
+    const match = (c.evidence as { match?: { contentProviderId?: unknown; from?: unknown } | null }).match;
+    from = match?.contentProviderId === OPERATOR_ACCOUNT_ID && typeof match.from === 'string' && match.from ? match.from : null;
+  } else {
+    const ports = await ctx.store.directory.listPorts(cpId);
+    from = (ports.find((p) => p.kind === 'service') ?? ports[0])?.number ?? null;
+    sig = (await ctx.store.directory.listSignatures(cpId)).find((s) => s.status === 'approved')?.signature ?? '';
+  }
+  if (!from) return null;
   const text = `${sig}您的投诉（编号${c.reference}）处理结果：${c.answerText}`;
   const id = ctx.ids.next('msg');
-  await ctx.store.messages.recordSystemMessage({ id, contentProviderId: cpId, from: port.number, to: c.msisdn, text, type: 'notification', purpose: 'complaint_answer', at: now, charged: false });
+  await ctx.store.messages.recordSystemMessage({ id, contentProviderId: cpId, from, to: c.msisdn, text, type: 'notification', purpose: 'complaint_answer', at: now, charged: false });
   ctx.events.emit('outboxReady', { count: 1 });
   return id;
 }

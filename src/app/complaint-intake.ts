@@ -138,7 +138,8 @@ export async function openCase(ctx: AppContext, input: ComplaintInput, source: C
   const created = newEvent(ctx, row, 'created', actor, actorId, now, null, 'received', `filed via ${source}`, { source, matchedMessageId: row.matchedMessageId, contentProviderId: cpId });
   const more: CaseEventRow[] = [];
   // A provider matched from the evidence may be no registered one (a message on the operator's own
-  // account): such a case stays with the centre, who forwards it by hand.
+  // account): such a case stays with the centre, who forwards it by hand, to the operator's own
+  // handling or to the provider it names if the match was wrong (applyTransition).
   if (opts.forward && cpId && (cpId === named || (await ctx.store.directory.getContentProvider(cpId)))) {
     // The same row of the transition table applyTransition would use, applied before the insert.
     const t = findTransition('received', 'forward');

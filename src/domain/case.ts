@@ -36,7 +36,7 @@ const OPEN: readonly CaseState[] = ['received', 'forwarded', 'investigating', 'e
  * it and why; anything else is refused with `conflict`.
  */
 export const TRANSITIONS: readonly Transition[] = [
-  { action: 'forward', from: ['received', 'escalated'], to: 'forwarded', by: ['report-centre', 'admin', 'regulator'], note: 'hand the case to the content provider that sent the message (centre: within 5 working days)' },
+  { action: 'forward', from: ['received', 'escalated'], to: 'forwarded', by: ['report-centre', 'admin', 'regulator'], note: "hand the case to the content provider that sent the message, or to the operator's own handling when it was the operator's (centre: within 5 working days)" },
   // Not from escalated: its deadline has passed, so the sweeper would escalate it straight back; the provider answers.
   { action: 'investigate', from: ['forwarded'], to: 'investigating', by: ['content-provider', 'admin'], note: 'the provider acknowledges and verifies' },
   { action: 'answer', from: ['forwarded', 'investigating', 'escalated'], to: 'answered', by: ['content-provider', 'admin'], note: 'the provider answers the user (by SMS) with its finding and measures (within 15 working days)' },

@@ -108,6 +108,8 @@ const T = {
   ms_other: ['其他', 'Other'],
   measureNote: ['措施说明', 'Measure note'],
   provider: ['企业', 'Provider'],
+  operatorOwn: ['运营方自行处理（被投诉短信为运营方所发）', "The operator's own handling (the message was the operator's)"],
+  operatorAccount: ['运营方', 'The operator'],
   done: ['已完成', 'Done'],
   error: ['出错了', 'Something went wrong'],
   when: ['时间', 'When'],

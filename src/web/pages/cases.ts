@@ -5,7 +5,7 @@
 import type { CaseDetail, CaseView } from '../../app/case-views.js';
 import type { Principal } from '../../app/types.js';
 import type { ContentProviderRow } from '../../ports/store.js';
-import { CASE_STATES, FINDINGS, MEASURES, OPERATOR_MEASURES } from '../../domain/case.js';
+import { CASE_STATES, FINDINGS, MEASURES, OPERATOR_ACCOUNT_ID, OPERATOR_MEASURES } from '../../domain/case.js';
 import { t, tk, type Lang } from '../i18n.js';
 import { alertBox, esc, field, fmtDue, fmtTime, textarea } from '../html.js';
 
@@ -65,8 +65,11 @@ function actionForms(lang: Lang, c: CaseDetail, p: Principal, providers: Content
     let extra = '';
     if (a === 'forward' && !c.contentProviderId) {
       extra = `<label for="${id}-cp">${esc(t(lang, 'provider'))}</label><select id="${id}-cp" name="contentProviderId" required><option value=""></option>${providers.map((x) => `<option value="${esc(x.id)}">${esc(x.name)}</option>`).join('')}</select>`;
+    } else if (a === 'forward' && c.contentProviderId === OPERATOR_ACCOUNT_ID) {
+      // The match is the operator's own message: the operator handles it, unless the centre names the provider that really sent it.
+      extra = `<label for="${id}-cp">${esc(t(lang, 'provider'))}</label><select id="${id}-cp" name="contentProviderId"><option value="">${esc(t(lang, 'operatorOwn'))}</option>${providers.map((x) => `<option value="${esc(x.id)}">${esc(x.name)}</option>`).join('')}</select>`;
     } else if (a === 'answer') {
-      const measures = MEASURES.filter((m) => p.role === 'admin' || !OPERATOR_MEASURES.has(m));
+      const measures = c.contentProviderId === OPERATOR_ACCOUNT_ID ? MEASURES.filter((m) => m === 'refund' || m === 'other') : MEASURES.filter((m) => p.role === 'admin' || !OPERATOR_MEASURES.has(m));
       extra = `${textarea({ id: `${id}-text`, name: 'text', label: t(lang, 'answerText'), required: true, maxlength: 300 })}
 <fieldset><legend>${esc(t(lang, 'finding'))}</legend>${FINDINGS.map((f, i) => `<input type="radio" id="${id}-f-${f}" name="finding" value="${f}"${i === 0 ? ' required' : ''}><label class="choice" for="${id}-f-${f}">${esc(tk(lang, `fd_${f}`))}</label>`).join(' ')}</fieldset>
 <fieldset><legend>${esc(t(lang, 'measuresLegend'))}</legend>${measures.map((m) => `<input type="checkbox" id="${id}-m-${m}" name="measures" value="${m}"><label class="choice" for="${id}-m-${m}">${esc(tk(lang, `ms_${m}`))}</label>`).join(' ')}
@@ -93,7 +96,7 @@ ${field({ id: 'rematch-sender', name: 'sender', label: t(lang, 'sender'), value:
 }
 
 export function casePage(lang: Lang, c: CaseDetail, p: Principal, providers: ContentProviderRow[], flash?: { done?: string; error?: string }): string {
-  const name = c.contentProviderId ? providers.find((x) => x.id === c.contentProviderId)?.name ?? c.contentProviderId : '—';
+  const name = c.contentProviderId === OPERATOR_ACCOUNT_ID ? t(lang, 'operatorAccount') : c.contentProviderId ? providers.find((x) => x.id === c.contentProviderId)?.name ?? c.contentProviderId : '—';
   const d = c.deadline;
   const deadline = d.running
     ? `<p class="deadline" id="deadline">${esc(t(lang, d.running === 'forward' ? 'deadlineForward' : 'deadlineAnswer'))}: <strong>${esc(fmtDue(d.dueAt))}</strong> · ${d.overdue ? `<span class="overdue">${esc(t(lang, 'overdue'))}</span>` : d.workingDaysLeft === 0 ? esc(t(lang, 'dueToday')) : `${d.workingDaysLeft} ${esc(t(lang, 'workingDaysLeft'))}`}${d.calendarCovered ? '' : `<br><span class="hint">${esc(t(lang, 'calendarNotCovered'))}</span>`}</p>`
