@@ -92,4 +92,18 @@ describe('a case matched to the operator\'s own message', () => {
     assert.ok(page.body.includes(`<option value="${cp.id}">`));
     assert.ok(page.body.includes('<dd>The operator</dd>'), 'the provider line names the operator, not its account id');
   });
+  test('a missed answer deadline on the operator\'s own case goes into the operator\'s credit file', async () => {
+    const c = await fileAboutReceipt();
+    assert.equal((await act(c.id, centre, { action: 'forward' })).statusCode, 200);
+    // 15 working days from now are over within 22 calendar days.
+    await g.http.inject({ method: 'POST', url: '/v1/simulator/clock', payload: { advanceSeconds: 22 * 86_400 } });
+    await g.complaints.sweeper.sweep();
+    const after = (await g.http.inject({ method: 'GET', url: `/v1/cases/${c.id}`, headers: centre })).json();
+    assert.equal(after.escalatedReason, 'answer_overdue');
+    const { entries } = await g.complaints.creditEntries({ role: 'admin', actorId: 'a' }, { contentProviderId: OPERATOR_ACCOUNT_ID });
+    const e = entries.find((x) => x.kind === 'overdue_answer' && x.evidence.caseId === c.id);
+    assert.ok(e, JSON.stringify(entries));
+    assert.equal(e!.subjectType, 'operator');
+  });
+
 });
