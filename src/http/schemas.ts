@@ -42,3 +42,66 @@ export const submitResult = {
 export const idParam = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
 
 export const bearerSecurity = [{ bearer: [] }];
+
+/** Every status a message's history can hold (MessageStatus, plus `held` and `rejected`). */
+const messageStatus = { type: 'string', enum: ['accepted', 'held', 'rejected', 'submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed'] } as const;
+
+/**
+ * GET /v1/messages/{id}: MessageView (src/ports/store.ts) as records.getMessage returns it. The
+ * response serializer drops any property not listed here, so every field of the view is listed
+ * (test/e2e/message-view-schema.test.ts checks that a view round-trips whole).
+ */
+export const messageView = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    contentProviderId: { type: 'string', description: 'The sending provider (the operator\'s own account for a system message)' },
+    from: { type: 'string', description: 'Sending port' },
+    to: { type: 'string', description: 'Recipient: the normalized number, or as given when it was not a valid one (rejected)' },
+    type: { type: 'string', enum: ['verification', 'notification', 'commercial', 'public_welfare'] },
+    category: { type: ['string', 'null'], description: 'Consent category (commercial)' },
+    text: { type: 'string', description: 'The text as sent (or as it would have been): with the refusal notice where one was appended' },
+    decision: { type: 'string', enum: ['accepted', 'rejected', 'held'] },
+    status: { ...messageStatus, description: 'The latest status: held while parked for review, rejected for a rejection' },
+    segments: { type: ['integer', 'null'], description: 'SMS parts the final text takes (null for a system message)' },
+    receivedAt: { type: 'integer', description: 'Epoch ms' },
+    clientRef: { type: ['string', 'null'] },
+    registeredDelivery: { enum: [true, false, 'failure'], description: 'Delivery receipt asked for: true (every final status), false (none) or "failure" (failures only)' },
+    clientPartIds: { type: 'array', items: { type: 'string' }, description: 'Only for a long message sent in parts over SMPP: the ids its sender was given for the earlier parts' },
+    profile: { type: ['string', 'null'], description: 'The regulation profile that decided (null for a system message)' },
+    verdicts: {
+      type: 'array',
+      description: 'Every stage that ran, in order',
+      items: {
+        type: 'object',
+        properties: {
+          rule: { type: 'string' },
+          outcome: { type: 'string', enum: ['pass', 'skip', 'fail'] },
+          code: { type: 'string' },
+          message: { type: 'string' },
+          note: { type: 'string' },
+          article: { type: 'string' },
+          // records written before verdicts were stored compactly (verdict-codec.ts) kept each verdict whole
+          profile: { type: 'string', description: 'Only in records from before verdicts were stored compactly' },
+        },
+        required: ['rule', 'outcome'],
+      },
+    },
+    history: {
+      type: 'array',
+      description: 'Status history, oldest first',
+      items: {
+        type: 'object',
+        properties: { status: messageStatus, at: { type: 'integer', description: 'Epoch ms' }, detail: { type: 'string' } },
+        required: ['status', 'at'],
+      },
+    },
+  },
+  // only what the view builder (store/message-view.ts) always sets itself: a missing required field is a 500
+  required: ['id', 'contentProviderId', 'decision', 'status', 'receivedAt', 'registeredDelivery', 'verdicts', 'history'],
+} as const;
+
+/** An error body with what it means for one route (the OpenAPI document shows the description). */
+export function errorResponse(description: string) {
+  return { ...errorBody, description };
+}

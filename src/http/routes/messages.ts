@@ -4,7 +4,7 @@ import type { App } from '../../app/app.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { HTTP_STATUS } from '../error-map.js';
 import { requireAuth } from '../auth.js';
-import { bearerSecurity, errorBody, idParam, messageInput, submitResult } from '../schemas.js';
+import { bearerSecurity, errorBody, errorResponse, idParam, messageInput, messageView, submitResult } from '../schemas.js';
 import { submitResultJson, submitResultsJson } from '../submit-results.js';
 
 export const MAX_BATCH = 1000;
@@ -55,6 +55,15 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
 
   f.get('/v1/messages/:id', {
     onRequest: requireAuth,
-    schema: { tags: ['messages'], security: bearerSecurity, summary: 'A message with its status history and every verdict', params: idParam },
+    schema: {
+      tags: ['messages'], security: bearerSecurity, summary: 'A message with its status history and every verdict', params: idParam,
+      response: {
+        200: messageView,
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('A provider\'s token for another provider\'s message, or a role that may not read messages'),
+        404: errorResponse('No message with this id (for a regulator: none within its province and dates)'),
+        '4xx': errorBody,
+      },
+    },
   }, async (req) => app.getMessage(req.principal, (req.params as { id: string }).id));
 }
