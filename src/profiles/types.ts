@@ -38,6 +38,11 @@ export interface ProfileParams {
   quietHours: Param<QuietHours>;
   maxLength: Param<number>;
   refusalNotice: Param<string>;
+  /**
+   * Put between a text and the refusal notice appended to it, unless the text already ends in
+   * punctuation or a space (`…欢迎选购，拒收请回复R`, not `…欢迎选购拒收请回复R`).
+   */
+  refusalNoticeSeparator: Param<string>;
   /** Texts that count as a refusal in a reply (folded: NFKC, upper case, no spaces). */
   optOutKeywords: Param<string[]>;
   /** Hours a consent request waits for an answer. */

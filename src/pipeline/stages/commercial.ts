@@ -142,13 +142,17 @@ export function statesRefusal(text: string): boolean {
 /** The same reading without the prefilter (tests compare the two). */
 export const statesRefusalUnfiltered = (text: string): boolean => REFUSAL_STATED.test(text.normalize('NFKC'));
 
+/** A text end that already parts it from what follows: any punctuation, or a space. */
+const ENDS_APART = /[\p{P}\s]$/u;
+
 /**
- * `text` with the refusal `notice` appended, as issue 2 says: appended as it is, nothing inserted
- * (the profile's notice is the exact wording; a separator would change the final text and the
- * 500-character boundary that providers and checks count on).
+ * `text` with the refusal `notice` appended as its own clause: after `separator` (the profile's
+ * `refusalNoticeSeparator`, `，`) unless the text already ends in punctuation or a space, so it reads
+ * `…欢迎选购，拒收请回复R` rather than `…欢迎选购拒收请回复R`. The result is the final text: the length
+ * limit and the segment count are judged on it, separator included (the stage runs before them).
  */
-export function withRefusalNotice(text: string, notice: string): string {
-  return `${text}${notice}`;
+export function withRefusalNotice(text: string, notice: string, separator: string): string {
+  return ENDS_APART.test(text) ? `${text}${notice}` : `${text}${separator}${notice}`;
 }
 
 /** Every commercial message states how to refuse; append the profile's notice if the text lacks one. */
@@ -158,6 +162,6 @@ export const refusalNotice: Stage = {
   run: ({ candidate, text, profile }) => {
     if (candidate.type !== 'commercial') return { outcome: 'skip' };
     if (statesRefusal(text)) return { outcome: 'pass', note: 'refusal method stated by sender' };
-    return { outcome: 'pass', text: withRefusalNotice(text, profile.params.refusalNotice.value), note: 'refusal notice appended' };
+    return { outcome: 'pass', text: withRefusalNotice(text, profile.params.refusalNotice.value, profile.params.refusalNoticeSeparator.value), note: 'refusal notice appended' };
   },
 };

@@ -105,9 +105,25 @@ for (const id of PROFILE_IDS) {
     test('a commercial message with consent passes and gets the refusal notice appended', () => {
       const d = run(com(), comFacts());
       assert.equal(d.accepted, true);
-      // appended as it is (issue 2), nothing inserted
-      assert.equal(d.text, '【示例】会员日全场八折拒收请回复R');
-      assert.equal(run(com({ text: '【示例】会员日全场八折。' }), comFacts()).text, '【示例】会员日全场八折。拒收请回复R');
+      // as its own clause, after the profile's separator (found by QA: `…八折拒收请回复R` ran together)
+      assert.equal(d.text, '【示例】会员日全场八折，拒收请回复R');
+    });
+    // a text that already ends in punctuation or a space gets no separator
+    for (const [text, final] of [
+      ['【示例】会员日全场八折。', '【示例】会员日全场八折。拒收请回复R'], ['【示例】会员日全场八折！', '【示例】会员日全场八折！拒收请回复R'],
+      ['【示例】会员日全场八折，', '【示例】会员日全场八折，拒收请回复R'], ['【示例】Member day: 20% off.', '【示例】Member day: 20% off.拒收请回复R'],
+      ['【示例】会员日全场八折 ', '【示例】会员日全场八折 拒收请回复R'], ['【示例】会员日全场八折（限今日）', '【示例】会员日全场八折（限今日）拒收请回复R'],
+      ['【示例】全场8折', '【示例】全场8折，拒收请回复R'], ['【示例】Member day: 20% off', '【示例】Member day: 20% off，拒收请回复R'],
+    ]) {
+      test(`refusal notice after ${JSON.stringify(text.slice(4))}`, () => assert.equal(run(com({ text }), comFacts()).text, final));
+    }
+    test('the separator is a profile parameter, noted as convention and not law', () => {
+      const p = resolveProfile(id);
+      assert.equal(p.params.refusalNoticeSeparator.value, '，');
+      assert.equal(p.params.refusalNoticeSeparator.basis, 'practice');
+      assert.match(p.params.refusalNoticeSeparator.article, /convention, not regulation/);
+      const spaced = resolveProfile(id, { refusalNoticeSeparator: ' ' });
+      assert.equal(decide(DEFAULT_STAGES, com(), comFacts(), spaced, ruleBasedDetectors, NOON).text, '【示例】会员日全场八折 拒收请回复R');
     });
     // Only a text that tells the user how to refuse keeps its own wording; 退订/拒收/回复N in another
     // sense does not (the notice is appended).
@@ -122,16 +138,27 @@ for (const id of PROFILE_IDS) {
       test(`no refusal method stated: ${text}`, () => {
         const d = run(com({ text }), comFacts());
         assert.equal(d.accepted, true, d.rejection?.code);
-        assert.equal(d.text, `${text}拒收请回复R`);
+        assert.equal(d.text, `${text}，拒收请回复R`);
         assert.equal(d.verdicts.find((v) => v.rule === 'commercial.refusal-notice')!.note, 'refusal notice appended');
       });
     }
     test('a commercial message that states its refusal method keeps its text', () => {
       assert.equal(run(com({ text: '【示例】会员日全场八折，回T退订' }), comFacts()).text, '【示例】会员日全场八折，回T退订');
     });
-    test('the appended notice counts against the length limit', () => {
-      assert.equal(run(com({ text: `【示例】${'惠'.repeat(490)}` }), comFacts()).accepted, true); // 494 + 6 = 500
-      rejects(com({ text: `【示例】${'惠'.repeat(491)}` }), comFacts(), 'message_too_long', 'content.length');
+    test('the appended notice and its separator count against the length limit', () => {
+      const at = run(com({ text: `【示例】${'惠'.repeat(489)}` }), comFacts()); // 493 + 1 + 6 = 500
+      assert.equal(at.accepted, true, at.rejection?.code);
+      assert.equal(at.chars, 500);
+      rejects(com({ text: `【示例】${'惠'.repeat(490)}` }), comFacts(), 'message_too_long', 'content.length'); // 494 + 1 + 6 = 501
+      // ending in punctuation: no separator, so 494 + 6 = 500 still fits
+      assert.equal(run(com({ text: `【示例】${'惠'.repeat(489)}。` }), comFacts()).accepted, true);
+    });
+    test('segments are counted on the final text, separator included', () => {
+      // 70 UCS-2 characters are one part, 71 are two (67 each)
+      const one = run(com({ text: `【示例】${'惠'.repeat(59)}` }), comFacts()); // 63 + 1 + 6 = 70
+      assert.deepEqual([one.chars, one.segments], [70, 1]);
+      const two = run(com({ text: `【示例】${'惠'.repeat(60)}` }), comFacts()); // 64 + 1 + 6 = 71
+      assert.deepEqual([two.chars, two.segments], [71, 2]);
     });
     test('consent_missing', () => {
       rejects(com(), comFacts({ consent: null }), 'consent_missing', 'commercial.consent');
