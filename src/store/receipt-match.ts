@@ -26,3 +26,26 @@ export function betterReceiptMatch(a: ReceiptCandidate, b: ReceiptCandidate): bo
   if (ta !== tb) return ta > tb;
   return a.id > b.id;
 }
+
+/** A part of a long message under one SMSC id, as the stores read it from upstream_parts. */
+export interface PartCandidate {
+  message_id: string;
+  /** The part's own receipt status; null while it waits for one. */
+  status: string | null;
+  /** When the part was filed (its message's `submitted`). */
+  at: number | string;
+}
+
+/**
+ * The same choice for a long message's parts, whose SMSC ids a restarted SMSC gives again just as
+ * well: true when part `a` is a better match than `b` — the part still waiting for its receipt first,
+ * then the later filed, then the greater message id (as SQL: `status IS NOT NULL, at DESC, message_id
+ * DESC`, the SQLite store's part look-up).
+ */
+export function betterPartMatch(a: PartCandidate, b: PartCandidate): boolean {
+  const wa = a.status === null, wb = b.status === null;
+  if (wa !== wb) return wa;
+  const ta = Number(a.at), tb = Number(b.at);
+  if (ta !== tb) return ta > tb;
+  return a.message_id > b.message_id;
+}

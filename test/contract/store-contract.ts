@@ -552,6 +552,31 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal((await s.outbox.findByUpstreamId('LB-1'))?.status, 'undeliverable');
       });
 
+      test('a long message\'s part SMSC ids used again (a restarted SMSC): each part\'s receipt goes to the part still waiting for one, the newest first', async () => {
+        const [old, fresh, later] = await queued(3);
+        await s.outbox.claim(T0 + 5, 10, 60_000);
+        // the old message's second part never gets its receipt (lost); then the SMSC restarts and numbers from 1 again
+        await s.outbox.recordStatuses([{ id: old, status: 'submitted', at: T0 + 6, upstreamId: 'PR-1', partIds: ['PR-1', 'PR-2'] }]);
+        let r = await s.outbox.applyReceipts([{ upstreamId: 'PR-1', status: 'delivered', at: T0 + 7 }]);
+        assert.deepEqual([r.changed, r.unknown], [[], []]);
+        await s.outbox.recordStatuses([{ id: fresh, status: 'submitted', at: T0 + 8, upstreamId: 'PR-1', partIds: ['PR-1', 'PR-2'] }]);
+        // PR-2 names a part of both, each waiting: the newer message's
+        r = await s.outbox.applyReceipts([{ upstreamId: 'PR-2', status: 'delivered', at: T0 + 9 }, { upstreamId: 'PR-1', status: 'delivered', at: T0 + 9 }]);
+        assert.deepEqual(r.changed.map((u) => [u.id, u.status]), [[fresh, 'delivered']]);
+        assert.deepEqual(r.unknown, []);
+        assert.deepEqual((await s.messages.getMessage(fresh))?.history.map((x) => x.status), ['accepted', 'submitted', 'delivered']);
+        assert.deepEqual((await s.messages.getMessage(old))?.history.map((x) => x.status), ['accepted', 'submitted'], 'the old message still waits for its lost part');
+        // PR-1 of each has its receipt: a repeat changes nothing
+        r = await s.outbox.applyReceipts([{ upstreamId: 'PR-1', status: 'undeliverable', at: T0 + 10 }]);
+        assert.deepEqual([r.changed, r.unknown], [[], []]);
+        // a third message under the same ids, filed later: its parts are taken before the old one's
+        await s.outbox.recordStatuses([{ id: later, status: 'submitted', at: T0 + 11, upstreamId: 'PR-1', partIds: ['PR-1', 'PR-2'] }]);
+        r = await s.outbox.applyReceipts([{ upstreamId: 'PR-2', status: 'undeliverable', at: T0 + 12, detail: 'err:001' }, { upstreamId: 'PR-1', status: 'delivered', at: T0 + 12 }]);
+        assert.deepEqual(r.changed.map((u) => [u.id, u.status, u.detail]), [[later, 'undeliverable', 'err:001']]);
+        r = await s.outbox.applyReceipts([{ upstreamId: 'PR-2', status: 'delivered', at: T0 + 13 }]);
+        assert.deepEqual(r.changed.map((u) => [u.id, u.status]), [[old, 'delivered']]);
+      });
+
       test('resolveUpstreamId: the first spelling on file, of a message or of a long message\'s part', async () => {
         const [a, b] = await queued(2);
         await s.outbox.claim(T0 + 5, 10, 60_000);

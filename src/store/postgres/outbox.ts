@@ -12,7 +12,7 @@ import type { NewRecord, PgRecordsWriter } from './records-writer.js';
 import { receiptFromColumn } from '../registered-delivery.js';
 import { partialColumn, partialFromColumn } from '../partial-submit.js';
 import type { PartialSubmit } from '../../ports/egress.js';
-import { betterReceiptMatch } from '../receipt-match.js';
+import { betterPartMatch, betterReceiptMatch } from '../receipt-match.js';
 
 /** Statuses after which a message leaves the queue. */
 const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed']);
@@ -116,7 +116,7 @@ export class PgOutbox implements OutboxStore {
    * status, else delivered; `save` writes the parts' receipts.
    */
   private async partsOf(c: Client, messageIds: string[]) {
-    type Row = { upstream_id: string; message_id: string; part: number; parts: number; status: MessageStatus | null; detail: string | null };
+    type Row = { upstream_id: string; message_id: string; part: number; parts: number; status: MessageStatus | null; detail: string | null; at: string };
     const rows = (await c.query<Row>(Q.partsOfMessages, [messageIds])).rows;
     const byMessage = new Map<string, Row[]>();
     for (const r of rows) {
@@ -127,10 +127,13 @@ export class PgOutbox implements OutboxStore {
     const dirty: Row[] = [];
     return {
       receipt(r: ReceiptUpdate): StatusUpdate | null {
-        // the part not yet receipted first, should two messages' parts share an SMSC id
-        const p = rows.find((x) => x.upstream_id === r.upstreamId && x.status === null);
+        // Should two messages' parts share an SMSC id (a restarted SMSC), the one receipt-match.ts
+        // prefers: the part not yet receipted, the newest first. Taking the first row read gave the
+        // receipt to an old message whose part's receipt was lost, and left the new one waiting.
+        let p: Row | undefined;
+        for (const x of rows) if (x.upstream_id === r.upstreamId && (!p || betterPartMatch(x, p))) p = x;
         // a repeat, or a state on the way (ACCEPTD) that says nothing of the part's outcome
-        if (!p || r.status === 'submitted') return null;
+        if (!p || p.status !== null || r.status === 'submitted') return null;
         p.status = r.status;
         p.detail = r.detail ?? null;
         dirty.push(p);

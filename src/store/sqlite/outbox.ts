@@ -100,8 +100,9 @@ export class SqliteOutbox implements OutboxStore {
       dueUpTo: db.prepare("SELECT count(*) FROM (SELECT 1 FROM message_status WHERE status = 'accepted' AND due_at <= ? AND (due_at, rowid) <= (?, ?) LIMIT ?)").pluck(),
       // A long message's parts (migration 093): filed with `submitted`, each part's receipt kept.
       fileParts: db.prepare('INSERT OR IGNORE INTO upstream_parts (upstream_id, message_id, part, parts, at) VALUES (?, ?, ?, ?, ?)'),
-      // The part not yet receipted first, should two messages' parts share an SMSC id; then the newest.
-      partOf: db.prepare('SELECT message_id, parts, status FROM upstream_parts WHERE upstream_id = ? ORDER BY status IS NOT NULL, at DESC LIMIT 1'),
+      // The part not yet receipted first, should two messages' parts share an SMSC id; then the newest
+      // (receipt-match.ts, betterPartMatch: the PostgreSQL store chooses alike).
+      partOf: db.prepare('SELECT message_id, parts, status FROM upstream_parts WHERE upstream_id = ? ORDER BY status IS NOT NULL, at DESC, message_id DESC LIMIT 1'),
       anyParts: db.prepare('SELECT 1 FROM upstream_parts LIMIT 1').pluck(),
       partReceipt: db.prepare('UPDATE upstream_parts SET status = ?, detail = ? WHERE upstream_id = ? AND message_id = ? AND status IS NULL'),
       partsDone: db.prepare('SELECT count(status) AS done FROM upstream_parts WHERE message_id = ?').pluck(),

@@ -77,7 +77,7 @@ SELECT id, upstream_id, status, content_provider_id, msisdn, submitted_at FROM m
 
 -- name: partsOfMessages
 -- Read after the messages' rows are locked: every receipt of their parts committed before is seen.
-SELECT upstream_id, message_id, part, parts, status, detail FROM upstream_parts WHERE message_id = ANY($1::text[]);
+SELECT upstream_id, message_id, part, parts, status, detail, at FROM upstream_parts WHERE message_id = ANY($1::text[]);
 
 -- name: setParts
 UPDATE upstream_parts p SET status = u.s, detail = u.d
