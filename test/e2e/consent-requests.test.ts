@@ -51,6 +51,13 @@ describe('consent requests (cn-2015)', () => {
     assert.equal(s.status, 'granted');
     assert.ok(s.consentId);
     assert.deepEqual(s.history.map((h: { event: string }) => h.event), ['consent_requested', 'consent_granted']);
+    // the response schema (OpenAPI) drops nothing: the body is the view as the use case builds it
+    const { getConsentRequest } = await import('../../src/app/consent-requests.js');
+    assert.deepEqual(s, JSON.parse(JSON.stringify(await getConsentRequest(g.app.ctx, await g.app.auth.principalFor(cp.apiKey), body.id))));
+    assert.ok(s.history.every((h: { evidence?: object }) => h.evidence && Object.keys(h.evidence).length > 0), JSON.stringify(s.history));
+    const op = (await g.http.inject({ method: 'GET', url: '/docs/json' })).json().paths['/v1/consent-requests/{id}'].get;
+    assert.ok(op.responses['200'].content['application/json'].schema.properties.history);
+    for (const code of ['401', '403', '404']) assert.ok(op.responses[code].content['application/json'].schema.properties.error, code);
     const ok = await send(g, cp, to);
     assert.equal(ok.statusCode, 202, ok.body);
     const texts = (await outbox(g, to)).map((m) => m.text);

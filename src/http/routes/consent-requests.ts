@@ -3,9 +3,45 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { getConsentRequest, requestConsent } from '../../app/consent-requests.js';
 import { requireAuth } from '../auth.js';
-import { bearerSecurity, errorBody, idParam } from '../schemas.js';
+import { bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
 
 const frequency = { type: 'object', properties: { count: { type: 'integer' }, per: { type: 'string', enum: ['day', 'week', 'month'] } }, required: ['count', 'per'] } as const;
+const iso = { type: 'string', format: 'date-time' } as const;
+
+/**
+ * GET /v1/consent-requests/{id}: ConsentRequestView (src/app/consent-requests.ts). Every field is
+ * listed, since the response serializer drops the rest; an event's evidence is kept whole, whatever
+ * its fields (test/e2e/consent-requests.test.ts checks the round trip).
+ */
+const consentRequestView = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    contentProviderId: { type: 'string' },
+    from: { type: 'string', description: 'The commercial port it was sent from' },
+    to: { type: 'string' },
+    category: { type: 'string' },
+    frequency,
+    durationDays: { type: 'integer' },
+    text: { type: 'string', description: 'The request as sent' },
+    messageId: { type: 'string', description: 'The message that carried it (GET /v1/messages/{id})' },
+    status: { type: 'string', enum: ['pending', 'granted', 'refused', 'deemed_refused', 'lapsed'] },
+    createdAt: iso,
+    deadlineAt: iso,
+    resolvedAt: { type: ['string', 'null'], format: 'date-time' },
+    consentId: { type: ['string', 'null'], description: 'The consent a grant recorded' },
+    profile: { type: 'string' },
+    history: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { at: iso, event: { type: 'string' }, channel: { type: 'string' }, evidence: { type: 'object', additionalProperties: true } },
+        required: ['at', 'event'],
+      },
+    },
+  },
+  required: ['id', 'status', 'history'],
+} as const;
 
 export async function consentRequestRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
@@ -35,6 +71,15 @@ export async function consentRequestRoutes(f: FastifyInstance, opts: { app: App 
 
   f.get('/v1/consent-requests/:id', {
     onRequest: requireAuth,
-    schema: { tags: ['consent'], security: bearerSecurity, summary: 'A consent request: status (pending, granted, refused, deemed_refused, lapsed) and its history', params: idParam },
+    schema: {
+      tags: ['consent'], security: bearerSecurity, summary: 'A consent request: status (pending, granted, refused, deemed_refused, lapsed) and its history', params: idParam,
+      response: {
+        200: consentRequestView,
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('A provider\'s token for another provider\'s request, or a role that may not read them'),
+        404: errorResponse('No consent request with this id (for a regulator: none within its province and dates)'),
+        '4xx': errorBody,
+      },
+    },
   }, async (req) => getConsentRequest(app.ctx, req.principal, (req.params as { id: string }).id));
 }
