@@ -97,8 +97,10 @@ export const messageView = {
       },
     },
   },
-  // only what the view builder (store/message-view.ts) always sets itself: a missing required field is a 500
-  required: ['id', 'contentProviderId', 'decision', 'status', 'receivedAt', 'registeredDelivery', 'verdicts', 'history'],
+  // Only what the view builder (store/message-view.ts) sets itself, never what it copies from the
+  // record's body: a missing required field is a 500, and a damaged body (shown { unreadable }) has
+  // none of its fields (test/unit/records/damaged-record.test.ts).
+  required: ['id', 'contentProviderId', 'status', 'receivedAt', 'registeredDelivery', 'verdicts', 'history'],
 } as const;
 
 /** An error body with what it means for one route (the OpenAPI document shows the description). */
