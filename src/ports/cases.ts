@@ -73,6 +73,12 @@ export interface MeasureRow {
 export interface CaseFilter {
   states?: CaseState[];
   contentProviderId?: string;
+  /**
+   * A regulator's province, applied in the query so a page is cut after it: only cases naming one of
+   * these accounts (the province's content providers; the caller adds the operator's account, which
+   * belongs to no province). A case naming none is outside; an empty list keeps nothing.
+   */
+  providersIn?: readonly string[];
   msisdn?: string;
   /** Created at or after / before (epoch ms). */
   from?: number;

@@ -1054,6 +1054,47 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual(await s.cases.events(bad.id), []);
       });
 
+      test('cases: the providers of a province (with the operator\'s account) and a date range are selected in the query, so every page is full and the cursor pages on', async () => {
+        const inside = uid('cp');
+        const other = uid('cp');
+        // Newest last: 16 cases, a quarter each naming the province's provider, another province's,
+        // the operator's account and no provider at all.
+        const added: { id: string; contentProviderId: string | null; createdAt: number }[] = [];
+        for (let i = 0; i < 16; i++) {
+          const cpId = [inside, other, OPERATOR_ACCOUNT_ID, null][i % 4];
+          const c = caseRow({ contentProviderId: cpId, createdAt: T0 + i * HOUR });
+          await s.cases.createCase(c, ev(c.id, 'created', null, 'received'));
+          added.push(c);
+        }
+        const expect = (keep: (c: { contentProviderId: string | null; createdAt: number }) => boolean) => added.filter(keep).map((c) => c.id).reverse();
+        const pages = async (f: Omit<Parameters<Store['cases']['listCases']>[0], 'limit' | 'cursor'>, limit: number) => {
+          const out: string[][] = [];
+          let cursor: string | undefined;
+          do {
+            const r = await s.cases.listCases({ ...f, limit, cursor });
+            out.push(r.cases.map((c) => c.id));
+            cursor = r.nextCursor ?? undefined;
+          } while (cursor && out.length < 20);
+          return out;
+        };
+        const mine = [inside, OPERATOR_ACCOUNT_ID];
+        // The province's 4 cases and the operator's 4, 3 to a page: full pages until the last.
+        const province = await pages({ providersIn: mine }, 3);
+        assert.deepEqual(province.map((p) => p.length), [3, 3, 2]);
+        assert.deepEqual(province.flat(), expect((c) => c.contentProviderId === inside || c.contentProviderId === OPERATOR_ACCOUNT_ID));
+        // Dates too (filed from inclusive, to exclusive), with the province and a state.
+        const dated = await pages({ providersIn: mine, from: T0 + 2 * HOUR, to: T0 + 11 * HOUR, states: ['received'] }, 2);
+        assert.deepEqual(dated.map((p) => p.length), [2, 2, 1]);
+        assert.deepEqual(dated.flat(), expect((c) => mine.includes(c.contentProviderId!) && c.createdAt >= T0 + 2 * HOUR && c.createdAt < T0 + 11 * HOUR));
+        // A province with no provider registered in it keeps nothing; a case naming no provider is in none.
+        assert.deepEqual(await s.cases.listCases({ providersIn: [], limit: 10 }), { cases: [], nextCursor: null });
+        // One provider asked for by id inside the province, or outside it (nothing).
+        assert.deepEqual((await pages({ contentProviderId: inside, providersIn: mine }, 10)).flat(), expect((c) => c.contentProviderId === inside));
+        assert.deepEqual((await s.cases.listCases({ contentProviderId: other, providersIn: mine, limit: 10 })).cases, []);
+        // Unscoped: every case, the ones naming no provider too.
+        assert.deepEqual((await pages({ from: T0, to: T0 + DAY }, 5)).flat(), expect(() => true));
+      });
+
       test('credit entries dedupe and publish once; volume adds up', async () => {
         const e = { id: uid('cre'), subjectType: 'content-provider' as const, subjectId: 'cp_x', kind: 'confirmed_complaint' as const, at: T0, actorId: 'system', amountYuan: null, notes: null, publicSummary: '确认投诉 1 件', evidence: { cases: ['c1'] }, dedupKey: 'case:c1', publishedAt: null, publishedBy: null };
         assert.equal(await s.cases.addEntry(e), true);

@@ -99,6 +99,7 @@ export class PgCases implements ComplaintsStore {
     const w = new Where();
     if (f.states?.length) w.add(`state = ANY(${w.arg(f.states)}::text[])`);
     if (f.contentProviderId) w.add(`content_provider_id = ${w.arg(f.contentProviderId)}`);
+    if (f.providersIn !== undefined) w.add(`content_provider_id = ANY(${w.arg(f.providersIn)}::text[])`);
     if (f.msisdn) w.add(`msisdn = ${w.arg(f.msisdn)}`);
     if (f.from !== undefined) w.add(`created_at >= ${w.arg(f.from)}`);
     if (f.to !== undefined) w.add(`created_at < ${w.arg(f.to)}`);

@@ -122,6 +122,11 @@ export class SqliteCases implements ComplaintsStore {
     const args: unknown[] = [];
     if (f.states?.length) { where.push(`state IN (${f.states.map(() => '?').join(', ')})`); args.push(...f.states); }
     if (f.contentProviderId) { where.push('content_provider_id = ?'); args.push(f.contentProviderId); }
+    if (f.providersIn !== undefined) {
+      // json_each: one bound parameter however many providers a province has; NULL never matches.
+      where.push('content_provider_id IN (SELECT value FROM json_each(?))');
+      args.push(JSON.stringify(f.providersIn));
+    }
     if (f.msisdn) { where.push('msisdn = ?'); args.push(f.msisdn); }
     if (f.from !== undefined) { where.push('created_at >= ?'); args.push(f.from); }
     if (f.to !== undefined) { where.push('created_at < ?'); args.push(f.to); }
