@@ -10,8 +10,7 @@ import { decodeCursor } from '../domain/page-cursor.js';
 import type { CaseEventRow, CaseRow, MeasureRow } from '../ports/cases.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { actorOf, deadlineInfo, hashAccessCode, loadVisible } from './case-workflow.js';
-import { inProvince } from './records-scope.js';
+import { actorOf, caseAccountsInProvince, deadlineInfo, hashAccessCode, loadVisible } from './case-workflow.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -77,6 +76,12 @@ export async function getCaseDetail(ctx: AppContext, p: Principal, id: string): 
   };
 }
 
+/**
+ * Cases for staff, newest first, a page at a time (a provider its own). A regulator token limited to
+ * a province or dates sees what {@link loadVisible} lets it open: cases filed inside the dates about
+ * the province's providers or the operator's own account ({@link caseAccountsInProvince}); the store
+ * selects them, so `limit` counts what the token sees and `nextCursor` pages on.
+ */
 export async function listCases(ctx: AppContext, p: Principal, q: { state?: string; contentProviderId?: string; msisdn?: string; limit?: number; cursor?: string }): Promise<{ cases: CaseView[]; nextCursor: string | null }> {
   if (p.role === 'public') throw new SmsguardError('unauthorized', 'Authorization: Bearer <token> required');
   const states = q.state ? q.state.split(',').filter(Boolean) : undefined;
@@ -91,13 +96,11 @@ export async function listCases(ctx: AppContext, p: Principal, q: { state?: stri
   const contentProviderId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;
   const limit = Math.max(1, Math.min(q.limit ?? 50, 500));
   if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'case.query', { state: q.state ?? null, contentProviderId: contentProviderId ?? null });
-  const scope = p.role === 'regulator' ? { from: p.from, to: p.to } : {};
+  // The scope goes into the query, so the page is cut after it: full while more cases follow.
+  const scope = p.role === 'regulator' ? { providersIn: await caseAccountsInProvince(ctx, p), from: p.from, to: p.to } : {};
   const r = await ctx.store.cases.listCases({ states: states as CaseState[] | undefined, contentProviderId, msisdn, limit, cursor: q.cursor, ...scope });
   const now = ctx.clock.now();
-  // A province-limited regulator's page is filtered after the query (it may come back shorter).
-  const visible: CaseRow[] = [];
-  for (const c of r.cases) if (await inProvince(ctx, p, c.contentProviderId)) visible.push(c);
-  return { cases: visible.map((c) => caseSummary(c, p, now)), nextCursor: r.nextCursor };
+  return { cases: r.cases.map((c) => caseSummary(c, p, now)), nextCursor: r.nextCursor };
 }
 
 /** The complainant's view: reference + access code; no evidence, the number masked. */

@@ -16,7 +16,7 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { str } from './validate.js';
 import { addSystemCreditEntry } from './credit.js';
-import { inDateRange, inProvince } from './records-scope.js';
+import { inDateRange, inProvince, providersInProvince } from './records-scope.js';
 import { matchEvidence, providerForSender } from './case-evidence.js';
 import { contentGovernanceOf, type ContentGovernance } from './content-governance.js';
 
@@ -49,8 +49,27 @@ export async function loadVisible(ctx: AppContext, p: Principal, id: string): Pr
   const c = await ctx.store.cases.getCase(id);
   // A provider touching another provider's case: forbidden (issue 2); scopes of other roles stay not_found.
   if (c && p.role === 'content-provider' && !canSee(p, c)) throw new SmsguardError('forbidden', `case ${id} is not about this content provider`);
-  if (!c || !canSee(p, c) || !(await inProvince(ctx, p, c.contentProviderId))) throw new SmsguardError(p.role === 'public' ? 'unauthorized' : 'not_found', `no case ${id}`);
+  if (!c || !canSee(p, c) || !(await caseInProvince(ctx, p, c))) throw new SmsguardError(p.role === 'public' ? 'unauthorized' : 'not_found', `no case ${id}`);
   return c;
+}
+
+/**
+ * For a regulator limited to a province: whether a case is about one of the providers registered
+ * there, or about the operator's own message ({@link OPERATOR_ACCOUNT_ID}): the operator belongs to
+ * no province and its cases are seen in every one, as its credit-file entries are. A case naming no
+ * provider is in none. Unlimited principals always pass.
+ */
+async function caseInProvince(ctx: AppContext, p: Principal, c: CaseRow): Promise<boolean> {
+  return c.contentProviderId === OPERATOR_ACCOUNT_ID || (await inProvince(ctx, p, c.contentProviderId));
+}
+
+/**
+ * The accounts whose cases a regulator limited to a province lists (as {@link caseInProvince}
+ * decides one): the province's providers and the operator's account. Undefined without such a limit.
+ */
+export async function caseAccountsInProvince(ctx: AppContext, p: Principal): Promise<string[] | undefined> {
+  const inside = await providersInProvince(ctx, p);
+  return inside && [...inside, OPERATOR_ACCOUNT_ID];
 }
 
 function optText(v: unknown, field: string, max: number): string | null {

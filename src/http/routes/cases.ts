@@ -11,7 +11,7 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
   f.get('/v1/cases', {
     onRequest: requireAuth,
     schema: {
-      tags: ['complaints'], security: bearerSecurity, summary: 'List cases, newest first (a provider sees its own)',
+      tags: ['complaints'], security: bearerSecurity, summary: 'List cases, newest first, keyset-paged (a provider sees its own; a regulator token limited to a province or dates sees the cases inside them, selected before the page is cut)',
       querystring: {
         type: 'object',
         properties: {
