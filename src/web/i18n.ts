@@ -70,6 +70,7 @@ const T = {
   colCreated: ['受理时间', 'Filed'],
   colDeadline: ['期限', 'Deadline'],
   noCases: ['没有案件。', 'No cases.'],
+  nextPage: ['下一页', 'Next page'],
   deadlineForward: ['转交期限', 'Forward deadline'],
   deadlineAnswer: ['答复期限', 'Answer deadline'],
   workingDaysLeft: ['个工作日后截止', 'working days left after today'],

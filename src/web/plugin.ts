@@ -267,7 +267,8 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   });
 
   // ---- credit files (regulator adds and publishes; operator and providers read)
-  const showCredit = async (req: FastifyRequest, reply: FastifyReply, p: Principal, flash: { done?: string; error?: string }, code = 200) => {
+  /** `cursor`: the API's cursor of the entries page to show (the first without one). */
+  const showCredit = async (req: FastifyRequest, reply: FastifyReply, p: Principal, flash: { done?: string; error?: string }, code = 200, cursor?: string) => {
     const lang = langOf(req, reply);
     const month = shanghaiMonth(app.ctx.clock.now());
     let providers = await app.ctx.store.directory.listContentProviders();
@@ -283,14 +284,15 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
         if (!(e instanceof SmsguardError && e.code === 'forbidden')) throw e;
       }
     }
-    const { entries } = await svc().creditEntries(p, { limit: 500 });
-    return render(req, reply, lang, `${t(lang, 'creditTitle')} · ${month}`, creditPage(lang, p, providers, rates, entries, Number(month.slice(0, 4)), flash), p, code);
+    const { entries, nextCursor } = await svc().creditEntries(p, { limit: 500, cursor });
+    return render(req, reply, lang, `${t(lang, 'creditTitle')} · ${month}`, creditPage(lang, p, providers, rates, entries, nextCursor, Number(month.slice(0, 4)), flash), p, code);
   };
   f.get('/web/credit', hide, async (req, reply) => {
     const p = await needStaff(req, reply);
     if (!p) return reply;
     try {
-      return await showCredit(req, reply, p, { done: (req.query as Record<string, string>).done });
+      const q = req.query as Record<string, string | undefined>;
+      return await showCredit(req, reply, p, { done: q.done }, 200, q.cursor || undefined);
     } catch (e) {
       return errorPage(req, reply, p, e);
     }

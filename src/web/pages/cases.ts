@@ -34,7 +34,7 @@ export function caseListPage(lang: Lang, cases: CaseView[], state: string, names
 ${cases.length === 0 ? `<p>${esc(t(lang, 'noCases'))}</p>` : `<table id="cases">
 <thead><tr><th scope="col">${esc(t(lang, 'colRef'))}</th><th scope="col">${esc(t(lang, 'colState'))}</th><th scope="col">${esc(t(lang, 'colSource'))}</th><th scope="col">${esc(t(lang, 'colProvider'))}</th><th scope="col">${esc(t(lang, 'colCreated'))}</th><th scope="col">${esc(t(lang, 'colDeadline'))}</th></tr></thead>
 <tbody>${rows}</tbody></table>`}
-${nextCursor ? `<p><a href="/web/cases?state=${encodeURIComponent(state)}&cursor=${encodeURIComponent(nextCursor)}">→</a></p>` : ''}`;
+${nextCursor ? `<p><a rel="next" href="/web/cases?state=${encodeURIComponent(state)}&cursor=${encodeURIComponent(nextCursor)}">${esc(t(lang, 'nextPage'))} →</a></p>` : ''}`;
 }
 
 function evidenceSection(lang: Lang, c: CaseDetail): string {

@@ -7,7 +7,8 @@ import { alertBox, esc, field, fmtTime, textarea } from '../html.js';
 
 const fmtRate = (r: number | null) => (r === null ? '—' : r >= 100 ? r.toFixed(0) : r.toFixed(2));
 
-export function creditPage(lang: Lang, p: Principal, providers: ContentProviderRow[], rates: Map<string, ComplaintRate>, entries: CreditEntryView[], year: number, flash?: { error?: string; done?: string }): string {
+/** `nextCursor`: the API's cursor for the entries after these (null on the last page), linked as the next page. */
+export function creditPage(lang: Lang, p: Principal, providers: ContentProviderRow[], rates: Map<string, ComplaintRate>, entries: CreditEntryView[], nextCursor: string | null, year: number, flash?: { error?: string; done?: string }): string {
   const names = new Map(providers.map((c) => [c.id, c.name]));
   const rateRows = providers.map((c) => {
     const r = rates.get(c.id);
@@ -39,6 +40,7 @@ ${field({ id: 'e-summary', name: 'publicSummary', label: t(lang, 'publicSummary'
 </section>
 <section aria-labelledby="entries-h"><h2 id="entries-h">${esc(t(lang, 'entries'))}</h2>
 <table id="entries"><thead><tr><th scope="col">${esc(t(lang, 'date'))}</th><th scope="col">${esc(t(lang, 'provider'))}</th><th scope="col">${esc(t(lang, 'kind'))}</th><th scope="col">${esc(t(lang, 'amount'))}</th><th scope="col">${esc(t(lang, 'publicSummary').replace(/（.*）|\s*\(.*\)/, ''))}</th><th scope="col">${esc(t(lang, 'who'))}</th><th scope="col">${esc(t(lang, 'published'))}</th></tr></thead><tbody>${entryRows}</tbody></table>
+${nextCursor ? `<p><a rel="next" href="/web/credit?cursor=${encodeURIComponent(nextCursor)}#entries-h">${esc(t(lang, 'nextPage'))} →</a></p>` : ''}
 </section>
 ${addForm}`;
 }
