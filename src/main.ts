@@ -232,8 +232,12 @@ function listenProblem(e: NodeJS.ErrnoException): string {
   return e.message;
 }
 
+/**
+ * `token create`: into an install that exists (`existing`), never a new one. A token written into a
+ * database or schema no gateway uses (a mistyped --db or --db-schema) would only fail later, at login.
+ */
 async function createToken(config: Config, role: string, label: string, scope: Record<string, unknown> = {}): Promise<void> {
-  const { store } = await openStore(config.db, { schema: config.dbSchema });
+  const { store } = await openStore(config.db, { schema: config.dbSchema, existing: true });
   const app = new App({ store, clock: new SystemClock(), profile: resolveProfile(config.profile as ProfileId) });
   const { id, token } = await app.auth.createToken(role as 'admin', label, null, scope);
   process.stdout.write(`${JSON.stringify({ id, role, token, ...(Object.keys(scope).length ? { scope } : {}) })}\n`);
@@ -243,7 +247,7 @@ async function createToken(config: Config, role: string, label: string, scope: R
 function commonOptions(cmd: Command): Command {
   return cmd
     .option('--db <path|url>', 'SQLite database file, or postgres://… (also DATABASE_URL)', undefined)
-    .option('--db-schema <schema>', 'PostgreSQL schema (created if missing)')
+    .option('--db-schema <schema>', 'PostgreSQL schema (start and migrate create it if missing; other commands need it to exist)')
     .addOption(new Option('--profile <id>', 'regulation profile').choices(['cn-2015', 'cn-2026']));
 }
 

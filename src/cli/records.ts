@@ -10,7 +10,7 @@ import cliProgress from 'cli-progress';
 import type { Config } from '../config/schema.js';
 import { ConfigError, loadConfig } from '../config/schema.js';
 import { resolveProfile, type ParamOverrides, type ProfileId } from '../profiles/index.js';
-import { openStore, requireExistingDatabase } from '../store/open.js';
+import { openStore, requireExistingInstall } from '../store/open.js';
 import { SmsguardError } from '../domain/errors.js';
 import type { Store } from '../ports/store.js';
 import { App } from '../app/app.js';
@@ -249,7 +249,7 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
     .option('--actor <who>', 'who is rotating (recorded)', 'cli')
     .action(async (opts) => {
       const config = loadConfig({ db: opts.db, profile: opts.profile, dbSchema: opts.dbSchema });
-      requireExistingDatabase(config.db);
+      await requireExistingInstall(config.db, config.dbSchema);
       const r = rotateDefaultKey(config);
       // Recorded like other operator actions on the records; new heads are signed with the new key now.
       const { store, svc } = await openApp(opts);

@@ -9,6 +9,8 @@ import type { Store } from '../ports/store.js';
 import { SqliteStore } from './sqlite/index.js';
 import { monthFilePath } from './sqlite/month-files.js';
 import { PostgresStore, isPostgresUrl } from './postgres/index.js';
+import { checkSchemaName } from './postgres/db.js';
+import pg from 'pg';
 
 export interface OpenedStore {
   store: Store;
@@ -30,17 +32,43 @@ export function requireExistingDatabase(db: string): void {
 }
 
 /**
- * Opens the store. `existing: true` for the commands that inspect or maintain a database someone
- * already made (records, inspect, backup): a SQLite path that is not there is refused
- * ({@link requireExistingDatabase}) instead of created.
+ * {@link requireExistingDatabase}, and for PostgreSQL with a schema: throws `not_found` (`no schema
+ * NAME in URL`) when the database has no such schema. Opening the PostgreSQL store creates a missing
+ * schema and migrates it, which a first `start` (or `migrate`) wants; a mistyped `--db-schema` given
+ * to `token create` or `records verify` would otherwise get a new, empty install: a token no gateway
+ * reads, or an empty database reported intact. Asks on a connection of its own, before the store
+ * (and its pool, and the migrations) exists.
+ */
+export async function requireExistingInstall(db: string, schema?: string): Promise<void> {
+  requireExistingDatabase(db);
+  if (!isPostgresUrl(db) || !schema) return;
+  const client = new pg.Client({ connectionString: db, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    const r = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [checkSchemaName(schema)]);
+    if (r.rowCount === 0) throw new SmsguardError('not_found', `no schema ${schema} in ${withoutPassword(db)}`, {}, 'db-schema');
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** A PostgreSQL URL fit to print: its password blanked. */
+function withoutPassword(url: string): string {
+  const u = new URL(url);
+  u.password = '';
+  return u.toString();
+}
+
+/**
+ * Opens the store. `existing: true` for the commands that work on an install someone already made
+ * (token create, records, inspect, backup): a SQLite path or a PostgreSQL schema that is not there is
+ * refused ({@link requireExistingInstall}) instead of created. Only `start` and `migrate` create.
  */
 export async function openStore(db: string, opts: { schema?: string; poolSize?: number; existing?: boolean } = {}): Promise<OpenedStore> {
-  if (opts.existing) requireExistingDatabase(db);
+  if (opts.existing) await requireExistingInstall(db, opts.schema);
   if (isPostgresUrl(db)) {
     const store = await PostgresStore.open({ url: db, schema: opts.schema, max: opts.poolSize });
-    const u = new URL(db);
-    u.password = '';
-    return { store, kind: 'postgres', description: `PostgreSQL ${u.toString()}${opts.schema ? ` (schema ${opts.schema})` : ''}` };
+    return { store, kind: 'postgres', description: `PostgreSQL ${withoutPassword(db)}${opts.schema ? ` (schema ${opts.schema})` : ''}` };
   }
   // Each month of records is a file beside the main one (src/store/sqlite/month-files.ts).
   return { store: new SqliteStore(db), kind: 'sqlite', description: `SQLite ${resolve(db)} (records by month: ${monthFilePath(resolve(db), 'YYYY-MM')})` };

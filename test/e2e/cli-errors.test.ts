@@ -42,7 +42,7 @@ before(async () => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('every command that reads an existing database refuses a path that is not there, and creates nothing', () => {
+test('every command that reads or writes an existing database (all but start and migrate) refuses a path that is not there, and creates nothing', () => {
   const typo = join(dir, 'missing', 'typo.db');
   const commands: string[][] = [
     ['records', 'verify'],
@@ -53,6 +53,9 @@ test('every command that reads an existing database refuses a path that is not t
     ['inspect', 'export', '--content-provider', 'cp_1', '--from', '2026-11-01', '--to', '2026-12-01', '--out', join(dir, 'missing', 'export')],
     ['inspect', 'report', '--year', '2026', '--content-provider', 'cp_1', '--out', join(dir, 'missing', 'report.html')],
     ['backup', '--to', join(dir, 'missing', 'copy')],
+    // a token in a database no gateway reads is no use to anyone
+    ['token', 'create', '--role', 'admin'],
+    ['token', 'create', '--role', 'regulator', '--province', '35'],
   ];
   for (const c of commands) {
     const r = cli(...c, '--db', typo);

@@ -1,12 +1,17 @@
 /**
  * The command line on PostgreSQL: `smsguard migrate --db postgres://… --db-schema S` applies every
- * migration (twice is a no-op), and the bus options are checked before anything starts.
+ * migration (twice is a no-op), the bus options are checked before anything starts, and the
+ * commands that work on an existing install refuse a --db-schema that is not there instead of
+ * creating it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TEST_PG_URL, dropSchema, testSchemaName } from '../../helpers/pg.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/smsguard.js', import.meta.url));
@@ -44,4 +49,48 @@ test('a split role needs a bus, and a bus needs PostgreSQL', () => {
   const sqliteBus = run(['start', '--queue', 'nats://127.0.0.1:4222', '--db', ':memory:', '--http-port', '0']);
   assert.notEqual(sqliteBus.status, 0);
   assert.match(sqliteBus.stderr, /needs the PostgreSQL store/);
+});
+
+test('commands on an existing install refuse a schema that is not there, and create nothing', async () => {
+  const typo = testSchemaName();
+  const dir = mkdtempSync(join(tmpdir(), 'smsguard-pg-cli-'));
+  const c = new pg.Client({ connectionString: TEST_PG_URL });
+  await c.connect();
+  try {
+    const commands: string[][] = [
+      ['token', 'create', '--role', 'admin'],
+      ['records', 'verify'],
+      ['records', 'heads'],
+      ['records', 'purge', '--dry-run'],
+      ['records', 'rotate-key'],
+      ['inspect', 'export', '--content-provider', 'cp_1', '--from', '2026-11-01', '--to', '2026-12-01', '--out', join(dir, 'export')],
+      ['inspect', 'report', '--year', '2026', '--content-provider', 'cp_1', '--out', join(dir, 'report.html')],
+    ];
+    for (const cmd of commands) {
+      const r = spawnSync(process.execPath, [BIN, ...cmd, '--db', TEST_PG_URL, '--db-schema', typo], { encoding: 'utf8', timeout: 60_000, cwd: dir, env: { ...process.env, SMSGUARD_DB: '', DATABASE_URL: '' } });
+      assert.equal(r.status, 1, `${cmd.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.equal(r.stdout, '', cmd.join(' '));
+      assert.equal(r.stderr, `smsguard: no schema ${typo} in ${TEST_PG_URL}\n`, cmd.join(' '));
+      const made = (await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [typo])).rowCount;
+      assert.equal(made, 0, `${cmd.join(' ')} created schema ${typo}`);
+    }
+    assert.deepEqual(readdirSync(dir), [], 'no file written (export, report, signing key)');
+  } finally {
+    await c.end();
+    await dropSchema(typo);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('token create writes into a schema that exists', async () => {
+  const schema = testSchemaName();
+  try {
+    const m = run(['migrate', '--db', TEST_PG_URL, '--db-schema', schema]);
+    assert.equal(m.status, 0, m.stderr);
+    const t = run(['token', 'create', '--role', 'admin', '--label', 'ops', '--db', TEST_PG_URL, '--db-schema', schema]);
+    assert.equal(t.status, 0, t.stderr);
+    assert.match(JSON.parse(t.stdout).token, /^sga_/);
+  } finally {
+    await dropSchema(schema);
+  }
 });
