@@ -114,6 +114,12 @@ export class DeliveryWorker {
    * `timeoutMs`; otherwise the process may exit with it unrecorded, which is safe: those messages
    * are still queued in the store and are claimed again after a restart (at-least-once, deduped
    * upstream by message id where the link can).
+   *
+   * With no link bound (Egress.bound) the batch in hand would only wait for one: the egress is told
+   * to stop sending (Egress.stopSending), so its submits end at once; those of which nothing was
+   * written go back to the queue unclaimed (sendBatch), and a restart sends them without waiting
+   * out the lease. One that wrote a part before the link went stays claimed: the SMSC may have it,
+   * and only the lease's end (as after a crash) may send it again.
    */
   async stop(timeoutMs = 10_000): Promise<void> {
     this.stopped = true;
@@ -121,6 +127,7 @@ export class DeliveryWorker {
     if (this.timer) clearInterval(this.timer);
     this.book.stop();
     this.unsubscribe?.();
+    if (this.egress.bound?.() === false) this.egress.stopSending?.();
     if (this.pumps.running) await within(this.pumps.running, timeoutMs);
     await within(this.book.settled(), timeoutMs);
   }

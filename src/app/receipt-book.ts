@@ -68,25 +68,42 @@ export interface TakenReceipt {
  * for their receipts, and every `submitted` recorded in one transaction with the receipts that
  * already came for them (an SMSC answers and reports at once): a receipt that overtook the record
  * of its submit costs no look-up in the store and no transaction of its own. The caller announces
- * `changed` (in order) and gives the book's other early receipts their go (retryEarly).
+ * `changed` (in order) and gives the book's other early receipts their go (retryEarly). Submits a
+ * stop ended (SubmitResult.stopped) come back as `released` (given back to the queue here: nothing
+ * of them was written) or `held` (still claimed: the SMSC may have them).
  */
 export async function sendBatch(
-  o: { egress: Pick<Egress, 'submit'>; outbox: Pick<OutboxStore, 'retryLater' | 'recordStatuses'>; book: ReceiptBook; now(): number; maxAttempts: number },
+  o: { egress: Pick<Egress, 'submit'>; outbox: Pick<OutboxStore, 'retryLater' | 'recordStatuses' | 'release'>; book: ReceiptBook; now(): number; maxAttempts: number },
   batch: readonly OutboundMessage[],
-): Promise<{ updates: StatusUpdate[]; changed: StatusUpdate[] }> {
+): Promise<{ updates: StatusUpdate[]; changed: StatusUpdate[]; released: string[]; held: string[] }> {
   const expected: string[] = [];
   try {
-    const results = await Promise.all(batch.map((m) => o.egress.submit(m).then((r) => {
+    let results = await Promise.all(batch.map((m) => o.egress.submit(m).then((r) => {
       if (r.ok && !(r.partIds && r.partIds.length > 1)) {
         o.book.expect(r.upstreamId);
         expected.push(r.upstreamId);
       }
       return r;
     }, (e: Error): SubmitResult => ({ ok: false, retry: true, reason: e.message }))));
-    const { updates, retries } = outcomesOf(batch, results, o.now(), o.maxAttempts);
+    // Ended by a stop (Egress.stopSending): no outcome. Those nothing of which was written go back
+    // to the queue now; the others stay claimed until their lease runs out (at-least-once).
+    const released: string[] = [];
+    const held: string[] = [];
+    let sent = batch;
+    if (results.some((r) => !r.ok && r.stopped)) {
+      const keep: number[] = [];
+      results.forEach((r, i) => {
+        if (r.ok || !r.stopped) keep.push(i);
+        else (r.stopped.written ? held : released).push(batch[i].id);
+      });
+      sent = keep.map((i) => batch[i]);
+      results = keep.map((i) => results[i]);
+      if (released.length) await o.outbox.release(released);
+    }
+    const { updates, retries } = outcomesOf(sent, results, o.now(), o.maxAttempts);
     for (const r of retries) await o.outbox.retryLater(r.id, r.dueAt, r.reason, r.partial);
     const retried = new Set(retries.map((r) => r.id));
-    for (const m of batch) if (!retried.has(m.id)) o.book.remember(m);
+    for (const m of sent) if (!retried.has(m.id)) o.book.remember(m);
     const taken = o.book.takeEarly(updates);
     let changed: StatusUpdate[];
     try {
@@ -96,7 +113,7 @@ export async function sendBatch(
       throw e;
     }
     o.book.settleTaken(taken, true);
-    return { updates, changed };
+    return { updates, changed, released, held };
   } finally {
     o.book.unexpect(expected);
   }

@@ -16,7 +16,18 @@ export type SubmitResult =
    * `retry`: transient (throttled, queue full, link down): try again later. `partial`: a long message
    * some of whose parts the SMSC took; the retry must send only the others, as they were built.
    */
-  | { ok: false; retry: boolean; reason: string; partial?: PartialSubmit };
+  | { ok: false; retry: boolean; reason: string; partial?: PartialSubmit; stopped?: StoppedSubmit };
+
+/**
+ * A submit ended by Egress.stopSending before its outcome was known. `written: false`: no part of
+ * it went to any link in this attempt, so the SMSC cannot have it: its claim can be given back at
+ * once (no attempt counted) and a restart sends it without waiting out the lease. `written: true`:
+ * a part went out and no answer came; whether the SMSC kept it only the lease's expiry can settle
+ * (at-least-once, as after a crash), so it stays claimed.
+ */
+export interface StoppedSubmit {
+  written: boolean;
+}
 
 /**
  * What a retry of a long message needs to go on where the last attempt stopped, kept with the queued
@@ -69,5 +80,18 @@ export interface Egress {
    * when one rejects or takes too long: an MO is recorded before the SMSC forgets it.
    */
   onMo(cb: (mo: InboundMo) => void | Promise<unknown>): void;
+  /**
+   * Whether a link to the upstream is bound now. Absent: always (an egress without links to lose).
+   * A graceful stop while none is ends the submits in hand ({@link stopSending}) instead of waiting
+   * for a link that is not there.
+   */
+  bound?(): boolean;
+  /**
+   * For a graceful stop: from now on no part is written to a link. Submits in flight that have
+   * not written anything, and every later one, end at once as `{ ok: false, retry: true, stopped:
+   * { written: false } }`; those waiting for a link after writing a part end with `written: true`;
+   * those waiting for an answer to what they wrote go on as before (it may still come).
+   */
+  stopSending?(): void;
   close(): Promise<void>;
 }

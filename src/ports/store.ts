@@ -230,6 +230,12 @@ export interface OutboxStore {
   /** Due again at `dueAt`; `partial` (a long message's parts already taken) is kept for the next claim. */
   retryLater(id: string, dueAt: number, detail: string, partial?: PartialSubmit): Promise<void>;
   /**
+   * Gives claimed messages back, due as they were and without an attempt counted: a graceful stop
+   * before any of them was written to a link (Egress.stopSending), so that the next claim, after a
+   * restart too, need not wait out their lease. Messages no longer queued are left alone.
+   */
+  release(ids: readonly string[]): Promise<void>;
+  /**
    * Applies delivery receipts in one transaction: each receipt's upstream id is resolved to our
    * message and its status recorded (idempotent, never backwards). Receipts whose upstream id is not
    * known yet (they can overtake the submit response) come back in `unknown`. A receipt for a part of

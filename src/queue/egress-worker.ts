@@ -188,9 +188,17 @@ export class BusEgressWorker {
     for (const [id, l] of byId) if (!mine.has(id)) for (const m of l) m.ack();
     if (claimed.length === 0) return;
     // The relay hands a retried message over again when due (a new Nats-Msg-Id: attempts moved on).
-    const { updates, changed } = await sendBatch({ egress: this.egress, outbox: this.outbox, book: this.book, now: () => this.ctx.clock.now(), maxAttempts: this.o.maxAttempts }, claimed);
+    const { updates, changed, released, held } = await sendBatch({ egress: this.egress, outbox: this.outbox, book: this.book, now: () => this.ctx.clock.now(), maxAttempts: this.o.maxAttempts }, claimed);
     this.submitted += updates.filter((u) => u.status === 'submitted').length;
-    for (const m of claimed) for (const jm of byId.get(m.id) ?? []) jm.ack();
+    if (released.length || held.length) {
+      // Ended by a stop: given back to the queue (sendBatch) → redelivered now to whoever consumes
+      // the partition next; still claimed (the SMSC may have it) → left unacknowledged, as a crash
+      // leaves it (JetStream redelivers after ack_wait; the claim waits out the lease).
+      const back = new Set(released);
+      const kept = new Set(held);
+      for (const m of claimed) for (const jm of byId.get(m.id) ?? []) if (back.has(m.id)) jm.nak();
+      else if (!kept.has(m.id)) jm.ack();
+    } else for (const m of claimed) for (const jm of byId.get(m.id) ?? []) jm.ack();
     for (const u of changed) this.book.announce(u);
     this.book.retryEarly();
   }
@@ -201,11 +209,16 @@ export class BusEgressWorker {
     await this.book.settled();
   }
 
-  /** Graceful: stop taking messages, finish the batch in hand, flush receipts, give partitions back. */
+  /**
+   * Graceful: stop taking messages, finish the batch in hand, flush receipts, give partitions back.
+   * With no link bound, the batch in hand ends at once instead (as DeliveryWorker.stop): what was
+   * not written goes back to the queue and the bus, what was stays claimed.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     if (this.balancer) clearInterval(this.balancer);
     this.book.stop();
+    if (this.egress.bound?.() === false) this.egress.stopSending?.();
     if (this.balancing) await this.balancing.catch(() => undefined);
     for (const p of [...this.consumers.keys()]) await this.stopPartition(p, this.t.stopWaitMs);
     await within(this.book.settled(), this.t.stopWaitMs);

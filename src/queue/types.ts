@@ -10,8 +10,6 @@ export interface QueueOutbox extends OutboxStore {
   relay(now: number, limit: number, graceMs: number): Promise<OutboundMessage[]>;
   /** Leases these messages if still queued, due (within `skewMs`) and unleased; the rest are someone else's or done. */
   claimIds(ids: readonly string[], now: number, leaseMs: number, skewMs?: number): Promise<OutboundMessage[]>;
-  /** Drops leases without an outcome (graceful shutdown). */
-  release(ids: readonly string[]): Promise<void>;
 }
 
 export interface PartitionLeases {

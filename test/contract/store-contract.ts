@@ -603,6 +603,19 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual(r.changed.map((u) => [u.id, u.status]), [[a, 'delivered']]);
       });
 
+      test('a released claim is due again at once, its attempt not counted; one already recorded stays done', async () => {
+        const ids = await queued(3);
+        const claimed = await s.outbox.claim(T0 + 5, 10, 60_000);
+        assert.deepEqual(claimed.map((m) => [m.id, m.attempts]), ids.map((id) => [id, 1]));
+        await s.outbox.recordStatuses([{ id: ids[0], status: 'submitted', at: T0 + 6, upstreamId: 'REL-1' }]);
+        await s.outbox.release(ids);
+        // at the same instant, long before the lease would have run out
+        const again = await s.outbox.claim(T0 + 7, 10, 60_000);
+        assert.deepEqual(again.map((m) => [m.id, m.attempts]), [[ids[1], 1], [ids[2], 1]]);
+        await s.outbox.release([]);
+        assert.equal(await s.outbox.pendingCount(), 2);
+      });
+
       test('a retry is not due before its time', async () => {
         const [id] = await queued(1);
         const [m] = await s.outbox.claim(T0, 1, 60_000);

@@ -25,6 +25,8 @@ export type ToThread =
   | { t: 'moDone'; items: [number, boolean][] }
   /** Receipts handled on the main thread (their status recorded): true = acknowledge, false = temporary error. */
   | { t: 'receiptDone'; items: [number, boolean][] }
+  /** Egress.stopSending. */
+  | { t: 'stopSending' }
   | { t: 'close' };
 
 /** Worker → main thread. */
@@ -36,6 +38,8 @@ export type FromThread =
   /** MO keyed, to be answered with `moDone` once the main thread's handlers have run. */
   | { t: 'mo'; items: [number, InboundMo][] }
   | { t: 'up'; k: number; ok: boolean }
+  /** Whether any link is bound, each time a link goes up or down (Egress.bound). */
+  | { t: 'bound'; up: boolean }
   | { t: 'log'; msg: string; fields?: Record<string, unknown> }
   | { t: 'closed' };
 
@@ -70,6 +74,10 @@ export class ThreadedUpstream implements Egress {
   private closing: Promise<void> | null = null;
   /** The current thread is running (false between a crash and its restart). */
   private alive = false;
+  /** Any link of the current thread bound, as it last said. */
+  private linkUp = false;
+  /** stopSending was called: submits end unsent here, without crossing. */
+  private stopping = false;
   private onClosed: (() => void) | null = null;
 
   constructor(private readonly opts: ThreadedUpstreamOptions) {
@@ -78,7 +86,7 @@ export class ThreadedUpstream implements Egress {
 
   /** Starts the thread; it binds every link (as SmppUpstream.start). */
   start(): void {
-    const { log: _log, ...data } = this.opts;
+    const { log: _log, onBound: _onBound, ...data } = this.opts;
     // Bundled once per process (src/runtime/worker-script.ts): the thread then neither compiles its
     // modules through tsx at start nor runs tsx's output, which wraps every function in a naming
     // helper (docs/PERFORMANCE.md: ~a tenth less CPU per message on this thread). Else through tsx.
@@ -119,6 +127,10 @@ export class ThreadedUpstream implements Egress {
         w?.(m.ok);
         return;
       }
+      case 'bound':
+        this.linkUp = m.up;
+        this.opts.onBound?.(m.up);
+        return;
       case 'log':
         this.opts.log?.(m.msg, m.fields);
         return;
@@ -169,6 +181,7 @@ export class ThreadedUpstream implements Egress {
 
   private onExit(): void {
     this.alive = false;
+    this.linkUp = false;
     this.fail([...this.pending.keys()], 'smpp upstream thread stopped');
     for (const w of this.upWaiters.values()) w(false);
     this.upWaiters.clear();
@@ -192,7 +205,21 @@ export class ThreadedUpstream implements Egress {
     });
   }
 
+  /** Egress.bound: a link of the running thread is bound. */
+  bound(): boolean {
+    return this.alive && this.linkUp;
+  }
+
+  /** Egress.stopSending, in the thread; submits from now on end here, unsent. */
+  stopSending(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    // Submits of this turn still waiting to cross arrive after it and end there unsent, as here.
+    this.post({ t: 'stopSending' });
+  }
+
   submit(msg: OutboundMessage): Promise<SubmitResult> {
+    if (this.stopping) return Promise.resolve({ ok: false, retry: true, reason: 'smpp upstream stopping: not sent', stopped: { written: false } });
     if (this.closing) return Promise.resolve({ ok: false, retry: true, reason: 'smpp upstream closing' });
     if (!this.alive) return Promise.resolve({ ok: false, retry: true, reason: 'smpp upstream thread restarting' });
     const k = this.next++;

@@ -19,7 +19,7 @@ const { threadNice, ...opts } = workerData as Omit<ThreadedUpstreamOptions, 'log
 lowerThreadPriority(threadNice);
 const send = (m: FromThread) => port.postMessage(m);
 
-const upstream = new SmppUpstream({ ...opts, log: (msg, fields) => send({ t: 'log', msg, fields }) });
+const upstream = new SmppUpstream({ ...opts, log: (msg, fields) => send({ t: 'log', msg, fields }), onBound: (up) => send({ t: 'bound', up }) });
 
 let results: [number, SubmitResult | { error: string }][] = [];
 let receipts: [number, DeliveryReceipt][] = [];
@@ -106,6 +106,9 @@ port.on('message', (m: ToThread) => {
       return;
     case 'waitUp':
       void upstream.waitUp(m.ms).then((ok) => send({ t: 'up', k: m.k, ok }));
+      return;
+    case 'stopSending':
+      upstream.stopSending();
       return;
     case 'close':
       void upstream.close().finally(() => send({ t: 'closed' }));

@@ -63,6 +63,8 @@ export interface UpstreamOptions {
   receiptAckTimeoutMs?: number;
   link?: Omit<LinkOptions, 'onDeliver' | 'onStateChange'>;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** Told whether any link is bound (Egress.bound) each time a link goes up or down. */
+  onBound?: (bound: boolean) => void;
 }
 
 interface Sent {
@@ -80,6 +82,9 @@ interface Part {
   /** While that receipt's handlers run: a repeat is acknowledged when they are done, not before. */
   recording?: Promise<unknown>;
 }
+/** A submit after stopSending: nothing of it written (Egress.stopSending). */
+const STOPPED_UNSENT: SubmitResult & { ok: false } = Object.freeze({ ok: false, retry: true, reason: 'smpp upstream stopping: not sent', stopped: Object.freeze({ written: false }) });
+
 /** A long message's parts as built (one UDH reference) and the SMSC id of each part it acknowledged. */
 interface PartsState {
   text: string;
@@ -185,7 +190,10 @@ export class SmppUpstream implements Egress {
     this.links = opts.links.map((cfg) => new UpstreamLink(cfg, {
       ...opts.link,
       onDeliver: (pdu, link) => this.onDeliver(pdu, link),
-      onStateChange: (l, up, reason) => opts.log?.(up ? 'smpp upstream bound' : 'smpp upstream down', { link: l.cfg.name, reason }),
+      onStateChange: (l, up, reason) => {
+        opts.log?.(up ? 'smpp upstream bound' : 'smpp upstream down', { link: l.cfg.name, reason });
+        opts.onBound?.(this.bound());
+      },
     }));
     this.noPrefixes = this.links.every((l) => l.cfg.prefixes.length === 0);
     this.weighted = this.links.filter((l) => l.cfg.weight > 0);
@@ -214,6 +222,30 @@ export class SmppUpstream implements Egress {
     this.moCbs.push(cb);
   }
 
+  /** Any link bound now (Egress.bound). */
+  bound(): boolean {
+    for (const l of this.links) if (l.up) return true;
+    return false;
+  }
+
+  /** Set by stopSending. */
+  private stopping = false;
+  /** Resolved by stopSending, ending submitParts' waits; made by the first wait (most submits never wait). */
+  private stopSignal: Deferred | null = null;
+
+  /** Egress.stopSending: no part is written from now on; submits waiting for a link or a pause end. */
+  stopSending(): void {
+    this.stopping = true;
+    this.stopSignal?.resolve();
+  }
+
+  /** `p`, or less: stopSending cuts it short. */
+  private pause(p: Promise<unknown>): Promise<unknown> {
+    if (this.stopping) return Promise.resolve();
+    this.stopSignal ??= deferred();
+    return Promise.race([p, this.stopSignal.promise]);
+  }
+
   async close(): Promise<void> {
     clearInterval(this.timer);
     await Promise.all(this.links.map((l) => l.close()));
@@ -226,6 +258,7 @@ export class SmppUpstream implements Egress {
     if (prior !== undefined) return Promise.resolve(prior);
     const running = this.inflight.get(msg.id);
     if (running) return running;
+    if (this.stopping) return Promise.resolve(STOPPED_UNSENT);
     const cands = this.eligible(digitsOf(msg.to));
     if (cands.length === 0) return Promise.resolve({ ok: false, retry: false, reason: 'no upstream link carries this recipient' });
     // doSubmit forgets it in its `finally`, which runs only after its first await: after this set.
@@ -329,24 +362,33 @@ export class SmppUpstream implements Egress {
     let failed: Set<UpstreamLink> | null = null;
     let attempt = 0;
     let lastReason = 'no upstream link up';
+    // A part of this attempt went to a link (perhaps only into its queue: counted all the same, so
+    // that a stop never gives back a message the SMSC may have).
+    let written = false;
     while (Date.now() < deadline) {
+      if (this.stopping) return { ok: false, retry: true, reason: written ? 'smpp upstream stopping: sent, no answer' : STOPPED_UNSENT.reason, stopped: { written }, ...carried(st) };
       let link = this.pick(cands, failed);
       if (!link) {
         // every eligible link failed once this round: start the round again after a pause
         if (failed !== null && failed.size > 0 && cands.some((l) => l.up)) {
           failed.clear();
-          await sleep(Math.min(200 * 2 ** attempt++, 2000));
+          await this.pause(sleep(Math.min(200 * 2 ** attempt++, 2000)));
           continue;
         }
         const waitMs = Math.min(1000, deadline - Date.now());
         if (waitMs <= 0) break;
-        await Promise.race(cands.map((l) => l.waitUp(waitMs)));
+        await this.pause(Promise.race(cands.map((l) => l.waitUp(waitMs))));
         continue;
       }
       let moveOn = false;
       for (let i = 0; i < parts.length && !moveOn; i++) {
         if (partIds[i] !== undefined) continue;
+        if (this.stopping) {
+          moveOn = true;
+          break;
+        }
         let resp;
+        written = true;
         try {
           resp = await link.submit(parts[i]);
         } catch (e) {
@@ -369,7 +411,7 @@ export class SmppUpstream implements Egress {
           // the link itself now pauses every new submit (UpstreamLink); this one goes again after it
         } else {
           attempt++;
-          await sleep(v.delayMs);
+          await this.pause(sleep(v.delayMs));
         }
         moveOn = true;
       }

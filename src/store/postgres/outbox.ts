@@ -59,7 +59,7 @@ export class PgOutbox implements OutboxStore {
     return toOutbound((await this.pool.query<QueueDb>(Q.relay, [now, limit, graceMs])).rows);
   }
 
-  /** Gives claimed messages back without an attempt outcome (graceful shutdown). */
+  /** OutboxStore.release: the lease dropped, and the attempt the claim counted taken back. */
   async release(ids: readonly string[]): Promise<void> {
     if (ids.length) await this.pool.query(Q.release, [ids]);
   }

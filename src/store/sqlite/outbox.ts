@@ -337,6 +337,11 @@ export class SqliteOutbox implements OutboxStore {
     if (this.cursor === null || dueAt <= this.cursor.due) this.rewound = true;
   }
 
+  /** OutboxStore.release: leases are in memory, and attempts are counted only by retryLater. */
+  async release(ids: readonly string[]): Promise<void> {
+    for (const id of ids) if (this.leased.delete(id)) this.rewound = true;
+  }
+
   async resolveUpstreamId(spellings: readonly string[]): Promise<string | null> {
     if (spellings.length === 0) return null;
     const onFile = new Set((this.q.spellingsOnFile.all({ s: JSON.stringify(spellings) }) as { upstream_id: string }[]).map((r) => r.upstream_id));

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReceiptBook, outcomesOf, sendBatch } from '../../../src/app/receipt-book.js';
 import type { ReceiptUpdate, StatusUpdate } from '../../../src/ports/store.js';
+import type { SubmitResult } from '../../../src/ports/egress.js';
 
 /** An outbox that knows some upstream ids; `fail` makes the next apply throw. */
 function fakeOutbox(known: Map<string, string>) {
@@ -209,6 +210,7 @@ test('sendBatch: receipts that came before their submits were recorded go in the
   let failNext = false;
   const statuses = {
     async retryLater() { /* none here */ },
+    async release() { /* none here */ },
     async recordStatuses(us: StatusUpdate[]) {
       if (failNext) { failNext = false; throw new Error('disk full'); }
       recorded.push(us);
@@ -246,7 +248,7 @@ test('sendBatch: a receipt for a message whose submit is answered waits for the 
   const b = new ReceiptBook({ outbox, clock: { now: () => 1_000 } as never, announce: () => undefined, onError: () => undefined, stopped: () => false, earlyKeepMs: 30 });
   b.start(10);
   try {
-    const statuses = { async retryLater() { /* none */ }, async recordStatuses(us: StatusUpdate[]) { return us; } };
+    const statuses = { async retryLater() { /* none */ }, async release() { /* none */ }, async recordStatuses(us: StatusUpdate[]) { return us; } };
     const msg = (id: string) => ({ id, contentProviderId: 'cp', from: '10690001', to: '+8613800138000', text: 't', registeredDelivery: true, attempts: 1, submittedAt: 0 });
     let receipt!: Promise<void>;
     const egress = {
@@ -282,4 +284,28 @@ test('takeEarly: a receipt for an expected id is taken whether already kept or o
   b.unexpect(['UP_a', 'UP_b']);
   assert.equal(await state(ra), 'resolved');
   assert.equal(await state(rb), 'resolved');
+});
+
+test('sendBatch: submits a stop ended are released when nothing of them was written, kept claimed when something was, and neither retried nor recorded', async () => {
+  const outbox = fakeOutbox(new Map());
+  const b = book(outbox);
+  const calls: string[] = [];
+  const statuses = {
+    async retryLater(id: string) { calls.push(`retry ${id}`); },
+    async release(ids: readonly string[]) { calls.push(`release ${ids.join(',')}`); },
+    async recordStatuses(us: StatusUpdate[]) { calls.push(`record ${us.map((u) => `${u.id}:${u.status}`).join(',')}`); return us; },
+  };
+  const msg = (id: string) => ({ id, contentProviderId: 'cp', from: '10690001', to: '+8613800138000', text: 't', registeredDelivery: true, attempts: 1, submittedAt: 0 });
+  const egress = {
+    submit: async (m: { id: string }): Promise<SubmitResult> => {
+      if (m.id === 'ok') return { ok: true, upstreamId: 'UP_ok' };
+      if (m.id === 'busy') return { ok: false, retry: true, reason: 'throttled' };
+      return { ok: false, retry: true, reason: 'stopping', stopped: { written: m.id === 'written' } };
+    },
+  };
+  const r = await sendBatch({ egress, outbox: statuses, book: b, now: () => 10, maxAttempts: 3 }, [msg('unsent1'), msg('ok'), msg('written'), msg('busy'), msg('unsent2')]);
+  assert.deepEqual(r.released, ['unsent1', 'unsent2']);
+  assert.deepEqual(r.held, ['written']);
+  assert.deepEqual(calls, ['release unsent1,unsent2', 'retry busy', 'record ok:submitted']);
+  assert.deepEqual(r.updates.map((u) => u.id), ['ok']);
 });

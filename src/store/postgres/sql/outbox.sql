@@ -53,7 +53,8 @@ UPDATE message_status m
 UPDATE message_status SET due_at = $2, leased_until = NULL, published_at = NULL, partial = $3 WHERE id = $1 AND status = 'accepted';
 
 -- name: release
-UPDATE message_status SET leased_until = NULL WHERE id = ANY($1::text[]) AND status = 'accepted';
+-- A claim counted an attempt (claim, claimIds); nothing was sent, so it is taken back.
+UPDATE message_status SET leased_until = NULL, attempts = GREATEST(attempts - 1, 0) WHERE id = ANY($1::text[]) AND status = 'accepted' AND leased_until IS NOT NULL;
 
 -- name: byUpstream
 -- the message still waiting for its receipt first, then the newest (src/store/receipt-match.ts)
