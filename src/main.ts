@@ -15,7 +15,7 @@ import { SimulatorSmsc } from './simulator/simulator-smsc.js';
 import { SimulatedClock, SystemClock } from './simulator/clock.js';
 import { buildHttpApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
-import { installComplaints } from './app/complaint-service.js';
+import { installComplaints, reservedPortsTaken } from './app/complaint-service.js';
 import { installContentGovernance } from './app/content-install.js';
 import type { ContentGovernance } from './app/content-governance.js';
 import { SqliteStore } from './store/sqlite/index.js';
@@ -139,6 +139,8 @@ async function startGateway(config: Config, undo: (close: () => unknown) => void
   undo(() => sweeper.stop());
   // Complaints: the report port claims `举报` SMS; the sweeper escalates overdue cases.
   const complaints = installComplaints(app, { reportPort: process.env.SMSGUARD_REPORT_PORT || '12321' });
+  // A provider port registered before the number was reserved stays, and loses its MO: say so once.
+  for (const t of await reservedPortsTaken(app)) log.warn({ port: t.number, contentProviderId: t.contentProviderId }, t.message);
   complaints.sweeper.start();
   undo(() => complaints.stop());
   if (content) {

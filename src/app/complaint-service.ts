@@ -115,3 +115,33 @@ export function installComplaints(app: App, opts: ComplaintOptions = {}): Compla
   app.reservedPorts.set(s.reportPort, 'the report port (SMSGUARD_REPORT_PORT), where 举报 SMS open complaint cases');
   return s;
 }
+
+/** A reserved number (App.reservedPorts) that a content provider holds all the same. */
+export interface ReservedPortTaken {
+  number: string;
+  contentProviderId: string;
+  /** What claims the number (App.reservedPorts' value). */
+  reservedFor: string;
+  /** For the operator's log: the number, the provider, what goes wrong, what to do. */
+  message: string;
+}
+
+/**
+ * The reserved numbers a content provider registered before the reservation existed (`POST /v1/ports`
+ * refuses them since, rule ports.reserved; a database from before, or a report port moved with
+ * SMSGUARD_REPORT_PORT onto a number in use, still has them). Nothing fails: the MO handler takes
+ * every MO to the number first, so the provider's users' replies (an opt-out among them) open
+ * complaint cases instead of reaching it. Nothing can say so but the start, once: main.ts logs each.
+ */
+export async function reservedPortsTaken(app: App): Promise<ReservedPortTaken[]> {
+  const out: ReservedPortTaken[] = [];
+  for (const [number, reservedFor] of app.reservedPorts) {
+    const port = await app.ctx.store.directory.getPort(number);
+    if (!port) continue;
+    out.push({
+      number, contentProviderId: port.ownerId, reservedFor,
+      message: `port ${number} is registered to content provider ${port.ownerId} but is ${reservedFor}: every MO to it is taken as a report and never reaches ${port.ownerId} (its users' replies and opt-outs included). Register another number for ${port.ownerId} and move its traffic there, or set SMSGUARD_REPORT_PORT to a number no provider uses`,
+    });
+  }
+  return out;
+}
