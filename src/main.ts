@@ -39,33 +39,38 @@ import { formatCliError } from './cli/error-output.js';
 import { loadUpstreamFile } from './config/upstream-file.js';
 import { GatewayLockedError, acquireGatewayLock } from './store/sqlite/gateway-lock.js';
 import { isPostgresUrl } from './store/postgres/index.js';
+import { Closers, type Closer } from './runtime/closers.js';
 
 /**
- * `smsguard start`. A start that fails part-way (a port already taken, a content file that does not
+ * `smsguard start`. Each piece, once open, registers how to close it (runtime/closers.ts); one list
+ * serves both ends. A start that fails part-way (a port already taken, a content file that does not
  * load, …) closes what it had opened, newest first, before the error is reported: the listeners and
  * the upstream links' thread, the store (its WAL checkpointed) and the gateway lock, instead of
- * leaving them to the process's exit.
+ * leaving them to the process's exit. SIGINT/SIGTERM close the same list, gracefully: the doors that
+ * take input first, then the delivery worker (drained while a link is bound), the background jobs,
+ * the upstream links, the store and the lock last.
  */
 async function start(config: Config): Promise<void> {
-  const closers: Array<() => unknown> = [];
+  const closers = new Closers();
   try {
-    await startGateway(config, (close) => closers.push(close));
+    await startGateway(config, closers);
   } catch (e) {
-    for (const close of closers.reverse()) await Promise.resolve().then(close).catch(() => undefined);
+    await closers.close(false);
     throw e;
   }
 }
 
-/** Starts everything; `undo` is told how to close each piece once it is open, for a failure further on. */
-async function startGateway(config: Config, undo: (close: () => unknown) => void): Promise<void> {
+/** Starts everything, registering with `closers` how to close each piece once it is open. */
+async function startGateway(config: Config, closers: Closers): Promise<void> {
+  const undo = (what: string, close: Closer) => closers.add(what, close);
   const log = pino(privateLoggerOptions(config.logLevel));
   // One gateway per SQLite file (store/sqlite/gateway-lock.ts), taken before the store is opened.
   const lock = !isPostgresUrl(config.db) && config.db !== ':memory:' ? acquireGatewayLock(resolve(config.db)) : undefined;
   if (lock === null) throw new GatewayLockedError(resolve(config.db));
-  if (lock) undo(() => lock.release());
+  if (lock) undo('gateway lock', () => lock.release());
   const opened = await openStore(config.db, { schema: config.dbSchema, poolSize: config.dbPoolSize });
   const store = opened.store;
-  undo(() => store.close());
+  undo('store', () => store.close());
   const clock = config.clock === 'simulated' ? new SimulatedClock() : new SystemClock();
   const profile = resolveProfile(config.profile as ProfileId, JSON.parse(config.profileOverrides) as ParamOverrides);
   const app = new App({ store, clock, profile });
@@ -86,7 +91,7 @@ async function startGateway(config: Config, undo: (close: () => unknown) => void
   const content: ContentGovernance | null = contentStore ? await installContentGovernance(app, contentStore, contentOptions) : null;
 
   const simulator = new SimulatorSmsc(clock);
-  undo(() => simulator.close());
+  undo('simulator', () => simulator.close());
   // SMPP doors (docs/SMPP.md): the server content providers bind to (not on egress-only processes),
   // and the egress: carrier SMSCs from --upstream smpp://…, or the built-in simulator as a real SMPP
   // SMSC on loopback.
@@ -116,33 +121,16 @@ async function startGateway(config: Config, undo: (close: () => unknown) => void
   } catch (e) {
     throw new ConfigError([`upstream / smpp-port: ${(e as Error).message}`]);
   }
-  undo(() => smpp.close());
-  // Without a bus one process does everything through the store's queue; with --queue the pieces
-  // split over NATS JetStream (src/queue) and only egress processes talk to the upstream.
-  let bus: BusRoles | null = null;
-  let worker: DeliveryWorker | null = null;
-  if (config.queue) {
-    if (!isBusStore(store)) throw new ConfigError(['queue (SMSGUARD_QUEUE): needs the PostgreSQL store (--db postgres://…): processes cannot share a SQLite file']);
-    bus = await startBusRoles(app, store, smpp.egress, {
-      role: config.role, url: config.queue, prefix: config.queuePrefix, partitions: config.queuePartitions,
-      timings: { leaseMs: config.queueLeaseMs, graceMs: config.queueGraceMs, ackWaitMs: config.queueAckWaitMs },
-    });
-    undo(() => bus!.stop());
-  } else {
-    if (config.role !== 'all') throw new ConfigError([`role (SMSGUARD_ROLE): '${config.role}' needs --queue nats://…`]);
-    worker = new DeliveryWorker(app.ctx, smpp.egress!, { inFlight: config.deliveryInFlight }, (mo) => app.receiveMo(mo, 'system'));
-    worker.start();
-    undo(() => worker!.stop());
-  }
+  undo('smpp', () => smpp.close());
   const sweeper = new ConsentSweeper(app.ctx);
   sweeper.start();
-  undo(() => sweeper.stop());
+  undo('consent sweeper', () => sweeper.stop());
   // Complaints: the report port claims `举报` SMS; the sweeper escalates overdue cases.
   const complaints = installComplaints(app, { reportPort: process.env.SMSGUARD_REPORT_PORT || '12321' });
   // A provider port registered before the number was reserved stays, and loses its MO: say so once.
   for (const t of await reservedPortsTaken(app)) log.warn({ port: t.number, contentProviderId: t.contentProviderId }, t.message);
   complaints.sweeper.start();
-  undo(() => complaints.stop());
+  undo('complaints', () => complaints.stop());
   if (content) {
     // An early-warning suspension goes into the provider's credit file (docs/COMPLAINTS.md).
     const prevAlert = content.onAlert;
@@ -152,7 +140,33 @@ async function startGateway(config: Config, undo: (close: () => unknown) => void
     };
   }
   const records = startRecords(app, config, log);
-  undo(() => records.stop());
+  undo('records', () => records.stop());
+  // Without a bus one process does everything through the store's queue; with --queue the pieces
+  // split over NATS JetStream (src/queue) and only egress processes talk to the upstream. Started
+  // after the services its messages and MO reach (complaints, records), so stopped before them.
+  let bus: BusRoles | null = null;
+  let worker: DeliveryWorker | null = null;
+  if (config.queue) {
+    if (!isBusStore(store)) throw new ConfigError(['queue (SMSGUARD_QUEUE): needs the PostgreSQL store (--db postgres://…): processes cannot share a SQLite file']);
+    const roles = await startBusRoles(app, store, smpp.egress, {
+      role: config.role, url: config.queue, prefix: config.queuePrefix, partitions: config.queuePartitions,
+      timings: { leaseMs: config.queueLeaseMs, graceMs: config.queueGraceMs, ackWaitMs: config.queueAckWaitMs },
+    });
+    bus = roles;
+    // Finishes the batch in hand and acknowledges it, gives partitions back; the rest stays queued.
+    undo('bus', () => roles.stop());
+  } else {
+    if (config.role !== 'all') throw new ConfigError([`role (SMSGUARD_ROLE): '${config.role}' needs --queue nats://…`]);
+    const w = new DeliveryWorker(app.ctx, smpp.egress!, { inFlight: config.deliveryInFlight }, (mo) => app.receiveMo(mo, 'system'));
+    w.start();
+    worker = w;
+    undo('delivery worker', async (graceful) => {
+      // Sends what is queued for up to 5 s, unless no link is bound: then nothing could go, and
+      // stop() gives the batch in hand back to the queue at once (DeliveryWorker.stop).
+      if (graceful && smpp.egress?.bound?.() !== false) await w.drain(5000).catch(() => undefined);
+      await w.stop();
+    });
+  }
   const metrics = createMetrics(app, () => store.outbox.pendingCount(), { smppDeliveriesExpired: smpp.server ? () => smpp.server!.deliveries.expired : undefined });
   if (content) content.onAlert = contentMetrics(metrics.registry, content.actions);
   // The simulator routes (inject MO, read the outbox, move the clock) are unauthenticated test doors:
@@ -166,7 +180,7 @@ async function startGateway(config: Config, undo: (close: () => unknown) => void
     plugins: [smppCredentialRoutes(smpp.credentials), ...(content ? [contentRoutes(content)] : [])],
     trustProxy: trustProxyOption(config.trustProxy),
   });
-  undo(() => http.close());
+  undo('http', () => http.close());
   app.events.on('workerError', (e) => log.error(e, 'delivery worker error'));
   if (clock instanceof SimulatedClock) clock.onChange(() => { worker?.kick(); bus?.relay.kick(); });
   if (clock instanceof SimulatedClock) clock.onChange(() => complaints.sweeper.kick());
@@ -206,20 +220,7 @@ async function startGateway(config: Config, undo: (close: () => unknown) => void
     if (closing) return;
     closing = true;
     log.info({ sig }, 'shutting down');
-    await http.close();
-    if (worker) {
-      await worker.drain(5000).catch(() => undefined);
-      await worker.stop();
-    }
-    // Finishes the batch in hand and acknowledges it, gives partitions back; the rest stays queued.
-    if (bus) await bus.stop().catch((e: Error) => log.error(e, 'bus shutdown'));
-    await smpp.close().catch((e: Error) => log.error(e, 'smpp shutdown'));
-    await sweeper.stop();
-    await complaints.stop();
-    records.stop();
-    await simulator.close();
-    await store.close();
-    lock?.release();
+    await closers.close(true, (what, e) => log.error(e, `${what} shutdown`));
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

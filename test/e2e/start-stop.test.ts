@@ -1,0 +1,106 @@
+/**
+ * `smsguard start` and its graceful stop, as an operator runs them: a provider port on the report
+ * number, registered before the number was reserved, is warned about once at start; SIGTERM while
+ * the upstream is unreachable stops the gateway promptly (it used to wait 10–15 s for a link that was
+ * not there) with every message still queued; the next start, with a link, sends them at once.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from '../helpers/wait.js';
+import { startTestGateway, onboard } from '../helpers/gateway.js';
+import { SqliteStore } from '../../src/store/sqlite/index.js';
+
+const BIN = fileURLToPath(new URL('../../bin/smsguard.js', import.meta.url));
+const ENV = { ...process.env, SMSGUARD_ADMIN_TOKEN: 'sga_start_stop_test_token_0000000000001', SMSGUARD_DB: '', DATABASE_URL: '', SMSGUARD_RECORDS_SIGNING_KEY: '', SMSGUARD_REPORT_PORT: '' };
+
+interface Running {
+  p: ChildProcess;
+  address: string;
+  output(): string;
+}
+
+async function startGateway(db: string, upstream: string): Promise<Running> {
+  const p = spawn(process.execPath, [BIN, 'start', '--db', db, '--http-port', '0', '--smpp-port', '0', '--upstream', upstream], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  p.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  p.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  const address = await waitFor(() => /HTTP API\s+(http:\/\/\S+)/.exec(out)?.[1], 60_000, 'the banner').catch((e: Error) => {
+    p.kill('SIGKILL');
+    throw new Error(`${e.message}: ${out.slice(0, 2000)}`);
+  });
+  return { p, address, output: () => out };
+}
+
+/** Sends SIGTERM; resolves with the exit code and how long the stop took. */
+async function terminate(p: ChildProcess): Promise<{ code: number | null; ms: number }> {
+  const exited = new Promise<number | null>((r) => p.once('exit', (code) => r(code)));
+  const t0 = Date.now();
+  p.kill('SIGTERM');
+  const code = await exited;
+  return { code, ms: Date.now() - t0 };
+}
+
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+test('report port taken by a provider: one warning at start; SIGTERM with the upstream down is prompt and loses nothing; a restart sends at once', { timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smsguard-start-stop-'));
+  const db = join(dir, 'smsguard.db');
+  const running: ChildProcess[] = [];
+  try {
+    // A database from before ports.reserved: the provider holds 12321; three messages queued.
+    const g = await startTestGateway({ db });
+    await g.worker.stop();
+    const cp = await onboard(g);
+    for (let i = 0; i < 3; i++) {
+      const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: `1390000000${i}`, text: '【示例】您的账单已出', type: 'notification' } });
+      assert.equal(r.statusCode, 202, r.body);
+    }
+    g.store.db.prepare("INSERT INTO ports (number, content_provider_id, kind, created_at) VALUES ('12321', ?, 'service', 0)").run(cp.id);
+    await g.close();
+
+    const down = await startGateway(db, `smpp://u:p@127.0.0.1:${await closedPort()}`);
+    running.push(down.p);
+    const warnings = () => down.output().split('\n').filter((l) => l.includes('port 12321 is registered'));
+    assert.equal(warnings().length, 1, down.output());
+    const w = JSON.parse(warnings()[0]) as { level: number; msg: string; port: string; contentProviderId: string };
+    assert.equal(w.level, 40, 'a warning');
+    assert.equal(w.port, '12321');
+    assert.equal(w.contentProviderId, cp.id);
+    assert.match(w.msg, new RegExp(`content provider ${cp.id} .*report port.*never reaches.*SMSGUARD_REPORT_PORT`));
+    // the worker has claimed the batch, which waits for a link that is not there
+    await new Promise((r) => setTimeout(r, 1500));
+    const stopped = await terminate(down.p);
+    assert.equal(stopped.code, 0, down.output());
+    assert.ok(stopped.ms < 3000, `SIGTERM took ${stopped.ms} ms with the upstream down`);
+    assert.equal(warnings().length, 1, 'warned once');
+    const s = new SqliteStore(db);
+    assert.equal(await s.outbox.pendingCount(), 3, 'nothing lost: all still queued');
+    await s.close();
+
+    const up = await startGateway(db, 'simulator');
+    running.push(up.p);
+    const sent = await waitFor(async () => {
+      const r = await fetch(`${up.address}/v1/simulator/outbox`);
+      const { messages } = (await r.json()) as { messages: unknown[] };
+      return messages.length >= 3 ? messages.length : undefined;
+    }, 10_000, 'the three messages at the simulator');
+    assert.equal(sent, 3);
+    const second = await terminate(up.p);
+    assert.equal(second.code, 0, up.output());
+  } finally {
+    for (const p of running) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
