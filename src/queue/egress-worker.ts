@@ -188,16 +188,16 @@ export class BusEgressWorker {
     for (const [id, l] of byId) if (!mine.has(id)) for (const m of l) m.ack();
     if (claimed.length === 0) return;
     // The relay hands a retried message over again when due (a new Nats-Msg-Id: attempts moved on).
-    const { updates, changed, released, held } = await sendBatch({ egress: this.egress, outbox: this.outbox, book: this.book, now: () => this.ctx.clock.now(), maxAttempts: this.o.maxAttempts }, claimed);
+    const { updates, changed, held } = await sendBatch({ egress: this.egress, outbox: this.outbox, book: this.book, now: () => this.ctx.clock.now(), maxAttempts: this.o.maxAttempts }, claimed);
     this.submitted += updates.filter((u) => u.status === 'submitted').length;
-    if (released.length || held.length) {
-      // Ended by a stop: given back to the queue (sendBatch) → redelivered now to whoever consumes
-      // the partition next; still claimed (the SMSC may have it) → left unacknowledged, as a crash
-      // leaves it (JetStream redelivers after ack_wait; the claim waits out the lease).
-      const back = new Set(released);
+    // Ended by a stop, given back to the queue (sendBatch's `released`): acknowledged like a retry,
+    // the relay hands it over again (OutboxStore.release clears its hand-over). Not a nak: during
+    // a stop JetStream may redeliver it to this consumer's last pull, closing, and it would then
+    // wait out ack_wait. Ended by a stop but still claimed (`held`: the SMSC may have it): left
+    // unacknowledged, as a crash leaves it.
+    if (held.length) {
       const kept = new Set(held);
-      for (const m of claimed) for (const jm of byId.get(m.id) ?? []) if (back.has(m.id)) jm.nak();
-      else if (!kept.has(m.id)) jm.ack();
+      for (const m of claimed) if (!kept.has(m.id)) for (const jm of byId.get(m.id) ?? []) jm.ack();
     } else for (const m of claimed) for (const jm of byId.get(m.id) ?? []) jm.ack();
     for (const u of changed) this.book.announce(u);
     this.book.retryEarly();

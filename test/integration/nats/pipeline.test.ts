@@ -166,4 +166,36 @@ describe('NATS JetStream pipeline', { timeout: 90_000 }, () => {
     await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(second.simulator.outbox().map((d) => d.messageId), out.map((o) => (o.ok ? o.id : '')), 'once');
   });
+
+  test('shutdown with no link bound is prompt and gives the claims back: the next egress sends at once, not after the lease', async () => {
+    const { h, seeded, principal } = await setup();
+    cleanups.push(() => h.dispose());
+    const prefix = testPrefix();
+    // A link that never comes up and says so (Egress.bound); a stop ends the waiting submits unsent.
+    const waiting: ((r: SubmitResult) => void)[] = [];
+    let stopping = false;
+    const down: Egress = {
+      submit: () => (stopping ? Promise.resolve({ ok: false, retry: true, reason: 'stopping', stopped: { written: false } }) : new Promise<SubmitResult>((r) => waiting.push(r))),
+      bound: () => false,
+      stopSending() {
+        stopping = true;
+        for (const r of waiting.splice(0)) r({ ok: false, retry: true, reason: 'stopping', stopped: { written: false } });
+      },
+      onReceipt() {}, onMo() {}, async close() {},
+    };
+    // default lease (60 s) and stop bound (10 s): neither may be waited out
+    const first = await startPiece({ schema: h.schema, prefix, role: 'all', egress: down });
+    cleanups.push(() => removeStream(first));
+    const out = await first.app.submitMessages(principal, submissions(seeded.service, seeded.signature, [msisdn(), msisdn()]), 'http');
+    await until(() => waiting.length === 2, 10_000, 'the submits in hand');
+    const t0 = Date.now();
+    await first.stop();
+    assert.ok(Date.now() - t0 < 2000, `stop took ${Date.now() - t0} ms`);
+    // a second on (a hand-over round is its time), well within the 60 s a lease still held would keep them
+    const second = await startPiece({ schema: h.schema, prefix, role: 'all', now: first.clock.now() + 1000 });
+    cleanups.push(() => second.stop());
+    await until(() => second.simulator.outbox().length === 2, 10_000, 'sent by the next egress');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(second.simulator.outbox().map((d) => d.messageId).sort(), out.map((o) => (o.ok ? o.id : '')).sort(), 'each once');
+  });
 });

@@ -53,8 +53,10 @@ UPDATE message_status m
 UPDATE message_status SET due_at = $2, leased_until = NULL, published_at = NULL, partial = $3 WHERE id = $1 AND status = 'accepted';
 
 -- name: release
--- A claim counted an attempt (claim, claimIds); nothing was sent, so it is taken back.
-UPDATE message_status SET leased_until = NULL, attempts = GREATEST(attempts - 1, 0) WHERE id = ANY($1::text[]) AND status = 'accepted' AND leased_until IS NOT NULL;
+-- A claim counted an attempt (claim, claimIds); nothing was sent, so it is taken back. Not handed
+-- to the bus either (published_at): the relay hands it over again at its next sweep, instead of
+-- after the grace time.
+UPDATE message_status SET leased_until = NULL, published_at = NULL, attempts = GREATEST(attempts - 1, 0) WHERE id = ANY($1::text[]) AND status = 'accepted' AND leased_until IS NOT NULL;
 
 -- name: byUpstream
 -- the message still waiting for its receipt first, then the newest (src/store/receipt-match.ts)
