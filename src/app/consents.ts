@@ -19,7 +19,9 @@ function parseTime(v: unknown, field: string): number {
 export async function grantConsent(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<{ id: string }> {
   requireRole(p, 'content-provider');
   const msisdn = msisdnField(str(body.msisdn, 'msisdn', { min: 1, max: 32 }), 'msisdn', ctx.profile);
-  const category = str(body.category, 'category', { min: 1, max: 64 });
+  // Trimmed and non-blank as on a consent request: a consent to "   " states no type of message (Art. 18).
+  const category = str(body.category, 'category', { min: 1, max: 64 }).trim();
+  if (!category) throw new SmsguardError('invalid_request', 'category: must not be blank', {}, 'category');
   const f = body.frequency as Record<string, unknown> | undefined;
   if (!f || typeof f !== 'object') throw new SmsguardError('invalid_request', 'frequency: must be {count, per}', {}, 'frequency');
   const count = f.count;

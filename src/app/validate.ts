@@ -80,7 +80,12 @@ export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
   if (!hasContent(text)) fail(`${p}text`, 'has no content besides spaces or a signature');
   if (!isMessageType(o.type)) fail(`${p}type`, 'must be one of verification, notification, commercial, public_welfare');
   const out: SubmitInput = { from, to, text, type: o.type };
-  if (o.category !== undefined && o.category !== null) out.category = str(o.category, `${p}category`, { min: 1, max: 64 });
+  if (o.category !== undefined && o.category !== null) {
+    // Compared with the consents' categories, which are trimmed when recorded; a blank one names no
+    // type a user could have consented to.
+    out.category = str(o.category, `${p}category`, { min: 1, max: 64 }).trim();
+    if (!out.category) fail(`${p}category`, 'must not be blank');
+  }
   if (out.type === 'commercial' && !out.category) fail(`${p}category`, 'is required when type is commercial');
   if (o.clientRef !== undefined && o.clientRef !== null) out.clientRef = str(o.clientRef, `${p}clientRef`, { max: 128 });
   if (o.registeredDelivery !== undefined) out.registeredDelivery = receiptRequestField(o.registeredDelivery, `${p}registeredDelivery`);

@@ -69,6 +69,21 @@ describe('consent limits (cn-2015)', () => {
     assert.ok(sub.events.some((e: any) => e.event === 'relationship_ended'));
   });
 
+  test('category: blank is refused on a consent and a message, as on a consent request; surrounding spaces are not part of it (found by QA)', async () => {
+    // A consent to "   " stated no type of message, yet it was recorded and a commercial message of
+    // category "   " went out under it; POST /v1/consent-requests already refused a blank category.
+    for (const category of ['   ', '\u3000', ' \t ']) {
+      const c = await consent(g, cp, '13900139070', { category });
+      assert.deepEqual([c.statusCode, c.json().error?.code, c.json().error?.field], [400, 'invalid_request', 'category'], c.body);
+      const m = await send(g, cp, '13900139070', '【示例】本周会员日满减', category);
+      assert.deepEqual([m.statusCode, m.json().error?.code, m.json().error?.field], [400, 'invalid_request', 'category'], m.body);
+    }
+    // A consent request trims its category, so the ledger holds categories without surrounding spaces.
+    assert.equal((await consent(g, cp, '13900139071', { category: ' promo ' })).statusCode, 201);
+    assert.equal(code(await send(g, cp, '13900139071', '【示例】本周会员日满减', 'promo')), 'accepted');
+    assert.equal(code(await send(g, cp, '13900139071', '【示例】本周会员日满减', 'promo ')), 'accepted');
+  });
+
   test('withdrawal: DELETE /v1/consents/{id} stops sends at once and is in the subscriber view', async () => {
     const to = '13900139005';
     const id = (await consent(g, cp, to)).json().id;
