@@ -82,7 +82,17 @@ export async function scopedQuery(ctx: AppContext, p: Principal, f: RecordsFilte
 }
 
 export async function queryRecords(ctx: AppContext, p: Principal, f: RecordsFilter): Promise<{ records: RecordRow[]; nextCursor: string | null }> {
-  const q = await scopedQuery(ctx, p, f);
+  let q: RecordQuery;
+  try {
+    q = await scopedQuery(ctx, p, f);
+  } catch (e) {
+    // A regulator's attempt outside its scope is a query it made: recorded like one, with no rows,
+    // as an out-of-scope GET /v1/messages/{id} is (RECORDS.md, Inspection).
+    if (p.role === 'regulator' && e instanceof SmsguardError && e.code === 'forbidden') {
+      await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'records.query', { filter: f, refused: e.code, rows: 0 });
+    }
+    throw e;
+  }
   const res = q.from !== undefined && q.to !== undefined && q.from >= q.to ? { records: [], nextCursor: null } : await ctx.store.records.queryRecords(q);
   if (p.role === 'regulator') {
     const { contentProviderIds, ...effective } = q;

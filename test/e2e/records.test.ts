@@ -98,6 +98,20 @@ describe('records over HTTP', () => {
     assert.equal((await g.http.inject({ method: 'POST', url: '/v1/holds', headers: g.admin, payload: { msisdn: '13900139000', contentProviderId: cp.id, reason: 'both' } })).statusCode, 400);
   });
 
+  test('a regulator query refused for its scope is recorded too, as an out-of-scope message read is (found by QA)', async () => {
+    // GET /v1/messages/{id} outside the scope is recorded (rows 0) and answers 404; GET /v1/records
+    // for another province's provider answered 403 and left no trace of the attempt.
+    const hainan = await g.app.auth.createToken('regulator', 'inspector Fu', null, { province: '46' });
+    const r = await g.http.inject({ method: 'GET', url: `/v1/records?contentProviderId=${cp.id}&kind=mt`, headers: { authorization: `Bearer ${hainan.token}` } });
+    assert.equal(r.statusCode, 403, r.body);
+    const audit = (await g.http.inject({ method: 'GET', url: '/v1/records?kind=audit&type=records.query&limit=1000', headers: g.admin })).json().records;
+    const mine = audit.filter((x: any) => x.body.actor === hainan.id);
+    assert.equal(mine.length, 1);
+    assert.deepEqual(mine[0].body.filter, { contentProviderId: cp.id, kind: 'mt' });
+    assert.equal(mine[0].body.rows, 0);
+    assert.equal(mine[0].body.refused, 'forbidden');
+  });
+
   test('heads: one signed head per month, verifiable', async () => {
     const r = await g.http.inject({ method: 'GET', url: '/v1/records/heads', headers: cp.auth });
     assert.equal(r.statusCode, 200);
