@@ -115,7 +115,7 @@ async function openRequest(ctx: AppContext, cpId: string, input: ConsentRequestI
     if (missing.length > 0) {
       reject(ctx, 'consent_request_incomplete', 'consent.request-content', `the request text does not state: ${missing.join(', ')} (e.g. “${input.category}”, 每${({ day: '天', week: '周', month: '月' } as const)[input.frequency.per]}不超过${input.frequency.count}条, 有效期${input.durationDays}天, 同意请回复“是”)`, 'text');
     }
-    if (!statesRefusal(text)) text = withRefusalNotice(text, ctx.profile.params.refusalNotice.value, ctx.profile.params.refusalNoticeSeparator.value);
+    if (!statesRefusal(text, ctx.profile.params.optOutKeywords.value)) text = withRefusalNotice(text, ctx.profile.params.refusalNotice.value, ctx.profile.params.refusalNoticeSeparator.value);
   } else {
     if (signatures.length === 0) reject(ctx, 'signature_missing', 'sender.signature', 'the content provider has no approved signature to sign the request with');
     text = buildConsentRequestText({ signature: signatures[0], category: input.category, frequency: input.frequency, durationDays: input.durationDays, refusalNotice: ctx.profile.params.refusalNotice.value });

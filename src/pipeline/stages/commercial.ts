@@ -110,37 +110,57 @@ export const withinSendingHours: Stage = {
  * `Reply STOP to unsubscribe`). 退订 or 拒收 alone is not enough (`货到付款订单拒收需承担运费`
  * says nothing about refusing messages), nor is a reply keyword alone (`详情回复N了解`). Matched
  * on the NFKC form, so full-width `回复ＴＤ退订` counts too.
+ *
+ * The keyword must be one the gateway acts on (the profile's `optOutKeywords`), standing alone as the
+ * reply would: `回复0退订`, `退订请回复0000` or `TDX` name a reply that the MO handler forwards to the
+ * provider instead of opting the number out, so such a text gets the profile's notice too.
  */
-const KEY = String.raw`["'“”‘’「」]?\s*(?:TD|T|R|N|0|退订|拒收)\s*["'“”‘’「」]?`;
+const QUOTE = String.raw`["'“”‘’「」]`;
 const REFUSE = String.raw`(?:退订|拒收|退定|取消订阅|退出订阅)`;
-const REFUSAL_STATED = new RegExp(
-  [
-    // 回复TD退订, 回T退订, 回复R拒收, 回复TD即可退订, 短信回复T退订
-    String.raw`回复?\s*${KEY}\s*(?:即可|可|以|来)?\s*${REFUSE}`,
-    // 退订回T, 拒收请回复R, 退订请回复TD, 如需退订请直接回复T, 退订回复0
-    String.raw`${REFUSE}\s*[,，:：]?\s*(?:请|可)?\s*(?:直接)?\s*(?:回复?|发送?|编辑短信|短信)\s*${KEY}`,
-    // Reply STOP to unsubscribe, reply TD to opt out, text STOP
-    String.raw`\b(?:reply|text|send|sms)\s+["']?(?:STOP|UNSUBSCRIBE)\b`,
-    String.raw`\b(?:reply|text|send|sms)\s+["']?(?:TD|T|R|N)["']?\s+to\s+(?:unsubscribe|opt[\s-]?out|stop|refuse)\b`,
-  ].join('|'),
-  'iu',
-);
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function refusalStatedRe(keywords: readonly string[]): RegExp {
+  // Longest first, so `TD` is tried before `T`; no keywords at all matches nothing.
+  const alts = [...new Set(keywords.map((k) => k.normalize('NFKC').trim()).filter(Boolean))].sort((a, b) => b.length - a.length).map(escapeRe);
+  const word = alts.length ? `(?:${alts.join('|')})(?![A-Za-z0-9])` : '(?!)';
+  const key = String.raw`${QUOTE}?\s*${word}\s*${QUOTE}?`;
+  return new RegExp(
+    [
+      // 回复TD退订, 回T退订, 回复R拒收, 回复TD即可退订, 短信回复T退订
+      String.raw`回复?\s*${key}\s*(?:即可|可|以|来)?\s*${REFUSE}`,
+      // 退订回T, 拒收请回复R, 退订请回复TD, 如需退订请直接回复T
+      String.raw`${REFUSE}\s*[,，:：]?\s*(?:请|可)?\s*(?:直接)?\s*(?:回复?|发送?|编辑短信|短信)\s*${key}`,
+      // Reply STOP to unsubscribe, reply TD to opt out, text STOP
+      String.raw`\b(?:reply|text|send|sms)\s+["']?(?:STOP|UNSUBSCRIBE)\b`,
+      String.raw`\b(?:reply|text|send|sms)\s+["']?${word}["']?\s+to\s+(?:unsubscribe|opt[\s-]?out|stop|refuse)\b`,
+    ].join('|'),
+    'iu',
+  );
+}
+
+/** One expression per keyword list (a profile's, or an operator's override of it). */
+const STATED = new WeakMap<readonly string[], RegExp>();
+function refusalStated(keywords: readonly string[]): RegExp {
+  let re = STATED.get(keywords);
+  if (!re) STATED.set(keywords, (re = refusalStatedRe(keywords)));
+  return re;
+}
 
 /**
- * What every alternative of REFUSAL_STATED needs somewhere (回, one of the refusal words, or an
- * English verb), with the same flags: most commercial texts have none, and this test costs a fraction
- * of the whole expression's (~0.4 µs on a 30-character text, once per commercial message).
+ * What every alternative of the refusal expression needs somewhere (回, one of the refusal words, or
+ * an English verb), with the same flags: most commercial texts have none, and this test costs a
+ * fraction of the whole expression's (~0.4 µs on a 30-character text, once per commercial message).
  */
 const REFUSAL_NEEDS = /[回退拒取]|reply|text|send|sms/iu;
 
-/** True when the text already tells the user how to refuse (`拒收请回复R`, `回T退订`…). */
-export function statesRefusal(text: string): boolean {
+/** True when the text already tells the user how to refuse with one of `keywords` (`拒收请回复R`, `回T退订`…). */
+export function statesRefusal(text: string, keywords: readonly string[]): boolean {
   const n = text.normalize('NFKC');
-  return REFUSAL_NEEDS.test(n) && REFUSAL_STATED.test(n);
+  return REFUSAL_NEEDS.test(n) && refusalStated(keywords).test(n);
 }
 
 /** The same reading without the prefilter (tests compare the two). */
-export const statesRefusalUnfiltered = (text: string): boolean => REFUSAL_STATED.test(text.normalize('NFKC'));
+export const statesRefusalUnfiltered = (text: string, keywords: readonly string[]): boolean => refusalStated(keywords).test(text.normalize('NFKC'));
 
 /** A text end that already parts it from what follows: any punctuation, or a space. */
 const ENDS_APART = /[\p{P}\s]$/u;
@@ -161,7 +181,7 @@ export const refusalNotice: Stage = {
   codes: [],
   run: ({ candidate, text, profile }) => {
     if (candidate.type !== 'commercial') return { outcome: 'skip' };
-    if (statesRefusal(text)) return { outcome: 'pass', note: 'refusal method stated by sender' };
+    if (statesRefusal(text, profile.params.optOutKeywords.value)) return { outcome: 'pass', note: 'refusal method stated by sender' };
     return { outcome: 'pass', text: withRefusalNotice(text, profile.params.refusalNotice.value, profile.params.refusalNoticeSeparator.value), note: 'refusal notice appended' };
   },
 };

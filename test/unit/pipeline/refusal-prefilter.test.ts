@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { statesRefusal, statesRefusalUnfiltered } from '../../../src/pipeline/stages/commercial.js';
+import { statesRefusal as stated, statesRefusalUnfiltered as statedUnfiltered } from '../../../src/pipeline/stages/commercial.js';
+import { CN_2015 } from '../../../src/profiles/cn-2015.js';
+
+const K = CN_2015.params.optOutKeywords.value;
+const statesRefusal = (text: string) => stated(text, K);
+const statesRefusalUnfiltered = (text: string) => statedUnfiltered(text, K);
 
 // Pieces of refusal wordings and their look-alikes (full width, case, the long s that folds to s),
 // so that random texts often come close to matching, and sometimes do.
