@@ -4,7 +4,8 @@ import type { App } from '../../app/app.js';
 import { complaintsOf } from '../../app/complaint-service.js';
 import { caseSummary } from '../../app/case-views.js';
 import { requireAuth } from '../auth.js';
-import { bearerSecurity, errorBody, idParam } from '../schemas.js';
+import { bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
+import { caseDetail, caseList } from '../case-schemas.js';
 
 export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const svc = () => complaintsOf(opts.app);
@@ -19,6 +20,12 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
           limit: { type: 'integer', minimum: 1, maximum: 500 }, cursor: { type: 'string', maxLength: 20 },
         },
       },
+      response: {
+        200: caseList,
+        400: errorResponse('A state, number or cursor that is not valid'),
+        401: errorResponse('No token, or one that is not valid'),
+        '4xx': errorBody,
+      },
     },
   }, async (req) => {
     const q = req.query as Record<string, string | undefined>;
@@ -27,7 +34,16 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
 
   f.get('/v1/cases/:id', {
     onRequest: requireAuth,
-    schema: { tags: ['complaints'], security: bearerSecurity, summary: 'One case with its evidence, trail, measures and deadline', params: idParam },
+    schema: {
+      tags: ['complaints'], security: bearerSecurity, summary: 'One case with its evidence, trail, measures and deadline', params: idParam,
+      response: {
+        200: caseDetail,
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('A provider\'s token for another provider\'s case, or a role that may not read cases'),
+        404: errorResponse('No case with this id (for a regulator: none within its province and dates)'),
+        '4xx': errorBody,
+      },
+    },
   }, async (req) => svc().getCase(req.principal, (req.params as { id: string }).id));
 
   f.post('/v1/cases/:id/transitions', {

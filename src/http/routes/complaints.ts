@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { complaintsOf } from '../../app/complaint-service.js';
-import { errorBody } from '../schemas.js';
+import { errorBody, errorResponse } from '../schemas.js';
+import { publicCaseStatus } from '../case-schemas.js';
 
 const filed = {
   type: 'object',
@@ -40,6 +41,12 @@ export async function complaintRoutes(f: FastifyInstance, opts: { app: App }): P
       tags: ['complaints'], summary: "The complainant's status view (reference and access code)",
       params: { type: 'object', properties: { reference: { type: 'string', maxLength: 40 } }, required: ['reference'] },
       querystring: { type: 'object', properties: { accessCode: { type: 'string', maxLength: 40 } }, required: ['accessCode'] },
+      response: {
+        200: publicCaseStatus,
+        400: errorResponse('No access code, or a reference or code too long'),
+        404: errorResponse('No case with this reference and access code'),
+        '4xx': errorBody,
+      },
     },
   }, async (req) => svc().publicStatus((req.params as { reference: string }).reference, (req.query as { accessCode: string }).accessCode));
 

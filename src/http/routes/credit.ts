@@ -3,7 +3,69 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { complaintsOf } from '../../app/complaint-service.js';
 import { requireAuth } from '../auth.js';
-import { bearerSecurity, errorBody, idParam } from '../schemas.js';
+import type { CreditKind } from '../../ports/cases.js';
+import { bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
+
+const CREDIT_KINDS = ['confirmed_complaint', 'overdue_answer', 'violation_threshold', 'early_warning_suspension', 'warning', 'fine', 'supervision_talk', 'correction_order', 'note'] as const satisfies readonly CreditKind[];
+const strOrNull = { type: ['string', 'null'] } as const;
+
+/**
+ * GET /v1/credit/entries: CreditEntryView (src/app/credit.ts). Every field is listed, since the
+ * response serializer drops the rest; the evidence is kept whole, whatever its keys; `notes` is
+ * left out of a provider's own file (test/e2e/credit-view-schema.test.ts checks the round trip).
+ */
+const creditEntry = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    subjectType: { type: 'string', enum: ['content-provider', 'operator'] },
+    subjectId: { type: 'string', description: 'The content provider\'s id, or the operator\'s name' },
+    kind: { type: 'string', enum: CREDIT_KINDS },
+    at: { type: 'integer', description: 'Epoch ms' },
+    actorId: { type: 'string', description: 'The regulator\'s token id, or system' },
+    amountYuan: { type: ['number', 'null'], description: 'A fine\'s amount in RMB yuan' },
+    notes: { ...strOrNull, description: 'The regulator\'s internal notes: left out when a provider reads its own file' },
+    publicSummary: { type: 'string' },
+    evidence: { type: 'object', additionalProperties: true, description: 'Linked case ids, record ids, months, counts, as recorded' },
+    dedupKey: { ...strOrNull, description: 'For a system entry: one per case or per provider and month' },
+    publishedAt: { type: ['integer', 'null'], description: 'Epoch ms' },
+    publishedBy: strOrNull,
+  },
+  required: ['id', 'subjectType', 'subjectId', 'kind', 'at', 'actorId', 'amountYuan', 'publicSummary', 'evidence', 'dedupKey', 'publishedAt', 'publishedBy'],
+} as const;
+
+/** GET /v1/credit/public: PublicEntry (src/app/credit.ts), no personal data. */
+const publicEntry = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    subject: { type: 'string', description: 'The provider\'s registered name (or the subject\'s id)' },
+    creditCode: { ...strOrNull, description: 'Unified social credit code' },
+    kind: { type: 'string', enum: CREDIT_KINDS },
+    at: { type: 'string', format: 'date-time' },
+    publishedAt: { type: 'string', format: 'date-time' },
+    amountYuan: { type: ['number', 'null'] },
+    summary: { type: 'string' },
+  },
+  required: ['id', 'subject', 'creditCode', 'kind', 'at', 'publishedAt', 'amountYuan', 'summary'],
+} as const;
+
+/** GET /v1/content-providers/{id}/complaint-rate: ComplaintRate (src/app/credit.ts). */
+const complaintRate = {
+  type: 'object',
+  properties: {
+    contentProviderId: { type: 'string' },
+    month: { type: 'string', description: 'Shanghai month YYYY-MM' },
+    messages: { type: 'integer', description: 'Accepted messages in the month' },
+    complaints: { type: 'integer', description: 'Cases that count (not withdrawn, not found unfounded)' },
+    confirmed: { type: 'integer' },
+    ratePerMillion: { type: ['number', 'null'], description: 'Complaints per million messages (null: no messages)' },
+    confirmedPerMillion: { type: ['number', 'null'] },
+    thresholdPerMillion: { type: 'number', description: 'The profile\'s threshold' },
+    exceeded: { type: 'boolean' },
+  },
+  required: ['contentProviderId', 'month', 'messages', 'complaints', 'confirmed', 'ratePerMillion', 'confirmedPerMillion', 'thresholdPerMillion', 'exceeded'],
+} as const;
 
 export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const svc = () => complaintsOf(opts.app);
@@ -12,6 +74,20 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
     schema: {
       tags: ['supervision'], security: bearerSecurity, summary: 'Credit-file entries, newest first, keyset-paged (regulator, operator; a provider sees its own; a regulator token limited to a province or dates sees the entries inside them, selected before the page is cut)',
       querystring: { type: 'object', properties: { contentProviderId: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000 }, cursor: { type: 'string', maxLength: 20 } } },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            entries: { type: 'array', items: creditEntry },
+            nextCursor: { ...strOrNull, description: 'Pass as `cursor` for the next page (null or absent: the last page)' },
+          },
+          required: ['entries'],
+        },
+        400: errorResponse('A limit or cursor that is not valid'),
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('A role that may not read credit files'),
+        '4xx': errorBody,
+      },
     },
   }, async (req) => {
     const q = req.query as { contentProviderId?: string; limit?: number; cursor?: string };
@@ -44,6 +120,11 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
     schema: {
       tags: ['supervision'], summary: 'Published credit-file entries (public; no personal data)',
       querystring: { type: 'object', properties: { q: { type: 'string', maxLength: 100 } } },
+      response: {
+        200: { type: 'object', properties: { entries: { type: 'array', items: publicEntry } }, required: ['entries'] },
+        400: errorResponse('A search longer than 100 characters'),
+        '4xx': errorBody,
+      },
     },
   }, async (req) => ({ entries: await svc().publicCreditEntries((req.query as { q?: string }).q) }));
 
@@ -53,6 +134,13 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
       tags: ['supervision'], security: bearerSecurity, params: idParam,
       summary: 'Complaints per million accepted messages in a Shanghai month, against the profile threshold (a provider its own; a regulator token limited to a province or dates: 403 outside them)',
       querystring: { type: 'object', properties: { month: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } }, required: ['month'] },
+      response: {
+        200: complaintRate,
+        400: errorResponse('No month, or one that is not YYYY-MM'),
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('Another provider\'s rate, or (a regulator) a provider or month outside the token\'s province or dates'),
+        '4xx': errorBody,
+      },
     },
   }, async (req) => svc().complaintRateFor(req.principal, (req.params as { id: string }).id, (req.query as { month: string }).month));
 }
