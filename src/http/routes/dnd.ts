@@ -4,7 +4,7 @@ import type { App } from '../../app/app.js';
 import { importDnd, MAX_DND_IMPORT } from '../../app/consent-dnd.js';
 import { getRefusalPhrases, setRefusalPhrases } from '../../app/consent-settings.js';
 import { requireAuth } from '../auth.js';
-import { bearerSecurity, errorBody } from '../schemas.js';
+import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
 
 export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
@@ -20,7 +20,23 @@ export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise
 
   f.get('/v1/refusal-phrases', {
     onRequest: requireAuth,
-    schema: { tags: ['consent'], security: bearerSecurity, summary: 'Refusal phrases in force: defaults, the operator’s own, and the profile’s whole-reply keywords' },
+    schema: {
+      tags: ['consent'], security: bearerSecurity, summary: 'Refusal phrases in force: defaults, the operator’s own, and the profile’s whole-reply keywords',
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            defaults: { type: 'array', items: { type: 'string' }, description: 'Built in: matched anywhere in a reply, unless negated' },
+            operator: { type: 'array', items: { type: 'string' }, description: 'The operator’s own (PUT /v1/refusal-phrases)' },
+            keywords: { type: 'array', items: { type: 'string' }, description: 'The profile’s opt-out keywords: a refusal when they are the whole reply' },
+          },
+          required: ['defaults', 'operator', 'keywords'],
+        },
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('A role other than admin or regulator'),
+        '4xx': errorBody,
+      },
+    },
   }, async (req) => getRefusalPhrases(app.ctx, req.principal));
   f.put('/v1/refusal-phrases', {
     onRequest: requireAuth,

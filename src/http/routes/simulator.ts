@@ -5,6 +5,22 @@ import type { SimulatorSmsc } from '../../simulator/simulator-smsc.js';
 import { isSimulatableTime, SIMULATED_MAX, SIMULATED_MIN, type SimulatedClock } from '../../simulator/clock.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { normalizeMsisdn } from '../../domain/msisdn.js';
+import { errorBody, errorResponse } from '../schemas.js';
+
+/** SimulatedDelivery (src/simulator/simulator-smsc.ts): one submit the simulator SMSC took. */
+const delivery = {
+  type: 'object',
+  properties: {
+    upstreamId: { type: 'string', description: 'The SMSC\'s message id (as in its receipt)' },
+    messageId: { type: 'string', description: 'smsguard\'s message id (GET /v1/messages/{id})' },
+    from: { type: 'string' },
+    to: { type: 'string', description: 'E.164' },
+    text: { type: 'string', description: 'The text as sent (a part of a long message is its own submit)' },
+    receivedAt: { type: 'integer', description: 'Epoch ms, on the simulated clock' },
+  },
+  required: ['upstreamId', 'messageId', 'from', 'to', 'text', 'receivedAt'],
+} as const;
+const clockView = { type: 'object', properties: { now: { type: 'string', format: 'date-time', description: 'The simulated time' } }, required: ['now'] } as const;
 
 const RANGE = `${new Date(SIMULATED_MIN).toISOString()} – ${new Date(SIMULATED_MAX).toISOString()} (exclusive)`;
 
@@ -21,7 +37,15 @@ export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simu
   });
 
   f.get('/v1/simulator/outbox', {
-    schema: { tags: ['simulator'], summary: 'What the simulator SMSC received', querystring: { type: 'object', properties: { to: { type: 'string' } } } },
+    schema: {
+      tags: ['simulator'], summary: 'What the simulator SMSC received, oldest first (the newest submits it keeps)',
+      querystring: { type: 'object', properties: { to: { type: 'string', description: 'Only the submits to this number' } } },
+      response: {
+        200: { type: 'object', properties: { messages: { type: 'array', items: delivery } }, required: ['messages'] },
+        422: errorResponse('A `to` that is not a mainland mobile number'),
+        '4xx': errorBody,
+      },
+    },
   }, async (req) => {
     const q = req.query as { to?: string };
     let to: string | undefined;
@@ -59,6 +83,6 @@ export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simu
       else clock.set(target);
       return { now: new Date(clock.now()).toISOString() };
     });
-    f.get('/v1/simulator/clock', { schema: { tags: ['simulator'] } }, async () => ({ now: new Date(clock.now()).toISOString() }));
+    f.get('/v1/simulator/clock', { schema: { tags: ['simulator'], summary: 'The simulated time', response: { 200: clockView } } }, async () => ({ now: new Date(clock.now()).toISOString() }));
   }
 }

@@ -4,7 +4,91 @@ import type { App } from '../../app/app.js';
 import { getSubscriber, getSubscriberConsents } from '../../app/consent-subscribers.js';
 import { liftOptOut } from '../../app/consent-lift-opt-out.js';
 import { requireAuth } from '../auth.js';
-import { bearerSecurity } from '../schemas.js';
+import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
+
+const iso = { type: 'string', format: 'date-time' } as const;
+const isoOrNull = { type: ['string', 'null'], format: 'date-time' } as const;
+const strOrNull = { type: ['string', 'null'] } as const;
+const open = { type: 'object', additionalProperties: true } as const;
+const frequency = { type: 'object', properties: { count: { type: 'integer' }, per: { type: 'string', enum: ['day', 'week', 'month'] } }, required: ['count', 'per'] } as const;
+
+/**
+ * SubscriberView (src/app/consent-subscribers.ts). Every field is listed, since the response
+ * serializer drops the rest; proofs and evidence are kept whole, as recorded
+ * (test/e2e/subscriber-view-schema.test.ts checks the round trip).
+ */
+const subscriberView = {
+  type: 'object',
+  properties: {
+    msisdn: { type: 'string' },
+    doNotDisturb: {
+      type: ['object', 'null'],
+      description: 'On the do-not-disturb list (for a provider: source is platform)',
+      properties: { at: iso, source: { type: 'string' } },
+      required: ['at', 'source'],
+    },
+    optOuts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { contentProviderId: { type: 'string' }, at: iso, signatures: { type: 'array', items: { type: 'string' }, description: 'The signatures opted out of (empty: every one of the provider)' } },
+        required: ['contentProviderId', 'at', 'signatures'],
+      },
+    },
+    consents: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' }, contentProviderId: { type: 'string' }, category: { type: 'string' }, frequency,
+          state: { type: 'string', enum: ['live', 'expired', 'withdrawn'] },
+          grantedAt: iso, expiresAt: iso, withdrawnAt: isoOrNull, channel: { type: 'string' },
+          proof: { ...open, description: 'How the consent was given, as recorded' },
+        },
+        required: ['id', 'contentProviderId', 'category', 'frequency', 'state', 'grantedAt', 'expiresAt', 'withdrawnAt', 'channel', 'proof'],
+      },
+    },
+    requests: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string', description: 'GET /v1/consent-requests/{id}' }, contentProviderId: { type: 'string' }, from: { type: 'string', description: 'The commercial port it was sent from' },
+          category: { type: 'string' }, frequency, durationDays: { type: 'integer' }, text: { type: 'string' },
+          status: { type: 'string', enum: ['pending', 'granted', 'refused', 'deemed_refused', 'lapsed'] },
+          createdAt: iso, deadlineAt: iso, resolvedAt: isoOrNull, consentId: strOrNull,
+        },
+        required: ['id', 'contentProviderId', 'from', 'category', 'frequency', 'durationDays', 'text', 'status', 'createdAt', 'deadlineAt', 'resolvedAt', 'consentId'],
+      },
+    },
+    relationships: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          contentProviderId: { type: 'string' }, startedAt: iso, endedAt: isoOrNull, endReason: strOrNull,
+          keepRecordsMonthsAfterEnd: { type: 'integer', description: 'Subscription records are kept this many months after the relationship ended' },
+        },
+        required: ['contentProviderId', 'startedAt', 'endedAt', 'endReason', 'keepRecordsMonthsAfterEnd'],
+      },
+    },
+    events: {
+      type: 'array',
+      description: 'Every subscription record, oldest first',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string', description: 'Record id' }, at: iso,
+          event: { type: 'string', description: 'consent_granted, consent_withdrawn, opt_out, opt_in, dnd_added, consent_requested, …; unreadable for a damaged record' },
+          contentProviderId: strOrNull, channel: { type: 'string' },
+          evidence: { ...open, description: 'As recorded ({ unreadable: <stored text> } for a damaged record)' },
+        },
+        required: ['id', 'at', 'event', 'contentProviderId', 'channel', 'evidence'],
+      },
+    },
+  },
+  required: ['msisdn', 'doNotDisturb', 'optOuts', 'consents', 'requests', 'relationships', 'events'],
+} as const;
 
 const params = { type: 'object', properties: { msisdn: { type: 'string', maxLength: 32 } }, required: ['msisdn'] } as const;
 
@@ -12,11 +96,29 @@ export async function subscriberRoutes(f: FastifyInstance, opts: { app: App }): 
   const { app } = opts;
   f.get('/v1/subscribers/:msisdn', {
     onRequest: requireAuth,
-    schema: { tags: ['consent'], security: bearerSecurity, summary: 'Admin, regulator: one number’s subscription records across every provider', params },
+    schema: {
+      tags: ['consent'], security: bearerSecurity, summary: 'Admin, regulator: one number’s subscription records across every provider', params,
+      response: {
+        200: subscriberView,
+        422: errorResponse('Not a mainland mobile number'),
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('A role other than admin or regulator'),
+        '4xx': errorBody,
+      },
+    },
   }, async (req) => getSubscriber(app.ctx, req.principal, (req.params as { msisdn: string }).msisdn));
   f.get('/v1/subscribers/:msisdn/consents', {
     onRequest: requireAuth,
-    schema: { tags: ['consent'], security: bearerSecurity, summary: 'Content provider: its own consents, requests, opt-outs and withdrawals for one number', params },
+    schema: {
+      tags: ['consent'], security: bearerSecurity, summary: 'Content provider: its own consents, requests, opt-outs and withdrawals for one number', params,
+      response: {
+        200: subscriberView,
+        422: errorResponse('Not a mainland mobile number'),
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('A role other than content provider'),
+        '4xx': errorBody,
+      },
+    },
   }, async (req) => getSubscriberConsents(app.ctx, req.principal, (req.params as { msisdn: string }).msisdn));
   f.post('/v1/subscribers/:msisdn/lift-opt-out', {
     onRequest: requireAuth,
