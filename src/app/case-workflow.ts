@@ -279,7 +279,7 @@ async function blockTemplate(ctx: AppContext, gov: ContentGovernance | null, c: 
   }
   if (!id && c.matchedMessageId) {
     const msg = await ctx.store.messages.getMessage(c.matchedMessageId);
-    const t = msg ? await gov.approvedTemplateFor(cpId, msg.text) : null;
+    const t = msg?.text !== undefined ? await gov.approvedTemplateFor(cpId, msg.text) : null;
     if (t) { id = t.id; via = 'matched by the message text'; }
   }
   if (!id) {

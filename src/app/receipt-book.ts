@@ -140,7 +140,8 @@ export interface ReceiptBookOptions {
 export function recallFrom(messages: Pick<MessageStore, 'getMessage'>): (id: string) => Promise<OutboundMessage | null> {
   return async (id) => {
     const v = await messages.getMessage(id);
-    if (!v || v.decision === 'rejected') return null;
+    // A damaged submission record (its fields left out of the view) gives no message to place a receipt on.
+    if (!v || v.decision === undefined || v.decision === 'rejected' || v.from === undefined || v.to === undefined || v.text === undefined) return null;
     const m: OutboundMessage = { id, contentProviderId: v.contentProviderId, from: v.from, to: v.to, text: v.text, registeredDelivery: v.registeredDelivery, attempts: 0, submittedAt: v.receivedAt };
     if (v.clientPartIds) m.clientPartIds = v.clientPartIds;
     return m;

@@ -76,7 +76,13 @@ export class ReviewQueue {
    */
   private async recheck(id: string): Promise<void> {
     const v = await this.ctx.store.messages.getMessage(id);
-    if (!v || v.status !== 'held') return; // resolve() answers not_found
+    if (!v) return; // resolve() answers not_found
+    // Without its submission's fields (a damaged record, shown in `unreadable`) the message cannot be
+    // judged again, and a release must not skip the judgement: it can only be rejected.
+    if (v.decision === undefined || v.from === undefined || v.to === undefined || v.text === undefined || v.type === undefined) {
+      throw new SmsguardError('conflict', `message ${id}: its submission record is damaged (records verify names it), so it cannot be judged again for release; reject it`);
+    }
+    if (v.status !== 'held') return;
     const now = this.ctx.clock.now();
     const cp = await this.ctx.store.directory.getContentProvider(v.contentProviderId);
     const commercial = v.type === 'commercial';
@@ -87,7 +93,7 @@ export class ReviewQueue {
       port: null,
       optedOut: sub !== null && sub.optOuts.some((o) => o.contentProviderId === v.contentProviderId),
       dnd: sub?.dnd != null,
-      consent: sub ? consentAtRelease(sub.consents, v.contentProviderId, v.category, now) : null,
+      consent: sub ? consentAtRelease(sub.consents, v.contentProviderId, v.category ?? null, now) : null,
       verificationSends: { minute: 0, hour: 0, day: 0 },
     };
     const candidate = { contentProviderId: v.contentProviderId, from: v.from, toRaw: v.to, to: v.to, text: v.text, type: v.type, category: v.category ?? undefined };

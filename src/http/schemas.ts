@@ -62,7 +62,7 @@ export const messageView = {
     category: { type: ['string', 'null'], description: 'Consent category (commercial)' },
     text: { type: 'string', description: 'The text as sent (or as it would have been): with the refusal notice where one was appended' },
     decision: { type: 'string', enum: ['accepted', 'rejected', 'held'] },
-    status: { ...messageStatus, description: 'The latest status: held while parked for review, rejected for a rejection' },
+    status: { ...messageStatus, description: 'The latest status: held while parked for review, rejected for a rejection (when the submission record is damaged: the latest status recorded)' },
     segments: { type: ['integer', 'null'], description: 'SMS parts the final text takes (null for a system message)' },
     receivedAt: { type: 'integer', description: 'Epoch ms' },
     clientRef: { type: ['string', 'null'] },
@@ -96,9 +96,14 @@ export const messageView = {
         required: ['status', 'at'],
       },
     },
+    unreadable: {
+      type: 'array',
+      description: 'Only when records of this message have a damaged or edited body (not a JSON object, or a field of the wrong type): each record\'s id and its body as stored. What such a record would have given is left out (the submission\'s fields from, to, type, category, text, decision, segments, clientRef, profile; a status in the history); `smsguard records verify` names them too',
+      items: { type: 'object', properties: { id: { type: 'string', description: 'Record id' }, body: { type: 'string', description: 'The body as stored' } }, required: ['id', 'body'] },
+    },
   },
   // Only what the view builder (store/message-view.ts) sets itself, never what it copies from the
-  // record's body: a missing required field is a 500, and a damaged body (shown { unreadable }) has
+  // record's body: a missing required field is a 500, and a damaged body (listed in unreadable) gives
   // none of its fields (test/unit/records/damaged-record.test.ts).
   required: ['id', 'contentProviderId', 'status', 'receivedAt', 'registeredDelivery', 'verdicts', 'history'],
 } as const;

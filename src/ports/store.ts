@@ -156,25 +156,35 @@ export interface SystemMessage {
 export interface MessageView {
   id: string;
   contentProviderId: string;
-  from: string;
-  to: string;
-  type: MessageType;
-  category: string | null;
-  text: string;
-  decision: 'accepted' | 'rejected' | 'held';
+  // from … decision, segments, clientRef and profile are copied from the submission record's body:
+  // left out when that body is damaged (it is then listed in `unreadable`).
+  from?: string;
+  to?: string;
+  type?: MessageType;
+  category?: string | null;
+  text?: string;
+  decision?: 'accepted' | 'rejected' | 'held';
   /** `held` while parked for review; `rejected` for a rejection, at submission or after review. */
   status: MessageStatus | 'rejected' | 'held';
-  segments: number;
+  /** Null for a system message (not judged by the pipeline). */
+  segments?: number | null;
   receivedAt: number;
-  clientRef: string | null;
+  clientRef?: string | null;
   /** Whether the sender asked for a delivery receipt (`failure`: only if it is not delivered). */
   registeredDelivery: ReceiptRequest;
   /** The ids the sender was given for the earlier parts of a long message it sent in parts (SMPP). */
   clientPartIds?: string[];
   /** The profile that decided (verdict articles come from it). */
-  profile: string | null;
+  profile?: string | null;
   verdicts: { rule: string; outcome: string; code?: string; message?: string; note?: string; article?: string }[];
   history: { status: MessageStatus | 'held' | 'rejected'; at: number; detail?: string }[];
+  /**
+   * Only when records of this message have a damaged or edited body (not a JSON object, or a field
+   * of the wrong type): each record's id and its body as stored. What such a record would have given
+   * is left out of the view (the submission's fields, a status in the history); `records verify`
+   * names them too.
+   */
+  unreadable?: { id: string; body: string }[];
 }
 
 /** An accepted message waiting to go upstream. */
@@ -273,7 +283,9 @@ export interface SubscriptionEvent {
   at: number;
   kind:
     | 'consent_granted' | 'consent_withdrawn' | 'opt_out' | 'dnd_added' | 'consent_requested' | 'consent_refused' | 'consent_deemed_refused' | 'opt_in'
-    | 'consent_expired' | 'consent_request_lapsed' | 'consent_reply' | 'relationship_ended';
+    | 'consent_expired' | 'consent_request_lapsed' | 'consent_reply' | 'relationship_ended'
+    /** A record whose body is damaged or edited: its evidence is `{ unreadable: <the body as stored> }`. */
+    | 'unreadable';
   contentProviderId: string | null;
   msisdn: string;
   channel: string;

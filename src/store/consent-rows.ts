@@ -32,10 +32,27 @@ export const toRequest = (r: RequestDb): ConsentRequestRow => ({
   status: r.status, createdAt: r.created_at, deadlineAt: r.deadline_at, resolvedAt: r.resolved_at, consentId: r.consent_id, profile: r.profile,
 });
 
-/** A subscription record (kind `subscription`) as an event. */
+const EVENT_KINDS: ReadonlySet<unknown> = new Set<SubscriptionEvent['kind']>([
+  'consent_granted', 'consent_withdrawn', 'opt_out', 'dnd_added', 'consent_requested', 'consent_refused', 'consent_deemed_refused', 'opt_in',
+  'consent_expired', 'consent_request_lapsed', 'consent_reply', 'relationship_ended',
+]);
+
+/**
+ * A subscription record (kind `subscription`) as an event. A damaged body (readBody's
+ * `{ unreadable }`, or an object edited so its event, channel or evidence has the wrong type) is the
+ * event `unreadable`, its evidence `{ unreadable: <the body as stored> }`, as the records page shows
+ * it: copied unchecked it made the views that list events answer 500 from the response serializer.
+ */
 export const toEvent = (r: { id: string; at: number; contentProviderId: string | null; msisdn: string | null; body: Record<string, unknown> }): SubscriptionEvent => {
-  const b = r.body as { event: SubscriptionEvent['kind']; channel: string; evidence: Record<string, unknown> };
-  return { id: r.id, at: r.at, kind: b.event, contentProviderId: r.contentProviderId, msisdn: r.msisdn ?? '', channel: b.channel, evidence: b.evidence };
+  const b = r.body;
+  const base = { id: r.id, at: r.at, contentProviderId: r.contentProviderId, msisdn: r.msisdn ?? '' };
+  const evidence = b.evidence;
+  if (EVENT_KINDS.has(b.event) && typeof b.channel === 'string' && evidence !== null && typeof evidence === 'object' && !Array.isArray(evidence)) {
+    return { ...base, kind: b.event as SubscriptionEvent['kind'], channel: b.channel, evidence: evidence as Record<string, unknown> };
+  }
+  const keys = Object.keys(b);
+  const stored = keys.length === 1 && keys[0] === 'unreadable' && typeof b.unreadable === 'string' ? b.unreadable : JSON.stringify(b);
+  return { ...base, kind: 'unreadable', channel: typeof b.channel === 'string' ? b.channel : '', evidence: { unreadable: stored } };
 };
 
 /**

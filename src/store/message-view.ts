@@ -4,57 +4,138 @@
  */
 import type { MessageView } from '../ports/store.js';
 import type { MessageStatus } from '../app/types.js';
+import { isMessageType } from '../domain/message-type.js';
 import { decodeVerdicts, type EncodedVerdicts } from './verdict-codec.js';
 
 /** The record fields the view needs (both adapters' stored-record types have them). */
 export interface ViewRecord {
+  id: string;
   kind: string;
   at: number;
   contentProviderId: string | null;
   body: Record<string, unknown>;
 }
 
+type HistoryStatus = MessageView['history'][number]['status'];
+const STATUSES: ReadonlySet<unknown> = new Set<HistoryStatus>(['accepted', 'held', 'rejected', 'submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed']);
+const DECISIONS: ReadonlySet<unknown> = new Set(['accepted', 'rejected', 'held']);
+const OUTCOMES: ReadonlySet<unknown> = new Set(['pass', 'skip', 'fail']);
+
+const isStr = (v: unknown): v is string => typeof v === 'string';
+/** Absent, null or a string: how a body leaves out what it has none of. */
+const optStr = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The submission record's fields the view copies, once their types are checked. */
+interface Submission {
+  from: string;
+  to: string;
+  type: NonNullable<MessageView['type']>;
+  category: string | null;
+  text: string;
+  decision: NonNullable<MessageView['decision']>;
+  segments: number | null;
+  clientRef: string | null;
+  registeredDelivery: MessageView['registeredDelivery'];
+  clientPartIds?: string[];
+  profile: string | null;
+  code: string | null;
+  verdicts: MessageView['verdicts'] | EncodedVerdicts | null;
+}
+
+/** A verdict as records from before the compact encoding kept it (each whole). */
+function isStoredVerdict(v: unknown): boolean {
+  return isObject(v) && isStr(v.rule) && OUTCOMES.has(v.outcome) && optStr(v.code) && optStr(v.message) && optStr(v.note) && optStr(v.article) && optStr(v.profile);
+}
+
+function isEncodedVerdicts(v: unknown): v is EncodedVerdicts {
+  return isObject(v) && isStr(v.pipeline) && isStr(v.outcomes) && /^[PSF]*$/.test(v.outcomes) && optStr(v.message)
+    && (v.notes === undefined || (isObject(v.notes) && Object.values(v.notes).every(isStr)));
+}
+
+/**
+ * The submission's fields, or null when the body is not what a submission record holds: readBody's
+ * `{ unreadable }` for a body that is not a JSON object, or an object edited so a field has the wrong
+ * type. Copied unchecked, such a field made the response serializer throw (`segments: "x"` is no
+ * integer) and the message answer 500, or showed what the record never said.
+ */
+function submissionOf(b: Record<string, unknown>): Submission | null {
+  const text = b.finalText ?? b.text;
+  if (!isStr(b.from) || !isStr(b.to) || !isMessageType(b.type) || !optStr(b.category) || !optStr(b.finalText) || !isStr(text) || !DECISIONS.has(b.decision)) return null;
+  if (!(b.segments === undefined || b.segments === null || (Number.isInteger(b.segments) && (b.segments as number) >= 0))) return null;
+  if (!optStr(b.clientRef) || !optStr(b.profile) || !optStr(b.code)) return null;
+  // true, false or 'failure' as asked; absent (a system message) or null: none asked
+  if (!(b.registeredDelivery === undefined || b.registeredDelivery === null || typeof b.registeredDelivery === 'boolean' || b.registeredDelivery === 'failure')) return null;
+  if (!(b.clientPartIds === undefined || (Array.isArray(b.clientPartIds) && b.clientPartIds.every(isStr)))) return null;
+  const v = b.verdicts;
+  if (!(v === undefined || v === null || (Array.isArray(v) && v.every(isStoredVerdict)) || isEncodedVerdicts(v))) return null;
+  return {
+    from: b.from, to: b.to, type: b.type, category: (b.category as string | null | undefined) ?? null, text,
+    decision: b.decision as Submission['decision'], segments: (b.segments as number | null | undefined) ?? null,
+    clientRef: (b.clientRef as string | null | undefined) ?? null,
+    registeredDelivery: b.registeredDelivery === true || b.registeredDelivery === 'failure' ? b.registeredDelivery : false,
+    ...(Array.isArray(b.clientPartIds) ? { clientPartIds: b.clientPartIds as string[] } : {}),
+    profile: (b.profile as string | null | undefined) ?? null, code: (b.code as string | null | undefined) ?? null,
+    verdicts: (v ?? null) as Submission['verdicts'],
+  };
+}
+
+/** A status record's entry in the history, or null when its body is damaged (as for a submission). */
+function statusOf(r: ViewRecord): MessageView['history'][number] | null {
+  const b = r.body;
+  if (!STATUSES.has(b.status) || !optStr(b.detail)) return null;
+  return b.detail ? { status: b.status as HistoryStatus, at: r.at, detail: b.detail as string } : { status: b.status as HistoryStatus, at: r.at };
+}
+
+/** A damaged body as it is stored: readBody's unreadable text, or the edited object as JSON. */
+function storedText(b: Record<string, unknown>): string {
+  const keys = Object.keys(b);
+  return keys.length === 1 && keys[0] === 'unreadable' && isStr(b.unreadable) ? b.unreadable : JSON.stringify(b);
+}
+
 /**
  * The view, or null when there is no submission record. `rulesOf` expands a compact verdict
  * encoding's pipeline id; it is asked only when the record holds an encoding (not for system messages).
+ * A record whose body is damaged (see {@link submissionOf}) is listed in `unreadable` with its stored
+ * text, and what it would have given is left out, so the view always has the types its schema
+ * declares: a damaged record is shown as damaged, never a 500 for the whole message.
  */
 export async function messageViewOf(id: string, rows: readonly ViewRecord[], rulesOf: (pipeline: string) => readonly string[] | null | Promise<readonly string[] | null>): Promise<MessageView | null> {
   const mt = rows.find((r) => r.kind === 'mt');
   if (!mt) return null;
-  const b = mt.body as Record<string, any>;
+  const unreadable: NonNullable<MessageView['unreadable']> = [];
+  const b = submissionOf(mt.body);
+  if (!b) unreadable.push({ id: mt.id, body: storedText(mt.body) });
   const history: MessageView['history'] = [];
   for (const r of rows) {
     if (r.kind !== 'status') continue;
-    const s = r.body as { status: MessageStatus; detail?: string };
-    history.push(s.detail ? { status: s.status, at: r.at, detail: s.detail } : { status: s.status, at: r.at });
+    const s = statusOf(r);
+    if (s) history.push(s);
+    else unreadable.push({ id: r.id, body: storedText(r.body) });
   }
-  const accepted = b.decision === 'accepted';
-  const held = b.decision === 'held';
-  const status: MessageView['status'] = !accepted && !held ? 'rejected' : history.length ? history[history.length - 1].status : held ? 'held' : 'accepted';
+  const accepted = b?.decision === 'accepted';
+  const held = b?.decision === 'held';
+  const latest = history.length ? history[history.length - 1].status : null;
+  // Without a readable decision the latest status recorded is all there is to show.
+  const status: MessageView['status'] = !b ? latest ?? 'rejected' : !accepted && !held ? 'rejected' : latest ?? (held ? 'held' : 'accepted');
   let verdicts: MessageView['verdicts'] = [];
-  if (Array.isArray(b.verdicts)) verdicts = b.verdicts;
-  else if (b.verdicts) {
-    const e = b.verdicts as EncodedVerdicts;
-    verdicts = decodeVerdicts(e, await rulesOf(e.pipeline), b.code);
-  }
-  return {
+  if (Array.isArray(b?.verdicts)) verdicts = b.verdicts;
+  else if (b?.verdicts) verdicts = decodeVerdicts(b.verdicts, await rulesOf(b.verdicts.pipeline), b.code);
+  const view: MessageView = {
     id,
     contentProviderId: mt.contentProviderId ?? '',
-    from: b.from,
-    to: b.to,
-    type: b.type,
-    category: b.category,
-    text: b.finalText ?? b.text,
-    decision: b.decision,
+    ...(b ? { from: b.from, to: b.to, type: b.type, category: b.category, text: b.text, decision: b.decision } : {}),
     status,
-    segments: b.segments,
+    ...(b ? { segments: b.segments } : {}),
     receivedAt: mt.at,
-    clientRef: b.clientRef ?? null,
-    // A system message (an opt-out confirmation) asks for none.
-    registeredDelivery: b.registeredDelivery === true || b.registeredDelivery === 'failure' ? b.registeredDelivery : false,
-    ...(Array.isArray(b.clientPartIds) ? { clientPartIds: b.clientPartIds as string[] } : {}),
-    profile: b.profile ?? null,
+    ...(b ? { clientRef: b.clientRef } : {}),
+    // A system message (an opt-out confirmation) asks for none; nor can a damaged record say it asked.
+    registeredDelivery: b?.registeredDelivery ?? false,
+    ...(b?.clientPartIds ? { clientPartIds: b.clientPartIds } : {}),
+    ...(b ? { profile: b.profile } : {}),
     verdicts,
     history: accepted ? [{ status: 'accepted', at: mt.at }, ...history] : held ? [{ status: 'held', at: mt.at }, ...history] : history,
   };
+  if (unreadable.length) view.unreadable = unreadable;
+  return view;
 }

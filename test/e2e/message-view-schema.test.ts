@@ -80,7 +80,7 @@ describe('GET /v1/messages/{id}: response schema', () => {
     const spec = (await g.http.inject({ method: 'GET', url: '/docs/json' })).json();
     const op = spec.paths['/v1/messages/{id}'].get;
     const ok = op.responses['200'].content['application/json'].schema;
-    for (const field of ['id', 'contentProviderId', 'from', 'to', 'type', 'category', 'text', 'decision', 'status', 'segments', 'receivedAt', 'clientRef', 'registeredDelivery', 'clientPartIds', 'profile', 'verdicts', 'history']) {
+    for (const field of ['id', 'contentProviderId', 'from', 'to', 'type', 'category', 'text', 'decision', 'status', 'segments', 'receivedAt', 'clientRef', 'registeredDelivery', 'clientPartIds', 'profile', 'verdicts', 'history', 'unreadable']) {
       assert.ok(ok.properties[field], `200 schema lists ${field}`);
     }
     assert.deepEqual(Object.keys(ok.properties.verdicts.items.properties).sort(), ['article', 'code', 'message', 'note', 'outcome', 'profile', 'rule']);

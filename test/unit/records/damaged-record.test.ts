@@ -1,7 +1,9 @@
 /**
  * A record whose stored body was damaged or edited (text that is not JSON, a BLOB, `null`) must not
  * take the reads down with it: the records page, the message view and the inspection export still
- * answer, show that body as `{ unreadable: <stored text> }`, and `records verify` names the record.
+ * answer, show that body as `{ unreadable: <stored text> }` (the message view lists the record in
+ * its `unreadable`), and `records verify` names the record. Bodies edited to wrong types:
+ * edited-record.test.ts.
  * (Before: a 500 for the whole page and the message, and an export line that was not JSON.)
  */
 import { test, describe } from 'node:test';
@@ -74,6 +76,9 @@ describe('a damaged record body', () => {
           for (const id of ids) {
             const msg = await g.http.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: cp.auth });
             assert.equal(msg.statusCode, 200, `${id}: ${msg.body}`);
+            // the damaged submission is listed with its stored text; the others have nothing unreadable
+            const s = shown as { unreadable?: string };
+            assert.deepEqual(msg.json().unreadable, id === ids[1] ? [{ id, body: s.unreadable ?? JSON.stringify(shown) }] : undefined, id);
           }
 
           let text = '';
