@@ -147,14 +147,14 @@ for (const id of PROFILE_IDS) {
     // so were `0000`, `TDX` and `R3` (a keyword only counts as the whole reply).
     for (const text of ['【示例】会员日全场八折，回复0退订', '【示例】会员日全场八折，退订请回复0000', '【示例】会员日全场八折，退订请回复TDX', '【示例】会员日全场八折，回复R3拒收', '【示例】会员日全场八折，退订回N1']) {
       test(`a refusal method the gateway does not act on gets the notice: ${text}`, () => {
-        assert.equal(run(com({ text }), comFacts()).text, `${text}拒收请回复R`);
+        assert.equal(run(com({ text }), comFacts()).text, `${text}，拒收请回复R`);
       });
     }
     test('the keywords that count are the profile\'s opt-out keywords (an operator\'s override too)', () => {
       const only = resolveProfile(id, { optOutKeywords: ['TD', '退订'] });
       const runOnly = (text: string) => decide(DEFAULT_STAGES, com({ text }), comFacts(), only, ruleBasedDetectors, NOON).text;
       assert.equal(runOnly('【示例】会员日全场八折，回复TD退订'), '【示例】会员日全场八折，回复TD退订');
-      assert.equal(runOnly('【示例】会员日全场八折，回T退订'), `【示例】会员日全场八折，回T退订${only.params.refusalNotice.value}`);
+      assert.equal(runOnly('【示例】会员日全场八折，回T退订'), `【示例】会员日全场八折，回T退订${only.params.refusalNoticeSeparator.value}${only.params.refusalNotice.value}`);
     });
     test('a commercial message that states its refusal method keeps its text', () => {
       assert.equal(run(com({ text: '【示例】会员日全场八折，回T退订' }), comFacts()).text, '【示例】会员日全场八折，回T退订');
