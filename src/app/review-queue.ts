@@ -119,7 +119,7 @@ export class ReviewQueue {
  * it was withdrawn while the message waited (`consent_missing`).
  */
 function consentAtRelease(rows: readonly ConsentRow[], contentProviderId: string, category: string | null, now: number): ConsentFacts | null {
-  const c = pickConsent(rows.filter((x) => x.contentProviderId === contentProviderId && x.category === category && x.withdrawnAt === null), now, (x) => x.expiresAt);
+  const c = pickConsent(rows.filter((x) => x.contentProviderId === contentProviderId && x.category === category && x.withdrawnAt === null), now, (x) => x);
   return c ? { id: c.id, category: c.category, grantedAt: c.grantedAt, expiresAt: c.expiresAt, frequency: c.frequency, usedInPeriod: 0 } : null;
 }
 

@@ -27,19 +27,37 @@ export function noReplyOutcome(noReplyMeansRefusal: boolean): Extract<ConsentReq
   return noReplyMeansRefusal ? 'deemed_refused' : 'lapsed';
 }
 
+/** What `pickConsent` compares of a consent row. */
+export interface ConsentOrder {
+  id: string;
+  grantedAt: number;
+  expiresAt: number;
+}
+
 /**
  * The consent a commercial message is judged by, among a number's consents of one provider and
- * category that were not withdrawn: the live one that runs longest, else the one that expired last
- * (so the refusal can say `consent_expired` rather than `consent_missing`). The SQLite store asks the
- * same in SQL (store/sqlite/commercial-facts.ts); the PostgreSQL store and a review-queue release
- * pick with this.
+ * category that were not withdrawn: of the live ones the one granted last (the user's latest
+ * agreement, whatever its expiry; ties to the later expiry, then the greater id), else the one that
+ * expired last (so the refusal can say `consent_expired` rather than `consent_missing`). Its frequency
+ * counts every commercial send of the category, under whichever consent (docs/CONSENT.md, "Which
+ * consent governs"). The SQLite store asks the same in SQL (store/sqlite/commercial-facts.ts); the
+ * PostgreSQL store and a review-queue release pick with this.
  */
-export function pickConsent<T>(rows: readonly T[] | undefined, now: number, expiresAt: (r: T) => number): T | undefined {
+export function pickConsent<T>(rows: readonly T[] | undefined, now: number, get: (r: T) => ConsentOrder): T | undefined {
   let best: T | undefined;
+  let b: ConsentOrder | undefined;
   for (const r of rows ?? []) {
-    if (best === undefined) { best = r; continue; }
-    const live = expiresAt(r) > now, bestLive = expiresAt(best) > now;
-    if (live !== bestLive ? live : expiresAt(r) > expiresAt(best)) best = r;
+    const x = get(r);
+    if (b === undefined || better(x, b, now)) { best = r; b = x; }
   }
   return best;
+}
+
+function better(x: ConsentOrder, b: ConsentOrder, now: number): boolean {
+  const live = x.expiresAt > now, bestLive = b.expiresAt > now;
+  if (live !== bestLive) return live;
+  if (!live) return x.expiresAt > b.expiresAt;
+  if (x.grantedAt !== b.grantedAt) return x.grantedAt > b.grantedAt;
+  if (x.expiresAt !== b.expiresAt) return x.expiresAt > b.expiresAt;
+  return x.id > b.id;
 }

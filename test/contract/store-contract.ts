@@ -182,6 +182,42 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(seen[0].consent?.id, 'con_recent');
       });
 
+      test('the frequency counts every commercial send of the category in the period, whatever consent it went under; the latest grant governs (found by QA)', async () => {
+        // Re-recording a consent with a later expiry reset the count (use was counted per consent id),
+        // and of two live consents the one expiring last governed, not the user's latest agreement.
+        const { cp, commercial } = await seedProvider(s);
+        const to = msisdn();
+        const mk = (id: string, grantedAt: number, expiresAt: number, count: number, category = 'promo') => s.consents.grantConsent({ id, contentProviderId: cp.id, msisdn: to, category, frequency: { count, per: 'day' }, grantedAt, expiresAt, channel: 'http', proof: {}, withdrawnAt: null });
+        const seen: Facts[] = [];
+        const dec = (_: unknown, f: Facts) => { seen.push(f); return decision(true); };
+        const send = (at: number, category = 'promo') => s.messages.decideAndRecord([item({ cp: cp.id, from: commercial, to, type: 'commercial', category, at })], dec);
+        await mk('con_first', T0 - DAY, T0 + 30 * DAY, 1);
+        await send(T0);
+        await mk('con_again', T0 + 1, T0 + 31 * DAY, 1);
+        await send(T0 + 2);
+        assert.equal(seen[1].consent?.id, 'con_again', 'the consent granted last governs');
+        assert.equal(seen[1].consent?.usedInPeriod, 1, 'the send under the earlier consent counts');
+        // A later grant governs even when it expires first: 5 a day now, the 1-a-day consent still live.
+        await mk('con_five', T0 + 3, T0 + 10 * DAY, 5);
+        await s.messages.decideAndRecord([
+          item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', at: T0 + 4 }),
+          item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', at: T0 + 5 }),
+        ], dec);
+        assert.equal(seen[2].consent?.id, 'con_five');
+        assert.deepEqual(seen[2].consent?.frequency, { count: 5, per: 'day' });
+        assert.equal(seen[2].consent?.usedInPeriod, 2, 'both earlier sends, under other consents');
+        assert.equal(seen[3].consent?.usedInPeriod, 3, 'the earlier item of the batch counts');
+        // Another category has its own count; a day later the period has moved on.
+        await mk('con_news', T0 + 6, T0 + 30 * DAY, 1, 'news');
+        await send(T0 + 7, 'news');
+        await mk('con_news_b', T0 + 8, T0 + 40 * DAY, 1, 'news');
+        await send(T0 + 9, 'news');
+        assert.equal(seen[4].consent?.usedInPeriod, 0);
+        assert.equal(seen[5].consent?.usedInPeriod, 1);
+        await send(T0 + DAY + 3);
+        assert.equal(seen[6].consent?.usedInPeriod, 2, 'the sends at T0+4 and T0+5 are inside the day, T0 and T0+2 not');
+      });
+
       test('a message reads back with its decision, verdicts and status history', async () => {
         const { cp, service } = await seedProvider(s);
         const to = msisdn();

@@ -37,7 +37,7 @@ interface FactsRow {
   optouts: { cp: string; m: string }[];
   dnd: string[];
   consents: ConsentDb[];
-  consent_sends: { id: string; at: number }[];
+  category_sends: { cp: string; m: string; cat: string; at: number }[];
 }
 
 interface ConsentDb { id: string; content_provider_id: string; msisdn: string; category: string; granted_at: number; expires_at: number; freq_count: number; freq_per: 'day' | 'week' | 'month' }
@@ -123,12 +123,13 @@ export class PgMessages implements MessageStore {
         if (a) a.push(r);
         else consents.set(k, [r]);
       }
-      const consentUse = new Times();
-      for (const r of f.consent_sends) consentUse.add(r.id, r.at);
+      // Commercial sends per (provider, number, category), under whichever consent: what a frequency counts.
+      const categoryUse = new Times();
+      for (const r of f.category_sends) categoryUse.add(`${pair(r.cp, r.m)}\u0000${r.cat}`, r.at);
 
       const out: DecidedItem[] = [];
       const recs: NewRecord[] = [];
-      const sends = { cp: [] as string[], m: [] as string[], type: [] as string[], consent: [] as (string | null)[], at: [] as number[] };
+      const sends = { cp: [] as string[], m: [] as string[], type: [] as string[], consent: [] as (string | null)[], category: [] as (string | null)[], at: [] as number[] };
       const park: [string, string, string, string, string, number, number][] = [];
       const ob = { id: [] as string[], cp: [] as string[], from: [] as string[], m: [] as string[], text: [] as string[], rd: [] as number[], at: [] as number[] };
       for (const item of items) {
@@ -143,8 +144,9 @@ export class PgMessages implements MessageStore {
           } else if (cand.type === 'commercial') {
             facts.optedOut = optedOut.has(k);
             facts.dnd = dnd.has(cand.to);
-            const row = cand.category ? pickConsent(consents.get(`${k}\u0000${cand.category}`), now, (r) => r.expires_at) : undefined;
-            if (row) facts.consent = toConsentFacts(row, consentUse.countAfter(row.id, now - periodMs(row.freq_per)));
+            const ck = `${k}\u0000${cand.category}`;
+            const row = cand.category ? pickConsent(consents.get(ck), now, (r) => ({ id: r.id, grantedAt: r.granted_at, expiresAt: r.expires_at })) : undefined;
+            if (row) facts.consent = toConsentFacts(row, categoryUse.countAfter(ck, now - periodMs(row.freq_per)));
           }
         }
         const d = decide(item, facts);
@@ -154,10 +156,11 @@ export class PgMessages implements MessageStore {
         const k = pair(cand.contentProviderId, cand.to);
         // A held message counts against frequency limits like an accepted one (as in SQLite).
         if (cand.type === 'verification' || cand.type === 'commercial') {
-          const consentId = cand.type === 'commercial' ? facts.consent?.id ?? null : null;
-          sends.cp.push(cand.contentProviderId); sends.m.push(cand.to); sends.type.push(cand.type); sends.consent.push(consentId); sends.at.push(now);
+          const commercial = cand.type === 'commercial';
+          const category = commercial ? cand.category ?? null : null;
+          sends.cp.push(cand.contentProviderId); sends.m.push(cand.to); sends.type.push(cand.type); sends.consent.push(commercial ? facts.consent?.id ?? null : null); sends.category.push(category); sends.at.push(now);
           if (cand.type === 'verification') verif.add(k, now);
-          if (consentId) consentUse.add(consentId, now);
+          if (category !== null) categoryUse.add(`${k}\u0000${category}`, now);
         }
         if (d.held) {
           park.push([item.id, cand.contentProviderId, cand.from, cand.to, d.text, receiptColumn(item.registeredDelivery), now]);
@@ -167,7 +170,7 @@ export class PgMessages implements MessageStore {
       }
       // Rule lists first (cached after the first batch): records refer to them by id.
       for (const o of out) if (o.decision.pipeline) await this.records.registerPipeline(c, pipelineId(o.decision.pipeline), o.decision.pipeline);
-      await c.query({ name: 'sg_writes', text: Q.writes, values: [...this.records.columns(recs), sends.cp, sends.m, sends.type, sends.consent, sends.at, ob.id, ob.cp, ob.from, ob.m, ob.text, ob.rd, ob.at] });
+      await c.query({ name: 'sg_writes', text: Q.writes, values: [...this.records.columns(recs), sends.cp, sends.m, sends.type, sends.consent, sends.at, ob.id, ob.cp, ob.from, ob.m, ob.text, ob.rd, ob.at, sends.category] });
       // The kept earlier parts of the sets these decide go with the decisions (smpp-deliveries.sql).
       const keptSets = items.flatMap((i) => (i.keptPartsKey ? [i.keptPartsKey] : []));
       if (keptSets.length) await c.query(PARTS.dropParts, [keptSets]);

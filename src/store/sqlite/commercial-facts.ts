@@ -1,15 +1,23 @@
 /**
- * The facts a commercial decision needs (opt-out, its signatures, do-not-disturb, the live consent
- * and its use in the current rolling period), read in one SQLite statement when the number holds a
- * live consent. Called by the message adapter inside its decide-and-record transaction, so what it
+ * The facts a commercial decision needs (opt-out, its signatures, do-not-disturb, the governing
+ * consent and the use of its category in the current rolling period), read in one SQLite statement
+ * when the number holds a live consent. Called by the message adapter inside its decide-and-record transaction, so what it
  * reads and what the decision records are one atomic step (two sends can never both take the last allowance; a send racing an opt-out
  * is decided either before it or after it).
  *
+ * Which consent governs (docs/CONSENT.md, "Which consent governs"): of the live ones (not withdrawn,
+ * unexpired) the one granted last, the user's latest agreement, whatever its expiry. What its
+ * frequency counts: every commercial send from the provider to the number in that category within
+ * the consent's period, whatever consent each went under, so recording a consent again never starts
+ * the count afresh. (An opt-out that ended the relationship withdrew the consents given before it,
+ * store/sqlite/consents.ts, so they are not live here.)
+ *
  * Why one statement: this runs once per commercial message, and each call into SQLite costs a few µs
- * before it reads a page. The live consent is the statement's row (covering index consents_live,
- * migration 032) and opt-out, DND and the consent's use are scalar subqueries on it; rows come back as
- * arrays (`raw`). Only when there is no live consent (a rejection) do two more statements read the
- * opt-out/DND flags and the latest expired consent.
+ * before it reads a page. The governing consent is the statement's row (covering index consents_live,
+ * migrations 032 and 097) and opt-out, DND and the category's use are scalar subqueries on it (the use one
+ * range of sends_by_number, migration 096); rows come back as arrays (`raw`). Only when there is no
+ * live consent (a rejection) do two more statements read the opt-out/DND flags and the latest expired
+ * consent.
  */
 import type { Db } from './db.js';
 import type { ConsentFacts } from '../../pipeline/types.js';
@@ -26,9 +34,9 @@ const COLS = 'c.id, c.category, c.granted_at, c.expires_at, c.freq_count, c.freq
 // In the live statement the subqueries take the provider and number from the consent row itself.
 const OPTED = 'EXISTS (SELECT 1 FROM optouts o WHERE o.content_provider_id = c.content_provider_id AND o.msisdn = c.msisdn)';
 const DND = 'EXISTS (SELECT 1 FROM dnd d WHERE d.msisdn = c.msisdn)';
-// The consent's use in its rolling period. Sends carrying a consent id went to that consent's provider
-// and number as commercial messages, so the count is a range of sends_by_number (migration 033).
-const USED = `(SELECT count(*) FROM sends s WHERE s.content_provider_id = c.content_provider_id AND s.msisdn = c.msisdn AND s.type = 'commercial' AND s.at > ? - ${PERIOD_CASE} AND s.consent_id = c.id)`;
+// The category's use in the governing consent's rolling period: every commercial send of the category
+// from the provider to the number, under whichever consent (one range of sends_by_number, migration 096).
+const USED = `(SELECT count(*) FROM sends s WHERE s.content_provider_id = c.content_provider_id AND s.msisdn = c.msisdn AND s.type = 'commercial' AND s.category = c.category AND s.at > ? - ${PERIOD_CASE})`;
 
 export interface CommercialFacts {
   optedOut: boolean;
@@ -45,17 +53,18 @@ export class CommercialFactsReader {
   private readonly q;
   constructor(db: Db) {
     this.q = {
-      // The common case, one statement: the live consent (range scan on the covering index
-      // consents_live, migration 032) with opt-out, DND and its use evaluated on that row.
-      // Parameters in text order: now (USED), provider, number, category, now.
+      // The common case, one statement: the governing consent (the latest grant, ties to the later
+      // expiry, then the id), read walking the covering index consents_live backwards (ordered so,
+      // migration 097: no sort) to its first live row, with opt-out, DND and the category's use
+      // evaluated on that row. Parameters in text order: now (USED), provider, number, category, now.
       live: db.prepare(`SELECT ${COLS}, ${OPTED}, ${DND}, ${USED} FROM consents c
            WHERE c.content_provider_id = ? AND c.msisdn = ? AND c.category = ? AND c.withdrawn_at IS NULL AND c.expires_at > ?
-           ORDER BY c.expires_at DESC LIMIT 1`).raw(),
+           ORDER BY c.granted_at DESC, c.expires_at DESC, c.id DESC LIMIT 1`).raw(),
       // No live consent (the message will be rejected): opt-out and DND on their own, then the latest
       // expired consent, needed only to say `consent_expired` rather than `consent_missing`.
       flags: db.prepare('SELECT EXISTS (SELECT 1 FROM optouts WHERE content_provider_id = ? AND msisdn = ?), EXISTS (SELECT 1 FROM dnd WHERE msisdn = ?)').raw(),
       expired: db.prepare(`SELECT ${COLS} FROM consents c WHERE c.content_provider_id = ? AND c.msisdn = ? AND c.category = ? AND c.withdrawn_at IS NULL ORDER BY c.expires_at DESC LIMIT 1`).raw(),
-      use: db.prepare("SELECT count(*) FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'commercial' AND at > ? AND consent_id = ?").pluck(),
+      use: db.prepare("SELECT count(*) FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'commercial' AND category = ? AND at > ?").pluck(),
       signatures: db.prepare('SELECT signature FROM optout_signatures WHERE content_provider_id = ? AND msisdn = ?').pluck(),
     };
   }
@@ -70,7 +79,7 @@ export class CommercialFactsReader {
       const [opted, dnd] = this.q.flags.get(cp, msisdn, msisdn) as [number, number];
       out = { optedOut: opted === 1, dnd: dnd === 1, consent: null };
       const e = category ? (this.q.expired.get(cp, msisdn, category) as ConsentCols | undefined) : undefined;
-      if (e) out.consent = consentFacts(e, this.q.use.get(cp, msisdn, now - periodMs(e[5]), e[0]) as number);
+      if (e) out.consent = consentFacts(e, this.q.use.get(cp, msisdn, e[1], now - periodMs(e[5])) as number);
     }
     // Which signatures the refusals answered (per-signature opt-out scope; read only when opted out).
     if (out.optedOut) out.optOutSignatures = this.q.signatures.all(cp, msisdn) as string[];

@@ -31,9 +31,10 @@ export class SqliteMessages implements MessageStore {
       dropKeptParts: db.prepare('DELETE FROM provider_parts WHERE set_key = ?'),
       verificationCounts: db.prepare(
         `SELECT coalesce(sum(at > ?), 0) AS minute, coalesce(sum(at > ?), 0) AS hour, count(*) AS day
-           FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'verification' AND at > ?`,
+           FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'verification' AND category IS NULL AND at > ?`,
       ),
-      insertSend: db.prepare('INSERT INTO sends (content_provider_id, msisdn, type, consent_id, at) VALUES (?, ?, ?, ?, ?)'),
+      // category: a commercial send's, what its frequency counts by (migration 096); NULL for verification.
+      insertSend: db.prepare('INSERT INTO sends (content_provider_id, msisdn, type, consent_id, category, at) VALUES (?, ?, ?, ?, ?, ?)'),
       registerPipeline: db.prepare('INSERT INTO pipelines (id, rules) VALUES (?, ?) ON CONFLICT DO NOTHING'),
       pipelineRules: db.prepare('SELECT rules FROM pipelines WHERE id = ?'),
       enqueue: db.prepare(
@@ -161,7 +162,8 @@ export class SqliteMessages implements MessageStore {
     // A held message counts against frequency limits like an accepted one: its release must not
     // exceed an allowance that later messages took in the meantime.
     if (c.type === 'verification' || c.type === 'commercial') {
-      this.q.insertSend.run(c.contentProviderId, c.to, c.type, c.type === 'commercial' ? facts.consent?.id ?? null : null, at);
+      const commercial = c.type === 'commercial';
+      this.q.insertSend.run(c.contentProviderId, c.to, c.type, commercial ? facts.consent?.id ?? null : null, commercial ? c.category ?? null : null, at);
     }
     // A lone surrogate (valid JSON, no character) as one U+FFFD, one unit as the segments counted it.
     const text = wellFormed(d.text);

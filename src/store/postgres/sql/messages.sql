@@ -25,17 +25,21 @@ SELECT
     WHERE EXISTS (SELECT 1 FROM optouts o WHERE o.content_provider_id = k.cp AND o.msisdn = k.m)) AS optouts,
   (SELECT coalesce(json_agg(d.msisdn), '[]') FROM dnd d WHERE d.msisdn = ANY($8::text[])) AS dnd,
   (SELECT coalesce(json_agg(c), '[]') FROM live_consents c) AS consents,
-  (SELECT coalesce(json_agg(json_build_object('id', c.id, 'at', s.at)), '[]')
-     FROM live_consents c CROSS JOIN LATERAL (SELECT at FROM sends WHERE consent_id = c.id AND at > $12) AS s) AS consent_sends;
+  -- Every commercial send of the category, under whichever consent (its frequency counts them all:
+  -- docs/CONSENT.md, "Which consent governs"), through sends_commercial_by_category (migration 088).
+  (SELECT coalesce(json_agg(json_build_object('cp', k.cp, 'm', k.m, 'cat', k.cat, 'at', s.at)), '[]')
+     FROM unnest($9::text[], $10::text[], $11::text[]) AS k(cp, m, cat)
+    CROSS JOIN LATERAL (SELECT at FROM sends WHERE content_provider_id = k.cp AND msisdn = k.m AND type = 'commercial' AND category = k.cat AND at > $12) AS s) AS category_sends;
 
 -- name: writes
--- The batch's records, frequency counters and queue rows in one statement (one round trip).
+-- The batch's records, frequency counters and queue rows in one statement (one round trip). $24: the
+-- counters' categories (a commercial send's, NULL for verification), added last so the others keep their numbers.
 WITH r AS (
   INSERT INTO records (id, at, kind, content_provider_id, msisdn, ref, body, port, type, decision, rule)
   SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $9::text[], $10::text[], $11::text[])
 ), s AS (
-  INSERT INTO sends (content_provider_id, msisdn, type, consent_id, at)
-  SELECT * FROM unnest($12::text[], $13::text[], $14::text[], $15::text[], $16::bigint[])
+  INSERT INTO sends (content_provider_id, msisdn, type, consent_id, category, at)
+  SELECT * FROM unnest($12::text[], $13::text[], $14::text[], $15::text[], $24::text[], $16::bigint[])
 )
 INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at)
 SELECT i, cp, m, f, t, rd, 0, at, at, 'accepted', at

@@ -1,0 +1,57 @@
+/**
+ * Which consent governs a commercial message, and what its frequency counts (found by QA): the
+ * steps of the QA report through HTTP, the simulator and the simulated clock (cn-2015).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+
+const DAY = 86_400_000;
+const proof = { channel: 'web', reference: 'form-1', capturedAt: '2026-11-29T00:00:00Z' };
+
+function consent(g: TestGateway, cp: Provider, msisdn: string, frequency: { count: number; per: string }, expiresAt: string) {
+  return g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn, category: 'promo', frequency, expiresAt, proof } });
+}
+async function send(g: TestGateway, cp: Provider, to: string): Promise<string> {
+  const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to, text: '【示例】本周会员日满减', type: 'commercial', category: 'promo' } });
+  return r.statusCode === 202 ? 'accepted' : `${r.statusCode} ${r.json().error?.code}`;
+}
+
+test('re-recording a consent does not reset its frequency: one a day stays one a day (QA, cn-2015)', async () => {
+  const g = await startTestGateway();
+  try {
+    const cp = await onboard(g);
+    const to = '13700137602';
+    assert.equal((await consent(g, cp, to, { count: 1, per: 'day' }, '2027-12-01T00:00:00Z')).statusCode, 201);
+    assert.equal(await send(g, cp, to), 'accepted');
+    assert.equal(await send(g, cp, to), '422 consent_frequency_exceeded');
+    assert.equal((await consent(g, cp, to, { count: 1, per: 'day' }, '2027-12-02T00:00:00Z')).statusCode, 201);
+    assert.equal(await send(g, cp, to), '422 consent_frequency_exceeded');
+    assert.equal((await consent(g, cp, to, { count: 1, per: 'day' }, '2027-12-03T00:00:00Z')).statusCode, 201);
+    assert.equal(await send(g, cp, to), '422 consent_frequency_exceeded');
+    g.clock.advance(DAY);
+    assert.equal(await send(g, cp, to), 'accepted');
+    assert.equal(await send(g, cp, to), '422 consent_frequency_exceeded');
+  } finally {
+    await g.close();
+  }
+});
+
+test('the latest grant governs: a 5-a-day consent given after a 1-a-day one that expires later allows 5 (QA)', async () => {
+  const g = await startTestGateway();
+  try {
+    const cp = await onboard(g);
+    const to = '13700137603';
+    assert.equal((await consent(g, cp, to, { count: 1, per: 'day' }, '2027-12-01T00:00:00Z')).statusCode, 201);
+    g.clock.advance(1000);
+    assert.equal((await consent(g, cp, to, { count: 5, per: 'day' }, '2027-06-01T00:00:00Z')).statusCode, 201);
+    for (let i = 0; i < 5; i++) assert.equal(await send(g, cp, to), 'accepted', `send ${i + 1}`);
+    assert.equal(await send(g, cp, to), '422 consent_frequency_exceeded');
+    // The user's latest agreement is 1 a day again: the five sent today already exceed it.
+    g.clock.advance(1000);
+    assert.equal((await consent(g, cp, to, { count: 1, per: 'day' }, '2027-03-01T00:00:00Z')).statusCode, 201);
+    assert.equal(await send(g, cp, to), '422 consent_frequency_exceeded');
+  } finally {
+    await g.close();
+  }
+});
