@@ -218,6 +218,34 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(seen[6].consent?.usedInPeriod, 2, 'the sends at T0+4 and T0+5 are inside the day, T0 and T0+2 not');
       });
 
+      test('an opt-out that ends the relationship withdraws the live consents; after a lift only later ones count (found by QA)', async () => {
+        const { cp, commercial } = await seedProvider(s);
+        const to = msisdn();
+        const mk = (id: string, grantedAt: number, category = 'promo') => s.consents.grantConsent({ id, contentProviderId: cp.id, msisdn: to, category, frequency: { count: 5, per: 'day' }, grantedAt, expiresAt: T0 + 30 * DAY, channel: 'http', proof: {}, withdrawnAt: null });
+        await mk('con_before', T0 - DAY);
+        await mk('con_before_news', T0 - DAY + 1, 'news');
+        // A per-signature opt-out leaves the relationship and the consents alone (other signatures may still be sent).
+        await s.consents.optOut(cp.id, to, T0, 'sms', { moId: 'mo_0' }, { signature: '【示例】', endsRelationship: false });
+        assert.equal((await s.consents.getConsent('con_before'))?.withdrawnAt, null);
+        await s.consents.optOut(cp.id, to, T0 + 1, 'sms', { moId: 'mo_1' });
+        assert.equal((await s.consents.getConsent('con_before'))?.withdrawnAt, T0 + 1);
+        assert.equal((await s.consents.getConsent('con_before_news'))?.withdrawnAt, T0 + 1);
+        await mk('con_during', T0 + 2, 'news');
+        assert.equal(await s.consents.liftOptOut(cp.id, to, T0 + 3, 'admin', { actor: 'admin_1' }), true);
+        const seen: Facts[] = [];
+        await s.messages.decideAndRecord([
+          item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', at: T0 + 4 }),
+          item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'news', at: T0 + 4 }),
+        ], (_, f) => { seen.push(f); return decision(true); });
+        assert.equal(seen[0].optedOut, false);
+        assert.equal(seen[0].consent, null, 'the consent granted before the opt-out does not count');
+        assert.equal(seen[1].consent?.id, 'con_during', 'one recorded while the opt-out stood counts');
+        const sub = await s.consents.subscriber(to, cp.id);
+        assert.deepEqual(sub.consents.map((c) => [c.id, c.withdrawnAt]), [['con_before', T0 + 1], ['con_before_news', T0 + 1], ['con_during', null]]);
+        const withdrawn = sub.events.filter((e) => e.kind === 'consent_withdrawn');
+        assert.deepEqual(withdrawn.map((e) => [e.at, e.evidence.consentId, e.evidence.reason]).sort(), [[T0 + 1, 'con_before', 'opt_out'], [T0 + 1, 'con_before_news', 'opt_out']]);
+      });
+
       test('a message reads back with its decision, verdicts and status history', async () => {
         const { cp, service } = await seedProvider(s);
         const to = msisdn();

@@ -8,6 +8,7 @@ import { startTestGateway, onboard, type TestGateway, type Provider } from '../h
 
 const DAY = 86_400_000;
 const proof = { channel: 'web', reference: 'form-1', capturedAt: '2026-11-29T00:00:00Z' };
+const evidence = { channel: 'phone', reference: 'call-center ticket 7', capturedAt: '2026-11-30T02:00:00Z' };
 
 function consent(g: TestGateway, cp: Provider, msisdn: string, frequency: { count: number; per: string }, expiresAt: string) {
   return g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn, category: 'promo', frequency, expiresAt, proof } });
@@ -51,6 +52,37 @@ test('the latest grant governs: a 5-a-day consent given after a 1-a-day one that
     g.clock.advance(1000);
     assert.equal((await consent(g, cp, to, { count: 1, per: 'day' }, '2027-03-01T00:00:00Z')).statusCode, 201);
     assert.equal(await send(g, cp, to), '422 consent_frequency_exceeded');
+  } finally {
+    await g.close();
+  }
+});
+
+test('after an opt-out is lifted, the consents given before it no longer count, and the subscriber view says so (QA)', async () => {
+  const g = await startTestGateway();
+  try {
+    const cp = await onboard(g);
+    const to = '13700137604';
+    const first = await consent(g, cp, to, { count: 10, per: 'day' }, '2027-12-01T00:00:00Z');
+    assert.equal(first.statusCode, 201);
+    assert.equal(await send(g, cp, to), 'accepted');
+    g.clock.advance(1000);
+    assert.equal((await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: '10690002', text: 'TD' } })).json().action, 'opt_out');
+    g.clock.advance(1000);
+    const lift = await g.http.inject({ method: 'POST', url: `/v1/subscribers/${to}/lift-opt-out`, headers: g.admin, payload: { contentProviderId: cp.id, reason: 'user asked', evidence } });
+    assert.equal(lift.statusCode, 200, lift.body);
+    assert.equal(await send(g, cp, to), '422 consent_missing');
+    const sub = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}`, headers: g.admin })).json();
+    assert.equal(sub.relationships[0].endReason, 'opt_out');
+    assert.deepEqual(sub.consents.map((c: { id: string; state: string }) => [c.id, c.state]), [[first.json().id, 'withdrawn']]);
+    const optOut = sub.events.find((e: { event: string }) => e.event === 'opt_out');
+    assert.equal(sub.consents[0].withdrawnAt, optOut.at);
+    assert.ok(sub.events.some((e: { event: string; evidence: { consentId?: string; reason?: string } }) => e.event === 'consent_withdrawn' && e.evidence.consentId === first.json().id && e.evidence.reason === 'opt_out'));
+    // A consent given after the opt-out counts, and reopens the relationship.
+    g.clock.advance(1000);
+    assert.equal((await consent(g, cp, to, { count: 10, per: 'day' }, '2027-12-01T00:00:00Z')).statusCode, 201);
+    assert.equal(await send(g, cp, to), 'accepted');
+    const after = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}`, headers: g.admin })).json();
+    assert.equal(after.relationships[0].endedAt, null);
   } finally {
     await g.close();
   }

@@ -18,7 +18,7 @@ import { lastSignatureIn, toConsentRow, toEvent, toRequest, type ConsentDb, type
 import { numberLockKey } from './locks.js';
 
 const Q = queries('consents', [
-  'insertConsent', 'getConsent', 'withdraw', 'startRelationship', 'openRelationship', 'endRelationship', 'liveConsents',
+  'insertConsent', 'getConsent', 'withdraw', 'withdrawLive', 'startRelationship', 'openRelationship', 'endRelationship', 'liveConsents',
   'optOut', 'optOutSignature', 'isOptedOut', 'liftOptOut', 'liftOptOutSignatures', 'dnd', 'addDnd', 'insertRequest', 'request', 'requestForUpdate', 'pendingFor', 'pendingAtPort',
   'pendingOfProvider', 'refused', 'resolve', 'due', 'markSent', 'unsent', 'expiring', 'markExpired',
   'subscriberConsents', 'subscriberRequests', 'subscriberOptOuts', 'subscriberOptOutSignatures', 'subscriberRelationships',
@@ -89,17 +89,29 @@ export class PgConsents implements ConsentStore {
     });
   }
 
-  /** The opt-out, its per-signature row, pending requests refused, relationship ended. */
+  /**
+   * The opt-out, its per-signature row, pending requests refused, relationship ended. An opt-out that
+   * ends the relationship (the whole provider) also withdraws the live consents, each with its own
+   * `consent_withdrawn` record: the refusal supersedes what the user agreed before it, so after a
+   * lift only consents given later count. A per-signature one leaves them: they still carry the
+   * provider's other signatures.
+   */
   private async applyOptOut(t: Tx, cpId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>, opts: OptOutOptions, skipRequest?: string): Promise<void> {
+    const ends = opts.endsRelationship ?? true;
     await t.c.query(Q.optOut, [cpId, msisdn, at]);
     await t.c.query(Q.optOutSignature, [cpId, msisdn, opts.signature ?? '*', at]);
     t.event({ at, kind: 'opt_out', contentProviderId: cpId, msisdn, channel, evidence: { ...evidence, signature: opts.signature ?? null } }, null);
+    if (ends) {
+      const ended = (await t.c.query<{ id: string; category: string; granted_at: string | number }>(Q.withdrawLive, [cpId, msisdn, at])).rows;
+      ended.sort((a, b) => Number(a.granted_at) - Number(b.granted_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      for (const c of ended) t.event({ at, kind: 'consent_withdrawn', contentProviderId: cpId, msisdn, channel, evidence: { consentId: c.id, category: c.category, reason: 'opt_out' } }, c.id);
+    }
     for (const p of (await t.c.query<RequestDb>(Q.pendingOfProvider, [cpId, msisdn])).rows) {
       if (p.id === skipRequest) continue;
       await t.c.query(Q.resolve, ['refused', at, null, p.id]);
       t.event({ at, kind: 'consent_refused', contentProviderId: cpId, msisdn, channel, evidence: { requestId: p.id, category: p.category, reason: 'opt_out' } }, p.id);
     }
-    if (opts.endsRelationship ?? true) await this.maybeEndRelationship(t, cpId, msisdn, at, 'opt_out', true);
+    if (ends) await this.maybeEndRelationship(t, cpId, msisdn, at, 'opt_out', true);
   }
 
   async optOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>, opts: OptOutOptions = {}): Promise<void> {

@@ -26,6 +26,8 @@ export class SqliteConsents implements ConsentStore {
       openRelationship: db.prepare('SELECT 1 FROM subscription_relationships WHERE content_provider_id = ? AND msisdn = ? AND ended_at IS NULL'),
       endRelationship: db.prepare('UPDATE subscription_relationships SET ended_at = ?, end_reason = ? WHERE content_provider_id = ? AND msisdn = ? AND ended_at IS NULL'),
       liveConsents: db.prepare('SELECT count(*) AS n FROM consents WHERE content_provider_id = ? AND msisdn = ? AND withdrawn_at IS NULL AND expires_at > ?'),
+      liveOfNumber: db.prepare('SELECT id, category FROM consents WHERE content_provider_id = ? AND msisdn = ? AND withdrawn_at IS NULL AND expires_at > ? ORDER BY granted_at, id'),
+      withdraw: db.prepare('UPDATE consents SET withdrawn_at = ? WHERE id = ?'),
       insertOptOut: db.prepare('INSERT INTO optouts (content_provider_id, msisdn, at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET at = excluded.at'),
       insertOptOutSig: db.prepare('INSERT INTO optout_signatures (content_provider_id, msisdn, signature, at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET at = excluded.at'),
       optedOut: db.prepare('SELECT 1 FROM optouts WHERE content_provider_id = ? AND msisdn = ?'),
@@ -93,17 +95,31 @@ export class SqliteConsents implements ConsentStore {
     })();
   }
 
-  /** Inside a transaction: the opt-out itself, its per-signature row, pending requests refused, relationship ended. */
+  /**
+   * Inside a transaction: the opt-out itself, its per-signature row, pending requests refused,
+   * relationship ended. An opt-out that ends the relationship (the whole provider) also withdraws the
+   * live consents, each with its own `consent_withdrawn` record: the refusal supersedes what the user
+   * agreed before it, so after a lift only consents given later count (docs/CONSENT.md, "Refusal").
+   * Done here, once, rather than in the decision's facts: the hot path reads `withdrawn_at` already.
+   * A per-signature opt-out leaves them: they still carry the provider's other signatures.
+   */
   private applyOptOut(cpId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>, opts: OptOutOptions, skipRequest?: string): void {
+    const ends = opts.endsRelationship ?? true;
     this.q.insertOptOut.run(cpId, msisdn, at);
     this.q.insertOptOutSig.run(cpId, msisdn, opts.signature ?? '*', at);
     this.event({ at, kind: 'opt_out', contentProviderId: cpId, msisdn, channel, evidence: { ...evidence, signature: opts.signature ?? null } }, null);
+    if (ends) {
+      for (const c of this.q.liveOfNumber.all(cpId, msisdn, at) as { id: string; category: string }[]) {
+        this.q.withdraw.run(at, c.id);
+        this.event({ at, kind: 'consent_withdrawn', contentProviderId: cpId, msisdn, channel, evidence: { consentId: c.id, category: c.category, reason: 'opt_out' } }, c.id);
+      }
+    }
     for (const p of this.q.pendingOfProvider.all(cpId, msisdn) as RequestDb[]) {
       if (p.id === skipRequest) continue;
       this.q.resolve.run('refused', at, null, p.id);
       this.event({ at, kind: 'consent_refused', contentProviderId: cpId, msisdn, channel, evidence: { requestId: p.id, category: p.category, reason: 'opt_out' } }, p.id);
     }
-    if (opts.endsRelationship ?? true) this.maybeEndRelationship(cpId, msisdn, at, 'opt_out', true);
+    if (ends) this.maybeEndRelationship(cpId, msisdn, at, 'opt_out', true);
   }
 
   async optOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>, opts: OptOutOptions = {}): Promise<void> {

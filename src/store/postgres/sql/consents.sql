@@ -11,6 +11,12 @@ SELECT * FROM consents WHERE id = $1;
 UPDATE consents SET withdrawn_at = $3 WHERE id = $1 AND content_provider_id = $2 AND withdrawn_at IS NULL
 RETURNING msisdn, category;
 
+-- name: withdrawLive
+-- An opt-out that ends the relationship withdraws every live consent of the provider for the number
+-- (docs/CONSENT.md, "Refusal"): the user's refusal supersedes what they agreed before it.
+UPDATE consents SET withdrawn_at = $3 WHERE content_provider_id = $1 AND msisdn = $2 AND withdrawn_at IS NULL AND expires_at > $3
+RETURNING id, category, granted_at;
+
 -- name: startRelationship
 INSERT INTO subscription_relationships (content_provider_id, msisdn, started_at, ended_at, end_reason) VALUES ($1, $2, $3, NULL, NULL)
 ON CONFLICT (content_provider_id, msisdn) DO UPDATE
