@@ -85,7 +85,7 @@ export async function requestConsent(ctx: AppContext, p: Principal, body: unknow
     if (e instanceof SmsguardError && AUDITED.has(e.code)) {
       await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'consent_request.rejected', {
         contentProviderId: p.contentProviderId, to: normalizeMsisdn(input.to) ?? input.to, category: input.category, code: e.code, rule: e.ref.rule ?? null, message: e.message,
-      });
+      }, { msisdn: normalizeMsisdn(input.to), contentProviderId: p.contentProviderId });
     }
     throw e;
   }

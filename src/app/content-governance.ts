@@ -166,7 +166,7 @@ export class ContentGovernance {
       reviewedBy: violations.length ? 'system' : null,
     };
     await this.deps.store.addTemplate(row);
-    await this.ctx.store.records.appendAudit(now, p.actorId, 'template.submit', { templateId: row.id, contentProviderId: cpId, status: row.status, violations: violations.map((v) => v.rule) });
+    await this.ctx.store.records.appendAudit(now, p.actorId, 'template.submit', { templateId: row.id, contentProviderId: cpId, status: row.status, violations: violations.map((v) => v.rule) }, { contentProviderId: cpId });
     return row;
   }
 
@@ -178,7 +178,7 @@ export class ContentGovernance {
     if (status === 'approved' && t.violations.length) throw new SmsguardError('conflict', `template ${id} fails machine checks (${t.violations.map((v) => v.rule).join(', ')}) and cannot be approved`);
     const now = this.ctx.clock.now();
     const r = (await this.deps.store.reviewTemplate(id, status, reason, now, p.actorId))!;
-    await this.ctx.store.records.appendAudit(now, p.actorId, 'template.review', { templateId: id, status, reason });
+    await this.ctx.store.records.appendAudit(now, p.actorId, 'template.review', { templateId: id, status, reason }, { contentProviderId: t.contentProviderId });
     await this.refresh(t.contentProviderId);
     return r;
   }
@@ -211,7 +211,7 @@ export class ContentGovernance {
     }
     const row: ContentSettingsRow = { contentProviderId: cpId, templates: mode as TemplateMode, linkDomains: (domains as string[]).map((d) => d.toLowerCase()), updatedAt: this.ctx.clock.now() };
     await this.deps.store.putSettings(row);
-    await this.ctx.store.records.appendAudit(row.updatedAt, p.actorId, 'content.settings', { contentProviderId: cpId, templates: row.templates, linkDomains: row.linkDomains });
+    await this.ctx.store.records.appendAudit(row.updatedAt, p.actorId, 'content.settings', { contentProviderId: cpId, templates: row.templates, linkDomains: row.linkDomains }, { contentProviderId: cpId });
     await this.refresh(cpId);
     return row;
   }
@@ -236,7 +236,7 @@ export class ContentGovernance {
     if (!r) throw new SmsguardError('not_found', `no signature ${id}`);
     // Through the directory too: it caches sender facts on the message path.
     await this.ctx.store.directory.setSignatureStatus(id, status, now);
-    await this.ctx.store.records.appendAudit(now, p.actorId, 'signature.review', { signatureId: id, contentProviderId: r.contentProviderId, status, reason });
+    await this.ctx.store.records.appendAudit(now, p.actorId, 'signature.review', { signatureId: id, contentProviderId: r.contentProviderId, status, reason }, { contentProviderId: r.contentProviderId });
     return { id, signature: r.signature, status };
   }
 
@@ -287,7 +287,7 @@ export class ContentGovernance {
     await this.deps.store.addAction(rec);
     // Only once it is stored: an action in force that a restart would forget is worse than none.
     this.deps.actions.restore(rec);
-    await this.ctx.store.records.appendAudit(now, actorId, 'early_warning.place', { actionId: rec.id, contentProviderId: rec.contentProviderId, action: rec.action, rule: rec.rule });
+    await this.ctx.store.records.appendAudit(now, actorId, 'early_warning.place', { actionId: rec.id, contentProviderId: rec.contentProviderId, action: rec.action, rule: rec.rule }, { contentProviderId: rec.contentProviderId });
     return rec;
   }
 
@@ -301,7 +301,7 @@ export class ContentGovernance {
     if (!t || t.contentProviderId !== contentProviderId || t.status !== 'approved') return null;
     const now = this.ctx.clock.now();
     const r = await this.deps.store.reviewTemplate(id, 'rejected', reason, now, actorId);
-    await this.ctx.store.records.appendAudit(now, actorId, 'template.review', { templateId: id, status: 'rejected', reason });
+    await this.ctx.store.records.appendAudit(now, actorId, 'template.review', { templateId: id, status: 'rejected', reason }, { contentProviderId });
     await this.refresh(t.contentProviderId);
     return r;
   }
@@ -320,7 +320,8 @@ export class ContentGovernance {
     const inMemory = this.deps.actions.lift(id, p.actorId, now);
     const stored = await this.deps.store.liftAction(id, now, p.actorId);
     if (!inMemory && !stored) throw new SmsguardError('not_found', `no action in force with id ${id}`);
-    await this.ctx.store.records.appendAudit(now, p.actorId, 'early_warning.lift', { actionId: id });
-    return this.deps.actions.list().find((a) => a.id === id) ?? (await this.deps.store.listActions(false)).find((a) => a.id === id)!;
+    const lifted = this.deps.actions.list().find((a) => a.id === id) ?? (await this.deps.store.listActions(false)).find((a) => a.id === id)!;
+    await this.ctx.store.records.appendAudit(now, p.actorId, 'early_warning.lift', { actionId: id }, { contentProviderId: lifted?.contentProviderId ?? null });
+    return lifted;
   }
 }

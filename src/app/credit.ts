@@ -83,7 +83,7 @@ export async function publishEntry(ctx: AppContext, p: Principal, id: string): P
   if (!e || !(await entryInScope(ctx, p, e))) throw new SmsguardError('not_found', `no credit-file entry ${id}`);
   const now = ctx.clock.now();
   if (!(await ctx.store.cases.publish(id, now, p.actorId))) throw new SmsguardError('conflict', 'the entry is already published');
-  await ctx.store.records.appendAudit(now, p.actorId, 'credit.publish', { entryId: id, subjectId: e.subjectId, kind: e.kind });
+  await ctx.store.records.appendAudit(now, p.actorId, 'credit.publish', { entryId: id, subjectId: e.subjectId, kind: e.kind }, { contentProviderId: e.subjectType === 'content-provider' ? e.subjectId : null });
   return { ...e, publishedAt: now, publishedBy: p.actorId };
 }
 

@@ -24,7 +24,7 @@ export async function createContentProvider(ctx: AppContext, p: Principal, body:
     { id, name, creditCode, licenseNumber, status: 'active', createdAt: ctx.clock.now() },
     { id: ctx.ids.next('tok'), hash: hashSecret(apiKey) },
   );
-  await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'content_provider.create', { contentProviderId: id, name, creditCode });
+  await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'content_provider.create', { contentProviderId: id, name, creditCode }, { contentProviderId: id });
   return { id, apiKey };
 }
 

@@ -109,7 +109,7 @@ export class ReviewQueue {
     const at = this.ctx.clock.now();
     const m = await this.ctx.store.messages.resolveHeld(id, { action, at, actor, reason });
     if (!m) throw new SmsguardError('not_found', `no held message ${id} (unknown, or already released or rejected)`);
-    await this.ctx.store.records.appendAudit(at, actor, `review_queue.${action}`, { messageId: id, contentProviderId: m.contentProviderId, reason });
+    await this.ctx.store.records.appendAudit(at, actor, `review_queue.${action}`, { messageId: id, contentProviderId: m.contentProviderId, reason }, { contentProviderId: m.contentProviderId });
     return m;
   }
 }

@@ -451,6 +451,12 @@ export interface RecordRow {
   hash?: string;
 }
 
+/** The number and content provider an audit record is about (its record-level columns). */
+export interface AuditSubject {
+  msisdn?: string | null;
+  contentProviderId?: string | null;
+}
+
 /** The append-only statutory record and MO intake. */
 /** One part of a long MO as its SMSC sent it (UDH or SAR), kept until every part of its set is here. */
 export interface MoPart {
@@ -479,7 +485,13 @@ export interface RecordStore {
   expireMoParts(before: number, limit: number): Promise<number>;
   /** Newest first, keyset-paginated. */
   queryRecords(q: RecordQuery): Promise<{ records: RecordRow[]; nextCursor: string | null }>;
-  appendAudit(at: number, actor: string, action: string, detail: Record<string, unknown>): Promise<void>;
+  /**
+   * Appends an audit record. `subject` fills the record-level number and provider columns for an action
+   * about one number or provider, so `?msisdn=` / `?contentProviderId=` queries, legal holds and exports
+   * (which all match on those columns, never inside the body) find it. Leave it out for staff reads
+   * (`*.read`, `*.query`, holds): tagging those with a provider would show that provider who looked at it.
+   */
+  appendAudit(at: number, actor: string, action: string, detail: Record<string, unknown>, subject?: AuditSubject): Promise<void>;
   /** Retention, tamper evidence and holds (issue 6). Optional so an adapter can land before it. */
   archive?: RecordArchive;
 }

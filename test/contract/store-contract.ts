@@ -996,6 +996,22 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
       });
     });
 
+    describe('records: audit subject', () => {
+      test('an audit record about a number and a provider carries both as columns: filters and holds find it', async () => {
+        const a = s.records.archive!;
+        const { cp } = await seedProvider(s);
+        const n = msisdn();
+        const at = Date.parse('2026-09-20T00:00:00Z');
+        await s.records.appendAudit(at, 'cp_actor', 'consent_request.rejected', { to: n, contentProviderId: cp.id }, { msisdn: n, contentProviderId: cp.id });
+        await s.records.appendAudit(at + 1, 'admin_1', 'records.query', { filter: { msisdn: n } });
+        const byNumber = (await s.records.queryRecords({ msisdn: n, limit: 10 })).records;
+        assert.deepEqual(byNumber.map((r) => [(r.body as { action: string }).action, r.msisdn, r.contentProviderId]), [['consent_request.rejected', n, cp.id]], 'a record without a subject stays unfiled');
+        assert.equal((await s.records.queryRecords({ contentProviderId: cp.id, kind: 'audit', limit: 10 })).records.length, 1);
+        const hold = { id: uid('hold'), msisdn: n, contentProviderId: null, reason: 'court order', createdAt: at, createdBy: 'admin_1', releasedAt: null, releasedBy: null };
+        assert.equal((await a.heldSeqs('2026-09', [hold])).length, 1, 'a hold on the number keeps it');
+      });
+    });
+
     describe('records: archive (hash chains, heads, holds, purge)', () => {
       test('each month is a chain over the canonical bytes; heads and holds round-trip; purge keeps held records in retained, drops the month', async () => {
         const a = s.records.archive;

@@ -77,6 +77,16 @@ describe('consent requests (cn-2015)', () => {
     const audit = (await g.http.inject({ method: 'GET', url: '/v1/records?limit=20', headers: g.admin })).json().records.find((r: any) => r.kind === 'audit' && r.body.action === 'consent_request.rejected');
     assert.equal(audit?.body.code, 'consent_request_repeated', 'a refused request is kept as an audit record');
     assert.equal(audit?.body.to, `+86${to}`);
+    // The number and provider are the record's own columns, not only its body: the filters (and legal
+    // holds and exports, which match on the same columns) find it.
+    assert.equal(audit?.msisdn, `+86${to}`);
+    assert.equal(audit?.contentProviderId, cp.id);
+    const byNumber = (await g.http.inject({ method: 'GET', url: `/v1/records?kind=audit&msisdn=%2B86${to}`, headers: g.admin })).json().records;
+    assert.ok(byNumber.some((r: any) => r.id === audit.id), 'found by ?msisdn=');
+    const byProvider = (await g.http.inject({ method: 'GET', url: `/v1/records?kind=audit&contentProviderId=${cp.id}`, headers: g.admin })).json().records;
+    assert.ok(byProvider.some((r: any) => r.id === audit.id), 'found by ?contentProviderId=');
+    const own = (await g.http.inject({ method: 'GET', url: '/v1/records?kind=audit', headers: cp.auth })).json().records;
+    assert.ok(own.some((r: any) => r.id === audit.id), 'the provider sees its own refused request');
     const other = await ask(g, cp, to, { category: '新品上市' });
     assert.equal(other.statusCode, 202, other.body);
   });

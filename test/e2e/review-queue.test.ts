@@ -129,6 +129,9 @@ describe('review queue: an early-warning hold parks messages for an operator', (
     const audit = (await g.store.records.queryRecords({ kind: 'audit', limit: 50 })).records.map((x) => x.body as { action: string; detail?: { messageId?: string; reason?: string } });
     const acts = audit.filter((a) => a.action?.startsWith('review_queue.'));
     assert.deepEqual(acts.map((a) => a.action).sort(), ['review_queue.reject', 'review_queue.release']);
+    // Filed under the provider's column too, so ?contentProviderId= (and a legal hold on it) finds them.
+    const ofProvider = (await g.store.records.queryRecords({ kind: 'audit', contentProviderId: p.id, limit: 50 })).records.map((x) => (x.body as { action: string }).action);
+    assert.deepEqual(ofProvider.filter((a) => a.startsWith('review_queue.')).sort(), ['review_queue.reject', 'review_queue.release']);
     assert.deepEqual((await g.http.inject({ method: 'GET', url: `/v1/review-queue?contentProviderId=${p.id}`, headers: g.admin })).json().messages.map((m: { id: string }) => m.id), [ids[2]]);
   });
 
