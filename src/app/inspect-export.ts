@@ -5,12 +5,15 @@
  * opt-outs), one line per record with its seq, month and chain hash, plus a signed manifest (counts,
  * file digest, a digest over every exported seq and hash, and the signed heads of every month covered)
  * so the recipient can check the files are whole and that each record sits in a signed chain.
+ * The chains the export draws on are verified first: a broken chain is refused (`ChainDamagedError`)
+ * unless the caller accepts the damage, which the signed manifest then states.
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson, monthOf } from '../domain/hash-chain.js';
 import type { RecordChainRow, StoredHead } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import { recordsFor } from './records-service.js';
+import type { ChainFailure, VerifyReport } from './records-verify.js';
 
 export type ExportFormat = 'jsonl' | 'csv';
 
@@ -32,6 +35,12 @@ export interface ExportManifest {
   /** SHA-256 over `seq:hash\n` of every exported record in order. */
   recordsDigest: string;
   heads: StoredHead[];
+  /**
+   * The hash chains the exported records sit in (every month chain, and `retained`, holding a record
+   * of the range), recomputed before export as `records verify` does. `ok: false` only in an export
+   * made with `allowDamaged`: each failed chain names its first bad record.
+   */
+  verification: { ok: boolean; checked: number; chains: { chain: string; ok: boolean; checked: number; failure?: ChainFailure }[] };
   keyId: string;
   publicKey: string;
   /** Ed25519 (base64) over the canonical JSON of this manifest without `signature`. */
@@ -85,12 +94,33 @@ export function exportLine(r: RecordChainRow, format: ExportFormat): string {
 }
 
 /**
+ * An export refused because a chain it draws on no longer verifies: signing a manifest over it would
+ * certify records that were changed or removed. `report` names the first bad record of each chain.
+ */
+export class ChainDamagedError extends Error {
+  constructor(readonly report: VerifyReport) {
+    const bad = report.chains.filter((c) => !c.ok).map((c) => `${c.chain} at seq ${c.failure!.seq}${c.failure!.id ? ` (id ${c.failure!.id})` : ''}: ${c.failure!.reason}`);
+    super(`the records' hash chain is damaged (${bad.join('; ')}): export refused`);
+    this.name = 'ChainDamagedError';
+  }
+}
+
+/** Verifies the chains holding records of [from, to): every month the range touches, and `retained`. */
+export function verifyExportChains(ctx: AppContext, f: Pick<ExportFilter, 'from' | 'to'>): Promise<VerifyReport> {
+  return recordsFor(ctx).verify({ only: (c) => c.count > 0 && c.minAt < f.to && c.maxAt >= f.from });
+}
+
+/**
  * Streams an export: `write` receives each chunk of text (the caller puts it in a file), `progress`
  * the running count. Returns the signed manifest, and records the export itself (who, what, rows).
+ * First verifies the chains the range draws on; if one is damaged, throws `ChainDamagedError` before
+ * writing anything, unless `opts.allowDamaged`, when the manifest's `verification` states the damage.
  */
-export async function runExport(ctx: AppContext, actor: string, f: ExportFilter, format: ExportFormat, fileName: string, io: { write(chunk: string): Promise<void> | void; progress?(done: number, total: number): void }): Promise<ExportManifest> {
+export async function runExport(ctx: AppContext, actor: string, f: ExportFilter, format: ExportFormat, fileName: string, io: { write(chunk: string): Promise<void> | void; progress?(done: number, total: number): void }, opts: { allowDamaged?: boolean } = {}): Promise<ExportManifest> {
   const svc = recordsFor(ctx);
   const a = svc.archive;
+  const verified = await verifyExportChains(ctx, f);
+  if (!verified.ok && !opts.allowDamaged) throw new ChainDamagedError(verified);
   const total = await a.countProvider(f.contentProviderId, f.from, f.to);
   const fileHash = createHash('sha256');
   const digest = createHash('sha256');
@@ -138,10 +168,14 @@ export async function runExport(ctx: AppContext, actor: string, f: ExportFilter,
     seqRange: first === null ? null : { first, last },
     recordsDigest: digest.digest('hex'),
     heads: heads.filter((h) => months.has(h.chain) || (h.chain === 'retained' && [...months].some((m) => !heads.some((x) => x.chain === m)))),
+    verification: { ok: verified.ok, checked: verified.checked, chains: verified.chains.map((c) => ({ chain: c.chain, ok: c.ok, checked: c.checked, ...(c.failure ? { failure: c.failure } : {}) })) },
     keyId: svc.signer.keyId,
     publicKey: svc.signer.publicKey,
   };
   manifest.signature = svc.signer.signText(canonicalJson(manifest));
-  await ctx.store.records.appendAudit(ctx.clock.now(), actor, 'inspect.export', { filter: manifest.filter, format, rows: n, sha256: manifest.file.sha256 });
+  await ctx.store.records.appendAudit(ctx.clock.now(), actor, 'inspect.export', {
+    filter: manifest.filter, format, rows: n, sha256: manifest.file.sha256,
+    ...(verified.ok ? {} : { damaged: manifest.verification.chains.filter((c) => !c.ok).map((c) => ({ chain: c.chain, ...c.failure })) }),
+  });
   return manifest;
 }

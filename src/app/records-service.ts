@@ -4,7 +4,7 @@
  * gateways get an ephemeral key (`recordsFor` creates one on first use).
  */
 import { SmsguardError } from '../domain/errors.js';
-import type { RecordArchive, StoredHead } from '../ports/store.js';
+import type { RecordArchive, RecordChainInfo, StoredHead } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import { RecordsSigner } from './records-signing.js';
 import { verifyChains, type VerifyReport } from './records-verify.js';
@@ -49,8 +49,8 @@ export class RecordsService {
     return out;
   }
 
-  /** Recomputes chains (all, or one month) against the heads signed with this service's key or a retired one it trusts. */
-  verify(opts: { month?: string; progress?: (n: number) => void } = {}): Promise<VerifyReport> {
+  /** Recomputes chains (all, one month, or those `only` picks) against the heads signed with this service's key or a retired one it trusts. */
+  verify(opts: { month?: string; only?: (c: RecordChainInfo) => boolean; progress?: (n: number) => void } = {}): Promise<VerifyReport> {
     return verifyChains(this.archive, { ...opts, trustedPublicKeys: this.signer.trustedKeys });
   }
 }

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalRecord, canonicalRetained, chainHash, genesisHash } from '../domain/hash-chain.js';
-import type { RecordArchive, StoredHead } from '../ports/store.js';
+import type { RecordArchive, RecordChainInfo, StoredHead } from '../ports/store.js';
 import { keyIdOf, verifyHeadSignature } from './records-signing.js';
 
 export type ChainFailureReason = 'hash_mismatch' | 'missing' | 'head_mismatch' | 'truncated' | 'signature_invalid' | 'unchained';
@@ -164,8 +164,11 @@ async function verifyOne(archive: RecordArchive, chain: string, firstSeq: number
   return v;
 }
 
-/** Verifies every live chain (or one month), against every signed head of it. */
-export async function verifyChains(archive: RecordArchive, opts: { month?: string; trustedPublicKeys?: readonly string[]; progress?: (n: number) => void } = {}): Promise<VerifyReport> {
+/**
+ * Verifies every live chain (or one month, or the chains `only` picks: an export's months), against
+ * every signed head of it.
+ */
+export async function verifyChains(archive: RecordArchive, opts: { month?: string; only?: (c: RecordChainInfo) => boolean; trustedPublicKeys?: readonly string[]; progress?: (n: number) => void } = {}): Promise<VerifyReport> {
   // Trusted keys by id (a head names the key that signed it); without any, each head's own key.
   const trusted = opts.trustedPublicKeys ? new Map(opts.trustedPublicKeys.map((k) => [keyIdOf(k), k])) : null;
   const chains = await archive.chains();
@@ -173,6 +176,7 @@ export async function verifyChains(archive: RecordArchive, opts: { month?: strin
   const out: VerifyReport = { ok: true, checked: 0, chains: [] };
   for (const c of chains) {
     if (opts.month && c.chain !== opts.month) continue;
+    if (opts.only && !opts.only(c)) continue;
     // Retained is rebuilt at each purge: only its latest head must match.
     let hs = heads.filter((h) => h.chain === c.chain);
     if (c.chain === 'retained' && hs.length) hs = [hs.reduce((a, b) => (b.signedAt > a.signedAt ? b : a))];

@@ -19,7 +19,7 @@ import { parseTrustedKeys, RecordsSigner } from '../app/records-signing.js';
 import { configureRecords, type RecordsService } from '../app/records-service.js';
 import { purgeRecords, formatPurgeReport, RetentionJob, type PurgeReport } from '../app/retention.js';
 import { pruneOperational } from '../app/housekeeping.js';
-import { runExport, type ExportFormat } from '../app/inspect-export.js';
+import { ChainDamagedError, runExport, type ExportFormat, type ExportManifest } from '../app/inspect-export.js';
 import { isMonth } from '../domain/hash-chain.js';
 import { parseRegulatorScope } from '../app/records-scope.js';
 
@@ -282,6 +282,7 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
     .addOption(new Option('--format <format>', 'file format').choices(['jsonl', 'csv']).default('jsonl'))
     .option('--out <dir>', 'output directory', './inspection')
     .option('--actor <who>', 'who is exporting (recorded)', 'cli')
+    .option('--allow-damaged', 'export even if a hash chain of the range no longer verifies; the signed manifest then states the damage')
     .action(async (opts) => {
       const from = parseTime(opts.from, 'from');
       const to = parseTime(opts.to, 'to');
@@ -292,24 +293,41 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
         mkdirSync(opts.out, { recursive: true });
         const format = opts.format as ExportFormat;
         const name = `records.${format}`;
-        const out = createWriteStream(join(opts.out, name));
+        // Opened on the first write: an export refused for a damaged chain leaves no file behind.
+        let out: ReturnType<typeof createWriteStream> | null = null;
         let bar: cliProgress.SingleBar | null = null;
-        const manifest = await runExport(app.ctx, `cli:${opts.actor}`, { contentProviderId: opts.contentProvider, from, to }, format, name, {
-          async write(s) {
+        const io = {
+          async write(s: string) {
+            out ??= createWriteStream(join(opts.out, name));
             if (!out.write(s)) await once(out, 'drain');
           },
-          progress(done, total) {
+          progress(done: number, total: number) {
             if (!bar && total >= 10_000) {
               bar = new cliProgress.SingleBar({ format: 'export [{bar}] {percentage}% {value}/{total} records', stream: process.stderr }, cliProgress.Presets.shades_classic);
               bar.start(total, 0);
             }
             bar?.update(done);
           },
-        });
+        };
+        let manifest: ExportManifest;
+        try {
+          manifest = await runExport(app.ctx, `cli:${opts.actor}`, { contentProviderId: opts.contentProvider, from, to }, format, name, io, { allowDamaged: !!opts.allowDamaged });
+        } catch (e) {
+          if (!(e instanceof ChainDamagedError)) throw e;
+          // Damage found: said as `records verify` says it, with its exit code, and nothing written.
+          for (const c of e.report.chains.filter((x) => !x.ok)) process.stdout.write(`${c.chain}: FAILED at seq ${c.failure!.seq}${c.failure!.id ? ` (id ${c.failure!.id})` : ''}: ${c.failure!.reason}: ${c.failure!.detail}\n`);
+          process.stdout.write('export refused: a hash chain the export draws on is damaged, and a signed manifest would certify it; run `smsguard records verify`, or pass --allow-damaged to export with the damage stated in the manifest\n');
+          process.exitCode = 2;
+          return;
+        }
         (bar as cliProgress.SingleBar | null)?.stop();
-        out.end();
-        await once(out, 'finish');
+        const file: ReturnType<typeof createWriteStream> = out ?? createWriteStream(join(opts.out, name));
+        file.end();
+        await once(file, 'finish');
         writeFileSync(join(opts.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+        for (const c of manifest.verification.chains.filter((x) => !x.ok)) {
+          process.stderr.write(`WARNING: ${c.chain} FAILED at seq ${c.failure!.seq}${c.failure!.id ? ` (id ${c.failure!.id})` : ''}: ${c.failure!.reason}: exported anyway (--allow-damaged); the manifest states it under "verification"\n`);
+        }
         process.stdout.write(`exported ${manifest.counts.total} records (${Object.entries(manifest.counts.byKind).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}) to ${resolve(opts.out, name)}\nmanifest ${resolve(opts.out, 'manifest.json')} (sha256 ${manifest.file.sha256}, signed by key ${manifest.keyId})\n`);
       } finally {
         await store.close();

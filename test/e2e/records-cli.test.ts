@@ -1,11 +1,12 @@
 /**
  * The records commands as an operator runs them: verify (exit 0, then 2 after tampering, naming the
- * record), purge --dry-run, inspect export (files and manifest), token create with regulator scope.
+ * record), purge --dry-run, inspect export (files and manifest; refused over the tampered chain unless
+ * --allow-damaged), token create with regulator scope.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,20 +14,30 @@ import { SqliteStore } from '../../src/store/sqlite/index.js';
 
 let dir: string;
 let db: string;
+let cleanDb: string;
 const NOV = Date.parse('2026-11-15T04:00:00Z');
 
-function cli(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['bin/smsguard.js', ...args, '--db', db], { encoding: 'utf8', env: { ...process.env, SMSGUARD_RECORDS_SIGNING_KEY: '' }, timeout: 60_000 });
+function cliOn(file: string, ...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['bin/smsguard.js', ...args, '--db', file], { encoding: 'utf8', env: { ...process.env, SMSGUARD_RECORDS_SIGNING_KEY: '' }, timeout: 60_000 });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+const cli = (...args: string[]) => cliOn(db, ...args);
+
+async function seed(file: string): Promise<void> {
+  const s = new SqliteStore(file);
+  s.db.prepare("INSERT INTO content_providers (id, name, credit_code, status, created_at) VALUES ('cp_1', '示例', '91350100M000100Y43', 'active', 0)").run();
+  for (let i = 0; i < 5; i++) await s.records.recordMo({ id: `mo_${i}`, at: NOV + i, from: '+8613800138000', to: '10690001', text: `退订 ${i}`, contentProviderId: 'cp_1', action: 'opt_out' });
+  await s.close();
 }
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'smsguard-cli-'));
   db = join(dir, 'g.db');
-  const s = new SqliteStore(db);
-  s.db.prepare("INSERT INTO content_providers (id, name, credit_code, status, created_at) VALUES ('cp_1', '示例', '91350100M000100Y43', 'active', 0)").run();
-  for (let i = 0; i < 5; i++) await s.records.recordMo({ id: `mo_${i}`, at: NOV + i, from: '+8613800138000', to: '10690001', text: `退订 ${i}`, contentProviderId: 'cp_1', action: 'opt_out' });
-  await s.close();
+  await seed(db);
+  // The same records in a database of their own, never tampered with (the tests below damage `db`).
+  mkdirSync(join(dir, 'clean'));
+  cleanDb = join(dir, 'clean', 'g.db');
+  await seed(cleanDb);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -54,16 +65,33 @@ test('purge --dry-run says what it would do and removes nothing', () => {
   assert.match(r.out, /within retention: 2026-11/);
 });
 
-test('inspect export writes the records and a signed manifest', () => {
-  const out = join(dir, 'exp');
-  const r = cli('inspect', 'export', '--content-provider', 'cp_1', '--from', '2026-11-01', '--to', '2026-12-01', '--format', 'jsonl', '--out', out, '--actor', 'inspector Lin');
-  assert.equal(r.code, 0, r.err);
-  const lines = readFileSync(join(out, 'records.jsonl'), 'utf8').trim().split('\n');
+test('inspect export writes the records and a signed manifest; over a damaged chain only with --allow-damaged', () => {
+  // A clean copy of the database from before the tampering above: exported, the manifest says verified.
+  const cleanOut = join(dir, 'exp-clean');
+  const clean = cliOn(cleanDb, 'inspect', 'export', '--content-provider', 'cp_1', '--from', '2026-11-01', '--to', '2026-12-01', '--format', 'jsonl', '--out', cleanOut, '--actor', 'inspector Lin');
+  assert.equal(clean.code, 0, clean.err);
+  const lines = readFileSync(join(cleanOut, 'records.jsonl'), 'utf8').trim().split('\n');
   assert.equal(lines.length, 5);
-  const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+  const m = JSON.parse(readFileSync(join(cleanOut, 'manifest.json'), 'utf8'));
   assert.equal(m.counts.total, 5);
   assert.equal(m.actor, 'cli:inspector Lin');
   assert.ok(m.signature && m.heads.length >= 1);
+  assert.deepEqual([m.verification.ok, m.verification.chains.map((c: { chain: string }) => c.chain)], [true, ['2026-11']]);
+
+  // The tampered one (mo_3's body changed): refused with verify's exit code, naming the record, no files.
+  const out = join(dir, 'exp');
+  const r = cli('inspect', 'export', '--content-provider', 'cp_1', '--from', '2026-11-01', '--to', '2026-12-01', '--format', 'jsonl', '--out', out);
+  assert.equal(r.code, 2, r.err);
+  assert.match(r.out, /2026-11: FAILED at seq 4 \(id mo_3\): hash_mismatch/);
+  assert.match(r.out, /export refused/);
+  assert.equal(existsSync(join(out, 'records.jsonl')) || existsSync(join(out, 'manifest.json')), false);
+  const forced = cli('inspect', 'export', '--content-provider', 'cp_1', '--from', '2026-11-01', '--to', '2026-12-01', '--format', 'jsonl', '--out', out, '--allow-damaged');
+  assert.equal(forced.code, 0, forced.err);
+  assert.match(forced.err, /WARNING: 2026-11 FAILED at seq 4 \(id mo_3\): hash_mismatch/);
+  const d = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+  assert.equal(d.verification.ok, false);
+  assert.deepEqual(d.verification.chains.map((c: { chain: string; failure?: { id?: string; reason: string } }) => [c.chain, c.failure?.id, c.failure?.reason]), [['2026-11', 'mo_3', 'hash_mismatch']]);
+  assert.ok(d.signature, 'signed, with the damage inside what is signed');
 });
 
 test('token create --role regulator with a province and dates', () => {

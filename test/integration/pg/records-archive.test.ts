@@ -333,6 +333,8 @@ describe('records over HTTP on PostgreSQL: heads, holds, purge, export', { timeo
     const { signature, ...unsigned } = m;
     assert.equal(verifyTextSignature(canonicalJson(unsigned), signature!, m.publicKey), true);
     assert.deepEqual(m.heads.map((x) => x.chain).sort(), Object.keys(m.counts.byMonth).sort());
+    assert.equal(m.verification.ok, true, JSON.stringify(m.verification));
+    assert.deepEqual(m.verification.chains.map((c) => c.chain).sort(), Object.keys(m.counts.byMonth).sort(), 'the months the export draws on were verified');
   });
 
   test('purge: a month past retention goes; holds and live relationships stay in retained; verify passes', async () => {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startTestGateway, onboard, ADMIN_TOKEN } from '../../helpers/gateway.js';
 import { verifyChains } from '../../../src/app/records-verify.js';
-import { runExport } from '../../../src/app/inspect-export.js';
+import { ChainDamagedError, runExport } from '../../../src/app/inspect-export.js';
 import { readBody } from '../../../src/store/record-columns.js';
 
 test('readBody: objects pass, anything else is shown as unreadable text', () => {
@@ -82,7 +82,21 @@ describe('a damaged record body', () => {
           }
 
           let text = '';
-          const manifest = await runExport(g.app.ctx, 'test', { contentProviderId: cp.id, from: 0, to: g.clock.now() + 1 }, 'jsonl', 'r.jsonl', { write: (s) => { text += s; } });
+          const range = { contentProviderId: cp.id, from: 0, to: g.clock.now() + 1 };
+          // Refused before a byte is written: a signed manifest would certify the damaged record.
+          await assert.rejects(runExport(g.app.ctx, 'test', range, 'jsonl', 'r.jsonl', { write: (s) => { text += s; } }), (e: unknown) => {
+            assert.ok(e instanceof ChainDamagedError);
+            assert.equal(e.report.chains.find((c) => !c.ok)?.failure?.id, ids[1]);
+            assert.match(e.message, new RegExp(`id ${ids[1]}\\): hash_mismatch`));
+            return true;
+          });
+          assert.equal(text, '');
+          // Accepted explicitly: exported, and the signed manifest names the damage.
+          const manifest = await runExport(g.app.ctx, 'test', range, 'jsonl', 'r.jsonl', { write: (s) => { text += s; } }, { allowDamaged: true });
+          assert.equal(manifest.verification.ok, false);
+          assert.deepEqual(manifest.verification.chains.filter((c) => !c.ok).map((c) => [c.failure?.id, c.failure?.reason]), [[ids[1], 'hash_mismatch']]);
+          const audit = (await g.store.records.queryRecords({ kind: 'audit', type: 'inspect.export', limit: 5 })).records;
+          assert.equal((audit[0].body as { damaged?: { id?: string }[] }).damaged?.[0]?.id, ids[1], 'the export record says it was made over damage');
           const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { id: string; body: unknown });
           assert.equal(lines.length, manifest.counts.total);
           assert.deepEqual(lines.find((l) => l.id === ids[1])!.body, exported);

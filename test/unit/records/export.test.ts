@@ -33,6 +33,9 @@ test('jsonl and csv exports with a signed manifest', async () => {
       assert.equal(verifyTextSignature(canonicalJson(unsigned), signature!, recordsFor(g.app.ctx).signer.publicKey), true);
       assert.equal(verifyTextSignature(canonicalJson({ ...unsigned, counts: { ...unsigned.counts, total: 3 } }), signature!, m.publicKey), false);
       assert.ok(m.heads.length >= 1 && m.heads.every((h) => verifyHeadSignature(h, m.publicKey)));
+      // the chains under the export were recomputed before it was signed, and the manifest says so
+      assert.equal(m.verification.ok, true);
+      assert.ok(m.verification.chains.length >= 1 && m.verification.chains.every((c) => c.ok && c.checked > 0));
       const lines = text.trim().split('\n');
       if (format === 'jsonl') {
         const rows = lines.map((l) => JSON.parse(l));
