@@ -21,6 +21,7 @@ import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { str } from './validate.js';
 import { settleDueRequests } from './consent-sweeper.js';
+import { MAX_CONSENT_DAYS } from './consents.js';
 import { inDateRange, inProvince } from './records-scope.js';
 
 const HOUR = 3_600_000;
@@ -56,7 +57,7 @@ export function parseConsentRequest(body: unknown): ConsentRequestInput {
     to: str(b.to, 'to', { min: 1, max: 32 }),
     category: str(b.category, 'category', { min: 1, max: 64 }).trim(),
     frequency: { count: int(f.count, 'frequency/count', 1, 1000), per: f.per as ConsentPeriod },
-    durationDays: int(b.durationDays, 'durationDays', 1, 3650),
+    durationDays: int(b.durationDays, 'durationDays', 1, MAX_CONSENT_DAYS),
   };
   if (!out.category) throw new SmsguardError('invalid_request', 'category: must not be blank', {}, 'category');
   if (b.text !== undefined && b.text !== null) out.text = str(b.text, 'text', { min: 1, max: 2000 });

@@ -8,6 +8,21 @@ import { msisdnField, str } from './validate.js';
 const PERS = ['day', 'week', 'month'] as const;
 /** How far after our clock a proof's capturedAt may be (the provider's clock may run a little ahead). */
 export const MAX_PROOF_SKEW_MS = 5 * 60_000;
+/**
+ * The earliest proof/capturedAt taken (2000-01-01 UTC). A gateway limit, not a rule of the regulations:
+ * no consent behind a commercial SMS today was captured before then, and an earlier date (1900, a 0
+ * epoch) is a provider's placeholder or a parse slip, not evidence.
+ */
+export const MIN_PROOF_CAPTURED_AT = Date.UTC(2000, 0, 1);
+/**
+ * The longest a consent may run, in days: from when it was given (proof/capturedAt; without proof, from
+ * now) to expiresAt. A gateway limit, not a rule of the regulations (they require the duration to be
+ * stated, not a maximum: shared/REGULATION.md item 5); the same maximum as a consent request's
+ * `durationDays`, so a consent obtained elsewhere cannot outlast one asked for here. Year 9999 is a
+ * consent that never ends, which the duration requirement rules out.
+ */
+export const MAX_CONSENT_DAYS = 3650;
+const DAY_MS = 86_400_000;
 
 function parseTime(v: unknown, field: string): number {
   const s = str(v, field, { min: 1, max: 40 });
@@ -30,6 +45,7 @@ export async function grantConsent(ctx: AppContext, p: Principal, body: Record<s
   const expiresAt = parseTime(body.expiresAt, 'expiresAt');
   const now = ctx.clock.now();
   if (expiresAt <= now) throw new SmsguardError('invalid_request', 'expiresAt: must be in the future', {}, 'expiresAt');
+  let givenAt = now;
   let proof: Record<string, unknown> = {};
   if (body.proof === undefined || body.proof === null) {
     if (ctx.profile.params.consentProofRequired.value) {
@@ -46,7 +62,15 @@ export async function grantConsent(ctx: AppContext, p: Principal, body: Record<s
     if (capturedAt > now + MAX_PROOF_SKEW_MS) {
       throw new SmsguardError('invalid_request', `proof/capturedAt: must not be in the future (at most ${MAX_PROOF_SKEW_MS / 60_000} minutes of clock skew allowed)`, {}, 'proof/capturedAt');
     }
+    if (capturedAt < MIN_PROOF_CAPTURED_AT) {
+      throw new SmsguardError('invalid_request', `proof/capturedAt: must not be before ${new Date(MIN_PROOF_CAPTURED_AT).toISOString()} (gateway limit)`, {}, 'proof/capturedAt');
+    }
+    if (expiresAt <= capturedAt) throw new SmsguardError('invalid_request', 'expiresAt: must be after proof/capturedAt', {}, 'expiresAt');
+    givenAt = Math.min(capturedAt, now);
     proof = { channel, reference, capturedAt: new Date(capturedAt).toISOString() };
+  }
+  if (expiresAt > givenAt + MAX_CONSENT_DAYS * DAY_MS) {
+    throw new SmsguardError('invalid_request', `expiresAt: a consent lasts at most ${MAX_CONSENT_DAYS} days from when it was given (${new Date(givenAt).toISOString()}${givenAt === now ? ', now' : ', proof/capturedAt'}); gateway limit`, {}, 'expiresAt');
   }
   const id = ctx.ids.next('con');
   await ctx.store.consents.grantConsent({

@@ -32,6 +32,30 @@ describe('audit fixes over HTTP', () => {
     assert.equal((await consent(cp.auth)).statusCode, 201);
   });
 
+  test('POST /v1/consents: capturedAt before 2000 and expiresAt past 3650 days from it (year 9999) → 400 naming the field', async () => {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const DAY = 86_400_000;
+    const bad = async (over: Record<string, unknown>, field: string, message: RegExp) => {
+      const r = await consent(cp.auth, over);
+      assert.equal(r.statusCode, 400, r.body);
+      assert.deepEqual([r.json().error.code, r.json().error.field], ['invalid_request', field], r.body);
+      assert.match(r.json().error.message, message);
+    };
+    const proof = (capturedAt: string) => ({ proof: { channel: 'web', reference: 'form-1', capturedAt } });
+    await bad(proof('1900-01-01T00:00:00Z'), 'proof/capturedAt', /before 2000-01-01/);
+    await bad(proof('1999-12-31T23:59:59Z'), 'proof/capturedAt', /before 2000-01-01/);
+    await bad({ expiresAt: '9999-12-31T00:00:00Z' }, 'expiresAt', /at most 3650 days/);
+    // measured from when the consent was given: captured in 2020, it cannot run into 2031
+    await bad({ ...proof('2020-01-01T00:00:00Z'), expiresAt: iso(Date.parse('2020-01-01T00:00:00Z') + 3650 * DAY + 1) }, 'expiresAt', /at most 3650 days/);
+    // captured a few minutes ahead (allowed skew) but expiring before that
+    await bad({ ...proof(iso(NOON_SHANGHAI + 4 * 60_000)), expiresAt: iso(NOON_SHANGHAI + 2 * 60_000) }, 'expiresAt', /after proof\/capturedAt/);
+    // the bounds themselves pass
+    const edge = await consent(cp.auth, { ...proof('2020-01-01T00:00:00Z'), expiresAt: iso(Date.parse('2020-01-01T00:00:00Z') + 3650 * DAY) });
+    assert.equal(edge.statusCode, 201, edge.body);
+    const long = await consent(cp.auth, { ...proof(iso(NOON_SHANGHAI)), expiresAt: iso(NOON_SHANGHAI + 3650 * DAY) });
+    assert.equal(long.statusCode, 201, long.body);
+  });
+
   test('GET /v1/consent-requests/{id} of another provider → 403 forbidden; unknown id → 404', async () => {
     const r = await g.http.inject({ method: 'POST', url: '/v1/consent-requests', headers: cp.auth, payload: { from: '10690002', to: '13900139001', category: '会员促销', frequency: { count: 4, per: 'month' }, durationDays: 180 } });
     assert.equal(r.statusCode, 202, r.body);

@@ -15,8 +15,11 @@ export async function consentRoutes(f: FastifyInstance, opts: { app: App }): Pro
         properties: {
           msisdn: { type: 'string' }, category: { type: 'string' },
           frequency: { type: 'object', properties: { count: { type: 'integer' }, per: { type: 'string', enum: ['day', 'week', 'month'] } }, required: ['count', 'per'] },
-          expiresAt: { type: 'string', format: 'date-time' },
-          proof: { type: 'object', properties: { channel: { type: 'string' }, reference: { type: 'string' }, capturedAt: { type: 'string' } }, required: ['channel', 'reference', 'capturedAt'] },
+          expiresAt: { type: 'string', format: 'date-time', description: 'in the future, after proof.capturedAt, and at most 3650 days after it (without proof, after now): a gateway limit, not a regulation' },
+          proof: {
+            type: 'object', required: ['channel', 'reference', 'capturedAt'],
+            properties: { channel: { type: 'string' }, reference: { type: 'string' }, capturedAt: { type: 'string', description: 'ISO-8601; not before 2000-01-01 (gateway limit), at most 5 minutes after the gateway clock' } },
+          },
         },
         required: ['msisdn', 'category', 'frequency', 'expiresAt'],
       },
