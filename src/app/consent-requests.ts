@@ -26,6 +26,9 @@ import { inDateRange, inProvince } from './records-scope.js';
 
 const HOUR = 3_600_000;
 export const DAY = 86_400_000;
+/** One pending request per provider and number (409 `conflict`): a gateway rule, not in any profile. */
+const ONE_PENDING_RULE = 'consent.one-pending';
+const ONE_PENDING_ARTICLE = 'gateway rule, not a regulation: one open request per provider and number, so a reply to the port answers exactly one';
 
 function reject(ctx: AppContext, code: ErrorCode, rule: string, message: string, field?: string): never {
   throw new SmsguardError(code, message, { rule, article: ctx.profile.rules[rule]?.article, profile: ctx.profile.id }, field);
@@ -140,7 +143,12 @@ async function openRequest(ctx: AppContext, cpId: string, input: ConsentRequestI
   await ctx.store.consents.openConsentRequest(row, (facts) => {
     if (facts.dnd) reject(ctx, 'opted_out', 'commercial.opt-out', 'the number is on the do-not-disturb list');
     if (facts.optedOut) reject(ctx, 'opted_out', 'commercial.opt-out', 'the number refused commercial messages from this content provider; a consent request is a commercial approach too');
-    if (facts.pending) throw new SmsguardError('conflict', `consent request ${facts.pending.id} to this number is waiting for its answer until ${new Date(facts.pending.deadlineAt).toISOString()}`);
+    if (facts.pending) {
+      // Not a regulation: the gateway's own rule, so that a reply to the port answers exactly one request.
+      throw new SmsguardError('conflict', `consent request ${facts.pending.id} to this number is waiting for its answer until ${new Date(facts.pending.deadlineAt).toISOString()}`, {
+        rule: ONE_PENDING_RULE, article: ONE_PENDING_ARTICLE, profile: ctx.profile.id,
+      });
+    }
     const repeat = findRepeat(facts.refused, row);
     if (repeat) reject(ctx, 'consent_request_repeated', 'consent.no-repeat', repeat);
   });

@@ -156,6 +156,11 @@ describe('consent requests: answers, wording and repeats (cn-2015)', () => {
     // one pending request per number and provider: a second waits for the first
     const second = await ask(g, cp, to, { category: '新品上市' });
     assert.equal(second.statusCode, 409);
+    assert.equal(second.json().error.code, 'conflict');
+    assert.equal(second.json().error.rule, 'consent.one-pending', 'every rejection names its rule');
+    assert.match(second.json().error.article, /gateway rule, not a regulation/);
+    const audit = (await g.http.inject({ method: 'GET', url: `/v1/records?kind=audit&type=consent_request.rejected&msisdn=%2B86${to}`, headers: g.admin })).json().records;
+    assert.deepEqual(audit.map((x: any) => [x.body.code, x.body.rule]), [['conflict', 'consent.one-pending']], 'the audit record keeps the rule too');
     assert.equal((await reply(g, to, '同意')).action, 'consent_granted');
   });
 
