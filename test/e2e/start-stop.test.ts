@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { closedPort } from '../helpers/closed-port.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,14 +44,6 @@ async function terminate(p: ChildProcess): Promise<{ code: number | null; ms: nu
   p.kill('SIGTERM');
   const code = await exited;
   return { code, ms: Date.now() - t0 };
-}
-
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 test('report port taken by a provider: one warning at start; SIGTERM with the upstream down is prompt and loses nothing; a restart sends at once', { timeout: 120_000 }, async () => {

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { closedPort } from '../../helpers/closed-port.js';
 import { openTestPgStore, TEST_PG_URL } from '../../helpers/pg.js';
 import { PostgresStore } from '../../../src/store/postgres/index.js';
 import { App } from '../../../src/app/app.js';
@@ -18,14 +18,6 @@ import { SmppUpstream } from '../../../src/smpp/client/upstream.js';
 import { ThreadedUpstream } from '../../../src/smpp/client/threaded-upstream.js';
 import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
-
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 async function waitFor(cond: () => Promise<boolean>, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;

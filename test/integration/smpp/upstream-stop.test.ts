@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { closedPort } from '../../helpers/closed-port.js';
 import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import type { OutboundMessage } from '../../../src/ports/store.js';
 import type { SubmitResult } from '../../../src/ports/egress.js';
@@ -14,15 +14,6 @@ import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
 import { UPSTREAM_MAKERS } from '../../fakes/smpp/upstream-fixture.js';
 
 const msg = (id: string): OutboundMessage => ({ id, contentProviderId: 'cp_1', from: '10690001', to: '+8613800138000', text: `stop ${id}`, registeredDelivery: true, attempts: 1, submittedAt: Date.now() });
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
