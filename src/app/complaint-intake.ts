@@ -29,9 +29,10 @@ export interface ComplaintInput {
   externalRef: string | null;
 }
 
-const SCREENSHOT = /^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/=]+$/;
+/** A screenshot as the complaint form and the API take it: a base64 data URL of a PNG, JPEG or WebP image. */
+export const SCREENSHOT = /^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/=]+$/;
 /** A screenshot is stored inline; 700 KB of base64 is a phone screenshot, not a file store. */
-const SCREENSHOT_MAX = 700_000;
+export const SCREENSHOT_MAX = 700_000;
 
 function opt(v: unknown, field: string, max: number): string | null {
   if (v === undefined || v === null || v === '') return null;

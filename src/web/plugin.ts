@@ -18,8 +18,8 @@ import { providersVisibleTo } from '../app/records-scope.js';
 import { esc, page } from './html.js';
 import { t, type Lang } from './i18n.js';
 import { complaintForm, filedPage, loginPage, publicCreditPage, statusForm } from './pages/public.js';
-import { caseListPage, casePage, importPage } from './pages/cases.js';
-import { parseJsonl, requireReportFiler } from '../app/complaint-intake.js';
+import { caseListPage, casePage, importPage, type PostedAction } from './pages/cases.js';
+import { parseJsonl, requireReportFiler, SCREENSHOT, SCREENSHOT_MAX } from '../app/complaint-intake.js';
 import { HTTP_STATUS } from '../http/error-map.js';
 import { creditPage } from './pages/credit.js';
 import { renderAnnualReport } from './annual-report.js';
@@ -116,6 +116,11 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   const hide = { schema: { hide: true } };
 
   f.get('/web', hide, async (_req, reply) => reply.redirect('/web/complaint', 303));
+  // A mistyped or outdated address under /web is a page that says so, with the site's navigation, not the API's JSON 404.
+  f.get('/web/*', hide, async (req, reply) => {
+    const lang = langOf(req, reply);
+    return render(req, reply, lang, t(lang, 'notFoundTitle'), `<p role="alert">${esc(t(lang, 'notFoundText'))}</p>`, await who(req), HTTP_STATUS.not_found);
+  });
 
   // ---- public: complaint form, receipt, status, withdraw, credit register
   f.get('/web/complaint', hide, async (req, reply) => {
@@ -131,7 +136,10 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       return render(req, reply, lang, t(lang, 'filedTitle'), filedPage(lang, filed), await who(req), 201);
     } catch (e) {
       const r = rejection(e);
-      return render(req, reply, lang, t(lang, 'formTitle'), complaintForm(lang, { ...body, screenshot: '' }, r.message), await who(req), r.status);
+      // A screenshot that is one goes back in the form with the rest, so the user does not have to pick it again
+      // (nor learn, after fixing the number, that a complaint with only a screenshot now says nothing).
+      const screenshot = SCREENSHOT.test(body.screenshot) && body.screenshot.length <= SCREENSHOT_MAX ? body.screenshot : '';
+      return render(req, reply, lang, t(lang, 'formTitle'), complaintForm(lang, { ...body, screenshot }, r.message), await who(req), r.status);
     }
   });
   const status = async (req: FastifyRequest, reply: FastifyReply, v: { reference: string; accessCode: string }) => {
@@ -188,11 +196,16 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const lang = langOf(req, reply);
     const q = req.query as Record<string, string>;
     const state = q.state ?? '';
-    const r = await svc().listCases(p, { state: state || undefined, cursor: q.cursor, limit: 100 });
-    const names = new Map((await app.ctx.store.directory.listContentProviders()).map((c) => [c.id, c.name]));
-    return render(req, reply, lang, t(lang, 'casesTitle'), caseListPage(lang, r.cases, state, names, r.nextCursor), p);
+    try {
+      const r = await svc().listCases(p, { state: state || undefined, cursor: q.cursor, limit: 100 });
+      const names = new Map((await app.ctx.store.directory.listContentProviders()).map((c) => [c.id, c.name]));
+      return render(req, reply, lang, t(lang, 'casesTitle'), caseListPage(lang, r.cases, state, names, r.nextCursor), p);
+    } catch (e) {
+      // A state or cursor the list refuses (an edited or stale link) is a page with the reason, not the API's JSON.
+      return errorPage(req, reply, p, e);
+    }
   });
-  const showCase = async (req: FastifyRequest, reply: FastifyReply, p: Principal, id: string, flash: { done?: string; error?: string }, code = 200) => {
+  const showCase = async (req: FastifyRequest, reply: FastifyReply, p: Principal, id: string, flash: { done?: string; error?: string; posted?: PostedAction }, code = 200) => {
     const lang = langOf(req, reply);
     const c = await svc().getCase(p, id);
     const providers = p.role === 'content-provider' ? [] : await app.ctx.store.directory.listContentProviders();
@@ -223,11 +236,13 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       reason: one(form, 'reason') || undefined, text: one(form, 'text') || undefined, finding: one(form, 'finding') || undefined,
       contentProviderId: one(form, 'contentProviderId') || undefined, measures: many(form, 'measures').map((kind) => ({ kind, note })),
     };
+    // On a refusal the form comes back as it was sent: an answer typed out is not lost to one wrong field.
+    const posted: PostedAction = { action, values: Object.fromEntries(['reason', 'text', 'finding', 'contentProviderId', 'measureNote'].map((k) => [k, one(form, k)])), measures: many(form, 'measures') };
     try {
       await svc().act(p, id, action, body);
       return reply.redirect(`/web/cases/${encodeURIComponent(id)}?done=${encodeURIComponent(action)}`, 303);
     } catch (e) {
-      return showAgain(req, reply, p, e, (error, code) => showCase(req, reply, p, id, { error }, code));
+      return showAgain(req, reply, p, e, (error, code) => showCase(req, reply, p, id, { error, posted }, code));
     }
   });
 
@@ -259,7 +274,11 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const text = one(req.body as Form, 'jsonl');
     try {
       const results = await svc().fileReports(p, parseJsonl(text));
-      return render(req, reply, lang, t(lang, 'importTitle'), importPage(lang, results), p);
+      // The lines that failed go back into the text area (results follow the non-blank lines, as parseJsonl
+      // reads them), so the clerk corrects and imports them again instead of finding them in the file.
+      const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+      const failed = lines.filter((_, i) => results[i] && !results[i].ok).join('\n');
+      return render(req, reply, lang, t(lang, 'importTitle'), importPage(lang, results, failed), p);
     } catch (e) {
       const r = rejection(e);
       return render(req, reply, lang, t(lang, 'importTitle'), `<div class="alert" role="alert">${esc(r.message)}</div>${importPage(lang, undefined, text)}`, p, r.status);
@@ -268,7 +287,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
 
   // ---- credit files (regulator adds and publishes; operator and providers read)
   /** `cursor`: the API's cursor of the entries page to show (the first without one). */
-  const showCredit = async (req: FastifyRequest, reply: FastifyReply, p: Principal, flash: { done?: string; error?: string }, code = 200, cursor?: string) => {
+  const showCredit = async (req: FastifyRequest, reply: FastifyReply, p: Principal, flash: { done?: string; error?: string; values?: Record<string, string> }, code = 200, cursor?: string) => {
     const lang = langOf(req, reply);
     const month = shanghaiMonth(app.ctx.clock.now());
     let providers = await app.ctx.store.directory.listContentProviders();
@@ -301,14 +320,16 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const p = await needStaff(req, reply);
     if (!p) return reply;
     const form = req.body as Form;
+    const values = Object.fromEntries(['contentProviderId', 'kind', 'amountYuan', 'notes', 'publicSummary'].map((k) => [k, one(form, k)]));
     try {
       await svc().addCreditEntry(p, {
-        contentProviderId: one(form, 'contentProviderId'), kind: one(form, 'kind'), amountYuan: one(form, 'amountYuan') || undefined,
-        notes: one(form, 'notes') || undefined, publicSummary: one(form, 'publicSummary') || undefined,
+        contentProviderId: values.contentProviderId, kind: values.kind, amountYuan: values.amountYuan || undefined,
+        notes: values.notes || undefined, publicSummary: values.publicSummary || undefined,
       });
       return reply.redirect('/web/credit?done=add', 303);
     } catch (e) {
-      return showAgain(req, reply, p, e, (error, code) => showCredit(req, reply, p, { error }, code));
+      // The form comes back filled in as it was sent, so fixing one field does not mean typing the notes again.
+      return showAgain(req, reply, p, e, (error, code) => showCredit(req, reply, p, { error, values }, code));
     }
   });
   f.post('/web/credit/entries/:id/publish', hide, async (req, reply) => {

@@ -57,31 +57,38 @@ ${cands ? `<table><thead><tr><th scope="col">${esc(t(lang, 'when'))}</th><th sco
 </section>`;
 }
 
-function actionForms(lang: Lang, c: CaseDetail, p: Principal, providers: ContentProviderRow[]): string {
+/** What was posted to an action form that was refused: the action and its fields, to fill that form in again. */
+export interface PostedAction { action: string; values: Record<string, string>; measures: string[] }
+
+function actionForms(lang: Lang, c: CaseDetail, p: Principal, providers: ContentProviderRow[], posted?: PostedAction): string {
   const forms: string[] = [];
-  const reason = (id: string) => textarea({ id: `${id}-reason`, name: 'reason', label: t(lang, 'reason'), maxlength: 1000 });
   for (const a of c.allowedActions) {
     const id = `act-${a}`;
+    // Only the form that was sent and refused comes back filled in; the others start empty.
+    const v = posted?.action === a ? posted.values : {};
+    const ticked = new Set(posted?.action === a ? posted.measures : []);
+    const sel = (x: string, want: string | undefined) => (want !== undefined && x === want ? ' selected' : '');
+    const reason = textarea({ id: `${id}-reason`, name: 'reason', label: t(lang, 'reason'), value: v.reason, maxlength: 1000 });
     let extra = '';
     if (a === 'forward' && !c.contentProviderId) {
-      extra = `<label for="${id}-cp">${esc(t(lang, 'provider'))}</label><select id="${id}-cp" name="contentProviderId" required><option value=""></option>${providers.map((x) => `<option value="${esc(x.id)}">${esc(x.name)}</option>`).join('')}</select>`;
+      extra = `<label for="${id}-cp">${esc(t(lang, 'provider'))}</label><select id="${id}-cp" name="contentProviderId" required><option value=""></option>${providers.map((x) => `<option value="${esc(x.id)}"${sel(x.id, v.contentProviderId)}>${esc(x.name)}</option>`).join('')}</select>`;
     } else if (a === 'forward' && c.contentProviderId === OPERATOR_ACCOUNT_ID) {
       // The match is the operator's own message: the operator handles it, unless the centre names the provider that really sent it.
-      extra = `<label for="${id}-cp">${esc(t(lang, 'provider'))}</label><select id="${id}-cp" name="contentProviderId"><option value="">${esc(t(lang, 'operatorOwn'))}</option>${providers.map((x) => `<option value="${esc(x.id)}">${esc(x.name)}</option>`).join('')}</select>`;
+      extra = `<label for="${id}-cp">${esc(t(lang, 'provider'))}</label><select id="${id}-cp" name="contentProviderId"><option value="">${esc(t(lang, 'operatorOwn'))}</option>${providers.map((x) => `<option value="${esc(x.id)}"${sel(x.id, v.contentProviderId)}>${esc(x.name)}</option>`).join('')}</select>`;
     } else if (a === 'answer') {
       const measures = c.contentProviderId === OPERATOR_ACCOUNT_ID ? MEASURES.filter((m) => m === 'refund' || m === 'other') : MEASURES.filter((m) => p.role === 'admin' || !OPERATOR_MEASURES.has(m));
-      extra = `${textarea({ id: `${id}-text`, name: 'text', label: t(lang, 'answerText'), required: true, maxlength: 300 })}
-<fieldset><legend>${esc(t(lang, 'finding'))}</legend>${FINDINGS.map((f, i) => `<input type="radio" id="${id}-f-${f}" name="finding" value="${f}"${i === 0 ? ' required' : ''}><label class="choice" for="${id}-f-${f}">${esc(tk(lang, `fd_${f}`))}</label>`).join(' ')}</fieldset>
-<fieldset><legend>${esc(t(lang, 'measuresLegend'))}</legend>${measures.map((m) => `<input type="checkbox" id="${id}-m-${m}" name="measures" value="${m}"><label class="choice" for="${id}-m-${m}">${esc(tk(lang, `ms_${m}`))}</label>`).join(' ')}
-${field({ id: `${id}-mnote`, name: 'measureNote', label: t(lang, 'measureNote') })}</fieldset>`;
+      extra = `${textarea({ id: `${id}-text`, name: 'text', label: t(lang, 'answerText'), value: v.text, required: true, maxlength: 300 })}
+<fieldset><legend>${esc(t(lang, 'finding'))}</legend>${FINDINGS.map((f, i) => `<input type="radio" id="${id}-f-${f}" name="finding" value="${f}"${i === 0 ? ' required' : ''}${f === v.finding ? ' checked' : ''}><label class="choice" for="${id}-f-${f}">${esc(tk(lang, `fd_${f}`))}</label>`).join(' ')}</fieldset>
+<fieldset><legend>${esc(t(lang, 'measuresLegend'))}</legend>${measures.map((m) => `<input type="checkbox" id="${id}-m-${m}" name="measures" value="${m}"${ticked.has(m) ? ' checked' : ''}><label class="choice" for="${id}-m-${m}">${esc(tk(lang, `ms_${m}`))}</label>`).join(' ')}
+${field({ id: `${id}-mnote`, name: 'measureNote', label: t(lang, 'measureNote'), value: v.measureNote })}</fieldset>`;
     } else if (a === 'close') {
-      extra = `<label for="${id}-finding">${esc(t(lang, 'finding'))}</label><select id="${id}-finding" name="finding"><option value="">${esc(c.finding ? tk(lang, `fd_${c.finding}`) : '—')}</option>${FINDINGS.map((f) => `<option value="${f}">${esc(tk(lang, `fd_${f}`))}</option>`).join('')}</select>`;
+      extra = `<label for="${id}-finding">${esc(t(lang, 'finding'))}</label><select id="${id}-finding" name="finding"><option value="">${esc(c.finding ? tk(lang, `fd_${c.finding}`) : '—')}</option>${FINDINGS.map((f) => `<option value="${f}"${sel(f, v.finding)}>${esc(tk(lang, `fd_${f}`))}</option>`).join('')}</select>`;
     }
     forms.push(`<form method="post" action="/web/cases/${encodeURIComponent(c.id)}/act" aria-labelledby="${id}-h">
 <fieldset><legend id="${id}-h">${esc(tk(lang, `ac_${a}`))}</legend>
 <input type="hidden" name="action" value="${a}">
 ${extra}
-${reason(id)}
+${reason}
 <button type="submit" id="${id}-submit">${esc(tk(lang, `ac_${a}`))}</button>
 </fieldset></form>`);
   }
@@ -95,7 +102,8 @@ ${field({ id: 'rematch-sender', name: 'sender', label: t(lang, 'sender'), value:
   return forms.length ? `<section aria-labelledby="act-h"><h2 id="act-h">${esc(t(lang, 'actions'))}</h2>${forms.join('\n')}</section>` : '';
 }
 
-export function casePage(lang: Lang, c: CaseDetail, p: Principal, providers: ContentProviderRow[], flash?: { done?: string; error?: string }): string {
+/** `flash.posted`: the refused action's form as it was sent, shown again filled in under the error. */
+export function casePage(lang: Lang, c: CaseDetail, p: Principal, providers: ContentProviderRow[], flash?: { done?: string; error?: string; posted?: PostedAction }): string {
   const name = c.contentProviderId === OPERATOR_ACCOUNT_ID ? t(lang, 'operatorAccount') : c.contentProviderId ? providers.find((x) => x.id === c.contentProviderId)?.name ?? c.contentProviderId : '—';
   const d = c.deadline;
   const deadline = d.running
@@ -119,7 +127,7 @@ ${c.finding ? `<dt>${esc(t(lang, 'finding'))}</dt><dd id="finding">${esc(tk(lang
 ${c.answerText ? `<dt>${esc(t(lang, 'answerText'))}</dt><dd id="answer-text">${esc(c.answerText)}</dd>` : ''}
 </dl>
 ${c.screenshot ? `<p><img class="shot" src="${esc(c.screenshot)}" alt="${esc(lang === 'zh' ? '用户提交的截图' : 'Screenshot the user sent')}"></p>` : ''}
-${actionForms(lang, c, p, providers)}
+${actionForms(lang, c, p, providers, flash?.posted)}
 ${evidenceSection(lang, c)}
 <section aria-labelledby="trail-h"><h2 id="trail-h">${esc(t(lang, 'trail'))}</h2>
 <table id="trail"><thead><tr><th scope="col">${esc(t(lang, 'when'))}</th><th scope="col">${esc(t(lang, 'who'))}</th><th scope="col">${esc(t(lang, 'what'))}</th><th scope="col">${esc(t(lang, 'reason'))}</th></tr></thead><tbody>${events}</tbody></table>
@@ -127,12 +135,16 @@ ${measures ? `<h3>${esc(t(lang, 'measures'))}</h3><ul id="measures">${measures}<
 </section>`;
 }
 
-/** The report centre's bulk import: paste JSONL or pick a file (read in the browser into the text area). */
+/**
+ * The report centre's bulk import: paste JSONL or pick a file (read in the browser into the text area).
+ * `text`: what the text area holds: after an import, the lines that failed; after a refused request, all of it.
+ */
 export function importPage(lang: Lang, results?: { ok: boolean; reference?: string | null; externalRef?: string | null; state?: string; id?: string; error?: { code: string; message: string } }[], text = ''): string {
   const rows = (results ?? []).map((r, i) => `<tr><td>${i + 1}</td><td class="mono">${esc(r.externalRef ?? r.reference ?? '—')}</td><td>${r.ok
     ? `<span class="ok">${esc(tk(lang, `st_${r.state}`))}</span> <a href="/web/cases/${encodeURIComponent(r.id ?? '')}" class="mono">${esc(r.reference)}</a>`
     : `<span class="overdue">${esc(r.error?.code)}</span> ${esc(r.error?.message)}`}</td></tr>`).join('');
-  const summary = results ? `<div class="notice" role="status">${esc(t(lang, 'filedN'))} ${results.filter((r) => r.ok).length} · ${esc(t(lang, 'failedN'))} ${results.filter((r) => !r.ok).length}</div>
+  const nFailed = results?.filter((r) => !r.ok).length ?? 0;
+  const summary = results ? `<div class="notice" role="status">${esc(t(lang, 'filedN'))} ${results.filter((r) => r.ok).length} · ${esc(t(lang, 'failedN'))} ${nFailed}${nFailed ? `<br>${esc(t(lang, 'importFailedKept'))}` : ''}</div>
 <table id="import-results"><caption>${esc(t(lang, 'importResult'))}</caption><thead><tr><th scope="col">#</th><th scope="col">${esc(t(lang, 'colRef'))}</th><th scope="col">${esc(t(lang, 'colState'))}</th></tr></thead><tbody>${rows}</tbody></table>` : '';
   return `${summary}
 <form method="post" action="/web/reports/import">

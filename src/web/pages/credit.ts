@@ -7,8 +7,12 @@ import { alertBox, esc, field, fmtTime, textarea } from '../html.js';
 
 const fmtRate = (r: number | null) => (r === null ? '—' : r >= 100 ? r.toFixed(0) : r.toFixed(2));
 
-/** `nextCursor`: the API's cursor for the entries after these (null on the last page), linked as the next page. */
-export function creditPage(lang: Lang, p: Principal, providers: ContentProviderRow[], rates: Map<string, ComplaintRate>, entries: CreditEntryView[], nextCursor: string | null, year: number, flash?: { error?: string; done?: string }): string {
+/**
+ * `nextCursor`: the API's cursor for the entries after these (null on the last page), linked as the next page.
+ * `flash.values`: what the regulator typed into the add form when it was refused, put back into the form.
+ */
+export function creditPage(lang: Lang, p: Principal, providers: ContentProviderRow[], rates: Map<string, ComplaintRate>, entries: CreditEntryView[], nextCursor: string | null, year: number, flash?: { error?: string; done?: string; values?: Record<string, string> }): string {
+  const v = flash?.values ?? {};
   const names = new Map(providers.map((c) => [c.id, c.name]));
   const rateRows = providers.map((c) => {
     const r = rates.get(c.id);
@@ -26,12 +30,12 @@ export function creditPage(lang: Lang, p: Principal, providers: ContentProviderR
   const addForm = p.role !== 'regulator' ? '' : `<section aria-labelledby="add-h"><h2 id="add-h">${esc(t(lang, 'addEntry'))}</h2>
 <form method="post" action="/web/credit/entries">
 <label for="e-cp">${esc(t(lang, 'provider'))}</label>
-<select id="e-cp" name="contentProviderId" required><option value=""></option>${providers.map((c) => `<option value="${esc(c.id)}">${esc(c.name)}</option>`).join('')}</select>
+<select id="e-cp" name="contentProviderId" required><option value=""></option>${providers.map((c) => `<option value="${esc(c.id)}"${c.id === v.contentProviderId ? ' selected' : ''}>${esc(c.name)}</option>`).join('')}</select>
 <label for="e-kind">${esc(t(lang, 'kind'))}</label>
-<select id="e-kind" name="kind" required>${kinds.map((k) => `<option value="${k}">${esc(tk(lang, `kd_${k}`))}</option>`).join('')}</select>
-${field({ id: 'e-amount', name: 'amountYuan', label: t(lang, 'amount'), type: 'number', attrs: 'min="0" step="1"' })}
-${textarea({ id: 'e-notes', name: 'notes', label: t(lang, 'notes'), maxlength: 4000 })}
-${field({ id: 'e-summary', name: 'publicSummary', label: t(lang, 'publicSummary') })}
+<select id="e-kind" name="kind" required>${kinds.map((k) => `<option value="${k}"${k === v.kind ? ' selected' : ''}>${esc(tk(lang, `kd_${k}`))}</option>`).join('')}</select>
+${field({ id: 'e-amount', name: 'amountYuan', label: t(lang, 'amount'), type: 'number', value: v.amountYuan, attrs: 'min="0" step="1"' })}
+${textarea({ id: 'e-notes', name: 'notes', label: t(lang, 'notes'), value: v.notes, maxlength: 4000 })}
+${field({ id: 'e-summary', name: 'publicSummary', label: t(lang, 'publicSummary'), value: v.publicSummary })}
 <button type="submit">${esc(t(lang, 'add'))}</button>
 </form></section>`;
   return `${flash?.error ? alertBox(flash.error, lang) : ''}${flash?.done ? `<div class="notice" role="status">${esc(t(lang, 'done'))}</div>` : ''}

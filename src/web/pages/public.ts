@@ -36,8 +36,8 @@ ${field({ id: 'receivedAt', label: t(lang, 'fReceivedAt'), type: 'datetime-local
 ${field({ id: 'request', label: t(lang, 'fRequest'), hint: t(lang, 'fRequestHint'), value: values.request })}
 <label for="shot">${esc(t(lang, 'fScreenshot'))}</label>
 <input id="shot" type="file" accept="image/png,image/jpeg,image/webp" aria-describedby="shot-msg">
-<p class="hint" id="shot-msg" aria-live="polite" data-big="${esc(lang === 'zh' ? '图片超过 500 KB，请压缩后再选。' : 'The image is over 500 KB; please choose a smaller one.')}" data-ok="${esc(lang === 'zh' ? '截图已附上。' : 'Screenshot attached.')}"></p>
-<input type="hidden" id="screenshot" name="screenshot" value="">
+<p class="hint" id="shot-msg" aria-live="polite" data-big="${esc(lang === 'zh' ? '图片超过 500 KB，请压缩后再选。' : 'The image is over 500 KB; please choose a smaller one.')}" data-ok="${esc(lang === 'zh' ? '截图已附上。' : 'Screenshot attached.')}">${values.screenshot ? esc(lang === 'zh' ? '之前选择的截图仍已附上；另选一张可替换它。' : 'The screenshot you chose is still attached; choose another to replace it.') : ''}</p>
+<input type="hidden" id="screenshot" name="screenshot" value="${esc(values.screenshot ?? '')}">
 <button type="submit">${esc(t(lang, 'fSubmit'))}</button>
 </form>
 ${SCREENSHOT_SCRIPT}`;

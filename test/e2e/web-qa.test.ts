@@ -1,0 +1,121 @@
+/**
+ * The staff and public pages as their users meet them (found by a QA pass in a browser): a refused
+ * form comes back filled in as it was sent, and an address the pages refuse is an HTML page, never
+ * the API's JSON.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWithTwoProviders, type TestGateway, type Provider } from '../helpers/gateway.js';
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+const form = (o: Record<string, string | string[]>) => {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(o)) for (const x of Array.isArray(v) ? v : [v]) u.append(k, x);
+  return u.toString();
+};
+
+describe('web pages: refused forms keep what was typed; refused addresses are pages', () => {
+  let g: TestGateway;
+  let cp: Provider;
+  let other: Provider;
+  const cookies: Record<string, string> = {};
+
+  async function cookieFor(token: string): Promise<string> {
+    const r = await g.http.inject({ method: 'POST', url: '/web/login', headers: FORM, payload: `token=${encodeURIComponent(token)}` });
+    assert.equal(r.statusCode, 303, r.body);
+    return String(r.headers['set-cookie']).split(';')[0];
+  }
+
+  before(async () => {
+    ({ g, cp, other } = await startWithTwoProviders({ name: '另一家公司', signature: '【另一家】', ports: { service: '10697001' } }));
+    cookies.regulator = await cookieFor((await g.app.auth.createToken('regulator', 'inspector')).token);
+    cookies.centre = await cookieFor((await g.app.auth.createToken('report-centre', 'clerk')).token);
+    cookies.cp = await cookieFor(cp.apiKey);
+  });
+  after(async () => g.close());
+
+  test('the case list answers a state or cursor it refuses with an HTML page and the API\'s status, not JSON', async () => {
+    for (const url of ['/web/cases?state=bogus', '/web/cases?cursor=zzz']) {
+      const r = await g.http.inject({ method: 'GET', url, headers: { cookie: cookies.regulator } });
+      assert.equal(r.statusCode, 400, url);
+      assert.match(r.headers['content-type'] as string, /^text\/html/, url);
+      assert.match(r.body, /role="alert"[\s\S]*\(invalid_request\)/, url);
+    }
+  });
+
+  test('an address under /web that is no page is an HTML 404 with the navigation, in the chosen language', async () => {
+    const r = await g.http.inject({ method: 'GET', url: '/web/casez' });
+    assert.equal(r.statusCode, 404);
+    assert.match(r.headers['content-type'] as string, /^text\/html/);
+    assert.match(r.body, /<h1>页面不存在<\/h1>/);
+    assert.match(r.body, /href="\/web\/complaint"/);
+    const en = await g.http.inject({ method: 'GET', url: '/web/no/such/page?lang=en' });
+    assert.equal(en.statusCode, 404);
+    assert.match(en.body, /<h1>Page not found<\/h1>/);
+    // The real pages are not shadowed by it.
+    assert.equal((await g.http.inject({ method: 'GET', url: '/web/public/credit' })).statusCode, 200);
+    assert.equal((await g.http.inject({ method: 'GET', url: '/web/cases' })).statusCode, 303);
+    assert.equal((await g.http.inject({ method: 'GET', url: '/v1/nothing' })).json().error.code, 'not_found', 'the API keeps its JSON 404');
+  });
+
+  test('a credit-file entry the regulator is refused comes back with the provider, kind, notes and summary as typed', async () => {
+    const sent = { contentProviderId: other.id, kind: 'fine', amountYuan: '', notes: '约谈记录：<b>第三次</b>\n详见卷宗 17 号', publicSummary: '责令整改 "营销短信"' };
+    const r = await g.http.inject({ method: 'POST', url: '/web/credit/entries', headers: { ...FORM, cookie: cookies.regulator }, payload: form(sent) });
+    assert.equal(r.statusCode, 400, 'a fine needs an amount');
+    assert.match(r.body, /role="alert"[\s\S]*amountYuan/);
+    assert.match(r.body, new RegExp(`<option value="${other.id}" selected>`), 'the provider chosen');
+    assert.doesNotMatch(r.body, new RegExp(`<option value="${cp.id}" selected>`));
+    assert.match(r.body, /<option value="fine" selected>/, 'the kind chosen');
+    assert.match(r.body, /<textarea id="e-notes"[^>]*>约谈记录：&lt;b&gt;第三次&lt;\/b&gt;\n详见卷宗 17 号<\/textarea>/, 'the notes, escaped');
+    assert.match(r.body, /id="e-summary" name="publicSummary" type="text" value="责令整改 &quot;营销短信&quot;"/);
+    const ok = await g.http.inject({ method: 'POST', url: '/web/credit/entries', headers: { ...FORM, cookie: cookies.regulator }, payload: form({ ...sent, amountYuan: '5000' }) });
+    assert.equal(ok.statusCode, 303, ok.body);
+    const fresh = await g.http.inject({ method: 'GET', url: '/web/credit', headers: { cookie: cookies.regulator } });
+    assert.doesNotMatch(fresh.body, / selected>/, 'a fresh form starts empty');
+  });
+
+  test('a 12321 import leaves the lines that failed in the text area, and only those', async () => {
+    const good = JSON.stringify({ reference: 'QA-OK-1', msisdn: '13800138000', sender: '10690001', text: '【示例】验证码' });
+    const bad = JSON.stringify({ reference: 'QA-BAD-2', msisdn: '123', text: 'x' });
+    const r = await g.http.inject({ method: 'POST', url: '/web/reports/import', headers: { ...FORM, cookie: cookies.centre }, payload: form({ jsonl: `${good}\n\n${bad}\n{not json` }) });
+    assert.equal(r.statusCode, 200, r.body);
+    const area = /<textarea id="jsonl"[^>]*>([\s\S]*?)<\/textarea>/.exec(r.body)?.[1] ?? '';
+    const lines = area.split('\n').map((l) => l.replaceAll('&quot;', '"'));
+    assert.deepEqual(lines, [bad, '{not json'], 'the two failed lines, the filed one not');
+    assert.match(r.body, /失败的行已留在下方文本框中/);
+    const again = await g.http.inject({ method: 'POST', url: '/web/reports/import', headers: { ...FORM, cookie: cookies.centre }, payload: form({ jsonl: good }) });
+    assert.equal(/<textarea id="jsonl"[^>]*>([\s\S]*?)<\/textarea>/.exec(again.body)?.[1], '', 'nothing failed, nothing left');
+    assert.doesNotMatch(again.body, /失败的行已留在/);
+  });
+
+  test('a refused case action shows that form again with the answer, finding, measures and reason as sent', async () => {
+    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138002', sender: '10690001', text: '【示例】营销' } })).json();
+    const fw = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act`, headers: { ...FORM, cookie: cookies.centre }, payload: form({ action: 'forward' }) });
+    assert.equal(fw.statusCode, 303, fw.body);
+    const sent = { action: 'answer', text: '   ', finding: 'partly_confirmed', measures: ['opt_out', 'refund'], measureNote: '退还 2 元', reason: '已核实发送记录 <见附件>' };
+    const r = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act`, headers: { ...FORM, cookie: cookies.cp }, payload: form(sent) });
+    assert.equal(r.statusCode, 400, 'a blank answer');
+    assert.match(r.body, /role="alert"[\s\S]*must not be blank/);
+    assert.match(r.body, /id="act-answer-f-partly_confirmed" name="finding" value="partly_confirmed" checked>/);
+    assert.doesNotMatch(r.body, /id="act-answer-f-confirmed"[^>]* checked/);
+    assert.match(r.body, /id="act-answer-m-opt_out" name="measures" value="opt_out" checked>/);
+    assert.match(r.body, /id="act-answer-m-refund" name="measures" value="refund" checked>/);
+    assert.doesNotMatch(r.body, /id="act-answer-m-block_template"[^>]* checked/);
+    assert.match(r.body, /id="act-answer-mnote" name="measureNote" type="text" value="退还 2 元"/);
+    assert.match(r.body, /<textarea id="act-answer-reason"[^>]*>已核实发送记录 &lt;见附件&gt;<\/textarea>/);
+    assert.match(r.body, /<textarea id="act-investigate-reason"[^>]*><\/textarea>/, 'the other forms start empty');
+  });
+
+  test('the public complaint form keeps the chosen screenshot when it is refused for another field', async () => {
+    const shot = `data:image/png;base64,${Buffer.from('not really a png, but base64').toString('base64')}`;
+    const r = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: form({ msisdn: '1380013', screenshot: shot }) });
+    assert.equal(r.statusCode, 422, 'invalid_msisdn');
+    assert.match(r.body, new RegExp(`<input type="hidden" id="screenshot" name="screenshot" value="${shot.replace(/[+/]/g, '\\$&')}">`));
+    assert.match(r.body, /之前选择的截图仍已附上/);
+    const fixed = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: form({ msisdn: '13800138000', screenshot: shot }) });
+    assert.equal(fixed.statusCode, 201, 'sent again as the page holds it, it is filed');
+    const notImage = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: form({ msisdn: '13800138000', screenshot: 'javascript:alert(1)' }) });
+    assert.equal(notImage.statusCode, 400);
+    assert.match(notImage.body, /name="screenshot" value=""/, 'what is not a screenshot is not put back');
+  });
+});
