@@ -106,6 +106,28 @@ describe('web pages: refused forms keep what was typed; refused addresses are pa
     assert.match(r.body, /<textarea id="act-investigate-reason"[^>]*><\/textarea>/, 'the other forms start empty');
   });
 
+  test('the case page and the credit page name the evidence and the provider status in the page\'s language', async () => {
+    await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: '13800138003', category: 'promo', frequency: { count: 10, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z', proof: { channel: 'web', reference: 'f-1', capturedAt: '2026-11-01T00:00:00Z' } } });
+    const m = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to: '13800138003', text: '【示例】会员日全场八折', type: 'commercial', category: 'promo' } });
+    assert.equal(m.statusCode, 202, m.body);
+    await g.worker.drain();
+    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138003', sender: '10690002', text: '会员日全场八折' } })).json();
+    assert.ok(f.matchedMessageId, 'matched');
+    const zh = (await g.http.inject({ method: 'GET', url: `/web/cases/${f.id}`, headers: { cookie: cookies.regulator } })).body;
+    assert.match(zh, /<th scope="col">匹配度<\/th>/);
+    assert.match(zh, /<dt>同意记录编号<\/dt>[\s\S]*<dt>业务类别<\/dt>[\s\S]*<dt>同意时间<\/dt>[\s\S]*<dt>同意凭证<\/dt>/);
+    assert.match(zh, /id="matched-message">[^\n]*· 商业<br>/, 'the message class');
+    assert.match(zh, /<li>已接受 · /, 'the status history');
+    for (const raw of ['>score<', '<dt>id</dt>', '<dt>category</dt>', '<dt>granted</dt>', '<dt>proof</dt>', '<li>accepted', '· commercial<br>']) assert.ok(!zh.includes(raw), raw);
+    const en = (await g.http.inject({ method: 'GET', url: `/web/cases/${f.id}?lang=en`, headers: { cookie: cookies.regulator } })).body;
+    assert.match(en, /<th scope="col">Score<\/th>/);
+    assert.match(en, /· commercial<br>/);
+    const credit = (await g.http.inject({ method: 'GET', url: '/web/credit', headers: { cookie: cookies.regulator } })).body;
+    assert.match(credit, /<th scope="col">状态<\/th>/);
+    assert.match(credit, new RegExp(`<tr data-provider="${cp.id}">[^\n]*<td>正常</td>`));
+    assert.ok(!credit.includes('>status<') && !credit.includes('<td>active</td>'));
+  });
+
   test('the public complaint form keeps the chosen screenshot when it is refused for another field', async () => {
     const shot = `data:image/png;base64,${Buffer.from('not really a png, but base64').toString('base64')}`;
     const r = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: form({ msisdn: '1380013', screenshot: shot }) });

@@ -42,15 +42,15 @@ function evidenceSection(lang: Lang, c: CaseDetail): string {
   const m = ev.match;
   const cands = (ev.candidates ?? []).map((x) => `<tr${m && x.id === m.id ? ' aria-current="true"' : ''}><td>${esc(fmtTime(x.at))}</td><td class="mono">${esc(x.from)}</td><td>${esc(x.text)}</td><td>${esc(x.score)}</td></tr>`).join('');
   const consent = ev.consent
-    ? `<dl class="facts"><dt>id</dt><dd class="mono">${esc(ev.consent.id)}</dd><dt>category</dt><dd>${esc(ev.consent.category)}</dd><dt>granted</dt><dd>${esc(fmtTime(ev.consent.grantedAt as number))}</dd><dt>proof</dt><dd class="mono">${esc(JSON.stringify(ev.consent.proof))}</dd></dl>`
+    ? `<dl class="facts"><dt>${esc(t(lang, 'consentId'))}</dt><dd class="mono">${esc(ev.consent.id)}</dd><dt>${esc(t(lang, 'consentCategory'))}</dt><dd>${esc(ev.consent.category)}</dd><dt>${esc(t(lang, 'consentGranted'))}</dt><dd>${esc(fmtTime(ev.consent.grantedAt as number))}</dd><dt>${esc(t(lang, 'consentProof'))}</dt><dd class="mono">${esc(JSON.stringify(ev.consent.proof))}</dd></dl>`
     : `<p>${esc(t(lang, 'noConsent'))}</p>`;
   const verdicts = (ev.verdicts ?? []).map((v) => `<li class="mono">${esc(JSON.stringify(v))}</li>`).join('');
-  const hist = (ev.history ?? []).map((h) => `<li>${esc(h.status)} · ${esc(fmtTime(h.at))}</li>`).join('');
+  const hist = (ev.history ?? []).map((h) => `<li>${esc(tk(lang, `mst_${h.status}`))} · ${esc(fmtTime(h.at))}</li>`).join('');
   return `<section aria-labelledby="ev-h"><h2 id="ev-h">${esc(t(lang, 'evidence'))}</h2>
 <h3>${esc(t(lang, 'matched'))}</h3>
-${m ? `<p id="matched-message"><span class="mono">${esc(m.id)}</span> · ${esc(fmtTime(m.at))} · <span class="mono">${esc(m.from)}</span> · ${esc(m.type)}<br>${esc(m.text)}</p>` : `<p id="matched-message">—</p>`}
+${m ? `<p id="matched-message"><span class="mono">${esc(m.id)}</span> · ${esc(fmtTime(m.at))} · <span class="mono">${esc(m.from)}</span> · ${esc(tk(lang, `cls_${m.type}`))}<br>${esc(m.text)}</p>` : `<p id="matched-message">—</p>`}
 <h3>${esc(t(lang, 'candidates'))}</h3>
-${cands ? `<table><thead><tr><th scope="col">${esc(t(lang, 'when'))}</th><th scope="col">${esc(t(lang, 'sender'))}</th><th scope="col">${esc(t(lang, 'text'))}</th><th scope="col">score</th></tr></thead><tbody>${cands}</tbody></table>` : '<p>—</p>'}
+${cands ? `<table><thead><tr><th scope="col">${esc(t(lang, 'when'))}</th><th scope="col">${esc(t(lang, 'sender'))}</th><th scope="col">${esc(t(lang, 'text'))}</th><th scope="col">${esc(t(lang, 'score'))}</th></tr></thead><tbody>${cands}</tbody></table>` : '<p>—</p>'}
 <div class="grid"><div><h3>${esc(t(lang, 'consent'))}</h3>${consent}</div>
 <div><h3>${esc(t(lang, 'history'))}</h3>${hist ? `<ul>${hist}</ul>` : '<p>—</p>'}</div></div>
 <details><summary>${esc(t(lang, 'verdicts'))} (${(ev.verdicts ?? []).length})</summary><ul>${verdicts}</ul></details>
