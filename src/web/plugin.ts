@@ -23,6 +23,7 @@ import { parseJsonl, requireReportFiler, SCREENSHOT, SCREENSHOT_MAX } from '../a
 import { HTTP_STATUS } from '../http/error-map.js';
 import { creditPage } from './pages/credit.js';
 import { renderAnnualReport } from './annual-report.js';
+import { publicErrorText } from './public-errors.js';
 
 type Form = Record<string, string | string[]>;
 
@@ -71,6 +72,12 @@ function langOf(req: FastifyRequest, reply: FastifyReply): Lang {
 function rejection(e: unknown): { message: string; status: number } {
   if (e instanceof SmsguardError) return { message: `${e.message} (${e.code})`, status: HTTP_STATUS[e.code] };
   throw e;
+}
+
+/** {@link rejection} on the complaint and status pages: said to the complainant in the page's language where it can be. */
+function publicRejection(e: unknown, lang: Lang): { message: string; status: number } {
+  const r = rejection(e);
+  return { ...r, message: publicErrorText(lang, e as SmsguardError) ?? r.message };
 }
 
 export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
@@ -135,7 +142,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       const filed = await svc().fileComplaint({ role: 'public', actorId: 'public' }, body, 'web', req.ip);
       return render(req, reply, lang, t(lang, 'filedTitle'), filedPage(lang, filed), await who(req), 201);
     } catch (e) {
-      const r = rejection(e);
+      const r = publicRejection(e, lang);
       // A screenshot that is one goes back in the form with the rest, so the user does not have to pick it again
       // (nor learn, after fixing the number, that a complaint with only a screenshot now says nothing).
       const screenshot = SCREENSHOT.test(body.screenshot) && body.screenshot.length <= SCREENSHOT_MAX ? body.screenshot : '';
@@ -147,7 +154,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     let s: Record<string, unknown> | null = null;
     let error: { message: string; status: number } | undefined;
     if (v.reference && v.accessCode) {
-      try { s = await svc().publicStatus(v.reference, v.accessCode); } catch (e) { error = rejection(e); }
+      try { s = await svc().publicStatus(v.reference, v.accessCode); } catch (e) { error = publicRejection(e, lang); }
     }
     return render(req, reply, lang, t(lang, 'statusTitle'), statusForm(lang, v, s, error?.message), await who(req), error?.status ?? 200);
   };

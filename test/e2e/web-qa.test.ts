@@ -128,6 +128,30 @@ describe('web pages: refused forms keep what was typed; refused addresses are pa
     assert.ok(!credit.includes('>status<') && !credit.includes('<td>active</td>'));
   });
 
+  test('the complaint and status pages say what to change in the page\'s language, keeping the code', async () => {
+    const cases: [Record<string, string>, number, RegExp, RegExp][] = [
+      [{ msisdn: '12345', text: 'x' }, 422, /请填写收到短信的中国大陆手机号码[^<]*\(invalid_msisdn\)/, /Give the mainland mobile number[^<]*\(invalid_msisdn\)/],
+      [{ msisdn: '13800138000', sender: '示例' }, 400, /签名请连同【】一起填写[^<]*\(invalid_request\)/, /with its 【】 brackets/],
+      [{ msisdn: '13800138000' }, 400, /请至少填写发送号码或签名、短信内容，或附上截图中的一项/, /Give at least one of/],
+      [{ msisdn: '13800138000', text: 'x'.repeat(2001) }, 400, /短信内容请不超过 2000 字/, /2000 characters or fewer/],
+      [{ msisdn: '13800138000', text: 'x', receivedAt: '2099-01-01T10:00' }, 400, /收到时间无法识别或晚于现在/, /is in the future/],
+    ];
+    for (const [body, status, zh, en] of cases) {
+      const r = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: form(body) });
+      assert.equal(r.statusCode, status, JSON.stringify(body));
+      assert.match(r.body, zh, JSON.stringify(body));
+      assert.doesNotMatch(r.body, /msisdn:|sender:|text:|receivedAt:/, 'no API field names');
+      const e = await g.http.inject({ method: 'POST', url: '/web/complaint?lang=en', headers: FORM, payload: form(body) });
+      assert.match(e.body, en, JSON.stringify(body));
+    }
+    const st = await g.http.inject({ method: 'POST', url: '/web/complaint/status', headers: FORM, payload: form({ reference: 'C20260101AAAAAAAA', accessCode: 'nope' }) });
+    assert.equal(st.statusCode, 404);
+    assert.match(st.body, /案件编号或查询码不正确[^<]*\(not_found\)/);
+    // The API's own words are unchanged.
+    const api = await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '12345', text: 'x' } });
+    assert.equal(api.json().error.message, 'msisdn: not a mainland mobile number');
+  });
+
   test('the public complaint form keeps the chosen screenshot when it is refused for another field', async () => {
     const shot = `data:image/png;base64,${Buffer.from('not really a png, but base64').toString('base64')}`;
     const r = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: form({ msisdn: '1380013', screenshot: shot }) });
