@@ -149,14 +149,19 @@ export function importPage(lang: Lang, results?: { ok: boolean; reference?: stri
   return `${summary}
 <form method="post" action="/web/reports/import">
 <p class="hint" id="jsonl-hint">${esc(t(lang, 'importHint'))}</p>
+<div id="jsonl-file-box" hidden>
 <label for="jsonl-file">${esc(t(lang, 'importFile'))}</label>
 <input id="jsonl-file" type="file" accept=".jsonl,.ndjson,.json,application/x-ndjson,application/json,text/plain" aria-describedby="jsonl-hint">
+</div>
+<noscript><p class="hint" id="jsonl-nojs">${esc(t(lang, 'importFileNoJs'))}</p></noscript>
 ${textarea({ id: 'jsonl', label: t(lang, 'importText'), value: text, required: true })}
 <button type="submit">${esc(t(lang, 'importBtn'))}</button>
 </form>
 <script>
 (function () {
+  // The file is read here into the text area; without JavaScript the picker stays hidden (it would post nothing).
   var f = document.getElementById('jsonl-file'), t = document.getElementById('jsonl');
+  document.getElementById('jsonl-file-box').hidden = false;
   f.addEventListener('change', function () { var x = f.files && f.files[0]; if (!x) return; var r = new FileReader(); r.onload = function () { t.value = String(r.result); }; r.readAsText(x); });
 })();
 </script>`;

@@ -4,7 +4,11 @@ import type { PublicEntry } from '../../app/credit.js';
 import { t, tk, type Lang } from '../i18n.js';
 import { alertBox, esc, field, fmtDue, fmtTime, textarea } from '../html.js';
 
-/** Reads a chosen screenshot into a hidden field as a data URL (the form stays urlencoded). */
+/**
+ * Reads a chosen screenshot into a hidden field as a data URL (the form stays urlencoded). The picker
+ * is shown by this script: without JavaScript a chosen file would be dropped without a word, so
+ * the page offers no picker then and says why (noscript).
+ */
 const SCREENSHOT_SCRIPT = `
 <script>
 (function () {
@@ -12,6 +16,7 @@ const SCREENSHOT_SCRIPT = `
   var hidden = document.getElementById('screenshot');
   var msg = document.getElementById('shot-msg');
   if (!input) return;
+  document.getElementById('shot-box').hidden = false;
   input.addEventListener('change', function () {
     hidden.value = '';
     msg.textContent = '';
@@ -34,9 +39,12 @@ ${field({ id: 'sender', label: t(lang, 'fSender'), hint: t(lang, 'fSenderHint'),
 ${textarea({ id: 'text', label: t(lang, 'fText'), value: values.text, maxlength: 2000 })}
 ${field({ id: 'receivedAt', label: t(lang, 'fReceivedAt'), type: 'datetime-local', value: values.receivedAt })}
 ${field({ id: 'request', label: t(lang, 'fRequest'), hint: t(lang, 'fRequestHint'), value: values.request })}
+<noscript><p class="hint" id="shot-nojs">${esc(t(lang, 'fScreenshotNoJs'))}</p></noscript>
+<div id="shot-box" hidden>
 <label for="shot">${esc(t(lang, 'fScreenshot'))}</label>
 <input id="shot" type="file" accept="image/png,image/jpeg,image/webp" aria-describedby="shot-msg">
 <p class="hint" id="shot-msg" aria-live="polite" data-big="${esc(lang === 'zh' ? '图片超过 500 KB，请压缩后再选。' : 'The image is over 500 KB; please choose a smaller one.')}" data-ok="${esc(lang === 'zh' ? '截图已附上。' : 'Screenshot attached.')}">${values.screenshot ? esc(lang === 'zh' ? '之前选择的截图仍已附上；另选一张可替换它。' : 'The screenshot you chose is still attached; choose another to replace it.') : ''}</p>
+</div>
 <input type="hidden" id="screenshot" name="screenshot" value="${esc(values.screenshot ?? '')}">
 <button type="submit">${esc(t(lang, 'fSubmit'))}</button>
 </form>

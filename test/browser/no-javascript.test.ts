@@ -1,0 +1,75 @@
+/**
+ * The pages claim to work without JavaScript. The two file pickers (the complaint's screenshot, the
+ * 12321 import's file) only work through a script that reads the file into the form; without it a
+ * chosen file was dropped without a word. So without JavaScript they are not offered and the page
+ * says what to do instead; with it they are. Debian's chromium; skips only when it is missing.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SKIP = existsSync(CHROMIUM) ? false : `browser tests need ${CHROMIUM}: apt-get update && apt-get install -y chromium`;
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe('file pickers with and without JavaScript', { skip: SKIP }, () => {
+  let g: TestGateway;
+  let base: string;
+  let browser: Browser;
+  let centreToken: string;
+
+  before(async () => {
+    g = await startTestGateway();
+    centreToken = (await g.app.auth.createToken('report-centre', 'clerk')).token;
+    base = await g.http.listen({ host: '127.0.0.1', port: 0 });
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  });
+  after(async () => {
+    await browser?.close();
+    await g?.close();
+  });
+
+  async function pageWith(javaScriptEnabled: boolean): Promise<Page> {
+    const ctx = await browser.newContext({ javaScriptEnabled });
+    ctx.setDefaultTimeout(20_000);
+    return ctx.newPage();
+  }
+  async function signIn(page: Page): Promise<void> {
+    await page.goto(`${base}/web/login`);
+    await page.getByLabel('访问令牌').fill(centreToken);
+    await page.getByLabel('访问令牌').press('Enter');
+    await page.waitForURL(/\/web\/cases/);
+  }
+
+  test('without JavaScript: no picker that would drop the file, and a line saying what to do; the complaint is still filed', async () => {
+    const page = await pageWith(false);
+    await page.goto(`${base}/web/complaint`);
+    assert.equal(await page.locator('#shot').isVisible(), false, 'no screenshot picker');
+    assert.match((await page.locator('#shot-nojs').textContent())!, /附截图需要浏览器启用 JavaScript/);
+    assert.equal(await page.locator('#shot-nojs').isVisible(), true);
+    await page.getByLabel('您的手机号码').fill('13800138000');
+    await page.getByLabel('短信内容').fill('无 JavaScript 也能投诉');
+    await page.getByRole('button', { name: '提交投诉' }).click();
+    await page.waitForSelector('#case-reference');
+    await signIn(page);
+    await page.goto(`${base}/web/reports/import`);
+    assert.equal(await page.locator('#jsonl-file').isVisible(), false, 'no file picker');
+    assert.equal(await page.locator('#jsonl-nojs').isVisible(), true);
+    assert.equal(await page.getByLabel('举报内容（JSONL）').isVisible(), true, 'pasting still works');
+    await page.context().close();
+  });
+
+  test('with JavaScript: the pickers are there and the no-script line is not', async () => {
+    const page = await pageWith(true);
+    await page.goto(`${base}/web/complaint`);
+    assert.equal(await page.getByLabel('截图（可选，PNG/JPEG，500 KB 以内）').isVisible(), true);
+    assert.equal(await page.locator('#shot-nojs').count(), 0, 'noscript content is not rendered');
+    await signIn(page);
+    await page.goto(`${base}/web/reports/import`);
+    assert.equal(await page.getByLabel('JSONL 文件').isVisible(), true);
+    await page.context().close();
+  });
+});
