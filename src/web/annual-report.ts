@@ -114,7 +114,7 @@ export function renderAnnualReport(r: AnnualReport, lang: Lang = 'zh'): string {
     : `<p>${L(lang, '无', 'None')}</p>`;
   const c = r.complaints;
   const body = `
-<p>${esc(r.provider.name)} · <span class="mono">${esc(r.provider.creditCode)}</span>${r.provider.licenseNumber ? ` · ${esc(r.provider.licenseNumber)}` : ''} · ${L(lang, '状态', 'status')} ${esc(r.provider.status)}<br>
+<p>${esc(r.provider.name)} · <span class="mono">${esc(r.provider.creditCode)}</span>${r.provider.licenseNumber ? ` · ${esc(r.provider.licenseNumber)}` : ''} · ${L(lang, '状态', 'status')} ${esc(tk(lang, `cps_${r.provider.status}`))}<br>
 <span class="hint">${L(lang, '规则版本', 'Profile')} ${esc(r.profile)} · ${L(lang, '生成于', 'generated')} ${esc(fmtTime(r.generatedAt))} · ${L(lang, '依据记录', 'records scanned')} ${r.recordsScanned}</span></p>
 <div class="kpis">
 <div class="kpi">${L(lang, '已接受短信', 'Messages accepted')}<b>${r.totals.accepted}</b></div>
@@ -130,7 +130,7 @@ export function renderAnnualReport(r: AnnualReport, lang: Lang = 'zh'): string {
 ${kv([[L(lang, '已接受商业短信', 'Commercial messages accepted'), r.consent.commercialAccepted], [L(lang, '其中有同意记录', 'of which sent under a recorded consent'), r.consent.withConsent], [L(lang, '覆盖率', 'Coverage'), pct(r.consent.coverage)], [L(lang, '新增同意', 'Consents granted'), r.consent.granted], [L(lang, '撤回同意', 'Consents withdrawn'), r.consent.withdrawn], [L(lang, '退订', 'Opt-outs'), r.optOuts.total], ...Object.entries(r.optOuts.byChannel).map(([k, v]) => [`  ${L(lang, '渠道', 'channel')} ${k}`, v] as [string, number])])}</section>
 <section class="page-break"><h2>3. ${L(lang, '投诉及答复用时', 'Complaints and answer times')}</h2>${complaintsChart}
 ${kv([[L(lang, '投诉总数', 'Complaints'), c.total], [L(lang, '已答复', 'Answered'), c.answered], [L(lang, '按期答复', 'Answered on time'), c.answeredOnTime], [L(lang, '升级（超期）', 'Escalated'), c.escalated], [L(lang, '答复用时中位数（工作日）', 'Median answer time (working days)'), c.medianAnswerDays ?? '—'], [L(lang, '答复期限（工作日）', 'Answer limit (working days)'), c.answerLimit],
-  ...Object.entries(c.byFinding).map(([k, v]) => [`${L(lang, '结论', 'finding')}: ${tk(lang, `fd_${k}`)}`, v] as [string, number]), ...Object.entries(c.bySource).map(([k, v]) => [`${L(lang, '来源', 'source')}: ${k}`, v] as [string, number])])}
+  ...Object.entries(c.byFinding).map(([k, v]) => [`${L(lang, '结论', 'finding')}: ${tk(lang, `fd_${k}`)}`, v] as [string, number]), ...Object.entries(c.bySource).map(([k, v]) => [`${L(lang, '来源', 'source')}: ${tk(lang, `src_${k}`)}`, v] as [string, number])])}
 ${answerChart}</section>
 <section><h2>4. ${L(lang, '违规（被拦截的提交）', 'Violations (rejected submissions)')}</h2>${rejTable}</section>
 <section><h2>5. ${L(lang, '采取的措施', 'Measures taken')}</h2>${Object.keys(r.measures).length ? kv(Object.entries(r.measures).map(([k, v]) => [tk(lang, `ms_${k}`), v])) : `<p>${L(lang, '无', 'None')}</p>`}</section>

@@ -118,6 +118,7 @@ const T = {
   fd_confirmed: ['属实', 'Confirmed'],
   fd_partly_confirmed: ['部分属实', 'Partly confirmed'],
   fd_unfounded: ['不属实', 'Unfounded'],
+  fd_none: ['尚无结论', 'No finding yet'],
   measuresLegend: ['采取的措施', 'Measures'],
   ms_opt_out: ['将该号码退订', 'Opt the number out'],
   ms_block_template: ['屏蔽该模板', 'Block the template'],
