@@ -80,6 +80,19 @@ function publicRejection(e: unknown, lang: Lang): { message: string; status: num
   return { ...r, message: publicErrorText(lang, e as SmsguardError) ?? r.message };
 }
 
+/**
+ * The page to come back to after signing in. A form posted once the sign-in has lapsed (12 hours)
+ * names an address that only takes POST: the way back is the page the form was on, not a 404.
+ */
+function pageOf(req: FastifyRequest): string {
+  if (req.method === 'GET') return req.url;
+  const path = req.url.split('?')[0];
+  const onCase = /^(\/web\/cases\/[^/]+)\/(act|evidence)$/.exec(path);
+  if (onCase) return onCase[1];
+  if (path.startsWith('/web/credit/')) return '/web/credit';
+  return path;
+}
+
 export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   const svc = () => complaintsOf(app);
@@ -97,7 +110,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   const needStaff = async (req: FastifyRequest, reply: FastifyReply): Promise<Principal | null> => {
     const p = await who(req);
     if (p.role === 'public') {
-      reply.redirect(`/web/login?next=${encodeURIComponent(req.url)}`, 303);
+      reply.redirect(`/web/login?next=${encodeURIComponent(pageOf(req))}`, 303);
       return null;
     }
     return p;

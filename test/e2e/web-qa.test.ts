@@ -152,6 +152,24 @@ describe('web pages: refused forms keep what was typed; refused addresses are pa
     assert.equal(api.json().error.message, 'msisdn: not a mainland mobile number');
   });
 
+  test('a form posted after the sign-in lapsed leads, once signed in again, back to its page, not to an address that only takes POST', async () => {
+    const next = async (method: 'POST', url: string) => {
+      const r = await g.http.inject({ method, url, headers: FORM, payload: 'action=investigate' });
+      assert.equal(r.statusCode, 303, url);
+      return decodeURIComponent(/next=([^&]*)/.exec(String(r.headers.location))![1]);
+    };
+    assert.equal(await next('POST', '/web/cases/case_abc/act'), '/web/cases/case_abc');
+    assert.equal(await next('POST', '/web/cases/case_abc/evidence'), '/web/cases/case_abc');
+    assert.equal(await next('POST', '/web/credit/entries'), '/web/credit');
+    assert.equal(await next('POST', '/web/credit/entries/cre_1/publish'), '/web/credit');
+    assert.equal(await next('POST', '/web/reports/import'), '/web/reports/import');
+    const get = await g.http.inject({ method: 'GET', url: '/web/cases?state=received' });
+    assert.equal(get.headers.location, `/web/login?next=${encodeURIComponent('/web/cases?state=received')}`, 'a page keeps its own address');
+    // And that address is one the login takes you to, as a page.
+    const login = await g.http.inject({ method: 'POST', url: '/web/login', headers: FORM, payload: form({ token: cp.apiKey, next: '/web/credit' }) });
+    assert.equal(login.headers.location, '/web/credit');
+  });
+
   test('the public complaint form keeps the chosen screenshot when it is refused for another field', async () => {
     const shot = `data:image/png;base64,${Buffer.from('not really a png, but base64').toString('base64')}`;
     const r = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: form({ msisdn: '1380013', screenshot: shot }) });
