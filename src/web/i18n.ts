@@ -142,6 +142,7 @@ const T = {
   fToken: ['访问令牌', 'Access token'],
   fTokenHint: ['管理员为每位工作人员单独签发的令牌', 'The personal token your administrator issued'],
   fLogin: ['登录', 'Sign in'],
+  loginCrossSite: ['登录请求来自其他网站，已拒绝。请直接在本页输入令牌登录。', 'The sign-in came from another website and was refused. Sign in here, on this page.'],
   // credit
   creditTitle: ['企业信用档案', 'Provider credit files'],
   complaintRate: ['本月投诉率（每百万条）', 'Complaint rate this month (per million)'],

@@ -195,6 +195,12 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   });
   f.post('/web/login', hide, async (req, reply) => {
     const lang = langOf(req, reply);
+    // SameSite=Strict keeps the cookie off other sites' forms, but not off this response: a page elsewhere
+    // could post its own token here and sign the visitor in as someone else (login CSRF). Browsers mark such
+    // a post cross-site; a sign-in comes from this site's own form.
+    if (req.headers['sec-fetch-site'] === 'cross-site') {
+      return render(req, reply, lang, t(lang, 'loginTitle'), loginPage(lang, t(lang, 'loginCrossSite')), null, HTTP_STATUS.forbidden);
+    }
     const form = req.body as Form;
     const token = one(form, 'token').trim();
     const p = token ? await app.auth.principalFor(token) : ({ role: 'public', actorId: 'public' } as Principal);

@@ -170,6 +170,19 @@ describe('web pages: refused forms keep what was typed; refused addresses are pa
     assert.equal(login.headers.location, '/web/credit');
   });
 
+  test('a sign-in posted from another site is refused, so a page elsewhere cannot sign a visitor in as someone else', async () => {
+    const post = (site?: string) => g.http.inject({ method: 'POST', url: '/web/login', headers: { ...FORM, ...(site ? { 'sec-fetch-site': site } : {}) }, payload: form({ token: other.apiKey }) });
+    const cross = await post('cross-site');
+    assert.equal(cross.statusCode, 403);
+    assert.equal(cross.headers['set-cookie'], undefined, 'no session set');
+    assert.match(cross.body, /role="alert"[\s\S]*登录请求来自其他网站/);
+    for (const site of ['same-origin', 'none', undefined]) {
+      const ok = await post(site);
+      assert.equal(ok.statusCode, 303, String(site));
+      assert.match(String(ok.headers['set-cookie']), /^sg_token=/);
+    }
+  });
+
   test('the public complaint form keeps the chosen screenshot when it is refused for another field', async () => {
     const shot = `data:image/png;base64,${Buffer.from('not really a png, but base64').toString('base64')}`;
     const r = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: form({ msisdn: '1380013', screenshot: shot }) });
