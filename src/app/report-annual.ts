@@ -71,9 +71,19 @@ export async function annualReportFor(ctx: AppContext, p: Principal, contentProv
   return report;
 }
 
+/** The years a report can cover. */
+export const REPORT_YEARS = { min: 2000, max: 2200 } as const;
+
+/** Throws `invalid_request` (field `year`) unless the year is one a report can cover ({@link REPORT_YEARS}). */
+export function requireReportYear(year: number): void {
+  if (!Number.isInteger(year) || year < REPORT_YEARS.min || year > REPORT_YEARS.max) {
+    throw new SmsguardError('invalid_request', `year: a year from ${REPORT_YEARS.min} to ${REPORT_YEARS.max}`, {}, 'year');
+  }
+}
+
 /** The report itself, with no access check (the CLI's and the page's use case above). */
 export async function buildAnnualReport(ctx: AppContext, contentProviderId: string, year: number): Promise<AnnualReport> {
-  if (!Number.isInteger(year) || year < 2000 || year > 2200) throw new SmsguardError('invalid_request', 'year: a four-digit year', {}, 'year');
+  requireReportYear(year);
   const cp = await ctx.store.directory.getContentProvider(contentProviderId);
   if (!cp) throw new SmsguardError('not_found', `no content provider ${contentProviderId}`);
   const from = monthBounds(`${year}-01`).from;

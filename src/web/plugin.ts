@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app/app.js';
 import type { Principal } from '../app/types.js';
 import { complaintsOf } from '../app/complaint-service.js';
-import { annualReportFor } from '../app/report-annual.js';
+import { annualReportFor, requireReportYear } from '../app/report-annual.js';
 import { SmsguardError } from '../domain/errors.js';
 import { shanghaiMonth } from '../domain/case.js';
 import type { ComplaintRate } from '../app/credit.js';
@@ -22,6 +22,7 @@ import { caseListPage, casePage, importPage, type PostedAction } from './pages/c
 import { parseJsonl, requireReportFiler, SCREENSHOT, SCREENSHOT_MAX } from '../app/complaint-intake.js';
 import { HTTP_STATUS } from '../http/error-map.js';
 import { creditPage } from './pages/credit.js';
+import { annualChooserPage } from './pages/annual.js';
 import { renderAnnualReport } from './annual-report.js';
 import { publicErrorText } from './public-errors.js';
 
@@ -375,9 +376,20 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     if (!p) return reply;
     const lang = langOf(req, reply);
     const q = req.query as Record<string, string>;
+    const yearText = q.year ?? shanghaiMonth(app.ctx.clock.now()).slice(0, 4);
+    const year = Number(yearText);
+    // Without a provider, whom the report may cover is a choice to offer, not an error: the operator and
+    // a regulator pick from the providers they may see (a province-limited one, its province's); a
+    // provider's report is its own, and other roles learn from the use case which roles read reports.
+    if (!q.contentProviderId && (p.role === 'admin' || p.role === 'regulator')) {
+      const providers = providersVisibleTo(p, await app.ctx.store.directory.listContentProviders());
+      let error: { message: string; status: number } | undefined;
+      try { requireReportYear(year); } catch (e) { error = rejection(e); }
+      return render(req, reply, lang, t(lang, 'annualReport'), annualChooserPage(lang, providers, year, yearText, error?.message), p, error?.status ?? 200);
+    }
     const cpId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId ?? '';
     try {
-      return html(reply, renderAnnualReport(await annualReportFor(app.ctx, p, cpId, Number(q.year ?? shanghaiMonth(app.ctx.clock.now()).slice(0, 4))), lang));
+      return html(reply, renderAnnualReport(await annualReportFor(app.ctx, p, cpId, year), lang));
     } catch (e) {
       return errorPage(req, reply, p, e);
     }

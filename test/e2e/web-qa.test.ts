@@ -5,7 +5,7 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWithTwoProviders, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { onboard, startWithTwoProviders, type TestGateway, type Provider } from '../helpers/gateway.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const form = (o: Record<string, string | string[]>) => {
@@ -194,5 +194,33 @@ describe('web pages: refused forms keep what was typed; refused addresses are pa
     const notImage = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: form({ msisdn: '13800138000', screenshot: 'javascript:alert(1)' }) });
     assert.equal(notImage.statusCode, 400);
     assert.match(notImage.body, /name="screenshot" value=""/, 'what is not a screenshot is not put back');
+  });
+  test('the annual report without a provider offers the providers the viewer may see; a provider goes to its own', async () => {
+    const gd = await onboard(g, { name: '广东某公司', signature: '【粤某】', province: '44', ports: { service: '10697002' } });
+    const fujian = await cookieFor((await g.app.auth.createToken('regulator', 'fj-inspector', null, { province: '35' })).token);
+    const links = (body: string) => [...body.matchAll(/href="\/web\/reports\/annual\?contentProviderId=([^&"]+)&amp;year=2026"/g)].map((m) => m[1]).sort();
+    const national = await g.http.inject({ method: 'GET', url: '/web/reports/annual?year=2026', headers: { cookie: cookies.regulator } });
+    assert.equal(national.statusCode, 200, national.body);
+    assert.doesNotMatch(national.body, /not_found|role="alert"/);
+    assert.deepEqual(links(national.body), [cp.id, other.id, gd.id].sort(), 'every provider');
+    const fj = await g.http.inject({ method: 'GET', url: '/web/reports/annual?year=2026', headers: { cookie: fujian } });
+    assert.equal(fj.statusCode, 200, fj.body);
+    assert.doesNotMatch(fj.body, /province|role="alert"/);
+    assert.deepEqual(links(fj.body), [cp.id, other.id].sort(), 'the Fujian providers only');
+    // A link leads to the report itself.
+    const report = await g.http.inject({ method: 'GET', url: `/web/reports/annual?contentProviderId=${cp.id}&year=2026`, headers: { cookie: fujian } });
+    assert.equal(report.statusCode, 200);
+    assert.match(report.body, /<svg /);
+    const own = await g.http.inject({ method: 'GET', url: '/web/reports/annual?year=2026', headers: { cookie: cookies.cp } });
+    assert.equal(own.statusCode, 200);
+    assert.match(own.body, /<title>年度检查报告 2026 · 示例科技有限公司<\/title>/, 'the provider\'s own report');
+    // A year the report cannot cover is said with the range allowed, on the chooser and on a report.
+    const early = await g.http.inject({ method: 'GET', url: '/web/reports/annual?year=1999&lang=en', headers: { cookie: cookies.regulator } });
+    assert.equal(early.statusCode, 400);
+    assert.match(early.body, /role="alert"[\s\S]*2000[\s\S]*2200[\s\S]*\(invalid_request\)/);
+    assert.doesNotMatch(early.body, /four-digit/);
+    const earlyReport = await g.http.inject({ method: 'GET', url: `/web/reports/annual?contentProviderId=${cp.id}&year=1999`, headers: { cookie: cookies.regulator } });
+    assert.equal(earlyReport.statusCode, 400);
+    assert.match(earlyReport.body, /role="alert"[^<]*2000[^<]*2200/);
   });
 });
