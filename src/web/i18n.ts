@@ -96,6 +96,30 @@ const T = {
   consentCategory: ['业务类别', 'Category'],
   consentGranted: ['同意时间', 'Given at'],
   consentProof: ['同意凭证', 'Proof'],
+  // consent proof, field by field (unknown keys are shown by their own name)
+  pf_channel: ['取得渠道', 'Channel'],
+  pf_reference: ['凭证编号', 'Reference'],
+  pf_capturedAt: ['取得时间', 'Captured at'],
+  pf_requestId: ['征询编号', 'Consent request'],
+  pf_requestMessageId: ['征询短信编号', 'Request message'],
+  pf_requestText: ['征询短信内容', 'Request text'],
+  pf_moId: ['回复短信编号', 'Reply message'],
+  pf_reply: ['用户回复', "The user's reply"],
+  pf_profile: ['规则版本', 'Profile'],
+  pch_sms: ['短信回复', 'SMS reply'],
+  pch_web: ['网页', 'web page'],
+  pch_app: ['应用', 'app'],
+  pch_paper: ['纸质', 'paper'],
+  pch_phone: ['电话', 'phone'],
+  // the decision trail, one row per rule
+  vRule: ['规则', 'Rule'],
+  vArticle: ['依据条款', 'Article'],
+  vOutcome: ['判定', 'Decision'],
+  vCode: ['代码', 'Code'],
+  vNote: ['说明', 'Note'],
+  vo_pass: ['通过', 'passed'],
+  vo_skip: ['不适用', 'not applicable'],
+  vo_fail: ['未通过', 'failed'],
   mst_accepted: ['已接受', 'accepted'],
   mst_held: ['待审核', 'held for review'],
   mst_rejected: ['已拒绝', 'rejected'],
@@ -110,6 +134,25 @@ const T = {
   cps_suspended: ['已暂停', 'suspended'],
   history: ['状态历史', 'Status history'],
   trail: ['办理记录', 'Case trail'],
+  // reasons the system writes into the case trail in English (rs_ + the stored text); others are shown as typed
+  'rs_filed via web': ['通过网页投诉', 'filed on the web form'],
+  'rs_filed via api': ['通过接口受理', 'filed through the API'],
+  'rs_filed via sms': ['通过短信举报受理', 'filed by SMS report'],
+  'rs_filed via report-centre': ['由 12321 中心转来', 'filed by the 12321 centre'],
+  'rs_answer sent to the user by SMS': ['答复已以短信发送给用户', 'answer sent to the user by SMS'],
+  'rs_receipt sent to the user by SMS from the report port': ['受理回执已从举报端口以短信发送给用户', 'receipt sent to the user by SMS from the report port'],
+  'rs_12321 report forwarded on import': ['12321 举报导入时一并转交', '12321 report forwarded on import'],
+  'rs_withdrawn by the complainant on the status page': ['投诉人在查询页撤回', 'withdrawn by the complainant on the status page'],
+  'rs_deadline passed: forward_overdue': ['转交期限已过', 'deadline passed: not forwarded in time'],
+  'rs_deadline passed: answer_overdue': ['答复期限已过', 'deadline passed: not answered in time'],
+  // what a measure did (the fixed texts the system stores in English; the ones naming a rate or template are shown as stored)
+  "ap_number opted out of the provider's commercial messages": ['该号码已退订该企业的商业短信', "number opted out of the provider's commercial messages"],
+  'ap_content provider suspended': ['已暂停企业发送', 'content provider suspended'],
+  'ap_recorded only: content governance is not installed, so nothing enforces a throttle': ['仅记录：未启用内容治理，限速无法执行', 'recorded only: content governance is not installed, so nothing enforces a throttle'],
+  'ap_recorded (smsguard does not bill)': ['已记录（smsguard 不计费）', 'recorded (smsguard does not bill)'],
+  ap_recorded: ['已记录', 'recorded'],
+  'ap_recorded only: content governance is not installed, so there is no template registry to block it in': ['仅记录：未启用内容治理，无模板库可屏蔽', 'recorded only: content governance is not installed, so there is no template registry to block it in'],
+  'ap_recorded only: no approved template of the content provider matches the complained-of message': ['仅记录：该企业没有与被投诉短信相符的已批准模板', 'recorded only: no approved template of the content provider matches the complained-of message'],
   measures: ['已采取措施', 'Measures taken'],
   actions: ['办理', 'Act on this case'],
   reason: ['理由', 'Reason'],
@@ -217,4 +260,10 @@ export function t(lang: Lang, key: TextKey): string {
 export function tk(lang: Lang, key: string): string {
   const row = (T as Record<string, readonly [string, string]>)[key];
   return row ? row[lang === 'en' ? 1 : 0] : key.replace(/^[a-z]+_/, '');
+}
+
+/** A key built at run time, or null when there is no text for it (the caller then shows the value as it is). */
+export function tkOr(lang: Lang, key: string): string | null {
+  const row = (T as Record<string, readonly [string, string]>)[key];
+  return row ? row[lang === 'en' ? 1 : 0] : null;
 }

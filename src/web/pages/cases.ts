@@ -6,7 +6,7 @@ import type { CaseDetail, CaseView } from '../../app/case-views.js';
 import type { Principal } from '../../app/types.js';
 import type { ContentProviderRow } from '../../ports/store.js';
 import { CASE_STATES, FINDINGS, MEASURES, OPERATOR_ACCOUNT_ID, OPERATOR_MEASURES } from '../../domain/case.js';
-import { t, tk, type Lang } from '../i18n.js';
+import { t, tk, tkOr, type Lang } from '../i18n.js';
 import { alertBox, esc, field, fmtDue, fmtTime, textarea } from '../html.js';
 
 function deadlineCell(lang: Lang, c: CaseView): string {
@@ -37,14 +37,39 @@ ${cases.length === 0 ? `<p>${esc(t(lang, 'noCases'))}</p>` : `<table id="cases">
 ${nextCursor ? `<p><a rel="next" href="/web/cases?state=${encodeURIComponent(state)}&cursor=${encodeURIComponent(nextCursor)}">${esc(t(lang, 'nextPage'))} →</a></p>` : ''}`;
 }
 
+/** A consent's proof as labelled facts: the known fields by their label, any other by its own name; times in Shanghai time. */
+function proofFacts(lang: Lang, proof: unknown): string {
+  if (!proof || typeof proof !== 'object' || Object.keys(proof).length === 0) return '—';
+  const rows = Object.entries(proof as Record<string, unknown>).map(([k, v]) => {
+    const shown = k === 'capturedAt' ? fmtTime(v as string) : k === 'channel' ? tkOr(lang, `pch_${String(v)}`) ?? String(v) : typeof v === 'object' ? JSON.stringify(v) : String(v ?? '');
+    return `<dt>${esc(tkOr(lang, `pf_${k}`) ?? k)}</dt><dd${k.endsWith('Id') || k === 'reference' ? ' class="mono"' : ''}>${esc(shown)}</dd>`;
+  });
+  return `<dl class="facts" id="consent-proof">${rows.join('')}</dl>`;
+}
+
+/**
+ * A trail entry's reason in the page's language: a measure by its kind's label, a reason the system
+ * wrote (in English, stored as it is) from the table, anything a person typed as they typed it.
+ */
+function reasonText(lang: Lang, kind: string, reason: string | null): string {
+  if (!reason) return '';
+  if (kind === 'measure') return tkOr(lang, `ms_${reason}`) ?? reason;
+  return tkOr(lang, `rs_${reason}`) ?? reason;
+}
+
+/** What a measure did, from the same kind of table: the fixed texts the system stores; one naming a rate or template as stored. */
+function appliedText(lang: Lang, applied: string | undefined): string {
+  return applied ? tkOr(lang, `ap_${applied}`) ?? applied : '';
+}
+
 function evidenceSection(lang: Lang, c: CaseDetail): string {
-  const ev = c.evidence as { match?: { id: string; at: number; from: string; text: string; type: string } | null; candidates?: { id: string; at: number; from: string; text: string; score: number }[]; consent?: Record<string, unknown> | null; verdicts?: { rule?: string; outcome?: string; code?: string; pass?: boolean }[]; history?: { status: string; at: number }[] };
+  const ev = c.evidence as { match?: { id: string; at: number; from: string; text: string; type: string } | null; candidates?: { id: string; at: number; from: string; text: string; score: number }[]; consent?: Record<string, unknown> | null; verdicts?: { rule?: string; article?: string; outcome?: string; code?: string; message?: string; note?: string }[]; history?: { status: string; at: number }[] };
   const m = ev.match;
   const cands = (ev.candidates ?? []).map((x) => `<tr${m && x.id === m.id ? ' aria-current="true"' : ''}><td>${esc(fmtTime(x.at))}</td><td class="mono">${esc(x.from)}</td><td>${esc(x.text)}</td><td>${esc(x.score)}</td></tr>`).join('');
   const consent = ev.consent
-    ? `<dl class="facts"><dt>${esc(t(lang, 'consentId'))}</dt><dd class="mono">${esc(ev.consent.id)}</dd><dt>${esc(t(lang, 'consentCategory'))}</dt><dd>${esc(ev.consent.category)}</dd><dt>${esc(t(lang, 'consentGranted'))}</dt><dd>${esc(fmtTime(ev.consent.grantedAt as number))}</dd><dt>${esc(t(lang, 'consentProof'))}</dt><dd class="mono">${esc(JSON.stringify(ev.consent.proof))}</dd></dl>`
+    ? `<dl class="facts"><dt>${esc(t(lang, 'consentId'))}</dt><dd class="mono">${esc(ev.consent.id)}</dd><dt>${esc(t(lang, 'consentCategory'))}</dt><dd>${esc(ev.consent.category)}</dd><dt>${esc(t(lang, 'consentGranted'))}</dt><dd>${esc(fmtTime(ev.consent.grantedAt as number))}</dd><dt>${esc(t(lang, 'consentProof'))}</dt><dd>${proofFacts(lang, ev.consent.proof)}</dd></dl>`
     : `<p>${esc(t(lang, 'noConsent'))}</p>`;
-  const verdicts = (ev.verdicts ?? []).map((v) => `<li class="mono">${esc(JSON.stringify(v))}</li>`).join('');
+  const verdicts = (ev.verdicts ?? []).map((v) => `<tr><td class="mono">${esc(v.rule ?? '')}</td><td>${esc(v.article ?? '')}</td><td>${esc(v.outcome ? tk(lang, `vo_${v.outcome}`) : '')}</td><td class="mono">${esc(v.code ?? '')}</td><td>${esc([v.note, v.message].filter(Boolean).join(' · '))}</td></tr>`).join('');
   const hist = (ev.history ?? []).map((h) => `<li>${esc(tk(lang, `mst_${h.status}`))} · ${esc(fmtTime(h.at))}</li>`).join('');
   return `<section aria-labelledby="ev-h"><h2 id="ev-h">${esc(t(lang, 'evidence'))}</h2>
 <h3>${esc(t(lang, 'matched'))}</h3>
@@ -53,7 +78,7 @@ ${m ? `<p id="matched-message"><span class="mono">${esc(m.id)}</span> · ${esc(f
 ${cands ? `<table><thead><tr><th scope="col">${esc(t(lang, 'when'))}</th><th scope="col">${esc(t(lang, 'sender'))}</th><th scope="col">${esc(t(lang, 'text'))}</th><th scope="col">${esc(t(lang, 'score'))}</th></tr></thead><tbody>${cands}</tbody></table>` : '<p>—</p>'}
 <div class="grid"><div><h3>${esc(t(lang, 'consent'))}</h3>${consent}</div>
 <div><h3>${esc(t(lang, 'history'))}</h3>${hist ? `<ul>${hist}</ul>` : '<p>—</p>'}</div></div>
-<details><summary>${esc(t(lang, 'verdicts'))} (${(ev.verdicts ?? []).length})</summary><ul>${verdicts}</ul></details>
+<details><summary>${esc(t(lang, 'verdicts'))} (${(ev.verdicts ?? []).length})</summary>${verdicts ? `<table id="verdicts"><thead><tr><th scope="col">${esc(t(lang, 'vRule'))}</th><th scope="col">${esc(t(lang, 'vArticle'))}</th><th scope="col">${esc(t(lang, 'vOutcome'))}</th><th scope="col">${esc(t(lang, 'vCode'))}</th><th scope="col">${esc(t(lang, 'vNote'))}</th></tr></thead><tbody>${verdicts}</tbody></table>` : '<p>—</p>'}</details>
 </section>`;
 }
 
@@ -109,8 +134,8 @@ export function casePage(lang: Lang, c: CaseDetail, p: Principal, providers: Con
   const deadline = d.running
     ? `<p class="deadline" id="deadline">${esc(t(lang, d.running === 'forward' ? 'deadlineForward' : 'deadlineAnswer'))}: <strong>${esc(fmtDue(d.dueAt))}</strong> · ${d.overdue ? `<span class="overdue">${esc(t(lang, 'overdue'))}</span>` : d.workingDaysLeft === 0 ? esc(t(lang, 'dueToday')) : `${d.workingDaysLeft} ${esc(t(lang, 'workingDaysLeft'))}`}${d.calendarCovered ? '' : `<br><span class="hint">${esc(t(lang, 'calendarNotCovered'))}</span>`}</p>`
     : `<p class="deadline" id="deadline">${esc(t(lang, 'noDeadline'))}</p>`;
-  const events = c.events.map((e) => `<tr><td>${esc(fmtTime(e.at))}</td><td>${esc(tk(lang, `ar_${e.actor}`))} <span class="hint mono">${esc(e.actorId)}</span></td><td>${esc(tk(lang, `ac_${e.kind}`))}${e.fromState && e.toState && e.fromState !== e.toState ? ` · ${esc(tk(lang, `st_${e.fromState}`))} → ${esc(tk(lang, `st_${e.toState}`))}` : ''}</td><td>${esc(e.reason ?? '')}</td></tr>`).join('');
-  const measures = c.measures.map((m) => `<li>${esc(tk(lang, `ms_${m.kind}`))} · ${esc(fmtTime(m.at))} · ${esc(String((m.detail as { applied?: string }).applied ?? ''))}</li>`).join('');
+  const events = c.events.map((e) => `<tr><td>${esc(fmtTime(e.at))}</td><td>${esc(tk(lang, `ar_${e.actor}`))} <span class="hint mono">${esc(e.actorId)}</span></td><td>${esc(tk(lang, `ac_${e.kind}`))}${e.fromState && e.toState && e.fromState !== e.toState ? ` · ${esc(tk(lang, `st_${e.fromState}`))} → ${esc(tk(lang, `st_${e.toState}`))}` : ''}</td><td>${esc(reasonText(lang, e.kind, e.reason))}</td></tr>`).join('');
+  const measures = c.measures.map((m) => `<li>${esc(tk(lang, `ms_${m.kind}`))} · ${esc(fmtTime(m.at))} · ${esc(appliedText(lang, (m.detail as { applied?: string }).applied))}</li>`).join('');
   return `${flash?.error ? alertBox(flash.error, lang) : ''}${flash?.done ? `<div class="notice" role="status">${esc(t(lang, 'done'))}: ${esc(tk(lang, `ac_${flash.done}`))}</div>` : ''}
 <p><span class="state" id="case-state">${esc(tk(lang, `st_${c.state}`))}</span></p>
 ${deadline}
