@@ -24,7 +24,7 @@ import { HTTP_STATUS } from '../http/error-map.js';
 import { creditPage } from './pages/credit.js';
 import { annualChooserPage } from './pages/annual.js';
 import { renderAnnualReport } from './annual-report.js';
-import { publicErrorText } from './public-errors.js';
+import { publicErrorText, staffErrorText } from './form-errors.js';
 
 type Form = Record<string, string | string[]>;
 
@@ -81,6 +81,12 @@ function publicRejection(e: unknown, lang: Lang): { message: string; status: num
   return { ...r, message: publicErrorText(lang, e as SmsguardError) ?? r.message };
 }
 
+/** {@link rejection} on the staff pages: a field of the form by its label, in the page's language, where the rejection names one. */
+function staffRejection(e: unknown, lang: Lang): { message: string; status: number } {
+  const r = rejection(e);
+  return { ...r, message: staffErrorText(lang, e as SmsguardError) ?? r.message };
+}
+
 /**
  * The page to come back to after signing in. A form posted once the sign-in has lapsed (12 hours)
  * names an address that only takes POST: the way back is the page the form was on, not a 404.
@@ -119,7 +125,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   /** The error page: the rejection's message in an alert, with its status. */
   const errorPage = (req: FastifyRequest, reply: FastifyReply, p: Principal, e: unknown) => {
     const lang = langOf(req, reply);
-    const r = rejection(e);
+    const r = staffRejection(e, lang);
     return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(r.message)}</p>`, p, r.status);
   };
   /**
@@ -127,7 +133,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
    * not the caller's to see (a provider posting to another's case), the error page says why instead.
    */
   const showAgain = async (req: FastifyRequest, reply: FastifyReply, p: Principal, e: unknown, show: (error: string, code: number) => Promise<FastifyReply>) => {
-    const r = rejection(e);
+    const r = staffRejection(e, langOf(req, reply));
     try {
       return await show(r.message, r.status);
     } catch (e2) {
@@ -384,7 +390,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     if (!q.contentProviderId && (p.role === 'admin' || p.role === 'regulator')) {
       const providers = providersVisibleTo(p, await app.ctx.store.directory.listContentProviders());
       let error: { message: string; status: number } | undefined;
-      try { requireReportYear(year); } catch (e) { error = rejection(e); }
+      try { requireReportYear(year); } catch (e) { error = staffRejection(e, lang); }
       return render(req, reply, lang, t(lang, 'annualReport'), annualChooserPage(lang, providers, year, yearText, error?.message), p, error?.status ?? 200);
     }
     const cpId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId ?? '';

@@ -76,7 +76,7 @@ describe('complaint web pages and hardening', () => {
     assert.equal(f.contentProviderId, null);
     const noCp = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act`, headers: { ...FORM, cookie }, payload: 'action=forward' });
     assert.equal(noCp.statusCode, 400, 'bad input');
-    assert.match(noCp.body, /role="alert"[\s\S]*contentProviderId/);
+    assert.match(noCp.body, /role="alert"[\s\S]*企业：请从列表中选择已登记的企业。 \(invalid_request\)/, 'the form\'s own label, not the API field');
     const ok = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act`, headers: { ...FORM, cookie }, payload: `action=forward&contentProviderId=${other.id}&reason=%E6%8C%87%E6%B4%BE` });
     assert.equal(ok.statusCode, 303);
     const close = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act`, headers: { ...FORM, cookie }, payload: 'action=close' });

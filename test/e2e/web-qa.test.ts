@@ -62,7 +62,13 @@ describe('web pages: refused forms keep what was typed; refused addresses are pa
     const sent = { contentProviderId: other.id, kind: 'fine', amountYuan: '', notes: '约谈记录：<b>第三次</b>\n详见卷宗 17 号', publicSummary: '责令整改 "营销短信"' };
     const r = await g.http.inject({ method: 'POST', url: '/web/credit/entries', headers: { ...FORM, cookie: cookies.regulator }, payload: form(sent) });
     assert.equal(r.statusCode, 400, 'a fine needs an amount');
-    assert.match(r.body, /role="alert"[\s\S]*amountYuan/);
+    // Found by QA: the alert was the API's English ('amountYuan: a fine needs a positive amount in yuan'); it names the form's field.
+    assert.match(r.body, /role="alert"[\s\S]*金额（元）：罚款须填写大于 0 的金额（元）[^<]*\(invalid_request\)/);
+    assert.doesNotMatch(r.body, /amountYuan:|a fine needs/);
+    const en = await g.http.inject({ method: 'POST', url: '/web/credit/entries?lang=en', headers: { ...FORM, cookie: cookies.regulator }, payload: form(sent) });
+    assert.match(en.body, /role="alert"[\s\S]*Amount \(yuan\): A fine needs an amount in yuan above 0[^<]*\(invalid_request\)/);
+    const talk = await g.http.inject({ method: 'POST', url: '/web/credit/entries?lang=zh', headers: { ...FORM, cookie: cookies.regulator }, payload: form({ ...sent, kind: 'supervision_talk', notes: '' }) });
+    assert.match(talk.body, /role="alert"[\s\S]*内部备注：约谈须填写内部备注[^<]*\(invalid_request\)/);
     assert.match(r.body, new RegExp(`<option value="${other.id}" selected>`), 'the provider chosen');
     assert.doesNotMatch(r.body, new RegExp(`<option value="${cp.id}" selected>`));
     assert.match(r.body, /<option value="fine" selected>/, 'the kind chosen');
@@ -95,7 +101,8 @@ describe('web pages: refused forms keep what was typed; refused addresses are pa
     const sent = { action: 'answer', text: '   ', finding: 'partly_confirmed', measures: ['opt_out', 'refund'], measureNote: '退还 2 元', reason: '已核实发送记录 <见附件>' };
     const r = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act`, headers: { ...FORM, cookie: cookies.cp }, payload: form(sent) });
     assert.equal(r.statusCode, 400, 'a blank answer');
-    assert.match(r.body, /role="alert"[\s\S]*must not be blank/);
+    assert.match(r.body, /role="alert"[\s\S]*答复内容（将以短信发送给用户）：请填写发给用户的答复内容[^<]*\(invalid_request\)/);
+    assert.doesNotMatch(r.body, /must not be blank/);
     assert.match(r.body, /id="act-answer-f-partly_confirmed" name="finding" value="partly_confirmed" checked>/);
     assert.doesNotMatch(r.body, /id="act-answer-f-confirmed"[^>]* checked/);
     assert.match(r.body, /id="act-answer-m-opt_out" name="measures" value="opt_out" checked>/);
