@@ -4,7 +4,7 @@
  * inside a table or chart) so "Print → Save as PDF" gives the inspection copy.
  */
 import { MESSAGE_CLASSES, type AnnualReport } from '../app/report-annual.js';
-import { esc, fmtTime, CSS } from './html.js';
+import { esc, fmtTime, fmtYuan, CSS, ICON_LINK } from './html.js';
 import { tk, type Lang } from './i18n.js';
 
 const COLORS: Record<string, string> = { verification: '#0b5394', notification: '#6aa84f', commercial: '#e69138', public_welfare: '#8e7cc3' };
@@ -110,7 +110,7 @@ export function renderAnnualReport(r: AnnualReport, lang: Lang = 'zh'): string {
   const rejTable = rej.length ? `<table><thead><tr><th scope="col">${L(lang, '拦截原因', 'Rejection code')}</th><th scope="col">${L(lang, '条数', 'Count')}</th></tr></thead><tbody>${rej.map((x) => `<tr><td class="mono">${esc(x.code)}</td><td>${x.count}</td></tr>`).join('')}</tbody></table>` : `<p>${L(lang, '无', 'None')}</p>`;
   const monthRows = r.months.map((m) => `<tr><td>${m.month}</td>${MESSAGE_CLASSES.map((c) => `<td>${m.accepted[c] ?? 0}</td>`).join('')}<td>${m.rejected}</td><td>${m.system}</td><td>${m.optOuts}</td><td>${m.complaints}</td></tr>`).join('');
   const credit = r.credit.length
-    ? `<table><thead><tr><th scope="col">${L(lang, '日期', 'Date')}</th><th scope="col">${L(lang, '类别', 'Kind')}</th><th scope="col">${L(lang, '金额（元）', 'Amount')}</th><th scope="col">${L(lang, '内容', 'Summary')}</th><th scope="col">${L(lang, '公示', 'Published')}</th></tr></thead><tbody>${r.credit.map((e) => `<tr><td>${fmtTime(e.at).slice(0, 10)}</td><td>${esc(tk(lang, `kd_${e.kind}`))}</td><td>${e.amountYuan ?? '—'}</td><td>${esc(e.publicSummary)}</td><td>${e.publishedAt ? fmtTime(e.publishedAt).slice(0, 10) : '—'}</td></tr>`).join('')}</tbody></table>`
+    ? `<table><thead><tr><th scope="col">${L(lang, '日期', 'Date')}</th><th scope="col">${L(lang, '类别', 'Kind')}</th><th scope="col">${L(lang, '金额（元）', 'Amount')}</th><th scope="col">${L(lang, '内容', 'Summary')}</th><th scope="col">${L(lang, '公示', 'Published')}</th></tr></thead><tbody>${r.credit.map((e) => `<tr><td>${fmtTime(e.at).slice(0, 10)}</td><td>${esc(tk(lang, `kd_${e.kind}`))}</td><td>${esc(fmtYuan(e.amountYuan))}</td><td>${esc(e.publicSummary)}</td><td>${e.publishedAt ? fmtTime(e.publishedAt).slice(0, 10) : '—'}</td></tr>`).join('')}</tbody></table>`
     : `<p>${L(lang, '无', 'None')}</p>`;
   const c = r.complaints;
   const body = `
@@ -139,7 +139,7 @@ ${answerChart}</section>
   return `<!doctype html>
 <html lang="${lang === 'zh' ? 'zh-CN' : 'en'}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
+<title>${esc(title)}</title>${ICON_LINK}
 <style>${CSS}${PRINT_CSS}</style></head>
 <body><main id="main"><h1>${esc(title)}</h1>
 <p class="no-print"><button type="button" onclick="window.print()">${L(lang, '打印 / 另存为 PDF', 'Print / save as PDF')}</button></p>

@@ -30,6 +30,18 @@ export function fmtDue(v: number | string | null | undefined): string {
   return fmtTime(ms);
 }
 
+/** An amount in yuan as every page writes it: `5,000`, fen kept (`12.5`), `—` for none. */
+export function fmtYuan(v: number | null | undefined): string {
+  return v === null || v === undefined ? '—' : v.toLocaleString('zh-CN', { maximumFractionDigits: 2 });
+}
+
+/**
+ * The site's icon, inline in every page's head so a browser does not ask for /favicon.ico (which
+ * /favicon.ico answers too, for clients that ask anyway: see plugin.ts).
+ */
+export const ICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0b5394"/><path d="M3 4h10v6H7l-3 3v-3H3z" fill="#fff"/></svg>';
+export const ICON_LINK = `<link rel="icon" href="data:image/svg+xml,${encodeURIComponent(ICON_SVG)}">`;
+
 export const CSS = `
 :root { --fg:#1b1b1b; --muted:#555; --bg:#fff; --line:#ccc; --accent:#0b5394; --warn:#b00020; --ok:#1e7b34; }
 * { box-sizing: border-box; }
@@ -110,6 +122,7 @@ export function page(l: Layout): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(l.title)} · smsguard</title>
+${ICON_LINK}
 <style>${CSS}${l.css ?? ''}</style>
 </head>
 <body>

@@ -15,7 +15,7 @@ import { SmsguardError } from '../domain/errors.js';
 import { shanghaiMonth } from '../domain/case.js';
 import type { ComplaintRate } from '../app/credit.js';
 import { providersVisibleTo } from '../app/records-scope.js';
-import { esc, page } from './html.js';
+import { esc, ICON_SVG, page } from './html.js';
 import { t, type Lang } from './i18n.js';
 import { complaintForm, filedPage, loginPage, publicCreditPage, statusForm } from './pages/public.js';
 import { caseListPage, casePage, importPage, type PostedAction } from './pages/cases.js';
@@ -143,6 +143,9 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   const hide = { schema: { hide: true } };
 
   f.get('/web', hide, async (_req, reply) => reply.redirect('/web/complaint', 303));
+  // Every page names its icon inline; a client that asks for /favicon.ico anyway gets it too, cached,
+  // rather than a 404 logged on every page view.
+  f.get('/favicon.ico', hide, async (_req, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=604800').send(ICON_SVG));
   // A mistyped or outdated address under /web is a page that says so, with the site's navigation, not the API's JSON 404.
   f.get('/web/*', hide, async (req, reply) => {
     const lang = langOf(req, reply);

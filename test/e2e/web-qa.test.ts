@@ -266,4 +266,29 @@ describe('web pages: refused forms keep what was typed; refused addresses are pa
     assert.match(en, /<dt>Captured at<\/dt>/);
     assert.match(en, /<td>passed<\/td>/);
   });
+  test('the site icon is served, not a 404 on every page, and every page names it', async () => {
+    const icon = await g.http.inject({ method: 'GET', url: '/favicon.ico' });
+    assert.equal(icon.statusCode, 200);
+    assert.match(String(icon.headers['content-type']), /^image\/svg\+xml/);
+    assert.match(String(icon.headers['cache-control']), /max-age=\d{4,}/);
+    assert.match(icon.body, /^<svg /);
+    for (const url of ['/web/complaint', '/web/public/credit', '/web/nope']) {
+      assert.match((await g.http.inject({ method: 'GET', url })).body, /<link rel="icon" href="data:image\/svg\+xml,/, url);
+    }
+    const report = await g.http.inject({ method: 'GET', url: `/web/reports/annual?contentProviderId=${cp.id}&year=2026`, headers: { cookie: cookies.regulator } });
+    assert.match(report.body, /<link rel="icon" href="data:image\/svg\+xml,/, 'the annual report too');
+  });
+
+  test('an amount in yuan reads the same on the regulator\'s credit page, the public register and the annual report', async () => {
+    const add = await g.http.inject({ method: 'POST', url: '/web/credit/entries', headers: { ...FORM, cookie: cookies.regulator }, payload: form({ contentProviderId: other.id, kind: 'fine', amountYuan: '12500', publicSummary: '罚款公示 QA-12500' }) });
+    assert.equal(add.statusCode, 303, add.body);
+    const staff = (await g.http.inject({ method: 'GET', url: '/web/credit', headers: { cookie: cookies.regulator } })).body;
+    const row = new RegExp(`<tr data-entry="([^"]+)">(?:(?!</tr>)[\\s\\S])*罚款公示 QA-12500`).exec(staff);
+    assert.ok(row, 'the entry is listed');
+    assert.match(row[0], /<td>12,500<\/td>/);
+    const pub = await g.http.inject({ method: 'POST', url: `/web/credit/entries/${row[1]}/publish`, headers: { ...FORM, cookie: cookies.regulator } });
+    assert.equal(pub.statusCode, 303, pub.body);
+    assert.match((await g.http.inject({ method: 'GET', url: '/web/public/credit?q=QA-12500' })).body, /<td>12,500<\/td>/);
+    assert.match((await g.http.inject({ method: 'GET', url: `/web/reports/annual?contentProviderId=${other.id}&year=2026`, headers: { cookie: cookies.regulator } })).body, /<td>12,500<\/td>/);
+  });
 });

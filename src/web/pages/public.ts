@@ -2,7 +2,7 @@
 import type { FiledCase } from '../../app/complaint-intake.js';
 import type { PublicEntry } from '../../app/credit.js';
 import { t, tk, type Lang } from '../i18n.js';
-import { alertBox, esc, field, fmtDue, fmtTime, textarea } from '../html.js';
+import { alertBox, esc, field, fmtDue, fmtTime, fmtYuan, textarea } from '../html.js';
 
 /**
  * Reads a chosen screenshot into a hidden field as a data URL (the form stays urlencoded). The picker
@@ -92,7 +92,7 @@ ${result}`;
 }
 
 export function publicCreditPage(lang: Lang, q: string, entries: PublicEntry[]): string {
-  const rows = entries.map((e) => `<tr><td>${esc(e.publishedAt.slice(0, 10))}</td><td>${esc(e.subject)}</td><td class="mono">${esc(e.creditCode ?? '—')}</td><td>${esc(tk(lang, `kd_${e.kind}`))}</td><td>${e.amountYuan !== null ? esc(e.amountYuan.toLocaleString('zh-CN')) : '—'}</td><td>${esc(e.summary)}</td></tr>`).join('');
+  const rows = entries.map((e) => `<tr><td>${esc(e.publishedAt.slice(0, 10))}</td><td>${esc(e.subject)}</td><td class="mono">${esc(e.creditCode ?? '—')}</td><td>${esc(tk(lang, `kd_${e.kind}`))}</td><td>${esc(fmtYuan(e.amountYuan))}</td><td>${esc(e.summary)}</td></tr>`).join('');
   return `<p>${esc(t(lang, 'publicIntro'))}</p>
 <form method="get" action="/web/public/credit" role="search">
 ${field({ id: 'q', label: t(lang, 'search'), type: 'search', value: q })}
