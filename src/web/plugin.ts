@@ -385,7 +385,8 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     if (!p) return reply;
     const lang = langOf(req, reply);
     const q = req.query as Record<string, string>;
-    const yearText = q.year ?? shanghaiMonth(app.ctx.clock.now()).slice(0, 4);
+    const thisYear = Number(shanghaiMonth(app.ctx.clock.now()).slice(0, 4));
+    const yearText = q.year ?? String(thisYear);
     const year = Number(yearText);
     // Without a provider, whom the report may cover is a choice to offer, not an error: the operator and
     // a regulator pick from the providers they may see (a province-limited one, its province's); a
@@ -394,7 +395,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       const providers = providersVisibleTo(p, await app.ctx.store.directory.listContentProviders());
       let error: { message: string; status: number } | undefined;
       try { requireReportYear(year); } catch (e) { error = staffRejection(e, lang); }
-      return render(req, reply, lang, t(lang, 'annualReport'), annualChooserPage(lang, providers, year, yearText, error?.message), p, error?.status ?? 200);
+      return render(req, reply, lang, t(lang, 'annualReport'), annualChooserPage(lang, providers, error ? thisYear : year, yearText, error?.message), p, error?.status ?? 200);
     }
     const cpId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId ?? '';
     try {

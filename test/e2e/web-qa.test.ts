@@ -226,6 +226,8 @@ describe('web pages: refused forms keep what was typed; refused addresses are pa
     assert.equal(early.statusCode, 400);
     assert.match(early.body, /role="alert"[\s\S]*2000[\s\S]*2200[\s\S]*\(invalid_request\)/);
     assert.doesNotMatch(early.body, /four-digit/);
+    assert.match(early.body, /id="year" name="year" type="number" value="1999"/, 'the year as typed, to correct');
+    assert.doesNotMatch(early.body, /contentProviderId=[^"&]+&amp;year=(1999|NaN)/, 'the links open a year that has a report');
     const earlyReport = await g.http.inject({ method: 'GET', url: `/web/reports/annual?contentProviderId=${cp.id}&year=1999`, headers: { cookie: cookies.regulator } });
     assert.equal(earlyReport.statusCode, 400);
     assert.match(earlyReport.body, /role="alert"[^<]*2000[^<]*2200/);
