@@ -57,15 +57,25 @@ export const toEvent = (r: { id: string; at: number; contentProviderId: string |
 
 /**
  * The signature of the newest accepted message among `mts` (a number's mt records, oldest first)
- * that `contentProviderId` sent from `port`: what a per-signature opt-out refers to.
+ * that `contentProviderId` sent from `port`: what a per-signature opt-out refers to. Null when that
+ * signature is unknown, and so the opt-out covers all the provider's signatures.
+ *
+ * Bodies are read as stored, so a damaged or edited record may hold anything: a record whose `from`
+ * or `decision` is another string was not sent from the port, or not sent, and is passed over; one
+ * of the provider's whose `from`, `decision` or text is of the wrong type (or unreadable) may be the
+ * message answered, so its signature is unknown (null) — never a throw, which would fail the MO's
+ * handling and have the SMSC redeliver it while the user's refusal is never recorded, and never an
+ * older message's signature, which would leave the one answered unrefused.
  */
 export function lastSignatureIn(mts: readonly { contentProviderId: string | null; body: Record<string, unknown> }[], contentProviderId: string, port: string): string | null {
   for (let i = mts.length - 1; i >= 0; i--) {
     const r = mts[i];
-    const b = r.body as { from?: string; decision?: string; finalText?: string; text?: string };
-    if (r.contentProviderId !== contentProviderId || b.from !== port || b.decision !== 'accepted') continue;
-    return leadingSignature(b.finalText ?? b.text ?? '');
+    if (r.contentProviderId !== contentProviderId) continue;
+    const { from, decision, finalText, text } = r.body;
+    if ((typeof from === 'string' && from !== port) || (typeof decision === 'string' && decision !== 'accepted')) continue;
+    if (typeof from !== 'string' || typeof decision !== 'string') return null;
+    if (typeof finalText === 'string') return leadingSignature(finalText);
+    return finalText == null && typeof text === 'string' ? leadingSignature(text) : null;
   }
   return null;
 }
-
