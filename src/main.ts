@@ -39,6 +39,7 @@ import { formatCliError } from './cli/error-output.js';
 import { loadUpstreamFile } from './config/upstream-file.js';
 import { GatewayLockedError, acquireGatewayLock } from './store/sqlite/gateway-lock.js';
 import { isPostgresUrl } from './store/postgres/index.js';
+import { checkSchemaName } from './store/postgres/schema-name.js';
 import { Closers, type Closer } from './runtime/closers.js';
 
 /**
@@ -250,7 +251,9 @@ async function createToken(config: Config, role: string, label: string, scope: R
 function commonOptions(cmd: Command): Command {
   return cmd
     .option('--db <path|url>', 'SQLite database file, or postgres://… (also DATABASE_URL)', undefined)
-    .option('--db-schema <schema>', 'PostgreSQL schema (start and migrate create it if missing; other commands need it to exist)')
+    // Checked as the flag is read: a bad name is one line naming the flag and the rule (checkSchemaName's
+    // invalid_request), before any command opens a connection.
+    .option('--db-schema <schema>', 'PostgreSQL schema (start and migrate create it if missing; other commands need it to exist)', checkSchemaName)
     .addOption(new Option('--profile <id>', 'regulation profile').choices(['cn-2015', 'cn-2026']));
 }
 

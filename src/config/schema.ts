@@ -6,6 +6,7 @@
 import { parseIpRange } from '../domain/ip-range.js';
 import { z } from 'zod';
 import { PROFILE_IDS } from '../profiles/index.js';
+import { isSchemaName, SCHEMA_NAME_RULE } from '../store/postgres/schema-name.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -42,7 +43,7 @@ export const ConfigSchema = z.object({
   /** SQLite file path, or a postgres:// URL (PostgreSQL store; `DATABASE_URL` is read too). */
   db: z.string().min(1).default('./var/smsguard.db'),
   /** PostgreSQL schema to use (created if missing); default: the URL's search_path. */
-  dbSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
+  dbSchema: z.string().refine(isSchemaName, `not a schema name smsguard can use (${SCHEMA_NAME_RULE})`).optional(),
   /** PostgreSQL pool size per process. */
   dbPoolSize: z.coerce.number().int().min(1).max(200).default(10),
   /** nats://host:port: split ingress and egress over NATS JetStream (needs the PostgreSQL store). */

@@ -9,7 +9,7 @@ import type { Store } from '../ports/store.js';
 import { SqliteStore } from './sqlite/index.js';
 import { monthFilePath } from './sqlite/month-files.js';
 import { PostgresStore, isPostgresUrl } from './postgres/index.js';
-import { checkSchemaName } from './postgres/db.js';
+import { checkSchemaName } from './postgres/schema-name.js';
 import pg from 'pg';
 
 export interface OpenedStore {

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { TEST_PG_URL } from '../helpers/pg.js';
 
 const BIN = fileURLToPath(new URL('../../bin/smsguard.js', import.meta.url));
 const ENV = { ...process.env, SMSGUARD_ADMIN_TOKEN: 'sga_cli_errors_test_token_00000000000001', SMSGUARD_DB: '', DATABASE_URL: '', SMSGUARD_RECORDS_SIGNING_KEY: '', SMSGUARD_RECORDS_TRUSTED_KEYS: '' };
@@ -91,6 +92,26 @@ test('a bad flag value is one line naming the flag, exit 1, no stack', () => {
     assertOneLine(r.err, message);
   }
   assert.equal(existsSync(join(dir, 'inspection')), false, 'nothing written for a refused command');
+});
+
+test('a --db-schema name smsguard cannot use is one line naming the flag and what a valid name is, before any connection', () => {
+  const valid = /\(a valid name is 1–63 lower-case letters, digits and _, starting with a letter or _, not starting with pg_ and not an SQL reserved word\)$/;
+  // Bad-Name fails the pattern; pg_x and select pass it but PostgreSQL refuses them in CREATE SCHEMA
+  // (before: a stack trace from migrate and start, halfway through opening the store)
+  for (const name of ['Bad-Name', 'pg_x', 'select', 'user', 'a'.repeat(64)]) {
+    for (const args of [['migrate'], ['records', 'verify'], ['token', 'create', '--role', 'admin'], ['start', '--http-port', '0', '--smpp-port', '0']]) {
+      const r = cli(...args, '--db', TEST_PG_URL, '--db-schema', name);
+      assert.equal(r.code, 1, `${args.join(' ')} ${name}: ${r.out}${r.err}`);
+      assert.equal(r.out, '', args.join(' '));
+      assertOneLine(r.err, new RegExp(`^smsguard: --db-schema: not a schema name smsguard can use: "${name}" `));
+      assert.match(r.err.trimEnd(), valid);
+    }
+  }
+  // the same rule for the environment variable, reported with the other configuration problems
+  const env = spawnSync(process.execPath, [BIN, 'migrate', '--db', TEST_PG_URL], { encoding: 'utf8', env: { ...ENV, SMSGUARD_DB_SCHEMA: 'select' }, cwd: dir, timeout: 60_000 });
+  assert.equal(env.status, 1);
+  assert.doesNotMatch(env.stderr, /\n\s+at /);
+  assert.match(env.stderr, /^invalid configuration:\n {2}dbSchema \(SMSGUARD_DB_SCHEMA\): not a schema name smsguard can use \(a valid name is/);
 });
 
 test('start on an HTTP port already in use: reported as configuration, store closed and lock released before exit', async () => {

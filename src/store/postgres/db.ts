@@ -8,6 +8,7 @@ import pg from 'pg';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkSchemaName } from './schema-name.js';
 
 export type Pool = pg.Pool;
 export type Client = pg.PoolClient;
@@ -27,11 +28,6 @@ export interface PgOptions {
 const INT8 = 20;
 const NUMERIC = 1700;
 
-/** A schema name we are willing to put into DDL unquoted-safe form. */
-export function checkSchemaName(s: string): string {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(s)) throw new Error(`invalid schema name ${JSON.stringify(s)}: use lower-case letters, digits and _`);
-  return s;
-}
 
 export function createPool(o: PgOptions): Pool {
   const types = {
