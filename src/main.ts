@@ -13,6 +13,7 @@ import { DeliveryWorker } from './app/delivery.js';
 import { ConsentSweeper } from './app/consent-sweeper.js';
 import { SimulatorSmsc } from './simulator/simulator-smsc.js';
 import { SimulatedClock, SystemClock } from './simulator/clock.js';
+import { savedSimulatedTime } from './app/simulated-time.js';
 import { buildHttpApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { installComplaints, reservedPortsTaken } from './app/complaint-service.js';
@@ -72,7 +73,10 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   const opened = await openStore(config.db, { schema: config.dbSchema, poolSize: config.dbPoolSize });
   const store = opened.store;
   undo('store', () => store.close());
-  const clock = config.clock === 'simulated' ? new SimulatedClock() : new SystemClock();
+  // A simulated clock resumes where it was last moved (app/simulated-time.ts): a restart must not
+  // put it back to system time, behind messages and deadlines dated at a later simulated time.
+  const resumedAt = config.clock === 'simulated' ? await savedSimulatedTime(store.settings) : null;
+  const clock = config.clock === 'simulated' ? new SimulatedClock(resumedAt ?? Date.now()) : new SystemClock();
   const profile = resolveProfile(config.profile as ProfileId, JSON.parse(config.profileOverrides) as ParamOverrides);
   const app = new App({ store, clock, profile });
   const admin = await app.auth.ensureAdminToken(process.env.SMSGUARD_ADMIN_TOKEN);
@@ -206,7 +210,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
       : !links && config.upstream === 'simulator'
       ? `  upstream      built-in simulator SMSC, SMPP on 127.0.0.1:${smpp.simulatorSmppPort} (outbox: GET ${address}/v1/simulator/outbox)`
       : `  upstream      ${(links ?? upstreamLinks(config.upstream)).map((l) => (l.name === `${l.host}:${l.port}` ? l.name : `${l.name} (${l.host}:${l.port})`)).join(', ')}`,
-    `  clock         ${config.clock}${config.clock === 'simulated' && !servesSimulator ? ' (not movable here: POST /v1/simulator/clock exists only with --upstream simulator)' : ''}`,
+    `  clock         ${config.clock}${config.clock !== 'simulated' ? '' : resumedAt !== null ? ` from ${new Date(resumedAt).toISOString()} (resumed where it was last moved)` : ` from ${new Date(clock.now()).toISOString()} (system time: never moved before)`}${config.clock === 'simulated' && !servesSimulator ? ' (not movable here: POST /v1/simulator/clock exists only with --upstream simulator)' : ''}`,
     admin.token && admin.source === 'generated'
       ? `  admin token   ${admin.token}\n                (generated now and stored hashed: it is shown only this once; set SMSGUARD_ADMIN_TOKEN to choose your own)`
       : admin.source === 'env'

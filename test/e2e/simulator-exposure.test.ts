@@ -59,5 +59,5 @@ test('start --upstream smpp://…: no simulator routes (404), none in /docs, the
   assert.ok(docs.paths['/v1/messages'], 'the OpenAPI document lists the API');
   assert.deepEqual(Object.keys(docs.paths).filter((p) => p.startsWith('/v1/simulator')), []);
   assert.equal((await fetch(`${base}/healthz`)).status, 200);
-  assert.match(out, /clock\s+simulated \(not movable here/);
+  assert.match(out, /clock\s+simulated from \S+ \(system time: never moved before\) \(not movable here/);
 });

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import type { SimulatorSmsc } from '../../simulator/simulator-smsc.js';
 import { isSimulatableTime, SIMULATED_MAX, SIMULATED_MIN, type SimulatedClock } from '../../simulator/clock.js';
+import { simulatedTimeSaver } from '../../app/simulated-time.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { normalizeMsisdn } from '../../domain/msisdn.js';
 import { errorBody, errorResponse } from '../schemas.js';
@@ -58,9 +59,11 @@ export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simu
   });
 
   if (clock) {
+    const saveTime = simulatedTimeSaver(app.ctx.store.settings, clock);
     f.post('/v1/simulator/clock', {
       schema: {
         tags: ['simulator'], summary: 'Move the simulated clock: {advanceSeconds} or {set: ISO-8601}',
+        description: 'The new time is saved in the database before the answer; the next start resumes from it.',
         body: { type: 'object', properties: { advanceSeconds: { type: 'number', minimum: 0 }, set: { type: 'string' } } },
       },
     }, async (req) => {
@@ -81,6 +84,8 @@ export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simu
       } else throw new SmsguardError('invalid_request', 'give advanceSeconds or set', {}, 'advanceSeconds');
       if (b.advanceSeconds !== undefined) clock.advance(b.advanceSeconds * 1000);
       else clock.set(target);
+      // Saved before answering, so a restart right after resumes here (app/simulated-time.ts).
+      await saveTime();
       return { now: new Date(clock.now()).toISOString() };
     });
     f.get('/v1/simulator/clock', { schema: { tags: ['simulator'], summary: 'The simulated time', response: { 200: clockView } } }, async () => ({ now: new Date(clock.now()).toISOString() }));
