@@ -103,6 +103,8 @@ export class Session<C = unknown> {
   private decodeErrors = 0;
   private bindPending: BindPdu | null = null;
   private closeReason = '';
+  /** The bound state our own unbind left (what the peer could submit in before it). */
+  private unboundFrom: SessionState | null = null;
 
   constructor(opts: Partial<SessionOptions> & { role: 'smsc' | 'esme' }, readonly handler: SessionHandler<C>, now: number) {
     this.opts = { ...DEFAULT_SESSION_OPTIONS, ...opts };
@@ -223,6 +225,7 @@ export class Session<C = unknown> {
       this.terminate('unbind before bind');
       return;
     }
+    this.unboundFrom = this._state;
     this._state = 'unbinding';
     const pdu: Pdu = { command: 'unbind', command_status: 0, sequence_number: this.seq() };
     this.pending.set(pdu.sequence_number, { request: pdu, ctx: undefined as C, sentAt: now, internal: true });
@@ -286,7 +289,7 @@ export class Session<C = unknown> {
       case 'submit_sm':
       case 'data_sm':
       case 'deliver_sm': {
-        if (!this.mayReceive(pdu.command)) return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RINVBNDSTS));
+        if (!this.mayReceive(pdu.command)) return void this.handler.send(responseFor(pdu, this.refusedStatus(pdu.command)));
         if (this.inboundOpen >= this.opts.inboundWindow) return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RTHROTTLED));
         if (pdu.command !== 'deliver_sm' && this.opts.inboundRate && !this.opts.inboundRate.tryTake(now)) {
           return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RTHROTTLED));
@@ -302,8 +305,21 @@ export class Session<C = unknown> {
     }
   }
 
-  private mayReceive(command: 'submit_sm' | 'data_sm' | 'deliver_sm'): boolean {
-    const s = this._state;
+  /**
+   * Why a request its bind state does not allow is refused. An SMSC that unbound a session that
+   * could submit (it is stopping: docs/SMPP.md, Shutdown) answers a submit that crossed its unbind
+   * ESME_RSYSERR, not ESME_RINVBNDSTS: stock ESMEs take ESME_RSYSERR as temporary and send the
+   * message again elsewhere or after rebinding (Kannel requeues it, our own client
+   * fails over at once), while ESME_RINVBNDSTS is the ESME's protocol error, which Kannel reports as a
+   * permanent failure. ESME_RTHROTTLED would say "slow down on this bind": a rate-adapting ESME
+   * would pause or slow its other binds for a session that is going anyway.
+   */
+  private refusedStatus(command: 'submit_sm' | 'data_sm' | 'deliver_sm'): number {
+    if (this._state === 'unbinding' && this.opts.role === 'smsc' && this.unboundFrom && this.mayReceive(command, this.unboundFrom)) return CommandStatus.ESME_RSYSERR;
+    return CommandStatus.ESME_RINVBNDSTS;
+  }
+
+  private mayReceive(command: 'submit_sm' | 'data_sm' | 'deliver_sm', s: SessionState = this._state): boolean {
     if (this.opts.role === 'smsc') {
       if (command === 'deliver_sm') return false;
       return s === 'bound_tx' || s === 'bound_trx';

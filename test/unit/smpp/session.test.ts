@@ -86,6 +86,23 @@ describe('session: bind', () => {
     assert.equal(srv.wire.at(-1)!.command_status, CommandStatus.ESME_RINVBNDSTS);
   });
 
+  test('a submit crossing our unbind (smsc role) is answered ESME_RSYSERR, temporary; one its bind could not send stays ESME_RINVBNDSTS', () => {
+    const bindOf = (command: 'bind_transceiver' | 'bind_receiver') => ({ command, command_status: 0, sequence_number: 1, system_id: 'a', password: 'b', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' }) as const;
+    const trx = mk({ role: 'smsc' });
+    trx.s.receive(bindOf('bind_transceiver'), 0);
+    trx.s.acceptBind('s');
+    trx.s.unbind(0);
+    assert.equal(trx.wire.at(-1)!.command, 'unbind');
+    trx.s.receive({ ...submit(), sequence_number: 2 }, 0);
+    assert.deepEqual([trx.wire.at(-1)!.command, trx.wire.at(-1)!.command_status], ['submit_sm_resp', CommandStatus.ESME_RSYSERR]);
+    const rx = mk({ role: 'smsc' });
+    rx.s.receive(bindOf('bind_receiver'), 0);
+    rx.s.acceptBind('s');
+    rx.s.unbind(0);
+    rx.s.receive({ ...submit(), sequence_number: 2 }, 0);
+    assert.equal(rx.wire.at(-1)!.command_status, CommandStatus.ESME_RINVBNDSTS);
+  });
+
   test('no bind within bindTimeoutMs closes (smsc role)', () => {
     const srv = mk({ role: 'smsc', bindTimeoutMs: 1000 });
     srv.s.tick(999);
