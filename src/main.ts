@@ -185,6 +185,10 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
     plugins: [smppCredentialRoutes(smpp.credentials), ...(content ? [contentRoutes(content)] : [])],
     trustProxy: trustProxyOption(config.trustProxy),
   });
+  // Closed right after HTTP (closers run newest first), before the drain: bound ESMEs are unbound
+  // and stop adding work while the delivery worker drains; receipts due meanwhile are kept for their
+  // next bind, and the egress closes later with the rest of 'smpp'. A failed start leaves it to 'smpp'.
+  undo('smpp server', (graceful) => (graceful ? smpp.stopServer() : undefined));
   undo('http', () => http.close());
   app.events.on('workerError', (e) => log.error(e, 'delivery worker error'));
   if (clock instanceof SimulatedClock) clock.onChange(() => { worker?.kick(); bus?.relay.kick(); });

@@ -58,6 +58,13 @@ export interface SmppDoors {
   smppPort: number | null;
   /** Where the simulator SMSC listens (null unless upstream is `simulator`). */
   simulatorSmppPort: number | null;
+  /**
+   * A graceful stop's first step for the SMPP server alone (SmppServer.stopSessions): no new binds,
+   * every bound ESME unbound, receipts kept for its next bind. The egress is untouched: the delivery
+   * worker still drains through it. A no-op without a server.
+   */
+  stopServer(): Promise<void>;
+  /** Closes the server (stopping it first if `stopServer` was not called), the egress, the simulator. */
   close(): Promise<void>;
 }
 
@@ -97,6 +104,9 @@ export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
   }
   return {
     credentials, egress, server, smppPort, simulatorSmppPort,
+    async stopServer() {
+      await server?.stopSessions();
+    },
     async close() {
       await server?.close();
       await egress?.close();

@@ -2,7 +2,8 @@
  * `smsguard start` and its graceful stop, as an operator runs them: a provider port on the report
  * number, registered before the number was reserved, is warned about once at start; SIGTERM while
  * the upstream is unreachable stops the gateway promptly (it used to wait 10–15 s for a link that was
- * not there) with every message still queued; the next start, with a link, sends them at once.
+ * not there) with every message still queued; the next start, with a link, sends them at once, and
+ * its SIGTERM unbinds a bound ESME at once (a submit crossing the unbind gets a temporary status).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +16,23 @@ import { fileURLToPath } from 'node:url';
 import { waitFor } from '../helpers/wait.js';
 import { startTestGateway, onboard } from '../helpers/gateway.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { CommandStatus, decodePdu, encodePdu, encodeText, FrameSplitter, smDefaults, type Pdu } from '../../src/smpp/pdu/index.js';
+import { connect } from 'node:net';
+import { once } from 'node:events';
+
+/** An ESME on a bare socket that answers nothing by itself. */
+async function rawEsme(port: number) {
+  const s = connect(port, '127.0.0.1');
+  await once(s, 'connect');
+  const got: Pdu[] = [];
+  const fs = new FrameSplitter();
+  s.on('data', (d: Buffer) => fs.push(d, (f) => got.push(decodePdu(Buffer.from(f)))));
+  s.on('error', () => undefined);
+  return {
+    send: (p: Pdu) => s.write(encodePdu(p)),
+    wait: (match: (p: Pdu) => boolean) => waitFor(() => got.find(match), 10_000, 'a PDU from the gateway'),
+  };
+}
 
 const BIN = fileURLToPath(new URL('../../bin/smsguard.js', import.meta.url));
 const ENV = { ...process.env, SMSGUARD_ADMIN_TOKEN: 'sga_start_stop_test_token_0000000000001', SMSGUARD_DB: '', DATABASE_URL: '', SMSGUARD_RECORDS_SIGNING_KEY: '', SMSGUARD_REPORT_PORT: '' };
@@ -89,8 +107,21 @@ test('report port taken by a provider: one warning at start; SIGTERM with the up
       return messages.length >= 3 ? messages.length : undefined;
     }, 10_000, 'the three messages at the simulator');
     assert.equal(sent, 3);
-    const second = await terminate(up.p);
-    assert.equal(second.code, 0, up.output());
+    // A bound ESME is told at once (docs/SMPP.md, Shutdown): unbind; a submit that crossed it gets
+    // ESME_RSYSERR, so the ESME sends it again elsewhere; its unbind_resp is honoured.
+    const cred = await fetch(`${up.address}/v1/content-providers/${cp.id}/smpp-credentials`, { method: 'POST', headers: { ...cp.auth, 'content-type': 'application/json' }, body: JSON.stringify({ systemId: 'shili', password: 'pw' }) });
+    assert.equal(cred.status, 201, await cred.text());
+    const smppPort = Number(/SMPP server\s+\S+:(\d+)/.exec(up.output())?.[1]);
+    const esme = await rawEsme(smppPort);
+    esme.send({ command: 'bind_transceiver', command_status: 0, sequence_number: 1, system_id: 'shili', password: 'pw', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' });
+    assert.equal((await esme.wait((p) => p.command === 'bind_transceiver_resp')).command_status, 0);
+    const exited = new Promise<number | null>((r) => up.p.once('exit', (code) => r(code)));
+    up.p.kill('SIGTERM');
+    const unbind = await esme.wait((p) => p.command === 'unbind');
+    esme.send({ ...smDefaults(), command: 'submit_sm', sequence_number: 7, source_addr: '10690001', destination_addr: '13900000009', data_coding: 8, short_message: encodeText('【示例】您的账单已出', 8) });
+    assert.equal((await esme.wait((p) => p.command === 'submit_sm_resp' && p.sequence_number === 7)).command_status, CommandStatus.ESME_RSYSERR);
+    esme.send({ command: 'unbind_resp', command_status: 0, sequence_number: unbind.sequence_number });
+    assert.equal(await exited, 0, up.output());
   } finally {
     for (const p of running) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });

@@ -68,6 +68,8 @@ export interface SmppServerOptions {
   sharedEvents?: boolean;
   /** On close, how long submits still being decided may take to get their submit_sm_resp (default 5 s). */
   closeDrainMs?: number;
+  /** On close, how long an ESME has to answer our unbind before its socket is closed (default 2 s). */
+  unbindWaitMs?: number;
   now?: () => number;
   /** Failures the operator should see (never message content). */
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -125,6 +127,8 @@ export class SmppServer {
   /** Receipts and MO to the providers' ESMEs. */
   readonly deliveries: ProviderDeliveries;
   private lastExpiry = 0;
+  /** Set once stopSessions() began: no connection is accepted after it. */
+  private stopping: Promise<void> | null = null;
   /** Where acknowledged parts of unfinished long messages are kept (the deliveries' store). */
   private readonly partStore: SmppDeliveryStore;
   /** Their writes, one transaction per turn of the event loop, in order. */
@@ -187,22 +191,46 @@ export class SmppServer {
   }
 
   /**
-   * Stops listening, stops reading from every session, lets the submits already being decided get
-   * their submit_sm_resp (at most `closeDrainMs`: the app recorded them, and an ESME that never hears
-   * would resubmit, a duplicate), then unbinds every session and keeps what they had not taken.
+   * The first step of a graceful stop (SMPP 3.4 §4.2, as SMSCs such as Kannel do it): stops
+   * listening (no new connection, so no new bind), closes connections not bound, stops reading from
+   * every bound session and lets the submits already being decided get their submit_sm_resp (at
+   * most `closeDrainMs`: the app recorded them, and an ESME that never hears would resubmit, a
+   * duplicate), then sends each session `unbind`: a submit that crossed it is answered ESME_RSYSERR
+   * (temporary: the ESME sends it again elsewhere or after rebinding), and the ESME has
+   * `unbindWaitMs` to answer before its socket is closed. The unbind waits for those answers rather
+   * than going first because an ESME closes once it has answered the unbind: a submit_sm_resp
+   * written after that would be lost.
+   *
+   * Receipts and MO keep coming (the delivery worker drains after this): with no receiver bound they
+   * go to the deliveries' store, as do deliver_sm the ESMEs had not answered, for their next bind.
+   * `close()` ends that. Once: a second call gets the first's promise.
+   */
+  stopSessions(): Promise<void> {
+    this.stopping ??= (async () => {
+      const closing = new Promise<void>((r) => this.server.close(() => r()));
+      const o = { drainMs: this.opts.closeDrainMs ?? 5000, unbindWaitMs: this.opts.unbindWaitMs ?? 2000 };
+      await Promise.all([...this.conns].map((c) => c.close(o)));
+      await closing;
+    })();
+    return this.stopping;
+  }
+
+  /**
+   * Stops the sessions (`stopSessions`, if not done yet), stops hearing receipts and MO, and writes
+   * what the ESMEs had not taken to the store.
    */
   async close(): Promise<void> {
+    await this.stopSessions();
     clearInterval(this.timer);
-    const closing = new Promise<void>((r) => this.server.close(() => r()));
-    await Promise.all([...this.conns].map((c) => c.close({ drainMs: this.opts.closeDrainMs ?? 5000 })));
     for (const u of this.unsubscribe) u();
-    await closing;
     await this.deliveries.close();
   }
 
   // ------------------------------------------------------------ connections and binds
 
   private accept(socket: Socket): void {
+    // a connection the listener had accepted just before it closed
+    if (this.stopping) return void socket.destroy();
     let binding: Binding | null = null;
     const conn: Conn = new SmppConnection<DeliverCtx>(socket, { session: { ...this.opts.session, role: 'smsc' }, now: this.now }, {
       onBind: (pdu) => void this.onBind(conn, pdu).then((b) => (binding = b)),

@@ -188,9 +188,11 @@ export class SmppConnection<C = unknown> {
    * Orderly unbind, then close; resolves when the socket is closed. With `drainMs`, reading stops
    * first and requests already handed up get their responses (waiting at most that long) before the
    * unbind: a submit the application recorded must not lose its submit_sm_resp (the ESME would
-   * resubmit it, a duplicate). Once unbinding, the session answers new submits ESME_RINVBNDSTS.
+   * resubmit it, a duplicate). Once unbinding, the session answers new submits ESME_RSYSERR (smsc
+   * role; Session.refusedStatus). `unbindWaitMs` (default 3 s): how long the peer has to answer the
+   * unbind before the socket is destroyed.
    */
-  async close(opts: { drainMs?: number } = {}): Promise<void> {
+  async close(opts: { drainMs?: number; unbindWaitMs?: number } = {}): Promise<void> {
     if (this.socket.destroyed) return;
     const closed = new Promise<void>((r) => this.socket.once('close', () => r()));
     if (opts.drainMs && this.session.bound) {
@@ -205,7 +207,7 @@ export class SmppConnection<C = unknown> {
     // unref'd timer a caller awaiting close() could find its process ending under it (a shutdown's
     // later steps never run; seen as "Promise resolution is still pending but the event loop has
     // already resolved" in test/integration/smpp/compose.test.ts when the peer closed late).
-    const t = setTimeout(() => this.socket.destroy(), 3000);
+    const t = setTimeout(() => this.socket.destroy(), opts.unbindWaitMs ?? 3000);
     await closed;
     clearTimeout(t);
   }
