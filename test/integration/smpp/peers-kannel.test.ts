@@ -116,6 +116,12 @@ describe('Kannel bearerbox binds to smsguard as its SMSC', { skip }, () => {
       assert.ok(!texts.some((t) => t.includes('no signature')));
       // Kannel reports smsguard's refusal as a failed (type 2) or SMSC-rejected (16) receipt
       assert.ok(dlrs.some((d) => d.get('k') === 'bad' && ['2', '16'].includes(d.get('type')!)), dlrs.map((d) => d.toString()).join(' | '));
+      // The gateway stopping (docs/SMPP.md, Shutdown): Kannel answers our unbind, so the stop does not
+      // wait out its 2 s bound.
+      const t0 = Date.now();
+      await g.server.stopSessions();
+      assert.ok(Date.now() - t0 < 1500, `stopSessions took ${Date.now() - t0} ms: Kannel did not answer the unbind`);
+      assert.equal(g.server.bindCount(g.cpId), 0);
     } finally {
       for (const p of procs.reverse()) await p.stop();
       await new Promise((r) => dlrServer.close(r));
