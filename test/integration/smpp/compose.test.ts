@@ -12,6 +12,7 @@ import { startSmpp, upstreamLinks } from '../../../src/smpp/compose.js';
 import { SmppEsme } from '../../../src/smpp/client/esme.js';
 import { encodeText, smDefaults } from '../../../src/smpp/pdu/index.js';
 import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
+import { startSmppDoors } from '../../helpers/smpp-doors.js';
 
 test('upstream URLs: comma-separated smpp:// links with options', () => {
   const l = upstreamLinks('smpp://a:b@127.0.0.1:2775?window=7&throughput=100&prefixes=86138,86139&weight=2&name=cmcc, smpp://c:d@10.0.0.1');
@@ -22,16 +23,7 @@ test('upstream URLs: comma-separated smpp:// links with options', () => {
 });
 
 test('startSmpp: a provider binds, submits, and the message reaches the simulator over SMPP', async () => {
-  const store = new SqliteStore(':memory:');
-  const clock = new SimulatedClock(NOON_SHANGHAI);
-  const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
-  const sim = new SimulatorSmsc(clock);
-  const admin = { role: 'admin' as const, actorId: 'a' };
-  const smpp = await startSmpp({
-    app, credentialStore: new SqliteSmppCredentials(store.db), contentProviderExists: async (id) => (await store.directory.getContentProvider(id)) !== null,
-    portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null, now: () => clock.now(), newId: () => app.ctx.ids.next('cred'),
-    smppPort: 0, smppHost: '127.0.0.1', upstream: 'simulator', simulator: sim,
-  });
+  const { store, clock, app, sim, admin, smpp } = await startSmppDoors();
   const worker = new DeliveryWorker(app.ctx, smpp.egress!, { pollMs: 50 }, (mo) => app.receiveMo(mo, 'system'));
   worker.start();
   try {

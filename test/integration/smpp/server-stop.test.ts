@@ -8,16 +8,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import { SqliteStore } from '../../../src/store/sqlite/index.js';
-import { SqliteSmppCredentials } from '../../../src/store/sqlite/smpp-credentials.js';
-import { App } from '../../../src/app/app.js';
 import { DeliveryWorker } from '../../../src/app/delivery.js';
-import { SimulatorSmsc } from '../../../src/simulator/simulator-smsc.js';
-import { SimulatedClock } from '../../../src/simulator/clock.js';
-import { resolveProfile } from '../../../src/profiles/index.js';
-import { startSmpp } from '../../../src/smpp/compose.js';
 import { CommandStatus, decodePdu, encodePdu, encodeText, FrameSplitter, smDefaults, type Pdu, type SmPdu } from '../../../src/smpp/pdu/index.js';
-import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
+import { validCreditCode } from '../../helpers/gateway.js';
+import { startSmppDoors } from '../../helpers/smpp-doors.js';
 import { waitFor } from '../../helpers/wait.js';
 
 /** An ESME on a bare socket: it answers nothing by itself. */
@@ -56,16 +50,7 @@ function submit(text: string): SmPdu {
 }
 
 test('stopServer: bound ESMEs are unbound at once, a crossing submit gets ESME_RSYSERR, unbind_resp ends the session, a receipt due later is kept; the egress stays', { timeout: 60_000 }, async () => {
-  const store = new SqliteStore(':memory:');
-  const clock = new SimulatedClock(NOON_SHANGHAI);
-  const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
-  const sim = new SimulatorSmsc(clock);
-  const admin = { role: 'admin' as const, actorId: 'a' };
-  const smpp = await startSmpp({
-    app, credentialStore: new SqliteSmppCredentials(store.db), contentProviderExists: async (id) => (await store.directory.getContentProvider(id)) !== null,
-    portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null, now: () => clock.now(), newId: () => app.ctx.ids.next('cred'),
-    smppPort: 0, smppHost: '127.0.0.1', upstream: 'simulator', simulator: sim, deliveries: store.smppDeliveries,
-  });
+  const { store, app, sim, admin, smpp } = await startSmppDoors({ deliveries: true });
   // Not started yet: the message waits in the queue, as it would for a drain after the server stopped.
   const worker = new DeliveryWorker(app.ctx, smpp.egress!, { pollMs: 50 }, (mo) => app.receiveMo(mo, 'system'));
   let esme: RawEsme | null = null;

@@ -1,0 +1,28 @@
+/** An in-memory gateway with its SMPP doors (startSmpp: server and simulator egress), for SMPP integration tests. */
+import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { SqliteSmppCredentials } from '../../src/store/sqlite/smpp-credentials.js';
+import { App } from '../../src/app/app.js';
+import { SimulatorSmsc } from '../../src/simulator/simulator-smsc.js';
+import { SimulatedClock } from '../../src/simulator/clock.js';
+import { resolveProfile } from '../../src/profiles/index.js';
+import { startSmpp } from '../../src/smpp/compose.js';
+import { NOON_SHANGHAI } from './gateway.js';
+
+/**
+ * SQLite in memory, a simulated clock at noon Shanghai, the cn-2015 profile, the SMPP server on a free
+ * loopback port and the simulator as upstream; `deliveries`: keep receipts owed to ESMEs in the store.
+ */
+export async function startSmppDoors(opts: { deliveries?: boolean } = {}) {
+  const store = new SqliteStore(':memory:');
+  const clock = new SimulatedClock(NOON_SHANGHAI);
+  const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
+  const sim = new SimulatorSmsc(clock);
+  const admin = { role: 'admin' as const, actorId: 'a' };
+  const smpp = await startSmpp({
+    app, credentialStore: new SqliteSmppCredentials(store.db), contentProviderExists: async (id) => (await store.directory.getContentProvider(id)) !== null,
+    portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null, now: () => clock.now(), newId: () => app.ctx.ids.next('cred'),
+    smppPort: 0, smppHost: '127.0.0.1', upstream: 'simulator', simulator: sim,
+    ...(opts.deliveries ? { deliveries: store.smppDeliveries } : {}),
+  });
+  return { store, clock, app, sim, admin, smpp };
+}
