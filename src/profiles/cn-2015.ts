@@ -39,9 +39,11 @@ export const CN_2015: Profile = {
     quietHours: { value: { start: '08:00', end: '21:00', timeZone: 'Asia/Shanghai' }, article: RULES['commercial.quiet-hours'].article, basis: 'practice' },
     maxLength: { value: 500, article: RULES['content.length'].article, basis: 'practice' },
     refusalNotice: { value: '拒收请回复R', article: RULES['commercial.refusal-notice'].article, basis: 'law' },
-    // A full-width comma rather than a space: the notice is Chinese, and Chinese text sets a clause
-    // apart with punctuation, not spaces (there a space reads as a stray gap). An operator may override it.
-    refusalNoticeSeparator: { value: '，', article: 'convention, not regulation (Chinese punctuation between clauses; Art. 18 asks only that the way to refuse be stated)', basis: 'practice' },
+    // None by default: issue 2 has the notice appended to the text as it is, so the final text and its
+    // 500-character boundary are the text plus the notice, as providers and outside checks count them.
+    // An operator who wants it set apart configures one (a full-width comma reads best in Chinese; a
+    // space reads as a stray gap); a text already ending in punctuation or a space then gets none.
+    refusalNoticeSeparator: { value: '', article: 'convention, not regulation (Chinese punctuation between clauses; Art. 18 asks only that the way to refuse be stated)', basis: 'practice' },
     optOutKeywords: { value: ['R', 'T', 'TD', 'N', '退订', '拒收'], article: RULES['refusal.opt-out-reply'].article, basis: 'practice' },
     consentReplyWindowHours: { value: 48, article: RULES['consent.no-reply'].article, basis: 'draft', unverified: true },
     noReplyMeansRefusal: { value: true, article: RULES['consent.no-reply'].article, basis: 'draft', unverified: true },

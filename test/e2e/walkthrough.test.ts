@@ -57,7 +57,7 @@ describe('walkthrough: onboard, send a code, see it in the simulator', () => {
     assert.equal(c.statusCode, 201, c.body);
     const ok = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to, text: '【示例】双十二会员日全场满减', type: 'commercial', category: 'promo' } });
     assert.equal(ok.statusCode, 202, ok.body);
-    assert.equal(ok.json().text, '【示例】双十二会员日全场满减，拒收请回复R');
+    assert.equal(ok.json().text, '【示例】双十二会员日全场满减拒收请回复R');
     const mo = await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: `+86${to}`, to: '10690002', text: ' ｔｄ ' } });
     assert.equal(mo.json().action, 'opt_out');
     const no = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to, text: '【示例】再次优惠', type: 'commercial', category: 'promo' } });
@@ -67,7 +67,7 @@ describe('walkthrough: onboard, send a code, see it in the simulator', () => {
     assert.equal(notif.statusCode, 202, notif.body);
     await g.worker.drain();
     const out = (await g.http.inject({ method: 'GET', url: `/v1/simulator/outbox?to=${to}` })).json().messages;
-    assert.equal(out.filter((m: { text: string }) => m.text === '【示例】双十二会员日全场满减，拒收请回复R').length, 1);
+    assert.equal(out.filter((m: { text: string }) => m.text === '【示例】双十二会员日全场满减拒收请回复R').length, 1);
     assert.equal(out.filter((m: { text: string }) => m.text.includes('您已成功退订')).length, 1);
   });
 });

@@ -166,13 +166,14 @@ export const statesRefusalUnfiltered = (text: string, keywords: readonly string[
 const ENDS_APART = /[\p{P}\s]$/u;
 
 /**
- * `text` with the refusal `notice` appended as its own clause: after `separator` (the profile's
- * `refusalNoticeSeparator`, `，`) unless the text already ends in punctuation or a space, so it reads
- * `…欢迎选购，拒收请回复R` rather than `…欢迎选购拒收请回复R`. The result is the final text: the length
- * limit and the segment count are judged on it, separator included (the stage runs before them).
+ * `text` with the refusal `notice` appended: as it is by default (issue 2; the profile's
+ * `refusalNoticeSeparator` is empty), or after the separator an operator configured (e.g. `，`, so it
+ * reads `…欢迎选购，拒收请回复R`) unless the text already ends in punctuation or a space. The result is the
+ * final text: the length limit and the segment count are judged on it, separator included (the stage
+ * runs before them).
  */
 export function withRefusalNotice(text: string, notice: string, separator: string): string {
-  return ENDS_APART.test(text) ? `${text}${notice}` : `${text}${separator}${notice}`;
+  return separator === '' || ENDS_APART.test(text) ? `${text}${notice}` : `${text}${separator}${notice}`;
 }
 
 /** Every commercial message states how to refuse; append the profile's notice if the text lacks one. */

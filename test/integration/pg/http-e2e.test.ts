@@ -88,7 +88,7 @@ describe('HTTP end to end on PostgreSQL', { timeout: 60_000 }, () => {
     assert.equal((await mo(`+86${to}`, '10690002', '是')).action, 'consent_granted');
     const ok = await send(promo);
     assert.equal(ok.statusCode, 202, ok.body);
-    assert.equal(ok.json().text, '【示例】会员日全场满减，拒收请回复R');
+    assert.equal(ok.json().text, '【示例】会员日全场满减拒收请回复R');
     assert.equal((await mo(`+86${to}`, '10690002', 'TD')).action, 'opt_out');
     const after = await send(promo);
     assert.equal(after.statusCode, 422);

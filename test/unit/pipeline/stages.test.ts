@@ -105,21 +105,25 @@ for (const id of PROFILE_IDS) {
     test('a commercial message with consent passes and gets the refusal notice appended', () => {
       const d = run(com(), comFacts());
       assert.equal(d.accepted, true);
-      // as its own clause, after the profile's separator (found by QA: `…八折拒收请回复R` ran together)
-      assert.equal(d.text, '【示例】会员日全场八折，拒收请回复R');
+      // appended as it is (issue 2): the default separator is none, so the final text and its
+      // 500-character boundary are exactly the text plus the profile's notice
+      assert.equal(d.text, '【示例】会员日全场八折拒收请回复R');
     });
-    // a text that already ends in punctuation or a space gets no separator
+    // With a separator configured (an operator's override), a text already ending in punctuation or a
+    // space gets none (found by QA: `…八折拒收请回复R` runs together).
+    const sepProfile = resolveProfile(id, { refusalNoticeSeparator: '，' });
+    const runSep = (c: Candidate, f: Facts) => decide(DEFAULT_STAGES, c, f, sepProfile, ruleBasedDetectors, NOON);
     for (const [text, final] of [
       ['【示例】会员日全场八折。', '【示例】会员日全场八折。拒收请回复R'], ['【示例】会员日全场八折！', '【示例】会员日全场八折！拒收请回复R'],
       ['【示例】会员日全场八折，', '【示例】会员日全场八折，拒收请回复R'], ['【示例】Member day: 20% off.', '【示例】Member day: 20% off.拒收请回复R'],
       ['【示例】会员日全场八折 ', '【示例】会员日全场八折 拒收请回复R'], ['【示例】会员日全场八折（限今日）', '【示例】会员日全场八折（限今日）拒收请回复R'],
       ['【示例】全场8折', '【示例】全场8折，拒收请回复R'], ['【示例】Member day: 20% off', '【示例】Member day: 20% off，拒收请回复R'],
     ]) {
-      test(`refusal notice after ${JSON.stringify(text.slice(4))}`, () => assert.equal(run(com({ text }), comFacts()).text, final));
+      test(`refusal notice with a separator after ${JSON.stringify(text.slice(4))}`, () => assert.equal(runSep(com({ text }), comFacts()).text, final));
     }
-    test('the separator is a profile parameter, noted as convention and not law', () => {
+    test('the separator is a profile parameter, none by default, noted as convention and not law', () => {
       const p = resolveProfile(id);
-      assert.equal(p.params.refusalNoticeSeparator.value, '，');
+      assert.equal(p.params.refusalNoticeSeparator.value, '');
       assert.equal(p.params.refusalNoticeSeparator.basis, 'practice');
       assert.match(p.params.refusalNoticeSeparator.article, /convention, not regulation/);
       const spaced = resolveProfile(id, { refusalNoticeSeparator: ' ' });
@@ -138,7 +142,7 @@ for (const id of PROFILE_IDS) {
       test(`no refusal method stated: ${text}`, () => {
         const d = run(com({ text }), comFacts());
         assert.equal(d.accepted, true, d.rejection?.code);
-        assert.equal(d.text, `${text}，拒收请回复R`);
+        assert.equal(d.text, `${text}拒收请回复R`);
         assert.equal(d.verdicts.find((v) => v.rule === 'commercial.refusal-notice')!.note, 'refusal notice appended');
       });
     }
@@ -147,7 +151,7 @@ for (const id of PROFILE_IDS) {
     // so were `0000`, `TDX` and `R3` (a keyword only counts as the whole reply).
     for (const text of ['【示例】会员日全场八折，回复0退订', '【示例】会员日全场八折，退订请回复0000', '【示例】会员日全场八折，退订请回复TDX', '【示例】会员日全场八折，回复R3拒收', '【示例】会员日全场八折，退订回N1']) {
       test(`a refusal method the gateway does not act on gets the notice: ${text}`, () => {
-        assert.equal(run(com({ text }), comFacts()).text, `${text}，拒收请回复R`);
+        assert.equal(run(com({ text }), comFacts()).text, `${text}拒收请回复R`);
       });
     }
     test('the keywords that count are the profile\'s opt-out keywords (an operator\'s override too)', () => {
@@ -159,19 +163,26 @@ for (const id of PROFILE_IDS) {
     test('a commercial message that states its refusal method keeps its text', () => {
       assert.equal(run(com({ text: '【示例】会员日全场八折，回T退订' }), comFacts()).text, '【示例】会员日全场八折，回T退订');
     });
-    test('the appended notice and its separator count against the length limit', () => {
-      const at = run(com({ text: `【示例】${'惠'.repeat(489)}` }), comFacts()); // 493 + 1 + 6 = 500
+    test('the appended notice counts against the length limit (issue 2: 494 + 6 = 500 fits, 495 + 6 does not)', () => {
+      const at = run(com({ text: `【示例】${'惠'.repeat(490)}` }), comFacts());
       assert.equal(at.accepted, true, at.rejection?.code);
       assert.equal(at.chars, 500);
-      rejects(com({ text: `【示例】${'惠'.repeat(490)}` }), comFacts(), 'message_too_long', 'content.length'); // 494 + 1 + 6 = 501
+      rejects(com({ text: `【示例】${'惠'.repeat(491)}` }), comFacts(), 'message_too_long', 'content.length');
+    });
+    test('a configured separator counts against the length limit too', () => {
+      const at = runSep(com({ text: `【示例】${'惠'.repeat(489)}` }), comFacts()); // 493 + 1 + 6 = 500
+      assert.equal(at.accepted, true, at.rejection?.code);
+      assert.equal(at.chars, 500);
+      const over = runSep(com({ text: `【示例】${'惠'.repeat(490)}` }), comFacts()); // 494 + 1 + 6 = 501
+      assert.equal(over.rejection?.code, 'message_too_long');
       // ending in punctuation: no separator, so 494 + 6 = 500 still fits
-      assert.equal(run(com({ text: `【示例】${'惠'.repeat(489)}。` }), comFacts()).accepted, true);
+      assert.equal(runSep(com({ text: `【示例】${'惠'.repeat(489)}。` }), comFacts()).accepted, true);
     });
     test('segments are counted on the final text, separator included', () => {
       // 70 UCS-2 characters are one part, 71 are two (67 each)
-      const one = run(com({ text: `【示例】${'惠'.repeat(59)}` }), comFacts()); // 63 + 1 + 6 = 70
+      const one = runSep(com({ text: `【示例】${'惠'.repeat(59)}` }), comFacts()); // 63 + 1 + 6 = 70
       assert.deepEqual([one.chars, one.segments], [70, 1]);
-      const two = run(com({ text: `【示例】${'惠'.repeat(60)}` }), comFacts()); // 64 + 1 + 6 = 71
+      const two = runSep(com({ text: `【示例】${'惠'.repeat(60)}` }), comFacts()); // 64 + 1 + 6 = 71
       assert.deepEqual([two.chars, two.segments], [71, 2]);
     });
     test('consent_missing', () => {
