@@ -213,6 +213,13 @@ describe('HTTP API', () => {
     assert.ok(spec.paths['/v1/messages']);
     assert.ok(spec.paths['/v1/messages/batch']);
     assert.equal((await g.http.inject({ method: 'GET', url: '/docs' })).statusCode < 400, true);
+    // The UI's files come through @fastify/static (its content-disposition pinned for Node 20: package.json).
+    const page = await g.http.inject({ method: 'GET', url: '/docs/' });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /swagger-ui-bundle\.js/);
+    const bundle = await g.http.inject({ method: 'GET', url: '/docs/static/swagger-ui-bundle.js' });
+    assert.equal(bundle.statusCode, 200);
+    assert.ok(bundle.body.length > 100_000);
     assert.equal((await g.http.inject({ method: 'GET', url: '/nope' })).json().error.code, 'not_found');
   });
 });
