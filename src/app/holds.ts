@@ -43,11 +43,13 @@ async function holdInScope(ctx: AppContext, p: Principal, h: LegalHold): Promise
 
 /**
  * Releases an active hold. A regulator token limited to a province or dates releases a hold it can
- * list (else `not_found`, as if absent), and a hold on a number only when it placed it itself: that
- * hold reaches records outside its province and dates, and another authority (the operator, a
- * national or another province's regulator) may be relying on it, so anyone else's is `forbidden`.
- * Placing a number hold stays open to it: a hold only keeps, and the records it keeps include its
- * province's.
+ * list (else `not_found`, as if absent), and then only one it placed itself; anyone else's (the
+ * operator's, a national or another regulator's) is `forbidden`. Listed is not owned: a hold keeps
+ * records of every date (a hold on a number also of every province's providers, a hold on a provider
+ * all of that provider's), beyond a token's dates, and whoever placed it may be relying on it, for
+ * reasons that need not lie inside the token's province or dates either. Placing a hold stays open to
+ * it (a hold only keeps, and what it keeps includes its province's records) and it releases its own;
+ * an admin or an unlimited regulator token releases any.
  */
 export async function releaseHold(ctx: AppContext, p: Principal, id: string): Promise<LegalHold> {
   requireRole(p, 'admin', 'regulator');
@@ -56,10 +58,13 @@ export async function releaseHold(ctx: AppContext, p: Principal, id: string): Pr
   if (p.role === 'regulator') {
     const active = (await archive.holds(true)).find((x) => x.id === id);
     if (!active || !(await holdInScope(ctx, p, active))) throw new SmsguardError('not_found', `no active hold ${id}`);
-    // Listed is not owned: a number hold keeps every province's records about the number, from
-    // every date, so a token limited to a province or dates lets go only of one it placed itself.
-    if (active.msisdn !== null && isScopedRegulator(p) && active.createdBy !== p.actorId) {
-      throw new SmsguardError('forbidden', `hold ${id} is on a number: it is platform-wide and keeps records of every province and date about it, beyond this token's province or dates; this token releases only number holds it placed itself (an admin or an unlimited regulator token releases this one)`);
+    // Listed is not owned: whatever the hold is on, whoever placed it may rely on it, so a token
+    // limited to a province or dates lets go only of its own.
+    if (isScopedRegulator(p) && active.createdBy !== p.actorId) {
+      const reach = active.msisdn !== null
+        ? 'is on a number: it is platform-wide and keeps records of every province and date about it'
+        : `is on content provider ${active.contentProviderId}: it keeps the provider's records of every date`;
+      throw new SmsguardError('forbidden', `hold ${id} ${reach}, and whoever placed it may rely on it; a token limited to a province or dates releases only holds it placed itself (an admin or an unlimited regulator token releases this one)`);
     }
   }
   const now = ctx.clock.now();

@@ -1,9 +1,9 @@
 /**
  * A regulator token's province and date range on the lists beside records and cases: the credit
  * file (GET /v1/credit/entries, publishing, adding), early-warning alerts and actions (GET /v1/alerts,
- * GET /v1/early-warning/actions) and legal holds (GET /v1/holds, releasing). Two providers, one
- * registered in Fujian (35) and one in Beijing (11), each with an item of every kind in March and in
- * November 2026, read by province, date-range and unscoped tokens.
+ * GET /v1/early-warning/actions) and legal holds (GET /v1/holds, releasing: a scoped token only its
+ * own). Two providers, one registered in Fujian (35) and one in Beijing (11), each with an item of
+ * every kind in March and in November 2026, read by province, date-range and unscoped tokens.
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -220,16 +220,42 @@ describe('regulator scope on credit entries, early-warning alerts and actions, a
       assert.equal(r.statusCode, 404, `${w} releasing ${label}: ${r.body}`);
       assert.equal(r.json().error.code, 'not_found');
     }
-    const ok = await release('fj-march', 'fujianMarch');
-    assert.equal(ok.statusCode, 200, ok.body);
-    assert.equal(typeof ok.json().releasedAt, 'number');
     const place = await g.http.inject({ method: 'POST', url: '/v1/holds', headers: tok.march, payload: { msisdn: X, reason: 'after the dates' } });
     assert.equal(place.statusCode, 403, place.body);
     assert.equal(place.json().error.code, 'forbidden');
     const placed = await g.http.inject({ method: 'POST', url: '/v1/holds', headers: tok.fujian, payload: { contentProviderId: fj.id, reason: 'inside the scope' } });
     assert.equal(placed.statusCode, 201, placed.body);
-    // Still held for the others: the Fujian March hold is released, the rest are not.
+    const ok = await g.http.inject({ method: 'POST', url: `/v1/holds/${placed.json().id}/release`, headers: tok.fujian });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(typeof ok.json().releasedAt, 'number');
+    // Still held for the others: the one the Fujian token placed is released, the six placed before are not.
     assert.equal((await g.http.inject({ method: 'GET', url: '/v1/holds', headers: tok.all })).json().holds.length, 6);
+  });
+
+  test('a hold on a provider: a token limited to a province or dates releases only one it placed itself (forbidden otherwise), even inside its province and dates; admins and unlimited tokens release any', async () => {
+    const id = (label: string) => [...names.hold].find(([, l]) => l === label)![0];
+    const release = (holdId: string, w: string) => g.http.inject({ method: 'POST', url: `/v1/holds/${holdId}/release`, headers: who(w) });
+    // Placed by the operator, listed to each of these tokens: the hold keeps the provider's records of every date.
+    for (const [label, w] of [['fj-march', 'march'], ['bj-march', 'march'], ['fj-nov', 'midMarch'], ['fj-march', 'fujianMarch'], ['fj-nov', 'fujian'], ['bj-nov', 'beijing']]) {
+      const r = await release(id(label), w);
+      assert.equal(r.statusCode, 403, `${w} releasing ${label}: ${r.body}`);
+      assert.equal(r.json().error.code, 'forbidden');
+      assert.match(r.json().error.message, /content provider.*every date.*placed itself/);
+    }
+    // A date-limited token places one and releases it; another scoped token that lists it does not.
+    const placed = await g.http.inject({ method: 'POST', url: '/v1/holds', headers: tok.midMarch, payload: { contentProviderId: fj.id, reason: 'national inspection from mid-March' } });
+    assert.equal(placed.statusCode, 201, placed.body);
+    const mine = placed.json().id as string;
+    assert.ok((await g.http.inject({ method: 'GET', url: '/v1/holds', headers: tok.fujian })).json().holds.some((h: { id: string }) => h.id === mine));
+    assert.equal((await release(mine, 'fujian')).statusCode, 403);
+    const own = await release(mine, 'midMarch');
+    assert.equal(own.statusCode, 200, own.body);
+    assert.equal(own.json().releasedBy, placed.json().createdBy);
+    // Every provider hold the operator placed is still active; an unlimited token and an admin release them.
+    const active = (await g.http.inject({ method: 'GET', url: '/v1/holds', headers: g.admin })).json().holds.map((h: { id: string }) => h.id);
+    for (const label of ['fj-march', 'bj-march', 'fj-nov', 'bj-nov']) assert.ok(active.includes(id(label)), label);
+    assert.equal((await release(id('fj-march'), 'all')).statusCode, 200);
+    assert.equal((await release(id('bj-nov'), 'admin')).statusCode, 200);
   });
 
   test('a hold on a number: a token limited to a province or dates releases only one it placed itself (forbidden otherwise); admins and unlimited tokens release any', async () => {

@@ -35,6 +35,6 @@ export async function holdRoutes(f: FastifyInstance, opts: { app: App }): Promis
 
   f.post('/v1/holds/:id/release', {
     onRequest: requireAuth,
-    schema: { tags: ['records'], security: bearerSecurity, summary: 'Release a legal hold (the next purge may remove what it kept; a regulator token limited to a province or dates: 404 for a hold it cannot list, 403 for a hold on a number it did not place)', params: idParam, response: { 200: hold, '4xx': errorBody } },
+    schema: { tags: ['records'], security: bearerSecurity, summary: 'Release a legal hold (the next purge may remove what it kept; a regulator token limited to a province or dates: 404 for a hold it cannot list, 403 for a hold it did not place itself)', params: idParam, response: { 200: hold, '4xx': errorBody } },
   }, async (req) => releaseHold(app.ctx, req.principal, (req.params as { id: string }).id));
 }
