@@ -47,6 +47,7 @@ export async function addRegulatorEntry(ctx: AppContext, p: Principal, body: Rec
   const subjectId = str(body.subjectId ?? body.contentProviderId, 'contentProviderId', { min: 1, max: 200 }).trim();
   if (subjectType === 'content-provider' && !(await ctx.store.directory.getContentProvider(subjectId))) throw new SmsguardError('not_found', `no content provider ${subjectId}`);
   if (subjectType === 'content-provider' && !(await inProvince(ctx, p, subjectId))) throw new SmsguardError('forbidden', 'the content provider is outside the province of this token');
+  if (subjectType === 'operator') requireWritesOperatorFile(p);
   requireNowInDateRange(p, ctx.clock.now());
   let amountYuan: number | null = null;
   if (kind === 'fine') {
@@ -81,10 +82,26 @@ export async function publishEntry(ctx: AppContext, p: Principal, id: string): P
   const e = await ctx.store.cases.getEntry(id);
   // An entry a scoped regulator cannot list is one it cannot publish either, answered as if absent.
   if (!e || !(await entryInScope(ctx, p, e))) throw new SmsguardError('not_found', `no credit-file entry ${id}`);
+  if (e.subjectType === 'operator') requireWritesOperatorFile(p);
   const now = ctx.clock.now();
   if (!(await ctx.store.cases.publish(id, now, p.actorId))) throw new SmsguardError('conflict', 'the entry is already published');
   await ctx.store.records.appendAudit(now, p.actorId, 'credit.publish', { entryId: id, subjectId: e.subjectId, kind: e.kind }, { contentProviderId: e.subjectType === 'content-provider' ? e.subjectId : null });
   return { ...e, publishedAt: now, publishedBy: p.actorId };
+}
+
+/**
+ * Whether a principal may add or publish an entry about the operator. The operator is no
+ * province's: its entries are listed to a token limited to a province (so it sees what the operator's
+ * file says, as it sees the operator's cases), but writing into or publishing the operator's file
+ * acts on a subject outside that province, so only a regulator token not limited to a province
+ * does it (one limited to dates only is nationwide, and keeps it inside its dates).
+ */
+export function writesOperatorFile(p: Principal): boolean {
+  return p.role !== 'regulator' || !p.province;
+}
+
+function requireWritesOperatorFile(p: Principal): void {
+  if (!writesOperatorFile(p)) throw new SmsguardError('forbidden', "the operator belongs to no province: this token, limited to a province, reads the operator's credit file but does not add to it or publish from it (a regulator token not limited to a province does)");
 }
 
 /**

@@ -163,6 +163,41 @@ describe('regulator scope on credit entries, early-warning alerts and actions, a
     assert.equal(bad.json().error.field, 'cursor');
   });
 
+  test('the operator\'s credit file: a token limited to a province lists its entries but neither adds nor publishes one (forbidden, API and page); a nationwide token, dates or none, does', async () => {
+    const id = (label: string) => [...names.entry].find(([, l]) => l === label)![0];
+    const add = (w: string, payload: Record<string, unknown>) => g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: who(w), payload });
+    const publish = (entryId: string, w: string) => g.http.inject({ method: 'POST', url: `/v1/credit/entries/${entryId}/publish`, headers: who(w) });
+    const byNational = await add('all', { subjectType: 'operator', subjectId: 'operator', kind: 'warning', publicSummary: '未按时转交投诉 / Complaints forwarded late' });
+    assert.equal(byNational.statusCode, 201, byNational.body);
+    const entryId = byNational.json().id as string;
+    for (const w of ['fujian', 'beijing']) {
+      // Listed in every province, as the operator's cases are ...
+      assert.ok((await g.http.inject({ method: 'GET', url: '/v1/credit/entries', headers: who(w) })).json().entries.some((e: { id: string }) => e.id === entryId), w);
+      // ... but the operator is no province's to write into its file or publish from it.
+      for (const r of [await add(w, { subjectType: 'operator', subjectId: 'operator', kind: 'fine', amountYuan: 20000 }), await publish(entryId, w)]) {
+        assert.equal(r.statusCode, 403, `${w}: ${r.body}`);
+        assert.equal(r.json().error.code, 'forbidden');
+        assert.match(r.json().error.message, /operator belongs to no province/);
+      }
+    }
+    // The page lists it to the Fujian token without a publish button, and a publish posted anyway is refused.
+    const login = await g.http.inject({ method: 'POST', url: '/web/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${encodeURIComponent(tok.fujian.authorization.slice(7))}` });
+    const cookie = String(login.headers['set-cookie']).split(';')[0];
+    const page = await g.http.inject({ method: 'GET', url: '/web/credit', headers: { cookie } });
+    assert.equal(page.statusCode, 200, page.body);
+    assert.ok(page.body.includes(`data-entry="${entryId}"`), 'the operator\'s entry is listed');
+    assert.ok(!page.body.includes(`/web/credit/entries/${entryId}/publish`), 'with no publish button');
+    assert.ok(page.body.includes(`/web/credit/entries/${id('fj-nov')}/publish`), 'the province\'s own entries keep theirs');
+    const posted = await g.http.inject({ method: 'POST', url: `/web/credit/entries/${entryId}/publish`, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: '' });
+    assert.equal(posted.statusCode, 403, posted.body);
+    assert.match(posted.body, /forbidden/);
+    assert.equal((await g.http.inject({ method: 'GET', url: `/v1/credit/entries`, headers: tok.all })).json().entries.find((e: { id: string }) => e.id === entryId).publishedAt, null);
+    // A token limited to dates only is nationwide: it adds one today and publishes the national one.
+    assert.equal((await add('midMarch', { subjectType: 'operator', subjectId: 'operator', kind: 'note' })).statusCode, 201);
+    const published = await publish(entryId, 'midMarch');
+    assert.equal(published.statusCode, 200, published.body);
+  });
+
   test('GET /v1/alerts: only alerts about the province\'s providers raised inside the dates; limit counts what the token sees', async () => {
     const table: Record<string, string[]> = {};
     for (const w of Object.keys(EXPECTED)) {

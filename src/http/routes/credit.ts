@@ -97,7 +97,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
   f.post('/v1/credit/entries', {
     onRequest: requireAuth,
     schema: {
-      tags: ['supervision'], security: bearerSecurity, summary: 'Add an entry (regulator): warning, fine with amount, supervision talk with notes, correction order',
+      tags: ['supervision'], security: bearerSecurity, summary: 'Add an entry (regulator): warning, fine with amount, supervision talk with notes, correction order (a regulator token limited to a province: 403 for a provider of another province or for the operator)',
       body: {
         type: 'object',
         properties: {
@@ -113,7 +113,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
 
   f.post('/v1/credit/entries/:id/publish', {
     onRequest: requireAuth,
-    schema: { tags: ['supervision'], security: bearerSecurity, summary: 'Publish an entry on the public page (regulator)', params: idParam },
+    schema: { tags: ['supervision'], security: bearerSecurity, summary: 'Publish an entry on the public page (regulator; a token limited to a province or dates: 404 for an entry it cannot list, and one limited to a province 403 for an entry about the operator)', params: idParam },
   }, async (req) => svc().publishCreditEntry(req.principal, (req.params as { id: string }).id));
 
   f.get('/v1/credit/public', {

@@ -1,5 +1,5 @@
 /** The regulator's credit-file view: complaint rates, entries, adding and publishing entries. */
-import type { ComplaintRate, CreditEntryView } from '../../app/credit.js';
+import { writesOperatorFile, type ComplaintRate, type CreditEntryView } from '../../app/credit.js';
 import type { Principal } from '../../app/types.js';
 import type { ContentProviderRow } from '../../ports/store.js';
 import { t, tk, type Lang } from '../i18n.js';
@@ -8,6 +8,8 @@ import { alertBox, esc, field, fmtTime, fmtYuan, textarea } from '../html.js';
 const fmtRate = (r: number | null) => (r === null ? '—' : r >= 100 ? r.toFixed(0) : r.toFixed(2));
 
 /**
+ * A publish button only where the regulator may publish: an entry about the operator is not offered
+ * to a token limited to a province (src/app/credit.ts `writesOperatorFile`).
  * `nextCursor`: the API's cursor for the entries after these (null on the last page), linked as the next page.
  * `flash.values`: what the regulator typed into the add form when it was refused, put back into the form.
  */
@@ -23,7 +25,7 @@ export function creditPage(lang: Lang, p: Principal, providers: ContentProviderR
   const entryRows = entries.map((e) => `<tr data-entry="${esc(e.id)}"><td>${esc(fmtTime(e.at))}</td><td>${esc(e.subjectType === 'operator' ? e.subjectId : names.get(e.subjectId) ?? e.subjectId)}</td>
 <td>${esc(tk(lang, `kd_${e.kind}`))}</td><td>${esc(fmtYuan(e.amountYuan))}</td><td>${esc(e.publicSummary)}${e.notes ? `<br><span class="hint">${esc(e.notes)}</span>` : ''}</td>
 <td class="mono">${esc(e.actorId)}</td>
-<td>${e.publishedAt ? `<span class="ok">${esc(t(lang, 'published'))}</span> ${esc(fmtTime(e.publishedAt))}` : p.role === 'regulator'
+<td>${e.publishedAt ? `<span class="ok">${esc(t(lang, 'published'))}</span> ${esc(fmtTime(e.publishedAt))}` : p.role === 'regulator' && (e.subjectType !== 'operator' || writesOperatorFile(p))
     ? `<form method="post" action="/web/credit/entries/${encodeURIComponent(e.id)}/publish"><button type="submit" aria-label="${esc(`${t(lang, 'publish')} ${tk(lang, `kd_${e.kind}`)} ${names.get(e.subjectId) ?? e.subjectId}`)}">${esc(t(lang, 'publish'))}</button></form>`
     : esc(t(lang, 'notPublished'))}</td></tr>`).join('');
   const kinds = ['warning', 'fine', 'supervision_talk', 'correction_order', 'note'];
