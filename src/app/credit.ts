@@ -128,18 +128,27 @@ export async function listEntries(ctx: AppContext, p: Principal, f: { contentPro
   if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'credit.query', { contentProviderId: f.contentProviderId ?? null });
   const scope = p.role === 'regulator' ? { providersIn: await providersInProvince(ctx, p), from: p.from, to: p.to } : {};
   const page = await ctx.store.cases.listEntries({ subjectId: f.contentProviderId, limit: Math.min(f.limit ?? 200, 1000), cursor: f.cursor, ...scope });
-  return p.role === 'content-provider' ? { entries: page.entries.map(withoutNotes), nextCursor: page.nextCursor } : page;
+  return p.role === 'content-provider' ? { entries: page.entries.map(providerView), nextCursor: page.nextCursor } : page;
 }
 
 /**
  * A credit-file entry as a principal reads it: a content provider reading its own file gets it
- * without `notes` (the key is left out, not emptied), regulators and the operator get it whole.
+ * without `notes` and `evidence` (the keys are left out, not emptied), regulators and the operator
+ * get it whole.
  */
-export type CreditEntryView = Omit<CreditEntryRow, 'notes'> & { notes?: string | null };
+export type CreditEntryView = Omit<CreditEntryRow, 'notes' | 'evidence'> & { notes?: string | null; evidence?: Record<string, unknown> };
 
-/** Internal notes are the regulator's own working notes (a supervision talk's minutes, what a case showed), never the provider's to read. */
-function withoutNotes(e: CreditEntryRow): CreditEntryView {
-  const { notes: _internal, ...rest } = e;
+/**
+ * What a provider reads of an entry in its own file: kind, dates, amount, the public summary (an
+ * entry from a case names the case's reference, one from the sweeper its month) and whether and when
+ * it was published, which is what it answers to. Left out: the internal notes, the regulator's own
+ * working notes (a supervision talk's minutes, what a case showed); and the evidence, which holds
+ * whatever the regulator linked (other complainants' numbers, other providers' cases and records)
+ * and, for a system entry, only ids of the provider's own cases, alerts and months, which it reads
+ * where they are (`GET /v1/cases`, `GET /v1/alerts`, `GET /v1/records`).
+ */
+function providerView(e: CreditEntryRow): CreditEntryView {
+  const { notes: _internal, evidence: _linked, ...rest } = e;
   return rest;
 }
 

@@ -64,7 +64,7 @@ describe('a case matched to the operator\'s own message', () => {
     const closed = await act(c.id, centre, { action: 'close' });
     assert.equal(closed.statusCode, 200, closed.body);
     const { entries } = await g.complaints.creditEntries({ role: 'admin', actorId: 'a' }, { contentProviderId: OPERATOR_ACCOUNT_ID });
-    const entry = entries.find((e) => e.evidence.caseId === c.id);
+    const entry = entries.find((e) => e.evidence?.caseId === c.id);
     assert.ok(entry, JSON.stringify(entries));
     assert.equal(entry!.subjectType, 'operator');
     assert.equal(entry!.kind, 'confirmed_complaint');
@@ -101,7 +101,7 @@ describe('a case matched to the operator\'s own message', () => {
     const after = (await g.http.inject({ method: 'GET', url: `/v1/cases/${c.id}`, headers: centre })).json();
     assert.equal(after.escalatedReason, 'answer_overdue');
     const { entries } = await g.complaints.creditEntries({ role: 'admin', actorId: 'a' }, { contentProviderId: OPERATOR_ACCOUNT_ID });
-    const e = entries.find((x) => x.kind === 'overdue_answer' && x.evidence.caseId === c.id);
+    const e = entries.find((x) => x.kind === 'overdue_answer' && x.evidence?.caseId === c.id);
     assert.ok(e, JSON.stringify(entries));
     assert.equal(e!.subjectType, 'operator');
   });

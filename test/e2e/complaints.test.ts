@@ -236,7 +236,7 @@ describe('complaints: intake, evidence, workflow and supervision', () => {
     const lostCase = (await g.http.inject({ method: 'GET', url: `/v1/cases/${lost.id}`, headers: centre })).json();
     assert.equal(lostCase.escalatedReason, 'forward_overdue');
     const { entries: op } = await g.complaints.creditEntries({ role: 'admin', actorId: 'a' }, { contentProviderId: 'operator' });
-    assert.ok(op.some((e) => e.subjectType === 'operator' && e.evidence.caseId === lost.id));
+    assert.ok(op.some((e) => e.subjectType === 'operator' && e.evidence?.caseId === lost.id));
     // a late answer is still possible from escalated
     const late = await g.http.inject({ method: 'POST', url: `/v1/cases/${f.id}/transitions`, headers: cp.auth, payload: { action: 'answer', text: '迟到的答复', finding: 'unfounded' } });
     assert.equal(late.statusCode, 200, late.body);

@@ -11,8 +11,9 @@ const strOrNull = { type: ['string', 'null'] } as const;
 
 /**
  * GET /v1/credit/entries: CreditEntryView (src/app/credit.ts). Every field is listed, since the
- * response serializer drops the rest; the evidence is kept whole, whatever its keys; `notes` is
- * left out of a provider's own file (test/e2e/credit-view-schema.test.ts checks the round trip).
+ * response serializer drops the rest; the evidence is kept whole, whatever its keys; `notes` and
+ * `evidence` are left out of a provider's own file (test/e2e/complaint-views-schema.test.ts checks
+ * the round trip, test/e2e/credit-notes.test.ts what a provider reads).
  */
 const creditEntry = {
   type: 'object',
@@ -26,12 +27,12 @@ const creditEntry = {
     amountYuan: { type: ['number', 'null'], description: 'A fine\'s amount in RMB yuan' },
     notes: { ...strOrNull, description: 'The regulator\'s internal notes: left out when a provider reads its own file' },
     publicSummary: { type: 'string' },
-    evidence: { type: 'object', additionalProperties: true, description: 'Linked case ids, record ids, months, counts, as recorded' },
+    evidence: { type: 'object', additionalProperties: true, description: 'Linked case ids, record ids, months, counts, as recorded: left out when a provider reads its own file (it may name other complainants\' numbers and other providers\' cases)' },
     dedupKey: { ...strOrNull, description: 'For a system entry: one per case or per provider and month' },
     publishedAt: { type: ['integer', 'null'], description: 'Epoch ms' },
     publishedBy: strOrNull,
   },
-  required: ['id', 'subjectType', 'subjectId', 'kind', 'at', 'actorId', 'amountYuan', 'publicSummary', 'evidence', 'dedupKey', 'publishedAt', 'publishedBy'],
+  required: ['id', 'subjectType', 'subjectId', 'kind', 'at', 'actorId', 'amountYuan', 'publicSummary', 'dedupKey', 'publishedAt', 'publishedBy'],
 } as const;
 
 /** GET /v1/credit/public: PublicEntry (src/app/credit.ts), no personal data. */
