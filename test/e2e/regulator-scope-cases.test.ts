@@ -2,7 +2,8 @@
  * A regulator token's province and dates on the case list (GET /v1/cases, the cases page): selected
  * in the store's query, so a page is cut after the scope and is full while more cases follow. A
  * case about the operator's own message belongs to no province and is listed (and opened) in every
- * one, as the operator's credit-file entries are; a case naming no provider is in none.
+ * one, as the operator's credit-file entries are; a case naming no provider is in none (nothing in
+ * it names a province) until it is forwarded to a provider.
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -67,6 +68,8 @@ describe('regulator scope on the case list', () => {
     tok.fujian = await token('fujian', { province: '35' });
     tok.beijing = await token('beijing', { province: '11' });
     tok.fujianMarch = await token('fujian-march', { province: '35', from: Date.parse('2026-03-01T00:00:00+08:00'), to: Date.parse('2026-04-01T00:00:00+08:00') });
+    tok.march = await token('march', { from: Date.parse('2026-03-01T00:00:00+08:00'), to: Date.parse('2026-04-01T00:00:00+08:00') });
+    tok.centre = { authorization: `Bearer ${(await g.app.auth.createToken('report-centre', 'centre clerk')).token}` };
   });
   after(async () => g.close());
 
@@ -102,5 +105,18 @@ describe('regulator scope on the case list', () => {
     const none = await g.http.inject({ method: 'GET', url: `/v1/cases/${noProviderCase}`, headers: tok.fujian });
     assert.equal(none.statusCode, 404, none.body);
     assert.equal((await g.http.inject({ method: 'GET', url: `/v1/cases/${noProviderCase}`, headers: tok.all })).statusCode, 200);
+  });
+
+  test('a case naming no provider: the centre, the operator and tokens not limited to a province see it; forwarded to a provider, that province\'s token does', async () => {
+    const open = (headers: Record<string, string>) => g.http.inject({ method: 'GET', url: `/v1/cases/${noProviderCase}`, headers });
+    for (const [w, headers] of [['centre', tok.centre], ['admin', g.admin], ['all', tok.all], ['march', tok.march]] as const) {
+      assert.equal((await open(headers)).statusCode, 200, w);
+    }
+    for (const w of ['fujian', 'beijing', 'fujianMarch']) assert.equal((await open(tok[w])).statusCode, 404, w);
+    // Nothing in it places it in a province until it names a provider: the centre forwards it to the Fujian one.
+    const fwd = await g.http.inject({ method: 'POST', url: `/v1/cases/${noProviderCase}/transitions`, headers: tok.centre, payload: { action: 'forward', contentProviderId: fj.id } });
+    assert.equal(fwd.statusCode, 200, fwd.body);
+    for (const w of ['fujian', 'fujianMarch']) assert.equal((await open(tok[w])).statusCode, 200, w);
+    assert.equal((await open(tok.beijing)).statusCode, 404);
   });
 });
