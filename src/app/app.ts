@@ -87,8 +87,8 @@ export class App {
   grantConsent(p: Principal, body: Record<string, unknown>) {
     return grantConsent(this.ctx, p, body);
   }
-  withdrawConsent(p: Principal, id: string) {
-    return withdrawConsent(this.ctx, p, id);
+  withdrawConsent(p: Principal, id: string, body?: unknown) {
+    return withdrawConsent(this.ctx, p, id, body);
   }
   queryRecords(p: Principal, f: RecordsFilter) {
     return queryRecords(this.ctx, p, f);

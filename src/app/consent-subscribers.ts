@@ -5,7 +5,7 @@
  *   a regulator token limited to a province or dates sees only that part of the number's records);
  * - `GET /v1/subscribers/{msisdn}/consents`: a content provider, its own only.
  */
-import type { ConsentRequestRow, ConsentRow, SubscriberData } from '../ports/store.js';
+import type { ConsentRequestRow, ConsentRow, SubscriberData, SubscriptionEvent } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
@@ -17,11 +17,33 @@ const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString()
 
 export type ConsentState = 'live' | 'expired' | 'withdrawn';
 
-function consentView(c: ConsentRow, now: number) {
+/** How a consent was withdrawn, from its `consent_withdrawn` record: the record, its channel and its evidence as recorded. */
+export interface WithdrawalView {
+  recordId: string;
+  channel: string;
+  evidence: Record<string, unknown>;
+}
+
+/**
+ * Each withdrawn consent's `consent_withdrawn` record, by consent id (the first one naming it: a
+ * consent is withdrawn once). Read from the trail rather than kept beside the consent, so the
+ * withdrawals recorded before proofs were taken show too, and the view and the record never disagree.
+ */
+function withdrawalsIn(events: readonly SubscriptionEvent[]): Map<string, WithdrawalView> {
+  const m = new Map<string, WithdrawalView>();
+  for (const e of events) {
+    const id = e.kind === 'consent_withdrawn' ? e.evidence.consentId : undefined;
+    if (typeof id === 'string' && !m.has(id)) m.set(id, { recordId: e.id, channel: e.channel, evidence: e.evidence });
+  }
+  return m;
+}
+
+function consentView(c: ConsentRow, now: number, withdrawals: Map<string, WithdrawalView>) {
   const state: ConsentState = c.withdrawnAt !== null ? 'withdrawn' : c.expiresAt <= now ? 'expired' : 'live';
   return {
     id: c.id, contentProviderId: c.contentProviderId, category: c.category, frequency: c.frequency, state,
     grantedAt: iso(c.grantedAt), expiresAt: iso(c.expiresAt), withdrawnAt: iso(c.withdrawnAt), channel: c.channel, proof: c.proof,
+    withdrawal: c.withdrawnAt === null ? null : withdrawals.get(c.id) ?? null,
   };
 }
 
@@ -32,12 +54,17 @@ function requestView(r: ConsentRequestRow) {
   };
 }
 
-function view(d: SubscriberData, now: number, retentionMonths: number) {
+/**
+ * `trail`: the events a consent's withdrawal is looked up in; the whole number's, also when a scoped
+ * regulator's `d` keeps only part of them, so a consent it sees shows how it was withdrawn.
+ */
+function view(d: SubscriberData, now: number, retentionMonths: number, trail: readonly SubscriptionEvent[] = d.events) {
+  const withdrawals = withdrawalsIn(trail);
   return {
     msisdn: d.msisdn,
     doNotDisturb: d.dnd ? { at: iso(d.dnd.at), source: d.dnd.source } : null,
     optOuts: d.optOuts.map((o) => ({ contentProviderId: o.contentProviderId, at: iso(o.at), signatures: o.signatures })),
-    consents: d.consents.map((c) => consentView(c, now)),
+    consents: d.consents.map((c) => consentView(c, now, withdrawals)),
     requests: d.requests.map(requestView),
     relationships: d.relationships.map((r) => ({
       contentProviderId: r.contentProviderId, startedAt: iso(r.startedAt), endedAt: iso(r.endedAt), endReason: r.endReason,
@@ -87,9 +114,10 @@ export async function getSubscriber(ctx: AppContext, p: Principal, raw: string):
   requireRole(p, 'admin', 'regulator');
   const msisdn = msisdnField(raw, 'msisdn', ctx.profile);
   const now = await settle(ctx);
-  const d = await scopeSubscriber(ctx, p, await ctx.store.consents.subscriber(msisdn));
+  const all = await ctx.store.consents.subscriber(msisdn);
+  const d = await scopeSubscriber(ctx, p, all);
   if (p.role === 'regulator') await ctx.store.records.appendAudit(now, p.actorId, 'subscribers.read', { msisdn, rows: d.events.length });
-  return view(d, now, ctx.profile.params.subscriptionRetentionMonths.value);
+  return view(d, now, ctx.profile.params.subscriptionRetentionMonths.value, all.events);
 }
 
 export async function getSubscriberConsents(ctx: AppContext, p: Principal, raw: string): Promise<SubscriberView> {

@@ -4,6 +4,7 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { msisdnField, str } from './validate.js';
+import type { ConsentRow } from '../ports/store.js';
 
 const PERS = ['day', 'week', 'month'] as const;
 /** How far after our clock a proof's capturedAt may be (the provider's clock may run a little ahead). */
@@ -31,6 +32,40 @@ function parseTime(v: unknown, field: string): number {
   return t;
 }
 
+/** Evidence of what the user did, as a provider gives it: on a consent (how it was given) and on a withdrawal (how it was refused). */
+export interface Proof {
+  /** How: `web`, `app`, `sms`, `call-centre`, the provider's own system… (1–64 characters). */
+  channel: string;
+  /** Where the provider keeps it: a form id, a ticket, a call recording (1–512 characters). */
+  reference: string;
+  /** When the user did it (epoch ms). */
+  capturedAt: number;
+}
+
+/**
+ * A `proof` body field (`{channel, reference, capturedAt}`), checked once for every use: an object,
+ * `channel` 1–64 and `reference` 1–512 characters, `capturedAt` an ISO-8601 date-time not before
+ * 2000-01-01 and at most MAX_PROOF_SKEW_MS after `now`. Else `invalid_request` naming `proof/…`.
+ */
+export function parseProof(v: unknown, now: number): Proof {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new SmsguardError('invalid_request', 'proof: must be {channel, reference, capturedAt}', {}, 'proof');
+  const pr = v as Record<string, unknown>;
+  const channel = str(pr.channel, 'proof/channel', { min: 1, max: 64 });
+  const reference = str(pr.reference, 'proof/reference', { min: 1, max: 512 });
+  const capturedAt = parseTime(pr.capturedAt, 'proof/capturedAt');
+  // Proof of something not yet done is no proof: allow only a small skew between the provider's clock and ours.
+  if (capturedAt > now + MAX_PROOF_SKEW_MS) {
+    throw new SmsguardError('invalid_request', `proof/capturedAt: must not be in the future (at most ${MAX_PROOF_SKEW_MS / 60_000} minutes of clock skew allowed)`, {}, 'proof/capturedAt');
+  }
+  if (capturedAt < MIN_PROOF_CAPTURED_AT) {
+    throw new SmsguardError('invalid_request', `proof/capturedAt: must not be before ${new Date(MIN_PROOF_CAPTURED_AT).toISOString()} (gateway limit)`, {}, 'proof/capturedAt');
+  }
+  return { channel, reference, capturedAt };
+}
+
+/** A proof as it is stored and shown (capturedAt as ISO-8601). */
+const proofRecord = (p: Proof) => ({ channel: p.channel, reference: p.reference, capturedAt: new Date(p.capturedAt).toISOString() });
+
 export async function grantConsent(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<{ id: string }> {
   requireRole(p, 'content-provider');
   const msisdn = msisdnField(str(body.msisdn, 'msisdn', { min: 1, max: 32 }), 'msisdn', ctx.profile);
@@ -53,21 +88,10 @@ export async function grantConsent(ctx: AppContext, p: Principal, body: Record<s
       throw new SmsguardError('consent_proof_required', 'this profile requires proof of consent (channel, reference, capturedAt)', { rule: 'consent.proof', article: rule?.article, profile: ctx.profile.id }, 'proof');
     }
   } else {
-    const pr = body.proof as Record<string, unknown>;
-    if (typeof pr !== 'object' || Array.isArray(pr)) throw new SmsguardError('invalid_request', 'proof: must be {channel, reference, capturedAt}', {}, 'proof');
-    const channel = str(pr.channel, 'proof/channel', { min: 1, max: 64 });
-    const reference = str(pr.reference, 'proof/reference', { min: 1, max: 512 });
-    const capturedAt = parseTime(pr.capturedAt, 'proof/capturedAt');
-    // Proof of a consent not yet given is no proof: allow only a small skew between the provider's clock and ours.
-    if (capturedAt > now + MAX_PROOF_SKEW_MS) {
-      throw new SmsguardError('invalid_request', `proof/capturedAt: must not be in the future (at most ${MAX_PROOF_SKEW_MS / 60_000} minutes of clock skew allowed)`, {}, 'proof/capturedAt');
-    }
-    if (capturedAt < MIN_PROOF_CAPTURED_AT) {
-      throw new SmsguardError('invalid_request', `proof/capturedAt: must not be before ${new Date(MIN_PROOF_CAPTURED_AT).toISOString()} (gateway limit)`, {}, 'proof/capturedAt');
-    }
-    if (expiresAt <= capturedAt) throw new SmsguardError('invalid_request', 'expiresAt: must be after proof/capturedAt', {}, 'expiresAt');
-    givenAt = Math.min(capturedAt, now);
-    proof = { channel, reference, capturedAt: new Date(capturedAt).toISOString() };
+    const pr = parseProof(body.proof, now);
+    if (expiresAt <= pr.capturedAt) throw new SmsguardError('invalid_request', 'expiresAt: must be after proof/capturedAt', {}, 'expiresAt');
+    givenAt = Math.min(pr.capturedAt, now);
+    proof = proofRecord(pr);
   }
   if (expiresAt > givenAt + MAX_CONSENT_DAYS * DAY_MS) {
     throw new SmsguardError('invalid_request', `expiresAt: a consent lasts at most ${MAX_CONSENT_DAYS} days from when it was given (${new Date(givenAt).toISOString()}${givenAt === now ? ', now' : ', proof/capturedAt'}); gateway limit`, {}, 'expiresAt');
@@ -80,11 +104,37 @@ export async function grantConsent(ctx: AppContext, p: Principal, body: Record<s
   return { id };
 }
 
-export async function withdrawConsent(ctx: AppContext, p: Principal, id: string): Promise<void> {
+/** When a consent was given: its proof's capturedAt when that is earlier than its recording, else when it was recorded. */
+function givenAt(c: ConsentRow): number {
+  const t = typeof c.proof.capturedAt === 'string' ? Date.parse(c.proof.capturedAt) : NaN;
+  return Number.isFinite(t) ? Math.min(t, c.grantedAt) : c.grantedAt;
+}
+
+/**
+ * A provider withdraws one of its consents (`DELETE /v1/consents/{id}`), optionally with evidence of
+ * how the user refused (`{proof: {channel, reference, capturedAt}}`, the same shape and limits as a
+ * consent's proof, and not captured before the consent was given). The withdrawal takes effect now,
+ * whatever `capturedAt` says (a refusal binds from when the gateway hears of it), and its
+ * `consent_withdrawn` record carries the proof. Without a body it is recorded as before, with none.
+ */
+export async function withdrawConsent(ctx: AppContext, p: Principal, id: string, body?: unknown): Promise<void> {
   requireRole(p, 'content-provider');
+  const now = ctx.clock.now();
+  let proof: Proof | undefined;
+  if (body !== undefined && body !== null) {
+    if (typeof body !== 'object' || Array.isArray(body)) throw new SmsguardError('invalid_request', 'body: must be empty or {proof: {channel, reference, capturedAt}}', {}, 'body');
+    const b = body as Record<string, unknown>;
+    // An unknown key (evidence, reason…) is refused rather than dropped: evidence the provider meant to record would be lost.
+    const extra = Object.keys(b).find((k) => k !== 'proof');
+    if (extra !== undefined) throw new SmsguardError('invalid_request', `${extra}: unknown field (a withdrawal takes only proof: {channel, reference, capturedAt})`, {}, extra);
+    if (b.proof !== undefined && b.proof !== null) proof = parseProof(b.proof, now);
+  }
   const c = await ctx.store.consents.getConsent(id);
   if (!c) throw new SmsguardError('not_found', `no consent ${id}`);
   if (c.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `consent ${id} is not this content provider's`);
-  const ok = await ctx.store.consents.withdrawConsent(id, p.contentProviderId, ctx.clock.now(), 'http');
+  if (proof && proof.capturedAt < givenAt(c)) {
+    throw new SmsguardError('invalid_request', `proof/capturedAt: must not be before the consent was given (${new Date(givenAt(c)).toISOString()})`, {}, 'proof/capturedAt');
+  }
+  const ok = await ctx.store.consents.withdrawConsent(id, p.contentProviderId, now, 'http', proof ? proofRecord(proof) : undefined);
   if (!ok) throw new SmsguardError('not_found', `no live consent ${id} of this content provider`);
 }

@@ -27,6 +27,22 @@ import { creditRoutes } from './routes/credit.js';
 import { reviewQueueRoutes } from './routes/review-queue.js';
 import { webRoutes } from '../web/plugin.js';
 
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/**
+ * @fastify/swagger marks every request body `required`; a body whose schema also takes null (no body
+ * at all: DELETE /v1/consents/{id}, whose `{proof}` is optional) is documented as optional instead.
+ */
+function optionalNullableBodies<T extends { paths?: unknown }>(doc: T): T {
+  for (const ops of Object.values(isObj(doc.paths) ? doc.paths : {})) {
+    for (const op of Object.values(isObj(ops) ? ops : {})) {
+      const body = isObj(op) ? op.requestBody : undefined;
+      if (isObj(body) && isObj(body.content) && Object.values(body.content).some((m) => isObj(m) && isObj(m.schema) && m.schema.nullable === true)) body.required = false;
+    }
+  }
+  return doc;
+}
+
 export interface HttpDeps {
   app: App;
   metrics?: Metrics;
@@ -62,6 +78,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       info: { title: 'smsguard', version: '0.1.0', description: 'SMS gateway that enforces the PRC Regulations on the Management of Communication Short Message Service' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
+    transformObject: (doc) => ('openapiObject' in doc ? optionalNullableBodies(doc.openapiObject) : doc.swaggerObject),
   });
   await f.register(swaggerUi, { routePrefix: '/docs' });
   registerAuth(f, deps.app);

@@ -369,8 +369,12 @@ export interface SubscriberData {
 export interface ConsentStore {
   grantConsent(row: ConsentRow): Promise<void>;
   getConsent(id: string): Promise<ConsentRow | null>;
-  /** Returns false when no such live consent of that provider. Ends the relationship if it was the last live consent. */
-  withdrawConsent(id: string, contentProviderId: string, at: number, channel: string): Promise<boolean>;
+  /**
+   * Returns false when no such live consent of that provider. Ends the relationship if it was the last live consent.
+   * `proof` (how the user refused, as the provider gave it) goes into the `consent_withdrawn` record's
+   * evidence as `proof`; without it the evidence is `{consentId, category}` alone.
+   */
+  withdrawConsent(id: string, contentProviderId: string, at: number, channel: string, proof?: Record<string, unknown>): Promise<boolean>;
   /** Records the opt-out and refuses the provider's pending requests to the number, atomically. */
   optOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>, opts?: OptOutOptions): Promise<void>;
   isOptedOut(contentProviderId: string, msisdn: string): Promise<boolean>;

@@ -781,6 +781,24 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(ev[0].evidence.consentId, row.id);
       });
 
+      test('a withdrawal with proof of how the user refused keeps it in its record; one without keeps {consentId, category} alone', async () => {
+        const { cp } = await seedProvider(s);
+        const to = msisdn();
+        const grant = (id: string) => s.consents.grantConsent({ id, contentProviderId: cp.id, msisdn: to, category: 'promo', frequency: { count: 2, per: 'month' }, grantedAt: T0, expiresAt: T0 + 30 * DAY, channel: 'http', proof: {}, withdrawnAt: null });
+        const [a, b] = [uid('con'), uid('con')];
+        await grant(a);
+        await grant(b);
+        const proof = { channel: 'call-centre', reference: 'ticket 4711', capturedAt: '2026-11-30T03:50:00.000Z' };
+        assert.equal(await s.consents.withdrawConsent(a, cp.id, T0 + 1, 'http', proof), true);
+        assert.equal(await s.consents.withdrawConsent(b, cp.id, T0 + 2, 'http'), true);
+        const byConsent = (d: { kind: string; evidence: Record<string, unknown> }[], id: string) => d.filter((e) => e.kind === 'consent_withdrawn' && e.evidence.consentId === id).map((e) => e.evidence);
+        const ev = await s.consents.subscriptionEvents(to, cp.id);
+        assert.deepEqual(byConsent(ev, a), [{ consentId: a, category: 'promo', proof }]);
+        assert.deepEqual(byConsent(ev, b), [{ consentId: b, category: 'promo' }]);
+        // the subscriber's data carries the same records (the views read the withdrawal from them)
+        assert.deepEqual(byConsent((await s.consents.subscriber(to)).events, a), [{ consentId: a, category: 'promo', proof }]);
+      });
+
       test('opt-outs and the do-not-disturb list are kept and recorded', async () => {
         const { cp } = await seedProvider(s);
         const to = msisdn();

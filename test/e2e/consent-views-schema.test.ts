@@ -34,6 +34,9 @@ describe('subscriber, refusal-phrase and simulator reads: response schemas', () 
     other = await onboard(g, { name: '别家科技', signature: '【别家】', ports: { service: '10698001', commercial: '10698002' } });
     regulator = { authorization: `Bearer ${(await g.app.auth.createToken('regulator', 'inspector')).token}` };
     await post('/v1/consents', cp.auth, { msisdn: user, category: 'promo', frequency: { count: 10, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z', proof: { channel: 'web', reference: 'form-9', capturedAt: '2026-11-01T00:00:00Z' } }, 201);
+    const gone = await post('/v1/consents', cp.auth, { msisdn: user, category: 'tips', frequency: { count: 1, per: 'week' }, expiresAt: '2027-06-01T00:00:00Z', proof: { channel: 'web', reference: 'form-10', capturedAt: '2026-11-01T00:00:00Z' } }, 201);
+    const w = await g.http.inject({ method: 'DELETE', url: `/v1/consents/${gone.id}`, headers: cp.auth, payload: { proof: { channel: 'call-centre', reference: 'ticket-7', capturedAt: '2026-11-30T03:00:00Z' } } });
+    assert.equal(w.statusCode, 204, w.body);
     await post('/v1/consent-requests', cp.auth, { from: '10690002', to: user, category: '会员促销', frequency: { count: 4, per: 'month' }, durationDays: 180 }, 202);
     await g.worker.drain();
     await post('/v1/simulator/mo', undefined, { from: user, to: '10690002', text: '是' });
@@ -62,8 +65,10 @@ describe('subscriber, refusal-phrase and simulator reads: response schemas', () 
       // the view holds what the schema must carry
       assert.equal(v.doNotDisturb.source, '12321 list');
       assert.deepEqual(v.optOuts.map((o: Json) => [o.contentProviderId, o.signatures]), [[other.id, ['*']]]);
-      assert.equal(v.consents.length, 3);
+      assert.equal(v.consents.length, 4);
       assert.ok(v.consents.every((c: Json) => Object.keys(c.proof).length > 0 && c.frequency.count > 0), JSON.stringify(v.consents));
+      // withdrawn by the provider with proof of the refusal, and by the number's TD
+      assert.deepEqual(v.consents.filter((c: Json) => c.withdrawal).map((c: Json) => [c.category, c.withdrawal.evidence.proof?.reference ?? c.withdrawal.evidence.reason]), [['tips', 'ticket-7'], ['news', 'opt_out']]);
       assert.deepEqual(v.requests.map((r: Json) => r.status), ['granted']);
       assert.ok(v.requests[0].consentId && v.requests[0].resolvedAt);
       assert.ok(v.relationships.some((r: Json) => r.endedAt && r.endReason), JSON.stringify(v.relationships));

@@ -4,6 +4,16 @@ import type { App } from '../../app/app.js';
 import { requireAuth } from '../auth.js';
 import { bearerSecurity, errorBody, idParam } from '../schemas.js';
 
+/** A proof, on a consent and on its withdrawal: the same shape and limits (parseProof, src/app/consents.ts). */
+const proof = {
+  type: 'object', required: ['channel', 'reference', 'capturedAt'],
+  properties: {
+    channel: { type: 'string', description: '1–64 characters: web, app, sms, call-centre, the provider\'s own system…' },
+    reference: { type: 'string', description: '1–512 characters: where the provider keeps the evidence (form id, ticket, recording)' },
+    capturedAt: { type: 'string', description: 'ISO-8601; not before 2000-01-01 (gateway limit), at most 5 minutes after the gateway clock' },
+  },
+} as const;
+
 export async function consentRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.post('/v1/consents', {
@@ -16,10 +26,7 @@ export async function consentRoutes(f: FastifyInstance, opts: { app: App }): Pro
           msisdn: { type: 'string' }, category: { type: 'string' },
           frequency: { type: 'object', properties: { count: { type: 'integer' }, per: { type: 'string', enum: ['day', 'week', 'month'] } }, required: ['count', 'per'] },
           expiresAt: { type: 'string', format: 'date-time', description: 'in the future, after proof.capturedAt, and at most 3650 days after it (without proof, after now): a gateway limit, not a regulation' },
-          proof: {
-            type: 'object', required: ['channel', 'reference', 'capturedAt'],
-            properties: { channel: { type: 'string' }, reference: { type: 'string' }, capturedAt: { type: 'string', description: 'ISO-8601; not before 2000-01-01 (gateway limit), at most 5 minutes after the gateway clock' } },
-          },
+          proof: { ...proof, description: 'How the user gave the consent' },
         },
         required: ['msisdn', 'category', 'frequency', 'expiresAt'],
       },
@@ -29,9 +36,18 @@ export async function consentRoutes(f: FastifyInstance, opts: { app: App }): Pro
 
   f.delete('/v1/consents/:id', {
     onRequest: requireAuth,
-    schema: { tags: ['consent'], security: bearerSecurity, summary: 'Withdraw a consent (recorded as a withdrawal)', params: idParam },
+    schema: {
+      tags: ['consent'], security: bearerSecurity, summary: 'Withdraw a consent (recorded as a withdrawal), optionally with proof of how the user refused',
+      description: 'No body, or {proof}: the withdrawal takes effect now and its consent_withdrawn record carries the proof (shown in the subscriber views).',
+      params: idParam,
+      body: {
+        type: ['object', 'null'], additionalProperties: false,
+        properties: { proof: { ...proof, description: 'How the user refused (reply, call to customer service, web form…); capturedAt also not before the consent was given' } },
+      },
+      response: { 204: { type: 'null', description: 'Withdrawn' }, '4xx': errorBody },
+    },
   }, async (req, reply) => {
-    await app.withdrawConsent(req.principal, (req.params as { id: string }).id);
+    await app.withdrawConsent(req.principal, (req.params as { id: string }).id, req.body);
     return reply.code(204).send();
   });
 }

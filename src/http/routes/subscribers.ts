@@ -44,8 +44,18 @@ const subscriberView = {
           state: { type: 'string', enum: ['live', 'expired', 'withdrawn'] },
           grantedAt: iso, expiresAt: iso, withdrawnAt: isoOrNull, channel: { type: 'string' },
           proof: { ...open, description: 'How the consent was given, as recorded' },
+          withdrawal: {
+            type: ['object', 'null'],
+            description: 'How it was withdrawn, from its consent_withdrawn record (null while not withdrawn, or when no record names it)',
+            properties: {
+              recordId: { type: 'string', description: 'The consent_withdrawn record (also in events)' },
+              channel: { type: 'string', description: 'http: DELETE /v1/consents/{id}; sms, …: by an opt-out' },
+              evidence: { ...open, description: 'As recorded: {consentId, category, proof?} (proof: how the user refused, as the provider gave it), or reason opt_out' },
+            },
+            required: ['recordId', 'channel', 'evidence'],
+          },
         },
-        required: ['id', 'contentProviderId', 'category', 'frequency', 'state', 'grantedAt', 'expiresAt', 'withdrawnAt', 'channel', 'proof'],
+        required: ['id', 'contentProviderId', 'category', 'frequency', 'state', 'grantedAt', 'expiresAt', 'withdrawnAt', 'channel', 'proof', 'withdrawal'],
       },
     },
     requests: {

@@ -79,11 +79,11 @@ export class PgConsents implements ConsentStore {
     return r ? toConsentRow(r) : null;
   }
 
-  async withdrawConsent(id: string, contentProviderId: string, at: number, channel: string): Promise<boolean> {
+  async withdrawConsent(id: string, contentProviderId: string, at: number, channel: string, proof?: Record<string, unknown>): Promise<boolean> {
     return this.tx([at], async (t) => {
       const r = (await t.c.query<{ msisdn: string; category: string }>(Q.withdraw, [id, contentProviderId, at])).rows[0];
       if (!r) return false;
-      t.event({ at, kind: 'consent_withdrawn', contentProviderId, msisdn: r.msisdn, channel, evidence: { consentId: id, category: r.category } }, id);
+      t.event({ at, kind: 'consent_withdrawn', contentProviderId, msisdn: r.msisdn, channel, evidence: proof ? { consentId: id, category: r.category, proof } : { consentId: id, category: r.category } }, id);
       await this.maybeEndRelationship(t, contentProviderId, r.msisdn, at, 'last_consent_withdrawn');
       return true;
     });

@@ -84,12 +84,12 @@ export class SqliteConsents implements ConsentStore {
     return r ? toConsentRow(r) : null;
   }
 
-  async withdrawConsent(id: string, contentProviderId: string, at: number, channel: string): Promise<boolean> {
+  async withdrawConsent(id: string, contentProviderId: string, at: number, channel: string, proof?: Record<string, unknown>): Promise<boolean> {
     return this.db.transaction(() => {
       const r = this.db.prepare('SELECT * FROM consents WHERE id = ? AND content_provider_id = ? AND withdrawn_at IS NULL').get(id, contentProviderId) as ConsentDb | undefined;
       if (!r) return false;
       this.db.prepare('UPDATE consents SET withdrawn_at = ? WHERE id = ?').run(at, id);
-      this.event({ at, kind: 'consent_withdrawn', contentProviderId, msisdn: r.msisdn, channel, evidence: { consentId: id, category: r.category } }, id);
+      this.event({ at, kind: 'consent_withdrawn', contentProviderId, msisdn: r.msisdn, channel, evidence: proof ? { consentId: id, category: r.category, proof } : { consentId: id, category: r.category } }, id);
       this.maybeEndRelationship(contentProviderId, r.msisdn, at, 'last_consent_withdrawn');
       return true;
     })();
