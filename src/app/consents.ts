@@ -116,6 +116,8 @@ function givenAt(c: ConsentRow): number {
  * consent's proof, and not captured before the consent was given). The withdrawal takes effect now,
  * whatever `capturedAt` says (a refusal binds from when the gateway hears of it), and its
  * `consent_withdrawn` record carries the proof. Without a body it is recorded as before, with none.
+ * Idempotent: withdrawing a consent already withdrawn succeeds and records nothing (a proof given
+ * with the repeat is checked, then not kept: the first withdrawal stands).
  */
 export async function withdrawConsent(ctx: AppContext, p: Principal, id: string, body?: unknown): Promise<void> {
   requireRole(p, 'content-provider');
@@ -135,6 +137,13 @@ export async function withdrawConsent(ctx: AppContext, p: Principal, id: string,
   if (proof && proof.capturedAt < givenAt(c)) {
     throw new SmsguardError('invalid_request', `proof/capturedAt: must not be before the consent was given (${new Date(givenAt(c)).toISOString()})`, {}, 'proof/capturedAt');
   }
+  // Already withdrawn (by an earlier DELETE, or by an opt-out): the same success, and the consent and
+  // its one withdrawal record as they are. A repeat is what a client does after a timeout; a 404 told
+  // it the consent did not exist, and a second record would say the user refused twice.
+  if (c.withdrawnAt !== null) return;
   const ok = await ctx.store.consents.withdrawConsent(id, p.contentProviderId, now, 'http', proof ? proofRecord(proof) : undefined);
-  if (!ok) throw new SmsguardError('not_found', `no live consent ${id} of this content provider`);
+  if (ok) return;
+  // A concurrent withdrawal (or an opt-out) got there between the read and this one: the same answer.
+  if ((await ctx.store.consents.getConsent(id))?.withdrawnAt != null) return;
+  throw new SmsguardError('not_found', `no consent ${id}`);
 }

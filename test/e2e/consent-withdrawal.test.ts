@@ -139,6 +139,56 @@ describe('withdrawing a consent, with proof of the refusal', () => {
     assert.equal((await withdraw('con_doesnotexist', { proof })).statusCode, 404);
   });
 
+  describe('a repeat is idempotent: the same 204, the consent as it is, no second record', () => {
+    const recordsOf = async (to: string, id: string) => (await g.http.inject({ method: 'GET', url: `/v1/records?msisdn=${to}`, headers: g.admin })).json().records
+      .filter((r: Json) => r.kind === 'subscription' && (r.body.event === 'relationship_ended' || r.body.evidence?.consentId === id) && r.body.event !== 'consent_granted')
+      .map((r: Json) => r.body.event).sort();
+
+    test('DELETE twice (the second with a proof, a day later): 204 both times; withdrawnAt and the one record unchanged', async () => {
+      const to = number();
+      const id = await consent(to);
+      assert.equal((await withdraw(id)).statusCode, 204);
+      const first = await mine(to);
+      g.clock.advance(DAY);
+      const again = await withdraw(id, { proof: { channel: 'web', reference: 'form-2', capturedAt: iso(g.clock.now()) } });
+      assert.equal(again.statusCode, 204, again.body);
+      assert.equal(again.body, '');
+      assert.equal((await withdraw(id)).statusCode, 204);
+      const v = await mine(to);
+      assert.deepEqual(v.consents, first.consents, 'the consent as it was: withdrawnAt, withdrawal');
+      assert.deepEqual(v.events, first.events, 'no record added');
+      assert.deepEqual(await recordsOf(to, id), ['consent_withdrawn', 'relationship_ended']);
+    });
+
+    test('two DELETEs at once: both 204, one record', async () => {
+      const to = number();
+      const id = await consent(to);
+      const rs = await Promise.all([withdraw(id), withdraw(id), withdraw(id)]);
+      assert.deepEqual(rs.map((r) => r.statusCode), [204, 204, 204], rs.map((r) => r.body).join());
+      assert.deepEqual(await recordsOf(to, id), ['consent_withdrawn', 'relationship_ended']);
+    });
+
+    test('a consent the number\'s opt-out withdrew: DELETE is 204 and records nothing', async () => {
+      const to = number();
+      const id = await consent(to);
+      const mo = await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: '10690002', text: 'TD' } });
+      assert.equal(mo.statusCode, 200, mo.body);
+      const before = await mine(to);
+      assert.equal(before.consents[0].withdrawal.evidence.reason, 'opt_out');
+      assert.equal((await withdraw(id)).statusCode, 204);
+      assert.deepEqual((await mine(to)).events, before.events);
+    });
+
+    test('still 403 for another provider and 404 for an unknown id once withdrawn', async () => {
+      const id = await consent(number());
+      assert.equal((await withdraw(id)).statusCode, 204);
+      assert.equal((await withdraw(id, undefined, other.auth)).statusCode, 403);
+      assert.equal((await withdraw(`${id}x`)).statusCode, 404);
+      // a bad proof is a bad request whatever the consent's state
+      assert.equal((await withdraw(id, { proof: { channel: 'web' } })).statusCode, 400);
+    });
+  });
+
   test('OpenAPI: the route documents its optional body with the proof schema and its 204', async () => {
     const spec = (await g.http.inject({ method: 'GET', url: '/docs/json' })).json();
     const op = spec.paths['/v1/consents/{id}'].delete;
