@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { waitFor } from '../helpers/wait.js';
 import { stopProcess } from '../helpers/process.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
-import { SIMULATED_TIME_SETTING, savedSimulatedTime, simulatedTimeSaver } from '../../src/app/simulated-time.js';
+import { SIMULATED_TIME_SETTING, savedSimulatedTime, simulatedTimeMover } from '../../src/app/simulated-time.js';
+import type { SettingsStore } from '../../src/ports/store.js';
 import { SimulatedClock } from '../../src/simulator/clock.js';
 import { TEST_PG_URL, dropSchema, testSchemaName } from '../helpers/pg.js';
 
@@ -92,7 +93,7 @@ test('on PostgreSQL too: the time set is where the next start resumes', { timeou
   }
 });
 
-test('savedSimulatedTime: an unset or edited value is no saved time; overlapping saves leave the latest time', async () => {
+test('savedSimulatedTime: an unset or edited value is no saved time; overlapping moves leave the latest time; a failed save leaves the clock', async () => {
   const store = new SqliteStore(':memory:');
   try {
     assert.equal(await savedSimulatedTime(store.settings), null);
@@ -100,24 +101,28 @@ test('savedSimulatedTime: an unset or edited value is no saved time; overlapping
       await store.settings.putSetting(SIMULATED_TIME_SETTING, bad);
       assert.equal(await savedSimulatedTime(store.settings), null, bad);
     }
-    // a store whose writes finish in reverse order still ends with the clock's latest time
+    // a store whose first write is slow still ends with the latest move, in memory and saved
     const clock = new SimulatedClock(Date.UTC(2027, 0, 1));
-    const slowFirst = { ...store.settings, putSetting: (k: string, v: string) => new Promise<void>((r) => setTimeout(() => void store.settings.putSetting(k, v).then(r), k === SIMULATED_TIME_SETTING && v === String(Date.UTC(2027, 0, 2)) ? 50 : 0)) };
-    const save = simulatedTimeSaver(slowFirst, clock);
-    clock.set(Date.UTC(2027, 0, 2));
-    const first = save();
+    const slowFirst: SettingsStore = { getSetting: (k) => store.settings.getSetting(k), putSetting: (k, v) => new Promise<void>((r) => setTimeout(() => void store.settings.putSetting(k, v).then(r), v === String(Date.UTC(2027, 0, 2)) ? 50 : 0)) };
+    const move = simulatedTimeMover(slowFirst, clock);
+    const first = move(() => Date.UTC(2027, 0, 2));
     await new Promise((r) => setImmediate(r)); // the first save is under way, storing day 2 slowly
-    clock.set(Date.UTC(2027, 0, 3));
-    const second = save();
-    await Promise.all([first, second]);
+    const second = move((now) => now + 86_400_000);
+    assert.deepEqual(await Promise.all([first, second]), [Date.UTC(2027, 0, 2), Date.UTC(2027, 0, 3)], 'the second advance counts from the first');
+    assert.equal(clock.now(), Date.UTC(2027, 0, 3));
     assert.equal(await savedSimulatedTime(store.settings), Date.UTC(2027, 0, 3));
-    // a failed save is reported to its caller and does not stop the next one
+    // a failed save is reported to its caller, leaves the clock where it was, and does not stop the next move
     let fail = true;
-    const flaky = simulatedTimeSaver({ ...store.settings, putSetting: async (k, v) => { if (fail) throw new Error('disk full'); await store.settings.putSetting(k, v); } }, clock);
-    await assert.rejects(flaky(), /disk full/);
+    const flaky = simulatedTimeMover({ getSetting: (k) => store.settings.getSetting(k), putSetting: async (k, v) => { if (fail) throw new Error('disk full'); await store.settings.putSetting(k, v); } }, clock);
+    await assert.rejects(flaky(() => Date.UTC(2027, 0, 9)), /disk full/);
+    assert.equal(clock.now(), Date.UTC(2027, 0, 3), 'not moved in memory when not saved');
+    assert.equal(await savedSimulatedTime(store.settings), Date.UTC(2027, 0, 3));
+    // a target that throws (a refused move) saves nothing and moves nothing
+    await assert.rejects(flaky(() => { throw new RangeError('no'); }), /no/);
+    await assert.rejects(flaky(() => Date.UTC(2200, 0, 1)), RangeError);
     fail = false;
-    clock.set(Date.UTC(2027, 0, 4));
-    await flaky();
+    assert.equal(await flaky(() => Date.UTC(2027, 0, 4)), Date.UTC(2027, 0, 4));
+    assert.equal(clock.now(), Date.UTC(2027, 0, 4));
     assert.equal(await savedSimulatedTime(store.settings), Date.UTC(2027, 0, 4));
   } finally {
     await store.close();

@@ -1,7 +1,8 @@
 /**
  * POST /v1/simulator/clock: a request that would move the clock somewhere unrepresentable or absurd
  * is refused with 400 naming the field, and the clock stays where it was; a backwards move leaves the
- * gateway working (frequency windows, early-warning throttles).
+ * gateway working (frequency windows, early-warning throttles). A move whose save fails answers 500
+ * and leaves the clock where it was (before: moved in memory, not in the database).
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +10,14 @@ import { startTestGateway, onboard, NOON_SHANGHAI, type TestGateway, type Provid
 import { SqliteContentStore } from '../../src/store/sqlite/content.js';
 import { installContentGovernance } from '../../src/app/content-install.js';
 import type { ContentGovernance } from '../../src/app/content-governance.js';
+import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { App } from '../../src/app/app.js';
+import { SimulatedClock } from '../../src/simulator/clock.js';
+import { SimulatorSmsc } from '../../src/simulator/simulator-smsc.js';
+import { buildHttpApp } from '../../src/http/app.js';
+import { resolveProfile } from '../../src/profiles/index.js';
+import { SIMULATED_TIME_SETTING, savedSimulatedTime } from '../../src/app/simulated-time.js';
+import type { SettingsStore, Store } from '../../src/ports/store.js';
 
 describe('simulated clock', () => {
   let g: TestGateway;
@@ -65,5 +74,66 @@ describe('simulated clock', () => {
     const after = await send('13800138021');
     assert.equal(after.statusCode, 202, `a throttle of 5/s refused the first message a second after moving back: ${after.body}`);
     await gov.liftAction({ role: 'admin', actorId: 'test' } as never, a.id).catch(() => undefined);
+  });
+});
+
+/** Settings over a real in-memory store that fail to save while `failing` (a full disk, a lost connection). */
+class FailingSettings implements SettingsStore {
+  failing = false;
+  constructor(private readonly inner: SettingsStore) {}
+  getSetting(key: string): Promise<string | null> {
+    return this.inner.getSetting(key);
+  }
+  async putSetting(key: string, value: string): Promise<void> {
+    if (this.failing) throw new Error('SQLITE_FULL: database or disk is full');
+    return this.inner.putSetting(key, value);
+  }
+}
+
+describe('simulated clock: a move whose save fails', () => {
+  const start = Date.parse('2026-11-30T04:00:00Z');
+  let inner: SqliteStore;
+  let settings: FailingSettings;
+  let clock: SimulatedClock;
+  let http: Awaited<ReturnType<typeof buildHttpApp>>;
+  const changes: number[] = [];
+  before(async () => {
+    inner = new SqliteStore(':memory:');
+    settings = new FailingSettings(inner.settings);
+    const store: Store = {
+      directory: inner.directory, messages: inner.messages, outbox: inner.outbox, consents: inner.consents,
+      records: inner.records, cases: inner.cases, settings, close: () => inner.close(),
+    };
+    clock = new SimulatedClock(start);
+    clock.onChange((t) => changes.push(t));
+    const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
+    http = await buildHttpApp({ app, simulator: new SimulatorSmsc(clock), simulatedClock: clock });
+  });
+  after(async () => {
+    await http.close();
+    await inner.close();
+  });
+  const move = (payload: object) => http.inject({ method: 'POST', url: '/v1/simulator/clock', payload });
+  const shown = async () => (await http.inject({ method: 'GET', url: '/v1/simulator/clock' })).json().now;
+
+  test('500, and the clock stays where it was, in memory and in the database; the next move, once saves work, goes through', async () => {
+    assert.equal((await move({ set: '2027-01-01T00:00:00Z' })).statusCode, 200);
+    const saved = Date.parse('2027-01-01T00:00:00Z');
+    assert.deepEqual(changes, [saved]);
+    settings.failing = true;
+    for (const body of [{ advanceSeconds: 3600 }, { set: '2027-06-01T00:00:00Z' }]) {
+      const r = await move(body);
+      assert.equal(r.statusCode, 500, `${JSON.stringify(body)}: ${r.body}`);
+      assert.equal(clock.now(), saved, `${JSON.stringify(body)} moved the clock in memory though the save failed`);
+      assert.equal(await shown(), new Date(saved).toISOString());
+      assert.equal(await savedSimulatedTime(inner.settings), saved);
+    }
+    assert.deepEqual(changes, [saved], 'nothing time-driven ran at a time that was not kept');
+    settings.failing = false;
+    const ok = await move({ advanceSeconds: 60 });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(ok.json().now, new Date(saved + 60_000).toISOString(), 'counted from the kept time, not a failed move');
+    assert.equal(await inner.settings.getSetting(SIMULATED_TIME_SETTING), String(saved + 60_000));
+    assert.equal(clock.now(), saved + 60_000);
   });
 });

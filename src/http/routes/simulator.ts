@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import type { SimulatorSmsc } from '../../simulator/simulator-smsc.js';
 import { isSimulatableTime, SIMULATED_MAX, SIMULATED_MIN, type SimulatedClock } from '../../simulator/clock.js';
-import { simulatedTimeSaver } from '../../app/simulated-time.js';
+import { simulatedTimeMover } from '../../app/simulated-time.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { normalizeMsisdn } from '../../domain/msisdn.js';
 import { errorBody, errorResponse } from '../schemas.js';
@@ -59,34 +59,38 @@ export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simu
   });
 
   if (clock) {
-    const saveTime = simulatedTimeSaver(app.ctx.store.settings, clock);
+    const moveTo = simulatedTimeMover(app.ctx.store.settings, clock);
     f.post('/v1/simulator/clock', {
       schema: {
         tags: ['simulator'], summary: 'Move the simulated clock: {advanceSeconds} or {set: ISO-8601}',
-        description: 'The new time is saved in the database before the answer; the next start resumes from it.',
+        description: 'The new time is saved in the database before the clock moves (a failed save leaves the clock where it was); the next start resumes from it.',
         body: { type: 'object', properties: { advanceSeconds: { type: 'number', minimum: 0 }, set: { type: 'string' } } },
       },
     }, async (req) => {
       // Everything is checked before the clock moves: a rejected request leaves time where it was.
       const b = req.body as { advanceSeconds?: number; set?: string };
       if (b.advanceSeconds !== undefined && b.set !== undefined) throw new SmsguardError('invalid_request', 'give advanceSeconds or set, not both', {}, 'set');
-      let target: number;
+      let target: (now: number) => number;
       if (b.advanceSeconds !== undefined) {
-        if (typeof b.advanceSeconds !== 'number' || !Number.isFinite(b.advanceSeconds) || b.advanceSeconds < 0) {
+        const s = b.advanceSeconds;
+        if (typeof s !== 'number' || !Number.isFinite(s) || s < 0) {
           throw new SmsguardError('invalid_request', 'advanceSeconds: must be a finite number of seconds ≥ 0', {}, 'advanceSeconds');
         }
-        target = clock.now() + b.advanceSeconds * 1000;
-        if (!isSimulatableTime(target)) throw new SmsguardError('invalid_request', `advanceSeconds: would move the clock outside ${RANGE}`, {}, 'advanceSeconds');
+        // From the clock's time when the move runs (after any move before it).
+        target = (now) => {
+          const t = now + s * 1000;
+          if (!isSimulatableTime(t)) throw new SmsguardError('invalid_request', `advanceSeconds: would move the clock outside ${RANGE}`, {}, 'advanceSeconds');
+          return t;
+        };
       } else if (b.set !== undefined) {
-        target = Date.parse(b.set);
-        if (!Number.isFinite(target)) throw new SmsguardError('invalid_request', 'set: must be an ISO-8601 date-time', {}, 'set');
-        if (!isSimulatableTime(target)) throw new SmsguardError('invalid_request', `set: must be inside ${RANGE}`, {}, 'set');
+        const t = Date.parse(b.set);
+        if (!Number.isFinite(t)) throw new SmsguardError('invalid_request', 'set: must be an ISO-8601 date-time', {}, 'set');
+        if (!isSimulatableTime(t)) throw new SmsguardError('invalid_request', `set: must be inside ${RANGE}`, {}, 'set');
+        target = () => t;
       } else throw new SmsguardError('invalid_request', 'give advanceSeconds or set', {}, 'advanceSeconds');
-      if (b.advanceSeconds !== undefined) clock.advance(b.advanceSeconds * 1000);
-      else clock.set(target);
-      // Saved before answering, so a restart right after resumes here (app/simulated-time.ts).
-      await saveTime();
-      return { now: new Date(clock.now()).toISOString() };
+      // Saved, then moved (app/simulated-time.ts): a restart right after resumes here, and a failed
+      // save answers 500 with the clock where it was.
+      return { now: new Date(await moveTo(target)).toISOString() };
     });
     f.get('/v1/simulator/clock', { schema: { tags: ['simulator'], summary: 'The simulated time', response: { 200: clockView } } }, async () => ({ now: new Date(clock.now()).toISOString() }));
   }
