@@ -32,14 +32,16 @@ export async function savedSimulatedTime(settings: SettingsStore): Promise<numbe
  * answered 500 with the clock already moved, and the next start resumed elsewhere than the gateway
  * had run. Moves run one after another, each computing its target when its turn comes (two advances
  * of a minute make two minutes; on PostgreSQL two writes from a pool may otherwise land in either
- * order), and a failed one does not stop the next. `target` may throw to refuse the move.
+ * order), and a failed one does not stop the next. `target` may throw to refuse the move; a target
+ * that is not a whole millisecond in the clock's range is refused (RangeError) before anything is saved.
  */
 export function simulatedTimeMover(settings: SettingsStore, clock: SimulatedClock): (target: (now: number) => number) => Promise<number> {
   let last: Promise<unknown> = Promise.resolve();
   return (target) => {
     const mine = last.catch(() => undefined).then(async () => {
       const t = target(clock.now());
-      if (!isSimulatableTime(t)) throw new RangeError('the simulated clock shows only the years 2000–2199');
+      // Whole milliseconds only: savedSimulatedTime reads back digits, so a fraction saved is no time saved.
+      if (!Number.isInteger(t) || !isSimulatableTime(t)) throw new RangeError('the simulated clock shows whole milliseconds in the years 2000–2199');
       await settings.putSetting(SIMULATED_TIME_SETTING, String(t));
       return clock.set(t);
     });

@@ -120,6 +120,7 @@ test('savedSimulatedTime: an unset or edited value is no saved time; overlapping
     // a target that throws (a refused move) saves nothing and moves nothing
     await assert.rejects(flaky(() => { throw new RangeError('no'); }), /no/);
     await assert.rejects(flaky(() => Date.UTC(2200, 0, 1)), RangeError);
+    await assert.rejects(flaky(() => Date.UTC(2027, 0, 5) + 0.5), RangeError);
     fail = false;
     assert.equal(await flaky(() => Date.UTC(2027, 0, 4)), Date.UTC(2027, 0, 4));
     assert.equal(clock.now(), Date.UTC(2027, 0, 4));

@@ -64,6 +64,17 @@ describe('simulated clock', () => {
     g.clock.set(NOON_SHANGHAI);
   });
 
+  test('an advance of a fraction of a millisecond moves to a whole millisecond, the time the next start reads back', async () => {
+    g.clock.set(NOON_SHANGHAI);
+    const r = await move({ advanceSeconds: 0.0015 });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal(g.clock.now(), NOON_SHANGHAI + 2);
+    // before: the clock showed NOON + 1.5 and saved "….5", which savedSimulatedTime reads as no time saved
+    assert.equal(await savedSimulatedTime(g.store.settings), g.clock.now());
+    assert.equal(r.json().now, new Date(g.clock.now()).toISOString());
+    g.clock.set(NOON_SHANGHAI);
+  });
+
   test('after a move backwards, an early-warning throttle still admits messages at its rate', async () => {
     g.clock.set(NOON_SHANGHAI + 86_400_000);
     const a = await gov.placeAction('test', { contentProviderId: cp.id, action: { kind: 'throttle', perSecond: 5 }, rule: 'test' });

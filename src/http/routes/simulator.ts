@@ -76,9 +76,10 @@ export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simu
         if (typeof s !== 'number' || !Number.isFinite(s) || s < 0) {
           throw new SmsguardError('invalid_request', 'advanceSeconds: must be a finite number of seconds ≥ 0', {}, 'advanceSeconds');
         }
-        // From the clock's time when the move runs (after any move before it).
+        // From the clock's time when the move runs (after any move before it), in whole milliseconds:
+        // a fraction was shown, then saved as text that the next start cannot read back.
         target = (now) => {
-          const t = now + s * 1000;
+          const t = now + Math.round(s * 1000);
           if (!isSimulatableTime(t)) throw new SmsguardError('invalid_request', `advanceSeconds: would move the clock outside ${RANGE}`, {}, 'advanceSeconds');
           return t;
         };
