@@ -867,10 +867,10 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         await s.consents.openConsentRequest(req, refuseIfPending);
         await s.consents.noteConsentReply(req.id, T0 + 5, 'sms', { text: '嗯?' });
         const consent = { id: uid('con'), contentProviderId: cp.id, msisdn: to, category: 'promo', frequency: req.frequency, grantedAt: T0 + 10, expiresAt: T0 + 180 * DAY, channel: 'sms' as const, proof: { requestId: req.id }, withdrawnAt: null };
-        const answers = await Promise.all([
-          s.consents.resolveConsentRequest(req.id, { status: 'granted', at: T0 + 10, channel: 'sms', evidence: { text: 'Y' }, consent }),
-          s.consents.resolveConsentRequest(req.id, { status: 'deemed_refused', at: T0 + 10, channel: 'system', evidence: {} }),
-        ]);
+        const answers = [
+          await s.consents.resolveConsentRequest(req.id, { status: 'granted', at: T0 + 10, channel: 'sms', evidence: { text: 'Y' }, consent }),
+          await s.consents.resolveConsentRequest(req.id, { status: 'deemed_refused', at: T0 + 10, channel: 'system', evidence: {} }),
+        ];
         assert.deepEqual(answers, [true, false]);
         const got = await s.consents.getConsentRequest(req.id);
         assert.equal(got?.request.status, 'granted');
@@ -882,6 +882,25 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(sub.relationships[0].endedAt, null);
         assert.equal(sub.requests.length, 1);
         assert.equal(sub.consents.length, 1);
+      });
+
+      test('two answers at once: exactly one wins and the request is as the winner left it', async () => {
+        const { cp, commercial } = await seedProvider(s);
+        const to = msisdn();
+        const req = request(cp.id, commercial, to);
+        await s.consents.openConsentRequest(req, refuseIfPending);
+        const consent = { id: uid('con'), contentProviderId: cp.id, msisdn: to, category: 'promo', frequency: req.frequency, grantedAt: T0 + 10, expiresAt: T0 + 180 * DAY, channel: 'sms' as const, proof: { requestId: req.id }, withdrawnAt: null };
+        // Which one wins is the store's to decide: on a connection pool the calls race, so the order
+        // they are made in does not fix it (a loaded run saw the refusal win).
+        const answers = await Promise.all([
+          s.consents.resolveConsentRequest(req.id, { status: 'granted', at: T0 + 10, channel: 'sms', evidence: { text: 'Y' }, consent }),
+          s.consents.resolveConsentRequest(req.id, { status: 'deemed_refused', at: T0 + 10, channel: 'system', evidence: {} }),
+        ]);
+        assert.equal(answers.filter(Boolean).length, 1, JSON.stringify(answers));
+        const got = await s.consents.getConsentRequest(req.id);
+        assert.equal(got?.request.status, answers[0] ? 'granted' : 'deemed_refused');
+        assert.equal((await s.consents.getConsent(consent.id)) !== null, answers[0]);
+        assert.equal((await s.consents.subscriber(to, cp.id)).consents.length, answers[0] ? 1 : 0);
       });
 
       test('an opt-out refuses pending requests, ends the relationship and names its signature', async () => {
