@@ -111,6 +111,8 @@ export function page(l: Layout): string {
     staff ? `<li><a href="/web/cases">${esc(t(l.lang, 'navCases'))}</a></li>` : '',
     staff && (p.role === 'report-centre' || p.role === 'admin') ? `<li><a href="/web/reports/import">${esc(t(l.lang, 'importTitle'))}</a></li>` : '',
     staff && (p.role === 'regulator' || p.role === 'admin' || p.role === 'content-provider') ? `<li><a href="/web/credit">${esc(t(l.lang, 'navCredit'))}</a></li>` : '',
+    // The annual report's chooser is the operator's and a regulator's (a provider reaches its own report from its credit file).
+    staff && (p.role === 'regulator' || p.role === 'admin') ? `<li><a href="/web/reports/annual">${esc(t(l.lang, 'annualReport'))}</a></li>` : '',
     staff
       ? `<li><form method="post" action="/web/logout" style="display:inline"><button class="secondary" style="margin:0;padding:0 .6rem">${esc(t(l.lang, 'navLogout'))}</button></form> <span class="hint" style="display:inline">${esc(t(l.lang, 'signedInAs'))}: ${esc(p.role)}</span></li>`
       : `<li><a href="/web/login">${esc(t(l.lang, 'navLogin'))}</a></li>`,
