@@ -63,7 +63,7 @@ export class CaseSweeper {
           const reason = overdueReason(c, now);
           if (!reason) continue;
           try {
-            await applyTransition(this.ctx, 'system', c.id, 'escalate', { escalatedReason: reason, reason: `deadline passed: ${reason}` });
+            await applyTransition(this.ctx, 'system', c.id, 'escalate', { escalatedReason: reason }, { reasonCode: reason });
             out.escalated.push({ id: c.id, reference: c.reference, reason });
             moved++;
           } catch (e) {

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { SmsguardError } from '../domain/errors.js';
+import { measureResultText, TRAIL_REASONS, type MeasureResultCode, type TemplateVia, type TrailReasonCode } from '../domain/case-notes.js';
 import {
   FINAL_STATES, OPERATOR_ACCOUNT_ID, OPERATOR_MEASURES, allowedActions, findTransition, isCaseAction, isMeasure, runningDeadline, shanghaiMonth,
   FINDINGS, type CaseAction, type CaseActor, type CaseState, type Finding, type MeasureKind,
@@ -80,8 +81,11 @@ function optText(v: unknown, field: string, max: number): string | null {
 /**
  * Applies one transition of the table on behalf of `p` (or the sweeper when `actor` is `system`).
  * Side effects that belong to the transition (deadlines, answer SMS, credit entries) happen here.
+ * `reasonCode`: the reason is the system's own (a deadline passed, the status page's withdraw): its
+ * sentence is recorded as the reason and the code beside it (src/domain/case-notes.ts); a door
+ * passes it, never a request body.
  */
-export async function applyTransition(ctx: AppContext, p: Principal | 'system', caseId: string, actionIn: unknown, body: Record<string, unknown> = {}): Promise<CaseRow> {
+export async function applyTransition(ctx: AppContext, p: Principal | 'system', caseId: string, actionIn: unknown, body: Record<string, unknown> = {}, opts: { reasonCode?: TrailReasonCode } = {}): Promise<CaseRow> {
   if (!isCaseAction(actionIn)) throw new SmsguardError('invalid_request', 'action: must be one of forward, investigate, answer, close, reopen, escalate, withdraw', {}, 'action');
   const action: CaseAction = actionIn;
   const actor: CaseActor = p === 'system' ? 'system' : actorOf(p);
@@ -102,9 +106,9 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
     throw new SmsguardError('conflict', `${why}; allowed: ${allowedActions(c.state, actor).join(', ') || 'none'}`, { rule: 'complaints.workflow', article: 'rule 10' });
   }
   if (!t.by.includes(actor)) throw new SmsguardError('forbidden', `'${action}' is for ${t.by.join(', ')}`);
-  const reason = optText(body.reason, 'reason', 1000);
+  const reason = opts.reasonCode ? TRAIL_REASONS[opts.reasonCode] : optText(body.reason, 'reason', 1000);
   const patch: CasePatch = { state: t.to };
-  const detail: Record<string, unknown> = {};
+  const detail: Record<string, unknown> = opts.reasonCode ? { reasonCode: opts.reasonCode } : {};
   let measures: ParsedMeasure[] = [];
 
   if (action === 'forward') {
@@ -166,7 +170,7 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
     for (const m of measures) await applyMeasure(ctx, after, m, actorId, now);
     const msgId = await sendAnswer(ctx, after, now);
     if (msgId) {
-      await ctx.store.cases.transition(c.id, 'answered', { answerMessageId: msgId }, newEvent(ctx, c, 'note', actor, actorId, now, 'answered', 'answered', 'answer sent to the user by SMS', { messageId: msgId }), now);
+      await ctx.store.cases.transition(c.id, 'answered', { answerMessageId: msgId }, newEvent(ctx, c, 'note', actor, actorId, now, 'answered', 'answered', TRAIL_REASONS.answer_sent, { messageId: msgId, reasonCode: 'answer_sent' }), now);
       after.answerMessageId = msgId;
     }
   }
@@ -229,10 +233,10 @@ async function applyMeasure(ctx: AppContext, c: CaseRow, m: ParsedMeasure, actor
   const gov = contentGovernanceOf(ctx);
   if (m.kind === 'opt_out') {
     await ctx.store.consents.optOut(cpId, c.msisdn, now, 'complaint', { caseId: c.id, reference: c.reference, rule: 'complaints.measure', article: 'rule 10' });
-    detail.applied = 'number opted out of the provider\'s commercial messages';
+    applied(detail, 'opted_out');
   } else if (m.kind === 'suspend') {
     await ctx.store.directory.setContentProviderStatus(cpId, 'suspended', now, actorId, `complaint ${c.reference}`);
-    detail.applied = 'content provider suspended';
+    applied(detail, 'suspended');
   } else if (m.kind === 'throttle') {
     const perSecond = m.perSecond ?? DEFAULT_THROTTLE_PER_SECOND;
     detail.perSecond = perSecond;
@@ -240,17 +244,17 @@ async function applyMeasure(ctx: AppContext, c: CaseRow, m: ParsedMeasure, actor
       // The same action book as early warning: enforced by `monitor.early-warning`, lifted by an operator.
       const a = await gov.placeAction(actorId, { contentProviderId: cpId, action: { kind: 'throttle', perSecond }, rule: `complaint:${c.id}`, figures: { perSecond } });
       detail.actionId = a.id;
-      detail.applied = `content provider throttled to ${perSecond} messages a second until an operator lifts action ${a.id}`;
+      applied(detail, 'throttled');
     } else {
-      detail.applied = 'recorded only: content governance is not installed, so nothing enforces a throttle';
+      applied(detail, 'throttle_not_enforced');
     }
   } else if (m.kind === 'block_template') {
     await blockTemplate(ctx, gov, c, m, actorId, detail);
   } else if (m.kind === 'refund') {
     detail.amountYuan = m.amountYuan;
-    detail.applied = 'recorded (smsguard does not bill)';
+    applied(detail, 'refund_recorded');
   } else {
-    detail.applied = 'recorded';
+    applied(detail, 'recorded');
   }
   const row: MeasureRow = { id: `msr_${ctx.ids.next('case').slice(5)}`, caseId: c.id, contentProviderId: cpId, kind: m.kind, at: now, actorId, detail };
   await ctx.store.cases.addMeasure(row);
@@ -268,29 +272,37 @@ async function blockTemplate(ctx: AppContext, gov: ContentGovernance | null, c: 
   const ev = c.evidence as { match?: { id?: string; text?: string }; verdicts?: { rule?: string; note?: string }[] };
   detail.template = m.note ?? c.messageText ?? ev.match?.text ?? null;
   if (!gov) {
-    detail.applied = 'recorded only: content governance is not installed, so there is no template registry to block it in';
+    applied(detail, 'template_no_registry');
     return;
   }
   let id = m.templateId;
-  let via = 'named in the measure';
+  let via: TemplateVia = 'measure';
   if (!id && c.matchedMessageId) {
     const note = (ev.verdicts ?? []).find((v) => v.rule === 'content.template' && /^template \S+$/.test(v.note ?? ''))?.note;
-    if (note) { id = note.slice('template '.length); via = 'noted by the template stage when the message was sent'; }
+    if (note) { id = note.slice('template '.length); via = 'trail'; }
   }
   if (!id && c.matchedMessageId) {
     const msg = await ctx.store.messages.getMessage(c.matchedMessageId);
     const t = msg?.text !== undefined ? await gov.approvedTemplateFor(cpId, msg.text) : null;
-    if (t) { id = t.id; via = 'matched by the message text'; }
+    if (t) { id = t.id; via = 'text'; }
   }
   if (!id) {
-    detail.applied = 'recorded only: no approved template of the content provider matches the complained-of message';
+    applied(detail, 'template_not_found');
     return;
   }
   detail.templateId = id;
   const blocked = await gov.blockTemplate(actorId, cpId, id, `blocked by complaint case ${c.reference} (${c.id})`);
-  detail.applied = blocked
-    ? `template ${id} (${via}) rejected: the content provider can no longer send it`
-    : `recorded only: ${id} is not an approved template of the content provider`;
+  if (blocked) detail.templateVia = via;
+  applied(detail, blocked ? 'template_blocked' : 'template_not_approved');
+}
+
+/**
+ * What a measure did, on its detail: the code pages show in their language (`appliedCode`, its
+ * parameters the detail's own keys) and the English sentence API clients read (`applied`).
+ */
+function applied(detail: Record<string, unknown>, code: MeasureResultCode): void {
+  detail.appliedCode = code;
+  detail.applied = measureResultText(code, detail);
 }
 
 /**

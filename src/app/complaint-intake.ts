@@ -8,6 +8,7 @@ import { SmsguardError } from '../domain/errors.js';
 import { normalizeMsisdnLenient } from '../domain/msisdn.js';
 import { OPERATOR_ACCOUNT_ID, caseReference, findTransition, type CaseActor, type CaseSource } from '../domain/case.js';
 import { addWorkingDays } from '../domain/working-days.js';
+import { filedReason, TRAIL_REASONS, type TrailReasonCode } from '../domain/case-notes.js';
 import type { CaseEventRow, CaseRow } from '../ports/cases.js';
 import type { AppContext } from './context.js';
 import type { MoOutcome, Principal } from './types.js';
@@ -103,7 +104,7 @@ export interface OpenCaseOptions {
    * Forward the case to its content provider as it is opened, when it names or matches a known one
    * (the 12321 centre's forwarding is the filing). Case, `created` and `forward` commit together.
    */
-  forward?: { actor: CaseActor; reason: string };
+  forward?: { actor: CaseActor; reason: TrailReasonCode };
 }
 
 /**
@@ -136,7 +137,7 @@ export async function openCase(ctx: AppContext, input: ComplaintInput, source: C
     finding: null, answerText: null, answerMessageId: null, escalatedReason: null, updatedAt: now,
   };
   const actor = source === 'report-centre' ? 'report-centre' : 'complainant';
-  const created = newEvent(ctx, row, 'created', actor, actorId, now, null, 'received', `filed via ${source}`, { source, matchedMessageId: row.matchedMessageId, contentProviderId: cpId });
+  const created = newEvent(ctx, row, 'created', actor, actorId, now, null, 'received', TRAIL_REASONS[filedReason(source)], { source, matchedMessageId: row.matchedMessageId, contentProviderId: cpId, reasonCode: filedReason(source) });
   const more: CaseEventRow[] = [];
   // A provider matched from the evidence may be no registered one (a message on the operator's own
   // account): such a case stays with the centre, who forwards it by hand, to the operator's own
@@ -148,7 +149,7 @@ export async function openCase(ctx: AppContext, input: ComplaintInput, source: C
     row.state = t.to;
     row.forwardedAt = now;
     row.answerDueAt = addWorkingDays(now, ans);
-    more.push(newEvent(ctx, row, 'forward', opts.forward.actor, actorId, now, 'received', t.to, opts.forward.reason, { contentProviderId: cpId, answerDueAt: row.answerDueAt }));
+    more.push(newEvent(ctx, row, 'forward', opts.forward.actor, actorId, now, 'received', t.to, TRAIL_REASONS[opts.forward.reason], { contentProviderId: cpId, answerDueAt: row.answerDueAt, reasonCode: opts.forward.reason }));
   }
   // References are short enough to read out on the phone, so two can collide: draw again.
   for (let attempt = 0; ; attempt++) {
@@ -208,7 +209,7 @@ export async function fileReports(ctx: AppContext, p: Principal, items: readonly
       const existing = await ctx.store.cases.getCaseByExternalRef(input.externalRef);
       if (existing) { out.push({ ok: true, ...filed(existing, null) }); continue; }
       // Opened and forwarded in one store transaction: an item that fails leaves no case behind.
-      const { row } = await openCase(ctx, input, 'report-centre', p.actorId, { fieldPrefix: `reports/${i}/`, forward: { actor: actorOf(p), reason: '12321 report forwarded on import' } });
+      const { row } = await openCase(ctx, input, 'report-centre', p.actorId, { fieldPrefix: `reports/${i}/`, forward: { actor: actorOf(p), reason: 'forwarded_on_import' } });
       out.push({ ok: true, ...filed(row, null) });
     } catch (e) {
       if (!(e instanceof SmsguardError)) throw e;
@@ -257,7 +258,7 @@ async function sendReportReceipt(ctx: AppContext, c: CaseRow, accessCode: string
   const text = `您的举报已受理，案件编号${c.reference}${accessCode ? `，查询码${accessCode}` : ''}，处理结果将以短信告知。`;
   await ctx.store.messages.recordSystemMessage({ id, contentProviderId: OPERATOR_ACCOUNT_ID, from: reportPort, to: c.msisdn, text, type: 'notification', purpose: 'complaint_receipt', at: now, charged: false });
   ctx.events.emit('outboxReady', { count: 1 });
-  await ctx.store.cases.appendEvent(newEvent(ctx, c, 'note', 'system', 'system', now, c.state, c.state, 'receipt sent to the user by SMS from the report port', { messageId: id, from: reportPort }));
+  await ctx.store.cases.appendEvent(newEvent(ctx, c, 'note', 'system', 'system', now, c.state, c.state, TRAIL_REASONS.receipt_sent, { messageId: id, from: reportPort, reasonCode: 'receipt_sent' }));
 }
 
 /** The MO handler for the operator's report port: opens a case linked to the matching record and replies with its reference. */

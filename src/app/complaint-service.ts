@@ -7,6 +7,7 @@ import type { App } from './app.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { SmsguardError } from '../domain/errors.js';
+import type { TrailReasonCode } from '../domain/case-notes.js';
 import { fileComplaint, fileReports, reportPortHandler } from './complaint-intake.js';
 import { applyTransition, rematchEvidence } from './case-workflow.js';
 import { getCaseDetail, listCases, publicCaseStatus } from './case-views.js';
@@ -65,7 +66,7 @@ export class ComplaintService {
     return fileComplaint(this.ctx, p, body, source);
   }
   fileReports(p: Principal, items: readonly unknown[]) { return fileReports(this.ctx, p, items); }
-  act(p: Principal, caseId: string, action: unknown, body: Record<string, unknown> = {}) { return applyTransition(this.ctx, p, caseId, action, body); }
+  act(p: Principal, caseId: string, action: unknown, body: Record<string, unknown> = {}, opts: { reasonCode?: TrailReasonCode } = {}) { return applyTransition(this.ctx, p, caseId, action, body, opts); }
   getCase(p: Principal, id: string) { return getCaseDetail(this.ctx, p, id); }
   /** Matches the evidence again (e.g. with a sender the centre learnt later). */
   rematch(p: Principal, id: string, body: Record<string, unknown> = {}) { return rematchEvidence(this.ctx, p, id, body); }

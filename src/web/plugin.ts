@@ -189,7 +189,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   f.post('/web/complaint/withdraw', hide, async (req, reply) => {
     const form = req.body as Form;
     const v = { reference: one(form, 'reference').toUpperCase(), accessCode: one(form, 'accessCode') };
-    try { await svc().act({ role: 'public', actorId: 'public' }, v.reference, 'withdraw', { accessCode: v.accessCode, reason: 'withdrawn by the complainant on the status page' }); } catch (e) { rejection(e); }
+    try { await svc().act({ role: 'public', actorId: 'public' }, v.reference, 'withdraw', { accessCode: v.accessCode }, { reasonCode: 'withdrawn_on_status_page' }); } catch (e) { rejection(e); }
     return status(req, reply, v);
   });
   f.get('/web/public/credit', hide, async (req, reply) => {

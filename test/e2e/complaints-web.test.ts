@@ -182,6 +182,11 @@ describe('complaint web pages and hardening', () => {
     const c = await g.store.cases.getCase(f.id);
     assert.equal(c?.state, 'escalated');
     assert.equal(c?.escalatedReason, 'forward_overdue');
+    // The sweeper's reason: the API's sentence, its code beside it, and the page's words for it.
+    const ev = (await g.http.inject({ method: 'GET', url: `/v1/cases/${f.id}`, headers: g.admin })).json().events.find((e: { kind: string }) => e.kind === 'escalate');
+    assert.equal(ev.reason, 'deadline passed: forward_overdue');
+    assert.equal(ev.detail.reasonCode, 'forward_overdue');
+    assert.match((await g.http.inject({ method: 'GET', url: `/web/cases/${f.id}`, headers: g.admin })).body, /<td>转交期限已过<\/td>/);
   });
 
   test('the centre imports JSONL on a page; every result is listed; nothing the caller sends is echoed unescaped', async () => {

@@ -8,6 +8,7 @@ import type { ContentProviderRow } from '../../ports/store.js';
 import { CASE_STATES, FINDINGS, MEASURES, OPERATOR_ACCOUNT_ID, OPERATOR_MEASURES } from '../../domain/case.js';
 import { t, tk, tkOr, type Lang } from '../i18n.js';
 import { alertBox, esc, field, fmtDue, fmtTime, textarea } from '../html.js';
+import { measureResultLabel, trailReasonText, verdictNoteText } from '../trail-text.js';
 
 function deadlineCell(lang: Lang, c: CaseView): string {
   const d = c.deadline;
@@ -49,17 +50,12 @@ function proofFacts(lang: Lang, proof: unknown): string {
 
 /**
  * A trail entry's reason in the page's language: a measure by its kind's label, a reason the system
- * wrote (in English, stored as it is) from the table, anything a person typed as they typed it.
+ * wrote by its code (src/web/trail-text.ts), anything a person typed as they typed it.
  */
-function reasonText(lang: Lang, kind: string, reason: string | null): string {
-  if (!reason) return '';
-  if (kind === 'measure') return tkOr(lang, `ms_${reason}`) ?? reason;
-  return tkOr(lang, `rs_${reason}`) ?? reason;
-}
-
-/** What a measure did, from the same kind of table: the fixed texts the system stores; one naming a rate or template as stored. */
-function appliedText(lang: Lang, applied: string | undefined): string {
-  return applied ? tkOr(lang, `ap_${applied}`) ?? applied : '';
+function reasonText(lang: Lang, e: CaseDetail['events'][number]): string {
+  if (!e.reason) return '';
+  if (e.kind === 'measure') return tkOr(lang, `ms_${e.reason}`) ?? e.reason;
+  return trailReasonText(lang, e.reason, e.detail);
 }
 
 function evidenceSection(lang: Lang, c: CaseDetail): string {
@@ -69,7 +65,7 @@ function evidenceSection(lang: Lang, c: CaseDetail): string {
   const consent = ev.consent
     ? `<dl class="facts"><dt>${esc(t(lang, 'consentId'))}</dt><dd class="mono">${esc(ev.consent.id)}</dd><dt>${esc(t(lang, 'consentCategory'))}</dt><dd>${esc(ev.consent.category)}</dd><dt>${esc(t(lang, 'consentGranted'))}</dt><dd>${esc(fmtTime(ev.consent.grantedAt as number))}</dd><dt>${esc(t(lang, 'consentProof'))}</dt><dd>${proofFacts(lang, ev.consent.proof)}</dd></dl>`
     : `<p>${esc(t(lang, 'noConsent'))}</p>`;
-  const verdicts = (ev.verdicts ?? []).map((v) => `<tr><td class="mono">${esc(v.rule ?? '')}</td><td>${esc(v.article ?? '')}</td><td>${esc(v.outcome ? tk(lang, `vo_${v.outcome}`) : '')}</td><td class="mono">${esc(v.code ?? '')}</td><td>${esc([v.note, v.message].filter(Boolean).join(' · '))}</td></tr>`).join('');
+  const verdicts = (ev.verdicts ?? []).map((v) => `<tr><td class="mono">${esc(v.rule ?? '')}</td><td>${esc(v.article ?? '')}</td><td>${esc(v.outcome ? tk(lang, `vo_${v.outcome}`) : '')}</td><td class="mono">${esc(v.code ?? '')}</td><td>${esc([v.note && verdictNoteText(lang, v.note), v.message].filter(Boolean).join(' · '))}</td></tr>`).join('');
   const hist = (ev.history ?? []).map((h) => `<li>${esc(tk(lang, `mst_${h.status}`))} · ${esc(fmtTime(h.at))}</li>`).join('');
   return `<section aria-labelledby="ev-h"><h2 id="ev-h">${esc(t(lang, 'evidence'))}</h2>
 <h3>${esc(t(lang, 'matched'))}</h3>
@@ -134,8 +130,8 @@ export function casePage(lang: Lang, c: CaseDetail, p: Principal, providers: Con
   const deadline = d.running
     ? `<p class="deadline" id="deadline">${esc(t(lang, d.running === 'forward' ? 'deadlineForward' : 'deadlineAnswer'))}: <strong>${esc(fmtDue(d.dueAt))}</strong> · ${d.overdue ? `<span class="overdue">${esc(t(lang, 'overdue'))}</span>` : d.workingDaysLeft === 0 ? esc(t(lang, 'dueToday')) : `${d.workingDaysLeft} ${esc(t(lang, 'workingDaysLeft'))}`}${d.calendarCovered ? '' : `<br><span class="hint">${esc(t(lang, 'calendarNotCovered'))}</span>`}</p>`
     : `<p class="deadline" id="deadline">${esc(t(lang, 'noDeadline'))}</p>`;
-  const events = c.events.map((e) => `<tr><td>${esc(fmtTime(e.at))}</td><td>${esc(tk(lang, `ar_${e.actor}`))} <span class="hint mono">${esc(e.actorId)}</span></td><td>${esc(tk(lang, `ac_${e.kind}`))}${e.fromState && e.toState && e.fromState !== e.toState ? ` · ${esc(tk(lang, `st_${e.fromState}`))} → ${esc(tk(lang, `st_${e.toState}`))}` : ''}</td><td>${esc(reasonText(lang, e.kind, e.reason))}</td></tr>`).join('');
-  const measures = c.measures.map((m) => `<li>${esc(tk(lang, `ms_${m.kind}`))} · ${esc(fmtTime(m.at))} · ${esc(appliedText(lang, (m.detail as { applied?: string }).applied))}</li>`).join('');
+  const events = c.events.map((e) => `<tr><td>${esc(fmtTime(e.at))}</td><td>${esc(tk(lang, `ar_${e.actor}`))} <span class="hint mono">${esc(e.actorId)}</span></td><td>${esc(tk(lang, `ac_${e.kind}`))}${e.fromState && e.toState && e.fromState !== e.toState ? ` · ${esc(tk(lang, `st_${e.fromState}`))} → ${esc(tk(lang, `st_${e.toState}`))}` : ''}</td><td>${esc(reasonText(lang, e))}</td></tr>`).join('');
+  const measures = c.measures.map((m) => `<li>${esc(tk(lang, `ms_${m.kind}`))} · ${esc(fmtTime(m.at))} · ${esc(measureResultLabel(lang, m.detail))}</li>`).join('');
   return `${flash?.error ? alertBox(flash.error, lang) : ''}${flash?.done ? `<div class="notice" role="status">${esc(t(lang, 'done'))}: ${esc(tk(lang, `ac_${flash.done}`))}</div>` : ''}
 <p><span class="state" id="case-state">${esc(tk(lang, `st_${c.state}`))}</span></p>
 ${deadline}
