@@ -4,7 +4,7 @@ import type { Principal } from './types.js';
 
 export function requireRole<R extends Principal['role']>(p: Principal, ...roles: R[]): asserts p is Extract<Principal, { role: R }> {
   if (!(roles as string[]).includes(p.role)) {
-    throw new SmsguardError(p.role === 'public' ? 'unauthorized' : 'forbidden', `this action needs role ${roles.join(' or ')}`);
+    throw new SmsguardError(p.role === 'public' ? 'unauthorized' : 'forbidden', `this action needs role ${roles.join(' or ')}`, {}, undefined, { id: 'role_required', params: { roles: roles.join(',') } });
   }
 }
 

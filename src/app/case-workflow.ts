@@ -122,7 +122,8 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
     if (!cpId || (!(operatorCase && cpId === OPERATOR_ACCOUNT_ID) && !(await ctx.store.directory.getContentProvider(cpId)))) {
       throw new SmsguardError('invalid_request', operatorCase
         ? `contentProviderId: no content provider ${cpId}; name a registered one, or leave it out to hand the case to the operator's own handling (the matched message is the operator's)`
-        : 'contentProviderId: the case names no known content provider; say which one to forward to', {}, 'contentProviderId');
+        : 'contentProviderId: the case names no known content provider; say which one to forward to', {}, 'contentProviderId',
+      operatorCase ? { id: 'forward_operator_provider_unregistered', params: { id: String(cpId) } } : { id: 'forward_no_provider' });
     }
     if (c.forwardedAt !== null) throw new SmsguardError('conflict', 'the case was already forwarded; the provider answers it');
     patch.contentProviderId = cpId;
@@ -132,16 +133,16 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
     detail.answerDueAt = patch.answerDueAt;
   } else if (action === 'answer') {
     const text = str(body.text, 'text', { min: 1, max: 300 }).trim();
-    if (!text) throw new SmsguardError('invalid_request', 'text: the answer to the user must not be blank', {}, 'text');
+    if (!text) throw new SmsguardError('invalid_request', 'text: the answer to the user must not be blank', {}, 'text', { id: 'answer_blank' });
     const finding = body.finding;
-    if (!FINDINGS.includes(finding as Finding)) throw new SmsguardError('invalid_request', `finding: must be one of ${FINDINGS.join(', ')}`, {}, 'finding');
+    if (!FINDINGS.includes(finding as Finding)) throw new SmsguardError('invalid_request', `finding: must be one of ${FINDINGS.join(', ')}`, {}, 'finding', { id: 'finding_unknown' });
     measures = parseMeasures(body.measures, p === 'system' ? 'system' : p.role);
     if (!c.contentProviderId) throw new SmsguardError('conflict', 'the case has no content provider to answer for');
     if (c.contentProviderId === OPERATOR_ACCOUNT_ID) {
       // Opt-out, template, throttle and suspension act on a content provider's sending; the
       // operator's own messages (receipts, answers) are none of those.
       const i = measures.findIndex((m) => m.kind !== 'refund' && m.kind !== 'other');
-      if (i >= 0) throw new SmsguardError('invalid_request', `measures/${i}: '${measures[i].kind}' acts on a content provider; this case is about the operator's own message: record what the operator did as 'other' (or 'refund')`, {}, `measures/${i}/kind`);
+      if (i >= 0) throw new SmsguardError('invalid_request', `measures/${i}: '${measures[i].kind}' acts on a content provider; this case is about the operator's own message: record what the operator did as 'other' (or 'refund')`, {}, `measures/${i}/kind`, { id: 'measure_operator_case', params: { kind: measures[i].kind } });
     }
     patch.finding = finding as Finding;
     patch.answerText = text;
@@ -150,7 +151,7 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
     detail.measures = measures.map((m) => m.kind);
   } else if (action === 'close') {
     if (body.finding !== undefined && body.finding !== null && body.finding !== '') {
-      if (!FINDINGS.includes(body.finding as Finding)) throw new SmsguardError('invalid_request', `finding: must be one of ${FINDINGS.join(', ')}`, {}, 'finding');
+      if (!FINDINGS.includes(body.finding as Finding)) throw new SmsguardError('invalid_request', `finding: must be one of ${FINDINGS.join(', ')}`, {}, 'finding', { id: 'finding_unknown' });
       patch.finding = body.finding as Finding;
       detail.finding = body.finding;
     }
@@ -213,15 +214,15 @@ export const DEFAULT_THROTTLE_PER_SECOND = 1;
 
 function parseMeasures(v: unknown, role: string): ParsedMeasure[] {
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || v.length > 10) throw new SmsguardError('invalid_request', 'measures: must be a list of up to 10 measures', {}, 'measures');
+  if (!Array.isArray(v) || v.length > 10) throw new SmsguardError('invalid_request', 'measures: must be a list of up to 10 measures', {}, 'measures', { id: 'measures_too_many', params: { max: 10 } });
   return v.map((m, i) => {
     const o = (typeof m === 'string' ? { kind: m } : m) as Record<string, unknown>;
-    if (!o || !isMeasure(o.kind)) throw new SmsguardError('invalid_request', `measures/${i}/kind: must be one of opt_out, block_template, throttle, suspend, refund, other`, {}, `measures/${i}/kind`);
-    if (OPERATOR_MEASURES.has(o.kind) && role !== 'admin') throw new SmsguardError('forbidden', `measures/${i}: '${o.kind}' acts on the content provider itself; only the operator (admin) takes it`);
+    if (!o || !isMeasure(o.kind)) throw new SmsguardError('invalid_request', `measures/${i}/kind: must be one of opt_out, block_template, throttle, suspend, refund, other`, {}, `measures/${i}/kind`, { id: 'measure_kind_unknown' });
+    if (OPERATOR_MEASURES.has(o.kind) && role !== 'admin') throw new SmsguardError('forbidden', `measures/${i}: '${o.kind}' acts on the content provider itself; only the operator (admin) takes it`, {}, undefined, { id: 'measure_operator_only', params: { kind: o.kind } });
     const amount = o.amountYuan === undefined || o.amountYuan === null || o.amountYuan === '' ? null : Number(o.amountYuan);
-    if (amount !== null && (!Number.isFinite(amount) || amount < 0 || amount > 1e7)) throw new SmsguardError('invalid_request', `measures/${i}/amountYuan: must be a non-negative amount`, {}, `measures/${i}/amountYuan`);
+    if (amount !== null && (!Number.isFinite(amount) || amount < 0 || amount > 1e7)) throw new SmsguardError('invalid_request', `measures/${i}/amountYuan: must be a non-negative amount`, {}, `measures/${i}/amountYuan`, { id: 'measure_amount' });
     const rate = o.perSecond === undefined || o.perSecond === null || o.perSecond === '' ? null : Number(o.perSecond);
-    if (rate !== null && (!Number.isFinite(rate) || rate <= 0 || rate > 100_000)) throw new SmsguardError('invalid_request', `measures/${i}/perSecond: a rate above 0 and at most 100000 messages a second`, {}, `measures/${i}/perSecond`);
+    if (rate !== null && (!Number.isFinite(rate) || rate <= 0 || rate > 100_000)) throw new SmsguardError('invalid_request', `measures/${i}/perSecond: a rate above 0 and at most 100000 messages a second`, {}, `measures/${i}/perSecond`, { id: 'measure_rate' });
     return { kind: o.kind, note: optText(o.note, `measures/${i}/note`, 500), amountYuan: amount, perSecond: rate, templateId: optText(o.templateId, `measures/${i}/templateId`, 64) };
   });
 }
@@ -341,7 +342,7 @@ export async function rematchEvidence(ctx: AppContext, p: Principal, caseId: str
   const c = await loadVisible(ctx, p, caseId);
   if (FINAL_STATES.has(c.state)) throw new SmsguardError('conflict', `the case is ${c.state}`);
   const sender = optText(body.sender, 'sender', 40) ?? c.sender;
-  if (sender && !/^\d{3,21}$/.test(sender) && !/^【[^【】]{1,16}】$/.test(sender)) throw new SmsguardError('invalid_request', 'sender: a port (digits) or a signature 【…】', {}, 'sender');
+  if (sender && !/^\d{3,21}$/.test(sender) && !/^【[^【】]{1,16}】$/.test(sender)) throw new SmsguardError('invalid_request', 'sender: a port (digits) or a signature 【…】', {}, 'sender', { id: 'sender_shape' });
   const now = ctx.clock.now();
   const named = c.contentProviderId ?? (await providerForSender(ctx, sender));
   const ev = await matchEvidence(ctx, { msisdn: c.msisdn, sender, text: c.messageText, at: c.receivedMessageAt, contentProviderId: named, now });

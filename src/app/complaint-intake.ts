@@ -53,15 +53,15 @@ export class NotJsonLine {
 /** Validates one complaint or report body; `prefix` names its place in a batch (`reports/3`). */
 export function parseComplaint(body: unknown, now: number, prefix = ''): ComplaintInput {
   const p = prefix ? `${prefix}/` : '';
-  if (body instanceof NotJsonLine) throw new SmsguardError('invalid_request', `${prefix || 'body'}: line ${body.line} is not JSON: ${body.reason}`, {}, prefix || 'body');
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SmsguardError('invalid_request', `${prefix || 'body'}: must be an object`, {}, prefix || 'body');
+  if (body instanceof NotJsonLine) throw new SmsguardError('invalid_request', `${prefix || 'body'}: line ${body.line} is not JSON: ${body.reason}`, {}, prefix || 'body', { id: 'report_not_json', params: { line: body.line, reason: body.reason } });
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SmsguardError('invalid_request', `${prefix || 'body'}: must be an object`, {}, prefix || 'body', { id: 'report_not_object' });
   const o = body as Record<string, unknown>;
   const raw = str(o.msisdn, `${p}msisdn`, { min: 1, max: 32 });
   const msisdn = normalizeMsisdnLenient(raw);
   if (!msisdn) throw new SmsguardError('invalid_msisdn', `${p}msisdn: not a mainland mobile number`, { rule: 'recipient.msisdn' }, `${p}msisdn`);
   const sender = opt(o.sender, `${p}sender`, 40);
   if (sender && !/^\d{3,21}$/.test(sender) && !/^【[^【】]{1,16}】$/.test(sender)) {
-    throw new SmsguardError('invalid_request', `${p}sender: a port (digits) or a signature 【…】`, {}, `${p}sender`);
+    throw new SmsguardError('invalid_request', `${p}sender: a port (digits) or a signature 【…】`, {}, `${p}sender`, { id: 'sender_shape' });
   }
   const text = opt(o.text, `${p}text`, 2000);
   let receivedAt: number | null = null;
@@ -116,7 +116,7 @@ export async function openCase(ctx: AppContext, input: ComplaintInput, source: C
   const now = ctx.clock.now();
   if (input.contentProviderId && !(await ctx.store.directory.getContentProvider(input.contentProviderId))) {
     const field = `${opts.fieldPrefix ?? ''}contentProviderId`;
-    throw new SmsguardError('invalid_request', `${field}: no content provider ${input.contentProviderId}; name a registered one or leave it out`, {}, field);
+    throw new SmsguardError('invalid_request', `${field}: no content provider ${input.contentProviderId}; name a registered one or leave it out`, {}, field, { id: 'provider_unregistered', params: { id: input.contentProviderId } });
   }
   const named = input.contentProviderId ?? (await providerForSender(ctx, input.sender));
   const evidence = await matchEvidence(ctx, { msisdn: input.msisdn, sender: input.sender, text: input.text, at: input.receivedAt, contentProviderId: named, now });
@@ -196,16 +196,18 @@ export function requireReportFiler(p: Principal): void {
  * The 12321 centre's reports, each with the centre's own reference. A report whose reference was
  * already filed returns that case again (imports can be retried). A report that names or matches a
  * content provider is forwarded to it at once (the centre's forwarding is the filing).
+ * `onRefused`: each refused report's rejection as raised (the import page says it in its language
+ * from the rejection's `why`, which the result's body leaves out).
  */
-export async function fileReports(ctx: AppContext, p: Principal, items: readonly unknown[]): Promise<ReportResult[]> {
+export async function fileReports(ctx: AppContext, p: Principal, items: readonly unknown[], onRefused?: (index: number, e: SmsguardError) => void): Promise<ReportResult[]> {
   requireReportFiler(p);
-  if (items.length > 1000) throw new SmsguardError('invalid_request', 'reports: at most 1000 per request', {}, 'reports');
+  if (items.length > 1000) throw new SmsguardError('invalid_request', 'reports: at most 1000 per request', {}, 'reports', { id: 'reports_too_many', params: { max: 1000 } });
   const out: ReportResult[] = [];
   for (let i = 0; i < items.length; i++) {
     const refGuess = items[i] && typeof items[i] === 'object' ? (items[i] as Record<string, unknown>).reference : null;
     try {
       const input = parseComplaint(items[i], ctx.clock.now(), `reports/${i}`);
-      if (!input.externalRef) throw new SmsguardError('invalid_request', `reports/${i}/reference: each report needs the centre's own reference`, {}, `reports/${i}/reference`);
+      if (!input.externalRef) throw new SmsguardError('invalid_request', `reports/${i}/reference: each report needs the centre's own reference`, {}, `reports/${i}/reference`, { id: 'report_reference_missing' });
       const existing = await ctx.store.cases.getCaseByExternalRef(input.externalRef);
       if (existing) { out.push({ ok: true, ...filed(existing, null) }); continue; }
       // Opened and forwarded in one store transaction: an item that fails leaves no case behind.
@@ -214,6 +216,7 @@ export async function fileReports(ctx: AppContext, p: Principal, items: readonly
     } catch (e) {
       if (!(e instanceof SmsguardError)) throw e;
       out.push({ ok: false, reference: typeof refGuess === 'string' ? refGuess : null, error: e.toBody() });
+      onRefused?.(i, e);
     }
   }
   return out;

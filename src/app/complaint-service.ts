@@ -65,7 +65,7 @@ export class ComplaintService {
     }
     return fileComplaint(this.ctx, p, body, source);
   }
-  fileReports(p: Principal, items: readonly unknown[]) { return fileReports(this.ctx, p, items); }
+  fileReports(p: Principal, items: readonly unknown[], onRefused?: (index: number, e: SmsguardError) => void) { return fileReports(this.ctx, p, items, onRefused); }
   act(p: Principal, caseId: string, action: unknown, body: Record<string, unknown> = {}, opts: { reasonCode?: TrailReasonCode } = {}) { return applyTransition(this.ctx, p, caseId, action, body, opts); }
   getCase(p: Principal, id: string) { return getCaseDetail(this.ctx, p, id); }
   /** Matches the evidence again (e.g. with a sender the centre learnt later). */

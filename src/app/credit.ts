@@ -42,7 +42,7 @@ export async function recordEarlyWarningSuspension(ctx: AppContext, contentProvi
 export async function addRegulatorEntry(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<CreditEntryRow> {
   requireRole(p, 'regulator');
   const kind = body.kind as CreditKind;
-  if (!REGULATOR_KINDS.includes(kind)) throw new SmsguardError('invalid_request', `kind: must be one of ${REGULATOR_KINDS.join(', ')}`, {}, 'kind');
+  if (!REGULATOR_KINDS.includes(kind)) throw new SmsguardError('invalid_request', `kind: must be one of ${REGULATOR_KINDS.join(', ')}`, {}, 'kind', { id: 'credit_kind_unknown' });
   const subjectType = body.subjectType === 'operator' ? 'operator' : 'content-provider';
   const subjectId = str(body.subjectId ?? body.contentProviderId, 'contentProviderId', { min: 1, max: 200 }).trim();
   if (subjectType === 'content-provider' && !(await ctx.store.directory.getContentProvider(subjectId))) throw new SmsguardError('not_found', `no content provider ${subjectId}`);
@@ -52,10 +52,10 @@ export async function addRegulatorEntry(ctx: AppContext, p: Principal, body: Rec
   let amountYuan: number | null = null;
   if (kind === 'fine') {
     amountYuan = Number(body.amountYuan);
-    if (!Number.isFinite(amountYuan) || amountYuan <= 0 || amountYuan > 1e8) throw new SmsguardError('invalid_request', 'amountYuan: a fine needs a positive amount in yuan', { rule: 'supervision.penalties', article: 'rule 12 (RMB 10,000–30,000 for commercial-SMS violations)' }, 'amountYuan');
+    if (!Number.isFinite(amountYuan) || amountYuan <= 0 || amountYuan > 1e8) throw new SmsguardError('invalid_request', 'amountYuan: a fine needs a positive amount in yuan', { rule: 'supervision.penalties', article: 'rule 12 (RMB 10,000–30,000 for commercial-SMS violations)' }, 'amountYuan', { id: 'fine_amount' });
   }
   const notes = body.notes === undefined || body.notes === null || body.notes === '' ? null : str(body.notes, 'notes', { max: 4000 });
-  if (kind === 'supervision_talk' && !notes) throw new SmsguardError('invalid_request', 'notes: a supervision talk needs notes', {}, 'notes');
+  if (kind === 'supervision_talk' && !notes) throw new SmsguardError('invalid_request', 'notes: a supervision talk needs notes', {}, 'notes', { id: 'talk_needs_notes' });
   const summary = str(body.publicSummary ?? defaultSummary(kind, amountYuan), 'publicSummary', { min: 1, max: 500 });
   const row: CreditEntryRow = {
     id: entryId(ctx), subjectType, subjectId, kind, at: ctx.clock.now(), actorId: p.actorId, amountYuan, notes,

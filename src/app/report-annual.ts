@@ -63,7 +63,7 @@ export async function annualReportFor(ctx: AppContext, p: Principal, contentProv
   if (p.role === 'regulator') {
     if (!(await inProvince(ctx, p, contentProviderId))) throw new SmsguardError('forbidden', `content provider ${contentProviderId} is outside this token's province`);
     if (Number.isInteger(year) && (!inDateRange(p, monthBounds(`${year}-01`).from) || !inDateRange(p, monthBounds(`${year}-12`).to - 1))) {
-      throw new SmsguardError('forbidden', `year ${year} is not wholly inside this token's date range`, {}, 'year');
+      throw new SmsguardError('forbidden', `year ${year} is not wholly inside this token's date range`, {}, 'year', { id: 'year_outside_dates', params: { year } });
     }
   }
   const report = await buildAnnualReport(ctx, contentProviderId, year);
@@ -77,7 +77,7 @@ export const REPORT_YEARS = { min: 2000, max: 2200 } as const;
 /** Throws `invalid_request` (field `year`) unless the year is one a report can cover ({@link REPORT_YEARS}). */
 export function requireReportYear(year: number): void {
   if (!Number.isInteger(year) || year < REPORT_YEARS.min || year > REPORT_YEARS.max) {
-    throw new SmsguardError('invalid_request', `year: a year from ${REPORT_YEARS.min} to ${REPORT_YEARS.max}`, {}, 'year');
+    throw new SmsguardError('invalid_request', `year: a year from ${REPORT_YEARS.min} to ${REPORT_YEARS.max}`, {}, 'year', { id: 'year_range', params: { min: REPORT_YEARS.min, max: REPORT_YEARS.max } });
   }
 }
 

@@ -2,22 +2,22 @@
  * Shape checks every door shares (HTTP validates JSON schema too, but SMPP and the CLI arrive here
  * directly). A failure is `invalid_request` naming the field.
  */
-import { SmsguardError } from '../domain/errors.js';
+import { SmsguardError, type Why } from '../domain/errors.js';
 import { isMessageType } from '../domain/message-type.js';
 import { normalizeMsisdn } from '../domain/msisdn.js';
 import type { Profile } from '../profiles/types.js';
 import type { SubmitInput } from './types.js';
 
-function fail(field: string, message: string): never {
-  throw new SmsguardError('invalid_request', `${field}: ${message}`, {}, field);
+function fail(field: string, message: string, why?: Why): never {
+  throw new SmsguardError('invalid_request', `${field}: ${message}`, {}, field, why);
 }
 
 export function str(v: unknown, field: string, opts: { max?: number; min?: number; pattern?: RegExp } = {}): string {
-  if (typeof v !== 'string') fail(field, 'must be a string');
+  if (typeof v !== 'string') fail(field, 'must be a string', { id: 'not_text' });
   const s = v as string;
-  if (opts.min !== undefined && s.length < opts.min) fail(field, `must have at least ${opts.min} characters`);
-  if (opts.max !== undefined && s.length > opts.max) fail(field, `must have at most ${opts.max} characters`);
-  if (opts.pattern && !opts.pattern.test(s)) fail(field, `must match ${opts.pattern}`);
+  if (opts.min !== undefined && s.length < opts.min) fail(field, `must have at least ${opts.min} characters`, { id: 'too_short', params: { min: opts.min } });
+  if (opts.max !== undefined && s.length > opts.max) fail(field, `must have at most ${opts.max} characters`, { id: 'too_long', params: { max: opts.max } });
+  if (opts.pattern && !opts.pattern.test(s)) fail(field, `must match ${opts.pattern}`, { id: 'bad_pattern' });
   return s;
 }
 

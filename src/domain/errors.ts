@@ -61,17 +61,46 @@ export interface ErrorBody extends RuleRef {
   field?: string;
 }
 
+/**
+ * Why a rejection under a broad code (`invalid_request`, `forbidden`) was made, when the reason is
+ * one a person at a form can act on: a stable id with its parameters, which the web pages say in
+ * their language (src/web/form-errors.ts has a text for every id) while the message says the same in
+ * English. Not part of the API's body (its schema is unchanged); a rejection without one is shown by
+ * its message.
+ */
+export const WHY_IDS = [
+  // any text field (src/app/validate.ts `str`)
+  'not_text', 'too_short', 'too_long', 'bad_pattern',
+  // who may
+  'role_required',
+  // complaints and reports
+  'sender_shape', 'report_not_json', 'report_not_object', 'report_reference_missing', 'reports_too_many', 'provider_unregistered',
+  // case actions
+  'forward_no_provider', 'forward_operator_provider_unregistered', 'answer_blank', 'finding_unknown',
+  'measures_too_many', 'measure_kind_unknown', 'measure_operator_case', 'measure_operator_only', 'measure_amount', 'measure_rate',
+  // credit files and the annual report
+  'credit_kind_unknown', 'fine_amount', 'talk_needs_notes', 'year_range', 'year_outside_dates',
+] as const;
+export type WhyId = (typeof WHY_IDS)[number];
+export interface Why {
+  id: WhyId;
+  params?: Readonly<Record<string, string | number>>;
+}
+
 /** A rejection raised by a use case; edges turn it into HTTP or SMPP status via their tables. */
 export class SmsguardError extends Error {
   readonly code: ErrorCode;
   readonly ref: RuleRef;
   readonly field?: string;
-  constructor(code: ErrorCode, message: string, ref: RuleRef = {}, field?: string) {
+  /** For the pages: why, as an id they translate (see {@link Why}); never in {@link toBody}. */
+  readonly why?: Why;
+  constructor(code: ErrorCode, message: string, ref: RuleRef = {}, field?: string, why?: Why) {
     super(message);
     this.name = 'SmsguardError';
     this.code = code;
     this.ref = ref;
     this.field = field;
+    this.why = why;
   }
   toBody(): ErrorBody {
     const body: ErrorBody = { code: this.code, message: this.message, ...this.ref };

@@ -4,14 +4,60 @@
  * and naming JSON fields; someone filling in a form sees the field by its label instead, and what to
  * change. The code stays in the message, as on every page, so support can match it.
  *
- * Two tables, one mechanism: the public complaint and status forms say what to type; the staff forms
+ * One mechanism, three uses: the public complaint and status forms say what to type; the staff forms
  * (case actions, evidence, credit entries, annual report) name the form's own label with a short
- * explanation for that field and code.
+ * explanation for that field and code, and then the use case's own reason (its `why`, from the table
+ * of every id, else its message as it is); the 12321 import names each refused line's key with that
+ * reason.
  */
-import { SmsguardError } from '../domain/errors.js';
-import { t, type Lang, type TextKey } from './i18n.js';
+import { SmsguardError, type Why, type WhyId } from '../domain/errors.js';
+import { t, tkOr, type Lang, type TextKey } from './i18n.js';
 
 type Said = readonly [zh: string, en: string];
+
+/** Every reason a use case gives (src/domain/errors.ts `WHY_IDS`), `{name}` its parameter. */
+const WHY: Record<WhyId, Said> = {
+  not_text: ['须为文字。', 'must be text.'],
+  too_short: ['至少需要 {min} 个字。', 'needs at least {min} characters.'],
+  too_long: ['不能超过 {max} 个字。', 'may have at most {max} characters.'],
+  bad_pattern: ['格式不对。', 'is not in the form expected.'],
+  role_required: ['这项操作需要以下身份之一：{roles}。', 'This needs one of these roles: {roles}.'],
+  sender_shape: ['发送号码只能是数字，签名须连同【】一起填写。', 'a sender is a port (digits) or a signature with its 【】 brackets.'],
+  report_not_json: ['第 {line} 行不是有效的 JSON（{reason}）。', 'line {line} is not JSON ({reason}).'],
+  report_not_object: ['每行须是一个 JSON 对象 {…}。', 'each line must be one JSON object {…}.'],
+  report_reference_missing: ['每条举报须带 12321 中心自己的编号（reference）。', "each report needs the centre's own reference."],
+  reports_too_many: ['一次最多导入 {max} 条举报，请分批导入。', 'at most {max} reports at a time: import them in parts.'],
+  provider_unregistered: ['没有已登记的企业 {id}；请填写已登记的企业，或不填。', 'there is no registered provider {id}: name a registered one, or leave it out.'],
+  forward_no_provider: ['案件没有可识别的企业，请选择要转交的企业。', 'the case names no known provider: choose the one to forward it to.'],
+  forward_operator_provider_unregistered: ['没有已登记的企业 {id}；请选择已登记的企业，或选“运营方自行处理”。', "there is no registered provider {id}: choose a registered one, or the operator's own handling."],
+  answer_blank: ['答复内容不能为空。', 'the answer must not be blank.'],
+  finding_unknown: ['核查结论须为“属实”“部分属实”或“不属实”。', 'the finding must be Confirmed, Partly confirmed or Unfounded.'],
+  measures_too_many: ['最多选择 {max} 项措施。', 'at most {max} measures.'],
+  measure_kind_unknown: ['没有这种措施。', 'there is no such measure.'],
+  measure_operator_case: ['“{kind}”作用于企业的发送，而本案件涉及的是运营方自己的短信：请把运营方的做法记为“其他”（或“退还费用”）。', "“{kind}” acts on a provider's sending, and this case is about the operator's own message: record what the operator did as “Other” (or “Refund a charge”)."],
+  measure_operator_only: ['“{kind}”作用于企业本身，只有运营方可以采取。', '“{kind}” acts on the provider itself: only the operator takes it.'],
+  measure_amount: ['金额须为不小于 0 的数。', 'the amount must be a number of 0 or more.'],
+  measure_rate: ['速率须大于 0，且不超过每秒 100000 条。', 'the rate must be above 0 and at most 100000 messages a second.'],
+  credit_kind_unknown: ['类别须为警告、罚款、约谈、责令改正或记录。', 'the kind must be a warning, a fine, a supervision talk, an order to correct or a note.'],
+  fine_amount: ['罚款金额须大于 0。', 'a fine needs an amount above 0.'],
+  talk_needs_notes: ['约谈须记录约谈情况。', 'a supervision talk needs notes.'],
+  year_range: ['年份须在 {min} 至 {max} 之间。', 'the year must be from {min} to {max}.'],
+  year_outside_dates: ['{year} 年不完全在本令牌可查看的日期范围内。', "{year} is not wholly inside this token's dates."],
+};
+
+/** A parameter as a person reads it: roles and measures by their labels, anything else as given. */
+function param(lang: Lang, name: string, v: string | number): string {
+  if (name === 'roles') return String(v).split(',').map((r) => tkOr(lang, `ar_${r}`) ?? r).join(lang === 'en' ? ', ' : '、');
+  if (name === 'kind') return tkOr(lang, `ms_${v}`) ?? String(v);
+  return String(v);
+}
+
+/** The use case's reason in the page's language, or null when it gave none the table knows. */
+export function whyText(lang: Lang, why: Why | undefined): string | null {
+  const said = why && (WHY as Record<string, Said>)[why.id];
+  if (!said) return null;
+  return said[lang === 'en' ? 1 : 0].replace(/\{(\w+)\}/g, (m, k: string) => (why.params?.[k] === undefined ? m : param(lang, k, why.params[k])));
+}
 
 /** By field (the error's `field`), then by code when one field has more than one refusal. */
 const BY_FIELD: Record<string, Said> = {
@@ -35,7 +81,7 @@ const BY_CODE: Record<string, Said> = {
 export function publicErrorText(lang: Lang, e: SmsguardError): string | null {
   const i = lang === 'en' ? 1 : 0;
   let said: Said | undefined;
-  if (e.field === 'text' && e.code === 'invalid_request' && /at most|too long|characters/i.test(e.message)) said = TEXT_TOO_LONG;
+  if (e.field === 'text' && e.why?.id === 'too_long') said = TEXT_TOO_LONG;
   else if (e.field !== undefined && e.field in BY_FIELD) said = BY_FIELD[e.field];
   else said = BY_CODE[e.code];
   return said ? `${said[i]} (${e.code})` : null;
@@ -68,15 +114,29 @@ const STAFF_CODES: Record<string, Said> = {
 };
 
 /**
- * The message for a rejection on a staff form, by the field's label with what to change and the code;
- * `null` when the rejection names no field the staff forms have (the page then shows the use case's own).
+ * The message for a rejection on a staff form: the field's label with what to change, then the use
+ * case's own reason (in the page's language where the table has its `why`, else its message as it
+ * is), and the code. Without a field of the staff forms, the reason alone where the table has it;
+ * `null` otherwise (the page then shows the use case's message).
  */
 export function staffErrorText(lang: Lang, e: SmsguardError): string | null {
   const key = e.field?.replace(/\/\d+(\/.*)?$/, '');
   const f = key !== undefined ? STAFF_FIELDS[key] : undefined;
-  if (!f) return null;
-  const said = f.by[e.code] ?? STAFF_CODES[e.code];
-  if (!said) return null;
-  const i = lang === 'en' ? 1 : 0;
-  return `${t(lang, f.label)}${lang === 'en' ? ': ' : '：'}${said[i]} (${e.code})`;
+  const why = whyText(lang, e.why);
+  const en = lang === 'en';
+  const said = f && (f.by[e.code] ?? STAFF_CODES[e.code]);
+  if (!f || !said) return why === null ? null : `${f ? `${t(lang, f.label)}${en ? ': ' : '：'}` : ''}${why} (${e.code})`;
+  return `${t(lang, f.label)}${en ? ': ' : '：'}${said[en ? 1 : 0]}${en ? ' Reason: ' : '原因：'}${why ?? e.message} (${e.code})`;
+}
+
+/**
+ * A refused 12321 report (or the whole import) on the import page: the line's key as the JSON names
+ * it (the clerk writes those keys), then why in the page's language: the use case's reason from the
+ * table, else the complaint form's words for that key, else the message as it is; with the code.
+ */
+export function importErrorText(lang: Lang, e: SmsguardError): string {
+  const key = (e.field ?? '').replace(/^reports(\/\d+)?\/?/, '');
+  const field = BY_FIELD[key];
+  const why = whyText(lang, e.why) ?? (field ? field[lang === 'en' ? 1 : 0] : e.message);
+  return `${key ? `${key}${lang === 'en' ? ': ' : '：'}` : ''}${why} (${e.code})`;
 }

@@ -24,7 +24,7 @@ import { HTTP_STATUS } from '../http/error-map.js';
 import { creditPage } from './pages/credit.js';
 import { annualChooserPage } from './pages/annual.js';
 import { renderAnnualReport } from './annual-report.js';
-import { publicErrorText, staffErrorText } from './form-errors.js';
+import { importErrorText, publicErrorText, staffErrorText } from './form-errors.js';
 
 type Form = Record<string, string | string[]>;
 
@@ -309,15 +309,18 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const lang = langOf(req, reply);
     const text = one(req.body as Form, 'jsonl');
     try {
-      const results = await svc().fileReports(p, parseJsonl(text));
+      // Each refused line said in the page's language, from its rejection as raised (the result's body is the API's).
+      const refused = new Map<number, SmsguardError>();
+      const results = await svc().fileReports(p, parseJsonl(text), (i, e) => refused.set(i, e));
       // The lines that failed go back into the text area (results follow the non-blank lines, as parseJsonl
       // reads them), so the clerk corrects and imports them again instead of finding them in the file.
       const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
       const failed = lines.filter((_, i) => results[i] && !results[i].ok).join('\n');
-      return render(req, reply, lang, t(lang, 'importTitle'), importPage(lang, results, failed), p);
+      const shown = results.map((r, i) => (r.ok ? r : { ...r, said: importErrorText(lang, refused.get(i) ?? new SmsguardError(r.error.code, r.error.message, {}, r.error.field)) }));
+      return render(req, reply, lang, t(lang, 'importTitle'), importPage(lang, shown, failed), p);
     } catch (e) {
       const r = rejection(e);
-      return render(req, reply, lang, t(lang, 'importTitle'), `<div class="alert" role="alert">${esc(r.message)}</div>${importPage(lang, undefined, text)}`, p, r.status);
+      return render(req, reply, lang, t(lang, 'importTitle'), `<div class="alert" role="alert">${esc(importErrorText(lang, e as SmsguardError))}</div>${importPage(lang, undefined, text)}`, p, r.status);
     }
   });
 

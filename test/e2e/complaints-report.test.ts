@@ -86,7 +86,7 @@ describe('annual report and complaint events', () => {
     const centre = { authorization: `Bearer ${(await g.app.auth.createToken('report-centre', 'annual-clerk')).token}` };
     const denied = await page(`/web/reports/annual?contentProviderId=${cp.id}&year=2026`, centre);
     assert.equal(denied.statusCode, 403);
-    isHtmlAlert(denied, /role="alert"[^<]*needs role admin or regulator or content-provider \(forbidden\)/);
+    isHtmlAlert(denied, /role="alert"[^<]*需要以下身份之一：运营方、监管机构、企业。 \(forbidden\)/);
     assert.ok(!denied.body.includes('<svg '), 'no report shown');
   });
 

@@ -76,7 +76,7 @@ describe('complaint web pages and hardening', () => {
     assert.equal(f.contentProviderId, null);
     const noCp = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act`, headers: { ...FORM, cookie }, payload: 'action=forward' });
     assert.equal(noCp.statusCode, 400, 'bad input');
-    assert.match(noCp.body, /role="alert"[\s\S]*企业：请从列表中选择已登记的企业。 \(invalid_request\)/, 'the form\'s own label, not the API field');
+    assert.match(noCp.body, /role="alert"[\s\S]*企业：请从列表中选择已登记的企业。原因：案件没有可识别的企业，请选择要转交的企业。 \(invalid_request\)/, 'the form\'s own label, not the API field, and why');
     const ok = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act`, headers: { ...FORM, cookie }, payload: `action=forward&contentProviderId=${other.id}&reason=%E6%8C%87%E6%B4%BE` });
     assert.equal(ok.statusCode, 303);
     const close = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act`, headers: { ...FORM, cookie }, payload: 'action=close' });
@@ -204,8 +204,9 @@ describe('complaint web pages and hardening', () => {
     assert.match(r.body, /id="import-results"/);
     assert.match(r.body, /WEB-1/);
     assert.match(r.body, /invalid_request/);
-    assert.match(r.body, /reports\/1: line 2 is not JSON: /);
-    assert.match(r.body, /reports\/2\/contentProviderId: no content provider cp_nope/);
+    // Said in the page's language (Chinese here), by line and key, not as the API's JSON paths.
+    assert.match(r.body, /第 2 行不是有效的 JSON（/);
+    assert.match(r.body, /contentProviderId：没有已登记的企业 cp_nope/);
     assert.equal(await g.store.cases.getCaseByExternalRef('WEB-2'), null, 'the refused report opened no case');
     assert.ok(!r.body.includes('<script>alert(1)'), 'escaped');
     const bad = await g.http.inject({ method: 'GET', url: `/web/cases/${encodeURIComponent('<script>alert(1)</script>')}`, headers: { cookie } });
@@ -219,11 +220,11 @@ describe('complaint web pages and hardening', () => {
     const denied = await g.http.inject({ method: 'POST', url: '/web/reports/import', headers: { ...FORM, cookie: provider }, payload: `jsonl=${encodeURIComponent(jsonl)}` });
     assert.equal(denied.statusCode, 403);
     assert.match(denied.headers['content-type'] as string, /^text\/html/);
-    assert.match(denied.body, /role="alert"[^<]*needs role report-centre or admin \(forbidden\)/);
+    assert.match(denied.body, /role="alert"[^<]*需要以下身份之一：举报中心、运营方。 \(forbidden\)/);
     const deniedPage = await g.http.inject({ method: 'GET', url: '/web/reports/import', headers: { cookie: provider } });
     assert.equal(deniedPage.statusCode, 403, 'the form is not offered to whom cannot use it');
     assert.match(deniedPage.headers['content-type'] as string, /^text\/html/);
-    assert.match(deniedPage.body, /role="alert"[^<]*needs role report-centre or admin \(forbidden\)/);
+    assert.match(deniedPage.body, /role="alert"[^<]*需要以下身份之一：举报中心、运营方。 \(forbidden\)/);
     assert.ok(!deniedPage.body.includes('<label for="jsonl">'));
   });
 

@@ -63,6 +63,80 @@ describe('web pages in the page\'s language', () => {
       assert.ok(!nav(page.body).includes('/web/reports/annual'), who);
     }
   });
+  test('the 12321 import says why each line was refused in the page\'s language, by the key the line names', async () => {
+    const lines = [
+      JSON.stringify({ reference: 'IMP-1', msisdn: '12345', text: 'x' }),
+      '{"reference": "IMP-2", msisdn}',
+      JSON.stringify({ msisdn: '13800138410', text: 'x' }),
+      JSON.stringify({ reference: 'IMP-4', msisdn: '13800138410', text: 'x', contentProviderId: 'cp_nobody' }),
+      JSON.stringify({ reference: 'IMP-5', msisdn: '13800138410', sender: '示例', text: 'x' }),
+      JSON.stringify({ reference: 'IMP-6', msisdn: '13800138410', text: 'x'.repeat(2001) }),
+      '[1, 2]',
+    ];
+    const post = (lang: string, jsonl: string, cookie = cookies.centre) => g.http.inject({ method: 'POST', url: `/web/reports/import?lang=${lang}`, headers: { ...FORM, cookie }, payload: form({ jsonl }) });
+    const zh = await post('zh', lines.join('\n'));
+    assert.equal(zh.statusCode, 200, zh.body);
+    const rows = [...(/<table id="import-results">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(zh.body)?.[1] ?? '').matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]);
+    assert.equal(rows.length, 7);
+    const expected = [
+      /失败<\/span> msisdn：请填写收到短信的中国大陆手机号码[^<]*\(invalid_msisdn\)/,
+      /失败<\/span> 第 2 行不是有效的 JSON（[^<]*）。 \(invalid_request\)/,
+      /失败<\/span> reference：每条举报须带 12321 中心自己的编号（reference）。 \(invalid_request\)/,
+      /失败<\/span> contentProviderId：没有已登记的企业 cp_nobody；请填写已登记的企业，或不填。 \(invalid_request\)/,
+      /失败<\/span> sender：发送号码只能是数字，签名须连同【】一起填写。 \(invalid_request\)/,
+      /失败<\/span> text：不能超过 2000 个字。 \(invalid_request\)/,
+      /失败<\/span> 每行须是一个 JSON 对象 \{…\}。 \(invalid_request\)/,
+    ];
+    expected.forEach((re, i) => assert.match(rows[i], re, `line ${i + 1}: ${rows[i]}`));
+    for (const raw of ['not a mainland', 'is not JSON', "centre&#39;s own reference", 'no content provider', 'a port (digits)', 'at most 2000', 'must be an object']) assert.ok(!zh.body.includes(raw), raw);
+    assert.doesNotMatch(zh.body, /reports\/\d/, 'no JSON paths');
+    const en = await post('en', lines.join('\n'));
+    assert.match(en.body, /failed<\/span> msisdn: Give the mainland mobile number[^<]*\(invalid_msisdn\)/);
+    assert.match(en.body, /failed<\/span> line 2 is not JSON \([^<]*\)\. \(invalid_request\)/);
+    assert.match(en.body, /failed<\/span> contentProviderId: there is no registered provider cp_nobody/);
+    // The API's results keep the use case's words.
+    const api = await g.http.inject({ method: 'POST', url: '/v1/reports', headers: { authorization: `Bearer ${(await g.app.auth.createToken('report-centre', 'api')).token}` }, payload: [{ reference: 'IMP-API', msisdn: '12345', text: 'x' }] });
+    assert.deepEqual(api.json().results[0].error, { code: 'invalid_msisdn', message: 'reports/0/msisdn: not a mainland mobile number', rule: 'recipient.msisdn', field: 'reports/0/msisdn' });
+
+    // The whole import refused: too many lines, or a role that does not import.
+    const many = await post('zh', Array.from({ length: 1001 }, () => '{}').join('\n'));
+    assert.equal(many.statusCode, 400);
+    assert.match(many.body, /role="alert">一次最多导入 1000 条举报，请分批导入。 \(invalid_request\)</);
+    const provider = await post('zh', lines[0], cookies.cp);
+    assert.equal(provider.statusCode, 403);
+    assert.match(provider.body, /role="alert">这项操作需要以下身份之一：举报中心、运营方。 \(forbidden\)</);
+    const form403 = await g.http.inject({ method: 'GET', url: '/web/reports/import?lang=en', headers: { cookie: cookies.cp } });
+    assert.equal(form403.statusCode, 403);
+    assert.match(form403.body, /role="alert">This needs one of these roles: report centre, operator\. \(forbidden\)</);
+  });
+
+  test('a staff form\'s refusal keeps the field\'s label and explanation and adds the use case\'s own reason, in the page\'s language', async () => {
+    // A case about the operator's own message (the receipt an SMS report gets): only refund or other fit it.
+    const mo = await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: '13800138420', to: '12321', text: '举报 10690001 全场五折' } });
+    assert.ok(mo.statusCode < 300, mo.body);
+    await g.worker.drain();
+    const c = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138420', sender: '12321', text: '您的举报已受理，处理结果将以短信告知' } })).json();
+    assert.equal(c.contentProviderId, 'operator', JSON.stringify(c));
+    const act = (lang: string, payload: Record<string, string | string[]>, headers: Record<string, string> = g.admin) =>
+      g.http.inject({ method: 'POST', url: `/web/cases/${c.id}/act?lang=${lang}`, headers: { ...FORM, ...headers }, payload: form(payload) });
+    const unknown = await act('zh', { action: 'forward', contentProviderId: 'cp_nobody' }, { cookie: cookies.centre });
+    assert.equal(unknown.statusCode, 400);
+    assert.match(unknown.body, /role="alert">[\s\S]*企业：请从列表中选择已登记的企业。原因：没有已登记的企业 cp_nobody；请选择已登记的企业，或选“运营方自行处理”。 \(invalid_request\)</);
+    assert.equal((await act('zh', { action: 'forward' }, { cookie: cookies.centre })).statusCode, 303);
+    const answer = { action: 'answer', text: '已停止发送回执', finding: 'confirmed', measures: ['opt_out'] };
+    const zh = await act('zh', answer);
+    assert.equal(zh.statusCode, 400);
+    assert.match(zh.body, /role="alert">[\s\S]*采取的措施：所选措施不适用于本案件，请检查。原因：“将该号码退订”作用于企业的发送，而本案件涉及的是运营方自己的短信：请把运营方的做法记为“其他”（或“退还费用”）。 \(invalid_request\)</);
+    assert.doesNotMatch(zh.body, /acts on a content provider|operator's own message/);
+    const en = await act('en', answer);
+    assert.match(en.body, /role="alert">[\s\S]*Measures: A measure chosen does not apply to this case: check them\. Reason: “Opt the number out” acts on a provider&#39;s sending, and this case is about the operator&#39;s own message: record what the operator did as “Other” \(or “Refund a charge”\)\. \(invalid_request\)</);
+    // The other forms' reasons too: a year out of range, a talk without notes.
+    const year = await g.http.inject({ method: 'GET', url: '/web/reports/annual?year=1999', headers: { cookie: cookies.regulator } });
+    assert.match(year.body, /role="alert">[\s\S]*年份：请填写 2000 至 2200 年之间的年份。原因：年份须在 2000 至 2200 之间。 \(invalid_request\)</);
+    const talk = await g.http.inject({ method: 'POST', url: '/web/credit/entries', headers: { ...FORM, cookie: cookies.regulator }, payload: form({ contentProviderId: cp.id, kind: 'supervision_talk', notes: '' }) });
+    assert.match(talk.body, /role="alert">[\s\S]*内部备注：约谈须填写内部备注（约谈情况）。原因：约谈须记录约谈情况。 \(invalid_request\)</);
+  });
+
   test('the reasons the system writes on the trail are stored with a code and shown in the page\'s language; the API keeps its sentence', async () => {
     // Withdrawn on the status page.
     const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138401', sender: '10690001', text: '【示例】您的快递' } })).json();

@@ -1,0 +1,41 @@
+/**
+ * The staff forms' and the import's words for a rejection (src/web/form-errors.ts): the field's label
+ * and explanation are kept, the use case's own reason follows in the page's language when it gave one
+ * the table knows, and as its message when it did not; every reason id has words in both languages.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SmsguardError, WHY_IDS } from '../../../src/domain/errors.js';
+import { importErrorText, staffErrorText, whyText } from '../../../src/web/form-errors.js';
+
+test('every reason id reads in both languages, its parameters filled in', () => {
+  const params = { min: 1, max: 9, roles: 'admin,regulator', kind: 'opt_out', id: 'cp_x', line: 3, reason: 'Unexpected token', year: 2027 };
+  for (const id of WHY_IDS) {
+    for (const lang of ['zh', 'en'] as const) {
+      const said = whyText(lang, { id, params });
+      assert.ok(said && said.length > 1, `${id} ${lang}`);
+      assert.doesNotMatch(said, /\{\w+\}/, `${id} ${lang}: ${said}`);
+    }
+  }
+  assert.equal(whyText('zh', { id: 'role_required', params: { roles: 'report-centre,admin' } }), '这项操作需要以下身份之一：举报中心、运营方。');
+  assert.equal(whyText('en', { id: 'measure_operator_only', params: { kind: 'throttle' } }), '“Throttle the provider” acts on the provider itself: only the operator takes it.');
+  assert.equal(whyText('zh', undefined), null);
+});
+
+test('a staff field keeps its label and explanation and adds the reason; without a known reason, the message as it is', () => {
+  const known = new SmsguardError('invalid_request', 'reason: must have at most 1000 characters', {}, 'reason', { id: 'too_long', params: { max: 1000 } });
+  assert.equal(staffErrorText('zh', known), '理由：理由请不超过 1000 字。原因：不能超过 1000 个字。 (invalid_request)');
+  assert.equal(staffErrorText('en', known), 'Reason: Keep the reason to 1000 characters or fewer. Reason: may have at most 1000 characters. (invalid_request)');
+  const unknown = new SmsguardError('invalid_request', 'finding: a reason no table has words for', {}, 'finding');
+  assert.equal(staffErrorText('zh', unknown), '核查结论：请选择一项核查结论。原因：finding: a reason no table has words for (invalid_request)');
+  // No field of the staff forms: the reason alone where known, else null (the page shows the message).
+  assert.equal(staffErrorText('zh', new SmsguardError('forbidden', 'x', {}, undefined, { id: 'role_required', params: { roles: 'regulator' } })), '这项操作需要以下身份之一：监管机构。 (forbidden)');
+  assert.equal(staffErrorText('zh', new SmsguardError('conflict', 'the case is closed')), null);
+});
+
+test('an import line is named by its key, said by its reason, else the complaint form\'s words for the key, else its message', () => {
+  assert.equal(importErrorText('zh', new SmsguardError('invalid_request', 'reports/3/reference: …', {}, 'reports/3/reference', { id: 'report_reference_missing' })), 'reference：每条举报须带 12321 中心自己的编号（reference）。 (invalid_request)');
+  assert.match(importErrorText('zh', new SmsguardError('invalid_msisdn', 'reports/0/msisdn: not a mainland mobile number', {}, 'reports/0/msisdn')), /^msisdn：请填写收到短信的中国大陆手机号码.* \(invalid_msisdn\)$/);
+  assert.equal(importErrorText('en', new SmsguardError('invalid_request', 'reports/1: line 2 is not JSON: Unexpected end', {}, 'reports/1', { id: 'report_not_json', params: { line: 2, reason: 'Unexpected end' } })), 'line 2 is not JSON (Unexpected end). (invalid_request)');
+  assert.equal(importErrorText('zh', new SmsguardError('invalid_request', 'reports/0/contentProviderId: something new', {}, 'reports/0/contentProviderId')), 'contentProviderId：reports/0/contentProviderId: something new (invalid_request)');
+});
