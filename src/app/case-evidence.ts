@@ -6,6 +6,7 @@
  */
 import { releasedMessageId } from '../domain/held-release.js';
 import type { AppContext } from './context.js';
+import { withArticles } from './records.js';
 import type { RecordRow } from '../ports/store.js';
 
 const HOUR = 3_600_000;
@@ -147,7 +148,8 @@ export async function matchEvidence(ctx: AppContext, input: EvidenceInput): Prom
       if (c) ev.consent = { ...c };
     }
     // The message view decodes the stored verdicts (they are kept compactly in the record).
-    const view = await ctx.store.messages.getMessage(best.id);
+    const stored = await ctx.store.messages.getMessage(best.id);
+    const view = stored && withArticles(stored);
     ev.verdicts = view?.verdicts ?? [];
     ev.history = view?.history ?? [];
   }

@@ -115,7 +115,15 @@ export async function getMessage(ctx: AppContext, p: Principal, id: string): Pro
     await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'messages.get', { filter: { id }, rows: outside ? 0 : 1 });
     if (outside) throw new SmsguardError('not_found', `no message ${id}`);
   }
-  // Records keep the profile id; each verdict's article comes from that profile.
+  return withArticles(m);
+}
+
+/**
+ * A message view with each verdict's article. Records keep only the profile id and the rule (the
+ * article is the profile's, not the message's); the article comes from that profile here, for every
+ * reader of a decision (the message API, a complaint's evidence).
+ */
+export function withArticles(m: MessageView): MessageView {
   const profile = m.profile && m.profile in PROFILES ? PROFILES[m.profile as ProfileId] : null;
   return { ...m, verdicts: m.verdicts.map((v) => ({ ...v, article: profile?.rules[v.rule]?.article ?? v.article })) };
 }

@@ -53,6 +53,10 @@ describe('complaints: intake, evidence, workflow and supervision', () => {
     assert.equal(c.evidence.match.id, promoId);
     assert.equal(c.evidence.consent.category, 'promo');
     assert.ok(c.evidence.verdicts.length > 0, 'decision trail');
+    // Each verdict names its article, as GET /v1/messages/{id} does (the record keeps only the rule).
+    const msgView = (await g.http.inject({ method: 'GET', url: `/v1/messages/${promoId}`, headers: regulator })).json();
+    assert.deepEqual(c.evidence.verdicts.map((v: { article?: string }) => v.article), msgView.verdicts.map((v: { article?: string }) => v.article));
+    assert.ok(c.evidence.verdicts.every((v: { article?: string }) => typeof v.article === 'string' && v.article.length > 0), JSON.stringify(c.evidence.verdicts));
     assert.ok(c.evidence.subscription.some((e: { kind: string }) => e.kind === 'consent_granted'));
     assert.deepEqual(c.allowedActions, ['forward', 'escalate', 'withdraw']);
     assert.equal(c.deadline.running, 'forward');

@@ -201,6 +201,7 @@ describe('web pages in the page\'s language', () => {
     assert.match(zh, /<td>每月 10 条中的第 1 条<\/td>/);
     assert.match(zh, /<td>con_[^<]+<\/td>/, 'the consent id as written');
     assert.match(zh, /<td>【示例】<\/td>/, 'the signature as written');
+    assert.match(zh, /<td>Art\. 19 \(port-type messages carry/, 'each rule\'s article, as the message API gives it');
     for (const raw of ['refusal notice appended', '1/10 per month']) assert.ok(!zh.includes(raw), raw);
     const en = verdicts((await g.http.inject({ method: 'GET', url: `/web/cases/${f.id}?lang=en`, headers: { cookie: cookies.regulator } })).body);
     assert.match(en, /<td>refusal notice appended<\/td>/);
