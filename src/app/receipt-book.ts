@@ -87,17 +87,19 @@ export async function sendBatch(
     }, (e: Error): SubmitResult => ({ ok: false, retry: true, reason: e.message }))));
     // Ended by a stop (Egress.stopSending): no outcome. Those nothing of which was written go back
     // to the queue now; the others stay claimed until their lease runs out (at-least-once).
-    const released: string[] = [];
+    const released: OutboundMessage[] = [];
     const held: string[] = [];
     let sent = batch;
     if (results.some((r) => !r.ok && r.stopped)) {
       const keep: number[] = [];
       results.forEach((r, i) => {
         if (r.ok || !r.stopped) keep.push(i);
-        else (r.stopped.written ? held : released).push(batch[i].id);
+        else if (r.stopped.written) held.push(batch[i].id);
+        else released.push(batch[i]);
       });
       sent = keep.map((i) => batch[i]);
       results = keep.map((i) => results[i]);
+      // as claimed (their lease end): a claim taken since by another worker is not given back
       if (released.length) await o.outbox.release(released);
     }
     const { updates, retries } = outcomesOf(sent, results, o.now(), o.maxAttempts);
@@ -113,7 +115,7 @@ export async function sendBatch(
       throw e;
     }
     o.book.settleTaken(taken, true);
-    return { updates, changed, released, held };
+    return { updates, changed, released: released.map((m) => m.id), held };
   } finally {
     o.book.unexpect(expected);
   }

@@ -201,7 +201,16 @@ export interface OutboundMessage {
   partial?: PartialSubmit;
   /** Only when read back from the records (ReceiptBook's recall): MessageView.clientPartIds. */
   clientPartIds?: string[];
+  /**
+   * Set by a claim (OutboxStore.claim, claimIds): when its lease ends, as the store wrote it. With
+   * `id` and `attempts` it names this claim: a later claim of the message, which needs this lease run
+   * out, writes a later end. OutboxStore.release gives back only a claim still standing.
+   */
+  leasedUntil?: number;
 }
+
+/** What names a claim (OutboundMessage.leasedUntil): the claimed message as the claim returned it. */
+export type Claim = Pick<OutboundMessage, 'id' | 'attempts' | 'leasedUntil'>;
 
 export interface StatusUpdate {
   id: string;
@@ -242,9 +251,13 @@ export interface OutboxStore {
   /**
    * Gives claimed messages back, due as they were and without an attempt counted: a graceful stop
    * before any of them was written to a link (Egress.stopSending), so that the next claim, after a
-   * restart too, need not wait out their lease. Messages no longer queued are left alone.
+   * restart too, need not wait out their lease. Only a claim still standing is given back (as the
+   * claim returned it: OutboundMessage.leasedUntil): a stop that took longer than the lease may find
+   * the message claimed since by another worker or process, whose claim it must not drop (the message
+   * could then be claimed, and sent, a third time while that one sends it). Messages no longer
+   * queued, claimed since or without a lease (not from a claim) are left alone.
    */
-  release(ids: readonly string[]): Promise<void>;
+  release(claims: readonly Claim[]): Promise<void>;
   /**
    * Applies delivery receipts in one transaction: each receipt's upstream id is resolved to our
    * message and its status recorded (idempotent, never backwards). Receipts whose upstream id is not

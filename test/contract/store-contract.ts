@@ -672,12 +672,32 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         const claimed = await s.outbox.claim(T0 + 5, 10, 60_000);
         assert.deepEqual(claimed.map((m) => [m.id, m.attempts]), ids.map((id) => [id, 1]));
         await s.outbox.recordStatuses([{ id: ids[0], status: 'submitted', at: T0 + 6, upstreamId: 'REL-1' }]);
-        await s.outbox.release(ids);
+        await s.outbox.release(claimed);
         // at the same instant, long before the lease would have run out
         const again = await s.outbox.claim(T0 + 7, 10, 60_000);
         assert.deepEqual(again.map((m) => [m.id, m.attempts]), [[ids[1], 1], [ids[2], 1]]);
         await s.outbox.release([]);
         assert.equal(await s.outbox.pendingCount(), 2);
+      });
+
+      test('a release after the lease ran out leaves alone the claim another worker took since', async () => {
+        const [id, other] = await queued(2);
+        // worker A claims; its stop takes longer than the lease, and worker B claims the message then
+        const a = await s.outbox.claim(T0 + 5, 1, 60_000);
+        assert.deepEqual(a.map((m) => m.id), [id]);
+        const b = await s.outbox.claim(T0 + 5 + 60_000, 1, 60_000);
+        assert.deepEqual(b.map((m) => m.id), [id], 'A\'s lease ran out');
+        assert.ok(b[0].attempts >= a[0].attempts);
+        // A gives back what it claimed: B's claim stands, so nobody else is handed the message while B sends it
+        await s.outbox.release(a);
+        assert.deepEqual((await s.outbox.claim(T0 + 6 + 60_000, 10, 60_000)).map((m) => m.id), [other]);
+        // B's own release still gives it back, due at once, the attempt B's claim counted taken back
+        await s.outbox.release(b);
+        const again = await s.outbox.claim(T0 + 7 + 60_000, 10, 60_000);
+        assert.deepEqual(again.map((m) => [m.id, m.attempts]), [[id, b[0].attempts]]);
+        // a message not from a claim (no lease end) names no claim: nothing given back
+        await s.outbox.release(again.map(({ leasedUntil: _, ...m }) => m));
+        assert.deepEqual(await s.outbox.claim(T0 + 8 + 60_000, 10, 60_000), []);
       });
 
       test('a retry is not due before its time', async () => {

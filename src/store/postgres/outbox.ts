@@ -6,7 +6,7 @@
  */
 import type { Client, Pool } from './db.js';
 import { queries, transaction } from './db.js';
-import type { OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../../ports/store.js';
+import type { Claim, OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../../ports/store.js';
 import type { MessageStatus } from '../../app/types.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
 import { receiptFromColumn } from '../registered-delivery.js';
@@ -21,13 +21,15 @@ const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, deliver
 
 const Q = queries('outbox', ['claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'byUpstream', 'spellingsOnFile', 'pending', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts'] as const);
 
-interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number; partial: string | null }
+interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number; partial: string | null; leased_until?: number | null }
 function toOutbound(rows: QueueDb[]): OutboundMessage[] {
   rows.sort((a, b) => a.due_at - b.due_at || a.enqueued_seq - b.enqueued_seq);
   return rows.map((r) => {
     const m: OutboundMessage = { id: r.id, contentProviderId: r.content_provider_id, from: r.from_port, to: r.msisdn, text: r.text, registeredDelivery: receiptFromColumn(r.registered_delivery), attempts: r.attempts, submittedAt: r.submitted_at };
     const partial = partialFromColumn(r.partial);
     if (partial) m.partial = partial;
+    // claim and claimIds return the lease they wrote: it names the claim (OutboxStore.release)
+    if (r.leased_until != null) m.leasedUntil = r.leased_until;
     return m;
   });
 }
@@ -59,9 +61,15 @@ export class PgOutbox implements OutboxStore {
     return toOutbound((await this.pool.query<QueueDb>(Q.relay, [now, limit, graceMs])).rows);
   }
 
-  /** OutboxStore.release: the lease dropped, and the attempt the claim counted taken back. */
-  async release(ids: readonly string[]): Promise<void> {
-    if (ids.length) await this.pool.query(Q.release, [ids]);
+  /**
+   * OutboxStore.release: the lease dropped, and the attempt the claim counted taken back, for each
+   * claim still standing (its lease end and attempt count as the claim wrote them). Another process
+   * may have claimed the message since, once this lease ran out: its claim wrote a later lease end
+   * and one attempt more, so it is left alone.
+   */
+  async release(claims: readonly Claim[]): Promise<void> {
+    const mine = claims.filter((c) => c.leasedUntil !== undefined);
+    if (mine.length) await this.pool.query(Q.release, [mine.map((c) => c.id), mine.map((c) => c.leasedUntil), mine.map((c) => c.attempts)]);
   }
 
   async recordStatuses(updates: StatusUpdate[]): Promise<StatusUpdate[]> {

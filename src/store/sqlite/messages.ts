@@ -173,8 +173,9 @@ export class SqliteMessages implements MessageStore {
       return;
     }
     const { lastInsertRowid } = this.q.enqueue.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, at, at, at);
-    // What the outbox's claim would read back from this row (SqliteOutbox.claim, DUE_COLUMNS).
-    this.handed.stage({ due: at, rowid: Number(lastInsertRowid), m: { id: item.id, contentProviderId: c.contentProviderId, from: c.from, to: c.to, text, registeredDelivery: receiptFromColumn(receipt), attempts: 1, submittedAt: at } });
+    // What the outbox's claim would read back from this row (SqliteOutbox.claim, DUE_COLUMNS); the
+    // claim that takes it sets its lease end (present from the start: one object shape).
+    this.handed.stage({ due: at, rowid: Number(lastInsertRowid), m: { id: item.id, contentProviderId: c.contentProviderId, from: c.from, to: c.to, text, registeredDelivery: receiptFromColumn(receipt), attempts: 1, submittedAt: at, leasedUntil: 0 } });
   }
 
   async recordSystemMessage(m: SystemMessage): Promise<void> {

@@ -1,7 +1,7 @@
 /** SQLite adapter for the egress queue and message status history. */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
-import type { OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../../ports/store.js';
+import type { Claim, OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../../ports/store.js';
 import type { MessageStatus } from '../../app/types.js';
 import type { RecordsWriter } from './records-writer.js';
 import { receiptFromColumn } from '../registered-delivery.js';
@@ -143,6 +143,7 @@ export class SqliteOutbox implements OutboxStore {
       this.cursor = null;
     } else rows = this.q.dueAfter.all(now, this.cursor.due, this.cursor.rowid, limit) as DueRow[];
     const out: OutboundMessage[] = [];
+    const until = now + leaseMs;
     for (const r of rows) {
       if (out.length >= limit) break;
       // past every row claimed or found leased (rows come in due order); never past one read but
@@ -150,7 +151,7 @@ export class SqliteOutbox implements OutboxStore {
       this.cursor = { due: r[1], rowid: r[0] };
       const id = r[2];
       if (this.leased.has(id)) continue;
-      this.leased.set(id, { until: now + leaseMs, content_provider_id: r[3], msisdn: r[5], due: r[1], rowid: r[0] });
+      this.leased.set(id, { until, content_provider_id: r[3], msisdn: r[5], due: r[1], rowid: r[0] });
       const m: OutboundMessage = {
         id,
         contentProviderId: r[3],
@@ -160,6 +161,7 @@ export class SqliteOutbox implements OutboxStore {
         registeredDelivery: receiptFromColumn(r[7]),
         attempts: r[8] + 1,
         submittedAt: r[9],
+        leasedUntil: until,
       };
       const partial = partialFromColumn(r[10]);
       if (partial) m.partial = partial;
@@ -186,9 +188,11 @@ export class SqliteOutbox implements OutboxStore {
     for (const l of this.leased.values()) if (!before(last, l)) expected++;
     if ((this.q.dueUpTo.get(now, last.due, last.rowid, expected + 1) as number) !== expected) return null;
     const out: OutboundMessage[] = [];
+    const until = now + leaseMs;
     for (let i = 0; i < n; i++) {
       const { m, due, rowid } = q[i];
-      this.leased.set(m.id, { until: now + leaseMs, content_provider_id: m.contentProviderId, msisdn: m.to, due, rowid });
+      this.leased.set(m.id, { until, content_provider_id: m.contentProviderId, msisdn: m.to, due, rowid });
+      m.leasedUntil = until;
       out.push(m);
     }
     this.handed.queue = n === q.length ? [] : q.slice(n);
@@ -337,9 +341,17 @@ export class SqliteOutbox implements OutboxStore {
     if (this.cursor === null || dueAt <= this.cursor.due) this.rewound = true;
   }
 
-  /** OutboxStore.release: leases are in memory, and attempts are counted only by retryLater. */
-  async release(ids: readonly string[]): Promise<void> {
-    for (const id of ids) if (this.leased.delete(id)) this.rewound = true;
+  /**
+   * OutboxStore.release: leases are in memory, and attempts are counted only by retryLater. Only a
+   * lease that is still the claim's (its end as the claim returned it): once it ran out, another
+   * batch of this process (DeliveryOptions.inFlight) may have claimed the message, with a later end.
+   */
+  async release(claims: readonly Claim[]): Promise<void> {
+    for (const c of claims) {
+      if (c.leasedUntil === undefined || this.leased.get(c.id)?.until !== c.leasedUntil) continue;
+      this.leased.delete(c.id);
+      this.rewound = true;
+    }
   }
 
   async resolveUpstreamId(spellings: readonly string[]): Promise<string | null> {

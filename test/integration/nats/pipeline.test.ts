@@ -6,7 +6,8 @@
  */
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openTestPgStore } from '../../helpers/pg.js';
+import { openTestPgStore, TEST_PG_URL } from '../../helpers/pg.js';
+import { PostgresStore } from '../../../src/store/postgres/index.js';
 import { seedProvider, msisdn } from '../../contract/fixtures.js';
 import { startPiece, removeStream, testPrefix, until, type Piece } from './bus-fixture.js';
 import { partitionOf } from '../../../src/queue/subjects.js';
@@ -197,5 +198,36 @@ describe('NATS JetStream pipeline', { timeout: 90_000 }, () => {
     await until(() => second.simulator.outbox().length === 2, 10_000, 'sent by the next egress');
     await new Promise((r) => setTimeout(r, 300));
     assert.deepEqual(second.simulator.outbox().map((d) => d.messageId).sort(), out.map((o) => (o.ok ? o.id : '')).sort(), 'each once');
+  });
+
+  test('a stop that outlasts the lease gives back only its own claims: those another process took since stand', async () => {
+    const { h, seeded, principal } = await setup();
+    cleanups.push(() => h.dispose());
+    const prefix = testPrefix();
+    const waiting: ((r: SubmitResult) => void)[] = [];
+    let stopping = false;
+    const down: Egress = {
+      submit: () => (stopping ? Promise.resolve({ ok: false, retry: true, reason: 'stopping', stopped: { written: false } }) : new Promise<SubmitResult>((r) => waiting.push(r))),
+      bound: () => false,
+      stopSending() {
+        stopping = true;
+        for (const r of waiting.splice(0)) r({ ok: false, retry: true, reason: 'stopping', stopped: { written: false } });
+      },
+      onReceipt() {}, onMo() {}, async close() {},
+    };
+    const first = await startPiece({ schema: h.schema, prefix, role: 'all', egress: down });
+    cleanups.push(() => removeStream(first));
+    const out = await first.app.submitMessages(principal, submissions(seeded.service, seeded.signature, [msisdn(), msisdn()]), 'http');
+    const ids = out.map((o) => (o.ok ? o.id : assert.fail(JSON.stringify(o)))).sort();
+    await until(() => waiting.length === 2, 10_000, 'the submits in hand');
+    // Another process claims them as its egress worker would, once the first's lease (60 s) ran out.
+    const other = await PostgresStore.open({ url: TEST_PG_URL, schema: h.schema, max: 2 });
+    cleanups.push(() => other.close());
+    const at = first.clock.now() + 60_000;
+    const taken = await other.outbox.claimIds(ids, at, 60_000);
+    assert.deepEqual(taken.map((m) => [m.id, m.attempts]).sort(), ids.map((id) => [id, 2]));
+    await first.stop();
+    const rows = (await h.store.pool.query<{ id: string; leased_until: number | null; attempts: number }>('SELECT id, leased_until, attempts FROM message_status ORDER BY id')).rows;
+    assert.deepEqual(rows, ids.map((id) => ({ id, leased_until: at + 60_000, attempts: 2 })), 'the other process\'s claims stand');
   });
 });

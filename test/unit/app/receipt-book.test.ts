@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReceiptBook, outcomesOf, sendBatch } from '../../../src/app/receipt-book.js';
-import type { ReceiptUpdate, StatusUpdate } from '../../../src/ports/store.js';
+import type { Claim, ReceiptUpdate, StatusUpdate } from '../../../src/ports/store.js';
 import type { SubmitResult } from '../../../src/ports/egress.js';
 
 /** An outbox that knows some upstream ids; `fail` makes the next apply throw. */
@@ -292,10 +292,10 @@ test('sendBatch: submits a stop ended are released when nothing of them was writ
   const calls: string[] = [];
   const statuses = {
     async retryLater(id: string) { calls.push(`retry ${id}`); },
-    async release(ids: readonly string[]) { calls.push(`release ${ids.join(',')}`); },
+    async release(claims: readonly Claim[]) { calls.push(`release ${claims.map((c) => `${c.id}@${c.leasedUntil}`).join(',')}`); },
     async recordStatuses(us: StatusUpdate[]) { calls.push(`record ${us.map((u) => `${u.id}:${u.status}`).join(',')}`); return us; },
   };
-  const msg = (id: string) => ({ id, contentProviderId: 'cp', from: '10690001', to: '+8613800138000', text: 't', registeredDelivery: true, attempts: 1, submittedAt: 0 });
+  const msg = (id: string) => ({ id, contentProviderId: 'cp', from: '10690001', to: '+8613800138000', text: 't', registeredDelivery: true, attempts: 1, submittedAt: 0, leasedUntil: 60_000 });
   const egress = {
     submit: async (m: { id: string }): Promise<SubmitResult> => {
       if (m.id === 'ok') return { ok: true, upstreamId: 'UP_ok' };
@@ -306,6 +306,7 @@ test('sendBatch: submits a stop ended are released when nothing of them was writ
   const r = await sendBatch({ egress, outbox: statuses, book: b, now: () => 10, maxAttempts: 3 }, [msg('unsent1'), msg('ok'), msg('written'), msg('busy'), msg('unsent2')]);
   assert.deepEqual(r.released, ['unsent1', 'unsent2']);
   assert.deepEqual(r.held, ['written']);
-  assert.deepEqual(calls, ['release unsent1,unsent2', 'retry busy', 'record ok:submitted']);
+  // as claimed: the lease end names the claim, so that one taken since by another worker is left alone
+  assert.deepEqual(calls, ['release unsent1@60000,unsent2@60000', 'retry busy', 'record ok:submitted']);
   assert.deepEqual(r.updates.map((u) => u.id), ['ok']);
 });

@@ -8,7 +8,7 @@ UPDATE message_status o SET leased_until = $1::bigint + $3::bigint, attempts = o
          WHERE status = 'accepted' AND due_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
          ORDER BY due_at, enqueued_seq LIMIT $2 FOR UPDATE SKIP LOCKED) AS c
  WHERE o.id = c.id
-RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial;
+RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial, o.leased_until;
 
 -- name: claimIds
 -- The bus hands a worker specific messages: claim those still queued, due (by $4, which allows for
@@ -18,7 +18,7 @@ UPDATE message_status o SET leased_until = $2::bigint + $3::bigint, attempts = o
          WHERE id = ANY($1::text[]) AND status = 'accepted' AND due_at <= $4 AND (leased_until IS NULL OR leased_until <= $2)
          ORDER BY id FOR UPDATE SKIP LOCKED) AS c
  WHERE o.id = c.id
-RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial;
+RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial, o.leased_until;
 
 -- name: relay
 -- Messages to hand (again) to the message bus: queued, due, not leased, and never published or
@@ -55,8 +55,12 @@ UPDATE message_status SET due_at = $2, leased_until = NULL, published_at = NULL,
 -- name: release
 -- A claim counted an attempt (claim, claimIds); nothing was sent, so it is taken back. Not handed
 -- to the bus either (published_at): the relay hands it over again at its next sweep, instead of
--- after the grace time.
-UPDATE message_status SET leased_until = NULL, published_at = NULL, attempts = GREATEST(attempts - 1, 0) WHERE id = ANY($1::text[]) AND status = 'accepted' AND leased_until IS NOT NULL;
+-- after the grace time. Only the claim the caller holds, named by the lease end and attempt count
+-- it wrote: once its lease ran out another worker may have claimed the message (a later lease end,
+-- one attempt more), and that claim stands.
+UPDATE message_status m SET leased_until = NULL, published_at = NULL, attempts = GREATEST(m.attempts - 1, 0)
+  FROM unnest($1::text[], $2::bigint[], $3::int[]) AS c(id, until, attempts)
+ WHERE m.id = c.id AND m.status = 'accepted' AND m.leased_until = c.until AND m.attempts = c.attempts;
 
 -- name: byUpstream
 -- the message still waiting for its receipt first, then the newest (src/store/receipt-match.ts)

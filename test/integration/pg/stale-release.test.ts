@@ -1,0 +1,104 @@
+/**
+ * A stop that takes longer than the lease (PostgreSQL, where leases are shared by every process): by
+ * the time process A gives back the claims it holds but never wrote to the upstream, process B may
+ * have claimed those messages (A's lease ran out). A's release must leave B's claim standing:
+ * otherwise the message is queued and unleased while B sends it, and a third claim sends it again.
+ * The lease passes by the time the stores are given (now + lease), not by sleeping 60 s.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closedPort } from '../../helpers/closed-port.js';
+import { openTestPgStore, TEST_PG_URL } from '../../helpers/pg.js';
+import { seedProvider, item, msisdn, decision, T0 } from '../../contract/fixtures.js';
+import { PostgresStore } from '../../../src/store/postgres/index.js';
+import { App } from '../../../src/app/app.js';
+import { DeliveryWorker } from '../../../src/app/delivery.js';
+import { SimulatedClock } from '../../../src/simulator/clock.js';
+import { resolveProfile } from '../../../src/profiles/index.js';
+import { SmppUpstream } from '../../../src/smpp/client/upstream.js';
+import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
+import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
+
+const LEASE = 60_000;
+
+async function waitFor(cond: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+type Row = { id: string; leased_until: number | null; attempts: number; published_at: number | null };
+const rowsOf = async (s: PostgresStore): Promise<Row[]> =>
+  (await s.pool.query<Row>('SELECT id, leased_until, attempts, published_at FROM message_status ORDER BY id')).rows;
+
+test('claimIds (the bus egress) and claim: A releases after its lease ran out and B claimed; B\'s claim stands, the relay hands nothing over', async () => {
+  const h = await openTestPgStore();
+  const b = await PostgresStore.open({ url: TEST_PG_URL, schema: h.schema, max: 2 });
+  try {
+    const a = h.store;
+    const { cp, service } = await seedProvider(a);
+    const items = Array.from({ length: 3 }, (_, i) => item({ cp: cp.id, from: service, to: msisdn(), at: T0 + i }));
+    await a.messages.decideAndRecord(items, () => decision(true));
+    const ids = items.map((i) => i.id).sort();
+
+    // A claims two as the bus egress does, one as the delivery worker does
+    const byA = [...await a.outbox.claimIds(ids.slice(0, 2), T0 + 10, LEASE), ...await a.outbox.claim(T0 + 10, 10, LEASE)];
+    assert.deepEqual(byA.map((m) => [m.id, m.attempts, m.leasedUntil]).sort(), ids.map((id) => [id, 1, T0 + 10 + LEASE]));
+    // A's lease ran out; B claims them (one each way again)
+    const at = T0 + 10 + LEASE;
+    const byB = [...await b.outbox.claimIds(ids.slice(1), at, LEASE), ...await b.outbox.claim(at, 10, LEASE)];
+    assert.deepEqual(byB.map((m) => [m.id, m.attempts]).sort(), ids.map((id) => [id, 2]));
+
+    // A's stop gives back what it claimed and never wrote
+    await a.outbox.release(byA);
+    assert.deepEqual(await rowsOf(a), ids.map((id) => ({ id, leased_until: at + LEASE, attempts: 2, published_at: null })), 'B\'s claims untouched');
+    assert.deepEqual(await a.outbox.relay(at + 1, 10, 0), [], 'not handed to the bus again while B holds them');
+    assert.deepEqual(await a.outbox.claim(at + 1, 10, LEASE), [], 'nor claimed by anyone else');
+
+    // B's own release gives them back
+    await b.outbox.release(byB);
+    assert.deepEqual(await rowsOf(a), ids.map((id) => ({ id, leased_until: null, attempts: 1, published_at: null })));
+  } finally {
+    await b.close();
+    await h.dispose();
+  }
+});
+
+test('a delivery worker stopped during an outage after its lease ran out leaves the claims another process took since', { timeout: 60_000 }, async () => {
+  const h = await openTestPgStore();
+  const store2 = await PostgresStore.open({ url: TEST_PG_URL, schema: h.schema, max: 2 });
+  try {
+    const clock = new SimulatedClock(NOON_SHANGHAI);
+    const app1 = new App({ store: h.store, clock, profile: resolveProfile('cn-2015') });
+    const admin = { role: 'admin' as const, actorId: 't' };
+    const { id: cpId } = await app1.createContentProvider(admin, { name: '示例科技有限公司', creditCode: await validCreditCode() });
+    await app1.addSignature(admin, cpId, { signature: '【示例】' });
+    await app1.addPort(admin, { number: '10690001', contentProviderId: cpId, kind: 'service' });
+    const cp = { role: 'content-provider' as const, contentProviderId: cpId, actorId: 't' };
+    for (let i = 0; i < 2; i++) {
+      const r = await app1.submitMessage(cp, { from: '10690001', to: `1390000000${i}`, text: '【示例】您的账单已出', type: 'notification' }, 'http');
+      assert.equal((r as { status?: string }).status, 'accepted', JSON.stringify(r));
+    }
+
+    // Process A: the upstream is unreachable; its worker claims both, and they wait for a link.
+    const upstream = new SmppUpstream({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${await closedPort()}`)] });
+    upstream.start();
+    const worker1 = new DeliveryWorker(app1.ctx, upstream, { pollMs: 20, leaseMs: LEASE });
+    worker1.start();
+    await waitFor(async () => (await rowsOf(h.store)).every((r) => r.leased_until !== null));
+    // Process B, once A's lease has run out (its clock a lease on), claims them.
+    const byB = await store2.outbox.claim(clock.now() + LEASE, 10, LEASE);
+    assert.equal(byB.length, 2);
+    const standing = byB.map((m) => ({ id: m.id, leased_until: m.leasedUntil!, attempts: 2, published_at: null })).sort((x, y) => x.id.localeCompare(y.id));
+
+    // A stops (no link bound: its submits end unwritten, and it gives its claims back)
+    await worker1.stop();
+    await upstream.close();
+    assert.deepEqual(await rowsOf(h.store), standing, 'B\'s claims stand: lease and attempt as B wrote them');
+  } finally {
+    await store2.close();
+    await h.dispose();
+  }
+});
