@@ -83,7 +83,12 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await f.register(swaggerUi, { routePrefix: '/docs' });
   registerAuth(f, deps.app);
 
-  f.get('/healthz', { schema: { tags: ['ops'], summary: 'Liveness and the profile in force' } }, async () => ({ status: 'ok', profile: deps.app.profile.id }));
+  f.get('/healthz', {
+    schema: {
+      tags: ['ops'], summary: 'Liveness and the profile in force',
+      response: { 200: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] }, profile: { type: 'string', description: 'The regulation profile in force (cn-2015, cn-2026)' } }, required: ['status', 'profile'] } },
+    },
+  }, async () => ({ status: 'ok', profile: deps.app.profile.id }));
   if (deps.metrics) {
     const reg = deps.metrics.registry;
     f.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus metrics', hide: true } }, async (_req, reply) => reply.type(reg.contentType).send(await reg.metrics()));

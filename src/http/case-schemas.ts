@@ -1,9 +1,11 @@
 /**
- * Response schemas of the complaint-case reads (GET /v1/cases, /v1/cases/{id}, the complainant's
- * GET /v1/complaints/{reference}): the views of src/app/case-views.ts. The response serializer drops
- * any property a schema does not list, so every field of a view is listed, and objects recorded as
- * given (a case's evidence, an event's or a measure's detail) stay open
- * (test/e2e/case-view-schema.test.ts checks that each view round-trips whole).
+ * Response schemas of the complaint cases: the reads (GET /v1/cases, /v1/cases/{id}, the
+ * complainant's GET /v1/complaints/{reference}), the views of src/app/case-views.ts, which the
+ * writes answer with too (a transition or a re-match: the case's CaseView), and a filed case
+ * (src/app/complaint-intake.ts). The response serializer drops any property a schema does not list,
+ * so every field of a view is listed, and objects recorded as given (a case's evidence, an event's
+ * or a measure's detail) stay open (test/e2e/complaint-views-schema.test.ts and
+ * test/e2e/write-responses-schema.test.ts check that each view round-trips whole).
  */
 import { CASE_STATES, FINDINGS, MEASURES, TRANSITIONS } from '../domain/case.js';
 
@@ -132,4 +134,24 @@ export const publicCaseStatus = {
     allowedActions: { ...actions, description: 'What the complainant may do now (withdraw: POST /v1/complaints/{reference}/withdraw)' },
   },
   required: ['reference', 'state', 'msisdn', 'createdAt', 'forwardedAt', 'answeredAt', 'closedAt', 'answerText', 'finding', 'deadline', 'allowedActions'],
+} as const;
+
+/**
+ * FiledCase (src/app/complaint-intake.ts): POST /v1/complaints, and each report POST /v1/reports
+ * filed. The access code only to the complainant, once; the centre's own reference only for a report.
+ */
+export const filedCase = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    reference: { type: 'string', description: 'The complainant\'s reference (C…)' },
+    state: caseState,
+    accessCode: { type: 'string', description: 'Only to the complainant, once: with the reference it opens GET /v1/complaints/{reference}' },
+    contentProviderId: strOrNull,
+    matchedMessageId: { ...strOrNull, description: 'The message the complaint was matched to (GET /v1/messages/{id})' },
+    forwardDueAt: iso,
+    answerDueAt: iso,
+    externalRef: { ...strOrNull, description: 'A report\'s: the 12321 centre\'s own reference' },
+  },
+  required: ['id', 'reference', 'state', 'contentProviderId', 'matchedMessageId', 'forwardDueAt', 'answerDueAt'],
 } as const;

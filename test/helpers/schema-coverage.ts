@@ -4,6 +4,8 @@
  * document at /docs/json lists every key that value holds.
  */
 import type { FastifyInstance } from 'fastify';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 
 type Schema = { type?: string | string[]; properties?: Record<string, Schema>; items?: Schema; additionalProperties?: boolean | Schema; anyOf?: Schema[]; oneOf?: Schema[] };
 
@@ -41,3 +43,44 @@ export async function documentedResponse(http: FastifyInstance, path: string, co
 
 /** The same value as JSON would carry it (what a body without a response schema would be). */
 export const asJson = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+/**
+ * For HttpDeps.plugins: records each reply's payload as the route handed it to the serializer (a
+ * hook on the root, so it sees every route), so a test can compare the body sent with it: what a
+ * response schema dropped is what differs. `take()` returns the last one (as JSON) and forgets it.
+ */
+export function captureSerialized(): { plugin: (f: FastifyInstance) => Promise<void>; take(): unknown } {
+  let last: unknown;
+  const plugin = Object.assign(async (f: FastifyInstance) => {
+    f.addHook('preSerialization', async (_req, _reply, payload) => {
+      last = asJson(payload);
+      return payload;
+    });
+  }, { [Symbol.for('skip-override')]: true });
+  return { plugin, take() { const v = last; last = undefined; return v; } };
+}
+
+const ajv = new Ajv({ strict: false, allErrors: true });
+(addFormats as unknown as (a: Ajv) => void)(ajv);
+
+/** Where `value` breaks `schema` (as /docs/json gives it: OpenAPI 3.0, `nullable`), as Ajv words it; empty when it validates. */
+export function schemaErrors(schema: object, value: unknown): string[] {
+  const v = ajv.compile(schema);
+  return v(value) ? [] : (v.errors ?? []).map((e) => `${e.instancePath || '$'} ${e.message}`);
+}
+
+/**
+ * The operations of an OpenAPI document whose success answer says nothing of its body: no 2xx
+ * response, or one (other than a 204, which has none) without a JSON schema.
+ */
+export function undocumentedSuccess(spec: { paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }>> }): string[] {
+  const out: string[] = [];
+  for (const [path, ops] of Object.entries(spec.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      const ok = Object.entries(op.responses ?? {}).filter(([code]) => /^2/.test(code));
+      if (ok.length === 0) out.push(`${method.toUpperCase()} ${path}: no success response`);
+      for (const [code, r] of ok) if (code !== '204' && !r.content?.['application/json']?.schema) out.push(`${method.toUpperCase()} ${path}: ${code} without a schema`);
+    }
+  }
+  return out;
+}

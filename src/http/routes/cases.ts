@@ -5,7 +5,7 @@ import { complaintsOf } from '../../app/complaint-service.js';
 import { caseSummary } from '../../app/case-views.js';
 import { requireAuth } from '../auth.js';
 import { bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
-import { caseDetail, caseList } from '../case-schemas.js';
+import { caseDetail, caseList, caseView } from '../case-schemas.js';
 
 export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const svc = () => complaintsOf(opts.app);
@@ -63,7 +63,14 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
         },
         required: ['action'],
       },
-      response: { '4xx': errorBody },
+      response: {
+        200: { ...caseView, description: 'The case after the transition, as GET /v1/cases lists it' },
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('A role that may not take this action, or a provider\'s token for another provider\'s case'),
+        404: errorResponse('No case with this id (for a regulator: none within its province and dates)'),
+        409: errorResponse('No such transition from the case\'s state (rule complaints.workflow)'),
+        '4xx': errorBody,
+      },
     },
   }, async (req) => {
     const body = req.body as Record<string, unknown>;
@@ -77,7 +84,14 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
       tags: ['complaints'], security: bearerSecurity, params: idParam,
       summary: 'Match the evidence again (centre, operator, regulator), optionally with the sender learnt since; the state stays',
       body: { type: 'object', properties: { sender: { type: 'string' }, reason: { type: 'string' } } },
-      response: { '4xx': errorBody },
+      response: {
+        200: { ...caseView, description: 'The case with its evidence matched again, as GET /v1/cases lists it' },
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('A content provider\'s token (the centre, the operator or a regulator re-matches)'),
+        404: errorResponse('No case with this id (for a regulator: none within its province and dates)'),
+        409: errorResponse('The case is closed or withdrawn, or changed meanwhile'),
+        '4xx': errorBody,
+      },
     },
   }, async (req) => {
     const c = await svc().rematch(req.principal, (req.params as { id: string }).id, (req.body ?? {}) as Record<string, unknown>);

@@ -3,15 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { complaintsOf } from '../../app/complaint-service.js';
 import { errorBody, errorResponse } from '../schemas.js';
-import { publicCaseStatus } from '../case-schemas.js';
+import { filedCase, publicCaseStatus } from '../case-schemas.js';
 
-const filed = {
+/** POST /v1/complaints/{reference}/withdraw: the case's reference and its state now (withdrawn). */
+const withdrawn = {
   type: 'object',
-  properties: {
-    id: { type: 'string' }, reference: { type: 'string' }, state: { type: 'string' }, accessCode: { type: 'string' },
-    contentProviderId: { type: ['string', 'null'] }, matchedMessageId: { type: ['string', 'null'] },
-    forwardDueAt: { type: 'string' }, answerDueAt: { type: 'string' },
-  },
+  properties: { reference: publicCaseStatus.properties.reference, state: publicCaseStatus.properties.state },
+  required: ['reference', 'state'],
 } as const;
 
 export async function complaintRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
@@ -32,7 +30,7 @@ export async function complaintRoutes(f: FastifyInstance, opts: { app: App }): P
         },
         required: ['msisdn'],
       },
-      response: { 201: filed, '4xx': errorBody },
+      response: { 201: filedCase, '4xx': errorBody },
     },
   }, async (req, reply) => reply.code(201).send(await svc().fileComplaint(req.principal, req.body, 'api', req.ip)));
 
@@ -55,6 +53,12 @@ export async function complaintRoutes(f: FastifyInstance, opts: { app: App }): P
       tags: ['complaints'], summary: 'Withdraw a complaint (reference and access code)',
       params: { type: 'object', properties: { reference: { type: 'string', maxLength: 40 } }, required: ['reference'] },
       body: { type: 'object', properties: { accessCode: { type: 'string', maxLength: 40 }, reason: { type: 'string' } }, required: ['accessCode'] },
+      response: {
+        200: withdrawn,
+        404: errorResponse('No case with this reference and access code'),
+        409: errorResponse('The case is answered, closed or withdrawn already: no withdrawal from there (rule complaints.workflow)'),
+        '4xx': errorBody,
+      },
     },
   }, async (req) => {
     const c = await svc().act(req.principal.role === 'public' ? req.principal : { role: 'public', actorId: 'public' }, (req.params as { reference: string }).reference.toUpperCase(), 'withdraw', req.body as Record<string, unknown>);

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { requireAuth } from '../auth.js';
-import { bearerSecurity, errorBody, idParam } from '../schemas.js';
+import { bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
 
 /** A proof, on a consent and on its withdrawal: the same shape and limits (parseProof, src/app/consents.ts). */
 const proof = {
@@ -44,7 +44,13 @@ export async function consentRoutes(f: FastifyInstance, opts: { app: App }): Pro
         type: ['object', 'null'], additionalProperties: false,
         properties: { proof: { ...proof, description: 'How the user refused (reply, call to customer service, web form…); capturedAt also not before the consent was given' } },
       },
-      response: { 204: { type: 'null', description: 'Withdrawn' }, '4xx': errorBody },
+      response: {
+        204: { type: 'null', description: 'Withdrawn (or withdrawn already); no body' },
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('Another provider\'s consent, or a role other than content provider'),
+        404: errorResponse('No consent with this id'),
+        '4xx': errorBody,
+      },
     },
   }, async (req, reply) => {
     await app.withdrawConsent(req.principal, (req.params as { id: string }).id, req.body);

@@ -10,10 +10,11 @@ const CREDIT_KINDS = ['confirmed_complaint', 'overdue_answer', 'violation_thresh
 const strOrNull = { type: ['string', 'null'] } as const;
 
 /**
- * GET /v1/credit/entries: CreditEntryView (src/app/credit.ts). Every field is listed, since the
- * response serializer drops the rest; the evidence is kept whole, whatever its keys; `notes` and
- * `evidence` are left out of a provider's own file (test/e2e/complaint-views-schema.test.ts checks
- * the round trip, test/e2e/credit-notes.test.ts what a provider reads).
+ * GET /v1/credit/entries: CreditEntryView (src/app/credit.ts); the entry a regulator adds or publishes
+ * (POST /v1/credit/entries, …/publish) is the same, whole. Every field is listed, since the response
+ * serializer drops the rest; the evidence is kept whole, whatever its keys; `notes` and `evidence` are
+ * left out of a provider's own file (test/e2e/complaint-views-schema.test.ts and
+ * write-responses-schema.test.ts check the round trip, test/e2e/credit-notes.test.ts what a provider reads).
  */
 const creditEntry = {
   type: 'object',
@@ -108,13 +109,29 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
         },
         required: ['kind'],
       },
-      response: { '4xx': errorBody },
+      response: {
+        201: { ...creditEntry, description: 'The entry as recorded, with its notes' },
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('A role other than regulator, or a subject or today outside the province or dates a regulator token is limited to'),
+        404: errorResponse('No content provider with this id'),
+        '4xx': errorBody,
+      },
     },
   }, async (req, reply) => reply.code(201).send(await svc().addCreditEntry(req.principal, req.body as Record<string, unknown>)));
 
   f.post('/v1/credit/entries/:id/publish', {
     onRequest: requireAuth,
-    schema: { tags: ['supervision'], security: bearerSecurity, summary: 'Publish an entry on the public page (regulator; a token limited to a province or dates: 404 for an entry it cannot list, and one limited to a province 403 for an entry about the operator)', params: idParam },
+    schema: {
+      tags: ['supervision'], security: bearerSecurity, summary: 'Publish an entry on the public page (regulator; a token limited to a province or dates: 404 for an entry it cannot list, and one limited to a province 403 for an entry about the operator)', params: idParam,
+      response: {
+        200: { ...creditEntry, description: 'The entry, published (publishedAt, publishedBy), with its notes' },
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('A role other than regulator, or a token limited to a province publishing an entry about the operator'),
+        404: errorResponse('No entry with this id (for a regulator token limited to a province or dates: none within them)'),
+        409: errorResponse('The entry is published already'),
+        '4xx': errorBody,
+      },
+    },
   }, async (req) => svc().publishCreditEntry(req.principal, (req.params as { id: string }).id));
 
   f.get('/v1/credit/public', {

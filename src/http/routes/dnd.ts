@@ -6,6 +6,17 @@ import { getRefusalPhrases, setRefusalPhrases } from '../../app/consent-settings
 import { requireAuth } from '../auth.js';
 import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
 
+/** GET /v1/refusal-phrases: the phrases in force; PUT answers with the operator's own as stored. */
+const refusalPhrases = {
+  type: 'object',
+  properties: {
+    defaults: { type: 'array', items: { type: 'string' }, description: 'Built in: matched anywhere in a reply, unless negated' },
+    operator: { type: 'array', items: { type: 'string' }, description: 'The operator’s own (PUT /v1/refusal-phrases)' },
+    keywords: { type: 'array', items: { type: 'string' }, description: 'The profile’s opt-out keywords: a refusal when they are the whole reply' },
+  },
+  required: ['defaults', 'operator', 'keywords'],
+} as const;
+
 export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.post('/v1/dnd', {
@@ -23,15 +34,7 @@ export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise
     schema: {
       tags: ['consent'], security: bearerSecurity, summary: 'Refusal phrases in force: defaults, the operator’s own, and the profile’s whole-reply keywords',
       response: {
-        200: {
-          type: 'object',
-          properties: {
-            defaults: { type: 'array', items: { type: 'string' }, description: 'Built in: matched anywhere in a reply, unless negated' },
-            operator: { type: 'array', items: { type: 'string' }, description: 'The operator’s own (PUT /v1/refusal-phrases)' },
-            keywords: { type: 'array', items: { type: 'string' }, description: 'The profile’s opt-out keywords: a refusal when they are the whole reply' },
-          },
-          required: ['defaults', 'operator', 'keywords'],
-        },
+        200: refusalPhrases,
         401: errorResponse('No token, or one that is not valid'),
         403: errorResponse('A role other than admin or regulator'),
         '4xx': errorBody,
@@ -43,6 +46,16 @@ export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise
     schema: {
       tags: ['consent'], security: bearerSecurity, summary: 'Admin: replace the operator’s refusal phrases (matched anywhere in a reply, unless negated)',
       body: { type: 'object', properties: { phrases: { type: 'array', items: { type: 'string' } } }, required: ['phrases'] },
+      response: {
+        200: {
+          type: 'object',
+          properties: { operator: { ...refusalPhrases.properties.operator, description: 'The operator’s phrases now, as stored: trimmed, each once' } },
+          required: ['operator'],
+        },
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('A role other than admin'),
+        '4xx': errorBody,
+      },
     },
   }, async (req) => setRefusalPhrases(app.ctx, req.principal, req.body as Record<string, unknown>));
 }

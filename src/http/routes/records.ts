@@ -5,9 +5,39 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { requireAuth } from '../auth.js';
-import { bearerSecurity, errorBody } from '../schemas.js';
+import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
 import { holdRoutes } from './holds.js';
 import { recordHeadRoutes } from './record-heads.js';
+
+/**
+ * A page of RecordRow (src/ports/store.ts), newest first. Every field is listed, since the response
+ * serializer drops the rest; a record's body is kept whole, as recorded (one whose stored body is
+ * damaged reads `{unreadable: <the body as stored>}`).
+ */
+const recordPage = {
+  type: 'object',
+  properties: {
+    records: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          seq: { type: 'integer', description: 'Order of writing' },
+          id: { type: 'string' },
+          at: { type: 'integer', description: 'Epoch ms' },
+          kind: { type: 'string', enum: ['mt', 'mo', 'status', 'subscription', 'audit'] },
+          contentProviderId: { type: ['string', 'null'] },
+          msisdn: { type: ['string', 'null'] },
+          body: { type: 'object', additionalProperties: true, description: 'The record as written: a submission with its verdicts, a status, an MO, a subscription event, an audit entry' },
+          hash: { type: 'string', description: 'The record\'s hash in its chain (hex; smsguard records verify)' },
+        },
+        required: ['seq', 'id', 'at', 'kind', 'contentProviderId', 'msisdn', 'body'],
+      },
+    },
+    nextCursor: { type: ['string', 'null'], description: 'Pass as `cursor` for the next page (null: the last page)' },
+  },
+  required: ['records', 'nextCursor'],
+} as const;
 
 export async function recordRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
@@ -32,7 +62,11 @@ export async function recordRoutes(f: FastifyInstance, opts: { app: App }): Prom
           limit: { type: 'integer', minimum: 1, maximum: 1000 }, cursor: { type: 'string', maxLength: 16 },
         },
       },
-      response: { '4xx': errorBody },
+      response: {
+        200: recordPage,
+        401: errorResponse('No token, or one that is not valid'),
+        '4xx': errorBody,
+      },
     },
   }, async (req) => app.queryRecords(req.principal, req.query as Record<string, string> & { limit?: number }));
   await f.register(recordHeadRoutes, opts);

@@ -5,7 +5,23 @@ import { complaintsOf } from '../../app/complaint-service.js';
 import { parseJsonl } from '../../app/complaint-intake.js';
 import { requireAuth } from '../auth.js';
 import { SmsguardError } from '../../domain/errors.js';
-import { bearerSecurity, errorBody } from '../schemas.js';
+import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
+import { filedCase } from '../case-schemas.js';
+
+/**
+ * ReportResult (src/app/complaint-intake.ts), one per report in the order given: a filed case (a
+ * reference filed before gives the same case again), or why that report opened none.
+ */
+const reportResult = {
+  type: 'object',
+  properties: {
+    ok: { type: 'boolean' },
+    ...filedCase.properties,
+    reference: { type: ['string', 'null'], description: 'The case\'s reference (C…); for a failed report, the centre\'s reference it gave, if any' },
+    error: { ...errorBody.properties.error, description: 'Only for a failed report (ok false)' },
+  },
+  required: ['ok', 'reference'],
+} as const;
 
 export async function reportRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   // JSONL imports arrive as text; each line is one report. Scoped to this plugin.
@@ -17,7 +33,20 @@ export async function reportRoutes(f: FastifyInstance, opts: { app: App }): Prom
       tags: ['complaints'], security: bearerSecurity,
       summary: 'File reports from the 12321 centre (role report-centre): JSON array, {reports:[…]}, or JSONL (application/x-ndjson)',
       description: 'Each report: {reference, msisdn, sender?, text?, receivedAt?, request?, contentProviderId?}. A report that names or matches a provider is forwarded to it at once; a reference filed before returns the same case. contentProviderId must name a registered provider; an item that fails (named by its index, reports/3/…; a JSONL line that is not JSON by its line number) opens no case.',
-      response: { '4xx': errorBody },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            results: { type: 'array', items: reportResult },
+            filed: { type: 'integer', description: 'Reports that filed (or found) a case' },
+            failed: { type: 'integer', description: 'Reports that opened none' },
+          },
+          required: ['results', 'filed', 'failed'],
+        },
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('A role other than report-centre or admin'),
+        '4xx': errorBody,
+      },
     },
   }, async (req) => {
     const b = req.body as unknown;

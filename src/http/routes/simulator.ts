@@ -22,6 +22,16 @@ const delivery = {
   required: ['upstreamId', 'messageId', 'from', 'to', 'text', 'receivedAt'],
 } as const;
 const clockView = { type: 'object', properties: { now: { type: 'string', format: 'date-time', description: 'The simulated time' } }, required: ['now'] } as const;
+/** MoOutcome (src/app/types.ts): what smsguard did with the MO. */
+const moOutcome = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', description: 'The MO\'s record id' },
+    action: { type: 'string', enum: ['opt_out', 'consent_granted', 'consent_refused', 'forwarded', 'report', 'ignored', 'part_kept'], description: 'part_kept: a part of a long MO, kept until its set is whole' },
+    contentProviderId: { type: 'string', description: 'The provider it concerned, when one' },
+  },
+  required: ['id', 'action'],
+} as const;
 
 const RANGE = `${new Date(SIMULATED_MIN).toISOString()} – ${new Date(SIMULATED_MAX).toISOString()} (exclusive)`;
 
@@ -31,6 +41,7 @@ export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simu
     schema: {
       tags: ['simulator'], summary: 'A user’s reply reaching a port, as the SMSC would deliver it',
       body: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' }, text: { type: 'string' } }, required: ['from', 'to', 'text'] },
+      response: { 200: moOutcome, '4xx': errorBody },
     },
   }, async (req) => {
     const b = req.body as { from: string; to: string; text: string };
@@ -65,6 +76,7 @@ export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simu
         tags: ['simulator'], summary: 'Move the simulated clock: {advanceSeconds} or {set: ISO-8601}',
         description: 'The new time is saved in the database before the clock moves (a failed save leaves the clock where it was); the next start resumes from it.',
         body: { type: 'object', properties: { advanceSeconds: { type: 'number', minimum: 0 }, set: { type: 'string' } } },
+        response: { 200: clockView, 400: errorResponse('Neither or both of advanceSeconds and set, or a time outside the simulated range'), '4xx': errorBody },
       },
     }, async (req) => {
       // Everything is checked before the clock moves: a rejected request leaves time where it was.

@@ -146,6 +146,22 @@ export async function subscriberRoutes(f: FastifyInstance, opts: { app: App }): 
           },
         },
       },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            msisdn: { type: 'string', description: 'The number, normalized' },
+            contentProviderId: { type: 'string' },
+            liftedAt: { ...iso, description: 'When the opt-out was lifted (recorded as a subscription event)' },
+          },
+          required: ['msisdn', 'contentProviderId', 'liftedAt'],
+        },
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('A role other than admin'),
+        404: errorResponse('No such content provider, or the number has not opted out of it'),
+        422: errorResponse('Not a mainland mobile number'),
+        '4xx': errorBody,
+      },
     },
   }, async (req) => liftOptOut(app.ctx, req.principal, (req.params as { msisdn: string }).msisdn, req.body as Record<string, unknown>));
 }
