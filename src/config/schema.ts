@@ -5,7 +5,7 @@
  */
 import { parseIpRange } from '../domain/ip-range.js';
 import { z } from 'zod';
-import { PROFILE_IDS } from '../profiles/index.js';
+import { overrideProblems, PROFILE_IDS, type ProfileId } from '../profiles/index.js';
 import { isSchemaName, SCHEMA_NAME_RULE } from '../store/postgres/schema-name.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -122,14 +122,18 @@ export function loadConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEn
   // The conventional variable for a PostgreSQL URL, below SMSGUARD_DB and --db.
   if (raw.db === undefined && env.DATABASE_URL) raw.db = env.DATABASE_URL;
   const r = ConfigSchema.safeParse(raw);
-  if (!r.success) {
-    throw new ConfigError(r.error.issues.map((i) => `${i.path.join('.') || '(root)'} (${envName(String(i.path[0] ?? ''))}): ${i.message}`));
-  }
+  const problems = r.success ? [] : r.error.issues.map((i) => `${i.path.join('.') || '(root)'} (${envName(String(i.path[0] ?? ''))}): ${i.message}`);
+  // The overrides are checked against the profile in force (or the default one when --profile is
+  // itself wrong), and reported with the other problems: applied unchecked, a misspelt parameter
+  // stopped `start` with a stack trace and a mistyped value started a gateway that misjudged.
+  const profile = (r.success ? r.data.profile : PROFILE_IDS.includes(raw.profile as ProfileId) ? raw.profile : 'cn-2015') as ProfileId;
+  let overrides: unknown;
   try {
-    const o = JSON.parse(r.data.profileOverrides);
-    if (!o || typeof o !== 'object' || Array.isArray(o)) throw new Error('must be a JSON object');
+    overrides = JSON.parse(String(raw.profileOverrides ?? '{}'));
   } catch (e) {
-    throw new ConfigError([`profileOverrides (${envName('profileOverrides')}): ${(e as Error).message}`]);
+    problems.push(`profileOverrides (${envName('profileOverrides')}): not JSON: ${(e as Error).message}`);
   }
+  if (overrides !== undefined) for (const p of overrideProblems(profile, overrides)) problems.push(`profileOverrides (${envName('profileOverrides')}): ${p}`);
+  if (!r.success || problems.length) throw new ConfigError(problems);
   return Object.freeze(r.data);
 }
