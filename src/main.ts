@@ -124,6 +124,12 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
       log: (msg, f) => log.warn(f ?? {}, msg),
     });
   } catch (e) {
+    // The SMPP server's own port taken (or its host not ours) is said as for the HTTP port; any other
+    // failure here comes from the upstream links.
+    const l = e as NodeJS.ErrnoException & { port?: number };
+    if (l.syscall === 'listen' && config.role !== 'egress' && l.port === config.smppPort) {
+      throw new ConfigError([`smpp-host / smpp-port: ${config.smppHost}:${config.smppPort}: ${listenProblem(l)}`]);
+    }
     throw new ConfigError([`upstream / smpp-port: ${(e as Error).message}`]);
   }
   undo('smpp', () => smpp.close());

@@ -2,7 +2,7 @@
  * How the `smsguard` command fails (src/cli/error-output.ts): the commands that inspect or maintain an
  * existing database refuse a --db that is not there instead of creating it (a tamper check must not
  * report a new, empty database as intact); a bad flag value is one line on stderr, no stack; an HTTP
- * port already taken is reported as configuration, like the SMPP one, and the failed start closes its
+ * port already taken is reported as configuration, as the SMPP one is, and the failed start closes its
  * store and gives its gateway lock back before it exits.
  */
 import { test, before, after } from 'node:test';
@@ -129,6 +129,22 @@ test('start on an HTTP port already in use: reported as configuration, store clo
     // the store checkpointed its WAL away (no -wal/-shm), the lock's transaction was rolled back (no journal).
     const left = readdirSync(dir).filter((f) => f.startsWith('clash.db'));
     assert.deepEqual(left.sort(), ['clash.db', 'clash.db-gateway-lock']);
+  } finally {
+    await new Promise((r) => taken.close(r));
+  }
+});
+
+test('start on an SMPP port already in use: said as for the HTTP port, naming the SMPP server, not the upstream', async () => {
+  // Before: `upstream / smpp-port: listen EADDRINUSE: address already in use 127.0.0.1:N`, which sent
+  // the reader to the upstream links while the port taken was the one content providers bind to.
+  const taken: Server = createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+  const port = (taken.address() as { port: number }).port;
+  try {
+    const r = cli('start', '--db', join(dir, 'smpp-clash.db'), '--http-port', '0', '--smpp-port', String(port));
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.doesNotMatch(r.out, /smsguard is running/);
+    assert.equal(r.err, `invalid configuration:\n  smpp-host / smpp-port: 127.0.0.1:${port}: address in use (EADDRINUSE)\n`);
   } finally {
     await new Promise((r) => taken.close(r));
   }
