@@ -31,8 +31,13 @@ export function registerErrorHandler(f: FastifyInstance): void {
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      // Malformed JSON, wrong content type, body too large: the client's fault, said plainly.
-      return reply.code(status).send({ error: { code: 'invalid_request', message: err.message } satisfies ErrorBody });
+      // Malformed JSON, wrong content type, body too large: the client's fault, said plainly. Fastify
+      // says only "Unsupported Media Type" for a body not sent as JSON, which is what `curl -d` without
+      // `-H 'content-type: application/json'` sends (as a form): name what came and what to send.
+      const message = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        ? `content-type: ${req.headers['content-type'] ? `${req.headers['content-type'].split(';')[0]} is` : 'none given, a body is'} not accepted here; send the body as JSON with the header content-type: application/json`
+        : err.message;
+      return reply.code(status).send({ error: { code: 'invalid_request', message } satisfies ErrorBody });
     }
     req.log.error({ err: { message: err.message, stack: err.stack } }, 'unhandled error');
     return reply.code(500).send({ error: { code: 'internal_error', message: 'internal error' } satisfies ErrorBody });

@@ -183,4 +183,17 @@ describe('input validation', () => {
     assert.equal(ok.status, 400);
     assert.equal(((await ok.json()) as { error: { field: string } }).error.field, 'kind');
   });
+  test('a body not sent as JSON (curl -d without the content-type header) → 415 invalid_request saying what to send', async () => {
+    // Before: {"code":"invalid_request","message":"Unsupported Media Type"}, which said nothing of the
+    // header curl leaves out (it sends -d as a form).
+    const body = JSON.stringify(message());
+    const form = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: { ...cp.auth, 'content-type': 'application/x-www-form-urlencoded' }, payload: body });
+    assert.equal(form.statusCode, 415, form.body);
+    assert.deepEqual(form.json().error, { code: 'invalid_request', message: 'content-type: application/x-www-form-urlencoded is not accepted here; send the body as JSON with the header content-type: application/json' });
+    const xml = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: { ...cp.auth, 'content-type': 'application/xml; charset=utf-8' }, payload: body });
+    assert.equal(xml.statusCode, 415, xml.body);
+    assert.match(xml.json().error.message, /^content-type: application\/xml is not accepted here; send the body as JSON with the header content-type: application\/json$/);
+    const json = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: { ...cp.auth, 'content-type': 'application/json' }, payload: body });
+    assert.equal(json.statusCode, 202, json.body);
+  });
 });
