@@ -12,6 +12,7 @@ import { SimulatorSmsc } from '../simulator/simulator-smsc.js';
 import { SystemClock } from '../simulator/clock.js';
 import { SmppSimulatorServer } from '../smpp/simulator/simulator-server.js';
 import { normalizeMsisdn } from '../domain/msisdn.js';
+import { HTTP_STATUS } from '../http/error-map.js';
 import { z } from 'zod';
 import { ConfigError } from '../config/schema.js';
 
@@ -93,7 +94,7 @@ export async function startSimulator(o: SimulatorCommandOptions): Promise<Runnin
         // As the gateway's own simulator route: a `to` that is no mainland mobile number is refused, not an empty list.
         const to = url.searchParams.get('to');
         const n = to ? normalizeMsisdn(to) : undefined;
-        if (n === null) return json(res, 400, { error: { code: 'invalid_msisdn', message: 'to is not a mainland China mobile number', field: 'to' } });
+        if (n === null) return json(res, HTTP_STATUS.invalid_msisdn, { error: { code: 'invalid_msisdn', message: 'to is not a mainland China mobile number', field: 'to' } });
         return json(res, 200, { messages: sim.outbox(n), count: sim.count });
       }
       if (req.method === 'POST' && url.pathname === '/v1/simulator/mo') {
