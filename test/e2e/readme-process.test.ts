@@ -70,7 +70,7 @@ test('npm start: onboard, a code reaches the simulator, a second is refused, con
   // The README's query: the number as the user typed it.
   const seen = await waitFor(async () => {
     const o = await call('GET', '/v1/simulator/outbox?to=13800138000');
-    return (o.json.messages as { text: string; to: string }[]).find((m) => m.text === code);
+    return (o.json.messages as { text: string; to: string; upstreamId: string; messageId: string }[]).find((m) => m.text === code);
   }, 10_000, 'the code in the simulator outbox');
   assert.equal(seen.to, '+8613800138000');
   const status = await waitFor(async () => {
@@ -78,6 +78,12 @@ test('npm start: onboard, a code reaches the simulator, a second is refused, con
     return m.json.status === 'delivered' ? m.json : undefined;
   }, 10_000, 'the delivery receipt');
   assert.ok((status.verdicts as unknown[]).length > 0);
+  // As the README says: the outbox names the submit by the SMSC's ids; the message's `submitted`
+  // status record carries the same upstreamId, and messageId is the simulator's, not smsguard's.
+  const submitted = await call('GET', `/v1/records?kind=status&msisdn=13800138000`, ADMIN);
+  const rec = (submitted.json.records as { id: string; body: { status: string; upstreamId?: string } }[]).find((r) => r.id === `${sent.json.id}:submitted`);
+  assert.equal(rec?.body.upstreamId, seen.upstreamId);
+  assert.match(seen.messageId, /^smpp-\d+$/);
 
   const again = await call('POST', '/v1/messages', apiKey, { from: '10690001', to: '13800138000', text: code, type: 'verification' });
   assert.equal(again.status, 422);

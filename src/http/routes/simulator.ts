@@ -13,10 +13,10 @@ const delivery = {
   type: 'object',
   properties: {
     upstreamId: { type: 'string', description: 'The SMSC\'s message id (as in its receipt)' },
-    messageId: { type: 'string', description: 'smsguard\'s message id (GET /v1/messages/{id})' },
+    messageId: { type: 'string', description: 'The simulator\'s own name for the submit: `smpp-N` behind SMPP, as `smsguard start` runs it (an SMSC never learns smsguard\'s ids); smsguard\'s message id only where the simulator is called in process (tests). A message is found here by `upstreamId`, which its `submitted` status record carries' },
     from: { type: 'string' },
     to: { type: 'string', description: 'E.164' },
-    text: { type: 'string', description: 'The text as sent (a part of a long message is its own submit)' },
+    text: { type: 'string', description: 'The whole text as sent (the parts of a long message are reassembled first)' },
     receivedAt: { type: 'integer', description: 'Epoch ms, on the simulated clock' },
   },
   required: ['upstreamId', 'messageId', 'from', 'to', 'text', 'receivedAt'],
