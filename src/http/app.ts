@@ -10,7 +10,7 @@ import type { SimulatorSmsc } from '../simulator/simulator-smsc.js';
 import type { SimulatedClock } from '../simulator/clock.js';
 import type { Metrics } from './metrics.js';
 import { registerAuth } from './auth.js';
-import { clientErrorHandler, registerErrorHandler } from './errors.js';
+import { clientErrorHandler, registerErrorHandler, type NotFoundHint } from './errors.js';
 import { registerValidation } from './validation.js';
 import { contentProviderRoutes } from './routes/content-providers.js';
 import { messageRoutes } from './routes/messages.js';
@@ -56,6 +56,24 @@ export interface HttpDeps {
   trustProxy?: string | ((addr: string, hop: number) => boolean);
 }
 
+/**
+ * A 404 under /v1/simulator/ says why the route is not here: README's walkthrough moves the clock with
+ * `POST /v1/simulator/clock`, which a gateway started without `--clock simulated` answered only with
+ * `no route POST /v1/simulator/clock`, as if the path were mistyped.
+ */
+function simulatorNotFoundHint(deps: HttpDeps): NotFoundHint {
+  return (_method, path) => {
+    if (!path.startsWith('/v1/simulator/')) return undefined;
+    if (!deps.simulator) {
+      return 'the simulator routes are served only while the built-in simulator SMSC is the upstream (--upstream simulator, the default), not with smpp:// links, --upstream-file or --role ingress';
+    }
+    if (path === '/v1/simulator/clock' && !deps.simulatedClock) {
+      return 'this gateway runs on the system clock; start it with --clock simulated to move time with POST /v1/simulator/clock';
+    }
+    return undefined;
+  };
+}
+
 export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const f = Fastify({
     logger: deps.logger ?? false,
@@ -71,7 +89,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     // …and so do requests Node's parser refuses before fastify sees them (a raw UTF-8 query string).
     clientErrorHandler,
   });
-  registerErrorHandler(f);
+  registerErrorHandler(f, simulatorNotFoundHint(deps));
   registerValidation(f);
   await f.register(swagger, {
     openapi: {

@@ -14,7 +14,13 @@ function fieldOf(e: FastifyError): string | undefined {
   return f || (e.validationContext ?? undefined);
 }
 
-export function registerErrorHandler(f: FastifyInstance): void {
+/**
+ * Why a route that exists in some configurations is not served here, for the 404's message (the
+ * simulator routes: their absence is the configuration, not a typo in the path).
+ */
+export type NotFoundHint = (method: string, path: string) => string | undefined;
+
+export function registerErrorHandler(f: FastifyInstance, notFoundHint?: NotFoundHint): void {
   f.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof SmsguardError) {
       return reply.code(HTTP_STATUS[err.code]).send({ error: err.toBody() });
@@ -42,7 +48,11 @@ export function registerErrorHandler(f: FastifyInstance): void {
     req.log.error({ err: { message: err.message, stack: err.stack } }, 'unhandled error');
     return reply.code(500).send({ error: { code: 'internal_error', message: 'internal error' } satisfies ErrorBody });
   });
-  f.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } satisfies ErrorBody }));
+  f.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0];
+    const hint = notFoundHint?.(req.method, path);
+    return reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${path}${hint ? `: ${hint}` : ''}` } satisfies ErrorBody });
+  });
 }
 
 /**
