@@ -130,7 +130,9 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
     if (l.syscall === 'listen' && config.role !== 'egress' && l.port === config.smppPort) {
       throw new ConfigError([`smpp-host / smpp-port: ${config.smppHost}:${config.smppPort}: ${listenProblem(l)}`]);
     }
-    throw new ConfigError([`upstream / smpp-port: ${(e as Error).message}`]);
+    const m = (e as Error).message;
+    // parseUpstreamUrl's messages already name the setting (`upstream: …`)
+    throw new ConfigError([m.startsWith('upstream') ? m : `upstream / smpp-port: ${m}`]);
   }
   undo('smpp', () => smpp.close());
   const sweeper = new ConsentSweeper(app.ctx);

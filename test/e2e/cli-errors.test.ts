@@ -149,3 +149,10 @@ test('start on an SMPP port already in use: said as for the HTTP port, naming th
     await new Promise((r) => taken.close(r));
   }
 });
+
+test('a bad --upstream URL is one configuration line naming the setting once', () => {
+  // Before: `upstream / smpp-port: upstream: window=abc is not a non-negative number`.
+  const r = cli('start', '--db', join(dir, 'upstream-url.db'), '--http-port', '0', '--smpp-port', '0', '--upstream', 'smpp://u:p@127.0.0.1:1?window=abc');
+  assert.equal(r.code, 1, r.out + r.err);
+  assert.equal(r.err, 'invalid configuration:\n  upstream: window=abc is not a non-negative number\n');
+});
