@@ -41,10 +41,29 @@ export interface ExportManifest {
    * made with `allowDamaged`: each failed chain names its first bad record.
    */
   verification: { ok: boolean; checked: number; chains: { chain: string; ok: boolean; checked: number; failure?: ChainFailure }[] };
+  /**
+   * The rule ids, in stage order, of every pipeline the exported submissions name: an `mt` record
+   * keeps its verdicts compactly (`verdicts: {pipeline, outcomes: "PPS…F", notes: {index: note}}`),
+   * one letter per stage of its pipeline, which the file alone could not spell out. An id is
+   * `pl_` + the first 12 hex of SHA-256 over the rule ids joined by `\n`, so the recipient can check
+   * the list against it; null for an id the store does not know.
+   */
+  pipelines: Record<string, readonly string[] | null>;
   keyId: string;
   publicKey: string;
   /** Ed25519 (base64) over the canonical JSON of this manifest without `signature`. */
   signature?: string;
+}
+
+/** The pipeline id of a stored `mt` body's compact verdicts; null for a system message or a damaged body. */
+function pipelineOf(body: unknown): string | null {
+  try {
+    const b = (typeof body === 'string' ? JSON.parse(body) : body) as { verdicts?: { pipeline?: unknown } } | null;
+    const pl = b?.verdicts?.pipeline;
+    return typeof pl === 'string' ? pl : null;
+  } catch {
+    return null;
+  }
 }
 
 const CSV_COLUMNS = ['seq', 'month', 'id', 'at', 'kind', 'content_provider_id', 'msisdn', 'ref', 'port', 'type', 'decision', 'rule', 'hash', 'body'] as const;
@@ -132,6 +151,7 @@ export async function runExport(ctx: AppContext, actor: string, f: ExportFilter,
   };
   const byKind: Record<string, number> = {};
   const byMonth: Record<string, number> = {};
+  const pipelineIds = new Set<string>();
   let first: number | null = null;
   let last = 0;
   let n = 0;
@@ -145,6 +165,10 @@ export async function runExport(ctx: AppContext, actor: string, f: ExportFilter,
       chunk += exportLine(r, format);
       digest.update(`${r.seq}:${Buffer.from(r.hash).toString('hex')}\n`);
       byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
+      if (r.kind === 'mt') {
+        const pl = pipelineOf(r.body);
+        if (pl) pipelineIds.add(pl);
+      }
       const m = r.month ?? monthOf(r.at);
       byMonth[m] = (byMonth[m] ?? 0) + 1;
       first ??= r.seq;
@@ -155,6 +179,8 @@ export async function runExport(ctx: AppContext, actor: string, f: ExportFilter,
     after = rows[rows.length - 1].seq;
     io.progress?.(n, Math.max(total, n));
   }
+  const pipelines: Record<string, readonly string[] | null> = {};
+  for (const id of [...pipelineIds].sort()) pipelines[id] = await a.pipelineRules(id);
   const heads = await svc.publishHeads();
   const months = new Set(Object.keys(byMonth));
   const manifest: ExportManifest = {
@@ -169,6 +195,7 @@ export async function runExport(ctx: AppContext, actor: string, f: ExportFilter,
     recordsDigest: digest.digest('hex'),
     heads: heads.filter((h) => months.has(h.chain) || (h.chain === 'retained' && [...months].some((m) => !heads.some((x) => x.chain === m)))),
     verification: { ok: verified.ok, checked: verified.checked, chains: verified.chains.map((c) => ({ chain: c.chain, ok: c.ok, checked: c.checked, ...(c.failure ? { failure: c.failure } : {}) })) },
+    pipelines,
     keyId: svc.signer.keyId,
     publicKey: svc.signer.publicKey,
   };

@@ -608,6 +608,11 @@ export interface RecordArchive {
   /** Records of one content provider with `from <= at < to`, seq order, after `afterSeq`. */
   scanProvider(contentProviderId: string, from: number, to: number, afterSeq: number, limit: number): Promise<RecordChainRow[]>;
   heads(): Promise<StoredHead[]>;
+  /**
+   * The ordered rule ids of a pipeline that compact verdicts in `mt` records name (`pl_…`,
+   * src/store/verdict-codec.ts: one letter per stage, in this order); null when the id is unknown.
+   */
+  pipelineRules(id: string): Promise<readonly string[] | null>;
   addHead(h: StoredHead): Promise<void>;
   /** Counts records per kind in ended months that have no counts yet (once per month). */
   seal(months: string[]): Promise<void>;

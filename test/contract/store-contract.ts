@@ -12,6 +12,7 @@ import { OPERATOR_ACCOUNT_ID } from '../../src/domain/case.js';
 import type { CaseEventRow, CaseRow } from '../../src/ports/cases.js';
 import { canonicalRecord, canonicalRetained, chainHash, genesisHash, monthOf } from '../../src/domain/hash-chain.js';
 import { verifyChains } from '../../src/app/records-verify.js';
+import { pipelineId } from '../../src/store/verdict-codec.js';
 import { T0, MIN, HOUR, DAY, cpRow, decision, item, minuteLimit, msisdn, seedProvider, uid } from './fixtures.js';
 import type { SmppDeliveryStore } from '../../src/ports/smpp-deliveries.js';
 import { smppDeliveriesContract } from './smpp-deliveries-contract.js';
@@ -1070,6 +1071,18 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
     });
 
     describe('records: archive (hash chains, heads, holds, purge)', () => {
+      test('the rule list of a pipeline that recorded verdicts name is read back by its id (inspection exports carry it)', async () => {
+        const { cp, service } = await seedProvider(s);
+        const rules = ['sender.port-exists', 'test.rule', 'verification.frequency'];
+        const d = (): Decision => ({ ...decision(true), pipeline: rules, verdicts: rules.map((rule) => ({ rule, article: 'test', profile: 'cn-2015', outcome: 'pass' as const })) }) as unknown as Decision;
+        await s.messages.decideAndRecord([item({ cp: cp.id, from: service, to: msisdn() })], d);
+        const mt = (await s.records.queryRecords({ contentProviderId: cp.id, kind: 'mt', limit: 1 })).records[0];
+        const id = (mt.body as { verdicts: { pipeline: string } }).verdicts.pipeline;
+        assert.equal(id, pipelineId(rules));
+        assert.deepEqual(await s.records.archive!.pipelineRules(id), rules);
+        assert.equal(await s.records.archive!.pipelineRules('pl_000000000000'), null);
+      });
+
       test('each month is a chain over the canonical bytes; heads and holds round-trip; purge keeps held records in retained, drops the month', async () => {
         const a = s.records.archive;
         assert.ok(a, 'every store keeps the record archive');

@@ -43,6 +43,10 @@ const kindsOf = (rows: { kind: keyof KindCounts; n: number }[]): KindCounts => O
 export class PgRecordArchive implements RecordArchive {
   constructor(private readonly pool: Pool, private readonly linker: PgRecordsLinker, private readonly writer: PgRecordsWriter) {}
 
+  pipelineRules(id: string): Promise<readonly string[] | null> {
+    return this.writer.rulesOf(id);
+  }
+
   /** Links what has committed (see records-linker.ts); `start` calls it every few seconds. */
   link(opts: { wait?: boolean } = {}): Promise<number> {
     return this.linker.link({ wait: opts.wait ?? true });

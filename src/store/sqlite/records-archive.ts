@@ -28,6 +28,11 @@ export class SqliteRecordArchive implements RecordArchive {
     return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
   }
 
+  async pipelineRules(id: string): Promise<readonly string[] | null> {
+    const rules = this.db.prepare('SELECT rules FROM pipelines WHERE id = ?').pluck().get(id) as string | undefined;
+    return rules === undefined ? null : (JSON.parse(rules) as string[]);
+  }
+
   async countKinds(chain: string, seqs?: number[]): Promise<KindCounts> {
     if (chain !== RETAINED && !this.writer.liveMonths().includes(chain)) return {};
     return this.kindCounts(this.writer.on(chain), seqs);

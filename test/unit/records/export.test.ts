@@ -7,6 +7,7 @@ import { runExport } from '../../../src/app/inspect-export.js';
 import { recordsFor } from '../../../src/app/records-service.js';
 import { verifyTextSignature, verifyHeadSignature } from '../../../src/app/records-signing.js';
 import { canonicalJson } from '../../../src/domain/hash-chain.js';
+import { pipelineId } from '../../../src/store/verdict-codec.js';
 
 test('jsonl and csv exports with a signed manifest', async () => {
   const g = await startTestGateway();
@@ -36,6 +37,14 @@ test('jsonl and csv exports with a signed manifest', async () => {
       // the chains under the export were recomputed before it was signed, and the manifest says so
       assert.equal(m.verification.ok, true);
       assert.ok(m.verification.chains.length >= 1 && m.verification.chains.every((c) => c.ok && c.checked > 0));
+      // The verdicts of a submission are stored one letter per stage of its pipeline: the manifest
+      // spells out each pipeline the exported submissions name, so the file reads without the gateway.
+      const mts = expected.filter((r) => r.kind === 'mt');
+      const ids = [...new Set(mts.map((r) => (r.body as { verdicts: { pipeline: string } }).verdicts.pipeline))];
+      assert.deepEqual(Object.keys(m.pipelines), ids);
+      const view = (await g.http.inject({ method: 'GET', url: `/v1/messages/${mts[0].id}`, headers: cp.auth })).json() as { verdicts: { rule: string }[] };
+      assert.deepEqual(m.pipelines[ids[0]], view.verdicts.map((v) => v.rule));
+      assert.equal(pipelineId(m.pipelines[ids[0]]!), ids[0], 'the id is the hash of the list');
       const lines = text.trim().split('\n');
       if (format === 'jsonl') {
         const rows = lines.map((l) => JSON.parse(l));
