@@ -7,13 +7,14 @@
 import { ConfigError } from '../config/schema.js';
 import { SmsguardError, type ErrorCode } from '../domain/errors.js';
 import { GatewayLockedError } from '../store/sqlite/gateway-lock.js';
+import { DatabaseUnreachableError } from '../store/open.js';
 
 /** Codes that report something wrong inside smsguard or beyond it, not in what the user gave. */
 const INTERNAL: ReadonlySet<ErrorCode> = new Set(['internal_error', 'upstream_unavailable']);
 
 /** True for a failure the user caused and can fix from its message alone. */
 export function isUserError(e: unknown): boolean {
-  return e instanceof ConfigError || e instanceof GatewayLockedError || (e instanceof SmsguardError && !INTERNAL.has(e.code));
+  return e instanceof ConfigError || e instanceof GatewayLockedError || e instanceof DatabaseUnreachableError || (e instanceof SmsguardError && !INTERNAL.has(e.code));
 }
 
 /**

@@ -43,13 +43,43 @@ export async function requireExistingInstall(db: string, schema?: string): Promi
   requireExistingDatabase(db);
   if (!isPostgresUrl(db) || !schema) return;
   const client = new pg.Client({ connectionString: db, connectionTimeoutMillis: 10_000 });
-  await client.connect();
+  await client.connect().catch((e: unknown) => {
+    throw connectProblem(e, db);
+  });
   try {
     const r = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [checkSchemaName(schema)]);
     if (r.rowCount === 0) throw new SmsguardError('not_found', `no schema ${schema} in ${withoutPassword(db)}`, {}, 'db-schema');
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** The PostgreSQL server of a `--db` URL cannot be reached or refused its user: the operator's to fix, said in one line. */
+export class DatabaseUnreachableError extends Error {
+  override readonly name = 'DatabaseUnreachableError';
+}
+
+/**
+ * A PostgreSQL server's refusal that the person at the terminal can act on, said in one line: the
+ * database in the URL does not exist (README's `smsguard migrate --db postgres://…/smsguard` on a
+ * fresh server: `migrate` creates tables and a schema, not the database), the server is not there,
+ * or it refused the user. Anything else is passed on as it is (with its stack: not expected).
+ */
+export function connectProblem(e: unknown, url: string): unknown {
+  const err = e as { code?: string; message?: string };
+  const u = new URL(url);
+  const where = withoutPassword(url);
+  const name = decodeURIComponent(u.pathname.replace(/^\//, '')) || u.username || 'postgres';
+  if (err.code === '3D000') {
+    return new SmsguardError('not_found', `no database ${name} in ${where}: create it first (createdb ${name}, or CREATE DATABASE ${name}), then smsguard migrate creates its tables`, {}, 'db');
+  }
+  if (err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' || err.code === 'EHOSTUNREACH') {
+    return new DatabaseUnreachableError(`cannot reach PostgreSQL at ${u.hostname || 'localhost'}:${u.port || '5432'} (${err.code}): is it running, and is --db right?`);
+  }
+  if (err.code === '28P01' || err.code === '28000') {
+    return new DatabaseUnreachableError(`PostgreSQL at ${u.hostname || 'localhost'}:${u.port || '5432'} refused user ${u.username || '(none)'}: ${err.message}`);
+  }
+  return e;
 }
 
 /** A PostgreSQL URL fit to print: its password blanked. */
@@ -67,7 +97,9 @@ function withoutPassword(url: string): string {
 export async function openStore(db: string, opts: { schema?: string; poolSize?: number; existing?: boolean } = {}): Promise<OpenedStore> {
   if (opts.existing) await requireExistingInstall(db, opts.schema);
   if (isPostgresUrl(db)) {
-    const store = await PostgresStore.open({ url: db, schema: opts.schema, max: opts.poolSize });
+    const store = await PostgresStore.open({ url: db, schema: opts.schema, max: opts.poolSize }).catch((e: unknown) => {
+      throw connectProblem(e, db);
+    });
     return { store, kind: 'postgres', description: `PostgreSQL ${withoutPassword(db)}${opts.schema ? ` (schema ${opts.schema})` : ''}` };
   }
   // Each month of records is a file beside the main one (src/store/sqlite/month-files.ts).

@@ -156,3 +156,24 @@ test('a bad --upstream URL is one configuration line naming the setting once', (
   assert.equal(r.code, 1, r.out + r.err);
   assert.equal(r.err, 'invalid configuration:\n  upstream: window=abc is not a non-negative number\n');
 });
+
+test('a PostgreSQL database that is not there, or a server not reachable, is one line saying what to do, for migrate, start and the other commands', async () => {
+  // Before: README's `smsguard migrate --db postgres://…/smsguard` on a fresh server printed pg's
+  // `error: database "smsguard" does not exist` with a stack trace; migrate creates tables, not databases.
+  const missing = new URL(TEST_PG_URL);
+  const name = `sg_missing_${process.pid}`;
+  missing.pathname = `/${name}`;
+  const free = createServer();
+  await new Promise<void>((r) => free.listen(0, '127.0.0.1', r));
+  const port = (free.address() as { port: number }).port;
+  await new Promise((r) => free.close(r));
+  const unreachable = `postgres://postgres@127.0.0.1:${port}/smsguard`;
+  for (const args of [['migrate'], ['start', '--http-port', '0', '--smpp-port', '0'], ['token', 'create', '--role', 'admin'], ['records', 'verify', '--db-schema', 'nu']]) {
+    const r = cli(...args, '--db', missing.toString());
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.out}${r.err}`);
+    assertOneLine(r.err, new RegExp(`^smsguard: no database ${name} in postgres://.*: create it first \\(createdb ${name}, or CREATE DATABASE ${name}\\), then smsguard migrate creates its tables$`));
+    const u = cli(...args, '--db', unreachable);
+    assert.equal(u.code, 1, `${args.join(' ')}: ${u.out}${u.err}`);
+    assertOneLine(u.err, new RegExp(`^smsguard: cannot reach PostgreSQL at 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\): is it running, and is --db right\\?$`));
+  }
+});
