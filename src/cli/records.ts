@@ -172,8 +172,34 @@ async function openApp(opts: Record<string, unknown>): Promise<{ app: App; store
   // that must exist already, checked before anything (the signing key below) is written beside it.
   const { store } = await openStore(config.db, { schema: config.dbSchema, existing: true });
   const app = new App({ store, clock: new SystemClock(), profile: resolveProfile(config.profile as ProfileId, JSON.parse(config.profileOverrides) as ParamOverrides) });
+  try {
+    await requireGatewayKey(config, store);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   const svc = configureRecords(app.ctx, resolveRecordsSigner(config).signer);
   return { app, store, svc, config };
+}
+
+/**
+ * A records or inspect command finds the key the gateway signs with, or says where to find it. The
+ * default key lives beside a SQLite database, but for a PostgreSQL URL in ./var of the working
+ * directory: run elsewhere, a command generated a new key there, and `records verify` then reported
+ * every head the gateway had signed as `signature_invalid` (exit 2, a tamper alarm over intact
+ * records). A database whose heads name no key yet lets the command make one, as before.
+ */
+async function requireGatewayKey(config: Config, store: Store): Promise<void> {
+  if (config.recordsSigningKey || config.db === ':memory:') return;
+  const path = defaultSigningKeyPath(config.db);
+  if (existsSync(path)) return;
+  const heads = (await store.records.archive?.heads()) ?? [];
+  if (!heads.length) return;
+  const keys = [...new Set(heads.map((h) => h.keyId))];
+  throw new ConfigError([
+    `records keys (SMSGUARD_RECORDS_SIGNING_KEY): no signing key at ${path}, and the heads in this database were signed with key${keys.length > 1 ? 's' : ''} ${keys.join(', ')}: `
+    + `run the command where the gateway keeps its key (${/^[a-z][a-z0-9+.-]*:\/\//i.test(config.db) ? 'for PostgreSQL, ./var of the directory the gateway runs in' : 'beside the database'}), or give it with SMSGUARD_RECORDS_SIGNING_KEY=file:PATH`,
+  ]);
 }
 
 /** The last line of `records verify`: how many records and months were checked, and the verdict. */

@@ -9,11 +9,16 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { App } from '../../src/app/app.js';
+import { SystemClock } from '../../src/simulator/clock.js';
+import { resolveProfile } from '../../src/profiles/index.js';
+import { RecordsSigner } from '../../src/app/records-signing.js';
+import { configureRecords } from '../../src/app/records-service.js';
 import { TEST_PG_URL } from '../helpers/pg.js';
 
 const BIN = fileURLToPath(new URL('../../bin/smsguard.js', import.meta.url));
@@ -176,4 +181,29 @@ test('a PostgreSQL database that is not there, or a server not reachable, is one
     assert.equal(u.code, 1, `${args.join(' ')}: ${u.out}${u.err}`);
     assertOneLine(u.err, new RegExp(`^smsguard: cannot reach PostgreSQL at 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\): is it running, and is --db right\\?$`));
   }
+});
+
+test('records commands run away from the gateway\'s key refuse in one line naming the key the heads were signed with, and generate none', async () => {
+  // Before: the command generated a new default key (for PostgreSQL in ./var of whatever directory
+  // it ran in) and `records verify` reported every head the gateway had signed as signature_invalid,
+  // exit 2: a tamper alarm over intact records.
+  const sub = join(dir, 'elsewhere');
+  const path = join(sub, 'signed.db');
+  mkdirSync(sub);
+  const s = new SqliteStore(path);
+  const app = new App({ store: s, clock: new SystemClock(), profile: resolveProfile('cn-2015') });
+  const { signer, pem } = RecordsSigner.generate();
+  await s.records.appendAudit(Date.now(), 'test', 'probe', {});
+  await configureRecords(app.ctx, signer).publishHeads();
+  await s.close();
+  for (const args of [['records', 'verify'], ['records', 'heads'], ['inspect', 'export', '--content-provider', 'cp_1', '--from', '2026-01-01', '--to', '2027-01-01', '--out', join(sub, 'out')]]) {
+    const r = cli(...args, '--db', path);
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.out}${r.err}`);
+    assert.equal(r.err, `invalid configuration:\n  records keys (SMSGUARD_RECORDS_SIGNING_KEY): no signing key at ${join(sub, 'records-signing.key')}, and the heads in this database were signed with key ${signer.keyId}: run the command where the gateway keeps its key (beside the database), or give it with SMSGUARD_RECORDS_SIGNING_KEY=file:PATH\n`);
+    assert.equal(existsSync(join(sub, 'records-signing.key')), false, 'no key generated');
+  }
+  // given the key, verify passes
+  writeFileSync(join(sub, 'gw.key'), pem);
+  const ok = spawnSync(process.execPath, [BIN, 'records', 'verify', '--db', path], { encoding: 'utf8', env: { ...ENV, SMSGUARD_RECORDS_SIGNING_KEY: `file:${join(sub, 'gw.key')}` }, cwd: dir, timeout: 60_000 });
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
 });
