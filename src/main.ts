@@ -121,7 +121,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
       deliveryMaxAgeMs: config.smppDeliveryMaxAgeHours * 3_600_000,
       // over NATS every ingress hears each receipt/MO: only the one with the provider's receiver sends it
       sharedEvents: config.queue !== undefined,
-      log: (msg, f) => log.warn(f ?? {}, msg),
+      log: (msg, f, level) => (level === 'info' ? log.info(f ?? {}, msg) : log.warn(f ?? {}, msg)),
     });
   } catch (e) {
     // The SMPP server's own port taken (or its host not ours) is said as for the HTTP port; any other

@@ -13,6 +13,7 @@ import { parseUpstreamUrl, type UpstreamLinkConfig } from './client/config.js';
 import { SmppCredentials } from './server/credentials.js';
 import { SmppServer, type SmppServerApp } from './server/server.js';
 import { SmppSimulatorServer, type SimulatorOutbox } from './simulator/simulator-server.js';
+import type { SmppLog } from './log.js';
 
 export interface StartSmppOptions {
   app: SmppServerApp;
@@ -41,7 +42,7 @@ export interface StartSmppOptions {
   deliveryMaxAgeMs?: number;
   /** Every SMPP server process hears each receipt/MO event (NATS bus): see SmppServerOptions.sharedEvents. */
   sharedEvents?: boolean;
-  log?: (msg: string, fields?: Record<string, unknown>) => void;
+  log?: SmppLog;
   /**
    * Run the SMPP client on its own worker thread (default true): PDU encoding, windows and receipt
    * correlation then use the second core instead of the event loop that decides and records.

@@ -107,6 +107,10 @@ test('report port taken by a provider: one warning at start; SIGTERM with the up
       return messages.length >= 3 ? messages.length : undefined;
     }, 10_000, 'the three messages at the simulator');
     assert.equal(sent, 3);
+    // A link coming up is news, not a warning (info, 30); the lines about trouble stay warnings.
+    const bound = up.output().split('\n').filter((l) => l.includes('"smpp upstream bound"')).map((l) => JSON.parse(l) as { level: number });
+    assert.ok(bound.length >= 1, up.output());
+    assert.deepEqual([...new Set(bound.map((l) => l.level))], [30]);
     // A bound ESME is told at once (docs/SMPP.md, Shutdown): unbind; a submit that crossed it gets
     // ESME_RSYSERR, so the ESME sends it again elsewhere; its unbind_resp is honoured.
     const cred = await fetch(`${up.address}/v1/content-providers/${cp.id}/smpp-credentials`, { method: 'POST', headers: { ...cp.auth, 'content-type': 'application/json' }, body: JSON.stringify({ systemId: 'shili', password: 'pw' }) });

@@ -40,7 +40,7 @@ export type FromThread =
   | { t: 'up'; k: number; ok: boolean }
   /** Whether any link is bound, each time a link goes up or down (Egress.bound). */
   | { t: 'bound'; up: boolean }
-  | { t: 'log'; msg: string; fields?: Record<string, unknown> }
+  | { t: 'log'; msg: string; fields?: Record<string, unknown>; level?: 'info' | 'warn' }
   | { t: 'closed' };
 
 /** SmppUpstream's options, and how far the thread lowers its own scheduling priority. */
@@ -132,7 +132,7 @@ export class ThreadedUpstream implements Egress {
         this.opts.onBound?.(m.up);
         return;
       case 'log':
-        this.opts.log?.(m.msg, m.fields);
+        this.opts.log?.(m.msg, m.fields, m.level);
         return;
       case 'closed':
         this.onClosed?.();

@@ -19,7 +19,7 @@ const { threadNice, ...opts } = workerData as Omit<ThreadedUpstreamOptions, 'log
 lowerThreadPriority(threadNice);
 const send = (m: FromThread) => port.postMessage(m);
 
-const upstream = new SmppUpstream({ ...opts, log: (msg, fields) => send({ t: 'log', msg, fields }), onBound: (up) => send({ t: 'bound', up }) });
+const upstream = new SmppUpstream({ ...opts, log: (msg, fields, level) => send({ t: 'log', msg, fields, level }), onBound: (up) => send({ t: 'bound', up }) });
 
 let results: [number, SubmitResult | { error: string }][] = [];
 let receipts: [number, DeliveryReceipt][] = [];

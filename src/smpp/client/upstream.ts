@@ -31,6 +31,7 @@ import { deleteKeepingSlots } from '../../runtime/lru-delete.js';
 import { Fifo } from '../../runtime/fifo.js';
 import { deferred, follow, type Deferred } from '../../runtime/deferred.js';
 import { SlotMap } from '../../runtime/slot-map.js';
+import type { SmppLog } from '../log.js';
 
 /**
  * Default earlyReceiptMs. An SMSC that reports before it answers does so within milliseconds of the
@@ -62,7 +63,7 @@ export interface UpstreamOptions {
    */
   receiptAckTimeoutMs?: number;
   link?: Omit<LinkOptions, 'onDeliver' | 'onStateChange'>;
-  log?: (msg: string, fields?: Record<string, unknown>) => void;
+  log?: SmppLog;
   /** Told whether any link is bound (Egress.bound) each time a link goes up or down. */
   onBound?: (bound: boolean) => void;
 }
@@ -191,7 +192,7 @@ export class SmppUpstream implements Egress {
       ...opts.link,
       onDeliver: (pdu, link) => this.onDeliver(pdu, link),
       onStateChange: (l, up, reason) => {
-        opts.log?.(up ? 'smpp upstream bound' : 'smpp upstream down', { link: l.cfg.name, reason });
+        opts.log?.(up ? 'smpp upstream bound' : 'smpp upstream down', { link: l.cfg.name, reason }, up ? 'info' : 'warn');
         opts.onBound?.(this.bound());
       },
     }));

@@ -17,6 +17,7 @@ import { decodePdu, encodePdu } from '../pdu/codec.js';
 import type { SmPdu } from '../pdu/types.js';
 import type { NewSmppDelivery, SmppDeliveryKind, SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
 import { maskMsisdn } from '../../domain/msisdn.js';
+import type { SmppLog } from '../log.js';
 
 /** One deliver_sm for a provider, with what the store needs to keep it. */
 export interface Delivery {
@@ -54,7 +55,7 @@ export interface ProviderDeliveriesOptions {
   room(cpId: string): number;
   /** Providers with a receiver/transceiver bind on this process. */
   boundProviders(): string[];
-  log?: (msg: string, fields?: Record<string, unknown>) => void;
+  log?: SmppLog;
   /** Undelivered deliver_sm are dropped after this age (default 72 h). */
   maxAgeMs?: number;
   /** A claimed row stays ours this long (default 60 s; a send takes at most the 10 s response timeout after it leaves). */

@@ -26,6 +26,7 @@ import { ProviderDeliveries, type DeliverCtx, type Delivery } from './provider-d
 import { Reassembler, type OpenSet, type ReassemblyLimits } from './reassembly.js';
 import { defaultTypeForPortKind, readSubmit, type SubmitFields } from './translate.js';
 import { SubmitBatcher } from './batcher.js';
+import type { SmppLog } from '../log.js';
 
 /** An upstream receipt's err field as the receipt book keeps it in a status detail (`err:0B1`). */
 const CARRIER_ERR = /^err:([0-9A-Za-z]{1,3})$/;
@@ -72,7 +73,7 @@ export interface SmppServerOptions {
   unbindWaitMs?: number;
   now?: () => number;
   /** Failures the operator should see (never message content). */
-  log?: (msg: string, fields?: Record<string, unknown>) => void;
+  log?: SmppLog;
 }
 
 type Conn = SmppConnection<DeliverCtx>;
