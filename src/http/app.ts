@@ -89,6 +89,10 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     // …and so do requests Node's parser refuses before fastify sees them (a raw UTF-8 query string).
     clientErrorHandler,
   });
+  // Every body is JSON (or a route's own type: JSONL reports, the pages' forms). Fastify's default
+  // text/plain parser handed JSON sent as text/plain to the schema as a string ('body: must be
+  // object'); without it such a body gets the 415 that says which header to send (errors.ts).
+  f.removeContentTypeParser('text/plain');
   registerErrorHandler(f, simulatorNotFoundHint(deps));
   registerValidation(f);
   await f.register(swagger, {

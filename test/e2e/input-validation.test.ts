@@ -193,6 +193,11 @@ describe('input validation', () => {
     const xml = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: { ...cp.auth, 'content-type': 'application/xml; charset=utf-8' }, payload: body });
     assert.equal(xml.statusCode, 415, xml.body);
     assert.match(xml.json().error.message, /^content-type: application\/xml is not accepted here; send the body as JSON with the header content-type: application\/json$/);
+    // JSON sent as text/plain (curl --data-binary with -H 'content-type: text/plain', some HTTP
+    // libraries' default for a string body) was parsed as a string and answered 'body: must be object'.
+    const text = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: { ...cp.auth, 'content-type': 'text/plain; charset=utf-8' }, payload: body });
+    assert.equal(text.statusCode, 415, text.body);
+    assert.equal(text.json().error.message, 'content-type: text/plain is not accepted here; send the body as JSON with the header content-type: application/json');
     const json = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: { ...cp.auth, 'content-type': 'application/json' }, payload: body });
     assert.equal(json.statusCode, 202, json.body);
   });
