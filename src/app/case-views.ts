@@ -85,7 +85,7 @@ export async function getCaseDetail(ctx: AppContext, p: Principal, id: string): 
 export async function listCases(ctx: AppContext, p: Principal, q: { state?: string; contentProviderId?: string; msisdn?: string; limit?: number; cursor?: string }): Promise<{ cases: CaseView[]; nextCursor: string | null }> {
   if (p.role === 'public') throw new SmsguardError('unauthorized', 'Authorization: Bearer <token> required');
   const states = q.state ? q.state.split(',').filter(Boolean) : undefined;
-  if (states && !states.every(isCaseState)) throw new SmsguardError('invalid_request', 'state: one or more of received, forwarded, investigating, answered, closed, escalated, withdrawn', {}, 'state');
+  if (states && !states.every(isCaseState)) throw new SmsguardError('invalid_request', 'state: one or more of received, forwarded, investigating, answered, closed, escalated, withdrawn', {}, 'state', { id: 'state_unknown' });
   let msisdn: string | undefined;
   if (q.msisdn) {
     msisdn = normalizeMsisdnLenient(q.msisdn) ?? undefined;

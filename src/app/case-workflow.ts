@@ -49,8 +49,8 @@ export function emitComplaint(ctx: AppContext, c: CaseRow, action: CaseAction | 
 export async function loadVisible(ctx: AppContext, p: Principal, id: string): Promise<CaseRow> {
   const c = await ctx.store.cases.getCase(id);
   // A provider touching another provider's case: forbidden (issue 2); scopes of other roles stay not_found.
-  if (c && p.role === 'content-provider' && !canSee(p, c)) throw new SmsguardError('forbidden', `case ${id} is not about this content provider`);
-  if (!c || !canSee(p, c) || !(await caseInProvince(ctx, p, c))) throw new SmsguardError(p.role === 'public' ? 'unauthorized' : 'not_found', `no case ${id}`);
+  if (c && p.role === 'content-provider' && !canSee(p, c)) throw new SmsguardError('forbidden', `case ${id} is not about this content provider`, {}, undefined, { id: 'case_other_provider', params: { id } });
+  if (!c || !canSee(p, c) || !(await caseInProvince(ctx, p, c))) throw new SmsguardError(p.role === 'public' ? 'unauthorized' : 'not_found', `no case ${id}`, {}, undefined, { id: 'case_not_found', params: { id } });
   return c;
 }
 
@@ -86,7 +86,7 @@ function optText(v: unknown, field: string, max: number): string | null {
  * passes it, never a request body.
  */
 export async function applyTransition(ctx: AppContext, p: Principal | 'system', caseId: string, actionIn: unknown, body: Record<string, unknown> = {}, opts: { reasonCode?: TrailReasonCode } = {}): Promise<CaseRow> {
-  if (!isCaseAction(actionIn)) throw new SmsguardError('invalid_request', 'action: must be one of forward, investigate, answer, close, reopen, escalate, withdraw', {}, 'action');
+  if (!isCaseAction(actionIn)) throw new SmsguardError('invalid_request', 'action: must be one of forward, investigate, answer, close, reopen, escalate, withdraw', {}, 'action', { id: 'action_unknown' });
   const action: CaseAction = actionIn;
   const actor: CaseActor = p === 'system' ? 'system' : actorOf(p);
   const actorId = p === 'system' ? 'system' : p.actorId;
@@ -99,13 +99,16 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
     const code = typeof body.accessCode === 'string' ? body.accessCode : '';
     if (!c || !c.accessCodeHash || c.accessCodeHash !== hashAccessCode(code)) throw new SmsguardError('not_found', 'no case with this reference and access code');
   } else c = await loadVisible(ctx, p, caseId);
-  if (!c) throw new SmsguardError('not_found', `no case ${caseId}`);
+  if (!c) throw new SmsguardError('not_found', `no case ${caseId}`, {}, undefined, { id: 'case_not_found', params: { id: caseId } });
   const t = findTransition(c.state, action);
   if (!t) {
-    const why = FINAL_STATES.has(c.state) ? `the case is ${c.state}` : `no transition '${action}' from ${c.state}`;
-    throw new SmsguardError('conflict', `${why}; allowed: ${allowedActions(c.state, actor).join(', ') || 'none'}`, { rule: 'complaints.workflow', article: 'rule 10' });
+    const final = FINAL_STATES.has(c.state);
+    const why = final ? `the case is ${c.state}` : `no transition '${action}' from ${c.state}`;
+    const allowed = allowedActions(c.state, actor).join(',');
+    throw new SmsguardError('conflict', `${why}; allowed: ${allowed.replace(/,/g, ', ') || 'none'}`, { rule: 'complaints.workflow', article: 'rule 10' }, undefined,
+      final ? { id: 'case_final', params: { state: c.state, allowed } } : { id: 'action_not_allowed', params: { action, state: c.state, allowed } });
   }
-  if (!t.by.includes(actor)) throw new SmsguardError('forbidden', `'${action}' is for ${t.by.join(', ')}`);
+  if (!t.by.includes(actor)) throw new SmsguardError('forbidden', `'${action}' is for ${t.by.join(', ')}`, {}, undefined, { id: 'action_for_roles', params: { action, roles: t.by.join(',') } });
   const reason = opts.reasonCode ? TRAIL_REASONS[opts.reasonCode] : optText(body.reason, 'reason', 1000);
   const patch: CasePatch = { state: t.to };
   const detail: Record<string, unknown> = opts.reasonCode ? { reasonCode: opts.reasonCode } : {};
@@ -125,7 +128,7 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
         : 'contentProviderId: the case names no known content provider; say which one to forward to', {}, 'contentProviderId',
       operatorCase ? { id: 'forward_operator_provider_unregistered', params: { id: String(cpId) } } : { id: 'forward_no_provider' });
     }
-    if (c.forwardedAt !== null) throw new SmsguardError('conflict', 'the case was already forwarded; the provider answers it');
+    if (c.forwardedAt !== null) throw new SmsguardError('conflict', 'the case was already forwarded; the provider answers it', {}, undefined, { id: 'case_already_forwarded' });
     patch.contentProviderId = cpId;
     patch.forwardedAt = now;
     patch.answerDueAt = addWorkingDays(now, ctx.profile.params.complaintAnswerWorkingDays.value);
@@ -137,7 +140,7 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
     const finding = body.finding;
     if (!FINDINGS.includes(finding as Finding)) throw new SmsguardError('invalid_request', `finding: must be one of ${FINDINGS.join(', ')}`, {}, 'finding', { id: 'finding_unknown' });
     measures = parseMeasures(body.measures, p === 'system' ? 'system' : p.role);
-    if (!c.contentProviderId) throw new SmsguardError('conflict', 'the case has no content provider to answer for');
+    if (!c.contentProviderId) throw new SmsguardError('conflict', 'the case has no content provider to answer for', {}, undefined, { id: 'case_no_provider' });
     if (c.contentProviderId === OPERATOR_ACCOUNT_ID) {
       // Opt-out, template, throttle and suspension act on a content provider's sending; the
       // operator's own messages (receipts, answers) are none of those.
@@ -164,7 +167,7 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
 
   const event = newEvent(ctx, c, action, actor, actorId, now, c.state, t.to, reason, detail);
   const ok = await ctx.store.cases.transition(c.id, c.state, patch, event, now);
-  if (!ok) throw new SmsguardError('conflict', 'the case changed meanwhile; reload it');
+  if (!ok) throw new SmsguardError('conflict', 'the case changed meanwhile; reload it', {}, undefined, { id: 'case_changed' });
   const after = { ...c, ...patch, updatedAt: now } as CaseRow;
 
   if (action === 'answer') {
@@ -338,9 +341,9 @@ async function sendAnswer(ctx: AppContext, c: CaseRow, now: number): Promise<str
  */
 export async function rematchEvidence(ctx: AppContext, p: Principal, caseId: string, body: Record<string, unknown> = {}): Promise<CaseRow> {
   if (p.role === 'public') throw new SmsguardError('unauthorized', 'Authorization: Bearer <token> required');
-  if (p.role === 'content-provider') throw new SmsguardError('forbidden', 'the centre, the operator or a regulator re-matches evidence');
+  if (p.role === 'content-provider') throw new SmsguardError('forbidden', 'the centre, the operator or a regulator re-matches evidence', {}, undefined, { id: 'role_required', params: { roles: 'report-centre,admin,regulator' } });
   const c = await loadVisible(ctx, p, caseId);
-  if (FINAL_STATES.has(c.state)) throw new SmsguardError('conflict', `the case is ${c.state}`);
+  if (FINAL_STATES.has(c.state)) throw new SmsguardError('conflict', `the case is ${c.state}`, {}, undefined, { id: 'evidence_case_final', params: { state: c.state } });
   const sender = optText(body.sender, 'sender', 40) ?? c.sender;
   if (sender && !/^\d{3,21}$/.test(sender) && !/^【[^【】]{1,16}】$/.test(sender)) throw new SmsguardError('invalid_request', 'sender: a port (digits) or a signature 【…】', {}, 'sender', { id: 'sender_shape' });
   const now = ctx.clock.now();
@@ -349,7 +352,7 @@ export async function rematchEvidence(ctx: AppContext, p: Principal, caseId: str
   const patch: CasePatch = { evidence: ev as unknown as Record<string, unknown>, matchedMessageId: ev.match?.id ?? c.matchedMessageId };
   if (!c.contentProviderId) patch.contentProviderId = ev.match?.contentProviderId ?? named;
   const event = newEvent(ctx, c, 'evidence', actorOf(p), p.actorId, now, c.state, c.state, optText(body.reason, 'reason', 1000), { matchedMessageId: patch.matchedMessageId, contentProviderId: patch.contentProviderId ?? c.contentProviderId, sender });
-  if (!(await ctx.store.cases.transition(c.id, c.state, patch, event, now))) throw new SmsguardError('conflict', 'the case changed meanwhile; reload it');
+  if (!(await ctx.store.cases.transition(c.id, c.state, patch, event, now))) throw new SmsguardError('conflict', 'the case changed meanwhile; reload it', {}, undefined, { id: 'case_changed' });
   return { ...c, ...patch, updatedAt: now } as CaseRow;
 }
 

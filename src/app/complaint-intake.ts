@@ -145,7 +145,7 @@ export async function openCase(ctx: AppContext, input: ComplaintInput, source: C
   if (opts.forward && cpId && (cpId === named || (await ctx.store.directory.getContentProvider(cpId)))) {
     // The same row of the transition table applyTransition would use, applied before the insert.
     const t = findTransition('received', 'forward');
-    if (!t || !t.by.includes(opts.forward.actor)) throw new SmsguardError('forbidden', `'forward' is for ${t?.by.join(', ') ?? 'nobody'}`);
+    if (!t || !t.by.includes(opts.forward.actor)) throw new SmsguardError('forbidden', `'forward' is for ${t?.by.join(', ') ?? 'nobody'}`, {}, undefined, { id: 'action_for_roles', params: { action: 'forward', roles: t?.by.join(',') ?? '' } });
     row.state = t.to;
     row.forwardedAt = now;
     row.answerDueAt = addWorkingDays(now, ans);

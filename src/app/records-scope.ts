@@ -88,7 +88,7 @@ export function providersVisibleTo<T extends ContentProviderRow>(p: Principal, p
  * today does it. Other principals always pass.
  */
 export function requireNowInDateRange(p: Principal, now: number): void {
-  if (!inDateRange(p, now)) throw new SmsguardError('forbidden', "today is outside this token's date range: it reads those dates only and cannot create anything now");
+  if (!inDateRange(p, now)) throw new SmsguardError('forbidden', "today is outside this token's date range: it reads those dates only and cannot create anything now", {}, undefined, { id: 'today_outside_dates' });
 }
 
 /** Validates CLI/API scope input into what tokens.scope stores. */

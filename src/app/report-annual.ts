@@ -59,9 +59,9 @@ const inc = (o: Record<string, number>, k: string, n = 1) => { o[k] = (o[k] ?? 0
  */
 export async function annualReportFor(ctx: AppContext, p: Principal, contentProviderId: string, year: number): Promise<AnnualReport> {
   requireRole(p, 'admin', 'regulator', 'content-provider');
-  if (p.role === 'content-provider' && contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', 'a content provider reads only its own annual report');
+  if (p.role === 'content-provider' && contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', 'a content provider reads only its own annual report', {}, undefined, { id: 'annual_own_only' });
   if (p.role === 'regulator') {
-    if (!(await inProvince(ctx, p, contentProviderId))) throw new SmsguardError('forbidden', `content provider ${contentProviderId} is outside this token's province`);
+    if (!(await inProvince(ctx, p, contentProviderId))) throw new SmsguardError('forbidden', `content provider ${contentProviderId} is outside this token's province`, {}, undefined, { id: 'provider_other_province', params: { id: contentProviderId } });
     if (Number.isInteger(year) && (!inDateRange(p, monthBounds(`${year}-01`).from) || !inDateRange(p, monthBounds(`${year}-12`).to - 1))) {
       throw new SmsguardError('forbidden', `year ${year} is not wholly inside this token's date range`, {}, 'year', { id: 'year_outside_dates', params: { year } });
     }
@@ -85,7 +85,7 @@ export function requireReportYear(year: number): void {
 export async function buildAnnualReport(ctx: AppContext, contentProviderId: string, year: number): Promise<AnnualReport> {
   requireReportYear(year);
   const cp = await ctx.store.directory.getContentProvider(contentProviderId);
-  if (!cp) throw new SmsguardError('not_found', `no content provider ${contentProviderId}`);
+  if (!cp) throw new SmsguardError('not_found', `no content provider ${contentProviderId}`, {}, undefined, { id: 'provider_not_found', params: { id: contentProviderId } });
   const from = monthBounds(`${year}-01`).from;
   const to = monthBounds(`${year}-12`).to;
   const months: MonthFigures[] = Array.from({ length: 12 }, (_, i) => ({ month: `${year}-${String(i + 1).padStart(2, '0')}`, accepted: {}, rejected: 0, system: 0, optOuts: 0, complaints: 0 }));

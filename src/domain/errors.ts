@@ -62,8 +62,9 @@ export interface ErrorBody extends RuleRef {
 }
 
 /**
- * Why a rejection under a broad code (`invalid_request`, `forbidden`) was made, when the reason is
- * one a person at a form can act on: a stable id with its parameters, which the web pages say in
+ * Why a rejection under a broad code (`invalid_request`, `forbidden`, `not_found`, `conflict`) was
+ * made, when the reason is one a person at a form can act on or must be told (which case is missing,
+ * what the case's state allows now): a stable id with its parameters, which the web pages say in
  * their language (src/web/form-errors.ts has a text for every id) while the message says the same in
  * English. Not part of the API's body (its schema is unchanged); a rejection without one is shown by
  * its message.
@@ -75,11 +76,16 @@ export const WHY_IDS = [
   'role_required',
   // complaints and reports
   'sender_shape', 'report_not_json', 'report_not_object', 'report_reference_missing', 'reports_too_many', 'provider_unregistered',
+  // cases: which one, its state, who acts (allowed and action as action ids, state a state id)
+  'case_not_found', 'case_other_provider', 'case_final', 'action_not_allowed', 'action_for_roles', 'action_unknown',
+  'case_already_forwarded', 'case_no_provider', 'case_changed', 'evidence_case_final', 'state_unknown', 'cursor_invalid',
   // case actions
   'forward_no_provider', 'forward_operator_provider_unregistered', 'answer_blank', 'finding_unknown',
   'measures_too_many', 'measure_kind_unknown', 'measure_operator_case', 'measure_operator_only', 'measure_amount', 'measure_rate',
   // credit files and the annual report
   'credit_kind_unknown', 'fine_amount', 'talk_needs_notes', 'year_range', 'year_outside_dates',
+  'provider_not_found', 'provider_other_province', 'operator_file_province', 'today_outside_dates', 'entry_not_found', 'entry_published',
+  'annual_own_only',
 ] as const;
 export type WhyId = (typeof WHY_IDS)[number];
 export interface Why {

@@ -48,7 +48,7 @@ export function decodeCursor(raw: string, field = 'cursor'): number {
   const m = /^([0-9a-z]{1,11})\.[0-9a-z]{2}$/.exec(raw);
   const seq = m ? Number.parseInt(m[1], 36) : Number.NaN;
   if (!m || !Number.isSafeInteger(seq) || encodeCursor(seq) !== raw) {
-    throw new SmsguardError('invalid_request', `${field}: not a cursor this API returned (pass nextCursor from the previous page unchanged)`, {}, field);
+    throw new SmsguardError('invalid_request', `${field}: not a cursor this API returned (pass nextCursor from the previous page unchanged)`, {}, field, { id: 'cursor_invalid' });
   }
   return seq;
 }

@@ -28,6 +28,18 @@ const WHY: Record<WhyId, Said> = {
   report_reference_missing: ['每条举报须带 12321 中心自己的编号（reference）。', "each report needs the centre's own reference."],
   reports_too_many: ['一次最多导入 {max} 条举报，请分批导入。', 'at most {max} reports at a time: import them in parts.'],
   provider_unregistered: ['没有已登记的企业 {id}；请填写已登记的企业，或不填。', 'there is no registered provider {id}: name a registered one, or leave it out.'],
+  case_not_found: ['没有案件 {id}，或本身份无权查看。', 'There is no case {id}, or this role may not see it.'],
+  case_other_provider: ['案件 {id} 涉及的不是本企业。', 'Case {id} is not about this provider.'],
+  case_final: ['案件{state}，不能再这样办理；现在可进行的操作：{allowed}。', 'The case is {state}, so this cannot be done; what can be done now: {allowed}.'],
+  action_not_allowed: ['案件处于“{state}”状态，不能“{action}”；现在可进行的操作：{allowed}。', 'The case is {state}: “{action}” cannot be done now; what can be done now: {allowed}.'],
+  action_for_roles: ['“{action}”只能由以下身份办理：{roles}。', '“{action}” is for: {roles}.'],
+  action_unknown: ['没有这项操作。', 'There is no such action.'],
+  case_already_forwarded: ['案件已经转交，由企业答复。', 'The case was already forwarded; the provider answers it.'],
+  case_no_provider: ['案件还没有对应的企业，无法答复：请先重新匹配证据或转交给企业。', 'The case has no provider to answer for: match the evidence again or forward it first.'],
+  case_changed: ['案件刚被其他人更改，请刷新页面后再办理。', 'The case changed meanwhile: reload it and try again.'],
+  evidence_case_final: ['案件{state}，不能再重新匹配证据。', 'The case is {state}: its evidence cannot be matched again.'],
+  state_unknown: ['请从列表中选择状态。', 'Choose a state from the list.'],
+  cursor_invalid: ['翻页链接已失效，请从第一页重新打开。', 'The page link is out of date: open the first page again.'],
   forward_no_provider: ['案件没有可识别的企业，请选择要转交的企业。', 'the case names no known provider: choose the one to forward it to.'],
   forward_operator_provider_unregistered: ['没有已登记的企业 {id}；请选择已登记的企业，或选“运营方自行处理”。', "there is no registered provider {id}: choose a registered one, or the operator's own handling."],
   answer_blank: ['答复内容不能为空。', 'the answer must not be blank.'],
@@ -43,12 +55,31 @@ const WHY: Record<WhyId, Said> = {
   talk_needs_notes: ['约谈须记录约谈情况。', 'a supervision talk needs notes.'],
   year_range: ['年份须在 {min} 至 {max} 之间。', 'the year must be from {min} to {max}.'],
   year_outside_dates: ['{year} 年不完全在本令牌可查看的日期范围内。', "{year} is not wholly inside this token's dates."],
+  provider_not_found: ['没有已登记的企业 {id}。', 'There is no registered provider {id}.'],
+  provider_other_province: ['企业 {id} 不在本令牌所限的省份内。', "Provider {id} is outside this token's province."],
+  operator_file_province: ['运营方不属于任何省份：限于一个省份的令牌可以查看运营方的信用档案，但不能新增或公示（不限省份的监管令牌可以）。', "The operator belongs to no province: a token limited to a province reads the operator's credit file but does not add to it or publish from it (a regulator token not limited to a province does)."],
+  today_outside_dates: ['今天不在本令牌可查看的日期范围内：只能查看这些日期的记录，不能新建。', "Today is outside this token's dates: it reads those dates only and cannot create anything now."],
+  entry_not_found: ['没有档案记录 {id}，或本身份无权查看。', 'There is no credit-file entry {id}, or this role may not see it.'],
+  entry_published: ['该档案记录已经公示。', 'The entry is already published.'],
+  annual_own_only: ['企业只能查看本企业的年度检查报告。', 'A provider reads only its own annual report.'],
 };
 
-/** A parameter as a person reads it: roles and measures by their labels, anything else as given. */
+/**
+ * A parameter as a person reads it: roles, measures, case states and actions by their labels (the
+ * action as its form's button says it), a list of actions (`allowed`) joined, or “none”; anything
+ * else (ids, numbers) as given.
+ */
 function param(lang: Lang, name: string, v: string | number): string {
-  if (name === 'roles') return String(v).split(',').map((r) => tkOr(lang, `ar_${r}`) ?? r).join(lang === 'en' ? ', ' : '、');
+  const list = (prefix: string) => {
+    const items = String(v).split(',').filter(Boolean).map((x) => tkOr(lang, `${prefix}${x}`) ?? x);
+    return items.length ? items.join(lang === 'en' ? ', ' : '、') : lang === 'en' ? 'none' : '无';
+  };
+  if (name === 'roles') return list('ar_');
+  if (name === 'allowed') return list('ac_');
   if (name === 'kind') return tkOr(lang, `ms_${v}`) ?? String(v);
+  // In a sentence: `the case is closed` (the English labels are capitalised as they stand alone).
+  if (name === 'state') return (tkOr(lang, `st_${v}`) ?? String(v)).toLowerCase();
+  if (name === 'action') return tkOr(lang, `ac_${v}`) ?? String(v);
   return String(v);
 }
 

@@ -24,7 +24,7 @@ import { HTTP_STATUS } from '../http/error-map.js';
 import { creditPage } from './pages/credit.js';
 import { annualChooserPage } from './pages/annual.js';
 import { renderAnnualReport } from './annual-report.js';
-import { importErrorText, publicErrorText, staffErrorText } from './form-errors.js';
+import { importErrorText, publicErrorText, staffErrorText, whyText } from './form-errors.js';
 
 type Form = Record<string, string | string[]>;
 
@@ -75,10 +75,15 @@ function rejection(e: unknown): { message: string; status: number } {
   throw e;
 }
 
-/** {@link rejection} on the complaint and status pages: said to the complainant in the page's language where it can be. */
+/**
+ * {@link rejection} on the complaint and status pages: said to the complainant in the page's language
+ * where it can be (the form's words for the field, else the use case's reason, e.g. why the case can
+ * no longer be withdrawn).
+ */
 function publicRejection(e: unknown, lang: Lang): { message: string; status: number } {
   const r = rejection(e);
-  return { ...r, message: publicErrorText(lang, e as SmsguardError) ?? r.message };
+  const why = whyText(lang, (e as SmsguardError).why);
+  return { ...r, message: publicErrorText(lang, e as SmsguardError) ?? (why === null ? r.message : `${why} (${(e as SmsguardError).code})`) };
 }
 
 /** {@link rejection} on the staff pages: a field of the form by its label, in the page's language, where the rejection names one. */
@@ -172,12 +177,13 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       return render(req, reply, lang, t(lang, 'formTitle'), complaintForm(lang, { ...body, screenshot }, r.message), await who(req), r.status);
     }
   });
-  const status = async (req: FastifyRequest, reply: FastifyReply, v: { reference: string; accessCode: string }) => {
+  /** `refused`: a withdraw the use case refused, shown above the status it left. */
+  const status = async (req: FastifyRequest, reply: FastifyReply, v: { reference: string; accessCode: string }, refused?: { message: string; status: number }) => {
     const lang = langOf(req, reply);
     let s: Record<string, unknown> | null = null;
-    let error: { message: string; status: number } | undefined;
+    let error = refused;
     if (v.reference && v.accessCode) {
-      try { s = await svc().publicStatus(v.reference, v.accessCode); } catch (e) { error = publicRejection(e, lang); }
+      try { s = await svc().publicStatus(v.reference, v.accessCode); } catch (e) { error ??= publicRejection(e, lang); }
     }
     return render(req, reply, lang, t(lang, 'statusTitle'), statusForm(lang, v, s, error?.message), await who(req), error?.status ?? 200);
   };
@@ -189,8 +195,10 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   f.post('/web/complaint/withdraw', hide, async (req, reply) => {
     const form = req.body as Form;
     const v = { reference: one(form, 'reference').toUpperCase(), accessCode: one(form, 'accessCode') };
-    try { await svc().act({ role: 'public', actorId: 'public' }, v.reference, 'withdraw', { accessCode: v.accessCode }, { reasonCode: 'withdrawn_on_status_page' }); } catch (e) { rejection(e); }
-    return status(req, reply, v);
+    // A refusal (the case was answered meanwhile, a wrong code) is said above the status, not dropped.
+    let refused: { message: string; status: number } | undefined;
+    try { await svc().act({ role: 'public', actorId: 'public' }, v.reference, 'withdraw', { accessCode: v.accessCode }, { reasonCode: 'withdrawn_on_status_page' }); } catch (e) { refused = publicRejection(e, langOf(req, reply)); }
+    return status(req, reply, v, refused);
   });
   f.get('/web/public/credit', hide, async (req, reply) => {
     const lang = langOf(req, reply);

@@ -79,7 +79,7 @@ describe('annual report and complaint events', () => {
     };
     const missing = await page('/web/reports/annual?contentProviderId=cp_nope&year=2026', g.admin);
     assert.equal(missing.statusCode, 404);
-    isHtmlAlert(missing, /role="alert"[^<]*no content provider cp_nope \(not_found\)/);
+    isHtmlAlert(missing, /role="alert"[^<]*没有已登记的企业 cp_nope。 \(not_found\)/);
     const badYear = await page(`/web/reports/annual?contentProviderId=${cp.id}&year=abc`, g.admin);
     assert.equal(badYear.statusCode, 400, 'bad input');
     isHtmlAlert(badYear, /role="alert"[^<]*invalid_request/);

@@ -256,3 +256,93 @@ describe('a measure\'s result in the page\'s language, with content governance i
     assert.ok(en.includes(throttle.applied) && en.includes(block.applied), en);
   });
 });
+
+describe('rejections that name no form field, and the rest of the staff pages, in the page\'s language', () => {
+  let g: TestGateway;
+  let cp: Provider;
+  let other: Provider;
+  const cookies: Record<string, string> = {};
+  const alert = (body: string) => /role="alert">([\s\S]*?)<\/(?:p|div)>/.exec(body)?.[1] ?? '';
+
+  async function cookieFor(token: string): Promise<string> {
+    const r = await g.http.inject({ method: 'POST', url: '/web/login', headers: FORM, payload: `token=${encodeURIComponent(token)}` });
+    assert.equal(r.statusCode, 303, r.body);
+    return String(r.headers['set-cookie']).split(';')[0];
+  }
+  const file = async (msisdn: string) => (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn, sender: '10690001', text: '【示例】您的快递' } })).json() as Json;
+
+  before(async () => {
+    ({ g, cp, other } = await startWithTwoProviders());
+    cookies.regulator = await cookieFor((await g.app.auth.createToken('regulator', 'inspector')).token);
+    // cp is registered in Fujian (35): a Beijing token does not reach it.
+    cookies.beijing = await cookieFor((await g.app.auth.createToken('regulator', 'beijing', null, { province: '11' })).token);
+    cookies.centre = await cookieFor((await g.app.auth.createToken('report-centre', 'clerk')).token);
+    cookies.other = await cookieFor(other.apiKey);
+  });
+  after(async () => g.close());
+
+  test('a case\'s state that refuses the action says so with the actions it allows by their labels; a missing case, another provider\'s case', async () => {
+    const f = await file('13800138601');
+    const act = (lang: string, payload: string, headers: Record<string, string> = g.admin) =>
+      g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act?lang=${lang}`, headers: { ...FORM, ...headers }, payload });
+    const early = await act('zh', 'action=close');
+    assert.equal(early.statusCode, 409);
+    assert.equal(alert(early.body), '<strong>出错了:</strong> 案件处于“已受理”状态，不能“办结”；现在可进行的操作：转交企业、升级、撤回。 (conflict)');
+    const earlyEn = await act('en', 'action=close');
+    assert.match(alert(earlyEn.body), /The case is received: “Close” cannot be done now; what can be done now: Forward to provider, Escalate, Withdraw\. \(conflict\)$/);
+    // The API keeps its sentence.
+    const api = await g.http.inject({ method: 'POST', url: `/v1/cases/${f.id}/transitions`, headers: g.admin, payload: { action: 'close' } });
+    assert.equal(api.statusCode, 409);
+    assert.deepEqual(api.json().error, { code: 'conflict', message: "no transition 'close' from received; allowed: forward, escalate, withdraw", rule: 'complaints.workflow', article: 'rule 10' });
+
+    assert.equal((await act('zh', 'action=forward', { cookie: cookies.centre })).statusCode, 303);
+    const again = await act('zh', 'action=forward', { cookie: cookies.centre });
+    assert.match(alert(again.body), /案件处于“已转交”状态，不能“转交企业”；现在可进行的操作：升级、撤回。 \(conflict\)$/);
+    // Another provider's case: the provider learns it is not its own, in its language.
+    const theirs = await act('zh', 'action=investigate', { cookie: cookies.other });
+    assert.equal(theirs.statusCode, 403);
+    assert.equal(alert(theirs.body), `案件 ${f.id} 涉及的不是本企业。 (forbidden)`);
+    assert.equal((await act('zh', 'action=answer&text=已停止发送&finding=confirmed')).statusCode, 303);
+    assert.equal((await act('zh', 'action=close', { cookie: cookies.centre })).statusCode, 303);
+    const closed = await act('zh', 'action=reopen', { cookie: cookies.centre });
+    assert.equal(closed.statusCode, 409);
+    assert.match(alert(closed.body), /案件已办结，不能再这样办理；现在可进行的操作：无。 \(conflict\)$/);
+    const rematch = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/evidence`, headers: { ...FORM, ...g.admin }, payload: 'sender=10690001' });
+    assert.match(alert(rematch.body), /案件已办结，不能再重新匹配证据。 \(conflict\)$/);
+    const missing = await g.http.inject({ method: 'GET', url: '/web/cases/case_nobody', headers: g.admin });
+    assert.equal(missing.statusCode, 404);
+    assert.equal(alert(missing.body), '没有案件 case_nobody，或本身份无权查看。 (not_found)');
+    const stale = await g.http.inject({ method: 'GET', url: '/web/cases?cursor=bogus', headers: g.admin });
+    assert.equal(alert(stale.body), '翻页链接已失效，请从第一页重新打开。 (invalid_request)');
+    for (const page of [early, again, theirs, closed, rematch, missing, stale]) assert.doesNotMatch(alert(page.body), /allowed:|no case|not about|the case is|cursor/);
+  });
+
+  test('the status page says why a withdraw was refused instead of dropping it', async () => {
+    const f = await file('13800138602');
+    const withdraw = () => g.http.inject({ method: 'POST', url: '/web/complaint/withdraw', headers: FORM, payload: form({ reference: f.reference, accessCode: f.accessCode }) });
+    assert.equal((await withdraw()).statusCode, 200);
+    const twice = await withdraw();
+    assert.equal(twice.statusCode, 409);
+    assert.match(alert(twice.body), /案件已撤回，不能再这样办理；现在可进行的操作：无。 \(conflict\)$/);
+    assert.match(twice.body, /id="case-state">已撤回</, 'the status is still shown');
+  });
+
+  test('a province\'s regulator refused another province\'s provider, and an entry published twice, are said in the page\'s language', async () => {
+    const add = await g.http.inject({ method: 'POST', url: '/web/credit/entries', headers: { ...FORM, cookie: cookies.beijing }, payload: form({ contentProviderId: cp.id, kind: 'warning' }) });
+    assert.equal(add.statusCode, 403);
+    assert.match(alert(add.body), new RegExp(`企业 ${cp.id} 不在本令牌所限的省份内。 \\(forbidden\\)$`));
+    const report = await g.http.inject({ method: 'GET', url: `/web/reports/annual?contentProviderId=${cp.id}&year=2026`, headers: { cookie: cookies.beijing } });
+    assert.equal(report.statusCode, 403);
+    assert.match(alert(report.body), /不在本令牌所限的省份内。 \(forbidden\)$/);
+    const nobody = await g.http.inject({ method: 'POST', url: '/web/credit/entries', headers: { ...FORM, cookie: cookies.regulator }, payload: form({ contentProviderId: 'cp_nobody', kind: 'warning' }) });
+    assert.equal(nobody.statusCode, 404);
+    assert.match(alert(nobody.body), /没有已登记的企业 cp_nobody。 \(not_found\)$/);
+    assert.equal((await g.http.inject({ method: 'POST', url: '/web/credit/entries', headers: { ...FORM, cookie: cookies.regulator }, payload: form({ contentProviderId: cp.id, kind: 'warning' }) })).statusCode, 303);
+    const entry = (await g.http.inject({ method: 'GET', url: `/v1/credit/entries?contentProviderId=${cp.id}`, headers: g.admin })).json().entries[0] as Json;
+    const publish = () => g.http.inject({ method: 'POST', url: `/web/credit/entries/${entry.id}/publish`, headers: { ...FORM, cookie: cookies.regulator }, payload: '' });
+    assert.equal((await publish()).statusCode, 303);
+    const twice = await publish();
+    assert.equal(twice.statusCode, 409);
+    assert.match(alert(twice.body), /该档案记录已经公示。 \(conflict\)$/);
+  });
+});

@@ -9,7 +9,7 @@ import { SmsguardError, WHY_IDS } from '../../../src/domain/errors.js';
 import { importErrorText, staffErrorText, whyText } from '../../../src/web/form-errors.js';
 
 test('every reason id reads in both languages, its parameters filled in', () => {
-  const params = { min: 1, max: 9, roles: 'admin,regulator', kind: 'opt_out', id: 'cp_x', line: 3, reason: 'Unexpected token', year: 2027 };
+  const params = { min: 1, max: 9, roles: 'admin,regulator', kind: 'opt_out', id: 'cp_x', line: 3, reason: 'Unexpected token', year: 2027, state: 'answered', action: 'close', allowed: 'close,reopen' };
   for (const id of WHY_IDS) {
     for (const lang of ['zh', 'en'] as const) {
       const said = whyText(lang, { id, params });
@@ -20,6 +20,10 @@ test('every reason id reads in both languages, its parameters filled in', () => 
   assert.equal(whyText('zh', { id: 'role_required', params: { roles: 'report-centre,admin' } }), '这项操作需要以下身份之一：举报中心、运营方。');
   assert.equal(whyText('en', { id: 'measure_operator_only', params: { kind: 'throttle' } }), '“Throttle the provider” acts on the provider itself: only the operator takes it.');
   assert.equal(whyText('zh', undefined), null);
+  // A case's state and actions by their page labels; no action left is said as none.
+  assert.equal(whyText('zh', { id: 'action_not_allowed', params: { action: 'close', state: 'received', allowed: 'forward,escalate,withdraw' } }), '案件处于“已受理”状态，不能“办结”；现在可进行的操作：转交企业、升级、撤回。');
+  assert.equal(whyText('en', { id: 'case_final', params: { state: 'closed', allowed: '' } }), 'The case is closed, so this cannot be done; what can be done now: none.');
+  assert.equal(whyText('zh', { id: 'case_final', params: { state: 'withdrawn', allowed: '' } }), '案件已撤回，不能再这样办理；现在可进行的操作：无。');
 });
 
 test('a staff field keeps its label and explanation and adds the reason; without a known reason, the message as it is', () => {
