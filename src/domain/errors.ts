@@ -1,8 +1,8 @@
 /**
  * The one catalogue of stable error codes. Every rejection anywhere in smsguard is one of these,
  * together with the rule id and article that produced it. Edges map codes to their protocol through
- * exhaustive tables (src/http/error-map.ts, src/smpp/status-map.ts): adding a code here makes the
- * compiler demand a mapping there.
+ * exhaustive tables (src/http/error-map.ts, src/smpp/status-map.ts; the pages' labels in
+ * src/web/code-labels.ts): adding a code here makes the compiler demand a mapping there.
  */
 export const ERROR_CODES = [
   // request shape and identity

@@ -5,7 +5,8 @@
  */
 import { MESSAGE_CLASSES, type AnnualReport } from '../app/report-annual.js';
 import { esc, fmtTime, fmtYuan, CSS, ICON_LINK } from './html.js';
-import { tk, type Lang } from './i18n.js';
+import { tk, tkOr, type Lang } from './i18n.js';
+import { codeLabel } from './code-labels.js';
 
 const COLORS: Record<string, string> = { verification: '#0b5394', notification: '#6aa84f', commercial: '#e69138', public_welfare: '#8e7cc3' };
 const L = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
@@ -107,7 +108,7 @@ export function renderAnnualReport(r: AnnualReport, lang: Lang = 'zh'): string {
     series: [{ name: L(lang, '案件数', 'cases'), color: '#0b5394', values: hist }],
   });
   const rej = r.rejections.slice(0, 12);
-  const rejTable = rej.length ? `<table><thead><tr><th scope="col">${L(lang, '拦截原因', 'Rejection code')}</th><th scope="col">${L(lang, '条数', 'Count')}</th></tr></thead><tbody>${rej.map((x) => `<tr><td class="mono">${esc(x.code)}</td><td>${x.count}</td></tr>`).join('')}</tbody></table>` : `<p>${L(lang, '无', 'None')}</p>`;
+  const rejTable = rej.length ? `<table><thead><tr><th scope="col">${L(lang, '拦截原因', 'Reason')}</th><th scope="col">${L(lang, '代码', 'Code')}</th><th scope="col">${L(lang, '条数', 'Count')}</th></tr></thead><tbody>${rej.map((x) => `<tr><td>${esc(codeLabel(lang, x.code) ?? '—')}</td><td class="mono">${esc(x.code)}</td><td>${x.count}</td></tr>`).join('')}</tbody></table>` : `<p>${L(lang, '无', 'None')}</p>`;
   const monthRows = r.months.map((m) => `<tr><td>${m.month}</td>${MESSAGE_CLASSES.map((c) => `<td>${m.accepted[c] ?? 0}</td>`).join('')}<td>${m.rejected}</td><td>${m.system}</td><td>${m.optOuts}</td><td>${m.complaints}</td></tr>`).join('');
   const credit = r.credit.length
     ? `<table><thead><tr><th scope="col">${L(lang, '日期', 'Date')}</th><th scope="col">${L(lang, '类别', 'Kind')}</th><th scope="col">${L(lang, '金额（元）', 'Amount')}</th><th scope="col">${L(lang, '内容', 'Summary')}</th><th scope="col">${L(lang, '公示', 'Published')}</th></tr></thead><tbody>${r.credit.map((e) => `<tr><td>${fmtTime(e.at).slice(0, 10)}</td><td>${esc(tk(lang, `kd_${e.kind}`))}</td><td>${esc(fmtYuan(e.amountYuan))}</td><td>${esc(e.publicSummary)}</td><td>${e.publishedAt ? fmtTime(e.publishedAt).slice(0, 10) : '—'}</td></tr>`).join('')}</tbody></table>`
@@ -127,7 +128,7 @@ export function renderAnnualReport(r: AnnualReport, lang: Lang = 'zh'): string {
 <section><h2>1. ${L(lang, '发送量（按类别）', 'Volumes by class')}</h2>${volume}
 <table><thead><tr><th scope="col">${L(lang, '月份', 'Month')}</th>${MESSAGE_CLASSES.map((x) => `<th scope="col">${esc(cls(x))}</th>`).join('')}<th scope="col">${L(lang, '拦截', 'rejected')}</th><th scope="col">${L(lang, '系统', 'system')}</th><th scope="col">${L(lang, '退订', 'opt-outs')}</th><th scope="col">${L(lang, '投诉', 'complaints')}</th></tr></thead><tbody>${monthRows}</tbody></table></section>
 <section><h2>2. ${L(lang, '用户同意与退订', 'Consent and opt-outs')}</h2>
-${kv([[L(lang, '已接受商业短信', 'Commercial messages accepted'), r.consent.commercialAccepted], [L(lang, '其中有同意记录', 'of which sent under a recorded consent'), r.consent.withConsent], [L(lang, '覆盖率', 'Coverage'), pct(r.consent.coverage)], [L(lang, '新增同意', 'Consents granted'), r.consent.granted], [L(lang, '撤回同意', 'Consents withdrawn'), r.consent.withdrawn], [L(lang, '退订', 'Opt-outs'), r.optOuts.total], ...Object.entries(r.optOuts.byChannel).map(([k, v]) => [`  ${L(lang, '渠道', 'channel')} ${k}`, v] as [string, number])])}</section>
+${kv([[L(lang, '已接受商业短信', 'Commercial messages accepted'), r.consent.commercialAccepted], [L(lang, '其中有同意记录', 'of which sent under a recorded consent'), r.consent.withConsent], [L(lang, '覆盖率', 'Coverage'), pct(r.consent.coverage)], [L(lang, '新增同意', 'Consents granted'), r.consent.granted], [L(lang, '撤回同意', 'Consents withdrawn'), r.consent.withdrawn], [L(lang, '退订', 'Opt-outs'), r.optOuts.total], ...Object.entries(r.optOuts.byChannel).map(([k, v]) => [`  ${L(lang, '渠道', 'channel')} ${tkOr(lang, `och_${k}`) ?? k}`, v] as [string, number])])}</section>
 <section class="page-break"><h2>3. ${L(lang, '投诉及答复用时', 'Complaints and answer times')}</h2>${complaintsChart}
 ${kv([[L(lang, '投诉总数', 'Complaints'), c.total], [L(lang, '已答复', 'Answered'), c.answered], [L(lang, '按期答复', 'Answered on time'), c.answeredOnTime], [L(lang, '升级（超期）', 'Escalated'), c.escalated], [L(lang, '答复用时中位数（工作日）', 'Median answer time (working days)'), c.medianAnswerDays ?? '—'], [L(lang, '答复期限（工作日）', 'Answer limit (working days)'), c.answerLimit],
   ...Object.entries(c.byFinding).map(([k, v]) => [`${L(lang, '结论', 'finding')}: ${tk(lang, `fd_${k}`)}`, v] as [string, number]), ...Object.entries(c.bySource).map(([k, v]) => [`${L(lang, '来源', 'source')}: ${tk(lang, `src_${k}`)}`, v] as [string, number])])}

@@ -4,7 +4,7 @@
  * label, every action is a form that works with the keyboard and without JavaScript.
  */
 import type { Principal } from '../app/types.js';
-import { t, type Lang } from './i18n.js';
+import { t, tkOr, type Lang } from './i18n.js';
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -114,7 +114,7 @@ export function page(l: Layout): string {
     // The annual report's chooser is the operator's and a regulator's (a provider reaches its own report from its credit file).
     staff && (p.role === 'regulator' || p.role === 'admin') ? `<li><a href="/web/reports/annual">${esc(t(l.lang, 'annualReport'))}</a></li>` : '',
     staff
-      ? `<li><form method="post" action="/web/logout" style="display:inline"><button class="secondary" style="margin:0;padding:0 .6rem">${esc(t(l.lang, 'navLogout'))}</button></form> <span class="hint" style="display:inline">${esc(t(l.lang, 'signedInAs'))}: ${esc(p.role)}</span></li>`
+      ? `<li><form method="post" action="/web/logout" style="display:inline"><button class="secondary" style="margin:0;padding:0 .6rem">${esc(t(l.lang, 'navLogout'))}</button></form> <span class="hint" style="display:inline">${esc(t(l.lang, 'signedInAs'))}${l.lang === 'en' ? ': ' : '：'}<span id="signed-in-role">${esc(tkOr(l.lang, `ar_${p.role}`) ?? p.role)}</span></span></li>`
       : `<li><a href="/web/login">${esc(t(l.lang, 'navLogin'))}</a></li>`,
     `<li><a href="${esc(langLink(l.path, l.lang))}" lang="${l.lang === 'zh' ? 'en' : 'zh-CN'}">${esc(t(l.lang, 'switchLang'))}</a></li>`,
   ].join('');

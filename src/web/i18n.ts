@@ -225,6 +225,12 @@ const T = {
   ar_regulator: ['监管机构', 'regulator'],
   ar_system: ['系统', 'system'],
   ar_complainant: ['投诉人', 'complainant'],
+  // how a number was opted out (the annual report's opt-outs by channel; other channels by their own name)
+  och_sms: ['短信退订', 'SMS reply'],
+  och_complaint: ['投诉处理措施', 'complaint measure'],
+  och_api: ['接口', 'API'],
+  och_web: ['网页', 'web page'],
+  och_unknown: ['未记录', 'not recorded'],
   cls_verification: ['验证码', 'verification'],
   cls_notification: ['通知', 'notification'],
   cls_commercial: ['商业', 'commercial'],

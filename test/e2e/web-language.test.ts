@@ -345,4 +345,57 @@ describe('rejections that name no form field, and the rest of the staff pages, i
     assert.equal(twice.statusCode, 409);
     assert.match(alert(twice.body), /该档案记录已经公示。 \(conflict\)$/);
   });
+
+  test('a rule\'s refusal on the decision trail is named by its code\'s label, the stored message kept as its title', async () => {
+    const f = await file('13800138603');
+    const message = 'commercial messages only 08:00–21:00 Asia/Shanghai';
+    const evidence = { match: null, candidates: [], consent: null, history: [], verdicts: [
+      { rule: 'commercial.quiet-hours', article: 'practice', outcome: 'fail', code: 'quiet_hours', message },
+      { rule: 'sender.active', outcome: 'pass' },
+    ] };
+    const c = (await g.app.ctx.store.cases.getCase(f.id))!;
+    const at = g.clock.now();
+    assert.ok(await g.app.ctx.store.cases.transition(f.id, c.state, { evidence }, { id: 'cev_ev_1', caseId: f.id, at, kind: 'evidence', fromState: c.state, toState: c.state, actor: 'admin', actorId: 'ops', reason: null, detail: {} }, at));
+    const verdicts = (body: string) => /<table id="verdicts">([\s\S]*?)<\/table>/.exec(body)?.[1] ?? '';
+    const zh = verdicts((await g.http.inject({ method: 'GET', url: `/web/cases/${f.id}`, headers: g.admin })).body);
+    assert.match(zh, /<td class="mono">quiet_hours<\/td><td><span class="code-label" title="commercial messages only 08:00–21:00 Asia\/Shanghai">在禁止发送商业短信的时段<\/span><\/td>/);
+    assert.ok(!zh.replace(/title="[^"]*"/g, '').includes('commercial messages'), 'the English only in the title');
+    const en = verdicts((await g.http.inject({ method: 'GET', url: `/web/cases/${f.id}?lang=en`, headers: g.admin })).body);
+    assert.match(en, /<td class="mono">quiet_hours<\/td><td>commercial messages only 08:00–21:00 Asia\/Shanghai<\/td>/);
+  });
+
+  test('the role signed in, the operator\'s file, the system\'s and the complainant\'s ids, an annual report\'s channels and codes: in the page\'s language', async () => {
+    const cases = await g.http.inject({ method: 'GET', url: '/web/cases', headers: { cookie: cookies.centre } });
+    assert.match(nav(cases.body), /当前身份：<span id="signed-in-role">举报中心<\/span>/);
+    assert.match(nav((await g.http.inject({ method: 'GET', url: '/web/cases?lang=en', headers: g.admin })).body), /Signed in as: <span id="signed-in-role">operator<\/span>/);
+    // The complainant filed on the web: the trail names them by their label, not by the id `public`.
+    const f = await file('13800138604');
+    const trail = trailOf((await g.http.inject({ method: 'GET', url: `/web/cases/${f.id}`, headers: g.admin })).body);
+    assert.match(trail, /<td>投诉人<\/td>/);
+    assert.doesNotMatch(trail, />public</);
+    // An entry about the operator, and one the system wrote (a confirmed complaint), on the credit page.
+    const national = { authorization: `Bearer ${(await g.app.auth.createToken('regulator', 'national')).token}` };
+    const op = await g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: national, payload: { subjectType: 'operator', subjectId: 'operator', kind: 'warning', publicSummary: '回执短信未写明退订方式' } });
+    assert.equal(op.statusCode, 201, op.body);
+    assert.equal((await g.http.inject({ method: 'POST', url: `/v1/credit/entries/${op.json().id}/publish`, headers: national })).statusCode, 200);
+    const g2 = await file('13800138605');
+    const act = (payload: string, headers: Record<string, string>) => g.http.inject({ method: 'POST', url: `/web/cases/${g2.id}/act`, headers: { ...FORM, ...headers }, payload });
+    assert.equal((await act('action=forward', { cookie: cookies.centre })).statusCode, 303);
+    assert.equal((await act('action=answer&text=已退订&finding=confirmed&measures=opt_out', g.admin)).statusCode, 303);
+    assert.equal((await act('action=close', { cookie: cookies.centre })).statusCode, 303);
+    const credit = await g.http.inject({ method: 'GET', url: '/web/credit', headers: { cookie: cookies.regulator } });
+    const entries = /<table id="entries">([\s\S]*?)<\/table>/.exec(credit.body)?.[1] ?? '';
+    assert.match(entries, new RegExp(`<tr data-entry="${op.json().id}"><td>[^<]*</td><td>运营方</td>`));
+    assert.match(entries, /<td>投诉属实<\/td>[\s\S]*?<td>系统<\/td>/);
+    assert.doesNotMatch(entries, /<td(?: class="mono")?>(?:operator|system)<\/td>/);
+    const pub = await g.http.inject({ method: 'GET', url: '/web/public/credit' });
+    assert.match(pub.body, /<td>运营方<\/td><td class="mono">—<\/td><td>警告<\/td>/);
+    // The annual report: the opt-out the answer took, by its channel's label; a rejection by its code's label beside the code.
+    const bad = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to: '13800138606', text: '【示例】全场五折', type: 'commercial', category: 'none' } });
+    assert.equal(bad.statusCode, 422, bad.body);
+    const report = (await g.http.inject({ method: 'GET', url: `/web/reports/annual?contentProviderId=${cp.id}&year=2026`, headers: g.admin })).body;
+    assert.match(report, /渠道 投诉处理措施/);
+    assert.doesNotMatch(report, /渠道 complaint/);
+    assert.match(report, new RegExp(`<tr><td>没有用户的同意</td><td class="mono">${bad.json().error.code}</td><td>1</td></tr>`));
+  });
 });

@@ -9,6 +9,7 @@ import { CASE_STATES, FINDINGS, MEASURES, OPERATOR_ACCOUNT_ID, OPERATOR_MEASURES
 import { t, tk, tkOr, type Lang } from '../i18n.js';
 import { alertBox, esc, field, fmtDue, fmtTime, textarea } from '../html.js';
 import { measureResultLabel, trailReasonText, verdictNoteText } from '../trail-text.js';
+import { codeLabel } from '../code-labels.js';
 
 function deadlineCell(lang: Lang, c: CaseView): string {
   const d = c.deadline;
@@ -58,6 +59,17 @@ function reasonText(lang: Lang, e: CaseDetail['events'][number]): string {
   return trailReasonText(lang, e.reason, e.detail);
 }
 
+/**
+ * A rule's refusal on the decision trail: its message is the pipeline's English as the records keep
+ * it, so a Chinese page names the code by its label and keeps the message (which may carry specifics:
+ * the hours, the signature) as the label's title; an English page shows the message itself.
+ */
+function verdictMessage(lang: Lang, v: { code?: string; message?: string }): string {
+  const label = lang === 'zh' && v.code ? codeLabel(lang, v.code) : null;
+  if (label === null) return esc(v.message ?? '');
+  return `<span class="code-label"${v.message ? ` title="${esc(v.message)}"` : ''}>${esc(label)}</span>`;
+}
+
 function evidenceSection(lang: Lang, c: CaseDetail): string {
   const ev = c.evidence as { match?: { id: string; at: number; from: string; text: string; type: string } | null; candidates?: { id: string; at: number; from: string; text: string; score: number }[]; consent?: Record<string, unknown> | null; verdicts?: { rule?: string; article?: string; outcome?: string; code?: string; message?: string; note?: string }[]; history?: { status: string; at: number }[] };
   const m = ev.match;
@@ -65,7 +77,7 @@ function evidenceSection(lang: Lang, c: CaseDetail): string {
   const consent = ev.consent
     ? `<dl class="facts"><dt>${esc(t(lang, 'consentId'))}</dt><dd class="mono">${esc(ev.consent.id)}</dd><dt>${esc(t(lang, 'consentCategory'))}</dt><dd>${esc(ev.consent.category)}</dd><dt>${esc(t(lang, 'consentGranted'))}</dt><dd>${esc(fmtTime(ev.consent.grantedAt as number))}</dd><dt>${esc(t(lang, 'consentProof'))}</dt><dd>${proofFacts(lang, ev.consent.proof)}</dd></dl>`
     : `<p>${esc(t(lang, 'noConsent'))}</p>`;
-  const verdicts = (ev.verdicts ?? []).map((v) => `<tr><td class="mono">${esc(v.rule ?? '')}</td><td>${esc(v.article ?? '')}</td><td>${esc(v.outcome ? tk(lang, `vo_${v.outcome}`) : '')}</td><td class="mono">${esc(v.code ?? '')}</td><td>${esc([v.note && verdictNoteText(lang, v.note), v.message].filter(Boolean).join(' · '))}</td></tr>`).join('');
+  const verdicts = (ev.verdicts ?? []).map((v) => `<tr><td class="mono">${esc(v.rule ?? '')}</td><td>${esc(v.article ?? '')}</td><td>${esc(v.outcome ? tk(lang, `vo_${v.outcome}`) : '')}</td><td class="mono">${esc(v.code ?? '')}</td><td>${[v.note && esc(verdictNoteText(lang, v.note)), verdictMessage(lang, v)].filter(Boolean).join(' · ')}</td></tr>`).join('');
   const hist = (ev.history ?? []).map((h) => `<li>${esc(tk(lang, `mst_${h.status}`))} · ${esc(fmtTime(h.at))}</li>`).join('');
   return `<section aria-labelledby="ev-h"><h2 id="ev-h">${esc(t(lang, 'evidence'))}</h2>
 <h3>${esc(t(lang, 'matched'))}</h3>
@@ -123,6 +135,9 @@ ${field({ id: 'rematch-sender', name: 'sender', label: t(lang, 'sender'), value:
   return forms.length ? `<section aria-labelledby="act-h"><h2 id="act-h">${esc(t(lang, 'actions'))}</h2>${forms.join('\n')}</section>` : '';
 }
 
+/** Actor ids that name no one (the complainant on the web form, the system): the actor's label says it all. */
+const GENERIC_ACTOR_IDS: ReadonlySet<string> = new Set(['public', 'system']);
+
 /** `flash.posted`: the refused action's form as it was sent, shown again filled in under the error. */
 export function casePage(lang: Lang, c: CaseDetail, p: Principal, providers: ContentProviderRow[], flash?: { done?: string; error?: string; posted?: PostedAction }): string {
   const name = c.contentProviderId === OPERATOR_ACCOUNT_ID ? t(lang, 'operatorAccount') : c.contentProviderId ? providers.find((x) => x.id === c.contentProviderId)?.name ?? c.contentProviderId : '—';
@@ -130,7 +145,7 @@ export function casePage(lang: Lang, c: CaseDetail, p: Principal, providers: Con
   const deadline = d.running
     ? `<p class="deadline" id="deadline">${esc(t(lang, d.running === 'forward' ? 'deadlineForward' : 'deadlineAnswer'))}: <strong>${esc(fmtDue(d.dueAt))}</strong> · ${d.overdue ? `<span class="overdue">${esc(t(lang, 'overdue'))}</span>` : d.workingDaysLeft === 0 ? esc(t(lang, 'dueToday')) : `${d.workingDaysLeft} ${esc(t(lang, 'workingDaysLeft'))}`}${d.calendarCovered ? '' : `<br><span class="hint">${esc(t(lang, 'calendarNotCovered'))}</span>`}</p>`
     : `<p class="deadline" id="deadline">${esc(t(lang, 'noDeadline'))}</p>`;
-  const events = c.events.map((e) => `<tr><td>${esc(fmtTime(e.at))}</td><td>${esc(tk(lang, `ar_${e.actor}`))} <span class="hint mono">${esc(e.actorId)}</span></td><td>${esc(tk(lang, `ac_${e.kind}`))}${e.fromState && e.toState && e.fromState !== e.toState ? ` · ${esc(tk(lang, `st_${e.fromState}`))} → ${esc(tk(lang, `st_${e.toState}`))}` : ''}</td><td>${esc(reasonText(lang, e))}</td></tr>`).join('');
+  const events = c.events.map((e) => `<tr><td>${esc(fmtTime(e.at))}</td><td>${esc(tk(lang, `ar_${e.actor}`))}${GENERIC_ACTOR_IDS.has(e.actorId) ? '' : ` <span class="hint mono">${esc(e.actorId)}</span>`}</td><td>${esc(tk(lang, `ac_${e.kind}`))}${e.fromState && e.toState && e.fromState !== e.toState ? ` · ${esc(tk(lang, `st_${e.fromState}`))} → ${esc(tk(lang, `st_${e.toState}`))}` : ''}</td><td>${esc(reasonText(lang, e))}</td></tr>`).join('');
   const measures = c.measures.map((m) => `<li>${esc(tk(lang, `ms_${m.kind}`))} · ${esc(fmtTime(m.at))} · ${esc(measureResultLabel(lang, m.detail))}</li>`).join('');
   return `${flash?.error ? alertBox(flash.error, lang) : ''}${flash?.done ? `<div class="notice" role="status">${esc(t(lang, 'done'))}: ${esc(tk(lang, `ac_${flash.done}`))}</div>` : ''}
 <p><span class="state" id="case-state">${esc(tk(lang, `st_${c.state}`))}</span></p>

@@ -22,11 +22,11 @@ export function creditPage(lang: Lang, p: Principal, providers: ContentProviderR
 <td${r?.exceeded ? ' class="overdue"' : ''}>${r ? esc(fmtRate(r.ratePerMillion)) : '—'}${r?.exceeded ? ` (≥ ${r.thresholdPerMillion})` : ''}</td>
 <td><a href="/web/reports/annual?contentProviderId=${encodeURIComponent(c.id)}&year=${year}">${esc(t(lang, 'annualReport'))} ${year}</a></td></tr>`;
   }).join('');
-  const entryRows = entries.map((e) => `<tr data-entry="${esc(e.id)}"><td>${esc(fmtTime(e.at))}</td><td>${esc(e.subjectType === 'operator' ? e.subjectId : names.get(e.subjectId) ?? e.subjectId)}</td>
+  const entryRows = entries.map((e) => `<tr data-entry="${esc(e.id)}"><td>${esc(fmtTime(e.at))}</td><td>${esc(e.subjectType === 'operator' ? t(lang, 'operatorAccount') : names.get(e.subjectId) ?? e.subjectId)}</td>
 <td>${esc(tk(lang, `kd_${e.kind}`))}</td><td>${esc(fmtYuan(e.amountYuan))}</td><td>${esc(e.publicSummary)}${e.notes ? `<br><span class="hint">${esc(e.notes)}</span>` : ''}</td>
-<td class="mono">${esc(e.actorId)}</td>
+${e.actorId === 'system' ? `<td>${esc(tk(lang, 'ar_system'))}</td>` : `<td class="mono">${esc(e.actorId)}</td>`}
 <td>${e.publishedAt ? `<span class="ok">${esc(t(lang, 'published'))}</span> ${esc(fmtTime(e.publishedAt))}` : p.role === 'regulator' && (e.subjectType !== 'operator' || writesOperatorFile(p))
-    ? `<form method="post" action="/web/credit/entries/${encodeURIComponent(e.id)}/publish"><button type="submit" aria-label="${esc(`${t(lang, 'publish')} ${tk(lang, `kd_${e.kind}`)} ${names.get(e.subjectId) ?? e.subjectId}`)}">${esc(t(lang, 'publish'))}</button></form>`
+    ? `<form method="post" action="/web/credit/entries/${encodeURIComponent(e.id)}/publish"><button type="submit" aria-label="${esc(`${t(lang, 'publish')} ${tk(lang, `kd_${e.kind}`)} ${e.subjectType === 'operator' ? t(lang, 'operatorAccount') : names.get(e.subjectId) ?? e.subjectId}`)}">${esc(t(lang, 'publish'))}</button></form>`
     : esc(t(lang, 'notPublished'))}</td></tr>`).join('');
   const kinds = ['warning', 'fine', 'supervision_talk', 'correction_order', 'note'];
   const addForm = p.role !== 'regulator' ? '' : `<section aria-labelledby="add-h"><h2 id="add-h">${esc(t(lang, 'addEntry'))}</h2>
