@@ -379,8 +379,9 @@ export class SmppServer {
     if (r.status === CommandStatus.ESME_ROK) {
       this.rememberParts(r.id, earlier.map((p) => p.partId), f);
     } else {
-      // The set is refused as a whole: tell the parts already acknowledged, via receipts.
-      for (const p of earlier) if (p.registeredDelivery & 3) this.sendReceipt(cpId, p.partId, f.to, f.from, 'REJECTD', 8, r.status, text);
+      // The set is refused as a whole: tell the parts already acknowledged, via receipts, when the
+      // set asked (any part, as for an accepted set: an ESME may ask on the last part only).
+      for (const p of earlier) if (rd & 3) this.sendReceipt(cpId, p.partId, f.to, f.from, 'REJECTD', 8, r.status, text);
     }
     if (kept) void this.dropParts(key);
     return conn.respond(responseFor(pdu, r.status, r.id));
@@ -439,13 +440,15 @@ export class SmppServer {
 
   private expireSet(s: OpenSet<PartTag>, why: string): void {
     const [cpId, from, to] = s.key.split('|');
+    // the set asks if any part that came does (as an accepted or refused set)
+    const rd = [...s.parts.values()].reduce((acc, p) => acc | p.tag.registeredDelivery, 0);
     this.opts.log?.('smpp partial message dropped', { why, parts: s.parts.size, total: s.total });
     // Only the parts still kept get their EXPIRED receipt: with several gateway processes on one
     // store, a set reopened here at start may have been completed or expired by the process that
     // took its parts (it dropped them), and its sender must not hear twice or wrongly.
     void this.dropParts(s.key).then((kept) => {
       for (const p of s.parts.values()) {
-        if (kept.includes(p.seq) && p.tag.registeredDelivery & 3) this.sendReceipt(cpId, p.tag.partId, to, from, 'EXPIRED', 3, CommandStatus.ESME_RSUBMITFAIL, '');
+        if (kept.includes(p.seq) && rd & 3) this.sendReceipt(cpId, p.tag.partId, to, from, 'EXPIRED', 3, CommandStatus.ESME_RSUBMITFAIL, '');
       }
     });
   }

@@ -194,6 +194,31 @@ describe('smpp server: submit_sm runs the use case', () => {
     assert.equal(app.submissions.length, n, 'never decided');
     await e.close();
   });
+  test('a set asks for receipts if any part does: refused or expired, a part that did not ask itself still hears', async () => {
+    // Kannel asks on the first part; other ESMEs on the last. The accepted case already reports to
+    // every part id when any part asked (docs/SMPP.md, Long messages); refusal and expiry must too.
+    const got: SmPdu[] = [];
+    const e = await esme('cp1', 'secret1', { onDeliver: (p) => { got.push(p as SmPdu); return 0; } });
+    const part = (ref: number, total: number, seq: number, rd: number, text: string) =>
+      sm('', { esm_class: EsmClass.UDHI, registered_delivery: rd, data_coding: 3, short_message: Buffer.concat([buildConcatUdh({ ref, total, seq }), Buffer.from(text, 'latin1')]) });
+    const idOf = (r: Pdu) => (r as { message_id: string }).message_id;
+    const receiptFor = (id: string) => waitFor(() => got.find((p) => tlvString(p.tlvs, Tag.receipted_message_id) === id), 4000);
+    try {
+      // refused as a whole: only the last part asked
+      const first = idOf(await e.request(part(210, 2, 1, 0, 'hello ')));
+      const last = await e.request(part(210, 2, 2, 1, 'REJECT:opted_out'));
+      assert.equal(last.command_status, 0x411);
+      const rej = parseDlrText((await receiptFor(first)).short_message.toString('latin1'))!;
+      assert.equal(rej.stat, 'REJECTD');
+      assert.equal(rej.err, '411');
+      // expired: the second of three parts asked, the first did not
+      const a = idOf(await e.request(part(211, 3, 1, 0, 'one ')));
+      const b = idOf(await e.request(part(211, 3, 2, 1, 'two ')));
+      for (const id of [a, b]) assert.equal(parseDlrText((await receiptFor(id)).short_message.toString('latin1'))!.stat, 'EXPIRED', id);
+    } finally {
+      await e.close();
+    }
+  });
 });
 
 describe('smpp server: receipts, MO, flow control, bad input', () => {
