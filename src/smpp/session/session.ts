@@ -81,6 +81,12 @@ export interface SessionHandler<C> {
   onDrain?(): void;
 }
 
+/**
+ * SMPP 3.4 requests an ESME may send an SMSC that smsguard does not offer: query_sm, replace_sm,
+ * cancel_sm, submit_multi. The codec does not know them, so they arrive as decode errors.
+ */
+const UNOFFERED_ESME_REQUESTS: ReadonlySet<number> = new Set([0x00000003, 0x00000007, 0x00000008, 0x00000021]);
+
 type Outbound = Exclude<Pdu, { command: 'generic_nack' }>;
 interface Pending<C> {
   request: Pdu;
@@ -210,7 +216,10 @@ export class Session<C = unknown> {
     this.handler.onBound?.(bindTypeOf(b.command), b.system_id);
   }
 
-  /** Refuses the bind handed up by `onBind` and closes, as peers expect after a failed bind. */
+  /**
+   * Refuses the bind handed up by `onBind`. The connection stays open and unbound (the ESME may bind
+   * again until the bind timeout closes it); ESMEs such as Kannel close and reconnect themselves.
+   */
   rejectBind(status: number): void {
     const b = this.bindPending;
     if (!b || this._state !== 'binding') return;
@@ -341,8 +350,14 @@ export class Session<C = unknown> {
       this.handler.send({ command: 'generic_nack', command_status: err.commandStatus, sequence_number: err.sequenceNumber });
       return this.terminate(`framing: ${err.message}`);
     }
-    if (++this.decodeErrors > this.opts.maxDecodeErrors) return this.terminate('too many malformed PDUs');
     const id = err.commandId;
+    if (id !== undefined && this.opts.role === 'smsc' && err.commandStatus === CommandStatus.ESME_RINVCMDID && UNOFFERED_ESME_REQUESTS.has(id)) {
+      // A well-formed SMPP 3.4 request we do not offer (an ESME polling with query_sm): refused, as
+      // generic_nack ESME_RINVCMDID, but it is not malformed and must not cost the session.
+      this.handler.send({ command: 'generic_nack', command_status: CommandStatus.ESME_RINVCMDID, sequence_number: err.sequenceNumber });
+      return;
+    }
+    if (++this.decodeErrors > this.opts.maxDecodeErrors) return this.terminate('too many malformed PDUs');
     if (id !== undefined && isResponseId(id)) {
       // a response we cannot read still answers its request: fail it so the caller can retry
       const p = this.pending.get(err.sequenceNumber);

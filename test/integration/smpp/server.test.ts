@@ -392,6 +392,42 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
     await e.close().catch(() => undefined);
   });
 
+  test('SMPP 3.4 requests smsguard does not offer (query_sm, cancel_sm, replace_sm, submit_multi) are refused, never counted as malformed', async () => {
+    // An ESME that polls with query_sm must not lose its session after ten polls, as a peer sending
+    // undecodable PDUs does.
+    const s = connect({ host: '127.0.0.1', port });
+    await new Promise((r) => s.once('connect', r));
+    let buf = Buffer.alloc(0);
+    const got: { id: number; status: number; seq: number }[] = [];
+    s.on('data', (c) => {
+      buf = Buffer.concat([buf, c]);
+      while (buf.length >= 16 && buf.length >= buf.readUInt32BE(0)) {
+        got.push({ id: buf.readUInt32BE(4), status: buf.readUInt32BE(8), seq: buf.readUInt32BE(12) });
+        buf = buf.subarray(buf.readUInt32BE(0));
+      }
+    });
+    const closed = new Promise((r) => s.once('close', r));
+    const pdu = (id: number, seq: number, body: Buffer) => {
+      const h = Buffer.alloc(16);
+      h.writeUInt32BE(16 + body.length, 0); h.writeUInt32BE(id, 4); h.writeUInt32BE(0, 8); h.writeUInt32BE(seq, 12);
+      return Buffer.concat([h, body]);
+    };
+    const cstr = (x: string) => Buffer.from(x + '\0', 'latin1');
+    s.write(pdu(0x00000002, 1, Buffer.concat([cstr('cp1'), cstr('secret1'), cstr(''), Buffer.from([0x34, 0, 0]), cstr('')])));
+    await waitFor(() => got.length === 1 || undefined);
+    assert.equal(got[0].status, 0, 'bound');
+    const ids = [0x00000003, 0x00000008, 0x00000007, 0x00000021];
+    for (let i = 0; i < 12; i++) s.write(pdu(ids[i % 4], 100 + i, Buffer.concat([cstr('msg_1'), Buffer.from([0, 0]), cstr('')])));
+    s.write(pdu(0x00000015, 200, Buffer.alloc(0)));
+    await waitFor(() => got.find((g) => g.seq === 200), 3000);
+    const nacks = got.filter((g) => g.seq >= 100 && g.seq < 200);
+    assert.equal(nacks.length, 12, 'each answered');
+    assert.ok(nacks.every((g) => g.id === 0x80000000 && g.status === CommandStatus.ESME_RINVCMDID), 'generic_nack ESME_RINVCMDID');
+    assert.deepEqual(got.find((g) => g.seq === 200), { id: 0x80000015, status: 0, seq: 200 }, 'the session lives on');
+    s.destroy();
+    await closed;
+  });
+
   test('garbage costs only its own session', async () => {
     const s = connect({ host: '127.0.0.1', port });
     await new Promise((r) => s.once('connect', r));
