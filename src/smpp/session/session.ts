@@ -111,6 +111,8 @@ export class Session<C = unknown> {
   private closeReason = '';
   /** The bound state our own unbind left (what the peer could submit in before it). */
   private unboundFrom: SessionState | null = null;
+  /** The peer's unbind, held until the requests it sent before it are answered (and when it came). */
+  private peerUnbind: { pdu: Pdu; at: number } | null = null;
 
   constructor(opts: Partial<SessionOptions> & { role: 'smsc' | 'esme' }, readonly handler: SessionHandler<C>, now: number) {
     this.opts = { ...DEFAULT_SESSION_OPTIONS, ...opts };
@@ -202,6 +204,14 @@ export class Session<C = unknown> {
     if (this.inboundOpen > 0) this.inboundOpen--;
     if (this._state === 'closed') return;
     this.handler.send(resp);
+    if (this.peerUnbind && this.inboundOpen === 0) this.finishPeerUnbind('peer unbound');
+  }
+
+  private finishPeerUnbind(reason: string): void {
+    const u = this.peerUnbind!;
+    this.peerUnbind = null;
+    this.handler.send(responseFor(u.pdu, CommandStatus.ESME_ROK));
+    this.terminate(reason);
   }
 
   /** Accepts the bind handed up by `onBind` (smsc role). */
@@ -282,6 +292,16 @@ export class Session<C = unknown> {
         this.handler.send(responseFor(pdu, CommandStatus.ESME_ROK));
         return;
       case 'unbind':
+        // Requests the peer sent before its unbind and still being handled get their answers first:
+        // a submit recorded but never answered would be resubmitted (a duplicate), its id unknown.
+        // Nothing more is taken meanwhile (not bound: later submits are refused ESME_RINVBNDSTS).
+        if (this.bound && this.inboundOpen > 0) {
+          this.unboundFrom = null;
+          this._state = 'unbinding';
+          this.peerUnbind = { pdu, at: now };
+          return;
+        }
+        if (this.peerUnbind) return; // a repeat while we wait
         this.handler.send(responseFor(pdu, CommandStatus.ESME_ROK));
         this.terminate('peer unbound');
         return;
@@ -376,6 +396,8 @@ export class Session<C = unknown> {
   /** Advances time: response timeouts, enquire_link, idle and bind timeouts, rate-capped queue. */
   tick(now: number): void {
     if (this._state === 'closed') return;
+    // the requests before the peer's unbind get as long as any answer of ours may take
+    if (this.peerUnbind && now - this.peerUnbind.at >= this.opts.responseTimeoutMs) return this.finishPeerUnbind('peer unbound (answers outstanding)');
     if ((this._state === 'open' || this._state === 'binding') && this.opts.role === 'smsc' && now - this.openedAt >= this.opts.bindTimeoutMs) {
       return this.terminate('no bind in time');
     }

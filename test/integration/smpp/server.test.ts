@@ -428,6 +428,41 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
     await closed;
   });
 
+  test('an unbind that arrives behind submits still being decided waits for their submit_sm_resp', async () => {
+    // The submits are recorded and will be sent: an ESME that never hears their ids resubmits them
+    // (duplicates) and cannot match their receipts. Same reason as our own unbind on stop.
+    const s = connect({ host: '127.0.0.1', port });
+    await new Promise((r) => s.once('connect', r));
+    let buf = Buffer.alloc(0);
+    const got: { id: number; status: number; seq: number; body: string }[] = [];
+    s.on('data', (c) => {
+      buf = Buffer.concat([buf, c]);
+      while (buf.length >= 16 && buf.length >= buf.readUInt32BE(0)) {
+        const len = buf.readUInt32BE(0);
+        got.push({ id: buf.readUInt32BE(4), status: buf.readUInt32BE(8), seq: buf.readUInt32BE(12), body: buf.subarray(16, len).toString('latin1') });
+        buf = buf.subarray(len);
+      }
+    });
+    const closed = new Promise((r) => s.once('close', r));
+    const pdu = (id: number, seq: number, body: Buffer) => {
+      const h = Buffer.alloc(16);
+      h.writeUInt32BE(16 + body.length, 0); h.writeUInt32BE(id, 4); h.writeUInt32BE(0, 8); h.writeUInt32BE(seq, 12);
+      return Buffer.concat([h, body]);
+    };
+    const cstr = (x: string) => Buffer.from(x + '\0', 'latin1');
+    s.write(pdu(0x00000002, 1, Buffer.concat([cstr('cp1'), cstr('secret1'), cstr(''), Buffer.from([0x34, 0, 0]), cstr('')])));
+    await waitFor(() => got.length === 1 || undefined);
+    const submit = (seq: number) => pdu(0x00000004, seq, Buffer.concat([cstr(''), Buffer.from([5, 0]), cstr('10690001'), Buffer.from([1, 1]), cstr('13800138000'), Buffer.from([0, 0, 0]), cstr(''), cstr(''), Buffer.from([0, 0, 0, 0, 5]), Buffer.from('hello')]));
+    // five submits and the unbind in one write, as an ESME stopping with answers outstanding sends them
+    s.write(Buffer.concat([submit(10), submit(11), submit(12), submit(13), submit(14), pdu(0x00000006, 20, Buffer.alloc(0))]));
+    await closed;
+    const resps = got.filter((g) => g.id === 0x80000004);
+    assert.deepEqual(resps.map((g) => g.seq).sort(), [10, 11, 12, 13, 14], 'every submit answered');
+    assert.ok(resps.every((g) => g.status === 0 && /^msg_/.test(g.body)), 'with its message id');
+    const last = got[got.length - 1];
+    assert.deepEqual([last.id, last.status, last.seq], [0x80000006, 0, 20], 'unbind_resp after them, then the close');
+  });
+
   test('garbage costs only its own session', async () => {
     const s = connect({ host: '127.0.0.1', port });
     await new Promise((r) => s.once('connect', r));

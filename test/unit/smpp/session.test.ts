@@ -177,6 +177,37 @@ describe('session: window, timeouts, keepalive', () => {
     assert.deepEqual(e.events.at(-1), { kind: 'closed', reason: 'peer unbound', ctxs: [9] });
   });
 
+  test('peer unbind behind requests still handled: answered after them, or after the response timeout', () => {
+    const bound = () => {
+      const srv = mk({ role: 'smsc', responseTimeoutMs: 1000 });
+      srv.s.receive({ command: 'bind_transmitter', command_status: 0, sequence_number: 1, system_id: 'cp', password: 'pw', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' }, 0);
+      srv.s.acceptBind('smsguard');
+      srv.wire.length = 0;
+      return srv;
+    };
+    const srv = bound();
+    srv.s.receive({ ...submit(), sequence_number: 10 }, 0);
+    srv.s.receive({ ...submit(), sequence_number: 11 }, 0);
+    srv.s.receive({ command: 'unbind', command_status: 0, sequence_number: 12 }, 0);
+    assert.equal(srv.wire.length, 0, 'no unbind_resp while submits are open');
+    srv.s.receive({ ...submit(), sequence_number: 13 }, 0);
+    assert.deepEqual([srv.wire[0].command, srv.wire[0].command_status], ['submit_sm_resp', CommandStatus.ESME_RINVBNDSTS], 'nothing new taken');
+    srv.s.respond(responseFor({ command: 'submit_sm', sequence_number: 10 }, 0, 'm10'));
+    assert.ok(!srv.events.some((x) => x.kind === 'close'));
+    srv.s.respond(responseFor({ command: 'submit_sm', sequence_number: 11 }, 0, 'm11'));
+    assert.deepEqual(srv.wire.map((p) => [p.command, p.sequence_number]), [['submit_sm_resp', 13], ['submit_sm_resp', 10], ['submit_sm_resp', 11], ['unbind_resp', 12]]);
+    assert.equal(srv.s.state, 'closed');
+    // a submit never answered does not hold the unbind for ever
+    const slow = bound();
+    slow.s.receive({ ...submit(), sequence_number: 20 }, 0);
+    slow.s.receive({ command: 'unbind', command_status: 0, sequence_number: 21 }, 0);
+    slow.s.tick(999);
+    assert.equal(slow.s.state, 'unbinding');
+    slow.s.tick(1000);
+    assert.deepEqual(slow.wire.map((p) => p.command), ['unbind_resp']);
+    assert.equal(slow.s.state, 'closed');
+  });
+
   test('our unbind: closes on unbind_resp', () => {
     const e = boundEsme();
     e.s.unbind(0);
