@@ -5,12 +5,17 @@
  * user's own request: how it came (`channel`), where it is kept (`reference`), when (`capturedAt`),
  * and why. The lift is a subscription record (`opt_in`) with that evidence and the operator's
  * identity. It grants no consent: commercial messages still need one (docs/CONSENT.md).
+ *
+ * The evidence is checked by the consent's own `parseProof`: lifting a refusal rests on the user's new
+ * word, so its evidence is held to at least a consent proof's limits (2000-01-01 floor, lengths),
+ * plus the lift's own stricter one, a `capturedAt` not after the gateway's clock (no skew).
  */
 import { SmsguardError } from '../domain/errors.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { msisdnField, str } from './validate.js';
+import { parseProof, proofRecord } from './consents.js';
 
 export interface LiftedOptOut {
   msisdn: string;
@@ -23,18 +28,8 @@ export async function liftOptOut(ctx: AppContext, p: Principal, rawMsisdn: strin
   const msisdn = msisdnField(rawMsisdn, 'msisdn', ctx.profile);
   const cpId = str(body.contentProviderId, 'contentProviderId', { min: 1, max: 64 });
   const reason = str(body.reason, 'reason', { min: 1, max: 500 });
-  const ev = body.evidence as Record<string, unknown> | undefined;
-  if (!ev || typeof ev !== 'object' || Array.isArray(ev)) throw new SmsguardError('invalid_request', "evidence: must be {channel, reference, capturedAt} of the user's own request", {}, 'evidence');
-  const capturedRaw = str(ev.capturedAt, 'evidence/capturedAt', { min: 1, max: 40 });
-  const captured = Date.parse(capturedRaw);
-  if (!Number.isFinite(captured)) throw new SmsguardError('invalid_request', 'evidence/capturedAt: must be an ISO-8601 date-time', {}, 'evidence/capturedAt');
   const now = ctx.clock.now();
-  if (captured > now) throw new SmsguardError('invalid_request', 'evidence/capturedAt: must not be in the future', {}, 'evidence/capturedAt');
-  const request = {
-    channel: str(ev.channel, 'evidence/channel', { min: 1, max: 64 }),
-    reference: str(ev.reference, 'evidence/reference', { min: 1, max: 512 }),
-    capturedAt: new Date(captured).toISOString(),
-  };
+  const request = proofRecord(parseProof(body.evidence, now, { field: 'evidence', maxSkewMs: 0 }));
   if (!(await ctx.store.directory.getContentProvider(cpId))) throw new SmsguardError('not_found', `no content provider ${cpId}`, {}, 'contentProviderId');
   const lifted = await ctx.store.consents.liftOptOut(cpId, msisdn, now, 'admin', { actor: p.actorId, reason, request });
   if (!lifted) throw new SmsguardError('not_found', 'this number has not opted out of this content provider', {}, 'contentProviderId');

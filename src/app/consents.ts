@@ -42,29 +42,44 @@ export interface Proof {
   capturedAt: number;
 }
 
+/** What differs between the uses of a proof: the body field it arrives in, and a use's own stricter limit. */
+export interface ProofOptions {
+  /** The body field holding it, which every error names (`proof/capturedAt`); default `proof`. */
+  field?: string;
+  /**
+   * How far after `now` capturedAt may be; default MAX_PROOF_SKEW_MS. A use may be stricter, never
+   * looser (lifting an opt-out takes 0: the operator records a request already made, on the gateway's clock).
+   */
+  maxSkewMs?: number;
+}
+
 /**
- * A `proof` body field (`{channel, reference, capturedAt}`), checked once for every use: an object,
- * `channel` 1–64 and `reference` 1–512 characters, `capturedAt` an ISO-8601 date-time not before
- * 2000-01-01 and at most MAX_PROOF_SKEW_MS after `now`. Else `invalid_request` naming `proof/…`.
+ * A proof body field (`{channel, reference, capturedAt}`), checked once for every use (a consent, its
+ * withdrawal, the user's request behind lifting an opt-out): an object, `channel` 1–64 and `reference`
+ * 1–512 characters, `capturedAt` an ISO-8601 date-time not before 2000-01-01 and at most
+ * `maxSkewMs` (MAX_PROOF_SKEW_MS) after `now`. Else `invalid_request` naming `<field>/…`.
  */
-export function parseProof(v: unknown, now: number): Proof {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new SmsguardError('invalid_request', 'proof: must be {channel, reference, capturedAt}', {}, 'proof');
+export function parseProof(v: unknown, now: number, opts: ProofOptions = {}): Proof {
+  const field = opts.field ?? 'proof';
+  const maxSkewMs = Math.min(opts.maxSkewMs ?? MAX_PROOF_SKEW_MS, MAX_PROOF_SKEW_MS);
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new SmsguardError('invalid_request', `${field}: must be {channel, reference, capturedAt}`, {}, field);
   const pr = v as Record<string, unknown>;
-  const channel = str(pr.channel, 'proof/channel', { min: 1, max: 64 });
-  const reference = str(pr.reference, 'proof/reference', { min: 1, max: 512 });
-  const capturedAt = parseTime(pr.capturedAt, 'proof/capturedAt');
+  const channel = str(pr.channel, `${field}/channel`, { min: 1, max: 64 });
+  const reference = str(pr.reference, `${field}/reference`, { min: 1, max: 512 });
+  const capturedAt = parseTime(pr.capturedAt, `${field}/capturedAt`);
   // Proof of something not yet done is no proof: allow only a small skew between the provider's clock and ours.
-  if (capturedAt > now + MAX_PROOF_SKEW_MS) {
-    throw new SmsguardError('invalid_request', `proof/capturedAt: must not be in the future (at most ${MAX_PROOF_SKEW_MS / 60_000} minutes of clock skew allowed)`, {}, 'proof/capturedAt');
+  if (capturedAt > now + maxSkewMs) {
+    const skew = maxSkewMs > 0 ? ` (at most ${maxSkewMs / 60_000} minutes of clock skew allowed)` : '';
+    throw new SmsguardError('invalid_request', `${field}/capturedAt: must not be in the future${skew}`, {}, `${field}/capturedAt`);
   }
   if (capturedAt < MIN_PROOF_CAPTURED_AT) {
-    throw new SmsguardError('invalid_request', `proof/capturedAt: must not be before ${new Date(MIN_PROOF_CAPTURED_AT).toISOString()} (gateway limit)`, {}, 'proof/capturedAt');
+    throw new SmsguardError('invalid_request', `${field}/capturedAt: must not be before ${new Date(MIN_PROOF_CAPTURED_AT).toISOString()} (gateway limit)`, {}, `${field}/capturedAt`);
   }
   return { channel, reference, capturedAt };
 }
 
 /** A proof as it is stored and shown (capturedAt as ISO-8601). */
-const proofRecord = (p: Proof) => ({ channel: p.channel, reference: p.reference, capturedAt: new Date(p.capturedAt).toISOString() });
+export const proofRecord = (p: Proof) => ({ channel: p.channel, reference: p.reference, capturedAt: new Date(p.capturedAt).toISOString() });
 
 export async function grantConsent(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<{ id: string }> {
   requireRole(p, 'content-provider');

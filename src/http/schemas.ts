@@ -39,6 +39,21 @@ export const submitResult = {
   },
 } as const;
 
+/**
+ * A proof `{channel, reference, capturedAt}`: a consent's, a withdrawal's, and the user's request
+ * behind lifting an opt-out (`evidence`). One shape, checked by one function (parseProof,
+ * src/app/consents.ts), which gives every error (the schema adds no limit of its own, so each door
+ * gets the same answer); `capturedAt` says the use's own limits.
+ */
+export const proofSchema = (capturedAt: string) => ({
+  type: 'object', required: ['channel', 'reference', 'capturedAt'],
+  properties: {
+    channel: { type: 'string', description: '1–64 characters: web, app, sms, phone, call-centre, the provider\'s own system…' },
+    reference: { type: 'string', description: '1–512 characters: where the evidence is kept (form id, ticket, recording)' },
+    capturedAt: { type: 'string', description: capturedAt },
+  },
+} as const);
+
 export const idParam = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
 
 export const bearerSecurity = [{ bearer: [] }];

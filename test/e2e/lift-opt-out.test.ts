@@ -78,3 +78,59 @@ test('lifting grants no consent: without one, commercial messages are still refu
     await g.close();
   }
 });
+
+test("the lift's evidence is checked as a consent's proof is (parseProof): the same limits, codes and messages, plus its own: not in the future", async () => {
+  const g = await startTestGateway();
+  try {
+    const cp = await onboard(g);
+    await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: '10690002', text: 'TD' } });
+    const iso = (t: number) => new Date(t).toISOString();
+    const now = g.clock.now();
+    const ok = { channel: 'phone', reference: 'ticket 1', capturedAt: iso(now - 60_000) };
+    const lift = (ev: unknown) => g.http.inject({ method: 'POST', url: `/v1/subscribers/${to}/lift-opt-out`, headers: g.admin, payload: { contentProviderId: cp.id, reason: 'user asked', evidence: ev } });
+    const grant = (proof: unknown) => g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: to, category: 'promo', frequency: { count: 1, per: 'day' }, expiresAt: iso(now + 30 * 86_400_000), proof } });
+    const bad: unknown[] = [
+      // before the 2000-01-01 floor: a placeholder, not evidence (the lift took it before)
+      { ...ok, capturedAt: '1999-12-31T23:59:59Z' },
+      { ...ok, capturedAt: '1970-01-01T00:00:00Z' },
+      // lengths: the same messages as a consent's proof (the lift's schema gave its own before)
+      { ...ok, channel: '' },
+      { ...ok, channel: 'x'.repeat(65) },
+      { ...ok, reference: '' },
+      { ...ok, reference: 'x'.repeat(513) },
+      { ...ok, capturedAt: 'yesterday' },
+      { ...ok, capturedAt: 7 },
+      { channel: 'phone', reference: 'ticket 1' },
+      'by phone',
+      [ok],
+    ];
+    for (const ev of bad) {
+      const l = await lift(ev);
+      const c = await grant(ev);
+      assert.equal(l.statusCode, 400, `${JSON.stringify(ev)}: ${l.body}`);
+      assert.equal(c.statusCode, 400, `${JSON.stringify(ev)}: ${c.body}`);
+      const le = l.json().error;
+      const ce = c.json().error;
+      assert.equal(le.code, 'invalid_request');
+      assert.equal(le.code, ce.code);
+      // the same field and message, under the lift's own body field
+      assert.equal(le.field, ce.field.replace(/^proof/, 'evidence'), JSON.stringify(ev));
+      assert.equal(le.message, ce.message.replace(/^proof/, 'evidence'), JSON.stringify(ev));
+    }
+    // The lift's own, stricter limit (docs/CONSENT.md): not after the gateway's clock, where a consent's proof has 5 minutes of skew.
+    const ahead = await lift({ ...ok, capturedAt: iso(now + 60_000) });
+    assert.equal(ahead.statusCode, 400, ahead.body);
+    assert.deepEqual([ahead.json().error.code, ahead.json().error.field], ['invalid_request', 'evidence/capturedAt']);
+    assert.match(ahead.json().error.message, /^evidence\/capturedAt: must not be in the future$/);
+    assert.equal((await grant({ ...ok, capturedAt: iso(now + 60_000) })).statusCode, 201);
+    // Nothing refused was lifted; at the limits (2000-01-01, the gateway's now) it is.
+    assert.equal((await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: promo })).json().error.code, 'opted_out');
+    const floor = await lift({ ...ok, capturedAt: '2000-01-01T00:00:00Z' });
+    assert.equal(floor.statusCode, 200, floor.body);
+    await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: '10690002', text: 'TD' } });
+    const atNow = await lift({ ...ok, capturedAt: iso(now) });
+    assert.equal(atNow.statusCode, 200, atNow.body);
+  } finally {
+    await g.close();
+  }
+});

@@ -2,17 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { requireAuth } from '../auth.js';
-import { bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
+import { bearerSecurity, errorBody, errorResponse, idParam, proofSchema } from '../schemas.js';
 
 /** A proof, on a consent and on its withdrawal: the same shape and limits (parseProof, src/app/consents.ts). */
-const proof = {
-  type: 'object', required: ['channel', 'reference', 'capturedAt'],
-  properties: {
-    channel: { type: 'string', description: '1–64 characters: web, app, sms, call-centre, the provider\'s own system…' },
-    reference: { type: 'string', description: '1–512 characters: where the provider keeps the evidence (form id, ticket, recording)' },
-    capturedAt: { type: 'string', description: 'ISO-8601; not before 2000-01-01 (gateway limit), at most 5 minutes after the gateway clock' },
-  },
-} as const;
+const proof = proofSchema('ISO-8601; not before 2000-01-01 (gateway limit), at most 5 minutes after the gateway clock');
 
 export async function consentRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;

@@ -4,7 +4,7 @@ import type { App } from '../../app/app.js';
 import { getSubscriber, getSubscriberConsents } from '../../app/consent-subscribers.js';
 import { liftOptOut } from '../../app/consent-lift-opt-out.js';
 import { requireAuth } from '../auth.js';
-import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
+import { bearerSecurity, errorBody, errorResponse, proofSchema } from '../schemas.js';
 
 const iso = { type: 'string', format: 'date-time' } as const;
 const isoOrNull = { type: ['string', 'null'], format: 'date-time' } as const;
@@ -141,8 +141,9 @@ export async function subscriberRoutes(f: FastifyInstance, opts: { app: App }): 
           contentProviderId: { type: 'string', minLength: 1, maxLength: 64 },
           reason: { type: 'string', minLength: 1, maxLength: 500 },
           evidence: {
-            type: 'object', additionalProperties: false, required: ['channel', 'reference', 'capturedAt'],
-            properties: { channel: { type: 'string', minLength: 1, maxLength: 64 }, reference: { type: 'string', minLength: 1, maxLength: 512 }, capturedAt: { type: 'string', minLength: 1, maxLength: 40 } },
+            ...proofSchema('ISO-8601; not before 2000-01-01 (gateway limit, as a consent\'s proof) and not after the gateway clock (no skew: the request was already made)'),
+            additionalProperties: false,
+            description: "The user's own request to hear from the provider again: the same shape and limits as a consent's proof (parseProof), capturedAt also not in the future",
           },
         },
       },
