@@ -25,9 +25,15 @@ export interface LiftedOptOut {
 
 export async function liftOptOut(ctx: AppContext, p: Principal, rawMsisdn: string, body: Record<string, unknown>): Promise<LiftedOptOut> {
   requireRole(p, 'admin');
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SmsguardError('invalid_request', 'body: must be an object', {}, 'body');
+  // An unknown key is refused rather than dropped (as the HTTP schema does), for every door.
+  const extra = Object.keys(body).find((k) => k !== 'contentProviderId' && k !== 'reason' && k !== 'evidence');
+  if (extra !== undefined) throw new SmsguardError('invalid_request', `${extra}: unknown field (a lift is {contentProviderId, reason, evidence})`, {}, extra);
   const msisdn = msisdnField(rawMsisdn, 'msisdn', ctx.profile);
   const cpId = str(body.contentProviderId, 'contentProviderId', { min: 1, max: 64 });
-  const reason = str(body.reason, 'reason', { min: 1, max: 500 });
+  const reason = str(body.reason, 'reason', { min: 1, max: 500, plain: true });
+  // A lift without a stated reason is no record of why: spaces are refused as a blank category is.
+  if (!reason.trim()) throw new SmsguardError('invalid_request', 'reason: must not be blank', {}, 'reason');
   const now = ctx.clock.now();
   const request = proofRecord(parseProof(body.evidence, now, { field: 'evidence', maxSkewMs: 0 }));
   if (!(await ctx.store.directory.getContentProvider(cpId))) throw new SmsguardError('not_found', `no content provider ${cpId}`, {}, 'contentProviderId');

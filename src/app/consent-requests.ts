@@ -48,22 +48,27 @@ export interface ConsentRequestInput {
   text?: string;
 }
 
+const REQUEST_FIELDS: ReadonlySet<string> = new Set(['from', 'to', 'category', 'frequency', 'durationDays', 'text']);
+
 /** Shape checks shared by every door. */
 export function parseConsentRequest(body: unknown): ConsentRequestInput {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SmsguardError('invalid_request', 'body: must be an object', {}, 'body');
   const b = body as Record<string, unknown>;
+  // An unknown key is refused rather than dropped: a misspelt text went out as smsguard's own wording.
+  const extra = Object.keys(b).find((k) => !REQUEST_FIELDS.has(k));
+  if (extra !== undefined) throw new SmsguardError('invalid_request', `${extra}: unknown field (a consent request is {from, to, category, frequency, durationDays, text?})`, {}, extra);
   const f = b.frequency as Record<string, unknown> | undefined;
   if (!f || typeof f !== 'object' || Array.isArray(f)) throw new SmsguardError('invalid_request', 'frequency: must be {count, per}', {}, 'frequency');
   if (!CONSENT_PERIODS.includes(f.per as ConsentPeriod)) throw new SmsguardError('invalid_request', 'frequency/per: must be day, week or month', {}, 'frequency/per');
   const out: ConsentRequestInput = {
     from: str(b.from, 'from', { min: 1, max: 21, pattern: /^\d+$/ }),
     to: str(b.to, 'to', { min: 1, max: 32 }),
-    category: str(b.category, 'category', { min: 1, max: 64 }).trim(),
+    category: str(b.category, 'category', { min: 1, max: 64, plain: true }).trim(),
     frequency: { count: int(f.count, 'frequency/count', 1, 1000), per: f.per as ConsentPeriod },
     durationDays: int(b.durationDays, 'durationDays', 1, MAX_CONSENT_DAYS),
   };
   if (!out.category) throw new SmsguardError('invalid_request', 'category: must not be blank', {}, 'category');
-  if (b.text !== undefined && b.text !== null) out.text = str(b.text, 'text', { min: 1, max: 2000 });
+  if (b.text !== undefined && b.text !== null) out.text = str(b.text, 'text', { min: 1, max: 2000, plain: true });
   return out;
 }
 

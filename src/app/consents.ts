@@ -25,10 +25,22 @@ export const MIN_PROOF_CAPTURED_AT = Date.UTC(2000, 0, 1);
 export const MAX_CONSENT_DAYS = 3650;
 const DAY_MS = 86_400_000;
 
-function parseTime(v: unknown, field: string): number {
+/**
+ * An RFC 3339 date-time (ISO-8601 with its offset): what the HTTP schema's `format: date-time` takes.
+ * `Date.parse` alone also took `"1"` (2001-01-01), `"Nov 30 2026"`, `"2026-11-30"` and a date-time
+ * without offset, which it reads in the server's own time zone: evidence whose instant depended on
+ * where the gateway runs.
+ */
+const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)[Tt ]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+/** A date-time body field as epoch ms, or `invalid_request` naming it (also a day the month lacks, 2026-02-30). */
+export function parseTime(v: unknown, field: string): number {
   const s = str(v, field, { min: 1, max: 40 });
-  const t = Date.parse(s);
-  if (!Number.isFinite(t)) throw new SmsguardError('invalid_request', `${field}: must be an ISO-8601 date-time`, {}, field);
+  const m = RFC3339.exec(s);
+  const t = m ? Date.parse(s.replace(' ', 'T')) : NaN;
+  if (!m || !Number.isFinite(t) || new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).getUTCDate() !== +m[3] || +m[2] < 1 || +m[2] > 12) {
+    throw new SmsguardError('invalid_request', `${field}: must be an ISO-8601 date-time with its offset (2026-11-30T12:00:00+08:00 or …Z)`, {}, field);
+  }
   return t;
 }
 
@@ -64,8 +76,15 @@ export function parseProof(v: unknown, now: number, opts: ProofOptions = {}): Pr
   const maxSkewMs = Math.min(opts.maxSkewMs ?? MAX_PROOF_SKEW_MS, MAX_PROOF_SKEW_MS);
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new SmsguardError('invalid_request', `${field}: must be {channel, reference, capturedAt}`, {}, field);
   const pr = v as Record<string, unknown>;
-  const channel = str(pr.channel, `${field}/channel`, { min: 1, max: 64 });
-  const reference = str(pr.reference, `${field}/reference`, { min: 1, max: 512 });
+  // An unknown key (url, note…) is refused rather than dropped, as on a withdrawal's body: evidence the sender meant to keep would be lost.
+  const extra = Object.keys(pr).find((k) => k !== 'channel' && k !== 'reference' && k !== 'capturedAt');
+  if (extra !== undefined) throw new SmsguardError('invalid_request', `${field}/${extra}: unknown field (a proof is {channel, reference, capturedAt})`, {}, `${field}/${extra}`);
+  const channel = str(pr.channel, `${field}/channel`, { min: 1, max: 64, plain: true });
+  const reference = str(pr.reference, `${field}/reference`, { min: 1, max: 512, plain: true });
+  // Spaces alone say neither how nor where (as a blank category states no type of message).
+  for (const [k, val] of [['channel', channel], ['reference', reference]] as const) {
+    if (!val.trim()) throw new SmsguardError('invalid_request', `${field}/${k}: must not be blank`, {}, `${field}/${k}`);
+  }
   const capturedAt = parseTime(pr.capturedAt, `${field}/capturedAt`);
   // Proof of something not yet done is no proof: allow only a small skew between the provider's clock and ours.
   if (capturedAt > now + maxSkewMs) {
@@ -81,11 +100,17 @@ export function parseProof(v: unknown, now: number, opts: ProofOptions = {}): Pr
 /** A proof as it is stored and shown (capturedAt as ISO-8601). */
 export const proofRecord = (p: Proof) => ({ channel: p.channel, reference: p.reference, capturedAt: new Date(p.capturedAt).toISOString() });
 
+const GRANT_FIELDS: ReadonlySet<string> = new Set(['msisdn', 'category', 'frequency', 'expiresAt', 'proof']);
+
 export async function grantConsent(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<{ id: string }> {
   requireRole(p, 'content-provider');
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SmsguardError('invalid_request', 'body: must be an object', {}, 'body');
+  // An unknown key (a misspelt proof…) is refused rather than dropped: under cn-2015 the consent was recorded without its evidence.
+  const extra = Object.keys(body).find((k) => !GRANT_FIELDS.has(k));
+  if (extra !== undefined) throw new SmsguardError('invalid_request', `${extra}: unknown field (a consent is {msisdn, category, frequency, expiresAt, proof?})`, {}, extra);
   const msisdn = msisdnField(str(body.msisdn, 'msisdn', { min: 1, max: 32 }), 'msisdn', ctx.profile);
   // Trimmed and non-blank as on a consent request: a consent to "   " states no type of message (Art. 18).
-  const category = str(body.category, 'category', { min: 1, max: 64 }).trim();
+  const category = str(body.category, 'category', { min: 1, max: 64, plain: true }).trim();
   if (!category) throw new SmsguardError('invalid_request', 'category: must not be blank', {}, 'category');
   const f = body.frequency as Record<string, unknown> | undefined;
   if (!f || typeof f !== 'object') throw new SmsguardError('invalid_request', 'frequency: must be {count, per}', {}, 'frequency');

@@ -12,9 +12,18 @@ function fail(field: string, message: string, why?: Why): never {
   throw new SmsguardError('invalid_request', `${field}: ${message}`, {}, field, why);
 }
 
-export function str(v: unknown, field: string, opts: { max?: number; min?: number; pattern?: RegExp } = {}): string {
+/**
+ * A string body field of `min`–`max` UTF-16 code units. `plain`: also well-formed Unicode without NUL,
+ * as a message text must be: a lone surrogate or a NUL in a stored reference or category cannot be
+ * written to PostgreSQL (text, jsonb) and is no one's words.
+ */
+export function str(v: unknown, field: string, opts: { max?: number; min?: number; pattern?: RegExp; plain?: boolean } = {}): string {
   if (typeof v !== 'string') fail(field, 'must be a string', { id: 'not_text' });
   const s = v as string;
+  if (opts.plain) {
+    if (!(s as unknown as { isWellFormed(): boolean }).isWellFormed()) fail(field, 'must be well-formed Unicode (it holds a lone surrogate)');
+    if (s.includes('\u0000')) fail(field, 'must not contain NUL characters');
+  }
   if (opts.min !== undefined && s.length < opts.min) fail(field, `must have at least ${opts.min} characters`, { id: 'too_short', params: { min: opts.min } });
   if (opts.max !== undefined && s.length > opts.max) fail(field, `must have at most ${opts.max} characters`, { id: 'too_long', params: { max: opts.max } });
   if (opts.pattern && !opts.pattern.test(s)) fail(field, `must match ${opts.pattern}`, { id: 'bad_pattern' });

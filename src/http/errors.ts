@@ -9,8 +9,9 @@ function fieldOf(e: FastifyError): string | undefined {
   const v = e.validation?.[0];
   if (!v) return undefined;
   const path = (v.instancePath ?? '').replace(/^\//, '');
-  const missing = (v.params as { missingProperty?: string } | undefined)?.missingProperty;
-  const f = [path, missing].filter(Boolean).join('/');
+  // A missing field, or an unknown one (additionalProperties): named, as the use cases name them, not the object holding it.
+  const params = v.params as { missingProperty?: string; additionalProperty?: string } | undefined;
+  const f = [path, params?.missingProperty ?? params?.additionalProperty].filter(Boolean).join('/');
   return f || (e.validationContext ?? undefined);
 }
 
@@ -30,7 +31,8 @@ export function registerErrorHandler(f: FastifyInstance, notFoundHint?: NotFound
       const v = err.validation[0];
       // Ajv's enum message does not say what is allowed; the client needs to know.
       const allowed = v?.keyword === 'enum' ? (v.params as { allowedValues?: unknown[] }).allowedValues : undefined;
-      const detail = `${v?.message ?? 'invalid'}${allowed ? ` (${allowed.map((a) => JSON.stringify(a)).join(', ')})` : ''}`;
+      const detail = v?.keyword === 'additionalProperties' ? 'unknown field'
+        : `${v?.message ?? 'invalid'}${allowed ? ` (${allowed.map((a) => JSON.stringify(a)).join(', ')})` : ''}`;
       const body: ErrorBody = { code: 'invalid_request', message: `${field ? `${field}: ` : ''}${detail}` };
       if (field) body.field = field;
       return reply.code(400).send({ error: body });

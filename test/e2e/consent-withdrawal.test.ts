@@ -90,7 +90,7 @@ describe('withdrawing a consent, with proof of the refusal', () => {
       [{ proof: { ...ok, capturedAt: iso(given - 1000) } }, 'proof/capturedAt'],
       [{ proof: 'by phone' }, 'proof'],
       // a misspelt field would drop the evidence without a word
-      [{ evidence: ok }, 'body'],
+      [{ evidence: ok }, 'evidence'],
       [[ok], 'body'],
     ];
     for (const [payload, field] of cases) {

@@ -52,14 +52,14 @@ export async function consentRequestRoutes(f: FastifyInstance, opts: { app: App 
       summary: 'Ask a number for consent: one message from a commercial port stating category, frequency, duration and how to answer',
       description: 'Rejections carry code and rule (docs/CONSENT.md): e.g. 409 conflict with rule consent.one-pending while a request from this provider to this number awaits its answer (a gateway rule, not a regulation); 422 consent_request_repeated (consent.no-repeat) after a refusal.',
       body: {
-        type: 'object',
+        type: 'object', additionalProperties: false,
         properties: {
           from: { type: 'string', description: 'Commercial port (digits)' },
           to: { type: 'string', description: 'Mainland mobile number' },
           category: { type: 'string' },
           frequency,
           durationDays: { type: 'integer', description: 'How long the consent would last, 1–3650 days' },
-          text: { type: 'string', description: 'Own wording; must state category, frequency (每月不超过4条), duration (有效期180天) and how to answer (同意请回复“是”)' },
+          text: { type: ['string', 'null'], description: '(null or absent: smsguard writes it) Own wording; must state category, frequency (每月不超过4条), duration (有效期180天) and how to answer (同意请回复“是”)' },
         },
         required: ['from', 'to', 'category', 'frequency', 'durationDays'],
       },

@@ -14,12 +14,12 @@ export async function consentRoutes(f: FastifyInstance, opts: { app: App }): Pro
     schema: {
       tags: ['consent'], security: bearerSecurity, summary: 'Record a consent the provider obtained, with its proof',
       body: {
-        type: 'object',
+        type: 'object', additionalProperties: false,
         properties: {
           msisdn: { type: 'string' }, category: { type: 'string' },
           frequency: { type: 'object', properties: { count: { type: 'integer' }, per: { type: 'string', enum: ['day', 'week', 'month'] } }, required: ['count', 'per'] },
           expiresAt: { type: 'string', format: 'date-time', description: 'in the future, after proof.capturedAt, and at most 3650 days after it (without proof, after now): a gateway limit, not a regulation' },
-          proof: { ...proof, description: 'How the user gave the consent' },
+          proof: { ...proof, type: ['object', 'null'], description: 'How the user gave the consent (null or absent: none; cn-2026 requires it)' },
         },
         required: ['msisdn', 'category', 'frequency', 'expiresAt'],
       },
@@ -35,7 +35,7 @@ export async function consentRoutes(f: FastifyInstance, opts: { app: App }): Pro
       params: idParam,
       body: {
         type: ['object', 'null'], additionalProperties: false,
-        properties: { proof: { ...proof, description: 'How the user refused (reply, call to customer service, web form…); capturedAt also not before the consent was given' } },
+        properties: { proof: { ...proof, type: ['object', 'null'], description: '(null or absent: none) How the user refused (reply, call to customer service, web form…); capturedAt also not before the consent was given' } },
       },
       response: {
         204: { type: 'null', description: 'Withdrawn (or withdrawn already); no body' },

@@ -142,7 +142,6 @@ export async function subscriberRoutes(f: FastifyInstance, opts: { app: App }): 
           reason: { type: 'string', minLength: 1, maxLength: 500 },
           evidence: {
             ...proofSchema('ISO-8601; not before 2000-01-01 (gateway limit, as a consent\'s proof) and not after the gateway clock (no skew: the request was already made)'),
-            additionalProperties: false,
             description: "The user's own request to hear from the provider again: the same shape and limits as a consent's proof (parseProof), capturedAt also not in the future",
           },
         },

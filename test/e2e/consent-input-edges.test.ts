@@ -1,0 +1,135 @@
+/**
+ * The consent routes' inputs, edge by edge, one answer for one fault: POST /v1/consents (a proof),
+ * DELETE /v1/consents/{id} (a proof of the refusal), POST /v1/subscribers/{msisdn}/lift-opt-out (the
+ * user's request, `evidence`) and POST /v1/consent-requests. Found by QA (2026-12-06): a date-time
+ * without its offset was read in the server's time zone and `"1"` was 2001-01-01; a proof's unknown
+ * key was dropped by a consent and a withdrawal but refused by a lift; blank, NUL and lone-surrogate
+ * references and categories were stored; `null` for an optional field was refused by the HTTP schema
+ * although the use case reads it as absent; unknown fields were dropped by two routes, refused by
+ * two, and named by none.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+
+const DAY = 86_400_000;
+const iso = (t: number) => new Date(t).toISOString();
+type Json = Record<string, any>;
+
+describe('consent inputs: one answer per fault on every consent route', () => {
+  let g: TestGateway;
+  let cp: Provider;
+  let n = 0;
+  before(async () => {
+    g = await startTestGateway();
+    cp = await onboard(g);
+  });
+  after(async () => g.close());
+
+  const number = () => `139001392${String(n++).padStart(2, '0')}`;
+  const ok = () => ({ channel: 'web', reference: 'form 1', capturedAt: iso(g.clock.now() - 60_000) });
+  const grantBody = (to: string, proof: unknown = ok()) => ({ msisdn: to, category: 'promo', frequency: { count: 3, per: 'week' }, expiresAt: iso(g.clock.now() + 30 * DAY), proof });
+  const grant = (b: unknown) => g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: b as object });
+  const withdraw = (id: string, b: unknown) => g.http.inject({ method: 'DELETE', url: `/v1/consents/${id}`, headers: { ...cp.auth, 'content-type': 'application/json' }, payload: JSON.stringify(b) });
+  const lift = (to: string, b: Json) => g.http.inject({ method: 'POST', url: `/v1/subscribers/${to}/lift-opt-out`, headers: g.admin, payload: { contentProviderId: cp.id, reason: 'user asked', ...b } });
+  const ask = (b: Json) => g.http.inject({ method: 'POST', url: '/v1/consent-requests', headers: cp.auth, payload: { from: '10690002', to: number(), category: 'promo', frequency: { count: 3, per: 'week' }, durationDays: 30, ...b } });
+  async function consent(to: string): Promise<string> {
+    const r = await grant(grantBody(to, { ...ok(), capturedAt: iso(g.clock.now() - DAY) }));
+    assert.equal(r.statusCode, 201, r.body);
+    return r.json().id;
+  }
+  async function optedOut(): Promise<string> {
+    const to = number();
+    const mo = await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: '10690002', text: 'TD' } });
+    assert.equal(mo.json().action, 'opt_out');
+    return to;
+  }
+  const expect400 = (r: { statusCode: number; body: string; json(): Json }, field: string, what: string) => {
+    assert.equal(r.statusCode, 400, `${what}: ${r.body}`);
+    assert.deepEqual([r.json().error.code, r.json().error.field], ['invalid_request', field], `${what}: ${r.body}`);
+  };
+
+  /** Each proof fault on the three routes that take one: 400 naming the same field under its body key, nothing recorded. */
+  async function proofFault(bad: Json, sub: string, what: string) {
+    const to = number();
+    expect400(await grant(grantBody(to, bad)), `proof/${sub}`, `grant, ${what}`);
+    const id = await consent(to);
+    expect400(await withdraw(id, { proof: bad }), `proof/${sub}`, `withdrawal, ${what}`);
+    const v = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}/consents`, headers: cp.auth })).json();
+    assert.deepEqual(v.consents.map((c: Json) => c.state), ['live'], what);
+    const out = await optedOut();
+    expect400(await lift(out, { evidence: bad }), `evidence/${sub}`, `lift, ${what}`);
+    assert.equal((await g.http.inject({ method: 'GET', url: `/v1/subscribers/${out}`, headers: g.admin })).json().optOuts.length, 1, what);
+  }
+
+  test('capturedAt is an ISO-8601 date-time with its offset (RFC 3339), as expiresAt is: no guessing, no server time zone', async () => {
+    for (const capturedAt of ['1', '2026', '2026-11-30', '2026-11-30T11:00:00', 'Nov 30 2026 11:00', '2026-02-30T00:00:00Z', '2026-11-30T11:00:00+0800 ']) {
+      await proofFault({ ...ok(), capturedAt }, 'capturedAt', capturedAt);
+    }
+    // The same instant in any offset is taken, on all three.
+    const local = new Date(g.clock.now() - 60_000 + 8 * 3_600_000).toISOString().replace('Z', '+08:00');
+    const to = number();
+    assert.equal((await grant(grantBody(to, { ...ok(), capturedAt: local }))).statusCode, 201);
+    assert.equal((await withdraw(await consent(number()), { proof: { ...ok(), capturedAt: local } })).statusCode, 204);
+    assert.equal((await lift(await optedOut(), { evidence: { ...ok(), capturedAt: local } })).statusCode, 200);
+    // expiresAt too, for a door that skips the HTTP schema.
+    const p = await g.app.auth.principalFor(cp.apiKey);
+    assert.ok(p);
+    await assert.rejects(g.app.grantConsent(p, { ...grantBody(number()), expiresAt: '2026-12-30T11:00:00' }), (e: any) => e.code === 'invalid_request' && e.field === 'expiresAt');
+  });
+
+  test("a proof's unknown key, a blank channel or reference, a NUL or a lone surrogate → 400 naming it, on all three", async () => {
+    await proofFault({ ...ok(), url: 'https://example.com/form/1' }, 'url', 'unknown key');
+    await proofFault({ ...ok(), channel: '   ' }, 'channel', 'blank channel');
+    await proofFault({ ...ok(), reference: ' \t ' }, 'reference', 'blank reference');
+    await proofFault({ ...ok(), reference: 'ticket \u0000 1' }, 'reference', 'NUL');
+    await proofFault({ ...ok(), reference: 'ticket \uD83D 1' }, 'reference', 'lone surrogate');
+    await proofFault({ ...ok(), channel: 'web\uDC00' }, 'channel', 'lone surrogate');
+    // Unicode that is well formed is kept as given, up to 512 UTF-16 code units.
+    const to = number();
+    const reference = `工单 ${'😀'.repeat(252)}`;
+    assert.equal((await grant(grantBody(to, { ...ok(), reference }))).statusCode, 201);
+    const v = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}/consents`, headers: cp.auth })).json();
+    assert.equal(v.consents[0].proof.reference, reference);
+  });
+
+  test('a category (consent, request), a request text and a lift reason: no NUL, no lone surrogate; a blank reason → 400', async () => {
+    for (const category of ['pro\u0000mo', 'promo\uD800']) {
+      expect400(await grant({ ...grantBody(number()), category }), 'category', JSON.stringify(category));
+      expect400(await ask({ category }), 'category', JSON.stringify(category));
+    }
+    expect400(await ask({ text: '【示例】邀请您订阅“promo”类商业短信，每周不超过3条，有效期30天。同意请回复“是”\uD800' }), 'text', 'lone surrogate text');
+    const out = await optedOut();
+    expect400(await lift(out, { reason: '   ', evidence: ok() }), 'reason', 'blank reason');
+    expect400(await lift(out, { reason: 'asked\u0000', evidence: ok() }), 'reason', 'NUL reason');
+    assert.equal((await lift(out, { reason: '用户来电要求恢复', evidence: ok() })).statusCode, 200);
+  });
+
+  test('unknown fields → 400 naming the field on all four routes (a misspelt proof recorded a consent without it)', async () => {
+    const to = number();
+    expect400(await grant({ ...grantBody(to, undefined), proff: ok() }), 'proff', 'grant');
+    expect400(await ask({ txt: 'own wording' }), 'txt', 'request');
+    expect400(await withdraw(await consent(number()), { evidence: ok() }), 'evidence', 'withdrawal');
+    expect400(await lift(await optedOut(), { evidence: ok(), note: 'x' }), 'note', 'lift');
+    assert.deepEqual((await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}/consents`, headers: cp.auth })).json().consents, []);
+    // The use cases refuse them too, for doors that skip the HTTP schema.
+    const p = await g.app.auth.principalFor(cp.apiKey);
+    assert.ok(p);
+    await assert.rejects(g.app.grantConsent(p, { ...grantBody(number()), proff: ok() }), (e: any) => e.code === 'invalid_request' && e.field === 'proff');
+  });
+
+  test('null for an optional field is the field absent, over HTTP as in the use case: proof (consent, withdrawal), text (request)', async () => {
+    const to = number();
+    const r = await grant(grantBody(to, null));
+    assert.equal(r.statusCode, 201, r.body);
+    const v = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}/consents`, headers: cp.auth })).json();
+    assert.deepEqual(v.consents[0].proof, {});
+    assert.equal((await withdraw(await consent(number()), { proof: null })).statusCode, 204);
+    const q = await ask({ text: null });
+    assert.equal(q.statusCode, 202, q.body);
+    assert.match(q.json().text, /^【示例】邀请您订阅/);
+    // Required ones stay required: null is not a value for them.
+    expect400(await lift(await optedOut(), { evidence: null }), 'evidence', 'lift evidence null');
+    expect400(await grant({ ...grantBody(number()), category: null }), 'category', 'grant category null');
+  });
+});
