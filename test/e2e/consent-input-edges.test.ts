@@ -102,6 +102,16 @@ describe('consent inputs: one answer per fault on every consent route', () => {
     const out = await optedOut();
     expect400(await lift(out, { reason: '   ', evidence: ok() }), 'reason', 'blank reason');
     expect400(await lift(out, { reason: 'asked\u0000', evidence: ok() }), 'reason', 'NUL reason');
+    // Lengths in UTF-16 code units, answered by the use case as on the other routes (the lift's schema
+    // counted code points: 300 emoji passed it, then the use case refused them in other words).
+    for (const [reason, field] of [['x'.repeat(501), 'reason'], ['😀'.repeat(251), 'reason']] as const) {
+      const r = await lift(out, { reason, evidence: ok() });
+      expect400(r, field, `reason of ${reason.length} code units`);
+      assert.equal(r.json().error.message, 'reason: must have at most 500 characters');
+    }
+    const long = await lift(out, { contentProviderId: 'x'.repeat(65), evidence: ok() });
+    expect400(long, 'contentProviderId', 'contentProviderId of 65');
+    assert.equal(long.json().error.message, 'contentProviderId: must have at most 64 characters');
     assert.equal((await lift(out, { reason: '用户来电要求恢复', evidence: ok() })).statusCode, 200);
   });
 

@@ -138,8 +138,9 @@ export async function subscriberRoutes(f: FastifyInstance, opts: { app: App }): 
       body: {
         type: 'object', additionalProperties: false, required: ['contentProviderId', 'reason', 'evidence'],
         properties: {
-          contentProviderId: { type: 'string', minLength: 1, maxLength: 64 },
-          reason: { type: 'string', minLength: 1, maxLength: 500 },
+          // Lengths are the use case's (UTF-16 code units, as on every consent route); Ajv's maxLength counts code points and answered in other words.
+          contentProviderId: { type: 'string', description: '1–64 characters' },
+          reason: { type: 'string', description: '1–500 characters, not blank: why the operator lifts it' },
           evidence: {
             ...proofSchema('ISO-8601; not before 2000-01-01 (gateway limit, as a consent\'s proof) and not after the gateway clock (no skew: the request was already made)'),
             description: "The user's own request to hear from the provider again: the same shape and limits as a consent's proof (parseProof), capturedAt also not in the future",
