@@ -21,7 +21,7 @@ import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { str } from './validate.js';
 import { settleDueRequests } from './consent-sweeper.js';
-import { MAX_CONSENT_DAYS } from './consents.js';
+import { MAX_CONSENT_DAYS, unknownFrequencyKey } from './consents.js';
 import { inDateRange, inProvince } from './records-scope.js';
 
 const HOUR = 3_600_000;
@@ -59,6 +59,7 @@ export function parseConsentRequest(body: unknown): ConsentRequestInput {
   if (extra !== undefined) throw new SmsguardError('invalid_request', `${extra}: unknown field (a consent request is {from, to, category, frequency, durationDays, text?})`, {}, extra);
   const f = b.frequency as Record<string, unknown> | undefined;
   if (!f || typeof f !== 'object' || Array.isArray(f)) throw new SmsguardError('invalid_request', 'frequency: must be {count, per}', {}, 'frequency');
+  unknownFrequencyKey(f);
   if (!CONSENT_PERIODS.includes(f.per as ConsentPeriod)) throw new SmsguardError('invalid_request', 'frequency/per: must be day, week or month', {}, 'frequency/per');
   const out: ConsentRequestInput = {
     from: str(b.from, 'from', { min: 1, max: 21, pattern: /^\d+$/ }),

@@ -100,6 +100,12 @@ export function parseProof(v: unknown, now: number, opts: ProofOptions = {}): Pr
 /** A proof as it is stored and shown (capturedAt as ISO-8601). */
 export const proofRecord = (p: Proof) => ({ channel: p.channel, reference: p.reference, capturedAt: new Date(p.capturedAt).toISOString() });
 
+/** A frequency's unknown key (`max`, `period`…) → `invalid_request` naming it: a misspelt count or period is not a frequency. */
+export function unknownFrequencyKey(f: Record<string, unknown>): void {
+  const extra = Object.keys(f).find((k) => k !== 'count' && k !== 'per');
+  if (extra !== undefined) throw new SmsguardError('invalid_request', `frequency/${extra}: unknown field (a frequency is {count, per})`, {}, `frequency/${extra}`);
+}
+
 const GRANT_FIELDS: ReadonlySet<string> = new Set(['msisdn', 'category', 'frequency', 'expiresAt', 'proof']);
 
 export async function grantConsent(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<{ id: string }> {
@@ -113,7 +119,8 @@ export async function grantConsent(ctx: AppContext, p: Principal, body: Record<s
   const category = str(body.category, 'category', { min: 1, max: 64, plain: true }).trim();
   if (!category) throw new SmsguardError('invalid_request', 'category: must not be blank', {}, 'category');
   const f = body.frequency as Record<string, unknown> | undefined;
-  if (!f || typeof f !== 'object') throw new SmsguardError('invalid_request', 'frequency: must be {count, per}', {}, 'frequency');
+  if (!f || typeof f !== 'object' || Array.isArray(f)) throw new SmsguardError('invalid_request', 'frequency: must be {count, per}', {}, 'frequency');
+  unknownFrequencyKey(f);
   const count = f.count;
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 1000) throw new SmsguardError('invalid_request', 'frequency/count: must be an integer 1–1000', {}, 'frequency/count');
   if (!PERS.includes(f.per as (typeof PERS)[number])) throw new SmsguardError('invalid_request', 'frequency/per: must be day, week or month', {}, 'frequency/per');

@@ -121,6 +121,9 @@ describe('consent inputs: one answer per fault on every consent route', () => {
     expect400(await ask({ txt: 'own wording' }), 'txt', 'request');
     expect400(await withdraw(await consent(number()), { evidence: ok() }), 'evidence', 'withdrawal');
     expect400(await lift(await optedOut(), { evidence: ok(), note: 'x' }), 'note', 'lift');
+    // inside a frequency too: a misspelt period is not a frequency
+    expect400(await grant({ ...grantBody(to), frequency: { count: 3, per: 'week', period: 'month' } }), 'frequency/period', 'grant frequency');
+    expect400(await ask({ frequency: { count: 3, per: 'week', max: 1 } }), 'frequency/max', 'request frequency');
     assert.deepEqual((await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}/consents`, headers: cp.auth })).json().consents, []);
     // The use cases refuse them too, for doors that skip the HTTP schema.
     const p = await g.app.auth.principalFor(cp.apiKey);
@@ -135,6 +138,15 @@ describe('consent inputs: one answer per fault on every consent route', () => {
     const v = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}/consents`, headers: cp.auth })).json();
     assert.deepEqual(v.consents[0].proof, {});
     assert.equal((await withdraw(await consent(number()), { proof: null })).statusCode, 204);
+    // no body at all, also with a JSON content type (what many clients send on every request): the documented 204
+    const bare = await g.http.inject({ method: 'DELETE', url: `/v1/consents/${await consent(number())}`, headers: { ...cp.auth, 'content-type': 'application/json' }, payload: '' });
+    assert.equal(bare.statusCode, 204, bare.body);
+    // a POST without a body is still refused as before
+    const empty = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: { ...cp.auth, 'content-type': 'application/json' }, payload: '' });
+    assert.deepEqual([empty.statusCode, empty.json().error.code], [400, 'invalid_request'], empty.body);
+    // and the JSON parser is still Fastify's: a prototype key is refused
+    const poisoned = await g.http.inject({ method: 'DELETE', url: `/v1/consents/${await consent(number())}`, headers: { ...cp.auth, 'content-type': 'application/json' }, payload: '{"__proto__": {"x": 1}}' });
+    assert.equal(poisoned.statusCode, 400, poisoned.body);
     const q = await ask({ text: null });
     assert.equal(q.statusCode, 202, q.body);
     assert.match(q.json().text, /^【示例】邀请您订阅/);
