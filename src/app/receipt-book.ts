@@ -13,7 +13,7 @@
 import { LRUCache } from 'lru-cache';
 import { deleteKeepingSlots } from '../runtime/lru-delete.js';
 import type { DeliveryReceipt, Egress, PartialSubmit, SubmitResult } from '../ports/egress.js';
-import type { MessageStore, OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../ports/store.js';
+import type { Claim, MessageStore, OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
 import type { MessageStatus } from './types.js';
 import { SlotMap } from '../runtime/slot-map.js';
@@ -37,7 +37,8 @@ export function retryDelayMs(attempts: number): number {
 
 export interface BatchOutcome {
   updates: StatusUpdate[];
-  retries: { id: string; dueAt: number; reason: string; partial?: PartialSubmit }[];
+  /** `claim`: the message as claimed (its lease end names the claim, OutboxStore.retryLater). */
+  retries: { claim: Claim; dueAt: number; reason: string; partial?: PartialSubmit }[];
 }
 
 /** Status updates and retries for one submitted batch (`results[i]` answers `batch[i]`). */
@@ -48,7 +49,7 @@ export function outcomesOf(batch: readonly OutboundMessage[], results: readonly 
     const m = batch[i];
     const r = results[i];
     if (r.ok) updates.push(r.partIds && r.partIds.length > 1 ? { id: m.id, status: 'submitted', at, upstreamId: r.upstreamId, partIds: r.partIds } : { id: m.id, status: 'submitted', at, upstreamId: r.upstreamId });
-    else if (r.retry && m.attempts < maxAttempts) retries.push(r.partial ? { id: m.id, dueAt: at + retryDelayMs(m.attempts), reason: r.reason, partial: r.partial } : { id: m.id, dueAt: at + retryDelayMs(m.attempts), reason: r.reason });
+    else if (r.retry && m.attempts < maxAttempts) retries.push(r.partial ? { claim: m, dueAt: at + retryDelayMs(m.attempts), reason: r.reason, partial: r.partial } : { claim: m, dueAt: at + retryDelayMs(m.attempts), reason: r.reason });
     else updates.push({ id: m.id, status: r.retry ? 'failed' : 'rejected_upstream', at, detail: r.reason });
   }
   return { updates, retries };
@@ -103,8 +104,9 @@ export async function sendBatch(
       if (released.length) await o.outbox.release(released);
     }
     const { updates, retries } = outcomesOf(sent, results, o.now(), o.maxAttempts);
-    for (const r of retries) await o.outbox.retryLater(r.id, r.dueAt, r.reason, r.partial);
-    const retried = new Set(retries.map((r) => r.id));
+    // as claimed: a submit that failed after its lease ran out leaves alone a claim taken since
+    for (const r of retries) await o.outbox.retryLater(r.claim, r.dueAt, r.reason, r.partial);
+    const retried = new Set(retries.map((r) => r.claim.id));
     for (const m of sent) if (!retried.has(m.id)) o.book.remember(m);
     const taken = o.book.takeEarly(updates);
     let changed: StatusUpdate[];

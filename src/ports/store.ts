@@ -204,7 +204,7 @@ export interface OutboundMessage {
   /**
    * Set by a claim (OutboxStore.claim, claimIds): when its lease ends, as the store wrote it. With
    * `id` and `attempts` it names this claim: a later claim of the message, which needs this lease run
-   * out, writes a later end. OutboxStore.release gives back only a claim still standing.
+   * out, writes a later end. OutboxStore.release and retryLater act only on a claim still standing.
    */
   leasedUntil?: number;
 }
@@ -246,8 +246,14 @@ export interface OutboxStore {
    * Returns the updates that changed something.
    */
   recordStatuses(updates: StatusUpdate[]): Promise<StatusUpdate[]>;
-  /** Due again at `dueAt`; `partial` (a long message's parts already taken) is kept for the next claim. */
-  retryLater(id: string, dueAt: number, detail: string, partial?: PartialSubmit): Promise<void>;
+  /**
+   * Due again at `dueAt`, the claim's lease dropped; `partial` (a long message's parts already taken)
+   * is kept for the next claim. Only while the claim still stands, as `release`: a submit that failed
+   * after its lease ran out may find the message claimed since by another worker or process, which
+   * may be sending it; dropping that claim and rescheduling the message would let it be claimed, and
+   * sent, a third time. Messages no longer queued, claimed since or without a lease are left alone.
+   */
+  retryLater(claim: Claim, dueAt: number, detail: string, partial?: PartialSubmit): Promise<void>;
   /**
    * Gives claimed messages back, due as they were and without an attempt counted: a graceful stop
    * before any of them was written to a link (Egress.stopSending), so that the next claim, after a

@@ -5,7 +5,7 @@
  */
 import { describe, test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ConsentRequestFacts, ConsentRequestRow, RecordQuery, StatusUpdate, Store } from '../../src/ports/store.js';
+import type { ConsentRequestFacts, ConsentRequestRow, OutboundMessage, RecordQuery, StatusUpdate, Store } from '../../src/ports/store.js';
 import type { Decision, Facts } from '../../src/pipeline/types.js';
 import { SmsguardError } from '../../src/domain/errors.js';
 import { OPERATOR_ACCOUNT_ID } from '../../src/domain/case.js';
@@ -423,7 +423,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         await s.outbox.recordStatuses(first.map((m) => ({ id: m.id, status: 'submitted' as const, at: T0 + 11, upstreamId: `UP_${m.id}` })));
         assert.deepEqual((await s.outbox.claim(T0 + 12, 10, 60_000)).map((m) => m.id), [ids[4]]);
         // one of the second batch is to be tried again later: due then, and claimed again
-        await s.outbox.retryLater(ids[2], T0 + 1_000, 'busy');
+        await s.outbox.retryLater(second[0], T0 + 1_000, 'busy');
         assert.deepEqual(await s.outbox.claim(T0 + 999, 10, 60_000), []);
         assert.deepEqual((await s.outbox.claim(T0 + 1_000, 10, 60_000)).map((m) => [m.id, m.attempts]), [[ids[2], 2]]);
       });
@@ -434,11 +434,11 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         // five at the same instant, claimed two by two with the others out
         const same = at(T0, 5);
         await s.messages.decideAndRecord(same, () => decision(true));
-        const got: string[] = [];
-        for (let i = 0; i < 3; i++) got.push(...(await s.outbox.claim(T0 + 1, 2, 60_000)).map((m) => m.id));
-        assert.deepEqual(got, same.map((m) => m.id), 'in order, each once');
+        const got: OutboundMessage[] = [];
+        for (let i = 0; i < 3; i++) got.push(...await s.outbox.claim(T0 + 1, 2, 60_000));
+        assert.deepEqual(got.map((m) => m.id), same.map((m) => m.id), 'in order, each once');
         // one retried before where the claims stopped, with the rest still out
-        await s.outbox.retryLater(same[1].id, T0 + 2, 'busy');
+        await s.outbox.retryLater(got[1], T0 + 2, 'busy');
         assert.deepEqual((await s.outbox.claim(T0 + 2, 10, 60_000)).map((m) => m.id), [same[1].id]);
         // a message stamped before where the claims stopped (another clock, a clock set back)
         const early = at(T0 - 5_000, 1);
@@ -701,10 +701,32 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual(await s.outbox.claim(T0 + 8 + 60_000, 10, 60_000), []);
       });
 
+      test('a retry after the lease ran out leaves alone the claim another worker took since', async () => {
+        const [id, other] = await queued(2);
+        // worker A claims; its submit fails only after the lease ran out, and worker B claimed the message then
+        const a = await s.outbox.claim(T0 + 5, 1, 60_000);
+        assert.deepEqual(a.map((m) => m.id), [id]);
+        const b = await s.outbox.claim(T0 + 5 + 60_000, 1, 60_000);
+        assert.deepEqual(b.map((m) => m.id), [id], 'A\'s lease ran out');
+        // A's retry: B's claim stands, so the message is neither rescheduled nor handed to anyone else while B sends it
+        await s.outbox.retryLater(a[0], T0 + 6 + 60_000, 'link down', { ref: 1, partIds: ['A1', null] });
+        assert.deepEqual((await s.outbox.claim(T0 + 7 + 60_000, 10, 60_000)).map((m) => m.id), [other]);
+        // B's own retry applies: due at its time, an attempt more, without A's parts
+        await s.outbox.retryLater(b[0], T0 + 10_000 + 60_000, 'throttled');
+        assert.deepEqual(await s.outbox.claim(T0 + 9_999 + 60_000, 10, 60_000), []);
+        const again = await s.outbox.claim(T0 + 10_000 + 60_000, 10, 60_000);
+        assert.deepEqual(again.map((m) => [m.id, m.partial]), [[id, undefined]]);
+        assert.ok(again[0].attempts > b[0].attempts);
+        // a message not from a claim (no lease end) names no claim: not rescheduled, due again once the lease ends
+        const { leasedUntil: _, ...unclaimed } = again[0];
+        await s.outbox.retryLater(unclaimed, T0 + 10 * 60_000, 'throttled');
+        assert.deepEqual((await s.outbox.claim(T0 + 10_000 + 120_000, 10, 60_000)).map((m) => m.id).sort(), [id, other].sort());
+      });
+
       test('a retry is not due before its time', async () => {
         const [id] = await queued(1);
         const [m] = await s.outbox.claim(T0, 1, 60_000);
-        await s.outbox.retryLater(id, T0 + 30_000, 'throttled');
+        await s.outbox.retryLater(m, T0 + 30_000, 'throttled');
         assert.deepEqual(await s.outbox.claim(T0 + 29_999, 10, 60_000), []);
         const [again] = await s.outbox.claim(T0 + 30_000, 10, 60_000);
         assert.equal(again.id, id);
@@ -716,17 +738,17 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         const [id] = await queued(1);
         const [m] = await s.outbox.claim(T0, 1, 60_000);
         assert.equal(m.partial, undefined);
-        await s.outbox.retryLater(id, T0 + 1_000, 'queue full', { ref: 7, partIds: ['A1', null, null] });
+        await s.outbox.retryLater(m, T0 + 1_000, 'queue full', { ref: 7, partIds: ['A1', null, null] });
         const [again] = await s.outbox.claim(T0 + 1_000, 10, 60_000);
         assert.deepEqual(again.partial, { ref: 7, partIds: ['A1', null, null] });
-        await s.outbox.retryLater(id, T0 + 2_000, 'queue full', { ref: 7, partIds: ['A1', 'A2', null] });
+        await s.outbox.retryLater(again, T0 + 2_000, 'queue full', { ref: 7, partIds: ['A1', 'A2', null] });
         const [third] = await s.outbox.claim(T0 + 2_000, 10, 60_000);
         assert.deepEqual(third.partial, { ref: 7, partIds: ['A1', 'A2', null] }, 'the latest attempt\'s');
         // a retry with nothing taken clears it
-        await s.outbox.retryLater(id, T0 + 3_000, 'link down');
+        await s.outbox.retryLater(third, T0 + 3_000, 'link down');
         const [fourth] = await s.outbox.claim(T0 + 3_000, 10, 60_000);
         assert.equal(fourth.partial, undefined);
-        await s.outbox.retryLater(id, T0 + 4_000, 'queue full', { ref: 9, partIds: ['B1', null] });
+        await s.outbox.retryLater(fourth, T0 + 4_000, 'queue full', { ref: 9, partIds: ['B1', null] });
         await s.outbox.recordStatuses([{ id, status: 'submitted', at: T0 + 4_000, upstreamId: 'B1' }]);
         assert.equal(await s.outbox.pendingCount(), 0);
       });

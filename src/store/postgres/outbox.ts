@@ -35,6 +35,14 @@ function toOutbound(rows: QueueDb[]): OutboundMessage[] {
 }
 interface CurrentDb { id: string; status: MessageStatus; content_provider_id: string; msisdn: string }
 
+/**
+ * Whether a message came from a claim (a lease end to name it by): release and retryLater act only
+ * on such a one, and only while the row still has that lease end and attempt count (outbox.sql).
+ */
+function fromClaim(c: Claim): c is Claim & { leasedUntil: number } {
+  return c.leasedUntil !== undefined;
+}
+
 export class PgOutbox implements OutboxStore {
   constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter) {}
 
@@ -68,7 +76,7 @@ export class PgOutbox implements OutboxStore {
    * and one attempt more, so it is left alone.
    */
   async release(claims: readonly Claim[]): Promise<void> {
-    const mine = claims.filter((c) => c.leasedUntil !== undefined);
+    const mine = claims.filter(fromClaim);
     if (mine.length) await this.pool.query(Q.release, [mine.map((c) => c.id), mine.map((c) => c.leasedUntil), mine.map((c) => c.attempts)]);
   }
 
@@ -189,8 +197,13 @@ export class PgOutbox implements OutboxStore {
     return changed;
   }
 
-  async retryLater(id: string, dueAt: number, _detail: string, partial?: PartialSubmit): Promise<void> {
-    await this.pool.query(Q.retry, [id, dueAt, partialColumn(partial)]);
+  /**
+   * OutboxStore.retryLater: the attempt was counted by the claim. Only while the claim stands (its
+   * lease end and attempt count as the claim wrote them, as `release`): another process may have
+   * claimed the message since, once this lease ran out, and be sending it.
+   */
+  async retryLater(claim: Claim, dueAt: number, _detail: string, partial?: PartialSubmit): Promise<void> {
+    if (fromClaim(claim)) await this.pool.query(Q.retry, [claim.id, dueAt, partialColumn(partial), claim.leasedUntil, claim.attempts]);
   }
 
   async resolveUpstreamId(spellings: readonly string[]): Promise<string | null> {

@@ -334,24 +334,37 @@ export class SqliteOutbox implements OutboxStore {
     return changed;
   }
 
-  async retryLater(id: string, dueAt: number, _detail: string, partial?: PartialSubmit): Promise<void> {
-    this.q.retry.run(dueAt, partialColumn(partial), id);
-    this.leased.delete(id);
+  /**
+   * OutboxStore.retryLater: attempts are counted here (a claim only reads them). Only while the claim
+   * stands (`stands`): a submit that failed after its lease ran out leaves alone the message claimed
+   * since by another batch, which may be sending it.
+   */
+  async retryLater(claim: Claim, dueAt: number, _detail: string, partial?: PartialSubmit): Promise<void> {
+    if (!this.stands(claim)) return;
+    this.q.retry.run(dueAt, partialColumn(partial), claim.id);
+    this.leased.delete(claim.id);
     // due again before the claim cursor: the next claim reads from the start
     if (this.cursor === null || dueAt <= this.cursor.due) this.rewound = true;
   }
 
-  /**
-   * OutboxStore.release: leases are in memory, and attempts are counted only by retryLater. Only a
-   * lease that is still the claim's (its end as the claim returned it): once it ran out, another
-   * batch of this process (DeliveryOptions.inFlight) may have claimed the message, with a later end.
-   */
+  /** OutboxStore.release: leases are in memory, and attempts are counted only by retryLater. */
   async release(claims: readonly Claim[]): Promise<void> {
     for (const c of claims) {
-      if (c.leasedUntil === undefined || this.leased.get(c.id)?.until !== c.leasedUntil) continue;
+      if (!this.stands(c)) continue;
       this.leased.delete(c.id);
       this.rewound = true;
     }
+  }
+
+  /**
+   * Whether a claim still holds its message: its lease is the one in memory, with the end the claim
+   * returned (OutboundMessage.leasedUntil). Once that lease ran out, another batch of this process
+   * (DeliveryOptions.inFlight) may have claimed the message, with a later end; a lease run out and
+   * not taken again is dropped by the next claim, after which the message is due to any batch. A
+   * status move drops the lease too (applyStatuses), so a claim that stands is of a queued message.
+   */
+  private stands(c: Claim): boolean {
+    return c.leasedUntil !== undefined && this.leased.get(c.id)?.until === c.leasedUntil;
   }
 
   async resolveUpstreamId(spellings: readonly string[]): Promise<string | null> {

@@ -90,7 +90,7 @@ test('a retried long message keeps the parts the SMSC took: outcomesOf hands the
   const partial = { ref: 3, partIds: ['P1', null] };
   const { retries, updates } = outcomesOf([m, { ...m, id: 'm2' }], [{ ok: false, retry: true, reason: 'queue full', partial }, { ok: false, retry: true, reason: 'link down' }], 10, 8);
   assert.deepEqual(updates, []);
-  assert.deepEqual(retries.map((r) => [r.id, r.partial]), [['m1', partial], ['m2', undefined]]);
+  assert.deepEqual(retries.map((r) => [r.claim.id, r.partial]), [['m1', partial], ['m2', undefined]]);
 });
 
 test('a change of a message this process does not remember is announced from the store (recall); a failed recall costs only the announcement', async () => {
@@ -291,7 +291,7 @@ test('sendBatch: submits a stop ended are released when nothing of them was writ
   const b = book(outbox);
   const calls: string[] = [];
   const statuses = {
-    async retryLater(id: string) { calls.push(`retry ${id}`); },
+    async retryLater(c: Claim) { calls.push(`retry ${c.id}@${c.leasedUntil}`); },
     async release(claims: readonly Claim[]) { calls.push(`release ${claims.map((c) => `${c.id}@${c.leasedUntil}`).join(',')}`); },
     async recordStatuses(us: StatusUpdate[]) { calls.push(`record ${us.map((u) => `${u.id}:${u.status}`).join(',')}`); return us; },
   };
@@ -307,6 +307,6 @@ test('sendBatch: submits a stop ended are released when nothing of them was writ
   assert.deepEqual(r.released, ['unsent1', 'unsent2']);
   assert.deepEqual(r.held, ['written']);
   // as claimed: the lease end names the claim, so that one taken since by another worker is left alone
-  assert.deepEqual(calls, ['release unsent1@60000,unsent2@60000', 'retry busy', 'record ok:submitted']);
+  assert.deepEqual(calls, ['release unsent1@60000,unsent2@60000', 'retry busy@60000', 'record ok:submitted']);
   assert.deepEqual(r.updates.map((u) => u.id), ['ok']);
 });

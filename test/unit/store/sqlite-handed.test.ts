@@ -92,8 +92,9 @@ describe('SQLite outbox: the claim from what a decision handed over', () => {
     const { store, items, decide } = await setup();
     const [a] = items(1, T0);
     await decide([a]);
-    assert.deepEqual((await store.outbox.claim(T0 + 1, 10, LEASE)).map((m) => m.id), [a.id]);
-    await store.outbox.retryLater(a.id, T0 + 5, 'throttled');
+    const claimed = await store.outbox.claim(T0 + 1, 10, LEASE);
+    assert.deepEqual(claimed.map((m) => m.id), [a.id]);
+    await store.outbox.retryLater(claimed[0], T0 + 5, 'throttled');
     const b = items(2, T0 + 10);
     await decide(b);
     const got = await store.outbox.claim(T0 + 10, 10, LEASE);

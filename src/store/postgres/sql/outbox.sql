@@ -49,8 +49,11 @@ UPDATE message_status m
  WHERE m.id = u.i;
 
 -- name: retry
--- `partial` is replaced by the latest attempt's (null: nothing taken, or not a long message).
-UPDATE message_status SET due_at = $2, leased_until = NULL, published_at = NULL, partial = $3 WHERE id = $1 AND status = 'accepted';
+-- `partial` is replaced by the latest attempt's (null: nothing taken, or not a long message). The
+-- attempt was counted by the claim. Only the claim the caller holds, as release ($4 lease end, $5
+-- attempt count): a submit that failed after its lease ran out leaves another worker's claim alone.
+UPDATE message_status SET due_at = $2, leased_until = NULL, published_at = NULL, partial = $3
+ WHERE id = $1 AND status = 'accepted' AND leased_until = $4::bigint AND attempts = $5::int;
 
 -- name: release
 -- A claim counted an attempt (claim, claimIds); nothing was sent, so it is taken back. Not handed
