@@ -3,7 +3,9 @@
  * the time process A gives back the claims it holds but never wrote to the upstream, process B may
  * have claimed those messages (A's lease ran out). A's release must leave B's claim standing:
  * otherwise the message is queued and unleased while B sends it, and a third claim sends it again.
- * The lease passes by the time the stores are given (now + lease), not by sleeping 60 s.
+ * The same for a retry: a submit that fails temporarily after A's lease ran out must not reschedule
+ * the message B claimed since. The lease passes by the time the stores are given (now + lease), not
+ * by sleeping 60 s.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +13,7 @@ import { closedPort } from '../../helpers/closed-port.js';
 import { openTestPgStore, TEST_PG_URL } from '../../helpers/pg.js';
 import { seedProvider, item, msisdn, decision, T0 } from '../../contract/fixtures.js';
 import { PostgresStore } from '../../../src/store/postgres/index.js';
+import type { Claim } from '../../../src/ports/store.js';
 import { App } from '../../../src/app/app.js';
 import { DeliveryWorker } from '../../../src/app/delivery.js';
 import { SimulatedClock } from '../../../src/simulator/clock.js';
@@ -97,6 +100,53 @@ test('a delivery worker stopped during an outage after its lease ran out leaves 
     await worker1.stop();
     await upstream.close();
     assert.deepEqual(await rowsOf(h.store), standing, 'B\'s claims stand: lease and attempt as B wrote them');
+  } finally {
+    await store2.close();
+    await h.dispose();
+  }
+});
+
+test('a delivery worker whose submits fail after its lease ran out schedules no retry over the claims another process took since', { timeout: 60_000 }, async () => {
+  const h = await openTestPgStore();
+  const store2 = await PostgresStore.open({ url: TEST_PG_URL, schema: h.schema, max: 2 });
+  try {
+    const clock = new SimulatedClock(NOON_SHANGHAI);
+    const app1 = new App({ store: h.store, clock, profile: resolveProfile('cn-2015') });
+    const admin = { role: 'admin' as const, actorId: 't' };
+    const { id: cpId } = await app1.createContentProvider(admin, { name: '示例科技有限公司', creditCode: await validCreditCode() });
+    await app1.addSignature(admin, cpId, { signature: '【示例】' });
+    await app1.addPort(admin, { number: '10690001', contentProviderId: cpId, kind: 'service' });
+    const cp = { role: 'content-provider' as const, contentProviderId: cpId, actorId: 't' };
+    for (let i = 0; i < 2; i++) {
+      const r = await app1.submitMessage(cp, { from: '10690001', to: `1390000000${i}`, text: '【示例】您的账单已出', type: 'notification' }, 'http');
+      assert.equal((r as { status?: string }).status, 'accepted', JSON.stringify(r));
+    }
+    // A's retries, counted as they are asked for
+    const retried: Claim[] = [];
+    const retryLater = h.store.outbox.retryLater.bind(h.store.outbox);
+    h.store.outbox.retryLater = (c, ...rest) => { retried.push(c); return retryLater(c, ...rest); };
+
+    // Process A: the upstream is unreachable; its worker claims both, and their submits give up
+    // after the budget (a temporary failure: a retry)
+    const upstream = new SmppUpstream({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${await closedPort()}`)], submitBudgetMs: 1500 });
+    upstream.start();
+    const worker1 = new DeliveryWorker(app1.ctx, upstream, { pollMs: 20, leaseMs: LEASE });
+    worker1.start();
+    await waitFor(async () => (await rowsOf(h.store)).every((r) => r.leased_until !== null));
+    // Process B, once A's lease has run out (its clock a lease on), claims them before A's submits end.
+    const byB = await store2.outbox.claim(clock.now() + LEASE, 10, LEASE);
+    assert.equal(byB.length, 2);
+    assert.equal(retried.length, 0, 'A\'s submits still under way');
+    const standing = byB.map((m) => ({ id: m.id, leased_until: m.leasedUntil!, attempts: 2, published_at: null })).sort((x, y) => x.id.localeCompare(y.id));
+
+    // A's submits fail; its retries name its own claims, which no longer stand
+    await waitFor(async () => retried.length === 2);
+    assert.deepEqual(retried.map((c) => c.attempts), [1, 1]);
+    await worker1.stop();
+    await upstream.close();
+    assert.deepEqual(await rowsOf(h.store), standing, 'B\'s claims stand: neither rescheduled nor unleased');
+    const due = await h.store.pool.query<{ due_at: number }>('SELECT due_at FROM message_status');
+    assert.ok(due.rows.every((r) => Number(r.due_at) <= clock.now()), 'due as they were');
   } finally {
     await store2.close();
     await h.dispose();
