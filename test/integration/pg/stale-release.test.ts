@@ -14,13 +14,10 @@ import { openTestPgStore, TEST_PG_URL } from '../../helpers/pg.js';
 import { seedProvider, item, msisdn, decision, T0 } from '../../contract/fixtures.js';
 import { PostgresStore } from '../../../src/store/postgres/index.js';
 import type { Claim } from '../../../src/ports/store.js';
-import { App } from '../../../src/app/app.js';
 import { DeliveryWorker } from '../../../src/app/delivery.js';
-import { SimulatedClock } from '../../../src/simulator/clock.js';
-import { resolveProfile } from '../../../src/profiles/index.js';
 import { SmppUpstream } from '../../../src/smpp/client/upstream.js';
 import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
-import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
+import { appWithQueuedNotifications } from '../../helpers/queued-notifications.js';
 
 const LEASE = 60_000;
 
@@ -73,17 +70,7 @@ test('a delivery worker stopped during an outage after its lease ran out leaves 
   const h = await openTestPgStore();
   const store2 = await PostgresStore.open({ url: TEST_PG_URL, schema: h.schema, max: 2 });
   try {
-    const clock = new SimulatedClock(NOON_SHANGHAI);
-    const app1 = new App({ store: h.store, clock, profile: resolveProfile('cn-2015') });
-    const admin = { role: 'admin' as const, actorId: 't' };
-    const { id: cpId } = await app1.createContentProvider(admin, { name: '示例科技有限公司', creditCode: await validCreditCode() });
-    await app1.addSignature(admin, cpId, { signature: '【示例】' });
-    await app1.addPort(admin, { number: '10690001', contentProviderId: cpId, kind: 'service' });
-    const cp = { role: 'content-provider' as const, contentProviderId: cpId, actorId: 't' };
-    for (let i = 0; i < 2; i++) {
-      const r = await app1.submitMessage(cp, { from: '10690001', to: `1390000000${i}`, text: '【示例】您的账单已出', type: 'notification' }, 'http');
-      assert.equal((r as { status?: string }).status, 'accepted', JSON.stringify(r));
-    }
+    const { app: app1, clock } = await appWithQueuedNotifications(h.store, 2);
 
     // Process A: the upstream is unreachable; its worker claims both, and they wait for a link.
     const upstream = new SmppUpstream({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${await closedPort()}`)] });
@@ -110,17 +97,7 @@ test('a delivery worker whose submits fail after its lease ran out schedules no 
   const h = await openTestPgStore();
   const store2 = await PostgresStore.open({ url: TEST_PG_URL, schema: h.schema, max: 2 });
   try {
-    const clock = new SimulatedClock(NOON_SHANGHAI);
-    const app1 = new App({ store: h.store, clock, profile: resolveProfile('cn-2015') });
-    const admin = { role: 'admin' as const, actorId: 't' };
-    const { id: cpId } = await app1.createContentProvider(admin, { name: '示例科技有限公司', creditCode: await validCreditCode() });
-    await app1.addSignature(admin, cpId, { signature: '【示例】' });
-    await app1.addPort(admin, { number: '10690001', contentProviderId: cpId, kind: 'service' });
-    const cp = { role: 'content-provider' as const, contentProviderId: cpId, actorId: 't' };
-    for (let i = 0; i < 2; i++) {
-      const r = await app1.submitMessage(cp, { from: '10690001', to: `1390000000${i}`, text: '【示例】您的账单已出', type: 'notification' }, 'http');
-      assert.equal((r as { status?: string }).status, 'accepted', JSON.stringify(r));
-    }
+    const { app: app1, clock } = await appWithQueuedNotifications(h.store, 2);
     // A's retries, counted as they are asked for
     const retried: Claim[] = [];
     const retryLater = h.store.outbox.retryLater.bind(h.store.outbox);

@@ -12,12 +12,11 @@ import { PostgresStore } from '../../../src/store/postgres/index.js';
 import { App } from '../../../src/app/app.js';
 import { DeliveryWorker } from '../../../src/app/delivery.js';
 import { SimulatorSmsc } from '../../../src/simulator/simulator-smsc.js';
-import { SimulatedClock } from '../../../src/simulator/clock.js';
 import { resolveProfile } from '../../../src/profiles/index.js';
 import { SmppUpstream } from '../../../src/smpp/client/upstream.js';
 import { ThreadedUpstream } from '../../../src/smpp/client/threaded-upstream.js';
 import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
-import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
+import { appWithQueuedNotifications } from '../../helpers/queued-notifications.js';
 
 async function waitFor(cond: () => Promise<boolean>, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
@@ -31,17 +30,7 @@ for (const [name, makeUpstream] of [['in process', SmppUpstream], ['on its own t
   test(`${name}: stop during an outage is prompt, gives the claims back, and a restart sends at once`, { timeout: 60_000 }, async () => {
     const h = await openTestPgStore();
     try {
-      const clock = new SimulatedClock(NOON_SHANGHAI);
-      const app1 = new App({ store: h.store, clock, profile: resolveProfile('cn-2015') });
-      const admin = { role: 'admin' as const, actorId: 't' };
-      const { id: cpId } = await app1.createContentProvider(admin, { name: '示例科技有限公司', creditCode: await validCreditCode() });
-      await app1.addSignature(admin, cpId, { signature: '【示例】' });
-      await app1.addPort(admin, { number: '10690001', contentProviderId: cpId, kind: 'service' });
-      const cp = { role: 'content-provider' as const, contentProviderId: cpId, actorId: 't' };
-      for (let i = 0; i < 3; i++) {
-        const r = await app1.submitMessage(cp, { from: '10690001', to: `1390000000${i}`, text: '【示例】您的账单已出', type: 'notification' }, 'http');
-        assert.equal((r as { status?: string }).status, 'accepted', JSON.stringify(r));
-      }
+      const { app: app1, clock } = await appWithQueuedNotifications(h.store, 3);
       const rows = async () => (await h.store.pool.query<{ leased: boolean; attempts: number; status: string }>('SELECT leased_until IS NOT NULL AS leased, attempts, status FROM message_status ORDER BY id')).rows;
 
       // Process 1: the upstream is unreachable; the worker claims the batch, which waits for a link.
