@@ -5,8 +5,8 @@ import fc from 'fast-check';
 import { startWithTwoProviders, type TestGateway, type Provider } from '../helpers/gateway.js';
 import { CaseSweeper } from '../../src/app/case-sweeper.js';
 import { SmsguardError } from '../../src/domain/errors.js';
+import { FORM, webCookie } from '../helpers/web.js';
 
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 describe('complaint web pages and hardening', () => {
   let g: TestGateway;
@@ -15,11 +15,7 @@ describe('complaint web pages and hardening', () => {
   before(async () => ({ g, cp, other } = await startWithTwoProviders({ name: '另一家公司', signature: '【另一家】', ports: { service: '10697001' } })));
   after(async () => g.close());
 
-  async function cookieFor(token: string): Promise<string> {
-    const r = await g.http.inject({ method: 'POST', url: '/web/login', headers: FORM, payload: `token=${encodeURIComponent(token)}` });
-    assert.equal(r.statusCode, 303, r.body);
-    return String(r.headers['set-cookie']).split(';')[0];
-  }
+  const cookieFor = (token: string): Promise<string> => webCookie(g, token);
 
   test('the public form: labelled fields, errors shown in the page with the API\'s status (Chinese by default, English on request)', async () => {
     const page = await g.http.inject({ method: 'GET', url: '/web/complaint' });

@@ -12,15 +12,10 @@ import { installContentGovernance } from '../../src/app/content-install.js';
 import { buildHttpApp } from '../../src/http/app.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { contentRoutes } from '../../src/http/routes/content.js';
+import { FORM, webCookie, form } from '../helpers/web.js';
 
 type Json = Record<string, any>;
 
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
-const form = (o: Record<string, string | string[]>) => {
-  const u = new URLSearchParams();
-  for (const [k, v] of Object.entries(o)) for (const x of Array.isArray(v) ? v : [v]) u.append(k, x);
-  return u.toString();
-};
 const trailOf = (body: string) => /<table id="trail">([\s\S]*?)<\/table>/.exec(body)?.[1] ?? '';
 const measuresOf = (body: string) => /<ul id="measures">([\s\S]*?)<\/ul>/.exec(body)?.[1] ?? '';
 const nav = (body: string) => /<nav [^>]*><ul>([\s\S]*?)<\/ul><\/nav>/.exec(body)?.[1] ?? '';
@@ -30,11 +25,7 @@ describe('web pages in the page\'s language', () => {
   let cp: Provider;
   const cookies: Record<string, string> = {};
 
-  async function cookieFor(token: string): Promise<string> {
-    const r = await g.http.inject({ method: 'POST', url: '/web/login', headers: FORM, payload: `token=${encodeURIComponent(token)}` });
-    assert.equal(r.statusCode, 303, r.body);
-    return String(r.headers['set-cookie']).split(';')[0];
-  }
+  const cookieFor = (token: string): Promise<string> => webCookie(g, token);
 
   before(async () => {
     ({ g, cp } = await startWithTwoProviders());
@@ -264,11 +255,7 @@ describe('rejections that name no form field, and the rest of the staff pages, i
   const cookies: Record<string, string> = {};
   const alert = (body: string) => /role="alert">([\s\S]*?)<\/(?:p|div)>/.exec(body)?.[1] ?? '';
 
-  async function cookieFor(token: string): Promise<string> {
-    const r = await g.http.inject({ method: 'POST', url: '/web/login', headers: FORM, payload: `token=${encodeURIComponent(token)}` });
-    assert.equal(r.statusCode, 303, r.body);
-    return String(r.headers['set-cookie']).split(';')[0];
-  }
+  const cookieFor = (token: string): Promise<string> => webCookie(g, token);
   const file = async (msisdn: string) => (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn, sender: '10690001', text: '【示例】您的快递' } })).json() as Json;
 
   before(async () => {

@@ -6,13 +6,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { onboard, startWithTwoProviders, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { FORM, webCookie, form } from '../helpers/web.js';
 
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
-const form = (o: Record<string, string | string[]>) => {
-  const u = new URLSearchParams();
-  for (const [k, v] of Object.entries(o)) for (const x of Array.isArray(v) ? v : [v]) u.append(k, x);
-  return u.toString();
-};
 
 describe('web pages: refused forms keep what was typed; refused addresses are pages', () => {
   let g: TestGateway;
@@ -20,11 +15,7 @@ describe('web pages: refused forms keep what was typed; refused addresses are pa
   let other: Provider;
   const cookies: Record<string, string> = {};
 
-  async function cookieFor(token: string): Promise<string> {
-    const r = await g.http.inject({ method: 'POST', url: '/web/login', headers: FORM, payload: `token=${encodeURIComponent(token)}` });
-    assert.equal(r.statusCode, 303, r.body);
-    return String(r.headers['set-cookie']).split(';')[0];
-  }
+  const cookieFor = (token: string): Promise<string> => webCookie(g, token);
 
   before(async () => {
     ({ g, cp, other } = await startWithTwoProviders({ name: '另一家公司', signature: '【另一家】', ports: { service: '10697001' } }));

@@ -26,6 +26,26 @@ function submissions(port: string, signature: string, numbers: string[]) {
   return numbers.map((to) => ({ from: port, to, text: `${signature}您的验证码是${Math.floor(Math.random() * 1e6)}`, type: 'verification' }));
 }
 
+/**
+ * An egress whose link never comes up and says so (Egress.bound): its submits wait (`waiting`) until
+ * a stop (stopSending) ends them unsent, as the SMPP client does with no link bound.
+ */
+function linkNeverUp(): { down: Egress; waiting: ((r: SubmitResult) => void)[] } {
+  const waiting: ((r: SubmitResult) => void)[] = [];
+  let stopping = false;
+  const unsent: SubmitResult = { ok: false, retry: true, reason: 'stopping', stopped: { written: false } };
+  const down: Egress = {
+    submit: () => (stopping ? Promise.resolve(unsent) : new Promise<SubmitResult>((r) => waiting.push(r))),
+    bound: () => false,
+    stopSending() {
+      stopping = true;
+      for (const r of waiting.splice(0)) r(unsent);
+    },
+    onReceipt() {}, onMo() {}, async close() {},
+  };
+  return { down, waiting };
+}
+
 describe('NATS JetStream pipeline', { timeout: 90_000 }, () => {
   const cleanups: (() => Promise<void>)[] = [];
   after(async () => {
@@ -173,17 +193,7 @@ describe('NATS JetStream pipeline', { timeout: 90_000 }, () => {
     cleanups.push(() => h.dispose());
     const prefix = testPrefix();
     // A link that never comes up and says so (Egress.bound); a stop ends the waiting submits unsent.
-    const waiting: ((r: SubmitResult) => void)[] = [];
-    let stopping = false;
-    const down: Egress = {
-      submit: () => (stopping ? Promise.resolve({ ok: false, retry: true, reason: 'stopping', stopped: { written: false } }) : new Promise<SubmitResult>((r) => waiting.push(r))),
-      bound: () => false,
-      stopSending() {
-        stopping = true;
-        for (const r of waiting.splice(0)) r({ ok: false, retry: true, reason: 'stopping', stopped: { written: false } });
-      },
-      onReceipt() {}, onMo() {}, async close() {},
-    };
+    const { down, waiting } = linkNeverUp();
     // default lease (60 s) and stop bound (10 s): neither may be waited out
     const first = await startPiece({ schema: h.schema, prefix, role: 'all', egress: down });
     cleanups.push(() => removeStream(first));
@@ -204,17 +214,7 @@ describe('NATS JetStream pipeline', { timeout: 90_000 }, () => {
     const { h, seeded, principal } = await setup();
     cleanups.push(() => h.dispose());
     const prefix = testPrefix();
-    const waiting: ((r: SubmitResult) => void)[] = [];
-    let stopping = false;
-    const down: Egress = {
-      submit: () => (stopping ? Promise.resolve({ ok: false, retry: true, reason: 'stopping', stopped: { written: false } }) : new Promise<SubmitResult>((r) => waiting.push(r))),
-      bound: () => false,
-      stopSending() {
-        stopping = true;
-        for (const r of waiting.splice(0)) r({ ok: false, retry: true, reason: 'stopping', stopped: { written: false } });
-      },
-      onReceipt() {}, onMo() {}, async close() {},
-    };
+    const { down, waiting } = linkNeverUp();
     const first = await startPiece({ schema: h.schema, prefix, role: 'all', egress: down });
     cleanups.push(() => removeStream(first));
     const out = await first.app.submitMessages(principal, submissions(seeded.service, seeded.signature, [msisdn(), msisdn()]), 'http');

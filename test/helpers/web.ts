@@ -1,0 +1,19 @@
+/** What the web-page tests share: posting a form as a browser does, and signing in with a token. */
+import assert from 'node:assert/strict';
+import type { TestGateway } from './gateway.js';
+
+export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+/** A form body as a browser encodes it; an array value is the field repeated (checkboxes). */
+export const form = (o: Record<string, string | string[]>): string => {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(o)) for (const x of Array.isArray(v) ? v : [v]) u.append(k, x);
+  return u.toString();
+};
+
+/** Signs in at /web/login with `token` and returns the session cookie (`name=value`). */
+export async function webCookie(g: Pick<TestGateway, 'http'>, token: string): Promise<string> {
+  const r = await g.http.inject({ method: 'POST', url: '/web/login', headers: FORM, payload: `token=${encodeURIComponent(token)}` });
+  assert.equal(r.statusCode, 303, r.body);
+  return String(r.headers['set-cookie']).split(';')[0];
+}
