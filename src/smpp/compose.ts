@@ -92,7 +92,7 @@ export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
   let server: SmppServer | null = null;
   let smppPort: number | null = null;
   if (o.smppPort !== null) {
-    server = new SmppServer({ app: o.app, authenticate: (s, p, ip) => credentials.authenticate(s, p, ip), portKind: o.portKind, log: o.log, deliveries: o.deliveries, deliveryMaxAgeMs: o.deliveryMaxAgeMs, sharedEvents: o.sharedEvents });
+    server = new SmppServer({ app: o.app, authenticate: (s, p, ip) => credentials.authenticate(s, p, ip), portKind: o.portKind, messageNow: o.now, log: o.log, deliveries: o.deliveries, deliveryMaxAgeMs: o.deliveryMaxAgeMs, sharedEvents: o.sharedEvents });
     try {
       smppPort = await server.listen(o.smppPort, o.smppHost);
     } catch (e) {

@@ -72,6 +72,12 @@ export interface SmppServerOptions {
   /** On close, how long an ESME has to answer our unbind before its socket is closed (default 2 s). */
   unbindWaitMs?: number;
   now?: () => number;
+  /**
+   * The messages' clock (the app's: simulated under `--clock simulated`), for the dates in receipts
+   * the server makes itself (a refused or expired part). `now` stays the sessions' real time, which
+   * their timers need. Default: `now`.
+   */
+  messageNow?: () => number;
   /** Failures the operator should see (never message content). */
   log?: SmppLog;
 }
@@ -486,7 +492,7 @@ export class SmppServer {
 
   /** A receipt for a part smsguard itself refused or dropped; `err` is the command_status in hex (0x411 → "411"). */
   private sendReceipt(cpId: string, id: string, to: string, from: string, stat: string, state: number, status: number, text: string): void {
-    const now = this.now();
+    const now = (this.opts.messageNow ?? this.now)();
     this.deliver(cpId, 'receipt', `receipt:${id}:${stat}`, to, receiptPdu({ messageId: id, to, from, stat, state, err: errField(status), submittedAt: now, doneAt: now, text }));
   }
 

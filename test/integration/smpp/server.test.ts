@@ -168,6 +168,27 @@ describe('smpp server: submit_sm runs the use case', () => {
     await small.close();
   });
 
+  test('a receipt the server makes for a refused part is dated by the messages\' clock (simulated), not the sessions\' real one', async () => {
+    const simulated = Date.UTC(2030, 0, 2, 3, 4); // 2030-01-02 11:04 in Shanghai
+    const srv = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', messageNow: () => simulated });
+    const p = await srv.listen(0, '127.0.0.1');
+    const got: SmPdu[] = [];
+    const e = await SmppEsme.connect({ host: '127.0.0.1', port: p, systemId: 'cp1', password: 'secret1', onDeliver: (d) => { got.push(d as SmPdu); return 0; } });
+    try {
+      const part = (seq: number, rd: number, text: string) =>
+        sm('', { esm_class: EsmClass.UDHI, registered_delivery: rd, data_coding: 3, short_message: Buffer.concat([buildConcatUdh({ ref: 212, total: 2, seq }), Buffer.from(text, 'latin1')]) });
+      const first = (await e.request(part(1, 1, 'hello '))) as { message_id: string };
+      assert.equal((await e.request(part(2, 1, 'REJECT:opted_out'))).command_status, 0x411);
+      const r = parseDlrText((await waitFor(() => got.find((d) => tlvString(d.tlvs, Tag.receipted_message_id) === first.message_id))).short_message.toString('latin1'))!;
+      assert.equal(r.stat, 'REJECTD');
+      assert.equal(r.submitDate, simulated);
+      assert.equal(r.doneDate, simulated);
+    } finally {
+      await e.close();
+      await srv.close();
+    }
+  });
+
   test('message_payload and data_sm carry long text', async () => {
     const e = await esme();
     const text = '通知'.repeat(200);
