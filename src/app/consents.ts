@@ -3,7 +3,7 @@ import { SmsguardError } from '../domain/errors.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
-import { msisdnField, str } from './validate.js';
+import { categoryField, msisdnField, str } from './validate.js';
 import type { ConsentRow } from '../ports/store.js';
 
 const PERS = ['day', 'week', 'month'] as const;
@@ -116,8 +116,7 @@ export async function grantConsent(ctx: AppContext, p: Principal, body: Record<s
   if (extra !== undefined) throw new SmsguardError('invalid_request', `${extra}: unknown field (a consent is {msisdn, category, frequency, expiresAt, proof?})`, {}, extra);
   const msisdn = msisdnField(str(body.msisdn, 'msisdn', { min: 1, max: 32 }), 'msisdn', ctx.profile);
   // Trimmed and non-blank as on a consent request: a consent to "   " states no type of message (Art. 18).
-  const category = str(body.category, 'category', { min: 1, max: 64, plain: true }).trim();
-  if (!category) throw new SmsguardError('invalid_request', 'category: must not be blank', {}, 'category');
+  const category = categoryField(body.category, 'category', { plain: true });
   const f = body.frequency as Record<string, unknown> | undefined;
   if (!f || typeof f !== 'object' || Array.isArray(f)) throw new SmsguardError('invalid_request', 'frequency: must be {count, per}', {}, 'frequency');
   unknownFrequencyKey(f);

@@ -31,6 +31,17 @@ export function str(v: unknown, field: string, opts: { max?: number; min?: numbe
 }
 
 /**
+ * A consent category given anywhere (a submission, a consent, a consent request, an SMPP credential's
+ * default): 1–64 characters, trimmed, not blank. Compared with the consents' categories, which are
+ * trimmed when recorded; a blank one names no type a user could have consented to. `plain` as for `str`.
+ */
+export function categoryField(v: unknown, field: string, opts: { plain?: boolean } = {}): string {
+  const c = str(v, field, { min: 1, max: 64, plain: opts.plain }).trim();
+  if (!c) fail(field, 'must not be blank');
+  return c;
+}
+
+/**
  * A mainland China mobile number given to a use case (a path parameter, a filter, a body field),
  * normalised to E.164, or `invalid_msisdn` naming the field with the rule and article it comes from.
  */
@@ -89,12 +100,7 @@ export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
   if (!hasContent(text)) fail(`${p}text`, 'has no content besides spaces or a signature');
   if (!isMessageType(o.type)) fail(`${p}type`, 'must be one of verification, notification, commercial, public_welfare');
   const out: SubmitInput = { from, to, text, type: o.type };
-  if (o.category !== undefined && o.category !== null) {
-    // Compared with the consents' categories, which are trimmed when recorded; a blank one names no
-    // type a user could have consented to.
-    out.category = str(o.category, `${p}category`, { min: 1, max: 64 }).trim();
-    if (!out.category) fail(`${p}category`, 'must not be blank');
-  }
+  if (o.category !== undefined && o.category !== null) out.category = categoryField(o.category, `${p}category`);
   if (out.type === 'commercial' && !out.category) fail(`${p}category`, 'is required when type is commercial');
   if (o.clientRef !== undefined && o.clientRef !== null) out.clientRef = str(o.clientRef, `${p}clientRef`, { max: 128 });
   if (o.registeredDelivery !== undefined) out.registeredDelivery = receiptRequestField(o.registeredDelivery, `${p}registeredDelivery`);
