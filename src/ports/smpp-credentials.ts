@@ -1,7 +1,7 @@
 /**
  * SMPP credentials of content providers: the system_id/password an ESME binds with, stored hashed
- * (scrypt), with optional source-IP allowlist, bind limit and throughput (msgs/s across all binds,
- * past which submits get ESME_RTHROTTLED).
+ * (scrypt), with optional source-IP allowlist, bind limit, throughput (msgs/s across all binds,
+ * past which submits get ESME_RTHROTTLED) and default consent category.
  */
 export interface SmppCredentialRow {
   id: string;
@@ -15,6 +15,11 @@ export interface SmppCredentialRow {
   maxBinds: number | null;
   /** submit_sm per second across the provider's binds; null = unlimited. */
   throughput: number | null;
+  /**
+   * Consent category a commercial submit_sm of this credential's binds takes when it carries no TLV
+   * 0x1401 (stock ESMEs cannot add TLVs); null = none. Trimmed, 1–64 characters (categoryField).
+   */
+  defaultCategory: string | null;
   createdAt: number;
   revokedAt: number | null;
 }

@@ -13,7 +13,8 @@ const credential = {
   type: 'object',
   properties: {
     id: { type: 'string' }, contentProviderId: { type: 'string' }, systemId: { type: 'string' },
-    allowedIps: { type: ['array', 'null'], items: { type: 'string' } }, maxBinds: { type: ['integer', 'null'] }, throughput: { type: ['number', 'null'] }, createdAt: { type: 'integer' },
+    allowedIps: { type: ['array', 'null'], items: { type: 'string' } }, maxBinds: { type: ['integer', 'null'] }, throughput: { type: ['number', 'null'] },
+    defaultCategory: { type: ['string', 'null'], description: 'consent category of commercial submits that carry no TLV 0x1401; null = none' }, createdAt: { type: 'integer' },
   },
 };
 
@@ -31,6 +32,7 @@ export function smppCredentialRoutes(creds: SmppCredentials) {
             allowedIps: { type: 'array', items: { type: 'string' }, description: 'source addresses allowed to bind; omitted = any' },
             maxBinds: { type: 'integer', minimum: 1, description: 'simultaneous binds allowed' },
             throughput: { type: 'number', exclusiveMinimum: 0, description: 'submit_sm per second across all binds; past it ESME_RTHROTTLED' },
+            defaultCategory: { type: 'string', minLength: 1, maxLength: 64, description: 'consent category a commercial submit_sm/data_sm without TLV 0x1401 takes (stock ESMEs cannot add TLVs); trimmed, not blank; a TLV given wins; omitted = none' },
           },
           required: ['systemId', 'password'],
         },

@@ -9,6 +9,7 @@ import { normaliseIp, parseIpRange } from '../../domain/ip-range.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { requireOwnerOrAdmin } from '../../app/access.js';
 import { hashPassword, verifyPassword } from '../../app/secrets.js';
+import { categoryField } from '../../app/validate.js';
 import type { Principal } from '../../app/types.js';
 import type { SmppCredentialRow, SmppCredentialStore } from '../../ports/smpp-credentials.js';
 import { CommandStatus } from '../pdu/constants.js';
@@ -27,6 +28,8 @@ export interface SmppAccount {
   systemId: string;
   maxBinds: number | null;
   throughput: number | null;
+  /** Category a commercial submit without TLV 0x1401 takes; null = none (docs/SMPP.md). */
+  defaultCategory: string | null;
 }
 
 export type AuthResult = { ok: true; account: SmppAccount } | { ok: false; status: number; reason: string };
@@ -39,11 +42,12 @@ export interface SmppCredentialView {
   allowedIps: string[] | null;
   maxBinds: number | null;
   throughput: number | null;
+  defaultCategory: string | null;
   createdAt: number;
 }
 
 function view(r: SmppCredentialRow): SmppCredentialView {
-  return { id: r.id, contentProviderId: r.contentProviderId, systemId: r.systemId, allowedIps: r.allowedIps, maxBinds: r.maxBinds, throughput: r.throughput, createdAt: r.createdAt };
+  return { id: r.id, contentProviderId: r.contentProviderId, systemId: r.systemId, allowedIps: r.allowedIps, maxBinds: r.maxBinds, throughput: r.throughput, defaultCategory: r.defaultCategory, createdAt: r.createdAt };
 }
 
 const SYSTEM_ID = /^[\x21-\x7e]{1,15}$/;
@@ -78,10 +82,13 @@ export class SmppCredentials {
     };
     const maxBinds = posInt(b.maxBinds, 'maxBinds');
     const throughput = posInt(b.throughput, 'throughput');
+    // Validated as every category is (a submission's, a consent's), so the default matches consents
+    // recorded for it exactly as a TLV 0x1401 would.
+    const defaultCategory = b.defaultCategory === undefined || b.defaultCategory === null ? null : categoryField(b.defaultCategory, 'defaultCategory', { plain: true });
     if (!(await this.deps.contentProviderExists(contentProviderId))) throw new SmsguardError('not_found', 'no such content provider');
     const row: SmppCredentialRow = {
       id: this.deps.newId(), contentProviderId, systemId: b.systemId, passwordHash: hashPassword(b.password), allowedIps,
-      maxBinds: maxBinds === null ? null : Math.floor(maxBinds), throughput, createdAt: this.deps.now(), revokedAt: null,
+      maxBinds: maxBinds === null ? null : Math.floor(maxBinds), throughput, defaultCategory, createdAt: this.deps.now(), revokedAt: null,
     };
     await this.deps.store.addSmppCredential(row);
     return view(row);
@@ -104,7 +111,7 @@ export class SmppCredentials {
       if (!verifyPassword(password, row.passwordHash)) return { ok: false, status: CommandStatus.ESME_RINVPASWD, reason: 'wrong password' };
       this.verified.set(row.id, key);
     }
-    return { ok: true, account: { credentialId: row.id, contentProviderId: row.contentProviderId, systemId: row.systemId, maxBinds: row.maxBinds, throughput: row.throughput } };
+    return { ok: true, account: { credentialId: row.id, contentProviderId: row.contentProviderId, systemId: row.systemId, maxBinds: row.maxBinds, throughput: row.throughput, defaultCategory: row.defaultCategory } };
   }
 
   /** Allow-lists compiled once per credential (keyed by its entries, so an edited list recompiles). */

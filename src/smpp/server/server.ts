@@ -410,7 +410,10 @@ export class SmppServer {
     try {
       const type = f.type ?? f.invalidType ?? defaultTypeForPortKind(await this.portKind(f.from));
       const input: Record<string, unknown> = { from: f.from, to: f.to, text, type, registeredDelivery: receiptRequest(f.registeredDelivery) };
+      // A stock ESME (Kannel, Net::SMPP) cannot add TLV 0x1401: a commercial message without it takes
+      // the credential's default category. A TLV given wins; the consent rules still decide.
       if (f.category !== undefined) input.category = f.category;
+      else if (type === 'commercial' && binding.account.defaultCategory) input.category = binding.account.defaultCategory;
       if (f.clientRef !== undefined) input.clientRef = f.clientRef;
       if (clientPartIds?.length) input.clientPartIds = clientPartIds;
       if (keptPartsKey) input.keptPartsKey = keptPartsKey;

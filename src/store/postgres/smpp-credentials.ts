@@ -1,4 +1,4 @@
-/** PostgreSQL adapter for SmppCredentialStore (migration 050), the twin of the SQLite one. */
+/** PostgreSQL adapter for SmppCredentialStore (migration 050; default_category from 090), the twin of the SQLite one. */
 import type { Pool } from './db.js';
 import { isUniqueViolation, queries } from './db.js';
 import type { SmppCredentialRow, SmppCredentialStore } from '../../ports/smpp-credentials.js';
@@ -6,10 +6,10 @@ import { SmsguardError } from '../../domain/errors.js';
 
 const Q = queries('smpp-credentials', ['insert', 'find', 'list'] as const);
 
-interface Raw { id: string; content_provider_id: string; system_id: string; password_hash: string; allowed_ips: string[] | null; max_binds: number | null; throughput: number | null; created_at: number; revoked_at: number | null }
+interface Raw { id: string; content_provider_id: string; system_id: string; password_hash: string; allowed_ips: string[] | null; max_binds: number | null; throughput: number | null; default_category: string | null; created_at: number; revoked_at: number | null }
 const toRow = (r: Raw): SmppCredentialRow => ({
   id: r.id, contentProviderId: r.content_provider_id, systemId: r.system_id, passwordHash: r.password_hash, allowedIps: r.allowed_ips,
-  maxBinds: r.max_binds, throughput: r.throughput, createdAt: r.created_at, revokedAt: r.revoked_at,
+  maxBinds: r.max_binds, throughput: r.throughput, defaultCategory: r.default_category, createdAt: r.created_at, revokedAt: r.revoked_at,
 });
 
 export class PgSmppCredentials implements SmppCredentialStore {
@@ -17,7 +17,7 @@ export class PgSmppCredentials implements SmppCredentialStore {
 
   async addSmppCredential(row: SmppCredentialRow): Promise<void> {
     try {
-      await this.pool.query(Q.insert, [row.id, row.contentProviderId, row.systemId, row.passwordHash, row.allowedIps === null ? null : JSON.stringify(row.allowedIps), row.maxBinds, row.throughput, row.createdAt, row.revokedAt]);
+      await this.pool.query(Q.insert, [row.id, row.contentProviderId, row.systemId, row.passwordHash, row.allowedIps === null ? null : JSON.stringify(row.allowedIps), row.maxBinds, row.throughput, row.defaultCategory, row.createdAt, row.revokedAt]);
     } catch (e) {
       if (isUniqueViolation(e)) throw new SmsguardError('conflict', `system_id ${row.systemId} is taken`, {}, 'systemId');
       throw e;

@@ -1,4 +1,4 @@
-/** SQLite adapter for SmppCredentialStore (table from migration 050). */
+/** SQLite adapter for SmppCredentialStore (table from migration 050; default_category from 099). */
 import type { Db } from './db.js';
 import type { SmppCredentialRow, SmppCredentialStore } from '../../ports/smpp-credentials.js';
 import { SmsguardError } from '../../domain/errors.js';
@@ -11,6 +11,7 @@ interface Raw {
   allowed_ips: string | null;
   max_binds: number | null;
   throughput: number | null;
+  default_category: string | null;
   created_at: number;
   revoked_at: number | null;
 }
@@ -24,6 +25,7 @@ function toRow(r: Raw): SmppCredentialRow {
     allowedIps: r.allowed_ips === null ? null : (JSON.parse(r.allowed_ips) as string[]),
     maxBinds: r.max_binds,
     throughput: r.throughput,
+    defaultCategory: r.default_category,
     createdAt: r.created_at,
     revokedAt: r.revoked_at,
   };
@@ -35,8 +37,8 @@ export class SqliteSmppCredentials implements SmppCredentialStore {
   async addSmppCredential(row: SmppCredentialRow): Promise<void> {
     try {
       this.db
-        .prepare('INSERT INTO smpp_credentials (id, content_provider_id, system_id, password_hash, allowed_ips, max_binds, throughput, created_at, revoked_at) VALUES (?,?,?,?,?,?,?,?,?)')
-        .run(row.id, row.contentProviderId, row.systemId, row.passwordHash, row.allowedIps === null ? null : JSON.stringify(row.allowedIps), row.maxBinds, row.throughput, row.createdAt, row.revokedAt);
+        .prepare('INSERT INTO smpp_credentials (id, content_provider_id, system_id, password_hash, allowed_ips, max_binds, throughput, default_category, created_at, revoked_at) VALUES (?,?,?,?,?,?,?,?,?,?)')
+        .run(row.id, row.contentProviderId, row.systemId, row.passwordHash, row.allowedIps === null ? null : JSON.stringify(row.allowedIps), row.maxBinds, row.throughput, row.defaultCategory, row.createdAt, row.revokedAt);
     } catch (e) {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new SmsguardError('conflict', `system_id ${row.systemId} is taken`, {}, 'systemId');
       throw e;

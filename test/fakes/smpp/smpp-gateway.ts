@@ -35,7 +35,7 @@ export interface SmppGateway {
 
 export const ADMIN = { role: 'admin' as const, actorId: 'admin' };
 
-export async function startSmppGateway(opts: { upstreamUrl?: string; db?: string; realClock?: boolean; throughput?: number; window?: number } = {}): Promise<SmppGateway> {
+export async function startSmppGateway(opts: { upstreamUrl?: string; db?: string; realClock?: boolean; throughput?: number; window?: number; defaultCategory?: string } = {}): Promise<SmppGateway> {
   const store = new SqliteStore(opts.db ?? ':memory:');
   const clock = opts.realClock ? new SystemClock() : new SimulatedClock(NOON_SHANGHAI);
   const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
@@ -65,7 +65,7 @@ export async function startSmppGateway(opts: { upstreamUrl?: string; db?: string
   });
   const systemId = 'shili';
   const password = 'pw123';
-  await creds.create(ADMIN, cp.id, { systemId, password, throughput: opts.throughput });
+  await creds.create(ADMIN, cp.id, { systemId, password, throughput: opts.throughput, defaultCategory: opts.defaultCategory });
   const server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null });
   const port = await server.listen(0, '127.0.0.1');
   return {

@@ -35,6 +35,20 @@ test('POST /v1/content-providers/{id}/smpp-credentials → 201, hashed, listed w
     assert.equal(own.json().credentials.length, 1);
     const anon = await http.inject({ method: 'POST', url: `/v1/content-providers/${cp.id}/smpp-credentials`, payload: { systemId: 'y', password: 'p' } });
     assert.equal(anon.statusCode, 401);
+    // defaultCategory: trimmed, shown back and in the list, given to the bind; blank or too long → 400
+    const withDefault = await http.inject({ method: 'POST', url: `/v1/content-providers/${cp.id}/smpp-credentials`, headers: admin, payload: { systemId: 'kannel', password: 'pw', defaultCategory: ' 会员促销 ' } });
+    assert.equal(withDefault.statusCode, 201, withDefault.body);
+    assert.equal(withDefault.json().defaultCategory, '会员促销');
+    assert.equal(r.json().defaultCategory, null);
+    for (const bad of ['  ', 'x'.repeat(65), 7]) {
+      const b = await http.inject({ method: 'POST', url: `/v1/content-providers/${cp.id}/smpp-credentials`, headers: admin, payload: { systemId: 'kannel2', password: 'pw', defaultCategory: bad } });
+      assert.equal(b.statusCode, 400, `${JSON.stringify(bad)}: ${b.body}`);
+      assert.equal(b.json().error.code, 'invalid_request');
+    }
+    const listed = (await http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}/smpp-credentials`, headers: admin })).json().credentials as { systemId: string; defaultCategory: string | null }[];
+    assert.deepEqual(listed.map((c) => [c.systemId, c.defaultCategory]), [['shili', null], ['kannel', '会员促销']]);
+    const k = await creds.authenticate('kannel', 'pw', '127.0.0.1');
+    assert.ok(k.ok && k.account.defaultCategory === '会员促销');
     const ok = await creds.authenticate('shili', 'pw123', '::ffff:127.0.0.1');
     assert.ok(ok.ok && ok.account.contentProviderId === cp.id && ok.account.maxBinds === 2);
     assert.equal((await creds.authenticate('shili', 'nope', '127.0.0.1')).ok, false);

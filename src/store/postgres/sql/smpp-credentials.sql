@@ -1,8 +1,8 @@
 -- SMPP credentials (smpp-credentials.ts).
 
 -- name: insert
-INSERT INTO smpp_credentials (id, content_provider_id, system_id, password_hash, allowed_ips, max_binds, throughput, created_at, revoked_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+INSERT INTO smpp_credentials (id, content_provider_id, system_id, password_hash, allowed_ips, max_binds, throughput, default_category, created_at, revoked_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
 
 -- name: find
 SELECT * FROM smpp_credentials WHERE system_id = $1 AND revoked_at IS NULL;
