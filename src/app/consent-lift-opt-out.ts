@@ -8,7 +8,8 @@
  *
  * The evidence is checked by the consent's own `parseProof`: lifting a refusal rests on the user's new
  * word, so its evidence is held to at least a consent proof's limits (2000-01-01 floor, lengths),
- * plus the lift's own stricter one, a `capturedAt` not after the gateway's clock (no skew).
+ * plus the lift's own stricter ones: a `capturedAt` not after the gateway's clock (no skew), and not
+ * before the opt-out it lifts.
  */
 import { SmsguardError } from '../domain/errors.js';
 import type { AppContext } from './context.js';
@@ -35,8 +36,15 @@ export async function liftOptOut(ctx: AppContext, p: Principal, rawMsisdn: strin
   // A lift without a stated reason is no record of why: spaces are refused as a blank category is.
   if (!reason.trim()) throw new SmsguardError('invalid_request', 'reason: must not be blank', {}, 'reason');
   const now = ctx.clock.now();
-  const request = proofRecord(parseProof(body.evidence, now, { field: 'evidence', maxSkewMs: 0 }));
+  const proof = parseProof(body.evidence, now, { field: 'evidence', maxSkewMs: 0 });
   if (!(await ctx.store.directory.getContentProvider(cpId))) throw new SmsguardError('not_found', `no content provider ${cpId}`, {}, 'contentProviderId');
+  // The user's request to hear from the provider again comes after the refusal it lifts (its latest
+  // opt-out): evidence from before it is of something the user said before refusing, not a new word.
+  const optedOutAt = (await ctx.store.consents.subscriber(msisdn, cpId)).optOuts.find((o) => o.contentProviderId === cpId)?.at;
+  if (optedOutAt !== undefined && proof.capturedAt < optedOutAt) {
+    throw new SmsguardError('invalid_request', `evidence/capturedAt: must not be before the opt-out it lifts (${new Date(optedOutAt).toISOString()}): the user's request to hear from the provider again comes after the refusal`, {}, 'evidence/capturedAt');
+  }
+  const request = proofRecord(proof);
   const lifted = await ctx.store.consents.liftOptOut(cpId, msisdn, now, 'admin', { actor: p.actorId, reason, request });
   if (!lifted) throw new SmsguardError('not_found', 'this number has not opted out of this content provider', {}, 'contentProviderId');
   return { msisdn, contentProviderId: cpId, liftedAt: new Date(now).toISOString() };

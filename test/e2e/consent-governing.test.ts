@@ -8,7 +8,6 @@ import { startTestGateway, onboard, type TestGateway, type Provider } from '../h
 
 const DAY = 86_400_000;
 const proof = { channel: 'web', reference: 'form-1', capturedAt: '2026-11-29T00:00:00Z' };
-const evidence = { channel: 'phone', reference: 'call-center ticket 7', capturedAt: '2026-11-30T02:00:00Z' };
 
 function consent(g: TestGateway, cp: Provider, msisdn: string, frequency: { count: number; per: string }, expiresAt: string) {
   return g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn, category: 'promo', frequency, expiresAt, proof } });
@@ -68,7 +67,7 @@ test('after an opt-out is lifted, the consents given before it no longer count, 
     g.clock.advance(1000);
     assert.equal((await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: '10690002', text: 'TD' } })).json().action, 'opt_out');
     g.clock.advance(1000);
-    const lift = await g.http.inject({ method: 'POST', url: `/v1/subscribers/${to}/lift-opt-out`, headers: g.admin, payload: { contentProviderId: cp.id, reason: 'user asked', evidence } });
+    const lift = await g.http.inject({ method: 'POST', url: `/v1/subscribers/${to}/lift-opt-out`, headers: g.admin, payload: { contentProviderId: cp.id, reason: 'user asked', evidence: { channel: 'phone', reference: 'call-center ticket 7', capturedAt: new Date(g.clock.now()).toISOString() } } });
     assert.equal(lift.statusCode, 200, lift.body);
     assert.equal(await send(g, cp, to), '422 consent_missing');
     const sub = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}`, headers: g.admin })).json();

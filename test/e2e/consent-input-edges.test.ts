@@ -42,6 +42,8 @@ describe('consent inputs: one answer per fault on every consent route', () => {
     const to = number();
     const mo = await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: '10690002', text: 'TD' } });
     assert.equal(mo.json().action, 'opt_out');
+    // A lift's evidence comes after the opt-out it lifts: ok() (a minute before now) then is.
+    g.clock.advance(120_000);
     return to;
   }
   const expect400 = (r: { statusCode: number; body: string; json(): Json }, field: string, what: string) => {
@@ -71,7 +73,9 @@ describe('consent inputs: one answer per fault on every consent route', () => {
     const to = number();
     assert.equal((await grant(grantBody(to, { ...ok(), capturedAt: local }))).statusCode, 201);
     assert.equal((await withdraw(await consent(number()), { proof: { ...ok(), capturedAt: local } })).statusCode, 204);
-    assert.equal((await lift(await optedOut(), { evidence: { ...ok(), capturedAt: local } })).statusCode, 200);
+    const liftTo = await optedOut();
+    const localNow = new Date(g.clock.now() - 60_000 + 8 * 3_600_000).toISOString().replace('Z', '+08:00');
+    assert.equal((await lift(liftTo, { evidence: { ...ok(), capturedAt: localNow } })).statusCode, 200);
     // expiresAt too, for a door that skips the HTTP schema.
     const p = await g.app.auth.principalFor(cp.apiKey);
     assert.ok(p);

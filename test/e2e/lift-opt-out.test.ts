@@ -9,7 +9,7 @@ import { hashSecret } from '../../src/app/secrets.js';
 
 const to = '13900139123';
 const promo = { from: '10690002', to, text: '【示例】双十二会员日全场满减', type: 'commercial', category: 'promo' };
-const evidence = { channel: 'phone', reference: 'call-center ticket 88231', capturedAt: '2026-11-30T02:00:00Z' };
+const evidence = { channel: 'phone', reference: 'call-center ticket 88231', capturedAt: '2026-11-30T04:00:00Z' }; // the opt-out's instant (the gateway's clock stands at noon Shanghai)
 
 test('lift an opt-out: admin only, with evidence, recorded; messages need a consent afterwards as before', async () => {
   const g = await startTestGateway();
@@ -39,6 +39,11 @@ test('lift an opt-out: admin only, with evidence, recorded; messages need a cons
     assert.equal((await lift(g.admin, { contentProviderId: cp.id, reason: 'user asked', evidence }, '12345')).json().error.code, 'invalid_msisdn');
     assert.equal((await lift(g.admin, { contentProviderId: 'cp_nope', reason: 'user asked', evidence })).statusCode, 404);
 
+    // The user's request comes after the refusal it lifts: evidence from before the opt-out is refused.
+    const earlier = await lift(g.admin, { contentProviderId: cp.id, reason: 'user asked', evidence: { ...evidence, capturedAt: '2026-11-30T03:59:59Z' } });
+    assert.equal(earlier.statusCode, 400, earlier.body);
+    assert.deepEqual([earlier.json().error.code, earlier.json().error.field], ['invalid_request', 'evidence/capturedAt']);
+    assert.match(earlier.json().error.message, /^evidence\/capturedAt: must not be before the opt-out it lifts \(2026-11-30T04:00:00\.000Z\)/);
     const ok = await lift(g.admin, { contentProviderId: cp.id, reason: 'user called to resume offers', evidence });
     assert.equal(ok.statusCode, 200, ok.body);
     assert.equal(ok.json().msisdn, `+86${to}`);
@@ -55,7 +60,7 @@ test('lift an opt-out: admin only, with evidence, recorded; messages need a cons
     assert.equal(ev.contentProviderId, cp.id);
     assert.equal(ev.channel, 'admin');
     assert.equal(ev.evidence.reason, 'user called to resume offers');
-    assert.deepEqual(ev.evidence.request, { ...evidence, capturedAt: '2026-11-30T02:00:00.000Z' });
+    assert.deepEqual(ev.evidence.request, { ...evidence, capturedAt: '2026-11-30T04:00:00.000Z' });
     // The operator who lifted it: the admin token's own id, as every admin action records it.
     const adminToken = await g.store.directory.findTokenByHash(hashSecret(ADMIN_TOKEN));
     assert.ok(adminToken);
@@ -79,7 +84,7 @@ test('lifting grants no consent: without one, commercial messages are still refu
   }
 });
 
-test("the lift's evidence is checked as a consent's proof is (parseProof): the same limits, codes and messages, plus its own: not in the future", async () => {
+test("the lift's evidence is checked as a consent's proof is (parseProof): the same limits, codes and messages, plus its own: not in the future, not before the opt-out", async () => {
   const g = await startTestGateway();
   try {
     const cp = await onboard(g);
@@ -124,9 +129,17 @@ test("the lift's evidence is checked as a consent's proof is (parseProof): the s
     assert.deepEqual([ahead.json().error.code, ahead.json().error.field], ['invalid_request', 'evidence/capturedAt']);
     assert.match(ahead.json().error.message, /^evidence\/capturedAt: must not be in the future$/);
     assert.equal((await grant({ ...ok, capturedAt: iso(now + 60_000) })).statusCode, 201);
-    // Nothing refused was lifted; at the limits (2000-01-01, the gateway's now) it is.
+    // And not before the opt-out it lifts (the user's new word comes after the refusal): the floor of
+    // 2000-01-01 that a consent's proof may reach is, for a lift, always before its opt-out.
+    for (const early of ['2000-01-01T00:00:00Z', iso(now - 60_000)]) {
+      const before = await lift({ ...ok, capturedAt: early });
+      assert.equal(before.statusCode, 400, before.body);
+      assert.deepEqual([before.json().error.code, before.json().error.field], ['invalid_request', 'evidence/capturedAt']);
+      assert.match(before.json().error.message, /must not be before the opt-out it lifts/);
+    }
+    // Nothing refused was lifted; at the limits (the opt-out's instant, the gateway's now) it is.
     assert.equal((await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: promo })).json().error.code, 'opted_out');
-    const floor = await lift({ ...ok, capturedAt: '2000-01-01T00:00:00Z' });
+    const floor = await lift({ ...ok, capturedAt: iso(now) });
     assert.equal(floor.statusCode, 200, floor.body);
     await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: '10690002', text: 'TD' } });
     const atNow = await lift({ ...ok, capturedAt: iso(now) });

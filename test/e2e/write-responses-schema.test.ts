@@ -97,7 +97,7 @@ describe('write routes: the answer round-trips whole and matches its documented 
     await post('/v1/simulator/mo', undefined, { from: '13800138559', to: '10690002', text: 'TD' });
     const lifted = await roundTrip('POST', '/v1/subscribers/13800138559/lift-opt-out', {
       headers: h.admin, docPath: '/v1/subscribers/{msisdn}/lift-opt-out',
-      payload: { contentProviderId: cp.id, reason: 'user asked by phone', evidence: { channel: 'phone', reference: 'ticket 1', capturedAt: '2026-11-30T02:00:00Z' } },
+      payload: { contentProviderId: cp.id, reason: 'user asked by phone', evidence: { channel: 'phone', reference: 'ticket 1', capturedAt: new Date(g.clock.now()).toISOString() } },
     });
     assert.deepEqual(Object.keys(lifted).sort(), ['contentProviderId', 'liftedAt', 'msisdn']);
   });

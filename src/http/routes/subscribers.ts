@@ -142,8 +142,8 @@ export async function subscriberRoutes(f: FastifyInstance, opts: { app: App }): 
           contentProviderId: { type: 'string', description: '1–64 characters' },
           reason: { type: 'string', description: '1–500 characters, not blank: why the operator lifts it' },
           evidence: {
-            ...proofSchema('ISO-8601; not before 2000-01-01 (gateway limit, as a consent\'s proof) and not after the gateway clock (no skew: the request was already made)'),
-            description: "The user's own request to hear from the provider again: the same shape and limits as a consent's proof (parseProof), capturedAt also not in the future",
+            ...proofSchema('ISO-8601; not before 2000-01-01 (gateway limit, as a consent\'s proof), not after the gateway clock (no skew: the request was already made) and not before the opt-out it lifts'),
+            description: "The user's own request to hear from the provider again, made after the opt-out: the same shape and limits as a consent's proof (parseProof), capturedAt also not in the future nor before the opt-out",
           },
         },
       },
