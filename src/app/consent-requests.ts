@@ -19,7 +19,7 @@ import type { ConsentRequestRow, SubscriptionEvent } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
-import { str } from './validate.js';
+import { categoryField, str } from './validate.js';
 import { settleDueRequests } from './consent-sweeper.js';
 import { MAX_CONSENT_DAYS, unknownFrequencyKey } from './consents.js';
 import { inDateRange, inProvince } from './records-scope.js';
@@ -64,11 +64,10 @@ export function parseConsentRequest(body: unknown): ConsentRequestInput {
   const out: ConsentRequestInput = {
     from: str(b.from, 'from', { min: 1, max: 21, pattern: /^\d+$/ }),
     to: str(b.to, 'to', { min: 1, max: 32 }),
-    category: str(b.category, 'category', { min: 1, max: 64, plain: true }).trim(),
+    category: categoryField(b.category, 'category', { plain: true }),
     frequency: { count: int(f.count, 'frequency/count', 1, 1000), per: f.per as ConsentPeriod },
     durationDays: int(b.durationDays, 'durationDays', 1, MAX_CONSENT_DAYS),
   };
-  if (!out.category) throw new SmsguardError('invalid_request', 'category: must not be blank', {}, 'category');
   if (b.text !== undefined && b.text !== null) out.text = str(b.text, 'text', { min: 1, max: 2000, plain: true });
   return out;
 }

@@ -91,18 +91,18 @@ export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
   const from = str(o.from, `${p}from`, { min: 1, max: 21, pattern: /^\d+$/ });
   const to = str(o.to, `${p}to`, { min: 1, max: 32 });
   // The pipeline judges length against the profile; this bound only protects memory.
-  const text = str(o.text, `${p}text`, { min: 1, max: 10_000 });
-  // Neither can reach a handset as written: a lone surrogate has no UCS-2 or GSM encoding (it went out
-  // as a broken character), and a NUL ends the text on many handsets and SMSCs.
-  if (!(text as unknown as { isWellFormed(): boolean }).isWellFormed()) fail(`${p}text`, 'must be well-formed Unicode (it holds a lone surrogate)');
-  if (text.includes('\u0000')) fail(`${p}text`, 'must not contain NUL characters');
+  // `plain`: neither a lone surrogate (no UCS-2 or GSM encoding: it went out as a broken character)
+  // nor a NUL (it ends the text on many handsets and SMSCs) can reach a handset as written.
+  const text = str(o.text, `${p}text`, { min: 1, max: 10_000, plain: true });
   // Spaces and a signature alone say nothing to the recipient (an empty template, a client's bug).
   if (!hasContent(text)) fail(`${p}text`, 'has no content besides spaces or a signature');
   if (!isMessageType(o.type)) fail(`${p}type`, 'must be one of verification, notification, commercial, public_welfare');
   const out: SubmitInput = { from, to, text, type: o.type };
-  if (o.category !== undefined && o.category !== null) out.category = categoryField(o.category, `${p}category`);
+  // `plain` here too: a NUL cannot be stored by PostgreSQL, and the store's refusal failed the whole
+  // group commit, every other caller's messages in it with this one.
+  if (o.category !== undefined && o.category !== null) out.category = categoryField(o.category, `${p}category`, { plain: true });
   if (out.type === 'commercial' && !out.category) fail(`${p}category`, 'is required when type is commercial');
-  if (o.clientRef !== undefined && o.clientRef !== null) out.clientRef = str(o.clientRef, `${p}clientRef`, { max: 128 });
+  if (o.clientRef !== undefined && o.clientRef !== null) out.clientRef = str(o.clientRef, `${p}clientRef`, { max: 128, plain: true });
   if (o.registeredDelivery !== undefined) out.registeredDelivery = receiptRequestField(o.registeredDelivery, `${p}registeredDelivery`);
   if (o.clientPartIds !== undefined && o.clientPartIds !== null) {
     // a long message has at most 255 parts; SMPP message ids are at most 64 characters
