@@ -316,6 +316,7 @@ export class SmppServer {
     if (!binding) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVBNDSTS));
     const f = readSubmit(pdu);
     if (!f) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVESMCLASS));
+    if (f.badTlv) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVPARLEN));
     const cpId = binding.account.contentProviderId;
     if (!f.concat) {
       const text = decodeText(f.octets, f.dataCoding);

@@ -24,6 +24,30 @@ export interface SubmitFields {
   category?: string;
   registeredDelivery: number;
   clientRef?: string;
+  /**
+   * A TLV of fixed size (SMPP 3.4 §5.3.2) given with another length: the submit is refused
+   * ESME_RINVPARLEN rather than read some other way (a 4-octet user_message_reference was read as a
+   * 32-bit reference, a 3-octet one ignored) or silently dropped (a SAR TLV: the part then decided
+   * alone).
+   */
+  badTlv?: { tag: number; name: string; length: number; expected: number };
+}
+
+/** TLVs smsguard reads whose size SMPP 3.4 fixes (§5.3.2): tag → [name, octets]. */
+const FIXED_SIZE: ReadonlyMap<number, readonly [string, number]> = new Map([
+  [Tag.user_message_reference, ['user_message_reference', 2]],
+  [Tag.sar_msg_ref_num, ['sar_msg_ref_num', 2]],
+  [Tag.sar_total_segments, ['sar_total_segments', 1]],
+  [Tag.sar_segment_seqnum, ['sar_segment_seqnum', 1]],
+]);
+
+/** The first TLV of `FIXED_SIZE` present with another length. */
+function wrongSize(tlvs: SmPdu['tlvs']): SubmitFields['badTlv'] {
+  for (const t of tlvs) {
+    const f = FIXED_SIZE.get(t.tag);
+    if (f && t.value.length !== f[1]) return { tag: t.tag, name: f[0], length: t.value.length, expected: f[1] };
+  }
+  return undefined;
 }
 
 /** Reads what smsguard needs from a submit_sm or data_sm; `undefined` when a UDH is malformed. */
@@ -62,6 +86,10 @@ export function readSubmit(pdu: SmPdu | DataSmPdu): SubmitFields | undefined {
   if (category) out.category = category;
   const umr = tlvInt(pdu.tlvs, Tag.user_message_reference);
   if (umr !== undefined) out.clientRef = String(umr);
+  if (pdu.tlvs.length > 0) {
+    const bad = wrongSize(pdu.tlvs);
+    if (bad) out.badTlv = bad;
+  }
   return out;
 }
 

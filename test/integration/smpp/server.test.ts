@@ -413,6 +413,22 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
     await e.close().catch(() => undefined);
   });
 
+  test('a fixed-size TLV given with another length is refused ESME_RINVPARLEN, never read another way', async () => {
+    // A 4-octet user_message_reference had been recorded as a 32-bit reference, a 3-octet one
+    // dropped; a SAR TLV of the wrong size made the part a message of its own.
+    const e = await esme();
+    const before = app.submissions.length;
+    const ref = (n: number) => tlvOctets(Tag.user_message_reference, Buffer.alloc(n, 1));
+    for (const tlvs of [[ref(4)], [ref(3)], [ref(1)], [tlvOctets(Tag.sar_msg_ref_num, Buffer.from([0, 0, 5])), tlvU8(Tag.sar_total_segments, 2), tlvU8(Tag.sar_segment_seqnum, 1)], [tlvU16(Tag.sar_msg_ref_num, 5), tlvU16(Tag.sar_total_segments, 2), tlvU8(Tag.sar_segment_seqnum, 1)]]) {
+      assert.equal((await e.request(sm('hello', { tlvs }))).command_status, CommandStatus.ESME_RINVPARLEN, JSON.stringify(tlvs.map((t) => [t.tag, t.value.length])));
+    }
+    assert.equal(app.submissions.length, before, 'none decided');
+    // the right size is read as before, and the session lives on
+    assert.equal((await e.request(sm('hello', { tlvs: [tlvU16(Tag.user_message_reference, 258)] }))).command_status, 0);
+    assert.equal(app.submissions.at(-1)!.input.clientRef, '258');
+    await e.close();
+  });
+
   test('SMPP 3.4 requests smsguard does not offer (query_sm, cancel_sm, replace_sm, submit_multi) are refused, never counted as malformed', async () => {
     // An ESME that polls with query_sm must not lose its session after ten polls, as a peer sending
     // undecodable PDUs does.

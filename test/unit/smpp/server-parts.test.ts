@@ -112,6 +112,9 @@ describe('submit_sm translation', () => {
     const t = readSubmit({ ...base, registered_delivery: 1, tlvs: [tlvCString(Tag.smsguard_message_type, 'commercial'), tlvCString(Tag.smsguard_category, 'promo'), tlvU16(Tag.user_message_reference, 42)] })!;
     assert.deepEqual([t.type, t.category, t.clientRef, t.registeredDelivery], ['commercial', 'promo', '42', 1]);
     assert.equal(readSubmit({ ...base, tlvs: [tlvCString(Tag.smsguard_message_type, 'spam')] })!.invalidType, 'spam');
+    assert.equal(t.badTlv, undefined);
+    assert.deepEqual(readSubmit({ ...base, tlvs: [tlvOctets(Tag.user_message_reference, Buffer.alloc(4))] })!.badTlv, { tag: Tag.user_message_reference, name: 'user_message_reference', length: 4, expected: 2 });
+    assert.deepEqual(readSubmit({ ...base, tlvs: [tlvU16(Tag.sar_segment_seqnum, 1)] })!.badTlv, { tag: Tag.sar_segment_seqnum, name: 'sar_segment_seqnum', length: 2, expected: 1 });
     assert.equal(readSubmit({ ...base, esm_class: 0x40, short_message: Buffer.from([9, 0, 3]) }), undefined);
     assert.equal(readSubmit({ ...base, esm_class: 0x40, short_message: Buffer.concat([buildConcatUdh({ ref: 1, total: 1, seq: 1 }), Buffer.from('z')]) })!.concat, undefined, 'a set of one is a message');
   });
