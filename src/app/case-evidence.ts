@@ -34,6 +34,11 @@ export interface Candidate {
   text: string;
   decision: string;
   score: number;
+  /**
+   * For a message the gateway sent itself, why (`opt_out_confirmation`, `consent_confirmation`,
+   * `complaint_receipt`…, the record's `purpose`); null for a provider's submission.
+   */
+  purpose: string | null;
 }
 
 export interface Evidence {
@@ -73,20 +78,38 @@ export function textSimilarity(complaint: string, message: string): number {
   return hit / ba.size;
 }
 
-/** Scores one MT record against what the user told us; 0 means unrelated. */
+/**
+ * Whether an MT record is the gateway's own wording (recordSystemMessage: the confirmation of an
+ * opt-out or of a consent answer, a report receipt, a complaint's answer), sent on the port the user
+ * wrote to. A consent request is not: its text is the provider's, sent at the provider's request
+ * (a user may well complain about it, e.g. one repeated after a refusal).
+ */
+export function isGatewayWording(body: Record<string, unknown>): boolean {
+  return body.channel === 'system' && body.purpose !== 'consent_request';
+}
+
+/**
+ * Scores one MT record against what the user told us; 0 means unrelated. The gateway's own wording
+ * scores nothing for the sender alone: a user who names a port complains about what the port's
+ * provider sent, and the confirmation of their own `T` (退订) is the latest message on that port, so
+ * the port alone would pick it. Its text (with or without the port) identifies such a message, as
+ * when a user complains about the report receipt itself; with only system messages from the port,
+ * the complaint stays unmatched.
+ */
 export function scoreCandidate(input: Pick<EvidenceInput, 'sender' | 'text' | 'at' | 'contentProviderId'>, r: { at: number; contentProviderId: string | null; body: Record<string, unknown> }): number {
   const b = r.body;
   const from = String(b.from ?? '');
   const text = String(b.finalText ?? b.text ?? '');
   let score = 0;
-  if (input.sender) {
-    if (/^\d+$/.test(input.sender) && from === input.sender) score += 4;
-    else if (input.sender.startsWith('【') && text.startsWith(input.sender)) score += 4;
-  }
   if (input.text) {
     const sim = textSimilarity(input.text, text);
     if (sim >= 0.99) score += 5;
     else if (sim >= 0.5) score += 3 * sim;
+  }
+  // The gateway's own wording: its port counts only beside its text (above).
+  if (input.sender && (score > 0 || !isGatewayWording(b))) {
+    if (/^\d+$/.test(input.sender) && from === input.sender) score += 4;
+    else if (input.sender.startsWith('【') && text.startsWith(input.sender)) score += 4;
   }
   if (input.contentProviderId && r.contentProviderId === input.contentProviderId) score += 1;
   if (score > 0 && input.at !== null) score += 1 / (1 + Math.abs(r.at - input.at) / HOUR);
@@ -131,6 +154,7 @@ export async function matchEvidence(ctx: AppContext, input: EvidenceInput): Prom
     candidates.push({
       id: r.id, at: sent.at, contentProviderId: r.contentProviderId, from: String(b.from ?? ''), type: String(b.type ?? ''),
       text: String(b.finalText ?? b.text ?? ''), decision: released === undefined ? String(b.decision) : 'accepted', score: Math.round(score * 100) / 100,
+      purpose: b.channel === 'system' && typeof b.purpose === 'string' ? b.purpose : null,
     });
   }
   candidates.sort((a, b) => b.score - a.score || b.at - a.at);

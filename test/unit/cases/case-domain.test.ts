@@ -111,6 +111,21 @@ describe('intake parsing and evidence scoring', () => {
     assert.ok(textSimilarity('年终大促全场五折', '【示例】年终大促，全场五折！') === 1);
     assert.ok(textSimilarity('abc', 'xyz') === 0);
   });
+
+  test('scoring: the gateway\'s own message on a port is not identified by the port (or signature) alone, only with its text; a consent request is the provider\'s', () => {
+    const sys = (purpose: string, text: string) => ({ at: 0, contentProviderId: 'cp', body: { from: '10690002', text, finalText: null, channel: 'system', purpose } });
+    const confirmation = sys('opt_out_confirmation', '【示例】您已成功退订，将不再收到本号码的商业短信。本条免费。');
+    for (const sender of ['10690002', '【示例】']) {
+      const q = { sender, text: null, at: null, contentProviderId: 'cp' };
+      assert.ok(scoreCandidate(q, confirmation) < MATCH_THRESHOLD, sender);
+      assert.ok(scoreCandidate(q, sys('consent_confirmation', '【示例】您已同意接收“promo”类商业短信')) < MATCH_THRESHOLD, sender);
+      assert.ok(scoreCandidate(q, sys('consent_request', '【示例】是否同意接收优惠信息？回复Y同意')) >= MATCH_THRESHOLD, sender);
+      assert.ok(scoreCandidate(q, { at: 0, contentProviderId: 'cp', body: { from: '10690002', text: '【示例】全场五折', finalText: null, channel: 'http' } }) >= MATCH_THRESHOLD, sender);
+    }
+    // Quoted, the confirmation is identified (with the port or without it).
+    assert.ok(scoreCandidate({ sender: '10690002', text: '您已成功退订', at: null, contentProviderId: null }, confirmation) >= MATCH_THRESHOLD + 4);
+    assert.ok(scoreCandidate({ sender: null, text: '您已成功退订', at: null, contentProviderId: null }, confirmation) >= MATCH_THRESHOLD);
+  });
 });
 
 describe('deadline facts', async () => {
