@@ -128,13 +128,16 @@ export async function listEntries(ctx: AppContext, p: Principal, f: { contentPro
   if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'credit.query', { contentProviderId: f.contentProviderId ?? null });
   const scope = p.role === 'regulator' ? { providersIn: await providersInProvince(ctx, p), from: p.from, to: p.to } : {};
   const page = await ctx.store.cases.listEntries({ subjectId: f.contentProviderId, limit: Math.min(f.limit ?? 200, 1000), cursor: f.cursor, ...scope });
-  return p.role === 'content-provider' ? { entries: page.entries.map(providerView), nextCursor: page.nextCursor } : page;
+  if (p.role === 'content-provider') return { entries: page.entries.map(providerView), nextCursor: page.nextCursor };
+  if (p.role === 'regulator' && p.province) return { entries: page.entries.map((e) => (e.subjectType === 'operator' ? withoutEvidence(e) : e)), nextCursor: page.nextCursor };
+  return page;
 }
 
 /**
  * A credit-file entry as a principal reads it: a content provider reading its own file gets it
- * without `notes` and `evidence` (the keys are left out, not emptied), regulators and the operator
- * get it whole.
+ * without `notes` and `evidence` (the keys are left out, not emptied); a regulator token limited to a
+ * province gets the operator's entries without `evidence`; regulators and the operator get the rest
+ * whole.
  */
 export type CreditEntryView = Omit<CreditEntryRow, 'notes' | 'evidence'> & { notes?: string | null; evidence?: Record<string, unknown> };
 
@@ -148,7 +151,20 @@ export type CreditEntryView = Omit<CreditEntryRow, 'notes' | 'evidence'> & { not
  * where they are (`GET /v1/cases`, `GET /v1/alerts`, `GET /v1/records`).
  */
 function providerView(e: CreditEntryRow): CreditEntryView {
-  const { notes: _internal, evidence: _linked, ...rest } = e;
+  const { notes: _internal, ...rest } = withoutEvidence(e);
+  return rest;
+}
+
+/**
+ * An entry without its `evidence` (the key left out, not emptied). Besides a provider's own file
+ * (above), what a regulator token limited to a province reads of the operator's file: it is listed
+ * the operator's entries, which belong to no province, but their evidence links whatever the entry
+ * came from across the country: a case about the operator's own message names its complainant's
+ * number, an entry a nationwide regulator added may link other provinces' providers' cases and
+ * records. The kind, dates, amount, summary and the notes (a regulator's own, for regulators) stay.
+ */
+function withoutEvidence(e: CreditEntryRow): CreditEntryView {
+  const { evidence: _linked, ...rest } = e;
   return rest;
 }
 

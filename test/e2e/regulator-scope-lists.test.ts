@@ -198,6 +198,40 @@ describe('regulator scope on credit entries, early-warning alerts and actions, a
     assert.equal(published.statusCode, 200, published.body);
   });
 
+  test('the operator\'s credit file read by a token limited to a province: each entry without its evidence (it can name complainants and other provinces\' cases), notes kept; its own providers\' entries and nationwide tokens whole', async () => {
+    const add = async (payload: Record<string, unknown>) => {
+      const r = await g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: tok.all, payload });
+      assert.equal(r.statusCode, 201, r.body);
+      return r.json().id as string;
+    };
+    const complainant = '13912345678';
+    const linked = { caseIds: ['case_bj_1'], msisdn: complainant, contentProviderId: bj.id };
+    const opEntry = await add({ subjectType: 'operator', subjectId: 'operator', kind: 'warning', notes: '转交超时', evidence: linked });
+    const fjEntry = await add({ contentProviderId: fj.id, kind: 'note', evidence: { caseIds: ['case_fj_1'] } });
+    const read = async (w: string) => {
+      const r = await g.http.inject({ method: 'GET', url: '/v1/credit/entries?limit=1000', headers: who(w) });
+      assert.equal(r.statusCode, 200, r.body);
+      return new Map((r.json().entries as Record<string, unknown>[]).map((e) => [e.id as string, e]));
+    };
+    for (const w of ['fujian', 'beijing']) {
+      const entries = await read(w);
+      const op = entries.get(opEntry)!;
+      assert.ok(op, `${w} lists the operator's entry`);
+      assert.equal('evidence' in op, false, `${w}: ${JSON.stringify(op)}`);
+      assert.equal(op.notes, '转交超时');
+      assert.equal(op.kind, 'warning');
+      assert.ok(!JSON.stringify([...entries.values()]).includes(complainant), w);
+    }
+    assert.deepEqual((await read('fujian')).get(fjEntry)!.evidence, { caseIds: ['case_fj_1'] }, 'the province\'s own providers\' entries keep it');
+    for (const w of ['all', 'midMarch', 'admin']) assert.deepEqual((await read(w)).get(opEntry)!.evidence, linked, w);
+    // The page reads the same view.
+    const login = await g.http.inject({ method: 'POST', url: '/web/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${encodeURIComponent(tok.fujian.authorization.slice(7))}` });
+    const page = await g.http.inject({ method: 'GET', url: '/web/credit', headers: { cookie: String(login.headers['set-cookie']).split(';')[0] } });
+    assert.equal(page.statusCode, 200, page.body);
+    assert.ok(page.body.includes(`data-entry="${opEntry}"`));
+    assert.ok(!page.body.includes(complainant) && !page.body.includes('case_bj_1'));
+  });
+
   test('GET /v1/alerts: only alerts about the province\'s providers raised inside the dates; limit counts what the token sees', async () => {
     const table: Record<string, string[]> = {};
     for (const w of Object.keys(EXPECTED)) {

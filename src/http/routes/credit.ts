@@ -13,8 +13,9 @@ const strOrNull = { type: ['string', 'null'] } as const;
  * GET /v1/credit/entries: CreditEntryView (src/app/credit.ts); the entry a regulator adds or publishes
  * (POST /v1/credit/entries, …/publish) is the same, whole. Every field is listed, since the response
  * serializer drops the rest; the evidence is kept whole, whatever its keys; `notes` and `evidence` are
- * left out of a provider's own file (test/e2e/complaint-views-schema.test.ts and
- * write-responses-schema.test.ts check the round trip, test/e2e/credit-notes.test.ts what a provider reads).
+ * left out of a provider's own file, `evidence` of the operator's entries for a token limited to a
+ * province (test/e2e/complaint-views-schema.test.ts and write-responses-schema.test.ts check the round
+ * trip, test/e2e/credit-notes.test.ts what a provider reads, regulator-scope-lists.test.ts the province's).
  */
 const creditEntry = {
   type: 'object',
@@ -28,7 +29,7 @@ const creditEntry = {
     amountYuan: { type: ['number', 'null'], description: 'A fine\'s amount in RMB yuan' },
     notes: { ...strOrNull, description: 'The regulator\'s internal notes: left out when a provider reads its own file' },
     publicSummary: { type: 'string' },
-    evidence: { type: 'object', additionalProperties: true, description: 'Linked case ids, record ids, months, counts, as recorded: left out when a provider reads its own file (it may name other complainants\' numbers and other providers\' cases)' },
+    evidence: { type: 'object', additionalProperties: true, description: 'Linked case ids, record ids, months, counts, as recorded: left out when a provider reads its own file, and of the operator\'s entries for a regulator token limited to a province (it may name other complainants\' numbers and other providers\' cases)' },
     dedupKey: { ...strOrNull, description: 'For a system entry: one per case or per provider and month' },
     publishedAt: { type: ['integer', 'null'], description: 'Epoch ms' },
     publishedBy: strOrNull,
