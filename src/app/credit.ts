@@ -11,7 +11,7 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireOwnerOrAdmin, requireRole } from './access.js';
 import { str } from './validate.js';
-import { inDateRange, inProvince, providersInProvince, requireNowInDateRange } from './records-scope.js';
+import { inDateRange, inProvince, providersInProvince, requireNowInDateRange, scopeRefusal } from './records-scope.js';
 import { decodeCursor } from '../domain/page-cursor.js';
 
 const REGULATOR_KINDS: readonly CreditKind[] = ['warning', 'fine', 'supervision_talk', 'correction_order', 'note'];
@@ -46,9 +46,9 @@ export async function addRegulatorEntry(ctx: AppContext, p: Principal, body: Rec
   const subjectType = body.subjectType === 'operator' ? 'operator' : 'content-provider';
   const subjectId = str(body.subjectId ?? body.contentProviderId, 'contentProviderId', { min: 1, max: 200 }).trim();
   if (subjectType === 'content-provider' && !(await ctx.store.directory.getContentProvider(subjectId))) throw new SmsguardError('not_found', `no content provider ${subjectId}`, {}, undefined, { id: 'provider_not_found', params: { id: subjectId } });
-  if (subjectType === 'content-provider' && !(await inProvince(ctx, p, subjectId))) throw new SmsguardError('forbidden', 'the content provider is outside the province of this token', {}, undefined, { id: 'provider_other_province', params: { id: subjectId } });
-  if (subjectType === 'operator') requireWritesOperatorFile(p);
-  requireNowInDateRange(p, ctx.clock.now());
+  if (subjectType === 'content-provider' && !(await inProvince(ctx, p, subjectId))) throw scopeRefusal(ctx, 'province', 'the content provider is outside the province of this token', { id: 'provider_other_province', params: { id: subjectId } });
+  if (subjectType === 'operator') requireWritesOperatorFile(ctx, p);
+  requireNowInDateRange(ctx, p, ctx.clock.now());
   let amountYuan: number | null = null;
   if (kind === 'fine') {
     amountYuan = Number(body.amountYuan);
@@ -82,7 +82,7 @@ export async function publishEntry(ctx: AppContext, p: Principal, id: string): P
   const e = await ctx.store.cases.getEntry(id);
   // An entry a scoped regulator cannot list is one it cannot publish either, answered as if absent.
   if (!e || !(await entryInScope(ctx, p, e))) throw new SmsguardError('not_found', `no credit-file entry ${id}`, {}, undefined, { id: 'entry_not_found', params: { id } });
-  if (e.subjectType === 'operator') requireWritesOperatorFile(p);
+  if (e.subjectType === 'operator') requireWritesOperatorFile(ctx, p);
   const now = ctx.clock.now();
   if (!(await ctx.store.cases.publish(id, now, p.actorId))) throw new SmsguardError('conflict', 'the entry is already published', {}, undefined, { id: 'entry_published' });
   await ctx.store.records.appendAudit(now, p.actorId, 'credit.publish', { entryId: id, subjectId: e.subjectId, kind: e.kind }, { contentProviderId: e.subjectType === 'content-provider' ? e.subjectId : null });
@@ -100,8 +100,8 @@ export function writesOperatorFile(p: Principal): boolean {
   return p.role !== 'regulator' || !p.province;
 }
 
-function requireWritesOperatorFile(p: Principal): void {
-  if (!writesOperatorFile(p)) throw new SmsguardError('forbidden', "the operator belongs to no province: this token, limited to a province, reads the operator's credit file but does not add to it or publish from it (a regulator token not limited to a province does)", {}, undefined, { id: 'operator_file_province' });
+function requireWritesOperatorFile(ctx: AppContext, p: Principal): void {
+  if (!writesOperatorFile(p)) throw scopeRefusal(ctx, 'province', "the operator belongs to no province: this token, limited to a province, reads the operator's credit file but does not add to it or publish from it (a regulator token not limited to a province does)", { id: 'operator_file_province' });
 }
 
 /**
@@ -280,9 +280,9 @@ export class VolumeCounter {
 export async function complaintRateFor(ctx: AppContext, volume: VolumeCounter | null, p: Principal, contentProviderId: string, month: string): Promise<ComplaintRate> {
   if (p.role !== 'regulator' && p.role !== 'report-centre') requireOwnerOrAdmin(p, contentProviderId);
   monthField(month);
-  if (!(await inProvince(ctx, p, contentProviderId))) throw new SmsguardError('forbidden', `content provider ${contentProviderId} is outside this token's province`, {}, undefined, { id: 'provider_other_province', params: { id: contentProviderId } });
+  if (!(await inProvince(ctx, p, contentProviderId))) throw scopeRefusal(ctx, 'province', `content provider ${contentProviderId} is outside this token's province`, { id: 'provider_other_province', params: { id: contentProviderId } });
   const { from, to } = monthBounds(month);
-  if (!inDateRange(p, from) || !inDateRange(p, to - 1)) throw new SmsguardError('forbidden', `month ${month} is not wholly inside this token's date range`, {}, 'month');
+  if (!inDateRange(p, from) || !inDateRange(p, to - 1)) throw scopeRefusal(ctx, 'dates', `month ${month} is not wholly inside this token's date range`, undefined, 'month');
   return complaintRate(ctx, volume, contentProviderId, month);
 }
 

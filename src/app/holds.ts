@@ -5,7 +5,7 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { recordsFor } from './records-service.js';
-import { inDateRange, inProvince, isScopedRegulator, providerProvince, requireNowInDateRange } from './records-scope.js';
+import { inDateRange, inProvince, isScopedRegulator, providerProvince, requireNowInDateRange, scopeRefusal } from './records-scope.js';
 import { msisdnField } from './validate.js';
 
 export async function createHold(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<LegalHold> {
@@ -20,10 +20,10 @@ export async function createHold(ctx: AppContext, p: Principal, body: Record<str
   if (contentProviderId !== undefined) {
     const cp = typeof contentProviderId === 'string' ? await ctx.store.directory.getContentProvider(contentProviderId) : null;
     if (!cp) throw new SmsguardError('not_found', `no content provider ${String(contentProviderId)}`, {}, 'contentProviderId');
-    if (p.role === 'regulator' && p.province && providerProvince(cp) !== p.province) throw new SmsguardError('forbidden', `content provider ${cp.id} is outside this token's province`);
+    if (p.role === 'regulator' && p.province && providerProvince(cp) !== p.province) throw scopeRefusal(ctx, 'province', `content provider ${cp.id} is outside this token's province`, { id: 'provider_other_province', params: { id: cp.id } });
   }
   const now = ctx.clock.now();
-  requireNowInDateRange(p, now);
+  requireNowInDateRange(ctx, p, now);
   const hold: LegalHold = { id: ctx.ids.next('hold'), msisdn, contentProviderId: (contentProviderId as string | undefined) ?? null, reason: reason.trim(), createdAt: now, createdBy: p.actorId, releasedAt: null, releasedBy: null };
   await recordsFor(ctx).archive.addHold(hold);
   await ctx.store.records.appendAudit(now, p.actorId, 'records.hold', { holdId: hold.id, role: p.role, msisdn: hold.msisdn, contentProviderId: hold.contentProviderId, reason: hold.reason });
@@ -64,7 +64,9 @@ export async function releaseHold(ctx: AppContext, p: Principal, id: string): Pr
       const reach = active.msisdn !== null
         ? 'is on a number: it is platform-wide and keeps records of every province and date about it'
         : `is on content provider ${active.contentProviderId}: it keeps the provider's records of every date`;
-      throw new SmsguardError('forbidden', `hold ${id} ${reach}, and whoever placed it may rely on it; a token limited to a province or dates releases only holds it placed itself (an admin or an unlimited regulator token releases this one)`);
+      // The limit that makes the token a scoped one: its province if it has one (a number's hold
+      // reaches every province, a provider's every date), else its dates.
+      throw scopeRefusal(ctx, p.province ? 'province' : 'dates', `hold ${id} ${reach}, and whoever placed it may rely on it; a token limited to a province or dates releases only holds it placed itself (an admin or an unlimited regulator token releases this one)`);
     }
   }
   const now = ctx.clock.now();

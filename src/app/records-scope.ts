@@ -4,7 +4,7 @@
  * province its unified social credit code registers it in (characters 3–4 of the code are the
  * province digits of its registration authority's division code, GB 32100-2015).
  */
-import { SmsguardError } from '../domain/errors.js';
+import { SmsguardError, type RuleRef, type Why } from '../domain/errors.js';
 import type { ContentProviderRow } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
@@ -81,14 +81,44 @@ export function providersVisibleTo<T extends ContentProviderRow>(p: Principal, p
   return providers.filter((cp) => providerProvince(cp) === p.province);
 }
 
+/** Which of a regulator token's limits a refusal rests on. */
+export type ScopeLimit = 'province' | 'dates';
+
+/**
+ * The rule of the profile a limit of a regulator token applies, named by every scope refusal:
+ * the province is the law's (a provincial administration supervises its own region), the dates an
+ * operational rule (the period of an inspection the operator issued the token for); the profile says
+ * which, in the article, as it does for every rule.
+ */
+export const SCOPE_RULES: Readonly<Record<ScopeLimit, string>> = {
+  province: 'supervision.province-scope',
+  dates: 'supervision.date-scope',
+};
+
+/** The rule, article and profile of a limit, for a refusal's body (`{error:{code,message,rule,article,profile}}`). */
+export function scopeRef(ctx: AppContext, limit: ScopeLimit): RuleRef {
+  const rule = SCOPE_RULES[limit];
+  return { rule, article: ctx.profile.rules[rule]?.article, profile: ctx.profile.id };
+}
+
+/**
+ * A scope refusal: 403 `forbidden` (the code every door already answers it with) because the
+ * token's province or dates do not cover what it asks for, naming the rule and article of that
+ * limit as every other rejection names its own. (Something the token cannot even list is
+ * `not_found` instead, answered as if absent: that names no rule, since it says nothing.)
+ */
+export function scopeRefusal(ctx: AppContext, limit: ScopeLimit, message: string, why?: Why, field?: string): SmsguardError {
+  return new SmsguardError('forbidden', message, scopeRef(ctx, limit), field, why);
+}
+
 /**
  * For a regulator limited to dates, before it creates something (a credit-file entry, a legal hold):
  * what it creates comes about now, so once now is outside its dates it could neither list nor act
- * on it afterwards; it is refused (`forbidden`), and an unlimited token or one whose dates include
- * today does it. Other principals always pass.
+ * on it afterwards; it is refused (`forbidden`, rule `supervision.date-scope`), and an unlimited
+ * token or one whose dates include today does it. Other principals always pass.
  */
-export function requireNowInDateRange(p: Principal, now: number): void {
-  if (!inDateRange(p, now)) throw new SmsguardError('forbidden', "today is outside this token's date range: it reads those dates only and cannot create anything now", {}, undefined, { id: 'today_outside_dates' });
+export function requireNowInDateRange(ctx: AppContext, p: Principal, now: number): void {
+  if (!inDateRange(p, now)) throw scopeRefusal(ctx, 'dates', "today is outside this token's date range: it reads those dates only and cannot create anything now", { id: 'today_outside_dates' });
 }
 
 /** Validates CLI/API scope input into what tokens.scope stores. */

@@ -9,7 +9,7 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { PROFILES, type ProfileId } from '../profiles/index.js';
-import { inDateRange, inProvince, providersInProvince } from './records-scope.js';
+import { inDateRange, inProvince, providersInProvince, scopeRefusal } from './records-scope.js';
 import { msisdnField } from './validate.js';
 import { decodeCursor } from '../domain/page-cursor.js';
 
@@ -74,7 +74,7 @@ export async function scopedQuery(ctx: AppContext, p: Principal, f: RecordsFilte
     if (p.to !== undefined) q.to = Math.min(q.to ?? p.to, p.to);
     const inside = await providersInProvince(ctx, p);
     if (inside) {
-      if (q.contentProviderId && !inside.includes(q.contentProviderId)) throw new SmsguardError('forbidden', `content provider ${q.contentProviderId} is outside this token's province`);
+      if (q.contentProviderId && !inside.includes(q.contentProviderId)) throw scopeRefusal(ctx, 'province', `content provider ${q.contentProviderId} is outside this token's province`, { id: 'provider_other_province', params: { id: q.contentProviderId } });
       if (!q.contentProviderId) q.contentProviderIds = inside;
     }
   }

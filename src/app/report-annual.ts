@@ -12,7 +12,7 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import type { CreditEntryRow } from '../ports/cases.js';
-import { inDateRange, inProvince } from './records-scope.js';
+import { inDateRange, inProvince, scopeRefusal } from './records-scope.js';
 
 export const MESSAGE_CLASSES = ['verification', 'notification', 'commercial', 'public_welfare'] as const;
 
@@ -61,9 +61,9 @@ export async function annualReportFor(ctx: AppContext, p: Principal, contentProv
   requireRole(p, 'admin', 'regulator', 'content-provider');
   if (p.role === 'content-provider' && contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', 'a content provider reads only its own annual report', {}, undefined, { id: 'annual_own_only' });
   if (p.role === 'regulator') {
-    if (!(await inProvince(ctx, p, contentProviderId))) throw new SmsguardError('forbidden', `content provider ${contentProviderId} is outside this token's province`, {}, undefined, { id: 'provider_other_province', params: { id: contentProviderId } });
+    if (!(await inProvince(ctx, p, contentProviderId))) throw scopeRefusal(ctx, 'province', `content provider ${contentProviderId} is outside this token's province`, { id: 'provider_other_province', params: { id: contentProviderId } });
     if (Number.isInteger(year) && (!inDateRange(p, monthBounds(`${year}-01`).from) || !inDateRange(p, monthBounds(`${year}-12`).to - 1))) {
-      throw new SmsguardError('forbidden', `year ${year} is not wholly inside this token's date range`, {}, 'year', { id: 'year_outside_dates', params: { year } });
+      throw scopeRefusal(ctx, 'dates', `year ${year} is not wholly inside this token's date range`, { id: 'year_outside_dates', params: { year } }, 'year');
     }
   }
   const report = await buildAnnualReport(ctx, contentProviderId, year);

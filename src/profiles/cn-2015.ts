@@ -27,6 +27,11 @@ const RULES = {
   'consent.no-repeat': { article: 'Art. 18 (2014 draft: no repeated request after refusal)', summary: 'After refusal the same or a similar request must not be sent again.', unverified: true },
   'consent.proof': { article: 'Art. 18 (consent evidence)', summary: 'Consents granted through the API carry evidence.' },
   'records.retention': { article: 'Art. 20 (records kept at least 5 months)', summary: 'Records are kept at least five months.' },
+  // A regulator token's limits (src/app/records-scope.ts). The province is the law's: MIIT supervises
+  // the whole country, a provincial administration its own region (Art. 3), and inspects there
+  // (Art. 30). The dates are not: an operator issues a token for the period an inspection asks about.
+  'supervision.province-scope': { article: 'Art. 3 (a provincial administration supervises SMS services in its own region); Art. 30 (inspection)', summary: 'A regulator token limited to a province reaches the content providers registered there (and reads the operator, who is no province’s), and writes only about them.' },
+  'supervision.date-scope': { article: 'operational, not regulation (the period an inspection asks about, for which the operator issued the token)', summary: 'A regulator token limited to dates reaches what came about inside them, and creates nothing once today is outside them.' },
 } as const;
 
 export const CN_2015: Profile = {

@@ -16,6 +16,7 @@ const RULES: Record<string, RuleSource> = {
   'consent.proof': u('Order 74, commercial SMS section (“同意的证明材料”)', 'The sender holds proof of consent and hands it over for review.'),
   'consent.no-reply': u('Order 74 (“明示同意”): silence is never consent', 'No reply is never consent.'),
   'records.retention': u('Order 74, records section (“至少保存六个月”, one source)', 'Records are kept at least six months.'),
+  'supervision.province-scope': u('Order 74, general provisions (“省、自治区、直辖市通信管理局…本行政区域内”) and supervision section (“监督检查”)', CN_2015.rules['supervision.province-scope'].summary),
 };
 
 export const CN_2026: Profile = {

@@ -113,7 +113,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
       response: {
         201: { ...creditEntry, description: 'The entry as recorded, with its notes' },
         401: errorResponse('No token, or one that is not valid'),
-        403: errorResponse('A role other than regulator, or a subject or today outside the province or dates a regulator token is limited to'),
+        403: errorResponse('A role other than regulator, or a subject or today outside the province or dates a regulator token is limited to (rule supervision.province-scope or supervision.date-scope, with its article)'),
         404: errorResponse('No content provider with this id'),
         '4xx': errorBody,
       },
@@ -127,7 +127,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
       response: {
         200: { ...creditEntry, description: 'The entry, published (publishedAt, publishedBy), with its notes' },
         401: errorResponse('No token, or one that is not valid'),
-        403: errorResponse('A role other than regulator, or a token limited to a province publishing an entry about the operator'),
+        403: errorResponse('A role other than regulator, or a token limited to a province publishing an entry about the operator (rule supervision.province-scope)'),
         404: errorResponse('No entry with this id (for a regulator token limited to a province or dates: none within them)'),
         409: errorResponse('The entry is published already'),
         '4xx': errorBody,
@@ -157,7 +157,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
         200: complaintRate,
         400: errorResponse('No month, or one that is not YYYY-MM'),
         401: errorResponse('No token, or one that is not valid'),
-        403: errorResponse('Another provider\'s rate, or (a regulator) a provider or month outside the token\'s province or dates'),
+        403: errorResponse('Another provider\'s rate, or (a regulator) a provider or month outside the token\'s province or dates (rule supervision.province-scope or supervision.date-scope, with its article)'),
         '4xx': errorBody,
       },
     },

@@ -18,7 +18,7 @@ export async function holdRoutes(f: FastifyInstance, opts: { app: App }): Promis
   f.post('/v1/holds', {
     onRequest: requireAuth,
     schema: {
-      tags: ['records'], security: bearerSecurity, summary: 'Place a legal hold: matching records are kept past retention until released',
+      tags: ['records'], security: bearerSecurity, summary: 'Place a legal hold: matching records are kept past retention until released (a regulator token: 403 for a provider of another province, rule supervision.province-scope, or when today is outside its dates, supervision.date-scope)',
       body: { type: 'object', additionalProperties: false, properties: { msisdn: { type: 'string', maxLength: 32 }, contentProviderId: { type: 'string', maxLength: 64 }, reason: { type: 'string', maxLength: 1000 } }, required: ['reason'] },
       response: { 201: hold, '4xx': errorBody },
     },
@@ -35,6 +35,6 @@ export async function holdRoutes(f: FastifyInstance, opts: { app: App }): Promis
 
   f.post('/v1/holds/:id/release', {
     onRequest: requireAuth,
-    schema: { tags: ['records'], security: bearerSecurity, summary: 'Release a legal hold (the next purge may remove what it kept; a regulator token limited to a province or dates: 404 for a hold it cannot list, 403 for a hold it did not place itself)', params: idParam, response: { 200: hold, '4xx': errorBody } },
+    schema: { tags: ['records'], security: bearerSecurity, summary: 'Release a legal hold (the next purge may remove what it kept; a regulator token limited to a province or dates: 404 for a hold it cannot list, 403 for a hold it did not place itself, rule supervision.province-scope or supervision.date-scope)', params: idParam, response: { 200: hold, '4xx': errorBody } },
   }, async (req) => releaseHold(app.ctx, req.principal, (req.params as { id: string }).id));
 }

@@ -65,6 +65,7 @@ export async function recordRoutes(f: FastifyInstance, opts: { app: App }): Prom
       response: {
         200: recordPage,
         401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('Another provider\'s records (a provider), or a content provider outside a regulator token\'s province (rule supervision.province-scope, with its article)'),
         '4xx': errorBody,
       },
     },
