@@ -30,7 +30,8 @@ const RULES = {
   // A regulator token's limits (src/app/records-scope.ts). The province is the law's: MIIT supervises
   // the whole country, a provincial administration its own region (Art. 3), and inspects there
   // (Art. 30). The dates are not: an operator issues a token for the period an inspection asks about.
-  'supervision.province-scope': { article: 'Art. 3 (a provincial administration supervises SMS services in its own region); Art. 30 (inspection)', summary: 'A regulator token limited to a province reaches the content providers registered there (and reads the operator, who is no province’s), and writes only about them.' },
+  // Art. 3 is not in shared/REGULATION.md; its wording was read off an unofficial copy, so unverified.
+  'supervision.province-scope': { article: 'Art. 3 (a provincial administration supervises SMS services in its own region); Art. 30 (inspection)', summary: 'A regulator token limited to a province reaches the content providers registered there (and reads the operator, who is no province’s), and writes only about them.', unverified: true },
   'supervision.date-scope': { article: 'operational, not regulation (the period an inspection asks about, for which the operator issued the token)', summary: 'A regulator token limited to dates reaches what came about inside them, and creates nothing once today is outside them.' },
 } as const;
 
