@@ -11,6 +11,7 @@ import type { AppContext } from './context.js';
 import type { OutboundMessage } from '../ports/store.js';
 import { ReceiptBook, recallFrom, sendBatch } from './receipt-book.js';
 import { within } from './within.js';
+import { lostClaimsError, type LeaseKeeperOptions } from './lease-keeper.js';
 import { CoalescedTask } from '../runtime/coalesced.js';
 
 export { statusFromReceipt } from './receipt-book.js';
@@ -30,6 +31,11 @@ export interface DeliveryOptions {
    * docs/PERFORMANCE.md). One by default: a burst goes into the durable queue first.
    */
   inFlight: number;
+  /**
+   * How often (wall time) a batch still out renews its leases (lease-keeper.ts); a third of
+   * `leaseMs` unless given.
+   */
+  renewEveryMs?: number;
 }
 
 const DEFAULTS: DeliveryOptions = { batch: 1000, leaseMs: 60_000, maxAttempts: 8, pollMs: 1000, inFlight: 1 };
@@ -171,13 +177,24 @@ export class DeliveryWorker {
     }
   }
 
+  /** Renews a batch's leases while its submits are out: a slow link may take longer than one lease. */
+  private leaseKeeping(): Omit<LeaseKeeperOptions, 'now'> {
+    return {
+      outbox: this.ctx.store.outbox,
+      leaseMs: this.opts.leaseMs,
+      ...(this.opts.renewEveryMs !== undefined ? { everyMs: this.opts.renewEveryMs } : {}),
+      onLost: (ids) => this.reportError('lease', lostClaimsError(ids)),
+      onError: (e) => this.reportError('lease', e),
+    };
+  }
+
   /** A batch of the current pump failed. */
   private failed = false;
 
   /** One claimed batch: submitted, its retries scheduled, its statuses recorded; failures reported. */
   private async deliver(batch: OutboundMessage[]): Promise<void> {
     try {
-      const { changed } = await sendBatch({ egress: this.egress, outbox: this.ctx.store.outbox, book: this.book, now: () => this.ctx.clock.now(), maxAttempts: this.opts.maxAttempts }, batch);
+      const { changed } = await sendBatch({ egress: this.egress, outbox: this.ctx.store.outbox, book: this.book, now: () => this.ctx.clock.now(), maxAttempts: this.opts.maxAttempts, leases: this.leaseKeeping() }, batch);
       for (const u of changed) this.book.announce(u);
       this.book.retryEarly();
     } catch (e) {

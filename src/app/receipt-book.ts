@@ -17,6 +17,7 @@ import type { Claim, MessageStore, OutboundMessage, OutboxStore, ReceiptUpdate, 
 import type { Clock } from '../ports/clock.js';
 import type { MessageStatus } from './types.js';
 import { SlotMap } from '../runtime/slot-map.js';
+import { keepLeases, type LeaseKeeperOptions } from './lease-keeper.js';
 
 /** SMPP message_state names (and common variants) → our status. */
 export function statusFromReceipt(stat: string): MessageStatus {
@@ -74,10 +75,19 @@ export interface TakenReceipt {
  * of them was written) or `held` (still claimed: the SMSC may have them).
  */
 export async function sendBatch(
-  o: { egress: Pick<Egress, 'submit'>; outbox: Pick<OutboxStore, 'retryLater' | 'recordStatuses' | 'release'>; book: ReceiptBook; now(): number; maxAttempts: number },
+  o: {
+    egress: Pick<Egress, 'submit'>;
+    outbox: Pick<OutboxStore, 'retryLater' | 'recordStatuses' | 'release'>;
+    book: ReceiptBook;
+    now(): number;
+    maxAttempts: number;
+    /** Renews the batch's leases while its submits are out (lease-keeper.ts); without it they may run out. */
+    leases?: Omit<LeaseKeeperOptions, 'now'>;
+  },
   batch: readonly OutboundMessage[],
 ): Promise<{ updates: StatusUpdate[]; changed: StatusUpdate[]; released: string[]; held: string[] }> {
   const expected: string[] = [];
+  const keeper = o.leases ? keepLeases(batch, { ...o.leases, now: o.now }) : null;
   try {
     let results = await Promise.all(batch.map((m) => o.egress.submit(m).then((r) => {
       if (r.ok && !(r.partIds && r.partIds.length > 1)) {
@@ -86,6 +96,8 @@ export async function sendBatch(
       }
       return r;
     }, (e: Error): SubmitResult => ({ ok: false, retry: true, reason: e.message }))));
+    // Renewals end before any outcome is written: a renewed claim is named by its new lease end.
+    await keeper?.stop();
     // Ended by a stop (Egress.stopSending): no outcome. Those nothing of which was written go back
     // to the queue now; the others stay claimed until their lease runs out (at-least-once).
     const released: OutboundMessage[] = [];
@@ -119,6 +131,7 @@ export async function sendBatch(
     o.book.settleTaken(taken, true);
     return { updates, changed, released: released.map((m) => m.id), held };
   } finally {
+    await keeper?.stop();
     o.book.unexpect(expected);
   }
 }

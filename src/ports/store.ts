@@ -265,6 +265,16 @@ export interface OutboxStore {
    */
   release(claims: readonly Claim[]): Promise<void>;
   /**
+   * Moves the lease of each claim still standing (named as `release` names it) to end at `until`,
+   * and returns the ids of those renewed; the caller names each renewed claim by the new end from
+   * then on (OutboundMessage.leasedUntil). A batch whose submits wait longer than the lease (a slow
+   * or throttled link) renews it while it waits, so that no other worker or process claims, and
+   * sends, a message this one is still sending (DeliveryWorker, BusEgressWorker, LeaseKeeper). A
+   * lease that ran out still renews while nothing claimed the message since; one claimed since, no
+   * longer queued or never leased is left alone and not returned.
+   */
+  renew(claims: readonly Claim[], until: number): Promise<string[]>;
+  /**
    * Applies delivery receipts in one transaction: each receipt's upstream id is resolved to our
    * message and its status recorded (idempotent, never backwards). Receipts whose upstream id is not
    * known yet (they can overtake the submit response) come back in `unknown`. A receipt for a part of

@@ -13,6 +13,7 @@ import type { JsMsg, ConsumerMessages } from '@nats-io/jetstream';
 import type { AppContext } from '../app/context.js';
 import type { Egress } from '../ports/egress.js';
 import { ReceiptBook, recallFrom, sendBatch } from '../app/receipt-book.js';
+import { lostClaimsError } from '../app/lease-keeper.js';
 import { within } from '../app/within.js';
 import type { Bus } from './nats.js';
 import type { MtHandOver } from './subjects.js';
@@ -188,7 +189,12 @@ export class BusEgressWorker {
     for (const [id, l] of byId) if (!mine.has(id)) for (const m of l) m.ack();
     if (claimed.length === 0) return;
     // The relay hands a retried message over again when due (a new Nats-Msg-Id: attempts moved on).
-    const { updates, changed, held } = await sendBatch({ egress: this.egress, outbox: this.outbox, book: this.book, now: () => this.ctx.clock.now(), maxAttempts: this.o.maxAttempts }, claimed);
+    const { updates, changed, held } = await sendBatch({ egress: this.egress, outbox: this.outbox, book: this.book, now: () => this.ctx.clock.now(), maxAttempts: this.o.maxAttempts, leases: {
+      outbox: this.outbox,
+      leaseMs: this.t.leaseMs,
+      onLost: (ids) => this.report('lease', lostClaimsError(ids)),
+      onError: (e) => this.report('lease', e),
+    } }, claimed);
     this.submitted += updates.filter((u) => u.status === 'submitted').length;
     // Ended by a stop, given back to the queue (sendBatch's `released`): acknowledged like a retry,
     // the relay hands it over again (OutboxStore.release clears its hand-over). Not a nak: during

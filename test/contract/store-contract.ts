@@ -701,6 +701,42 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual(await s.outbox.claim(T0 + 8 + 60_000, 10, 60_000), []);
       });
 
+      test('a renewed claim keeps its message past the first lease; the claim is named by the new end', async () => {
+        const [id, other] = await queued(2);
+        const a = await s.outbox.claim(T0 + 5, 1, 60_000);
+        assert.deepEqual(a.map((m) => m.id), [id]);
+        // still sending 40 s on: the lease moves to 60 s from then
+        const until = T0 + 40_005 + 60_000;
+        assert.deepEqual(await s.outbox.renew(a, until), [id]);
+        // after the first lease's end another worker is not handed it (only the other message)
+        assert.deepEqual((await s.outbox.claim(T0 + 5 + 60_000, 10, 60_000)).map((m) => m.id), [other]);
+        // named by the old end the claim no longer stands: nothing renewed, no retry applied
+        assert.deepEqual(await s.outbox.renew(a, until + 1), []);
+        await s.outbox.retryLater(a[0], T0 + 70_000, 'throttled');
+        assert.deepEqual(await s.outbox.claim(T0 + 70_000, 10, 60_000), [], 'the renewed lease still holds it');
+        // named by the new end: the retry applies, due at its time
+        await s.outbox.retryLater({ ...a[0], leasedUntil: until }, T0 + 80_000, 'throttled');
+        assert.deepEqual((await s.outbox.claim(T0 + 80_000, 10, 60_000)).map((m) => m.id), [id]);
+        await s.outbox.renew([], until);
+      });
+
+      test('a renewal leaves alone a claim taken since, a message recorded since and one never claimed', async () => {
+        const [id, done, free] = await queued(3);
+        const a = await s.outbox.claim(T0 + 5, 2, 60_000);
+        assert.deepEqual(a.map((m) => m.id), [id, done]);
+        await s.outbox.recordStatuses([{ id: done, status: 'submitted', at: T0 + 6, upstreamId: 'RN-1' }]);
+        // A's lease ran out unrenewed and worker B claimed the message (with the third)
+        const b = await s.outbox.claim(T0 + 5 + 60_000, 10, 60_000);
+        assert.deepEqual(b.map((m) => m.id), [id, free]);
+        assert.deepEqual(await s.outbox.renew(a, T0 + 6 + 60_000 + 60_000), [], 'A holds nothing now');
+        // B's claim stands with its own end: it runs out when B's lease does
+        assert.deepEqual((await s.outbox.claim(T0 + 4 + 120_000, 10, 60_000)).map((m) => m.id), []);
+        assert.deepEqual((await s.outbox.claim(T0 + 5 + 120_000, 10, 60_000)).map((m) => m.id), [id, free]);
+        // a message not from a claim (no lease end) names no claim
+        const { leasedUntil: _, ...bare } = b[0];
+        assert.deepEqual(await s.outbox.renew([bare], T0 + 500_000), []);
+      });
+
       test('a retry after the lease ran out leaves alone the claim another worker took since', async () => {
         const [id, other] = await queued(2);
         // worker A claims; its submit fails only after the lease ran out, and worker B claimed the message then

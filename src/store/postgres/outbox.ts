@@ -19,7 +19,7 @@ const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'un
 /** Order in which statuses may follow each other; a receipt never moves a message backwards. */
 const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, delivered: 2, undeliverable: 2, expired: 2, rejected_upstream: 2, failed: 2 };
 
-const Q = queries('outbox', ['claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'byUpstream', 'spellingsOnFile', 'pending', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts'] as const);
+const Q = queries('outbox', ['claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'renew', 'byUpstream', 'spellingsOnFile', 'pending', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts'] as const);
 
 interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number; partial: string | null; leased_until?: number | null }
 function toOutbound(rows: QueueDb[]): OutboundMessage[] {
@@ -78,6 +78,14 @@ export class PgOutbox implements OutboxStore {
   async release(claims: readonly Claim[]): Promise<void> {
     const mine = claims.filter(fromClaim);
     if (mine.length) await this.pool.query(Q.release, [mine.map((c) => c.id), mine.map((c) => c.leasedUntil), mine.map((c) => c.attempts)]);
+  }
+
+  /** OutboxStore.renew: as release, only the claims still standing (their lease end and attempt count). */
+  async renew(claims: readonly Claim[], until: number): Promise<string[]> {
+    const mine = claims.filter(fromClaim);
+    if (mine.length === 0) return [];
+    const r = await this.pool.query<{ id: string }>(Q.renew, [mine.map((c) => c.id), mine.map((c) => c.leasedUntil), mine.map((c) => c.attempts), until]);
+    return r.rows.map((x) => x.id);
   }
 
   async recordStatuses(updates: StatusUpdate[]): Promise<StatusUpdate[]> {

@@ -357,6 +357,20 @@ export class SqliteOutbox implements OutboxStore {
   }
 
   /**
+   * OutboxStore.renew: leases are in memory. A lease that ran out is dropped by the next claim
+   * (after which the message is due to any batch), so only one not yet dropped renews.
+   */
+  async renew(claims: readonly Claim[], until: number): Promise<string[]> {
+    const renewed: string[] = [];
+    for (const c of claims) {
+      if (!this.stands(c)) continue;
+      this.leased.get(c.id)!.until = until;
+      renewed.push(c.id);
+    }
+    return renewed;
+  }
+
+  /**
    * Whether a claim still holds its message: its lease is the one in memory, with the end the claim
    * returned (OutboundMessage.leasedUntil). Once that lease ran out, another batch of this process
    * (DeliveryOptions.inFlight) may have claimed the message, with a later end; a lease run out and

@@ -65,6 +65,14 @@ UPDATE message_status m SET leased_until = NULL, published_at = NULL, attempts =
   FROM unnest($1::text[], $2::bigint[], $3::int[]) AS c(id, until, attempts)
  WHERE m.id = c.id AND m.status = 'accepted' AND m.leased_until = c.until AND m.attempts = c.attempts;
 
+-- name: renew
+-- A batch still sending moves its leases on (OutboxStore.renew): only the claims it holds, named
+-- as release names them; a lease that ran out still renews while no other claim took the message.
+UPDATE message_status m SET leased_until = $4::bigint
+  FROM unnest($1::text[], $2::bigint[], $3::int[]) AS c(id, until, attempts)
+ WHERE m.id = c.id AND m.status = 'accepted' AND m.leased_until = c.until AND m.attempts = c.attempts
+RETURNING m.id;
+
 -- name: byUpstream
 -- the message still waiting for its receipt first, then the newest (src/store/receipt-match.ts)
 SELECT id, status FROM message_status WHERE upstream_id = $1 ORDER BY status = 'submitted' DESC, submitted_at DESC, id DESC LIMIT 1;
