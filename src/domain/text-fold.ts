@@ -1,4 +1,15 @@
 /**
+ * Unicode NFKC, the compatibility folding of what people type: full-width `１３８`, `＋`, `ｍａｒｋｅｔｉｎｇ`
+ * and the ideographic space become ASCII (also superscript and circled digits and other compatibility
+ * forms). A string of ASCII alone is returned as it is without asking ICU: NFKC leaves ASCII
+ * unchanged, and numbers and categories on the message path are almost always ASCII.
+ */
+export function nfkc(s: string): string {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return s.normalize('NFKC');
+  return s;
+}
+
+/**
  * Folding for keyword replies: Unicode NFKC (full-width → half-width, compatibility forms), upper
  * case, and no white space anywhere (users type `ｔ d`, ` TD `, `退 订`).
  */

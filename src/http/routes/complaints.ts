@@ -21,7 +21,7 @@ export async function complaintRoutes(f: FastifyInstance, opts: { app: App }): P
       body: {
         type: 'object',
         properties: {
-          msisdn: { type: 'string', description: 'Your number (the one that received the message)' },
+          msisdn: { type: 'string', description: 'Your number (the one that received the message); spaces, dashes, 0086 and full-width digits are fine' },
           sender: { type: 'string', description: 'Sending port (digits) or signature 【…】' },
           text: { type: 'string', description: 'What the message said' },
           receivedAt: { type: 'string', description: 'When you received it (ISO-8601; without a zone: Shanghai time)' },

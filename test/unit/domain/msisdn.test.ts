@@ -11,9 +11,25 @@ test('the three accepted forms give one canonical E.164 number', () => {
 });
 
 test('issue 2: any other form is rejected (0086, spaces or dashes inside, other punctuation)', () => {
-  for (const s of ['008613800138000', '138 0013 8000', '138-0013-8000', '+86 138 0013 8000', '+86-13800138000', '(+86)13800138000', '+008613800138000', '++8613800138000', '１３８００１３８０００']) {
+  for (const s of ['008613800138000', '138 0013 8000', '138-0013-8000', '+86 138 0013 8000', '+86-13800138000', '(+86)13800138000', '+008613800138000', '++8613800138000']) {
     assert.equal(normalizeMsisdn(s), null, s);
   }
+});
+
+test('full-width digits and plus (a Chinese input method) are the same three forms: read after NFKC, always stored as ASCII E.164', () => {
+  for (const s of ['１３８００１３８０００', '＋８６１３８００１３８０００', '８６１３８００１３８０００', '+86１３８００１３８０００', '\u3000１３８００１３８０００\u3000']) {
+    assert.equal(normalizeMsisdn(s), '+8613800138000', s);
+    assert.equal(normalizeMsisdnLenient(s), '+8613800138000', s);
+  }
+  // what the strict forms refuse in ASCII they refuse in full width too: 0086, spaces, dashes inside
+  for (const s of ['００８６１３８００１３８０００', '１３８\u3000００１３\u3000８０００', '１３８－００１３－８０００', '＋８６\u3000１３８００１３８０００']) {
+    assert.equal(normalizeMsisdn(s), null, s);
+    assert.equal(normalizeMsisdnLenient(s), '+8613800138000', s);
+  }
+  // NFKC maps no other script's digits to ASCII (Arabic-Indic ١٣٨…): still not a number
+  assert.equal(normalizeMsisdn('١٣٨٠٠١٣٨٠٠٠'), null);
+  // validity is still the library's: a full-width non-mobile range stays invalid
+  assert.equal(normalizeMsisdn('１２０００１３８０００'), null);
 });
 
 test('the lenient reading (typed forms, carrier MO senders) also takes 0086, spaces and dashes, same canonical form', () => {
@@ -34,6 +50,13 @@ test('property: normalising is idempotent and never throws', () => {
     fc.property(fc.string({ maxLength: 40 }), (s) => {
       const n = normalizeMsisdn(s);
       if (n !== null) assert.equal(normalizeMsisdn(n), n);
+    }),
+  );
+  // a number written in full-width digits reads as the same number written in ASCII
+  const wide = (s: string) => s.replace(/[0-9+]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+  fc.assert(
+    fc.property(fc.stringMatching(/^(\+?86)?1[3-9]\d{9}$/), (s) => {
+      assert.equal(normalizeMsisdn(wide(s)), normalizeMsisdn(s), wide(s));
     }),
   );
   fc.assert(
