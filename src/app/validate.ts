@@ -5,6 +5,7 @@
 import { SmsguardError, type Why } from '../domain/errors.js';
 import { isMessageType } from '../domain/message-type.js';
 import { normalizeMsisdn } from '../domain/msisdn.js';
+import { nfkc } from '../domain/text-fold.js';
 import type { Profile } from '../profiles/types.js';
 import type { SubmitInput } from './types.js';
 
@@ -32,12 +33,20 @@ export function str(v: unknown, field: string, opts: { max?: number; min?: numbe
 
 /**
  * A consent category given anywhere (a submission, a consent, a consent request, an SMPP credential's
- * default): 1–64 characters, trimmed, not blank. Compared with the consents' categories, which are
- * trimmed when recorded; a blank one names no type a user could have consented to. `plain` as for `str`.
+ * default): Unicode NFKC, trimmed, 1–64 characters, not blank. Categories are compared exactly (a
+ * consent covers a message of its own category only), and every one passes here before it is
+ * recorded or compared, so each is held in one form: full-width `ｍａｒｋｅｔｉｎｇ` is `marketing`,
+ * `营销　` (ideographic space) is `营销`. Otherwise a consent given under the one would not cover a
+ * message sent under the other, which looks the same to the user and the provider. Case is kept
+ * (`Promo` and `promo` stay two categories): only the width and compatibility forms an input method
+ * produces are folded. A blank one names no type a user could have consented to. `plain` as for `str`.
  */
 export function categoryField(v: unknown, field: string, opts: { plain?: boolean } = {}): string {
-  const c = str(v, field, { min: 1, max: 64, plain: opts.plain }).trim();
+  // Checked as given first (bounds the work of NFKC), then as it will be stored: NFKC may lengthen
+  // a string (`㍿` is four characters).
+  const c = nfkc(str(v, field, { min: 1, max: 64, plain: opts.plain })).trim();
   if (!c) fail(field, 'must not be blank');
+  if (c.length > 64) fail(field, 'must have at most 64 characters', { id: 'too_long', params: { max: 64 } });
   return c;
 }
 

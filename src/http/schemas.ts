@@ -19,7 +19,7 @@ export const messageInput = {
     text: { type: 'string', description: 'Text starting with a registered signature 【…】' },
     type: { type: 'string', enum: ['verification', 'notification', 'commercial', 'public_welfare'] },
     // null is "none", as for a batch item (validateSubmitInput reads both the same way)
-    category: { type: ['string', 'null'], description: 'Consent category; required for commercial (null or absent: none)' },
+    category: { type: ['string', 'null'], description: 'Consent category; required for commercial (null or absent: none). NFKC-folded and trimmed, as a consent\'s is (ｍａｒｋｅｔｉｎｇ is marketing)' },
     clientRef: { type: ['string', 'null'], description: 'The client\'s own reference, kept with the message and shown by GET /v1/messages/{id} (null or absent: none)' },
     // The same three values validateSubmitInput accepts (src/app/validate.ts), so the schema and the
     // batch path (which validates items there alone) give one answer.

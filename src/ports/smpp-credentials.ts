@@ -17,7 +17,7 @@ export interface SmppCredentialRow {
   throughput: number | null;
   /**
    * Consent category a commercial submit_sm of this credential's binds takes when it carries no TLV
-   * 0x1401 (stock ESMEs cannot add TLVs); null = none. Trimmed, 1–64 characters (categoryField).
+   * 0x1401 (stock ESMEs cannot add TLVs); null = none. NFKC, trimmed, 1–64 characters (categoryField).
    */
   defaultCategory: string | null;
   createdAt: number;

@@ -32,7 +32,7 @@ export function smppCredentialRoutes(creds: SmppCredentials) {
             allowedIps: { type: 'array', items: { type: 'string' }, description: 'source addresses allowed to bind; omitted = any' },
             maxBinds: { type: 'integer', minimum: 1, description: 'simultaneous binds allowed' },
             throughput: { type: 'number', exclusiveMinimum: 0, description: 'submit_sm per second across all binds; past it ESME_RTHROTTLED' },
-            defaultCategory: { type: 'string', minLength: 1, maxLength: 64, description: 'consent category a commercial submit_sm/data_sm without TLV 0x1401 takes (stock ESMEs cannot add TLVs); trimmed, not blank; a TLV given wins; omitted = none' },
+            defaultCategory: { type: 'string', minLength: 1, maxLength: 64, description: 'consent category a commercial submit_sm/data_sm without TLV 0x1401 takes (stock ESMEs cannot add TLVs); NFKC (full-width → ASCII) and trimmed, not blank; a TLV given wins; omitted = none' },
           },
           required: ['systemId', 'password'],
         },

@@ -61,6 +61,14 @@ describe('SMPP credential default category', () => {
     });
   });
 
+  test('a default typed in full width is held as the consent\'s category (NFKC, categoryField) and the consent covers it', async () => {
+    await withGateway({ defaultCategory: '\u3000ｐｒｏｍｏｔｉｏｎｓ ' }, async (g, e) => {
+      const r = await e.request(sm(PROMO_USER));
+      assert.equal(r.command_status, CommandStatus.ESME_ROK, 'consent_missing would be 0x40b');
+      assert.equal(await category(g, (r as { message_id: string }).message_id), 'promotions');
+    });
+  });
+
   test('without a default: refused invalid_request (0x45) as before', async () => {
     await withGateway({}, async (g, e) => {
       const r = await e.request(sm(PROMO_USER));
