@@ -5,13 +5,32 @@
  * appear anywhere a client puts it.
  */
 import { maskMsisdn } from '../domain/msisdn.js';
+import { nfkc } from '../domain/text-fold.js';
 
 // A mainland mobile number, bare or with +86 / 86 / 0086 (URL-encoded + too), not inside a longer digit run.
 const MOBILE = /(?<!\d)(?:(?:%2B|\+)?86|0086)?(1[3-9]\d{9})(?!\d)/g;
 
-/** Masks every mobile number in a string. */
-export function maskNumbers(s: string): string {
+/** Characters or URL escapes of bytes that are not ASCII: where a number in another width may hide. */
+const MAY_HIDE = /[^\x00-\x7f]|%[89a-f][0-9a-f]/i;
+/** A run of percent-encoded non-ASCII bytes, as a full-width number is in a URL (`%EF%BC%91…` is `１…`). */
+const ENCODED_NON_ASCII = /(?:%[89a-f][0-9a-f])+/gi;
+
+function maskAscii(s: string): string {
   return s.replace(MOBILE, (_m, national: string) => maskMsisdn(national));
+}
+
+/**
+ * Masks every mobile number in a string. The gateway reads numbers after NFKC (msisdn.ts), so a
+ * number typed in full width (`１３８００１３８０００`, in a URL `%EF%BC%91%EF%BC%93…`) is a number it
+ * accepts and must be masked too: such a string is decoded and folded, and if that reveals a number
+ * the folded form is logged, masked. Anything else is logged as it was written.
+ */
+export function maskNumbers(s: string): string {
+  if (!MAY_HIDE.test(s)) return maskAscii(s);
+  const decoded = s.includes('%') ? s.replace(ENCODED_NON_ASCII, (m) => { try { return decodeURIComponent(m); } catch { return m; } }) : s;
+  const folded = nfkc(decoded);
+  const masked = maskAscii(folded);
+  return masked === folded ? maskAscii(s) : masked;
 }
 
 /** Fields that carry message text or secrets: removed from every log line. */

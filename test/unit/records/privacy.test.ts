@@ -17,6 +17,18 @@ test('maskNumbers masks every form of a mainland mobile number, and nothing else
   assert.equal(maskNumbers('port 10690001 seq 123456789012345'), 'port 10690001 seq 123456789012345');
 });
 
+test('maskNumbers masks a number in full width too (the gateway accepts it, read after NFKC), also percent-encoded in a URL', () => {
+  assert.equal(maskNumbers('to １３８００１３８０００'), 'to 138****8000');
+  assert.equal(maskNumbers('to ＋８６１３８００１３８０００'), 'to 138****8000');
+  const wide = encodeURIComponent('１３８００１３８０００');
+  assert.equal(maskNumbers(`/v1/subscribers/${wide}/consents`), '/v1/subscribers/138****8000/consents');
+  assert.equal(maskNumbers(`/v1/records?msisdn=${encodeURIComponent('＋８６')}13800138000`), '/v1/records?msisdn=138****8000');
+  // nothing hidden: logged as written, escapes and all
+  for (const s of ['/v1/x?q=%E4%BD%A0%E5%A5%BD', '您好 １２３', '%FF%FE broken', 'port １０６９０００１']) assert.equal(maskNumbers(s), s);
+  // a line with both an ASCII and a hidden number: both masked
+  assert.equal(maskNumbers(`13900139000 / ${wide}`), '139****9000 / 138****8000');
+});
+
 test('the app logger redacts numbers and text fields and masks them in messages', () => {
   const c = capture();
   const log = pino(privateLoggerOptions('info'), c.stream);
