@@ -12,9 +12,9 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { nfkc } from './text-fold.js';
 
 /**
- * The accepted forms (issue 2): `13800138000`, `+8613800138000`, `8613800138000`; digits only, read
- * after NFKC (`nfkc`), so full-width `１３８００１３８０００` and `＋８６…` are these forms as a Chinese
- * keyboard writes them.
+ * The accepted forms (issue 2): `13800138000`, `+8613800138000`, `8613800138000`; ASCII digits only.
+ * Issue 2 says to reject anything else, full-width digits included: an API client or ESME writes the
+ * number in one of these forms. A person typing into a form gets the lenient reading below.
  */
 const SHAPE = /^(?:\+?86)?(1\d{10})$/;
 /** Forms people type and carriers write: also `0086…`, with spaces or dashes between digit groups. */
@@ -53,24 +53,23 @@ function canonical(national: string): string | null {
  * Returns the canonical E.164 form of a mainland mobile number, or `null` if `raw` is not one.
  * Accepts exactly the three forms of issue 2 — `13800138000`, `+8613800138000`, `8613800138000` —
  * digits only (surrounding whitespace is trimmed); `0086…`, spaces or dashes inside are rejected.
- * The forms are read after Unicode NFKC: full-width digits and `＋` (`１３８００１３８０００`, what a
- * Chinese input method types) are the same number, and the result is always the ASCII E.164 form,
- * so the number is stored, counted and matched once however it was typed. Here rather than at each
- * door so that every door (HTTP, SMPP, web forms, the CLI) reads numbers alike.
+ * Full-width digits (`１３８００１３８０００`) are refused here as issue 2 asks; the lenient reading
+ * takes them.
  * Every API field and SMPP address goes through this one (an SMPP `destination_addr` arrives as
  * `8613800138000` with TON international, or national `13800138000`).
  */
 export function normalizeMsisdn(raw: unknown): string | null {
   if (typeof raw !== 'string' || raw.length > 32) return null;
-  const m = SHAPE.exec(nfkc(raw).trim());
+  const m = SHAPE.exec(raw.trim());
   return m ? canonical(m[1]) : null;
 }
 
 /**
  * The lenient reading, for numbers a person types into a form (complaints and 12321 reports, a
  * staff search) and for the sender of an MO from a carrier (a refusal must never be lost to how an
- * SMSC writes the number): also `008613800138000`, `138 0013 8000`, `138-0013-8000`, after NFKC as
- * `normalizeMsisdn` (full-width digits, `＋`, `－` and the ideographic space too). The library still
+ * SMSC writes the number): also `008613800138000`, `138 0013 8000`, `138-0013-8000`, read after Unicode
+ * NFKC: full-width digits, `＋`, `－` and the ideographic space too, as a Chinese input method types
+ * them. The library still
  * decides validity; the canonical form is the same.
  */
 export function normalizeMsisdnLenient(raw: unknown): string | null {

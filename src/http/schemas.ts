@@ -15,7 +15,7 @@ export const messageInput = {
   type: 'object',
   properties: {
     from: { type: 'string', description: 'Sending port (digits)' },
-    to: { type: 'string', description: 'Mainland mobile number: 13800138000, +8613800138000 or 8613800138000 (read after Unicode NFKC: full-width digits and ＋ are the same number), recorded as E.164' },
+    to: { type: 'string', description: 'Mainland mobile number: 13800138000, +8613800138000 or 8613800138000 (ASCII digits), recorded as E.164' },
     text: { type: 'string', description: 'Text starting with a registered signature 【…】' },
     type: { type: 'string', enum: ['verification', 'notification', 'commercial', 'public_welfare'] },
     // null is "none", as for a batch item (validateSubmitInput reads both the same way)

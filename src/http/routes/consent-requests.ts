@@ -55,7 +55,7 @@ export async function consentRequestRoutes(f: FastifyInstance, opts: { app: App 
         type: 'object', additionalProperties: false,
         properties: {
           from: { type: 'string', description: 'Commercial port (digits)' },
-          to: { type: 'string', description: 'Mainland mobile number (full-width digits and ＋ are read as ASCII, NFKC)' },
+          to: { type: 'string', description: 'Mainland mobile number: 13800138000, +8613800138000 or 8613800138000 (ASCII digits)' },
           category: { type: 'string' },
           frequency,
           durationDays: { type: 'integer', description: 'How long the consent would last, 1–3650 days' },
