@@ -15,7 +15,7 @@ import { addWorkingDays, calendarCovers, workingDaysBetween } from '../domain/wo
 import type { CaseEventRow, CasePatch, CaseRow, MeasureRow } from '../ports/cases.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { str } from './validate.js';
+import { storableText, str } from './validate.js';
 import { addSystemCreditEntry } from './credit.js';
 import { inDateRange, inProvince, providersInProvince } from './records-scope.js';
 import { matchEvidence, providerForSender } from './case-evidence.js';
@@ -95,7 +95,8 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
   if (p === 'system') c = await ctx.store.cases.getCase(caseId);
   else if (p.role === 'public') {
     // The complainant acts with the reference and the access code they were given.
-    c = await ctx.store.cases.getCaseByReference(caseId);
+    // The status page posts the reference as typed: a NUL in it would fail the store's lookup (a 500).
+    c = await ctx.store.cases.getCaseByReference(storableText(caseId, 'reference'));
     const code = typeof body.accessCode === 'string' ? body.accessCode : '';
     if (!c || !c.accessCodeHash || c.accessCodeHash !== hashAccessCode(code)) throw new SmsguardError('not_found', 'no case with this reference and access code');
   } else c = await loadVisible(ctx, p, caseId);

@@ -64,11 +64,11 @@ export function parseConsentRequest(body: unknown): ConsentRequestInput {
   const out: ConsentRequestInput = {
     from: str(b.from, 'from', { min: 1, max: 21, pattern: /^\d+$/ }),
     to: str(b.to, 'to', { min: 1, max: 32 }),
-    category: categoryField(b.category, 'category', { plain: true }),
+    category: categoryField(b.category, 'category'),
     frequency: { count: int(f.count, 'frequency/count', 1, 1000), per: f.per as ConsentPeriod },
     durationDays: int(b.durationDays, 'durationDays', 1, MAX_CONSENT_DAYS),
   };
-  if (b.text !== undefined && b.text !== null) out.text = str(b.text, 'text', { min: 1, max: 2000, plain: true });
+  if (b.text !== undefined && b.text !== null) out.text = str(b.text, 'text', { min: 1, max: 2000 });
   return out;
 }
 

@@ -7,6 +7,7 @@ import { DEFAULT_REFUSAL_PHRASES } from '../domain/consent-reply.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
+import { storableText } from './validate.js';
 
 const KEY = 'consent.refusal_phrases';
 const MAX_PHRASES = 500;
@@ -43,6 +44,7 @@ export async function setRefusalPhrases(ctx: AppContext, p: Principal, body: Rec
     if (typeof x !== 'string' || [...x.trim()].length < 2 || x.length > 64) {
       throw new SmsguardError('invalid_request', `phrases/${i}: must be a string of 2–64 characters`, {}, `phrases/${i}`);
     }
+    storableText(x, `phrases/${i}`);
     if (!out.includes(x.trim())) out.push(x.trim());
   });
   await ctx.store.settings.putSetting(KEY, JSON.stringify(out));

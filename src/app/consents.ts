@@ -79,8 +79,8 @@ export function parseProof(v: unknown, now: number, opts: ProofOptions = {}): Pr
   // An unknown key (url, note…) is refused rather than dropped, as on a withdrawal's body: evidence the sender meant to keep would be lost.
   const extra = Object.keys(pr).find((k) => k !== 'channel' && k !== 'reference' && k !== 'capturedAt');
   if (extra !== undefined) throw new SmsguardError('invalid_request', `${field}/${extra}: unknown field (a proof is {channel, reference, capturedAt})`, {}, `${field}/${extra}`);
-  const channel = str(pr.channel, `${field}/channel`, { min: 1, max: 64, plain: true });
-  const reference = str(pr.reference, `${field}/reference`, { min: 1, max: 512, plain: true });
+  const channel = str(pr.channel, `${field}/channel`, { min: 1, max: 64 });
+  const reference = str(pr.reference, `${field}/reference`, { min: 1, max: 512 });
   // Spaces alone say neither how nor where (as a blank category states no type of message).
   for (const [k, val] of [['channel', channel], ['reference', reference]] as const) {
     if (!val.trim()) throw new SmsguardError('invalid_request', `${field}/${k}: must not be blank`, {}, `${field}/${k}`);
@@ -116,7 +116,7 @@ export async function grantConsent(ctx: AppContext, p: Principal, body: Record<s
   if (extra !== undefined) throw new SmsguardError('invalid_request', `${extra}: unknown field (a consent is {msisdn, category, frequency, expiresAt, proof?})`, {}, extra);
   const msisdn = msisdnField(str(body.msisdn, 'msisdn', { min: 1, max: 32 }), 'msisdn', ctx.profile);
   // Trimmed and non-blank as on a consent request: a consent to "   " states no type of message (Art. 18).
-  const category = categoryField(body.category, 'category', { plain: true });
+  const category = categoryField(body.category, 'category');
   const f = body.frequency as Record<string, unknown> | undefined;
   if (!f || typeof f !== 'object' || Array.isArray(f)) throw new SmsguardError('invalid_request', 'frequency: must be {count, per}', {}, 'frequency');
   unknownFrequencyKey(f);

@@ -12,6 +12,7 @@
  * at start-up, and an operator lifts them through {@link liftAction}.
  */
 import { SmsguardError } from '../domain/errors.js';
+import { storableText } from './validate.js';
 import { isMessageType } from '../domain/message-type.js';
 import { isWellFormedSignature } from '../domain/signature.js';
 import type { AlertRow, ContentSettingsRow, ContentStore, ReviewStatus, TemplateRow } from '../ports/content.js';
@@ -44,7 +45,7 @@ export function registerContentGovernance(ctx: AppContext, gov: ContentGovernanc
 
 function str(v: unknown, field: string, max: number): string {
   if (typeof v !== 'string' || !v.trim() || v.length > max) throw new SmsguardError('invalid_request', `${field}: a non-empty string of at most ${max} characters`, {}, field);
-  return v;
+  return storableText(v, field);
 }
 
 function decision(body: Record<string, unknown>): { status: 'approved' | 'rejected'; reason: string | null } {

@@ -10,7 +10,7 @@ import type { CreditEntryRow, CreditKind, VolumeRow } from '../ports/cases.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireOwnerOrAdmin, requireRole } from './access.js';
-import { str } from './validate.js';
+import { storableJson, str } from './validate.js';
 import { inDateRange, inProvince, providersInProvince, requireNowInDateRange, scopeRefusal } from './records-scope.js';
 import { decodeCursor } from '../domain/page-cursor.js';
 
@@ -59,7 +59,7 @@ export async function addRegulatorEntry(ctx: AppContext, p: Principal, body: Rec
   const summary = str(body.publicSummary ?? defaultSummary(kind, amountYuan), 'publicSummary', { min: 1, max: 500 });
   const row: CreditEntryRow = {
     id: entryId(ctx), subjectType, subjectId, kind, at: ctx.clock.now(), actorId: p.actorId, amountYuan, notes,
-    publicSummary: scrubPersonalData(summary), evidence: typeof body.evidence === 'object' && body.evidence ? (body.evidence as Record<string, unknown>) : {},
+    publicSummary: scrubPersonalData(summary), evidence: typeof body.evidence === 'object' && body.evidence ? storableJson(body.evidence as Record<string, unknown>, 'evidence') : {},
     dedupKey: null, publishedAt: null, publishedBy: null,
   };
   await ctx.store.cases.addEntry(row);

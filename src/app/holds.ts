@@ -6,19 +6,20 @@ import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { recordsFor } from './records-service.js';
 import { inDateRange, inProvince, isScopedRegulator, providerProvince, requireNowInDateRange, scopeRefusal } from './records-scope.js';
-import { msisdnField } from './validate.js';
+import { msisdnField, storableText } from './validate.js';
 
 export async function createHold(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<LegalHold> {
   requireRole(p, 'admin', 'regulator');
   const { msisdn: rawMsisdn, contentProviderId, reason } = body ?? {};
   if ((rawMsisdn === undefined) === (contentProviderId === undefined)) throw new SmsguardError('invalid_request', 'give exactly one of msisdn or contentProviderId', {}, 'msisdn');
   if (typeof reason !== 'string' || !reason.trim() || reason.length > 1000) throw new SmsguardError('invalid_request', 'reason: a non-empty string of at most 1000 characters', {}, 'reason');
+  storableText(reason, 'reason');
   let msisdn: string | null = null;
   if (rawMsisdn !== undefined) {
     msisdn = msisdnField(rawMsisdn, 'msisdn', ctx.profile);
   }
   if (contentProviderId !== undefined) {
-    const cp = typeof contentProviderId === 'string' ? await ctx.store.directory.getContentProvider(contentProviderId) : null;
+    const cp = typeof contentProviderId === 'string' ? await ctx.store.directory.getContentProvider(storableText(contentProviderId, 'contentProviderId')) : null;
     if (!cp) throw new SmsguardError('not_found', `no content provider ${String(contentProviderId)}`, {}, 'contentProviderId');
     if (p.role === 'regulator' && p.province && providerProvince(cp) !== p.province) throw scopeRefusal(ctx, 'province', `content provider ${cp.id} is outside this token's province`, { id: 'provider_other_province', params: { id: cp.id } });
   }

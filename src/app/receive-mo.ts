@@ -12,6 +12,7 @@ import type { Channel, MoInput, MoOutcome } from './types.js';
 import { refusalMatch } from './opt-out-keywords.js';
 import { refusalPhrases } from './consent-settings.js';
 import { optOutTarget } from './consent-opt-out.js';
+import { storableForm } from './validate.js';
 
 /** Extension point for later issues (consent replies, complaint reports): first handler to claim the MO wins. */
 export type MoHandler = (ctx: AppContext, mo: { id: string; from: string; to: string; text: string; at: number; contentProviderId: string | null }) => Promise<MoOutcome | null>;
@@ -26,6 +27,9 @@ export const MO_PART_TTL_MS = 10 * 60_000;
 const MO_PART_MAX = 2000;
 
 export async function receiveMo(ctx: AppContext, input: MoInput, channel: Channel, handlers: readonly MoHandler[] = []): Promise<MoOutcome> {
+  // The numbers are stored (and looked up) as they came: a NUL in one failed the MO on PostgreSQL.
+  // The text's NULs go here too; its lone surrogates only once whole (a part may end inside a pair).
+  input = { ...input, from: storableForm(String(input.from)), to: storableForm(String(input.to)), text: typeof input.text === 'string' ? input.text.replaceAll('\u0000', '\ufffd') : input.text };
   if (input.part) return receiveMoPart(ctx, input, channel, handlers);
   return receiveWhole(ctx, input, channel, handlers);
 }
@@ -74,7 +78,7 @@ async function receiveWhole(ctx: AppContext, input: MoInput, channel: Channel, h
   const at = ctx.clock.now();
   const id = ctx.ids.next('mo');
   const from = normalizeMsisdnLenient(input.from);
-  const text = typeof input.text === 'string' ? input.text.slice(0, 2000) : '';
+  const text = typeof input.text === 'string' ? storableForm(input.text.slice(0, 2000)) : '';
   const dest = String(input.to);
   const port = await portForMo(ctx, dest);
   const cpId = port?.ownerId ?? null;

@@ -6,6 +6,7 @@
  * recorded twice: as the message's status record (who, why) and in the audit log.
  */
 import { SmsguardError } from '../domain/errors.js';
+import { storableText } from './validate.js';
 import type { HeldMessage } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
@@ -129,5 +130,5 @@ function reasonOf(v: unknown, required: boolean): string | undefined {
     return undefined;
   }
   if (typeof v !== 'string' || v.length > MAX_REASON) throw new SmsguardError('invalid_request', `reason: a string of at most ${MAX_REASON} characters`, {}, 'reason');
-  return v.trim();
+  return storableText(v, 'reason').trim();
 }

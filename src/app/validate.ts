@@ -14,17 +14,64 @@ function fail(field: string, message: string, why?: Why): never {
 }
 
 /**
- * A string body field of `min`–`max` UTF-16 code units. `plain`: also well-formed Unicode without NUL,
- * as a message text must be: a lone surrogate or a NUL in a stored reference or category cannot be
- * written to PostgreSQL (text, jsonb) and is no one's words.
+ * Why a caller's string cannot be stored or sent as written, or null when it can: a lone UTF-16
+ * surrogate (no UTF-8, UCS-2 or GSM encoding exists for it) or a NUL (PostgreSQL refuses it in text
+ * and jsonb, so the request failed with a 500 after its checks; it also ends the text on many
+ * handsets and SMSCs). No caller's words hold either.
  */
-export function str(v: unknown, field: string, opts: { max?: number; min?: number; pattern?: RegExp; plain?: boolean } = {}): string {
+export function unstorable(s: string): string | null {
+  if (!(s as unknown as { isWellFormed(): boolean }).isWellFormed()) return 'must be well-formed Unicode (it holds a lone surrogate)';
+  if (s.includes('\u0000')) return 'must not contain NUL characters';
+  return null;
+}
+
+/**
+ * What arrived from outside, where no one can be told to send it again (an MO from the SMSC), in a
+ * form the store takes: each NUL and each lone surrogate becomes U+FFFD, so the user's words are
+ * kept, a character visibly lost, rather than the whole MO failing to be recorded (and redelivered
+ * by the SMSC, failing again). The rest is unchanged.
+ */
+export function storableForm(s: string): string {
+  const w = (s as unknown as { toWellFormed(): string }).toWellFormed();
+  return w.includes('\u0000') ? w.replaceAll('\u0000', '\ufffd') : w;
+}
+
+/**
+ * `invalid_request` naming `field` when {@link unstorable} refuses `s`; `s` otherwise. For the few
+ * use cases that check a string's shape by hand rather than with {@link str}.
+ */
+export function storableText(s: string, field: string): string {
+  const why = unstorable(s);
+  if (why) fail(field, why, { id: 'not_storable' });
+  return s;
+}
+
+/**
+ * A caller's JSON value stored as it is (evidence, proof objects: jsonb): every string in it, and
+ * every key, {@link storableText}; a failure names the path inside it (`evidence/items/0/note`).
+ */
+export function storableJson<T>(v: T, field: string): T {
+  const walk = (x: unknown, at: string, depth: number): void => {
+    if (typeof x === 'string') storableText(x, at);
+    else if (x && typeof x === 'object' && depth < 64) {
+      for (const [k, y] of Object.entries(x)) {
+        storableText(k, `${at}/${k}`);
+        walk(y, `${at}/${k}`, depth + 1);
+      }
+    }
+  };
+  walk(v, field, 0);
+  return v;
+}
+
+/**
+ * A string body field of `min`–`max` UTF-16 code units, and {@link storableText}: every text a caller
+ * gives a use case is stored (text, jsonb) or sent somewhere, and a NUL or lone surrogate is never
+ * anyone's words. One check here, so every door (HTTP, web forms, SMPP, CLI) refuses them alike.
+ */
+export function str(v: unknown, field: string, opts: { max?: number; min?: number; pattern?: RegExp } = {}): string {
   if (typeof v !== 'string') fail(field, 'must be a string', { id: 'not_text' });
-  const s = v as string;
-  if (opts.plain) {
-    if (!(s as unknown as { isWellFormed(): boolean }).isWellFormed()) fail(field, 'must be well-formed Unicode (it holds a lone surrogate)');
-    if (s.includes('\u0000')) fail(field, 'must not contain NUL characters');
-  }
+  const s = storableText(v as string, field);
   if (opts.min !== undefined && s.length < opts.min) fail(field, `must have at least ${opts.min} characters`, { id: 'too_short', params: { min: opts.min } });
   if (opts.max !== undefined && s.length > opts.max) fail(field, `must have at most ${opts.max} characters`, { id: 'too_long', params: { max: opts.max } });
   if (opts.pattern && !opts.pattern.test(s)) fail(field, `must match ${opts.pattern}`, { id: 'bad_pattern' });
@@ -39,12 +86,12 @@ export function str(v: unknown, field: string, opts: { max?: number; min?: numbe
  * `营销　` (ideographic space) is `营销`. Otherwise a consent given under the one would not cover a
  * message sent under the other, which looks the same to the user and the provider. Case is kept
  * (`Promo` and `promo` stay two categories): only the width and compatibility forms an input method
- * produces are folded. A blank one names no type a user could have consented to. `plain` as for `str`.
+ * produces are folded. A blank one names no type a user could have consented to.
  */
-export function categoryField(v: unknown, field: string, opts: { plain?: boolean } = {}): string {
+export function categoryField(v: unknown, field: string): string {
   // Checked as given first (bounds the work of NFKC), then as it will be stored: NFKC may lengthen
   // a string (`㍿` is four characters).
-  const c = nfkc(str(v, field, { min: 1, max: 64, plain: opts.plain })).trim();
+  const c = nfkc(str(v, field, { min: 1, max: 64 })).trim();
   if (!c) fail(field, 'must not be blank');
   if (c.length > 64) fail(field, 'must have at most 64 characters', { id: 'too_long', params: { max: 64 } });
   return c;
@@ -102,16 +149,16 @@ export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
   // The pipeline judges length against the profile; this bound only protects memory.
   // `plain`: neither a lone surrogate (no UCS-2 or GSM encoding: it went out as a broken character)
   // nor a NUL (it ends the text on many handsets and SMSCs) can reach a handset as written.
-  const text = str(o.text, `${p}text`, { min: 1, max: 10_000, plain: true });
+  const text = str(o.text, `${p}text`, { min: 1, max: 10_000 });
   // Spaces and a signature alone say nothing to the recipient (an empty template, a client's bug).
   if (!hasContent(text)) fail(`${p}text`, 'has no content besides spaces or a signature');
   if (!isMessageType(o.type)) fail(`${p}type`, 'must be one of verification, notification, commercial, public_welfare');
   const out: SubmitInput = { from, to, text, type: o.type };
   // `plain` here too: a NUL cannot be stored by PostgreSQL, and the store's refusal failed the whole
   // group commit, every other caller's messages in it with this one.
-  if (o.category !== undefined && o.category !== null) out.category = categoryField(o.category, `${p}category`, { plain: true });
+  if (o.category !== undefined && o.category !== null) out.category = categoryField(o.category, `${p}category`);
   if (out.type === 'commercial' && !out.category) fail(`${p}category`, 'is required when type is commercial');
-  if (o.clientRef !== undefined && o.clientRef !== null) out.clientRef = str(o.clientRef, `${p}clientRef`, { max: 128, plain: true });
+  if (o.clientRef !== undefined && o.clientRef !== null) out.clientRef = str(o.clientRef, `${p}clientRef`, { max: 128 });
   if (o.registeredDelivery !== undefined) out.registeredDelivery = receiptRequestField(o.registeredDelivery, `${p}registeredDelivery`);
   if (o.clientPartIds !== undefined && o.clientPartIds !== null) {
     // a long message has at most 255 parts; SMPP message ids are at most 64 characters

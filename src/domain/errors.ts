@@ -72,6 +72,8 @@ export interface ErrorBody extends RuleRef {
 export const WHY_IDS = [
   // any text field (src/app/validate.ts `str`)
   'not_text', 'too_short', 'too_long', 'bad_pattern',
+  // a NUL or lone surrogate: no store or handset takes it (`storableText`)
+  'not_storable',
   // who may
   'role_required',
   // complaints and reports

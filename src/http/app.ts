@@ -12,6 +12,7 @@ import type { Metrics } from './metrics.js';
 import { registerAuth } from './auth.js';
 import { clientErrorHandler, registerErrorHandler, type NotFoundHint } from './errors.js';
 import { registerValidation } from './validation.js';
+import { registerStorableParams } from './storable-params.js';
 import { contentProviderRoutes } from './routes/content-providers.js';
 import { messageRoutes } from './routes/messages.js';
 import { consentRoutes } from './routes/consents.js';
@@ -95,6 +96,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   f.removeContentTypeParser('text/plain');
   registerErrorHandler(f, simulatorNotFoundHint(deps));
   registerValidation(f);
+  registerStorableParams(f);
   await f.register(swagger, {
     openapi: {
       info: { title: 'smsguard', version: '0.1.0', description: 'SMS gateway that enforces the PRC Regulations on the Management of Communication Short Message Service' },

@@ -84,7 +84,7 @@ export class SmppCredentials {
     const throughput = posInt(b.throughput, 'throughput');
     // Validated as every category is (a submission's, a consent's), so the default matches consents
     // recorded for it exactly as a TLV 0x1401 would.
-    const defaultCategory = b.defaultCategory === undefined || b.defaultCategory === null ? null : categoryField(b.defaultCategory, 'defaultCategory', { plain: true });
+    const defaultCategory = b.defaultCategory === undefined || b.defaultCategory === null ? null : categoryField(b.defaultCategory, 'defaultCategory');
     if (!(await this.deps.contentProviderExists(contentProviderId))) throw new SmsguardError('not_found', 'no such content provider');
     const row: SmppCredentialRow = {
       id: this.deps.newId(), contentProviderId, systemId: b.systemId, passwordHash: hashPassword(b.password), allowedIps,

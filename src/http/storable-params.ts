@@ -1,0 +1,25 @@
+/**
+ * Path parameters and query strings are the one kind of caller's text that reaches the store without
+ * passing a use case's `str`: an id, a reference, a filter. A `%00` in one decodes to a NUL, which
+ * PostgreSQL refuses even as a query parameter, so the lookup failed with a 500. Checked here once
+ * for every route (the API's and the pages'), before any handler runs: `invalid_request` naming the
+ * parameter. Bodies are the use cases' to check (src/app/validate.ts), where a batch or a report
+ * import refuses only the item that holds one.
+ */
+import type { FastifyInstance } from 'fastify';
+import { storableText } from '../app/validate.js';
+
+function check(values: unknown): void {
+  if (!values || typeof values !== 'object') return;
+  for (const [k, v] of Object.entries(values)) {
+    storableText(k, k);
+    for (const s of Array.isArray(v) ? v : [v]) if (typeof s === 'string') storableText(s, k);
+  }
+}
+
+export function registerStorableParams(f: FastifyInstance): void {
+  f.addHook('preValidation', async (req) => {
+    check(req.params);
+    check(req.query);
+  });
+}
