@@ -13,6 +13,7 @@ import { registerAuth } from './auth.js';
 import { clientErrorHandler, registerErrorHandler, type NotFoundHint } from './errors.js';
 import { registerValidation } from './validation.js';
 import { registerStorableParams } from './storable-params.js';
+import { registerEmptyJsonBody } from './empty-body.js';
 import { contentProviderRoutes } from './routes/content-providers.js';
 import { messageRoutes } from './routes/messages.js';
 import { consentRoutes } from './routes/consents.js';
@@ -94,6 +95,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   // text/plain parser handed JSON sent as text/plain to the schema as a string ('body: must be
   // object'); without it such a body gets the 415 that says which header to send (errors.ts).
   f.removeContentTypeParser('text/plain');
+  registerEmptyJsonBody(f);
   registerErrorHandler(f, simulatorNotFoundHint(deps));
   registerValidation(f);
   registerStorableParams(f);

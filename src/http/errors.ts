@@ -1,7 +1,7 @@
 /** One error handler: stable codes, `{error:{code,message,rule?,article?,profile?}}`, never a stack trace. */
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { SmsguardError, type ErrorBody } from '../domain/errors.js';
 import { HTTP_STATUS } from './error-map.js';
 
@@ -13,6 +13,20 @@ function fieldOf(e: FastifyError): string | undefined {
   const params = v.params as { missingProperty?: string; additionalProperty?: string } | undefined;
   const f = [path, params?.missingProperty ?? params?.additionalProperty].filter(Boolean).join('/');
   return f || (e.validationContext ?? undefined);
+}
+
+/**
+ * Every required top-level body field the request lacks, in the schema's order, when the first
+ * refusal is one of them (Ajv stops at the first): `{}` or an empty body learns all it must send at
+ * once, not one field per try. Empty when the refusal is another, or is inside the body.
+ */
+function missingBodyFields(e: FastifyError, req: FastifyRequest): string[] {
+  const v = e.validation?.[0];
+  if (e.validationContext !== 'body' || v?.keyword !== 'required' || (v.instancePath ?? '') !== '') return [];
+  const required = (req.routeOptions.schema?.body as { required?: unknown } | undefined)?.required;
+  const body = req.body;
+  if (!Array.isArray(required) || !body || typeof body !== 'object') return [];
+  return required.filter((k): k is string => typeof k === 'string' && !Object.prototype.hasOwnProperty.call(body, k));
 }
 
 /**
@@ -31,7 +45,9 @@ export function registerErrorHandler(f: FastifyInstance, notFoundHint?: NotFound
       const v = err.validation[0];
       // Ajv's enum message does not say what is allowed; the client needs to know.
       const allowed = v?.keyword === 'enum' ? (v.params as { allowedValues?: unknown[] }).allowedValues : undefined;
+      const missing = missingBodyFields(err, req);
       const detail = v?.keyword === 'additionalProperties' ? 'unknown field'
+        : missing.length > 1 ? `${v?.message ?? 'invalid'} (missing: ${missing.join(', ')})`
         : `${v?.message ?? 'invalid'}${allowed ? ` (${allowed.map((a) => JSON.stringify(a)).join(', ')})` : ''}`;
       const body: ErrorBody = { code: 'invalid_request', message: `${field ? `${field}: ` : ''}${detail}` };
       if (field) body.field = field;

@@ -9,15 +9,8 @@ const proof = proofSchema('ISO-8601; not before 2000-01-01 (gateway limit), at m
 
 export async function consentRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
-  // A DELETE without a body is a withdrawal without proof, also when the client sets a JSON content
-  // type out of habit: Fastify refused that empty body (400, naming no field) although docs/CONSENT.md
-  // promises 204. Anything else goes to Fastify's own JSON parser (this plugin's routes only).
-  const json = f.getDefaultJsonParser('error', 'error');
-  f.removeContentTypeParser('application/json');
-  f.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if (req.method === 'DELETE' && body === '') return done(null, undefined);
-    return json(req, body as string, done);
-  });
+  // A DELETE without a body (also with a JSON content type set out of habit) is a withdrawal without
+  // proof, as docs/CONSENT.md promises: src/http/empty-body.ts reads an empty JSON body as `{}`.
   f.post('/v1/consents', {
     onRequest: requireAuth,
     schema: {
