@@ -5,7 +5,12 @@ export const errorBody = {
     id: { type: 'string', description: 'Record id of a recorded rejection' },
     error: {
       type: 'object',
-      properties: { code: { type: 'string' }, message: { type: 'string' }, rule: { type: 'string' }, article: { type: 'string' }, profile: { type: 'string' }, field: { type: 'string' } },
+      properties: {
+        code: { type: 'string', description: 'Stable error code (README lists them); `invalid_request` for a request of the wrong shape' },
+        message: { type: 'string', description: 'What is wrong, in English, starting with the field; for missing required fields, every one missing (`missing: from, to, text, type`)' },
+        rule: { type: 'string' }, article: { type: 'string' }, profile: { type: 'string' },
+        field: { type: 'string', description: 'The input at fault: its path in the body (`proof/capturedAt`, `reports/3/text`), or a path or query parameter\'s name; the first one missing when several are. A NUL or a lone surrogate in any text is refused naming its field (PostgreSQL cannot store a NUL)' },
+      },
       required: ['code', 'message'],
     },
   },
