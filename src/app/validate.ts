@@ -49,11 +49,13 @@ export function storableText(s: string, field: string): string {
 /**
  * A caller's JSON value stored as it is (evidence, proof objects: jsonb): every string in it, and
  * every key, {@link storableText}; a failure names the path inside it (`evidence/items/0/note`).
+ * Nested deeper than 64 levels it is refused: no evidence needs that, and unchecked it could hide one.
  */
 export function storableJson<T>(v: T, field: string): T {
   const walk = (x: unknown, at: string, depth: number): void => {
     if (typeof x === 'string') storableText(x, at);
-    else if (x && typeof x === 'object' && depth < 64) {
+    else if (x && typeof x === 'object') {
+      if (depth >= 64) fail(at, 'nests more than 64 levels deep');
       for (const [k, y] of Object.entries(x)) {
         storableText(k, `${at}/${k}`);
         walk(y, `${at}/${k}`, depth + 1);
@@ -147,15 +149,15 @@ export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
   const from = str(o.from, `${p}from`, { min: 1, max: 21, pattern: /^\d+$/ });
   const to = str(o.to, `${p}to`, { min: 1, max: 32 });
   // The pipeline judges length against the profile; this bound only protects memory.
-  // `plain`: neither a lone surrogate (no UCS-2 or GSM encoding: it went out as a broken character)
-  // nor a NUL (it ends the text on many handsets and SMSCs) can reach a handset as written.
+  // `str` refuses a lone surrogate (no UCS-2 or GSM encoding: it went out as a broken character)
+  // and a NUL (it ends the text on many handsets and SMSCs): neither can reach a handset as written.
   const text = str(o.text, `${p}text`, { min: 1, max: 10_000 });
   // Spaces and a signature alone say nothing to the recipient (an empty template, a client's bug).
   if (!hasContent(text)) fail(`${p}text`, 'has no content besides spaces or a signature');
   if (!isMessageType(o.type)) fail(`${p}type`, 'must be one of verification, notification, commercial, public_welfare');
   const out: SubmitInput = { from, to, text, type: o.type };
-  // `plain` here too: a NUL cannot be stored by PostgreSQL, and the store's refusal failed the whole
-  // group commit, every other caller's messages in it with this one.
+  // And in every other field: a NUL cannot be stored by PostgreSQL, and the store's refusal failed the
+  // whole group commit, every other caller's messages in it with this one.
   if (o.category !== undefined && o.category !== null) out.category = categoryField(o.category, `${p}category`);
   if (out.type === 'commercial' && !out.category) fail(`${p}category`, 'is required when type is commercial');
   if (o.clientRef !== undefined && o.clientRef !== null) out.clientRef = str(o.clientRef, `${p}clientRef`, { max: 128 });
