@@ -25,6 +25,31 @@ export function tlvString(tlvs: readonly Tlv[], tag: number): string | undefined
   return v.toString('latin1', 0, nul === -1 ? v.length : nul);
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * C-Octet-string TLV read as UTF-8 (NUL terminator optional), for smsguard's own vendor TLVs, whose
+ * values may be Chinese (a consent category `营销`): latin1 turned each such byte into a character of
+ * its own, so the value matched nothing. Bytes that are not UTF-8 are read as latin1, as before (an
+ * ESME that sent `café` in latin1 still sends the same category). Undefined if absent.
+ */
+export function tlvUtf8String(tlvs: readonly Tlv[], tag: number): string | undefined {
+  const v = tlvGet(tlvs, tag);
+  if (v === undefined) return undefined;
+  const nul = v.indexOf(0);
+  const b = nul === -1 ? v : v.subarray(0, nul);
+  try {
+    return UTF8.decode(b);
+  } catch {
+    return b.toString('latin1');
+  }
+}
+
+/** C-Octet-string TLV encoded as UTF-8, NUL-terminated (smsguard's vendor TLVs, tlvUtf8String). */
+export function tlvUtf8CString(tag: number, s: string): Tlv {
+  return { tag, value: Buffer.concat([Buffer.from(s, 'utf8'), Buffer.from([0])]) };
+}
+
 export function tlvU8(tag: number, n: number): Tlv {
   return { tag, value: Buffer.from([n & 0xff]) };
 }

@@ -4,7 +4,7 @@
  * type and category it claims (vendor TLVs 0x1400/0x1401; SMPP has no such fields).
  */
 import { EsmClass, Tag } from '../pdu/constants.js';
-import { tlvGet, tlvInt, tlvString } from '../pdu/tlv.js';
+import { tlvGet, tlvInt, tlvString, tlvUtf8String } from '../pdu/tlv.js';
 import { parseUdh, type ConcatInfo } from '../pdu/udh.js';
 import type { DataSmPdu, SmPdu } from '../pdu/types.js';
 import { isMessageType, type MessageType } from '../../domain/message-type.js';
@@ -82,7 +82,8 @@ export function readSubmit(pdu: SmPdu | DataSmPdu): SubmitFields | undefined {
     if (isMessageType(typeRaw)) out.type = typeRaw;
     else out.invalidType = typeRaw;
   }
-  const category = tlvString(pdu.tlvs, Tag.smsguard_category);
+  // UTF-8: a category may be Chinese (tlvUtf8String)
+  const category = tlvUtf8String(pdu.tlvs, Tag.smsguard_category);
   if (category) out.category = category;
   const umr = tlvInt(pdu.tlvs, Tag.user_message_reference);
   if (umr !== undefined) out.clientRef = String(umr);

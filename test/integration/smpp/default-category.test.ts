@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { startSmppGateway, type SmppGateway } from '../../fakes/smpp/smpp-gateway.js';
 import { netSmppMissing, parseKv, peersDir, start } from '../../fakes/smpp/peers.js';
 import { SmppEsme } from '../../../src/smpp/client/esme.js';
-import { CommandStatus, Tag, encodeText, smDefaults, tlvCString, type SmPdu } from '../../../src/smpp/pdu/index.js';
+import { CommandStatus, Tag, encodeText, smDefaults, tlvCString, tlvOctets, tlvUtf8CString, type SmPdu } from '../../../src/smpp/pdu/index.js';
 
 const COMMERCIAL_PORT = '10690002';
 const PROMO_USER = '13800138000';
@@ -86,6 +86,20 @@ describe('SMPP credential default category', () => {
       const r2 = await e.request(sm(NEWS_USER, [tlvCString(Tag.smsguard_category, 'news')]));
       assert.equal(r2.command_status, CommandStatus.ESME_ROK);
       assert.equal(await category(g, (r2 as { message_id: string }).message_id), 'news');
+    });
+  });
+
+  test('a Chinese category in TLV 0x1401 is read as UTF-8 and matches the consent given for it', async () => {
+    await withGateway({}, async (g, e) => {
+      const cp = { role: 'content-provider' as const, contentProviderId: g.cpId, actorId: 't' };
+      await g.app.grantConsent(cp, { msisdn: NEWS_USER, category: '会员营销', frequency: { count: 10, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z', proof: { channel: 'web', reference: 'form-cn', capturedAt: '2026-11-01T00:00:00Z' } });
+      // latin1 had read the six UTF-8 bytes of each two characters as six characters: consent_missing
+      const r = await e.request(sm(NEWS_USER, [tlvUtf8CString(Tag.smsguard_category, '会员营销')]));
+      assert.equal(r.command_status, CommandStatus.ESME_ROK, `0x${r.command_status.toString(16)}`);
+      assert.equal(await category(g, (r as { message_id: string }).message_id), '会员营销');
+      // bytes that are not UTF-8 are read as latin1, as before: \xe9 is é
+      const latin = await e.request(sm(NEWS_USER, [tlvOctets(Tag.smsguard_category, Buffer.from([0x6e, 0x65, 0x77, 0xe9, 0]))]));
+      assert.equal(latin.command_status, 0x40b, 'consent_missing for the category "newé"');
     });
   });
 
