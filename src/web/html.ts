@@ -69,6 +69,7 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }
 th { background: #f3f5f8; }
 .state { display: inline-block; padding: 0 .5rem; border-radius: 1rem; background: #e8eef7; }
+.purpose { display: inline-block; padding: 0 .5rem; border-radius: 1rem; background: #fff4d6; font-size: .9em; }
 .overdue { color: var(--warn); font-weight: 700; }
 .ok { color: var(--ok); }
 .notice { border-left: 4px solid var(--accent); background: #f3f7fc; padding: .5rem 1rem; margin: 1rem 0; }

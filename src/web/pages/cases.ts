@@ -70,10 +70,21 @@ function verdictMessage(lang: Lang, v: { code?: string; message?: string }): str
   return `<span class="code-label"${v.message ? ` title="${esc(v.message)}"` : ''}>${esc(label)}</span>`;
 }
 
+/**
+ * A candidate the gateway sent itself (its `purpose`: the confirmation of a 退订, of a consent answer,
+ * a complaint's receipt) marked as such before its text: such a message is rarely what was complained
+ * about, and without the mark it reads like the provider's own. Empty for a provider's message (null).
+ */
+function sentBy(lang: Lang, purpose: string | null | undefined): string {
+  if (!purpose) return '';
+  const what = tkOr(lang, `pu_${purpose}`) ?? purpose;
+  return `<span class="purpose">${esc(`${t(lang, 'sentByGateway')}${lang === 'en' ? ': ' : '：'}${what}`)}</span><br>`;
+}
+
 function evidenceSection(lang: Lang, c: CaseDetail): string {
-  const ev = c.evidence as { match?: { id: string; at: number; from: string; text: string; type: string } | null; candidates?: { id: string; at: number; from: string; text: string; score: number }[]; consent?: Record<string, unknown> | null; verdicts?: { rule?: string; article?: string; outcome?: string; code?: string; message?: string; note?: string }[]; history?: { status: string; at: number }[] };
+  const ev = c.evidence as { match?: { id: string; at: number; from: string; text: string; type: string; purpose?: string | null } | null; candidates?: { id: string; at: number; from: string; text: string; score: number; purpose?: string | null }[]; consent?: Record<string, unknown> | null; verdicts?: { rule?: string; article?: string; outcome?: string; code?: string; message?: string; note?: string }[]; history?: { status: string; at: number }[] };
   const m = ev.match;
-  const cands = (ev.candidates ?? []).map((x) => `<tr${m && x.id === m.id ? ' aria-current="true"' : ''}><td>${esc(fmtTime(x.at))}</td><td class="mono">${esc(x.from)}</td><td>${esc(x.text)}</td><td>${esc(x.score)}</td></tr>`).join('');
+  const cands = (ev.candidates ?? []).map((x) => `<tr${m && x.id === m.id ? ' aria-current="true"' : ''}><td>${esc(fmtTime(x.at))}</td><td class="mono">${esc(x.from)}</td><td>${sentBy(lang, x.purpose)}${esc(x.text)}</td><td>${esc(x.score)}</td></tr>`).join('');
   const consent = ev.consent
     ? `<dl class="facts"><dt>${esc(t(lang, 'consentId'))}</dt><dd class="mono">${esc(ev.consent.id)}</dd><dt>${esc(t(lang, 'consentCategory'))}</dt><dd>${esc(ev.consent.category)}</dd><dt>${esc(t(lang, 'consentGranted'))}</dt><dd>${esc(fmtTime(ev.consent.grantedAt as number))}</dd><dt>${esc(t(lang, 'consentProof'))}</dt><dd>${proofFacts(lang, ev.consent.proof)}</dd></dl>`
     : `<p>${esc(t(lang, 'noConsent'))}</p>`;
@@ -81,7 +92,7 @@ function evidenceSection(lang: Lang, c: CaseDetail): string {
   const hist = (ev.history ?? []).map((h) => `<li>${esc(tk(lang, `mst_${h.status}`))} · ${esc(fmtTime(h.at))}</li>`).join('');
   return `<section aria-labelledby="ev-h"><h2 id="ev-h">${esc(t(lang, 'evidence'))}</h2>
 <h3>${esc(t(lang, 'matched'))}</h3>
-${m ? `<p id="matched-message"><span class="mono">${esc(m.id)}</span> · ${esc(fmtTime(m.at))} · <span class="mono">${esc(m.from)}</span> · ${esc(tk(lang, `cls_${m.type}`))}<br>${esc(m.text)}</p>` : `<p id="matched-message">—</p>`}
+${m ? `<p id="matched-message"><span class="mono">${esc(m.id)}</span> · ${esc(fmtTime(m.at))} · <span class="mono">${esc(m.from)}</span> · ${esc(tk(lang, `cls_${m.type}`))}<br>${sentBy(lang, m.purpose)}${esc(m.text)}</p>` : `<p id="matched-message">—</p>`}
 <h3>${esc(t(lang, 'candidates'))}</h3>
 ${cands ? `<table><thead><tr><th scope="col">${esc(t(lang, 'when'))}</th><th scope="col">${esc(t(lang, 'sender'))}</th><th scope="col">${esc(t(lang, 'text'))}</th><th scope="col">${esc(t(lang, 'score'))}</th></tr></thead><tbody>${cands}</tbody></table>` : '<p>—</p>'}
 <div class="grid"><div><h3>${esc(t(lang, 'consent'))}</h3>${consent}</div>
