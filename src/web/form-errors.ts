@@ -10,7 +10,7 @@
  * of every id, else its message as it is); the 12321 import names each refused line's key with that
  * reason.
  */
-import { SmsguardError, type Why, type WhyId } from '../domain/errors.js';
+import { SmsguardError, type RuleRef, type Why, type WhyId } from '../domain/errors.js';
 import { t, tkOr, type Lang, type TextKey } from './i18n.js';
 
 type Said = readonly [zh: string, en: string];
@@ -170,5 +170,34 @@ export function importErrorText(lang: Lang, e: SmsguardError): string {
   const key = (e.field ?? '').replace(/^reports(\/\d+)?\/?/, '');
   const field = BY_FIELD[key];
   const why = whyText(lang, e.why) ?? (field ? field[lang === 'en' ? 1 : 0] : e.message);
-  return `${key ? `${key}${lang === 'en' ? ': ' : '：'}` : ''}${why} (${e.code})`;
+  return withRule(lang, e.ref, `${key ? `${key}${lang === 'en' ? ': ' : '：'}` : ''}${why} (${e.code})`);
+}
+
+/**
+ * Which rule refused, and under which article, as the API's body names them (`rule`, `article`): the
+ * person at the form learns what to cite or ask about, and support can match it to the profile. Null
+ * for a rejection that names no rule (most bad input), so nothing is added there.
+ */
+export function ruleText(lang: Lang, ref: RuleRef | undefined): string | null {
+  if (!ref?.rule) return null;
+  const en = lang === 'en';
+  return `${en ? 'Rule: ' : '依据：'}${ref.rule}${ref.article ? ` — ${ref.article}` : ''}`;
+}
+
+/** A page's words for a rejection followed by {@link ruleText}, when the rejection names a rule. */
+export function withRule(lang: Lang, ref: RuleRef | undefined, said: string): string {
+  const rule = ruleText(lang, ref);
+  return rule === null ? said : `${said}${lang === 'en' ? ' ' : ''}${rule}`;
+}
+
+/**
+ * A query or path parameter of a page's address refused by the shared hook (src/http/storable-params.ts):
+ * the parameter named, with the reason, for a link that was edited or pasted with a `%00` in it.
+ */
+export function addressErrorText(lang: Lang, e: SmsguardError): string | null {
+  const why = whyText(lang, e.why);
+  if (why === null || e.field === undefined) return null;
+  // The parameter's name may itself hold the NUL or broken character: shown as �, never sent in the page.
+  const name = e.field.replace(/[\0\uD800-\uDFFF]/gu, '\uFFFD');
+  return lang === 'en' ? `The address's parameter “${name}” ${why} (${e.code})` : `地址中的参数“${name}”${why} (${e.code})`;
 }

@@ -24,7 +24,7 @@ import { HTTP_STATUS } from '../http/error-map.js';
 import { creditPage } from './pages/credit.js';
 import { annualChooserPage } from './pages/annual.js';
 import { renderAnnualReport } from './annual-report.js';
-import { importErrorText, publicErrorText, staffErrorText, whyText } from './form-errors.js';
+import { addressErrorText, importErrorText, publicErrorText, staffErrorText, whyText, withRule } from './form-errors.js';
 
 type Form = Record<string, string | string[]>;
 
@@ -83,13 +83,18 @@ function rejection(e: unknown): { message: string; status: number } {
 function publicRejection(e: unknown, lang: Lang): { message: string; status: number } {
   const r = rejection(e);
   const why = whyText(lang, (e as SmsguardError).why);
-  return { ...r, message: publicErrorText(lang, e as SmsguardError) ?? (why === null ? r.message : `${why} (${(e as SmsguardError).code})`) };
+  const said = publicErrorText(lang, e as SmsguardError) ?? (why === null ? r.message : `${why} (${(e as SmsguardError).code})`);
+  return { ...r, message: withRule(lang, (e as SmsguardError).ref, said) };
 }
 
-/** {@link rejection} on the staff pages: a field of the form by its label, in the page's language, where the rejection names one. */
+/**
+ * {@link rejection} on the staff pages: a field of the form by its label, in the page's language, where
+ * the rejection names one. Both this and {@link publicRejection} end with the rule and article that
+ * refused, when the rejection names them, as the API's body does.
+ */
 function staffRejection(e: unknown, lang: Lang): { message: string; status: number } {
   const r = rejection(e);
-  return { ...r, message: staffErrorText(lang, e as SmsguardError) ?? r.message };
+  return { ...r, message: withRule(lang, (e as SmsguardError).ref, staffErrorText(lang, e as SmsguardError) ?? r.message) };
 }
 
 /**
@@ -146,6 +151,23 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     }
   };
   const hide = { schema: { hide: true } };
+  /*
+   * A rejection raised outside a page's handler, before it runs: the shared hook that refuses a NUL or a
+   * lone surrogate in a query or path parameter (src/http/storable-params.ts), or a handler that does not
+   * catch its own. A person on the pages gets the error page in the page's language, as for any other
+   * bad address; the API's routes keep the JSON body (this handler is the plugin's, not the app's).
+   * Anything that is not a rejection goes on to the app's handler (logged, 500, or the client's 4xx).
+   */
+  f.setErrorHandler(async (err, req, reply) => {
+    if (!(err instanceof SmsguardError)) throw err;
+    const lang = langOf(req, reply);
+    const r = staffRejection(err, lang);
+    const inAddress = err.field !== undefined && [req.query, req.params].some((o) => !!o && typeof o === 'object' && Object.hasOwn(o, err.field as string));
+    const message = inAddress && err.why?.id === 'not_storable' ? (addressErrorText(lang, err) ?? r.message) : r.message;
+    let p: Principal | null = null;
+    try { p = await who(req); } catch { p = null; }
+    return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(message)}</p>`, p, r.status);
+  });
 
   f.get('/web', hide, async (_req, reply) => reply.redirect('/web/complaint', 303));
   // Every page names its icon inline; a client that asks for /favicon.ico anyway gets it too, cached,

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SmsguardError, WHY_IDS } from '../../../src/domain/errors.js';
-import { importErrorText, staffErrorText, whyText } from '../../../src/web/form-errors.js';
+import { addressErrorText, importErrorText, ruleText, staffErrorText, whyText, withRule } from '../../../src/web/form-errors.js';
 
 test('every reason id reads in both languages, its parameters filled in', () => {
   const params = { min: 1, max: 9, roles: 'admin,regulator', kind: 'opt_out', id: 'cp_x', line: 3, reason: 'Unexpected token', year: 2027, state: 'answered', action: 'close', allowed: 'close,reopen' };
@@ -42,4 +42,22 @@ test('an import line is named by its key, said by its reason, else the complaint
   assert.match(importErrorText('zh', new SmsguardError('invalid_msisdn', 'reports/0/msisdn: not a mainland mobile number', {}, 'reports/0/msisdn')), /^msisdn：请填写收到短信的中国大陆手机号码.* \(invalid_msisdn\)$/);
   assert.equal(importErrorText('en', new SmsguardError('invalid_request', 'reports/1: line 2 is not JSON: Unexpected end', {}, 'reports/1', { id: 'report_not_json', params: { line: 2, reason: 'Unexpected end' } })), 'line 2 is not JSON (Unexpected end). (invalid_request)');
   assert.equal(importErrorText('zh', new SmsguardError('invalid_request', 'reports/0/contentProviderId: something new', {}, 'reports/0/contentProviderId')), 'contentProviderId：reports/0/contentProviderId: something new (invalid_request)');
+});
+
+test('the rule and article that refused follow the words, in the page\'s language; nothing without a rule', () => {
+  assert.equal(ruleText('zh', { rule: 'complaints.workflow', article: 'rule 10' }), '依据：complaints.workflow — rule 10');
+  assert.equal(ruleText('en', { rule: 'recipient.msisdn' }), 'Rule: recipient.msisdn');
+  assert.equal(ruleText('en', { article: 'Art. 6' }), null, 'an article without its rule says nothing to match');
+  assert.equal(ruleText('zh', {}), null);
+  assert.equal(withRule('en', { rule: 'r.x', article: 'Art. 1' }, 'No. (conflict)'), 'No. (conflict) Rule: r.x — Art. 1');
+  assert.equal(withRule('zh', {}, '不行。 (conflict)'), '不行。 (conflict)');
+  // The import's lines carry it too.
+  assert.match(importErrorText('zh', new SmsguardError('invalid_msisdn', 'reports/0/msisdn: not a mainland mobile number', { rule: 'recipient.msisdn' }, 'reports/0/msisdn')), /\(invalid_msisdn\)依据：recipient\.msisdn$/);
+});
+
+test('a page address\'s parameter refused for a NUL is named, the NUL itself not repeated', () => {
+  const e = new SmsguardError('invalid_request', 'a\u0000: NUL', {}, 'a\u0000', { id: 'not_storable' });
+  assert.equal(addressErrorText('zh', e), '地址中的参数“a\uFFFD”含有无法保存的字符（空字符或残缺的 Unicode 字符），请删去后再提交。 (invalid_request)');
+  assert.match(addressErrorText('en', e) ?? '', /^The address's parameter “a\uFFFD” holds a character that cannot be stored/);
+  assert.equal(addressErrorText('en', new SmsguardError('invalid_request', 'x', {}, 'q')), null, 'without a reason the page says the message');
 });

@@ -1,0 +1,104 @@
+/**
+ * What the pages say about a refusal and about the evidence, beyond the message: an address refused by
+ * the shared parameter hook is the pages' own HTML error page (the API keeps its JSON); a candidate the
+ * gateway sent itself is marked with why it sent it; a rejection that names a rule and article shows
+ * them, as the API's body does.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWithTwoProviders, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { FORM, webCookie, form } from '../helpers/web.js';
+
+describe('web pages: refused addresses, gateway-sent candidates, rule and article', () => {
+  let g: TestGateway;
+  let cp: Provider;
+  let other: Provider;
+  const cookies: Record<string, string> = {};
+
+  before(async () => {
+    ({ g, cp, other } = await startWithTwoProviders());
+    cookies.regulator = await webCookie(g, (await g.app.auth.createToken('regulator', 'inspector')).token);
+    cookies.centre = await webCookie(g, (await g.app.auth.createToken('report-centre', 'clerk')).token);
+  });
+  after(async () => g.close());
+
+  test('a NUL or broken character in a page\'s address is an HTML error page in the page\'s language; the API keeps its JSON', async () => {
+    const zh = await g.http.inject({ method: 'GET', url: '/web/complaint?x=%00' });
+    assert.equal(zh.statusCode, 400);
+    assert.match(zh.headers['content-type'] as string, /^text\/html/);
+    assert.match(zh.body, /<h1>出错了<\/h1>/);
+    assert.match(zh.body, /role="alert">地址中的参数“x”含有无法保存的字符[^<]*\(invalid_request\)/);
+    assert.match(zh.body, /href="\/web\/complaint"/, 'with the navigation');
+    const en = await g.http.inject({ method: 'GET', url: '/web/public/credit?lang=en&q=a%00b' });
+    assert.equal(en.statusCode, 400);
+    assert.match(en.headers['content-type'] as string, /^text\/html/);
+    assert.match(en.body, /role="alert">The address&#39;s parameter “q” holds a character that cannot be stored[^<]*\(invalid_request\)/);
+    // A path parameter, on a staff page; a parameter's name holding the NUL is not sent back in the page.
+    const path = await g.http.inject({ method: 'GET', url: '/web/cases/abc%00', headers: { cookie: cookies.centre } });
+    assert.equal(path.statusCode, 400);
+    assert.match(path.headers['content-type'] as string, /^text\/html/);
+    assert.match(path.body, /地址中的参数“id”/);
+    const key = await g.http.inject({ method: 'GET', url: '/web/cases?a%00=1', headers: { cookie: cookies.centre } });
+    assert.equal(key.statusCode, 400);
+    assert.ok(!key.body.includes('\0'), 'no NUL in the page');
+    assert.match(key.body, /地址中的参数“a\uFFFD”/);
+    // A form posted to an address with one is refused the same way.
+    const post = await g.http.inject({ method: 'POST', url: '/web/complaint/status?x=%00', headers: FORM, payload: form({ reference: 'X', accessCode: 'Y' }) });
+    assert.equal(post.statusCode, 400);
+    assert.match(post.headers['content-type'] as string, /^text\/html/);
+
+    const api = await g.http.inject({ method: 'GET', url: '/v1/cases?state=%00', headers: cp.auth });
+    assert.equal(api.statusCode, 400);
+    assert.match(api.headers['content-type'] as string, /^application\/json/);
+    assert.equal(api.json().error.code, 'invalid_request');
+    assert.equal(api.json().error.field, 'state');
+  });
+
+  test('a candidate the gateway sent itself is marked with why it sent it, in both languages', async () => {
+    const user = '13800138601';
+    const c = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: user, category: 'promo', frequency: { count: 10, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z', proof: { channel: 'web', reference: 'form-1', capturedAt: '2026-11-01T00:00:00Z' } } });
+    assert.equal(c.statusCode, 201, c.body);
+    const m = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to: user, text: '【示例】年终大促全场五折', type: 'commercial', category: 'promo' } });
+    assert.equal(m.statusCode, 202, m.body);
+    await g.worker.drain();
+    g.clock.advance(60_000);
+    const mo = await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: user, to: '10690002', text: 'T' } });
+    assert.equal(mo.json().action, 'opt_out', mo.body);
+    await g.worker.drain();
+    const f = await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: user, sender: '10690002', request: '不要再发' } });
+    assert.equal(f.statusCode, 201, f.body);
+    const id = f.json().id as string;
+
+    const zh = await g.http.inject({ method: 'GET', url: `/web/cases/${id}`, headers: { cookie: cookies.centre } });
+    assert.equal(zh.statusCode, 200, zh.body);
+    const rows = (body: string) => [...body.matchAll(/<tr(?: aria-current="true")?><td>[^<]*<\/td><td class="mono">[^<]*<\/td><td>([\s\S]*?)<\/td>/g)].map((x) => x[1]);
+    const zhRows = rows(zh.body);
+    assert.ok(zhRows.some((r) => /^<span class="purpose">系统发送：退订确认<\/span><br>【示例】您已成功退订/.test(r)), zhRows.join('\n'));
+    assert.ok(zhRows.some((r) => r.startsWith('【示例】年终大促全场五折')), 'the provider\'s own message has no mark');
+    const en = await g.http.inject({ method: 'GET', url: `/web/cases/${id}?lang=en`, headers: { cookie: cookies.centre } });
+    assert.ok(rows(en.body).some((r) => r.includes('<span class="purpose">sent by the gateway: opt-out confirmation</span>')), en.body);
+  });
+
+  test('a refusal that names a rule and article shows them on the form; the API body is unchanged', async () => {
+    const sent = { contentProviderId: other.id, kind: 'fine', amountYuan: '', notes: 'x', publicSummary: '' };
+    const zh = await g.http.inject({ method: 'POST', url: '/web/credit/entries?lang=zh', headers: { ...FORM, cookie: cookies.regulator }, payload: form(sent) });
+    assert.equal(zh.statusCode, 400);
+    assert.match(zh.body, /role="alert"[\s\S]*金额（元）：罚款须填写[^<]*\(invalid_request\)依据：supervision\.penalties — rule 12/);
+    const en = await g.http.inject({ method: 'POST', url: '/web/credit/entries?lang=en', headers: { ...FORM, cookie: cookies.regulator }, payload: form(sent) });
+    assert.match(en.body, /role="alert"[\s\S]*Amount \(yuan\): [^<]*\(invalid_request\) Rule: supervision\.penalties — rule 12/);
+    // A rejection without a rule gets no such line.
+    const talk = await g.http.inject({ method: 'POST', url: '/web/credit/entries?lang=zh', headers: { ...FORM, cookie: cookies.regulator }, payload: form({ ...sent, kind: 'supervision_talk', notes: '' }) });
+    assert.match(talk.body, /role="alert"/);
+    assert.doesNotMatch(talk.body, /依据：/);
+    const api = await g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: { authorization: `Bearer ${(await g.app.auth.createToken('regulator', 'api')).token}` }, payload: { contentProviderId: other.id, kind: 'fine', notes: 'x' } });
+    assert.equal(api.statusCode, 400, api.body);
+    assert.equal(api.json().error.rule, 'supervision.penalties');
+    assert.doesNotMatch(api.json().error.message, /依据|Rule:/, 'the API\'s message is its own');
+
+    // A case action the workflow refuses names the workflow's rule.
+    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138602', text: '无法识别的短信' } })).json();
+    const close = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act?lang=en`, headers: { ...FORM, cookie: cookies.centre }, payload: 'action=close' });
+    assert.equal(close.statusCode, 409, close.body);
+    assert.match(close.body, /role="alert"[\s\S]*\(conflict\) Rule: complaints\.workflow — rule 10/);
+  });
+});
