@@ -3,7 +3,8 @@
  * passing a use case's `str`: an id, a reference, a filter. A `%00` in one decodes to a NUL, which
  * PostgreSQL refuses even as a query parameter, so the lookup failed with a 500. Checked here once
  * for every route (the API's and the pages'), before any handler runs: `invalid_request` naming the
- * parameter. Bodies are the use cases' to check (src/app/validate.ts), where a batch or a report
+ * parameter (the API answers it as JSON; the pages' plugin, with its own error handler, as its HTML
+ * error page). Bodies are the use cases' to check (src/app/validate.ts), where a batch or a report
  * import refuses only the item that holds one.
  */
 import type { FastifyInstance } from 'fastify';
