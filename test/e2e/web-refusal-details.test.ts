@@ -100,5 +100,11 @@ describe('web pages: refused addresses, gateway-sent candidates, rule and articl
     const close = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act?lang=en`, headers: { ...FORM, cookie: cookies.centre }, payload: 'action=close' });
     assert.equal(close.statusCode, 409, close.body);
     assert.match(close.body, /role="alert"[\s\S]*\(conflict\) Rule: complaints\.workflow — rule 10/);
+
+    // A regulator token limited to another province: the scope's rule and the profile's article.
+    const bj = await webCookie(g, (await g.app.auth.createToken('regulator', 'beijing', null, { province: '11' })).token);
+    const annual = await g.http.inject({ method: 'GET', url: `/web/reports/annual?contentProviderId=${cp.id}&year=2026`, headers: { cookie: bj } });
+    assert.equal(annual.statusCode, 403, annual.body);
+    assert.match(annual.body, /role="alert">企业 [^<]*不在本令牌所限的省份内。 \(forbidden\)依据：supervision\.province-scope — [^<]+<\/p>/);
   });
 });
