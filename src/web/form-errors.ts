@@ -187,7 +187,7 @@ export function ruleText(lang: Lang, ref: RuleRef | undefined): string | null {
 /** A page's words for a rejection followed by {@link ruleText}, when the rejection names a rule. */
 export function withRule(lang: Lang, ref: RuleRef | undefined, said: string): string {
   const rule = ruleText(lang, ref);
-  return rule === null ? said : `${said}${lang === 'en' ? ' ' : ''}${rule}`;
+  return rule === null ? said : `${said} ${rule}`;
 }
 
 /**

@@ -83,7 +83,7 @@ describe('web pages: refused addresses, gateway-sent candidates, rule and articl
     const sent = { contentProviderId: other.id, kind: 'fine', amountYuan: '', notes: 'x', publicSummary: '' };
     const zh = await g.http.inject({ method: 'POST', url: '/web/credit/entries?lang=zh', headers: { ...FORM, cookie: cookies.regulator }, payload: form(sent) });
     assert.equal(zh.statusCode, 400);
-    assert.match(zh.body, /role="alert"[\s\S]*金额（元）：罚款须填写[^<]*\(invalid_request\)依据：supervision\.penalties — rule 12/);
+    assert.match(zh.body, /role="alert"[\s\S]*金额（元）：罚款须填写[^<]*\(invalid_request\) 依据：supervision\.penalties — rule 12/);
     const en = await g.http.inject({ method: 'POST', url: '/web/credit/entries?lang=en', headers: { ...FORM, cookie: cookies.regulator }, payload: form(sent) });
     assert.match(en.body, /role="alert"[\s\S]*Amount \(yuan\): [^<]*\(invalid_request\) Rule: supervision\.penalties — rule 12/);
     // A rejection without a rule gets no such line.
@@ -105,6 +105,6 @@ describe('web pages: refused addresses, gateway-sent candidates, rule and articl
     const bj = await webCookie(g, (await g.app.auth.createToken('regulator', 'beijing', null, { province: '11' })).token);
     const annual = await g.http.inject({ method: 'GET', url: `/web/reports/annual?contentProviderId=${cp.id}&year=2026`, headers: { cookie: bj } });
     assert.equal(annual.statusCode, 403, annual.body);
-    assert.match(annual.body, /role="alert">企业 [^<]*不在本令牌所限的省份内。 \(forbidden\)依据：supervision\.province-scope — [^<]+<\/p>/);
+    assert.match(annual.body, /role="alert">企业 [^<]*不在本令牌所限的省份内。 \(forbidden\) 依据：supervision\.province-scope — [^<]+<\/p>/);
   });
 });

@@ -52,7 +52,7 @@ test('the rule and article that refused follow the words, in the page\'s languag
   assert.equal(withRule('en', { rule: 'r.x', article: 'Art. 1' }, 'No. (conflict)'), 'No. (conflict) Rule: r.x — Art. 1');
   assert.equal(withRule('zh', {}, '不行。 (conflict)'), '不行。 (conflict)');
   // The import's lines carry it too.
-  assert.match(importErrorText('zh', new SmsguardError('invalid_msisdn', 'reports/0/msisdn: not a mainland mobile number', { rule: 'recipient.msisdn' }, 'reports/0/msisdn')), /\(invalid_msisdn\)依据：recipient\.msisdn$/);
+  assert.match(importErrorText('zh', new SmsguardError('invalid_msisdn', 'reports/0/msisdn: not a mainland mobile number', { rule: 'recipient.msisdn' }, 'reports/0/msisdn')), /\(invalid_msisdn\) 依据：recipient\.msisdn$/);
 });
 
 test('a page address\'s parameter refused for a NUL is named, the NUL itself not repeated', () => {
