@@ -19,9 +19,10 @@ function check(values: unknown): void {
 }
 
 export function registerStorableParams(f: FastifyInstance): void {
-  // Synchronous, and only for a URL with a percent escape: a NUL or a lone surrogate can reach a
-  // parameter only percent-encoded (`%00`, `%ED%A0…`), and the message path's URLs have none, so
-  // the hook costs those requests one string search and no promise.
+  // Synchronous, and only for a URL with a percent escape: a NUL can reach a parameter only as `%00`
+  // (Node's parser refuses a raw one), and the message path's URLs have none, so the hook costs those
+  // requests one string search and no promise. (A lone surrogate cannot arrive at all: its escapes,
+  // `%ED%A0%80`, are not UTF-8, and the parsers leave such text escaped; checked all the same.)
   f.addHook('preValidation', (req, _reply, done) => {
     if (req.url.indexOf('%') === -1) return done();
     try {
