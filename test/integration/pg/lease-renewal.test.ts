@@ -13,16 +13,9 @@ import { DeliveryWorker } from '../../../src/app/delivery.js';
 import type { Egress, SubmitResult } from '../../../src/ports/egress.js';
 import type { OutboundMessage } from '../../../src/ports/store.js';
 import { appWithQueuedNotifications } from '../../helpers/queued-notifications.js';
+import { until } from '../../helpers/wait.js';
 
 const LEASE = 60_000;
-
-async function waitFor(cond: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** An egress whose submits wait until `release()`: a link slower than the lease. */
 function slowEgress(): Egress & { submitted: OutboundMessage[]; release(): void } {
@@ -53,20 +46,20 @@ test('a batch out longer than its lease renews it: another process claiming afte
     const egress = slowEgress();
     const worker = new DeliveryWorker(app.ctx, egress, { pollMs: 20, leaseMs: LEASE, renewEveryMs: 30 });
     worker.start();
-    await waitFor(() => egress.submitted.length === 2);
+    await until(() => egress.submitted.length === 2);
     const first = (await rowsOf(h.store)).map((r) => Number(r.leased_until));
     assert.deepEqual(first, [clock.now() + LEASE, clock.now() + LEASE]);
 
     // 40 s on, the submits still wait: the worker renews the leases to 60 s from then
     clock.advance(40_000);
-    await waitFor(async () => (await rowsOf(h.store)).every((r) => Number(r.leased_until) === clock.now() + LEASE));
+    await until(async () => (await rowsOf(h.store)).every((r) => Number(r.leased_until) === clock.now() + LEASE));
     // past the first lease's end another process claims: nothing is due to it
     clock.advance(21_000);
     assert.deepEqual(await other.outbox.claim(clock.now(), 10, LEASE), [], 'the renewed leases hold');
 
     // the link answers: recorded as submitted under the renewed claims, once each
     egress.release();
-    await waitFor(async () => (await rowsOf(h.store)).every((r) => r.status === 'submitted'));
+    await until(async () => (await rowsOf(h.store)).every((r) => r.status === 'submitted'));
     assert.deepEqual((await rowsOf(h.store)).map((r) => [r.attempts, r.leased_until]), [[1, null], [1, null]]);
     assert.equal(egress.submitted.length, 2, 'sent once each');
     await worker.stop();
@@ -88,12 +81,12 @@ test('a submit that fails temporarily after a renewal is retried under the renew
     };
     const worker = new DeliveryWorker(app.ctx, egress, { pollMs: 20, leaseMs: LEASE, renewEveryMs: 30 });
     worker.start();
-    await waitFor(() => answer !== null);
+    await until(() => answer !== null);
     clock.advance(70_000);
-    await waitFor(async () => (await rowsOf(h.store)).every((r) => Number(r.leased_until) === clock.now() + LEASE));
+    await until(async () => (await rowsOf(h.store)).every((r) => Number(r.leased_until) === clock.now() + LEASE));
     answer!({ ok: false, retry: true, reason: 'throttled' });
     // the retry names the renewed claim: the lease dropped, due again after the backoff
-    await waitFor(async () => (await rowsOf(h.store))[0].leased_until === null);
+    await until(async () => (await rowsOf(h.store))[0].leased_until === null);
     const due = await h.store.pool.query<{ due_at: string }>('SELECT due_at FROM message_status');
     assert.ok(Number(due.rows[0].due_at) > clock.now(), 'rescheduled');
     await worker.stop();
