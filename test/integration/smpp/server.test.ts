@@ -17,6 +17,35 @@ let server: SmppServer;
 let port: number;
 let creds: SmppCredentials;
 
+/**
+ * A bound SMPP session on a bare socket, for what SmppEsme would not send (PDUs it does not offer, an
+ * unbind behind outstanding submits in one write): every PDU received, by header and body.
+ */
+async function rawSession(port: number) {
+  const s = connect({ host: '127.0.0.1', port });
+  await new Promise((r) => s.once('connect', r));
+  let buf = Buffer.alloc(0);
+  const got: { id: number; status: number; seq: number; body: string }[] = [];
+  s.on('data', (c) => {
+    buf = Buffer.concat([buf, c]);
+    while (buf.length >= 16 && buf.length >= buf.readUInt32BE(0)) {
+      const len = buf.readUInt32BE(0);
+      got.push({ id: buf.readUInt32BE(4), status: buf.readUInt32BE(8), seq: buf.readUInt32BE(12), body: buf.subarray(16, len).toString('latin1') });
+      buf = buf.subarray(len);
+    }
+  });
+  const closed = new Promise((r) => s.once('close', r));
+  const pdu = (id: number, seq: number, body: Buffer) => {
+    const h = Buffer.alloc(16);
+    h.writeUInt32BE(16 + body.length, 0); h.writeUInt32BE(id, 4); h.writeUInt32BE(0, 8); h.writeUInt32BE(seq, 12);
+    return Buffer.concat([h, body]);
+  };
+  const cstr = (x: string) => Buffer.from(x + '\0', 'latin1');
+  s.write(pdu(0x00000002, 1, Buffer.concat([cstr('cp1'), cstr('secret1'), cstr(''), Buffer.from([0x34, 0, 0]), cstr('')])));
+  await waitFor(() => got.length === 1 || undefined);
+  return { s, got, closed, pdu, cstr };
+}
+
 function sm(text: string, o: Partial<SmPdu> = {}): SmPdu {
   const dc = /^[\x20-\x7e]*$/.test(text) ? 0 : 8;
   return { ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138000', data_coding: dc, short_message: encodeText(text, dc), ...o };
@@ -432,26 +461,7 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
   test('SMPP 3.4 requests smsguard does not offer (query_sm, cancel_sm, replace_sm, submit_multi) are refused, never counted as malformed', async () => {
     // An ESME that polls with query_sm must not lose its session after ten polls, as a peer sending
     // undecodable PDUs does.
-    const s = connect({ host: '127.0.0.1', port });
-    await new Promise((r) => s.once('connect', r));
-    let buf = Buffer.alloc(0);
-    const got: { id: number; status: number; seq: number }[] = [];
-    s.on('data', (c) => {
-      buf = Buffer.concat([buf, c]);
-      while (buf.length >= 16 && buf.length >= buf.readUInt32BE(0)) {
-        got.push({ id: buf.readUInt32BE(4), status: buf.readUInt32BE(8), seq: buf.readUInt32BE(12) });
-        buf = buf.subarray(buf.readUInt32BE(0));
-      }
-    });
-    const closed = new Promise((r) => s.once('close', r));
-    const pdu = (id: number, seq: number, body: Buffer) => {
-      const h = Buffer.alloc(16);
-      h.writeUInt32BE(16 + body.length, 0); h.writeUInt32BE(id, 4); h.writeUInt32BE(0, 8); h.writeUInt32BE(seq, 12);
-      return Buffer.concat([h, body]);
-    };
-    const cstr = (x: string) => Buffer.from(x + '\0', 'latin1');
-    s.write(pdu(0x00000002, 1, Buffer.concat([cstr('cp1'), cstr('secret1'), cstr(''), Buffer.from([0x34, 0, 0]), cstr('')])));
-    await waitFor(() => got.length === 1 || undefined);
+    const { s, got, closed, pdu, cstr } = await rawSession(port);
     assert.equal(got[0].status, 0, 'bound');
     const ids = [0x00000003, 0x00000008, 0x00000007, 0x00000021];
     for (let i = 0; i < 12; i++) s.write(pdu(ids[i % 4], 100 + i, Buffer.concat([cstr('msg_1'), Buffer.from([0, 0]), cstr('')])));
@@ -460,7 +470,7 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
     const nacks = got.filter((g) => g.seq >= 100 && g.seq < 200);
     assert.equal(nacks.length, 12, 'each answered');
     assert.ok(nacks.every((g) => g.id === 0x80000000 && g.status === CommandStatus.ESME_RINVCMDID), 'generic_nack ESME_RINVCMDID');
-    assert.deepEqual(got.find((g) => g.seq === 200), { id: 0x80000015, status: 0, seq: 200 }, 'the session lives on');
+    assert.deepEqual(got.find((g) => g.seq === 200), { id: 0x80000015, status: 0, seq: 200, body: '' }, 'the session lives on');
     s.destroy();
     await closed;
   });
@@ -468,27 +478,7 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
   test('an unbind that arrives behind submits still being decided waits for their submit_sm_resp', async () => {
     // The submits are recorded and will be sent: an ESME that never hears their ids resubmits them
     // (duplicates) and cannot match their receipts. Same reason as our own unbind on stop.
-    const s = connect({ host: '127.0.0.1', port });
-    await new Promise((r) => s.once('connect', r));
-    let buf = Buffer.alloc(0);
-    const got: { id: number; status: number; seq: number; body: string }[] = [];
-    s.on('data', (c) => {
-      buf = Buffer.concat([buf, c]);
-      while (buf.length >= 16 && buf.length >= buf.readUInt32BE(0)) {
-        const len = buf.readUInt32BE(0);
-        got.push({ id: buf.readUInt32BE(4), status: buf.readUInt32BE(8), seq: buf.readUInt32BE(12), body: buf.subarray(16, len).toString('latin1') });
-        buf = buf.subarray(len);
-      }
-    });
-    const closed = new Promise((r) => s.once('close', r));
-    const pdu = (id: number, seq: number, body: Buffer) => {
-      const h = Buffer.alloc(16);
-      h.writeUInt32BE(16 + body.length, 0); h.writeUInt32BE(id, 4); h.writeUInt32BE(0, 8); h.writeUInt32BE(seq, 12);
-      return Buffer.concat([h, body]);
-    };
-    const cstr = (x: string) => Buffer.from(x + '\0', 'latin1');
-    s.write(pdu(0x00000002, 1, Buffer.concat([cstr('cp1'), cstr('secret1'), cstr(''), Buffer.from([0x34, 0, 0]), cstr('')])));
-    await waitFor(() => got.length === 1 || undefined);
+    const { s, got, closed, pdu, cstr } = await rawSession(port);
     const submit = (seq: number) => pdu(0x00000004, seq, Buffer.concat([cstr(''), Buffer.from([5, 0]), cstr('10690001'), Buffer.from([1, 1]), cstr('13800138000'), Buffer.from([0, 0, 0]), cstr(''), cstr(''), Buffer.from([0, 0, 0, 0, 5]), Buffer.from('hello')]));
     // five submits and the unbind in one write, as an ESME stopping with answers outstanding sends them
     s.write(Buffer.concat([submit(10), submit(11), submit(12), submit(13), submit(14), pdu(0x00000006, 20, Buffer.alloc(0))]));
