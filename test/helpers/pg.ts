@@ -46,3 +46,22 @@ export async function openTestPgStore(opts: { schema?: string; max?: number } = 
     },
   };
 }
+
+/**
+ * Two processes on one PostgreSQL schema, as the egress tests need them (leases are shared by every
+ * process): `h`, the test's own store, and `other`, a second store on the same schema standing for
+ * another gateway process. Both are closed and the schema dropped after `fn`, whatever it does.
+ */
+export async function withTwoPgProcesses(fn: (h: Awaited<ReturnType<typeof openTestPgStore>>, other: PostgresStore) => Promise<void>): Promise<void> {
+  const h = await openTestPgStore();
+  try {
+    const other = await PostgresStore.open({ url: TEST_PG_URL, schema: h.schema, max: 2 });
+    try {
+      await fn(h, other);
+    } finally {
+      await other.close();
+    }
+  } finally {
+    await h.dispose();
+  }
+}

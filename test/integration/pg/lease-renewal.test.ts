@@ -7,8 +7,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openTestPgStore, TEST_PG_URL } from '../../helpers/pg.js';
-import { PostgresStore } from '../../../src/store/postgres/index.js';
+import { openTestPgStore, withTwoPgProcesses } from '../../helpers/pg.js';
+import type { PostgresStore } from '../../../src/store/postgres/index.js';
 import { DeliveryWorker } from '../../../src/app/delivery.js';
 import type { Egress, SubmitResult } from '../../../src/ports/egress.js';
 import type { OutboundMessage } from '../../../src/ports/store.js';
@@ -39,9 +39,7 @@ const rowsOf = async (s: PostgresStore): Promise<Row[]> =>
   (await s.pool.query<Row>('SELECT id, leased_until, status, attempts FROM message_status ORDER BY id')).rows;
 
 test('a batch out longer than its lease renews it: another process claiming after the first lease\'s end gets nothing', { timeout: 60_000 }, async () => {
-  const h = await openTestPgStore();
-  const other = await PostgresStore.open({ url: TEST_PG_URL, schema: h.schema, max: 2 });
-  try {
+  await withTwoPgProcesses(async (h, other) => {
     const { app, clock } = await appWithQueuedNotifications(h.store, 2);
     const egress = slowEgress();
     const worker = new DeliveryWorker(app.ctx, egress, { pollMs: 20, leaseMs: LEASE, renewEveryMs: 30 });
@@ -64,10 +62,7 @@ test('a batch out longer than its lease renews it: another process claiming afte
     assert.equal(egress.submitted.length, 2, 'sent once each');
     await worker.stop();
     assert.deepEqual(worker.errors, []);
-  } finally {
-    await other.close();
-    await h.dispose();
-  }
+  });
 });
 
 test('a submit that fails temporarily after a renewal is retried under the renewed claim', { timeout: 60_000 }, async () => {

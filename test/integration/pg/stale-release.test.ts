@@ -10,9 +10,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closedPort } from '../../helpers/closed-port.js';
-import { openTestPgStore, TEST_PG_URL } from '../../helpers/pg.js';
+import { withTwoPgProcesses } from '../../helpers/pg.js';
 import { seedProvider, item, msisdn, decision, T0 } from '../../contract/fixtures.js';
-import { PostgresStore } from '../../../src/store/postgres/index.js';
+import type { PostgresStore } from '../../../src/store/postgres/index.js';
 import type { Claim } from '../../../src/ports/store.js';
 import { DeliveryWorker } from '../../../src/app/delivery.js';
 import { SmppUpstream } from '../../../src/smpp/client/upstream.js';
@@ -34,9 +34,7 @@ const rowsOf = async (s: PostgresStore): Promise<Row[]> =>
   (await s.pool.query<Row>('SELECT id, leased_until, attempts, published_at FROM message_status ORDER BY id')).rows;
 
 test('claimIds (the bus egress) and claim: A releases after its lease ran out and B claimed; B\'s claim stands, the relay hands nothing over', async () => {
-  const h = await openTestPgStore();
-  const b = await PostgresStore.open({ url: TEST_PG_URL, schema: h.schema, max: 2 });
-  try {
+  await withTwoPgProcesses(async (h, b) => {
     const a = h.store;
     const { cp, service } = await seedProvider(a);
     const items = Array.from({ length: 3 }, (_, i) => item({ cp: cp.id, from: service, to: msisdn(), at: T0 + i }));
@@ -60,16 +58,11 @@ test('claimIds (the bus egress) and claim: A releases after its lease ran out an
     // B's own release gives them back
     await b.outbox.release(byB);
     assert.deepEqual(await rowsOf(a), ids.map((id) => ({ id, leased_until: null, attempts: 1, published_at: null })));
-  } finally {
-    await b.close();
-    await h.dispose();
-  }
+  });
 });
 
 test('a delivery worker stopped during an outage after its lease ran out leaves the claims another process took since', { timeout: 60_000 }, async () => {
-  const h = await openTestPgStore();
-  const store2 = await PostgresStore.open({ url: TEST_PG_URL, schema: h.schema, max: 2 });
-  try {
+  await withTwoPgProcesses(async (h, store2) => {
     const { app: app1, clock } = await appWithQueuedNotifications(h.store, 2);
 
     // Process A: the upstream is unreachable; its worker claims both, and they wait for a link.
@@ -87,16 +80,11 @@ test('a delivery worker stopped during an outage after its lease ran out leaves 
     await worker1.stop();
     await upstream.close();
     assert.deepEqual(await rowsOf(h.store), standing, 'B\'s claims stand: lease and attempt as B wrote them');
-  } finally {
-    await store2.close();
-    await h.dispose();
-  }
+  });
 });
 
 test('a delivery worker whose submits fail after its lease ran out schedules no retry over the claims another process took since', { timeout: 60_000 }, async () => {
-  const h = await openTestPgStore();
-  const store2 = await PostgresStore.open({ url: TEST_PG_URL, schema: h.schema, max: 2 });
-  try {
+  await withTwoPgProcesses(async (h, store2) => {
     const { app: app1, clock } = await appWithQueuedNotifications(h.store, 2);
     // A's retries, counted as they are asked for
     const retried: Claim[] = [];
@@ -124,8 +112,5 @@ test('a delivery worker whose submits fail after its lease ran out schedules no 
     assert.deepEqual(await rowsOf(h.store), standing, 'B\'s claims stand: neither rescheduled nor unleased');
     const due = await h.store.pool.query<{ due_at: number }>('SELECT due_at FROM message_status');
     assert.ok(due.rows.every((r) => Number(r.due_at) <= clock.now()), 'due as they were');
-  } finally {
-    await store2.close();
-    await h.dispose();
-  }
+  });
 });
