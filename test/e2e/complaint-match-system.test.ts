@@ -7,7 +7,7 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { startTestGateway, onboard, promotionThenOptOut, type TestGateway, type Provider } from '../helpers/gateway.js';
 
 type Json = Record<string, any>;
 
@@ -41,14 +41,7 @@ describe('complaint matching skips the gateway\'s own messages', () => {
 
   test('after 退订, a complaint naming the port lands on the promotion, not on the opt-out confirmation (API and 12321 import)', async () => {
     const user = '13800138501';
-    const c = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: user, category: 'promo', frequency: { count: 10, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z', proof: { channel: 'web', reference: 'form-1', capturedAt: '2026-11-01T00:00:00Z' } } });
-    assert.equal(c.statusCode, 201, c.body);
-    const m = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to: user, text: '【示例】年终大促全场五折', type: 'commercial', category: 'promo' } });
-    assert.equal(m.statusCode, 202, m.body);
-    const promoId = m.json().id as string;
-    await g.worker.drain();
-    g.clock.advance(60_000);
-    assert.equal((await mo(user, 'T')).action, 'opt_out');
+    const promoId = await promotionThenOptOut(g, cp, user);
     const out = await outbox(user);
     assert.match(out[out.length - 1].text, /退订/, 'the confirmation is the latest message from the port');
 

@@ -6,7 +6,7 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWithTwoProviders, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { promotionThenOptOut, startWithTwoProviders, type TestGateway, type Provider } from '../helpers/gateway.js';
 import { FORM, webCookie, form } from '../helpers/web.js';
 
 describe('web pages: refused addresses, gateway-sent candidates, rule and article', () => {
@@ -56,15 +56,7 @@ describe('web pages: refused addresses, gateway-sent candidates, rule and articl
 
   test('a candidate the gateway sent itself is marked with why it sent it, in both languages', async () => {
     const user = '13800138601';
-    const c = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: user, category: 'promo', frequency: { count: 10, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z', proof: { channel: 'web', reference: 'form-1', capturedAt: '2026-11-01T00:00:00Z' } } });
-    assert.equal(c.statusCode, 201, c.body);
-    const m = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to: user, text: '【示例】年终大促全场五折', type: 'commercial', category: 'promo' } });
-    assert.equal(m.statusCode, 202, m.body);
-    await g.worker.drain();
-    g.clock.advance(60_000);
-    const mo = await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: user, to: '10690002', text: 'T' } });
-    assert.equal(mo.json().action, 'opt_out', mo.body);
-    await g.worker.drain();
+    await promotionThenOptOut(g, cp, user);
     const f = await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: user, sender: '10690002', request: '不要再发' } });
     assert.equal(f.statusCode, 201, f.body);
     const id = f.json().id as string;

@@ -101,3 +101,21 @@ export async function startWithTwoProviders(other: OnboardOptions = { signature:
   const g = await startTestGateway();
   return { g, cp: await onboard(g), other: await onboard(g, other) };
 }
+
+/**
+ * The complaint scenario of a user who replied 退订: `user` consents to `promo`, gets the provider's
+ * promotion from its commercial port 10690002, and a minute on replies `T`, so the gateway's opt-out
+ * confirmation is the latest message from that port. Returns the promotion's id.
+ */
+export async function promotionThenOptOut(g: TestGateway, cp: Provider, user: string): Promise<string> {
+  const c = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: user, category: 'promo', frequency: { count: 10, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z', proof: { channel: 'web', reference: 'form-1', capturedAt: '2026-11-01T00:00:00Z' } } });
+  if (c.statusCode !== 201) throw new Error(`consent: ${c.body}`);
+  const m = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to: user, text: '【示例】年终大促全场五折', type: 'commercial', category: 'promo' } });
+  if (m.statusCode !== 202) throw new Error(`promotion: ${m.body}`);
+  await g.worker.drain();
+  g.clock.advance(60_000);
+  const mo = await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: user, to: '10690002', text: 'T' } });
+  if (mo.json().action !== 'opt_out') throw new Error(`the reply T: ${mo.body}`);
+  await g.worker.drain();
+  return m.json().id as string;
+}
