@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { procStat, SERVER_NODE_FLAGS, startProc, stopProc, threadStats, writtenBytes } from './proc.js';
+import { procStat, schedStat, SERVER_NODE_FLAGS, startProc, stopProc, threadStats, writtenBytes } from './proc.js';
 import { readSinkStats, waitSinkSubmits } from './sink-stats.js';
 
 const n = Number(process.argv[2] ?? 30_000);
@@ -39,7 +39,7 @@ try {
     await waitSink(2_000);
     const threads = (): Map<string, number> => new Map([...threadStats(gw.p.pid!)].map(([t, s]) => [`${s.comm}:${t}`, s.cpuMs] as const));
     const base = readSinkStats(stats).submits;
-    const g0 = procStat(gw.p.pid!).cpuMs, s0 = procStat(sink.pid!).cpuMs, t0 = threads(), w0 = Date.now(), b0 = writtenBytes(gw.p.pid!);
+    const q0 = schedStat(gw.p.pid!, gw.p.pid!), g0 = procStat(gw.p.pid!).cpuMs, s0 = procStat(sink.pid!).cpuMs, t0 = threads(), w0 = Date.now(), b0 = writtenBytes(gw.p.pid!);
     const load = spawn('ab', ab(n), { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     load.stdout!.on('data', (d) => (out += d));
@@ -52,10 +52,12 @@ try {
     const secs = ((await waitSink(base + n)).lastSubmitMs - w0) / 1000;
     const us = (ms: number): number => Math.round((ms * 1000) / n);
     const t1 = threads();
+    const q1 = schedStat(gw.p.pid!, gw.p.pid!);
     const perThread = Object.fromEntries([...t1].map(([k, v]) => [k, us(v - (t0.get(k) ?? 0))] as const).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]));
     const taken = Number(/Time taken for tests:\s+([\d.]+)/.exec(out)?.[1]);
     process.stdout.write(`${JSON.stringify({ messages: n, msgsPerS: Math.round(n / secs), acceptedPerS: Math.round(n / taken), gatewayUsPerMsg: us(procStat(gw.p.pid!).cpuMs - g0), sinkUsPerMsg: us(procStat(sink.pid!).cpuMs - s0), abUsPerMsgAtLeast: us(abMs), gatewayWrittenBytesPerMsg: Math.round((writtenBytes(gw.p.pid!) - b0) / n) })}\n`);
-    process.stdout.write(`${JSON.stringify({ gatewayThreadsUsPerMsg: perThread })}\n`);
+    // the event loop: µs per message on a CPU, and runnable but waiting for one (the machine's other work)
+    process.stdout.write(`${JSON.stringify({ gatewayThreadsUsPerMsg: perThread, loopRunUsPerMsg: Math.round((q1.runNs - q0.runNs) / n / 1000), loopRunQueueWaitUsPerMsg: Math.round((q1.waitNs - q0.waitNs) / n / 1000), seconds: Math.round(secs * 10) / 10 })}\n`);
   } finally {
     await stopProc(gw.p);
   }

@@ -106,6 +106,16 @@ export function procStat(pid: number | string, tid?: number): { comm: string; cp
   return { comm: st.slice(st.indexOf('(') + 1, st.lastIndexOf(')')), cpuMs: (Number(f[11]) + Number(f[12])) * 10, sysMs: Number(f[12]) * 10, minflt: Number(f[7]), nice: Number(f[16]) };
 }
 
+/**
+ * A thread's scheduler accounting from /proc/PID/task/TID/schedstat (Linux, in ns): time on a CPU and
+ * time spent runnable but waiting for one. The second says whether a busy thread was held up by the
+ * other processes on a shared machine rather than by its own work.
+ */
+export function schedStat(pid: number, tid: number): { runNs: number; waitNs: number } {
+  const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+  return { runNs: run, waitNs: wait };
+}
+
 /** `procStat` of every thread of a process, by thread id (Linux). */
 export function threadStats(pid: number): Map<number, ReturnType<typeof procStat>> {
   return new Map(readdirSync(`/proc/${pid}/task`).map((t) => [Number(t), procStat(pid, Number(t))] as const));
