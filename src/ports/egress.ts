@@ -93,5 +93,15 @@ export interface Egress {
    * those waiting for an answer to what they wrote go on as before (it may still come).
    */
   stopSending?(): void;
+  /**
+   * Gives up the submits of these messages: their claims were lost, or are about to lapse unrenewed
+   * (src/app/lease-keeper.ts), so another claim may send them and nothing more of theirs may be
+   * written here. A submit that has written nothing of its message in this attempt ends as `{ ok:
+   * false, retry: true, stopped: { written: false } }` (its part still waiting in a link's queue,
+   * for the window, a throttling pause or the throughput cap, is taken back unwritten); one that
+   * wrote a part ends with `written: true` before its next part. What was written is answered as
+   * usual. Ids of no running submit are ignored. Absent: an egress with nothing waiting to take back.
+   */
+  cancel?(ids: readonly string[]): void;
   close(): Promise<void>;
 }

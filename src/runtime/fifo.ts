@@ -34,6 +34,21 @@ export class Fifo<T> {
     return item;
   }
 
+  /**
+   * Removes the items `pick` chooses and returns them, oldest first; the others keep their order.
+   * O(n): for rare removals from the middle (a cancelled submit), not for the hot path.
+   */
+  extract(pick: (item: T) => boolean): T[] {
+    const out: T[] = [];
+    const keep: T[] = [];
+    for (let i = this.head; i < this.items.length; i++) (pick(this.items[i]) ? out : keep).push(this.items[i]);
+    if (out.length > 0) {
+      this.items = keep;
+      this.head = 0;
+    }
+    return out;
+  }
+
   /** Empties the queue and returns what it held, oldest first. */
   drain(): T[] {
     const rest = this.items.slice(this.head);

@@ -14,7 +14,8 @@ import { SmppConnection } from '../transport/connection.js';
 export class SmppRequestError extends Error {
   override readonly name = 'SmppRequestError';
   constructor(
-    readonly kind: 'timeout' | 'closed',
+    /** `cancelled`: taken back from the link's queue before it was written (UpstreamLink.cancel). */
+    readonly kind: 'timeout' | 'closed' | 'cancelled',
     message: string,
   ) {
     super(message);

@@ -7,7 +7,9 @@
  * the link (100 ms, doubling while the SMSC keeps throttling, to 2 s; reset by an accepted submit),
  * as Kannel's throttling-wait does. Submits wait in the link's own queue and are handed to the
  * session only while the window has room, so a pause holds all of them back, not just the
- * throttled one (the session's backlog would send them regardless).
+ * throttled one (the session's backlog would send them regardless). Under a throughput cap they are
+ * handed only as its tokens allow, so what waits for the cap waits here too, where `cancel` can
+ * still take it back: nothing is written for a message whose claim was lost (Egress.cancel).
  */
 import { Fifo } from '../../runtime/fifo.js';
 import { CommandStatus } from '../pdu/constants.js';
@@ -20,6 +22,8 @@ import { throttlePauseMs } from './retry-policy.js';
 
 interface Queued {
   pdu: SmPdu;
+  /** The message whose part this is (UpstreamLink.cancel); absent: not cancellable. */
+  owner: string | undefined;
   resolve(p: Pdu): void;
   reject(e: Error): void;
 }
@@ -147,14 +151,28 @@ export class UpstreamLink {
     });
   }
 
-  /** Sends a submit_sm; resolves with its answer (whatever the status). */
-  submit(pdu: SmPdu): Promise<Pdu> {
+  /**
+   * Sends a submit_sm; resolves with its answer (whatever the status). `owner`: the message it is a
+   * part of, so that `cancel` can take it back while it still waits here.
+   */
+  submit(pdu: SmPdu, owner?: string): Promise<Pdu> {
     const e = this.esme;
     if (!e || !e.bound) return Promise.reject(new SmppRequestError('closed', `link ${this.cfg.name} is down`));
     return new Promise((resolve, reject) => {
-      this.queue.push({ pdu, resolve, reject });
+      this.queue.push({ pdu, owner, resolve, reject });
       this.pump();
     });
+  }
+
+  /**
+   * Takes back the parts of these messages still waiting in this link's queue (for the window, a
+   * throttling pause or the throughput cap): each is rejected with SmppRequestError `cancelled`,
+   * and none of them is written. Parts already handed to the session are written or answered as usual.
+   */
+  cancel(owners: ReadonlySet<string>): number {
+    const taken = this.queue.extract((w) => w.owner !== undefined && owners.has(w.owner));
+    for (const w of taken) w.reject(new SmppRequestError('cancelled', `link ${this.cfg.name}: cancelled before it was written`));
+    return taken.length;
   }
 
   /** Hands queued submits to the session while the window has room and no pause is on. */
@@ -184,6 +202,19 @@ export class UpstreamLink {
   private hand(e: SmppEsme, now: number): void {
     const window = Math.max(1, this.cfg.window);
     while (this.handed < window) {
+      // Under a throughput cap, only as the cap allows: the session then writes it at once (it takes
+      // the token), and what waits for the cap waits in this queue, where it can still be cancelled.
+      if (this.rate && this.queue.size > 0) {
+        const wait = this.rate.waitMs(now);
+        if (wait > 0) {
+          this.pauseTimer ??= setTimeout(() => {
+            this.pauseTimer = null;
+            this.pump();
+          }, wait);
+          this.pauseTimer.unref();
+          break;
+        }
+      }
       const w = this.queue.shift();
       if (!w) break;
       this.handed++;

@@ -27,6 +27,8 @@ export type ToThread =
   | { t: 'receiptDone'; items: [number, boolean][] }
   /** Egress.stopSending. */
   | { t: 'stopSending' }
+  /** Egress.cancel. */
+  | { t: 'cancel'; ids: string[] }
   | { t: 'close' };
 
 /** Worker → main thread. */
@@ -216,6 +218,14 @@ export class ThreadedUpstream implements Egress {
     this.stopping = true;
     // Submits of this turn still waiting to cross arrive after it and end there unsent, as here.
     this.post({ t: 'stopSending' });
+  }
+
+  /**
+   * Egress.cancel, in the thread. Every submit of the ids crossed before this (submits cross in the
+   * turn they are made; a claim is found lost or lapsing a renewal later), so the thread sees them.
+   */
+  cancel(ids: readonly string[]): void {
+    if (ids.length > 0) this.post({ t: 'cancel', ids: [...ids] });
   }
 
   submit(msg: OutboundMessage): Promise<SubmitResult> {

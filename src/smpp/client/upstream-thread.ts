@@ -110,6 +110,9 @@ port.on('message', (m: ToThread) => {
     case 'stopSending':
       upstream.stopSending();
       return;
+    case 'cancel':
+      upstream.cancel(m.ids);
+      return;
     case 'close':
       void upstream.close().finally(() => send({ t: 'closed' }));
       return;

@@ -86,6 +86,11 @@ interface Part {
 /** A submit after stopSending: nothing of it written (Egress.stopSending). */
 const STOPPED_UNSENT: SubmitResult & { ok: false } = Object.freeze({ ok: false, retry: true, reason: 'smpp upstream stopping: not sent', stopped: Object.freeze({ written: false }) });
 
+/** A submit ended by Egress.cancel: as a stopped one (`written`: a part of this attempt went out). */
+function givenUp(written: boolean, st: PartsState): SubmitResult {
+  return { ok: false, retry: true, reason: written ? 'submit given up (claim lost or lapsing): a part was sent, no answer' : 'submit given up (claim lost or lapsing): not sent', stopped: { written }, ...carried(st) };
+}
+
 /** A long message's parts as built (one UDH reference) and the SMSC id of each part it acknowledged. */
 interface PartsState {
   text: string;
@@ -240,12 +245,33 @@ export class SmppUpstream implements Egress {
     this.stopSignal?.resolve();
   }
 
-  /** `p`, or less: stopSending cuts it short. */
-  private pause(p: Promise<unknown>): Promise<unknown> {
-    if (this.stopping) return Promise.resolve();
-    this.stopSignal ??= deferred();
-    return Promise.race([p, this.stopSignal.promise]);
+  /** Submits given up by Egress.cancel while they ran, by message id; an id leaves when its submit ends. */
+  private readonly cancelled = new Set<string>();
+
+  /** Egress.cancel: these submits write nothing more; their parts still queued on a link are taken back. */
+  cancel(ids: readonly string[]): void {
+    const hit = new Set<string>();
+    for (const id of ids) {
+      if (!this.inflight.has(id) || this.cancelled.has(id)) continue;
+      this.cancelled.add(id);
+      this.cancelling.get(id)?.resolve();
+      hit.add(id);
+    }
+    if (hit.size === 0) return;
+    for (const l of this.links) l.cancel(hit);
+    this.opts.log?.('smpp upstream: submits given up (claims lost or lapsing)', { count: hit.size }, 'warn');
   }
+
+  /** `p`, or less: stopSending, or cancelling message `id`, cuts it short. */
+  private pause(p: Promise<unknown>, id: string): Promise<unknown> {
+    if (this.stopping || this.cancelled.has(id)) return Promise.resolve();
+    this.stopSignal ??= deferred();
+    const mine = deferred();
+    this.cancelling.set(id, mine);
+    return Promise.race([p, this.stopSignal.promise, mine.promise]).finally(() => this.cancelling.delete(id));
+  }
+  /** A pause in progress per message, ended by cancel. */
+  private readonly cancelling = new Map<string, Deferred>();
 
   async close(): Promise<void> {
     clearInterval(this.timer);
@@ -333,6 +359,7 @@ export class SmppUpstream implements Egress {
       return r;
     } finally {
       this.inflight.delete(msg.id);
+      this.cancelled.delete(msg.id);
       this.open.delete(seq);
       // receipts parked while this one ran may now settle (only the front can, and only if it waited for this one)
       const front = this.pending[this.pendingHead];
@@ -368,31 +395,39 @@ export class SmppUpstream implements Egress {
     let written = false;
     while (Date.now() < deadline) {
       if (this.stopping) return { ok: false, retry: true, reason: written ? 'smpp upstream stopping: sent, no answer' : STOPPED_UNSENT.reason, stopped: { written }, ...carried(st) };
+      if (this.cancelled.has(msg.id)) return givenUp(written, st);
       let link = this.pick(cands, failed);
       if (!link) {
         // every eligible link failed once this round: start the round again after a pause
         if (failed !== null && failed.size > 0 && cands.some((l) => l.up)) {
           failed.clear();
-          await this.pause(sleep(Math.min(200 * 2 ** attempt++, 2000)));
+          await this.pause(sleep(Math.min(200 * 2 ** attempt++, 2000)), msg.id);
           continue;
         }
         const waitMs = Math.min(1000, deadline - Date.now());
         if (waitMs <= 0) break;
-        await this.pause(Promise.race(cands.map((l) => l.waitUp(waitMs))));
+        await this.pause(Promise.race(cands.map((l) => l.waitUp(waitMs))), msg.id);
         continue;
       }
       let moveOn = false;
       for (let i = 0; i < parts.length && !moveOn; i++) {
         if (partIds[i] !== undefined) continue;
-        if (this.stopping) {
+        if (this.stopping || this.cancelled.has(msg.id)) {
           moveOn = true;
           break;
         }
         let resp;
+        const wroteBefore: boolean = written;
         written = true;
         try {
-          resp = await link.submit(parts[i]);
+          resp = await link.submit(parts[i], msg.id);
         } catch (e) {
+          if (e instanceof SmppRequestError && e.kind === 'cancelled') {
+            // taken back from the link's queue unwritten (cancel): the loop's top ends the submit
+            written = wroteBefore;
+            moveOn = true;
+            break;
+          }
           // timeout or dropped connection: unknown fate, resend elsewhere (at-least-once)
           lastReason = (e as Error).message;
           (failed ??= new Set()).add(link);
@@ -412,12 +447,13 @@ export class SmppUpstream implements Egress {
           // the link itself now pauses every new submit (UpstreamLink); this one goes again after it
         } else {
           attempt++;
-          await this.pause(sleep(v.delayMs));
+          await this.pause(sleep(v.delayMs), msg.id);
         }
         moveOn = true;
       }
       if (allSet(partIds)) return this.accepted(msg, partIds as string[]);
     }
+    if (this.cancelled.has(msg.id)) return givenUp(written, st);
     return { ok: false, retry: true, reason: lastReason, ...carried(st) };
   }
 

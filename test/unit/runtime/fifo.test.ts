@@ -24,3 +24,15 @@ test('Fifo: first in, first out across resets and compactions; drain empties it'
   assert.equal(q.shift(), 7);
   assert.equal(q.size, 0);
 });
+
+test('extract removes the chosen items from the middle, oldest first, and the rest keep their order', () => {
+  const q = new Fifo<number>();
+  for (let i = 0; i < 10; i++) q.push(i);
+  q.shift();
+  q.shift();
+  assert.deepEqual(q.extract((n) => n % 3 === 0), [3, 6, 9]);
+  assert.equal(q.size, 5);
+  assert.deepEqual(q.extract(() => false), []);
+  q.push(10);
+  assert.deepEqual(q.drain(), [2, 4, 5, 7, 8, 10]);
+});
