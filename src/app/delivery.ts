@@ -11,7 +11,7 @@ import type { AppContext } from './context.js';
 import type { OutboundMessage } from '../ports/store.js';
 import { ReceiptBook, recallFrom, sendBatch } from './receipt-book.js';
 import { within } from './within.js';
-import { lostClaimsError, type LeaseKeeperOptions } from './lease-keeper.js';
+import { gaveUpClaimsError, lostClaimsError, type LeaseKeeperOptions } from './lease-keeper.js';
 import { CoalescedTask } from '../runtime/coalesced.js';
 
 export { statusFromReceipt } from './receipt-book.js';
@@ -184,6 +184,7 @@ export class DeliveryWorker {
       leaseMs: this.opts.leaseMs,
       ...(this.opts.renewEveryMs !== undefined ? { everyMs: this.opts.renewEveryMs } : {}),
       onLost: (ids) => this.reportError('lease', lostClaimsError(ids)),
+      onGiveUp: (ids) => this.reportError('lease', gaveUpClaimsError(ids)),
       onError: (e) => this.reportError('lease', e),
     };
   }

@@ -29,9 +29,16 @@ export interface LeaseKeeperOptions {
   /**
    * Claims a renewal found no longer standing: their lease ran out unrenewed (the store unreachable
    * for most of a lease, the process stalled) and another claim took the message. Nothing here stops
-   * their parts still waiting to be written, so they are reported; they are not renewed again.
+   * their parts still waiting to be written, so they are reported (sendBatch also has the egress
+   * give their submits up, Egress.cancel); they are not renewed again.
    */
   onLost(ids: string[]): void;
+  /**
+   * Renewals stopped (`maxHoldMs`) with these claims still held: their leases run out within one
+   * lease, and another claim may then send them (sendBatch has the egress give their submits up,
+   * Egress.cancel, so that what has not been written by then is not written here).
+   */
+  onGiveUp?(ids: string[]): void;
   /** A renewal failed (the store unreachable): the leases stand until they end, the next tick tries again. */
   onError(e: Error): void;
 }
@@ -48,6 +55,7 @@ export function keepLeases(batch: readonly OutboundMessage[], o: LeaseKeeperOpti
   // which messages to renew is worked out at the first tick: nearly every batch ends before it
   let held: OutboundMessage[] | null = null;
   let running: Promise<void> | null = null;
+  let stopped = false;
   const renew = async (): Promise<void> => {
     held ??= batch.filter((m) => m.leasedUntil !== undefined);
     if (held.length === 0) return;
@@ -74,6 +82,9 @@ export function keepLeases(batch: readonly OutboundMessage[], o: LeaseKeeperOpti
   const timer = batch.length === 0 ? null : setInterval(() => {
     if (Date.now() >= stopAt) {
       clearInterval(timer!);
+      held ??= batch.filter((m) => m.leasedUntil !== undefined);
+      // after the renewal in progress (if any) has said which of them it still holds
+      void Promise.resolve(running).then(() => { if (!stopped && held!.length) o.onGiveUp?.(held!.map((m) => m.id)); });
       return;
     }
     // one renewal at a time: a slow store skips a tick rather than racing itself
@@ -84,6 +95,7 @@ export function keepLeases(batch: readonly OutboundMessage[], o: LeaseKeeperOpti
   timer?.unref();
   return {
     async stop() {
+      stopped = true;
       if (timer) clearInterval(timer);
       if (running) await running;
     },
@@ -93,4 +105,9 @@ export function keepLeases(batch: readonly OutboundMessage[], o: LeaseKeeperOpti
 /** The error a worker reports for LeaseKeeperOptions.onLost (first ten ids named). */
 export function lostClaimsError(ids: readonly string[]): Error {
   return new Error(`${ids.length} claim(s) lost while their submits were out (another claim took them; the SMSC may get them twice): ${ids.slice(0, 10).join(', ')}`);
+}
+
+/** The error a worker reports for LeaseKeeperOptions.onGiveUp (first ten ids named). */
+export function gaveUpClaimsError(ids: readonly string[]): Error {
+  return new Error(`${ids.length} submit(s) still out after their leases were renewed for the longest hold: given up, their claims lapse and they are sent again (what was written may reach the SMSC twice): ${ids.slice(0, 10).join(', ')}`);
 }

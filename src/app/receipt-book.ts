@@ -76,7 +76,7 @@ export interface TakenReceipt {
  */
 export async function sendBatch(
   o: {
-    egress: Pick<Egress, 'submit'>;
+    egress: Pick<Egress, 'submit' | 'cancel'>;
     outbox: Pick<OutboxStore, 'retryLater' | 'recordStatuses' | 'release'>;
     book: ReceiptBook;
     now(): number;
@@ -87,7 +87,21 @@ export async function sendBatch(
   batch: readonly OutboundMessage[],
 ): Promise<{ updates: StatusUpdate[]; changed: StatusUpdate[]; released: string[]; held: string[] }> {
   const expected: string[] = [];
-  const keeper = o.leases ? keepLeases(batch, { ...o.leases, now: o.now }) : null;
+  // A claim lost, or about to lapse unrenewed: the egress gives its submit up (Egress.cancel), so
+  // that a part still waiting for its turn is not written beside another claim's send.
+  const leases = o.leases;
+  const keeper = leases ? keepLeases(batch, {
+    ...leases,
+    now: o.now,
+    onLost: (ids) => {
+      o.egress.cancel?.(ids);
+      leases.onLost(ids);
+    },
+    onGiveUp: (ids) => {
+      o.egress.cancel?.(ids);
+      leases.onGiveUp?.(ids);
+    },
+  }) : null;
   try {
     let results = await Promise.all(batch.map((m) => o.egress.submit(m).then((r) => {
       if (r.ok && !(r.partIds && r.partIds.length > 1)) {

@@ -13,7 +13,7 @@ import type { JsMsg, ConsumerMessages } from '@nats-io/jetstream';
 import type { AppContext } from '../app/context.js';
 import type { Egress } from '../ports/egress.js';
 import { ReceiptBook, recallFrom, sendBatch } from '../app/receipt-book.js';
-import { lostClaimsError } from '../app/lease-keeper.js';
+import { gaveUpClaimsError, lostClaimsError } from '../app/lease-keeper.js';
 import { within } from '../app/within.js';
 import type { Bus } from './nats.js';
 import type { MtHandOver } from './subjects.js';
@@ -193,6 +193,7 @@ export class BusEgressWorker {
       outbox: this.outbox,
       leaseMs: this.t.leaseMs,
       onLost: (ids) => this.report('lease', lostClaimsError(ids)),
+      onGiveUp: (ids) => this.report('lease', gaveUpClaimsError(ids)),
       onError: (e) => this.report('lease', e),
     } }, claimed);
     this.submitted += updates.filter((u) => u.status === 'submitted').length;

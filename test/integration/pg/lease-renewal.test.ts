@@ -89,3 +89,40 @@ test('a submit that fails temporarily after a renewal is retried under the renew
     await h.dispose();
   }
 });
+
+test('a claim lost while its submit waited (its lease ran out unrenewed, another process took it): the egress gives that submit up unwritten, and the other claim stands', { timeout: 60_000 }, async () => {
+  await withTwoPgProcesses(async (h, other) => {
+    const { app, clock } = await appWithQueuedNotifications(h.store, 1);
+    const submitted: string[] = [];
+    const cancelled: string[][] = [];
+    const waiting = new Map<string, (r: SubmitResult) => void>();
+    const egress: Egress = {
+      submit(m) {
+        submitted.push(m.id);
+        return new Promise<SubmitResult>((resolve) => waiting.set(m.id, resolve));
+      },
+      // as the SMPP client does for a part still waiting in its link's queue (Egress.cancel)
+      cancel(ids) {
+        cancelled.push([...ids]);
+        for (const id of ids) waiting.get(id)?.({ ok: false, retry: true, reason: 'submit given up: not sent', stopped: { written: false } });
+      },
+      onReceipt() {}, onMo() {}, async close() {},
+    };
+    // the first renewal comes a second after the claim (wall time): before it, the lease runs out
+    // (simulated time) and the other process claims the message, as after a stalled store
+    const worker = new DeliveryWorker(app.ctx, egress, { pollMs: 20, leaseMs: LEASE, renewEveryMs: 1000 });
+    worker.start();
+    await until(() => submitted.length === 1);
+    clock.advance(LEASE + 1000);
+    const taken = await other.outbox.claim(clock.now(), 10, LEASE);
+    assert.equal(taken.length, 1, 'the lease ran out: the other process takes the message');
+    await until(() => cancelled.length === 1);
+    assert.deepEqual(cancelled, [[taken[0].id]], 'the lost claim\'s submit given up');
+    await until(() => worker.errors.some((e) => e.where === 'lease' && /lost/.test(e.message)));
+    await worker.stop();
+    const [row] = await rowsOf(h.store);
+    assert.equal(Number(row.leased_until), taken[0].leasedUntil, 'the other process\'s claim is left as it took it (no release, no submitted)');
+    assert.equal(row.status, 'accepted');
+    assert.equal(submitted.length, 1, 'nothing more sent from here');
+  });
+});

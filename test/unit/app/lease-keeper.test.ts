@@ -93,3 +93,23 @@ test('renewals stop after maxHoldMs: a submit that never ends does not hold its 
   assert.equal(calls, n, 'no renewal after the hold');
   await k.stop();
 });
+
+test('at the end of the hold the claims still held are given up (once), those lost before are not; a stopped keeper gives up nothing', async () => {
+  let calls = 0;
+  const givenUp: string[][] = [];
+  const batch = [msg('a', 100), msg('b', 100), msg('unclaimed')];
+  const k = keepLeases(batch, {
+    outbox: { async renew(c) { calls++; return c.filter((x) => x.id !== 'b').map((x) => x.id); } },
+    leaseMs: 60_000, now: () => 0, everyMs: 5, maxHoldMs: 100, onLost() {}, onError() {}, onGiveUp: (ids) => givenUp.push(ids),
+  });
+  await until(() => givenUp.length >= 1);
+  await tick(40);
+  assert.ok(calls >= 1);
+  assert.deepEqual(givenUp, [['a']], 'a given up once; b was lost at the first renewal and reported there');
+  await k.stop();
+  const quiet: string[][] = [];
+  const k2 = keepLeases([msg('c', 100)], { outbox: { async renew(c) { return c.map((x) => x.id); } }, leaseMs: 60_000, now: () => 0, everyMs: 5, maxHoldMs: 30, onLost() {}, onError() {}, onGiveUp: (ids) => quiet.push(ids) });
+  await k2.stop();
+  await tick(80);
+  assert.deepEqual(quiet, [], 'the batch ended before the hold did');
+});
