@@ -93,9 +93,9 @@ describe('subscriber, refusal-phrase and simulator reads: response schemas', () 
   });
 
   test('GET /v1/simulator/outbox and /v1/simulator/clock round-trip whole', async () => {
-    const all = await roundTrip('/v1/simulator/outbox', undefined, { messages: g.simulator.outbox() }, '/v1/simulator/outbox');
+    const all = await roundTrip('/v1/simulator/outbox', undefined, { messages: g.simulator.outbox(), count: g.simulator.count }, '/v1/simulator/outbox');
     assert.ok(all.messages.length >= 2);
-    const mine = await roundTrip(`/v1/simulator/outbox?to=${user}`, undefined, { messages: g.simulator.outbox(`+86${user}`) }, '/v1/simulator/outbox');
+    const mine = await roundTrip(`/v1/simulator/outbox?to=${user}`, undefined, { messages: g.simulator.outbox(`+86${user}`), count: g.simulator.count }, '/v1/simulator/outbox');
     assert.ok(mine.messages.length >= 2 && mine.messages.every((m: Json) => m.upstreamId && m.messageId && m.text && m.receivedAt > 0));
     g.clock.advance(90_000);
     const c = await roundTrip('/v1/simulator/clock', undefined, { now: new Date(g.clock.now()).toISOString() }, '/v1/simulator/clock');

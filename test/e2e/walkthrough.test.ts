@@ -22,6 +22,7 @@ describe('walkthrough: onboard, send a code, see it in the simulator', () => {
     const out = await g.http.inject({ method: 'GET', url: '/v1/simulator/outbox?to=%2B8613800138000' });
     const msgs = out.json().messages;
     assert.equal(msgs.length, 1);
+    assert.equal(out.json().count, 1, 'every submit received, as the standalone simulator counts them');
     assert.equal(msgs[0].text, '【示例】您的验证码是123456，5分钟内有效。');
     // the receipt arrives on setImmediate
     await new Promise((r) => setTimeout(r, 20));

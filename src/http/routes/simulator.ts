@@ -53,7 +53,14 @@ export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simu
       tags: ['simulator'], summary: 'What the simulator SMSC received, oldest first (the newest submits it keeps)',
       querystring: { type: 'object', properties: { to: { type: 'string', description: 'Only the submits to this number' } } },
       response: {
-        200: { type: 'object', properties: { messages: { type: 'array', items: delivery } }, required: ['messages'] },
+        200: {
+          type: 'object',
+          properties: {
+            messages: { type: 'array', items: delivery },
+            count: { type: 'integer', description: 'Every submit the simulator received since it started, to any number (the outbox keeps only the newest), as the standalone simulator\'s outbox says' },
+          },
+          required: ['messages', 'count'],
+        },
         422: errorResponse('A `to` that is not a mainland mobile number'),
         '4xx': errorBody,
       },
@@ -66,7 +73,7 @@ export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simu
       if (!n) throw new SmsguardError('invalid_msisdn', 'to is not a mainland China mobile number', {}, 'to');
       to = n;
     }
-    return { messages: simulator.outbox(to) };
+    return { messages: simulator.outbox(to), count: simulator.count };
   });
 
   if (clock) {
