@@ -12,6 +12,7 @@
  */
 import { SmsguardError, type RuleRef, type Why, type WhyId } from '../domain/errors.js';
 import { t, tkOr, type Lang, type TextKey } from './i18n.js';
+import { isRuleId, ruleName, ruleUnverified, unverifiedNote } from './rule-labels.js';
 
 type Said = readonly [zh: string, en: string];
 
@@ -175,13 +176,20 @@ export function importErrorText(lang: Lang, e: SmsguardError): string {
 
 /**
  * Which rule refused, and under which article, as the API's body names them (`rule`, `article`): the
- * person at the form learns what to cite or ask about, and support can match it to the profile. Null
- * for a rejection that names no rule (most bad input), so nothing is added there.
+ * person at the form learns what to cite or ask about, and support can match it to the profile. The
+ * rule by its label with the id in brackets (src/web/rule-labels.ts), the article as the profile
+ * states it, and a note where the profile marks that source unverified:
+ * `依据：商业短信须经用户同意（commercial.consent）— Art. 18 (…)` /
+ * `Rule: commercial messages need the user's consent (commercial.consent) — Art. 18 (…)`.
+ * Null for a rejection that names no rule (most bad input), so nothing is added there.
  */
 export function ruleText(lang: Lang, ref: RuleRef | undefined): string | null {
   if (!ref?.rule) return null;
   const en = lang === 'en';
-  return `${en ? 'Rule: ' : '依据：'}${ref.rule}${ref.article ? ` — ${ref.article}` : ''}`;
+  // A full-width bracket closes the Chinese label, so no space before the dash there.
+  const dash = en || !isRuleId(ref.rule) ? ' — ' : '— ';
+  const article = ref.article ? `${dash}${ref.article}${ruleUnverified(ref) ? unverifiedNote(lang) : ''}` : '';
+  return `${en ? 'Rule: ' : '依据：'}${ruleName(lang, ref.rule)}${article}`;
 }
 
 /** A page's words for a rejection followed by {@link ruleText}, when the rejection names a rule. */

@@ -75,9 +75,9 @@ describe('web pages: refused addresses, gateway-sent candidates, rule and articl
     const sent = { contentProviderId: other.id, kind: 'fine', amountYuan: '', notes: 'x', publicSummary: '' };
     const zh = await g.http.inject({ method: 'POST', url: '/web/credit/entries?lang=zh', headers: { ...FORM, cookie: cookies.regulator }, payload: form(sent) });
     assert.equal(zh.statusCode, 400);
-    assert.match(zh.body, /role="alert"[\s\S]*金额（元）：罚款须填写[^<]*\(invalid_request\) 依据：supervision\.penalties — rule 12/);
+    assert.match(zh.body, /role="alert"[\s\S]*金额（元）：罚款须填写[^<]*\(invalid_request\) 依据：违规罚款（supervision\.penalties）— rule 12 \(RMB 10,000–30,000 for commercial-SMS violations\)<\/div>/);
     const en = await g.http.inject({ method: 'POST', url: '/web/credit/entries?lang=en', headers: { ...FORM, cookie: cookies.regulator }, payload: form(sent) });
-    assert.match(en.body, /role="alert"[\s\S]*Amount \(yuan\): [^<]*\(invalid_request\) Rule: supervision\.penalties — rule 12/);
+    assert.match(en.body, /role="alert"[\s\S]*Amount \(yuan\): [^<]*\(invalid_request\) Rule: fines for violations \(supervision\.penalties\) — rule 12 \(RMB 10,000–30,000 for commercial-SMS violations\)<\/div>/);
     // A rejection without a rule gets no such line.
     const talk = await g.http.inject({ method: 'POST', url: '/web/credit/entries?lang=zh', headers: { ...FORM, cookie: cookies.regulator }, payload: form({ ...sent, kind: 'supervision_talk', notes: '' }) });
     assert.match(talk.body, /role="alert"/);
@@ -91,12 +91,12 @@ describe('web pages: refused addresses, gateway-sent candidates, rule and articl
     const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138602', text: '无法识别的短信' } })).json();
     const close = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act?lang=en`, headers: { ...FORM, cookie: cookies.centre }, payload: 'action=close' });
     assert.equal(close.statusCode, 409, close.body);
-    assert.match(close.body, /role="alert"[\s\S]*\(conflict\) Rule: complaints\.workflow — rule 10/);
+    assert.match(close.body, /role="alert"[\s\S]*\(conflict\) Rule: a complaint case follows its workflow \(complaints\.workflow\) — rule 10/);
 
     // A regulator token limited to another province: the scope's rule and the profile's article.
     const bj = await webCookie(g, (await g.app.auth.createToken('regulator', 'beijing', null, { province: '11' })).token);
     const annual = await g.http.inject({ method: 'GET', url: `/web/reports/annual?contentProviderId=${cp.id}&year=2026`, headers: { cookie: bj } });
     assert.equal(annual.statusCode, 403, annual.body);
-    assert.match(annual.body, /role="alert">企业 [^<]*不在本令牌所限的省份内。 \(forbidden\) 依据：supervision\.province-scope — [^<]+<\/p>/);
+    assert.match(annual.body, /role="alert">企业 [^<]*不在本令牌所限的省份内。 \(forbidden\) 依据：限于一省的监管令牌只涉及本省企业（supervision\.province-scope）— Art\. 3 [^<]+（出处未经原文核实）<\/p>/);
   });
 });

@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SmsguardError, WHY_IDS } from '../../../src/domain/errors.js';
 import { addressErrorText, importErrorText, ruleText, staffErrorText, whyText, withRule } from '../../../src/web/form-errors.js';
+import { CN_2015 } from '../../../src/profiles/cn-2015.js';
+import { CN_2026 } from '../../../src/profiles/cn-2026.js';
 
 test('every reason id reads in both languages, its parameters filled in', () => {
   const params = { min: 1, max: 9, roles: 'admin,regulator', kind: 'opt_out', id: 'cp_x', line: 3, reason: 'Unexpected token', year: 2027, state: 'answered', action: 'close', allowed: 'close,reopen' };
@@ -44,15 +46,35 @@ test('an import line is named by its key, said by its reason, else the complaint
   assert.equal(importErrorText('zh', new SmsguardError('invalid_request', 'reports/0/contentProviderId: something new', {}, 'reports/0/contentProviderId')), 'contentProviderId：reports/0/contentProviderId: something new (invalid_request)');
 });
 
-test('the rule and article that refused follow the words, in the page\'s language; nothing without a rule', () => {
-  assert.equal(ruleText('zh', { rule: 'complaints.workflow', article: 'rule 10' }), '依据：complaints.workflow — rule 10');
-  assert.equal(ruleText('en', { rule: 'recipient.msisdn' }), 'Rule: recipient.msisdn');
+test('the rule that refused is named by its label with its id in brackets, then the article as the profile states it; nothing without a rule', () => {
+  const consent = { rule: 'commercial.consent', article: CN_2015.rules['commercial.consent'].article, profile: 'cn-2015' };
+  assert.equal(ruleText('zh', consent), '依据：商业短信须经用户同意（commercial.consent）— Art. 18 (consent or request of the user)');
+  assert.equal(ruleText('en', consent), "Rule: commercial messages need the user's consent (commercial.consent) — Art. 18 (consent or request of the user)");
+  assert.equal(ruleText('zh', { rule: 'complaints.workflow', article: 'rule 10' }), '依据：投诉案件须按办理流程处理（complaints.workflow）— rule 10');
+  assert.equal(ruleText('en', { rule: 'recipient.msisdn' }), 'Rule: the recipient must be a mainland mobile number (recipient.msisdn)', 'no article: none shown');
   assert.equal(ruleText('en', { article: 'Art. 6' }), null, 'an article without its rule says nothing to match');
   assert.equal(ruleText('zh', {}), null);
+  // An id no table knows (a stored trail of an older gateway) is shown as it is.
   assert.equal(withRule('en', { rule: 'r.x', article: 'Art. 1' }, 'No. (conflict)'), 'No. (conflict) Rule: r.x — Art. 1');
+  assert.equal(ruleText('zh', { rule: 'r.x', article: 'Art. 1' }), '依据：r.x — Art. 1');
   assert.equal(withRule('zh', {}, '不行。 (conflict)'), '不行。 (conflict)');
   // The import's lines carry it too.
-  assert.match(importErrorText('zh', new SmsguardError('invalid_msisdn', 'reports/0/msisdn: not a mainland mobile number', { rule: 'recipient.msisdn' }, 'reports/0/msisdn')), /\(invalid_msisdn\) 依据：recipient\.msisdn$/);
+  assert.match(importErrorText('zh', new SmsguardError('invalid_msisdn', 'reports/0/msisdn: not a mainland mobile number', { rule: 'recipient.msisdn' }, 'reports/0/msisdn')), /\(invalid_msisdn\) 依据：接收号码须为中国大陆手机号码（recipient\.msisdn）$/);
+});
+
+test('an article the profile marks unverified says so in the line; the same rule under a verified article does not', () => {
+  // cn-2026 states commercial.consent by a key phrase of Order 74, unverified; cn-2015 by Art. 18.
+  const c26 = { rule: 'commercial.consent', article: CN_2026.rules['commercial.consent'].article, profile: 'cn-2026' };
+  assert.equal(ruleText('zh', c26), `依据：商业短信须经用户同意（commercial.consent）— ${c26.article}（出处未经原文核实）`);
+  assert.equal(ruleText('en', c26), `Rule: commercial messages need the user's consent (commercial.consent) — ${c26.article} (source not verified in the original)`);
+  assert.doesNotMatch(ruleText('zh', { ...c26, article: CN_2015.rules['commercial.consent'].article, profile: 'cn-2015' })!, /未经/);
+  // cn-2015 marks port separation unverified (a practice and a 2020 draft), and the province scope.
+  assert.match(ruleText('en', { rule: 'port.separation', article: CN_2015.rules['port.separation'].article, profile: 'cn-2015' })!, /\(port\.separation\) — Art\. 18 practice; 2020 draft .*\) \(source not verified in the original\)$/);
+  assert.match(ruleText('zh', { rule: 'supervision.province-scope', article: CN_2015.rules['supervision.province-scope'].article, profile: 'cn-2015' })!, /（出处未经原文核实）$/);
+  // Without the profile's name: the profile that states this article for the rule decides.
+  assert.match(ruleText('en', { rule: 'consent.no-reply', article: CN_2015.rules['consent.no-reply'].article })!, /not verified/);
+  // An article that is not the profile's (the gateway's own wording) is not the profile's to qualify.
+  assert.doesNotMatch(ruleText('en', { rule: 'port.separation', article: 'elsewhere', profile: 'cn-2015' })!, /not verified/);
 });
 
 test('a page address\'s parameter refused for a NUL is named, the NUL itself not repeated', () => {
