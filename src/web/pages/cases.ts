@@ -10,6 +10,7 @@ import { t, tk, tkOr, type Lang } from '../i18n.js';
 import { alertBox, esc, field, fmtDue, fmtTime, textarea } from '../html.js';
 import { measureResultLabel, trailReasonText, verdictNoteText } from '../trail-text.js';
 import { codeLabel } from '../code-labels.js';
+import { ruleLabel, ruleUnverified, unverifiedNote } from '../rule-labels.js';
 
 function deadlineCell(lang: Lang, c: CaseView): string {
   const d = c.deadline;
@@ -71,6 +72,17 @@ function verdictMessage(lang: Lang, v: { code?: string; message?: string }): str
 }
 
 /**
+ * A verdict's rule by its label, as the rejection lines name it, with its id kept (monospaced) for
+ * support; an id without a label (a record of an unknown pipeline shows `#i`) as it is.
+ */
+function verdictRule(lang: Lang, rule: string | undefined): string {
+  if (!rule) return '';
+  const label = ruleLabel(lang, rule);
+  if (label === null) return `<span class="mono">${esc(rule)}</span>`;
+  return lang === 'en' ? `${esc(label)} (<span class="mono">${esc(rule)}</span>)` : `${esc(label)}（<span class="mono">${esc(rule)}</span>）`;
+}
+
+/**
  * A candidate the gateway sent itself (its `purpose`: the confirmation of a 退订, of a consent answer,
  * a complaint's receipt) marked as such before its text: such a message is rarely what was complained
  * about, and without the mark it reads like the provider's own. Empty for a provider's message (null).
@@ -88,7 +100,7 @@ function evidenceSection(lang: Lang, c: CaseDetail): string {
   const consent = ev.consent
     ? `<dl class="facts"><dt>${esc(t(lang, 'consentId'))}</dt><dd class="mono">${esc(ev.consent.id)}</dd><dt>${esc(t(lang, 'consentCategory'))}</dt><dd>${esc(ev.consent.category)}</dd><dt>${esc(t(lang, 'consentGranted'))}</dt><dd>${esc(fmtTime(ev.consent.grantedAt as number))}</dd><dt>${esc(t(lang, 'consentProof'))}</dt><dd>${proofFacts(lang, ev.consent.proof)}</dd></dl>`
     : `<p>${esc(t(lang, 'noConsent'))}</p>`;
-  const verdicts = (ev.verdicts ?? []).map((v) => `<tr><td class="mono">${esc(v.rule ?? '')}</td><td>${esc(v.article ?? '')}</td><td>${esc(v.outcome ? tk(lang, `vo_${v.outcome}`) : '')}</td><td class="mono">${esc(v.code ?? '')}</td><td>${[v.note && esc(verdictNoteText(lang, v.note)), verdictMessage(lang, v)].filter(Boolean).join(' · ')}</td></tr>`).join('');
+  const verdicts = (ev.verdicts ?? []).map((v) => `<tr><td>${verdictRule(lang, v.rule)}</td><td>${esc(v.article ?? '')}${v.rule && ruleUnverified({ rule: v.rule, article: v.article }) ? esc(unverifiedNote(lang)) : ''}</td><td>${esc(v.outcome ? tk(lang, `vo_${v.outcome}`) : '')}</td><td class="mono">${esc(v.code ?? '')}</td><td>${[v.note && esc(verdictNoteText(lang, v.note)), verdictMessage(lang, v)].filter(Boolean).join(' · ')}</td></tr>`).join('');
   const hist = (ev.history ?? []).map((h) => `<li>${esc(tk(lang, `mst_${h.status}`))} · ${esc(fmtTime(h.at))}</li>`).join('');
   return `<section aria-labelledby="ev-h"><h2 id="ev-h">${esc(t(lang, 'evidence'))}</h2>
 <h3>${esc(t(lang, 'matched'))}</h3>
