@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MMAP_BYTES, PAGE_CACHE_KIB } from './tuning.js';
 import { useWalBuffer } from './wal-buffer.js';
+import { foldCategory } from '../category-fold.js';
 
 export type Db = Database.Database;
 
@@ -37,6 +38,9 @@ export function openDatabase(path: string): Db {
 
 /** Applies every migration file not yet applied, each in its own transaction. Returns the versions applied. */
 export function migrate(db: Db): string[] {
+  // SQLite has no Unicode normalisation: migration 100 folds stored categories with the same code
+  // that reads new ones (category-fold.ts), registered on this connection for the migrations' SQL.
+  db.function('smsguard_fold_category', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? foldCategory(v) : v));
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
   const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: string }[]).map((r) => r.version));
   const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
