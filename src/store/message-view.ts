@@ -6,6 +6,7 @@ import type { MessageView } from '../ports/store.js';
 import type { MessageStatus } from '../app/types.js';
 import { isMessageType } from '../domain/message-type.js';
 import { decodeVerdicts, type EncodedVerdicts } from './verdict-codec.js';
+import { foldCategory } from './category-fold.js';
 
 /** The record fields the view needs (both adapters' stored-record types have them). */
 export interface ViewRecord {
@@ -70,7 +71,10 @@ function submissionOf(b: Record<string, unknown>): Submission | null {
   const v = b.verdicts;
   if (!(v === undefined || v === null || (Array.isArray(v) && v.every(isStoredVerdict)) || isEncodedVerdicts(v))) return null;
   return {
-    from: b.from, to: b.to, type: b.type, category: (b.category as string | null | undefined) ?? null, text,
+    // Read as categoryField reads one (NFKC, trimmed): a submission recorded before that folding keeps
+    // `ｐｒｏｍｏ` in its record (records are not rewritten), while its consent was folded to `promo` by
+    // migration 100/091; a held message's release is judged against the consents by this category.
+    from: b.from, to: b.to, type: b.type, category: typeof b.category === 'string' ? foldCategory(b.category) : null, text,
     decision: b.decision as Submission['decision'], segments: (b.segments as number | null | undefined) ?? null,
     clientRef: (b.clientRef as string | null | undefined) ?? null,
     registeredDelivery: b.registeredDelivery === true || b.registeredDelivery === 'failure' ? b.registeredDelivery : false,

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestGateway, onboard, NOON_SHANGHAI } from '../../helpers/gateway.js';
 import { assertChainsHold } from '../../helpers/records.js';
-import { assertFolded, seedBeforeFold, unapplyFold, type RawSql } from '../../helpers/category-migration.js';
+import { assertFolded, seedBeforeFold, unapplyFold, WIDE, type RawSql } from '../../helpers/category-migration.js';
 import type { Db } from '../../../src/store/sqlite/db.js';
 
 const rawSql = (db: Db): RawSql => ({
@@ -55,6 +55,30 @@ test('migration 100 is a no-op on categories already in their one form', async (
     assert.deepEqual(migrate(g.store.db), ['100_category_nfkc']);
     assert.deepEqual(await sql.rows('SELECT default_category FROM smpp_credentials'), [{ default_category: 'Promo' }], 'case is kept');
     assert.deepEqual(await sql.rows('SELECT * FROM category_folds'), []);
+  } finally {
+    await g.close();
+  }
+});
+
+test('a message held before the fold, recorded under ｐｒｏｍｏ, is judged at release by the folded category: the consent promo covers it', async () => {
+  const g = await startTestGateway();
+  try {
+    const cp = await onboard(g);
+    const to = '+8613900139009';
+    const text = '【示例】年终大促全场五折，回T退订';
+    // As the old gateway recorded it: the category as typed, the decision a hold (an early warning).
+    const held = { accepted: false, held: true, pipeline: [], verdicts: [], text, segments: 1, chars: text.length,
+      rejection: { rule: 'content.early-warning', article: '-', profile: 'cn-2015', outcome: 'pass' as const, code: 'held_for_review' as const, message: 'held for review' } };
+    await g.store.messages.decideAndRecord([{ id: 'msg_held_old', candidate: { contentProviderId: cp.id, from: '10690002', toRaw: to, to, text, type: 'commercial', category: WIDE }, channel: 'http', registeredDelivery: false, receivedAt: g.clock.now() }], () => held);
+    const grant = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: to, category: 'promo', frequency: { count: 10, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z', proof: { channel: 'web', reference: 'form-1', capturedAt: '2026-11-01T00:00:00Z' } } });
+    assert.equal(grant.statusCode, 201, grant.body);
+
+    const r = await g.http.inject({ method: 'POST', url: '/v1/review-queue/msg_held_old/release', headers: g.admin, payload: { reason: 'checked' } });
+    assert.equal(r.statusCode, 200, r.body);
+    const v = (await g.http.inject({ method: 'GET', url: '/v1/messages/msg_held_old', headers: cp.auth })).json();
+    assert.equal(v.category, 'promo');
+    const records = await g.store.records.queryRecords({ kind: 'mt', limit: 10 });
+    assert.equal(records.records.find((x) => x.body.category !== undefined)?.body.category, WIDE, 'the record keeps the category as given');
   } finally {
     await g.close();
   }
