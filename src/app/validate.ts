@@ -5,7 +5,7 @@
 import { SmsguardError, type Why } from '../domain/errors.js';
 import { isMessageType } from '../domain/message-type.js';
 import { normalizeMsisdn } from '../domain/msisdn.js';
-import { nfkc } from '../domain/text-fold.js';
+import { categoryForm } from '../domain/text-fold.js';
 import type { Profile } from '../profiles/types.js';
 import type { SubmitInput } from './types.js';
 
@@ -93,7 +93,7 @@ export function str(v: unknown, field: string, opts: { max?: number; min?: numbe
 export function categoryField(v: unknown, field: string): string {
   // Checked as given first (bounds the work of NFKC), then as it will be stored: NFKC may lengthen
   // a string (`㍿` is four characters).
-  const c = nfkc(str(v, field, { min: 1, max: 64 })).trim();
+  const c = categoryForm(str(v, field, { min: 1, max: 64 }));
   if (!c) fail(field, 'must not be blank');
   if (c.length > 64) fail(field, 'must have at most 64 characters', { id: 'too_long', params: { max: 64 } });
   return c;

@@ -10,6 +10,15 @@ export function nfkc(s: string): string {
 }
 
 /**
+ * The one form a category is compared in: NFKC, then trimmed (`ｐｒｏｍｏ`, ` promo ` → `promo`). Read
+ * this way from every caller (categoryField, src/app/validate.ts) and applied to categories stored
+ * before that (src/store/category-fold.ts, the store's migrations).
+ */
+export function categoryForm(s: string): string {
+  return nfkc(s).trim();
+}
+
+/**
  * Folding for keyword replies: Unicode NFKC (full-width → half-width, compatibility forms), upper
  * case, and no white space anywhere (users type `ｔ d`, ` TD `, `退 订`).
  */

@@ -3,16 +3,16 @@
  * trimmed, exactly as `categoryField` (src/app/validate.ts) reads every category given since that
  * folding was introduced. Categories written before it keep the form they were typed in (`ｐｒｏｍｏ`,
  * ` promo `), and categories are compared exactly, so the migrations (SQLite 100, PostgreSQL 091)
- * rewrite them with this. A test (test/unit/store/category-fold.test.ts) holds it equal to
- * `categoryField` on the inputs that matter, so the two cannot drift apart unnoticed.
+ * rewrite them with this. Both read through `categoryForm` (src/domain/text-fold.ts); a test
+ * (test/unit/store/category-fold.test.ts) holds the two equal on the inputs that matter.
  */
-import { nfkc } from '../domain/text-fold.js';
+import { categoryForm } from '../domain/text-fold.js';
 
 /**
  * `category` folded as `categoryField` folds it; a category that would fold to nothing (spaces alone,
  * which `categoryField` refuses and no message can name) is returned as it is rather than blanked.
  */
 export function foldCategory(category: string): string {
-  const c = nfkc(category).trim();
+  const c = categoryForm(category);
   return c === '' ? category : c;
 }
