@@ -15,7 +15,7 @@ import { hostname } from 'node:os';
 import { CommandStatus } from '../pdu/constants.js';
 import { decodePdu, encodePdu } from '../pdu/codec.js';
 import type { SmPdu } from '../pdu/types.js';
-import type { NewSmppDelivery, SmppDeliveryKind, SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
+import type { NewSmppDelivery, SmppDelivery, SmppDeliveryKind, SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
 import { maskMsisdn } from '../../domain/msisdn.js';
 import type { SmppLog } from '../log.js';
 
@@ -49,8 +49,12 @@ export interface ReceiverSlot {
 export interface ProviderDeliveriesOptions {
   store: SmppDeliveryStore;
   now(): number;
-  /** A receiver/transceiver of the provider that can take one more deliver_sm now, least loaded first. */
-  receiver(cpId: string): ReceiverSlot | undefined;
+  /**
+   * A receiver/transceiver of the provider that can take one more deliver_sm now, least loaded first.
+   * `atOnce`: only one that writes it to the wire at once (a free window slot, nothing queued ahead),
+   * for a row claimed from the store: queued behind others it could outlast its lease (see `poll`).
+   */
+  receiver(cpId: string, atOnce?: boolean): ReceiverSlot | undefined;
   /** Free window slots over the provider's receiver binds here (0 when none is bound). */
   room(cpId: string): number;
   /** Providers with a receiver/transceiver bind on this process. */
@@ -58,7 +62,11 @@ export interface ProviderDeliveriesOptions {
   log?: SmppLog;
   /** Undelivered deliver_sm are dropped after this age (default 72 h). */
   maxAgeMs?: number;
-  /** A claimed row stays ours this long (default 60 s; a send takes at most the 10 s response timeout after it leaves). */
+  /**
+   * A claimed row stays ours this long (default 60 s). Must be well over the sessions' response
+   * timeout (10 s): a claimed row is written at once, and then answered, timed out or handed back by
+   * its session's close within that timeout (see `poll`).
+   */
   leaseMs?: number;
   /** Rows are held in memory at most this many while the store cannot be written (default 100,000); past it the oldest tenth goes, logged. */
   maxUnsaved?: number;
@@ -162,6 +170,16 @@ export class ProviderDeliveries {
   /**
    * Sends what the store holds for providers bound here, as far as their windows have room. Runs
    * on a timer and when a receiver binds; one pass at a time.
+   *
+   * A claimed row is leased to this process for `leaseMs` and nothing renews the lease, so the
+   * row must be done with well within it: once the lease ran out another process (or this one, on
+   * another bind) may claim the row and send it too, and the ESME would get it twice. So a claimed
+   * row goes only to a receiver that writes it at once (`receiver(cpId, true)`), in the turn its
+   * claim returned; from there its session settles it within the response timeout (an answer, a
+   * timeout, or the connection's end hands it back: `answered` / `failed`). A row no receiver can
+   * write at once (new events filled the windows while the claim was out) is handed back to the
+   * store as it was, due at once, rather than queued behind others: a slow ESME's queue (up to
+   * `maxReceiverQueue` deliver_sm, drained at window ÷ response time) can outlast any lease.
    */
   poll(): Promise<void> {
     if (this.closed) return Promise.resolve();
@@ -315,14 +333,17 @@ export class ProviderDeliveries {
       this.scheduleRemove();
       await this.removing;
     }
-    const now = this.o.now();
+    let now = this.o.now();
     if (this.o.sharedEvents) await this.share(now);
     const bound = this.o.boundProviders().filter((cp) => this.o.room(cp) > 0);
     if (bound.length === 0) return;
     for (const cpId of await this.o.store.due(bound, now)) {
       const room = this.o.room(cpId);
       if (room <= 0 || this.closed) continue;
+      // the lease counts from the claim itself, not from before the reads above
+      now = this.o.now();
       const rows = await this.o.store.claim({ contentProviderId: cpId, owner: this.owner, now, leaseMs: this.leaseMs, limit: Math.min(room, CLAIM_MAX) });
+      const back: SmppDelivery[] = [];
       for (const row of rows) {
         let pdu: SmPdu;
         try {
@@ -333,10 +354,16 @@ export class ProviderDeliveries {
           continue;
         }
         const ctx: DeliverCtx = { cpId, d: { kind: row.kind, key: row.key, msisdn: row.msisdn, createdAt: row.createdAt, pdu }, attempts: row.attempts, stored: row.id };
-        const r = this.o.receiver(cpId);
+        const r = this.o.receiver(cpId, true);
         if (r) r.send(pdu, ctx);
-        // the bind went while we claimed: hand the row back as it was
-        else await this.o.store.retry(row.id, this.owner, row.dueAt, row.attempts);
+        else back.push(row);
+      }
+      // The bind went, or the windows filled, while we claimed: hand the rows back as they were
+      // (after the sends above, which must not wait for these writes). One that fails stays leased
+      // until its lease runs out, then it is claimed again.
+      for (const row of back) {
+        await this.o.store.retry(row.id, this.owner, row.dueAt, row.attempts)
+          .catch((e: Error) => this.o.log?.('smpp deliveries: claimed row not handed back', { error: e.message }));
       }
     }
   }

@@ -12,7 +12,7 @@ import { decodeText } from '../pdu/text.js';
 import type { BindPdu, DataSmPdu, Pdu, SmPdu } from '../pdu/types.js';
 import { RateLimiter } from '../session/rate-limiter.js';
 import { responseFor } from '../session/responses.js';
-import type { SessionOptions } from '../session/session.js';
+import { DEFAULT_SESSION_OPTIONS, type Session, type SessionOptions } from '../session/session.js';
 import { SmppConnection } from '../transport/connection.js';
 import { smppStatusFor } from '../status-map.js';
 import type { AppEvents, Channel, Principal, ReceiptRequest, SubmitOutcome } from '../../app/types.js';
@@ -153,12 +153,14 @@ export class SmppServer {
     this.deliveries = new ProviderDeliveries({
       store: this.partStore,
       now: this.now,
-      receiver: (cpId) => this.receiver(cpId),
+      receiver: (cpId, atOnce) => this.receiver(cpId, atOnce),
       room: (cpId) => this.room(cpId),
       boundProviders: () => [...this.providers.keys()].filter((cp) => this.receivers(cp).length > 0),
       log: opts.log,
       maxAgeMs: opts.deliveryMaxAgeMs,
       sharedEvents: opts.sharedEvents,
+      // a claimed row is settled within one response timeout of its claim: the lease leaves room to spare
+      leaseMs: Math.max(60_000, 3 * (opts.session?.responseTimeoutMs ?? DEFAULT_SESSION_OPTIONS.responseTimeoutMs)),
     });
     this.unsubscribe.push(opts.app.events.on('messageStatus', (e) => this.onStatus(e)));
     this.unsubscribe.push(opts.app.events.on('heldRejected', (e) => this.onHeldRejected(e)));
@@ -530,10 +532,13 @@ export class SmppServer {
   /**
    * A receiver for one more deliver_sm: least loaded first, round-robin among equals. None when the
    * provider has no receiver here, or every one already has a long queue (a slow ESME): then the
-   * deliver_sm waits in the store rather than in this process's memory.
+   * deliver_sm waits in the store rather than in this process's memory. `atOnce` (a row claimed from
+   * the store, ProviderDeliveries.poll): only a session that writes it now, a window slot free,
+   * nothing queued ahead and a rate token at hand.
    */
-  private receiver(cpId: string): { send(pdu: SmPdu, ctx: DeliverCtx): void } | undefined {
-    const rx = this.receivers(cpId);
+  private receiver(cpId: string, atOnce = false): { send(pdu: SmPdu, ctx: DeliverCtx): void } | undefined {
+    const now = this.now();
+    const rx = this.receivers(cpId).filter((b) => !atOnce || writesAtOnce(b.conn.session, now));
     if (rx.length === 0) return undefined;
     const prov = this.providers.get(cpId)!;
     prov.rr = (prov.rr + 1) % rx.length;
@@ -562,6 +567,11 @@ export class SmppServer {
 export function receiptRequest(registeredDelivery: number): ReceiptRequest {
   const bits = registeredDelivery & 3;
   return bits === 2 ? 'failure' : bits !== 0;
+}
+
+/** True when a deliver_sm handed to `s` now is written at once rather than queued (Session.flush). */
+function writesAtOnce(s: Session<DeliverCtx>, now: number): boolean {
+  return s.hasRoom && s.backlog === 0 && (s.opts.outboundRate?.waitMs(now) ?? 0) === 0;
 }
 
 /** A command_status as a receipt's `err:` field: its hex digits, at least three (0x432 → "432"). */
