@@ -7,6 +7,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
+import type { SmppServerOptions } from '../../../src/smpp/server/server.js';
 import { SmppEsme } from '../../../src/smpp/client/esme.js';
 import { CommandStatus, Tag, parseDlrText, tlvString, type SmPdu } from '../../../src/smpp/pdu/index.js';
 import { SqliteStore } from '../../../src/store/sqlite/index.js';
@@ -33,13 +34,13 @@ interface Harness {
   logs: { msg: string; fields?: Record<string, unknown> }[];
 }
 
-async function harness(deliveries: SmppDeliveryStore, o: { now?: () => number; sharedEvents?: boolean } = {}): Promise<Harness> {
+async function harness(deliveries: SmppDeliveryStore, o: { now?: () => number; sharedEvents?: boolean; session?: SmppServerOptions['session'] } = {}): Promise<Harness> {
   const app = new FakeApp();
   const store = new MemoryCredentials();
   const creds = new SmppCredentials({ store, contentProviderExists: async () => true, now: () => Date.now(), newId: () => `cred_${Math.random()}` });
   await creds.create(admin, 'cp_1', { systemId: 'cp1', password: 'secret1' });
   const logs: Harness['logs'] = [];
-  const server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', deliveries, log: (msg, fields) => logs.push({ msg, fields }), now: o.now, sharedEvents: o.sharedEvents });
+  const server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', deliveries, log: (msg, fields) => logs.push({ msg, fields }), now: o.now, sharedEvents: o.sharedEvents, session: o.session });
   const port = await server.listen(0, '127.0.0.1');
   return { app, server, port, logs };
 }
@@ -116,6 +117,42 @@ describe('smpp deliveries the ESME does not take (SQLite store)', () => {
     assert.match(line, /138\*\*\*\*8002/);
     assert.doesNotMatch(line, /13800138002/);
     await e.close();
+  });
+});
+
+describe('a kept row claimed and sent, then not answered', () => {
+  test('no deliver_sm_resp: back in the store after the response timeout, lease dropped; a disconnect likewise; then delivered', async () => {
+    const store = new SqliteStore(':memory:');
+    const h = await harness(store.smppDeliveries, { session: { responseTimeoutMs: 300 } });
+    const row = () => store.db.prepare("SELECT attempts, owner, lease_until AS leaseUntil FROM smpp_deliveries WHERE key = 'receipt:msg_silent:DELIVRD'").get() as { attempts: number; owner: string | null; leaseUntil: number } | undefined;
+    const esmes: SmppEsme[] = [];
+    try {
+      // no receiver: kept; every send below is of the claimed row
+      h.app.events.emit('messageStatus', receipt('msg_silent'));
+      await waitFor(() => row());
+      let silent = 0;
+      esmes.push(await receiver(h.port, () => (silent++, new Promise<number>(() => undefined))));
+      // sent under a lease, unanswered: after 300 ms the session gives it back, and so does the lease
+      await waitFor(() => (silent >= 1 && row()?.attempts === 1 && row()?.owner === null && row()?.leaseUntil === 0 ? true : undefined));
+      await esmes.pop()!.close();
+      // the next receiver drops its connection on it: back again, lease dropped
+      let cut = 0;
+      const dropper: SmppEsme = await receiver(h.port, () => {
+        cut++;
+        setImmediate(() => dropper.conn.socket.destroy());
+        return new Promise<number>(() => undefined);
+      });
+      esmes.push(dropper);
+      await waitFor(() => (cut >= 1 && row()?.attempts === 2 && row()?.owner === null && row()?.leaseUntil === 0 ? true : undefined));
+      const got: string[] = [];
+      esmes.push(await receiver(h.port, (p) => (got.push(idOf(p)!), 0)));
+      await waitFor(() => (got.includes('msg_silent') ? true : undefined), 8000);
+      await waitFor(async () => ((await store.smppDeliveries.count()) === 0 ? true : undefined));
+    } finally {
+      await Promise.all(esmes.map((e) => e.close().catch(() => undefined)));
+      await h.server.close();
+      await store.close();
+    }
   });
 });
 
