@@ -537,8 +537,9 @@ export class SmppServer {
    * nothing queued ahead and a rate token at hand.
    */
   private receiver(cpId: string, atOnce = false): { send(pdu: SmPdu, ctx: DeliverCtx): void } | undefined {
-    const now = this.now();
-    const rx = this.receivers(cpId).filter((b) => !atOnce || writesAtOnce(b.conn.session, now));
+    const all = this.receivers(cpId);
+    // (a receipt on its way from memory, the common case, takes the list as it is)
+    const rx = atOnce ? all.filter((b) => writesAtOnce(b.conn.session, this.now())) : all;
     if (rx.length === 0) return undefined;
     const prov = this.providers.get(cpId)!;
     prov.rr = (prov.rr + 1) % rx.length;
