@@ -6,17 +6,17 @@
 import type { Profile, RuleSource } from './types.js';
 import { CN_2015 } from './cn-2015.js';
 
-const u = (article: string, summary: string): RuleSource => ({ article, summary, unverified: true });
+const u = (article: string, articleZh: string, summary: string): RuleSource => ({ article, articleZh, summary, unverified: true });
 
 const RULES: Record<string, RuleSource> = {
   ...CN_2015.rules,
-  'port.separation': u('Order 74, ports section (“端口…不得用于发送商业性短信息”)', 'A service port must not carry commercial messages.'),
-  'content.no-advertising': u('Order 74, commercial SMS section (“不得在非商业性短信息中夹带广告”)', 'No advertising in non-commercial messages.'),
-  'commercial.consent': u('Order 74, commercial SMS section (“明示同意”)', 'Only explicit consent counts.'),
-  'consent.proof': u('Order 74, commercial SMS section (“同意的证明材料”)', 'The sender holds proof of consent and hands it over for review.'),
-  'consent.no-reply': u('Order 74 (“明示同意”): silence is never consent', 'No reply is never consent.'),
-  'records.retention': u('Order 74, records section (“至少保存六个月”, one source)', 'Records are kept at least six months.'),
-  'supervision.province-scope': u('Order 74, general provisions (“省、自治区、直辖市通信管理局…本行政区域内”) and supervision section (“监督检查”)', CN_2015.rules['supervision.province-scope'].summary),
+  'port.separation': u('Order 74, ports section (“端口…不得用于发送商业性短信息”)', '工信部令第74号，端口部分（“端口…不得用于发送商业性短信息”）', 'A service port must not carry commercial messages.'),
+  'content.no-advertising': u('Order 74, commercial SMS section (“不得在非商业性短信息中夹带广告”)', '工信部令第74号，商业性短信息部分（“不得在非商业性短信息中夹带广告”）', 'No advertising in non-commercial messages.'),
+  'commercial.consent': u('Order 74, commercial SMS section (“明示同意”)', '工信部令第74号，商业性短信息部分（“明示同意”）', 'Only explicit consent counts.'),
+  'consent.proof': u('Order 74, commercial SMS section (“同意的证明材料”)', '工信部令第74号，商业性短信息部分（“同意的证明材料”）', 'The sender holds proof of consent and hands it over for review.'),
+  'consent.no-reply': u('Order 74 (“明示同意”): silence is never consent', '工信部令第74号（“明示同意”）：未回复绝不视为同意', 'No reply is never consent.'),
+  'records.retention': u('Order 74, records section (“至少保存六个月”, one source)', '工信部令第74号，记录部分（“至少保存六个月”，仅一处来源）', 'Records are kept at least six months.'),
+  'supervision.province-scope': u('Order 74, general provisions (“省、自治区、直辖市通信管理局…本行政区域内”) and supervision section (“监督检查”)', '工信部令第74号，总则（“省、自治区、直辖市通信管理局…本行政区域内”）及监督检查部分（“监督检查”）', CN_2015.rules['supervision.province-scope'].summary),
 };
 
 export const CN_2026: Profile = {
@@ -26,15 +26,15 @@ export const CN_2026: Profile = {
   rules: RULES,
   params: {
     ...CN_2015.params,
-    consentReplyWindowHours: { value: 48, article: RULES['consent.no-reply'].article, basis: 'practice', unverified: true },
-    noReplyMeansRefusal: { value: true, article: RULES['consent.no-reply'].article, basis: 'law', unverified: true },
-    explicitConsentOnly: { value: true, article: RULES['commercial.consent'].article, basis: 'law', unverified: true },
-    consentProofRequired: { value: true, article: RULES['consent.proof'].article, basis: 'law', unverified: true },
-    noAdvertisingInNonCommercial: { value: true, article: RULES['content.no-advertising'].article, basis: 'law', unverified: true },
-    portSeparation: { value: true, article: RULES['port.separation'].article, basis: 'law', unverified: true },
-    retentionMonths: { value: 6, article: RULES['records.retention'].article, basis: 'law', unverified: true },
-    subscriptionRetentionMonths: { value: 6, article: 'Order 74, records section (subscription records after the relationship ends)', basis: 'law', unverified: true },
-    complaintForwardWorkingDays: { value: 5, article: 'Order 74, complaints section (not read in the original)', basis: 'law', unverified: true },
-    complaintAnswerWorkingDays: { value: 15, article: 'Order 74, complaints section (not read in the original)', basis: 'law', unverified: true },
+    consentReplyWindowHours: { value: 48, article: RULES['consent.no-reply'].article, articleZh: RULES['consent.no-reply'].articleZh, basis: 'practice', unverified: true },
+    noReplyMeansRefusal: { value: true, article: RULES['consent.no-reply'].article, articleZh: RULES['consent.no-reply'].articleZh, basis: 'law', unverified: true },
+    explicitConsentOnly: { value: true, article: RULES['commercial.consent'].article, articleZh: RULES['commercial.consent'].articleZh, basis: 'law', unverified: true },
+    consentProofRequired: { value: true, article: RULES['consent.proof'].article, articleZh: RULES['consent.proof'].articleZh, basis: 'law', unverified: true },
+    noAdvertisingInNonCommercial: { value: true, article: RULES['content.no-advertising'].article, articleZh: RULES['content.no-advertising'].articleZh, basis: 'law', unverified: true },
+    portSeparation: { value: true, article: RULES['port.separation'].article, articleZh: RULES['port.separation'].articleZh, basis: 'law', unverified: true },
+    retentionMonths: { value: 6, article: RULES['records.retention'].article, articleZh: RULES['records.retention'].articleZh, basis: 'law', unverified: true },
+    subscriptionRetentionMonths: { value: 6, article: 'Order 74, records section (subscription records after the relationship ends)', articleZh: '工信部令第74号，记录部分（服务关系终止后的订阅记录）', basis: 'law', unverified: true },
+    complaintForwardWorkingDays: { value: 5, article: 'Order 74, complaints section (not read in the original)', articleZh: '工信部令第74号，投诉部分（未查阅原文）', basis: 'law', unverified: true },
+    complaintAnswerWorkingDays: { value: 15, article: 'Order 74, complaints section (not read in the original)', articleZh: '工信部令第74号，投诉部分（未查阅原文）', basis: 'law', unverified: true },
   },
 };

@@ -11,6 +11,11 @@ export interface Param<T> {
   value: T;
   /** The article, or the section and key phrase where the number is not known. */
   article: string;
+  /**
+   * The same source in Chinese, for the Chinese web pages (`第十八条（用户同意或请求）`). Saying what
+   * {@link article} says, no more; the API, its schema and SMPP keep the English `article`.
+   */
+  articleZh?: string;
   /** `law` = the regulation's text; `practice` = vendor or carrier default, not law. */
   basis: 'law' | 'draft' | 'practice';
   /** True when the source was not read in the original (see shared/REGULATION.md). */
@@ -69,6 +74,8 @@ export interface ProfileParams {
 /** A rule the pipeline enforces or the app records, with its source in this edition. */
 export interface RuleSource {
   article: string;
+  /** {@link article} in Chinese, for the Chinese web pages only (see {@link Param.articleZh}). */
+  articleZh?: string;
   /** One line: what the rule asks. */
   summary: string;
   unverified?: boolean;
