@@ -12,7 +12,7 @@
  */
 import { SmsguardError, type RuleRef, type Why, type WhyId } from '../domain/errors.js';
 import { t, tkOr, type Lang, type TextKey } from './i18n.js';
-import { isRuleId, ruleName, ruleUnverified, unverifiedNote } from './rule-labels.js';
+import { isRuleId, ruleArticle, ruleName, ruleUnverified, unverifiedNote } from './rule-labels.js';
 
 type Said = readonly [zh: string, en: string];
 
@@ -178,9 +178,11 @@ export function importErrorText(lang: Lang, e: SmsguardError): string {
  * Which rule refused, and under which article, as the API's body names them (`rule`, `article`): the
  * person at the form learns what to cite or ask about, and support can match it to the profile. The
  * rule by its label with the id in brackets (src/web/rule-labels.ts), the article as the profile
- * states it, and a note where the profile marks that source unverified:
- * `依据：商业短信须经用户同意（commercial.consent）— Art. 18 (…)` /
+ * states it (on Chinese pages its Chinese, `ruleArticle`; the API's body keeps the English), and a
+ * note where the profile marks that source unverified:
+ * `依据：商业短信须经用户同意（commercial.consent）— 第十八条（用户同意或请求）` /
  * `Rule: commercial messages need the user's consent (commercial.consent) — Art. 18 (…)`.
+ * An article that is not the profile's own for the rule (a use case's, e.g. `rule 10`) is shown as named.
  * Null for a rejection that names no rule (most bad input), so nothing is added there.
  */
 export function ruleText(lang: Lang, ref: RuleRef | undefined): string | null {
@@ -188,7 +190,7 @@ export function ruleText(lang: Lang, ref: RuleRef | undefined): string | null {
   const en = lang === 'en';
   // A full-width bracket closes the Chinese label, so no space before the dash there.
   const dash = en || !isRuleId(ref.rule) ? ' — ' : '— ';
-  const article = ref.article ? `${dash}${ref.article}${ruleUnverified(ref) ? unverifiedNote(lang) : ''}` : '';
+  const article = ref.article ? `${dash}${ruleArticle(lang, ref)}${ruleUnverified(ref) ? unverifiedNote(lang) : ''}` : '';
   return `${en ? 'Rule: ' : '依据：'}${ruleName(lang, ref.rule)}${article}`;
 }
 

@@ -10,7 +10,7 @@
  * test/unit/web/rule-labels.test.ts collects every id the code can name and checks it is listed here.
  */
 import type { RuleRef } from '../domain/errors.js';
-import { PROFILES, type Profile, type ProfileId } from '../profiles/index.js';
+import { PROFILES, type Profile, type ProfileId, type RuleSource } from '../profiles/index.js';
 import type { Lang } from './i18n.js';
 
 type Said = readonly [zh: string, en: string];
@@ -90,20 +90,40 @@ export function ruleName(lang: Lang, rule: string): string {
 }
 
 /**
+ * The profiles whose own source for `ref.rule` is the article `ref` states: the profile named, else any
+ * profile that states this article for the rule. None when the article is not a profile's for that
+ * rule (the gateway's own wording, e.g. `rule 10` for the case workflow), or names no rule or article.
+ */
+function ownSources(ref: RuleRef): { profile: Profile; source: RuleSource }[] {
+  const { rule, article } = ref;
+  if (rule === undefined || article === undefined) return [];
+  const named = ref.profile !== undefined && Object.hasOwn(PROFILES, ref.profile) ? [PROFILES[ref.profile as ProfileId]] : Object.values(PROFILES);
+  return named.flatMap((p) => {
+    const source = Object.hasOwn(p.rules, rule) ? p.rules[rule] : undefined;
+    return source?.article === article ? [{ profile: p, source }] : [];
+  });
+}
+
+/**
  * Whether the profile marks the source of this rule's article unverified (not read in the original,
  * shared/REGULATION.md): the rule itself, or a parameter it sets under the same article. Only when
  * the article shown is the profile's own for that rule (an article from elsewhere is not the
  * profile's to qualify), in the profile named, else in any profile that states this article.
  */
 export function ruleUnverified(ref: RuleRef): boolean {
-  const { rule, article } = ref;
-  if (rule === undefined || article === undefined) return false;
-  const named = ref.profile !== undefined && Object.hasOwn(PROFILES, ref.profile) ? [PROFILES[ref.profile as ProfileId]] : Object.values(PROFILES);
-  return named.some((p: Profile) => {
-    const src = Object.hasOwn(p.rules, rule) ? p.rules[rule] : undefined;
-    if (src?.article !== article) return false;
-    return src.unverified === true || Object.values(p.params).some((x) => x.article === article && x.unverified === true);
-  });
+  return ownSources(ref).some(({ profile, source }) => source.unverified === true || Object.values(profile.params).some((x) => x.article === ref.article && x.unverified === true));
+}
+
+/**
+ * The article as the page's language states it. English pages: as the rejection or trail names it
+ * (the API's `article`, the profile's English). Chinese pages: the profile's Chinese for it
+ * (`articleZh`, e.g. `第十八条（用户同意或请求）`) when the article is the profile's own for that rule,
+ * found as {@link ruleUnverified} finds it; else as named (an article from elsewhere has no Chinese
+ * of the profile's to stand for it). Undefined when there is no article.
+ */
+export function ruleArticle(lang: Lang, ref: RuleRef): string | undefined {
+  if (lang === 'en' || ref.article === undefined) return ref.article;
+  return ownSources(ref).find(({ source }) => source.articleZh !== undefined)?.source.articleZh ?? ref.article;
 }
 
 /** What a line adds after an unverified article (see {@link ruleUnverified}). */

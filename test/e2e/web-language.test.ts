@@ -192,11 +192,12 @@ describe('web pages in the page\'s language', () => {
     assert.match(zh, /<td>每月 10 条中的第 1 条<\/td>/);
     assert.match(zh, /<td>con_[^<]+<\/td>/, 'the consent id as written');
     assert.match(zh, /<td>【示例】<\/td>/, 'the signature as written');
-    assert.match(zh, /<td>Art\. 19 \(port-type messages carry/, 'each rule\'s article, as the message API gives it');
+    assert.match(zh, /<td>第十九条（端口类短信息须标明发送者的真实身份）<\/td>/, 'each rule\'s article, as the profile states it in Chinese');
     for (const raw of ['refusal notice appended', '1/10 per month']) assert.ok(!zh.includes(raw), raw);
     const en = verdicts((await g.http.inject({ method: 'GET', url: `/web/cases/${f.id}?lang=en`, headers: { cookie: cookies.regulator } })).body);
     assert.match(en, /<td>refusal notice appended<\/td>/);
     assert.match(en, /<td>1\/10 per month<\/td>/);
+    assert.match(en, /<td>Art\. 19 \(port-type messages carry/, 'English pages: the article as the message API gives it');
   });
 });
 
@@ -317,10 +318,10 @@ describe('rejections that name no form field, and the rest of the staff pages, i
   test('a province\'s regulator refused another province\'s provider, and an entry published twice, are said in the page\'s language', async () => {
     const add = await g.http.inject({ method: 'POST', url: '/web/credit/entries', headers: { ...FORM, cookie: cookies.beijing }, payload: form({ contentProviderId: cp.id, kind: 'warning' }) });
     assert.equal(add.statusCode, 403);
-    assert.match(alert(add.body), new RegExp(`企业 ${cp.id} 不在本令牌所限的省份内。 \\(forbidden\\) 依据：限于一省的监管令牌只涉及本省企业（supervision\\.province-scope）— Art\\. 3 [^<]+（出处未经原文核实）$`), 'the scope\'s rule and article follow');
+    assert.match(alert(add.body), new RegExp(`企业 ${cp.id} 不在本令牌所限的省份内。 \\(forbidden\\) 依据：限于一省的监管令牌只涉及本省企业（supervision\\.province-scope）— 第三条（[^<]+；第三十条（监督检查）（出处未经原文核实）$`), 'the scope\'s rule and article follow');
     const report = await g.http.inject({ method: 'GET', url: `/web/reports/annual?contentProviderId=${cp.id}&year=2026`, headers: { cookie: cookies.beijing } });
     assert.equal(report.statusCode, 403);
-    assert.match(alert(report.body), /不在本令牌所限的省份内。 \(forbidden\) 依据：限于一省的监管令牌只涉及本省企业（supervision\.province-scope）— [^<]+（出处未经原文核实）$/);
+    assert.match(alert(report.body), /不在本令牌所限的省份内。 \(forbidden\) 依据：限于一省的监管令牌只涉及本省企业（supervision\.province-scope）— 第三条（[^<]+（出处未经原文核实）$/);
     const nobody = await g.http.inject({ method: 'POST', url: '/web/credit/entries', headers: { ...FORM, cookie: cookies.regulator }, payload: form({ contentProviderId: 'cp_nobody', kind: 'warning' }) });
     assert.equal(nobody.statusCode, 404);
     assert.match(alert(nobody.body), /没有已登记的企业 cp_nobody。 \(not_found\)$/);

@@ -252,9 +252,10 @@ describe('web pages: refused forms keep what was typed; refused addresses are pa
     const verdicts = /<table id="verdicts">([\s\S]*?)<\/table>/.exec(zh)?.[1] ?? '';
     assert.match(verdicts, /<th scope="col">规则<\/th><th scope="col">依据条款<\/th><th scope="col">判定<\/th><th scope="col">代码<\/th>/);
     assert.match(verdicts, /<td>通过<\/td>/);
-    // Each rule by its label, its id kept for support; the article as the profile states it.
-    assert.match(verdicts, /<tr><td>商业短信须经用户同意（<span class="mono">commercial\.consent<\/span>）<\/td><td>Art\. 18 \(consent or request of the user\)<\/td>/);
-    assert.match(verdicts, /<tr><td>端口类型须与短信类别相符（<span class="mono">port\.separation<\/span>）<\/td><td>[^<]*2020 draft[^<]*（出处未经原文核实）<\/td>/, 'an article the profile marks unverified says so');
+    // Each rule by its label, its id kept for support; the article as the profile states it, in Chinese.
+    assert.match(verdicts, /<tr><td>商业短信须经用户同意（<span class="mono">commercial\.consent<\/span>）<\/td><td>第十八条（用户同意或请求）<\/td>/);
+    assert.match(verdicts, /<tr><td>端口类型须与短信类别相符（<span class="mono">port\.separation<\/span>）<\/td><td>第十八条[^<]*2020年征求意见稿[^<]*（出处未经原文核实）<\/td>/, 'an article the profile marks unverified says so');
+    assert.doesNotMatch(verdicts, /Art\. \d|practice \(|2020 draft/, 'no English article on the Chinese page');
     assert.doesNotMatch(verdicts, /<td class="mono">[a-z]+\.[a-z-]+<\/td>/, 'no bare rule id');
     assert.ok(!zh.includes('{&quot;'), 'no JSON on the page');
     const en = (await g.http.inject({ method: 'GET', url: `/web/cases/${id}?lang=en`, headers: { cookie: cookies.regulator } })).body;
@@ -264,6 +265,7 @@ describe('web pages: refused forms keep what was typed; refused addresses are pa
     assert.match(en, /<td>passed<\/td>/);
     assert.match(en, /<tr><td>commercial messages need the user&#39;s consent \(<span class="mono">commercial\.consent<\/span>\)<\/td>/);
     assert.match(en, /<td>[^<]*2020 draft[^<]* \(source not verified in the original\)<\/td>/);
+    assert.match(en, /<\/td><td>Art\. 18 \(consent or request of the user\)<\/td>/, 'English pages: the English article');
   });
   test('the site icon is served, not a 404 on every page, and every page names it', async () => {
     const icon = await g.http.inject({ method: 'GET', url: '/favicon.ico' });

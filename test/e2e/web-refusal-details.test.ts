@@ -8,6 +8,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { promotionThenOptOut, startWithTwoProviders, type TestGateway, type Provider } from '../helpers/gateway.js';
 import { FORM, webCookie, form } from '../helpers/web.js';
+import { CN_2015 } from '../../src/profiles/cn-2015.js';
 
 describe('web pages: refused addresses, gateway-sent candidates, rule and article', () => {
   let g: TestGateway;
@@ -97,6 +98,29 @@ describe('web pages: refused addresses, gateway-sent candidates, rule and articl
     const bj = await webCookie(g, (await g.app.auth.createToken('regulator', 'beijing', null, { province: '11' })).token);
     const annual = await g.http.inject({ method: 'GET', url: `/web/reports/annual?contentProviderId=${cp.id}&year=2026`, headers: { cookie: bj } });
     assert.equal(annual.statusCode, 403, annual.body);
-    assert.match(annual.body, /role="alert">企业 [^<]*不在本令牌所限的省份内。 \(forbidden\) 依据：限于一省的监管令牌只涉及本省企业（supervision\.province-scope）— Art\. 3 [^<]+（出处未经原文核实）<\/p>/);
+    const zhArticle = CN_2015.rules['supervision.province-scope'].articleZh!;
+    assert.ok(annual.body.includes(`依据：限于一省的监管令牌只涉及本省企业（supervision.province-scope）— ${zhArticle}（出处未经原文核实）</p>`), annual.body);
+    assert.match(annual.body, /role="alert">企业 [^<]*不在本令牌所限的省份内。 \(forbidden\) 依据：[^<]*— 第三条（[^<]*）；第三十条（监督检查）（出处未经原文核实）<\/p>/, 'the article in Chinese on the Chinese page');
+    const annualEn = await g.http.inject({ method: 'GET', url: `/web/reports/annual?lang=en&contentProviderId=${cp.id}&year=2026`, headers: { cookie: bj } });
+    assert.match(annualEn.body, /\(forbidden\) Rule: [^<]*\(supervision\.province-scope\) — Art\. 3 \([^<]*\(source not verified in the original\)<\/p>/, 'English pages as they were');
+    // The API's body names the article exactly as the profile states it, in English, whatever the pages show.
+    const bjApi = (await g.app.auth.createToken('regulator', 'beijing-api', null, { province: '11' })).token;
+    const refused = await g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: { authorization: `Bearer ${bjApi}` }, payload: { contentProviderId: cp.id, kind: 'warning' } });
+    assert.equal(refused.statusCode, 403, refused.body);
+    const { rule, article, profile } = refused.json().error;
+    assert.deepEqual({ rule, article, profile }, { rule: 'supervision.province-scope', article: CN_2015.rules['supervision.province-scope'].article, profile: 'cn-2015' });
+    assert.doesNotMatch(refused.body, /第[一二三四五六七八九十]+条|工信部令/, 'no Chinese article in the API');
+  });
+
+  test('a compliance rejection through the API keeps the profile\'s English article, as does the message view', async () => {
+    const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to: '13800138603', text: '【示例】新品', type: 'commercial', category: 'promo' } });
+    assert.equal(r.statusCode, 422, r.body);
+    const e = r.json().error;
+    assert.equal(e.code, 'consent_missing');
+    assert.deepEqual({ rule: e.rule, article: e.article, profile: e.profile }, { rule: 'commercial.consent', article: CN_2015.rules['commercial.consent'].article, profile: 'cn-2015' });
+    assert.equal(e.article, 'Art. 18 (consent or request of the user)');
+    const view = await g.http.inject({ method: 'GET', url: `/v1/messages/${r.json().id}`, headers: cp.auth });
+    const failed = view.json().verdicts.find((v: { outcome: string }) => v.outcome === 'fail');
+    assert.equal(failed.article, 'Art. 18 (consent or request of the user)', 'the message view too');
   });
 });

@@ -10,7 +10,7 @@ import { t, tk, tkOr, type Lang } from '../i18n.js';
 import { alertBox, esc, field, fmtDue, fmtTime, textarea } from '../html.js';
 import { measureResultLabel, trailReasonText, verdictNoteText } from '../trail-text.js';
 import { codeLabel } from '../code-labels.js';
-import { ruleLabel, ruleUnverified, unverifiedNote } from '../rule-labels.js';
+import { ruleArticle, ruleLabel, ruleUnverified, unverifiedNote } from '../rule-labels.js';
 
 function deadlineCell(lang: Lang, c: CaseView): string {
   const d = c.deadline;
@@ -93,14 +93,24 @@ function sentBy(lang: Lang, purpose: string | null | undefined): string {
   return `<span class="purpose">${esc(`${t(lang, 'sentByGateway')}${lang === 'en' ? ': ' : '：'}${what}`)}</span><br>`;
 }
 
+/**
+ * A verdict's article in the page's language (on Chinese pages the profile's Chinese for it, found by
+ * the verdict's profile and rule), with the note where the profile marks that source unverified.
+ */
+function verdictArticle(lang: Lang, v: { rule?: string; article?: string; profile?: string }): string {
+  if (!v.rule) return esc(v.article ?? '');
+  const ref = { rule: v.rule, article: v.article, profile: v.profile };
+  return `${esc(ruleArticle(lang, ref) ?? '')}${ruleUnverified(ref) ? esc(unverifiedNote(lang)) : ''}`;
+}
+
 function evidenceSection(lang: Lang, c: CaseDetail): string {
-  const ev = c.evidence as { match?: { id: string; at: number; from: string; text: string; type: string; purpose?: string | null } | null; candidates?: { id: string; at: number; from: string; text: string; score: number; purpose?: string | null }[]; consent?: Record<string, unknown> | null; verdicts?: { rule?: string; article?: string; outcome?: string; code?: string; message?: string; note?: string }[]; history?: { status: string; at: number }[] };
+  const ev = c.evidence as { match?: { id: string; at: number; from: string; text: string; type: string; purpose?: string | null } | null; candidates?: { id: string; at: number; from: string; text: string; score: number; purpose?: string | null }[]; consent?: Record<string, unknown> | null; verdicts?: { rule?: string; article?: string; profile?: string; outcome?: string; code?: string; message?: string; note?: string }[]; history?: { status: string; at: number }[] };
   const m = ev.match;
   const cands = (ev.candidates ?? []).map((x) => `<tr${m && x.id === m.id ? ' aria-current="true"' : ''}><td>${esc(fmtTime(x.at))}</td><td class="mono">${esc(x.from)}</td><td>${sentBy(lang, x.purpose)}${esc(x.text)}</td><td>${esc(x.score)}</td></tr>`).join('');
   const consent = ev.consent
     ? `<dl class="facts"><dt>${esc(t(lang, 'consentId'))}</dt><dd class="mono">${esc(ev.consent.id)}</dd><dt>${esc(t(lang, 'consentCategory'))}</dt><dd>${esc(ev.consent.category)}</dd><dt>${esc(t(lang, 'consentGranted'))}</dt><dd>${esc(fmtTime(ev.consent.grantedAt as number))}</dd><dt>${esc(t(lang, 'consentProof'))}</dt><dd>${proofFacts(lang, ev.consent.proof)}</dd></dl>`
     : `<p>${esc(t(lang, 'noConsent'))}</p>`;
-  const verdicts = (ev.verdicts ?? []).map((v) => `<tr><td>${verdictRule(lang, v.rule)}</td><td>${esc(v.article ?? '')}${v.rule && ruleUnverified({ rule: v.rule, article: v.article }) ? esc(unverifiedNote(lang)) : ''}</td><td>${esc(v.outcome ? tk(lang, `vo_${v.outcome}`) : '')}</td><td class="mono">${esc(v.code ?? '')}</td><td>${[v.note && esc(verdictNoteText(lang, v.note)), verdictMessage(lang, v)].filter(Boolean).join(' · ')}</td></tr>`).join('');
+  const verdicts = (ev.verdicts ?? []).map((v) => `<tr><td>${verdictRule(lang, v.rule)}</td><td>${verdictArticle(lang, v)}</td><td>${esc(v.outcome ? tk(lang, `vo_${v.outcome}`) : '')}</td><td class="mono">${esc(v.code ?? '')}</td><td>${[v.note && esc(verdictNoteText(lang, v.note)), verdictMessage(lang, v)].filter(Boolean).join(' · ')}</td></tr>`).join('');
   const hist = (ev.history ?? []).map((h) => `<li>${esc(tk(lang, `mst_${h.status}`))} · ${esc(fmtTime(h.at))}</li>`).join('');
   return `<section aria-labelledby="ev-h"><h2 id="ev-h">${esc(t(lang, 'evidence'))}</h2>
 <h3>${esc(t(lang, 'matched'))}</h3>

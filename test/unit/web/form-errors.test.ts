@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SmsguardError, WHY_IDS } from '../../../src/domain/errors.js';
 import { addressErrorText, importErrorText, ruleText, staffErrorText, whyText, withRule } from '../../../src/web/form-errors.js';
+import { ruleArticle } from '../../../src/web/rule-labels.js';
 import { CN_2015 } from '../../../src/profiles/cn-2015.js';
 import { CN_2026 } from '../../../src/profiles/cn-2026.js';
 
@@ -48,7 +49,7 @@ test('an import line is named by its key, said by its reason, else the complaint
 
 test('the rule that refused is named by its label with its id in brackets, then the article as the profile states it; nothing without a rule', () => {
   const consent = { rule: 'commercial.consent', article: CN_2015.rules['commercial.consent'].article, profile: 'cn-2015' };
-  assert.equal(ruleText('zh', consent), '依据：商业短信须经用户同意（commercial.consent）— Art. 18 (consent or request of the user)');
+  assert.equal(ruleText('zh', consent), '依据：商业短信须经用户同意（commercial.consent）— 第十八条（用户同意或请求）', 'the Chinese page: the profile\'s Chinese for the article');
   assert.equal(ruleText('en', consent), "Rule: commercial messages need the user's consent (commercial.consent) — Art. 18 (consent or request of the user)");
   assert.equal(ruleText('zh', { rule: 'complaints.workflow', article: 'rule 10' }), '依据：投诉案件须按办理流程处理（complaints.workflow）— rule 10');
   assert.equal(ruleText('en', { rule: 'recipient.msisdn' }), 'Rule: the recipient must be a mainland mobile number (recipient.msisdn)', 'no article: none shown');
@@ -65,7 +66,7 @@ test('the rule that refused is named by its label with its id in brackets, then 
 test('an article the profile marks unverified says so in the line; the same rule under a verified article does not', () => {
   // cn-2026 states commercial.consent by a key phrase of Order 74, unverified; cn-2015 by Art. 18.
   const c26 = { rule: 'commercial.consent', article: CN_2026.rules['commercial.consent'].article, profile: 'cn-2026' };
-  assert.equal(ruleText('zh', c26), `依据：商业短信须经用户同意（commercial.consent）— ${c26.article}（出处未经原文核实）`);
+  assert.equal(ruleText('zh', c26), '依据：商业短信须经用户同意（commercial.consent）— 工信部令第74号，商业性短信息部分（“明示同意”）（出处未经原文核实）');
   assert.equal(ruleText('en', c26), `Rule: commercial messages need the user's consent (commercial.consent) — ${c26.article} (source not verified in the original)`);
   assert.doesNotMatch(ruleText('zh', { ...c26, article: CN_2015.rules['commercial.consent'].article, profile: 'cn-2015' })!, /未经/);
   // cn-2015 marks port separation unverified (a practice and a 2020 draft), and the province scope.
@@ -75,6 +76,28 @@ test('an article the profile marks unverified says so in the line; the same rule
   assert.match(ruleText('en', { rule: 'consent.no-reply', article: CN_2015.rules['consent.no-reply'].article })!, /not verified/);
   // An article that is not the profile's (the gateway's own wording) is not the profile's to qualify.
   assert.doesNotMatch(ruleText('en', { rule: 'port.separation', article: 'elsewhere', profile: 'cn-2015' })!, /not verified/);
+});
+
+test('a Chinese page shows the profile\'s Chinese article, found by the rejection\'s profile and rule; an article that is not the profile\'s own for that rule as it is', () => {
+  // The profile named decides: the same rule reads by Art. 18 in cn-2015 and by Order 74 in cn-2026.
+  const c15 = { rule: 'commercial.consent', article: CN_2015.rules['commercial.consent'].article, profile: 'cn-2015' };
+  const c26 = { rule: 'commercial.consent', article: CN_2026.rules['commercial.consent'].article, profile: 'cn-2026' };
+  assert.equal(ruleArticle('zh', c15), '第十八条（用户同意或请求）');
+  assert.equal(ruleArticle('zh', c26), '工信部令第74号，商业性短信息部分（“明示同意”）');
+  assert.equal(ruleArticle('en', c15), c15.article, 'English pages: the English as the API names it');
+  // A rule cn-2026 takes over from cn-2015 unchanged, named by cn-2026: the same Chinese.
+  assert.equal(ruleArticle('zh', { rule: 'verification.frequency', article: CN_2026.rules['verification.frequency'].article, profile: 'cn-2026' }), '行业惯例（阿里云：每分钟1条、每小时5条、每天10条）');
+  // Without the profile's name: the profile that states this article for the rule.
+  assert.equal(ruleArticle('zh', { rule: 'port.separation', article: CN_2015.rules['port.separation'].article }), CN_2015.rules['port.separation'].articleZh);
+  assert.match(ruleText('zh', { rule: 'port.separation', article: CN_2015.rules['port.separation'].article, profile: 'cn-2015' })!, /（port\.separation）— 第十八条[^—]*2020年征求意见稿[^—]*（出处未经原文核实）$/, 'the unverified note kept');
+  // Fallback: the article is not the profile's own for that rule, or the rule is the gateway's own.
+  assert.equal(ruleArticle('zh', { rule: 'commercial.consent', article: c26.article, profile: 'cn-2015' }), c26.article, 'another edition\'s article for the profile named: as named');
+  assert.equal(ruleArticle('zh', { rule: 'commercial.consent', article: 'Art. 99 (elsewhere)', profile: 'cn-2015' }), 'Art. 99 (elsewhere)');
+  assert.equal(ruleArticle('zh', { rule: 'sender.port-exists', article: CN_2015.rules['commercial.consent'].article, profile: 'cn-2015' }), CN_2015.rules['commercial.consent'].article, 'another rule\'s article: as named');
+  assert.equal(ruleText('zh', { rule: 'supervision.penalties', article: 'rule 12 (RMB 10,000–30,000 for commercial-SMS violations)' }), '依据：违规罚款（supervision.penalties）— rule 12 (RMB 10,000–30,000 for commercial-SMS violations)', 'a use case\'s rule without a profile');
+  assert.equal(ruleText('zh', { rule: 'complaints.workflow', article: 'rule 10', profile: 'cn-2015' }), '依据：投诉案件须按办理流程处理（complaints.workflow）— rule 10');
+  assert.equal(ruleText('zh', { rule: 'commercial.consent', article: c15.article, profile: 'cn-2099' }), '依据：商业短信须经用户同意（commercial.consent）— 第十八条（用户同意或请求）', 'an unknown profile: any profile that states the article');
+  assert.equal(ruleArticle('zh', { rule: 'commercial.consent' }), undefined, 'no article: none');
 });
 
 test('a page address\'s parameter refused for a NUL is named, the NUL itself not repeated', () => {
