@@ -24,7 +24,6 @@ try {
   const gw = startProc(['bench/smpp-gateway.ts', join(dir, 'gw.db'), `smpp://smsguard:pw@127.0.0.1:${sinkPort}?name=sink&window=100`], { env: { HTTP_PORT: '0' }, nodeFlags: SERVER_NODE_FLAGS });
   try {
     const h = await gw.line(/HTTP (\d+) (\S+)/, 60_000);
-    if (process.env.SMSGUARD_BENCH_HTTP_THREAD) h[1] = (await gw.line(/HTTPT (\d+)/, 60_000))[1];
     await gw.line(/READY/, 60_000);
     const body = join(dir, 'body.json');
     writeFileSync(body, JSON.stringify({ from: '10690001', to: '13800138000', text: '【示例】您的订单已发货，请注意查收。', type: 'notification' }));

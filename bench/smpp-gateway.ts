@@ -70,26 +70,6 @@ if (process.env.HTTP_PORT) {
   http = await buildHttpApp({ app });
   await http.listen({ host: '127.0.0.1', port: Number(process.env.HTTP_PORT) });
   process.stdout.write(`HTTP ${(http.server.address() as { port: number }).port} ${cp.apiKey}\n`);
-  if (process.env.SMSGUARD_BENCH_HTTP_THREAD) {
-    const { Worker } = await import('node:worker_threads');
-    const { submitResultJson } = await import('../src/http/submit-results.js');
-    const { HTTP_STATUS } = await import('../src/http/error-map.js');
-    const w = new Worker(process.env.SMSGUARD_BENCH_HTTP_THREAD);
-    const tport = await new Promise<number>((r) => w.once('message', (m: { port: number }) => r(m.port)));
-    let answers: [number, number, Uint8Array][] = [];
-    let sched = false;
-    w.on('message', (items: [number, string | undefined, unknown][]) => {
-      for (const [k, auth, body] of items) {
-        const token = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
-        void app.auth.principalFor(token).then((p) => app.submitMessage(p, body, 'http')).then((o) => {
-          answers.push(o.ok ? [k, 202, submitResultJson(o)] : [k, HTTP_STATUS[o.error.code], Buffer.from(JSON.stringify({ error: o.error }))]);
-        }, (e: Error) => answers.push([k, 500, Buffer.from(JSON.stringify({ error: { code: 'internal', message: e.message } }))])).finally(() => {
-          if (!sched) { sched = true; setImmediate(() => { sched = false; const a = answers; answers = []; w.postMessage(a); }); }
-        });
-      }
-    });
-    process.stdout.write(`HTTPT ${tport}\n`);
-  }
 }
 process.stdout.write(`READY ${port} bench benchpw\n`);
 process.on('SIGTERM', () => {
