@@ -20,6 +20,7 @@ import { addSystemCreditEntry } from './credit.js';
 import { inDateRange, inProvince, providersInProvince } from './records-scope.js';
 import { matchEvidence, providerForSender } from './case-evidence.js';
 import { contentGovernanceOf, type ContentGovernance } from './content-governance.js';
+import { GATEWAY_ARTICLES } from '../domain/gateway-articles.js';
 
 /** Which row of the table a principal acts as. */
 export function actorOf(p: Principal): CaseActor {
@@ -106,7 +107,7 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
     const final = FINAL_STATES.has(c.state);
     const why = final ? `the case is ${c.state}` : `no transition '${action}' from ${c.state}`;
     const allowed = allowedActions(c.state, actor).join(',');
-    throw new SmsguardError('conflict', `${why}; allowed: ${allowed.replace(/,/g, ', ') || 'none'}`, { rule: 'complaints.workflow', article: 'rule 10' }, undefined,
+    throw new SmsguardError('conflict', `${why}; allowed: ${allowed.replace(/,/g, ', ') || 'none'}`, { rule: 'complaints.workflow', article: GATEWAY_ARTICLES.complaints.en }, undefined,
       final ? { id: 'case_final', params: { state: c.state, allowed } } : { id: 'action_not_allowed', params: { action, state: c.state, allowed } });
   }
   if (!t.by.includes(actor)) throw new SmsguardError('forbidden', `'${action}' is for ${t.by.join(', ')}`, {}, undefined, { id: 'action_for_roles', params: { action, roles: t.by.join(',') } });
@@ -237,7 +238,7 @@ async function applyMeasure(ctx: AppContext, c: CaseRow, m: ParsedMeasure, actor
   const detail: Record<string, unknown> = { note: m.note };
   const gov = contentGovernanceOf(ctx);
   if (m.kind === 'opt_out') {
-    await ctx.store.consents.optOut(cpId, c.msisdn, now, 'complaint', { caseId: c.id, reference: c.reference, rule: 'complaints.measure', article: 'rule 10' });
+    await ctx.store.consents.optOut(cpId, c.msisdn, now, 'complaint', { caseId: c.id, reference: c.reference, rule: 'complaints.measure', article: GATEWAY_ARTICLES.complaints.en });
     applied(detail, 'opted_out');
   } else if (m.kind === 'suspend') {
     await ctx.store.directory.setContentProviderStatus(cpId, 'suspended', now, actorId, `complaint ${c.reference}`);

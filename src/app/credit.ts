@@ -13,6 +13,7 @@ import { requireOwnerOrAdmin, requireRole } from './access.js';
 import { storableJson, str } from './validate.js';
 import { inDateRange, inProvince, providersInProvince, requireNowInDateRange, scopeRefusal } from './records-scope.js';
 import { decodeCursor } from '../domain/page-cursor.js';
+import { GATEWAY_ARTICLES } from '../domain/gateway-articles.js';
 
 const REGULATOR_KINDS: readonly CreditKind[] = ['warning', 'fine', 'supervision_talk', 'correction_order', 'note'];
 
@@ -52,7 +53,7 @@ export async function addRegulatorEntry(ctx: AppContext, p: Principal, body: Rec
   let amountYuan: number | null = null;
   if (kind === 'fine') {
     amountYuan = Number(body.amountYuan);
-    if (!Number.isFinite(amountYuan) || amountYuan <= 0 || amountYuan > 1e8) throw new SmsguardError('invalid_request', 'amountYuan: a fine needs a positive amount in yuan', { rule: 'supervision.penalties', article: 'rule 12 (RMB 10,000–30,000 for commercial-SMS violations)' }, 'amountYuan', { id: 'fine_amount' });
+    if (!Number.isFinite(amountYuan) || amountYuan <= 0 || amountYuan > 1e8) throw new SmsguardError('invalid_request', 'amountYuan: a fine needs a positive amount in yuan', { rule: 'supervision.penalties', article: GATEWAY_ARTICLES.penalties.en }, 'amountYuan', { id: 'fine_amount' });
   }
   const notes = body.notes === undefined || body.notes === null || body.notes === '' ? null : str(body.notes, 'notes', { max: 4000 });
   if (kind === 'supervision_talk' && !notes) throw new SmsguardError('invalid_request', 'notes: a supervision talk needs notes', {}, 'notes', { id: 'talk_needs_notes' });

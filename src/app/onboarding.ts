@@ -8,6 +8,7 @@ import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { hashSecret, newSecret } from './secrets.js';
 import { str } from './validate.js';
+import { GATEWAY_ARTICLES } from '../domain/gateway-articles.js';
 
 export async function createContentProvider(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<{ id: string; apiKey: string }> {
   requireRole(p, 'admin');
@@ -15,7 +16,7 @@ export async function createContentProvider(ctx: AppContext, p: Principal, body:
   if (!name) throw new SmsguardError('invalid_request', 'name: must not be blank', {}, 'name');
   const creditCode = str(body.creditCode, 'creditCode', { min: 1, max: 32 });
   if (!isValidCreditCode(creditCode)) {
-    throw new SmsguardError('invalid_credit_code', 'creditCode is not a valid unified social credit code (GB 32100-2015 check character)', { rule: 'registry.credit-code', article: 'Art. 6–7 (access registry); GB 32100-2015' }, 'creditCode');
+    throw new SmsguardError('invalid_credit_code', 'creditCode is not a valid unified social credit code (GB 32100-2015 check character)', { rule: 'registry.credit-code', article: GATEWAY_ARTICLES.registry.en }, 'creditCode');
   }
   const licenseNumber = body.licenseNumber === undefined || body.licenseNumber === null ? null : str(body.licenseNumber, 'licenseNumber', { min: 1, max: 64 });
   const id = ctx.ids.next('cp');

@@ -12,6 +12,7 @@
 import type { RuleRef } from '../domain/errors.js';
 import { PROFILES, type Profile, type ProfileId, type RuleSource } from '../profiles/index.js';
 import type { Lang } from './i18n.js';
+import { gatewayArticleZh } from '../domain/gateway-articles.js';
 
 type Said = readonly [zh: string, en: string];
 
@@ -118,12 +119,13 @@ export function ruleUnverified(ref: RuleRef): boolean {
  * The article as the page's language states it. English pages: as the rejection or trail names it
  * (the API's `article`, the profile's English). Chinese pages: the profile's Chinese for it
  * (`articleZh`, e.g. `第十八条（用户同意或请求）`) when the article is the profile's own for that rule,
- * found as {@link ruleUnverified} finds it; else as named (an article from elsewhere has no Chinese
- * of the profile's to stand for it). Undefined when there is no article.
+ * found as {@link ruleUnverified} finds it; else the Chinese of one of the gateway's own articles
+ * (src/domain/gateway-articles.ts: the registry, complaints, fines); else as named. Undefined when
+ * there is no article.
  */
 export function ruleArticle(lang: Lang, ref: RuleRef): string | undefined {
   if (lang === 'en' || ref.article === undefined) return ref.article;
-  return ownSources(ref).find(({ source }) => source.articleZh !== undefined)?.source.articleZh ?? ref.article;
+  return ownSources(ref).find(({ source }) => source.articleZh !== undefined)?.source.articleZh ?? gatewayArticleZh(ref.article) ?? ref.article;
 }
 
 /** What a line adds after an unverified article (see {@link ruleUnverified}). */

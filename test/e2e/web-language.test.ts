@@ -275,7 +275,7 @@ describe('rejections that name no form field, and the rest of the staff pages, i
       g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act?lang=${lang}`, headers: { ...FORM, ...headers }, payload });
     const early = await act('zh', 'action=close');
     assert.equal(early.statusCode, 409);
-    assert.equal(alert(early.body), '<strong>出错了:</strong> 案件处于“已受理”状态，不能“办结”；现在可进行的操作：转交企业、升级、撤回。 (conflict) 依据：投诉案件须按办理流程处理（complaints.workflow）— rule 10', 'the workflow\'s rule and article follow, as the API body names them');
+    assert.equal(alert(early.body), '<strong>出错了:</strong> 案件处于“已受理”状态，不能“办结”；现在可进行的操作：转交企业、升级、撤回。 (conflict) 依据：投诉案件须按办理流程处理（complaints.workflow）— 要点第10项（投诉与举报）', 'the workflow\'s rule and article follow, as the API body names them');
     const earlyEn = await act('en', 'action=close');
     assert.match(alert(earlyEn.body), /The case is received: “Close” cannot be done now; what can be done now: Forward to provider, Escalate, Withdraw\. \(conflict\) Rule: a complaint case follows its workflow \(complaints\.workflow\) — rule 10$/);
     // The API keeps its sentence.
@@ -285,7 +285,7 @@ describe('rejections that name no form field, and the rest of the staff pages, i
 
     assert.equal((await act('zh', 'action=forward', { cookie: cookies.centre })).statusCode, 303);
     const again = await act('zh', 'action=forward', { cookie: cookies.centre });
-    assert.match(alert(again.body), /案件处于“已转交”状态，不能“转交企业”；现在可进行的操作：升级、撤回。 \(conflict\) 依据：投诉案件须按办理流程处理（complaints\.workflow）— rule 10$/);
+    assert.match(alert(again.body), /案件处于“已转交”状态，不能“转交企业”；现在可进行的操作：升级、撤回。 \(conflict\) 依据：投诉案件须按办理流程处理（complaints\.workflow）— 要点第10项（投诉与举报）$/);
     // Another provider's case: the provider learns it is not its own, in its language.
     const theirs = await act('zh', 'action=investigate', { cookie: cookies.other });
     assert.equal(theirs.statusCode, 403);
@@ -294,7 +294,7 @@ describe('rejections that name no form field, and the rest of the staff pages, i
     assert.equal((await act('zh', 'action=close', { cookie: cookies.centre })).statusCode, 303);
     const closed = await act('zh', 'action=reopen', { cookie: cookies.centre });
     assert.equal(closed.statusCode, 409);
-    assert.match(alert(closed.body), /案件已办结，不能再这样办理；现在可进行的操作：无。 \(conflict\) 依据：投诉案件须按办理流程处理（complaints\.workflow）— rule 10$/);
+    assert.match(alert(closed.body), /案件已办结，不能再这样办理；现在可进行的操作：无。 \(conflict\) 依据：投诉案件须按办理流程处理（complaints\.workflow）— 要点第10项（投诉与举报）$/);
     const rematch = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/evidence`, headers: { ...FORM, ...g.admin }, payload: 'sender=10690001' });
     assert.match(alert(rematch.body), /案件已办结，不能再重新匹配证据。 \(conflict\)$/);
     const missing = await g.http.inject({ method: 'GET', url: '/web/cases/case_nobody', headers: g.admin });
@@ -311,7 +311,7 @@ describe('rejections that name no form field, and the rest of the staff pages, i
     assert.equal((await withdraw()).statusCode, 200);
     const twice = await withdraw();
     assert.equal(twice.statusCode, 409);
-    assert.match(alert(twice.body), /案件已撤回，不能再这样办理；现在可进行的操作：无。 \(conflict\) 依据：投诉案件须按办理流程处理（complaints\.workflow）— rule 10$/);
+    assert.match(alert(twice.body), /案件已撤回，不能再这样办理；现在可进行的操作：无。 \(conflict\) 依据：投诉案件须按办理流程处理（complaints\.workflow）— 要点第10项（投诉与举报）$/);
     assert.match(twice.body, /id="case-state">已撤回</, 'the status is still shown');
   });
 

@@ -76,7 +76,7 @@ describe('web pages: refused addresses, gateway-sent candidates, rule and articl
     const sent = { contentProviderId: other.id, kind: 'fine', amountYuan: '', notes: 'x', publicSummary: '' };
     const zh = await g.http.inject({ method: 'POST', url: '/web/credit/entries?lang=zh', headers: { ...FORM, cookie: cookies.regulator }, payload: form(sent) });
     assert.equal(zh.statusCode, 400);
-    assert.match(zh.body, /role="alert"[\s\S]*金额（元）：罚款须填写[^<]*\(invalid_request\) 依据：违规罚款（supervision\.penalties）— rule 12 \(RMB 10,000–30,000 for commercial-SMS violations\)<\/div>/);
+    assert.match(zh.body, /role="alert"[\s\S]*金额（元）：罚款须填写[^<]*\(invalid_request\) 依据：违规罚款（supervision\.penalties）— 要点第12项（商业性短信息违规：罚款一万元以上三万元以下）<\/div>/);
     const en = await g.http.inject({ method: 'POST', url: '/web/credit/entries?lang=en', headers: { ...FORM, cookie: cookies.regulator }, payload: form(sent) });
     assert.match(en.body, /role="alert"[\s\S]*Amount \(yuan\): [^<]*\(invalid_request\) Rule: fines for violations \(supervision\.penalties\) — rule 12 \(RMB 10,000–30,000 for commercial-SMS violations\)<\/div>/);
     // A rejection without a rule gets no such line.

@@ -51,7 +51,7 @@ test('the rule that refused is named by its label with its id in brackets, then 
   const consent = { rule: 'commercial.consent', article: CN_2015.rules['commercial.consent'].article, profile: 'cn-2015' };
   assert.equal(ruleText('zh', consent), '依据：商业短信须经用户同意（commercial.consent）— 第十八条（用户同意或请求）', 'the Chinese page: the profile\'s Chinese for the article');
   assert.equal(ruleText('en', consent), "Rule: commercial messages need the user's consent (commercial.consent) — Art. 18 (consent or request of the user)");
-  assert.equal(ruleText('zh', { rule: 'complaints.workflow', article: 'rule 10' }), '依据：投诉案件须按办理流程处理（complaints.workflow）— rule 10');
+  assert.equal(ruleText('zh', { rule: 'complaints.workflow', article: 'rule 10' }), '依据：投诉案件须按办理流程处理（complaints.workflow）— 要点第10项（投诉与举报）');
   assert.equal(ruleText('en', { rule: 'recipient.msisdn' }), 'Rule: the recipient must be a mainland mobile number (recipient.msisdn)', 'no article: none shown');
   assert.equal(ruleText('en', { article: 'Art. 6' }), null, 'an article without its rule says nothing to match');
   assert.equal(ruleText('zh', {}), null);
@@ -94,8 +94,8 @@ test('a Chinese page shows the profile\'s Chinese article, found by the rejectio
   assert.equal(ruleArticle('zh', { rule: 'commercial.consent', article: c26.article, profile: 'cn-2015' }), c26.article, 'another edition\'s article for the profile named: as named');
   assert.equal(ruleArticle('zh', { rule: 'commercial.consent', article: 'Art. 99 (elsewhere)', profile: 'cn-2015' }), 'Art. 99 (elsewhere)');
   assert.equal(ruleArticle('zh', { rule: 'sender.port-exists', article: CN_2015.rules['commercial.consent'].article, profile: 'cn-2015' }), CN_2015.rules['commercial.consent'].article, 'another rule\'s article: as named');
-  assert.equal(ruleText('zh', { rule: 'supervision.penalties', article: 'rule 12 (RMB 10,000–30,000 for commercial-SMS violations)' }), '依据：违规罚款（supervision.penalties）— rule 12 (RMB 10,000–30,000 for commercial-SMS violations)', 'a use case\'s rule without a profile');
-  assert.equal(ruleText('zh', { rule: 'complaints.workflow', article: 'rule 10', profile: 'cn-2015' }), '依据：投诉案件须按办理流程处理（complaints.workflow）— rule 10');
+  assert.equal(ruleText('zh', { rule: 'supervision.penalties', article: 'rule 12 (RMB 10,000–30,000 for commercial-SMS violations)' }), '依据：违规罚款（supervision.penalties）— 要点第12项（商业性短信息违规：罚款一万元以上三万元以下）', 'a use case\'s rule without a profile: the gateway\'s own article in Chinese (src/domain/gateway-articles.ts)');
+  assert.equal(ruleText('zh', { rule: 'complaints.workflow', article: 'rule 10', profile: 'cn-2015' }), '依据：投诉案件须按办理流程处理（complaints.workflow）— 要点第10项（投诉与举报）');
   assert.equal(ruleText('zh', { rule: 'commercial.consent', article: c15.article, profile: 'cn-2099' }), '依据：商业短信须经用户同意（commercial.consent）— 第十八条（用户同意或请求）', 'an unknown profile: any profile that states the article');
   assert.equal(ruleArticle('zh', { rule: 'commercial.consent' }), undefined, 'no article: none');
 });
@@ -105,4 +105,10 @@ test('a page address\'s parameter refused for a NUL is named, the NUL itself not
   assert.equal(addressErrorText('zh', e), '地址中的参数“a\uFFFD”含有无法保存的字符（空字符或残缺的 Unicode 字符），请删去后再提交。 (invalid_request)');
   assert.match(addressErrorText('en', e) ?? '', /^The address's parameter “a\uFFFD” holds a character that cannot be stored/);
   assert.equal(addressErrorText('en', new SmsguardError('invalid_request', 'x', {}, 'q')), null, 'without a reason the page says the message');
+});
+
+test('the gateway\'s own articles (named by use cases, not profiles) read in Chinese on Chinese pages, as the API states them on English ones; an unknown article stays as named', () => {
+  assert.equal(ruleText('zh', { rule: 'registry.credit-code', article: 'Art. 6–7 (access registry); GB 32100-2015' }), '依据：企业须有有效的统一社会信用代码（registry.credit-code）— 第六条至第七条（接入登记）；GB 32100-2015');
+  assert.equal(ruleText('en', { rule: 'complaints.workflow', article: 'rule 10' }), 'Rule: a complaint case follows its workflow (complaints.workflow) — rule 10');
+  assert.equal(ruleText('zh', { rule: 'complaints.workflow', article: 'rule 99' }), '依据：投诉案件须按办理流程处理（complaints.workflow）— rule 99');
 });

@@ -1,0 +1,19 @@
+/**
+ * The articles the gateway's own rules cite: rules its use cases name without a profile (the
+ * registry's credit code, the complaint workflow and its measures, fines). In English as the API
+ * states them (`article` in an error body and a record, unchanged), and in Chinese for the web pages
+ * (src/web/rule-labels.ts). "rule N" is the numbered list of shared/REGULATION.md, "Rules a gateway
+ * enforces or records". The profiles' own articles carry their Chinese beside them (`articleZh`).
+ */
+export const GATEWAY_ARTICLES = {
+  registry: { en: 'Art. 6–7 (access registry); GB 32100-2015', zh: '第六条至第七条（接入登记）；GB 32100-2015' },
+  complaints: { en: 'rule 10', zh: '要点第10项（投诉与举报）' },
+  penalties: { en: 'rule 12 (RMB 10,000–30,000 for commercial-SMS violations)', zh: '要点第12项（商业性短信息违规：罚款一万元以上三万元以下）' },
+} as const satisfies Record<string, { en: string; zh: string }>;
+
+const ZH: ReadonlyMap<string, string> = new Map(Object.values(GATEWAY_ARTICLES).map((a) => [a.en, a.zh]));
+
+/** The Chinese of one of the gateway's own articles, by its English; undefined for any other. */
+export function gatewayArticleZh(en: string): string | undefined {
+  return ZH.get(en);
+}
