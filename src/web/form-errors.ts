@@ -12,7 +12,7 @@
  */
 import { SmsguardError, type RuleRef, type Why, type WhyId } from '../domain/errors.js';
 import { t, tkOr, type Lang, type TextKey } from './i18n.js';
-import { isRuleId, ruleArticle, ruleName, ruleUnverified, unverifiedNote } from './rule-labels.js';
+import { articleText, isRuleId, ruleName } from './rule-labels.js';
 
 type Said = readonly [zh: string, en: string];
 
@@ -190,7 +190,7 @@ export function ruleText(lang: Lang, ref: RuleRef | undefined): string | null {
   const en = lang === 'en';
   // A full-width bracket closes the Chinese label, so no space before the dash there.
   const dash = en || !isRuleId(ref.rule) ? ' — ' : '— ';
-  const article = ref.article ? `${dash}${ruleArticle(lang, ref)}${ruleUnverified(ref) ? unverifiedNote(lang) : ''}` : '';
+  const article = ref.article ? `${dash}${articleText(lang, ref)}` : '';
   return `${en ? 'Rule: ' : '依据：'}${ruleName(lang, ref.rule)}${article}`;
 }
 

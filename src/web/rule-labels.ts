@@ -86,8 +86,12 @@ export function ruleLabel(lang: Lang, rule: string): string | null {
  */
 export function ruleName(lang: Lang, rule: string): string {
   const label = ruleLabel(lang, rule);
-  if (label === null) return rule;
-  return lang === 'en' ? `${label} (${rule})` : `${label}（${rule}）`;
+  return label === null ? rule : withId(lang, label, rule);
+}
+
+/** A label with its id after it in the page's brackets: `label (id)`, `label（id）` (both already escaped for HTML where they go there). */
+export function withId(lang: Lang, label: string, id: string): string {
+  return lang === 'en' ? `${label} (${id})` : `${label}（${id}）`;
 }
 
 /**
@@ -126,6 +130,14 @@ export function ruleUnverified(ref: RuleRef): boolean {
 export function ruleArticle(lang: Lang, ref: RuleRef): string | undefined {
   if (lang === 'en' || ref.article === undefined) return ref.article;
   return ownSources(ref).find(({ source }) => source.articleZh !== undefined)?.source.articleZh ?? gatewayArticleZh(ref.article) ?? ref.article;
+}
+
+/**
+ * The article as a rule line or a decision trail shows it: {@link ruleArticle} in the page's language,
+ * then {@link unverifiedNote} where the profile marks its source unverified. Empty when there is none.
+ */
+export function articleText(lang: Lang, ref: RuleRef): string {
+  return `${ruleArticle(lang, ref) ?? ''}${ruleUnverified(ref) ? unverifiedNote(lang) : ''}`;
 }
 
 /** What a line adds after an unverified article (see {@link ruleUnverified}). */

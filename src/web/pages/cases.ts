@@ -10,7 +10,7 @@ import { t, tk, tkOr, type Lang } from '../i18n.js';
 import { alertBox, esc, field, fmtDue, fmtTime, textarea } from '../html.js';
 import { measureResultLabel, trailReasonText, verdictNoteText } from '../trail-text.js';
 import { codeLabel } from '../code-labels.js';
-import { ruleArticle, ruleLabel, ruleUnverified, unverifiedNote } from '../rule-labels.js';
+import { articleText, ruleLabel, withId } from '../rule-labels.js';
 
 function deadlineCell(lang: Lang, c: CaseView): string {
   const d = c.deadline;
@@ -78,8 +78,8 @@ function verdictMessage(lang: Lang, v: { code?: string; message?: string }): str
 function verdictRule(lang: Lang, rule: string | undefined): string {
   if (!rule) return '';
   const label = ruleLabel(lang, rule);
-  if (label === null) return `<span class="mono">${esc(rule)}</span>`;
-  return lang === 'en' ? `${esc(label)} (<span class="mono">${esc(rule)}</span>)` : `${esc(label)}（<span class="mono">${esc(rule)}</span>）`;
+  const id = `<span class="mono">${esc(rule)}</span>`;
+  return label === null ? id : withId(lang, esc(label), id);
 }
 
 /**
@@ -99,8 +99,7 @@ function sentBy(lang: Lang, purpose: string | null | undefined): string {
  */
 function verdictArticle(lang: Lang, v: { rule?: string; article?: string; profile?: string }): string {
   if (!v.rule) return esc(v.article ?? '');
-  const ref = { rule: v.rule, article: v.article, profile: v.profile };
-  return `${esc(ruleArticle(lang, ref) ?? '')}${ruleUnverified(ref) ? esc(unverifiedNote(lang)) : ''}`;
+  return esc(articleText(lang, { rule: v.rule, article: v.article, profile: v.profile }));
 }
 
 function evidenceSection(lang: Lang, c: CaseDetail): string {
