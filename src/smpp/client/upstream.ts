@@ -359,7 +359,7 @@ export class SmppUpstream implements Egress {
       return r;
     } finally {
       this.inflight.delete(msg.id);
-      this.cancelled.delete(msg.id);
+      if (this.cancelled.size > 0) this.cancelled.delete(msg.id);
       this.open.delete(seq);
       // receipts parked while this one ran may now settle (only the front can, and only if it waited for this one)
       const front = this.pending[this.pendingHead];
@@ -395,7 +395,7 @@ export class SmppUpstream implements Egress {
     let written = false;
     while (Date.now() < deadline) {
       if (this.stopping) return { ok: false, retry: true, reason: written ? 'smpp upstream stopping: sent, no answer' : STOPPED_UNSENT.reason, stopped: { written }, ...carried(st) };
-      if (this.cancelled.has(msg.id)) return givenUp(written, st);
+      if (this.cancelled.size > 0 && this.cancelled.has(msg.id)) return givenUp(written, st);
       let link = this.pick(cands, failed);
       if (!link) {
         // every eligible link failed once this round: start the round again after a pause
@@ -412,7 +412,7 @@ export class SmppUpstream implements Egress {
       let moveOn = false;
       for (let i = 0; i < parts.length && !moveOn; i++) {
         if (partIds[i] !== undefined) continue;
-        if (this.stopping || this.cancelled.has(msg.id)) {
+        if (this.stopping || (this.cancelled.size > 0 && this.cancelled.has(msg.id))) {
           moveOn = true;
           break;
         }
