@@ -112,7 +112,15 @@ export const messageView = {
       description: 'Status history, oldest first',
       items: {
         type: 'object',
-        properties: { status: messageStatus, at: { type: 'integer', description: 'Epoch ms' }, detail: { type: 'string' } },
+        properties: {
+          status: messageStatus, at: { type: 'integer', description: 'Epoch ms' }, detail: { type: 'string' },
+          rejection: {
+            type: 'object',
+            description: 'Only on `rejected` of a message stopped in the queue before it was sent (the number refused, the consent was withdrawn or expired, the provider was suspended): the rule that stopped it, as a submission\'s rejection names it',
+            properties: { code: { type: 'string' }, rule: { type: 'string' }, article: { type: 'string' }, profile: { type: 'string' } },
+            required: ['code', 'rule', 'article', 'profile'],
+          },
+        },
         required: ['status', 'at'],
       },
     },

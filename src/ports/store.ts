@@ -5,7 +5,7 @@
  */
 import type { ChainHead, ChainedFields } from '../domain/hash-chain.js';
 import type { MessageType, PortKind } from '../domain/message-type.js';
-import type { Candidate, Decision, Facts, PortFacts } from '../pipeline/types.js';
+import type { Candidate, ConsentFacts, Decision, Facts, PortFacts } from '../pipeline/types.js';
 import type { Channel, MessageStatus, ReceiptRequest } from '../app/types.js';
 import type { ConsentPeriod, ConsentRequestStatus } from '../domain/consent.js';
 import type { PartialSubmit } from './egress.js';
@@ -177,7 +177,8 @@ export interface MessageView {
   /** The profile that decided (verdict articles come from it). */
   profile?: string | null;
   verdicts: { rule: string; outcome: string; code?: string; message?: string; note?: string; article?: string }[];
-  history: { status: MessageStatus | 'held' | 'rejected'; at: number; detail?: string }[];
+  /** `rejection`: a queued message stopped before it was sent (`rejected`), the rule that stopped it. */
+  history: { status: MessageStatus | 'held' | 'rejected'; at: number; detail?: string; rejection?: StatusRejection }[];
   /**
    * Only when records of this message have a damaged or edited body (not a JSON object, or a field
    * of the wrong type): each record's id and its body as stored. What such a record would have given
@@ -202,6 +203,13 @@ export interface OutboundMessage {
   /** Only when read back from the records (ReceiptBook's recall): MessageView.clientPartIds. */
   clientPartIds?: string[];
   /**
+   * A commercial message's category (what its consent covers); absent for every other type. Claims
+   * return it so that what may have changed while the message waited (an opt-out, a withdrawn
+   * consent, the sending hours) is judged again before it is sent (src/app/send-time-check.ts).
+   * Messages queued before migrations 101 (SQLite) / 092 (PostgreSQL) have none.
+   */
+  category?: string;
+  /**
    * Set by a claim (OutboxStore.claim, claimIds): when its lease ends, as the store wrote it. With
    * `id` and `attempts` it names this claim: a later claim of the message, which needs this lease run
    * out, writes a later end. OutboxStore.release and retryLater act only on a claim still standing.
@@ -217,6 +225,11 @@ export interface StatusUpdate {
   status: MessageStatus;
   at: number;
   detail?: string;
+  /**
+   * With `rejected` (a queued message stopped before it was sent): the rule that stopped it, as a
+   * submission's rejection names it. Recorded in the status record and shown in the history.
+   */
+  rejection?: StatusRejection;
   /** The id the upstream SMSC gave the message (with `submitted`). */
   upstreamId?: string;
   /**
@@ -225,6 +238,28 @@ export interface StatusUpdate {
    * every part has one.
    */
   partIds?: string[];
+}
+
+/** Why a queued message was stopped: the stable code, the rule and its article under the profile. */
+export interface StatusRejection {
+  code: string;
+  rule: string;
+  article: string;
+  profile: string;
+}
+
+/**
+ * What may change while a commercial message waits in the queue, read again before it is sent
+ * (ConsentStore.sendTimeFacts): the number's opt-out from the provider (with the signatures the
+ * refusals answered), the do-not-disturb list, and the consent for the category as a decision
+ * reads it (the live one granted last, else the latest expired one, else none; `usedInPeriod` 0:
+ * the allowance was taken when the message was accepted).
+ */
+export interface SendTimeFacts {
+  optedOut: boolean;
+  optOutSignatures?: string[];
+  dnd: boolean;
+  consent: ConsentFacts | null;
 }
 
 export interface ReceiptUpdate {
@@ -440,6 +475,11 @@ export interface ConsentStore {
   lastSignatureSent(contentProviderId: string, msisdn: string, port: string): Promise<string | null>;
   /** Every consent, request, opt-out, relationship and subscription record of one number (optionally one provider's). */
   subscriber(msisdn: string, contentProviderId?: string): Promise<SubscriberData>;
+  /**
+   * For each queued commercial message about to be sent: its SendTimeFacts at `now`, in order. One
+   * call per claimed batch (only its commercial messages).
+   */
+  sendTimeFacts(items: readonly { contentProviderId: string; msisdn: string; category: string }[], now: number): Promise<SendTimeFacts[]>;
 }
 
 export interface MoRecord {

@@ -88,7 +88,10 @@ function submissionOf(b: Record<string, unknown>): Submission | null {
 function statusOf(r: ViewRecord): MessageView['history'][number] | null {
   const b = r.body;
   if (!STATUSES.has(b.status) || !optStr(b.detail)) return null;
-  return b.detail ? { status: b.status as HistoryStatus, at: r.at, detail: b.detail as string } : { status: b.status as HistoryStatus, at: r.at };
+  const e: MessageView['history'][number] = b.detail ? { status: b.status as HistoryStatus, at: r.at, detail: b.detail as string } : { status: b.status as HistoryStatus, at: r.at };
+  // the rule that stopped a queued message (store/status-body.ts), when the record names it whole
+  if (isStr(b.code) && isStr(b.rule) && isStr(b.article) && isStr(b.profile)) e.rejection = { code: b.code, rule: b.rule, article: b.article, profile: b.profile };
+  return e;
 }
 
 /** A damaged body as it is stored: readBody's unreadable text, or the edited object as JSON. */

@@ -16,6 +16,7 @@ import { pipelineId } from '../../src/store/verdict-codec.js';
 import { T0, MIN, HOUR, DAY, cpRow, decision, item, minuteLimit, msisdn, seedProvider, uid } from './fixtures.js';
 import type { SmppDeliveryStore } from '../../src/ports/smpp-deliveries.js';
 import { smppDeliveriesContract } from './smpp-deliveries-contract.js';
+import { sendTimeContract } from './send-time-contract.js';
 
 export interface StoreHandle {
   store: Store;
@@ -1376,6 +1377,10 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
 
     describe('smpp deliveries', () => {
       smppDeliveriesContract(() => h.smppDeliveries);
+    });
+
+    describe('send time', () => {
+      sendTimeContract(() => h.store);
     });
 
     describe('settings', () => {

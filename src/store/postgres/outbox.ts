@@ -13,11 +13,12 @@ import { receiptFromColumn } from '../registered-delivery.js';
 import { partialColumn, partialFromColumn } from '../partial-submit.js';
 import type { PartialSubmit } from '../../ports/egress.js';
 import { betterPartMatch, betterReceiptMatch } from '../receipt-match.js';
+import { statusBody } from '../status-body.js';
 
 /** Statuses after which a message leaves the queue. */
-const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed']);
+const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed', 'rejected']);
 /** Order in which statuses may follow each other; a receipt never moves a message backwards. */
-const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, delivered: 2, undeliverable: 2, expired: 2, rejected_upstream: 2, failed: 2 };
+const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, delivered: 2, undeliverable: 2, expired: 2, rejected_upstream: 2, failed: 2, rejected: 2 };
 
 const Q = queries('outbox', ['claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'renew', 'byUpstream', 'spellingsOnFile', 'pending', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts'] as const);
 
@@ -186,13 +187,8 @@ export class PgOutbox implements OutboxStore {
       r.status = u.status;
       const prev = last.get(u.id);
       last.set(u.id, { ...u, upstreamId: u.upstreamId ?? prev?.upstreamId });
-      const body: Record<string, unknown> = { status: u.status };
-      if (u.detail) body.detail = u.detail;
-      if (u.upstreamId) body.upstreamId = u.upstreamId;
-      if (u.partIds && u.partIds.length > 1) {
-        body.partIds = u.partIds;
-        u.partIds.forEach((pid, i) => fileParts.push([pid, u.id, i, u.partIds!.length, u.at]));
-      }
+      const body = statusBody(u);
+      if (u.partIds && u.partIds.length > 1) u.partIds.forEach((pid, i) => fileParts.push([pid, u.id, i, u.partIds!.length, u.at]));
       recs.push({ id: `${u.id}:${u.status}`, at: u.at, kind: 'status', contentProviderId: r.content_provider_id, msisdn: r.msisdn, ref: u.id, body });
       changed.push(u);
     }

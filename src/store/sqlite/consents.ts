@@ -7,8 +7,9 @@
 import type { Db } from './db.js';
 import type {
   ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, OptOutOptions,
-  RelationshipRow, SubscriberData, SubscriptionEvent,
+  RelationshipRow, SendTimeFacts, SubscriberData, SubscriptionEvent,
 } from '../../ports/store.js';
+import { CommercialFactsReader } from './commercial-facts.js';
 import type { RecordsWriter } from './records-writer.js';
 import { lastSignatureIn, toConsentRow, toEvent, toRequest, type ConsentDb, type RequestDb } from '../consent-rows.js';
 
@@ -240,6 +241,20 @@ export class SqliteConsents implements ConsentStore {
 
   async lastSignatureSent(contentProviderId: string, msisdn: string, port: string): Promise<string | null> {
     return lastSignatureIn(this.records.byMsisdn(msisdn, 'mt'), contentProviderId, port);
+  }
+
+  private facts: CommercialFactsReader | null = null;
+
+  /** ConsentStore.sendTimeFacts: the decision's own facts statement (commercial-facts.ts), per message, in one read transaction. */
+  async sendTimeFacts(items: readonly { contentProviderId: string; msisdn: string; category: string }[], now: number): Promise<SendTimeFacts[]> {
+    if (items.length === 0) return [];
+    const r = (this.facts ??= new CommercialFactsReader(this.db));
+    return this.db.transaction(() => items.map((i) => {
+      const f = r.read(i.contentProviderId, i.msisdn, i.category, now);
+      const out: SendTimeFacts = { optedOut: f.optedOut, dnd: f.dnd, consent: f.consent ? { ...f.consent, usedInPeriod: 0 } : null };
+      if (f.optOutSignatures) out.optOutSignatures = f.optOutSignatures;
+      return out;
+    }))();
   }
 
   async subscriber(msisdn: string, contentProviderId?: string): Promise<SubscriberData> {

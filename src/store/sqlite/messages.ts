@@ -4,7 +4,7 @@
  * can never both take the last allowance, and when the call returns every outcome is committed.
  */
 import type { Db } from './db.js';
-import type { DecidedItem, HeldMessage, HoldResolution, MessageStore, MessageView, SubmissionItem, SystemMessage } from '../../ports/store.js';
+import type { DecidedItem, HeldMessage, HoldResolution, MessageStore, MessageView, OutboundMessage, SubmissionItem, SystemMessage } from '../../ports/store.js';
 import type { Decision, Facts } from '../../pipeline/types.js';
 import type { SqliteDirectory } from './directory.js';
 import type { RecordsWriter } from './records-writer.js';
@@ -38,14 +38,14 @@ export class SqliteMessages implements MessageStore {
       registerPipeline: db.prepare('INSERT INTO pipelines (id, rules) VALUES (?, ?) ON CONFLICT DO NOTHING'),
       pipelineRules: db.prepare('SELECT rules FROM pipelines WHERE id = ?'),
       enqueue: db.prepare(
-        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'accepted', ?)`,
+        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category)
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'accepted', ?, ?)`,
       ),
       // Held messages park in the same table with status 'held': the claim query and the due index
       // only look at 'accepted', so they are never due for egress until released.
       park: db.prepare(
-        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'held', ?)`,
+        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category)
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'held', ?, ?)`,
       ),
       held: db.prepare(
         `SELECT id, content_provider_id, from_port, msisdn, text, registered_delivery, submitted_at FROM message_status
@@ -168,14 +168,18 @@ export class SqliteMessages implements MessageStore {
     // A lone surrogate (valid JSON, no character) as one U+FFFD, one unit as the segments counted it.
     const text = wellFormed(d.text);
     const receipt = receiptColumn(item.registeredDelivery);
+    // a commercial message's category: judged again before it is sent (send-time-check.ts)
+    const category = c.type === 'commercial' ? c.category ?? null : null;
     if (d.held) {
-      this.q.park.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, at, at, at);
+      this.q.park.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, at, at, at, category);
       return;
     }
-    const { lastInsertRowid } = this.q.enqueue.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, at, at, at);
+    const { lastInsertRowid } = this.q.enqueue.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, at, at, at, category);
     // What the outbox's claim would read back from this row (SqliteOutbox.claim, DUE_COLUMNS); the
     // claim that takes it sets its lease end (present from the start: one object shape).
-    this.handed.stage({ due: at, rowid: Number(lastInsertRowid), m: { id: item.id, contentProviderId: c.contentProviderId, from: c.from, to: c.to, text, registeredDelivery: receiptFromColumn(receipt), attempts: 1, submittedAt: at, leasedUntil: 0 } });
+    const m: OutboundMessage = { id: item.id, contentProviderId: c.contentProviderId, from: c.from, to: c.to, text, registeredDelivery: receiptFromColumn(receipt), attempts: 1, submittedAt: at, leasedUntil: 0 };
+    if (category !== null) m.category = category;
+    this.handed.stage({ due: at, rowid: Number(lastInsertRowid), m });
   }
 
   async recordSystemMessage(m: SystemMessage): Promise<void> {
@@ -189,7 +193,7 @@ export class SqliteMessages implements MessageStore {
         ref: m.id,
         body: { from: m.from, to: m.to, type: m.type, category: null, text: m.text, finalText: null, segments: null, decision: 'accepted', code: null, verdicts: null, channel: 'system', purpose: m.purpose, charged: false },
       });
-      this.q.enqueue.run(m.id, m.contentProviderId, m.to, m.from, m.text, 0, m.at, m.at, m.at);
+      this.q.enqueue.run(m.id, m.contentProviderId, m.to, m.from, m.text, 0, m.at, m.at, m.at, null);
     })();
   }
 

@@ -1,0 +1,93 @@
+/**
+ * What the send-time check (src/app/send-time-check.ts) needs from a store, run by the store contract
+ * for each adapter: a queued commercial message's claim carries its category (and only such a
+ * message's), ConsentStore.sendTimeFacts reads the refusal state of the moment, and a queued message
+ * stopped as `rejected` leaves the queue with a status record naming the rule. Call inside a
+ * describe; `get` returns the store of the current test.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ConsentRow, Store } from '../../src/ports/store.js';
+import { T0, MIN, DAY, decision, item, msisdn, seedProvider, uid } from './fixtures.js';
+
+const consent = (cp: string, to: string, o: Partial<ConsentRow> = {}): ConsentRow => ({
+  id: uid('con'), contentProviderId: cp, msisdn: to, category: 'promo', frequency: { count: 10, per: 'week' },
+  grantedAt: T0 - DAY, expiresAt: T0 + 30 * DAY, channel: 'web', proof: { reference: 'ref-1' }, withdrawnAt: null, ...o,
+});
+
+export function sendTimeContract(get: () => Store): void {
+  test('send time: a claim carries a commercial message\'s category, and no other type\'s', async () => {
+    const s = get();
+    const { cp, service, commercial } = await seedProvider(s);
+    const to = msisdn();
+    const promo = item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', text: '【示例】新品上市 拒收请回复R' });
+    const code = item({ cp: cp.id, from: service, to });
+    await s.messages.decideAndRecord([promo, code], () => decision(true));
+    const claimed = await s.outbox.claim(T0 + 1, 10, MIN);
+    const byId = new Map(claimed.map((m) => [m.id, m]));
+    assert.equal(byId.get(promo.id)?.category, 'promo');
+    assert.equal(byId.get(code.id)?.category, undefined);
+    assert.equal('category' in byId.get(code.id)!, false);
+  });
+
+  test('send time: the category survives a retry and a read of the queue from the table', async () => {
+    const s = get();
+    const { cp, commercial } = await seedProvider(s);
+    const promo = item({ cp: cp.id, from: commercial, to: msisdn(), type: 'commercial', category: 'promo', text: '【示例】新品上市 拒收请回复R' });
+    await s.messages.decideAndRecord([promo], () => decision(true));
+    const [m] = await s.outbox.claim(T0 + 1, 10, MIN);
+    await s.outbox.retryLater(m, T0 + 5 * MIN, 'throttled');
+    const [again] = await s.outbox.claim(T0 + 6 * MIN, 10, MIN);
+    assert.equal(again?.id, promo.id);
+    assert.equal(again.category, 'promo');
+  });
+
+  test('send time: facts of the moment: opt-out (with its signatures), DND, the consent live, withdrawn or expired', async () => {
+    const s = get();
+    const { cp } = await seedProvider(s);
+    const [a, b, c, d, e] = [msisdn(), msisdn(), msisdn(), msisdn(), msisdn()];
+    const ca = consent(cp.id, a);
+    await s.consents.grantConsent(ca);
+    await s.consents.grantConsent(consent(cp.id, b));
+    await s.consents.optOut(cp.id, b, T0 + 1, 'sms', { text: 'R' }, { signature: '【示例】', endsRelationship: false });
+    await s.consents.grantConsent(consent(cp.id, c));
+    await s.consents.addDnd([c], T0 + 1, 'admin', 'test');
+    const cd = consent(cp.id, d);
+    await s.consents.grantConsent(cd);
+    assert.equal(await s.consents.withdrawConsent(cd.id, cp.id, T0 + 2, 'http'), true);
+    const ce = consent(cp.id, e, { expiresAt: T0 + MIN });
+    await s.consents.grantConsent(ce);
+    const q = (to: string, category = 'promo') => ({ contentProviderId: cp.id, msisdn: to, category });
+    const f = await s.consents.sendTimeFacts([q(a), q(b), q(c), q(d), q(e), q(a, 'news')], T0 + 2 * MIN);
+    assert.equal(f.length, 6);
+    assert.deepEqual(f[0], { optedOut: false, dnd: false, consent: { id: ca.id, category: 'promo', grantedAt: ca.grantedAt, expiresAt: ca.expiresAt, frequency: ca.frequency, usedInPeriod: 0 } });
+    assert.equal(f[1].optedOut, true);
+    assert.deepEqual(f[1].optOutSignatures, ['【示例】']);
+    assert.equal(f[2].dnd, true);
+    assert.equal(f[2].optedOut, false);
+    assert.equal(f[3].consent, null, 'a withdrawn consent governs nothing');
+    assert.equal(f[4].consent?.id, ce.id, 'an expired one is still named (consent_expired, not consent_missing)');
+    assert.ok(f[4].consent!.expiresAt <= T0 + 2 * MIN);
+    assert.equal(f[5].consent, null, 'another category');
+    assert.deepEqual(await s.consents.sendTimeFacts([], T0), []);
+  });
+
+  test('send time: a queued message stopped as rejected leaves the queue; its record names the rule', async () => {
+    const s = get();
+    const { cp, commercial } = await seedProvider(s);
+    const to = msisdn();
+    const promo = item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', text: '【示例】新品上市 拒收请回复R' });
+    await s.messages.decideAndRecord([promo], () => decision(true));
+    await s.outbox.claim(T0 + 1, 10, MIN);
+    const rejection = { code: 'opted_out', rule: 'commercial.opt-out', article: 'Art. 18', profile: 'cn-2015' };
+    const changed = await s.outbox.recordStatuses([{ id: promo.id, status: 'rejected', at: T0 + 2, detail: 'the number refused commercial messages from this content provider', rejection }]);
+    assert.equal(changed.length, 1);
+    assert.equal(await s.outbox.pendingCount(), 0);
+    assert.deepEqual(await s.outbox.claim(T0 + 2 * MIN, 10, MIN), [], 'not due again after its lease');
+    // final: a later submitted (a late answer) does not move it back
+    assert.equal((await s.outbox.recordStatuses([{ id: promo.id, status: 'submitted', at: T0 + 3, upstreamId: 'x1' }])).length, 0);
+    const v = await s.messages.getMessage(promo.id);
+    assert.equal(v?.status, 'rejected');
+    assert.deepEqual(v?.history.at(-1), { status: 'rejected', at: T0 + 2, detail: 'the number refused commercial messages from this content provider', rejection });
+  });
+}
