@@ -1,4 +1,4 @@
-/** The pure SMPP 3.4 codec: PDUs, TLVs, text codings, UDH, receipts, framing. No I/O. */
+/** The pure SMPP 3.4 codec: PDUs, TLVs, text codings, UDH, receipts, framing, time strings. No I/O. */
 export * from './constants.js';
 export * from './types.js';
 export * from './errors.js';
@@ -9,3 +9,4 @@ export * from './udh.js';
 export * from './dlr.js';
 export * from './frame.js';
 export * from './segment.js';
+export * from './smpp-time.js';
