@@ -25,6 +25,7 @@ import { KeptParts } from './kept-parts.js';
 import { ProviderDeliveries, type DeliverCtx, type Delivery } from './provider-deliveries.js';
 import { Reassembler, type OpenSet, type ReassemblyLimits } from './reassembly.js';
 import { defaultTypeForPortKind, readSubmit, type SubmitFields } from './translate.js';
+import { submitTimesRefusal } from './submit-times.js';
 import { SubmitBatcher } from './batcher.js';
 import type { SmppLog } from '../log.js';
 
@@ -319,6 +320,12 @@ export class SmppServer {
     const f = readSubmit(pdu);
     if (!f) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVESMCLASS));
     if (f.badTlv) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVPARLEN));
+    // schedule_delivery_time / validity_period (data_sm has neither): checked on every part of a
+    // long message before it joins its set, on the server's clock (an ESME's absolute times are real time)
+    if (pdu.command === 'submit_sm') {
+      const refused = submitTimesRefusal(pdu, this.now());
+      if (refused !== undefined) return conn.respond(responseFor(pdu, refused));
+    }
     const cpId = binding.account.contentProviderId;
     if (!f.concat) {
       const text = decodeText(f.octets, f.dataCoding);

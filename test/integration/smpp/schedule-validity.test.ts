@@ -1,0 +1,155 @@
+/**
+ * submit_sm's schedule_delivery_time and validity_period (docs/SMPP.md, "schedule_delivery_time and
+ * validity_period"). They used to be decoded and ignored: a message scheduled for tomorrow went out
+ * at once, a malformed time was accepted. Now a malformed or future schedule is refused
+ * ESME_RINVSCHED, a malformed or past validity ESME_RINVEXPIRY, before anything is decided; each part
+ * of a long message is checked before it joins its set. Times are judged on the server's own clock
+ * (`now`), here set to 2030-01-01 12:00 in UTC+8, years from the real one, so a check on Date.now
+ * would answer the other way. Then the whole gateway: an accepted submit is sent.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
+import { SmppEsme } from '../../../src/smpp/client/esme.js';
+import { CommandStatus, EsmClass, buildConcatUdh, encodeText, smDefaults, type Pdu, type SmPdu } from '../../../src/smpp/pdu/index.js';
+import { MemoryCredentials } from '../../fakes/smpp/memory-credentials.js';
+import { FakeApp } from '../../fakes/smpp/fake-app.js';
+import { startSmppGateway } from '../../fakes/smpp/smpp-gateway.js';
+import { waitFor } from '../../helpers/wait.js';
+
+/** The server's clock: 2030-01-01 04:00 UTC (12:00 in UTC+8), running on from there. */
+const BASE = Date.UTC(2030, 0, 1, 4, 0, 0);
+const T0 = Date.now();
+const serverNow = () => BASE + (Date.now() - T0);
+
+// in UTC+8 (32 quarter hours ahead), as a Chinese ESME writes them
+const YESTERDAY = '291231120000032+';
+const IN_AN_HOUR = '300101130000032+';
+const TOMORROW = '300102120000032+';
+const IN_5_S = '300101120005032+';
+const MALFORMED = ['301301120000032+', '300101120000049+', '3001011200000', '300101120000032?', '30010112000003a+'];
+
+let app: FakeApp;
+let server: SmppServer;
+let port: number;
+
+function sm(o: Partial<SmPdu> = {}, text = 'hello'): SmPdu {
+  const dc = /^[\x20-\x7e]*$/.test(text) ? 0 : 8;
+  return { ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138000', data_coding: dc, short_message: encodeText(text, dc), ...o };
+}
+const status = (r: Pdu) => `0x${r.command_status.toString(16)}`;
+const hex = (n: number) => `0x${n.toString(16)}`;
+
+before(async () => {
+  app = new FakeApp();
+  let id = 0;
+  const creds = new SmppCredentials({ store: new MemoryCredentials(), contentProviderExists: async () => true, now: () => Date.now(), newId: () => `cred_${++id}` });
+  await creds.create({ role: 'admin', actorId: 'admin' }, 'cp_1', { systemId: 'cp1', password: 'secret1' });
+  server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', now: serverNow });
+  port = await server.listen(0, '127.0.0.1');
+});
+after(async () => {
+  await server.close();
+});
+
+async function withEsme(fn: (e: SmppEsme) => Promise<void>): Promise<void> {
+  const e = await SmppEsme.connect({ host: '127.0.0.1', port, systemId: 'cp1', password: 'secret1' });
+  try {
+    await fn(e);
+  } finally {
+    await e.close();
+  }
+}
+
+describe('submit_sm schedule_delivery_time and validity_period', () => {
+  test('a malformed schedule_delivery_time is refused ESME_RINVSCHED (0x61), nothing decided', async () => {
+    await withEsme(async (e) => {
+      const n = app.submissions.length;
+      for (const t of MALFORMED) assert.equal(status(await e.request(sm({ schedule_delivery_time: t }))), hex(0x61), t);
+      assert.equal(CommandStatus.ESME_RINVSCHED, 0x61);
+      assert.equal(app.submissions.length, n, 'none reached the use case');
+    });
+  });
+
+  test('a schedule ahead of the server\'s clock is refused ESME_RINVSCHED: smsguard does not hold messages for later', async () => {
+    await withEsme(async (e) => {
+      const n = app.submissions.length;
+      for (const t of [IN_AN_HOUR, TOMORROW, '000000000100000R', '000001000000000R']) {
+        assert.equal(status(await e.request(sm({ schedule_delivery_time: t }))), hex(CommandStatus.ESME_RINVSCHED), t);
+      }
+      assert.equal(app.submissions.length, n, 'none sent early');
+    });
+  });
+
+  test('a malformed validity_period is refused ESME_RINVEXPIRY (0x62), nothing decided; a bad schedule is named first', async () => {
+    await withEsme(async (e) => {
+      const n = app.submissions.length;
+      for (const t of MALFORMED) assert.equal(status(await e.request(sm({ validity_period: t }))), hex(0x62), t);
+      assert.equal(CommandStatus.ESME_RINVEXPIRY, 0x62);
+      assert.equal(status(await e.request(sm({ schedule_delivery_time: MALFORMED[0], validity_period: MALFORMED[0] }))), hex(0x61));
+      assert.equal(app.submissions.length, n);
+    });
+  });
+
+  test('a validity_period already past on the server\'s clock is refused ESME_RINVEXPIRY', async () => {
+    await withEsme(async (e) => {
+      const n = app.submissions.length;
+      // YESTERDAY is years ahead of the real clock: only the server's clock says it has passed
+      assert.equal(status(await e.request(sm({ validity_period: YESTERDAY }))), hex(CommandStatus.ESME_RINVEXPIRY));
+      assert.equal(status(await e.request(sm({ validity_period: '000000000000000R' }))), hex(CommandStatus.ESME_RINVEXPIRY), 'valid for no time at all');
+      assert.equal(app.submissions.length, n);
+    });
+  });
+
+  test('a past (or a few seconds ahead) schedule and a future validity are accepted and go on to the use case', async () => {
+    await withEsme(async (e) => {
+      const n = app.submissions.length;
+      const ok = [
+        { schedule_delivery_time: YESTERDAY, validity_period: TOMORROW },
+        { schedule_delivery_time: IN_5_S, validity_period: '000001000000000R' },
+        { schedule_delivery_time: '', validity_period: IN_AN_HOUR },
+      ];
+      for (const o of ok) {
+        const r = await e.request(sm(o));
+        assert.equal(status(r), '0x0', JSON.stringify(o));
+        assert.match((r as { message_id: string }).message_id, /^msg_/);
+      }
+      assert.equal(app.submissions.length, n + ok.length, 'each decided');
+    });
+  });
+
+  test('each part of a long message is checked before it joins its set', async () => {
+    await withEsme(async (e) => {
+      const n = app.submissions.length;
+      const part = (seq: number, text: string, o: Partial<SmPdu> = {}) =>
+        sm({ esm_class: EsmClass.UDHI, short_message: Buffer.concat([buildConcatUdh({ ref: 42, total: 2, seq }), encodeText(text, 0)]), ...o });
+      assert.equal(status(await e.request(part(1, 'first half, ', { schedule_delivery_time: IN_AN_HOUR }))), hex(CommandStatus.ESME_RINVSCHED));
+      assert.equal(status(await e.request(part(1, 'first half, '))), '0x0');
+      assert.equal(status(await e.request(part(2, 'second half', { validity_period: YESTERDAY }))), hex(CommandStatus.ESME_RINVEXPIRY), 'the refused part does not complete the set');
+      assert.equal(app.submissions.length, n, 'nothing decided yet');
+      const last = await e.request(part(2, 'second half', { schedule_delivery_time: YESTERDAY, validity_period: TOMORROW }));
+      assert.equal(status(last), '0x0');
+      assert.equal(app.submissions.length, n + 1, 'one decision');
+      assert.equal(app.submissions[n].input.text, 'first half, second half', 'only the accepted parts, once each');
+    });
+  });
+});
+
+describe('submit_sm times through the whole gateway', () => {
+  test('a past schedule and a future validity: recorded and sent to the carrier as any message', async () => {
+    const g = await startSmppGateway();
+    const e = await SmppEsme.connect({ host: '127.0.0.1', port: g.port, systemId: g.systemId, password: g.password });
+    try {
+      // the gateway's server runs on the real clock: 2020 is past, one day relative is ahead
+      const r = await e.request(sm({ schedule_delivery_time: '200101120000032+', validity_period: '000001000000000R' }, '【示例】您的验证码是123456'));
+      assert.equal(status(r), '0x0');
+      await waitFor(() => g.sim.outbox().length === 1 || undefined);
+      assert.equal(g.sim.outbox()[0].text, '【示例】您的验证码是123456');
+      const refused = await e.request(sm({ schedule_delivery_time: '000001000000000R' }, '【示例】明天的提醒'));
+      assert.equal(status(refused), hex(CommandStatus.ESME_RINVSCHED));
+    } finally {
+      await e.close();
+      await g.close();
+    }
+  });
+});

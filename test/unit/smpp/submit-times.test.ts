@@ -1,0 +1,43 @@
+/**
+ * submitTimesRefusal (src/smpp/server/submit-times.ts): the edges the server test does not reach —
+ * a schedule within SCHEDULE_SLACK_MS of now passes, just past it is refused; a validity exactly now
+ * has expired; the schedule is judged before the validity.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SCHEDULE_SLACK_MS, submitTimesRefusal } from '../../../src/smpp/server/submit-times.js';
+import { CommandStatus } from '../../../src/smpp/pdu/constants.js';
+
+const NOW = Date.UTC(2026, 11, 6, 12, 15, 0);
+const times = (schedule_delivery_time: string, validity_period: string) => ({ schedule_delivery_time, validity_period });
+/** `sec` seconds from NOW as a relative time. */
+const rel = (sec: number) => `0000000000${String(sec).padStart(2, '0')}000R`;
+
+test('both unset: passes', () => {
+  assert.equal(submitTimesRefusal(times('', ''), NOW), undefined);
+});
+
+test('a schedule up to the slack ahead is taken as now; past it, refused ESME_RINVSCHED', () => {
+  assert.equal(SCHEDULE_SLACK_MS, 10_000);
+  assert.equal(submitTimesRefusal(times(rel(10), ''), NOW), undefined);
+  assert.equal(submitTimesRefusal(times(rel(11), ''), NOW), CommandStatus.ESME_RINVSCHED);
+  // absolute, tenths count: 12:15:10.0 passes, 12:15:10.1 does not
+  assert.equal(submitTimesRefusal(times('261206121510000+', ''), NOW), undefined);
+  assert.equal(submitTimesRefusal(times('261206121510100+', ''), NOW), CommandStatus.ESME_RINVSCHED);
+  assert.equal(submitTimesRefusal(times('261206201500032+', ''), NOW), undefined, 'now, in UTC+8');
+  assert.equal(submitTimesRefusal(times('200101000000000+', ''), NOW), undefined, 'long past');
+});
+
+test('a validity must still be ahead: exactly now has expired (ESME_RINVEXPIRY), a tenth later passes', () => {
+  assert.equal(submitTimesRefusal(times('', '261206121500000+'), NOW), CommandStatus.ESME_RINVEXPIRY);
+  assert.equal(submitTimesRefusal(times('', '261206121500100+'), NOW), undefined);
+  assert.equal(submitTimesRefusal(times('', rel(1)), NOW), undefined);
+  assert.equal(submitTimesRefusal(times('', '261206071500020-'), NOW), CommandStatus.ESME_RINVEXPIRY, 'now, in UTC−5');
+});
+
+test('malformed: the schedule is named first', () => {
+  assert.equal(submitTimesRefusal(times('x', 'x'), NOW), CommandStatus.ESME_RINVSCHED);
+  assert.equal(submitTimesRefusal(times('', 'x'), NOW), CommandStatus.ESME_RINVEXPIRY);
+  assert.equal(submitTimesRefusal(times(rel(60), 'x'), NOW), CommandStatus.ESME_RINVSCHED, 'a future schedule too');
+  assert.equal(submitTimesRefusal(times('', '261306121500000+'), NOW), CommandStatus.ESME_RINVEXPIRY);
+});
