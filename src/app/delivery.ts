@@ -11,6 +11,7 @@ import type { AppContext } from './context.js';
 import type { OutboundMessage } from '../ports/store.js';
 import { ReceiptBook, recallFrom, sendBatch } from './receipt-book.js';
 import { within } from './within.js';
+import { checkAtSendTime } from './send-time-check.js';
 import { gaveUpClaimsError, lostClaimsError, type LeaseKeeperOptions } from './lease-keeper.js';
 import { CoalescedTask } from '../runtime/coalesced.js';
 
@@ -63,6 +64,7 @@ export class DeliveryWorker {
         this.ctx.events.emit('messageStatus', {
           id: u.id, contentProviderId: m.contentProviderId, status: u.status, at: u.at, from: m.from, to: m.to,
           submittedAt: m.submittedAt, error: u.detail, registeredDelivery: m.registeredDelivery, text: m.text,
+          ...(u.rejection ? { code: u.rejection.code } : {}),
           ...(m.clientPartIds ? { clientPartIds: m.clientPartIds } : {}),
         }),
     });
@@ -195,7 +197,10 @@ export class DeliveryWorker {
   /** One claimed batch: submitted, its retries scheduled, its statuses recorded; failures reported. */
   private async deliver(batch: OutboundMessage[]): Promise<void> {
     try {
-      const { changed } = await sendBatch({ egress: this.egress, outbox: this.ctx.store.outbox, book: this.book, now: () => this.ctx.clock.now(), maxAttempts: this.opts.maxAttempts, leases: this.leaseKeeping() }, batch);
+      const { changed } = await sendBatch({
+        egress: this.egress, outbox: this.ctx.store.outbox, book: this.book, now: () => this.ctx.clock.now(), maxAttempts: this.opts.maxAttempts, leases: this.leaseKeeping(),
+        check: (b) => checkAtSendTime(this.ctx, b, this.ctx.clock.now()),
+      }, batch);
       for (const u of changed) this.book.announce(u);
       this.book.retryEarly();
     } catch (e) {

@@ -18,6 +18,7 @@ import type { Clock } from '../ports/clock.js';
 import type { MessageStatus } from './types.js';
 import { SlotMap } from '../runtime/slot-map.js';
 import { keepLeases, type LeaseKeeperOptions } from './lease-keeper.js';
+import type { SendTimeOutcome } from './send-time-check.js';
 
 /** SMPP message_state names (and common variants) → our status. */
 export function statusFromReceipt(stat: string): MessageStatus {
@@ -83,9 +84,28 @@ export async function sendBatch(
     maxAttempts: number;
     /** Renews the batch's leases while its submits are out (lease-keeper.ts); without it they may run out. */
     leases?: Omit<LeaseKeeperOptions, 'now'>;
+    /**
+     * Judges the batch before anything is sent (send-time-check.ts): what it stops is recorded with
+     * the batch's statuses (in `updates` and `changed`), what it defers is due again later.
+     */
+    check?: (batch: readonly OutboundMessage[]) => Promise<SendTimeOutcome>;
   },
-  batch: readonly OutboundMessage[],
+  claimed: readonly OutboundMessage[],
 ): Promise<{ updates: StatusUpdate[]; changed: StatusUpdate[]; released: string[]; held: string[] }> {
+  let batch = claimed;
+  let stopped: StatusUpdate[] = [];
+  if (o.check) {
+    const c = await o.check(claimed);
+    // as claimed: a deferral after the lease ran out leaves alone a claim taken since
+    for (const d of c.deferred) await o.outbox.retryLater(d.claim, d.dueAt, d.reason);
+    batch = c.send;
+    stopped = c.stopped;
+    // remembered like a sent message: the caller announces its `rejected` (the sender's receipt)
+    if (stopped.length) {
+      const ids = new Set(stopped.map((u) => u.id));
+      for (const m of claimed) if (ids.has(m.id)) o.book.remember(m);
+    }
+  }
   const expected: string[] = [];
   // A claim lost, or about to lapse unrenewed: the egress gives its submit up (Egress.cancel), so
   // that a part still waiting for its turn is not written beside another claim's send.
@@ -130,6 +150,7 @@ export async function sendBatch(
       if (released.length) await o.outbox.release(released);
     }
     const { updates, retries } = outcomesOf(sent, results, o.now(), o.maxAttempts);
+    if (stopped.length) updates.push(...stopped);
     // as claimed: a submit that failed after its lease ran out leaves alone a claim taken since
     for (const r of retries) await o.outbox.retryLater(r.claim, r.dueAt, r.reason, r.partial);
     const retried = new Set(retries.map((r) => r.claim.id));

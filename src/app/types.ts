@@ -106,6 +106,8 @@ export interface AppEvents {
   /** An MT message's status changed (submitted upstream, delivered, failed…). */
   messageStatus: {
     id: string; contentProviderId: string; status: MessageStatus; at: number; from: string; to: string; submittedAt: number; error?: string; registeredDelivery: ReceiptRequest; text: string;
+    /** With `rejected` (stopped in the queue, send-time-check.ts): the code of the rule that stopped it. */
+    code?: string;
     /** Set when the message was read back from its records (a restart since it was submitted): SubmitInput.clientPartIds. */
     clientPartIds?: string[];
   };

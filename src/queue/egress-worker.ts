@@ -13,6 +13,7 @@ import type { JsMsg, ConsumerMessages } from '@nats-io/jetstream';
 import type { AppContext } from '../app/context.js';
 import type { Egress } from '../ports/egress.js';
 import { ReceiptBook, recallFrom, sendBatch } from '../app/receipt-book.js';
+import { checkAtSendTime } from '../app/send-time-check.js';
 import { gaveUpClaimsError, lostClaimsError } from '../app/lease-keeper.js';
 import { within } from '../app/within.js';
 import type { Bus } from './nats.js';
@@ -65,7 +66,7 @@ export class BusEgressWorker {
       recall: recallFrom(ctx.store.messages),
       onError: (where, e) => this.report(where, e),
       announce: (u, m) => {
-        const ev = { id: u.id, contentProviderId: m.contentProviderId, status: u.status, at: u.at, from: m.from, to: m.to, submittedAt: m.submittedAt, error: u.detail, registeredDelivery: m.registeredDelivery, text: m.text, ...(m.clientPartIds ? { clientPartIds: m.clientPartIds } : {}) };
+        const ev = { id: u.id, contentProviderId: m.contentProviderId, status: u.status, at: u.at, from: m.from, to: m.to, submittedAt: m.submittedAt, error: u.detail, registeredDelivery: m.registeredDelivery, text: m.text, ...(m.clientPartIds ? { clientPartIds: m.clientPartIds } : {}), ...(u.rejection ? { code: u.rejection.code } : {}) };
         this.ctx.events.emit('messageStatus', ev);
         // The ESME that wants the receipt may be bound to another process: tell every ingress.
         if (m.registeredDelivery) this.bus.nc.publish(this.bus.names.status, JSON.stringify({ origin: this.member, ev }));
@@ -195,7 +196,7 @@ export class BusEgressWorker {
       onLost: (ids) => this.report('lease', lostClaimsError(ids)),
       onGiveUp: (ids) => this.report('lease', gaveUpClaimsError(ids)),
       onError: (e) => this.report('lease', e),
-    } }, claimed);
+    }, check: (b) => checkAtSendTime(this.ctx, b, this.ctx.clock.now()) }, claimed);
     this.submitted += updates.filter((u) => u.status === 'submitted').length;
     // Ended by a stop, given back to the queue (sendBatch's `released`): acknowledged like a retry,
     // the relay hands it over again (OutboxStore.release clears its hand-over). Not a nak: during

@@ -91,6 +91,19 @@ function hhmm(s: string): number {
   return v;
 }
 
+/**
+ * When the next sending window opens after `now` (a commercial message found outside it while
+ * waiting in the queue is due again then: src/app/send-time-check.ts). The start of the local minute
+ * the window starts at; exact for Asia/Shanghai (no DST), within a DST shift elsewhere, where the
+ * claim then judges the hours again and waits on.
+ */
+export function nextSendingWindow(now: number, q: { start: string; end: string; timeZone: string }): number {
+  const t = localMinutes(now, q.timeZone);
+  const start = hhmm(q.start);
+  const wait = t < start ? start - t : 1440 - t + start;
+  return now - (now % 60_000) + wait * 60_000;
+}
+
 /** Commercial messages only inside the daytime window (vendor/carrier practice). */
 export const withinSendingHours: Stage = {
   rule: 'commercial.quiet-hours',

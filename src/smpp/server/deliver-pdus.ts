@@ -17,6 +17,8 @@ export const RECEIPT_FOR: Partial<Record<MessageStatus, { stat: string; state: n
   expired: { stat: 'EXPIRED', state: MessageState.EXPIRED, err: '002' },
   rejected_upstream: { stat: 'REJECTD', state: MessageState.REJECTED, err: '003' },
   failed: { stat: 'UNDELIV', state: MessageState.UNDELIVERABLE, err: '004' },
+  // stopped in the queue (send-time-check.ts): `err` is the stopping rule's status (server.ts onStatus)
+  rejected: { stat: 'REJECTD', state: MessageState.REJECTED, err: '005' },
 };
 
 /**

@@ -107,7 +107,7 @@ interface PartTag {
  */
 export const REASSEMBLY_LIMITS = { maxSets: 10_000, maxBytes: 64 << 20, maxSetsPerOwner: 1_000, maxBytesPerOwner: 4 << 20 };
 
-const FINAL = new Set(['delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed']);
+const FINAL = new Set(['delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed', 'rejected']);
 const EXPIRE_EVERY_MS = 60_000;
 
 /** What keeps `partIds` from emptying (runtime/lru-delete.ts). */
@@ -485,7 +485,8 @@ export class SmppServer {
     // The carrier's own err code when its receipt gave one (the status detail `err:NNN`, receipt-book.ts):
     // providers look such codes up in their carrier's tables; ours (001–004) say only which status it is.
     const carrierErr = e.status !== 'delivered' ? CARRIER_ERR.exec(e.error ?? '')?.[1] : undefined;
-    const err = carrierErr ? carrierErr.padStart(3, '0') : r.err;
+    // Stopped in the queue: the stopping rule's status, as a refused submit_sm would have carried it (0x40b → "40b").
+    const err = carrierErr ? carrierErr.padStart(3, '0') : e.status === 'rejected' && e.code ? errField(smppStatusFor(e.code)) : r.err;
     // The earlier parts' ids from this process's memory, else as recorded with the message (a restart since)
     for (const id of [e.id, ...(parts?.ids ?? e.clientPartIds ?? [])]) {
       this.deliver(e.contentProviderId, 'receipt', `receipt:${id}:${r.stat}`, e.to, receiptPdu({ messageId: id, to: e.to, from: e.from, stat: r.stat, state: r.state, err, submittedAt: e.submittedAt, doneAt: e.at, text: e.text }), true);

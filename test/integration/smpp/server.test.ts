@@ -3,13 +3,14 @@ import assert from 'node:assert/strict';
 import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
 import { SmppEsme, SmppBindError } from '../../../src/smpp/client/esme.js';
 import {
-  CommandStatus, DataCoding, EsmClass, Tag, buildConcatUdh, encodeText, parseDlrText, smDefaults, tlvCString, tlvInt, tlvOctets, tlvString, tlvU16, tlvU8,
+  CommandStatus, DataCoding, EsmClass, MessageState, Tag, buildConcatUdh, encodeText, parseDlrText, smDefaults, tlvCString, tlvInt, tlvOctets, tlvString, tlvU16, tlvU8,
   decodeText, type Pdu, type SmPdu, type DataSmPdu,
 } from '../../../src/smpp/pdu/index.js';
 import { MemoryCredentials } from '../../fakes/smpp/memory-credentials.js';
 import { FakeApp } from '../../fakes/smpp/fake-app.js';
 import { connect } from 'node:net';
 import { waitFor } from '../../helpers/wait.js';
+import { smppStatusFor } from '../../../src/smpp/status-map.js';
 
 const admin = { role: 'admin' as const, actorId: 'admin' };
 let app: FakeApp;
@@ -321,6 +322,21 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
     const b = await waitFor(() => got.find((p) => tlvString(p.tlvs, Tag.receipted_message_id) === without));
     assert.equal(parseDlrText(a.short_message.toString('latin1'))!.err, '0B1');
     assert.equal(parseDlrText(b.short_message.toString('latin1'))!.err, '001');
+    await e.close();
+  });
+
+  test('a message stopped in the queue (rejected: the number refused meanwhile) gets REJECTD, err the rule\'s status', async () => {
+    // src/app/send-time-check.ts; before, a `rejected` status made no receipt at all
+    const got: SmPdu[] = [];
+    const e = await esme('cp1', 'secret1', { onDeliver: (p) => { got.push(p as SmPdu); return 0; } });
+    const id = (await e.request(sm('promo', { registered_delivery: 2 })) as { message_id: string }).message_id;
+    const t = Date.now();
+    app.events.emit('messageStatus', { id, contentProviderId: 'cp_1', status: 'rejected', code: 'opted_out', error: 'the number refused commercial messages from this content provider', at: t, from: '10690001', to: '13800138000', submittedAt: t - 1000, registeredDelivery: 'failure', text: 'x' });
+    const d = await waitFor(() => got.find((p) => tlvString(p.tlvs, Tag.receipted_message_id) === id));
+    assert.equal(tlvInt(d.tlvs, Tag.message_state), MessageState.REJECTED);
+    const parsed = parseDlrText(d.short_message.toString('latin1'))!;
+    assert.equal(parsed.stat, 'REJECTD');
+    assert.equal(parsed.err, smppStatusFor('opted_out').toString(16).padStart(3, '0'));
     await e.close();
   });
 

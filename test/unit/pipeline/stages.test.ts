@@ -7,6 +7,7 @@ import { ruleBasedDetectors } from '../../../src/pipeline/ad-detector.js';
 import { PROFILE_IDS, resolveProfile } from '../../../src/profiles/index.js';
 import type { Candidate, Facts } from '../../../src/pipeline/types.js';
 import { NIGHT, NOON, candidate, commercialPort, consent, facts } from './fixtures.js';
+import { nextSendingWindow } from '../../../src/pipeline/stages/commercial.js';
 
 for (const id of PROFILE_IDS) {
   const profile = resolveProfile(id);
@@ -214,6 +215,17 @@ for (const id of PROFILE_IDS) {
     });
   });
 }
+
+test('nextSendingWindow: the next opening of the sending hours (a queued commercial message waits for it)', () => {
+  const q = { start: '08:00', end: '21:00', timeZone: 'Asia/Shanghai' };
+  const at = (s: string) => Date.parse(`${s}+08:00`);
+  assert.equal(nextSendingWindow(at('2026-11-30T21:01:30'), q), at('2026-12-01T08:00:00'));
+  assert.equal(nextSendingWindow(at('2026-11-30T23:59:59'), q), at('2026-12-01T08:00:00'));
+  assert.equal(nextSendingWindow(at('2026-12-01T00:00:00'), q), at('2026-12-01T08:00:00'));
+  assert.equal(nextSendingWindow(at('2026-12-01T07:59:59.999'), q), at('2026-12-01T08:00:00'));
+  // another zone, read through Intl (no DST in Tokyo)
+  assert.equal(nextSendingWindow(Date.parse('2026-11-30T22:10:00+09:00'), { start: '09:30', end: '20:00', timeZone: 'Asia/Tokyo' }), Date.parse('2026-12-01T09:30:00+09:00'));
+});
 
 test('operator overrides change the value, are marked, and keep the article', () => {
   const p = resolveProfile('cn-2015', { maxLength: 100, quietHours: { start: '09:00', end: '20:00', timeZone: 'Asia/Shanghai' } });

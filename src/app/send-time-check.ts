@@ -1,0 +1,62 @@
+/**
+ * The send-time check: before a claimed batch goes to the egress, its commercial messages are judged
+ * again on what may have changed while they waited in the queue (a link down, retries, a release
+ * from review): the number refused (Art. 18: stop once the user refuses) or joined the
+ * do-not-disturb list, the consent was withdrawn or expired, the provider was suspended, or the
+ * sending hours are over. Judged by the pipeline's own stages, so a stop names their rule and
+ * article like a rejection at submission; the review queue's release judges the same way
+ * (review-queue.ts).
+ *
+ * Outcomes: a message outside the sending hours waits in the queue until the window opens (counted
+ * as an attempt, like any retry); one the other rules refuse is stopped for good, `rejected` with the
+ * rule that stopped it (its sender's SMPP receipt: REJECTD with that rule's status as `err`). The
+ * consent's frequency is not judged again: the allowance was taken when the message was accepted.
+ * Other types pass untouched, and so does a batch without a commercial message (no read at all).
+ */
+import type { OutboundMessage, SendTimeFacts, StatusUpdate } from '../ports/store.js';
+import type { Facts, SenderFacts } from '../pipeline/types.js';
+import type { AppContext } from './context.js';
+import { decide } from '../pipeline/runner.js';
+import { senderActive } from '../pipeline/stages/sender.js';
+import { consentHeld, nextSendingWindow, notOptedOut, withinSendingHours } from '../pipeline/stages/commercial.js';
+
+/** What may change while a commercial message waits (the release's stages: review-queue.ts). */
+export const SEND_TIME_STAGES = [senderActive, notOptedOut, consentHeld, withinSendingHours] as const;
+
+export interface SendTimeOutcome {
+  /** To the egress now. */
+  send: OutboundMessage[];
+  /** Stopped for good: `rejected`, each naming its rule. */
+  stopped: StatusUpdate[];
+  /** Outside the sending hours: due again when the window opens. */
+  deferred: { claim: OutboundMessage; dueAt: number; reason: string }[];
+}
+
+/** Judges a claimed batch at `now` (see the module comment). */
+export async function checkAtSendTime(ctx: Pick<AppContext, 'store' | 'profile' | 'detectors'>, batch: readonly OutboundMessage[], now: number): Promise<SendTimeOutcome> {
+  const commercial = batch.filter((m) => m.category !== undefined);
+  if (commercial.length === 0) return { send: batch as OutboundMessage[], stopped: [], deferred: [] };
+  const facts = await ctx.store.consents.sendTimeFacts(commercial.map((m) => ({ contentProviderId: m.contentProviderId, msisdn: m.to, category: m.category! })), now);
+  const senders = new Map<string, SenderFacts>();
+  for (const m of commercial) {
+    if (senders.has(m.contentProviderId)) continue;
+    const cp = await ctx.store.directory.getContentProvider(m.contentProviderId);
+    senders.set(m.contentProviderId, { id: m.contentProviderId, status: cp?.status ?? 'suspended', signatures: new Set() });
+  }
+  const judged = new Map<OutboundMessage, SendTimeFacts>(commercial.map((m, i) => [m, facts[i]]));
+  const out: SendTimeOutcome = { send: [], stopped: [], deferred: [] };
+  for (const m of batch) {
+    const f = judged.get(m);
+    if (!f) {
+      out.send.push(m);
+      continue;
+    }
+    const all: Facts = { ...f, sender: senders.get(m.contentProviderId)!, port: null, verificationSends: { minute: 0, hour: 0, day: 0 } };
+    const candidate = { contentProviderId: m.contentProviderId, from: m.from, toRaw: m.to, to: m.to, text: m.text, type: 'commercial' as const, category: m.category };
+    const r = decide(SEND_TIME_STAGES, candidate, all, ctx.profile, ctx.detectors, now).rejection;
+    if (!r) out.send.push(m);
+    else if (r.code === 'quiet_hours') out.deferred.push({ claim: m, dueAt: nextSendingWindow(now, ctx.profile.params.quietHours.value), reason: `${r.code}: ${r.message}` });
+    else out.stopped.push({ id: m.id, status: 'rejected', at: now, detail: r.message, rejection: { code: r.code, rule: r.rule, article: r.article, profile: r.profile } });
+  }
+  return out;
+}

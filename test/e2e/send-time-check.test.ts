@@ -1,0 +1,175 @@
+/**
+ * The send-time check (src/app/send-time-check.ts): a commercial message accepted while its number
+ * could receive it, but still waiting in the queue (a link down, retries), is judged again before it
+ * is sent. Before: it went out whatever happened meanwhile: the number's R, a withdrawn consent, the
+ * provider's suspension, 21:00. Now a refusal stops it (`rejected`, naming the rule and article) and
+ * the sending hours make it wait for 08:00; other types go out as before.
+ */
+import { test, describe, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { DeliveryWorker } from '../../src/app/delivery.js';
+import type { AppEvents } from '../../src/app/types.js';
+
+const DAY = 86_400_000;
+const iso = (t: number) => new Date(t).toISOString();
+type Json = Record<string, any>;
+
+describe('commercial messages judged again before they are sent', () => {
+  let g: TestGateway;
+  let cp: Provider;
+  let worker: DeliveryWorker | null;
+  let statuses: AppEvents['messageStatus'][];
+  let n = 0;
+  const number = () => `139002391${String(n++).padStart(2, '0')}`;
+
+  async function setUp(now?: number): Promise<void> {
+    g = await startTestGateway(now === undefined ? {} : { now });
+    cp = await onboard(g);
+    // the queue fills while nothing sends (as with the link down)
+    await g.worker.stop();
+    worker = null;
+    statuses = [];
+    g.app.events.on('messageStatus', (e) => statuses.push(e));
+  }
+  afterEach(async () => {
+    await worker?.stop();
+    await g.close();
+  });
+
+  async function consent(to: string): Promise<string> {
+    const r = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: to, category: 'promo', frequency: { count: 10, per: 'week' }, expiresAt: iso(g.clock.now() + 30 * DAY), proof: { channel: 'web', reference: 'form-1', capturedAt: iso(g.clock.now() - DAY) } } });
+    assert.equal(r.statusCode, 201, r.body);
+    return r.json().id;
+  }
+  async function send(to: string, type = 'commercial'): Promise<string> {
+    const payload = type === 'commercial'
+      ? { from: '10690002', to, text: '【示例】年终大促全场五折', type, category: 'promo', registeredDelivery: true }
+      : { from: '10690001', to, text: '【示例】您的订单已发货', type, registeredDelivery: true };
+    const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload });
+    assert.equal(r.statusCode, 202, r.body);
+    return r.json().id;
+  }
+  async function deliver(waitMs = 10_000): Promise<void> {
+    if (!worker) {
+      worker = new DeliveryWorker(g.app.ctx, g.simulator, { pollMs: 50 });
+      worker.start();
+    }
+    worker.kick();
+    await worker.drain(waitMs);
+  }
+  const view = async (id: string): Promise<Json> => (await g.http.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: cp.auth })).json();
+  const received = (to: string) => g.simulator.outbox(`+86${to}`).map((d) => d.text);
+
+  describe('refusals stop it', () => {
+    beforeEach(() => setUp());
+
+    test('the number replied R while it waited: rejected with opted_out, its rule and article; never sent', async () => {
+      const to = number();
+      await consent(to);
+      const id = await send(to);
+      const mo = await g.app.receiveMo({ from: to, to: '10690002', text: 'R' }, 'system');
+      assert.equal(mo.action, 'opt_out');
+      await deliver();
+      assert.ok(!received(to).some((t) => t.includes('年终大促')), `sent: ${received(to).join(' | ')}`);
+      const v = await view(id);
+      assert.equal(v.status, 'rejected');
+      const last = v.history.at(-1);
+      assert.equal(last.status, 'rejected');
+      assert.equal(last.rejection.code, 'opted_out');
+      assert.equal(last.rejection.rule, 'commercial.opt-out');
+      assert.equal(last.rejection.profile, 'cn-2015');
+      assert.ok(last.rejection.article.length > 0);
+      assert.match(last.detail, /refused/);
+      // the sender's receipt says so (the SMPP server turns this into REJECTD, err 40x)
+      const e = statuses.find((s) => s.id === id);
+      assert.equal(e?.status, 'rejected');
+      assert.equal(e?.code, 'opted_out');
+      assert.equal(await g.store.outbox.pendingCount(), 0);
+      // the statutory record of the stop
+      const recs = (await g.http.inject({ method: 'GET', url: `/v1/records?msisdn=${to}`, headers: g.admin })).json().records as Json[];
+      const stop = recs.find((r) => r.id === `${id}:rejected`);
+      assert.deepEqual(stop?.body, { status: 'rejected', detail: last.detail, ...last.rejection });
+    });
+
+    test('a notification to the same number still goes out', async () => {
+      const to = number();
+      await consent(to);
+      const promo = await send(to);
+      const note = await send(to, 'notification');
+      await g.app.receiveMo({ from: to, to: '10690002', text: 'R' }, 'system');
+      await deliver();
+      assert.equal((await view(promo)).status, 'rejected');
+      assert.notEqual((await view(note)).status, 'rejected');
+      assert.ok(received(to).some((t) => t.includes('订单已发货')));
+    });
+
+    test('the consent was withdrawn while it waited: rejected with consent_missing', async () => {
+      const to = number();
+      const c = await consent(to);
+      const id = await send(to);
+      assert.equal((await g.http.inject({ method: 'DELETE', url: `/v1/consents/${c}`, headers: cp.auth })).statusCode, 204);
+      await deliver();
+      const v = await view(id);
+      assert.equal(v.status, 'rejected');
+      assert.equal(v.history.at(-1).rejection.code, 'consent_missing');
+      assert.deepEqual(received(to), []);
+    });
+
+    test('the consent expired while it waited: rejected with consent_expired', async () => {
+      const to = number();
+      const r = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: to, category: 'promo', frequency: { count: 10, per: 'week' }, expiresAt: iso(g.clock.now() + 60_000), proof: { channel: 'web', reference: 'form-1', capturedAt: iso(g.clock.now() - DAY) } } });
+      assert.equal(r.statusCode, 201, r.body);
+      const id = await send(to);
+      g.clock.advance(120_000);
+      await deliver();
+      assert.equal((await view(id)).history.at(-1).rejection.code, 'consent_expired');
+      assert.deepEqual(received(to), []);
+    });
+
+    test('the provider was suspended while it waited: rejected with sender_suspended', async () => {
+      const to = number();
+      await consent(to);
+      const id = await send(to);
+      assert.equal((await g.http.inject({ method: 'PATCH', url: `/v1/content-providers/${cp.id}`, headers: g.admin, payload: { status: 'suspended' } })).statusCode, 200);
+      await deliver();
+      assert.equal((await view(id)).history.at(-1).rejection.code, 'sender_suspended');
+      assert.deepEqual(received(to), []);
+    });
+
+    test('nothing changed: it goes out as before', async () => {
+      const to = number();
+      await consent(to);
+      const id = await send(to);
+      await deliver();
+      assert.ok(received(to).some((t) => t.includes('年终大促')));
+      assert.notEqual((await view(id)).status, 'rejected');
+    });
+  });
+
+  describe('the sending hours', () => {
+    // 2026-11-30 (Monday) 20:59 Asia/Shanghai
+    const EVENING = Date.parse('2026-11-30T12:59:00Z');
+    beforeEach(() => setUp(EVENING));
+
+    test('accepted at 20:59, still queued at 21:01: waits until 08:00, then goes out', async () => {
+      const to = number();
+      await consent(to);
+      const id = await send(to);
+      g.clock.advance(2 * 60_000);
+      await deliver(300);
+      assert.deepEqual(received(to), []);
+      assert.equal((await view(id)).status, 'accepted');
+      assert.equal(await g.store.outbox.pendingCount(), 1);
+      // 07:59 the next morning: not yet
+      g.clock.set(Date.parse('2026-11-30T23:59:00Z'));
+      await deliver(300);
+      assert.deepEqual(received(to), []);
+      // 08:00: due, and sent
+      g.clock.set(Date.parse('2026-12-01T00:00:00Z'));
+      await deliver();
+      assert.ok(received(to).some((t) => t.includes('年终大促')));
+      assert.notEqual((await view(id)).status, 'rejected');
+    });
+  });
+});
