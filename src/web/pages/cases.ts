@@ -103,14 +103,15 @@ function verdictArticle(lang: Lang, v: { rule?: string; article?: string; profil
 }
 
 function evidenceSection(lang: Lang, c: CaseDetail): string {
-  const ev = c.evidence as { match?: { id: string; at: number; from: string; text: string; type: string; purpose?: string | null } | null; candidates?: { id: string; at: number; from: string; text: string; score: number; purpose?: string | null }[]; consent?: Record<string, unknown> | null; verdicts?: { rule?: string; article?: string; profile?: string; outcome?: string; code?: string; message?: string; note?: string }[]; history?: { status: string; at: number }[] };
+  const ev = c.evidence as { match?: { id: string; at: number; from: string; text: string; type: string; purpose?: string | null } | null; candidates?: { id: string; at: number; from: string; text: string; score: number; purpose?: string | null }[]; consent?: Record<string, unknown> | null; verdicts?: { rule?: string; article?: string; profile?: string; outcome?: string; code?: string; message?: string; note?: string }[]; history?: { status: string; at: number; rejection?: { rule: string; article: string; profile: string } }[] };
   const m = ev.match;
   const cands = (ev.candidates ?? []).map((x) => `<tr${m && x.id === m.id ? ' aria-current="true"' : ''}><td>${esc(fmtTime(x.at))}</td><td class="mono">${esc(x.from)}</td><td>${sentBy(lang, x.purpose)}${esc(x.text)}</td><td>${esc(x.score)}</td></tr>`).join('');
   const consent = ev.consent
     ? `<dl class="facts"><dt>${esc(t(lang, 'consentId'))}</dt><dd class="mono">${esc(ev.consent.id)}</dd><dt>${esc(t(lang, 'consentCategory'))}</dt><dd>${esc(ev.consent.category)}</dd><dt>${esc(t(lang, 'consentGranted'))}</dt><dd>${esc(fmtTime(ev.consent.grantedAt as number))}</dd><dt>${esc(t(lang, 'consentProof'))}</dt><dd>${proofFacts(lang, ev.consent.proof)}</dd></dl>`
     : `<p>${esc(t(lang, 'noConsent'))}</p>`;
   const verdicts = (ev.verdicts ?? []).map((v) => `<tr><td>${verdictRule(lang, v.rule)}</td><td>${verdictArticle(lang, v)}</td><td>${esc(v.outcome ? tk(lang, `vo_${v.outcome}`) : '')}</td><td class="mono">${esc(v.code ?? '')}</td><td>${[v.note && esc(verdictNoteText(lang, v.note)), verdictMessage(lang, v)].filter(Boolean).join(' · ')}</td></tr>`).join('');
-  const hist = (ev.history ?? []).map((h) => `<li>${esc(tk(lang, `mst_${h.status}`))} · ${esc(fmtTime(h.at))}</li>`).join('');
+  // a message stopped in the queue names the rule that stopped it (src/app/send-time-check.ts)
+  const hist = (ev.history ?? []).map((h) => `<li>${esc(tk(lang, `mst_${h.status}`))} · ${esc(fmtTime(h.at))}${h.rejection ? ` · ${verdictRule(lang, h.rejection.rule)} · ${verdictArticle(lang, h.rejection)}` : ''}</li>`).join('');
   return `<section aria-labelledby="ev-h"><h2 id="ev-h">${esc(t(lang, 'evidence'))}</h2>
 <h3>${esc(t(lang, 'matched'))}</h3>
 ${m ? `<p id="matched-message"><span class="mono">${esc(m.id)}</span> · ${esc(fmtTime(m.at))} · <span class="mono">${esc(m.from)}</span> · ${esc(tk(lang, `cls_${m.type}`))}<br>${sentBy(lang, m.purpose)}${esc(m.text)}</p>` : `<p id="matched-message">—</p>`}
