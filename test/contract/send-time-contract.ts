@@ -42,6 +42,26 @@ export function sendTimeContract(get: () => Store): void {
     assert.equal(again.category, 'promo');
   });
 
+  test('send time: the consent a decision would pick (the live one granted last, whatever its expiry), per item in input order', async () => {
+    const s = get();
+    const { cp } = await seedProvider(s);
+    const [a, b] = [msisdn(), msisdn()];
+    const older = consent(cp.id, a, { grantedAt: T0 - 2 * DAY, expiresAt: T0 + 90 * DAY });
+    const newer = consent(cp.id, a, { grantedAt: T0 - DAY, expiresAt: T0 + 10 * DAY });
+    const lapsed = consent(cp.id, a, { grantedAt: T0 - MIN, expiresAt: T0 + MIN });
+    for (const c of [older, newer, lapsed]) await s.consents.grantConsent(c);
+    const early = consent(cp.id, b, { grantedAt: T0 - 40 * DAY, expiresAt: T0 - 10 * DAY });
+    const late = consent(cp.id, b, { grantedAt: T0 - 30 * DAY, expiresAt: T0 - DAY });
+    for (const c of [late, early]) await s.consents.grantConsent(c);
+    await s.consents.optOut(cp.id, b, T0, 'sms', { text: 'R' }, { signature: '【示例】', endsRelationship: false });
+    const q = (to: string) => ({ contentProviderId: cp.id, msisdn: to, category: 'promo' });
+    const f = await s.consents.sendTimeFacts([q(b), q(a), q(b)], T0 + 2 * MIN);
+    assert.deepEqual(f.map((x) => x.consent?.id), [late.id, newer.id, late.id], 'the latest grant among the live ones (the lapsed one granted last no longer is), else the latest expired');
+    assert.deepEqual(f.map((x) => x.optedOut), [true, false, true]);
+    assert.equal('optOutSignatures' in f[1], false, 'signatures only with an opt-out');
+    assert.equal(f[1].consent?.usedInPeriod, 0);
+  });
+
   test('send time: facts of the moment: opt-out (with its signatures), DND, the consent live, withdrawn or expired', async () => {
     const s = get();
     const { cp } = await seedProvider(s);

@@ -11,8 +11,10 @@ import type { Client, Pool } from './db.js';
 import { queries, transaction, jsonbText } from './db.js';
 import type {
   ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, OptOutOptions,
-  RelationshipRow, SubscriberData, SubscriptionEvent,
+  RelationshipRow, SendTimeFacts, SubscriberData, SubscriptionEvent,
 } from '../../ports/store.js';
+import type { ConsentFacts } from '../../pipeline/types.js';
+import { pickConsent } from '../../domain/consent.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
 import { lastSignatureIn, toConsentRow, toEvent, toRequest, type ConsentDb, type RequestDb } from '../consent-rows.js';
 import { numberLockKey } from './locks.js';
@@ -22,7 +24,16 @@ const Q = queries('consents', [
   'optOut', 'optOutSignature', 'isOptedOut', 'liftOptOut', 'liftOptOutSignatures', 'dnd', 'addDnd', 'insertRequest', 'request', 'requestForUpdate', 'pendingFor', 'pendingAtPort',
   'pendingOfProvider', 'refused', 'resolve', 'due', 'markSent', 'unsent', 'expiring', 'markExpired',
   'subscriberConsents', 'subscriberRequests', 'subscriberOptOuts', 'subscriberOptOutSignatures', 'subscriberRelationships',
+  'sendTimeFacts',
 ] as const);
+
+/** A row of the sendTimeFacts query (consents.sql): one per item, in input order. */
+interface SendTimeRow {
+  opted: boolean;
+  signatures: string[];
+  dnd: boolean;
+  consents: { id: string; category: string; grantedAt: number; expiresAt: number; count: number; per: ConsentFacts['frequency']['per'] }[];
+}
 
 
 /** One transaction's work: the client, and the subscription records it will append at the end. */
@@ -243,6 +254,27 @@ export class PgConsents implements ConsentStore {
 
   async lastSignatureSent(contentProviderId: string, msisdn: string, port: string): Promise<string | null> {
     return lastSignatureIn(await this.records.byMsisdn(msisdn, 'mt'), contentProviderId, port);
+  }
+
+  /**
+   * ConsentStore.sendTimeFacts: one statement for the batch (consents.sql); the governing consent is
+   * picked as decideAndRecord picks it (pickConsent over the unwithdrawn consents of the category:
+   * the live one granted last, else the latest expired), with `usedInPeriod` 0 (the allowance was
+   * taken at acceptance). A read outside any lock: what committed before it is seen.
+   */
+  async sendTimeFacts(items: readonly { contentProviderId: string; msisdn: string; category: string }[], now: number): Promise<SendTimeFacts[]> {
+    if (items.length === 0) return [];
+    const rows = (await this.pool.query<SendTimeRow>(Q.sendTimeFacts, [items.map((i) => i.contentProviderId), items.map((i) => i.msisdn), items.map((i) => i.category)])).rows;
+    return rows.map((r) => {
+      const c = pickConsent(r.consents, now, (x) => x);
+      const out: SendTimeFacts = {
+        optedOut: r.opted, dnd: r.dnd,
+        consent: c ? { id: c.id, category: c.category, grantedAt: c.grantedAt, expiresAt: c.expiresAt, frequency: { count: c.count, per: c.per }, usedInPeriod: 0 } : null,
+      };
+      // which signatures the refusals answered (per-signature scope), only with an opt-out (as SQLite)
+      if (r.opted) out.optOutSignatures = r.signatures;
+      return out;
+    });
   }
 
   async subscriber(msisdn: string, contentProviderId?: string): Promise<SubscriberData> {

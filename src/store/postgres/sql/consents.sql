@@ -112,3 +112,20 @@ SELECT content_provider_id, signature FROM optout_signatures WHERE msisdn = $1 A
 
 -- name: subscriberRelationships
 SELECT * FROM subscription_relationships WHERE msisdn = $1 AND ($2::text IS NULL OR content_provider_id = $2) ORDER BY started_at;
+
+-- name: sendTimeFacts
+-- ConsentStore.sendTimeFacts: for each queued commercial message about to be sent ($1/$2/$3:
+-- provider, number, category), in input order, what may have changed since it was accepted: the
+-- opt-out with the signatures it answered, do-not-disturb, and the unwithdrawn consents of the
+-- category, of which consents.ts picks the governing one as a decision does (pickConsent; the
+-- decision's facts query in messages.sql reads the same rows). One round trip for the batch; each
+-- part probes per key (primary keys, consents_lookup), never a scan.
+SELECT EXISTS (SELECT 1 FROM optouts o WHERE o.content_provider_id = k.cp AND o.msisdn = k.m) AS opted,
+       (SELECT coalesce(array_agg(s.signature ORDER BY s.signature), '{}') FROM optout_signatures s
+         WHERE s.content_provider_id = k.cp AND s.msisdn = k.m) AS signatures,
+       EXISTS (SELECT 1 FROM dnd d WHERE d.msisdn = k.m) AS dnd,
+       (SELECT coalesce(json_agg(json_build_object('id', c.id, 'category', c.category, 'grantedAt', c.granted_at, 'expiresAt', c.expires_at,
+                 'count', c.freq_count, 'per', c.freq_per)), '[]')
+          FROM consents c WHERE c.content_provider_id = k.cp AND c.msisdn = k.m AND c.category = k.cat AND c.withdrawn_at IS NULL) AS consents
+  FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(cp, m, cat, n)
+ ORDER BY k.n;
