@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConsentRow, Store } from '../../src/ports/store.js';
+import type { Decision } from '../../src/pipeline/types.js';
 import { T0, MIN, DAY, decision, item, msisdn, seedProvider, uid } from './fixtures.js';
 
 const consent = (cp: string, to: string, o: Partial<ConsentRow> = {}): ConsentRow => ({
@@ -40,6 +41,24 @@ export function sendTimeContract(get: () => Store): void {
     const [again] = await s.outbox.claim(T0 + 6 * MIN, 10, MIN);
     assert.equal(again?.id, promo.id);
     assert.equal(again.category, 'promo');
+  });
+
+  test('send time: a held commercial message keeps its category when released; a system message has none', async () => {
+    const s = get();
+    const { cp, service, commercial } = await seedProvider(s);
+    const to = msisdn();
+    const text = '【示例】新品上市 拒收请回复R';
+    const v = { rule: 'test.hold', article: 'test', profile: 'cn-2015', outcome: 'pass' as const, note: 'held: hold act_1' };
+    const hold: Decision = { accepted: false, held: true, verdicts: [v], rejection: { ...v, code: 'held_for_review', message: 'hold act_1' }, text, segments: 1, chars: text.length, pipeline: ['test.hold'] };
+    const promo = item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', text });
+    await s.messages.decideAndRecord([promo], () => hold);
+    await s.messages.recordSystemMessage({ id: uid('msg'), contentProviderId: cp.id, from: service, to, text: '【示例】已退订', type: 'notification', purpose: 'opt_out_confirmation', at: T0, charged: false });
+    const [sys] = await s.outbox.claim(T0 + 1, 10, MIN);
+    assert.equal('category' in sys, false);
+    await s.messages.resolveHeld(promo.id, { action: 'release', at: T0 + 2, actor: 'admin_1', reason: 'fine' });
+    const [released] = await s.outbox.claim(T0 + 3, 10, MIN);
+    assert.equal(released?.id, promo.id);
+    assert.equal(released.category, 'promo');
   });
 
   test('send time: the consent a decision would pick (the live one granted last, whatever its expiry), per item in input order', async () => {
