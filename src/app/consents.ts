@@ -3,7 +3,7 @@ import { SmsguardError } from '../domain/errors.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
-import { categoryField, msisdnField, str } from './validate.js';
+import { categoryField, msisdnField, parseTime, str } from './validate.js';
 import type { ConsentRow } from '../ports/store.js';
 
 const PERS = ['day', 'week', 'month'] as const;
@@ -25,24 +25,6 @@ export const MIN_PROOF_CAPTURED_AT = Date.UTC(2000, 0, 1);
 export const MAX_CONSENT_DAYS = 3650;
 const DAY_MS = 86_400_000;
 
-/**
- * An RFC 3339 date-time (ISO-8601 with its offset): what the HTTP schema's `format: date-time` takes.
- * `Date.parse` alone also took `"1"` (2001-01-01), `"Nov 30 2026"`, `"2026-11-30"` and a date-time
- * without offset, which it reads in the server's own time zone: evidence whose instant depended on
- * where the gateway runs.
- */
-const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)[Tt ]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
-
-/** A date-time body field as epoch ms, or `invalid_request` naming it (also a day the month lacks, 2026-02-30). */
-export function parseTime(v: unknown, field: string): number {
-  const s = str(v, field, { min: 1, max: 40 });
-  const m = RFC3339.exec(s);
-  const t = m ? Date.parse(s.replace(' ', 'T')) : NaN;
-  if (!m || !Number.isFinite(t) || new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).getUTCDate() !== +m[3] || +m[2] < 1 || +m[2] > 12) {
-    throw new SmsguardError('invalid_request', `${field}: must be an ISO-8601 date-time with its offset (2026-11-30T12:00:00+08:00 or …Z)`, {}, field);
-  }
-  return t;
-}
 
 /** Evidence of what the user did, as a provider gives it: on a consent (how it was given) and on a withdrawal (how it was refused). */
 export interface Proof {

@@ -12,6 +12,9 @@
  * rule that stopped it (its sender's SMPP receipt: REJECTD with that rule's status as `err`). The
  * consent's frequency is not judged again: the allowance was taken when the message was accepted.
  * Other types pass untouched, and so does a batch without a commercial message (no read at all).
+ *
+ * Any message whose sender gave a validity (SMPP validity_period, HTTP `validUntil`) that is over
+ * when it is claimed is not sent either: `expired` (SMPP receipt EXPIRED), as an SMSC does.
  */
 import type { OutboundMessage, SendTimeFacts, StatusUpdate } from '../ports/store.js';
 import type { Facts, SenderFacts } from '../pipeline/types.js';
@@ -26,16 +29,23 @@ export const SEND_TIME_STAGES = [senderActive, notOptedOut, consentHeld, withinS
 export interface SendTimeOutcome {
   /** To the egress now. */
   send: OutboundMessage[];
-  /** Stopped for good: `rejected`, each naming its rule. */
+  /** Stopped for good: `rejected`, each naming its rule, or `expired` (its validity over). */
   stopped: StatusUpdate[];
   /** Outside the sending hours: due again when the window opens. */
   deferred: { claim: OutboundMessage; dueAt: number; reason: string }[];
 }
 
 /** Judges a claimed batch at `now` (see the module comment). */
-export async function checkAtSendTime(ctx: Pick<AppContext, 'store' | 'profile' | 'detectors'>, batch: readonly OutboundMessage[], now: number): Promise<SendTimeOutcome> {
+export async function checkAtSendTime(ctx: Pick<AppContext, 'store' | 'profile' | 'detectors'>, claimed: readonly OutboundMessage[], now: number): Promise<SendTimeOutcome> {
+  // Past its sender's validity (SubmitInput.validUntil): expired, whatever its type.
+  let batch = claimed;
+  let expired: StatusUpdate[] = [];
+  if (claimed.some((m) => m.validUntil !== undefined && m.validUntil <= now)) {
+    batch = claimed.filter((m) => !(m.validUntil !== undefined && m.validUntil <= now));
+    expired = claimed.filter((m) => m.validUntil !== undefined && m.validUntil <= now).map((m) => ({ id: m.id, status: 'expired' as const, at: now, detail: `its validity period ended (${new Date(m.validUntil!).toISOString()}) before it could be sent` }));
+  }
   const commercial = batch.filter((m) => m.category !== undefined);
-  if (commercial.length === 0) return { send: batch as OutboundMessage[], stopped: [], deferred: [] };
+  if (commercial.length === 0) return { send: batch as OutboundMessage[], stopped: expired, deferred: [] };
   const facts = await ctx.store.consents.sendTimeFacts(commercial.map((m) => ({ contentProviderId: m.contentProviderId, msisdn: m.to, category: m.category! })), now);
   const senders = new Map<string, SenderFacts>();
   for (const m of commercial) {
@@ -44,7 +54,7 @@ export async function checkAtSendTime(ctx: Pick<AppContext, 'store' | 'profile' 
     senders.set(m.contentProviderId, { id: m.contentProviderId, status: cp?.status ?? 'suspended', signatures: new Set() });
   }
   const judged = new Map<OutboundMessage, SendTimeFacts>(commercial.map((m, i) => [m, facts[i]]));
-  const out: SendTimeOutcome = { send: [], stopped: [], deferred: [] };
+  const out: SendTimeOutcome = { send: [], stopped: expired, deferred: [] };
   for (const m of batch) {
     const f = judged.get(m);
     if (!f) {

@@ -30,6 +30,12 @@ export async function submitMessages(ctx: AppContext, principal: Principal, inpu
       }
       throw e;
     }
+    // A validity already over: nothing could be sent (SMPP refuses such a submit_sm before this, ESME_RINVEXPIRY).
+    if (input.validUntil !== undefined && input.validUntil <= now) {
+      const field = fieldPrefix !== undefined ? `${fieldPrefix}/${i}/validUntil` : 'validUntil';
+      outcomes[i] = { ok: false, error: new SmsguardError('invalid_request', `${field}: must be ahead of now (${new Date(now).toISOString()})`, {}, field).toBody() };
+      continue;
+    }
     const item: SubmissionItem = {
       id: ctx.ids.next('msg'),
       candidate: {
@@ -49,6 +55,7 @@ export async function submitMessages(ctx: AppContext, principal: Principal, inpu
     // Only the SMPP door hands out ids for parts; from any other door the field means nothing.
     if (channel === 'smpp' && input.clientPartIds?.length) item.clientPartIds = input.clientPartIds;
     if (channel === 'smpp' && input.keptPartsKey) item.keptPartsKey = input.keptPartsKey;
+    if (input.validUntil !== undefined) item.validUntil = input.validUntil;
     items.push(item);
     positions.push(i);
   }

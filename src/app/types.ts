@@ -30,6 +30,12 @@ export interface SubmitInput {
   /** Delivery receipt wanted (SMPP registered_delivery); HTTP callers read status instead. */
   registeredDelivery?: ReceiptRequest;
   /**
+   * Epoch ms (given as an ISO-8601 date-time; SMPP: validity_period): a message not handed to the
+   * carrier by then is not sent (status `expired`, src/app/send-time-check.ts), and the carrier is
+   * told the same time. Must be ahead of the submission.
+   */
+  validUntil?: number;
+  /**
    * The message ids the sender was given for the earlier parts of a long message it sent in parts
    * (SMPP door only; ignored from others): recorded with the message, so each gets its receipt, also
    * after a restart.

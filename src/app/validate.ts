@@ -168,5 +168,26 @@ export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
     out.clientPartIds = (o.clientPartIds as unknown[]).map((x, i) => str(x, `${p}clientPartIds/${i}`, { min: 1, max: 64 }));
   }
   if (o.keptPartsKey !== undefined && o.keptPartsKey !== null) out.keptPartsKey = str(o.keptPartsKey, `${p}keptPartsKey`, { min: 1, max: 512 });
+  // whether it is still ahead is the use case's to say (it has the clock)
+  if (o.validUntil !== undefined && o.validUntil !== null) out.validUntil = parseTime(o.validUntil, `${p}validUntil`);
   return out;
+}
+
+/**
+ * An RFC 3339 date-time (ISO-8601 with its offset): what the HTTP schema's `format: date-time` takes.
+ * `Date.parse` alone also took `"1"` (2001-01-01), `"Nov 30 2026"`, `"2026-11-30"` and a date-time
+ * without offset, which it reads in the server's own time zone: evidence whose instant depended on
+ * where the gateway runs.
+ */
+const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)[Tt ]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+/** A date-time body field as epoch ms, or `invalid_request` naming it (also a day the month lacks, 2026-02-30). */
+export function parseTime(v: unknown, field: string): number {
+  const s = str(v, field, { min: 1, max: 40 });
+  const m = RFC3339.exec(s);
+  const t = m ? Date.parse(s.replace(' ', 'T')) : NaN;
+  if (!m || !Number.isFinite(t) || new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).getUTCDate() !== +m[3] || +m[2] < 1 || +m[2] > 12) {
+    throw new SmsguardError('invalid_request', `${field}: must be an ISO-8601 date-time with its offset (2026-11-30T12:00:00+08:00 or …Z)`, {}, field);
+  }
+  return t;
 }

@@ -29,6 +29,7 @@ export const messageInput = {
     // The same three values validateSubmitInput accepts (src/app/validate.ts), so the schema and the
     // batch path (which validates items there alone) give one answer.
     registeredDelivery: { enum: [true, false, 'failure'], description: 'Delivery receipt: true (every final status), false (none, the default) or "failure" (failures only)' },
+    validUntil: { type: ['string', 'null'], description: 'ISO-8601 date-time with its offset, ahead of now: not sent after it (status expired; the carrier is given it as the validity period). Null or absent: no limit' },
   },
   required: ['from', 'to', 'text', 'type'],
 } as const;
@@ -88,6 +89,7 @@ export const messageView = {
     clientRef: { type: ['string', 'null'] },
     registeredDelivery: { enum: [true, false, 'failure'], description: 'Delivery receipt asked for: true (every final status), false (none) or "failure" (failures only)' },
     clientPartIds: { type: 'array', items: { type: 'string' }, description: 'Only for a long message sent in parts over SMPP: the ids its sender was given for the earlier parts' },
+    validUntil: { type: 'integer', description: 'Epoch ms; only when its sender gave a validity (HTTP validUntil, SMPP validity_period): not sent after it (then expired)' },
     profile: { type: ['string', 'null'], description: 'The regulation profile that decided (null for a system message)' },
     verdicts: {
       type: 'array',

@@ -80,6 +80,8 @@ export interface SubmissionItem {
    * in the transaction that records this decision, whatever the decision.
    */
   keptPartsKey?: string;
+  /** SubmitInput.validUntil (epoch ms): kept with the queued message (OutboundMessage.validUntil). */
+  validUntil?: number;
   receivedAt: number;
 }
 
@@ -174,6 +176,8 @@ export interface MessageView {
   registeredDelivery: ReceiptRequest;
   /** The ids the sender was given for the earlier parts of a long message it sent in parts (SMPP). */
   clientPartIds?: string[];
+  /** Only when its sender gave one (SubmitInput.validUntil): not sent after this, epoch ms. */
+  validUntil?: number;
   /** The profile that decided (verdict articles come from it). */
   profile?: string | null;
   verdicts: { rule: string; outcome: string; code?: string; message?: string; note?: string; article?: string }[];
@@ -209,6 +213,11 @@ export interface OutboundMessage {
    * Messages queued before migrations 101 (SQLite) / 092 (PostgreSQL) have none.
    */
   category?: string;
+  /**
+   * SubmitInput.validUntil: not sent after this (epoch ms); the send-time check ends it `expired`,
+   * and the SMPP client gives it to the carrier as validity_period. Absent: no limit of the sender's.
+   */
+  validUntil?: number;
   /**
    * Set by a claim (OutboxStore.claim, claimIds): when its lease ends, as the store wrote it. With
    * `id` and `attempts` it names this claim: a later claim of the message, which needs this lease run

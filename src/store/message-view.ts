@@ -39,6 +39,7 @@ interface Submission {
   clientRef: string | null;
   registeredDelivery: MessageView['registeredDelivery'];
   clientPartIds?: string[];
+  validUntil?: number;
   profile: string | null;
   code: string | null;
   verdicts: MessageView['verdicts'] | EncodedVerdicts | null;
@@ -68,6 +69,7 @@ function submissionOf(b: Record<string, unknown>): Submission | null {
   // true, false or 'failure' as asked; absent (a system message) or null: none asked
   if (!(b.registeredDelivery === undefined || b.registeredDelivery === null || typeof b.registeredDelivery === 'boolean' || b.registeredDelivery === 'failure')) return null;
   if (!(b.clientPartIds === undefined || (Array.isArray(b.clientPartIds) && b.clientPartIds.every(isStr)))) return null;
+  if (!(b.validUntil === undefined || Number.isInteger(b.validUntil))) return null;
   const v = b.verdicts;
   if (!(v === undefined || v === null || (Array.isArray(v) && v.every(isStoredVerdict)) || isEncodedVerdicts(v))) return null;
   return {
@@ -79,6 +81,7 @@ function submissionOf(b: Record<string, unknown>): Submission | null {
     clientRef: (b.clientRef as string | null | undefined) ?? null,
     registeredDelivery: b.registeredDelivery === true || b.registeredDelivery === 'failure' ? b.registeredDelivery : false,
     ...(Array.isArray(b.clientPartIds) ? { clientPartIds: b.clientPartIds as string[] } : {}),
+    ...(b.validUntil !== undefined ? { validUntil: b.validUntil as number } : {}),
     profile: (b.profile as string | null | undefined) ?? null, code: (b.code as string | null | undefined) ?? null,
     verdicts: (v ?? null) as Submission['verdicts'],
   };
@@ -139,6 +142,7 @@ export async function messageViewOf(id: string, rows: readonly ViewRecord[], rul
     // A system message (an opt-out confirmation) asks for none; nor can a damaged record say it asked.
     registeredDelivery: b?.registeredDelivery ?? false,
     ...(b?.clientPartIds ? { clientPartIds: b.clientPartIds } : {}),
+    ...(b?.validUntil !== undefined ? { validUntil: b.validUntil } : {}),
     ...(b ? { profile: b.profile } : {}),
     verdicts,
     history: accepted ? [{ status: 'accepted', at: mt.at }, ...history] : held ? [{ status: 'held', at: mt.at }, ...history] : history,

@@ -29,6 +29,21 @@ export function sendTimeContract(get: () => Store): void {
     assert.equal(byId.get(promo.id)?.category, 'promo');
     assert.equal(byId.get(code.id)?.category, undefined);
     assert.equal('category' in byId.get(code.id)!, false);
+    assert.equal('validUntil' in byId.get(code.id)!, false);
+  });
+
+  test('send time: a message\'s validity is kept with it: claims and its view return it', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const m = { ...item({ cp: cp.id, from: service, to: msisdn() }), validUntil: T0 + 3 * MIN };
+    await s.messages.decideAndRecord([m], () => decision(true));
+    const [first] = await s.outbox.claim(T0 + 1, 10, MIN);
+    assert.equal(first.validUntil, T0 + 3 * MIN);
+    // and when read back from the table after a retry
+    await s.outbox.retryLater(first, T0 + 2 * MIN, 'throttled');
+    const [again] = await s.outbox.claim(T0 + 2 * MIN, 10, MIN);
+    assert.equal(again.validUntil, T0 + 3 * MIN);
+    assert.equal((await s.messages.getMessage(m.id))?.validUntil, T0 + 3 * MIN);
   });
 
   test('send time: the category survives a retry and a read of the queue from the table', async () => {

@@ -25,7 +25,7 @@ describe('GET /v1/messages/{id}: response schema', () => {
   const status = async (id: string) => (await get(id)).json().status as string;
 
   test('every kind of message round-trips whole: delivered with receipts, long multi-part, rejected, sent in parts over SMPP, system', async () => {
-    const short = await submit({ from: '10690001', to: '13800138000', text: '【示例】您的订单已发货。', type: 'notification', clientRef: 'ord-1', registeredDelivery: true });
+    const short = await submit({ from: '10690001', to: '13800138000', text: '【示例】您的订单已发货。', type: 'notification', clientRef: 'ord-1', registeredDelivery: true, validUntil: new Date(g.clock.now() + 3_600_000).toISOString() });
     assert.equal(short.status, 202);
     const long = await submit({ from: '10690001', to: '13800138001', text: `【示例】${'您的订单已发货，请留意查收。'.repeat(20)}`, type: 'notification', registeredDelivery: 'failure' });
     assert.equal(long.status, 202);
@@ -36,10 +36,16 @@ describe('GET /v1/messages/{id}: response schema', () => {
     assert.ok(smpp.ok && smpp.id);
     await g.store.messages.recordSystemMessage({ id: 'msg_system_view', contentProviderId: cp.id, from: '10690001', to: '+8613800138004', text: '【示例】您已退订。', type: 'notification', purpose: 'opt_out_confirmation', at: g.clock.now(), charged: false });
 
+    // stopped in the queue before it was sent (send-time-check.ts): its history names the rule
+    const stopped = await submit({ from: '10690001', to: '13800138005', text: '【示例】您的订单已发货。', type: 'notification' });
+    assert.equal(stopped.status, 202);
+    const rejection = { code: 'opted_out', rule: 'commercial.opt-out', article: 'Art. 18', profile: 'cn-2015' };
+    await g.store.outbox.recordStatuses([{ id: stopped.body.id, status: 'rejected', at: g.clock.now(), detail: 'the number refused', rejection }]);
+
     await g.worker.drain();
     await until(async () => (await status(short.body.id)) === 'delivered' && (await status(long.body.id)) === 'delivered', 4000, 'receipts for both messages');
 
-    const ids = [short.body.id, long.body.id, rejected.body.id, smpp.id!, 'msg_system_view'];
+    const ids = [short.body.id, long.body.id, rejected.body.id, smpp.id!, 'msg_system_view', stopped.body.id];
     const bodies: Record<string, any>[] = [];
     for (const id of ids) {
       const r = await get(id);
@@ -49,7 +55,8 @@ describe('GET /v1/messages/{id}: response schema', () => {
       bodies.push(want);
     }
     // the views hold what the schema must carry (so the comparison above is not of near-empty bodies)
-    const [s, l, rej, parts, sys] = bodies;
+    const [s, l, rej, parts, sys, stop] = bodies;
+    assert.equal(typeof s.validUntil, 'number');
     assert.deepEqual(s.history.map((h: { status: string }) => h.status), ['accepted', 'submitted', 'delivered']);
     assert.equal(s.clientRef, 'ord-1');
     assert.ok(s.verdicts.length > 3 && s.verdicts.every((v: { rule: string; outcome: string; article?: string }) => v.rule && v.outcome && v.article), JSON.stringify(s.verdicts));
@@ -61,6 +68,9 @@ describe('GET /v1/messages/{id}: response schema', () => {
     assert.deepEqual(parts.clientPartIds, ['c1', 'c2']);
     assert.equal(sys.segments, null);
     assert.equal(sys.profile, null);
+    // unless the worker recorded its send first (then the move changes nothing; test/e2e/send-time-check.test.ts
+    // reads the rejection over HTTP in every case)
+    if (stop.status === 'rejected') assert.deepEqual(stop.history.at(-1).rejection, rejection);
   });
 
   test('401, 403 and 404 answer in the error shape', async () => {
@@ -80,11 +90,12 @@ describe('GET /v1/messages/{id}: response schema', () => {
     const spec = (await g.http.inject({ method: 'GET', url: '/docs/json' })).json();
     const op = spec.paths['/v1/messages/{id}'].get;
     const ok = op.responses['200'].content['application/json'].schema;
-    for (const field of ['id', 'contentProviderId', 'from', 'to', 'type', 'category', 'text', 'decision', 'status', 'segments', 'receivedAt', 'clientRef', 'registeredDelivery', 'clientPartIds', 'profile', 'verdicts', 'history', 'unreadable']) {
+    for (const field of ['id', 'contentProviderId', 'from', 'to', 'type', 'category', 'text', 'decision', 'status', 'segments', 'receivedAt', 'clientRef', 'registeredDelivery', 'clientPartIds', 'validUntil', 'profile', 'verdicts', 'history', 'unreadable']) {
       assert.ok(ok.properties[field], `200 schema lists ${field}`);
     }
     assert.deepEqual(Object.keys(ok.properties.verdicts.items.properties).sort(), ['article', 'code', 'message', 'note', 'outcome', 'profile', 'rule']);
-    assert.deepEqual(Object.keys(ok.properties.history.items.properties).sort(), ['at', 'detail', 'status']);
+    assert.deepEqual(Object.keys(ok.properties.history.items.properties).sort(), ['at', 'detail', 'rejection', 'status']);
+    assert.deepEqual(Object.keys(ok.properties.history.items.properties.rejection.properties).sort(), ['article', 'code', 'profile', 'rule']);
     for (const code of ['401', '403', '404']) {
       assert.ok(op.responses[code]?.content['application/json'].schema.properties.error, `${code} response in the error shape`);
     }

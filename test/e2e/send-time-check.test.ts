@@ -147,6 +147,52 @@ describe('commercial messages judged again before they are sent', () => {
     });
   });
 
+  describe('a validity its sender gave (validUntil)', () => {
+    beforeEach(() => setUp());
+    const note = (to: string, validUntil: unknown) => ({ from: '10690001', to, text: '【示例】您的订单已发货', type: 'notification', registeredDelivery: true, validUntil });
+
+    test('still queued when it ends: expired, never sent; the view shows the validity', async () => {
+      const to = number();
+      const until = iso(g.clock.now() + 60_000);
+      const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: note(to, until) });
+      assert.equal(r.statusCode, 202, r.body);
+      const id = r.json().id;
+      assert.equal((await view(id)).validUntil, Date.parse(until));
+      g.clock.advance(120_000);
+      await deliver();
+      assert.deepEqual(received(to), []);
+      const v = await view(id);
+      assert.equal(v.status, 'expired');
+      assert.match(v.history.at(-1).detail, /validity period ended/);
+      assert.equal(statuses.find((e) => e.id === id)?.status, 'expired', 'its sender hears (SMPP: receipt EXPIRED)');
+    });
+
+    test('sent in time: goes out as any other', async () => {
+      const to = number();
+      const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: note(to, iso(g.clock.now() + 3_600_000)) });
+      assert.equal(r.statusCode, 202, r.body);
+      await deliver();
+      assert.equal(received(to).length, 1);
+    });
+
+    test('already over, or not a date-time: refused as invalid_request naming the field, nothing recorded', async () => {
+      const to = number();
+      for (const bad of [iso(g.clock.now()), iso(g.clock.now() - 1000), 'tomorrow', '2026-12-01T08:00:00', 1796011200000]) {
+        const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: note(to, bad) });
+        assert.equal(r.statusCode, 400, `${String(bad)}: ${r.body}`);
+        assert.equal(r.json().error.code, 'invalid_request');
+        assert.match(r.json().error.message, /validUntil/);
+      }
+      const b = await g.http.inject({ method: 'POST', url: '/v1/messages/batch', headers: cp.auth, payload: { messages: [note(to, iso(g.clock.now() + 60_000)), note(to, iso(g.clock.now() - 1))] } });
+      assert.equal(b.statusCode, 200, b.body);
+      const [ok, bad] = b.json().results;
+      assert.equal(ok.status, 'accepted');
+      assert.equal(bad.error.code, 'invalid_request');
+      assert.match(bad.error.message, /^messages\/1\/validUntil/);
+      assert.equal((await g.http.inject({ method: 'GET', url: `/v1/records?msisdn=${to}`, headers: g.admin })).json().records.filter((r: Json) => r.kind === 'mt').length, 1);
+    });
+  });
+
   describe('the sending hours', () => {
     // 2026-11-30 (Monday) 20:59 Asia/Shanghai
     const EVENING = Date.parse('2026-11-30T12:59:00Z');

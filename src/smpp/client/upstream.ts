@@ -17,6 +17,7 @@ import { segmentText } from '../pdu/segment.js';
 import { chooseDataCoding, decodeText } from '../pdu/text.js';
 import { tlvInt, tlvString } from '../pdu/tlv.js';
 import { smPdu, type DataSmPdu, type SmPdu } from '../pdu/types.js';
+import { formatSmppTime } from '../pdu/smpp-time.js';
 import { readSubmit } from '../server/translate.js';
 import { CommandStatus } from '../pdu/constants.js';
 import type { DeliveryReceipt, Egress, InboundMo, PartialSubmit, SubmitResult } from '../../ports/egress.js';
@@ -342,6 +343,8 @@ export class SmppUpstream implements Egress {
       dest_addr_npi: 1,
       destination_addr: to,
       esm_class: s.udhi ? EsmClass.UDHI : 0,
+      // the sender's validity (SMPP validity_period, HTTP validUntil): the carrier too drops it after that
+      validity_period: msg.validUntil !== undefined ? formatSmppTime(msg.validUntil) : '',
       // always ask for the final receipt: message status in GET /v1/messages/{id} follows it
       registered_delivery: 1,
       data_coding: dc,

@@ -59,3 +59,14 @@ export function parseSmppTime(s: string, now: number): SmppTimeResult {
 function invalid(reason: string): SmppTimeResult {
   return { kind: 'invalid', reason };
 }
+
+/**
+ * `at` (epoch ms) as an SMPP absolute time `YYMMDDhhmmsstnnp` (§7.1.1) in the zone `offsetQuarters`
+ * quarter hours from UTC (0: UTC, `…00+`; 32: China, `…32+`): what parseSmppTime reads back.
+ */
+export function formatSmppTime(at: number, offsetQuarters = 0): string {
+  const d = new Date(at + offsetQuarters * 900_000);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const tenths = Math.floor(d.getUTCMilliseconds() / 100);
+  return `${two(d.getUTCFullYear() % 100)}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}${tenths}${two(Math.abs(offsetQuarters))}${offsetQuarters < 0 ? '-' : '+'}`;
+}

@@ -25,7 +25,7 @@ import { KeptParts } from './kept-parts.js';
 import { ProviderDeliveries, type DeliverCtx, type Delivery } from './provider-deliveries.js';
 import { Reassembler, type OpenSet, type ReassemblyLimits } from './reassembly.js';
 import { defaultTypeForPortKind, readSubmit, type SubmitFields } from './translate.js';
-import { submitTimesRefusal } from './submit-times.js';
+import { submitTimesRefusal, validityOf } from './submit-times.js';
 import { SubmitBatcher } from './batcher.js';
 import type { SmppLog } from '../log.js';
 
@@ -323,8 +323,12 @@ export class SmppServer {
     // schedule_delivery_time / validity_period (data_sm has neither): checked on every part of a
     // long message before it joins its set, on the server's clock (an ESME's absolute times are real time)
     if (pdu.command === 'submit_sm') {
-      const refused = submitTimesRefusal(pdu, this.now());
+      const now = this.now();
+      const refused = submitTimesRefusal(pdu, now);
       if (refused !== undefined) return conn.respond(responseFor(pdu, refused));
+      // a long message's validity is the part's that completes its set
+      const validUntil = validityOf(pdu, now);
+      if (validUntil !== undefined) f.validUntil = validUntil;
     }
     const cpId = binding.account.contentProviderId;
     if (!f.concat) {
@@ -427,6 +431,7 @@ export class SmppServer {
       if (f.clientRef !== undefined) input.clientRef = f.clientRef;
       if (clientPartIds?.length) input.clientPartIds = clientPartIds;
       if (keptPartsKey) input.keptPartsKey = keptPartsKey;
+      if (f.validUntil !== undefined) input.validUntil = new Date(f.validUntil).toISOString();
       const out = await this.batcher.submit(principal, input);
       if (out.ok) return { status: CommandStatus.ESME_ROK, id: out.id };
       // Held for review: recorded and may still be sent, so it is accepted as far as SMPP can say

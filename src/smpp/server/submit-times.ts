@@ -5,8 +5,9 @@
  * smsguard offers no scheduled delivery: a message scheduled for later used to go out at once, at a
  * time its sender did not choose (a reminder for tomorrow morning arriving tonight). The rules judge
  * the time it is submitted, which is when it would go; they cannot know it was meant for later.
- * Refused, the ESME learns it; sent early, nobody does. A validity period is not enforced in the
- * queue yet: one still ahead is accepted and the message sent as any other (docs/SMPP.md).
+ * Refused, the ESME learns it; sent early, nobody does. A validity period still ahead is accepted
+ * and kept with the message (validityOf): not sent after it (status `expired`, receipt EXPIRED), and
+ * the carrier is given it too (docs/SMPP.md).
  */
 import { CommandStatus } from '../pdu/constants.js';
 import { parseSmppTime } from '../pdu/smpp-time.js';
@@ -36,4 +37,14 @@ export function submitTimesRefusal(pdu: Pick<SmPdu, 'schedule_delivery_time' | '
     if (v.kind === 'invalid' || (v.kind !== 'unset' && v.at <= now)) return CommandStatus.ESME_RINVEXPIRY;
   }
   return undefined;
+}
+
+/**
+ * A submit_sm's validity_period as epoch ms (relative times from `now`), or `undefined` when unset
+ * (or malformed: submitTimesRefusal refused such a PDU before this is asked).
+ */
+export function validityOf(pdu: Pick<SmPdu, 'validity_period'>, now: number): number | undefined {
+  if (pdu.validity_period === '') return undefined;
+  const v = parseSmppTime(pdu.validity_period, now);
+  return v.kind === 'absolute' || v.kind === 'relative' ? v.at : undefined;
 }

@@ -24,6 +24,8 @@ export interface SubmitFields {
   category?: string;
   registeredDelivery: number;
   clientRef?: string;
+  /** validity_period as epoch ms on the server's clock (set by the server: submit-times.ts validityOf). */
+  validUntil?: number;
   /**
    * A TLV of fixed size (SMPP 3.4 §5.3.2) given with another length: the submit is refused
    * ESME_RINVPARLEN rather than read some other way (a 4-octet user_message_reference was read as a

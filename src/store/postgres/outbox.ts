@@ -22,7 +22,7 @@ const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, deliver
 
 const Q = queries('outbox', ['claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'renew', 'byUpstream', 'spellingsOnFile', 'pending', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts'] as const);
 
-interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number; partial: string | null; category: string | null; leased_until?: number | null }
+interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number; partial: string | null; category: string | null; valid_until: number | null; leased_until?: number | null }
 function toOutbound(rows: QueueDb[]): OutboundMessage[] {
   rows.sort((a, b) => a.due_at - b.due_at || a.enqueued_seq - b.enqueued_seq);
   return rows.map((r) => {
@@ -31,6 +31,7 @@ function toOutbound(rows: QueueDb[]): OutboundMessage[] {
     if (partial) m.partial = partial;
     // a commercial message's (migration 092); absent, not undefined, for every other type
     if (r.category !== null) m.category = r.category;
+    if (r.valid_until !== null) m.validUntil = Number(r.valid_until);
     // claim and claimIds return the lease they wrote: it names the claim (OutboxStore.release)
     if (r.leased_until != null) m.leasedUntil = r.leased_until;
     return m;

@@ -38,14 +38,14 @@ export class SqliteMessages implements MessageStore {
       registerPipeline: db.prepare('INSERT INTO pipelines (id, rules) VALUES (?, ?) ON CONFLICT DO NOTHING'),
       pipelineRules: db.prepare('SELECT rules FROM pipelines WHERE id = ?'),
       enqueue: db.prepare(
-        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category)
-         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'accepted', ?, ?)`,
+        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until)
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'accepted', ?, ?, ?)`,
       ),
       // Held messages park in the same table with status 'held': the claim query and the due index
       // only look at 'accepted', so they are never due for egress until released.
       park: db.prepare(
-        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category)
-         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'held', ?, ?)`,
+        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until)
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'held', ?, ?, ?)`,
       ),
       held: db.prepare(
         `SELECT id, content_provider_id, from_port, msisdn, text, registered_delivery, submitted_at FROM message_status
@@ -156,6 +156,8 @@ export class SqliteMessages implements MessageStore {
         consentId: (d.accepted || d.held) && c.type === 'commercial' ? facts.consent?.id ?? null : null,
         // only for a long message its sender sent in parts: the ids it holds for the earlier ones
         ...(item.clientPartIds ? { clientPartIds: item.clientPartIds } : {}),
+        // only when its sender gave one (SMPP validity_period, HTTP validUntil)
+        ...(item.validUntil !== undefined ? { validUntil: item.validUntil } : {}),
       },
     });
     if (!(d.accepted || d.held) || !c.to) return;
@@ -171,14 +173,15 @@ export class SqliteMessages implements MessageStore {
     // a commercial message's category: judged again before it is sent (send-time-check.ts)
     const category = c.type === 'commercial' ? c.category ?? null : null;
     if (d.held) {
-      this.q.park.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, at, at, at, category);
+      this.q.park.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, at, at, at, category, item.validUntil ?? null);
       return;
     }
-    const { lastInsertRowid } = this.q.enqueue.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, at, at, at, category);
+    const { lastInsertRowid } = this.q.enqueue.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, at, at, at, category, item.validUntil ?? null);
     // What the outbox's claim would read back from this row (SqliteOutbox.claim, DUE_COLUMNS); the
     // claim that takes it sets its lease end (present from the start: one object shape).
     const m: OutboundMessage = { id: item.id, contentProviderId: c.contentProviderId, from: c.from, to: c.to, text, registeredDelivery: receiptFromColumn(receipt), attempts: 1, submittedAt: at, leasedUntil: 0 };
     if (category !== null) m.category = category;
+    if (item.validUntil !== undefined) m.validUntil = item.validUntil;
     this.handed.stage({ due: at, rowid: Number(lastInsertRowid), m });
   }
 
@@ -193,7 +196,7 @@ export class SqliteMessages implements MessageStore {
         ref: m.id,
         body: { from: m.from, to: m.to, type: m.type, category: null, text: m.text, finalText: null, segments: null, decision: 'accepted', code: null, verdicts: null, channel: 'system', purpose: m.purpose, charged: false },
       });
-      this.q.enqueue.run(m.id, m.contentProviderId, m.to, m.from, m.text, 0, m.at, m.at, m.at, null);
+      this.q.enqueue.run(m.id, m.contentProviderId, m.to, m.from, m.text, 0, m.at, m.at, m.at, null, null);
     })();
   }
 

@@ -61,8 +61,8 @@ interface Lease extends Owner { until: number; due: number; rowid: number }
  * mode): an object per row cost ~2.5 µs against ~1.3 for an array (docs/PERFORMANCE.md), once per
  * message sent.
  */
-const DUE_COLUMNS = 'rowid, due_at, id, content_provider_id, from_port, msisdn, text, registered_delivery, attempts, submitted_at, partial, category';
-type DueRow = [rowid: number, dueAt: number, id: string, contentProviderId: string, from: string, msisdn: string, text: string, registeredDelivery: number, attempts: number, submittedAt: number, partial: string | null, category: string | null];
+const DUE_COLUMNS = 'rowid, due_at, id, content_provider_id, from_port, msisdn, text, registered_delivery, attempts, submitted_at, partial, category, valid_until';
+type DueRow = [rowid: number, dueAt: number, id: string, contentProviderId: string, from: string, msisdn: string, text: string, registeredDelivery: number, attempts: number, submittedAt: number, partial: string | null, category: string | null, validUntil: number | null];
 /** A claim reads from the start of the queue at least this often (see SqliteOutbox.cursor). */
 const FULL_SCAN_MS = 1000;
 
@@ -167,6 +167,7 @@ export class SqliteOutbox implements OutboxStore {
       const partial = partialFromColumn(r[10]);
       if (partial) m.partial = partial;
       if (r[11] !== null) m.category = r[11];
+      if (r[12] !== null) m.validUntil = r[12];
       out.push(m);
     }
     return out;

@@ -115,6 +115,14 @@ describe('submit_sm schedule_delivery_time and validity_period', () => {
         assert.match((r as { message_id: string }).message_id, /^msg_/);
       }
       assert.equal(app.submissions.length, n + ok.length, 'each decided');
+      // the validity goes on with the message, on the server's clock (a relative one counts from it)
+      const given = app.submissions.slice(n).map((x) => Date.parse((x.input as { validUntil: string }).validUntil));
+      assert.equal(given[0], Date.UTC(2030, 0, 2, 4, 0, 0));
+      assert.ok(Math.abs(given[1] - (serverNow() + 86_400_000)) < 5_000, `${new Date(given[1]).toISOString()}`);
+      assert.equal(given[2], Date.UTC(2030, 0, 1, 5, 0, 0));
+      // and none when none was given
+      await e.request(sm());
+      assert.equal((app.submissions.at(-1)!.input as { validUntil?: string }).validUntil, undefined);
     });
   });
 
@@ -145,6 +153,10 @@ describe('submit_sm times through the whole gateway', () => {
       assert.equal(status(r), '0x0');
       await waitFor(() => g.sim.outbox().length === 1 || undefined);
       assert.equal(g.sim.outbox()[0].text, '【示例】您的验证码是123456');
+      // kept with the message: its view shows when it stops being worth sending
+      const id = (r as { message_id: string }).message_id;
+      const until = (await g.app.ctx.store.messages.getMessage(id))?.validUntil;
+      assert.ok(until !== undefined && Math.abs(until - (Date.now() + 86_400_000)) < 60_000, String(until));
       const refused = await e.request(sm({ schedule_delivery_time: '000001000000000R' }, '【示例】明天的提醒'));
       assert.equal(status(refused), hex(CommandStatus.ESME_RINVSCHED));
     } finally {

@@ -6,7 +6,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseSmppTime, type SmppTimeResult } from '../../../src/smpp/pdu/smpp-time.js';
+import { formatSmppTime, parseSmppTime, type SmppTimeResult } from '../../../src/smpp/pdu/smpp-time.js';
 
 const NOW = Date.UTC(2026, 11, 6, 12, 15, 0);
 const at = (r: SmppTimeResult) => {
@@ -156,4 +156,14 @@ describe('smpp time: properties', () => {
       if (r.kind === 'absolute' || r.kind === 'relative') assert.ok(Number.isFinite(r.at));
     }), { numRuns: 3000 });
   });
+});
+
+test('formatSmppTime writes what parseSmppTime reads back (to the tenth of a second), in any offset', () => {
+  fc.assert(fc.property(fc.integer({ min: Date.UTC(2000, 0, 2), max: Date.UTC(2099, 11, 30) }), fc.integer({ min: -48, max: 48 }), (at, q) => {
+    const s = formatSmppTime(at, q);
+    assert.equal(s.length, 16);
+    assert.deepEqual(parseSmppTime(s, 0), { kind: 'absolute', at: at - (at % 100) });
+  }));
+  assert.equal(formatSmppTime(Date.UTC(2030, 0, 2, 4, 0, 0, 500)), '300102040000500+');
+  assert.equal(formatSmppTime(Date.UTC(2030, 0, 2, 4, 0, 0), 32), '300102120000032+');
 });
