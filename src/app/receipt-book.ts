@@ -96,8 +96,9 @@ export async function sendBatch(
   let stopped: StatusUpdate[] = [];
   if (o.check) {
     const c = await o.check(claimed);
-    // as claimed: a deferral after the lease ran out leaves alone a claim taken since
-    for (const d of c.deferred) await o.outbox.retryLater(d.claim, d.dueAt, d.reason);
+    // as claimed: a deferral after the lease ran out leaves alone a claim taken since; the parts an
+    // earlier attempt got through stay on file (retryLater keeps what it is given)
+    for (const d of c.deferred) await o.outbox.retryLater(d.claim, d.dueAt, d.reason, d.claim.partial);
     batch = c.send;
     stopped = c.stopped;
     // remembered like a sent message: the caller announces its `rejected` (the sender's receipt)

@@ -310,3 +310,31 @@ test('sendBatch: submits a stop ended are released when nothing of them was writ
   assert.deepEqual(calls, ['release unsent1@60000,unsent2@60000', 'retry busy@60000', 'record ok:submitted']);
   assert.deepEqual(r.updates.map((u) => u.id), ['ok']);
 });
+
+test('sendBatch with a send-time check: what it stops is recorded and announced with the batch, what it defers is retried keeping the parts an earlier attempt got through, neither is sent', async () => {
+  const outbox = fakeOutbox(new Map());
+  const announced: string[] = [];
+  const b = new ReceiptBook({ outbox, clock: { now: () => 1_000 } as never, announce: (u) => announced.push(`${u.id}:${u.status}`), onError: () => undefined, stopped: () => false });
+  const retried: [string, number, string, unknown][] = [];
+  const recorded: StatusUpdate[] = [];
+  const statuses = {
+    async retryLater(c: Claim, dueAt: number, reason: string, partial?: unknown) { retried.push([c.id, dueAt, reason, partial]); },
+    async release() { /* none */ },
+    async recordStatuses(us: StatusUpdate[]) { recorded.push(...us); return us; },
+  };
+  const msg = (id: string, o: object = {}) => ({ id, contentProviderId: 'cp', from: '10690002', to: '+8613800138000', text: 't', registeredDelivery: true, attempts: 1, submittedAt: 0, ...o });
+  const partial = { ref: 7, parts: 3, done: [{ part: 0, upstreamId: 'UP_p0' }] };
+  const sent: string[] = [];
+  const egress = { submit: async (m: { id: string }) => { sent.push(m.id); return { ok: true as const, upstreamId: `UP_${m.id}` }; } };
+  const stop: StatusUpdate = { id: 'refused', status: 'rejected', at: 10, detail: 'the number refused', rejection: { code: 'opted_out', rule: 'commercial.opt-out', article: 'Art. 18', profile: 'cn-2015' } };
+  const night = msg('night', { category: 'promo', partial });
+  const { changed } = await sendBatch({
+    egress, outbox: statuses, book: b, now: () => 10, maxAttempts: 3,
+    check: async (batch) => ({ send: batch.filter((m) => m.id === 'ok'), stopped: [stop], deferred: [{ claim: batch.find((m) => m.id === 'night')!, dueAt: 99, reason: 'quiet_hours: …' }] }),
+  }, [msg('ok'), msg('refused', { category: 'promo' }), night]);
+  assert.deepEqual(sent, ['ok']);
+  assert.deepEqual(retried, [['night', 99, 'quiet_hours: …', partial]]);
+  assert.deepEqual(recorded.map((u) => `${u.id}:${u.status}`), ['ok:submitted', 'refused:rejected']);
+  for (const u of changed) b.announce(u);
+  assert.deepEqual(announced, ['ok:submitted', 'refused:rejected'], 'the stopped one is announced (its sender\'s receipt)');
+});
