@@ -343,8 +343,8 @@ export class SmppUpstream implements Egress {
       dest_addr_npi: 1,
       destination_addr: to,
       esm_class: s.udhi ? EsmClass.UDHI : 0,
-      // the sender's validity (SMPP validity_period, HTTP validUntil): the carrier too drops it after that
-      validity_period: msg.validUntil !== undefined ? formatSmppTime(msg.validUntil) : '',
+      // the sender's validity (SMPP validity_period, HTTP validUntil), in UTC: the carrier too drops it after that
+      validity_period: msg.validUntil !== undefined ? formatSmppTime(msg.validUntil, 0) : '',
       // always ask for the final receipt: message status in GET /v1/messages/{id} follows it
       registered_delivery: 1,
       data_coding: dc,

@@ -5,7 +5,7 @@
  */
 import { CommandId, COMMAND_NAMES, CommandStatus, HEADER_LENGTH } from './constants.js';
 import { PduDecodeError } from './errors.js';
-import type { BindPdu, BindRespPdu, DataSmPdu, EmptyPdu, Pdu, SmPdu, SmRespPdu, Tlv } from './types.js';
+import type { BindPdu, BindRespPdu, DataSmPdu, EmptyPdu, Pdu, QuerySmPdu, QuerySmRespPdu, SmPdu, SmRespPdu, Tlv } from './types.js';
 
 /** Spec maximum sizes of C-Octet strings, including the terminating NUL (SMPP 3.4 §4). */
 const MAX = {
@@ -38,7 +38,8 @@ class Reader {
     if (this.off + 1 > this.buf.length) this.fail(`truncated at ${field}`);
     return this.buf[this.off++];
   }
-  cstring(field: string, max: number): string {
+  /** `tooLong`: the status for a string over `max` (default ESME_RINVPARLEN). */
+  cstring(field: string, max: number, tooLong: number = CommandStatus.ESME_RINVPARLEN): string {
     const end = Math.min(this.buf.length, this.off + max);
     for (let i = this.off; i < end; i++) {
       if (this.buf[i] === 0) {
@@ -48,7 +49,7 @@ class Reader {
       }
     }
     if (end === this.buf.length) this.fail(`truncated at ${field}`);
-    return this.fail(`${field} longer than ${max - 1} octets`, CommandStatus.ESME_RINVPARLEN);
+    return this.fail(`${field} longer than ${max - 1} octets`, tooLong);
   }
   octets(field: string, n: number): Buffer {
     if (this.off + n > this.buf.length) this.fail(`truncated at ${field}`, CommandStatus.ESME_RINVMSGLEN);
@@ -182,6 +183,36 @@ export function decodePdu(frame: Buffer): Pdu {
       const p: SmRespPdu = { command: name, ...base, message_id, tlvs: r.tlvs() };
       return p;
     }
+    case 'query_sm': {
+      const p: QuerySmPdu = {
+        command: name,
+        ...base,
+        // an id longer than any SMSC hands out is a bad id, not a bad PDU layout (SMPP 3.4 §4.8.1)
+        message_id: r.cstring('message_id', MAX.message_id, CommandStatus.ESME_RINVMSGID),
+        source_addr_ton: r.u8('source_addr_ton'),
+        source_addr_npi: r.u8('source_addr_npi'),
+        source_addr: r.cstring('source_addr', MAX.addr),
+      };
+      r.end();
+      return p;
+    }
+    case 'query_sm_resp': {
+      // An error response may come without a body, as submit_sm_resp does (SMPP 3.4 §4.4.2 note).
+      if (r.remaining === 0) {
+        const p: QuerySmRespPdu = { command: name, ...base, message_id: '', final_date: '', message_state: 0, error_code: 0 };
+        return p;
+      }
+      const p: QuerySmRespPdu = {
+        command: name,
+        ...base,
+        message_id: r.cstring('message_id', MAX.message_id),
+        final_date: r.cstring('final_date', MAX.time),
+        message_state: r.u8('message_state'),
+        error_code: r.u8('error_code'),
+      };
+      r.end();
+      return p;
+    }
   }
 }
 
@@ -248,6 +279,10 @@ function bodyLength(p: Pdu): number {
     case 'deliver_sm_resp':
     case 'data_sm_resp':
       return cstrLen(p.message_id) + tlvsLen(p.tlvs);
+    case 'query_sm':
+      return cstrLen(p.message_id) + 2 + cstrLen(p.source_addr);
+    case 'query_sm_resp':
+      return cstrLen(p.message_id) + cstrLen(p.final_date) + 2;
   }
 }
 
@@ -327,6 +362,18 @@ export function encodePdu(p: Pdu): Buffer {
     case 'data_sm_resp':
       w.cstring(p.message_id);
       w.tlvs(p.tlvs);
+      break;
+    case 'query_sm':
+      w.cstring(p.message_id);
+      w.u8(p.source_addr_ton);
+      w.u8(p.source_addr_npi);
+      w.cstring(p.source_addr);
+      break;
+    case 'query_sm_resp':
+      w.cstring(p.message_id);
+      w.cstring(p.final_date);
+      w.u8(p.message_state);
+      w.u8(p.error_code);
       break;
   }
   return buf;

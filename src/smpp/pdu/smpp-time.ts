@@ -61,12 +61,20 @@ function invalid(reason: string): SmppTimeResult {
 }
 
 /**
- * `at` (epoch ms) as an SMPP absolute time `YYMMDDhhmmsstnnp` (§7.1.1) in the zone `offsetQuarters`
- * quarter hours from UTC (0: UTC, `…00+`; 32: China, `…32+`): what parseSmppTime reads back.
+ * Writes an instant as an SMPP 3.4 absolute time (§7.1.1.1), `YYMMDDhhmmsstnnp`, in the local time
+ * `offsetQuarterHours` ahead of UTC (default 32: UTC+8, China Standard Time, as smsguard's receipt
+ * dates). Tenths of a second are truncated, so `parseSmppTime` reads back the instant to the tenth.
+ * For years 2000–2099, which is all an SMPP time can say (see `parseSmppTime`).
+ *
+ * @param at epoch ms
+ * @param offsetQuarterHours −48…48; negative for local time behind UTC
  */
-export function formatSmppTime(at: number, offsetQuarters = 0): string {
-  const d = new Date(at + offsetQuarters * 900_000);
-  const two = (n: number): string => String(n).padStart(2, '0');
-  const tenths = Math.floor(d.getUTCMilliseconds() / 100);
-  return `${two(d.getUTCFullYear() % 100)}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}${tenths}${two(Math.abs(offsetQuarters))}${offsetQuarters < 0 ? '-' : '+'}`;
+export function formatSmppTime(at: number, offsetQuarterHours = 32): string {
+  const local = new Date(at + offsetQuarterHours * QUARTER_HOUR_MS);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return (
+    two(local.getUTCFullYear() % 100) + two(local.getUTCMonth() + 1) + two(local.getUTCDate()) +
+    two(local.getUTCHours()) + two(local.getUTCMinutes()) + two(local.getUTCSeconds()) +
+    String(Math.floor(local.getUTCMilliseconds() / 100)) + two(Math.abs(offsetQuarterHours)) + (offsetQuarterHours < 0 ? '-' : '+')
+  );
 }

@@ -83,7 +83,32 @@ export interface SmRespPdu extends Header {
   tlvs: Tlv[];
 }
 
-export type Pdu = BindPdu | BindRespPdu | EmptyPdu | SmPdu | DataSmPdu | SmRespPdu;
+/**
+ * query_sm (SMPP 3.4 §4.8.1): the ESME asks the state of a message it submitted, by the id the SMSC
+ * gave it. source_addr is the original message's source address (SMPP 3.4 lets the SMSC match on it).
+ */
+export interface QuerySmPdu extends Header {
+  command: 'query_sm';
+  message_id: string;
+  source_addr_ton: number;
+  source_addr_npi: number;
+  source_addr: string;
+}
+
+/**
+ * query_sm_resp (SMPP 3.4 §4.8.2). `final_date` is an absolute SMPP time (`YYMMDDhhmmsstnnp`, §7.1.1)
+ * once the message reached a final state, empty before; `message_state` a MessageState; `error_code`
+ * a network-specific error (0 when none).
+ */
+export interface QuerySmRespPdu extends Header {
+  command: 'query_sm_resp';
+  message_id: string;
+  final_date: string;
+  message_state: number;
+  error_code: number;
+}
+
+export type Pdu = BindPdu | BindRespPdu | EmptyPdu | SmPdu | DataSmPdu | SmRespPdu | QuerySmPdu | QuerySmRespPdu;
 export type PduCommand = Pdu['command'];
 
 /** Defaults for a submit_sm/deliver_sm so callers name only what matters. */

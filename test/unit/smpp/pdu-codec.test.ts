@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   decodePdu, encodePdu, PduDecodeError, CommandStatus, FrameSplitter, smDefaults, Tag,
-  tlvCString, tlvInt, tlvString, tlvU16, tlvU8, type Pdu, type SmPdu,
+  tlvCString, tlvInt, tlvString, tlvU16, tlvU8, type Pdu, type QuerySmPdu, type QuerySmRespPdu, type SmPdu,
 } from '../../../src/smpp/pdu/index.js';
 
 describe('pdu codec: known bytes', () => {
@@ -44,6 +44,41 @@ describe('pdu codec: known bytes', () => {
     assert.equal((d as { message_id: string }).message_id, '');
   });
 
+  test('query_sm matches the SMPP 3.4 §4.8.1 layout and round-trips', () => {
+    const p: QuerySmPdu = { command: 'query_sm', command_status: 0, sequence_number: 9, message_id: 'msg_1', source_addr_ton: 5, source_addr_npi: 0, source_addr: '10690001' };
+    const b = encodePdu(p);
+    assert.equal(b.readUInt32BE(4), 0x00000003);
+    assert.deepEqual(b.subarray(16), Buffer.concat([Buffer.from('msg_1\0', 'latin1'), Buffer.from([5, 0]), Buffer.from('10690001\0', 'latin1')]));
+    assert.equal(b.readUInt32BE(0), b.length);
+    assert.deepEqual(decodePdu(b), p);
+  });
+
+  test('query_sm_resp matches the SMPP 3.4 §4.8.2 layout (final_date empty or 16 characters) and round-trips', () => {
+    const final: QuerySmRespPdu = { command: 'query_sm_resp', command_status: 0, sequence_number: 9, message_id: 'msg_1', final_date: '261206201500032+', message_state: 2, error_code: 0 };
+    const b = encodePdu(final);
+    assert.equal(b.readUInt32BE(4), 0x80000003);
+    assert.deepEqual(b.subarray(16), Buffer.concat([Buffer.from('msg_1\x00261206201500032+\0', 'latin1'), Buffer.from([2, 0])]));
+    assert.deepEqual(decodePdu(b), final);
+    const enroute: QuerySmRespPdu = { ...final, final_date: '', message_state: 1 };
+    assert.deepEqual(encodePdu(enroute).subarray(16), Buffer.concat([Buffer.from('msg_1\0\0', 'latin1'), Buffer.from([1, 0])]));
+    assert.deepEqual(decodePdu(encodePdu(enroute)), enroute);
+  });
+
+  test('query_sm_resp refusing with no body decodes (as other responses)', () => {
+    const d = decodePdu(Buffer.from('00000010800000030000006700000004', 'hex'));
+    assert.deepEqual(d, { command: 'query_sm_resp', command_status: CommandStatus.ESME_RQUERYFAIL, sequence_number: 4, message_id: '', final_date: '', message_state: 0, error_code: 0 });
+  });
+
+  test('query_sm: a message_id over 64 octets is ESME_RINVMSGID, a source_addr over 20 ESME_RINVPARLEN; trailing octets are refused', () => {
+    const q: QuerySmPdu = { command: 'query_sm', command_status: 0, sequence_number: 3, message_id: 'x'.repeat(65), source_addr_ton: 0, source_addr_npi: 0, source_addr: '' };
+    assert.throws(() => decodePdu(encodePdu(q)), (e: unknown) => e instanceof PduDecodeError && e.commandStatus === CommandStatus.ESME_RINVMSGID && e.sequenceNumber === 3 && e.commandId === 3);
+    assert.throws(() => decodePdu(encodePdu({ ...q, message_id: 'm', source_addr: '1'.repeat(21) })), (e: unknown) => e instanceof PduDecodeError && e.commandStatus === CommandStatus.ESME_RINVPARLEN);
+    const b = encodePdu({ ...q, message_id: 'm' });
+    const longer = Buffer.concat([b, Buffer.from([0])]);
+    longer.writeUInt32BE(longer.length, 0);
+    assert.throws(() => decodePdu(longer), (e: unknown) => e instanceof PduDecodeError && e.commandStatus === CommandStatus.ESME_RINVCMDLEN);
+  });
+
   test('unknown command_id → ESME_RINVCMDID with the sequence number kept', () => {
     const b = Buffer.from('00000010000000ff0000000000000005', 'hex');
     assert.throws(() => decodePdu(b), (e: unknown) => e instanceof PduDecodeError && e.commandStatus === CommandStatus.ESME_RINVCMDID && e.sequenceNumber === 5);
@@ -77,6 +112,8 @@ const arbPdu: fc.Arbitrary<Pdu> = fc.oneof(
     esm_class: u8, protocol_id: u8, priority_flag: u8, schedule_delivery_time: cstr(17), validity_period: cstr(17), registered_delivery: u8,
     replace_if_present_flag: u8, data_coding: u8, sm_default_msg_id: u8, short_message: fc.uint8Array({ maxLength: 254 }).map((a) => Buffer.from(a)), tlvs: fc.array(tlv, { maxLength: 4 }),
   }),
+  fc.record({ command: fc.constant('query_sm' as const), command_status: u32, sequence_number: u32, message_id: cstr(65), source_addr_ton: u8, source_addr_npi: u8, source_addr: cstr(21) }),
+  fc.record({ command: fc.constant('query_sm_resp' as const), command_status: u32, sequence_number: u32, message_id: cstr(65), final_date: cstr(17), message_state: u8, error_code: u8 }),
   fc.record({
     command: fc.constant('data_sm' as const), command_status: u32, sequence_number: u32, service_type: cstr(6), source_addr_ton: u8, source_addr_npi: u8, source_addr: cstr(65),
     dest_addr_ton: u8, dest_addr_npi: u8, destination_addr: cstr(65), esm_class: u8, registered_delivery: u8, data_coding: u8, tlvs: fc.array(tlv, { maxLength: 4 }),
