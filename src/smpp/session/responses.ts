@@ -8,6 +8,7 @@ const RESP: Partial<Record<PduCommand, PduCommand>> = {
   submit_sm: 'submit_sm_resp',
   deliver_sm: 'deliver_sm_resp',
   data_sm: 'data_sm_resp',
+  query_sm: 'query_sm_resp',
   unbind: 'unbind_resp',
   enquire_link: 'enquire_link_resp',
 };
@@ -18,7 +19,9 @@ export function isRequestCommand(c: PduCommand): boolean {
 }
 
 /**
- * The response for `req` with `status`; `id` is message_id (submit/deliver/data_sm) or system_id (bind).
+ * The response for `req` with `status`; `id` is message_id (submit/deliver/data/query_sm) or system_id
+ * (bind). A query_sm_resp built here says nothing of the message (no final_date, message_state 0):
+ * for refusals; an answer is built by whoever read the message.
  */
 export function responseFor(req: { command: PduCommand; sequence_number: number }, status: number, id = '', tlvs: Tlv[] = []): Pdu {
   const base = { command_status: status, sequence_number: req.sequence_number };
@@ -31,6 +34,8 @@ export function responseFor(req: { command: PduCommand; sequence_number: number 
     case 'deliver_sm':
     case 'data_sm':
       return { command: RESP[req.command] as 'submit_sm_resp', ...base, message_id: id, tlvs };
+    case 'query_sm':
+      return { command: 'query_sm_resp', ...base, message_id: id, final_date: '', message_state: 0, error_code: 0 };
     case 'unbind':
       return { command: 'unbind_resp', ...base };
     case 'enquire_link':
@@ -48,6 +53,7 @@ export const RESPONSE_BY_REQUEST_ID: ReadonlyMap<number, PduCommand> = new Map<n
   [0x00000004, 'submit_sm'],
   [0x00000005, 'deliver_sm'],
   [0x00000103, 'data_sm'],
+  [0x00000003, 'query_sm'],
   [0x00000006, 'unbind'],
   [0x00000015, 'enquire_link'],
 ]);

@@ -9,7 +9,7 @@ import { Fifo } from '../../runtime/fifo.js';
 import { CommandStatus, COMMAND_NAMES, Tag, isResponseId } from '../pdu/constants.js';
 import { tlvU8 } from '../pdu/tlv.js';
 import type { PduDecodeError } from '../pdu/errors.js';
-import type { BindCommand, BindPdu, DataSmPdu, Pdu, SmPdu } from '../pdu/types.js';
+import type { BindCommand, BindPdu, DataSmPdu, Pdu, QuerySmPdu, SmPdu } from '../pdu/types.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { RESPONSE_BY_REQUEST_ID, responseFor } from './responses.js';
 import { SlotMap } from '../../runtime/slot-map.js';
@@ -67,6 +67,12 @@ export interface SessionHandler<C> {
   onBind?(pdu: BindPdu): void;
   /** An inbound submit_sm / deliver_sm / data_sm to handle; answer with `respond`. */
   onRequest?(pdu: SmPdu | DataSmPdu): void;
+  /**
+   * An inbound query_sm from an ESME bound to submit (smsc role); answer with `respond`. It counts in
+   * the inbound window like a submit. Without this handler the session does not offer query_sm
+   * (generic_nack ESME_RINVCMDID, as SMPP 3.4 requests it does not know).
+   */
+  onQuery?(pdu: QuerySmPdu): void;
   /** Our request got its response (generic_nack included, as a response with its status). */
   onResponse?(resp: Pdu, request: Pdu, ctx: C): void;
   /** Our request had no response in time; the caller decides whether to retry. */
@@ -82,12 +88,15 @@ export interface SessionHandler<C> {
 }
 
 /**
- * SMPP 3.4 requests an ESME may send an SMSC that smsguard does not offer: query_sm, replace_sm,
- * cancel_sm, submit_multi. The codec does not know them, so they arrive as decode errors.
+ * SMPP 3.4 requests an ESME may send an SMSC that smsguard does not offer: replace_sm, cancel_sm,
+ * submit_multi. The codec does not know them, so they arrive as decode errors. (query_sm is decoded
+ * and offered when the handler has `onQuery`.)
  */
-const UNOFFERED_ESME_REQUESTS: ReadonlySet<number> = new Set([0x00000003, 0x00000007, 0x00000008, 0x00000021]);
+const UNOFFERED_ESME_REQUESTS: ReadonlySet<number> = new Set([0x00000007, 0x00000008, 0x00000021]);
 
 type Outbound = Exclude<Pdu, { command: 'generic_nack' }>;
+/** Requests the session hands up (onRequest, onQuery) once the bind state allows them. */
+type InboundData = 'submit_sm' | 'data_sm' | 'deliver_sm' | 'query_sm';
 interface Pending<C> {
   request: Pdu;
   ctx: C;
@@ -199,7 +208,7 @@ export class Session<C = unknown> {
     }
   }
 
-  /** Answers an inbound submit_sm/deliver_sm/data_sm handed up by `onRequest`. */
+  /** Answers an inbound submit_sm/deliver_sm/data_sm handed up by `onRequest` (or a query_sm by `onQuery`). */
   respond(resp: Pdu): void {
     if (this.inboundOpen > 0) this.inboundOpen--;
     if (this._state === 'closed') return;
@@ -328,6 +337,20 @@ export class Session<C = unknown> {
         else this.respond(responseFor(pdu, CommandStatus.ESME_RSYSERR));
         return;
       }
+      case 'query_sm': {
+        // Not offered (an ESME session, or an SMSC without onQuery such as the simulator): refused as
+        // before query_sm was decoded, and it does not cost the session.
+        if (this.opts.role !== 'smsc' || !this.handler.onQuery) {
+          return void this.handler.send({ command: 'generic_nack', command_status: CommandStatus.ESME_RINVCMDID, sequence_number: pdu.sequence_number });
+        }
+        // SMPP 3.4 §4.8.1: issued by an ESME bound as transmitter or transceiver. No throughput token:
+        // a query sends no message; the inbound window still bounds how many are open at once.
+        if (!this.mayReceive(pdu.command)) return void this.handler.send(responseFor(pdu, this.refusedStatus(pdu.command)));
+        if (this.inboundOpen >= this.opts.inboundWindow) return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RTHROTTLED));
+        this.inboundOpen++;
+        this.handler.onQuery(pdu);
+        return;
+      }
       default:
         // a response type cannot reach here; generic_nack is a response
         this.handler.send({ command: 'generic_nack', command_status: CommandStatus.ESME_RINVCMDID, sequence_number: pdu.sequence_number });
@@ -343,17 +366,17 @@ export class Session<C = unknown> {
    * permanent failure. ESME_RTHROTTLED would say "slow down on this bind": a rate-adapting ESME
    * would pause or slow its other binds for a session that is going anyway.
    */
-  private refusedStatus(command: 'submit_sm' | 'data_sm' | 'deliver_sm'): number {
+  private refusedStatus(command: InboundData): number {
     if (this._state === 'unbinding' && this.opts.role === 'smsc' && this.unboundFrom && this.mayReceive(command, this.unboundFrom)) return CommandStatus.ESME_RSYSERR;
     return CommandStatus.ESME_RINVBNDSTS;
   }
 
-  private mayReceive(command: 'submit_sm' | 'data_sm' | 'deliver_sm', s: SessionState = this._state): boolean {
+  private mayReceive(command: InboundData, s: SessionState = this._state): boolean {
     if (this.opts.role === 'smsc') {
       if (command === 'deliver_sm') return false;
       return s === 'bound_tx' || s === 'bound_trx';
     }
-    if (command === 'submit_sm') return false;
+    if (command === 'submit_sm' || command === 'query_sm') return false;
     return s === 'bound_rx' || s === 'bound_trx';
   }
 

@@ -59,6 +59,8 @@ export class SmppConnection<C = unknown> {
       close: () => this.end(),
       onBind: (p) => h.onBind?.(p),
       onRequest: (p) => h.onRequest?.(p),
+      // Present only when the handler offers query_sm at construction: the session refuses it otherwise.
+      ...(h.onQuery ? { onQuery: (p) => h.onQuery?.(p) } : {}),
       onResponse: (r, q, c) => h.onResponse?.(r, q, c),
       onTimeout: (q, c) => h.onTimeout?.(q, c),
       onBound: (t, id) => h.onBound?.(t, id),
