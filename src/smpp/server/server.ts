@@ -1,15 +1,16 @@
 /**
  * smsguard's SMPP server: content providers bind here. A protocol adapter only: submit_sm runs the
  * same `submitMessage` use case as HTTP (after long messages are reassembled), rejections map to
- * command_status through status-map.ts, and receipts / MO forwards come from the app's events and
- * go out through ProviderDeliveries (kept in the store while the provider cannot take them).
+ * command_status through status-map.ts, query_sm reads the message through the app's getMessage
+ * (query.ts), and receipts / MO forwards come from the app's events and go out through
+ * ProviderDeliveries (kept in the store while the provider cannot take them).
  */
 import { LRUCache } from 'lru-cache';
 import { deleteKeepingSlots } from '../../runtime/lru-delete.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { CommandStatus, MessageState } from '../pdu/constants.js';
 import { decodeText } from '../pdu/text.js';
-import type { BindPdu, DataSmPdu, Pdu, SmPdu } from '../pdu/types.js';
+import type { BindPdu, DataSmPdu, Pdu, QuerySmPdu, SmPdu } from '../pdu/types.js';
 import { RateLimiter } from '../session/rate-limiter.js';
 import { responseFor } from '../session/responses.js';
 import { DEFAULT_SESSION_OPTIONS, type Session, type SessionOptions } from '../session/session.js';
@@ -27,6 +28,7 @@ import { Reassembler, type OpenSet, type ReassemblyLimits } from './reassembly.j
 import { defaultTypeForPortKind, readSubmit, type SubmitFields } from './translate.js';
 import { submitTimesRefusal, validityOf } from './submit-times.js';
 import { SubmitBatcher } from './batcher.js';
+import { isMessageIdShape, queryAnswer, type QueriedMessage } from './query.js';
 import type { SmppLog } from '../log.js';
 
 /** An upstream receipt's err field as the receipt book keeps it in a status detail (`err:0B1`). */
@@ -36,6 +38,11 @@ const CARRIER_ERR = /^err:([0-9A-Za-z]{1,3})$/;
 export interface SmppServerApp {
   /** Judges and records a batch, outcomes in input order (one transaction for many PDUs). */
   submitMessages(p: Principal, inputs: readonly unknown[], channel: Channel): Promise<SubmitOutcome[]>;
+  /**
+   * One message as `p` may see it (query_sm): throws SmsguardError `not_found` for an unknown id and
+   * `forbidden` for another provider's (the use case behind `GET /v1/messages/{id}`).
+   */
+  getMessage(p: Principal, id: string): Promise<QueriedMessage>;
   events: { on<K extends keyof AppEvents>(name: K, fn: (payload: AppEvents[K]) => void): () => void };
 }
 
@@ -245,6 +252,7 @@ export class SmppServer {
     const conn: Conn = new SmppConnection<DeliverCtx>(socket, { session: { ...this.opts.session, role: 'smsc' }, now: this.now }, {
       onBind: (pdu) => void this.onBind(conn, pdu).then((b) => (binding = b)),
       onRequest: (pdu) => void this.onSubmit(conn, binding, pdu),
+      onQuery: (pdu) => void this.onQuery(conn, binding, pdu),
       onResponse: (resp, _req, ctx) => this.deliveries.answered(ctx, resp.command_status),
       onTimeout: (_req, ctx) => this.deliveries.failed(ctx),
       onClosed: (_reason, unanswered) => {
@@ -420,7 +428,7 @@ export class SmppServer {
   }
 
   private async decide(binding: Binding, f: SubmitFields, text: string, clientPartIds?: string[], keptPartsKey?: string): Promise<{ status: number; id: string; code?: string }> {
-    const principal: Principal = { role: 'content-provider', contentProviderId: binding.account.contentProviderId, actorId: `smpp:${binding.account.systemId}` };
+    const principal = principalOf(binding);
     try {
       const type = f.type ?? f.invalidType ?? defaultTypeForPortKind(await this.portKind(f.from));
       const input: Record<string, unknown> = { from: f.from, to: f.to, text, type, registeredDelivery: receiptRequest(f.registeredDelivery) };
@@ -443,6 +451,32 @@ export class SmppServer {
       if (code === 'internal_error') this.opts.log?.('smpp submit failed', { error: (e as Error).message });
       return { status: smppStatusFor(code), id: '', code };
     }
+  }
+
+  // ------------------------------------------------------------ query_sm
+
+  /**
+   * Answers query_sm from the message as the app knows it, read as the bound provider (the session
+   * let it through from a transmitter/transceiver bind only). Another provider's id and an unknown
+   * one get the same ESME_RQUERYFAIL, so a query learns nothing of others' ids; an id smsguard could
+   * not have handed out, ESME_RINVMSGID; a failure to read, ESME_RSYSERR (temporary: poll again).
+   * source_addr is not compared: the bind already says whose message it must be. The ids of the
+   * earlier parts of a long message name no message (docs/SMPP.md, query_sm).
+   */
+  private async onQuery(conn: Conn, binding: Binding | null, pdu: QuerySmPdu): Promise<void> {
+    const id = pdu.message_id;
+    if (!binding) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVBNDSTS, id));
+    if (!isMessageIdShape(id)) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVMSGID, id));
+    let m: QueriedMessage;
+    try {
+      m = await this.opts.app.getMessage(principalOf(binding), id);
+    } catch (e) {
+      const code = e instanceof SmsguardError ? e.code : 'internal_error';
+      if (code === 'not_found' || code === 'forbidden') return conn.respond(responseFor(pdu, CommandStatus.ESME_RQUERYFAIL, id));
+      this.opts.log?.('smpp query_sm failed', { error: (e as Error).message });
+      return conn.respond(responseFor(pdu, CommandStatus.ESME_RSYSERR, id));
+    }
+    return conn.respond({ command: 'query_sm_resp', command_status: CommandStatus.ESME_ROK, sequence_number: pdu.sequence_number, message_id: id, ...queryAnswer(m), error_code: 0 });
   }
 
   private readonly kinds = new Map<string, { kind: string | null; at: number }>();
@@ -581,6 +615,11 @@ export class SmppServer {
 export function receiptRequest(registeredDelivery: number): ReceiptRequest {
   const bits = registeredDelivery & 3;
   return bits === 2 ? 'failure' : bits !== 0;
+}
+
+/** Who a bind acts as in the use cases: its content provider, the credential's system_id as actor. */
+function principalOf(b: Binding): Principal {
+  return { role: 'content-provider', contentProviderId: b.account.contentProviderId, actorId: `smpp:${b.account.systemId}` };
 }
 
 /** True when a deliver_sm handed to `s` now is written at once rather than queued (Session.flush). */

@@ -1,15 +1,20 @@
 /**
- * A stand-in for the App's door-facing surface (submitMessage + events) so the SMPP server is tested
- * as a translator: it records what arrives and answers by rule (text containing REJECT:<code> is
- * refused with that code).
+ * A stand-in for the App's door-facing surface (submitMessages, getMessage + events) so the SMPP
+ * server is tested as a translator: it records what arrives and answers by rule (text containing
+ * REJECT:<code> is refused with that code). Every submission is kept as a message its provider can
+ * read back (getMessage, as `GET /v1/messages/{id}` reads it: `not_found` for an unknown id,
+ * `forbidden` for another provider's); `setStatus` moves one along as the delivery worker would.
  */
 import { Emitter } from '../../../src/app/events.js';
 import type { AppEvents, Channel, Principal, SubmitOutcome } from '../../../src/app/types.js';
-import type { ErrorCode } from '../../../src/domain/errors.js';
+import { SmsguardError, type ErrorCode } from '../../../src/domain/errors.js';
+import type { MessageView } from '../../../src/ports/store.js';
 
 export class FakeApp {
   readonly events = new Emitter<AppEvents>();
   readonly submissions: { principal: Principal; input: Record<string, unknown>; channel: Channel }[] = [];
+  /** Every submission as a message, by id (a refused one too, as the records keep it: `rejected`). */
+  readonly messages = new Map<string, MessageView>();
   private n = 0;
   async submitMessages(principal: Principal, inputs: readonly unknown[], channel: Channel): Promise<SubmitOutcome[]> {
     const out: SubmitOutcome[] = [];
@@ -20,7 +25,34 @@ export class FakeApp {
     const i = input as Record<string, unknown>;
     this.submissions.push({ principal, input: i, channel });
     const m = /REJECT:([a-z_]+)/.exec(String(i.text));
-    if (m) return { ok: false, id: `rej_${++this.n}`, error: { code: m[1] as ErrorCode, message: 'refused', rule: 'test.rule', article: 'Art. X' } };
-    return { ok: true, id: `msg_${++this.n}`, status: 'accepted', text: String(i.text), segments: 1 };
+    const id = m ? `rej_${++this.n}` : `msg_${++this.n}`;
+    this.keep(principal, id, i, m ? 'rejected' : 'accepted');
+    if (m) return { ok: false, id, error: { code: m[1] as ErrorCode, message: 'refused', rule: 'test.rule', article: 'Art. X' } };
+    return { ok: true, id, status: 'accepted', text: String(i.text), segments: 1 };
+  }
+
+  async getMessage(p: Principal, id: string): Promise<MessageView> {
+    const m = this.messages.get(id);
+    if (!m) throw new SmsguardError('not_found', `no message ${id}`);
+    if (p.role === 'content-provider' && m.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `message ${id} is not this content provider's`);
+    return structuredClone(m);
+  }
+
+  /** Records a status change of a kept message at `at` (history grows; the latest is its status). */
+  setStatus(id: string, status: MessageView['status'], at: number): void {
+    const m = this.messages.get(id);
+    if (!m) throw new Error(`FakeApp: no message ${id}`);
+    m.status = status;
+    m.history.push({ status, at });
+  }
+
+  private keep(p: Principal, id: string, i: Record<string, unknown>, status: 'accepted' | 'rejected'): void {
+    const at = Date.now();
+    this.messages.set(id, {
+      id, contentProviderId: p.role === 'content-provider' ? p.contentProviderId : '', from: String(i.from), to: String(i.to), text: String(i.text),
+      decision: status, status, receivedAt: at, registeredDelivery: (i.registeredDelivery as MessageView['registeredDelivery']) ?? false, verdicts: [],
+      // as the records show it: an accepted message's history starts with its acceptance, a refused one's is empty
+      history: status === 'accepted' ? [{ status, at }] : [],
+    });
   }
 }

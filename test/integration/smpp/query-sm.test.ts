@@ -1,0 +1,143 @@
+/**
+ * query_sm (SMPP 3.4 §4.8) against the SMPP server with FakeApp: an ESME polls its own messages'
+ * states (ENROUTE while on their way, then the final state and when it was reached, in UTC+8);
+ * another provider's id and an unknown id get the same ESME_RQUERYFAIL; an id smsguard could not
+ * have handed out gets ESME_RINVMSGID; a receiver bind may not query (ESME_RINVBNDSTS). Before
+ * 2026-12-06 every query_sm was refused with generic_nack ESME_RINVCMDID.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
+import { SmppEsme } from '../../../src/smpp/client/esme.js';
+import { CommandStatus, EsmClass, MessageState, buildConcatUdh, encodeText, smDefaults, type Pdu, type QuerySmPdu, type QuerySmRespPdu, type SmPdu } from '../../../src/smpp/pdu/index.js';
+import { MemoryCredentials } from '../../fakes/smpp/memory-credentials.js';
+import { FakeApp } from '../../fakes/smpp/fake-app.js';
+
+const admin = { role: 'admin' as const, actorId: 'admin' };
+let app: FakeApp;
+let server: SmppServer;
+let port: number;
+
+before(async () => {
+  app = new FakeApp();
+  let id = 0;
+  const creds = new SmppCredentials({ store: new MemoryCredentials(), contentProviderExists: async (x) => x.startsWith('cp_'), now: () => Date.now(), newId: () => `cred_${++id}` });
+  await creds.create(admin, 'cp_1', { systemId: 'cp1', password: 'secret1' });
+  await creds.create(admin, 'cp_2', { systemId: 'other', password: 'pw' });
+  server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service' });
+  port = await server.listen(0, '127.0.0.1');
+});
+after(async () => {
+  await server.close();
+});
+
+function sm(text: string, o: Partial<SmPdu> = {}): SmPdu {
+  return { ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138000', short_message: encodeText(text, 0), ...o };
+}
+const query = (message_id: string, source_addr = '10690001'): QuerySmPdu => ({ command: 'query_sm', command_status: 0, sequence_number: 0, message_id, source_addr_ton: 0, source_addr_npi: 0, source_addr });
+const esme = (systemId = 'cp1', password = 'secret1', bindType: 'transmitter' | 'receiver' | 'transceiver' = 'transceiver') => SmppEsme.connect({ host: '127.0.0.1', port, systemId, password, bindType });
+
+async function ask(e: SmppEsme, id: string): Promise<QuerySmRespPdu> {
+  const r: Pdu = await e.request(query(id));
+  assert.equal(r.command, 'query_sm_resp', `answered with query_sm_resp, not ${r.command} 0x${r.command_status.toString(16)}`);
+  return r as QuerySmRespPdu;
+}
+async function submitted(e: SmppEsme, text: string): Promise<string> {
+  const r = (await e.request(sm(text))) as { command_status: number; message_id: string };
+  assert.equal(r.command_status, 0);
+  return r.message_id;
+}
+
+describe('smpp server: query_sm', () => {
+  test('an own message, polled through its states: ENROUTE with no final_date, then the final state and its time in UTC+8', async () => {
+    const e = await esme('cp1', 'secret1', 'transmitter');
+    const id = await submitted(e, 'poll me');
+    const r = await ask(e, id);
+    assert.deepEqual([r.command_status, r.message_id, r.message_state, r.final_date, r.error_code], [0, id, MessageState.ENROUTE, '', 0], 'accepted');
+    app.setStatus(id, 'submitted', Date.UTC(2026, 11, 6, 3, 59, 0));
+    assert.deepEqual([(await ask(e, id)).message_state, (await ask(e, id)).final_date], [MessageState.ENROUTE, ''], 'submitted upstream');
+    // 04:00:01.250 UTC is 12:00:01.2 in UTC+8 (32 quarter hours ahead)
+    app.setStatus(id, 'delivered', Date.UTC(2026, 11, 6, 4, 0, 1, 250));
+    const d = await ask(e, id);
+    assert.deepEqual([d.command_status, d.message_state, d.final_date, d.error_code], [0, MessageState.DELIVERED, '261206120001232+', 0], 'delivered');
+    await e.close();
+  });
+
+  test('every status maps to its message_state; a final one carries the time it was reached', async () => {
+    const e = await esme();
+    const at = Date.UTC(2026, 11, 31, 16, 30, 0); // 2027-01-01 00:30 in UTC+8
+    const cases: [Parameters<FakeApp['setStatus']>[1], number, string][] = [
+      ['held', MessageState.ENROUTE, ''],
+      ['expired', MessageState.EXPIRED, '270101003000032+'],
+      ['undeliverable', MessageState.UNDELIVERABLE, '270101003000032+'],
+      ['failed', MessageState.UNDELIVERABLE, '270101003000032+'],
+      ['rejected_upstream', MessageState.REJECTED, '270101003000032+'],
+      // stopped in the queue before it was sent (a refused number, a withdrawn consent)
+      ['rejected', MessageState.REJECTED, '270101003000032+'],
+    ];
+    for (const [status, state, finalDate] of cases) {
+      const id = await submitted(e, `to be ${status}`);
+      app.setStatus(id, status, at);
+      const r = await ask(e, id);
+      assert.deepEqual([r.command_status, r.message_state, r.final_date], [0, state, finalDate], status);
+    }
+    await e.close();
+  });
+
+  test('a submission refused at once is REJECTED, final at the time it was received', async () => {
+    const e = await esme();
+    const r = await e.request(sm('REJECT:opted_out'));
+    assert.notEqual(r.command_status, 0);
+    // its id (the records have one; HTTP hands it out with the refusal)
+    const id = [...app.messages.keys()].at(-1)!;
+    assert.match(id, /^rej_/);
+    app.messages.get(id)!.receivedAt = Date.UTC(2026, 5, 1, 0, 0, 0);
+    const q = await ask(e, id);
+    assert.deepEqual([q.command_status, q.message_state, q.final_date], [0, MessageState.REJECTED, '260601080000032+']);
+    await e.close();
+  });
+
+  test('another provider\'s id and an unknown id get the same ESME_RQUERYFAIL', async () => {
+    const theirs = await esme('other', 'pw');
+    const theirId = await submitted(theirs, 'not yours');
+    assert.equal((await ask(theirs, theirId)).command_status, 0, 'its owner may');
+    const e = await esme();
+    const other = await ask(e, theirId);
+    const unknown = await ask(e, 'msg_000000000000000000000');
+    const shape = (r: QuerySmRespPdu) => [r.command_status, r.final_date, r.message_state, r.error_code];
+    assert.deepEqual(shape(other), [CommandStatus.ESME_RQUERYFAIL, '', 0, 0]);
+    assert.deepEqual(shape(unknown), shape(other), 'nothing tells the two apart');
+    await Promise.all([e.close(), theirs.close()]);
+  });
+
+  test('an id smsguard could not have handed out is ESME_RINVMSGID: empty, with a space or control character, or over 64 octets', async () => {
+    const e = await esme();
+    for (const bad of ['', 'msg 1', 'msg_\x01', 'é', 'x'.repeat(65)]) {
+      assert.equal((await ask(e, bad)).command_status, CommandStatus.ESME_RINVMSGID, JSON.stringify(bad));
+    }
+    // the session lives on
+    assert.equal((await ask(e, await submitted(e, 'still here'))).command_status, 0);
+    await e.close();
+  });
+
+  test('a receiver bind may not query: ESME_RINVBNDSTS', async () => {
+    const e = await esme('cp1', 'secret1', 'transceiver');
+    const id = await submitted(e, 'mine');
+    await e.close();
+    const rx = await esme('cp1', 'secret1', 'receiver');
+    const r = await ask(rx, id);
+    assert.equal(r.command_status, CommandStatus.ESME_RINVBNDSTS);
+    await rx.close();
+  });
+
+  test('a long message is queried by the id its last part was answered with; an earlier part\'s id names no message', async () => {
+    const e = await esme();
+    const part = (seq: number, text: string) => sm('', { esm_class: EsmClass.UDHI, short_message: Buffer.concat([buildConcatUdh({ ref: 77, total: 2, seq }), Buffer.from(text, 'latin1')]) });
+    const first = (await e.request(part(1, 'hello '))) as { command_status: number; message_id: string };
+    const last = (await e.request(part(2, 'world'))) as { command_status: number; message_id: string };
+    assert.deepEqual([first.command_status, last.command_status], [0, 0]);
+    assert.equal((await ask(e, last.message_id)).message_state, MessageState.ENROUTE);
+    assert.equal((await ask(e, first.message_id)).command_status, CommandStatus.ESME_RQUERYFAIL);
+    await e.close();
+  });
+});
