@@ -16,7 +16,7 @@ import { resolveProfile } from '../../../src/profiles/index.js';
 import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
 import { SmppSimulatorServer } from '../../../src/smpp/simulator/index.js';
 import { SmppUpstream, SmppEsme, parseUpstreamUrl } from '../../../src/smpp/client/index.js';
-import { EsmClass, Tag, buildConcatUdh, decodeText, encodeText, parseDlrText, parseUdh, smDefaults, tlvCString, tlvString, type SmPdu } from '../../../src/smpp/pdu/index.js';
+import { CommandStatus, EsmClass, MessageState, Tag, buildConcatUdh, decodeText, encodeText, formatSmppTime, parseDlrText, parseUdh, smDefaults, tlvCString, tlvString, type QuerySmRespPdu, type SmPdu } from '../../../src/smpp/pdu/index.js';
 import { validCreditCode, NOON_SHANGHAI } from '../../helpers/gateway.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -85,6 +85,19 @@ describe('SMPP in, SMPP out, through the real pipeline', () => {
       return v && (v as { status: string }).status === 'delivered' ? v : undefined;
     });
     assert.deepEqual((m as { history: { status: string }[] }).history.map((h) => h.status), ['accepted', 'submitted', 'delivered']);
+  });
+
+  test('query_sm through the real App: the delivered message is DELIVERED at the time its history says; an unknown id ESME_RQUERYFAIL', async () => {
+    const resp = await esme.request(sm('【示例】您的验证码是444444，5分钟内有效。', { destination_addr: '13800138004', tlvs: [tlvCString(Tag.smsguard_message_type, 'verification')] }));
+    const id = (resp as { message_id: string }).message_id;
+    const m = await waitFor(async () => {
+      const v = await app.getMessage(admin, id);
+      return v.status === 'delivered' ? v : undefined;
+    });
+    const q = (await esme.request({ command: 'query_sm', command_status: 0, sequence_number: 0, message_id: id, source_addr_ton: 0, source_addr_npi: 0, source_addr: '10690001' })) as QuerySmRespPdu;
+    assert.deepEqual([q.command, q.command_status, q.message_id, q.message_state, q.final_date], ['query_sm_resp', 0, id, MessageState.DELIVERED, formatSmppTime(m.history.at(-1)!.at)]);
+    const unknown = await esme.request({ command: 'query_sm', command_status: 0, sequence_number: 0, message_id: 'msg_nosuchmessage', source_addr_ton: 0, source_addr_npi: 0, source_addr: '' });
+    assert.equal(unknown.command_status, CommandStatus.ESME_RQUERYFAIL);
   });
 
   test('registered_delivery 2 (receipt on failure only): delivered, and no DELIVRD receipt', async () => {
