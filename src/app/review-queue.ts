@@ -12,18 +12,18 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { decide } from '../pipeline/runner.js';
-import { senderActive } from '../pipeline/stages/sender.js';
-import { consentHeld, notOptedOut, withinSendingHours } from '../pipeline/stages/commercial.js';
+import { SEND_TIME_STAGES } from './send-time-check.js';
 import type { ConsentFacts, Facts } from '../pipeline/types.js';
 import type { ConsentRow } from '../ports/store.js';
 import { pickConsent } from '../domain/consent.js';
 
 /**
- * The stages a release re-runs: what can change while a message waits in the queue. A commercial
- * message may not go out once the number opted out or joined the do-not-disturb list, once its
- * consent was withdrawn or expired, or outside the sending hours of the moment it is released.
+ * The stages a release re-runs: what can change while a message waits, the same the delivery worker
+ * judges before sending (send-time-check.ts). A commercial message may not go out once the number
+ * opted out or joined the do-not-disturb list, once its consent was withdrawn or expired, or outside
+ * the sending hours of the moment it is released.
  */
-const RELEASE_STAGES = [senderActive, notOptedOut, consentHeld, withinSendingHours] as const;
+const RELEASE_STAGES = SEND_TIME_STAGES;
 
 const MAX_REASON = 1000;
 const DEFAULT_RELEASE_REASON = 'content reviewed: acceptable';

@@ -23,7 +23,10 @@ import { decide } from '../pipeline/runner.js';
 import { senderActive } from '../pipeline/stages/sender.js';
 import { consentHeld, nextSendingWindow, notOptedOut, withinSendingHours } from '../pipeline/stages/commercial.js';
 
-/** What may change while a commercial message waits (the release's stages: review-queue.ts). */
+/**
+ * What may change while a message waits (in the queue, or held for review: review-queue.ts judges a
+ * release with these too) and would make sending it now unlawful.
+ */
 export const SEND_TIME_STAGES = [senderActive, notOptedOut, consentHeld, withinSendingHours] as const;
 
 export interface SendTimeOutcome {
@@ -38,11 +41,16 @@ export interface SendTimeOutcome {
 /** Judges a claimed batch at `now` (see the module comment). */
 export async function checkAtSendTime(ctx: Pick<AppContext, 'store' | 'profile' | 'detectors'>, claimed: readonly OutboundMessage[], now: number): Promise<SendTimeOutcome> {
   // Past its sender's validity (SubmitInput.validUntil): expired, whatever its type.
+  const over = (m: OutboundMessage): boolean => m.validUntil !== undefined && m.validUntil <= now;
   let batch = claimed;
-  let expired: StatusUpdate[] = [];
-  if (claimed.some((m) => m.validUntil !== undefined && m.validUntil <= now)) {
-    batch = claimed.filter((m) => !(m.validUntil !== undefined && m.validUntil <= now));
-    expired = claimed.filter((m) => m.validUntil !== undefined && m.validUntil <= now).map((m) => ({ id: m.id, status: 'expired' as const, at: now, detail: `its validity period ended (${new Date(m.validUntil!).toISOString()}) before it could be sent` }));
+  const expired: StatusUpdate[] = [];
+  if (claimed.some(over)) {
+    const live: OutboundMessage[] = [];
+    batch = live;
+    for (const m of claimed) {
+      if (!over(m)) live.push(m);
+      else expired.push({ id: m.id, status: 'expired', at: now, detail: `its validity period ended (${new Date(m.validUntil!).toISOString()}) before it could be sent` });
+    }
   }
   const commercial = batch.filter((m) => m.category !== undefined);
   if (commercial.length === 0) return { send: batch as OutboundMessage[], stopped: expired, deferred: [] };
