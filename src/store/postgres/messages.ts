@@ -34,7 +34,8 @@ interface FactsRow {
   senders: { id: string; status: 'active' | 'suspended'; signatures: string[] }[];
   ports: { number: string; ownerId: string; kind: PortFacts['kind'] }[];
   verif: { cp: string; m: string; at: number }[];
-  optouts: { cp: string; m: string }[];
+  /** Opted-out pairs only, with the signatures their refusals answered (`*`: unknown, all). */
+  optouts: { cp: string; m: string; signatures: string[] }[];
   dnd: string[];
   consents: ConsentDb[];
   category_sends: { cp: string; m: string; cat: string; at: number }[];
@@ -115,7 +116,7 @@ export class PgMessages implements MessageStore {
       const ports = new Map(f.ports.map((p) => [p.number, p]));
       const verif = new Times();
       for (const r of f.verif) verif.add(pair(r.cp, r.m), r.at);
-      const optedOut = new Set(f.optouts.map((r) => pair(r.cp, r.m)));
+      const optedOut = new Map(f.optouts.map((r) => [pair(r.cp, r.m), r.signatures]));
       const dnd = new Set(f.dnd);
       const consents = new Map<string, ConsentDb[]>();
       for (const r of f.consents) {
@@ -144,6 +145,9 @@ export class PgMessages implements MessageStore {
             facts.verificationSends = { minute: verif.countAfter(k, now - MINUTE), hour: verif.countAfter(k, now - HOUR), day: verif.countAfter(k, now - DAY) };
           } else if (cand.type === 'commercial') {
             facts.optedOut = optedOut.has(k);
+            // which signatures the refusals answered (per-signature scope), only with an opt-out (as SQLite)
+            const signatures = optedOut.get(k);
+            if (signatures) facts.optOutSignatures = signatures;
             facts.dnd = dnd.has(cand.to);
             const ck = `${k}\u0000${cand.category}`;
             const row = cand.category ? pickConsent(consents.get(ck), now, (r) => ({ id: r.id, grantedAt: r.granted_at, expiresAt: r.expires_at })) : undefined;

@@ -5,7 +5,7 @@
 -- it starts, so this must be a statement of its own, after the lock statement). Each part probes per
 -- key (LATERAL / EXISTS): never a scan of a whole table.
 --   $1 providers, $2 ports, $3/$4 (provider, number) pairs for verification counts, $5 since,
---   $6/$7 pairs for opt-outs, $8 numbers for do-not-disturb, $9/$10/$11 consent triples, $12 since.
+--   $6/$7 pairs for opt-outs (and their signatures), $8 numbers for do-not-disturb, $9/$10/$11 consent triples, $12 since.
 WITH live_consents AS (
   SELECT c.id, c.content_provider_id, c.msisdn, c.category, c.granted_at, c.expires_at, c.freq_count, c.freq_per
     FROM unnest($9::text[], $10::text[], $11::text[]) AS k(cp, m, cat)
@@ -20,7 +20,12 @@ SELECT
   (SELECT coalesce(json_agg(json_build_object('cp', k.cp, 'm', k.m, 'at', s.at)), '[]')
      FROM unnest($3::text[], $4::text[]) AS k(cp, m)
     CROSS JOIN LATERAL (SELECT at FROM sends WHERE content_provider_id = k.cp AND msisdn = k.m AND type = 'verification' AND at > $5) AS s) AS verif,
-  (SELECT coalesce(json_agg(json_build_object('cp', k.cp, 'm', k.m)), '[]')
+  -- The opted-out pairs, each with the signatures its refusals answered ('*': unknown, all), which a
+  -- per-signature scope needs (docs/CONSENT.md, "Scope"); read only for a pair that opted out, as
+  -- SQLite does (commercial-facts.ts), by the primary key of optout_signatures.
+  (SELECT coalesce(json_agg(json_build_object('cp', k.cp, 'm', k.m, 'signatures',
+            (SELECT coalesce(array_agg(s.signature ORDER BY s.signature), '{}') FROM optout_signatures s
+              WHERE s.content_provider_id = k.cp AND s.msisdn = k.m))), '[]')
      FROM unnest($6::text[], $7::text[]) AS k(cp, m)
     WHERE EXISTS (SELECT 1 FROM optouts o WHERE o.content_provider_id = k.cp AND o.msisdn = k.m)) AS optouts,
   (SELECT coalesce(json_agg(d.msisdn), '[]') FROM dnd d WHERE d.msisdn = ANY($8::text[])) AS dnd,
