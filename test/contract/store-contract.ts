@@ -173,6 +173,25 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(seen[4].dnd, true);
       });
 
+      test('commercial facts: an opt-out carries the signatures it answered, read only when opted out (found 2026-12-06: PostgreSQL never read them)', async () => {
+        // Without them a per-signature opt-out (optOutScope 'signature') from 【甲】 refused the
+        // provider's messages under every signature on PostgreSQL (optOutApplies: absent = all).
+        const { cp, commercial } = await seedProvider(s);
+        const [a, b, none] = [msisdn(), msisdn(), msisdn()];
+        await s.consents.optOut(cp.id, a, T0, 'sms', { moId: 'mo_1' }, { signature: '【甲】', endsRelationship: false });
+        await s.consents.optOut(cp.id, b, T0, 'sms', { moId: 'mo_2' }, { signature: '【乙】', endsRelationship: false });
+        await s.consents.optOut(cp.id, b, T0 + 1, 'sms', { moId: 'mo_3' });
+        const seen: Facts[] = [];
+        // One batch: each number gets its own signatures, not another's.
+        await s.messages.decideAndRecord([a, b, none].map((to) => item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', at: T0 + 2 })),
+          (_, f) => { seen.push(f); return decision(false); });
+        assert.equal(seen[0].optedOut, true);
+        assert.deepEqual(seen[0].optOutSignatures, ['【甲】']);
+        assert.deepEqual([...(seen[1].optOutSignatures ?? [])].sort(), ['*', '【乙】'], 'an opt-out of unknown signature is `*`');
+        assert.equal(seen[2].optedOut, false);
+        assert.equal('optOutSignatures' in seen[2], false, 'signatures only with an opt-out');
+      });
+
       test('with no live consent the latest expired one is shown (the stage says consent_expired)', async () => {
         const { cp, commercial } = await seedProvider(s);
         const to = msisdn();
