@@ -10,6 +10,7 @@ import { receiveMo, type MoHandler } from './receive-mo.js';
 import { addPort, addSignature, createContentProvider, setContentProviderStatus } from './onboarding.js';
 import { grantConsent, withdrawConsent } from './consents.js';
 import { getMessage, queryRecords, type RecordsFilter } from './records.js';
+import { cancelMessage } from './cancel-message.js';
 import { Authenticator } from './auth.js';
 import type { Store } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
@@ -95,5 +96,9 @@ export class App {
   }
   getMessage(p: Principal, id: string) {
     return getMessage(this.ctx, p, id);
+  }
+  /** A sender cancels a message the gateway still holds (cancel-message.ts). */
+  cancelMessage(p: Principal, id: string) {
+    return cancelMessage(this.ctx, p, id);
   }
 }

@@ -103,9 +103,9 @@ export interface MoOutcome {
  * Status of an MT message after acceptance, in the order they can happen. `rejected`: stopped in the
  * queue before it was sent, because what made it lawful to send had changed while it waited (the
  * number refused, the consent was withdrawn: src/app/send-time-check.ts); the status record names
- * the rule and article.
+ * the rule and article. `cancelled`: its sender cancelled it before it was sent (OutboxStore.cancel).
  */
-export type MessageStatus = 'accepted' | 'submitted' | 'delivered' | 'undeliverable' | 'expired' | 'rejected_upstream' | 'failed' | 'rejected';
+export type MessageStatus = 'accepted' | 'submitted' | 'delivered' | 'undeliverable' | 'expired' | 'rejected_upstream' | 'failed' | 'rejected' | 'cancelled';
 
 /** Events the app emits for doors that push to clients (SMPP receipts and MO forwarding). */
 export interface AppEvents {

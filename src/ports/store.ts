@@ -291,6 +291,14 @@ export interface OutboxStore {
    */
   recordStatuses(updates: StatusUpdate[]): Promise<StatusUpdate[]>;
   /**
+   * Cancels a message its sender no longer wants sent (SMPP cancel_sm, `DELETE /v1/messages/{id}`):
+   * only while it waits (queued and not claimed by a batch, or held for review), in one transaction
+   * that moves it to `cancelled` and appends its status record (`detail` in it). `claimed`: a batch
+   * holds it and may be writing it to the carrier; `final`: it left the queue already (sent,
+   * rejected, cancelled…); `unknown`: no such message of `contentProviderId` (null: any provider's).
+   */
+  cancel(id: string, contentProviderId: string | null, at: number, detail: string): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'>;
+  /**
    * Due again at `dueAt`, the claim's lease dropped; `partial` (a long message's parts already taken)
    * is kept for the next claim. Only while the claim still stands, as `release`: a submit that failed
    * after its lease ran out may find the message claimed since by another worker or process, which

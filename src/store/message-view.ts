@@ -18,7 +18,7 @@ export interface ViewRecord {
 }
 
 type HistoryStatus = MessageView['history'][number]['status'];
-const STATUSES: ReadonlySet<unknown> = new Set<HistoryStatus>(['accepted', 'held', 'rejected', 'submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed']);
+const STATUSES: ReadonlySet<unknown> = new Set<HistoryStatus>(['accepted', 'held', 'rejected', 'submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed', 'cancelled']);
 const DECISIONS: ReadonlySet<unknown> = new Set(['accepted', 'rejected', 'held']);
 const OUTCOMES: ReadonlySet<unknown> = new Set(['pass', 'skip', 'fail']);
 

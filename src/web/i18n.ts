@@ -129,6 +129,7 @@ const T = {
   mst_expired: ['已过期', 'expired'],
   mst_rejected_upstream: ['运营商拒收', 'rejected by the carrier'],
   mst_failed: ['发送失败', 'failed'],
+  mst_cancelled: ['已撤销', 'cancelled by its sender'],
   cpStatus: ['状态', 'Status'],
   cps_active: ['正常', 'active'],
   cps_suspended: ['已暂停', 'suspended'],

@@ -144,4 +144,32 @@ export function sendTimeContract(get: () => Store): void {
     assert.equal(v?.status, 'rejected');
     assert.deepEqual(v?.history.at(-1), { status: 'rejected', at: T0 + 2, detail: 'the number refused commercial messages from this content provider', rejection });
   });
+
+  test('cancel: a waiting message is cancelled once (its record says who), a claimed one is not, nor another provider\'s', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const other = await seedProvider(s);
+    const [a, b, c] = [item({ cp: cp.id, from: service, to: msisdn() }), item({ cp: cp.id, from: service, to: msisdn() }), item({ cp: cp.id, from: service, to: msisdn() })];
+    await s.messages.decideAndRecord([a], () => decision(true));
+    // b is taken by a batch (its lease running); a and c are not
+    await s.messages.decideAndRecord([b], () => decision(true));
+    const claimed = await s.outbox.claim(T0 + 1, 10, MIN);
+    assert.deepEqual(claimed.map((m) => m.id).sort(), [a.id, b.id].sort());
+    await s.outbox.release(claimed.filter((m) => m.id === a.id));
+    await s.messages.decideAndRecord([c], () => decision(true));
+    assert.equal(await s.outbox.cancel(a.id, other.cp.id, T0 + 2, 'cancelled by x'), 'unknown', 'another provider\'s');
+    assert.equal(await s.outbox.cancel('msg_nope', null, T0 + 2, 'cancelled by x'), 'unknown');
+    assert.equal(await s.outbox.cancel(b.id, cp.id, T0 + 2, 'cancelled by x'), 'claimed');
+    assert.equal(await s.outbox.cancel(a.id, cp.id, T0 + 2, 'cancelled by smpp:cp1'), 'cancelled');
+    assert.equal(await s.outbox.cancel(c.id, null, T0 + 2, 'cancelled by admin'), 'cancelled', 'an operator may cancel any');
+    assert.equal(await s.outbox.cancel(a.id, cp.id, T0 + 3, 'cancelled by smpp:cp1'), 'final', 'once');
+    // neither is claimed again, however the next claim reads the queue
+    assert.deepEqual(await s.outbox.claim(T0 + 2 * MIN, 10, MIN).then((ms) => ms.map((m) => m.id)), [b.id], 'only the claimed one, once its lease ran out');
+    const v = await s.messages.getMessage(a.id);
+    assert.equal(v?.status, 'cancelled');
+    assert.deepEqual(v?.history.at(-1), { status: 'cancelled', at: T0 + 2, detail: 'cancelled by smpp:cp1' });
+    // a message sent already is final
+    await s.outbox.recordStatuses([{ id: b.id, status: 'submitted', at: T0 + 3, upstreamId: 'u1' }]);
+    assert.equal(await s.outbox.cancel(b.id, cp.id, T0 + 4, 'x'), 'final');
+  });
 }

@@ -66,4 +66,20 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
       },
     },
   }, async (req) => app.getMessage(req.principal, (req.params as { id: string }).id));
+
+  f.delete('/v1/messages/:id', {
+    onRequest: requireAuth,
+    schema: {
+      tags: ['messages'], security: bearerSecurity, params: idParam,
+      summary: 'Cancel a message the gateway still holds (queued and not yet taken for sending, or held for review); it ends cancelled',
+      response: {
+        200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string', enum: ['cancelled'] } }, required: ['id', 'status'] },
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('A provider\'s token for another provider\'s message, or a role that may not cancel messages'),
+        404: errorResponse('No message with this id'),
+        409: errorResponse('Too late: being handed to the carrier, already sent, or otherwise final (rejected, expired, cancelled)'),
+        '4xx': errorBody,
+      },
+    },
+  }, async (req) => app.cancelMessage(req.principal, (req.params as { id: string }).id));
 }

@@ -19,6 +19,8 @@ export const RECEIPT_FOR: Partial<Record<MessageStatus, { stat: string; state: n
   failed: { stat: 'UNDELIV', state: MessageState.UNDELIVERABLE, err: '004' },
   // stopped in the queue (send-time-check.ts): `err` is the stopping rule's status (server.ts onStatus)
   rejected: { stat: 'REJECTD', state: MessageState.REJECTED, err: '005' },
+  // cancelled by its sender before it was sent (cancel_sm, DELETE /v1/messages/{id})
+  cancelled: { stat: 'DELETED', state: MessageState.DELETED, err: '006' },
 };
 
 /**

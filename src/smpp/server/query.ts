@@ -26,6 +26,8 @@ export const QUERY_STATE: Readonly<Record<MessageView['status'], number>> = {
   undeliverable: MessageState.UNDELIVERABLE,
   failed: MessageState.UNDELIVERABLE,
   rejected: MessageState.REJECTED,
+  // its sender cancelled it before it was sent (cancel_sm, DELETE /v1/messages/{id})
+  cancelled: MessageState.DELETED,
   rejected_upstream: MessageState.REJECTED,
 };
 

@@ -114,7 +114,7 @@ interface PartTag {
  */
 export const REASSEMBLY_LIMITS = { maxSets: 10_000, maxBytes: 64 << 20, maxSetsPerOwner: 1_000, maxBytesPerOwner: 4 << 20 };
 
-const FINAL = new Set(['delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed', 'rejected']);
+const FINAL = new Set(['delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed', 'rejected', 'cancelled']);
 const EXPIRE_EVERY_MS = 60_000;
 
 /** What keeps `partIds` from emptying (runtime/lru-delete.ts). */

@@ -16,11 +16,11 @@ import { betterPartMatch, betterReceiptMatch } from '../receipt-match.js';
 import { statusBody } from '../status-body.js';
 
 /** Statuses after which a message leaves the queue. */
-const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed', 'rejected']);
+const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed', 'rejected', 'cancelled']);
 /** Order in which statuses may follow each other; a receipt never moves a message backwards. */
-const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, delivered: 2, undeliverable: 2, expired: 2, rejected_upstream: 2, failed: 2, rejected: 2 };
+const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, delivered: 2, undeliverable: 2, expired: 2, rejected_upstream: 2, failed: 2, rejected: 2, cancelled: 2 };
 
-const Q = queries('outbox', ['claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'renew', 'byUpstream', 'spellingsOnFile', 'pending', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts'] as const);
+const Q = queries('outbox', ['cancelRow', 'cancel', 'claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'renew', 'byUpstream', 'spellingsOnFile', 'pending', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts'] as const);
 
 interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number; partial: string | null; category: string | null; valid_until: number | null; leased_until?: number | null }
 function toOutbound(rows: QueueDb[]): OutboundMessage[] {
@@ -97,6 +97,19 @@ export class PgOutbox implements OutboxStore {
     return this.records.withPartitions(updates.map((u) => u.at), () => transaction(this.pool, async (c) => {
       const cur = new Map((await c.query<CurrentDb>(Q.current, [[...new Set(updates.map((u) => u.id))]])).rows.map((r) => [r.id, r]));
       return this.apply(c, cur, updates);
+    }));
+  }
+
+  /** OutboxStore.cancel: the row locked, then moved only if no lease is running (another process's batch may hold it). */
+  async cancel(id: string, contentProviderId: string | null, at: number, detail: string): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'> {
+    return this.records.withPartitions([at], () => transaction(this.pool, async (c) => {
+      const row = (await c.query<{ status: string; content_provider_id: string; msisdn: string; leased_until: string | null }>(Q.cancelRow, [id])).rows[0];
+      if (!row || (contentProviderId !== null && row.content_provider_id !== contentProviderId)) return 'unknown';
+      if (row.status !== 'accepted' && row.status !== 'held') return 'final';
+      if (row.status === 'accepted' && row.leased_until !== null && Number(row.leased_until) > at) return 'claimed';
+      await c.query(Q.cancel, [id, at]);
+      await this.records.append(c, [{ id: `${id}:cancelled`, at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id, body: statusBody({ id, status: 'cancelled', at, detail }) }]);
+      return 'cancelled';
     }));
   }
 

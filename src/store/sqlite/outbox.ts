@@ -13,9 +13,9 @@ import { betterReceiptMatch } from '../receipt-match.js';
 import { statusBody } from '../status-body.js';
 
 /** Statuses after which a message leaves the queue (its text is no longer needed there). */
-const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed', 'rejected']);
+const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed', 'rejected', 'cancelled']);
 /** Order in which statuses may follow each other; a receipt never moves a message backwards. */
-const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, delivered: 2, undeliverable: 2, expired: 2, rejected_upstream: 2, failed: 2, rejected: 2 };
+const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, delivered: 2, undeliverable: 2, expired: 2, rejected_upstream: 2, failed: 2, rejected: 2, cancelled: 2 };
 
 /**
  * The UPDATE that moves a message to `to`: only from a status of lower or equal rank other than
@@ -98,6 +98,8 @@ export class SqliteOutbox implements OutboxStore {
         UNION SELECT upstream_id FROM upstream_parts WHERE upstream_id IN (SELECT value FROM json_each(@s))`),
       pending: db.prepare("SELECT count(*) AS n FROM message_status WHERE status = 'accepted'"),
       // Due rows up to a place in claim order (due_at, rowid), counted up to a limit (claimHanded).
+      cancelRow: db.prepare('SELECT status, content_provider_id, msisdn FROM message_status WHERE id = ?'),
+      cancel: db.prepare("UPDATE message_status SET status = 'cancelled', text = '', partial = NULL, updated_at = ? WHERE id = ? AND status IN ('accepted', 'held')"),
       dueUpTo: db.prepare("SELECT count(*) FROM (SELECT 1 FROM message_status WHERE status = 'accepted' AND due_at <= ? AND (due_at, rowid) <= (?, ?) LIMIT ?)").pluck(),
       // A long message's parts (migration 093): filed with `submitted`, each part's receipt kept.
       fileParts: db.prepare('INSERT OR IGNORE INTO upstream_parts (upstream_id, message_id, part, parts, at) VALUES (?, ?, ?, ?, ?)'),
@@ -345,6 +347,23 @@ export class SqliteOutbox implements OutboxStore {
     this.leased.delete(claim.id);
     // due again before the claim cursor: the next claim reads from the start
     if (this.cursor === null || dueAt <= this.cursor.due) this.rewound = true;
+  }
+
+  /** OutboxStore.cancel: a lease still running (in memory) means a batch has it. */
+  async cancel(id: string, contentProviderId: string | null, at: number, detail: string): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'> {
+    return this.db.transaction(() => {
+      const row = this.q.cancelRow.get(id) as { status: string; content_provider_id: string; msisdn: string } | undefined;
+      if (!row || (contentProviderId !== null && row.content_provider_id !== contentProviderId)) return 'unknown';
+      if (row.status !== 'accepted' && row.status !== 'held') return 'final';
+      const lease = this.leased.get(id);
+      if (row.status === 'accepted' && lease && lease.until > at) return 'claimed';
+      this.q.cancel.run(at, id);
+      this.records.append({ id: `${id}:cancelled`, at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id, body: statusBody({ id, status: 'cancelled', at, detail }) });
+      this.leased.delete(id);
+      // the next claim reads the table: it must not take this one from the handed messages
+      this.handed.clear();
+      return 'cancelled';
+    })();
   }
 
   /** OutboxStore.release: leases are in memory, and attempts are counted only by retryLater. */

@@ -108,3 +108,11 @@ UPDATE upstream_parts p SET status = u.s, detail = u.d
 INSERT INTO upstream_parts (upstream_id, message_id, part, parts, at)
 SELECT up, mid, part, parts, at FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::bigint[]) AS u(up, mid, part, parts, at)
 ON CONFLICT DO NOTHING;
+
+-- name: cancelRow
+-- A message its sender cancels (OutboxStore.cancel): its row, locked until the transaction ends, so a
+-- claim cannot take it between this read and the move.
+SELECT status, content_provider_id, msisdn, leased_until FROM message_status WHERE id = $1 FOR UPDATE;
+
+-- name: cancel
+UPDATE message_status SET status = 'cancelled', text = '', partial = NULL, updated_at = $2 WHERE id = $1 AND status IN ('accepted', 'held');

@@ -1,0 +1,33 @@
+/**
+ * cancelMessage: a sender takes back a message it no longer wants sent (`DELETE /v1/messages/{id}`,
+ * SMPP cancel_sm), while the gateway still holds it: queued and not yet taken by a delivery batch,
+ * or held for review. It ends `cancelled` (its status record says who), and a sender that asked for
+ * receipts gets one (SMPP `stat:DELETED`). A message a batch has taken may already be on its way to
+ * the carrier and cannot be called back (SMPP's own cancel_sm to the carrier is not sent):
+ * `conflict`, as for one already sent or otherwise final.
+ */
+import { SmsguardError } from '../domain/errors.js';
+import type { AppContext } from './context.js';
+import type { Principal } from './types.js';
+import { requireRole } from './access.js';
+
+export async function cancelMessage(ctx: AppContext, p: Principal, id: string): Promise<{ id: string; status: 'cancelled' }> {
+  requireRole(p, 'admin', 'content-provider');
+  const v = await ctx.store.messages.getMessage(id);
+  if (!v) throw new SmsguardError('not_found', `no message ${id}`);
+  // as GET /v1/messages/{id} answers it (records.ts getMessage)
+  if (p.role === 'content-provider' && v.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `message ${id} is not this content provider's`);
+  const at = ctx.clock.now();
+  const r = await ctx.store.outbox.cancel(id, p.role === 'content-provider' ? p.contentProviderId : null, at, `cancelled by ${p.actorId}`);
+  if (r === 'unknown') throw new SmsguardError('not_found', `no message ${id}`);
+  if (r === 'claimed') throw new SmsguardError('conflict', `message ${id} is being handed to the carrier and can no longer be cancelled`);
+  if (r === 'final') throw new SmsguardError('conflict', `message ${id} can no longer be cancelled: it is ${v.status}`);
+  // Doors that promised an outcome report it (SMPP receipt DELETED), from the submission's record.
+  if (v.from !== undefined && v.to !== undefined && v.text !== undefined) {
+    ctx.events.emit('messageStatus', {
+      id, contentProviderId: v.contentProviderId, status: 'cancelled', at, from: v.from, to: v.to, submittedAt: v.receivedAt,
+      registeredDelivery: v.registeredDelivery, text: v.text, ...(v.clientPartIds ? { clientPartIds: v.clientPartIds } : {}),
+    });
+  }
+  return { id, status: 'cancelled' };
+}
