@@ -5,7 +5,7 @@
  */
 import { CommandId, COMMAND_NAMES, CommandStatus, HEADER_LENGTH } from './constants.js';
 import { PduDecodeError } from './errors.js';
-import type { BindPdu, BindRespPdu, DataSmPdu, EmptyPdu, Pdu, QuerySmPdu, QuerySmRespPdu, SmPdu, SmRespPdu, Tlv } from './types.js';
+import type { BindPdu, BindRespPdu, CancelSmPdu, CancelSmRespPdu, DataSmPdu, EmptyPdu, Pdu, QuerySmPdu, QuerySmRespPdu, SmPdu, SmRespPdu, Tlv } from './types.js';
 
 /** Spec maximum sizes of C-Octet strings, including the terminating NUL (SMPP 3.4 §4). */
 const MAX = {
@@ -213,6 +213,29 @@ export function decodePdu(frame: Buffer): Pdu {
       r.end();
       return p;
     }
+    case 'cancel_sm': {
+      const p: CancelSmPdu = {
+        command: name,
+        ...base,
+        service_type: r.cstring('service_type', MAX.service_type),
+        // as query_sm: an id longer than any SMSC hands out is a bad id (SMPP 3.4 §4.9.1)
+        message_id: r.cstring('message_id', MAX.message_id, CommandStatus.ESME_RINVMSGID),
+        source_addr_ton: r.u8('source_addr_ton'),
+        source_addr_npi: r.u8('source_addr_npi'),
+        source_addr: r.cstring('source_addr', MAX.addr),
+        dest_addr_ton: r.u8('dest_addr_ton'),
+        dest_addr_npi: r.u8('dest_addr_npi'),
+        destination_addr: r.cstring('destination_addr', MAX.addr),
+      };
+      r.end();
+      return p;
+    }
+    case 'cancel_sm_resp': {
+      // header only, whatever the status (SMPP 3.4 §4.9.2)
+      r.end();
+      const p: CancelSmRespPdu = { command: name, ...base };
+      return p;
+    }
   }
 }
 
@@ -283,6 +306,10 @@ function bodyLength(p: Pdu): number {
       return cstrLen(p.message_id) + 2 + cstrLen(p.source_addr);
     case 'query_sm_resp':
       return cstrLen(p.message_id) + cstrLen(p.final_date) + 2;
+    case 'cancel_sm':
+      return cstrLen(p.service_type) + cstrLen(p.message_id) + cstrLen(p.source_addr) + cstrLen(p.destination_addr) + 4;
+    case 'cancel_sm_resp':
+      return 0;
   }
 }
 
@@ -374,6 +401,18 @@ export function encodePdu(p: Pdu): Buffer {
       w.cstring(p.final_date);
       w.u8(p.message_state);
       w.u8(p.error_code);
+      break;
+    case 'cancel_sm':
+      w.cstring(p.service_type);
+      w.cstring(p.message_id);
+      w.u8(p.source_addr_ton);
+      w.u8(p.source_addr_npi);
+      w.cstring(p.source_addr);
+      w.u8(p.dest_addr_ton);
+      w.u8(p.dest_addr_npi);
+      w.cstring(p.destination_addr);
+      break;
+    case 'cancel_sm_resp':
       break;
   }
   return buf;

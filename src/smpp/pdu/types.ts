@@ -108,7 +108,29 @@ export interface QuerySmRespPdu extends Header {
   error_code: number;
 }
 
-export type Pdu = BindPdu | BindRespPdu | EmptyPdu | SmPdu | DataSmPdu | SmRespPdu | QuerySmPdu | QuerySmRespPdu;
+/**
+ * cancel_sm (SMPP 3.4 §4.9.1): the ESME cancels a message it submitted that the SMSC has not yet
+ * delivered, by the id the SMSC gave it. With an empty message_id and a service_type, SMPP 3.4 asks
+ * to cancel every such message from source_addr to destination_addr (the "cancel all" form).
+ */
+export interface CancelSmPdu extends Header {
+  command: 'cancel_sm';
+  service_type: string;
+  message_id: string;
+  source_addr_ton: number;
+  source_addr_npi: number;
+  source_addr: string;
+  dest_addr_ton: number;
+  dest_addr_npi: number;
+  destination_addr: string;
+}
+
+/** cancel_sm_resp (SMPP 3.4 §4.9.2): header only; command_status says whether it was cancelled. */
+export interface CancelSmRespPdu extends Header {
+  command: 'cancel_sm_resp';
+}
+
+export type Pdu = BindPdu | BindRespPdu | EmptyPdu | SmPdu | DataSmPdu | SmRespPdu | QuerySmPdu | QuerySmRespPdu | CancelSmPdu | CancelSmRespPdu;
 export type PduCommand = Pdu['command'];
 
 /** Defaults for a submit_sm/deliver_sm so callers name only what matters. */

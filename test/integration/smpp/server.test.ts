@@ -480,7 +480,9 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
     const { s, got, closed, pdu, cstr } = await rawSession(port);
     assert.equal(got[0].status, 0, 'bound');
     const ids = [0x00000008, 0x00000007, 0x00000021];
-    for (let i = 0; i < 12; i++) s.write(pdu(ids[i % 3], 100 + i, Buffer.concat([cstr('msg_1'), Buffer.from([0, 0]), cstr('')])));
+    // cancel_sm decodes (SMPP 3.4 §4.9.1 layout); the others are unknown to the codec
+    const cancelBody = Buffer.concat([cstr(''), cstr('msg_1'), Buffer.from([0, 0]), cstr(''), Buffer.from([0, 0]), cstr('')]);
+    for (let i = 0; i < 12; i++) s.write(pdu(ids[i % 3], 100 + i, ids[i % 3] === 0x00000008 ? cancelBody : Buffer.concat([cstr('msg_1'), Buffer.from([0, 0]), cstr('')])));
     s.write(pdu(0x00000003, 150, Buffer.concat([cstr('msg_none'), Buffer.from([0, 0]), cstr('')])));
     s.write(pdu(0x00000015, 200, Buffer.alloc(0)));
     await waitFor(() => got.find((g) => g.seq === 200), 3000);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   decodePdu, encodePdu, PduDecodeError, CommandStatus, FrameSplitter, smDefaults, Tag,
-  tlvCString, tlvInt, tlvString, tlvU16, tlvU8, type Pdu, type QuerySmPdu, type QuerySmRespPdu, type SmPdu,
+  tlvCString, tlvInt, tlvString, tlvU16, tlvU8, type CancelSmPdu, type Pdu, type QuerySmPdu, type QuerySmRespPdu, type SmPdu,
 } from '../../../src/smpp/pdu/index.js';
 
 describe('pdu codec: known bytes', () => {
@@ -79,6 +79,44 @@ describe('pdu codec: known bytes', () => {
     assert.throws(() => decodePdu(longer), (e: unknown) => e instanceof PduDecodeError && e.commandStatus === CommandStatus.ESME_RINVCMDLEN);
   });
 
+  test('cancel_sm matches the SMPP 3.4 §4.9.1 layout and round-trips', () => {
+    const p: CancelSmPdu = {
+      command: 'cancel_sm', command_status: 0, sequence_number: 12, service_type: 'CMT', message_id: 'msg_1',
+      source_addr_ton: 5, source_addr_npi: 0, source_addr: '10690001', dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: '8613800138000',
+    };
+    const b = encodePdu(p);
+    assert.equal(b.readUInt32BE(4), 0x00000008);
+    assert.deepEqual(b.subarray(16), Buffer.concat([Buffer.from('CMT\0msg_1\0', 'latin1'), Buffer.from([5, 0]), Buffer.from('10690001\0', 'latin1'), Buffer.from([1, 1]), Buffer.from('8613800138000\0', 'latin1')]));
+    assert.equal(b.readUInt32BE(0), b.length);
+    assert.deepEqual(decodePdu(b), p);
+    const bare: CancelSmPdu = { ...p, service_type: '', source_addr: '', destination_addr: '' };
+    assert.deepEqual(decodePdu(encodePdu(bare)), bare);
+  });
+
+  test('cancel_sm_resp is the header alone (SMPP 3.4 §4.9.2) and round-trips, ESME_RCANCELFAIL too', () => {
+    for (const status of [CommandStatus.ESME_ROK, CommandStatus.ESME_RCANCELFAIL]) {
+      const p: Pdu = { command: 'cancel_sm_resp', command_status: status, sequence_number: 12 };
+      const b = encodePdu(p);
+      assert.equal(b.toString('hex'), `00000010800000080000${status.toString(16).padStart(4, '0')}0000000c`);
+      assert.deepEqual(decodePdu(b), p);
+    }
+    assert.equal(CommandStatus.ESME_RCANCELFAIL, 0x11);
+  });
+
+  test('cancel_sm: a message_id over 64 octets is ESME_RINVMSGID, a service_type over 5 or an address over 20 ESME_RINVPARLEN; trailing octets are refused', () => {
+    const c: CancelSmPdu = { command: 'cancel_sm', command_status: 0, sequence_number: 3, service_type: '', message_id: 'x'.repeat(65), source_addr_ton: 0, source_addr_npi: 0, source_addr: '', dest_addr_ton: 0, dest_addr_npi: 0, destination_addr: '' };
+    assert.throws(() => decodePdu(encodePdu(c)), (e: unknown) => e instanceof PduDecodeError && e.commandStatus === CommandStatus.ESME_RINVMSGID && e.sequenceNumber === 3 && e.commandId === 8);
+    for (const bad of [{ service_type: 'CMTXYZ' }, { source_addr: '1'.repeat(21) }, { destination_addr: '1'.repeat(21) }]) {
+      assert.throws(() => decodePdu(encodePdu({ ...c, message_id: 'm', ...bad })), (e: unknown) => e instanceof PduDecodeError && e.commandStatus === CommandStatus.ESME_RINVPARLEN, JSON.stringify(bad));
+    }
+    for (const p of [{ ...c, message_id: 'm' }, { command: 'cancel_sm_resp' as const, command_status: 0, sequence_number: 3 }]) {
+      const b = encodePdu(p);
+      const longer = Buffer.concat([b, Buffer.from([0])]);
+      longer.writeUInt32BE(longer.length, 0);
+      assert.throws(() => decodePdu(longer), (e: unknown) => e instanceof PduDecodeError && e.commandStatus === CommandStatus.ESME_RINVCMDLEN, p.command);
+    }
+  });
+
   test('unknown command_id → ESME_RINVCMDID with the sequence number kept', () => {
     const b = Buffer.from('00000010000000ff0000000000000005', 'hex');
     assert.throws(() => decodePdu(b), (e: unknown) => e instanceof PduDecodeError && e.commandStatus === CommandStatus.ESME_RINVCMDID && e.sequenceNumber === 5);
@@ -114,6 +152,11 @@ const arbPdu: fc.Arbitrary<Pdu> = fc.oneof(
   }),
   fc.record({ command: fc.constant('query_sm' as const), command_status: u32, sequence_number: u32, message_id: cstr(65), source_addr_ton: u8, source_addr_npi: u8, source_addr: cstr(21) }),
   fc.record({ command: fc.constant('query_sm_resp' as const), command_status: u32, sequence_number: u32, message_id: cstr(65), final_date: cstr(17), message_state: u8, error_code: u8 }),
+  fc.record({
+    command: fc.constant('cancel_sm' as const), command_status: u32, sequence_number: u32, service_type: cstr(6), message_id: cstr(65),
+    source_addr_ton: u8, source_addr_npi: u8, source_addr: cstr(21), dest_addr_ton: u8, dest_addr_npi: u8, destination_addr: cstr(21),
+  }),
+  fc.record({ command: fc.constant('cancel_sm_resp' as const), command_status: u32, sequence_number: u32 }),
   fc.record({
     command: fc.constant('data_sm' as const), command_status: u32, sequence_number: u32, service_type: cstr(6), source_addr_ton: u8, source_addr_npi: u8, source_addr: cstr(65),
     dest_addr_ton: u8, dest_addr_npi: u8, destination_addr: cstr(65), esm_class: u8, registered_delivery: u8, data_coding: u8, tlvs: fc.array(tlv, { maxLength: 4 }),
