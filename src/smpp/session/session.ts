@@ -9,7 +9,7 @@ import { Fifo } from '../../runtime/fifo.js';
 import { CommandStatus, COMMAND_NAMES, Tag, isResponseId } from '../pdu/constants.js';
 import { tlvU8 } from '../pdu/tlv.js';
 import type { PduDecodeError } from '../pdu/errors.js';
-import type { BindCommand, BindPdu, DataSmPdu, Pdu, QuerySmPdu, SmPdu } from '../pdu/types.js';
+import type { BindCommand, BindPdu, CancelSmPdu, DataSmPdu, Pdu, QuerySmPdu, SmPdu } from '../pdu/types.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { RESPONSE_BY_REQUEST_ID, responseFor } from './responses.js';
 import { SlotMap } from '../../runtime/slot-map.js';
@@ -73,6 +73,11 @@ export interface SessionHandler<C> {
    * (generic_nack ESME_RINVCMDID, as SMPP 3.4 requests it does not know).
    */
   onQuery?(pdu: QuerySmPdu): void;
+  /**
+   * An inbound cancel_sm from an ESME bound to submit (smsc role); answer with `respond`. As onQuery:
+   * in the inbound window, no throughput token; without it cancel_sm is not offered.
+   */
+  onCancel?(pdu: CancelSmPdu): void;
   /** Our request got its response (generic_nack included, as a response with its status). */
   onResponse?(resp: Pdu, request: Pdu, ctx: C): void;
   /** Our request had no response in time; the caller decides whether to retry. */
@@ -88,15 +93,15 @@ export interface SessionHandler<C> {
 }
 
 /**
- * SMPP 3.4 requests an ESME may send an SMSC that smsguard does not offer: replace_sm, cancel_sm,
- * submit_multi. The codec does not know them, so they arrive as decode errors. (query_sm is decoded
- * and offered when the handler has `onQuery`.)
+ * SMPP 3.4 requests an ESME may send an SMSC that smsguard does not offer: replace_sm, submit_multi.
+ * The codec does not know them, so they arrive as decode errors. (query_sm and cancel_sm are decoded
+ * and offered when the handler has `onQuery` / `onCancel`.)
  */
-const UNOFFERED_ESME_REQUESTS: ReadonlySet<number> = new Set([0x00000007, 0x00000008, 0x00000021]);
+const UNOFFERED_ESME_REQUESTS: ReadonlySet<number> = new Set([0x00000007, 0x00000021]);
 
 type Outbound = Exclude<Pdu, { command: 'generic_nack' }>;
-/** Requests the session hands up (onRequest, onQuery) once the bind state allows them. */
-type InboundData = 'submit_sm' | 'data_sm' | 'deliver_sm' | 'query_sm';
+/** Requests the session hands up (onRequest, onQuery, onCancel) once the bind state allows them. */
+type InboundData = 'submit_sm' | 'data_sm' | 'deliver_sm' | 'query_sm' | 'cancel_sm';
 interface Pending<C> {
   request: Pdu;
   ctx: C;
@@ -208,7 +213,10 @@ export class Session<C = unknown> {
     }
   }
 
-  /** Answers an inbound submit_sm/deliver_sm/data_sm handed up by `onRequest` (or a query_sm by `onQuery`). */
+  /**
+   * Answers an inbound submit_sm/deliver_sm/data_sm handed up by `onRequest` (or a query_sm by
+   * `onQuery`, a cancel_sm by `onCancel`).
+   */
   respond(resp: Pdu): void {
     if (this.inboundOpen > 0) this.inboundOpen--;
     if (this._state === 'closed') return;
@@ -337,18 +345,21 @@ export class Session<C = unknown> {
         else this.respond(responseFor(pdu, CommandStatus.ESME_RSYSERR));
         return;
       }
-      case 'query_sm': {
-        // Not offered (an ESME session, or an SMSC without onQuery such as the simulator): refused as
-        // before query_sm was decoded, and it does not cost the session.
-        if (this.opts.role !== 'smsc' || !this.handler.onQuery) {
+      case 'query_sm':
+      case 'cancel_sm': {
+        const offered = pdu.command === 'query_sm' ? this.handler.onQuery : this.handler.onCancel;
+        // Not offered (an ESME session, or an SMSC without the handler such as the simulator): refused
+        // as before the codec decoded it, and it does not cost the session.
+        if (this.opts.role !== 'smsc' || !offered) {
           return void this.handler.send({ command: 'generic_nack', command_status: CommandStatus.ESME_RINVCMDID, sequence_number: pdu.sequence_number });
         }
-        // SMPP 3.4 §4.8.1: issued by an ESME bound as transmitter or transceiver. No throughput token:
-        // a query sends no message; the inbound window still bounds how many are open at once.
+        // SMPP 3.4 §4.8.1, §4.9.1: issued by an ESME bound as transmitter or transceiver. No throughput
+        // token: neither sends a message; the inbound window still bounds how many are open at once.
         if (!this.mayReceive(pdu.command)) return void this.handler.send(responseFor(pdu, this.refusedStatus(pdu.command)));
         if (this.inboundOpen >= this.opts.inboundWindow) return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RTHROTTLED));
         this.inboundOpen++;
-        this.handler.onQuery(pdu);
+        if (pdu.command === 'query_sm') this.handler.onQuery?.(pdu);
+        else this.handler.onCancel?.(pdu);
         return;
       }
       default:
@@ -376,7 +387,7 @@ export class Session<C = unknown> {
       if (command === 'deliver_sm') return false;
       return s === 'bound_tx' || s === 'bound_trx';
     }
-    if (command === 'submit_sm' || command === 'query_sm') return false;
+    if (command === 'submit_sm' || command === 'query_sm' || command === 'cancel_sm') return false;
     return s === 'bound_rx' || s === 'bound_trx';
   }
 
@@ -395,7 +406,7 @@ export class Session<C = unknown> {
     }
     const id = err.commandId;
     if (id !== undefined && this.opts.role === 'smsc' && err.commandStatus === CommandStatus.ESME_RINVCMDID && UNOFFERED_ESME_REQUESTS.has(id)) {
-      // A well-formed SMPP 3.4 request we do not offer (an ESME polling with query_sm): refused, as
+      // A well-formed SMPP 3.4 request we do not offer (replace_sm, submit_multi): refused, as
       // generic_nack ESME_RINVCMDID, but it is not malformed and must not cost the session.
       this.handler.send({ command: 'generic_nack', command_status: CommandStatus.ESME_RINVCMDID, sequence_number: err.sequenceNumber });
       return;

@@ -59,8 +59,9 @@ export class SmppConnection<C = unknown> {
       close: () => this.end(),
       onBind: (p) => h.onBind?.(p),
       onRequest: (p) => h.onRequest?.(p),
-      // Present only when the handler offers query_sm at construction: the session refuses it otherwise.
+      // Present only when the handler offers query_sm / cancel_sm at construction: the session refuses them otherwise.
       ...(h.onQuery ? { onQuery: (p) => h.onQuery?.(p) } : {}),
+      ...(h.onCancel ? { onCancel: (p) => h.onCancel?.(p) } : {}),
       onResponse: (r, q, c) => h.onResponse?.(r, q, c),
       onTimeout: (q, c) => h.onTimeout?.(q, c),
       onBound: (t, id) => h.onBound?.(t, id),
