@@ -2,7 +2,7 @@
  * smsguard's SMPP server: content providers bind here. A protocol adapter only: submit_sm runs the
  * same `submitMessage` use case as HTTP (after long messages are reassembled), rejections map to
  * command_status through status-map.ts, query_sm reads the message through the app's getMessage
- * (query.ts), and receipts / MO forwards come from the app's events and go out through
+ * (query.ts), cancel_sm takes one back through its cancelMessage, and receipts / MO forwards come from the app's events and go out through
  * ProviderDeliveries (kept in the store while the provider cannot take them).
  */
 import { LRUCache } from 'lru-cache';
@@ -10,7 +10,7 @@ import { deleteKeepingSlots } from '../../runtime/lru-delete.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { CommandStatus, MessageState } from '../pdu/constants.js';
 import { decodeText } from '../pdu/text.js';
-import type { BindPdu, DataSmPdu, Pdu, QuerySmPdu, SmPdu } from '../pdu/types.js';
+import type { BindPdu, CancelSmPdu, DataSmPdu, Pdu, QuerySmPdu, SmPdu } from '../pdu/types.js';
 import { RateLimiter } from '../session/rate-limiter.js';
 import { responseFor } from '../session/responses.js';
 import { DEFAULT_SESSION_OPTIONS, type Session, type SessionOptions } from '../session/session.js';
@@ -43,6 +43,12 @@ export interface SmppServerApp {
    * `forbidden` for another provider's (the use case behind `GET /v1/messages/{id}`).
    */
   getMessage(p: Principal, id: string): Promise<QueriedMessage>;
+  /**
+   * Cancels a message `p` sent that the gateway still holds (cancel_sm; the use case behind
+   * `DELETE /v1/messages/{id}`): throws SmsguardError `not_found` for an unknown id, `forbidden` for
+   * another provider's, `conflict` for one already handed to the carrier or already final.
+   */
+  cancelMessage(p: Principal, id: string): Promise<{ id: string; status: 'cancelled' }>;
   events: { on<K extends keyof AppEvents>(name: K, fn: (payload: AppEvents[K]) => void): () => void };
 }
 
@@ -253,6 +259,7 @@ export class SmppServer {
       onBind: (pdu) => void this.onBind(conn, pdu).then((b) => (binding = b)),
       onRequest: (pdu) => void this.onSubmit(conn, binding, pdu),
       onQuery: (pdu) => void this.onQuery(conn, binding, pdu),
+      onCancel: (pdu) => void this.onCancel(conn, binding, pdu),
       onResponse: (resp, _req, ctx) => this.deliveries.answered(ctx, resp.command_status),
       onTimeout: (_req, ctx) => this.deliveries.failed(ctx),
       onClosed: (_reason, unanswered) => {
@@ -477,6 +484,34 @@ export class SmppServer {
       return conn.respond(responseFor(pdu, CommandStatus.ESME_RSYSERR, id));
     }
     return conn.respond({ command: 'query_sm_resp', command_status: CommandStatus.ESME_ROK, sequence_number: pdu.sequence_number, message_id: id, ...queryAnswer(m), error_code: 0 });
+  }
+
+  // ------------------------------------------------------------ cancel_sm
+
+  /**
+   * Cancels the message cancel_sm names, as the bound provider (the session let it through from a
+   * transmitter/transceiver bind only), through the app's cancelMessage: only while the gateway still
+   * holds it. One already handed to the carrier or already final, another provider's and an unknown
+   * id all get ESME_RCANCELFAIL, so a cancel learns nothing of others' ids; an id smsguard could not
+   * have handed out, ESME_RINVMSGID; a failure, ESME_RSYSERR (temporary: try again). SMPP's "cancel
+   * all from source_addr to destination_addr" form (service_type and no message_id) is not offered:
+   * ESME_RCANCELFAIL. source_addr and destination_addr are not compared: the id and the bind say
+   * enough (docs/SMPP.md, cancel_sm).
+   */
+  private async onCancel(conn: Conn, binding: Binding | null, pdu: CancelSmPdu): Promise<void> {
+    const id = pdu.message_id;
+    if (!binding) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVBNDSTS));
+    if (id === '' && pdu.service_type !== '') return conn.respond(responseFor(pdu, CommandStatus.ESME_RCANCELFAIL));
+    if (!isMessageIdShape(id)) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVMSGID));
+    try {
+      await this.opts.app.cancelMessage(principalOf(binding), id);
+    } catch (e) {
+      const code = e instanceof SmsguardError ? e.code : 'internal_error';
+      if (code === 'not_found' || code === 'forbidden' || code === 'conflict') return conn.respond(responseFor(pdu, CommandStatus.ESME_RCANCELFAIL));
+      this.opts.log?.('smpp cancel_sm failed', { error: (e as Error).message });
+      return conn.respond(responseFor(pdu, CommandStatus.ESME_RSYSERR));
+    }
+    return conn.respond(responseFor(pdu, CommandStatus.ESME_ROK));
   }
 
   private readonly kinds = new Map<string, { kind: string | null; at: number }>();

@@ -1,9 +1,11 @@
 /**
- * A stand-in for the App's door-facing surface (submitMessages, getMessage + events) so the SMPP
- * server is tested as a translator: it records what arrives and answers by rule (text containing
- * REJECT:<code> is refused with that code). Every submission is kept as a message its provider can
- * read back (getMessage, as `GET /v1/messages/{id}` reads it: `not_found` for an unknown id,
- * `forbidden` for another provider's); `setStatus` moves one along as the delivery worker would.
+ * A stand-in for the App's door-facing surface (submitMessages, getMessage, cancelMessage + events)
+ * so the SMPP server is tested as a translator: it records what arrives and answers by rule (text
+ * containing REJECT:<code> is refused with that code). Every submission is kept as a message its
+ * provider can read back (getMessage, as `GET /v1/messages/{id}` reads it: `not_found` for an unknown
+ * id, `forbidden` for another provider's) and cancel while it waits (cancelMessage, as
+ * `DELETE /v1/messages/{id}`: the same errors, and `conflict` once it is no longer waiting);
+ * `setStatus` moves one along as the delivery worker would.
  */
 import { Emitter } from '../../../src/app/events.js';
 import type { AppEvents, Channel, Principal, SubmitOutcome } from '../../../src/app/types.js';
@@ -15,6 +17,8 @@ export class FakeApp {
   readonly submissions: { principal: Principal; input: Record<string, unknown>; channel: Channel }[] = [];
   /** Every submission as a message, by id (a refused one too, as the records keep it: `rejected`). */
   readonly messages = new Map<string, MessageView>();
+  /** cancelMessage calls, in order (who asked, for which id). */
+  readonly cancels: { principal: Principal; id: string }[] = [];
   private n = 0;
   async submitMessages(principal: Principal, inputs: readonly unknown[], channel: Channel): Promise<SubmitOutcome[]> {
     const out: SubmitOutcome[] = [];
@@ -36,6 +40,22 @@ export class FakeApp {
     if (!m) throw new SmsguardError('not_found', `no message ${id}`);
     if (p.role === 'content-provider' && m.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `message ${id} is not this content provider's`);
     return structuredClone(m);
+  }
+
+  /**
+   * Cancels a kept message that still waits (`accepted` in the queue, or `held` for review), as the
+   * real App's cancelMessage: `not_found` for an unknown id, `forbidden` for another provider's,
+   * `conflict` for one `submitted` or final. Every call is recorded in `cancels`. (The real App
+   * also emits the `cancelled` messageStatus behind the DELETED receipt; this fake does not.)
+   */
+  async cancelMessage(p: Principal, id: string): Promise<{ id: string; status: 'cancelled' }> {
+    this.cancels.push({ principal: p, id });
+    const m = this.messages.get(id);
+    if (!m) throw new SmsguardError('not_found', `no message ${id}`);
+    if (p.role === 'content-provider' && m.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `message ${id} is not this content provider's`);
+    if (m.status !== 'accepted' && m.status !== 'held') throw new SmsguardError('conflict', `message ${id} can no longer be cancelled: it is ${m.status}`);
+    this.setStatus(id, 'cancelled', Date.now());
+    return { id, status: 'cancelled' };
   }
 
   /** Records a status change of a kept message at `at` (history grows; the latest is its status). */

@@ -474,16 +474,16 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
     await e.close();
   });
 
-  test('SMPP 3.4 requests smsguard does not offer (cancel_sm, replace_sm, submit_multi) are refused, never counted as malformed', async () => {
+  test('SMPP 3.4 requests smsguard does not offer (replace_sm, submit_multi) are refused, never counted as malformed', async () => {
     // An ESME that tries them must not lose its session after ten, as a peer sending undecodable PDUs
-    // does. (query_sm was among them until it was offered: query-sm.test.ts; it is polled here too.)
+    // does. (query_sm and cancel_sm were among them until they were offered: query-sm.test.ts,
+    // cancel-sm.test.ts; each is sent here too.)
     const { s, got, closed, pdu, cstr } = await rawSession(port);
     assert.equal(got[0].status, 0, 'bound');
-    const ids = [0x00000008, 0x00000007, 0x00000021];
-    // cancel_sm decodes (SMPP 3.4 §4.9.1 layout); the others are unknown to the codec
-    const cancelBody = Buffer.concat([cstr(''), cstr('msg_1'), Buffer.from([0, 0]), cstr(''), Buffer.from([0, 0]), cstr('')]);
-    for (let i = 0; i < 12; i++) s.write(pdu(ids[i % 3], 100 + i, ids[i % 3] === 0x00000008 ? cancelBody : Buffer.concat([cstr('msg_1'), Buffer.from([0, 0]), cstr('')])));
+    const ids = [0x00000007, 0x00000021];
+    for (let i = 0; i < 12; i++) s.write(pdu(ids[i % 2], 100 + i, Buffer.concat([cstr('msg_1'), Buffer.from([0, 0]), cstr('')])));
     s.write(pdu(0x00000003, 150, Buffer.concat([cstr('msg_none'), Buffer.from([0, 0]), cstr('')])));
+    s.write(pdu(0x00000008, 151, Buffer.concat([cstr(''), cstr('msg_none'), Buffer.from([0, 0]), cstr(''), Buffer.from([0, 0]), cstr('')])));
     s.write(pdu(0x00000015, 200, Buffer.alloc(0)));
     await waitFor(() => got.find((g) => g.seq === 200), 3000);
     const nacks = got.filter((g) => g.seq >= 100 && g.seq < 150);
@@ -491,6 +491,8 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
     assert.ok(nacks.every((g) => g.id === 0x80000000 && g.status === CommandStatus.ESME_RINVCMDID), 'generic_nack ESME_RINVCMDID');
     const q = got.find((g) => g.seq === 150)!;
     assert.deepEqual([q.id, q.status], [0x80000003, CommandStatus.ESME_RQUERYFAIL], 'query_sm is answered');
+    const c = got.find((g) => g.seq === 151)!;
+    assert.deepEqual([c.id, c.status, c.body], [0x80000008, CommandStatus.ESME_RCANCELFAIL, ''], 'cancel_sm is answered (header only)');
     assert.deepEqual(got.find((g) => g.seq === 200), { id: 0x80000015, status: 0, seq: 200, body: '' }, 'the session lives on');
     s.destroy();
     await closed;
