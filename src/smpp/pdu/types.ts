@@ -110,8 +110,8 @@ export interface QuerySmRespPdu extends Header {
 
 /**
  * cancel_sm (SMPP 3.4 §4.9.1): the ESME cancels a message it submitted that the SMSC has not yet
- * delivered, by the id the SMSC gave it. With an empty message_id and a service_type, SMPP 3.4 asks
- * to cancel every such message from source_addr to destination_addr (the "cancel all" form).
+ * delivered, by the id the SMSC gave it. An empty message_id asks to cancel every waiting message
+ * from source_addr to destination_addr (of service_type, when given): the "cancel all" form.
  */
 export interface CancelSmPdu extends Header {
   command: 'cancel_sm';
