@@ -2,8 +2,10 @@
  * cancelMessage: a sender takes back a message it no longer wants sent (`DELETE /v1/messages/{id}`,
  * SMPP cancel_sm), while the gateway still holds it: queued and not yet taken by a delivery batch,
  * or held for review. It ends `cancelled` (its status record says who), and a sender that asked for
- * receipts gets one (SMPP `stat:DELETED`). A message a batch has taken may already be on its way to
- * the carrier and cannot be called back (SMPP's own cancel_sm to the carrier is not sent):
+ * receipts gets one (SMPP `stat:DELETED`). A message a batch has taken is given up by this process's
+ * delivery worker if none of it was written to the carrier yet (it waited for a link or a window:
+ * AppContext.takeBack) and then cancelled; one already written cannot be called back (SMPP's own
+ * cancel_sm to the carrier is not sent), nor one a worker in another process holds (scale-out):
  * `conflict`, as for one already sent or otherwise final.
  */
 import { SmsguardError } from '../domain/errors.js';
@@ -18,7 +20,11 @@ export async function cancelMessage(ctx: AppContext, p: Principal, id: string): 
   // as GET /v1/messages/{id} answers it (records.ts getMessage)
   if (p.role === 'content-provider' && v.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `message ${id} is not this content provider's`);
   const at = ctx.clock.now();
-  const r = await ctx.store.outbox.cancel(id, p.role === 'content-provider' ? p.contentProviderId : null, at, `cancelled by ${p.actorId}`);
+  const owner = p.role === 'content-provider' ? p.contentProviderId : null;
+  const detail = `cancelled by ${p.actorId}`;
+  let r = await ctx.store.outbox.cancel(id, owner, at, detail);
+  // Taken by a batch that cannot send it yet (the link down, a full window): given up unwritten, it can go.
+  if (r === 'claimed' && ctx.takeBack && (await ctx.takeBack(id))) r = await ctx.store.outbox.cancel(id, owner, at, detail, { evenIfClaimed: true });
   if (r === 'unknown') throw new SmsguardError('not_found', `no message ${id}`);
   if (r === 'claimed') throw new SmsguardError('conflict', `message ${id} is being handed to the carrier and can no longer be cancelled`);
   if (r === 'final') throw new SmsguardError('conflict', `message ${id} can no longer be cancelled: it is ${v.status}`);

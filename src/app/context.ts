@@ -40,4 +40,11 @@ export interface AppContext {
   events: Emitter<AllEvents>;
   /** Shares one store transaction among submissions of the same event-loop turn (absent: one each). */
   commit?: GroupCommit;
+  /**
+   * Asks this process's delivery worker to give up message `id` from the batch it holds: resolves
+   * true once nothing of it was, or will be, written to the carrier (its part still waited for a link
+   * or a window: Egress.cancel), false when it went out or is not in this process's hands. Set by
+   * the DeliveryWorker while it runs; cancel-message.ts uses it for a message a batch has taken.
+   */
+  takeBack?: (id: string) => Promise<boolean>;
 }

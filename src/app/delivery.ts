@@ -6,7 +6,7 @@
  * dedupes by message id where it can (SMPP client), and the records show both attempts.
  * (With NATS between ingress and egress, src/queue/egress-worker.ts plays this role.)
  */
-import type { Egress, DeliveryReceipt } from '../ports/egress.js';
+import type { Egress, DeliveryReceipt, SubmitResult } from '../ports/egress.js';
 import type { AppContext } from './context.js';
 import type { OutboundMessage } from '../ports/store.js';
 import { ReceiptBook, recallFrom, sendBatch } from './receipt-book.js';
@@ -75,7 +75,38 @@ export class DeliveryWorker {
     this.ctx.events.emit('workerError', { where, message: e.message });
   }
 
+  /** Each message's submit while its batch is out (takeBack waits for it). */
+  private readonly submitting = new Map<string, Promise<SubmitResult>>();
+  /** The egress as sendBatch sees it: every submit tracked in `submitting`. */
+  private readonly tracked: Pick<Egress, 'submit' | 'cancel'> = {
+    submit: (m) => {
+      const p = this.egress.submit(m);
+      this.submitting.set(m.id, p);
+      const done = (): void => {
+        if (this.submitting.get(m.id) === p) this.submitting.delete(m.id);
+      };
+      p.then(done, done);
+      return p;
+    },
+    cancel: (ids) => this.egress.cancel?.(ids),
+  };
+
+  /**
+   * AppContext.takeBack: gives up message `id` if its batch's submit has not written it (Egress.cancel
+   * takes a part back from a link's queue); true once its submit ended so (`stopped`, nothing written).
+   */
+  private async takeBack(id: string): Promise<boolean> {
+    const p = this.submitting.get(id);
+    if (!p || !this.egress.cancel) return false;
+    this.egress.cancel([id]);
+    const r = await p.catch(() => null);
+    return r !== null && !r.ok && r.stopped?.written === false;
+  }
+
+  private readonly takeBackHook = (id: string): Promise<boolean> => this.takeBack(id);
+
   start(): void {
+    this.ctx.takeBack = this.takeBackHook;
     this.unsubscribe = this.ctx.events.on('outboxReady', () => this.kick());
     // The receipt is acknowledged upstream once recorded (the promise); after stop() it is refused
     // with a temporary error, and the SMSC delivers it again.
@@ -131,6 +162,7 @@ export class DeliveryWorker {
    */
   async stop(timeoutMs = 10_000): Promise<void> {
     this.stopped = true;
+    if (this.ctx.takeBack === this.takeBackHook) delete this.ctx.takeBack;
     this.pumps.stop();
     if (this.timer) clearInterval(this.timer);
     this.book.stop();
@@ -198,7 +230,7 @@ export class DeliveryWorker {
   private async deliver(batch: OutboundMessage[]): Promise<void> {
     try {
       const { changed } = await sendBatch({
-        egress: this.egress, outbox: this.ctx.store.outbox, book: this.book, now: () => this.ctx.clock.now(), maxAttempts: this.opts.maxAttempts, leases: this.leaseKeeping(),
+        egress: this.tracked, outbox: this.ctx.store.outbox, book: this.book, now: () => this.ctx.clock.now(), maxAttempts: this.opts.maxAttempts, leases: this.leaseKeeping(),
         check: (b) => checkAtSendTime(this.ctx, b, this.ctx.clock.now()),
       }, batch);
       for (const u of changed) this.book.announce(u);

@@ -296,8 +296,10 @@ export interface OutboxStore {
    * that moves it to `cancelled` and appends its status record (`detail` in it). `claimed`: a batch
    * holds it and may be writing it to the carrier; `final`: it left the queue already (sent,
    * rejected, cancelled…); `unknown`: no such message of `contentProviderId` (null: any provider's).
+   * `evenIfClaimed`: the batch holding it gave it up unwritten (AppContext.takeBack), so its lease
+   * no longer stands in the way.
    */
-  cancel(id: string, contentProviderId: string | null, at: number, detail: string): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'>;
+  cancel(id: string, contentProviderId: string | null, at: number, detail: string, opts?: { evenIfClaimed?: boolean }): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'>;
   /**
    * Due again at `dueAt`, the claim's lease dropped; `partial` (a long message's parts already taken)
    * is kept for the next claim. Only while the claim still stands, as `release`: a submit that failed

@@ -494,15 +494,14 @@ export class SmppServer {
    * holds it. One already handed to the carrier or already final, another provider's and an unknown
    * id all get ESME_RCANCELFAIL, so a cancel learns nothing of others' ids; an id smsguard could not
    * have handed out, ESME_RINVMSGID; a failure, ESME_RSYSERR (temporary: try again). SMPP's "cancel
-   * all from source_addr to destination_addr" form (no message_id) is not offered: with a
-   * service_type it is answered ESME_RCANCELFAIL; without one the empty id is taken as a missing id
-   * (ESME_RINVMSGID, as query_sm). source_addr and destination_addr are not compared: the id and
+   * all from source_addr to destination_addr" form (an empty message_id, SMPP 3.4 §4.9.1, with or
+   * without a service_type) is not offered: ESME_RCANCELFAIL. source_addr and destination_addr are not compared: the id and
    * the bind say enough (docs/SMPP.md, cancel_sm).
    */
   private async onCancel(conn: Conn, binding: Binding | null, pdu: CancelSmPdu): Promise<void> {
     const id = pdu.message_id;
     if (!binding) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVBNDSTS));
-    if (id === '' && pdu.service_type !== '') return conn.respond(responseFor(pdu, CommandStatus.ESME_RCANCELFAIL));
+    if (id === '') return conn.respond(responseFor(pdu, CommandStatus.ESME_RCANCELFAIL));
     if (!isMessageIdShape(id)) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVMSGID));
     try {
       await this.opts.app.cancelMessage(principalOf(binding), id);

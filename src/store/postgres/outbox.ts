@@ -101,12 +101,12 @@ export class PgOutbox implements OutboxStore {
   }
 
   /** OutboxStore.cancel: the row locked, then moved only if no lease is running (another process's batch may hold it). */
-  async cancel(id: string, contentProviderId: string | null, at: number, detail: string): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'> {
+  async cancel(id: string, contentProviderId: string | null, at: number, detail: string, opts: { evenIfClaimed?: boolean } = {}): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'> {
     return this.records.withPartitions([at], () => transaction(this.pool, async (c) => {
       const row = (await c.query<{ status: string; content_provider_id: string; msisdn: string; leased_until: string | null }>(Q.cancelRow, [id])).rows[0];
       if (!row || (contentProviderId !== null && row.content_provider_id !== contentProviderId)) return 'unknown';
       if (row.status !== 'accepted' && row.status !== 'held') return 'final';
-      if (row.status === 'accepted' && row.leased_until !== null && Number(row.leased_until) > at) return 'claimed';
+      if (row.status === 'accepted' && row.leased_until !== null && Number(row.leased_until) > at && !opts.evenIfClaimed) return 'claimed';
       await c.query(Q.cancel, [id, at]);
       await this.records.append(c, [{ id: `${id}:cancelled`, at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id, body: statusBody({ id, status: 'cancelled', at, detail }) }]);
       return 'cancelled';

@@ -350,13 +350,13 @@ export class SqliteOutbox implements OutboxStore {
   }
 
   /** OutboxStore.cancel: a lease still running (in memory) means a batch has it. */
-  async cancel(id: string, contentProviderId: string | null, at: number, detail: string): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'> {
+  async cancel(id: string, contentProviderId: string | null, at: number, detail: string, opts: { evenIfClaimed?: boolean } = {}): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'> {
     return this.db.transaction(() => {
       const row = this.q.cancelRow.get(id) as { status: string; content_provider_id: string; msisdn: string } | undefined;
       if (!row || (contentProviderId !== null && row.content_provider_id !== contentProviderId)) return 'unknown';
       if (row.status !== 'accepted' && row.status !== 'held') return 'final';
       const lease = this.leased.get(id);
-      if (row.status === 'accepted' && lease && lease.until > at) return 'claimed';
+      if (row.status === 'accepted' && lease && lease.until > at && !opts.evenIfClaimed) return 'claimed';
       this.q.cancel.run(at, id);
       this.records.append({ id: `${id}:cancelled`, at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id, body: statusBody({ id, status: 'cancelled', at, detail }) });
       this.leased.delete(id);
