@@ -9,38 +9,27 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
 import { SmppEsme } from '../../../src/smpp/client/esme.js';
 import { CommandStatus, EsmClass, MessageState, buildConcatUdh, encodeText, smDefaults, type CancelSmPdu, type Pdu, type QuerySmRespPdu, type SmPdu } from '../../../src/smpp/pdu/index.js';
-import { MemoryCredentials } from '../../fakes/smpp/memory-credentials.js';
-import { FakeApp } from '../../fakes/smpp/fake-app.js';
+import type { FakeApp } from '../../fakes/smpp/fake-app.js';
+import { startFakeAppServer, submitPdu, type FakeAppServer } from '../../fakes/smpp/fake-app-server.js';
 
-const admin = { role: 'admin' as const, actorId: 'admin' };
 let app: FakeApp;
-let server: SmppServer;
-let port: number;
-
+let esme: FakeAppServer['esme'];
+let fixture: FakeAppServer;
 before(async () => {
-  app = new FakeApp();
-  let id = 0;
-  const creds = new SmppCredentials({ store: new MemoryCredentials(), contentProviderExists: async (x) => x.startsWith('cp_'), now: () => Date.now(), newId: () => `cred_${++id}` });
-  await creds.create(admin, 'cp_1', { systemId: 'cp1', password: 'secret1' });
-  await creds.create(admin, 'cp_2', { systemId: 'other', password: 'pw' });
-  server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service' });
-  port = await server.listen(0, '127.0.0.1');
+  fixture = await startFakeAppServer();
+  ({ app, esme } = fixture);
 });
 after(async () => {
-  await server.close();
+  await fixture.close();
 });
 
-function sm(text: string, o: Partial<SmPdu> = {}): SmPdu {
-  return { ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138000', short_message: encodeText(text, 0), ...o };
-}
+const sm = submitPdu;
 const cancelPdu = (message_id: string, o: Partial<CancelSmPdu> = {}): CancelSmPdu => ({
   command: 'cancel_sm', command_status: 0, sequence_number: 0, service_type: '', message_id,
   source_addr_ton: 0, source_addr_npi: 0, source_addr: '10690001', dest_addr_ton: 0, dest_addr_npi: 0, destination_addr: '13800138000', ...o,
 });
-const esme = (systemId = 'cp1', password = 'secret1', bindType: 'transmitter' | 'receiver' | 'transceiver' = 'transceiver') => SmppEsme.connect({ host: '127.0.0.1', port, systemId, password, bindType });
 
 /** cancel_sm's command_status (asserting it was answered with cancel_sm_resp). */
 async function cancel(e: SmppEsme, id: string, o: Partial<CancelSmPdu> = {}): Promise<number> {
