@@ -239,9 +239,11 @@ async function applyMeasure(ctx: AppContext, c: CaseRow, m: ParsedMeasure, actor
   const gov = contentGovernanceOf(ctx);
   if (m.kind === 'opt_out') {
     await ctx.store.consents.optOut(cpId, c.msisdn, now, 'complaint', { caseId: c.id, reference: c.reference, rule: 'complaints.measure', article: GATEWAY_ARTICLES.complaints.en });
+    ctx.events.emit('refusal', { contentProviderId: cpId, msisdns: [c.msisdn] });
     applied(detail, 'opted_out');
   } else if (m.kind === 'suspend') {
     await ctx.store.directory.setContentProviderStatus(cpId, 'suspended', now, actorId, `complaint ${c.reference}`);
+    ctx.events.emit('refusal', { contentProviderId: cpId });
     applied(detail, 'suspended');
   } else if (m.kind === 'throttle') {
     const perSecond = m.perSecond ?? DEFAULT_THROTTLE_PER_SECOND;

@@ -50,5 +50,6 @@ export async function importDnd(ctx: AppContext, p: Principal, body: Record<stri
     }
   });
   const added = valid.size ? await ctx.store.consents.addDnd([...valid], ctx.clock.now(), p.actorId, source) : 0;
+  if (added) ctx.events.emit('refusal', { msisdns: [...valid] });
   return { received: list.length, added, alreadyListed: valid.size - added, duplicateCount, invalid, invalidCount };
 }

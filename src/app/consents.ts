@@ -170,7 +170,10 @@ export async function withdrawConsent(ctx: AppContext, p: Principal, id: string,
   // it the consent did not exist, and a second record would say the user refused twice.
   if (c.withdrawnAt !== null) return;
   const ok = await ctx.store.consents.withdrawConsent(id, p.contentProviderId, now, 'http', proof ? proofRecord(proof) : undefined);
-  if (ok) return;
+  if (ok) {
+    ctx.events.emit('refusal', { contentProviderId: p.contentProviderId, msisdns: [c.msisdn] });
+    return;
+  }
   // A concurrent withdrawal (or an opt-out) got there between the read and this one: the same answer.
   if ((await ctx.store.consents.getConsent(id))?.withdrawnAt != null) return;
   throw new SmsguardError('not_found', `no consent ${id}`);

@@ -7,7 +7,7 @@
  * (With NATS between ingress and egress, src/queue/egress-worker.ts plays this role.)
  */
 import type { Egress, DeliveryReceipt, SubmitResult } from '../ports/egress.js';
-import type { AppContext } from './context.js';
+import type { AllEvents, AppContext } from './context.js';
 import type { OutboundMessage } from '../ports/store.js';
 import { ReceiptBook, recallFrom, sendBatch } from './receipt-book.js';
 import { within } from './within.js';
@@ -75,15 +75,16 @@ export class DeliveryWorker {
     this.ctx.events.emit('workerError', { where, message: e.message });
   }
 
-  /** Each message's submit while its batch is out (takeBack waits for it). */
-  private readonly submitting = new Map<string, Promise<SubmitResult>>();
+  /** Each message's submit while its batch is out (takeBack waits for it; a refusal looks them over). */
+  private readonly submitting = new Map<string, { m: OutboundMessage; p: Promise<SubmitResult> }>();
   /** The egress as sendBatch sees it: every submit tracked in `submitting`. */
   private readonly tracked: Pick<Egress, 'submit' | 'cancel'> = {
     submit: (m) => {
       const p = this.egress.submit(m);
-      this.submitting.set(m.id, p);
+      const entry = { m, p };
+      this.submitting.set(m.id, entry);
       const done = (): void => {
-        if (this.submitting.get(m.id) === p) this.submitting.delete(m.id);
+        if (this.submitting.get(m.id) === entry) this.submitting.delete(m.id);
       };
       p.then(done, done);
       return p;
@@ -92,14 +93,33 @@ export class DeliveryWorker {
   };
 
   /**
+   * A refusal recorded just now (the `refusal` event): the in-flight commercial messages it concerns
+   * are given up where still unwritten (the link down, a full window). Their submits end with nothing
+   * written, the batch gives them back to the queue, and the next claim's send-time check stops them;
+   * a message the change does not stop after all (another category's consent withdrawn) goes out then.
+   */
+  private onRefusal(e: AllEvents['refusal']): void {
+    if (!this.egress.cancel || this.submitting.size === 0) return;
+    const numbers = e.msisdns ? new Set(e.msisdns) : null;
+    const ids: string[] = [];
+    for (const [id, { m }] of this.submitting) {
+      if (m.category === undefined) continue;
+      if (e.contentProviderId !== undefined && m.contentProviderId !== e.contentProviderId) continue;
+      if (numbers && !numbers.has(m.to)) continue;
+      ids.push(id);
+    }
+    if (ids.length) this.egress.cancel(ids);
+  }
+
+  /**
    * AppContext.takeBack: gives up message `id` if its batch's submit has not written it (Egress.cancel
    * takes a part back from a link's queue); true once its submit ended so (`stopped`, nothing written).
    */
   private async takeBack(id: string): Promise<boolean> {
-    const p = this.submitting.get(id);
-    if (!p || !this.egress.cancel) return false;
+    const s = this.submitting.get(id);
+    if (!s || !this.egress.cancel) return false;
     this.egress.cancel([id]);
-    const r = await p.catch(() => null);
+    const r = await s.p.catch(() => null);
     return r !== null && !r.ok && r.stopped?.written === false;
   }
 
@@ -107,7 +127,12 @@ export class DeliveryWorker {
 
   start(): void {
     this.ctx.takeBack = this.takeBackHook;
-    this.unsubscribe = this.ctx.events.on('outboxReady', () => this.kick());
+    const offReady = this.ctx.events.on('outboxReady', () => this.kick());
+    const offRefusal = this.ctx.events.on('refusal', (e) => this.onRefusal(e));
+    this.unsubscribe = () => {
+      offReady();
+      offRefusal();
+    };
     // The receipt is acknowledged upstream once recorded (the promise); after stop() it is refused
     // with a temporary error, and the SMSC delivers it again.
     this.egress.onReceipt((r) => (this.stopped ? Promise.reject(new Error('stopped: the SMSC will deliver it again')) : this.handleReceipt(r)));

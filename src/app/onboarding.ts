@@ -73,5 +73,6 @@ export async function setContentProviderStatus(ctx: AppContext, p: Principal, id
   const reason = body.reason === undefined ? undefined : str(body.reason, 'reason', { max: 500 });
   const ok = await ctx.store.directory.setContentProviderStatus(id, status, ctx.clock.now(), p.actorId, reason);
   if (!ok) throw new SmsguardError('not_found', `no content provider ${id}`);
+  if (status === 'suspended') ctx.events.emit('refusal', { contentProviderId: id });
   return { id, status };
 }

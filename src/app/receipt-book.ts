@@ -85,26 +85,27 @@ export async function sendBatch(
     /** Renews the batch's leases while its submits are out (lease-keeper.ts); without it they may run out. */
     leases?: Omit<LeaseKeeperOptions, 'now'>;
     /**
-     * Judges the batch before anything is sent (send-time-check.ts): what it stops is recorded with
-     * the batch's statuses (in `updates` and `changed`), what it defers is due again later.
+     * Judges the batch before anything is sent (send-time-check.ts): what it stops is recorded and
+     * announced at once (not in `updates` or `changed`), what it defers is due again later.
      */
     check?: (batch: readonly OutboundMessage[]) => Promise<SendTimeOutcome>;
   },
   claimed: readonly OutboundMessage[],
 ): Promise<{ updates: StatusUpdate[]; changed: StatusUpdate[]; released: string[]; held: string[] }> {
   let batch = claimed;
-  let stopped: StatusUpdate[] = [];
   if (o.check) {
     const c = await o.check(claimed);
     // as claimed: a deferral after the lease ran out leaves alone a claim taken since; the parts an
     // earlier attempt got through stay on file (retryLater keeps what it is given)
     for (const d of c.deferred) await o.outbox.retryLater(d.claim, d.dueAt, d.reason, d.claim.partial);
     batch = c.send;
-    stopped = c.stopped;
-    // remembered like a sent message: the caller announces its `rejected` (the sender's receipt)
+    const stopped = c.stopped;
+    // Recorded and announced (the sender's receipt) now, not with the batch's statuses: those wait for
+    // its last submit's answer, which the link being down can hold up for as long as it is down.
     if (stopped.length) {
       const ids = new Set(stopped.map((u) => u.id));
       for (const m of claimed) if (ids.has(m.id)) o.book.remember(m);
+      for (const u of await o.outbox.recordStatuses(stopped)) o.book.announce(u);
     }
   }
   const expected: string[] = [];
@@ -151,7 +152,6 @@ export async function sendBatch(
       if (released.length) await o.outbox.release(released);
     }
     const { updates, retries } = outcomesOf(sent, results, o.now(), o.maxAttempts);
-    if (stopped.length) updates.push(...stopped);
     // as claimed: a submit that failed after its lease ran out leaves alone a claim taken since
     for (const r of retries) await o.outbox.retryLater(r.claim, r.dueAt, r.reason, r.partial);
     const retried = new Set(retries.map((r) => r.claim.id));

@@ -99,6 +99,7 @@ async function receiveWhole(ctx: AppContext, input: MoInput, channel: Channel, h
     await ctx.store.records.recordMo({ id, at, from, to: dest, text, contentProviderId: cpId, action: 'opt_out' });
     const target = await optOutTarget(ctx, cpId, from, port.number);
     await ctx.store.consents.optOut(cpId, from, at, 'sms', { moId: id, port: port.number, text, matched: refusal, rule: 'refusal.opt-out-reply', article: ctx.profile.rules['refusal.opt-out-reply']?.article }, target);
+    ctx.events.emit('refusal', { contentProviderId: cpId, msisdns: [from] });
     await sendOptOutConfirmation(ctx, cpId, port.number, from, at);
     return { id, action: 'opt_out', contentProviderId: cpId };
   }

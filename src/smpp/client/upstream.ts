@@ -89,7 +89,7 @@ const STOPPED_UNSENT: SubmitResult & { ok: false } = Object.freeze({ ok: false, 
 
 /** A submit ended by Egress.cancel: as a stopped one (`written`: a part of this attempt went out). */
 function givenUp(written: boolean, st: PartsState): SubmitResult {
-  return { ok: false, retry: true, reason: written ? 'submit given up (claim lost or lapsing): a part was sent, no answer' : 'submit given up (claim lost or lapsing): not sent', stopped: { written }, ...carried(st) };
+  return { ok: false, retry: true, reason: written ? 'submit given up (Egress.cancel): a part was sent, no answer' : 'submit given up (Egress.cancel): not sent', stopped: { written }, ...carried(st) };
 }
 
 /** A long message's parts as built (one UDH reference) and the SMSC id of each part it acknowledged. */
@@ -260,7 +260,7 @@ export class SmppUpstream implements Egress {
     }
     if (hit.size === 0) return;
     for (const l of this.links) l.cancel(hit);
-    this.opts.log?.('smpp upstream: submits given up (claims lost or lapsing)', { count: hit.size }, 'warn');
+    this.opts.log?.('smpp upstream: submits given up (a claim lost or lapsing, a cancel, a refusal)', { count: hit.size }, 'warn');
   }
 
   /** `p`, or less: stopSending, or cancelling message `id`, cuts it short. */

@@ -311,7 +311,7 @@ test('sendBatch: submits a stop ended are released when nothing of them was writ
   assert.deepEqual(r.updates.map((u) => u.id), ['ok']);
 });
 
-test('sendBatch with a send-time check: what it stops is recorded and announced with the batch, what it defers is retried keeping the parts an earlier attempt got through, neither is sent', async () => {
+test('sendBatch with a send-time check: what it stops is recorded and announced before anything is sent, what it defers is retried keeping the parts an earlier attempt got through, neither is sent', async () => {
   const outbox = fakeOutbox(new Map());
   const announced: string[] = [];
   const b = new ReceiptBook({ outbox, clock: { now: () => 1_000 } as never, announce: (u) => announced.push(`${u.id}:${u.status}`), onError: () => undefined, stopped: () => false });
@@ -334,7 +334,8 @@ test('sendBatch with a send-time check: what it stops is recorded and announced 
   }, [msg('ok'), msg('refused', { category: 'promo' }), night]);
   assert.deepEqual(sent, ['ok']);
   assert.deepEqual(retried, [['night', 99, 'quiet_hours: …', partial]]);
-  assert.deepEqual(recorded.map((u) => `${u.id}:${u.status}`), ['ok:submitted', 'refused:rejected']);
+  assert.deepEqual(recorded.map((u) => `${u.id}:${u.status}`), ['refused:rejected', 'ok:submitted'], 'the stop in a transaction of its own, first');
+  assert.deepEqual(announced, ['refused:rejected'], 'the stopped one is announced by sendBatch (its sender\'s receipt)');
   for (const u of changed) b.announce(u);
-  assert.deepEqual(announced, ['ok:submitted', 'refused:rejected'], 'the stopped one is announced (its sender\'s receipt)');
+  assert.deepEqual(announced, ['refused:rejected', 'ok:submitted'], 'the caller announces the rest');
 });

@@ -1,0 +1,51 @@
+/**
+ * A commercial message the delivery worker took while the carrier link was down waits in the SMPP
+ * client's link queue; the send-time check judged it when it was taken. When the number replies R
+ * meanwhile, the worker gives it back unwritten (the `refusal` event, Egress.cancel), the next claim
+ * judges it again and stops it: `rejected`, and the carrier never gets it when the link returns.
+ * Before: it went out as soon as the link came back (the check had run before the outage).
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSmppGateway, ADMIN } from '../../fakes/smpp/smpp-gateway.js';
+import { SmppSimulatorServer } from '../../../src/smpp/simulator/index.js';
+import { waitFor } from '../../helpers/wait.js';
+
+describe('a refusal reaches a message already taken for sending', () => {
+  test('taken while the link is down, the number replies R: given back, stopped (opted_out), never sent after the link returns', async () => {
+    const g = await startSmppGateway();
+    const handed = new Set<string>();
+    const submit = g.upstream.submit.bind(g.upstream);
+    g.upstream.submit = (m) => {
+      handed.add(m.id);
+      return submit(m);
+    };
+    let back: SmppSimulatorServer | null = null;
+    try {
+      const cp = { role: 'content-provider' as const, contentProviderId: g.cpId, actorId: 'test' };
+      const to = '13800138301';
+      const now = g.app.ctx.clock.now();
+      await g.app.grantConsent(cp, { msisdn: to, category: 'promo', frequency: { count: 10, per: 'week' }, expiresAt: new Date(now + 30 * 86_400_000).toISOString(), proof: { channel: 'web', reference: 'form-1', capturedAt: new Date(now - 86_400_000).toISOString() } });
+      const port = g.upstream.opts.links[0].port;
+      await g.simServer!.close();
+      await waitFor(() => !g.upstream.bound() || undefined);
+      const o = await g.app.submitMessage(cp, { from: '10690002', to, text: '【示例】年终大促全场五折', type: 'commercial', category: 'promo' }, 'http');
+      assert.ok(o.ok, JSON.stringify(o));
+      await waitFor(() => handed.has(o.id) || undefined);
+      const mo = await g.app.receiveMo({ from: to, to: '10690002', text: 'R' }, 'system');
+      assert.equal(mo.action, 'opt_out');
+      await waitFor(async () => ((await g.app.getMessage(ADMIN, o.id)).status === 'rejected') || undefined, 10_000);
+      const v = await g.app.getMessage(ADMIN, o.id);
+      assert.equal(v.history.at(-1)?.rejection?.code, 'opted_out');
+      // the carrier is back: the opt-out's confirmation goes out, the promotion does not
+      back = new SmppSimulatorServer({ sim: g.sim });
+      await back.listen(port);
+      await waitFor(() => g.sim.outbox(`+86${to}`).length >= 1 || undefined, 15_000);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(g.sim.outbox(`+86${to}`).map((d) => d.text).filter((t) => t.includes('年终大促')), []);
+    } finally {
+      await g.close();
+      await back?.close();
+    }
+  });
+});
