@@ -12,6 +12,7 @@ import type { OutboundMessage } from '../ports/store.js';
 import { ReceiptBook, recallFrom, sendBatch } from './receipt-book.js';
 import { within } from './within.js';
 import { checkAtSendTime } from './send-time-check.js';
+import { inSendingHours } from '../pipeline/stages/commercial.js';
 import { gaveUpClaimsError, lostClaimsError, type LeaseKeeperOptions } from './lease-keeper.js';
 import { CoalescedTask } from '../runtime/coalesced.js';
 
@@ -112,6 +113,18 @@ export class DeliveryWorker {
   }
 
   /**
+   * Past the sending hours (every poll): in-flight commercial messages still unwritten (the link
+   * down, a full window) are given back, as for a refusal, and the next claim's send-time check has
+   * them wait for the window; taken in the daytime, they would otherwise go out when the link returns.
+   */
+  private closeOfHours(): void {
+    if (!this.egress.cancel || this.submitting.size === 0 || inSendingHours(this.ctx.clock.now(), this.ctx.profile.params.quietHours.value)) return;
+    const ids: string[] = [];
+    for (const [id, { m }] of this.submitting) if (m.category !== undefined) ids.push(id);
+    if (ids.length) this.egress.cancel(ids);
+  }
+
+  /**
    * AppContext.takeBack: gives up message `id` if its batch's submit has not written it (Egress.cancel
    * takes a part back from a link's queue); true once its submit ended so (`stopped`, nothing written).
    */
@@ -148,7 +161,10 @@ export class DeliveryWorker {
         });
       });
     }
-    this.timer = setInterval(() => this.kick(), this.opts.pollMs);
+    this.timer = setInterval(() => {
+      this.kick();
+      this.closeOfHours();
+    }, this.opts.pollMs);
     this.timer.unref();
     this.book.start();
     this.kick();

@@ -91,6 +91,12 @@ function hhmm(s: string): number {
   return v;
 }
 
+/** Whether `now` is inside the sending hours `q` (local time in its zone, start inclusive, end exclusive). */
+export function inSendingHours(now: number, q: { start: string; end: string; timeZone: string }): boolean {
+  const t = localMinutes(now, q.timeZone);
+  return t >= hhmm(q.start) && t < hhmm(q.end);
+}
+
 /**
  * When the next sending window opens after `now` (a commercial message found outside it while
  * waiting in the queue is due again then: src/app/send-time-check.ts). The start of the local minute
@@ -111,8 +117,7 @@ export const withinSendingHours: Stage = {
   run: ({ candidate, profile, now }) => {
     if (candidate.type !== 'commercial') return { outcome: 'skip' };
     const q = profile.params.quietHours.value;
-    const t = localMinutes(now, q.timeZone);
-    if (t >= hhmm(q.start) && t < hhmm(q.end)) return { outcome: 'pass' };
+    if (inSendingHours(now, q)) return { outcome: 'pass' };
     return { outcome: 'fail', code: 'quiet_hours', message: `commercial messages may be sent only ${q.start}–${q.end} ${q.timeZone}` };
   },
 };
