@@ -79,3 +79,44 @@ export async function startSmppGateway(opts: { upstreamUrl?: string; db?: string
     },
   };
 }
+
+/**
+ * The ids of what the delivery worker hands the gateway's SMPP client from now on (a message in it
+ * has been taken by a batch), for tests that act on a message while a batch holds it.
+ */
+export function handedIds(g: SmppGateway): Set<string> {
+  const handed = new Set<string>();
+  const submit = g.upstream.submit.bind(g.upstream);
+  g.upstream.submit = (m) => {
+    handed.add(m.id);
+    return submit(m);
+  };
+  return handed;
+}
+
+/**
+ * Takes the gateway's carrier away (its simulator SMSC stops listening) and waits until its link is
+ * down; `up()` brings a simulator on the same port back. What is submitted meanwhile is taken by a
+ * batch and waits, unwritten, in the SMPP client's link queue.
+ */
+export async function carrierDown(g: SmppGateway): Promise<{ up(): Promise<void>; close(): Promise<void> }> {
+  const port = g.upstream.opts.links[0].port;
+  await g.simServer!.close();
+  while (g.upstream.bound()) await new Promise((r) => setTimeout(r, 10));
+  let back: SmppSimulatorServer | null = null;
+  return {
+    async up() {
+      back = new SmppSimulatorServer({ sim: g.sim });
+      await back.listen(port);
+    },
+    close: async () => back?.close(),
+  };
+}
+
+/** cp's principal and a consent of `to` to its `promo` messages, given yesterday for 30 days. */
+export async function promoConsent(g: SmppGateway, to: string): Promise<{ role: 'content-provider'; contentProviderId: string; actorId: string }> {
+  const cp = { role: 'content-provider' as const, contentProviderId: g.cpId, actorId: 'test' };
+  const now = g.app.ctx.clock.now();
+  await g.app.grantConsent(cp, { msisdn: to, category: 'promo', frequency: { count: 10, per: 'week' }, expiresAt: new Date(now + 30 * 86_400_000).toISOString(), proof: { channel: 'web', reference: 'form-1', capturedAt: new Date(now - 86_400_000).toISOString() } });
+  return cp;
+}

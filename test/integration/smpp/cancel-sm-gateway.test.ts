@@ -9,7 +9,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { SmppEsme } from '../../../src/smpp/client/esme.js';
 import { CommandStatus, MessageState, Tag, encodeText, parseDlrText, smDefaults, tlvInt, tlvString, type Pdu, type SmPdu } from '../../../src/smpp/pdu/index.js';
-import { startSmppGateway } from '../../fakes/smpp/smpp-gateway.js';
+import { carrierDown, handedIds, startSmppGateway } from '../../fakes/smpp/smpp-gateway.js';
 import { waitFor } from '../../helpers/wait.js';
 
 const admin = { role: 'admin' as const, actorId: 'admin' };
@@ -20,12 +20,7 @@ describe('cancel_sm with the real App', () => {
     const got: SmPdu[] = [];
     const e = await SmppEsme.connect({ host: '127.0.0.1', port: g.port, systemId: g.systemId, password: g.password, onDeliver: (p: Pdu) => { got.push(p as SmPdu); return 0; } });
     // what the delivery worker has handed to the SMPP client
-    const handed = new Set<string>();
-    const submit = g.upstream.submit.bind(g.upstream);
-    g.upstream.submit = (m) => {
-      handed.add(m.id);
-      return submit(m);
-    };
+    const handed = handedIds(g);
     try {
       const sm = (to: string) => e.request({ ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: to, data_coding: 8, short_message: encodeText('【示例】明天上午十点的会议取消', 8), registered_delivery: 1 });
       // one sent while the link is up: too late to cancel
@@ -33,8 +28,7 @@ describe('cancel_sm with the real App', () => {
       await waitFor(() => g.sim.outbox().length === 1 || undefined);
       await waitFor(async () => ((await g.app.getMessage(admin, sent.message_id)).status !== 'accepted') || undefined);
       // the carrier goes away; the next message is claimed and waits for a link
-      await g.simServer!.close();
-      await waitFor(() => !g.upstream.bound() || undefined);
+      await carrierDown(g);
       const r = (await sm('13800138202')) as Pdu & { message_id: string };
       assert.equal(r.command_status, 0);
       await waitFor(() => handed.has(r.message_id) || undefined);
