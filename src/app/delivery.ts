@@ -6,13 +6,13 @@
  * dedupes by message id where it can (SMPP client), and the records show both attempts.
  * (With NATS between ingress and egress, src/queue/egress-worker.ts plays this role.)
  */
-import type { Egress, DeliveryReceipt, SubmitResult } from '../ports/egress.js';
-import type { AllEvents, AppContext } from './context.js';
+import type { Egress, DeliveryReceipt } from '../ports/egress.js';
+import type { AppContext } from './context.js';
 import type { OutboundMessage } from '../ports/store.js';
 import { ReceiptBook, recallFrom, sendBatch } from './receipt-book.js';
 import { within } from './within.js';
 import { checkAtSendTime } from './send-time-check.js';
-import { inSendingHours } from '../pipeline/stages/commercial.js';
+import { InFlight } from './in-flight.js';
 import { gaveUpClaimsError, lostClaimsError, type LeaseKeeperOptions } from './lease-keeper.js';
 import { CoalescedTask } from '../runtime/coalesced.js';
 
@@ -54,6 +54,7 @@ export class DeliveryWorker {
 
   constructor(private readonly ctx: AppContext, private readonly egress: Egress, opts: Partial<DeliveryOptions> = {}, private readonly onMo?: (mo: { from: string; to: string; text: string }) => Promise<unknown>) {
     this.opts = { ...DEFAULTS, ...opts };
+    this.submits = new InFlight(egress);
     this.book = new ReceiptBook({
       outbox: ctx.store.outbox,
       clock: ctx.clock,
@@ -76,72 +77,15 @@ export class DeliveryWorker {
     this.ctx.events.emit('workerError', { where, message: e.message });
   }
 
-  /** Each message's submit while its batch is out (takeBack waits for it; a refusal looks them over). */
-  private readonly submitting = new Map<string, { m: OutboundMessage; p: Promise<SubmitResult> }>();
-  /** The egress as sendBatch sees it: every submit tracked in `submitting`. */
-  private readonly tracked: Pick<Egress, 'submit' | 'cancel'> = {
-    submit: (m) => {
-      const p = this.egress.submit(m);
-      const entry = { m, p };
-      this.submitting.set(m.id, entry);
-      const done = (): void => {
-        if (this.submitting.get(m.id) === entry) this.submitting.delete(m.id);
-      };
-      p.then(done, done);
-      return p;
-    },
-    cancel: (ids) => this.egress.cancel?.(ids),
-  };
+  /** Submits out (for a cancel's take-back, a refusal and the end of the sending hours: in-flight.ts). */
+  private readonly submits: InFlight;
 
-  /**
-   * A refusal recorded just now (the `refusal` event): the in-flight commercial messages it concerns
-   * are given up where still unwritten (the link down, a full window). Their submits end with nothing
-   * written, the batch gives them back to the queue, and the next claim's send-time check stops them;
-   * a message the change does not stop after all (another category's consent withdrawn) goes out then.
-   */
-  private onRefusal(e: AllEvents['refusal']): void {
-    if (!this.egress.cancel || this.submitting.size === 0) return;
-    const numbers = e.msisdns ? new Set(e.msisdns) : null;
-    const ids: string[] = [];
-    for (const [id, { m }] of this.submitting) {
-      if (m.category === undefined) continue;
-      if (e.contentProviderId !== undefined && m.contentProviderId !== e.contentProviderId) continue;
-      if (numbers && !numbers.has(m.to)) continue;
-      ids.push(id);
-    }
-    if (ids.length) this.egress.cancel(ids);
-  }
-
-  /**
-   * Past the sending hours (every poll): in-flight commercial messages still unwritten (the link
-   * down, a full window) are given back, as for a refusal, and the next claim's send-time check has
-   * them wait for the window; taken in the daytime, they would otherwise go out when the link returns.
-   */
-  private closeOfHours(): void {
-    if (!this.egress.cancel || this.submitting.size === 0 || inSendingHours(this.ctx.clock.now(), this.ctx.profile.params.quietHours.value)) return;
-    const ids: string[] = [];
-    for (const [id, { m }] of this.submitting) if (m.category !== undefined) ids.push(id);
-    if (ids.length) this.egress.cancel(ids);
-  }
-
-  /**
-   * AppContext.takeBack: gives up message `id` if its batch's submit has not written it (Egress.cancel
-   * takes a part back from a link's queue); true once its submit ended so (`stopped`, nothing written).
-   */
-  private async takeBack(id: string): Promise<boolean> {
-    const s = this.submitting.get(id);
-    if (!s || !this.egress.cancel) return false;
-    this.egress.cancel([id]);
-    const r = await s.p.catch(() => null);
-    return r !== null && !r.ok && r.stopped?.written === false;
-  }
-
-  private readonly takeBackHook = (id: string): Promise<boolean> => this.takeBack(id);
+  private readonly takeBackHook = (id: string): Promise<boolean> => this.submits.takeBack(id);
 
   start(): void {
     this.ctx.takeBack = this.takeBackHook;
     const offReady = this.ctx.events.on('outboxReady', () => this.kick());
-    const offRefusal = this.ctx.events.on('refusal', (e) => this.onRefusal(e));
+    const offRefusal = this.ctx.events.on('refusal', (e) => this.submits.refused(e));
     this.unsubscribe = () => {
       offReady();
       offRefusal();
@@ -163,7 +107,7 @@ export class DeliveryWorker {
     }
     this.timer = setInterval(() => {
       this.kick();
-      this.closeOfHours();
+      this.submits.closeOfHours(this.ctx.clock.now(), this.ctx.profile.params.quietHours.value);
     }, this.opts.pollMs);
     this.timer.unref();
     this.book.start();
@@ -271,7 +215,7 @@ export class DeliveryWorker {
   private async deliver(batch: OutboundMessage[]): Promise<void> {
     try {
       const { changed } = await sendBatch({
-        egress: this.tracked, outbox: this.ctx.store.outbox, book: this.book, now: () => this.ctx.clock.now(), maxAttempts: this.opts.maxAttempts, leases: this.leaseKeeping(),
+        egress: this.submits.tracked, outbox: this.ctx.store.outbox, book: this.book, now: () => this.ctx.clock.now(), maxAttempts: this.opts.maxAttempts, leases: this.leaseKeeping(),
         check: (b) => checkAtSendTime(this.ctx, b, this.ctx.clock.now()),
       }, batch);
       for (const u of changed) this.book.announce(u);

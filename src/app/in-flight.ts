@@ -1,0 +1,72 @@
+/**
+ * The messages an egress loop has handed to the egress and whose submits have not ended (both egress
+ * loops: the DeliveryWorker, and with NATS the BusEgressWorker), so that what changes while they wait
+ * can still reach those not yet written (the carrier link down, a full window): `Egress.cancel` gives
+ * such a submit up unwritten (it ends `stopped`, nothing written), its batch gives the message back
+ * to the queue, and the next claim's send-time check judges it again (send-time-check.ts).
+ */
+import type { Egress, SubmitResult } from '../ports/egress.js';
+import type { OutboundMessage } from '../ports/store.js';
+import type { AllEvents } from './context.js';
+import { inSendingHours } from '../pipeline/stages/commercial.js';
+
+export class InFlight {
+  private readonly submitting = new Map<string, { m: OutboundMessage; p: Promise<SubmitResult> }>();
+
+  constructor(private readonly egress: Egress) {}
+
+  /** The egress as sendBatch sees it: every submit tracked until it ends. */
+  readonly tracked: Pick<Egress, 'submit' | 'cancel'> = {
+    submit: (m) => {
+      const p = this.egress.submit(m);
+      const entry = { m, p };
+      this.submitting.set(m.id, entry);
+      const done = (): void => {
+        if (this.submitting.get(m.id) === entry) this.submitting.delete(m.id);
+      };
+      p.then(done, done);
+      return p;
+    },
+    cancel: (ids) => this.egress.cancel?.(ids),
+  };
+
+  /**
+   * AppContext.takeBack: gives up message `id` if its submit has not written it; true once its submit
+   * ended so (`stopped`, nothing written), false when it went out or is not in flight here.
+   */
+  async takeBack(id: string): Promise<boolean> {
+    const s = this.submitting.get(id);
+    if (!s || !this.egress.cancel) return false;
+    this.egress.cancel([id]);
+    const r = await s.p.catch(() => null);
+    return r !== null && !r.ok && r.stopped?.written === false;
+  }
+
+  /**
+   * A refusal recorded just now (the app's `refusal` event): the in-flight commercial messages it
+   * concerns are given up where still unwritten. A message the change does not stop after all
+   * (another category's consent withdrawn) goes out on its next claim.
+   */
+  refused(e: AllEvents['refusal']): void {
+    const numbers = e.msisdns ? new Set(e.msisdns) : null;
+    this.giveUp((m) => (e.contentProviderId === undefined || m.contentProviderId === e.contentProviderId) && (numbers === null || numbers.has(m.to)));
+  }
+
+  /**
+   * Outside the sending hours `q` at `now`: every in-flight commercial message still unwritten is given
+   * up; the next claim has it wait for the window. Taken in the daytime, it would otherwise go out
+   * whenever the link returns.
+   */
+  closeOfHours(now: number, q: { start: string; end: string; timeZone: string }): void {
+    if (this.submitting.size === 0 || inSendingHours(now, q)) return;
+    this.giveUp(() => true);
+  }
+
+  /** Gives up the in-flight commercial messages `which` picks (the egress skips those written). */
+  private giveUp(which: (m: OutboundMessage) => boolean): void {
+    if (!this.egress.cancel || this.submitting.size === 0) return;
+    const ids: string[] = [];
+    for (const [id, { m }] of this.submitting) if (m.category !== undefined && which(m)) ids.push(id);
+    if (ids.length) this.egress.cancel(ids);
+  }
+}
