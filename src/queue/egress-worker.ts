@@ -14,6 +14,7 @@ import type { AppContext } from '../app/context.js';
 import type { Egress } from '../ports/egress.js';
 import { ReceiptBook, recallFrom, sendBatch } from '../app/receipt-book.js';
 import { checkAtSendTime } from '../app/send-time-check.js';
+import { InFlight } from '../app/in-flight.js';
 import { gaveUpClaimsError, lostClaimsError } from '../app/lease-keeper.js';
 import { within } from '../app/within.js';
 import type { Bus } from './nats.js';
@@ -47,6 +48,13 @@ export class BusEgressWorker {
   private readonly book: ReceiptBook;
   submitted = 0;
   errors: { where: string; message: string }[] = [];
+  /**
+   * Submits out: a refusal recorded anywhere (this process's, or another's relayed by the bus roles)
+   * and the end of the sending hours give back the unwritten commercial ones (in-flight.ts).
+   */
+  private readonly submits: InFlight;
+  private offRefusal: (() => void) | null = null;
+  private hours: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly ctx: AppContext,
@@ -58,6 +66,7 @@ export class BusEgressWorker {
     private readonly o: EgressWorkerOptions,
     private readonly onMo?: (mo: { from: string; to: string; text: string }) => Promise<unknown>,
   ) {
+    this.submits = new InFlight(egress);
     this.book = new ReceiptBook({
       outbox: this.outbox,
       clock: ctx.clock,
@@ -75,6 +84,9 @@ export class BusEgressWorker {
   }
 
   async start(): Promise<void> {
+    this.offRefusal = this.ctx.events.on('refusal', (e) => this.submits.refused(e));
+    this.hours = setInterval(() => this.submits.closeOfHours(this.ctx.clock.now(), this.ctx.profile.params.quietHours.value), Math.max(200, this.t.sweepMs));
+    this.hours.unref();
     // Acknowledged upstream once recorded; refused after stop() (the SMSC delivers it again).
     this.egress.onReceipt((r) => (this.stopped ? Promise.reject(new Error('stopped: the SMSC will deliver it again')) : this.book.receipt(r)));
     if (this.onMo) {
@@ -190,7 +202,7 @@ export class BusEgressWorker {
     for (const [id, l] of byId) if (!mine.has(id)) for (const m of l) m.ack();
     if (claimed.length === 0) return;
     // The relay hands a retried message over again when due (a new Nats-Msg-Id: attempts moved on).
-    const { updates, changed, held } = await sendBatch({ egress: this.egress, outbox: this.outbox, book: this.book, now: () => this.ctx.clock.now(), maxAttempts: this.o.maxAttempts, leases: {
+    const { updates, changed, held } = await sendBatch({ egress: this.submits.tracked, outbox: this.outbox, book: this.book, now: () => this.ctx.clock.now(), maxAttempts: this.o.maxAttempts, leases: {
       outbox: this.outbox,
       leaseMs: this.t.leaseMs,
       onLost: (ids) => this.report('lease', lostClaimsError(ids)),
@@ -225,6 +237,8 @@ export class BusEgressWorker {
   async stop(): Promise<void> {
     if (this.stopped) return;
     if (this.balancer) clearInterval(this.balancer);
+    if (this.hours) clearInterval(this.hours);
+    this.offRefusal?.();
     this.book.stop();
     if (this.egress.bound?.() === false) this.egress.stopSending?.();
     if (this.balancing) await this.balancing.catch(() => undefined);

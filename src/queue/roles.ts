@@ -7,6 +7,7 @@
  * - all: both in one process.
  * Several of each can run at once against one PostgreSQL and one NATS.
  */
+import { randomBytes } from 'node:crypto';
 import type { App } from '../app/app.js';
 import type { Egress } from '../ports/egress.js';
 import { openBus, type Bus } from './nats.js';
@@ -68,6 +69,24 @@ export async function startBusRoles(app: App, store: BusStore, egress: Egress | 
     }));
   }
   const self = worker?.member ?? null;
+  // A refusal recorded in this process (an opt-out, a withdrawal, DND, a suspension) also reaches the
+  // egress workers of the others, which give back the in-flight messages it concerns (in-flight.ts).
+  const origin = self ?? `ingress_${process.pid}_${randomBytes(4).toString('hex')}`;
+  unsubs.push(app.events.on('refusal', (ev) => {
+    if (!relayed.has(ev)) bus.nc.publish(bus.names.refusal, JSON.stringify({ origin, ev }));
+  }));
+  if (worker) {
+    const sub = bus.nc.subscribe(bus.names.refusal, {
+      callback: (err, m) => {
+        if (err) return;
+        const { origin: from, ev } = m.json<{ origin: string; ev: { contentProviderId?: string; msisdns?: string[] } }>();
+        if (from === origin) return;
+        relayed.add(ev);
+        app.events.emit('refusal', ev);
+      },
+    });
+    unsubs.push(() => sub.unsubscribe());
+  }
   if (o.role !== 'egress') {
     // Status changes and MO from egress processes, re-emitted for this process's SMPP binds.
     const reemit = (name: 'messageStatus' | 'moForward') => (err: Error | null, m: { json<T>(): T }) => {

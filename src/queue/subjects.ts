@@ -3,7 +3,7 @@
  * partition, so every message to one number travels one subject and is handled by the one egress
  * process that owns that partition (ordered, one owner of the number's state at a time). Status
  * changes and MO for content providers flow back on `<prefix>.evt.*` to whichever ingress holds the
- * provider's SMPP binds.
+ * provider's SMPP binds; refusals go the other way, to every egress worker (`<prefix>.evt.refusal`).
  */
 export interface QueueNames {
   prefix: string;
@@ -14,6 +14,8 @@ export interface QueueNames {
   consumer(partition: number): string;
   status: string;
   mo: string;
+  /** The app's `refusal` events, from every process to every egress worker (in-flight.ts). */
+  refusal: string;
 }
 
 export function queueNames(prefix = 'smsguard'): QueueNames {
@@ -25,6 +27,7 @@ export function queueNames(prefix = 'smsguard'): QueueNames {
     consumer: (p) => `egress_${p}`,
     status: `${prefix}.evt.status`,
     mo: `${prefix}.evt.mo`,
+    refusal: `${prefix}.evt.refusal`,
   };
 }
 
