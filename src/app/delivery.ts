@@ -9,7 +9,7 @@
 import type { Egress, DeliveryReceipt } from '../ports/egress.js';
 import type { AppContext } from './context.js';
 import type { OutboundMessage } from '../ports/store.js';
-import { ReceiptBook, recallFrom, sendBatch } from './receipt-book.js';
+import { ReceiptBook, recallFrom, sendBatch, statusEvent } from './receipt-book.js';
 import { within } from './within.js';
 import { checkAtSendTime } from './send-time-check.js';
 import { InFlight } from './in-flight.js';
@@ -62,13 +62,7 @@ export class DeliveryWorker {
       // a receipt for a message submitted before a restart still reaches its sender
       recall: recallFrom(ctx.store.messages),
       onError: (where, e) => this.reportError(where, e),
-      announce: (u, m) =>
-        this.ctx.events.emit('messageStatus', {
-          id: u.id, contentProviderId: m.contentProviderId, status: u.status, at: u.at, from: m.from, to: m.to,
-          submittedAt: m.submittedAt, error: u.detail, registeredDelivery: m.registeredDelivery, text: m.text,
-          ...(u.rejection ? { code: u.rejection.code } : {}),
-          ...(m.clientPartIds ? { clientPartIds: m.clientPartIds } : {}),
-        }),
+      announce: (u, m) => this.ctx.events.emit('messageStatus', statusEvent(u, m)),
     });
   }
 

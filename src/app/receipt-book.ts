@@ -15,7 +15,7 @@ import { deleteKeepingSlots } from '../runtime/lru-delete.js';
 import type { DeliveryReceipt, Egress, PartialSubmit, SubmitResult } from '../ports/egress.js';
 import type { Claim, MessageStore, OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
-import type { MessageStatus } from './types.js';
+import type { AppEvents, MessageStatus } from './types.js';
 import { SlotMap } from '../runtime/slot-map.js';
 import { keepLeases, type LeaseKeeperOptions } from './lease-keeper.js';
 import type { SendTimeOutcome } from './send-time-check.js';
@@ -187,6 +187,19 @@ export interface ReceiptBookOptions {
   recall?(id: string): Promise<OutboundMessage | null>;
   /** EARLY_KEEP_MS unless given. */
   earlyKeepMs?: number;
+}
+
+/**
+ * The `messageStatus` event of a status change `u` of message `m`, as both egress loops announce it
+ * (the doors' receipts: the stopping rule's code with `rejected`, the ids held for a long message's parts).
+ */
+export function statusEvent(u: StatusUpdate, m: OutboundMessage): AppEvents['messageStatus'] {
+  return {
+    id: u.id, contentProviderId: m.contentProviderId, status: u.status, at: u.at, from: m.from, to: m.to,
+    submittedAt: m.submittedAt, error: u.detail, registeredDelivery: m.registeredDelivery, text: m.text,
+    ...(u.rejection ? { code: u.rejection.code } : {}),
+    ...(m.clientPartIds ? { clientPartIds: m.clientPartIds } : {}),
+  };
 }
 
 /** `recall` for ReceiptBookOptions: the message as its records give it. */

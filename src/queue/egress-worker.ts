@@ -12,7 +12,7 @@
 import type { JsMsg, ConsumerMessages } from '@nats-io/jetstream';
 import type { AppContext } from '../app/context.js';
 import type { Egress } from '../ports/egress.js';
-import { ReceiptBook, recallFrom, sendBatch } from '../app/receipt-book.js';
+import { ReceiptBook, recallFrom, sendBatch, statusEvent } from '../app/receipt-book.js';
 import { checkAtSendTime } from '../app/send-time-check.js';
 import { InFlight } from '../app/in-flight.js';
 import { gaveUpClaimsError, lostClaimsError } from '../app/lease-keeper.js';
@@ -75,7 +75,7 @@ export class BusEgressWorker {
       recall: recallFrom(ctx.store.messages),
       onError: (where, e) => this.report(where, e),
       announce: (u, m) => {
-        const ev = { id: u.id, contentProviderId: m.contentProviderId, status: u.status, at: u.at, from: m.from, to: m.to, submittedAt: m.submittedAt, error: u.detail, registeredDelivery: m.registeredDelivery, text: m.text, ...(m.clientPartIds ? { clientPartIds: m.clientPartIds } : {}), ...(u.rejection ? { code: u.rejection.code } : {}) };
+        const ev = statusEvent(u, m);
         this.ctx.events.emit('messageStatus', ev);
         // The ESME that wants the receipt may be bound to another process: tell every ingress.
         if (m.registeredDelivery) this.bus.nc.publish(this.bus.names.status, JSON.stringify({ origin: this.member, ev }));
