@@ -26,7 +26,7 @@ import { KeptParts } from './kept-parts.js';
 import { ProviderDeliveries, type DeliverCtx, type Delivery } from './provider-deliveries.js';
 import { Reassembler, type OpenSet, type ReassemblyLimits } from './reassembly.js';
 import { defaultTypeForPortKind, readSubmit, type SubmitFields } from './translate.js';
-import { submitTimesRefusal, validityOf } from './submit-times.js';
+import { readSubmitTimes } from './submit-times.js';
 import { SubmitBatcher } from './batcher.js';
 import { isMessageIdShape, queryAnswer, type QueriedMessage } from './query.js';
 import type { SmppLog } from '../log.js';
@@ -338,12 +338,10 @@ export class SmppServer {
     // schedule_delivery_time / validity_period (data_sm has neither): checked on every part of a
     // long message before it joins its set, on the server's clock (an ESME's absolute times are real time)
     if (pdu.command === 'submit_sm') {
-      const now = this.now();
-      const refused = submitTimesRefusal(pdu, now);
-      if (refused !== undefined) return conn.respond(responseFor(pdu, refused));
+      const t = readSubmitTimes(pdu, this.now());
+      if (t.status !== undefined) return conn.respond(responseFor(pdu, t.status));
       // a long message's validity is the part's that completes its set
-      const validUntil = validityOf(pdu, now);
-      if (validUntil !== undefined) f.validUntil = validUntil;
+      if (t.validUntil !== undefined) f.validUntil = t.validUntil;
     }
     const cpId = binding.account.contentProviderId;
     if (!f.concat) {

@@ -6,7 +6,7 @@
  * time its sender did not choose (a reminder for tomorrow morning arriving tonight). The rules judge
  * the time it is submitted, which is when it would go; they cannot know it was meant for later.
  * Refused, the ESME learns it; sent early, nobody does. A validity period still ahead is accepted
- * and kept with the message (validityOf): not sent after it (status `expired`, receipt EXPIRED), and
+ * and kept with the message (readSubmitTimes): not sent after it (status `expired`, receipt EXPIRED), and
  * the carrier is given it too (docs/SMPP.md).
  */
 import { CommandStatus } from '../pdu/constants.js';
@@ -20,31 +20,21 @@ import type { SmPdu } from '../pdu/types.js';
 export const SCHEDULE_SLACK_MS = 10_000;
 
 /**
- * The status refusing a submit_sm for its time fields, or `undefined` when they let it through:
- * a malformed `schedule_delivery_time`, or one more than `SCHEDULE_SLACK_MS` ahead of `now` →
+ * What a submit_sm's time fields say, each read once: `status` when they refuse the PDU — a
+ * malformed `schedule_delivery_time`, or one more than `SCHEDULE_SLACK_MS` ahead of `now` →
  * ESME_RINVSCHED; a malformed `validity_period`, or one at or before `now` (it has expired) →
- * ESME_RINVEXPIRY. Checked in that order. Unset fields (empty strings) pass.
+ * ESME_RINVEXPIRY, checked in that order — else the validity as epoch ms (`validUntil`, relative
+ * times from `now`) when one was given. Unset fields (empty strings) pass and give nothing.
  *
- * @param now the server's clock, epoch ms (relative times count from it)
+ * @param now the server's clock, epoch ms
  */
-export function submitTimesRefusal(pdu: Pick<SmPdu, 'schedule_delivery_time' | 'validity_period'>, now: number): number | undefined {
+export function readSubmitTimes(pdu: Pick<SmPdu, 'schedule_delivery_time' | 'validity_period'>, now: number): { status?: number; validUntil?: number } {
   if (pdu.schedule_delivery_time !== '') {
     const s = parseSmppTime(pdu.schedule_delivery_time, now);
-    if (s.kind === 'invalid' || (s.kind !== 'unset' && s.at > now + SCHEDULE_SLACK_MS)) return CommandStatus.ESME_RINVSCHED;
+    if (s.kind === 'invalid' || (s.kind !== 'unset' && s.at > now + SCHEDULE_SLACK_MS)) return { status: CommandStatus.ESME_RINVSCHED };
   }
-  if (pdu.validity_period !== '') {
-    const v = parseSmppTime(pdu.validity_period, now);
-    if (v.kind === 'invalid' || (v.kind !== 'unset' && v.at <= now)) return CommandStatus.ESME_RINVEXPIRY;
-  }
-  return undefined;
-}
-
-/**
- * A submit_sm's validity_period as epoch ms (relative times from `now`), or `undefined` when unset
- * (or malformed: submitTimesRefusal refused such a PDU before this is asked).
- */
-export function validityOf(pdu: Pick<SmPdu, 'validity_period'>, now: number): number | undefined {
-  if (pdu.validity_period === '') return undefined;
+  if (pdu.validity_period === '') return {};
   const v = parseSmppTime(pdu.validity_period, now);
-  return v.kind === 'absolute' || v.kind === 'relative' ? v.at : undefined;
+  if (v.kind === 'invalid' || (v.kind !== 'unset' && v.at <= now)) return { status: CommandStatus.ESME_RINVEXPIRY };
+  return v.kind === 'unset' ? {} : { validUntil: v.at };
 }

@@ -24,7 +24,7 @@ export interface SubmitFields {
   category?: string;
   registeredDelivery: number;
   clientRef?: string;
-  /** validity_period as epoch ms on the server's clock (set by the server: submit-times.ts validityOf). */
+  /** validity_period as epoch ms on the server's clock (set by the server: submit-times.ts readSubmitTimes). */
   validUntil?: number;
   /**
    * A TLV of fixed size (SMPP 3.4 §5.3.2) given with another length: the submit is refused

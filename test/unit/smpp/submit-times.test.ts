@@ -1,12 +1,15 @@
 /**
- * submitTimesRefusal (src/smpp/server/submit-times.ts): the edges the server test does not reach —
+ * readSubmitTimes (src/smpp/server/submit-times.ts): the edges the server test does not reach —
  * a schedule within SCHEDULE_SLACK_MS of now passes, just past it is refused; a validity exactly now
  * has expired; the schedule is judged before the validity.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SCHEDULE_SLACK_MS, submitTimesRefusal } from '../../../src/smpp/server/submit-times.js';
+import { SCHEDULE_SLACK_MS, readSubmitTimes } from '../../../src/smpp/server/submit-times.js';
 import { CommandStatus } from '../../../src/smpp/pdu/constants.js';
+
+/** The refusal alone. */
+const submitTimesRefusal = (p: Parameters<typeof readSubmitTimes>[0], now: number) => readSubmitTimes(p, now).status;
 
 const NOW = Date.UTC(2026, 11, 6, 12, 15, 0);
 const times = (schedule_delivery_time: string, validity_period: string) => ({ schedule_delivery_time, validity_period });
@@ -40,4 +43,11 @@ test('malformed: the schedule is named first', () => {
   assert.equal(submitTimesRefusal(times('', 'x'), NOW), CommandStatus.ESME_RINVEXPIRY);
   assert.equal(submitTimesRefusal(times(rel(60), 'x'), NOW), CommandStatus.ESME_RINVSCHED, 'a future schedule too');
   assert.equal(submitTimesRefusal(times('', '261306121500000+'), NOW), CommandStatus.ESME_RINVEXPIRY);
+});
+
+test('the validity is read in the same pass: epoch ms when given and ahead, nothing when unset or refused', () => {
+  assert.deepEqual(readSubmitTimes(times('', ''), NOW), {});
+  assert.deepEqual(readSubmitTimes(times('', rel(1)), NOW), { validUntil: NOW + 1000 });
+  assert.deepEqual(readSubmitTimes(times('', '261206201500132+'), NOW), { validUntil: Date.parse('2026-12-06T12:15:00.100Z') });
+  assert.deepEqual(readSubmitTimes(times('x', rel(1)), NOW), { status: CommandStatus.ESME_RINVSCHED });
 });
