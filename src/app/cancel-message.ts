@@ -2,11 +2,13 @@
  * cancelMessage: a sender takes back a message it no longer wants sent (`DELETE /v1/messages/{id}`,
  * SMPP cancel_sm), while the gateway still holds it: queued and not yet taken by a delivery batch,
  * or held for review. It ends `cancelled` (its status record says who), and a sender that asked for
- * receipts gets one (SMPP `stat:DELETED`). A message a batch has taken is given up by this process's
- * delivery worker if none of it was written to the carrier yet (it waited for a link or a window:
- * AppContext.takeBack) and then cancelled; one already written cannot be called back (SMPP's own
- * cancel_sm to the carrier is not sent), nor one a worker in another process holds (scale-out):
- * `conflict`, as for one already sent or otherwise final.
+ * receipts gets one (SMPP `stat:DELETED`). A message a batch has taken is given up by the egress
+ * loop holding it if none of it was written to the carrier yet (it waited for a link or a window:
+ * AppContext.takeBack) and then cancelled: this process's delivery worker, or in scale-out the
+ * egress worker of whichever process holds it, asked over NATS (src/queue/take-back.ts). One already
+ * written cannot be called back (SMPP's own cancel_sm to the carrier is not sent), nor one whose
+ * holder does not answer within the bound (TAKE_BACK_WAIT_MS): `conflict`, as for one already sent or
+ * otherwise final.
  */
 import { SmsguardError } from '../domain/errors.js';
 import type { AppContext } from './context.js';

@@ -49,10 +49,12 @@ export interface AppContext {
   /** Shares one store transaction among submissions of the same event-loop turn (absent: one each). */
   commit?: GroupCommit;
   /**
-   * Asks this process's delivery worker to give up message `id` from the batch it holds: resolves
-   * true once nothing of it was, or will be, written to the carrier (its part still waited for a link
-   * or a window: Egress.cancel), false when it went out or is not in this process's hands. Set by
-   * the DeliveryWorker while it runs; cancel-message.ts uses it for a message a batch has taken.
+   * Asks the egress loop holding message `id` in a batch to give it up: resolves true once nothing of
+   * it was, or will be, written to the carrier (its part still waited for a link or a window:
+   * Egress.cancel), false when it went out, nobody holds it, or no holder answered in time. Set by
+   * the DeliveryWorker while it runs (its own batches), and with NATS by the bus roles (this
+   * process's egress worker first, then those of the others: src/queue/take-back.ts);
+   * cancel-message.ts uses it for a message a batch has taken.
    */
   takeBack?: (id: string) => Promise<boolean>;
 }

@@ -30,6 +30,11 @@ export class InFlight {
     cancel: (ids) => this.egress.cancel?.(ids),
   };
 
+  /** Whether message `id`'s submit is out here (handed to the egress and not ended). */
+  holds(id: string): boolean {
+    return this.submitting.has(id);
+  }
+
   /**
    * AppContext.takeBack: gives up message `id` if its submit has not written it; true once its submit
    * ended so (`stopped`, nothing written), false when it went out or is not in flight here.

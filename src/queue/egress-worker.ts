@@ -50,7 +50,8 @@ export class BusEgressWorker {
   errors: { where: string; message: string }[] = [];
   /**
    * Submits out: a refusal recorded anywhere (this process's, or another's relayed by the bus roles)
-   * and the end of the sending hours give back the unwritten commercial ones (in-flight.ts).
+   * and the end of the sending hours give back the unwritten commercial ones (in-flight.ts); a cancel
+   * in any process takes back the one it names (take-back.ts).
    */
   private readonly submits: InFlight;
   private offRefusal: (() => void) | null = null;
@@ -117,6 +118,16 @@ export class BusEgressWorker {
         .finally(() => (this.balancing = null));
     }, Math.max(200, Math.floor(this.t.partitionTtlMs / 3)));
     this.balancer.unref();
+  }
+
+  /** Whether message `id`'s submit is out in this worker (a cancel's take-back: take-back.ts). */
+  holds(id: string): boolean {
+    return this.submits.holds(id);
+  }
+
+  /** Gives up message `id` if its submit has not written it: true once it ended so (InFlight.takeBack). */
+  takeBack(id: string): Promise<boolean> {
+    return this.submits.takeBack(id);
   }
 
   /** Partitions this worker consumes now. */

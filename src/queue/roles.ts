@@ -1,7 +1,8 @@
 /**
  * Running the gateway in pieces over NATS JetStream (`--queue nats://…`, `--role`):
  * - ingress (HTTP / SMPP doors): decides and records (PostgreSQL), relays accepted messages to the
- *   bus, and re-emits status changes and MO that egress processes report, for its SMPP binds;
+ *   bus, and re-emits status changes and MO that egress processes report, for its SMPP binds; a
+ *   cancel of a message an egress process holds asks that process to give it up (take-back.ts);
  * - egress: owns a fair share of recipient partitions, submits upstream, records outcomes,
  *   receives receipts and MO;
  * - all: both in one process.
@@ -14,6 +15,7 @@ import { openBus, type Bus } from './nats.js';
 import { OutboxRelay } from './relay.js';
 import { BusEgressWorker } from './egress-worker.js';
 import { queueNames } from './subjects.js';
+import { busTakeBack, serveTakeBack } from './take-back.js';
 import { DEFAULT_TIMINGS, type PartitionLeases, type QueueOutbox, type QueueTimings } from './types.js';
 
 export type Role = 'ingress' | 'egress' | 'all';
@@ -86,7 +88,16 @@ export async function startBusRoles(app: App, store: BusStore, egress: Egress | 
       },
     });
     unsubs.push(() => sub.unsubscribe());
+    // A cancel in any process reaches the worker holding its message (take-back.ts).
+    unsubs.push(serveTakeBack(bus, worker));
   }
+  // A cancel here of a message a batch has claimed: this process's worker, or another's, gives it up
+  // if unwritten (cancel-message.ts).
+  const takeBack = busTakeBack(bus, worker);
+  app.ctx.takeBack = takeBack;
+  unsubs.push(() => {
+    if (app.ctx.takeBack === takeBack) delete app.ctx.takeBack;
+  });
   if (o.role !== 'egress') {
     // Status changes and MO from egress processes, re-emitted for this process's SMPP binds.
     const reemit = (name: 'messageStatus' | 'moForward') => (err: Error | null, m: { json<T>(): T }) => {

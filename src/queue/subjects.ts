@@ -4,6 +4,7 @@
  * process that owns that partition (ordered, one owner of the number's state at a time). Status
  * changes and MO for content providers flow back on `<prefix>.evt.*` to whichever ingress holds the
  * provider's SMPP binds; refusals go the other way, to every egress worker (`<prefix>.evt.refusal`).
+ * A cancel asks every egress worker for the message it names (`<prefix>.cmd.take-back`, request/reply).
  */
 export interface QueueNames {
   prefix: string;
@@ -16,6 +17,8 @@ export interface QueueNames {
   mo: string;
   /** The app's `refusal` events, from every process to every egress worker (in-flight.ts). */
   refusal: string;
+  /** A cancel's request to the egress worker holding the message to give it up unwritten (take-back.ts). */
+  takeBack: string;
 }
 
 export function queueNames(prefix = 'smsguard'): QueueNames {
@@ -28,6 +31,7 @@ export function queueNames(prefix = 'smsguard'): QueueNames {
     status: `${prefix}.evt.status`,
     mo: `${prefix}.evt.mo`,
     refusal: `${prefix}.evt.refusal`,
+    takeBack: `${prefix}.cmd.take-back`,
   };
 }
 

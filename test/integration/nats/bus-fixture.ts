@@ -7,7 +7,8 @@ import { resolveProfile } from '../../../src/profiles/index.js';
 import { PostgresStore } from '../../../src/store/postgres/index.js';
 import { startBusRoles, type BusRoles, type Role } from '../../../src/queue/roles.js';
 import { deleteStream } from '../../../src/queue/nats.js';
-import type { Egress } from '../../../src/ports/egress.js';
+import type { Egress, SubmitResult } from '../../../src/ports/egress.js';
+import type { OutboundMessage } from '../../../src/ports/store.js';
 import { TEST_PG_URL } from '../../helpers/pg.js';
 import { NOON_SHANGHAI } from '../../helpers/gateway.js';
 
@@ -53,4 +54,64 @@ export async function until(cond: () => Promise<boolean> | boolean, timeoutMs = 
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * A carrier link the test drives. While down, a submit waits unwritten until Egress.cancel gives it
+ * up (`stopped`, nothing written) or the link comes up (then it is written); while up it is written
+ * at once, and answered at once unless `answering` is off (then its answer waits for `answerAll`).
+ * Egress.cancel passes over what was written, as the SMPP client does (src/smpp/client/upstream.ts).
+ */
+export class ScriptedCarrier implements Egress {
+  private up = false;
+  answering = true;
+  /** Submits waiting for the link, unwritten. */
+  readonly waiting = new Map<string, (r: SubmitResult) => void>();
+  /** Submits written whose answer has not come. */
+  readonly unanswered = new Map<string, (r: SubmitResult) => void>();
+  /** Every message written to the carrier, in order. */
+  readonly written: string[] = [];
+  /** Every id Egress.cancel was asked to give up, in order. */
+  readonly cancelAsked: string[] = [];
+
+  submit(m: OutboundMessage): Promise<SubmitResult> {
+    return new Promise((r) => (this.up ? this.write(m.id, r) : this.waiting.set(m.id, r)));
+  }
+
+  cancel(ids: readonly string[]): void {
+    for (const id of ids) {
+      this.cancelAsked.push(id);
+      const r = this.waiting.get(id);
+      if (!r) continue;
+      this.waiting.delete(id);
+      r({ ok: false, retry: true, reason: 'given up', stopped: { written: false } });
+    }
+  }
+
+  /** The link returns: what waited for it is written now. */
+  bringUp(): void {
+    this.up = true;
+    for (const [id, r] of [...this.waiting]) {
+      this.waiting.delete(id);
+      this.write(id, r);
+    }
+  }
+
+  /** The carrier answers everything written so far: accepted. */
+  answerAll(): void {
+    for (const [id, r] of [...this.unanswered]) {
+      this.unanswered.delete(id);
+      r({ ok: true, upstreamId: `c-${id}` });
+    }
+  }
+
+  private write(id: string, r: (res: SubmitResult) => void): void {
+    this.written.push(id);
+    if (this.answering) r({ ok: true, upstreamId: `c-${id}` });
+    else this.unanswered.set(id, r);
+  }
+
+  onReceipt(): void {}
+  onMo(): void {}
+  async close(): Promise<void> {}
 }
