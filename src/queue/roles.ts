@@ -1,11 +1,12 @@
 /**
  * Running the gateway in pieces over NATS JetStream (`--queue nats://…`, `--role`):
  * - ingress (HTTP / SMPP doors): decides and records (PostgreSQL), relays accepted messages to the
- *   bus, and re-emits status changes and MO that egress processes report, for its SMPP binds; a
- *   cancel of a message an egress process holds asks that process to give it up (take-back.ts);
+ *   bus, and re-emits status changes and MO that egress processes report, for its SMPP binds;
  * - egress: owns a fair share of recipient partitions, submits upstream, records outcomes,
  *   receives receipts and MO;
  * - all: both in one process.
+ * In every role, a cancel of a message a batch holds asks the egress worker holding it, in this
+ * process or another, to give it up unwritten (take-back.ts).
  * Several of each can run at once against one PostgreSQL and one NATS.
  */
 import { randomBytes } from 'node:crypto';
