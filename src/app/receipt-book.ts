@@ -72,8 +72,9 @@ export interface TakenReceipt {
  * already came for them (an SMSC answers and reports at once): a receipt that overtook the record
  * of its submit costs no look-up in the store and no transaction of its own. The caller announces
  * `changed` (in order) and gives the book's other early receipts their go (retryEarly). Submits a
- * stop ended (SubmitResult.stopped) come back as `released` (given back to the queue here: nothing
- * of them was written) or `held` (still claimed: the SMSC may have them).
+ * stop or a give-up ended (SubmitResult.stopped) come back as `released` (given back to the queue
+ * here: nothing of them was written) or `held` (still claimed: the SMSC may have them), except a long
+ * message with acknowledged parts, retried (due at its lease end, its parts kept) and in neither.
  */
 export async function sendBatch(
   o: {
@@ -134,22 +135,29 @@ export async function sendBatch(
     }, (e: Error): SubmitResult => ({ ok: false, retry: true, reason: e.message }))));
     // Renewals end before any outcome is written: a renewed claim is named by its new lease end.
     await keeper?.stop();
-    // Ended by a stop (Egress.stopSending): no outcome. Those nothing of which was written go back
-    // to the queue now; the others stay claimed until their lease runs out (at-least-once).
+    // Ended by a stop (Egress.stopSending) or a give-up (Egress.cancel): no outcome. Those nothing
+    // of which was written go back to the queue now; the others are not sent again before their
+    // lease runs out (at-least-once). A long message some of whose parts the SMSC acknowledged goes
+    // back due at its lease end with those parts (SubmitResult.partial): held claimed instead, they
+    // were in this process's memory only, and a claim after a restart or in another process (a
+    // give-up at 21:00, the morning's claim) built every part again under a new UDH reference.
     const released: OutboundMessage[] = [];
     const held: string[] = [];
+    const resumed: { claim: OutboundMessage; reason: string; partial: PartialSubmit }[] = [];
     let sent = batch;
     if (results.some((r) => !r.ok && r.stopped)) {
       const keep: number[] = [];
       results.forEach((r, i) => {
         if (r.ok || !r.stopped) keep.push(i);
-        else if (r.stopped.written) held.push(batch[i].id);
-        else released.push(batch[i]);
+        else if (!r.stopped.written) released.push(batch[i]);
+        else if (r.partial) resumed.push({ claim: batch[i], reason: r.reason, partial: r.partial });
+        else held.push(batch[i].id);
       });
       sent = keep.map((i) => batch[i]);
       results = keep.map((i) => results[i]);
       // as claimed (their lease end): a claim taken since by another worker is not given back
       if (released.length) await o.outbox.release(released);
+      for (const x of resumed) await o.outbox.retryLater(x.claim, Math.max(o.now(), x.claim.leasedUntil ?? 0), x.reason, x.partial);
     }
     const { updates, retries } = outcomesOf(sent, results, o.now(), o.maxAttempts);
     // as claimed: a submit that failed after its lease ran out leaves alone a claim taken since

@@ -311,6 +311,36 @@ test('sendBatch: submits a stop ended are released when nothing of them was writ
   assert.deepEqual(r.updates.map((u) => u.id), ['ok']);
 });
 
+test('sendBatch: a long message given up after the SMSC took some of its parts goes back due at its lease end with those parts (not held claimed with them in memory only)', async () => {
+  const outbox = fakeOutbox(new Map());
+  const b = book(outbox);
+  const calls: string[] = [];
+  const retried: [string, number, unknown][] = [];
+  const statuses = {
+    async retryLater(c: Claim, dueAt: number, _reason: string, partial?: unknown) { retried.push([c.id, dueAt, partial]); },
+    async release(claims: readonly Claim[]) { calls.push(`release ${claims.map((c) => c.id).join(',')}`); },
+    async recordStatuses(us: StatusUpdate[]) { calls.push(`record ${us.map((u) => `${u.id}:${u.status}`).join(',')}`); return us; },
+  };
+  const msg = (id: string, leasedUntil: number) => ({ id, contentProviderId: 'cp', from: '10690002', to: '+8613800138000', text: 't', registeredDelivery: true, attempts: 1, submittedAt: 0, category: 'promo', leasedUntil });
+  const partial = { ref: 9, partIds: ['P1', null, null] };
+  const egress = {
+    submit: async (m: { id: string }): Promise<SubmitResult> => {
+      // part 1 taken, part 2 written and unanswered (the connection went), then given up (Egress.cancel at 21:00)
+      if (m.id === 'long') return { ok: false, retry: true, reason: 'submit given up (Egress.cancel): a part was sent, no answer', stopped: { written: true }, partial };
+      return { ok: false, retry: true, reason: 'submit given up (Egress.cancel): a part was sent, no answer', stopped: { written: true } };
+    },
+  };
+  const r = await sendBatch({ egress, outbox: statuses, book: b, now: () => 10, maxAttempts: 3 }, [msg('long', 60_000), msg('short', 60_000), msg('late', 5)]);
+  assert.deepEqual(r.held, ['short', 'late'], 'nothing acknowledged: held claimed, as before');
+  assert.deepEqual(retried, [['long', 60_000, partial]], 'due at its lease end (not sent again before it, as a held one), the acknowledged part on file');
+  assert.deepEqual(r.released, []);
+  assert.deepEqual(calls, ['record ']);
+  // a lease already over: due now
+  retried.length = 0;
+  await sendBatch({ egress, outbox: statuses, book: b, now: () => 10, maxAttempts: 3 }, [msg('long', 5)]);
+  assert.deepEqual(retried, [['long', 10, partial]]);
+});
+
 test('sendBatch with a send-time check: what it stops is recorded and announced before anything is sent, what it defers is retried keeping the parts an earlier attempt got through, neither is sent', async () => {
   const outbox = fakeOutbox(new Map());
   const announced: string[] = [];
