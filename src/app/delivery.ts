@@ -137,7 +137,9 @@ export class DeliveryWorker {
    * to stop sending (Egress.stopSending), so its submits end at once; those of which nothing was
    * written go back to the queue unclaimed (sendBatch), and a restart sends them without waiting
    * out the lease. One that wrote a part before the link went stays claimed: the SMSC may have it,
-   * and only the lease's end (as after a crash) may send it again.
+   * and only the lease's end (as after a crash) may send it again; a long message some of whose parts
+   * the SMSC acknowledged goes back due at that lease end instead, with those parts on file
+   * (SubmitResult.partial), so that the restart sends only the others.
    */
   async stop(timeoutMs = 10_000): Promise<void> {
     this.stopped = true;

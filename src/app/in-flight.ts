@@ -60,14 +60,20 @@ export class InFlight {
   /**
    * Outside the sending hours `q` at `now`: every in-flight commercial message still unwritten is given
    * up; the next claim has it wait for the window. Taken in the daytime, it would otherwise go out
-   * whenever the link returns.
+   * whenever the link returns. A long message part-way (its first parts acknowledged, the rest
+   * waiting for a link, a pause or the budget) is given up before its next part: the rest waits for
+   * the window too, its acknowledged parts kept with it (sendBatch), and goes then under the same UDH
+   * reference (docs/CONSENT.md, "a long message cut off at the end of the hours").
    */
   closeOfHours(now: number, q: { start: string; end: string; timeZone: string }): void {
     if (this.submitting.size === 0 || inSendingHours(now, q)) return;
     this.giveUp(() => true);
   }
 
-  /** Gives up the in-flight commercial messages `which` picks (the egress skips those written). */
+  /**
+   * Gives up the in-flight commercial messages `which` picks. What was written stays written (SMPP
+   * client: a part awaiting its answer is left to it); nothing more of them is (Egress.cancel).
+   */
   private giveUp(which: (m: OutboundMessage) => boolean): void {
     if (!this.egress.cancel || this.submitting.size === 0) return;
     const ids: string[] = [];

@@ -8,7 +8,8 @@
  * (review-queue.ts).
  *
  * Outcomes: a message outside the sending hours waits in the queue until the window opens (counted
- * as an attempt, like any retry); one the other rules refuse is stopped for good, `rejected` with the
+ * as an attempt, like any retry; a long message cut off part-way keeps the parts the SMSC took, and
+ * only the rest goes then, under the same UDH reference: docs/CONSENT.md); one the other rules refuse is stopped for good, `rejected` with the
  * rule that stopped it (its sender's SMPP receipt: REJECTD with that rule's status as `err`). The
  * consent's frequency is not judged again: the allowance was taken when the message was accepted.
  * Other types pass untouched, and so does a batch without a commercial message (no read at all).

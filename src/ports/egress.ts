@@ -19,11 +19,14 @@ export type SubmitResult =
   | { ok: false; retry: boolean; reason: string; partial?: PartialSubmit; stopped?: StoppedSubmit };
 
 /**
- * A submit ended by Egress.stopSending before its outcome was known. `written: false`: no part of
- * it went to any link in this attempt, so the SMSC cannot have it: its claim can be given back at
- * once (no attempt counted) and a restart sends it without waiting out the lease. `written: true`:
- * a part went out and no answer came; whether the SMSC kept it only the lease's expiry can settle
- * (at-least-once, as after a crash), so it stays claimed.
+ * A submit ended by Egress.stopSending or Egress.cancel before its outcome was known. `written:
+ * false`: no part of it went to any link in this attempt, so the SMSC cannot have it: its claim can
+ * be given back at once (no attempt counted) and a restart sends it without waiting out the lease.
+ * `written: true`: a part went out (its answer may not have come); whether the SMSC kept it only the
+ * lease's expiry can settle (at-least-once, as after a crash), so it is not sent again before that:
+ * it stays claimed, or, a long message with `partial` (parts the SMSC acknowledged), goes back to
+ * the queue due at its lease end with those parts, so that whichever process sends it next sends
+ * only the others, under the same UDH reference (src/app/receipt-book.ts sendBatch).
  */
 export interface StoppedSubmit {
   written: boolean;

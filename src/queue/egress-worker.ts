@@ -225,7 +225,8 @@ export class BusEgressWorker {
     // the relay hands it over again (OutboxStore.release clears its hand-over). Not a nak: during
     // a stop JetStream may redeliver it to this consumer's last pull, closing, and it would then
     // wait out ack_wait. Ended by a stop but still claimed (`held`: the SMSC may have it): left
-    // unacknowledged, as a crash leaves it.
+    // unacknowledged, as a crash leaves it. A long message given up with acknowledged parts is a
+    // retry (due at its lease end, its parts on file): acknowledged, the relay hands it over then.
     if (held.length) {
       const kept = new Set(held);
       for (const m of claimed) if (!kept.has(m.id)) for (const jm of byId.get(m.id) ?? []) jm.ack();
@@ -243,7 +244,8 @@ export class BusEgressWorker {
   /**
    * Graceful: stop taking messages, finish the batch in hand, flush receipts, give partitions back.
    * With no link bound, the batch in hand ends at once instead (as DeliveryWorker.stop): what was
-   * not written goes back to the queue and the bus, what was stays claimed.
+   * not written goes back to the queue and the bus, what was stays claimed (a long message with
+   * acknowledged parts: due again at its lease end, those parts on file).
    */
   async stop(): Promise<void> {
     if (this.stopped) return;
