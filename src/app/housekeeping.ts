@@ -7,6 +7,8 @@
  *   changed before the records' retention: past it the statutory copy is purged too (`GET
  *   /v1/messages/{id}` reads the records, so it answers while they are kept; the status row only
  *   serves the queue and receipt matching).
+ * - The ids an SMPP provider was given for the earlier parts of a long message (query_sm and
+ *   cancel_sm name the message by them) go with its status row; a refused message's, after the same cut.
  * - The parts of a long MO whose set never finished go after MO_PART_TTL_MS (receive-mo.ts).
  * - A frequency-counter row goes once no rule can read it: the longest window is a consent's
  *   monthly frequency (`periodMs('month')`); verification caps look back a rolling day (the facts
@@ -39,7 +41,8 @@ export async function pruneOperational(ctx: AppContext, chunk = 10_000): Promise
     const r = await ctx.store.messages.prune({ statusBefore, sendsBefore, verificationSendsBefore, limit: chunk });
     total.statuses += r.statuses;
     total.sends += r.sends;
-    if (r.statuses < chunk && r.sends < chunk) {
+    // a long message's part ids (up to 253 a message) go on their own count: a chunk of status rows may free many more
+    if (r.statuses < chunk && r.sends < chunk && r.parts < chunk) {
       // Parts of long MOs whose sets never finished (wall time, as they were kept: receive-mo.ts).
       while ((await ctx.store.records.expireMoParts(Date.now() - MO_PART_TTL_MS, chunk)) === chunk) await new Promise((res) => setImmediate(res));
       return total;

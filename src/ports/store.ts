@@ -73,7 +73,7 @@ export interface SubmissionItem {
   channel: Channel;
   clientRef?: string;
   registeredDelivery: ReceiptRequest;
-  /** SubmitInput.clientPartIds. */
+  /** SubmitInput.clientPartIds: each names the message afterwards too (MessageStore.messageOfPart). */
   clientPartIds?: string[];
   /**
    * SubmitInput.keptPartsKey: the store drops that set's kept parts (SmppDeliveryStore.keepParts)
@@ -103,6 +103,13 @@ export interface MessageStore {
   recordSystemMessage(msg: SystemMessage): Promise<void>;
   /** The submission record and its status history, or null. */
   getMessage(id: string): Promise<MessageView | null>;
+  /**
+   * The id of the message that `partId` names for `contentProviderId`: an id its SMPP door handed out
+   * for an earlier part of a long message sent in parts (SubmissionItem.clientPartIds), which
+   * `decideAndRecord` files with the decision, whatever it decides. Null for any other id, another
+   * provider's part ids included. Found until `prune` takes it with its message's status row.
+   */
+  messageOfPart(contentProviderId: string, partId: string): Promise<string | null>;
   /** Messages decided `held` and not yet released or rejected, oldest first (one provider's, if given). */
   listHeld(q: { contentProviderId?: string; limit: number }): Promise<HeldMessage[]>;
   /**
@@ -117,10 +124,12 @@ export interface MessageStore {
    * status rows last changed before `statusBefore` that are no longer work (not `accepted` or
    * `held`), and up to `limit` frequency-counter rows: those older than `sendsBefore`, then
    * verification ones older than `verificationSendsBefore` (their rules look back a day, not a
-   * month: kept longer they would hold a month of numbers for nothing). The caller repeats while a
-   * kind returns `limit`, so no single transaction grows large.
+   * month: kept longer they would hold a month of numbers for nothing). `parts`: up to `limit` part
+   * ids of long messages (messageOfPart) from before `statusBefore` whose message has no status row
+   * left (pruned, here or earlier, or never had one: refused). The caller repeats while a kind returns
+   * `limit`, so no single transaction grows large.
    */
-  prune(o: { statusBefore: number; sendsBefore: number; verificationSendsBefore: number; limit: number }): Promise<{ statuses: number; sends: number }>;
+  prune(o: { statusBefore: number; sendsBefore: number; verificationSendsBefore: number; limit: number }): Promise<{ statuses: number; sends: number; parts: number }>;
 }
 
 /** A message parked for an operator's review (Decision.held), with the text it would be sent with. */

@@ -393,6 +393,32 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(held.length, 2);
         assert.equal((held[0].body as { code: string }).code, 'held_for_review');
       });
+
+      test('a long message\'s earlier part ids name it, for its own provider only, whatever was decided; filed in the decision\'s transaction, none without part ids', async () => {
+        const a = await seedProvider(s);
+        const b = await seedProvider(s);
+        const smpp = (cp: string, from: string, at: number, clientPartIds?: string[]) => ({ ...item({ cp, from, to: msisdn(), at }), channel: 'smpp' as const, ...(clientPartIds ? { clientPartIds } : {}) });
+        const long = smpp(a.cp.id, a.service, T0, ['kannel1p1.1', 'kannel1p1.2']);
+        const refused = smpp(a.cp.id, a.service, T0 + 1, ['kannel1p1.4']);
+        const short = smpp(a.cp.id, a.service, T0 + 2);
+        await s.messages.decideAndRecord([long, refused, short], (it) => decision(it.id !== refused.id));
+        const named = (cp: string, ids: string[]) => Promise.all(ids.map((id) => s.messages.messageOfPart(cp, id)));
+        assert.deepEqual(await named(a.cp.id, ['kannel1p1.1', 'kannel1p1.2', 'kannel1p1.4']), [long.id, long.id, refused.id]);
+        assert.deepEqual(await named(a.cp.id, [long.id, short.id, refused.id, 'kannel1p1.3']), [null, null, null, null], 'a message id is no part id; an unknown one names nothing');
+        assert.deepEqual(await named(b.cp.id, ['kannel1p1.1', 'kannel1p1.4']), [null, null], 'another provider\'s part ids name nothing');
+        // the same spelling from another provider's sender is that provider's own
+        const theirs = smpp(b.cp.id, b.service, T0 + 3, ['kannel1p1.1']);
+        await s.messages.decideAndRecord([theirs], () => decision(true));
+        assert.deepEqual([await s.messages.messageOfPart(b.cp.id, 'kannel1p1.1'), await s.messages.messageOfPart(a.cp.id, 'kannel1p1.1')], [theirs.id, long.id]);
+        // a batch whose judging fails files none of its part ids (the decisions were not recorded either)
+        const lost = smpp(a.cp.id, a.service, T0 + 4, ['kannel1p1.5']);
+        await assert.rejects(s.messages.decideAndRecord([lost, smpp(a.cp.id, a.service, T0 + 5)], (it) => {
+          if (it.id !== lost.id) throw new Error('judge failed');
+          return decision(true);
+        }));
+        assert.equal(await s.messages.messageOfPart(a.cp.id, 'kannel1p1.5'), null);
+        assert.equal(await s.messages.getMessage(lost.id), null);
+      });
     });
 
     describe('outbox', () => {
@@ -824,9 +850,9 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         await s.messages.decideAndRecord([fresh], () => decision(true));
 
         const cut = { statusBefore: T0 + DAY, sendsBefore: T0 + DAY, verificationSendsBefore: T0 + DAY };
-        assert.deepEqual(await s.messages.prune({ ...cut, limit: 1 }), { statuses: 1, sends: 1 }, 'a chunk is at most `limit` of each');
-        assert.deepEqual(await s.messages.prune({ ...cut, limit: 10 }), { statuses: 1, sends: 2 });
-        assert.deepEqual(await s.messages.prune({ ...cut, limit: 10 }), { statuses: 0, sends: 0 });
+        assert.deepEqual(await s.messages.prune({ ...cut, limit: 1 }), { statuses: 1, sends: 1, parts: 0 }, 'a chunk is at most `limit` of each');
+        assert.deepEqual(await s.messages.prune({ ...cut, limit: 10 }), { statuses: 1, sends: 2, parts: 0 });
+        assert.deepEqual(await s.messages.prune({ ...cut, limit: 10 }), { statuses: 0, sends: 0, parts: 0 });
         assert.equal(await s.outbox.pendingCount(), 2, 'the still-queued old message and the fresh one stay');
         assert.equal(await s.outbox.findByUpstreamId('UP0'), null, 'the delivered message left');
         // The counter of the fresh send still counts: the facts of a next verification to the same number see it.
@@ -855,10 +881,30 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual(await probe(T0 + 3), { verification: 2, commercial: 1 });
         // Verification rows before T0 + 2 go; the commercial row (and anything newer) stays.
         const cut = { statusBefore: T0 - DAY, sendsBefore: T0 - DAY, verificationSendsBefore: T0 + 2 };
-        assert.deepEqual(await s.messages.prune({ ...cut, limit: 1 }), { statuses: 0, sends: 1 }, 'at most `limit` counter rows a chunk');
-        assert.deepEqual(await s.messages.prune({ ...cut, limit: 10 }), { statuses: 0, sends: 1 });
-        assert.deepEqual(await s.messages.prune({ ...cut, limit: 10 }), { statuses: 0, sends: 0 });
+        assert.deepEqual(await s.messages.prune({ ...cut, limit: 1 }), { statuses: 0, sends: 1, parts: 0 }, 'at most `limit` counter rows a chunk');
+        assert.deepEqual(await s.messages.prune({ ...cut, limit: 10 }), { statuses: 0, sends: 1, parts: 0 });
+        assert.deepEqual(await s.messages.prune({ ...cut, limit: 10 }), { statuses: 0, sends: 0, parts: 0 });
         assert.deepEqual(await probe(T0 + 4), { verification: 0, commercial: 1 });
+      });
+
+      test('a long message\'s part ids go with its status row, a refused message\'s after the same cut; those of a message still queued or finished since stay', async () => {
+        const { cp, service } = await seedProvider(s);
+        const smpp = (at: number, clientPartIds: string[]) => ({ ...item({ cp: cp.id, from: service, to: msisdn(), at }), channel: 'smpp' as const, clientPartIds });
+        const done = smpp(T0, ['p.d1', 'p.d2', 'p.d3']);
+        const refused = smpp(T0 + 1, ['p.r1']);
+        const queued = smpp(T0 + 2, ['p.q1']);
+        const late = smpp(T0 + 3, ['p.l1']);
+        await s.messages.decideAndRecord([done, refused, queued, late], (it) => decision(it.id !== refused.id));
+        await s.outbox.claim(T0 + 10, 10, 60_000);
+        await s.outbox.recordStatuses([{ id: done.id, status: 'submitted', at: T0 + 20 }, { id: late.id, status: 'submitted', at: T0 + 20 }]);
+        // done delivered long ago; late only after the cut (its status row stays)
+        await s.outbox.recordStatuses([{ id: done.id, status: 'delivered', at: T0 + 30 }, { id: late.id, status: 'delivered', at: T0 + 2 * DAY }]);
+        const cut = { statusBefore: T0 + DAY, sendsBefore: T0 - DAY, verificationSendsBefore: T0 - DAY };
+        assert.deepEqual(await s.messages.prune({ ...cut, limit: 2 }), { statuses: 1, sends: 0, parts: 2 }, 'at most `limit` part ids a chunk');
+        assert.deepEqual(await s.messages.prune({ ...cut, limit: 10 }), { statuses: 0, sends: 0, parts: 2 });
+        assert.deepEqual(await s.messages.prune({ ...cut, limit: 10 }), { statuses: 0, sends: 0, parts: 0 });
+        const named = await Promise.all(['p.d1', 'p.d2', 'p.d3', 'p.r1', 'p.q1', 'p.l1'].map((id) => s.messages.messageOfPart(cp.id, id)));
+        assert.deepEqual(named, [null, null, null, null, queued.id, late.id]);
       });
     });
 

@@ -25,7 +25,7 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const LONGEST_PERIOD = periodMs('month');
 
-const Q = queries('messages', ['facts', 'writes', 'enqueue', 'pruneStatuses', 'pruneSends', 'pruneVerificationSends', 'pruneParts'] as const);
+const Q = queries('messages', ['facts', 'writes', 'enqueue', 'pruneStatuses', 'pruneSends', 'pruneVerificationSends', 'pruneParts', 'fileClientParts', 'messageOfPart', 'pruneClientParts'] as const);
 /** The SMPP server's kept parts (smpp-deliveries.sql): a decision drops those of the set it completes. */
 const PARTS = queries('smpp-deliveries', ['dropParts'] as const);
 
@@ -134,6 +134,7 @@ export class PgMessages implements MessageStore {
       const sends = { cp: [] as string[], m: [] as string[], type: [] as string[], consent: [] as (string | null)[], category: [] as (string | null)[], at: [] as number[] };
       const park: [string, string, string, string, string, number, number, string | null, number | null][] = [];
       const ob = { id: [] as string[], cp: [] as string[], from: [] as string[], m: [] as string[], text: [] as string[], rd: [] as number[], at: [] as number[], category: [] as (string | null)[], validUntil: [] as (number | null)[] };
+      const clientParts = { cp: [] as string[], part: [] as string[], id: [] as string[], at: [] as number[] };
       for (const item of items) {
         const cand = item.candidate;
         const now = item.receivedAt;
@@ -157,6 +158,12 @@ export class PgMessages implements MessageStore {
         const d = decide(item, facts);
         out.push({ id: item.id, decision: d });
         recs.push(mtRecord(item, facts, d));
+        // Each earlier part's id names the message, whatever was decided (query_sm answers a refusal too).
+        if (item.clientPartIds) {
+          for (const partId of item.clientPartIds) {
+            clientParts.cp.push(cand.contentProviderId); clientParts.part.push(partId); clientParts.id.push(item.id); clientParts.at.push(now);
+          }
+        }
         if (!(d.accepted || d.held) || !cand.to) continue;
         const k = pair(cand.contentProviderId, cand.to);
         // A held message counts against frequency limits like an accepted one (as in SQLite).
@@ -181,6 +188,8 @@ export class PgMessages implements MessageStore {
       // The kept earlier parts of the sets these decide go with the decisions (smpp-deliveries.sql).
       const keptSets = items.flatMap((i) => (i.keptPartsKey ? [i.keptPartsKey] : []));
       if (keptSets.length) await c.query(PARTS.dropParts, [keptSets]);
+      // Only a batch with a long message sent in parts pays this round trip.
+      if (clientParts.part.length) await c.query(Q.fileClientParts, [clientParts.cp, clientParts.part, clientParts.id, clientParts.at]);
       // Held messages (rare: only under an early-warning hold) park with status 'held', never due.
       if (park.length) {
         const col = (i: number) => park.map((r) => r[i]);
@@ -210,6 +219,10 @@ export class PgMessages implements MessageStore {
     return messageViewOf(id, await this.records.byRef(id), (pl) => this.records.rulesOf(pl));
   }
 
+  async messageOfPart(contentProviderId: string, partId: string): Promise<string | null> {
+    return (await this.pool.query<{ message_id: string }>(Q.messageOfPart, [contentProviderId, partId])).rows[0]?.message_id ?? null;
+  }
+
   async listHeld(q: { contentProviderId?: string; limit: number }): Promise<HeldMessage[]> {
     const r = await this.pool.query<HeldDb>(
       `SELECT ${HELD_COLS} FROM message_status WHERE status = 'held' AND ($1::text IS NULL OR content_provider_id = $1) ORDER BY submitted_at, id LIMIT $2`,
@@ -218,13 +231,15 @@ export class PgMessages implements MessageStore {
     return r.rows.map(toHeld);
   }
 
-  async prune(o: { statusBefore: number; sendsBefore: number; verificationSendsBefore: number; limit: number }): Promise<{ statuses: number; sends: number }> {
+  async prune(o: { statusBefore: number; sendsBefore: number; verificationSendsBefore: number; limit: number }): Promise<{ statuses: number; sends: number; parts: number }> {
     const statuses = (await this.pool.query(Q.pruneStatuses, [o.statusBefore, o.limit])).rowCount ?? 0;
     await this.pool.query(Q.pruneParts, [o.statusBefore, o.limit]);
+    // after the status rows: a message whose row just went takes its part ids along
+    const parts = (await this.pool.query(Q.pruneClientParts, [o.statusBefore, o.limit])).rowCount ?? 0;
     const all = (await this.pool.query(Q.pruneSends, [o.sendsBefore, o.limit])).rowCount ?? 0;
     const verification = all < o.limit ? ((await this.pool.query(Q.pruneVerificationSends, [o.verificationSendsBefore, o.limit - all])).rowCount ?? 0) : 0;
     const sends = all + verification;
-    return { statuses, sends };
+    return { statuses, sends, parts };
   }
 
   async resolveHeld(id: string, r: HoldResolution): Promise<HeldMessage | null> {

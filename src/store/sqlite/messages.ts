@@ -29,6 +29,10 @@ export class SqliteMessages implements MessageStore {
     this.commercial = new CommercialFactsReader(db);
     this.q = {
       dropKeptParts: db.prepare('DELETE FROM provider_parts WHERE set_key = ?'),
+      // A long message's earlier part ids, each naming it (migration 103). A part id already on file
+      // for the provider keeps its first message (ids are unique per sending process: never, in practice).
+      fileClientPart: db.prepare('INSERT INTO client_parts (content_provider_id, part_id, message_id, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+      messageOfPart: db.prepare('SELECT message_id FROM client_parts WHERE content_provider_id = ? AND part_id = ?').pluck(),
       verificationCounts: db.prepare(
         `SELECT coalesce(sum(at > ?), 0) AS minute, coalesce(sum(at > ?), 0) AS hour, count(*) AS day
            FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'verification' AND category IS NULL AND at > ?`,
@@ -59,6 +63,11 @@ export class SqliteMessages implements MessageStore {
       pruneSends: db.prepare('DELETE FROM sends WHERE rowid IN (SELECT rowid FROM sends WHERE at < ? LIMIT ?)'),
       // A long message's parts (outbox.ts) go with its status row's age.
       pruneParts: db.prepare('DELETE FROM upstream_parts WHERE (upstream_id, message_id) IN (SELECT upstream_id, message_id FROM upstream_parts WHERE at < ? LIMIT ?)'),
+      // A long message's part ids go with its status row (pruned just before, or never there: refused).
+      pruneClientParts: db.prepare(
+        `DELETE FROM client_parts WHERE (content_provider_id, part_id) IN (
+           SELECT content_provider_id, part_id FROM client_parts c WHERE at < ? AND NOT EXISTS (SELECT 1 FROM message_status s WHERE s.id = c.message_id) LIMIT ?)`,
+      ),
       pruneVerificationSends: db.prepare("DELETE FROM sends WHERE rowid IN (SELECT rowid FROM sends WHERE type = 'verification' AND at < ? LIMIT ?)"),
     };
   }
@@ -160,6 +169,8 @@ export class SqliteMessages implements MessageStore {
         ...(item.validUntil !== undefined ? { validUntil: item.validUntil } : {}),
       },
     });
+    // Each earlier part's id names the message, whatever was decided (query_sm answers a refusal too).
+    if (item.clientPartIds) for (const partId of item.clientPartIds) this.q.fileClientPart.run(c.contentProviderId, partId, item.id, at);
     if (!(d.accepted || d.held) || !c.to) return;
     // A held message counts against frequency limits like an accepted one: its release must not
     // exceed an allowance that later messages took in the meantime.
@@ -208,6 +219,10 @@ export class SqliteMessages implements MessageStore {
     return messageViewOf(id, rows, (pl) => this.rulesOf(pl));
   }
 
+  async messageOfPart(contentProviderId: string, partId: string): Promise<string | null> {
+    return (this.q.messageOfPart.get(contentProviderId, partId) as string | undefined) ?? null;
+  }
+
   async listHeld(q: { contentProviderId?: string; limit: number }): Promise<HeldMessage[]> {
     const cp = q.contentProviderId ?? null;
     return (this.q.held.all(cp, cp, q.limit) as HeldDb[]).map(toHeld);
@@ -228,13 +243,14 @@ export class SqliteMessages implements MessageStore {
     })();
   }
 
-  async prune(o: { statusBefore: number; sendsBefore: number; verificationSendsBefore: number; limit: number }): Promise<{ statuses: number; sends: number }> {
+  async prune(o: { statusBefore: number; sendsBefore: number; verificationSendsBefore: number; limit: number }): Promise<{ statuses: number; sends: number; parts: number }> {
     return this.db.transaction(() => {
       const statuses = this.q.pruneStatuses.run(o.statusBefore, o.limit).changes;
       this.q.pruneParts.run(o.statusBefore, o.limit);
+      const parts = this.q.pruneClientParts.run(o.statusBefore, o.limit).changes;
       const all = this.q.pruneSends.run(o.sendsBefore, o.limit).changes;
       const verification = all < o.limit ? this.q.pruneVerificationSends.run(o.verificationSendsBefore, o.limit - all).changes : 0;
-      return { statuses, sends: all + verification };
+      return { statuses, sends: all + verification, parts };
     })();
   }
 }

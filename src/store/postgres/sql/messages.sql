@@ -76,3 +76,20 @@ DELETE FROM sends WHERE ctid IN (SELECT ctid FROM sends WHERE type = 'verificati
 -- name: pruneParts
 -- A long message's parts (outbox.sql) go with its status row's age.
 DELETE FROM upstream_parts WHERE ctid IN (SELECT ctid FROM upstream_parts WHERE at < $1 LIMIT $2);
+
+-- name: fileClientParts
+-- A long message's earlier part ids, each naming it (migration 094), in the decision's transaction:
+-- $1 providers, $2 part ids, $3 message ids, $4 times. A part id already on file for the provider
+-- keeps its first message (ids are unique per sending process: never, in practice).
+INSERT INTO client_parts (content_provider_id, part_id, message_id, at)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
+ON CONFLICT DO NOTHING;
+
+-- name: messageOfPart
+SELECT message_id FROM client_parts WHERE content_provider_id = $1 AND part_id = $2;
+
+-- name: pruneClientParts
+-- A long message's part ids go with its status row (pruned just before, or never there: refused).
+DELETE FROM client_parts WHERE (content_provider_id, part_id) IN (
+  SELECT content_provider_id, part_id FROM client_parts c
+   WHERE at < $1 AND NOT EXISTS (SELECT 1 FROM message_status s WHERE s.id = c.message_id) LIMIT $2);
