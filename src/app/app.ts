@@ -3,7 +3,7 @@
  * Built by src/main.ts (the only composition root) or by tests with fakes.
  */
 import type { AppContext, AllEvents } from './context.js';
-import type { Channel, MoInput, MoOutcome, Principal, SubmitOutcome } from './types.js';
+import type { Channel, MessageNaming, MoInput, MoOutcome, Principal, SubmitOutcome } from './types.js';
 import { Emitter } from './events.js';
 import { submitMessage, submitMessages } from './submit-message.js';
 import { receiveMo, type MoHandler } from './receive-mo.js';
@@ -94,11 +94,12 @@ export class App {
   queryRecords(p: Principal, f: RecordsFilter) {
     return queryRecords(this.ctx, p, f);
   }
-  getMessage(p: Principal, id: string) {
-    return getMessage(this.ctx, p, id);
+  /** `naming.partIds` (SMPP): an earlier part's id of the provider's own long message names it too. */
+  getMessage(p: Principal, id: string, naming?: MessageNaming) {
+    return getMessage(this.ctx, p, id, naming);
   }
-  /** A sender cancels a message the gateway still holds (cancel-message.ts). */
-  cancelMessage(p: Principal, id: string) {
-    return cancelMessage(this.ctx, p, id);
+  /** A sender cancels a message the gateway still holds (cancel-message.ts); `naming` as getMessage. */
+  cancelMessage(p: Principal, id: string, naming?: MessageNaming) {
+    return cancelMessage(this.ctx, p, id, naming);
   }
 }

@@ -12,15 +12,23 @@
  */
 import { SmsguardError } from '../domain/errors.js';
 import type { AppContext } from './context.js';
-import type { Principal } from './types.js';
+import type { MessageNaming, Principal } from './types.js';
+import { messageNamed } from './message-by-id.js';
 import { requireRole } from './access.js';
 
-export async function cancelMessage(ctx: AppContext, p: Principal, id: string): Promise<{ id: string; status: 'cancelled' }> {
+/**
+ * Cancels the message `asked` names: `not_found` for an unknown id, `forbidden` for another
+ * provider's, `conflict` once it can no longer be cancelled. `naming.partIds` (SMPP cancel_sm): an
+ * earlier part's id of the provider's own long message names it too (message-by-id.ts), and the
+ * whole message is cancelled; the answer carries the message's id.
+ */
+export async function cancelMessage(ctx: AppContext, p: Principal, asked: string, naming?: MessageNaming): Promise<{ id: string; status: 'cancelled' }> {
   requireRole(p, 'admin', 'content-provider');
-  const v = await ctx.store.messages.getMessage(id);
-  if (!v) throw new SmsguardError('not_found', `no message ${id}`);
+  const v = await messageNamed(ctx, p, asked, naming);
+  if (!v) throw new SmsguardError('not_found', `no message ${asked}`);
   // as GET /v1/messages/{id} answers it (records.ts getMessage)
-  if (p.role === 'content-provider' && v.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `message ${id} is not this content provider's`);
+  if (p.role === 'content-provider' && v.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `message ${asked} is not this content provider's`);
+  const id = v.id;
   const at = ctx.clock.now();
   const owner = p.role === 'content-provider' ? p.contentProviderId : null;
   const detail = `cancelled by ${p.actorId}`;

@@ -6,7 +6,8 @@
 import { SmsguardError } from '../domain/errors.js';
 import type { MessageView, RecordQuery, RecordRow } from '../ports/store.js';
 import type { AppContext } from './context.js';
-import type { Principal } from './types.js';
+import type { MessageNaming, Principal } from './types.js';
+import { messageNamed } from './message-by-id.js';
 import { requireRole } from './access.js';
 import { PROFILES, type ProfileId } from '../profiles/index.js';
 import { inDateRange, inProvince, providersInProvince, scopeRefusal } from './records-scope.js';
@@ -103,9 +104,15 @@ export async function queryRecords(ctx: AppContext, p: Principal, f: RecordsFilt
   return res;
 }
 
-export async function getMessage(ctx: AppContext, p: Principal, id: string): Promise<MessageView> {
+/**
+ * One message as `p` may see it (`GET /v1/messages/{id}`, SMPP query_sm): `not_found` for an
+ * unknown id, `forbidden` for another provider's. `naming.partIds` (SMPP): an earlier part's id of
+ * the provider's own long message names it too (message-by-id.ts); the view is the message's, its
+ * own id included.
+ */
+export async function getMessage(ctx: AppContext, p: Principal, id: string, naming?: MessageNaming): Promise<MessageView> {
   requireRole(p, 'admin', 'regulator', 'content-provider');
-  const m = await ctx.store.messages.getMessage(id);
+  const m = await messageNamed(ctx, p, id, naming);
   if (!m) throw new SmsguardError('not_found', `no message ${id}`);
   // Issue 2: a provider touching what is not its own gets forbidden (ids are random, so this tells it
   // only that someone sent a message with an id it already holds).

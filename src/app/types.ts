@@ -13,6 +13,16 @@ export type Principal =
   | { role: 'report-centre'; actorId: string }
   | { role: 'public'; actorId: 'public' };
 
+/**
+ * How a door names a message (getMessage, cancelMessage): by its id; with `partIds`, an id handed out
+ * for an earlier part of the provider's own long message (SMPP: each part of a long message sent in
+ * parts is answered with an id) names that message too. Only a content provider's part ids are
+ * filed: for anyone else it changes nothing.
+ */
+export interface MessageNaming {
+  partIds?: boolean;
+}
+
 /** Which door a request came through; recorded with every submission. */
 export type Channel = 'http' | 'smpp' | 'cli' | 'web' | 'system';
 
