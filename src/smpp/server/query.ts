@@ -1,7 +1,8 @@
 /**
  * Answering query_sm (SMPP 3.4 §4.8) from a message as the app knows it: which message_state its
  * status is, and when it became final. Pure: the server reads the message (App.getMessage, the use
- * case behind `GET /v1/messages/{id}`) and builds the query_sm_resp from this.
+ * case behind `GET /v1/messages/{id}`, which it asks to take any part's id of a long message sent in
+ * parts as the message's) and builds the query_sm_resp from this.
  */
 import { MessageState } from '../pdu/constants.js';
 import { formatSmppTime } from '../pdu/smpp-time.js';

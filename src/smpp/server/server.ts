@@ -16,7 +16,7 @@ import { responseFor } from '../session/responses.js';
 import { DEFAULT_SESSION_OPTIONS, type Session, type SessionOptions } from '../session/session.js';
 import { SmppConnection } from '../transport/connection.js';
 import { smppStatusFor } from '../status-map.js';
-import type { AppEvents, Channel, Principal, ReceiptRequest, SubmitOutcome } from '../../app/types.js';
+import type { AppEvents, Channel, MessageNaming, Principal, ReceiptRequest, SubmitOutcome } from '../../app/types.js';
 import { SmsguardError } from '../../domain/errors.js';
 import type { SmppDeliveryStore } from '../../ports/smpp-deliveries.js';
 import type { AuthResult, SmppAccount } from './credentials.js';
@@ -31,6 +31,13 @@ import { SubmitBatcher } from './batcher.js';
 import { isMessageIdShape, queryAnswer, type QueriedMessage } from './query.js';
 import type { SmppLog } from '../log.js';
 
+/**
+ * How query_sm and cancel_sm name a message: each part of a long message sent in parts was answered
+ * with an id (the earlier ones with ids of their own, the last with the message id), and an ESME may
+ * keep any of them (Kannel, Net::SMPP keep each part's), so every one names the whole message.
+ */
+const BY_ANY_PART: MessageNaming = Object.freeze({ partIds: true });
+
 /** An upstream receipt's err field as the receipt book keeps it in a status detail (`err:0B1`). */
 const CARRIER_ERR = /^err:([0-9A-Za-z]{1,3})$/;
 
@@ -40,15 +47,17 @@ export interface SmppServerApp {
   submitMessages(p: Principal, inputs: readonly unknown[], channel: Channel): Promise<SubmitOutcome[]>;
   /**
    * One message as `p` may see it (query_sm): throws SmsguardError `not_found` for an unknown id and
-   * `forbidden` for another provider's (the use case behind `GET /v1/messages/{id}`).
+   * `forbidden` for another provider's (the use case behind `GET /v1/messages/{id}`). The server
+   * asks with `partIds`: an id it handed out for an earlier part of a long message names the message.
    */
-  getMessage(p: Principal, id: string): Promise<QueriedMessage>;
+  getMessage(p: Principal, id: string, naming?: MessageNaming): Promise<QueriedMessage>;
   /**
    * Cancels a message `p` sent that the gateway still holds (cancel_sm; the use case behind
    * `DELETE /v1/messages/{id}`): throws SmsguardError `not_found` for an unknown id, `forbidden` for
-   * another provider's, `conflict` for one already handed to the carrier or already final.
+   * another provider's, `conflict` for one already handed to the carrier or already final. `naming`
+   * as getMessage: a part's id cancels the whole message.
    */
-  cancelMessage(p: Principal, id: string): Promise<{ id: string; status: 'cancelled' }>;
+  cancelMessage(p: Principal, id: string, naming?: MessageNaming): Promise<{ id: string; status: 'cancelled' }>;
   events: { on<K extends keyof AppEvents>(name: K, fn: (payload: AppEvents[K]) => void): () => void };
 }
 
@@ -465,8 +474,9 @@ export class SmppServer {
    * let it through from a transmitter/transceiver bind only). Another provider's id and an unknown
    * one get the same ESME_RQUERYFAIL, so a query learns nothing of others' ids; an id smsguard could
    * not have handed out, ESME_RINVMSGID; a failure to read, ESME_RSYSERR (temporary: poll again).
-   * source_addr is not compared: the bind already says whose message it must be. The ids of the
-   * earlier parts of a long message name no message (docs/SMPP.md, query_sm).
+   * source_addr is not compared: the bind already says whose message it must be. The id handed out
+   * for any part of a long message names the whole message (BY_ANY_PART; message_id echoes the id
+   * asked, SMPP 3.4 §4.8.2); docs/SMPP.md, query_sm.
    */
   private async onQuery(conn: Conn, binding: Binding | null, pdu: QuerySmPdu): Promise<void> {
     const id = pdu.message_id;
@@ -474,7 +484,7 @@ export class SmppServer {
     if (!isMessageIdShape(id)) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVMSGID, id));
     let m: QueriedMessage;
     try {
-      m = await this.opts.app.getMessage(principalOf(binding), id);
+      m = await this.opts.app.getMessage(principalOf(binding), id, BY_ANY_PART);
     } catch (e) {
       const code = e instanceof SmsguardError ? e.code : 'internal_error';
       if (code === 'not_found' || code === 'forbidden') return conn.respond(responseFor(pdu, CommandStatus.ESME_RQUERYFAIL, id));
@@ -494,7 +504,8 @@ export class SmppServer {
    * have handed out, ESME_RINVMSGID; a failure, ESME_RSYSERR (temporary: try again). SMPP's "cancel
    * all from source_addr to destination_addr" form (an empty message_id, SMPP 3.4 §4.9.1, with or
    * without a service_type) is not offered: ESME_RCANCELFAIL. source_addr and destination_addr are not compared: the id and
-   * the bind say enough (docs/SMPP.md, cancel_sm).
+   * the bind say enough. Any part's id of a long message cancels the whole message, as query_sm
+   * reads it (docs/SMPP.md, cancel_sm).
    */
   private async onCancel(conn: Conn, binding: Binding | null, pdu: CancelSmPdu): Promise<void> {
     const id = pdu.message_id;
@@ -502,7 +513,7 @@ export class SmppServer {
     if (id === '') return conn.respond(responseFor(pdu, CommandStatus.ESME_RCANCELFAIL));
     if (!isMessageIdShape(id)) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVMSGID));
     try {
-      await this.opts.app.cancelMessage(principalOf(binding), id);
+      await this.opts.app.cancelMessage(principalOf(binding), id, BY_ANY_PART);
     } catch (e) {
       const code = e instanceof SmsguardError ? e.code : 'internal_error';
       if (code === 'not_found' || code === 'forbidden' || code === 'conflict') return conn.respond(responseFor(pdu, CommandStatus.ESME_RCANCELFAIL));

@@ -5,10 +5,12 @@
  * provider can read back (getMessage, as `GET /v1/messages/{id}` reads it: `not_found` for an unknown
  * id, `forbidden` for another provider's) and cancel while it waits (cancelMessage, as
  * `DELETE /v1/messages/{id}`: the same errors, and `conflict` once it is no longer waiting);
- * `setStatus` moves one along as the delivery worker would.
+ * `setStatus` moves one along as the delivery worker would. Asked with `partIds` (as the SMPP server
+ * asks), an earlier part's id of a long message (its `clientPartIds`) names the message, for its own
+ * provider only, as the real App resolves it (src/app/message-by-id.ts).
  */
 import { Emitter } from '../../../src/app/events.js';
-import type { AppEvents, Channel, Principal, SubmitOutcome } from '../../../src/app/types.js';
+import type { AppEvents, Channel, MessageNaming, Principal, SubmitOutcome } from '../../../src/app/types.js';
 import { SmsguardError, type ErrorCode } from '../../../src/domain/errors.js';
 import type { MessageView } from '../../../src/ports/store.js';
 
@@ -19,6 +21,8 @@ export class FakeApp {
   readonly messages = new Map<string, MessageView>();
   /** cancelMessage calls, in order (who asked, for which id). */
   readonly cancels: { principal: Principal; id: string }[] = [];
+  /** `<provider>|<part id>` → message id, for each submission's clientPartIds. */
+  private readonly partOf = new Map<string, string>();
   private n = 0;
   async submitMessages(principal: Principal, inputs: readonly unknown[], channel: Channel): Promise<SubmitOutcome[]> {
     const out: SubmitOutcome[] = [];
@@ -35,8 +39,8 @@ export class FakeApp {
     return { ok: true, id, status: 'accepted', text: String(i.text), segments: 1 };
   }
 
-  async getMessage(p: Principal, id: string): Promise<MessageView> {
-    const m = this.messages.get(id);
+  async getMessage(p: Principal, id: string, naming?: MessageNaming): Promise<MessageView> {
+    const m = this.named(p, id, naming);
     if (!m) throw new SmsguardError('not_found', `no message ${id}`);
     if (p.role === 'content-provider' && m.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `message ${id} is not this content provider's`);
     return structuredClone(m);
@@ -48,14 +52,22 @@ export class FakeApp {
    * `conflict` for one `submitted` or final. Every call is recorded in `cancels`. (The real App
    * also emits the `cancelled` messageStatus behind the DELETED receipt; this fake does not.)
    */
-  async cancelMessage(p: Principal, id: string): Promise<{ id: string; status: 'cancelled' }> {
+  async cancelMessage(p: Principal, id: string, naming?: MessageNaming): Promise<{ id: string; status: 'cancelled' }> {
     this.cancels.push({ principal: p, id });
-    const m = this.messages.get(id);
+    const m = this.named(p, id, naming);
     if (!m) throw new SmsguardError('not_found', `no message ${id}`);
     if (p.role === 'content-provider' && m.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `message ${id} is not this content provider's`);
     if (m.status !== 'accepted' && m.status !== 'held') throw new SmsguardError('conflict', `message ${id} can no longer be cancelled: it is ${m.status}`);
-    this.setStatus(id, 'cancelled', Date.now());
-    return { id, status: 'cancelled' };
+    this.setStatus(m.id, 'cancelled', Date.now());
+    return { id: m.id, status: 'cancelled' };
+  }
+
+  /** The kept message `id` names: by its id, or with `partIds` by an earlier part's id of the provider's own. */
+  private named(p: Principal, id: string, naming?: MessageNaming): MessageView | undefined {
+    const m = this.messages.get(id);
+    if (m || !naming?.partIds || p.role !== 'content-provider') return m;
+    const messageId = this.partOf.get(`${p.contentProviderId}|${id}`);
+    return messageId === undefined ? undefined : this.messages.get(messageId);
   }
 
   /** Records a status change of a kept message at `at` (history grows; the latest is its status). */
@@ -68,6 +80,7 @@ export class FakeApp {
 
   private keep(p: Principal, id: string, i: Record<string, unknown>, status: 'accepted' | 'rejected'): void {
     const at = Date.now();
+    if (p.role === 'content-provider' && Array.isArray(i.clientPartIds)) for (const part of i.clientPartIds as string[]) this.partOf.set(`${p.contentProviderId}|${part}`, id);
     this.messages.set(id, {
       id, contentProviderId: p.role === 'content-provider' ? p.contentProviderId : '', from: String(i.from), to: String(i.to), text: String(i.text),
       decision: status, status, receivedAt: at, registeredDelivery: (i.registeredDelivery as MessageView['registeredDelivery']) ?? false, verdicts: [],

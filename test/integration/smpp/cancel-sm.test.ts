@@ -4,8 +4,10 @@
  * one already handed to the carrier or final, another provider's id and an unknown id all get
  * ESME_RCANCELFAIL; an id smsguard could not have handed out gets ESME_RINVMSGID; the "cancel all"
  * form (no message_id) is not offered (ESME_RCANCELFAIL); a receiver bind may not
- * cancel (ESME_RINVBNDSTS). Before 2026-12-06 every cancel_sm was refused with generic_nack
- * ESME_RINVCMDID.
+ * cancel (ESME_RINVBNDSTS); any part's id of a long message sent in parts cancels the whole message.
+ * Before 2026-12-06 every cancel_sm was refused with generic_nack ESME_RINVCMDID, and an earlier
+ * part's id got ESME_RCANCELFAIL until later that day. With the real App and store, across a
+ * restart: part-ids-restart.test.ts.
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -147,14 +149,38 @@ describe('smpp server: cancel_sm', () => {
     await e.close();
   });
 
-  test('a long message is cancelled by the id its last part was answered with; an earlier part\'s id names no message', async () => {
+  test('a long message sent in parts is cancelled whole by an earlier part\'s id (query_sm by any part\'s id then DELETED); another provider\'s part id gets ESME_RCANCELFAIL', async () => {
     const e = await esme();
-    const part = (seq: number, text: string) => sm('', { esm_class: EsmClass.UDHI, short_message: Buffer.concat([buildConcatUdh({ ref: 78, total: 2, seq }), Buffer.from(text, 'latin1')]) });
-    const first = (await e.request(part(1, 'hello '))) as { command_status: number; message_id: string };
-    const last = (await e.request(part(2, 'world'))) as { command_status: number; message_id: string };
-    assert.deepEqual([first.command_status, last.command_status], [0, 0]);
-    assert.equal(await cancel(e, first.message_id), CommandStatus.ESME_RCANCELFAIL);
-    assert.equal(await cancel(e, last.message_id), CommandStatus.ESME_ROK);
-    await e.close();
+    const theirs = await esme('other', 'pw');
+    const part = (ref: number, seq: number, text: string) => sm('', { esm_class: EsmClass.UDHI, short_message: Buffer.concat([buildConcatUdh({ ref, total: 3, seq }), Buffer.from(text, 'latin1')]) });
+    const send = async (to: SmppEsme, ref: number) => {
+      const ids: string[] = [];
+      for (const [seq, text] of [[1, 'hello '], [2, 'wide '], [3, 'world']] as const) {
+        const r = (await to.request(part(ref, seq, text))) as { command_status: number; message_id: string };
+        assert.equal(r.command_status, 0);
+        ids.push(r.message_id);
+      }
+      return ids;
+    };
+    const ids = await send(e, 78);
+    const messageId = ids[2];
+    // cp_2 cannot cancel cp_1's message by one of its part ids, as for an unknown id
+    assert.equal(await cancel(theirs, ids[0]), CommandStatus.ESME_RCANCELFAIL);
+    assert.equal(app.messages.get(messageId)!.status, 'accepted');
+    // by the second part's id: the whole message goes
+    assert.equal(await cancel(e, ids[1]), CommandStatus.ESME_ROK);
+    assert.equal(app.messages.get(messageId)!.status, 'cancelled');
+    for (const id of ids) {
+      const q = (await e.request({ command: 'query_sm', command_status: 0, sequence_number: 0, message_id: id, source_addr_ton: 0, source_addr_npi: 0, source_addr: '' })) as QuerySmRespPdu;
+      assert.deepEqual([q.command_status, q.message_id, q.message_state], [0, id, MessageState.DELETED], id);
+    }
+    assert.equal(await cancel(e, ids[0]), CommandStatus.ESME_RCANCELFAIL, 'cancelled already, by any of its ids');
+    // the other provider's own long message is cancelled by its first part's id, which cp_1 cannot use either
+    const their = await send(theirs, 79);
+    assert.equal(await cancel(e, their[0]), CommandStatus.ESME_RCANCELFAIL);
+    assert.equal(app.messages.get(their[2])!.status, 'accepted');
+    assert.equal(await cancel(theirs, their[0]), CommandStatus.ESME_ROK);
+    assert.equal(app.messages.get(their[2])!.status, 'cancelled');
+    await Promise.all([e.close(), theirs.close()]);
   });
 });

@@ -2,8 +2,10 @@
  * query_sm (SMPP 3.4 §4.8) against the SMPP server with FakeApp: an ESME polls its own messages'
  * states (ENROUTE while on their way, then the final state and when it was reached, in UTC+8);
  * another provider's id and an unknown id get the same ESME_RQUERYFAIL; an id smsguard could not
- * have handed out gets ESME_RINVMSGID; a receiver bind may not query (ESME_RINVBNDSTS). Before
- * 2026-12-06 every query_sm was refused with generic_nack ESME_RINVCMDID.
+ * have handed out gets ESME_RINVMSGID; a receiver bind may not query (ESME_RINVBNDSTS); a long
+ * message sent in parts answers to any part's id. Before 2026-12-06 every query_sm was refused with
+ * generic_nack ESME_RINVCMDID, and an earlier part's id got ESME_RQUERYFAIL until later that day.
+ * With the real App and store, across a restart: part-ids-restart.test.ts.
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -119,14 +121,23 @@ describe('smpp server: query_sm', () => {
     await rx.close();
   });
 
-  test('a long message is queried by the id its last part was answered with; an earlier part\'s id names no message', async () => {
+  test('a long message sent in parts is queried by any part\'s id: each answers the message\'s state, message_id as asked; another provider\'s part id gets ESME_RQUERYFAIL', async () => {
     const e = await esme();
-    const part = (seq: number, text: string) => sm('', { esm_class: EsmClass.UDHI, short_message: Buffer.concat([buildConcatUdh({ ref: 77, total: 2, seq }), Buffer.from(text, 'latin1')]) });
-    const first = (await e.request(part(1, 'hello '))) as { command_status: number; message_id: string };
-    const last = (await e.request(part(2, 'world'))) as { command_status: number; message_id: string };
-    assert.deepEqual([first.command_status, last.command_status], [0, 0]);
-    assert.equal((await ask(e, last.message_id)).message_state, MessageState.ENROUTE);
-    assert.equal((await ask(e, first.message_id)).command_status, CommandStatus.ESME_RQUERYFAIL);
-    await e.close();
+    const part = (seq: number, text: string) => sm('', { esm_class: EsmClass.UDHI, short_message: Buffer.concat([buildConcatUdh({ ref: 77, total: 3, seq }), Buffer.from(text, 'latin1')]) });
+    const answers = [];
+    for (const [seq, text] of [[1, 'hello '], [2, 'wide '], [3, 'world']] as const) answers.push((await e.request(part(seq, text))) as { command_status: number; message_id: string });
+    assert.deepEqual(answers.map((a) => a.command_status), [0, 0, 0]);
+    const ids = answers.map((a) => a.message_id);
+    assert.equal(new Set(ids).size, 3, 'each part has an id of its own');
+    const messageId = ids[2];
+    const state = (r: QuerySmRespPdu) => [r.command_status, r.message_id, r.message_state, r.final_date, r.error_code];
+    for (const id of ids) assert.deepEqual(state(await ask(e, id)), [0, id, MessageState.ENROUTE, '', 0], id);
+    // 04:00:01 UTC is 12:00:01 in UTC+8
+    app.setStatus(messageId, 'delivered', Date.UTC(2026, 11, 6, 4, 0, 1));
+    for (const id of ids) assert.deepEqual(state(await ask(e, id)), [0, id, MessageState.DELIVERED, '261206120001032+', 0], id);
+    // cp_2 asking by cp_1's part ids learns nothing: as for an unknown id
+    const theirs = await esme('other', 'pw');
+    for (const id of ids.slice(0, 2)) assert.deepEqual(state(await ask(theirs, id)), [CommandStatus.ESME_RQUERYFAIL, id, 0, '', 0], id);
+    await Promise.all([e.close(), theirs.close()]);
   });
 });
