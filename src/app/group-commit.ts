@@ -10,6 +10,7 @@ import type { DecidedItem, SubmissionItem } from '../ports/store.js';
 import type { Decision, Facts } from '../pipeline/types.js';
 import type { AppContext } from './context.js';
 import { decide } from '../pipeline/runner.js';
+import { judgedAt } from '../domain/schedule.js';
 
 interface Waiting {
   items: SubmissionItem[];
@@ -44,7 +45,7 @@ export class GroupCommit {
     if (all.length > this.maxGroup) this.maxGroup = all.length;
     // Read at flush time: stages and detectors may be extended after construction.
     const { stages, profile, detectors } = this.ctx;
-    const judge = (item: SubmissionItem, facts: Facts): Decision => decide(stages, item.candidate, facts, profile, detectors, item.receivedAt);
+    const judge = (item: SubmissionItem, facts: Facts): Decision => decide(stages, item.candidate, facts, profile, detectors, judgedAt(item));
     try {
       const decided = await this.ctx.store.messages.decideAndRecord(all, judge);
       let offset = 0;

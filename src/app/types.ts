@@ -46,6 +46,12 @@ export interface SubmitInput {
    */
   validUntil?: number;
   /**
+   * Epoch ms (given as an ISO-8601 date-time; SMPP: schedule_delivery_time): not sent before then
+   * (scheduled delivery, src/domain/schedule.ts). The rules judge the message as if sent then; a time
+   * at most SCHEDULE_SLACK_MS ahead means now, one beyond MAX_SCHEDULE_AHEAD_MS is refused.
+   */
+  scheduledAt?: number;
+  /**
    * The message ids the sender was given for the earlier parts of a long message it sent in parts
    * (SMPP door only; ignored from others): recorded with the message, so each gets its receipt, also
    * after a restart.

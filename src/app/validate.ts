@@ -170,6 +170,7 @@ export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
   if (o.keptPartsKey !== undefined && o.keptPartsKey !== null) out.keptPartsKey = str(o.keptPartsKey, `${p}keptPartsKey`, { min: 1, max: 512 });
   // whether it is still ahead is the use case's to say (it has the clock)
   if (o.validUntil !== undefined && o.validUntil !== null) out.validUntil = parseTime(o.validUntil, `${p}validUntil`);
+  if (o.scheduledAt !== undefined && o.scheduledAt !== null) out.scheduledAt = parseTime(o.scheduledAt, `${p}scheduledAt`);
   return out;
 }
 

@@ -29,7 +29,8 @@ export const messageInput = {
     // The same three values validateSubmitInput accepts (src/app/validate.ts), so the schema and the
     // batch path (which validates items there alone) give one answer.
     registeredDelivery: { enum: [true, false, 'failure'], description: 'Delivery receipt: true (every final status), false (none, the default) or "failure" (failures only)' },
-    validUntil: { type: ['string', 'null'], description: 'ISO-8601 date-time with its offset, ahead of now: not sent after it (status expired; the carrier is given it as the validity period). Null or absent: no limit' },
+    validUntil: { type: ['string', 'null'], description: 'ISO-8601 date-time with its offset, ahead of now (and of scheduledAt): not sent after it (status expired; the carrier is given it as the validity period). Null or absent: no limit' },
+    scheduledAt: { type: ['string', 'null'], description: 'ISO-8601 date-time with its offset: not sent before it (scheduled delivery, at most 35 days ahead). The rules judge the message as if sent then (a commercial message scheduled outside the sending hours is refused now); a commercial one is judged again when it goes. Within 10 s of now, in the past, null or absent: sent at once' },
   },
   required: ['from', 'to', 'text', 'type'],
 } as const;
@@ -90,6 +91,7 @@ export const messageView = {
     registeredDelivery: { enum: [true, false, 'failure'], description: 'Delivery receipt asked for: true (every final status), false (none) or "failure" (failures only)' },
     clientPartIds: { type: 'array', items: { type: 'string' }, description: 'Only for a long message sent in parts over SMPP: the ids its sender was given for the earlier parts' },
     validUntil: { type: 'integer', description: 'Epoch ms; only when its sender gave a validity (HTTP validUntil, SMPP validity_period): not sent after it (then expired)' },
+    scheduledAt: { type: 'integer', description: 'Epoch ms; only when it was scheduled (HTTP scheduledAt, SMPP schedule_delivery_time): not sent before it' },
     profile: { type: ['string', 'null'], description: 'The regulation profile that decided (null for a system message)' },
     verdicts: {
       type: 'array',

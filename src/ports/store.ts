@@ -82,6 +82,11 @@ export interface SubmissionItem {
   keptPartsKey?: string;
   /** SubmitInput.validUntil (epoch ms): kept with the queued message (OutboundMessage.validUntil). */
   validUntil?: number;
+  /**
+   * SubmitInput.scheduledAt, only when ahead (epoch ms): the queued message is not due before it, and
+   * the rules judge it at that time (src/domain/schedule.ts judgedAt).
+   */
+  scheduledAt?: number;
   receivedAt: number;
 }
 
@@ -187,6 +192,8 @@ export interface MessageView {
   clientPartIds?: string[];
   /** Only when its sender gave one (SubmitInput.validUntil): not sent after this, epoch ms. */
   validUntil?: number;
+  /** Only when it was scheduled (SubmitInput.scheduledAt): not sent before this, epoch ms. */
+  scheduledAt?: number;
   /** The profile that decided (verdict articles come from it). */
   profile?: string | null;
   verdicts: { rule: string; outcome: string; code?: string; message?: string; note?: string; article?: string }[];

@@ -40,6 +40,7 @@ interface Submission {
   registeredDelivery: MessageView['registeredDelivery'];
   clientPartIds?: string[];
   validUntil?: number;
+  scheduledAt?: number;
   profile: string | null;
   code: string | null;
   verdicts: MessageView['verdicts'] | EncodedVerdicts | null;
@@ -70,6 +71,7 @@ function submissionOf(b: Record<string, unknown>): Submission | null {
   if (!(b.registeredDelivery === undefined || b.registeredDelivery === null || typeof b.registeredDelivery === 'boolean' || b.registeredDelivery === 'failure')) return null;
   if (!(b.clientPartIds === undefined || (Array.isArray(b.clientPartIds) && b.clientPartIds.every(isStr)))) return null;
   if (!(b.validUntil === undefined || Number.isInteger(b.validUntil))) return null;
+  if (!(b.scheduledAt === undefined || Number.isInteger(b.scheduledAt))) return null;
   const v = b.verdicts;
   if (!(v === undefined || v === null || (Array.isArray(v) && v.every(isStoredVerdict)) || isEncodedVerdicts(v))) return null;
   return {
@@ -82,6 +84,7 @@ function submissionOf(b: Record<string, unknown>): Submission | null {
     registeredDelivery: b.registeredDelivery === true || b.registeredDelivery === 'failure' ? b.registeredDelivery : false,
     ...(Array.isArray(b.clientPartIds) ? { clientPartIds: b.clientPartIds as string[] } : {}),
     ...(b.validUntil !== undefined ? { validUntil: b.validUntil as number } : {}),
+    ...(b.scheduledAt !== undefined ? { scheduledAt: b.scheduledAt as number } : {}),
     profile: (b.profile as string | null | undefined) ?? null, code: (b.code as string | null | undefined) ?? null,
     verdicts: (v ?? null) as Submission['verdicts'],
   };
@@ -143,6 +146,7 @@ export async function messageViewOf(id: string, rows: readonly ViewRecord[], rul
     registeredDelivery: b?.registeredDelivery ?? false,
     ...(b?.clientPartIds ? { clientPartIds: b.clientPartIds } : {}),
     ...(b?.validUntil !== undefined ? { validUntil: b.validUntil } : {}),
+    ...(b?.scheduledAt !== undefined ? { scheduledAt: b.scheduledAt } : {}),
     ...(b ? { profile: b.profile } : {}),
     verdicts,
     history: accepted ? [{ status: 'accepted', at: mt.at }, ...history] : held ? [{ status: 'held', at: mt.at }, ...history] : history,

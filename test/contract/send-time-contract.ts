@@ -46,6 +46,43 @@ export function sendTimeContract(get: () => Store): void {
     assert.equal((await s.messages.getMessage(m.id))?.validUntil, T0 + 3 * MIN);
   });
 
+  test('send time: a scheduled message is not claimed before its time, then is, its view says when; others go meanwhile', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const later = { ...item({ cp: cp.id, from: service, to: msisdn() }), scheduledAt: T0 + 60 * MIN };
+    const now = item({ cp: cp.id, from: service, to: msisdn() });
+    await s.messages.decideAndRecord([later, now], () => decision(true));
+    // a lease longer than the wait, so that only the scheduled one can come back
+    const first = await s.outbox.claim(T0 + 1, 10, 120 * MIN);
+    assert.deepEqual(first.map((m) => m.id), [now.id], 'only the unscheduled one');
+    assert.deepEqual(await s.outbox.claim(T0 + 60 * MIN - 1, 10, MIN), [], 'a moment before its time: nothing');
+    const [due] = await s.outbox.claim(T0 + 60 * MIN, 10, MIN);
+    assert.equal(due?.id, later.id);
+    const v = await s.messages.getMessage(later.id);
+    assert.equal(v?.scheduledAt, T0 + 60 * MIN);
+    assert.equal('scheduledAt' in (await s.messages.getMessage(now.id))!, false);
+  });
+
+  test('send time: a scheduled message held for review and released early still waits for its time', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const text = '【示例】您的订单已发货';
+    const v = { rule: 'test.hold', article: 'test', profile: 'cn-2015', outcome: 'pass' as const, note: 'held: hold act_1' };
+    const hold: Decision = { accepted: false, held: true, verdicts: [v], rejection: { ...v, code: 'held_for_review', message: 'hold act_1' }, text, segments: 1, chars: text.length, pipeline: ['test.hold'] };
+    const m = { ...item({ cp: cp.id, from: service, to: msisdn(), text }), scheduledAt: T0 + 60 * MIN };
+    await s.messages.decideAndRecord([m], () => hold);
+    await s.messages.resolveHeld(m.id, { action: 'release', at: T0 + 2 * MIN, actor: 'admin_1', reason: 'fine' });
+    assert.deepEqual(await s.outbox.claim(T0 + 3 * MIN, 10, MIN), [], 'released, not yet due');
+    const [due] = await s.outbox.claim(T0 + 60 * MIN, 10, 120 * MIN);
+    assert.equal(due?.id, m.id);
+    // and one released after its time is due at the release
+    const late = { ...item({ cp: cp.id, from: service, to: msisdn(), text }), scheduledAt: T0 + 5 * MIN };
+    await s.messages.decideAndRecord([late], () => hold);
+    await s.messages.resolveHeld(late.id, { action: 'release', at: T0 + 70 * MIN, actor: 'admin_1', reason: 'fine' });
+    assert.deepEqual(await s.outbox.claim(T0 + 69 * MIN, 10, MIN), []);
+    assert.deepEqual((await s.outbox.claim(T0 + 70 * MIN, 10, MIN)).map((x) => x.id), [late.id]);
+  });
+
   test('send time: the category survives a retry and a read of the queue from the table', async () => {
     const s = get();
     const { cp, commercial } = await seedProvider(s);

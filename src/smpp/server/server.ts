@@ -349,7 +349,8 @@ export class SmppServer {
     if (pdu.command === 'submit_sm') {
       const t = readSubmitTimes(pdu, this.now());
       if (t.status !== undefined) return conn.respond(responseFor(pdu, t.status));
-      // a long message's validity is the part's that completes its set
+      // a long message's schedule and validity are the part's that completes its set
+      if (t.scheduledAt !== undefined) f.scheduledAt = t.scheduledAt;
       if (t.validUntil !== undefined) f.validUntil = t.validUntil;
     }
     const cpId = binding.account.contentProviderId;
@@ -453,6 +454,7 @@ export class SmppServer {
       if (f.clientRef !== undefined) input.clientRef = f.clientRef;
       if (clientPartIds?.length) input.clientPartIds = clientPartIds;
       if (keptPartsKey) input.keptPartsKey = keptPartsKey;
+      if (f.scheduledAt !== undefined) input.scheduledAt = new Date(f.scheduledAt).toISOString();
       if (f.validUntil !== undefined) input.validUntil = new Date(f.validUntil).toISOString();
       const out = await this.batcher.submit(principal, input);
       if (out.ok) return { status: CommandStatus.ESME_ROK, id: out.id };

@@ -24,6 +24,8 @@ export interface SubmitFields {
   category?: string;
   registeredDelivery: number;
   clientRef?: string;
+  /** schedule_delivery_time as epoch ms, only when ahead (set by the server: submit-times.ts readSubmitTimes). */
+  scheduledAt?: number;
   /** validity_period as epoch ms on the server's clock (set by the server: submit-times.ts readSubmitTimes). */
   validUntil?: number;
   /**

@@ -45,8 +45,8 @@ interface ConsentDb { id: string; content_provider_id: string; msisdn: string; c
 
 // A held message keeps its category too (migration 092): released, it is judged again before it is sent.
 const PARK = `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until)
-SELECT i, cp, m, f, t, rd, 0, at, at, 'held', at, cat, vu
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::bigint[], $8::text[], $9::bigint[]) AS u(i, cp, f, m, t, rd, at, cat, vu)`;
+SELECT i, cp, m, f, t, rd, 0, coalesce(du, at), at, 'held', at, cat, vu
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::bigint[], $8::text[], $9::bigint[], $10::bigint[]) AS u(i, cp, f, m, t, rd, at, cat, vu, du)`;
 const HELD_COLS = 'id, content_provider_id, from_port, msisdn, text, registered_delivery, submitted_at';
 
 const pair = (cp: string, m: string) => `${cp}\u0000${m}`;
@@ -132,8 +132,8 @@ export class PgMessages implements MessageStore {
       const out: DecidedItem[] = [];
       const recs: NewRecord[] = [];
       const sends = { cp: [] as string[], m: [] as string[], type: [] as string[], consent: [] as (string | null)[], category: [] as (string | null)[], at: [] as number[] };
-      const park: [string, string, string, string, string, number, number, string | null, number | null][] = [];
-      const ob = { id: [] as string[], cp: [] as string[], from: [] as string[], m: [] as string[], text: [] as string[], rd: [] as number[], at: [] as number[], category: [] as (string | null)[], validUntil: [] as (number | null)[] };
+      const park: [string, string, string, string, string, number, number, string | null, number | null, number | null][] = [];
+      const ob = { id: [] as string[], cp: [] as string[], from: [] as string[], m: [] as string[], text: [] as string[], rd: [] as number[], at: [] as number[], category: [] as (string | null)[], validUntil: [] as (number | null)[], due: [] as (number | null)[] };
       const clientParts = { cp: [] as string[], part: [] as string[], id: [] as string[], at: [] as number[] };
       for (const item of items) {
         const cand = item.candidate;
@@ -177,14 +177,14 @@ export class PgMessages implements MessageStore {
         // a commercial message's category: judged again before it is sent (send-time-check.ts)
         const queuedCategory = cand.type === 'commercial' ? cand.category ?? null : null;
         if (d.held) {
-          park.push([item.id, cand.contentProviderId, cand.from, cand.to, d.text, receiptColumn(item.registeredDelivery), now, queuedCategory, item.validUntil ?? null]);
+          park.push([item.id, cand.contentProviderId, cand.from, cand.to, d.text, receiptColumn(item.registeredDelivery), now, queuedCategory, item.validUntil ?? null, item.scheduledAt ?? null]);
           continue;
         }
-        ob.id.push(item.id); ob.cp.push(cand.contentProviderId); ob.from.push(cand.from); ob.m.push(cand.to); ob.text.push(d.text); ob.rd.push(receiptColumn(item.registeredDelivery)); ob.at.push(now); ob.category.push(queuedCategory); ob.validUntil.push(item.validUntil ?? null);
+        ob.id.push(item.id); ob.cp.push(cand.contentProviderId); ob.from.push(cand.from); ob.m.push(cand.to); ob.text.push(d.text); ob.rd.push(receiptColumn(item.registeredDelivery)); ob.at.push(now); ob.category.push(queuedCategory); ob.validUntil.push(item.validUntil ?? null); ob.due.push(item.scheduledAt ?? null);
       }
       // Rule lists first (cached after the first batch): records refer to them by id.
       for (const o of out) if (o.decision.pipeline) await this.records.registerPipeline(c, pipelineId(o.decision.pipeline), o.decision.pipeline);
-      await c.query({ name: 'sg_writes', text: Q.writes, values: [...this.records.columns(recs), sends.cp, sends.m, sends.type, sends.consent, sends.at, ob.id, ob.cp, ob.from, ob.m, ob.text, ob.rd, ob.at, sends.category, ob.category, ob.validUntil] });
+      await c.query({ name: 'sg_writes', text: Q.writes, values: [...this.records.columns(recs), sends.cp, sends.m, sends.type, sends.consent, sends.at, ob.id, ob.cp, ob.from, ob.m, ob.text, ob.rd, ob.at, sends.category, ob.category, ob.validUntil, ob.due] });
       // The kept earlier parts of the sets these decide go with the decisions (smpp-deliveries.sql).
       const keptSets = items.flatMap((i) => (i.keptPartsKey ? [i.keptPartsKey] : []));
       if (keptSets.length) await c.query(PARTS.dropParts, [keptSets]);
@@ -193,7 +193,7 @@ export class PgMessages implements MessageStore {
       // Held messages (rare: only under an early-warning hold) park with status 'held', never due.
       if (park.length) {
         const col = (i: number) => park.map((r) => r[i]);
-        await c.query(PARK, [col(0), col(1), col(2), col(3), col(4), col(5), col(6), col(7), col(8)]);
+        await c.query(PARK, [col(0), col(1), col(2), col(3), col(4), col(5), col(6), col(7), col(8), col(9)]);
       }
       await c.query('COMMIT');
       return out;
@@ -247,7 +247,7 @@ export class PgMessages implements MessageStore {
       // The row lock makes the first of two concurrent decisions win; the second finds no held row.
       const row = (await c.query<HeldDb>(`SELECT ${HELD_COLS} FROM message_status WHERE id = $1 AND status = 'held' FOR UPDATE`, [id])).rows[0];
       if (!row) return null;
-      if (r.action === 'release') await c.query("UPDATE message_status SET status = 'accepted', due_at = $2, updated_at = $2 WHERE id = $1", [id, r.at]);
+      if (r.action === 'release') await c.query("UPDATE message_status SET status = 'accepted', due_at = GREATEST(due_at, $2), updated_at = $2 WHERE id = $1", [id, r.at]);
       else await c.query("UPDATE message_status SET status = 'rejected', text = '', updated_at = $2 WHERE id = $1", [id, r.at]);
       const status = r.action === 'release' ? 'accepted' : 'rejected';
       await this.records.append(c, [{ id: `${id}:${status}`, at: r.at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id, body: heldStatusBody(r) }]);
@@ -274,6 +274,7 @@ function mtRecord(item: SubmissionItem, facts: Facts, d: Decision): NewRecord {
       consentId: (d.accepted || d.held) && c.type === 'commercial' ? facts.consent?.id ?? null : null,
       ...(item.clientPartIds ? { clientPartIds: item.clientPartIds } : {}),
       ...(item.validUntil !== undefined ? { validUntil: item.validUntil } : {}),
+      ...(item.scheduledAt !== undefined ? { scheduledAt: item.scheduledAt } : {}),
     },
   };
 }

@@ -56,7 +56,8 @@ export class SqliteMessages implements MessageStore {
           WHERE status = 'held' AND (? IS NULL OR content_provider_id = ?) ORDER BY submitted_at, id LIMIT ?`,
       ),
       heldOne: db.prepare("SELECT id, content_provider_id, from_port, msisdn, text, registered_delivery, submitted_at FROM message_status WHERE id = ? AND status = 'held'"),
-      release: db.prepare("UPDATE message_status SET status = 'accepted', due_at = ?, updated_at = ? WHERE id = ? AND status = 'held'"),
+      // due at the release, or at its schedule if that is later (parked with due_at = its schedule)
+      release: db.prepare("UPDATE message_status SET status = 'accepted', due_at = max(due_at, ?), updated_at = ? WHERE id = ? AND status = 'held'"),
       rejectHeld: db.prepare("UPDATE message_status SET status = 'rejected', text = '', updated_at = ? WHERE id = ? AND status = 'held'"),
       // Rows are in insertion (time) order: a rowid scan from the start meets the oldest first.
       pruneStatuses: db.prepare("DELETE FROM message_status WHERE rowid IN (SELECT rowid FROM message_status WHERE updated_at < ? AND status NOT IN ('accepted', 'held') LIMIT ?)"),
@@ -167,6 +168,8 @@ export class SqliteMessages implements MessageStore {
         ...(item.clientPartIds ? { clientPartIds: item.clientPartIds } : {}),
         // only when its sender gave one (SMPP validity_period, HTTP validUntil)
         ...(item.validUntil !== undefined ? { validUntil: item.validUntil } : {}),
+        // only when scheduled (SMPP schedule_delivery_time, HTTP scheduledAt)
+        ...(item.scheduledAt !== undefined ? { scheduledAt: item.scheduledAt } : {}),
       },
     });
     // Each earlier part's id names the message, whatever was decided (query_sm answers a refusal too).
@@ -183,11 +186,15 @@ export class SqliteMessages implements MessageStore {
     const receipt = receiptColumn(item.registeredDelivery);
     // a commercial message's category: judged again before it is sent (send-time-check.ts)
     const category = c.type === 'commercial' ? c.category ?? null : null;
+    // A scheduled message is not due before its time (a held one keeps it for its release: resolveHeld).
+    const due = item.scheduledAt ?? at;
     if (d.held) {
-      this.q.park.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, at, at, at, category, item.validUntil ?? null);
+      this.q.park.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, due, at, at, category, item.validUntil ?? null);
       return;
     }
-    const { lastInsertRowid } = this.q.enqueue.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, at, at, at, category, item.validUntil ?? null);
+    const { lastInsertRowid } = this.q.enqueue.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, due, at, at, category, item.validUntil ?? null);
+    // only what the next claim may take: a scheduled message waits in the table for its time
+    if (item.scheduledAt !== undefined) return;
     // What the outbox's claim would read back from this row (SqliteOutbox.claim, DUE_COLUMNS); the
     // claim that takes it sets its lease end (present from the start: one object shape).
     const m: OutboundMessage = { id: item.id, contentProviderId: c.contentProviderId, from: c.from, to: c.to, text, registeredDelivery: receiptFromColumn(receipt), attempts: 1, submittedAt: at, leasedUntil: 0 };
