@@ -1,8 +1,10 @@
 /**
  * submit_sm's schedule_delivery_time and validity_period (docs/SMPP.md, "schedule_delivery_time and
  * validity_period"). They used to be decoded and ignored: a message scheduled for tomorrow went out
- * at once, a malformed time was accepted. Now a malformed or future schedule is refused
- * ESME_RINVSCHED, a malformed or past validity ESME_RINVEXPIRY, before anything is decided; each part
+ * at once, a malformed time was accepted. Now a malformed schedule, or one more than 35 days ahead,
+ * is refused ESME_RINVSCHED, a malformed or past validity (or one not after the schedule)
+ * ESME_RINVEXPIRY, before anything is decided; a schedule ahead goes on with the message (scheduled
+ * delivery: src/domain/schedule.ts); each part
  * of a long message is checked before it joins its set. Times are judged on the server's own clock
  * (`now`), here set to 2030-01-01 12:00 in UTC+8, years from the real one, so a check on Date.now
  * would answer the other way. Then the whole gateway: an accepted submit is sent.
@@ -16,6 +18,7 @@ import { MemoryCredentials } from '../../fakes/smpp/memory-credentials.js';
 import { FakeApp } from '../../fakes/smpp/fake-app.js';
 import { startSmppGateway } from '../../fakes/smpp/smpp-gateway.js';
 import { waitFor } from '../../helpers/wait.js';
+import type { SimulatedClock } from '../../../src/simulator/clock.js';
 
 /** The server's clock: 2030-01-01 04:00 UTC (12:00 in UTC+8), running on from there. */
 const BASE = Date.UTC(2030, 0, 1, 4, 0, 0);
@@ -27,6 +30,8 @@ const YESTERDAY = '291231120000032+';
 const IN_AN_HOUR = '300101130000032+';
 const TOMORROW = '300102120000032+';
 const IN_5_S = '300101120005032+';
+/** A year ahead: past MAX_SCHEDULE_AHEAD_MS (35 days). */
+const NEXT_YEAR = '310101120000032+';
 const MALFORMED = ['301301120000032+', '300101120000049+', '3001011200000', '300101120000032?', '30010112000003a+'];
 
 let app: FakeApp;
@@ -71,13 +76,26 @@ describe('submit_sm schedule_delivery_time and validity_period', () => {
     });
   });
 
-  test('a schedule ahead of the server\'s clock is refused ESME_RINVSCHED: smsguard does not hold messages for later', async () => {
+  test('a schedule ahead of the server\'s clock goes on with the message (scheduled delivery); more than 35 days ahead is refused ESME_RINVSCHED', async () => {
     await withEsme(async (e) => {
       const n = app.submissions.length;
-      for (const t of [IN_AN_HOUR, TOMORROW, '000000000100000R', '000001000000000R']) {
+      for (const t of [NEXT_YEAR, '000200000000000R', '000036000000000R']) {
         assert.equal(status(await e.request(sm({ schedule_delivery_time: t }))), hex(CommandStatus.ESME_RINVSCHED), t);
       }
-      assert.equal(app.submissions.length, n, 'none sent early');
+      assert.equal(app.submissions.length, n, 'none decided');
+      for (const t of [IN_AN_HOUR, TOMORROW, '000000010000000R', '000001000000000R', '000035000000000R']) {
+        assert.equal(status(await e.request(sm({ schedule_delivery_time: t }))), '0x0', t);
+      }
+      const given = app.submissions.slice(n).map((x) => Date.parse((x.input as { scheduledAt: string }).scheduledAt));
+      assert.equal(given[0], Date.UTC(2030, 0, 1, 5, 0, 0));
+      assert.equal(given[1], Date.UTC(2030, 0, 2, 4, 0, 0));
+      // relative ones count from the server's clock
+      assert.ok(Math.abs(given[2] - (serverNow() + 3_600_000)) < 5_000);
+      assert.ok(Math.abs(given[3] - (serverNow() + 86_400_000)) < 5_000);
+      assert.ok(Math.abs(given[4] - (serverNow() + 35 * 86_400_000)) < 5_000);
+      // a validity not after the schedule could never be met
+      assert.equal(status(await e.request(sm({ schedule_delivery_time: TOMORROW, validity_period: IN_AN_HOUR }))), hex(CommandStatus.ESME_RINVEXPIRY));
+      assert.equal(app.submissions.length, n + 5);
     });
   });
 
@@ -120,9 +138,10 @@ describe('submit_sm schedule_delivery_time and validity_period', () => {
       assert.equal(given[0], Date.UTC(2030, 0, 2, 4, 0, 0));
       assert.ok(Math.abs(given[1] - (serverNow() + 86_400_000)) < 5_000, `${new Date(given[1]).toISOString()}`);
       assert.equal(given[2], Date.UTC(2030, 0, 1, 5, 0, 0));
-      // and none when none was given
+      // and none when none was given; a past schedule, or one a few seconds ahead, is no schedule
       await e.request(sm());
       assert.equal((app.submissions.at(-1)!.input as { validUntil?: string }).validUntil, undefined);
+      for (const x of app.submissions.slice(n)) assert.equal((x.input as { scheduledAt?: string }).scheduledAt, undefined);
     });
   });
 
@@ -131,7 +150,7 @@ describe('submit_sm schedule_delivery_time and validity_period', () => {
       const n = app.submissions.length;
       const part = (seq: number, text: string, o: Partial<SmPdu> = {}) =>
         sm({ esm_class: EsmClass.UDHI, short_message: Buffer.concat([buildConcatUdh({ ref: 42, total: 2, seq }), encodeText(text, 0)]), ...o });
-      assert.equal(status(await e.request(part(1, 'first half, ', { schedule_delivery_time: IN_AN_HOUR }))), hex(CommandStatus.ESME_RINVSCHED));
+      assert.equal(status(await e.request(part(1, 'first half, ', { schedule_delivery_time: NEXT_YEAR }))), hex(CommandStatus.ESME_RINVSCHED));
       assert.equal(status(await e.request(part(1, 'first half, '))), '0x0');
       assert.equal(status(await e.request(part(2, 'second half', { validity_period: YESTERDAY }))), hex(CommandStatus.ESME_RINVEXPIRY), 'the refused part does not complete the set');
       assert.equal(app.submissions.length, n, 'nothing decided yet');
@@ -157,8 +176,37 @@ describe('submit_sm times through the whole gateway', () => {
       const id = (r as { message_id: string }).message_id;
       const until = (await g.app.ctx.store.messages.getMessage(id))?.validUntil;
       assert.ok(until !== undefined && Math.abs(until - (Date.now() + 86_400_000)) < 60_000, String(until));
-      const refused = await e.request(sm({ schedule_delivery_time: '000001000000000R' }, '【示例】明天的提醒'));
-      assert.equal(status(refused), hex(CommandStatus.ESME_RINVSCHED));
+    } finally {
+      await e.close();
+      await g.close();
+    }
+  });
+
+  test('a schedule ahead: accepted, kept in the queue until its time, then sent; its view shows when', async () => {
+    const g = await startSmppGateway();
+    const e = await SmppEsme.connect({ host: '127.0.0.1', port: g.port, systemId: g.systemId, password: g.password });
+    try {
+      // The server reads an ESME's times on the real clock, the gateway runs on its simulated one: a
+      // relative schedule is the same hour ahead for both readers' purposes only if it is far enough
+      // ahead of both, which an hour from the real clock is (the simulated one is behind it).
+      assert.ok(g.app.ctx.clock.now() < Date.now(), 'the simulated clock starts behind the real one');
+      const r = await e.request(sm({ schedule_delivery_time: '000000010000000R' }, '【示例】明天的提醒'));
+      assert.equal(status(r), '0x0');
+      const id = (r as { message_id: string }).message_id;
+      const when = (await g.app.ctx.store.messages.getMessage(id))?.scheduledAt;
+      assert.ok(when !== undefined && Math.abs(when - (Date.now() + 3_600_000)) < 60_000, String(when));
+      // a message without a schedule, sent after it, goes first; the scheduled one waits
+      const now = await e.request(sm({}, '【示例】您的验证码是654321'));
+      assert.equal(status(now), '0x0');
+      await waitFor(() => g.sim.outbox().length === 1 || undefined);
+      assert.equal(g.sim.outbox()[0].text, '【示例】您的验证码是654321');
+      await new Promise((res) => setTimeout(res, 1500));
+      assert.equal(g.sim.outbox().length, 1, 'not before its time');
+      assert.equal((await g.app.ctx.store.messages.getMessage(id))?.status, 'accepted');
+      // its time comes
+      (g.app.ctx.clock as SimulatedClock).set(when + 1_000);
+      await waitFor(() => g.sim.outbox().length === 2 || undefined);
+      assert.equal(g.sim.outbox()[1].text, '【示例】明天的提醒');
     } finally {
       await e.close();
       await g.close();
