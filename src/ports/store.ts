@@ -736,6 +736,90 @@ export interface SettingsStore {
   putSetting(key: string, value: string): Promise<void>;
 }
 
+/**
+ * Where a content provider wants its HTTP callbacks (webhooks, src/app/callbacks.ts) and the secret
+ * they are signed with. The secret is kept as given, not hashed: the gateway needs it to compute
+ * each callback's HMAC.
+ */
+export interface CallbackSettings {
+  contentProviderId: string;
+  /** Absolute http(s) URL that gets `message.status` events; null: none sent. */
+  statusUrl: string | null;
+  /** Absolute http(s) URL that gets `mo` events; null: none sent. */
+  moUrl: string | null;
+  /** HMAC-SHA256 key of the `X-Smsguard-Signature` header; null until a URL was first set. */
+  secret: string | null;
+  updatedAt: number;
+}
+
+/** Which URL a queued callback goes to. */
+export type CallbackKind = 'status' | 'mo';
+
+/** An event to push to a provider, as queued (src/app/callback-worker.ts). */
+export interface NewCallbackEvent {
+  /**
+   * Stable identity of the event (`<messageId>:<status>`, `mo:<moId>`), sent as X-Smsguard-Event-Id:
+   * queueing an id already queued (or sent, while its row is kept) changes nothing, so processes
+   * that each heard the same event keep one row.
+   */
+  eventId: string;
+  contentProviderId: string;
+  kind: CallbackKind;
+  /** The JSON body exactly as it will be POSTed (the signature is over these bytes). */
+  body: string;
+  /** When it was queued (epoch ms, app clock): the 24 h give-up counts from here. */
+  createdAt: number;
+}
+
+/** A queued callback as a claim returns it. */
+export interface CallbackEvent extends NewCallbackEvent {
+  /** Not to be tried before (epoch ms, app clock). */
+  dueAt: number;
+  /** Failed attempts so far (the backoff grows with them). */
+  attempts: number;
+}
+
+/** A queued callback given up (kept for inspection until pruned). */
+export interface FailedCallback extends CallbackEvent {
+  failedAt: number;
+  /** What the last attempt got: `HTTP 500`, `timeout`, a connection error… */
+  lastError: string;
+}
+
+/**
+ * HTTP callbacks of content providers: their URLs and secret, and the durable queue of events to
+ * POST (at least once). A queued row is leased to one process at a time, so gateway processes
+ * sharing a PostgreSQL store never send one event at once.
+ */
+export interface CallbackStore {
+  /** The provider's settings, or null when it never set any. */
+  getSettings(contentProviderId: string): Promise<CallbackSettings | null>;
+  /** Creates or replaces the provider's settings. */
+  putSettings(s: CallbackSettings): Promise<void>;
+  /** Every provider's settings with at least one URL (the in-memory map is loaded from these). */
+  listSettings(): Promise<CallbackSettings[]>;
+  /** Queues events, due at once; returns how many were new (an eventId already queued is ignored). */
+  enqueue(events: readonly NewCallbackEvent[]): Promise<number>;
+  /**
+   * Leases up to `limit` events due at `now`, not given up and not leased to another owner (or whose
+   * lease ran out), oldest due first, to `owner` until `now + leaseMs`. Concurrent claims never
+   * return the same row.
+   */
+  claim(q: { owner: string; now: number; leaseMs: number; limit: number }): Promise<CallbackEvent[]>;
+  /** Sent (the receiver answered 2xx): deletes the row, while `owner` holds its lease; false otherwise. */
+  done(eventId: string, owner: string): Promise<boolean>;
+  /** Not taken: the row goes back unleased, due at `dueAt` with `attempts`, while `owner` holds it; false otherwise. */
+  retry(eventId: string, owner: string, dueAt: number, attempts: number, lastError: string): Promise<boolean>;
+  /** Given up: the row stays, never claimed again, with when and why, while `owner` holds it; false otherwise. */
+  giveUp(eventId: string, owner: string, at: number, attempts: number, lastError: string): Promise<boolean>;
+  /** Given-up rows of a provider (or all), oldest first, for inspection. */
+  listFailed(contentProviderId?: string, limit?: number): Promise<FailedCallback[]>;
+  /** Deletes up to `limit` given-up rows that failed before `before`; returns how many. */
+  pruneFailed(before: number, limit: number): Promise<number>;
+  /** Rows still to send (not given up), of one provider or all. */
+  pendingCount(contentProviderId?: string): Promise<number>;
+}
+
 /** Everything together; adapters implement this. */
 export interface Store {
   directory: DirectoryStore;
@@ -745,6 +829,8 @@ export interface Store {
   records: RecordStore;
   settings: SettingsStore;
   cases: import('./cases.js').ComplaintsStore;
+  /** HTTP callbacks: providers' URLs and the queue of events to push (src/app/callback-worker.ts). */
+  callbacks: CallbackStore;
   close(): Promise<void>;
 }
 

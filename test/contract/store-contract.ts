@@ -17,6 +17,7 @@ import { T0, MIN, HOUR, DAY, cpRow, decision, item, minuteLimit, msisdn, seedPro
 import type { SmppDeliveryStore } from '../../src/ports/smpp-deliveries.js';
 import { smppDeliveriesContract } from './smpp-deliveries-contract.js';
 import { sendTimeContract } from './send-time-contract.js';
+import { callbacksContract } from './callbacks-contract.js';
 
 export interface StoreHandle {
   store: Store;
@@ -1446,6 +1447,10 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
 
     describe('send time', () => {
       sendTimeContract(() => h.store);
+    });
+
+    describe('callbacks', () => {
+      callbacksContract(() => h.store);
     });
 
     describe('settings', () => {

@@ -16,6 +16,7 @@ import { PgCases } from './cases.js';
 import { PgPartitionLeases } from './partitions.js';
 import { PgSmppCredentials } from './smpp-credentials.js';
 import { PgSmppDeliveries } from './smpp-deliveries.js';
+import { PgCallbacks } from './callbacks.js';
 import type { SettingsStore, Store } from '../../ports/store.js';
 
 export type { PgOptions } from './db.js';
@@ -28,6 +29,7 @@ export class PostgresStore implements Store {
   readonly records: PgRecords;
   readonly settings: SettingsStore;
   readonly cases: PgCases;
+  readonly callbacks: PgCallbacks;
   /** Egress partition leases for the NATS pipeline (src/queue). */
   readonly partitions: PgPartitionLeases;
   /** SMPP credentials (not part of `Store`; the SMPP server takes the port directly). */
@@ -51,6 +53,7 @@ export class PostgresStore implements Store {
     this.partitions = new PgPartitionLeases(pool);
     this.smppCredentials = new PgSmppCredentials(pool);
     this.smppDeliveries = new PgSmppDeliveries(pool);
+    this.callbacks = new PgCallbacks(pool);
     const Q = queries('settings', ['get', 'put'] as const);
     this.settings = {
       async getSetting(key) {

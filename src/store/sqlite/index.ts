@@ -10,6 +10,7 @@ import { SqliteConsents } from './consents.js';
 import { SqliteRecords } from './records.js';
 import { SqliteCases } from './cases.js';
 import { SqliteSmppDeliveries } from './smpp-deliveries.js';
+import { SqliteCallbacks } from './callbacks.js';
 import type { SettingsStore, Store } from '../../ports/store.js';
 
 export class SqliteStore implements Store {
@@ -21,6 +22,7 @@ export class SqliteStore implements Store {
   readonly records: SqliteRecords;
   readonly settings: SettingsStore;
   readonly cases: SqliteCases;
+  readonly callbacks: SqliteCallbacks;
   /** deliver_sm waiting for a provider's ESME (not part of `Store`; the SMPP server takes the port directly). */
   readonly smppDeliveries: SqliteSmppDeliveries;
 
@@ -39,6 +41,7 @@ export class SqliteStore implements Store {
     this.records = new SqliteRecords(writer);
     this.cases = new SqliteCases(this.db);
     this.smppDeliveries = new SqliteSmppDeliveries(this.db);
+    this.callbacks = new SqliteCallbacks(this.db);
     const db = this.db;
     this.settings = {
       async getSetting(key) {

@@ -1,0 +1,93 @@
+/** SQLite adapter for CallbackStore (migration 104). */
+import type { Db } from './db.js';
+import type { CallbackEvent, CallbackSettings, CallbackStore, FailedCallback, NewCallbackEvent } from '../../ports/store.js';
+import { CALLBACK_QUEUE_COLUMNS, toCallbackEvent, toCallbackSettings, toFailedCallback, type CallbackQueueRow, type CallbackSettingsRow } from '../callback-rows.js';
+
+function prepare(db: Db) {
+  return {
+    get: db.prepare('SELECT * FROM callback_settings WHERE content_provider_id = ?'),
+    put: db.prepare(`INSERT INTO callback_settings (content_provider_id, status_url, mo_url, secret, updated_at) VALUES (?,?,?,?,?)
+      ON CONFLICT (content_provider_id) DO UPDATE SET status_url = excluded.status_url, mo_url = excluded.mo_url, secret = excluded.secret, updated_at = excluded.updated_at`),
+    list: db.prepare('SELECT * FROM callback_settings WHERE status_url IS NOT NULL OR mo_url IS NOT NULL ORDER BY content_provider_id'),
+    insert: db.prepare(`INSERT INTO callback_queue (event_id, content_provider_id, kind, body, created_at, due_at) VALUES (?,?,?,?,?,?)
+      ON CONFLICT (event_id) DO NOTHING`),
+    pick: db.prepare(`SELECT ${CALLBACK_QUEUE_COLUMNS} FROM callback_queue
+      WHERE failed_at IS NULL AND due_at <= ? AND lease_until <= ? ORDER BY due_at, event_id LIMIT ?`),
+    lease: db.prepare('UPDATE callback_queue SET owner = ?, lease_until = ? WHERE event_id = ?'),
+    done: db.prepare('DELETE FROM callback_queue WHERE event_id = ? AND owner = ? AND failed_at IS NULL'),
+    retry: db.prepare(`UPDATE callback_queue SET owner = NULL, lease_until = 0, due_at = ?, attempts = ?, last_error = ?
+      WHERE event_id = ? AND owner = ? AND failed_at IS NULL`),
+    giveUp: db.prepare(`UPDATE callback_queue SET owner = NULL, lease_until = 0, failed_at = ?, attempts = ?, last_error = ?
+      WHERE event_id = ? AND owner = ? AND failed_at IS NULL`),
+    failed: db.prepare(`SELECT ${CALLBACK_QUEUE_COLUMNS} FROM callback_queue WHERE failed_at IS NOT NULL ORDER BY failed_at, event_id LIMIT ?`),
+    failedCp: db.prepare(`SELECT ${CALLBACK_QUEUE_COLUMNS} FROM callback_queue WHERE failed_at IS NOT NULL AND content_provider_id = ? ORDER BY failed_at, event_id LIMIT ?`),
+    prune: db.prepare(`DELETE FROM callback_queue WHERE event_id IN
+      (SELECT event_id FROM callback_queue WHERE failed_at IS NOT NULL AND failed_at < ? ORDER BY failed_at LIMIT ?)`),
+    pending: db.prepare('SELECT count(*) AS n FROM callback_queue WHERE failed_at IS NULL'),
+    pendingCp: db.prepare('SELECT count(*) AS n FROM callback_queue WHERE failed_at IS NULL AND content_provider_id = ?'),
+  };
+}
+
+export class SqliteCallbacks implements CallbackStore {
+  private readonly q: ReturnType<typeof prepare>;
+
+  constructor(private readonly db: Db) {
+    this.q = prepare(db);
+  }
+
+  async getSettings(contentProviderId: string): Promise<CallbackSettings | null> {
+    const r = this.q.get.get(contentProviderId) as CallbackSettingsRow | undefined;
+    return r ? toCallbackSettings(r) : null;
+  }
+
+  async putSettings(s: CallbackSettings): Promise<void> {
+    this.q.put.run(s.contentProviderId, s.statusUrl, s.moUrl, s.secret, s.updatedAt);
+  }
+
+  async listSettings(): Promise<CallbackSettings[]> {
+    return (this.q.list.all() as CallbackSettingsRow[]).map(toCallbackSettings);
+  }
+
+  async enqueue(events: readonly NewCallbackEvent[]): Promise<number> {
+    if (events.length === 0) return 0;
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const e of events) n += this.q.insert.run(e.eventId, e.contentProviderId, e.kind, e.body, e.createdAt, e.createdAt).changes;
+      return n;
+    })();
+  }
+
+  async claim(c: { owner: string; now: number; leaseMs: number; limit: number }): Promise<CallbackEvent[]> {
+    // One writer per SQLite file: the immediate transaction alone keeps two claims from taking one row.
+    return this.db.transaction(() => {
+      const rows = this.q.pick.all(c.now, c.now, c.limit) as CallbackQueueRow[];
+      for (const r of rows) this.q.lease.run(c.owner, c.now + c.leaseMs, r.event_id);
+      return rows.map(toCallbackEvent);
+    }).immediate();
+  }
+
+  async done(eventId: string, owner: string): Promise<boolean> {
+    return this.q.done.run(eventId, owner).changes > 0;
+  }
+
+  async retry(eventId: string, owner: string, dueAt: number, attempts: number, lastError: string): Promise<boolean> {
+    return this.q.retry.run(dueAt, attempts, lastError, eventId, owner).changes > 0;
+  }
+
+  async giveUp(eventId: string, owner: string, at: number, attempts: number, lastError: string): Promise<boolean> {
+    return this.q.giveUp.run(at, attempts, lastError, eventId, owner).changes > 0;
+  }
+
+  async listFailed(contentProviderId?: string, limit = 100): Promise<FailedCallback[]> {
+    const rows = (contentProviderId === undefined ? this.q.failed.all(limit) : this.q.failedCp.all(contentProviderId, limit)) as CallbackQueueRow[];
+    return rows.map(toFailedCallback);
+  }
+
+  async pruneFailed(before: number, limit: number): Promise<number> {
+    return this.q.prune.run(before, limit).changes;
+  }
+
+  async pendingCount(contentProviderId?: string): Promise<number> {
+    return ((contentProviderId === undefined ? this.q.pending.get() : this.q.pendingCp.get(contentProviderId)) as { n: number }).n;
+  }
+}
