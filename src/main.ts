@@ -11,6 +11,7 @@ import { startBusRoles, isBusStore, type BusRoles } from './queue/roles.js';
 import { App } from './app/app.js';
 import { DeliveryWorker } from './app/delivery.js';
 import { ConsentSweeper } from './app/consent-sweeper.js';
+import { CallbackWorker } from './app/callback-worker.js';
 import { SimulatorSmsc } from './simulator/simulator-smsc.js';
 import { SimulatedClock, SystemClock } from './simulator/clock.js';
 import { savedSimulatedTime } from './app/simulated-time.js';
@@ -152,6 +153,11 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
       if (a.action.kind === 'suspend') void complaints.recordEarlyWarningSuspension(a.contentProviderId, { alertId: a.id, rule: a.rule, metric: a.metric, value: a.value, threshold: a.threshold }).catch((e: Error) => log.error(e, 'credit file'));
     };
   }
+  // HTTP callbacks (webhooks) of content providers: every role hears the status and MO events, the
+  // store keeps one row per event, and a lease gives each attempt to one process.
+  const callbacks = new CallbackWorker(app.ctx, app.callbacks);
+  await callbacks.start();
+  undo('callbacks', () => callbacks.stop());
   const records = startRecords(app, config, log);
   undo('records', () => records.stop());
   // Without a bus one process does everything through the store's queue; with --queue the pieces
@@ -201,6 +207,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   app.events.on('workerError', (e) => log.error(e, 'delivery worker error'));
   if (clock instanceof SimulatedClock) clock.onChange(() => { worker?.kick(); bus?.relay.kick(); });
   if (clock instanceof SimulatedClock) clock.onChange(() => complaints.sweeper.kick());
+  if (clock instanceof SimulatedClock) clock.onChange(() => callbacks.kick());
   let address: string;
   try {
     address = await http.listen({ host: config.httpHost, port: config.httpPort });

@@ -22,6 +22,8 @@ import { ruleBasedDetectors } from '../pipeline/ad-detector.js';
 import { RandomIds } from './ids.js';
 import { GroupCommit } from './group-commit.js';
 import { consentReplyHandler } from './consent-replies.js';
+import { CallbackRegistry } from './callback-registry.js';
+import { getCallbacks, setCallbacks } from './callbacks.js';
 
 export interface AppDeps {
   store: Store;
@@ -43,6 +45,11 @@ export class App {
    * may register them, since MOs to them never reach the port lookup. Set by whoever pushes the handler.
    */
   readonly reservedPorts = new Map<string, string>();
+  /**
+   * Providers' callback URLs in memory (callback-registry.ts): the callbacks use case updates it,
+   * the callback worker loads it and reads it on every status and MO event.
+   */
+  readonly callbacks = new CallbackRegistry();
 
   constructor(deps: AppDeps) {
     this.events = new Emitter<AllEvents>();
@@ -97,6 +104,14 @@ export class App {
   /** `naming.partIds` (SMPP): an earlier part's id of the provider's own long message names it too. */
   getMessage(p: Principal, id: string, naming?: MessageNaming) {
     return getMessage(this.ctx, p, id, naming);
+  }
+  /** An admin sets a provider's HTTP callback URLs (callbacks.ts). */
+  setCallbacks(p: Principal, cpId: string, body: Record<string, unknown>) {
+    return setCallbacks(this.ctx, this.callbacks, p, cpId, body);
+  }
+  /** A provider's callback URLs, for an admin or the provider itself (never the secret). */
+  getCallbacks(p: Principal, cpId: string) {
+    return getCallbacks(this.ctx, p, cpId);
   }
   /** A sender cancels a message the gateway still holds (cancel-message.ts); `naming` as getMessage. */
   cancelMessage(p: Principal, id: string, naming?: MessageNaming) {

@@ -36,6 +36,8 @@ export interface AllEvents extends AppEvents {
    * (DND); absent `msisdns`: every number (a suspension).
    */
   refusal: { contentProviderId?: string; msisdns?: readonly string[] };
+  /** One attempt at an HTTP callback came to this (callback-worker.ts; metrics count them). */
+  callback: { kind: import('../ports/store.js').CallbackKind; outcome: import('./callback-worker.js').CallbackOutcome };
 }
 
 export interface AppContext {

@@ -14,6 +14,8 @@
  *   monthly frequency (`periodMs('month')`); verification caps look back a rolling day (the facts
  *   `verificationSends.day`), so verification rows go after two: a gateway sending mostly codes
  *   keeps two days of them instead of 37 (arithmetic, not a measurement).
+ * - An HTTP callback given up (24 h of failed attempts, callback-worker.ts) is kept a week after,
+ *   for an operator to see what the receiver answered, then goes.
  */
 import { periodMs } from '../pipeline/stages/commercial.js';
 import type { AppContext } from './context.js';
@@ -24,10 +26,14 @@ import { MO_PART_TTL_MS } from './receive-mo.js';
 export const SENDS_KEPT_MS = periodMs('month') + 7 * 86_400_000;
 /** Verification counter rows are kept this long: their rolling day plus a day of margin. */
 export const VERIFICATION_SENDS_KEPT_MS = 2 * 86_400_000;
+/** Given-up callbacks are kept this long after they were given up. */
+export const FAILED_CALLBACKS_KEPT_MS = 7 * 86_400_000;
 
 export interface Housekeeping {
   statuses: number;
   sends: number;
+  /** Given-up callbacks removed. */
+  callbacks: number;
 }
 
 /** Prunes in chunks of `chunk` rows, yielding to traffic between them. */
@@ -36,7 +42,7 @@ export async function pruneOperational(ctx: AppContext, chunk = 10_000): Promise
   const statusBefore = addMonthsToInstant(now, -ctx.profile.params.retentionMonths.value);
   const sendsBefore = now - SENDS_KEPT_MS;
   const verificationSendsBefore = now - VERIFICATION_SENDS_KEPT_MS;
-  const total: Housekeeping = { statuses: 0, sends: 0 };
+  const total: Housekeeping = { statuses: 0, sends: 0, callbacks: 0 };
   for (;;) {
     const r = await ctx.store.messages.prune({ statusBefore, sendsBefore, verificationSendsBefore, limit: chunk });
     total.statuses += r.statuses;
@@ -45,6 +51,13 @@ export async function pruneOperational(ctx: AppContext, chunk = 10_000): Promise
     if (r.statuses < chunk && r.sends < chunk && r.parts < chunk) {
       // Parts of long MOs whose sets never finished (wall time, as they were kept: receive-mo.ts).
       while ((await ctx.store.records.expireMoParts(Date.now() - MO_PART_TTL_MS, chunk)) === chunk) await new Promise((res) => setImmediate(res));
+      // Given-up callbacks (app clock, as they were given up: callback-worker.ts).
+      for (;;) {
+        const n = await ctx.store.callbacks.pruneFailed(now - FAILED_CALLBACKS_KEPT_MS, chunk);
+        total.callbacks += n;
+        if (n < chunk) break;
+        await new Promise((res) => setImmediate(res));
+      }
       return total;
     }
     await new Promise((res) => setImmediate(res));

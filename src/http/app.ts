@@ -27,6 +27,7 @@ import { reportRoutes } from './routes/reports.js';
 import { caseRoutes } from './routes/cases.js';
 import { creditRoutes } from './routes/credit.js';
 import { reviewQueueRoutes } from './routes/review-queue.js';
+import { callbackRoutes } from './routes/callbacks.js';
 import { webRoutes } from '../web/plugin.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -121,6 +122,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   }
   const opts = { app: deps.app };
   await f.register(contentProviderRoutes, opts);
+  await f.register(callbackRoutes, opts);
   await f.register(messageRoutes, opts);
   await f.register(consentRoutes, opts);
   await f.register(consentRequestRoutes, opts);

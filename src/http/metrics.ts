@@ -25,6 +25,8 @@ export function createMetrics(app: App, pending?: () => Promise<number>, sources
   app.events.on('decision', (d) => decided.add(`${d.accepted ? 'accepted' : 'rejected'}${SEP}${d.code ?? ''}${SEP}${d.type}${SEP}${d.channel}`));
   app.events.on('messageStatus', (s) => moved.add(s.status));
   app.events.on('moForward', () => mo.inc());
+  const callbacks = new Counter({ name: 'smsguard_callbacks_total', help: 'HTTP callback attempts to content providers: sent (2xx), retried later, failed (given up)', labelNames: ['kind', 'outcome'], registers: [registry] });
+  app.events.on('callback', (c) => callbacks.inc({ kind: c.kind, outcome: c.outcome }));
   if (pending) {
     new Gauge({ name: 'smsguard_outbox_pending', help: 'Accepted messages not yet submitted upstream', registers: [registry], async collect() { this.set(await pending()); } });
   }

@@ -144,3 +144,23 @@ export const messageView = {
 export function errorResponse(description: string) {
   return { ...errorBody, description };
 }
+
+/** A content provider's HTTP callback URLs (src/app/callbacks.ts), as GET and PUT answer them. */
+export const callbackUrls = {
+  type: 'object',
+  properties: {
+    statusUrl: { type: ['string', 'null'], description: 'Gets a `message.status` POST on every status change of the provider\'s messages; null: none' },
+    moUrl: { type: ['string', 'null'], description: 'Gets an `mo` POST for every user message to the provider\'s ports; null: none' },
+  },
+  required: ['statusUrl', 'moUrl'],
+} as const;
+
+/** PUT /v1/content-providers/{id}/callbacks: each URL absent (unchanged), null (removed) or an http(s) URL. */
+export const callbackInput = {
+  type: 'object',
+  properties: {
+    statusUrl: { type: ['string', 'null'], description: 'Absolute http or https URL, at most 2000 characters; null removes it; absent: unchanged' },
+    moUrl: { type: ['string', 'null'], description: 'Absolute http or https URL, at most 2000 characters; null removes it; absent: unchanged' },
+    rotateSecret: { type: 'boolean', description: 'Make a new signing secret (the old one stops at once)' },
+  },
+} as const;

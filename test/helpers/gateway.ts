@@ -7,6 +7,7 @@ import { SqliteStore } from '../../src/store/sqlite/index.js';
 import { App } from '../../src/app/app.js';
 import { DeliveryWorker } from '../../src/app/delivery.js';
 import { ConsentSweeper } from '../../src/app/consent-sweeper.js';
+import { CallbackWorker } from '../../src/app/callback-worker.js';
 import { SimulatorSmsc } from '../../src/simulator/simulator-smsc.js';
 import { SimulatedClock } from '../../src/simulator/clock.js';
 import { buildHttpApp } from '../../src/http/app.js';
@@ -26,6 +27,8 @@ export interface TestGateway {
   simulator: SimulatorSmsc;
   worker: DeliveryWorker;
   sweeper: ConsentSweeper;
+  /** HTTP callbacks to providers (kicked when the clock moves, as in src/main.ts). */
+  callbacks: CallbackWorker;
   complaints: ComplaintService;
   admin: Record<string, string>;
   close(): Promise<void>;
@@ -43,15 +46,19 @@ export async function startTestGateway(opts: { profile?: ProfileId; overrides?: 
   worker.start();
   const sweeper = new ConsentSweeper(app.ctx);
   sweeper.start();
+  const callbacks = new CallbackWorker(app.ctx, app.callbacks);
+  await callbacks.start();
+  clock.onChange(() => callbacks.kick());
   const http = await buildHttpApp({ app, simulator, simulatedClock: clock, metrics: createMetrics(app, () => store.outbox.pendingCount()) });
   return {
-    http, app, store, clock, simulator, worker, sweeper, complaints,
+    http, app, store, clock, simulator, worker, sweeper, callbacks, complaints,
     admin: { authorization: `Bearer ${ADMIN_TOKEN}` },
     async close() {
       await http.close();
       await complaints.stop();
       await worker.stop();
       await sweeper.stop();
+      await callbacks.stop();
       await store.close();
     },
   };

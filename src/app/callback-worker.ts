@@ -1,0 +1,198 @@
+/**
+ * Pushes the HTTP callbacks (webhooks) content providers asked for (callbacks.ts): hears the app's
+ * status and MO events, queues those of providers with a URL in the store (durable, at least once),
+ * and POSTs what is due, signed (X-Smsguard-Signature), with a 5 s timeout. A 2xx deletes the row;
+ * anything else tries again with a growing wait (domain/callback-retry.ts) until 24 h after it was
+ * queued, when the row is kept as failed for inspection (housekeeping prunes it later).
+ *
+ * Several processes sharing a PostgreSQL store all hear each event (the bus fans statuses out): the
+ * store keeps one row per eventId, and a claim leases rows to one process, so one POST goes out per
+ * attempt. Events are queued right after the status is stored, not in its transaction: a crash in
+ * between loses that callback (the status itself stays readable at GET /v1/messages/{id}).
+ *
+ * Started and stopped with the app (src/main.ts), like the delivery worker and the sweepers. Due
+ * times are the app clock's, so a simulated clock moved forward (kick) brings retries due.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AppContext } from './context.js';
+import type { CallbackEvent, CallbackKind, CallbackSettings } from '../ports/store.js';
+import type { CallbackRegistry } from './callback-registry.js';
+import { moCallback, statusCallback, type StatusFacts } from '../domain/callback-payload.js';
+import { callbackSignature } from '../domain/callback-signature.js';
+import { nextCallbackAttempt } from '../domain/callback-retry.js';
+
+export interface CallbackWorkerOptions {
+  /** How often (wall time) due rows are looked for besides the kicks; default 1 s. */
+  pollMs?: number;
+  /** How often (wall time) the provider → URLs map is reloaded from the store; default 30 s. */
+  refreshMs?: number;
+  /** How long a claimed row stays this process's (app clock); default 60 s, well past the timeout. */
+  leaseMs?: number;
+  /** Rows claimed and POSTed at once; default 32. */
+  batch?: number;
+  /** Per-POST timeout (wall time); default 5 s. */
+  timeoutMs?: number;
+}
+
+/** What one attempt came to, for metrics (AllEvents `callback`). */
+export type CallbackOutcome = 'sent' | 'retried' | 'failed';
+
+export class CallbackWorker {
+  /** This process, as the store's lease holder. */
+  readonly owner = `cbw_${randomBytes(6).toString('hex')}`;
+  private readonly off: (() => void)[] = [];
+  private poll: NodeJS.Timeout | null = null;
+  private refresh: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  /** Queueing still in progress (stop waits for it). */
+  private readonly queueing = new Set<Promise<void>>();
+
+  constructor(private readonly ctx: AppContext, private readonly registry: CallbackRegistry, private readonly opts: CallbackWorkerOptions = {}) {}
+
+  /** Listens to the app's events, loads the map, and starts sending. */
+  async start(): Promise<void> {
+    if (this.poll) return;
+    this.stopped = false;
+    // The message path's whole cost for a provider without callbacks: the registry's Map lookup.
+    this.off.push(this.ctx.events.on('messageStatus', (s) => {
+      if (this.registry.get(s.contentProviderId)?.statusUrl) this.track(this.queueStatus(s.contentProviderId, s));
+    }));
+    this.off.push(this.ctx.events.on('heldRejected', (h) => {
+      if (this.registry.get(h.contentProviderId)?.statusUrl) this.track(this.queueStatus(h.contentProviderId, { id: h.id, status: 'rejected', at: h.at, from: h.from, to: h.to, code: h.code }));
+    }));
+    this.off.push(this.ctx.events.on('moForward', (m) => {
+      if (this.registry.get(m.contentProviderId)?.moUrl) this.track(this.queue('mo', m.contentProviderId, moCallback(m)));
+    }));
+    this.poll = setInterval(() => this.kick(), this.opts.pollMs ?? 1000);
+    this.poll.unref();
+    this.refresh = setInterval(() => void this.reload(), this.opts.refreshMs ?? 30_000);
+    this.refresh.unref();
+    await this.reload();
+    this.kick();
+  }
+
+  /** Asks for a round of sending soon (an event queued, the simulated clock moved); rounds never overlap. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) { this.again = true; return; }
+    this.running = this.sendDue().finally(() => {
+      this.running = null;
+      if (this.again) { this.again = false; this.kick(); }
+    });
+  }
+
+  /** Resolves once nothing is being queued or sent (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.queueing.size > 0 || this.running) {
+      await Promise.all([...this.queueing]);
+      await this.running;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const off of this.off.splice(0)) off();
+    if (this.poll) clearInterval(this.poll);
+    if (this.refresh) clearInterval(this.refresh);
+    this.poll = this.refresh = null;
+    await Promise.all([...this.queueing]);
+    await this.running;
+  }
+
+  private async reload(): Promise<void> {
+    try {
+      await this.registry.load(this.ctx.store.callbacks);
+    } catch (e) {
+      this.ctx.events.emit('workerError', { where: 'callbacks', message: (e as Error).message });
+    }
+  }
+
+  private track(p: Promise<void>): void {
+    const t = p.catch((e: Error) => this.ctx.events.emit('workerError', { where: 'callbacks', message: e.message })).finally(() => this.queueing.delete(t));
+    this.queueing.add(t);
+  }
+
+  private async queueStatus(contentProviderId: string, s: StatusFacts): Promise<void> {
+    // The event does not carry the sender's clientRef: its submission record does (read only for
+    // providers with a status URL, off the message path).
+    const clientRef = (await this.ctx.store.messages.getMessage(s.id))?.clientRef;
+    await this.queue('status', contentProviderId, statusCallback(s, clientRef));
+  }
+
+  private async queue(kind: CallbackKind, contentProviderId: string, body: { eventId: string }): Promise<void> {
+    await this.ctx.store.callbacks.enqueue([{ eventId: body.eventId, contentProviderId, kind, body: JSON.stringify(body), createdAt: this.ctx.clock.now() }]);
+    this.kick();
+  }
+
+  private async sendDue(): Promise<void> {
+    const batch = this.opts.batch ?? 32;
+    try {
+      for (;;) {
+        const rows = await this.ctx.store.callbacks.claim({ owner: this.owner, now: this.ctx.clock.now(), leaseMs: this.opts.leaseMs ?? 60_000, limit: batch });
+        if (rows.length === 0) return;
+        // One provider's settings read once per round when this process's map lacks them (changed
+        // by another process since the last reload).
+        const settings = new Map<string, Promise<CallbackSettings | null | undefined>>();
+        const settingsOf = (cp: string) => {
+          let s = settings.get(cp);
+          if (!s) settings.set(cp, (s = this.registry.get(cp) ? Promise.resolve(this.registry.get(cp)) : this.ctx.store.callbacks.getSettings(cp)));
+          return s;
+        };
+        await Promise.all(rows.map(async (r) => this.attempt(r, await settingsOf(r.contentProviderId))));
+        if (rows.length < batch || this.stopped) return;
+      }
+    } catch (e) {
+      this.ctx.events.emit('workerError', { where: 'callbacks', message: (e as Error).message });
+    }
+  }
+
+  private async attempt(r: CallbackEvent, s: CallbackSettings | null | undefined): Promise<void> {
+    const url = r.kind === 'status' ? s?.statusUrl : s?.moUrl;
+    const store = this.ctx.store.callbacks;
+    const attempts = r.attempts + 1;
+    if (!url || !s?.secret) {
+      // The provider removed the URL since: nowhere to send it, now or later.
+      if (await store.giveUp(r.eventId, this.owner, this.ctx.clock.now(), attempts, `no ${r.kind === 'status' ? 'statusUrl' : 'moUrl'} set`)) this.outcome(r.kind, 'failed');
+      return;
+    }
+    const error = await this.post(url, s.secret, r);
+    const now = this.ctx.clock.now();
+    if (error === null) {
+      await store.done(r.eventId, this.owner);
+      this.outcome(r.kind, 'sent');
+      return;
+    }
+    const due = nextCallbackAttempt(attempts, r.createdAt, now);
+    if (due === null) {
+      if (await store.giveUp(r.eventId, this.owner, now, attempts, error)) this.outcome(r.kind, 'failed');
+    } else if (await store.retry(r.eventId, this.owner, due, attempts, error)) {
+      this.outcome(r.kind, 'retried');
+    }
+  }
+
+  /** One POST: null when the receiver answered 2xx, else what went wrong (kept with the row). */
+  private async post(url: string, secret: string, r: CallbackEvent): Promise<string | null> {
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'smsguard-callbacks', 'x-smsguard-signature': callbackSignature(secret, r.body), 'x-smsguard-event-id': r.eventId },
+        body: r.body,
+        // A redirect is not followed: the signed body would go to a URL the provider did not set.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5000),
+      });
+      await res.body?.cancel().catch(() => undefined);
+      return res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}`;
+    } catch (e) {
+      const err = e as Error & { cause?: { code?: string; message?: string } };
+      if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'timeout';
+      return (err.cause?.code ?? err.cause?.message ?? err.message).slice(0, 200);
+    }
+  }
+
+  private outcome(kind: CallbackKind, outcome: CallbackOutcome): void {
+    this.ctx.events.emit('callback', { kind, outcome });
+  }
+}
