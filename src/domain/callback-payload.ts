@@ -1,5 +1,5 @@
 /**
- * The JSON bodies smsguard POSTs to a content provider's callback URLs (docs/API.md "Callbacks"),
+ * The JSON bodies smsguard POSTs to a content provider's callback URLs (README "HTTP callbacks"),
  * built from the app's events. Pure: the caller passes what the event does not carry (clientRef).
  */
 import type { MessageStatus } from '../app/types.js';

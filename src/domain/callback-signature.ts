@@ -1,7 +1,7 @@
 /**
  * The `X-Smsguard-Signature` header of a callback: `sha256=` and the hex HMAC-SHA256 of the raw body
  * under the provider's secret, as GitHub signs its webhooks. A receiver computes the same over the
- * bytes it got and compares in constant time (README "Callbacks").
+ * bytes it got and compares in constant time (README "HTTP callbacks").
  */
 import { createHmac } from 'node:crypto';
 

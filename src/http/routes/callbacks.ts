@@ -1,5 +1,5 @@
 /**
- * HTTP callbacks (webhooks) of a content provider (README "Callbacks", docs/API.md):
+ * HTTP callbacks (webhooks) of a content provider (README "HTTP callbacks"):
  * `PUT /v1/content-providers/{id}/callbacks` (admin) sets the status and MO URLs and returns the
  * signing secret when one is made; `GET` (admin or the provider) reads the URLs, never the secret.
  */
