@@ -101,7 +101,8 @@ export class CallbackWorker {
     await this.running;
   }
 
-  private async reload(): Promise<void> {
+  /** Reloads the provider → URLs map from the store (what other processes set); on a timer, and for tests. */
+  async reload(): Promise<void> {
     try {
       await this.registry.load(this.ctx.store.callbacks);
     } catch (e) {

@@ -9,6 +9,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { startWithTwoProviders, type Provider, type TestGateway } from '../helpers/gateway.js';
 import { startCallbackReceiver, type CallbackReceiver, type ReceivedCallback } from '../helpers/callback-receiver.js';
 import { until } from '../helpers/wait.js';
+import { pruneOperational } from '../../src/app/housekeeping.js';
 
 /** What a receiver does (README "Callbacks"): HMAC-SHA256 of the raw body, compared in constant time. */
 function signedBy(secret: string, c: ReceivedCallback): boolean {
@@ -71,6 +72,7 @@ describe('HTTP callbacks', () => {
         at: new Date(g.clock.now()).toISOString(), from: '10690001', to,
       });
     }
+    await g.callbacks.idle();
     assert.equal(await g.store.callbacks.pendingCount(cp.id), 0, 'sent rows are deleted');
   });
 
@@ -215,6 +217,37 @@ describe('HTTP callbacks', () => {
     await g.callbacks.idle();
     assert.equal(rx.got.length, 0);
     assert.equal(await g.store.callbacks.pendingCount(cp.id), 0);
+  });
+
+  test('what another process stored is used: a row it queued goes to the URL it set, and after a reload this process queues too', async () => {
+    // Another gateway process sharing the store set the URL and queued an event: this process's map
+    // has not been reloaded, so the worker reads the settings from the store.
+    const elsewhere = 'sgw_set_by_another_process';
+    await g.store.callbacks.putSettings({ contentProviderId: other.id, statusUrl: rx.url('/other'), moUrl: null, secret: elsewhere, updatedAt: g.clock.now() });
+    const body = JSON.stringify({ event: 'message.status', eventId: 'msg_elsewhere:delivered' });
+    await g.store.callbacks.enqueue([{ eventId: 'msg_elsewhere:delivered', contentProviderId: other.id, kind: 'status', body, createdAt: g.clock.now() }]);
+    g.callbacks.kick();
+    await until(() => rx.got.some((c) => c.path === '/other'), 8000, 'the row queued elsewhere');
+    const c = rx.got.find((x) => x.path === '/other')!;
+    assert.equal(c.raw, body);
+    assert.ok(signedBy(elsewhere, c));
+    await g.callbacks.reload();
+    const m = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: other.auth, payload: { from: '10698001', to: '13700137000', text: '【别家】您的验证码是111111', type: 'verification' } });
+    assert.equal(m.statusCode, 202, m.body);
+    await g.worker.drain();
+    await until(() => rx.got.filter((x) => x.json.id === m.json().id).length === 2, 8000, 'the reloaded provider\'s callbacks');
+    assert.ok(rx.got.every((x) => x.path === '/other' && signedBy(elsewhere, x)));
+  });
+
+  test('given-up callbacks are kept a week, then housekeeping removes them', async () => {
+    const failed = await g.store.callbacks.listFailed(cp.id);
+    assert.ok(failed.length >= 2, 'from the 24 h test');
+    g.clock.advance(5 * 86_400_000);
+    assert.equal((await pruneOperational(g.app.ctx)).callbacks, 0);
+    assert.equal((await g.store.callbacks.listFailed(cp.id)).length, failed.length);
+    g.clock.advance(3 * 86_400_000);
+    assert.equal((await pruneOperational(g.app.ctx)).callbacks, failed.length);
+    assert.deepEqual(await g.store.callbacks.listFailed(cp.id), []);
   });
 
   test('/metrics counts callbacks sent, retried and failed', async () => {
