@@ -21,7 +21,8 @@ export interface CallbackReceiver {
   close(): Promise<void>;
 }
 
-export async function startCallbackReceiver(): Promise<CallbackReceiver> {
+/** `delayMs`: how long each answer waits (a slow receiver). */
+export async function startCallbackReceiver(opts: { delayMs?: number } = {}): Promise<CallbackReceiver> {
   const got: ReceivedCallback[] = [];
   const answers: number[] = [];
   const server: Server = createServer((req, res) => {
@@ -32,8 +33,8 @@ export async function startCallbackReceiver(): Promise<CallbackReceiver> {
       let json: Record<string, unknown> = {};
       try { json = JSON.parse(raw) as Record<string, unknown>; } catch { /* kept raw */ }
       got.push({ path: req.url ?? '', headers: req.headers, raw, json });
-      res.statusCode = answers.shift() ?? 200;
-      res.end('ok');
+      const status = answers.shift() ?? 200;
+      setTimeout(() => { res.statusCode = status; res.end('ok'); }, opts.delayMs ?? 0);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
