@@ -138,7 +138,7 @@ export function formatPurgeReport(r: PurgeReport): string[] {
   }
   if (r.keptMonths.length) lines.push(`  within retention: ${r.keptMonths.join(', ')}`);
   if (r.operational && (r.operational.statuses || r.operational.sends)) lines.push(`  operational: ${r.operational.statuses} message status rows past retention, ${r.operational.sends} frequency-counter rows no rule reads any more`);
-  if (r.operational?.callbacks) lines.push(`  operational: ${r.operational.callbacks} given-up callbacks kept past a week`);
+  if (r.operational?.callbacks) lines.push(`  operational: ${r.operational.callbacks} given-up HTTP callbacks a week old`);
   return lines;
 }
 
