@@ -2,16 +2,12 @@
  * HTTP behaviour an audit found wrong: proof captured in the future, a provider touching another
  * provider's resources (403, not 404), MSISDN forms, the simulated clock's validation.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWithTwoProviders, NOON_SHANGHAI, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { OTHER_PROVIDER, gatewaySuite, NOON_SHANGHAI } from '../helpers/gateway.js';
 
 describe('audit fixes over HTTP', () => {
-  let g: TestGateway;
-  let cp: Provider;
-  let other: Provider;
-  before(async () => ({ g, cp, other } = await startWithTwoProviders()));
-  after(async () => g.close());
+  const { g, cp, other } = gatewaySuite({ other: OTHER_PROVIDER });
 
   const consent = (auth: Record<string, string>, over: Record<string, unknown> = {}) => g.http.inject({
     method: 'POST', url: '/v1/consents', headers: auth,

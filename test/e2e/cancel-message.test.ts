@@ -3,22 +3,18 @@
  * for sending). It ends `cancelled` and is never sent; too late (sent, or final otherwise) is 409;
  * another provider's is 403, an unknown id 404. Before: no way to take back a queued message.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWithTwoProviders, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { OTHER_PROVIDER, gatewaySuite } from '../helpers/gateway.js';
 import { DeliveryWorker } from '../../src/app/delivery.js';
 import type { AppEvents } from '../../src/app/types.js';
 
 describe('DELETE /v1/messages/{id}', () => {
-  let g: TestGateway;
-  let cp: Provider;
-  let other: Provider;
+  const { g, cp, other } = gatewaySuite({ other: OTHER_PROVIDER });
   const statuses: AppEvents['messageStatus'][] = [];
   before(async () => {
-    ({ g, cp, other } = await startWithTwoProviders());
     g.app.events.on('messageStatus', (e) => statuses.push(e));
   });
-  after(async () => g.close());
 
   const send = async (to: string) => {
     const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to, text: '【示例】您的订单已发货', type: 'notification', registeredDelivery: true } });

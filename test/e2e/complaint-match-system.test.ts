@@ -5,15 +5,14 @@
  * confirmation last. A consent request is the provider's message (its text, its request). With
  * only the gateway's messages from that port, the complaint stays unmatched.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, promotionThenOptOut, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite, promotionThenOptOut } from '../helpers/gateway.js';
 
 type Json = Record<string, any>;
 
 describe('complaint matching skips the gateway\'s own messages', () => {
-  let g: TestGateway;
-  let cp: Provider;
+  const { g, cp } = gatewaySuite();
   let centre: Record<string, string>;
 
   const mo = async (from: string, text: string, to = '10690002') => {
@@ -33,11 +32,8 @@ describe('complaint matching skips the gateway\'s own messages', () => {
   const evidenceOf = async (id: string): Promise<Json> => (await g.http.inject({ method: 'GET', url: `/v1/cases/${id}`, headers: centre })).json().evidence;
 
   before(async () => {
-    g = await startTestGateway();
-    cp = await onboard(g);
     centre = { authorization: `Bearer ${(await g.app.auth.createToken('report-centre', 'centre clerk')).token}` };
   });
-  after(async () => g.close());
 
   test('after 退订, a complaint naming the port lands on the promotion, not on the opt-out confirmation (API and 12321 import)', async () => {
     const user = '13800138501';

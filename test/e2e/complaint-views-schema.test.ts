@@ -5,9 +5,9 @@
  * and screenshot; credit entries with and without notes and evidence, system and regulator,
  * published or not), and /docs/json must list every key those values hold.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, ADMIN_TOKEN, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite, ADMIN_TOKEN } from '../helpers/gateway.js';
 import { asJson, documentedResponse, unlisted } from '../helpers/schema-coverage.js';
 import { shanghaiMonth } from '../../src/domain/case.js';
 import type { Principal } from '../../src/app/types.js';
@@ -16,8 +16,7 @@ type Json = Record<string, any>;
 const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 describe('case, complaint and credit reads: response schemas', () => {
-  let g: TestGateway;
-  let cp: Provider;
+  const { g, cp } = gatewaySuite({ provider: { name: '示例科技有限公司' } });
   const headers: Record<'admin' | 'centre' | 'regulator' | 'provider', Record<string, string>> = {} as never;
   const principals: Record<keyof typeof headers, Principal> = {} as never;
   const user = '13800138111';
@@ -35,8 +34,6 @@ describe('case, complaint and credit reads: response schemas', () => {
   const svc = () => g.complaints;
 
   before(async () => {
-    g = await startTestGateway();
-    cp = await onboard(g, { name: '示例科技有限公司' });
     const tokenOf = async (role: 'report-centre' | 'regulator', label: string) => (await g.app.auth.createToken(role, label)).token;
     const tokens = { admin: ADMIN_TOKEN, centre: await tokenOf('report-centre', 'centre clerk'), regulator: await tokenOf('regulator', 'inspector'), provider: cp.apiKey };
     for (const [k, t] of Object.entries(tokens) as [keyof typeof headers, string][]) {
@@ -62,7 +59,6 @@ describe('case, complaint and credit reads: response schemas', () => {
     await post(`/v1/credit/entries/${fineId}/publish`, headers.regulator, {});
     await post('/v1/credit/entries', headers.regulator, { subjectType: 'operator', subjectId: '示例运营商', kind: 'warning' }, 201);
   });
-  after(async () => g.close());
 
   /** The body, checked against the use case's value and against the documented schema. */
   const roundTrip = async (url: string, h: Record<string, string> | undefined, want: unknown, docPath: string) => {

@@ -8,7 +8,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite, startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
 import { SqliteContentStore } from '../../src/store/sqlite/content.js';
 import { installContentGovernance } from '../../src/app/content-install.js';
 import { buildHttpApp } from '../../src/http/app.js';
@@ -138,20 +138,16 @@ describe('complaint measures with content governance installed', () => {
 });
 
 describe('complaint measures without content governance, and the SMS receipt', () => {
-  let g: TestGateway;
-  let cp: Provider;
+  const { g, cp } = gatewaySuite();
   let centre: Record<string, string>;
   const user = '13800138301';
 
   before(async () => {
-    g = await startTestGateway();
-    cp = await onboard(g);
     centre = await centreToken(g);
     const m = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: user, text: '【示例】您的快递已到达东门驿站', type: 'notification' } });
     assert.equal(m.statusCode, 202, m.body);
     await g.worker.drain();
   });
-  after(async () => g.close());
 
   test('throttle and block_template are recorded and say that content governance is not installed', async () => {
     const f = await forwardedCase(g.http, centre, user, '10690001', '快递已到达东门驿站');

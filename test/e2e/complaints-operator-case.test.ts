@@ -5,29 +5,25 @@
  * the port the message came from; a confirmed finding goes into the operator's credit file), or to
  * the provider it names when the match picked the operator's message by mistake.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite } from '../helpers/gateway.js';
 import { OPERATOR_ACCOUNT_ID } from '../../src/domain/case.js';
 
 type Json = Record<string, any>;
 
 describe('a case matched to the operator\'s own message', () => {
-  let g: TestGateway;
-  let cp: Provider;
+  const { g, cp } = gatewaySuite();
   let centre: Record<string, string>;
   const user = '13800138301';
 
   before(async () => {
-    g = await startTestGateway();
-    cp = await onboard(g);
     centre = { authorization: `Bearer ${(await g.app.auth.createToken('report-centre', 'centre clerk')).token}` };
     // An SMS report: the user gets a receipt from the report port, on the operator's account.
     const mo = await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: user, to: '12321', text: '举报 10690001 全场五折' } });
     assert.ok(mo.statusCode < 300, mo.body);
     await g.worker.drain();
   });
-  after(async () => g.close());
 
   /** The user complains about the receipt itself. */
   async function fileAboutReceipt(): Promise<Json> {

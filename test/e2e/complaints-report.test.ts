@@ -1,20 +1,17 @@
 /** The annual inspection report and the `complaint` event the early-warning monitor consumes. */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite } from '../helpers/gateway.js';
 import { buildAnnualReport } from '../../src/app/report-annual.js';
 import { renderAnnualReport } from '../../src/web/annual-report.js';
 import type { ComplaintEvent } from '../../src/app/complaint-events.js';
 
 describe('annual report and complaint events', () => {
-  let g: TestGateway;
-  let cp: Provider;
+  const { g, cp } = gatewaySuite();
   const events: ComplaintEvent[] = [];
   const admin = { role: 'admin' as const, actorId: 'tok_admin' };
 
   before(async () => {
-    g = await startTestGateway();
-    cp = await onboard(g);
     g.app.events.on('complaint', (e) => events.push(e));
     const send = (to: string, text: string, type: string, category?: string, from = '10690001') => g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from, to, text, type, category } });
     for (let i = 0; i < 4; i++) await send(`1380013800${i}`, '【示例】验证码 1234', 'verification');
@@ -30,7 +27,6 @@ describe('annual report and complaint events', () => {
     await g.complaints.act(admin, f.id, 'close');
     await g.worker.drain();
   });
-  after(async () => g.close());
 
   test('figures come from the records and the cases', async () => {
     const r = await buildAnnualReport(g.app.ctx, cp.id, 2026);

@@ -1,19 +1,15 @@
 /** Web pages and the complaint routes under bad input (inject; the real-browser loop is test/browser). */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { startWithTwoProviders, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite } from '../helpers/gateway.js';
 import { CaseSweeper } from '../../src/app/case-sweeper.js';
 import { SmsguardError } from '../../src/domain/errors.js';
 import { FORM, webCookie } from '../helpers/web.js';
 
 
 describe('complaint web pages and hardening', () => {
-  let g: TestGateway;
-  let cp: Provider;
-  let other: Provider;
-  before(async () => ({ g, cp, other } = await startWithTwoProviders({ name: '另一家公司', signature: '【另一家】', ports: { service: '10697001' } })));
-  after(async () => g.close());
+  const { g, cp, other } = gatewaySuite({ other: { name: '另一家公司', signature: '【另一家】', ports: { service: '10697001' } } });
 
   const cookieFor = (token: string): Promise<string> => webCookie(g, token);
 

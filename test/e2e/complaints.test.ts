@@ -1,7 +1,7 @@
 /** Complaints end to end through HTTP and the simulator: intake, evidence, workflow, deadlines, credit files, rates. */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite, type TestGateway } from '../helpers/gateway.js';
 import { shanghaiMonth } from '../../src/domain/case.js';
 
 const DAY = 86_400_000;
@@ -12,16 +12,13 @@ async function token(g: TestGateway, role: 'report-centre' | 'regulator', label:
 }
 
 describe('complaints: intake, evidence, workflow and supervision', () => {
-  let g: TestGateway;
-  let cp: Provider;
+  const { g, cp } = gatewaySuite();
   let centre: Record<string, string>;
   let regulator: Record<string, string>;
   const user = '13800138111';
   let promoId: string;
 
   before(async () => {
-    g = await startTestGateway();
-    cp = await onboard(g);
     centre = await token(g, 'report-centre', 'centre clerk');
     regulator = await token(g, 'regulator', 'inspector');
     const c = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: user, category: 'promo', frequency: { count: 10, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z', proof: { channel: 'web', reference: 'form-9', capturedAt: '2026-11-01T00:00:00Z' } } });
@@ -33,7 +30,6 @@ describe('complaints: intake, evidence, workflow and supervision', () => {
     await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: user, text: '【示例】您的快递已到驿站', type: 'notification' } });
     await g.worker.drain();
   });
-  after(async () => g.close());
 
   test('a user files by API without login: matched to the record, consent and decision trail attached, deadlines in working days', async () => {
     const r = await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: `+86${user}`, sender: '10690002', text: '年终大促全场五折', request: '不要再发' } });

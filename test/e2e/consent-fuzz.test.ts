@@ -4,20 +4,14 @@
  * `consent_requested` record and one queued message, and no random reply ever grants consent unless
  * it is one of the four yes words.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite } from '../helpers/gateway.js';
 import { ERROR_CODES } from '../../src/domain/errors.js';
 import { foldAnswer, GRANT_REPLIES } from '../../src/domain/consent-reply.js';
 
-let g: TestGateway;
-let cp: Provider;
-before(async () => {
-  g = await startTestGateway();
-  cp = await onboard(g);
-});
-after(async () => g.close());
+const { g, cp } = gatewaySuite();
 
 const codes = new Set<string>(ERROR_CODES);
 const field = fc.oneof(

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { withGateway, type TestGateway, type Provider } from '../helpers/gateway.js';
 
 const DAY = 86_400_000;
 const proof = { channel: 'web', reference: 'form-1', capturedAt: '2026-11-29T00:00:00Z' };
@@ -18,9 +18,7 @@ async function send(g: TestGateway, cp: Provider, to: string): Promise<string> {
 }
 
 test('re-recording a consent does not reset its frequency: one a day stays one a day (QA, cn-2015)', async () => {
-  const g = await startTestGateway();
-  try {
-    const cp = await onboard(g);
+  await withGateway(async (g, cp) => {
     const to = '13700137602';
     assert.equal((await consent(g, cp, to, { count: 1, per: 'day' }, '2027-12-01T00:00:00Z')).statusCode, 201);
     assert.equal(await send(g, cp, to), 'accepted');
@@ -32,15 +30,11 @@ test('re-recording a consent does not reset its frequency: one a day stays one a
     g.clock.advance(DAY);
     assert.equal(await send(g, cp, to), 'accepted');
     assert.equal(await send(g, cp, to), '422 consent_frequency_exceeded');
-  } finally {
-    await g.close();
-  }
+  });
 });
 
 test('the latest grant governs: a 5-a-day consent given after a 1-a-day one that expires later allows 5 (QA)', async () => {
-  const g = await startTestGateway();
-  try {
-    const cp = await onboard(g);
+  await withGateway(async (g, cp) => {
     const to = '13700137603';
     assert.equal((await consent(g, cp, to, { count: 1, per: 'day' }, '2027-12-01T00:00:00Z')).statusCode, 201);
     g.clock.advance(1000);
@@ -51,15 +45,11 @@ test('the latest grant governs: a 5-a-day consent given after a 1-a-day one that
     g.clock.advance(1000);
     assert.equal((await consent(g, cp, to, { count: 1, per: 'day' }, '2027-03-01T00:00:00Z')).statusCode, 201);
     assert.equal(await send(g, cp, to), '422 consent_frequency_exceeded');
-  } finally {
-    await g.close();
-  }
+  });
 });
 
 test('after an opt-out is lifted, the consents given before it no longer count, and the subscriber view says so (QA)', async () => {
-  const g = await startTestGateway();
-  try {
-    const cp = await onboard(g);
+  await withGateway(async (g, cp) => {
     const to = '13700137604';
     const first = await consent(g, cp, to, { count: 10, per: 'day' }, '2027-12-01T00:00:00Z');
     assert.equal(first.statusCode, 201);
@@ -82,7 +72,5 @@ test('after an opt-out is lifted, the consents given before it no longer count, 
     assert.equal(await send(g, cp, to), 'accepted');
     const after = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}`, headers: g.admin })).json();
     assert.equal(after.relationships[0].endedAt, null);
-  } finally {
-    await g.close();
-  }
+  });
 });

@@ -8,23 +8,17 @@
  * although the use case reads it as absent; unknown fields were dropped by two routes, refused by
  * two, and named by none.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite } from '../helpers/gateway.js';
 
 const DAY = 86_400_000;
 const iso = (t: number) => new Date(t).toISOString();
 type Json = Record<string, any>;
 
 describe('consent inputs: one answer per fault on every consent route', () => {
-  let g: TestGateway;
-  let cp: Provider;
+  const { g, cp } = gatewaySuite();
   let n = 0;
-  before(async () => {
-    g = await startTestGateway();
-    cp = await onboard(g);
-  });
-  after(async () => g.close());
 
   const number = () => `139001392${String(n++).padStart(2, '0')}`;
   const ok = () => ({ channel: 'web', reference: 'form 1', capturedAt: iso(g.clock.now() - 60_000) });

@@ -3,9 +3,9 @@
  * simulator and the simulated clock: expiry, frequency, atomic reservation, opt-out race, DND,
  * withdrawal, per-signature scope, cn-2026 proof.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, NOON_SHANGHAI, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { withGateway, gatewaySuite, onboard, NOON_SHANGHAI, type TestGateway, type Provider } from '../helpers/gateway.js';
 
 const DAY = 86_400_000;
 const proof = { channel: 'web', reference: 'form-1', capturedAt: '2026-11-29T00:00:00Z' };
@@ -20,13 +20,7 @@ function send(g: TestGateway, cp: Provider, to: string, text = '【示例】本�
 const code = (r: { json(): any }) => r.json().error?.code ?? r.json().status;
 
 describe('consent limits (cn-2015)', () => {
-  let g: TestGateway;
-  let cp: Provider;
-  before(async () => {
-    g = await startTestGateway();
-    cp = await onboard(g);
-  });
-  after(async () => g.close());
+  const { g, cp } = gatewaySuite();
 
   test('frequency: 3 per week pass, the 4th is consent_frequency_exceeded, a week later one is free again', async () => {
     const to = '13900139001';
@@ -156,9 +150,7 @@ describe('consent limits (cn-2015)', () => {
 
 describe('opt-out scope per signature (operator setting)', () => {
   test('an opt-out answering one signature leaves the provider’s other signature free', async () => {
-    const g = await startTestGateway({ overrides: { optOutScope: 'signature' } });
-    try {
-      const cp = await onboard(g);
+    await withGateway({ overrides: { optOutScope: 'signature' } }, async (g, cp) => {
       await g.http.inject({ method: 'POST', url: `/v1/content-providers/${cp.id}/signatures`, headers: g.admin, payload: { signature: '【示例商城】' } });
       const to = '13900139010';
       await consent(g, cp, to);
@@ -169,24 +161,18 @@ describe('opt-out scope per signature (operator setting)', () => {
       assert.equal((await send(g, cp, to, '【示例】会员日')).statusCode, 202);
       const sub = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}`, headers: g.admin })).json();
       assert.deepEqual(sub.optOuts[0].signatures, ['【示例商城】']);
-    } finally {
-      await g.close();
-    }
+    });
   });
 });
 
 describe('cn-2026', () => {
   test('POST /v1/consents without proof → consent_proof_required; with proof → 201', async () => {
-    const g = await startTestGateway({ profile: 'cn-2026' });
-    try {
-      const cp = await onboard(g);
+    await withGateway({ profile: 'cn-2026' }, async (g, cp) => {
       const r = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: '13900139011', category: 'promo', frequency: { count: 3, per: 'week' }, expiresAt: iso(NOON_SHANGHAI + DAY) } });
       assert.equal(r.statusCode, 422);
       assert.equal(r.json().error.code, 'consent_proof_required');
       assert.equal(r.json().error.profile, 'cn-2026');
       assert.equal((await consent(g, cp, '13900139011')).statusCode, 201);
-    } finally {
-      await g.close();
-    }
+    });
   });
 });

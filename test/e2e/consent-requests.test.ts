@@ -1,7 +1,7 @@
 /** Consent requests end to end: HTTP, the simulator SMSC and the simulated clock. */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { withGateway, gatewaySuite, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
 
 const HOUR = 3_600_000;
 
@@ -23,13 +23,7 @@ async function outbox(g: TestGateway, to: string): Promise<{ text: string }[]> {
 }
 
 describe('consent requests (cn-2015)', () => {
-  let g: TestGateway;
-  let cp: Provider;
-  before(async () => {
-    g = await startTestGateway();
-    cp = await onboard(g);
-  });
-  after(async () => g.close());
+  const { g, cp } = gatewaySuite();
 
   test('grant: the request reaches the phone stating category, frequency and duration; 是 grants; sends pass', async () => {
     const to = '13800138001';
@@ -112,13 +106,7 @@ describe('consent requests (cn-2015)', () => {
 });
 
 describe('consent requests: answers, wording and repeats (cn-2015)', () => {
-  let g: TestGateway;
-  let cp: Provider;
-  before(async () => {
-    g = await startTestGateway();
-    cp = await onboard(g);
-  });
-  after(async () => g.close());
+  const { g, cp } = gatewaySuite();
 
   test('N refuses the pending request without opting out; R refuses and opts out; both confirmations are free', async () => {
     const a = '13800138011';
@@ -220,9 +208,7 @@ describe('consent requests: answers, wording and repeats (cn-2015)', () => {
 
 describe('consent requests on cn-2026 (explicit consent only)', () => {
   test('silence never grants; an explicit 是 grants with the request and reply as proof', async () => {
-    const g = await startTestGateway({ profile: 'cn-2026' });
-    try {
-      const cp = await onboard(g);
+    await withGateway({ profile: 'cn-2026' }, async (g, cp) => {
       const a = '13800138031';
       const r = await ask(g, cp, a);
       assert.equal(r.statusCode, 202, r.body);
@@ -244,9 +230,7 @@ describe('consent requests on cn-2026 (explicit consent only)', () => {
       assert.ok(c.proof.moId);
       assert.equal(c.expiresAt, new Date(Date.parse(c.grantedAt) + 180 * 86_400_000).toISOString());
       assert.equal((await send(g, cp, b)).statusCode, 202);
-    } finally {
-      await g.close();
-    }
+    });
   });
 });
 

@@ -5,9 +5,9 @@
  * (consents with proof, a request answered, an opt-out with its signature, the do-not-disturb list,
  * a relationship that ended), and /docs/json must list every key those values hold.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, ADMIN_TOKEN, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite, ADMIN_TOKEN } from '../helpers/gateway.js';
 import { asJson, documentedResponse, unlisted } from '../helpers/schema-coverage.js';
 import { getSubscriber, getSubscriberConsents } from '../../src/app/consent-subscribers.js';
 import { getRefusalPhrases } from '../../src/app/consent-settings.js';
@@ -15,9 +15,7 @@ import { getRefusalPhrases } from '../../src/app/consent-settings.js';
 type Json = Record<string, any>;
 
 describe('subscriber, refusal-phrase and simulator reads: response schemas', () => {
-  let g: TestGateway;
-  let cp: Provider;
-  let other: Provider;
+  const { g, cp, other } = gatewaySuite({ other: { name: '别家科技', signature: '【别家】', ports: { service: '10698001', commercial: '10698002' } } });
   let regulator: Record<string, string>;
   const user = '13800138555';
 
@@ -29,9 +27,6 @@ describe('subscriber, refusal-phrase and simulator reads: response schemas', () 
   const principal = (h: Record<string, string>) => g.app.auth.principalFor(h.authorization.slice(7));
 
   before(async () => {
-    g = await startTestGateway();
-    cp = await onboard(g);
-    other = await onboard(g, { name: '别家科技', signature: '【别家】', ports: { service: '10698001', commercial: '10698002' } });
     regulator = { authorization: `Bearer ${(await g.app.auth.createToken('regulator', 'inspector')).token}` };
     await post('/v1/consents', cp.auth, { msisdn: user, category: 'promo', frequency: { count: 10, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z', proof: { channel: 'web', reference: 'form-9', capturedAt: '2026-11-01T00:00:00Z' } }, 201);
     const gone = await post('/v1/consents', cp.auth, { msisdn: user, category: 'tips', frequency: { count: 1, per: 'week' }, expiresAt: '2027-06-01T00:00:00Z', proof: { channel: 'web', reference: 'form-10', capturedAt: '2026-11-01T00:00:00Z' } }, 201);
@@ -48,7 +43,6 @@ describe('subscriber, refusal-phrase and simulator reads: response schemas', () 
     await g.http.inject({ method: 'PUT', url: '/v1/refusal-phrases', headers: g.admin, payload: { phrases: ['不要再发了', '别再打扰'] } });
     await g.worker.drain();
   });
-  after(async () => g.close());
 
   const roundTrip = async (url: string, h: Record<string, string> | undefined, want: unknown, docPath: string) => {
     const r = await g.http.inject({ method: 'GET', url, headers: h });

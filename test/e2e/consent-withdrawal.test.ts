@@ -5,25 +5,17 @@
  * consent (`withdrawal`) and in the trail; a withdrawal without a body is recorded as before.
  * Before: the route took no body, so a withdrawal recorded that it happened but never how.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite } from '../helpers/gateway.js';
 
 const DAY = 86_400_000;
 const iso = (t: number) => new Date(t).toISOString();
 type Json = Record<string, any>;
 
 describe('withdrawing a consent, with proof of the refusal', () => {
-  let g: TestGateway;
-  let cp: Provider;
-  let other: Provider;
+  const { g, cp, other } = gatewaySuite({ other: { name: '别家科技', signature: '【别家】', ports: { service: '10698001' } } });
   let n = 0;
-  before(async () => {
-    g = await startTestGateway();
-    cp = await onboard(g);
-    other = await onboard(g, { name: '别家科技', signature: '【别家】', ports: { service: '10698001' } });
-  });
-  after(async () => g.close());
 
   const number = () => `139001391${String(n++).padStart(2, '0')}`;
   async function consent(to: string, capturedAt = iso(g.clock.now() - DAY)): Promise<string> {

@@ -5,9 +5,9 @@
  * answers to (kind, dates, amount, public summary, publication); regulators and the operator read
  * them whole.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite } from '../helpers/gateway.js';
 
 const NOTES = '约谈纪要：负责人承认未取得用户同意，案件 C20261130ABCD 复核中';
 /** Another complainant's number and a case about another provider, as a regulator may link them. */
@@ -15,21 +15,15 @@ const THIRD_PARTY = '13900139077';
 const EVIDENCE = { complainants: [THIRD_PARTY], caseIds: ['case_of_another_provider'], months: ['2026-11'] };
 
 describe('credit-file notes and evidence: the regulator\'s, not the provider\'s', () => {
-  let g: TestGateway;
-  let cp: Provider;
+  const { g, cp } = gatewaySuite({ provider: { name: '示例科技' } });
   let regulator: Record<string, string>;
   let entryId: string;
 
   before(async () => {
-    g = await startTestGateway();
-    cp = await onboard(g, { name: '示例科技' });
     regulator = { authorization: `Bearer ${(await g.app.auth.createToken('regulator', 'inspector', null, {})).token}` };
     const r = await g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: regulator, payload: { contentProviderId: cp.id, kind: 'supervision_talk', notes: NOTES, publicSummary: '约谈 / Supervision talk', evidence: EVIDENCE } });
     assert.equal(r.statusCode, 201, r.body);
     entryId = r.json().id;
-  });
-  after(async () => {
-    await g.close();
   });
 
   const cookieFor = async (token: string) => {

@@ -7,12 +7,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard } from '../helpers/gateway.js';
+import { withGateway } from '../helpers/gateway.js';
 
 test('an empty JSON body or {} on the main POST routes: 400 naming the missing fields', async () => {
-  const g = await startTestGateway();
-  try {
-    const cp = await onboard(g);
+  await withGateway(async (g, cp) => {
     const regulator = { authorization: `Bearer ${(await g.app.auth.createToken('regulator', 'inspector')).token}` };
     const routes: [string, Record<string, string>, string[]][] = [
       ['/v1/messages', cp.auth, ['from', 'to', 'text', 'type']],
@@ -39,15 +37,11 @@ test('an empty JSON body or {} on the main POST routes: 400 naming the missing f
       }
     }
     assert.deepEqual(wrong, []);
-  } finally {
-    await g.close();
-  }
+  });
 });
 
 test('an empty JSON body where a route takes none (or only optional fields) is no body, not a 400', async () => {
-  const g = await startTestGateway();
-  try {
-    const cp = await onboard(g);
+  await withGateway(async (g, cp) => {
     const json = { 'content-type': 'application/json' };
     const c = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: '13800138000', category: 'promo', frequency: { count: 1, per: 'day' }, expiresAt: '2027-11-30T00:00:00Z' } });
     assert.equal(c.statusCode, 201, c.body);
@@ -65,7 +59,5 @@ test('an empty JSON body where a route takes none (or only optional fields) is n
     assert.equal(bad.json().error.code, 'invalid_request');
     const proto = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: { ...cp.auth, ...json }, payload: '{"__proto__":{"x":1}}' });
     assert.equal(proto.statusCode, 400);
-  } finally {
-    await g.close();
-  }
+  });
 });

@@ -5,22 +5,16 @@
  * read so only where a person types it (a complaint); the API's number fields take issue 2's three
  * forms in ASCII and refuse anything else.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite } from '../helpers/gateway.js';
 
 const DAY = 86_400_000;
 /** The full-width form of ASCII digits and `+` (U+FF10–FF19, U+FF0B). */
 const wide = (s: string) => s.replace(/[0-9+]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 
 describe('full-width input: numbers and categories as a Chinese keyboard types them', () => {
-  let g: TestGateway;
-  let cp: Provider;
-  before(async () => {
-    g = await startTestGateway();
-    cp = await onboard(g);
-  });
-  after(async () => g.close());
+  const { g, cp } = gatewaySuite();
 
   const send = (payload: object) => g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload });
   const view = async (id: string) => (await g.http.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: cp.auth })).json();

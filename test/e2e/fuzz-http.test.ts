@@ -3,19 +3,13 @@
  * half-valid bodies go to every spine route; every answer is a 2xx or a 4xx with a catalogued code,
  * and the records hold exactly one row for each submission that reported an id.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite } from '../helpers/gateway.js';
 import { ERROR_CODES } from '../../src/domain/errors.js';
 
-let g: TestGateway;
-let cp: Provider;
-before(async () => {
-  g = await startTestGateway();
-  cp = await onboard(g);
-});
-after(async () => g.close());
+const { g, cp } = gatewaySuite();
 
 const field = fc.oneof(
   fc.string({ maxLength: 30 }),

@@ -1,14 +1,10 @@
 /** The spine's HTTP contract: routes, codes, statuses, auth, batch, simulator, ops endpoints. */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, startWithTwoProviders, onboard, validCreditCode, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { OTHER_PROVIDER, gatewaySuite, startTestGateway, onboard, validCreditCode } from '../helpers/gateway.js';
 
 describe('HTTP API', () => {
-  let g: TestGateway;
-  let cp: Provider;
-  let other: Provider;
-  before(async () => ({ g, cp, other } = await startWithTwoProviders()));
-  after(async () => g.close());
+  const { g, cp, other } = gatewaySuite({ other: OTHER_PROVIDER });
 
   const send = (auth: Record<string, string>, payload: unknown) => g.http.inject({ method: 'POST', url: '/v1/messages', headers: auth, payload: payload as object });
 

@@ -3,16 +3,13 @@
  * type read as "no receipt", a cursor it could not decode read as "from the top", a DND import whose
  * counts did not add up, and a raw UTF-8 query string answered in Node's generic error body.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startWithTwoProviders, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { OTHER_PROVIDER, gatewaySuite } from '../helpers/gateway.js';
 
 describe('input validation', () => {
-  let g: TestGateway;
-  let cp: Provider;
-  before(async () => ({ g, cp } = await startWithTwoProviders()));
-  after(async () => g.close());
+  const { g, cp } = gatewaySuite({ other: OTHER_PROVIDER });
 
   let n = 0;
   /** A valid notification to a number no other test here sends to (no frequency limit in the way). */

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, ADMIN_TOKEN } from '../helpers/gateway.js';
+import { withGateway, ADMIN_TOKEN } from '../helpers/gateway.js';
 import { hashSecret } from '../../src/app/secrets.js';
 
 const to = '13900139123';
@@ -12,9 +12,7 @@ const promo = { from: '10690002', to, text: '【示例】双十二会员日全�
 const evidence = { channel: 'phone', reference: 'call-center ticket 88231', capturedAt: '2026-11-30T04:00:00Z' }; // the opt-out's instant (the gateway's clock stands at noon Shanghai)
 
 test('lift an opt-out: admin only, with evidence, recorded; messages need a consent afterwards as before', async () => {
-  const g = await startTestGateway();
-  try {
-    const cp = await onboard(g);
+  await withGateway(async (g, cp) => {
     const lift = (headers: Record<string, string>, payload: unknown, msisdn = to) => g.http.inject({ method: 'POST', url: `/v1/subscribers/${msisdn}/lift-opt-out`, headers, payload: payload as Record<string, unknown> });
 
     // Nothing to lift yet.
@@ -65,29 +63,21 @@ test('lift an opt-out: admin only, with evidence, recorded; messages need a cons
     const adminToken = await g.store.directory.findTokenByHash(hashSecret(ADMIN_TOKEN));
     assert.ok(adminToken);
     assert.equal(ev.evidence.actor, adminToken.id);
-  } finally {
-    await g.close();
-  }
+  });
 });
 
 test('lifting grants no consent: without one, commercial messages are still refused', async () => {
-  const g = await startTestGateway();
-  try {
-    const cp = await onboard(g);
+  await withGateway(async (g, cp) => {
     await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: '10690002', text: '退订' } });
     const ok = await g.http.inject({ method: 'POST', url: `/v1/subscribers/${to}/lift-opt-out`, headers: g.admin, payload: { contentProviderId: cp.id, reason: 'user asked', evidence } });
     assert.equal(ok.statusCode, 200, ok.body);
     const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: promo });
     assert.equal(r.json().error.code, 'consent_missing');
-  } finally {
-    await g.close();
-  }
+  });
 });
 
 test("the lift's evidence is checked as a consent's proof is (parseProof): the same limits, codes and messages, plus its own: not in the future, not before the opt-out", async () => {
-  const g = await startTestGateway();
-  try {
-    const cp = await onboard(g);
+  await withGateway(async (g, cp) => {
     await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: '10690002', text: 'TD' } });
     const iso = (t: number) => new Date(t).toISOString();
     const now = g.clock.now();
@@ -144,7 +134,5 @@ test("the lift's evidence is checked as a consent's proof is (parseProof): the s
     await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: '10690002', text: 'TD' } });
     const atNow = await lift({ ...ok, capturedAt: iso(now) });
     assert.equal(atNow.statusCode, 200, atNow.body);
-  } finally {
-    await g.close();
-  }
+  });
 });

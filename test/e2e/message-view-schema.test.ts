@@ -3,18 +3,14 @@
  * schema serializer drops whatever the schema does not list: so every kind of message view must come
  * back over HTTP exactly as the use case builds it.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWithTwoProviders, ADMIN_TOKEN, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { OTHER_PROVIDER, gatewaySuite, ADMIN_TOKEN } from '../helpers/gateway.js';
 import { until } from '../helpers/wait.js';
 import { decide } from '../../src/pipeline/runner.js';
 
 describe('GET /v1/messages/{id}: response schema', () => {
-  let g: TestGateway;
-  let cp: Provider;
-  let other: Provider;
-  before(async () => ({ g, cp, other } = await startWithTwoProviders()));
-  after(async () => g.close());
+  const { g, cp, other } = gatewaySuite({ other: OTHER_PROVIDER });
 
   const get = (id: string, headers: Record<string, string> = g.admin) => g.http.inject({ method: 'GET', url: `/v1/messages/${encodeURIComponent(id)}`, headers });
   /** The view as the use case returns it, through JSON (what a body without a schema would be). */

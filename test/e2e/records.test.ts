@@ -2,9 +2,9 @@
  * Records through HTTP: filters and keyset pages, regulator scope and its audit trail, legal holds
  * that survive a purge, subscription records kept while the relationship lives, signed heads.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
 import { purgeRecords, RetentionJob, formatPurgeReport, type PurgeReport } from '../../src/app/retention.js';
 import { recordsFor } from '../../src/app/records-service.js';
 import { verifyHeadSignature } from '../../src/app/records-signing.js';
@@ -18,13 +18,8 @@ async function send(g: TestGateway, cp: Provider, to: string, text = '【示例�
 }
 
 describe('records over HTTP', () => {
-  let g: TestGateway;
-  let cp: Provider;
-  let other: Provider;
+  const { g, cp, other } = gatewaySuite({ now: MARCH, other: { name: '另一家公司', signature: '【另一家】', ports: { service: '10691111' } } });
   before(async () => {
-    g = await startTestGateway({ now: MARCH });
-    cp = await onboard(g);
-    other = await onboard(g, { name: '另一家公司', signature: '【另一家】', ports: { service: '10691111' } });
     // March: messages to two numbers; a held number; a consent that stays live.
     for (let i = 0; i < 3; i++) { assert.equal((await send(g, cp, '13800138000')).statusCode, 202); g.clock.advance(120_000); }
     assert.equal((await send(g, cp, '13900139000')).statusCode, 202);
@@ -37,7 +32,6 @@ describe('records over HTTP', () => {
     g.clock.set(NOV);
     assert.equal((await send(g, cp, '13800138000')).statusCode, 202);
   });
-  after(async () => g.close());
 
   test('filters: number, type, decision, rule, port, time range; keyset pages never repeat', async () => {
     const get = async (qs: string, headers = g.admin) => { const r = await g.http.inject({ method: 'GET', url: `/v1/records?${qs}`, headers }); assert.equal(r.statusCode, 200, r.body); return r.json(); };

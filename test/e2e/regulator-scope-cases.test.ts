@@ -5,9 +5,9 @@
  * one, as the operator's credit-file entries are; a case naming no provider is in none (nothing in
  * it names a province) until it is forwarded to a provider.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite } from '../helpers/gateway.js';
 import { OPERATOR_ACCOUNT_ID } from '../../src/domain/case.js';
 
 const MARCH = Date.parse('2026-03-10T04:00:00Z');
@@ -16,9 +16,7 @@ const NOV = Date.parse('2026-11-20T04:00:00Z');
 type Case = { id: string; contentProviderId: string | null; createdAt: string };
 
 describe('regulator scope on the case list', () => {
-  let g: TestGateway;
-  let fj: Provider;
-  let bj: Provider;
+  const { g, cp: fj, other: bj } = gatewaySuite({ now: MARCH, provider: { name: '福建示例公司', province: '35' }, other: { name: '北京示例公司', signature: '【北京】', province: '11', ports: { service: '10691111' } } });
   let operatorCase: string;
   let noProviderCase: string;
   const tok: Record<string, Record<string, string>> = {};
@@ -43,9 +41,6 @@ describe('regulator scope on the case list', () => {
   };
 
   before(async () => {
-    g = await startTestGateway({ now: MARCH });
-    fj = await onboard(g, { name: '福建示例公司', province: '35' });
-    bj = await onboard(g, { name: '北京示例公司', signature: '【北京】', province: '11', ports: { service: '10691111' } });
     // March: one Fujian case, one about the operator's own receipt (an SMS report gets it from the
     // report port, on the operator's account) and one naming no provider.
     const user = '13800138401';
@@ -71,7 +66,6 @@ describe('regulator scope on the case list', () => {
     tok.march = await token('march', { from: Date.parse('2026-03-01T00:00:00+08:00'), to: Date.parse('2026-04-01T00:00:00+08:00') });
     tok.centre = { authorization: `Bearer ${(await g.app.auth.createToken('report-centre', 'centre clerk')).token}` };
   });
-  after(async () => g.close());
 
   test('GET /v1/cases pages a province token through full pages: its providers\' cases and the operator\'s, selected before the page is cut', async () => {
     const all = (await pages(tok.all, 500)).flat();

@@ -5,9 +5,9 @@
  * operational rule: the period of the inspection the token was issued for), with the profile in
  * force. The code stays `forbidden` on every route.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite } from '../helpers/gateway.js';
 import { annualReportFor } from '../../src/app/report-annual.js';
 import { SmsguardError } from '../../src/domain/errors.js';
 import { CN_2015 } from '../../src/profiles/cn-2015.js';
@@ -20,9 +20,7 @@ type Json = Record<string, any>;
 
 for (const profile of [CN_2015, CN_2026]) {
   describe(`scope refusals name their rule and article (${profile.id})`, () => {
-    let g: TestGateway;
-    let fj: Provider;
-    let bj: Provider;
+    const { g, cp: fj, other: bj } = gatewaySuite({ profile: profile.id, now: NOV, provider: { name: '福建示例公司', province: '35' }, other: { name: '北京示例公司', signature: '【北京】', province: '11', ports: { service: '10691111', commercial: '10691112' } } });
     const tok: Record<string, Record<string, string>> = {};
     const principal: Record<string, Json> = {};
     const province = { rule: 'supervision.province-scope', article: profile.rules['supervision.province-scope'].article, profile: profile.id };
@@ -36,9 +34,6 @@ for (const profile of [CN_2015, CN_2026]) {
     };
 
     before(async () => {
-      g = await startTestGateway({ profile: profile.id, now: NOV });
-      fj = await onboard(g, { name: '福建示例公司', province: '35' });
-      bj = await onboard(g, { name: '北京示例公司', signature: '【北京】', province: '11', ports: { service: '10691111', commercial: '10691112' } });
       const token = async (label: string, scope: Json) => {
         const { token: t } = await g.app.auth.createToken('regulator', label, null, scope);
         tok[label] = { authorization: `Bearer ${t}` };
@@ -49,7 +44,6 @@ for (const profile of [CN_2015, CN_2026]) {
       await token('march', { from: Date.parse('2026-03-01T00:00:00+08:00'), to: Date.parse('2026-04-01T00:00:00+08:00') });
       await token('fromMarch', { from: Date.parse('2026-03-01T00:00:00+08:00') });
     });
-    after(async () => g.close());
 
     test('the rules are in the profile: the province from the law, the dates marked operational', () => {
       assert.match(profile.rules['supervision.province-scope'].article, profile.id === 'cn-2015' ? /^Art\. 3 .*Art\. 30/ : /^Order 74/);

@@ -4,9 +4,9 @@
  * rate (forbidden outside), over HTTP and on the credit page. Two providers, one registered in Fujian
  * (35) and one in Beijing (11), each with records in March and in November 2026.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite, type Provider } from '../helpers/gateway.js';
 
 const MARCH = Date.parse('2026-03-10T04:00:00Z');
 const NOV = Date.parse('2026-11-20T04:00:00Z');
@@ -14,9 +14,7 @@ const X = '13800138000';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 describe('regulator scope on subscribers, consent requests and complaint rates', () => {
-  let g: TestGateway;
-  let fj: Provider;
-  let bj: Provider;
+  const { g, cp: fj, other: bj } = gatewaySuite({ now: MARCH, provider: { name: '福建示例公司', province: '35' }, other: { name: '北京示例公司', signature: '【北京】', province: '11', ports: { service: '10691111', commercial: '10691112' } } });
   const req: Record<string, string> = {};
   const tok: Record<string, Record<string, string>> = {};
 
@@ -32,9 +30,6 @@ describe('regulator scope on subscribers, consent requests and complaint rates',
   const get = (url: string, who: string) => g.http.inject({ method: 'GET', url, headers: who === 'admin' ? g.admin : tok[who] });
 
   before(async () => {
-    g = await startTestGateway({ now: MARCH });
-    fj = await onboard(g, { name: '福建示例公司', province: '35' });
-    bj = await onboard(g, { name: '北京示例公司', signature: '【北京】', province: '11', ports: { service: '10691111', commercial: '10691112' } });
     await consent(fj, X, 'march-fj');
     await consent(bj, X, 'march-bj');
     req.fjMarch = await ask(fj, '10690002', '13900139001');
@@ -51,7 +46,6 @@ describe('regulator scope on subscribers, consent requests and complaint rates',
     tok.march = await token('march', { from: Date.parse('2026-03-01T00:00:00+08:00'), to: Date.parse('2026-04-01T00:00:00+08:00') });
     tok.midMarch = await token('mid-march', { from: Date.parse('2026-03-15T00:00:00+08:00') });
   });
-  after(async () => g.close());
 
   test('GET /v1/subscribers/{msisdn}: a scoped token sees only its providers and its dates; an unscoped one sees all', async () => {
     const view = async (who: string) => {

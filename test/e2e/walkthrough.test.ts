@@ -1,16 +1,10 @@
 /** The README walkthrough, end to end through HTTP and the simulator. */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite, onboard } from '../helpers/gateway.js';
 
 describe('walkthrough: onboard, send a code, see it in the simulator', () => {
-  let g: TestGateway;
-  let cp: Provider;
-  before(async () => {
-    g = await startTestGateway();
-    cp = await onboard(g);
-  });
-  after(async () => g.close());
+  const { g, cp } = gatewaySuite();
 
   test('a verification code is accepted, reaches the simulator and is delivered', async () => {
     const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13800138000', text: '【示例】您的验证码是123456，5分钟内有效。', type: 'verification' } });

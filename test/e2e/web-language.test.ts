@@ -6,7 +6,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { onboard, startTestGateway, startWithTwoProviders, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { OTHER_PROVIDER, gatewaySuite, onboard, startTestGateway, type TestGateway, type Provider } from '../helpers/gateway.js';
 import { SqliteContentStore } from '../../src/store/sqlite/content.js';
 import { installContentGovernance } from '../../src/app/content-install.js';
 import { buildHttpApp } from '../../src/http/app.js';
@@ -21,19 +21,16 @@ const measuresOf = (body: string) => /<ul id="measures">([\s\S]*?)<\/ul>/.exec(b
 const nav = (body: string) => /<nav [^>]*><ul>([\s\S]*?)<\/ul><\/nav>/.exec(body)?.[1] ?? '';
 
 describe('web pages in the page\'s language', () => {
-  let g: TestGateway;
-  let cp: Provider;
+  const { g, cp } = gatewaySuite({ other: OTHER_PROVIDER });
   const cookies: Record<string, string> = {};
 
   const cookieFor = (token: string): Promise<string> => webCookie(g, token);
 
   before(async () => {
-    ({ g, cp } = await startWithTwoProviders());
     cookies.regulator = await cookieFor((await g.app.auth.createToken('regulator', 'inspector')).token);
     cookies.centre = await cookieFor((await g.app.auth.createToken('report-centre', 'clerk')).token);
     cookies.cp = await cookieFor(cp.apiKey);
   });
-  after(async () => g.close());
 
   test('the menu links the annual report\'s chooser for the operator and regulators, and for no one else', async () => {
     const link = /<li><a href="\/web\/reports\/annual">年度检查报告<\/a><\/li>/;
@@ -250,9 +247,7 @@ describe('a measure\'s result in the page\'s language, with content governance i
 });
 
 describe('rejections that name no form field, and the rest of the staff pages, in the page\'s language', () => {
-  let g: TestGateway;
-  let cp: Provider;
-  let other: Provider;
+  const { g, cp, other } = gatewaySuite({ other: OTHER_PROVIDER });
   const cookies: Record<string, string> = {};
   const alert = (body: string) => /role="alert">([\s\S]*?)<\/(?:p|div)>/.exec(body)?.[1] ?? '';
 
@@ -260,14 +255,12 @@ describe('rejections that name no form field, and the rest of the staff pages, i
   const file = async (msisdn: string) => (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn, sender: '10690001', text: '【示例】您的快递' } })).json() as Json;
 
   before(async () => {
-    ({ g, cp, other } = await startWithTwoProviders());
     cookies.regulator = await cookieFor((await g.app.auth.createToken('regulator', 'inspector')).token);
     // cp is registered in Fujian (35): a Beijing token does not reach it.
     cookies.beijing = await cookieFor((await g.app.auth.createToken('regulator', 'beijing', null, { province: '11' })).token);
     cookies.centre = await cookieFor((await g.app.auth.createToken('report-centre', 'clerk')).token);
     cookies.other = await cookieFor(other.apiKey);
   });
-  after(async () => g.close());
 
   test('a case\'s state that refuses the action says so with the actions it allows by their labels; a missing case, another provider\'s case', async () => {
     const f = await file('13800138601');

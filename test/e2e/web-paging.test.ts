@@ -2,23 +2,18 @@
  * The staff pages that list more than fits on one page (the credit file's entries, the cases) link
  * the next page with the API's own cursor, so every entry and case can be reached from the page.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite, type Provider } from '../helpers/gateway.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 describe('next-page links on the staff pages', () => {
-  let g: TestGateway;
-  let fj: Provider;
-  let bj: Provider;
+  const { g, cp: fj, other: bj } = gatewaySuite({ provider: { name: '福建示例公司', province: '35' }, other: { name: '北京示例公司', signature: '【北京】', province: '11', ports: { service: '10691111' } } });
   const cookies: Record<string, string> = {};
   const tokens: Record<string, Record<string, string>> = {};
 
   before(async () => {
-    g = await startTestGateway();
-    fj = await onboard(g, { name: '福建示例公司', province: '35' });
-    bj = await onboard(g, { name: '北京示例公司', signature: '【北京】', province: '11', ports: { service: '10691111' } });
     const at = g.clock.now();
     // Three Fujian entries, then 520 newer Beijing ones: more than the page's 500.
     let n = 0;
@@ -37,7 +32,6 @@ describe('next-page links on the staff pages', () => {
       cookies[label] = String(login.headers['set-cookie']).split(';')[0];
     }
   });
-  after(async () => g.close());
 
   /** The entry ids a credit page lists (each row carries its id), and the cursor its next-page link carries. */
   const creditPage = async (who: string, url: string) => {

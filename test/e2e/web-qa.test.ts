@@ -3,27 +3,23 @@
  * form comes back filled in as it was sent, and an address the pages refuse is an HTML page, never
  * the API's JSON.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { onboard, startWithTwoProviders, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite, onboard } from '../helpers/gateway.js';
 import { FORM, webCookie, form } from '../helpers/web.js';
 
 
 describe('web pages: refused forms keep what was typed; refused addresses are pages', () => {
-  let g: TestGateway;
-  let cp: Provider;
-  let other: Provider;
+  const { g, cp, other } = gatewaySuite({ other: { name: '另一家公司', signature: '【另一家】', ports: { service: '10697001' } } });
   const cookies: Record<string, string> = {};
 
   const cookieFor = (token: string): Promise<string> => webCookie(g, token);
 
   before(async () => {
-    ({ g, cp, other } = await startWithTwoProviders({ name: '另一家公司', signature: '【另一家】', ports: { service: '10697001' } }));
     cookies.regulator = await cookieFor((await g.app.auth.createToken('regulator', 'inspector')).token);
     cookies.centre = await cookieFor((await g.app.auth.createToken('report-centre', 'clerk')).token);
     cookies.cp = await cookieFor(cp.apiKey);
   });
-  after(async () => g.close());
 
   test('the case list answers a state or cursor it refuses with an HTML page and the API\'s status, not JSON', async () => {
     for (const url of ['/web/cases?state=bogus', '/web/cases?cursor=zzz']) {

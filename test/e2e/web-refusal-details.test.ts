@@ -4,24 +4,20 @@
  * gateway sent itself is marked with why it sent it; a rejection that names a rule and article shows
  * them, as the API's body does.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { promotionThenOptOut, startWithTwoProviders, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { OTHER_PROVIDER, gatewaySuite, promotionThenOptOut } from '../helpers/gateway.js';
 import { FORM, webCookie, form } from '../helpers/web.js';
 import { CN_2015 } from '../../src/profiles/cn-2015.js';
 
 describe('web pages: refused addresses, gateway-sent candidates, rule and article', () => {
-  let g: TestGateway;
-  let cp: Provider;
-  let other: Provider;
+  const { g, cp, other } = gatewaySuite({ other: OTHER_PROVIDER });
   const cookies: Record<string, string> = {};
 
   before(async () => {
-    ({ g, cp, other } = await startWithTwoProviders());
     cookies.regulator = await webCookie(g, (await g.app.auth.createToken('regulator', 'inspector')).token);
     cookies.centre = await webCookie(g, (await g.app.auth.createToken('report-centre', 'clerk')).token);
   });
-  after(async () => g.close());
 
   test('a NUL or broken character in a page\'s address is an HTML error page in the page\'s language; the API keeps its JSON', async () => {
     const zh = await g.http.inject({ method: 'GET', url: '/web/complaint?x=%00' });

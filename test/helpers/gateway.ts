@@ -2,6 +2,7 @@
  * A whole gateway for tests: in-memory SQLite, simulated clock (fixed at a weekday noon in
  * Shanghai unless told otherwise), simulator SMSC, delivery worker and the HTTP app (inject only).
  */
+import { after, before } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 import { App } from '../../src/app/app.js';
@@ -34,7 +35,17 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function startTestGateway(opts: { profile?: ProfileId; overrides?: ParamOverrides; now?: number; db?: string } = {}): Promise<TestGateway> {
+/** How a test gateway starts: the profile and its overrides, the clock's first reading, the database file. */
+export interface GatewayOptions {
+  profile?: ProfileId;
+  overrides?: ParamOverrides;
+  /** The simulated clock's start, ms since the epoch (NOON_SHANGHAI unless given). */
+  now?: number;
+  /** A SQLite file, for tests that restart on the same data (in memory unless given). */
+  db?: string;
+}
+
+export async function startTestGateway(opts: GatewayOptions = {}): Promise<TestGateway> {
   const store = new SqliteStore(opts.db ?? ':memory:');
   const clock = new SimulatedClock(opts.now ?? NOON_SHANGHAI);
   const app = new App({ store, clock, profile: resolveProfile(opts.profile ?? 'cn-2015', opts.overrides) });
@@ -98,15 +109,69 @@ export async function onboard(g: TestGateway, opts: { name?: string; signature?:
   return { id, apiKey, auth: { authorization: `Bearer ${apiKey}` } };
 }
 
-type OnboardOptions = NonNullable<Parameters<typeof onboard>[1]>;
+/** What `onboard` takes: the provider's name, signature, province and ports. */
+export type OnboardOptions = NonNullable<Parameters<typeof onboard>[1]>;
+
+/** The second provider of the "not its own" cases: its own signature and service port. */
+export const OTHER_PROVIDER: OnboardOptions = { signature: '【别家】', ports: { service: '10698001' } };
+
+/** How `gatewaySuite` sets up: the gateway's options, and how to onboard the usual provider (`cp`). */
+export interface SuiteOptions extends GatewayOptions {
+  provider?: OnboardOptions;
+}
+
+/** The gateway and providers of a suite: empty until the suite's first `before` has run, then filled in. */
+export interface GatewaySuite {
+  g: TestGateway;
+  cp: Provider;
+}
 
 /**
- * A test gateway with two providers: the usual one (`cp`) and another (`other`, its own signature
- * and service port), for the "not its own" cases: `before(async () => ({ g, cp, other } = await startWithTwoProviders()))`.
+ * A test gateway for the enclosing suite (or file): registers a `before` that starts it and onboards the
+ * usual provider (`cp`; with `other`, a second one as well), and an `after` that closes it.
+ *
+ * The objects come back at once, empty, and are filled in place when the gateway is up, so a suite
+ * destructures them where it used to declare `let g; let cp` and its tests and helpers read them as
+ * before: `const { g, cp } = gatewaySuite();`. Set-up of its own goes in a `before` registered after
+ * this call (node runs a suite's hooks in the order they were registered, so the gateway is up by then).
  */
-export async function startWithTwoProviders(other: OnboardOptions = { signature: '【别家】', ports: { service: '10698001' } }): Promise<{ g: TestGateway; cp: Provider; other: Provider }> {
-  const g = await startTestGateway();
-  return { g, cp: await onboard(g), other: await onboard(g, other) };
+export function gatewaySuite(opts?: SuiteOptions): GatewaySuite;
+export function gatewaySuite(opts: SuiteOptions & { other: OnboardOptions }): GatewaySuite & { other: Provider };
+export function gatewaySuite(opts: SuiteOptions & { other?: OnboardOptions } = {}): GatewaySuite & { other?: Provider } {
+  const { provider, other, ...start } = opts;
+  const g = {} as TestGateway;
+  const cp = {} as Provider;
+  const second = {} as Provider;
+  let started: TestGateway | undefined;
+  before(async () => {
+    started = await startTestGateway(start);
+    Object.assign(g, started);
+    Object.assign(cp, await onboard(g, provider));
+    if (other) Object.assign(second, await onboard(g, other));
+  });
+  // Closes what was started, so a failed start reports its own error rather than one from here.
+  after(async () => started?.close());
+  return other ? { g, cp, other: second } : { g, cp };
+}
+
+/**
+ * Runs `fn` on a gateway of its own (started with `opts`) with the usual provider onboarded, and closes
+ * the gateway however `fn` ends: the set-up of a test that needs a fresh gateway (its own profile,
+ * clock or counters, untouched by the other tests of its file).
+ */
+export async function withGateway<T>(fn: (g: TestGateway, cp: Provider) => Promise<T>): Promise<T>;
+export async function withGateway<T>(opts: GatewayOptions, fn: (g: TestGateway, cp: Provider) => Promise<T>): Promise<T>;
+export async function withGateway<T>(
+  a: GatewayOptions | ((g: TestGateway, cp: Provider) => Promise<T>),
+  b?: (g: TestGateway, cp: Provider) => Promise<T>,
+): Promise<T> {
+  const [opts, fn] = typeof a === 'function' ? [{}, a] : [a, b!];
+  const g = await startTestGateway(opts);
+  try {
+    return await fn(g, await onboard(g));
+  } finally {
+    await g.close();
+  }
 }
 
 /**

@@ -1,12 +1,10 @@
 /** Group commit: concurrent submissions share one transaction and still judge each other's effects. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard } from '../../helpers/gateway.js';
+import { withGateway } from '../../helpers/gateway.js';
 
 test('concurrent submits of one turn share a transaction; rules still see earlier items of the group', async () => {
-  const g = await startTestGateway();
-  try {
-    const cp = await onboard(g);
+  await withGateway(async (g, cp) => {
     const p = { role: 'content-provider' as const, contentProviderId: cp.id, actorId: 't' };
     let transactions = 0;
     const orig = g.store.messages.decideAndRecord.bind(g.store.messages);
@@ -32,15 +30,11 @@ test('concurrent submits of one turn share a transaction; rules still see earlie
     assert.equal(batch[1].error!.code, 'invalid_msisdn');
     // every caller resolved only after the commit: its record is readable
     for (const r of results.slice(2, 22) as { ok: true; id: string }[]) assert.ok(await g.store.messages.getMessage(r.id));
-  } finally {
-    await g.close();
-  }
+  });
 });
 
 test('a store failure rejects every caller of the group and the next group works', async () => {
-  const g = await startTestGateway();
-  try {
-    const cp = await onboard(g);
+  await withGateway(async (g, cp) => {
     const p = { role: 'content-provider' as const, contentProviderId: cp.id, actorId: 't' };
     const orig = g.store.messages.decideAndRecord.bind(g.store.messages);
     let fail = true;
@@ -50,7 +44,5 @@ test('a store failure rejects every caller of the group and the next group works
     assert.deepEqual(settled.map((s) => s.status), ['rejected', 'rejected']);
     fail = false;
     assert.equal((await g.app.submitMessage(p, msg, 'http')).ok, true);
-  } finally {
-    await g.close();
-  }
+  });
 });

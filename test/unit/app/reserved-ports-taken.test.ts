@@ -5,20 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard } from '../../helpers/gateway.js';
+import { withGateway } from '../../helpers/gateway.js';
 import { reservedPortsTaken } from '../../../src/app/complaint-service.js';
 
 test('a reserved number a provider holds is named, with the provider and what to do; none otherwise', async () => {
-  const clean = await startTestGateway();
-  try {
-    await onboard(clean);
+  await withGateway(async (clean) => {
     assert.deepEqual(await reservedPortsTaken(clean.app), []);
-  } finally {
-    await clean.close();
-  }
-  const g = await startTestGateway();
-  try {
-    const cp = await onboard(g);
+  });
+  await withGateway(async (g, cp) => {
     // as a database from before the reservation has it (POST /v1/ports refuses it now)
     g.store.db.prepare("INSERT INTO ports (number, content_provider_id, kind, created_at) VALUES ('12321', ?, 'service', 0)").run(cp.id);
     const taken = await reservedPortsTaken(g.app);
@@ -26,7 +20,5 @@ test('a reserved number a provider holds is named, with the provider and what to
     assert.equal(taken[0].number, '12321');
     assert.equal(taken[0].contentProviderId, cp.id);
     assert.match(taken[0].message, new RegExp(`^port 12321 is registered to content provider ${cp.id} but is the report port .*never reaches ${cp.id}.*Register another number .*or set SMSGUARD_REPORT_PORT`));
-  } finally {
-    await g.close();
-  }
+  });
 });

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startTestGateway, onboard } from '../../helpers/gateway.js';
+import { withGateway, onboard } from '../../helpers/gateway.js';
 import { runExport } from '../../../src/app/inspect-export.js';
 import { recordsFor } from '../../../src/app/records-service.js';
 import { verifyTextSignature, verifyHeadSignature } from '../../../src/app/records-signing.js';
@@ -10,9 +10,7 @@ import { canonicalJson } from '../../../src/domain/hash-chain.js';
 import { pipelineId } from '../../../src/store/verdict-codec.js';
 
 test('jsonl and csv exports with a signed manifest', async () => {
-  const g = await startTestGateway();
-  try {
-    const cp = await onboard(g);
+  await withGateway(async (g, cp) => {
     const other = await onboard(g, { name: '别家', signature: '【别家】', ports: { service: '10692222' } });
     for (let i = 0; i < 4; i++) {
       const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: `1380013800${i}`, text: '【示例】您的验证码是123456', type: 'verification' } });
@@ -62,15 +60,11 @@ test('jsonl and csv exports with a signed manifest', async () => {
     assert.equal(audit.length, 2);
     assert.equal(audit[0].body.actor, 'test:inspector');
     assert.equal(audit[0].body.rows, expected.length);
-  } finally {
-    await g.close();
-  }
+  });
 });
 
 test('CSV cells a spreadsheet would run as formulas are written as text; numbers and JSONL stay as stored', async () => {
-  const g = await startTestGateway();
-  try {
-    const cp = await onboard(g);
+  await withGateway(async (g, cp) => {
     const at = g.clock.now();
     await g.app.ctx.store.records.recordMo({ id: 'mo_f1', at, from: '=HYPERLINK("http://x.example","y")', to: '10690001', text: '-1+2', contentProviderId: cp.id, action: 'forwarded' });
     await g.app.ctx.store.records.recordMo({ id: 'mo_f2', at: at + 1, from: '+8613800138000', to: '10690001', text: 'hi', contentProviderId: cp.id, action: 'forwarded' });
@@ -86,7 +80,5 @@ test('CSV cells a spreadsheet would run as formulas are written as text; numbers
     assert.match(f2, /,\+8613800138000,/);
     const jsonl = (await run('jsonl')).trim().split('\n').map((l) => JSON.parse(l) as { id: string; msisdn: string });
     assert.equal(jsonl.find((r) => r.id === 'mo_f1')!.msisdn, '=HYPERLINK("http://x.example","y")');
-  } finally {
-    await g.close();
-  }
+  });
 });

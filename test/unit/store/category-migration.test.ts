@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestGateway, onboard, NOON_SHANGHAI } from '../../helpers/gateway.js';
+import { withGateway, startTestGateway, onboard, NOON_SHANGHAI } from '../../helpers/gateway.js';
 import { assertChainsHold } from '../../helpers/records.js';
 import { assertFolded, seedBeforeFold, unapplyFold, WIDE, type RawSql } from '../../helpers/category-migration.js';
 import type { Db } from '../../../src/store/sqlite/db.js';
@@ -45,9 +45,7 @@ test('SQLite migration 100 folds categories written before categoryField: old co
 });
 
 test('migration 100 is a no-op on categories already in their one form', async () => {
-  const g = await startTestGateway();
-  try {
-    const cp = await onboard(g);
+  await withGateway(async (g, cp) => {
     const sql = rawSql(g.store.db);
     await sql.run("INSERT INTO smpp_credentials (id, content_provider_id, system_id, password_hash, created_at, default_category) VALUES ('cred_1', ?, 'esme1', 'x', 0, 'Promo')", [cp.id]);
     await unapplyFold(sql, '100_category_nfkc');
@@ -55,15 +53,11 @@ test('migration 100 is a no-op on categories already in their one form', async (
     assert.deepEqual(migrate(g.store.db), ['100_category_nfkc']);
     assert.deepEqual(await sql.rows('SELECT default_category FROM smpp_credentials'), [{ default_category: 'Promo' }], 'case is kept');
     assert.deepEqual(await sql.rows('SELECT * FROM category_folds'), []);
-  } finally {
-    await g.close();
-  }
+  });
 });
 
 test('a message held before the fold, recorded under ｐｒｏｍｏ, is judged at release by the folded category: the consent promo covers it', async () => {
-  const g = await startTestGateway();
-  try {
-    const cp = await onboard(g);
+  await withGateway(async (g, cp) => {
     const to = '+8613900139009';
     const text = '【示例】年终大促全场五折，回T退订';
     // As the old gateway recorded it: the category as typed, the decision a hold (an early warning).
@@ -79,7 +73,5 @@ test('a message held before the fold, recorded under ｐｒｏｍｏ, is judged 
     assert.equal(v.category, 'promo');
     const records = await g.store.records.queryRecords({ kind: 'mt', limit: 10 });
     assert.equal(records.records.find((x) => x.body.category !== undefined)?.body.category, WIDE, 'the record keeps the category as given');
-  } finally {
-    await g.close();
-  }
+  });
 });
