@@ -15,15 +15,14 @@ import type { Egress, SubmitResult } from '../../../src/ports/egress.js';
 import type { OutboundMessage } from '../../../src/ports/store.js';
 import type { Principal } from '../../../src/app/types.js';
 
-async function setup() {
-  const h = await openTestPgStore();
-  const seeded = await seedProvider(h.store, 'a1b2c3');
-  const principal: Principal = { role: 'content-provider', contentProviderId: seeded.cp.id, actorId: 'test' };
-  return { h, seeded, principal };
+/** The ids of accepted outcomes, sorted; a refused one fails the test. */
+function acceptedIds(out: { ok: boolean; id?: string }[]): string[] {
+  return out.map((o) => (o.ok && o.id ? o.id : assert.fail(JSON.stringify(o)))).sort();
 }
 
-function submissions(port: string, signature: string, numbers: string[]) {
-  return numbers.map((to) => ({ from: port, to, text: `${signature}您的验证码是${Math.floor(Math.random() * 1e6)}`, type: 'verification' }));
+/** The ids the simulator of `piece` was sent, sorted. */
+function sentIds(piece: Piece): string[] {
+  return piece.simulator.outbox().map((d) => d.messageId).sort();
 }
 
 /**
@@ -52,10 +51,34 @@ describe('NATS JetStream pipeline', { timeout: 90_000 }, () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
   });
 
-  test('ingress and two egress workers: disjoint partitions, every accepted message upstream exactly once', async () => {
-    const { h, seeded, principal } = await setup();
+  /**
+   * A schema of its own with a provider seeded (dropped after the suite), a bus prefix of its own, and
+   * `submit`: verification codes from the provider, through `piece`'s app, to `numbers` (or that many new numbers).
+   */
+  async function setup() {
+    const h = await openTestPgStore();
     cleanups.push(() => h.dispose());
-    const prefix = testPrefix();
+    const seeded = await seedProvider(h.store, 'a1b2c3');
+    const principal: Principal = { role: 'content-provider', contentProviderId: seeded.cp.id, actorId: 'test' };
+    const submit = (piece: Piece, numbers: string[] | number, extra: { registeredDelivery?: boolean } = {}) => {
+      const to = typeof numbers === 'number' ? Array.from({ length: numbers }, () => msisdn()) : numbers;
+      return piece.app.submitMessages(principal, to.map((n) => ({ from: seeded.service, to: n, text: `${seeded.signature}您的验证码是${Math.floor(Math.random() * 1e6)}`, type: 'verification', ...extra })), 'http');
+    };
+    return { h, seeded, prefix: testPrefix(), submit };
+  }
+
+  /** A piece with `egress` a link that never comes up (linkNeverUp), holding two submits in hand. */
+  async function twoInHandWithNoLink(h: { schema: string }, prefix: string, submit: Awaited<ReturnType<typeof setup>>['submit']) {
+    const { down, waiting } = linkNeverUp();
+    const first = await startPiece({ schema: h.schema, prefix, role: 'all', egress: down });
+    cleanups.push(() => removeStream(first));
+    const ids = acceptedIds(await submit(first, 2));
+    await until(() => waiting.length === 2, 10_000, 'the submits in hand');
+    return { first, ids };
+  }
+
+  test('ingress and two egress workers: disjoint partitions, every accepted message upstream exactly once', async () => {
+    const { h, prefix, submit } = await setup();
     const ingress = await startPiece({ schema: h.schema, prefix, role: 'ingress' });
     cleanups.push(async () => { await removeStream(ingress); await ingress.stop(); });
     const e1 = await startPiece({ schema: h.schema, prefix, role: 'egress' });
@@ -66,14 +89,12 @@ describe('NATS JetStream pipeline', { timeout: 90_000 }, () => {
     const o2 = e2.roles.worker!.owned();
     assert.deepEqual([...o1, ...o2].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7]);
 
-    const numbers = Array.from({ length: 300 }, () => msisdn());
-    const out = await ingress.app.submitMessages(principal, submissions(seeded.service, seeded.signature, numbers), 'http');
-    const ids = out.map((o) => (o.ok ? o.id : assert.fail(JSON.stringify(o))));
+    const ids = acceptedIds(await submit(ingress, 300));
     await until(() => e1.simulator.outbox().length + e2.simulator.outbox().length >= ids.length, 30_000, 'all messages at the SMSC');
     await until(async () => (await h.store.outbox.pendingCount()) === 0, 10_000, 'empty queue');
     const got = [...e1.simulator.outbox(), ...e2.simulator.outbox()].map((d) => d.messageId);
     assert.equal(got.length, ids.length, 'no duplicates');
-    assert.deepEqual([...new Set(got)].sort(), [...ids].sort());
+    assert.deepEqual([...new Set(got)].sort(), ids);
     // Each number went through the worker owning its partition.
     for (const d of e1.simulator.outbox()) assert.ok(o1.includes(partitionOf(d.to, 8)));
     for (const d of e2.simulator.outbox()) assert.ok(o2.includes(partitionOf(d.to, 8)));
@@ -84,15 +105,13 @@ describe('NATS JetStream pipeline', { timeout: 90_000 }, () => {
     await e1.stop();
     await until(() => e2.roles.worker!.owned().length === 8, 10_000, 'takeover');
     const before = e2.simulator.outbox().length;
-    const more = await ingress.app.submitMessages(principal, submissions(seeded.service, seeded.signature, Array.from({ length: 50 }, () => msisdn())), 'http');
+    const more = await submit(ingress, 50);
     await until(() => e2.simulator.outbox().length === before + more.length, 20_000, 'survivor delivers');
     assert.equal(e1.simulator.outbox().length, got.length - before, 'the stopped worker sent nothing more');
   });
 
   test('receipts and MO travel back to the ingress, once each', async () => {
-    const { h, seeded, principal } = await setup();
-    cleanups.push(() => h.dispose());
-    const prefix = testPrefix();
+    const { h, seeded, prefix, submit } = await setup();
     const ingress = await startPiece({ schema: h.schema, prefix, role: 'ingress' });
     cleanups.push(async () => { await removeStream(ingress); await ingress.stop(); });
     const egress = await startPiece({ schema: h.schema, prefix, role: 'egress' });
@@ -102,7 +121,7 @@ describe('NATS JetStream pipeline', { timeout: 90_000 }, () => {
     ingress.app.events.on('messageStatus', (e) => statuses.push(`${e.id}:${e.status}`));
     ingress.app.events.on('moForward', (e) => mos.push(e.text));
     const to = msisdn();
-    const [o] = await ingress.app.submitMessages(principal, [{ ...submissions(seeded.service, seeded.signature, [to])[0], registeredDelivery: true }], 'http');
+    const [o] = await submit(ingress, [to], { registeredDelivery: true });
     assert.ok(o.ok);
     await until(() => statuses.length >= 2, 15_000, 'submitted and delivered at the ingress');
     egress.simulator.injectMo({ from: to, to: seeded.service, text: '你好，请问营业时间' });
@@ -113,22 +132,18 @@ describe('NATS JetStream pipeline', { timeout: 90_000 }, () => {
   });
 
   test('an egress machine whose clock runs behind still takes fresh messages at once', async () => {
-    const { h, seeded, principal } = await setup();
-    cleanups.push(() => h.dispose());
-    const prefix = testPrefix();
+    const { h, prefix, submit } = await setup();
     const ingress = await startPiece({ schema: h.schema, prefix, role: 'ingress', timings: { graceMs: 600_000 } });
     cleanups.push(async () => { await removeStream(ingress); await ingress.stop(); });
     const egress = await startPiece({ schema: h.schema, prefix, role: 'egress', now: ingress.clock.now() - 2000, timings: { graceMs: 600_000 } });
     cleanups.push(() => egress.stop());
-    const out = await ingress.app.submitMessages(principal, submissions(seeded.service, seeded.signature, Array.from({ length: 5 }, () => msisdn())), 'http');
+    const ids = acceptedIds(await submit(ingress, 5));
     await until(() => egress.simulator.outbox().length === 5, 10_000, 'delivered despite the skew (no waiting for the grace time)');
-    assert.deepEqual(egress.simulator.outbox().map((d) => d.messageId).sort(), out.map((o) => (o.ok ? o.id : '')).sort());
+    assert.deepEqual(sentIds(egress), ids);
   });
 
   test('a transient upstream failure is retried through the relay and sent once', async () => {
-    const { h, seeded, principal } = await setup();
-    cleanups.push(() => h.dispose());
-    const prefix = testPrefix();
+    const { h, prefix, submit } = await setup();
     const sent: string[] = [];
     let failures = 0;
     const flaky: Egress = {
@@ -141,22 +156,20 @@ describe('NATS JetStream pipeline', { timeout: 90_000 }, () => {
     };
     const piece = await startPiece({ schema: h.schema, prefix, role: 'all', egress: flaky });
     cleanups.push(async () => { await removeStream(piece); await piece.stop(); });
-    const out = await piece.app.submitMessages(principal, submissions(seeded.service, seeded.signature, Array.from({ length: 20 }, () => msisdn())), 'http');
+    const ids = acceptedIds(await submit(piece, 20));
     await until(async () => { await new Promise((r) => setTimeout(r, 50)); piece.clock.advance(2000); return sent.length === 20; }, 30_000, 'retries delivered');
     await until(async () => (await h.store.outbox.pendingCount()) === 0, 10_000, 'outcomes recorded');
     assert.equal(failures, 20);
-    assert.deepEqual([...sent].sort(), out.map((o) => (o.ok ? o.id : '')).sort());
+    assert.deepEqual([...sent].sort(), ids);
   });
 
   test('a hand-over lost on the bus is handed over again after the grace time', async () => {
-    const { h, seeded, principal } = await setup();
-    cleanups.push(() => h.dispose());
-    const prefix = testPrefix();
+    const { h, prefix, submit } = await setup();
     const piece = await startPiece({ schema: h.schema, prefix, role: 'all', timings: { graceMs: 5000 } });
     cleanups.push(async () => { await removeStream(piece); await piece.stop(); });
     // Purge the stream right after hand-over: the bus "lost" the messages.
     await piece.roles.worker!.stop();
-    const out = await piece.app.submitMessages(principal, submissions(seeded.service, seeded.signature, Array.from({ length: 10 }, () => msisdn())), 'http');
+    const ids = acceptedIds(await submit(piece, 10));
     await until(() => piece.roles.relay.published >= 10, 10_000, 'handed over');
     await piece.roles.bus.jsm.streams.purge(piece.roles.bus.names.stream);
     const second = await startPiece({ schema: h.schema, prefix, role: 'egress' });
@@ -165,40 +178,32 @@ describe('NATS JetStream pipeline', { timeout: 90_000 }, () => {
     assert.equal(second.simulator.outbox().length, 0, 'nothing on the bus any more');
     piece.clock.advance(6000);
     await until(() => second.simulator.outbox().length === 10, 20_000, 'handed over again');
-    assert.deepEqual(second.simulator.outbox().map((d) => d.messageId).sort(), out.map((o) => (o.ok ? o.id : '')).sort());
+    assert.deepEqual(sentIds(second), ids);
   });
 
   test('shutdown with the upstream down is bounded; what was in hand is sent once by the next egress', async () => {
-    const { h, seeded, principal } = await setup();
-    cleanups.push(() => h.dispose());
-    const prefix = testPrefix();
+    const { h, prefix, submit } = await setup();
     let calls = 0;
     // A link that never comes up: submit never settles.
     const down: Egress = { submit: () => { calls++; return new Promise<SubmitResult>(() => undefined); }, onReceipt() {}, onMo() {}, async close() {} };
     const timings = { stopWaitMs: 200, ackWaitMs: 1000, leaseMs: 2000 };
     const first = await startPiece({ schema: h.schema, prefix, role: 'all', egress: down, timings });
     cleanups.push(() => removeStream(first));
-    const out = await first.app.submitMessages(principal, submissions(seeded.service, seeded.signature, [msisdn()]), 'http');
+    const ids = acceptedIds(await submit(first, 1));
     await until(() => calls > 0, 10_000, 'the submit in hand');
     await first.stop(); // before the bound, this waited for the submit forever
     const second = await startPiece({ schema: h.schema, prefix, role: 'all', timings });
     cleanups.push(() => second.stop());
     await until(() => { second.clock.advance(1000); return second.simulator.outbox().length > 0; }, 20_000, 'sent by the next egress');
     await new Promise((r) => setTimeout(r, 500));
-    assert.deepEqual(second.simulator.outbox().map((d) => d.messageId), out.map((o) => (o.ok ? o.id : '')), 'once');
+    assert.deepEqual(sentIds(second), ids, 'once');
   });
 
   test('shutdown with no link bound is prompt and gives the claims back: the next egress sends at once, not after the lease', async () => {
-    const { h, seeded, principal } = await setup();
-    cleanups.push(() => h.dispose());
-    const prefix = testPrefix();
+    const { h, prefix, submit } = await setup();
     // A link that never comes up and says so (Egress.bound); a stop ends the waiting submits unsent.
-    const { down, waiting } = linkNeverUp();
-    // default lease (60 s) and stop bound (10 s): neither may be waited out
-    const first = await startPiece({ schema: h.schema, prefix, role: 'all', egress: down });
-    cleanups.push(() => removeStream(first));
-    const out = await first.app.submitMessages(principal, submissions(seeded.service, seeded.signature, [msisdn(), msisdn()]), 'http');
-    await until(() => waiting.length === 2, 10_000, 'the submits in hand');
+    // Default lease (60 s) and stop bound (10 s): neither may be waited out.
+    const { first, ids } = await twoInHandWithNoLink(h, prefix, submit);
     const t0 = Date.now();
     await first.stop();
     assert.ok(Date.now() - t0 < 2000, `stop took ${Date.now() - t0} ms`);
@@ -207,19 +212,12 @@ describe('NATS JetStream pipeline', { timeout: 90_000 }, () => {
     cleanups.push(() => second.stop());
     await until(() => second.simulator.outbox().length === 2, 10_000, 'sent by the next egress');
     await new Promise((r) => setTimeout(r, 300));
-    assert.deepEqual(second.simulator.outbox().map((d) => d.messageId).sort(), out.map((o) => (o.ok ? o.id : '')).sort(), 'each once');
+    assert.deepEqual(sentIds(second), ids, 'each once');
   });
 
   test('a stop that outlasts the lease gives back only its own claims: those another process took since stand', async () => {
-    const { h, seeded, principal } = await setup();
-    cleanups.push(() => h.dispose());
-    const prefix = testPrefix();
-    const { down, waiting } = linkNeverUp();
-    const first = await startPiece({ schema: h.schema, prefix, role: 'all', egress: down });
-    cleanups.push(() => removeStream(first));
-    const out = await first.app.submitMessages(principal, submissions(seeded.service, seeded.signature, [msisdn(), msisdn()]), 'http');
-    const ids = out.map((o) => (o.ok ? o.id : assert.fail(JSON.stringify(o)))).sort();
-    await until(() => waiting.length === 2, 10_000, 'the submits in hand');
+    const { h, prefix, submit } = await setup();
+    const { first, ids } = await twoInHandWithNoLink(h, prefix, submit);
     // Another process claims them as its egress worker would, once the first's lease (60 s) ran out.
     const other = await PostgresStore.open({ url: TEST_PG_URL, schema: h.schema, max: 2 });
     cleanups.push(() => other.close());
