@@ -11,9 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { gatewaySuite, startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
 import { SqliteContentStore } from '../../src/store/sqlite/content.js';
 import { installContentGovernance } from '../../src/app/content-install.js';
-import { buildHttpApp } from '../../src/http/app.js';
-import { createMetrics } from '../../src/http/metrics.js';
-import { contentRoutes } from '../../src/http/routes/content.js';
+import { installContent, preferredParcelTemplate } from '../helpers/content.js';
 import { OPERATOR_ACCOUNT_ID } from '../../src/domain/case.js';
 import { App } from '../../src/app/app.js';
 
@@ -44,16 +42,10 @@ describe('complaint measures with content governance installed', () => {
 
   before(async () => {
     g = await startTestGateway();
-    const gov = await installContentGovernance(g.app, new SqliteContentStore(g.store.db));
-    // The test gateway's HTTP app has no content routes; this one (same app) has them.
-    http = await buildHttpApp({ app: g.app, simulator: g.simulator, simulatedClock: g.clock, metrics: createMetrics(g.app), plugins: [contentRoutes(gov)] });
+    ({ http } = await installContent(g));
     cp = await onboard(g);
     centre = await centreToken(g);
-    const t = await http.inject({ method: 'POST', url: '/v1/templates', headers: cp.auth, payload: { signature: '【示例】', type: 'notification', body: '您的快递已到达${place:text(10)}，请及时领取。' } });
-    assert.equal(t.json().status, 'pending', t.body);
-    templateId = t.json().id;
-    assert.equal((await http.inject({ method: 'POST', url: `/v1/templates/${templateId}/review`, headers: g.admin, payload: { decision: 'approve' } })).json().status, 'approved');
-    assert.equal((await http.inject({ method: 'PUT', url: `/v1/content-providers/${cp.id}/content-settings`, headers: g.admin, payload: { templates: 'preferred' } })).statusCode, 200);
+    templateId = await preferredParcelTemplate(http, g, cp);
   });
   after(async () => {
     await http.close();

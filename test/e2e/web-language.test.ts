@@ -7,12 +7,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { OTHER_PROVIDER, gatewaySuite, onboard, startTestGateway, type TestGateway, type Provider } from '../helpers/gateway.js';
-import { SqliteContentStore } from '../../src/store/sqlite/content.js';
-import { installContentGovernance } from '../../src/app/content-install.js';
-import { buildHttpApp } from '../../src/http/app.js';
-import { createMetrics } from '../../src/http/metrics.js';
-import { contentRoutes } from '../../src/http/routes/content.js';
-import { FORM, webCookie, form } from '../helpers/web.js';
+import { installContent, preferredParcelTemplate } from '../helpers/content.js';
+import { FORM, form, roleCookie, staffCookies, webCookie } from '../helpers/web.js';
 
 type Json = Record<string, any>;
 
@@ -27,9 +23,7 @@ describe('web pages in the page\'s language', () => {
   const cookieFor = (token: string): Promise<string> => webCookie(g, token);
 
   before(async () => {
-    cookies.regulator = await cookieFor((await g.app.auth.createToken('regulator', 'inspector')).token);
-    cookies.centre = await cookieFor((await g.app.auth.createToken('report-centre', 'clerk')).token);
-    cookies.cp = await cookieFor(cp.apiKey);
+    Object.assign(cookies, await staffCookies(g), { cp: await cookieFor(cp.apiKey) });
   });
 
   test('the menu links the annual report\'s chooser for the operator and regulators, and for no one else', async () => {
@@ -206,13 +200,9 @@ describe('a measure\'s result in the page\'s language, with content governance i
 
   before(async () => {
     g = await startTestGateway();
-    const gov = await installContentGovernance(g.app, new SqliteContentStore(g.store.db));
-    http = await buildHttpApp({ app: g.app, simulator: g.simulator, simulatedClock: g.clock, metrics: createMetrics(g.app), plugins: [contentRoutes(gov)] });
+    ({ http } = await installContent(g));
     cp = await onboard(g);
-    const t = await http.inject({ method: 'POST', url: '/v1/templates', headers: cp.auth, payload: { signature: '【示例】', type: 'notification', body: '您的快递已到达${place:text(10)}，请及时领取。' } });
-    templateId = t.json().id;
-    assert.equal((await http.inject({ method: 'POST', url: `/v1/templates/${templateId}/review`, headers: g.admin, payload: { decision: 'approve' } })).json().status, 'approved');
-    assert.equal((await http.inject({ method: 'PUT', url: `/v1/content-providers/${cp.id}/content-settings`, headers: g.admin, payload: { templates: 'preferred' } })).statusCode, 200);
+    templateId = await preferredParcelTemplate(http, g, cp);
   });
   after(async () => {
     await http.close();
@@ -255,10 +245,9 @@ describe('rejections that name no form field, and the rest of the staff pages, i
   const file = async (msisdn: string) => (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn, sender: '10690001', text: '【示例】您的快递' } })).json() as Json;
 
   before(async () => {
-    cookies.regulator = await cookieFor((await g.app.auth.createToken('regulator', 'inspector')).token);
+    Object.assign(cookies, await staffCookies(g));
     // cp is registered in Fujian (35): a Beijing token does not reach it.
-    cookies.beijing = await cookieFor((await g.app.auth.createToken('regulator', 'beijing', null, { province: '11' })).token);
-    cookies.centre = await cookieFor((await g.app.auth.createToken('report-centre', 'clerk')).token);
+    cookies.beijing = await roleCookie(g, 'regulator', 'beijing', { province: '11' });
     cookies.other = await cookieFor(other.apiKey);
   });
 

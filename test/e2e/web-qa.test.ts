@@ -6,7 +6,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { gatewaySuite, onboard } from '../helpers/gateway.js';
-import { FORM, webCookie, form } from '../helpers/web.js';
+import { FORM, form, roleCookie, staffCookies, webCookie } from '../helpers/web.js';
 
 
 describe('web pages: refused forms keep what was typed; refused addresses are pages', () => {
@@ -16,9 +16,7 @@ describe('web pages: refused forms keep what was typed; refused addresses are pa
   const cookieFor = (token: string): Promise<string> => webCookie(g, token);
 
   before(async () => {
-    cookies.regulator = await cookieFor((await g.app.auth.createToken('regulator', 'inspector')).token);
-    cookies.centre = await cookieFor((await g.app.auth.createToken('report-centre', 'clerk')).token);
-    cookies.cp = await cookieFor(cp.apiKey);
+    Object.assign(cookies, await staffCookies(g), { cp: await cookieFor(cp.apiKey) });
   });
 
   test('the case list answers a state or cursor it refuses with an HTML page and the API\'s status, not JSON', async () => {
@@ -191,7 +189,7 @@ describe('web pages: refused forms keep what was typed; refused addresses are pa
   });
   test('the annual report without a provider offers the providers the viewer may see; a provider goes to its own', async () => {
     const gd = await onboard(g, { name: '广东某公司', signature: '【粤某】', province: '44', ports: { service: '10697002' } });
-    const fujian = await cookieFor((await g.app.auth.createToken('regulator', 'fj-inspector', null, { province: '35' })).token);
+    const fujian = await roleCookie(g, 'regulator', 'fj-inspector', { province: '35' });
     const links = (body: string) => [...body.matchAll(/href="\/web\/reports\/annual\?contentProviderId=([^&"]+)&amp;year=2026"/g)].map((m) => m[1]).sort();
     const national = await g.http.inject({ method: 'GET', url: '/web/reports/annual?year=2026', headers: { cookie: cookies.regulator } });
     assert.equal(national.statusCode, 200, national.body);

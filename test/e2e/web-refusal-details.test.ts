@@ -7,7 +7,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { OTHER_PROVIDER, gatewaySuite, promotionThenOptOut } from '../helpers/gateway.js';
-import { FORM, webCookie, form } from '../helpers/web.js';
+import { FORM, form, roleCookie, staffCookies } from '../helpers/web.js';
 import { CN_2015 } from '../../src/profiles/cn-2015.js';
 
 describe('web pages: refused addresses, gateway-sent candidates, rule and article', () => {
@@ -15,8 +15,7 @@ describe('web pages: refused addresses, gateway-sent candidates, rule and articl
   const cookies: Record<string, string> = {};
 
   before(async () => {
-    cookies.regulator = await webCookie(g, (await g.app.auth.createToken('regulator', 'inspector')).token);
-    cookies.centre = await webCookie(g, (await g.app.auth.createToken('report-centre', 'clerk')).token);
+    Object.assign(cookies, await staffCookies(g));
   });
 
   test('a NUL or broken character in a page\'s address is an HTML error page in the page\'s language; the API keeps its JSON', async () => {
@@ -91,7 +90,7 @@ describe('web pages: refused addresses, gateway-sent candidates, rule and articl
     assert.match(close.body, /role="alert"[\s\S]*\(conflict\) Rule: a complaint case follows its workflow \(complaints\.workflow\) — rule 10/);
 
     // A regulator token limited to another province: the scope's rule and the profile's article.
-    const bj = await webCookie(g, (await g.app.auth.createToken('regulator', 'beijing', null, { province: '11' })).token);
+    const bj = await roleCookie(g, 'regulator', 'beijing', { province: '11' });
     const annual = await g.http.inject({ method: 'GET', url: `/web/reports/annual?contentProviderId=${cp.id}&year=2026`, headers: { cookie: bj } });
     assert.equal(annual.statusCode, 403, annual.body);
     const zhArticle = CN_2015.rules['supervision.province-scope'].articleZh!;

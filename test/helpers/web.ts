@@ -17,3 +17,13 @@ export async function webCookie(g: Pick<TestGateway, 'http'>, token: string): Pr
   assert.equal(r.statusCode, 303, r.body);
   return String(r.headers['set-cookie']).split(';')[0];
 }
+
+/** Signs in with a new token of `role` (labelled `label`; a regulator's `scope`, every province unless given) and returns its cookie. */
+export async function roleCookie(g: Pick<TestGateway, 'http' | 'app'>, role: 'regulator' | 'report-centre', label: string, scope?: Record<string, unknown>): Promise<string> {
+  return webCookie(g, (await g.app.auth.createToken(role, label, null, scope)).token);
+}
+
+/** The staff most page suites sign in: a regulator of every province (`inspector`) and a report-centre clerk (`clerk`). */
+export async function staffCookies(g: Pick<TestGateway, 'http' | 'app'>): Promise<{ regulator: string; centre: string }> {
+  return { regulator: await roleCookie(g, 'regulator', 'inspector'), centre: await roleCookie(g, 'report-centre', 'clerk') };
+}
