@@ -6,7 +6,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { OTHER_PROVIDER, gatewaySuite, onboard, startTestGateway, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { OTHER_PROVIDER, complaintOnPromotion, gatewaySuite, onboard, startTestGateway, type TestGateway, type Provider } from '../helpers/gateway.js';
 import { installContent, preferredParcelTemplate } from '../helpers/content.js';
 import { FORM, form, roleCookie, staffCookies, webCookie } from '../helpers/web.js';
 
@@ -171,12 +171,7 @@ describe('web pages in the page\'s language', () => {
   });
 
   test('the decision trail\'s notes are in the page\'s language; ids and signatures as written', async () => {
-    await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: '13800138404', category: 'promo', frequency: { count: 10, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z', proof: { channel: 'web', reference: 'f-404', capturedAt: '2026-11-01T00:00:00Z' } } });
-    const m = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to: '13800138404', text: '【示例】会员日八折', type: 'commercial', category: 'promo' } });
-    assert.equal(m.statusCode, 202, m.body);
-    await g.worker.drain();
-    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138404', sender: '10690002', text: '会员日八折' } })).json();
-    assert.ok(f.matchedMessageId, 'matched');
+    const f = await complaintOnPromotion(g, cp, '13800138404', '【示例】会员日八折');
     const verdicts = (body: string) => /<table id="verdicts">([\s\S]*?)<\/table>/.exec(body)?.[1] ?? '';
     const zh = verdicts((await g.http.inject({ method: 'GET', url: `/web/cases/${f.id}`, headers: { cookie: cookies.regulator } })).body);
     assert.match(zh, /<td>已附加退订提示<\/td>/);

@@ -5,7 +5,7 @@
  */
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { gatewaySuite, onboard } from '../helpers/gateway.js';
+import { complaintOnPromotion, gatewaySuite, onboard } from '../helpers/gateway.js';
 import { FORM, form, roleCookie, staffCookies, webCookie } from '../helpers/web.js';
 
 
@@ -99,12 +99,7 @@ describe('web pages: refused forms keep what was typed; refused addresses are pa
   });
 
   test('the case page and the credit page name the evidence and the provider status in the page\'s language', async () => {
-    await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: '13800138003', category: 'promo', frequency: { count: 10, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z', proof: { channel: 'web', reference: 'f-1', capturedAt: '2026-11-01T00:00:00Z' } } });
-    const m = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to: '13800138003', text: '【示例】会员日全场八折', type: 'commercial', category: 'promo' } });
-    assert.equal(m.statusCode, 202, m.body);
-    await g.worker.drain();
-    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138003', sender: '10690002', text: '会员日全场八折' } })).json();
-    assert.ok(f.matchedMessageId, 'matched');
+    const f = await complaintOnPromotion(g, cp, '13800138003', '【示例】会员日全场八折');
     const zh = (await g.http.inject({ method: 'GET', url: `/web/cases/${f.id}`, headers: { cookie: cookies.regulator } })).body;
     assert.match(zh, /<th scope="col">匹配度<\/th>/);
     assert.match(zh, /<dt>同意记录编号<\/dt>[\s\S]*<dt>业务类别<\/dt>[\s\S]*<dt>同意时间<\/dt>[\s\S]*<dt>同意凭证<\/dt>/);

@@ -175,19 +175,39 @@ export async function withGateway<T>(
 }
 
 /**
- * The complaint scenario of a user who replied 退订: `user` consents to `promo`, gets the provider's
- * promotion from its commercial port 10690002, and a minute on replies `T`, so the gateway's opt-out
- * confirmation is the latest message from that port. Returns the promotion's id.
+ * A promotion `user` agreed to: `user` consents to `promo` (10 a month) and gets `text` from the
+ * provider's commercial port 10690002, delivered. Returns the message's id.
  */
-export async function promotionThenOptOut(g: TestGateway, cp: Provider, user: string): Promise<string> {
+export async function sendPromotion(g: TestGateway, cp: Provider, user: string, text = '【示例】年终大促全场五折'): Promise<string> {
   const c = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: user, category: 'promo', frequency: { count: 10, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z', proof: { channel: 'web', reference: 'form-1', capturedAt: '2026-11-01T00:00:00Z' } } });
   if (c.statusCode !== 201) throw new Error(`consent: ${c.body}`);
-  const m = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to: user, text: '【示例】年终大促全场五折', type: 'commercial', category: 'promo' } });
+  const m = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to: user, text, type: 'commercial', category: 'promo' } });
   if (m.statusCode !== 202) throw new Error(`promotion: ${m.body}`);
   await g.worker.drain();
+  return m.json().id as string;
+}
+
+/**
+ * The complaint scenario of a user who replied 退订: `user` gets the provider's promotion
+ * (sendPromotion), and a minute on replies `T`, so the gateway's opt-out confirmation is the latest
+ * message from that port. Returns the promotion's id.
+ */
+export async function promotionThenOptOut(g: TestGateway, cp: Provider, user: string): Promise<string> {
+  const id = await sendPromotion(g, cp, user);
   g.clock.advance(60_000);
   const mo = await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: user, to: '10690002', text: 'T' } });
   if (mo.json().action !== 'opt_out') throw new Error(`the reply T: ${mo.body}`);
   await g.worker.drain();
-  return m.json().id as string;
+  return id;
+}
+
+/**
+ * A case about a promotion: `user` gets `text` (sendPromotion) and files a complaint naming the port
+ * 10690002 and the text without its signature. Returns the complaint as filed, matched to the promotion.
+ */
+export async function complaintOnPromotion(g: TestGateway, cp: Provider, user: string, text: string): Promise<{ id: string; matchedMessageId: string }> {
+  await sendPromotion(g, cp, user, text);
+  const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: user, sender: '10690002', text: text.replace(/^【[^】]*】/, '') } })).json();
+  if (!f.matchedMessageId) throw new Error(`the complaint matched no message: ${JSON.stringify(f)}`);
+  return f;
 }
