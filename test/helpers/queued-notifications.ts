@@ -5,10 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { App } from '../../src/app/app.js';
+import { DeliveryWorker } from '../../src/app/delivery.js';
+import { SmppUpstream } from '../../src/smpp/client/upstream.js';
+import type { ThreadedUpstream } from '../../src/smpp/client/threaded-upstream.js';
+import { parseUpstreamUrl } from '../../src/smpp/client/config.js';
 import type { Store } from '../../src/ports/store.js';
 import { SimulatedClock } from '../../src/simulator/clock.js';
 import { resolveProfile } from '../../src/profiles/index.js';
 import { NOON_SHANGHAI, validCreditCode } from './gateway.js';
+import { closedPort } from './closed-port.js';
+import { until } from './wait.js';
 
 export async function appWithQueuedNotifications(store: Store, n: number): Promise<{ app: App; clock: SimulatedClock }> {
   const clock = new SimulatedClock(NOON_SHANGHAI);
@@ -23,4 +29,23 @@ export async function appWithQueuedNotifications(store: Store, n: number): Promi
     assert.equal((r as { status?: string }).status, 'accepted', JSON.stringify(r));
   }
   return { app, clock };
+}
+
+/**
+ * A started delivery worker of `app` during an outage: its upstream (an SmppUpstream unless given)
+ * points at a closed port, so it never binds. Resolves once `claimed` is true (the worker has claimed
+ * what the test waits for, and its submits wait for a link); the caller stops the worker, then closes the upstream.
+ */
+export async function workerWithUpstreamDown(
+  app: App,
+  claimed: () => Promise<boolean>,
+  o: { makeUpstream?: typeof SmppUpstream | typeof ThreadedUpstream; leaseMs?: number; submitBudgetMs?: number } = {},
+): Promise<{ worker: DeliveryWorker; upstream: SmppUpstream | ThreadedUpstream }> {
+  const Upstream = o.makeUpstream ?? SmppUpstream;
+  const upstream = new Upstream({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${await closedPort()}`)], ...(o.submitBudgetMs === undefined ? {} : { submitBudgetMs: o.submitBudgetMs }) });
+  upstream.start();
+  const worker = new DeliveryWorker(app.ctx, upstream, { pollMs: 20, ...(o.leaseMs === undefined ? {} : { leaseMs: o.leaseMs }) });
+  worker.start();
+  await until(claimed, 10_000, 'the worker\'s claims');
+  return { worker, upstream };
 }

@@ -47,15 +47,6 @@ export async function removeStream(piece: Piece): Promise<void> {
   await deleteStream(piece.roles.bus);
 }
 
-export async function until(cond: () => Promise<boolean> | boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 /**
  * A carrier link the test drives. While down, a submit waits unwritten until Egress.cancel gives it
  * up (`stopped`, nothing written) or the link comes up (then it is written); while up it is written

@@ -9,7 +9,8 @@ import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestPgStore } from '../../helpers/pg.js';
 import { seedProvider, msisdn } from '../../contract/fixtures.js';
-import { startPiece, removeStream, testPrefix, until } from './bus-fixture.js';
+import { startPiece, removeStream, testPrefix } from './bus-fixture.js';
+import { until } from '../../helpers/wait.js';
 import type { Egress, SubmitResult } from '../../../src/ports/egress.js';
 import type { Principal } from '../../../src/app/types.js';
 

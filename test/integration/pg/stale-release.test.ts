@@ -9,25 +9,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closedPort } from '../../helpers/closed-port.js';
 import { withTwoPgProcesses } from '../../helpers/pg.js';
 import { seedProvider, item, msisdn, decision, T0 } from '../../contract/fixtures.js';
 import type { PostgresStore } from '../../../src/store/postgres/index.js';
 import type { Claim } from '../../../src/ports/store.js';
-import { DeliveryWorker } from '../../../src/app/delivery.js';
-import { SmppUpstream } from '../../../src/smpp/client/upstream.js';
-import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
-import { appWithQueuedNotifications } from '../../helpers/queued-notifications.js';
+import { appWithQueuedNotifications, workerWithUpstreamDown } from '../../helpers/queued-notifications.js';
+import { until } from '../../helpers/wait.js';
 
 const LEASE = 60_000;
-
-async function waitFor(cond: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 type Row = { id: string; leased_until: number | null; attempts: number; published_at: number | null };
 const rowsOf = async (s: PostgresStore): Promise<Row[]> =>
@@ -66,11 +55,7 @@ test('a delivery worker stopped during an outage after its lease ran out leaves 
     const { app: app1, clock } = await appWithQueuedNotifications(h.store, 2);
 
     // Process A: the upstream is unreachable; its worker claims both, and they wait for a link.
-    const upstream = new SmppUpstream({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${await closedPort()}`)] });
-    upstream.start();
-    const worker1 = new DeliveryWorker(app1.ctx, upstream, { pollMs: 20, leaseMs: LEASE });
-    worker1.start();
-    await waitFor(async () => (await rowsOf(h.store)).every((r) => r.leased_until !== null));
+    const { worker: worker1, upstream } = await workerWithUpstreamDown(app1, async () => (await rowsOf(h.store)).every((r) => r.leased_until !== null), { leaseMs: LEASE });
     // Process B, once A's lease has run out (its clock a lease on), claims them.
     const byB = await store2.outbox.claim(clock.now() + LEASE, 10, LEASE);
     assert.equal(byB.length, 2);
@@ -93,11 +78,7 @@ test('a delivery worker whose submits fail after its lease ran out schedules no 
 
     // Process A: the upstream is unreachable; its worker claims both, and their submits give up
     // after the budget (a temporary failure: a retry)
-    const upstream = new SmppUpstream({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${await closedPort()}`)], submitBudgetMs: 1500 });
-    upstream.start();
-    const worker1 = new DeliveryWorker(app1.ctx, upstream, { pollMs: 20, leaseMs: LEASE });
-    worker1.start();
-    await waitFor(async () => (await rowsOf(h.store)).every((r) => r.leased_until !== null));
+    const { worker: worker1, upstream } = await workerWithUpstreamDown(app1, async () => (await rowsOf(h.store)).every((r) => r.leased_until !== null), { leaseMs: LEASE, submitBudgetMs: 1500 });
     // Process B, once A's lease has run out (its clock a lease on), claims them before A's submits end.
     const byB = await store2.outbox.claim(clock.now() + LEASE, 10, LEASE);
     assert.equal(byB.length, 2);
@@ -105,7 +86,7 @@ test('a delivery worker whose submits fail after its lease ran out schedules no 
     const standing = byB.map((m) => ({ id: m.id, leased_until: m.leasedUntil!, attempts: 2, published_at: null })).sort((x, y) => x.id.localeCompare(y.id));
 
     // A's submits fail; its retries name its own claims, which no longer stand
-    await waitFor(async () => retried.length === 2);
+    await until(async () => retried.length === 2, 10_000);
     assert.deepEqual(retried.map((c) => c.attempts), [1, 1]);
     await worker1.stop();
     await upstream.close();

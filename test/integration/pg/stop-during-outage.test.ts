@@ -6,7 +6,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closedPort } from '../../helpers/closed-port.js';
 import { openTestPgStore, TEST_PG_URL } from '../../helpers/pg.js';
 import { PostgresStore } from '../../../src/store/postgres/index.js';
 import { App } from '../../../src/app/app.js';
@@ -15,16 +14,7 @@ import { SimulatorSmsc } from '../../../src/simulator/simulator-smsc.js';
 import { resolveProfile } from '../../../src/profiles/index.js';
 import { SmppUpstream } from '../../../src/smpp/client/upstream.js';
 import { ThreadedUpstream } from '../../../src/smpp/client/threaded-upstream.js';
-import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
-import { appWithQueuedNotifications } from '../../helpers/queued-notifications.js';
-
-async function waitFor(cond: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { appWithQueuedNotifications, workerWithUpstreamDown } from '../../helpers/queued-notifications.js';
 
 for (const [name, makeUpstream] of [['in process', SmppUpstream], ['on its own thread', ThreadedUpstream]] as const) {
   test(`${name}: stop during an outage is prompt, gives the claims back, and a restart sends at once`, { timeout: 60_000 }, async () => {
@@ -34,11 +24,7 @@ for (const [name, makeUpstream] of [['in process', SmppUpstream], ['on its own t
       const rows = async () => (await h.store.pool.query<{ leased: boolean; attempts: number; status: string }>('SELECT leased_until IS NOT NULL AS leased, attempts, status FROM message_status ORDER BY id')).rows;
 
       // Process 1: the upstream is unreachable; the worker claims the batch, which waits for a link.
-      const upstream = new makeUpstream({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${await closedPort()}`)] });
-      upstream.start();
-      const worker1 = new DeliveryWorker(app1.ctx, upstream, { pollMs: 20 });
-      worker1.start();
-      await waitFor(async () => (await rows()).every((r) => r.leased));
+      const { worker: worker1, upstream } = await workerWithUpstreamDown(app1, async () => (await rows()).every((r) => r.leased), { makeUpstream });
       await new Promise((r) => setTimeout(r, 200));
       assert.equal(upstream.bound(), false);
       const t0 = Date.now();

@@ -10,16 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSmppGateway, type SmppGateway } from '../../fakes/smpp/smpp-gateway.js';
 import { freePort, netSmppMissing, parseKv, peersDir, start, waitListening } from '../../fakes/smpp/peers.js';
+import { until } from '../../helpers/wait.js';
 
 const skip = netSmppMissing();
-
-async function waitFor(cond: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('interop with Perl Net::SMPP', { skip }, () => {
   test('smpp-client.pl → smsguard SMPP server: Chinese UCS-2 submits decided, receipts back', async () => {
@@ -74,11 +67,11 @@ describe('interop with Perl Net::SMPP', { skip }, () => {
         ids.push(o.id);
       }
       const gw = g;
-      await waitFor(async () => {
+      await until(async () => {
         for (const id of ids) if ((await gw.app.getMessage({ role: 'admin', actorId: 'a' }, id) as { status: string }).status !== 'delivered') return false;
         return true;
-      });
-      await waitFor(() => /submit=25\b/.test(readFileSync(stats, 'utf8')));
+      }, 20_000);
+      await until(() => /submit=25\b/.test(readFileSync(stats, 'utf8')), 20_000);
       const s = parseKv(readFileSync(stats, 'utf8'));
       assert.equal(s.submit, '25', 'each message submitted exactly once');
     } finally {

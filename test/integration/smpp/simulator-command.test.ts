@@ -13,14 +13,7 @@ import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import { CommandStatus, EsmClass, Tag, buildConcatUdh, smDefaults, tlvString, type SmPdu, type DataSmPdu } from '../../../src/smpp/pdu/index.js';
 import type { InboundMo } from '../../../src/ports/egress.js';
 import { startTestGateway } from '../../helpers/gateway.js';
-
-async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { until } from '../../helpers/wait.js';
 
 test('simulator command: POST /v1/simulator/mo goes to the bound gateway as deliver_sm', { timeout: 30_000 }, async () => {
   const s = await startSimulator({ smppPort: 0, smppHost: '127.0.0.1', httpPort: 0, capacity: 100 });
@@ -35,11 +28,11 @@ test('simulator command: POST /v1/simulator/mo goes to the bound gateway as deli
     assert.deepEqual(await early.json(), { accepted: true, receivers: 0 });
     up.start();
     assert.ok(await up.waitUp(5000));
-    await waitFor(() => mos.length === 1);
+    await until(() => mos.length === 1, 5000);
     const r = await post(JSON.stringify({ from: '13900139000', to: '10690003', text: '是，同意接收' }));
     assert.equal(r.status, 202);
     assert.equal(((await r.json()) as { receivers: number }).receivers, 1);
-    await waitFor(() => mos.length === 2);
+    await until(() => mos.length === 2, 5000);
     assert.deepEqual(mos, [{ from: '13800138000', to: '10690002', text: 'TD' }, { from: '13900139000', to: '10690003', text: '是，同意接收' }]);
     assert.equal((await post('{"from":"13800138000","to":"10690002"}')).status, 400);
     assert.equal((await post('not json')).status, 400);
@@ -86,7 +79,7 @@ test('simulator: a long message asking for a receipt on its first part only gets
       ids.push((resp as { message_id: string }).message_id);
     }
     assert.equal(s.sim.outbox().at(-1)?.text, 'first half, second half');
-    await waitFor(() => receipts.length >= 2);
+    await until(() => receipts.length >= 2, 5000);
     assert.deepEqual(receipts.sort(), [...ids].sort());
   } finally {
     await esme.close();

@@ -12,6 +12,7 @@ import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import type { DeliveryReceipt } from '../../../src/ports/egress.js';
 import type { OutboundMessage } from '../../../src/ports/store.js';
 import { FakeSmsc, type FakeSmscOptions } from '../../fakes/smpp/fake-smsc.js';
+import { until } from '../../helpers/wait.js';
 
 const N = 30;
 
@@ -20,14 +21,6 @@ function msgs(n: number, tag: string): OutboundMessage[] {
     id: `msg_${tag}_${i}`, contentProviderId: 'cp_1', from: '10690001', to: `+86138000${String(i).padStart(5, '0')}`, text: `${tag} message ${i}`,
     registeredDelivery: true, attempts: 0, submittedAt: Date.now(),
   }));
-}
-
-async function waitFor(cond: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 type Client = SmppUpstream | ThreadedUpstream;
@@ -66,7 +59,7 @@ async function check(r: Awaited<ReturnType<typeof run>>, expectReceipts: boolean
     assert.equal(new Set(ids).size, N);
     again.forEach((a, i) => assert.deepEqual(a, results[i]));
     if (expectReceipts) {
-      await waitFor(() => receipts.length >= N);
+      await until(() => receipts.length >= N);
       await new Promise((res) => setTimeout(res, 50));
       assert.equal(receipts.length, N, 'one receipt per message');
       assert.deepEqual(receipts.map((x) => x.upstreamId).sort(), [...ids].sort());

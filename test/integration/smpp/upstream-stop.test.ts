@@ -12,16 +12,9 @@ import type { OutboundMessage } from '../../../src/ports/store.js';
 import type { SubmitResult } from '../../../src/ports/egress.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
 import { UPSTREAM_MAKERS } from '../../fakes/smpp/upstream-fixture.js';
+import { until } from '../../helpers/wait.js';
 
 const msg = (id: string): OutboundMessage => ({ id, contentProviderId: 'cp_1', from: '10690001', to: '+8613800138000', text: `stop ${id}`, registeredDelivery: true, attempts: 1, submittedAt: Date.now() });
-
-async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 for (const [name, make] of UPSTREAM_MAKERS) {
   test(`${name}: with no link bound, stopSending ends the submits waiting for one at once, as not written`, { timeout: 20_000 }, async () => {
@@ -53,16 +46,16 @@ for (const [name, make] of UPSTREAM_MAKERS) {
     up.start();
     try {
       assert.ok(await up.waitUp(5000));
-      await waitFor(() => up.bound());
+      await until(() => up.bound(), 5000);
       const written = up.submit(msg('w'));
-      await waitFor(() => smsc.received.length === 1);
+      await until(() => smsc.received.length === 1, 5000);
       up.stopSending();
       // the SMSC goes away with the PDU unanswered: whether it kept it nobody can tell
       await smsc.close();
       const r = await written;
       assert.equal(r.ok, false);
       assert.deepEqual(!r.ok && r.stopped, { written: true });
-      await waitFor(() => !up.bound());
+      await until(() => !up.bound(), 5000);
     } finally {
       await up.close();
       await smsc.close().catch(() => undefined);
