@@ -7,14 +7,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SmppUpstream, type UpstreamOptions } from '../../../src/smpp/client/upstream.js';
-import { ThreadedUpstream } from '../../../src/smpp/client/threaded-upstream.js';
-import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
+import type { UpstreamOptions } from '../../../src/smpp/client/upstream.js';
 import type { DeliveryReceipt } from '../../../src/ports/egress.js';
 import type { OutboundMessage } from '../../../src/ports/store.js';
-import { FakeSmsc, type FakeSmscOptions } from '../../fakes/smpp/fake-smsc.js';
-import { UPSTREAM_MAKERS } from '../../fakes/smpp/upstream-fixture.js';
-
+import type { FakeSmscOptions } from '../../fakes/smpp/fake-smsc.js';
+import { UPSTREAM_MAKERS, withUpstream, type Upstream } from '../../fakes/smpp/upstream-fixture.js';
 
 const msg = (i: number): OutboundMessage => ({
   id: `msg_ambiguous_${i}`, contentProviderId: 'cp', from: '10690001', to: `+8613800000${i}`, text: `ambiguous ${i}`, registeredDelivery: true, attempts: 0, submittedAt: 0,
@@ -29,17 +26,12 @@ async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
   return true;
 }
 
-async function scenario(make: (o: UpstreamOptions) => SmppUpstream | ThreadedUpstream, fake: Omit<FakeSmscOptions, 'misbehaviour' | 'messageId'>, beforeSecond: (receipts: DeliveryReceipt[]) => Promise<void>) {
-  // submit 1 gets "a", submit 2 gets "10"
-  const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true, messageId: (n) => (n === 1 ? 'a' : n === 2 ? '10' : undefined), ...fake });
-  await smsc.listen();
-  // earlyReceiptMs well past the test: a receipt reported raw by the sweep would hide the bug
-  const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=ambiguous&window=5`)], earlyReceiptMs: 60_000 });
+async function scenario(make: (o: UpstreamOptions) => Upstream, fake: Omit<FakeSmscOptions, 'misbehaviour' | 'messageId'>, beforeSecond: (receipts: DeliveryReceipt[]) => Promise<void>) {
   const receipts: DeliveryReceipt[] = [];
-  up.onReceipt((r) => { receipts.push(r); });
-  up.start();
-  try {
-    assert.ok(await up.waitUp(5000));
+  // submit 1 gets "a", submit 2 gets "10"; earlyReceiptMs well past the test: a receipt reported raw
+  // by the sweep would hide the bug
+  const smsc = { dlr: true, messageId: (n: number) => (n === 1 ? 'a' : n === 2 ? '10' : undefined), ...fake };
+  await withUpstream(make, { smsc, params: 'name=ambiguous&window=5', upstream: { earlyReceiptMs: 60_000 }, onReceipt: (r) => { receipts.push(r); } }, async (up) => {
     const first = await up.submit(msg(1));
     assert.deepEqual(first, { ok: true, upstreamId: 'a' });
     await beforeSecond(receipts);
@@ -48,10 +40,7 @@ async function scenario(make: (o: UpstreamOptions) => SmppUpstream | ThreadedUps
     await waitFor(() => receipts.length >= 2, 3000);
     await new Promise((r) => setTimeout(r, 100)); // nothing more may come
     assert.deepEqual(receipts.map((r) => `${r.upstreamId}:${r.stat}`).sort(), ['10:DELIVRD', 'a:DELIVRD'], 'each message gets its own receipt, once');
-  } finally {
-    await up.close();
-    await smsc.close();
-  }
+  });
 }
 
 for (const [name, make] of UPSTREAM_MAKERS) {
@@ -73,22 +62,13 @@ for (const [name, make] of UPSTREAM_MAKERS) {
   test(`${name}: receipts only another reading matches (decimal for hex), before their responses and twice, still reach their messages once`, { timeout: 20_000 }, async () => {
     // every receipt is early and matches only by its decimal reading: each waits for the submits
     // running when it arrived to end, then settles on that reading
-    const smsc = new FakeSmsc({ misbehaviour: 'dlr_before_resp', decimalReceiptIds: true, duplicateReceipts: true });
-    await smsc.listen();
-    const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=decimal&window=5`)], earlyReceiptMs: 60_000 });
     const receipts: DeliveryReceipt[] = [];
-    up.onReceipt((r) => { receipts.push(r); });
-    up.start();
-    try {
-      assert.ok(await up.waitUp(5000));
+    await withUpstream(make, { smsc: { misbehaviour: 'dlr_before_resp', decimalReceiptIds: true, duplicateReceipts: true }, params: 'name=decimal&window=5', upstream: { earlyReceiptMs: 60_000 }, onReceipt: (r) => { receipts.push(r); } }, async (up) => {
       const rs = await Promise.all(Array.from({ length: 20 }, (_, i) => up.submit(msg(100 + i))));
       assert.ok(rs.every((r) => r.ok));
       await waitFor(() => receipts.length >= 20, 3000);
       await new Promise((r) => setTimeout(r, 100));
       assert.deepEqual(receipts.map((r) => r.upstreamId).sort(), rs.map((r) => (r.ok ? r.upstreamId : '')).sort());
-    } finally {
-      await up.close();
-      await smsc.close();
-    }
+    });
   });
 }

@@ -5,24 +5,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import type { DeliveryReceipt } from '../../../src/ports/egress.js';
 import type { OutboundMessage } from '../../../src/ports/store.js';
-import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
-import { UPSTREAM_MAKERS } from '../../fakes/smpp/upstream-fixture.js';
+import { UPSTREAM_MAKERS, withUpstream } from '../../fakes/smpp/upstream-fixture.js';
 
 const N = 10;
 
 for (const [name, make] of UPSTREAM_MAKERS) {
   test(`${name}: a duplicated receipt that beats its submit_sm_resp is reported once`, { timeout: 30_000 }, async () => {
-    const smsc = new FakeSmsc({ misbehaviour: 'dlr_before_resp', duplicateReceipts: true });
-    await smsc.listen();
-    const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=early&window=5`)], earlyReceiptMs: 100 });
     const receipts: DeliveryReceipt[] = [];
-    up.onReceipt((r) => { receipts.push(r); });
-    up.start();
-    try {
-      assert.ok(await up.waitUp(5000));
+    await withUpstream(make, { smsc: { misbehaviour: 'dlr_before_resp', duplicateReceipts: true }, params: 'name=early&window=5', upstream: { earlyReceiptMs: 100 }, onReceipt: (r) => { receipts.push(r); } }, async (up) => {
       const list: OutboundMessage[] = Array.from({ length: N }, (_, i) => ({ id: `msg_early_${i}`, contentProviderId: 'cp', from: '10690001', to: `+86138000${String(i).padStart(5, '0')}`, text: `early ${i}`, registeredDelivery: true, attempts: 0, submittedAt: 0 }));
       const rs = await Promise.all(list.map((m) => up.submit(m)));
       assert.ok(rs.every((r) => r.ok));
@@ -30,9 +22,6 @@ for (const [name, make] of UPSTREAM_MAKERS) {
       await new Promise((r) => setTimeout(r, 1600));
       const ids = rs.map((r) => (r.ok ? r.upstreamId : '')).sort();
       assert.deepEqual(receipts.map((r) => r.upstreamId).sort(), ids, 'one receipt per message');
-    } finally {
-      await up.close();
-      await smsc.close();
-    }
+    });
   });
 }

@@ -13,7 +13,7 @@ import { CommandStatus, parseUdh } from '../../../src/smpp/pdu/index.js';
 import type { DeliveryReceipt } from '../../../src/ports/egress.js';
 import type { OutboundMessage } from '../../../src/ports/store.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
-import { UPSTREAM_MAKERS } from '../../fakes/smpp/upstream-fixture.js';
+import { UPSTREAM_MAKERS, withUpstream } from '../../fakes/smpp/upstream-fixture.js';
 
 const LONG = 'A long notice that needs three parts. '.repeat(10); // 380 GSM-7 characters: 3 parts of 153
 
@@ -21,14 +21,8 @@ for (const [name, make] of UPSTREAM_MAKERS) {
   test(`${name}: a retried long message resends only its unacknowledged parts, with the same UDH reference`, { timeout: 30_000 }, async () => {
     let busy = true;
     // Part 2 is refused as "queue full" (retry later) while `busy`; parts go in order, so only part 1 is taken.
-    const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true, answer: (pdu) => (busy && parseUdh(pdu.short_message)?.concat?.seq === 2 ? CommandStatus.ESME_RMSGQFUL : undefined) });
-    await smsc.listen();
-    const up = make({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=long&window=5`)], submitBudgetMs: 700 });
     const receipts: DeliveryReceipt[] = [];
-    up.onReceipt((r) => { receipts.push(r); });
-    up.start();
-    try {
-      assert.ok(await up.waitUp(5000));
+    await withUpstream(make, { smsc: { misbehaviour: 'none', dlr: true, answer: (pdu) => (busy && parseUdh(pdu.short_message)?.concat?.seq === 2 ? CommandStatus.ESME_RMSGQFUL : undefined) }, params: 'name=long&window=5', upstream: { submitBudgetMs: 700 }, onReceipt: (r) => { receipts.push(r); } }, async (up, smsc) => {
       const m: OutboundMessage = { id: 'msg_long_1', contentProviderId: 'cp', from: '10690001', to: '+8613800138000', text: LONG, registeredDelivery: true, attempts: 0, submittedAt: 0 };
       const first = await up.submit(m);
       assert.equal(first.ok, false);
@@ -55,10 +49,7 @@ for (const [name, make] of UPSTREAM_MAKERS) {
       // and a later repeat changes nothing
       assert.deepEqual(await up.submit(m), second);
       assert.equal(smsc.acked.length, 3);
-    } finally {
-      await up.close();
-      await smsc.close();
-    }
+    });
   });
 }
 
