@@ -61,6 +61,16 @@ async function prepare(schema: string): Promise<string> {
   return cp.apiKey;
 }
 
+/** Drops what a run left behind: its JetStream stream (when the bus answers) and its PostgreSQL schema. */
+async function dropRun(prefix: string, schema: string): Promise<void> {
+  const bus = await openBus({ url: NATS, names: queueNames(prefix), partitions: 0, ackWaitMs: 1000 }).catch(() => null);
+  if (bus) { await deleteStream(bus); await bus.close(); }
+  const c = new pg.Client({ connectionString: PG });
+  await c.connect();
+  await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await c.end();
+}
+
 /**
  * `http_batch_pg_nats_msgs_per_s_1proc`: POST /v1/messages/batch (1,000 per batch, 4 in flight, load
  * from its own process) against one gateway process on PostgreSQL + NATS (role all, in-process
@@ -109,12 +119,7 @@ async function httpScenario(total: number): Promise<Figure> {
   } finally {
     // Figures taken, schema dropped next: no graceful drain needed (and it costs seconds per run).
     if (gw) await stopProc(gw.p, 0);
-    const bus = await openBus({ url: NATS, names: queueNames(prefix), partitions: 0, ackWaitMs: 1000 }).catch(() => null);
-    if (bus) { await deleteStream(bus); await bus.close(); }
-    const c = new pg.Client({ connectionString: PG });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await c.end();
+    await dropRun(prefix, schema);
   }
 }
 
@@ -164,12 +169,7 @@ async function scenario(processes: number, total: number, quick: boolean): Promi
   } finally {
     await Promise.all(gws.map((g) => stopProc(g.p, 0)));
     await stopProc(sink.p);
-    const bus = await openBus({ url: NATS, names: queueNames(prefix), partitions: 0, ackWaitMs: 1000 }).catch(() => null);
-    if (bus) { await deleteStream(bus); await bus.close(); }
-    const c = new pg.Client({ connectionString: PG });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await c.end();
+    await dropRun(prefix, schema);
   }
 }
 
