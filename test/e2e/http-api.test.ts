@@ -1,7 +1,7 @@
 /** The spine's HTTP contract: routes, codes, statuses, auth, batch, simulator, ops endpoints. */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { OTHER_PROVIDER, gatewaySuite, startTestGateway, onboard, validCreditCode } from '../helpers/gateway.js';
+import { OTHER_PROVIDER, gatewaySuite, onboard, validCreditCode } from '../helpers/gateway.js';
 
 describe('HTTP API', () => {
   const { g, cp, other } = gatewaySuite({ other: OTHER_PROVIDER });

@@ -1,7 +1,7 @@
 /** The README walkthrough, end to end through HTTP and the simulator. */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { gatewaySuite, onboard } from '../helpers/gateway.js';
+import { gatewaySuite } from '../helpers/gateway.js';
 
 describe('walkthrough: onboard, send a code, see it in the simulator', () => {
   const { g, cp } = gatewaySuite();
