@@ -8,7 +8,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { gatewaySuite, ADMIN_TOKEN } from '../helpers/gateway.js';
-import { asJson, documentedResponse, unlisted } from '../helpers/schema-coverage.js';
+import { asJson, documentedResponse, roundTrip } from '../helpers/schema-coverage.js';
 import { shanghaiMonth } from '../../src/domain/case.js';
 import type { Principal } from '../../src/app/types.js';
 
@@ -60,25 +60,16 @@ describe('case, complaint and credit reads: response schemas', () => {
     await post('/v1/credit/entries', headers.regulator, { subjectType: 'operator', subjectId: '示例运营商', kind: 'warning' }, 201);
   });
 
-  /** The body, checked against the use case's value and against the documented schema. */
-  const roundTrip = async (url: string, h: Record<string, string> | undefined, want: unknown, docPath: string) => {
-    const r = await get(url, h);
-    assert.equal(r.statusCode, 200, `${url}: ${r.body}`);
-    const expected = asJson(want);
-    assert.deepEqual(r.json(), expected, url);
-    assert.deepEqual(unlisted(await documentedResponse(g.http, docPath), expected), [], `${docPath}: /docs/json lists every key`);
-    return expected as Json;
-  };
 
   test('GET /v1/cases round-trips whole for every role, with a next-page cursor', async () => {
     for (const who of ['admin', 'centre', 'regulator', 'provider'] as const) {
-      const list = await roundTrip('/v1/cases', headers[who], await svc().listCases(principals[who], {}), '/v1/cases');
+      const list = await roundTrip(g.http, '/v1/cases', headers[who], await svc().listCases(principals[who], {}), '/v1/cases');
       assert.ok(list.cases.length >= (who === 'provider' ? 2 : 3), `${who}: ${list.cases.length} cases`);
     }
-    const page = await roundTrip('/v1/cases?limit=1&state=closed,received,escalated', headers.admin, await svc().listCases(principals.admin, { limit: 1, state: 'closed,received,escalated' }), '/v1/cases');
+    const page = await roundTrip(g.http, '/v1/cases?limit=1&state=closed,received,escalated', headers.admin, await svc().listCases(principals.admin, { limit: 1, state: 'closed,received,escalated' }), '/v1/cases');
     assert.equal(page.cases.length, 1);
     assert.equal(typeof page.nextCursor, 'string');
-    const next = await roundTrip(`/v1/cases?limit=5&cursor=${page.nextCursor}`, headers.admin, await svc().listCases(principals.admin, { limit: 5, cursor: page.nextCursor }), '/v1/cases');
+    const next = await roundTrip(g.http, `/v1/cases?limit=5&cursor=${page.nextCursor}`, headers.admin, await svc().listCases(principals.admin, { limit: 5, cursor: page.nextCursor }), '/v1/cases');
     assert.equal(next.cases.length, 2);
 
     // the views compared hold what the schema must carry
@@ -94,7 +85,7 @@ describe('case, complaint and credit reads: response schemas', () => {
 
   test('GET /v1/cases/{id} round-trips whole: evidence, trail, measures and screenshot', async () => {
     for (const who of ['admin', 'regulator', 'provider'] as const) {
-      const d = await roundTrip(`/v1/cases/${full.id}`, headers[who], await svc().getCase(principals[who], full.id), '/v1/cases/{id}');
+      const d = await roundTrip(g.http, `/v1/cases/${full.id}`, headers[who], await svc().getCase(principals[who], full.id), '/v1/cases/{id}');
       assert.equal(d.screenshot, PNG);
       assert.ok(d.evidence.match?.id && d.evidence.consent?.category === 'promo' && d.evidence.verdicts.length > 0, JSON.stringify(d.evidence).slice(0, 300));
       assert.deepEqual(d.events.filter((x: Json) => x.kind !== 'measure' && x.kind !== 'note').map((x: Json) => x.kind), ['created', 'forward', 'investigate', 'answer', 'close']);
@@ -102,14 +93,14 @@ describe('case, complaint and credit reads: response schemas', () => {
       assert.deepEqual(d.measures.map((m: Json) => m.kind), ['opt_out', 'refund']);
       assert.equal(d.measures[1].detail.amountYuan, 5);
     }
-    const f = await roundTrip(`/v1/cases/${fresh.id}`, headers.centre, await svc().getCase(principals.centre, fresh.id), '/v1/cases/{id}');
+    const f = await roundTrip(g.http, `/v1/cases/${fresh.id}`, headers.centre, await svc().getCase(principals.centre, fresh.id), '/v1/cases/{id}');
     assert.equal(f.contentProviderId, null);
     assert.equal(f.deadline.running, 'forward');
   });
 
   test('GET /v1/complaints/{reference} round-trips whole for the complainant', async () => {
     for (const c of [full, fresh, escalated]) {
-      const s = await roundTrip(`/v1/complaints/${c.reference}?accessCode=${c.accessCode}`, undefined, await svc().publicStatus(c.reference, c.accessCode), '/v1/complaints/{reference}');
+      const s = await roundTrip(g.http, `/v1/complaints/${c.reference}?accessCode=${c.accessCode}`, undefined, await svc().publicStatus(c.reference, c.accessCode), '/v1/complaints/{reference}');
       assert.match(s.msisdn, /\*{4}/);
     }
     const closed = asJson(await svc().publicStatus(full.reference, full.accessCode)) as Json;
@@ -119,7 +110,7 @@ describe('case, complaint and credit reads: response schemas', () => {
 
   test('GET /v1/credit/entries round-trips whole: notes and evidence for the regulator and the operator, left out for the provider', async () => {
     for (const who of ['admin', 'regulator', 'provider'] as const) {
-      const body = await roundTrip('/v1/credit/entries', headers[who], await svc().creditEntries(principals[who], {}), '/v1/credit/entries');
+      const body = await roundTrip(g.http, '/v1/credit/entries', headers[who], await svc().creditEntries(principals[who], {}), '/v1/credit/entries');
       const fine = body.entries.find((e: Json) => e.id === fineId);
       assert.ok(fine, `${who} lists the fine`);
       assert.equal(fine.amountYuan, 20000);
@@ -134,26 +125,26 @@ describe('case, complaint and credit reads: response schemas', () => {
         assert.equal(system.evidence.caseId, full.id);
       }
     }
-    const page = await roundTrip('/v1/credit/entries?limit=1', headers.regulator, await svc().creditEntries(principals.regulator, { limit: 1 }), '/v1/credit/entries');
+    const page = await roundTrip(g.http, '/v1/credit/entries?limit=1', headers.regulator, await svc().creditEntries(principals.regulator, { limit: 1 }), '/v1/credit/entries');
     assert.equal(typeof page.nextCursor, 'string');
   });
 
   test('GET /v1/credit/public round-trips whole', async () => {
-    const all = await roundTrip('/v1/credit/public', undefined, { entries: await svc().publicCreditEntries() }, '/v1/credit/public');
+    const all = await roundTrip(g.http, '/v1/credit/public', undefined, { entries: await svc().publicCreditEntries() }, '/v1/credit/public');
     assert.equal(all.entries.length, 1);
     assert.equal(all.entries[0].subject, '示例科技有限公司');
     assert.ok(all.entries[0].creditCode);
-    await roundTrip(`/v1/credit/public?q=${encodeURIComponent('示例')}`, undefined, { entries: await svc().publicCreditEntries('示例') }, '/v1/credit/public');
+    await roundTrip(g.http, `/v1/credit/public?q=${encodeURIComponent('示例')}`, undefined, { entries: await svc().publicCreditEntries('示例') }, '/v1/credit/public');
   });
 
   test('GET /v1/content-providers/{id}/complaint-rate round-trips whole', async () => {
     const month = shanghaiMonth(g.clock.now());
     for (const who of ['admin', 'regulator', 'provider'] as const) {
-      const r = await roundTrip(`/v1/content-providers/${cp.id}/complaint-rate?month=${month}`, headers[who], await svc().complaintRateFor(principals[who], cp.id, month), '/v1/content-providers/{id}/complaint-rate');
+      const r = await roundTrip(g.http, `/v1/content-providers/${cp.id}/complaint-rate?month=${month}`, headers[who], await svc().complaintRateFor(principals[who], cp.id, month), '/v1/content-providers/{id}/complaint-rate');
       assert.equal(r.confirmed, 1);
       assert.ok(r.ratePerMillion > 0 && r.confirmedPerMillion > 0);
     }
-    const none = await roundTrip(`/v1/content-providers/${cp.id}/complaint-rate?month=2026-01`, headers.admin, await svc().complaintRateFor(principals.admin, cp.id, '2026-01'), '/v1/content-providers/{id}/complaint-rate');
+    const none = await roundTrip(g.http, `/v1/content-providers/${cp.id}/complaint-rate?month=2026-01`, headers.admin, await svc().complaintRateFor(principals.admin, cp.id, '2026-01'), '/v1/content-providers/{id}/complaint-rate');
     assert.equal(none.ratePerMillion, null);
   });
 

@@ -8,7 +8,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { gatewaySuite, ADMIN_TOKEN } from '../helpers/gateway.js';
-import { asJson, documentedResponse, unlisted } from '../helpers/schema-coverage.js';
+import { documentedResponse, roundTrip } from '../helpers/schema-coverage.js';
 import { getSubscriber, getSubscriberConsents } from '../../src/app/consent-subscribers.js';
 import { getRefusalPhrases } from '../../src/app/consent-settings.js';
 
@@ -44,18 +44,10 @@ describe('subscriber, refusal-phrase and simulator reads: response schemas', () 
     await g.worker.drain();
   });
 
-  const roundTrip = async (url: string, h: Record<string, string> | undefined, want: unknown, docPath: string) => {
-    const r = await g.http.inject({ method: 'GET', url, headers: h });
-    assert.equal(r.statusCode, 200, `${url}: ${r.body}`);
-    const expected = asJson(want);
-    assert.deepEqual(r.json(), expected, url);
-    assert.deepEqual(unlisted(await documentedResponse(g.http, docPath), expected), [], `${docPath}: /docs/json lists every key`);
-    return expected as Json;
-  };
 
   test('GET /v1/subscribers/{msisdn} round-trips whole for the operator and a regulator', async () => {
     for (const h of [g.admin, regulator]) {
-      const v = await roundTrip(`/v1/subscribers/${user}`, h, await getSubscriber(g.app.ctx, await principal(h), user), '/v1/subscribers/{msisdn}');
+      const v = await roundTrip(g.http, `/v1/subscribers/${user}`, h, await getSubscriber(g.app.ctx, await principal(h), user), '/v1/subscribers/{msisdn}');
       // the view holds what the schema must carry
       assert.equal(v.doNotDisturb.source, '12321 list');
       assert.deepEqual(v.optOuts.map((o: Json) => [o.contentProviderId, o.signatures]), [[other.id, ['*']]]);
@@ -72,7 +64,7 @@ describe('subscriber, refusal-phrase and simulator reads: response schemas', () 
 
   test('GET /v1/subscribers/{msisdn}/consents round-trips whole for the provider', async () => {
     for (const p of [cp, other]) {
-      const v = await roundTrip(`/v1/subscribers/${user}/consents`, p.auth, await getSubscriberConsents(g.app.ctx, await principal(p.auth), user), '/v1/subscribers/{msisdn}/consents');
+      const v = await roundTrip(g.http, `/v1/subscribers/${user}/consents`, p.auth, await getSubscriberConsents(g.app.ctx, await principal(p.auth), user), '/v1/subscribers/{msisdn}/consents');
       assert.deepEqual(v.doNotDisturb?.source, 'platform');
       assert.ok(v.consents.length > 0 && v.consents.every((c: Json) => c.contentProviderId === p.id));
     }
@@ -80,19 +72,19 @@ describe('subscriber, refusal-phrase and simulator reads: response schemas', () 
 
   test('GET /v1/refusal-phrases round-trips whole', async () => {
     for (const h of [g.admin, regulator]) {
-      const v = await roundTrip('/v1/refusal-phrases', h, await getRefusalPhrases(g.app.ctx, await principal(h)), '/v1/refusal-phrases');
+      const v = await roundTrip(g.http, '/v1/refusal-phrases', h, await getRefusalPhrases(g.app.ctx, await principal(h)), '/v1/refusal-phrases');
       assert.deepEqual(v.operator, ['不要再发了', '别再打扰']);
       assert.ok(v.defaults.length > 0 && v.keywords.length > 0);
     }
   });
 
   test('GET /v1/simulator/outbox and /v1/simulator/clock round-trip whole', async () => {
-    const all = await roundTrip('/v1/simulator/outbox', undefined, { messages: g.simulator.outbox(), count: g.simulator.count }, '/v1/simulator/outbox');
+    const all = await roundTrip(g.http, '/v1/simulator/outbox', undefined, { messages: g.simulator.outbox(), count: g.simulator.count }, '/v1/simulator/outbox');
     assert.ok(all.messages.length >= 2);
-    const mine = await roundTrip(`/v1/simulator/outbox?to=${user}`, undefined, { messages: g.simulator.outbox(`+86${user}`), count: g.simulator.count }, '/v1/simulator/outbox');
+    const mine = await roundTrip(g.http, `/v1/simulator/outbox?to=${user}`, undefined, { messages: g.simulator.outbox(`+86${user}`), count: g.simulator.count }, '/v1/simulator/outbox');
     assert.ok(mine.messages.length >= 2 && mine.messages.every((m: Json) => m.upstreamId && m.messageId && m.text && m.receivedAt > 0));
     g.clock.advance(90_000);
-    const c = await roundTrip('/v1/simulator/clock', undefined, { now: new Date(g.clock.now()).toISOString() }, '/v1/simulator/clock');
+    const c = await roundTrip(g.http, '/v1/simulator/clock', undefined, { now: new Date(g.clock.now()).toISOString() }, '/v1/simulator/clock');
     assert.equal(Date.parse(c.now), g.clock.now());
   });
 

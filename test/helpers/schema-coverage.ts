@@ -3,6 +3,7 @@
  * so a test compares the HTTP body with the use case's value, and checks here that the OpenAPI
  * document at /docs/json lists every key that value holds.
  */
+import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -43,6 +44,20 @@ export async function documentedResponse(http: FastifyInstance, path: string, co
 
 /** The same value as JSON would carry it (what a body without a response schema would be). */
 export const asJson = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+/**
+ * GETs `url` with headers `h` and checks the body both ways: equal to `want` (the use case's value)
+ * as JSON carries it, and every key of it listed by the response schema /docs/json gives `docPath`.
+ * Returns the body.
+ */
+export async function roundTrip(http: FastifyInstance, url: string, h: Record<string, string> | undefined, want: unknown, docPath: string): Promise<Record<string, any>> {
+  const r = await http.inject({ method: 'GET', url, headers: h });
+  assert.equal(r.statusCode, 200, `${url}: ${r.body}`);
+  const expected = asJson(want);
+  assert.deepEqual(r.json(), expected, url);
+  assert.deepEqual(unlisted(await documentedResponse(http, docPath), expected), [], `${docPath}: /docs/json lists every key`);
+  return expected as Record<string, any>;
+}
 
 /**
  * For HttpDeps.plugins: records each reply's payload as the route handed it to the serializer (a
