@@ -6,7 +6,7 @@
 import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { startWithTwoProviders, type Provider, type TestGateway } from '../helpers/gateway.js';
+import { OTHER_PROVIDER, onboard, startTestGateway, type Provider, type TestGateway } from '../helpers/gateway.js';
 import { startCallbackReceiver, type CallbackReceiver, type ReceivedCallback } from '../helpers/callback-receiver.js';
 import { until } from '../helpers/wait.js';
 import { pruneOperational } from '../../src/app/housekeeping.js';
@@ -27,7 +27,9 @@ describe('HTTP callbacks', () => {
   const put = (id: string, payload: unknown, headers = g.admin) => g.http.inject({ method: 'PUT', url: `/v1/content-providers/${id}/callbacks`, headers, payload: payload as object });
 
   before(async () => {
-    ({ g, cp, other } = await startWithTwoProviders());
+    g = await startTestGateway();
+    cp = await onboard(g);
+    other = await onboard(g, OTHER_PROVIDER);
     rx = await startCallbackReceiver();
     const r = await put(cp.id, { statusUrl: rx.url('/status'), moUrl: rx.url('/mo') });
     assert.equal(r.statusCode, 200, r.body);
