@@ -1,5 +1,6 @@
 /** A gateway piece on PostgreSQL + NATS for the bus tests: one App over its own store pool, a simulator upstream, and the bus roles. */
 import { randomBytes } from 'node:crypto';
+import { after } from 'node:test';
 import { App } from '../../../src/app/app.js';
 import { SimulatorSmsc } from '../../../src/simulator/simulator-smsc.js';
 import { SimulatedClock } from '../../../src/simulator/clock.js';
@@ -9,8 +10,10 @@ import { startBusRoles, type BusRoles, type Role } from '../../../src/queue/role
 import { deleteStream } from '../../../src/queue/nats.js';
 import type { Egress, SubmitResult } from '../../../src/ports/egress.js';
 import type { OutboundMessage } from '../../../src/ports/store.js';
-import { TEST_PG_URL } from '../../helpers/pg.js';
+import { TEST_PG_URL, openTestPgStore } from '../../helpers/pg.js';
 import { NOON_SHANGHAI } from '../../helpers/gateway.js';
+import { seedProvider } from '../../contract/fixtures.js';
+import type { Principal } from '../../../src/app/types.js';
 
 export const TEST_NATS_URL = process.env.SMSGUARD_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -45,6 +48,38 @@ export async function startPiece(o: { schema: string; prefix: string; role: Role
 
 export async function removeStream(piece: Piece): Promise<void> {
   await deleteStream(piece.roles.bus);
+}
+
+/** Clean-ups a suite adds as it goes, run last first after it (call inside a describe); a failing one does not stop the rest. */
+export function suiteCleanups(): (() => Promise<void>)[] {
+  const cleanups: (() => Promise<void>)[] = [];
+  after(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  });
+  return cleanups;
+}
+
+/** A scene on the bus: a fresh PostgreSQL schema with one provider seeded (`tag`: its ids), its principal, and a prefix of its own. */
+export interface BusScene {
+  h: Awaited<ReturnType<typeof openTestPgStore>>;
+  seeded: Awaited<ReturnType<typeof seedProvider>>;
+  principal: Principal;
+  prefix: string;
+}
+
+export async function busScene(cleanups: (() => Promise<void>)[], tag: string): Promise<BusScene> {
+  const h = await openTestPgStore();
+  cleanups.push(() => h.dispose());
+  const seeded = await seedProvider(h.store, tag);
+  return { h, seeded, principal: { role: 'content-provider', contentProviderId: seeded.cp.id, actorId: 'test' }, prefix: testPrefix() };
+}
+
+/** The scene's first piece: stopped at the end, after its stream is removed (the stream is the prefix's, one for all pieces). */
+export async function startFirstPiece(cleanups: (() => Promise<void>)[], o: Parameters<typeof startPiece>[0]): Promise<Piece> {
+  const piece = await startPiece(o);
+  cleanups.push(() => piece.stop());
+  cleanups.push(() => removeStream(piece));
+  return piece;
 }
 
 /**

@@ -6,33 +6,22 @@
  * One already written is not given up: 409. Before: the API process had no way to reach the holder,
  * and every such cancel answered 409.
  */
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openTestPgStore } from '../../helpers/pg.js';
 import { ADMIN_TOKEN } from '../../helpers/gateway.js';
-import { seedProvider, msisdn } from '../../contract/fixtures.js';
-import { ScriptedCarrier, startPiece, removeStream, testPrefix, type Piece } from './bus-fixture.js';
+import { msisdn } from '../../contract/fixtures.js';
+import { ScriptedCarrier, busScene, removeStream, startFirstPiece, startPiece, suiteCleanups, type Piece } from './bus-fixture.js';
 import { until } from '../../helpers/wait.js';
 import { buildHttpApp } from '../../../src/http/app.js';
 import { TAKE_BACK_WAIT_MS } from '../../../src/queue/take-back.js';
-import type { Principal } from '../../../src/app/types.js';
 
 describe('a cancel crosses the bus to the egress process holding the message', { timeout: 60_000 }, () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  after(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  });
+  const cleanups = suiteCleanups();
 
   /** An API process and an egress process on one schema and prefix, the egress's carrier scripted (down at first). */
   async function twoProcesses(): Promise<{ api: Piece; egress: Piece; carrier: ScriptedCarrier; send(to: string): Promise<string>; del(id: string): Promise<{ statusCode: number; json(): unknown }> }> {
-    const h = await openTestPgStore();
-    cleanups.push(() => h.dispose());
-    const seeded = await seedProvider(h.store, 'c3d4e5');
-    const principal: Principal = { role: 'content-provider', contentProviderId: seeded.cp.id, actorId: 'test' };
-    const prefix = testPrefix();
-    const api = await startPiece({ schema: h.schema, prefix, role: 'ingress' });
-    cleanups.push(() => api.stop());
-    cleanups.push(() => removeStream(api));
+    const { h, seeded, principal, prefix } = await busScene(cleanups, 'c3d4e5');
+    const api = await startFirstPiece(cleanups, { schema: h.schema, prefix, role: 'ingress' });
     await api.app.auth.ensureAdminToken(ADMIN_TOKEN);
     const http = await buildHttpApp({ app: api.app });
     cleanups.push(() => http.close());
@@ -95,12 +84,9 @@ describe('a cancel crosses the bus to the egress process holding the message', {
   });
 
   test('a process that is API and egress at once (role all) takes back from its own worker, without asking the bus', async () => {
-    const h = await openTestPgStore();
-    cleanups.push(() => h.dispose());
-    const seeded = await seedProvider(h.store, 'd4e5f6');
-    const principal: Principal = { role: 'content-provider', contentProviderId: seeded.cp.id, actorId: 'test' };
+    const { h, seeded, principal, prefix } = await busScene(cleanups, 'd4e5f6');
     const carrier = new ScriptedCarrier();
-    const all = await startPiece({ schema: h.schema, prefix: testPrefix(), role: 'all', egress: carrier });
+    const all = await startPiece({ schema: h.schema, prefix, role: 'all', egress: carrier });
     cleanups.push(() => removeStream(all));
     cleanups.push(async () => {
       carrier.bringUp();

@@ -7,16 +7,14 @@
  * with its acknowledged part in the first process's memory only, and the new process sent all three
  * parts under a new reference.
  */
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openTestPgStore } from '../../helpers/pg.js';
-import { seedProvider, msisdn } from '../../contract/fixtures.js';
-import { startPiece, removeStream, testPrefix, type Piece } from './bus-fixture.js';
+import { msisdn } from '../../contract/fixtures.js';
+import { busScene, startFirstPiece, startPiece, suiteCleanups, type Piece } from './bus-fixture.js';
 import { until } from '../../helpers/wait.js';
 import { SmppUpstream, parseUpstreamUrl } from '../../../src/smpp/client/index.js';
 import { CommandStatus, parseUdh, type SmPdu } from '../../../src/smpp/pdu/index.js';
 import type { SubmitResult } from '../../../src/ports/egress.js';
-import type { Principal } from '../../../src/app/types.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
 
 const EVENING = Date.parse('2026-11-30T20:59:30+08:00');
@@ -27,14 +25,10 @@ const MORNING = Date.parse('2026-12-01T08:00:00+08:00');
 const concat = (pdu: SmPdu) => parseUdh(pdu.short_message)?.concat;
 
 describe('a long promotion cut off at 21:00 in an egress process of the bus', { timeout: 90_000 }, () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  after(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  });
+  const cleanups = suiteCleanups();
 
   test('part 1 never again, nothing at night, the rest at 08:00 from another egress process under the same reference', async () => {
-    const h = await openTestPgStore();
-    cleanups.push(() => h.dispose());
+    const { h, seeded, principal, prefix } = await busScene(cleanups, 'c3d4e5');
     let busy = true;
     const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true, answer: (pdu) => (busy && concat(pdu)?.seq === 2 ? CommandStatus.ESME_RMSGQFUL : undefined) });
     await smsc.listen();
@@ -47,12 +41,7 @@ describe('a long promotion cut off at 21:00 in an egress process of the bus', { 
       assert.ok(await up.waitUp(5000));
       return up;
     };
-    const seeded = await seedProvider(h.store, 'c3d4e5');
-    const principal: Principal = { role: 'content-provider', contentProviderId: seeded.cp.id, actorId: 'test' };
-    const prefix = testPrefix();
-    const ingress = await startPiece({ schema: h.schema, prefix, role: 'ingress', now: EVENING });
-    cleanups.push(() => ingress.stop());
-    cleanups.push(() => removeStream(ingress));
+    const ingress = await startFirstPiece(cleanups, { schema: h.schema, prefix, role: 'ingress', now: EVENING });
     const upA = await upstream();
     const results: SubmitResult[] = [];
     const submit = upA.submit.bind(upA);

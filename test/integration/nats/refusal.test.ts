@@ -5,14 +5,12 @@
  * and the send-time check stops it: `rejected` (opted_out), never written. Before: the event stayed
  * in the ingress process, and the promotion went out when the link returned.
  */
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openTestPgStore } from '../../helpers/pg.js';
-import { seedProvider, msisdn } from '../../contract/fixtures.js';
-import { startPiece, removeStream, testPrefix } from './bus-fixture.js';
+import { msisdn } from '../../contract/fixtures.js';
+import { busScene, startFirstPiece, startPiece, suiteCleanups } from './bus-fixture.js';
 import { until } from '../../helpers/wait.js';
 import type { Egress, SubmitResult } from '../../../src/ports/egress.js';
-import type { Principal } from '../../../src/app/types.js';
 
 /** A link that never comes up: submits wait until Egress.cancel gives them up unwritten. */
 function linkDown(): { down: Egress; waiting: Map<string, (r: SubmitResult) => void>; written: string[] } {
@@ -31,20 +29,11 @@ function linkDown(): { down: Egress; waiting: Map<string, (r: SubmitResult) => v
 }
 
 describe('a refusal crosses the bus to the egress process holding the message', { timeout: 60_000 }, () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  after(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  });
+  const cleanups = suiteCleanups();
 
   test('R at an ingress process: the egress process gives back its unwritten promotion, which is stopped (opted_out)', async () => {
-    const h = await openTestPgStore();
-    cleanups.push(() => h.dispose());
-    const seeded = await seedProvider(h.store, 'b2c3d4');
-    const principal: Principal = { role: 'content-provider', contentProviderId: seeded.cp.id, actorId: 'test' };
-    const prefix = testPrefix();
-    const ingress = await startPiece({ schema: h.schema, prefix, role: 'ingress' });
-    cleanups.push(() => ingress.stop());
-    cleanups.push(() => removeStream(ingress));
+    const { h, seeded, principal, prefix } = await busScene(cleanups, 'b2c3d4');
+    const ingress = await startFirstPiece(cleanups, { schema: h.schema, prefix, role: 'ingress' });
     const { down, waiting } = linkDown();
     const egress = await startPiece({ schema: h.schema, prefix, role: 'egress', egress: down });
     cleanups.push(() => egress.stop());
