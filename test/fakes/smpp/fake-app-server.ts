@@ -1,8 +1,10 @@
 /**
  * An SMPP server over FakeApp with two providers' credentials (`cp1`/`secret1` for cp_1, `other`/`pw`
  * for cp_2), for tests of what a bound ESME may ask of its own messages (query_sm, cancel_sm):
- * `startFakeAppServer()` in a `before`, `close()` in an `after`.
+ * `startFakeAppServer()` in a `before`, `close()` in an `after`, or `fakeAppServerSuite()` for both.
  */
+import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
 import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
 import { SmppEsme } from '../../../src/smpp/client/esme.js';
 import { encodeText, smDefaults, type SmPdu } from '../../../src/smpp/pdu/index.js';
@@ -18,9 +20,8 @@ export interface FakeAppServer {
   close(): Promise<void>;
 }
 
-export async function startFakeAppServer(): Promise<FakeAppServer> {
+export async function startFakeAppServer(app = new FakeApp()): Promise<FakeAppServer> {
   const admin = { role: 'admin' as const, actorId: 'admin' };
-  const app = new FakeApp();
   let id = 0;
   const creds = new SmppCredentials({ store: new MemoryCredentials(), contentProviderExists: async (x) => x.startsWith('cp_'), now: () => Date.now(), newId: () => `cred_${++id}` });
   await creds.create(admin, 'cp_1', { systemId: 'cp1', password: 'secret1' });
@@ -37,4 +38,25 @@ export async function startFakeAppServer(): Promise<FakeAppServer> {
 /** A submit_sm of `text` (GSM-7) from 10690001 to 13800138000, with `o` over it. */
 export function submitPdu(text: string, o: Partial<SmPdu> = {}): SmPdu {
   return { ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138000', short_message: encodeText(text, 0), ...o };
+}
+
+/**
+ * The server for the enclosing test file or suite: started in a `before`, closed in an `after`. The
+ * app is there at once (for the tests to read what was submitted); `esme` binds once it has started.
+ */
+export function fakeAppServerSuite(): Pick<FakeAppServer, 'app' | 'esme'> {
+  const app = new FakeApp();
+  let fixture: FakeAppServer | undefined;
+  before(async () => {
+    fixture = await startFakeAppServer(app);
+  });
+  after(async () => fixture?.close());
+  return { app, esme: (...a) => fixture!.esme(...a) };
+}
+
+/** Submits `text` (submitPdu) and gives the message id answered, asserting ESME_ROK. */
+export async function submitted(e: SmppEsme, text: string): Promise<string> {
+  const r = (await e.request(submitPdu(text))) as { command_status: number; message_id: string };
+  assert.equal(r.command_status, 0);
+  return r.message_id;
 }

@@ -9,23 +9,13 @@
  * part's id got ESME_RCANCELFAIL until later that day. With the real App and store, across a
  * restart: part-ids-restart.test.ts.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { SmppEsme } from '../../../src/smpp/client/esme.js';
-import { CommandStatus, EsmClass, MessageState, buildConcatUdh, encodeText, smDefaults, type CancelSmPdu, type Pdu, type QuerySmRespPdu, type SmPdu } from '../../../src/smpp/pdu/index.js';
-import type { FakeApp } from '../../fakes/smpp/fake-app.js';
-import { startFakeAppServer, submitPdu, type FakeAppServer } from '../../fakes/smpp/fake-app-server.js';
+import { CommandStatus, EsmClass, MessageState, buildConcatUdh, type CancelSmPdu, type Pdu, type QuerySmRespPdu } from '../../../src/smpp/pdu/index.js';
+import { fakeAppServerSuite, submitPdu, submitted } from '../../fakes/smpp/fake-app-server.js';
 
-let app: FakeApp;
-let esme: FakeAppServer['esme'];
-let fixture: FakeAppServer;
-before(async () => {
-  fixture = await startFakeAppServer();
-  ({ app, esme } = fixture);
-});
-after(async () => {
-  await fixture.close();
-});
+const { app, esme } = fakeAppServerSuite();
 
 const sm = submitPdu;
 const cancelPdu = (message_id: string, o: Partial<CancelSmPdu> = {}): CancelSmPdu => ({
@@ -38,11 +28,6 @@ async function cancel(e: SmppEsme, id: string, o: Partial<CancelSmPdu> = {}): Pr
   const r: Pdu = await e.request(cancelPdu(id, o));
   assert.equal(r.command, 'cancel_sm_resp', `answered with cancel_sm_resp, not ${r.command} 0x${r.command_status.toString(16)}`);
   return r.command_status;
-}
-async function submitted(e: SmppEsme, text: string): Promise<string> {
-  const r = (await e.request(sm(text))) as { command_status: number; message_id: string };
-  assert.equal(r.command_status, 0);
-  return r.message_id;
 }
 
 describe('smpp server: cancel_sm', () => {

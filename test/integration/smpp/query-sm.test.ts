@@ -7,23 +7,14 @@
  * generic_nack ESME_RINVCMDID, and an earlier part's id got ESME_RQUERYFAIL until later that day.
  * With the real App and store, across a restart: part-ids-restart.test.ts.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { SmppEsme } from '../../../src/smpp/client/esme.js';
-import { CommandStatus, EsmClass, MessageState, buildConcatUdh, encodeText, smDefaults, type Pdu, type QuerySmPdu, type QuerySmRespPdu, type SmPdu } from '../../../src/smpp/pdu/index.js';
+import { CommandStatus, EsmClass, MessageState, buildConcatUdh, type Pdu, type QuerySmPdu, type QuerySmRespPdu } from '../../../src/smpp/pdu/index.js';
+import { fakeAppServerSuite, submitPdu, submitted } from '../../fakes/smpp/fake-app-server.js';
 import type { FakeApp } from '../../fakes/smpp/fake-app.js';
-import { startFakeAppServer, submitPdu, type FakeAppServer } from '../../fakes/smpp/fake-app-server.js';
 
-let app: FakeApp;
-let esme: FakeAppServer['esme'];
-let fixture: FakeAppServer;
-before(async () => {
-  fixture = await startFakeAppServer();
-  ({ app, esme } = fixture);
-});
-after(async () => {
-  await fixture.close();
-});
+const { app, esme } = fakeAppServerSuite();
 
 const sm = submitPdu;
 const query = (message_id: string, source_addr = '10690001'): QuerySmPdu => ({ command: 'query_sm', command_status: 0, sequence_number: 0, message_id, source_addr_ton: 0, source_addr_npi: 0, source_addr });
@@ -32,11 +23,6 @@ async function ask(e: SmppEsme, id: string): Promise<QuerySmRespPdu> {
   const r: Pdu = await e.request(query(id));
   assert.equal(r.command, 'query_sm_resp', `answered with query_sm_resp, not ${r.command} 0x${r.command_status.toString(16)}`);
   return r as QuerySmRespPdu;
-}
-async function submitted(e: SmppEsme, text: string): Promise<string> {
-  const r = (await e.request(sm(text))) as { command_status: number; message_id: string };
-  assert.equal(r.command_status, 0);
-  return r.message_id;
 }
 
 describe('smpp server: query_sm', () => {
