@@ -5,7 +5,7 @@
  */
 import { CommandId, COMMAND_NAMES, CommandStatus, HEADER_LENGTH } from './constants.js';
 import { PduDecodeError } from './errors.js';
-import type { BindPdu, BindRespPdu, CancelSmPdu, CancelSmRespPdu, DataSmPdu, EmptyPdu, Pdu, QuerySmPdu, QuerySmRespPdu, SmPdu, SmRespPdu, Tlv } from './types.js';
+import type { Addresses, BindPdu, BindRespPdu, CancelSmPdu, CancelSmRespPdu, DataSmPdu, EmptyPdu, Pdu, QuerySmPdu, QuerySmRespPdu, SmPdu, SmRespPdu, Tlv } from './types.js';
 
 /** Spec maximum sizes of C-Octet strings, including the terminating NUL (SMPP 3.4 §4). */
 const MAX = {
@@ -264,6 +264,15 @@ class Writer {
     b.copy(this.buf, this.off);
     this.off += b.length;
   }
+  /** The six address fields, in their order on the wire (types.ts Addresses). */
+  addresses(p: Addresses): void {
+    this.u8(p.source_addr_ton);
+    this.u8(p.source_addr_npi);
+    this.cstring(p.source_addr);
+    this.u8(p.dest_addr_ton);
+    this.u8(p.dest_addr_npi);
+    this.cstring(p.destination_addr);
+  }
   tlvs(tlvs: readonly Tlv[]): void {
     for (const t of tlvs) {
       this.buf.writeUInt16BE(t.tag, this.off);
@@ -352,12 +361,7 @@ export function encodePdu(p: Pdu): Buffer {
     case 'submit_sm':
     case 'deliver_sm':
       w.cstring(p.service_type);
-      w.u8(p.source_addr_ton);
-      w.u8(p.source_addr_npi);
-      w.cstring(p.source_addr);
-      w.u8(p.dest_addr_ton);
-      w.u8(p.dest_addr_npi);
-      w.cstring(p.destination_addr);
+      w.addresses(p);
       w.u8(p.esm_class);
       w.u8(p.protocol_id);
       w.u8(p.priority_flag);
@@ -373,12 +377,7 @@ export function encodePdu(p: Pdu): Buffer {
       break;
     case 'data_sm':
       w.cstring(p.service_type);
-      w.u8(p.source_addr_ton);
-      w.u8(p.source_addr_npi);
-      w.cstring(p.source_addr);
-      w.u8(p.dest_addr_ton);
-      w.u8(p.dest_addr_npi);
-      w.cstring(p.destination_addr);
+      w.addresses(p);
       w.u8(p.esm_class);
       w.u8(p.registered_delivery);
       w.u8(p.data_coding);
@@ -405,12 +404,7 @@ export function encodePdu(p: Pdu): Buffer {
     case 'cancel_sm':
       w.cstring(p.service_type);
       w.cstring(p.message_id);
-      w.u8(p.source_addr_ton);
-      w.u8(p.source_addr_npi);
-      w.cstring(p.source_addr);
-      w.u8(p.dest_addr_ton);
-      w.u8(p.dest_addr_npi);
-      w.cstring(p.destination_addr);
+      w.addresses(p);
       break;
     case 'cancel_sm_resp':
       break;

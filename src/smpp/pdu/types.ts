@@ -38,16 +38,23 @@ export interface EmptyPdu extends Header {
   command: 'unbind' | 'unbind_resp' | 'enquire_link' | 'enquire_link_resp' | 'generic_nack';
 }
 
-/** submit_sm and deliver_sm share one body (SMPP 3.4 §4.4.1, §4.6.1). */
-export interface SmPdu extends Header {
-  command: 'submit_sm' | 'deliver_sm';
-  service_type: string;
+/**
+ * The source and destination addresses (type of number, numbering plan, address), in this order in
+ * submit_sm, deliver_sm, data_sm and cancel_sm (SMPP 3.4 §4.4.1, §4.6.1, §4.7.1, §4.9.1).
+ */
+export interface Addresses {
   source_addr_ton: number;
   source_addr_npi: number;
   source_addr: string;
   dest_addr_ton: number;
   dest_addr_npi: number;
   destination_addr: string;
+}
+
+/** submit_sm and deliver_sm share one body (SMPP 3.4 §4.4.1, §4.6.1). */
+export interface SmPdu extends Header, Addresses {
+  command: 'submit_sm' | 'deliver_sm';
+  service_type: string;
   esm_class: number;
   protocol_id: number;
   priority_flag: number;
@@ -62,15 +69,9 @@ export interface SmPdu extends Header {
 }
 
 /** data_sm (SMPP 3.4 §4.7.1): like submit_sm without the short_message; text in message_payload. */
-export interface DataSmPdu extends Header {
+export interface DataSmPdu extends Header, Addresses {
   command: 'data_sm';
   service_type: string;
-  source_addr_ton: number;
-  source_addr_npi: number;
-  source_addr: string;
-  dest_addr_ton: number;
-  dest_addr_npi: number;
-  destination_addr: string;
   esm_class: number;
   registered_delivery: number;
   data_coding: number;
@@ -113,16 +114,10 @@ export interface QuerySmRespPdu extends Header {
  * delivered, by the id the SMSC gave it. An empty message_id asks to cancel every waiting message
  * from source_addr to destination_addr (of service_type, when given): the "cancel all" form.
  */
-export interface CancelSmPdu extends Header {
+export interface CancelSmPdu extends Header, Addresses {
   command: 'cancel_sm';
   service_type: string;
   message_id: string;
-  source_addr_ton: number;
-  source_addr_npi: number;
-  source_addr: string;
-  dest_addr_ton: number;
-  dest_addr_npi: number;
-  destination_addr: string;
 }
 
 /** cancel_sm_resp (SMPP 3.4 §4.9.2): header only; command_status says whether it was cancelled. */
