@@ -15,6 +15,7 @@ import type { AppContext } from './context.js';
 import type { MessageNaming, Principal } from './types.js';
 import { messageNamed } from './message-by-id.js';
 import { requireRole } from './access.js';
+import { judgedAt } from '../domain/schedule.js';
 
 /**
  * Cancels the message `asked` names: `not_found` for an unknown id, `forbidden` for another
@@ -32,9 +33,14 @@ export async function cancelMessage(ctx: AppContext, p: Principal, asked: string
   const at = ctx.clock.now();
   const owner = p.role === 'content-provider' ? p.contentProviderId : null;
   const detail = `cancelled by ${p.actorId}`;
-  let r = await ctx.store.outbox.cancel(id, owner, at, detail);
+  // Never sent, it no longer counts against the number's frequency limits (a cancelled reminder must
+  // not block the next code): the count its decision took, at the time it was to be sent.
+  const uncount = v.type === 'verification' || v.type === 'commercial'
+    ? { type: v.type, category: v.type === 'commercial' ? v.category ?? null : null, at: judgedAt({ receivedAt: v.receivedAt, scheduledAt: v.scheduledAt }) }
+    : undefined;
+  let r = await ctx.store.outbox.cancel(id, owner, at, detail, { uncount });
   // Taken by a batch that cannot send it yet (the link down, a full window): given up unwritten, it can go.
-  if (r === 'claimed' && ctx.takeBack && (await ctx.takeBack(id))) r = await ctx.store.outbox.cancel(id, owner, at, detail, { evenIfClaimed: true });
+  if (r === 'claimed' && ctx.takeBack && (await ctx.takeBack(id))) r = await ctx.store.outbox.cancel(id, owner, at, detail, { evenIfClaimed: true, uncount });
   if (r === 'unknown') throw new SmsguardError('not_found', `no message ${id}`);
   if (r === 'claimed') throw new SmsguardError('conflict', `message ${id} is being handed to the carrier and can no longer be cancelled`);
   if (r === 'final') throw new SmsguardError('conflict', `message ${id} can no longer be cancelled: it is ${v.status}`);

@@ -5,8 +5,8 @@
  * A scheduled message is judged at submission as if it were sent at its scheduled time (the rules
  * that read the clock: the sending hours, a consent's expiry), kept in the queue until then, and
  * judged again when it is taken for sending like any queued commercial message (consent withdrawn,
- * opt-out, suspension: src/app/send-time-check.ts). What counts against frequency limits counts at
- * submission, as for any accepted message.
+ * opt-out, suspension: src/app/send-time-check.ts). It counts against frequency limits at its
+ * scheduled time (src/domain/send-window.ts).
  */
 
 /**

@@ -297,6 +297,18 @@ export interface ReceiptUpdate {
 }
 
 /** The durable egress queue between decision and upstream. */
+/** OutboxStore.cancel's options. */
+export interface CancelOptions {
+  /** The batch holding it gave it up unwritten (AppContext.takeBack): its lease no longer stands in the way. */
+  evenIfClaimed?: boolean;
+  /**
+   * The frequency count the message took at its decision (a verification or commercial send,
+   * counted at `at`: its schedule, else its arrival; src/domain/send-window.ts): one such row of the
+   * message's provider and number is deleted with the cancel, so a message never sent counts no more.
+   */
+  uncount?: { type: 'verification' | 'commercial'; category: string | null; at: number };
+}
+
 export interface OutboxStore {
   /** Up to `limit` queued messages due at `now`, oldest first, leased until `now + leaseMs`. */
   claim(now: number, limit: number, leaseMs: number): Promise<OutboundMessage[]>;
@@ -312,10 +324,10 @@ export interface OutboxStore {
    * that moves it to `cancelled` and appends its status record (`detail` in it). `claimed`: a batch
    * holds it and may be writing it to the carrier; `final`: it left the queue already (sent,
    * rejected, cancelled…); `unknown`: no such message of `contentProviderId` (null: any provider's).
-   * `evenIfClaimed`: the batch holding it gave it up unwritten (AppContext.takeBack), so its lease
-   * no longer stands in the way.
+   * `opts` (CancelOptions): whether a batch's lease still stands in the way, and the frequency count
+   * the message took, given back in the same transaction.
    */
-  cancel(id: string, contentProviderId: string | null, at: number, detail: string, opts?: { evenIfClaimed?: boolean }): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'>;
+  cancel(id: string, contentProviderId: string | null, at: number, detail: string, opts?: CancelOptions): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'>;
   /**
    * Due again at `dueAt`, the claim's lease dropped; `partial` (a long message's parts already taken)
    * is kept for the next claim. Only while the claim still stands, as `release`: a submit that failed

@@ -7,9 +7,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ConsentRow, Store } from '../../src/ports/store.js';
-import type { Decision } from '../../src/pipeline/types.js';
-import { T0, MIN, DAY, decision, item, msisdn, seedProvider, uid } from './fixtures.js';
+import type { ConsentRow, Store, SubmissionItem } from '../../src/ports/store.js';
+import type { Decision, Facts } from '../../src/pipeline/types.js';
+import { T0, MIN, HOUR, DAY, decision, item, minuteLimit, msisdn, seedProvider, uid } from './fixtures.js';
 
 const consent = (cp: string, to: string, o: Partial<ConsentRow> = {}): ConsentRow => ({
   id: uid('con'), contentProviderId: cp, msisdn: to, category: 'promo', frequency: { count: 10, per: 'week' },
@@ -208,5 +208,69 @@ export function sendTimeContract(get: () => Store): void {
     // a message sent already is final
     await s.outbox.recordStatuses([{ id: b.id, status: 'submitted', at: T0 + 3, upstreamId: 'u1' }]);
     assert.equal(await s.outbox.cancel(b.id, cp.id, T0 + 4, 'x'), 'final');
+  });
+
+  test('send time: a scheduled send counts at its time, on both sides of it, and not where it was submitted', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const to = msisdn();
+    const seen: Facts[] = [];
+    const judge = minuteLimit(1, seen);
+    const later = { ...item({ cp: cp.id, from: service, to }), scheduledAt: T0 + 2 * HOUR };
+    await s.messages.decideAndRecord([later], judge);
+    // a code now is a minute-free number: the scheduled one is two hours away
+    const [now] = await s.messages.decideAndRecord([item({ cp: cp.id, from: service, to, at: T0 + 1 })], judge);
+    assert.equal(now.decision.accepted, true, 'the scheduled send does not count now');
+    assert.deepEqual(seen[1].verificationSends, { minute: 0, hour: 0, day: 1 });
+    // 30 s before the scheduled one, and 30 s after it: each within a minute of it
+    const before = { ...item({ cp: cp.id, from: service, to, at: T0 + 2 }), scheduledAt: T0 + 2 * HOUR - 30_000 };
+    const after = { ...item({ cp: cp.id, from: service, to, at: T0 + 3 }), scheduledAt: T0 + 2 * HOUR + 30_000 };
+    const [b, a] = await s.messages.decideAndRecord([before, after], judge);
+    assert.equal(b.decision.accepted, false, 'a minute before a scheduled send');
+    assert.equal(a.decision.accepted, false, 'a minute after a scheduled send');
+    assert.equal(seen[2].verificationSends.minute, 1);
+    // submitted much later, for the same time: its minute holds the first scheduled one, and the code sent at T0 is two hours off
+    const again = { ...item({ cp: cp.id, from: service, to, at: T0 + HOUR }), scheduledAt: T0 + 2 * HOUR + 10_000 };
+    const [g] = await s.messages.decideAndRecord([again], judge);
+    assert.equal(g.decision.accepted, false);
+    assert.deepEqual(seen[4].verificationSends, { minute: 1, hour: 1, day: 2 });
+  });
+
+  test('send time: a commercial send scheduled ahead counts against its consent\'s period there', async () => {
+    const s = get();
+    const { cp, commercial } = await seedProvider(s);
+    const to = msisdn();
+    await s.consents.grantConsent(consent(cp.id, to, { frequency: { count: 1, per: 'day' } }));
+    const seen: Facts[] = [];
+    const judge = (_: SubmissionItem, f: Facts) => { seen.push(f); return decision(f.consent !== null && f.consent.usedInPeriod < f.consent.frequency.count); };
+    const promo = (at: number, scheduledAt?: number) => ({ ...item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', text: '【示例】新品上市 拒收请回复R', at }), ...(scheduledAt ? { scheduledAt } : {}) });
+    const [first] = await s.messages.decideAndRecord([promo(T0, T0 + 3 * DAY)], judge);
+    assert.equal(first.decision.accepted, true);
+    // today's is two days and more from it: the day's one allowed send is free
+    const [today] = await s.messages.decideAndRecord([promo(T0 + 1)], judge);
+    assert.equal(seen[1].consent?.usedInPeriod, 0);
+    assert.equal(today.decision.accepted, true);
+    // one for the same evening as the scheduled one is within its day
+    await s.messages.decideAndRecord([promo(T0 + 2, T0 + 3 * DAY + 6 * HOUR)], judge);
+    assert.equal(seen[2].consent?.usedInPeriod, 1);
+  });
+
+  test('send time: a cancelled message gives back the frequency count it took; another provider\'s or number\'s stays', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const to = msisdn();
+    const judge = minuteLimit(1);
+    const at = T0 + 2 * HOUR;
+    const first = { ...item({ cp: cp.id, from: service, to }), scheduledAt: at };
+    const other = { ...item({ cp: cp.id, from: service, to: msisdn() }), scheduledAt: at };
+    await s.messages.decideAndRecord([first, other], judge);
+    const [refused] = await s.messages.decideAndRecord([{ ...item({ cp: cp.id, from: service, to, at: T0 + 1 }), scheduledAt: at }], judge);
+    assert.equal(refused.decision.accepted, false, 'the first one counts');
+    assert.equal(await s.outbox.cancel(first.id, cp.id, T0 + 2, 'x', { uncount: { type: 'verification', category: null, at } }), 'cancelled');
+    const [taken] = await s.messages.decideAndRecord([{ ...item({ cp: cp.id, from: service, to, at: T0 + 3 }), scheduledAt: at }], judge);
+    assert.equal(taken.decision.accepted, true, 'the cancelled one no longer counts');
+    // the other number's count was not the one given back
+    const [stillOther] = await s.messages.decideAndRecord([{ ...item({ cp: cp.id, from: service, to: other.candidate.to, at: T0 + 4 }), scheduledAt: at }], judge);
+    assert.equal(stillOther.decision.accepted, false);
   });
 }

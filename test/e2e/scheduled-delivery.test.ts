@@ -132,4 +132,20 @@ describe('scheduled delivery (HTTP scheduledAt)', () => {
     assert.equal(sentTo(to), 0);
     assert.equal((await view(id)).status, 'cancelled');
   });
+
+  test('counted against frequency limits at its time: a code now is not refused for one scheduled in two hours; cancelled, it counts no more', async () => {
+    const to = number();
+    const code = (scheduledAt?: number) => post({ from: '10690001', to, text: '【示例】您的验证码是123456', type: 'verification', ...(scheduledAt ? { scheduledAt: iso(scheduledAt) } : {}) });
+    const at = g.clock.now() + 2 * HOUR;
+    const first = await code(at);
+    assert.equal(first.statusCode, 202, first.body);
+    assert.equal((await code()).statusCode, 202, 'two hours from the scheduled one');
+    const same = await code(at + 20_000);
+    assert.equal(same.statusCode, 422);
+    assert.equal(same.json().error.code, 'frequency_exceeded');
+    const del = await g.http.inject({ method: 'DELETE', url: `/v1/messages/${first.json().id}`, headers: cp.auth });
+    assert.equal(del.statusCode, 200, del.body);
+    const again = await code(at + 20_000);
+    assert.equal(again.statusCode, 202, again.body);
+  });
 });

@@ -19,6 +19,8 @@ import { pickConsent } from '../../domain/consent.js';
 import { encodeVerdicts, pipelineId } from '../verdict-codec.js';
 import { messageViewOf } from '../message-view.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
+import { judgedAt } from '../../domain/schedule.js';
+import { countsAround } from '../../domain/send-window.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -59,11 +61,12 @@ class Times {
     if (a) a.push(at);
     else this.m.set(k, [at]);
   }
-  countAfter(k: string, after: number): number {
+  /** Sends of `k` within `windowMs` either side of `at` (src/domain/send-window.ts). */
+  countAround(k: string, at: number, windowMs: number): number {
     const a = this.m.get(k);
     if (!a) return 0;
     let n = 0;
-    for (const t of a) if (t > after) n++;
+    for (const t of a) if (countsAround(t, at, windowMs)) n++;
     return n;
   }
 }
@@ -138,12 +141,14 @@ export class PgMessages implements MessageStore {
       for (const item of items) {
         const cand = item.candidate;
         const now = item.receivedAt;
+        // the time it will be sent: frequencies are counted around it (src/domain/send-window.ts)
+        const sendAt = judgedAt(item);
         const sender = senders.get(cand.contentProviderId) ?? { id: cand.contentProviderId, status: 'suspended' as const, signatures: new Set<string>() };
         const facts: Facts = { sender, port: ports.get(cand.from) ?? null, optedOut: false, dnd: false, consent: null, verificationSends: { minute: 0, hour: 0, day: 0 } };
         if (cand.to) {
           const k = pair(cand.contentProviderId, cand.to);
           if (cand.type === 'verification') {
-            facts.verificationSends = { minute: verif.countAfter(k, now - MINUTE), hour: verif.countAfter(k, now - HOUR), day: verif.countAfter(k, now - DAY) };
+            facts.verificationSends = { minute: verif.countAround(k, sendAt, MINUTE), hour: verif.countAround(k, sendAt, HOUR), day: verif.countAround(k, sendAt, DAY) };
           } else if (cand.type === 'commercial') {
             facts.optedOut = optedOut.has(k);
             // which signatures the refusals answered (per-signature scope), only with an opt-out (as SQLite)
@@ -152,7 +157,7 @@ export class PgMessages implements MessageStore {
             facts.dnd = dnd.has(cand.to);
             const ck = `${k}\u0000${cand.category}`;
             const row = cand.category ? pickConsent(consents.get(ck), now, (r) => ({ id: r.id, grantedAt: r.granted_at, expiresAt: r.expires_at })) : undefined;
-            if (row) facts.consent = toConsentFacts(row, categoryUse.countAfter(ck, now - periodMs(row.freq_per)));
+            if (row) facts.consent = toConsentFacts(row, categoryUse.countAround(ck, sendAt, periodMs(row.freq_per)));
           }
         }
         const d = decide(item, facts);
@@ -170,9 +175,9 @@ export class PgMessages implements MessageStore {
         if (cand.type === 'verification' || cand.type === 'commercial') {
           const commercial = cand.type === 'commercial';
           const category = commercial ? cand.category ?? null : null;
-          sends.cp.push(cand.contentProviderId); sends.m.push(cand.to); sends.type.push(cand.type); sends.consent.push(commercial ? facts.consent?.id ?? null : null); sends.category.push(category); sends.at.push(now);
-          if (cand.type === 'verification') verif.add(k, now);
-          if (category !== null) categoryUse.add(`${k}\u0000${category}`, now);
+          sends.cp.push(cand.contentProviderId); sends.m.push(cand.to); sends.type.push(cand.type); sends.consent.push(commercial ? facts.consent?.id ?? null : null); sends.category.push(category); sends.at.push(sendAt);
+          if (cand.type === 'verification') verif.add(k, sendAt);
+          if (category !== null) categoryUse.add(`${k}\u0000${category}`, sendAt);
         }
         // a commercial message's category: judged again before it is sent (send-time-check.ts)
         const queuedCategory = cand.type === 'commercial' ? cand.category ?? null : null;

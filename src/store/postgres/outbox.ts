@@ -6,7 +6,7 @@
  */
 import type { Client, Pool } from './db.js';
 import { queries, transaction } from './db.js';
-import type { Claim, OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../../ports/store.js';
+import type { CancelOptions, Claim, OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../../ports/store.js';
 import type { MessageStatus } from '../../app/types.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
 import { receiptFromColumn } from '../registered-delivery.js';
@@ -20,7 +20,7 @@ const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'un
 /** Order in which statuses may follow each other; a receipt never moves a message backwards. */
 const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, delivered: 2, undeliverable: 2, expired: 2, rejected_upstream: 2, failed: 2, rejected: 2, cancelled: 2 };
 
-const Q = queries('outbox', ['cancelRow', 'cancel', 'claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'renew', 'byUpstream', 'spellingsOnFile', 'pending', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts'] as const);
+const Q = queries('outbox', ['cancelRow', 'cancel', 'uncount', 'claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'renew', 'byUpstream', 'spellingsOnFile', 'pending', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts'] as const);
 
 interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number; partial: string | null; category: string | null; valid_until: number | null; leased_until?: number | null }
 function toOutbound(rows: QueueDb[]): OutboundMessage[] {
@@ -101,13 +101,15 @@ export class PgOutbox implements OutboxStore {
   }
 
   /** OutboxStore.cancel: the row locked, then moved only if no lease is running (another process's batch may hold it). */
-  async cancel(id: string, contentProviderId: string | null, at: number, detail: string, opts: { evenIfClaimed?: boolean } = {}): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'> {
+  async cancel(id: string, contentProviderId: string | null, at: number, detail: string, opts: CancelOptions = {}): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'> {
     return this.records.withPartitions([at], () => transaction(this.pool, async (c) => {
       const row = (await c.query<{ status: string; content_provider_id: string; msisdn: string; leased_until: string | null }>(Q.cancelRow, [id])).rows[0];
       if (!row || (contentProviderId !== null && row.content_provider_id !== contentProviderId)) return 'unknown';
       if (row.status !== 'accepted' && row.status !== 'held') return 'final';
       if (row.status === 'accepted' && row.leased_until !== null && Number(row.leased_until) > at && !opts.evenIfClaimed) return 'claimed';
       await c.query(Q.cancel, [id, at]);
+      const u = opts.uncount;
+      if (u) await c.query(Q.uncount, [row.content_provider_id, row.msisdn, u.type, u.category, u.at]);
       await this.records.append(c, [{ id: `${id}:cancelled`, at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id, body: statusBody({ id, status: 'cancelled', at, detail }) }]);
       return 'cancelled';
     }));

@@ -36,7 +36,8 @@ const OPTED = 'EXISTS (SELECT 1 FROM optouts o WHERE o.content_provider_id = c.c
 const DND = 'EXISTS (SELECT 1 FROM dnd d WHERE d.msisdn = c.msisdn)';
 // The category's use in the governing consent's rolling period: every commercial send of the category
 // from the provider to the number, under whichever consent (one range of sends_by_number, migration 096).
-const USED = `(SELECT count(*) FROM sends s WHERE s.content_provider_id = c.content_provider_id AND s.msisdn = c.msisdn AND s.type = 'commercial' AND s.category = c.category AND s.at > ? - ${PERIOD_CASE})`;
+// The period on both sides of the send's time (src/domain/send-window.ts): scheduled sends ahead count too.
+const USED = `(SELECT count(*) FROM sends s WHERE s.content_provider_id = c.content_provider_id AND s.msisdn = c.msisdn AND s.type = 'commercial' AND s.category = c.category AND s.at > ? - ${PERIOD_CASE} AND s.at < ? + ${PERIOD_CASE})`;
 
 export interface CommercialFacts {
   optedOut: boolean;
@@ -56,7 +57,8 @@ export class CommercialFactsReader {
       // The common case, one statement: the governing consent (the latest grant, ties to the later
       // expiry, then the id), read walking the covering index consents_live backwards (ordered so,
       // migration 097: no sort) to its first live row, with opt-out, DND and the category's use
-      // evaluated on that row. Parameters in text order: now (USED), provider, number, category, now.
+      // evaluated on that row. Parameters in text order: the send's time twice (USED), provider, number,
+      // category, now.
       live: db.prepare(`SELECT ${COLS}, ${OPTED}, ${DND}, ${USED} FROM consents c
            WHERE c.content_provider_id = ? AND c.msisdn = ? AND c.category = ? AND c.withdrawn_at IS NULL AND c.expires_at > ?
            ORDER BY c.granted_at DESC, c.expires_at DESC, c.id DESC LIMIT 1`).raw(),
@@ -64,14 +66,18 @@ export class CommercialFactsReader {
       // expired consent, needed only to say `consent_expired` rather than `consent_missing`.
       flags: db.prepare('SELECT EXISTS (SELECT 1 FROM optouts WHERE content_provider_id = ? AND msisdn = ?), EXISTS (SELECT 1 FROM dnd WHERE msisdn = ?)').raw(),
       expired: db.prepare(`SELECT ${COLS} FROM consents c WHERE c.content_provider_id = ? AND c.msisdn = ? AND c.category = ? AND c.withdrawn_at IS NULL ORDER BY c.expires_at DESC LIMIT 1`).raw(),
-      use: db.prepare("SELECT count(*) FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'commercial' AND category = ? AND at > ?").pluck(),
+      use: db.prepare("SELECT count(*) FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'commercial' AND category = ? AND at > ? AND at < ?").pluck(),
       signatures: db.prepare('SELECT signature FROM optout_signatures WHERE content_provider_id = ? AND msisdn = ?').pluck(),
     };
   }
 
-  /** Facts for one commercial message from `cp` to `msisdn` in `category` (none: no consent can match). */
-  read(cp: string, msisdn: string, category: string | undefined, now: number): CommercialFacts {
-    const live = category ? (this.q.live.get(now, cp, msisdn, category, now) as LiveRow | undefined) : undefined;
+  /**
+   * Facts for one commercial message from `cp` to `msisdn` in `category` (none: no consent can match),
+   * arriving at `now` and to be sent at `sendAt` (its schedule, else `now`): consents live at `now`,
+   * the category's use counted around `sendAt`.
+   */
+  read(cp: string, msisdn: string, category: string | undefined, now: number, sendAt: number = now): CommercialFacts {
+    const live = category ? (this.q.live.get(sendAt, sendAt, cp, msisdn, category, now) as LiveRow | undefined) : undefined;
     let out: CommercialFacts;
     if (live) {
       out = { optedOut: live[6] === 1, dnd: live[7] === 1, consent: consentFacts(live, live[8]) };
@@ -79,7 +85,7 @@ export class CommercialFactsReader {
       const [opted, dnd] = this.q.flags.get(cp, msisdn, msisdn) as [number, number];
       out = { optedOut: opted === 1, dnd: dnd === 1, consent: null };
       const e = category ? (this.q.expired.get(cp, msisdn, category) as ConsentCols | undefined) : undefined;
-      if (e) out.consent = consentFacts(e, this.q.use.get(cp, msisdn, e[1], now - periodMs(e[5])) as number);
+      if (e) out.consent = consentFacts(e, this.q.use.get(cp, msisdn, e[1], sendAt - periodMs(e[5]), sendAt + periodMs(e[5])) as number);
     }
     // Which signatures the refusals answered (per-signature opt-out scope; read only when opted out).
     if (out.optedOut) out.optOutSignatures = this.q.signatures.all(cp, msisdn) as string[];

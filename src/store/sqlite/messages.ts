@@ -15,6 +15,7 @@ import { heldStatusBody, toHeld, type HeldDb } from '../held-messages.js';
 import { receiptColumn, receiptFromColumn } from '../registered-delivery.js';
 import { HandedMessages } from './handed-messages.js';
 import { wellFormed } from './well-formed.js';
+import { judgedAt } from '../../domain/schedule.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -33,9 +34,11 @@ export class SqliteMessages implements MessageStore {
       // for the provider keeps its first message (ids are unique per sending process: never, in practice).
       fileClientPart: db.prepare('INSERT INTO client_parts (content_provider_id, part_id, message_id, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       messageOfPart: db.prepare('SELECT message_id FROM client_parts WHERE content_provider_id = ? AND part_id = ?').pluck(),
+      // Each window on both sides of the judged time (src/domain/send-window.ts): a scheduled send
+      // ahead counts against one sent just before it, and one sent now against a schedule just after.
       verificationCounts: db.prepare(
-        `SELECT coalesce(sum(at > ?), 0) AS minute, coalesce(sum(at > ?), 0) AS hour, count(*) AS day
-           FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'verification' AND category IS NULL AND at > ?`,
+        `SELECT coalesce(sum(at > ? AND at < ?), 0) AS minute, coalesce(sum(at > ? AND at < ?), 0) AS hour, count(*) AS day
+           FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'verification' AND category IS NULL AND at > ? AND at < ?`,
       ),
       // category: a commercial send's, what its frequency counts by (migration 096); NULL for verification.
       insertSend: db.prepare('INSERT INTO sends (content_provider_id, msisdn, type, consent_id, category, at) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -97,16 +100,17 @@ export class SqliteMessages implements MessageStore {
 
   private facts(item: SubmissionItem): Facts {
     const c = item.candidate;
-    const now = item.receivedAt;
+    // the time it will be sent: counts are taken around it, consents' liveness at arrival (as before)
+    const at = judgedAt(item);
     const sender = this.dir.senderFacts(c.contentProviderId) ?? { id: c.contentProviderId, status: 'suspended' as const, signatures: new Set<string>() };
     const port = this.dir.portSync(c.from);
     const facts: Facts = { sender, port, optedOut: false, dnd: false, consent: null, verificationSends: { minute: 0, hour: 0, day: 0 } };
     if (!c.to) return facts;
     if (c.type === 'verification') {
-      const r = this.q.verificationCounts.get(now - MINUTE, now - HOUR, c.contentProviderId, c.to, now - DAY) as { minute: number; hour: number; day: number };
+      const r = this.q.verificationCounts.get(at - MINUTE, at + MINUTE, at - HOUR, at + HOUR, c.contentProviderId, c.to, at - DAY, at + DAY) as { minute: number; hour: number; day: number };
       facts.verificationSends = r;
     } else if (c.type === 'commercial') {
-      Object.assign(facts, this.commercial.read(c.contentProviderId, c.to, c.category, now));
+      Object.assign(facts, this.commercial.read(c.contentProviderId, c.to, c.category, item.receivedAt, at));
     }
     return facts;
   }
@@ -179,7 +183,8 @@ export class SqliteMessages implements MessageStore {
     // exceed an allowance that later messages took in the meantime.
     if (c.type === 'verification' || c.type === 'commercial') {
       const commercial = c.type === 'commercial';
-      this.q.insertSend.run(c.contentProviderId, c.to, c.type, commercial ? facts.consent?.id ?? null : null, commercial ? c.category ?? null : null, at);
+      // counted at the time it will be sent (a scheduled one's schedule), as the facts above read them
+      this.q.insertSend.run(c.contentProviderId, c.to, c.type, commercial ? facts.consent?.id ?? null : null, commercial ? c.category ?? null : null, judgedAt(item));
     }
     // A lone surrogate (valid JSON, no character) as one U+FFFD, one unit as the segments counted it.
     const text = wellFormed(d.text);

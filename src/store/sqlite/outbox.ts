@@ -1,7 +1,7 @@
 /** SQLite adapter for the egress queue and message status history. */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
-import type { Claim, OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../../ports/store.js';
+import type { CancelOptions, Claim, OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../../ports/store.js';
 import type { MessageStatus } from '../../app/types.js';
 import type { RecordsWriter } from './records-writer.js';
 import { receiptFromColumn } from '../registered-delivery.js';
@@ -100,6 +100,8 @@ export class SqliteOutbox implements OutboxStore {
       // Due rows up to a place in claim order (due_at, rowid), counted up to a limit (claimHanded).
       cancelRow: db.prepare('SELECT status, content_provider_id, msisdn FROM message_status WHERE id = ?'),
       cancel: db.prepare("UPDATE message_status SET status = 'cancelled', text = '', partial = NULL, updated_at = ? WHERE id = ? AND status IN ('accepted', 'held')"),
+      // A cancelled message's one frequency count (OutboxStore.cancel `uncount`).
+      uncount: db.prepare('DELETE FROM sends WHERE rowid = (SELECT rowid FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = ? AND category IS ? AND at = ? LIMIT 1)'),
       dueUpTo: db.prepare("SELECT count(*) FROM (SELECT 1 FROM message_status WHERE status = 'accepted' AND due_at <= ? AND (due_at, rowid) <= (?, ?) LIMIT ?)").pluck(),
       // A long message's parts (migration 093): filed with `submitted`, each part's receipt kept.
       fileParts: db.prepare('INSERT OR IGNORE INTO upstream_parts (upstream_id, message_id, part, parts, at) VALUES (?, ?, ?, ?, ?)'),
@@ -350,7 +352,7 @@ export class SqliteOutbox implements OutboxStore {
   }
 
   /** OutboxStore.cancel: a lease still running (in memory) means a batch has it. */
-  async cancel(id: string, contentProviderId: string | null, at: number, detail: string, opts: { evenIfClaimed?: boolean } = {}): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'> {
+  async cancel(id: string, contentProviderId: string | null, at: number, detail: string, opts: CancelOptions = {}): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'> {
     return this.db.transaction(() => {
       const row = this.q.cancelRow.get(id) as { status: string; content_provider_id: string; msisdn: string } | undefined;
       if (!row || (contentProviderId !== null && row.content_provider_id !== contentProviderId)) return 'unknown';
@@ -358,6 +360,8 @@ export class SqliteOutbox implements OutboxStore {
       const lease = this.leased.get(id);
       if (row.status === 'accepted' && lease && lease.until > at && !opts.evenIfClaimed) return 'claimed';
       this.q.cancel.run(at, id);
+      const u = opts.uncount;
+      if (u) this.q.uncount.run(row.content_provider_id, row.msisdn, u.type, u.category, u.at);
       this.records.append({ id: `${id}:cancelled`, at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id, body: statusBody({ id, status: 'cancelled', at, detail }) });
       this.leased.delete(id);
       // the next claim reads the table: it must not take this one from the handed messages

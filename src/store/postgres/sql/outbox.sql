@@ -116,3 +116,8 @@ SELECT status, content_provider_id, msisdn, leased_until FROM message_status WHE
 
 -- name: cancel
 UPDATE message_status SET status = 'cancelled', text = '', partial = NULL, updated_at = $2 WHERE id = $1 AND status IN ('accepted', 'held');
+
+-- name: uncount
+-- A cancelled message's one frequency count (OutboxStore.cancel `uncount`): provider $1, number $2,
+-- type $3, category $4 (NULL for verification), counted at $5.
+DELETE FROM sends WHERE ctid = (SELECT ctid FROM sends WHERE content_provider_id = $1 AND msisdn = $2 AND type = $3 AND category IS NOT DISTINCT FROM $4 AND at = $5 LIMIT 1);
