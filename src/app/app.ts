@@ -8,6 +8,7 @@ import { Emitter } from './events.js';
 import { submitMessage, submitMessages } from './submit-message.js';
 import { receiveMo, type MoHandler } from './receive-mo.js';
 import { addPort, addSignature, createContentProvider, setContentProviderStatus } from './onboarding.js';
+import { getContentProviderDetail, listContentProviders, listPorts, listProviderSignatures } from './directory-views.js';
 import { grantConsent, withdrawConsent } from './consents.js';
 import { getMessage, queryRecords, type RecordsFilter } from './records.js';
 import { cancelMessage } from './cancel-message.js';
@@ -91,6 +92,19 @@ export class App {
   }
   setContentProviderStatus(p: Principal, id: string, body: Record<string, unknown>) {
     return setContentProviderStatus(this.ctx, p, id, body);
+  }
+  /** The registry's reads (directory-views.ts): admin, a regulator within its province, a provider itself. */
+  listContentProviders(p: Principal, q: { status?: unknown } = {}) {
+    return listContentProviders(this.ctx, p, q);
+  }
+  getContentProvider(p: Principal, id: unknown) {
+    return getContentProviderDetail(this.ctx, p, id);
+  }
+  listSignatures(p: Principal, cpId: unknown) {
+    return listProviderSignatures(this.ctx, p, cpId);
+  }
+  listPorts(p: Principal, q: { contentProviderId?: unknown } = {}) {
+    return listPorts(this.ctx, p, q);
   }
   grantConsent(p: Principal, body: Record<string, unknown>) {
     return grantConsent(this.ctx, p, body);
