@@ -15,6 +15,7 @@ import { registerValidation } from './validation.js';
 import { registerStorableParams } from './storable-params.js';
 import { registerEmptyJsonBody } from './empty-body.js';
 import { contentProviderRoutes } from './routes/content-providers.js';
+import { directoryRoutes } from './routes/directory.js';
 import { messageRoutes } from './routes/messages.js';
 import { consentRoutes } from './routes/consents.js';
 import { recordRoutes } from './routes/records.js';
@@ -122,6 +123,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   }
   const opts = { app: deps.app };
   await f.register(contentProviderRoutes, opts);
+  await f.register(directoryRoutes, opts);
   await f.register(callbackRoutes, opts);
   await f.register(messageRoutes, opts);
   await f.register(consentRoutes, opts);
