@@ -14,7 +14,7 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe('registry reads over HTTP', () => {
   const { g, cp, other } = gatewaySuite({ other: { ...OTHER_PROVIDER, name: '北京别家公司', province: '11' } });
-  const tok: Record<'fujian' | 'beijing' | 'national' | 'centre', Record<string, string>> = {} as never;
+  const tok: Record<'fujian' | 'beijing' | 'national' | 'march' | 'centre', Record<string, string>> = {} as never;
   const get = (url: string, headers?: Record<string, string>) => g.http.inject({ method: 'GET', url, headers });
 
   before(async () => {
@@ -22,6 +22,8 @@ describe('registry reads over HTTP', () => {
     tok.fujian = bearer((await g.app.auth.createToken('regulator', 'fujian', null, { province: '35' })).token);
     tok.beijing = bearer((await g.app.auth.createToken('regulator', 'beijing', null, { province: '11' })).token);
     tok.national = bearer((await g.app.auth.createToken('regulator', 'national', null, {})).token);
+    // Limited to dates the registry predates: who is set up is not a record of a period.
+    tok.march = bearer((await g.app.auth.createToken('regulator', 'march', null, { from: Date.parse('2026-03-01T00:00:00+08:00'), to: Date.parse('2026-04-01T00:00:00+08:00') })).token);
     tok.centre = bearer((await g.app.auth.createToken('report-centre', 'centre')).token);
   });
 
@@ -47,9 +49,11 @@ describe('registry reads over HTTP', () => {
     assert.equal((await get('/v1/content-providers')).statusCode, 401);
   });
 
-  test('a regulator reads providers; limited to a province, only those registered there', async () => {
+  test('a regulator reads providers; limited to a province, only those registered there; dates do not limit it', async () => {
     const ids = async (h: Record<string, string>) => ((await get('/v1/content-providers', h)).json().contentProviders as { id: string }[]).map((c) => c.id);
     assert.deepEqual(await ids(tok.national), [cp.id, other.id]);
+    assert.deepEqual(await ids(tok.march), [cp.id, other.id]);
+    assert.equal((await get(`/v1/content-providers/${cp.id}`, tok.march)).statusCode, 200);
     assert.deepEqual(await ids(tok.fujian), [cp.id]);
     assert.deepEqual(await ids(tok.beijing), [other.id]);
   });
