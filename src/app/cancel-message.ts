@@ -15,7 +15,7 @@ import type { AppContext } from './context.js';
 import type { MessageNaming, Principal } from './types.js';
 import { messageNamed } from './message-by-id.js';
 import { requireRole } from './access.js';
-import { judgedAt } from '../domain/schedule.js';
+import { countTaken } from '../domain/send-window.js';
 
 /**
  * Cancels the message `asked` names: `not_found` for an unknown id, `forbidden` for another
@@ -35,9 +35,7 @@ export async function cancelMessage(ctx: AppContext, p: Principal, asked: string
   const detail = `cancelled by ${p.actorId}`;
   // Never sent, it no longer counts against the number's frequency limits (a cancelled reminder must
   // not block the next code): the count its decision took, at the time it was to be sent.
-  const uncount = v.type === 'verification' || v.type === 'commercial'
-    ? { type: v.type, category: v.type === 'commercial' ? v.category ?? null : null, at: judgedAt({ receivedAt: v.receivedAt, scheduledAt: v.scheduledAt }) }
-    : undefined;
+  const uncount = countTaken(v);
   let r = await ctx.store.outbox.cancel(id, owner, at, detail, { uncount });
   // Taken by a batch that cannot send it yet (the link down, a full window): given up unwritten, it can go.
   if (r === 'claimed' && ctx.takeBack && (await ctx.takeBack(id))) r = await ctx.store.outbox.cancel(id, owner, at, detail, { evenIfClaimed: true, uncount });

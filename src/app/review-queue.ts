@@ -5,6 +5,7 @@
  * history held → accepted → submitted…) or rejects them (history held → rejected). Each decision is
  * recorded twice: as the message's status record (who, why) and in the audit log.
  */
+import { countTaken, type CountTaken } from '../domain/send-window.js';
 import { SmsguardError } from '../domain/errors.js';
 import { storableText } from './validate.js';
 import type { HeldMessage } from '../ports/store.js';
@@ -53,11 +54,13 @@ export class ReviewQueue {
   async reject(p: Principal, id: string, body: { reason?: unknown } = {}): Promise<HeldMessage & { status: 'rejected' }> {
     requireRole(p, 'admin');
     const reason = reasonOf(body.reason, true)!;
-    const m = await this.resolve(p.actorId, id, 'reject', reason);
-    // Doors that promised an outcome (an SMPP receipt) report it; the SMPP door keeps it durably.
-    // A long message sent in parts: the ids its sender holds for the earlier parts, as recorded
+    // Its submission as recorded: the frequency count it took (given back: never sent, it counts no
+    // more) and, for a long message sent in parts, the ids its sender holds for the earlier parts
     // (the review may come long after, across restarts).
-    const clientPartIds = m.registeredDelivery ? (await this.ctx.store.messages.getMessage(id))?.clientPartIds : undefined;
+    const v = await this.ctx.store.messages.getMessage(id);
+    const m = await this.resolve(p.actorId, id, 'reject', reason, v ? countTaken(v) : undefined);
+    // Doors that promised an outcome (an SMPP receipt) report it; the SMPP door keeps it durably.
+    const clientPartIds = m.registeredDelivery ? v?.clientPartIds : undefined;
     this.ctx.events.emit('heldRejected', {
       id: m.id, contentProviderId: m.contentProviderId, from: m.from, to: m.to, submittedAt: m.heldAt, at: this.ctx.clock.now(),
       registeredDelivery: m.registeredDelivery, text: m.text, code: 'held_for_review', reason,
@@ -106,9 +109,9 @@ export class ReviewQueue {
     }
   }
 
-  private async resolve(actor: string, id: string, action: 'release' | 'reject', reason: string): Promise<HeldMessage> {
+  private async resolve(actor: string, id: string, action: 'release' | 'reject', reason: string, uncount?: CountTaken): Promise<HeldMessage> {
     const at = this.ctx.clock.now();
-    const m = await this.ctx.store.messages.resolveHeld(id, { action, at, actor, reason });
+    const m = await this.ctx.store.messages.resolveHeld(id, { action, at, actor, reason, ...(uncount ? { uncount } : {}) });
     if (!m) throw new SmsguardError('not_found', `no held message ${id} (unknown, or already released or rejected)`);
     await this.ctx.store.records.appendAudit(at, actor, `review_queue.${action}`, { messageId: id, contentProviderId: m.contentProviderId, reason }, { contentProviderId: m.contentProviderId });
     return m;

@@ -13,3 +13,21 @@
 export function countsAround(t: number, at: number, windowMs: number): boolean {
   return t > at - windowMs && t < at + windowMs;
 }
+
+/** The frequency count a message's decision took, as OutboxStore.cancel and a held message's rejection give it back. */
+export interface CountTaken {
+  type: 'verification' | 'commercial';
+  /** A commercial send's category; null for verification. */
+  category: string | null;
+  /** When it was counted: its schedule, else its arrival. */
+  at: number;
+}
+
+/**
+ * The count a submission took, from what its record says (type, category, arrival, schedule), or
+ * undefined for a type no limit counts (notification, public welfare).
+ */
+export function countTaken(m: { type?: string; category?: string | null; receivedAt: number; scheduledAt?: number }): CountTaken | undefined {
+  if (m.type !== 'verification' && m.type !== 'commercial') return undefined;
+  return { type: m.type, category: m.type === 'commercial' ? m.category ?? null : null, at: m.scheduledAt ?? m.receivedAt };
+}

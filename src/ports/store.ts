@@ -9,6 +9,7 @@ import type { Candidate, ConsentFacts, Decision, Facts, PortFacts } from '../pip
 import type { Channel, MessageStatus, ReceiptRequest } from '../app/types.js';
 import type { ConsentPeriod, ConsentRequestStatus } from '../domain/consent.js';
 import type { PartialSubmit } from './egress.js';
+import type { CountTaken } from '../domain/send-window.js';
 
 export interface ContentProviderRow {
   id: string;
@@ -155,6 +156,8 @@ export interface HoldResolution {
   /** Who decided (operator's actor id). */
   actor: string;
   reason: string;
+  /** A rejection: the frequency count the held message took, given back (never sent, it counts no more). */
+  uncount?: CountTaken;
 }
 
 export interface SystemMessage {
@@ -306,7 +309,7 @@ export interface CancelOptions {
    * counted at `at`: its schedule, else its arrival; src/domain/send-window.ts): one such row of the
    * message's provider and number is deleted with the cancel, so a message never sent counts no more.
    */
-  uncount?: { type: 'verification' | 'commercial'; category: string | null; at: number };
+  uncount?: CountTaken;
 }
 
 export interface OutboxStore {

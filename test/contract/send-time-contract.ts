@@ -273,4 +273,21 @@ export function sendTimeContract(get: () => Store): void {
     const [stillOther] = await s.messages.decideAndRecord([{ ...item({ cp: cp.id, from: service, to: other.candidate.to, at: T0 + 4 }), scheduledAt: at }], judge);
     assert.equal(stillOther.decision.accepted, false);
   });
+
+  test('send time: a held message rejected by review gives back the frequency count it took; one released keeps it', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const text = '【示例】您的验证码是123456';
+    const v = { rule: 'test.hold', article: 'test', profile: 'cn-2015', outcome: 'pass' as const, note: 'held: hold act_1' };
+    const hold: Decision = { accepted: false, held: true, verdicts: [v], rejection: { ...v, code: 'held_for_review', message: 'hold act_1' }, text, segments: 1, chars: text.length, pipeline: ['test.hold'] };
+    const [a, b] = [msisdn(), msisdn()];
+    const heldA = item({ cp: cp.id, from: service, to: a, text });
+    const heldB = item({ cp: cp.id, from: service, to: b, text });
+    await s.messages.decideAndRecord([heldA, heldB], () => hold);
+    await s.messages.resolveHeld(heldA.id, { action: 'reject', at: T0 + 1, actor: 'admin_1', reason: 'spam', uncount: { type: 'verification', category: null, at: T0 } });
+    await s.messages.resolveHeld(heldB.id, { action: 'release', at: T0 + 1, actor: 'admin_1', reason: 'fine' });
+    const [toA, toB] = await s.messages.decideAndRecord([item({ cp: cp.id, from: service, to: a, at: T0 + 2 }), item({ cp: cp.id, from: service, to: b, at: T0 + 2 })], minuteLimit(1));
+    assert.equal(toA.decision.accepted, true, 'the rejected one no longer counts');
+    assert.equal(toB.decision.accepted, false, 'the released one still does');
+  });
 }

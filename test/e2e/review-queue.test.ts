@@ -135,6 +135,20 @@ describe('review queue: an early-warning hold parks messages for an operator', (
     assert.deepEqual((await g.http.inject({ method: 'GET', url: `/v1/review-queue?contentProviderId=${p.id}`, headers: g.admin })).json().messages.map((m: { id: string }) => m.id), [ids[2]]);
   });
 
+  test('a held code rejected by review no longer counts against the number\'s frequency limits', async () => {
+    const code = () => g.http.inject({ method: 'POST', url: '/v1/messages', headers: p.auth, payload: { from: '10690001', to: '13800138009', text: '【示例】您的验证码是123456', type: 'verification' } });
+    const first = await code();
+    assert.equal(first.json().error?.code, 'held_for_review', first.body);
+    const soon = await code();
+    assert.equal(soon.json().error?.code, 'frequency_exceeded', 'held, it counts like a sent one');
+    const r = await g.http.inject({ method: 'POST', url: `/v1/review-queue/${first.json().id}/reject`, headers: g.admin, payload: { reason: 'not ours' } });
+    assert.equal(r.statusCode, 200, r.body);
+    const again = await code();
+    assert.equal(again.json().error?.code, 'held_for_review', again.body);
+    const drop = await g.http.inject({ method: 'POST', url: `/v1/review-queue/${again.json().id}/reject`, headers: g.admin, payload: { reason: 'not ours' } });
+    assert.equal(drop.statusCode, 200, drop.body);
+  });
+
   test('lifting the hold lets new messages through; what is still held stays held', async () => {
     await gov.liftAction({ role: 'admin', actorId: 'admin_test' }, hold.id);
     const r = await send(p, '13800138004', TEXT(4));

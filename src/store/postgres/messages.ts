@@ -27,6 +27,8 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const LONGEST_PERIOD = periodMs('month');
 
+// A held message's rejection gives back its frequency count as a cancel does (outbox.sql `uncount`).
+const OUTBOX = queries('outbox', ['uncount'] as const);
 const Q = queries('messages', ['facts', 'writes', 'enqueue', 'pruneStatuses', 'pruneSends', 'pruneVerificationSends', 'pruneParts', 'fileClientParts', 'messageOfPart', 'pruneClientParts'] as const);
 /** The SMPP server's kept parts (smpp-deliveries.sql): a decision drops those of the set it completes. */
 const PARTS = queries('smpp-deliveries', ['dropParts'] as const);
@@ -253,7 +255,11 @@ export class PgMessages implements MessageStore {
       const row = (await c.query<HeldDb>(`SELECT ${HELD_COLS} FROM message_status WHERE id = $1 AND status = 'held' FOR UPDATE`, [id])).rows[0];
       if (!row) return null;
       if (r.action === 'release') await c.query("UPDATE message_status SET status = 'accepted', due_at = GREATEST(due_at, $2), updated_at = $2 WHERE id = $1", [id, r.at]);
-      else await c.query("UPDATE message_status SET status = 'rejected', text = '', updated_at = $2 WHERE id = $1", [id, r.at]);
+      else {
+        await c.query("UPDATE message_status SET status = 'rejected', text = '', updated_at = $2 WHERE id = $1", [id, r.at]);
+        const u = r.uncount;
+        if (u) await c.query(OUTBOX.uncount, [row.content_provider_id, row.msisdn, u.type, u.category, u.at]);
+      }
       const status = r.action === 'release' ? 'accepted' : 'rejected';
       await this.records.append(c, [{ id: `${id}:${status}`, at: r.at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id, body: heldStatusBody(r) }]);
       return toHeld(row);

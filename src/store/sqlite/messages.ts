@@ -14,6 +14,7 @@ import { messageViewOf } from '../message-view.js';
 import { heldStatusBody, toHeld, type HeldDb } from '../held-messages.js';
 import { receiptColumn, receiptFromColumn } from '../registered-delivery.js';
 import { HandedMessages } from './handed-messages.js';
+import { UNCOUNT_SQL } from './outbox.js';
 import { wellFormed } from './well-formed.js';
 import { judgedAt } from '../../domain/schedule.js';
 
@@ -62,6 +63,7 @@ export class SqliteMessages implements MessageStore {
       // due at the release, or at its schedule if that is later (parked with due_at = its schedule)
       release: db.prepare("UPDATE message_status SET status = 'accepted', due_at = max(due_at, ?), updated_at = ? WHERE id = ? AND status = 'held'"),
       rejectHeld: db.prepare("UPDATE message_status SET status = 'rejected', text = '', updated_at = ? WHERE id = ? AND status = 'held'"),
+      uncount: db.prepare(UNCOUNT_SQL),
       // Rows are in insertion (time) order: a rowid scan from the start meets the oldest first.
       pruneStatuses: db.prepare("DELETE FROM message_status WHERE rowid IN (SELECT rowid FROM message_status WHERE updated_at < ? AND status NOT IN ('accepted', 'held') LIMIT ?)"),
       pruneSends: db.prepare('DELETE FROM sends WHERE rowid IN (SELECT rowid FROM sends WHERE at < ? LIMIT ?)'),
@@ -245,7 +247,11 @@ export class SqliteMessages implements MessageStore {
       const row = this.q.heldOne.get(id) as HeldDb | undefined;
       if (!row) return null;
       if (r.action === 'release') this.q.release.run(r.at, r.at, id);
-      else this.q.rejectHeld.run(r.at, id);
+      else {
+        this.q.rejectHeld.run(r.at, id);
+        const u = r.uncount;
+        if (u) this.q.uncount.run(row.content_provider_id, row.msisdn, u.type, u.category, u.at);
+      }
       const status = r.action === 'release' ? 'accepted' : 'rejected';
       this.records.append({
         id: `${id}:${status}`, at: r.at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id,

@@ -66,6 +66,13 @@ type DueRow = [rowid: number, dueAt: number, id: string, contentProviderId: stri
 /** A claim reads from the start of the queue at least this often (see SqliteOutbox.cursor). */
 const FULL_SCAN_MS = 1000;
 
+/**
+ * Gives back one frequency count (CountTaken) of a message never sent: one `sends` row of its provider
+ * ($1) and number ($2), of its type ($3) and category ($4, NULL for verification), counted at $5.
+ * Also used by a held message's rejection (messages.ts).
+ */
+export const UNCOUNT_SQL = 'DELETE FROM sends WHERE rowid = (SELECT rowid FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = ? AND category IS ? AND at = ? LIMIT 1)';
+
 export class SqliteOutbox implements OutboxStore {
   private readonly q;
   /**
@@ -101,7 +108,7 @@ export class SqliteOutbox implements OutboxStore {
       cancelRow: db.prepare('SELECT status, content_provider_id, msisdn FROM message_status WHERE id = ?'),
       cancel: db.prepare("UPDATE message_status SET status = 'cancelled', text = '', partial = NULL, updated_at = ? WHERE id = ? AND status IN ('accepted', 'held')"),
       // A cancelled message's one frequency count (OutboxStore.cancel `uncount`).
-      uncount: db.prepare('DELETE FROM sends WHERE rowid = (SELECT rowid FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = ? AND category IS ? AND at = ? LIMIT 1)'),
+      uncount: db.prepare(UNCOUNT_SQL),
       dueUpTo: db.prepare("SELECT count(*) FROM (SELECT 1 FROM message_status WHERE status = 'accepted' AND due_at <= ? AND (due_at, rowid) <= (?, ?) LIMIT ?)").pluck(),
       // A long message's parts (migration 093): filed with `submitted`, each part's receipt kept.
       fileParts: db.prepare('INSERT OR IGNORE INTO upstream_parts (upstream_id, message_id, part, parts, at) VALUES (?, ?, ?, ?, ?)'),
