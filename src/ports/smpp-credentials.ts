@@ -30,4 +30,11 @@ export interface SmppCredentialStore {
   /** The live (not revoked) credential with this system_id. */
   findSmppCredential(systemId: string): Promise<SmppCredentialRow | null>;
   listSmppCredentials(contentProviderId: string): Promise<SmppCredentialRow[]>;
+  /**
+   * Revokes the provider's live credential with this system_id at `at`: findSmppCredential no longer
+   * finds it, and the system_id is free to be created again. Idempotent: with no live one, the
+   * provider's most recently revoked credential of that system_id is returned unchanged. Null when the
+   * provider never had one (another provider's system_id included).
+   */
+  revokeSmppCredential(contentProviderId: string, systemId: string, at: number): Promise<SmppCredentialRow | null>;
 }

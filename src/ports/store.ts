@@ -63,8 +63,23 @@ export interface DirectoryStore {
   getPort(number: string): Promise<PortRow | null>;
   listPorts(contentProviderId?: string): Promise<PortRow[]>;
   addToken(row: TokenRow, hash: string): Promise<void>;
+  /** The live (not revoked) token with this hash. */
   findTokenByHash(hash: string): Promise<TokenRow | null>;
+  /** Live tokens of a role. */
   countTokens(role: Role): Promise<number>;
+  /** One token by id, live or revoked; null when there is none. Never the hash. */
+  getToken(id: string): Promise<TokenRow | null>;
+  /**
+   * Tokens, live and revoked, oldest first (then by id), never their hashes. `role` and `subject`
+   * (a content provider's id, for its API keys) narrow the list.
+   */
+  listTokens(filter?: { role?: Role; subject?: string }): Promise<TokenRow[]>;
+  /**
+   * Revokes a token at `at`: from then on findTokenByHash no longer finds it. Idempotent: a token
+   * already revoked keeps its first revokedAt. Returns the row as it now stands, null when no token
+   * has this id.
+   */
+  revokeToken(id: string, at: number): Promise<TokenRow | null>;
 }
 
 /** One submission handed to `decideAndRecord`. */

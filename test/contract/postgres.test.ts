@@ -5,8 +5,19 @@
  */
 import { storeContract } from './store-contract.js';
 import { openTestPgStore } from '../helpers/pg.js';
+import { describe, beforeEach, afterEach } from 'node:test';
+import { smppCredentialsContract } from './smpp-credentials-contract.js';
 
 storeContract('postgres', async () => {
   const h = await openTestPgStore();
   return { ...h, smppDeliveries: h.store.smppDeliveries };
+});
+
+describe('smpp credentials contract: postgres', () => {
+  let h: Awaited<ReturnType<typeof openTestPgStore>>;
+  beforeEach(async () => {
+    h = await openTestPgStore();
+  });
+  afterEach(() => h.dispose());
+  smppCredentialsContract(() => h.store.smppCredentials);
 });

@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { storeContract } from './store-contract.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { SqliteSmppCredentials } from '../../src/store/sqlite/smpp-credentials.js';
+import { describe, beforeEach, afterEach } from 'node:test';
+import { smppCredentialsContract } from './smpp-credentials-contract.js';
 
 storeContract('sqlite', async () => {
   const store = new SqliteStore(':memory:');
@@ -25,4 +28,13 @@ storeContract('sqlite on files', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+describe('smpp credentials contract: sqlite', () => {
+  let store: SqliteStore;
+  beforeEach(() => {
+    store = new SqliteStore(':memory:');
+  });
+  afterEach(() => store.close());
+  smppCredentialsContract(() => new SqliteSmppCredentials(store.db));
 });

@@ -101,6 +101,30 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(await s.directory.countTokens('admin'), 1);
         assert.equal(await s.directory.countTokens('report-centre'), 0);
       });
+
+      test('tokens are listed without hashes and revoked idempotently: a revoked one is no longer found', async () => {
+        const cp = cpRow();
+        await s.directory.createContentProvider(cp, { id: uid('tok'), hash: 'k1' });
+        const second = { id: uid('tok'), role: 'content-provider' as const, subject: cp.id, label: 'second', scope: {}, createdAt: T0 + 5, revokedAt: null };
+        await s.directory.addToken(second, 'k2');
+        await s.directory.addToken({ id: uid('tok'), role: 'admin', subject: null, label: 'ops', scope: {}, createdAt: T0, revokedAt: null }, 'h2');
+        const keys = await s.directory.listTokens({ subject: cp.id });
+        assert.deepEqual(keys.map((k) => k.label), ['api key', 'second']);
+        assert.ok(keys.every((k) => !('hash' in k)));
+        assert.equal((await s.directory.listTokens()).length, 3);
+        assert.deepEqual((await s.directory.listTokens({ role: 'admin' })).map((k) => k.label), ['ops']);
+        assert.deepEqual(await s.directory.getToken(second.id), second);
+        assert.equal(await s.directory.getToken('tok_nope'), null);
+
+        assert.deepEqual(await s.directory.revokeToken(second.id, T0 + 10), { ...second, revokedAt: T0 + 10 });
+        assert.equal(await s.directory.findTokenByHash('k2'), null);
+        assert.equal((await s.directory.findTokenByHash('k1'))?.subject, cp.id, 'the other key still works');
+        // again: still revoked, at the first time
+        assert.equal((await s.directory.revokeToken(second.id, T0 + 20))?.revokedAt, T0 + 10);
+        assert.equal(await s.directory.revokeToken('tok_nope', T0), null);
+        assert.deepEqual((await s.directory.listTokens({ subject: cp.id })).map((k) => k.revokedAt), [null, T0 + 10]);
+        assert.equal(await s.directory.countTokens('content-provider'), 1);
+      });
     });
 
     describe('messages: decide and record', () => {

@@ -12,7 +12,7 @@ import type { PgRecordsWriter } from './records-writer.js';
 
 const Q = queries('directory', [
   'insertCp', 'insertApiKey', 'getCp', 'listCps', 'setCpStatus', 'signatureOwner', 'insertSignature', 'setSignatureStatus', 'listSignatures',
-  'insertPort', 'getPort', 'listPorts', 'listPortsOf', 'insertToken', 'findToken', 'countTokens',
+  'insertPort', 'getPort', 'listPorts', 'listPortsOf', 'insertToken', 'findToken', 'countTokens', 'getToken', 'listTokens', 'revokeToken',
 ] as const);
 
 interface CpDb { id: string; name: string; credit_code: string; license_number: string | null; status: 'active' | 'suspended'; created_at: number }
@@ -20,6 +20,7 @@ const toCp = (r: CpDb): ContentProviderRow => ({ id: r.id, name: r.name, creditC
 interface PortDb { number: string; content_provider_id: string; kind: PortRow['kind']; created_at: number }
 const toPort = (r: PortDb): PortRow => ({ number: r.number, ownerId: r.content_provider_id, kind: r.kind, createdAt: r.created_at });
 interface TokenDb { id: string; role: Role; subject: string | null; label: string; scope: Record<string, unknown>; created_at: number; revoked_at: number | null }
+const toToken = (r: TokenDb): TokenRow => ({ id: r.id, role: r.role, subject: r.subject, label: r.label, scope: r.scope, createdAt: r.created_at, revokedAt: r.revoked_at });
 
 export class PgDirectory implements DirectoryStore {
   constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter) {}
@@ -98,7 +99,21 @@ export class PgDirectory implements DirectoryStore {
 
   async findTokenByHash(hash: string): Promise<TokenRow | null> {
     const r = (await this.pool.query<TokenDb>(Q.findToken, [hash])).rows[0];
-    return r ? { id: r.id, role: r.role, subject: r.subject, label: r.label, scope: r.scope, createdAt: r.created_at, revokedAt: r.revoked_at } : null;
+    return r ? toToken(r) : null;
+  }
+
+  async getToken(id: string): Promise<TokenRow | null> {
+    const r = (await this.pool.query<TokenDb>(Q.getToken, [id])).rows[0];
+    return r ? toToken(r) : null;
+  }
+
+  async listTokens(filter: { role?: Role; subject?: string } = {}): Promise<TokenRow[]> {
+    return (await this.pool.query<TokenDb>(Q.listTokens, [filter.role ?? null, filter.subject ?? null])).rows.map(toToken);
+  }
+
+  async revokeToken(id: string, at: number): Promise<TokenRow | null> {
+    await this.pool.query(Q.revokeToken, [id, at]);
+    return this.getToken(id);
   }
 
   async countTokens(role: Role): Promise<number> {

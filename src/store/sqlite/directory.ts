@@ -8,6 +8,9 @@ import type { RecordsWriter } from './records-writer.js';
 interface CpDb { id: string; name: string; credit_code: string; license_number: string | null; status: 'active' | 'suspended'; created_at: number }
 const toCp = (r: CpDb): ContentProviderRow => ({ id: r.id, name: r.name, creditCode: r.credit_code, licenseNumber: r.license_number, status: r.status, createdAt: r.created_at });
 
+interface TokenDb { id: string; role: Role; subject: string | null; label: string; scope: string; created_at: number; revoked_at: number | null }
+const toToken = (r: TokenDb): TokenRow => ({ id: r.id, role: r.role, subject: r.subject, label: r.label, scope: JSON.parse(r.scope), createdAt: r.created_at, revokedAt: r.revoked_at });
+
 export class SqliteDirectory implements DirectoryStore {
   private readonly senderCache = new Map<string, SenderFacts | null>();
   private readonly portCache = new Map<string, PortRow | null>();
@@ -129,10 +132,25 @@ export class SqliteDirectory implements DirectoryStore {
   }
 
   async findTokenByHash(hash: string): Promise<TokenRow | null> {
-    const r = this.db.prepare('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL').get(hash) as
-      | { id: string; role: Role; subject: string | null; label: string; scope: string; created_at: number; revoked_at: number | null }
-      | undefined;
-    return r ? { id: r.id, role: r.role, subject: r.subject, label: r.label, scope: JSON.parse(r.scope), createdAt: r.created_at, revokedAt: r.revoked_at } : null;
+    const r = this.db.prepare('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL').get(hash) as TokenDb | undefined;
+    return r ? toToken(r) : null;
+  }
+
+  async getToken(id: string): Promise<TokenRow | null> {
+    const r = this.db.prepare('SELECT * FROM tokens WHERE id = ?').get(id) as TokenDb | undefined;
+    return r ? toToken(r) : null;
+  }
+
+  async listTokens(filter: { role?: Role; subject?: string } = {}): Promise<TokenRow[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM tokens WHERE (@role IS NULL OR role = @role) AND (@subject IS NULL OR subject = @subject) ORDER BY created_at, id')
+      .all({ role: filter.role ?? null, subject: filter.subject ?? null }) as TokenDb[];
+    return rows.map(toToken);
+  }
+
+  async revokeToken(id: string, at: number): Promise<TokenRow | null> {
+    this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id);
+    return this.getToken(id);
   }
 
   async countTokens(role: Role): Promise<number> {

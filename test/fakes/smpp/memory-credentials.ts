@@ -14,4 +14,13 @@ export class MemoryCredentials implements SmppCredentialStore {
   async listSmppCredentials(cp: string): Promise<SmppCredentialRow[]> {
     return this.rows.filter((r) => r.contentProviderId === cp);
   }
+  async revokeSmppCredential(cp: string, systemId: string, at: number): Promise<SmppCredentialRow | null> {
+    const mine = this.rows.filter((r) => r.contentProviderId === cp && r.systemId === systemId);
+    const live = mine.find((r) => r.revokedAt === null);
+    if (live) {
+      live.revokedAt = at;
+      return { ...live };
+    }
+    return mine.sort((a, b) => (b.revokedAt ?? 0) - (a.revokedAt ?? 0))[0] ?? null;
+  }
 }

@@ -47,3 +47,12 @@ SELECT * FROM tokens WHERE hash = $1 AND revoked_at IS NULL;
 
 -- name: countTokens
 SELECT count(*)::int AS n FROM tokens WHERE role = $1 AND revoked_at IS NULL;
+
+-- name: getToken
+SELECT * FROM tokens WHERE id = $1;
+
+-- name: listTokens
+SELECT * FROM tokens WHERE ($1::text IS NULL OR role = $1) AND ($2::text IS NULL OR subject = $2) ORDER BY created_at, id;
+
+-- name: revokeToken
+UPDATE tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL;

@@ -9,3 +9,9 @@ SELECT * FROM smpp_credentials WHERE system_id = $1 AND revoked_at IS NULL;
 
 -- name: list
 SELECT * FROM smpp_credentials WHERE content_provider_id = $1 ORDER BY created_at;
+
+-- name: revoke
+UPDATE smpp_credentials SET revoked_at = $3 WHERE content_provider_id = $1 AND system_id = $2 AND revoked_at IS NULL RETURNING *;
+
+-- name: lastRevoked
+SELECT * FROM smpp_credentials WHERE content_provider_id = $1 AND system_id = $2 ORDER BY revoked_at DESC, id DESC LIMIT 1;
