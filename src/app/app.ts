@@ -25,6 +25,7 @@ import { GroupCommit } from './group-commit.js';
 import { consentReplyHandler } from './consent-replies.js';
 import { CallbackRegistry } from './callback-registry.js';
 import { getCallbacks, setCallbacks } from './callbacks.js';
+import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
 
 export interface AppDeps {
   store: Store;
@@ -105,6 +106,18 @@ export class App {
   }
   listPorts(p: Principal, q: { contentProviderId?: unknown } = {}) {
     return listPorts(this.ctx, p, q);
+  }
+  /** An admin issues another API key for a provider (api-keys.ts); shown once. */
+  createApiKey(p: Principal, cpId: string, body?: Record<string, unknown>) {
+    return createApiKey(this.ctx, p, cpId, body);
+  }
+  /** A provider's API keys for an admin or the provider itself (never a secret). */
+  listApiKeys(p: Principal, cpId: string) {
+    return listApiKeys(this.ctx, p, cpId);
+  }
+  /** An admin revokes a provider's API key: refused here at once, elsewhere within TOKEN_CACHE_MS. */
+  revokeApiKey(p: Principal, cpId: string, keyId: string) {
+    return revokeApiKey(this.ctx, this.auth, p, cpId, keyId);
   }
   grantConsent(p: Principal, body: Record<string, unknown>) {
     return grantConsent(this.ctx, p, body);

@@ -1,30 +1,65 @@
-/** Token → principal. Hashes are looked up once and cached; tokens are per person, never shared. */
+/**
+ * Token → principal. Hashes are looked up, then cached for a short while (TOKEN_CACHE_MS); tokens are
+ * per person, never shared. Revoking through this object drops the token from the cache at once.
+ */
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { hashSecret, newSecret } from './secrets.js';
-import type { Role } from '../ports/store.js';
+import type { Role, TokenRow } from '../ports/store.js';
+
+/**
+ * How long a looked-up token (found or not) is believed without asking the store again. A revocation
+ * in this process drops the entry at once; another process sharing a PostgreSQL store only sees it
+ * when its entry expires, so this is the bound (README "Revoking keys") on how long a revoked key
+ * still works elsewhere. 10 s keeps a burst of requests to one lookup while leaving a leaked key at
+ * most that long across processes.
+ */
+export const TOKEN_CACHE_MS = 10_000;
+
+/** Entries held at most; past it the cache starts over (a flood of unknown tokens must not grow it). */
+const TOKEN_CACHE_MAX = 10_000;
 
 export class Authenticator {
-  private readonly cache = new Map<string, Principal | null>();
-  constructor(private readonly ctx: AppContext) {}
+  private readonly cache = new Map<string, { p: Principal | null; until: number }>();
+  /** `now`: wall-clock milliseconds for the cache's life, never the (possibly simulated) app clock. */
+  constructor(private readonly ctx: AppContext, private readonly now: () => number = Date.now) {}
 
   async principalFor(token: string | undefined): Promise<Principal> {
     if (!token) return { role: 'public', actorId: 'public' };
     const hash = hashSecret(token);
-    let p = this.cache.get(hash);
-    if (p === undefined) {
+    const at = this.now();
+    const hit = this.cache.get(hash);
+    let p: Principal | null;
+    if (hit && hit.until > at) p = hit.p;
+    else {
       const row = await this.ctx.store.directory.findTokenByHash(hash);
-      p = null;
-      if (row) {
-        if (row.role === 'admin') p = { role: 'admin', actorId: row.id };
-        else if (row.role === 'content-provider' && row.subject) p = { role: 'content-provider', contentProviderId: row.subject, actorId: row.id };
-        else if (row.role === 'regulator') p = { role: 'regulator', actorId: row.id, province: row.scope.province as string | undefined, from: row.scope.from as number | undefined, to: row.scope.to as number | undefined };
-        else if (row.role === 'report-centre') p = { role: 'report-centre', actorId: row.id };
-      }
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(hash, p);
+      p = row ? principalOf(row) : null;
+      if (this.cache.size >= TOKEN_CACHE_MAX) this.cache.clear();
+      this.cache.set(hash, { p, until: at + TOKEN_CACHE_MS });
     }
     return p ?? { role: 'public', actorId: 'public' };
+  }
+
+  /**
+   * Revokes a token (any role) and forgets it here at once; idempotent. Null when there is no such
+   * token. The revocation is recorded in the audit trail (who, which token, whose) the first time.
+   */
+  async revokeToken(id: string, actor: string): Promise<TokenRow | null> {
+    const before = await this.ctx.store.directory.getToken(id);
+    if (!before) return null;
+    const at = this.ctx.clock.now();
+    const row = await this.ctx.store.directory.revokeToken(id, at);
+    this.forget(id);
+    // recorded once: a repeat (already revoked before this call) changes nothing, so says nothing
+    if (row && before.revokedAt === null) {
+      await this.ctx.store.records.appendAudit(at, actor, 'token.revoke', { tokenId: id, role: row.role, label: row.label }, { contentProviderId: row.role === 'content-provider' ? row.subject : null });
+    }
+    return row;
+  }
+
+  /** Drops every cached entry of this token (the cache is keyed by hash, so by its principal's actorId). */
+  private forget(tokenId: string): void {
+    for (const [hash, e] of this.cache) if (e.p?.actorId === tokenId) this.cache.delete(hash);
   }
 
   /** Creates a token for a person; returns the secret (shown once). */
@@ -51,4 +86,13 @@ export class Authenticator {
     const { token } = await this.createToken('admin', 'generated at first start');
     return { token, source: 'generated' };
   }
+}
+
+/** The principal a live token stands for; null when its row names no usable role (a provider key without its provider). */
+function principalOf(row: TokenRow): Principal | null {
+  if (row.role === 'admin') return { role: 'admin', actorId: row.id };
+  if (row.role === 'content-provider' && row.subject) return { role: 'content-provider', contentProviderId: row.subject, actorId: row.id };
+  if (row.role === 'regulator') return { role: 'regulator', actorId: row.id, province: row.scope.province as string | undefined, from: row.scope.from as number | undefined, to: row.scope.to as number | undefined };
+  if (row.role === 'report-centre') return { role: 'report-centre', actorId: row.id };
+  return null;
 }

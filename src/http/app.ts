@@ -29,6 +29,7 @@ import { caseRoutes } from './routes/cases.js';
 import { creditRoutes } from './routes/credit.js';
 import { reviewQueueRoutes } from './routes/review-queue.js';
 import { callbackRoutes } from './routes/callbacks.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
 import { webRoutes } from '../web/plugin.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -125,6 +126,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await f.register(contentProviderRoutes, opts);
   await f.register(directoryRoutes, opts);
   await f.register(callbackRoutes, opts);
+  await f.register(apiKeyRoutes, opts);
   await f.register(messageRoutes, opts);
   await f.register(consentRoutes, opts);
   await f.register(consentRequestRoutes, opts);
