@@ -10,7 +10,7 @@ import type { SmppDeliveryStore } from '../ports/smpp-deliveries.js';
 import { SmppUpstream } from './client/upstream.js';
 import { ThreadedUpstream } from './client/threaded-upstream.js';
 import { parseUpstreamUrl, type UpstreamLinkConfig } from './client/config.js';
-import { SmppCredentials } from './server/credentials.js';
+import { SmppCredentials, type SmppCredentialsDeps } from './server/credentials.js';
 import { SmppServer, type SmppServerApp } from './server/server.js';
 import { SmppSimulatorServer, type SimulatorOutbox } from './simulator/simulator-server.js';
 import type { SmppLog } from './log.js';
@@ -22,6 +22,8 @@ export interface StartSmppOptions {
   portKind(number: string): Promise<string | null>;
   now(): number;
   newId(): string;
+  /** The audit trail revocations are written to (SmppCredentialsDeps.audit). */
+  audit?: SmppCredentialsDeps['audit'];
   /** SMPP server for content providers; `null` = do not listen. */
   smppPort: number | null;
   smppHost: string;
@@ -76,7 +78,7 @@ export function upstreamLinks(upstream: string | UpstreamLinkConfig[]): Upstream
 }
 
 export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
-  const credentials = new SmppCredentials({ store: o.credentialStore, contentProviderExists: o.contentProviderExists, now: o.now, newId: o.newId });
+  const credentials = new SmppCredentials({ store: o.credentialStore, contentProviderExists: o.contentProviderExists, now: o.now, newId: o.newId, audit: o.audit });
   let simServer: SmppSimulatorServer | null = null;
   let simulatorSmppPort: number | null = null;
   let links: UpstreamLinkConfig[];
@@ -102,6 +104,9 @@ export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
       await simServer?.close().catch(() => undefined);
       throw e;
     }
+    const s = server;
+    // a revoked credential's binds here end at once; the HTTP answer does not wait for their unbind
+    credentials.onRevoked((id) => void s.revokeCredential(id).catch((e) => o.log?.('smpp unbind of a revoked credential failed', { error: (e as Error).message })));
   }
   return {
     credentials, egress, server, smppPort, simulatorSmppPort,

@@ -10,9 +10,10 @@ import { NOON_SHANGHAI } from './gateway.js';
 
 /**
  * SQLite in memory, a simulated clock at noon Shanghai, the cn-2015 profile, the SMPP server on a free
- * loopback port and the simulator as upstream; `deliveries`: keep receipts owed to ESMEs in the store.
+ * loopback port and the simulator as upstream; `deliveries`: keep receipts owed to ESMEs in the store;
+ * `audit`: write credential revocations to the store's audit trail, as main.ts does.
  */
-export async function startSmppDoors(opts: { deliveries?: boolean } = {}) {
+export async function startSmppDoors(opts: { deliveries?: boolean; audit?: boolean } = {}) {
   const store = new SqliteStore(':memory:');
   const clock = new SimulatedClock(NOON_SHANGHAI);
   const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
@@ -23,6 +24,7 @@ export async function startSmppDoors(opts: { deliveries?: boolean } = {}) {
     portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null, now: () => clock.now(), newId: () => app.ctx.ids.next('cred'),
     smppPort: 0, smppHost: '127.0.0.1', upstream: 'simulator', simulator: sim,
     ...(opts.deliveries ? { deliveries: store.smppDeliveries } : {}),
+    ...(opts.audit ? { audit: (at: number, actor: string, action: string, detail: Record<string, unknown>, cp: string) => store.records.appendAudit(at, actor, action, detail, { contentProviderId: cp }) } : {}),
   });
   return { store, clock, app, sim, admin, smpp };
 }

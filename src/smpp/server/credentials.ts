@@ -1,13 +1,13 @@
 /**
- * SMPP credentials use cases: create (`POST /v1/content-providers/{id}/smpp-credentials`) and
- * authenticate a bind. Passwords are stored as scrypt hashes; a verified (system_id, password) pair
+ * SMPP credentials use cases: create (`POST /v1/content-providers/{id}/smpp-credentials`), revoke
+ * (`DELETE …/smpp-credentials/{systemId}`) and authenticate a bind. Passwords are stored as scrypt hashes; a verified (system_id, password) pair
  * is cached by SHA-256 so an ESME that rebinds often does not cost a scrypt each time.
  */
 import { createHash } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import { normaliseIp, parseIpRange } from '../../domain/ip-range.js';
 import { SmsguardError } from '../../domain/errors.js';
-import { requireOwnerOrAdmin } from '../../app/access.js';
+import { requireOwnerOrAdmin, requireRole } from '../../app/access.js';
 import { hashPassword, verifyPassword } from '../../app/secrets.js';
 import { categoryField } from '../../app/validate.js';
 import type { Principal } from '../../app/types.js';
@@ -19,6 +19,11 @@ export interface SmppCredentialsDeps {
   contentProviderExists(id: string): Promise<boolean>;
   now(): number;
   newId(): string;
+  /**
+   * Writes an entry of the audit trail (the statutory records' `audit` kind, as a provider's status
+   * change is); revocations are recorded through it. Optional: tests without records leave it out.
+   */
+  audit?(at: number, actor: string, action: string, detail: Record<string, unknown>, contentProviderId: string): Promise<void>;
 }
 
 /** What a bind is allowed, once authenticated. */
@@ -44,10 +49,12 @@ export interface SmppCredentialView {
   throughput: number | null;
   defaultCategory: string | null;
   createdAt: number;
+  /** When it was revoked; null = live. */
+  revokedAt: number | null;
 }
 
 function view(r: SmppCredentialRow): SmppCredentialView {
-  return { id: r.id, contentProviderId: r.contentProviderId, systemId: r.systemId, allowedIps: r.allowedIps, maxBinds: r.maxBinds, throughput: r.throughput, defaultCategory: r.defaultCategory, createdAt: r.createdAt };
+  return { id: r.id, contentProviderId: r.contentProviderId, systemId: r.systemId, allowedIps: r.allowedIps, maxBinds: r.maxBinds, throughput: r.throughput, defaultCategory: r.defaultCategory, createdAt: r.createdAt, revokedAt: r.revokedAt };
 }
 
 const SYSTEM_ID = /^[\x21-\x7e]{1,15}$/;
@@ -97,6 +104,31 @@ export class SmppCredentials {
   async list(p: Principal, contentProviderId: string): Promise<SmppCredentialView[]> {
     requireOwnerOrAdmin(p, contentProviderId);
     return (await this.deps.store.listSmppCredentials(contentProviderId)).map(view);
+  }
+
+  private readonly revokedListeners: ((credentialId: string) => void)[] = [];
+
+  /** Called with a credential's id once it is revoked (the SMPP server unbinds its live binds). */
+  onRevoked(fn: (credentialId: string) => void): void {
+    this.revokedListeners.push(fn);
+  }
+
+  /**
+   * Revokes a provider's credential (admin): binds with it are refused from now on, as for a
+   * system_id never created (so a refusal says nothing about what existed), and its live binds in
+   * this process are unbound (onRevoked). Idempotent; `not_found` when the provider has no such
+   * system_id. The first revocation goes to the audit trail.
+   */
+  async revoke(p: Principal, contentProviderId: string, systemId: string): Promise<void> {
+    requireRole(p, 'admin');
+    const live = await this.deps.store.findSmppCredential(systemId);
+    const at = this.deps.now();
+    const row = await this.deps.store.revokeSmppCredential(contentProviderId, systemId, at);
+    if (!row) throw new SmsguardError('not_found', `no SMPP credential ${systemId} of content provider ${contentProviderId}`);
+    this.verified.delete(row.id);
+    this.lists.delete(row.id);
+    for (const fn of this.revokedListeners) fn(row.id);
+    if (live?.id === row.id) await this.deps.audit?.(at, p.actorId, 'smpp_credential.revoke', { credentialId: row.id, systemId }, contentProviderId);
   }
 
   /** Checks a bind's system_id, password and source address. */

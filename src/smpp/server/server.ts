@@ -306,6 +306,23 @@ export class SmppServer {
     return fresh;
   }
 
+  /** Credentials revoked while this process ran: a bind authenticated just before the revocation is refused too. */
+  private readonly revoked = new Set<string>();
+
+  /**
+   * A credential was revoked (SmppCredentials.onRevoked): each of its binds here gets what a graceful
+   * stop gives it (submits being decided get their submit_sm_resp, then `unbind`, then the socket is
+   * closed), so nothing it had recorded loses its answer. Resolves once they are closed. Binds of the
+   * credential on other processes are not reached from here (docs/SMPP.md).
+   */
+  async revokeCredential(credentialId: string): Promise<void> {
+    this.revoked.add(credentialId);
+    const o = { drainMs: this.opts.closeDrainMs ?? 5000, unbindWaitMs: this.opts.unbindWaitMs ?? 2000 };
+    const conns: Conn[] = [];
+    for (const prov of this.providers.values()) for (const b of prov.binds) if (b.account.credentialId === credentialId) conns.push(b.conn);
+    await Promise.all(conns.map((c) => c.close(o)));
+  }
+
   private async onBind(conn: Conn, pdu: BindPdu): Promise<Binding | null> {
     let auth: AuthResult;
     try {
@@ -316,6 +333,8 @@ export class SmppServer {
     }
     // the ESME may have gone while we checked: a dead connection must not hold a bind slot
     if (conn.session.state !== 'binding') return null;
+    // revoked while this bind was being checked: refused as any revoked credential is (unknown system_id)
+    if (auth.ok && this.revoked.has(auth.account.credentialId)) auth = { ok: false, status: CommandStatus.ESME_RINVSYSID, reason: 'revoked' };
     if (!auth.ok) {
       this.opts.log?.('smpp bind refused', { systemId: pdu.system_id, reason: auth.reason });
       conn.session.rejectBind(auth.status);

@@ -1,0 +1,77 @@
+/**
+ * Revoking an SMPP credential (docs/SMPP.md "Revoking a credential"): over HTTP an admin revokes it;
+ * binds with it are then refused exactly as a system_id never created is (ESME_RINVSYSID), a live bind
+ * of it is unbound and closed while another credential's bind stays, a repeat answers 204, and the
+ * revocation is in the audit trail.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SmppBindError, SmppEsme } from '../../../src/smpp/client/esme.js';
+import { CommandStatus } from '../../../src/smpp/pdu/constants.js';
+import { buildHttpApp } from '../../../src/http/app.js';
+import { smppCredentialRoutes } from '../../../src/http/routes/smpp-credentials.js';
+import { ADMIN_TOKEN, validCreditCode } from '../../helpers/gateway.js';
+import { startSmppDoors } from '../../helpers/smpp-doors.js';
+import { until } from '../../helpers/wait.js';
+
+test('DELETE …/smpp-credentials/{systemId}: later binds refused as an unknown system_id, a live bind unbound, the other credential untouched', async () => {
+  const { store, app, admin, smpp } = await startSmppDoors({ audit: true });
+  await app.auth.ensureAdminToken(ADMIN_TOKEN);
+  const http = await buildHttpApp({ app, plugins: [smppCredentialRoutes(smpp.credentials)] });
+  const adminH = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  const esmes: SmppEsme[] = [];
+  const bind = async (systemId: string, password: string) => {
+    const e = await SmppEsme.connect({ host: '127.0.0.1', port: smpp.smppPort!, systemId, password });
+    esmes.push(e);
+    return e;
+  };
+  const refusal = (systemId: string, password: string) => bind(systemId, password).then(() => 'bound', (e: unknown) => (e instanceof SmppBindError ? e.status : String(e)));
+  try {
+    const cp = await app.createContentProvider(admin, { name: '示例科技有限公司', creditCode: await validCreditCode() });
+    await smpp.credentials.create(admin, cp.id, { systemId: 'leaked', password: 'pw' });
+    await smpp.credentials.create(admin, cp.id, { systemId: 'kept', password: 'pw' });
+    const live = await bind('leaked', 'pw');
+    const other = await bind('kept', 'pw');
+    const ended = live.closed();
+    assert.equal(smpp.server!.bindCount(cp.id), 2);
+
+    const del = (systemId: string, headers: Record<string, string>, id = cp.id) => http.inject({ method: 'DELETE', url: `/v1/content-providers/${id}/smpp-credentials/${systemId}`, headers });
+    assert.equal((await del('leaked', { authorization: `Bearer ${cp.apiKey}` })).statusCode, 403, 'a provider cannot revoke');
+    assert.equal((await del('leaked', {})).statusCode, 401);
+    const r = await del('leaked', adminH);
+    assert.equal(r.statusCode, 204, r.body);
+
+    // the live bind is unbound and closed; the other credential's stays
+    await Promise.race([ended, new Promise((_, rej) => setTimeout(() => rej(new Error('live bind not closed')), 10_000))]);
+    await until(() => smpp.server!.bindCount(cp.id) === 1, 8000, 'the server to drop the revoked bind');
+    const ok = await other.request({ command: 'enquire_link', sequence_number: 0 } as never);
+    assert.equal(ok.command_status, CommandStatus.ESME_ROK);
+
+    // refused with what a system_id never created gets: nothing tells what existed
+    const unknown = await refusal('nobody', 'pw');
+    assert.equal(unknown, CommandStatus.ESME_RINVSYSID);
+    assert.equal(await refusal('leaked', 'pw'), unknown);
+    assert.equal(await refusal('leaked', 'wrong'), unknown);
+
+    assert.equal((await del('leaked', adminH)).statusCode, 204, 'idempotent');
+    const nope = await del('nobody', adminH);
+    assert.equal(nope.statusCode, 404);
+    assert.equal(nope.json().error.code, 'not_found');
+    assert.equal((await del('kept', adminH, 'cp_other')).statusCode, 404, 'not through another provider');
+
+    const listed = (await http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}/smpp-credentials`, headers: adminH })).json().credentials as { systemId: string; revokedAt: number | null }[];
+    assert.deepEqual(listed.map((c) => [c.systemId, c.revokedAt === null]), [['leaked', false], ['kept', true]]);
+    const audit = (await store.records.queryRecords({ kind: 'audit', contentProviderId: cp.id, limit: 50 })).records.map((x) => x.body as { action: string; systemId?: string });
+    assert.deepEqual(audit.filter((a) => a.action === 'smpp_credential.revoke').map((a) => a.systemId), ['leaked'], 'recorded once');
+
+    // the system_id can be created again, and binds with its new password
+    await smpp.credentials.create(admin, cp.id, { systemId: 'leaked', password: 'new' });
+    assert.equal(await refusal('leaked', 'pw'), CommandStatus.ESME_RINVPASWD);
+    assert.equal(await refusal('leaked', 'new'), 'bound');
+  } finally {
+    for (const e of esmes) await e.close().catch(() => undefined);
+    await http.close();
+    await smpp.close();
+    await store.close();
+  }
+});
