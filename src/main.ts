@@ -35,6 +35,7 @@ import { startSmpp, upstreamLinks, type SmppDoors } from './smpp/compose.js';
 import { SqliteSmppCredentials } from './store/sqlite/smpp-credentials.js';
 import { PgSmppCredentials } from './store/postgres/smpp-credentials.js';
 import { smppCredentialRoutes } from './http/routes/smpp-credentials.js';
+import { registerTokenCommands } from './cli/tokens.js';
 import { registerSimulatorCommand } from './cli/simulator.js';
 import { registerBackupCommand } from './cli/backup.js';
 import { formatCliError } from './cli/error-output.js';
@@ -297,10 +298,12 @@ export function buildCli(): Command {
     .addOption(new Option('--role <role>', 'pieces to run: ingress, egress or all (default)').choices(['ingress', 'egress', 'all']))
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')
     .action(async (opts) => start(loadConfig(opts)));
-  addScopeOptions(commonOptions(program.command('token').description('manage access tokens').command('create').description('create a token for one person; prints it once'))
+  const token = program.command('token').description('manage access tokens');
+  addScopeOptions(commonOptions(token.command('create').description('create a token for one person; prints it once'))
     .addOption(new Option('--role <role>', 'role').choices(['admin', 'regulator', 'report-centre']).makeOptionMandatory())
     .option('--label <label>', 'who the token is for', 'cli'))
     .action(async (opts) => createToken(loadConfig({ db: opts.db, dbSchema: opts.dbSchema, profile: opts.profile }), opts.role, opts.label, scopeFromOptions(opts.role, opts)));
+  registerTokenCommands(token, commonOptions);
   commonOptions(program.command('migrate').description('apply database migrations and exit')).action(async (opts) => {
     const config = loadConfig(opts);
     const { store, description } = await openStore(config.db, { schema: config.dbSchema });
