@@ -6,6 +6,7 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { hashSecret, newSecret } from './secrets.js';
 import type { Role, TokenRow } from '../ports/store.js';
+import { SmsguardError } from '../domain/errors.js';
 
 /**
  * How long a looked-up token (found or not) is believed without asking the store again. A revocation
@@ -78,7 +79,13 @@ export class Authenticator {
     if (fromEnv) {
       const hash = hashSecret(fromEnv);
       if (!(await this.ctx.store.directory.findTokenByHash(hash))) {
-        await this.ctx.store.directory.addToken({ id: this.ctx.ids.next('tok'), role: 'admin', subject: null, label: 'SMSGUARD_ADMIN_TOKEN', scope: {}, createdAt: this.ctx.clock.now(), revokedAt: null }, hash);
+        try {
+          await this.ctx.store.directory.addToken({ id: this.ctx.ids.next('tok'), role: 'admin', subject: null, label: 'SMSGUARD_ADMIN_TOKEN', scope: {}, createdAt: this.ctx.clock.now(), revokedAt: null }, hash);
+        } catch (e) {
+          // not live yet stored: it was revoked, and setting it again must not take the revocation back
+          if (e instanceof SmsguardError && e.code === 'conflict') throw new SmsguardError('conflict', 'SMSGUARD_ADMIN_TOKEN was revoked; set a new secret, or unset it and create an admin token with `smsguard token create --role admin`');
+          throw e;
+        }
       }
       return { token: fromEnv, source: 'env' };
     }

@@ -62,6 +62,7 @@ export interface DirectoryStore {
   addPort(row: PortRow): Promise<void>;
   getPort(number: string): Promise<PortRow | null>;
   listPorts(contentProviderId?: string): Promise<PortRow[]>;
+  /** Fails with `conflict` when a token, live or revoked, has this hash or id: a revoked secret is never live again. */
   addToken(row: TokenRow, hash: string): Promise<void>;
   /** The live (not revoked) token with this hash. */
   findTokenByHash(hash: string): Promise<TokenRow | null>;

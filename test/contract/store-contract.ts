@@ -124,6 +124,8 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(await s.directory.revokeToken('tok_nope', T0), null);
         assert.deepEqual((await s.directory.listTokens({ subject: cp.id })).map((k) => k.revokedAt), [null, T0 + 10]);
         assert.equal(await s.directory.countTokens('content-provider'), 1);
+        // a revoked secret cannot be registered again
+        await assert.rejects(s.directory.addToken({ ...second, id: uid('tok'), revokedAt: null }, 'k2'), (e: unknown) => e instanceof SmsguardError && e.code === 'conflict');
       });
     });
 

@@ -7,12 +7,13 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { OTHER_PROVIDER, onboard, startTestGateway, validCreditCode, type Provider, type TestGateway } from '../helpers/gateway.js';
+import { ADMIN_TOKEN, OTHER_PROVIDER, onboard, startTestGateway, validCreditCode, type Provider, type TestGateway } from '../helpers/gateway.js';
 import { openTestPgStore } from '../helpers/pg.js';
 import { App } from '../../src/app/app.js';
 import { Authenticator, TOKEN_CACHE_MS } from '../../src/app/auth.js';
 import { SystemClock } from '../../src/simulator/clock.js';
 import { resolveProfile } from '../../src/profiles/index.js';
+import { hashSecret } from '../../src/app/secrets.js';
 
 describe('API keys: issue, list, revoke', () => {
   let g: TestGateway;
@@ -106,5 +107,18 @@ test('across processes sharing PostgreSQL: a key revoked by one stops working on
     assert.equal((await b.auth.principalFor(cp.apiKey)).role, 'public', 'and no longer past the bound');
   } finally {
     await h.dispose();
+  }
+});
+
+test('SMSGUARD_ADMIN_TOKEN once revoked is not taken back by starting with it again: start refuses, saying so', async () => {
+  const g = await startTestGateway();
+  try {
+    const admin = (await g.store.directory.listTokens({ role: 'admin' }))[0];
+    await g.app.auth.revokeToken(admin.id, 'test');
+    assert.equal((await g.http.inject({ method: 'GET', url: '/v1/content-providers/cp_x/api-keys', headers: g.admin })).statusCode, 401);
+    await assert.rejects(g.app.auth.ensureAdminToken(ADMIN_TOKEN), /SMSGUARD_ADMIN_TOKEN was revoked/);
+    assert.equal(await g.store.directory.findTokenByHash(hashSecret(ADMIN_TOKEN)), null);
+  } finally {
+    await g.close();
   }
 });

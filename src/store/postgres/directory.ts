@@ -94,7 +94,12 @@ export class PgDirectory implements DirectoryStore {
   }
 
   async addToken(row: TokenRow, hash: string): Promise<void> {
-    await this.pool.query(Q.insertToken, [row.id, hash, row.role, row.subject, row.label, JSON.stringify(row.scope), row.createdAt, row.revokedAt]);
+    try {
+      await this.pool.query(Q.insertToken, [row.id, hash, row.role, row.subject, row.label, JSON.stringify(row.scope), row.createdAt, row.revokedAt]);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new SmsguardError('conflict', 'a token with this secret or id exists (live or revoked)');
+      throw e;
+    }
   }
 
   async findTokenByHash(hash: string): Promise<TokenRow | null> {

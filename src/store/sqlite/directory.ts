@@ -126,9 +126,14 @@ export class SqliteDirectory implements DirectoryStore {
   }
 
   async addToken(row: TokenRow, hash: string): Promise<void> {
-    this.db
-      .prepare('INSERT INTO tokens (id, hash, role, subject, label, scope, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(row.id, hash, row.role, row.subject, row.label, JSON.stringify(row.scope), row.createdAt, row.revokedAt);
+    try {
+      this.db
+        .prepare('INSERT INTO tokens (id, hash, role, subject, label, scope, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(row.id, hash, row.role, row.subject, row.label, JSON.stringify(row.scope), row.createdAt, row.revokedAt);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' || (e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new SmsguardError('conflict', 'a token with this secret or id exists (live or revoked)');
+      throw e;
+    }
   }
 
   async findTokenByHash(hash: string): Promise<TokenRow | null> {
