@@ -112,6 +112,9 @@ export function page(l: Layout): string {
     staff ? `<li><a href="/web/cases">${esc(t(l.lang, 'navCases'))}</a></li>` : '',
     staff && (p.role === 'report-centre' || p.role === 'admin') ? `<li><a href="/web/reports/import">${esc(t(l.lang, 'importTitle'))}</a></li>` : '',
     staff && (p.role === 'regulator' || p.role === 'admin' || p.role === 'content-provider') ? `<li><a href="/web/credit">${esc(t(l.lang, 'navCredit'))}</a></li>` : '',
+    // The registry: the operator and regulators list who is set up; a provider sees its own entry.
+    staff && (p.role === 'regulator' || p.role === 'admin') ? `<li><a href="/web/providers">${esc(t(l.lang, 'navProviders'))}</a></li>` : '',
+    staff && p.role === 'content-provider' ? `<li><a href="/web/providers/${esc(encodeURIComponent(p.contentProviderId))}">${esc(t(l.lang, 'navOwnProvider'))}</a></li>` : '',
     // The annual report's chooser is the operator's and a regulator's (a provider reaches its own report from its credit file).
     staff && (p.role === 'regulator' || p.role === 'admin') ? `<li><a href="/web/reports/annual">${esc(t(l.lang, 'annualReport'))}</a></li>` : '',
     staff

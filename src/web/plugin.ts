@@ -1,7 +1,7 @@
 /**
  * The web pages as one Fastify plugin under /web: public complaint form, status and credit register;
  * staff sign-in (a personal token kept in an HttpOnly, SameSite=Strict cookie), case list and case
- * page, the regulator's credit-file view and the annual report. Forms post urlencoded bodies and
+ * page, the regulator's credit-file view, the registry (who is set up) and the annual report. Forms post urlencoded bodies and
  * redirect (303) after success, so reload never repeats an action. A rejection is shown in the page
  * with the HTTP status the JSON API gives its code (src/http/error-map.ts): forbidden 403, not found
  * 404, bad input 400, a rule's refusal 422, throttled 429.
@@ -23,6 +23,7 @@ import { parseJsonl, requireReportFiler, SCREENSHOT, SCREENSHOT_MAX } from '../a
 import { HTTP_STATUS } from '../http/error-map.js';
 import { creditPage } from './pages/credit.js';
 import { annualChooserPage } from './pages/annual.js';
+import { providerListPage, providerPage } from './pages/providers.js';
 import { renderAnnualReport } from './annual-report.js';
 import { addressErrorText, importErrorText, publicErrorText, staffErrorText, whyText, withRule } from './form-errors.js';
 
@@ -409,6 +410,36 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       return reply.redirect('/web/credit?done=publish', 303);
     } catch (e) {
       return showAgain(req, reply, p, e, (error, code) => showCredit(req, reply, p, { error }, code));
+    }
+  });
+
+  // ---- the registry, read-only: who is set up (operator, regulators within their province, a provider itself)
+  f.get('/web/providers', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    const lang = langOf(req, reply);
+    // A provider's part of the registry is its own entry: the list is not its to read (the use case says
+    // so with 403), so its way in goes there instead of to a refusal.
+    if (p.role === 'content-provider') return reply.redirect(`/web/providers/${encodeURIComponent(p.contentProviderId)}`, 303);
+    const status = (req.query as Record<string, unknown>).status;
+    try {
+      // An edited link's status (neither active nor suspended) is the use case's 400, said on the error page.
+      const providers = await app.listContentProviders(p, { status: status === '' ? undefined : status });
+      return render(req, reply, lang, t(lang, 'providersTitle'), providerListPage(lang, providers, typeof status === 'string' ? status : ''), p);
+    } catch (e) {
+      return errorPage(req, reply, p, e);
+    }
+  });
+  f.get('/web/providers/:id', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    const lang = langOf(req, reply);
+    try {
+      // Another provider's id is 403 and an unknown one 404, from the same checks as the API's.
+      const d = await app.getContentProvider(p, (req.params as { id: string }).id);
+      return render(req, reply, lang, d.name, providerPage(lang, d, p.role !== 'content-provider'), p);
+    } catch (e) {
+      return errorPage(req, reply, p, e);
     }
   });
 
