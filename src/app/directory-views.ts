@@ -82,7 +82,7 @@ const providerIdField = (v: unknown, field: string) => str(v, field, { min: 1, m
 export async function listContentProviders(ctx: AppContext, p: Principal, q: { status?: unknown } = {}): Promise<ContentProviderView[]> {
   requireRole(p, 'admin', 'regulator');
   const status = q.status;
-  if (status !== undefined && status !== 'active' && status !== 'suspended') throw new SmsguardError('invalid_request', 'status: must be active or suspended', {}, 'status');
+  if (status !== undefined && status !== 'active' && status !== 'suspended') throw new SmsguardError('invalid_request', 'status: must be active or suspended', {}, 'status', { id: 'provider_status_unknown' });
   const rows = providersVisibleTo(p, await ctx.store.directory.listContentProviders());
   return rows.filter((r) => status === undefined || r.status === status).map(providerView);
 }
@@ -95,7 +95,8 @@ export async function listContentProviders(ctx: AppContext, p: Principal, q: { s
 async function readableProvider(ctx: AppContext, p: Principal, rawId: unknown): Promise<ContentProviderRow> {
   requireRole(p, 'admin', 'regulator', 'content-provider');
   const id = providerIdField(rawId, 'id');
-  if (p.role === 'content-provider') requireOwnerOrAdmin(p, id);
+  // The API's message as requireOwnerOrAdmin words it; the why lets the pages say it in their language.
+  if (p.role === 'content-provider' && p.contentProviderId !== id) throw new SmsguardError('forbidden', 'not your resource', {}, undefined, { id: 'provider_own_only' });
   const cp = await ctx.store.directory.getContentProvider(id);
   if (!cp) throw new SmsguardError('not_found', `no content provider ${id}`, {}, undefined, { id: 'provider_not_found', params: { id } });
   if (!(await inProvince(ctx, p, id))) throw scopeRefusal(ctx, 'province', `content provider ${id} is outside this token's province`, { id: 'provider_other_province', params: { id } });

@@ -88,6 +88,8 @@ export const WHY_IDS = [
   'credit_kind_unknown', 'fine_amount', 'talk_needs_notes', 'year_range', 'year_outside_dates',
   'provider_not_found', 'provider_other_province', 'operator_file_province', 'today_outside_dates', 'entry_not_found', 'entry_published',
   'annual_own_only',
+  // the registry's reads
+  'provider_own_only', 'provider_status_unknown',
 ] as const;
 export type WhyId = (typeof WHY_IDS)[number];
 export interface Why {

@@ -64,6 +64,8 @@ const WHY: Record<WhyId, Said> = {
   entry_not_found: ['没有档案记录 {id}，或本身份无权查看。', 'There is no credit-file entry {id}, or this role may not see it.'],
   entry_published: ['该档案记录已经公示。', 'The entry is already published.'],
   annual_own_only: ['企业只能查看本企业的年度检查报告。', 'A provider reads only its own annual report.'],
+  provider_own_only: ['企业只能查看本企业的登记信息。', 'A provider reads only its own registration.'],
+  provider_status_unknown: ['请从列表中选择状态（正常或已暂停）。', 'Choose a status from the list (active or suspended).'],
 };
 
 /**

@@ -78,7 +78,8 @@ describe('the registry\'s web pages', () => {
       const bad = await asAdmin('/web/providers?status=deleted');
       assert.equal(bad.statusCode, 400, bad.body);
       assert.match(bad.headers['content-type'] as string, /text\/html/);
-      assert.match(bad.body, /role="alert"[^<]*\(invalid_request\)/);
+      assert.match(bad.body, /<p role="alert">请从列表中选择状态（正常或已暂停）。 \(invalid_request\)<\/p>/, 'said in the page\'s language');
+      assert.match((await asAdmin('/web/providers?status=deleted&lang=en')).body, /<p role="alert">Choose a status from the list \(active or suspended\)\. \(invalid_request\)<\/p>/);
     } finally {
       await g.http.inject({ method: 'PATCH', url: `/v1/content-providers/${other.id}`, headers: g.admin, payload: { status: 'active' } });
     }
@@ -136,7 +137,7 @@ describe('the registry\'s web pages', () => {
     for (const id of [other.id, 'cp_nobody']) {
       const r = await get(`/web/providers/${id}`, c.cp);
       assert.equal(r.statusCode, 403, `${id}: ${r.body}`);
-      assert.match(r.body, /<p role="alert">[^<]*\(forbidden\)<\/p>/);
+      assert.match(r.body, /<p role="alert">企业只能查看本企业的登记信息。 \(forbidden\)<\/p>/, id);
       assert.ok(!r.body.includes('北京别家公司') && !r.body.includes('10698001'), id);
     }
     assert.equal((await get(`/web/providers/${other.id}`, c.other)).statusCode, 200, 'the other provider reads itself');
@@ -173,6 +174,8 @@ describe('the registry\'s web pages', () => {
     const out = await get(`/web/providers/${other.id}?lang=en`, c.fujian);
     assert.equal(out.statusCode, 403);
     assert.match(out.body, /Provider [^ ]+ is outside this token&#39;s province\. \(forbidden\)/);
+    assert.match((await get(`/web/providers/${other.id}?lang=en`, c.cp)).body, /<p role="alert">A provider reads only its own registration\. \(forbidden\)<\/p>/);
+    assert.equal((await g.http.inject({ method: 'GET', url: `/v1/content-providers/${other.id}`, headers: cp.auth })).json().error.message, 'not your resource', 'the API\'s body is as it was');
     const unknown = await asAdmin('/web/providers/cp_nobody?lang=en');
     assert.match(unknown.body, /There is no registered provider cp_nobody\. \(not_found\)/);
   });
