@@ -845,6 +845,14 @@ export interface CallbackStore {
   giveUp(eventId: string, owner: string, at: number, attempts: number, lastError: string): Promise<boolean>;
   /** Given-up rows of a provider (or all), oldest first, for inspection. */
   listFailed(contentProviderId?: string, limit?: number): Promise<FailedCallback[]>;
+  /**
+   * Sends given-up rows of `contentProviderId` again (its receiver fixed): each goes back to the
+   * queue due at `now`, unleased, with no failed attempts and `createdAt = now`, so it gets the whole
+   * backoff and a fresh 24 h before it is given up again. Only the named `eventIds` when given (ids
+   * that are not this provider's, or not given up, are passed over); returns how many went back. A
+   * row of another provider is never touched.
+   */
+  requeueFailed(contentProviderId: string, now: number, eventIds?: readonly string[]): Promise<number>;
   /** Deletes up to `limit` given-up rows that failed before `before`; returns how many. */
   pruneFailed(before: number, limit: number): Promise<number>;
   /** Rows still to send (not given up), of one provider or all. */

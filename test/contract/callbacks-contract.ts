@@ -35,7 +35,7 @@ export function callbacksContract(get: () => Store): void {
     assert.equal(await c.enqueue([e]), 1);
     assert.equal(await c.enqueue([e, { ...e, body: '{"other":1}' }]), 0);
     assert.equal(await c.enqueue([ev(cp, { eventId: `mo:${uid('mo')}`, kind: 'mo' })]), 1);
-    assert.equal(await c.pendingCount(cp), 2);
+    assert.equal(await c.pendingCount(cp), 2, 'a and p');
     assert.equal(await c.pendingCount(uid('cp')), 0);
     const rows = await c.claim({ owner: 'p1', now: T0, leaseMs: MIN, limit: 10 });
     assert.equal(rows.find((r) => r.eventId === e.eventId)?.body, e.body);
@@ -105,5 +105,36 @@ export function callbacksContract(get: () => Store): void {
     assert.equal(await c.pruneFailed(T0 + DAY, 10), 0);
     assert.deepEqual((await c.listFailed(cp)).map((f) => f.eventId), [es[2].eventId]);
     assert.equal(await c.pendingCount(cp), 1, 'the pending row stays, however old');
+  });
+  test('callbacks: given-up rows go back to the queue, all of a provider\'s or those named, never another provider\'s', async () => {
+    const c = get().callbacks;
+    const cp = uid('cp');
+    const other = uid('cp');
+    const [a, b, d, p] = [ev(cp), ev(cp), ev(cp), ev(cp)];
+    const o = ev(other);
+    await c.enqueue([a, b, d, p, o]);
+    await c.claim({ owner: 'p1', now: T0, leaseMs: MIN, limit: 10 });
+    for (const e of [a, b, d, o]) assert.equal(await c.giveUp(e.eventId, 'p1', T0 + 5, 9, 'HTTP 404'), true);
+    // p is pending, due later than the requeue: not given up, so never requeued.
+    assert.equal(await c.retry(p.eventId, 'p1', T0 + 3 * DAY, 2, 'HTTP 500'), true);
+    const now = T0 + 2 * DAY;
+    // Named: only this provider's given-up rows among them (the other provider's id, a pending one and an unknown one pass).
+    assert.equal(await c.requeueFailed(cp, now, [a.eventId, o.eventId, p.eventId, 'nope:delivered']), 1);
+    assert.deepEqual((await c.listFailed(cp)).map((f) => f.eventId).sort(), [b.eventId, d.eventId].sort());
+    assert.equal(await c.pendingCount(cp), 2, 'a and p');
+    // Back due now, no attempts, and a fresh 24 h: createdAt is now.
+    // Other tests' pending rows are due too: only this provider's are looked at.
+    const back = (await c.claim({ owner: 'p2', now, leaseMs: MIN, limit: 1000 })).filter((r) => r.contentProviderId === cp);
+    assert.deepEqual(back.map((r) => [r.eventId, r.attempts, r.dueAt, r.createdAt]), [[a.eventId, 0, now, now]]);
+    assert.equal(await c.done(a.eventId, 'p2'), true);
+    // All: the rest of this provider's; the other provider's stays given up.
+    assert.equal(await c.requeueFailed(cp, now + 1), 2);
+    assert.equal(await c.requeueFailed(cp, now + 2), 0, 'nothing given up left');
+    assert.deepEqual(await c.listFailed(cp), []);
+    assert.deepEqual((await c.listFailed(other)).map((f) => [f.eventId, f.attempts, f.lastError]), [[o.eventId, 9, 'HTTP 404']]);
+    assert.equal(await c.requeueFailed(cp, now + 3, []), 0, 'none named: none');
+    const again = (await c.claim({ owner: 'p3', now: now + 1, leaseMs: MIN, limit: 1000 })).filter((r) => r.contentProviderId === cp);
+    assert.deepEqual(again.map((r) => r.eventId).sort(), [b.eventId, d.eventId].sort());
+    assert.ok(again.every((r) => r.attempts === 0 && r.createdAt === now + 1 && r.dueAt === now + 1));
   });
 }

@@ -4,7 +4,7 @@ import { queries } from './db.js';
 import type { CallbackEvent, CallbackSettings, CallbackStore, FailedCallback, NewCallbackEvent } from '../../ports/store.js';
 import { toCallbackEvent, toCallbackSettings, toFailedCallback, type CallbackQueueRow, type CallbackSettingsRow } from '../callback-rows.js';
 
-const Q = queries('callbacks', ['get', 'put', 'list', 'insert', 'claim', 'done', 'retry', 'giveUp', 'failed', 'prune', 'pending'] as const);
+const Q = queries('callbacks', ['get', 'put', 'list', 'insert', 'claim', 'done', 'retry', 'giveUp', 'failed', 'requeue', 'prune', 'pending'] as const);
 
 export class PgCallbacks implements CallbackStore {
   constructor(private readonly pool: Pool) {}
@@ -49,6 +49,10 @@ export class PgCallbacks implements CallbackStore {
 
   async listFailed(contentProviderId?: string, limit = 100): Promise<FailedCallback[]> {
     return (await this.pool.query<CallbackQueueRow>(Q.failed, [contentProviderId ?? null, limit])).rows.map(toFailedCallback);
+  }
+
+  async requeueFailed(contentProviderId: string, now: number, eventIds?: readonly string[]): Promise<number> {
+    return (await this.pool.query(Q.requeue, [contentProviderId, now, eventIds ?? null])).rowCount ?? 0;
   }
 
   async pruneFailed(before: number, limit: number): Promise<number> {

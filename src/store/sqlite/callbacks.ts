@@ -21,6 +21,11 @@ function prepare(db: Db) {
       WHERE event_id = ? AND owner = ? AND failed_at IS NULL`),
     failed: db.prepare(`SELECT ${CALLBACK_QUEUE_COLUMNS} FROM callback_queue WHERE failed_at IS NOT NULL ORDER BY failed_at, event_id LIMIT ?`),
     failedCp: db.prepare(`SELECT ${CALLBACK_QUEUE_COLUMNS} FROM callback_queue WHERE failed_at IS NOT NULL AND content_provider_id = ? ORDER BY failed_at, event_id LIMIT ?`),
+    // created_at too: the 24 h give-up counts from it (domain/callback-retry.ts).
+    requeue: db.prepare(`UPDATE callback_queue SET owner = NULL, lease_until = 0, due_at = ?, created_at = ?, attempts = 0, failed_at = NULL, last_error = NULL
+      WHERE failed_at IS NOT NULL AND content_provider_id = ?`),
+    requeueIds: db.prepare(`UPDATE callback_queue SET owner = NULL, lease_until = 0, due_at = ?, created_at = ?, attempts = 0, failed_at = NULL, last_error = NULL
+      WHERE failed_at IS NOT NULL AND content_provider_id = ? AND event_id IN (SELECT value FROM json_each(?))`),
     prune: db.prepare(`DELETE FROM callback_queue WHERE event_id IN
       (SELECT event_id FROM callback_queue WHERE failed_at IS NOT NULL AND failed_at < ? ORDER BY failed_at LIMIT ?)`),
     pending: db.prepare('SELECT count(*) AS n FROM callback_queue WHERE failed_at IS NULL'),
@@ -81,6 +86,11 @@ export class SqliteCallbacks implements CallbackStore {
   async listFailed(contentProviderId?: string, limit = 100): Promise<FailedCallback[]> {
     const rows = (contentProviderId === undefined ? this.q.failed.all(limit) : this.q.failedCp.all(contentProviderId, limit)) as CallbackQueueRow[];
     return rows.map(toFailedCallback);
+  }
+
+  async requeueFailed(contentProviderId: string, now: number, eventIds?: readonly string[]): Promise<number> {
+    const r = eventIds === undefined ? this.q.requeue.run(now, now, contentProviderId) : this.q.requeueIds.run(now, now, contentProviderId, JSON.stringify(eventIds));
+    return r.changes;
   }
 
   async pruneFailed(before: number, limit: number): Promise<number> {

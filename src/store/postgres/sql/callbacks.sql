@@ -43,6 +43,12 @@ SELECT event_id, content_provider_id, kind, body, created_at, due_at, attempts, 
  WHERE failed_at IS NOT NULL AND ($1::text IS NULL OR content_provider_id = $1)
  ORDER BY failed_at, event_id LIMIT $2;
 
+-- name: requeue
+-- Given-up rows sent again: due now with a fresh 24 h (created_at, the give-up counts from it);
+-- $3 NULL: all of the provider's, else only those named.
+UPDATE callback_queue SET owner = NULL, lease_until = 0, due_at = $2, created_at = $2, attempts = 0, failed_at = NULL, last_error = NULL
+ WHERE failed_at IS NOT NULL AND content_provider_id = $1 AND ($3::text[] IS NULL OR event_id = ANY($3::text[]));
+
 -- name: prune
 DELETE FROM callback_queue q
  USING (SELECT event_id FROM callback_queue WHERE failed_at IS NOT NULL AND failed_at < $1 ORDER BY failed_at LIMIT $2 FOR UPDATE SKIP LOCKED) AS f
