@@ -26,6 +26,7 @@ import { consentReplyHandler } from './consent-replies.js';
 import { CallbackRegistry } from './callback-registry.js';
 import { getCallbacks, setCallbacks } from './callbacks.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
+import { listFailedCallbacks, retryFailedCallbacks } from './failed-callbacks.js';
 
 export interface AppDeps {
   store: Store;
@@ -139,6 +140,14 @@ export class App {
   /** A provider's callback URLs, for an admin or the provider itself (never the secret). */
   getCallbacks(p: Principal, cpId: string) {
     return getCallbacks(this.ctx, p, cpId);
+  }
+  /** A provider's given-up callbacks and its pending count, for an admin or the provider (failed-callbacks.ts). */
+  listFailedCallbacks(p: Principal, cpId: string, limit?: number) {
+    return listFailedCallbacks(this.ctx, p, cpId, limit);
+  }
+  /** Sends a provider's given-up callbacks (all, or those named) again, for an admin or the provider. */
+  retryFailedCallbacks(p: Principal, cpId: string, body: Record<string, unknown> | undefined) {
+    return retryFailedCallbacks(this.ctx, p, cpId, body);
   }
   /** A sender cancels a message the gateway still holds (cancel-message.ts); `naming` as getMessage. */
   cancelMessage(p: Principal, id: string, naming?: MessageNaming) {

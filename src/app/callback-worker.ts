@@ -65,6 +65,8 @@ export class CallbackWorker {
     this.off.push(this.ctx.events.on('moForward', (m) => {
       if (this.registry.get(m.contentProviderId)?.moUrl) this.track(this.queue('mo', m.contentProviderId, moCallback(m)));
     }));
+    // Given-up rows put back by a retry (failed-callbacks.ts) go now, not at the next poll.
+    this.off.push(this.ctx.events.on('callbacksRequeued', () => this.kick()));
     this.poll = setInterval(() => this.kick(), this.opts.pollMs ?? 1000);
     this.poll.unref();
     this.refresh = setInterval(() => void this.reload(), this.opts.refreshMs ?? 30_000);

@@ -41,7 +41,8 @@ function urlField(v: unknown, field: string): string | null | undefined {
   return s;
 }
 
-async function mustExist(ctx: AppContext, id: string): Promise<void> {
+/** not_found unless the content provider exists (callbacks of one that does not are never asked for). */
+export async function mustExist(ctx: AppContext, id: string): Promise<void> {
   if (!(await ctx.store.directory.getContentProvider(id))) throw new SmsguardError('not_found', `no content provider ${id}`);
 }
 

@@ -36,6 +36,8 @@ export interface AllEvents extends AppEvents {
    * (DND); absent `msisdns`: every number (a suspension).
    */
   refusal: { contentProviderId?: string; msisdns?: readonly string[] };
+  /** Given-up callbacks of a provider went back to the queue (failed-callbacks.ts): the callback worker sends them now. */
+  callbacksRequeued: { contentProviderId: string; count: number };
   /** One attempt at an HTTP callback came to this (callback-worker.ts; metrics count them). */
   callback: { kind: import('../ports/store.js').CallbackKind; outcome: import('./callback-worker.js').CallbackOutcome };
 }

@@ -155,6 +155,40 @@ export const callbackUrls = {
   required: ['statusUrl', 'moUrl'],
 } as const;
 
+/** GET /v1/content-providers/{id}/callbacks/failed (src/app/failed-callbacks.ts). */
+export const failedCallbacks = {
+  type: 'object',
+  properties: {
+    failed: {
+      type: 'array',
+      description: 'Given-up callbacks (24 h after they were queued), oldest failure first; kept 7 days after failing',
+      items: {
+        type: 'object',
+        properties: {
+          eventId: { type: 'string', description: 'X-Smsguard-Event-Id: `<messageId>:<status>` or `mo:<moId>`' },
+          kind: { type: 'string', enum: ['status', 'mo'] },
+          url: { type: 'string', description: 'Where it would go now (the current statusUrl or moUrl); absent when none is set' },
+          queuedAt: { type: 'string', format: 'date-time', description: 'When it was queued (or last put back by a retry)' },
+          failedAt: { type: 'string', format: 'date-time' },
+          attempts: { type: 'integer' },
+          lastError: { type: 'string', description: 'What the last attempt got: `HTTP 500`, `timeout`, a connection error, `no statusUrl set`…' },
+        },
+        required: ['eventId', 'kind', 'queuedAt', 'failedAt', 'attempts', 'lastError'],
+      },
+    },
+    pending: { type: 'integer', description: 'The provider\'s callbacks still to send (not given up)' },
+  },
+  required: ['failed', 'pending'],
+} as const;
+
+/** POST /v1/content-providers/{id}/callbacks/failed/retry: all given-up callbacks, or those named. */
+export const retryFailedInput = {
+  type: ['object', 'null'],
+  properties: {
+    eventIds: { type: 'array', maxItems: 1000, items: { type: 'string', minLength: 1, maxLength: 200 }, description: 'Only these given-up callbacks; absent: all of the provider\'s. Ids that are not its given-up callbacks are passed over' },
+  },
+} as const;
+
 /** PUT /v1/content-providers/{id}/callbacks: each URL absent (unchanged), null (removed) or an http(s) URL. */
 export const callbackInput = {
   type: 'object',

@@ -1,12 +1,14 @@
 /**
  * HTTP callbacks (webhooks) of a content provider (README "HTTP callbacks"):
  * `PUT /v1/content-providers/{id}/callbacks` (admin) sets the status and MO URLs and returns the
- * signing secret when one is made; `GET` (admin or the provider) reads the URLs, never the secret.
+ * signing secret when one is made; `GET` (admin or the provider) reads the URLs, never the secret;
+ * `GET …/callbacks/failed` lists the given-up callbacks and `POST …/callbacks/failed/retry` sends
+ * them again (admin or the provider; src/app/failed-callbacks.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { requireAuth } from '../auth.js';
-import { bearerSecurity, callbackInput, callbackUrls, errorBody, idParam } from '../schemas.js';
+import { bearerSecurity, callbackInput, callbackUrls, errorBody, failedCallbacks, idParam, retryFailedInput } from '../schemas.js';
 
 export async function callbackRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
@@ -31,4 +33,30 @@ export async function callbackRoutes(f: FastifyInstance, opts: { app: App }): Pr
       response: { 200: callbackUrls, '4xx': errorBody },
     },
   }, async (req) => app.getCallbacks(req.principal, (req.params as { id: string }).id));
+  f.get('/v1/content-providers/:id/callbacks/failed', {
+    onRequest: requireAuth,
+    schema: {
+      tags: ['registry'], security: bearerSecurity, params: idParam,
+      querystring: { type: 'object', properties: { limit: { type: 'string', pattern: '^[0-9]{1,4}$', description: 'At most this many (1–500; default 500)' } } },
+      summary: 'A content provider\'s given-up callbacks and how many are still pending (admin or the provider)',
+      description: 'A callback not taken (2xx) within 24 h of being queued is given up and kept here for 7 days; POST …/callbacks/failed/retry sends it again.',
+      response: { 200: failedCallbacks, '4xx': errorBody },
+    },
+  }, async (req) => {
+    const q = req.query as { limit?: string };
+    return app.listFailedCallbacks(req.principal, (req.params as { id: string }).id, q.limit === undefined ? undefined : Number(q.limit));
+  });
+
+  f.post('/v1/content-providers/:id/callbacks/failed/retry', {
+    onRequest: requireAuth,
+    schema: {
+      tags: ['registry'], security: bearerSecurity, params: idParam, body: retryFailedInput,
+      summary: 'Send a content provider\'s given-up callbacks again (admin or the provider)',
+      description: 'The given-up callbacks (all, or those eventIds names) go back to the queue, due now with attempts reset and a fresh 24 h before they are given up again. Same event ids and bodies as before, signed with the current secret.',
+      response: {
+        200: { type: 'object', properties: { requeued: { type: 'integer', description: 'How many went back to the queue' } }, required: ['requeued'] },
+        '4xx': errorBody,
+      },
+    },
+  }, async (req) => app.retryFailedCallbacks(req.principal, (req.params as { id: string }).id, (req.body ?? undefined) as Record<string, unknown> | undefined));
 }
