@@ -57,10 +57,10 @@ export class CallbackWorker {
     this.stopped = false;
     // The message path's whole cost for a provider without callbacks: the registry's Map lookup.
     this.off.push(this.ctx.events.on('messageStatus', (s) => {
-      if (this.registry.get(s.contentProviderId)?.statusUrl) this.track(this.queueStatus(s.contentProviderId, s));
+      if (this.registry.get(s.contentProviderId)?.statusUrl) this.track(this.queueStatus(s.contentProviderId, s, s.clientRef));
     }));
     this.off.push(this.ctx.events.on('heldRejected', (h) => {
-      if (this.registry.get(h.contentProviderId)?.statusUrl) this.track(this.queueStatus(h.contentProviderId, { id: h.id, status: 'rejected', at: h.at, from: h.from, to: h.to, code: h.code }));
+      if (this.registry.get(h.contentProviderId)?.statusUrl) this.track(this.queueStatus(h.contentProviderId, { id: h.id, status: 'rejected', at: h.at, from: h.from, to: h.to, code: h.code }, h.clientRef));
     }));
     this.off.push(this.ctx.events.on('moForward', (m) => {
       if (this.registry.get(m.contentProviderId)?.moUrl) this.track(this.queue('mo', m.contentProviderId, moCallback(m)));
@@ -117,11 +117,16 @@ export class CallbackWorker {
     this.queueing.add(t);
   }
 
-  private async queueStatus(contentProviderId: string, s: StatusFacts): Promise<void> {
-    // The event does not carry the sender's clientRef: its submission record does (read only for
-    // providers with a status URL, off the message path).
-    const clientRef = (await this.ctx.store.messages.getMessage(s.id))?.clientRef;
-    await this.queue('status', contentProviderId, statusCallback(s, clientRef));
+  /**
+   * `clientRef` as the event carries it (null: the sender gave none). The emitters have it from the
+   * queue row or the record they already read (receipt-book.ts statusEvent, cancel-message.ts,
+   * review-queue.ts), so no read per status. Only when it is absent — the message was queued before
+   * migrations 106 (SQLite) / 097 (PostgreSQL), or the event came over the bus from a process of an
+   * older version — is the submission record read for it.
+   */
+  private async queueStatus(contentProviderId: string, s: StatusFacts, clientRef: string | null | undefined): Promise<void> {
+    const ref = clientRef !== undefined ? clientRef : (await this.ctx.store.messages.getMessage(s.id))?.clientRef;
+    await this.queue('status', contentProviderId, statusCallback(s, ref));
   }
 
   private async queue(kind: CallbackKind, contentProviderId: string, body: { eventId: string }): Promise<void> {

@@ -47,6 +47,7 @@ export async function cancelMessage(ctx: AppContext, p: Principal, asked: string
     ctx.events.emit('messageStatus', {
       id, contentProviderId: v.contentProviderId, status: 'cancelled', at, from: v.from, to: v.to, submittedAt: v.receivedAt,
       registeredDelivery: v.registeredDelivery, text: v.text, ...(v.clientPartIds ? { clientPartIds: v.clientPartIds } : {}),
+      clientRef: v.clientRef ?? null,
     });
   }
   return { id, status: 'cancelled' };

@@ -207,6 +207,8 @@ export function statusEvent(u: StatusUpdate, m: OutboundMessage): AppEvents['mes
     submittedAt: m.submittedAt, error: u.detail, registeredDelivery: m.registeredDelivery, text: m.text,
     ...(u.rejection ? { code: u.rejection.code } : {}),
     ...(m.clientPartIds ? { clientPartIds: m.clientPartIds } : {}),
+    // the HTTP status callback's, from the queue row (absent: not known, callback-worker.ts reads it)
+    ...(m.clientRef !== undefined ? { clientRef: m.clientRef } : {}),
   };
 }
 
@@ -218,6 +220,7 @@ export function recallFrom(messages: Pick<MessageStore, 'getMessage'>): (id: str
     if (!v || v.decision === undefined || v.decision === 'rejected' || v.from === undefined || v.to === undefined || v.text === undefined) return null;
     const m: OutboundMessage = { id, contentProviderId: v.contentProviderId, from: v.from, to: v.to, text: v.text, registeredDelivery: v.registeredDelivery, attempts: 0, submittedAt: v.receivedAt };
     if (v.clientPartIds) m.clientPartIds = v.clientPartIds;
+    m.clientRef = v.clientRef ?? null;
     return m;
   };
 }

@@ -65,6 +65,7 @@ export class ReviewQueue {
       id: m.id, contentProviderId: m.contentProviderId, from: m.from, to: m.to, submittedAt: m.heldAt, at: this.ctx.clock.now(),
       registeredDelivery: m.registeredDelivery, text: m.text, code: 'held_for_review', reason,
       ...(clientPartIds ? { clientPartIds } : {}),
+      ...(m.clientRef !== undefined ? { clientRef: m.clientRef } : {}),
     });
     return { ...m, status: 'rejected' };
   }

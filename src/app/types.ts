@@ -132,6 +132,13 @@ export interface AppEvents {
     code?: string;
     /** Set when the message was read back from its records (a restart since it was submitted): SubmitInput.clientPartIds. */
     clientPartIds?: string[];
+    /**
+     * The sender's SubmitInput.clientRef, null when it gave none, so the HTTP status callback repeats
+     * it without reading the submission record. Absent when the emitter does not know it (a message
+     * queued before migrations 106 / 097, an event from an older process on the bus): the callback
+     * worker then reads the record (callback-worker.ts).
+     */
+    clientRef?: string | null;
   };
   /**
    * A message held for review (`held_for_review`) will never be sent: an operator rejected it. Final,
@@ -142,6 +149,8 @@ export interface AppEvents {
     id: string; contentProviderId: string; from: string; to: string; submittedAt: number; at: number; registeredDelivery: boolean; text: string; code: 'held_for_review'; reason: string;
     /** A long message sent in parts: SubmitInput.clientPartIds, as recorded. */
     clientPartIds?: string[];
+    /** As messageStatus.clientRef (absent: held before migrations 106 / 097). */
+    clientRef?: string | null;
   };
   /** An MO for a content provider's port that the provider should see (not an opt-out the gateway consumed). */
   moForward: { id: string; contentProviderId: string; from: string; to: string; text: string; at: number };

@@ -1,6 +1,6 @@
 /**
  * The JSON bodies smsguard POSTs to a content provider's callback URLs (README "HTTP callbacks"),
- * built from the app's events. Pure: the caller passes what the event does not carry (clientRef).
+ * built from the app's events. Pure: the caller passes the clientRef the status event carries beside these facts.
  */
 import type { MessageStatus } from '../app/types.js';
 

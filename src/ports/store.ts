@@ -164,6 +164,8 @@ export interface HeldMessage {
   text: string;
   registeredDelivery: boolean;
   heldAt: number;
+  /** As OutboundMessage.clientRef: null when the sender gave none, absent when held before migrations 106 / 097. */
+  clientRef?: string | null;
 }
 
 export interface HoldResolution {
@@ -241,6 +243,12 @@ export interface OutboundMessage {
   partial?: PartialSubmit;
   /** Only when read back from the records (ReceiptBook's recall): MessageView.clientPartIds. */
   clientPartIds?: string[];
+  /**
+   * The sender's clientRef (SubmitInput.clientRef), null when it gave none, carried into the
+   * message's status events (AppEvents messageStatus) for the HTTP callback. Absent when not known:
+   * queued before migrations 106 (SQLite) / 097 (PostgreSQL), or a message made up elsewhere.
+   */
+  clientRef?: string | null;
   /**
    * A commercial message's category (what its consent covers); absent for every other type. Claims
    * return it so that what may have changed while the message waited (an opt-out, a withdrawn

@@ -3,11 +3,15 @@
  * and the status record of an operator's review decision, so SQLite and PostgreSQL record it alike.
  */
 import type { HeldMessage, HoldResolution } from '../ports/store.js';
+import { clientRefFromColumn } from './client-ref-column.js';
 
-export interface HeldDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number | boolean; submitted_at: number }
+export interface HeldDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number | boolean; submitted_at: number; client_ref: string | null }
 
 export function toHeld(r: HeldDb): HeldMessage {
-  return { id: r.id, contentProviderId: r.content_provider_id, from: r.from_port, to: r.msisdn, text: r.text, registeredDelivery: !!r.registered_delivery, heldAt: Number(r.submitted_at) };
+  const h: HeldMessage = { id: r.id, contentProviderId: r.content_provider_id, from: r.from_port, to: r.msisdn, text: r.text, registeredDelivery: !!r.registered_delivery, heldAt: Number(r.submitted_at) };
+  const clientRef = clientRefFromColumn(r.client_ref);
+  if (clientRef !== undefined) h.clientRef = clientRef;
+  return h;
 }
 
 /** The status record of a review decision: the new status, who decided and why. */

@@ -18,6 +18,7 @@ import type { SmppDeliveryStore } from '../../src/ports/smpp-deliveries.js';
 import { smppDeliveriesContract } from './smpp-deliveries-contract.js';
 import { sendTimeContract } from './send-time-contract.js';
 import { callbacksContract } from './callbacks-contract.js';
+import { clientRefContract } from './client-ref-contract.js';
 
 export interface StoreHandle {
   store: Store;
@@ -388,7 +389,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual((await s.messages.listHeld({ limit: 10 })).map((m) => m.id), [a.id, b.id, c.id]);
         const mine = await s.messages.listHeld({ contentProviderId: cp.id, limit: 10 });
         assert.deepEqual(mine.map((m) => m.id), [a.id, b.id]);
-        assert.deepEqual(mine[0], { id: a.id, contentProviderId: cp.id, from: service, to, text: '【示例】held text', registeredDelivery: false, heldAt: T0 });
+        assert.deepEqual(mine[0], { id: a.id, contentProviderId: cp.id, from: service, to, text: '【示例】held text', registeredDelivery: false, heldAt: T0, clientRef: null });
         assert.deepEqual((await s.messages.listHeld({ limit: 1 })).map((m) => m.id), [a.id]);
 
         // release: queued, due at the release, sent with its final text; history held → accepted
@@ -1477,6 +1478,10 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
 
     describe('callbacks', () => {
       callbacksContract(() => h.store);
+    });
+
+    describe('client ref', () => {
+      clientRefContract(() => h.store);
     });
 
     describe('settings', () => {

@@ -78,6 +78,32 @@ describe('HTTP callbacks', () => {
     assert.equal(await g.store.callbacks.pendingCount(cp.id), 0, 'sent rows are deleted');
   });
 
+  test('the clientRef comes with the status event: no read of the message per status; only an event without it (an older process\'s) reads it', async () => {
+    const messages = g.store.messages;
+    const getMessage = messages.getMessage;
+    const reads: string[] = [];
+    messages.getMessage = async (id: string) => {
+      reads.push(id);
+      return getMessage.call(messages, id);
+    };
+    try {
+      const id = await send('order-43');
+      const bare = await send();
+      await until(() => rx.got.length === 4, 8000, 'four status callbacks');
+      await g.callbacks.idle();
+      for (const c of rx.got) assert.equal(c.json.clientRef, c.json.id === id ? 'order-43' : undefined, JSON.stringify(c.json));
+      assert.ok(rx.got.some((c) => c.json.id === bare));
+      assert.deepEqual(reads, [], 'no records read on the common path');
+      // An event that lacks the field (sent over the bus by a process of an older version): read once.
+      g.app.events.emit('messageStatus', { id, contentProviderId: cp.id, status: 'failed', at: g.clock.now(), from: '10690001', to: '+8613800138000', submittedAt: g.clock.now(), registeredDelivery: false, text: 'x' });
+      await until(() => rx.got.length === 5, 8000, 'the older event\'s callback');
+      assert.equal(rx.got[4].json.clientRef, 'order-43');
+      assert.deepEqual(reads, [id]);
+    } finally {
+      messages.getMessage = getMessage;
+    }
+  });
+
   test('a receiver answering 500 gets the event again once the retry is due, and only once after its 2xx', async () => {
     rx.answers.push(500, 500);
     const id = await send();

@@ -11,6 +11,7 @@ import type { Pool } from './db.js';
 import { queries, transaction } from './db.js';
 import type { DecidedItem, HeldMessage, HoldResolution, MessageStore, MessageView, SubmissionItem, SystemMessage } from '../../ports/store.js';
 import { heldStatusBody, toHeld, type HeldDb } from '../held-messages.js';
+import { clientRefColumn } from '../client-ref-column.js';
 import { receiptColumn } from '../registered-delivery.js';
 import type { ConsentFacts, Decision, Facts, PortFacts } from '../../pipeline/types.js';
 import { beginAndLock, numberLockKey } from './locks.js';
@@ -48,10 +49,10 @@ interface FactsRow {
 interface ConsentDb { id: string; content_provider_id: string; msisdn: string; category: string; granted_at: number; expires_at: number; freq_count: number; freq_per: 'day' | 'week' | 'month' }
 
 // A held message keeps its category too (migration 092): released, it is judged again before it is sent.
-const PARK = `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until)
-SELECT i, cp, m, f, t, rd, 0, coalesce(du, at), at, 'held', at, cat, vu
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::bigint[], $8::text[], $9::bigint[], $10::bigint[]) AS u(i, cp, f, m, t, rd, at, cat, vu, du)`;
-const HELD_COLS = 'id, content_provider_id, from_port, msisdn, text, registered_delivery, submitted_at';
+const PARK = `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until, client_ref)
+SELECT i, cp, m, f, t, rd, 0, coalesce(du, at), at, 'held', at, cat, vu, cr
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::bigint[], $8::text[], $9::bigint[], $10::bigint[], $11::text[]) AS u(i, cp, f, m, t, rd, at, cat, vu, du, cr)`;
+const HELD_COLS = 'id, content_provider_id, from_port, msisdn, text, registered_delivery, submitted_at, client_ref';
 
 const pair = (cp: string, m: string) => `${cp}\u0000${m}`;
 
@@ -137,8 +138,8 @@ export class PgMessages implements MessageStore {
       const out: DecidedItem[] = [];
       const recs: NewRecord[] = [];
       const sends = { cp: [] as string[], m: [] as string[], type: [] as string[], consent: [] as (string | null)[], category: [] as (string | null)[], at: [] as number[] };
-      const park: [string, string, string, string, string, number, number, string | null, number | null, number | null][] = [];
-      const ob = { id: [] as string[], cp: [] as string[], from: [] as string[], m: [] as string[], text: [] as string[], rd: [] as number[], at: [] as number[], category: [] as (string | null)[], validUntil: [] as (number | null)[], due: [] as (number | null)[] };
+      const park: [string, string, string, string, string, number, number, string | null, number | null, number | null, string][] = [];
+      const ob = { id: [] as string[], cp: [] as string[], from: [] as string[], m: [] as string[], text: [] as string[], rd: [] as number[], at: [] as number[], category: [] as (string | null)[], validUntil: [] as (number | null)[], due: [] as (number | null)[], clientRef: [] as string[] };
       const clientParts = { cp: [] as string[], part: [] as string[], id: [] as string[], at: [] as number[] };
       for (const item of items) {
         const cand = item.candidate;
@@ -184,14 +185,14 @@ export class PgMessages implements MessageStore {
         // a commercial message's category: judged again before it is sent (send-time-check.ts)
         const queuedCategory = cand.type === 'commercial' ? cand.category ?? null : null;
         if (d.held) {
-          park.push([item.id, cand.contentProviderId, cand.from, cand.to, d.text, receiptColumn(item.registeredDelivery), now, queuedCategory, item.validUntil ?? null, item.scheduledAt ?? null]);
+          park.push([item.id, cand.contentProviderId, cand.from, cand.to, d.text, receiptColumn(item.registeredDelivery), now, queuedCategory, item.validUntil ?? null, item.scheduledAt ?? null, clientRefColumn(item.clientRef)]);
           continue;
         }
-        ob.id.push(item.id); ob.cp.push(cand.contentProviderId); ob.from.push(cand.from); ob.m.push(cand.to); ob.text.push(d.text); ob.rd.push(receiptColumn(item.registeredDelivery)); ob.at.push(now); ob.category.push(queuedCategory); ob.validUntil.push(item.validUntil ?? null); ob.due.push(item.scheduledAt ?? null);
+        ob.id.push(item.id); ob.cp.push(cand.contentProviderId); ob.from.push(cand.from); ob.m.push(cand.to); ob.text.push(d.text); ob.rd.push(receiptColumn(item.registeredDelivery)); ob.at.push(now); ob.category.push(queuedCategory); ob.validUntil.push(item.validUntil ?? null); ob.due.push(item.scheduledAt ?? null); ob.clientRef.push(clientRefColumn(item.clientRef));
       }
       // Rule lists first (cached after the first batch): records refer to them by id.
       for (const o of out) if (o.decision.pipeline) await this.records.registerPipeline(c, pipelineId(o.decision.pipeline), o.decision.pipeline);
-      await c.query({ name: 'sg_writes', text: Q.writes, values: [...this.records.columns(recs), sends.cp, sends.m, sends.type, sends.consent, sends.at, ob.id, ob.cp, ob.from, ob.m, ob.text, ob.rd, ob.at, sends.category, ob.category, ob.validUntil, ob.due] });
+      await c.query({ name: 'sg_writes', text: Q.writes, values: [...this.records.columns(recs), sends.cp, sends.m, sends.type, sends.consent, sends.at, ob.id, ob.cp, ob.from, ob.m, ob.text, ob.rd, ob.at, sends.category, ob.category, ob.validUntil, ob.due, ob.clientRef] });
       // The kept earlier parts of the sets these decide go with the decisions (smpp-deliveries.sql).
       const keptSets = items.flatMap((i) => (i.keptPartsKey ? [i.keptPartsKey] : []));
       if (keptSets.length) await c.query(PARTS.dropParts, [keptSets]);
@@ -200,7 +201,7 @@ export class PgMessages implements MessageStore {
       // Held messages (rare: only under an early-warning hold) park with status 'held', never due.
       if (park.length) {
         const col = (i: number) => park.map((r) => r[i]);
-        await c.query(PARK, [col(0), col(1), col(2), col(3), col(4), col(5), col(6), col(7), col(8), col(9)]);
+        await c.query(PARK, [col(0), col(1), col(2), col(3), col(4), col(5), col(6), col(7), col(8), col(9), col(10)]);
       }
       await c.query('COMMIT');
       return out;

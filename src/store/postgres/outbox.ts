@@ -14,6 +14,7 @@ import { partialColumn, partialFromColumn } from '../partial-submit.js';
 import type { PartialSubmit } from '../../ports/egress.js';
 import { betterPartMatch, betterReceiptMatch } from '../receipt-match.js';
 import { statusBody } from '../status-body.js';
+import { clientRefFromColumn } from '../client-ref-column.js';
 
 /** Statuses after which a message leaves the queue. */
 const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed', 'rejected', 'cancelled']);
@@ -22,7 +23,7 @@ const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, deliver
 
 const Q = queries('outbox', ['cancelRow', 'cancel', 'uncount', 'claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'renew', 'byUpstream', 'spellingsOnFile', 'pending', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts'] as const);
 
-interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number; partial: string | null; category: string | null; valid_until: number | null; leased_until?: number | null }
+interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number; partial: string | null; category: string | null; valid_until: number | null; client_ref: string | null; leased_until?: number | null }
 function toOutbound(rows: QueueDb[]): OutboundMessage[] {
   rows.sort((a, b) => a.due_at - b.due_at || a.enqueued_seq - b.enqueued_seq);
   return rows.map((r) => {
@@ -32,6 +33,8 @@ function toOutbound(rows: QueueDb[]): OutboundMessage[] {
     // a commercial message's (migration 092); absent, not undefined, for every other type
     if (r.category !== null) m.category = r.category;
     if (r.valid_until !== null) m.validUntil = Number(r.valid_until);
+    const clientRef = clientRefFromColumn(r.client_ref);
+    if (clientRef !== undefined) m.clientRef = clientRef;
     // claim and claimIds return the lease they wrote: it names the claim (OutboxStore.release)
     if (r.leased_until != null) m.leasedUntil = r.leased_until;
     return m;

@@ -12,6 +12,7 @@ import { CommercialFactsReader } from './commercial-facts.js';
 import { encodeVerdicts, type EncodedVerdicts } from '../verdict-codec.js';
 import { messageViewOf } from '../message-view.js';
 import { heldStatusBody, toHeld, type HeldDb } from '../held-messages.js';
+import { clientRefColumn } from '../client-ref-column.js';
 import { receiptColumn, receiptFromColumn } from '../registered-delivery.js';
 import { HandedMessages } from './handed-messages.js';
 import { UNCOUNT_SQL } from './outbox.js';
@@ -46,20 +47,20 @@ export class SqliteMessages implements MessageStore {
       registerPipeline: db.prepare('INSERT INTO pipelines (id, rules) VALUES (?, ?) ON CONFLICT DO NOTHING'),
       pipelineRules: db.prepare('SELECT rules FROM pipelines WHERE id = ?'),
       enqueue: db.prepare(
-        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until)
-         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'accepted', ?, ?, ?)`,
+        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until, client_ref)
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'accepted', ?, ?, ?, ?)`,
       ),
       // Held messages park in the same table with status 'held': the claim query and the due index
       // only look at 'accepted', so they are never due for egress until released.
       park: db.prepare(
-        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until)
-         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'held', ?, ?, ?)`,
+        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until, client_ref)
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'held', ?, ?, ?, ?)`,
       ),
       held: db.prepare(
-        `SELECT id, content_provider_id, from_port, msisdn, text, registered_delivery, submitted_at FROM message_status
+        `SELECT id, content_provider_id, from_port, msisdn, text, registered_delivery, submitted_at, client_ref FROM message_status
           WHERE status = 'held' AND (? IS NULL OR content_provider_id = ?) ORDER BY submitted_at, id LIMIT ?`,
       ),
-      heldOne: db.prepare("SELECT id, content_provider_id, from_port, msisdn, text, registered_delivery, submitted_at FROM message_status WHERE id = ? AND status = 'held'"),
+      heldOne: db.prepare("SELECT id, content_provider_id, from_port, msisdn, text, registered_delivery, submitted_at, client_ref FROM message_status WHERE id = ? AND status = 'held'"),
       // due at the release, or at its schedule if that is later (parked with due_at = its schedule)
       release: db.prepare("UPDATE message_status SET status = 'accepted', due_at = max(due_at, ?), updated_at = ? WHERE id = ? AND status = 'held'"),
       rejectHeld: db.prepare("UPDATE message_status SET status = 'rejected', text = '', updated_at = ? WHERE id = ? AND status = 'held'"),
@@ -196,15 +197,15 @@ export class SqliteMessages implements MessageStore {
     // A scheduled message is not due before its time (a held one keeps it for its release: resolveHeld).
     const due = item.scheduledAt ?? at;
     if (d.held) {
-      this.q.park.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, due, at, at, category, item.validUntil ?? null);
+      this.q.park.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, due, at, at, category, item.validUntil ?? null, clientRefColumn(item.clientRef));
       return;
     }
-    const { lastInsertRowid } = this.q.enqueue.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, due, at, at, category, item.validUntil ?? null);
+    const { lastInsertRowid } = this.q.enqueue.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, due, at, at, category, item.validUntil ?? null, clientRefColumn(item.clientRef));
     // only what the next claim may take: a scheduled message waits in the table for its time
     if (item.scheduledAt !== undefined) return;
     // What the outbox's claim would read back from this row (SqliteOutbox.claim, DUE_COLUMNS); the
     // claim that takes it sets its lease end (present from the start: one object shape).
-    const m: OutboundMessage = { id: item.id, contentProviderId: c.contentProviderId, from: c.from, to: c.to, text, registeredDelivery: receiptFromColumn(receipt), attempts: 1, submittedAt: at, leasedUntil: 0 };
+    const m: OutboundMessage = { id: item.id, contentProviderId: c.contentProviderId, from: c.from, to: c.to, text, registeredDelivery: receiptFromColumn(receipt), attempts: 1, submittedAt: at, leasedUntil: 0, clientRef: item.clientRef ?? null };
     if (category !== null) m.category = category;
     if (item.validUntil !== undefined) m.validUntil = item.validUntil;
     this.handed.stage({ due: at, rowid: Number(lastInsertRowid), m });
@@ -221,7 +222,7 @@ export class SqliteMessages implements MessageStore {
         ref: m.id,
         body: { from: m.from, to: m.to, type: m.type, category: null, text: m.text, finalText: null, segments: null, decision: 'accepted', code: null, verdicts: null, channel: 'system', purpose: m.purpose, charged: false },
       });
-      this.q.enqueue.run(m.id, m.contentProviderId, m.to, m.from, m.text, 0, m.at, m.at, m.at, null, null);
+      this.q.enqueue.run(m.id, m.contentProviderId, m.to, m.from, m.text, 0, m.at, m.at, m.at, null, null, clientRefColumn(undefined)); // a system message has no clientRef
     })();
   }
 

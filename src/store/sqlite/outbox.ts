@@ -6,6 +6,7 @@ import type { MessageStatus } from '../../app/types.js';
 import type { RecordsWriter } from './records-writer.js';
 import { receiptFromColumn } from '../registered-delivery.js';
 import { partialColumn, partialFromColumn } from '../partial-submit.js';
+import { clientRefFromColumn } from '../client-ref-column.js';
 import type { PartialSubmit } from '../../ports/egress.js';
 import { SlotMap } from '../../runtime/slot-map.js';
 import { before, HandedMessages } from './handed-messages.js';
@@ -61,8 +62,8 @@ interface Lease extends Owner { until: number; due: number; rowid: number }
  * mode): an object per row cost ~2.5 µs against ~1.3 for an array (docs/PERFORMANCE.md), once per
  * message sent.
  */
-const DUE_COLUMNS = 'rowid, due_at, id, content_provider_id, from_port, msisdn, text, registered_delivery, attempts, submitted_at, partial, category, valid_until';
-type DueRow = [rowid: number, dueAt: number, id: string, contentProviderId: string, from: string, msisdn: string, text: string, registeredDelivery: number, attempts: number, submittedAt: number, partial: string | null, category: string | null, validUntil: number | null];
+const DUE_COLUMNS = 'rowid, due_at, id, content_provider_id, from_port, msisdn, text, registered_delivery, attempts, submitted_at, partial, category, valid_until, client_ref';
+type DueRow = [rowid: number, dueAt: number, id: string, contentProviderId: string, from: string, msisdn: string, text: string, registeredDelivery: number, attempts: number, submittedAt: number, partial: string | null, category: string | null, validUntil: number | null, clientRef: string | null];
 /** A claim reads from the start of the queue at least this often (see SqliteOutbox.cursor). */
 const FULL_SCAN_MS = 1000;
 
@@ -179,6 +180,8 @@ export class SqliteOutbox implements OutboxStore {
       if (partial) m.partial = partial;
       if (r[11] !== null) m.category = r[11];
       if (r[12] !== null) m.validUntil = r[12];
+      const clientRef = clientRefFromColumn(r[13]);
+      if (clientRef !== undefined) m.clientRef = clientRef;
       out.push(m);
     }
     return out;

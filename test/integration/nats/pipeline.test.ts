@@ -61,7 +61,7 @@ describe('NATS JetStream pipeline', { timeout: 90_000 }, () => {
     cleanups.push(() => h.dispose());
     const seeded = await seedProvider(h.store, 'a1b2c3');
     const principal: Principal = { role: 'content-provider', contentProviderId: seeded.cp.id, actorId: 'test' };
-    const submit = (piece: Piece, numbers: string[] | number, extra: { registeredDelivery?: boolean } = {}) => {
+    const submit = (piece: Piece, numbers: string[] | number, extra: { registeredDelivery?: boolean; clientRef?: string } = {}) => {
       const to = typeof numbers === 'number' ? Array.from({ length: numbers }, () => msisdn()) : numbers;
       return piece.app.submitMessages(principal, to.map((n) => ({ from: seeded.service, to: n, text: `${seeded.signature}您的验证码是${Math.floor(Math.random() * 1e6)}`, type: 'verification', ...extra })), 'http');
     };
@@ -119,16 +119,17 @@ describe('NATS JetStream pipeline', { timeout: 90_000 }, () => {
     cleanups.push(() => egress.stop());
     const statuses: string[] = [];
     const mos: string[] = [];
-    ingress.app.events.on('messageStatus', (e) => statuses.push(`${e.id}:${e.status}`));
+    // clientRef too: the bus carries it, so the ingress's HTTP status callback needs no records read.
+    ingress.app.events.on('messageStatus', (e) => statuses.push(`${e.id}:${e.status}:${e.clientRef}`));
     ingress.app.events.on('moForward', (e) => mos.push(e.text));
     const to = msisdn();
-    const [o] = await submit(ingress, [to], { registeredDelivery: true });
+    const [o] = await submit(ingress, [to], { registeredDelivery: true, clientRef: 'order-9' });
     assert.ok(o.ok);
     await until(() => statuses.length >= 2, 15_000, 'submitted and delivered at the ingress');
     egress.simulator.injectMo({ from: to, to: seeded.service, text: '你好，请问营业时间' });
     await until(() => mos.length >= 1, 15_000, 'MO at the ingress');
     await new Promise((r) => setTimeout(r, 300));
-    assert.deepEqual(statuses, [`${o.id}:submitted`, `${o.id}:delivered`]);
+    assert.deepEqual(statuses, [`${o.id}:submitted:order-9`, `${o.id}:delivered:order-9`]);
     assert.deepEqual(mos, ['你好，请问营业时间']);
   });
 

@@ -1,7 +1,7 @@
 -- The egress queue and message status (outbox.ts). The queue is message_status rows in status
 -- 'accepted'; leases are shared through leased_until because several processes claim. Every claim
 -- returns a commercial message's category (migration 092): it is judged again before it is sent; and its
--- validity (migration 093): not sent after it.
+-- validity (migration 093): not sent after it; and its clientRef (migration 097): its status events carry it.
 
 -- name: claim
 -- Several workers in several processes may claim at once: SKIP LOCKED hands each row to one.
@@ -10,7 +10,7 @@ UPDATE message_status o SET leased_until = $1::bigint + $3::bigint, attempts = o
          WHERE status = 'accepted' AND due_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
          ORDER BY due_at, enqueued_seq LIMIT $2 FOR UPDATE SKIP LOCKED) AS c
  WHERE o.id = c.id
-RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial, o.category, o.valid_until, o.leased_until;
+RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial, o.category, o.valid_until, o.client_ref, o.leased_until;
 
 -- name: claimIds
 -- The bus hands a worker specific messages: claim those still queued, due (by $4, which allows for
@@ -20,7 +20,7 @@ UPDATE message_status o SET leased_until = $2::bigint + $3::bigint, attempts = o
          WHERE id = ANY($1::text[]) AND status = 'accepted' AND due_at <= $4 AND (leased_until IS NULL OR leased_until <= $2)
          ORDER BY id FOR UPDATE SKIP LOCKED) AS c
  WHERE o.id = c.id
-RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial, o.category, o.valid_until, o.leased_until;
+RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial, o.category, o.valid_until, o.client_ref, o.leased_until;
 
 -- name: relay
 -- Messages to hand (again) to the message bus: queued, due, not leased, and never published or
@@ -31,7 +31,7 @@ UPDATE message_status o SET published_at = $1
            AND (published_at IS NULL OR published_at <= $1::bigint - $3::bigint)
          ORDER BY due_at, enqueued_seq LIMIT $2 FOR UPDATE SKIP LOCKED) AS c
  WHERE o.id = c.id
-RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial, o.category, o.valid_until;
+RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial, o.category, o.valid_until, o.client_ref;
 
 -- name: current
 -- Row locks in id order: two status batches touching the same messages never deadlock.
