@@ -184,6 +184,7 @@ export const failedCallbacks = {
 /** POST /v1/content-providers/{id}/callbacks/failed/retry: all given-up callbacks, or those named. */
 export const retryFailedInput = {
   type: ['object', 'null'],
+  additionalProperties: false,
   properties: {
     eventIds: { type: 'array', maxItems: 1000, items: { type: 'string', minLength: 1, maxLength: 200 }, description: 'Only these given-up callbacks; absent: all of the provider\'s. Ids that are not its given-up callbacks are passed over' },
   },

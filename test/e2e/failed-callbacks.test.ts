@@ -92,9 +92,12 @@ describe('given-up HTTP callbacks', () => {
       assert.equal(r.statusCode, 400, `${q}: ${r.body}`);
       assert.equal(r.json().error.code, 'invalid_request');
     }
-    const bad = await retry(cp.id, cp.auth, { eventIds: 'all' });
-    assert.equal(bad.statusCode, 400, bad.body);
-    assert.equal(bad.json().error.code, 'invalid_request');
+    for (const [payload, field] of [[{ eventIds: 'all' }, 'eventIds'], [{ eventIds: [''] }, 'eventIds/0'], [{ ids: [id] }, 'ids']] as const) {
+      const bad = await retry(cp.id, cp.auth, payload);
+      assert.equal(bad.statusCode, 400, bad.body);
+      assert.equal(bad.json().error.code, 'invalid_request');
+      assert.equal(bad.json().error.field, field, bad.body);
+    }
     assert.equal((await g.store.callbacks.listFailed(cp.id)).length, 2, 'nothing requeued');
   });
 
