@@ -121,7 +121,7 @@ export class CallbackWorker {
    * `clientRef` as the event carries it (null: the sender gave none). The emitters have it from the
    * queue row or the record they already read (receipt-book.ts statusEvent, cancel-message.ts,
    * review-queue.ts), so no read per status. Only when it is absent — the message was queued before
-   * migrations 106 (SQLite) / 097 (PostgreSQL), or the event came over the bus from a process of an
+   * migrations 105 (SQLite) / 096 (PostgreSQL), or the event came over the bus from a process of an
    * older version — is the submission record read for it.
    */
   private async queueStatus(contentProviderId: string, s: StatusFacts, clientRef: string | null | undefined): Promise<void> {

@@ -135,7 +135,7 @@ export interface AppEvents {
     /**
      * The sender's SubmitInput.clientRef, null when it gave none, so the HTTP status callback repeats
      * it without reading the submission record. Absent when the emitter does not know it (a message
-     * queued before migrations 106 / 097, an event from an older process on the bus): the callback
+     * queued before migrations 105 / 096, an event from an older process on the bus): the callback
      * worker then reads the record (callback-worker.ts).
      */
     clientRef?: string | null;
@@ -149,7 +149,7 @@ export interface AppEvents {
     id: string; contentProviderId: string; from: string; to: string; submittedAt: number; at: number; registeredDelivery: boolean; text: string; code: 'held_for_review'; reason: string;
     /** A long message sent in parts: SubmitInput.clientPartIds, as recorded. */
     clientPartIds?: string[];
-    /** As messageStatus.clientRef (absent: held before migrations 106 / 097). */
+    /** As messageStatus.clientRef (absent: held before migrations 105 / 096). */
     clientRef?: string | null;
   };
   /** An MO for a content provider's port that the provider should see (not an opt-out the gateway consumed). */

@@ -164,7 +164,7 @@ export interface HeldMessage {
   text: string;
   registeredDelivery: boolean;
   heldAt: number;
-  /** As OutboundMessage.clientRef: null when the sender gave none, absent when held before migrations 106 / 097. */
+  /** As OutboundMessage.clientRef: null when the sender gave none, absent when held before migrations 105 / 096. */
   clientRef?: string | null;
 }
 
@@ -246,7 +246,7 @@ export interface OutboundMessage {
   /**
    * The sender's clientRef (SubmitInput.clientRef), null when it gave none, carried into the
    * message's status events (AppEvents messageStatus) for the HTTP callback. Absent when not known:
-   * queued before migrations 106 (SQLite) / 097 (PostgreSQL), or a message made up elsewhere.
+   * queued before migrations 105 (SQLite) / 096 (PostgreSQL), or a message made up elsewhere.
    */
   clientRef?: string | null;
   /**

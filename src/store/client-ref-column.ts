@@ -1,5 +1,5 @@
 /**
- * message_status.client_ref (SQLite 106, PostgreSQL 097), shared by both adapters: the sender's
+ * message_status.client_ref (SQLite 105, PostgreSQL 096), shared by both adapters: the sender's
  * clientRef as the message's status events carry it (OutboundMessage.clientRef, HeldMessage.clientRef).
  * '' stands for "the sender gave none", so that NULL keeps meaning "not recorded" (a row queued
  * before the migration): a callback for such a message reads the submission record instead.

@@ -1,6 +1,6 @@
 /**
- * A queued or held message carries its sender's clientRef (message_status.client_ref, SQLite 106,
- * PostgreSQL 097), so its status events, and the HTTP status callback, repeat it without reading the
+ * A queued or held message carries its sender's clientRef (message_status.client_ref, SQLite 105,
+ * PostgreSQL 096), so its status events, and the HTTP status callback, repeat it without reading the
  * submission record (src/app/callback-worker.ts). Run by the store contract for each adapter; call
  * inside a describe; `get` returns the store of the current test.
  */

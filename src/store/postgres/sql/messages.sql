@@ -41,7 +41,7 @@ SELECT
 -- counters' categories (a commercial send's, NULL for verification), and $25 the queue rows' (a
 -- commercial message's, judged again before it is sent: migration 092), $26 their validity
 -- (migration 093, NULL: none), $27 their schedule (NULL: due at once; src/domain/schedule.ts), $28
--- their clientRef ('' for none: migration 097), added last so the others keep their numbers.
+-- their clientRef ('' for none: migration 096), added last so the others keep their numbers.
 WITH r AS (
   INSERT INTO records (id, at, kind, content_provider_id, msisdn, ref, body, port, type, decision, rule)
   SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $9::text[], $10::text[], $11::text[])
@@ -55,7 +55,7 @@ SELECT i, cp, m, f, t, rd, 0, coalesce(du, at), at, 'accepted', at, cat, vu, cr
 
 -- name: enqueue
 -- $8: the messages' categories (migration 092; NULL but for a commercial message). A system message
--- has no clientRef: '' (migration 097).
+-- has no clientRef: '' (migration 096).
 INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, client_ref)
 SELECT i, cp, m, f, t, rd, 0, at, at, 'accepted', at, cat, ''
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::bigint[], $8::text[]) AS u(i, cp, f, m, t, rd, at, cat);

@@ -1,7 +1,7 @@
 -- The egress queue and message status (outbox.ts). The queue is message_status rows in status
 -- 'accepted'; leases are shared through leased_until because several processes claim. Every claim
 -- returns a commercial message's category (migration 092): it is judged again before it is sent; and its
--- validity (migration 093): not sent after it; and its clientRef (migration 097): its status events carry it.
+-- validity (migration 093): not sent after it; and its clientRef (migration 096): its status events carry it.
 
 -- name: claim
 -- Several workers in several processes may claim at once: SKIP LOCKED hands each row to one.
