@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store } from '../../src/ports/store.js';
 import type { Decision } from '../../src/pipeline/types.js';
-import { T0, MIN, decision, item, msisdn, seedProvider } from './fixtures.js';
+import { T0, MIN, decision, item, msisdn, seedProvider, heldDecision } from './fixtures.js';
 
 export function clientRefContract(get: () => Store): void {
   test('client ref: a claim carries the sender\'s clientRef, null when it gave none, also read back from the table after a retry', async () => {
@@ -30,8 +30,7 @@ export function clientRefContract(get: () => Store): void {
     const s = get();
     const { cp, service } = await seedProvider(s);
     const text = '【示例】您的订单已发货';
-    const v = { rule: 'test.hold', article: 'test', profile: 'cn-2015', outcome: 'pass' as const, note: 'held: hold act_1' };
-    const hold: Decision = { accepted: false, held: true, verdicts: [v], rejection: { ...v, code: 'held_for_review', message: 'hold act_1' }, text, segments: 1, chars: text.length, pipeline: ['test.hold'] };
+    const hold = heldDecision(text);
     const kept = { ...item({ cp: cp.id, from: service, to: msisdn(), text }), clientRef: 'held-7' };
     const gone = { ...item({ cp: cp.id, from: service, to: msisdn(), text }), clientRef: 'held-8' };
     await s.messages.decideAndRecord([kept, gone], () => hold);

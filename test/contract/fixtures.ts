@@ -53,6 +53,12 @@ export function decision(accepted: boolean, text = '【示例】您的验证码�
   } as unknown as Decision;
 }
 
+/** A decision holding the message for review (an early-warning hold), as the pipeline returns it. */
+export function heldDecision(text = '【示例】held text'): Decision {
+  const v = { rule: 'test.hold', article: 'test', profile: 'cn-2015', outcome: 'pass' as const, note: 'held: hold act_1' };
+  return { accepted: false, held: true, verdicts: [v], rejection: { ...v, code: 'held_for_review', message: 'hold act_1' }, text, segments: 1, chars: text.length, pipeline: ['test.hold'] };
+}
+
 /** Accepts a verification message only while fewer than `perMinute` went out in the last minute. */
 export function minuteLimit(perMinute: number, seen?: Facts[]) {
   return (_: SubmissionItem, f: Facts) => {

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConsentRow, Store, SubmissionItem } from '../../src/ports/store.js';
 import type { Decision, Facts } from '../../src/pipeline/types.js';
-import { T0, MIN, HOUR, DAY, decision, item, minuteLimit, msisdn, seedProvider, uid } from './fixtures.js';
+import { T0, MIN, HOUR, DAY, decision, item, minuteLimit, msisdn, seedProvider, uid, heldDecision } from './fixtures.js';
 
 const consent = (cp: string, to: string, o: Partial<ConsentRow> = {}): ConsentRow => ({
   id: uid('con'), contentProviderId: cp, msisdn: to, category: 'promo', frequency: { count: 10, per: 'week' },
@@ -67,8 +67,7 @@ export function sendTimeContract(get: () => Store): void {
     const s = get();
     const { cp, service } = await seedProvider(s);
     const text = '【示例】您的订单已发货';
-    const v = { rule: 'test.hold', article: 'test', profile: 'cn-2015', outcome: 'pass' as const, note: 'held: hold act_1' };
-    const hold: Decision = { accepted: false, held: true, verdicts: [v], rejection: { ...v, code: 'held_for_review', message: 'hold act_1' }, text, segments: 1, chars: text.length, pipeline: ['test.hold'] };
+    const hold = heldDecision(text);
     const m = { ...item({ cp: cp.id, from: service, to: msisdn(), text }), scheduledAt: T0 + 60 * MIN };
     await s.messages.decideAndRecord([m], () => hold);
     await s.messages.resolveHeld(m.id, { action: 'release', at: T0 + 2 * MIN, actor: 'admin_1', reason: 'fine' });
@@ -100,8 +99,7 @@ export function sendTimeContract(get: () => Store): void {
     const { cp, service, commercial } = await seedProvider(s);
     const to = msisdn();
     const text = '【示例】新品上市 拒收请回复R';
-    const v = { rule: 'test.hold', article: 'test', profile: 'cn-2015', outcome: 'pass' as const, note: 'held: hold act_1' };
-    const hold: Decision = { accepted: false, held: true, verdicts: [v], rejection: { ...v, code: 'held_for_review', message: 'hold act_1' }, text, segments: 1, chars: text.length, pipeline: ['test.hold'] };
+    const hold = heldDecision(text);
     const promo = item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', text });
     await s.messages.decideAndRecord([promo], () => hold);
     await s.messages.recordSystemMessage({ id: uid('msg'), contentProviderId: cp.id, from: service, to, text: '【示例】已退订', type: 'notification', purpose: 'opt_out_confirmation', at: T0, charged: false });
@@ -278,8 +276,7 @@ export function sendTimeContract(get: () => Store): void {
     const s = get();
     const { cp, service } = await seedProvider(s);
     const text = '【示例】您的验证码是123456';
-    const v = { rule: 'test.hold', article: 'test', profile: 'cn-2015', outcome: 'pass' as const, note: 'held: hold act_1' };
-    const hold: Decision = { accepted: false, held: true, verdicts: [v], rejection: { ...v, code: 'held_for_review', message: 'hold act_1' }, text, segments: 1, chars: text.length, pipeline: ['test.hold'] };
+    const hold = heldDecision(text);
     const [a, b] = [msisdn(), msisdn()];
     const heldA = item({ cp: cp.id, from: service, to: a, text });
     const heldB = item({ cp: cp.id, from: service, to: b, text });

@@ -13,7 +13,7 @@ import type { CaseEventRow, CaseRow } from '../../src/ports/cases.js';
 import { canonicalRecord, canonicalRetained, chainHash, genesisHash, monthOf } from '../../src/domain/hash-chain.js';
 import { verifyChains } from '../../src/app/records-verify.js';
 import { pipelineId } from '../../src/store/verdict-codec.js';
-import { T0, MIN, HOUR, DAY, cpRow, decision, item, minuteLimit, msisdn, seedProvider, uid } from './fixtures.js';
+import { T0, MIN, HOUR, DAY, cpRow, decision, item, minuteLimit, msisdn, seedProvider, uid, heldDecision } from './fixtures.js';
 import type { SmppDeliveryStore } from '../../src/ports/smpp-deliveries.js';
 import { smppDeliveriesContract } from './smpp-deliveries-contract.js';
 import { sendTimeContract } from './send-time-contract.js';
@@ -364,10 +364,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         const { cp, service } = await seedProvider(s);
         const other = await seedProvider(s);
         const to = msisdn();
-        const hold = (text = '【示例】held text'): Decision => {
-          const v = { rule: 'test.hold', article: 'test', profile: 'cn-2015', outcome: 'pass' as const, note: 'held: hold act_1' };
-          return { accepted: false, held: true, verdicts: [v], rejection: { ...v, code: 'held_for_review', message: 'hold act_1' }, text, segments: 1, chars: text.length, pipeline: ['test.hold'] };
-        };
+        const hold = heldDecision;
         const a = item({ cp: cp.id, from: service, to, at: T0 });
         const b = item({ cp: cp.id, from: service, to, at: T0 + 1 });
         const c = item({ cp: other.cp.id, from: other.service, to: msisdn(), at: T0 + 2 });
@@ -548,10 +545,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         const claimed = await s.outbox.claim(T0 + 10, 10, 60_000);
         assert.deepEqual(items.map((it) => claimed.find((m) => m.id === it.id)?.registeredDelivery), [false, true, 'failure']);
         const h = { ...item({ cp: cp.id, from: service, to: msisdn(), at: T0 + 5 }), registeredDelivery: 'failure' as const };
-        await s.messages.decideAndRecord([h], (_, __) => {
-          const v = { rule: 'test.hold', article: 'test', profile: 'cn-2015', outcome: 'pass' as const };
-          return { accepted: false, held: true, verdicts: [v], rejection: { ...v, code: 'held_for_review', message: 'hold' }, text: '【示例】held', segments: 1, chars: 6, pipeline: ['test.hold'] } as unknown as Decision;
-        });
+        await s.messages.decideAndRecord([h], () => heldDecision('【示例】held'));
         assert.equal((await s.messages.listHeld({ contentProviderId: cp.id, limit: 10 }))[0].registeredDelivery, true, 'the review list says a receipt is wanted');
         await s.messages.resolveHeld(h.id, { action: 'release', at: T0 + 20, actor: 'admin_1', reason: 'ok' });
         const [released] = await s.outbox.claim(T0 + 20, 10, 60_000);
