@@ -5,10 +5,12 @@
  * receipts gets one (SMPP `stat:DELETED`). A message a batch has taken is given up by the egress
  * loop holding it if none of it was written to the carrier yet (it waited for a link or a window:
  * AppContext.takeBack) and then cancelled: this process's delivery worker, or in scale-out the
- * egress worker of whichever process holds it, asked over NATS (src/queue/take-back.ts). One already
- * written cannot be called back (SMPP's own cancel_sm to the carrier is not sent), nor one whose
- * holder does not answer within the bound (TAKE_BACK_WAIT_MS): `conflict`, as for one already sent or
- * otherwise final.
+ * egress worker of whichever process holds it, asked over NATS (src/queue/take-back.ts). The holder
+ * answers with the claim it gave up and keeps it (the message is not put back in the queue), and the
+ * cancel overrides that claim only (CancelOptions.evenIfClaimedBy): should another claim have taken
+ * the message since, it may be writing it, and the cancel is refused. One already written cannot be
+ * called back (SMPP's own cancel_sm to the carrier is not sent), nor one whose holder does not answer
+ * within the bound (TAKE_BACK_WAIT_MS): `conflict`, as for one already sent or otherwise final.
  */
 import { SmsguardError } from '../domain/errors.js';
 import type { AppContext } from './context.js';
@@ -37,8 +39,14 @@ export async function cancelMessage(ctx: AppContext, p: Principal, asked: string
   // not block the next code): the count its decision took, at the time it was to be sent.
   const uncount = countTaken(v);
   let r = await ctx.store.outbox.cancel(id, owner, at, detail, { uncount });
-  // Taken by a batch that cannot send it yet (the link down, a full window): given up unwritten, it can go.
-  if (r === 'claimed' && ctx.takeBack && (await ctx.takeBack(id))) r = await ctx.store.outbox.cancel(id, owner, at, detail, { evenIfClaimed: true, uncount });
+  // Taken by a batch that cannot send it yet (the link down, a full window): given up unwritten, it can
+  // go. Only under the claim given up: between the holder's answer and this cancel another batch may
+  // have claimed it again and be writing it (a lease that ran out meanwhile), and that claim's lease
+  // still answers `claimed`: a message being sent is never recorded cancelled.
+  if (r === 'claimed' && ctx.takeBack) {
+    const given = await ctx.takeBack(id);
+    if (given) r = await ctx.store.outbox.cancel(id, owner, at, detail, { evenIfClaimedBy: given, uncount });
+  }
   if (r === 'unknown') throw new SmsguardError('not_found', `no message ${id}`);
   if (r === 'claimed') throw new SmsguardError('conflict', `message ${id} is being handed to the carrier and can no longer be cancelled`);
   if (r === 'final') throw new SmsguardError('conflict', `message ${id} can no longer be cancelled: it is ${v.status}`);

@@ -1,5 +1,5 @@
 /** What every use case needs, passed in by the composition root (src/main.ts). */
-import type { Store } from '../ports/store.js';
+import type { Claim, Store } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../domain/ids.js';
 import type { Profile } from '../profiles/types.js';
@@ -53,12 +53,14 @@ export interface AppContext {
   /** Shares one store transaction among submissions of the same event-loop turn (absent: one each). */
   commit?: GroupCommit;
   /**
-   * Asks the egress loop holding message `id` in a batch to give it up: resolves true once nothing of
-   * it was, or will be, written to the carrier (its part still waited for a link or a window:
-   * Egress.cancel), false when it went out, nobody holds it, or no holder answered in time. Set by
-   * the DeliveryWorker while it runs (its own batches), and with NATS by the bus roles (this
-   * process's egress worker first, then those of the others: src/queue/take-back.ts);
-   * cancel-message.ts uses it for a message a batch has taken.
+   * Asks the egress loop holding message `id` in a batch to give it up: resolves with the claim it
+   * gave up once nothing of it was, or will be, written to the carrier under that claim (its part
+   * still waited for a link or a window: Egress.cancel), null when it went out, nobody holds it, or
+   * no holder answered in time. The claim is kept, not given back to the queue: nobody else claims
+   * the message before its lease ends, and the cancel names it (CancelOptions.evenIfClaimedBy) so
+   * that it never overrides a later claim. Set by the DeliveryWorker while it runs (its own batches),
+   * and with NATS by the bus roles (this process's egress worker first, then those of the others:
+   * src/queue/take-back.ts); cancel-message.ts uses it for a message a batch has taken.
    */
-  takeBack?: (id: string) => Promise<boolean>;
+  takeBack?: (id: string) => Promise<Claim | null>;
 }

@@ -8,7 +8,7 @@
  */
 import type { Egress, DeliveryReceipt } from '../ports/egress.js';
 import type { AppContext } from './context.js';
-import type { OutboundMessage } from '../ports/store.js';
+import type { Claim, OutboundMessage } from '../ports/store.js';
 import { ReceiptBook, recallFrom, sendBatch, statusEvent } from './receipt-book.js';
 import { within } from './within.js';
 import { checkAtSendTime } from './send-time-check.js';
@@ -74,7 +74,7 @@ export class DeliveryWorker {
   /** Submits out (for a cancel's take-back, a refusal and the end of the sending hours: in-flight.ts). */
   private readonly submits: InFlight;
 
-  private readonly takeBackHook = (id: string): Promise<boolean> => this.submits.takeBack(id);
+  private readonly takeBackHook = (id: string): Promise<Claim | null> => this.submits.takeBack(id);
 
   start(): void {
     this.ctx.takeBack = this.takeBackHook;

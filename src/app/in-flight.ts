@@ -6,7 +6,7 @@
  * to the queue, and the next claim's send-time check judges it again (send-time-check.ts).
  */
 import type { Egress, SubmitResult } from '../ports/egress.js';
-import type { OutboundMessage } from '../ports/store.js';
+import type { Claim, OutboundMessage } from '../ports/store.js';
 import type { AllEvents } from './context.js';
 import { inSendingHours } from '../pipeline/stages/commercial.js';
 
@@ -36,15 +36,18 @@ export class InFlight {
   }
 
   /**
-   * AppContext.takeBack: gives up message `id` if its submit has not written it; true once its submit
-   * ended so (`stopped`, nothing written), false when it went out or is not in flight here.
+   * AppContext.takeBack: gives up message `id` if its submit has not written it; once its submit
+   * ended so (`stopped`, nothing written), the claim it was sent under (as the batch holds it now:
+   * OutboundMessage.leasedUntil, renewals included), which the cancel names; null when it went out
+   * or is not in flight here.
    */
-  async takeBack(id: string): Promise<boolean> {
+  async takeBack(id: string): Promise<Claim | null> {
     const s = this.submitting.get(id);
-    if (!s || !this.egress.cancel) return false;
+    if (!s || !this.egress.cancel) return null;
     this.egress.cancel([id]);
     const r = await s.p.catch(() => null);
-    return r !== null && !r.ok && r.stopped?.written === false;
+    if (r === null || r.ok || r.stopped?.written !== false) return null;
+    return { id, attempts: s.m.attempts, leasedUntil: s.m.leasedUntil };
   }
 
   /**

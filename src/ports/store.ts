@@ -323,11 +323,16 @@ export interface ReceiptUpdate {
   altIds?: string[];
 }
 
-/** The durable egress queue between decision and upstream. */
 /** OutboxStore.cancel's options. */
 export interface CancelOptions {
-  /** The batch holding it gave it up unwritten (AppContext.takeBack): its lease no longer stands in the way. */
-  evenIfClaimed?: boolean;
+  /**
+   * The claim whose batch gave the message up unwritten (AppContext.takeBack), named as `release`
+   * names it (OutboundMessage.leasedUntil and attempts): that claim's lease no longer stands in the
+   * way, and only that one's. Once it was given back or ran out, another batch (in this process or
+   * another) may have claimed the message again and be writing it to the carrier; its lease then
+   * answers `claimed` as for any cancel, so that a message being sent is never recorded cancelled.
+   */
+  evenIfClaimedBy?: Claim;
   /**
    * The frequency count the message took at its decision (a verification or commercial send,
    * counted at `at`: its schedule, else its arrival; src/domain/send-window.ts): one such row of the
@@ -336,6 +341,7 @@ export interface CancelOptions {
   uncount?: CountTaken;
 }
 
+/** The durable egress queue between decision and upstream. */
 export interface OutboxStore {
   /** Up to `limit` queued messages due at `now`, oldest first, leased until `now + leaseMs`. */
   claim(now: number, limit: number, leaseMs: number): Promise<OutboundMessage[]>;
@@ -351,8 +357,8 @@ export interface OutboxStore {
    * that moves it to `cancelled` and appends its status record (`detail` in it). `claimed`: a batch
    * holds it and may be writing it to the carrier; `final`: it left the queue already (sent,
    * rejected, cancelled…); `unknown`: no such message of `contentProviderId` (null: any provider's).
-   * `opts` (CancelOptions): whether a batch's lease still stands in the way, and the frequency count
-   * the message took, given back in the same transaction.
+   * `opts` (CancelOptions): the claim whose lease no longer stands in the way (its holder gave the
+   * message up), and the frequency count the message took, given back in the same transaction.
    */
   cancel(id: string, contentProviderId: string | null, at: number, detail: string, opts?: CancelOptions): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'>;
   /**

@@ -20,6 +20,7 @@ import { within } from '../app/within.js';
 import type { Bus } from './nats.js';
 import type { MtHandOver } from './subjects.js';
 import type { PartitionLeases, QueueOutbox, QueueTimings } from './types.js';
+import type { Claim } from '../ports/store.js';
 import { randomBytes } from 'node:crypto';
 
 export interface EgressWorkerOptions {
@@ -125,8 +126,8 @@ export class BusEgressWorker {
     return this.submits.holds(id);
   }
 
-  /** Gives up message `id` if its submit has not written it: true once it ended so (InFlight.takeBack). */
-  takeBack(id: string): Promise<boolean> {
+  /** Gives up message `id` if its submit has not written it: the claim given up once it ended so (InFlight.takeBack). */
+  takeBack(id: string): Promise<Claim | null> {
     return this.submits.takeBack(id);
   }
 

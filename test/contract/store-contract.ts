@@ -827,6 +827,43 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual((await s.outbox.claim(T0 + 10_000 + 120_000, 10, 60_000)).map((m) => m.id).sort(), [id, other].sort());
       });
 
+      test('a cancel overrides only the claim its holder gave up (evenIfClaimedBy): one taken since, given back or run out, answers claimed', async () => {
+        const [given, back, renewed, lapsed] = await queued(4);
+        // batch A claims all four; a cancel finds each claimed
+        const a = await s.outbox.claim(T0 + 5, 4, 60_000);
+        assert.deepEqual(a.map((m) => m.id), [given, back, renewed, lapsed]);
+        const of = (id: string) => a.find((m) => m.id === id)!;
+        assert.equal(await s.outbox.cancel(given, null, T0 + 6, 'x'), 'claimed');
+        // A gave `given` up and kept its claim: the cancel naming that claim goes through, once
+        assert.equal(await s.outbox.cancel(given, null, T0 + 6, 'cancelled by test', { evenIfClaimedBy: of(given) }), 'cancelled');
+        assert.equal(await s.outbox.cancel(given, null, T0 + 7, 'x', { evenIfClaimedBy: of(given) }), 'final');
+        assert.deepEqual((await s.messages.getMessage(given))?.history.at(-1), { status: 'cancelled', at: T0 + 6, detail: 'cancelled by test' });
+        // another message's claim is not this one's
+        assert.equal(await s.outbox.cancel(back, null, T0 + 7, 'x', { evenIfClaimedBy: of(renewed) }), 'claimed');
+        // `back` went back to the queue (a stop) and batch B claimed it before the cancel came: B may be
+        // writing it, and naming A's claim, given back, does not override B's
+        await s.outbox.release([of(back)]);
+        const b = await s.outbox.claim(T0 + 8, 10, 60_000);
+        assert.deepEqual(b.map((m) => m.id), [back]);
+        assert.equal(await s.outbox.cancel(back, null, T0 + 9, 'x', { evenIfClaimedBy: of(back) }), 'claimed');
+        // once B gave it back too, nobody holds it: cancelled as any waiting message, whatever claim is named
+        await s.outbox.release(b);
+        assert.equal(await s.outbox.cancel(back, null, T0 + 10, 'cancelled by test', { evenIfClaimedBy: of(back) }), 'cancelled');
+        // a renewed claim is named by its new end (as release and retryLater name it), not the first one
+        const until = T0 + 40_005 + 60_000;
+        assert.deepEqual(await s.outbox.renew([of(renewed)], until), [renewed]);
+        assert.equal(await s.outbox.cancel(renewed, null, T0 + 40_006, 'x', { evenIfClaimedBy: of(renewed) }), 'claimed');
+        assert.equal(await s.outbox.cancel(renewed, null, T0 + 40_006, 'x', { evenIfClaimedBy: { ...of(renewed), leasedUntil: until } }), 'cancelled');
+        // A's lease on `lapsed` ran out and batch C claimed it: C's claim stands, A's no longer does
+        const c = await s.outbox.claim(T0 + 5 + 60_000, 10, 60_000);
+        assert.deepEqual(c.map((m) => m.id), [lapsed]);
+        assert.equal(await s.outbox.cancel(lapsed, null, T0 + 6 + 60_000, 'x', { evenIfClaimedBy: of(lapsed) }), 'claimed');
+        assert.equal((await s.messages.getMessage(lapsed))?.status, 'accepted');
+        // and C's own give-up would have let it go
+        assert.equal(await s.outbox.cancel(lapsed, null, T0 + 7 + 60_000, 'x', { evenIfClaimedBy: c[0] }), 'cancelled');
+        assert.equal(await s.outbox.pendingCount(), 0);
+      });
+
       test('a retry is not due before its time', async () => {
         const [id] = await queued(1);
         const [m] = await s.outbox.claim(T0, 1, 60_000);

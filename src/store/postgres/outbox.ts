@@ -103,13 +103,19 @@ export class PgOutbox implements OutboxStore {
     }));
   }
 
-  /** OutboxStore.cancel: the row locked, then moved only if no lease is running (another process's batch may hold it). */
+  /**
+   * OutboxStore.cancel: the row locked, then moved only if no lease is running (another process's
+   * batch may hold it), or the one running is the claim its holder gave up (`evenIfClaimedBy`: its
+   * lease end and attempt count as that claim wrote them, as `release` names a claim).
+   */
   async cancel(id: string, contentProviderId: string | null, at: number, detail: string, opts: CancelOptions = {}): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'> {
     return this.records.withPartitions([at], () => transaction(this.pool, async (c) => {
-      const row = (await c.query<{ status: string; content_provider_id: string; msisdn: string; leased_until: string | null }>(Q.cancelRow, [id])).rows[0];
+      const row = (await c.query<{ status: string; content_provider_id: string; msisdn: string; leased_until: number | null; attempts: number }>(Q.cancelRow, [id])).rows[0];
       if (!row || (contentProviderId !== null && row.content_provider_id !== contentProviderId)) return 'unknown';
       if (row.status !== 'accepted' && row.status !== 'held') return 'final';
-      if (row.status === 'accepted' && row.leased_until !== null && Number(row.leased_until) > at && !opts.evenIfClaimed) return 'claimed';
+      const given = opts.evenIfClaimedBy;
+      const givenUp = given !== undefined && given.id === id && given.leasedUntil === row.leased_until && given.attempts === row.attempts;
+      if (row.status === 'accepted' && row.leased_until !== null && row.leased_until > at && !givenUp) return 'claimed';
       await c.query(Q.cancel, [id, at]);
       const u = opts.uncount;
       if (u) await c.query(Q.uncount, [row.content_provider_id, row.msisdn, u.type, u.category, u.at]);

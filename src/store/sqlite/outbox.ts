@@ -361,14 +361,17 @@ export class SqliteOutbox implements OutboxStore {
     if (this.cursor === null || dueAt <= this.cursor.due) this.rewound = true;
   }
 
-  /** OutboxStore.cancel: a lease still running (in memory) means a batch has it. */
+  /**
+   * OutboxStore.cancel: a lease still running (in memory) means a batch has it, unless it is the claim
+   * its holder gave up (`evenIfClaimedBy`, the lease it names still the one in memory: `stands`).
+   */
   async cancel(id: string, contentProviderId: string | null, at: number, detail: string, opts: CancelOptions = {}): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'> {
     return this.db.transaction(() => {
       const row = this.q.cancelRow.get(id) as { status: string; content_provider_id: string; msisdn: string } | undefined;
       if (!row || (contentProviderId !== null && row.content_provider_id !== contentProviderId)) return 'unknown';
       if (row.status !== 'accepted' && row.status !== 'held') return 'final';
       const lease = this.leased.get(id);
-      if (row.status === 'accepted' && lease && lease.until > at && !opts.evenIfClaimed) return 'claimed';
+      if (row.status === 'accepted' && lease && lease.until > at && !(opts.evenIfClaimedBy && opts.evenIfClaimedBy.id === id && this.stands(opts.evenIfClaimedBy))) return 'claimed';
       this.q.cancel.run(at, id);
       const u = opts.uncount;
       if (u) this.q.uncount.run(row.content_provider_id, row.msisdn, u.type, u.category, u.at);
