@@ -3,23 +3,38 @@
  * loops: the DeliveryWorker, and with NATS the BusEgressWorker), so that what changes while they wait
  * can still reach those not yet written (the carrier link down, a full window): `Egress.cancel` gives
  * such a submit up unwritten (it ends `stopped`, nothing written), its batch gives the message back
- * to the queue, and the next claim's send-time check judges it again (send-time-check.ts).
+ * to the queue, and the next claim's send-time check judges it again (send-time-check.ts). One a
+ * cancel takes back (`takeBack`) is not given back: its claim goes to the cancel.
  */
-import type { Egress, SubmitResult } from '../ports/egress.js';
+import type { Egress } from '../ports/egress.js';
 import type { Claim, OutboundMessage } from '../ports/store.js';
 import type { AllEvents } from './context.js';
+import type { LeaseKeeper } from './lease-keeper.js';
+import type { BatchEgress, BatchSubmitResult } from './receipt-book.js';
 import { inSendingHours } from '../pipeline/stages/commercial.js';
 
+/** A submit out: its message as claimed (the keeper moves its lease end), and whether a cancel asked for it back. */
+interface Out {
+  m: OutboundMessage;
+  p: Promise<BatchSubmitResult>;
+  keeper: LeaseKeeper | undefined;
+  askedBack: boolean;
+}
+
 export class InFlight {
-  private readonly submitting = new Map<string, { m: OutboundMessage; p: Promise<SubmitResult> }>();
+  private readonly submitting = new Map<string, Out>();
 
   constructor(private readonly egress: Egress) {}
 
-  /** The egress as sendBatch sees it: every submit tracked until it ends. */
-  readonly tracked: Pick<Egress, 'submit' | 'cancel'> = {
-    submit: (m) => {
-      const p = this.egress.submit(m);
-      const entry = { m, p };
+  /**
+   * The egress as sendBatch sees it: every submit tracked until it ends. One a take-back asked for
+   * and that ended unwritten is marked `takenBack`, so that its batch keeps its claim for the cancel.
+   */
+  readonly tracked: BatchEgress = {
+    submit: (m, keeper) => {
+      const asked = { askedBack: false };
+      const p = this.egress.submit(m).then((r): BatchSubmitResult => (asked.askedBack && !r.ok && r.stopped?.written === false ? { ...r, takenBack: true } : r));
+      const entry: Out = Object.assign(asked, { m, p, keeper });
       this.submitting.set(m.id, entry);
       const done = (): void => {
         if (this.submitting.get(m.id) === entry) this.submitting.delete(m.id);
@@ -37,16 +52,20 @@ export class InFlight {
 
   /**
    * AppContext.takeBack: gives up message `id` if its submit has not written it; once its submit
-   * ended so (`stopped`, nothing written), the claim it was sent under (as the batch holds it now:
-   * OutboundMessage.leasedUntil, renewals included), which the cancel names; null when it went out
-   * or is not in flight here.
+   * ended so (`stopped`, nothing written), the claim it was sent under, which the cancel names; null
+   * when it went out or is not in flight here. The claim is kept (its batch does not give it back:
+   * sendBatch's `kept`) and no longer renewed, so that the lease end named here is the one in the
+   * store until the cancel comes, and nobody claims the message before it.
    */
   async takeBack(id: string): Promise<Claim | null> {
     const s = this.submitting.get(id);
     if (!s || !this.egress.cancel) return null;
+    s.askedBack = true;
     this.egress.cancel([id]);
     const r = await s.p.catch(() => null);
-    if (r === null || r.ok || r.stopped?.written !== false) return null;
+    if (r === null || !r.takenBack) return null;
+    // a renewal under way has landed (the lease end below is the store's), and none follows
+    await s.keeper?.drop([id]);
     return { id, attempts: s.m.attempts, leasedUntil: s.m.leasedUntil };
   }
 

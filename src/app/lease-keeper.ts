@@ -46,6 +46,12 @@ export interface LeaseKeeperOptions {
 /** A running keeper; `stop` ends it and waits for a renewal in progress. */
 export interface LeaseKeeper {
   stop(): Promise<void>;
+  /**
+   * Renews these messages' claims no more, the batch's others still: a claim a cancel's take-back
+   * gave up (InFlight.takeBack) is named to the store by its lease end, which a later renewal would
+   * move. Resolves once a renewal in progress has ended, so that their `leasedUntil` is final.
+   */
+  drop(ids: readonly string[]): Promise<void>;
 }
 
 /** Starts renewing `batch`'s leases (each message as its claim returned it); changes their `leasedUntil`. */
@@ -56,13 +62,19 @@ export function keepLeases(batch: readonly OutboundMessage[], o: LeaseKeeperOpti
   let held: OutboundMessage[] | null = null;
   let running: Promise<void> | null = null;
   let stopped = false;
-  const renew = async (): Promise<void> => {
+  const dropped = new Set<string>();
+  const holding = (): OutboundMessage[] => {
     held ??= batch.filter((m) => m.leasedUntil !== undefined);
-    if (held.length === 0) return;
+    if (dropped.size) held = held.filter((m) => !dropped.has(m.id));
+    return held;
+  };
+  const renew = async (): Promise<void> => {
+    const mine = holding();
+    if (mine.length === 0) return;
     const until = o.now() + o.leaseMs;
     let ids: string[];
     try {
-      ids = await o.outbox.renew(held, until);
+      ids = await o.outbox.renew(mine, until);
     } catch (e) {
       o.onError(e as Error);
       return;
@@ -70,7 +82,8 @@ export function keepLeases(batch: readonly OutboundMessage[], o: LeaseKeeperOpti
     const renewed = new Set(ids);
     const lost: string[] = [];
     const still: OutboundMessage[] = [];
-    for (const m of held) {
+    for (const m of mine) {
+      // renewed in the store: named by the new end from now on, dropped meanwhile or not
       if (renewed.has(m.id)) {
         m.leasedUntil = until;
         still.push(m);
@@ -82,9 +95,11 @@ export function keepLeases(batch: readonly OutboundMessage[], o: LeaseKeeperOpti
   const timer = batch.length === 0 ? null : setInterval(() => {
     if (Date.now() >= stopAt) {
       clearInterval(timer!);
-      held ??= batch.filter((m) => m.leasedUntil !== undefined);
       // after the renewal in progress (if any) has said which of them it still holds
-      void Promise.resolve(running).then(() => { if (!stopped && held!.length) o.onGiveUp?.(held!.map((m) => m.id)); });
+      void Promise.resolve(running).then(() => {
+        const still = holding();
+        if (!stopped && still.length) o.onGiveUp?.(still.map((m) => m.id));
+      });
       return;
     }
     // one renewal at a time: a slow store skips a tick rather than racing itself
@@ -97,6 +112,10 @@ export function keepLeases(batch: readonly OutboundMessage[], o: LeaseKeeperOpti
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);
+      if (running) await running;
+    },
+    async drop(ids) {
+      for (const id of ids) dropped.add(id);
       if (running) await running;
     },
   };

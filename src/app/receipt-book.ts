@@ -12,12 +12,12 @@
  */
 import { LRUCache } from 'lru-cache';
 import { deleteKeepingSlots } from '../runtime/lru-delete.js';
-import type { DeliveryReceipt, Egress, PartialSubmit, SubmitResult } from '../ports/egress.js';
+import type { DeliveryReceipt, PartialSubmit, SubmitResult } from '../ports/egress.js';
 import type { Claim, MessageStore, OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
 import type { AppEvents, MessageStatus } from './types.js';
 import { SlotMap } from '../runtime/slot-map.js';
-import { keepLeases, type LeaseKeeperOptions } from './lease-keeper.js';
+import { keepLeases, type LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.js';
 import type { SendTimeOutcome } from './send-time-check.js';
 
 /** SMPP message_state names (and common variants) → our status. */
@@ -66,6 +66,22 @@ export interface TakenReceipt {
 }
 
 /**
+ * A submit's result as sendBatch reads it. `takenBack` (set by InFlight, never by an egress): it
+ * ended with nothing written because a cancel's take-back asked (InFlight.takeBack), and its claim
+ * goes to that cancel, which names it (CancelOptions.evenIfClaimedBy).
+ */
+export type BatchSubmitResult = SubmitResult & { takenBack?: boolean };
+
+/**
+ * The egress as sendBatch drives it: an Egress, or InFlight.tracked, which is also given the batch's
+ * lease keeper with each submit (a take-back stops the renewals of the claim it gives up: LeaseKeeper.drop).
+ */
+export interface BatchEgress {
+  submit(m: OutboundMessage, keeper?: LeaseKeeper): Promise<BatchSubmitResult>;
+  cancel?(ids: readonly string[]): void;
+}
+
+/**
  * One claimed batch through the egress, shared by both egress loops: submitted (each answer's
  * upstream id expected by the receipt book as it comes), retries scheduled, the others remembered
  * for their receipts, and every `submitted` recorded in one transaction with the receipts that
@@ -75,10 +91,13 @@ export interface TakenReceipt {
  * stop or a give-up ended (SubmitResult.stopped) come back as `released` (given back to the queue
  * here: nothing of them was written) or `held` (still claimed: the SMSC may have them), except a long
  * message with acknowledged parts, retried (due at its lease end, its parts kept) and in neither.
+ * One a cancel's take-back ended unwritten (BatchSubmitResult.takenBack) comes back as `kept`:
+ * still claimed, not given back, so that no other batch claims it (and starts writing it) before the
+ * cancel, which overrides that claim only; should the cancel never come, it goes at its lease end.
  */
 export async function sendBatch(
   o: {
-    egress: Pick<Egress, 'submit' | 'cancel'>;
+    egress: BatchEgress;
     outbox: Pick<OutboxStore, 'retryLater' | 'recordStatuses' | 'release'>;
     book: ReceiptBook;
     now(): number;
@@ -92,7 +111,7 @@ export async function sendBatch(
     check?: (batch: readonly OutboundMessage[]) => Promise<SendTimeOutcome>;
   },
   claimed: readonly OutboundMessage[],
-): Promise<{ updates: StatusUpdate[]; changed: StatusUpdate[]; released: string[]; held: string[] }> {
+): Promise<{ updates: StatusUpdate[]; changed: StatusUpdate[]; released: string[]; held: string[]; kept: string[] }> {
   let batch = claimed;
   if (o.check) {
     const c = await o.check(claimed);
@@ -126,13 +145,13 @@ export async function sendBatch(
     },
   }) : null;
   try {
-    let results = await Promise.all(batch.map((m) => o.egress.submit(m).then((r) => {
+    let results = await Promise.all(batch.map((m) => o.egress.submit(m, keeper ?? undefined).then((r): BatchSubmitResult => {
       if (r.ok && !(r.partIds && r.partIds.length > 1)) {
         o.book.expect(r.upstreamId);
         expected.push(r.upstreamId);
       }
       return r;
-    }, (e: Error): SubmitResult => ({ ok: false, retry: true, reason: e.message }))));
+    }, (e: Error): BatchSubmitResult => ({ ok: false, retry: true, reason: e.message }))));
     // Renewals end before any outcome is written: a renewed claim is named by its new lease end.
     await keeper?.stop();
     // Ended by a stop (Egress.stopSending) or a give-up (Egress.cancel): no outcome. Those nothing
@@ -143,12 +162,14 @@ export async function sendBatch(
     // give-up at 21:00, the morning's claim) built every part again under a new UDH reference.
     const released: OutboundMessage[] = [];
     const held: string[] = [];
+    const kept: string[] = [];
     const resumed: { claim: OutboundMessage; reason: string; partial: PartialSubmit }[] = [];
     let sent = batch;
     if (results.some((r) => !r.ok && r.stopped)) {
       const keep: number[] = [];
       results.forEach((r, i) => {
         if (r.ok || !r.stopped) keep.push(i);
+        else if (!r.stopped.written && r.takenBack) kept.push(batch[i].id);
         else if (!r.stopped.written) released.push(batch[i]);
         else if (r.partial) resumed.push({ claim: batch[i], reason: r.reason, partial: r.partial });
         else held.push(batch[i].id);
@@ -173,7 +194,7 @@ export async function sendBatch(
       throw e;
     }
     o.book.settleTaken(taken, true);
-    return { updates, changed, released: released.map((m) => m.id), held };
+    return { updates, changed, released: released.map((m) => m.id), held, kept };
   } finally {
     await keeper?.stop();
     o.book.unexpect(expected);

@@ -21,7 +21,8 @@ export type SubmitResult =
 /**
  * A submit ended by Egress.stopSending or Egress.cancel before its outcome was known. `written:
  * false`: no part of it went to any link in this attempt, so the SMSC cannot have it: its claim can
- * be given back at once (no attempt counted) and a restart sends it without waiting out the lease.
+ * be given back at once (no attempt counted) and a restart sends it without waiting out the lease
+ * (unless a cancel's take-back ended it: that claim is kept for the cancel, InFlight.takeBack).
  * `written: true`: a part went out (its answer may not have come); whether the SMSC kept it only the
  * lease's expiry can settle (at-least-once, as after a crash), so it is not sent again before that:
  * it stays claimed, or, a long message with `partial` (parts the SMSC acknowledged), goes back to

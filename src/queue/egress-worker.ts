@@ -228,6 +228,8 @@ export class BusEgressWorker {
     // wait out ack_wait. Ended by a stop but still claimed (`held`: the SMSC may have it): left
     // unacknowledged, as a crash leaves it. A long message given up with acknowledged parts is a
     // retry (due at its lease end, its parts on file): acknowledged, the relay hands it over then.
+    // Taken back for a cancel (`kept`: still claimed, the cancel overrides that claim): acknowledged,
+    // the row is the truth: cancelled, or, should the cancel not come, handed over after its lease end.
     if (held.length) {
       const kept = new Set(held);
       for (const m of claimed) if (!kept.has(m.id)) for (const jm of byId.get(m.id) ?? []) jm.ack();

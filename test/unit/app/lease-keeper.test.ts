@@ -113,3 +113,37 @@ test('at the end of the hold the claims still held are given up (once), those lo
   await tick(80);
   assert.deepEqual(quiet, [], 'the batch ended before the hold did');
 });
+
+test('drop: a claim given up for a cancel is renewed no more, the others still are; it resolves after a renewal under way, its end final', async () => {
+  let now = 1000;
+  const calls: string[][] = [];
+  let release: (() => void) | null = null;
+  const outbox = {
+    async renew(claims: readonly Claim[]) {
+      calls.push(claims.map((c) => c.id));
+      // the second renewal is slow: a drop comes while it is under way
+      if (calls.length === 2) await new Promise<void>((r) => (release = r));
+      return claims.map((c) => c.id);
+    },
+  };
+  const batch = [msg('a', 61_000), msg('b', 61_000)];
+  const k = keepLeases(batch, { outbox, leaseMs: 60_000, now: () => now, everyMs: 5, onLost: () => assert.fail('nothing lost'), onError: (e) => assert.fail(e) });
+  await until(() => calls.length >= 1);
+  now = 2000;
+  await until(() => release !== null);
+  let dropped = false;
+  const d = k.drop(['a']).then(() => (dropped = true));
+  await tick(20);
+  assert.equal(dropped, false, 'waits for the renewal under way');
+  release!();
+  await d;
+  // that renewal moved a's lease in the store: a is named by the end it wrote
+  assert.equal(batch[0].leasedUntil, 62_000);
+  const n = calls.length;
+  now = 3000;
+  await until(() => calls.length >= n + 2);
+  await k.stop();
+  for (const c of calls.slice(n)) assert.deepEqual(c, ['b'], 'only b renewed after the drop');
+  assert.equal(batch[0].leasedUntil, 62_000, 'a keeps the end the cancel names');
+  assert.equal(batch[1].leasedUntil, 63_000);
+});
