@@ -4,7 +4,8 @@
  * (`<prefix>.cmd.take-back`): the egress worker gives the submit up (Egress.cancel) and answers, and
  * the cancel goes through: 200, `cancelled`, and the carrier never gets it once the link is back.
  * One already written is not given up: 409. Before: the API process had no way to reach the holder,
- * and every such cancel answered 409.
+ * and every such cancel answered 409. The cancel overrides only the claim the holder gave up: one
+ * that took the message since (and writes it) answers 409 too, and the message ends `submitted`.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -81,6 +82,38 @@ describe('a cancel crosses the bus to the egress process holding the message', {
     await egress.roles.worker!.idle();
     assert.deepEqual(carrier.written, [late], 'the cancelled message never reached the carrier');
     assert.equal((await api.store.messages.getMessage(id))?.status, 'cancelled');
+  });
+
+  test('claimed again between the holder\'s give-back and the cancel (the link back, written): 409, and it ends submitted, not cancelled', async () => {
+    const { api, egress, carrier, send, del } = await twoProcesses();
+    const id = await send(msisdn());
+    await until(() => carrier.waiting.has(id), 20_000, 'the egress process to hold it');
+    // The holder gives the message up and answers; before this process's cancel reaches the store,
+    // the link returns and a claim takes the message again and writes it to the carrier (its answer
+    // not come yet). Here the claim given up is kept until its lease ends (60 s), so the clocks move
+    // past it (and past the relay's grace); before, the holder gave it back to the queue at once and
+    // the next relay sweep handed it over again.
+    const ask = api.app.ctx.takeBack!;
+    let given: unknown;
+    api.app.ctx.takeBack = async (asked) => {
+      given = await ask(asked);
+      carrier.answering = false;
+      carrier.bringUp();
+      api.clock.advance(95_000);
+      egress.clock.advance(95_000);
+      await until(() => carrier.unanswered.has(asked), 20_000, 'the message claimed again and written');
+      return given as never;
+    };
+    const r = await del(id);
+    assert.ok(given, 'the holder gave it up');
+    // the cancel named the claim given up; the one writing it now stands
+    assert.equal(r.statusCode, 409, JSON.stringify(r.json()));
+    assert.equal((r.json() as { error: { code: string } }).error.code, 'conflict');
+    assert.equal((await api.store.messages.getMessage(id))?.status, 'accepted');
+    // the carrier takes it: recorded as sent (before: cancelled, and this `submitted` dropped)
+    carrier.answerAll();
+    await until(async () => (await api.store.messages.getMessage(id))?.status === 'submitted', 10_000, 'the written message recorded submitted');
+    assert.deepEqual(carrier.written, [id]);
   });
 
   test('a process that is API and egress at once (role all) takes back from its own worker, without asking the bus', async () => {
