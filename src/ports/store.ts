@@ -10,6 +10,7 @@ import type { Channel, MessageStatus, ReceiptRequest } from '../app/types.js';
 import type { ConsentPeriod, ConsentRequestStatus } from '../domain/consent.js';
 import type { PartialSubmit } from './egress.js';
 import type { CountTaken } from '../domain/send-window.js';
+import type { UsageCount } from '../domain/usage.js';
 
 export interface ContentProviderRow {
   id: string;
@@ -873,6 +874,22 @@ export interface CallbackStore {
   pendingCount(contentProviderId?: string): Promise<number>;
 }
 
+/**
+ * Usage counters (src/domain/usage.ts): per content provider, Asia/Shanghai day and key. They are
+ * written only inside the transactions of MessageStore (decideAndRecord, resolveHeld) and OutboxStore
+ * (recordStatuses, applyReceipts, cancel), one upsert per distinct (provider, day, key) per
+ * transaction; this is how they are read and pruned.
+ */
+export interface UsageStore {
+  /**
+   * Every counter with `from <= day <= to` (days `YYYY-MM-DD`), of the providers named (all, when
+   * `contentProviderIds` is left out; an empty list matches nothing), ordered by provider, day, key.
+   */
+  read(q: { contentProviderIds?: readonly string[]; from: string; to: string }): Promise<UsageCount[]>;
+  /** Housekeeping: deletes up to `limit` counters of days before `beforeDay`; returns how many. */
+  prune(beforeDay: string, limit: number): Promise<number>;
+}
+
 /** Everything together; adapters implement this. */
 export interface Store {
   directory: DirectoryStore;
@@ -884,6 +901,8 @@ export interface Store {
   cases: import('./cases.js').ComplaintsStore;
   /** HTTP callbacks: providers' URLs and the queue of events to push (src/app/callback-worker.ts). */
   callbacks: CallbackStore;
+  /** Usage figures per provider and day (README "Usage"). */
+  usage: UsageStore;
   close(): Promise<void>;
 }
 

@@ -19,6 +19,7 @@ import { smppDeliveriesContract } from './smpp-deliveries-contract.js';
 import { sendTimeContract } from './send-time-contract.js';
 import { callbacksContract } from './callbacks-contract.js';
 import { clientRefContract } from './client-ref-contract.js';
+import { usageContract } from './usage-contract.js';
 
 export interface StoreHandle {
   store: Store;
@@ -1513,6 +1514,10 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
 
     describe('client ref', () => {
       clientRefContract(() => h.store);
+    });
+
+    describe('usage', () => {
+      usageContract(() => h.store);
     });
 
     describe('settings', () => {

@@ -17,6 +17,7 @@ import { PgPartitionLeases } from './partitions.js';
 import { PgSmppCredentials } from './smpp-credentials.js';
 import { PgSmppDeliveries } from './smpp-deliveries.js';
 import { PgCallbacks } from './callbacks.js';
+import { PgUsage } from './usage.js';
 import type { SettingsStore, Store } from '../../ports/store.js';
 
 export type { PgOptions } from './db.js';
@@ -30,6 +31,7 @@ export class PostgresStore implements Store {
   readonly settings: SettingsStore;
   readonly cases: PgCases;
   readonly callbacks: PgCallbacks;
+  readonly usage: PgUsage;
   /** Egress partition leases for the NATS pipeline (src/queue). */
   readonly partitions: PgPartitionLeases;
   /** SMPP credentials (not part of `Store`; the SMPP server takes the port directly). */
@@ -54,6 +56,7 @@ export class PostgresStore implements Store {
     this.smppCredentials = new PgSmppCredentials(pool);
     this.smppDeliveries = new PgSmppDeliveries(pool);
     this.callbacks = new PgCallbacks(pool);
+    this.usage = new PgUsage(pool);
     const Q = queries('settings', ['get', 'put'] as const);
     this.settings = {
       async getSetting(key) {

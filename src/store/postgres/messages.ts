@@ -22,6 +22,8 @@ import { messageViewOf } from '../message-view.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
 import { judgedAt } from '../../domain/schedule.js';
 import { countsAround } from '../../domain/send-window.js';
+import { tallyDecision, tallyReview, UsageTally } from '../usage-tally.js';
+import { PgUsage } from './usage.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -141,6 +143,8 @@ export class PgMessages implements MessageStore {
       const park: [string, string, string, string, string, number, number, string | null, number | null, number | null, string][] = [];
       const ob = { id: [] as string[], cp: [] as string[], from: [] as string[], m: [] as string[], text: [] as string[], rd: [] as number[], at: [] as number[], category: [] as (string | null)[], validUntil: [] as (number | null)[], due: [] as (number | null)[], clientRef: [] as string[] };
       const clientParts = { cp: [] as string[], part: [] as string[], id: [] as string[], at: [] as number[] };
+      // usage figures summed over the batch: one upsert row per (provider, day, key), in `writes`
+      const tally = new UsageTally();
       for (const item of items) {
         const cand = item.candidate;
         const now = item.receivedAt;
@@ -166,6 +170,7 @@ export class PgMessages implements MessageStore {
         const d = decide(item, facts);
         out.push({ id: item.id, decision: d });
         recs.push(mtRecord(item, facts, d));
+        tallyDecision(tally, item, d);
         // Each earlier part's id names the message, whatever was decided (query_sm answers a refusal too).
         if (item.clientPartIds) {
           for (const partId of item.clientPartIds) {
@@ -192,7 +197,7 @@ export class PgMessages implements MessageStore {
       }
       // Rule lists first (cached after the first batch): records refer to them by id.
       for (const o of out) if (o.decision.pipeline) await this.records.registerPipeline(c, pipelineId(o.decision.pipeline), o.decision.pipeline);
-      await c.query({ name: 'sg_writes', text: Q.writes, values: [...this.records.columns(recs), sends.cp, sends.m, sends.type, sends.consent, sends.at, ob.id, ob.cp, ob.from, ob.m, ob.text, ob.rd, ob.at, sends.category, ob.category, ob.validUntil, ob.due, ob.clientRef] });
+      await c.query({ name: 'sg_writes', text: Q.writes, values: [...this.records.columns(recs), sends.cp, sends.m, sends.type, sends.consent, sends.at, ob.id, ob.cp, ob.from, ob.m, ob.text, ob.rd, ob.at, sends.category, ob.category, ob.validUntil, ob.due, ob.clientRef, ...tally.columns()] });
       // The kept earlier parts of the sets these decide go with the decisions (smpp-deliveries.sql).
       const keptSets = items.flatMap((i) => (i.keptPartsKey ? [i.keptPartsKey] : []));
       if (keptSets.length) await c.query(PARTS.dropParts, [keptSets]);
@@ -262,6 +267,8 @@ export class PgMessages implements MessageStore {
         if (u) await c.query(OUTBOX.uncount, [row.content_provider_id, row.msisdn, u.type, u.category, u.at]);
       }
       const status = r.action === 'release' ? 'accepted' : 'rejected';
+      // an operator's review (rare): its counters in a statement of their own
+      await PgUsage.write(c, tallyReview(row, r));
       await this.records.append(c, [{ id: `${id}:${status}`, at: r.at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id, body: heldStatusBody(r) }]);
       return toHeld(row);
     }));

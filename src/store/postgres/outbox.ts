@@ -15,6 +15,8 @@ import type { PartialSubmit } from '../../ports/egress.js';
 import { betterPartMatch, betterReceiptMatch } from '../receipt-match.js';
 import { statusBody } from '../status-body.js';
 import { clientRefFromColumn } from '../client-ref-column.js';
+import { UsageTally } from '../usage-tally.js';
+import { shanghaiDay, statusUsageKey } from '../../domain/usage.js';
 
 /** Statuses after which a message leaves the queue. */
 const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed', 'rejected', 'cancelled']);
@@ -116,7 +118,7 @@ export class PgOutbox implements OutboxStore {
       const given = opts.evenIfClaimedBy;
       const givenUp = given !== undefined && given.id === id && given.leasedUntil === row.leased_until && given.attempts === row.attempts;
       if (row.status === 'accepted' && row.leased_until !== null && row.leased_until > at && !givenUp) return 'claimed';
-      await c.query(Q.cancel, [id, at]);
+      await c.query(Q.cancel, [id, at, row.content_provider_id, shanghaiDay(at)]);
       const u = opts.uncount;
       if (u) await c.query(Q.uncount, [row.content_provider_id, row.msisdn, u.type, u.category, u.at]);
       await this.records.append(c, [{ id: `${id}:cancelled`, at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id, body: statusBody({ id, status: 'cancelled', at, detail }) }]);
@@ -207,6 +209,8 @@ export class PgOutbox implements OutboxStore {
     const recs: NewRecord[] = [];
     const fileParts: [string, string, number, number, number][] = [];
     const last = new Map<string, StatusUpdate>();
+    // usage figures of the moves that happen, summed: one upsert row per (provider, day, key)
+    const tally = new UsageTally();
     for (const u of updates) {
       const r = cur.get(u.id);
       if (!r) continue;
@@ -217,11 +221,13 @@ export class PgOutbox implements OutboxStore {
       const body = statusBody(u);
       if (u.partIds && u.partIds.length > 1) u.partIds.forEach((pid, i) => fileParts.push([pid, u.id, i, u.partIds!.length, u.at]));
       recs.push({ id: `${u.id}:${u.status}`, at: u.at, kind: 'status', contentProviderId: r.content_provider_id, msisdn: r.msisdn, ref: u.id, body });
+      const key = statusUsageKey(u.status);
+      if (key) tally.add(r.content_provider_id, u.at, key);
       changed.push(u);
     }
     if (last.size) {
       const l = [...last.values()];
-      await c.query(Q.setStatuses, [l.map((u) => u.id), l.map((u) => u.status), l.map((u) => u.upstreamId ?? null), l.map((u) => u.at), l.map((u) => FINAL.has(u.status))]);
+      await c.query(Q.setStatuses, [l.map((u) => u.id), l.map((u) => u.status), l.map((u) => u.upstreamId ?? null), l.map((u) => u.at), l.map((u) => FINAL.has(u.status)), ...tally.columns()]);
     }
     if (fileParts.length) await c.query(Q.fileParts, [0, 1, 2, 3, 4].map((k) => fileParts.map((f) => f[k])));
     await this.records.append(c, recs);

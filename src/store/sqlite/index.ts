@@ -11,6 +11,7 @@ import { SqliteRecords } from './records.js';
 import { SqliteCases } from './cases.js';
 import { SqliteSmppDeliveries } from './smpp-deliveries.js';
 import { SqliteCallbacks } from './callbacks.js';
+import { SqliteUsage } from './usage.js';
 import type { SettingsStore, Store } from '../../ports/store.js';
 
 export class SqliteStore implements Store {
@@ -23,6 +24,7 @@ export class SqliteStore implements Store {
   readonly settings: SettingsStore;
   readonly cases: SqliteCases;
   readonly callbacks: SqliteCallbacks;
+  readonly usage: SqliteUsage;
   /** deliver_sm waiting for a provider's ESME (not part of `Store`; the SMPP server takes the port directly). */
   readonly smppDeliveries: SqliteSmppDeliveries;
 
@@ -35,8 +37,10 @@ export class SqliteStore implements Store {
     this.directory = new SqliteDirectory(this.db, writer);
     // Messages a decision committed go to the next claim without being read back (handed-messages.ts).
     const handed = new HandedMessages();
-    this.messages = new SqliteMessages(this.db, this.directory, writer, handed);
-    this.outbox = new SqliteOutbox(this.db, writer, handed);
+    // the usage counters are written inside the decision and status transactions (usage.ts)
+    this.usage = new SqliteUsage(this.db);
+    this.messages = new SqliteMessages(this.db, this.directory, writer, this.usage, handed);
+    this.outbox = new SqliteOutbox(this.db, writer, this.usage, handed);
     this.consents = new SqliteConsents(this.db, writer);
     this.records = new SqliteRecords(writer);
     this.cases = new SqliteCases(this.db);

@@ -18,6 +18,8 @@ import { HandedMessages } from './handed-messages.js';
 import { UNCOUNT_SQL } from './outbox.js';
 import { wellFormed } from './well-formed.js';
 import { judgedAt } from '../../domain/schedule.js';
+import { tallyDecision, tallyReview, UsageTally } from '../usage-tally.js';
+import type { SqliteUsage } from './usage.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -27,8 +29,11 @@ export class SqliteMessages implements MessageStore {
   private readonly q;
   /** Commercial facts in one statement (the consent adapter's file owns the query). */
   private readonly commercial: CommercialFactsReader;
-  /** `handed`: where committed messages are handed to the outbox's next claim (the store's, shared with SqliteOutbox). */
-  constructor(private readonly db: Db, private readonly dir: SqliteDirectory, private readonly records: RecordsWriter, private readonly handed: HandedMessages = new HandedMessages()) {
+  /**
+   * `handed`: where committed messages are handed to the outbox's next claim (the store's, shared
+   * with SqliteOutbox). `usage`: the usage counters, added to in the decision's transaction.
+   */
+  constructor(private readonly db: Db, private readonly dir: SqliteDirectory, private readonly records: RecordsWriter, private readonly usage: SqliteUsage, private readonly handed: HandedMessages = new HandedMessages()) {
     this.commercial = new CommercialFactsReader(db);
     this.q = {
       dropKeptParts: db.prepare('DELETE FROM provider_parts WHERE set_key = ?'),
@@ -123,14 +128,18 @@ export class SqliteMessages implements MessageStore {
     try {
       out = this.db.transaction(() => {
         const decided: DecidedItem[] = [];
+        // usage figures summed over the batch: one upsert per (provider, day, key), not per message
+        const tally = new UsageTally();
         for (const item of items) {
           const facts = this.facts(item);
           const decision = decide(item, facts);
           this.persist(item, facts, decision);
+          tallyDecision(tally, item, decision);
           // the kept earlier parts of the set this decides go with the decision (migration 095)
           if (item.keptPartsKey) this.q.dropKeptParts.run(item.keptPartsKey);
           decided.push({ id: item.id, decision });
         }
+        this.usage.write(tally);
         return decided;
       })();
     } catch (e) {
@@ -254,6 +263,7 @@ export class SqliteMessages implements MessageStore {
         if (u) this.q.uncount.run(row.content_provider_id, row.msisdn, u.type, u.category, u.at);
       }
       const status = r.action === 'release' ? 'accepted' : 'rejected';
+      this.usage.write(tallyReview(row, r));
       this.records.append({
         id: `${id}:${status}`, at: r.at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id,
         body: heldStatusBody(r),
@@ -273,3 +283,4 @@ export class SqliteMessages implements MessageStore {
     })();
   }
 }
+

@@ -12,6 +12,9 @@ import { SlotMap } from '../../runtime/slot-map.js';
 import { before, HandedMessages } from './handed-messages.js';
 import { betterReceiptMatch } from '../receipt-match.js';
 import { statusBody } from '../status-body.js';
+import { UsageTally } from '../usage-tally.js';
+import { statusUsageKey } from '../../domain/usage.js';
+import type { SqliteUsage } from './usage.js';
 
 /** Statuses after which a message leaves the queue (its text is no longer needed there). */
 const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed', 'rejected', 'cancelled']);
@@ -89,7 +92,8 @@ export class SqliteOutbox implements OutboxStore {
    * into upstream_parts (the common case: short messages only, no cost per receipt).
    */
   private hasParts: boolean;
-  constructor(private readonly db: Db, private readonly records: RecordsWriter, private readonly handed: HandedMessages = new HandedMessages()) {
+  /** `usage`: the usage counters, added to in each status transaction (a status reached counts once). */
+  constructor(private readonly db: Db, private readonly records: RecordsWriter, private readonly usage: SqliteUsage, private readonly handed: HandedMessages = new HandedMessages()) {
     this.q = {
       due: db.prepare(`SELECT ${DUE_COLUMNS} FROM message_status WHERE status = 'accepted' AND due_at <= ? ORDER BY due_at, rowid LIMIT ?`).raw(),
       // Past the last row claimed (ClaimCursor): what arrived since, none of it leased.
@@ -311,6 +315,8 @@ export class SqliteOutbox implements OutboxStore {
     const later = updates.length > 1 ? SqliteOutbox.laterFinals(updates) : null;
     /** Final statuses already applied with their `submitted` (index → the row's owner). */
     let folded: Map<number, Owner> | null = null;
+    // usage figures of the moves that happened, summed: one upsert per (provider, day, key)
+    const tally = new UsageTally();
     for (let i = 0; i < updates.length; i++) {
       const u = updates[i];
       const up = u.upstreamId ?? null;
@@ -339,12 +345,15 @@ export class SqliteOutbox implements OutboxStore {
       }
       const body = statusBody(u);
       this.records.append({ id: `${u.id}:${u.status}`, at: u.at, kind: 'status', contentProviderId: cur.content_provider_id, msisdn: cur.msisdn, ref: u.id, body });
+      const key = statusUsageKey(u.status);
+      if (key) tally.add(cur.content_provider_id, u.at, key);
       // Out of 'accepted' (every move is): the due query no longer sees the row, so its lease is moot.
       // Kept until a final status, the leases of messages awaiting receipts piled up (a minute's worth)
       // and every claim walked them and asked SQLite for that many more rows.
       this.leased.delete(u.id);
       changed.push(u);
     }
+    this.usage.write(tally);
     return changed;
   }
 
@@ -375,6 +384,9 @@ export class SqliteOutbox implements OutboxStore {
       this.q.cancel.run(at, id);
       const u = opts.uncount;
       if (u) this.q.uncount.run(row.content_provider_id, row.msisdn, u.type, u.category, u.at);
+      const tally = new UsageTally();
+      tally.add(row.content_provider_id, at, 'cancelled');
+      this.usage.write(tally);
       this.records.append({ id: `${id}:cancelled`, at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id, body: statusBody({ id, status: 'cancelled', at, detail }) });
       this.leased.delete(id);
       // the next claim reads the table: it must not take this one from the handed messages

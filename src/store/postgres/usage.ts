@@ -1,0 +1,35 @@
+/**
+ * PostgreSQL adapter for UsageStore (migration 097). The writes ride in the decision and status
+ * transactions' own statements (messages.sql `writes`, outbox.sql `setStatuses`, `cancel`): no
+ * round trip of their own. Concurrent transactions of one provider and day wait for each other on
+ * a counter row from their upsert to their commit; the rows are upserted in one sorted order
+ * (usage-tally.ts), so they never deadlock on them.
+ */
+import type { Client, Pool } from './db.js';
+import { queries } from './db.js';
+import type { UsageStore } from '../../ports/store.js';
+import type { UsageCount } from '../../domain/usage.js';
+import type { UsageTally } from '../usage-tally.js';
+
+const Q = queries('usage', ['add', 'readAll', 'readSome', 'prune'] as const);
+
+export class PgUsage implements UsageStore {
+  constructor(private readonly pool: Pool) {}
+
+  /** The upsert on its own, in the caller's transaction (a review of a held message). */
+  static async write(c: Client, t: UsageTally): Promise<void> {
+    if (t.size) await c.query(Q.add, t.columns());
+  }
+
+  async read(q: { contentProviderIds?: readonly string[]; from: string; to: string }): Promise<UsageCount[]> {
+    if (q.contentProviderIds && q.contentProviderIds.length === 0) return [];
+    const r = q.contentProviderIds
+      ? await this.pool.query<{ content_provider_id: string; day: string; key: string; n: string }>(Q.readSome, [q.contentProviderIds, q.from, q.to])
+      : await this.pool.query<{ content_provider_id: string; day: string; key: string; n: string }>(Q.readAll, [q.from, q.to]);
+    return r.rows.map((x) => ({ contentProviderId: x.content_provider_id, day: x.day, key: x.key, n: Number(x.n) }));
+  }
+
+  async prune(beforeDay: string, limit: number): Promise<number> {
+    return (await this.pool.query(Q.prune, [beforeDay, limit])).rowCount ?? 0;
+  }
+}

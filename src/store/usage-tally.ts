@@ -1,0 +1,77 @@
+/**
+ * One transaction's usage figures (src/domain/usage.ts), summed in memory so that the transaction
+ * writes one upsert per distinct (provider, day, key), never a statement per message: a batch of
+ * 500 acceptances of one provider on one day is two rows (`submitted`, `accepted`) plus `segments`.
+ * Shared by both adapters.
+ */
+import { rejectedKey, shanghaiDay, type UsageCount } from '../domain/usage.js';
+import { measure } from '../domain/segments.js';
+import type { HoldResolution, SubmissionItem } from '../ports/store.js';
+import type { Decision } from '../pipeline/types.js';
+import type { HeldDb } from './held-messages.js';
+
+export class UsageTally {
+  private readonly m = new Map<string, UsageCount>();
+  /** The last instant's day, kept: a batch's messages nearly all share it (saves a Date per message). */
+  private lastAt = NaN;
+  private lastDay = '';
+
+  add(contentProviderId: string, at: number, key: string, n = 1): void {
+    if (n === 0) return;
+    if (at !== this.lastAt) {
+      this.lastAt = at;
+      this.lastDay = shanghaiDay(at);
+    }
+    const k = `${contentProviderId}\u0000${this.lastDay}\u0000${key}`;
+    const c = this.m.get(k);
+    if (c) c.n += n;
+    else this.m.set(k, { contentProviderId, day: this.lastDay, key, n });
+  }
+
+  get size(): number {
+    return this.m.size;
+  }
+
+  /**
+   * The rows to upsert, sorted by (provider, day, key): concurrent transactions then take the
+   * counter rows' locks (PostgreSQL) in one order and cannot deadlock on them.
+   */
+  rows(): UsageCount[] {
+    const a = [...this.m.values()];
+    a.sort((x, y) => cmp(x.contentProviderId, y.contentProviderId) || cmp(x.day, y.day) || cmp(x.key, y.key));
+    return a;
+  }
+
+  /** As four column arrays (PostgreSQL's unnest). */
+  columns(): [string[], string[], string[], number[]] {
+    const r = this.rows();
+    return [r.map((x) => x.contentProviderId), r.map((x) => x.day), r.map((x) => x.key), r.map((x) => x.n)];
+  }
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A decision's usage figures (src/domain/usage.ts), on the day it arrived. */
+export function tallyDecision(t: UsageTally, item: SubmissionItem, d: Decision): void {
+  const cp = item.candidate.contentProviderId;
+  const at = item.receivedAt;
+  t.add(cp, at, 'submitted');
+  if (d.accepted) {
+    t.add(cp, at, 'accepted');
+    t.add(cp, at, 'segments', d.segments);
+  } else if (d.held) t.add(cp, at, 'held');
+  else t.add(cp, at, rejectedKey(d.rejection?.code));
+}
+
+/**
+ * A review's figures, on its day: `released` with the segments it will be billed for (measured on
+ * the text it was held with, as the decision measured it), or `review_rejected`.
+ */
+export function tallyReview(row: Pick<HeldDb, 'content_provider_id' | 'text'>, r: HoldResolution): UsageTally {
+  const t = new UsageTally();
+  if (r.action === 'release') {
+    t.add(row.content_provider_id, r.at, 'released');
+    t.add(row.content_provider_id, r.at, 'segments', measure(row.text).segments);
+  } else t.add(row.content_provider_id, r.at, 'review_rejected');
+  return t;
+}
