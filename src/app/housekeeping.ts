@@ -16,11 +16,16 @@
  *   keeps two days of them instead of 37 (arithmetic, not a measurement).
  * - An HTTP callback given up (24 h of failed attempts, callback-worker.ts) is kept a week after,
  *   for an operator to see what the receiver answered, then goes.
+ * - Usage counters (README "Usage") hold no number, only a provider's figures per day, a few dozen
+ *   rows a day each: they are kept at least as long as the records (so a figure can be checked
+ *   against the records it counts) and never less than USAGE_KEPT_MONTHS (what an operator bills
+ *   and reconciles over), then go by whole Shanghai days.
  */
 import { periodMs } from '../pipeline/stages/commercial.js';
 import type { AppContext } from './context.js';
 import { addMonthsToInstant } from '../domain/hash-chain.js';
 import { MO_PART_TTL_MS } from './receive-mo.js';
+import { shanghaiDay } from '../domain/usage.js';
 
 /** Counter rows are kept this long: the longest frequency window plus a week of margin. */
 export const SENDS_KEPT_MS = periodMs('month') + 7 * 86_400_000;
@@ -28,12 +33,16 @@ export const SENDS_KEPT_MS = periodMs('month') + 7 * 86_400_000;
 export const VERIFICATION_SENDS_KEPT_MS = 2 * 86_400_000;
 /** Given-up callbacks are kept this long after they were given up. */
 export const FAILED_CALLBACKS_KEPT_MS = 7 * 86_400_000;
+/** Usage counters are kept at least this many months (longer when the records' retention is longer). */
+export const USAGE_KEPT_MONTHS = 24;
 
 export interface Housekeeping {
   statuses: number;
   sends: number;
   /** Given-up callbacks removed. */
   callbacks: number;
+  /** Usage counter rows removed (days past USAGE_KEPT_MONTHS and the records' retention). */
+  usage: number;
 }
 
 /** Prunes in chunks of `chunk` rows, yielding to traffic between them. */
@@ -42,7 +51,9 @@ export async function pruneOperational(ctx: AppContext, chunk = 10_000): Promise
   const statusBefore = addMonthsToInstant(now, -ctx.profile.params.retentionMonths.value);
   const sendsBefore = now - SENDS_KEPT_MS;
   const verificationSendsBefore = now - VERIFICATION_SENDS_KEPT_MS;
-  const total: Housekeeping = { statuses: 0, sends: 0, callbacks: 0 };
+  const total: Housekeeping = { statuses: 0, sends: 0, callbacks: 0, usage: 0 };
+  // the first Shanghai day still kept: the longer of the records' retention and USAGE_KEPT_MONTHS
+  const usageBefore = shanghaiDay(addMonthsToInstant(now, -Math.max(USAGE_KEPT_MONTHS, ctx.profile.params.retentionMonths.value)));
   for (;;) {
     const r = await ctx.store.messages.prune({ statusBefore, sendsBefore, verificationSendsBefore, limit: chunk });
     total.statuses += r.statuses;
@@ -55,6 +66,12 @@ export async function pruneOperational(ctx: AppContext, chunk = 10_000): Promise
       for (;;) {
         const n = await ctx.store.callbacks.pruneFailed(now - FAILED_CALLBACKS_KEPT_MS, chunk);
         total.callbacks += n;
+        if (n < chunk) break;
+        await new Promise((res) => setImmediate(res));
+      }
+      for (;;) {
+        const n = await ctx.store.usage.prune(usageBefore, chunk);
+        total.usage += n;
         if (n < chunk) break;
         await new Promise((res) => setImmediate(res));
       }

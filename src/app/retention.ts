@@ -14,7 +14,7 @@ import { subtractCounts } from '../domain/counts.js';
 import type { KindCounts, LegalHold } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import { recordsFor } from './records-service.js';
-import { pruneOperational, type Housekeeping } from './housekeeping.js';
+import { pruneOperational, USAGE_KEPT_MONTHS, type Housekeeping } from './housekeeping.js';
 
 export interface MonthReport {
   chain: string;
@@ -139,6 +139,7 @@ export function formatPurgeReport(r: PurgeReport): string[] {
   if (r.keptMonths.length) lines.push(`  within retention: ${r.keptMonths.join(', ')}`);
   if (r.operational && (r.operational.statuses || r.operational.sends)) lines.push(`  operational: ${r.operational.statuses} message status rows past retention, ${r.operational.sends} frequency-counter rows no rule reads any more`);
   if (r.operational?.callbacks) lines.push(`  operational: ${r.operational.callbacks} given-up HTTP callbacks a week old`);
+  if (r.operational?.usage) lines.push(`  operational: ${r.operational.usage} usage counter rows past their ${USAGE_KEPT_MONTHS} months (or the records' retention, if longer)`);
   return lines;
 }
 
