@@ -27,6 +27,7 @@ import { CallbackRegistry } from './callback-registry.js';
 import { getCallbacks, setCallbacks } from './callbacks.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
 import { listFailedCallbacks, retryFailedCallbacks } from './failed-callbacks.js';
+import { readUsage, type UsageQuery } from './usage.js';
 
 export interface AppDeps {
   store: Store;
@@ -141,6 +142,11 @@ export class App {
   getCallbacks(p: Principal, cpId: string) {
     return getCallbacks(this.ctx, p, cpId);
   }
+  /** Usage figures per provider and Shanghai day or month (usage.ts): admin any, a provider its own, a regulator as the registry. */
+  readUsage(p: Principal, q: UsageQuery = {}) {
+    return readUsage(this.ctx, p, q);
+  }
+
   /** A provider's given-up callbacks and its pending count, for an admin or the provider (failed-callbacks.ts). */
   listFailedCallbacks(p: Principal, cpId: string, limit?: number) {
     return listFailedCallbacks(this.ctx, p, cpId, limit);

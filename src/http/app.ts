@@ -30,6 +30,7 @@ import { creditRoutes } from './routes/credit.js';
 import { reviewQueueRoutes } from './routes/review-queue.js';
 import { callbackRoutes } from './routes/callbacks.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { usageRoutes } from './routes/usage.js';
 import { webRoutes } from '../web/plugin.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -133,6 +134,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await f.register(subscriberRoutes, opts);
   await f.register(dndRoutes, opts);
   await f.register(recordRoutes, opts);
+  await f.register(usageRoutes, opts);
   for (const r of [complaintRoutes, reportRoutes, caseRoutes, creditRoutes, webRoutes]) await f.register(r, opts);
   await f.register(reviewQueueRoutes, opts);
   if (deps.simulator) await f.register(simulatorRoutes, { app: deps.app, simulator: deps.simulator, clock: deps.simulatedClock });

@@ -28,7 +28,9 @@ export function unlisted(schema: Schema | undefined, value: unknown, path = '$')
   for (const [k, v] of Object.entries(value)) {
     const s = schema.properties?.[k];
     if (!s) {
-      if (schema.additionalProperties !== true) out.push(`${path}.${k}`);
+      // a map whose values have a schema of their own (additionalProperties: {…}): each value by it
+      if (typeof schema.additionalProperties === 'object') out.push(...unlisted(schema.additionalProperties, v, `${path}.${k}`));
+      else if (schema.additionalProperties !== true) out.push(`${path}.${k}`);
       continue;
     }
     out.push(...unlisted(s, v, `${path}.${k}`));
