@@ -4,7 +4,7 @@
  * 500 acceptances of one provider on one day is two rows (`submitted`, `accepted`) plus `segments`.
  * Shared by both adapters.
  */
-import { rejectedKey, shanghaiDay, type UsageCount } from '../domain/usage.js';
+import { rejectedKey, shanghaiDay, shanghaiDayStart, type UsageCount } from '../domain/usage.js';
 import { measure } from '../domain/segments.js';
 import type { HoldResolution, SubmissionItem } from '../ports/store.js';
 import type { Decision } from '../pipeline/types.js';
@@ -12,15 +12,17 @@ import type { HeldDb } from './held-messages.js';
 
 export class UsageTally {
   private readonly m = new Map<string, UsageCount>();
-  /** The last instant's day, kept: a batch's messages nearly all share it (saves a Date per message). */
-  private lastAt = NaN;
+  /** The last day met and where it starts and ends: a batch's messages nearly all fall in it (no Date per message). */
   private lastDay = '';
+  private dayFrom = Infinity;
+  private dayTo = -Infinity;
 
   add(contentProviderId: string, at: number, key: string, n = 1): void {
     if (n === 0) return;
-    if (at !== this.lastAt) {
-      this.lastAt = at;
+    if (!(at >= this.dayFrom && at < this.dayTo)) {
       this.lastDay = shanghaiDay(at);
+      this.dayFrom = shanghaiDayStart(this.lastDay);
+      this.dayTo = this.dayFrom + 86_400_000;
     }
     const k = `${contentProviderId}\u0000${this.lastDay}\u0000${key}`;
     const c = this.m.get(k);
