@@ -120,6 +120,23 @@ export function usageContract(get: () => Store): void {
     });
   });
 
+  test('usage: concurrent batches of one provider and day add up, none lost, none deadlocked (their rows upserted in one order)', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const other = await seedProvider(s);
+    // each batch touches both providers, in opposite orders in half of them
+    const batches = Array.from({ length: 6 }, (_, b) => {
+      const its = Array.from({ length: 10 }, (_, i) => (i % 2 === b % 2 ? item({ cp: cp.id, from: service, to: msisdn() }) : item({ cp: other.cp.id, from: other.service, to: msisdn() })));
+      return its;
+    });
+    await Promise.all(batches.map((its, b) => s.messages.decideAndRecord(its, () => decision(b % 3 !== 0))));
+    const mine = (await read(s, cp.id))[D0];
+    const theirs = (await read(s, other.cp.id))[D0];
+    assert.equal(mine.submitted + theirs.submitted, 60);
+    assert.equal(mine.accepted + theirs.accepted, 40);
+    assert.equal(mine['rejected:frequency_exceeded'] + theirs['rejected:frequency_exceeded'], 20);
+  });
+
   test('usage: a decision batch that fails leaves no counts (the counters commit with what they count)', async () => {
     const s = get();
     const { cp, service } = await seedProvider(s);
