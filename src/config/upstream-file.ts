@@ -7,18 +7,24 @@
  * { "links": [
  *   { "name": "cmcc", "host": "10.0.0.5", "port": 2775, "systemId": "sg", "password": "…",
  *     "window": 200, "throughput": 500, "prefixes": ["86134", "86135"], "weight": 2 },
- *   { "name": "ctcc", "host": "10.0.1.5", "systemId": "sg", "password": "…", "prefixes": ["86133"] } ] }
+ *   { "name": "ctcc", "host": "10.0.1.5", "systemId": "sg", "password": "…", "prefixes": ["86133"] },
+ *   { "name": "cucc", "host": "smsc.example.net", "systemId": "sg", "password": "…",
+ *     "tls": { "ca": "/etc/smsguard/cucc-ca.pem" } } ] }
  * ```
+ *
+ * `tls` (`true`, or an object with `ca`, `servername`, `insecure`) is what `smpps://` is in a URL: SMPP
+ * over TLS, the port then defaulting to 3550 (UpstreamTls).
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { LINK_DEFAULTS, type UpstreamLinkConfig } from '../smpp/client/config.js';
+import { LINK_DEFAULTS, SMPP_TLS_PORT, type UpstreamLinkConfig } from '../smpp/client/config.js';
 import { ConfigError } from './schema.js';
 
 const Link = z.object({
   name: z.string().min(1).max(64),
   host: z.string().min(1),
-  port: z.number().int().min(1).max(65535).default(2775),
+  /** Default 2775, or 3550 with `tls`. */
+  port: z.number().int().min(1).max(65535).optional(),
   systemId: z.string().min(1).max(15),
   password: z.string().max(8),
   systemType: z.string().max(12).optional(),
@@ -27,7 +33,15 @@ const Link = z.object({
   prefixes: z.array(z.string().regex(/^\d{1,15}$/)).default([]),
   weight: z.number().min(0).default(LINK_DEFAULTS.weight),
   receiptAck: z.enum(['recorded', 'received']).default(LINK_DEFAULTS.receiptAck),
-});
+  tls: z.union([
+    z.boolean(),
+    z.object({ ca: z.string().min(1).optional(), servername: z.string().min(1).optional(), insecure: z.boolean().optional() }).strict(),
+  ]).optional(),
+}).transform(({ port, tls, ...l }): UpstreamLinkConfig => ({
+  ...l,
+  port: port ?? (tls ? SMPP_TLS_PORT : 2775),
+  ...(tls ? { tls: tls === true ? { insecure: false } : { ...tls, insecure: tls.insecure ?? false } } : {}),
+}));
 const File = z.object({ links: z.array(Link).min(1) }).strict();
 
 /** Parses the file's JSON text; throws ConfigError naming every problem. */

@@ -1,6 +1,7 @@
 /**
  * Upstream link configuration: `smpp://user:pass@host:port?window=100&throughput=500&prefixes=86138,86139&weight=2&name=cmcc&receiptAck=recorded`
- * (one `--upstream` URL) or a list of such objects in the config file.
+ * (one `--upstream` URL) or a list of such objects in the config file. `smpps://…` is the same link
+ * over TLS (default port 3550), with `ca=PATH`, `servername=` and `insecure=1` (UpstreamTls).
  */
 export interface UpstreamLinkConfig {
   name: string;
@@ -24,7 +25,28 @@ export interface UpstreamLinkConfig {
    * hundred a second. With `received` a crash can lose the receipts of the last moment.
    */
   receiptAck?: ReceiptAck;
+  /** Present: the link speaks SMPP over TLS (`smpps://`); the SMSC's certificate is verified. */
+  tls?: UpstreamTls;
 }
+
+/**
+ * TLS on an upstream link. The certificate is verified against Node's bundled public CAs, or against
+ * `ca` alone, and must name the host (or `servername`).
+ */
+export interface UpstreamTls {
+  /** PEM file of the CA certificate(s) to trust instead of the public ones (a carrier's private CA). Read at start and at each reconnect. */
+  ca?: string;
+  /** The name the SMSC's certificate must carry, also sent as SNI; default: the host. */
+  servername?: string;
+  /**
+   * Accept any certificate without verifying it. For tests against a fake SMSC only: the link is then
+   * encrypted but open to whoever can put themselves between us and the SMSC.
+   */
+  insecure?: boolean;
+}
+
+/** The conventional port of SMPP over TLS. */
+export const SMPP_TLS_PORT = 3550;
 
 export type ReceiptAck = 'recorded' | 'received';
 export const RECEIPT_ACKS: readonly ReceiptAck[] = ['recorded', 'received'];
@@ -39,8 +61,15 @@ export function parseUpstreamUrl(url: string): UpstreamLinkConfig {
   } catch {
     throw new Error(`upstream: not a URL: ${url}`);
   }
-  if (u.protocol !== 'smpp:') throw new Error(`upstream: expected smpp://user:pass@host:port, got ${u.protocol}`);
-  if (!u.username) throw new Error('upstream: smpp:// URL needs a system_id as user');
+  if (u.protocol !== 'smpp:' && u.protocol !== 'smpps:') throw new Error(`upstream: expected smpp://user:pass@host:port (or smpps:// for TLS), got ${u.protocol}`);
+  const secure = u.protocol === 'smpps:';
+  if (!u.username) throw new Error(`upstream: ${u.protocol}// URL needs a system_id as user`);
+  const tlsOnly = ['ca', 'servername', 'insecure'].filter((k) => u.searchParams.has(k));
+  // a CA given to a plain link would be silently unused: the operator meant TLS
+  if (!secure && tlsOnly.length) throw new Error(`upstream: ${tlsOnly.join(', ')} apply to smpps:// links only (SMPP over TLS)`);
+  const insecure = u.searchParams.get('insecure');
+  if (insecure !== null && insecure !== '0' && insecure !== '1') throw new Error(`upstream: insecure=${insecure} is not 0 or 1`);
+  const defaultPort = secure ? SMPP_TLS_PORT : 2775;
   const num = (k: string, d: number): number => {
     const v = u.searchParams.get(k);
     if (v === null) return d;
@@ -52,9 +81,9 @@ export function parseUpstreamUrl(url: string): UpstreamLinkConfig {
   const receiptAck = u.searchParams.get('receiptAck') ?? LINK_DEFAULTS.receiptAck;
   if (!(RECEIPT_ACKS as readonly string[]).includes(receiptAck)) throw new Error(`upstream: receiptAck=${receiptAck} is not one of ${RECEIPT_ACKS.join(', ')}`);
   return {
-    name: u.searchParams.get('name') ?? `${u.hostname}:${u.port || 2775}`,
+    name: u.searchParams.get('name') ?? `${u.hostname}:${u.port || defaultPort}`,
     host: u.hostname,
-    port: u.port ? Number(u.port) : 2775,
+    port: u.port ? Number(u.port) : defaultPort,
     systemId: decodeURIComponent(u.username),
     password: decodeURIComponent(u.password),
     systemType: u.searchParams.get('systemType') ?? undefined,
@@ -63,5 +92,6 @@ export function parseUpstreamUrl(url: string): UpstreamLinkConfig {
     prefixes,
     weight: Math.max(0, num('weight', LINK_DEFAULTS.weight)),
     receiptAck: receiptAck as ReceiptAck,
+    ...(secure ? { tls: { ca: u.searchParams.get('ca') || undefined, servername: u.searchParams.get('servername') || undefined, insecure: insecure === '1' } } : {}),
   };
 }

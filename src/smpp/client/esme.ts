@@ -1,15 +1,17 @@
 /**
- * A promise-based SMPP ESME over one TCP connection: connect, bind, `request()` resolves with the
+ * A promise-based SMPP ESME over one TCP (or TLS) connection: connect, bind, `request()` resolves with the
  * response PDU (whatever its status) or rejects with SmppRequestError (`timeout` | `closed`).
  * Inbound deliver_sm / data_sm go to `onDeliver`, which answers them. The upstream client, the
  * fakes' tests and the load generator all build on this.
  */
 import { connect as tcpConnect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { CommandStatus, statusName } from '../pdu/constants.js';
 import type { DataSmPdu, Pdu, SmPdu } from '../pdu/types.js';
 import { responseFor } from '../session/responses.js';
 import type { BindType, SessionOptions } from '../session/session.js';
 import { SmppConnection } from '../transport/connection.js';
+import type { EsmeTlsOptions } from './tls.js';
 
 export class SmppRequestError extends Error {
   override readonly name = 'SmppRequestError';
@@ -53,6 +55,8 @@ export interface EsmeOptions {
   /** Called once when the connection ends, for whatever reason. */
   onClose?(reason: string): void;
   now?: () => number;
+  /** Present: SMPP over TLS, the bind sent once the handshake (and the certificate check) succeeded. */
+  tls?: EsmeTlsOptions;
 }
 
 export class SmppEsme {
@@ -63,7 +67,8 @@ export class SmppEsme {
   /** Connects and binds; rejects with SmppBindError or a socket error. */
   static connect(o: EsmeOptions): Promise<SmppEsme> {
     return new Promise((resolve, reject) => {
-      const socket = tcpConnect({ host: o.host, port: o.port });
+      // A TLSSocket is a Duplex like the plain socket: the connection and session do not know which.
+      const socket = o.tls ? tlsConnect({ host: o.host, port: o.port, ...o.tls }) : tcpConnect({ host: o.host, port: o.port });
       let esme: SmppEsme | null = null;
       let settled = false;
       const fail = (e: Error) => {
@@ -74,13 +79,15 @@ export class SmppEsme {
         reject(e);
       };
       const timer = setTimeout(() => fail(new Error(`connect/bind to ${o.host}:${o.port} timed out`)), o.connectTimeoutMs ?? 10_000);
-      socket.once('error', fail);
+      // a refused certificate says so (which check failed), rather than only that the socket closed
+      const onError = o.tls ? (e: Error) => fail(new Error(`TLS to ${o.host}:${o.port}: ${e.message}`)) : fail;
+      socket.once('error', onError);
       const conn = new SmppConnection<Waiter>(socket, { session: { ...o.session, role: 'esme' }, now: o.now }, {
         onBound: () => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          socket.off('error', fail);
+          socket.off('error', onError);
           resolve(esme!);
         },
         onBindFailed: (status) => fail(new SmppBindError(status)),
@@ -101,7 +108,7 @@ export class SmppEsme {
         },
       });
       esme = new SmppEsme(conn);
-      socket.once('connect', () => conn.session.bind(o.bindType ?? 'transceiver', { systemId: o.systemId, password: o.password, systemType: o.systemType }, (o.now ?? Date.now)()));
+      socket.once(o.tls ? 'secureConnect' : 'connect', () => conn.session.bind(o.bindType ?? 'transceiver', { systemId: o.systemId, password: o.password, systemType: o.systemType }, (o.now ?? Date.now)()));
     });
   }
 

@@ -18,6 +18,7 @@ import { RateLimiter } from '../session/rate-limiter.js';
 import type { SessionOptions } from '../session/session.js';
 import type { UpstreamLinkConfig } from './config.js';
 import { SmppEsme, SmppRequestError } from './esme.js';
+import { linkTlsOptions } from './tls.js';
 import { throttlePauseMs } from './retry-policy.js';
 
 interface Queued {
@@ -89,6 +90,9 @@ export class UpstreamLink {
       const esme = await SmppEsme.connect({
         host: this.cfg.host, port: this.cfg.port, systemId: this.cfg.systemId, password: this.cfg.password, systemType: this.cfg.systemType,
         bindType: 'transceiver',
+        // smpps://: the CA file read again on each (re)connect; a refused certificate is a failed
+        // connect like any other, retried with the same backoff
+        tls: linkTlsOptions(this.cfg),
         // receipts arrive at the pace of submits: let as many be in hand as we have submits in flight, with headroom
         session: { inboundWindow: Math.max(1000, this.cfg.window * 4), ...this.opts.session, windowSize: this.cfg.window, outboundRate: this.rate },
         onDeliver: (pdu) => this.opts.onDeliver(pdu, this),

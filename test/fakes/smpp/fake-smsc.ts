@@ -5,6 +5,7 @@
  * acknowledged, so tests can prove nothing was lost or acknowledged twice.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { SmppConnection } from '../../../src/smpp/transport/connection.js';
 import { responseFor } from '../../../src/smpp/session/responses.js';
 import { CommandStatus, EsmClass, Tag, buildDlrText, decodeText, parseUdh, smDefaults, tlvCString, tlvU8, type SmPdu, type Pdu } from '../../../src/smpp/pdu/index.js';
@@ -45,6 +46,8 @@ export interface FakeSmscOptions {
   dlrBeforeResp?: (n: number) => boolean;
   /** How long after its submit_sm_resp the receipt of the n-th submit_sm goes (default 5 ms). */
   dlrDelayMs?: (n: number) => number;
+  /** Speak SMPP over TLS with this certificate and key (PEM), as a carrier's smpps:// SMSC. */
+  tls?: { cert: string; key: string };
 }
 
 export interface Acked {
@@ -80,7 +83,9 @@ export class FakeSmsc {
   port = 0;
 
   constructor(readonly opts: FakeSmscOptions) {
-    this.server = createServer((s) => this.accept(s));
+    this.server = opts.tls ? createTlsServer({ cert: opts.tls.cert, key: opts.tls.key }, (s) => this.accept(s)) : createServer((s) => this.accept(s));
+    // a client refusing our certificate: its socket is closed (node:tls leaves that to a listener)
+    this.server.on('tlsClientError', (_e: Error, s: Socket) => s.destroy());
   }
 
   async listen(): Promise<number> {
