@@ -40,6 +40,7 @@ import { registerSimulatorCommand } from './cli/simulator.js';
 import { registerBackupCommand } from './cli/backup.js';
 import { formatCliError } from './cli/error-output.js';
 import { loadUpstreamFile } from './config/upstream-file.js';
+import { loadTlsIdentity } from './config/tls-identity.js';
 import { GatewayLockedError, acquireGatewayLock } from './store/sqlite/gateway-lock.js';
 import { isPostgresUrl } from './store/postgres/index.js';
 import { checkSchemaName } from './store/postgres/schema-name.js';
@@ -68,6 +69,9 @@ async function start(config: Config): Promise<void> {
 async function startGateway(config: Config, closers: Closers): Promise<void> {
   const undo = (what: string, close: Closer) => closers.add(what, close);
   const log = pino(privateLoggerOptions(config.logLevel));
+  // The SMPP TLS port's certificate and key, checked before anything opens (the SMPP server is not
+  // on egress-only processes, so neither is its TLS port).
+  const smppTls = config.smppTlsPort !== undefined && config.role !== 'egress' ? { port: config.smppTlsPort, ...loadTlsIdentity(config.tlsCert!, config.tlsKey!) } : undefined;
   // One gateway per SQLite file (store/sqlite/gateway-lock.ts), taken before the store is opened.
   const lock = !isPostgresUrl(config.db) && config.db !== ':memory:' ? acquireGatewayLock(resolve(config.db)) : undefined;
   if (lock === null) throw new GatewayLockedError(resolve(config.db));
@@ -113,7 +117,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
       portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null,
       now: () => clock.now(), newId: () => app.ctx.ids.next('cred'),
       audit: (at, actor, action, detail, cp) => store.records.appendAudit(at, actor, action, detail, { contentProviderId: cp }),
-      smppPort: config.role === 'egress' ? null : config.smppPort, smppHost: config.smppHost,
+      smppPort: config.role === 'egress' ? null : config.smppPort, smppHost: config.smppHost, smppTls,
       upstream: links ?? config.upstream,
       // An ingress process only publishes to the bus; egress processes hold the upstream links.
       egress: !(config.queue && config.role === 'ingress'),
@@ -132,6 +136,9 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
     const l = e as NodeJS.ErrnoException & { port?: number };
     if (l.syscall === 'listen' && config.role !== 'egress' && l.port === config.smppPort) {
       throw new ConfigError([`smpp-host / smpp-port: ${config.smppHost}:${config.smppPort}: ${listenProblem(l)}`]);
+    }
+    if (l.syscall === 'listen' && smppTls && l.port === smppTls.port) {
+      throw new ConfigError([`smpp-host / smpp-tls-port: ${config.smppHost}:${smppTls.port}: ${listenProblem(l)}`]);
     }
     const m = (e as Error).message;
     // parseUpstreamUrl's messages already name the setting (`upstream: …`)
@@ -226,11 +233,12 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
     `  queue         ${config.queue ? `NATS JetStream ${config.queue} (role ${config.role}, ${config.queuePartitions} partitions)` : 'in process (the store\'s queue)'}`,
     `  profile       ${profile.id} (${profile.title})`,
     `  SMPP server   ${smpp.smppPort !== null ? `${config.smppHost}:${smpp.smppPort} (SMPP 3.4; credentials: POST ${address}/v1/content-providers/{id}/smpp-credentials)` : 'not on this role'}`,
+    ...(smpp.smppTlsPort !== null && smppTls ? [`  SMPP over TLS ${config.smppHost}:${smpp.smppTlsPort} (certificate ${smppTls.subject}, valid until ${smppTls.validTo.toISOString()}${smppTls.validTo.getTime() < Date.now() ? ': EXPIRED, clients that verify will refuse it' : ''})`] : []),
     !smpp.egress
       ? `  upstream      none on this role (egress processes hold the links)`
       : !links && config.upstream === 'simulator'
       ? `  upstream      built-in simulator SMSC, SMPP on 127.0.0.1:${smpp.simulatorSmppPort} (outbox: GET ${address}/v1/simulator/outbox)`
-      : `  upstream      ${(links ?? upstreamLinks(config.upstream)).map((l) => (l.name === `${l.host}:${l.port}` ? l.name : `${l.name} (${l.host}:${l.port})`)).join(', ')}`,
+      : `  upstream      ${(links ?? upstreamLinks(config.upstream)).map((l) => `${l.name === `${l.host}:${l.port}` ? l.name : `${l.name} (${l.host}:${l.port})`}${l.tls ? (l.tls.insecure ? ' TLS, certificate NOT verified (insecure=1)' : ' TLS') : ''}`).join(', ')}`,
     `  clock         ${config.clock}${config.clock !== 'simulated' ? '' : resumedAt !== null ? ` from ${new Date(resumedAt).toISOString()} (resumed where it was last moved)` : ` from ${new Date(clock.now()).toISOString()} (system time: never moved before)`}${config.clock === 'simulated' && !servesSimulator ? ' (not movable here: POST /v1/simulator/clock exists only with --upstream simulator)' : ''}`,
     admin.token && admin.source === 'generated'
       ? `  admin token   ${admin.token}\n                (generated now and stored hashed: it is shown only this once; set SMSGUARD_ADMIN_TOKEN to choose your own)`
@@ -288,12 +296,15 @@ export function buildCli(): Command {
     .option('--http-port <port>', 'HTTP port (default 8080)')
     .option('--http-host <host>', 'HTTP listen address (default 127.0.0.1)')
     .option('--trust-proxy <list>', 'reverse proxies whose X-Forwarded-For to believe: addresses, CIDR ranges, loopback|linklocal|uniquelocal, or a hop count (default none)')
-    .option('--upstream <upstream>', "upstream SMSC: 'simulator' (default: the built-in one over SMPP) or smpp://user:pass@host:port[?window=&throughput=&prefixes=&weight=&name=&receiptAck=recorded|received], comma-separated for several links")
+    .option('--upstream <upstream>', "upstream SMSC: 'simulator' (default: the built-in one over SMPP) or smpp://user:pass@host:port[?window=&throughput=&prefixes=&weight=&name=&receiptAck=recorded|received], comma-separated for several links; smpps://… for TLS (port 3550 by default; &ca=PATH, &servername=, &insecure=1 for tests only)")
     .addOption(new Option('--clock <clock>', 'system, or simulated (moves only via POST /v1/simulator/clock)').choices(['system', 'simulated']))
     .option('--upstream-file <path>', 'JSON file of upstream SMPP links with prefixes and weights (wins over --upstream)')
     .addOption(new Option('--upstream-thread <on|off>', 'SMPP client on its own thread (default on)').choices(['on', 'off']))
     .option('--delivery-in-flight <n>', 'batches the delivery worker keeps out to the upstream at once, 1–16 (default 1: bursts are queued first)')
     .option('--smpp-port <port>', 'SMPP server port (default 2775)')
+    .option('--smpp-tls-port <port>', 'also SMPP over TLS on this port (conventionally 3550; default none); needs --tls-cert and --tls-key')
+    .option('--tls-cert <path>', 'PEM certificate (chain) the SMPP TLS port presents')
+    .option('--tls-key <path>', 'PEM private key of --tls-cert (unencrypted)')
     .option('--queue <url>', 'nats://host:port: split ingress and egress over NATS JetStream (PostgreSQL store)')
     .addOption(new Option('--role <role>', 'pieces to run: ingress, egress or all (default)').choices(['ingress', 'egress', 'all']))
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')

@@ -76,6 +76,15 @@ export const ConfigSchema = z.object({
   smppHost: z.string().min(1).default('127.0.0.1'),
   smppPort: port.default(2775),
   /**
+   * SMPP over TLS, on `smppHost` beside the plain `smppPort` (conventionally 3550; docs/SMPP.md "TLS").
+   * Absent: no TLS listener. Needs `tlsCert` and `tlsKey`.
+   */
+  smppTlsPort: port.optional(),
+  /** PEM file of the certificate (chain) the SMPP TLS port presents, leaf first. */
+  tlsCert: z.string().min(1).optional(),
+  /** PEM file of that certificate's private key (unencrypted: nobody is there to type a passphrase). */
+  tlsKey: z.string().min(1).optional(),
+  /**
    * Claimed batches (up to 1000 messages each) the delivery worker keeps out to the upstream at once
    * (without --queue). 1: a burst goes into the durable queue first and is delivered after; more keeps
    * the carrier link busier while submissions arrive, at the cost of accepting them more slowly
@@ -111,6 +120,25 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * The SMPP TLS settings go together: a TLS port without a certificate and key cannot listen, and a
+ * certificate without a TLS port is a listener the operator expected and will not get.
+ */
+function tlsProblems(raw: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const has = (k: string) => raw[k] !== undefined;
+  if (has('smppTlsPort')) {
+    for (const [k, flag] of [['tlsCert', '--tls-cert'], ['tlsKey', '--tls-key']] as const) {
+      if (!has(k)) out.push(`${k} (${envName(k)}): required with smppTlsPort (${flag} PATH: a PEM file)`);
+    }
+    const tlsPort = Number(raw.smppTlsPort);
+    if (tlsPort !== 0 && tlsPort === Number(raw.smppPort ?? 2775)) out.push(`smppTlsPort (${envName('smppTlsPort')}): ${tlsPort} is the plain SMPP port too; give TLS its own (conventionally 3550)`);
+  } else {
+    for (const k of ['tlsCert', 'tlsKey']) if (has(k)) out.push(`${k} (${envName(k)}): only used with smppTlsPort (--smpp-tls-port), which is not set`);
+  }
+  return out;
+}
+
 /** Merges flags over environment over defaults, validates, freezes. Throws ConfigError listing every problem. */
 export function loadConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
@@ -134,6 +162,7 @@ export function loadConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEn
     problems.push(`profileOverrides (${envName('profileOverrides')}): not JSON: ${(e as Error).message}`);
   }
   if (overrides !== undefined) for (const p of overrideProblems(profile, overrides)) problems.push(`profileOverrides (${envName('profileOverrides')}): ${p}`);
+  problems.push(...tlsProblems(raw));
   if (!r.success || problems.length) throw new ConfigError(problems);
   return Object.freeze(r.data);
 }

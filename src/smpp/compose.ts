@@ -11,7 +11,8 @@ import { SmppUpstream } from './client/upstream.js';
 import { ThreadedUpstream } from './client/threaded-upstream.js';
 import { parseUpstreamUrl, type UpstreamLinkConfig } from './client/config.js';
 import { SmppCredentials, type SmppCredentialsDeps } from './server/credentials.js';
-import { SmppServer, type SmppServerApp } from './server/server.js';
+import { SmppServer, type SmppServerApp, type SmppTlsIdentity } from './server/server.js';
+import { linkTlsOptions } from './client/tls.js';
 import { SmppSimulatorServer, type SimulatorOutbox } from './simulator/simulator-server.js';
 import type { SmppLog } from './log.js';
 
@@ -27,6 +28,8 @@ export interface StartSmppOptions {
   /** SMPP server for content providers; `null` = do not listen. */
   smppPort: number | null;
   smppHost: string;
+  /** SMPP over TLS beside the plain port, on the same host (needs `smppPort`); absent: none. */
+  smppTls?: SmppTlsIdentity & { port: number };
   /**
    * `simulator` (default): the in-process simulator behind a loopback SMPP SMSC; else one or more
    * `smpp://user:pass@host:port?…` URLs separated by commas, or link objects from the config file.
@@ -59,6 +62,8 @@ export interface SmppDoors {
   server: SmppServer | null;
   /** Where the SMPP server listens (null when not started). */
   smppPort: number | null;
+  /** Where it listens for SMPP over TLS (null when not asked or not started). */
+  smppTlsPort: number | null;
   /** Where the simulator SMSC listens (null unless upstream is `simulator`). */
   simulatorSmppPort: number | null;
   /**
@@ -73,8 +78,8 @@ export interface SmppDoors {
 
 export function upstreamLinks(upstream: string | UpstreamLinkConfig[]): UpstreamLinkConfig[] {
   if (Array.isArray(upstream)) return upstream;
-  // split only before `smpp://`: prefixes lists inside a URL use commas too
-  return upstream.split(/,(?=\s*smpp:\/\/)/).map((s) => s.trim()).filter(Boolean).map(parseUpstreamUrl);
+  // split only before `smpp://` or `smpps://`: prefixes lists inside a URL use commas too
+  return upstream.split(/,(?=\s*smpps?:\/\/)/).map((s) => s.trim()).filter(Boolean).map(parseUpstreamUrl);
 }
 
 export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
@@ -89,14 +94,19 @@ export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
     simulatorSmppPort = await simServer.listen(o.simulatorSmppPort ?? 0, '127.0.0.1');
     links = [parseUpstreamUrl(`smpp://smsguard:smsguard@127.0.0.1:${simulatorSmppPort}?name=simulator&window=1000`)];
   } else links = upstreamLinks(o.upstream);
+  // an smpps:// link's CA file that cannot be used is a configuration error now, not a link that
+  // never binds with "unable to verify" in the log
+  for (const l of links) linkTlsOptions(l);
   const egress = !links.length ? null : o.upstreamThread === false ? new SmppUpstream({ links, log: o.log }) : new ThreadedUpstream({ links, log: o.log });
   egress?.start();
   let server: SmppServer | null = null;
   let smppPort: number | null = null;
+  let smppTlsPort: number | null = null;
   if (o.smppPort !== null) {
     server = new SmppServer({ app: o.app, authenticate: (s, p, ip) => credentials.authenticate(s, p, ip), portKind: o.portKind, messageNow: o.now, log: o.log, deliveries: o.deliveries, deliveryMaxAgeMs: o.deliveryMaxAgeMs, sharedEvents: o.sharedEvents });
     try {
       smppPort = await server.listen(o.smppPort, o.smppHost);
+      if (o.smppTls) smppTlsPort = await server.listenTls(o.smppTls.port, o.smppHost, o.smppTls);
     } catch (e) {
       // The port is taken (or the host not ours): what started above must not outlive the refusal.
       await server.close().catch(() => undefined);
@@ -109,7 +119,7 @@ export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
     credentials.onRevoked((id) => void s.revokeCredential(id).catch((e) => o.log?.('smpp unbind of a revoked credential failed', { error: (e as Error).message })));
   }
   return {
-    credentials, egress, server, smppPort, simulatorSmppPort,
+    credentials, egress, server, smppPort, smppTlsPort, simulatorSmppPort,
     async stopServer() {
       await server?.stopSessions();
     },

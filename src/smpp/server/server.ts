@@ -8,6 +8,7 @@
 import { LRUCache } from 'lru-cache';
 import { deleteKeepingSlots } from '../../runtime/lru-delete.js';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { CommandStatus, MessageState } from '../pdu/constants.js';
 import { decodeText } from '../pdu/text.js';
 import type { BindPdu, CancelSmPdu, DataSmPdu, Pdu, QuerySmPdu, SmPdu } from '../pdu/types.js';
@@ -103,6 +104,14 @@ export interface SmppServerOptions {
   messageNow?: () => number;
   /** Failures the operator should see (never message content). */
   log?: SmppLog;
+  /** A TLS client must finish its handshake within this long, or its socket is closed (default 10 s). */
+  tlsHandshakeTimeoutMs?: number;
+}
+
+/** The server's certificate and private key (PEM), for `listenTls`. */
+export interface SmppTlsIdentity {
+  cert: string | Buffer;
+  key: string | Buffer;
 }
 
 type Conn = SmppConnection<DeliverCtx>;
@@ -137,6 +146,10 @@ const NO_PART_IDS = Object.freeze({ ids: [] as string[], to: '', from: '' });
 
 export class SmppServer {
   private readonly server: Server;
+  /** SMPP over TLS beside the plain listener (`listenTls`): same sessions, same limits. */
+  private tlsServer: TlsServer | null = null;
+  /** TLS connections closed before their handshake finished (a plain client, a bad certificate, a scanner). */
+  tlsHandshakeFailures = 0;
   private readonly providers = new Map<string, Provider>();
   private readonly conns = new Set<Conn>();
   private readonly reassembler: Reassembler<PartTag>;
@@ -214,6 +227,34 @@ export class SmppServer {
     });
   }
 
+  /**
+   * Also listens for SMPP over TLS (conventionally port 3550); resolves with the bound port. A socket
+   * becomes a session only once its handshake succeeded, and is then the same as a plain one (a
+   * TLSSocket is a Duplex like a net.Socket). A failed handshake (a plain SMPP client on this port,
+   * a scanner, a client refusing our certificate, one silent past `tlsHandshakeTimeoutMs`) costs only
+   * that socket: it is closed and counted, not logged (the internet sends many).
+   * Call after `listen`, which reopens the kept long-message parts.
+   */
+  listenTls(port: number, host: string, identity: SmppTlsIdentity): Promise<number> {
+    if (this.tlsServer) throw new Error('SmppServer.listenTls: already listening for TLS');
+    const server = createTlsServer({ cert: identity.cert, key: identity.key, handshakeTimeout: this.opts.tlsHandshakeTimeoutMs ?? 10_000 }, (s) => this.accept(s));
+    // With a listener here node:tls leaves the socket open (a silent client at its handshake timeout
+    // included): closing it is ours.
+    server.on('tlsClientError', (_e, socket) => {
+      this.tlsHandshakeFailures++;
+      socket.destroy();
+    });
+    this.tlsServer = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        const a = server.address();
+        resolve(typeof a === 'object' && a ? a.port : port);
+      });
+    });
+  }
+
   /** Bound sessions per content provider (for metrics and tests). */
   bindCount(cpId?: string): number {
     if (cpId) return this.providers.get(cpId)?.binds.size ?? 0;
@@ -239,7 +280,7 @@ export class SmppServer {
    */
   stopSessions(): Promise<void> {
     this.stopping ??= (async () => {
-      const closing = new Promise<void>((r) => this.server.close(() => r()));
+      const closing = Promise.all([this.server, this.tlsServer].map((l) => l && new Promise<void>((r) => l.close(() => r()))));
       const o = { drainMs: this.opts.closeDrainMs ?? 5000, unbindWaitMs: this.opts.unbindWaitMs ?? 2000 };
       await Promise.all([...this.conns].map((c) => c.close(o)));
       await closing;
