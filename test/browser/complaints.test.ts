@@ -6,15 +6,13 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { BROWSER_SKIP, CHROMIUM, CHROMIUM_ARGS } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SKIP = existsSync(CHROMIUM) ? false : `browser tests need ${CHROMIUM}: apt-get update && apt-get install -y chromium`;
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 async function unlabelledFields(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -28,7 +26,7 @@ async function unlabelledFields(page: Page): Promise<string[]> {
   });
 }
 
-describe('complaints in the browser', { skip: SKIP }, () => {
+describe('complaints in the browser', { skip: BROWSER_SKIP }, () => {
   let g: TestGateway;
   let cp: Provider;
   let base: string;
@@ -51,7 +49,7 @@ describe('complaints in the browser', { skip: SKIP }, () => {
     base = await g.http.listen({ host: '127.0.0.1', port: 0 });
     const { chromium } = await import('playwright-core');
     userDir = mkdtempSync(join(tmpdir(), 'smsguard-chromium-'));
-    ctx = await chromium.launchPersistentContext(userDir, { executablePath: CHROMIUM, headless: true, args: ARGS });
+    ctx = await chromium.launchPersistentContext(userDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     ctx.setDefaultTimeout(20_000);
     page = ctx.pages()[0] ?? (await ctx.newPage());
   });

@@ -6,15 +6,12 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { BROWSER_SKIP, CHROMIUM, CHROMIUM_ARGS } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SKIP = existsSync(CHROMIUM) ? false : `browser tests need ${CHROMIUM}: apt-get update && apt-get install -y chromium`;
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-describe('file pickers with and without JavaScript', { skip: SKIP }, () => {
+describe('file pickers with and without JavaScript', { skip: BROWSER_SKIP }, () => {
   let g: TestGateway;
   let base: string;
   let browser: Browser;
@@ -25,7 +22,7 @@ describe('file pickers with and without JavaScript', { skip: SKIP }, () => {
     centreToken = (await g.app.auth.createToken('report-centre', 'clerk')).token;
     base = await g.http.listen({ host: '127.0.0.1', port: 0 });
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   });
   after(async () => {
     await browser?.close();

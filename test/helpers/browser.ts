@@ -1,0 +1,14 @@
+/**
+ * What the browser tests share: Debian's chromium (never a browser a tool downloads), how it is
+ * started (headless, no sandbox in CI's container, nothing that reaches the network), and the skip
+ * message when it is not installed (.ci/run installs it).
+ */
+import { existsSync } from 'node:fs';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** `describe(…, { skip: BROWSER_SKIP })`: false when chromium is there, else why the suite is skipped. */
+export const BROWSER_SKIP: string | false = existsSync(CHROMIUM) ? false : `browser tests need ${CHROMIUM}: apt-get update && apt-get install -y chromium`;
+
+/** Chromium's flags for playwright-core's `launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })`. */
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
