@@ -11,11 +11,17 @@ import type { Decision } from '../pipeline/types.js';
 import type { HeldDb } from './held-messages.js';
 
 export class UsageTally {
-  private readonly m = new Map<string, UsageCount>();
+  /** provider → day → key → n. Nested, so that adding builds no string key (this runs per message). */
+  private readonly m = new Map<string, Map<string, Map<string, number>>>();
   /** The last day met and where it starts and ends: a batch's messages nearly all fall in it (no Date per message). */
   private lastDay = '';
   private dayFrom = Infinity;
   private dayTo = -Infinity;
+  /** The counts of the last (provider, day) added to: a batch is nearly always one provider on one day. */
+  private lastCp: string | null = null;
+  private lastDayOfCp = '';
+  private last: Map<string, number> | null = null;
+  private rowCount = 0;
 
   add(contentProviderId: string, at: number, key: string, n = 1): void {
     if (n === 0) return;
@@ -24,14 +30,25 @@ export class UsageTally {
       this.dayFrom = shanghaiDayStart(this.lastDay);
       this.dayTo = this.dayFrom + 86_400_000;
     }
-    const k = `${contentProviderId}\u0000${this.lastDay}\u0000${key}`;
-    const c = this.m.get(k);
-    if (c) c.n += n;
-    else this.m.set(k, { contentProviderId, day: this.lastDay, key, n });
+    let counts = this.last;
+    if (counts === null || contentProviderId !== this.lastCp || this.lastDay !== this.lastDayOfCp) {
+      let days = this.m.get(contentProviderId);
+      if (!days) this.m.set(contentProviderId, (days = new Map()));
+      let found = days.get(this.lastDay);
+      if (!found) days.set(this.lastDay, (found = new Map()));
+      counts = found;
+      this.lastCp = contentProviderId;
+      this.lastDayOfCp = this.lastDay;
+      this.last = counts;
+    }
+    const had = counts.get(key);
+    if (had === undefined) this.rowCount++;
+    counts.set(key, (had ?? 0) + n);
   }
 
+  /** Distinct (provider, day, key) rows. */
   get size(): number {
-    return this.m.size;
+    return this.rowCount;
   }
 
   /**
@@ -39,7 +56,8 @@ export class UsageTally {
    * counter rows' locks (PostgreSQL) in one order and cannot deadlock on them.
    */
   rows(): UsageCount[] {
-    const a = [...this.m.values()];
+    const a: UsageCount[] = [];
+    for (const [contentProviderId, days] of this.m) for (const [day, counts] of days) for (const [key, n] of counts) a.push({ contentProviderId, day, key, n });
     a.sort((x, y) => cmp(x.contentProviderId, y.contentProviderId) || cmp(x.day, y.day) || cmp(x.key, y.key));
     return a;
   }
