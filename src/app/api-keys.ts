@@ -12,6 +12,7 @@ import type { Authenticator } from './auth.js';
 import { requireOwnerOrAdmin, requireRole } from './access.js';
 import { hashSecret, newSecret } from './secrets.js';
 import { str } from './validate.js';
+import { mustExist } from './known-provider.js';
 
 /** What a listing shows of a key: never the secret or its hash. */
 export interface ApiKeyView {
@@ -22,10 +23,6 @@ export interface ApiKeyView {
 }
 
 const view = (r: TokenRow): ApiKeyView => ({ id: r.id, label: r.label, createdAt: r.createdAt, revokedAt: r.revokedAt });
-
-async function mustExist(ctx: AppContext, id: string): Promise<void> {
-  if (!(await ctx.store.directory.getContentProvider(id))) throw new SmsguardError('not_found', `no content provider ${id}`);
-}
 
 /** Issues another API key for a provider (admin); the secret is returned here and never again. */
 export async function createApiKey(ctx: AppContext, p: Principal, contentProviderId: string, body: Record<string, unknown> = {}): Promise<{ id: string; apiKey: string }> {

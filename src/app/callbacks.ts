@@ -13,6 +13,7 @@ import { requireOwnerOrAdmin, requireRole } from './access.js';
 import { newSecret } from './secrets.js';
 import { str } from './validate.js';
 import type { CallbackRegistry } from './callback-registry.js';
+import { mustExist } from './known-provider.js';
 
 /** Longest URL taken: what browsers and proxies reliably carry. */
 export const CALLBACK_URL_MAX = 2000;
@@ -39,11 +40,6 @@ function urlField(v: unknown, field: string): string | null | undefined {
   // Credentials in the URL would be stored and logged with it: receivers check the signature instead.
   if (u.username || u.password) throw new SmsguardError('invalid_request', `${field}: must not carry a user name or password`, {}, field);
   return s;
-}
-
-/** not_found unless the content provider exists (callbacks of one that does not are never asked for). */
-export async function mustExist(ctx: AppContext, id: string): Promise<void> {
-  if (!(await ctx.store.directory.getContentProvider(id))) throw new SmsguardError('not_found', `no content provider ${id}`);
 }
 
 /**

@@ -9,7 +9,7 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireOwnerOrAdmin } from './access.js';
 import { str } from './validate.js';
-import { mustExist } from './callbacks.js';
+import { mustExist } from './known-provider.js';
 
 /** Most given-up callbacks one listing shows (and the default). */
 export const FAILED_CALLBACKS_MAX = 500;

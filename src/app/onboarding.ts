@@ -9,6 +9,7 @@ import { requireRole } from './access.js';
 import { hashSecret, newSecret } from './secrets.js';
 import { str } from './validate.js';
 import { GATEWAY_ARTICLES } from '../domain/gateway-articles.js';
+import { mustExist } from './known-provider.js';
 
 export async function createContentProvider(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<{ id: string; apiKey: string }> {
   requireRole(p, 'admin');
@@ -27,10 +28,6 @@ export async function createContentProvider(ctx: AppContext, p: Principal, body:
   );
   await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'content_provider.create', { contentProviderId: id, name, creditCode }, { contentProviderId: id });
   return { id, apiKey };
-}
-
-async function mustExist(ctx: AppContext, id: string): Promise<void> {
-  if (!(await ctx.store.directory.getContentProvider(id))) throw new SmsguardError('not_found', `no content provider ${id}`);
 }
 
 export async function addSignature(ctx: AppContext, p: Principal, contentProviderId: string, body: Record<string, unknown>): Promise<{ id: string; signature: string; status: string }> {
