@@ -89,7 +89,7 @@ export class CaseSweeper {
       if (r.rejected < threshold) continue;
       const added = await addSystemCreditEntry(this.ctx, {
         subjectId: r.contentProviderId, kind: 'violation_threshold', at: now, dedupKey: `violations:${r.contentProviderId}:${month}`,
-        publicSummary: `${month} 被拦截的违规提交达到 ${threshold} 条 / ${month}: rejected submissions reached ${threshold}`,
+        summary: { key: 'violation_threshold', params: { month, threshold } },
         evidence: { month, rejected: r.rejected, threshold, source: 'pipeline rejections (see GET /v1/records)' },
       });
       if (added) out.violationEntries.push(r.contentProviderId);

@@ -183,14 +183,14 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
   if (action === 'close' && after.contentProviderId && (after.finding === 'confirmed' || after.finding === 'partly_confirmed')) {
     await addSystemCreditEntry(ctx, {
       ...creditSubject(after.contentProviderId), kind: 'confirmed_complaint', at: now, dedupKey: `case:${c.id}:confirmed`,
-      publicSummary: `用户投诉经核实${after.finding === 'confirmed' ? '属实' : '部分属实'}（案件 ${c.reference}） / Complaint ${after.finding === 'confirmed' ? 'confirmed' : 'partly confirmed'} (case ${c.reference})`,
+      summary: { key: after.finding === 'confirmed' ? 'complaint_confirmed' : 'complaint_partly_confirmed', params: { reference: c.reference } },
       evidence: { caseId: c.id, reference: c.reference, matchedMessageId: c.matchedMessageId, finding: after.finding },
     });
   }
   if (action === 'escalate' && actor === 'system' && after.escalatedReason === 'answer_overdue' && after.contentProviderId) {
     await addSystemCreditEntry(ctx, {
       ...creditSubject(after.contentProviderId), kind: 'overdue_answer', at: now, dedupKey: `case:${c.id}:overdue`,
-      publicSummary: `未在 ${ctx.profile.params.complaintAnswerWorkingDays.value} 个工作日内答复投诉（案件 ${c.reference}） / Complaint not answered within ${ctx.profile.params.complaintAnswerWorkingDays.value} working days (case ${c.reference})`,
+      summary: { key: 'answer_overdue', params: { days: ctx.profile.params.complaintAnswerWorkingDays.value, reference: c.reference } },
       evidence: { caseId: c.id, reference: c.reference, answerDueAt: c.answerDueAt, forwardedAt: c.forwardedAt },
     });
   }
@@ -198,7 +198,7 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
     // Forwarding is the operator's (or the centre's) job: a late forward goes into the operator's file.
     await addSystemCreditEntry(ctx, {
       subjectType: 'operator', subjectId: 'operator', kind: 'overdue_answer', at: now, dedupKey: `case:${c.id}:forward-overdue`,
-      publicSummary: `未在 ${ctx.profile.params.complaintForwardWorkingDays.value} 个工作日内转交投诉（案件 ${c.reference}） / Complaint not forwarded within ${ctx.profile.params.complaintForwardWorkingDays.value} working days (case ${c.reference})`,
+      summary: { key: 'forward_overdue', params: { days: ctx.profile.params.complaintForwardWorkingDays.value, reference: c.reference } },
       evidence: { caseId: c.id, reference: c.reference, forwardDueAt: c.forwardDueAt, source: c.source },
     });
   }

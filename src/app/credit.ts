@@ -14,6 +14,7 @@ import { storableJson, str } from './validate.js';
 import { inDateRange, inProvince, providersInProvince, requireNowInDateRange, scopeRefusal } from './records-scope.js';
 import { decodeCursor } from '../domain/page-cursor.js';
 import { GATEWAY_ARTICLES } from '../domain/gateway-articles.js';
+import { creditSummaryBoth, defaultRegulatorSummary, type CreditSummaryTemplate } from '../domain/credit-summary.js';
 
 const REGULATOR_KINDS: readonly CreditKind[] = ['warning', 'fine', 'supervision_talk', 'correction_order', 'note'];
 
@@ -21,11 +22,15 @@ function entryId(ctx: AppContext): string {
   return `cfe_${ctx.ids.next('rec').slice(4)}`;
 }
 
-/** A system-made entry; returns false when one with the same dedup key exists (idempotent). */
-export async function addSystemCreditEntry(ctx: AppContext, e: { subjectId: string; kind: CreditKind; at: number; dedupKey: string; publicSummary: string; evidence: Record<string, unknown>; subjectType?: CreditEntryRow['subjectType'] }): Promise<boolean> {
+/**
+ * A system-made entry; returns false when one with the same dedup key exists (idempotent). Its
+ * summary is a template (src/domain/credit-summary.ts): stored as the key and parameters, which the
+ * web pages render in the reader's language, and as Chinese and English in `publicSummary` for API readers.
+ */
+export async function addSystemCreditEntry(ctx: AppContext, e: { subjectId: string; kind: CreditKind; at: number; dedupKey: string; summary: CreditSummaryTemplate; evidence: Record<string, unknown>; subjectType?: CreditEntryRow['subjectType'] }): Promise<boolean> {
   return ctx.store.cases.addEntry({
     id: entryId(ctx), subjectType: e.subjectType ?? 'content-provider', subjectId: e.subjectId, kind: e.kind, at: e.at, actorId: 'system',
-    amountYuan: null, notes: null, publicSummary: scrubPersonalData(e.publicSummary), evidence: e.evidence, dedupKey: e.dedupKey,
+    amountYuan: null, notes: null, publicSummary: scrubPersonalData(creditSummaryBoth(e.summary)), summaryTemplate: e.summary, evidence: e.evidence, dedupKey: e.dedupKey,
     publishedAt: null, publishedBy: null,
   });
 }
@@ -35,7 +40,7 @@ export async function recordEarlyWarningSuspension(ctx: AppContext, contentProvi
   const at = ctx.clock.now();
   return addSystemCreditEntry(ctx, {
     subjectId: contentProviderId, kind: 'early_warning_suspension', at, dedupKey: `ew:${contentProviderId}:${new Date(at).toISOString().slice(0, 10)}`,
-    publicSummary: '因投诉率或违规预警被暂停发送 / Suspended by the early-warning monitor', evidence,
+    summary: { key: 'early_warning_suspension', params: {} }, evidence,
   });
 }
 
@@ -57,25 +62,17 @@ export async function addRegulatorEntry(ctx: AppContext, p: Principal, body: Rec
   }
   const notes = body.notes === undefined || body.notes === null || body.notes === '' ? null : str(body.notes, 'notes', { max: 4000 });
   if (kind === 'supervision_talk' && !notes) throw new SmsguardError('invalid_request', 'notes: a supervision talk needs notes', {}, 'notes', { id: 'talk_needs_notes' });
-  const summary = str(body.publicSummary ?? defaultSummary(kind, amountYuan), 'publicSummary', { min: 1, max: 500 });
+  // A summary typed is kept as typed (personal data removed); none typed gets the kind's, in both languages.
+  const template = body.publicSummary === undefined || body.publicSummary === null ? defaultRegulatorSummary(kind, amountYuan) : null;
+  const summary = template ? creditSummaryBoth(template) : str(body.publicSummary, 'publicSummary', { min: 1, max: 500 });
   const row: CreditEntryRow = {
     id: entryId(ctx), subjectType, subjectId, kind, at: ctx.clock.now(), actorId: p.actorId, amountYuan, notes,
-    publicSummary: scrubPersonalData(summary), evidence: typeof body.evidence === 'object' && body.evidence ? storableJson(body.evidence as Record<string, unknown>, 'evidence') : {},
+    publicSummary: scrubPersonalData(summary), summaryTemplate: template, evidence: typeof body.evidence === 'object' && body.evidence ? storableJson(body.evidence as Record<string, unknown>, 'evidence') : {},
     dedupKey: null, publishedAt: null, publishedBy: null,
   };
   await ctx.store.cases.addEntry(row);
   await ctx.store.records.appendAudit(row.at, p.actorId, 'credit.add', { entryId: row.id, subjectId, kind, amountYuan });
   return row;
-}
-
-function defaultSummary(kind: CreditKind, amount: number | null): string {
-  switch (kind) {
-    case 'warning': return '警告 / Warning';
-    case 'fine': return `罚款人民币 ${amount} 元 / Fine of RMB ${amount}`;
-    case 'supervision_talk': return '约谈 / Supervision talk';
-    case 'correction_order': return '责令改正 / Order to correct';
-    default: return '记录 / Note';
-  }
 }
 
 export async function publishEntry(ctx: AppContext, p: Principal, id: string): Promise<CreditEntryRow> {
@@ -177,7 +174,10 @@ export interface PublicEntry {
   at: string;
   publishedAt: string;
   amountYuan: number | null;
+  /** As `publicSummary`: a system-made one in Chinese and English, one a regulator typed as typed. */
   summary: string;
+  /** A system-made summary's key and parameters (the web page renders it in the reader's language), else null. */
+  summaryTemplate: CreditSummaryTemplate | null;
 }
 
 /** Published entries for the public page: provider name and credit code (public registry data), never a person's data. */
@@ -194,6 +194,7 @@ export async function publicEntries(ctx: AppContext, q: string | undefined, limi
     out.push({
       id: e.id, subject, creditCode: cp?.creditCode ?? null, kind: e.kind, at: new Date(e.at).toISOString(),
       publishedAt: new Date(e.publishedAt!).toISOString(), amountYuan: e.amountYuan, summary: scrubPersonalData(e.publicSummary),
+      summaryTemplate: e.summaryTemplate ?? null,
     });
     if (out.length >= limit) break;
   }

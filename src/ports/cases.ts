@@ -3,6 +3,7 @@
  * (for complaint rates). Adapters own transactions; a state change and its event commit together.
  */
 import type { CaseAction, CaseActor, CaseSource, CaseState, Finding, MeasureKind } from '../domain/case.js';
+import type { CreditSummaryTemplate } from '../domain/credit-summary.js';
 
 export interface CaseRow {
   id: string;
@@ -149,8 +150,17 @@ export interface CreditEntryRow {
   amountYuan: number | null;
   /** Internal notes, the regulator's (may reference cases; never published, never shown to the provider). */
   notes: string | null;
-  /** What the public page shows; personal data removed before it is stored. */
+  /**
+   * What the public page shows; personal data removed before it is stored. A system-made summary
+   * holds Chinese and English (`中文 / English`); one a regulator typed is kept as typed.
+   */
   publicSummary: string;
+  /**
+   * The system-made summary as a stable key and parameters, from which the web pages render it in the
+   * reader's language (src/domain/credit-summary.ts); null when a regulator typed it and
+   * for entries stored before keys existed.
+   */
+  summaryTemplate: CreditSummaryTemplate | null;
   /** Linked evidence: case ids, record ids, months, counts. */
   evidence: Record<string, unknown>;
   /** Dedup key for system entries (one per case or per provider-month), else null. */

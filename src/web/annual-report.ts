@@ -7,6 +7,7 @@ import { MESSAGE_CLASSES, type AnnualReport } from '../app/report-annual.js';
 import { esc, fmtTime, fmtYuan, CSS, ICON_LINK } from './html.js';
 import { tk, tkOr, type Lang } from './i18n.js';
 import { codeLabel } from './code-labels.js';
+import { entrySummaryIn } from '../domain/credit-summary.js';
 
 const COLORS: Record<string, string> = { verification: '#0b5394', notification: '#6aa84f', commercial: '#e69138', public_welfare: '#8e7cc3' };
 const L = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
@@ -111,7 +112,7 @@ export function renderAnnualReport(r: AnnualReport, lang: Lang = 'zh'): string {
   const rejTable = rej.length ? `<table><thead><tr><th scope="col">${L(lang, '拦截原因', 'Reason')}</th><th scope="col">${L(lang, '代码', 'Code')}</th><th scope="col">${L(lang, '条数', 'Count')}</th></tr></thead><tbody>${rej.map((x) => `<tr><td>${esc(codeLabel(lang, x.code) ?? '—')}</td><td class="mono">${esc(x.code)}</td><td>${x.count}</td></tr>`).join('')}</tbody></table>` : `<p>${L(lang, '无', 'None')}</p>`;
   const monthRows = r.months.map((m) => `<tr><td>${m.month}</td>${MESSAGE_CLASSES.map((c) => `<td>${m.accepted[c] ?? 0}</td>`).join('')}<td>${m.rejected}</td><td>${m.system}</td><td>${m.optOuts}</td><td>${m.complaints}</td></tr>`).join('');
   const credit = r.credit.length
-    ? `<table><thead><tr><th scope="col">${L(lang, '日期', 'Date')}</th><th scope="col">${L(lang, '类别', 'Kind')}</th><th scope="col">${L(lang, '金额（元）', 'Amount')}</th><th scope="col">${L(lang, '内容', 'Summary')}</th><th scope="col">${L(lang, '公示', 'Published')}</th></tr></thead><tbody>${r.credit.map((e) => `<tr><td>${fmtTime(e.at).slice(0, 10)}</td><td>${esc(tk(lang, `kd_${e.kind}`))}</td><td>${esc(fmtYuan(e.amountYuan))}</td><td>${esc(e.publicSummary)}</td><td>${e.publishedAt ? fmtTime(e.publishedAt).slice(0, 10) : '—'}</td></tr>`).join('')}</tbody></table>`
+    ? `<table><thead><tr><th scope="col">${L(lang, '日期', 'Date')}</th><th scope="col">${L(lang, '类别', 'Kind')}</th><th scope="col">${L(lang, '金额（元）', 'Amount')}</th><th scope="col">${L(lang, '内容', 'Summary')}</th><th scope="col">${L(lang, '公示', 'Published')}</th></tr></thead><tbody>${r.credit.map((e) => `<tr><td>${fmtTime(e.at).slice(0, 10)}</td><td>${esc(tk(lang, `kd_${e.kind}`))}</td><td>${esc(fmtYuan(e.amountYuan))}</td><td>${esc(entrySummaryIn(e.publicSummary, e.summaryTemplate, lang))}</td><td>${e.publishedAt ? fmtTime(e.publishedAt).slice(0, 10) : '—'}</td></tr>`).join('')}</tbody></table>`
     : `<p>${L(lang, '无', 'None')}</p>`;
   const c = r.complaints;
   const body = `

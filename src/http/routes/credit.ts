@@ -17,6 +17,16 @@ const strOrNull = { type: ['string', 'null'] } as const;
  * province (test/e2e/complaint-views-schema.test.ts and write-responses-schema.test.ts check the round
  * trip, test/e2e/credit-notes.test.ts what a provider reads, regulator-scope-lists.test.ts the province's).
  */
+/** A system-made summary's stable key and parameters (src/domain/credit-summary.ts). */
+const summaryTemplate = {
+  type: ['object', 'null'],
+  properties: {
+    key: { type: 'string', description: 'Stable key of the system-made summary (e.g. complaint_confirmed, answer_overdue, violation_threshold, fine)' },
+    params: { type: 'object', additionalProperties: true, description: 'What fills it in: case reference, working days, month, threshold, amount in yuan' },
+  },
+  description: 'A system-made summary (or a regulator entry\'s default) as a key with parameters, from which the web pages render it in the reader\'s language; null when a regulator typed the summary and for entries stored before keys existed',
+} as const;
+
 const creditEntry = {
   type: 'object',
   properties: {
@@ -28,7 +38,8 @@ const creditEntry = {
     actorId: { type: 'string', description: 'The regulator\'s token id, or system' },
     amountYuan: { type: ['number', 'null'], description: 'A fine\'s amount in RMB yuan' },
     notes: { ...strOrNull, description: 'The regulator\'s internal notes: left out when a provider reads its own file' },
-    publicSummary: { type: 'string' },
+    publicSummary: { type: 'string', description: 'What the public page shows: a system-made summary in Chinese and English (`中文 / English`), one a regulator typed as typed' },
+    summaryTemplate,
     evidence: { type: 'object', additionalProperties: true, description: 'Linked case ids, record ids, months, counts, as recorded: left out when a provider reads its own file, and of the operator\'s entries for a regulator token limited to a province (it may name other complainants\' numbers and other providers\' cases)' },
     dedupKey: { ...strOrNull, description: 'For a system entry: one per case or per provider and month' },
     publishedAt: { type: ['integer', 'null'], description: 'Epoch ms' },
@@ -48,7 +59,8 @@ const publicEntry = {
     at: { type: 'string', format: 'date-time' },
     publishedAt: { type: 'string', format: 'date-time' },
     amountYuan: { type: ['number', 'null'] },
-    summary: { type: 'string' },
+    summary: { type: 'string', description: 'As publicSummary: a system-made one in Chinese and English, one a regulator typed as typed' },
+    summaryTemplate,
   },
   required: ['id', 'subject', 'creditCode', 'kind', 'at', 'publishedAt', 'amountYuan', 'summary'],
 } as const;

@@ -7,6 +7,7 @@ import type { Pool } from './db.js';
 import { isUniqueViolation, queries, transaction, jsonbText } from './db.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { decodeCursor, encodeCursor } from '../../domain/page-cursor.js';
+import { knownCreditSummary } from '../../domain/credit-summary.js';
 import type { CaseEventRow, CaseFilter, CasePatch, CaseRow, ComplaintsStore, CreditEntryRow, CreditFilter, MeasureRow, VolumeRow } from '../../ports/cases.js';
 import type { CaseState } from '../../domain/case.js';
 import { CASE_COLUMNS, CASE_KEYS } from '../case-rows.js';
@@ -39,7 +40,8 @@ const toCredit = (r: Raw): CreditEntryRow => ({
   id: r.id as string, subjectType: r.subject_type as CreditEntryRow['subjectType'], subjectId: r.subject_id as string,
   kind: r.kind as CreditEntryRow['kind'], at: r.at as number, actorId: r.actor_id as string,
   amountYuan: (r.amount_yuan as number | null) ?? null, notes: (r.notes as string | null) ?? null,
-  publicSummary: r.public_summary as string, evidence: r.evidence as Record<string, unknown>,
+  publicSummary: r.public_summary as string, summaryTemplate: knownCreditSummary(r.summary_template),
+  evidence: r.evidence as Record<string, unknown>,
   dedupKey: (r.dedup_key as string | null) ?? null, publishedAt: (r.published_at as number | null) ?? null,
   publishedBy: (r.published_by as string | null) ?? null,
 });
@@ -158,7 +160,7 @@ export class PgCases implements ComplaintsStore {
   }
 
   async addEntry(e: CreditEntryRow): Promise<boolean> {
-    const r = await this.pool.query(Q.insertCredit, [e.id, e.subjectType, e.subjectId, e.kind, e.at, e.actorId, e.amountYuan, e.notes, e.publicSummary, jsonbText(e.evidence), e.dedupKey, e.publishedAt, e.publishedBy]);
+    const r = await this.pool.query(Q.insertCredit, [e.id, e.subjectType, e.subjectId, e.kind, e.at, e.actorId, e.amountYuan, e.notes, e.publicSummary, e.summaryTemplate ? jsonbText(e.summaryTemplate) : null, jsonbText(e.evidence), e.dedupKey, e.publishedAt, e.publishedBy]);
     return r.rowCount === 1;
   }
 

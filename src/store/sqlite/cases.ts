@@ -6,6 +6,7 @@
 import type { Db } from './db.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { decodeCursor, encodeCursor } from '../../domain/page-cursor.js';
+import { knownCreditSummary } from '../../domain/credit-summary.js';
 import type {
   CaseEventRow, CaseFilter, CasePatch, CaseRow, ComplaintsStore, CreditEntryRow, CreditFilter, MeasureRow, VolumeRow,
 } from '../../ports/cases.js';
@@ -43,7 +44,8 @@ const toCredit = (r: Raw): CreditEntryRow => ({
   id: r.id as string, subjectType: r.subject_type as CreditEntryRow['subjectType'], subjectId: r.subject_id as string,
   kind: r.kind as CreditEntryRow['kind'], at: r.at as number, actorId: r.actor_id as string,
   amountYuan: (r.amount_yuan as number | null) ?? null, notes: (r.notes as string | null) ?? null,
-  publicSummary: r.public_summary as string, evidence: JSON.parse(r.evidence as string),
+  publicSummary: r.public_summary as string, summaryTemplate: knownCreditSummary(r.summary_template === null || r.summary_template === undefined ? null : JSON.parse(r.summary_template as string)),
+  evidence: JSON.parse(r.evidence as string),
   dedupKey: (r.dedup_key as string | null) ?? null, publishedAt: (r.published_at as number | null) ?? null,
   publishedBy: (r.published_by as string | null) ?? null,
 });
@@ -71,8 +73,8 @@ export class SqliteCases implements ComplaintsStore {
            FROM cases WHERE content_provider_id = ? AND created_at >= ? AND created_at < ?`,
       ),
       insertCredit: db.prepare(
-        `INSERT INTO credit_entries (id, subject_type, subject_id, kind, at, actor_id, amount_yuan, notes, public_summary, evidence, dedup_key, published_at, published_by)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING`,
+        `INSERT INTO credit_entries (id, subject_type, subject_id, kind, at, actor_id, amount_yuan, notes, public_summary, summary_template, evidence, dedup_key, published_at, published_by)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING`,
       ),
       creditById: db.prepare('SELECT * FROM credit_entries WHERE id = ?'),
       publish: db.prepare('UPDATE credit_entries SET published_at = ?, published_by = ? WHERE id = ? AND published_at IS NULL'),
@@ -185,7 +187,7 @@ export class SqliteCases implements ComplaintsStore {
   }
 
   async addEntry(e: CreditEntryRow): Promise<boolean> {
-    const r = this.q.insertCredit.run(e.id, e.subjectType, e.subjectId, e.kind, e.at, e.actorId, e.amountYuan, e.notes, e.publicSummary, JSON.stringify(e.evidence), e.dedupKey, e.publishedAt, e.publishedBy);
+    const r = this.q.insertCredit.run(e.id, e.subjectType, e.subjectId, e.kind, e.at, e.actorId, e.amountYuan, e.notes, e.publicSummary, e.summaryTemplate ? JSON.stringify(e.summaryTemplate) : null, JSON.stringify(e.evidence), e.dedupKey, e.publishedAt, e.publishedBy);
     return r.changes === 1;
   }
 

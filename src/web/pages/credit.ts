@@ -3,6 +3,7 @@ import { writesOperatorFile, type ComplaintRate, type CreditEntryView } from '..
 import type { Principal } from '../../app/types.js';
 import type { ContentProviderRow } from '../../ports/store.js';
 import { t, tk, type Lang } from '../i18n.js';
+import { entrySummaryIn } from '../../domain/credit-summary.js';
 import { alertBox, esc, field, fmtTime, fmtYuan, textarea } from '../html.js';
 
 const fmtRate = (r: number | null) => (r === null ? '—' : r >= 100 ? r.toFixed(0) : r.toFixed(2));
@@ -23,7 +24,7 @@ export function creditPage(lang: Lang, p: Principal, providers: ContentProviderR
 <td><a href="/web/reports/annual?contentProviderId=${encodeURIComponent(c.id)}&year=${year}">${esc(t(lang, 'annualReport'))} ${year}</a></td></tr>`;
   }).join('');
   const entryRows = entries.map((e) => `<tr data-entry="${esc(e.id)}"><td>${esc(fmtTime(e.at))}</td><td>${esc(e.subjectType === 'operator' ? t(lang, 'operatorAccount') : names.get(e.subjectId) ?? e.subjectId)}</td>
-<td>${esc(tk(lang, `kd_${e.kind}`))}</td><td>${esc(fmtYuan(e.amountYuan))}</td><td>${esc(e.publicSummary)}${e.notes ? `<br><span class="hint">${esc(e.notes)}</span>` : ''}</td>
+<td>${esc(tk(lang, `kd_${e.kind}`))}</td><td>${esc(fmtYuan(e.amountYuan))}</td><td>${esc(entrySummaryIn(e.publicSummary, e.summaryTemplate, lang))}${e.notes ? `<br><span class="hint">${esc(e.notes)}</span>` : ''}</td>
 ${e.actorId === 'system' ? `<td>${esc(tk(lang, 'ar_system'))}</td>` : `<td class="mono">${esc(e.actorId)}</td>`}
 <td>${e.publishedAt ? `<span class="ok">${esc(t(lang, 'published'))}</span> ${esc(fmtTime(e.publishedAt))}` : p.role === 'regulator' && (e.subjectType !== 'operator' || writesOperatorFile(p))
     ? `<form method="post" action="/web/credit/entries/${encodeURIComponent(e.id)}/publish"><button type="submit" aria-label="${esc(`${t(lang, 'publish')} ${tk(lang, `kd_${e.kind}`)} ${e.subjectType === 'operator' ? t(lang, 'operatorAccount') : names.get(e.subjectId) ?? e.subjectId}`)}">${esc(t(lang, 'publish'))}</button></form>`

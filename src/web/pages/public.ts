@@ -3,6 +3,7 @@ import type { FiledCase } from '../../app/complaint-intake.js';
 import type { PublicEntry } from '../../app/credit.js';
 import { t, tk, type Lang } from '../i18n.js';
 import { OPERATOR_ACCOUNT_ID } from '../../domain/case.js';
+import { entrySummaryIn } from '../../domain/credit-summary.js';
 import { alertBox, esc, field, fmtDue, fmtTime, fmtYuan, textarea } from '../html.js';
 
 /**
@@ -93,7 +94,7 @@ ${result}`;
 }
 
 export function publicCreditPage(lang: Lang, q: string, entries: PublicEntry[]): string {
-  const rows = entries.map((e) => `<tr><td>${esc(e.publishedAt.slice(0, 10))}</td><td>${esc(e.subject === OPERATOR_ACCOUNT_ID && e.creditCode === null ? t(lang, 'operatorAccount') : e.subject)}</td><td class="mono">${esc(e.creditCode ?? '—')}</td><td>${esc(tk(lang, `kd_${e.kind}`))}</td><td>${esc(fmtYuan(e.amountYuan))}</td><td>${esc(e.summary)}</td></tr>`).join('');
+  const rows = entries.map((e) => `<tr><td>${esc(e.publishedAt.slice(0, 10))}</td><td>${esc(e.subject === OPERATOR_ACCOUNT_ID && e.creditCode === null ? t(lang, 'operatorAccount') : e.subject)}</td><td class="mono">${esc(e.creditCode ?? '—')}</td><td>${esc(tk(lang, `kd_${e.kind}`))}</td><td>${esc(fmtYuan(e.amountYuan))}</td><td>${esc(entrySummaryIn(e.summary, e.summaryTemplate, lang))}</td></tr>`).join('');
   return `<p>${esc(t(lang, 'publicIntro'))}</p>
 <form method="get" action="/web/public/credit" role="search">
 ${field({ id: 'q', label: t(lang, 'search'), type: 'search', value: q })}

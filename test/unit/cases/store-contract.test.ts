@@ -29,7 +29,7 @@ function ev(c: CaseRow, kind: CaseEventRow['kind'], from: CaseRow['state'] | nul
 }
 
 function entry(over: Partial<CreditEntryRow> = {}): CreditEntryRow {
-  return { id: uid('cfe'), subjectType: 'content-provider', subjectId: 'cp_a', kind: 'warning', at: T0, actorId: 'tok_reg', amountYuan: null, notes: null, publicSummary: '警告', evidence: {}, dedupKey: null, publishedAt: null, publishedBy: null, ...over };
+  return { id: uid('cfe'), subjectType: 'content-provider', subjectId: 'cp_a', kind: 'warning', at: T0, actorId: 'tok_reg', amountYuan: null, notes: null, publicSummary: '警告', summaryTemplate: null, evidence: {}, dedupKey: null, publishedAt: null, publishedBy: null, ...over };
 }
 
 function contract(name: string, open: () => Promise<{ store: Store; dispose(): Promise<void> } | null>): void {

@@ -34,8 +34,8 @@ SELECT count(*)::int AS total,
   FROM cases WHERE content_provider_id = $1 AND created_at >= $2 AND created_at < $3;
 
 -- name: insertCredit
-INSERT INTO credit_entries (id, subject_type, subject_id, kind, at, actor_id, amount_yuan, notes, public_summary, evidence, dedup_key, published_at, published_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (dedup_key) DO NOTHING;
+INSERT INTO credit_entries (id, subject_type, subject_id, kind, at, actor_id, amount_yuan, notes, public_summary, summary_template, evidence, dedup_key, published_at, published_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (dedup_key) DO NOTHING;
 
 -- name: creditById
 SELECT * FROM credit_entries WHERE id = $1;
