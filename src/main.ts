@@ -197,9 +197,11 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   }
   const metrics = createMetrics(app, () => store.outbox.pendingCount(), { smppDeliveriesExpired: smpp.server ? () => smpp.server!.deliveries.expired : undefined });
   if (content) content.onAlert = contentMetrics(metrics.registry, content.actions);
-  // The simulator routes (inject MO, read the outbox, move the clock) are unauthenticated test doors:
-  // served only when the built-in simulator SMSC is this process's upstream (`--upstream simulator`,
-  // the default), never beside a real carrier link, nor on an ingress-only process.
+  // The simulator routes (inject MO, read the outbox) are unauthenticated test doors: served only
+  // when the built-in simulator SMSC is this process's upstream (`--upstream simulator`, the default),
+  // never beside a real carrier link, nor on an ingress-only process. The clock route is served
+  // whenever the clock is simulated, else time would never move: without a token beside the
+  // simulator, as before, and for the admin token only elsewhere (src/http/routes/simulator.ts).
   const servesSimulator = smpp.simulatorSmppPort !== null;
   const http = await buildHttpApp({
     app, metrics, simulator: servesSimulator ? simulator : undefined,
@@ -239,7 +241,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
       : !links && config.upstream === 'simulator'
       ? `  upstream      built-in simulator SMSC, SMPP on 127.0.0.1:${smpp.simulatorSmppPort} (outbox: GET ${address}/v1/simulator/outbox)`
       : `  upstream      ${(links ?? upstreamLinks(config.upstream)).map((l) => `${l.name === `${l.host}:${l.port}` ? l.name : `${l.name} (${l.host}:${l.port})`}${l.tls ? (l.tls.insecure ? ' TLS, certificate NOT verified (insecure=1)' : ' TLS') : ''}`).join(', ')}`,
-    `  clock         ${config.clock}${config.clock !== 'simulated' ? '' : resumedAt !== null ? ` from ${new Date(resumedAt).toISOString()} (resumed where it was last moved)` : ` from ${new Date(clock.now()).toISOString()} (system time: never moved before)`}${config.clock === 'simulated' && !servesSimulator ? ' (not movable here: POST /v1/simulator/clock exists only with --upstream simulator)' : ''}`,
+    `  clock         ${config.clock}${config.clock !== 'simulated' ? '' : resumedAt !== null ? ` from ${new Date(resumedAt).toISOString()} (resumed where it was last moved)` : ` from ${new Date(clock.now()).toISOString()} (system time: never moved before)`}${config.clock === 'simulated' ? `; moves with POST ${address}/v1/simulator/clock${servesSimulator ? '' : ' (admin token)'}` : ''}`,
     admin.token && admin.source === 'generated'
       ? `  admin token   ${admin.token}\n                (generated now and stored hashed: it is shown only this once; set SMSGUARD_ADMIN_TOKEN to choose your own)`
       : admin.source === 'env'
@@ -297,7 +299,7 @@ export function buildCli(): Command {
     .option('--http-host <host>', 'HTTP listen address (default 127.0.0.1)')
     .option('--trust-proxy <list>', 'reverse proxies whose X-Forwarded-For to believe: addresses, CIDR ranges, loopback|linklocal|uniquelocal, or a hop count (default none)')
     .option('--upstream <upstream>', "upstream SMSC: 'simulator' (default: the built-in one over SMPP) or smpp://user:pass@host:port[?window=&throughput=&prefixes=&weight=&name=&receiptAck=recorded|received], comma-separated for several links; smpps://… for TLS (port 3550 by default; &ca=PATH, &servername=, &insecure=1 for tests only)")
-    .addOption(new Option('--clock <clock>', 'system, or simulated (moves only via POST /v1/simulator/clock)').choices(['system', 'simulated']))
+    .addOption(new Option('--clock <clock>', 'system, or simulated: moves only via POST /v1/simulator/clock, served with any upstream (no token with the built-in simulator; the admin token with smpp:// links, --upstream-file or --role ingress)').choices(['system', 'simulated']))
     .option('--upstream-file <path>', 'JSON file of upstream SMPP links with prefixes and weights (wins over --upstream)')
     .addOption(new Option('--upstream-thread <on|off>', 'SMPP client on its own thread (default on)').choices(['on', 'off']))
     .option('--delivery-in-flight <n>', 'batches the delivery worker keeps out to the upstream at once, 1–16 (default 1: bursts are queued first)')

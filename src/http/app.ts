@@ -19,7 +19,7 @@ import { directoryRoutes } from './routes/directory.js';
 import { messageRoutes } from './routes/messages.js';
 import { consentRoutes } from './routes/consents.js';
 import { recordRoutes } from './routes/records.js';
-import { simulatorRoutes } from './routes/simulator.js';
+import { simulatedClockRoutes, simulatorRoutes } from './routes/simulator.js';
 import { consentRequestRoutes } from './routes/consent-requests.js';
 import { subscriberRoutes } from './routes/subscribers.js';
 import { dndRoutes } from './routes/dnd.js';
@@ -52,7 +52,12 @@ function optionalNullableBodies<T extends { paths?: unknown }>(doc: T): T {
 export interface HttpDeps {
   app: App;
   metrics?: Metrics;
+  /** The built-in simulator SMSC when it is the upstream: serves `/v1/simulator/mo` and `/outbox` (no token). */
   simulator?: SimulatorSmsc;
+  /**
+   * The clock when simulated: serves `/v1/simulator/clock` whatever the upstream, without a token
+   * beside `simulator` and for the admin token only without it (beside real carrier links).
+   */
   simulatedClock?: SimulatedClock;
   /** pino logger options, or false (tests). */
   logger?: boolean | object;
@@ -70,11 +75,12 @@ export interface HttpDeps {
 function simulatorNotFoundHint(deps: HttpDeps): NotFoundHint {
   return (_method, path) => {
     if (!path.startsWith('/v1/simulator/')) return undefined;
-    if (!deps.simulator) {
-      return 'the simulator routes are served only while the built-in simulator SMSC is the upstream (--upstream simulator, the default), not with smpp:// links, --upstream-file or --role ingress';
+    // The clock is served whenever it is simulated, whatever the upstream.
+    if (path === '/v1/simulator/clock') {
+      return deps.simulatedClock ? undefined : 'this gateway runs on the system clock; start it with --clock simulated to move time with POST /v1/simulator/clock';
     }
-    if (path === '/v1/simulator/clock' && !deps.simulatedClock) {
-      return 'this gateway runs on the system clock; start it with --clock simulated to move time with POST /v1/simulator/clock';
+    if (!deps.simulator) {
+      return 'the simulator routes are served only while the built-in simulator SMSC is the upstream (--upstream simulator, the default), not with smpp:// links, --upstream-file or --role ingress (/v1/simulator/clock is served with --clock simulated whatever the upstream)';
     }
     return undefined;
   };
@@ -137,7 +143,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await f.register(usageRoutes, opts);
   for (const r of [complaintRoutes, reportRoutes, caseRoutes, creditRoutes, webRoutes]) await f.register(r, opts);
   await f.register(reviewQueueRoutes, opts);
-  if (deps.simulator) await f.register(simulatorRoutes, { app: deps.app, simulator: deps.simulator, clock: deps.simulatedClock });
+  if (deps.simulator) await f.register(simulatorRoutes, { app: deps.app, simulator: deps.simulator });
+  // The clock whenever it is simulated, whatever the upstream; a token only away from the simulator.
+  if (deps.simulatedClock) await f.register(simulatedClockRoutes, { app: deps.app, clock: deps.simulatedClock, needsAdmin: !deps.simulator });
   for (const p of deps.plugins ?? []) await f.register(p, opts);
   await f.ready();
   return f;

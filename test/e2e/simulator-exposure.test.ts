@@ -1,8 +1,10 @@
 /**
  * The simulator routes are unauthenticated test doors (anyone could POST /v1/simulator/mo "TD" and
  * opt a number out): `smsguard start` serves them only with `--upstream simulator` (issue 2). With a
- * real carrier link they are 404 and absent from /docs. readme-process.test.ts covers the default,
- * where they work with the simulator behind SMPP.
+ * real carrier link they are 404 and absent from /docs. The clock is the exception: with
+ * `--clock simulated` and an `smpp://` upstream, time used never to move (the route was 404 and the
+ * banner only warned); it is served there for the admin token only. readme-process.test.ts covers
+ * the default, where they work with the simulator behind SMPP.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,16 +50,45 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('start --upstream smpp://…: no simulator routes (404), none in /docs, the rest of the API is there', async () => {
-  const mo = await fetch(`${base}/v1/simulator/mo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: '13800138000', to: '10690002', text: 'TD' }) });
+const ADMIN = { authorization: 'Bearer sga_simulator_exposure_test_token_0001' };
+const JSON_BODY = { 'content-type': 'application/json' };
+
+test('start --upstream smpp://…: no MO or outbox route (404), the rest of the API is there', async () => {
+  const mo = await fetch(`${base}/v1/simulator/mo`, { method: 'POST', headers: JSON_BODY, body: JSON.stringify({ from: '13800138000', to: '10690002', text: 'TD' }) });
   assert.equal(mo.status, 404);
   assert.equal((await fetch(`${base}/v1/simulator/outbox?to=13800138000`)).status, 404);
-  const clock = await fetch(`${base}/v1/simulator/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: 60 }) });
-  assert.equal(clock.status, 404);
-  assert.equal((await fetch(`${base}/v1/simulator/clock`)).status, 404);
+  assert.equal((await fetch(`${base}/v1/simulator/outbox?to=13800138000`, { headers: ADMIN })).status, 404, 'not for the admin either');
   const docs = await (await fetch(`${base}/docs/json`)).json() as { paths: Record<string, unknown> };
   assert.ok(docs.paths['/v1/messages'], 'the OpenAPI document lists the API');
-  assert.deepEqual(Object.keys(docs.paths).filter((p) => p.startsWith('/v1/simulator')), []);
+  assert.deepEqual(Object.keys(docs.paths).filter((p) => p.startsWith('/v1/simulator')), ['/v1/simulator/clock'], 'only the clock');
   assert.equal((await fetch(`${base}/healthz`)).status, 200);
-  assert.match(out, /clock\s+simulated from \S+ \(system time: never moved before\) \(not movable here/);
+});
+
+test('start --clock simulated --upstream smpp://…: the admin moves the clock; without a token, or with another, it stays', async () => {
+  assert.match(out, /clock\s+simulated from \S+ \(system time: never moved before\); moves with POST http:\/\/127\.0\.0\.1:\d+\/v1\/simulator\/clock \(admin token\)/);
+  const move = (headers: Record<string, string>, body: unknown) => fetch(`${base}/v1/simulator/clock`, { method: 'POST', headers: { ...JSON_BODY, ...headers }, body: JSON.stringify(body) });
+  const anon = await move({}, { set: '2030-01-01T00:00:00Z' });
+  assert.equal(anon.status, 401);
+  assert.equal((await anon.json() as { error: { code: string } }).error.code, 'unauthorized');
+  assert.equal((await fetch(`${base}/v1/simulator/clock`)).status, 401, 'nor read without a token');
+  const before = await fetch(`${base}/v1/simulator/clock`, { headers: ADMIN });
+  assert.equal(before.status, 200);
+  assert.notEqual((await before.json() as { now: string }).now, '2030-01-01T00:00:00.000Z', 'the refused move left the clock');
+  const set = await move(ADMIN, { set: '2030-01-01T00:00:00Z' });
+  assert.equal(set.status, 200, await set.clone().text());
+  assert.deepEqual(await set.json(), { now: '2030-01-01T00:00:00.000Z' });
+  const ahead = await move(ADMIN, { advanceSeconds: 90 });
+  assert.deepEqual(await ahead.json(), { now: '2030-01-01T00:01:30.000Z' });
+  assert.deepEqual(await (await fetch(`${base}/v1/simulator/clock`, { headers: ADMIN })).json(), { now: '2030-01-01T00:01:30.000Z' });
+  // The gateway's own time moved: a provider registered now is dated on the simulated clock.
+  const cp = await fetch(`${base}/v1/content-providers`, { method: 'POST', headers: { ...JSON_BODY, ...ADMIN }, body: JSON.stringify({ name: '示例科技有限公司', creditCode: '91350100M000100Y43' }) });
+  assert.equal(cp.status, 201, await cp.clone().text());
+  const { id, apiKey } = await cp.json() as { id: string; apiKey: string };
+  const row = await (await fetch(`${base}/v1/content-providers/${id}`, { headers: ADMIN })).json() as { createdAt: string };
+  assert.equal(row.createdAt, '2030-01-01T00:01:30.000Z');
+  // A content provider's key is a token, but not the admin's: refused, and the clock stays.
+  const provider = await move({ authorization: `Bearer ${apiKey}` }, { set: '2031-01-01T00:00:00Z' });
+  assert.equal(provider.status, 403);
+  assert.equal((await provider.json() as { error: { code: string } }).error.code, 'forbidden');
+  assert.deepEqual(await (await fetch(`${base}/v1/simulator/clock`, { headers: ADMIN })).json(), { now: '2030-01-01T00:01:30.000Z' });
 });

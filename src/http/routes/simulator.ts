@@ -1,12 +1,17 @@
-/** Simulator routes, only with `--upstream simulator`: inject MO, read the SMSC's outbox, move the simulated clock. */
-import type { FastifyInstance } from 'fastify';
+/**
+ * Simulator routes: injecting MO and reading the SMSC's outbox, only with `--upstream simulator`; and
+ * the simulated clock, whenever `--clock simulated`, whatever the upstream.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { App } from '../../app/app.js';
 import type { SimulatorSmsc } from '../../simulator/simulator-smsc.js';
 import { isSimulatableTime, SIMULATED_MAX, SIMULATED_MIN, type SimulatedClock } from '../../simulator/clock.js';
 import { simulatedTimeMover } from '../../app/simulated-time.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { normalizeMsisdn } from '../../domain/msisdn.js';
-import { errorBody, errorResponse } from '../schemas.js';
+import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
+import { requireAuth } from '../auth.js';
+import { requireRole } from '../../app/access.js';
 
 /** SimulatedDelivery (src/simulator/simulator-smsc.ts): one submit the simulator SMSC took. */
 const delivery = {
@@ -35,8 +40,9 @@ const moOutcome = {
 
 const RANGE = `${new Date(SIMULATED_MIN).toISOString()} – ${new Date(SIMULATED_MAX).toISOString()} (exclusive)`;
 
-export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simulator: SimulatorSmsc; clock?: SimulatedClock }): Promise<void> {
-  const { app, simulator, clock } = opts;
+/** `POST /v1/simulator/mo` and `GET /v1/simulator/outbox`: the built-in simulator SMSC's doors, no token. */
+export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simulator: SimulatorSmsc }): Promise<void> {
+  const { app, simulator } = opts;
   f.post('/v1/simulator/mo', {
     schema: {
       tags: ['simulator'], summary: 'A user’s reply reaching a port, as the SMSC would deliver it',
@@ -75,43 +81,58 @@ export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simu
     }
     return { messages: simulator.outbox(to), count: simulator.count };
   });
+}
 
-  if (clock) {
-    const moveTo = simulatedTimeMover(app.ctx.store.settings, clock);
-    f.post('/v1/simulator/clock', {
-      schema: {
-        tags: ['simulator'], summary: 'Move the simulated clock: {advanceSeconds} or {set: ISO-8601}',
-        description: 'The new time is saved in the database before the clock moves (a failed save leaves the clock where it was); the next start resumes from it.',
-        body: { type: 'object', properties: { advanceSeconds: { type: 'number', minimum: 0 }, set: { type: 'string' } } },
-        response: { 200: clockView, 400: errorResponse('Neither or both of advanceSeconds and set, or a time outside the simulated range'), '4xx': errorBody },
-      },
-    }, async (req) => {
-      // Everything is checked before the clock moves: a rejected request leaves time where it was.
-      const b = req.body as { advanceSeconds?: number; set?: string };
-      if (b.advanceSeconds !== undefined && b.set !== undefined) throw new SmsguardError('invalid_request', 'give advanceSeconds or set, not both', {}, 'set');
-      let target: (now: number) => number;
-      if (b.advanceSeconds !== undefined) {
-        const s = b.advanceSeconds;
-        if (typeof s !== 'number' || !Number.isFinite(s) || s < 0) {
-          throw new SmsguardError('invalid_request', 'advanceSeconds: must be a finite number of seconds ≥ 0', {}, 'advanceSeconds');
-        }
-        // From the clock's time when the move runs (after any move before it), in whole milliseconds:
-        // a fraction was shown, then saved as text that the next start cannot read back.
-        target = (now) => {
-          const t = now + Math.round(s * 1000);
-          if (!isSimulatableTime(t)) throw new SmsguardError('invalid_request', `advanceSeconds: would move the clock outside ${RANGE}`, {}, 'advanceSeconds');
-          return t;
-        };
-      } else if (b.set !== undefined) {
-        const t = Date.parse(b.set);
-        if (!Number.isFinite(t)) throw new SmsguardError('invalid_request', 'set: must be an ISO-8601 date-time', {}, 'set');
-        if (!isSimulatableTime(t)) throw new SmsguardError('invalid_request', `set: must be inside ${RANGE}`, {}, 'set');
-        target = () => t;
-      } else throw new SmsguardError('invalid_request', 'give advanceSeconds or set', {}, 'advanceSeconds');
-      // Saved, then moved (app/simulated-time.ts): a restart right after resumes here, and a failed
-      // save answers 500 with the clock where it was.
-      return { now: new Date(await moveTo(target)).toISOString() };
-    });
-    f.get('/v1/simulator/clock', { schema: { tags: ['simulator'], summary: 'The simulated time', response: { 200: clockView } } }, async () => ({ now: new Date(clock.now()).toISOString() }));
-  }
+/**
+ * `POST` and `GET /v1/simulator/clock`, served whenever the clock is simulated (`--clock simulated`),
+ * whatever the upstream: without them time would never move. `needsAdmin`: beside the built-in
+ * simulator SMSC they take no token, like its other test doors; beside real carrier links (`smpp://`,
+ * `--upstream-file`) or on a process without an upstream (`--role ingress`) only the admin token
+ * moves or reads time there, since the time decides when commercial messages reach real phones
+ * (quiet hours), when consents expire and when complaint deadlines pass.
+ */
+export async function simulatedClockRoutes(f: FastifyInstance, opts: { app: App; clock: SimulatedClock; needsAdmin: boolean }): Promise<void> {
+  const { app, clock, needsAdmin } = opts;
+  // Checked as the request arrives, before its body is read: whether a token is needed is this
+  // door's configuration (which upstream runs beside it), not the move's.
+  const guard = needsAdmin ? { onRequest: async (req: FastifyRequest) => { await requireAuth(req); requireRole(req.principal, 'admin'); } } : {};
+  const security = needsAdmin ? { security: bearerSecurity } : {};
+  const refusals = needsAdmin ? { 401: errorResponse('No token, or one that is not valid'), 403: errorResponse('A token other than an admin\'s (beside real carrier links only an admin moves or reads the simulated time)') } : {};
+  const moveTo = simulatedTimeMover(app.ctx.store.settings, clock);
+  f.post('/v1/simulator/clock', {
+    ...guard,
+    schema: {
+      tags: ['simulator'], ...security, summary: 'Move the simulated clock: {advanceSeconds} or {set: ISO-8601}',
+      description: `The new time is saved in the database before the clock moves (a failed save leaves the clock where it was); the next start resumes from it. ${needsAdmin ? 'Beside real carrier links: the admin token only.' : 'Beside the built-in simulator SMSC: no token.'}`,
+      body: { type: 'object', properties: { advanceSeconds: { type: 'number', minimum: 0 }, set: { type: 'string' } } },
+      response: { 200: clockView, 400: errorResponse('Neither or both of advanceSeconds and set, or a time outside the simulated range'), ...refusals, '4xx': errorBody },
+    },
+  }, async (req) => {
+    // Everything is checked before the clock moves: a rejected request leaves time where it was.
+    const b = req.body as { advanceSeconds?: number; set?: string };
+    if (b.advanceSeconds !== undefined && b.set !== undefined) throw new SmsguardError('invalid_request', 'give advanceSeconds or set, not both', {}, 'set');
+    let target: (now: number) => number;
+    if (b.advanceSeconds !== undefined) {
+      const s = b.advanceSeconds;
+      if (typeof s !== 'number' || !Number.isFinite(s) || s < 0) {
+        throw new SmsguardError('invalid_request', 'advanceSeconds: must be a finite number of seconds ≥ 0', {}, 'advanceSeconds');
+      }
+      // From the clock's time when the move runs (after any move before it), in whole milliseconds:
+      // a fraction was shown, then saved as text that the next start cannot read back.
+      target = (now) => {
+        const t = now + Math.round(s * 1000);
+        if (!isSimulatableTime(t)) throw new SmsguardError('invalid_request', `advanceSeconds: would move the clock outside ${RANGE}`, {}, 'advanceSeconds');
+        return t;
+      };
+    } else if (b.set !== undefined) {
+      const t = Date.parse(b.set);
+      if (!Number.isFinite(t)) throw new SmsguardError('invalid_request', 'set: must be an ISO-8601 date-time', {}, 'set');
+      if (!isSimulatableTime(t)) throw new SmsguardError('invalid_request', `set: must be inside ${RANGE}`, {}, 'set');
+      target = () => t;
+    } else throw new SmsguardError('invalid_request', 'give advanceSeconds or set', {}, 'advanceSeconds');
+    // Saved, then moved (app/simulated-time.ts): a restart right after resumes here, and a failed
+    // save answers 500 with the clock where it was.
+    return { now: new Date(await moveTo(target)).toISOString() };
+  });
+  f.get('/v1/simulator/clock', { ...guard, schema: { tags: ['simulator'], ...security, summary: 'The simulated time', response: { 200: clockView, ...refusals, '4xx': errorBody } } }, async () => ({ now: new Date(clock.now()).toISOString() }));
 }
