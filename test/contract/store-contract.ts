@@ -18,6 +18,7 @@ import type { SmppDeliveryStore } from '../../src/ports/smpp-deliveries.js';
 import { smppDeliveriesContract } from './smpp-deliveries-contract.js';
 import { sendTimeContract } from './send-time-contract.js';
 import { callbacksContract } from './callbacks-contract.js';
+import { callbackQueueingContract } from './callback-queueing-contract.js';
 import { clientRefContract } from './client-ref-contract.js';
 import { usageContract } from './usage-contract.js';
 
@@ -1521,6 +1522,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
 
     describe('callbacks', () => {
       callbacksContract(() => h.store);
+      callbackQueueingContract(() => h.store);
     });
 
     describe('client ref', () => {

@@ -1,12 +1,24 @@
-/** PostgreSQL adapter for CallbackStore (migration 095), the twin of the SQLite one. */
-import type { Pool } from './db.js';
+/**
+ * PostgreSQL adapter for CallbackStore (migration 095), the twin of the SQLite one. Also keeps who
+ * wants callbacks (callback-targets.ts) for the status, review and MO transactions of the other
+ * adapters, which queue their callback rows with `queueWith` on their own connection.
+ */
+import type { Client, Pool } from './db.js';
 import { queries } from './db.js';
 import type { CallbackEvent, CallbackSettings, CallbackStore, FailedCallback, NewCallbackEvent } from '../../ports/store.js';
+import { CallbackTargets } from '../callback-targets.js';
 import { toCallbackEvent, toCallbackSettings, toFailedCallback, type CallbackQueueRow, type CallbackSettingsRow } from '../callback-rows.js';
 
 const Q = queries('callbacks', ['get', 'put', 'list', 'insert', 'claim', 'done', 'retry', 'giveUp', 'failed', 'requeue', 'prune', 'pending'] as const);
 
 export class PgCallbacks implements CallbackStore {
+  /**
+   * Who wants callbacks: loaded when the store opens (PostgresStore.open calls listSettings), kept
+   * by putSettings and replaced by every listSettings: what another process set is seen here at the
+   * callback worker's next reload.
+   */
+  readonly targets = new CallbackTargets();
+
   constructor(private readonly pool: Pool) {}
 
   async getSettings(contentProviderId: string): Promise<CallbackSettings | null> {
@@ -16,16 +28,27 @@ export class PgCallbacks implements CallbackStore {
 
   async putSettings(s: CallbackSettings): Promise<void> {
     await this.pool.query(Q.put, [s.contentProviderId, s.statusUrl, s.moUrl, s.secret, s.updatedAt]);
+    this.targets.set(s);
   }
 
   async listSettings(): Promise<CallbackSettings[]> {
-    return (await this.pool.query<CallbackSettingsRow>(Q.list)).rows.map(toCallbackSettings);
+    const all = (await this.pool.query<CallbackSettingsRow>(Q.list)).rows.map(toCallbackSettings);
+    this.targets.replace(all);
+    return all;
   }
 
   async enqueue(events: readonly NewCallbackEvent[]): Promise<number> {
+    return this.queueWith(this.pool, events);
+  }
+
+  /**
+   * Queues events on `c`: inside the caller's transaction (the status, review or MO transaction that
+   * made them) they commit, or roll back, with it. An eventId already queued is ignored.
+   */
+  async queueWith(c: Client | Pool, events: readonly NewCallbackEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     const col = <T>(f: (e: NewCallbackEvent) => T): T[] => events.map(f);
-    const r = await this.pool.query(Q.insert, [col((e) => e.eventId), col((e) => e.contentProviderId), col((e) => e.kind), col((e) => e.body), col((e) => e.createdAt)]);
+    const r = await c.query(Q.insert, [col((e) => e.eventId), col((e) => e.contentProviderId), col((e) => e.kind), col((e) => e.body), col((e) => e.createdAt)]);
     return r.rowCount ?? 0;
   }
 

@@ -46,16 +46,17 @@ export class PostgresStore implements Store {
   private constructor(readonly pool: Pool) {
     this.writer = new PgRecordsWriter(pool);
     this.directory = new PgDirectory(pool, this.writer);
-    this.messages = new PgMessages(pool, this.writer);
-    this.outbox = new PgOutbox(pool, this.writer);
+    // callback rows are queued inside the status, review and MO transactions (callback-targets.ts)
+    this.callbacks = new PgCallbacks(pool);
+    this.messages = new PgMessages(pool, this.writer, this.callbacks);
+    this.outbox = new PgOutbox(pool, this.writer, this.callbacks);
     this.consents = new PgConsents(pool, this.writer);
     this.linker = new PgRecordsLinker(pool);
-    this.records = new PgRecords(this.writer, new PgRecordArchive(pool, this.linker, this.writer), pool);
+    this.records = new PgRecords(this.writer, new PgRecordArchive(pool, this.linker, this.writer), pool, this.callbacks);
     this.cases = new PgCases(pool);
     this.partitions = new PgPartitionLeases(pool);
     this.smppCredentials = new PgSmppCredentials(pool);
     this.smppDeliveries = new PgSmppDeliveries(pool);
-    this.callbacks = new PgCallbacks(pool);
     this.usage = new PgUsage(pool);
     const Q = queries('settings', ['get', 'put'] as const);
     this.settings = {
@@ -78,6 +79,13 @@ export class PostgresStore implements Store {
       throw e;
     }
     const store = new PostgresStore(pool);
+    // who wants callbacks, before the first status transaction asks
+    try {
+      await store.callbacks.listSettings();
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      throw e;
+    }
     // This month's and next month's record partitions up front, so the first writes of a month
     // rarely have to create one (creation briefly locks the parent table).
     await store.writer.ensurePartitions([Date.now(), Date.now() + 31 * 86_400_000]);

@@ -11,7 +11,7 @@ import type { Pool } from './db.js';
 import { queries, transaction } from './db.js';
 import type { DecidedItem, HeldMessage, HoldResolution, MessageStore, MessageView, SubmissionItem, SystemMessage } from '../../ports/store.js';
 import { heldStatusBody, toHeld, type HeldDb } from '../held-messages.js';
-import { clientRefColumn } from '../client-ref-column.js';
+import { clientRefColumn, clientRefFromColumn } from '../client-ref-column.js';
 import { receiptColumn } from '../registered-delivery.js';
 import type { ConsentFacts, Decision, Facts, PortFacts } from '../../pipeline/types.js';
 import { beginAndLock, numberLockKey } from './locks.js';
@@ -24,6 +24,8 @@ import { judgedAt } from '../../domain/schedule.js';
 import { countsAround } from '../../domain/send-window.js';
 import { tallyDecision, tallyReview, UsageTally } from '../usage-tally.js';
 import { PgUsage } from './usage.js';
+import type { PgCallbacks } from './callbacks.js';
+import { heldRejectedCallbackRow } from '../callback-targets.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -77,7 +79,8 @@ class Times {
 }
 
 export class PgMessages implements MessageStore {
-  constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter) {}
+  /** `callbacks`: a held message's rejection queues its status callback in its transaction. */
+  constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter, private readonly callbacks: PgCallbacks) {}
 
   async decideAndRecord(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision): Promise<DecidedItem[]> {
     if (items.length === 0) return [];
@@ -270,6 +273,9 @@ export class PgMessages implements MessageStore {
       // an operator's review (rare): its counters in a statement of their own
       await PgUsage.write(c, tallyReview(row, r));
       await this.records.append(c, [{ id: `${id}:${status}`, at: r.at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id, body: heldStatusBody(r) }]);
+      if (r.action === 'reject' && this.callbacks.targets.wantsStatus(row.content_provider_id)) {
+        await this.callbacks.queueWith(c, [heldRejectedCallbackRow(row.content_provider_id, id, r.at, { from: row.from_port, to: row.msisdn, clientRef: clientRefFromColumn(row.client_ref) })]);
+      }
       return toHeld(row);
     }));
   }

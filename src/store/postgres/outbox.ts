@@ -17,13 +17,15 @@ import { statusBody } from '../status-body.js';
 import { clientRefFromColumn } from '../client-ref-column.js';
 import { UsageTally } from '../usage-tally.js';
 import { shanghaiDay, statusUsageKey } from '../../domain/usage.js';
+import type { PgCallbacks } from './callbacks.js';
+import { cancelledCallbackRow, statusCallbackRow } from '../callback-targets.js';
 
 /** Statuses after which a message leaves the queue. */
 const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed', 'rejected', 'cancelled']);
 /** Order in which statuses may follow each other; a receipt never moves a message backwards. */
 const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, delivered: 2, undeliverable: 2, expired: 2, rejected_upstream: 2, failed: 2, rejected: 2, cancelled: 2 };
 
-const Q = queries('outbox', ['cancelRow', 'cancel', 'uncount', 'claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'renew', 'byUpstream', 'spellingsOnFile', 'pending', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts'] as const);
+const Q = queries('outbox', ['cancelRow', 'cancel', 'uncount', 'claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'renew', 'byUpstream', 'spellingsOnFile', 'pending', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts', 'callbackFacts'] as const);
 
 interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number; partial: string | null; category: string | null; valid_until: number | null; client_ref: string | null; leased_until?: number | null }
 function toOutbound(rows: QueueDb[]): OutboundMessage[] {
@@ -43,6 +45,7 @@ function toOutbound(rows: QueueDb[]): OutboundMessage[] {
   });
 }
 interface CurrentDb { id: string; status: MessageStatus; content_provider_id: string; msisdn: string }
+interface CallbackFactsDb { id: string; from_port: string; msisdn: string; client_ref: string | null }
 
 /**
  * Whether a message came from a claim (a lease end to name it by): release and retryLater act only
@@ -53,7 +56,8 @@ function fromClaim(c: Claim): c is Claim & { leasedUntil: number } {
 }
 
 export class PgOutbox implements OutboxStore {
-  constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter) {}
+  /** `callbacks`: a status change of a provider that wants callbacks queues its row in the same transaction (callback-targets.ts). */
+  constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter, private readonly callbacks: PgCallbacks) {}
 
   async claim(now: number, limit: number, leaseMs: number): Promise<OutboundMessage[]> {
     return toOutbound((await this.pool.query<QueueDb>(Q.claim, [now, limit, leaseMs])).rows);
@@ -122,6 +126,10 @@ export class PgOutbox implements OutboxStore {
       const u = opts.uncount;
       if (u) await c.query(Q.uncount, [row.content_provider_id, row.msisdn, u.type, u.category, u.at]);
       await this.records.append(c, [{ id: `${id}:cancelled`, at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id, body: statusBody({ id, status: 'cancelled', at, detail }) }]);
+      if (this.callbacks.targets.wantsStatus(row.content_provider_id)) {
+        const m = (await c.query<CallbackFactsDb>(Q.callbackFacts, [[id]])).rows[0];
+        await this.callbacks.queueWith(c, [cancelledCallbackRow(row.content_provider_id, id, at, { from: m.from_port, to: m.msisdn, clientRef: clientRefFromColumn(m.client_ref) })]);
+      }
       return 'cancelled';
     }));
   }
@@ -211,6 +219,9 @@ export class PgOutbox implements OutboxStore {
     const last = new Map<string, StatusUpdate>();
     // usage figures of the moves that happen, summed: one upsert row per (provider, day, key)
     const tally = new UsageTally();
+    // the moves whose provider wants callbacks: a Set lookup per move, no statement for the others
+    const targets = this.callbacks.targets;
+    let wanted: { cp: string; u: StatusUpdate }[] | null = null;
     for (const u of updates) {
       const r = cur.get(u.id);
       if (!r) continue;
@@ -223,6 +234,7 @@ export class PgOutbox implements OutboxStore {
       recs.push({ id: `${u.id}:${u.status}`, at: u.at, kind: 'status', contentProviderId: r.content_provider_id, msisdn: r.msisdn, ref: u.id, body });
       const key = statusUsageKey(u.status);
       if (key) tally.add(r.content_provider_id, u.at, key);
+      if (targets.wantsStatus(r.content_provider_id)) (wanted ??= []).push({ cp: r.content_provider_id, u });
       changed.push(u);
     }
     if (last.size) {
@@ -231,7 +243,17 @@ export class PgOutbox implements OutboxStore {
     }
     if (fileParts.length) await c.query(Q.fileParts, [0, 1, 2, 3, 4].map((k) => fileParts.map((f) => f[k])));
     await this.records.append(c, recs);
+    if (wanted) await this.queueCallbacks(c, wanted);
     return changed;
+  }
+
+  /** The status callbacks of these moves, in the transaction `c`: their messages' from, to and clientRef read in one query. */
+  private async queueCallbacks(c: Client, wanted: readonly { cp: string; u: StatusUpdate }[]): Promise<void> {
+    const facts = new Map((await c.query<CallbackFactsDb>(Q.callbackFacts, [[...new Set(wanted.map((w) => w.u.id))]])).rows.map((r) => [r.id, r]));
+    await this.callbacks.queueWith(c, wanted.map(({ cp, u }) => {
+      const m = facts.get(u.id)!;
+      return statusCallbackRow(cp, u, { from: m.from_port, to: m.msisdn, clientRef: clientRefFromColumn(m.client_ref) });
+    }));
   }
 
   /**

@@ -3,13 +3,22 @@ import { randomBytes } from 'node:crypto';
 import type { AuditSubject, MoPart, MoRecord, RecordArchive, RecordQuery, RecordRow, RecordStore } from '../../ports/store.js';
 import type { Pool } from './db.js';
 import { transaction } from './db.js';
-import type { PgRecordsWriter } from './records-writer.js';
+import type { NewRecord, PgRecordsWriter } from './records-writer.js';
+import type { PgCallbacks } from './callbacks.js';
+import { moCallbackRow } from '../callback-targets.js';
 
 export class PgRecords implements RecordStore {
-  constructor(private readonly writer: PgRecordsWriter, readonly archive: RecordArchive, private readonly pool: Pool) {}
+  /** `callbacks`: a forwarded MO of a provider with a moUrl queues its callback with its record. */
+  constructor(private readonly writer: PgRecordsWriter, readonly archive: RecordArchive, private readonly pool: Pool, private readonly callbacks: PgCallbacks) {}
 
   async recordMo(mo: MoRecord): Promise<void> {
-    await this.writer.appendNow([{ id: mo.id, at: mo.at, kind: 'mo', contentProviderId: mo.contentProviderId, msisdn: mo.from, ref: mo.id, body: { from: mo.from, to: mo.to, text: mo.text, action: mo.action } }]);
+    const rec: NewRecord = { id: mo.id, at: mo.at, kind: 'mo', contentProviderId: mo.contentProviderId, msisdn: mo.from, ref: mo.id, body: { from: mo.from, to: mo.to, text: mo.text, action: mo.action } };
+    const cp = mo.contentProviderId;
+    if (mo.action !== 'forwarded' || cp === null || !this.callbacks.targets.wantsMo(cp)) return this.writer.appendNow([rec]);
+    await this.writer.withPartitions([mo.at], () => transaction(this.pool, async (c) => {
+      await this.writer.append(c, [rec]);
+      await this.callbacks.queueWith(c, [moCallbackRow(cp, mo)]);
+    }));
   }
 
   async addMoPart(p: MoPart, expireBefore: number): Promise<MoPart[] | null> {

@@ -1,6 +1,11 @@
-/** SQLite adapter for CallbackStore (migration 104). */
+/**
+ * SQLite adapter for CallbackStore (migration 104). Also keeps who wants callbacks
+ * (callback-targets.ts) for the status, review and MO transactions of the other adapters, which
+ * queue their callback rows with `queueInTransaction`.
+ */
 import type { Db } from './db.js';
 import type { CallbackEvent, CallbackSettings, CallbackStore, FailedCallback, NewCallbackEvent } from '../../ports/store.js';
+import { CallbackTargets } from '../callback-targets.js';
 import { CALLBACK_QUEUE_COLUMNS, toCallbackEvent, toCallbackSettings, toFailedCallback, type CallbackQueueRow, type CallbackSettingsRow } from '../callback-rows.js';
 
 function prepare(db: Db) {
@@ -35,9 +40,12 @@ function prepare(db: Db) {
 
 export class SqliteCallbacks implements CallbackStore {
   private readonly q: ReturnType<typeof prepare>;
+  /** Who wants callbacks, loaded now (one read at open), kept by putSettings and listSettings. */
+  readonly targets = new CallbackTargets();
 
   constructor(private readonly db: Db) {
     this.q = prepare(db);
+    this.targets.replace((this.q.list.all() as CallbackSettingsRow[]).map(toCallbackSettings));
   }
 
   async getSettings(contentProviderId: string): Promise<CallbackSettings | null> {
@@ -47,10 +55,21 @@ export class SqliteCallbacks implements CallbackStore {
 
   async putSettings(s: CallbackSettings): Promise<void> {
     this.q.put.run(s.contentProviderId, s.statusUrl, s.moUrl, s.secret, s.updatedAt);
+    this.targets.set(s);
   }
 
   async listSettings(): Promise<CallbackSettings[]> {
-    return (this.q.list.all() as CallbackSettingsRow[]).map(toCallbackSettings);
+    const all = (this.q.list.all() as CallbackSettingsRow[]).map(toCallbackSettings);
+    this.targets.replace(all);
+    return all;
+  }
+
+  /**
+   * Queues events inside the caller's transaction (the status, review or MO transaction that made
+   * them): they commit, or roll back, with it. An eventId already queued is ignored, as `enqueue`.
+   */
+  queueInTransaction(events: readonly NewCallbackEvent[]): void {
+    for (const e of events) this.q.insert.run(e.eventId, e.contentProviderId, e.kind, e.body, e.createdAt, e.createdAt);
   }
 
   async enqueue(events: readonly NewCallbackEvent[]): Promise<number> {

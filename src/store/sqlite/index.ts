@@ -39,13 +39,14 @@ export class SqliteStore implements Store {
     const handed = new HandedMessages();
     // the usage counters are written inside the decision and status transactions (usage.ts)
     this.usage = new SqliteUsage(this.db);
-    this.messages = new SqliteMessages(this.db, this.directory, writer, this.usage, handed);
-    this.outbox = new SqliteOutbox(this.db, writer, this.usage, handed);
+    // callback rows are queued inside the status, review and MO transactions (callback-targets.ts)
+    this.callbacks = new SqliteCallbacks(this.db);
+    this.messages = new SqliteMessages(this.db, this.directory, writer, this.usage, this.callbacks, handed);
+    this.outbox = new SqliteOutbox(this.db, writer, this.usage, this.callbacks, handed);
     this.consents = new SqliteConsents(this.db, writer);
-    this.records = new SqliteRecords(writer);
+    this.records = new SqliteRecords(writer, this.callbacks);
     this.cases = new SqliteCases(this.db);
     this.smppDeliveries = new SqliteSmppDeliveries(this.db);
-    this.callbacks = new SqliteCallbacks(this.db);
     const db = this.db;
     this.settings = {
       async getSetting(key) {

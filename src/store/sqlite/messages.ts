@@ -12,7 +12,7 @@ import { CommercialFactsReader } from './commercial-facts.js';
 import { encodeVerdicts, type EncodedVerdicts } from '../verdict-codec.js';
 import { messageViewOf } from '../message-view.js';
 import { heldStatusBody, toHeld, type HeldDb } from '../held-messages.js';
-import { clientRefColumn } from '../client-ref-column.js';
+import { clientRefColumn, clientRefFromColumn } from '../client-ref-column.js';
 import { receiptColumn, receiptFromColumn } from '../registered-delivery.js';
 import { HandedMessages } from './handed-messages.js';
 import { UNCOUNT_SQL } from './outbox.js';
@@ -20,6 +20,8 @@ import { wellFormed } from './well-formed.js';
 import { judgedAt } from '../../domain/schedule.js';
 import { tallyDecision, tallyReview, UsageTally } from '../usage-tally.js';
 import type { SqliteUsage } from './usage.js';
+import type { SqliteCallbacks } from './callbacks.js';
+import { heldRejectedCallbackRow } from '../callback-targets.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -32,8 +34,9 @@ export class SqliteMessages implements MessageStore {
   /**
    * `handed`: where committed messages are handed to the outbox's next claim (the store's, shared
    * with SqliteOutbox). `usage`: the usage counters, added to in the decision's transaction.
+   * `callbacks`: a held message's rejection queues its status callback in its transaction.
    */
-  constructor(private readonly db: Db, private readonly dir: SqliteDirectory, private readonly records: RecordsWriter, private readonly usage: SqliteUsage, private readonly handed: HandedMessages = new HandedMessages()) {
+  constructor(private readonly db: Db, private readonly dir: SqliteDirectory, private readonly records: RecordsWriter, private readonly usage: SqliteUsage, private readonly callbacks: SqliteCallbacks, private readonly handed: HandedMessages = new HandedMessages()) {
     this.commercial = new CommercialFactsReader(db);
     this.q = {
       dropKeptParts: db.prepare('DELETE FROM provider_parts WHERE set_key = ?'),
@@ -268,6 +271,9 @@ export class SqliteMessages implements MessageStore {
         id: `${id}:${status}`, at: r.at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id,
         body: heldStatusBody(r),
       });
+      if (r.action === 'reject' && this.callbacks.targets.wantsStatus(row.content_provider_id)) {
+        this.callbacks.queueInTransaction([heldRejectedCallbackRow(row.content_provider_id, id, r.at, { from: row.from_port, to: row.msisdn, clientRef: clientRefFromColumn(row.client_ref) })]);
+      }
       return toHeld(row);
     })();
   }

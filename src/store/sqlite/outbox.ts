@@ -15,6 +15,9 @@ import { statusBody } from '../status-body.js';
 import { UsageTally } from '../usage-tally.js';
 import { statusUsageKey } from '../../domain/usage.js';
 import type { SqliteUsage } from './usage.js';
+import type { SqliteCallbacks } from './callbacks.js';
+import { cancelledCallbackRow, statusCallbackRow } from '../callback-targets.js';
+import type { NewCallbackEvent } from '../../ports/store.js';
 
 /** Statuses after which a message leaves the queue (its text is no longer needed there). */
 const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed', 'rejected', 'cancelled']);
@@ -92,8 +95,12 @@ export class SqliteOutbox implements OutboxStore {
    * into upstream_parts (the common case: short messages only, no cost per receipt).
    */
   private hasParts: boolean;
-  /** `usage`: the usage counters, added to in each status transaction (a status reached counts once). */
-  constructor(private readonly db: Db, private readonly records: RecordsWriter, private readonly usage: SqliteUsage, private readonly handed: HandedMessages = new HandedMessages()) {
+  /**
+   * `usage`: the usage counters, added to in each status transaction (a status reached counts once).
+   * `callbacks`: a status change of a provider that wants callbacks queues its callback row in the
+   * same transaction (callback-targets.ts).
+   */
+  constructor(private readonly db: Db, private readonly records: RecordsWriter, private readonly usage: SqliteUsage, private readonly callbacks: SqliteCallbacks, private readonly handed: HandedMessages = new HandedMessages()) {
     this.q = {
       due: db.prepare(`SELECT ${DUE_COLUMNS} FROM message_status WHERE status = 'accepted' AND due_at <= ? ORDER BY due_at, rowid LIMIT ?`).raw(),
       // Past the last row claimed (ClaimCursor): what arrived since, none of it leased.
@@ -111,6 +118,9 @@ export class SqliteOutbox implements OutboxStore {
       pending: db.prepare("SELECT count(*) AS n FROM message_status WHERE status = 'accepted'"),
       // Due rows up to a place in claim order (due_at, rowid), counted up to a limit (claimHanded).
       cancelRow: db.prepare('SELECT status, content_provider_id, msisdn FROM message_status WHERE id = ?'),
+      // What a status callback's body needs besides the update (callback-targets.ts): read only for a
+      // provider that wants callbacks.
+      callbackFacts: db.prepare('SELECT from_port, msisdn, client_ref FROM message_status WHERE id = ?'),
       cancel: db.prepare("UPDATE message_status SET status = 'cancelled', text = '', partial = NULL, updated_at = ? WHERE id = ? AND status IN ('accepted', 'held')"),
       // A cancelled message's one frequency count (OutboxStore.cancel `uncount`).
       uncount: db.prepare(UNCOUNT_SQL),
@@ -317,6 +327,10 @@ export class SqliteOutbox implements OutboxStore {
     let folded: Map<number, Owner> | null = null;
     // usage figures of the moves that happened, summed: one upsert per (provider, day, key)
     const tally = new UsageTally();
+    // the callbacks of the moves, queued before the commit; a Set lookup per move, nothing more, for
+    // a provider without callbacks
+    const targets = this.callbacks.targets;
+    let callbacks: NewCallbackEvent[] | null = null;
     for (let i = 0; i < updates.length; i++) {
       const u = updates[i];
       const up = u.upstreamId ?? null;
@@ -347,6 +361,7 @@ export class SqliteOutbox implements OutboxStore {
       this.records.append({ id: `${u.id}:${u.status}`, at: u.at, kind: 'status', contentProviderId: cur.content_provider_id, msisdn: cur.msisdn, ref: u.id, body });
       const key = statusUsageKey(u.status);
       if (key) tally.add(cur.content_provider_id, u.at, key);
+      if (targets.wantsStatus(cur.content_provider_id)) (callbacks ??= []).push(this.statusCallback(cur.content_provider_id, u));
       // Out of 'accepted' (every move is): the due query no longer sees the row, so its lease is moot.
       // Kept until a final status, the leases of messages awaiting receipts piled up (a minute's worth)
       // and every claim walked them and asked SQLite for that many more rows.
@@ -354,7 +369,14 @@ export class SqliteOutbox implements OutboxStore {
       changed.push(u);
     }
     this.usage.write(tally);
+    if (callbacks) this.callbacks.queueInTransaction(callbacks);
     return changed;
+  }
+
+  /** A status change's callback row, its message's from, to and clientRef read from its row. */
+  private statusCallback(contentProviderId: string, u: StatusUpdate): NewCallbackEvent {
+    const m = this.q.callbackFacts.get(u.id) as { from_port: string; msisdn: string; client_ref: string | null };
+    return statusCallbackRow(contentProviderId, u, { from: m.from_port, to: m.msisdn, clientRef: clientRefFromColumn(m.client_ref) });
   }
 
   /**
@@ -388,6 +410,10 @@ export class SqliteOutbox implements OutboxStore {
       tally.add(row.content_provider_id, at, 'cancelled');
       this.usage.write(tally);
       this.records.append({ id: `${id}:cancelled`, at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id, body: statusBody({ id, status: 'cancelled', at, detail }) });
+      if (this.callbacks.targets.wantsStatus(row.content_provider_id)) {
+        const m = this.q.callbackFacts.get(id) as { from_port: string; msisdn: string; client_ref: string | null };
+        this.callbacks.queueInTransaction([cancelledCallbackRow(row.content_provider_id, id, at, { from: m.from_port, to: m.msisdn, clientRef: clientRefFromColumn(m.client_ref) })]);
+      }
       this.leased.delete(id);
       // the next claim reads the table: it must not take this one from the handed messages
       this.handed.clear();

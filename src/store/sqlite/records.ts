@@ -3,17 +3,26 @@ import type { AuditSubject, MoPart, MoRecord, RecordQuery, RecordRow, RecordStor
 import type { Statement } from 'better-sqlite3';
 import type { RecordsWriter } from './records-writer.js';
 import { SqliteRecordArchive } from './records-archive.js';
+import type { SqliteCallbacks } from './callbacks.js';
+import { moCallbackRow } from '../callback-targets.js';
 
 export class SqliteRecords implements RecordStore {
   private auditSeq = 0;
   private moParts?: { add: Statement; count: Statement; all: Statement; drop: Statement; expireSome: Statement };
   readonly archive: SqliteRecordArchive;
-  constructor(readonly writer: RecordsWriter) {
+  /** `callbacks`: a forwarded MO of a provider with a moUrl queues its callback with its record. */
+  constructor(readonly writer: RecordsWriter, private readonly callbacks: SqliteCallbacks) {
     this.archive = new SqliteRecordArchive(writer.db, writer);
   }
 
   async recordMo(mo: MoRecord): Promise<void> {
-    this.writer.append({ id: mo.id, at: mo.at, kind: 'mo', contentProviderId: mo.contentProviderId, msisdn: mo.from, ref: mo.id, body: { from: mo.from, to: mo.to, text: mo.text, action: mo.action } });
+    const append = () => this.writer.append({ id: mo.id, at: mo.at, kind: 'mo', contentProviderId: mo.contentProviderId, msisdn: mo.from, ref: mo.id, body: { from: mo.from, to: mo.to, text: mo.text, action: mo.action } });
+    if (mo.action !== 'forwarded' || mo.contentProviderId === null || !this.callbacks.targets.wantsMo(mo.contentProviderId)) return void append();
+    const cp = mo.contentProviderId;
+    this.writer.db.transaction(() => {
+      append();
+      this.callbacks.queueInTransaction([moCallbackRow(cp, mo)]);
+    })();
   }
 
   async addMoPart(p: MoPart, expireBefore: number): Promise<MoPart[] | null> {

@@ -135,3 +135,8 @@ UPDATE message_status SET status = 'cancelled', text = '', partial = NULL, updat
 -- A cancelled message's one frequency count (OutboxStore.cancel `uncount`): provider $1, number $2,
 -- type $3, category $4 (NULL for verification), counted at $5.
 DELETE FROM sends WHERE ctid = (SELECT ctid FROM sends WHERE content_provider_id = $1 AND msisdn = $2 AND type = $3 AND category IS NOT DISTINCT FROM $4 AND at = $5 LIMIT 1);
+
+-- name: callbackFacts
+-- What the status callbacks of these messages need besides their updates (callback-targets.ts):
+-- read in the status transaction only for providers that want callbacks.
+SELECT id, from_port, msisdn, client_ref FROM message_status WHERE id = ANY($1::text[]);
