@@ -1,8 +1,11 @@
 /**
- * Which content providers want HTTP callbacks, in memory: the message path asks it on every status
- * event, so a provider without callbacks (every one, in the benchmarks) costs one Map lookup and no
+ * Which content providers want HTTP callbacks, and their URLs and secret, in memory: the callback
+ * worker asks it on every status event (whether to kick a round of sending) and for each row it
+ * sends, so a provider without callbacks (every one, in the benchmarks) costs one Map lookup and no
  * store read. Loaded at start, changed by the callbacks use case (callbacks.ts) in this process, and
- * reloaded from the store every ~30 s by the callback worker, for what other processes changed.
+ * reloaded from the store every ~30 s by the callback worker, for what other processes changed. The
+ * store keeps its own copy of who wants callbacks for its transactions (CallbackStore), refreshed by
+ * the same reads and writes.
  */
 import type { CallbackSettings, CallbackStore } from '../ports/store.js';
 

@@ -1,14 +1,21 @@
 /**
- * Pushes the HTTP callbacks (webhooks) content providers asked for (callbacks.ts): hears the app's
- * status and MO events, queues those of providers with a URL in the store (durable, at least once),
- * and POSTs what is due, signed (X-Smsguard-Signature), with a 5 s timeout. A 2xx deletes the row;
+ * Pushes the HTTP callbacks (webhooks) content providers asked for (callbacks.ts): POSTs what is
+ * queued and due, signed (X-Smsguard-Signature), with a 5 s timeout. A 2xx deletes the row;
  * anything else tries again with a growing wait (domain/callback-retry.ts) until 24 h after it was
  * queued, when the row is kept as failed for inspection (housekeeping prunes it later).
  *
- * Several processes sharing a PostgreSQL store all hear each event (the bus fans statuses out): the
- * store keeps one row per eventId, and a claim leases rows to one process, so one POST goes out per
- * attempt. Events are queued right after the status is stored, not in its transaction: a crash in
- * between loses that callback (the status itself stays readable at GET /v1/messages/{id}).
+ * The rows are queued by the store, in the transaction that records the status change, the held
+ * message's rejection or the forwarded MO (src/store/callback-targets.ts): once that committed, a
+ * crash cannot lose the callback. This worker also hears the app's status and MO events: for a
+ * provider with a URL it queues the event again (a no-op insert when the store's row is there, as it
+ * is for this process's own statuses) and kicks a round of sending, so a callback goes at once and
+ * not at the next poll. That second insert is what still covers, not crash-proof, what no store
+ * transaction queued: the events of another process (the bus fans them out) whose store did not yet
+ * know of a URL set here (it learns at its next reload, within `refreshMs`), and those of a process
+ * of an older version during an upgrade.
+ *
+ * Several processes sharing a PostgreSQL store: the store keeps one row per eventId, and a claim
+ * leases rows to one process, so one POST goes out per attempt.
  *
  * Started and stopped with the app (src/main.ts), like the delivery worker and the sweepers. Due
  * times are the app clock's, so a simulated clock moved forward (kick) brings retries due.
@@ -55,7 +62,9 @@ export class CallbackWorker {
   async start(): Promise<void> {
     if (this.poll) return;
     this.stopped = false;
-    // The message path's whole cost for a provider without callbacks: the registry's Map lookup.
+    // The message path's whole cost for a provider without callbacks: the registry's Map lookup (and
+    // the store's Set lookup in the status transaction). For one with callbacks the store queued the
+    // row already; this insert is a no-op then, and the kick sends it now.
     this.off.push(this.ctx.events.on('messageStatus', (s) => {
       if (this.registry.get(s.contentProviderId)?.statusUrl) this.track(this.queueStatus(s.contentProviderId, s, s.clientRef));
     }));
@@ -103,7 +112,11 @@ export class CallbackWorker {
     await this.running;
   }
 
-  /** Reloads the provider → URLs map from the store (what other processes set); on a timer, and for tests. */
+  /**
+   * Reloads the provider → URLs map from the store (what other processes set); on a timer, and for
+   * tests. The same read (CallbackStore.listSettings) refreshes the store's own copy, which its
+   * status transactions ask before queueing a callback row.
+   */
   async reload(): Promise<void> {
     try {
       await this.registry.load(this.ctx.store.callbacks);

@@ -836,15 +836,30 @@ export interface FailedCallback extends CallbackEvent {
  * HTTP callbacks of content providers: their URLs and secret, and the durable queue of events to
  * POST (at least once). A queued row is leased to one process at a time, so gateway processes
  * sharing a PostgreSQL store never send one event at once.
+ *
+ * The store queues callbacks itself, in the transaction that records what they tell (README "HTTP
+ * callbacks"): a status change (OutboxStore.recordStatuses, applyReceipts, cancel) of a provider
+ * with a statusUrl queues `<messageId>:<status>`; a held message's rejection (MessageStore.resolveHeld)
+ * `<messageId>:rejected` with code `held_for_review`; an MO recorded `forwarded` (RecordStore.recordMo)
+ * of a provider with a moUrl `mo:<moId>`. Which providers have a URL, it keeps in memory: read when
+ * it opens, changed by `putSettings`, replaced by every `listSettings`; a URL another process set is
+ * seen at the next `listSettings` (the callback worker's reload), and until then this store's
+ * transactions queue nothing of that provider.
  */
 export interface CallbackStore {
   /** The provider's settings, or null when it never set any. */
   getSettings(contentProviderId: string): Promise<CallbackSettings | null>;
-  /** Creates or replaces the provider's settings. */
+  /** Creates or replaces the provider's settings; this store's transactions queue by them from now on. */
   putSettings(s: CallbackSettings): Promise<void>;
-  /** Every provider's settings with at least one URL (the in-memory map is loaded from these). */
+  /**
+   * Every provider's settings with at least one URL (the in-memory map is loaded from these). Also
+   * refreshes which providers this store's transactions queue callbacks for (what other processes set).
+   */
   listSettings(): Promise<CallbackSettings[]>;
-  /** Queues events, due at once; returns how many were new (an eventId already queued is ignored). */
+  /**
+   * Queues events, due at once; returns how many were new (an eventId already queued is ignored, so
+   * an event the store queued in its transaction and queued again here keeps its first row).
+   */
   enqueue(events: readonly NewCallbackEvent[]): Promise<number>;
   /**
    * Leases up to `limit` events due at `now`, not given up and not leased to another owner (or whose
