@@ -31,7 +31,11 @@ import { nextCallbackAttempt } from '../domain/callback-retry.js';
 export interface CallbackWorkerOptions {
   /** How often (wall time) due rows are looked for besides the kicks; default 1 s. */
   pollMs?: number;
-  /** How often (wall time) the provider → URLs map is reloaded from the store; default 30 s. */
+  /**
+   * How often (wall time) the provider → URLs map, and the store's copy of who wants callbacks, are
+   * reloaded from the store; default 30 s: how long a URL set through another process may go
+   * unqueued by this process's status transactions (README "HTTP callbacks").
+   */
   refreshMs?: number;
   /** How long a claimed row stays this process's (app clock); default 60 s, well past the timeout. */
   leaseMs?: number;
