@@ -37,4 +37,11 @@ export interface SmppCredentialStore {
    * provider never had one (another provider's system_id included).
    */
   revokeSmppCredential(contentProviderId: string, systemId: string, at: number): Promise<SmppCredentialRow | null>;
+  /**
+   * Of these credential ids, the ones still live: a revoked one, or one no longer stored, is left out.
+   * One query whatever the number of ids: each SMPP server process asks it periodically for the
+   * credentials of its live binds, so a credential revoked by another process sharing the store has
+   * its binds here cut too (SmppServer's credential check, docs/SMPP.md).
+   */
+  liveSmppCredentialIds(ids: readonly string[]): Promise<Set<string>>;
 }

@@ -38,4 +38,21 @@ export function smppCredentialsContract(get: () => SmppCredentialStore): void {
     assert.equal(await s.findSmppCredential('shop'), null);
     assert.equal((await s.revokeSmppCredential('cp_1', 'shop', T0 + 6))?.id, b.id, 'the most recently revoked one');
   });
+
+  test('smpp credentials: liveSmppCredentialIds keeps of the ids asked those still live, whoever revoked the others', async () => {
+    const s = get();
+    const a = cred({ systemId: uid('la').slice(0, 15) });
+    const b = cred({ systemId: uid('lb').slice(0, 15), contentProviderId: 'cp_2' });
+    const c = cred({ systemId: uid('lc').slice(0, 15) });
+    for (const r of [a, b, c]) await s.addSmppCredential(r);
+    assert.deepEqual([...(await s.liveSmppCredentialIds([]))], []);
+    assert.deepEqual([...(await s.liveSmppCredentialIds([a.id, b.id, c.id]))].sort(), [a.id, b.id, c.id].sort());
+    await s.revokeSmppCredential('cp_1', a.systemId, T0 + 1);
+    // a revoked one and one never stored (or deleted) are both left out; a repeated id counts once
+    assert.deepEqual([...(await s.liveSmppCredentialIds([a.id, b.id, c.id, 'cred_none', b.id]))].sort(), [b.id, c.id].sort());
+    // a system_id created again is a new credential: the old id stays out, the new one is live
+    const a2 = cred({ systemId: a.systemId, createdAt: T0 + 2 });
+    await s.addSmppCredential(a2);
+    assert.deepEqual([...(await s.liveSmppCredentialIds([a.id, a2.id]))], [a2.id]);
+  });
 }

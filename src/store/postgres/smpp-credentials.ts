@@ -4,7 +4,7 @@ import { isUniqueViolation, queries } from './db.js';
 import type { SmppCredentialRow, SmppCredentialStore } from '../../ports/smpp-credentials.js';
 import { SmsguardError } from '../../domain/errors.js';
 
-const Q = queries('smpp-credentials', ['insert', 'find', 'list', 'revoke', 'lastRevoked'] as const);
+const Q = queries('smpp-credentials', ['insert', 'find', 'list', 'revoke', 'lastRevoked', 'liveIds'] as const);
 
 interface Raw { id: string; content_provider_id: string; system_id: string; password_hash: string; allowed_ips: string[] | null; max_binds: number | null; throughput: number | null; default_category: string | null; created_at: number; revoked_at: number | null }
 const toRow = (r: Raw): SmppCredentialRow => ({
@@ -37,5 +37,10 @@ export class PgSmppCredentials implements SmppCredentialStore {
     // One statement revokes the live row; only when there was none is the last revoked one read.
     const r = (await this.pool.query<Raw>(Q.revoke, [contentProviderId, systemId, at])).rows[0] ?? (await this.pool.query<Raw>(Q.lastRevoked, [contentProviderId, systemId])).rows[0];
     return r ? toRow(r) : null;
+  }
+
+  async liveSmppCredentialIds(ids: readonly string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    return new Set((await this.pool.query<{ id: string }>(Q.liveIds, [ids])).rows.map((r) => r.id));
   }
 }

@@ -64,4 +64,11 @@ export class SqliteSmppCredentials implements SmppCredentialStore {
       return r ? toRow(r) : null;
     })();
   }
+
+  async liveSmppCredentialIds(ids: readonly string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    // the ids as one JSON array: one statement however many, no variable-count placeholder list
+    const rows = this.db.prepare('SELECT id FROM smpp_credentials WHERE id IN (SELECT value FROM json_each(?)) AND revoked_at IS NULL').all(JSON.stringify(ids)) as { id: string }[];
+    return new Set(rows.map((r) => r.id));
+  }
 }

@@ -23,4 +23,7 @@ export class MemoryCredentials implements SmppCredentialStore {
     }
     return mine.sort((a, b) => (b.revokedAt ?? 0) - (a.revokedAt ?? 0))[0] ?? null;
   }
+  async liveSmppCredentialIds(ids: readonly string[]): Promise<Set<string>> {
+    return new Set(ids.filter((id) => this.rows.some((r) => r.id === id && r.revokedAt === null)));
+  }
 }

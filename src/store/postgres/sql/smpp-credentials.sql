@@ -15,3 +15,7 @@ UPDATE smpp_credentials SET revoked_at = $3 WHERE content_provider_id = $1 AND s
 
 -- name: lastRevoked
 SELECT * FROM smpp_credentials WHERE content_provider_id = $1 AND system_id = $2 ORDER BY revoked_at DESC, id DESC LIMIT 1;
+
+-- name: liveIds
+-- the credentials of an SMPP server's live binds, one query per check (primary key lookups)
+SELECT id FROM smpp_credentials WHERE id = ANY($1::text[]) AND revoked_at IS NULL;
