@@ -45,6 +45,12 @@ export interface StartSmppOptions {
   deliveries?: SmppDeliveryStore;
   /** Undelivered receipts/MO are dropped after this age (default 72 h). */
   deliveryMaxAgeMs?: number;
+  /**
+   * How often the SMPP server re-checks its live binds' credentials against the store, ending those
+   * of a credential revoked by another process (SmppServerOptions.credentialCheckMs; default
+   * CREDENTIAL_CHECK_MS, 10 s).
+   */
+  credentialCheckMs?: number;
   /** Every SMPP server process hears each receipt/MO event (NATS bus): see SmppServerOptions.sharedEvents. */
   sharedEvents?: boolean;
   log?: SmppLog;
@@ -103,7 +109,10 @@ export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
   let smppPort: number | null = null;
   let smppTlsPort: number | null = null;
   if (o.smppPort !== null) {
-    server = new SmppServer({ app: o.app, authenticate: (s, p, ip) => credentials.authenticate(s, p, ip), portKind: o.portKind, messageNow: o.now, log: o.log, deliveries: o.deliveries, deliveryMaxAgeMs: o.deliveryMaxAgeMs, sharedEvents: o.sharedEvents });
+    server = new SmppServer({ app: o.app, authenticate: (s, p, ip) => credentials.authenticate(s, p, ip), portKind: o.portKind, messageNow: o.now, log: o.log, deliveries: o.deliveries, deliveryMaxAgeMs: o.deliveryMaxAgeMs, sharedEvents: o.sharedEvents,
+      // binds of a credential revoked by another process sharing the store end within one check period
+      liveCredentials: (ids) => credentials.liveAmong(ids), credentialCheckMs: o.credentialCheckMs,
+    });
     try {
       smppPort = await server.listen(o.smppPort, o.smppHost);
       if (o.smppTls) smppTlsPort = await server.listenTls(o.smppTls.port, o.smppHost, o.smppTls);

@@ -6,21 +6,26 @@ import { SimulatorSmsc } from '../../src/simulator/simulator-smsc.js';
 import { SimulatedClock } from '../../src/simulator/clock.js';
 import { resolveProfile } from '../../src/profiles/index.js';
 import { startSmpp } from '../../src/smpp/compose.js';
+import type { SmppLog } from '../../src/smpp/log.js';
+import type { SmppCredentialStore } from '../../src/ports/smpp-credentials.js';
 import { NOON_SHANGHAI } from './gateway.js';
 
 /**
  * SQLite in memory, a simulated clock at noon Shanghai, the cn-2015 profile, the SMPP server on a free
  * loopback port and the simulator as upstream; `deliveries`: keep receipts owed to ESMEs in the store;
- * `audit`: write credential revocations to the store's audit trail, as main.ts does.
+ * `audit`: write credential revocations to the store's audit trail, as main.ts does;
+ * `credentialCheckMs`: the server's credential check period; `credentials`: wraps the credential
+ * store the doors use (to make its reads fail); `log`: the SMPP log.
  */
-export async function startSmppDoors(opts: { deliveries?: boolean; audit?: boolean } = {}) {
+export async function startSmppDoors(opts: { deliveries?: boolean; audit?: boolean; credentialCheckMs?: number; credentials?: (s: SmppCredentialStore) => SmppCredentialStore; log?: SmppLog } = {}) {
   const store = new SqliteStore(':memory:');
   const clock = new SimulatedClock(NOON_SHANGHAI);
   const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
   const sim = new SimulatorSmsc(clock);
   const admin = { role: 'admin' as const, actorId: 'a' };
   const smpp = await startSmpp({
-    app, credentialStore: new SqliteSmppCredentials(store.db), contentProviderExists: async (id) => (await store.directory.getContentProvider(id)) !== null,
+    app, credentialStore: (opts.credentials ?? ((c) => c))(new SqliteSmppCredentials(store.db)), credentialCheckMs: opts.credentialCheckMs, log: opts.log,
+    contentProviderExists: async (id) => (await store.directory.getContentProvider(id)) !== null,
     portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null, now: () => clock.now(), newId: () => app.ctx.ids.next('cred'),
     smppPort: 0, smppHost: '127.0.0.1', upstream: 'simulator', simulator: sim,
     ...(opts.deliveries ? { deliveries: store.smppDeliveries } : {}),

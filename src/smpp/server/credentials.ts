@@ -116,7 +116,8 @@ export class SmppCredentials {
   /**
    * Revokes a provider's credential (admin): binds with it are refused from now on, as for a
    * system_id never created (so a refusal says nothing about what existed), and its live binds in
-   * this process are unbound (onRevoked). Idempotent; `not_found` when the provider has no such
+   * this process are unbound at once (onRevoked); those of other processes sharing the store within
+   * their server's credential check period (`liveAmong`, CREDENTIAL_CHECK_MS). Idempotent; `not_found` when the provider has no such
    * system_id. The first revocation goes to the audit trail.
    */
   async revoke(p: Principal, contentProviderId: string, systemId: string): Promise<void> {
@@ -129,6 +130,15 @@ export class SmppCredentials {
     this.lists.delete(row.id);
     for (const fn of this.revokedListeners) fn(row.id);
     if (live?.id === row.id) await this.deps.audit?.(at, p.actorId, 'smpp_credential.revoke', { credentialId: row.id, systemId }, contentProviderId);
+  }
+
+  /**
+   * Of these credential ids (those of an SMPP server's live binds), the ones still live in the store:
+   * one query, so a server can ask it every few seconds for all its binds at once and cut the binds of
+   * a credential another process revoked (SmppServer's credential check).
+   */
+  liveAmong(credentialIds: readonly string[]): Promise<Set<string>> {
+    return this.deps.store.liveSmppCredentialIds(credentialIds);
   }
 
   /** Checks a bind's system_id, password and source address. */

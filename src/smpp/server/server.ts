@@ -31,6 +31,7 @@ import { readSubmitTimes } from './submit-times.js';
 import { SubmitBatcher } from './batcher.js';
 import { isMessageIdShape, queryAnswer, type QueriedMessage } from './query.js';
 import type { SmppLog } from '../log.js';
+import { TOKEN_CACHE_MS } from '../../app/auth.js';
 
 /**
  * How query_sm and cancel_sm name a message: each part of a long message sent in parts was answered
@@ -106,7 +107,26 @@ export interface SmppServerOptions {
   log?: SmppLog;
   /** A TLS client must finish its handshake within this long, or its socket is closed (default 10 s). */
   tlsHandshakeTimeoutMs?: number;
+  /**
+   * Which of these credential ids are still live in the store (SmppCredentials.liveAmong, one query).
+   * With it, every `credentialCheckMs` the server asks once for the credentials of all its live binds
+   * and ends the binds of those no longer live (revoked, or deleted, by another process sharing the
+   * store) as `revokeCredential` ends them. Absent: no check (a credential's binds end here only
+   * through `revokeCredential`, called for a revocation in this process).
+   */
+  liveCredentials?(credentialIds: readonly string[]): Promise<Set<string>>;
+  /** Period of that check (default CREDENTIAL_CHECK_MS). */
+  credentialCheckMs?: number;
 }
+
+/**
+ * How often a server re-checks the credentials of its live binds against the store (options
+ * `liveCredentials`, `credentialCheckMs`): the bound on how long a bind held by this process outlives
+ * its credential's revocation by another process. The bound a revoked API key has elsewhere
+ * (TOKEN_CACHE_MS), so both doors stop honouring a revoked secret within the same time; one query
+ * per period for all binds, nothing on the message path.
+ */
+export const CREDENTIAL_CHECK_MS = TOKEN_CACHE_MS;
 
 /** The server's certificate and private key (PEM), for `listenTls`. */
 export interface SmppTlsIdentity {
@@ -176,6 +196,8 @@ export class SmppServer {
   private readonly partStore: SmppDeliveryStore;
   /** Their writes, one transaction per turn of the event loop, in order. */
   private readonly kept: KeptParts;
+  /** The next credential check (`liveCredentials`), null when none is due (stopping, or no check). */
+  private credentialTimer: NodeJS.Timeout | null = null;
 
   constructor(readonly opts: SmppServerOptions) {
     this.now = opts.now ?? Date.now;
@@ -203,6 +225,7 @@ export class SmppServer {
     this.unsubscribe.push(opts.app.events.on('moForward', (e) => this.onMoForward(e)));
     this.timer = setInterval(() => this.housekeeping(), 1000);
     this.timer.unref();
+    this.scheduleCredentialCheck();
   }
 
   /**
@@ -280,6 +303,8 @@ export class SmppServer {
    */
   stopSessions(): Promise<void> {
     this.stopping ??= (async () => {
+      if (this.credentialTimer) clearTimeout(this.credentialTimer);
+      this.credentialTimer = null;
       const closing = Promise.all([this.server, this.tlsServer].map((l) => l && new Promise<void>((r) => l.close(() => r()))));
       const o = { drainMs: this.opts.closeDrainMs ?? 5000, unbindWaitMs: this.opts.unbindWaitMs ?? 2000 };
       await Promise.all([...this.conns].map((c) => c.close(o)));
@@ -353,8 +378,8 @@ export class SmppServer {
   /**
    * A credential was revoked (SmppCredentials.onRevoked): each of its binds here gets what a graceful
    * stop gives it (submits being decided get their submit_sm_resp, then `unbind`, then the socket is
-   * closed), so nothing it had recorded loses its answer. Resolves once they are closed. Binds of the
-   * credential on other processes are not reached from here (docs/SMPP.md).
+   * closed), so nothing it had recorded loses its answer. Resolves once they are closed. Also what
+   * the credential check calls for a credential another process revoked (`checkCredentials`).
    */
   async revokeCredential(credentialId: string): Promise<void> {
     this.revoked.add(credentialId);
@@ -362,6 +387,46 @@ export class SmppServer {
     const conns: Conn[] = [];
     for (const prov of this.providers.values()) for (const b of prov.binds) if (b.account.credentialId === credentialId) conns.push(b.conn);
     await Promise.all(conns.map((c) => c.close(o)));
+  }
+
+  /**
+   * One credential check: asks the store once which credentials of this server's live binds are
+   * still live, and ends the binds of the others (`revokeCredential`; a revocation elsewhere, or a
+   * row deleted). Resolves once the query is answered and those binds' endings began (not ended).
+   * A failing store read is logged and changes nothing: the next period asks again, and a bind is
+   * never cut because the store could not be read. Called every `credentialCheckMs`; tests call it too.
+   */
+  async checkCredentials(): Promise<void> {
+    const check = this.opts.liveCredentials;
+    if (!check || this.stopping) return;
+    const ids = new Set<string>();
+    // credentials already revoked here have their binds closing: not asked again
+    for (const prov of this.providers.values()) for (const b of prov.binds) if (!this.revoked.has(b.account.credentialId)) ids.add(b.account.credentialId);
+    if (!ids.size) return;
+    let live: Set<string>;
+    try {
+      live = await check([...ids]);
+    } catch (e) {
+      this.opts.log?.('smpp credential check failed', { error: (e as Error).message });
+      return;
+    }
+    // stopping meanwhile: the stop ends every bind already
+    if (this.stopping) return;
+    for (const id of ids) {
+      if (live.has(id)) continue;
+      this.opts.log?.('smpp binds of a credential no longer live unbound', { credentialId: id }, 'info');
+      void this.revokeCredential(id).catch((e: Error) => this.opts.log?.('smpp unbind of a revoked credential failed', { error: e.message }));
+    }
+  }
+
+  /** Arms the next credential check; each waits for the previous one, so checks never overlap. */
+  private scheduleCredentialCheck(): void {
+    if (!this.opts.liveCredentials || this.stopping) return;
+    this.credentialTimer = setTimeout(() => {
+      void this.checkCredentials().finally(() => this.scheduleCredentialCheck());
+    }, this.opts.credentialCheckMs ?? CREDENTIAL_CHECK_MS);
+    // a check must not keep a process alive that has nothing else to do
+    this.credentialTimer.unref();
   }
 
   private async onBind(conn: Conn, pdu: BindPdu): Promise<Binding | null> {
