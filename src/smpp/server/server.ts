@@ -394,7 +394,7 @@ export class SmppServer {
    * still live, and ends the binds of the others (`revokeCredential`; a revocation elsewhere, or a
    * row deleted). Resolves once the query is answered and those binds' endings began (not ended).
    * A failing store read is logged and changes nothing: the next period asks again, and a bind is
-   * never cut because the store could not be read. Called every `credentialCheckMs`; tests call it too.
+   * never cut because the store could not be read. Called every `credentialCheckMs`.
    */
   async checkCredentials(): Promise<void> {
     const check = this.opts.liveCredentials;
@@ -413,7 +413,8 @@ export class SmppServer {
     // stopping meanwhile: the stop ends every bind already
     if (this.stopping) return;
     for (const id of ids) {
-      if (live.has(id)) continue;
+      // revoked here while the store was read: its binds are already being ended
+      if (live.has(id) || this.revoked.has(id)) continue;
       this.opts.log?.('smpp binds of a credential no longer live unbound', { credentialId: id }, 'info');
       void this.revokeCredential(id).catch((e: Error) => this.opts.log?.('smpp unbind of a revoked credential failed', { error: e.message }));
     }
