@@ -127,6 +127,12 @@ export interface MessageStore {
   /** The submission record and its status history, or null. */
   getMessage(id: string): Promise<MessageView | null>;
   /**
+   * {@link getMessage} for several ids at once, in their order (null where there is none): the
+   * records of all of them in one read by ref per table, not one per message, for a page of the
+   * message list (src/app/message-list.ts). A read of the records only: nothing on the submission path.
+   */
+  getMessages(ids: readonly string[]): Promise<(MessageView | null)[]>;
+  /**
    * The id of the message that `partId` names for `contentProviderId`: an id its SMPP door handed out
    * for an earlier part of a long message sent in parts (SubmissionItem.clientPartIds), which
    * `decideAndRecord` files with the decision, whatever it decides. Null for any other id, another

@@ -154,3 +154,15 @@ export async function messageViewOf(id: string, rows: readonly ViewRecord[], rul
   if (unreadable.length) view.unreadable = unreadable;
   return view;
 }
+
+/** Records grouped by the message they are about (their ref), each group in the order given. */
+export function groupByRef<R extends ViewRecord & { ref?: string | null }>(rows: readonly R[]): Map<string, R[]> {
+  const out = new Map<string, R[]>();
+  for (const r of rows) {
+    if (!r.ref) continue;
+    const g = out.get(r.ref);
+    if (g) g.push(r);
+    else out.set(r.ref, [r]);
+  }
+  return out;
+}

@@ -320,6 +320,23 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(await s.messages.getMessage('msg_nope'), null);
       });
 
+      test('several messages read back at once, in the order asked, each as getMessage gives it', async () => {
+        const { cp, service } = await seedProvider(s);
+        const a = { ...item({ cp: cp.id, from: service, to: msisdn() }), clientRef: 'ref-a' };
+        const b = item({ cp: cp.id, from: service, to: msisdn() });
+        const c = item({ cp: cp.id, from: service, to: msisdn() });
+        await s.messages.decideAndRecord([a, b], () => decision(true, '【示例】final'));
+        await s.messages.decideAndRecord([c], () => decision(false, '【示例】final'));
+        await s.outbox.recordStatuses([{ id: a.id, status: 'submitted', at: T0 + 5, upstreamId: 'UPA' }]);
+        await s.outbox.recordStatuses([{ id: a.id, status: 'delivered', at: T0 + 9, detail: 'err:000' }]);
+        const views = await s.messages.getMessages([c.id, 'msg_nope', a.id, b.id]);
+        assert.deepEqual(views, [await s.messages.getMessage(c.id), null, await s.messages.getMessage(a.id), await s.messages.getMessage(b.id)]);
+        assert.deepEqual(views.map((v) => v?.status ?? null), ['rejected', null, 'delivered', 'accepted']);
+        assert.deepEqual(views[2]?.history.map((h) => h.status), ['accepted', 'submitted', 'delivered'], 'each message its own statuses only');
+        assert.equal(views[2]?.clientRef, 'ref-a');
+        assert.deepEqual(await s.messages.getMessages([]), []);
+      });
+
       test('system messages are queued and recorded but never charged to frequency', async () => {
         const { cp, service } = await seedProvider(s);
         const to = msisdn();

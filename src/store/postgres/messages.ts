@@ -18,7 +18,7 @@ import { beginAndLock, numberLockKey } from './locks.js';
 import { periodMs } from '../../pipeline/stages/commercial.js';
 import { pickConsent } from '../../domain/consent.js';
 import { encodeVerdicts, pipelineId } from '../verdict-codec.js';
-import { messageViewOf } from '../message-view.js';
+import { groupByRef, messageViewOf } from '../message-view.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
 import { judgedAt } from '../../domain/schedule.js';
 import { countsAround } from '../../domain/send-window.js';
@@ -233,6 +233,11 @@ export class PgMessages implements MessageStore {
 
   async getMessage(id: string): Promise<MessageView | null> {
     return messageViewOf(id, await this.records.byRef(id), (pl) => this.records.rulesOf(pl));
+  }
+
+  async getMessages(ids: readonly string[]): Promise<(MessageView | null)[]> {
+    const byId = groupByRef(await this.records.byRefs(ids));
+    return Promise.all(ids.map((id) => messageViewOf(id, byId.get(id) ?? [], (pl) => this.records.rulesOf(pl))));
   }
 
   async messageOfPart(contentProviderId: string, partId: string): Promise<string | null> {

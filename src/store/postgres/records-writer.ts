@@ -21,7 +21,7 @@ export function monthKey(at: number): string {
   return monthOf(at).replace('-', '');
 }
 
-const Q = queries('records', ['ensurePartition', 'appendMany', 'byRef', 'byMsisdnKind', 'registerPipeline', 'pipelineRules', 'months'] as const);
+const Q = queries('records', ['ensurePartition', 'appendMany', 'byRef', 'byRefs', 'byMsisdnKind', 'registerPipeline', 'pipelineRules', 'months'] as const);
 
 export class PgRecordsWriter {
   private readonly months = new Set<string>();
@@ -141,6 +141,12 @@ export class PgRecordsWriter {
   /** Every record about one message or consent, oldest first. */
   async byRef(ref: string, c: Client | Pool = this.pool): Promise<StoredRecord[]> {
     return (await c.query<Raw>(Q.byRef, [ref])).rows.map(toStored);
+  }
+
+  /** {@link byRef} for several refs at once (a page of the message list), oldest first. */
+  async byRefs(refs: readonly string[]): Promise<StoredRecord[]> {
+    if (refs.length === 0) return [];
+    return (await this.pool.query<Raw>(Q.byRefs, [refs])).rows.map(toStored);
   }
 
   /** Every record of one kind about one number, oldest first. */

@@ -10,7 +10,7 @@ import type { SqliteDirectory } from './directory.js';
 import type { RecordsWriter } from './records-writer.js';
 import { CommercialFactsReader } from './commercial-facts.js';
 import { encodeVerdicts, type EncodedVerdicts } from '../verdict-codec.js';
-import { messageViewOf } from '../message-view.js';
+import { groupByRef, messageViewOf } from '../message-view.js';
 import { heldStatusBody, toHeld, type HeldDb } from '../held-messages.js';
 import { clientRefColumn, clientRefFromColumn } from '../client-ref-column.js';
 import { receiptColumn, receiptFromColumn } from '../registered-delivery.js';
@@ -244,6 +244,16 @@ export class SqliteMessages implements MessageStore {
     const mt = rows.find((r) => r.kind === 'mt');
     if (mt && this.records.tookNoEffect(mt.seq)) return null;
     return messageViewOf(id, rows, (pl) => this.rulesOf(pl));
+  }
+
+  async getMessages(ids: readonly string[]): Promise<(MessageView | null)[]> {
+    const byId = groupByRef(this.records.byRefs(ids));
+    return Promise.all(ids.map((id) => {
+      const rows = byId.get(id) ?? [];
+      const mt = rows.find((r) => r.kind === 'mt');
+      if (mt && this.records.tookNoEffect(mt.seq)) return null;
+      return messageViewOf(id, rows, (pl) => this.rulesOf(pl));
+    }));
   }
 
   async messageOfPart(contentProviderId: string, partId: string): Promise<string | null> {

@@ -837,6 +837,19 @@ export class RecordsWriter {
     return out.sort((a, b) => a.seq - b.seq).concat(this.pendingWhere((r) => r.ref === ref));
   }
 
+  /**
+   * {@link byRef} for several refs at once: every record about any of them, oldest first, one
+   * statement per table through its ref index (at most 100 refs: a page of the message list).
+   */
+  byRefs(refs: readonly string[]): StoredRecord[] {
+    if (refs.length === 0) return [];
+    const marks = refs.map(() => '?').join(', ');
+    const out: StoredRecord[] = [];
+    for (const { db, table } of this.tablesOldestFirst()) out.push(...(this.cachedOn(db, `SELECT ${RECORD_COLUMNS} FROM ${table} WHERE ref IN (${marks}) ORDER BY seq`).raw().all(...refs) as RawRow[]).map(toStored));
+    const wanted = new Set(refs);
+    return out.sort((a, b) => a.seq - b.seq).concat(this.pendingWhere((r) => r.ref !== null && r.ref !== undefined && wanted.has(r.ref)));
+  }
+
   /** Every record of one kind about one number, oldest first (including this transaction's own). */
   byMsisdn(msisdn: string, kind: RecordRow['kind']): StoredRecord[] {
     const out: StoredRecord[] = [];

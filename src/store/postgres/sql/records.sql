@@ -17,6 +17,10 @@ SELECT rules FROM pipelines WHERE id = $1;
 -- records_all: the live months and the records retained past their month's purge (migration 070).
 SELECT seq, id, at, kind, content_provider_id, msisdn, ref, body FROM records_all WHERE ref = $1 ORDER BY seq;
 
+-- name: byRefs
+-- byRef for a page of the message list (at most 100 refs), through the same ref index.
+SELECT seq, id, at, kind, content_provider_id, msisdn, ref, body FROM records_all WHERE ref = ANY($1::text[]) ORDER BY seq;
+
 -- name: byMsisdnKind
 SELECT seq, id, at, kind, content_provider_id, msisdn, ref, body FROM records_all
  WHERE msisdn = $1 AND kind = $2 ORDER BY seq;
