@@ -11,6 +11,7 @@ import { addPort, addSignature, createContentProvider, setContentProviderStatus 
 import { getContentProviderDetail, listContentProviders, listPorts, listProviderSignatures } from './directory-views.js';
 import { grantConsent, withdrawConsent } from './consents.js';
 import { getMessage, queryRecords, type RecordsFilter } from './records.js';
+import { listMessages, type MessageListFilter } from './message-list.js';
 import { cancelMessage } from './cancel-message.js';
 import { Authenticator } from './auth.js';
 import type { Store } from '../ports/store.js';
@@ -131,6 +132,11 @@ export class App {
     return queryRecords(this.ctx, p, f);
   }
   /** `naming.partIds` (SMPP): an earlier part's id of the provider's own long message names it too. */
+  /** A page of messages, each as getMessage gives it (message-list.ts). */
+  listMessages(p: Principal, f: MessageListFilter) {
+    return listMessages(this.ctx, p, f);
+  }
+
   getMessage(p: Principal, id: string, naming?: MessageNaming) {
     return getMessage(this.ctx, p, id, naming);
   }

@@ -1,4 +1,4 @@
-/** Message routes (content providers): submit one, submit a batch, read one's status and verdicts. */
+/** Message routes (content providers): submit one, submit a batch, list them by number or clientRef, read one's status and verdicts. */
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { SmsguardError } from '../../domain/errors.js';
@@ -6,6 +6,7 @@ import { HTTP_STATUS } from '../error-map.js';
 import { requireAuth } from '../auth.js';
 import { bearerSecurity, errorBody, errorResponse, idParam, messageInput, messageView, submitResult } from '../schemas.js';
 import { submitResultJson, submitResultsJson } from '../submit-results.js';
+import { DEFAULT_LIMIT, MAX_LIMIT, MESSAGE_STATUSES, SCAN_BUDGET, type MessageListFilter } from '../../app/message-list.js';
 
 export const MAX_BATCH = 1000;
 /**
@@ -52,6 +53,43 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
     // schema serializer on the event loop that decides every message (docs/PERFORMANCE.md).
     return reply.type(JSON_TYPE).send(submitResultsJson(results));
   });
+
+  f.get('/v1/messages', {
+    onRequest: requireAuth,
+    schema: {
+      tags: ['messages'], security: bearerSecurity,
+      summary: 'Messages to a number in a range, or by clientRef, with their status; newest first (keyset cursor)',
+      description: 'Each item is the view GET /v1/messages/{id} gives. Needs `msisdn`, or `clientRef` with `from` and `to` at most 24 hours apart. '
+        + 'Admins see every provider\'s messages, content providers their own, regulators those within their token\'s province and dates (each query recorded). '
+        + `With clientRef or status, one request reads at most ${SCAN_BUDGET} submissions: a page may come back short with a nextCursor to read on.`,
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          msisdn: { type: 'string', maxLength: 32, description: 'Recipient, in any form a submission accepts (+86…, 86…, spaces)' },
+          from: { type: 'string', maxLength: 40, description: 'ISO-8601, inclusive' }, to: { type: 'string', maxLength: 40, description: 'ISO-8601, exclusive' },
+          clientRef: { type: 'string', maxLength: 128, description: 'The clientRef the message was submitted with' },
+          status: { type: 'string', enum: [...MESSAGE_STATUSES], description: 'The message\'s current status' },
+          contentProviderId: { type: 'string', maxLength: 64, description: 'One provider\'s (a provider may name only itself)' },
+          limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT }, cursor: { type: 'string', maxLength: 16 },
+        },
+      },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            messages: { type: 'array', items: messageView },
+            nextCursor: { type: ['string', 'null'], description: 'Pass as `cursor` for the next page (null: the last page)' },
+          },
+          required: ['messages', 'nextCursor'],
+        },
+        400: errorResponse('Neither msisdn nor clientRef with a range of at most 24 hours, or a field that is not valid (named in the error)'),
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('Another provider\'s id (a provider), a provider outside a regulator token\'s province, or a role that may not read messages'),
+        '4xx': errorBody,
+      },
+    },
+  }, async (req) => app.listMessages(req.principal, req.query as MessageListFilter));
 
   f.get('/v1/messages/:id', {
     onRequest: requireAuth,
