@@ -57,7 +57,7 @@ header.site button { display: inline-block; margin: 0; padding: 0 .6rem; }
 main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
 label { display: block; font-weight: 600; margin-top: .8rem; }
 .hint { color: var(--muted); font-size: .9rem; margin: 0; }
-input[type=text], input[type=tel], input[type=password], input[type=number], input[type=search], input[type=datetime-local], input[type=file], select, textarea { display: block; width: 100%; max-width: 36rem; padding: .45rem; font: inherit; border: 1px solid #888; border-radius: 4px; }
+input[type=text], input[type=tel], input[type=password], input[type=number], input[type=search], input[type=datetime-local], input[type=date], input[type=file], select, textarea { display: block; width: 100%; max-width: 36rem; padding: .45rem; font: inherit; border: 1px solid #888; border-radius: 4px; }
 textarea { min-height: 6rem; }
 fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 1rem 0; padding: .5rem 1rem 1rem; }
 label.choice { display: inline; font-weight: 400; margin: 0 1rem 0 .25rem; }
@@ -115,6 +115,8 @@ export function page(l: Layout): string {
     // The registry: the operator and regulators list who is set up; a provider sees its own entry.
     staff && (p.role === 'regulator' || p.role === 'admin') ? `<li><a href="/web/providers">${esc(t(l.lang, 'navProviders'))}</a></li>` : '',
     staff && p.role === 'content-provider' ? `<li><a href="/web/providers/${esc(encodeURIComponent(p.contentProviderId))}">${esc(t(l.lang, 'navOwnProvider'))}</a></li>` : '',
+    // The message list: a provider its own messages, the operator every provider's, a regulator those within its scope.
+    staff && (p.role === 'regulator' || p.role === 'admin' || p.role === 'content-provider') ? `<li><a href="/web/messages">${esc(t(l.lang, 'navMessages'))}</a></li>` : '',
     // The annual report's chooser is the operator's and a regulator's (a provider reaches its own report from its credit file).
     staff && (p.role === 'regulator' || p.role === 'admin') ? `<li><a href="/web/reports/annual">${esc(t(l.lang, 'annualReport'))}</a></li>` : '',
     staff
