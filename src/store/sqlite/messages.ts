@@ -248,11 +248,13 @@ export class SqliteMessages implements MessageStore {
 
   async getMessages(ids: readonly string[]): Promise<(MessageView | null)[]> {
     const byId = groupByRef(this.records.byRefs(ids));
+    const mts = new Map(ids.map((id) => [id, byId.get(id)?.find((r) => r.kind === 'mt')]));
+    // As getMessage: a submission whose main commit never happened is none (one statement for the page).
+    const void_ = this.records.tookNoEffectOf([...mts.values()].flatMap((mt) => (mt ? [mt.seq] : [])));
     return Promise.all(ids.map((id) => {
-      const rows = byId.get(id) ?? [];
-      const mt = rows.find((r) => r.kind === 'mt');
-      if (mt && this.records.tookNoEffect(mt.seq)) return null;
-      return messageViewOf(id, rows, (pl) => this.rulesOf(pl));
+      const mt = mts.get(id);
+      if (mt && void_.has(mt.seq)) return null;
+      return messageViewOf(id, byId.get(id) ?? [], (pl) => this.rulesOf(pl));
     }));
   }
 

@@ -493,6 +493,18 @@ export class RecordsWriter {
     return this.cached('SELECT 1 FROM records_uncommitted WHERE from_seq <= ? AND to_seq >= ? LIMIT 1').get(seq, seq) !== undefined;
   }
 
+  /**
+   * {@link tookNoEffect} for several seqs in one statement (a page of the message list): those of
+   * them that took no effect.
+   */
+  tookNoEffectOf(seqs: readonly number[]): Set<number> {
+    const out = new Set<number>();
+    if (seqs.length === 0) return out;
+    const ranges = this.cached('SELECT from_seq, to_seq FROM records_uncommitted WHERE to_seq >= ? AND from_seq <= ?').raw().all(Math.min(...seqs), Math.max(...seqs)) as [number, number][];
+    for (const seq of seqs) if (ranges.some(([lo, hi]) => lo <= seq && seq <= hi)) out.add(seq);
+    return out;
+  }
+
   /** Records were written to a month file in the current outermost transaction. */
   private flushed = false;
   /** A reconcile after a failed transaction failed too: the next outermost transaction runs it first. */

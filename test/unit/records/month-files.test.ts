@@ -110,6 +110,8 @@ test('records above the commit mark at open (the process died between the two co
   // The message API answers as the sender was told: never accepted.
   assert.equal(await b.messages.getMessage('lost1'), null);
   assert.notEqual(await b.messages.getMessage('ok4'), null);
+  // and so does the message list's read of a page (one statement for the page's seqs)
+  assert.deepEqual((await b.messages.getMessages(['lost1', 'ok4', 'lost2', 'ok0'])).map((v) => v?.id ?? null), [null, 'ok4', null, 'ok0']);
   await assertChainsHold(b.records.archive, 9);
   await b.close();
   const c = new SqliteStore(path);
