@@ -5,8 +5,10 @@
  */
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { gatewaySuite, NOON_SHANGHAI, OTHER_PROVIDER, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite, withGateway, NOON_SHANGHAI, OTHER_PROVIDER, type Provider } from '../helpers/gateway.js';
 import { until } from '../helpers/wait.js';
+import { decision, item } from '../contract/fixtures.js';
+import { SCAN_BUDGET } from '../../src/app/message-list.js';
 
 const DAY = 86_400_000;
 /** Yesterday in Shanghai (2026-11-29), from inclusive, to exclusive. */
@@ -150,4 +152,29 @@ describe('GET /v1/messages: list by number and range, or by clientRef', () => {
     assert.deepEqual(byActor(fujian.id), [[4, null]]);
     assert.deepEqual(byActor(guangdong.id), [[0, 'forbidden'], [0, null]], 'newest first: the refused query, then the empty one');
   });
+});
+
+describe('GET /v1/messages by clientRef: a bounded read per request', () => {
+  test('a day with more submissions than one request reads: a short page and a cursor, then the message', () => withGateway(async (g, cp) => {
+    // Refused submissions (never queued): the oldest of them carries the clientRef sought.
+    const now = g.clock.now();
+    const items = Array.from({ length: SCAN_BUDGET + 500 }, (_, i) => ({ ...item({ cp: cp.id, from: '10690001', to: '+8613800138000', at: now + i }), clientRef: i === 0 ? 'lost-202' : `other-${i}` }));
+    await g.store.messages.decideAndRecord(items, () => decision(false));
+    let read = 0;
+    const query = g.store.records.queryRecords.bind(g.store.records);
+    g.store.records.queryRecords = async (q) => { const r = await query(q); read += r.records.length; return r; };
+    const range = `from=${encodeURIComponent(new Date(now - 3_600_000).toISOString())}&to=${encodeURIComponent(new Date(now + 3_600_000).toISOString())}`;
+    const first = await g.http.inject({ method: 'GET', url: `/v1/messages?clientRef=lost-202&${range}`, headers: cp.auth });
+    assert.equal(first.statusCode, 200, first.body);
+    assert.deepEqual(first.json().messages, []);
+    assert.ok(first.json().nextCursor, 'a cursor to read on');
+    assert.equal(read, SCAN_BUDGET, 'no more submissions read than the budget');
+    read = 0;
+    const second = await g.http.inject({ method: 'GET', url: `/v1/messages?clientRef=lost-202&${range}&cursor=${first.json().nextCursor}`, headers: cp.auth });
+    assert.equal(second.statusCode, 200, second.body);
+    assert.deepEqual(second.json().messages.map((m: { id: string }) => m.id), [items[0].id]);
+    assert.equal(second.json().messages[0].clientRef, 'lost-202');
+    assert.equal(second.json().nextCursor, null);
+    assert.equal(read, 500);
+  }));
 });
