@@ -100,4 +100,39 @@ describe('HTTP end to end on PostgreSQL', { timeout: 60_000 }, () => {
     for (const k of ['mt', 'mo', 'status', 'subscription']) assert.ok(kinds.has(k), k);
     assert.ok(rec.some((r) => r.kind === 'subscription' && r.body.event === 'opt_out'));
   });
+
+  test('GET /v1/messages: the messages to a number with their statuses, one by its clientRef, pages by cursor', async () => {
+    const to = '13700137000';
+    const ids: string[] = [];
+    for (const [i, text] of ['【示例】您的订单已发货', '【示例】您的订单已签收', '【未登记】您的订单已发货'].entries()) {
+      const r = await send({ from: '10690001', to, text, type: 'notification', clientRef: `pg-ord-${i}` });
+      assert.ok(r.statusCode === 202 || r.statusCode === 422, r.body);
+      ids.unshift(r.json().id);
+    }
+    await worker.drain();
+    const list = async (qs: string) => {
+      const r = await http.inject({ method: 'GET', url: `/v1/messages?${qs}`, headers: auth });
+      assert.equal(r.statusCode, 200, r.body);
+      return r.json() as { messages: { id: string; status: string; clientRef: string }[]; nextCursor: string | null };
+    };
+    let page = await list(`msisdn=%2B86${to}`);
+    for (let i = 0; i < 100 && page.messages.filter((m) => m.status === 'delivered').length < 2; i++) {
+      await new Promise((res) => setTimeout(res, 20));
+      page = await list(`msisdn=%2B86${to}`);
+    }
+    assert.deepEqual(page.messages.map((m) => [m.id, m.status]), [[ids[0], 'rejected'], [ids[1], 'delivered'], [ids[2], 'delivered']]);
+    for (const m of page.messages) assert.deepEqual(m, (await http.inject({ method: 'GET', url: `/v1/messages/${m.id}`, headers: auth })).json());
+    const range = `from=${encodeURIComponent(new Date(NOON_SHANGHAI - 3_600_000).toISOString())}&to=${encodeURIComponent(new Date(NOON_SHANGHAI + 3_600_000).toISOString())}`;
+    assert.deepEqual((await list(`clientRef=pg-ord-1&${range}`)).messages.map((m) => m.id), [ids[1]]);
+    const seen: string[] = [];
+    let cursor = '';
+    for (let i = 0; i < 5; i++) {
+      const p = await list(`msisdn=${to}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...p.messages.map((m) => m.id));
+      if (!p.nextCursor) break;
+      cursor = p.nextCursor;
+    }
+    assert.deepEqual(seen, ids);
+    assert.equal((await http.inject({ method: 'GET', url: '/v1/messages?clientRef=pg-ord-1', headers: auth })).statusCode, 400);
+  });
 });
