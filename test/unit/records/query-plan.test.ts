@@ -46,6 +46,8 @@ describe('record page queries use indexes', () => {
     ['port', { port: '10690003' }, /USING (COVERING )?INDEX records_2026_11_portb \(<expr>=\? AND port=\? AND (seq|rowid)<\?\)/],
     ['rule', { rule: 'frequency.verification' }, /USING (COVERING )?INDEX records_2026_11_ruleb \(<expr>=\? AND rule=\? AND (seq|rowid)<\?\)/],
     ['port in a time range', { port: '10690003', from: NOV + 100_000, to: NOV + 200_000 }, /USING (COVERING )?INDEX records_2026_11_portb \(<expr>=\? AND port=\? AND (seq|rowid)>\? AND (seq|rowid)<\?\)/],
+    // GET /v1/messages by clientRef alone (src/app/message-list.ts): a provider's submissions in at most 24 hours.
+    ['a provider\'s submissions in a time range', { contentProviderId: 'cp_3', kind: 'mt', from: NOV + 100_000, to: NOV + 200_000 }, /USING (COVERING )?INDEX records_2026_11_cpb \(<expr>=\? AND content_provider_id=\? AND (seq|rowid)>\? AND (seq|rowid)<\?\)/],
     ['time range', { from: NOV + 100_000, to: NOV + 200_000 }, /USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/],
     ['number in a time range', { msisdn: '+8613800000007', from: NOV + 100_000, to: NOV + 200_000 }, /SEARCH records_2026_11_numbers USING PRIMARY KEY \(bucket=\? AND msisdn=\? AND seq>\? AND seq<\?\)/],
     ['a province (a long list of providers): walk seq backwards, filter', { contentProviderIds: Array.from({ length: 40 }, (_, i) => `cp_${i}`) }, /(SCAN|SEARCH) records_2026_11( USING INTEGER PRIMARY KEY \(rowid<\?\))?$/],
