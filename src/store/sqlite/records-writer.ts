@@ -36,6 +36,8 @@ import { pageSql, queryPage, type PageSql } from './records-query.js';
 import { wellFormed } from './well-formed.js';
 import { isForgeRefusal, loadNativeLinks, nativeForgePath } from './native-links.js';
 import { NUMBER_BUCKET_SQL, addNumbersSql, facetBucket, numberBucket, numberChunkStart, numberIndexOf, numberProbeSql, sealNumbers, type Sealing } from './month-files.js';
+import { RecordsThread } from './records-thread.js';
+import { PAGE_CACHE_KIB } from './tuning.js';
 import { closeMonth, copyMonthTableToFile, monthFilePath, monthFilesBeside, monthTable, openMonth, removeMonthFile, removeMonthFileAsync, startWriting, stopWriting, type MonthDb } from './month-files.js';
 
 export type { NewRecord, StoredRecord };
@@ -64,6 +66,12 @@ interface Pending { r: NewRecord; body: string; cols: ReturnType<typeof derivedC
 
 /** Size of the native path's pack buffer kept between batches (~1,500 decision records). */
 const PACK_KEEP = 1 << 20;
+/**
+ * Records a transaction appends before the first chunk goes to the records thread (and per chunk
+ * after it): fewer, and the month write of a small transaction (one audit record, a status or two)
+ * costs the thread's wake-ups for nothing; the loop writes those itself at the end.
+ */
+const THREAD_CHUNK = 32;
 
 /** One writer per connection: two would each hold their own pending records and tips. */
 const writers = new WeakMap<Db, RecordsWriter>();
@@ -102,8 +110,27 @@ export class RecordsWriter {
   /** Depth of `db.transaction` functions running, and `pending.length` at the start of each. */
   private depth = 0;
   private readonly marks: number[] = [];
+  /** The records thread (records-thread.ts): undefined until first wanted, null when not used. */
+  private thread: RecordsThread | null | undefined;
+  private readonly threadWanted: boolean;
+  /**
+   * The month transaction open on the records thread for the running outermost transaction: its
+   * month, the tip as the chunks sent move it (its hash known only at the end), the seq before the
+   * first, and how many of `pending` (from the start) went there.
+   */
+  private inflight: { m: MonthDb; st: MonthStmts; tip: Tip; before: number; sent: number } | null = null;
+  /** The records thread takes no more of the running transaction (a memory month, a second month, no extension). */
+  private threadDone = false;
+  /**
+   * Set when the records thread did not answer: it may still commit what it held, so no record is
+   * written (every transaction with records fails) until it has exited and a reconcile has looked
+   * for records above the commit marks.
+   */
+  private threadStuck: string | null = null;
 
   constructor(readonly db: Db) {
+    // Read once: a writer keeps what it was opened with.
+    this.threadWanted = process.env.SMSGUARD_RECORDS_THREAD !== '0';
     if (writers.has(db)) throw new Error('one RecordsWriter per connection (use store.records.writer)');
     writers.set(db, this);
     this.mainPath = db.memory || db.name === '' ? null : db.name;
@@ -137,6 +164,7 @@ export class RecordsWriter {
       const wrap = (variant: (...a: unknown[]) => unknown) => function (this: unknown, ...args: unknown[]) {
         if (self.depth === 0) {
           self.flushed = false;
+          self.threadDone = false;
           // Owed since a failed transaction whose reconcile failed too: before any write could carry
           // a commit mark past those records. If it fails again, this transaction fails with it.
           if (self.reconcileOwed) {
@@ -157,6 +185,8 @@ export class RecordsWriter {
         } catch (e) {
           self.pending.length = self.marks[self.marks.length - 1];
           if (self.depth === 1) {
+            // What the thread holds of this transaction is rolled back there before anything else.
+            if (self.inflight) self.abandonThread();
             // The registry may have lost a month opened in this transaction; tips are re-read.
             self.tips.clear();
             // a mark this transaction made is gone with it
@@ -450,6 +480,8 @@ export class RecordsWriter {
     const p: Pending = { r: { ...r, id: wellFormed(r.id), kind: wellFormed(r.kind) as NewRecord['kind'], contentProviderId: wellFormed(r.contentProviderId), msisdn: wellFormed(r.msisdn), ref: wellFormed(r.ref) }, body: JSON.stringify(r.body), cols };
     if (this.depth > 0) {
       this.pending.push(p);
+      // Only at the outermost level: a nested one's records may still roll back with its savepoint.
+      if (this.depth === 1 && !this.threadDone && this.pending.length - (this.inflight?.sent ?? 0) >= THREAD_CHUNK) this.sendToThread();
       return;
     }
     if (this.db.inTransaction) throw new Error('records can only be appended inside db.transaction() (the writer commits them before the main file)');
@@ -457,14 +489,127 @@ export class RecordsWriter {
   }
   private txFn: ReturnType<Db['transaction']> | undefined;
 
+  /**
+   * The records thread, created when first wanted: for a database in files with the native
+   * extension, unless SMSGUARD_RECORDS_THREAD=0 when the writer opened.
+   */
+  private threadFor(): RecordsThread | null {
+    if (this.thread === undefined) {
+      const native = nativeForgePath();
+      this.thread = this.threadWanted && this.mainPath !== null && native !== null ? new RecordsThread({ native, cacheKib: PAGE_CACHE_KIB }) : null;
+    }
+    if (this.thread && !this.thread.usable) {
+      // It failed once (it never answered, or exited): the loop writes every month itself from now on.
+      void this.thread.close().catch(() => undefined);
+      this.thread = null;
+    }
+    return this.thread;
+  }
+
+  /**
+   * Sends the records of the running outermost transaction not yet sent, up to the first of another
+   * month, to the records thread, opening its month transaction first (after the main file's write
+   * lock, as flush does: main, then month, in every process).
+   */
+  private sendToThread(): void {
+    let f = this.inflight;
+    if (!f) {
+      if (this.threadStuck) throw new Error(`${this.threadStuck}: records are not written until it has stopped`);
+      const thread = this.threadFor();
+      if (!thread) {
+        this.threadDone = true;
+        return;
+      }
+      this.lockStmt.run();
+      this.refresh();
+      const m = this.open.get(this.route(this.pending[0].r.at))!;
+      const st = m.path === null ? null : this.monthStmts(m);
+      if (m.path === null || !st?.forge) {
+        this.threadDone = true;
+        return;
+      }
+      if (!this.written.has(m.month)) {
+        this.written.add(m.month);
+        this.sealOlderThan(m.month);
+      }
+      startWriting(m);
+      const tip = this.tipOf(m, st);
+      // A tip that is not 32 bytes (an edited file) goes the loop's JavaScript path (writeBatch).
+      if (tip.hash.length !== 32) {
+        this.threadDone = true;
+        return;
+      }
+      const autocheckpoint = m.db.pragma('wal_autocheckpoint', { simple: true }) as number;
+      thread.begin({ path: m.path, table: m.table, numbersSql: st.numbers ? addNumbersSql(m.table) : null, autocheckpoint }, tip.seq + 1, tip.hash);
+      f = this.inflight = { m, st, tip, before: tip.seq, sent: 0 };
+    }
+    let j = f.sent;
+    while (j < this.pending.length && this.route(this.pending[j].r.at) === f.m.month) j++;
+    if (j < this.pending.length) this.threadDone = true;
+    if (j === f.sent) return;
+    const batch = this.packBatch(f.m, this.pending, f.sent, j, f.tip);
+    // A copy of its own (the pack buffer is reused), moved to the thread rather than cloned.
+    const bytes = new Uint8Array(batch.length);
+    bytes.set(batch);
+    this.thread!.append(bytes, j - f.sent);
+    f.tip.seq += j - f.sent;
+    f.sent = j;
+  }
+
+  /** Rolls back what the records thread holds of the running transaction, and waits for it. */
+  private abandonThread(): void {
+    const f = this.inflight;
+    this.inflight = null;
+    if (!f) return;
+    this.tips.delete(f.m.month);
+    this.thread?.end(false);
+  }
+
   /** Writes the pending records to their month files (called at the end of the outermost transaction function). */
   private flush(): void {
     if (this.pending.length === 0) return;
+    if (this.threadStuck) throw new Error(`${this.threadStuck}: records are not written until it has stopped`);
+    let i = 0;
+    const f = this.inflight;
+    if (f) {
+      // The rest of the thread's month goes there too; then its month commits (the loop waits).
+      this.sendToThread();
+      i = f.sent;
+      const recs = this.pending;
+      this.inflight = null;
+      // From here the month may hold this transaction's records, whatever the main file does.
+      this.flushed = true;
+      const thread = this.thread!;
+      const end = thread.end(true, numberChunkStart(f.before), numberChunkStart(f.tip.seq));
+      if (!end.ok && end.stuck) {
+        this.tips.delete(f.m.month);
+        this.thread = null;
+        this.threadStuck = end.message;
+        void thread.exited.then(() => {
+          this.threadStuck = null;
+          this.reconcileOwed = true;
+        });
+        throw new Error(`${end.message}: records are not written until it has stopped`);
+      }
+      if (end.ok) {
+        this.threadBatches++;
+        f.tip.hash = end.hash;
+        // The thread's commit moved the month's data_version here: the tip is still the one cached.
+        f.tip.dv = f.st.dataVersion.get() as number;
+      } else {
+        // Rolled back there, nothing written: the loop writes them itself, as without the thread
+        // (a record the extension refused goes its JavaScript path there).
+        this.tips.delete(f.m.month);
+        this.writeBatch(f.m, recs, 0, i);
+      }
+      this.flushed = true;
+      this.cached('UPDATE records_months SET committed_seq = ? WHERE month = ?').run(this.tips.get(f.m.month)!.seq, f.m.month);
+    } else {
+      this.lockStmt.run();
+      this.refresh();
+    }
     const recs = this.pending;
     this.pending = [];
-    this.lockStmt.run();
-    this.refresh();
-    let i = 0;
     while (i < recs.length) {
       const month = this.route(recs[i].r.at);
       let j = i + 1;
@@ -669,6 +814,9 @@ export class RecordsWriter {
     this.markedNotMonotonic.add(month);
   }
 
+  /** Month transactions the records thread committed since this writer opened. */
+  threadBatches = 0;
+
   /** Batches appended through the native extension since this writer opened (the rest went through JavaScript). */
   nativeBatches = 0;
 
@@ -803,6 +951,8 @@ export class RecordsWriter {
 
   /** Closes every month (the store's close). */
   async close(): Promise<void> {
+    await this.thread?.close();
+    this.thread = undefined;
     // A sealing not finished is abandoned: it commits if its statement ends before the process
     // does, else it rolls back and the next process that writes seals again.
     for (const m of [...this.sealing.keys()]) this.abandonSealing(m);

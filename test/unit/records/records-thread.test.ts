@@ -1,0 +1,158 @@
+/**
+ * The records thread (src/store/sqlite/records-thread.ts): a transaction's records are appended to
+ * their month on a thread of their own while the transaction runs, and the month commits before the
+ * main file, as the loop's own path does. It must write exactly what the loop's path writes (rows,
+ * bytes, hashes), write nothing of a transaction that fails (at any point, a savepoint inside it
+ * too), and leave the next transaction a right chain tip.
+ */
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '../../../src/store/sqlite/index.js';
+import { RECORD_COLUMNS, type NewRecord } from '../../../src/store/sqlite/records-writer.js';
+import { nativeForgePath } from '../../../src/store/sqlite/native-links.js';
+import { verifyChains } from '../../../src/app/records-verify.js';
+
+const NOV = Date.parse('2026-11-02T00:00:00Z');
+const dirs: string[] = [];
+after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
+/** A store in files, with the records thread on or off (the switch is read when it is first wanted). */
+function fileStore(thread: boolean): SqliteStore {
+  const dir = mkdtempSync(join(tmpdir(), 'smsguard-records-thread-'));
+  dirs.push(dir);
+  const before = process.env.SMSGUARD_RECORDS_THREAD;
+  process.env.SMSGUARD_RECORDS_THREAD = thread ? '1' : '0';
+  const s = new SqliteStore(join(dir, 'gw.db'));
+  // one transaction to make the writer decide now, while the switch says what this store wants
+  s.db.transaction(() => s.records.writer.append(mt('first', NOV - 1000)))();
+  if (before === undefined) delete process.env.SMSGUARD_RECORDS_THREAD;
+  else process.env.SMSGUARD_RECORDS_THREAD = before;
+  return s;
+}
+
+const mt = (id: string, at: number): NewRecord => ({
+  id, at, kind: 'mt', contentProviderId: 'cp_1', msisdn: `+86138${String(at % 100_000_000).padStart(8, '0')}`, ref: id,
+  body: { from: '10690001', to: '+8613800138000', type: 'verification', decision: 'accepted', code: null, text: `【示例】验证码 ${id} 😀` },
+});
+
+const rows = (s: SqliteStore): unknown[] =>
+  s.records.writer.on('2026-11').db.prepare(`SELECT ${RECORD_COLUMNS} FROM records_2026_11 ORDER BY seq`).all();
+
+describe('the records thread', () => {
+  const skip = (t: { skip(m: string): void }) => {
+    if (nativeForgePath()) return false;
+    if (process.env.CI === 'true') assert.fail('the native extension must be built in CI');
+    t.skip('not built here');
+    return true;
+  };
+
+  test('writes exactly the rows, bytes and hashes of the loop\'s own path, and is the one writing them', async (t) => {
+    if (skip(t)) return;
+    const stores = [fileStore(true), fileStore(false)];
+    try {
+      for (const s of stores) {
+        let n = 0;
+        // transactions of 200 (several chunks), 5 (below a chunk: the loop's path) and 33 (a chunk and one)
+        for (const size of [200, 5, 33, 200]) s.db.transaction(() => { for (let i = 0; i < size; i++) s.records.writer.append(mt(`msg_${n++}`, NOV + n)); })();
+      }
+      assert.equal(stores[0].records.writer.threadBatches, 3);
+      assert.equal(stores[1].records.writer.threadBatches, 0);
+      assert.deepEqual(rows(stores[0]), rows(stores[1]));
+      assert.equal(rows(stores[0]).length, 439);
+      for (const s of stores) assert.equal((await verifyChains(s.records.archive)).ok, true);
+    } finally {
+      for (const s of stores) await s.close();
+    }
+  });
+
+  test('a transaction that fails after chunks went to the thread writes none of its records, and the next one chains on', async (t) => {
+    if (skip(t)) return;
+    const s = fileStore(true);
+    try {
+      const before = rows(s).length;
+      assert.throws(() => s.db.transaction(() => {
+        for (let i = 0; i < 100; i++) s.records.writer.append(mt(`lost_${i}`, NOV + i));
+        throw new Error('the decision failed');
+      })(), /the decision failed/);
+      assert.equal(rows(s).length, before);
+      s.db.transaction(() => { for (let i = 0; i < 100; i++) s.records.writer.append(mt(`kept_${i}`, NOV + 1000 + i)); })();
+      assert.equal(rows(s).length, before + 100);
+      assert.equal(s.records.writer.threadBatches, 1);
+      assert.equal((await verifyChains(s.records.archive)).ok, true);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('a failing main commit after the thread committed leaves records above the mark, reported as uncommitted', async (t) => {
+    if (skip(t)) return;
+    const s = fileStore(true);
+    try {
+      // A deferred foreign key fails the main commit, after the month committed (commit order).
+      s.db.exec('CREATE TABLE t_parent (id INTEGER PRIMARY KEY); CREATE TABLE t_child (p INTEGER REFERENCES t_parent (id) DEFERRABLE INITIALLY DEFERRED)');
+      s.db.pragma('foreign_keys = ON');
+      assert.throws(() => s.db.transaction(() => {
+        for (let i = 0; i < 64; i++) s.records.writer.append(mt(`late_${i}`, NOV + i));
+        s.db.prepare('INSERT INTO t_child (p) VALUES (42)').run();
+      })(), /FOREIGN KEY/);
+      assert.equal(s.records.writer.threadBatches, 1);
+      const audit = (await s.records.queryRecords({ kind: 'audit', limit: 10 })).records.find((r) => r.body.action === 'records.uncommitted');
+      assert.ok(audit, 'a records.uncommitted audit record');
+      assert.equal(audit.body.count, 64);
+      assert.equal((await verifyChains(s.records.archive)).ok, true);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('a transaction with a record the extension refuses is written whole by the loop\'s JavaScript path, the same as without the thread', async (t) => {
+    if (skip(t)) return;
+    const stores = [fileStore(true), fileStore(false)];
+    try {
+      for (const s of stores) {
+        s.db.transaction(() => {
+          for (let i = 0; i < 50; i++) s.records.writer.append(mt(`a_${i}`, NOV + i));
+          // a header the extension cannot render with certainty (forge.test.ts)
+          s.records.writer.append({ ...mt('msg_"quoted"', NOV + 60), msisdn: 'a\\b\n' });
+          for (let i = 0; i < 50; i++) s.records.writer.append(mt(`b_${i}`, NOV + 100 + i));
+        })();
+        s.db.transaction(() => { for (let i = 0; i < 40; i++) s.records.writer.append(mt(`c_${i}`, NOV + 200 + i)); })();
+      }
+      assert.deepEqual(rows(stores[0]), rows(stores[1]));
+      assert.equal(rows(stores[0]).length, 1 + 101 + 40);
+      // the refused transaction rolled back there and went the loop's way; the next one the thread's
+      assert.equal(stores[0].records.writer.threadBatches, 1);
+      for (const s of stores) assert.equal((await verifyChains(s.records.archive)).ok, true);
+    } finally {
+      for (const s of stores) await s.close();
+    }
+  });
+
+  test('a savepoint rolled back inside the transaction drops only its own records', async (t) => {
+    if (skip(t)) return;
+    const s = fileStore(true);
+    try {
+      const before = rows(s).length;
+      s.db.transaction(() => {
+        for (let i = 0; i < 40; i++) s.records.writer.append(mt(`outer_${i}`, NOV + i));
+        try {
+          s.db.transaction(() => {
+            for (let i = 0; i < 40; i++) s.records.writer.append(mt(`inner_${i}`, NOV + 100 + i));
+            throw new Error('inner');
+          })();
+        } catch { /* the savepoint rolled back */ }
+        for (let i = 0; i < 40; i++) s.records.writer.append(mt(`outer2_${i}`, NOV + 200 + i));
+      })();
+      const ids = (rows(s) as { id: string }[]).slice(before).map((r) => r.id);
+      assert.equal(ids.length, 80);
+      assert.ok(ids.every((id) => id.startsWith('outer')));
+      assert.equal(s.records.writer.threadBatches, 1);
+      assert.equal((await verifyChains(s.records.archive)).ok, true);
+    } finally {
+      await s.close();
+    }
+  });
+});
