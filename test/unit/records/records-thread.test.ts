@@ -55,13 +55,13 @@ describe('the records thread', () => {
     try {
       for (const s of stores) {
         let n = 0;
-        // transactions of 200 (several chunks), 5 (below a chunk: the loop's path) and 33 (a chunk and one)
-        for (const size of [200, 5, 33, 200]) s.db.transaction(() => { for (let i = 0; i < size; i++) s.records.writer.append(mt(`msg_${n++}`, NOV + n)); })();
+        // transactions of 600 (several chunks), 5 and 255 (below the start: the loop's path), 257 (the start and one)
+        for (const size of [600, 5, 255, 257, 600]) s.db.transaction(() => { for (let i = 0; i < size; i++) s.records.writer.append(mt(`msg_${n++}`, NOV + n)); })();
       }
       assert.equal(stores[0].records.writer.threadBatches, 3);
+      assert.equal(rows(stores[0]).length, 1 + 600 + 5 + 255 + 257 + 600);
       assert.equal(stores[1].records.writer.threadBatches, 0);
       assert.deepEqual(rows(stores[0]), rows(stores[1]));
-      assert.equal(rows(stores[0]).length, 439);
       for (const s of stores) assert.equal((await verifyChains(s.records.archive)).ok, true);
     } finally {
       for (const s of stores) await s.close();
@@ -74,12 +74,12 @@ describe('the records thread', () => {
     try {
       const before = rows(s).length;
       assert.throws(() => s.db.transaction(() => {
-        for (let i = 0; i < 100; i++) s.records.writer.append(mt(`lost_${i}`, NOV + i));
+        for (let i = 0; i < 400; i++) s.records.writer.append(mt(`lost_${i}`, NOV + i));
         throw new Error('the decision failed');
       })(), /the decision failed/);
       assert.equal(rows(s).length, before);
-      s.db.transaction(() => { for (let i = 0; i < 100; i++) s.records.writer.append(mt(`kept_${i}`, NOV + 1000 + i)); })();
-      assert.equal(rows(s).length, before + 100);
+      s.db.transaction(() => { for (let i = 0; i < 300; i++) s.records.writer.append(mt(`kept_${i}`, NOV + 1000 + i)); })();
+      assert.equal(rows(s).length, before + 300);
       assert.equal(s.records.writer.threadBatches, 1);
       assert.equal((await verifyChains(s.records.archive)).ok, true);
     } finally {
@@ -95,13 +95,13 @@ describe('the records thread', () => {
       s.db.exec('CREATE TABLE t_parent (id INTEGER PRIMARY KEY); CREATE TABLE t_child (p INTEGER REFERENCES t_parent (id) DEFERRABLE INITIALLY DEFERRED)');
       s.db.pragma('foreign_keys = ON');
       assert.throws(() => s.db.transaction(() => {
-        for (let i = 0; i < 64; i++) s.records.writer.append(mt(`late_${i}`, NOV + i));
+        for (let i = 0; i < 300; i++) s.records.writer.append(mt(`late_${i}`, NOV + i));
         s.db.prepare('INSERT INTO t_child (p) VALUES (42)').run();
       })(), /FOREIGN KEY/);
       assert.equal(s.records.writer.threadBatches, 1);
       const audit = (await s.records.queryRecords({ kind: 'audit', limit: 10 })).records.find((r) => r.body.action === 'records.uncommitted');
       assert.ok(audit, 'a records.uncommitted audit record');
-      assert.equal(audit.body.count, 64);
+      assert.equal(audit.body.count, 300);
       assert.equal((await verifyChains(s.records.archive)).ok, true);
     } finally {
       await s.close();
@@ -114,15 +114,15 @@ describe('the records thread', () => {
     try {
       for (const s of stores) {
         s.db.transaction(() => {
-          for (let i = 0; i < 50; i++) s.records.writer.append(mt(`a_${i}`, NOV + i));
+          for (let i = 0; i < 300; i++) s.records.writer.append(mt(`a_${i}`, NOV + i));
           // a header the extension cannot render with certainty (forge.test.ts)
           s.records.writer.append({ ...mt('msg_"quoted"', NOV + 60), msisdn: 'a\\b\n' });
-          for (let i = 0; i < 50; i++) s.records.writer.append(mt(`b_${i}`, NOV + 100 + i));
+          for (let i = 0; i < 50; i++) s.records.writer.append(mt(`b_${i}`, NOV + 400 + i));
         })();
-        s.db.transaction(() => { for (let i = 0; i < 40; i++) s.records.writer.append(mt(`c_${i}`, NOV + 200 + i)); })();
+        s.db.transaction(() => { for (let i = 0; i < 300; i++) s.records.writer.append(mt(`c_${i}`, NOV + 1000 + i)); })();
       }
       assert.deepEqual(rows(stores[0]), rows(stores[1]));
-      assert.equal(rows(stores[0]).length, 1 + 101 + 40);
+      assert.equal(rows(stores[0]).length, 1 + 351 + 300);
       // the refused transaction rolled back there and went the loop's way; the next one the thread's
       assert.equal(stores[0].records.writer.threadBatches, 1);
       for (const s of stores) assert.equal((await verifyChains(s.records.archive)).ok, true);
@@ -137,17 +137,17 @@ describe('the records thread', () => {
     try {
       const before = rows(s).length;
       s.db.transaction(() => {
-        for (let i = 0; i < 40; i++) s.records.writer.append(mt(`outer_${i}`, NOV + i));
+        for (let i = 0; i < 300; i++) s.records.writer.append(mt(`outer_${i}`, NOV + i));
         try {
           s.db.transaction(() => {
-            for (let i = 0; i < 40; i++) s.records.writer.append(mt(`inner_${i}`, NOV + 100 + i));
+            for (let i = 0; i < 100; i++) s.records.writer.append(mt(`inner_${i}`, NOV + 400 + i));
             throw new Error('inner');
           })();
         } catch { /* the savepoint rolled back */ }
-        for (let i = 0; i < 40; i++) s.records.writer.append(mt(`outer2_${i}`, NOV + 200 + i));
+        for (let i = 0; i < 100; i++) s.records.writer.append(mt(`outer2_${i}`, NOV + 600 + i));
       })();
       const ids = (rows(s) as { id: string }[]).slice(before).map((r) => r.id);
-      assert.equal(ids.length, 80);
+      assert.equal(ids.length, 400);
       assert.ok(ids.every((id) => id.startsWith('outer')));
       assert.equal(s.records.writer.threadBatches, 1);
       assert.equal((await verifyChains(s.records.archive)).ok, true);
