@@ -72,8 +72,13 @@ const PACK_KEEP = 1 << 20;
  * thread's work to pay for handing it over and waiting for it, and is written by the loop itself.
  */
 const THREAD_START = 256;
-/** Records per chunk after the first (32, 64 and 128 measured alike on the HTTP batch path). */
-const THREAD_CHUNK = 64;
+/**
+ * Records per chunk after the first. Chunks of 32, 64 and 128 measured alike on the HTTP batch path,
+ * but each costs the thread a native call (which prepares its INSERT) and a wake-up: in the records
+ * bench (1000 per transaction, CPU per record counting every thread) chunks of 64 cost 7–24 % more
+ * CPU than no thread, chunks of 256 4–10 % (docs/PERFORMANCE.md).
+ */
+const THREAD_CHUNK = 256;
 
 /** One writer per connection: two would each hold their own pending records and tips. */
 const writers = new WeakMap<Db, RecordsWriter>();
