@@ -14,7 +14,11 @@
  * Only for month files (a month in memory cannot be shared between threads) and only with the native
  * extension; anything the thread cannot do (a record the extension refuses, an error) is rolled back
  * there and written again by the loop's own path, so the thread never decides what is recorded.
- * SMSGUARD_RECORDS_THREAD=0 turns it off.
+ * Off unless SMSGUARD_RECORDS_THREAD=1: on this project's two-core machine it took a sixth to a fifth
+ * off the event loop's time per message on the HTTP batch path but added CPU in all (a second
+ * connection, hand-overs, wake-ups): the batch figure gained ~8 % when the machine was quiet and
+ * nothing when it was contended, and the records writer's CPU per record rose 5–11 %
+ * (docs/PERFORMANCE.md). It is for a machine with cores to spare, where the event loop is the limit.
  */
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';

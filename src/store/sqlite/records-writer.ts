@@ -137,7 +137,7 @@ export class RecordsWriter {
 
   constructor(readonly db: Db) {
     // Read once: a writer keeps what it was opened with.
-    this.threadWanted = process.env.SMSGUARD_RECORDS_THREAD !== '0';
+    this.threadWanted = process.env.SMSGUARD_RECORDS_THREAD === '1';
     if (writers.has(db)) throw new Error('one RecordsWriter per connection (use store.records.writer)');
     writers.set(db, this);
     this.mainPath = db.memory || db.name === '' ? null : db.name;
@@ -498,7 +498,7 @@ export class RecordsWriter {
 
   /**
    * The records thread, created when first wanted: for a database in files with the native
-   * extension, unless SMSGUARD_RECORDS_THREAD=0 when the writer opened.
+   * extension, when SMSGUARD_RECORDS_THREAD=1 as the writer opened (off by default: docs/RECORDS.md).
    */
   private threadFor(): RecordsThread | null {
     if (this.thread === undefined) {
