@@ -23,7 +23,7 @@ export async function createContentProvider(ctx: AppContext, p: Principal, body:
   const id = ctx.ids.next('cp');
   const apiKey = newSecret('sgk');
   await ctx.store.directory.createContentProvider(
-    { id, name, creditCode, licenseNumber, status: 'active', createdAt: ctx.clock.now() },
+    { id, name, creditCode, licenseNumber, status: 'active', createdAt: ctx.clock.now(), httpThroughput: null },
     { id: ctx.ids.next('tok'), hash: hashSecret(apiKey) },
   );
   await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'content_provider.create', { contentProviderId: id, name, creditCode }, { contentProviderId: id });

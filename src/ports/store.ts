@@ -19,6 +19,11 @@ export interface ContentProviderRow {
   licenseNumber: string | null;
   status: 'active' | 'suspended';
   createdAt: number;
+  /**
+   * Agreed HTTP throughput, messages a second (a batch counts its messages), 1–100000; null: no
+   * limit. Enforced per process at the HTTP door (src/app/http-throughput.ts).
+   */
+  httpThroughput: number | null;
 }
 
 export interface SignatureRow {
@@ -54,6 +59,8 @@ export interface DirectoryStore {
   listContentProviders(): Promise<ContentProviderRow[]>;
   /** Sets status and records the change (who, why). Returns false when no such provider. */
   setContentProviderStatus(id: string, status: ContentProviderRow['status'], at: number, actor: string, reason?: string): Promise<boolean>;
+  /** Sets the HTTP throughput (null: no limit) and records the change (who). Returns false when no such provider. */
+  setContentProviderHttpThroughput(id: string, perSecond: number | null, at: number, actor: string): Promise<boolean>;
   /** Fails with `conflict` when the signature is registered to another provider. */
   addSignature(row: SignatureRow): Promise<void>;
   /** Changes a signature's review state (only approved signatures pass the pipeline). False when no such signature. */

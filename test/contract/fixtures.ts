@@ -15,7 +15,7 @@ export const uid = (p: string) => `${p}_${randomBytes(6).toString('hex')}`;
 let credit = 0;
 export function cpRow(over: Partial<ContentProviderRow> = {}): ContentProviderRow {
   credit++;
-  return { id: uid('cp'), name: '示例科技有限公司', creditCode: `91350100M${String(credit).padStart(8, '0')}${randomBytes(1).toString('hex')}`.slice(0, 18), licenseNumber: null, status: 'active', createdAt: T0, ...over };
+  return { id: uid('cp'), name: '示例科技有限公司', creditCode: `91350100M${String(credit).padStart(8, '0')}${randomBytes(1).toString('hex')}`.slice(0, 18), licenseNumber: null, status: 'active', createdAt: T0, httpThroughput: null, ...over };
 }
 
 /** A provider with an approved signature 【示例…】 and a service and a commercial port. */

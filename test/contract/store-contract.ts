@@ -69,6 +69,28 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(audit[0].body.actor, 'admin_1');
       });
 
+      test('HTTP throughput: none at registration, set, read back, removed with null; recorded; unknown provider false', async () => {
+        const cp = cpRow();
+        await s.directory.createContentProvider(cp, { id: uid('tok'), hash: uid('hash') });
+        assert.equal((await s.directory.getContentProvider(cp.id))?.httpThroughput, null);
+        assert.equal(await s.directory.setContentProviderHttpThroughput(cp.id, 50, T0 + 1, 'admin_1'), true);
+        assert.equal((await s.directory.getContentProvider(cp.id))?.httpThroughput, 50);
+        assert.equal((await s.directory.listContentProviders()).find((c) => c.id === cp.id)?.httpThroughput, 50);
+        // the same instant twice: each change is its own audit record
+        assert.equal(await s.directory.setContentProviderHttpThroughput(cp.id, 100_000, T0 + 1, 'admin_1'), true);
+        assert.equal((await s.directory.getContentProvider(cp.id))?.httpThroughput, 100_000);
+        assert.equal(await s.directory.setContentProviderHttpThroughput(cp.id, null, T0 + 2, 'admin_2'), true);
+        assert.equal((await s.directory.getContentProvider(cp.id))?.httpThroughput, null);
+        assert.equal(await s.directory.setContentProviderHttpThroughput('cp_nope', 5, T0 + 3, 'admin_1'), false);
+        const audit = (await s.records.queryRecords({ contentProviderId: cp.id, limit: 10 })).records.filter((r) => r.kind === 'audit');
+        assert.deepEqual(audit.map((r) => r.body.httpThroughput).sort(), [100_000, 50, null].sort());
+        assert.ok(audit.every((r) => r.body.action === 'content_provider.http_throughput'));
+        // a provider registered with one keeps it
+        const limited = cpRow({ httpThroughput: 7 });
+        await s.directory.createContentProvider(limited, { id: uid('tok'), hash: uid('hash') });
+        assert.deepEqual(await s.directory.getContentProvider(limited.id), limited);
+      });
+
       test('signatures belong to one provider; only approved ones reach the facts', async () => {
         const a = await seedProvider(s);
         const b = cpRow();

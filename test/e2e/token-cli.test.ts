@@ -25,7 +25,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'smsguard-tokens-'));
   db = join(dir, 'g.db');
   const s = new SqliteStore(db);
-  await s.directory.createContentProvider({ id: 'cp_1', name: '示例', creditCode: '91350100M000100Y43', licenseNumber: null, status: 'active', createdAt: 1 }, { id: 'tok_key', hash: hashSecret('sgk_leaked') });
+  await s.directory.createContentProvider({ id: 'cp_1', name: '示例', creditCode: '91350100M000100Y43', licenseNumber: null, status: 'active', createdAt: 1, httpThroughput: null }, { id: 'tok_key', hash: hashSecret('sgk_leaked') });
   await s.close();
 });
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,6 +4,7 @@
  * at once, so the message path loads sender and port facts inside its own transaction (one query each
  * per batch; see messages.ts).
  */
+import { randomBytes } from 'node:crypto';
 import type { Pool } from './db.js';
 import { isUniqueViolation, queries, transaction } from './db.js';
 import type { ContentProviderRow, DirectoryStore, PortRow, Role, SignatureRow, TokenRow } from '../../ports/store.js';
@@ -11,12 +12,12 @@ import { SmsguardError } from '../../domain/errors.js';
 import type { PgRecordsWriter } from './records-writer.js';
 
 const Q = queries('directory', [
-  'insertCp', 'insertApiKey', 'getCp', 'listCps', 'setCpStatus', 'signatureOwner', 'insertSignature', 'setSignatureStatus', 'listSignatures',
+  'insertCp', 'insertApiKey', 'getCp', 'listCps', 'setCpStatus', 'setCpHttpThroughput', 'signatureOwner', 'insertSignature', 'setSignatureStatus', 'listSignatures',
   'insertPort', 'getPort', 'listPorts', 'listPortsOf', 'insertToken', 'findToken', 'countTokens', 'getToken', 'listTokens', 'revokeToken',
 ] as const);
 
-interface CpDb { id: string; name: string; credit_code: string; license_number: string | null; status: 'active' | 'suspended'; created_at: number }
-const toCp = (r: CpDb): ContentProviderRow => ({ id: r.id, name: r.name, creditCode: r.credit_code, licenseNumber: r.license_number, status: r.status, createdAt: r.created_at });
+interface CpDb { id: string; name: string; credit_code: string; license_number: string | null; status: 'active' | 'suspended'; created_at: number; http_throughput: number | null }
+const toCp = (r: CpDb): ContentProviderRow => ({ id: r.id, name: r.name, creditCode: r.credit_code, licenseNumber: r.license_number, status: r.status, createdAt: r.created_at, httpThroughput: r.http_throughput });
 interface PortDb { number: string; content_provider_id: string; kind: PortRow['kind']; created_at: number }
 const toPort = (r: PortDb): PortRow => ({ number: r.number, ownerId: r.content_provider_id, kind: r.kind, createdAt: r.created_at });
 interface TokenDb { id: string; role: Role; subject: string | null; label: string; scope: Record<string, unknown>; created_at: number; revoked_at: number | null }
@@ -28,7 +29,7 @@ export class PgDirectory implements DirectoryStore {
   async createContentProvider(row: ContentProviderRow, apiKey: { id: string; hash: string }): Promise<void> {
     try {
       await transaction(this.pool, async (c) => {
-        await c.query(Q.insertCp, [row.id, row.name, row.creditCode, row.licenseNumber, row.status, row.createdAt]);
+        await c.query(Q.insertCp, [row.id, row.name, row.creditCode, row.licenseNumber, row.status, row.createdAt, row.httpThroughput]);
         await c.query(Q.insertApiKey, [apiKey.id, apiKey.hash, row.id, row.createdAt]);
       });
     } catch (e) {
@@ -51,6 +52,15 @@ export class PgDirectory implements DirectoryStore {
       const r = await c.query(Q.setCpStatus, [id, status]);
       if (r.rowCount === 0) return false;
       await this.records.append(c, [{ id: `aud_${id}_${at}_${status}`, at, kind: 'audit', contentProviderId: id, msisdn: null, ref: id, body: { action: 'content_provider.status', status, actor, reason: reason ?? null } }]);
+      return true;
+    }));
+  }
+
+  async setContentProviderHttpThroughput(id: string, perSecond: number | null, at: number, actor: string): Promise<boolean> {
+    return this.records.withPartitions([at], () => transaction(this.pool, async (c) => {
+      const r = await c.query(Q.setCpHttpThroughput, [id, perSecond]);
+      if (r.rowCount === 0) return false;
+      await this.records.append(c, [{ id: `aud_${id}_${at}_http_${randomBytes(4).toString('hex')}`, at, kind: 'audit', contentProviderId: id, msisdn: null, ref: id, body: { action: 'content_provider.http_throughput', httpThroughput: perSecond, actor } }]);
       return true;
     }));
   }

@@ -1,12 +1,13 @@
 /** SQLite adapter for providers, signatures, ports and tokens. Provider facts are cached in memory for the message path. */
+import { randomBytes } from 'node:crypto';
 import type { Db } from './db.js';
 import type { ContentProviderRow, DirectoryStore, PortRow, Role, SignatureRow, TokenRow } from '../../ports/store.js';
 import { SmsguardError } from '../../domain/errors.js';
 import type { SenderFacts } from '../../pipeline/types.js';
 import type { RecordsWriter } from './records-writer.js';
 
-interface CpDb { id: string; name: string; credit_code: string; license_number: string | null; status: 'active' | 'suspended'; created_at: number }
-const toCp = (r: CpDb): ContentProviderRow => ({ id: r.id, name: r.name, creditCode: r.credit_code, licenseNumber: r.license_number, status: r.status, createdAt: r.created_at });
+interface CpDb { id: string; name: string; credit_code: string; license_number: string | null; status: 'active' | 'suspended'; created_at: number; http_throughput: number | null }
+const toCp = (r: CpDb): ContentProviderRow => ({ id: r.id, name: r.name, creditCode: r.credit_code, licenseNumber: r.license_number, status: r.status, createdAt: r.created_at, httpThroughput: r.http_throughput });
 
 interface TokenDb { id: string; role: Role; subject: string | null; label: string; scope: string; created_at: number; revoked_at: number | null }
 const toToken = (r: TokenDb): TokenRow => ({ id: r.id, role: r.role, subject: r.subject, label: r.label, scope: JSON.parse(r.scope), createdAt: r.created_at, revokedAt: r.revoked_at });
@@ -45,8 +46,8 @@ export class SqliteDirectory implements DirectoryStore {
     try {
       this.db.transaction(() => {
         this.db
-          .prepare('INSERT INTO content_providers (id, name, credit_code, license_number, status, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(row.id, row.name, row.creditCode, row.licenseNumber, row.status, row.createdAt);
+          .prepare('INSERT INTO content_providers (id, name, credit_code, license_number, status, created_at, http_throughput) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(row.id, row.name, row.creditCode, row.licenseNumber, row.status, row.createdAt, row.httpThroughput);
         this.db
           .prepare("INSERT INTO tokens (id, hash, role, subject, label, scope, created_at) VALUES (?, ?, 'content-provider', ?, 'api key', '{}', ?)")
           .run(apiKey.id, apiKey.hash, row.id, row.createdAt);
@@ -78,6 +79,15 @@ export class SqliteDirectory implements DirectoryStore {
     })();
     this.senderCache.delete(id);
     return changed;
+  }
+
+  async setContentProviderHttpThroughput(id: string, perSecond: number | null, at: number, actor: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      const r = this.db.prepare('UPDATE content_providers SET http_throughput = ? WHERE id = ?').run(perSecond, id);
+      if (r.changes === 0) return false;
+      this.records.append({ id: `aud_${id}_${at}_http_${randomBytes(4).toString('hex')}`, at, kind: 'audit', contentProviderId: id, msisdn: null, ref: id, body: { action: 'content_provider.http_throughput', httpThroughput: perSecond, actor } });
+      return true;
+    })();
   }
 
   async addSignature(row: SignatureRow): Promise<void> {

@@ -17,7 +17,7 @@ async function contract(name: string, open: () => Promise<{ store: Store; conten
   await test(`${name}: templates, settings, signature review, alerts and actions`, async () => {
     const { store, content, close } = await open();
     try {
-      await store.directory.createContentProvider({ id: 'cp_a', name: '甲', creditCode: '91350100M000000001', licenseNumber: null, status: 'active', createdAt: T }, { id: 'key_a', hash: 'h_a' });
+      await store.directory.createContentProvider({ id: 'cp_a', name: '甲', creditCode: '91350100M000000001', licenseNumber: null, status: 'active', createdAt: T, httpThroughput: null }, { id: 'key_a', hash: 'h_a' });
       await store.directory.addSignature({ id: 'sig_a', contentProviderId: 'cp_a', signature: '【甲】', status: 'pending', createdAt: T });
       const tpl: TemplateRow = { id: 'tpl_1', contentProviderId: 'cp_a', signature: '【甲】', type: 'verification', body: '验证码${code}', status: 'pending', violations: [], reason: null, createdAt: T, reviewedAt: null, reviewedBy: null };
       await content.addTemplate(tpl);

@@ -1,7 +1,7 @@
 -- Providers, signatures, ports, tokens.
 
 -- name: insertCp
-INSERT INTO content_providers (id, name, credit_code, license_number, status, created_at) VALUES ($1, $2, $3, $4, $5, $6);
+INSERT INTO content_providers (id, name, credit_code, license_number, status, created_at, http_throughput) VALUES ($1, $2, $3, $4, $5, $6, $7);
 
 -- name: insertApiKey
 INSERT INTO tokens (id, hash, role, subject, label, scope, created_at) VALUES ($1, $2, 'content-provider', $3, 'api key', '{}', $4);
@@ -14,6 +14,9 @@ SELECT * FROM content_providers ORDER BY created_at, id;
 
 -- name: setCpStatus
 UPDATE content_providers SET status = $2 WHERE id = $1;
+
+-- name: setCpHttpThroughput
+UPDATE content_providers SET http_throughput = $2 WHERE id = $1;
 
 -- name: signatureOwner
 SELECT content_provider_id FROM signatures WHERE signature = $1;
