@@ -14,7 +14,7 @@
 import { Fifo } from '../../runtime/fifo.js';
 import { CommandStatus } from '../pdu/constants.js';
 import type { DataSmPdu, Pdu, SmPdu } from '../pdu/types.js';
-import { RateLimiter } from '../session/rate-limiter.js';
+import { RateLimiter } from '../../domain/rate-limiter.js';
 import type { SessionOptions } from '../session/session.js';
 import type { UpstreamLinkConfig } from './config.js';
 import { SmppEsme, SmppRequestError } from './esme.js';

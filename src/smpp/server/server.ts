@@ -12,7 +12,7 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import { CommandStatus, MessageState } from '../pdu/constants.js';
 import { decodeText } from '../pdu/text.js';
 import type { BindPdu, CancelSmPdu, DataSmPdu, Pdu, QuerySmPdu, SmPdu } from '../pdu/types.js';
-import { RateLimiter } from '../session/rate-limiter.js';
+import { RateLimiter } from '../../domain/rate-limiter.js';
 import { responseFor } from '../session/responses.js';
 import { DEFAULT_SESSION_OPTIONS, type Session, type SessionOptions } from '../session/session.js';
 import { SmppConnection } from '../transport/connection.js';

@@ -10,7 +10,7 @@ import { CommandStatus, COMMAND_NAMES, Tag, isResponseId } from '../pdu/constant
 import { tlvU8 } from '../pdu/tlv.js';
 import type { PduDecodeError } from '../pdu/errors.js';
 import type { BindCommand, BindPdu, CancelSmPdu, DataSmPdu, Pdu, QuerySmPdu, SmPdu } from '../pdu/types.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { RateLimiter } from '../../domain/rate-limiter.js';
 import { RESPONSE_BY_REQUEST_ID, responseFor } from './responses.js';
 import { SlotMap } from '../../runtime/slot-map.js';
 

@@ -1,6 +1,7 @@
 /**
- * Token bucket with time passed in (pure). Shared by every session of one content provider so the
- * configured rate holds across binds, and by the client as a per-link throughput cap.
+ * Token bucket with time passed in (pure). Used by the SMPP server (one per credential, shared by its
+ * binds, so the configured rate holds across them), by the SMPP client as a per-link throughput cap,
+ * and by the HTTP door (one per content provider, src/app/http-throughput.ts).
  */
 export class RateLimiter {
   private tokens: number;
@@ -38,6 +39,31 @@ export class RateLimiter {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Takes `n` tokens at once, or none: a request of `n` messages either fits whole or is refused
+   * whole. More than the burst never fits.
+   */
+  tryTakeMany(n: number, now: number): boolean {
+    if (this.unlimited) return true;
+    this.refill(now);
+    if (this.tokens >= n) {
+      this.tokens -= n;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Milliseconds until `n` tokens are available (0 if they are); Infinity when `n` is more than the
+   * burst, which they never will be.
+   */
+  waitManyMs(n: number, now: number): number {
+    if (this.unlimited) return 0;
+    if (n > this.burst) return Infinity;
+    this.refill(now);
+    return this.tokens >= n ? 0 : Math.ceil(((n - this.tokens) * 1000) / this.ratePerSecond);
   }
 
   /** Milliseconds until a token is available (0 if one is). */
