@@ -7,7 +7,8 @@ import type { Channel, MessageNaming, MoInput, MoOutcome, Principal, SubmitOutco
 import { Emitter } from './events.js';
 import { submitMessage, submitMessages } from './submit-message.js';
 import { receiveMo, type MoHandler } from './receive-mo.js';
-import { addPort, addSignature, createContentProvider, setContentProviderStatus } from './onboarding.js';
+import { addPort, addSignature, createContentProvider, updateContentProvider } from './onboarding.js';
+import { HttpThroughput } from './http-throughput.js';
 import { getContentProviderDetail, listContentProviders, listPorts, listProviderSignatures } from './directory-views.js';
 import { grantConsent, withdrawConsent } from './consents.js';
 import { getMessage, queryRecords, type RecordsFilter } from './records.js';
@@ -43,6 +44,8 @@ export class App {
   readonly ctx: AppContext;
   readonly events: Emitter<AllEvents>;
   readonly auth: Authenticator;
+  /** Each content provider's HTTP throughput in this process (http-throughput.ts); the HTTP door asks it before submitting. */
+  readonly httpThroughput: HttpThroughput;
   /** MO handlers later features register (consent replies, complaint reports); tried before opt-out handling. */
   readonly moHandlers: MoHandler[] = [];
   /**
@@ -69,6 +72,7 @@ export class App {
     };
     this.ctx.commit = new GroupCommit(this.ctx);
     this.auth = new Authenticator(this.ctx);
+    this.httpThroughput = new HttpThroughput(this.ctx);
     this.moHandlers.push(consentReplyHandler);
   }
 
@@ -94,8 +98,8 @@ export class App {
   addPort(p: Principal, body: Record<string, unknown>) {
     return addPort(this.ctx, p, body, this.reservedPorts);
   }
-  setContentProviderStatus(p: Principal, id: string, body: Record<string, unknown>) {
-    return setContentProviderStatus(this.ctx, p, id, body);
+  updateContentProvider(p: Principal, id: string, body: Record<string, unknown>) {
+    return updateContentProvider(this.ctx, this.httpThroughput, p, id, body);
   }
   /** The registry's reads (directory-views.ts): admin, a regulator within its province, a provider itself. */
   listContentProviders(p: Principal, q: { status?: unknown } = {}) {

@@ -52,8 +52,10 @@ export interface PortView {
   createdAt: string;
 }
 
-/** `GET /v1/content-providers/{id}`: the provider with its signatures and ports. */
+/** `GET /v1/content-providers/{id}`: the provider with its HTTP throughput, its signatures and ports. */
 export interface ContentProviderDetail extends ContentProviderView {
+  /** Messages a second over HTTP, as `PATCH /v1/content-providers/{id}` set it; null: no limit. */
+  httpThroughput: number | null;
   signatures: SignatureView[];
   ports: PortView[];
 }
@@ -107,7 +109,7 @@ async function readableProvider(ctx: AppContext, p: Principal, rawId: unknown): 
 export async function getContentProviderDetail(ctx: AppContext, p: Principal, id: unknown): Promise<ContentProviderDetail> {
   const cp = await readableProvider(ctx, p, id);
   const [signatures, ports] = await Promise.all([ctx.store.directory.listSignatures(cp.id), ctx.store.directory.listPorts(cp.id)]);
-  return { ...providerView(cp), signatures: signatures.map(signatureView), ports: ports.map(portView) };
+  return { ...providerView(cp), httpThroughput: cp.httpThroughput, signatures: signatures.map(signatureView), ports: ports.map(portView) };
 }
 
 /** A provider's signatures, oldest first, whatever their review state; same access as the detail. */

@@ -10,6 +10,8 @@ import { hashSecret, newSecret } from './secrets.js';
 import { str } from './validate.js';
 import { GATEWAY_ARTICLES } from '../domain/gateway-articles.js';
 import { mustExist } from './known-provider.js';
+import { HTTP_THROUGHPUT_MAX, type HttpThroughput } from './http-throughput.js';
+import type { ContentProviderRow } from '../ports/store.js';
 
 export async function createContentProvider(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<{ id: string; apiKey: string }> {
   requireRole(p, 'admin');
@@ -63,13 +65,34 @@ export async function addPort(ctx: AppContext, p: Principal, body: Record<string
   return { number, contentProviderId, kind: body.kind };
 }
 
-export async function setContentProviderStatus(ctx: AppContext, p: Principal, id: string, body: Record<string, unknown>): Promise<{ id: string; status: string }> {
+/**
+ * `PATCH /v1/content-providers/{id}` (admin): the provider's status (suspend or reactivate, with a
+ * reason) and/or its HTTP throughput (messages a second, 1–100000; null: no limit). Everything is
+ * checked before anything is written; each change is recorded in the audit trail. A throughput change
+ * binds this process's HTTP door at once (`throughput.forget`) and others within the directory
+ * refresh bound (http-throughput.ts).
+ */
+export async function updateContentProvider(ctx: AppContext, throughput: HttpThroughput | undefined, p: Principal, id: string, body: Record<string, unknown>): Promise<{ id: string; status: ContentProviderRow['status']; httpThroughput: number | null }> {
   requireRole(p, 'admin');
   const status = body.status;
-  if (status !== 'active' && status !== 'suspended') throw new SmsguardError('invalid_request', 'status: must be active or suspended', {}, 'status');
+  if (status !== undefined && status !== 'active' && status !== 'suspended') throw new SmsguardError('invalid_request', 'status: must be active or suspended', {}, 'status');
+  const hasRate = body.httpThroughput !== undefined;
+  const rate = body.httpThroughput;
+  if (hasRate && rate !== null && !(Number.isInteger(rate) && (rate as number) >= 1 && (rate as number) <= HTTP_THROUGHPUT_MAX)) {
+    throw new SmsguardError('invalid_request', `httpThroughput: must be a whole number of messages a second from 1 to ${HTTP_THROUGHPUT_MAX}, or null for no limit`, {}, 'httpThroughput');
+  }
+  if (status === undefined && !hasRate) throw new SmsguardError('invalid_request', 'give status or httpThroughput (or both)', {}, 'status');
   const reason = body.reason === undefined ? undefined : str(body.reason, 'reason', { max: 500 });
-  const ok = await ctx.store.directory.setContentProviderStatus(id, status, ctx.clock.now(), p.actorId, reason);
-  if (!ok) throw new SmsguardError('not_found', `no content provider ${id}`);
-  if (status === 'suspended') ctx.events.emit('refusal', { contentProviderId: id });
-  return { id, status };
+  const at = ctx.clock.now();
+  if (status !== undefined) {
+    if (!(await ctx.store.directory.setContentProviderStatus(id, status, at, p.actorId, reason))) throw new SmsguardError('not_found', `no content provider ${id}`);
+    if (status === 'suspended') ctx.events.emit('refusal', { contentProviderId: id });
+  }
+  if (hasRate) {
+    if (!(await ctx.store.directory.setContentProviderHttpThroughput(id, rate as number | null, at, p.actorId))) throw new SmsguardError('not_found', `no content provider ${id}`);
+    throughput?.forget(id);
+  }
+  const row = await ctx.store.directory.getContentProvider(id);
+  if (!row) throw new SmsguardError('not_found', `no content provider ${id}`);
+  return { id, status: row.status, httpThroughput: row.httpThroughput };
 }

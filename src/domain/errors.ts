@@ -119,6 +119,16 @@ export class SmsguardError extends Error {
   }
 }
 
+/**
+ * A `throttled` refusal a caller may try again after `retryAfterMs` (the HTTP door says it as
+ * Retry-After, whole seconds rounded up); undefined when waiting would not help.
+ */
+export class RetryLaterError extends SmsguardError {
+  constructor(message: string, ref: RuleRef, readonly retryAfterMs: number | undefined) {
+    super('throttled', message, ref);
+  }
+}
+
 export function isErrorCode(x: unknown): x is ErrorCode {
   return typeof x === 'string' && (ERROR_CODES as readonly string[]).includes(x);
 }

@@ -2,7 +2,7 @@
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import { SmsguardError, type ErrorBody } from '../domain/errors.js';
+import { RetryLaterError, SmsguardError, type ErrorBody } from '../domain/errors.js';
 import { HTTP_STATUS } from './error-map.js';
 
 function fieldOf(e: FastifyError): string | undefined {
@@ -38,6 +38,7 @@ export type NotFoundHint = (method: string, path: string) => string | undefined;
 export function registerErrorHandler(f: FastifyInstance, notFoundHint?: NotFoundHint): void {
   f.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof SmsguardError) {
+      if (err instanceof RetryLaterError && err.retryAfterMs !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
       return reply.code(HTTP_STATUS[err.code]).send({ error: err.toBody() });
     }
     if (err.validation) {

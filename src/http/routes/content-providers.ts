@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { requireAuth } from '../auth.js';
 import { bearerSecurity, errorBody, idParam } from '../schemas.js';
+import { HTTP_THROUGHPUT_MAX } from '../../app/http-throughput.js';
+import { TOKEN_CACHE_MS } from '../../app/auth.js';
 
 export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
@@ -18,11 +20,18 @@ export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App
   f.patch('/v1/content-providers/:id', {
     onRequest: requireAuth,
     schema: {
-      tags: ['registry'], security: bearerSecurity, summary: 'Suspend or reactivate a content provider (admin)', params: idParam,
-      body: { type: 'object', properties: { status: { type: 'string', enum: ['active', 'suspended'] }, reason: { type: 'string' } }, required: ['status'] },
-      response: { 200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } }, '4xx': errorBody },
+      tags: ['registry'], security: bearerSecurity, summary: 'Suspend or reactivate a content provider, or set its HTTP throughput (admin)', params: idParam,
+      description: `Give status (with an optional reason), httpThroughput, or both. httpThroughput: messages a second over POST /v1/messages and /v1/messages/batch (a batch counts its messages), 1–${HTTP_THROUGHPUT_MAX}, or null for no limit; past it a request is refused whole with 429 throttled (rule provider.throughput) and Retry-After. Held per gateway process; a change binds this process at once and others within ${TOKEN_CACHE_MS / 1000} s. SMPP credentials have their own throughput.`,
+      body: {
+        type: 'object',
+        properties: {
+          status: { type: 'string', enum: ['active', 'suspended'] }, reason: { type: 'string' },
+          httpThroughput: { type: ['integer', 'null'], minimum: 1, maximum: HTTP_THROUGHPUT_MAX, description: 'Messages a second over HTTP; null: no limit' },
+        },
+      },
+      response: { 200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' }, httpThroughput: { type: ['integer', 'null'] } } }, '4xx': errorBody },
     },
-  }, async (req) => app.setContentProviderStatus(req.principal, (req.params as { id: string }).id, req.body as Record<string, unknown>));
+  }, async (req) => app.updateContentProvider(req.principal, (req.params as { id: string }).id, req.body as Record<string, unknown>));
 
   f.post('/v1/content-providers/:id/signatures', {
     onRequest: requireAuth,

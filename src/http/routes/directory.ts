@@ -49,7 +49,7 @@ export async function directoryRoutes(f: FastifyInstance, opts: { app: App }): P
       summary: 'A content provider with its signatures and ports; its SMPP credentials are at /v1/content-providers/{id}/smpp-credentials',
       description: WHO,
       response: {
-        200: { type: 'object', properties: { ...provider, signatures: { type: 'array', items: signature }, ports: { type: 'array', items: port } } },
+        200: { type: 'object', properties: { ...provider, httpThroughput: { type: ['integer', 'null'], description: 'Messages a second over HTTP (PATCH /v1/content-providers/{id}); null: no limit' }, signatures: { type: 'array', items: signature }, ports: { type: 'array', items: port } } },
         '4xx': errorBody,
       },
     },

@@ -30,6 +30,12 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
       response: { 202: submitResult, '4xx': errorBody },
     },
   }, async (req, reply) => {
+    // The provider's HTTP throughput, before anything is decided (http-throughput.ts); the role check is submitMessage's.
+    const p = req.principal;
+    if (p.role === 'content-provider') {
+      const wait = app.httpThroughput.admit(p.contentProviderId, 1);
+      if (wait) await wait;
+    }
     const o = await app.submitMessage(req.principal, req.body, 'http');
     // JSON bytes as the 202 schema gives them (submit-results.ts), without the schema serializer's passes
     if (o.ok) return reply.code(202).type(JSON_TYPE).send(submitResultJson(o));
@@ -48,6 +54,12 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
   }, async (req, reply) => {
     const { messages } = req.body as { messages: unknown[] };
     if (messages.length === 0) throw new SmsguardError('invalid_request', 'messages: must not be empty', {}, 'messages');
+    // A batch counts its messages (a malformed item too: it was sent); one that does not fit whole is refused whole.
+    const p = req.principal;
+    if (p.role === 'content-provider') {
+      const wait = app.httpThroughput.admit(p.contentProviderId, messages.length);
+      if (wait) await wait;
+    }
     const results = await app.submitMessages(req.principal, messages, 'http', 'messages');
     // The 200 schema's JSON, written as bytes (submit-results.ts): ~1.3 µs per result less than the
     // schema serializer on the event loop that decides every message (docs/PERFORMANCE.md).

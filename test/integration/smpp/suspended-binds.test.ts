@@ -37,7 +37,7 @@ test('a suspended provider keeps its binds and may bind again, but every submit 
     const esme = await bind();
     assert.equal((await esme.request(sm('【示例】您的验证码是123456。'))).command_status, CommandStatus.ESME_ROK);
 
-    await app.setContentProviderStatus(admin, cp.id, { status: 'suspended', reason: 'test' });
+    await app.updateContentProvider(admin, cp.id, { status: 'suspended', reason: 'test' });
     const refused = await esme.request(sm('【示例】您的验证码是654321。'));
     assert.equal(refused.command_status, smppStatusFor('sender_suspended'));
     assert.equal(refused.command_status, 0x405);
@@ -47,7 +47,7 @@ test('a suspended provider keeps its binds and may bind again, but every submit 
     assert.equal(smpp.server!.bindCount(cp.id), 2, 'a new bind is accepted');
     assert.equal((await second.request(sm('【示例】您的验证码是111111。'))).command_status, 0x405);
 
-    await app.setContentProviderStatus(admin, cp.id, { status: 'active' });
+    await app.updateContentProvider(admin, cp.id, { status: 'active' });
     assert.equal((await esme.request(sm('【示例】您的验证码是222222。'))).command_status, CommandStatus.ESME_ROK, 'the same bind sends again');
   } finally {
     for (const e of esmes) await e.close().catch(() => undefined);
