@@ -30,6 +30,8 @@ export const RULE_IDS = [
   // the gateway's own, named by use cases without a profile
   'supervision.penalties', 'registry.credit-code', 'ports.reserved',
   'complaints.public-intake', 'complaints.workflow', 'complaints.measure',
+  // the HTTP door's per-provider throughput (src/app/http-throughput.ts)
+  'provider.throughput',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];
@@ -68,6 +70,7 @@ const LABELS: Readonly<Record<RuleId, Said>> = {
   'complaints.public-intake': ['网上投诉有频次限制', 'complaints from one address are limited per minute'],
   'complaints.workflow': ['投诉案件须按办理流程处理', 'a complaint case follows its workflow'],
   'complaints.measure': ['投诉处理措施', 'a measure taken on a complaint'],
+  'provider.throughput': ['企业经 HTTP 发送不得超过约定速率（每秒条数）', "a provider sends over HTTP at most its agreed rate (messages a second)"],
 };
 
 export function isRuleId(x: string): x is RuleId {
