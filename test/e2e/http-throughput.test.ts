@@ -111,7 +111,7 @@ describe('HTTP throughput per content provider', () => {
   });
 
   test('validation: a whole number from 1 to 100000 or null; admin only; an unknown provider is 404; status still works alone', async () => {
-    for (const bad of [0, -1, 100_001, 2.5, 'fast', [], {}]) {
+    for (const bad of [0, -1, 100_001, 2.5, 'fast', '5', true, [], {}]) {
       const r = await patch({ httpThroughput: bad });
       assert.equal(r.statusCode, 400, `${JSON.stringify(bad)}: ${r.body}`);
       assert.equal(r.json().error.code, 'invalid_request');
