@@ -11,6 +11,9 @@ export const ERROR_CODES = [
   'forbidden',
   'not_found',
   'conflict',
+  // safe retries (Idempotency-Key, src/app/idempotency.ts): API hygiene, no regulation article
+  'idempotency_key_reused',
+  'idempotency_key_in_flight',
   // sender identity and ports (true sender, port separation)
   'unknown_port',
   'port_not_owned',

@@ -11,6 +11,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  idempotency_key_reused: 422,
+  idempotency_key_in_flight: 409,
   unknown_port: 422,
   port_not_owned: 422,
   invalid_msisdn: 422,

@@ -120,6 +120,55 @@ export interface DecidedItem {
   decision: Decision;
 }
 
+/**
+ * An `Idempotency-Key` to keep with a request's decisions (src/app/idempotency.ts): written by
+ * `decideAndRecord` in the transaction that records them, so no decision is ever durable without
+ * the key that would answer its retry.
+ */
+export interface IdempotencyWrite {
+  contentProviderId: string;
+  key: string;
+  /** src/domain/idempotency.ts requestHash: method, route and canonical body. */
+  requestHash: string;
+  /** When the request came (epoch ms): the key is kept IDEMPOTENCY_KEPT_MS from it. */
+  at: number;
+  /**
+   * A row of this provider and key created at or before this instant has expired (housekeeping has
+   * not taken it yet): it is replaced. A later row is the key in use: the transaction fails with
+   * SmsguardError `idempotency_key_in_flight` and records nothing.
+   */
+  expiredBefore: number;
+  /**
+   * Called in the transaction, once every item is decided (in order): the answer to keep; null keeps
+   * no key (an answer a retry should not get again, a 5xx: the decisions are still recorded).
+   */
+  answer(decided: readonly DecidedItem[]): StoredAnswer | null;
+}
+
+/** The answer a request was given, to give again byte for byte. */
+export interface StoredAnswer {
+  /** HTTP status code. */
+  status: number;
+  /** The JSON body as sent. */
+  body: string;
+}
+
+/** A kept key (IdempotencyStore.find). */
+export interface StoredIdempotency extends StoredAnswer {
+  requestHash: string;
+  createdAt: number;
+  /** The ids of the messages the request recorded, in order. */
+  messageIds: string[];
+}
+
+/** The kept `Idempotency-Key`s: written only by MessageStore.decideAndRecord; read and pruned here. */
+export interface IdempotencyStore {
+  /** The key of this provider created after `createdAfter`, or null (none, or only an expired one). */
+  find(contentProviderId: string, key: string, createdAfter: number): Promise<StoredIdempotency | null>;
+  /** Housekeeping: deletes up to `limit` keys created before `before`; returns how many. */
+  prune(before: number, limit: number): Promise<number>;
+}
+
 /** MT submissions: decided and recorded atomically; accepted ones queued for egress. */
 export interface MessageStore {
   /**
@@ -127,8 +176,11 @@ export interface MessageStore {
    * accepted messages also count against frequency limits and enter the egress queue. Atomic with
    * respect to other decisions about the same content provider and number: two concurrent calls can
    * never both take the last allowance. When the promise resolves, every outcome is durable.
+   *
+   * With `idempotency`, the same transaction also keeps that key with the answer it computes from the
+   * decisions (IdempotencyWrite): both are durable, or neither.
    */
-  decideAndRecord(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision): Promise<DecidedItem[]>;
+  decideAndRecord(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision, idempotency?: IdempotencyWrite): Promise<DecidedItem[]>;
   /** Records a message the gateway itself sends (opt-out confirmations, consent requests): accepted, queued, never charged. */
   recordSystemMessage(msg: SystemMessage): Promise<void>;
   /** The submission record and its status history, or null. */
@@ -931,6 +983,8 @@ export interface Store {
   callbacks: CallbackStore;
   /** Usage figures per provider and day (README "Usage"). */
   usage: UsageStore;
+  /** Kept `Idempotency-Key`s of the HTTP submit routes (README "Retrying safely"). */
+  idempotency: IdempotencyStore;
   close(): Promise<void>;
 }
 

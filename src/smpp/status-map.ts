@@ -14,6 +14,9 @@ export const SMPP_STATUS: Readonly<Record<ErrorCode, number>> = {
   forbidden: 0x400,
   not_found: 0x401,
   conflict: 0x402,
+  // HTTP only (the Idempotency-Key header): never answered on SMPP; the generic status if ever
+  idempotency_key_reused: CommandStatus.ESME_RSUBMITFAIL,
+  idempotency_key_in_flight: CommandStatus.ESME_RSUBMITFAIL,
   unknown_port: CommandStatus.ESME_RINVSRCADR,
   port_not_owned: 0x403,
   invalid_msisdn: CommandStatus.ESME_RINVDSTADR,

@@ -16,6 +16,8 @@ const LABELS: Readonly<Record<ErrorCode, Said>> = {
   forbidden: ['本身份无权操作', 'not allowed for this role'],
   not_found: ['不存在', 'not found'],
   conflict: ['与当前状态不符', "does not fit the current state"],
+  idempotency_key_reused: ['幂等键已用于另一请求', 'idempotency key used for another request'],
+  idempotency_key_in_flight: ['同一幂等键的请求正在处理', 'a request with this idempotency key is in progress'],
   unknown_port: ['发送端口未登记', 'sending port not registered'],
   port_not_owned: ['发送端口不属于该企业', "sending port not the provider's"],
   invalid_msisdn: ['不是中国大陆手机号码', 'not a mainland mobile number'],

@@ -21,6 +21,7 @@ import { callbacksContract } from './callbacks-contract.js';
 import { callbackQueueingContract } from './callback-queueing-contract.js';
 import { clientRefContract } from './client-ref-contract.js';
 import { usageContract } from './usage-contract.js';
+import { idempotencyContract } from './idempotency-contract.js';
 
 export interface StoreHandle {
   store: Store;
@@ -1570,6 +1571,10 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
 
     describe('usage', () => {
       usageContract(() => h.store);
+    });
+
+    describe('idempotency', () => {
+      idempotencyContract(() => h.store);
     });
 
     describe('settings', () => {

@@ -18,6 +18,7 @@ import { PgSmppCredentials } from './smpp-credentials.js';
 import { PgSmppDeliveries } from './smpp-deliveries.js';
 import { PgCallbacks } from './callbacks.js';
 import { PgUsage } from './usage.js';
+import { PgIdempotency } from './idempotency.js';
 import type { SettingsStore, Store } from '../../ports/store.js';
 
 export type { PgOptions } from './db.js';
@@ -32,6 +33,7 @@ export class PostgresStore implements Store {
   readonly cases: PgCases;
   readonly callbacks: PgCallbacks;
   readonly usage: PgUsage;
+  readonly idempotency: PgIdempotency;
   /** Egress partition leases for the NATS pipeline (src/queue). */
   readonly partitions: PgPartitionLeases;
   /** SMPP credentials (not part of `Store`; the SMPP server takes the port directly). */
@@ -58,6 +60,7 @@ export class PostgresStore implements Store {
     this.smppCredentials = new PgSmppCredentials(pool);
     this.smppDeliveries = new PgSmppDeliveries(pool);
     this.usage = new PgUsage(pool);
+    this.idempotency = new PgIdempotency(pool);
     const Q = queries('settings', ['get', 'put'] as const);
     this.settings = {
       async getSetting(key) {

@@ -9,7 +9,7 @@
  */
 import type { Pool } from './db.js';
 import { queries, transaction } from './db.js';
-import type { DecidedItem, HeldMessage, HoldResolution, MessageStore, MessageView, SubmissionItem, SystemMessage } from '../../ports/store.js';
+import type { DecidedItem, HeldMessage, IdempotencyWrite, HoldResolution, MessageStore, MessageView, SubmissionItem, SystemMessage } from '../../ports/store.js';
 import { heldStatusBody, toHeld, type HeldDb } from '../held-messages.js';
 import { clientRefColumn, clientRefFromColumn } from '../client-ref-column.js';
 import { receiptColumn } from '../registered-delivery.js';
@@ -25,6 +25,7 @@ import { countsAround } from '../../domain/send-window.js';
 import { tallyDecision, tallyReview, UsageTally } from '../usage-tally.js';
 import { PgUsage } from './usage.js';
 import type { PgCallbacks } from './callbacks.js';
+import { PgIdempotency } from './idempotency.js';
 import { heldRejectedCallbackRow } from '../callback-targets.js';
 
 const MINUTE = 60_000;
@@ -82,12 +83,12 @@ export class PgMessages implements MessageStore {
   /** `callbacks`: a held message's rejection queues its status callback in its transaction. */
   constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter, private readonly callbacks: PgCallbacks) {}
 
-  async decideAndRecord(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision): Promise<DecidedItem[]> {
+  async decideAndRecord(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision, idempotency?: IdempotencyWrite): Promise<DecidedItem[]> {
     if (items.length === 0) return [];
-    return this.records.withPartitions(items.map((i) => i.receivedAt), () => this.decideOnce(items, decide));
+    return this.records.withPartitions(items.map((i) => i.receivedAt), () => this.decideOnce(items, decide, idempotency));
   }
 
-  private async decideOnce(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision): Promise<DecidedItem[]> {
+  private async decideOnce(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision, idempotency?: IdempotencyWrite): Promise<DecidedItem[]> {
     const cps = new Set<string>();
     const fromPorts = new Set<string>();
     const keys = new Map<string, { cp: string; m: string }>();
@@ -211,6 +212,9 @@ export class PgMessages implements MessageStore {
         const col = (i: number) => park.map((r) => r[i]);
         await c.query(PARK, [col(0), col(1), col(2), col(3), col(4), col(5), col(6), col(7), col(8), col(9), col(10)]);
       }
+      // A keyed request's key, last (its answer is computed from every decision): a key another
+      // process holds fails this transaction, and none of these decisions stays (idempotency.ts).
+      if (idempotency) await PgIdempotency.keep(c, idempotency, out);
       await c.query('COMMIT');
       return out;
     } catch (e) {

@@ -12,6 +12,7 @@ import { SqliteCases } from './cases.js';
 import { SqliteSmppDeliveries } from './smpp-deliveries.js';
 import { SqliteCallbacks } from './callbacks.js';
 import { SqliteUsage } from './usage.js';
+import { SqliteIdempotency } from './idempotency.js';
 import type { SettingsStore, Store } from '../../ports/store.js';
 
 export class SqliteStore implements Store {
@@ -25,6 +26,7 @@ export class SqliteStore implements Store {
   readonly cases: SqliteCases;
   readonly callbacks: SqliteCallbacks;
   readonly usage: SqliteUsage;
+  readonly idempotency: SqliteIdempotency;
   /** deliver_sm waiting for a provider's ESME (not part of `Store`; the SMPP server takes the port directly). */
   readonly smppDeliveries: SqliteSmppDeliveries;
 
@@ -41,7 +43,9 @@ export class SqliteStore implements Store {
     this.usage = new SqliteUsage(this.db);
     // callback rows are queued inside the status, review and MO transactions (callback-targets.ts)
     this.callbacks = new SqliteCallbacks(this.db);
-    this.messages = new SqliteMessages(this.db, this.directory, writer, this.usage, this.callbacks, handed);
+    // a keyed request's Idempotency-Key is kept inside its decision transaction (idempotency.ts)
+    this.idempotency = new SqliteIdempotency(this.db);
+    this.messages = new SqliteMessages(this.db, this.directory, writer, this.usage, this.callbacks, this.idempotency, handed);
     this.outbox = new SqliteOutbox(this.db, writer, this.usage, this.callbacks, handed);
     this.consents = new SqliteConsents(this.db, writer);
     this.records = new SqliteRecords(writer, this.callbacks);

@@ -4,7 +4,7 @@
  * can never both take the last allowance, and when the call returns every outcome is committed.
  */
 import type { Db } from './db.js';
-import type { DecidedItem, HeldMessage, HoldResolution, MessageStore, MessageView, OutboundMessage, SubmissionItem, SystemMessage } from '../../ports/store.js';
+import type { DecidedItem, HeldMessage, IdempotencyWrite, HoldResolution, MessageStore, MessageView, OutboundMessage, SubmissionItem, SystemMessage } from '../../ports/store.js';
 import type { Decision, Facts } from '../../pipeline/types.js';
 import type { SqliteDirectory } from './directory.js';
 import type { RecordsWriter } from './records-writer.js';
@@ -21,6 +21,7 @@ import { judgedAt } from '../../domain/schedule.js';
 import { tallyDecision, tallyReview, UsageTally } from '../usage-tally.js';
 import type { SqliteUsage } from './usage.js';
 import type { SqliteCallbacks } from './callbacks.js';
+import type { SqliteIdempotency } from './idempotency.js';
 import { heldRejectedCallbackRow } from '../callback-targets.js';
 
 const MINUTE = 60_000;
@@ -35,8 +36,9 @@ export class SqliteMessages implements MessageStore {
    * `handed`: where committed messages are handed to the outbox's next claim (the store's, shared
    * with SqliteOutbox). `usage`: the usage counters, added to in the decision's transaction.
    * `callbacks`: a held message's rejection queues its status callback in its transaction.
+   * `idempotency`: a keyed request's key, kept in its decision's transaction.
    */
-  constructor(private readonly db: Db, private readonly dir: SqliteDirectory, private readonly records: RecordsWriter, private readonly usage: SqliteUsage, private readonly callbacks: SqliteCallbacks, private readonly handed: HandedMessages = new HandedMessages()) {
+  constructor(private readonly db: Db, private readonly dir: SqliteDirectory, private readonly records: RecordsWriter, private readonly usage: SqliteUsage, private readonly callbacks: SqliteCallbacks, private readonly idempotency: SqliteIdempotency, private readonly handed: HandedMessages = new HandedMessages()) {
     this.commercial = new CommercialFactsReader(db);
     this.q = {
       dropKeptParts: db.prepare('DELETE FROM provider_parts WHERE set_key = ?'),
@@ -126,7 +128,7 @@ export class SqliteMessages implements MessageStore {
     return facts;
   }
 
-  async decideAndRecord(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision): Promise<DecidedItem[]> {
+  async decideAndRecord(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision, idempotency?: IdempotencyWrite): Promise<DecidedItem[]> {
     let out: DecidedItem[];
     try {
       out = this.db.transaction(() => {
@@ -143,6 +145,8 @@ export class SqliteMessages implements MessageStore {
           decided.push({ id: item.id, decision });
         }
         this.usage.write(tally);
+        // last: its answer is computed from every decision; a key in use rolls all of them back
+        if (idempotency) this.idempotency.keep(idempotency, decided);
         return decided;
       })();
     } catch (e) {
