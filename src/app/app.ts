@@ -24,6 +24,7 @@ import { DEFAULT_STAGES } from '../pipeline/stages/index.js';
 import { ruleBasedDetectors } from '../pipeline/ad-detector.js';
 import { RandomIds } from './ids.js';
 import { GroupCommit } from './group-commit.js';
+import { KeysInFlight, submitMessagesOnce, type KeyedAnswer, type KeyedRequest } from './idempotency.js';
 import { consentReplyHandler } from './consent-replies.js';
 import { CallbackRegistry } from './callback-registry.js';
 import { getCallbacks, setCallbacks } from './callbacks.js';
@@ -58,6 +59,8 @@ export class App {
    * the callback worker loads it and reads it on every status and MO event.
    */
   readonly callbacks = new CallbackRegistry();
+  /** Idempotency-Keys being processed in this process (idempotency.ts). */
+  readonly keysInFlight = new KeysInFlight();
 
   constructor(deps: AppDeps) {
     this.events = new Emitter<AllEvents>();
@@ -85,6 +88,10 @@ export class App {
   }
   submitMessages(p: Principal, inputs: readonly unknown[], channel: Channel, fieldPrefix?: string): Promise<SubmitOutcome[]> {
     return submitMessages(this.ctx, p, inputs, channel, fieldPrefix);
+  }
+  /** submitMessages with an Idempotency-Key (README "Retrying safely"): decided once, answered again on a retry. */
+  submitMessagesOnce(p: Principal, inputs: readonly unknown[], channel: Channel, fieldPrefix: string | undefined, req: KeyedRequest): Promise<KeyedAnswer> {
+    return submitMessagesOnce(this.ctx, this.keysInFlight, p, inputs, channel, fieldPrefix, req);
   }
   receiveMo(input: MoInput, channel: Channel): Promise<MoOutcome> {
     return receiveMo(this.ctx, input, channel, this.moHandlers);

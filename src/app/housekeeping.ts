@@ -20,12 +20,15 @@
  *   rows a day each: they are kept at least as long as the records (so a figure can be checked
  *   against the records it counts) and never less than USAGE_KEPT_MONTHS (what an operator bills
  *   and reconciles over), then go by whole Shanghai days.
+ * - An `Idempotency-Key` (README "Retrying safely") answers its retries IDEMPOTENCY_KEPT_MS (24 h),
+ *   then goes; until then an expired one is only ignored (and replaced if its key comes again).
  */
 import { periodMs } from '../pipeline/stages/commercial.js';
 import type { AppContext } from './context.js';
 import { addMonthsToInstant } from '../domain/hash-chain.js';
 import { MO_PART_TTL_MS } from './receive-mo.js';
 import { shanghaiDay } from '../domain/usage.js';
+import { IDEMPOTENCY_KEPT_MS } from '../domain/idempotency.js';
 
 /** Counter rows are kept this long: the longest frequency window plus a week of margin. */
 export const SENDS_KEPT_MS = periodMs('month') + 7 * 86_400_000;
@@ -43,6 +46,8 @@ export interface Housekeeping {
   callbacks: number;
   /** Usage counter rows removed (days past USAGE_KEPT_MONTHS and the records' retention). */
   usage: number;
+  /** Idempotency-Keys past their 24 hours removed. */
+  idempotencyKeys: number;
 }
 
 /** Prunes in chunks of `chunk` rows, yielding to traffic between them. */
@@ -51,7 +56,7 @@ export async function pruneOperational(ctx: AppContext, chunk = 10_000): Promise
   const statusBefore = addMonthsToInstant(now, -ctx.profile.params.retentionMonths.value);
   const sendsBefore = now - SENDS_KEPT_MS;
   const verificationSendsBefore = now - VERIFICATION_SENDS_KEPT_MS;
-  const total: Housekeeping = { statuses: 0, sends: 0, callbacks: 0, usage: 0 };
+  const total: Housekeeping = { statuses: 0, sends: 0, callbacks: 0, usage: 0, idempotencyKeys: 0 };
   // the first Shanghai day still kept: the longer of the records' retention and USAGE_KEPT_MONTHS
   const usageBefore = shanghaiDay(addMonthsToInstant(now, -Math.max(USAGE_KEPT_MONTHS, ctx.profile.params.retentionMonths.value)));
   for (;;) {
@@ -72,6 +77,13 @@ export async function pruneOperational(ctx: AppContext, chunk = 10_000): Promise
       for (;;) {
         const n = await ctx.store.usage.prune(usageBefore, chunk);
         total.usage += n;
+        if (n < chunk) break;
+        await new Promise((res) => setImmediate(res));
+      }
+      // Idempotency-Keys (app clock, as they were kept: src/app/idempotency.ts).
+      for (;;) {
+        const n = await ctx.store.idempotency.prune(now - IDEMPOTENCY_KEPT_MS, chunk);
+        total.idempotencyKeys += n;
         if (n < chunk) break;
         await new Promise((res) => setImmediate(res));
       }

@@ -139,6 +139,7 @@ export function formatPurgeReport(r: PurgeReport): string[] {
   if (r.keptMonths.length) lines.push(`  within retention: ${r.keptMonths.join(', ')}`);
   if (r.operational && (r.operational.statuses || r.operational.sends)) lines.push(`  operational: ${r.operational.statuses} message status rows past retention, ${r.operational.sends} frequency-counter rows no rule reads any more`);
   if (r.operational?.callbacks) lines.push(`  operational: ${r.operational.callbacks} given-up HTTP callbacks a week old`);
+  if (r.operational?.idempotencyKeys) lines.push(`  operational: ${r.operational.idempotencyKeys} Idempotency-Keys past their 24 hours`);
   if (r.operational?.usage) lines.push(`  operational: ${r.operational.usage} usage counter rows past their ${USAGE_KEPT_MONTHS} months (or the records' retention, if longer)`);
   return lines;
 }

@@ -6,15 +6,31 @@
 import { SmsguardError } from '../domain/errors.js';
 import { normalizeMsisdn } from '../domain/msisdn.js';
 import { decide } from '../pipeline/runner.js';
-import type { SubmissionItem } from '../ports/store.js';
+import type { DecidedItem, IdempotencyWrite, StoredAnswer, SubmissionItem } from '../ports/store.js';
+import type { Decision, Facts } from '../pipeline/types.js';
 import type { AppContext } from './context.js';
 import type { Channel, Principal, SubmitInput, SubmitOutcome } from './types.js';
 import { validateSubmitInput } from './validate.js';
 import { requireRole } from './access.js';
 import { MAX_SCHEDULE_AHEAD_MS, judgedAt, readSchedule } from '../domain/schedule.js';
+import { IDEMPOTENCY_KEPT_MS } from '../domain/idempotency.js';
 
-/** Judges and records a batch; outcomes are in input order. Invalid shapes are reported, not recorded. */
-export async function submitMessages(ctx: AppContext, principal: Principal, inputs: readonly unknown[], channel: Channel, fieldPrefix?: string): Promise<SubmitOutcome[]> {
+/**
+ * A request with an `Idempotency-Key` (src/app/idempotency.ts): its key, kept with its decisions in
+ * their transaction together with the answer `answer` writes from the outcomes (null: none to keep).
+ */
+export interface KeyedSubmission {
+  key: string;
+  requestHash: string;
+  answer(outcomes: readonly SubmitOutcome[]): StoredAnswer | null;
+}
+
+/**
+ * Judges and records a batch; outcomes are in input order. Invalid shapes are reported, not recorded.
+ * With `keyed`, the batch has a store transaction of its own (not the turn's group commit: a key in
+ * use fails its transaction, which must not take other requests' decisions with it) that keeps the key.
+ */
+export async function submitMessages(ctx: AppContext, principal: Principal, inputs: readonly unknown[], channel: Channel, fieldPrefix?: string, keyed?: KeyedSubmission): Promise<SubmitOutcome[]> {
   requireRole(principal, 'content-provider');
   const now = ctx.clock.now();
   const outcomes: (SubmitOutcome | undefined)[] = new Array(inputs.length);
@@ -68,25 +84,49 @@ export async function submitMessages(ctx: AppContext, principal: Principal, inpu
     positions.push(i);
   }
   if (items.length > 0) {
-    const decided = ctx.commit
-      ? await ctx.commit.run(items)
-      : await ctx.store.messages.decideAndRecord(items, (item, facts) => decide(ctx.stages, item.candidate, facts, ctx.profile, ctx.detectors, judgedAt(item)));
+    const decided = keyed
+      ? await ctx.store.messages.decideAndRecord(items, (item, facts) => judge(ctx, item, facts), keptWith(keyed, principal.contentProviderId, now, outcomes, positions))
+      : ctx.commit
+        ? await ctx.commit.run(items)
+        : await ctx.store.messages.decideAndRecord(items, (item, facts) => judge(ctx, item, facts));
     let accepted = 0;
     for (let k = 0; k < decided.length; k++) {
       const { id, decision: d } = decided[k];
       const item = items[k];
       ctx.events.emit('decision', { accepted: d.accepted, from: item.candidate.from, code: d.rejection?.code ?? null, type: item.candidate.type, channel, contentProviderId: item.candidate.contentProviderId });
-      if (d.accepted) {
-        accepted++;
-        outcomes[positions[k]] = { ok: true, id, status: 'accepted', text: d.text, segments: d.segments };
-      } else {
-        const r = d.rejection!;
-        outcomes[positions[k]] = { ok: false, id, error: { code: r.code, message: r.message, rule: r.rule, article: r.article, profile: r.profile } };
-      }
+      if (d.accepted) accepted++;
+      outcomes[positions[k]] = outcomeOf(id, d);
     }
     if (accepted > 0) ctx.events.emit('outboxReady', { count: accepted });
   }
   return outcomes as SubmitOutcome[];
+}
+
+/** The pure decision about one item, at the time it will be sent. */
+function judge(ctx: AppContext, item: SubmissionItem, facts: Facts): Decision {
+  return decide(ctx.stages, item.candidate, facts, ctx.profile, ctx.detectors, judgedAt(item));
+}
+
+/** A decided submission's outcome. */
+function outcomeOf(id: string, d: Decision): SubmitOutcome {
+  if (d.accepted) return { ok: true, id, status: 'accepted', text: d.text, segments: d.segments };
+  const r = d.rejection!;
+  return { ok: false, id, error: { code: r.code, message: r.message, rule: r.rule, article: r.article, profile: r.profile } };
+}
+
+/**
+ * What the store keeps for a keyed request: its answer written, inside the decision's transaction,
+ * from the outcomes refused before it (`outcomes`) and those of the decisions (at `positions`).
+ */
+function keptWith(keyed: KeyedSubmission, contentProviderId: string, now: number, outcomes: readonly (SubmitOutcome | undefined)[], positions: readonly number[]): IdempotencyWrite {
+  return {
+    contentProviderId, key: keyed.key, requestHash: keyed.requestHash, at: now, expiredBefore: now - IDEMPOTENCY_KEPT_MS,
+    answer(decided: readonly DecidedItem[]) {
+      const all = outcomes.slice();
+      for (let k = 0; k < decided.length; k++) all[positions[k]] = outcomeOf(decided[k].id, decided[k].decision);
+      return keyed.answer(all as SubmitOutcome[]);
+    },
+  };
 }
 
 /** A submission refused for one of its time fields, the field named as validation names it. */

@@ -32,6 +32,7 @@ import { callbackRoutes } from './routes/callbacks.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { usageRoutes } from './routes/usage.js';
 import { webRoutes } from '../web/plugin.js';
+import { documentIdempotencyKey } from './idempotency-key.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
@@ -114,7 +115,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       info: { title: 'smsguard', version: '0.1.0', description: 'SMS gateway that enforces the PRC Regulations on the Management of Communication Short Message Service' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
-    transformObject: (doc) => ('openapiObject' in doc ? optionalNullableBodies(doc.openapiObject) : doc.swaggerObject),
+    transformObject: (doc) => ('openapiObject' in doc ? documentIdempotencyKey(optionalNullableBodies(doc.openapiObject)) : doc.swaggerObject),
   });
   await f.register(swaggerUi, { routePrefix: '/docs' });
   registerAuth(f, deps.app);

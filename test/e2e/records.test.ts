@@ -161,7 +161,7 @@ describe('records over HTTP', () => {
     // the first run; the second finds nothing. The November message keeps its status.
     assert.ok(reports[0].operational!.statuses >= 4, JSON.stringify(reports[0].operational));
     assert.ok(reports[0].operational!.sends >= 4, JSON.stringify(reports[0].operational));
-    assert.deepEqual(reports[1].operational, { statuses: 0, sends: 0, callbacks: 0, usage: 0 });
+    assert.deepEqual(reports[1].operational, { statuses: 0, sends: 0, callbacks: 0, usage: 0, idempotencyKeys: 0 });
     assert.ok(formatPurgeReport(reports[0]).some((l) => /operational: \d+ message status rows/.test(l)));
     assert.equal(await get(), before, 'no empty audit entries from the daily job');
     await purgeRecords(g.app.ctx, { dryRun: false, actor: 'cli' });

@@ -6,6 +6,8 @@ import { HTTP_STATUS } from '../error-map.js';
 import { requireAuth } from '../auth.js';
 import { bearerSecurity, errorBody, errorResponse, idParam, messageInput, messageView, submitResult } from '../schemas.js';
 import { submitResultJson, submitResultsJson } from '../submit-results.js';
+import { answerOf, idempotencyKeyOf, sendKeyed } from '../idempotency-key.js';
+import { requestHash } from '../../domain/idempotency.js';
 import { DEFAULT_LIMIT, MAX_LIMIT, MESSAGE_STATUSES, SCAN_BUDGET, type MessageListFilter } from '../../app/message-list.js';
 
 export const MAX_BATCH = 1000;
@@ -36,6 +38,15 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
       const wait = app.httpThroughput.admit(p.contentProviderId, 1);
       if (wait) await wait;
     }
+    const key = idempotencyKeyOf(req);
+    if (key !== undefined) {
+      // the answer as the lines below send it, as bytes kept with the decision (README "Retrying safely")
+      const a = await app.submitMessagesOnce(req.principal, [req.body], 'http', undefined, {
+        key, requestHash: requestHash('POST', '/v1/messages', req.body),
+        answer: ([o]) => answerOf(o.ok ? 202 : HTTP_STATUS[o.error.code], submitResultJson(o)),
+      });
+      return sendKeyed(reply, a);
+    }
     const o = await app.submitMessage(req.principal, req.body, 'http');
     // JSON bytes as the 202 schema gives them (submit-results.ts), without the schema serializer's passes
     if (o.ok) return reply.code(202).type(JSON_TYPE).send(submitResultJson(o));
@@ -52,6 +63,7 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
       response: { 200: { type: 'object', properties: { results: { type: 'array', items: submitResult } } }, '4xx': errorBody },
     },
   }, async (req, reply) => {
+    const key = idempotencyKeyOf(req);
     const { messages } = req.body as { messages: unknown[] };
     if (messages.length === 0) throw new SmsguardError('invalid_request', 'messages: must not be empty', {}, 'messages');
     // A batch counts its messages (a malformed item too: it was sent); one that does not fit whole is refused whole.
@@ -59,6 +71,13 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
     if (p.role === 'content-provider') {
       const wait = app.httpThroughput.admit(p.contentProviderId, messages.length);
       if (wait) await wait;
+    }
+    if (key !== undefined) {
+      const a = await app.submitMessagesOnce(req.principal, messages, 'http', 'messages', {
+        key, requestHash: requestHash('POST', '/v1/messages/batch', req.body),
+        answer: (results) => answerOf(200, submitResultsJson(results)),
+      });
+      return sendKeyed(reply, a);
     }
     const results = await app.submitMessages(req.principal, messages, 'http', 'messages');
     // The 200 schema's JSON, written as bytes (submit-results.ts): ~1.3 µs per result less than the
