@@ -32,6 +32,8 @@ export const RULE_IDS = [
   'complaints.public-intake', 'complaints.workflow', 'complaints.measure',
   // the HTTP door's per-provider throughput (src/app/http-throughput.ts)
   'provider.throughput',
+  // API hygiene (src/domain/idempotency.ts: the Idempotency-Key header)
+  'api.idempotency',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];
@@ -67,6 +69,7 @@ const LABELS: Readonly<Record<RuleId, Said>> = {
   'supervision.penalties': ['违规罚款', 'fines for violations'],
   'registry.credit-code': ['企业须有有效的统一社会信用代码', 'a provider needs a valid unified social credit code'],
   'ports.reserved': ['举报端口保留，不能登记给企业', 'the report port is reserved, not for a provider'],
+  'api.idempotency': ['同一幂等键只用于同一请求，保留24小时', 'an idempotency key names one request, for 24 hours'],
   'complaints.public-intake': ['网上投诉有频次限制', 'complaints from one address are limited per minute'],
   'complaints.workflow': ['投诉案件须按办理流程处理', 'a complaint case follows its workflow'],
   'complaints.measure': ['投诉处理措施', 'a measure taken on a complaint'],
