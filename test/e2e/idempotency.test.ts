@@ -56,6 +56,11 @@ describe('Idempotency-Key (HTTP submit)', () => {
     const next = await post(code(to), 'order-43-code');
     assert.equal(next.statusCode, 422, next.body);
     assert.equal(next.json().error.code, 'frequency_exceeded');
+    // a keyed answer is the JSON an unkeyed request gets (here the same refusal, but for its id)
+    const unkeyed = await post(code(to));
+    assert.equal(unkeyed.statusCode, 422);
+    assert.equal(unkeyed.body.replace(unkeyed.json().id, 'ID'), next.body.replace(next.json().id, 'ID'));
+    assert.equal(first.body.replace(first.json().id, 'ID'), JSON.stringify({ id: 'ID', status: 'accepted', text: CODE, segments: 1 }));
     // …and that refusal replays as a refusal, with its id, not decided again a minute later
     g.clock.advance(MIN);
     const nextAgain = await post(code(to), 'order-43-code');
