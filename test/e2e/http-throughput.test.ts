@@ -99,6 +99,28 @@ describe('HTTP throughput per content provider', () => {
     assert.equal((await batch(cp.auth, Array.from({ length: 5 }, () => msg()))).statusCode, 200);
   });
 
+  test('a retry with an Idempotency-Key passes the throughput like any request: 429 keeps no key, the next retry is decided once', async () => {
+    g.clock.advance(5000); // a full bucket: five
+    for (let i = 0; i < 5; i++) assert.equal((await send(cp.auth, msg())).statusCode, 202);
+    const m = msg();
+    const keyed = { ...cp.auth, 'idempotency-key': 'throttle-then-retry' };
+    const refused = await send(keyed, m);
+    assert.equal(refused.statusCode, 429, refused.body);
+    assert.equal(refused.headers['idempotent-replayed'], undefined);
+    g.clock.advance(200);
+    const first = await send(keyed, m);
+    assert.equal(first.statusCode, 202, first.body);
+    assert.equal(first.headers['idempotent-replayed'], undefined, 'the 429 kept no key: this one is decided');
+    // a replay takes a token too: with none left it is throttled, then replayed once one comes back
+    assert.equal((await send(keyed, m)).statusCode, 429);
+    g.clock.advance(200);
+    const again = await send(keyed, m);
+    assert.equal(again.statusCode, 202, again.body);
+    assert.equal(again.headers['idempotent-replayed'], 'true');
+    assert.equal(again.body, first.body);
+    assert.equal(await seen(m.to), 1, 'one message, however many retries');
+  });
+
   test('null lifts the limit at once', async () => {
     assert.equal((await send(cp.auth, msg())).statusCode, 429);
     const p = await patch({ httpThroughput: null });
