@@ -116,8 +116,14 @@ export interface ThreadMonth {
   autocheckpoint: number;
 }
 
-/** How long the loop waits for the thread to commit before giving the transaction up. */
-const END_TIMEOUT_MS = 60_000;
+/**
+ * How long the loop waits for the thread to commit before giving the transaction up (60 s;
+ * SMSGUARD_RECORDS_THREAD_TIMEOUT_MS overrides it, read when the thread starts: tests).
+ */
+const endTimeoutMs = (): number => {
+  const v = Number(process.env.SMSGUARD_RECORDS_THREAD_TIMEOUT_MS);
+  return Number.isFinite(v) && v > 0 ? v : 60_000;
+};
 /** How long it may take the thread to start (it starts when first wanted, inside a transaction). */
 const START_TIMEOUT_MS = 10_000;
 
@@ -129,6 +135,7 @@ export class RecordsThread {
   private readonly err = new Uint8Array(new SharedArrayBuffer(1000));
   private ends = 0;
   private dead: Error | null = null;
+  private readonly endTimeoutMs = endTimeoutMs();
   /** Settles when the thread has exited (stopped, failed or closed). */
   readonly exited: Promise<void>;
 
@@ -171,7 +178,7 @@ export class RecordsThread {
     const seen = this.ends;
     this.worker.postMessage({ op: 'end', commit, lo, hi });
     const started = Date.now();
-    const deadline = started + END_TIMEOUT_MS;
+    const deadline = started + this.endTimeoutMs;
     while (Atomics.load(this.ctrl, 0) === seen) {
       // A thread that never started (its 'exit' cannot be heard while the loop waits here) is given up sooner.
       if (Atomics.load(this.ctrl, 3) === 0 && Date.now() - started > START_TIMEOUT_MS) this.dead ??= new Error(`records thread did not start in ${START_TIMEOUT_MS / 1000} s`);
@@ -179,7 +186,7 @@ export class RecordsThread {
       if (left <= 0 || this.dead) {
         // It may still commit what it holds (a disk that hung): stopped, and the writer writes
         // nothing more until it has exited (records-writer.ts threadStuck).
-        this.dead ??= new Error(`records thread did not answer in ${END_TIMEOUT_MS / 1000} s`);
+        this.dead ??= new Error(`records thread did not answer in ${this.endTimeoutMs / 1000} s`);
         void this.worker.terminate().catch(() => undefined);
         return { ok: false, refused: false, message: this.dead.message, stuck: true };
       }

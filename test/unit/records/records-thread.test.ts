@@ -14,6 +14,8 @@ import { SqliteStore } from '../../../src/store/sqlite/index.js';
 import { RECORD_COLUMNS, type NewRecord } from '../../../src/store/sqlite/records-writer.js';
 import { nativeForgePath } from '../../../src/store/sqlite/native-links.js';
 import { verifyChains } from '../../../src/app/records-verify.js';
+import Database from 'better-sqlite3';
+import { until } from '../../helpers/wait.js';
 
 const NOV = Date.parse('2026-11-02T00:00:00Z');
 const dirs: string[] = [];
@@ -128,6 +130,53 @@ describe('the records thread', () => {
       for (const s of stores) assert.equal((await verifyChains(s.records.archive)).ok, true);
     } finally {
       for (const s of stores) await s.close();
+    }
+  });
+
+  test('a thread that does not answer: the transaction fails, nothing is written until it has stopped, then the loop writes and the chain holds', async (t) => {
+    if (skip(t)) return;
+    // read when the thread starts: at the first transaction it takes, below
+    const before = process.env.SMSGUARD_RECORDS_THREAD_TIMEOUT_MS;
+    process.env.SMSGUARD_RECORDS_THREAD_TIMEOUT_MS = '500';
+    const s = fileStore(true);
+    // Another connection holds the month's write lock: the thread's month transaction waits for it
+    // (SQLite's busy timeout, 5 s) past the loop's 500 ms.
+    const path = s.records.writer.on('2026-11').db.name;
+    const blocker = new Database(path);
+    try {
+      const count = rows(s).length;
+      blocker.prepare('BEGIN IMMEDIATE').run();
+      assert.throws(() => s.db.transaction(() => { for (let i = 0; i < 300; i++) s.records.writer.append(mt(`stuck_${i}`, NOV + i)); })(), /records thread did not answer/);
+      assert.throws(() => s.db.transaction(() => s.records.writer.append(mt('meanwhile', NOV + 500)))(), /records are not written until it has stopped/);
+      blocker.prepare('ROLLBACK').run();
+      // the thread gives up its wait, is stopped, exits: then the next transaction writes through the loop
+      await until(async () => {
+        try {
+          s.db.transaction(() => { for (let i = 0; i < 300; i++) s.records.writer.append(mt(`after_${i}`, NOV + 1000 + i)); })();
+          return true;
+        } catch (e) {
+          if (!/until it has stopped/.test((e as Error).message)) throw e;
+          return false;
+        }
+      }, 20_000);
+      const ids = (rows(s) as { id: string }[]).slice(count).map((r) => r.id);
+      assert.equal(ids.filter((id) => id.startsWith('after_')).length, 300);
+      assert.ok(!ids.includes('meanwhile'), 'nothing written while the thread was being stopped');
+      // Stopped before it committed (the usual case), it wrote nothing; had it committed first, its
+      // records would be there and reported as taking no effect, never counted as decisions.
+      const stuck = ids.filter((id) => id.startsWith('stuck_')).length;
+      if (stuck > 0) {
+        assert.equal(stuck, 300);
+        const audit = (await s.records.queryRecords({ kind: 'audit', limit: 10 })).records.find((r) => r.body.action === 'records.uncommitted');
+        assert.equal(audit?.body.count, 300);
+      }
+      assert.equal((await verifyChains(s.records.archive)).ok, true);
+    } finally {
+      if (before === undefined) delete process.env.SMSGUARD_RECORDS_THREAD_TIMEOUT_MS;
+      else process.env.SMSGUARD_RECORDS_THREAD_TIMEOUT_MS = before;
+      if (blocker.inTransaction) blocker.prepare('ROLLBACK').run();
+      blocker.close();
+      await s.close();
     }
   });
 
