@@ -9,7 +9,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestGateway, onboard, OTHER_PROVIDER, type TestGateway, type Provider } from '../helpers/gateway.js';
-import { BROWSER_SKIP, CHROMIUM, CHROMIUM_ARGS } from '../helpers/browser.js';
+import { BROWSER_SKIP, launchChromium, newPage } from '../helpers/browser.js';
 import { until } from '../helpers/wait.js';
 
 describe('the message list in the browser', { skip: BROWSER_SKIP }, () => {
@@ -38,11 +38,8 @@ describe('the message list in the browser', { skip: BROWSER_SKIP }, () => {
     const status = async (id: string) => (await g.http.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: g.admin })).json().status;
     await until(async () => (await Promise.all([...ids, theirs].map(status))).every((s) => s === 'delivered'), 8000, 'receipts');
     base = await g.http.listen({ host: '127.0.0.1', port: 0 });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    const ctx = await browser.newContext({ javaScriptEnabled: false });
-    ctx.setDefaultTimeout(20_000);
-    page = await ctx.newPage();
+    browser = await launchChromium();
+    page = await newPage(browser);
   });
   after(async () => {
     await browser?.close();

@@ -8,7 +8,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { BROWSER_SKIP, CHROMIUM, CHROMIUM_ARGS } from '../helpers/browser.js';
+import { BROWSER_SKIP, launchChromium, newPage } from '../helpers/browser.js';
 
 
 describe('file pickers with and without JavaScript', { skip: BROWSER_SKIP }, () => {
@@ -21,19 +21,14 @@ describe('file pickers with and without JavaScript', { skip: BROWSER_SKIP }, () 
     g = await startTestGateway();
     centreToken = (await g.app.auth.createToken('report-centre', 'clerk')).token;
     base = await g.http.listen({ host: '127.0.0.1', port: 0 });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
     await g?.close();
   });
 
-  async function pageWith(javaScriptEnabled: boolean): Promise<Page> {
-    const ctx = await browser.newContext({ javaScriptEnabled });
-    ctx.setDefaultTimeout(20_000);
-    return ctx.newPage();
-  }
+  const pageWith = (javaScriptEnabled: boolean): Promise<Page> => newPage(browser, javaScriptEnabled);
   async function signIn(page: Page): Promise<void> {
     await page.goto(`${base}/web/login`);
     await page.getByLabel('访问令牌').fill(centreToken);

@@ -7,7 +7,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
-import { BROWSER_SKIP, CHROMIUM, CHROMIUM_ARGS } from '../helpers/browser.js';
+import { BROWSER_SKIP, launchChromium, newPage } from '../helpers/browser.js';
 
 
 describe('the registry in the browser', { skip: BROWSER_SKIP }, () => {
@@ -28,11 +28,8 @@ describe('the registry in the browser', { skip: BROWSER_SKIP }, () => {
     assert.equal(s.statusCode, 200, s.body);
     fujianToken = (await g.app.auth.createToken('regulator', 'fj-inspector', null, { province: '35' })).token;
     base = await g.http.listen({ host: '127.0.0.1', port: 0 });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    const ctx = await browser.newContext({ javaScriptEnabled: false });
-    ctx.setDefaultTimeout(20_000);
-    page = await ctx.newPage();
+    browser = await launchChromium();
+    page = await newPage(browser);
   });
   after(async () => {
     await browser?.close();

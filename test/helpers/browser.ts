@@ -4,6 +4,7 @@
  * message when it is not installed (.ci/run installs it).
  */
 import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -12,3 +13,16 @@ export const BROWSER_SKIP: string | false = existsSync(CHROMIUM) ? false : `brow
 
 /** Chromium's flags for playwright-core's `launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })`. */
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Debian's chromium, started as every browser test starts it. */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** A page in a fresh context, JavaScript on or off (the pages claim to need none), 20 s for each step. */
+export async function newPage(browser: Browser, javaScriptEnabled = false): Promise<Page> {
+  const ctx = await browser.newContext({ javaScriptEnabled });
+  ctx.setDefaultTimeout(20_000);
+  return ctx.newPage();
+}
