@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { SmsguardError } from './errors.js';
+import { canonicalJson } from './hash-chain.js';
 
 /** The request header (HTTP header names are case-insensitive; Node gives them in lower case). */
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -41,23 +42,10 @@ export function keyReused(): SmsguardError {
 }
 
 /**
- * The request's fingerprint: SHA-256 of method, route and the body as canonical JSON (object keys
- * sorted at every depth), so the same JSON with its fields in another order or other spacing is the
- * same request, and any other value is not.
+ * The request's fingerprint: SHA-256 of method, route and the body as canonical JSON (the records'
+ * own, hash-chain.ts: object keys sorted at every depth), so the same JSON with its fields in another
+ * order or other spacing is the same request, and any other value is not.
  */
 export function requestHash(method: string, route: string, body: unknown): string {
   return createHash('sha256').update(`${method.toUpperCase()} ${route}\n${canonicalJson(body)}`).digest('hex');
-}
-
-/** JSON with object keys sorted (by UTF-16 code units) at every depth; otherwise as JSON.stringify. */
-export function canonicalJson(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
-  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : canonicalJson(x))).join(',')}]`;
-  const o = v as Record<string, unknown>;
-  const parts: string[] = [];
-  for (const k of Object.keys(o).sort()) {
-    if (o[k] === undefined) continue;
-    parts.push(`${JSON.stringify(k)}:${canonicalJson(o[k])}`);
-  }
-  return `{${parts.join(',')}}`;
 }

@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalJson, readIdempotencyKey, requestHash } from '../../../src/domain/idempotency.js';
+import { readIdempotencyKey, requestHash } from '../../../src/domain/idempotency.js';
+import { canonicalJson } from '../../../src/domain/hash-chain.js';
 import { SmsguardError } from '../../../src/domain/errors.js';
 
 test('canonical JSON sorts object keys at every depth and keeps array order', () => {
