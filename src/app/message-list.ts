@@ -17,7 +17,7 @@ import { normalizeMsisdn } from '../domain/msisdn.js';
 import type { MessageView, RecordQuery, RecordRow } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { scopedQuery, withArticles, type RecordsFilter } from './records.js';
+import { queryTime, scopedQuery, withArticles, type RecordsFilter } from './records.js';
 
 export interface MessageListFilter {
   /** Recipient, any accepted form (canonicalised as a submission's `to`). */
@@ -58,13 +58,6 @@ const SCAN_PAGE = 500;
 export const MESSAGE_STATUSES = ['accepted', 'held', 'rejected', 'submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed', 'cancelled'] as const;
 const STATUS_SET: ReadonlySet<string> = new Set(MESSAGE_STATUSES);
 
-function time(v: string | undefined, field: string): number | undefined {
-  if (v === undefined || v === '') return undefined;
-  const t = Date.parse(v);
-  if (!Number.isFinite(t)) throw new SmsguardError('invalid_request', `${field}: must be an ISO-8601 date-time`, {}, field);
-  return t;
-}
-
 function limitOf(v: MessageListFilter['limit']): number {
   if (v === undefined || v === '') return DEFAULT_LIMIT;
   const n = Number(v);
@@ -82,8 +75,8 @@ function checked(f: MessageListFilter): { limit: number; clientRef?: string; sta
   const msisdn = f.msisdn ? normalizeMsisdn(f.msisdn) : undefined;
   if (msisdn === null) throw new SmsguardError('invalid_request', 'msisdn: not a mainland China mobile number', {}, 'msisdn');
   if (f.status !== undefined && f.status !== '' && !STATUS_SET.has(f.status)) throw new SmsguardError('invalid_request', `status: one of ${MESSAGE_STATUSES.join(', ')}`, {}, 'status');
-  const from = time(f.from, 'from');
-  const to = time(f.to, 'to');
+  const from = queryTime(f.from, 'from');
+  const to = queryTime(f.to, 'to');
   const clientRef = f.clientRef || undefined;
   if (!f.msisdn) {
     const why = `msisdn: required, unless clientRef is given with from and to at most 24 hours apart`;

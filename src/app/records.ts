@@ -30,7 +30,8 @@ export interface RecordsFilter {
 
 const KINDS = new Set(['mt', 'mo', 'status', 'subscription', 'audit']);
 
-function time(v: string | undefined, field: string): number | undefined {
+/** A query's ISO-8601 `from`/`to` as epoch ms (undefined when absent); anything else is invalid_request naming the field. */
+export function queryTime(v: string | undefined, field: string): number | undefined {
   if (v === undefined || v === '') return undefined;
   const t = Date.parse(v);
   if (!Number.isFinite(t)) throw new SmsguardError('invalid_request', `${field}: must be an ISO-8601 date-time`, {}, field);
@@ -60,8 +61,8 @@ export async function scopedQuery(ctx: AppContext, p: Principal, f: RecordsFilte
     q.decision = f.decision;
   }
   if (f.rule) q.rule = f.rule;
-  q.from = time(f.from, 'from');
-  q.to = time(f.to, 'to');
+  q.from = queryTime(f.from, 'from');
+  q.to = queryTime(f.to, 'to');
   if (f.cursor) {
     decodeCursor(f.cursor);
     q.cursor = f.cursor;

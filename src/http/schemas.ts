@@ -1,4 +1,6 @@
 /** JSON schemas shared by routes (validation and the OpenAPI document at /docs). */
+import { MESSAGE_STATUSES } from '../app/message-list.js';
+
 export const errorBody = {
   type: 'object',
   properties: {
@@ -66,7 +68,7 @@ export const idParam = { type: 'object', properties: { id: { type: 'string', max
 export const bearerSecurity = [{ bearer: [] }];
 
 /** Every status a message's history can hold (MessageStatus, plus `held` and `rejected`). */
-const messageStatus = { type: 'string', enum: ['accepted', 'held', 'rejected', 'submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed', 'cancelled'] } as const;
+const messageStatus = { type: 'string', enum: [...MESSAGE_STATUSES] } as const;
 
 /**
  * GET /v1/messages/{id}: MessageView (src/ports/store.ts) as records.getMessage returns it. The
