@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
-import { BROWSER_SKIP, CHROMIUM, CHROMIUM_ARGS } from '../helpers/browser.js';
+import { BROWSER_SKIP, CHROMIUM, CHROMIUM_ARGS, signIn } from '../helpers/browser.js';
 
 
 async function unlabelledFields(page: Page): Promise<string[]> {
@@ -60,11 +60,9 @@ describe('complaints in the browser', { skip: BROWSER_SKIP }, () => {
     if (userDir) rmSync(userDir, { recursive: true, force: true });
   });
 
-  async function signIn(token: string): Promise<void> {
+  async function signInAs(token: string): Promise<void> {
     await ctx.clearCookies();
-    await page.goto(`${base}/web/login`);
-    await page.getByLabel('访问令牌').fill(token);
-    await page.getByLabel('访问令牌').press('Enter');
+    await signIn(page, base, token);
     await page.waitForURL(/\/web\/(cases|credit)/);
   }
 
@@ -91,7 +89,7 @@ describe('complaints in the browser', { skip: BROWSER_SKIP }, () => {
     assert.ok(await page.getByText('已在记录中找到这条短信').isVisible());
 
     // 2. the report centre sees it with its deadline and forwards it
-    await signIn(centreToken);
+    await signInAs(centreToken);
     await page.goto(`${base}/web/cases`);
     const row = page.locator(`tr[data-reference="${reference}"]`);
     assert.match((await row.textContent())!, /转交期限/);
@@ -106,7 +104,7 @@ describe('complaints in the browser', { skip: BROWSER_SKIP }, () => {
     assert.match((await page.textContent('#deadline'))!, /答复期限/);
 
     // 3. the provider answers: finding, measure, answer text; the answer goes out by SMS
-    await signIn(cp.apiKey);
+    await signInAs(cp.apiKey);
     await page.goto(`${base}/web/cases`);
     await page.locator(`tr[data-reference="${reference}"]`).getByRole('link').click();
     assert.match((await page.textContent('#deadline'))!, /答复期限/);
@@ -123,7 +121,7 @@ describe('complaints in the browser', { skip: BROWSER_SKIP }, () => {
     assert.ok(outbox.some((m) => m.text.includes(reference) && m.text.includes('已为您退订')), 'answer SMS delivered');
 
     // 4. the centre closes it
-    await signIn(centreToken);
+    await signInAs(centreToken);
     await page.goto(`${base}/web/cases?state=answered`);
     await page.locator(`tr[data-reference="${reference}"]`).getByRole('link').click();
     await page.getByRole('button', { name: '办结' }).click();
@@ -141,7 +139,7 @@ describe('complaints in the browser', { skip: BROWSER_SKIP }, () => {
     assert.match((await page.textContent('#answer-text'))!, /已为您退订/);
 
     // 6. the regulator sees it counted, publishes the entry; the public page shows it without the number
-    await signIn(regulatorToken);
+    await signInAs(regulatorToken);
     await page.goto(`${base}/web/credit`);
     assert.equal((await page.locator(`tr[data-provider="${cp.id}"] td.complaints`).textContent())!.trim(), '1');
     const entry = page.locator('#entries tr', { hasText: '投诉属实' });

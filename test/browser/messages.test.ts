@@ -9,7 +9,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestGateway, onboard, OTHER_PROVIDER, type TestGateway, type Provider } from '../helpers/gateway.js';
-import { BROWSER_SKIP, launchChromium, newPage } from '../helpers/browser.js';
+import { BROWSER_SKIP, launchChromium, newPage, signIn } from '../helpers/browser.js';
 import { until } from '../helpers/wait.js';
 
 describe('the message list in the browser', { skip: BROWSER_SKIP }, () => {
@@ -47,9 +47,7 @@ describe('the message list in the browser', { skip: BROWSER_SKIP }, () => {
   });
 
   test('a provider searches a number and a day and reads its own messages with their status', async () => {
-    await page.goto(`${base}/web/login`);
-    await page.getByLabel('访问令牌').fill(cp.apiKey);
-    await page.getByLabel('访问令牌').press('Enter');
+    await signIn(page, base, cp.apiKey);
     await page.waitForURL(/\/web\//);
 
     await page.getByRole('navigation').getByRole('link', { name: '短信查询' }).click();

@@ -8,7 +8,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { BROWSER_SKIP, launchChromium, newPage } from '../helpers/browser.js';
+import { BROWSER_SKIP, launchChromium, newPage, signIn } from '../helpers/browser.js';
 
 
 describe('file pickers with and without JavaScript', { skip: BROWSER_SKIP }, () => {
@@ -29,10 +29,8 @@ describe('file pickers with and without JavaScript', { skip: BROWSER_SKIP }, () 
   });
 
   const pageWith = (javaScriptEnabled: boolean): Promise<Page> => newPage(browser, javaScriptEnabled);
-  async function signIn(page: Page): Promise<void> {
-    await page.goto(`${base}/web/login`);
-    await page.getByLabel('访问令牌').fill(centreToken);
-    await page.getByLabel('访问令牌').press('Enter');
+  async function signInCentre(page: Page): Promise<void> {
+    await signIn(page, base, centreToken);
     await page.waitForURL(/\/web\/cases/);
   }
 
@@ -46,7 +44,7 @@ describe('file pickers with and without JavaScript', { skip: BROWSER_SKIP }, () 
     await page.getByLabel('短信内容').fill('无 JavaScript 也能投诉');
     await page.getByRole('button', { name: '提交投诉' }).click();
     await page.waitForSelector('#case-reference');
-    await signIn(page);
+    await signInCentre(page);
     await page.goto(`${base}/web/reports/import`);
     assert.equal(await page.locator('#jsonl-file').isVisible(), false, 'no file picker');
     assert.equal(await page.locator('#jsonl-nojs').isVisible(), true);
@@ -59,7 +57,7 @@ describe('file pickers with and without JavaScript', { skip: BROWSER_SKIP }, () 
     await page.goto(`${base}/web/complaint`);
     assert.equal(await page.getByLabel('截图（可选，PNG/JPEG，500 KB 以内）').isVisible(), true);
     assert.equal(await page.locator('#shot-nojs').count(), 0, 'noscript content is not rendered');
-    await signIn(page);
+    await signInCentre(page);
     await page.goto(`${base}/web/reports/import`);
     assert.equal(await page.getByLabel('JSONL 文件').isVisible(), true);
     await page.context().close();

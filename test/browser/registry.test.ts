@@ -7,7 +7,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
-import { BROWSER_SKIP, launchChromium, newPage } from '../helpers/browser.js';
+import { BROWSER_SKIP, launchChromium, newPage, signIn } from '../helpers/browser.js';
 
 
 describe('the registry in the browser', { skip: BROWSER_SKIP }, () => {
@@ -37,9 +37,7 @@ describe('the registry in the browser', { skip: BROWSER_SKIP }, () => {
   });
 
   test('menu, status filter and a provider\'s page work without JavaScript, within the token\'s province', async () => {
-    await page.goto(`${base}/web/login`);
-    await page.getByLabel('访问令牌').fill(fujianToken);
-    await page.getByLabel('访问令牌').press('Enter');
+    await signIn(page, base, fujianToken);
     await page.waitForURL(/\/web\/credit/);
 
     await page.getByRole('navigation').getByRole('link', { name: '企业登记' }).click();

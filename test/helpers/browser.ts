@@ -26,3 +26,10 @@ export async function newPage(browser: Browser, javaScriptEnabled = false): Prom
   ctx.setDefaultTimeout(20_000);
   return ctx.newPage();
 }
+
+/** Signs in at `/web/login` with a token (an API key, a regulator's or the centre's), as a person does: typed, then Enter. */
+export async function signIn(page: Page, base: string, token: string): Promise<void> {
+  await page.goto(`${base}/web/login`);
+  await page.getByLabel('访问令牌').fill(token);
+  await page.getByLabel('访问令牌').press('Enter');
+}
