@@ -12,6 +12,7 @@ import { App } from './app/app.js';
 import { DeliveryWorker } from './app/delivery.js';
 import { ConsentSweeper } from './app/consent-sweeper.js';
 import { CallbackWorker } from './app/callback-worker.js';
+import { HttpProcesses } from './app/http-processes.js';
 import { SimulatorSmsc } from './simulator/simulator-smsc.js';
 import { SimulatedClock, SystemClock } from './simulator/clock.js';
 import { savedSimulatedTime } from './app/simulated-time.js';
@@ -29,6 +30,8 @@ import { contentMetrics } from './http/content-metrics.js';
 import { loadContentFiles } from './content/load.js';
 import { registerInspectReport } from './cli/inspect-report.js';
 import { resolve } from 'node:path';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { addScopeOptions, registerRecordsCommands, scopeFromOptions, startRecords } from './cli/records.js';
 import { privateLoggerOptions } from './http/log-privacy.js';
 import { startSmpp, upstreamLinks, type SmppDoors } from './smpp/compose.js';
@@ -203,6 +206,19 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   // whenever the clock is simulated, else time would never move: without a token beside the
   // simulator, as before, and for the admin token only elsewhere (src/http/routes/simulator.ts).
   const servesSimulator = smpp.simulatorSmppPort !== null;
+  // Several processes on one PostgreSQL split each provider's HTTP throughput between those serving
+  // message requests (app/http-processes.ts); counted once before the door opens. SQLite: one
+  // process, the whole rate.
+  if (store instanceof PostgresStore) {
+    const processes = new HttpProcesses(store.httpProcesses, app.httpThroughput, {
+      member: `http_${hostname()}_${process.pid}_${randomBytes(4).toString('hex')}`,
+      onChange: (n) => log.info({ processes: n }, `HTTP throughput: ${n} gateway process(es) serve HTTP; each provider's rate is split ${n} ways`),
+      // once per outage: the share stays the last one known until a round succeeds
+      onError: (e) => log.warn(e, 'HTTP throughput: cannot read the processes serving HTTP; keeping the last share'),
+    });
+    await processes.start();
+    undo('http processes', () => processes.stop());
+  }
   const http = await buildHttpApp({
     app, metrics, simulator: servesSimulator ? simulator : undefined,
     simulatedClock: clock instanceof SimulatedClock ? clock : undefined,

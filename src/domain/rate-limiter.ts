@@ -19,6 +19,18 @@ export class RateLimiter {
     this.last = now;
   }
 
+  /**
+   * The same bucket at another rate and size from `now` (a process's share of a provider's rate that
+   * changed with the number of processes): it keeps the tokens it has, at most the new burst, so a
+   * change of share never hands out a fresh burst.
+   */
+  resized(ratePerSecond: number, burst: number, now: number): RateLimiter {
+    this.refill(now);
+    const b = new RateLimiter(ratePerSecond, burst, Math.max(now, this.last));
+    b.tokens = Math.min(burst, this.tokens);
+    return b;
+  }
+
   get unlimited(): boolean {
     return !Number.isFinite(this.ratePerSecond) || this.ratePerSecond <= 0;
   }

@@ -30,6 +30,8 @@ export function createMetrics(app: App, pending?: () => Promise<number>, sources
   if (pending) {
     new Gauge({ name: 'smsguard_outbox_pending', help: 'Accepted messages not yet submitted upstream', registers: [registry], async collect() { this.set(await pending()); } });
   }
+  // The number each provider's HTTP throughput is split by here (app/http-processes.ts; 1 on SQLite).
+  new Gauge({ name: 'smsguard_http_throughput_processes', help: 'Gateway processes serving HTTP message requests, this one included, that share each content provider\'s HTTP throughput', registers: [registry], collect() { this.set(app.httpThroughput.processCount); } });
   const expired = sources.smppDeliveriesExpired;
   if (expired) {
     let seen = 0;

@@ -14,6 +14,7 @@ import { PgRecordArchive } from './records-archive.js';
 import { PgRecordsLinker } from './records-linker.js';
 import { PgCases } from './cases.js';
 import { PgPartitionLeases } from './partitions.js';
+import { PgHttpProcesses } from './http-processes.js';
 import { PgSmppCredentials } from './smpp-credentials.js';
 import { PgSmppDeliveries } from './smpp-deliveries.js';
 import { PgCallbacks } from './callbacks.js';
@@ -36,6 +37,8 @@ export class PostgresStore implements Store {
   readonly idempotency: PgIdempotency;
   /** Egress partition leases for the NATS pipeline (src/queue). */
   readonly partitions: PgPartitionLeases;
+  /** Processes serving HTTP message requests, which split each provider's HTTP throughput (src/app/http-processes.ts). */
+  readonly httpProcesses: PgHttpProcesses;
   /** SMPP credentials (not part of `Store`; the SMPP server takes the port directly). */
   readonly smppCredentials: PgSmppCredentials;
   /** deliver_sm waiting for a provider's ESME, leased to one process at a time (not part of `Store`). */
@@ -57,6 +60,7 @@ export class PostgresStore implements Store {
     this.records = new PgRecords(this.writer, new PgRecordArchive(pool, this.linker, this.writer), pool, this.callbacks);
     this.cases = new PgCases(pool);
     this.partitions = new PgPartitionLeases(pool);
+    this.httpProcesses = new PgHttpProcesses(pool);
     this.smppCredentials = new PgSmppCredentials(pool);
     this.smppDeliveries = new PgSmppDeliveries(pool);
     this.usage = new PgUsage(pool);
