@@ -1,7 +1,8 @@
 /**
  * Token bucket with time passed in (pure). Used by the SMPP server (one per credential, shared by its
  * binds, so the configured rate holds across them), by the SMPP client as a per-link throughput cap,
- * and by the HTTP door (one per content provider, src/app/http-throughput.ts).
+ * and by the HTTP door (one per content provider, sized to this process's share of its rate and
+ * resized when the share changes, src/app/http-throughput.ts).
  */
 export class RateLimiter {
   private tokens: number;

@@ -21,7 +21,8 @@ export interface ContentProviderRow {
   createdAt: number;
   /**
    * Agreed HTTP throughput, messages a second (a batch counts its messages), 1–100000; null: no
-   * limit. Enforced per process at the HTTP door (src/app/http-throughput.ts).
+   * limit. Enforced at the HTTP door, each process holding the provider to its share among the
+   * processes serving HTTP (src/app/http-throughput.ts, src/app/http-processes.ts).
    */
   httpThroughput: number | null;
 }
