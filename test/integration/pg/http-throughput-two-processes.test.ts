@@ -35,10 +35,10 @@ interface Gateway {
 }
 
 /** `smsguard start` as its own process; resolves with its HTTP address once it says it is running. */
-function startGateway(schema: string, prefix: string, cwd: string): Promise<Gateway> {
+function startGateway(schema: string, prefix: string, cwd: string, adminToken?: string): Promise<Gateway> {
   const proc = spawn(process.execPath, [BIN, 'start', '--db', TEST_PG_URL, '--db-schema', schema, '--http-port', '0', '--smpp-port', '0', '--queue', NATS_URL, '--role', 'ingress', '--log-level', 'warn'], {
     cwd, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SMSGUARD_DB: '', DATABASE_URL: '', SMSGUARD_ADMIN_TOKEN: ADMIN_TOKEN, SMSGUARD_QUEUE_PREFIX: prefix },
+    env: { ...process.env, SMSGUARD_DB: '', DATABASE_URL: '', SMSGUARD_ADMIN_TOKEN: adminToken ?? '', SMSGUARD_QUEUE_PREFIX: prefix },
   });
   let out = '';
   let err = '';
@@ -73,9 +73,12 @@ test('two gateway processes on PostgreSQL + NATS hold one provider to its HTTP t
   const dirs = [mkdtempSync(join(tmpdir(), 'sg-h1-')), mkdtempSync(join(tmpdir(), 'sg-h1-'))];
   const gateways: Gateway[] = [];
   try {
-    // one after the other: the first applies the migrations, creating the schema
-    gateways.push(await startGateway(schema, prefix, dirs[0]));
-    gateways.push(await startGateway(schema, prefix, dirs[1]));
+    // At once: the migrations are applied under an advisory lock, once. Only the first is given the
+    // admin token (the test onboards through it): two processes storing the same new
+    // SMSGUARD_ADMIN_TOKEN at once collide on its row, and the loser takes it for a revoked one.
+    const started = await Promise.allSettled(dirs.map((d, i) => startGateway(schema, prefix, d, i === 0 ? ADMIN_TOKEN : undefined)));
+    for (const s of started) if (s.status === 'fulfilled') gateways.push(s.value);
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
     const [a, b] = gateways;
     const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
     const call = (g: Gateway, method: string, path: string, headers: Record<string, string>, body: unknown) =>
