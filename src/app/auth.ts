@@ -82,9 +82,12 @@ export class Authenticator {
         try {
           await this.ctx.store.directory.addToken({ id: this.ctx.ids.next('tok'), role: 'admin', subject: null, label: 'SMSGUARD_ADMIN_TOKEN', scope: {}, createdAt: this.ctx.clock.now(), revokedAt: null }, hash);
         } catch (e) {
+          if (!(e instanceof SmsguardError && e.code === 'conflict')) throw e;
+          // Stored meanwhile: several processes started at once with the same new secret, and
+          // another one's insert won. Live now, it is the same token: not a revocation.
+          if (await this.ctx.store.directory.findTokenByHash(hash)) return { token: fromEnv, source: 'env' };
           // not live yet stored: it was revoked, and setting it again must not take the revocation back
-          if (e instanceof SmsguardError && e.code === 'conflict') throw new SmsguardError('conflict', 'SMSGUARD_ADMIN_TOKEN was revoked; set a new secret, or unset it and create an admin token with `smsguard token create --role admin`');
-          throw e;
+          throw new SmsguardError('conflict', 'SMSGUARD_ADMIN_TOKEN was revoked; set a new secret, or unset it and create an admin token with `smsguard token create --role admin`');
         }
       }
       return { token: fromEnv, source: 'env' };

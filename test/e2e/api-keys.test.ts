@@ -110,6 +110,42 @@ test('across processes sharing PostgreSQL: a key revoked by one stops working on
   }
 });
 
+test('several processes started at once with the same new SMSGUARD_ADMIN_TOKEN all start: the one whose insert loses finds it live, not revoked (PostgreSQL)', async () => {
+  const h = await openTestPgStore();
+  try {
+    const profile = resolveProfile('cn-2015');
+    const secret = 'sgk_admin_started_together';
+    // Four gateways sharing the database, each looking the secret up before any stores it: every
+    // first look-up is answered (not found) only once all four have asked, as when the processes
+    // start together (left to the pool's timing, the first insert usually lands before the others look).
+    const dir = h.store.directory;
+    let asked = 0;
+    let allAsked!: () => void;
+    const together = new Promise<void>((r) => (allAsked = r));
+    const gated = Object.create(dir, {
+      findTokenByHash: {
+        value: async (hash: string) => {
+          const found = await dir.findTokenByHash(hash);
+          if (asked < 4) {
+            if (++asked === 4) allAsked();
+            await together;
+          }
+          return found;
+        },
+      },
+    }) as typeof dir;
+    const store = Object.create(h.store, { directory: { value: gated } }) as typeof h.store;
+    const apps = [0, 1, 2, 3].map(() => new App({ store, clock: new SystemClock(), profile }));
+    const started = await Promise.allSettled(apps.map((a) => a.auth.ensureAdminToken(secret)));
+    assert.deepEqual(started.map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled'], JSON.stringify(started.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))));
+    const stored = (await h.store.directory.listTokens({ role: 'admin' })).filter((t) => t.label === 'SMSGUARD_ADMIN_TOKEN');
+    assert.equal(stored.length, 1, 'one row for the one secret');
+    assert.equal((await apps[3].auth.principalFor(secret)).role, 'admin');
+  } finally {
+    await h.dispose();
+  }
+});
+
 test('SMSGUARD_ADMIN_TOKEN once revoked is not taken back by starting with it again: start refuses, saying so', async () => {
   const g = await startTestGateway();
   try {

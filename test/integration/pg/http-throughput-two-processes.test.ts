@@ -73,10 +73,9 @@ test('two gateway processes on PostgreSQL + NATS hold one provider to its HTTP t
   const dirs = [mkdtempSync(join(tmpdir(), 'sg-h1-')), mkdtempSync(join(tmpdir(), 'sg-h1-'))];
   const gateways: Gateway[] = [];
   try {
-    // At once: the migrations are applied under an advisory lock, once. Only the first is given the
-    // admin token (the test onboards through it): two processes storing the same new
-    // SMSGUARD_ADMIN_TOKEN at once collide on its row, and the loser takes it for a revoked one.
-    const started = await Promise.allSettled(dirs.map((d, i) => startGateway(schema, prefix, d, i === 0 ? ADMIN_TOKEN : undefined)));
+    // At once: the migrations are applied under an advisory lock, once; both store the same new
+    // SMSGUARD_ADMIN_TOKEN, and the one whose insert loses finds it live (auth.ts ensureAdminToken).
+    const started = await Promise.allSettled(dirs.map((d) => startGateway(schema, prefix, d, ADMIN_TOKEN)));
     for (const s of started) if (s.status === 'fulfilled') gateways.push(s.value);
     for (const s of started) if (s.status === 'rejected') throw s.reason;
     const [a, b] = gateways;
