@@ -59,6 +59,8 @@ export async function pruneOperational(ctx: AppContext, chunk = 10_000): Promise
   const total: Housekeeping = { statuses: 0, sends: 0, callbacks: 0, usage: 0, idempotencyKeys: 0 };
   // the first Shanghai day still kept: the longer of the records' retention and USAGE_KEPT_MONTHS
   const usageBefore = shanghaiDay(addMonthsToInstant(now, -Math.max(USAGE_KEPT_MONTHS, ctx.profile.params.retentionMonths.value)));
+  // days before yesterday (Shanghai): over, but for a late status of one of their messages
+  const yesterday = shanghaiDay(now - 86_400_000);
   for (;;) {
     const r = await ctx.store.messages.prune({ statusBefore, sendsBefore, verificationSendsBefore, limit: chunk });
     total.statuses += r.statuses;
@@ -80,6 +82,9 @@ export async function pruneOperational(ctx: AppContext, chunk = 10_000): Promise
         if (n < chunk) break;
         await new Promise((res) => setImmediate(res));
       }
+      // Counters kept in partial rows (PostgreSQL: one per connection, so that writers never wait on
+      // one row) folded into one row each once their day is over: the rows of a day stay one per key.
+      while ((await ctx.store.usage.compact(yesterday, chunk)) === chunk) await new Promise((res) => setImmediate(res));
       // Idempotency-Keys (app clock, as they were kept: src/app/idempotency.ts).
       for (;;) {
         const n = await ctx.store.idempotency.prune(now - IDEMPOTENCY_KEPT_MS, chunk);

@@ -969,6 +969,14 @@ export interface UsageStore {
   read(q: { contentProviderIds?: readonly string[]; from: string; to: string }): Promise<UsageCount[]>;
   /** Housekeeping: deletes up to `limit` counters of days before `beforeDay`; returns how many. */
   prune(beforeDay: string, limit: number): Promise<number>;
+  /**
+   * Housekeeping: where a store keeps a counter in several partial rows (PostgreSQL: one per
+   * database connection that added to it, so that concurrent transactions never wait for each other
+   * on one row), folds those of up to `limit` counters of days before `beforeDay` into one row each,
+   * atomically (every read gives the same figures before and after); returns how many counters it
+   * folded (0 for a store with one row per counter).
+   */
+  compact(beforeDay: string, limit: number): Promise<number>;
 }
 
 /** Everything together; adapters implement this. */

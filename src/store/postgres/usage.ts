@@ -1,9 +1,11 @@
 /**
- * PostgreSQL adapter for UsageStore (migration 097). The writes ride in the decision and status
- * transactions' own statements (messages.sql `writes`, outbox.sql `setStatuses`, `cancel`): no
- * round trip of their own. Concurrent transactions of one provider and day wait for each other on
- * a counter row from their upsert to their commit; the rows are upserted in one sorted order
- * (usage-tally.ts), so they never deadlock on them.
+ * PostgreSQL adapter for UsageStore (migrations 097 and 102). The writes ride in the decision and
+ * status transactions' own statements (messages.sql `writes`, outbox.sql `setStatuses`, `cancel`):
+ * no round trip of their own. Each upsert adds to its connection's shard of the counter (`shard` =
+ * pg_backend_pid()): a backend runs one transaction at a time, so concurrent transactions of one
+ * provider and day, in one process or several, never wait for each other on a counter row (with one
+ * shared row they did, from the upsert to the commit: docs/SCALING.md "Usage counters under
+ * contention"). Reads sum the shards; housekeeping folds past days' shards into one row (`compact`).
  */
 import type { Client, Pool } from './db.js';
 import { queries } from './db.js';
@@ -11,7 +13,7 @@ import type { UsageStore } from '../../ports/store.js';
 import type { UsageCount } from '../../domain/usage.js';
 import type { UsageTally } from '../usage-tally.js';
 
-const Q = queries('usage', ['add', 'readAll', 'readSome', 'prune'] as const);
+const Q = queries('usage', ['add', 'readAll', 'readSome', 'fold', 'prune'] as const);
 
 export class PgUsage implements UsageStore {
   constructor(private readonly pool: Pool) {}
@@ -31,5 +33,10 @@ export class PgUsage implements UsageStore {
 
   async prune(beforeDay: string, limit: number): Promise<number> {
     return (await this.pool.query(Q.prune, [beforeDay, limit])).rowCount ?? 0;
+  }
+
+  /** Folds the shards of up to `limit` counters of days before `beforeDay` into shard 0 (usage.sql `fold`). */
+  async compact(beforeDay: string, limit: number): Promise<number> {
+    return (await this.pool.query(Q.fold, [beforeDay, limit])).rowCount ?? 0;
   }
 }

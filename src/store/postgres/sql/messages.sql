@@ -42,8 +42,9 @@ SELECT
 -- commercial message's, judged again before it is sent: migration 092), $26 their validity
 -- (migration 093, NULL: none), $27 their schedule (NULL: due at once; src/domain/schedule.ts), $28
 -- their clientRef ('' for none: migration 096), added last so the others keep their numbers.
--- $29-$32: the batch's usage counters (usage.ts, migration 097), one row per distinct (provider,
--- day, key), sorted: the upsert rides in this statement, no round trip of its own.
+-- $29-$32: the batch's usage counters (usage.ts, migrations 097 and 102), one row per distinct
+-- (provider, day, key), sorted, in this connection's shard (no other transaction waits on it): the
+-- upsert rides in this statement, no round trip of its own.
 WITH r AS (
   INSERT INTO records (id, at, kind, content_provider_id, msisdn, ref, body, port, type, decision, rule)
   SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $9::text[], $10::text[], $11::text[])
@@ -51,9 +52,9 @@ WITH r AS (
   INSERT INTO sends (content_provider_id, msisdn, type, consent_id, category, at)
   SELECT * FROM unnest($12::text[], $13::text[], $14::text[], $15::text[], $24::text[], $16::bigint[])
 ), u AS (
-  INSERT INTO usage_counts AS uc (content_provider_id, day, key, n)
-  SELECT * FROM unnest($29::text[], $30::text[], $31::text[], $32::bigint[])
-  ON CONFLICT (content_provider_id, day, key) DO UPDATE SET n = uc.n + excluded.n
+  INSERT INTO usage_counts AS uc (content_provider_id, day, key, shard, n)
+  SELECT cp, d, k, pg_backend_pid(), n FROM unnest($29::text[], $30::text[], $31::text[], $32::bigint[]) AS x(cp, d, k, n)
+  ON CONFLICT (content_provider_id, day, key, shard) DO UPDATE SET n = uc.n + excluded.n
 )
 INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until, client_ref)
 SELECT i, cp, m, f, t, rd, 0, coalesce(du, at), at, 'accepted', at, cat, vu, cr

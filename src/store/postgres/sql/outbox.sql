@@ -42,12 +42,12 @@ SELECT id, upstream_id, status, content_provider_id, msisdn, submitted_at FROM m
 
 -- name: setStatuses
 -- Final statuses clear the text (the record keeps it) and the lease. $6-$9: the usage counters of
--- the moves (usage.ts, migration 097), one row per distinct (provider, day, key), sorted, upserted
--- in this statement (no round trip of its own).
+-- the moves (usage.ts, migrations 097 and 102), one row per distinct (provider, day, key), sorted,
+-- in this connection's shard, upserted in this statement (no round trip of its own).
 WITH u AS (
-  INSERT INTO usage_counts AS uc (content_provider_id, day, key, n)
-  SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::bigint[])
-  ON CONFLICT (content_provider_id, day, key) DO UPDATE SET n = uc.n + excluded.n
+  INSERT INTO usage_counts AS uc (content_provider_id, day, key, shard, n)
+  SELECT cp, d, k, pg_backend_pid(), n FROM unnest($6::text[], $7::text[], $8::text[], $9::bigint[]) AS x(cp, d, k, n)
+  ON CONFLICT (content_provider_id, day, key, shard) DO UPDATE SET n = uc.n + excluded.n
 )
 UPDATE message_status m
    SET status = u.s, upstream_id = coalesce(u.up, m.upstream_id), updated_at = u.at,
@@ -123,11 +123,12 @@ ON CONFLICT DO NOTHING;
 SELECT status, content_provider_id, msisdn, leased_until, attempts FROM message_status WHERE id = $1 FOR UPDATE;
 
 -- name: cancel
--- With the cancel, its usage counter: provider $3, Shanghai day $4 (usage.ts, migration 097). The
--- row is locked and its status checked (cancelRow) before this runs, so the update always happens.
+-- With the cancel, its usage counter: provider $3, Shanghai day $4, this connection's shard (usage.ts,
+-- migrations 097 and 102). The row is locked and its status checked (cancelRow) before this runs, so
+-- the update always happens.
 WITH u AS (
-  INSERT INTO usage_counts AS uc (content_provider_id, day, key, n) VALUES ($3, $4, 'cancelled', 1)
-  ON CONFLICT (content_provider_id, day, key) DO UPDATE SET n = uc.n + excluded.n
+  INSERT INTO usage_counts AS uc (content_provider_id, day, key, shard, n) VALUES ($3, $4, 'cancelled', pg_backend_pid(), 1)
+  ON CONFLICT (content_provider_id, day, key, shard) DO UPDATE SET n = uc.n + excluded.n
 )
 UPDATE message_status SET status = 'cancelled', text = '', partial = NULL, updated_at = $2 WHERE id = $1 AND status IN ('accepted', 'held');
 
