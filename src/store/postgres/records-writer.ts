@@ -28,10 +28,21 @@ export class PgRecordsWriter {
   private readonly pipelines = new Map<string, readonly string[]>();
   constructor(private readonly pool: Pool) {}
 
-  /** Registers an ordered rule list once (idempotent across processes); MT records refer to it by id. */
-  async registerPipeline(c: Client | Pool, id: string, rules: readonly string[]): Promise<void> {
-    if (this.pipelines.has(id)) return;
+  /**
+   * Registers an ordered rule list (idempotent across processes) in the caller's transaction, unless
+   * it is known to be registered; MT records refer to it by id. Returns whether it sent the insert:
+   * the caller then calls `registered` once that transaction has committed. Remembered at once, a
+   * list first met in a transaction that rolled back (its key in use, a failed decision) was never
+   * registered again, and every later record of it named a pipeline row that did not exist.
+   */
+  async registerPipeline(c: Client | Pool, id: string, rules: readonly string[]): Promise<boolean> {
+    if (this.pipelines.has(id)) return false;
     await c.query(Q.registerPipeline, [id, JSON.stringify(rules)]);
+    return true;
+  }
+
+  /** A rule list whose registering transaction committed: not sent again by this process. */
+  registered(id: string, rules: readonly string[]): void {
     this.pipelines.set(id, rules);
   }
 

@@ -89,13 +89,20 @@ export class SqliteMessages implements MessageStore {
     };
   }
 
+  /** Rule lists known to be in `pipelines`: registered by a transaction that committed, or read from there. */
   private readonly knownPipelines = new Map<string, readonly string[]>();
+  /**
+   * Rule lists the open decision transaction registered: known only once it commits. Remembered at
+   * once, a list first met in a transaction that rolled back (its key in use, a failed decision)
+   * was never registered again, and every later record of it named a pipeline row that did not exist.
+   */
+  private readonly registering = new Map<string, readonly string[]>();
 
   private encode(d: Decision): EncodedVerdicts {
     const e = encodeVerdicts(d);
-    if (!this.knownPipelines.has(e.pipeline)) {
+    if (!this.knownPipelines.has(e.pipeline) && !this.registering.has(e.pipeline)) {
       this.q.registerPipeline.run(e.pipeline, JSON.stringify(d.pipeline));
-      this.knownPipelines.set(e.pipeline, d.pipeline);
+      this.registering.set(e.pipeline, d.pipeline);
     }
     return e;
   }
@@ -151,11 +158,16 @@ export class SqliteMessages implements MessageStore {
       })();
     } catch (e) {
       this.handed.drop();
+      this.registering.clear();
       throw e;
     }
     // Committed, unless a caller's own transaction holds this one (its outcome not known here).
     if (this.db.inTransaction) this.handed.drop();
-    else this.handed.commit();
+    else {
+      this.handed.commit();
+      for (const [id, rules] of this.registering) this.knownPipelines.set(id, rules);
+    }
+    this.registering.clear();
     return out;
   }
 
