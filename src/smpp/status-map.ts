@@ -14,9 +14,13 @@ export const SMPP_STATUS: Readonly<Record<ErrorCode, number>> = {
   forbidden: 0x400,
   not_found: 0x401,
   conflict: 0x402,
-  // HTTP only (the Idempotency-Key header): never answered on SMPP; the generic status if ever
+  // HTTP only (the Idempotency-Key header): never answered on SMPP today. Should it be, each says
+  // what its HTTP answer says: another request under a used key never goes (the generic refusal);
+  // a key still in flight is "retry shortly" (HTTP 409), a status peers back off on and send again
+  // (Kannel requeues ESME_RMSGQFUL, smsguard's client waits 0.5 s doubling): ESME_RSUBMITFAIL
+  // would have made them drop it.
   idempotency_key_reused: CommandStatus.ESME_RSUBMITFAIL,
-  idempotency_key_in_flight: CommandStatus.ESME_RSUBMITFAIL,
+  idempotency_key_in_flight: CommandStatus.ESME_RMSGQFUL,
   unknown_port: CommandStatus.ESME_RINVSRCADR,
   port_not_owned: 0x403,
   invalid_msisdn: CommandStatus.ESME_RINVDSTADR,
