@@ -200,12 +200,12 @@ export class PgMessages implements MessageStore {
         ob.id.push(item.id); ob.cp.push(cand.contentProviderId); ob.from.push(cand.from); ob.m.push(cand.to); ob.text.push(d.text); ob.rd.push(receiptColumn(item.registeredDelivery)); ob.at.push(now); ob.category.push(queuedCategory); ob.validUntil.push(item.validUntil ?? null); ob.due.push(item.scheduledAt ?? null); ob.clientRef.push(clientRefColumn(item.clientRef));
       }
       // Rule lists first (remembered once a batch registering them commits): records refer to them by id.
-      const registering = new Map<string, readonly string[]>();
+      const registering = new Set<string>();
       for (const o of out) {
         const rules = o.decision.pipeline;
         if (!rules) continue;
         const id = pipelineId(rules);
-        if (!registering.has(id) && await this.records.registerPipeline(c, id, rules)) registering.set(id, rules);
+        if (!registering.has(id) && await this.records.registerPipeline(c, id, rules)) registering.add(id);
       }
       await c.query({ name: 'sg_writes', text: Q.writes, values: [...this.records.columns(recs), sends.cp, sends.m, sends.type, sends.consent, sends.at, ob.id, ob.cp, ob.from, ob.m, ob.text, ob.rd, ob.at, sends.category, ob.category, ob.validUntil, ob.due, ob.clientRef, ...tally.columns()] });
       // The kept earlier parts of the sets these decide go with the decisions (smpp-deliveries.sql).
@@ -222,7 +222,7 @@ export class PgMessages implements MessageStore {
       // process holds fails this transaction, and none of these decisions stays (idempotency.ts).
       if (idempotency) await PgIdempotency.keep(c, idempotency, out);
       await c.query('COMMIT');
-      for (const [id, rules] of registering) this.records.registered(id, rules);
+      for (const id of registering) this.records.registered(id);
       return out;
     } catch (e) {
       await c.query('ROLLBACK').catch(() => undefined);

@@ -25,25 +25,29 @@ const Q = queries('records', ['ensurePartition', 'appendMany', 'byRef', 'byRefs'
 
 export class PgRecordsWriter {
   private readonly months = new Set<string>();
+  /** Rule lists by pipeline id: an id is its list's hash, so what this process met holds whatever became of its transaction. */
   private readonly pipelines = new Map<string, readonly string[]>();
+  /** Pipeline ids known to have their row: registered by a transaction that committed, or read from it. */
+  private readonly stored = new Set<string>();
   constructor(private readonly pool: Pool) {}
 
   /**
    * Registers an ordered rule list (idempotent across processes) in the caller's transaction, unless
-   * it is known to be registered; MT records refer to it by id. Returns whether it sent the insert:
-   * the caller then calls `registered` once that transaction has committed. Remembered at once, a
-   * list first met in a transaction that rolled back (its key in use, a failed decision) was never
+   * its row is known to be there; MT records refer to it by id. Returns whether it sent the insert:
+   * the caller then calls `registered` once that transaction has committed. Taken as stored at once,
+   * a list first met in a transaction that rolled back (its key in use, a failed decision) was never
    * registered again, and every later record of it named a pipeline row that did not exist.
    */
   async registerPipeline(c: Client | Pool, id: string, rules: readonly string[]): Promise<boolean> {
-    if (this.pipelines.has(id)) return false;
+    this.pipelines.set(id, rules);
+    if (this.stored.has(id)) return false;
     await c.query(Q.registerPipeline, [id, JSON.stringify(rules)]);
     return true;
   }
 
-  /** A rule list whose registering transaction committed: not sent again by this process. */
-  registered(id: string, rules: readonly string[]): void {
-    this.pipelines.set(id, rules);
+  /** A rule list whose registering transaction committed: its insert is not sent again by this process. */
+  registered(id: string): void {
+    this.stored.add(id);
   }
 
   /** The rule list of a pipeline id, or null when unknown. */
@@ -54,6 +58,7 @@ export class PgRecordsWriter {
       if (!row) return null;
       r = row.rules;
       this.pipelines.set(id, r);
+      this.stored.add(id);
     }
     return r;
   }
