@@ -24,12 +24,20 @@ SELECT content_provider_id, day, key, sum(n)::bigint AS n FROM usage_counts
 -- Housekeeping: the shards of days before $1 (no transaction adds to them any more but a late status)
 -- summed into shard 0, up to $2 (provider, day, key) at a time, in one statement: the figures read
 -- the same before and after, and a day keeps one row per key instead of one per connection that
--- wrote it (a pool's connections come and go, each with a backend of its own).
+-- wrote it (a pool's connections come and go, each with a backend of its own). The rows are locked
+-- in the order the transactions upsert theirs (usage-tally.ts: provider, day, key, byte order), so a
+-- late status adding to two of them meanwhile cannot deadlock with this.
 WITH pick AS (
   SELECT DISTINCT content_provider_id, day, key FROM usage_counts WHERE day < $1 AND shard <> 0 LIMIT $2
+), locked AS (
+  SELECT u.content_provider_id, u.day, u.key, u.shard FROM usage_counts u
+    JOIN pick p ON u.content_provider_id = p.content_provider_id AND u.day = p.day AND u.key = p.key
+   WHERE u.shard <> 0
+   ORDER BY u.content_provider_id COLLATE "C", u.day COLLATE "C", u.key COLLATE "C", u.shard
+     FOR UPDATE OF u
 ), gone AS (
-  DELETE FROM usage_counts u USING pick p
-   WHERE u.content_provider_id = p.content_provider_id AND u.day = p.day AND u.key = p.key AND u.shard <> 0
+  DELETE FROM usage_counts u USING locked l
+   WHERE u.content_provider_id = l.content_provider_id AND u.day = l.day AND u.key = l.key AND u.shard = l.shard
   RETURNING u.content_provider_id, u.day, u.key, u.n
 )
 INSERT INTO usage_counts AS c (content_provider_id, day, key, shard, n)
