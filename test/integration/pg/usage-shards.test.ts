@@ -14,6 +14,10 @@ import { decision, item, msisdn, seedProvider, T0, DAY } from '../../contract/fi
 import { UsageTally } from '../../../src/store/usage-tally.js';
 import { PgUsage } from '../../../src/store/postgres/usage.js';
 import { shanghaiDay } from '../../../src/domain/usage.js';
+import { App } from '../../../src/app/app.js';
+import { SimulatedClock } from '../../../src/simulator/clock.js';
+import { resolveProfile } from '../../../src/profiles/index.js';
+import { pruneOperational } from '../../../src/app/housekeeping.js';
 
 test('a decision does not wait for another connection\'s uncommitted counters of the same provider and day; the figures add up; compact folds the shards', { timeout: 60_000 }, async () => {
   const h = await openTestPgStore();
@@ -71,6 +75,37 @@ test('a decision does not wait for another connection\'s uncommitted counters of
       c.release();
     }
     assert.equal((await figures()).submitted, 8);
+  } finally {
+    await h.dispose();
+  }
+});
+
+test('housekeeping folds the shards of a day before yesterday into one row per counter, the figures unchanged; yesterday\'s stay', { timeout: 60_000 }, async () => {
+  const h = await openTestPgStore();
+  try {
+    const { cp } = await seedProvider(h.store);
+    // two connections at once (two backends: two shards) add to T0's day and the next day's
+    const [c1, c2] = [await h.store.pool.connect(), await h.store.pool.connect()];
+    try {
+      for (const [c, n] of [[c1, 2], [c2, 3]] as const) {
+        const t = new UsageTally();
+        t.add(cp.id, T0, 'submitted', n);
+        t.add(cp.id, T0 + DAY, 'submitted', n);
+        await PgUsage.write(c, t);
+      }
+    } finally {
+      c1.release();
+      c2.release();
+    }
+    const rowsOf = async (day: string) => Number((await h.store.pool.query<{ n: string }>('SELECT count(*) AS n FROM usage_counts WHERE content_provider_id = $1 AND day = $2', [cp.id, day])).rows[0].n);
+    const [d0, d1] = [shanghaiDay(T0), shanghaiDay(T0 + DAY)];
+    assert.deepEqual([await rowsOf(d0), await rowsOf(d1)], [2, 2]);
+    // two days after T0's day: T0's day is before yesterday, the next day is yesterday
+    const app = new App({ store: h.store, clock: new SimulatedClock(T0 + 2 * DAY), profile: resolveProfile('cn-2015') });
+    await pruneOperational(app.ctx);
+    assert.deepEqual([await rowsOf(d0), await rowsOf(d1)], [1, 2]);
+    const read = await h.store.usage.read({ contentProviderIds: [cp.id], from: d0, to: d1 });
+    assert.deepEqual(read.map((r) => [r.day, r.key, r.n]), [[d0, 'submitted', 5], [d1, 'submitted', 5]]);
   } finally {
     await h.dispose();
   }
