@@ -43,6 +43,13 @@ export function createPool(o: PgOptions): Pool {
     types,
     options: o.schema ? `-c search_path=${checkSchemaName(o.schema)}` : undefined,
     connectionTimeoutMillis: 10_000,
+    // A gateway's load comes in bursts; pg's default (10 s) closed idle connections between them,
+    // and each new one is a new backend: a connection set-up on the next burst, and a new shard row
+    // of every usage counter it adds to (usage.sql, migration 102) until housekeeping folds the day.
+    idleTimeoutMillis: 300_000,
+    // ...without an idle connection keeping a process alive that has nothing else to do (a CLI
+    // command done with its work): the gateway's servers keep it running.
+    allowExitOnIdle: true,
   });
   // An idle client losing its connection (server restart) must not crash the process; the pool
   // replaces it on next use.
