@@ -20,6 +20,7 @@ import type { UpstreamLinkConfig } from './config.js';
 import { SmppEsme, SmppRequestError } from './esme.js';
 import { linkTlsOptions } from './tls.js';
 import { throttlePauseMs } from './retry-policy.js';
+import type { UpstreamLinkState, UpstreamLinkStatus } from '../../ports/upstream-links.js';
 
 interface Queued {
   pdu: SmPdu;
@@ -59,6 +60,24 @@ export class UpstreamLink {
   binds = 0;
   /** Throttling pauses so far (tests and metrics). */
   pauses = 0;
+  /*
+   * What `status()` reports (GET /v1/upstream-links, /metrics). Plain integers bumped where the
+   * answer or the PDU is handled anyway: the message path gains an increment, no lookup or allocation.
+   */
+  private state: UpstreamLinkState = 'down';
+  private boundSince: number | null = null;
+  private lastError: { message: string; at: number } | null = null;
+  /** connect() calls after the first. */
+  private connects = 0;
+  /** submit_sm answered ESME_ROK. */
+  private okCount = 0;
+  /** submit_sm answered with another status (not ESME_RTHROTTLED), or not at all (timeout, dropped). */
+  private failCount = 0;
+  /** submit_sm answered ESME_RTHROTTLED. */
+  private throttledCount = 0;
+  /** Receipts and MO the SMSC sent on this link (counted by SmppUpstream.onDeliver). */
+  receipts = 0;
+  mo = 0;
 
   constructor(
     readonly cfg: UpstreamLinkConfig,
@@ -86,6 +105,8 @@ export class UpstreamLink {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
+    this.connects++;
+    this.state = 'connecting';
     try {
       const esme = await SmppEsme.connect({
         host: this.cfg.host, port: this.cfg.port, systemId: this.cfg.systemId, password: this.cfg.password, systemType: this.cfg.systemType,
@@ -105,10 +126,13 @@ export class UpstreamLink {
       this.esme = esme;
       this.failures = 0;
       this.binds++;
+      this.state = 'bound';
+      this.boundSince = Date.now();
       this.opts.onStateChange?.(this, true, 'bound');
       for (const w of this.upWaiters) w();
       this.upWaiters.clear();
     } catch (e) {
+      this.wentDown((e as Error).message);
       this.opts.onStateChange?.(this, false, (e as Error).message);
       this.scheduleReconnect();
     }
@@ -117,9 +141,35 @@ export class UpstreamLink {
   private onClosed(reason: string): void {
     if (this.esme === null) return; // closed during connect: connect() schedules the retry
     this.esme = null;
+    this.wentDown(reason);
     this.failQueued(`link ${this.cfg.name} is down: ${reason}`);
     this.opts.onStateChange?.(this, false, reason);
     this.scheduleReconnect();
+  }
+
+  private wentDown(reason: string): void {
+    this.state = this.stopped ? 'closed' : 'down';
+    this.boundSince = null;
+    if (!this.stopped) this.lastError = { message: reason, at: Date.now() };
+  }
+
+  /**
+   * The link as an operator sees it (src/ports/upstream-links.ts), read on request; never the password.
+   * `now`: for `throttledUntil` (a pause already over is none).
+   */
+  status(now = Date.now()): UpstreamLinkStatus {
+    const c = this.cfg;
+    return {
+      name: c.name, host: c.host, port: c.port, systemId: c.systemId, tls: c.tls !== undefined,
+      state: this.state, boundSince: this.boundSince,
+      window: c.window, inFlight: this.handed, queued: this.queue.size, throughput: c.throughput,
+      prefixes: [...c.prefixes], weight: c.weight,
+      throttledUntil: now < this.pausedUntil ? this.pausedUntil : null,
+      // the first connect is not a reconnect
+      reconnects: Math.max(0, this.connects - 1),
+      lastError: this.lastError && { ...this.lastError },
+      counters: { submitted: this.okCount, submitFailed: this.failCount, throttled: this.throttledCount, receipts: this.receipts, mo: this.mo },
+    };
   }
 
   /** Queued submits that will not go out on this connection: the caller fails over. */
@@ -233,6 +283,7 @@ export class UpstreamLink {
         },
         reject: (err) => {
           this.handed--;
+          this.failCount++;
           w.reject(err);
           this.pumpAgain();
         },
@@ -252,6 +303,9 @@ export class UpstreamLink {
    * reset it: only what the SMSC says after we waited counts.
    */
   private answered(status: number, sentAt: number): void {
+    if (status === CommandStatus.ESME_ROK) this.okCount++;
+    else if (status === CommandStatus.ESME_RTHROTTLED) this.throttledCount++;
+    else this.failCount++;
     if (status === CommandStatus.ESME_RTHROTTLED) {
       if (sentAt < this.pausedUntil) return; // sent before (or during) the pause in force: same episode
       this.pausedUntil = Date.now() + throttlePauseMs(this.throttles);
@@ -262,6 +316,8 @@ export class UpstreamLink {
 
   async close(): Promise<void> {
     this.stopped = true;
+    this.state = 'closed';
+    this.boundSince = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.pauseTimer) clearTimeout(this.pauseTimer);

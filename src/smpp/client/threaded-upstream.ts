@@ -16,6 +16,7 @@ import type { UpstreamOptions } from './upstream.js';
 import { within } from '../../app/within.js';
 import { workerScript } from '../../runtime/worker-script.js';
 import { SlotMap } from '../../runtime/slot-map.js';
+import type { UpstreamLinkSource, UpstreamLinksSnapshot, UpstreamLinkStatus } from '../../ports/upstream-links.js';
 
 /** Main thread → worker. */
 export type ToThread =
@@ -29,6 +30,8 @@ export type ToThread =
   | { t: 'stopSending' }
   /** Egress.cancel. */
   | { t: 'cancel'; ids: string[] }
+  /** The links' status, asked on request (an operator's page, a /metrics scrape), never per message. */
+  | { t: 'status'; k: number }
   | { t: 'close' };
 
 /** Worker → main thread. */
@@ -43,6 +46,8 @@ export type FromThread =
   /** Whether any link is bound, each time a link goes up or down (Egress.bound). */
   | { t: 'bound'; up: boolean }
   | { t: 'log'; msg: string; fields?: Record<string, unknown>; level?: 'info' | 'warn' }
+  /** The answer to `status`. */
+  | { t: 'status'; k: number; snapshot: UpstreamLinksSnapshot }
   | { t: 'closed' };
 
 /** SmppUpstream's options, and how far the thread lowers its own scheduling priority. */
@@ -62,7 +67,19 @@ import(workerData.tsx).then((m) => { m.register(); return import(workerData.entr
 
 const RESTART_MS = 1000;
 
-export class ThreadedUpstream implements Egress {
+/** How long linkStatus waits for the thread by default before answering with what it has, marked stale. */
+export const LINK_STATUS_TIMEOUT_MS = 1000;
+
+/** A link as configured, before the thread has said anything about it. */
+function unknownStatus(c: UpstreamOptions['links'][number]): UpstreamLinkStatus {
+  return {
+    name: c.name, host: c.host, port: c.port, systemId: c.systemId, tls: c.tls !== undefined, state: 'unknown', boundSince: null,
+    window: c.window, inFlight: 0, queued: 0, throughput: c.throughput, prefixes: [...c.prefixes], weight: c.weight,
+    throttledUntil: null, reconnects: 0, lastError: null, counters: { submitted: 0, submitFailed: 0, throttled: 0, receipts: 0, mo: 0 },
+  };
+}
+
+export class ThreadedUpstream implements Egress, UpstreamLinkSource {
   private worker!: Worker;
   private next = 1;
   private readonly pending = new SlotMap<number, { resolve(r: SubmitResult): void }>();
@@ -81,6 +98,10 @@ export class ThreadedUpstream implements Egress {
   /** stopSending was called: submits end unsent here, without crossing. */
   private stopping = false;
   private onClosed: (() => void) | null = null;
+  /** linkStatus requests waiting for the thread's answer, by key. */
+  private readonly statusWaiters = new Map<number, (s: UpstreamLinksSnapshot) => void>();
+  /** The thread's last answer to `status` (null before any). */
+  private lastStatus: UpstreamLinksSnapshot | null = null;
 
   constructor(private readonly opts: ThreadedUpstreamOptions) {
     if (opts.links.length === 0) throw new Error('ThreadedUpstream needs at least one link');
@@ -136,6 +157,13 @@ export class ThreadedUpstream implements Egress {
       case 'log':
         this.opts.log?.(m.msg, m.fields, m.level);
         return;
+      case 'status': {
+        this.lastStatus = m.snapshot;
+        const w = this.statusWaiters.get(m.k);
+        this.statusWaiters.delete(m.k);
+        w?.(m.snapshot);
+        return;
+      }
       case 'closed':
         this.onClosed?.();
         return;
@@ -204,6 +232,31 @@ export class ThreadedUpstream implements Egress {
     return new Promise((resolve) => {
       this.upWaiters.set(k, resolve);
       this.post({ t: 'waitUp', k, ms });
+    });
+  }
+
+  /**
+   * The links' status from the thread (UpstreamLinkSource): one message each way, on request. A
+   * thread that does not answer within `timeoutMs` (busy, or restarting) gets no more time: the answer
+   * is its last status, or the configuration with state `unknown`, marked `stale`.
+   */
+  linkStatus(timeoutMs = LINK_STATUS_TIMEOUT_MS): Promise<UpstreamLinksSnapshot> {
+    const stale = (): UpstreamLinksSnapshot => this.lastStatus
+      ? { ...this.lastStatus, stale: true }
+      : { links: this.opts.links.map(unknownStatus), at: Date.now(), stale: true };
+    if (this.closing || !this.alive) return Promise.resolve(stale());
+    const k = this.next++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.statusWaiters.delete(k);
+        resolve(stale());
+      }, timeoutMs);
+      timer.unref();
+      this.statusWaiters.set(k, (s) => {
+        clearTimeout(timer);
+        resolve(s);
+      });
+      this.post({ t: 'status', k });
     });
   }
 

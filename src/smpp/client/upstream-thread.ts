@@ -113,6 +113,9 @@ port.on('message', (m: ToThread) => {
     case 'cancel':
       upstream.cancel(m.ids);
       return;
+    case 'status':
+      send({ t: 'status', k: m.k, snapshot: upstream.statusNow() });
+      return;
     case 'close':
       void upstream.close().finally(() => send({ t: 'closed' }));
       return;

@@ -33,6 +33,7 @@ import { Fifo } from '../../runtime/fifo.js';
 import { deferred, follow, type Deferred } from '../../runtime/deferred.js';
 import { SlotMap } from '../../runtime/slot-map.js';
 import type { SmppLog } from '../log.js';
+import type { UpstreamLinkSource, UpstreamLinksSnapshot } from '../../ports/upstream-links.js';
 
 /**
  * Default earlyReceiptMs. An SMSC that reports before it answers does so within milliseconds of the
@@ -148,7 +149,7 @@ function allSet(ids: readonly (string | undefined)[]): boolean {
   return true;
 }
 
-export class SmppUpstream implements Egress {
+export class SmppUpstream implements Egress, UpstreamLinkSource {
   readonly links: UpstreamLink[];
   private readonly receiptCbs: ((r: DeliveryReceipt) => void | Promise<unknown>)[] = [];
   /** Receipts' deliver_sm not answered yet, oldest first (all share one timeout, so this is deadline order). */
@@ -227,6 +228,16 @@ export class SmppUpstream implements Egress {
   /** MO handlers; the MO is acknowledged to the SMSC only once every returned promise resolves. */
   onMo(cb: (mo: InboundMo) => void | Promise<unknown>): void {
     this.moCbs.push(cb);
+  }
+
+  /** Every link's status now (UpstreamLinkSource), read from the counters the links keep. */
+  linkStatus(): Promise<UpstreamLinksSnapshot> {
+    return Promise.resolve(this.statusNow());
+  }
+  /** {@link linkStatus}, synchronously (the client's thread answers with it). */
+  statusNow(): UpstreamLinksSnapshot {
+    const at = Date.now();
+    return { links: this.links.map((l) => l.status(at)), at, stale: false };
   }
 
   /** Any link bound now (Egress.bound). */
@@ -486,6 +497,7 @@ export class SmppUpstream implements Egress {
     const receiptedId = tlvString(pdu.tlvs, Tag.receipted_message_id);
     const isReceipt = (pdu.esm_class & EsmClass.TYPE_MASK) !== 0 || receiptedId !== undefined;
     if (isReceipt) {
+      link.receipts++;
       const raw = pdu.command === 'deliver_sm' ? pdu.short_message : Buffer.alloc(0);
       const parsed = parseDlrText(raw.toString('latin1'));
       const state = tlvInt(pdu.tlvs, Tag.message_state);
@@ -501,6 +513,7 @@ export class SmppUpstream implements Egress {
       }
       return this.ackWhen(handled);
     }
+    link.mo++;
     return this.onMoPdu(pdu);
   }
 

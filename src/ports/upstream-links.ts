@@ -1,0 +1,76 @@
+/**
+ * What an operator sees of the carrier links (Kannel's /status, Jasmin's `smppccm -l`): one status
+ * per upstream SMPP link, read on request (`GET /v1/upstream-links`, `/web/links`, a /metrics
+ * scrape), never per message. The SMPP client keeps the counters as plain integers on each link; a
+ * snapshot reads them.
+ */
+
+/**
+ * `bound`: the transceiver bind is up. `connecting`: a connect (TCP, TLS, bind) is under way.
+ * `down`: the last connect failed or the connection dropped; the next try waits out the backoff.
+ * `closed`: the link was stopped (the gateway is stopping). `unknown`: the client's thread has
+ * not answered yet (ThreadedUpstream before its first status).
+ */
+export type UpstreamLinkState = 'bound' | 'connecting' | 'down' | 'closed' | 'unknown';
+
+/** Counts since the link (or its client thread) started; a restarted thread starts them again. */
+export interface UpstreamLinkCounters {
+  /** submit_sm answered ESME_ROK (a part of a long message counts once). */
+  submitted: number;
+  /** submit_sm answered with another status than ESME_ROK or ESME_RTHROTTLED, or with none (timeout, connection dropped). */
+  submitFailed: number;
+  /** submit_sm answered ESME_RTHROTTLED. */
+  throttled: number;
+  /** Delivery receipts (deliver_sm / data_sm) the SMSC sent on this link. */
+  receipts: number;
+  /** MO (deliver_sm / data_sm that are not receipts) the SMSC sent on this link. */
+  mo: number;
+}
+
+/** One link's status. Never the password. Times are ms since the epoch. */
+export interface UpstreamLinkStatus {
+  name: string;
+  host: string;
+  port: number;
+  systemId: string;
+  /** SMPP over TLS (`smpps://`). */
+  tls: boolean;
+  state: UpstreamLinkState;
+  /** When the current bind came up; null while not bound. */
+  boundSince: number | null;
+  /** Unanswered submit_sm allowed (the SMPP window). */
+  window: number;
+  /** submit_sm written (or handed to the session) and not answered yet. */
+  inFlight: number;
+  /** Submits waiting in the link's queue: for the window, a throttling pause or the throughput cap. */
+  queued: number;
+  /** The link's cap in submit_sm per second; 0 = uncapped. */
+  throughput: number;
+  /** Recipient prefixes this link carries; empty = any. */
+  prefixes: string[];
+  weight: number;
+  /** While the SMSC throttled us: no new submit goes out before this; null when not paused. */
+  throttledUntil: number | null;
+  /** Connect attempts after the first: each retry after a failed connect or a dropped connection. */
+  reconnects: number;
+  /** Why the link last went down or failed to connect, and when; null if it never did. */
+  lastError: { message: string; at: number } | null;
+  counters: UpstreamLinkCounters;
+}
+
+export interface UpstreamLinksSnapshot {
+  links: UpstreamLinkStatus[];
+  /** When the figures were read (ms since the epoch). */
+  at: number;
+  /**
+   * True when the client's thread did not answer in time (or is restarting): the figures are the
+   * last it gave (at `at`), or, before any, the configuration with state `unknown`.
+   */
+  stale: boolean;
+}
+
+/** Where the snapshot comes from: the SMPP client (in process or on its thread). */
+export interface UpstreamLinkSource {
+  /** Resolves within about `timeoutMs` (a thread that does not answer in time gives a stale snapshot); never rejects. */
+  linkStatus(timeoutMs?: number): Promise<UpstreamLinksSnapshot>;
+}
