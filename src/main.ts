@@ -198,7 +198,12 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
       await w.stop();
     });
   }
-  const metrics = createMetrics(app, () => store.outbox.pendingCount(), { smppDeliveriesExpired: smpp.server ? () => smpp.server!.deliveries.expired : undefined });
+  // The carrier links' status (GET /v1/upstream-links, /web/links, /metrics); none on an ingress process.
+  app.setUpstreamLinks(smpp.egress);
+  const metrics = createMetrics(app, () => store.outbox.pendingCount(), {
+    smppDeliveriesExpired: smpp.server ? () => smpp.server!.deliveries.expired : undefined,
+    upstreamLinks: smpp.egress ?? undefined,
+  });
   if (content) content.onAlert = contentMetrics(metrics.registry, content.actions);
   // The simulator routes (inject MO, read the outbox) are unauthenticated test doors: served only
   // when the built-in simulator SMSC is this process's upstream (`--upstream simulator`, the default),

@@ -31,6 +31,8 @@ import { getCallbacks, setCallbacks } from './callbacks.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
 import { listFailedCallbacks, retryFailedCallbacks } from './failed-callbacks.js';
 import { readUsage, type UsageQuery } from './usage.js';
+import { upstreamLinks } from './upstream-links.js';
+import type { UpstreamLinkSource } from '../ports/upstream-links.js';
 
 export interface AppDeps {
   store: Store;
@@ -61,6 +63,11 @@ export class App {
   readonly callbacks = new CallbackRegistry();
   /** Idempotency-Keys being processed in this process (idempotency.ts). */
   readonly keysInFlight = new KeysInFlight();
+  /**
+   * This process's carrier links (the SMPP client), set by the composition root once the client is
+   * built; null on a process without egress (`--role ingress`) and until then.
+   */
+  private linkSource: UpstreamLinkSource | null = null;
 
   constructor(deps: AppDeps) {
     this.events = new Emitter<AllEvents>();
@@ -171,6 +178,14 @@ export class App {
   /** Sends a provider's given-up callbacks (all, or those named) again, for an admin or the provider. */
   retryFailedCallbacks(p: Principal, cpId: string, body: Record<string, unknown> | undefined) {
     return retryFailedCallbacks(this.ctx, p, cpId, body);
+  }
+  /** Tells the app where this process's carrier links' status comes from (null: no egress here). */
+  setUpstreamLinks(source: UpstreamLinkSource | null): void {
+    this.linkSource = source;
+  }
+  /** The carrier links' status, for an admin (upstream-links.ts). */
+  upstreamLinks(p: Principal) {
+    return upstreamLinks(p, this.linkSource);
   }
   /** A sender cancels a message the gateway still holds (cancel-message.ts); `naming` as getMessage. */
   cancelMessage(p: Principal, id: string, naming?: MessageNaming) {

@@ -31,6 +31,7 @@ import { reviewQueueRoutes } from './routes/review-queue.js';
 import { callbackRoutes } from './routes/callbacks.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { usageRoutes } from './routes/usage.js';
+import { upstreamLinkRoutes } from './routes/upstream-links.js';
 import { webRoutes } from '../web/plugin.js';
 import { documentIdempotencyKey } from './idempotency-key.js';
 
@@ -142,6 +143,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await f.register(dndRoutes, opts);
   await f.register(recordRoutes, opts);
   await f.register(usageRoutes, opts);
+  await f.register(upstreamLinkRoutes, opts);
   for (const r of [complaintRoutes, reportRoutes, caseRoutes, creditRoutes, webRoutes]) await f.register(r, opts);
   await f.register(reviewQueueRoutes, opts);
   if (deps.simulator) await f.register(simulatorRoutes, { app: deps.app, simulator: deps.simulator });

@@ -2,6 +2,8 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { App } from '../app/app.js';
 import { LabelTally, SEP } from './label-tally.js';
+import type { UpstreamLinkSource } from '../ports/upstream-links.js';
+import { upstreamLinkMetrics } from './upstream-link-metrics.js';
 
 export interface Metrics {
   registry: Registry;
@@ -11,6 +13,8 @@ export interface Metrics {
 export interface MetricSources {
   /** deliver_sm (receipts, MO) dropped undelivered past their maximum age, since start. */
   smppDeliveriesExpired?: () => number;
+  /** This process's carrier links (the SMPP client): per-link metrics (upstream-link-metrics.ts). Absent: no egress here. */
+  upstreamLinks?: UpstreamLinkSource;
 }
 
 export function createMetrics(app: App, pending?: () => Promise<number>, sources: MetricSources = {}): Metrics {
@@ -44,5 +48,6 @@ export function createMetrics(app: App, pending?: () => Promise<number>, sources
       },
     });
   }
+  if (sources.upstreamLinks) upstreamLinkMetrics(registry, sources.upstreamLinks);
   return { registry };
 }

@@ -119,6 +119,8 @@ export function page(l: Layout): string {
     staff && (p.role === 'regulator' || p.role === 'admin' || p.role === 'content-provider') ? `<li><a href="/web/messages">${esc(t(l.lang, 'navMessages'))}</a></li>` : '',
     // The annual report's chooser is the operator's and a regulator's (a provider reaches its own report from its credit file).
     staff && (p.role === 'regulator' || p.role === 'admin') ? `<li><a href="/web/reports/annual">${esc(t(l.lang, 'annualReport'))}</a></li>` : '',
+    // The carrier links are the operator's alone.
+    staff && p.role === 'admin' ? `<li><a href="/web/links">${esc(t(l.lang, 'navLinks'))}</a></li>` : '',
     staff
       ? `<li><form method="post" action="/web/logout" style="display:inline"><button class="secondary" style="margin:0;padding:0 .6rem">${esc(t(l.lang, 'navLogout'))}</button></form> <span class="hint" style="display:inline">${esc(t(l.lang, 'signedInAs'))}${l.lang === 'en' ? ': ' : '：'}<span id="signed-in-role">${esc(tkOr(l.lang, `ar_${p.role}`) ?? p.role)}</span></span></li>`
       : `<li><a href="/web/login">${esc(t(l.lang, 'navLogin'))}</a></li>`,

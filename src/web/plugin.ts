@@ -25,6 +25,7 @@ import { creditPage } from './pages/credit.js';
 import { annualChooserPage } from './pages/annual.js';
 import { providerListPage, providerPage } from './pages/providers.js';
 import { messageListPage, shanghaiDay, type MessageSearch } from './pages/messages.js';
+import { linksPage } from './pages/links.js';
 import { requireRole } from '../app/access.js';
 import { normalizeMsisdnLenient } from '../domain/msisdn.js';
 import { renderAnnualReport } from './annual-report.js';
@@ -474,6 +475,19 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
         requireRole(p, 'admin', 'regulator', 'content-provider');
         return render(req, reply, lang, t(lang, 'messagesTitle'), messageListPage(lang, s, null, showProvider, error), p, code);
       });
+    }
+  });
+
+  // ---- the carrier links (the operator): the same use case as GET /v1/upstream-links
+  f.get('/web/links', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    const lang = langOf(req, reply);
+    try {
+      return render(req, reply, lang, t(lang, 'linksTitle'), linksPage(lang, await app.upstreamLinks(p)), p);
+    } catch (e) {
+      // another role learns from the use case that the page is the operator's (403)
+      return errorPage(req, reply, p, e);
     }
   });
 

@@ -1,0 +1,86 @@
+/**
+ * The carrier links page in a real browser, without JavaScript: the operator signs in, follows the
+ * menu to the links, reads the simulator link bound with its counters, and reads it again in English.
+ * A regulator finds no such entry in its menu and gets 403 at the address. Debian's chromium; skips
+ * only when it is missing.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { startTestGateway, onboard, ADMIN_TOKEN, type TestGateway } from '../helpers/gateway.js';
+import { BROWSER_SKIP, launchChromium, newPage, signIn } from '../helpers/browser.js';
+import { startSmpp, type SmppDoors } from '../../src/smpp/compose.js';
+import { SqliteSmppCredentials } from '../../src/store/sqlite/smpp-credentials.js';
+
+describe('the carrier links page in the browser', { skip: BROWSER_SKIP }, () => {
+  let g: TestGateway;
+  let smpp: SmppDoors;
+  let base: string;
+  let browser: Browser;
+  let regulatorToken: string;
+
+  before(async () => {
+    g = await startTestGateway();
+    const cp = await onboard(g);
+    regulatorToken = (await g.app.auth.createToken('regulator', 'inspector')).token;
+    // the egress as `start` composes it: the built-in simulator over SMPP, the client on its thread
+    smpp = await startSmpp({
+      app: g.app, credentialStore: new SqliteSmppCredentials(g.store.db),
+      contentProviderExists: async () => true, portKind: async () => null, now: () => g.clock.now(), newId: () => g.app.ctx.ids.next('cred'),
+      smppPort: null, smppHost: '127.0.0.1', upstream: 'simulator', simulator: g.simulator,
+    });
+    assert.ok(await smpp.egress!.waitUp(5000));
+    g.app.setUpstreamLinks(smpp.egress);
+    const sent = await smpp.egress!.submit({ id: 'msg_web_links_1', contentProviderId: cp.id, from: '10690001', to: '+8613800138000', text: '【示例】链路页面', registeredDelivery: true, attempts: 0, submittedAt: g.clock.now() });
+    assert.ok(sent.ok);
+    base = await g.http.listen({ host: '127.0.0.1', port: 0 });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await smpp?.close();
+    await g?.close();
+  });
+
+  test('the operator: menu → links, the simulator link bound with its counters, in Chinese and English', async () => {
+    const page: Page = await newPage(browser);
+    await signIn(page, base, ADMIN_TOKEN);
+    await page.waitForURL(/\/web\/cases/);
+    await page.getByRole('navigation').getByRole('link', { name: '运营商链路' }).click();
+    await page.waitForURL(/\/web\/links$/);
+    assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), '运营商链路状态');
+    const row = page.locator('#links tbody tr[data-link="simulator"]');
+    assert.equal(await row.count(), 1);
+    assert.equal(await row.getByRole('rowheader').textContent(), 'simulator');
+    assert.equal(await row.locator('.link-state').textContent(), '已绑定');
+    assert.equal(await row.locator('.link-submitted').textContent(), '1');
+    assert.equal(await row.locator('.link-load').textContent(), '0 / 1000');
+    assert.equal(await page.locator('#links-stale').count(), 0);
+
+    await page.getByRole('link', { name: 'English' }).click();
+    await page.waitForURL(/lang=en/);
+    assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Carrier links');
+    assert.equal(await page.locator('#links tbody tr[data-link="simulator"] .link-state').textContent(), 'bound');
+    assert.ok(await page.getByRole('columnheader', { name: 'Reconnects' }).isVisible());
+  });
+
+  test('a regulator: no entry in the menu, 403 at the address', async () => {
+    const page: Page = await newPage(browser);
+    await signIn(page, base, regulatorToken);
+    await page.waitForURL(/\/web\/credit/);
+    assert.equal(await page.getByRole('navigation').getByRole('link', { name: '运营商链路' }).count(), 0);
+    const r = await page.goto(`${base}/web/links`);
+    assert.equal(r?.status(), 403);
+    assert.equal(await page.locator('#links').count(), 0);
+  });
+
+  test('signed out: the sign-in page, back to the links after', async () => {
+    const page: Page = await newPage(browser);
+    await page.goto(`${base}/web/links`);
+    await page.waitForURL(/\/web\/login\?next=%2Fweb%2Flinks/);
+    await page.getByLabel('访问令牌').fill(ADMIN_TOKEN);
+    await page.getByLabel('访问令牌').press('Enter');
+    await page.waitForURL(/\/web\/links$/);
+    assert.equal(await page.locator('#links tbody tr').count(), 1);
+  });
+});
