@@ -1,0 +1,88 @@
+/**
+ * The carrier links as `smsguard start` wires them (src/main.ts): the default start shows the built-in
+ * simulator link bound, in `GET /v1/upstream-links` and on /metrics; `--role ingress` (PostgreSQL +
+ * NATS, no egress in the process) answers an empty list with `egress: false` and no link metrics.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from '../helpers/wait.js';
+import { stopProcess } from '../helpers/process.js';
+import { TEST_PG_URL, testSchemaName, dropSchema } from '../helpers/pg.js';
+import { openBus, deleteStream } from '../../src/queue/nats.js';
+import { queueNames } from '../../src/queue/subjects.js';
+
+const BIN = fileURLToPath(new URL('../../bin/smsguard.js', import.meta.url));
+const NATS_URL = process.env.SMSGUARD_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+const ADMIN = 'sga_upstream_links_test_token_000000000001';
+const ENV = { ...process.env, SMSGUARD_ADMIN_TOKEN: ADMIN, SMSGUARD_DB: '', DATABASE_URL: '', SMSGUARD_RECORDS_SIGNING_KEY: '', SMSGUARD_REPORT_PORT: '' };
+
+async function start(args: string[], env: Record<string, string> = {}): Promise<{ p: ChildProcess; address: string }> {
+  const p = spawn(process.execPath, [BIN, 'start', '--http-port', '0', '--smpp-port', '0', '--log-level', 'warn', ...args], { env: { ...ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  p.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  p.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  const address = await waitFor(() => /HTTP API\s+(http:\/\/\S+)/.exec(out)?.[1], 60_000, 'the banner').catch((e: Error) => {
+    p.kill('SIGKILL');
+    throw new Error(`${e.message}: ${out.slice(0, 2000)}`);
+  });
+  return { p, address };
+}
+
+const get = async (url: string) => {
+  const r = await fetch(url, { headers: { authorization: `Bearer ${ADMIN}` } });
+  return { status: r.status, text: await r.text() };
+};
+
+test('smsguard start (the built-in simulator): the simulator link bound, in the route and on /metrics', { timeout: 90_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smsguard-links-'));
+  let g: ChildProcess | undefined;
+  try {
+    const s = await start(['--db', join(dir, 'smsguard.db')]);
+    g = s.p;
+    const body = await waitFor(async () => {
+      const r = await get(`${s.address}/v1/upstream-links`);
+      assert.equal(r.status, 200, r.text);
+      const b = JSON.parse(r.text);
+      return b.links[0]?.state === 'bound' ? b : undefined;
+    }, 20_000, 'the simulator link bound');
+    assert.equal(body.egress, true);
+    assert.equal(body.links.length, 1);
+    assert.equal(body.links[0].name, 'simulator');
+    assert.equal(body.links[0].systemId, 'smsguard');
+    const m = await get(`${s.address}/metrics`);
+    assert.match(m.text, /^smsguard_upstream_link_bound\{link="simulator"\} 1$/m);
+    assert.match(m.text, /^smsguard_upstream_submits_total\{link="simulator",outcome="submitted"\} 0$/m);
+  } finally {
+    if (g) await stopProcess(g);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('smsguard start --role ingress: no links here, and the answer says so', { timeout: 90_000 }, async () => {
+  const schema = testSchemaName();
+  const prefix = `links_${randomBytes(4).toString('hex')}`;
+  let g: ChildProcess | undefined;
+  try {
+    const s = await start(['--db', TEST_PG_URL, '--db-schema', schema, '--queue', NATS_URL, '--role', 'ingress'], { SMSGUARD_QUEUE_PREFIX: prefix });
+    g = s.p;
+    const r = await get(`${s.address}/v1/upstream-links`);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(JSON.parse(r.text), { egress: false, links: [], at: null, stale: false });
+    const m = await get(`${s.address}/metrics`);
+    assert.doesNotMatch(m.text, /smsguard_upstream_link_bound/);
+  } finally {
+    if (g) await stopProcess(g);
+    const bus = await openBus({ url: NATS_URL, names: queueNames(prefix), partitions: 16, ackWaitMs: 30_000, name: 'links-cleanup' }).catch(() => null);
+    if (bus) {
+      await deleteStream(bus).catch(() => undefined);
+      await bus.close();
+    }
+    await dropSchema(schema).catch(() => undefined);
+  }
+});
