@@ -215,6 +215,9 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource {
     this.fail([...this.pending.keys()], 'smpp upstream thread stopped');
     for (const w of this.upWaiters.values()) w(false);
     this.upWaiters.clear();
+    // a status asked of the thread that died will not come: what we have, at once
+    for (const w of this.statusWaiters.values()) w(this.staleStatus());
+    this.statusWaiters.clear();
     this.onClosed?.();
     if (this.closing) return;
     this.opts.log?.('smpp upstream thread exited; restarting', {});
@@ -241,9 +244,7 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource {
    * is its last status, or the configuration with state `unknown`, marked `stale`.
    */
   linkStatus(timeoutMs = LINK_STATUS_TIMEOUT_MS): Promise<UpstreamLinksSnapshot> {
-    const stale = (): UpstreamLinksSnapshot => this.lastStatus
-      ? { ...this.lastStatus, stale: true }
-      : { links: this.opts.links.map(unknownStatus), at: Date.now(), stale: true };
+    const stale = () => this.staleStatus();
     if (this.closing || !this.alive) return Promise.resolve(stale());
     const k = this.next++;
     return new Promise((resolve) => {
@@ -258,6 +259,11 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource {
       });
       this.post({ t: 'status', k });
     });
+  }
+
+  /** What linkStatus answers without the thread: its last status, or the configuration as `unknown`; stale either way. */
+  private staleStatus(): UpstreamLinksSnapshot {
+    return this.lastStatus ? { ...this.lastStatus, stale: true } : { links: this.opts.links.map(unknownStatus), at: Date.now(), stale: true };
   }
 
   /** Egress.bound: a link of the running thread is bound. */
