@@ -128,6 +128,8 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
       simulator,
       // receipts/MO for providers without a receiver bind wait in the store, surviving restarts
       deliveries: store instanceof SqliteStore || store instanceof PostgresStore ? store.smppDeliveries : undefined,
+      // several processes on one PostgreSQL: a credential's maxBinds and throughput hold for all of them
+      sharedBinds: store instanceof PostgresStore ? store.smppBinds : undefined,
       deliveryMaxAgeMs: config.smppDeliveryMaxAgeHours * 3_600_000,
       // over NATS every ingress hears each receipt/MO: only the one with the provider's receiver sends it
       sharedEvents: config.queue !== undefined,

@@ -8,6 +8,9 @@ import type { Egress } from '../ports/egress.js';
 import type { UpstreamLinkSource } from '../ports/upstream-links.js';
 import type { SmppCredentialStore } from '../ports/smpp-credentials.js';
 import type { SmppDeliveryStore } from '../ports/smpp-deliveries.js';
+import type { SmppBindRegistry } from '../ports/smpp-binds.js';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { SmppUpstream } from './client/upstream.js';
 import { ThreadedUpstream } from './client/threaded-upstream.js';
 import { parseUpstreamUrl, type UpstreamLinkConfig } from './client/config.js';
@@ -52,6 +55,12 @@ export interface StartSmppOptions {
    * CREDENTIAL_CHECK_MS, 10 s).
    */
   credentialCheckMs?: number;
+  /**
+   * The live binds of every process sharing the store (the PostgreSQL store's): a credential's
+   * maxBinds and throughput then hold for the deployment (SmppServerOptions.sharedBinds). Absent
+   * (SQLite, one process): they hold per process, which is the whole deployment.
+   */
+  sharedBinds?: SmppBindRegistry;
   /** Every SMPP server process hears each receipt/MO event (NATS bus): see SmppServerOptions.sharedEvents. */
   sharedEvents?: boolean;
   log?: SmppLog;
@@ -113,6 +122,7 @@ export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
     server = new SmppServer({ app: o.app, authenticate: (s, p, ip) => credentials.authenticate(s, p, ip), portKind: o.portKind, messageNow: o.now, log: o.log, deliveries: o.deliveries, deliveryMaxAgeMs: o.deliveryMaxAgeMs, sharedEvents: o.sharedEvents,
       // binds of a credential revoked by another process sharing the store end within one check period
       liveCredentials: (ids) => credentials.liveAmong(ids), credentialCheckMs: o.credentialCheckMs,
+      sharedBinds: o.sharedBinds ? { registry: o.sharedBinds, member: `smpp_${hostname()}_${process.pid}_${randomBytes(4).toString('hex')}` } : undefined,
     });
     try {
       smppPort = await server.listen(o.smppPort, o.smppHost);

@@ -13,6 +13,9 @@ import { CommandStatus, MessageState } from '../pdu/constants.js';
 import { decodeText } from '../pdu/text.js';
 import type { BindPdu, CancelSmPdu, DataSmPdu, Pdu, QuerySmPdu, SmPdu } from '../pdu/types.js';
 import { RateLimiter } from '../../domain/rate-limiter.js';
+import { throughputShare } from '../../domain/throughput-share.js';
+import type { SmppBindRegistry } from '../../ports/smpp-binds.js';
+import { SharedBinds } from './shared-binds.js';
 import { responseFor } from '../session/responses.js';
 import { DEFAULT_SESSION_OPTIONS, type Session, type SessionOptions } from '../session/session.js';
 import { SmppConnection } from '../transport/connection.js';
@@ -117,6 +120,13 @@ export interface SmppServerOptions {
   liveCredentials?(credentialIds: readonly string[]): Promise<Set<string>>;
   /** Period of that check (default CREDENTIAL_CHECK_MS). */
   credentialCheckMs?: number;
+  /**
+   * The live binds of every gateway process sharing the store (PostgreSQL; shared-binds.ts). With
+   * it, a credential's `maxBinds` counts the binds of all processes (one store round trip per bind)
+   * and its `throughput` is split between the processes holding binds of it (resized every beat,
+   * nothing per PDU). Absent (SQLite: one process): both hold for this process's binds alone.
+   */
+  sharedBinds?: { registry: SmppBindRegistry; member: string; beatMs?: number; leaseMs?: number };
 }
 
 /**
@@ -139,11 +149,19 @@ interface Binding {
   conn: Conn;
   account: SmppAccount;
   receives: boolean;
+  /** Its row among the deployment's live binds (`sharedBinds`); null without them. */
+  bindId: string | null;
+}
+/** A credential's bucket here: its agreed `rate`, split between `processes` holding binds of it. */
+interface CredentialBucket {
+  rate: number;
+  processes: number;
+  bucket: RateLimiter;
 }
 interface Provider {
   binds: Set<Binding>;
-  /** One token bucket per credential (its own `throughput`), shared by that credential's binds. */
-  limiters: Map<string, RateLimiter>;
+  /** One token bucket per credential (its share of its `throughput`), shared by that credential's binds here. */
+  limiters: Map<string, CredentialBucket>;
   rr: number;
 }
 interface PartTag {
@@ -198,9 +216,21 @@ export class SmppServer {
   private readonly kept: KeptParts;
   /** The next credential check (`liveCredentials`), null when none is due (stopping, or no check). */
   private credentialTimer: NodeJS.Timeout | null = null;
+  /** The deployment's live binds (`sharedBinds`), null on one process. */
+  private readonly shared: SharedBinds | null;
 
   constructor(readonly opts: SmppServerOptions) {
     this.now = opts.now ?? Date.now;
+    const sb = opts.sharedBinds;
+    this.shared = sb
+      ? new SharedBinds(sb.registry, {
+        member: sb.member, beatMs: sb.beatMs, leaseMs: sb.leaseMs,
+        held: () => [...this.providers.values()].flatMap((p) => [...p.binds].flatMap((b) => (b.bindId ? [{ bindId: b.bindId, credentialId: b.account.credentialId }] : []))),
+        onChange: () => this.reshare(),
+        onError: (what, e) => opts.log?.(what, { error: (e as Error).message }),
+      })
+      : null;
+    this.shared?.start();
     this.batcher = new SubmitBatcher((p, inputs, ch) => opts.app.submitMessages(p, inputs, ch), opts.maxBatch ?? 500);
     const lim = { ...REASSEMBLY_LIMITS, ...opts.reassembly };
     // set keys start with the content provider id: each provider is an owner with its own bounds
@@ -309,6 +339,8 @@ export class SmppServer {
       const o = { drainMs: this.opts.closeDrainMs ?? 5000, unbindWaitMs: this.opts.unbindWaitMs ?? 2000 };
       await Promise.all([...this.conns].map((c) => c.close(o)));
       await closing;
+      // every bind here ended: its rows go at once, the other processes take the slots and shares
+      await this.shared?.stop();
     })();
     return this.stopping;
   }
@@ -344,6 +376,8 @@ export class SmppServer {
         this.conns.delete(conn);
         // The credential's bucket stays: a rebind must not buy a fresh burst.
         if (binding) this.providers.get(binding.account.contentProviderId)?.binds.delete(binding);
+        // its slot is free for the deployment at once (a killed process's lapse with their leases)
+        if (binding?.bindId) this.shared?.release(binding.bindId);
       },
     });
     this.conns.add(conn);
@@ -359,17 +393,35 @@ export class SmppServer {
   }
 
   /**
-   * The credential's token bucket, shared by its binds. A bind that brings a changed `throughput`
-   * (the credential was edited) gets a new bucket, and so do the credential's binds already open.
+   * The credential's token bucket, shared by its binds here, sized to this process's share of its
+   * `throughput` (all of it on one process; `throughput / processes holding binds of it` with
+   * `sharedBinds`). A bind that brings a changed `throughput` (the credential was edited) gets a new
+   * bucket, and so do the credential's binds already open; a changed share resizes the bucket, which
+   * keeps its tokens (never a fresh burst).
    */
   private limiter(prov: Provider, a: SmppAccount): RateLimiter {
     const rate = a.throughput ?? Infinity;
+    const processes = this.shared?.processesOf(a.credentialId) ?? 1;
     const l = prov.limiters.get(a.credentialId);
-    if (l && l.ratePerSecond === rate) return l;
-    const fresh = new RateLimiter(rate, undefined, this.now());
-    prov.limiters.set(a.credentialId, fresh);
-    for (const b of prov.binds) if (b.account.credentialId === a.credentialId) b.conn.session.opts.inboundRate = fresh;
-    return fresh;
+    if (l && l.rate === rate && (l.processes === processes || !Number.isFinite(rate))) return l.bucket;
+    const share = Number.isFinite(rate) ? throughputShare(rate, processes) : null;
+    const now = this.now();
+    const bucket = !share ? new RateLimiter(Infinity, undefined, now) : l && l.rate === rate ? l.bucket.resized(share.ratePerSecond, share.burst, now) : new RateLimiter(share.ratePerSecond, share.burst, now);
+    prov.limiters.set(a.credentialId, { rate, processes, bucket });
+    for (const b of prov.binds) if (b.account.credentialId === a.credentialId) b.conn.session.opts.inboundRate = bucket;
+    return bucket;
+  }
+
+  /** The processes holding binds of some credential changed (`sharedBinds`): each bound credential's bucket resized to its share. */
+  private reshare(): void {
+    for (const prov of this.providers.values()) {
+      const seen = new Set<string>();
+      for (const b of prov.binds) {
+        if (seen.has(b.account.credentialId)) continue;
+        seen.add(b.account.credentialId);
+        this.limiter(prov, b.account);
+      }
+    }
   }
 
   /** Credentials revoked while this process ran: a bind authenticated just before the revocation is refused too. */
@@ -454,8 +506,24 @@ export class SmppServer {
       conn.session.rejectBind(CommandStatus.ESME_RBINDFAIL);
       return null;
     }
+    // the deployment's binds of the credential (other processes' too): one round trip, binds are rare
+    let bindId: string | null = null;
+    if (this.shared) {
+      bindId = this.shared.nextBindId();
+      if (!(await this.shared.claim(bindId, a.credentialId, a.maxBinds, sameCred))) {
+        this.opts.log?.('smpp bind refused', { systemId: pdu.system_id, reason: 'maxBinds reached across the gateway processes' });
+        conn.session.rejectBind(CommandStatus.ESME_RBINDFAIL);
+        return null;
+      }
+      // gone (or stopping) while the store counted: the slot is not kept
+      if (conn.session.state !== 'binding' || this.stopping) {
+        this.shared.release(bindId);
+        if (conn.session.state === 'binding') conn.session.rejectBind(CommandStatus.ESME_RSYSERR);
+        return null;
+      }
+    }
+    const binding: Binding = { conn, account: a, receives: pdu.command !== 'bind_transmitter', bindId };
     conn.session.opts.inboundRate = this.limiter(prov, a);
-    const binding: Binding = { conn, account: a, receives: pdu.command !== 'bind_transmitter' };
     prov.binds.add(binding);
     conn.session.acceptBind(this.opts.systemId ?? 'smsguard');
     // what waited for this provider (in the store, from before a restart too) goes out now

@@ -17,6 +17,7 @@ import { PgPartitionLeases } from './partitions.js';
 import { PgHttpProcesses } from './http-processes.js';
 import { PgSmppCredentials } from './smpp-credentials.js';
 import { PgSmppDeliveries } from './smpp-deliveries.js';
+import { PgSmppBinds } from './smpp-binds.js';
 import { PgCallbacks } from './callbacks.js';
 import { PgUsage } from './usage.js';
 import { PgIdempotency } from './idempotency.js';
@@ -43,6 +44,8 @@ export class PostgresStore implements Store {
   readonly smppCredentials: PgSmppCredentials;
   /** deliver_sm waiting for a provider's ESME, leased to one process at a time (not part of `Store`). */
   readonly smppDeliveries: PgSmppDeliveries;
+  /** Live SMPP binds of every process, so a credential's maxBinds and throughput hold for the deployment (not part of `Store`). */
+  readonly smppBinds: PgSmppBinds;
   readonly writer: PgRecordsWriter;
   /** Links committed records into their months' hash chains (records-linker.ts). */
   readonly linker: PgRecordsLinker;
@@ -63,6 +66,7 @@ export class PostgresStore implements Store {
     this.httpProcesses = new PgHttpProcesses(pool);
     this.smppCredentials = new PgSmppCredentials(pool);
     this.smppDeliveries = new PgSmppDeliveries(pool);
+    this.smppBinds = new PgSmppBinds(pool);
     this.usage = new PgUsage(pool);
     this.idempotency = new PgIdempotency(pool);
     const Q = queries('settings', ['get', 'put'] as const);
