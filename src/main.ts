@@ -104,7 +104,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   const contentStore = store instanceof SqliteStore ? new SqliteContentStore(store.db) : store instanceof PostgresStore ? new PgContentStore(store.pool) : null;
   const content: ContentGovernance | null = contentStore ? await installContentGovernance(app, contentStore, contentOptions) : null;
 
-  const simulator = new SimulatorSmsc(clock);
+  const simulator = new SimulatorSmsc(clock, { holdMs: config.simulatorHoldMs });
   undo('simulator', () => simulator.close());
   // SMPP doors (docs/SMPP.md): the server content providers bind to (not on egress-only processes),
   // and the egress: carrier SMSCs from --upstream smpp://…, or the built-in simulator as a real SMPP
@@ -323,6 +323,7 @@ export function buildCli(): Command {
     .option('--trust-proxy <list>', 'reverse proxies whose X-Forwarded-For to believe: addresses, CIDR ranges, loopback|linklocal|uniquelocal, or a hop count (default none)')
     .option('--upstream <upstream>', "upstream SMSC: 'simulator' (default: the built-in one over SMPP) or smpp://user:pass@host:port[?window=&throughput=&prefixes=&weight=&name=&receiptAck=recorded|received], comma-separated for several links; smpps://… for TLS (port 3550 by default; &ca=PATH, &servername=, &insecure=1 for tests only)")
     .addOption(new Option('--clock <clock>', 'system, or simulated: moves only via POST /v1/simulator/clock, served with any upstream (no token with the built-in simulator; the admin token with smpp:// links, --upstream-file or --role ingress)').choices(['system', 'simulated']))
+    .option('--simulator-hold-ms <ms>', 'the built-in simulator holds each message this long before delivering it (default 0); a cancel of one still held is honoured')
     .option('--upstream-file <path>', 'JSON file of upstream SMPP links with prefixes and weights (wins over --upstream)')
     .addOption(new Option('--upstream-thread <on|off>', 'SMPP client on its own thread (default on)').choices(['on', 'off']))
     .option('--delivery-in-flight <n>', 'batches the delivery worker keeps out to the upstream at once, 1–16 (default 1: bursts are queued first)')

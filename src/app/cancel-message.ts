@@ -8,16 +8,34 @@
  * egress worker of whichever process holds it, asked over NATS (src/queue/take-back.ts). The holder
  * answers with the claim it gave up and keeps it (the message is not put back in the queue), and the
  * cancel overrides that claim only (CancelOptions.evenIfClaimedBy): should another claim have taken
- * the message since, it may be writing it, and the cancel is refused. One already written cannot be
- * called back (SMPP's own cancel_sm to the carrier is not sent), nor one whose holder does not answer
- * within the bound (TAKE_BACK_WAIT_MS): `conflict`, as for one already sent or otherwise final.
+ * the message since, it may be writing it, and the cancel is refused. One whose holder does not
+ * answer within the bound (TAKE_BACK_WAIT_MS) is refused: `conflict`.
+ *
+ * One already written to the carrier and not final (`submitted`: the carrier acknowledged it, no
+ * final receipt yet) may still wait there (scheduled, in the carrier's retries): the carrier is asked
+ * to take it back (SMPP 3.4 §4.9 cancel_sm for each part, on the link that carried it:
+ * AppContext.cancelUpstream, Egress.cancelUpstream), waiting at most CANCEL_UPSTREAM_WAIT_MS. Only if
+ * it says ESME_ROK for every part is the message cancelled as above (OutboxStore.cancel `atCarrier`):
+ * its status record, the DELETED receipt, its frequency count given back; a receipt that comes for it
+ * later does not move it (`cancelled` outranks every other final status in the stores). A refusal
+ * (ESME_RCANCELFAIL or any other error, no answer in time, the link down or not known) changes
+ * nothing here: `conflict`, saying the carrier refused and why. Only the single-process gateway asks
+ * (its DeliveryWorker sets cancelUpstream); in scale-out (NATS) a `submitted` message is refused as
+ * before, as is one already final.
  */
 import { SmsguardError } from '../domain/errors.js';
 import type { AppContext } from './context.js';
 import type { MessageNaming, Principal } from './types.js';
+import type { MessageView } from '../ports/store.js';
 import { messageNamed } from './message-by-id.js';
 import { requireRole } from './access.js';
 import { countTaken } from '../domain/send-window.js';
+
+/**
+ * How long a cancel waits for the carrier's cancel_sm_resp to every part, in all. Below an ESME's
+ * usual response timeout (10 s and more) so that its cancel_sm gets our answer, not its own timeout.
+ */
+export const CANCEL_UPSTREAM_WAIT_MS = 5_000;
 
 /**
  * Cancels the message `asked` names: `not_found` for an unknown id, `forbidden` for another
@@ -49,6 +67,8 @@ export async function cancelMessage(ctx: AppContext, p: Principal, asked: string
   }
   if (r === 'unknown') throw new SmsguardError('not_found', `no message ${id}`);
   if (r === 'claimed') throw new SmsguardError('conflict', `message ${id} is being handed to the carrier and can no longer be cancelled`);
+  // Written to the carrier and not final: only the carrier can take it back now.
+  if (r === 'final' && v.status === 'submitted' && ctx.cancelUpstream) r = await cancelAtCarrier(ctx, ctx.cancelUpstream, v, owner, at, detail);
   if (r === 'final') throw new SmsguardError('conflict', `message ${id} can no longer be cancelled: it is ${v.status}`);
   // Doors that promised an outcome report it (SMPP receipt DELETED), from the submission's record.
   if (v.from !== undefined && v.to !== undefined && v.text !== undefined) {
@@ -59,4 +79,21 @@ export async function cancelMessage(ctx: AppContext, p: Principal, asked: string
     });
   }
   return { id, status: 'cancelled' };
+}
+
+/**
+ * Asks the carrier to cancel `v` (written to it: `submitted` when read) and, once it said yes for
+ * every part, records it cancelled: `cancelled`, or `final` when it reached a final status meanwhile
+ * (a receipt that came first). A refusal throws `conflict` and leaves the message as it is.
+ */
+async function cancelAtCarrier(ctx: AppContext, ask: NonNullable<AppContext['cancelUpstream']>, v: MessageView, owner: string | null, at: number, detail: string): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'> {
+  const id = v.id;
+  const upstreamIds = await ctx.store.outbox.upstreamIdsOf(id);
+  // the submission's record damaged (no from/to), or no carrier id on file: nothing to name it by
+  if (upstreamIds.length === 0 || v.from === undefined || v.to === undefined) {
+    throw new SmsguardError('conflict', `message ${id} was written to the carrier and its carrier id is not on file: it can no longer be cancelled`);
+  }
+  const answer = await ask({ messageId: id, from: v.from, to: v.to, upstreamIds }, CANCEL_UPSTREAM_WAIT_MS);
+  if (!answer.ok) throw new SmsguardError('conflict', `message ${id} was written to the carrier, which refused to cancel it (${answer.reason}): it is still ${v.status}`);
+  return ctx.store.outbox.cancel(id, owner, at, `${detail} (cancelled at the carrier)`, { uncount: countTaken(v), atCarrier: true });
 }

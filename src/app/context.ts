@@ -7,6 +7,7 @@ import type { Detectors, Stage } from '../pipeline/types.js';
 import type { Emitter } from './events.js';
 import type { GroupCommit } from './group-commit.js';
 import type { AppEvents } from './types.js';
+import type { UpstreamCancel, UpstreamCancelResult } from '../ports/egress.js';
 
 /** Decision counters for metrics, emitted once per judged message. */
 export interface DecisionEvent {
@@ -63,4 +64,12 @@ export interface AppContext {
    * src/queue/take-back.ts); cancel-message.ts uses it for a message a batch has taken.
    */
   takeBack?: (id: string) => Promise<Claim | null>;
+  /**
+   * Asks the carrier to take back a message already written to it and not final (`submitted`):
+   * Egress.cancelUpstream, SMPP cancel_sm for each part on the link that carried it, within `waitMs`.
+   * Set by the DeliveryWorker while it runs, when its egress can ask (the single-process gateway:
+   * the SMPP client, the in-process simulator); absent with the NATS bus roles, so in scale-out such
+   * a cancel is refused as before. cancel-message.ts uses it for a `submitted` message.
+   */
+  cancelUpstream?: (c: UpstreamCancel, waitMs: number) => Promise<UpstreamCancelResult>;
 }

@@ -6,7 +6,7 @@
  * dedupes by message id where it can (SMPP client), and the records show both attempts.
  * (With NATS between ingress and egress, src/queue/egress-worker.ts plays this role.)
  */
-import type { Egress, DeliveryReceipt } from '../ports/egress.js';
+import type { Egress, DeliveryReceipt, UpstreamCancel, UpstreamCancelResult } from '../ports/egress.js';
 import type { AppContext } from './context.js';
 import type { Claim, OutboundMessage } from '../ports/store.js';
 import { ReceiptBook, recallFrom, sendBatch, statusEvent } from './receipt-book.js';
@@ -76,8 +76,13 @@ export class DeliveryWorker {
 
   private readonly takeBackHook = (id: string): Promise<Claim | null> => this.submits.takeBack(id);
 
+  /** AppContext.cancelUpstream: this worker's egress asks the carrier (absent when it cannot). */
+  private readonly cancelUpstreamHook = (c: UpstreamCancel, waitMs: number): Promise<UpstreamCancelResult> =>
+    this.egress.cancelUpstream ? this.egress.cancelUpstream(c, waitMs) : Promise.resolve({ ok: false, reason: 'this upstream cannot cancel a message' });
+
   start(): void {
     this.ctx.takeBack = this.takeBackHook;
+    if (this.egress.cancelUpstream) this.ctx.cancelUpstream = this.cancelUpstreamHook;
     const offReady = this.ctx.events.on('outboxReady', () => this.kick());
     const offRefusal = this.ctx.events.on('refusal', (e) => this.submits.refused(e));
     this.unsubscribe = () => {
@@ -144,6 +149,7 @@ export class DeliveryWorker {
   async stop(timeoutMs = 10_000): Promise<void> {
     this.stopped = true;
     if (this.ctx.takeBack === this.takeBackHook) delete this.ctx.takeBack;
+    if (this.ctx.cancelUpstream === this.cancelUpstreamHook) delete this.ctx.cancelUpstream;
     this.pumps.stop();
     if (this.timer) clearInterval(this.timer);
     this.book.stop();

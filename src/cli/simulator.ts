@@ -25,6 +25,7 @@ const SimulatorFlags = z.object({
   password: z.string().optional(),
   httpPort: port.optional(),
   capacity: z.coerce.number().int().min(1).max(10_000_000),
+  holdMs: z.coerce.number().int().min(0).max(86_400_000).default(0),
 });
 
 /** Parses the `simulator` command's flags; throws ConfigError naming every bad one. */
@@ -45,6 +46,8 @@ export interface SimulatorCommandOptions {
   /** Serve the simulator HTTP API on this port (0 = any free port); omitted = no HTTP. */
   httpPort?: number;
   capacity: number;
+  /** Hold each message this long before delivering it, ms (SimulatorOptions.holdMs): cancel_sm takes back one still held. */
+  holdMs?: number;
 }
 
 export interface RunningSimulator {
@@ -82,7 +85,7 @@ function readBody(req: IncomingMessage): Promise<string | null> {
 
 /** The simulator SMSC (and its HTTP API when asked): what the `simulator` command runs. */
 export async function startSimulator(o: SimulatorCommandOptions): Promise<RunningSimulator> {
-  const sim = new SimulatorSmsc(new SystemClock(), o.capacity);
+  const sim = new SimulatorSmsc(new SystemClock(), { capacity: o.capacity, holdMs: o.holdMs ?? 0 });
   const server = new SmppSimulatorServer({ sim, credentials: o.systemId ? { systemId: o.systemId, password: o.password ?? '' } : undefined });
   const smppPort = await server.listen(o.smppPort, o.smppHost);
   let http: ReturnType<typeof createServer> | null = null;
@@ -139,6 +142,7 @@ export function registerSimulatorCommand(program: Command): void {
     .option('--password <password>', 'and this password')
     .option('--http-port <port>', 'serve the simulator HTTP API (outbox, MO) on this port')
     .option('--capacity <n>', 'messages kept in the outbox', '100000')
+    .option('--hold-ms <ms>', 'hold each message this long before delivering it; cancel_sm takes back one still held', '0')
     .action(async (flags: Record<string, unknown>) => {
       const o = simulatorOptions(flags);
       const s = await startSimulator(o);

@@ -70,6 +70,12 @@ export const ConfigSchema = z.object({
    * runs PostgreSQL and NATS, `off` measured faster (docs/PERFORMANCE.md).
    */
   upstreamThread: z.enum(['on', 'off']).default('on'),
+  /**
+   * With the built-in simulator upstream: how long it holds each message before delivering it, ms
+   * (0: at once). A sender's cancel (DELETE /v1/messages/{id}, cancel_sm) of a message written to it
+   * meanwhile is sent on as cancel_sm and honoured (docs/SMPP.md "cancel_sm").
+   */
+  simulatorHoldMs: z.coerce.number().int().min(0).max(86_400_000).default(0),
   /** JSON file listing upstream SMPP links with prefixes and weights (src/config/upstream-file.ts); wins over `upstream`. */
   upstreamFile: z.string().min(1).optional(),
   clock: z.enum(['system', 'simulated']).default('system'),

@@ -107,5 +107,30 @@ export interface Egress {
    * usual. Ids of no running submit are ignored. Absent: an egress with nothing waiting to take back.
    */
   cancel?(ids: readonly string[]): void;
+  /**
+   * Asks the carrier to take back a message it acknowledged and has not delivered (SMPP 3.4 §4.9
+   * cancel_sm, one per part, on the link that carried it), waiting at most `waitMs` in all. `ok`
+   * only when the carrier said ESME_ROK for every part; anything else (ESME_RCANCELFAIL or another
+   * error, no answer in time, the link down or not known) is a refusal, whose `reason` says which.
+   * The parts are asked in order and the first refusal ends it: parts already cancelled then stay
+   * cancelled at the carrier (SMPP has no undo). Absent: an egress that cannot ask (the message
+   * stays as it is: src/app/cancel-message.ts).
+   */
+  cancelUpstream?(c: UpstreamCancel, waitMs: number): Promise<UpstreamCancelResult>;
   close(): Promise<void>;
 }
+
+/** A message the carrier acknowledged, to be cancelled there (Egress.cancelUpstream). */
+export interface UpstreamCancel {
+  /** Our message id (the link that carried it is looked up by it and by its upstream ids). */
+  messageId: string;
+  /** source_addr as it was submitted (the sending port). */
+  from: string;
+  /** The recipient as the queue holds it (E.164 for mainland numbers). */
+  to: string;
+  /** The carrier's id of each part, in part order (a short message: one, SubmitResult.upstreamId). */
+  upstreamIds: readonly string[];
+}
+
+/** What the carrier said to Egress.cancelUpstream. */
+export type UpstreamCancelResult = { ok: true } | { ok: false; reason: string };

@@ -406,6 +406,12 @@ export interface CancelOptions {
    * message's provider and number is deleted with the cancel, so a message never sent counts no more.
    */
   uncount?: CountTaken;
+  /**
+   * The carrier has taken the message back (Egress.cancelUpstream: every part's cancel_sm answered
+   * ESME_ROK): one `submitted` (written to it, not final) is cancelled too. Without it `submitted`
+   * answers `final`, as before: only the carrier can still stop it.
+   */
+  atCarrier?: boolean;
 }
 
 /** The durable egress queue between decision and upstream. */
@@ -423,7 +429,7 @@ export interface OutboxStore {
    * only while it waits (queued and not claimed by a batch, or held for review), in one transaction
    * that moves it to `cancelled` and appends its status record (`detail` in it). `claimed`: a batch
    * holds it and may be writing it to the carrier; `final`: it left the queue already (sent,
-   * rejected, cancelled…); `unknown`: no such message of `contentProviderId` (null: any provider's).
+   * rejected, cancelled…; `submitted` is cancelled with `opts.atCarrier`, once the carrier took it back); `unknown`: no such message of `contentProviderId` (null: any provider's).
    * `opts` (CancelOptions): the claim whose lease no longer stands in the way (its holder gave the
    * message up), and the frequency count the message took, given back in the same transaction.
    */
@@ -471,6 +477,12 @@ export interface OutboxStore {
    * message under another spelling (DeliveryReceipt.altIds). Exact matches only.
    */
   resolveUpstreamId(spellings: readonly string[]): Promise<string | null>;
+  /**
+   * The carrier's ids of a message written to it (`submitted` onwards), for a cancel_sm to it: each
+   * part's, in part order, for a long message (StatusUpdate.partIds), else its one upstream id; empty
+   * when none is on file (never written, or its parts' rows pruned).
+   */
+  upstreamIdsOf(id: string): Promise<string[]>;
   /** Finds a message by the id the upstream SMSC gave it (for receipts). */
   findByUpstreamId(upstreamId: string): Promise<{ id: string; status: MessageStatus } | null>;
   pendingCount(): Promise<number>;

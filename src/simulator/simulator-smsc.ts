@@ -2,8 +2,14 @@
  * The built-in simulator SMSC, in process: accepts every submit, keeps what it received (bounded),
  * answers with a delivery receipt, and lets a test or a user inject MO replies. It is the default
  * upstream so that `npm start` needs nothing else.
+ *
+ * With `holdMs` (0 by default: delivered on the next turn of the event loop) it holds each message
+ * that long before delivering it, as a carrier's SMSC holds one it retries or was asked to schedule,
+ * and a cancel (SMPP cancel_sm, `cancelHeld`) takes back one it still holds: that one is never delivered
+ * and gets no receipt (SMPP 3.4 asks for none; many SMSCs send none). One delivered already cannot
+ * be cancelled (ESME_RCANCELFAIL).
  */
-import type { DeliveryReceipt, Egress, InboundMo, SubmitResult } from '../ports/egress.js';
+import type { DeliveryReceipt, Egress, InboundMo, SubmitResult, UpstreamCancel, UpstreamCancelResult } from '../ports/egress.js';
 import type { OutboundMessage } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
 
@@ -14,6 +20,18 @@ export interface SimulatedDelivery {
   to: string;
   text: string;
   receivedAt: number;
+  /** When a cancel took it back before it was delivered (epoch ms on the simulator's clock). */
+  cancelledAt?: number;
+}
+
+/** What `SimulatorSmsc.cancelHeld` did: took it back now, had taken it back before, or cannot (delivered, unknown). */
+export type SimulatorCancel = 'cancelled' | 'already' | 'not_held';
+
+export interface SimulatorOptions {
+  /** Outbox capacity: the newest this many submits are kept (100,000). */
+  capacity?: number;
+  /** How long each message is held before it is delivered (and can still be cancelled), ms; 0: delivered at once. */
+  holdMs?: number;
 }
 
 export class SimulatorSmsc implements Egress {
@@ -31,14 +49,26 @@ export class SimulatorSmsc implements Egress {
   private seq = 0;
   private total = 0;
   private readonly capacity: number;
+  /** SimulatorOptions.holdMs; may be changed while running (later submits are held that long). */
+  holdMs: number;
+  /** Messages held and not delivered yet, by upstream id, with the timer that delivers them. */
+  private readonly held = new Map<string, { d: SimulatedDelivery; timer: NodeJS.Timeout }>();
+  /** Ids of messages a cancel took back (bounded as the outbox: a repeated cancel says `already`). */
+  private readonly cancelled = new Set<string>();
 
   /** Submits received since start (the outbox keeps only the newest `capacity`). */
   get count(): number {
     return this.total;
   }
-  constructor(private readonly clock: Clock, capacity = 100_000) {
+  /** `opts`: a number is the outbox capacity (as before SimulatorOptions). */
+  constructor(private readonly clock: Clock, opts: number | SimulatorOptions = {}) {
+    const o = typeof opts === 'number' ? { capacity: opts } : opts;
+    const capacity = o.capacity ?? 100_000;
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`outbox capacity must be a positive integer, got ${capacity}`);
+    const holdMs = o.holdMs ?? 0;
+    if (!Number.isFinite(holdMs) || holdMs < 0) throw new RangeError(`hold must be a number of milliseconds, 0 or more, got ${holdMs}`);
     this.capacity = capacity;
+    this.holdMs = holdMs;
   }
 
   async submit(msg: OutboundMessage): Promise<SubmitResult> {
@@ -51,10 +81,50 @@ export class SimulatorSmsc implements Egress {
       this.received[this.head] = d;
       this.head = (this.head + 1) % this.capacity;
     }
+    if (this.holdMs > 0) {
+      // held, as an SMSC holds a message it retries: delivered once the hold is over, unless cancelled
+      const timer = setTimeout(() => {
+        this.held.delete(upstreamId);
+        if (this.dueReceipts.push(upstreamId) === 1) setImmediate(() => this.reportReceipts());
+      }, this.holdMs);
+      timer.unref();
+      this.held.set(upstreamId, { d, timer });
+      return { ok: true, upstreamId };
+    }
     // A real SMSC answers the submit first and reports delivery later: on the next turn of the
     // event loop, one callback for all the submits of this one.
     if (this.dueReceipts.push(upstreamId) === 1) setImmediate(() => this.reportReceipts());
     return { ok: true, upstreamId };
+  }
+
+  /**
+   * Takes back a message still held (SMPP cancel_sm): it is never delivered and gets no receipt, and
+   * its outbox entry says when (`cancelledAt`). `already` for one cancelled before; `not_held` for
+   * one delivered already, or an id this simulator never gave.
+   */
+  cancelHeld(upstreamId: string): SimulatorCancel {
+    const h = this.held.get(upstreamId);
+    if (!h) return this.cancelled.has(upstreamId) ? 'already' : 'not_held';
+    clearTimeout(h.timer);
+    this.held.delete(upstreamId);
+    h.d.cancelledAt = this.clock.now();
+    if (this.cancelled.size >= this.capacity) this.cancelled.delete(this.cancelled.values().next().value!);
+    this.cancelled.add(upstreamId);
+    return 'cancelled';
+  }
+
+  /** Egress.cancelUpstream, in process (the simulator as the delivery worker's egress): each id as `cancelHeld`. */
+  async cancelUpstream(c: UpstreamCancel): Promise<UpstreamCancelResult> {
+    for (const id of c.upstreamIds) {
+      const r = this.cancelHeld(id);
+      if (r !== 'cancelled') return { ok: false, reason: `simulator: ESME_RCANCELFAIL (${r === 'already' ? 'cancelled already' : 'not held: delivered already'})` };
+    }
+    return { ok: true };
+  }
+
+  /** Messages held now (not delivered, not cancelled). */
+  get holding(): number {
+    return this.held.size;
   }
 
   private reportReceipts(): void {
@@ -93,5 +163,9 @@ export class SimulatorSmsc implements Egress {
     for (const cb of this.moCbs) cb(mo);
   }
 
-  async close(): Promise<void> {}
+  /** Held messages stay undelivered (a simulator's memory ends with it). */
+  async close(): Promise<void> {
+    for (const h of this.held.values()) clearTimeout(h.timer);
+    this.held.clear();
+  }
 }

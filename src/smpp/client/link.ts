@@ -13,7 +13,7 @@
  */
 import { Fifo } from '../../runtime/fifo.js';
 import { CommandStatus } from '../pdu/constants.js';
-import type { DataSmPdu, Pdu, SmPdu } from '../pdu/types.js';
+import type { CancelSmPdu, DataSmPdu, Pdu, SmPdu } from '../pdu/types.js';
 import { RateLimiter } from '../../domain/rate-limiter.js';
 import type { SessionOptions } from '../session/session.js';
 import type { UpstreamLinkConfig } from './config.js';
@@ -216,6 +216,24 @@ export class UpstreamLink {
       this.queue.push({ pdu, owner, resolve, reject });
       this.pump();
     });
+  }
+
+  /**
+   * Sends a cancel_sm (SMPP 3.4 §4.9) and resolves with its answer (whatever the status), or rejects
+   * with SmppRequestError: the link down, the connection dropped, or no answer within `waitMs` (the
+   * session's own timeout may come later; the caller stops waiting then). Not through the submit
+   * queue: it writes no message, so neither a throttling pause nor the throughput cap's queue holds it
+   * back (the session's window and rate still do).
+   */
+  cancelSm(pdu: CancelSmPdu, waitMs: number): Promise<Pdu> {
+    const e = this.esme;
+    if (!e || !e.bound) return Promise.reject(new SmppRequestError('closed', `link ${this.cfg.name} is down`));
+    let t: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      t = setTimeout(() => reject(new SmppRequestError('timeout', `link ${this.cfg.name}: no cancel_sm_resp within ${waitMs} ms`)), waitMs);
+      t.unref();
+    });
+    return Promise.race([e.request(pdu), late]).finally(() => clearTimeout(t));
   }
 
   /**

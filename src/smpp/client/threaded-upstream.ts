@@ -10,7 +10,7 @@
  * again after a pause.
  */
 import { Worker } from 'node:worker_threads';
-import type { DeliveryReceipt, Egress, InboundMo, SubmitResult } from '../../ports/egress.js';
+import type { DeliveryReceipt, Egress, InboundMo, SubmitResult, UpstreamCancel, UpstreamCancelResult } from '../../ports/egress.js';
 import type { OutboundMessage } from '../../ports/store.js';
 import type { UpstreamOptions } from './upstream.js';
 import { within } from '../../app/within.js';
@@ -32,6 +32,8 @@ export type ToThread =
   | { t: 'cancel'; ids: string[] }
   /** The links' status, asked on request (an operator's page, a /metrics scrape), never per message. */
   | { t: 'status'; k: number }
+  /** Egress.cancelUpstream, answered by `cancelledUpstream` with the same key. */
+  | { t: 'cancelUpstream'; k: number; c: UpstreamCancel; ms: number }
   | { t: 'close' };
 
 /** Worker → main thread. */
@@ -43,6 +45,8 @@ export type FromThread =
   /** MO keyed, to be answered with `moDone` once the main thread's handlers have run. */
   | { t: 'mo'; items: [number, InboundMo][] }
   | { t: 'up'; k: number; ok: boolean }
+  /** The carrier's answer to a cancelUpstream. */
+  | { t: 'cancelledUpstream'; k: number; r: UpstreamCancelResult }
   /** Whether any link is bound, each time a link goes up or down (Egress.bound). */
   | { t: 'bound'; up: boolean }
   | { t: 'log'; msg: string; fields?: Record<string, unknown>; level?: 'info' | 'warn' }
@@ -84,6 +88,8 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource {
   private next = 1;
   private readonly pending = new SlotMap<number, { resolve(r: SubmitResult): void }>();
   private readonly upWaiters = new Map<number, (ok: boolean) => void>();
+  /** cancelUpstream calls waiting for the thread's answer. */
+  private readonly cancelWaiters = new Map<number, (r: UpstreamCancelResult) => void>();
   private readonly receiptCbs: ((r: DeliveryReceipt) => void | Promise<unknown>)[] = [];
   private readonly moCbs: ((mo: InboundMo) => void | Promise<unknown>)[] = [];
   /** MO and receipt outcomes to post, with the thread that asked (keys are per thread: a restarted one starts over). */
@@ -148,6 +154,12 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource {
         const w = this.upWaiters.get(m.k);
         this.upWaiters.delete(m.k);
         w?.(m.ok);
+        return;
+      }
+      case 'cancelledUpstream': {
+        const w = this.cancelWaiters.get(m.k);
+        this.cancelWaiters.delete(m.k);
+        w?.(m.r);
         return;
       }
       case 'bound':
@@ -218,6 +230,9 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource {
     // a status asked of the thread that died will not come: what we have, at once
     for (const w of this.statusWaiters.values()) w(this.staleStatus());
     this.statusWaiters.clear();
+    // the thread that asked the carrier is gone, and whatever it heard with it: not cancelled here
+    for (const w of this.cancelWaiters.values()) w({ ok: false, reason: 'smpp upstream thread stopped' });
+    this.cancelWaiters.clear();
     this.onClosed?.();
     if (this.closing) return;
     this.opts.log?.('smpp upstream thread exited; restarting', {});
@@ -285,6 +300,25 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource {
    */
   cancel(ids: readonly string[]): void {
     if (ids.length > 0) this.post({ t: 'cancel', ids: [...ids] });
+  }
+
+  /** Egress.cancelUpstream, in the thread (SmppUpstream.cancelUpstream); its answer crosses back at once. */
+  cancelUpstream(c: UpstreamCancel, waitMs: number): Promise<UpstreamCancelResult> {
+    if (this.closing || !this.alive) return Promise.resolve({ ok: false, reason: 'smpp upstream thread not running' });
+    const k = this.next++;
+    return new Promise((resolve) => {
+      // the thread keeps to waitMs itself; this only bounds a thread that never answers
+      const t = setTimeout(() => {
+        this.cancelWaiters.delete(k);
+        resolve({ ok: false, reason: `no answer from the smpp upstream thread within ${waitMs} ms` });
+      }, waitMs + 1000);
+      t.unref();
+      this.cancelWaiters.set(k, (r) => {
+        clearTimeout(t);
+        resolve(r);
+      });
+      this.post({ t: 'cancelUpstream', k, c, ms: waitMs });
+    });
   }
 
   submit(msg: OutboundMessage): Promise<SubmitResult> {

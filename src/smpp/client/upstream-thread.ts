@@ -116,6 +116,13 @@ port.on('message', (m: ToThread) => {
     case 'status':
       send({ t: 'status', k: m.k, snapshot: upstream.statusNow() });
       return;
+    case 'cancelUpstream':
+      // answered at once, not with a turn's batch: the canceller (an HTTP request, an ESME) waits
+      void upstream.cancelUpstream(m.c, m.ms).then(
+        (r) => send({ t: 'cancelledUpstream', k: m.k, r }),
+        (e: Error) => send({ t: 'cancelledUpstream', k: m.k, r: { ok: false, reason: e.message } }),
+      );
+      return;
     case 'close':
       void upstream.close().finally(() => send({ t: 'closed' }));
       return;

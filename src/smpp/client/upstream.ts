@@ -16,11 +16,11 @@ import { parseDlrText } from '../pdu/dlr.js';
 import { segmentText } from '../pdu/segment.js';
 import { chooseDataCoding, decodeText } from '../pdu/text.js';
 import { tlvInt, tlvString } from '../pdu/tlv.js';
-import { smPdu, type DataSmPdu, type SmPdu } from '../pdu/types.js';
+import { smPdu, type CancelSmPdu, type DataSmPdu, type Pdu, type SmPdu } from '../pdu/types.js';
 import { formatSmppTime } from '../pdu/smpp-time.js';
 import { readSubmit } from '../server/translate.js';
-import { CommandStatus } from '../pdu/constants.js';
-import type { DeliveryReceipt, Egress, InboundMo, PartialSubmit, SubmitResult } from '../../ports/egress.js';
+import { CommandStatus, statusName } from '../pdu/constants.js';
+import type { DeliveryReceipt, Egress, InboundMo, PartialSubmit, SubmitResult, UpstreamCancel, UpstreamCancelResult } from '../../ports/egress.js';
 import type { OutboundMessage } from '../../ports/store.js';
 import type { UpstreamLinkConfig } from './config.js';
 import { SmppRequestError } from './esme.js';
@@ -82,6 +82,8 @@ interface Part {
   part: number;
   /** Its final receipt was handled (a repeat of it is ignored). */
   receipted: boolean;
+  /** The link the SMSC acknowledged it on: where a cancel_sm for it goes (cancelUpstream). */
+  link?: UpstreamLink;
   /** While that receipt's handlers run: a repeat is acknowledged when they are done, not before. */
   recording?: Promise<unknown>;
 }
@@ -99,10 +101,12 @@ interface PartsState {
   ref: number;
   parts: SmPdu[];
   partIds: (string | undefined)[];
+  /** The link that acknowledged each part (Part.link); unknown for parts carried by the queue (an earlier attempt elsewhere). */
+  via: (UpstreamLink | undefined)[];
 }
 
 /** What keeps `partial` from emptying (runtime/lru-delete.ts). */
-const NO_PARTS: PartsState = Object.freeze({ text: '', ref: 0, parts: [], partIds: [] });
+const NO_PARTS: PartsState = Object.freeze({ text: '', ref: 0, parts: [], partIds: [], via: [] });
 
 /** The state a retry needs when some parts were taken (a long message only), for SubmitResult.partial. */
 function carried(st: PartsState): { partial: PartialSubmit } | Record<string, never> {
@@ -393,12 +397,12 @@ export class SmppUpstream implements Egress, UpstreamLinkSource {
     if (!st || st.text !== msg.text) {
       const before = msg.partial;
       const built = this.buildParts(msg, before?.ref);
-      st = { text: msg.text, ref: built.ref, parts: built.parts, partIds: built.parts.map(() => undefined) };
+      st = { text: msg.text, ref: built.ref, parts: built.parts, partIds: built.parts.map(() => undefined), via: [] };
       // The same text and coding cut the same way; a different count means it is not the same set.
       if (before && before.partIds.length === built.parts.length) before.partIds.forEach((id, i) => { if (id !== null) st!.partIds[i] = id; });
       if (built.parts.length > 1) this.partial.set(msg.id, st);
     }
-    const { parts, partIds } = st;
+    const { parts, partIds, via } = st;
     const deadline = Date.now() + (this.opts.submitBudgetMs ?? 30_000);
     // made at the first failure: most submits never fail
     let failed: Set<UpstreamLink> | null = null;
@@ -452,6 +456,7 @@ export class SmppUpstream implements Egress, UpstreamLinkSource {
         const v = verdictFor(resp.command_status, attempt);
         if (v.kind === 'ok') {
           partIds[i] = 'message_id' in resp ? resp.message_id : '';
+          via[i] = link;
           continue;
         }
         lastReason = `${link.cfg.name}: command_status 0x${resp.command_status.toString(16)}`;
@@ -465,20 +470,20 @@ export class SmppUpstream implements Egress, UpstreamLinkSource {
         }
         moveOn = true;
       }
-      if (allSet(partIds)) return this.accepted(msg, partIds as string[]);
+      if (allSet(partIds)) return this.accepted(msg, partIds as string[], via);
     }
     if (this.cancelled.has(msg.id)) return givenUp(written, st);
     return { ok: false, retry: true, reason: lastReason, ...carried(st) };
   }
 
-  private accepted(msg: OutboundMessage, partIds: string[]): SubmitResult {
+  private accepted(msg: OutboundMessage, partIds: string[], via: readonly (UpstreamLink | undefined)[]): SubmitResult {
     const upstreamId = partIds[0];
     const sent: Sent = partIds.length > 1 ? { messageId: msg.id, upstreamId, partIds } : { messageId: msg.id, upstreamId };
     // A long message names every part: the store files them, so each part's receipt finds its
     // message after a restart too, and the message's status follows once every part has one.
     const result: SubmitResult & { ok: true } = partIds.length > 1 ? { ok: true, upstreamId, partIds: [...partIds] } : { ok: true, upstreamId };
     this.done.set(msg.id, result);
-    for (let part = 0; part < partIds.length; part++) this.ids.add(partIds[part], { sent, part, receipted: false });
+    for (let part = 0; part < partIds.length; part++) this.ids.add(partIds[part], { sent, part, receipted: false, link: via[part] });
     // receipts that beat the submit_sm_resp, under the id as written (another reading may be
     // another message's: those wait for retryPending)
     for (const id of partIds) {
@@ -489,6 +494,52 @@ export class SmppUpstream implements Egress, UpstreamLinkSource {
       }
     }
     return result;
+  }
+
+  // ------------------------------------------------------------ cancel_sm
+
+  /**
+   * Egress.cancelUpstream: a cancel_sm for each part in order (service_type, source_addr and
+   * destination_addr as its submit_sm had them), each on the link that acknowledged that part, all
+   * within `waitMs`. The first refusal ends it (the parts before stay cancelled at the SMSC).
+   */
+  async cancelUpstream(c: UpstreamCancel, waitMs: number): Promise<UpstreamCancelResult> {
+    const deadline = Date.now() + waitMs;
+    const to = digitsOf(c.to);
+    for (const upstreamId of c.upstreamIds) {
+      const link = this.carrierOf(upstreamId, c.messageId, to);
+      if (typeof link === 'string') return { ok: false, reason: link };
+      if (!link.up) return { ok: false, reason: `link ${link.cfg.name} is down` };
+      const left = deadline - Date.now();
+      if (left <= 0) return { ok: false, reason: `no answer within ${waitMs} ms` };
+      const pdu: CancelSmPdu = {
+        command: 'cancel_sm', command_status: 0, sequence_number: 0, service_type: '', message_id: upstreamId,
+        source_addr_ton: 0, source_addr_npi: 1, source_addr: c.from, dest_addr_ton: to === c.to ? 0 : 1, dest_addr_npi: 1, destination_addr: to,
+      };
+      let resp: Pdu;
+      try {
+        resp = await link.cancelSm(pdu, left);
+      } catch (e) {
+        return { ok: false, reason: (e as Error).message };
+      }
+      if (resp.command_status !== CommandStatus.ESME_ROK) return { ok: false, reason: `${link.cfg.name}: ${resp.command === 'generic_nack' ? 'generic_nack ' : ''}${statusName(resp.command_status)}` };
+    }
+    this.opts.log?.('smpp upstream: message cancelled at the carrier (cancel_sm)', { parts: c.upstreamIds.length }, 'info');
+    return { ok: true };
+  }
+
+  /**
+   * The link a cancel_sm for this part goes to: the one that acknowledged it, as this process filed
+   * it; else (submitted before a restart, or its entry evicted) the only link that could carry the
+   * recipient. A reason instead when there is none, or more than one could have carried it: an SMSC
+   * id means nothing to another SMSC, and one that reads it as its own message must not be asked.
+   */
+  private carrierOf(upstreamId: string, messageId: string, to: string): UpstreamLink | string {
+    const filed = this.ids.get(upstreamId);
+    if (filed && filed.sent.messageId === messageId && filed.link) return filed.link;
+    const cands = this.eligible(to);
+    if (cands.length === 1) return cands[0];
+    return cands.length === 0 ? 'no upstream link carries this recipient' : `the link that carried it is not known here (sent before a restart?) and ${cands.length} links could have`;
   }
 
   // ------------------------------------------------------------ receipts and MO

@@ -19,10 +19,15 @@ import { readSubmit } from '../server/translate.js';
 import { moPdus } from '../server/deliver-pdus.js';
 import type { Egress } from '../../ports/egress.js';
 import type { OutboundMessage } from '../../ports/store.js';
+import type { SimulatorCancel } from '../../simulator/simulator-smsc.js';
+import type { CancelSmPdu } from '../pdu/types.js';
 import { normalizeMsisdn } from '../../domain/msisdn.js';
 
-/** The outbox side of the simulator this server fronts (SimulatorSmsc satisfies it). */
-export type SimulatorOutbox = Pick<Egress, 'submit' | 'onReceipt' | 'onMo'>;
+/**
+ * The outbox side of the simulator this server fronts (SimulatorSmsc satisfies it). `cancelHeld`:
+ * takes back a message it still holds (cancel_sm); absent: every cancel_sm is refused.
+ */
+export type SimulatorOutbox = Pick<Egress, 'submit' | 'onReceipt' | 'onMo'> & { cancelHeld?(upstreamId: string): SimulatorCancel };
 
 export interface SimulatorServerOptions {
   sim: SimulatorOutbox;
@@ -53,6 +58,10 @@ export class SmppSimulatorServer {
   private readonly parts = new Reassembler<{ id: string; receipt: boolean }>(60_000, 10_000);
   private readonly pending: SmPdu[] = [];
   private readonly now: () => number;
+  /** A long message's earlier part ids → the id its whole message was answered with (cancel_sm by a part's id). */
+  private readonly wholeOf = new LRUCache<string, string>({ max: 200_000 });
+  /** Ids a cancel_sm was answered ESME_ROK for: each id is cancelled once (a repeat: ESME_RCANCELFAIL). */
+  private readonly cancelledIds = new LRUCache<string, true>({ max: 200_000 });
   private partSeq = 0;
   private moRef = 0;
   private seq = 0;
@@ -115,6 +124,7 @@ export class SmppSimulatorServer {
         if (receives) for (const p of this.pending.splice(0)) this.deliver(p);
       },
       onRequest: (pdu) => void this.onSubmit(conn, pdu),
+      onCancel: (pdu) => this.onCancel(conn, pdu),
       onResponse: (resp, _req, pdu) => {
         if (resp.command_status !== 0) this.pending.push(pdu);
       },
@@ -132,6 +142,23 @@ export class SmppSimulatorServer {
     for (const [c, receives] of this.conns) if (receives && c.session.bound) target = c;
     if (target) target.session.request(pdu, pdu, this.now());
     else if (this.pending.length < 100_000) this.pending.push(pdu);
+  }
+
+  /**
+   * cancel_sm (SMPP 3.4 §4.9): ESME_ROK for a message the simulator still holds (SimulatorOptions.holdMs),
+   * which is then never delivered; ESME_RCANCELFAIL for one delivered, unknown, or cancelled already
+   * under this id. The simulator keeps a long message as one: an earlier part's id cancels the whole,
+   * and each part's id then answers ESME_ROK once. The "cancel all" form (empty message_id): refused.
+   */
+  private onCancel(conn: Conn, pdu: CancelSmPdu): void {
+    const id = pdu.message_id;
+    const sim = this.opts.sim;
+    if (id === '' || !sim.cancelHeld || this.cancelledIds.has(id)) return conn.respond(responseFor(pdu, CommandStatus.ESME_RCANCELFAIL));
+    const r = sim.cancelHeld(this.wholeOf.get(id) ?? id);
+    // `already`: another part of the same message was cancelled first, and this part with it
+    if (r === 'not_held') return conn.respond(responseFor(pdu, CommandStatus.ESME_RCANCELFAIL));
+    this.cancelledIds.set(id, true);
+    conn.respond(responseFor(pdu, CommandStatus.ESME_ROK));
   }
 
   private async onSubmit(conn: Conn, pdu: SmPdu | DataSmPdu): Promise<void> {
@@ -163,6 +190,7 @@ export class SmppSimulatorServer {
       if (!r.ok) return conn.respond(responseFor(pdu, r.retry ? CommandStatus.ESME_RMSGQFUL : CommandStatus.ESME_RSUBMITFAIL));
       // The completing part answers with the outbox id; each earlier part keeps its own id and gets its own receipt.
       if (wantsReceipt) this.known.set(r.upstreamId, { to: f.to, from: f.from, text, submittedAt: msg.submittedAt, partIds: earlier });
+      for (const p of earlier) this.wholeOf.set(p, r.upstreamId);
       conn.respond(responseFor(pdu, 0, r.upstreamId));
     } catch {
       conn.respond(responseFor(pdu, CommandStatus.ESME_RSYSERR));

@@ -22,10 +22,14 @@ import { cancelledCallbackRow, statusCallbackRow } from '../callback-targets.js'
 
 /** Statuses after which a message leaves the queue. */
 const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed', 'rejected', 'cancelled']);
-/** Order in which statuses may follow each other; a receipt never moves a message backwards. */
-const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, delivered: 2, undeliverable: 2, expired: 2, rejected_upstream: 2, failed: 2, rejected: 2, cancelled: 2 };
+/**
+ * Order in which statuses may follow each other; a receipt never moves a message backwards. `cancelled`
+ * is above every other final status: a message the carrier took back (OutboxStore.cancel `atCarrier`)
+ * stays cancelled whatever receipt comes for it later (as the SQLite store).
+ */
+const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, delivered: 2, undeliverable: 2, expired: 2, rejected_upstream: 2, failed: 2, rejected: 2, cancelled: 3 };
 
-const Q = queries('outbox', ['cancelRow', 'cancel', 'uncount', 'claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'renew', 'byUpstream', 'spellingsOnFile', 'pending', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts', 'callbackFacts'] as const);
+const Q = queries('outbox', ['cancelRow', 'cancel', 'uncount', 'claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'renew', 'byUpstream', 'spellingsOnFile', 'pending', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts', 'callbackFacts', 'upstreamIdsOf'] as const);
 
 interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number; partial: string | null; category: string | null; valid_until: number | null; client_ref: string | null; leased_until?: number | null }
 function toOutbound(rows: QueueDb[]): OutboundMessage[] {
@@ -118,7 +122,7 @@ export class PgOutbox implements OutboxStore {
     return this.records.withPartitions([at], () => transaction(this.pool, async (c) => {
       const row = (await c.query<{ status: string; content_provider_id: string; msisdn: string; leased_until: number | null; attempts: number }>(Q.cancelRow, [id])).rows[0];
       if (!row || (contentProviderId !== null && row.content_provider_id !== contentProviderId)) return 'unknown';
-      if (row.status !== 'accepted' && row.status !== 'held') return 'final';
+      if (row.status !== 'accepted' && row.status !== 'held' && !(row.status === 'submitted' && opts.atCarrier)) return 'final';
       const given = opts.evenIfClaimedBy;
       const givenUp = given !== undefined && given.id === id && given.leasedUntil === row.leased_until && given.attempts === row.attempts;
       if (row.status === 'accepted' && row.leased_until !== null && row.leased_until > at && !givenUp) return 'claimed';
@@ -269,6 +273,14 @@ export class PgOutbox implements OutboxStore {
     if (spellings.length === 0) return null;
     const onFile = new Set((await this.pool.query<{ upstream_id: string }>(Q.spellingsOnFile, [spellings])).rows.map((r) => r.upstream_id));
     return spellings.find((s) => onFile.has(s)) ?? null;
+  }
+
+  /** OutboxStore.upstreamIdsOf: its parts' ids in part order, else its own. */
+  async upstreamIdsOf(id: string): Promise<string[]> {
+    const rows = (await this.pool.query<{ upstream_id: string | null; part_id: string | null }>(Q.upstreamIdsOf, [id])).rows;
+    const parts = rows.flatMap((r) => (r.part_id === null ? [] : [r.part_id]));
+    if (parts.length > 0) return parts;
+    return rows[0]?.upstream_id ? [rows[0].upstream_id] : [];
   }
 
   async findByUpstreamId(upstreamId: string): Promise<{ id: string; status: MessageStatus } | null> {

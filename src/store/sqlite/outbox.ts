@@ -21,8 +21,13 @@ import type { NewCallbackEvent } from '../../ports/store.js';
 
 /** Statuses after which a message leaves the queue (its text is no longer needed there). */
 const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed', 'rejected', 'cancelled']);
-/** Order in which statuses may follow each other; a receipt never moves a message backwards. */
-const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, delivered: 2, undeliverable: 2, expired: 2, rejected_upstream: 2, failed: 2, rejected: 2, cancelled: 2 };
+/**
+ * Order in which statuses may follow each other; a receipt never moves a message backwards. `cancelled`
+ * is above every other final status: a message the carrier took back (cancel_sm, OutboxStore.cancel
+ * `atCarrier`) stays cancelled whatever receipt comes for it later (a DELETED one reads as
+ * undeliverable, a misbehaving SMSC's DELIVRD…).
+ */
+const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, delivered: 2, undeliverable: 2, expired: 2, rejected_upstream: 2, failed: 2, rejected: 2, cancelled: 3 };
 
 /**
  * The UPDATE that moves a message to `to`: only from a status of lower or equal rank other than
@@ -121,7 +126,11 @@ export class SqliteOutbox implements OutboxStore {
       // What a status callback's body needs besides the update (callback-targets.ts): read only for a
       // provider that wants callbacks.
       callbackFacts: db.prepare('SELECT from_port, msisdn, client_ref FROM message_status WHERE id = ?'),
-      cancel: db.prepare("UPDATE message_status SET status = 'cancelled', text = '', partial = NULL, updated_at = ? WHERE id = ? AND status IN ('accepted', 'held')"),
+      // `submitted` only with CancelOptions.atCarrier, checked on the row read first (cancelRow)
+      cancel: db.prepare("UPDATE message_status SET status = 'cancelled', text = '', partial = NULL, updated_at = ? WHERE id = ? AND status IN ('accepted', 'held', 'submitted')"),
+      // The carrier's ids of a message (upstreamIdsOf): its parts' in part order, else its own.
+      upstreamIdOf: db.prepare('SELECT upstream_id FROM message_status WHERE id = ?').pluck(),
+      partIdsOf: db.prepare('SELECT upstream_id FROM upstream_parts WHERE message_id = ? ORDER BY part').pluck(),
       // A cancelled message's one frequency count (OutboxStore.cancel `uncount`).
       uncount: db.prepare(UNCOUNT_SQL),
       dueUpTo: db.prepare("SELECT count(*) FROM (SELECT 1 FROM message_status WHERE status = 'accepted' AND due_at <= ? AND (due_at, rowid) <= (?, ?) LIMIT ?)").pluck(),
@@ -400,7 +409,7 @@ export class SqliteOutbox implements OutboxStore {
     return this.db.transaction(() => {
       const row = this.q.cancelRow.get(id) as { status: string; content_provider_id: string; msisdn: string } | undefined;
       if (!row || (contentProviderId !== null && row.content_provider_id !== contentProviderId)) return 'unknown';
-      if (row.status !== 'accepted' && row.status !== 'held') return 'final';
+      if (row.status !== 'accepted' && row.status !== 'held' && !(row.status === 'submitted' && opts.atCarrier)) return 'final';
       const lease = this.leased.get(id);
       if (row.status === 'accepted' && lease && lease.until > at && !(opts.evenIfClaimedBy && opts.evenIfClaimedBy.id === id && this.stands(opts.evenIfClaimedBy))) return 'claimed';
       this.q.cancel.run(at, id);
@@ -419,6 +428,14 @@ export class SqliteOutbox implements OutboxStore {
       this.handed.clear();
       return 'cancelled';
     })();
+  }
+
+  /** OutboxStore.upstreamIdsOf. */
+  async upstreamIdsOf(id: string): Promise<string[]> {
+    const parts = this.hasParts ? (this.q.partIdsOf.all(id) as string[]) : [];
+    if (parts.length > 0) return parts;
+    const own = this.q.upstreamIdOf.get(id) as string | null | undefined;
+    return own ? [own] : [];
   }
 
   /** OutboxStore.release: leases are in memory, and attempts are counted only by retryLater. */

@@ -130,7 +130,12 @@ WITH u AS (
   INSERT INTO usage_counts AS uc (content_provider_id, day, key, shard, n) VALUES ($3, $4, 'cancelled', pg_backend_pid(), 1)
   ON CONFLICT (content_provider_id, day, key, shard) DO UPDATE SET n = uc.n + excluded.n
 )
-UPDATE message_status SET status = 'cancelled', text = '', partial = NULL, updated_at = $2 WHERE id = $1 AND status IN ('accepted', 'held');
+-- `submitted` only with CancelOptions.atCarrier (the carrier took it back), checked in cancelRow's caller.
+UPDATE message_status SET status = 'cancelled', text = '', partial = NULL, updated_at = $2 WHERE id = $1 AND status IN ('accepted', 'held', 'submitted');
+
+-- name: upstreamIdsOf
+-- The carrier's ids of a message (OutboxStore.upstreamIdsOf): its own, and each part's in part order.
+SELECT m.upstream_id, p.upstream_id AS part_id FROM message_status m LEFT JOIN upstream_parts p ON p.message_id = m.id WHERE m.id = $1 ORDER BY p.part;
 
 -- name: uncount
 -- A cancelled message's one frequency count (OutboxStore.cancel `uncount`): provider $1, number $2,
