@@ -906,6 +906,40 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(await s.outbox.pendingCount(), 0);
       });
 
+      test('a message written to the carrier (submitted) is cancelled only with atCarrier; its carrier ids in part order; no receipt moves it out of cancelled', async () => {
+        const [short, long, kept] = await queued(3);
+        await s.outbox.claim(T0 + 5, 10, 60_000);
+        await s.outbox.recordStatuses([
+          { id: short, status: 'submitted', at: T0 + 6, upstreamId: 'CS-1' },
+          { id: long, status: 'submitted', at: T0 + 6, upstreamId: 'CL-1', partIds: ['CL-1', 'CL-2'] },
+          { id: kept, status: 'submitted', at: T0 + 6, upstreamId: 'CK-1' },
+        ]);
+        assert.deepEqual(await s.outbox.upstreamIdsOf(short), ['CS-1']);
+        assert.deepEqual(await s.outbox.upstreamIdsOf(long), ['CL-1', 'CL-2']);
+        assert.deepEqual(await s.outbox.upstreamIdsOf('no-such-message'), []);
+        // without the carrier's word a submitted message is beyond the store's reach, as before
+        assert.equal(await s.outbox.cancel(short, null, T0 + 7, 'x'), 'final');
+        assert.equal(await s.outbox.cancel(short, 'someone-else', T0 + 7, 'x', { atCarrier: true }), 'unknown');
+        assert.equal(await s.outbox.cancel(short, null, T0 + 7, 'cancelled at the carrier', { atCarrier: true }), 'cancelled');
+        assert.equal(await s.outbox.cancel(long, null, T0 + 7, 'cancelled at the carrier', { atCarrier: true }), 'cancelled');
+        assert.equal(await s.outbox.cancel(short, null, T0 + 8, 'x', { atCarrier: true }), 'final', 'once');
+        assert.deepEqual((await s.messages.getMessage(short))?.history.map((x) => x.status), ['accepted', 'submitted', 'cancelled']);
+        // a carrier's receipt that comes later (DELETED reads as undeliverable; a misbehaving SMSC's
+        // DELIVRD; a long message's parts) leaves it cancelled; another message's receipt still counts
+        const r = await s.outbox.applyReceipts([
+          { upstreamId: 'CS-1', status: 'undeliverable', at: T0 + 9, detail: 'stat:DELETED' },
+          { upstreamId: 'CS-1', status: 'delivered', at: T0 + 9 },
+          { upstreamId: 'CL-1', status: 'delivered', at: T0 + 9 },
+          { upstreamId: 'CL-2', status: 'delivered', at: T0 + 9 },
+          { upstreamId: 'CK-1', status: 'delivered', at: T0 + 9 },
+        ]);
+        assert.deepEqual(r.changed.map((u) => [u.id, u.status]), [[kept, 'delivered']]);
+        assert.equal((await s.messages.getMessage(short))?.status, 'cancelled');
+        assert.equal((await s.messages.getMessage(long))?.status, 'cancelled');
+        // a final status stays final: delivered is not cancelled, even with atCarrier
+        assert.equal(await s.outbox.cancel(kept, null, T0 + 10, 'x', { atCarrier: true }), 'final');
+      });
+
       test('a retry is not due before its time', async () => {
         const [id] = await queued(1);
         const [m] = await s.outbox.claim(T0, 1, 60_000);

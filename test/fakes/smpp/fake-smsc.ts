@@ -9,6 +9,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { SmppConnection } from '../../../src/smpp/transport/connection.js';
 import { responseFor } from '../../../src/smpp/session/responses.js';
 import { CommandStatus, EsmClass, Tag, buildDlrText, decodeText, parseUdh, smDefaults, tlvCString, tlvU8, type SmPdu, type Pdu } from '../../../src/smpp/pdu/index.js';
+import type { CancelSmPdu } from '../../../src/smpp/pdu/types.js';
 
 export type Misbehaviour =
   | 'none'
@@ -23,7 +24,9 @@ export type Misbehaviour =
   /** drops the TCP connection after the `after`-th submit_sm, unanswered; reconnects are fine */
   | 'drops_connection'
   /** sends the delivery receipt before the submit_sm_resp */
-  | 'dlr_before_resp';
+  | 'dlr_before_resp'
+  /** answers every cancel_sm ESME_RCANCELFAIL (every other fake answers ESME_ROK: it holds what it took) */
+  | 'refuses_cancel';
 
 export interface FakeSmscOptions {
   misbehaviour: Misbehaviour;
@@ -76,6 +79,8 @@ export class FakeSmsc {
   private readonly moWaiters = new WeakMap<SmPdu, (status: number) => void>();
   /** Submits answered ESME_ROK. */
   readonly acked: Acked[] = [];
+  /** Every cancel_sm received, with the command_status it was answered. */
+  readonly cancels: { pdu: CancelSmPdu; status: number }[] = [];
   binds = 0;
   private nextId = 0x1000;
   private misbehaved = false;
@@ -108,6 +113,11 @@ export class FakeSmsc {
         this.flushDlrs();
       },
       onRequest: (pdu) => this.onSubmit(conn, pdu as SmPdu),
+      onCancel: (pdu) => {
+        const status = this.opts.misbehaviour === 'refuses_cancel' ? CommandStatus.ESME_RCANCELFAIL : CommandStatus.ESME_ROK;
+        this.cancels.push({ pdu, status });
+        conn.respond(responseFor(pdu, status));
+      },
       onResponse: (resp, _req, dlr) => {
         const mo = this.moWaiters.get(dlr);
         if (mo) return mo(resp.command_status);

@@ -28,6 +28,8 @@ export interface SmppGateway {
   /** smsguard's SMPP server port. */
   port: number;
   cpId: string;
+  /** cp's API key (an HTTP app built over `app` takes it as `Bearer`). */
+  apiKey: string;
   systemId: string;
   password: string;
   close(): Promise<void>;
@@ -35,11 +37,12 @@ export interface SmppGateway {
 
 export const ADMIN = { role: 'admin' as const, actorId: 'admin' };
 
-export async function startSmppGateway(opts: { upstreamUrl?: string; db?: string; realClock?: boolean; throughput?: number; window?: number; defaultCategory?: string } = {}): Promise<SmppGateway> {
+/** `holdMs`: the simulator holds each message that long before delivering it (SimulatorOptions.holdMs). */
+export async function startSmppGateway(opts: { upstreamUrl?: string; db?: string; realClock?: boolean; throughput?: number; window?: number; defaultCategory?: string; holdMs?: number } = {}): Promise<SmppGateway> {
   const store = new SqliteStore(opts.db ?? ':memory:');
   const clock = opts.realClock ? new SystemClock() : new SimulatedClock(NOON_SHANGHAI);
   const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
-  const sim = new SimulatorSmsc(clock);
+  const sim = new SimulatorSmsc(clock, { holdMs: opts.holdMs ?? 0 });
   let simServer: SmppSimulatorServer | null = null;
   let url = opts.upstreamUrl;
   if (!url) {
@@ -69,7 +72,7 @@ export async function startSmppGateway(opts: { upstreamUrl?: string; db?: string
   const server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null });
   const port = await server.listen(0, '127.0.0.1');
   return {
-    store, app, sim, simServer, upstream, worker, server, port, cpId: cp.id, systemId, password,
+    store, app, sim, simServer, upstream, worker, server, port, cpId: cp.id, apiKey: cp.apiKey, systemId, password,
     async close() {
       await server.close();
       await worker.stop();
