@@ -77,9 +77,37 @@ test('simulator: a capacity that is no positive integer is refused', () => {
 });
 
 test('simulator command flags: validated once, every bad flag named', () => {
-  assert.deepEqual(simulatorOptions({ smppPort: '2776', smppHost: '127.0.0.1', capacity: '1000' }), { smppPort: 2776, smppHost: '127.0.0.1', capacity: 1000 });
+  assert.deepEqual(simulatorOptions({ smppPort: '2776', smppHost: '127.0.0.1', capacity: '1000' }), { smppPort: 2776, smppHost: '127.0.0.1', capacity: 1000, holdMs: 0 });
+  assert.equal(simulatorOptions({ smppPort: '2776', smppHost: '127.0.0.1', capacity: '1000', holdMs: '60000' }).holdMs, 60_000);
   assert.throws(
-    () => simulatorOptions({ smppPort: '70000', smppHost: '127.0.0.1', capacity: 'lots', httpPort: 'x' }),
-    (e: unknown) => e instanceof ConfigError && ['--smpp-port', '--capacity', '--http-port'].every((f) => e.problems.some((p) => p.startsWith(f))),
+    () => simulatorOptions({ smppPort: '70000', smppHost: '127.0.0.1', capacity: 'lots', httpPort: 'x', holdMs: '-1' }),
+    (e: unknown) => e instanceof ConfigError && ['--smpp-port', '--capacity', '--http-port', '--hold-ms'].every((f) => e.problems.some((p) => p.startsWith(f))),
   );
+});
+
+test('simulator hold: a message held is cancelled once (then `already`), never receipted; one delivered is `not_held`; a bad hold is refused', async () => {
+  for (const bad of [-1, Number.NaN, Infinity]) assert.throws(() => new SimulatorSmsc(clock(), { holdMs: bad }), RangeError);
+  const sim = new SimulatorSmsc(clock(), { holdMs: 20 });
+  const seen: string[] = [];
+  sim.onReceipt((r) => void seen.push(r.upstreamId));
+  const a = await sim.submit(msg(1));
+  const b = await sim.submit(msg(2));
+  assert.ok(a.ok && b.ok);
+  const [ida, idb] = [a.ok ? a.upstreamId : '', b.ok ? b.upstreamId : ''];
+  assert.equal(sim.holding, 2);
+  assert.equal(sim.cancelHeld(ida), 'cancelled');
+  assert.equal(sim.cancelHeld(ida), 'already');
+  assert.equal(typeof sim.outbox()[0].cancelledAt, 'number');
+  // b is delivered once its hold is over; a, cancelled, never
+  while (!seen.includes(idb)) await new Promise((r) => setTimeout(r, 5));
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(seen, [idb]);
+  assert.equal(sim.cancelHeld(idb), 'not_held');
+  assert.equal(sim.cancelHeld('NO-SUCH-ID'), 'not_held');
+  assert.deepEqual(await sim.cancelUpstream({ messageId: 'm2', from: '10690001', to: '+8613800130002', upstreamIds: [idb] }), { ok: false, reason: 'simulator: ESME_RCANCELFAIL (not held: delivered already)' });
+  // without a hold (the default) every message is delivered at once: nothing to cancel
+  const now = new SimulatorSmsc(clock());
+  const c = await now.submit(msg(3));
+  assert.equal(now.cancelHeld(c.ok ? c.upstreamId : ''), 'not_held');
+  await sim.close();
 });
