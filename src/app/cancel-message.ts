@@ -95,5 +95,10 @@ async function cancelAtCarrier(ctx: AppContext, ask: NonNullable<AppContext['can
   }
   const answer = await ask({ messageId: id, from: v.from, to: v.to, upstreamIds }, CANCEL_UPSTREAM_WAIT_MS);
   if (!answer.ok) throw new SmsguardError('conflict', `message ${id} was written to the carrier, which refused to cancel it (${answer.reason}): it is still ${v.status}`);
-  return ctx.store.outbox.cancel(id, owner, at, `${detail} (cancelled at the carrier)`, { uncount: countTaken(v), atCarrier: true });
+  const r = await ctx.store.outbox.cancel(id, owner, at, `${detail} (cancelled at the carrier)`, { uncount: countTaken(v), atCarrier: true });
+  if (r !== 'final') return r;
+  // A final receipt was recorded between the read and now (a carrier that reports DELETED as it
+  // cancels, before its cancel_sm_resp is handled here): the status stands, and the answer says so.
+  const now = (await ctx.store.messages.getMessage(id))?.status ?? 'final';
+  throw new SmsguardError('conflict', `message ${id} was cancelled at the carrier, but a receipt recorded it ${now} first`);
 }

@@ -57,9 +57,10 @@ export interface SmppServerApp {
    */
   getMessage(p: Principal, id: string, naming?: MessageNaming): Promise<QueriedMessage>;
   /**
-   * Cancels a message `p` sent that the gateway still holds (cancel_sm; the use case behind
-   * `DELETE /v1/messages/{id}`): throws SmsguardError `not_found` for an unknown id, `forbidden` for
-   * another provider's, `conflict` for one already handed to the carrier or already final. `naming`
+   * Cancels a message `p` sent that the gateway still holds, or that the carrier takes back (cancel_sm;
+   * the use case behind `DELETE /v1/messages/{id}`): throws SmsguardError `not_found` for an unknown
+   * id, `forbidden` for another provider's, `conflict` for one being handed to the carrier, written
+   * to it and not taken back (the carrier refused our cancel_sm, or was not asked), or already final. `naming`
    * as getMessage: a part's id cancels the whole message.
    */
   cancelMessage(p: Principal, id: string, naming?: MessageNaming): Promise<{ id: string; status: 'cancelled' }>;
@@ -694,9 +695,10 @@ export class SmppServer {
 
   /**
    * Cancels the message cancel_sm names, as the bound provider (the session let it through from a
-   * transmitter/transceiver bind only), through the app's cancelMessage: only while the gateway still
-   * holds it. One already handed to the carrier or already final, another provider's and an unknown
-   * id all get ESME_RCANCELFAIL, so a cancel learns nothing of others' ids; an id smsguard could not
+   * transmitter/transceiver bind only), through the app's cancelMessage: while the gateway still
+   * holds it, or once written, if the carrier takes it back (our own cancel_sm upstream). One the
+   * carrier would not take back or already final, another provider's and an unknown id all get
+   * ESME_RCANCELFAIL, so a cancel learns nothing of others' ids; an id smsguard could not
    * have handed out, ESME_RINVMSGID; a failure, ESME_RSYSERR (temporary: try again). SMPP's "cancel
    * all from source_addr to destination_addr" form (an empty message_id, SMPP 3.4 §4.9.1, with or
    * without a service_type) is not offered: ESME_RCANCELFAIL. source_addr and destination_addr are not compared: the id and
