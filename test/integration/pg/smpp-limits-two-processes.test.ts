@@ -142,7 +142,7 @@ const sm = (i: number): SmPdu => ({
   short_message: encodeText('【示例】您的验证码是123456。', 8), registered_delivery: 0, tlvs: [tlvCString(Tag.smsguard_message_type, 'verification')],
 });
 
-test('two gateway processes on PostgreSQL: a credential\'s throughput is split between the processes holding its binds, not given whole to each', { timeout: 90_000 }, async () => {
+test('two gateway processes on PostgreSQL: a credential\'s throughput is split between the processes holding its binds, not given whole to each', { timeout: 90_000 }, async (t) => {
   await withTwoGateways({ throughput: R }, async (gateways, bind) => {
     const esmes = [await bind(gateways[0]), await bind(gateways[1])];
     // each process learns of the other's bind within a beat (2 s); the later bind's claim already knew
@@ -161,13 +161,15 @@ test('two gateway processes on PostgreSQL: a credential\'s throughput is split b
       }
     })));
     assert.deepEqual(others, [], 'every submit was either accepted or throttled');
-    console.log(`accepted ${accepted.join(' + ')}, throttled ${throttled}`);
+    t.diagnostic(`accepted ${accepted.join(' + ')}, throttled ${throttled}`);
     assert.ok(throttled > 0, 'some submits were throttled');
     const sum = accepted[0] + accepted[1];
     // Together: R × W plus one burst (R), a quarter more for the window's edges. Each process on the
     // whole rate would accept up to 2 × (R + R × W) = 160 here.
     const bound = Math.ceil(1.25 * (R * W + R));
     assert.ok(sum <= bound, `accepted ${sum} (${accepted.join(' + ')}) in ${W} s at ${R}/s: more than ${bound}, the rate is per process`);
+    // and not split too thin: each process still takes its share (half the rate each)
+    for (const a of accepted) assert.ok(a >= (R * W) / 8, `a process accepted only ${a} in ${W} s of its ${R / 2}/s share`);
     // …and given, not starved: each process takes about its share
     for (const n of accepted) assert.ok(n >= ((R / 2) * W) / 2, `a process took less than half its share: ${accepted.join(' + ')}`);
   });
