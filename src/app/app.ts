@@ -9,7 +9,8 @@ import { submitMessage, submitMessages } from './submit-message.js';
 import { receiveMo, type MoHandler } from './receive-mo.js';
 import { addPort, addSignature, createContentProvider, updateContentProvider } from './onboarding.js';
 import { HttpThroughput } from './http-throughput.js';
-import { getContentProviderDetail, listContentProviders, listPorts, listProviderSignatures } from './directory-views.js';
+import { retirePort, revokeSignature } from './registry-lifecycle.js';
+import { getContentProviderDetail, listContentProviders, listPorts, listProviderSignatures, portView, signatureView } from './directory-views.js';
 import { grantConsent, withdrawConsent } from './consents.js';
 import { getMessage, queryRecords, type RecordsFilter } from './records.js';
 import { listMessages, type MessageListFilter } from './message-list.js';
@@ -111,6 +112,12 @@ export class App {
   }
   addPort(p: Principal, body: Record<string, unknown>) {
     return addPort(this.ctx, p, body, this.reservedPorts);
+  }
+  revokeSignature(p: Principal, cpId: string, signatureId: string, body: Record<string, unknown> | undefined) {
+    return revokeSignature(this.ctx, p, cpId, signatureId, body).then(signatureView);
+  }
+  retirePort(p: Principal, number: string, body: Record<string, unknown> | undefined) {
+    return retirePort(this.ctx, p, number, body).then(portView);
   }
   updateContentProvider(p: Principal, id: string, body: Record<string, unknown>) {
     return updateContentProvider(this.ctx, this.httpThroughput, p, id, body);

@@ -108,17 +108,22 @@ async function openRequest(ctx: AppContext, cpId: string, input: ConsentRequestI
   // The same identity rules as any message from a commercial port.
   const port = await ctx.store.directory.getPort(input.from);
   if (!port) reject(ctx, 'unknown_port', 'sender.port-exists', `port ${input.from} is not registered`, 'from');
+  if (port.retiredAt != null) reject(ctx, 'unknown_port', 'sender.port-exists', `port ${input.from} was retired on ${new Date(port.retiredAt).toISOString()} and may no longer send`, 'from');
   if (port.ownerId !== cpId) reject(ctx, 'port_not_owned', 'sender.port-owned', `port ${input.from} belongs to another content provider`, 'from');
   if (port.kind !== 'commercial') reject(ctx, 'port_kind_mismatch', 'port.separation', `a consent request is a commercial approach: send it from a commercial port, not a ${port.kind} port`, 'from');
   const cp = await ctx.store.directory.getContentProvider(cpId);
   if (!cp || cp.status !== 'active') reject(ctx, 'sender_suspended', 'sender.active', 'the content provider is suspended');
-  const signatures = (await ctx.store.directory.listSignatures(cpId)).filter((s) => s.status === 'approved').map((s) => s.signature);
+  const registered = await ctx.store.directory.listSignatures(cpId);
+  const signatures = registered.filter((s) => s.status === 'approved').map((s) => s.signature);
+  const revokedOf = new Map(registered.filter((s) => s.revokedAt != null).map((s) => [s.signature, s.revokedAt!]));
 
   let text: string;
   if (input.text !== undefined) {
     text = trimLeading(input.text);
     const sig = leadingSignature(text);
     if (!sig) reject(ctx, 'signature_missing', 'sender.signature', 'the request text must start with the sender’s signature 【…】', 'text');
+    const revoked = revokedOf.get(sig);
+    if (revoked !== undefined) reject(ctx, 'signature_unregistered', 'sender.signature', `signature ${sig} was revoked on ${new Date(revoked).toISOString()} and may no longer be used`, 'text');
     if (!signatures.includes(sig)) reject(ctx, 'signature_unregistered', 'sender.signature', `signature ${sig} is not registered to this content provider`, 'text');
     const missing = missingRequestFacts(text, input);
     if (missing.length > 0) {

@@ -233,6 +233,9 @@ export class ContentGovernance {
     requireRole(p, 'admin');
     const { status, reason } = decision(body);
     const now = this.ctx.clock.now();
+    // A revoked signature stays revoked: a review would bring back what an operator took away.
+    const cur = await this.ctx.store.directory.getSignature(id);
+    if (cur?.revokedAt != null) throw new SmsguardError('conflict', `signature ${id} was revoked on ${new Date(cur.revokedAt).toISOString()}; a revoked signature is not reviewed again`);
     const r = await this.deps.store.reviewSignature({ id: this.ctx.ids.next('sig'), signatureId: id, contentProviderId: '', decision: status, reason, at: now, actor: p.actorId });
     if (!r) throw new SmsguardError('not_found', `no signature ${id}`);
     // Through the directory too: it caches sender facts on the message path.

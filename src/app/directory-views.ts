@@ -41,6 +41,10 @@ export interface SignatureView {
   status: SignatureRow['status'];
   /** ISO-8601, UTC. */
   createdAt: string;
+  /** When an operator revoked it (ISO-8601, UTC), null while it stands. */
+  revokedAt: string | null;
+  /** Why it was revoked; null while it stands. */
+  revokedReason: string | null;
 }
 
 /** A port, with the field names `POST /v1/ports` takes (`contentProviderId`, not the store's `ownerId`). */
@@ -50,6 +54,10 @@ export interface PortView {
   kind: PortKind;
   /** ISO-8601, UTC. */
   createdAt: string;
+  /** When an operator retired it (ISO-8601, UTC), null while in use. */
+  retiredAt: string | null;
+  /** Why it was retired; null while in use. */
+  retiredReason: string | null;
 }
 
 /** `GET /v1/content-providers/{id}`: the provider with its HTTP throughput, its signatures and ports. */
@@ -66,12 +74,14 @@ function providerView(r: ContentProviderRow): ContentProviderView {
   return { id: r.id, name: r.name, creditCode: r.creditCode, licenseNumber: r.licenseNumber, status: r.status, createdAt: iso(r.createdAt) };
 }
 
-function signatureView(r: SignatureRow): SignatureView {
-  return { id: r.id, signature: r.signature, status: r.status, createdAt: iso(r.createdAt) };
+/** A signature as the API and pages show it (also the answer of its revocation). */
+export function signatureView(r: SignatureRow): SignatureView {
+  return { id: r.id, signature: r.signature, status: r.status, createdAt: iso(r.createdAt), revokedAt: r.revokedAt == null ? null : iso(r.revokedAt), revokedReason: r.revokedReason ?? null };
 }
 
-function portView(r: PortRow): PortView {
-  return { number: r.number, contentProviderId: r.ownerId, kind: r.kind, createdAt: iso(r.createdAt) };
+/** A port as the API and pages show it (also the answer of its retirement). */
+export function portView(r: PortRow): PortView {
+  return { number: r.number, contentProviderId: r.ownerId, kind: r.kind, createdAt: iso(r.createdAt), retiredAt: r.retiredAt == null ? null : iso(r.retiredAt), retiredReason: r.retiredReason ?? null };
 }
 
 /** A provider's id from a path or query: a text of at most 64 characters, as the writes take it. */

@@ -46,7 +46,8 @@ export async function addSignature(ctx: AppContext, p: Principal, contentProvide
 }
 
 /**
- * Registers a port for a content provider. `reserved`: numbers the gateway's own MO handlers claim
+ * Registers a port for a content provider. A retired number may be registered again, to its former
+ * holder or another (audit `port.reassign` names the earlier tenure); one in use is `409 conflict`. `reserved`: numbers the gateway's own MO handlers claim
  * (the report port), each with what it is for; they are refused with `409 conflict`, because an MO
  * to them never reaches the port lookup (a user's `TD` there would open a case, not opt out). Ports
  * match MO destinations exactly, so a longer number that starts with a reserved one is allowed.
@@ -61,7 +62,13 @@ export async function addPort(ctx: AppContext, p: Principal, body: Record<string
   const contentProviderId = str(body.contentProviderId, 'contentProviderId', { min: 1, max: 64 });
   if (!isPortKind(body.kind)) throw new SmsguardError('invalid_request', 'kind: must be service, commercial or public_welfare', {}, 'kind');
   await mustExist(ctx, contentProviderId);
-  await ctx.store.directory.addPort({ number, ownerId: contentProviderId, kind: body.kind, createdAt: ctx.clock.now() });
+  const at = ctx.clock.now();
+  const replaced = await ctx.store.directory.addPort({ number, ownerId: contentProviderId, kind: body.kind, createdAt: at });
+  // A retired number allocated again (MIIT reallocates withdrawn numbers): the row is the new
+  // holder's from now on, so the record says whose it was and until when.
+  if (replaced) {
+    await ctx.store.records.appendAudit(at, p.actorId, 'port.reassign', { number, contentProviderId, kind: body.kind, previousContentProviderId: replaced.ownerId, previousKind: replaced.kind, previousSince: replaced.createdAt, retiredAt: replaced.retiredAt, retiredReason: replaced.retiredReason ?? null }, { contentProviderId });
+  }
   return { number, contentProviderId, kind: body.kind };
 }
 

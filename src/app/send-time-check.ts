@@ -3,7 +3,8 @@
  * again on what may have changed while they waited in the queue (a link down, retries, a release
  * from review): the number refused (Art. 18: stop once the user refuses) or joined the
  * do-not-disturb list, the consent was withdrawn or expired, the provider was suspended, or the
- * sending hours are over. Judged by the pipeline's own stages, so a stop names their rule and
+ * sending hours are over. Every type, not only commercial: the signature was revoked or the port
+ * retired since the message was accepted (send-time-registry.ts). Judged by the pipeline's own stages, so a stop names their rule and
  * article like a rejection at submission; the review queue's release judges the same way
  * (review-queue.ts).
  *
@@ -12,7 +13,7 @@
  * only the rest goes then, under the same UDH reference: docs/CONSENT.md); one the other rules refuse is stopped for good, `rejected` with the
  * rule that stopped it (its sender's SMPP receipt: REJECTD with that rule's status as `err`). The
  * consent's frequency is not judged again: the allowance was taken when the message was accepted.
- * Other types pass untouched, and so does a batch without a commercial message (no read at all).
+ * Other types pass the commercial rules untouched (beyond the registry's reads, no read for them).
  *
  * Any message whose sender gave a validity (SMPP validity_period, HTTP `validUntil`) that is over
  * when it is claimed is not sent either: `expired` (SMPP receipt EXPIRED), as an SMSC does.
@@ -21,6 +22,7 @@ import type { OutboundMessage, SendTimeFacts, StatusUpdate } from '../ports/stor
 import type { Facts, SenderFacts } from '../pipeline/types.js';
 import type { AppContext } from './context.js';
 import { decide } from '../pipeline/runner.js';
+import { registryStops } from './send-time-registry.js';
 import { senderActive } from '../pipeline/stages/sender.js';
 import { consentHeld, nextSendingWindow, notOptedOut, withinSendingHours } from '../pipeline/stages/commercial.js';
 
@@ -53,6 +55,10 @@ export async function checkAtSendTime(ctx: Pick<AppContext, 'store' | 'profile' 
       else expired.push({ id: m.id, status: 'expired', at: now, detail: `its validity period ended (${new Date(m.validUntil!).toISOString()}) before it could be sent` });
     }
   }
+  // Its signature revoked or its port retired since it was accepted: stopped, whatever its type.
+  const registry = await registryStops(ctx, batch, now);
+  batch = registry.live;
+  expired.push(...registry.stopped);
   const commercial = batch.filter((m) => m.category !== undefined);
   if (commercial.length === 0) return { send: batch as OutboundMessage[], stopped: expired, deferred: [] };
   const facts = await ctx.store.consents.sendTimeFacts(commercial.map((m) => ({ contentProviderId: m.contentProviderId, msisdn: m.to, category: m.category! })), now);

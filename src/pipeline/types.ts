@@ -25,12 +25,19 @@ export interface SenderFacts {
   status: 'active' | 'suspended';
   /** Registered (and approved) signatures, brackets included. */
   signatures: ReadonlySet<string>;
+  /**
+   * Signatures of this sender an operator revoked, each with when (epoch ms): refused like any
+   * unregistered one, the message saying so. Absent or empty when none.
+   */
+  revoked?: ReadonlyMap<string, number>;
 }
 
 export interface PortFacts {
   number: string;
   ownerId: string;
   kind: PortKind;
+  /** When an operator retired the port (epoch ms); null or absent while it is in use. */
+  retiredAt?: number | null;
 }
 
 export interface ConsentFacts {

@@ -31,12 +31,22 @@ export interface SignatureRow {
   id: string;
   contentProviderId: string;
   signature: string;
-  status: 'pending' | 'approved' | 'rejected';
+  /**
+   * The review state; `revoked` once an operator took the signature back (revokeSignature), whatever
+   * it was before: it never passes the pipeline again.
+   */
+  status: 'pending' | 'approved' | 'rejected' | 'revoked';
   createdAt: number;
+  /** When it was revoked (epoch ms); null or absent while it stands. */
+  revokedAt?: number | null;
+  /** Why it was revoked (brand lost, complaint, regulator order…). */
+  revokedReason?: string | null;
 }
 
 export interface PortRow extends PortFacts {
   createdAt: number;
+  /** Why it was retired (allocation withdrawn, customer left…); null or absent while in use. */
+  retiredReason?: string | null;
 }
 
 export type Role = 'admin' | 'content-provider' | 'regulator' | 'report-centre';
@@ -64,11 +74,31 @@ export interface DirectoryStore {
   setContentProviderHttpThroughput(id: string, perSecond: number | null, at: number, actor: string): Promise<boolean>;
   /** Fails with `conflict` when the signature is registered to another provider. */
   addSignature(row: SignatureRow): Promise<void>;
-  /** Changes a signature's review state (only approved signatures pass the pipeline). False when no such signature. */
-  setSignatureStatus(id: string, status: SignatureRow['status'], at: number): Promise<boolean>;
+  /**
+   * Changes a signature's review state (only approved signatures pass the pipeline). False when no
+   * such signature, or when it was revoked: a revoked signature is never reviewed back to life.
+   */
+  setSignatureStatus(id: string, status: Exclude<SignatureRow['status'], 'revoked'>, at: number): Promise<boolean>;
+  /** One signature by id, whatever its state; null when there is none. */
+  getSignature(id: string): Promise<SignatureRow | null>;
   listSignatures(contentProviderId: string): Promise<SignatureRow[]>;
-  /** Fails with `conflict` when the port exists. */
-  addPort(row: PortRow): Promise<void>;
+  /**
+   * Revokes a signature of this provider at `at` and records it (audit `signature.revoke`, who, why)
+   * in the same transaction. Idempotent: one already revoked keeps its first revokedAt and reason and
+   * records nothing. Returns the row as it now stands, null when the provider has no such signature.
+   */
+  revokeSignature(contentProviderId: string, id: string, at: number, actor: string, reason: string): Promise<SignatureRow | null>;
+  /**
+   * Registers a port. Fails with `conflict` when the number is in use (not retired). A retired number
+   * is taken over (new holder, kind and createdAt; retiredAt cleared) and the retired row it replaced
+   * is returned, so the caller can record the earlier tenure; otherwise null.
+   */
+  addPort(row: PortRow): Promise<PortRow | null>;
+  /**
+   * Retires a port at `at` and records it (audit `port.retire`, who, why) in the same transaction.
+   * Idempotent like revokeSignature. Returns the row as it now stands, null when no such port.
+   */
+  retirePort(number: string, at: number, actor: string, reason: string): Promise<PortRow | null>;
   getPort(number: string): Promise<PortRow | null>;
   listPorts(contentProviderId?: string): Promise<PortRow[]>;
   /** Fails with `conflict` when a token, live or revoked, has this hash or id: a revoked secret is never live again. */

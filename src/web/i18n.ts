@@ -223,6 +223,8 @@ const T = {
   sgs_pending: ['待审核', 'pending review'],
   sgs_approved: ['已通过', 'approved'],
   sgs_rejected: ['未通过', 'rejected'],
+  sgs_revoked: ['已撤销', 'revoked'],
+  revokedOn: ['撤销于', 'revoked on'],
   noSignatures: ['没有登记签名。', 'No signatures registered.'],
   ports: ['发送端口', 'Ports'],
   portNumber: ['端口号', 'Port number'],
@@ -231,6 +233,9 @@ const T = {
   pk_commercial: ['营销（商业类）', 'commercial'],
   pk_public_welfare: ['公益', 'public welfare'],
   noPorts: ['没有登记端口。', 'No ports registered.'],
+  portState: ['状态', 'State'],
+  portInUse: ['使用中', 'in use'],
+  portRetired: ['已停用', 'retired'],
   // the carrier links (/web/links): the operator's view of the upstream SMPP links
   linksTitle: ['运营商链路状态', 'Carrier links'],
   lkName: ['链路', 'Link'],

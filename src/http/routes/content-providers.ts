@@ -1,8 +1,15 @@
-/** Registry routes (admin): content providers, their signatures, ports. */
+/** Registry routes (admin): content providers, their signatures, ports; revoking a signature, retiring a port. */
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { requireAuth } from '../auth.js';
-import { bearerSecurity, errorBody, idParam } from '../schemas.js';
+import { bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
+
+const iso = { type: 'string', format: 'date-time' } as const;
+const reasonBody = {
+  type: 'object',
+  properties: { reason: { type: 'string', minLength: 1, maxLength: 500, description: 'Why (brand lost, complaint, regulator order, allocation withdrawn…); kept with the row and in the statutory records' } },
+  required: ['reason'],
+} as const;
 import { HTTP_THROUGHPUT_MAX } from '../../app/http-throughput.js';
 import { TOKEN_CACHE_MS } from '../../app/auth.js';
 
@@ -46,9 +53,42 @@ export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App
     onRequest: requireAuth,
     schema: {
       tags: ['registry'], security: bearerSecurity, summary: 'Register a port to a content provider (admin)',
-      description: 'The report port (SMSGUARD_REPORT_PORT, default 12321) is reserved: 409 conflict (rule ports.reserved). Only that exact number is the report port, so longer numbers starting with it can be registered as ordinary ports. An MO goes to the port it was sent to, else to the longest registered port its destination extends (extension digits, 扩展码).',
+      description: 'A number in use is 409 conflict; a retired one (DELETE /v1/ports/{number}) may be registered again, to its former holder or another, and the record names the earlier tenure (audit port.reassign). The report port (SMSGUARD_REPORT_PORT, default 12321) is reserved: 409 conflict (rule ports.reserved). Only that exact number is the report port, so longer numbers starting with it can be registered as ordinary ports. An MO goes to the port it was sent to, else to the longest registered port its destination extends (extension digits, 扩展码).',
       body: { type: 'object', properties: { number: { type: 'string' }, contentProviderId: { type: 'string' }, kind: { type: 'string', enum: ['service', 'commercial', 'public_welfare'] } }, required: ['number', 'contentProviderId', 'kind'] },
       response: { 201: { type: 'object', properties: { number: { type: 'string' }, contentProviderId: { type: 'string' }, kind: { type: 'string' } } }, '4xx': errorBody },
     },
   }, async (req, reply) => reply.code(201).send(await app.addPort(req.principal, req.body as Record<string, unknown>)));
+
+  f.delete('/v1/content-providers/:id/signatures/:signatureId', {
+    onRequest: requireAuth,
+    schema: {
+      tags: ['registry'], security: bearerSecurity, summary: 'Revoke a content provider\'s signature (admin)',
+      params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 }, signatureId: { type: 'string', maxLength: 64 } }, required: ['id', 'signatureId'] },
+      description: 'The signature stays listed with status revoked, revokedAt and revokedReason, and the revocation is recorded (audit signature.revoke). From then on a message starting with it is refused 422 signature_unregistered (SMPP 0x407), the message saying it was revoked and when, on every door and every gateway process at once; messages accepted before and still queued are stopped at send time (rejected, rule sender.signature). A revoked signature is not reviewed again (409 conflict) and stays bound: it cannot be registered again. Revoking a revoked signature answers it as it stands.',
+      body: reasonBody,
+      response: {
+        200: { type: 'object', properties: { id: { type: 'string' }, signature: { type: 'string' }, status: { type: 'string', enum: ['revoked'] }, createdAt: iso, revokedAt: iso, revokedReason: { type: 'string' } } },
+        404: errorResponse('No such content provider, or no such signature of it'),
+        '4xx': errorBody,
+      },
+    },
+  }, async (req) => {
+    const { id, signatureId } = req.params as { id: string; signatureId: string };
+    return app.revokeSignature(req.principal, id, signatureId, req.body as Record<string, unknown> | undefined);
+  });
+
+  f.delete('/v1/ports/:number', {
+    onRequest: requireAuth,
+    schema: {
+      tags: ['registry'], security: bearerSecurity, summary: 'Retire a port (admin)',
+      params: { type: 'object', properties: { number: { type: 'string', maxLength: 21 } }, required: ['number'] },
+      description: 'The port stays listed with retiredAt and retiredReason, and the retirement is recorded (audit port.retire). From then on a message from it is refused 422 unknown_port (SMPP ESME_RINVSRCADR), the message saying it was retired and when; messages accepted before and still queued are stopped at send time (rejected, rule sender.port-exists). MO to it still reaches its holder: a refusal (R, TD…) opts the user out and is recorded. The number may be registered again (POST /v1/ports, to the same or another provider; audit port.reassign). Retiring a retired port answers it as it stands.',
+      body: reasonBody,
+      response: {
+        200: { type: 'object', properties: { number: { type: 'string' }, contentProviderId: { type: 'string' }, kind: { type: 'string' }, createdAt: iso, retiredAt: iso, retiredReason: { type: 'string' } } },
+        404: errorResponse('No such port'),
+        '4xx': errorBody,
+      },
+    },
+  }, async (req) => app.retirePort(req.principal, (req.params as { number: string }).number, req.body as Record<string, unknown> | undefined));
 }

@@ -21,12 +21,19 @@ const provider = {
 
 const signature = {
   type: 'object',
-  properties: { id: { type: 'string' }, signature: { type: 'string' }, status: { type: 'string', enum: ['pending', 'approved', 'rejected'], description: 'Only approved signatures pass the pipeline' }, createdAt: iso },
+  properties: {
+    id: { type: 'string' }, signature: { type: 'string' },
+    status: { type: 'string', enum: ['pending', 'approved', 'rejected', 'revoked'], description: 'Only approved signatures pass the pipeline; revoked: taken back by the operator (DELETE /v1/content-providers/{id}/signatures/{signatureId})' },
+    createdAt: iso, revokedAt: { type: ['string', 'null'], format: 'date-time' }, revokedReason: { type: ['string', 'null'] },
+  },
 } as const;
 
 const port = {
   type: 'object',
-  properties: { number: { type: 'string' }, contentProviderId: { type: 'string' }, kind: { type: 'string', enum: ['service', 'commercial', 'public_welfare'] }, createdAt: iso },
+  properties: {
+    number: { type: 'string' }, contentProviderId: { type: 'string' }, kind: { type: 'string', enum: ['service', 'commercial', 'public_welfare'] }, createdAt: iso,
+    retiredAt: { type: ['string', 'null'], format: 'date-time', description: 'Set once retired (DELETE /v1/ports/{number}): sends nothing, still takes MO (refusals)' }, retiredReason: { type: ['string', 'null'] },
+  },
 } as const;
 
 const WHO = 'The operator (admin) any provider; a provider itself only (another provider: 403 forbidden); a regulator token any provider, or, limited to a province, those registered there (another: 403 forbidden, rule supervision.province-scope). Unknown id: 404 not_found.';
@@ -66,7 +73,7 @@ export async function directoryRoutes(f: FastifyInstance, opts: { app: App }): P
   f.get('/v1/ports', {
     onRequest: requireAuth,
     schema: {
-      tags: ['registry'], security: bearerSecurity, summary: 'Registered ports by number: the operator all or one provider\'s; a provider its own (another contentProviderId: 403 forbidden); a regulator token limited to a province those of its providers (another province: 403 forbidden, rule supervision.province-scope)',
+      tags: ['registry'], security: bearerSecurity, summary: 'Registered ports by number, retired ones too (retiredAt): the operator all or one provider\'s; a provider its own (another contentProviderId: 403 forbidden); a regulator token limited to a province those of its providers (another province: 403 forbidden, rule supervision.province-scope)',
       querystring: { type: 'object', properties: { contentProviderId: { type: 'string', maxLength: 64 } } },
       response: { 200: { type: 'object', properties: { ports: { type: 'array', items: port } } }, '4xx': errorBody },
     },

@@ -2,12 +2,19 @@
 import { leadingSignature, trimLeading } from '../../domain/signature.js';
 import type { Stage } from '../types.js';
 
-/** Art. 7 (cn-2015): the sending port must be a registered access code. */
+/**
+ * Art. 7 (cn-2015): the sending port must be a registered access code. A retired port (its
+ * allocation withdrawn, the customer gone) is no longer one: same code, the message says since when.
+ */
 export const portExists: Stage = {
   rule: 'sender.port-exists',
   codes: ['unknown_port'],
-  run: ({ facts, candidate }) =>
-    facts.port ? { outcome: 'pass' } : { outcome: 'fail', code: 'unknown_port', message: `port ${candidate.from} is not registered` },
+  run: ({ facts, candidate }) => {
+    if (!facts.port) return { outcome: 'fail', code: 'unknown_port', message: `port ${candidate.from} is not registered` };
+    const retired = facts.port.retiredAt;
+    if (retired != null) return { outcome: 'fail', code: 'unknown_port', message: `port ${candidate.from} was retired on ${new Date(retired).toISOString()} and may no longer send` };
+    return { outcome: 'pass' };
+  },
 };
 
 /** Art. 7: a content provider sends only from its own ports. */
@@ -31,7 +38,7 @@ export const senderActive: Stage = {
 };
 
 /**
- * Art. 19: the text starts with a signature 【…】 registered to the sender. Whitespace before the
+ * Art. 19: the text starts with a signature 【…】 registered to the sender (approved, not revoked). Whitespace before the
  * signature (ASCII or the ideographic U+3000) is dropped from the text that goes out, so the user
  * sees the signature first and every later stage reads it at the head.
  */
@@ -43,6 +50,8 @@ export const signatureRegistered: Stage = {
     const sig = leadingSignature(trimmed);
     if (!sig) return { outcome: 'fail', code: 'signature_missing', message: 'the text must start with a signature 【…】 of 2–16 characters' };
     if (!facts.sender.signatures.has(sig)) {
+      const revoked = facts.sender.revoked?.get(sig);
+      if (revoked !== undefined) return { outcome: 'fail', code: 'signature_unregistered', message: `signature ${sig} was revoked on ${new Date(revoked).toISOString()} and may no longer be used` };
       return { outcome: 'fail', code: 'signature_unregistered', message: `signature ${sig} is not registered to this content provider` };
     }
     return trimmed === text ? { outcome: 'pass', note: sig } : { outcome: 'pass', note: `${sig} (leading whitespace removed)`, text: trimmed };

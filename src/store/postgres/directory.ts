@@ -13,13 +13,20 @@ import type { PgRecordsWriter } from './records-writer.js';
 
 const Q = queries('directory', [
   'insertCp', 'insertApiKey', 'getCp', 'listCps', 'setCpStatus', 'setCpHttpThroughput', 'signatureOwner', 'insertSignature', 'setSignatureStatus', 'listSignatures',
+  'getSignature', 'revokeSignature', 'getSignatureOf', 'retiredPortForUpdate', 'takeOverPort', 'retirePort',
   'insertPort', 'getPort', 'listPorts', 'listPortsOf', 'insertToken', 'findToken', 'countTokens', 'getToken', 'listTokens', 'revokeToken',
 ] as const);
 
 interface CpDb { id: string; name: string; credit_code: string; license_number: string | null; status: 'active' | 'suspended'; created_at: number; http_throughput: number | null }
 const toCp = (r: CpDb): ContentProviderRow => ({ id: r.id, name: r.name, creditCode: r.credit_code, licenseNumber: r.license_number, status: r.status, createdAt: r.created_at, httpThroughput: r.http_throughput });
-interface PortDb { number: string; content_provider_id: string; kind: PortRow['kind']; created_at: number }
-const toPort = (r: PortDb): PortRow => ({ number: r.number, ownerId: r.content_provider_id, kind: r.kind, createdAt: r.created_at });
+interface PortDb { number: string; content_provider_id: string; kind: PortRow['kind']; created_at: number; retired_at: number | null; retired_reason: string | null }
+const toPort = (r: PortDb): PortRow => ({ number: r.number, ownerId: r.content_provider_id, kind: r.kind, createdAt: r.created_at, retiredAt: r.retired_at, retiredReason: r.retired_reason });
+interface SigDb { id: string; content_provider_id: string; signature: string; status: Exclude<SignatureRow['status'], 'revoked'>; created_at: number; revoked_at: number | null; revoked_reason: string | null }
+/** A revoked signature reads back `revoked` whatever its review said (migration 104). */
+const toSig = (r: SigDb): SignatureRow => ({
+  id: r.id, contentProviderId: r.content_provider_id, signature: r.signature, status: r.revoked_at === null ? r.status : 'revoked', createdAt: r.created_at,
+  revokedAt: r.revoked_at, revokedReason: r.revoked_reason,
+});
 interface TokenDb { id: string; role: Role; subject: string | null; label: string; scope: Record<string, unknown>; created_at: number; revoked_at: number | null }
 const toToken = (r: TokenDb): TokenRow => ({ id: r.id, role: r.role, subject: r.subject, label: r.label, scope: r.scope, createdAt: r.created_at, revokedAt: r.revoked_at });
 
@@ -65,8 +72,22 @@ export class PgDirectory implements DirectoryStore {
     }));
   }
 
-  async setSignatureStatus(id: string, status: SignatureRow['status'], _at: number): Promise<boolean> {
+  async setSignatureStatus(id: string, status: Exclude<SignatureRow['status'], 'revoked'>, _at: number): Promise<boolean> {
     return ((await this.pool.query(Q.setSignatureStatus, [id, status])).rowCount ?? 0) > 0;
+  }
+
+  async getSignature(id: string): Promise<SignatureRow | null> {
+    const r = (await this.pool.query<SigDb>(Q.getSignature, [id])).rows[0];
+    return r ? toSig(r) : null;
+  }
+
+  async revokeSignature(contentProviderId: string, id: string, at: number, actor: string, reason: string): Promise<SignatureRow | null> {
+    return this.records.withPartitions([at], () => transaction(this.pool, async (c) => {
+      const r = (await c.query<{ signature: string; status: string }>(Q.revokeSignature, [id, contentProviderId, at, reason])).rows[0];
+      if (r) await this.records.append(c, [{ id: `aud_${id}_${at}_revoke`, at, kind: 'audit', contentProviderId, msisdn: null, ref: id, body: { action: 'signature.revoke', signatureId: id, signature: r.signature, previousStatus: r.status, actor, reason } }]);
+      const row = (await c.query<SigDb>(Q.getSignatureOf, [id, contentProviderId])).rows[0];
+      return row ? toSig(row) : null;
+    }));
   }
 
   async addSignature(row: SignatureRow): Promise<void> {
@@ -80,17 +101,33 @@ export class PgDirectory implements DirectoryStore {
   }
 
   async listSignatures(contentProviderId: string): Promise<SignatureRow[]> {
-    const rows = (await this.pool.query<{ id: string; content_provider_id: string; signature: string; status: SignatureRow['status']; created_at: number }>(Q.listSignatures, [contentProviderId])).rows;
-    return rows.map((r) => ({ id: r.id, contentProviderId: r.content_provider_id, signature: r.signature, status: r.status, createdAt: r.created_at }));
+    return (await this.pool.query<SigDb>(Q.listSignatures, [contentProviderId])).rows.map(toSig);
   }
 
-  async addPort(row: PortRow): Promise<void> {
+  async addPort(row: PortRow): Promise<PortRow | null> {
     try {
-      await this.pool.query(Q.insertPort, [row.number, row.ownerId, row.kind, row.createdAt]);
+      return await transaction(this.pool, async (c) => {
+        const old = (await c.query<PortDb>(Q.retiredPortForUpdate, [row.number])).rows[0];
+        if (old) {
+          await c.query(Q.takeOverPort, [row.number, row.ownerId, row.kind, row.createdAt]);
+          return toPort(old);
+        }
+        await c.query(Q.insertPort, [row.number, row.ownerId, row.kind, row.createdAt]);
+        return null;
+      });
     } catch (e) {
       if (isUniqueViolation(e)) throw new SmsguardError('conflict', `port ${row.number} is already registered`, {}, 'number');
       throw e;
     }
+  }
+
+  async retirePort(number: string, at: number, actor: string, reason: string): Promise<PortRow | null> {
+    return this.records.withPartitions([at], () => transaction(this.pool, async (c) => {
+      const r = (await c.query<{ content_provider_id: string; kind: string; created_at: number }>(Q.retirePort, [number, at, reason])).rows[0];
+      if (r) await this.records.append(c, [{ id: `aud_port_${number}_${at}_retire`, at, kind: 'audit', contentProviderId: r.content_provider_id, msisdn: null, ref: number, body: { action: 'port.retire', number, kind: r.kind, since: Number(r.created_at), actor, reason } }]);
+      const row = (await c.query<PortDb>(Q.getPort, [number])).rows[0];
+      return row ? toPort(row) : null;
+    }));
   }
 
   async getPort(number: string): Promise<PortRow | null> {

@@ -41,8 +41,8 @@ const PARTS = queries('smpp-deliveries', ['dropParts'] as const);
 
 /** What the facts query returns: one row of JSON arrays. */
 interface FactsRow {
-  senders: { id: string; status: 'active' | 'suspended'; signatures: string[] }[];
-  ports: { number: string; ownerId: string; kind: PortFacts['kind'] }[];
+  senders: { id: string; status: 'active' | 'suspended'; signatures: string[]; revoked: Record<string, number> | null }[];
+  ports: { number: string; ownerId: string; kind: PortFacts['kind']; retiredAt: number | null }[];
   verif: { cp: string; m: string; at: number }[];
   /** Opted-out pairs only, with the signatures their refusals answered (`*`: unknown, all). */
   optouts: { cp: string; m: string; signatures: string[] }[];
@@ -124,7 +124,7 @@ export class PgMessages implements MessageStore {
         ck.map((k) => k.cp), ck.map((k) => k.m), [...new Set(ck.map((k) => k.m))],
         t.map((x) => x[0]), t.map((x) => x[1]), t.map((x) => x[2]), minNow - LONGEST_PERIOD,
       ] })).rows[0];
-      const senders = new Map(f.senders.map((r) => [r.id, { id: r.id, status: r.status, signatures: new Set(r.signatures) }]));
+      const senders = new Map(f.senders.map((r) => [r.id, { id: r.id, status: r.status, signatures: new Set(r.signatures), ...(r.revoked ? { revoked: new Map(Object.entries(r.revoked).map(([k, v]) => [k, Number(v)])) } : {}) }]));
       const ports = new Map(f.ports.map((p) => [p.number, p]));
       const verif = new Times();
       for (const r of f.verif) verif.add(pair(r.cp, r.m), r.at);

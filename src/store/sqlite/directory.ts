@@ -10,6 +10,15 @@ interface CpDb { id: string; name: string; credit_code: string; license_number: 
 const toCp = (r: CpDb): ContentProviderRow => ({ id: r.id, name: r.name, creditCode: r.credit_code, licenseNumber: r.license_number, status: r.status, createdAt: r.created_at, httpThroughput: r.http_throughput });
 
 interface TokenDb { id: string; role: Role; subject: string | null; label: string; scope: string; created_at: number; revoked_at: number | null }
+interface SigDb { id: string; content_provider_id: string; signature: string; status: Exclude<SignatureRow['status'], 'revoked'>; created_at: number; revoked_at: number | null; revoked_reason: string | null }
+/** A revoked signature reads back `revoked` whatever its review said (migration 113). */
+const toSig = (r: SigDb): SignatureRow => ({
+  id: r.id, contentProviderId: r.content_provider_id, signature: r.signature, status: r.revoked_at === null ? r.status : 'revoked', createdAt: r.created_at,
+  revokedAt: r.revoked_at, revokedReason: r.revoked_reason,
+});
+interface PortDb { number: string; content_provider_id: string; kind: PortRow['kind']; created_at: number; retired_at: number | null; retired_reason: string | null }
+const toPort = (r: PortDb): PortRow => ({ number: r.number, ownerId: r.content_provider_id, kind: r.kind, createdAt: r.created_at, retiredAt: r.retired_at, retiredReason: r.retired_reason });
+
 const toToken = (r: TokenDb): TokenRow => ({ id: r.id, role: r.role, subject: r.subject, label: r.label, scope: JSON.parse(r.scope), createdAt: r.created_at, revokedAt: r.revoked_at });
 
 export class SqliteDirectory implements DirectoryStore {
@@ -24,8 +33,9 @@ export class SqliteDirectory implements DirectoryStore {
     const cp = this.db.prepare('SELECT status FROM content_providers WHERE id = ?').get(id) as { status: 'active' | 'suspended' } | undefined;
     if (!cp) f = null;
     else {
-      const sigs = this.db.prepare("SELECT signature FROM signatures WHERE content_provider_id = ? AND status = 'approved'").all(id) as { signature: string }[];
-      f = { id, status: cp.status, signatures: new Set(sigs.map((s) => s.signature)) };
+      const sigs = this.db.prepare("SELECT signature, revoked_at FROM signatures WHERE content_provider_id = ? AND (status = 'approved' OR revoked_at IS NOT NULL)").all(id) as { signature: string; revoked_at: number | null }[];
+      const revoked = new Map(sigs.filter((s) => s.revoked_at !== null).map((s) => [s.signature, s.revoked_at!]));
+      f = { id, status: cp.status, signatures: new Set(sigs.filter((s) => s.revoked_at === null).map((s) => s.signature)), ...(revoked.size ? { revoked } : {}) };
     }
     this.senderCache.set(id, f);
     return f;
@@ -34,10 +44,8 @@ export class SqliteDirectory implements DirectoryStore {
   portSync(number: string): PortRow | null {
     let p = this.portCache.get(number);
     if (p !== undefined) return p;
-    const r = this.db.prepare('SELECT number, content_provider_id, kind, created_at FROM ports WHERE number = ?').get(number) as
-      | { number: string; content_provider_id: string; kind: PortRow['kind']; created_at: number }
-      | undefined;
-    p = r ? { number: r.number, ownerId: r.content_provider_id, kind: r.kind, createdAt: r.created_at } : null;
+    const r = this.db.prepare('SELECT * FROM ports WHERE number = ?').get(number) as PortDb | undefined;
+    p = r ? toPort(r) : null;
     this.portCache.set(number, p);
     return p;
   }
@@ -99,29 +107,68 @@ export class SqliteDirectory implements DirectoryStore {
     this.senderCache.delete(row.contentProviderId);
   }
 
-  async setSignatureStatus(id: string, status: SignatureRow['status'], _at: number): Promise<boolean> {
-    const row = this.db.prepare('SELECT content_provider_id FROM signatures WHERE id = ?').get(id) as { content_provider_id: string } | undefined;
+  async setSignatureStatus(id: string, status: Exclude<SignatureRow['status'], 'revoked'>, _at: number): Promise<boolean> {
+    const row = this.db.prepare('SELECT content_provider_id FROM signatures WHERE id = ? AND revoked_at IS NULL').get(id) as { content_provider_id: string } | undefined;
     if (!row) return false;
     this.db.prepare('UPDATE signatures SET status = ? WHERE id = ?').run(status, id);
     this.senderCache.delete(row.content_provider_id);
     return true;
   }
 
-  async listSignatures(contentProviderId: string): Promise<SignatureRow[]> {
-    const rows = this.db.prepare('SELECT * FROM signatures WHERE content_provider_id = ? ORDER BY created_at, id').all(contentProviderId) as { id: string; content_provider_id: string; signature: string; status: SignatureRow['status']; created_at: number }[];
-    return rows.map((r) => ({ id: r.id, contentProviderId: r.content_provider_id, signature: r.signature, status: r.status, createdAt: r.created_at }));
+  async getSignature(id: string): Promise<SignatureRow | null> {
+    const r = this.db.prepare('SELECT * FROM signatures WHERE id = ?').get(id) as SigDb | undefined;
+    return r ? toSig(r) : null;
   }
 
-  async addPort(row: PortRow): Promise<void> {
+  async listSignatures(contentProviderId: string): Promise<SignatureRow[]> {
+    return (this.db.prepare('SELECT * FROM signatures WHERE content_provider_id = ? ORDER BY created_at, id').all(contentProviderId) as SigDb[]).map(toSig);
+  }
+
+  async revokeSignature(contentProviderId: string, id: string, at: number, actor: string, reason: string): Promise<SignatureRow | null> {
+    const row = this.db.transaction(() => {
+      const r = this.db.prepare('UPDATE signatures SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND content_provider_id = ? AND revoked_at IS NULL RETURNING signature, status').get(at, reason, id, contentProviderId) as { signature: string; status: string } | undefined;
+      if (r) this.records.append({ id: `aud_${id}_${at}_revoke`, at, kind: 'audit', contentProviderId, msisdn: null, ref: id, body: { action: 'signature.revoke', signatureId: id, signature: r.signature, previousStatus: r.status, actor, reason } });
+      return this.db.prepare('SELECT * FROM signatures WHERE id = ? AND content_provider_id = ?').get(id, contentProviderId) as SigDb | undefined;
+    })();
+    this.senderCache.delete(contentProviderId);
+    return row ? toSig(row) : null;
+  }
+
+  async addPort(row: PortRow): Promise<PortRow | null> {
+    let replaced: PortRow | null = null;
     try {
-      this.db.prepare('INSERT INTO ports (number, content_provider_id, kind, created_at) VALUES (?, ?, ?, ?)').run(row.number, row.ownerId, row.kind, row.createdAt);
+      this.db.transaction(() => {
+        const old = this.db.prepare('SELECT * FROM ports WHERE number = ? AND retired_at IS NOT NULL').get(row.number) as PortDb | undefined;
+        if (old) {
+          // A retired number taken over: the earlier tenure is in the records (audit port.retire).
+          this.db.prepare('UPDATE ports SET content_provider_id = ?, kind = ?, created_at = ?, retired_at = NULL, retired_reason = NULL WHERE number = ?').run(row.ownerId, row.kind, row.createdAt, row.number);
+          replaced = toPort(old);
+        } else {
+          this.db.prepare('INSERT INTO ports (number, content_provider_id, kind, created_at) VALUES (?, ?, ?, ?)').run(row.number, row.ownerId, row.kind, row.createdAt);
+        }
+      })();
     } catch (e) {
       if (String((e as Error).message).includes('UNIQUE') || String((e as Error).message).includes('PRIMARY')) {
         throw new SmsguardError('conflict', `port ${row.number} is already registered`, {}, 'number');
       }
       throw e;
+    } finally {
+      this.portCache.delete(row.number);
     }
-    this.portCache.delete(row.number);
+    return replaced;
+  }
+
+  async retirePort(number: string, at: number, actor: string, reason: string): Promise<PortRow | null> {
+    try {
+      const row = this.db.transaction(() => {
+        const r = this.db.prepare('UPDATE ports SET retired_at = ?, retired_reason = ? WHERE number = ? AND retired_at IS NULL RETURNING content_provider_id, kind, created_at').get(at, reason, number) as { content_provider_id: string; kind: string; created_at: number } | undefined;
+        if (r) this.records.append({ id: `aud_port_${number}_${at}_retire`, at, kind: 'audit', contentProviderId: r.content_provider_id, msisdn: null, ref: number, body: { action: 'port.retire', number, kind: r.kind, since: r.created_at, actor, reason } });
+        return this.db.prepare('SELECT * FROM ports WHERE number = ?').get(number) as PortDb | undefined;
+      })();
+      return row ? toPort(row) : null;
+    } finally {
+      this.portCache.delete(number);
+    }
   }
 
   async getPort(number: string): Promise<PortRow | null> {
@@ -131,8 +178,8 @@ export class SqliteDirectory implements DirectoryStore {
   async listPorts(contentProviderId?: string): Promise<PortRow[]> {
     const rows = (contentProviderId
       ? this.db.prepare('SELECT * FROM ports WHERE content_provider_id = ? ORDER BY number').all(contentProviderId)
-      : this.db.prepare('SELECT * FROM ports ORDER BY number').all()) as { number: string; content_provider_id: string; kind: PortRow['kind']; created_at: number }[];
-    return rows.map((r) => ({ number: r.number, ownerId: r.content_provider_id, kind: r.kind, createdAt: r.created_at }));
+      : this.db.prepare('SELECT * FROM ports ORDER BY number').all()) as PortDb[];
+    return rows.map(toPort);
   }
 
   async addToken(row: TokenRow, hash: string): Promise<void> {

@@ -35,8 +35,10 @@ ${providers.length === 0 ? `<p>${esc(t(lang, 'noProviders'))}</p>` : `<table id=
  * kind. `listed`: whether the viewer may read the list (not a provider), to offer the way back to it.
  */
 export function providerPage(lang: Lang, d: ContentProviderDetail, listed: boolean): string {
-  const sigs = d.signatures.map((s) => `<tr data-signature="${esc(s.id)}"><td>${esc(s.signature)}</td><td><span class="state">${esc(tk(lang, `sgs_${s.status}`))}</span></td><td>${esc(fmtTime(s.createdAt))}</td></tr>`).join('');
-  const ports = d.ports.map((p) => `<tr data-port="${esc(p.number)}"><td class="mono">${esc(p.number)}</td><td>${esc(tk(lang, `pk_${p.kind}`))}</td><td>${esc(fmtTime(p.createdAt))}</td></tr>`).join('');
+  // A revoked signature and a retired port stay listed: when and why they were taken back.
+  const since = (at: string | null, why: string | null) => (at ? ` <small>${esc(t(lang, 'revokedOn'))} ${esc(fmtTime(at))}${why ? ` · ${esc(why)}` : ''}</small>` : '');
+  const sigs = d.signatures.map((s) => `<tr data-signature="${esc(s.id)}"><td>${esc(s.signature)}</td><td><span class="state">${esc(tk(lang, `sgs_${s.status}`))}</span>${since(s.revokedAt, s.revokedReason)}</td><td>${esc(fmtTime(s.createdAt))}</td></tr>`).join('');
+  const ports = d.ports.map((p) => `<tr data-port="${esc(p.number)}"${p.retiredAt ? ' data-retired="true"' : ''}><td class="mono">${esc(p.number)}</td><td>${esc(tk(lang, `pk_${p.kind}`))}</td><td>${esc(fmtTime(p.createdAt))}</td><td><span class="state">${esc(t(lang, p.retiredAt ? 'portRetired' : 'portInUse'))}</span>${p.retiredAt ? ` <small>${esc(fmtTime(p.retiredAt))}${p.retiredReason ? ` · ${esc(p.retiredReason)}` : ''}</small>` : ''}</td></tr>`).join('');
   return `${listed ? `<p><a href="/web/providers">← ${esc(t(lang, 'backToProviders'))}</a></p>` : ''}
 <dl class="facts" id="provider">
 <dt>${esc(t(lang, 'providerId'))}</dt><dd class="mono">${esc(d.id)}</dd>
@@ -49,6 +51,6 @@ export function providerPage(lang: Lang, d: ContentProviderDetail, listed: boole
 ${sigs ? `<table id="signatures"><thead><tr><th scope="col">${esc(t(lang, 'signature'))}</th><th scope="col">${esc(t(lang, 'reviewState'))}</th><th scope="col">${esc(t(lang, 'registeredAt'))}</th></tr></thead><tbody>${sigs}</tbody></table>` : `<p>${esc(t(lang, 'noSignatures'))}</p>`}
 </section>
 <section aria-labelledby="ports-h"><h2 id="ports-h">${esc(t(lang, 'ports'))}</h2>
-${ports ? `<table id="ports"><thead><tr><th scope="col">${esc(t(lang, 'portNumber'))}</th><th scope="col">${esc(t(lang, 'portKind'))}</th><th scope="col">${esc(t(lang, 'registeredAt'))}</th></tr></thead><tbody>${ports}</tbody></table>` : `<p>${esc(t(lang, 'noPorts'))}</p>`}
+${ports ? `<table id="ports"><thead><tr><th scope="col">${esc(t(lang, 'portNumber'))}</th><th scope="col">${esc(t(lang, 'portKind'))}</th><th scope="col">${esc(t(lang, 'registeredAt'))}</th><th scope="col">${esc(t(lang, 'portState'))}</th></tr></thead><tbody>${ports}</tbody></table>` : `<p>${esc(t(lang, 'noPorts'))}</p>`}
 </section>`;
 }

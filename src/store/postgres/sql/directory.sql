@@ -25,7 +25,18 @@ SELECT content_provider_id FROM signatures WHERE signature = $1;
 INSERT INTO signatures (id, content_provider_id, signature, status, created_at) VALUES ($1, $2, $3, $4, $5);
 
 -- name: setSignatureStatus
-UPDATE signatures SET status = $2 WHERE id = $1;
+-- A revoked signature is never reviewed back to life (migration 104).
+UPDATE signatures SET status = $2 WHERE id = $1 AND revoked_at IS NULL;
+
+-- name: getSignature
+SELECT * FROM signatures WHERE id = $1;
+
+-- name: revokeSignature
+-- Only one standing: a second revocation keeps the first's time and reason (and records nothing).
+UPDATE signatures SET revoked_at = $3, revoked_reason = $4 WHERE id = $1 AND content_provider_id = $2 AND revoked_at IS NULL RETURNING signature, status;
+
+-- name: getSignatureOf
+SELECT * FROM signatures WHERE id = $1 AND content_provider_id = $2;
 
 -- name: listSignatures
 SELECT * FROM signatures WHERE content_provider_id = $1 ORDER BY created_at, id;
@@ -33,14 +44,24 @@ SELECT * FROM signatures WHERE content_provider_id = $1 ORDER BY created_at, id;
 -- name: insertPort
 INSERT INTO ports (number, content_provider_id, kind, created_at) VALUES ($1, $2, $3, $4);
 
+-- name: retiredPortForUpdate
+SELECT * FROM ports WHERE number = $1 AND retired_at IS NOT NULL FOR UPDATE;
+
+-- name: takeOverPort
+-- A retired number registered again: the row is the new holder's (the earlier tenure is in the records).
+UPDATE ports SET content_provider_id = $2, kind = $3, created_at = $4, retired_at = NULL, retired_reason = NULL WHERE number = $1 AND retired_at IS NOT NULL;
+
+-- name: retirePort
+UPDATE ports SET retired_at = $2, retired_reason = $3 WHERE number = $1 AND retired_at IS NULL RETURNING content_provider_id, kind, created_at;
+
 -- name: getPort
-SELECT number, content_provider_id, kind, created_at FROM ports WHERE number = $1;
+SELECT * FROM ports WHERE number = $1;
 
 -- name: listPorts
-SELECT number, content_provider_id, kind, created_at FROM ports ORDER BY number;
+SELECT * FROM ports ORDER BY number;
 
 -- name: listPortsOf
-SELECT number, content_provider_id, kind, created_at FROM ports WHERE content_provider_id = $1 ORDER BY number;
+SELECT * FROM ports WHERE content_provider_id = $1 ORDER BY number;
 
 -- name: insertToken
 INSERT INTO tokens (id, hash, role, subject, label, scope, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8);

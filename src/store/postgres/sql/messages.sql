@@ -12,10 +12,12 @@ WITH live_consents AS (
    CROSS JOIN LATERAL (SELECT * FROM consents WHERE content_provider_id = k.cp AND msisdn = k.m AND category = k.cat AND withdrawn_at IS NULL) AS c
 )
 SELECT
+  -- revoked: the signatures an operator took back, with when (the refusal says so; migration 104)
   (SELECT coalesce(json_agg(json_build_object('id', c.id, 'status', c.status, 'signatures',
-            coalesce((SELECT array_agg(s.signature) FROM signatures s WHERE s.content_provider_id = c.id AND s.status = 'approved'), '{}'))), '[]')
+            coalesce((SELECT array_agg(s.signature) FROM signatures s WHERE s.content_provider_id = c.id AND s.status = 'approved' AND s.revoked_at IS NULL), '{}'),
+            'revoked', (SELECT json_object_agg(s.signature, s.revoked_at) FROM signatures s WHERE s.content_provider_id = c.id AND s.revoked_at IS NOT NULL))), '[]')
      FROM content_providers c WHERE c.id = ANY($1::text[])) AS senders,
-  (SELECT coalesce(json_agg(json_build_object('number', p.number, 'ownerId', p.content_provider_id, 'kind', p.kind)), '[]')
+  (SELECT coalesce(json_agg(json_build_object('number', p.number, 'ownerId', p.content_provider_id, 'kind', p.kind, 'retiredAt', p.retired_at)), '[]')
      FROM ports p WHERE p.number = ANY($2::text[])) AS ports,
   (SELECT coalesce(json_agg(json_build_object('cp', k.cp, 'm', k.m, 'at', s.at)), '[]')
      FROM unnest($3::text[], $4::text[]) AS k(cp, m)
