@@ -110,13 +110,63 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
       test('ports are unique and listed by number', async () => {
         const a = await seedProvider(s);
         await assert.rejects(s.directory.addPort({ number: a.service, ownerId: a.cp.id, kind: 'service', createdAt: T0 }), (e: unknown) => e instanceof SmsguardError && e.code === 'conflict');
-        assert.deepEqual(await s.directory.getPort(a.commercial), { number: a.commercial, ownerId: a.cp.id, kind: 'commercial', createdAt: T0 });
+        assert.deepEqual(await s.directory.getPort(a.commercial), { number: a.commercial, ownerId: a.cp.id, kind: 'commercial', createdAt: T0, retiredAt: null, retiredReason: null });
         assert.equal(await s.directory.getPort('999'), null);
         assert.deepEqual((await s.directory.listPorts(a.cp.id)).map((p) => p.number), [a.service, a.commercial].sort());
         assert.equal((await s.directory.listPorts()).length, 2);
         const seen: Facts[] = [];
         await s.messages.decideAndRecord([item({ cp: a.cp.id, from: '999', to: msisdn() })], minuteLimit(1, seen));
         assert.equal(seen[0].port, null);
+      });
+
+      test('a revoked signature stays listed (revoked, when, why), is recorded once, leaves the facts named with its time, and is never reviewed back', async () => {
+        const a = await seedProvider(s);
+        const b = await seedProvider(s);
+        const sigId = (await s.directory.listSignatures(a.cp.id))[0].id;
+        // another provider's signature, or none: nothing changes
+        assert.equal(await s.directory.revokeSignature(b.cp.id, sigId, T0 + 5, 'admin_1', 'x'), null);
+        assert.equal(await s.directory.revokeSignature(a.cp.id, 'sig_nope', T0 + 5, 'admin_1', 'x'), null);
+        const r = await s.directory.revokeSignature(a.cp.id, sigId, T0 + 10, 'admin_1', 'brand lost');
+        assert.deepEqual(r, { id: sigId, contentProviderId: a.cp.id, signature: a.signature, status: 'revoked', createdAt: T0, revokedAt: T0 + 10, revokedReason: 'brand lost' });
+        // idempotent: the first time and reason stand, nothing recorded again
+        assert.deepEqual(await s.directory.revokeSignature(a.cp.id, sigId, T0 + 20, 'admin_2', 'again'), r);
+        assert.deepEqual(await s.directory.listSignatures(a.cp.id), [r]);
+        assert.deepEqual(await s.directory.getSignature(sigId), r);
+        const audit = (await s.records.queryRecords({ contentProviderId: a.cp.id, limit: 10 })).records.filter((x) => x.kind === 'audit');
+        assert.deepEqual(audit.map((x) => [x.body.action, x.body.signature, x.body.actor, x.body.reason, x.at]), [['signature.revoke', a.signature, 'admin_1', 'brand lost', T0 + 10]]);
+        // the very next decision sees it revoked, with when (the pipeline words the refusal from it)
+        const seen: Facts[] = [];
+        await s.messages.decideAndRecord([item({ cp: a.cp.id, from: a.service, to: msisdn(), at: T0 + 11 })], minuteLimit(1, seen));
+        assert.deepEqual([...seen[0].sender.signatures], []);
+        assert.deepEqual([...(seen[0].sender.revoked ?? new Map())], [[a.signature, T0 + 10]]);
+        // a review does not bring it back; the text stays bound to it
+        assert.equal(await s.directory.setSignatureStatus(sigId, 'approved', T0 + 12), false);
+        assert.equal((await s.directory.getSignature(sigId))?.status, 'revoked');
+        await assert.rejects(s.directory.addSignature({ id: uid('sig'), contentProviderId: b.cp.id, signature: a.signature, status: 'approved', createdAt: T0 + 13 }), (e: unknown) => e instanceof SmsguardError && e.code === 'conflict');
+      });
+
+      test('a retired port stays listed (retiredAt, why), is recorded once, reaches the facts with it; the number can be registered again, to another provider too', async () => {
+        const a = await seedProvider(s);
+        const b = await seedProvider(s);
+        assert.equal(await s.directory.retirePort('999', T0 + 5, 'admin_1', 'x'), null);
+        const r = await s.directory.retirePort(a.commercial, T0 + 10, 'admin_1', 'allocation withdrawn');
+        assert.deepEqual(r, { number: a.commercial, ownerId: a.cp.id, kind: 'commercial', createdAt: T0, retiredAt: T0 + 10, retiredReason: 'allocation withdrawn' });
+        assert.deepEqual(await s.directory.retirePort(a.commercial, T0 + 20, 'admin_2', 'again'), r);
+        assert.deepEqual(await s.directory.getPort(a.commercial), r);
+        assert.deepEqual((await s.directory.listPorts(a.cp.id)).find((p) => p.number === a.commercial), r);
+        const audit = (await s.records.queryRecords({ contentProviderId: a.cp.id, limit: 10 })).records.filter((x) => x.kind === 'audit');
+        assert.deepEqual(audit.map((x) => [x.body.action, x.body.number, x.body.actor, x.body.reason, x.at]), [['port.retire', a.commercial, 'admin_1', 'allocation withdrawn', T0 + 10]]);
+        const seen: Facts[] = [];
+        await s.messages.decideAndRecord([item({ cp: a.cp.id, from: a.commercial, to: msisdn(), at: T0 + 11 })], minuteLimit(1, seen));
+        assert.equal(seen[0].port?.retiredAt, T0 + 10);
+        // in use: still a conflict; retired: taken over, the retired row handed back for the record
+        await assert.rejects(s.directory.addPort({ number: a.service, ownerId: b.cp.id, kind: 'service', createdAt: T0 + 30 }), (e: unknown) => e instanceof SmsguardError && e.code === 'conflict');
+        assert.deepEqual(await s.directory.addPort({ number: a.commercial, ownerId: b.cp.id, kind: 'service', createdAt: T0 + 30 }), r);
+        assert.deepEqual(await s.directory.getPort(a.commercial), { number: a.commercial, ownerId: b.cp.id, kind: 'service', createdAt: T0 + 30, retiredAt: null, retiredReason: null });
+        assert.deepEqual((await s.directory.listPorts(a.cp.id)).map((p) => p.number), [a.service]);
+        const again: Facts[] = [];
+        await s.messages.decideAndRecord([item({ cp: b.cp.id, from: a.commercial, to: msisdn(), at: T0 + 31 })], minuteLimit(1, again));
+        assert.deepEqual([again[0].port?.ownerId, again[0].port?.retiredAt ?? null], [b.cp.id, null]);
       });
 
       test('tokens are found by hash and counted per role', async () => {
