@@ -136,7 +136,8 @@ describe('registry reads over HTTP', () => {
     assert.equal(out.json().error.rule, 'supervision.province-scope');
     assert.equal((await get('/v1/ports', tok.centre)).statusCode, 403);
     const port = (await get('/v1/ports', other.auth)).json().ports[0];
-    assert.deepEqual(Object.keys(port).sort(), ['contentProviderId', 'createdAt', 'kind', 'number'], 'the fields POST /v1/ports takes, and when');
+    assert.deepEqual(Object.keys(port).sort(), ['contentProviderId', 'createdAt', 'kind', 'number', 'retiredAt', 'retiredReason'], 'the fields POST /v1/ports takes, when, and when and why it was retired (null: in use)');
+    assert.deepEqual([port.retiredAt, port.retiredReason], [null, null]);
     assert.equal(port.kind, 'service');
     assert.match(port.createdAt, ISO);
   });
