@@ -33,6 +33,16 @@ for (const id of PROFILE_IDS) {
     test('unknown_port', () => {
       rejects(candidate(), facts({ port: null }), 'unknown_port', 'sender.port-exists');
     });
+    test('unknown_port: a retired port, the message saying since when; a port with retiredAt null passes', () => {
+      const d = rejects(candidate(), facts({ port: { number: '10690001', ownerId: 'cp_1', kind: 'service', retiredAt: NOON - 1000 } }), 'unknown_port', 'sender.port-exists');
+      assert.equal(d.rejection!.message, `port 10690001 was retired on ${new Date(NOON - 1000).toISOString()} and may no longer send`);
+      assert.equal(run(candidate(), facts({ port: { number: '10690001', ownerId: 'cp_1', kind: 'service', retiredAt: null } })).accepted, true);
+    });
+    test('signature_unregistered: a revoked signature, the message saying since when', () => {
+      const f = facts();
+      const d = rejects(candidate(), { ...f, sender: { ...f.sender, signatures: new Set(), revoked: new Map([['【示例】', NOON - 5000]]) } }, 'signature_unregistered', 'sender.signature');
+      assert.equal(d.rejection!.message, `signature 【示例】 was revoked on ${new Date(NOON - 5000).toISOString()} and may no longer be used`);
+    });
     test('port_not_owned', () => {
       rejects(candidate(), facts({ port: { number: '10690001', ownerId: 'cp_2', kind: 'service' } }), 'port_not_owned', 'sender.port-owned');
     });
