@@ -116,7 +116,7 @@ describe('registry lifecycle: revoked signatures, retired ports', () => {
     assert.deepEqual(r.json(), { number: '10690001', contentProviderId: cp.id, kind: 'service', createdAt: r.json().createdAt, retiredAt: at, retiredReason: 'allocation withdrawn' });
     const listed = (await g.http.inject({ method: 'GET', url: '/v1/ports', headers: cp.auth })).json().ports as Json[];
     assert.deepEqual(listed.find((p) => p.number === '10690001'), r.json());
-    assert.equal(listed.find((p) => p.number === '10690002').retiredAt, null);
+    assert.equal(listed.find((p) => p.number === '10690002')?.retiredAt, null);
     assert.deepEqual((await audits(cp.id)).filter((a) => a.body.action === 'port.retire').map((a) => [a.body.number, a.body.reason]), [['10690001', 'allocation withdrawn']]);
 
     const refused = await send('10690001', number());
