@@ -224,7 +224,6 @@ const T = {
   sgs_approved: ['已通过', 'approved'],
   sgs_rejected: ['未通过', 'rejected'],
   sgs_revoked: ['已撤销', 'revoked'],
-  revokedOn: ['撤销于', 'revoked on'],
   noSignatures: ['没有登记签名。', 'No signatures registered.'],
   ports: ['发送端口', 'Ports'],
   portNumber: ['端口号', 'Port number'],

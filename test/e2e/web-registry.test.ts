@@ -179,4 +179,17 @@ describe('the registry\'s web pages', () => {
     const unknown = await asAdmin('/web/providers/cp_nobody?lang=en');
     assert.match(unknown.body, /There is no registered provider cp_nobody\. \(not_found\)/);
   });
+
+  // Last: it takes back a signature and a port of cp's for good.
+  test('a revoked signature and a retired port stay on the page, with their state, when and why', async () => {
+    const old = (await g.app.ctx.store.directory.listSignatures(cp.id)).find((x) => x.signature === '【示例旧号】')!;
+    assert.equal((await g.http.inject({ method: 'DELETE', url: `/v1/content-providers/${cp.id}/signatures/${old.id}`, headers: g.admin, payload: { reason: '商标已转让' } })).statusCode, 200);
+    assert.equal((await g.http.inject({ method: 'DELETE', url: '/v1/ports/10690003', headers: g.admin, payload: { reason: '码号已收回' } })).statusCode, 200);
+    const when = new Date(g.clock.now() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+    const zh = await asAdmin(`/web/providers/${cp.id}`);
+    assert.deepEqual(cells(zh.body, 'signatures').map((x) => x[1]), ['已通过', '待审核', `已撤销 ${when} · 商标已转让`]);
+    assert.deepEqual(cells(zh.body, 'ports').map((x) => [x[0], x[3]]), [['10690001', '使用中'], ['10690002', '使用中'], ['10690003', `已停用 ${when} · 码号已收回`]]);
+    const en = await get(`/web/providers/${cp.id}?lang=en`, c.cp);
+    assert.deepEqual(cells(en.body, 'ports').map((x) => x[3].split(' ')[0]), ['in', 'in', 'retired']);
+  });
 });

@@ -36,9 +36,9 @@ ${providers.length === 0 ? `<p>${esc(t(lang, 'noProviders'))}</p>` : `<table id=
  */
 export function providerPage(lang: Lang, d: ContentProviderDetail, listed: boolean): string {
   // A revoked signature and a retired port stay listed: when and why they were taken back.
-  const since = (at: string | null, why: string | null) => (at ? ` <small>${esc(t(lang, 'revokedOn'))} ${esc(fmtTime(at))}${why ? ` · ${esc(why)}` : ''}</small>` : '');
+  const since = (at: string | null, why: string | null) => (at ? ` <small>${esc(fmtTime(at))}${why ? ` · ${esc(why)}` : ''}</small>` : '');
   const sigs = d.signatures.map((s) => `<tr data-signature="${esc(s.id)}"><td>${esc(s.signature)}</td><td><span class="state">${esc(tk(lang, `sgs_${s.status}`))}</span>${since(s.revokedAt, s.revokedReason)}</td><td>${esc(fmtTime(s.createdAt))}</td></tr>`).join('');
-  const ports = d.ports.map((p) => `<tr data-port="${esc(p.number)}"${p.retiredAt ? ' data-retired="true"' : ''}><td class="mono">${esc(p.number)}</td><td>${esc(tk(lang, `pk_${p.kind}`))}</td><td>${esc(fmtTime(p.createdAt))}</td><td><span class="state">${esc(t(lang, p.retiredAt ? 'portRetired' : 'portInUse'))}</span>${p.retiredAt ? ` <small>${esc(fmtTime(p.retiredAt))}${p.retiredReason ? ` · ${esc(p.retiredReason)}` : ''}</small>` : ''}</td></tr>`).join('');
+  const ports = d.ports.map((p) => `<tr data-port="${esc(p.number)}"${p.retiredAt ? ' data-retired="true"' : ''}><td class="mono">${esc(p.number)}</td><td>${esc(tk(lang, `pk_${p.kind}`))}</td><td>${esc(fmtTime(p.createdAt))}</td><td><span class="state">${esc(t(lang, p.retiredAt ? 'portRetired' : 'portInUse'))}</span>${since(p.retiredAt, p.retiredReason)}</td></tr>`).join('');
   return `${listed ? `<p><a href="/web/providers">← ${esc(t(lang, 'backToProviders'))}</a></p>` : ''}
 <dl class="facts" id="provider">
 <dt>${esc(t(lang, 'providerId'))}</dt><dd class="mono">${esc(d.id)}</dd>
