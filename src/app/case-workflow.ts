@@ -327,7 +327,8 @@ async function sendAnswer(ctx: AppContext, c: CaseRow, now: number): Promise<str
     const match = (c.evidence as { match?: { contentProviderId?: unknown; from?: unknown } | null }).match;
     from = match?.contentProviderId === OPERATOR_ACCOUNT_ID && typeof match.from === 'string' && match.from ? match.from : null;
   } else {
-    const ports = await ctx.store.directory.listPorts(cpId);
+    // a port in use: a retired one (DELETE /v1/ports/{number}) sends nothing more on the provider's behalf
+    const ports = (await ctx.store.directory.listPorts(cpId)).filter((p) => p.retiredAt == null);
     from = (ports.find((p) => p.kind === 'service') ?? ports[0])?.number ?? null;
     sig = (await ctx.store.directory.listSignatures(cpId)).find((s) => s.status === 'approved')?.signature ?? '';
   }
