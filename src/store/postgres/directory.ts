@@ -22,7 +22,7 @@ const toCp = (r: CpDb): ContentProviderRow => ({ id: r.id, name: r.name, creditC
 interface PortDb { number: string; content_provider_id: string; kind: PortRow['kind']; created_at: number; retired_at: number | null; retired_reason: string | null }
 const toPort = (r: PortDb): PortRow => ({ number: r.number, ownerId: r.content_provider_id, kind: r.kind, createdAt: r.created_at, retiredAt: r.retired_at, retiredReason: r.retired_reason });
 interface SigDb { id: string; content_provider_id: string; signature: string; status: Exclude<SignatureRow['status'], 'revoked'>; created_at: number; revoked_at: number | null; revoked_reason: string | null }
-/** A revoked signature reads back `revoked` whatever its review said (migration 104). */
+/** A revoked signature reads back `revoked` whatever its review said (migration 103). */
 const toSig = (r: SigDb): SignatureRow => ({
   id: r.id, contentProviderId: r.content_provider_id, signature: r.signature, status: r.revoked_at === null ? r.status : 'revoked', createdAt: r.created_at,
   revokedAt: r.revoked_at, revokedReason: r.revoked_reason,

@@ -1,5 +1,5 @@
 /**
- * Live SMPP binds of every gateway process, kept in PostgreSQL (migration 105), so a credential's
+ * Live SMPP binds of every gateway process, kept in PostgreSQL (migration 104), so a credential's
  * maxBinds and throughput hold for the deployment (ports/smpp-binds.ts, docs/SMPP.md). A bind is
  * rare: its claim is one transaction that locks the credential's row, counts the live binds of all
  * processes and inserts. Submits never touch the store for this: the heartbeat renews the leases and

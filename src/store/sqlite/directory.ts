@@ -11,7 +11,7 @@ const toCp = (r: CpDb): ContentProviderRow => ({ id: r.id, name: r.name, creditC
 
 interface TokenDb { id: string; role: Role; subject: string | null; label: string; scope: string; created_at: number; revoked_at: number | null }
 interface SigDb { id: string; content_provider_id: string; signature: string; status: Exclude<SignatureRow['status'], 'revoked'>; created_at: number; revoked_at: number | null; revoked_reason: string | null }
-/** A revoked signature reads back `revoked` whatever its review said (migration 113). */
+/** A revoked signature reads back `revoked` whatever its review said (migration 110). */
 const toSig = (r: SigDb): SignatureRow => ({
   id: r.id, contentProviderId: r.content_provider_id, signature: r.signature, status: r.revoked_at === null ? r.status : 'revoked', createdAt: r.created_at,
   revokedAt: r.revoked_at, revokedReason: r.revoked_reason,

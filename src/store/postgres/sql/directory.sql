@@ -25,7 +25,7 @@ SELECT content_provider_id FROM signatures WHERE signature = $1;
 INSERT INTO signatures (id, content_provider_id, signature, status, created_at) VALUES ($1, $2, $3, $4, $5);
 
 -- name: setSignatureStatus
--- A revoked signature is never reviewed back to life (migration 104).
+-- A revoked signature is never reviewed back to life (migration 103).
 UPDATE signatures SET status = $2 WHERE id = $1 AND revoked_at IS NULL;
 
 -- name: getSignature

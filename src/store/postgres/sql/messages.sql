@@ -12,7 +12,7 @@ WITH live_consents AS (
    CROSS JOIN LATERAL (SELECT * FROM consents WHERE content_provider_id = k.cp AND msisdn = k.m AND category = k.cat AND withdrawn_at IS NULL) AS c
 )
 SELECT
-  -- revoked: the signatures an operator took back, with when (the refusal says so; migration 104)
+  -- revoked: the signatures an operator took back, with when (the refusal says so; migration 103)
   (SELECT coalesce(json_agg(json_build_object('id', c.id, 'status', c.status, 'signatures',
             coalesce((SELECT array_agg(s.signature) FROM signatures s WHERE s.content_provider_id = c.id AND s.status = 'approved' AND s.revoked_at IS NULL), '{}'),
             'revoked', (SELECT json_object_agg(s.signature, s.revoked_at) FROM signatures s WHERE s.content_provider_id = c.id AND s.revoked_at IS NOT NULL))), '[]')
