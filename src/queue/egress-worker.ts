@@ -11,14 +11,14 @@
  */
 import type { JsMsg, ConsumerMessages } from '@nats-io/jetstream';
 import type { AppContext } from '../app/context.js';
-import type { Egress } from '../ports/egress.js';
+import type { Egress, UpstreamCancel, UpstreamCancelResult } from '../ports/egress.js';
 import { ReceiptBook, recallFrom, sendBatch, statusEvent } from '../app/receipt-book.js';
 import { checkAtSendTime } from '../app/send-time-check.js';
 import { InFlight } from '../app/in-flight.js';
 import { gaveUpClaimsError, lostClaimsError } from '../app/lease-keeper.js';
 import { within } from '../app/within.js';
 import type { Bus } from './nats.js';
-import type { MtHandOver } from './subjects.js';
+import { partitionOf, type MtHandOver } from './subjects.js';
 import type { PartitionLeases, QueueOutbox, QueueTimings } from './types.js';
 import type { Claim } from '../ports/store.js';
 import { randomBytes } from 'node:crypto';
@@ -129,6 +129,17 @@ export class BusEgressWorker {
   /** Gives up message `id` if its submit has not written it: the claim given up once it ended so (InFlight.takeBack). */
   takeBack(id: string): Promise<Claim | null> {
     return this.submits.takeBack(id);
+  }
+
+  /** Whether this worker owns recipient `to`'s partition now: a cancel at the carrier of its messages is asked here (cancel-upstream.ts). */
+  owns(to: string): boolean {
+    return this.consumers.has(partitionOf(to, this.o.partitionCount));
+  }
+
+  /** Egress.cancelUpstream of this worker's egress (cancel_sm on the link that carried it); absent when it cannot ask. */
+  get cancelUpstream(): ((c: UpstreamCancel, waitMs: number) => Promise<UpstreamCancelResult>) | undefined {
+    const egress = this.egress;
+    return egress.cancelUpstream ? (c, waitMs) => egress.cancelUpstream!(c, waitMs) : undefined;
   }
 
   /** Partitions this worker consumes now. */

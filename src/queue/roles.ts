@@ -6,7 +6,8 @@
  *   receives receipts and MO;
  * - all: both in one process.
  * In every role, a cancel of a message a batch holds asks the egress worker holding it, in this
- * process or another, to give it up unwritten (take-back.ts).
+ * process or another, to give it up unwritten (take-back.ts); one already written asks the egress
+ * process owning its recipient's partition to cancel it at the carrier (cancel-upstream.ts).
  * Several of each can run at once against one PostgreSQL and one NATS.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,7 @@ import { OutboxRelay } from './relay.js';
 import { BusEgressWorker } from './egress-worker.js';
 import { queueNames } from './subjects.js';
 import { busTakeBack, serveTakeBack } from './take-back.js';
+import { busCancelUpstream, serveCancelUpstream } from './cancel-upstream.js';
 import { DEFAULT_TIMINGS, type PartitionLeases, type QueueOutbox, type QueueTimings } from './types.js';
 
 export type Role = 'ingress' | 'egress' | 'all';
@@ -91,6 +93,8 @@ export async function startBusRoles(app: App, store: BusStore, egress: Egress | 
     unsubs.push(() => sub.unsubscribe());
     // A cancel in any process reaches the worker holding its message (take-back.ts).
     unsubs.push(serveTakeBack(bus, worker));
+    // A cancel in any process of a message this worker's partitions carried reaches its carrier here.
+    unsubs.push(serveCancelUpstream(bus, worker));
   }
   // A cancel here of a message a batch has claimed: this process's worker, or another's, gives it up
   // if unwritten (cancel-message.ts).
@@ -98,6 +102,13 @@ export async function startBusRoles(app: App, store: BusStore, egress: Egress | 
   app.ctx.takeBack = takeBack;
   unsubs.push(() => {
     if (app.ctx.takeBack === takeBack) delete app.ctx.takeBack;
+  });
+  // A cancel here of a message written to the carrier: the egress process owning its partition asks
+  // the carrier (cancel-message.ts, cancel-upstream.ts).
+  const cancelUpstream = busCancelUpstream(bus);
+  app.ctx.cancelUpstream = cancelUpstream;
+  unsubs.push(() => {
+    if (app.ctx.cancelUpstream === cancelUpstream) delete app.ctx.cancelUpstream;
   });
   if (o.role !== 'egress') {
     // Status changes and MO from egress processes, re-emitted for this process's SMPP binds.

@@ -4,7 +4,9 @@
  * process that owns that partition (ordered, one owner of the number's state at a time). Status
  * changes and MO for content providers flow back on `<prefix>.evt.*` to whichever ingress holds the
  * provider's SMPP binds; refusals go the other way, to every egress worker (`<prefix>.evt.refusal`).
- * A cancel asks every egress worker for the message it names (`<prefix>.cmd.take-back`, request/reply).
+ * A cancel asks every egress worker for the message it names (`<prefix>.cmd.take-back`, request/reply),
+ * and for one already written, the owner of its recipient's partition to ask the carrier
+ * (`<prefix>.cmd.cancel-upstream`, request/reply).
  */
 export interface QueueNames {
   prefix: string;
@@ -19,6 +21,8 @@ export interface QueueNames {
   refusal: string;
   /** A cancel's request to the egress worker holding the message to give it up unwritten (take-back.ts). */
   takeBack: string;
+  /** A cancel's request to the owner of the recipient's partition to cancel it at the carrier (cancel-upstream.ts). */
+  cancelUpstream: string;
 }
 
 export function queueNames(prefix = 'smsguard'): QueueNames {
@@ -32,6 +36,7 @@ export function queueNames(prefix = 'smsguard'): QueueNames {
     mo: `${prefix}.evt.mo`,
     refusal: `${prefix}.evt.refusal`,
     takeBack: `${prefix}.cmd.take-back`,
+    cancelUpstream: `${prefix}.cmd.cancel-upstream`,
   };
 }
 

@@ -1,0 +1,95 @@
+/**
+ * Scale-out: `DELETE /v1/messages/{id}` at an API process (role ingress) of a message an egress
+ * process has written to its carrier, which still holds it (the simulator's holdMs). The API process
+ * has no upstream link: it asks on `<prefix>.cmd.cancel-upstream`, the egress process owning the
+ * recipient's partition sends cancel_sm to its carrier and answers. ESME_ROK → 200 `cancelled`
+ * (recorded by the API process), the carrier took it back; a refusal → 409, still `submitted`; no
+ * egress process answering → 409 within CANCEL_UPSTREAM_WAIT_MS. Before: every such cancel at an API
+ * process answered 409 and the carrier was never asked.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ADMIN_TOKEN } from '../../helpers/gateway.js';
+import { msisdn } from '../../contract/fixtures.js';
+import { busScene, startFirstPiece, startPiece, suiteCleanups, type Piece } from './bus-fixture.js';
+import { until } from '../../helpers/wait.js';
+import { buildHttpApp } from '../../../src/http/app.js';
+import { CANCEL_UPSTREAM_WAIT_MS } from '../../../src/app/cancel-message.js';
+
+describe('a cancel of a message written to the carrier crosses the bus to the egress process that can ask it', { timeout: 60_000 }, () => {
+  const cleanups = suiteCleanups();
+
+  /** An API process and an egress process on one schema and prefix; the egress's simulator holds what it takes. */
+  async function twoProcesses(tag: string): Promise<{ api: Piece; egress: Piece; sendSubmitted(to: string): Promise<string>; del(id: string): Promise<{ statusCode: number; json(): unknown }> }> {
+    const { h, seeded, principal, prefix } = await busScene(cleanups, tag);
+    const api = await startFirstPiece(cleanups, { schema: h.schema, prefix, role: 'ingress' });
+    await api.app.auth.ensureAdminToken(ADMIN_TOKEN);
+    const http = await buildHttpApp({ app: api.app });
+    cleanups.push(() => http.close());
+    const egress = await startPiece({ schema: h.schema, prefix, role: 'egress' });
+    egress.simulator.holdMs = 60_000;
+    cleanups.push(() => egress.stop());
+    return {
+      api, egress,
+      async sendSubmitted(to) {
+        const [o] = await api.app.submitMessages(principal, [{ from: seeded.service, to, text: `${seeded.signature}您的验证码是${Math.floor(Math.random() * 1e6)}`, type: 'verification' }], 'http');
+        if (!o.ok) assert.fail(JSON.stringify(o));
+        await until(async () => (await api.store.messages.getMessage(o.id))?.status === 'submitted', 20_000, 'the egress process to write it to its carrier');
+        return o.id;
+      },
+      del: (id) => http.inject({ method: 'DELETE', url: `/v1/messages/${id}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }),
+    };
+  }
+
+  test('held at the carrier: the egress process sends cancel_sm, ESME_ROK → 200 cancelled, never delivered', async () => {
+    const { api, egress, sendSubmitted, del } = await twoProcesses('e5f6a7');
+    const to = msisdn();
+    const id = await sendSubmitted(to);
+    assert.equal(egress.simulator.holding, 1);
+    const r = await del(id);
+    assert.equal(r.statusCode, 200, JSON.stringify(r.json()));
+    assert.deepEqual(r.json(), { id, status: 'cancelled' });
+    // the carrier took it back: no longer held, never delivered
+    assert.equal(egress.simulator.holding, 0);
+    const [d] = egress.simulator.outbox(to);
+    assert.equal(typeof d.cancelledAt, 'number', 'the carrier saw cancel_sm');
+    const v = await api.store.messages.getMessage(id);
+    assert.equal(v?.status, 'cancelled');
+  });
+
+  test('the carrier refuses (ESME_RCANCELFAIL): 409 saying so, still submitted', async () => {
+    const { api, egress, sendSubmitted, del } = await twoProcesses('f6a7b8');
+    const id = await sendSubmitted(msisdn());
+    // the carrier no longer holds it as this message (taken back another way): its cancel_sm is refused
+    const [upstreamId] = await api.store.outbox.upstreamIdsOf(id);
+    assert.equal(egress.simulator.cancelHeld(upstreamId), 'cancelled');
+    const r = await del(id);
+    assert.equal(r.statusCode, 409, JSON.stringify(r.json()));
+    const e = (r.json() as { error: { code: string; message: string } }).error;
+    assert.equal(e.code, 'conflict');
+    assert.match(e.message, /ESME_RCANCELFAIL/, 'the carrier\'s refusal reached the API process');
+    assert.equal((await api.store.messages.getMessage(id))?.status, 'submitted');
+  });
+
+  test('no egress process answers (the owner stopped, another silent): 409 within the bound, still submitted', async () => {
+    const { api, egress, sendSubmitted, del } = await twoProcesses('a7b8c9');
+    const id = await sendSubmitted(msisdn());
+    await egress.stop();
+    // one listening that does not own the partition stays silent: the asker waits out its bound
+    const silent: string[] = [];
+    const sub = api.roles.bus.nc.subscribe(api.roles.bus.names.cancelUpstream, { callback: (_e, m) => { silent.push(m.string()); } });
+    cleanups.push(async () => sub.unsubscribe());
+    await api.roles.bus.nc.flush();
+    const t0 = Date.now();
+    const r = await del(id);
+    const took = Date.now() - t0;
+    assert.equal(r.statusCode, 409, JSON.stringify(r.json()));
+    const e = (r.json() as { error: { code: string; message: string } }).error;
+    assert.equal(e.code, 'conflict');
+    assert.match(e.message, /no egress process answered/);
+    // bounded: the wait is CANCEL_UPSTREAM_WAIT_MS, not an ESME's own response timeout
+    assert.ok(took < CANCEL_UPSTREAM_WAIT_MS + 3000, `answered after ${took} ms`);
+    assert.equal(silent.length, 1, 'the API process asked on the bus');
+    assert.equal((await api.store.messages.getMessage(id))?.status, 'submitted');
+  });
+});
