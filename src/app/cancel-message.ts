@@ -19,9 +19,11 @@
  * its status record, the DELETED receipt, its frequency count given back; a receipt that comes for it
  * later does not move it (`cancelled` outranks every other final status in the stores). A refusal
  * (ESME_RCANCELFAIL or any other error, no answer in time, the link down or not known) changes
- * nothing here: `conflict`, saying the carrier refused and why. Only the single-process gateway asks
- * (its DeliveryWorker sets cancelUpstream); in scale-out (NATS) a `submitted` message is refused as
- * before, as is one already final.
+ * nothing here: `conflict`, saying the carrier refused and why. The single-process gateway's
+ * DeliveryWorker sets cancelUpstream (its own egress); in scale-out (NATS) the bus roles do, and the
+ * egress process owning the recipient's partition asks its carrier and answers
+ * (src/queue/cancel-upstream.ts), this process recording the outcome as here. One already final is
+ * refused.
  */
 import { SmsguardError } from '../domain/errors.js';
 import type { AppContext } from './context.js';

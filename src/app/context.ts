@@ -68,8 +68,9 @@ export interface AppContext {
    * Asks the carrier to take back a message already written to it and not final (`submitted`):
    * Egress.cancelUpstream, SMPP cancel_sm for each part on the link that carried it, within `waitMs`.
    * Set by the DeliveryWorker while it runs, when its egress can ask (the single-process gateway:
-   * the SMPP client, the in-process simulator); absent with the NATS bus roles, so in scale-out such
-   * a cancel is refused as before. cancel-message.ts uses it for a `submitted` message.
+   * the SMPP client, the in-process simulator), and with NATS by the bus roles (the egress process
+   * owning the recipient's partition asks its carrier: src/queue/cancel-upstream.ts). cancel-message.ts
+   * uses it for a `submitted` message.
    */
   cancelUpstream?: (c: UpstreamCancel, waitMs: number) => Promise<UpstreamCancelResult>;
 }

@@ -140,13 +140,13 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
     onRequest: requireAuth,
     schema: {
       tags: ['messages'], security: bearerSecurity, params: idParam,
-      summary: 'Cancel a message the gateway still holds (queued and not yet taken for sending, or held for review), or one sent and not final that the carrier takes back (cancel_sm upstream, single-process gateway); it ends cancelled',
+      summary: 'Cancel a message the gateway still holds (queued and not yet taken for sending, or held for review), or one sent and not final that the carrier takes back (cancel_sm upstream; in scale-out by the egress process owning the partition of its recipient); it ends cancelled',
       response: {
         200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string', enum: ['cancelled'] } }, required: ['id', 'status'] },
         401: errorResponse('No token, or one that is not valid'),
         403: errorResponse('A provider\'s token for another provider\'s message, or a role that may not cancel messages'),
         404: errorResponse('No message with this id'),
-        409: errorResponse('Too late: being handed to the carrier, sent and the carrier would not take it back (refused, no answer in 5 s, link down; scale-out: not asked), or otherwise final (delivered, rejected, expired, cancelled)'),
+        409: errorResponse('Too late: being handed to the carrier, sent and the carrier would not take it back (refused, no answer in 5 s, link down; scale-out: no egress process answered), or otherwise final (delivered, rejected, expired, cancelled)'),
         '4xx': errorBody,
       },
     },
