@@ -15,18 +15,23 @@ import { busScene, startFirstPiece, startPiece, suiteCleanups, type Piece } from
 import { until } from '../../helpers/wait.js';
 import { buildHttpApp } from '../../../src/http/app.js';
 import { CANCEL_UPSTREAM_WAIT_MS } from '../../../src/app/cancel-message.js';
+import { SmppUpstream } from '../../../src/smpp/client/upstream.js';
+import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
+import { CommandStatus } from '../../../src/smpp/pdu/index.js';
+import { FakeSmsc, type FakeSmscOptions } from '../../fakes/smpp/fake-smsc.js';
+import type { Egress } from '../../../src/ports/egress.js';
 
 describe('a cancel of a message written to the carrier crosses the bus to the egress process that can ask it', { timeout: 60_000 }, () => {
   const cleanups = suiteCleanups();
 
   /** An API process and an egress process on one schema and prefix; the egress's simulator holds what it takes. */
-  async function twoProcesses(tag: string): Promise<{ api: Piece; egress: Piece; sendSubmitted(to: string): Promise<string>; del(id: string): Promise<{ statusCode: number; json(): unknown }> }> {
+  async function twoProcesses(tag: string, carrier?: Egress): Promise<{ api: Piece; egress: Piece; sendSubmitted(to: string): Promise<string>; del(id: string): Promise<{ statusCode: number; json(): unknown }> }> {
     const { h, seeded, principal, prefix } = await busScene(cleanups, tag);
     const api = await startFirstPiece(cleanups, { schema: h.schema, prefix, role: 'ingress' });
     await api.app.auth.ensureAdminToken(ADMIN_TOKEN);
     const http = await buildHttpApp({ app: api.app });
     cleanups.push(() => http.close());
-    const egress = await startPiece({ schema: h.schema, prefix, role: 'egress' });
+    const egress = await startPiece({ schema: h.schema, prefix, role: 'egress', ...(carrier ? { egress: carrier } : {}) });
     egress.simulator.holdMs = 60_000;
     cleanups.push(() => egress.stop());
     return {
@@ -68,6 +73,44 @@ describe('a cancel of a message written to the carrier crosses the bus to the eg
     const e = (r.json() as { error: { code: string; message: string } }).error;
     assert.equal(e.code, 'conflict');
     assert.match(e.message, /ESME_RCANCELFAIL/, 'the carrier\'s refusal reached the API process');
+    assert.equal((await api.store.messages.getMessage(id))?.status, 'submitted');
+  });
+
+  /** The egress process's SMPP client bound to a FakeSmsc that sends no receipts (the message stays `submitted`). */
+  async function smppCarrier(o: Partial<FakeSmscOptions>): Promise<{ smsc: FakeSmsc; upstream: SmppUpstream }> {
+    const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: false, ...o });
+    await smsc.listen();
+    cleanups.push(() => smsc.close());
+    const upstream = new SmppUpstream({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=fake`)] });
+    upstream.start();
+    cleanups.push(() => upstream.close());
+    assert.ok(await upstream.waitUp(5000));
+    return { smsc, upstream };
+  }
+
+  test('over SMPP (FakeSmsc): the egress process\'s client sends cancel_sm with the carrier\'s id; ESME_ROK → 200 cancelled', async () => {
+    const { smsc, upstream } = await smppCarrier({});
+    const { api, sendSubmitted, del } = await twoProcesses('b8c9d0', upstream);
+    const id = await sendSubmitted(msisdn());
+    const [upstreamId] = await api.store.outbox.upstreamIdsOf(id);
+    const r = await del(id);
+    assert.equal(r.statusCode, 200, JSON.stringify(r.json()));
+    assert.equal(smsc.cancels.length, 1, 'the carrier saw cancel_sm');
+    assert.equal(smsc.cancels[0].pdu.message_id, upstreamId);
+    assert.equal(smsc.cancels[0].status, CommandStatus.ESME_ROK);
+    assert.equal((await api.store.messages.getMessage(id))?.status, 'cancelled');
+  });
+
+  test('over SMPP (FakeSmsc \'refuses_cancel\'): 409 naming ESME_RCANCELFAIL, still submitted', async () => {
+    const { smsc, upstream } = await smppCarrier({ misbehaviour: 'refuses_cancel' });
+    const { api, sendSubmitted, del } = await twoProcesses('c9d0e1', upstream);
+    const id = await sendSubmitted(msisdn());
+    const r = await del(id);
+    assert.equal(r.statusCode, 409, JSON.stringify(r.json()));
+    const e = (r.json() as { error: { code: string; message: string } }).error;
+    assert.equal(e.code, 'conflict');
+    assert.match(e.message, /fake: ESME_RCANCELFAIL/);
+    assert.equal(smsc.cancels.length, 1);
     assert.equal((await api.store.messages.getMessage(id))?.status, 'submitted');
   });
 
