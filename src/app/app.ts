@@ -32,8 +32,8 @@ import { getCallbacks, setCallbacks } from './callbacks.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
 import { listFailedCallbacks, retryFailedCallbacks } from './failed-callbacks.js';
 import { readUsage, type UsageQuery } from './usage.js';
-import { upstreamLinks } from './upstream-links.js';
-import type { UpstreamLinkSource } from '../ports/upstream-links.js';
+import { controlUpstreamLink, upstreamLinks } from './upstream-links.js';
+import type { UpstreamLinkControl, UpstreamLinkSource } from '../ports/upstream-links.js';
 
 export interface AppDeps {
   store: Store;
@@ -68,7 +68,7 @@ export class App {
    * This process's carrier links (the SMPP client), set by the composition root once the client is
    * built; null on a process without egress (`--role ingress`) and until then.
    */
-  private linkSource: UpstreamLinkSource | null = null;
+  private linkSource: (UpstreamLinkSource & UpstreamLinkControl) | null = null;
 
   constructor(deps: AppDeps) {
     this.events = new Emitter<AllEvents>();
@@ -187,8 +187,16 @@ export class App {
     return retryFailedCallbacks(this.ctx, p, cpId, body);
   }
   /** Tells the app where this process's carrier links' status comes from (null: no egress here). */
-  setUpstreamLinks(source: UpstreamLinkSource | null): void {
+  setUpstreamLinks(source: (UpstreamLinkSource & UpstreamLinkControl) | null): void {
     this.linkSource = source;
+  }
+  /** An operator stops a carrier link (upstream-links.ts): no new submits, then it unbinds until started. */
+  stopUpstreamLink(p: Principal, name: string) {
+    return controlUpstreamLink(this.ctx, p, this.linkSource, name, 'stop');
+  }
+  /** An operator starts a stopped carrier link again: it binds with the usual backoff. */
+  startUpstreamLink(p: Principal, name: string) {
+    return controlUpstreamLink(this.ctx, p, this.linkSource, name, 'start');
   }
   /** The carrier links' status, for an admin (upstream-links.ts). */
   upstreamLinks(p: Principal) {

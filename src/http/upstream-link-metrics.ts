@@ -21,6 +21,7 @@ export function upstreamLinkMetrics(registry: Registry, source: UpstreamLinkSour
     },
   });
   gauge('smsguard_upstream_link_bound', 'Whether the carrier link is bound (1) or not (0)', (l) => (l.state === 'bound' ? 1 : 0));
+  gauge('smsguard_upstream_link_stopped', 'Whether an operator stopped the carrier link (1: POST /v1/upstream-links/{name}/stop) or not (0)', (l) => (l.state === 'stopped' ? 1 : 0));
   gauge('smsguard_upstream_link_in_flight', 'submit_sm written to the carrier link and not answered yet', (l) => l.inFlight);
   gauge('smsguard_upstream_link_queued', 'Submits waiting in the carrier link\'s queue (for the window, a throttling pause or the throughput cap)', (l) => l.queued);
   new Gauge({

@@ -8,10 +8,11 @@
 /**
  * `bound`: the transceiver bind is up. `connecting`: a connect (TCP, TLS, bind) is under way.
  * `down`: the last connect failed or the connection dropped; the next try waits out the backoff.
- * `closed`: the link was stopped (the gateway is stopping). `unknown`: the client's thread has
+ * `closed`: the link was stopped (the gateway is stopping). `stopped`: an operator took it out of
+ * service (`POST /v1/upstream-links/{name}/stop`) until started again or the process restarts. `unknown`: the client's thread has
  * not answered yet (ThreadedUpstream before its first status).
  */
-export type UpstreamLinkState = 'bound' | 'connecting' | 'down' | 'closed' | 'unknown';
+export type UpstreamLinkState = 'bound' | 'connecting' | 'down' | 'closed' | 'stopped' | 'unknown';
 
 /** Counts since the link (or its client thread) started; a restarted thread starts them again. */
 export interface UpstreamLinkCounters {
@@ -38,6 +39,10 @@ export interface UpstreamLinkStatus {
   state: UpstreamLinkState;
   /** When the current bind came up; null while not bound. */
   boundSince: number | null;
+  /** When an operator stopped the link; null while in service. */
+  stoppedAt: number | null;
+  /** Who stopped it (the operator's token id); null while in service. */
+  stoppedBy: string | null;
   /** Unanswered submit_sm allowed (the SMPP window). */
   window: number;
   /** submit_sm written (or handed to the session) and not answered yet. */
@@ -73,4 +78,23 @@ export interface UpstreamLinksSnapshot {
 export interface UpstreamLinkSource {
   /** Resolves within about `timeoutMs` (a thread that does not answer in time gives a stale snapshot); never rejects. */
   linkStatus(timeoutMs?: number): Promise<UpstreamLinksSnapshot>;
+}
+
+/** The answer to a stop or start: the link's status, or none of that name on this process. */
+export type UpstreamLinkControlResult =
+  /** `changed`: false when the link already was as asked (a stop of a stopped link). */
+  | { ok: true; status: UpstreamLinkStatus; changed: boolean }
+  /** `unknown_link`: no link of that name on this process; `no_answer`: the client's thread did not answer in time. */
+  | { ok: false; reason: 'unknown_link' | 'no_answer' };
+
+/**
+ * An operator takes a carrier link out of service and puts it back (Kannel's stop-smsc/start-smsc,
+ * Jasmin's `smppccm -0/-1`), at run time. Process-local: a restart (of the process or of the
+ * client's thread) puts every link back in service.
+ */
+export interface UpstreamLinkControl {
+  /** Stops the link (UpstreamLink.hold); resolves at once with its status, before it has unbound. */
+  stopLink(name: string, by: string, at: number, timeoutMs?: number): Promise<UpstreamLinkControlResult>;
+  /** Starts a stopped link again (UpstreamLink.resume). */
+  startLink(name: string, timeoutMs?: number): Promise<UpstreamLinkControlResult>;
 }

@@ -5,7 +5,7 @@
  * is called, and only main.ts calls it.
  */
 import type { Egress } from '../ports/egress.js';
-import type { UpstreamLinkSource } from '../ports/upstream-links.js';
+import type { UpstreamLinkControl, UpstreamLinkSource } from '../ports/upstream-links.js';
 import type { SmppCredentialStore } from '../ports/smpp-credentials.js';
 import type { SmppDeliveryStore } from '../ports/smpp-deliveries.js';
 import type { SmppBindRegistry } from '../ports/smpp-binds.js';
@@ -74,7 +74,7 @@ export interface StartSmppOptions {
 export interface SmppDoors {
   credentials: SmppCredentials;
   /** Null when started with `egress: false`. */
-  egress: (Egress & UpstreamLinkSource & { waitUp(ms?: number): Promise<boolean> }) | null;
+  egress: (Egress & UpstreamLinkSource & UpstreamLinkControl & { waitUp(ms?: number): Promise<boolean> }) | null;
   server: SmppServer | null;
   /** Where the SMPP server listens (null when not started). */
   smppPort: number | null;

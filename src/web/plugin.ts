@@ -484,12 +484,28 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     if (!p) return reply;
     const lang = langOf(req, reply);
     try {
-      return render(req, reply, lang, t(lang, 'linksTitle'), linksPage(lang, await app.upstreamLinks(p)), p);
+      const done = (req.query as Record<string, unknown>).done;
+      return render(req, reply, lang, t(lang, 'linksTitle'), linksPage(lang, await app.upstreamLinks(p), done === 'stop' || done === 'start' ? done : undefined), p);
     } catch (e) {
       // another role learns from the use case that the page is the operator's (403)
       return errorPage(req, reply, p, e);
     }
   });
+  // the stop / start buttons: the same use case as POST /v1/upstream-links/{name}/stop|start; the
+  // SameSite=Strict sign-in cookie keeps other sites' forms out, as for every /web form
+  for (const act of ['stop', 'start'] as const) {
+    f.post(`/web/links/:name/${act}`, hide, async (req, reply) => {
+      const p = await needStaff(req, reply);
+      if (!p) return reply;
+      try {
+        const { name } = req.params as { name: string };
+        await (act === 'stop' ? app.stopUpstreamLink(p, name) : app.startUpstreamLink(p, name));
+        return reply.redirect(`/web/links?done=${act}`, 303);
+      } catch (e) {
+        return errorPage(req, reply, p, e);
+      }
+    });
+  }
 
   // ---- annual inspection report (regulator, operator, or the provider for itself)
   f.get('/web/reports/annual', hide, async (req, reply) => {

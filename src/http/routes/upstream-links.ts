@@ -20,8 +20,10 @@ const linkStatus = {
     port: { type: 'integer' },
     systemId: { type: 'string', description: 'The system_id it binds with (the password is never shown)' },
     tls: { type: 'boolean', description: 'SMPP over TLS (smpps://)' },
-    state: { type: 'string', enum: ['bound', 'connecting', 'down', 'closed', 'unknown'], description: 'bound; connecting (TCP, TLS, bind under way); down (waiting out the reconnect backoff after a failed connect or a drop); closed (stopping); unknown (the client\'s thread has not answered yet)' },
+    state: { type: 'string', enum: ['bound', 'connecting', 'down', 'closed', 'stopped', 'unknown'], description: 'bound; connecting (TCP, TLS, bind under way); down (waiting out the reconnect backoff after a failed connect or a drop); closed (stopping); stopped (an operator took it out of service: POST /v1/upstream-links/{name}/stop; it unbinds once its in-flight submits are answered and stays unbound until started); unknown (the client\'s thread has not answered yet)' },
     boundSince: time('When the current bind came up; null while not bound'),
+    stoppedAt: time('When an operator stopped the link; null while in service'),
+    stoppedBy: { type: ['string', 'null'], description: 'The token id of the operator who stopped it; null while in service' },
     window: count('Unanswered submit_sm allowed (SMPP window)'),
     inFlight: count('submit_sm written and not answered yet'),
     queued: count('Submits waiting in the link\'s queue: for the window, a throttling pause or the throughput cap'),
@@ -46,7 +48,7 @@ const linkStatus = {
       required: ['submitted', 'submitFailed', 'throttled', 'receipts', 'mo'],
     },
   },
-  required: ['name', 'host', 'port', 'systemId', 'tls', 'state', 'boundSince', 'window', 'inFlight', 'queued', 'throughput', 'prefixes', 'weight', 'throttledUntil', 'reconnects', 'lastError', 'counters'],
+  required: ['name', 'host', 'port', 'systemId', 'tls', 'state', 'boundSince', 'stoppedAt', 'stoppedBy', 'window', 'inFlight', 'queued', 'throughput', 'prefixes', 'weight', 'throttledUntil', 'reconnects', 'lastError', 'counters'],
 } as const;
 
 export async function upstreamLinkRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
@@ -74,4 +76,29 @@ export async function upstreamLinkRoutes(f: FastifyInstance, opts: { app: App })
       },
     },
   }, async (req) => app.upstreamLinks(req.principal));
+
+  const nameParam = { type: 'object', properties: { name: { type: 'string', maxLength: 128 } }, required: ['name'] } as const;
+  const control = (act: 'stop' | 'start', summary: string, description: string) => f.post(`/v1/upstream-links/:name/${act}`, {
+    onRequest: requireAuth,
+    schema: {
+      tags: ['ops'], security: bearerSecurity, summary, description, params: nameParam,
+      response: {
+        200: linkStatus,
+        401: errorResponse('No token, or an unknown or revoked one'),
+        403: errorResponse('Not the admin'),
+        404: errorResponse('No link of that name on this process (or this process holds none: --role ingress)'),
+        '4xx': errorBody,
+        503: errorResponse('The SMPP client\'s thread did not answer within 1 s (code upstream_unavailable); it may still act: read GET /v1/upstream-links'),
+      },
+    },
+  }, async (req) => {
+    const { name } = req.params as { name: string };
+    return act === 'stop' ? app.stopUpstreamLink(req.principal, name) : app.startUpstreamLink(req.principal, name);
+  });
+  control('stop',
+    'Take a carrier link out of service: no new submits at once, in-flight ones answered, then unbind until started (admin)',
+    'Kannel\'s stop-smsc, Jasmin\'s smppccm -0. At once the link takes no new submit: routing fails over to the other links that carry the recipient, as when it is down; submits waiting in its queue go to another link; those already written are answered or time out as usual; then it unbinds and stays unbound (no reconnect) until POST …/start. Messages for which no link is left wait in the queue, as when every link is down. Answers with the link\'s status (state stopped, stoppedAt, stoppedBy) without waiting for the unbind. Idempotent: a stopped link answers 200 with its first stop. Process-local: lasts until start or a restart of the process. Recorded as an audit record (upstream_link.stop) with the operator\'s token id.');
+  control('start',
+    'Put a stopped carrier link back in service: it binds again (admin)',
+    'Kannel\'s start-smsc, Jasmin\'s smppccm -1. The link binds again, with the usual backoff after a failed connect; answers at once with its status (usually connecting). Idempotent: a link in service answers 200 as it is. Recorded as an audit record (upstream_link.start).');
 }

@@ -56,6 +56,8 @@ export class UpstreamLink {
   private throttles = 0;
   private pauseTimer: NodeJS.Timeout | null = null;
   private pumping = false;
+  /** A connect() is under way (resume must not begin a second one). */
+  private connecting = false;
   /** Successful binds so far (tests and metrics). */
   binds = 0;
   /** Throttling pauses so far (tests and metrics). */
@@ -78,6 +80,15 @@ export class UpstreamLink {
   /** Receipts and MO the SMSC sent on this link (counted by SmppUpstream.onDeliver). */
   receipts = 0;
   mo = 0;
+  /**
+   * An operator took the link out of service (`POST /v1/upstream-links/{name}/stop`), when and who;
+   * null while in service. Process-local: a restart starts every link again.
+   */
+  private held: { at: number; by: string } | null = null;
+  /** Bumped by each stop and start, so a drain begun by an earlier stop does not unbind a restarted link. */
+  private holdGen = 0;
+  /** Called when `handed` falls to 0 (a stop waits for its in-flight submits before it unbinds). */
+  private drained: (() => void) | null = null;
 
   constructor(
     readonly cfg: UpstreamLinkConfig,
@@ -87,7 +98,7 @@ export class UpstreamLink {
   }
 
   get up(): boolean {
-    return this.esme !== null && this.esme.bound;
+    return this.held === null && this.esme !== null && this.esme.bound;
   }
   /** Submits waiting for an answer, a window slot or the end of a throttling pause on this link. */
   get load(): number {
@@ -99,14 +110,16 @@ export class UpstreamLink {
   }
 
   start(): void {
+    if (this.held) return; // an operator's stop holds until resume
     this.stopped = false;
     void this.connect();
   }
 
   private async connect(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.connecting) return;
     this.connects++;
     this.state = 'connecting';
+    this.connecting = true;
     try {
       const esme = await SmppEsme.connect({
         host: this.cfg.host, port: this.cfg.port, systemId: this.cfg.systemId, password: this.cfg.password, systemType: this.cfg.systemType,
@@ -119,6 +132,7 @@ export class UpstreamLink {
         onDeliver: (pdu) => this.opts.onDeliver(pdu, this),
         onClose: (reason) => this.onClosed(reason),
       });
+      this.connecting = false;
       if (this.stopped) {
         await esme.close();
         return;
@@ -132,6 +146,7 @@ export class UpstreamLink {
       for (const w of this.upWaiters) w();
       this.upWaiters.clear();
     } catch (e) {
+      this.connecting = false;
       this.wentDown((e as Error).message);
       this.opts.onStateChange?.(this, false, (e as Error).message);
       this.scheduleReconnect();
@@ -161,7 +176,8 @@ export class UpstreamLink {
     const c = this.cfg;
     return {
       name: c.name, host: c.host, port: c.port, systemId: c.systemId, tls: c.tls !== undefined,
-      state: this.state, boundSince: this.boundSince,
+      state: this.held ? 'stopped' : this.state, boundSince: this.held ? null : this.boundSince,
+      stoppedAt: this.held?.at ?? null, stoppedBy: this.held?.by ?? null,
       window: c.window, inFlight: this.handed, queued: this.queue.size, throughput: c.throughput,
       prefixes: [...c.prefixes], weight: c.weight,
       throttledUntil: now < this.pausedUntil ? this.pausedUntil : null,
@@ -211,6 +227,7 @@ export class UpstreamLink {
    */
   submit(pdu: SmPdu, owner?: string): Promise<Pdu> {
     const e = this.esme;
+    if (this.held) return Promise.reject(new SmppRequestError('closed', `link ${this.cfg.name} is stopped by the operator`));
     if (!e || !e.bound) return Promise.reject(new SmppRequestError('closed', `link ${this.cfg.name} is down`));
     return new Promise((resolve, reject) => {
       this.queue.push({ pdu, owner, resolve, reject });
@@ -295,12 +312,14 @@ export class UpstreamLink {
       e.requestWith(w.pdu, {
         resolve: (resp) => {
           this.handed--;
+          if (this.handed === 0) this.drained?.();
           this.answered(resp.command_status, now);
           w.resolve(resp);
           this.pumpAgain();
         },
         reject: (err) => {
           this.handed--;
+          if (this.handed === 0) this.drained?.();
           this.failCount++;
           w.reject(err);
           this.pumpAgain();
@@ -330,6 +349,62 @@ export class UpstreamLink {
       this.throttles = Math.min(this.throttles + 1, 16);
       this.pauses++;
     } else if (status === CommandStatus.ESME_ROK && sentAt >= this.pausedUntil) this.throttles = 0;
+  }
+
+  /**
+   * Takes the link out of service (an operator's stop, Kannel's stop-smsc): from now on it is not
+   * `up`, so routing picks the other links that carry a recipient, exactly as when it is down; the
+   * submits still waiting in its queue are failed over at once; those already written are answered
+   * or time out as usual; then it unbinds and stays unbound, with no reconnect, until `resume`.
+   * Idempotent: a stopped link keeps its first stop's time and operator. `drained` resolves once it
+   * has unbound (or a `resume` came first).
+   */
+  hold(by: string, at: number): { status: UpstreamLinkStatus; drained: Promise<void> } {
+    if (this.held) return { status: this.status(), drained: Promise.resolve() };
+    this.held = { at, by };
+    const gen = ++this.holdGen;
+    this.stopped = true; // no reconnect: connect() and scheduleReconnect() look at it
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.failQueued(`link ${this.cfg.name} is stopped by the operator`);
+    this.opts.onStateChange?.(this, false, `stopped by ${by}`);
+    const drained = (async () => {
+      if (this.handed > 0) await new Promise<void>((r) => { this.drained = r; });
+      this.drained = null;
+      if (this.holdGen !== gen) return; // started again meanwhile: keep the bind
+      const e = this.esme;
+      this.esme = null;
+      this.state = 'closed';
+      this.boundSince = null;
+      if (e) await e.close().catch(() => undefined);
+    })();
+    return { status: this.status(), drained };
+  }
+
+  /**
+   * Puts a stopped link back in service (an operator's start): it binds again, with the usual
+   * backoff after a failure. A stop still draining is called off: its bind stays. Idempotent.
+   */
+  resume(): UpstreamLinkStatus {
+    if (!this.held) return this.status();
+    this.held = null;
+    this.holdGen++;
+    this.drained?.();
+    this.drained = null;
+    this.stopped = false;
+    this.failures = 0;
+    if (this.esme?.bound) {
+      // the stop was still draining: the bind it kept is in service again, for those waiting on it too
+      this.opts.onStateChange?.(this, true, 'started');
+      for (const w of this.upWaiters) w();
+      this.upWaiters.clear();
+    } else void this.connect();
+    return this.status();
+  }
+
+  /** Whether an operator stopped the link (hold). */
+  get onHold(): boolean {
+    return this.held !== null;
   }
 
   async close(): Promise<void> {

@@ -16,7 +16,7 @@ import type { UpstreamOptions } from './upstream.js';
 import { within } from '../../app/within.js';
 import { workerScript } from '../../runtime/worker-script.js';
 import { SlotMap } from '../../runtime/slot-map.js';
-import type { UpstreamLinkSource, UpstreamLinksSnapshot, UpstreamLinkStatus } from '../../ports/upstream-links.js';
+import type { UpstreamLinkControl, UpstreamLinkControlResult, UpstreamLinkSource, UpstreamLinksSnapshot, UpstreamLinkStatus } from '../../ports/upstream-links.js';
 
 /** Main thread → worker. */
 export type ToThread =
@@ -34,6 +34,9 @@ export type ToThread =
   | { t: 'status'; k: number }
   /** Egress.cancelUpstream, answered by `cancelledUpstream` with the same key. */
   | { t: 'cancelUpstream'; k: number; c: UpstreamCancel; ms: number }
+  /** An operator's stop or start of one link (UpstreamLinkControl), answered by `linkControl` with the same key. */
+  | { t: 'stopLink'; k: number; name: string; by: string; at: number }
+  | { t: 'startLink'; k: number; name: string }
   | { t: 'close' };
 
 /** Worker → main thread. */
@@ -52,6 +55,8 @@ export type FromThread =
   | { t: 'log'; msg: string; fields?: Record<string, unknown>; level?: 'info' | 'warn' }
   /** The answer to `status`. */
   | { t: 'status'; k: number; snapshot: UpstreamLinksSnapshot }
+  /** The answer to `stopLink` or `startLink`. */
+  | { t: 'linkControl'; k: number; r: UpstreamLinkControlResult }
   | { t: 'closed' };
 
 /** SmppUpstream's options, and how far the thread lowers its own scheduling priority. */
@@ -77,13 +82,13 @@ export const LINK_STATUS_TIMEOUT_MS = 1000;
 /** A link as configured, before the thread has said anything about it. */
 function unknownStatus(c: UpstreamOptions['links'][number]): UpstreamLinkStatus {
   return {
-    name: c.name, host: c.host, port: c.port, systemId: c.systemId, tls: c.tls !== undefined, state: 'unknown', boundSince: null,
+    name: c.name, host: c.host, port: c.port, systemId: c.systemId, tls: c.tls !== undefined, state: 'unknown', boundSince: null, stoppedAt: null, stoppedBy: null,
     window: c.window, inFlight: 0, queued: 0, throughput: c.throughput, prefixes: [...c.prefixes], weight: c.weight,
     throttledUntil: null, reconnects: 0, lastError: null, counters: { submitted: 0, submitFailed: 0, throttled: 0, receipts: 0, mo: 0 },
   };
 }
 
-export class ThreadedUpstream implements Egress, UpstreamLinkSource {
+export class ThreadedUpstream implements Egress, UpstreamLinkSource, UpstreamLinkControl {
   private worker!: Worker;
   private next = 1;
   private readonly pending = new SlotMap<number, { resolve(r: SubmitResult): void }>();
@@ -108,6 +113,13 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource {
   private readonly statusWaiters = new Map<number, (s: UpstreamLinksSnapshot) => void>();
   /** The thread's last answer to `status` (null before any). */
   private lastStatus: UpstreamLinksSnapshot | null = null;
+  /** stopLink / startLink calls waiting for the thread's answer, by key. */
+  private readonly controlWaiters = new Map<number, (r: UpstreamLinkControlResult) => void>();
+  /**
+   * The links an operator stopped, by name: a restarted thread starts with every link in service,
+   * so they are stopped again in it (a stop lasts until start or a restart of the process).
+   */
+  private readonly held = new Map<string, { by: string; at: number }>();
 
   constructor(private readonly opts: ThreadedUpstreamOptions) {
     if (opts.links.length === 0) throw new Error('ThreadedUpstream needs at least one link');
@@ -115,7 +127,9 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource {
 
   /** Starts the thread; it binds every link (as SmppUpstream.start). */
   start(): void {
-    const { log: _log, onBound: _onBound, ...data } = this.opts;
+    const { log: _log, onBound: _onBound, ...opts } = this.opts;
+    // a thread restarted after a crash starts with the operator's stops already in force (it never binds those links)
+    const data = { ...opts, held: [...this.held].map(([name, h]) => ({ name, ...h })) };
     // Bundled once per process (src/runtime/worker-script.ts): the thread then neither compiles its
     // modules through tsx at start nor runs tsx's output, which wraps every function in a naming
     // helper (docs/PERFORMANCE.md: ~a tenth less CPU per message on this thread). Else through tsx.
@@ -176,6 +190,12 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource {
         w?.(m.snapshot);
         return;
       }
+      case 'linkControl': {
+        const w = this.controlWaiters.get(m.k);
+        this.controlWaiters.delete(m.k);
+        w?.(m.r);
+        return;
+      }
       case 'closed':
         this.onClosed?.();
         return;
@@ -233,6 +253,8 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource {
     // the thread that asked the carrier is gone, and whatever it heard with it: not cancelled here
     for (const w of this.cancelWaiters.values()) w({ ok: false, reason: 'smpp upstream thread stopped' });
     this.cancelWaiters.clear();
+    for (const w of this.controlWaiters.values()) w({ ok: false, reason: 'no_answer' });
+    this.controlWaiters.clear();
     this.onClosed?.();
     if (this.closing) return;
     this.opts.log?.('smpp upstream thread exited; restarting', {});
@@ -318,6 +340,38 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource {
         resolve(r);
       });
       this.post({ t: 'cancelUpstream', k, c, ms: waitMs });
+    });
+  }
+
+  /** UpstreamLinkControl.stopLink, in the thread: one message each way, waiting at most `timeoutMs`. */
+  async stopLink(name: string, by: string, at: number, timeoutMs = LINK_STATUS_TIMEOUT_MS): Promise<UpstreamLinkControlResult> {
+    const r = await this.control({ t: 'stopLink', k: 0, name, by, at }, timeoutMs);
+    if (r.ok && !this.held.has(name)) this.held.set(name, { by: r.status.stoppedBy ?? by, at: r.status.stoppedAt ?? at });
+    return r;
+  }
+
+  /** UpstreamLinkControl.startLink, in the thread. */
+  async startLink(name: string, timeoutMs = LINK_STATUS_TIMEOUT_MS): Promise<UpstreamLinkControlResult> {
+    const r = await this.control({ t: 'startLink', k: 0, name }, timeoutMs);
+    if (r.ok) this.held.delete(name);
+    return r;
+  }
+
+  /** Posts a stop or start and waits for its answer; a thread that does not answer in time: `no_answer` (it may still act). */
+  private control(m: Extract<ToThread, { t: 'stopLink' | 'startLink' }>, timeoutMs: number): Promise<UpstreamLinkControlResult> {
+    if (this.closing || !this.alive) return Promise.resolve({ ok: false, reason: 'no_answer' });
+    const k = this.next++;
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.controlWaiters.delete(k);
+        resolve({ ok: false, reason: 'no_answer' });
+      }, timeoutMs);
+      t.unref();
+      this.controlWaiters.set(k, (r) => {
+        clearTimeout(t);
+        resolve(r);
+      });
+      this.post({ ...m, k });
     });
   }
 

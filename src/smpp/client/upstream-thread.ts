@@ -13,7 +13,7 @@ import { SlotMap } from '../../runtime/slot-map.js';
 import { lowerThreadPriority } from '../../runtime/thread-priority.js';
 
 const port = parentPort!;
-const { threadNice, ...opts } = workerData as Omit<ThreadedUpstreamOptions, 'log'>;
+const { threadNice, held, ...opts } = workerData as Omit<ThreadedUpstreamOptions, 'log'> & { held?: { name: string; by: string; at: number }[] };
 // Below the event loop's priority: it is the submissions' critical path; this thread works in batches
 // (src/runtime/thread-priority.ts).
 lowerThreadPriority(threadNice);
@@ -123,6 +123,12 @@ port.on('message', (m: ToThread) => {
         (e: Error) => send({ t: 'cancelledUpstream', k: m.k, r: { ok: false, reason: e.message } }),
       );
       return;
+    case 'stopLink':
+      send({ t: 'linkControl', k: m.k, r: upstream.stopNow(m.name, m.by, m.at) });
+      return;
+    case 'startLink':
+      send({ t: 'linkControl', k: m.k, r: upstream.startNow(m.name) });
+      return;
     case 'close':
       void upstream.close().finally(() => send({ t: 'closed' }));
       return;
@@ -133,5 +139,7 @@ port.on('message', (m: ToThread) => {
   }
 });
 
+// the operator's stops from before a restart of this thread, in force before any link binds
+for (const h of held ?? []) upstream.stopNow(h.name, h.by, h.at);
 upstream.start();
 send({ t: 'ready' });

@@ -33,7 +33,7 @@ import { Fifo } from '../../runtime/fifo.js';
 import { deferred, follow, type Deferred } from '../../runtime/deferred.js';
 import { SlotMap } from '../../runtime/slot-map.js';
 import type { SmppLog } from '../log.js';
-import type { UpstreamLinkSource, UpstreamLinksSnapshot } from '../../ports/upstream-links.js';
+import type { UpstreamLinkControl, UpstreamLinkControlResult, UpstreamLinkSource, UpstreamLinksSnapshot } from '../../ports/upstream-links.js';
 
 /**
  * Default earlyReceiptMs. An SMSC that reports before it answers does so within milliseconds of the
@@ -153,7 +153,7 @@ function allSet(ids: readonly (string | undefined)[]): boolean {
   return true;
 }
 
-export class SmppUpstream implements Egress, UpstreamLinkSource {
+export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkControl {
   readonly links: UpstreamLink[];
   private readonly receiptCbs: ((r: DeliveryReceipt) => void | Promise<unknown>)[] = [];
   /** Receipts' deliver_sm not answered yet, oldest first (all share one timeout, so this is deadline order). */
@@ -238,6 +238,34 @@ export class SmppUpstream implements Egress, UpstreamLinkSource {
   linkStatus(): Promise<UpstreamLinksSnapshot> {
     return Promise.resolve(this.statusNow());
   }
+  /**
+   * An operator's stop (UpstreamLinkControl): the link leaves routing at once (UpstreamLink.hold);
+   * messages only it carries wait for the delivery worker's retry as when it is down.
+   */
+  stopLink(name: string, by: string, at: number): Promise<UpstreamLinkControlResult> {
+    return Promise.resolve(this.stopNow(name, by, at));
+  }
+  /** {@link stopLink}, synchronously (the client's thread answers with it). */
+  stopNow(name: string, by: string, at: number): UpstreamLinkControlResult {
+    const l = this.links.find((x) => x.cfg.name === name);
+    if (!l) return { ok: false, reason: 'unknown_link' };
+    const changed = !l.onHold;
+    const { status, drained } = l.hold(by, at);
+    if (changed) void drained.then(() => this.opts.log?.('smpp upstream unbound: stopped by the operator', { link: name, by }, 'info'));
+    return { ok: true, status, changed };
+  }
+  /** An operator's start (UpstreamLinkControl): the link binds again. */
+  startLink(name: string): Promise<UpstreamLinkControlResult> {
+    return Promise.resolve(this.startNow(name));
+  }
+  /** {@link startLink}, synchronously. */
+  startNow(name: string): UpstreamLinkControlResult {
+    const l = this.links.find((x) => x.cfg.name === name);
+    if (!l) return { ok: false, reason: 'unknown_link' };
+    const changed = l.onHold;
+    return { ok: true, status: l.resume(), changed };
+  }
+
   /** {@link linkStatus}, synchronously (the client's thread answers with it). */
   statusNow(): UpstreamLinksSnapshot {
     const at = Date.now();

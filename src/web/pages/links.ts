@@ -2,7 +2,8 @@
  * The carrier links page (`/web/links`, the operator): each upstream SMPP link of this process with
  * its state, load, throttling, reconnects, last error and counters, from the same use case as
  * `GET /v1/upstream-links` (src/app/upstream-links.ts). Reload the page for fresh figures: it needs
- * no JavaScript.
+ * no JavaScript. Each link has a stop or start button: a plain POST form (POST /web/links/{name}/stop
+ * or /start), protected as the other /web forms by the SameSite=Strict sign-in cookie.
  */
 import type { UpstreamLinksView } from '../../app/upstream-links.js';
 import type { UpstreamLinkStatus } from '../../ports/upstream-links.js';
@@ -21,7 +22,7 @@ function linkRow(lang: Lang, l: UpstreamLinkStatus): string {
   return `<tr data-link="${esc(l.name)}">
 <th scope="row">${esc(l.name)}</th>
 <td class="mono">${esc(`${l.host}:${l.port}`)}${l.tls ? ' TLS' : ''}<br>${esc(l.systemId)}</td>
-<td><span class="state link-state">${esc(tk(lang, `lks_${l.state}`))}</span>${l.boundSince !== null ? `<br><span class="hint">${esc(t(lang, 'lkSince'))} ${esc(fmtSecond(l.boundSince))}</span>` : ''}</td>
+<td><span class="state link-state">${esc(tk(lang, `lks_${l.state}`))}</span>${l.boundSince !== null ? `<br><span class="hint">${esc(t(lang, 'lkSince'))} ${esc(fmtSecond(l.boundSince))}</span>` : ''}${l.stoppedAt !== null ? `<br><span class="hint link-stopped">${esc(fmtSecond(l.stoppedAt))} ${esc(t(lang, 'lkStoppedBy'))} ${esc(l.stoppedBy ?? '')}</span>` : ''}</td>
 <td class="link-load">${l.inFlight} / ${l.window}</td>
 <td class="link-queued">${l.queued}</td>
 <td>${esc(cap)}${l.throttledUntil !== null ? `<br><span class="overdue">${esc(t(lang, 'lkThrottledUntil'))} ${esc(fmtSecond(l.throttledUntil))}</span>` : ''}</td>
@@ -29,14 +30,25 @@ function linkRow(lang: Lang, l: UpstreamLinkStatus): string {
 <td class="link-counters">${esc(t(lang, 'lkSubmitted'))} <span class="link-submitted">${c.submitted}</span><br>${esc(t(lang, 'lkFailed'))} ${c.submitFailed} · ${esc(t(lang, 'lkThrottled'))} ${c.throttled}<br>${esc(t(lang, 'lkReceipts'))} ${c.receipts} · MO ${c.mo}</td>
 <td class="link-reconnects">${l.reconnects}</td>
 <td>${l.lastError ? `${esc(l.lastError.message)}<br><span class="hint">${esc(fmtSecond(l.lastError.at))}</span>` : '—'}</td>
+<td>${controlForm(lang, l)}</td>
 </tr>`;
 }
 
-export function linksPage(lang: Lang, v: UpstreamLinksView): string {
+/** Stop for a link in service, start for a stopped one (a state the thread has not told: none). */
+function controlForm(lang: Lang, l: UpstreamLinkStatus): string {
+  if (l.state === 'unknown') return '—';
+  const act = l.state === 'stopped' ? 'start' : 'stop';
+  const label = t(lang, act === 'stop' ? 'lkStop' : 'lkStart');
+  return `<form method="post" action="/web/links/${encodeURIComponent(l.name)}/${act}"><button type="submit" class="link-${act}" aria-label="${esc(`${label} ${l.name}`)}">${esc(label)}</button></form>`;
+}
+
+/** `done`: the act just made (the redirect after the form's POST says which). */
+export function linksPage(lang: Lang, v: UpstreamLinksView, done?: 'stop' | 'start'): string {
   if (!v.egress) return `<p class="notice" id="no-egress">${esc(t(lang, 'lkNoEgress'))}</p>`;
-  const head = ['lkName', 'lkAddress', 'lkState', 'lkInFlight', 'lkQueued', 'lkThroughput', 'lkRouting', 'lkCounters', 'lkReconnects', 'lkLastError'] as const;
-  return `<p class="hint">${esc(t(lang, 'lkAsOf'))} ${esc(fmtSecond(v.at))}${lang === 'en' ? '. ' : '。'}${esc(t(lang, 'lkReload'))}</p>
+  const head = ['lkName', 'lkAddress', 'lkState', 'lkInFlight', 'lkQueued', 'lkThroughput', 'lkRouting', 'lkCounters', 'lkReconnects', 'lkLastError', 'lkAction'] as const;
+  return `${done ? `<p class="ok" role="status" id="links-done">${esc(t(lang, done === 'stop' ? 'lkDone_stop' : 'lkDone_start'))}</p>` : ''}<p class="hint">${esc(t(lang, 'lkAsOf'))} ${esc(fmtSecond(v.at))}${lang === 'en' ? '. ' : '。'}${esc(t(lang, 'lkReload'))}</p>
 ${v.stale ? `<p class="alert" role="alert" id="links-stale">${esc(t(lang, 'lkStale'))}</p>` : ''}
+<p class="hint">${esc(t(lang, 'lkStopHint'))}</p>
 <table id="links">
 <thead><tr>${head.map((k) => `<th scope="col">${esc(t(lang, k))}</th>`).join('')}</tr></thead>
 <tbody>${v.links.map((l) => linkRow(lang, l)).join('')}</tbody></table>`;

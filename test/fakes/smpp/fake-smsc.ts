@@ -51,6 +51,8 @@ export interface FakeSmscOptions {
   dlrDelayMs?: (n: number) => number;
   /** Speak SMPP over TLS with this certificate and key (PEM), as a carrier's smpps:// SMSC. */
   tls?: { cert: string; key: string };
+  /** Hold the answer to the n-th submit_sm this long (ms; 0 or undefined = at once), as a slow SMSC. */
+  answerDelayMs?: (n: number) => number;
 }
 
 export interface Acked {
@@ -182,6 +184,15 @@ export class FakeSmsc {
     this.received.push(pdu);
     this.receivedAt.push(Date.now());
     const n = this.received.length;
+    const hold = this.opts.answerDelayMs?.(n) ?? 0;
+    if (hold > 0) {
+      setTimeout(() => { if (!this.dead.has(conn)) this.answerSubmit(conn, pdu, n); }, hold);
+      return;
+    }
+    this.answerSubmit(conn, pdu, n);
+  }
+
+  private answerSubmit(conn: SmppConnection<SmPdu>, pdu: SmPdu, n: number): void {
     const o = this.opts;
     const scripted = o.answer?.(pdu, n);
     if (scripted !== undefined) {
