@@ -1,8 +1,9 @@
 /**
  * The carrier links page in a real browser, without JavaScript: the operator signs in, follows the
  * menu to the links, reads the simulator link bound with its counters, and reads it again in English.
- * A regulator finds no such entry in its menu and gets 403 at the address. Debian's chromium; skips
- * only when it is missing.
+ * A regulator finds no such entry in its menu and gets 403 at the address. The operator stops the
+ * link with its button and starts it again (plain POST forms); a post without the sign-in cookie
+ * does nothing. Debian's chromium; skips only when it is missing.
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -83,4 +84,41 @@ describe('the carrier links page in the browser', { skip: BROWSER_SKIP }, () => 
     await page.waitForURL(/\/web\/links$/);
     assert.equal(await page.locator('#links tbody tr').count(), 1);
   });
+
+  test('the operator stops the link with its button and starts it again, without JavaScript', async () => {
+    const page: Page = await newPage(browser);
+    await signIn(page, base, ADMIN_TOKEN);
+    await page.waitForURL(/\/web\/cases/);
+    await page.goto(`${base}/web/links`);
+    const row = page.locator('#links tbody tr[data-link="simulator"]');
+    assert.equal(await row.locator('.link-state').textContent(), '已绑定');
+    await row.getByRole('button', { name: '停用 simulator' }).click();
+    await page.waitForURL(/\/web\/links\?done=stop$/);
+    assert.equal(await page.locator('#links-done').textContent(), '链路已停用。');
+    assert.equal(await row.locator('.link-state').textContent(), '已停用（运维）');
+    assert.match((await row.locator('.link-stopped').textContent()) ?? '', /停用人 tok_/);
+    assert.equal((await smpp.egress!.linkStatus(2000)).links[0].state, 'stopped');
+
+    await row.getByRole('button', { name: '启用 simulator' }).click();
+    await page.waitForURL(/\/web\/links\?done=start$/);
+    assert.equal(await page.locator('#links-done').textContent(), '链路已启用，正在重新绑定。');
+    assert.equal(await row.locator('.link-stopped').count(), 0);
+    assert.ok(await smpp.egress!.waitUp(5000));
+    await page.reload();
+    assert.equal(await row.locator('.link-state').textContent(), '已绑定');
+    assert.equal(await row.getByRole('button', { name: '停用 simulator' }).count(), 1);
+  });
+
+  test('a post without the sign-in cookie (another site\'s form) stops nothing', async () => {
+    const ctx = await browser.newContext();
+    try {
+      const r = await ctx.request.post(`${base}/web/links/simulator/stop`, { maxRedirects: 0, headers: { 'sec-fetch-site': 'cross-site' } });
+      assert.equal(r.status(), 303);
+      assert.match(r.headers().location ?? '', /\/web\/login/);
+      assert.equal((await smpp.egress!.linkStatus(2000)).links[0].state, 'bound');
+    } finally {
+      await ctx.close();
+    }
+  });
 });
+

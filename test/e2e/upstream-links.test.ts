@@ -3,7 +3,9 @@
  * `start` composes it (startSmpp: the built-in simulator SMSC over SMPP, the client on its thread):
  * the admin sees the simulator link bound and its counters move after a send; regulators, the report
  * centre and providers get 403, no token 401; a process without egress answers an empty list that
- * says so; /metrics carries the link's gauges and counters under its name.
+ * says so; /metrics carries the link's gauges and counters under its name. Then an operator stops the
+ * link and starts it again (POST /v1/upstream-links/{name}/stop|start): its status says who and when,
+ * the act is an audit record with the token id, a second stop is the first; 403, 401, 404 as for GET.
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -124,5 +126,61 @@ describe('GET /v1/upstream-links and the link metrics', () => {
     } finally {
       g.app.setUpstreamLinks(smpp.egress);
     }
+  });
+
+  // last: a stopped and restarted link has reconnected, which the tests above count as none
+  test('stop and start: state stopped with who and when, idempotent, audited with the token id; then bound again', async () => {
+    const op = await g.app.auth.createToken('admin', 'night shift');
+    const headers = { authorization: `Bearer ${op.token}` };
+    const act = (a: 'stop' | 'start', name = 'simulator', h: Record<string, string> = headers) => http.inject({ method: 'POST', url: `/v1/upstream-links/${name}/${a}`, headers: h });
+    const stopped = await act('stop');
+    assert.equal(stopped.statusCode, 200, stopped.body);
+    const s = stopped.json();
+    assert.equal(s.name, 'simulator');
+    assert.equal(s.state, 'stopped');
+    assert.equal(s.stoppedBy, op.id);
+    assert.equal(s.stoppedAt, g.clock.now());
+    assert.equal(s.boundSince, null);
+    const listed = (await links()).json().links[0];
+    assert.deepEqual([listed.state, listed.stoppedBy, listed.stoppedAt], ['stopped', op.id, s.stoppedAt]);
+    // a second stop (another admin) answers with the first
+    const again = await act('stop', 'simulator', g.admin);
+    assert.equal(again.statusCode, 200, again.body);
+    assert.deepEqual([again.json().state, again.json().stoppedBy], ['stopped', op.id]);
+    const started = await act('start');
+    assert.equal(started.statusCode, 200, started.body);
+    assert.deepEqual([started.json().stoppedAt, started.json().stoppedBy], [null, null]);
+    await until(async () => (await links()).json().links[0].state === 'bound', 5000, 'bound again');
+
+    const audit = (await g.store.records.queryRecords({ kind: 'audit', limit: 50 })).records
+      .map((x) => x.body as { action: string; actor: string; detail?: Record<string, unknown> } & Record<string, unknown>)
+      .filter((a) => a.action.startsWith('upstream_link.'));
+    assert.deepEqual(audit.filter((a) => a.actor === op.id).map((a) => a.action).sort(), ['upstream_link.start', 'upstream_link.stop']);
+    assert.equal(audit.filter((a) => a.action === 'upstream_link.stop').length, 2, 'the second stop is recorded too (it changed nothing)');
+    assert.ok(JSON.stringify(audit).includes('"simulator"'), JSON.stringify(audit));
+  });
+
+  test('stop and start: 403 for others, 401 without a token, 404 for an unknown link or a process without links; documented', async () => {
+    for (const a of ['stop', 'start']) {
+      for (const headers of [regulator, centre, cp.auth]) {
+        const r = await http.inject({ method: 'POST', url: `/v1/upstream-links/simulator/${a}`, headers });
+        assert.equal(r.statusCode, 403, r.body);
+        assert.equal(r.json().error.code, 'forbidden');
+      }
+      assert.equal((await http.inject({ method: 'POST', url: `/v1/upstream-links/simulator/${a}` })).statusCode, 401);
+      const unknown = await http.inject({ method: 'POST', url: `/v1/upstream-links/nope/${a}`, headers: g.admin });
+      assert.equal(unknown.statusCode, 404, unknown.body);
+      assert.equal(unknown.json().error.code, 'not_found');
+      g.app.setUpstreamLinks(null);
+      try {
+        const ingress = await http.inject({ method: 'POST', url: `/v1/upstream-links/simulator/${a}`, headers: g.admin });
+        assert.equal(ingress.statusCode, 404, ingress.body);
+      } finally {
+        g.app.setUpstreamLinks(smpp.egress);
+      }
+      const view = await g.app.upstreamLinks({ role: 'admin', actorId: 'admin' });
+      assert.deepEqual(unlisted(await documentedResponse(http, `/v1/upstream-links/{name}/${a}`, '200', 'post'), view.links[0]), []);
+    }
+    assert.equal((await links()).json().links[0].state, 'bound', 'the refused acts changed nothing');
   });
 });
