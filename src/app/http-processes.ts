@@ -17,6 +17,7 @@
  */
 import type { HttpProcessRegistry } from '../ports/http-processes.js';
 import type { HttpThroughput } from './http-throughput.js';
+import { Heartbeat } from '../runtime/heartbeat.js';
 
 /** How often a process marks itself live and reads the others' count (wall clock). */
 export const HTTP_PROCESS_BEAT_MS = 2000;
@@ -38,54 +39,41 @@ export interface HttpProcessesOptions {
 }
 
 export class HttpProcesses {
-  private timer: NodeJS.Timeout | null = null;
-  private round: Promise<void> | null = null;
-  private failing = false;
-  private readonly beatMs: number;
+  private readonly heart: Heartbeat;
   private readonly leaseMs: number;
   private readonly wallNow: () => number;
 
   constructor(private readonly registry: HttpProcessRegistry, private readonly throughput: HttpThroughput, private readonly o: HttpProcessesOptions) {
-    this.beatMs = o.beatMs ?? HTTP_PROCESS_BEAT_MS;
     this.leaseMs = o.leaseMs ?? HTTP_PROCESS_LEASE_MS;
     this.wallNow = o.wallNow ?? Date.now;
+    // A round that fails keeps the last count: fail open to the last known share only (see the file's comment).
+    this.heart = new Heartbeat(o.beatMs ?? HTTP_PROCESS_BEAT_MS, () => this.run(), (e) => this.o.onError?.(e));
   }
 
   /** Reads the count once (before the door opens), then keeps it fresh every beat. */
   async start(): Promise<void> {
-    await this.beat();
-    this.timer = setInterval(() => void this.beat(), this.beatMs);
-    this.timer.unref();
+    await this.heart.beat();
+    this.heart.start();
   }
 
   /** One round: mark (if serving), count, tell the door. Never throws; rounds never overlap. */
   beat(): Promise<void> {
-    if (!this.round) this.round = this.run().finally(() => (this.round = null));
-    return this.round;
+    return this.heart.beat();
   }
 
   private async run(): Promise<void> {
     const now = this.wallNow();
-    try {
-      const others = await this.registry.beat(this.o.member, now, this.leaseMs, this.throughput.servedSince(now - this.leaseMs));
-      this.failing = false;
-      const n = others + 1;
-      if (n !== this.throughput.processCount) {
-        this.throughput.setProcesses(n);
-        this.o.onChange?.(n);
-      }
-    } catch (e) {
-      // Fail open to the last known share only (see the file's comment).
-      if (!this.failing) this.o.onError?.(e);
-      this.failing = true;
+    const others = await this.registry.beat(this.o.member, now, this.leaseMs, this.throughput.servedSince(now - this.leaseMs));
+    const n = others + 1;
+    if (n !== this.throughput.processCount) {
+      this.throughput.setProcesses(n);
+      this.o.onChange?.(n);
     }
   }
 
   /** Stops the rounds and removes this process's mark, so the others take its share at their next round. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.round;
+    await this.heart.stop();
     await this.registry.leave(this.o.member).catch((e) => this.o.onError?.(e));
   }
 }

@@ -18,6 +18,7 @@
  * the whole rate. A bind accepted then is written at the next round that reaches the store.
  */
 import type { HeldBind, SmppBindRegistry, SmppBindsElsewhere } from '../../ports/smpp-binds.js';
+import { Heartbeat } from '../../runtime/heartbeat.js';
 
 /** How often a process renews its binds' leases and reads the others' counts (wall clock). */
 export const SMPP_BIND_BEAT_MS = 2000;
@@ -48,17 +49,15 @@ export class SharedBinds {
   /** Per credential, what other processes held live at the last claim or round that read it. */
   private readonly elsewhere = new Map<string, SmppBindsElsewhere>();
   private seq = 0;
-  private timer: NodeJS.Timeout | null = null;
-  private round: Promise<void> | null = null;
-  private failing = false;
-  private readonly beatMs: number;
+  private readonly heart: Heartbeat;
   private readonly leaseMs: number;
   private readonly wallNow: () => number;
 
   constructor(private readonly registry: SmppBindRegistry, private readonly o: SharedBindsOptions) {
-    this.beatMs = o.beatMs ?? SMPP_BIND_BEAT_MS;
     this.leaseMs = o.leaseMs ?? SMPP_BIND_LEASE_MS;
     this.wallNow = o.wallNow ?? Date.now;
+    // a round that fails keeps the last counts (see the file's comment)
+    this.heart = new Heartbeat(o.beatMs ?? SMPP_BIND_BEAT_MS, () => this.run(), (e) => this.o.onError?.('smpp binds: cannot reach the store; keeping the last counts', e));
   }
 
   /** A fresh bind id, unique in the deployment (the member is). */
@@ -89,39 +88,30 @@ export class SharedBinds {
 
   /** Deletes a bind's row, after a round in flight (which may still be renewing it) is done. */
   release(bindId: string): void {
-    void (this.round ?? Promise.resolve())
+    void this.heart.idle()
       .then(() => this.registry.release(bindId))
       .catch((e) => this.o.onError?.('smpp bind not removed from the store; it lapses with its lease', e));
   }
 
   /** Starts the rounds (no round is needed before the first bind: its claim reads the count). */
   start(): void {
-    this.timer = setInterval(() => void this.beat(), this.beatMs);
-    this.timer.unref();
+    this.heart.start();
   }
 
   /** One round: renew the binds held here, read the others' counts. Never throws; rounds never overlap. */
   beat(): Promise<void> {
-    if (!this.round) this.round = this.run().finally(() => (this.round = null));
-    return this.round;
+    return this.heart.beat();
   }
 
   private async run(): Promise<void> {
     const held = this.o.held();
     // nothing held now nor known of before: no row to renew, no share to size
     if (!held.length && !this.elsewhere.size) return;
-    try {
-      const counts = await this.registry.beat(this.o.member, held, this.wallNow(), this.leaseMs);
-      this.failing = false;
-      let changed = false;
-      for (const id of this.elsewhere.keys()) if (!counts.has(id) && !held.some((b) => b.credentialId === id)) this.elsewhere.delete(id);
-      for (const b of held) changed = this.learn(b.credentialId, counts.get(b.credentialId) ?? NONE, false) || changed;
-      if (changed) this.o.onChange();
-    } catch (e) {
-      // keep the last counts (see the file's comment)
-      if (!this.failing) this.o.onError?.('smpp binds: cannot reach the store; keeping the last counts', e);
-      this.failing = true;
-    }
+    const counts = await this.registry.beat(this.o.member, held, this.wallNow(), this.leaseMs);
+    let changed = false;
+    for (const id of this.elsewhere.keys()) if (!counts.has(id) && !held.some((b) => b.credentialId === id)) this.elsewhere.delete(id);
+    for (const b of held) changed = this.learn(b.credentialId, counts.get(b.credentialId) ?? NONE, false) || changed;
+    if (changed) this.o.onChange();
   }
 
   /** Records what the store said of a credential; true (and onChange, if `notify`) when its process count changed. */
@@ -135,9 +125,7 @@ export class SharedBinds {
 
   /** Stops the rounds and removes this process's rows, so the others take its slots and shares at once. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.round;
+    await this.heart.stop();
     await this.registry.leave(this.o.member).catch((e) => this.o.onError?.('smpp binds not removed from the store; they lapse with their leases', e));
   }
 }
