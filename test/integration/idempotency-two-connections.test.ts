@@ -30,6 +30,7 @@ import { PostgresStore } from '../../src/store/postgres/index.js';
 import { openTestPgStore, TEST_PG_URL } from '../helpers/pg.js';
 import { NOON_SHANGHAI } from '../helpers/gateway.js';
 import { T0, DAY, decision, item, msisdn, seedProvider, uid } from '../contract/fixtures.js';
+import { bothLookFirst } from '../helpers/idempotency-race.js';
 
 /** Two stores on one database, and how to count a number's MT records. */
 interface Pair { one: Store; two: Store; mtRecords(to: string): Promise<number>; close(): Promise<void> }
@@ -68,25 +69,6 @@ const keyed = (cp: string, key: string, at = T0): IdempotencyWrite => ({
   answer: (decided) => ({ status: 202, body: JSON.stringify(decided.map((d) => d.id)) }),
 });
 const inUse = (e: unknown) => e instanceof SmsguardError && e.code === 'idempotency_key_in_flight';
-
-/** Holds each store's first key lookup until both have looked: both then decide. */
-function bothLookFirst(stores: Store[]): void {
-  let n = 0;
-  let open!: () => void;
-  const barrier = new Promise<void>((r) => (open = r));
-  for (const s of stores) {
-    const real = s.idempotency.find.bind(s.idempotency);
-    let first = true;
-    s.idempotency.find = async (...args) => {
-      if (first) {
-        first = false;
-        if (++n === stores.length) open();
-        await barrier;
-      }
-      return real(...args);
-    };
-  }
-}
 
 for (const [name, open] of Object.entries(ADAPTERS)) {
   test(`${name}: a transaction failed on a key in use leaves its rule list unregistered, and the next decision under that list registers it`, async () => {

@@ -11,32 +11,11 @@ import { App } from '../../../src/app/app.js';
 import type { KeyedRequest } from '../../../src/app/idempotency.js';
 import { SimulatedClock } from '../../../src/simulator/clock.js';
 import { resolveProfile } from '../../../src/profiles/index.js';
-import type { PostgresStore } from '../../../src/store/postgres/index.js';
 import { SmsguardError } from '../../../src/domain/errors.js';
 import { withTwoPgProcesses } from '../../helpers/pg.js';
 import { NOON_SHANGHAI } from '../../helpers/gateway.js';
 import { msisdn, seedProvider } from '../../contract/fixtures.js';
-
-/** Holds each store's first key lookup until both processes have looked: both then decide. */
-function bothLookFirst(stores: PostgresStore[]): { lookups: () => number } {
-  let n = 0;
-  let open!: () => void;
-  const barrier = new Promise<void>((r) => (open = r));
-  for (const s of stores) {
-    const real = s.idempotency.find.bind(s.idempotency);
-    let first = true;
-    s.idempotency.find = async (...args) => {
-      n++;
-      if (first) {
-        first = false;
-        if (n === stores.length) open();
-        await barrier;
-      }
-      return real(...args);
-    };
-  }
-  return { lookups: () => n };
-}
+import { bothLookFirst } from '../../helpers/idempotency-race.js';
 
 const answer: KeyedRequest['answer'] = (o) => ({ status: o[0].ok ? 202 : 422, body: JSON.stringify(o) });
 
