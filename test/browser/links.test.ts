@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestGateway, onboard, ADMIN_TOKEN, type TestGateway } from '../helpers/gateway.js';
 import { BROWSER_SKIP, launchChromium, newPage, signIn } from '../helpers/browser.js';
-import { startSmpp, type SmppDoors } from '../../src/smpp/compose.js';
-import { SqliteSmppCredentials } from '../../src/store/sqlite/smpp-credentials.js';
+import type { SmppDoors } from '../../src/smpp/compose.js';
+import { startSimulatorEgress } from '../helpers/smpp-doors.js';
 
 describe('the carrier links page in the browser', { skip: BROWSER_SKIP }, () => {
   let g: TestGateway;
@@ -25,13 +25,7 @@ describe('the carrier links page in the browser', { skip: BROWSER_SKIP }, () => 
     const cp = await onboard(g);
     regulatorToken = (await g.app.auth.createToken('regulator', 'inspector')).token;
     // the egress as `start` composes it: the built-in simulator over SMPP, the client on its thread
-    smpp = await startSmpp({
-      app: g.app, credentialStore: new SqliteSmppCredentials(g.store.db),
-      contentProviderExists: async () => true, portKind: async () => null, now: () => g.clock.now(), newId: () => g.app.ctx.ids.next('cred'),
-      smppPort: null, smppHost: '127.0.0.1', upstream: 'simulator', simulator: g.simulator,
-    });
-    assert.ok(await smpp.egress!.waitUp(5000));
-    g.app.setUpstreamLinks(smpp.egress);
+    smpp = await startSimulatorEgress(g);
     const sent = await smpp.egress!.submit({ id: 'msg_web_links_1', contentProviderId: cp.id, from: '10690001', to: '+8613800138000', text: '【示例】链路页面', registeredDelivery: true, attempts: 0, submittedAt: g.clock.now() });
     assert.ok(sent.ok);
     base = await g.http.listen({ host: '127.0.0.1', port: 0 });

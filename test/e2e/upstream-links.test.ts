@@ -11,8 +11,8 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
-import { startSmpp, type SmppDoors } from '../../src/smpp/compose.js';
-import { SqliteSmppCredentials } from '../../src/store/sqlite/smpp-credentials.js';
+import type { SmppDoors } from '../../src/smpp/compose.js';
+import { startSimulatorEgress } from '../helpers/smpp-doors.js';
 import { buildHttpApp } from '../../src/http/app.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { until } from '../helpers/wait.js';
@@ -31,14 +31,7 @@ describe('GET /v1/upstream-links and the link metrics', () => {
     cp = await onboard(g);
     regulator = { authorization: `Bearer ${(await g.app.auth.createToken('regulator', 'inspector')).token}` };
     centre = { authorization: `Bearer ${(await g.app.auth.createToken('report-centre', '12321')).token}` };
-    smpp = await startSmpp({
-      app: g.app, credentialStore: new SqliteSmppCredentials(g.store.db),
-      contentProviderExists: async () => true, portKind: async () => null, now: () => g.clock.now(), newId: () => g.app.ctx.ids.next('cred'),
-      smppPort: null, smppHost: '127.0.0.1', upstream: 'simulator', simulator: g.simulator,
-    });
-    assert.ok(await smpp.egress!.waitUp(5000));
-    // as src/main.ts wires it
-    g.app.setUpstreamLinks(smpp.egress);
+    smpp = await startSimulatorEgress(g);
     http = await buildHttpApp({ app: g.app, metrics: createMetrics(g.app, undefined, { upstreamLinks: smpp.egress! }) });
   });
   after(async () => {

@@ -5,10 +5,10 @@ import { App } from '../../src/app/app.js';
 import { SimulatorSmsc } from '../../src/simulator/simulator-smsc.js';
 import { SimulatedClock } from '../../src/simulator/clock.js';
 import { resolveProfile } from '../../src/profiles/index.js';
-import { startSmpp } from '../../src/smpp/compose.js';
+import { startSmpp, type SmppDoors } from '../../src/smpp/compose.js';
 import type { SmppLog } from '../../src/smpp/log.js';
 import type { SmppCredentialStore } from '../../src/ports/smpp-credentials.js';
-import { NOON_SHANGHAI } from './gateway.js';
+import { NOON_SHANGHAI, type TestGateway } from './gateway.js';
 
 /**
  * SQLite in memory, a simulated clock at noon Shanghai, the cn-2015 profile, the SMPP server on a free
@@ -32,4 +32,20 @@ export async function startSmppDoors(opts: { deliveries?: boolean; audit?: boole
     ...(opts.audit ? { audit: (at: number, actor: string, action: string, detail: Record<string, unknown>, cp: string) => store.records.appendAudit(at, actor, action, detail, { contentProviderId: cp }) } : {}),
   });
   return { store, clock, app, sim, admin, smpp };
+}
+
+/**
+ * The carrier side of a test gateway (startTestGateway) as `smsguard start` composes it by default:
+ * the built-in simulator over SMPP with the client on its thread, no SMPP server, bound, and given to
+ * the app as its upstream links (as src/main.ts wires them). Stop it with `smpp.stop()`.
+ */
+export async function startSimulatorEgress(g: Pick<TestGateway, 'app' | 'store' | 'clock' | 'simulator'>): Promise<SmppDoors> {
+  const smpp = await startSmpp({
+    app: g.app, credentialStore: new SqliteSmppCredentials(g.store.db),
+    contentProviderExists: async () => true, portKind: async () => null, now: () => g.clock.now(), newId: () => g.app.ctx.ids.next('cred'),
+    smppPort: null, smppHost: '127.0.0.1', upstream: 'simulator', simulator: g.simulator,
+  });
+  if (!(await smpp.egress!.waitUp(5000))) throw new Error('the simulator link did not bind within 5 s');
+  g.app.setUpstreamLinks(smpp.egress);
+  return smpp;
 }
