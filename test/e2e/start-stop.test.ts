@@ -7,13 +7,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closedPort } from '../helpers/closed-port.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { waitFor } from '../helpers/wait.js';
+import { spawnSmsguard } from '../helpers/process.js';
 import { startTestGateway, onboard } from '../helpers/gateway.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 import { CommandStatus, decodePdu, encodePdu, encodeText, FrameSplitter, smDefaults, type Pdu } from '../../src/smpp/pdu/index.js';
@@ -34,7 +34,6 @@ async function rawEsme(port: number) {
   };
 }
 
-const BIN = fileURLToPath(new URL('../../bin/smsguard.js', import.meta.url));
 const ENV = { ...process.env, SMSGUARD_ADMIN_TOKEN: 'sga_start_stop_test_token_0000000000001', SMSGUARD_DB: '', DATABASE_URL: '', SMSGUARD_RECORDS_SIGNING_KEY: '', SMSGUARD_REPORT_PORT: '' };
 
 interface Running {
@@ -44,15 +43,8 @@ interface Running {
 }
 
 async function startGateway(db: string, upstream: string): Promise<Running> {
-  const p = spawn(process.execPath, [BIN, 'start', '--db', db, '--http-port', '0', '--smpp-port', '0', '--upstream', upstream], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  p.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  p.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
-  const address = await waitFor(() => /HTTP API\s+(http:\/\/\S+)/.exec(out)?.[1], 60_000, 'the banner').catch((e: Error) => {
-    p.kill('SIGKILL');
-    throw new Error(`${e.message}: ${out.slice(0, 2000)}`);
-  });
-  return { p, address, output: () => out };
+  const g = await spawnSmsguard(['start', '--db', db, '--http-port', '0', '--smpp-port', '0', '--upstream', upstream], { env: ENV });
+  return { p: g.proc, address: g.url, output: g.output };
 }
 
 /** Sends SIGTERM; resolves with the exit code and how long the stop took. */

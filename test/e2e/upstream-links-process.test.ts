@@ -5,33 +5,24 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { waitFor } from '../helpers/wait.js';
-import { stopProcess } from '../helpers/process.js';
+import { spawnSmsguard, stopProcess } from '../helpers/process.js';
 import { TEST_PG_URL, testSchemaName, dropSchema } from '../helpers/pg.js';
 import { openBus, deleteStream } from '../../src/queue/nats.js';
 import { queueNames } from '../../src/queue/subjects.js';
 
-const BIN = fileURLToPath(new URL('../../bin/smsguard.js', import.meta.url));
 const NATS_URL = process.env.SMSGUARD_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const ADMIN = 'sga_upstream_links_test_token_000000000001';
 const ENV = { ...process.env, SMSGUARD_ADMIN_TOKEN: ADMIN, SMSGUARD_DB: '', DATABASE_URL: '', SMSGUARD_RECORDS_SIGNING_KEY: '', SMSGUARD_REPORT_PORT: '' };
 
 async function start(args: string[], env: Record<string, string> = {}): Promise<{ p: ChildProcess; address: string }> {
-  const p = spawn(process.execPath, [BIN, 'start', '--http-port', '0', '--smpp-port', '0', '--log-level', 'warn', ...args], { env: { ...ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  p.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  p.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
-  const address = await waitFor(() => /HTTP API\s+(http:\/\/\S+)/.exec(out)?.[1], 60_000, 'the banner').catch((e: Error) => {
-    p.kill('SIGKILL');
-    throw new Error(`${e.message}: ${out.slice(0, 2000)}`);
-  });
-  return { p, address };
+  const g = await spawnSmsguard(['start', '--http-port', '0', '--smpp-port', '0', '--log-level', 'warn', ...args], { env: { ...ENV, ...env } });
+  return { p: g.proc, address: g.url };
 }
 
 const get = async (url: string) => {

@@ -9,54 +9,29 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { TEST_PG_URL, dropSchema, testSchemaName } from '../../helpers/pg.js';
-import { stopProcess } from '../../helpers/process.js';
+import { spawnSmsguard, stopProcess, type SpawnedSmsguard } from '../../helpers/process.js';
 import { ADMIN_TOKEN, validCreditCode } from '../../helpers/gateway.js';
 import { until } from '../../helpers/wait.js';
 import { openBus, deleteStream } from '../../../src/queue/nats.js';
 import { queueNames } from '../../../src/queue/subjects.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/smsguard.js', import.meta.url));
 const NATS_URL = process.env.SMSGUARD_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 /** The provider's agreed rate (messages a second) and the measured window (seconds). */
 const R = 20;
 const W = 3;
 
-interface Gateway {
-  proc: ChildProcess;
-  url: string;
-  err: () => string;
-}
+type Gateway = SpawnedSmsguard;
 
 /** `smsguard start` as its own process; resolves with its HTTP address once it says it is running. */
 function startGateway(schema: string, prefix: string, cwd: string, adminToken?: string): Promise<Gateway> {
-  const proc = spawn(process.execPath, [BIN, 'start', '--db', TEST_PG_URL, '--db-schema', schema, '--http-port', '0', '--smpp-port', '0', '--queue', NATS_URL, '--role', 'ingress', '--log-level', 'warn'], {
-    cwd, stdio: ['ignore', 'pipe', 'pipe'],
+  return spawnSmsguard(['start', '--db', TEST_PG_URL, '--db-schema', schema, '--http-port', '0', '--smpp-port', '0', '--queue', NATS_URL, '--role', 'ingress', '--log-level', 'warn'], {
+    cwd, ms: 30_000,
     env: { ...process.env, SMSGUARD_DB: '', DATABASE_URL: '', SMSGUARD_ADMIN_TOKEN: adminToken ?? '', SMSGUARD_QUEUE_PREFIX: prefix },
-  });
-  let out = '';
-  let err = '';
-  proc.stderr!.on('data', (d) => (err += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 30 s: ${out}${err}`)), 30_000);
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const m = /HTTP API\s+(http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, url: m[1], err: () => err });
-      }
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited ${code}: ${out}${err}`));
-    });
   });
 }
 

@@ -13,14 +13,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { TEST_PG_URL, dropSchema, testSchemaName } from '../../helpers/pg.js';
-import { stopProcess } from '../../helpers/process.js';
+import { spawnSmsguard, stopProcess, type SpawnedSmsguard } from '../../helpers/process.js';
 import { ADMIN_TOKEN, validCreditCode } from '../../helpers/gateway.js';
 import { until } from '../../helpers/wait.js';
 import { openBus, deleteStream } from '../../../src/queue/nats.js';
@@ -28,39 +26,16 @@ import { queueNames } from '../../../src/queue/subjects.js';
 import { SmppBindError, SmppEsme } from '../../../src/smpp/client/esme.js';
 import { CommandStatus, Tag, encodeText, smDefaults, tlvCString, type SmPdu } from '../../../src/smpp/pdu/index.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/smsguard.js', import.meta.url));
 const NATS_URL = process.env.SMSGUARD_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 
-interface Gateway {
-  proc: ChildProcess;
-  url: string;
-  smppPort: number;
-}
+type Gateway = SpawnedSmsguard & { smppPort: number };
 
 /** `smsguard start` as its own process; resolves with its HTTP address and SMPP port once it says it is running. */
-function startGateway(schema: string, prefix: string, cwd: string): Promise<Gateway> {
-  const proc = spawn(process.execPath, [BIN, 'start', '--db', TEST_PG_URL, '--db-schema', schema, '--http-port', '0', '--smpp-port', '0', '--queue', NATS_URL, '--role', 'ingress', '--log-level', 'warn'], {
-    cwd, stdio: ['ignore', 'pipe', 'pipe'],
+async function startGateway(schema: string, prefix: string, cwd: string): Promise<Gateway> {
+  return (await spawnSmsguard(['start', '--db', TEST_PG_URL, '--db-schema', schema, '--http-port', '0', '--smpp-port', '0', '--queue', NATS_URL, '--role', 'ingress', '--log-level', 'warn'], {
+    cwd, ms: 30_000, smpp: true,
     env: { ...process.env, SMSGUARD_DB: '', DATABASE_URL: '', SMSGUARD_ADMIN_TOKEN: ADMIN_TOKEN, SMSGUARD_QUEUE_PREFIX: prefix },
-  });
-  let out = '';
-  proc.stderr!.on('data', (d) => (out += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 30 s: ${out}`)), 30_000);
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const http = /HTTP API\s+(http:\/\/\S+)/.exec(out);
-      const smpp = /SMPP server\s+\S+:(\d+)/.exec(out);
-      if (http && smpp) {
-        clearTimeout(timer);
-        resolve({ proc, url: http[1], smppPort: Number(smpp[1]) });
-      }
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited ${code}: ${out}`));
-    });
-  });
+  })) as Gateway;
 }
 
 /**
