@@ -32,6 +32,12 @@ export async function createContentProvider(ctx: AppContext, p: Principal, body:
   return { id, apiKey };
 }
 
+/**
+ * Registers a signature for a content provider (admin; approved at once, as an admin's registration
+ * is the review). A revoked text may be registered again, to its former holder or another, as a new
+ * registration (audit `signature.reassign` names the earlier holder and tenure); one that stands is
+ * `409 conflict`.
+ */
 export async function addSignature(ctx: AppContext, p: Principal, contentProviderId: string, body: Record<string, unknown>): Promise<{ id: string; signature: string; status: string }> {
   requireRole(p, 'admin');
   await mustExist(ctx, contentProviderId);
@@ -40,8 +46,19 @@ export async function addSignature(ctx: AppContext, p: Principal, contentProvide
     throw new SmsguardError('invalid_request', 'signature: must be 【…】 with 2–16 characters inside, full-width brackets only', {}, 'signature');
   }
   const id = ctx.ids.next('sig');
+  const at = ctx.clock.now();
   // Registered by an admin means reviewed; the template/signature review workflow can add 'pending' ones.
-  await ctx.store.directory.addSignature({ id, contentProviderId, signature, status: 'approved', createdAt: ctx.clock.now() });
+  const previous = await ctx.store.directory.addSignature({ id, contentProviderId, signature, status: 'approved', createdAt: at });
+  // A revoked text registered again (the brand's rightful owner, or its holder once cleared): a new
+  // registration beside the revoked one, which stays listed and keeps stopping what was queued
+  // before it was revoked; the record says whose the text was and for how long.
+  if (previous) {
+    await ctx.store.records.appendAudit(at, p.actorId, 'signature.reassign', {
+      signatureId: id, signature, contentProviderId,
+      previousSignatureId: previous.id, previousContentProviderId: previous.contentProviderId, previousSince: previous.createdAt,
+      revokedAt: previous.revokedAt, revokedReason: previous.revokedReason ?? null,
+    }, { contentProviderId });
+  }
   return { id, signature, status: 'approved' };
 }
 

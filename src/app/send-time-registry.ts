@@ -27,7 +27,11 @@ export async function registryStops(ctx: Pick<AppContext, 'store' | 'profile'>, 
     if (!ports.has(m.from)) ports.set(m.from, await ctx.store.directory.getPort(m.from));
     if (!revoked.has(m.contentProviderId)) {
       const sigs = await ctx.store.directory.listSignatures(m.contentProviderId);
-      revoked.set(m.contentProviderId, new Map(sigs.filter((s) => s.revokedAt != null).map((s) => [s.signature, s.revokedAt!])));
+      // A text this provider held, lost, and was given again (a new row each time): the latest
+      // revocation stops whatever was accepted before it; the standing row does not undo it.
+      const latest = new Map<string, number>();
+      for (const s of sigs) if (s.revokedAt != null && s.revokedAt > (latest.get(s.signature) ?? -Infinity)) latest.set(s.signature, s.revokedAt);
+      revoked.set(m.contentProviderId, latest);
     }
   }
   const stop = (m: OutboundMessage, code: ErrorCode, rule: string, detail: string): StatusUpdate => ({

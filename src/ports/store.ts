@@ -72,8 +72,14 @@ export interface DirectoryStore {
   setContentProviderStatus(id: string, status: ContentProviderRow['status'], at: number, actor: string, reason?: string): Promise<boolean>;
   /** Sets the HTTP throughput (null: no limit) and records the change (who). Returns false when no such provider. */
   setContentProviderHttpThroughput(id: string, perSecond: number | null, at: number, actor: string): Promise<boolean>;
-  /** Fails with `conflict` when the signature is registered to another provider. */
-  addSignature(row: SignatureRow): Promise<void>;
+  /**
+   * Registers a signature. Fails with `conflict` when its text stands registered (not revoked), to
+   * this or another provider. A revoked text may be registered again, to the same or another
+   * provider: the new registration is a new row and the revoked ones stay as they are (listed,
+   * still stopping what their holder queued before the revocation). Returns the latest revoked
+   * registration of the text, so the caller can record the earlier tenure; otherwise null.
+   */
+  addSignature(row: SignatureRow): Promise<SignatureRow | null>;
   /**
    * Changes a signature's review state (only approved signatures pass the pipeline). False when no
    * such signature, or when it was revoked: a revoked signature is never reviewed back to life.

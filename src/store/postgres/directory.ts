@@ -13,7 +13,7 @@ import type { PgRecordsWriter } from './records-writer.js';
 
 const Q = queries('directory', [
   'insertCp', 'insertApiKey', 'getCp', 'listCps', 'setCpStatus', 'setCpHttpThroughput', 'signatureOwner', 'insertSignature', 'setSignatureStatus', 'listSignatures',
-  'getSignature', 'revokeSignature', 'getSignatureOf', 'retiredPortForUpdate', 'takeOverPort', 'retirePort',
+  'getSignature', 'latestRevokedSignature', 'revokeSignature', 'getSignatureOf', 'retiredPortForUpdate', 'takeOverPort', 'retirePort',
   'insertPort', 'getPort', 'listPorts', 'listPortsOf', 'insertToken', 'findToken', 'countTokens', 'getToken', 'listTokens', 'revokeToken',
 ] as const);
 
@@ -90,9 +90,15 @@ export class PgDirectory implements DirectoryStore {
     }));
   }
 
-  async addSignature(row: SignatureRow): Promise<void> {
+  async addSignature(row: SignatureRow): Promise<SignatureRow | null> {
     try {
-      await this.pool.query(Q.insertSignature, [row.id, row.contentProviderId, row.signature, row.status, row.createdAt]);
+      // The partial unique index (migration 105) refuses a second standing registration of the text,
+      // whichever of two racing inserts loses; a revoked one gives way.
+      return await transaction(this.pool, async (c) => {
+        await c.query(Q.insertSignature, [row.id, row.contentProviderId, row.signature, row.status, row.createdAt]);
+        const old = (await c.query<SigDb>(Q.latestRevokedSignature, [row.signature])).rows[0];
+        return old ? toSig(old) : null;
+      });
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       const owner = (await this.pool.query<{ content_provider_id: string }>(Q.signatureOwner, [row.signature])).rows[0]?.content_provider_id;

@@ -34,7 +34,9 @@ export class SqliteDirectory implements DirectoryStore {
     if (!cp) f = null;
     else {
       const sigs = this.db.prepare("SELECT signature, revoked_at FROM signatures WHERE content_provider_id = ? AND (status = 'approved' OR revoked_at IS NOT NULL)").all(id) as { signature: string; revoked_at: number | null }[];
-      const revoked = new Map(sigs.filter((s) => s.revoked_at !== null).map((s) => [s.signature, s.revoked_at!]));
+      // A text revoked more than once (registered again in between, migration 111): the latest says since when.
+      const revoked = new Map<string, number>();
+      for (const s of sigs) if (s.revoked_at !== null && s.revoked_at > (revoked.get(s.signature) ?? -Infinity)) revoked.set(s.signature, s.revoked_at);
       f = { id, status: cp.status, signatures: new Set(sigs.filter((s) => s.revoked_at === null).map((s) => s.signature)), ...(revoked.size ? { revoked } : {}) };
     }
     this.senderCache.set(id, f);
@@ -98,13 +100,19 @@ export class SqliteDirectory implements DirectoryStore {
     })();
   }
 
-  async addSignature(row: SignatureRow): Promise<void> {
-    const existing = this.db.prepare('SELECT content_provider_id FROM signatures WHERE signature = ?').get(row.signature) as { content_provider_id: string } | undefined;
-    if (existing) {
-      throw new SmsguardError('conflict', existing.content_provider_id === row.contentProviderId ? `signature ${row.signature} is already registered` : `signature ${row.signature} is registered to another content provider`, {}, 'signature');
-    }
-    this.db.prepare('INSERT INTO signatures (id, content_provider_id, signature, status, created_at) VALUES (?, ?, ?, ?, ?)').run(row.id, row.contentProviderId, row.signature, row.status, row.createdAt);
+  async addSignature(row: SignatureRow): Promise<SignatureRow | null> {
+    const previous = this.db.transaction(() => {
+      // Only a standing registration binds the text (migration 111); a revoked one gives way.
+      const existing = this.db.prepare('SELECT content_provider_id FROM signatures WHERE signature = ? AND revoked_at IS NULL').get(row.signature) as { content_provider_id: string } | undefined;
+      if (existing) {
+        throw new SmsguardError('conflict', existing.content_provider_id === row.contentProviderId ? `signature ${row.signature} is already registered` : `signature ${row.signature} is registered to another content provider`, {}, 'signature');
+      }
+      const old = this.db.prepare('SELECT * FROM signatures WHERE signature = ? AND revoked_at IS NOT NULL ORDER BY revoked_at DESC, id DESC LIMIT 1').get(row.signature) as SigDb | undefined;
+      this.db.prepare('INSERT INTO signatures (id, content_provider_id, signature, status, created_at) VALUES (?, ?, ?, ?, ?)').run(row.id, row.contentProviderId, row.signature, row.status, row.createdAt);
+      return old ? toSig(old) : null;
+    })();
     this.senderCache.delete(row.contentProviderId);
+    return previous;
   }
 
   async setSignatureStatus(id: string, status: Exclude<SignatureRow['status'], 'revoked'>, _at: number): Promise<boolean> {

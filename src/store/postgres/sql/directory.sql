@@ -19,7 +19,11 @@ UPDATE content_providers SET status = $2 WHERE id = $1;
 UPDATE content_providers SET http_throughput = $2 WHERE id = $1;
 
 -- name: signatureOwner
-SELECT content_provider_id FROM signatures WHERE signature = $1;
+-- Only a standing registration binds the text (migration 105); a revoked one gives way.
+SELECT content_provider_id FROM signatures WHERE signature = $1 AND revoked_at IS NULL;
+
+-- name: latestRevokedSignature
+SELECT * FROM signatures WHERE signature = $1 AND revoked_at IS NOT NULL ORDER BY revoked_at DESC, id DESC LIMIT 1;
 
 -- name: insertSignature
 INSERT INTO signatures (id, content_provider_id, signature, status, created_at) VALUES ($1, $2, $3, $4, $5);

@@ -12,10 +12,11 @@ WITH live_consents AS (
    CROSS JOIN LATERAL (SELECT * FROM consents WHERE content_provider_id = k.cp AND msisdn = k.m AND category = k.cat AND withdrawn_at IS NULL) AS c
 )
 SELECT
-  -- revoked: the signatures an operator took back, with when (the refusal says so; migration 103)
+  -- revoked: the signatures an operator took back, with when (the refusal says so; migration 103);
+  -- a text revoked more than once (registered again in between, migration 105): the latest
   (SELECT coalesce(json_agg(json_build_object('id', c.id, 'status', c.status, 'signatures',
             coalesce((SELECT array_agg(s.signature) FROM signatures s WHERE s.content_provider_id = c.id AND s.status = 'approved' AND s.revoked_at IS NULL), '{}'),
-            'revoked', (SELECT json_object_agg(s.signature, s.revoked_at) FROM signatures s WHERE s.content_provider_id = c.id AND s.revoked_at IS NOT NULL))), '[]')
+            'revoked', (SELECT json_object_agg(r.signature, r.at) FROM (SELECT s.signature, max(s.revoked_at) AS at FROM signatures s WHERE s.content_provider_id = c.id AND s.revoked_at IS NOT NULL GROUP BY s.signature) AS r))), '[]')
      FROM content_providers c WHERE c.id = ANY($1::text[])) AS senders,
   (SELECT coalesce(json_agg(json_build_object('number', p.number, 'ownerId', p.content_provider_id, 'kind', p.kind, 'retiredAt', p.retired_at)), '[]')
      FROM ports p WHERE p.number = ANY($2::text[])) AS ports,
