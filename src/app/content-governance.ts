@@ -20,6 +20,7 @@ import { checkTemplate, compileTemplates } from '../content/templates.js';
 import type { TemplateMode, TemplateRegistry } from '../content/template-registry.js';
 import { EarlyWarningMonitor, type ActionBook, type ActionRecord, type Alert, type EarlyWarningPolicy, type MonitorEvent } from '../content/early-warning.js';
 import type { AppContext } from './context.js';
+import { recordSignatureReassign } from './onboarding.js';
 import type { Principal } from './types.js';
 import type { MoHandler } from './receive-mo.js';
 import { requireOwnerOrAdmin, requireRole } from './access.js';
@@ -225,7 +226,10 @@ export class ContentGovernance {
     const signature = str(body?.signature, 'signature', 40).trim();
     if (!isWellFormedSignature(signature)) throw new SmsguardError('invalid_request', 'signature: must be 【…】 with 2–16 characters inside, full-width brackets only', {}, 'signature');
     const id = this.ctx.ids.next('sig');
-    await this.ctx.store.directory.addSignature({ id, contentProviderId: p.contentProviderId, signature, status: 'pending', createdAt: this.ctx.clock.now() });
+    const at = this.ctx.clock.now();
+    // A revoked text asked for again waits for review like any other, and is recorded as a reassignment.
+    const previous = await this.ctx.store.directory.addSignature({ id, contentProviderId: p.contentProviderId, signature, status: 'pending', createdAt: at });
+    await recordSignatureReassign(this.ctx, p, at, { id, signature, contentProviderId: p.contentProviderId }, previous);
     return { id, signature, status: 'pending' };
   }
 

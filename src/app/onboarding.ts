@@ -11,7 +11,7 @@ import { str } from './validate.js';
 import { GATEWAY_ARTICLES } from '../domain/gateway-articles.js';
 import { mustExist } from './known-provider.js';
 import { HTTP_THROUGHPUT_MAX, type HttpThroughput } from './http-throughput.js';
-import type { ContentProviderRow } from '../ports/store.js';
+import type { ContentProviderRow, SignatureRow } from '../ports/store.js';
 
 export async function createContentProvider(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<{ id: string; apiKey: string }> {
   requireRole(p, 'admin');
@@ -52,13 +52,7 @@ export async function addSignature(ctx: AppContext, p: Principal, contentProvide
   // A revoked text registered again (the brand's rightful owner, or its holder once cleared): a new
   // registration beside the revoked one, which stays listed and keeps stopping what was queued
   // before it was revoked; the record says whose the text was and for how long.
-  if (previous) {
-    await ctx.store.records.appendAudit(at, p.actorId, 'signature.reassign', {
-      signatureId: id, signature, contentProviderId,
-      previousSignatureId: previous.id, previousContentProviderId: previous.contentProviderId, previousSince: previous.createdAt,
-      revokedAt: previous.revokedAt, revokedReason: previous.revokedReason ?? null,
-    }, { contentProviderId });
-  }
+  await recordSignatureReassign(ctx, p, at, { id, signature, contentProviderId }, previous);
   return { id, signature, status: 'approved' };
 }
 
@@ -119,4 +113,17 @@ export async function updateContentProvider(ctx: AppContext, throughput: HttpThr
   const row = await ctx.store.directory.getContentProvider(id);
   if (!row) throw new SmsguardError('not_found', `no content provider ${id}`);
   return { id, status: row.status, httpThroughput: row.httpThroughput };
+}
+
+/**
+ * Records (audit `signature.reassign`) that a revoked text was registered again, naming the earlier
+ * holder and its tenure (registered at, revoked at and why). Nothing when the text was new.
+ */
+export async function recordSignatureReassign(ctx: Pick<AppContext, 'store'>, p: Principal, at: number, row: { id: string; signature: string; contentProviderId: string }, previous: SignatureRow | null): Promise<void> {
+  if (!previous) return;
+  await ctx.store.records.appendAudit(at, p.actorId, 'signature.reassign', {
+    signatureId: row.id, signature: row.signature, contentProviderId: row.contentProviderId,
+    previousSignatureId: previous.id, previousContentProviderId: previous.contentProviderId, previousSince: previous.createdAt,
+    revokedAt: previous.revokedAt ?? null, revokedReason: previous.revokedReason ?? null,
+  }, { contentProviderId: row.contentProviderId });
 }

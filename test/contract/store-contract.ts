@@ -139,10 +139,42 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         await s.messages.decideAndRecord([item({ cp: a.cp.id, from: a.service, to: msisdn(), at: T0 + 11 })], minuteLimit(1, seen));
         assert.deepEqual([...seen[0].sender.signatures], []);
         assert.deepEqual([...(seen[0].sender.revoked ?? new Map())], [[a.signature, T0 + 10]]);
-        // a review does not bring it back; the text stays bound to it
+        // a review does not bring it back
         assert.equal(await s.directory.setSignatureStatus(sigId, 'approved', T0 + 12), false);
         assert.equal((await s.directory.getSignature(sigId))?.status, 'revoked');
-        await assert.rejects(s.directory.addSignature({ id: uid('sig'), contentProviderId: b.cp.id, signature: a.signature, status: 'approved', createdAt: T0 + 13 }), (e: unknown) => e instanceof SmsguardError && e.code === 'conflict');
+      });
+
+      test('a revoked text may be registered again, to another provider or its holder: a new row beside the revoked one, which is handed back for the record; a standing one stays a conflict', async () => {
+        const a = await seedProvider(s);
+        const b = await seedProvider(s);
+        const c = await seedProvider(s);
+        const first = (await s.directory.listSignatures(a.cp.id))[0];
+        // standing: a conflict for anyone
+        await assert.rejects(s.directory.addSignature({ id: uid('sig'), contentProviderId: b.cp.id, signature: a.signature, status: 'approved', createdAt: T0 + 1 }), (e: unknown) => e instanceof SmsguardError && e.code === 'conflict');
+        const revoked = await s.directory.revokeSignature(a.cp.id, first.id, T0 + 10, 'admin_1', 'brand lost');
+        const toB = uid('sig');
+        assert.deepEqual(await s.directory.addSignature({ id: toB, contentProviderId: b.cp.id, signature: a.signature, status: 'pending', createdAt: T0 + 20 }), revoked);
+        // the revoked registration stays where it was; the new one is b's, pending review
+        assert.deepEqual(await s.directory.listSignatures(a.cp.id), [revoked]);
+        assert.deepEqual((await s.directory.listSignatures(b.cp.id)).filter((x) => x.signature === a.signature).map((x) => [x.id, x.status, x.revokedAt ?? null]), [[toB, 'pending', null]]);
+        // now standing again: a second registration is a conflict, for b itself and for c
+        await assert.rejects(s.directory.addSignature({ id: uid('sig'), contentProviderId: c.cp.id, signature: a.signature, status: 'approved', createdAt: T0 + 21 }), (e: unknown) => e instanceof SmsguardError && e.code === 'conflict');
+        await assert.rejects(s.directory.addSignature({ id: uid('sig'), contentProviderId: b.cp.id, signature: a.signature, status: 'approved', createdAt: T0 + 21 }), (e: unknown) => e instanceof SmsguardError && e.code === 'conflict');
+        // reviewed: it passes for b; a's decision still sees it revoked, with when
+        assert.equal(await s.directory.setSignatureStatus(toB, 'approved', T0 + 22), true);
+        const seen: Facts[] = [];
+        await s.messages.decideAndRecord([item({ cp: b.cp.id, from: b.service, to: msisdn(), at: T0 + 23 }), item({ cp: a.cp.id, from: a.service, to: msisdn(), at: T0 + 23 })], minuteLimit(2, seen));
+        const facts = new Map(seen.map((f) => [f.sender.id, f.sender]));
+        assert.ok(facts.get(b.cp.id)!.signatures.has(a.signature));
+        assert.deepEqual([facts.get(a.cp.id)!.signatures.has(a.signature), facts.get(a.cp.id)!.revoked?.get(a.signature)], [false, T0 + 10]);
+        // revoked from b too, then given back to a: the latest revoked registration is handed back; a lists both
+        const revokedB = await s.directory.revokeSignature(b.cp.id, toB, T0 + 30, 'admin_1', 'dispute settled');
+        const backToA = uid('sig');
+        assert.deepEqual(await s.directory.addSignature({ id: backToA, contentProviderId: a.cp.id, signature: a.signature, status: 'approved', createdAt: T0 + 40 }), revokedB);
+        assert.deepEqual((await s.directory.listSignatures(a.cp.id)).map((x) => [x.id, x.status]), [[first.id, 'revoked'], [backToA, 'approved']]);
+        const again: Facts[] = [];
+        await s.messages.decideAndRecord([item({ cp: a.cp.id, from: a.service, to: msisdn(), at: T0 + 41 })], minuteLimit(1, again));
+        assert.ok(again[0].sender.signatures.has(a.signature));
       });
 
       test('a retired port stays listed (retiredAt, why), is recorded once, reaches the facts with it; the number can be registered again, to another provider too', async () => {
