@@ -154,4 +154,62 @@ describe('registry lifecycle: revoked signatures, retired ports', () => {
     const mo = await g.app.receiveMo({ from: number(), to: '10690002', text: '你好' }, 'system');
     assert.equal(mo.contentProviderId, other.id);
   });
+
+  const register = (cpId: string, signature = '【示例】') =>
+    g.http.inject({ method: 'POST', url: `/v1/content-providers/${cpId}/signatures`, headers: g.admin, payload: { signature } });
+
+  test('a revoked text registered again to another provider: a new registration, the revoked one still listed; recorded as signature.reassign; the earlier holder\'s queued message still stopped', async () => {
+    await g.worker.stop();
+    const other = await onboard(g, OTHER_PROVIDER);
+    const to = number();
+    const queued = await send('10690001', to);
+    assert.equal(queued.statusCode, 202);
+    const [sig] = await signatures();
+    assert.equal((await register(other.id)).statusCode, 409);
+    g.clock.advance(1_000);
+    assert.equal((await revoke(sig.id)).statusCode, 200);
+    g.clock.advance(1_000);
+    assert.equal((await register(other.id, '【示例】')).statusCode, 201);
+    const again = await register(other.id);
+    assert.equal(again.statusCode, 409, again.body);
+    const theirs = (await g.http.inject({ method: 'GET', url: `/v1/content-providers/${other.id}/signatures`, headers: g.admin })).json().signatures as Json[];
+    const given = theirs.find((x) => x.signature === '【示例】')!;
+    assert.deepEqual([given.status, given.revokedAt], ['approved', null]);
+    assert.deepEqual((await signatures()).map((x) => [x.id, x.status, x.revokedReason]), [[sig.id, 'revoked', 'brand lost']]);
+    const reassign = (await audits(other.id)).filter((a) => a.body.action === 'signature.reassign');
+    assert.deepEqual(reassign.map((a) => [a.body.signatureId, a.body.previousSignatureId, a.body.previousContentProviderId, a.body.previousSince, a.body.revokedReason]),
+      [[given.id, sig.id, cp.id, Date.parse(sig.createdAt), 'brand lost']]);
+    // the earlier holder may not use it; its message queued before the revocation never goes
+    assert.equal((await send('10690001', number())).json().error?.code, 'signature_unregistered');
+    await deliver();
+    const v = (await g.http.inject({ method: 'GET', url: `/v1/messages/${queued.json().id}`, headers: cp.auth })).json();
+    assert.equal(v.status, 'rejected');
+    assert.equal(v.history.at(-1).rejection.code, 'signature_unregistered');
+    assert.deepEqual(g.simulator.outbox(`+86${to}`), []);
+  });
+
+  test('a revoked text given back to its holder: what it queued before the revocation is still stopped; what it sends after goes', async () => {
+    await g.worker.stop();
+    const before = number();
+    const queued = await send('10690001', before);
+    assert.equal(queued.statusCode, 202);
+    const [sig] = await signatures();
+    g.clock.advance(1_000);
+    assert.equal((await revoke(sig.id)).statusCode, 200);
+    g.clock.advance(1_000);
+    const back = await register(cp.id);
+    assert.equal(back.statusCode, 201, back.body);
+    assert.deepEqual((await signatures()).map((x) => [x.id, x.status]), [[sig.id, 'revoked'], [back.json().id, 'approved']]);
+    assert.deepEqual((await audits(cp.id)).filter((a) => a.body.action === 'signature.reassign').map((a) => [a.body.previousSignatureId, a.body.previousContentProviderId]), [[sig.id, cp.id]]);
+    g.clock.advance(1_000);
+    const after = number();
+    const fresh = await send('10690001', after);
+    assert.equal(fresh.statusCode, 202, fresh.body);
+    await deliver();
+    const stopped = (await g.http.inject({ method: 'GET', url: `/v1/messages/${queued.json().id}`, headers: cp.auth })).json();
+    assert.equal(stopped.status, 'rejected');
+    assert.match(stopped.history.at(-1).detail, /was revoked on .* after the message was accepted/);
+    assert.deepEqual(g.simulator.outbox(`+86${before}`), []);
+    assert.equal(g.simulator.outbox(`+86${after}`).length, 1);
+  });
 });
