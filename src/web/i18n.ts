@@ -235,6 +235,15 @@ const T = {
   portState: ['状态', 'State'],
   portInUse: ['使用中', 'in use'],
   portRetired: ['已停用', 'retired'],
+  // the operator's acts on a provider's page: revoke a signature, retire a port (a reason each, recorded)
+  cpAction: ['操作', 'Action'],
+  cpActHint: ['撤销签名或停用端口立即生效：新提交的短信被拒绝，已排队未发出的在发送前被拦截。须填写原因，记入法定记录。', 'Revoking a signature or retiring a port takes effect at once: new messages are refused and queued ones are stopped before they go. A reason is required and is recorded.'],
+  sgRevoke: ['撤销签名', 'Revoke'],
+  sgRevokeReason: ['撤销原因', 'Reason for revoking'],
+  portRetire: ['停用端口', 'Retire'],
+  portRetireReason: ['停用原因', 'Reason for retiring'],
+  cpDone_revoke: ['签名已撤销，并已记入法定记录。', 'Signature revoked and recorded.'],
+  cpDone_retire: ['端口已停用，并已记入法定记录。', 'Port retired and recorded.'],
   // the carrier links (/web/links): the operator's view of the upstream SMPP links
   linksTitle: ['运营商链路状态', 'Carrier links'],
   lkName: ['链路', 'Link'],

@@ -1,0 +1,110 @@
+/**
+ * The operator takes back a signature and a port from a provider's page in a real browser, without
+ * JavaScript: a revoke form per signature and a retire form per port in use (a labelled reason each),
+ * a confirmation line after the act, the row then read-only with when and why, and the act binding at
+ * once (the API refuses a message with the signature). A regulator's page has no forms and its post is
+ * refused; a post without the sign-in cookie does nothing. Debian's chromium; skips only when missing.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { startTestGateway, onboard, ADMIN_TOKEN, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { BROWSER_SKIP, launchChromium, newPage, signIn } from '../helpers/browser.js';
+
+describe('revoke and retire from the provider page in the browser', { skip: BROWSER_SKIP }, () => {
+  let g: TestGateway;
+  let cp: Provider;
+  let base: string;
+  let browser: Browser;
+  let regulatorToken: string;
+  const sigId = async (): Promise<string> =>
+    (await g.http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}/signatures`, headers: g.admin })).json().signatures[0].id;
+
+  before(async () => {
+    g = await startTestGateway();
+    cp = await onboard(g);
+    regulatorToken = (await g.app.auth.createToken('regulator', 'inspector')).token;
+    base = await g.http.listen({ host: '127.0.0.1', port: 0 });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await g?.close();
+  });
+
+  test('a post without the sign-in cookie (another site\'s form) revokes nothing', async () => {
+    const ctx = await browser.newContext();
+    try {
+      const r = await ctx.request.post(`${base}/web/providers/${cp.id}/signatures/${await sigId()}/revoke`, { form: { reason: 'x' }, maxRedirects: 0, headers: { 'sec-fetch-site': 'cross-site' } });
+      assert.equal(r.status(), 303);
+      assert.match(r.headers().location ?? '', /\/web\/login/);
+    } finally {
+      await ctx.close();
+    }
+    const sigs = (await g.http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}/signatures`, headers: g.admin })).json().signatures;
+    assert.equal(sigs[0].status, 'approved');
+  });
+
+  test('a regulator: the page has no forms, and its post is refused (403) with nothing revoked', async () => {
+    const page: Page = await newPage(browser);
+    await signIn(page, base, regulatorToken);
+    await page.waitForURL(/\/web\/credit/);
+    await page.goto(`${base}/web/providers/${cp.id}`);
+    assert.equal(await page.locator('#signatures tbody tr').count(), 1);
+    assert.equal(await page.locator('form.sig-revoke, form.port-retire').count(), 0);
+    const r = await page.request.post(`${base}/web/providers/${cp.id}/signatures/${await sigId()}/revoke`, { form: { reason: 'x' }, maxRedirects: 0 });
+    assert.equal(r.status(), 403);
+    const sigs = (await g.http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}/signatures`, headers: g.admin })).json().signatures;
+    assert.equal(sigs[0].status, 'approved');
+  });
+
+  test('the operator revokes the signature and retires a port with the forms, without JavaScript; each confirmed, listed with why, binding at once', async () => {
+    const page: Page = await newPage(browser);
+    await signIn(page, base, ADMIN_TOKEN);
+    await page.waitForURL(/\/web\/cases/);
+    await page.goto(`${base}/web/providers/${cp.id}`);
+    assert.equal(await page.locator('#provider-done').count(), 0);
+
+    const sig = page.locator('#signatures tbody tr').first();
+    await sig.getByLabel('撤销原因').fill('品牌已转让');
+    await sig.getByRole('button', { name: '撤销签名 【示例】' }).click();
+    await page.waitForURL(new RegExp(`/web/providers/${cp.id}\\?done=revoke$`));
+    assert.equal(await page.locator('#provider-done').textContent(), '签名已撤销，并已记入法定记录。');
+    assert.equal(await sig.locator('.state').textContent(), '已撤销');
+    assert.match((await sig.textContent()) ?? '', /品牌已转让/);
+    assert.equal(await sig.locator('form').count(), 0, 'a revoked signature has no form left');
+    const refused = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13900239999', text: '【示例】您的订单已发货', type: 'notification' } });
+    assert.equal(refused.json().error?.code, 'signature_unregistered');
+
+    const port = page.locator('#ports tbody tr[data-port="10690002"]');
+    await port.getByLabel('停用原因').fill('码号已收回');
+    await port.getByRole('button', { name: '停用端口 10690002' }).click();
+    await page.waitForURL(new RegExp(`/web/providers/${cp.id}\\?done=retire$`));
+    assert.equal(await page.locator('#provider-done').textContent(), '端口已停用，并已记入法定记录。');
+    assert.equal(await port.getAttribute('data-retired'), 'true');
+    assert.match((await port.textContent()) ?? '', /已停用.*码号已收回/);
+    assert.equal(await port.locator('form').count(), 0);
+    assert.equal(await page.locator('#ports tbody tr[data-port="10690001"] form.port-retire').count(), 1, 'the port in use keeps its form');
+    const ports = (await g.http.inject({ method: 'GET', url: '/v1/ports', headers: g.admin })).json().ports as { number: string; retiredReason: string | null }[];
+    assert.equal(ports.find((p) => p.number === '10690002')?.retiredReason, '码号已收回');
+    const audits = ((await g.http.inject({ method: 'GET', url: `/v1/records?contentProviderId=${cp.id}&kind=audit`, headers: g.admin })).json().records as { body: Record<string, unknown> }[])
+      .map((r) => [r.body.action, r.body.reason]).filter(([a]) => a === 'signature.revoke' || a === 'port.retire');
+    assert.deepEqual(audits.sort(), [['port.retire', '码号已收回'], ['signature.revoke', '品牌已转让']]);
+  });
+
+  test('the English form names its fields; a blank reason (a hand-made post) is refused on the page and nothing is retired', async () => {
+    const page: Page = await newPage(browser);
+    await signIn(page, base, ADMIN_TOKEN);
+    await page.waitForURL(/\/web\/cases/);
+    await page.goto(`${base}/web/providers/${cp.id}?lang=en`);
+    const port = page.locator('#ports tbody tr[data-port="10690001"]');
+    assert.equal(await port.getByRole('button', { name: 'Retire 10690001' }).count(), 1);
+    assert.equal(await port.getByLabel('Reason for retiring').getAttribute('required'), '', 'the browser asks for a reason before it posts');
+    // a hand-made post with a blank reason, as the field would not send
+    const r = await page.request.post(`${base}/web/providers/${cp.id}/ports/10690001/retire`, { form: { reason: '  ' }, maxRedirects: 0 });
+    assert.equal(r.status(), 400);
+    assert.match(await r.text(), /id="provider-error"[^>]*>[^<]*reason/);
+    const ports = (await g.http.inject({ method: 'GET', url: '/v1/ports', headers: g.admin })).json().ports as { number: string; retiredAt: string | null }[];
+    assert.equal(ports.find((p) => p.number === '10690001')?.retiredAt, null);
+  });
+});
