@@ -44,6 +44,7 @@ export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App
     onRequest: requireAuth,
     schema: {
       tags: ['registry'], security: bearerSecurity, summary: 'Register a signature 【…】 to a content provider (admin)', params: idParam,
+      description: 'Approved at once (an admin\'s registration is the review). A text registered to anyone and not revoked is 409 conflict. A revoked text (DELETE /v1/content-providers/{id}/signatures/{signatureId}) may be registered again, to its former holder or another: a new registration beside the revoked one, which stays listed with status revoked, and the record names the earlier holder and tenure (audit signature.reassign). Messages the earlier holder had queued before the revocation are still stopped at send time.',
       body: { type: 'object', properties: { signature: { type: 'string' } }, required: ['signature'] },
       response: { 201: { type: 'object', properties: { id: { type: 'string' }, signature: { type: 'string' }, status: { type: 'string' } } }, '4xx': errorBody },
     },
@@ -64,7 +65,7 @@ export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App
     schema: {
       tags: ['registry'], security: bearerSecurity, summary: 'Revoke a content provider\'s signature (admin)',
       params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 }, signatureId: { type: 'string', maxLength: 64 } }, required: ['id', 'signatureId'] },
-      description: 'The signature stays listed with status revoked, revokedAt and revokedReason, and the revocation is recorded (audit signature.revoke). From then on a message starting with it is refused 422 signature_unregistered (SMPP 0x407), the message saying it was revoked and when, on every door and every gateway process at once; messages accepted before and still queued are stopped at send time (rejected, rule sender.signature). A revoked signature is not reviewed again (409 conflict) and stays bound: it cannot be registered again. Revoking a revoked signature answers it as it stands.',
+      description: 'The signature stays listed with status revoked, revokedAt and revokedReason, and the revocation is recorded (audit signature.revoke). From then on a message starting with it is refused 422 signature_unregistered (SMPP 0x407), the message saying it was revoked and when, on every door and every gateway process at once; messages accepted before and still queued are stopped at send time (rejected, rule sender.signature). A revoked signature is not reviewed again (409 conflict). Its text may be registered again by an admin (POST /v1/content-providers/{id}/signatures, to the same or another provider): a new registration, the revoked one staying listed, recorded as audit signature.reassign; messages accepted before the revocation stay stopped. Revoking a revoked signature answers it as it stands.',
       body: reasonBody,
       response: {
         200: { type: 'object', properties: { id: { type: 'string' }, signature: { type: 'string' }, status: { type: 'string', enum: ['revoked'] }, createdAt: iso, revokedAt: iso, revokedReason: { type: 'string' } } },
