@@ -212,4 +212,26 @@ describe('registry lifecycle: revoked signatures, retired ports', () => {
     assert.deepEqual(g.simulator.outbox(`+86${before}`), []);
     assert.equal(g.simulator.outbox(`+86${after}`).length, 1);
   });
+
+  test('a provider asking for a revoked text gets it pending review, recorded as signature.reassign; it does not pass until approved', async () => {
+    const other = await onboard(g, OTHER_PROVIDER);
+    const [sig] = await signatures();
+    assert.equal((await revoke(sig.id)).statusCode, 200);
+    const { http } = await installContent(g);
+    try {
+      const asked = await http.inject({ method: 'POST', url: '/v1/signatures', headers: other.auth, payload: { signature: '【示例】' } });
+      assert.equal(asked.statusCode, 201, asked.body);
+      assert.equal(asked.json().status, 'pending');
+      const reassign = (await audits(other.id)).filter((a) => a.body.action === 'signature.reassign');
+      assert.deepEqual(reassign.map((a) => [a.body.signatureId, a.body.previousSignatureId, a.body.previousContentProviderId]), [[asked.json().id, sig.id, cp.id]]);
+      const pending = await http.inject({ method: 'POST', url: '/v1/messages', headers: other.auth, payload: { from: '10698001', to: number(), text: '【示例】您好', type: 'notification' } });
+      assert.equal(pending.json().error?.code, 'signature_unregistered');
+      const review = await http.inject({ method: 'POST', url: `/v1/signatures/${asked.json().id}/review`, headers: g.admin, payload: { decision: 'approve' } });
+      assert.equal(review.statusCode, 200, review.body);
+      const ok = await http.inject({ method: 'POST', url: '/v1/messages', headers: other.auth, payload: { from: '10698001', to: number(), text: '【示例】您好', type: 'notification' } });
+      assert.equal(ok.statusCode, 202, ok.body);
+    } finally {
+      await http.close();
+    }
+  });
 });
