@@ -1,0 +1,110 @@
+/**
+ * The ported-numbers list of `--mnp-file PATH` (携号转网): a CSV file, one `msisdn,carrier` a line,
+ * numbers in any form the lenient phone-number reading takes (`13800138000`, `+8613800138000`,
+ * `0086 138 0013 8000`…). Blank lines, `#` comments and a `msisdn,carrier` header are skipped.
+ *
+ * A bad line (not a mainland mobile, no carrier) is reported with its line number and skipped, not a
+ * reason to refuse the file: a list of millions from a carrier feed with a few broken lines would
+ * otherwise leave every ported number misrouted. A number listed under two carriers is reported and
+ * left out (which one is right cannot be told), so it is routed by prefix. A file that cannot be read
+ * is refused: at start a configuration error, on a reload the list in use is kept.
+ */
+import { readFileSync } from 'node:fs';
+import { normalizeMsisdnLenient, maskMsisdn } from '../domain/msisdn.js';
+import { carrierKey, portedData, type PortedNumbersData } from '../smpp/client/ported-numbers.js';
+import { ConfigError } from './schema.js';
+
+/** One problem line (1-based), or line 0 for a problem of the whole list. */
+export interface MnpProblem {
+  line: number;
+  message: string;
+}
+
+export interface MnpParse {
+  data: PortedNumbersData;
+  problems: MnpProblem[];
+}
+
+/** Carrier indexes are a byte each. */
+const MAX_CARRIERS = 255;
+
+/** Parses the CSV text; never throws for a bad line (see the module comment). */
+export function parseMnpCsv(text: string): MnpParse {
+  const problems: MnpProblem[] = [];
+  const names: string[] = [];
+  const index = new Map<string, number>();
+  // national number * 256 + carrier index: exact in a double (national < 2e10), so one numeric sort
+  // of one typed array orders by number and keeps the carrier, without an object per line
+  let packed = new Float64Array(1024);
+  let n = 0;
+  let lineNo = 0;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end).trim();
+    start = end + 1;
+    lineNo++;
+    if (line === '' || line.startsWith('#')) continue;
+    const comma = line.indexOf(',');
+    if (comma < 0) { problems.push({ line: lineNo, message: 'expected msisdn,carrier' }); continue; }
+    const rawNumber = line.slice(0, comma).trim();
+    const carrier = carrierKey(line.slice(comma + 1));
+    if (lineNo === 1 && rawNumber.toLowerCase() === 'msisdn') continue;
+    const msisdn = normalizeMsisdnLenient(rawNumber);
+    if (!msisdn) { problems.push({ line: lineNo, message: `not a mainland mobile number: ${rawNumber.slice(0, 32)}` }); continue; }
+    if (carrier === '' || carrier.includes(',')) { problems.push({ line: lineNo, message: 'expected one carrier name after the number' }); continue; }
+    let ci = index.get(carrier);
+    if (ci === undefined) {
+      if (names.length >= MAX_CARRIERS) { problems.push({ line: lineNo, message: `more than ${MAX_CARRIERS} carriers` }); continue; }
+      ci = names.length;
+      names.push(carrier);
+      index.set(carrier, ci);
+    }
+    if (n === packed.length) {
+      const grown = new Float64Array(packed.length * 2);
+      grown.set(packed);
+      packed = grown;
+    }
+    packed[n++] = Number(msisdn.slice(3)) * 256 + ci;
+  }
+  const sorted = packed.subarray(0, n).sort();
+  const numbers = new Float64Array(n);
+  const carriers = new Uint8Array(n);
+  let m = 0;
+  for (let i = 0; i < n;) {
+    const key = Math.floor(sorted[i] / 256);
+    const ci = sorted[i] % 256;
+    let j = i + 1;
+    let conflict = false;
+    for (; j < n && Math.floor(sorted[j] / 256) === key; j++) if (sorted[j] % 256 !== ci) conflict = true;
+    if (conflict) {
+      const under = [...new Set(Array.from(sorted.subarray(i, j), (v) => names[v % 256]))];
+      problems.push({ line: 0, message: `${maskMsisdn(`+86${key}`)} is listed under ${under.join(' and ')}: left out, routed by prefix` });
+    } else {
+      numbers[m] = key;
+      carriers[m] = ci;
+      m++;
+    }
+    i = j;
+  }
+  return { data: portedData(numbers.subarray(0, m), carriers.subarray(0, m), names), problems };
+}
+
+/** Reads and parses the file; throws ConfigError only when it cannot be read. */
+export function loadMnpFile(path: string): MnpParse {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError([`mnpFile: cannot read ${path}: ${(e as Error).message}`]);
+  }
+  return parseMnpCsv(text);
+}
+
+/** The problems as log lines: the first `max` of them, then how many more. */
+export function mnpProblemLines(path: string, problems: MnpProblem[], max = 20): string[] {
+  const out = problems.slice(0, max).map((p) => (p.line ? `${path}:${p.line}: ${p.message}` : `${path}: ${p.message}`));
+  if (problems.length > max) out.push(`${path}: ${problems.length - max} more problems`);
+  return out;
+}
