@@ -6,8 +6,8 @@
  * ```json
  * { "links": [
  *   { "name": "cmcc", "host": "10.0.0.5", "port": 2775, "systemId": "sg", "password": "…",
- *     "window": 200, "throughput": 500, "prefixes": ["86134", "86135"], "weight": 2 },
- *   { "name": "ctcc", "host": "10.0.1.5", "systemId": "sg", "password": "…", "prefixes": ["86133"] },
+ *     "window": 200, "throughput": 500, "prefixes": ["86134", "86135"], "weight": 2, "carrier": "cmcc" },
+ *   { "name": "ctcc", "host": "10.0.1.5", "systemId": "sg", "password": "…", "prefixes": ["86133"], "carrier": "ctcc" },
  *   { "name": "cucc", "host": "smsc.example.net", "systemId": "sg", "password": "…",
  *     "tls": { "ca": "/etc/smsguard/cucc-ca.pem" } } ] }
  * ```
@@ -32,6 +32,8 @@ const Link = z.object({
   throughput: z.number().min(0).default(LINK_DEFAULTS.throughput),
   prefixes: z.array(z.string().regex(/^\d{1,15}$/)).default([]),
   weight: z.number().min(0).default(LINK_DEFAULTS.weight),
+  /** The carrier the link reaches, for ported numbers (--mnp-file). */
+  carrier: z.string().trim().min(1).max(32).optional(),
   receiptAck: z.enum(['recorded', 'received']).default(LINK_DEFAULTS.receiptAck),
   tls: z.union([
     z.boolean(),

@@ -1,5 +1,5 @@
 /**
- * Upstream link configuration: `smpp://user:pass@host:port?window=100&throughput=500&prefixes=86138,86139&weight=2&name=cmcc&receiptAck=recorded`
+ * Upstream link configuration: `smpp://user:pass@host:port?window=100&throughput=500&prefixes=86138,86139&weight=2&name=cmcc&carrier=cmcc&receiptAck=recorded`
  * (one `--upstream` URL) or a list of such objects in the config file. `smpps://…` is the same link
  * over TLS (default port 3550), with `ca=PATH`, `servername=` and `insecure=1` (UpstreamTls).
  */
@@ -18,6 +18,12 @@ export interface UpstreamLinkConfig {
   prefixes: string[];
   /** Share of traffic among eligible links. */
   weight: number;
+  /**
+   * The carrier this link reaches (`cmcc`, `cucc`, `ctcc` or free text; compared without case). A
+   * recipient in the ported-numbers list (--mnp-file) goes to the links of its current carrier,
+   * whatever their prefixes (docs/SMPP.md "Routing").
+   */
+  carrier?: string;
   /**
    * When a receipt's deliver_sm is answered: `recorded` (default), once its status is committed, so a
    * crash cannot lose it; `received`, at once, for an SMSC that sends receipts one at a time (a
@@ -80,6 +86,8 @@ export function parseUpstreamUrl(url: string): UpstreamLinkConfig {
   const prefixes = (u.searchParams.get('prefixes') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const receiptAck = u.searchParams.get('receiptAck') ?? LINK_DEFAULTS.receiptAck;
   if (!(RECEIPT_ACKS as readonly string[]).includes(receiptAck)) throw new Error(`upstream: receiptAck=${receiptAck} is not one of ${RECEIPT_ACKS.join(', ')}`);
+  const carrier = u.searchParams.get('carrier')?.trim();
+  if (carrier === '') throw new Error('upstream: carrier= is empty');
   return {
     name: u.searchParams.get('name') ?? `${u.hostname}:${u.port || defaultPort}`,
     host: u.hostname,
@@ -91,6 +99,7 @@ export function parseUpstreamUrl(url: string): UpstreamLinkConfig {
     throughput: num('throughput', LINK_DEFAULTS.throughput),
     prefixes,
     weight: Math.max(0, num('weight', LINK_DEFAULTS.weight)),
+    ...(carrier ? { carrier } : {}),
     receiptAck: receiptAck as ReceiptAck,
     ...(secure ? { tls: { ca: u.searchParams.get('ca') || undefined, servername: u.searchParams.get('servername') || undefined, insecure: insecure === '1' } } : {}),
   };

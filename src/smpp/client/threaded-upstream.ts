@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { DeliveryReceipt, Egress, InboundMo, SubmitResult, UpstreamCancel, UpstreamCancelResult } from '../../ports/egress.js';
 import type { OutboundMessage } from '../../ports/store.js';
 import type { UpstreamOptions } from './upstream.js';
+import type { PortedNumbersData } from './ported-numbers.js';
 import { within } from '../../app/within.js';
 import { workerScript } from '../../runtime/worker-script.js';
 import { SlotMap } from '../../runtime/slot-map.js';
@@ -37,6 +38,8 @@ export type ToThread =
   /** An operator's stop or start of one link (UpstreamLinkControl), answered by `linkControl` with the same key. */
   | { t: 'stopLink'; k: number; name: string; by: string; at: number }
   | { t: 'startLink'; k: number; name: string }
+  /** A reloaded ported-numbers list (SmppUpstream.setPorted): its SharedArrayBuffers are shared, not copied. */
+  | { t: 'mnp'; data: PortedNumbersData | null }
   | { t: 'close' };
 
 /** Worker → main thread. */
@@ -121,15 +124,28 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource, UpstreamLin
    */
   private readonly held = new Map<string, { by: string; at: number }>();
 
+  /** The ported-numbers list in force, so that a restarted thread starts with the latest one. */
+  private ported: PortedNumbersData | null;
+
   constructor(private readonly opts: ThreadedUpstreamOptions) {
     if (opts.links.length === 0) throw new Error('ThreadedUpstream needs at least one link');
+    this.ported = opts.ported ?? null;
+  }
+
+  /**
+   * Replaces the ported-numbers list in the thread (SmppUpstream.setPorted). One message: the list's
+   * memory is shared with the thread, never copied, however many numbers it holds.
+   */
+  setPorted(data: PortedNumbersData | null): void {
+    this.ported = data;
+    this.post({ t: 'mnp', data });
   }
 
   /** Starts the thread; it binds every link (as SmppUpstream.start). */
   start(): void {
-    const { log: _log, onBound: _onBound, ...opts } = this.opts;
+    const { log: _log, onBound: _onBound, ported: _ported, ...opts } = this.opts;
     // a thread restarted after a crash starts with the operator's stops already in force (it never binds those links)
-    const data = { ...opts, held: [...this.held].map(([name, h]) => ({ name, ...h })) };
+    const data = { ...opts, ...(this.ported ? { ported: this.ported } : {}), held: [...this.held].map(([name, h]) => ({ name, ...h })) };
     // Bundled once per process (src/runtime/worker-script.ts): the thread then neither compiles its
     // modules through tsx at start nor runs tsx's output, which wraps every function in a naming
     // helper (docs/PERFORMANCE.md: ~a tenth less CPU per message on this thread). Else through tsx.

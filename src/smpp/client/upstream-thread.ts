@@ -129,6 +129,9 @@ port.on('message', (m: ToThread) => {
     case 'startLink':
       send({ t: 'linkControl', k: m.k, r: upstream.startNow(m.name) });
       return;
+    case 'mnp':
+      upstream.setPorted(m.data);
+      return;
     case 'close':
       void upstream.close().finally(() => send({ t: 'closed' }));
       return;

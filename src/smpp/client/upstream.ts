@@ -23,6 +23,7 @@ import { CommandStatus, statusName } from '../pdu/constants.js';
 import type { DeliveryReceipt, Egress, InboundMo, PartialSubmit, SubmitResult, UpstreamCancel, UpstreamCancelResult } from '../../ports/egress.js';
 import type { OutboundMessage } from '../../ports/store.js';
 import type { UpstreamLinkConfig } from './config.js';
+import { carrierKey, PortedNumbers, type PortedNumbersData } from './ported-numbers.js';
 import { SmppRequestError } from './esme.js';
 import { IdIndex, otherSpellings } from './id-index.js';
 import { UpstreamLink, type LinkOptions } from './link.js';
@@ -65,6 +66,11 @@ export interface UpstreamOptions {
    */
   receiptAckTimeoutMs?: number;
   link?: Omit<LinkOptions, 'onDeliver' | 'onStateChange'>;
+  /**
+   * The ported-numbers list (--mnp-file, 携号转网): a recipient in it goes to the links whose
+   * `carrier` is its current one. Replaced with setPorted (a reload).
+   */
+  ported?: PortedNumbersData;
   log?: SmppLog;
   /** Told whether any link is bound (Egress.bound) each time a link goes up or down. */
   onBound?: (bound: boolean) => void;
@@ -196,6 +202,12 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
   /** No link restricts prefixes: every weighted link is eligible for every recipient. */
   private readonly noPrefixes: boolean;
   private readonly weighted: UpstreamLink[];
+  /** The ported-numbers list; null (none configured) costs the message path one test. */
+  private ported: PortedNumbers | null = null;
+  /** By the list's carrier index: the weighted links of that carrier, or null when none is configured. */
+  private carrierLinks: (UpstreamLink[] | null)[] = [];
+  /** Carriers of the list no link names, already logged (once per carrier per process). */
+  private readonly carriersWarned = new Set<string>();
 
   constructor(readonly opts: UpstreamOptions) {
     if (opts.links.length === 0) throw new Error('SmppUpstream needs at least one link');
@@ -209,6 +221,7 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
     }));
     this.noPrefixes = this.links.every((l) => l.cfg.prefixes.length === 0);
     this.weighted = this.links.filter((l) => l.cfg.weight > 0);
+    if (opts.ported) this.setPorted(opts.ported);
     this.timer = setInterval(() => {
       this.sweepEarly();
       this.expireAcks();
@@ -338,8 +351,41 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
     return p;
   }
 
-  /** Links allowed for this recipient: the longest matching prefix wins; links without prefixes take the rest. */
+  /**
+   * Uses this ported-numbers list from now on (null: none). Carriers of the list that no link names
+   * are logged here, once each, rather than on the message path.
+   */
+  setPorted(data: PortedNumbersData | null): void {
+    if (!data) {
+      this.ported = null;
+      this.carrierLinks = [];
+      return;
+    }
+    const ported = new PortedNumbers(data);
+    this.carrierLinks = ported.names.map((name) => {
+      const ls = this.weighted.filter((l) => l.cfg.carrier !== undefined && carrierKey(l.cfg.carrier) === name);
+      if (ls.length) return ls;
+      if (!this.carriersWarned.has(name)) {
+        this.carriersWarned.add(name);
+        this.opts.log?.('smpp upstream: ported numbers of a carrier no link names go by prefix', { carrier: name }, 'warn');
+      }
+      return null;
+    });
+    this.ported = ported;
+  }
+
+  /**
+   * Links allowed for this recipient: a ported number (携号转网) goes to its current carrier's links;
+   * otherwise the longest matching prefix wins; links without prefixes take the rest.
+   */
   private eligible(to: string): UpstreamLink[] {
+    if (this.ported !== null) {
+      const ci = this.ported.carrierIndexOf(to);
+      if (ci >= 0) {
+        const ls = this.carrierLinks[ci];
+        if (ls) return ls;
+      }
+    }
     if (this.noPrefixes) return this.weighted;
     let best = -1;
     let out: UpstreamLink[] = [];
