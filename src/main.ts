@@ -43,6 +43,9 @@ import { registerSimulatorCommand } from './cli/simulator.js';
 import { registerBackupCommand } from './cli/backup.js';
 import { formatCliError } from './cli/error-output.js';
 import { loadUpstreamFile } from './config/upstream-file.js';
+import { loadMnpFile, mnpProblemLines } from './config/mnp-file.js';
+import { reloadMnp } from './config/mnp-reload.js';
+import type { PortedNumbersData } from './smpp/client/ported-numbers.js';
 import { loadTlsIdentity } from './config/tls-identity.js';
 import { GatewayLockedError, acquireGatewayLock } from './store/sqlite/gateway-lock.js';
 import { isPostgresUrl } from './store/postgres/index.js';
@@ -112,6 +115,13 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   const credentialStore = store instanceof SqliteStore ? new SqliteSmppCredentials(store.db) : store instanceof PostgresStore ? new PgSmppCredentials(store.pool) : null;
   if (!credentialStore) throw new ConfigError(['db: this store has no SMPP credential adapter']);
   const links = config.upstreamFile ? loadUpstreamFile(config.upstreamFile) : null;
+  // ported numbers: bad lines are logged and skipped; an unreadable file stops the start
+  let ported: PortedNumbersData | undefined;
+  if (config.mnpFile) {
+    const mnp = loadMnpFile(config.mnpFile);
+    for (const line of mnpProblemLines(config.mnpFile, mnp.problems)) log.warn({ problem: line }, 'mnp list: line skipped');
+    ported = mnp.data;
+  }
   let smpp: SmppDoors;
   try {
     smpp = await startSmpp({
@@ -125,6 +135,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
       // An ingress process only publishes to the bus; egress processes hold the upstream links.
       egress: !(config.queue && config.role === 'ingress'),
       upstreamThread: config.upstreamThread === 'on',
+      ported,
       simulator,
       // receipts/MO for providers without a receiver bind wait in the store, surviving restarts
       deliveries: store instanceof SqliteStore || store instanceof PostgresStore ? store.smppDeliveries : undefined,
@@ -150,6 +161,12 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
     throw new ConfigError([m.startsWith('upstream') ? m : `upstream / smpp-port: ${m}`]);
   }
   undo('smpp', () => smpp.close());
+  // SIGHUP reloads the ported-numbers list (src/config/mnp-reload.ts says why a signal, not a timer)
+  const mnpFile = config.mnpFile;
+  const egress = smpp.egress;
+  if (mnpFile && egress) {
+    process.on('SIGHUP', () => void reloadMnp(mnpFile, egress, (msg, f, level) => (level === 'info' ? log.info(f, msg) : log.warn(f, msg))));
+  }
   const sweeper = new ConsentSweeper(app.ctx);
   sweeper.start();
   undo('consent sweeper', () => sweeper.stop());
@@ -325,6 +342,7 @@ export function buildCli(): Command {
     .addOption(new Option('--clock <clock>', 'system, or simulated: moves only via POST /v1/simulator/clock, served with any upstream (no token with the built-in simulator; the admin token with smpp:// links, --upstream-file or --role ingress)').choices(['system', 'simulated']))
     .option('--simulator-hold-ms <ms>', 'the built-in simulator holds each message this long before delivering it (default 0); a cancel of one still held is honoured')
     .option('--upstream-file <path>', 'JSON file of upstream SMPP links with prefixes and weights (wins over --upstream)')
+    .option('--mnp-file <path>', "CSV of ported numbers (携号转网), 'msisdn,carrier' a line: they go to links of that carrier (&carrier= / \"carrier\"); reloaded on SIGHUP")
     .addOption(new Option('--upstream-thread <on|off>', 'SMPP client on its own thread (default on)').choices(['on', 'off']))
     .option('--delivery-in-flight <n>', 'batches the delivery worker keeps out to the upstream at once, 1–16 (default 1: bursts are queued first)')
     .option('--smpp-port <port>', 'SMPP server port (default 2775)')

@@ -78,6 +78,11 @@ export const ConfigSchema = z.object({
   simulatorHoldMs: z.coerce.number().int().min(0).max(86_400_000).default(0),
   /** JSON file listing upstream SMPP links with prefixes and weights (src/config/upstream-file.ts); wins over `upstream`. */
   upstreamFile: z.string().min(1).optional(),
+  /**
+   * CSV file of ported numbers (携号转网), `msisdn,carrier` a line (src/config/mnp-file.ts): such a
+   * recipient goes to the links of its current carrier. Reloaded on SIGHUP.
+   */
+  mnpFile: z.string().min(1).optional(),
   clock: z.enum(['system', 'simulated']).default('system'),
   smppHost: z.string().min(1).default('127.0.0.1'),
   smppPort: port.default(2775),

@@ -13,6 +13,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { SmppUpstream } from './client/upstream.js';
 import { ThreadedUpstream } from './client/threaded-upstream.js';
+import type { PortedNumbersData } from './client/ported-numbers.js';
 import { parseUpstreamUrl, type UpstreamLinkConfig } from './client/config.js';
 import { SmppCredentials, type SmppCredentialsDeps } from './server/credentials.js';
 import { SmppServer, type SmppServerApp, type SmppTlsIdentity } from './server/server.js';
@@ -69,12 +70,14 @@ export interface StartSmppOptions {
    * correlation then use the second core instead of the event loop that decides and records.
    */
   upstreamThread?: boolean;
+  /** The ported-numbers list (--mnp-file) the upstream routes by; replaced later with egress.setPorted. */
+  ported?: PortedNumbersData;
 }
 
 export interface SmppDoors {
   credentials: SmppCredentials;
   /** Null when started with `egress: false`. */
-  egress: (Egress & UpstreamLinkSource & UpstreamLinkControl & { waitUp(ms?: number): Promise<boolean> }) | null;
+  egress: (Egress & UpstreamLinkSource & UpstreamLinkControl & { waitUp(ms?: number): Promise<boolean>; setPorted(data: PortedNumbersData | null): void }) | null;
   server: SmppServer | null;
   /** Where the SMPP server listens (null when not started). */
   smppPort: number | null;
@@ -113,7 +116,7 @@ export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
   // an smpps:// link's CA file that cannot be used is a configuration error now, not a link that
   // never binds with "unable to verify" in the log
   for (const l of links) linkTlsOptions(l);
-  const egress = !links.length ? null : o.upstreamThread === false ? new SmppUpstream({ links, log: o.log }) : new ThreadedUpstream({ links, log: o.log });
+  const egress = !links.length ? null : o.upstreamThread === false ? new SmppUpstream({ links, log: o.log, ported: o.ported }) : new ThreadedUpstream({ links, log: o.log, ported: o.ported });
   egress?.start();
   let server: SmppServer | null = null;
   let smppPort: number | null = null;
