@@ -1,0 +1,56 @@
+/**
+ * `smsguard start --mnp-file` as an operator runs it: the list's bad lines are logged with their line
+ * numbers at start, `kill -HUP` reloads the file, an unreadable file at start is a configuration error.
+ * (Where a ported number goes is tested against fake SMSCs: test/integration/smpp/mnp-routing.test.ts.)
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from '../helpers/wait.js';
+import { spawnSmsguard, stopProcess } from '../helpers/process.js';
+
+const ENV = { ...process.env, SMSGUARD_ADMIN_TOKEN: 'sga_mnp_file_process_test_token_0000000001', SMSGUARD_DB: '', DATABASE_URL: '', SMSGUARD_RECORDS_SIGNING_KEY: '', SMSGUARD_REPORT_PORT: '' };
+const loaded = (out: string) => out.split('\n').filter((l) => l.includes('"mnp list loaded"')).map((l) => JSON.parse(l) as { numbers: number; carriers: string[]; skipped: number });
+
+test('smsguard start --mnp-file: bad lines logged by line number; SIGHUP reloads the file', { timeout: 90_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smsguard-mnp-'));
+  const file = join(dir, 'ported.csv');
+  let g: ChildProcess | undefined;
+  try {
+    writeFileSync(file, 'msisdn,carrier\n13800138000,ctcc\n12345,ctcc\n');
+    const s = await spawnSmsguard(['start', '--http-port', '0', '--smpp-port', '0', '--log-level', 'info', '--db', join(dir, 'smsguard.db'), '--mnp-file', file], { env: ENV });
+    g = s.proc;
+    assert.match(s.output(), /ported\.csv:3: not a mainland mobile number: 12345/);
+    // the built-in simulator link names no carrier: said once, and routing stays by prefix
+    await waitFor(() => (/ported numbers of a carrier no link names go by prefix/.test(s.output()) ? true : undefined), 20_000, 'the carrier warning');
+    // a new file renamed over the old one, then the signal
+    writeFileSync(`${file}.new`, '13800138000,ctcc\n13900139000,cucc\n13700137000,cmcc\n');
+    renameSync(`${file}.new`, file);
+    g.kill('SIGHUP');
+    const after = await waitFor(() => loaded(s.output()).find((l) => l.numbers === 3), 20_000, 'the reloaded list');
+    assert.deepEqual([after.carriers.length, after.skipped], [3, 0]);
+    assert.equal(g.exitCode, null, 'SIGHUP must not stop the gateway');
+  } finally {
+    if (g) await stopProcess(g);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('smsguard start --mnp-file MISSING: a configuration error, exit code 1', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smsguard-mnp-'));
+  try {
+    const bin = fileURLToPath(new URL('../../bin/smsguard.js', import.meta.url));
+    const p = spawn(process.execPath, [bin, 'start', '--http-port', '0', '--smpp-port', '0', '--db', join(dir, 'smsguard.db'), '--mnp-file', join(dir, 'none.csv')], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    const code = await new Promise((r) => p.once('exit', r));
+    assert.equal(code, 1, err);
+    assert.match(err, /mnpFile: cannot read .*none\.csv/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
