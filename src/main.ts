@@ -45,6 +45,7 @@ import { formatCliError } from './cli/error-output.js';
 import { loadUpstreamFile } from './config/upstream-file.js';
 import { loadMnpFile, mnpProblemLines } from './config/mnp-file.js';
 import { reloadMnp } from './config/mnp-reload.js';
+import { registerMnpCommand } from './cli/mnp.js';
 import type { PortedNumbersData } from './smpp/client/ported-numbers.js';
 import { loadTlsIdentity } from './config/tls-identity.js';
 import { GatewayLockedError, acquireGatewayLock } from './store/sqlite/gateway-lock.js';
@@ -369,6 +370,7 @@ export function buildCli(): Command {
   registerInspectReport(program, commonOptions);
   registerBackupCommand(program, commonOptions);
   registerSimulatorCommand(program);
+  registerMnpCommand(program);
   return program;
 }
 

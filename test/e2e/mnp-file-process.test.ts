@@ -54,3 +54,30 @@ test('smsguard start --mnp-file MISSING: a configuration error, exit code 1', { 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('smsguard mnp check: the carrier the list gives a number, in any accepted form, and the bad lines', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smsguard-mnp-'));
+  try {
+    const file = join(dir, 'ported.csv');
+    writeFileSync(file, '13800138000,CTCC\nbad,ctcc\n');
+    const bin = fileURLToPath(new URL('../../bin/smsguard.js', import.meta.url));
+    const run = (n: string) => new Promise<{ code: unknown; out: string; err: string }>((resolve) => {
+      const p = spawn(process.execPath, [bin, 'mnp', 'check', n, '--mnp-file', file], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+      p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+      p.once('exit', (code) => resolve({ code, out, err }));
+    });
+    const ported = await run('138 0013 8000');
+    assert.equal(ported.code, 0, ported.err);
+    assert.match(ported.out, /^\+8613800138000: ported, now ctcc/);
+    assert.match(ported.err, /ported\.csv:2: not a mainland mobile number: bad/);
+    assert.match((await run('+8613900139000')).out, /not in the list of 1 numbers \(sent by prefix\)/);
+    const bad = await run('123');
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /123 is not a mainland mobile number/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,29 @@
+/**
+ * `smsguard mnp check NUMBER [--mnp-file PATH]`: which carrier the ported-numbers list (携号转网)
+ * gives a number, as the upstream routing would read it, and what the file's bad lines are. For an
+ * operator checking a new list before signalling the gateway to reload it.
+ */
+import type { Command } from 'commander';
+import { loadMnpFile, mnpProblemLines } from '../config/mnp-file.js';
+import { ConfigError } from '../config/schema.js';
+import { normalizeMsisdnLenient } from '../domain/msisdn.js';
+import { PortedNumbers } from '../smpp/client/ported-numbers.js';
+
+export function registerMnpCommand(program: Command): void {
+  const mnp = program.command('mnp').description('the ported-numbers list (--mnp-file)');
+  mnp.command('check <number>').description("a number's current carrier in the list, and the file's bad lines")
+    .option('--mnp-file <path>', 'the CSV of ported numbers (default: SMSGUARD_MNP_FILE)')
+    .action((number: string, opts: { mnpFile?: string }) => {
+      const path = opts.mnpFile ?? process.env.SMSGUARD_MNP_FILE;
+      if (!path) throw new ConfigError(['mnpFile: give --mnp-file PATH or SMSGUARD_MNP_FILE']);
+      const msisdn = normalizeMsisdnLenient(number);
+      if (!msisdn) throw new ConfigError([`number: ${number} is not a mainland mobile number`]);
+      const { data, problems } = loadMnpFile(path);
+      for (const line of mnpProblemLines(path, problems)) process.stderr.write(`${line}\n`);
+      const list = new PortedNumbers(data);
+      const carrier = list.carrierOf(msisdn.slice(1));
+      process.stdout.write(carrier
+        ? `${msisdn}: ported, now ${carrier} (sent to links with carrier=${carrier}, if any)\n`
+        : `${msisdn}: not in the list of ${list.size} numbers (sent by prefix)\n`);
+    });
+}
