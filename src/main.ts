@@ -43,8 +43,9 @@ import { registerSimulatorCommand } from './cli/simulator.js';
 import { registerBackupCommand } from './cli/backup.js';
 import { formatCliError } from './cli/error-output.js';
 import { loadUpstreamFile } from './config/upstream-file.js';
-import { loadMnpFile, mnpProblemLines } from './config/mnp-file.js';
-import { reloadMnp } from './config/mnp-reload.js';
+import { mnpProblemLines } from './config/mnp-file.js';
+import { loadMnpFileOffThread, reloadMnp } from './config/mnp-reload.js';
+import { CoalescedTask } from './runtime/coalesced.js';
 import { registerMnpCommand } from './cli/mnp.js';
 import type { PortedNumbersData } from './smpp/client/ported-numbers.js';
 import { loadTlsIdentity } from './config/tls-identity.js';
@@ -119,8 +120,9 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   // ported numbers: bad lines are logged and skipped; an unreadable file stops the start
   let ported: PortedNumbersData | undefined;
   if (config.mnpFile) {
-    const mnp = loadMnpFile(config.mnpFile);
-    for (const line of mnpProblemLines(config.mnpFile, mnp.problems)) log.warn({ problem: line }, 'mnp list: line skipped');
+    const mnp = await loadMnpFileOffThread(config.mnpFile);
+    for (const line of mnpProblemLines(config.mnpFile, mnp.problems, mnp.skipped)) log.warn({ problem: line }, 'mnp list: line skipped');
+    log.info({ path: config.mnpFile, numbers: mnp.data.numbers.byteLength / 8, carriers: mnp.data.names, skipped: mnp.skipped }, 'mnp list loaded');
     ported = mnp.data;
   }
   let smpp: SmppDoors;
@@ -166,7 +168,12 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   const mnpFile = config.mnpFile;
   const egress = smpp.egress;
   if (mnpFile && egress) {
-    process.on('SIGHUP', () => void reloadMnp(mnpFile, egress, (msg, f, level) => (level === 'info' ? log.info(f, msg) : log.warn(f, msg))));
+    // one load at a time, and signals during a load cost one more load after it: the newest file wins
+    const reload = new CoalescedTask(async () => {
+      await reloadMnp(mnpFile, egress, (msg, f, level) => (level === 'info' ? log.info(f, msg) : log.warn(f, msg)));
+    }, (e) => log.warn({ error: e.message }, 'mnp list not reloaded'));
+    process.on('SIGHUP', () => reload.kick());
+    undo('mnp reload', () => reload.stop());
   }
   const sweeper = new ConsentSweeper(app.ctx);
   sweeper.start();

@@ -18,8 +18,8 @@ export function registerMnpCommand(program: Command): void {
       if (!path) throw new ConfigError(['mnpFile: give --mnp-file PATH or SMSGUARD_MNP_FILE']);
       const msisdn = normalizeMsisdnLenient(number);
       if (!msisdn) throw new ConfigError([`number: ${number} is not a mainland mobile number`]);
-      const { data, problems } = loadMnpFile(path);
-      for (const line of mnpProblemLines(path, problems)) process.stderr.write(`${line}\n`);
+      const { data, problems, skipped } = loadMnpFile(path);
+      for (const line of mnpProblemLines(path, problems, skipped)) process.stderr.write(`${line}\n`);
       const list = new PortedNumbers(data);
       const carrier = list.carrierOf(msisdn.slice(1));
       process.stdout.write(carrier

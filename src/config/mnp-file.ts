@@ -22,8 +22,13 @@ export interface MnpProblem {
 
 export interface MnpParse {
   data: PortedNumbersData;
+  /** The first MAX_KEPT_PROBLEMS problems (a file of garbage must not make a list as long as itself). */
   problems: MnpProblem[];
+  /** How many lines (or numbers) were skipped in all. */
+  skipped: number;
 }
+
+const MAX_KEPT_PROBLEMS = 1000;
 
 /** Carrier indexes are a byte each. */
 const MAX_CARRIERS = 255;
@@ -31,6 +36,11 @@ const MAX_CARRIERS = 255;
 /** Parses the CSV text; never throws for a bad line (see the module comment). */
 export function parseMnpCsv(text: string): MnpParse {
   const problems: MnpProblem[] = [];
+  let skipped = 0;
+  const problem = (line: number, message: string): void => {
+    skipped++;
+    if (problems.length < MAX_KEPT_PROBLEMS) problems.push({ line, message });
+  };
   const names: string[] = [];
   const index = new Map<string, number>();
   // national number * 256 + carrier index: exact in a double (national < 2e10), so one numeric sort
@@ -47,17 +57,17 @@ export function parseMnpCsv(text: string): MnpParse {
     lineNo++;
     if (line === '' || line.startsWith('#')) continue;
     const comma = line.indexOf(',');
-    if (comma < 0) { problems.push({ line: lineNo, message: 'expected msisdn,carrier' }); continue; }
+    if (comma < 0) { problem(lineNo, 'expected msisdn,carrier'); continue; }
     const rawNumber = line.slice(0, comma).trim();
     const carrier = carrierKey(line.slice(comma + 1));
     if (lineNo === 1 && rawNumber.toLowerCase() === 'msisdn') continue;
     // the strict reading first: it skips the lenient one's Unicode folding, most of a load's time
     const msisdn = normalizeMsisdn(rawNumber) ?? normalizeMsisdnLenient(rawNumber);
-    if (!msisdn) { problems.push({ line: lineNo, message: `not a mainland mobile number: ${rawNumber.slice(0, 32)}` }); continue; }
-    if (carrier === '' || carrier.includes(',')) { problems.push({ line: lineNo, message: 'expected one carrier name after the number' }); continue; }
+    if (!msisdn) { problem(lineNo, `not a mainland mobile number: ${rawNumber.slice(0, 32)}`); continue; }
+    if (carrier === '' || carrier.includes(',')) { problem(lineNo, 'expected one carrier name after the number'); continue; }
     let ci = index.get(carrier);
     if (ci === undefined) {
-      if (names.length >= MAX_CARRIERS) { problems.push({ line: lineNo, message: `more than ${MAX_CARRIERS} carriers` }); continue; }
+      if (names.length >= MAX_CARRIERS) { problem(lineNo, `more than ${MAX_CARRIERS} carriers`); continue; }
       ci = names.length;
       names.push(carrier);
       index.set(carrier, ci);
@@ -81,7 +91,7 @@ export function parseMnpCsv(text: string): MnpParse {
     for (; j < n && Math.floor(sorted[j] / 256) === key; j++) if (sorted[j] % 256 !== ci) conflict = true;
     if (conflict) {
       const under = [...new Set(Array.from(sorted.subarray(i, j), (v) => names[v % 256]))];
-      problems.push({ line: 0, message: `${maskMsisdn(`+86${key}`)} is listed under ${under.join(' and ')}: left out, routed by prefix` });
+      problem(0, `${maskMsisdn(`+86${key}`)} is listed under ${under.join(' and ')}: left out, routed by prefix`);
     } else {
       numbers[m] = key;
       carriers[m] = ci;
@@ -89,7 +99,7 @@ export function parseMnpCsv(text: string): MnpParse {
     }
     i = j;
   }
-  return { data: portedData(numbers.subarray(0, m), carriers.subarray(0, m), names), problems };
+  return { data: portedData(numbers.subarray(0, m), carriers.subarray(0, m), names), problems, skipped };
 }
 
 /** Reads and parses the file; throws ConfigError only when it cannot be read. */
@@ -103,9 +113,10 @@ export function loadMnpFile(path: string): MnpParse {
   return parseMnpCsv(text);
 }
 
-/** The problems as log lines: the first `max` of them, then how many more. */
-export function mnpProblemLines(path: string, problems: MnpProblem[], max = 20): string[] {
+/** The problems as log lines: the first `max` of them, then how many more (of `skipped` in all). */
+export function mnpProblemLines(path: string, problems: MnpProblem[], skipped = problems.length, max = 20): string[] {
   const out = problems.slice(0, max).map((p) => (p.line ? `${path}:${p.line}: ${p.message}` : `${path}: ${p.message}`));
-  if (problems.length > max) out.push(`${path}: ${problems.length - max} more problems`);
+  const shown = Math.min(max, problems.length);
+  if (skipped > shown) out.push(`${path}: ${skipped - shown} more problems`);
   return out;
 }

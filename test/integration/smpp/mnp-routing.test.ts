@@ -1,7 +1,8 @@
 /**
  * Ported numbers (携号转网) in carrier routing, against two fake SMSCs, with the client in process and
  * on its own thread: a number with a cmcc prefix that moved to ctcc goes to the ctcc link, the rest by
- * prefix; a reloaded list (what SIGHUP does) takes effect, in the thread too.
+ * prefix; a reloaded list (what SIGHUP does: parsed on a thread of its own) takes effect, in the
+ * upstream's thread too.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -74,13 +75,13 @@ for (const [name, make] of UPSTREAM_MAKERS) {
         const logs: unknown[][] = [];
         const log = (msg: string, f: Record<string, unknown>) => logs.push([msg, f]);
         await twoCarriers(make, undefined, [], async (up, cmcc, ctcc) => {
-          assert.ok(reloadMnp(file, up, log));
+          assert.ok(await reloadMnp(file, up, log));
           assert.ok((await up.submit(m('before', '+8613800000001'))).ok);
           writeFileSync(file, 'msisdn,carrier\n13800000001,ctcc\nnot a number,ctcc\n');
-          assert.ok(reloadMnp(file, up, log));
+          assert.ok(await reloadMnp(file, up, log));
           assert.ok((await up.submit(m('after', '+8613800000001'))).ok);
           rmSync(file);
-          assert.equal(reloadMnp(file, up, log), false);
+          assert.equal(await reloadMnp(file, up, log), false);
           assert.ok((await up.submit(m('kept', '+8613800000001'))).ok);
           assert.deepEqual(cmcc.ackedTexts(), ['before']);
           assert.deepEqual(ctcc.ackedTexts().sort(), ['after', 'kept']);

@@ -39,7 +39,15 @@ test('bad lines are reported with their line numbers and skipped; the rest is ke
   const l = new PortedNumbers(data);
   assert.equal(l.size, 2);
   assert.equal(l.carrierOf('8613600136000'), 'cmcc');
-  assert.deepEqual(mnpProblemLines('p.csv', problems, 2), ['p.csv:2: not a mainland mobile number: 12345', 'p.csv:3: expected msisdn,carrier', 'p.csv: 1 more problems']);
+  assert.deepEqual(mnpProblemLines('p.csv', problems, problems.length, 2), ['p.csv:2: not a mainland mobile number: 12345', 'p.csv:3: expected msisdn,carrier', 'p.csv: 1 more problems']);
+});
+
+test('a file of garbage keeps the first 1000 problems and counts the rest', () => {
+  const { data, problems, skipped } = parseMnpCsv(Array.from({ length: 1500 }, (_, i) => `x${i},ctcc`).join('\n'));
+  assert.equal(new PortedNumbers(data).size, 0);
+  assert.equal(problems.length, 1000);
+  assert.equal(skipped, 1500);
+  assert.equal(mnpProblemLines('p.csv', problems, skipped).at(-1), 'p.csv: 1480 more problems');
 });
 
 test('a number under two carriers is left out and reported; the same carrier twice is kept once', () => {
