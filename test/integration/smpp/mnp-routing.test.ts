@@ -5,11 +5,13 @@
  * upstream's thread too.
  */
 import { test, describe } from 'node:test';
+import type { Worker } from 'node:worker_threads';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
+import type { ThreadedUpstream } from '../../../src/smpp/client/threaded-upstream.js';
 import { parseMnpCsv } from '../../../src/config/mnp-file.js';
 import { reloadMnp } from '../../../src/config/mnp-reload.js';
 import type { PortedNumbersData } from '../../../src/smpp/client/ported-numbers.js';
@@ -93,3 +95,23 @@ for (const [name, make] of UPSTREAM_MAKERS) {
     });
   });
 }
+
+test('upstream thread restarted after a crash routes by the latest list, not the one it started with', { timeout: 30_000 }, async () => {
+  const { data: first } = parseMnpCsv('13800000001,cmcc\n');
+  const { data: latest } = parseMnpCsv('13800000001,ctcc\n');
+  const make = UPSTREAM_MAKERS.find(([n]) => n === 'on its own thread')![1];
+  await twoCarriers(make, first, [], async (up, cmcc, ctcc) => {
+    const threaded = up as ThreadedUpstream;
+    threaded.setPorted(latest);
+    const dead = (threaded as unknown as { worker: Worker }).worker;
+    await dead.terminate();
+    const end = Date.now() + 10_000;
+    while (!((threaded as unknown as { worker: Worker }).worker !== dead && (await up.waitUp(500)))) {
+      assert.ok(Date.now() < end, 'the thread came back');
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.ok((await up.submit(m('after-restart', '+8613800000001'))).ok);
+    assert.deepEqual(ctcc.ackedTexts(), ['after-restart']);
+    assert.deepEqual(cmcc.ackedTexts(), []);
+  });
+});
