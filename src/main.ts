@@ -207,7 +207,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   if (config.queue) {
     if (!isBusStore(store)) throw new ConfigError(['queue (SMSGUARD_QUEUE): needs the PostgreSQL store (--db postgres://…): processes cannot share a SQLite file']);
     const roles = await startBusRoles(app, store, smpp.egress, {
-      role: config.role, url: config.queue, prefix: config.queuePrefix, partitions: config.queuePartitions,
+      role: config.role, url: config.queue, links: smpp.egress, prefix: config.queuePrefix, partitions: config.queuePartitions,
       timings: { leaseMs: config.queueLeaseMs, graceMs: config.queueGraceMs, ackWaitMs: config.queueAckWaitMs },
     });
     bus = roles;

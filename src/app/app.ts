@@ -200,7 +200,7 @@ export class App {
   }
   /** The carrier links' status, for an admin (upstream-links.ts). */
   upstreamLinks(p: Principal) {
-    return upstreamLinks(p, this.linkSource);
+    return upstreamLinks(p, this.linkSource, this.ctx.linkFleet);
   }
   /** A sender cancels a message the gateway still holds (cancel-message.ts); `naming` as getMessage. */
   cancelMessage(p: Principal, id: string, naming?: MessageNaming) {

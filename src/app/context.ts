@@ -8,6 +8,7 @@ import type { Emitter } from './events.js';
 import type { GroupCommit } from './group-commit.js';
 import type { AppEvents } from './types.js';
 import type { UpstreamCancel, UpstreamCancelResult } from '../ports/egress.js';
+import type { UpstreamLinkFleet } from '../ports/upstream-links.js';
 
 /** Decision counters for metrics, emitted once per judged message. */
 export interface DecisionEvent {
@@ -73,4 +74,10 @@ export interface AppContext {
    * uses it for a `submitted` message.
    */
   cancelUpstream?: (c: UpstreamCancel, waitMs: number) => Promise<UpstreamCancelResult>;
+  /**
+   * The carrier links of every egress process (scale-out: set by the bus roles,
+   * src/queue/link-control.ts). When set, an operator's stop, start and listing go to all of them
+   * rather than to this process's own links (upstream-links.ts).
+   */
+  linkFleet?: UpstreamLinkFleet;
 }

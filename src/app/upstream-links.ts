@@ -3,7 +3,7 @@
  * since a link's host, system_id and traffic are the operator's business, not a provider's or a
  * regulator's. The figures come from the SMPP client (UpstreamLinkSource), read on request.
  */
-import type { UpstreamLinkControl, UpstreamLinkSource, UpstreamLinkStatus } from '../ports/upstream-links.js';
+import type { UpstreamLinkControl, UpstreamLinkFleet, UpstreamLinkSource, UpstreamLinkStatus } from '../ports/upstream-links.js';
 import { SmsguardError } from '../domain/errors.js';
 import { requireRole } from './access.js';
 import type { AppContext } from './context.js';
@@ -16,7 +16,8 @@ export interface UpstreamLinksView {
    * list is then empty, which does not mean the gateway has no links.
    */
   egress: boolean;
-  links: UpstreamLinkStatus[];
+  /** In scale-out (AppContext.linkFleet) every egress process's links, each tagged with its process. */
+  links: (UpstreamLinkStatus & { process?: string })[];
   /** When the figures were read (ms since the epoch); null without links here. */
   at: number | null;
   /** The client's thread did not answer in time: the figures are its last (UpstreamLinksSnapshot.stale). */
@@ -26,8 +27,25 @@ export interface UpstreamLinksView {
 /** How long a request waits for the client's thread before answering with what it has. */
 export const LINK_STATUS_WAIT_MS = 1000;
 
-export async function upstreamLinks(p: Principal, source: UpstreamLinkSource | null): Promise<UpstreamLinksView> {
+/**
+ * How long a request waits for the egress processes over the bus (scale-out): the first answer
+ * within it, then while they keep coming (src/queue/link-control.ts).
+ */
+export const LINK_BUS_WAIT_MS = 2000;
+
+export async function upstreamLinks(p: Principal, source: UpstreamLinkSource | null, fleet?: UpstreamLinkFleet): Promise<UpstreamLinksView> {
   requireRole(p, 'admin');
+  if (fleet) {
+    // scale-out: the links are the egress processes', whichever process is asked
+    const answers = await fleet.linkStatus(LINK_BUS_WAIT_MS);
+    if (answers.length === 0) return { egress: source !== null, links: [], at: null, stale: true };
+    return {
+      egress: true,
+      links: answers.flatMap((a) => a.snapshot.links.map((l) => ({ ...l, process: a.process }))),
+      at: Math.max(...answers.map((a) => a.snapshot.at)),
+      stale: answers.some((a) => a.snapshot.stale),
+    };
+  }
   if (!source) return { egress: false, links: [], at: null, stale: false };
   const s = await source.linkStatus(LINK_STATUS_WAIT_MS);
   return { egress: true, links: s.links, at: s.at, stale: s.stale };
@@ -38,14 +56,22 @@ export async function upstreamLinks(p: Principal, source: UpstreamLinkSource | n
  * Kannel's stop-smsc/start-smsc, Jasmin's `smppccm -0/-1`. A stopped link takes no new submit at
  * once (routing fails over to the other links that carry the recipient, as when it is down), its
  * in-flight submits are answered or time out, then it unbinds and stays unbound until started.
- * Messages no link is left for wait in the queue. Process-local: a restart starts every link again.
- * Idempotent (a second stop answers with the link as it is); every act is an audit record with the
+ * Messages no link is left for wait in the queue. On one process, process-local: a restart starts
+ * every link again. In scale-out (AppContext.linkFleet) the act goes to every egress process over
+ * the bus and is kept there for those started later; the answer is the link's status at the first
+ * process holding it, with every process's answer in `processes`. Idempotent (a second stop answers with the link as it is); every act is an audit record with the
  * operator's token id, `changed` saying whether it did anything.
  */
+/** One egress process's answer to a stop or start (scale-out). */
+export type ProcessLinkAnswer =
+  | { process: string; state: UpstreamLinkStatus['state']; changed: boolean }
+  | { process: string; error: 'unknown_link' | 'no_answer' };
+
 export async function controlUpstreamLink(
   ctx: AppContext, p: Principal, source: UpstreamLinkControl | null, name: string, act: 'stop' | 'start',
-): Promise<UpstreamLinkStatus> {
+): Promise<UpstreamLinkStatus & { processes?: ProcessLinkAnswer[] }> {
   requireRole(p, 'admin');
+  if (ctx.linkFleet) return controlOnBus(ctx, ctx.linkFleet, p, name, act);
   // an ingress process holds no links: the egress processes do (GET /v1/upstream-links says egress false)
   if (!source) throw new SmsguardError('not_found', `no upstream link ${name} on this process (it holds no links: --role ingress)`);
   const at = ctx.clock.now();
@@ -56,4 +82,26 @@ export async function controlUpstreamLink(
   }
   await ctx.store.records.appendAudit(at, p.actorId, `upstream_link.${act}`, { link: name, host: r.status.host, port: r.status.port, changed: r.changed });
   return r.status;
+}
+
+/** The act at every egress process; the audit record written here, once, for all of them. */
+async function controlOnBus(ctx: AppContext, fleet: UpstreamLinkFleet, p: Principal, name: string, act: 'stop' | 'start'): Promise<UpstreamLinkStatus & { processes: ProcessLinkAnswer[] }> {
+  const at = ctx.clock.now();
+  const answers = await fleet.controlLink(name, act, p.actorId, at, LINK_BUS_WAIT_MS);
+  if (answers.length === 0) {
+    throw new SmsguardError('upstream_unavailable', `no egress process answered the ${act} of link ${name} within ${LINK_BUS_WAIT_MS} ms; it is kept for the egress processes that start, and may still act: look at GET /v1/upstream-links`);
+  }
+  const processes: ProcessLinkAnswer[] = answers.map((a) => (a.result.ok
+    ? { process: a.process, state: a.result.status.state, changed: a.result.changed }
+    : { process: a.process, error: a.result.reason }));
+  const held = answers.flatMap((a) => (a.result.ok ? [a.result] : []));
+  if (held.length === 0) {
+    if (answers.every((a) => !a.result.ok && a.result.reason === 'unknown_link')) throw new SmsguardError('not_found', `no upstream link ${name} on any egress process`);
+    throw new SmsguardError('upstream_unavailable', `no egress process holding link ${name} answered the ${act} in time; it may still act: look at GET /v1/upstream-links`);
+  }
+  const first = held[0].status;
+  await ctx.store.records.appendAudit(at, p.actorId, `upstream_link.${act}`, {
+    link: name, host: first.host, port: first.port, changed: held.some((r) => r.changed), processes,
+  });
+  return { ...first, processes };
 }

@@ -98,3 +98,26 @@ export interface UpstreamLinkControl {
   /** Starts a stopped link again (UpstreamLink.resume). */
   startLink(name: string, timeoutMs?: number): Promise<UpstreamLinkControlResult>;
 }
+
+/** One egress process's answer on the bus: which process (its worker's member id) and what it said. */
+export interface ProcessLinkStatus {
+  process: string;
+  snapshot: UpstreamLinksSnapshot;
+}
+
+/** One egress process's answer to a stop or start on the bus. */
+export interface ProcessLinkControl {
+  process: string;
+  result: UpstreamLinkControlResult;
+}
+
+/**
+ * The carrier links of every egress process of a deployment (scale-out over NATS,
+ * src/queue/link-control.ts): a stop or start reaches each of them, and the stops in force are kept
+ * so that an egress process started later applies them before it sends. Every answer that came
+ * within the wait, one per process; none is an empty list.
+ */
+export interface UpstreamLinkFleet {
+  linkStatus(waitMs: number): Promise<ProcessLinkStatus[]>;
+  controlLink(name: string, act: 'stop' | 'start', by: string, at: number, waitMs: number): Promise<ProcessLinkControl[]>;
+}

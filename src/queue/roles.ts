@@ -7,7 +7,9 @@
  * - all: both in one process.
  * In every role, a cancel of a message a batch holds asks the egress worker holding it, in this
  * process or another, to give it up unwritten (take-back.ts); one already written asks the egress
- * process owning its recipient's partition to cancel it at the carrier (cancel-upstream.ts).
+ * process owning its recipient's partition to cancel it at the carrier (cancel-upstream.ts). An
+ * operator's stop, start or listing of the carrier links reaches every egress process, and the
+ * stops in force reach those started later (link-control.ts).
  * Several of each can run at once against one PostgreSQL and one NATS.
  */
 import { randomBytes } from 'node:crypto';
@@ -19,6 +21,7 @@ import { BusEgressWorker } from './egress-worker.js';
 import { queueNames } from './subjects.js';
 import { busTakeBack, serveTakeBack } from './take-back.js';
 import { busCancelUpstream, serveCancelUpstream } from './cancel-upstream.js';
+import { applyLinkStops, busLinkFleet, serveLinkControl, type LinkHolder } from './link-control.js';
 import { DEFAULT_TIMINGS, type PartitionLeases, type QueueOutbox, type QueueTimings } from './types.js';
 
 export type Role = 'ingress' | 'egress' | 'all';
@@ -31,6 +34,11 @@ export interface BusRolesOptions {
   timings?: Partial<QueueTimings>;
   batch?: number;
   maxAttempts?: number;
+  /**
+   * This egress process's carrier links (the SMPP client), for an operator's stop, start and
+   * listing from any process (link-control.ts); absent (an egress without named links): it answers none.
+   */
+  links?: LinkHolder | null;
 }
 
 export interface BusRoles {
@@ -64,6 +72,8 @@ export async function startBusRoles(app: App, store: BusStore, egress: Egress | 
   const relayed = new WeakSet<object>();
   if (o.role !== 'ingress') {
     if (!egress) throw new Error('the egress role needs an upstream');
+    // The links stopped for the deployment are stopped here before the worker takes a message.
+    if (o.links) await applyLinkStops(bus, o.links);
     worker = new BusEgressWorker(app.ctx, store.outbox, store.partitions, egress, bus, t, { batch: o.batch ?? 500, maxAttempts: o.maxAttempts ?? 8, partitionCount: partitions }, (mo) => app.receiveMo(mo, 'system'));
     await worker.start();
     // MO a provider should see: to every ingress (its binds may be on any of them). Events this
@@ -95,7 +105,15 @@ export async function startBusRoles(app: App, store: BusStore, egress: Egress | 
     unsubs.push(serveTakeBack(bus, worker));
     // A cancel in any process of a message this worker's partitions carried reaches its carrier here.
     unsubs.push(serveCancelUpstream(bus, worker));
+    // An operator's stop, start or listing in any process reaches this process's links.
+    if (o.links) unsubs.push(serveLinkControl(bus, worker.member, o.links));
   }
+  // An operator's stop, start or listing here goes to every egress process (link-control.ts).
+  const linkFleet = busLinkFleet(bus);
+  app.ctx.linkFleet = linkFleet;
+  unsubs.push(() => {
+    if (app.ctx.linkFleet === linkFleet) delete app.ctx.linkFleet;
+  });
   // A cancel here of a message a batch has claimed: this process's worker, or another's, gives it up
   // if unwritten (cancel-message.ts).
   const takeBack = busTakeBack(bus, worker);

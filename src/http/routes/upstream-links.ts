@@ -16,6 +16,7 @@ const linkStatus = {
   type: 'object',
   properties: {
     name: { type: 'string', description: 'The link\'s name (`name=` of its smpp:// URL, `simulator` for the built-in one)' },
+    process: { type: 'string', description: 'Scale-out (--queue): the egress process holding it (its worker\'s member id); every egress process holds its own session of each link. Absent on a single process' },
     host: { type: 'string' },
     port: { type: 'integer' },
     systemId: { type: 'string', description: 'The system_id it binds with (the password is never shown)' },
@@ -58,7 +59,7 @@ export async function upstreamLinkRoutes(f: FastifyInstance, opts: { app: App })
     schema: {
       tags: ['ops'], security: bearerSecurity,
       summary: 'The carrier SMPP links of this process: state, window, in flight, queued, throttling, reconnects, last error and counters (admin)',
-      description: 'Read from the SMPP client when asked (on its thread: one message, at most 1 s; past that the last figures, with stale true). On a process without egress (--role ingress) links is empty and egress false: the egress processes hold the links. Each process answers for its own links.',
+      description: 'Read from the SMPP client when asked (on its thread: one message, at most 1 s; past that the last figures, with stale true). Without --queue, this process\'s links. In scale-out (--queue) whichever process is asked gathers every egress process\'s links over NATS (each tagged with its process; the answers that came within 2 s): an ingress process then answers egress true; none answering: links empty and stale true.',
       response: {
         200: {
           type: 'object',
@@ -77,18 +78,37 @@ export async function upstreamLinkRoutes(f: FastifyInstance, opts: { app: App })
     },
   }, async (req) => app.upstreamLinks(req.principal));
 
-  const nameParam = { type: 'object', properties: { name: { type: 'string', maxLength: 128 } }, required: ['name'] } as const;
+  /** A stop's or start's answer: the link at the first process holding it, and in scale-out every egress process's answer. */
+const controlAnswer = {
+  ...linkStatus,
+  properties: {
+    ...linkStatus.properties,
+    processes: {
+      type: 'array', description: 'Scale-out (--queue): every egress process that answered within 2 s: the link\'s state there and whether the act changed it, or error unknown_link (it holds no link of that name) or no_answer (its client\'s thread did not answer). Absent on a single process',
+      items: {
+        type: 'object',
+        properties: {
+          process: { type: 'string' }, state: linkStatus.properties.state, changed: { type: 'boolean' },
+          error: { type: 'string', enum: ['unknown_link', 'no_answer'] },
+        },
+        required: ['process'],
+      },
+    },
+  },
+} as const;
+
+const nameParam = { type: 'object', properties: { name: { type: 'string', maxLength: 128 } }, required: ['name'] } as const;
   const control = (act: 'stop' | 'start', summary: string, description: string) => f.post(`/v1/upstream-links/:name/${act}`, {
     onRequest: requireAuth,
     schema: {
       tags: ['ops'], security: bearerSecurity, summary, description, params: nameParam,
       response: {
-        200: linkStatus,
+        200: controlAnswer,
         401: errorResponse('No token, or an unknown or revoked one'),
         403: errorResponse('Not the admin'),
-        404: errorResponse('No link of that name on this process (or this process holds none: --role ingress)'),
+        404: errorResponse('No link of that name on this process, or in scale-out on any egress process'),
         '4xx': errorBody,
-        503: errorResponse('The SMPP client\'s thread did not answer within 1 s (code upstream_unavailable); it may still act: read GET /v1/upstream-links'),
+        503: errorResponse('The SMPP client\'s thread did not answer within 1 s, or in scale-out no egress process answered within 2 s (code upstream_unavailable); it may still act: read GET /v1/upstream-links'),
       },
     },
   }, async (req) => {
@@ -97,8 +117,8 @@ export async function upstreamLinkRoutes(f: FastifyInstance, opts: { app: App })
   });
   control('stop',
     'Take a carrier link out of service: no new submits at once, in-flight ones answered, then unbind until started (admin)',
-    'Kannel\'s stop-smsc, Jasmin\'s smppccm -0. At once the link takes no new submit: routing fails over to the other links that carry the recipient, as when it is down; submits waiting in its queue go to another link; those already written are answered or time out as usual; then it unbinds and stays unbound (no reconnect) until POST …/start. Messages for which no link is left wait in the queue, as when every link is down. Answers with the link\'s status (state stopped, stoppedAt, stoppedBy) without waiting for the unbind. Idempotent: a stopped link answers 200 with its first stop. Process-local: lasts until start or a restart of the process. Recorded as an audit record (upstream_link.stop) with the operator\'s token id.');
+    'Kannel\'s stop-smsc, Jasmin\'s smppccm -0. At once the link takes no new submit: routing fails over to the other links that carry the recipient, as when it is down; submits waiting in its queue go to another link; those already written are answered or time out as usual; then it unbinds and stays unbound (no reconnect) until POST …/start. Messages for which no link is left wait in the queue, as when every link is down. Answers with the link\'s status (state stopped, stoppedAt, stoppedBy) without waiting for the unbind. Idempotent: a stopped link answers 200 with its first stop. On a single process it lasts until start or a restart of the process. In scale-out (--queue) asked of any process it reaches every egress process over NATS (processes lists their answers) and is kept on the bus: an egress process started later comes up with the link stopped, until start. Recorded as an audit record (upstream_link.stop) with the operator\'s token id.');
   control('start',
     'Put a stopped carrier link back in service: it binds again (admin)',
-    'Kannel\'s start-smsc, Jasmin\'s smppccm -1. The link binds again, with the usual backoff after a failed connect; answers at once with its status (usually connecting). Idempotent: a link in service answers 200 as it is. Recorded as an audit record (upstream_link.start).');
+    'Kannel\'s start-smsc, Jasmin\'s smppccm -1. The link binds again, with the usual backoff after a failed connect; answers at once with its status (usually connecting). Idempotent: a link in service answers 200 as it is. In scale-out it reaches every egress process and ends the kept stop. Recorded as an audit record (upstream_link.start).');
 }

@@ -8,6 +8,7 @@ import { resolveProfile } from '../../../src/profiles/index.js';
 import { PostgresStore } from '../../../src/store/postgres/index.js';
 import { startBusRoles, type BusRoles, type Role } from '../../../src/queue/roles.js';
 import { deleteStream } from '../../../src/queue/nats.js';
+import { deleteLinkStops, type LinkHolder } from '../../../src/queue/link-control.js';
 import type { Egress, SubmitResult } from '../../../src/ports/egress.js';
 import type { OutboundMessage } from '../../../src/ports/store.js';
 import { TEST_PG_URL, openTestPgStore } from '../../helpers/pg.js';
@@ -28,13 +29,13 @@ export interface Piece {
   stop(): Promise<void>;
 }
 
-export async function startPiece(o: { schema: string; prefix: string; role: Role; partitions?: number; egress?: Egress; now?: number; timings?: Record<string, number> }): Promise<Piece> {
+export async function startPiece(o: { schema: string; prefix: string; role: Role; partitions?: number; egress?: Egress; links?: LinkHolder; now?: number; timings?: Record<string, number> }): Promise<Piece> {
   const store = await PostgresStore.open({ url: TEST_PG_URL, schema: o.schema, max: 4 });
   const clock = new SimulatedClock(o.now ?? NOON_SHANGHAI);
   const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
   const simulator = new SimulatorSmsc(clock);
   const roles = await startBusRoles(app, store, o.egress ?? simulator, {
-    role: o.role, url: TEST_NATS_URL, prefix: o.prefix, partitions: o.partitions ?? 8,
+    role: o.role, url: TEST_NATS_URL, prefix: o.prefix, partitions: o.partitions ?? 8, links: o.links,
     timings: { partitionTtlMs: 1500, sweepMs: 100, ...o.timings },
   });
   return {
@@ -48,6 +49,7 @@ export async function startPiece(o: { schema: string; prefix: string; role: Role
 
 export async function removeStream(piece: Piece): Promise<void> {
   await deleteStream(piece.roles.bus);
+  await deleteLinkStops(piece.roles.bus);
 }
 
 /** Clean-ups a suite adds as it goes, run last first after it (call inside a describe); a failing one does not stop the rest. */
