@@ -229,6 +229,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   app.setUpstreamLinks(smpp.egress);
   const metrics = createMetrics(app, () => store.outbox.pendingCount(), {
     smppDeliveriesExpired: smpp.server ? () => smpp.server!.deliveries.expired : undefined,
+    smppCredentialProcesses: smpp.server ? () => smpp.server!.credentialShares() : undefined,
     upstreamLinks: smpp.egress ?? undefined,
   });
   if (content) content.onAlert = contentMetrics(metrics.registry, content.actions);

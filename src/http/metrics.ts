@@ -15,6 +15,8 @@ export interface MetricSources {
   smppDeliveriesExpired?: () => number;
   /** This process's carrier links (the SMPP client): per-link metrics (upstream-link-metrics.ts). Absent: no egress here. */
   upstreamLinks?: UpstreamLinkSource;
+  /** Per SMPP credential with live binds here, the processes its throughput is split by (SmppServer.credentialShares). Absent: no SMPP server here. */
+  smppCredentialProcesses?: () => { systemId: string; processes: number }[];
 }
 
 export function createMetrics(app: App, pending?: () => Promise<number>, sources: MetricSources = {}): Metrics {
@@ -45,6 +47,19 @@ export function createMetrics(app: App, pending?: () => Promise<number>, sources
         const n = expired();
         if (n > seen) this.inc(n - seen);
         seen = n;
+      },
+    });
+  }
+  // The SMPP door's counterpart (smpp/server/shared-binds.ts): only credentials bound here, so a
+  // credential whose binds all left drops out rather than keeping its last share.
+  const shares = sources.smppCredentialProcesses;
+  if (shares) {
+    new Gauge({
+      name: 'smsguard_smpp_credential_processes', help: 'Gateway processes holding live SMPP binds of each credential, this one included, that share its throughput (credentials with binds here only)',
+      labelNames: ['system_id'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const c of shares()) this.set({ system_id: c.systemId }, c.processes);
       },
     });
   }

@@ -413,6 +413,21 @@ export class SmppServer {
     return bucket;
   }
 
+  /**
+   * Per credential with live binds here, the processes its throughput is split by (this one
+   * included: `sharedBinds`, else 1), for /metrics. Read when scraped, nothing per submit.
+   */
+  credentialShares(): { systemId: string; processes: number }[] {
+    const out = new Map<string, { systemId: string; processes: number }>();
+    for (const prov of this.providers.values()) {
+      for (const b of prov.binds) {
+        const a = b.account;
+        if (!out.has(a.credentialId)) out.set(a.credentialId, { systemId: a.systemId, processes: this.shared?.processesOf(a.credentialId) ?? 1 });
+      }
+    }
+    return [...out.values()];
+  }
+
   /** The processes holding binds of some credential changed (`sharedBinds`): each bound credential's bucket resized to its share. */
   private reshare(): void {
     for (const prov of this.providers.values()) {
