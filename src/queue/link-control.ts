@@ -47,11 +47,10 @@ interface KeptStop {
 }
 
 const linkSubjects = (bus: Bus) => `${bus.names.prefix}.links.*`;
-const linkStream = (bus: Bus) => `${bus.names.stream}_LINKS`;
-const controlSubject = (bus: Bus) => `${bus.names.prefix}.cmd.link-control`;
-const statusSubject = (bus: Bus) => `${bus.names.prefix}.cmd.link-status`;
-/** A link's name as one subject token (names may hold dots, spaces, wildcards). */
-const linkSubject = (bus: Bus, name: string) => `${bus.names.prefix}.links.${Buffer.from(name, 'utf8').toString('hex') || '_'}`;
+const linkStream = (bus: Bus) => bus.names.linkStream;
+const controlSubject = (bus: Bus) => bus.names.linkControl;
+const statusSubject = (bus: Bus) => bus.names.linkStatus;
+const linkSubject = (bus: Bus, name: string) => bus.names.linkStop(name);
 
 /** Declares the stream of stops in force (idempotent: every process declares it at start). */
 async function declareStops(bus: Bus): Promise<void> {
@@ -75,10 +74,10 @@ async function keepStop(bus: Bus, s: KeptStop): Promise<void> {
 
 /** The stops in force: the last message of each link's subject, those saying stopped. */
 export async function stopsInForce(bus: Bus): Promise<KeptStop[]> {
-  await declareStops(bus);
   const stream = linkStream(bus);
-  const info = await bus.jsm.streams.info(stream);
-  if (info.state.messages === 0) return [];
+  // never declared here: a deployment whose links were never stopped has no stream to leave behind
+  const info = await bus.jsm.streams.info(stream).catch(() => null);
+  if (!info || info.state.messages === 0) return [];
   const c = await bus.js.consumers.get(stream, { deliver_policy: DeliverPolicy.LastPerSubject });
   const out: KeptStop[] = [];
   const msgs = await c.fetch({ max_messages: info.state.messages, expires: 2000 });
@@ -192,9 +191,4 @@ export function busLinkFleet(bus: Bus): UpstreamLinkFleet {
       return answers;
     },
   };
-}
-
-/** Removes the stream of stops (tests: with the prefix's MT stream). */
-export async function deleteLinkStops(bus: Bus): Promise<void> {
-  await bus.jsm.streams.delete(linkStream(bus)).catch(() => undefined);
 }

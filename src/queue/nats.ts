@@ -87,4 +87,6 @@ export async function openBus(o: BusOptions): Promise<Bus> {
 /** Removes the stream (tests clean up after themselves). */
 export async function deleteStream(bus: Bus): Promise<void> {
   await bus.jsm.streams.delete(bus.names.stream).catch(() => undefined);
+  // and the stops in force of the carrier links (link-control.ts), kept under the same prefix
+  await bus.jsm.streams.delete(bus.names.linkStream).catch(() => undefined);
 }

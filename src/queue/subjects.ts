@@ -6,7 +6,9 @@
  * provider's SMPP binds; refusals go the other way, to every egress worker (`<prefix>.evt.refusal`).
  * A cancel asks every egress worker for the message it names (`<prefix>.cmd.take-back`, request/reply),
  * and for one already written, the owner of its recipient's partition to ask the carrier
- * (`<prefix>.cmd.cancel-upstream`, request/reply).
+ * (`<prefix>.cmd.cancel-upstream`, request/reply). An operator's stop, start or listing of the carrier
+ * links asks every egress process (`<prefix>.cmd.link-control`, `<prefix>.cmd.link-status`, one
+ * request, many replies), and the stops in force are kept in a stream of their own (link-control.ts).
  */
 export interface QueueNames {
   prefix: string;
@@ -23,6 +25,14 @@ export interface QueueNames {
   takeBack: string;
   /** A cancel's request to the owner of the recipient's partition to cancel it at the carrier (cancel-upstream.ts). */
   cancelUpstream: string;
+  /** An operator's stop or start of a link, to every egress process (link-control.ts). */
+  linkControl: string;
+  /** The links' listing, to every egress process (link-control.ts). */
+  linkStatus: string;
+  /** JetStream stream keeping the stops in force, the last message of each link's subject (link-control.ts). */
+  linkStream: string;
+  /** That stream's subject of one link (any name: hex-encoded to one token). */
+  linkStop(name: string): string;
 }
 
 export function queueNames(prefix = 'smsguard'): QueueNames {
@@ -37,6 +47,10 @@ export function queueNames(prefix = 'smsguard'): QueueNames {
     refusal: `${prefix}.evt.refusal`,
     takeBack: `${prefix}.cmd.take-back`,
     cancelUpstream: `${prefix}.cmd.cancel-upstream`,
+    linkControl: `${prefix}.cmd.link-control`,
+    linkStatus: `${prefix}.cmd.link-status`,
+    linkStream: `${prefix}_mt_links`.toUpperCase(),
+    linkStop: (name) => `${prefix}.links.${Buffer.from(name, 'utf8').toString('hex') || '_'}`,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The carrier links as `smsguard start` wires them (src/main.ts): the default start shows the built-in
  * simulator link bound, in `GET /v1/upstream-links` and on /metrics; `--role ingress` (PostgreSQL +
- * NATS, no egress in the process) answers an empty list with `egress: false` and no link metrics.
+ * NATS, no egress in the process) alone answers an empty list with `egress: false` and no link
+ * metrics; beside an egress process it lists that process's link and a stop asked of it stops it there.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -55,7 +56,7 @@ test('smsguard start (the built-in simulator): the simulator link bound, in the 
   }
 });
 
-test('smsguard start --role ingress: no links here, and the answer says so', { timeout: 90_000 }, async () => {
+test('smsguard start --role ingress with no egress process: no links here, none gathered over NATS, and the answer says so', { timeout: 90_000 }, async () => {
   const schema = testSchemaName();
   const prefix = `links_${randomBytes(4).toString('hex')}`;
   let g: ChildProcess | undefined;
@@ -64,11 +65,50 @@ test('smsguard start --role ingress: no links here, and the answer says so', { t
     g = s.p;
     const r = await get(`${s.address}/v1/upstream-links`);
     assert.equal(r.status, 200, r.text);
-    assert.deepEqual(JSON.parse(r.text), { egress: false, links: [], at: null, stale: false });
+    // it asks the egress processes over NATS (src/queue/link-control.ts); none answers within the wait
+    assert.deepEqual(JSON.parse(r.text), { egress: false, links: [], at: null, stale: true });
     const m = await get(`${s.address}/metrics`);
     assert.doesNotMatch(m.text, /smsguard_upstream_link_bound/);
   } finally {
     if (g) await stopProcess(g);
+    const bus = await openBus({ url: NATS_URL, names: queueNames(prefix), partitions: 16, ackWaitMs: 30_000, name: 'links-cleanup' }).catch(() => null);
+    if (bus) {
+      await deleteStream(bus).catch(() => undefined);
+      await bus.close();
+    }
+    await dropSchema(schema).catch(() => undefined);
+  }
+});
+
+test('smsguard start --role ingress beside an egress process: GET lists the egress process\'s link, a stop at the ingress stops it there', { timeout: 120_000 }, async () => {
+  const schema = testSchemaName();
+  const prefix = `links_${randomBytes(4).toString('hex')}`;
+  const procs: ChildProcess[] = [];
+  try {
+    const ingress = await start(['--db', TEST_PG_URL, '--db-schema', schema, '--queue', NATS_URL, '--role', 'ingress'], { SMSGUARD_QUEUE_PREFIX: prefix });
+    procs.push(ingress.p);
+    const egress = await start(['--db', TEST_PG_URL, '--db-schema', schema, '--queue', NATS_URL, '--role', 'egress'], { SMSGUARD_QUEUE_PREFIX: prefix });
+    procs.push(egress.p);
+    const listed = await waitFor(async () => {
+      const r = await get(`${ingress.address}/v1/upstream-links`);
+      assert.equal(r.status, 200, r.text);
+      const b = JSON.parse(r.text);
+      return b.links[0]?.state === 'bound' ? b : undefined;
+    }, 20_000, 'the egress process\'s simulator link listed bound at the ingress');
+    assert.equal(listed.egress, true);
+    assert.equal(listed.links.length, 1);
+    assert.equal(listed.links[0].name, 'simulator');
+    assert.match(listed.links[0].process, /^egress_/);
+
+    const r = await fetch(`${ingress.address}/v1/upstream-links/simulator/stop`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
+    const body = await r.json() as { state: string; processes: { process: string; state: string }[] };
+    assert.equal(r.status, 200, JSON.stringify(body));
+    assert.deepEqual(body.processes.map((p) => [p.process, p.state]), [[listed.links[0].process, 'stopped']]);
+    // the egress process's own view says so too
+    const own = JSON.parse((await get(`${egress.address}/v1/upstream-links`)).text);
+    assert.equal(own.links[0].state, 'stopped');
+  } finally {
+    for (const p of procs.reverse()) await stopProcess(p);
     const bus = await openBus({ url: NATS_URL, names: queueNames(prefix), partitions: 16, ackWaitMs: 30_000, name: 'links-cleanup' }).catch(() => null);
     if (bus) {
       await deleteStream(bus).catch(() => undefined);

@@ -8,7 +8,7 @@ import { resolveProfile } from '../../../src/profiles/index.js';
 import { PostgresStore } from '../../../src/store/postgres/index.js';
 import { startBusRoles, type BusRoles, type Role } from '../../../src/queue/roles.js';
 import { deleteStream } from '../../../src/queue/nats.js';
-import { deleteLinkStops, type LinkHolder } from '../../../src/queue/link-control.js';
+import type { LinkHolder } from '../../../src/queue/link-control.js';
 import type { Egress, SubmitResult } from '../../../src/ports/egress.js';
 import type { OutboundMessage } from '../../../src/ports/store.js';
 import { TEST_PG_URL, openTestPgStore } from '../../helpers/pg.js';
@@ -49,7 +49,6 @@ export async function startPiece(o: { schema: string; prefix: string; role: Role
 
 export async function removeStream(piece: Piece): Promise<void> {
   await deleteStream(piece.roles.bus);
-  await deleteLinkStops(piece.roles.bus);
 }
 
 /** Clean-ups a suite adds as it goes, run last first after it (call inside a describe); a failing one does not stop the rest. */
