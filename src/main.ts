@@ -35,6 +35,7 @@ import { randomBytes } from 'node:crypto';
 import { addScopeOptions, registerRecordsCommands, scopeFromOptions, startRecords } from './cli/records.js';
 import { privateLoggerOptions } from './http/log-privacy.js';
 import { startSmpp, upstreamLinks, type SmppDoors } from './smpp/compose.js';
+import { readLinkStops } from './queue/link-control.js';
 import { SqliteSmppCredentials } from './store/sqlite/smpp-credentials.js';
 import { PgSmppCredentials } from './store/postgres/smpp-credentials.js';
 import { smppCredentialRoutes } from './http/routes/smpp-credentials.js';
@@ -125,6 +126,9 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
     log.info({ path: config.mnpFile, numbers: mnp.data.numbers.byteLength / 8, carriers: mnp.data.names, skipped: mnp.skipped }, 'mnp list loaded');
     ported = mnp.data;
   }
+  // Scale-out: the links an operator stopped for the deployment stay stopped in an egress process
+  // that starts now, from before they would bind (src/queue/link-control.ts).
+  const heldLinks = config.queue && config.role !== 'ingress' ? await readLinkStops(config.queue, config.queuePrefix) : [];
   let smpp: SmppDoors;
   try {
     smpp = await startSmpp({
@@ -137,6 +141,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
       upstream: links ?? config.upstream,
       // An ingress process only publishes to the bus; egress processes hold the upstream links.
       egress: !(config.queue && config.role === 'ingress'),
+      heldLinks,
       upstreamThread: config.upstreamThread === 'on',
       ported,
       simulator,

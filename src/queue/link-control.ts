@@ -12,13 +12,16 @@
  *
  * A stop lasts for the deployment, not for the processes that heard it: the stops in force are
  * kept on the bus, one JetStream subject per link (`<prefix>.links.<hex of name>`, the last
- * message only: a stop, or a start that ends it), and an egress process applies them at its start
- * before its worker takes any message (applyLinkStops), so a process started after the stop comes
- * up with the link stopped. Kept on NATS rather than in PostgreSQL: it is the bus's own state (the
+ * message only: a stop, or a start that ends it), and an egress process reads them before its SMPP
+ * client starts, so a stopped link never binds (readLinkStops), and applies them again once
+ * subscribed, before its worker takes any message (applyLinkStops: a stop between the two), so a
+ * process started after the stop comes up with the link stopped. Kept on NATS rather than in PostgreSQL: it is the bus's own state (the
  * same prefix, removed with it), and needs no migration in a store where only scale-out reads it.
  */
-import { DeliverPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
-import type { Bus } from './nats.js';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { DeliverPolicy, RetentionPolicy, StorageType, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { natsServers, type Bus } from './nats.js';
+import { queueNames } from './subjects.js';
 import type {
   ProcessLinkControl, ProcessLinkStatus, UpstreamLinkControl, UpstreamLinkControlResult, UpstreamLinkFleet,
   UpstreamLinkSource, UpstreamLinksSnapshot,
@@ -47,7 +50,7 @@ interface KeptStop {
 }
 
 const linkSubjects = (bus: Bus) => `${bus.names.prefix}.links.*`;
-const linkStream = (bus: Bus) => bus.names.linkStream;
+const linkStream = (bus: Pick<Bus, 'names'>) => bus.names.linkStream;
 const controlSubject = (bus: Bus) => bus.names.linkControl;
 const statusSubject = (bus: Bus) => bus.names.linkStatus;
 const linkSubject = (bus: Bus, name: string) => bus.names.linkStop(name);
@@ -73,7 +76,7 @@ async function keepStop(bus: Bus, s: KeptStop): Promise<void> {
 }
 
 /** The stops in force: the last message of each link's subject, those saying stopped. */
-export async function stopsInForce(bus: Bus): Promise<KeptStop[]> {
+export async function stopsInForce(bus: Pick<Bus, 'js' | 'jsm' | 'names'>): Promise<KeptStop[]> {
   const stream = linkStream(bus);
   // never declared here: a deployment whose links were never stopped has no stream to leave behind
   const info = await bus.jsm.streams.info(stream).catch(() => null);
@@ -87,6 +90,23 @@ export async function stopsInForce(bus: Bus): Promise<KeptStop[]> {
     if (m.info.pending === 0) break;
   }
   return out;
+}
+
+/**
+ * The stops in force, read before the SMPP client starts (src/main.ts, compose heldLinks) so that a
+ * stopped link never binds: a connection of its own, closed after. NATS out of reach: none (the bus
+ * roles' start reports it, and applyLinkStops applies them once it is reached).
+ */
+export async function readLinkStops(url: string, prefix?: string): Promise<KeptStop[]> {
+  let nc: NatsConnection | null = null;
+  try {
+    nc = await connect({ servers: natsServers(url), name: `smsguard-link-stops-${process.pid}`, timeout: 2000 });
+    return await stopsInForce({ js: jetstream(nc), jsm: await jetstreamManager(nc), names: queueNames(prefix) });
+  } catch {
+    return [];
+  } finally {
+    await nc?.close().catch(() => undefined);
+  }
 }
 
 /**

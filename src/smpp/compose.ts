@@ -42,6 +42,12 @@ export interface StartSmppOptions {
   upstream: string | UpstreamLinkConfig[];
   /** False on processes that never send upstream (the ingress role): no link is bound. */
   egress?: boolean;
+  /**
+   * Links an operator stopped for the deployment (scale-out: read from the bus before the start,
+   * src/queue/link-control.ts): held from the start, they never bind until started. A name no link
+   * has is passed over.
+   */
+  heldLinks?: { name: string; by: string; at: number }[];
   /** The simulator outbox (src/simulator/simulator-smsc.ts), used when upstream is `simulator`. */
   simulator?: SimulatorOutbox;
   /** Port of the simulator's SMPP SMSC (0 = any free loopback port). */
@@ -117,6 +123,7 @@ export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
   // never binds with "unable to verify" in the log
   for (const l of links) linkTlsOptions(l);
   const egress = !links.length ? null : o.upstreamThread === false ? new SmppUpstream({ links, log: o.log, ported: o.ported }) : new ThreadedUpstream({ links, log: o.log, ported: o.ported });
+  for (const h of o.heldLinks ?? []) egress?.holdAtStart(h.name, h.by, h.at);
   egress?.start();
   let server: SmppServer | null = null;
   let smppPort: number | null = null;

@@ -80,7 +80,7 @@ test('smsguard start --role ingress with no egress process: no links here, none 
   }
 });
 
-test('smsguard start --role ingress beside an egress process: GET lists the egress process\'s link, a stop at the ingress stops it there', { timeout: 120_000 }, async () => {
+test('smsguard start --role ingress beside an egress process: GET lists the egress process\'s link, a stop at the ingress stops it there and in an egress process started after', { timeout: 120_000 }, async () => {
   const schema = testSchemaName();
   const prefix = `links_${randomBytes(4).toString('hex')}`;
   const procs: ChildProcess[] = [];
@@ -107,6 +107,17 @@ test('smsguard start --role ingress beside an egress process: GET lists the egre
     // the egress process's own view says so too
     const own = JSON.parse((await get(`${egress.address}/v1/upstream-links`)).text);
     assert.equal(own.links[0].state, 'stopped');
+
+    // a second egress process started after the stop comes up with the link stopped (it read the
+    // stop kept on NATS before its client started)
+    const later = await start(['--db', TEST_PG_URL, '--db-schema', schema, '--queue', NATS_URL, '--role', 'egress'], { SMSGUARD_QUEUE_PREFIX: prefix });
+    procs.push(later.p);
+    const both = await waitFor(async () => {
+      const b = JSON.parse((await get(`${ingress.address}/v1/upstream-links`)).text);
+      return b.links.length === 2 ? b : undefined;
+    }, 20_000, 'both egress processes listed');
+    assert.deepEqual(both.links.map((l: { state: string }) => l.state), ['stopped', 'stopped']);
+    assert.equal(new Set(both.links.map((l: { process: string }) => l.process)).size, 2);
   } finally {
     for (const p of procs.reverse()) await stopProcess(p);
     const bus = await openBus({ url: NATS_URL, names: queueNames(prefix), partitions: 16, ackWaitMs: 30_000, name: 'links-cleanup' }).catch(() => null);

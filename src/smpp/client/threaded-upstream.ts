@@ -141,6 +141,14 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource, UpstreamLin
     this.post({ t: 'mnp', data });
   }
 
+  /**
+   * Before start(): the link is held from the outset (compose heldLinks); the thread gets it with
+   * the others a restarted thread gets, so it never binds it. An unknown name is passed over.
+   */
+  holdAtStart(name: string, by: string, at: number): void {
+    if (this.opts.links.some((l) => l.name === name)) this.held.set(name, { by, at });
+  }
+
   /** Starts the thread; it binds every link (as SmppUpstream.start). */
   start(): void {
     const { log: _log, onBound: _onBound, ported: _ported, ...opts } = this.opts;

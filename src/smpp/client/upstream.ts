@@ -267,6 +267,10 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
     if (changed) void drained.then(() => this.opts.log?.('smpp upstream unbound: stopped by the operator', { link: name, by }, 'info'));
     return { ok: true, status, changed };
   }
+  /** Before start(): the link is held from the outset, so it never binds until started (compose heldLinks). */
+  holdAtStart(name: string, by: string, at: number): void {
+    this.stopNow(name, by, at);
+  }
   /** An operator's start (UpstreamLinkControl): the link binds again. */
   startLink(name: string): Promise<UpstreamLinkControlResult> {
     return Promise.resolve(this.startNow(name));

@@ -13,6 +13,8 @@ import { SmppEsme } from '../../../src/smpp/client/esme.js';
 import { encodeText, smDefaults } from '../../../src/smpp/pdu/index.js';
 import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
 import { startSmppDoors } from '../../helpers/smpp-doors.js';
+import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
+import { until } from '../../helpers/wait.js';
 
 test('upstream URLs: comma-separated smpp:// links with options', () => {
   const l = upstreamLinks('smpp://a:b@127.0.0.1:2775?window=7&throughput=100&prefixes=86138,86139&weight=2&name=cmcc, smpp://c:d@10.0.0.1');
@@ -83,3 +85,41 @@ test('startSmpp: an SMPP port already taken rejects, and what it had started (th
     await store.close();
   }
 });
+
+for (const upstreamThread of [true, false]) {
+  test(`heldLinks (the stops in force in scale-out): a held link never binds, the others do; a start binds it (client ${upstreamThread ? 'on its thread' : 'in process'})`, { timeout: 30_000 }, async () => {
+    const held = new FakeSmsc({ misbehaviour: 'none', dlr: false });
+    const other = new FakeSmsc({ misbehaviour: 'none', dlr: false });
+    await held.listen();
+    await other.listen();
+    const store = new SqliteStore(':memory:');
+    const clock = new SimulatedClock(NOON_SHANGHAI);
+    const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
+    const doors = await startSmpp({
+      app, credentialStore: new SqliteSmppCredentials(store.db), contentProviderExists: async () => false,
+      portKind: async () => null, now: () => clock.now(), newId: () => app.ctx.ids.next('cred'),
+      smppPort: null, smppHost: '127.0.0.1', upstreamThread,
+      upstream: `smpp://u:p@127.0.0.1:${held.port}?name=held,smpp://u:p@127.0.0.1:${other.port}?name=other`,
+      heldLinks: [{ name: 'held', by: 'tok_op', at: 1 }, { name: 'gone', by: 'tok_op', at: 1 }],
+    });
+    try {
+      const stateOf = async (name: string) => (await doors.egress!.linkStatus(1000)).links.find((l) => l.name === name)?.state;
+      await until(async () => (await stateOf('other')) === 'bound', 5000, 'the other link bound');
+      // the links connect side by side: had the held one been let go, it would have bound by now
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(held.binds, 0, 'the held link never bound');
+      const s = await doors.egress!.linkStatus(1000);
+      const byName = Object.fromEntries(s.links.map((l) => [l.name, l]));
+      assert.deepEqual([byName.held.state, byName.held.stoppedBy, byName.held.stoppedAt], ['stopped', 'tok_op', 1]);
+      assert.equal(byName.other.state, 'bound');
+      const r = await doors.egress!.startLink('held', 1000);
+      assert.ok(r.ok && r.changed);
+      await until(() => held.binds === 1, 5000, 'the started link to bind');
+    } finally {
+      await doors.close();
+      await held.close();
+      await other.close();
+      await store.close();
+    }
+  });
+}
