@@ -38,13 +38,16 @@ export async function upstreamLinks(p: Principal, source: UpstreamLinkSource | n
   if (fleet) {
     // scale-out: the links are the egress processes', whichever process is asked
     const answers = await fleet.linkStatus(LINK_BUS_WAIT_MS);
-    if (answers.length === 0) return { egress: source !== null, links: [], at: null, stale: true };
-    return {
-      egress: true,
-      links: answers.flatMap((a) => a.snapshot.links.map((l) => ({ ...l, process: a.process }))),
-      at: Math.max(...answers.map((a) => a.snapshot.at)),
-      stale: answers.some((a) => a.snapshot.stale),
-    };
+    if (answers.length > 0) {
+      return {
+        egress: true,
+        links: answers.flatMap((a) => a.snapshot.links.map((l) => ({ ...l, process: a.process }))),
+        at: Math.max(...answers.map((a) => a.snapshot.at)),
+        stale: answers.some((a) => a.snapshot.stale),
+      };
+    }
+    // nobody answered (NATS out of reach): this process's own links if it has any, else nothing
+    if (!source) return { egress: false, links: [], at: null, stale: true };
   }
   if (!source) return { egress: false, links: [], at: null, stale: false };
   const s = await source.linkStatus(LINK_STATUS_WAIT_MS);
