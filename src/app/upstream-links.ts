@@ -54,6 +54,11 @@ export async function upstreamLinks(p: Principal, source: UpstreamLinkSource | n
   return { egress: true, links: s.links, at: s.at, stale: s.stale };
 }
 
+/** One egress process's answer to a stop or start (scale-out). */
+export type ProcessLinkAnswer =
+  | { process: string; state: UpstreamLinkStatus['state']; changed: boolean }
+  | { process: string; error: 'unknown_link' | 'no_answer' };
+
 /**
  * An operator takes a carrier link out of service (`stop`) or puts it back (`start`), at run time:
  * Kannel's stop-smsc/start-smsc, Jasmin's `smppccm -0/-1`. A stopped link takes no new submit at
@@ -62,14 +67,10 @@ export async function upstreamLinks(p: Principal, source: UpstreamLinkSource | n
  * Messages no link is left for wait in the queue. On one process, process-local: a restart starts
  * every link again. In scale-out (AppContext.linkFleet) the act goes to every egress process over
  * the bus and is kept there for those started later; the answer is the link's status at the first
- * process holding it, with every process's answer in `processes`. Idempotent (a second stop answers with the link as it is); every act is an audit record with the
- * operator's token id, `changed` saying whether it did anything.
+ * process holding it, with every process's answer in `processes`. Idempotent (a second stop
+ * answers with the link as it is); every act is an audit record with the operator's token id,
+ * `changed` saying whether it did anything (at any process, on the bus).
  */
-/** One egress process's answer to a stop or start (scale-out). */
-export type ProcessLinkAnswer =
-  | { process: string; state: UpstreamLinkStatus['state']; changed: boolean }
-  | { process: string; error: 'unknown_link' | 'no_answer' };
-
 export async function controlUpstreamLink(
   ctx: AppContext, p: Principal, source: UpstreamLinkControl | null, name: string, act: 'stop' | 'start',
 ): Promise<UpstreamLinkStatus & { processes?: ProcessLinkAnswer[] }> {

@@ -72,9 +72,15 @@ export async function startBusRoles(app: App, store: BusStore, egress: Egress | 
   const relayed = new WeakSet<object>();
   if (o.role !== 'ingress') {
     if (!egress) throw new Error('the egress role needs an upstream');
-    // The links stopped for the deployment are stopped here before the worker takes a message.
-    if (o.links) await applyLinkStops(bus, o.links);
     worker = new BusEgressWorker(app.ctx, store.outbox, store.partitions, egress, bus, t, { batch: o.batch ?? 500, maxAttempts: o.maxAttempts ?? 8, partitionCount: partitions }, (mo) => app.receiveMo(mo, 'system'));
+    if (o.links) {
+      // An operator's stop, start or listing in any process reaches this process's links; heard
+      // from now on, so the stops in force, read next, miss none asked meanwhile. They are stopped
+      // here before the worker takes a message (most already were, before the client started).
+      unsubs.push(serveLinkControl(bus, worker.member, o.links));
+      await bus.nc.flush();
+      await applyLinkStops(bus, o.links);
+    }
     await worker.start();
     // MO a provider should see: to every ingress (its binds may be on any of them). Events this
     // process emits itself reach its own binds directly; the origin tag keeps them from echoing.
@@ -105,8 +111,6 @@ export async function startBusRoles(app: App, store: BusStore, egress: Egress | 
     unsubs.push(serveTakeBack(bus, worker));
     // A cancel in any process of a message this worker's partitions carried reaches its carrier here.
     unsubs.push(serveCancelUpstream(bus, worker));
-    // An operator's stop, start or listing in any process reaches this process's links.
-    if (o.links) unsubs.push(serveLinkControl(bus, worker.member, o.links));
   }
   // An operator's stop, start or listing here goes to every egress process (link-control.ts).
   const linkFleet = busLinkFleet(bus);
