@@ -38,6 +38,9 @@ describe('the registry\'s web pages', () => {
     // One signature in each review state: registered by the operator (approved), then one waiting and one refused.
     const sigs = await g.app.ctx.store.directory.listSignatures(cp.id);
     for (const [signature, status] of [['【示例商城】', 'pending'], ['【示例旧号】', 'rejected']] as const) {
+      // a second apart: the page lists them by registration time, and ids made in one millisecond
+      // tie-break at random (under load the two were listed either way round)
+      g.clock.advance(1_000);
       const s = await g.http.inject({ method: 'POST', url: `/v1/content-providers/${cp.id}/signatures`, headers: g.admin, payload: { signature } });
       assert.equal(s.statusCode, 201, s.body);
       await g.app.ctx.store.directory.setSignatureStatus(s.json().id, status, g.clock.now());
