@@ -20,7 +20,6 @@ import { checkTemplate, compileTemplates } from '../content/templates.js';
 import type { TemplateMode, TemplateRegistry } from '../content/template-registry.js';
 import { EarlyWarningMonitor, type ActionBook, type ActionRecord, type Alert, type EarlyWarningPolicy, type MonitorEvent } from '../content/early-warning.js';
 import type { AppContext } from './context.js';
-import { recordSignatureReassign } from './onboarding.js';
 import type { Principal } from './types.js';
 import type { MoHandler } from './receive-mo.js';
 import { requireOwnerOrAdmin, requireRole } from './access.js';
@@ -228,8 +227,8 @@ export class ContentGovernance {
     const id = this.ctx.ids.next('sig');
     const at = this.ctx.clock.now();
     // A revoked text asked for again waits for review like any other, and is recorded as a reassignment.
-    const previous = await this.ctx.store.directory.addSignature({ id, contentProviderId: p.contentProviderId, signature, status: 'pending', createdAt: at });
-    await recordSignatureReassign(this.ctx, p, at, { id, signature, contentProviderId: p.contentProviderId }, previous);
+    // a revoked text asked for again: the store records the earlier tenure (signature.reassign) with it
+    await this.ctx.store.directory.addSignature({ id, contentProviderId: p.contentProviderId, signature, status: 'pending', createdAt: at }, p.actorId);
     return { id, signature, status: 'pending' };
   }
 

@@ -11,7 +11,7 @@ import { str } from './validate.js';
 import { GATEWAY_ARTICLES } from '../domain/gateway-articles.js';
 import { mustExist } from './known-provider.js';
 import { HTTP_THROUGHPUT_MAX, type HttpThroughput } from './http-throughput.js';
-import type { ContentProviderRow, SignatureRow } from '../ports/store.js';
+import type { ContentProviderRow } from '../ports/store.js';
 
 export async function createContentProvider(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<{ id: string; apiKey: string }> {
   requireRole(p, 'admin');
@@ -48,11 +48,10 @@ export async function addSignature(ctx: AppContext, p: Principal, contentProvide
   const id = ctx.ids.next('sig');
   const at = ctx.clock.now();
   // Registered by an admin means reviewed; the template/signature review workflow can add 'pending' ones.
-  const previous = await ctx.store.directory.addSignature({ id, contentProviderId, signature, status: 'approved', createdAt: at });
   // A revoked text registered again (the brand's rightful owner, or its holder once cleared): a new
   // registration beside the revoked one, which stays listed and keeps stopping what was queued
-  // before it was revoked; the record says whose the text was and for how long.
-  await recordSignatureReassign(ctx, p, at, { id, signature, contentProviderId }, previous);
+  // before it was revoked; the store records whose the text was and for how long, in the same transaction.
+  await ctx.store.directory.addSignature({ id, contentProviderId, signature, status: 'approved', createdAt: at }, p.actorId);
   return { id, signature, status: 'approved' };
 }
 
@@ -74,12 +73,9 @@ export async function addPort(ctx: AppContext, p: Principal, body: Record<string
   if (!isPortKind(body.kind)) throw new SmsguardError('invalid_request', 'kind: must be service, commercial or public_welfare', {}, 'kind');
   await mustExist(ctx, contentProviderId);
   const at = ctx.clock.now();
-  const replaced = await ctx.store.directory.addPort({ number, ownerId: contentProviderId, kind: body.kind, createdAt: at });
   // A retired number allocated again (MIIT reallocates withdrawn numbers): the row is the new
-  // holder's from now on, so the record says whose it was and until when.
-  if (replaced) {
-    await ctx.store.records.appendAudit(at, p.actorId, 'port.reassign', { number, contentProviderId, kind: body.kind, previousContentProviderId: replaced.ownerId, previousKind: replaced.kind, previousSince: replaced.createdAt, retiredAt: replaced.retiredAt, retiredReason: replaced.retiredReason ?? null }, { contentProviderId });
-  }
+  // holder's from now on, so the store records whose it was and until when, in the same transaction.
+  await ctx.store.directory.addPort({ number, ownerId: contentProviderId, kind: body.kind, createdAt: at }, p.actorId);
   return { number, contentProviderId, kind: body.kind };
 }
 
@@ -113,17 +109,4 @@ export async function updateContentProvider(ctx: AppContext, throughput: HttpThr
   const row = await ctx.store.directory.getContentProvider(id);
   if (!row) throw new SmsguardError('not_found', `no content provider ${id}`);
   return { id, status: row.status, httpThroughput: row.httpThroughput };
-}
-
-/**
- * Records (audit `signature.reassign`) that a revoked text was registered again, naming the earlier
- * holder and its tenure (registered at, revoked at and why). Nothing when the text was new.
- */
-export async function recordSignatureReassign(ctx: Pick<AppContext, 'store'>, p: Principal, at: number, row: { id: string; signature: string; contentProviderId: string }, previous: SignatureRow | null): Promise<void> {
-  if (!previous) return;
-  await ctx.store.records.appendAudit(at, p.actorId, 'signature.reassign', {
-    signatureId: row.id, signature: row.signature, contentProviderId: row.contentProviderId,
-    previousSignatureId: previous.id, previousContentProviderId: previous.contentProviderId, previousSince: previous.createdAt,
-    revokedAt: previous.revokedAt ?? null, revokedReason: previous.revokedReason ?? null,
-  }, { contentProviderId: row.contentProviderId });
 }

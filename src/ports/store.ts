@@ -77,9 +77,10 @@ export interface DirectoryStore {
    * this or another provider. A revoked text may be registered again, to the same or another
    * provider: the new registration is a new row and the revoked ones stay as they are (listed,
    * still stopping what their holder queued before the revocation). Returns the latest revoked
-   * registration of the text, so the caller can record the earlier tenure; otherwise null.
+   * registration of the text, otherwise null; with `actor`, the earlier tenure is recorded (audit
+   * `signature.reassign`, src/store/registry-audit.ts) in the registration's own transaction.
    */
-  addSignature(row: SignatureRow): Promise<SignatureRow | null>;
+  addSignature(row: SignatureRow, actor?: string): Promise<SignatureRow | null>;
   /**
    * Changes a signature's review state (only approved signatures pass the pipeline). False when no
    * such signature, or when it was revoked: a revoked signature is never reviewed back to life.
@@ -97,9 +98,10 @@ export interface DirectoryStore {
   /**
    * Registers a port. Fails with `conflict` when the number is in use (not retired). A retired number
    * is taken over (new holder, kind and createdAt; retiredAt cleared) and the retired row it replaced
-   * is returned, so the caller can record the earlier tenure; otherwise null.
+   * is returned, otherwise null; with `actor`, the earlier tenure is recorded (audit `port.reassign`,
+   * src/store/registry-audit.ts) in the take-over's own transaction.
    */
-  addPort(row: PortRow): Promise<PortRow | null>;
+  addPort(row: PortRow, actor?: string): Promise<PortRow | null>;
   /**
    * Retires a port at `at` and records it (audit `port.retire`, who, why) in the same transaction.
    * Idempotent like revokeSignature. Returns the row as it now stands, null when no such port.

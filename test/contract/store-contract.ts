@@ -153,7 +153,10 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         await assert.rejects(s.directory.addSignature({ id: uid('sig'), contentProviderId: b.cp.id, signature: a.signature, status: 'approved', createdAt: T0 + 1 }), (e: unknown) => e instanceof SmsguardError && e.code === 'conflict');
         const revoked = await s.directory.revokeSignature(a.cp.id, first.id, T0 + 10, 'admin_1', 'brand lost');
         const toB = uid('sig');
-        assert.deepEqual(await s.directory.addSignature({ id: toB, contentProviderId: b.cp.id, signature: a.signature, status: 'pending', createdAt: T0 + 20 }), revoked);
+        assert.deepEqual(await s.directory.addSignature({ id: toB, contentProviderId: b.cp.id, signature: a.signature, status: 'pending', createdAt: T0 + 20 }, 'admin_2'), revoked);
+        // recorded by the registration itself (its own transaction): whose the text was, and until when
+        const reassigned = (await s.records.queryRecords({ contentProviderId: b.cp.id, limit: 10 })).records.filter((x) => x.kind === 'audit');
+        assert.deepEqual(reassigned.map((x) => [x.body.action, x.body.actor, x.body.signatureId, x.body.previousSignatureId, x.body.previousContentProviderId, x.body.revokedAt, x.body.revokedReason, x.at]), [['signature.reassign', 'admin_2', toB, first.id, a.cp.id, T0 + 10, 'brand lost', T0 + 20]]);
         // the revoked registration stays where it was; the new one is b's, pending review
         assert.deepEqual(await s.directory.listSignatures(a.cp.id), [revoked]);
         assert.deepEqual((await s.directory.listSignatures(b.cp.id)).filter((x) => x.signature === a.signature).map((x) => [x.id, x.status, x.revokedAt ?? null]), [[toB, 'pending', null]]);
@@ -193,7 +196,11 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(seen[0].port?.retiredAt, T0 + 10);
         // in use: still a conflict; retired: taken over, the retired row handed back for the record
         await assert.rejects(s.directory.addPort({ number: a.service, ownerId: b.cp.id, kind: 'service', createdAt: T0 + 30 }), (e: unknown) => e instanceof SmsguardError && e.code === 'conflict');
-        assert.deepEqual(await s.directory.addPort({ number: a.commercial, ownerId: b.cp.id, kind: 'service', createdAt: T0 + 30 }), r);
+        const before = (await s.records.queryRecords({ contentProviderId: b.cp.id, limit: 10 })).records.filter((x) => x.kind === 'audit').length;
+        assert.deepEqual(await s.directory.addPort({ number: a.commercial, ownerId: b.cp.id, kind: 'service', createdAt: T0 + 30 }, 'admin_2'), r);
+        const took = (await s.records.queryRecords({ contentProviderId: b.cp.id, limit: 10 })).records.filter((x) => x.kind === 'audit');
+        assert.equal(took.length, before + 1, 'the take-over recorded with it');
+        assert.deepEqual([took[0].body.action, took[0].body.actor, took[0].body.number, took[0].body.previousContentProviderId, took[0].body.previousSince, took[0].body.retiredAt, took[0].body.retiredReason, took[0].at], ['port.reassign', 'admin_2', a.commercial, a.cp.id, T0, T0 + 10, 'allocation withdrawn', T0 + 30]);
         assert.deepEqual(await s.directory.getPort(a.commercial), { number: a.commercial, ownerId: b.cp.id, kind: 'service', createdAt: T0 + 30, retiredAt: null, retiredReason: null });
         assert.deepEqual((await s.directory.listPorts(a.cp.id)).map((p) => p.number), [a.service]);
         const again: Facts[] = [];

@@ -4,6 +4,7 @@
  * at once, so the message path loads sender and port facts inside its own transaction (one query each
  * per batch; see messages.ts).
  */
+import { portReassignRecord, signatureReassignRecord } from '../registry-audit.js';
 import { randomBytes } from 'node:crypto';
 import type { Pool } from './db.js';
 import { isUniqueViolation, queries, transaction } from './db.js';
@@ -90,15 +91,17 @@ export class PgDirectory implements DirectoryStore {
     }));
   }
 
-  async addSignature(row: SignatureRow): Promise<SignatureRow | null> {
+  async addSignature(row: SignatureRow, actor?: string): Promise<SignatureRow | null> {
     try {
       // The partial unique index (migration 105) refuses a second standing registration of the text,
       // whichever of two racing inserts loses; a revoked one gives way.
-      return await transaction(this.pool, async (c) => {
+      return await this.records.withPartitions([row.createdAt], () => transaction(this.pool, async (c) => {
         await c.query(Q.insertSignature, [row.id, row.contentProviderId, row.signature, row.status, row.createdAt]);
         const old = (await c.query<SigDb>(Q.latestRevokedSignature, [row.signature])).rows[0];
-        return old ? toSig(old) : null;
-      });
+        const previous = old ? toSig(old) : null;
+        if (previous && actor !== undefined) await this.records.append(c, [signatureReassignRecord(row, previous, actor)]);
+        return previous;
+      }));
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       const owner = (await this.pool.query<{ content_provider_id: string }>(Q.signatureOwner, [row.signature])).rows[0]?.content_provider_id;
@@ -110,17 +113,19 @@ export class PgDirectory implements DirectoryStore {
     return (await this.pool.query<SigDb>(Q.listSignatures, [contentProviderId])).rows.map(toSig);
   }
 
-  async addPort(row: PortRow): Promise<PortRow | null> {
+  async addPort(row: PortRow, actor?: string): Promise<PortRow | null> {
     try {
-      return await transaction(this.pool, async (c) => {
+      return await this.records.withPartitions([row.createdAt], () => transaction(this.pool, async (c) => {
         const old = (await c.query<PortDb>(Q.retiredPortForUpdate, [row.number])).rows[0];
         if (old) {
           await c.query(Q.takeOverPort, [row.number, row.ownerId, row.kind, row.createdAt]);
-          return toPort(old);
+          const replaced = toPort(old);
+          if (actor !== undefined) await this.records.append(c, [portReassignRecord(row, replaced, actor)]);
+          return replaced;
         }
         await c.query(Q.insertPort, [row.number, row.ownerId, row.kind, row.createdAt]);
         return null;
-      });
+      }));
     } catch (e) {
       if (isUniqueViolation(e)) throw new SmsguardError('conflict', `port ${row.number} is already registered`, {}, 'number');
       throw e;

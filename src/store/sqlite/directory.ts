@@ -1,4 +1,5 @@
 /** SQLite adapter for providers, signatures, ports and tokens. Provider facts are cached in memory for the message path. */
+import { portReassignRecord, signatureReassignRecord } from '../registry-audit.js';
 import { randomBytes } from 'node:crypto';
 import type { Db } from './db.js';
 import type { ContentProviderRow, DirectoryStore, PortRow, Role, SignatureRow, TokenRow } from '../../ports/store.js';
@@ -100,7 +101,7 @@ export class SqliteDirectory implements DirectoryStore {
     })();
   }
 
-  async addSignature(row: SignatureRow): Promise<SignatureRow | null> {
+  async addSignature(row: SignatureRow, actor?: string): Promise<SignatureRow | null> {
     const previous = this.db.transaction(() => {
       // Only a standing registration binds the text (migration 111); a revoked one gives way.
       const existing = this.db.prepare('SELECT content_provider_id FROM signatures WHERE signature = ? AND revoked_at IS NULL').get(row.signature) as { content_provider_id: string } | undefined;
@@ -109,7 +110,9 @@ export class SqliteDirectory implements DirectoryStore {
       }
       const old = this.db.prepare('SELECT * FROM signatures WHERE signature = ? AND revoked_at IS NOT NULL ORDER BY revoked_at DESC, id DESC LIMIT 1').get(row.signature) as SigDb | undefined;
       this.db.prepare('INSERT INTO signatures (id, content_provider_id, signature, status, created_at) VALUES (?, ?, ?, ?, ?)').run(row.id, row.contentProviderId, row.signature, row.status, row.createdAt);
-      return old ? toSig(old) : null;
+      const previous = old ? toSig(old) : null;
+      if (previous && actor !== undefined) this.records.append(signatureReassignRecord(row, previous, actor));
+      return previous;
     })();
     this.senderCache.delete(row.contentProviderId);
     return previous;
@@ -142,7 +145,7 @@ export class SqliteDirectory implements DirectoryStore {
     return row ? toSig(row) : null;
   }
 
-  async addPort(row: PortRow): Promise<PortRow | null> {
+  async addPort(row: PortRow, actor?: string): Promise<PortRow | null> {
     let replaced: PortRow | null = null;
     try {
       this.db.transaction(() => {
@@ -151,6 +154,7 @@ export class SqliteDirectory implements DirectoryStore {
           // A retired number taken over: the earlier tenure is in the records (audit port.retire).
           this.db.prepare('UPDATE ports SET content_provider_id = ?, kind = ?, created_at = ?, retired_at = NULL, retired_reason = NULL WHERE number = ?').run(row.ownerId, row.kind, row.createdAt, row.number);
           replaced = toPort(old);
+          if (actor !== undefined) this.records.append(portReassignRecord(row, replaced, actor));
         } else {
           this.db.prepare('INSERT INTO ports (number, content_provider_id, kind, created_at) VALUES (?, ?, ?, ?)').run(row.number, row.ownerId, row.kind, row.createdAt);
         }
