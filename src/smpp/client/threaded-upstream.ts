@@ -95,9 +95,12 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource, UpstreamLin
   private worker!: Worker;
   private next = 1;
   private readonly pending = new SlotMap<number, { resolve(r: SubmitResult): void }>();
-  private readonly upWaiters = new Map<number, (ok: boolean) => void>();
-  /** cancelUpstream calls waiting for the thread's answer. */
-  private readonly cancelWaiters = new Map<number, (r: UpstreamCancelResult) => void>();
+  /**
+   * Requests to the thread waiting for its answer, by key (waitUp, linkStatus, cancelUpstream, a link's
+   * stop or start: {@link ask}); each settles with the answer, or with its own fallback when no
+   * answer comes in time or the thread ends.
+   */
+  private readonly asked = new Map<number, { answer(r: unknown): void; ended(): void }>();
   private readonly receiptCbs: ((r: DeliveryReceipt) => void | Promise<unknown>)[] = [];
   private readonly moCbs: ((mo: InboundMo) => void | Promise<unknown>)[] = [];
   /** MO and receipt outcomes to post, with the thread that asked (keys are per thread: a restarted one starts over). */
@@ -112,12 +115,8 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource, UpstreamLin
   /** stopSending was called: submits end unsent here, without crossing. */
   private stopping = false;
   private onClosed: (() => void) | null = null;
-  /** linkStatus requests waiting for the thread's answer, by key. */
-  private readonly statusWaiters = new Map<number, (s: UpstreamLinksSnapshot) => void>();
   /** The thread's last answer to `status` (null before any). */
   private lastStatus: UpstreamLinksSnapshot | null = null;
-  /** stopLink / startLink calls waiting for the thread's answer, by key. */
-  private readonly controlWaiters = new Map<number, (r: UpstreamLinkControlResult) => void>();
   /**
    * The links an operator stopped, by name: a restarted thread starts with every link in service,
    * so they are stopped again in it (a stop lasts until start or a restart of the process).
@@ -188,18 +187,12 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource, UpstreamLin
         // The thread acknowledges each MO to the SMSC once its handlers here have resolved.
         for (const [k, mo] of m.items) this.whenHandled(this.moCbs, mo, 'moDone', k);
         return;
-      case 'up': {
-        const w = this.upWaiters.get(m.k);
-        this.upWaiters.delete(m.k);
-        w?.(m.ok);
+      case 'up':
+        this.answered(m.k, m.ok);
         return;
-      }
-      case 'cancelledUpstream': {
-        const w = this.cancelWaiters.get(m.k);
-        this.cancelWaiters.delete(m.k);
-        w?.(m.r);
+      case 'cancelledUpstream':
+        this.answered(m.k, m.r);
         return;
-      }
       case 'bound':
         this.linkUp = m.up;
         this.opts.onBound?.(m.up);
@@ -207,19 +200,13 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource, UpstreamLin
       case 'log':
         this.opts.log?.(m.msg, m.fields, m.level);
         return;
-      case 'status': {
+      case 'status':
         this.lastStatus = m.snapshot;
-        const w = this.statusWaiters.get(m.k);
-        this.statusWaiters.delete(m.k);
-        w?.(m.snapshot);
+        this.answered(m.k, m.snapshot);
         return;
-      }
-      case 'linkControl': {
-        const w = this.controlWaiters.get(m.k);
-        this.controlWaiters.delete(m.k);
-        w?.(m.r);
+      case 'linkControl':
+        this.answered(m.k, m.r);
         return;
-      }
       case 'closed':
         this.onClosed?.();
         return;
@@ -269,16 +256,10 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource, UpstreamLin
     this.alive = false;
     this.linkUp = false;
     this.fail([...this.pending.keys()], 'smpp upstream thread stopped');
-    for (const w of this.upWaiters.values()) w(false);
-    this.upWaiters.clear();
-    // a status asked of the thread that died will not come: what we have, at once
-    for (const w of this.statusWaiters.values()) w(this.staleStatus());
-    this.statusWaiters.clear();
-    // the thread that asked the carrier is gone, and whatever it heard with it: not cancelled here
-    for (const w of this.cancelWaiters.values()) w({ ok: false, reason: 'smpp upstream thread stopped' });
-    this.cancelWaiters.clear();
-    for (const w of this.controlWaiters.values()) w({ ok: false, reason: 'no_answer' });
-    this.controlWaiters.clear();
+    // an answer asked of the thread that died will not come: each request's fallback, at once
+    const asked = [...this.asked.values()];
+    this.asked.clear();
+    for (const w of asked) w.ended();
     this.onClosed?.();
     if (this.closing) return;
     this.opts.log?.('smpp upstream thread exited; restarting', {});
@@ -289,14 +270,37 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource, UpstreamLin
     if (this.alive) this.worker.postMessage(m);
   }
 
+  /**
+   * Posts the request `make(key)` and waits for the thread's answer under that key; `fallback` when
+   * none comes within `ms` (null: the thread bounds it itself) or the thread ends first.
+   */
+  private ask<R>(make: (k: number) => ToThread, ms: number | null, fallback: (why: 'timeout' | 'ended') => R): Promise<R> {
+    const k = this.next++;
+    return new Promise<R>((resolve) => {
+      const t = ms === null ? null : setTimeout(() => {
+        this.asked.delete(k);
+        resolve(fallback('timeout'));
+      }, ms);
+      t?.unref();
+      this.asked.set(k, {
+        answer: (r) => { if (t) clearTimeout(t); resolve(r as R); },
+        ended: () => { if (t) clearTimeout(t); resolve(fallback('ended')); },
+      });
+      this.post(make(k));
+    });
+  }
+
+  /** The thread's answer to request `k` (ask). */
+  private answered(k: number, r: unknown): void {
+    const w = this.asked.get(k);
+    this.asked.delete(k);
+    w?.answer(r);
+  }
+
   /** Resolves once every link is bound (or `ms` passes); true when all are up. */
   waitUp(ms = 10_000): Promise<boolean> {
     if (this.closing || !this.alive) return Promise.resolve(false);
-    const k = this.next++;
-    return new Promise((resolve) => {
-      this.upWaiters.set(k, resolve);
-      this.post({ t: 'waitUp', k, ms });
-    });
+    return this.ask((k) => ({ t: 'waitUp', k, ms }), null, () => false);
   }
 
   /**
@@ -307,19 +311,7 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource, UpstreamLin
   linkStatus(timeoutMs = LINK_STATUS_TIMEOUT_MS): Promise<UpstreamLinksSnapshot> {
     const stale = () => this.staleStatus();
     if (this.closing || !this.alive) return Promise.resolve(stale());
-    const k = this.next++;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.statusWaiters.delete(k);
-        resolve(stale());
-      }, timeoutMs);
-      timer.unref();
-      this.statusWaiters.set(k, (s) => {
-        clearTimeout(timer);
-        resolve(s);
-      });
-      this.post({ t: 'status', k });
-    });
+    return this.ask((k) => ({ t: 'status', k }), timeoutMs, stale);
   }
 
   /** What linkStatus answers without the thread: its last status, or the configuration as `unknown`; stale either way. */
@@ -351,20 +343,11 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource, UpstreamLin
   /** Egress.cancelUpstream, in the thread (SmppUpstream.cancelUpstream); its answer crosses back at once. */
   cancelUpstream(c: UpstreamCancel, waitMs: number): Promise<UpstreamCancelResult> {
     if (this.closing || !this.alive) return Promise.resolve({ ok: false, reason: 'smpp upstream thread not running' });
-    const k = this.next++;
-    return new Promise((resolve) => {
-      // the thread keeps to waitMs itself; this only bounds a thread that never answers
-      const t = setTimeout(() => {
-        this.cancelWaiters.delete(k);
-        resolve({ ok: false, reason: `no answer from the smpp upstream thread within ${waitMs} ms` });
-      }, waitMs + 1000);
-      t.unref();
-      this.cancelWaiters.set(k, (r) => {
-        clearTimeout(t);
-        resolve(r);
-      });
-      this.post({ t: 'cancelUpstream', k, c, ms: waitMs });
-    });
+    // the thread keeps to waitMs itself; this only bounds a thread that never answers. One that ends
+    // took the carrier's answer with it: not cancelled here.
+    return this.ask<UpstreamCancelResult>((k) => ({ t: 'cancelUpstream', k, c, ms: waitMs }), waitMs + 1000, (why) => ({
+      ok: false, reason: why === 'ended' ? 'smpp upstream thread stopped' : `no answer from the smpp upstream thread within ${waitMs} ms`,
+    }));
   }
 
   /** UpstreamLinkControl.stopLink, in the thread: one message each way, waiting at most `timeoutMs`. */
@@ -384,19 +367,7 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource, UpstreamLin
   /** Posts a stop or start and waits for its answer; a thread that does not answer in time: `no_answer` (it may still act). */
   private control(m: Extract<ToThread, { t: 'stopLink' | 'startLink' }>, timeoutMs: number): Promise<UpstreamLinkControlResult> {
     if (this.closing || !this.alive) return Promise.resolve({ ok: false, reason: 'no_answer' });
-    const k = this.next++;
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.controlWaiters.delete(k);
-        resolve({ ok: false, reason: 'no_answer' });
-      }, timeoutMs);
-      t.unref();
-      this.controlWaiters.set(k, (r) => {
-        clearTimeout(t);
-        resolve(r);
-      });
-      this.post({ ...m, k });
-    });
+    return this.ask<UpstreamLinkControlResult>((k) => ({ ...m, k }), timeoutMs, () => ({ ok: false, reason: 'no_answer' }));
   }
 
   submit(msg: OutboundMessage): Promise<SubmitResult> {
