@@ -84,6 +84,9 @@ export async function pruneOperational(ctx: AppContext, chunk = 10_000): Promise
       }
       // Counters kept in partial rows (PostgreSQL: one per connection, so that writers never wait on
       // one row) folded into one row each once their day is over: the rows of a day stay one per key.
+      // Today's and yesterday's, still written to, fold only the rows of connections that are gone
+      // (a pool's connections closing and reopening, restarts): a day's rows stay one per key and
+      // live connection, however many connections came and went.
       while ((await ctx.store.usage.compact(yesterday, chunk)) === chunk) await new Promise((res) => setImmediate(res));
       // Idempotency-Keys (app clock, as they were kept: src/app/idempotency.ts).
       for (;;) {

@@ -1023,8 +1023,9 @@ export interface UsageStore {
    * Housekeeping: where a store keeps a counter in several partial rows (PostgreSQL: one per
    * database connection that added to it, so that concurrent transactions never wait for each other
    * on one row), folds those of up to `limit` counters of days before `beforeDay` into one row each,
-   * atomically (every read gives the same figures before and after); returns how many counters it
-   * folded (0 for a store with one row per counter).
+   * and of `beforeDay` and later days those of connections that are gone (PostgreSQL: backends no
+   * longer connected), atomically (every read gives the same figures before and after); returns how
+   * many counters it folded (0 for a store with one row per counter).
    */
   compact(beforeDay: string, limit: number): Promise<number>;
 }

@@ -5,7 +5,13 @@
  * pg_backend_pid()): a backend runs one transaction at a time, so concurrent transactions of one
  * provider and day, in one process or several, never wait for each other on a counter row (with one
  * shared row they did, from the upsert to the commit: docs/SCALING.md "Usage counters under
- * contention"). Reads sum the shards; housekeeping folds past days' shards into one row (`compact`).
+ * contention"). Reads sum the shards; housekeeping folds into one row (`compact`) past days' shards,
+ * and today's and yesterday's of backends that are gone (connection churn would otherwise add a row
+ * per backend to every counter of the day, all summed by every read).
+ *
+ * pids are reused by the OS: a new backend with a gone one's pid adds to the gone one's row. That is
+ * harmless: a shard is only a partial sum (reads and folds add the shards up, none is told apart),
+ * and two live backends never share a pid, so a row still has one writer at a time.
  */
 import type { Client, Pool } from './db.js';
 import { queries } from './db.js';
@@ -13,7 +19,7 @@ import type { UsageStore } from '../../ports/store.js';
 import type { UsageCount } from '../../domain/usage.js';
 import type { UsageTally } from '../usage-tally.js';
 
-const Q = queries('usage', ['add', 'readAll', 'readSome', 'fold', 'prune'] as const);
+const Q = queries('usage', ['add', 'readAll', 'readSome', 'fold', 'foldGone', 'prune'] as const);
 
 export class PgUsage implements UsageStore {
   constructor(private readonly pool: Pool) {}
@@ -35,8 +41,15 @@ export class PgUsage implements UsageStore {
     return (await this.pool.query(Q.prune, [beforeDay, limit])).rowCount ?? 0;
   }
 
-  /** Folds the shards of up to `limit` counters of days before `beforeDay` into shard 0 (usage.sql `fold`). */
+  /**
+   * Folds into shard 0 the shards of up to `limit` counters: all of a counter's shards for days
+   * before `beforeDay` (usage.sql `fold`), then, within what is left of `limit`, for `beforeDay` and
+   * later only those of backends no longer connected (`foldGone`: live ones are still being written).
+   * Two statements, each atomic on its own: a read between them sees the same figures.
+   */
   async compact(beforeDay: string, limit: number): Promise<number> {
-    return (await this.pool.query(Q.fold, [beforeDay, limit])).rowCount ?? 0;
+    const past = (await this.pool.query(Q.fold, [beforeDay, limit])).rowCount ?? 0;
+    if (past >= limit) return past;
+    return past + ((await this.pool.query(Q.foldGone, [beforeDay, limit - past])).rowCount ?? 0);
   }
 }
