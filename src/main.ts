@@ -13,6 +13,7 @@ import { DeliveryWorker } from './app/delivery.js';
 import { ConsentSweeper } from './app/consent-sweeper.js';
 import { CallbackWorker } from './app/callback-worker.js';
 import { HttpProcesses } from './app/http-processes.js';
+import { MonitorShare } from './app/monitor-share.js';
 import { SimulatorSmsc } from './simulator/simulator-smsc.js';
 import { SimulatedClock, SystemClock } from './simulator/clock.js';
 import { savedSimulatedTime } from './app/simulated-time.js';
@@ -96,7 +97,8 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   const app = new App({ store, clock, profile });
   const admin = await app.auth.ensureAdminToken(process.env.SMSGUARD_ADMIN_TOKEN);
   // Content governance (docs/CONTENT.md): prohibited content, trained advertising classifier,
-  // templates and signature review, early warning (monitor state is per process).
+  // templates and signature review, early warning (on PostgreSQL it judges the deployment's traffic:
+  // each process's counts are shared every second, app/monitor-share.ts).
   let contentOptions: ReturnType<typeof loadContentFiles>;
   try {
     contentOptions = loadContentFiles({
@@ -109,6 +111,17 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   }
   const contentStore = store instanceof SqliteStore ? new SqliteContentStore(store.db) : store instanceof PostgresStore ? new PgContentStore(store.pool) : null;
   const content: ContentGovernance | null = contentStore ? await installContentGovernance(app, contentStore, contentOptions) : null;
+  if (content && store instanceof PostgresStore) {
+    // before any door opens: the monitor judges shared counts from the first message
+    const share = new MonitorShare(content, store.monitorShare, {
+      member: `ew_${hostname()}_${process.pid}_${randomBytes(4).toString('hex')}`,
+      now: () => clock.now(),
+      onProcesses: (n) => log.info({ processes: n }, `early warning: ${n} gateway process(es) judge messages; a throttle's rate is split ${n} ways`),
+      onError: (e) => log.warn(e, 'early warning: cannot share the monitor\'s counts; judging on the others\' counts last read'),
+    });
+    await share.start();
+    undo('early-warning share', () => share.stop());
+  }
 
   const simulator = new SimulatorSmsc(clock, { holdMs: config.simulatorHoldMs });
   undo('simulator', () => simulator.close());

@@ -10,6 +10,11 @@
  * - the `complaint` event (cases created).
  * Every alert and every automatic action is persisted with its figures; actions in force are restored
  * at start-up, and an operator lifts them through {@link liftAction}.
+ *
+ * With several gateway processes on one store, {@link share} makes the monitor judge the deployment's
+ * counts (src/app/monitor-share.ts): an alert is then raised by one process per rule, key and window
+ * (a claim in the store), which applies its action; the others take the action, and its lifting,
+ * from the store at their next round ({@link syncActions}).
  */
 import { SmsguardError } from '../domain/errors.js';
 import { storableText } from './validate.js';
@@ -70,6 +75,13 @@ export class ContentGovernance {
   /** Called for every alert raised (the composition root hangs a Prometheus counter here). */
   onAlert: ((a: AlertRow) => void) | undefined;
   private pending: Promise<unknown> = Promise.resolve();
+  /** Shared counts: claims an alert for the deployment (true: this process raises it). */
+  private claim: ((a: Alert) => Promise<boolean>) | null = null;
+  /**
+   * Actions applied here that the store's list of actions in force has not shown yet: {@link syncActions}
+   * must not take them for lifted (a list read while one was being stored may lack it).
+   */
+  private readonly unsaved = new Set<string>();
 
   constructor(private readonly ctx: AppContext, private readonly deps: ContentGovernanceDeps) {
     this.monitor = new EarlyWarningMonitor(deps.policy);
@@ -111,18 +123,84 @@ export class ContentGovernance {
     return null;
   };
 
+  /**
+   * Judge the deployment's traffic (several processes on one store): the monitor adds the other
+   * processes' counts (src/app/monitor-share.ts), and an alert is raised only once `claim` says this
+   * process is the one raising it for its window; only then is its action applied here and stored.
+   * Called before the first message.
+   */
+  share(claim: (a: Alert) => Promise<boolean>): void {
+    this.claim = claim;
+    this.monitor.share();
+  }
+
+  /** Raises alerts the monitor found outside {@link observe} (on merging the other processes' counts). */
+  raiseAll(alerts: readonly Alert[]): void {
+    for (const a of alerts) this.raise(a);
+  }
+
+  /**
+   * Shared counts: makes the action book agree with the actions in force in the store, `inForce`
+   * (read by the caller): an action another process placed is applied here, one lifted elsewhere is
+   * lifted here. Actions applied here and not yet stored are left alone.
+   */
+  syncActions(inForce: readonly ActionRecord[], now: number): void {
+    const ids = new Set<string>();
+    for (const a of inForce) {
+      ids.add(a.id);
+      if (!this.deps.actions.has(a.id)) this.deps.actions.restore(a);
+    }
+    for (const a of this.deps.actions.list()) {
+      if (a.liftedAt !== undefined || ids.has(a.id)) {
+        this.unsaved.delete(a.id);
+        continue;
+      }
+      if (!this.unsaved.has(a.id)) this.deps.actions.lift(a.id, 'another gateway process', now);
+    }
+  }
+
+  /** The actions in force as stored (shared counts: read at every round). */
+  storedActions(): Promise<ActionRecord[]> {
+    return this.deps.store.listActions(true);
+  }
+
   /** Resolves once every alert and action raised so far is persisted (tests, shutdown). */
   async flush(): Promise<void> {
     await this.pending;
   }
 
   private raise(a: Alert): void {
+    if (this.claim) return this.raiseShared(a, this.claim);
     const action = this.deps.actions.apply(a);
     const row: AlertRow = { ...a, id: this.ctx.ids.next('alert'), actionId: action?.id ?? null };
     this.onAlert?.(row);
     this.pending = this.pending
       .then(async () => {
         if (action) await this.deps.store.addAction(action);
+        await this.deps.store.addAlert(row);
+      })
+      .catch((e: Error) => this.ctx.events.emit('workerError', { where: 'early-warning', message: e.message }));
+  }
+
+  /**
+   * Shared counts: the alert is claimed first (one process raises it for the deployment); the winner
+   * applies its action and stores both, the others drop it (their action comes from the store).
+   */
+  private raiseShared(a: Alert, claim: (a: Alert) => Promise<boolean>): void {
+    this.pending = this.pending
+      .then(async () => {
+        if (!(await claim(a))) return;
+        const action = this.deps.actions.apply(a);
+        const row: AlertRow = { ...a, id: this.ctx.ids.next('alert'), actionId: action?.id ?? null };
+        this.onAlert?.(row);
+        if (action) {
+          this.unsaved.add(action.id);
+          // not stored: the next sync lifts it here, as it is in force nowhere else
+          await this.deps.store.addAction(action).catch((e: Error) => {
+            this.unsaved.delete(action.id);
+            throw e;
+          });
+        }
         await this.deps.store.addAlert(row);
       })
       .catch((e: Error) => this.ctx.events.emit('workerError', { where: 'early-warning', message: e.message }));
@@ -293,6 +371,7 @@ export class ContentGovernance {
     await this.flush();
     await this.deps.store.addAction(rec);
     // Only once it is stored: an action in force that a restart would forget is worse than none.
+    if (this.claim) this.unsaved.add(rec.id);
     this.deps.actions.restore(rec);
     await this.ctx.store.records.appendAudit(now, actorId, 'early_warning.place', { actionId: rec.id, contentProviderId: rec.contentProviderId, action: rec.action, rule: rec.rule }, { contentProviderId: rec.contentProviderId });
     return rec;

@@ -4,6 +4,7 @@
  * is passed in.
  */
 import type { Alert, ProposedAction, Scope } from './early-warning.js';
+import { throughputShare } from '../domain/throughput-share.js';
 
 /** An automatic action in force (or lifted), with the alert that caused it. */
 export interface ActionRecord {
@@ -38,6 +39,8 @@ export class ActionBook {
   private readonly records: ActionRecord[] = [];
   private readonly tokens = new Map<string, { tokens: number; at: number }>();
   private seq = 0;
+  /** Processes judging messages, this one included (shared counts): a throttle's rate is split between them. */
+  private processes = 1;
 
   constructor(private readonly newId: () => string = () => `act_${++this.seq}`) {}
 
@@ -63,6 +66,25 @@ export class ActionBook {
   /** Restore a persisted record (e.g. at start-up). */
   restore(rec: ActionRecord): void {
     this.records.push(rec);
+  }
+
+  /** Whether the book holds a record of this id (in force or lifted). */
+  has(id: string): boolean {
+    return this.records.some((r) => r.id === id);
+  }
+
+  /**
+   * How many processes admit messages against actions like these (shared counts, docs/SCALING.md):
+   * each then holds a throttle of N msgs/s to its share, `N / processes` (src/domain/throughput-share.ts),
+   * so the shares add up to the action's rate. 1 (alone, the default): the whole rate, as ever.
+   */
+  setProcesses(n: number): void {
+    this.processes = Number.isFinite(n) && n > 1 ? Math.floor(n) : 1;
+  }
+
+  /** The processes a throttle's rate is split between here (setProcesses). */
+  get processCount(): number {
+    return this.processes;
   }
 
   /** Lift an action (operator decision). Returns false if unknown or already lifted. */
@@ -102,13 +124,16 @@ export class ActionBook {
     // every throttle in force must admit the message
     for (const r of cands) {
       if (r.action.kind !== 'throttle') continue;
-      const rate = r.action.perSecond;
-      const b = this.tokens.get(r.id) ?? { tokens: rate, at: now };
+      // alone: the whole rate, burst one second's worth; shared: this process's share of both
+      const share = this.processes > 1 ? throughputShare(r.action.perSecond, this.processes) : null;
+      const rate = share ? share.ratePerSecond : r.action.perSecond;
+      const cap = share ? share.burst : rate;
+      const b = this.tokens.get(r.id) ?? { tokens: cap, at: now };
       // A clock moved backwards (the simulator's, or the system's by NTP) refills nothing and drains nothing.
-      b.tokens = Math.min(rate, b.tokens + (Math.max(0, now - b.at) / 1000) * rate);
+      b.tokens = Math.min(cap, b.tokens + (Math.max(0, now - b.at) / 1000) * rate);
       b.at = now;
       this.tokens.set(r.id, b);
-      if (b.tokens < 1) return { outcome: 'throttled', actionId: r.id, perSecond: rate };
+      if (b.tokens < 1) return { outcome: 'throttled', actionId: r.id, perSecond: r.action.perSecond };
     }
     for (const r of cands) if (r.action.kind === 'throttle') this.tokens.get(r.id)!.tokens -= 1;
     return { outcome: 'pass' };

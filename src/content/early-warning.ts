@@ -18,6 +18,14 @@
  * Thresholds are data ({@link EarlyWarningPolicy}); each rule names the action it proposes: alert
  * only, throttle the sender to N msgs/s, hold its messages for review, or suspend it. Actions are
  * recorded with the figures that triggered them and can be lifted by an operator ({@link ActionBook}).
+ *
+ * Shared counts (several gateway processes, docs/SCALING.md): after {@link EarlyWarningMonitor.share}
+ * the monitor also holds, per key and bucket, the sum of the other processes' counts as last told
+ * ({@link EarlyWarningMonitor.mergeOthers}), and judges windows and folds baselines on its own counts
+ * plus theirs, so it judges the deployment's traffic rather than its share. A bucket is then folded
+ * into the baseline one bucket after it closed ({@link SHARED_SETTLE_BUCKETS}), once every process has
+ * told its counts of it. The message path is unchanged: an event updates this process's bucket only;
+ * what it counted since the last export is read by {@link EarlyWarningMonitor.exportCounts}.
  */
 
 export type Metric = 'volume' | 'rejection_rate' | 'opt_out_rate' | 'complaint_rate' | 'prohibited_hits' | 'score_drift';
@@ -101,6 +109,8 @@ export interface Alert {
 
 interface Bucket {
   index: number;
+  /** Changed since the last {@link EarlyWarningMonitor.exportCounts} (shared counts only read it). */
+  dirty: boolean;
   submitted: number;
   accepted: number;
   rejected: number;
@@ -121,7 +131,39 @@ interface KeyState {
   lastIndex: number;
   /** rule id → bucket index until which it stays quiet (one alert per rule per window) */
   quietUntil: Map<string, number>;
+  /** The last bucket index folded into the baseline. */
+  foldedThrough: number;
+  /** The provider of the key's last event (a port's alerts name it). */
+  contentProviderId: string;
+  /** Shared counts only: bucket index → the other processes' counts of that bucket, as last merged. */
+  others?: Map<number, BucketCounts>;
 }
+
+/** A bucket's counts, as processes tell them to each other (shared counts). */
+export interface BucketCounts {
+  submitted: number;
+  accepted: number;
+  rejected: number;
+  optOuts: number;
+  complaints: number;
+  prohibited: number;
+  scoreSum: number;
+  scoreN: number;
+}
+
+/** One key's bucket as exported or merged (shared counts). */
+export interface KeyBucketCounts extends BucketCounts {
+  scope: Scope;
+  key: string;
+  contentProviderId: string;
+  index: number;
+}
+
+/**
+ * Shared counts: how many buckets after it closes a bucket waits before it is folded into the
+ * baseline, so that the other processes' counts of it (told every second or so) are all in.
+ */
+export const SHARED_SETTLE_BUCKETS = 1;
 
 /** A window's figures, as alerts and GET endpoints show them (in this order). */
 type Figures = {
@@ -130,7 +172,7 @@ type Figures = {
 };
 const blankFigures = (): Figures => ({ submitted: 0, accepted: 0, rejected: 0, optOuts: 0, complaints: 0, prohibited: 0, meanScore: 0, scored: 0, baselinePerWindow: 0, baselineSd: 0, baselineScore: 0, baselineBuckets: 0 });
 
-const emptyBucket = (index: number): Bucket => ({ index, submitted: 0, accepted: 0, rejected: 0, optOuts: 0, complaints: 0, prohibited: 0, scoreSum: 0, scoreN: 0 });
+const emptyBucket = (index: number): Bucket => ({ index, dirty: false, submitted: 0, accepted: 0, rejected: 0, optOuts: 0, complaints: 0, prohibited: 0, scoreSum: 0, scoreN: 0 });
 
 /** Problems in a policy, all at once. */
 export function validatePolicy(p: EarlyWarningPolicy): string[] {
@@ -168,12 +210,94 @@ export class EarlyWarningMonitor {
   private readonly byScope: Record<Scope, WarningRule[]>;
   /** Bucket z-score from which a completed bucket is kept out of the baseline (lowest volume threshold). */
   private readonly anomalyZ: number;
+  /** Buckets a closed bucket waits before it is folded (0 alone; {@link SHARED_SETTLE_BUCKETS} shared). */
+  private settle = 0;
 
   constructor(readonly policy: EarlyWarningPolicy) {
     const errors = validatePolicy(policy);
     if (errors.length) throw new Error(`invalid early-warning policy: ${errors.join('; ')}`);
     this.byScope = { provider: policy.rules.filter((r) => r.scope === 'provider'), port: policy.rules.filter((r) => r.scope === 'port') };
     this.anomalyZ = Math.min(Infinity, ...policy.rules.filter((r) => r.metric === 'volume').map((r) => r.threshold));
+  }
+
+  /**
+   * Judge on the deployment's counts (several processes): from now on the other processes' counts,
+   * told through {@link mergeOthers}, are added to this process's, and a closed bucket is folded into
+   * the baseline only {@link SHARED_SETTLE_BUCKETS} bucket(s) later. Called before the first event.
+   */
+  share(): void {
+    this.settle = SHARED_SETTLE_BUCKETS;
+  }
+
+  /** Whether the monitor judges on shared counts ({@link share}). */
+  get shared(): boolean {
+    return this.settle > 0;
+  }
+
+  /**
+   * This process's own counts of the buckets that changed since the last call (absolute counts of
+   * each bucket, not increments, so telling them again is harmless), for the other processes.
+   */
+  exportCounts(): KeyBucketCounts[] {
+    const out: KeyBucketCounts[] = [];
+    for (const scope of ['provider', 'port'] as const) {
+      for (const [key, st] of this.keys[scope]) {
+        for (const b of st.buckets) {
+          if (!b.dirty) continue;
+          b.dirty = false;
+          out.push({ scope, key, contentProviderId: st.contentProviderId, index: b.index, submitted: b.submitted, accepted: b.accepted, rejected: b.rejected, optOuts: b.optOuts, complaints: b.complaints, prohibited: b.prohibited, scoreSum: b.scoreSum, scoreN: b.scoreN });
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Marks every bucket of this process as changed, so the next {@link exportCounts} tells them all
+   * again (after an export that could not be stored).
+   */
+  markAllDirty(): void {
+    for (const scope of ['provider', 'port'] as const) for (const st of this.keys[scope].values()) for (const b of st.buckets) b.dirty = true;
+  }
+
+  /**
+   * The other processes' counts, summed per key and bucket (every bucket from the window's start,
+   * less the settling ones, to now): they replace those merged before. Every key they name or named
+   * is brought to `now` (its closed buckets folded while their counts are known) and judged, so a
+   * window crossed by the others' traffic alerts here too without a message of this process; the
+   * alerts are returned (`at` = `now`).
+   */
+  mergeOthers(rows: readonly KeyBucketCounts[], now: number): Alert[] {
+    const fresh: Record<Scope, Map<string, { cp: string; byIndex: Map<number, BucketCounts> }>> = { provider: new Map(), port: new Map() };
+    for (const r of rows) {
+      let k = fresh[r.scope].get(r.key);
+      if (!k) fresh[r.scope].set(r.key, (k = { cp: r.contentProviderId, byIndex: new Map() }));
+      k.byIndex.set(r.index, { submitted: r.submitted, accepted: r.accepted, rejected: r.rejected, optOuts: r.optOuts, complaints: r.complaints, prohibited: r.prohibited, scoreSum: r.scoreSum, scoreN: r.scoreN });
+    }
+    const index = Math.floor(now / this.policy.bucketMs);
+    const alerts: Alert[] = [];
+    for (const scope of ['provider', 'port'] as const) {
+      const keys = this.keys[scope];
+      for (const [key, st] of keys) {
+        if (st.others && !fresh[scope].has(key)) {
+          this.advance(st, index);
+          st.others = undefined;
+        }
+      }
+      for (const [key, k] of fresh[scope]) {
+        let st = keys.get(key);
+        if (!st) {
+          st = this.newKey(index, k.cp);
+          keys.set(key, st);
+        }
+        // bring it to now with the counts it had, then take the new ones (a bucket they name that is
+        // already folded stays folded: it settled before they arrived)
+        this.advance(st, index);
+        st.others = k.byIndex;
+        this.judgeKey(scope, key, st, index, now, st.contentProviderId, alerts);
+      }
+    }
+    return alerts;
   }
 
   /**
@@ -212,12 +336,14 @@ export class EarlyWarningMonitor {
     let st = keys.get(key);
     const index = Math.floor(ev.at / this.policy.bucketMs);
     if (!st) {
-      st = { buckets: [emptyBucket(index)], mean: 0, variance: 0, scoreMean: 0, scoreBaselineN: 0, completed: 0, lastIndex: index, quietUntil: new Map() };
+      st = this.newKey(index, ev.contentProviderId);
       keys.set(key, st);
     }
     this.advance(st, index);
     const b = st.buckets[st.buckets.length - 1];
     if (index < b.index) return; // late event from a bucket already closed: ignored rather than rewriting history
+    b.dirty = true;
+    st.contentProviderId = ev.contentProviderId;
     switch (ev.kind) {
       case 'submission':
         b.submitted++;
@@ -237,42 +363,80 @@ export class EarlyWarningMonitor {
         b.complaints++;
         break;
     }
+    this.judgeKey(scope, key, st, index, ev.at, ev.contentProviderId, alerts);
+  }
+
+  private newKey(index: number, contentProviderId: string): KeyState {
+    return { buckets: [emptyBucket(index)], mean: 0, variance: 0, scoreMean: 0, scoreBaselineN: 0, completed: 0, lastIndex: index, quietUntil: new Map(), foldedThrough: index - 1, contentProviderId };
+  }
+
+  /** Runs the scope's rules on the key's window at bucket `index`; an alert is dated `at` and names `contentProviderId`. */
+  private judgeKey(scope: Scope, key: string, st: KeyState, index: number, at: number, contentProviderId: string, alerts: Alert[]): void {
     let f: Figures | undefined;
     for (const rule of this.byScope[scope]) {
       if ((st.quietUntil.get(rule.id) ?? -1) >= index) continue;
       f ??= this.figuresInto(this.scratch, st);
       const judged = this.judge(st, rule, f);
       if (!judged) continue;
-        st.quietUntil.set(rule.id, index + this.policy.windowBuckets - 1);
+      st.quietUntil.set(rule.id, index + this.policy.windowBuckets - 1);
       alerts.push({
         rule: rule.id,
         metric: rule.metric,
         scope,
         key,
-        contentProviderId: ev.contentProviderId,
+        contentProviderId,
         severity: rule.severity,
         value: judged.value,
         threshold: rule.threshold,
         figures: judged.figures,
         windowStart: (index - this.policy.windowBuckets + 1) * this.policy.bucketMs,
-        at: ev.at,
+        at,
         action: rule.action,
       });
     }
   }
 
-  /** Close buckets up to `index`, folding completed ones into the baseline. */
+  /**
+   * Close buckets up to `index`, folding completed ones into the baseline: every bucket up to
+   * `index - 1 - settle` not folded yet, with this process's count plus the others' (shared counts).
+   */
   private advance(st: KeyState, index: number): void {
     if (index <= st.lastIndex) return;
-    const { windowBuckets } = this.policy;
-    const cur = st.buckets[st.buckets.length - 1];
-    this.fold(st, cur.submitted, cur.scoreN ? cur.scoreSum / cur.scoreN : undefined, this.isAnomalous(st, cur.submitted));
-    // empty buckets in between count as zero volume (capped: a long silence is simply "quiet")
-    const gap = Math.min(index - st.lastIndex - 1, 500);
-    for (let k = 0; k < gap; k++) this.fold(st, 0, undefined, false);
+    const target = index - 1 - this.settle;
+    // The buckets with counts, in order; empty buckets between them count as zero volume (capped: a
+    // long silence is simply "quiet"). Alone (settle 0) that is the current bucket, then the gap.
+    let at = st.foldedThrough + 1;
+    while (at <= target) {
+      const next = this.nextCounted(st, at, target);
+      const gap = Math.min((next ?? target + 1) - at, 500);
+      for (let k = 0; k < gap; k++) this.fold(st, 0, undefined, false);
+      if (next === undefined) break;
+      const own = st.buckets.find((b) => b.index === next);
+      const other = st.others?.get(next);
+      const count = (own?.submitted ?? 0) + (other?.submitted ?? 0);
+      const scoreN = (own?.scoreN ?? 0) + (other?.scoreN ?? 0);
+      const scoreSum = (own?.scoreSum ?? 0) + (other?.scoreSum ?? 0);
+      this.fold(st, count, scoreN ? scoreSum / scoreN : undefined, this.isAnomalous(st, count));
+      at = next + 1;
+    }
+    st.foldedThrough = Math.max(st.foldedThrough, target);
     st.buckets.push(emptyBucket(index));
-    while (st.buckets.length && st.buckets[0].index <= index - windowBuckets) st.buckets.shift();
+    const keepFrom = index - this.policy.windowBuckets - this.settle;
+    while (st.buckets.length && st.buckets[0].index <= keepFrom) st.buckets.shift();
     st.lastIndex = index;
+  }
+
+  /** The first bucket index in [from, to] with counts of this process or of the others, if any. */
+  private nextCounted(st: KeyState, from: number, to: number): number | undefined {
+    let best: number | undefined;
+    for (const b of st.buckets) {
+      if (b.index >= from && b.index <= to) {
+        best = b.index;
+        break;
+      }
+    }
+    if (st.others) for (const i of st.others.keys()) if (i >= from && i <= to && (best === undefined || i < best)) best = i;
+    return best;
   }
 
   /** Is a completed bucket's count itself a spike against the baseline? (see resetBaseline) */
@@ -304,7 +468,9 @@ export class EarlyWarningMonitor {
   /** The window's figures of `st`, written into `f` (returned). */
   private figuresInto(f: Figures, st: KeyState): Figures {
     let submitted = 0, accepted = 0, rejected = 0, optOuts = 0, complaints = 0, prohibited = 0, scoreSum = 0, scoreN = 0;
+    const from = st.lastIndex - this.policy.windowBuckets;
     for (const b of st.buckets) {
+      if (b.index <= from) continue; // kept only to settle (shared counts)
       submitted += b.submitted;
       accepted += b.accepted;
       rejected += b.rejected;
@@ -313,6 +479,19 @@ export class EarlyWarningMonitor {
       prohibited += b.prohibited;
       scoreSum += b.scoreSum;
       scoreN += b.scoreN;
+    }
+    if (st.others) {
+      for (const [i, b] of st.others) {
+        if (i <= from || i > st.lastIndex) continue;
+        submitted += b.submitted;
+        accepted += b.accepted;
+        rejected += b.rejected;
+        optOuts += b.optOuts;
+        complaints += b.complaints;
+        prohibited += b.prohibited;
+        scoreSum += b.scoreSum;
+        scoreN += b.scoreN;
+      }
     }
     const w = this.policy.windowBuckets;
     f.submitted = submitted;

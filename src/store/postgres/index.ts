@@ -18,6 +18,7 @@ import { PgHttpProcesses } from './http-processes.js';
 import { PgSmppCredentials } from './smpp-credentials.js';
 import { PgSmppDeliveries } from './smpp-deliveries.js';
 import { PgSmppBinds } from './smpp-binds.js';
+import { PgMonitorShare } from './monitor-share.js';
 import { PgCallbacks } from './callbacks.js';
 import { PgUsage } from './usage.js';
 import { PgIdempotency } from './idempotency.js';
@@ -46,6 +47,8 @@ export class PostgresStore implements Store {
   readonly smppDeliveries: PgSmppDeliveries;
   /** Live SMPP binds of every process, so a credential's maxBinds and throughput hold for the deployment (not part of `Store`). */
   readonly smppBinds: PgSmppBinds;
+  /** The early-warning monitor's counts shared between processes (src/app/monitor-share.ts; not part of `Store`). */
+  readonly monitorShare: PgMonitorShare;
   readonly writer: PgRecordsWriter;
   /** Links committed records into their months' hash chains (records-linker.ts). */
   readonly linker: PgRecordsLinker;
@@ -67,6 +70,7 @@ export class PostgresStore implements Store {
     this.smppCredentials = new PgSmppCredentials(pool);
     this.smppDeliveries = new PgSmppDeliveries(pool);
     this.smppBinds = new PgSmppBinds(pool);
+    this.monitorShare = new PgMonitorShare(pool);
     this.usage = new PgUsage(pool);
     this.idempotency = new PgIdempotency(pool);
     const Q = queries('settings', ['get', 'put'] as const);
