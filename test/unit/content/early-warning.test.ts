@@ -157,4 +157,49 @@ describe('early warning', () => {
     assert.equal(mon.snapshot('provider', 'x', T0 + 5)?.prohibited, 2);
     assert.equal(mon.snapshot('port', 'x', T0 + 5)?.prohibited, 3);
   });
+
+  test('shared counts: the window and the baseline add the other processes\' counts; a bucket settles one bucket before it is folded; only changed buckets are exported', () => {
+    const mon = new EarlyWarningMonitor({ ...policy, rules: [{ id: 'hits', metric: 'prohibited_hits', scope: 'port', threshold: 3, severity: 'critical', action: { kind: 'hold' } }] });
+    mon.share();
+    const b0 = Math.floor(T0 / policy.bucketMs);
+    const counts = (index: number, submitted: number, prohibited = 0) => ({ scope: 'port' as const, key: '10690001', contentProviderId: 'cpA', index, submitted, accepted: submitted, rejected: 0, optOuts: 0, complaints: 0, prohibited, scoreSum: 0, scoreN: 0 });
+    assert.deepEqual(mon.observe({ kind: 'content', at: T0, contentProviderId: 'cpA', port: '10690001', prohibited: true }), []);
+    const out = mon.exportCounts();
+    assert.deepEqual(out.map((r) => [r.scope, r.key, r.index, r.prohibited]), [['provider', 'cpA', b0, 1], ['port', '10690001', b0, 1]]);
+    assert.deepEqual(mon.exportCounts(), [], 'nothing changed since');
+    // the others had 2 hits of the port in this bucket: the sum reaches 3 at the merge, without a message here
+    const alerts = mon.mergeOthers([counts(b0, 2, 2)], T0 + 500);
+    assert.deepEqual(alerts.map((a) => [a.rule, a.key, a.contentProviderId, a.value, a.at]), [['hits', '10690001', 'cpA', 3, T0 + 500]]);
+    // a key known only from the others is judged too (and names their provider)
+    const other = mon.mergeOthers([counts(b0, 2, 2), { ...counts(b0, 0, 3), key: '10690002', contentProviderId: 'cpB' }], T0 + 600);
+    assert.deepEqual(other.map((a) => [a.key, a.contentProviderId]), [['10690002', 'cpB']]);
+
+    // Baseline: the others' 9 and this process's 1 make 10 a bucket; bucket b is folded once b + 2 begins.
+    const vol = new EarlyWarningMonitor(policy);
+    vol.share();
+    const sub = (at: number) => vol.observe({ kind: 'submission', at, contentProviderId: 'cpV', accepted: true });
+    const rows: ReturnType<typeof counts>[] = [];
+    for (let i = 0; i < 5; i++) {
+      sub(T0 + i * policy.bucketMs);
+      rows.push({ ...counts(b0 + i, 9), scope: 'provider', key: 'cpV', contentProviderId: 'cpV' } as never);
+      vol.mergeOthers(rows, T0 + i * policy.bucketMs + 1);
+    }
+    const snap = vol.snapshot('provider', 'cpV', T0 + 4 * policy.bucketMs + 1)!;
+    assert.equal(snap.baselineBuckets, 3, 'buckets b0..b0+2 folded at b0+4, b0+3 still settling');
+    assert.equal(snap.baselinePerWindow, 10 * policy.windowBuckets);
+    assert.equal(snap.submitted, 50, 'the window: five buckets of 1 + 9');
+  });
+
+  test('actions shared by several processes: a throttle is split between them, the whole rate alone', () => {
+    const alert: Alert = { rule: 'r', metric: 'volume', scope: 'provider', key: 'cp', contentProviderId: 'cp', severity: 'warning', value: 9, threshold: 6, figures: {}, windowStart: T0, at: T0, action: { kind: 'throttle', perSecond: 10 } };
+    const passed = (book: ActionBook) => Array.from({ length: 30 }, () => book.admit('cp', 'p', T0).outcome).filter((o) => o === 'pass').length;
+    const alone = new ActionBook();
+    alone.apply(alert);
+    assert.equal(passed(alone), 10);
+    const shared = new ActionBook();
+    shared.setProcesses(2);
+    shared.apply(alert);
+    assert.equal(passed(shared), 5);
+    assert.equal(shared.admit('cp', 'p', T0 + 1000).outcome, 'pass', 'refilled at 5 a second');
+  });
 });
