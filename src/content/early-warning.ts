@@ -290,10 +290,10 @@ export class EarlyWarningMonitor {
           st = this.newKey(index, k.cp);
           keys.set(key, st);
         }
-        // bring it to now with the counts it had, then take the new ones (a bucket they name that is
-        // already folded stays folded: it settled before they arrived)
-        this.advance(st, index);
+        // the newest counts first, then bring it to now: buckets that settle now fold with them (a
+        // bucket they name that was folded already stays as folded)
         st.others = k.byIndex;
+        this.advance(st, index);
         this.judgeKey(scope, key, st, index, now, st.contentProviderId, alerts);
       }
     }
