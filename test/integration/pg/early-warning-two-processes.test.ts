@@ -25,6 +25,7 @@ import { PostgresStore } from '../../../src/store/postgres/index.js';
 import { PgContentStore } from '../../../src/store/postgres/content.js';
 import { DEFAULT_EARLY_WARNING_POLICY } from '../../../src/content/default-policy.js';
 import type { EarlyWarningPolicy } from '../../../src/content/early-warning.js';
+import type { MonitorShareStore } from '../../../src/ports/monitor-share.js';
 import { withTwoPgProcesses } from '../../helpers/pg.js';
 import { NOON_SHANGHAI } from '../../helpers/gateway.js';
 
@@ -154,5 +155,41 @@ test('early warning over two processes: a burst split 50/50, each half under the
     }
     await a.share.stop();
     await b.share.stop();
+  });
+});
+
+test('early warning over two processes: a round that cannot reach the store keeps the others\' counts last read, is reported once, and this process\'s counts are told at the next round that does', async () => {
+  await withTwoPgProcesses(async (h, otherStore) => {
+    const wall = () => 1_000_000_000;
+    const policy = DEFAULT_EARLY_WARNING_POLICY;
+    const a = await proc(h.store, 'a', policy, wall);
+    const b = await proc(otherStore, 'b', policy, wall);
+    // A's share rounds through a store that can be cut off (failures injected in front of the real one)
+    let down = false;
+    const errors: unknown[] = [];
+    const real = h.store.monitorShare;
+    const flaky: MonitorShareStore = {
+      exchange: (...args) => (down ? Promise.reject(new Error('connection refused')) : real.exchange(...args)),
+      claim: (...args) => real.claim(...args),
+      leave: (m) => real.leave(m),
+    };
+    const aShare = new MonitorShare(a.gov, flaky, { member: 'a2', now: () => a.clock.now(), wallNow: wall, onError: (e) => errors.push(e) });
+    const hit = (p: Proc) => p.gov.observe({ kind: 'content', at: p.clock.now(), contentProviderId: 'cp_1', port: '10690001', prohibited: true });
+    hit(b);
+    await b.share.beat();
+    await aShare.beat();
+    assert.equal(a.gov.monitor.snapshot('provider', 'cp_1', a.clock.now())!.prohibited, 1, 'A has B\'s hit');
+    hit(a);
+    down = true;
+    await aShare.beat();
+    await aShare.beat();
+    assert.equal(errors.length, 1, 'one report per outage');
+    assert.equal(a.gov.monitor.snapshot('provider', 'cp_1', a.clock.now())!.prohibited, 2, 'B\'s hit kept while the store is out of reach');
+    await b.share.beat();
+    assert.equal(b.gov.monitor.snapshot('provider', 'cp_1', b.clock.now())!.prohibited, 1, 'A\'s hit not told yet');
+    down = false;
+    await aShare.beat();
+    await b.share.beat();
+    assert.equal(b.gov.monitor.snapshot('provider', 'cp_1', b.clock.now())!.prohibited, 2, 'A\'s hit told at the round that reached the store');
   });
 });
