@@ -7,7 +7,7 @@
  *   the operator's own list, see consent-settings.ts), matched anywhere in the reply unless negated.
  * The rules and the measured false positives are in src/domain/consent-reply.ts and docs/CONSENT.md.
  */
-import { findRefusalPhrase, isOptOutKeyword } from '../domain/consent-reply.js';
+import { findRefusalPhrase, isOptOutKeyword, isResubscribeKeyword } from '../domain/consent-reply.js';
 
 /** Keyword-only check (the spine's rule). */
 export function isOptOutReply(text: string, keywords: readonly string[]): boolean {
@@ -19,4 +19,19 @@ export function refusalMatch(text: string, keywords: readonly string[], phrases:
   if (isOptOutKeyword(text, keywords)) return { by: 'keyword' };
   const p = findRefusalPhrase(text, phrases);
   return p === null ? null : { by: 'phrase', phrase: p };
+}
+
+/**
+ * What a reply to a provider's port asks of the gateway: a refusal (opt-out keyword or phrase), a
+ * re-subscription (the whole reply one of the profile's `resubscribeKeywords`), or nothing (null).
+ * A refusal always wins: a reply that is both (an operator listing `T` among the re-subscribe
+ * keywords, a phrase inside one) opts out, since a missed refusal is a breach (Art. 18) and a missed
+ * re-subscription costs the user one more reply.
+ */
+export function moKeyword(
+  text: string, optOutKeywords: readonly string[], phrases: readonly string[], resubscribeKeywords: readonly string[],
+): { kind: 'refusal'; match: { by: 'keyword' } | { by: 'phrase'; phrase: string } } | { kind: 'resubscribe' } | null {
+  const refusal = refusalMatch(text, optOutKeywords, phrases);
+  if (refusal) return { kind: 'refusal', match: refusal };
+  return isResubscribeKeyword(text, resubscribeKeywords) ? { kind: 'resubscribe' } : null;
 }

@@ -2,14 +2,16 @@
  * receiveMo: a user's message reaching one of our ports. Handlers registered by features (consent
  * replies, complaint reports) see it first. Refusals (keywords and natural-language phrases) opt the
  * number out of that provider's commercial messages at once (scope per profile: provider or
- * signature), are recorded, and are confirmed by one free message; anything else is recorded and
- * forwarded to the provider.
+ * signature), are recorded, and are confirmed by one free message; a re-subscribe keyword (`订阅`…)
+ * lifts the number's opt-out from that provider, likewise (consent-lift-opt-out.ts); anything else
+ * (also a re-subscribe keyword with no opt-out to lift) is recorded and forwarded to the provider.
  */
 import { normalizeMsisdnLenient } from '../domain/msisdn.js';
 import type { AppContext } from './context.js';
 import type { PortRow } from '../ports/store.js';
 import type { Channel, MoInput, MoOutcome } from './types.js';
-import { refusalMatch } from './opt-out-keywords.js';
+import { moKeyword } from './opt-out-keywords.js';
+import { resubscribeByReply } from './consent-lift-opt-out.js';
 import { refusalPhrases } from './consent-settings.js';
 import { optOutTarget } from './consent-opt-out.js';
 import { storableForm } from './validate.js';
@@ -94,14 +96,20 @@ async function receiveWhole(ctx: AppContext, input: MoInput, channel: Channel, h
     await ctx.store.records.recordMo({ id, at, from, to: String(input.to), text, contentProviderId: null, action: 'ignored' });
     return { id, action: 'ignored' };
   }
-  const refusal = refusalMatch(text, ctx.profile.params.optOutKeywords.value, await refusalPhrases(ctx));
-  if (refusal) {
+  const keyword = moKeyword(text, ctx.profile.params.optOutKeywords.value, await refusalPhrases(ctx), ctx.profile.params.resubscribeKeywords.value);
+  if (keyword?.kind === 'refusal') {
+    const refusal = keyword.match;
     await ctx.store.records.recordMo({ id, at, from, to: dest, text, contentProviderId: cpId, action: 'opt_out' });
     const target = await optOutTarget(ctx, cpId, from, port.number);
     await ctx.store.consents.optOut(cpId, from, at, 'sms', { moId: id, port: port.number, text, matched: refusal, rule: 'refusal.opt-out-reply', article: ctx.profile.rules['refusal.opt-out-reply']?.article }, target);
     ctx.events.emit('refusal', { contentProviderId: cpId, msisdns: [from] });
     await sendOptOutConfirmation(ctx, cpId, port.number, from, at);
     return { id, action: 'opt_out', contentProviderId: cpId };
+  }
+  // A re-subscribe reply lifts the opt-out it is about; with none to lift it is an ordinary reply.
+  if (keyword?.kind === 'resubscribe') {
+    const lifted = await resubscribeByReply(ctx, cpId, port.number, { id, from, to: dest, text, at });
+    if (lifted) return lifted;
   }
   // The number as the user sent it: an extension's digits say whom at the holder the reply is for.
   await ctx.store.records.recordMo({ id, at, from, to: dest, text, contentProviderId: cpId, action: 'forwarded' });

@@ -59,6 +59,16 @@ export function isOptOutKeyword(text: string, keywords: readonly string[]): bool
   return inList(foldAnswer(text), keywords);
 }
 
+/**
+ * True when the whole reply is one of the re-subscribe keywords (`订阅`, `SUBSCRIBE`…, the profile's
+ * `resubscribeKeywords`), folded exactly as the opt-out keywords are ({@link foldAnswer}: NFKC, upper
+ * case, spaces and surrounding punctuation removed). A reply with more text (`订阅号`, `不订阅`,
+ * `取消订阅`) is not one. Callers check refusals first: a refusal always wins (src/app/opt-out-keywords.ts).
+ */
+export function isResubscribeKeyword(text: string, keywords: readonly string[]): boolean {
+  return inList(foldAnswer(text), keywords);
+}
+
 const CJK_NEGATORS = ['不要', '不用', '不想', '不必', '无需', '无须', '没有', '不', '别', '没', '勿'];
 const LATIN_NEGATION = /(?:\bDON'?T|\bDO NOT|\bNEVER|\bNOT|\bNO NEED TO|\bWON'?T)\s*$/;
 

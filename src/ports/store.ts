@@ -643,8 +643,10 @@ export interface ConsentStore {
    * Lifts a number's opt-out from one provider (every signature it covered), recorded as an `opt_in`
    * subscription event with its evidence, atomically. False when the number had not opted out. It
    * grants no consent: commercial messages still need one.
+   * `mo`: the user's reply that asked for it (a lift by SMS), recorded in the same transaction when the
+   * lift happens, and not at all when there was nothing to lift (the caller records it otherwise).
    */
-  liftOptOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<boolean>;
+  liftOptOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>, mo?: MoRecord): Promise<boolean>;
   addDnd(msisdns: string[], at: number, actor: string, source: string): Promise<number>;
   subscriptionEvents(msisdn: string, contentProviderId?: string): Promise<SubscriptionEvent[]>;
   /**

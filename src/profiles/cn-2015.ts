@@ -51,6 +51,10 @@ export const CN_2015: Profile = {
     // space reads as a stray gap); a text already ending in punctuation or a space then gets none.
     refusalNoticeSeparator: { value: '', article: 'convention, not regulation (Chinese punctuation between clauses; Art. 18 asks only that the way to refuse be stated)', articleZh: '书写习惯，并非法规规定（分句之间用中文标点；第十八条只要求写明拒绝方式）', basis: 'practice' },
     optOutKeywords: { value: ['R', 'T', 'TD', 'N', '退订', '拒收'], article: RULES['refusal.opt-out-reply'].article, articleZh: RULES['refusal.opt-out-reply'].articleZh, basis: 'practice' },
+    // On by default (docs/CONSENT.md, "Re-subscribing by SMS"): the user's own reply from the number to
+    // the provider's port is the user's own request, the same evidence a refusal rests on; the lift
+    // restores no consent given before the opt-out, so commercial messages still need the user's word.
+    resubscribeKeywords: { value: ['订阅', '重新订阅', 'SUBSCRIBE', 'START'], article: 'Art. 18 (commercial messages only with the user\'s consent; a lift of the user\'s own refusal at the user\'s own request is gateway practice)', articleZh: '第十八条（商业短信须经用户同意；应用户本人请求撤销其退订为网关惯例）', basis: 'practice' },
     consentReplyWindowHours: { value: 48, article: RULES['consent.no-reply'].article, articleZh: RULES['consent.no-reply'].articleZh, basis: 'draft', unverified: true },
     noReplyMeansRefusal: { value: true, article: RULES['consent.no-reply'].article, articleZh: RULES['consent.no-reply'].articleZh, basis: 'draft', unverified: true },
     explicitConsentOnly: { value: false, article: RULES['commercial.consent'].article, articleZh: RULES['commercial.consent'].articleZh, basis: 'law' },

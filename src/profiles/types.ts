@@ -50,6 +50,12 @@ export interface ProfileParams {
   refusalNoticeSeparator: Param<string>;
   /** Texts that count as a refusal in a reply (folded: NFKC, upper case, no spaces). */
   optOutKeywords: Param<string[]>;
+  /**
+   * Texts that, as the whole reply to a provider's port, lift the number's opt-out from that provider
+   * (folded as the opt-out keywords). Empty: off, only an operator lifts an opt-out. A refusal (an
+   * opt-out keyword or phrase) always wins over these.
+   */
+  resubscribeKeywords: Param<string[]>;
   /** Hours a consent request waits for an answer. */
   consentReplyWindowHours: Param<number>;
   /** cn-2015: no reply within the window counts as refusal. */

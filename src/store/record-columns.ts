@@ -3,7 +3,7 @@
  * derived from a record's body (port, type, decision, failing rule), so record filters never parse
  * JSON and both adapters index alike.
  */
-import type { RecordRow } from '../ports/store.js';
+import type { MoRecord, RecordRow } from '../ports/store.js';
 
 /** A record as the adapters append it. */
 export interface NewRecord {
@@ -15,6 +15,11 @@ export interface NewRecord {
   /** The message or consent this record is about (for status history look-ups). */
   ref: string | null;
   body: Record<string, unknown>;
+}
+
+/** An MO's record (RecordStore.recordMo), also appended inside another transaction (a lift by reply). */
+export function moRecordRow(mo: MoRecord): NewRecord {
+  return { id: mo.id, at: mo.at, kind: 'mo', contentProviderId: mo.contentProviderId, msisdn: mo.from, ref: mo.id, body: { from: mo.from, to: mo.to, text: mo.text, action: mo.action } };
 }
 
 /** A stored record as the adapters read it back. */

@@ -328,6 +328,7 @@ const T = {
   // why the gateway sent a message itself (a complaint's evidence candidates: the record's `purpose`)
   sentByGateway: ['系统发送', 'sent by the gateway'],
   pu_opt_out_confirmation: ['退订确认', 'opt-out confirmation'],
+  pu_opt_in_confirmation: ['取消退订确认', 'confirmation of a re-subscription'],
   pu_consent_confirmation: ['同意确认', 'consent confirmation'],
   pu_consent_refusal_confirmation: ['拒绝确认', 'confirmation of a refusal'],
   pu_consent_request: ['征求同意', 'consent request'],

@@ -1200,6 +1200,35 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(ev[0].at, T0 + 2);
         assert.equal(ev[0].evidence.reason, 'asked by phone');
       });
+
+      test('a lift by reply records the reply (MO, action opt_in) with the lift, and nothing when there is nothing to lift', async () => {
+        const { cp } = await seedProvider(s);
+        const to = msisdn();
+        const mo = (id: string, at: number) => ({ id, at, from: to, to: '10690002', text: '订阅', contentProviderId: cp.id, action: 'opt_in' });
+        const evidence = (id: string, at: number) => ({ reason: 'resubscribe_reply', moId: id, request: { channel: 'sms', reference: id, capturedAt: new Date(at).toISOString() } });
+        const moRecords = async () => (await s.records.queryRecords({ msisdn: to, limit: 50 })).records.filter((r) => r.kind === 'mo');
+        const none = uid('mo');
+        assert.equal(await s.consents.liftOptOut(cp.id, to, T0, 'sms', evidence(none, T0), mo(none, T0)), false);
+        assert.deepEqual(await moRecords(), [], 'nothing lifted: the caller records the reply as it handles it');
+        await s.consents.optOut(cp.id, to, T0 + 1, 'sms', { moId: 'mo_td' });
+        const id = uid('mo');
+        assert.equal(await s.consents.liftOptOut(cp.id, to, T0 + 2, 'sms', evidence(id, T0 + 2), mo(id, T0 + 2)), true);
+        assert.equal(await s.consents.isOptedOut(cp.id, to), false);
+        const recs = await moRecords();
+        assert.equal(recs.length, 1);
+        assert.equal(recs[0].id, id);
+        assert.equal(recs[0].at, T0 + 2);
+        assert.equal(recs[0].contentProviderId, cp.id);
+        assert.deepEqual(recs[0].body, { from: to, to: '10690002', text: '订阅', action: 'opt_in' });
+        const ev = (await s.consents.subscriptionEvents(to)).filter((e) => e.kind === 'opt_in');
+        assert.equal(ev.length, 1);
+        assert.equal(ev[0].channel, 'sms');
+        assert.deepEqual(ev[0].evidence, evidence(id, T0 + 2));
+        // A second reply finds nothing to lift: not recorded by the store.
+        const again = uid('mo');
+        assert.equal(await s.consents.liftOptOut(cp.id, to, T0 + 3, 'sms', evidence(again, T0 + 3), mo(again, T0 + 3)), false);
+        assert.equal((await moRecords()).length, 1);
+      });
     });
 
     describe('consent requests and relationships', () => {

@@ -10,12 +10,13 @@ import { randomBytes } from 'node:crypto';
 import type { Client, Pool } from './db.js';
 import { queries, transaction, jsonbText } from './db.js';
 import type {
-  ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, OptOutOptions,
+  ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, MoRecord, OptOutOptions,
   RelationshipRow, SendTimeFacts, SubscriberData, SubscriptionEvent,
 } from '../../ports/store.js';
 import type { ConsentFacts } from '../../pipeline/types.js';
 import { pickConsent } from '../../domain/consent.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
+import { moRecordRow } from '../record-columns.js';
 import { lastSignatureIn, toConsentRow, toEvent, toRequest, type ConsentDb, type RequestDb } from '../consent-rows.js';
 import { numberLockKey } from './locks.js';
 
@@ -136,12 +137,13 @@ export class PgConsents implements ConsentStore {
     return ((await this.pool.query(Q.isOptedOut, [contentProviderId, msisdn])).rowCount ?? 0) > 0;
   }
 
-  async liftOptOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<boolean> {
-    return this.tx([at], async (t) => {
+  async liftOptOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>, mo?: MoRecord): Promise<boolean> {
+    return this.tx(mo ? [at, mo.at] : [at], async (t) => {
       // The same lock as an opt-out and a decision for this number: a send racing the lift sees one side of it.
       await this.lock(t, contentProviderId, msisdn);
       const n = ((await t.c.query(Q.liftOptOut, [contentProviderId, msisdn])).rowCount ?? 0) + ((await t.c.query(Q.liftOptOutSignatures, [contentProviderId, msisdn])).rowCount ?? 0);
       if (n === 0) return false;
+      if (mo) t.recs.push(moRecordRow(mo));
       t.event({ at, kind: 'opt_in', contentProviderId, msisdn, channel, evidence }, null);
       return true;
     });

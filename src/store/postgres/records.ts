@@ -6,13 +6,14 @@ import { transaction } from './db.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
 import type { PgCallbacks } from './callbacks.js';
 import { moCallbackRow } from '../callback-targets.js';
+import { moRecordRow } from '../record-columns.js';
 
 export class PgRecords implements RecordStore {
   /** `callbacks`: a forwarded MO of a provider with a moUrl queues its callback with its record. */
   constructor(private readonly writer: PgRecordsWriter, readonly archive: RecordArchive, private readonly pool: Pool, private readonly callbacks: PgCallbacks) {}
 
   async recordMo(mo: MoRecord): Promise<void> {
-    const rec: NewRecord = { id: mo.id, at: mo.at, kind: 'mo', contentProviderId: mo.contentProviderId, msisdn: mo.from, ref: mo.id, body: { from: mo.from, to: mo.to, text: mo.text, action: mo.action } };
+    const rec: NewRecord = moRecordRow(mo);
     const cp = mo.contentProviderId;
     if (mo.action !== 'forwarded' || cp === null || !this.callbacks.targets.wantsMo(cp)) return this.writer.appendNow([rec]);
     await this.writer.withPartitions([mo.at], () => transaction(this.pool, async (c) => {

@@ -6,11 +6,12 @@
  */
 import type { Db } from './db.js';
 import type {
-  ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, OptOutOptions,
+  ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, MoRecord, OptOutOptions,
   RelationshipRow, SendTimeFacts, SubscriberData, SubscriptionEvent,
 } from '../../ports/store.js';
 import { CommercialFactsReader } from './commercial-facts.js';
 import type { RecordsWriter } from './records-writer.js';
+import { moRecordRow } from '../record-columns.js';
 import { lastSignatureIn, toConsentRow, toEvent, toRequest, type ConsentDb, type RequestDb } from '../consent-rows.js';
 
 
@@ -131,10 +132,11 @@ export class SqliteConsents implements ConsentStore {
     return this.q.optedOut.get(contentProviderId, msisdn) !== undefined;
   }
 
-  async liftOptOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<boolean> {
+  async liftOptOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>, mo?: MoRecord): Promise<boolean> {
     return this.db.transaction(() => {
       const n = this.q.liftOptOut.run(contentProviderId, msisdn).changes + this.q.liftOptOutSigs.run(contentProviderId, msisdn).changes;
       if (n === 0) return false;
+      if (mo) this.records.append(moRecordRow(mo));
       this.event({ at, kind: 'opt_in', contentProviderId, msisdn, channel, evidence }, null);
       return true;
     })();

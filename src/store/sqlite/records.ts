@@ -5,6 +5,7 @@ import type { RecordsWriter } from './records-writer.js';
 import { SqliteRecordArchive } from './records-archive.js';
 import type { SqliteCallbacks } from './callbacks.js';
 import { moCallbackRow } from '../callback-targets.js';
+import { moRecordRow } from '../record-columns.js';
 
 export class SqliteRecords implements RecordStore {
   private auditSeq = 0;
@@ -16,7 +17,7 @@ export class SqliteRecords implements RecordStore {
   }
 
   async recordMo(mo: MoRecord): Promise<void> {
-    const append = () => this.writer.append({ id: mo.id, at: mo.at, kind: 'mo', contentProviderId: mo.contentProviderId, msisdn: mo.from, ref: mo.id, body: { from: mo.from, to: mo.to, text: mo.text, action: mo.action } });
+    const append = () => this.writer.append(moRecordRow(mo));
     if (mo.action !== 'forwarded' || mo.contentProviderId === null || !this.callbacks.targets.wantsMo(mo.contentProviderId)) return void append();
     const cp = mo.contentProviderId;
     this.writer.db.transaction(() => {
