@@ -1,6 +1,8 @@
 /**
  * Operator settings of the consent feature: the natural-language refusal phrases (defaults plus the
  * operator's own, kept in the settings store so they change without a restart or a code change).
+ * The whole-reply keywords (opt-out and re-subscribe) are profile parameters (`profileOverrides`),
+ * shown here with them.
  */
 import { SmsguardError } from '../domain/errors.js';
 import { DEFAULT_REFUSAL_PHRASES } from '../domain/consent-reply.js';
@@ -28,9 +30,9 @@ export async function refusalPhrases(ctx: AppContext): Promise<string[]> {
   return [...DEFAULT_REFUSAL_PHRASES, ...(await operatorPhrases(ctx))];
 }
 
-export async function getRefusalPhrases(ctx: AppContext, p: Principal): Promise<{ defaults: readonly string[]; operator: string[]; keywords: readonly string[] }> {
+export async function getRefusalPhrases(ctx: AppContext, p: Principal): Promise<{ defaults: readonly string[]; operator: string[]; keywords: readonly string[]; resubscribeKeywords: readonly string[] }> {
   requireRole(p, 'admin', 'regulator');
-  return { defaults: DEFAULT_REFUSAL_PHRASES, operator: await operatorPhrases(ctx), keywords: ctx.profile.params.optOutKeywords.value };
+  return { defaults: DEFAULT_REFUSAL_PHRASES, operator: await operatorPhrases(ctx), keywords: ctx.profile.params.optOutKeywords.value, resubscribeKeywords: ctx.profile.params.resubscribeKeywords.value };
 }
 
 /** Replaces the operator's list (admin); recorded as an audit entry. */

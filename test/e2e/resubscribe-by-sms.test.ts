@@ -74,27 +74,27 @@ test('TD, a promotion refused, 订阅 lifts the opt-out; the consent given befor
   });
 });
 
-test('nothing to lift: a re-subscribe keyword is an ordinary reply, forwarded, recorded, no opt_in', async () => {
+test('nothing to lift: an ordinary reply, forwarded; more than the keyword is not one; 取消订阅 refuses; only the keyword lifts', async () => {
   await withGateway(async (g, cp) => {
     const forwarded: string[] = [];
     g.app.events.on('moForward', (m) => forwarded.push(m.text));
-    const r = (await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: port, text: '订阅' } })).json();
-    assert.equal(r.action, 'forwarded');
+    const mo = async (text: string) => (await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: port, text } })).json();
+    // Not opted out: 订阅 is an ordinary reply (the provider may run its own 订阅 service), no opt_in.
+    assert.equal((await mo('订阅')).action, 'forwarded');
     assert.deepEqual(forwarded, ['订阅']);
     const sub = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}`, headers: g.admin })).json();
     assert.equal(sub.events.filter((e: Json) => e.event === 'opt_in').length, 0);
-    void cp;
-  });
-});
-
-test('more than the keyword is not one; the opt-out stands and the reply is forwarded', async () => {
-  await withGateway(async (g, cp) => {
-    const mo = async (text: string) => (await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: port, text } })).json();
+    // Opted out: a reply with more than the keyword is forwarded and lifts nothing; 取消订阅 is a refusal.
     assert.equal((await mo('退订')).action, 'opt_out');
     for (const t of ['我要订阅', '订阅号', 'start now']) assert.equal((await mo(t)).action, 'forwarded', t);
-    // 取消订阅 is a refusal: it never lifts
     assert.equal((await mo('取消订阅')).action, 'opt_out');
     assert.equal(await g.store.consents.isOptedOut(cp.id, `+86${to}`), true);
+    // The keyword alone lifts it, once: a repeat finds nothing to lift and is forwarded.
+    assert.deepEqual((await g.http.inject({ method: 'GET', url: '/v1/refusal-phrases', headers: g.admin })).json().resubscribeKeywords, ['订阅', '重新订阅', 'SUBSCRIBE', 'START']);
+    assert.equal((await mo('重新订阅')).action, 'opt_in');
+    assert.equal(await g.store.consents.isOptedOut(cp.id, `+86${to}`), false);
+    assert.equal((await mo('订阅')).action, 'forwarded');
+    assert.deepEqual(forwarded, ['订阅', '我要订阅', '订阅号', 'start now', '订阅']);
   });
 });
 
@@ -127,6 +127,8 @@ test('off (resubscribeKeywords: []): 订阅 is forwarded and the opt-out stands'
     const r = (await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: port, text: '订阅' } })).json();
     assert.equal(r.action, 'forwarded');
     assert.equal(await g.store.consents.isOptedOut(cp.id, `+86${to}`), true);
+    // What is in force is shown with the refusal keywords and phrases.
+    assert.deepEqual((await g.http.inject({ method: 'GET', url: '/v1/refusal-phrases', headers: g.admin })).json().resubscribeKeywords, []);
   });
 });
 

@@ -13,8 +13,9 @@ const refusalPhrases = {
     defaults: { type: 'array', items: { type: 'string' }, description: 'Built in: matched anywhere in a reply, unless negated' },
     operator: { type: 'array', items: { type: 'string' }, description: 'The operator’s own (PUT /v1/refusal-phrases)' },
     keywords: { type: 'array', items: { type: 'string' }, description: 'The profile’s opt-out keywords: a refusal when they are the whole reply' },
+    resubscribeKeywords: { type: 'array', items: { type: 'string' }, description: 'The profile’s re-subscribe keywords: as the whole reply to a provider’s port, they lift the number’s opt-out from it (empty: off); a refusal always wins' },
   },
-  required: ['defaults', 'operator', 'keywords'],
+  required: ['defaults', 'operator', 'keywords', 'resubscribeKeywords'],
 } as const;
 
 export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
@@ -32,7 +33,7 @@ export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise
   f.get('/v1/refusal-phrases', {
     onRequest: requireAuth,
     schema: {
-      tags: ['consent'], security: bearerSecurity, summary: 'Refusal phrases in force: defaults, the operator’s own, and the profile’s whole-reply keywords',
+      tags: ['consent'], security: bearerSecurity, summary: 'Refusal phrases in force: defaults, the operator’s own, and the profile’s whole-reply keywords (opt-out and re-subscribe)',
       response: {
         200: refusalPhrases,
         401: errorResponse('No token, or one that is not valid'),
