@@ -54,6 +54,11 @@ export interface UpstreamLinkStatus {
   /** Recipient prefixes this link carries; empty = any. */
   prefixes: string[];
   weight: number;
+  /**
+   * The carrier the link reaches (`carrier=` of its URL, `"carrier"` in the upstream file), as
+   * configured; null when it names none. Ported numbers (--mnp-file) of that carrier go to it.
+   */
+  carrier: string | null;
   /** While the SMSC throttled us: no new submit goes out before this; null when not paused. */
   throttledUntil: number | null;
   /** Connect attempts after the first: each retry after a failed connect or a dropped connection. */

@@ -30,7 +30,8 @@ const linkStatus = {
     queued: count('Submits waiting in the link\'s queue: for the window, a throttling pause or the throughput cap'),
     throughput: { type: 'number', minimum: 0, description: 'Cap in submit_sm per second; 0 = uncapped' },
     prefixes: { type: 'array', items: { type: 'string' }, description: 'Recipient prefixes it carries; empty = any' },
-    weight: { type: 'number', minimum: 0 },
+    weight: { type: 'number', minimum: 0, description: 'Its share among the links that carry a recipient (least loaded relative to weight)' },
+    carrier: { type: ['string', 'null'], description: 'The carrier it reaches (carrier= of its URL, "carrier" in the upstream file), as configured; null when it names none. Numbers of the ported-numbers list (--mnp-file) whose current carrier this is go to its links, whatever their prefixes' },
     throttledUntil: time('While the SMSC throttled us (ESME_RTHROTTLED): no new submit before this; null when not paused'),
     reconnects: count('Connect attempts after the first (after a failed connect or a dropped connection)'),
     lastError: {
@@ -49,7 +50,7 @@ const linkStatus = {
       required: ['submitted', 'submitFailed', 'throttled', 'receipts', 'mo'],
     },
   },
-  required: ['name', 'host', 'port', 'systemId', 'tls', 'state', 'boundSince', 'stoppedAt', 'stoppedBy', 'window', 'inFlight', 'queued', 'throughput', 'prefixes', 'weight', 'throttledUntil', 'reconnects', 'lastError', 'counters'],
+  required: ['name', 'host', 'port', 'systemId', 'tls', 'state', 'boundSince', 'stoppedAt', 'stoppedBy', 'window', 'inFlight', 'queued', 'throughput', 'prefixes', 'weight', 'carrier', 'throttledUntil', 'reconnects', 'lastError', 'counters'],
 } as const;
 
 export async function upstreamLinkRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {

@@ -179,7 +179,7 @@ export class UpstreamLink {
       state: this.held ? 'stopped' : this.state, boundSince: this.held ? null : this.boundSince,
       stoppedAt: this.held?.at ?? null, stoppedBy: this.held?.by ?? null,
       window: c.window, inFlight: this.handed, queued: this.queue.size, throughput: c.throughput,
-      prefixes: [...c.prefixes], weight: c.weight,
+      prefixes: [...c.prefixes], weight: c.weight, carrier: c.carrier ?? null,
       throttledUntil: now < this.pausedUntil ? this.pausedUntil : null,
       // the first connect is not a reconnect
       reconnects: Math.max(0, this.connects - 1),

@@ -86,7 +86,7 @@ export const LINK_STATUS_TIMEOUT_MS = 1000;
 function unknownStatus(c: UpstreamOptions['links'][number]): UpstreamLinkStatus {
   return {
     name: c.name, host: c.host, port: c.port, systemId: c.systemId, tls: c.tls !== undefined, state: 'unknown', boundSince: null, stoppedAt: null, stoppedBy: null,
-    window: c.window, inFlight: 0, queued: 0, throughput: c.throughput, prefixes: [...c.prefixes], weight: c.weight,
+    window: c.window, inFlight: 0, queued: 0, throughput: c.throughput, prefixes: [...c.prefixes], weight: c.weight, carrier: c.carrier ?? null,
     throttledUntil: null, reconnects: 0, lastError: null, counters: { submitted: 0, submitFailed: 0, throttled: 0, receipts: 0, mo: 0 },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The carrier links page (`/web/links`, the operator): each upstream SMPP link of this process with
- * its state, load, throttling, reconnects, last error and counters, from the same use case as
+ * its state, load, throttling, routing (prefixes, the carrier it reaches for ported numbers, weight),
+ * reconnects, last error and counters, from the same use case as
  * `GET /v1/upstream-links` (src/app/upstream-links.ts). Reload the page for fresh figures: it needs
  * no JavaScript. Each link has a stop or start button: a plain POST form (POST /web/links/{name}/stop
  * or /start), protected as the other /web forms by the SameSite=Strict sign-in cookie.
@@ -26,7 +27,7 @@ function linkRow(lang: Lang, l: UpstreamLinkStatus): string {
 <td class="link-load">${l.inFlight} / ${l.window}</td>
 <td class="link-queued">${l.queued}</td>
 <td>${esc(cap)}${l.throttledUntil !== null ? `<br><span class="overdue">${esc(t(lang, 'lkThrottledUntil'))} ${esc(fmtSecond(l.throttledUntil))}</span>` : ''}</td>
-<td>${esc(l.prefixes.length ? l.prefixes.join(', ') : t(lang, 'lkAnyPrefix'))}<br><span class="hint">${esc(t(lang, 'lkWeight'))} ${l.weight}</span></td>
+<td><span class="link-prefixes">${esc(l.prefixes.length ? l.prefixes.join(', ') : t(lang, 'lkAnyPrefix'))}</span><br>${esc(t(lang, 'lkCarrier'))} <span class="link-carrier">${esc(l.carrier ?? t(lang, 'lkNoCarrier'))}</span><br><span class="hint">${esc(t(lang, 'lkWeight'))} <span class="link-weight">${l.weight}</span></span></td>
 <td class="link-counters">${esc(t(lang, 'lkSubmitted'))} <span class="link-submitted">${c.submitted}</span><br>${esc(t(lang, 'lkFailed'))} ${c.submitFailed} · ${esc(t(lang, 'lkThrottled'))} ${c.throttled}<br>${esc(t(lang, 'lkReceipts'))} ${c.receipts} · MO ${c.mo}</td>
 <td class="link-reconnects">${l.reconnects}</td>
 <td>${l.lastError ? `${esc(l.lastError.message)}<br><span class="hint">${esc(fmtSecond(l.lastError.at))}</span>` : '—'}</td>

@@ -38,7 +38,7 @@ async function setUp(make: (o: UpstreamOptions) => Client, fake: FakeSmscOptions
 for (const [variant, make] of VARIANTS) {
   describe(`link status (${variant})`, () => {
     test('bound: the link as configured, never the password; counters move with submits, receipts and MO', async () => {
-      const { smsc, up, link } = await setUp(make, { misbehaviour: 'none', dlr: true }, 'window=7&throughput=0&prefixes=86138,86139&weight=2');
+      const { smsc, up, link } = await setUp(make, { misbehaviour: 'none', dlr: true }, 'window=7&throughput=0&prefixes=86138,86139&weight=2&carrier=CMCC');
       try {
         up.start();
         assert.ok(await up.waitUp(3000));
@@ -48,7 +48,7 @@ for (const [variant, make] of VARIANTS) {
         const l = snap.links[0];
         assert.deepEqual({ ...l, boundSince: typeof l.boundSince }, {
           name: 'cmcc', host: '127.0.0.1', port: smsc.port, systemId: 'carrier_a', tls: false, state: 'bound', boundSince: 'number', stoppedAt: null, stoppedBy: null,
-          window: 7, inFlight: 0, queued: 0, throughput: 0, prefixes: ['86138', '86139'], weight: 2, throttledUntil: null, reconnects: 0, lastError: null,
+          window: 7, inFlight: 0, queued: 0, throughput: 0, prefixes: ['86138', '86139'], weight: 2, carrier: 'CMCC', throttledUntil: null, reconnects: 0, lastError: null,
           counters: { submitted: 0, submitFailed: 0, throttled: 0, receipts: 0, mo: 0 },
         });
         assert.ok(!JSON.stringify(snap).includes('s3cretpw'), 'never the password');
@@ -147,12 +147,13 @@ describe('link status from the client thread when it cannot answer', () => {
   test('before the thread runs: the configuration, state unknown, stale; after it ended: its last figures, stale', async () => {
     const smsc = new FakeSmsc({ misbehaviour: 'none' });
     await smsc.listen();
-    const up = new ThreadedUpstream({ links: [parseUpstreamUrl(`smpp://carrier_a:pw@127.0.0.1:${smsc.port}?name=cmcc&window=3`)] });
+    const up = new ThreadedUpstream({ links: [parseUpstreamUrl(`smpp://carrier_a:pw@127.0.0.1:${smsc.port}?name=cmcc&window=3&carrier=cmcc`)] });
     try {
       const early = await up.linkStatus(500);
       assert.equal(early.stale, true);
       assert.equal(early.links[0].state, 'unknown');
       assert.equal(early.links[0].window, 3);
+      assert.equal(early.links[0].carrier, 'cmcc', 'the configuration says where its ported numbers go');
       up.start();
       assert.ok(await up.waitUp(3000));
       assert.ok((await up.submit(msg('one'))).ok);
