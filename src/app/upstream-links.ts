@@ -41,7 +41,8 @@ export async function upstreamLinks(p: Principal, source: UpstreamLinkSource | n
     if (answers.length > 0) {
       return {
         egress: true,
-        links: answers.flatMap((a) => a.snapshot.links.map((l) => ({ ...l, process: a.process }))),
+        // an egress process of an earlier version says nothing of `carrier` (the schema requires it)
+        links: answers.flatMap((a) => a.snapshot.links.map((l) => ({ ...l, carrier: l.carrier ?? null, process: a.process }))),
         at: Math.max(...answers.map((a) => a.snapshot.at)),
         stale: answers.some((a) => a.snapshot.stale),
       };
