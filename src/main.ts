@@ -403,7 +403,8 @@ export function buildCli(): Command {
 buildCli()
   .parseAsync(process.argv)
   .catch((e) => {
-    // Exit 1 for every failure, as commander's own usage errors do; `records verify` alone exits 2 (tampering found).
+    // Exit 1 for every failure, as commander's own usage errors do. Exit 2 is an answer, not a failure, set
+    // by the command itself: `records verify` (and `export`) found damage; `mnp check`: the number is not in the list.
     process.stderr.write(`${formatCliError(e)}\n`);
     process.exit(1);
   });

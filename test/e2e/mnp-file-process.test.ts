@@ -73,10 +73,50 @@ test('smsguard mnp check: the carrier the list gives a number, in any accepted f
     assert.equal(ported.code, 0, ported.err);
     assert.match(ported.out, /^\+8613800138000: ported, now ctcc/);
     assert.match(ported.err, /ported\.csv:2: not a mainland mobile number: bad/);
-    assert.match((await run('+8613900139000')).out, /not in the list of 1 numbers \(sent by prefix\)/);
+    const unlisted = await run('+8613900139000');
+    assert.match(unlisted.out, /not in the list of 1 numbers \(sent by prefix\)/);
+    assert.equal(unlisted.code, 2, 'not in the list: its own exit code');
     const bad = await run('123');
     assert.equal(bad.code, 1);
     assert.match(bad.err, /123 is not a mainland mobile number/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('smsguard mnp check: exit 0 in the list, 2 not in it, 1 when it cannot tell (a script branches on it)', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smsguard-mnp-'));
+  try {
+    const file = join(dir, 'ported.csv');
+    // 13700137000 listed under two carriers: left out, so not in the list
+    writeFileSync(file, 'msisdn,carrier\n13800138000,ctcc\n13700137000,cmcc\n13700137000,cucc\n');
+    const bin = fileURLToPath(new URL('../../bin/smsguard.js', import.meta.url));
+    const run = (args: string[], env: NodeJS.ProcessEnv = ENV) => new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const p = spawn(process.execPath, [bin, 'mnp', 'check', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+      p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+      p.once('exit', (code) => resolve({ code, out, err }));
+    });
+    const [ported, unlisted, twice, invalid, missing, noFile] = await Promise.all([
+      run(['13800138000', '--mnp-file', file]),
+      run(['13900139000', '--mnp-file', file]),
+      run(['13700137000', '--mnp-file', file]),
+      run(['12345', '--mnp-file', file]),
+      run(['13800138000', '--mnp-file', join(dir, 'none.csv')]),
+      run(['13800138000'], { ...ENV, SMSGUARD_MNP_FILE: '' }),
+    ]);
+    assert.deepEqual([ported.code, ported.out], [0, '+8613800138000: ported, now ctcc (sent to links with carrier=ctcc, if any)\n'], ported.err);
+    assert.deepEqual([unlisted.code, unlisted.out], [2, '+8613900139000: not in the list of 1 numbers (sent by prefix)\n'], unlisted.err);
+    assert.equal(twice.code, 2, twice.err);
+    assert.match(twice.err, /is listed under cmcc and cucc: left out, routed by prefix/);
+    assert.deepEqual([invalid.code, invalid.out], [1, ''], invalid.err);
+    assert.match(invalid.err, /12345 is not a mainland mobile number/);
+    assert.deepEqual([missing.code, missing.out], [1, ''], missing.err);
+    assert.match(missing.err, /mnpFile: cannot read .*none\.csv/);
+    assert.deepEqual([noFile.code, noFile.out], [1, ''], noFile.err);
+    assert.match(noFile.err, /give --mnp-file PATH or SMSGUARD_MNP_FILE/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
