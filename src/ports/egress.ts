@@ -132,5 +132,18 @@ export interface UpstreamCancel {
   upstreamIds: readonly string[];
 }
 
-/** What the carrier said to Egress.cancelUpstream. */
-export type UpstreamCancelResult = { ok: true } | { ok: false; reason: string };
+/**
+ * What became of one part at the carrier in Egress.cancelUpstream. `cancelled`: answered ESME_ROK.
+ * `refused`: answered with another status (ESME_RCANCELFAIL: delivered already, not held…).
+ * `unanswered`: its cancel_sm was sent and got no answer (timeout, the connection dropped): it may or
+ * may not be cancelled there. `not_asked`: no cancel_sm went for it (the asking stopped at an earlier
+ * part, or this one's link was down or cannot be known).
+ */
+export type UpstreamCancelPart = 'cancelled' | 'refused' | 'unanswered' | 'not_asked';
+
+/**
+ * What the carrier said to Egress.cancelUpstream. Not ok: `reason` is the first part's that was not
+ * cancelled; `parts`, one outcome per upstream id in part order, when the egress knows them (absent
+ * when it cannot tell: a client thread or an egress process that did not answer, an earlier version).
+ */
+export type UpstreamCancelResult = { ok: true } | { ok: false; reason: string; parts?: UpstreamCancelPart[] };

@@ -473,6 +473,16 @@ export interface OutboxStore {
    */
   cancel(id: string, contentProviderId: string | null, at: number, detail: string, opts?: CancelOptions): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'>;
   /**
+   * Appends a status record that repeats `submitted`, with `detail`, only while the message is still
+   * `submitted` (checked in the same transaction, the row locked against a receipt meanwhile): what a
+   * cancel at the carrier did to some of its parts when it could not take all of it back
+   * (cancel-message.ts). The status does not move (the parts not cancelled may still arrive, and
+   * their receipts move it as usual); the message's history shows the note. `recordId`: the record's
+   * id, unique (a message may get more than one). False, and nothing written, when it is no longer
+   * `submitted` (a receipt came first) or there is no such message.
+   */
+  noteSubmitted(id: string, at: number, detail: string, recordId: string): Promise<boolean>;
+  /**
    * Due again at `dueAt`, the claim's lease dropped; `partial` (a long message's parts already taken)
    * is kept for the next claim. Only while the claim still stands, as `release`: a submit that failed
    * after its lease ran out may find the message claimed since by another worker or process, which

@@ -19,7 +19,7 @@
  * reachable, one of an earlier version): a refusal, and the cancel answers `conflict`.
  */
 import type { Bus } from './nats.js';
-import type { UpstreamCancel, UpstreamCancelResult } from '../ports/egress.js';
+import type { UpstreamCancel, UpstreamCancelPart, UpstreamCancelResult } from '../ports/egress.js';
 
 /**
  * What the owner leaves for the answer to cross the bus: it asks its carrier for at most the
@@ -42,11 +42,20 @@ interface CancelUpstreamAsk {
   waitMs: number;
 }
 
-/** The owner's answer, checked: what crosses the bus is not trusted for its shape. */
-function resultIn(a: unknown): UpstreamCancelResult {
-  const r = a as Partial<{ ok: unknown; reason: unknown }> | null;
+const PART_OUTCOMES: ReadonlySet<unknown> = new Set<UpstreamCancelPart>(['cancelled', 'refused', 'unanswered', 'not_asked']);
+
+/**
+ * The owner's answer, checked: what crosses the bus is not trusted for its shape. Its `parts` are
+ * kept only when they are one known outcome per part asked: else the asker cannot tell which part
+ * came to what, as from an egress process of an earlier version, which sends none.
+ */
+function resultIn(a: unknown, asked: number): UpstreamCancelResult {
+  const r = a as Partial<{ ok: unknown; reason: unknown; parts: unknown }> | null;
   if (r?.ok === true) return { ok: true };
-  return { ok: false, reason: typeof r?.reason === 'string' ? r.reason : 'an answer this process cannot read' };
+  const reason = typeof r?.reason === 'string' ? r.reason : 'an answer this process cannot read';
+  const parts = r?.parts;
+  if (Array.isArray(parts) && parts.length === asked && parts.every((p) => PART_OUTCOMES.has(p))) return { ok: false, reason, parts: parts as UpstreamCancelPart[] };
+  return { ok: false, reason };
 }
 
 function askIn(a: unknown): CancelUpstreamAsk | null {
@@ -93,7 +102,7 @@ export function busCancelUpstream(bus: Bus): (c: UpstreamCancel, waitMs: number)
     const ask: CancelUpstreamAsk = { c: { messageId: c.messageId, from: c.from, to: c.to, upstreamIds: [...c.upstreamIds] }, waitMs };
     try {
       const r = await bus.nc.request(bus.names.cancelUpstream, JSON.stringify(ask), { timeout: waitMs });
-      return resultIn(r.json<unknown>());
+      return resultIn(r.json<unknown>(), c.upstreamIds.length);
     } catch {
       // timed out, no egress process subscribed (or none owning it), the connection down
       return { ok: false, reason: `no egress process answered within ${waitMs} ms` };

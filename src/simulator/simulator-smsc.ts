@@ -9,7 +9,7 @@
  * and gets no receipt (SMPP 3.4 asks for none; many SMSCs send none). One delivered already cannot
  * be cancelled (ESME_RCANCELFAIL).
  */
-import type { DeliveryReceipt, Egress, InboundMo, SubmitResult, UpstreamCancel, UpstreamCancelResult } from '../ports/egress.js';
+import type { DeliveryReceipt, Egress, InboundMo, SubmitResult, UpstreamCancel, UpstreamCancelPart, UpstreamCancelResult } from '../ports/egress.js';
 import type { OutboundMessage } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
 
@@ -115,9 +115,14 @@ export class SimulatorSmsc implements Egress {
 
   /** Egress.cancelUpstream, in process (the simulator as the delivery worker's egress): each id as `cancelHeld`. */
   async cancelUpstream(c: UpstreamCancel): Promise<UpstreamCancelResult> {
-    for (const id of c.upstreamIds) {
-      const r = this.cancelHeld(id);
-      if (r !== 'cancelled') return { ok: false, reason: `simulator: ESME_RCANCELFAIL (${r === 'already' ? 'cancelled already' : 'not held: delivered already'})` };
+    const parts: UpstreamCancelPart[] = c.upstreamIds.map(() => 'not_asked');
+    for (let i = 0; i < c.upstreamIds.length; i++) {
+      const r = this.cancelHeld(c.upstreamIds[i]);
+      if (r !== 'cancelled') {
+        parts[i] = 'refused';
+        return { ok: false, reason: `simulator: ESME_RCANCELFAIL (${r === 'already' ? 'cancelled already' : 'not held: delivered already'})`, parts };
+      }
+      parts[i] = 'cancelled';
     }
     return { ok: true };
   }

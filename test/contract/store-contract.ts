@@ -1029,6 +1029,31 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(await s.outbox.cancel(kept, null, T0 + 10, 'x', { atCarrier: true }), 'final');
       });
 
+      test('noteSubmitted: a note repeating submitted while it is submitted (the status stays), none once final or for an unknown id', async () => {
+        const [long] = await queued(1);
+        await s.outbox.claim(T0 + 5, 10, 60_000);
+        await s.outbox.recordStatuses([{ id: long, status: 'submitted', at: T0 + 6, upstreamId: 'NL-1', partIds: ['NL-1', 'NL-2', 'NL-3'] }]);
+        const note = 'cancel at the carrier: part 1 of 3 cancelled; part 2 refused (c: ESME_RCANCELFAIL); part 3 not asked (asked by tok_x)';
+        assert.equal(await s.outbox.noteSubmitted(long, T0 + 7, note, `${long}:carrier-cancel:1`), true);
+        assert.equal(await s.outbox.noteSubmitted(long, T0 + 7, 'again', `${long}:carrier-cancel:2`), true, 'a second note, under its own record id');
+        let v = await s.messages.getMessage(long);
+        assert.equal(v?.status, 'submitted');
+        assert.deepEqual(v?.history.slice(1), [{ status: 'submitted', at: T0 + 6 }, { status: 'submitted', at: T0 + 7, detail: note }, { status: 'submitted', at: T0 + 7, detail: 'again' }]);
+        assert.deepEqual(await s.outbox.upstreamIdsOf(long), ['NL-1', 'NL-2', 'NL-3'], 'the parts on file unchanged');
+        assert.equal(await s.outbox.pendingCount(), 0, 'not queued again');
+        // the parts still arriving move it as usual, after the notes
+        const r = await s.outbox.applyReceipts(['NL-1', 'NL-2', 'NL-3'].map((upstreamId) => ({ upstreamId, status: 'delivered' as const, at: T0 + 9 })));
+        assert.deepEqual(r.changed.map((u) => [u.id, u.status]), [[long, 'delivered']]);
+        assert.equal(await s.outbox.noteSubmitted(long, T0 + 10, 'late', `${long}:carrier-cancel:3`), false, 'final: nothing noted');
+        v = await s.messages.getMessage(long);
+        assert.equal(v?.status, 'delivered');
+        assert.deepEqual(v?.history.map((h) => h.status), ['accepted', 'submitted', 'submitted', 'submitted', 'delivered']);
+        assert.equal(await s.outbox.noteSubmitted('no-such-message', T0 + 10, 'x', 'no-such-message:carrier-cancel:1'), false);
+        const [waiting] = await queued(1);
+        assert.equal(await s.outbox.noteSubmitted(waiting, T0 + 10, 'x', `${waiting}:carrier-cancel:1`), false, 'not written to the carrier: nothing noted');
+        assert.equal((await s.messages.getMessage(waiting))?.history.length, 1);
+      });
+
       test('a retry is not due before its time', async () => {
         const [id] = await queued(1);
         const [m] = await s.outbox.claim(T0, 1, 60_000);

@@ -4,7 +4,9 @@
  * the carrier says ESME_ROK (docs/SMPP.md "cancel_sm"). Through the whole single-process gateway
  * (SQLite, delivery worker, SMPP client), its HTTP door (DELETE /v1/messages/{id}) and its SMPP door
  * (cancel_sm from the provider's ESME), with the built-in simulator holding what it took (holdMs); a
- * carrier that refuses (test/fakes/smpp FakeSmsc 'refuses_cancel'); the carrier link down. Before:
+ * carrier that refuses (test/fakes/smpp FakeSmsc 'refuses_cancel'); one that takes back some parts
+ * of a long message and refuses the next (the 409 and the message's history say which; before, only
+ * the refusal's reason, and nothing on record); the carrier link down. Before:
  * 409 / ESME_RCANCELFAIL for every message written, "smsguard does not send cancel_sm upstream".
  */
 import { test, describe } from 'node:test';
@@ -114,6 +116,65 @@ describe('cancel of a message written to the carrier (cancel_sm upstream)', () =
       assert.equal(c.destination_addr, '8613900139302');
       assert.equal(await statusOf(g, id), 'submitted');
       assert.ok(!statuses.includes(`${id}:cancelled`));
+    } finally {
+      await http.close();
+      await g.close();
+      await smsc.close();
+    }
+  });
+
+  test('a long message the carrier takes back in part: 409 naming the parts, still submitted, its history notes which; over SMPP ESME_RCANCELFAIL', async () => {
+    // the first message's parts 1 and 2 cancelled, part 3 refused (delivered already), twice; then another's first part refused
+    const smsc = new FakeSmsc({ misbehaviour: 'none', cancelAnswer: (_p, n) => (n === 3 || n === 6 || n === 7 ? CommandStatus.ESME_RCANCELFAIL : undefined) });
+    const port = await smsc.listen();
+    const g = await startSmppGateway({ upstreamUrl: `smpp://smsguard:pw@127.0.0.1:${port}?name=carrier` });
+    const { http, auth } = await withHttp(g);
+    const statuses: string[] = [];
+    g.app.events.on('messageStatus', (e) => statuses.push(`${e.id}:${e.status}`));
+    const long = `【示例】${'您预约的课程改到明天上午十点请准时到达教室'.repeat(7)}`;
+    try {
+      const send = async (to: string) => {
+        const r = await http.inject({ method: 'POST', url: '/v1/messages', headers: auth, payload: { from: '10690001', to, text: long, type: 'notification', registeredDelivery: true } });
+        assert.equal(r.statusCode, 202, r.body);
+        const id = r.json().id as string;
+        await waitFor(async () => ((await statusOf(g, id)) === 'submitted' ? true : undefined), 8000, `${id} submitted`);
+        assert.equal((await g.store.outbox.upstreamIdsOf(id)).length, 3, 'sent in three parts');
+        return id;
+      };
+      const id = await send('13900139304');
+      const r = await http.inject({ method: 'DELETE', url: `/v1/messages/${id}`, headers: auth });
+      assert.equal(r.statusCode, 409, r.body);
+      assert.equal(r.json().error.code, 'conflict');
+      assert.match(r.json().error.message, /refused to cancel all of it: parts 1, 2 of 3 cancelled; part 3 refused \(carrier: ESME_RCANCELFAIL\); it is still submitted \(the parts not cancelled may still arrive\), as its history notes/);
+      assert.deepEqual(smsc.cancels.map((c) => c.status), [0, 0, CommandStatus.ESME_RCANCELFAIL]);
+      const v = await g.app.getMessage(ADMIN, id);
+      assert.equal(v.status, 'submitted', 'part 3 may still arrive');
+      const last = v.history.at(-1)!;
+      assert.equal(last.status, 'submitted');
+      assert.match(last.detail ?? '', /^cancel at the carrier: parts 1, 2 of 3 cancelled; part 3 refused \(carrier: ESME_RCANCELFAIL\) \(asked by tok_\w+\)$/);
+      assert.equal(v.history.filter((h) => h.status === 'submitted').length, 2, 'the submit, then the note');
+      assert.ok(!statuses.includes(`${id}:cancelled`), 'no DELETED receipt, no cancelled callback');
+
+      // the SMPP door: the same refusal, ESME_RCANCELFAIL (cancel_sm_resp carries nothing more); a second note
+      const e = await SmppEsme.connect({ host: '127.0.0.1', port: g.port, systemId: g.systemId, password: g.password, onDeliver: () => 0 });
+      try {
+        const cancel = await e.request({ command: 'cancel_sm', command_status: 0, sequence_number: 0, service_type: '', message_id: id, source_addr_ton: 0, source_addr_npi: 1, source_addr: '10690001', dest_addr_ton: 0, dest_addr_npi: 1, destination_addr: '13900139304' } as never);
+        assert.equal(cancel.command_status, CommandStatus.ESME_RCANCELFAIL);
+      } finally {
+        await e.close();
+      }
+      const again = await g.app.getMessage(ADMIN, id);
+      assert.equal(again.status, 'submitted');
+      assert.match(again.history.at(-1)!.detail ?? '', /^cancel at the carrier: parts 1, 2 of 3 cancelled; part 3 refused \(carrier: ESME_RCANCELFAIL\) \(asked by /);
+      assert.equal(again.history.length, v.history.length + 1);
+
+      // nothing taken back (the first part refused): the 409 names the parts, nothing is noted
+      const other = await send('13900139305');
+      const none = await http.inject({ method: 'DELETE', url: `/v1/messages/${other}`, headers: auth });
+      assert.equal(none.statusCode, 409, none.body);
+      assert.match(none.json().error.message, /part 1 of 3 refused \(carrier: ESME_RCANCELFAIL\); parts 2, 3 not asked; it is still submitted \(the parts not cancelled may still arrive\)$/);
+      const w = await g.app.getMessage(ADMIN, other);
+      assert.deepEqual(w.history.map((h) => h.status), ['accepted', 'submitted']);
     } finally {
       await http.close();
       await g.close();

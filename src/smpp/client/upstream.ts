@@ -20,7 +20,7 @@ import { smPdu, type CancelSmPdu, type DataSmPdu, type Pdu, type SmPdu } from '.
 import { formatSmppTime } from '../pdu/smpp-time.js';
 import { readSubmit } from '../server/translate.js';
 import { CommandStatus, statusName } from '../pdu/constants.js';
-import type { DeliveryReceipt, Egress, InboundMo, PartialSubmit, SubmitResult, UpstreamCancel, UpstreamCancelResult } from '../../ports/egress.js';
+import type { DeliveryReceipt, Egress, InboundMo, PartialSubmit, SubmitResult, UpstreamCancel, UpstreamCancelPart, UpstreamCancelResult } from '../../ports/egress.js';
 import type { OutboundMessage } from '../../ports/store.js';
 import type { UpstreamLinkConfig } from './config.js';
 import { carrierKey, PortedNumbers, type PortedNumbersData } from './ported-numbers.js';
@@ -579,17 +579,24 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
   /**
    * Egress.cancelUpstream: a cancel_sm for each part in order (service_type, source_addr and
    * destination_addr as its submit_sm had them), each on the link that acknowledged that part, all
-   * within `waitMs`. The first refusal ends it (the parts before stay cancelled at the SMSC).
+   * within `waitMs`. The first part not cancelled ends it: the parts before stay cancelled at the
+   * SMSC, those after are not asked, and the answer says which part came to what (`parts`).
    */
   async cancelUpstream(c: UpstreamCancel, waitMs: number): Promise<UpstreamCancelResult> {
     const deadline = Date.now() + waitMs;
     const to = digitsOf(c.to);
-    for (const upstreamId of c.upstreamIds) {
+    const parts: UpstreamCancelPart[] = c.upstreamIds.map(() => 'not_asked');
+    const stop = (i: number, outcome: UpstreamCancelPart, reason: string): UpstreamCancelResult => {
+      parts[i] = outcome;
+      return { ok: false, reason, parts };
+    };
+    for (let i = 0; i < c.upstreamIds.length; i++) {
+      const upstreamId = c.upstreamIds[i];
       const link = this.carrierOf(upstreamId, c.messageId, to);
-      if (typeof link === 'string') return { ok: false, reason: link };
-      if (!link.up) return { ok: false, reason: `link ${link.cfg.name} is down` };
+      if (typeof link === 'string') return stop(i, 'not_asked', link);
+      if (!link.up) return stop(i, 'not_asked', `link ${link.cfg.name} is down`);
       const left = deadline - Date.now();
-      if (left <= 0) return { ok: false, reason: `no answer within ${waitMs} ms` };
+      if (left <= 0) return stop(i, 'not_asked', `no answer within ${waitMs} ms`);
       const pdu: CancelSmPdu = {
         command: 'cancel_sm', command_status: 0, sequence_number: 0, service_type: '', message_id: upstreamId,
         source_addr_ton: 0, source_addr_npi: 1, source_addr: c.from, dest_addr_ton: to === c.to ? 0 : 1, dest_addr_npi: 1, destination_addr: to,
@@ -598,9 +605,11 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
       try {
         resp = await link.cancelSm(pdu, left);
       } catch (e) {
-        return { ok: false, reason: (e as Error).message };
+        // written, or about to be, when the connection dropped or the wait ran out: it may be cancelled
+        return stop(i, 'unanswered', (e as Error).message);
       }
-      if (resp.command_status !== CommandStatus.ESME_ROK) return { ok: false, reason: `${link.cfg.name}: ${resp.command === 'generic_nack' ? 'generic_nack ' : ''}${statusName(resp.command_status)}` };
+      if (resp.command_status !== CommandStatus.ESME_ROK) return stop(i, 'refused', `${link.cfg.name}: ${resp.command === 'generic_nack' ? 'generic_nack ' : ''}${statusName(resp.command_status)}`);
+      parts[i] = 'cancelled';
     }
     this.opts.log?.('smpp upstream: message cancelled at the carrier (cancel_sm)', { parts: c.upstreamIds.length }, 'info');
     return { ok: true };

@@ -138,6 +138,19 @@ export class PgOutbox implements OutboxStore {
     }));
   }
 
+  /**
+   * OutboxStore.noteSubmitted: the row locked (cancelRow) and checked, then the record; a receipt's
+   * status batch waits for the lock (`current`), so its record comes after this one.
+   */
+  async noteSubmitted(id: string, at: number, detail: string, recordId: string): Promise<boolean> {
+    return this.records.withPartitions([at], () => transaction(this.pool, async (c) => {
+      const row = (await c.query<{ status: string; content_provider_id: string; msisdn: string }>(Q.cancelRow, [id])).rows[0];
+      if (!row || row.status !== 'submitted') return false;
+      await this.records.append(c, [{ id: recordId, at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id, body: statusBody({ id, status: 'submitted', at, detail }) }]);
+      return true;
+    }));
+  }
+
   async applyReceipts(receipts: ReceiptUpdate[]): Promise<{ changed: StatusUpdate[]; unknown: ReceiptUpdate[] }> {
     if (receipts.length === 0) return { changed: [], unknown: [] };
     return this.records.withPartitions(receipts.map((u) => u.at), () => transaction(this.pool, async (c) => {

@@ -430,6 +430,16 @@ export class SqliteOutbox implements OutboxStore {
     })();
   }
 
+  /** OutboxStore.noteSubmitted: the check and the record in one transaction (one writer: nothing comes between). */
+  async noteSubmitted(id: string, at: number, detail: string, recordId: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      const row = this.q.cancelRow.get(id) as { status: string; content_provider_id: string; msisdn: string } | undefined;
+      if (!row || row.status !== 'submitted') return false;
+      this.records.append({ id: recordId, at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id, body: statusBody({ id, status: 'submitted', at, detail }) });
+      return true;
+    })();
+  }
+
   /** OutboxStore.upstreamIdsOf. */
   async upstreamIdsOf(id: string): Promise<string[]> {
     const parts = this.hasParts ? (this.q.partIdsOf.all(id) as string[]) : [];

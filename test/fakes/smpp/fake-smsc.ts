@@ -51,6 +51,12 @@ export interface FakeSmscOptions {
   dlrDelayMs?: (n: number) => number;
   /** Speak SMPP over TLS with this certificate and key (PEM), as a carrier's smpps:// SMSC. */
   tls?: { cert: string; key: string };
+  /**
+   * Answer the n-th cancel_sm (1-based, counted across connections) with this command_status; null =
+   * never answer it; undefined = as usual (ESME_ROK, or ESME_RCANCELFAIL with 'refuses_cancel'). A
+   * carrier that takes back some parts of a long message and not others (delivered already).
+   */
+  cancelAnswer?: (pdu: CancelSmPdu, n: number) => number | null | undefined;
   /** Hold the answer to the n-th submit_sm this long (ms; 0 or undefined = at once), as a slow SMSC. */
   answerDelayMs?: (n: number) => number;
 }
@@ -81,7 +87,7 @@ export class FakeSmsc {
   private readonly moWaiters = new WeakMap<SmPdu, (status: number) => void>();
   /** Submits answered ESME_ROK. */
   readonly acked: Acked[] = [];
-  /** Every cancel_sm received, with the command_status it was answered. */
+  /** Every cancel_sm received, with the command_status it was answered (-1: not answered, `cancelAnswer` null). */
   readonly cancels: { pdu: CancelSmPdu; status: number }[] = [];
   binds = 0;
   private nextId = 0x1000;
@@ -116,9 +122,11 @@ export class FakeSmsc {
       },
       onRequest: (pdu) => this.onSubmit(conn, pdu as SmPdu),
       onCancel: (pdu) => {
-        const status = this.opts.misbehaviour === 'refuses_cancel' ? CommandStatus.ESME_RCANCELFAIL : CommandStatus.ESME_ROK;
-        this.cancels.push({ pdu, status });
-        conn.respond(responseFor(pdu, status));
+        const scripted = this.opts.cancelAnswer?.(pdu, this.cancels.length + 1);
+        const status = scripted ?? (this.opts.misbehaviour === 'refuses_cancel' ? CommandStatus.ESME_RCANCELFAIL : CommandStatus.ESME_ROK);
+        // -1: received, never answered
+        this.cancels.push({ pdu, status: scripted === null ? -1 : status });
+        if (scripted !== null) conn.respond(responseFor(pdu, status));
       },
       onResponse: (resp, _req, dlr) => {
         const mo = this.moWaiters.get(dlr);

@@ -3,7 +3,8 @@
  * process has written to its carrier, which still holds it (the simulator's holdMs). The API process
  * has no upstream link: it asks on `<prefix>.cmd.cancel-upstream`, the egress process owning the
  * recipient's partition sends cancel_sm to its carrier and answers. ESME_ROK → 200 `cancelled`
- * (recorded by the API process), the carrier took it back; a refusal → 409, still `submitted`; no
+ * (recorded by the API process), the carrier took it back; a refusal → 409, still `submitted` (what
+ * came of each part of a long message crosses the bus, and the API process notes it); no
  * egress process answering → 409 within CANCEL_UPSTREAM_WAIT_MS. Before: every such cancel at an API
  * process answered 409 and the carrier was never asked.
  */
@@ -25,7 +26,7 @@ describe('a cancel of a message written to the carrier crosses the bus to the eg
   const cleanups = suiteCleanups();
 
   /** An API process and an egress process on one schema and prefix; the egress's simulator holds what it takes. */
-  async function twoProcesses(tag: string, carrier?: Egress): Promise<{ api: Piece; egress: Piece; sendSubmitted(to: string): Promise<string>; del(id: string): Promise<{ statusCode: number; json(): unknown }> }> {
+  async function twoProcesses(tag: string, carrier?: Egress): Promise<{ api: Piece; egress: Piece; sendSubmitted(to: string, tail?: string): Promise<string>; del(id: string): Promise<{ statusCode: number; json(): unknown }> }> {
     const { h, seeded, principal, prefix } = await busScene(cleanups, tag);
     const api = await startFirstPiece(cleanups, { schema: h.schema, prefix, role: 'ingress' });
     await api.app.auth.ensureAdminToken(ADMIN_TOKEN);
@@ -36,8 +37,8 @@ describe('a cancel of a message written to the carrier crosses the bus to the eg
     cleanups.push(() => egress.stop());
     return {
       api, egress,
-      async sendSubmitted(to) {
-        const [o] = await api.app.submitMessages(principal, [{ from: seeded.service, to, text: `${seeded.signature}您的验证码是${Math.floor(Math.random() * 1e6)}`, type: 'verification' }], 'http');
+      async sendSubmitted(to, tail = '') {
+        const [o] = await api.app.submitMessages(principal, [{ from: seeded.service, to, text: `${seeded.signature}您的验证码是${Math.floor(Math.random() * 1e6)}${tail}`, type: 'verification' }], 'http');
         if (!o.ok) assert.fail(JSON.stringify(o));
         await until(async () => (await api.store.messages.getMessage(o.id))?.status === 'submitted', 20_000, 'the egress process to write it to its carrier');
         return o.id;
@@ -112,6 +113,21 @@ describe('a cancel of a message written to the carrier crosses the bus to the eg
     assert.match(e.message, /fake: ESME_RCANCELFAIL/);
     assert.equal(smsc.cancels.length, 1);
     assert.equal((await api.store.messages.getMessage(id))?.status, 'submitted');
+  });
+
+  test('over SMPP, a long message the carrier takes back in part: which parts cross the bus; 409 naming them, the note in the history', async () => {
+    const { smsc, upstream } = await smppCarrier({ cancelAnswer: (_p, n) => (n === 2 ? CommandStatus.ESME_RCANCELFAIL : undefined) });
+    const { api, sendSubmitted, del } = await twoProcesses('d0e1f2', upstream);
+    const id = await sendSubmitted(msisdn(), `，${'五分钟内有效请勿将验证码告诉他人'.repeat(5)}`);
+    assert.equal((await api.store.outbox.upstreamIdsOf(id)).length, 2, 'sent in two parts');
+    const r = await del(id);
+    assert.equal(r.statusCode, 409, JSON.stringify(r.json()));
+    const e = (r.json() as { error: { code: string; message: string } }).error;
+    assert.match(e.message, /part 1 of 2 cancelled; part 2 refused \(fake: ESME_RCANCELFAIL\); it is still submitted/);
+    assert.deepEqual(smsc.cancels.map((c) => c.status), [CommandStatus.ESME_ROK, CommandStatus.ESME_RCANCELFAIL]);
+    const v = await api.store.messages.getMessage(id);
+    assert.equal(v?.status, 'submitted');
+    assert.match(v?.history.at(-1)?.detail ?? '', /^cancel at the carrier: part 1 of 2 cancelled; part 2 refused \(fake: ESME_RCANCELFAIL\)/);
   });
 
   test('no egress process answers (the owner stopped, another silent): 409 within the bound, still submitted', async () => {

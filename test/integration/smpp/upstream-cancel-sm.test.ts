@@ -2,8 +2,9 @@
  * Egress.cancelUpstream of the SMPP client, in process and on its own thread, against fake SMSCs:
  * a cancel_sm per part, in part order, with the SMSC's id of that part and the addresses its
  * submit_sm had, on the link that acknowledged it; ok only when every part's answer is ESME_ROK; the
- * first refusal ends it; no answer in time, the link down, or a link that cannot be known is a
- * refusal too. Before: the client never sent cancel_sm.
+ * first refusal ends it, and the answer says what came of each part (cancelled, refused, unanswered,
+ * not asked); no answer in time, the link down, or a link that cannot be known is a refusal too.
+ * Before: the client never sent cancel_sm; then it said only the first refusal's reason.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,9 +41,31 @@ for (const [how, make] of UPSTREAM_MAKERS) {
         const r = await up.submit(msg('long', '通知'.repeat(40)));
         assert.ok(r.ok);
         const res = await up.cancelUpstream({ messageId: 'long', from: '10690001', to: '+8613800138000', upstreamIds: r.ok ? r.partIds! : [] }, 3000);
-        assert.deepEqual(res, { ok: false, reason: 'fake: ESME_RCANCELFAIL' });
+        assert.deepEqual(res, { ok: false, reason: 'fake: ESME_RCANCELFAIL', parts: ['refused', 'not_asked'] });
         assert.equal(smsc.cancels.length, 1, 'the second part was not asked');
         assert.equal(smsc.cancels[0].status, CommandStatus.ESME_RCANCELFAIL);
+      });
+    });
+
+    test('a long message the carrier takes back in part: which part came to what (cancelled, refused, not asked; cancelled, unanswered)', async () => {
+      const text = '通知'.repeat(80); // three parts (UCS-2, 67 a part)
+      // the third part's cancel_sm refused (delivered already)
+      await withUpstream(make, { smsc: { cancelAnswer: (_p, n) => (n === 3 ? CommandStatus.ESME_RCANCELFAIL : undefined) }, params: 'name=fake' }, async (up, smsc) => {
+        const r = await up.submit(msg('four', `${text}${'知'.repeat(60)}`));
+        assert.ok(r.ok && r.partIds?.length === 4, 'sent in four parts');
+        const res = await up.cancelUpstream({ messageId: 'four', from: '10690001', to: '+8613800138000', upstreamIds: r.ok ? r.partIds! : [] }, 3000);
+        assert.deepEqual(res, { ok: false, reason: 'fake: ESME_RCANCELFAIL', parts: ['cancelled', 'cancelled', 'refused', 'not_asked'] });
+        assert.deepEqual(smsc.cancels.map((c) => c.status), [0, 0, CommandStatus.ESME_RCANCELFAIL]);
+      });
+      // the second part's cancel_sm never answered
+      await withUpstream(make, { smsc: { cancelAnswer: (_p, n) => (n === 2 ? null : undefined) }, params: 'name=fake' }, async (up, smsc) => {
+        const r = await up.submit(msg('three', text));
+        assert.ok(r.ok && r.partIds?.length === 3, 'sent in three parts');
+        const res = await up.cancelUpstream({ messageId: 'three', from: '10690001', to: '+8613800138000', upstreamIds: r.ok ? r.partIds! : [] }, 400);
+        assert.equal(res.ok, false);
+        assert.deepEqual(!res.ok && res.parts, ['cancelled', 'unanswered', 'not_asked']);
+        assert.match(!res.ok ? res.reason : '', /no cancel_sm_resp within/);
+        assert.equal(smsc.cancels.length, 2);
       });
     });
 
@@ -69,7 +92,7 @@ for (const [how, make] of UPSTREAM_MAKERS) {
           await new Promise((res) => setTimeout(res, 10));
         }
         const res = await up.cancelUpstream({ messageId: 'short', from: '10690001', to: '+8613800138000', upstreamIds: [r.ok ? r.upstreamId : ''] }, 1000);
-        assert.deepEqual(res, { ok: false, reason: 'link fake is down' });
+        assert.deepEqual(res, { ok: false, reason: 'link fake is down', parts: ['not_asked'] });
         assert.equal(smsc.cancels.length, 0);
       });
     });

@@ -104,7 +104,11 @@ test('simulator hold: a message held is cancelled once (then `already`), never r
   assert.deepEqual(seen, [idb]);
   assert.equal(sim.cancelHeld(idb), 'not_held');
   assert.equal(sim.cancelHeld('NO-SUCH-ID'), 'not_held');
-  assert.deepEqual(await sim.cancelUpstream({ messageId: 'm2', from: '10690001', to: '+8613800130002', upstreamIds: [idb] }), { ok: false, reason: 'simulator: ESME_RCANCELFAIL (not held: delivered already)' });
+  assert.deepEqual(await sim.cancelUpstream({ messageId: 'm2', from: '10690001', to: '+8613800130002', upstreamIds: [idb] }), { ok: false, reason: 'simulator: ESME_RCANCELFAIL (not held: delivered already)', parts: ['refused'] });
+  // a long message, its first part held still and its second delivered: the first cancelled, the second refused
+  const d = await sim.submit(msg(4));
+  assert.ok(d.ok);
+  assert.deepEqual(await sim.cancelUpstream({ messageId: 'm4', from: '10690001', to: '+8613800130004', upstreamIds: [d.ok ? d.upstreamId : '', idb, ida] }), { ok: false, reason: 'simulator: ESME_RCANCELFAIL (not held: delivered already)', parts: ['cancelled', 'refused', 'not_asked'] });
   // without a hold (the default) every message is delivered at once: nothing to cancel
   const now = new SimulatorSmsc(clock());
   const c = await now.submit(msg(3));
