@@ -115,7 +115,7 @@ export const messageView = {
     },
     history: {
       type: 'array',
-      description: 'Status history, oldest first',
+      description: 'Status history, oldest first. A status may appear again with a detail that notes something without moving it: `submitted` with "cancel at the carrier: parts 1, 2 of 3 cancelled; part 3 refused (…)" when the carrier took back only part of a long message (DELETE /v1/messages/{id} answered 409; the other parts may still arrive)',
       items: {
         type: 'object',
         properties: {

@@ -146,7 +146,7 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
         401: errorResponse('No token, or one that is not valid'),
         403: errorResponse('A provider\'s token for another provider\'s message, or a role that may not cancel messages'),
         404: errorResponse('No message with this id'),
-        409: errorResponse('Too late: being handed to the carrier, sent and the carrier would not take it back (refused, no answer in 5 s, link down; scale-out: no egress process answered), or otherwise final (delivered, rejected, expired, cancelled)'),
+        409: errorResponse('Too late: being handed to the carrier, sent and the carrier would not take it back (refused, no answer in 5 s, link down; scale-out: no egress process answered), or otherwise final (delivered, rejected, expired, cancelled). A long message the carrier took back only in part: the message names which parts were cancelled, refused, unanswered or not asked, the message stays submitted, and its history notes it'),
         '4xx': errorBody,
       },
     },
