@@ -112,7 +112,7 @@ async function cancelAtCarrier(ctx: AppContext, ask: NonNullable<AppContext['can
     let noted = false;
     if (note && touched) noted = await ctx.store.outbox.noteSubmitted(id, ctx.clock.now(), `cancel at the carrier: ${note} (asked by ${actor})`, `${id}:carrier-cancel:${ctx.ids.next('rec').slice(4)}`);
     throw new SmsguardError('conflict', note
-      ? `message ${id} was written to the carrier, which refused to cancel all of it: ${note}; it is still ${v.status} (the parts not cancelled may still arrive)${noted ? ', as its history notes' : ''}`
+      ? `message ${id} was written to the carrier, which refused to cancel ${parts!.length > 1 ? 'all of it' : 'it'}: ${note}; it is still ${v.status}${parts!.length > 1 ? ' (the parts not cancelled may still arrive)' : ''}${noted ? ', as its history notes' : ''}`
       : `message ${id} was written to the carrier, which refused to cancel it (${answer.reason}): it is still ${v.status}`);
   }
   const r = await ctx.store.outbox.cancel(id, owner, at, `${detail} (cancelled at the carrier)`, { uncount: countTaken(v), atCarrier: true });

@@ -182,6 +182,28 @@ describe('cancel of a message written to the carrier (cancel_sm upstream)', () =
     }
   });
 
+  test('the carrier never answers the cancel_sm: 409 within the wait, still submitted, its history notes it may be cancelled there', async () => {
+    const smsc = new FakeSmsc({ misbehaviour: 'none', cancelAnswer: () => null });
+    const port = await smsc.listen();
+    const g = await startSmppGateway({ upstreamUrl: `smpp://smsguard:pw@127.0.0.1:${port}?name=carrier` });
+    const { http, auth } = await withHttp(g);
+    try {
+      const id = await sendAndWaitSubmitted(g, http, auth, '13900139306');
+      const r = await http.inject({ method: 'DELETE', url: `/v1/messages/${id}`, headers: auth });
+      assert.equal(r.statusCode, 409, r.body);
+      assert.match(r.json().error.message, /refused to cancel it: part 1 of 1 unanswered \(link carrier: no cancel_sm_resp within \d+ ms\), so perhaps cancelled there; it is still submitted, as its history notes$/);
+      assert.equal(smsc.cancels.length, 1);
+      const v = await g.app.getMessage(ADMIN, id);
+      assert.equal(v.status, 'submitted');
+      assert.deepEqual(v.history.map((h) => h.status), ['accepted', 'submitted', 'submitted']);
+      assert.match(v.history.at(-1)!.detail ?? '', /^cancel at the carrier: part 1 of 1 unanswered \(link carrier: no cancel_sm_resp within \d+ ms\), so perhaps cancelled there \(asked by tok_\w+\)$/);
+    } finally {
+      await http.close();
+      await g.close();
+      await smsc.close();
+    }
+  });
+
   test('the link that carried it is down: 409, no cancel_sm, nothing changes', async () => {
     const g = await startSmppGateway({ holdMs: HOLD_MS });
     const { http, auth } = await withHttp(g);
