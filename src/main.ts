@@ -11,6 +11,7 @@ import { startBusRoles, isBusStore, type BusRoles } from './queue/roles.js';
 import { App } from './app/app.js';
 import { DeliveryWorker } from './app/delivery.js';
 import { ConsentSweeper } from './app/consent-sweeper.js';
+import { HeldExpirySweeper } from './app/held-expiry-sweeper.js';
 import { CallbackWorker } from './app/callback-worker.js';
 import { HttpProcesses } from './app/http-processes.js';
 import { MonitorShare } from './app/monitor-share.js';
@@ -94,7 +95,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   const resumedAt = config.clock === 'simulated' ? await savedSimulatedTime(store.settings) : null;
   const clock = config.clock === 'simulated' ? new SimulatedClock(resumedAt ?? Date.now()) : new SystemClock();
   const profile = resolveProfile(config.profile as ProfileId, JSON.parse(config.profileOverrides) as ParamOverrides);
-  const app = new App({ store, clock, profile });
+  const app = new App({ store, clock, profile, reviewHoldMaxMs: config.reviewHoldMaxHours * 3_600_000 });
   const admin = await app.auth.ensureAdminToken(process.env.SMSGUARD_ADMIN_TOKEN);
   // Content governance (docs/CONTENT.md): prohibited content, trained advertising classifier,
   // templates and signature review, early warning (on PostgreSQL it judges the deployment's traffic:
@@ -196,6 +197,10 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   const sweeper = new ConsentSweeper(app.ctx);
   sweeper.start();
   undo('consent sweeper', () => sweeper.stop());
+  // Held messages not decided within their validity or the maximum hold expire (review-queue.ts).
+  const heldExpiry = new HeldExpirySweeper(app.ctx);
+  heldExpiry.start();
+  undo('held expiry', () => heldExpiry.stop());
   // Complaints: the report port claims `举报` SMS; the sweeper escalates overdue cases.
   const complaints = installComplaints(app, { reportPort: process.env.SMSGUARD_REPORT_PORT || '12321' });
   // A provider port registered before the number was reserved stays, and loses its MO: say so once.
@@ -372,6 +377,7 @@ export function buildCli(): Command {
     .option('--mnp-file <path>', "CSV of ported numbers (携号转网), 'msisdn,carrier' a line: they go to links of that carrier (&carrier= / \"carrier\"); reloaded on SIGHUP")
     .addOption(new Option('--upstream-thread <on|off>', 'SMPP client on its own thread (default on)').choices(['on', 'off']))
     .option('--delivery-in-flight <n>', 'batches the delivery worker keeps out to the upstream at once, 1–16 (default 1: bursts are queued first)')
+    .option('--review-hold-max-hours <h>', 'hours a message held for review waits for an operator when its sender gave no validity; then it expires (default 72, at most 8760)')
     .option('--smpp-port <port>', 'SMPP server port (default 2775)')
     .option('--smpp-tls-port <port>', 'also SMPP over TLS on this port (conventionally 3550; default none); needs --tls-cert and --tls-key')
     .option('--tls-cert <path>', 'PEM certificate (chain) the SMPP TLS port presents')

@@ -2,6 +2,7 @@
  * The application: every use case behind one object that the doors (HTTP, SMPP, CLI, web) share.
  * Built by src/main.ts (the only composition root) or by tests with fakes.
  */
+import { DEFAULT_REVIEW_HOLD_MAX_MS } from './review-queue.js';
 import type { AppContext, AllEvents } from './context.js';
 import type { Channel, MessageNaming, MoInput, MoOutcome, Principal, SubmitOutcome } from './types.js';
 import { Emitter } from './events.js';
@@ -42,6 +43,8 @@ export interface AppDeps {
   ids?: IdGenerator;
   stages?: readonly Stage[];
   detectors?: Detectors;
+  /** The longest a message waits in the review queue without its own validity (`--review-hold-max`); default 72 h. */
+  reviewHoldMaxMs?: number;
 }
 
 export class App {
@@ -80,6 +83,7 @@ export class App {
       stages: deps.stages ?? DEFAULT_STAGES,
       detectors: deps.detectors ?? ruleBasedDetectors,
       events: this.events,
+      reviewHoldMaxMs: deps.reviewHoldMaxMs ?? DEFAULT_REVIEW_HOLD_MAX_MS,
     };
     this.ctx.commit = new GroupCommit(this.ctx);
     this.auth = new Authenticator(this.ctx);

@@ -52,6 +52,11 @@ export interface AppContext {
   stages: readonly Stage[];
   detectors: Detectors;
   events: Emitter<AllEvents>;
+  /**
+   * How long a held message without a validity of its own waits for an operator's review before it
+   * expires (review-queue.ts; `--review-hold-max`). Absent: DEFAULT_REVIEW_HOLD_MAX_MS.
+   */
+  reviewHoldMaxMs?: number;
   /** Shares one store transaction among submissions of the same event-loop turn (absent: one each). */
   commit?: GroupCommit;
   /**

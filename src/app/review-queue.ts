@@ -4,6 +4,13 @@
  * final text, in the store until an operator releases them (they join the egress queue and are sent:
  * history held → accepted → submitted…) or rejects them (history held → rejected). Each decision is
  * recorded twice: as the message's status record (who, why) and in the audit log.
+ *
+ * A hold does not last for ever: a message not decided within its validity (the sender's SMPP
+ * validity_period / HTTP validUntil) or, without one, within the maximum hold (`--review-hold-max`,
+ * AppContext.reviewHoldMaxMs, default 72 h) expires, as an SMSC expires what it could not send in
+ * time: status `expired` (history held → expired), its frequency count given back, audit
+ * `review_queue.expire`, and its sender's receipt (SMPP EXPIRED) and status callback. `expireOverdue`
+ * does it; the HeldExpirySweeper runs it.
  */
 import { countTaken, type CountTaken } from '../domain/send-window.js';
 import { SmsguardError } from '../domain/errors.js';
@@ -14,9 +21,14 @@ import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { decide } from '../pipeline/runner.js';
 import { SEND_TIME_STAGES } from './send-time-check.js';
-import type { ConsentFacts, Facts } from '../pipeline/types.js';
-import type { ConsentRow } from '../ports/store.js';
-import { pickConsent } from '../domain/consent.js';
+import type { Facts } from '../pipeline/types.js';
+import type { MessageView, ReleaseCheck, ReleaseFacts } from '../ports/store.js';
+
+/** The maximum hold without a validity of the sender's own (`--review-hold-max` default): 72 hours. */
+export const DEFAULT_REVIEW_HOLD_MAX_MS = 72 * 3_600_000;
+
+/** A held message as listed: with the time its hold ends (its validity, else heldAt + the maximum hold). */
+export type ListedHeld = HeldMessage & { expiresAt: number };
 
 /**
  * The stages a release re-runs: what can change while a message waits, the same the delivery worker
@@ -33,19 +45,65 @@ export class ReviewQueue {
   constructor(private readonly ctx: AppContext) {}
 
   /** Held messages, oldest first. Admins see every provider's (or one's); providers see their own. */
-  async list(p: Principal, q: { contentProviderId?: string; limit?: number }): Promise<HeldMessage[]> {
+  async list(p: Principal, q: { contentProviderId?: string; limit?: number }): Promise<ListedHeld[]> {
     requireRole(p, 'admin', 'content-provider');
     const contentProviderId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;
     const limit = Math.min(Math.max(Math.trunc(q.limit ?? 100), 1), 1000);
-    return this.ctx.store.messages.listHeld({ contentProviderId, limit });
+    return (await this.ctx.store.messages.listHeld({ contentProviderId, limit })).map((m) => ({ ...m, expiresAt: this.expiresAt(m) }));
+  }
+
+  /** The longest a message without a validity of its own is held. */
+  get maxHoldMs(): number {
+    return this.ctx.reviewHoldMaxMs ?? DEFAULT_REVIEW_HOLD_MAX_MS;
+  }
+
+  /** When a held message's hold ends: the sender's validity, else its arrival plus the maximum hold. */
+  expiresAt(m: Pick<HeldMessage, 'heldAt' | 'validUntil'>): number {
+    return m.validUntil ?? m.heldAt + this.maxHoldMs;
+  }
+
+  /**
+   * Expires every message whose hold is over at `now` (see the module comment). Idempotent: the
+   * store's first decision wins, so with several processes sweeping each message expires once, and
+   * only the process whose expiry took it records the audit and announces it. Returns how many.
+   */
+  async expireOverdue(now: number): Promise<number> {
+    let n = 0;
+    for (;;) {
+      const due = await this.ctx.store.messages.heldPastHold({ now, maxHoldMs: this.maxHoldMs, limit: 100 });
+      for (const h of due) if (await this.expireOne(h, now)) n++;
+      if (due.length < 100) return n;
+    }
+  }
+
+  private async expireOne(h: HeldMessage, now: number): Promise<boolean> {
+    const v = await this.ctx.store.messages.getMessage(h.id);
+    const reason = h.validUntil !== undefined
+      ? `held for review and not decided within its validity period (until ${new Date(h.validUntil).toISOString()})`
+      : `held for review and not decided within ${formatHours(this.maxHoldMs)} (the maximum hold)`;
+    const m = await this.ctx.store.messages.resolveHeld(h.id, { action: 'expire', at: now, actor: 'system', reason, ...(v ? { uncount: countTaken(v) } : {}) });
+    if (!m) return false; // decided meanwhile (released, rejected, or expired by another process)
+    await this.ctx.store.records.appendAudit(now, 'system', 'review_queue.expire', { messageId: m.id, contentProviderId: m.contentProviderId, reason }, { contentProviderId: m.contentProviderId });
+    this.announce(m, v, 'expired', now, reason);
+    return true;
+  }
+
+  /** Doors that promised an outcome report it (SMPP receipt EXPIRED, the status callback). */
+  private announce(m: HeldMessage, v: MessageView | null, status: 'expired', at: number, error: string): void {
+    this.ctx.events.emit('messageStatus', {
+      id: m.id, contentProviderId: m.contentProviderId, status, at, from: m.from, to: m.to, submittedAt: m.heldAt,
+      registeredDelivery: v?.registeredDelivery ?? m.registeredDelivery, text: m.text, error,
+      ...(v?.clientPartIds ? { clientPartIds: v.clientPartIds } : {}),
+      clientRef: m.clientRef ?? v?.clientRef ?? null,
+    });
   }
 
   /** Releases a held message into the egress queue (admin). A reason is optional. */
   async release(p: Principal, id: string, body: { reason?: unknown } = {}): Promise<HeldMessage & { status: 'accepted' }> {
     requireRole(p, 'admin');
     const reason = reasonOf(body.reason, false) ?? DEFAULT_RELEASE_REASON;
-    await this.recheck(id);
-    const m = await this.resolve(p.actorId, id, 'release', reason);
+    const check = await this.releaseCheck(id);
+    const m = await this.resolve(p.actorId, id, 'release', reason, undefined, check);
     this.ctx.events.emit('outboxReady', { count: 1 });
     return { ...m, status: 'accepted' };
   }
@@ -78,54 +136,59 @@ export class ReviewQueue {
    * the refusal names their rule and article; the release is refused with that code and the message
    * stays held, for the operator to reject (or, for quiet hours, to release in the daytime). The
    * consent's frequency allowance is not judged again: it was taken when the message was held.
+   *
+   * The judgement runs inside the store's release transaction, on facts read there
+   * (HoldResolution.check): an opt-out landing between a judgement made beforehand and the release
+   * would otherwise let the message go to a number that had just refused.
    */
-  private async recheck(id: string): Promise<void> {
+  private async releaseCheck(id: string): Promise<ReleaseCheck | undefined> {
     const v = await this.ctx.store.messages.getMessage(id);
-    if (!v) return; // resolve() answers not_found
+    if (!v) return undefined; // resolve() answers not_found
     // Without its submission's fields (a damaged record, shown in `unreadable`) the message cannot be
     // judged again, and a release must not skip the judgement: it can only be rejected.
     if (v.decision === undefined || v.from === undefined || v.to === undefined || v.text === undefined || v.type === undefined) {
       throw new SmsguardError('conflict', `message ${id}: its submission record is damaged (records verify names it), so it cannot be judged again for release; reject it`);
     }
-    if (v.status !== 'held') return;
-    const now = this.ctx.clock.now();
-    const cp = await this.ctx.store.directory.getContentProvider(v.contentProviderId);
-    const commercial = v.type === 'commercial';
-    // One read of the number's subscription state (opt-outs, DND, consents); releases are operator actions, not the message path.
-    const sub = commercial ? await this.ctx.store.consents.subscriber(v.to, v.contentProviderId) : null;
-    const facts: Facts = {
-      sender: { id: v.contentProviderId, status: cp?.status ?? 'suspended', signatures: new Set() },
-      port: null,
-      optedOut: sub !== null && sub.optOuts.some((o) => o.contentProviderId === v.contentProviderId),
-      dnd: sub?.dnd != null,
-      consent: sub ? consentAtRelease(sub.consents, v.contentProviderId, v.category ?? null, now) : null,
-      verificationSends: { minute: 0, hour: 0, day: 0 },
+    if (v.status !== 'held') return undefined; // resolve() answers not_found
+    const { from, to, text, type } = v;
+    const candidate = { contentProviderId: v.contentProviderId, from, toRaw: to, to, text, type, category: v.category ?? undefined };
+    return {
+      commercial: type === 'commercial',
+      category: v.category ?? null,
+      judge: (f: ReleaseFacts) => {
+        const now = this.ctx.clock.now();
+        const sub = f.subscription;
+        const facts: Facts = {
+          sender: { id: v.contentProviderId, status: f.senderStatus ?? 'suspended', signatures: new Set() },
+          port: null,
+          optedOut: sub?.optedOut ?? false,
+          ...(sub?.optOutSignatures ? { optOutSignatures: sub.optOutSignatures } : {}),
+          dnd: sub?.dnd ?? false,
+          consent: sub?.consent ?? null,
+          verificationSends: { minute: 0, hour: 0, day: 0 },
+        };
+        const d = decide(RELEASE_STAGES, candidate, facts, this.ctx.profile, this.ctx.detectors, now);
+        if (d.rejection) {
+          const r = d.rejection;
+          const what = r.code === 'quiet_hours' ? 'cannot be released now (release it within the sending hours, or reject it)' : 'cannot be released (reject it)';
+          throw new SmsguardError(r.code, `${r.message}: the held message ${what}`, { rule: r.rule, article: r.article, profile: r.profile });
+        }
+      },
     };
-    const candidate = { contentProviderId: v.contentProviderId, from: v.from, toRaw: v.to, to: v.to, text: v.text, type: v.type, category: v.category ?? undefined };
-    const d = decide(RELEASE_STAGES, candidate, facts, this.ctx.profile, this.ctx.detectors, now);
-    if (d.rejection) {
-      const r = d.rejection;
-      const what = r.code === 'quiet_hours' ? 'cannot be released now (release it within the sending hours, or reject it)' : 'cannot be released (reject it)';
-      throw new SmsguardError(r.code, `${r.message}: the held message ${what}`, { rule: r.rule, article: r.article, profile: r.profile });
-    }
   }
 
-  private async resolve(actor: string, id: string, action: 'release' | 'reject', reason: string, uncount?: CountTaken): Promise<HeldMessage> {
+  private async resolve(actor: string, id: string, action: 'release' | 'reject', reason: string, uncount?: CountTaken, check?: ReleaseCheck): Promise<HeldMessage> {
     const at = this.ctx.clock.now();
-    const m = await this.ctx.store.messages.resolveHeld(id, { action, at, actor, reason, ...(uncount ? { uncount } : {}) });
-    if (!m) throw new SmsguardError('not_found', `no held message ${id} (unknown, or already released or rejected)`);
+    const m = await this.ctx.store.messages.resolveHeld(id, { action, at, actor, reason, ...(uncount ? { uncount } : {}), ...(check ? { check } : {}) });
+    if (!m) throw new SmsguardError('not_found', `no held message ${id} (unknown, or already released, rejected or expired)`);
     await this.ctx.store.records.appendAudit(at, actor, `review_queue.${action}`, { messageId: id, contentProviderId: m.contentProviderId, reason }, { contentProviderId: m.contentProviderId });
     return m;
   }
 }
 
-/**
- * The consent a release is judged by, picked as the message path picks it (`pickConsent`); none when
- * it was withdrawn while the message waited (`consent_missing`).
- */
-function consentAtRelease(rows: readonly ConsentRow[], contentProviderId: string, category: string | null, now: number): ConsentFacts | null {
-  const c = pickConsent(rows.filter((x) => x.contentProviderId === contentProviderId && x.category === category && x.withdrawnAt === null), now, (x) => x);
-  return c ? { id: c.id, category: c.category, grantedAt: c.grantedAt, expiresAt: c.expiresAt, frequency: c.frequency, usedInPeriod: 0 } : null;
+/** `72 h`, `90 min`: a duration as the expiry's reason says it. */
+function formatHours(ms: number): string {
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : `${Math.round(ms / 60_000)} min`;
 }
 
 function reasonOf(v: unknown, required: boolean): string | undefined {

@@ -104,6 +104,11 @@ export const ConfigSchema = z.object({
   deliveryInFlight: z.coerce.number().int().min(1).max(16).default(1),
   /** Receipts/MO a content provider's ESME has not taken are dropped after this many hours (docs/SMPP.md). */
   smppDeliveryMaxAgeHours: z.coerce.number().positive().max(8760).default(72),
+  /**
+   * Hours a message held for review (docs/CONTENT.md, review queue) waits for an operator when its
+   * sender gave no validity of its own; then it expires (status `expired`, SMPP receipt EXPIRED).
+   */
+  reviewHoldMaxHours: z.coerce.number().positive().max(8760).default(72),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Ed25519 private key that signs the records' monthly chain heads: PKCS#8 PEM, base64 PKCS#8 DER,

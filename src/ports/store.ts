@@ -247,6 +247,12 @@ export interface MessageStore {
    */
   resolveHeld(id: string, r: HoldResolution): Promise<HeldMessage | null>;
   /**
+   * Held messages whose hold is over at `now`, soonest first, up to `limit`: the sender's validity
+   * (`validUntil`) when it gave one, else `heldAt + maxHoldMs`. The review-queue sweep expires them
+   * (`resolveHeld` with `expire`: the first decision wins, so several sweeping processes are harmless).
+   */
+  heldPastHold(q: { now: number; maxHoldMs: number; limit: number }): Promise<HeldMessage[]>;
+  /**
    * Housekeeping of operational state (not the statutory records): removes up to `limit` message
    * status rows last changed before `statusBefore` that are no longer work (not `accepted` or
    * `held`), and up to `limit` frequency-counter rows: those older than `sendsBefore`, then
@@ -271,16 +277,44 @@ export interface HeldMessage {
   heldAt: number;
   /** As OutboundMessage.clientRef: null when the sender gave none, absent when held before migrations 105 / 096. */
   clientRef?: string | null;
+  /** The sender's validity (SMPP validity_period, HTTP validUntil), when it gave one: the hold ends then. */
+  validUntil?: number;
 }
 
+/**
+ * Ends a hold: `release` (status `accepted`, into the egress queue), `reject` (`rejected`) or
+ * `expire` (`expired`: held past its validity or the maximum hold, not decided in time). A reject
+ * and an expiry clear the text and give back `uncount`.
+ */
 export interface HoldResolution {
-  action: 'release' | 'reject';
+  action: 'release' | 'reject' | 'expire';
   at: number;
   /** Who decided (operator's actor id). */
   actor: string;
   reason: string;
-  /** A rejection: the frequency count the held message took, given back (never sent, it counts no more). */
+  /** A rejection or expiry: the frequency count the held message took, given back (never sent, it counts no more). */
   uncount?: CountTaken;
+  /**
+   * A release's re-check, judged inside the release's transaction on facts read there (after the
+   * number's lock on PostgreSQL, the one opt-outs, lifts and decisions take), so nothing that commits
+   * between the judgement and the release can be missed. `judge` throws to refuse: nothing is written.
+   */
+  check?: ReleaseCheck;
+}
+
+export interface ReleaseCheck {
+  /** A commercial message: its number's subscription facts are read (ConsentStore.sendTimeFacts), for `category`. */
+  commercial: boolean;
+  category: string | null;
+  judge(f: ReleaseFacts): void;
+}
+
+/** What a release is judged on, read in its transaction. */
+export interface ReleaseFacts {
+  /** The provider's status; null when it is not known (judged as suspended). */
+  senderStatus: 'active' | 'suspended' | null;
+  /** A commercial message's subscription facts at the release's time; null for other types. */
+  subscription: SendTimeFacts | null;
 }
 
 export interface SystemMessage {

@@ -85,13 +85,14 @@ export function tallyDecision(t: UsageTally, item: SubmissionItem, d: Decision):
 
 /**
  * A review's figures, on its day: `released` with the segments it will be billed for (measured on
- * the text it was held with, as the decision measured it), or `review_rejected`.
+ * the text it was held with, as the decision measured it), or `review_rejected`; an expiry (held past
+ * its hold, undecided) counts as the status it reaches, `expired`.
  */
 export function tallyReview(row: Pick<HeldDb, 'content_provider_id' | 'text'>, r: HoldResolution): UsageTally {
   const t = new UsageTally();
   if (r.action === 'release') {
     t.add(row.content_provider_id, r.at, 'released');
     t.add(row.content_provider_id, r.at, 'segments', measure(row.text).segments);
-  } else t.add(row.content_provider_id, r.at, 'review_rejected');
+  } else t.add(row.content_provider_id, r.at, r.action === 'reject' ? 'review_rejected' : 'expired');
   return t;
 }

@@ -93,6 +93,10 @@ export class PgConsents implements ConsentStore {
 
   async withdrawConsent(id: string, contentProviderId: string, at: number, channel: string, proof?: Record<string, unknown>): Promise<boolean> {
     return this.tx([at], async (t) => {
+      // The number's lock, as an opt-out takes it: a release from review judging this consent sees
+      // the withdrawal or commits before it (PgMessages.resolveHeld).
+      const of = (await t.c.query<ConsentDb>(Q.getConsent, [id])).rows[0];
+      if (of && of.content_provider_id === contentProviderId) await this.lock(t, contentProviderId, of.msisdn);
       const r = (await t.c.query<{ msisdn: string; category: string }>(Q.withdraw, [id, contentProviderId, at])).rows[0];
       if (!r) return false;
       t.event({ at, kind: 'consent_withdrawn', contentProviderId, msisdn: r.msisdn, channel, evidence: proof ? { consentId: id, category: r.category, proof } : { consentId: id, category: r.category } }, id);
@@ -265,18 +269,7 @@ export class PgConsents implements ConsentStore {
    * taken at acceptance). A read outside any lock: what committed before it is seen.
    */
   async sendTimeFacts(items: readonly { contentProviderId: string; msisdn: string; category: string }[], now: number): Promise<SendTimeFacts[]> {
-    if (items.length === 0) return [];
-    const rows = (await this.pool.query<SendTimeRow>(Q.sendTimeFacts, [items.map((i) => i.contentProviderId), items.map((i) => i.msisdn), items.map((i) => i.category)])).rows;
-    return rows.map((r) => {
-      const c = pickConsent(r.consents, now, (x) => x);
-      const out: SendTimeFacts = {
-        optedOut: r.opted, dnd: r.dnd,
-        consent: c ? { id: c.id, category: c.category, grantedAt: c.grantedAt, expiresAt: c.expiresAt, frequency: { count: c.count, per: c.per }, usedInPeriod: 0 } : null,
-      };
-      // which signatures the refusals answered (per-signature scope), only with an opt-out (as SQLite)
-      if (r.opted) out.optOutSignatures = r.signatures;
-      return out;
-    });
+    return readSendTimeFacts(this.pool, items, now);
   }
 
   async subscriber(msisdn: string, contentProviderId?: string): Promise<SubscriberData> {
@@ -297,4 +290,23 @@ export class PgConsents implements ConsentStore {
       events: await this.subscriptionEvents(msisdn, contentProviderId),
     };
   }
+}
+
+/**
+ * ConsentStore.sendTimeFacts on `q`: the pool, or a transaction's client (a release from review reads
+ * them in its transaction, after the number's lock: PgMessages.resolveHeld).
+ */
+export async function readSendTimeFacts(q: Pool | Client, items: readonly { contentProviderId: string; msisdn: string; category: string | null }[], now: number): Promise<SendTimeFacts[]> {
+  if (items.length === 0) return [];
+  const rows = (await q.query<SendTimeRow>(Q.sendTimeFacts, [items.map((i) => i.contentProviderId), items.map((i) => i.msisdn), items.map((i) => i.category)])).rows;
+  return rows.map((r) => {
+    const c = pickConsent(r.consents, now, (x) => x);
+    const out: SendTimeFacts = {
+      optedOut: r.opted, dnd: r.dnd,
+      consent: c ? { id: c.id, category: c.category, grantedAt: c.grantedAt, expiresAt: c.expiresAt, frequency: { count: c.count, per: c.per }, usedInPeriod: 0 } : null,
+    };
+    // which signatures the refusals answered (per-signature scope), only with an opt-out (as SQLite)
+    if (r.opted) out.optOutSignatures = r.signatures;
+    return out;
+  });
 }

@@ -10,7 +10,8 @@
 import type { Pool } from './db.js';
 import { queries, transaction } from './db.js';
 import type { DecidedItem, HeldMessage, IdempotencyWrite, HoldResolution, MessageStore, MessageView, SubmissionItem, SystemMessage } from '../../ports/store.js';
-import { heldStatusBody, toHeld, type HeldDb } from '../held-messages.js';
+import { HELD_COLS, heldStatusBody, heldStatusOf, toHeld, type HeldDb } from '../held-messages.js';
+import { readSendTimeFacts } from './consents.js';
 import { clientRefColumn, clientRefFromColumn } from '../client-ref-column.js';
 import { receiptColumn } from '../registered-delivery.js';
 import type { ConsentFacts, Decision, Facts, PortFacts } from '../../pipeline/types.js';
@@ -26,7 +27,7 @@ import { tallyDecision, tallyReview, UsageTally } from '../usage-tally.js';
 import { PgUsage } from './usage.js';
 import type { PgCallbacks } from './callbacks.js';
 import { PgIdempotency } from './idempotency.js';
-import { heldRejectedCallbackRow } from '../callback-targets.js';
+import { heldRejectedCallbackRow, statusCallbackRow } from '../callback-targets.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -57,7 +58,6 @@ interface ConsentDb { id: string; content_provider_id: string; msisdn: string; c
 const PARK = `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until, client_ref)
 SELECT i, cp, m, f, t, rd, 0, coalesce(du, at), at, 'held', at, cat, vu, cr
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::bigint[], $8::text[], $9::bigint[], $10::bigint[], $11::text[]) AS u(i, cp, f, m, t, rd, at, cat, vu, du, cr)`;
-const HELD_COLS = 'id, content_provider_id, from_port, msisdn, text, registered_delivery, submitted_at, client_ref';
 
 const pair = (cp: string, m: string) => `${cp}\u0000${m}`;
 
@@ -275,25 +275,50 @@ export class PgMessages implements MessageStore {
   }
 
   async resolveHeld(id: string, r: HoldResolution): Promise<HeldMessage | null> {
+    // Who the message is to (never changes): a release's re-check takes the number's lock first, as
+    // opt-outs, lifts, withdrawals and decisions do, then the row's (always in that order).
+    const who = r.check ? (await this.pool.query<{ content_provider_id: string; msisdn: string }>("SELECT content_provider_id, msisdn FROM message_status WHERE id = $1 AND status = 'held'", [id])).rows[0] : undefined;
+    if (r.check && !who) return null;
     return this.records.withPartitions([r.at], () => transaction(this.pool, async (c) => {
+      if (who) await c.query('SELECT pg_advisory_xact_lock($1::bigint)', [numberLockKey(who.content_provider_id, who.msisdn).toString()]);
       // The row lock makes the first of two concurrent decisions win; the second finds no held row.
       const row = (await c.query<HeldDb>(`SELECT ${HELD_COLS} FROM message_status WHERE id = $1 AND status = 'held' FOR UPDATE`, [id])).rows[0];
       if (!row) return null;
-      if (r.action === 'release') await c.query("UPDATE message_status SET status = 'accepted', due_at = GREATEST(due_at, $2), updated_at = $2 WHERE id = $1", [id, r.at]);
-      else {
-        await c.query("UPDATE message_status SET status = 'rejected', text = '', updated_at = $2 WHERE id = $1", [id, r.at]);
+      const status = heldStatusOf(r);
+      if (r.action === 'release') {
+        const ck = r.check;
+        if (ck) {
+          // Read after the lock (READ COMMITTED: a fresh snapshot per statement), so an opt-out that
+          // committed before is seen and one after waits for this release. The provider's row is
+          // shared-locked: a suspension waits for the release too.
+          const sender = (await c.query<{ status: 'active' | 'suspended' }>('SELECT status FROM content_providers WHERE id = $1 FOR SHARE', [row.content_provider_id])).rows[0];
+          const subscription = ck.commercial ? (await readSendTimeFacts(c, [{ contentProviderId: row.content_provider_id, msisdn: row.msisdn, category: ck.category }], r.at))[0] : null;
+          ck.judge({ senderStatus: sender?.status ?? null, subscription });
+        }
+        await c.query("UPDATE message_status SET status = 'accepted', due_at = GREATEST(due_at, $2), updated_at = $2 WHERE id = $1", [id, r.at]);
+      } else {
+        await c.query("UPDATE message_status SET status = $3, text = '', updated_at = $2 WHERE id = $1", [id, r.at, status]);
         const u = r.uncount;
         if (u) await c.query(OUTBOX.uncount, [row.content_provider_id, row.msisdn, u.type, u.category, u.at]);
       }
-      const status = r.action === 'release' ? 'accepted' : 'rejected';
       // an operator's review (rare): its counters in a statement of their own
       await PgUsage.write(c, tallyReview(row, r));
       await this.records.append(c, [{ id: `${id}:${status}`, at: r.at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id, body: heldStatusBody(r) }]);
-      if (r.action === 'reject' && this.callbacks.targets.wantsStatus(row.content_provider_id)) {
-        await this.callbacks.queueWith(c, [heldRejectedCallbackRow(row.content_provider_id, id, r.at, { from: row.from_port, to: row.msisdn, clientRef: clientRefFromColumn(row.client_ref) })]);
+      if (r.action !== 'release' && this.callbacks.targets.wantsStatus(row.content_provider_id)) {
+        const m = { from: row.from_port, to: row.msisdn, clientRef: clientRefFromColumn(row.client_ref) };
+        await this.callbacks.queueWith(c, [r.action === 'reject' ? heldRejectedCallbackRow(row.content_provider_id, id, r.at, m) : statusCallbackRow(row.content_provider_id, { id, status, at: r.at, detail: r.reason }, m)]);
       }
       return toHeld(row);
     }));
+  }
+
+  async heldPastHold(q: { now: number; maxHoldMs: number; limit: number }): Promise<HeldMessage[]> {
+    const r = await this.pool.query<HeldDb>(
+      `SELECT ${HELD_COLS} FROM message_status WHERE status = 'held' AND coalesce(valid_until, submitted_at + $1::bigint) <= $2::bigint
+        ORDER BY coalesce(valid_until, submitted_at + $1::bigint), id LIMIT $3`,
+      [q.maxHoldMs, q.now, q.limit],
+    );
+    return r.rows.map(toHeld);
   }
 }
 

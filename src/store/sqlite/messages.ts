@@ -4,14 +4,14 @@
  * can never both take the last allowance, and when the call returns every outcome is committed.
  */
 import type { Db } from './db.js';
-import type { DecidedItem, HeldMessage, IdempotencyWrite, HoldResolution, MessageStore, MessageView, OutboundMessage, SubmissionItem, SystemMessage } from '../../ports/store.js';
+import type { DecidedItem, HeldMessage, IdempotencyWrite, HoldResolution, MessageStore, MessageView, OutboundMessage, SendTimeFacts, SubmissionItem, SystemMessage } from '../../ports/store.js';
 import type { Decision, Facts } from '../../pipeline/types.js';
 import type { SqliteDirectory } from './directory.js';
 import type { RecordsWriter } from './records-writer.js';
 import { CommercialFactsReader } from './commercial-facts.js';
 import { encodeVerdicts, type EncodedVerdicts } from '../verdict-codec.js';
 import { groupByRef, messageViewOf } from '../message-view.js';
-import { heldStatusBody, toHeld, type HeldDb } from '../held-messages.js';
+import { HELD_COLS, heldStatusBody, heldStatusOf, toHeld, type HeldDb } from '../held-messages.js';
 import { clientRefColumn, clientRefFromColumn } from '../client-ref-column.js';
 import { receiptColumn, receiptFromColumn } from '../registered-delivery.js';
 import { HandedMessages } from './handed-messages.js';
@@ -22,7 +22,7 @@ import { tallyDecision, tallyReview, UsageTally } from '../usage-tally.js';
 import type { SqliteUsage } from './usage.js';
 import type { SqliteCallbacks } from './callbacks.js';
 import type { SqliteIdempotency } from './idempotency.js';
-import { heldRejectedCallbackRow } from '../callback-targets.js';
+import { heldRejectedCallbackRow, statusCallbackRow } from '../callback-targets.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -67,13 +67,20 @@ export class SqliteMessages implements MessageStore {
          VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'held', ?, ?, ?, ?)`,
       ),
       held: db.prepare(
-        `SELECT id, content_provider_id, from_port, msisdn, text, registered_delivery, submitted_at, client_ref FROM message_status
+        `SELECT ${HELD_COLS} FROM message_status
           WHERE status = 'held' AND (? IS NULL OR content_provider_id = ?) ORDER BY submitted_at, id LIMIT ?`,
       ),
-      heldOne: db.prepare("SELECT id, content_provider_id, from_port, msisdn, text, registered_delivery, submitted_at, client_ref FROM message_status WHERE id = ? AND status = 'held'"),
+      heldOne: db.prepare(`SELECT ${HELD_COLS}, category FROM message_status WHERE id = ? AND status = 'held'`),
+      // its hold over: the sender's validity, else the maximum hold (message_status_held, migration 112)
+      heldPast: db.prepare(
+        `SELECT ${HELD_COLS} FROM message_status
+          WHERE status = 'held' AND coalesce(valid_until, submitted_at + ?) <= ? ORDER BY coalesce(valid_until, submitted_at + ?), id LIMIT ?`,
+      ),
+      senderStatus: db.prepare('SELECT status FROM content_providers WHERE id = ?').pluck(),
       // due at the release, or at its schedule if that is later (parked with due_at = its schedule)
       release: db.prepare("UPDATE message_status SET status = 'accepted', due_at = max(due_at, ?), updated_at = ? WHERE id = ? AND status = 'held'"),
-      rejectHeld: db.prepare("UPDATE message_status SET status = 'rejected', text = '', updated_at = ? WHERE id = ? AND status = 'held'"),
+      // a rejection or an expiry: final, its text no longer needed
+      endHeld: db.prepare("UPDATE message_status SET status = ?, text = '', updated_at = ? WHERE id = ? AND status = 'held'"),
       uncount: db.prepare(UNCOUNT_SQL),
       // Rows are in insertion (time) order: a rowid scan from the start meets the oldest first.
       pruneStatuses: db.prepare("DELETE FROM message_status WHERE rowid IN (SELECT rowid FROM message_status WHERE updated_at < ? AND status NOT IN ('accepted', 'held') LIMIT ?)"),
@@ -285,25 +292,46 @@ export class SqliteMessages implements MessageStore {
 
   async resolveHeld(id: string, r: HoldResolution): Promise<HeldMessage | null> {
     return this.db.transaction(() => {
-      const row = this.q.heldOne.get(id) as HeldDb | undefined;
+      const row = this.q.heldOne.get(id) as (HeldDb & { category: string | null }) | undefined;
       if (!row) return null;
-      if (r.action === 'release') this.q.release.run(r.at, r.at, id);
-      else {
-        this.q.rejectHeld.run(r.at, id);
+      const status = heldStatusOf(r);
+      if (r.action === 'release') {
+        // Judged on what is committed now, in this transaction: nothing can land between the judgement
+        // and the release (SQLite serves one process, and this transaction runs to its end at once).
+        const c = r.check;
+        if (c) c.judge({
+          senderStatus: (this.q.senderStatus.get(row.content_provider_id) as 'active' | 'suspended' | undefined) ?? null,
+          subscription: c.commercial ? this.subscriptionAt(row.content_provider_id, row.msisdn, c.category, r.at) : null,
+        });
+        this.q.release.run(r.at, r.at, id);
+      } else {
+        this.q.endHeld.run(status, r.at, id);
         const u = r.uncount;
         if (u) this.q.uncount.run(row.content_provider_id, row.msisdn, u.type, u.category, u.at);
       }
-      const status = r.action === 'release' ? 'accepted' : 'rejected';
       this.usage.write(tallyReview(row, r));
       this.records.append({
         id: `${id}:${status}`, at: r.at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id,
         body: heldStatusBody(r),
       });
-      if (r.action === 'reject' && this.callbacks.targets.wantsStatus(row.content_provider_id)) {
-        this.callbacks.queueInTransaction([heldRejectedCallbackRow(row.content_provider_id, id, r.at, { from: row.from_port, to: row.msisdn, clientRef: clientRefFromColumn(row.client_ref) })]);
+      if (r.action !== 'release' && this.callbacks.targets.wantsStatus(row.content_provider_id)) {
+        const m = { from: row.from_port, to: row.msisdn, clientRef: clientRefFromColumn(row.client_ref) };
+        this.callbacks.queueInTransaction([r.action === 'reject' ? heldRejectedCallbackRow(row.content_provider_id, id, r.at, m) : statusCallbackRow(row.content_provider_id, { id, status, at: r.at, detail: r.reason }, m)]);
       }
       return toHeld(row);
     })();
+  }
+
+  /** A number's subscription facts at `at`, as the send-time check reads them (ConsentStore.sendTimeFacts). */
+  private subscriptionAt(cp: string, msisdn: string, category: string | null, at: number): SendTimeFacts {
+    const f = this.commercial.read(cp, msisdn, category ?? undefined, at);
+    const out: SendTimeFacts = { optedOut: f.optedOut, dnd: f.dnd, consent: f.consent ? { ...f.consent, usedInPeriod: 0 } : null };
+    if (f.optOutSignatures) out.optOutSignatures = f.optOutSignatures;
+    return out;
+  }
+
+  async heldPastHold(q: { now: number; maxHoldMs: number; limit: number }): Promise<HeldMessage[]> {
+    return (this.q.heldPast.all(q.maxHoldMs, q.now, q.maxHoldMs, q.limit) as HeldDb[]).map(toHeld);
   }
 
   async prune(o: { statusBefore: number; sendsBefore: number; verificationSendsBefore: number; limit: number }): Promise<{ statuses: number; sends: number; parts: number }> {
