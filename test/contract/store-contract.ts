@@ -22,6 +22,7 @@ import { callbackQueueingContract } from './callback-queueing-contract.js';
 import { clientRefContract } from './client-ref-contract.js';
 import { usageContract } from './usage-contract.js';
 import { idempotencyContract } from './idempotency-contract.js';
+import { heldExpiryContract } from './held-expiry-contract.js';
 
 export interface StoreHandle {
   store: Store;
@@ -1752,6 +1753,10 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
 
     describe('idempotency', () => {
       idempotencyContract(() => h.store);
+    });
+
+    describe('review queue: held expiry and the release\'s re-check', () => {
+      heldExpiryContract(() => h.store);
     });
 
     describe('settings', () => {

@@ -43,12 +43,14 @@ export interface GatewayOptions {
   now?: number;
   /** A SQLite file, for tests that restart on the same data (in memory unless given). */
   db?: string;
+  /** The review queue's maximum hold (`--review-hold-max-hours`), 72 h unless given. */
+  reviewHoldMaxMs?: number;
 }
 
 export async function startTestGateway(opts: GatewayOptions = {}): Promise<TestGateway> {
   const store = new SqliteStore(opts.db ?? ':memory:');
   const clock = new SimulatedClock(opts.now ?? NOON_SHANGHAI);
-  const app = new App({ store, clock, profile: resolveProfile(opts.profile ?? 'cn-2015', opts.overrides) });
+  const app = new App({ store, clock, profile: resolveProfile(opts.profile ?? 'cn-2015', opts.overrides), ...(opts.reviewHoldMaxMs !== undefined ? { reviewHoldMaxMs: opts.reviewHoldMaxMs } : {}) });
   await app.auth.ensureAdminToken(ADMIN_TOKEN);
   const complaints = installComplaints(app, { reportPort: '12321', sweeper: { intervalMs: 3_600_000 }, publicPerMinute: 0 });
   clock.onChange(() => complaints.sweeper.kick());

@@ -3,7 +3,8 @@
  * the ESME gets ESME_ROK with the message id (HTTP answers 202 with the id); the outcome follows as a
  * deliver_sm receipt when registered_delivery asked for one: DELIVRD once an operator released it
  * and it was delivered, REJECTD with err:432 (held_for_review's vendor status) when the operator
- * rejects it, kept in the store when the provider has no receiver bind at that moment.
+ * rejects it, EXPIRED when nobody decided within its validity_period (the review queue's sweep),
+ * kept in the store when the provider has no receiver bind at that moment.
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +17,8 @@ import { SmppEsme } from '../../../src/smpp/client/esme.js';
 import { EsmClass, MessageState, Tag, buildConcatUdh, encodeText, parseDlrText, smDefaults, tlvInt, tlvString, type SmPdu } from '../../../src/smpp/pdu/index.js';
 import { SMPP_STATUS } from '../../../src/smpp/status-map.js';
 import { waitFor } from '../../helpers/wait.js';
+import { formatSmppTime } from '../../../src/smpp/pdu/smpp-time.js';
+import { ReviewQueue } from '../../../src/app/review-queue.js';
 
 const admin = { role: 'admin' as const, actorId: 'admin' };
 const TEXT = (n: number) => `【示例】您的快递${n}号已到达小区驿站，请凭取件码${4000 + n}取件。`;
@@ -109,6 +112,26 @@ describe('smpp: a message held for review', () => {
       const dlr = await waitFor(() => receiptFor(id));
       assert.equal(parseDlrText(dlr.short_message.toString('latin1'))!.stat, 'REJECTD');
     }
+  });
+
+  test('not decided within its validity_period: expired by the sweep, receipt EXPIRED, message_state EXPIRED', async () => {
+    // an absolute time, which the server reads on its own (real) clock: an hour after both clocks, whole seconds
+    const until = Math.ceil((Math.max(Date.now(), g.clock.now()) + 3_600_000) / 1000) * 1000;
+    const r = await trx.request({ ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138107', data_coding: 8, short_message: encodeText(TEXT(7), 8), registered_delivery: 1, validity_period: formatSmppTime(until, 0) });
+    assert.equal(r.command_status, 0);
+    const id = (r as { message_id: string }).message_id;
+    assert.equal(await status(id), 'held');
+    const queue = new ReviewQueue(g.app.ctx);
+    // (the messages held by the tests above, a week older on the gateway's clock, are past the
+    // maximum hold by then and expire too)
+    await queue.expireOverdue(until - 1);
+    assert.equal(await status(id), 'held', 'not before its validity ends');
+    assert.equal(await queue.expireOverdue(until), 1);
+    const dlr = await waitFor(() => receiptFor(id));
+    const t = parseDlrText(dlr.short_message.toString('latin1'))!;
+    assert.equal(t.stat, 'EXPIRED');
+    assert.equal(tlvInt(dlr.tlvs, Tag.message_state), MessageState.EXPIRED);
+    assert.equal(await status(id), 'expired');
   });
 
   test('without registered_delivery: ESME_ROK and the id, no receipt on rejection', async () => {
