@@ -8,7 +8,8 @@
  * - `accepted`, `held`, `rejected:<code>`: the decision (a rejection by its stable code);
  * - `segments`: what carriers bill: the segments of accepted messages, and of held ones when an
  *   operator releases them (on the release's day);
- * - `released`, `review_rejected`: an operator's review of a held message;
+ * - `released`, `review_rejected`: an operator's review of a held message (one that expired
+ *   undecided counts as `expired`, below);
  * - `sent` (the carrier took it: status `submitted`), `delivered`, `undeliverable`, `expired`,
  *   `failed`, `rejected_upstream`, `stopped` (a queued message stopped before it was sent: status
  *   `rejected`), `cancelled`: a status reached, counted once (statuses only move forward, so a
