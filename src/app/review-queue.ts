@@ -156,7 +156,7 @@ export class ReviewQueue {
       commercial: type === 'commercial',
       category: v.category ?? null,
       judge: (f: ReleaseFacts) => {
-        const now = this.ctx.clock.now();
+        const now = f.at;
         const sub = f.subscription;
         const facts: Facts = {
           sender: { id: v.contentProviderId, status: f.senderStatus ?? 'suspended', signatures: new Set() },

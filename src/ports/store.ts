@@ -311,6 +311,8 @@ export interface ReleaseCheck {
 
 /** What a release is judged on, read in its transaction. */
 export interface ReleaseFacts {
+  /** The release's time (HoldResolution.at): what the stages judge at. */
+  at: number;
   /** The provider's status; null when it is not known (judged as suspended). */
   senderStatus: 'active' | 'suspended' | null;
   /** A commercial message's subscription facts at the release's time; null for other types. */

@@ -97,6 +97,7 @@ export function heldExpiryContract(get: () => Store): void {
     );
     assert.equal(seen.length, 1, 'judged once, by the store');
     assert.equal(seen[0].senderStatus, 'active');
+    assert.equal(seen[0].at, T0 + 2 * MIN, 'judged at the release\'s time');
     assert.equal(seen[0].subscription?.optedOut, true);
     // nothing written: still held, still listed, not queued, history unchanged
     const v = await s.messages.getMessage(promo.id);

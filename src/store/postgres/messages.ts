@@ -293,7 +293,7 @@ export class PgMessages implements MessageStore {
           // shared-locked: a suspension waits for the release too.
           const sender = (await c.query<{ status: 'active' | 'suspended' }>('SELECT status FROM content_providers WHERE id = $1 FOR SHARE', [row.content_provider_id])).rows[0];
           const subscription = ck.commercial ? (await readSendTimeFacts(c, [{ contentProviderId: row.content_provider_id, msisdn: row.msisdn, category: ck.category }], r.at))[0] : null;
-          ck.judge({ senderStatus: sender?.status ?? null, subscription });
+          ck.judge({ at: r.at, senderStatus: sender?.status ?? null, subscription });
         }
         await c.query("UPDATE message_status SET status = 'accepted', due_at = GREATEST(due_at, $2), updated_at = $2 WHERE id = $1", [id, r.at]);
       } else {

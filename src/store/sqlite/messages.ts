@@ -300,6 +300,7 @@ export class SqliteMessages implements MessageStore {
         // and the release (SQLite serves one process, and this transaction runs to its end at once).
         const c = r.check;
         if (c) c.judge({
+          at: r.at,
           senderStatus: (this.q.senderStatus.get(row.content_provider_id) as 'active' | 'suspended' | undefined) ?? null,
           subscription: c.commercial ? this.subscriptionAt(row.content_provider_id, row.msisdn, c.category, r.at) : null,
         });

@@ -56,3 +56,30 @@ test('an opt-out in flight when a release starts: the release waits for it, sees
     await h.dispose();
   }
 });
+
+test('a consent withdrawal takes the number\'s lock too: it waits for a release holding it (so the release judged the consent as it stood)', { timeout: 30_000 }, async () => {
+  const h = await openTestPgStore();
+  const other = new pg.Client({ connectionString: TEST_PG_URL });
+  await other.connect();
+  try {
+    const s = h.store;
+    const { cp } = await seedProvider(s);
+    const to = msisdn();
+    const id = uid('con');
+    await s.consents.grantConsent({ id, contentProviderId: cp.id, msisdn: to, category: 'promo', frequency: { count: 10, per: 'week' }, grantedAt: T0 - DAY, expiresAt: T0 + 30 * DAY, channel: 'web', proof: { reference: 'r' }, withdrawnAt: null });
+    // a release's transaction in progress: it holds the number's lock
+    await other.query(`SET search_path TO ${h.schema}`);
+    await other.query('BEGIN');
+    await other.query('SELECT pg_advisory_xact_lock($1::bigint)', [numberLockKey(cp.id, to).toString()]);
+    let settled = false;
+    const withdraw = s.consents.withdrawConsent(id, cp.id, T0 + MIN, 'web').finally(() => { settled = true; });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(settled, false, 'the withdrawal waits for the release');
+    await other.query('COMMIT');
+    assert.equal(await withdraw, true);
+    assert.notEqual((await s.consents.getConsent(id))?.withdrawnAt, null);
+  } finally {
+    await other.end();
+    await h.dispose();
+  }
+});
