@@ -6,8 +6,8 @@
  * recorded twice: as the message's status record (who, why) and in the audit log.
  *
  * A hold does not last for ever: a message not decided within its validity (the sender's SMPP
- * validity_period / HTTP validUntil) or, without one, within the maximum hold (`--review-hold-max`,
- * AppContext.reviewHoldMaxMs, default 72 h) expires, as an SMSC expires what it could not send in
+ * validity_period / HTTP validUntil) or within the maximum hold (`--review-hold-max-hours`,
+ * AppContext.reviewHoldMaxMs, default 72 h), whichever ends first, expires, as an SMSC expires what it could not send in
  * time: status `expired` (history held → expired), its frequency count given back, audit
  * `review_queue.expire`, and its sender's receipt (SMPP EXPIRED) and status callback. `expireOverdue`
  * does it; the HeldExpirySweeper runs it.
@@ -24,10 +24,10 @@ import { SEND_TIME_STAGES } from './send-time-check.js';
 import type { Facts } from '../pipeline/types.js';
 import type { MessageView, ReleaseCheck, ReleaseFacts } from '../ports/store.js';
 
-/** The maximum hold without a validity of the sender's own (`--review-hold-max` default): 72 hours. */
+/** The maximum hold without a validity of the sender's own (`--review-hold-max-hours` default): 72 hours. */
 export const DEFAULT_REVIEW_HOLD_MAX_MS = 72 * 3_600_000;
 
-/** A held message as listed: with the time its hold ends (its validity, else heldAt + the maximum hold). */
+/** A held message as listed: with the time its hold ends (its validity or heldAt + the maximum hold, whichever comes first). */
 export type ListedHeld = HeldMessage & { expiresAt: number };
 
 /**
@@ -57,9 +57,13 @@ export class ReviewQueue {
     return this.ctx.reviewHoldMaxMs ?? DEFAULT_REVIEW_HOLD_MAX_MS;
   }
 
-  /** When a held message's hold ends: the sender's validity, else its arrival plus the maximum hold. */
+  /**
+   * When a held message's hold ends: the sender's validity or its arrival plus the maximum hold,
+   * whichever comes first (an operator's maximum holds whatever validity a sender asked for).
+   */
   expiresAt(m: Pick<HeldMessage, 'heldAt' | 'validUntil'>): number {
-    return m.validUntil ?? m.heldAt + this.maxHoldMs;
+    const max = m.heldAt + this.maxHoldMs;
+    return m.validUntil === null || m.validUntil === undefined ? max : Math.min(m.validUntil, max);
   }
 
   /**
@@ -78,7 +82,7 @@ export class ReviewQueue {
 
   private async expireOne(h: HeldMessage, now: number): Promise<boolean> {
     const v = await this.ctx.store.messages.getMessage(h.id);
-    const reason = h.validUntil !== undefined
+    const reason = h.validUntil !== undefined && h.validUntil <= h.heldAt + this.maxHoldMs
       ? `held for review and not decided within its validity period (until ${new Date(h.validUntil).toISOString()})`
       : `held for review and not decided within ${formatHours(this.maxHoldMs)} (the maximum hold)`;
     const m = await this.ctx.store.messages.resolveHeld(h.id, { action: 'expire', at: now, actor: 'system', reason, ...(v ? { uncount: countTaken(v) } : {}) });

@@ -248,7 +248,7 @@ export interface MessageStore {
   resolveHeld(id: string, r: HoldResolution): Promise<HeldMessage | null>;
   /**
    * Held messages whose hold is over at `now`, soonest first, up to `limit`: the sender's validity
-   * (`validUntil`) when it gave one, else `heldAt + maxHoldMs`. The review-queue sweep expires them
+   * (`validUntil`) or `heldAt + maxHoldMs`, whichever comes first (the operator's maximum caps a longer validity). The review-queue sweep expires them
    * (`resolveHeld` with `expire`: the first decision wins, so several sweeping processes are harmless).
    */
   heldPastHold(q: { now: number; maxHoldMs: number; limit: number }): Promise<HeldMessage[]>;

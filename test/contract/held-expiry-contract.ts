@@ -23,14 +23,16 @@ async function queued(s: Store, cp: string): Promise<Map<string, CallbackEvent>>
 }
 
 export function heldExpiryContract(get: () => Store): void {
-  test('held expiry: the held messages past their validity or the maximum hold, soonest first; others wait', async () => {
+  test('held expiry: the held messages past their validity or the maximum hold (whichever ends first), soonest first; others wait', async () => {
     const s = get();
     const { cp, service } = await seedProvider(s);
     const text = '【示例】您的订单已发货';
     const plain = item({ cp: cp.id, from: service, to: msisdn(), text, at: T0 });
     const valid = { ...item({ cp: cp.id, from: service, to: msisdn(), text, at: T0 + 1 }), validUntil: T0 + HOUR };
     const late = item({ cp: cp.id, from: service, to: msisdn(), text, at: T0 + 2 * HOUR });
-    await s.messages.decideAndRecord([plain, valid, late], () => heldDecision(text));
+    // a validity beyond the maximum hold: the operator's maximum comes first
+    const long = { ...item({ cp: cp.id, from: service, to: msisdn(), text, at: T0 + 3 * HOUR }), validUntil: T0 + 3 * HOUR + MAX + DAY };
+    await s.messages.decideAndRecord([plain, valid, late, long], () => heldDecision(text));
     const past = async (now: number) => (await s.messages.heldPastHold({ now, maxHoldMs: MAX, limit: 10 })).filter((m) => m.contentProviderId === cp.id);
     assert.deepEqual(await past(T0 + HOUR - 1), []);
     const atValidity = await past(T0 + HOUR);
@@ -38,6 +40,7 @@ export function heldExpiryContract(get: () => Store): void {
     assert.equal(atValidity[0].validUntil, T0 + HOUR);
     assert.deepEqual((await past(T0 + MAX)).map((m) => m.id), [valid.id, plain.id]);
     assert.deepEqual((await past(T0 + 2 * HOUR + MAX)).map((m) => m.id), [valid.id, plain.id, late.id]);
+    assert.deepEqual((await past(T0 + 3 * HOUR + MAX)).map((m) => m.id), [valid.id, plain.id, late.id, long.id], 'a longer validity is cut to the maximum hold');
     // the list says which have a validity of their own
     const listed = new Map((await s.messages.listHeld({ contentProviderId: cp.id, limit: 10 })).map((m) => [m.id, m]));
     assert.equal(listed.get(valid.id)?.validUntil, T0 + HOUR);

@@ -14,7 +14,7 @@ const held = {
     id: { type: 'string' }, contentProviderId: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
     text: { type: 'string' }, registeredDelivery: { type: 'boolean' }, heldAt: { type: 'integer' }, status: { type: 'string' },
     validUntil: { type: 'integer', description: 'Epoch ms; only when its sender gave a validity (SMPP validity_period, HTTP validUntil)' },
-    expiresAt: { type: 'integer', description: 'Epoch ms (in the list): when the hold ends undecided and the message expires (status expired): validUntil, else heldAt + the maximum hold (--review-hold-max-hours)' },
+    expiresAt: { type: 'integer', description: 'Epoch ms (in the list): when the hold ends undecided and the message expires (status expired): validUntil or heldAt + the maximum hold (--review-hold-max-hours), whichever comes first' },
   },
 } as const;
 

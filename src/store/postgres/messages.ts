@@ -314,8 +314,8 @@ export class PgMessages implements MessageStore {
 
   async heldPastHold(q: { now: number; maxHoldMs: number; limit: number }): Promise<HeldMessage[]> {
     const r = await this.pool.query<HeldDb>(
-      `SELECT ${HELD_COLS} FROM message_status WHERE status = 'held' AND coalesce(valid_until, submitted_at + $1::bigint) <= $2::bigint
-        ORDER BY coalesce(valid_until, submitted_at + $1::bigint), id LIMIT $3`,
+      `SELECT ${HELD_COLS} FROM message_status WHERE status = 'held' AND least(valid_until, submitted_at + $1::bigint) <= $2::bigint
+        ORDER BY least(valid_until, submitted_at + $1::bigint), id LIMIT $3`,
       [q.maxHoldMs, q.now, q.limit],
     );
     return r.rows.map(toHeld);

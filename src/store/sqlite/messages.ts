@@ -71,10 +71,10 @@ export class SqliteMessages implements MessageStore {
           WHERE status = 'held' AND (? IS NULL OR content_provider_id = ?) ORDER BY submitted_at, id LIMIT ?`,
       ),
       heldOne: db.prepare(`SELECT ${HELD_COLS}, category FROM message_status WHERE id = ? AND status = 'held'`),
-      // its hold over: the sender's validity, else the maximum hold (message_status_held, migration 112)
+      // its hold over: the sender's validity or the maximum hold, whichever comes first (message_status_held, migration 112)
       heldPast: db.prepare(
         `SELECT ${HELD_COLS} FROM message_status
-          WHERE status = 'held' AND coalesce(valid_until, submitted_at + ?) <= ? ORDER BY coalesce(valid_until, submitted_at + ?), id LIMIT ?`,
+          WHERE status = 'held' AND min(coalesce(valid_until, submitted_at + ?), submitted_at + ?) <= ? ORDER BY min(coalesce(valid_until, submitted_at + ?), submitted_at + ?), id LIMIT ?`,
       ),
       senderStatus: db.prepare('SELECT status FROM content_providers WHERE id = ?').pluck(),
       // due at the release, or at its schedule if that is later (parked with due_at = its schedule)
@@ -332,7 +332,7 @@ export class SqliteMessages implements MessageStore {
   }
 
   async heldPastHold(q: { now: number; maxHoldMs: number; limit: number }): Promise<HeldMessage[]> {
-    return (this.q.heldPast.all(q.maxHoldMs, q.now, q.maxHoldMs, q.limit) as HeldDb[]).map(toHeld);
+    return (this.q.heldPast.all(q.maxHoldMs, q.maxHoldMs, q.now, q.maxHoldMs, q.maxHoldMs, q.limit) as HeldDb[]).map(toHeld);
   }
 
   async prune(o: { statusBefore: number; sendsBefore: number; verificationSendsBefore: number; limit: number }): Promise<{ statuses: number; sends: number; parts: number }> {
