@@ -119,6 +119,9 @@ export function page(l: Layout): string {
     staff && (p.role === 'regulator' || p.role === 'admin' || p.role === 'content-provider') ? `<li><a href="/web/messages">${esc(t(l.lang, 'navMessages'))}</a></li>` : '',
     // The annual report's chooser is the operator's and a regulator's (a provider reaches its own report from its credit file).
     staff && (p.role === 'regulator' || p.role === 'admin') ? `<li><a href="/web/reports/annual">${esc(t(l.lang, 'annualReport'))}</a></li>` : '',
+    // The review queue and early warning: the operator decides; a provider reads its own held messages
+    // and alerts, a regulator the alerts and actions (each part as its API answers that role).
+    staff && (p.role === 'admin' || p.role === 'regulator' || p.role === 'content-provider') ? `<li><a href="/web/review">${esc(t(l.lang, 'navReview'))}</a></li>` : '',
     // The carrier links are the operator's alone.
     staff && p.role === 'admin' ? `<li><a href="/web/links">${esc(t(l.lang, 'navLinks'))}</a></li>` : '',
     staff

@@ -26,6 +26,11 @@ import { annualChooserPage } from './pages/annual.js';
 import { providerListPage, providerPage } from './pages/providers.js';
 import { messageListPage, shanghaiDay, type MessageSearch } from './pages/messages.js';
 import { linksPage } from './pages/links.js';
+import { heldActionId, reviewPage, type ReviewFlash, type ReviewView } from './pages/review.js';
+import { ReviewQueue } from '../app/review-queue.js';
+import { contentGovernanceOf } from '../app/content-governance.js';
+import type { ActionRecord } from '../content/actions.js';
+import { codeLabel } from './code-labels.js';
 import { requireRole } from '../app/access.js';
 import { normalizeMsisdnLenient } from '../domain/msisdn.js';
 import { renderAnnualReport } from './annual-report.js';
@@ -112,6 +117,7 @@ function pageOf(req: FastifyRequest): string {
   const onCase = /^(\/web\/cases\/[^/]+)\/(act|evidence)$/.exec(path);
   if (onCase) return onCase[1];
   if (path.startsWith('/web/credit/')) return '/web/credit';
+  if (path.startsWith('/web/review/')) return '/web/review';
   return path;
 }
 
@@ -536,6 +542,96 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       }
     });
   }
+
+  // ---- the review queue and early warning (docs/CONTENT.md): the same use cases as GET /v1/review-queue,
+  // GET /v1/alerts and GET /v1/early-warning/actions, each part shown only to the roles its API answers
+  // (a part the use case refuses with forbidden is left out; a role none of them answers gets 403)
+  const queue = new ReviewQueue(app.ctx);
+  /** The use case's answer, or null where it refuses this role (forbidden): that part is not the viewer's. */
+  const ifAllowed = async <T>(run: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await run();
+    } catch (e) {
+      if (e instanceof SmsguardError && e.code === 'forbidden') return null;
+      throw e;
+    }
+  };
+  const reviewView = async (p: Principal): Promise<ReviewView> => {
+    const gov = contentGovernanceOf(app.ctx);
+    if (gov) await gov.flush();
+    const listed = await ifAllowed(() => queue.list(p, { limit: 1000 }));
+    const alerts = gov ? await ifAllowed(() => gov.listAlerts(p, { limit: 50 })) : null;
+    const actions = gov ? await ifAllowed(() => gov.listActions(p, true)) : null;
+    if (listed === null && alerts === null && actions === null) requireRole(p, 'admin', 'regulator', 'content-provider');
+    // Why each was held: its decision's hold verdict, as GET /v1/messages/{id} shows it to the same
+    // viewers (the list is already the viewer's: the operator's every provider's, a provider's its own);
+    // the action it names is looked up only for a viewer who may read the actions.
+    const views = listed?.length ? await app.ctx.store.messages.getMessages(listed.map((m) => m.id)) : [];
+    const everyAction = listed?.length && actions !== null && gov ? await gov.listActions(p, false) : [];
+    const byId = new Map<string, ActionRecord>(everyAction.map((a) => [a.id, a]));
+    const held = listed?.map((m, i) => {
+      const hold = views[i]?.verdicts.find((v) => v.note?.includes('held: '));
+      const note = hold?.note ? hold.note.slice(hold.note.indexOf('held: ') + 6) : null;
+      const actionId = heldActionId(hold?.note);
+      return { m, why: { rule: hold?.rule ?? null, note, action: actionId ? byId.get(actionId) ?? null : null } };
+    }) ?? null;
+    return { held, alerts, actions, governance: gov !== null, canDecide: p.role === 'admin' };
+  };
+  f.get('/web/review', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    const lang = langOf(req, reply);
+    const done = (req.query as Record<string, unknown>).done;
+    try {
+      const flash: ReviewFlash = done === 'release' || done === 'reject' || done === 'lift' ? { done } : {};
+      return render(req, reply, lang, t(lang, 'reviewTitle'), reviewPage(lang, await reviewView(p), flash), p);
+    } catch (e) {
+      return errorPage(req, reply, p, e);
+    }
+  });
+  /**
+   * A refusal on the page: the code's label first (e.g. 用户已退订 / recipient opted out), then the
+   * use case's message with its code and the rule and article that refused; the page again with it,
+   * with the status the API gives the code. A refused release changes nothing: the message is still listed.
+   */
+  const reviewAgain = async (req: FastifyRequest, reply: FastifyReply, p: Principal, e: unknown, refusedId?: string) => {
+    const lang = langOf(req, reply);
+    const label = e instanceof SmsguardError ? codeLabel(lang, e.code) : null;
+    return showAgain(req, reply, p, e, async (error, code) => {
+      const said = label ? `${label}${lang === 'en' ? ': ' : '：'}${error}` : error;
+      return render(req, reply, lang, t(lang, 'reviewTitle'), reviewPage(lang, await reviewView(p), { error: said, refusedId }), p, code);
+    });
+  };
+  // Release and Reject: the same use cases as POST /v1/review-queue/{id}/release|reject (the operator's;
+  // a reason optional to release, required to reject, recorded with the decision)
+  for (const act of ['release', 'reject'] as const) {
+    f.post(`/web/review/:id/${act}`, hide, async (req, reply) => {
+      const p = await needStaff(req, reply);
+      if (!p) return reply;
+      const { id } = req.params as { id: string };
+      const reason = one(req.body as Form | undefined, 'reason');
+      try {
+        const body = act === 'release' && reason.trim() === '' ? {} : { reason };
+        await (act === 'release' ? queue.release(p, id, body) : queue.reject(p, id, body));
+        return reply.redirect(`/web/review?done=${act}`, 303);
+      } catch (e) {
+        return reviewAgain(req, reply, p, e, id);
+      }
+    });
+  }
+  // Lift: the same use case as POST /v1/early-warning/actions/{id}/lift (the operator's)
+  f.post('/web/review/actions/:id/lift', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    try {
+      const gov = contentGovernanceOf(app.ctx);
+      if (!gov) throw new SmsguardError('not_found', 'content governance is not installed: there are no actions to lift');
+      await gov.liftAction(p, (req.params as { id: string }).id);
+      return reply.redirect('/web/review?done=lift', 303);
+    } catch (e) {
+      return reviewAgain(req, reply, p, e);
+    }
+  });
 
   // ---- annual inspection report (regulator, operator, or the provider for itself)
   f.get('/web/reports/annual', hide, async (req, reply) => {

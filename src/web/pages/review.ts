@@ -1,0 +1,150 @@
+/**
+ * The review queue and early warning page (`/web/review`, docs/CONTENT.md): the messages an
+ * early-warning hold (or content needing review) parked, oldest first, each with when and why it was
+ * held and when its hold ends, with Release and Reject forms; the recent alerts; and the automatic
+ * actions in force with a Lift button. Each part comes from the same use case as its API
+ * (`GET /v1/review-queue`, `GET /v1/alerts`, `GET /v1/early-warning/actions`) and is shown only to
+ * the roles that API answers; the forms are the operator's (`POST /v1/review-queue/{id}/release|reject`,
+ * `POST /v1/early-warning/actions/{id}/lift`). Plain POST forms, no JavaScript, protected as the other
+ * /web forms by the SameSite=Strict sign-in cookie.
+ */
+import type { ListedHeld } from '../../app/review-queue.js';
+import type { AlertRow } from '../../ports/content.js';
+import type { ActionRecord } from '../../content/actions.js';
+import type { ProposedAction } from '../../content/early-warning.js';
+import { t, tk, type Lang } from '../i18n.js';
+import { alertBox, esc, fmtTime } from '../html.js';
+import { ruleName } from '../rule-labels.js';
+
+/** Why a message was held: the stage that held it, what it said, and the early-warning action it names. */
+export interface HeldWhy {
+  rule: string | null;
+  note: string | null;
+  /** The action the hold came from, when the viewer may read the actions (the operator). */
+  action: ActionRecord | null;
+}
+
+export interface ReviewView {
+  /** Null when the viewer's role may not list the queue (the API answers 403). */
+  held: { m: ListedHeld; why: HeldWhy }[] | null;
+  /** Null when the viewer may not read alerts, or content governance is not installed. */
+  alerts: AlertRow[] | null;
+  /** Null when the viewer may not read the actions, or content governance is not installed. */
+  actions: ActionRecord[] | null;
+  /** Content governance installed (alerts and actions exist at all). */
+  governance: boolean;
+  /** Release, reject and lift: the operator's. */
+  canDecide: boolean;
+}
+
+export interface ReviewFlash {
+  done?: 'release' | 'reject' | 'lift';
+  /** A rejection of the last form, in words (the code's label, the message, the rule). */
+  error?: string;
+  /** The held message a refused release or reject was about (marked in the list). */
+  refusedId?: string;
+}
+
+const sep = (lang: Lang) => (lang === 'en' ? ': ' : '：');
+
+function actionText(lang: Lang, a: ProposedAction): string {
+  const kind = tk(lang, `rvKind_${a.kind}`);
+  return a.kind === 'throttle' ? `${kind} ${a.perSecond} ${t(lang, 'rvPerSecond')}` : kind;
+}
+
+function scopeText(lang: Lang, scope: string, key: string, cpId: string): string {
+  return scope === 'port' ? `${tk(lang, 'rvScope_port')} ${key} (${cpId})` : `${tk(lang, 'rvScope_provider')} ${key}`;
+}
+
+function figuresText(f: Record<string, number>): string {
+  const parts = Object.entries(f).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(3)}`);
+  return parts.length ? parts.join(', ') : '—';
+}
+
+function heldRow(lang: Lang, m: ListedHeld, why: HeldWhy, canDecide: boolean, refused: boolean, i: number): string {
+  const whyText = [
+    why.rule ? esc(ruleName(lang, why.rule)) : '',
+    why.action ? `${esc(t(lang, 'rvByAction'))} <span class="mono">${esc(why.action.id)}</span>${sep(lang)}${esc(why.action.rule)} · ${esc(actionText(lang, why.action.action))}` : '',
+    why.note ? `<span class="hint">${esc(why.note)}</span>` : '',
+  ].filter(Boolean).join('<br>') || '—';
+  const forms = canDecide
+    ? `<td><form method="post" action="/web/review/${encodeURIComponent(m.id)}/release" class="release-form">
+<label for="release-reason-${i}">${esc(t(lang, 'rvReleaseReason'))}</label>
+<input id="release-reason-${i}" name="reason" type="text" maxlength="1000">
+<button type="submit" class="release" aria-label="${esc(`${t(lang, 'rvRelease')} ${m.id}`)}">${esc(t(lang, 'rvRelease'))}</button>
+</form>
+<form method="post" action="/web/review/${encodeURIComponent(m.id)}/reject" class="reject-form">
+<label for="reject-reason-${i}">${esc(t(lang, 'rvRejectReason'))}</label>
+<input id="reject-reason-${i}" name="reason" type="text" maxlength="1000" required>
+<button type="submit" class="secondary reject" aria-label="${esc(`${t(lang, 'rvReject')} ${m.id}`)}">${esc(t(lang, 'rvReject'))}</button>
+</form></td>`
+    : '';
+  return `<tr data-held="${esc(m.id)}"${refused ? ' data-refused="true" class="refused"' : ''}>
+<td class="held-at">${esc(fmtTime(m.heldAt))}</td>
+<td class="mono held-provider">${esc(m.contentProviderId)}</td>
+<td class="mono"><span class="held-from">${esc(m.from)}</span><br><span class="held-to">${esc(m.to)}</span></td>
+<td class="held-text">${esc(m.text)}</td>
+<td class="held-why">${whyText}</td>
+<td class="held-expires">${esc(fmtTime(m.expiresAt))}${m.validUntil !== undefined && m.validUntil !== null ? `<br><span class="hint">${esc(t(lang, 'rvValidUntil'))} ${esc(fmtTime(m.validUntil))}</span>` : ''}</td>
+<td class="mono">${esc(m.id)}</td>
+${forms}</tr>`;
+}
+
+function queueSection(lang: Lang, v: ReviewView, flash: ReviewFlash): string {
+  if (!v.held) return '';
+  const intro = `<p class="hint">${esc(t(lang, v.canDecide ? 'rvQueueIntro' : 'rvQueueReadOnly'))}</p>`;
+  if (v.held.length === 0) return `<h2 id="queue-heading">${esc(t(lang, 'rvQueue'))}</h2>${intro}<p id="no-held">${esc(t(lang, 'rvNoHeld'))}</p>`;
+  const head = ['rvHeldAt', 'colProvider', 'rvFromTo', 'mlText', 'rvWhy', 'rvExpires', 'mlId', ...(v.canDecide ? ['lkAction' as const] : [])] as const;
+  return `<h2 id="queue-heading">${esc(t(lang, 'rvQueue'))}</h2>${intro}
+<table id="held" aria-labelledby="queue-heading">
+<thead><tr>${head.map((k) => `<th scope="col">${esc(t(lang, k))}</th>`).join('')}</tr></thead>
+<tbody>${v.held.map(({ m, why }, i) => heldRow(lang, m, why, v.canDecide, m.id === flash.refusedId, i)).join('')}</tbody></table>`;
+}
+
+function alertsSection(lang: Lang, alerts: AlertRow[] | null): string {
+  if (!alerts) return '';
+  const intro = `<h2 id="alerts-heading">${esc(t(lang, 'rvAlerts'))}</h2><p class="hint">${esc(t(lang, 'rvAlertsIntro'))}</p>`;
+  if (alerts.length === 0) return `${intro}<p id="no-alerts">${esc(t(lang, 'rvNoAlerts'))}</p>`;
+  const head = ['rvRaised', 'colProvider', 'rvScope', 'rvRule', 'rvFigure', 'rvSeverity', 'rvAction'] as const;
+  const rows = alerts.map((a) => `<tr data-alert="${esc(a.id)}">
+<td>${esc(fmtTime(a.at))}</td>
+<td class="mono">${esc(a.contentProviderId)}</td>
+<td>${esc(scopeText(lang, a.scope, a.key, a.contentProviderId))}</td>
+<td class="mono alert-rule">${esc(a.rule)}<br><span class="hint">${esc(a.metric)}</span></td>
+<td>${esc(figuresText({ [a.metric]: a.value }))} / ${esc(String(a.threshold))}</td>
+<td>${esc(tk(lang, `rvSev_${a.severity}`))}</td>
+<td class="alert-action">${esc(actionText(lang, a.action))}${a.actionId ? `<br><span class="hint mono">${esc(a.actionId)}</span>` : ''}</td></tr>`).join('');
+  return `${intro}<table id="alerts" aria-labelledby="alerts-heading">
+<thead><tr>${head.map((k) => `<th scope="col">${esc(t(lang, k))}</th>`).join('')}</tr></thead>
+<tbody>${rows}</tbody></table>`;
+}
+
+function actionsSection(lang: Lang, actions: ActionRecord[] | null, canLift: boolean): string {
+  if (!actions) return '';
+  const intro = `<h2 id="actions-heading">${esc(t(lang, 'rvActions'))}</h2><p class="hint">${esc(t(lang, 'rvActionsIntro'))}</p>`;
+  if (actions.length === 0) return `${intro}<p id="no-actions">${esc(t(lang, 'rvNoActions'))}</p>`;
+  const head = ['rvAction', 'rvScope', 'rvSince', 'rvRule', 'rvFigures', 'mlId', ...(canLift ? ['lkAction' as const] : [])] as const;
+  const rows = actions.map((a) => `<tr data-action="${esc(a.id)}">
+<td class="action-kind">${esc(actionText(lang, a.action))}</td>
+<td>${esc(scopeText(lang, a.scope, a.key, a.contentProviderId))}</td>
+<td>${esc(fmtTime(a.at))}</td>
+<td class="mono action-rule">${esc(a.rule)}</td>
+<td>${esc(figuresText(a.figures))}</td>
+<td class="mono">${esc(a.id)}</td>
+${canLift ? `<td><form method="post" action="/web/review/actions/${encodeURIComponent(a.id)}/lift"><button type="submit" class="lift" aria-label="${esc(`${t(lang, 'rvLift')} ${a.id}`)}">${esc(t(lang, 'rvLift'))}</button></form></td>` : ''}</tr>`).join('');
+  return `${intro}<table id="actions" aria-labelledby="actions-heading">
+<thead><tr>${head.map((k) => `<th scope="col">${esc(t(lang, k))}</th>`).join('')}</tr></thead>
+<tbody>${rows}</tbody></table>`;
+}
+
+export function reviewPage(lang: Lang, v: ReviewView, flash: ReviewFlash = {}): string {
+  const done = flash.done ? `<p class="ok" role="status" id="review-done">${esc(t(lang, `rvDone_${flash.done}`))}</p>` : '';
+  const error = flash.error ? alertBox(flash.error, lang) : '';
+  const noGov = !v.governance && (v.canDecide || v.held === null) ? `<p class="notice" id="no-governance">${esc(t(lang, 'rvNoGovernance'))}</p>` : '';
+  return `${done}${error}${queueSection(lang, v, flash)}${noGov}${alertsSection(lang, v.alerts)}${actionsSection(lang, v.actions, v.canDecide)}`;
+}
+
+/** The action id a hold's note names (`held: early-warning hold <id>: …`), or null. */
+export function heldActionId(note: string | null | undefined): string | null {
+  return /early-warning hold (\S+):/.exec(note ?? '')?.[1] ?? null;
+}
