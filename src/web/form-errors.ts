@@ -135,7 +135,8 @@ const STAFF_FIELDS: Record<string, { label: TextKey; by: Record<string, Said> }>
   text: { label: 'answerText', by: { invalid_request: ['请填写发给用户的答复内容（不超过 300 字）。', 'Write the answer to the user (up to 300 characters).'] } },
   finding: { label: 'finding', by: { invalid_request: ['请选择一项核查结论。', 'Choose a finding.'] } },
   measures: { label: 'measuresLegend', by: { invalid_request: ['所选措施不适用于本案件，请检查。', 'A measure chosen does not apply to this case: check them.'] } },
-  reason: { label: 'reason', by: { invalid_request: ['理由请不超过 1000 字。', 'Keep the reason to 1000 characters or fewer.'] } },
+  // a blank reason where one is required (rejecting a held message) as well as a long one
+  reason: { label: 'reason', by: { invalid_request: ['请填写理由，不超过 1000 字。', 'Give a reason of up to 1000 characters.'] } },
   sender: { label: 'sender', by: { invalid_request: ['发送号码只填数字（例如 10690002），签名请连同【】一起填写（例如 【示例】）。', 'Give the sender port as digits (e.g. 10690002), or the signature with its 【】 brackets (e.g. 【示例】).'] } },
   msisdn: { label: 'mlNumber', by: { invalid_request: ['请填写中国大陆手机号码（例如 13800138000）；不填号码时，请填写 clientRef 并选择日期。', 'Give a mainland China mobile number (e.g. 13800138000); without one, a clientRef and a day.'] } },
   date: { label: 'mlDate', by: { invalid_request: ['请选择日期（年-月-日）。', 'Choose a day (year-month-day).'] } },

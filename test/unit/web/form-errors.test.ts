@@ -31,8 +31,8 @@ test('every reason id reads in both languages, its parameters filled in', () => 
 
 test('a staff field keeps its label and explanation and adds the reason; without a known reason, the message as it is', () => {
   const known = new SmsguardError('invalid_request', 'reason: must have at most 1000 characters', {}, 'reason', { id: 'too_long', params: { max: 1000 } });
-  assert.equal(staffErrorText('zh', known), '理由：理由请不超过 1000 字。原因：不能超过 1000 个字。 (invalid_request)');
-  assert.equal(staffErrorText('en', known), 'Reason: Keep the reason to 1000 characters or fewer. Reason: may have at most 1000 characters. (invalid_request)');
+  assert.equal(staffErrorText('zh', known), '理由：请填写理由，不超过 1000 字。原因：不能超过 1000 个字。 (invalid_request)');
+  assert.equal(staffErrorText('en', known), 'Reason: Give a reason of up to 1000 characters. Reason: may have at most 1000 characters. (invalid_request)');
   const unknown = new SmsguardError('invalid_request', 'finding: a reason no table has words for', {}, 'finding');
   assert.equal(staffErrorText('zh', unknown), '核查结论：请选择一项核查结论。原因：finding: a reason no table has words for (invalid_request)');
   // No field of the staff forms: the reason alone where known, else null (the page shows the message).
