@@ -13,6 +13,7 @@
 import { SmsguardError, type RuleRef, type Why, type WhyId } from '../domain/errors.js';
 import { t, tkOr, type Lang, type TextKey } from './i18n.js';
 import { articleText, isRuleId, ruleName } from './rule-labels.js';
+import { codeLabel } from './code-labels.js';
 
 type Said = readonly [zh: string, en: string];
 
@@ -215,4 +216,35 @@ export function addressErrorText(lang: Lang, e: SmsguardError): string | null {
   // The parameter's name may itself hold the NUL or broken character: shown as �, never sent in the page.
   const name = e.field.replace(/[\0\uD800-\uDFFF]/gu, '\uFFFD');
   return lang === 'en' ? `The address's parameter “${name}” ${why} (${e.code})` : `地址中的参数“${name}”${why} (${e.code})`;
+}
+
+/**
+ * The subscriber page's acts (src/web/pages/subscribers.ts), by the use case's field: the label the
+ * form shows it under. A lift's `evidence/…` and a withdrawal's `proof/…` are the forms' evidence fields.
+ */
+const SUBSCRIBER_FIELDS: Record<string, TextKey> = {
+  msisdn: 'sbNumber',
+  contentProviderId: 'provider',
+  reason: 'liftReason',
+  evidence: 'liftTitle',
+  'evidence/channel': 'liftChannel',
+  'evidence/reference': 'liftReference',
+  'evidence/capturedAt': 'liftCapturedAt',
+  proof: 'withdrawTitle',
+  'proof/channel': 'withdrawChannel',
+  'proof/reference': 'withdrawReference',
+  'proof/capturedAt': 'withdrawCapturedAt',
+};
+
+/**
+ * A refused lift or withdrawal on the subscriber page: the code's label (src/web/code-labels.ts), the
+ * form's field by its label when the refusal names one, then the use case's reason (in the page's
+ * language where the table has its `why`, else its message as it is, e.g. that the evidence predates
+ * the opt-out it lifts), the code, and the rule when one refused.
+ */
+export function subscriberErrorText(lang: Lang, e: SmsguardError): string {
+  const c = lang === 'en' ? ': ' : '：';
+  const label = codeLabel(lang, e.code) ?? e.code;
+  const key = e.field !== undefined ? SUBSCRIBER_FIELDS[e.field] : undefined;
+  return withRule(lang, e.ref, `${label}${c}${key ? `${t(lang, key)}${c}` : ''}${whyText(lang, e.why) ?? e.message} (${e.code})`);
 }
