@@ -2,12 +2,14 @@
  * The pages claim to work without JavaScript. The two file pickers (the complaint's screenshot, the
  * 12321 import's file) only work through a script that reads the file into the form; without it a
  * chosen file was dropped without a word. So without JavaScript they are not offered and the page
- * says what to do instead; with it they are. Debian's chromium; skips only when it is missing.
+ * says what to do instead; with it they are. The staff pages' acts need no script either: the
+ * subscriber page's lift form folds in a details element and posts as a plain form. Debian's chromium;
+ * skips only when it is missing.
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startTestGateway, onboard, ADMIN_TOKEN, type TestGateway } from '../helpers/gateway.js';
 import { BROWSER_SKIP, launchChromium, newPage, signIn } from '../helpers/browser.js';
 
 
@@ -49,6 +51,24 @@ describe('file pickers with and without JavaScript', { skip: BROWSER_SKIP }, () 
     assert.equal(await page.locator('#jsonl-file').isVisible(), false, 'no file picker');
     assert.equal(await page.locator('#jsonl-nojs').isVisible(), true);
     assert.equal(await page.getByLabel('举报内容（JSONL）').isVisible(), true, 'pasting still works');
+    await page.context().close();
+  });
+
+  test('the subscriber page without JavaScript: no script, the lift form opens natively and is a plain POST form', async () => {
+    const cp = await onboard(g);
+    const mo = await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: '13900139124', to: '10690002', text: 'TD' } });
+    assert.equal(mo.json().action, 'opt_out', mo.body);
+    const page = await pageWith(false);
+    await signIn(page, base, ADMIN_TOKEN);
+    await page.waitForURL(/\/web\//);
+    await page.goto(`${base}/web/subscribers?msisdn=13900139124`);
+    assert.equal(await page.locator('script').count(), 0);
+    const row = page.locator(`#opt-outs tr[data-opt-out="${cp.id}"]`);
+    assert.equal(await row.getByLabel('取消原因').isVisible(), false, 'the lift form is folded');
+    await row.locator('summary').click();
+    assert.equal(await row.getByLabel('取消原因').isVisible(), true, 'a details element opens without a script');
+    assert.equal(await row.locator('form.lift-form').getAttribute('method'), 'post');
+    assert.equal(await row.locator('form.lift-form').getAttribute('action'), '/web/subscribers/lift');
     await page.context().close();
   });
 
