@@ -31,7 +31,7 @@ const subscriberView = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { contentProviderId: { type: 'string' }, at: iso, signatures: { type: 'array', items: { type: 'string' }, description: 'The signatures opted out of (empty: every one of the provider)' } },
+        properties: { contentProviderId: { type: 'string' }, at: iso, signatures: { type: 'array', items: { type: 'string' }, description: 'The signatures opted out of (`*`: every one of the provider)' } },
         required: ['contentProviderId', 'at', 'signatures'],
       },
     },
