@@ -73,7 +73,7 @@ describe('the subscriber page', () => {
     const en = await g.http.inject({ method: 'GET', url: `/web/subscribers?msisdn=${USER}&lang=en`, headers: g.admin });
     assert.match(en.body, /<title>A number&#39;s consents and opt-outs · smsguard<\/title>/);
     assert.deepEqual(cells(en.body, 'opt-outs')[0].slice(2, 4), ['every signature of the provider', 'SMS reply']);
-    assert.match(en.body, /On the do-not-disturb list/);
+    assert.match(en.body, /On the do-not-disturb list \(listed at: 2026-11-30 12:00; source: miit-list-2026\)/);
     assert.match(en.body, /Lift the opt-out/);
     // the form alone before a number; a number that is none says so with the code's label
     const empty = await g.http.inject({ method: 'GET', url: '/web/subscribers', headers: g.admin });

@@ -116,7 +116,7 @@ ${field({ id: 'msisdn', label: t(lang, 'sbNumber'), type: 'tel', value: typed, h
   const c = colon(lang);
 
   const dnd = v.doNotDisturb
-    ? `<p id="dnd" class="overdue">${esc(t(lang, 'sbDndYes'))}（${esc(t(lang, 'sbDndSince'))}${c}${esc(fmtIso(v.doNotDisturb.at))}${lang === 'en' ? '; ' : '；'}${esc(t(lang, 'sbDndSource'))}${c}${esc(v.doNotDisturb.source === 'platform' ? t(lang, 'sbDndPlatform') : v.doNotDisturb.source)}）</p><p class="hint">${esc(t(lang, 'sbDndHint'))}</p>`
+    ? `<p id="dnd" class="overdue">${esc(t(lang, 'sbDndYes'))}${lang === 'en' ? ' (' : '（'}${esc(t(lang, 'sbDndSince'))}${c}${esc(fmtIso(v.doNotDisturb.at))}${lang === 'en' ? '; ' : '；'}${esc(t(lang, 'sbDndSource'))}${c}${esc(v.doNotDisturb.source === 'platform' ? t(lang, 'sbDndPlatform') : v.doNotDisturb.source)}${lang === 'en' ? ')' : '）'}</p><p class="hint">${esc(t(lang, 'sbDndHint'))}</p>`
     : `<p id="dnd">${esc(t(lang, 'sbDndNo'))}</p>`;
 
   // How each opt-out in force came about: the provider's latest opt_out record (the view's events are already scoped).
