@@ -58,6 +58,7 @@ const WHY: Record<WhyId, Said> = {
   talk_needs_notes: ['约谈须记录约谈情况。', 'a supervision talk needs notes.'],
   year_range: ['年份须在 {min} 至 {max} 之间。', 'the year must be from {min} to {max}.'],
   year_outside_dates: ['{year} 年不完全在本令牌可查看的日期范围内。', "{year} is not wholly inside this token's dates."],
+  month_outside_dates: ['{month} 不完全在本令牌可查看的日期范围内。', "{month} is not wholly inside this token's dates."],
   provider_not_found: ['没有已登记的企业 {id}。', 'There is no registered provider {id}.'],
   provider_other_province: ['企业 {id} 不在本令牌所限的省份内。', "Provider {id} is outside this token's province."],
   operator_file_province: ['运营方不属于任何省份：限于一个省份的令牌可以查看运营方的信用档案，但不能新增或公示（不限省份的监管令牌可以）。', "The operator belongs to no province: a token limited to a province reads the operator's credit file but does not add to it or publish from it (a regulator token not limited to a province does)."],
@@ -141,6 +142,16 @@ const STAFF_FIELDS: Record<string, { label: TextKey; by: Record<string, Said> }>
   sender: { label: 'sender', by: { invalid_request: ['发送号码只填数字（例如 10690002），签名请连同【】一起填写（例如 【示例】）。', 'Give the sender port as digits (e.g. 10690002), or the signature with its 【】 brackets (e.g. 【示例】).'] } },
   msisdn: { label: 'mlNumber', by: { invalid_request: ['请填写中国大陆手机号码（例如 13800138000）；不填号码时，请填写 clientRef 并选择日期。', 'Give a mainland China mobile number (e.g. 13800138000); without one, a clientRef and a day.'] } },
   date: { label: 'mlDate', by: { invalid_request: ['请选择日期（年-月-日）。', 'Choose a day (year-month-day).'] } },
+  // the records page (/web/records): its search form and the month to verify
+  number: { label: 'recNumber', by: {
+    invalid_request: ['请填写中国大陆手机号码（例如 13800138000），或不填。', 'Give a mainland China mobile number (e.g. 13800138000), or leave it empty.'],
+    invalid_msisdn: ['请填写中国大陆手机号码（例如 13800138000），或不填。', 'Give a mainland China mobile number (e.g. 13800138000), or leave it empty.'],
+  } },
+  port: { label: 'recPort', by: { invalid_request: ['端口号只填数字（例如 10690001），或不填。', 'Give the port as digits (e.g. 10690001), or leave it empty.'] } },
+  decision: { label: 'recDecision', by: { invalid_request: ['请从列表中选择判定。', 'Choose a decision from the list.'] } },
+  from: { label: 'recFrom', by: { invalid_request: ['请选择日期（年-月-日），或不填。', 'Choose a day (year-month-day), or leave it empty.'] } },
+  to: { label: 'recTo', by: { invalid_request: ['请选择日期（年-月-日），或不填。', 'Choose a day (year-month-day), or leave it empty.'] } },
+  month: { label: 'recMonth', by: { invalid_request: ['请选择月份（年-月）。', 'Choose a month (year-month).'], forbidden: ['该月份不完全在本令牌可查看的日期范围内。', "The month is not wholly inside this token's dates."] } },
   year: { label: 'year', by: { invalid_request: ['请填写 2000 至 2200 年之间的年份。', 'Give a year from 2000 to 2200.'], forbidden: ['该年份不完全在本令牌可查看的日期范围内。', "The year is not wholly inside this token's dates."] } },
 };
 

@@ -119,6 +119,8 @@ export function page(l: Layout): string {
     staff && (p.role === 'regulator' || p.role === 'admin' || p.role === 'content-provider') ? `<li><a href="/web/messages">${esc(t(l.lang, 'navMessages'))}</a></li>` : '',
     // A number's consents and opt-outs: the operator and regulators every provider's (a regulator within its scope), a provider its own.
     staff && (p.role === 'regulator' || p.role === 'admin' || p.role === 'content-provider') ? `<li><a href="/web/subscribers">${esc(t(l.lang, 'navSubscribers'))}</a></li>` : '',
+    // The statutory records: as GET /v1/records, the operator all, a regulator within its scope, a provider its own.
+    staff && (p.role === 'regulator' || p.role === 'admin' || p.role === 'content-provider') ? `<li><a href="/web/records">${esc(t(l.lang, 'navRecords'))}</a></li>` : '',
     // The annual report's chooser is the operator's and a regulator's (a provider reaches its own report from its credit file).
     staff && (p.role === 'regulator' || p.role === 'admin') ? `<li><a href="/web/reports/annual">${esc(t(l.lang, 'annualReport'))}</a></li>` : '',
     // The review queue and early warning: the operator decides; a provider reads its own held messages

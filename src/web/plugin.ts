@@ -26,6 +26,8 @@ import { annualChooserPage } from './pages/annual.js';
 import { providerListPage, providerPage } from './pages/providers.js';
 import { messageListPage, shanghaiDay, type MessageSearch } from './pages/messages.js';
 import { linksPage } from './pages/links.js';
+import { RECORD_SEARCH_FIELDS, recordsPage, shanghaiDays, type RecordSearch } from './pages/records.js';
+import { verifyMonth, type MonthVerification } from '../app/records-verify-month.js';
 import { heldActionId, reviewPage, type ReviewFlash, type ReviewView } from './pages/review.js';
 import { ReviewQueue } from '../app/review-queue.js';
 import { contentGovernanceOf } from '../app/content-governance.js';
@@ -596,6 +598,74 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       return reply.redirect(`/web/subscribers?msisdn=${encodeURIComponent(typed)}&done=withdraw`, 303);
     } catch (e) {
       return actRefused(req, reply, p, typed, e, { act: 'withdraw', key: consentId, values });
+    }
+  });
+
+  // ---- the statutory records: GET /v1/records's use case as a search form, and a month's verification
+  /**
+   * The page with the search (asked when the form was sent: any of its fields in the address) and,
+   * for the operator and regulators, the verification of `month` when one was asked for.
+   */
+  const showRecords = async (req: FastifyRequest, reply: FastifyReply, p: Principal, verify: string | null) => {
+    const lang = langOf(req, reply);
+    const q = req.query as Record<string, unknown>;
+    const text = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
+    const showProvider = p.role !== 'content-provider';
+    const search = Object.fromEntries(RECORD_SEARCH_FIELDS.map((k) => [k, k === 'contentProviderId' && !showProvider ? '' : text(k)])) as unknown as RecordSearch;
+    const asked = verify === null && [...RECORD_SEARCH_FIELDS, 'cursor'].some((k) => typeof q[k] === 'string');
+    const canVerify = p.role === 'admin' || p.role === 'regulator';
+    const month = verify ?? shanghaiMonth(app.ctx.clock.now());
+    // A role that may not read records learns it here, not after filling in the form (the API's roles).
+    requireRole(p, 'admin', 'regulator', 'content-provider');
+    let result: Awaited<ReturnType<App['queryRecords']>> | null = null;
+    let verification: MonthVerification | null = null;
+    let error: { message: string; status: number } | undefined;
+    if (asked) {
+      try {
+        const days = shanghaiDays(search.from, search.to);
+        // A number as a person types it, read as the complaint form reads one; what is no number goes to
+        // the use case as typed, whose refusal names the form's field.
+        const msisdn = search.number ? normalizeMsisdnLenient(search.number) ?? search.number : undefined;
+        result = await app.queryRecords(p, {
+          msisdn, contentProviderId: search.contentProviderId || undefined, port: search.port || undefined, kind: search.kind || undefined,
+          decision: search.decision || undefined, rule: search.rule || undefined, from: days.from, to: days.to, cursor: text('cursor') || undefined, limit: 50,
+        });
+      } catch (e) {
+        const named = e instanceof SmsguardError && e.field === 'msisdn' ? new SmsguardError(e.code, e.message, e.ref, 'number', e.why) : e;
+        error = staffRejection(named, lang);
+      }
+    }
+    let verifyError: string | undefined;
+    if (verify !== null) {
+      try {
+        verification = await verifyMonth(app.ctx, p, verify);
+      } catch (e) {
+        error = staffRejection(e, lang);
+        // said beside the month's form; a provider, who has none, reads it at the top
+        verifyError = canVerify ? error.message : undefined;
+      }
+    }
+    return render(req, reply, lang, t(lang, 'recordsTitle'), recordsPage(lang, {
+      search, result, showProvider, canVerify, month, verification, searchError: verifyError ? undefined : error?.message, verifyError,
+    }), p, error?.status ?? 200);
+  };
+  f.get('/web/records', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    try {
+      return await showRecords(req, reply, p, null);
+    } catch (e) {
+      return errorPage(req, reply, p, e);
+    }
+  });
+  f.get('/web/records/verify', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    const month = (req.query as Record<string, unknown>).month;
+    try {
+      return await showRecords(req, reply, p, typeof month === 'string' ? month.trim() : '');
+    } catch (e) {
+      return errorPage(req, reply, p, e);
     }
   });
 

@@ -1,0 +1,186 @@
+/**
+ * `/web/records`: the statutory records for an inspector or the operator's compliance staff. A GET
+ * search form and a table, no JavaScript; the rows are `GET /v1/records`'s use case (queryRecords:
+ * the same role and scope rules, a regulator's query recorded), paged on with its cursor. Below it,
+ * for the operator and regulators, a month's verification (src/app/records-verify-month.ts), said in
+ * plain words. The API offers no export, so neither does the page: it says who makes one.
+ */
+import type { RecordRow } from '../../ports/store.js';
+import type { MonthVerification } from '../../app/records-verify-month.js';
+import { SmsguardError } from '../../domain/errors.js';
+import { t, tk, tkOr, type Lang, type TextKey } from '../i18n.js';
+import { alertBox, esc, field, fmtTime } from '../html.js';
+import { codeLabel } from '../code-labels.js';
+import { RULE_IDS, ruleName } from '../rule-labels.js';
+
+/** The form's values as asked (shown again in the form, carried into the next page's link). */
+export interface RecordSearch {
+  number: string;
+  /** The operator's and regulators' only (a provider's records are its own). */
+  contentProviderId: string;
+  port: string;
+  kind: string;
+  decision: string;
+  rule: string;
+  /** Shanghai days, `YYYY-MM-DD`; `to` included. */
+  from: string;
+  to: string;
+}
+
+export const RECORD_SEARCH_FIELDS = ['number', 'contentProviderId', 'port', 'kind', 'decision', 'rule', 'from', 'to'] as const;
+
+const KINDS = ['mt', 'mo', 'status', 'subscription', 'audit'] as const;
+/** The rules a submission can fail (the pipeline's stages): the ids before the consent and refusal rules. */
+const PIPELINE_RULES = RULE_IDS.slice(0, RULE_IDS.indexOf('refusal.opt-out-reply'));
+
+/**
+ * The form's days as the API's ISO instants: `from` at its Shanghai midnight, `to` at the midnight
+ * that ends it (the API's `to` is exclusive; a person's "to the 30th" includes the 30th).
+ */
+export function shanghaiDays(from: string, to: string): { from?: string; to?: string } {
+  const day = (v: string, k: 'from' | 'to') => {
+    if (!v) return undefined;
+    const ms = /^\d{4}-\d{2}-\d{2}$/.test(v) ? Date.parse(`${v}T00:00:00+08:00`) : NaN;
+    if (!Number.isFinite(ms)) throw new SmsguardError('invalid_request', `${k}: a day as YYYY-MM-DD, got ${v}`, {}, k);
+    return new Date(k === 'to' ? ms + 86_400_000 : ms).toISOString();
+  };
+  return { from: day(from, 'from'), to: day(to, 'to') };
+}
+
+const select = (id: string, label: string, value: string, options: [string, string][]) => `<label for="${id}">${esc(label)}</label>
+<select id="${id}" name="${id}">${options.map(([v, l]) => `<option value="${esc(v)}"${v === value ? ' selected' : ''}>${esc(l)}</option>`).join('')}</select>`;
+
+function searchForm(lang: Lang, s: RecordSearch, showProvider: boolean): string {
+  const any: [string, string] = ['', t(lang, 'recAny')];
+  return `<p class="hint">${esc(t(lang, 'recIntro'))}</p>
+<form method="get" action="/web/records" id="record-search">
+<div class="grid"><div>
+${field({ id: 'number', label: t(lang, 'recNumber'), type: 'tel', value: s.number, hint: t(lang, 'recNumberHint'), attrs: 'autocomplete="off" inputmode="tel"' })}
+${showProvider ? field({ id: 'contentProviderId', label: t(lang, 'recProvider'), value: s.contentProviderId, attrs: 'maxlength="64"' }) : ''}
+${field({ id: 'port', label: t(lang, 'recPort'), value: s.port, hint: t(lang, 'recPortHint'), attrs: 'maxlength="21" inputmode="numeric"' })}
+${select('kind', t(lang, 'recKind'), s.kind, [any, ...KINDS.map((k): [string, string] => [k, tk(lang, `rk_${k}`)])])}
+</div><div>
+${select('decision', t(lang, 'recDecision'), s.decision, [any, ['accepted', t(lang, 'mst_accepted')], ['rejected', t(lang, 'mst_rejected')]])}
+${select('rule', t(lang, 'recRule'), s.rule, [any, ...PIPELINE_RULES.map((r): [string, string] => [r, ruleName(lang, r)])])}
+${field({ id: 'from', label: t(lang, 'recFrom'), type: 'date', value: s.from })}
+${field({ id: 'to', label: t(lang, 'recTo'), type: 'date', value: s.to })}
+</div></div>
+<button type="submit">${esc(t(lang, 'recSearch'))}</button>
+</form>`;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** The port of a record: an MT's sending port, the port an MO reached. */
+function portOf(r: RecordRow): string {
+  if (r.kind === 'mt') return str(r.body.from) ?? '—';
+  if (r.kind === 'mo') return str(r.body.to) ?? '—';
+  return '—';
+}
+
+/** The decision of a submission (with its code's label), the status a status record gives. */
+function decisionOf(lang: Lang, r: RecordRow): string {
+  if (r.kind === 'mt') {
+    const d = str(r.body.decision);
+    const code = str(r.body.code);
+    const said = d ? tkOr(lang, `mst_${d}`) ?? d : '—';
+    return code ? `${said}: ${codeLabel(lang, code) ?? code} (${code})` : said;
+  }
+  if (r.kind === 'status') {
+    const st = str(r.body.status);
+    return st ? tkOr(lang, `mst_${st}`) ?? st : '—';
+  }
+  return '—';
+}
+
+const short = (s: string, n = 60) => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+/** A line of what the record says: a message's text, a subscription's event, an audit entry's action. */
+function summaryOf(r: RecordRow): string {
+  const b = r.body;
+  if (typeof b.unreadable === 'string') return short(b.unreadable);
+  if (r.kind === 'mt' || r.kind === 'mo') return short(str(b.text) ?? '');
+  if (r.kind === 'status') return str(b.status) ?? '';
+  if (r.kind === 'subscription') return [str(b.event), str(b.category)].filter(Boolean).join(' · ');
+  if (r.kind === 'audit') return str(b.action) ?? '';
+  return '';
+}
+
+function resultTable(lang: Lang, s: RecordSearch, result: { records: RecordRow[]; nextCursor: string | null }): string {
+  if (result.records.length === 0) return `<p id="no-records">${esc(t(lang, 'recNone'))}</p>`;
+  const rows = result.records.map((r) => `<tr data-seq="${r.seq}" data-record="${esc(r.id)}">
+<td class="mono">${r.seq}</td>
+<td>${esc(fmtTime(r.at))}</td>
+<td>${esc(tk(lang, `rk_${r.kind}`))}</td>
+<td class="mono">${esc(r.contentProviderId ?? '—')}</td>
+<td class="mono">${esc(portOf(r))}</td>
+<td class="mono">${esc(r.msisdn ?? '—')}</td>
+<td>${esc(decisionOf(lang, r))}</td>
+<td>${esc(summaryOf(r))}</td></tr>`).join('');
+  const head = (['recSeq', 'recTime', 'recKind', 'recProvider', 'recPort', 'recNumber', 'recDecision', 'recSummary'] as TextKey[]).map((k) => `<th scope="col">${esc(t(lang, k))}</th>`).join('');
+  const next = result.nextCursor ? `<p><a id="next-page" href="/web/records?${esc(nextQuery(s, result.nextCursor))}">${esc(t(lang, 'recNext'))} →</a></p>` : '';
+  return `<table id="records">
+<thead><tr>${head}</tr></thead>
+<tbody>${rows}</tbody></table>
+${next}`;
+}
+
+const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (m, k: string) => (params[k] === undefined ? m : String(params[k])));
+
+/** A month's verification in plain words. */
+function verificationText(lang: Lang, v: MonthVerification): string {
+  if (!v.found) return `<p id="verify-result">${esc(fill(t(lang, 'vrNoChain'), { month: v.month }))}</p>`;
+  const heads = v.headsChecked > 0 ? fill(t(lang, 'vrHeads'), { n: v.headsChecked }) : t(lang, 'vrNoHeads');
+  const pending = v.pending ? `<p>${esc(fill(t(lang, 'vrPending'), { n: v.pending }))}</p>` : '';
+  if (v.ok) {
+    return `<div id="verify-result" class="notice" data-ok="true"><p class="ok"><strong>${esc(fill(t(lang, 'vrOk'), { month: v.month, n: v.checked, first: v.firstSeq ?? '—', last: v.lastSeq ?? '—' }))}</strong></p>
+<p id="verify-heads">${esc(heads)}</p>${pending}</div>`;
+  }
+  const f = v.failure!;
+  return `<div id="verify-result" class="alert" role="alert" data-ok="false"><p><strong>${esc(fill(t(lang, 'vrBroken'), { month: v.month, seq: f.seq }))}</strong></p>
+<p id="verify-reason">${esc(tk(lang, `vr_${f.reason}`))} <span class="mono">(${esc(f.reason)})</span></p>
+${f.id ? `<p>${esc(t(lang, 'vrRecord'))}${lang === 'en' ? ': ' : '：'}<span class="mono" id="verify-record">${esc(f.id)}</span></p>` : ''}
+${f.detail ? `<p class="hint">${esc(t(lang, 'vrDetail'))}${lang === 'en' ? ': ' : '：'}<span lang="en">${esc(f.detail)}</span></p>` : ''}
+<p id="verify-heads">${esc(heads)}</p>${pending}</div>`;
+}
+
+function verifyForm(lang: Lang, month: string, v: MonthVerification | null, error?: string): string {
+  return `<section aria-labelledby="verify-title"><h2 id="verify-title">${esc(t(lang, 'recVerifyTitle'))}</h2>
+<p class="hint">${esc(t(lang, 'recVerifyIntro'))}</p>
+${error ? alertBox(error, lang) : ''}
+<form method="get" action="/web/records/verify" id="verify-month">
+${field({ id: 'month', label: t(lang, 'recMonth'), type: 'month', value: month, required: true, attrs: 'placeholder="2026-11" pattern="\\d{4}-\\d{2}"' })}
+<button type="submit">${esc(t(lang, 'recVerify'))}</button>
+</form>
+${v ? `<h3>${esc(t(lang, 'recVerifyResult'))}</h3>${verificationText(lang, v)}` : ''}</section>`;
+}
+
+export interface RecordsPageState {
+  search: RecordSearch;
+  /** The page of records, or null before anything was asked (the form alone). */
+  result: { records: RecordRow[]; nextCursor: string | null } | null;
+  /** Whether the viewer may name a provider (not a provider itself, whose records are its own). */
+  showProvider: boolean;
+  /** The operator and regulators: the month's verification. */
+  canVerify: boolean;
+  month: string;
+  verification?: MonthVerification | null;
+  searchError?: string;
+  verifyError?: string;
+}
+
+export function recordsPage(lang: Lang, st: RecordsPageState): string {
+  const search = `${st.searchError ? alertBox(st.searchError, lang) : ''}${searchForm(lang, st.search, st.showProvider)}${st.result && !st.searchError ? resultTable(lang, st.search, st.result) : ''}`;
+  const exportNote = `<section aria-labelledby="export-title"><h2 id="export-title">${esc(t(lang, 'recExport'))}</h2><p id="export-note">${esc(t(lang, 'recExportNone'))}</p></section>`;
+  return `${search}
+${st.canVerify ? verifyForm(lang, st.month, st.verification ?? null, st.verifyError) : ''}
+${exportNote}`;
+}
+
+/** The same search, from the cursor on. */
+function nextQuery(s: RecordSearch, cursor: string): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(s)) if (v) q.set(k, v);
+  q.set('cursor', cursor);
+  return q.toString();
+}
