@@ -148,6 +148,7 @@ const STAFF_FIELDS: Record<string, { label: TextKey; by: Record<string, Said> }>
     invalid_msisdn: ['请填写中国大陆手机号码（例如 13800138000），或不填。', 'Give a mainland China mobile number (e.g. 13800138000), or leave it empty.'],
   } },
   port: { label: 'recPort', by: { invalid_request: ['端口号只填数字（例如 10690001），或不填。', 'Give the port as digits (e.g. 10690001), or leave it empty.'] } },
+  rule: { label: 'recRule', by: { invalid_request: ['请从列表中选择规则。', 'Choose a rule from the list.'] } },
   decision: { label: 'recDecision', by: { invalid_request: ['请从列表中选择判定。', 'Choose a decision from the list.'] } },
   from: { label: 'recFrom', by: { invalid_request: ['请选择日期（年-月-日），或不填。', 'Choose a day (year-month-day), or leave it empty.'] } },
   to: { label: 'recTo', by: { invalid_request: ['请选择日期（年-月-日），或不填。', 'Choose a day (year-month-day), or leave it empty.'] } },

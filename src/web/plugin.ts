@@ -26,7 +26,7 @@ import { annualChooserPage } from './pages/annual.js';
 import { providerListPage, providerPage } from './pages/providers.js';
 import { messageListPage, shanghaiDay, type MessageSearch } from './pages/messages.js';
 import { linksPage } from './pages/links.js';
-import { RECORD_SEARCH_FIELDS, recordsPage, shanghaiDays, type RecordSearch } from './pages/records.js';
+import { RECORD_FIELD_MAX, RECORD_SEARCH_FIELDS, recordsPage, shanghaiDays, type RecordSearch } from './pages/records.js';
 import { verifyMonth, type MonthVerification } from '../app/records-verify-month.js';
 import { heldActionId, reviewPage, type ReviewFlash, type ReviewView } from './pages/review.js';
 import { ReviewQueue } from '../app/review-queue.js';
@@ -622,6 +622,11 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     let error: { message: string; status: number } | undefined;
     if (asked) {
       try {
+        // The API's schema bounds its parameters; the page calls the use case behind it, so it keeps them too.
+        for (const [k, max] of Object.entries(RECORD_FIELD_MAX)) {
+          const v = k === 'cursor' ? text('cursor') : search[k as keyof RecordSearch];
+          if (v.length > max) throw new SmsguardError('invalid_request', `${k}: at most ${max} characters`, {}, k, { id: 'too_long', params: { max } });
+        }
         const days = shanghaiDays(search.from, search.to);
         // A number as a person types it, read as the complaint form reads one; what is no number goes to
         // the use case as typed, whose refusal names the form's field.

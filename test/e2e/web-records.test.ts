@@ -101,6 +101,11 @@ describe('the records page', () => {
     const badNumber = await admin('/web/records?number=12345&lang=en');
     assert.equal(badNumber.statusCode, 422, 'the API\'s status for invalid_msisdn');
     assert.match(badNumber.body, /Mobile number: Give a mainland China mobile number[\s\S]*invalid_msisdn/);
+    // the API's bounds on its parameters hold on the page too
+    const longRule = await admin(`/web/records?rule=${'x'.repeat(65)}`);
+    assert.equal(longRule.statusCode, 400);
+    assert.match(longRule.body, /未通过的规则：请从列表中选择规则。原因：不能超过 64 个字。 \(invalid_request\)/);
+    assert.equal((await admin(`/v1/records?rule=${'x'.repeat(65)}`)).statusCode, 400, 'as the API');
     const badDay = await admin('/web/records?from=yesterday');
     assert.equal(badDay.statusCode, 400);
     assert.match(badDay.body, /起始日期（北京时间）：请选择日期/);

@@ -29,6 +29,9 @@ export interface RecordSearch {
 
 export const RECORD_SEARCH_FIELDS = ['number', 'contentProviderId', 'port', 'kind', 'decision', 'rule', 'from', 'to'] as const;
 
+/** The lengths `GET /v1/records`'s schema allows (src/http/routes/records.ts), by the page's field names. */
+export const RECORD_FIELD_MAX: Readonly<Record<string, number>> = { number: 32, contentProviderId: 64, port: 21, rule: 64, cursor: 16 };
+
 const KINDS = ['mt', 'mo', 'status', 'subscription', 'audit'] as const;
 /** The rules a submission can fail (the pipeline's stages): the ids before the consent and refusal rules. */
 const PIPELINE_RULES = RULE_IDS.slice(0, RULE_IDS.indexOf('refusal.opt-out-reply'));
