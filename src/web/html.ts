@@ -57,7 +57,7 @@ header.site button { display: inline-block; margin: 0; padding: 0 .6rem; }
 main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
 label { display: block; font-weight: 600; margin-top: .8rem; }
 .hint { color: var(--muted); font-size: .9rem; margin: 0; }
-input[type=text], input[type=tel], input[type=password], input[type=number], input[type=search], input[type=datetime-local], input[type=date], input[type=file], select, textarea { display: block; width: 100%; max-width: 36rem; padding: .45rem; font: inherit; border: 1px solid #888; border-radius: 4px; }
+input[type=text], input[type=tel], input[type=password], input[type=number], input[type=search], input[type=datetime-local], input[type=date], input[type=month], input[type=file], select, textarea { display: block; width: 100%; max-width: 36rem; padding: .45rem; font: inherit; border: 1px solid #888; border-radius: 4px; }
 textarea { min-height: 6rem; }
 fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 1rem 0; padding: .5rem 1rem 1rem; }
 label.choice { display: inline; font-weight: 400; margin: 0 1rem 0 .25rem; }

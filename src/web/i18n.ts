@@ -477,6 +477,7 @@ const T = {
   recTime: ['时间（北京时间）', 'Time (Shanghai)'],
   recSummary: ['摘要', 'Summary'],
   recNext: ['下一页', 'Next page'],
+  recOfMessage: ['短信', 'message'],
   recExport: ['导出', 'Export'],
   recExportNone: ['接口不提供记录导出，本页因此也不提供下载。带签名清单的检查导出（某企业在一段时间内的全部记录）由运营方在服务器上用命令 smsguard inspect export 制作后交付。', 'The API offers no export of records, so this page offers no download either. A signed inspection export (one provider\'s records over a period, with a signed manifest) is made by the operator on the server with smsguard inspect export and handed over.'],
   rk_mt: ['下行短信', 'message sent'],

@@ -76,7 +76,7 @@ describe('the records page', () => {
     assert.deepEqual(rows[0].slice(3, 5), [other.id, '10698001']);
     // the status records of a's delivery come under the number too, as the API gives them
     const all = await admin('/web/records?number=13800138000');
-    assert.ok(cells(all.body).some((row) => row[2] === '状态报告' && row[6] === '已送达'), all.body);
+    assert.ok(cells(all.body).some((row) => row[2] === '状态报告' && row[6] === '已送达' && row[7] === `短信 ${ids.a}`), all.body);
     const en = await admin('/web/records?number=13800138000&kind=mt&lang=en');
     assert.deepEqual(cells(en.body).map((row) => row[6]), ['accepted', 'rejected: signature not registered (signature_unregistered)', 'accepted']);
     assert.match(en.body, /<title>Statutory records: search and verify · smsguard<\/title>/);

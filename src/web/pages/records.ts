@@ -98,12 +98,13 @@ function decisionOf(lang: Lang, r: RecordRow): string {
 
 const short = (s: string, n = 60) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
-/** A line of what the record says: a message's text, a subscription's event, an audit entry's action. */
-function summaryOf(r: RecordRow): string {
+/** A line of what the record says: a message's text, the message a status is about, a subscription's event, an audit entry's action. */
+function summaryOf(lang: Lang, r: RecordRow): string {
   const b = r.body;
   if (typeof b.unreadable === 'string') return short(b.unreadable);
   if (r.kind === 'mt' || r.kind === 'mo') return short(str(b.text) ?? '');
-  if (r.kind === 'status') return str(b.status) ?? '';
+  // the status itself is in the decision column; here the message it is about (a status record's id is `<message id>:<status>`)
+  if (r.kind === 'status') return `${t(lang, 'recOfMessage')} ${r.id.split(':')[0]}`;
   if (r.kind === 'subscription') return [str(b.event), str(b.category)].filter(Boolean).join(' · ');
   if (r.kind === 'audit') return str(b.action) ?? '';
   return '';
@@ -119,7 +120,7 @@ function resultTable(lang: Lang, s: RecordSearch, result: { records: RecordRow[]
 <td class="mono">${esc(portOf(r))}</td>
 <td class="mono">${esc(r.msisdn ?? '—')}</td>
 <td>${esc(decisionOf(lang, r))}</td>
-<td>${esc(summaryOf(r))}</td></tr>`).join('');
+<td>${esc(summaryOf(lang, r))}</td></tr>`).join('');
   const head = (['recSeq', 'recTime', 'recKind', 'recProvider', 'recPort', 'recNumber', 'recDecision', 'recSummary'] as TextKey[]).map((k) => `<th scope="col">${esc(t(lang, k))}</th>`).join('');
   const next = result.nextCursor ? `<p><a id="next-page" href="/web/records?${esc(nextQuery(s, result.nextCursor))}">${esc(t(lang, 'recNext'))} →</a></p>` : '';
   return `<table id="records">
