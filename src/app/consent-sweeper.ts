@@ -13,6 +13,7 @@
  */
 import { noReplyOutcome } from '../domain/consent.js';
 import type { AppContext } from './context.js';
+import { ClockSweeper } from './clock-sweeper.js';
 
 const BATCH = 500;
 
@@ -43,65 +44,9 @@ export async function recordExpiries(ctx: AppContext, now: number): Promise<numb
   }
 }
 
-/** A clock the sweeper can follow (SimulatedClock has it; the system clock has not). */
-interface ObservableClock {
-  onChange(fn: (now: number) => void): void;
-}
-
-export class ConsentSweeper {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = true;
-  private subscribed = false;
-  /** Errors from background sweeps (also emitted as workerError). */
-  readonly errors: string[] = [];
-
-  constructor(private readonly ctx: AppContext, private readonly opts: { intervalMs?: number } = {}) {}
-
-  start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    const c = this.ctx.clock as unknown as Partial<ObservableClock>;
-    if (!this.subscribed && typeof c.onChange === 'function') {
-      // SimulatedClock has no unsubscribe: the listener stays but does nothing once stopped.
-      c.onChange.call(this.ctx.clock, () => this.kick());
-      this.subscribed = true;
-    }
-    this.timer = setInterval(() => this.kick(), this.opts.intervalMs ?? 10_000);
-    this.timer.unref();
-    this.running = this.repair().catch((e: Error) => this.report(e)).finally(() => {
-      this.running = null;
-      this.kick();
-    });
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    while (this.running) await this.running;
-  }
-
-  /** Asks for a sweep soon; bursts coalesce into one more sweep. */
-  kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.sweep().then(() => undefined, (e: Error) => this.report(e)).finally(() => {
-      this.running = null;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        this.kick();
-      }
-    });
-  }
-
-  /** Resolves when no sweep is running or queued (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+export class ConsentSweeper extends ClockSweeper<{ settled: number; expired: number }> {
+  constructor(ctx: AppContext, opts: { intervalMs?: number } = {}) {
+    super(ctx, 'consent-sweeper', opts.intervalMs ?? 10_000);
   }
 
   /** One pass at the clock's current time. */
@@ -112,14 +57,9 @@ export class ConsentSweeper {
     return { settled, expired };
   }
 
-  /** Re-queues the carrying message of requests opened just before a crash. */
-  private async repair(): Promise<void> {
+  /** Re-queues the carrying message of requests opened just before a crash (once, at start). */
+  protected override async beforeFirst(): Promise<void> {
     const { sendRequestMessage } = await import('./consent-requests.js');
     for (const r of await this.ctx.store.consents.unsentConsentRequests(1000)) await sendRequestMessage(this.ctx, r);
-  }
-
-  private report(e: Error): void {
-    if (this.errors.length < 100) this.errors.push(e.message);
-    this.ctx.events.emit('workerError', { where: 'consent-sweeper', message: e.message });
   }
 }
