@@ -112,6 +112,11 @@ export function exportLine(r: RecordChainRow, format: ExportFormat): string {
   return `{"seq":${r.seq},"month":${JSON.stringify(month)},"id":${JSON.stringify(r.id)},"at":${JSON.stringify(new Date(r.at).toISOString())},"kind":${JSON.stringify(r.kind)},"contentProviderId":${JSON.stringify(r.contentProviderId)},"msisdn":${JSON.stringify(r.msisdn)},"ref":${JSON.stringify(r.ref)},"port":${JSON.stringify(r.port)},"type":${JSON.stringify(r.type)},"decision":${JSON.stringify(r.decision)},"rule":${JSON.stringify(r.rule)},"hash":"${hash}","body":${jsonlBody(r.body)}}\n`;
 }
 
+/** `manifest.json` as the export writes it (the CLI into `--out`, the API into its tar): the signed manifest, indented. */
+export function manifestText(m: ExportManifest): string {
+  return `${JSON.stringify(m, null, 2)}\n`;
+}
+
 /**
  * An export refused because a chain it draws on no longer verifies: signing a manifest over it would
  * certify records that were changed or removed. `report` names the first bad record of each chain.

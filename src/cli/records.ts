@@ -19,7 +19,7 @@ import { parseTrustedKeys, RecordsSigner } from '../app/records-signing.js';
 import { configureRecords, type RecordsService } from '../app/records-service.js';
 import { purgeRecords, formatPurgeReport, RetentionJob, type PurgeReport } from '../app/retention.js';
 import { pruneOperational } from '../app/housekeeping.js';
-import { ChainDamagedError, runExport, type ExportFormat, type ExportManifest } from '../app/inspect-export.js';
+import { ChainDamagedError, manifestText, runExport, type ExportFormat, type ExportManifest } from '../app/inspect-export.js';
 import { isMonth } from '../domain/hash-chain.js';
 import { parseRegulatorScope } from '../app/records-scope.js';
 
@@ -350,7 +350,7 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
         const file: ReturnType<typeof createWriteStream> = out ?? createWriteStream(join(opts.out, name));
         file.end();
         await once(file, 'finish');
-        writeFileSync(join(opts.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+        writeFileSync(join(opts.out, 'manifest.json'), manifestText(manifest));
         for (const c of manifest.verification.chains.filter((x) => !x.ok)) {
           process.stderr.write(`WARNING: ${c.chain} FAILED at seq ${c.failure!.seq}${c.failure!.id ? ` (id ${c.failure!.id})` : ''}: ${c.failure!.reason}: exported anyway (--allow-damaged); the manifest states it under "verification"\n`);
         }

@@ -58,6 +58,7 @@ const WHY: Record<WhyId, Said> = {
   talk_needs_notes: ['约谈须记录约谈情况。', 'a supervision talk needs notes.'],
   year_range: ['年份须在 {min} 至 {max} 之间。', 'the year must be from {min} to {max}.'],
   year_outside_dates: ['{year} 年不完全在本令牌可查看的日期范围内。', "{year} is not wholly inside this token's dates."],
+  range_outside_dates: ['所选日期不在本令牌可查看的日期范围内。', "The dates asked for are outside this token's dates."],
   month_outside_dates: ['{month} 不完全在本令牌可查看的日期范围内。', "{month} is not wholly inside this token's dates."],
   provider_not_found: ['没有已登记的企业 {id}。', 'There is no registered provider {id}.'],
   provider_other_province: ['企业 {id} 不在本令牌所限的省份内。', "Provider {id} is outside this token's province."],

@@ -26,7 +26,9 @@ import { annualChooserPage } from './pages/annual.js';
 import { providerListPage, providerPage } from './pages/providers.js';
 import { messageListPage, shanghaiDay, type MessageSearch } from './pages/messages.js';
 import { linksPage } from './pages/links.js';
-import { RECORD_FIELD_MAX, RECORD_SEARCH_FIELDS, recordsPage, shanghaiDays, type RecordSearch } from './pages/records.js';
+import { EXPORT_FIELDS, RECORD_FIELD_MAX, RECORD_SEARCH_FIELDS, recordsPage, shanghaiDays, type ExportSearch, type RecordSearch } from './pages/records.js';
+import { buildExport } from '../app/inspect-export-api.js';
+import { exportFileName, sendTar } from '../http/routes/record-inspection.js';
 import { verifyMonth, type MonthVerification } from '../app/records-verify-month.js';
 import { heldActionId, reviewPage, type ReviewFlash, type ReviewView } from './pages/review.js';
 import { ReviewQueue } from '../app/review-queue.js';
@@ -606,13 +608,13 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
    * The page with the search (asked when the form was sent: any of its fields in the address) and,
    * for the operator and regulators, the verification of `month` when one was asked for.
    */
-  const showRecords = async (req: FastifyRequest, reply: FastifyReply, p: Principal, verify: string | null) => {
+  const showRecords = async (req: FastifyRequest, reply: FastifyReply, p: Principal, verify: string | null, exported?: { ask: ExportSearch; error: { message: string; status: number } }) => {
     const lang = langOf(req, reply);
     const q = req.query as Record<string, unknown>;
     const text = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
     const showProvider = p.role !== 'content-provider';
-    const search = Object.fromEntries(RECORD_SEARCH_FIELDS.map((k) => [k, k === 'contentProviderId' && !showProvider ? '' : text(k)])) as unknown as RecordSearch;
-    const asked = verify === null && [...RECORD_SEARCH_FIELDS, 'cursor'].some((k) => typeof q[k] === 'string');
+    const search = Object.fromEntries(RECORD_SEARCH_FIELDS.map((k) => [k, exported || (k === 'contentProviderId' && !showProvider) ? '' : text(k)])) as unknown as RecordSearch;
+    const asked = verify === null && !exported && [...RECORD_SEARCH_FIELDS, 'cursor'].some((k) => typeof q[k] === 'string');
     const canVerify = p.role === 'admin' || p.role === 'regulator';
     const month = verify ?? shanghaiMonth(app.ctx.clock.now());
     // A role that may not read records learns it here, not after filling in the form (the API's roles).
@@ -652,7 +654,8 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     }
     return render(req, reply, lang, t(lang, 'recordsTitle'), recordsPage(lang, {
       search, result, showProvider, canVerify, month, verification, searchError: verifyError ? undefined : error?.message, verifyError,
-    }), p, error?.status ?? 200);
+      exportAsk: exported?.ask, exportError: exported?.error.message,
+    }), p, exported?.error.status ?? error?.status ?? 200);
   };
   f.get('/web/records', hide, async (req, reply) => {
     const p = await needStaff(req, reply);
@@ -669,6 +672,31 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const month = (req.query as Record<string, unknown>).month;
     try {
       return await showRecords(req, reply, p, typeof month === 'string' ? month.trim() : '');
+    } catch (e) {
+      return errorPage(req, reply, p, e);
+    }
+  });
+
+  // The signed inspection export: GET /v1/records/export's use case (roles, scope, the chain check,
+  // the inspect.export audit), its tar downloaded; a refusal is said in the page's export form.
+  f.get('/web/records/export', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    const lang = langOf(req, reply);
+    const q = req.query as Record<string, unknown>;
+    const ask = Object.fromEntries(EXPORT_FIELDS.map((k) => [k, typeof q[k] === 'string' ? (q[k] as string).trim() : ''])) as unknown as ExportSearch;
+    try {
+      try {
+        if (ask.contentProviderId.length > 64) throw new SmsguardError('invalid_request', 'contentProviderId: at most 64 characters', {}, 'contentProviderId', { id: 'too_long', params: { max: 64 } });
+        const days = shanghaiDays(ask.from, ask.to);
+        const built = await buildExport(app.ctx, p, {
+          contentProviderId: p.role === 'content-provider' ? p.contentProviderId : ask.contentProviderId || undefined,
+          from: days.from, to: days.to, format: ask.format || 'jsonl',
+        });
+        return sendTar(reply, built, exportFileName(built));
+      } catch (e) {
+        return await showRecords(req, reply, p, null, { ask, error: staffRejection(e, lang) });
+      }
     } catch (e) {
       return errorPage(req, reply, p, e);
     }

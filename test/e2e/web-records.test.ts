@@ -175,7 +175,7 @@ describe('the records page', () => {
     assert.equal(visitor.headers.location, `/web/login?next=${encodeURIComponent('/web/records?number=13800138000')}`);
   });
 
-  test('verifying a month: intact with its signed head; a month without records; not a month; no export the API lacks', async () => {
+  test('verifying a month: intact with its signed head; a month without records; not a month; the export form', async () => {
     assert.equal((await admin('/v1/records/heads')).statusCode, 200, 'heads signed');
     const ok = await admin('/web/records/verify?month=2026-11');
     assert.equal(ok.statusCode, 200, ok.body);
@@ -187,8 +187,9 @@ describe('the records page', () => {
     const bad = await admin('/web/records/verify?month=nov');
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /月份：请选择月份（年-月）/);
-    assert.match(ok.body, /id="export-note">接口不提供记录导出/);
-    assert.ok(!/href="[^"]*export/.test(ok.body), 'no download link');
+    // the export is offered: a form that downloads GET /v1/records/export's tar (test/e2e/records-inspection-api.test.ts)
+    assert.match(ok.body, /<form method="get" action="\/web\/records\/export" id="export-records">/);
+    assert.match(ok.body, /id="export-note">[^<]*GET \/v1\/records\/export/);
     // a regulator's verification is recorded like its queries
     await get('/web/records/verify?month=2026-11', c.fujian);
     const audit = (await admin('/v1/records?kind=audit&type=records.verify')).json().records as { body: { month: string; ok: boolean } }[];

@@ -1,6 +1,7 @@
 /**
  * Statutory records: filtered, keyset-paginated reads (admin, regulator, a provider's own), the
- * signed chain heads, and legal holds. Hold and head routes live in their own plugins below.
+ * signed chain heads, a month's verification and the inspection export, and legal holds. Hold,
+ * head and inspection routes live in their own plugins below.
  */
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
@@ -8,6 +9,7 @@ import { requireAuth } from '../auth.js';
 import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
 import { holdRoutes } from './holds.js';
 import { recordHeadRoutes } from './record-heads.js';
+import { recordInspectionRoutes } from './record-inspection.js';
 
 /**
  * A page of RecordRow (src/ports/store.ts), newest first. Every field is listed, since the response
@@ -71,5 +73,6 @@ export async function recordRoutes(f: FastifyInstance, opts: { app: App }): Prom
     },
   }, async (req) => app.queryRecords(req.principal, req.query as Record<string, string> & { limit?: number }));
   await f.register(recordHeadRoutes, opts);
+  await f.register(recordInspectionRoutes, opts);
   await f.register(holdRoutes, opts);
 }

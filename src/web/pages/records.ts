@@ -3,7 +3,8 @@
  * search form and a table, no JavaScript; the rows are `GET /v1/records`'s use case (queryRecords:
  * the same role and scope rules, a regulator's query recorded), paged on with its cursor. Below it,
  * for the operator and regulators, a month's verification (src/app/records-verify-month.ts), said in
- * plain words. The API offers no export, so neither does the page: it says who makes one.
+ * plain words; and the signed inspection export (`GET /v1/records/export`'s use case, the download
+ * of `/web/records/export`: the tar of the records file and its signed manifest).
  */
 import type { RecordRow } from '../../ports/store.js';
 import type { MonthVerification } from '../../app/records-verify-month.js';
@@ -159,6 +160,29 @@ ${field({ id: 'month', label: t(lang, 'recMonth'), type: 'month', value: month, 
 ${v ? `<h3>${esc(t(lang, 'recVerifyResult'))}</h3>${verificationText(lang, v)}` : ''}</section>`;
 }
 
+/** The export form's values as asked (Shanghai days, `to` included, as the search form's). */
+export interface ExportSearch {
+  contentProviderId: string;
+  from: string;
+  to: string;
+  format: string;
+}
+
+export const EXPORT_FIELDS = ['contentProviderId', 'from', 'to', 'format'] as const;
+
+function exportForm(lang: Lang, e: ExportSearch, showProvider: boolean, error?: string): string {
+  return `<section aria-labelledby="export-title"><h2 id="export-title">${esc(t(lang, 'recExport'))}</h2>
+<p class="hint" id="export-note">${esc(t(lang, 'recExportIntro'))}</p>
+${error ? alertBox(error, lang) : ''}
+<form method="get" action="/web/records/export" id="export-records">
+${showProvider ? field({ id: 'export-provider', name: 'contentProviderId', label: t(lang, 'recProvider'), value: e.contentProviderId, required: true, attrs: 'maxlength="64"' }) : ''}
+${field({ id: 'export-from', name: 'from', label: t(lang, 'recFrom'), type: 'date', value: e.from, required: true })}
+${field({ id: 'export-to', name: 'to', label: t(lang, 'recTo'), type: 'date', value: e.to, required: true })}
+${select('format', t(lang, 'recExportFormat'), e.format || 'jsonl', [['jsonl', 'JSONL'], ['csv', 'CSV']])}
+<button type="submit">${esc(t(lang, 'recExportGo'))}</button>
+</form></section>`;
+}
+
 export interface RecordsPageState {
   search: RecordSearch;
   /** The page of records, or null before anything was asked (the form alone). */
@@ -171,11 +195,14 @@ export interface RecordsPageState {
   verification?: MonthVerification | null;
   searchError?: string;
   verifyError?: string;
+  /** The export form as last asked (empty at first). */
+  exportAsk?: ExportSearch;
+  exportError?: string;
 }
 
 export function recordsPage(lang: Lang, st: RecordsPageState): string {
   const search = `${st.searchError ? alertBox(st.searchError, lang) : ''}${searchForm(lang, st.search, st.showProvider)}${st.result && !st.searchError ? resultTable(lang, st.search, st.result) : ''}`;
-  const exportNote = `<section aria-labelledby="export-title"><h2 id="export-title">${esc(t(lang, 'recExport'))}</h2><p id="export-note">${esc(t(lang, 'recExportNone'))}</p></section>`;
+  const exportNote = exportForm(lang, st.exportAsk ?? { contentProviderId: '', from: '', to: '', format: 'jsonl' }, st.showProvider, st.exportError);
   return `${search}
 ${st.canVerify ? verifyForm(lang, st.month, st.verification ?? null, st.verifyError) : ''}
 ${exportNote}`;
