@@ -3,8 +3,7 @@
  * `smsguard records verify --month` (RecordsService.verify: the month's hash chain from its genesis,
  * against every signed head of it with the trusted keys), for the operator and a regulator.
  *
- * The API has no verification route; the page is the first door to it, so it keeps to what a token
- * already reads: a chain's size and seq range are in the signed heads any token reads
+ * The page and `GET /v1/records/verify` are its doors, and it keeps to what a token already reads: a chain's size and seq range are in the signed heads any token reads
  * (`GET /v1/records/heads`); a regulator limited to dates verifies only a month wholly inside them
  * (as its complaint rate, `supervision.date-scope`); a regulator limited to a province learns whether
  * the month holds and at which seq it first breaks, but not the id of the broken record nor the

@@ -109,7 +109,10 @@ export async function recordInspectionRoutes(f: FastifyInstance, opts: { app: Ap
         },
       },
       response: {
-        200: { description: 'A ustar archive: records.jsonl (or records.csv), then manifest.json (signed). Headers x-smsguard-export-sha256 (the records file\'s, as in the manifest) and x-smsguard-export-records', type: 'string', format: 'binary' },
+        200: {
+          description: 'A ustar archive: records.jsonl (or records.csv), then manifest.json (signed). Headers x-smsguard-export-sha256 (the records file\'s, as in the manifest) and x-smsguard-export-records',
+          content: { 'application/x-tar': { schema: { type: 'string', format: 'binary' } } },
+        },
         400: errorResponse('A missing or malformed parameter (invalid_request naming it); from not before to'),
         401: errorResponse('No token, or one that is not valid'),
         403: errorResponse('Another provider\'s records (a provider); a provider outside a regulator token\'s province (supervision.province-scope) or a range wholly outside its dates (supervision.date-scope); allowDamaged from anyone but the operator'),
