@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { gatewaySuite, onboard, OTHER_PROVIDER, startTestGateway, type TestGateway, type Provider } from '../helpers/gateway.js';
-import { roleCookie } from '../helpers/web.js';
+import { roleCookie, webCookie } from '../helpers/web.js';
 import { recordsFor } from '../../src/app/records-service.js';
 import { verifyTextSignature } from '../../src/app/records-signing.js';
 import { canonicalJson } from '../../src/domain/hash-chain.js';
@@ -207,6 +207,14 @@ describe('records inspection over the API', () => {
     assert.equal(refused.statusCode, 403);
     assert.match(refused.body, /id="export-note"[\s\S]*role="alert"[\s\S]*supervision\.province-scope[\s\S]*id="export-records"/);
     assert.match(refused.body, new RegExp(`id="export-provider" name="contentProviderId" type="text" value="${cp.id}"`));
+    // a provider's form names no provider: it downloads its own, whatever the address says
+    const own = await webCookie(g, cp.apiKey);
+    const form = await g.http.inject({ method: 'GET', url: '/web/records', headers: { cookie: own } });
+    assert.match(form.body, /id="export-records"/);
+    assert.ok(!form.body.includes('id="export-provider"'));
+    const mine2 = await g.http.inject({ method: 'GET', url: `/web/records/export?contentProviderId=${other.id}&from=2026-11-01&to=2026-11-30`, headers: { cookie: own } });
+    assert.equal(mine2.statusCode, 200, mine2.body);
+    assert.equal(checkExport(g, mine2.rawPayload, 'jsonl').manifest.filter.contentProviderId, cp.id);
   });
 });
 
