@@ -166,6 +166,8 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
       deliveryMaxAgeMs: config.smppDeliveryMaxAgeHours * 3_600_000,
       // over NATS every ingress hears each receipt/MO: only the one with the provider's receiver sends it
       sharedEvents: config.queue !== undefined,
+      // a revoked credential's binds end through the app's events: here, and with NATS everywhere at once
+      appEvents: app.events,
       log: (msg, f, level) => (level === 'info' ? log.info(f ?? {}, msg) : log.warn(f ?? {}, msg)),
     });
   } catch (e) {

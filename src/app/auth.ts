@@ -10,10 +10,11 @@ import { SmsguardError } from '../domain/errors.js';
 
 /**
  * How long a looked-up token (found or not) is believed without asking the store again. A revocation
- * in this process drops the entry at once; another process sharing a PostgreSQL store only sees it
- * when its entry expires, so this is the bound (README "Revoking keys") on how long a revoked key
- * still works elsewhere. 10 s keeps a burst of requests to one lookup while leaving a leaked key at
- * most that long across processes.
+ * in this process drops the entry at once, and with NATS in every process on the bus at once (the
+ * `secretRevoked` notice, src/queue/roles.ts); a process that misses the notice (a lost message, a
+ * revocation by `smsguard token revoke`, which is not on the bus) sees it when its entry expires, so
+ * this is the bound (README "Revoking keys") on how long a revoked key can still work elsewhere.
+ * 10 s keeps a burst of requests to one lookup while leaving a leaked key at most that long.
  */
 export const TOKEN_CACHE_MS = 10_000;
 
@@ -22,8 +23,17 @@ const TOKEN_CACHE_MAX = 10_000;
 
 export class Authenticator {
   private readonly cache = new Map<string, { p: Principal | null; until: number }>();
+  /** Revocations heard so far: a lookup that overlapped one is not cached (it may have read the row before). */
+  private revocations = 0;
   /** `now`: wall-clock milliseconds for the cache's life, never the (possibly simulated) app clock. */
-  constructor(private readonly ctx: AppContext, private readonly now: () => number = Date.now) {}
+  constructor(private readonly ctx: AppContext, private readonly now: () => number = Date.now) {
+    // A token revoked here, or in another process on the bus (the notice re-emitted): forgotten at once.
+    ctx.events.on('secretRevoked', (ev) => {
+      if (ev.kind !== 'token') return;
+      this.revocations++;
+      this.forget(ev.id);
+    });
+  }
 
   async principalFor(token: string | undefined): Promise<Principal> {
     if (!token) return { role: 'public', actorId: 'public' };
@@ -33,10 +43,13 @@ export class Authenticator {
     let p: Principal | null;
     if (hit && hit.until > at) p = hit.p;
     else {
+      const seen = this.revocations;
       const row = await this.ctx.store.directory.findTokenByHash(hash);
       p = row ? principalOf(row) : null;
       if (this.cache.size >= TOKEN_CACHE_MAX) this.cache.clear();
-      this.cache.set(hash, { p, until: at + TOKEN_CACHE_MS });
+      // a revocation heard while the store answered may concern this row, read just before it: the
+      // answer serves this request only, and the next one asks again
+      if (seen === this.revocations) this.cache.set(hash, { p, until: at + TOKEN_CACHE_MS });
     }
     return p ?? { role: 'public', actorId: 'public' };
   }
@@ -44,6 +57,8 @@ export class Authenticator {
   /**
    * Revokes a token (any role) and forgets it here at once; idempotent. Null when there is no such
    * token. The revocation is recorded in the audit trail (who, which token, whose) the first time.
+   * Then `secretRevoked` is emitted (every time: a repeat may reach a process that missed the first),
+   * which the bus roles carry to the other processes.
    */
   async revokeToken(id: string, actor: string): Promise<TokenRow | null> {
     const before = await this.ctx.store.directory.getToken(id);
@@ -51,6 +66,7 @@ export class Authenticator {
     const at = this.ctx.clock.now();
     const row = await this.ctx.store.directory.revokeToken(id, at);
     this.forget(id);
+    if (row) this.ctx.events.emit('secretRevoked', { kind: 'token', id });
     // recorded once: a repeat (already revoked before this call) changes nothing, so says nothing
     if (row && before.revokedAt === null) {
       await this.ctx.store.records.appendAudit(at, actor, 'token.revoke', { tokenId: id, role: row.role, label: row.label }, { contentProviderId: row.role === 'content-provider' ? row.subject : null });

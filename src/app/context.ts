@@ -42,6 +42,21 @@ export interface AllEvents extends AppEvents {
   callbacksRequeued: { contentProviderId: string; count: number };
   /** One attempt at an HTTP callback came to this (callback-worker.ts; metrics count them). */
   callback: { kind: import('../ports/store.js').CallbackKind; outcome: import('./callback-worker.js').CallbackOutcome };
+  /**
+   * A secret was revoked just now (recorded in the store): a token or API key (auth.ts), or an SMPP
+   * credential (src/smpp/server/credentials.ts). The Authenticator drops the token from its cache; the
+   * SMPP server ends the credential's binds (src/smpp/compose.ts). With NATS the bus roles carry it to
+   * every other process (`<prefix>.evt.revoked`, src/queue/roles.ts), where it is emitted again, so a
+   * revocation binds every process at once; the periodic checks (TOKEN_CACHE_MS, CREDENTIAL_CHECK_MS)
+   * remain the bound when a notice is lost.
+   */
+  secretRevoked: SecretRevoked;
+}
+
+/** What `secretRevoked` names: a token's id (`tok_…`) or an SMPP credential's id (not its system_id). */
+export interface SecretRevoked {
+  kind: 'token' | 'smpp-credential';
+  id: string;
 }
 
 export interface AppContext {

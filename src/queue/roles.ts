@@ -9,11 +9,13 @@
  * process or another, to give it up unwritten (take-back.ts); one already written asks the egress
  * process owning its recipient's partition to cancel it at the carrier (cancel-upstream.ts). An
  * operator's stop, start or listing of the carrier links reaches every egress process, and the
- * stops in force reach those started later (link-control.ts).
+ * stops in force reach those started later (link-control.ts). A token or SMPP credential revoked in
+ * one process is dropped from every other's token cache, and its binds there ended, at once.
  * Several of each can run at once against one PostgreSQL and one NATS.
  */
 import { randomBytes } from 'node:crypto';
 import type { App } from '../app/app.js';
+import type { SecretRevoked } from '../app/context.js';
 import type { Egress } from '../ports/egress.js';
 import { openBus, type Bus } from './nats.js';
 import { OutboxRelay } from './relay.js';
@@ -96,6 +98,32 @@ export async function startBusRoles(app: App, store: BusStore, egress: Egress | 
   unsubs.push(app.events.on('refusal', (ev) => {
     if (!relayed.has(ev)) bus.nc.publish(bus.names.refusal, JSON.stringify({ origin, ev }));
   }));
+  // A token or SMPP credential revoked in this process: every other process forgets the token, and
+  // ends the credential's binds, at once (auth.ts, src/smpp/compose.ts), not at its next periodic
+  // check (TOKEN_CACHE_MS, CREDENTIAL_CHECK_MS: still the bound when a notice is lost). Every role:
+  // any process may serve HTTP or SMPP. Core NATS, at most once: the store stays the truth.
+  unsubs.push(app.events.on('secretRevoked', (ev) => {
+    if (!relayed.has(ev)) bus.nc.publish(bus.names.revoked, JSON.stringify({ origin, ev }));
+  }));
+  const revokedSub = bus.nc.subscribe(bus.names.revoked, {
+    callback: (err, m) => {
+      if (err) return;
+      let notice: { origin?: unknown; ev?: { kind?: unknown; id?: unknown } };
+      try {
+        notice = m.json();
+      } catch {
+        return;
+      }
+      const ev = notice?.ev;
+      if (notice.origin === origin || !ev || (ev.kind !== 'token' && ev.kind !== 'smpp-credential') || typeof ev.id !== 'string') return;
+      const heard: SecretRevoked = { kind: ev.kind, id: ev.id };
+      relayed.add(heard);
+      app.events.emit('secretRevoked', heard);
+    },
+  });
+  unsubs.push(() => revokedSub.unsubscribe());
+  // heard from the moment the roles are up
+  await bus.nc.flush();
   if (worker) {
     const sub = bus.nc.subscribe(bus.names.refusal, {
       callback: (err, m) => {

@@ -9,6 +9,7 @@
  * (`<prefix>.cmd.cancel-upstream`, request/reply). An operator's stop, start or listing of the carrier
  * links asks every egress process (`<prefix>.cmd.link-control`, `<prefix>.cmd.link-status`, one
  * request, many replies), and the stops in force are kept in a stream of their own (link-control.ts).
+ * A revoked token or SMPP credential is told to every process (`<prefix>.evt.revoked`, roles.ts).
  */
 export interface QueueNames {
   prefix: string;
@@ -21,6 +22,8 @@ export interface QueueNames {
   mo: string;
   /** The app's `refusal` events, from every process to every egress worker (in-flight.ts). */
   refusal: string;
+  /** The app's `secretRevoked` notices, from every process to every process (roles.ts). */
+  revoked: string;
   /** A cancel's request to the egress worker holding the message to give it up unwritten (take-back.ts). */
   takeBack: string;
   /** A cancel's request to the owner of the recipient's partition to cancel it at the carrier (cancel-upstream.ts). */
@@ -45,6 +48,7 @@ export function queueNames(prefix = 'smsguard'): QueueNames {
     status: `${prefix}.evt.status`,
     mo: `${prefix}.evt.mo`,
     refusal: `${prefix}.evt.refusal`,
+    revoked: `${prefix}.evt.revoked`,
     takeBack: `${prefix}.cmd.take-back`,
     cancelUpstream: `${prefix}.cmd.cancel-upstream`,
     linkControl: `${prefix}.cmd.link-control`,

@@ -20,6 +20,8 @@ import { SmppServer, type SmppServerApp, type SmppTlsIdentity } from './server/s
 import { linkTlsOptions } from './client/tls.js';
 import { SmppSimulatorServer, type SimulatorOutbox } from './simulator/simulator-server.js';
 import type { SmppLog } from './log.js';
+import type { Emitter } from '../app/events.js';
+import type { AllEvents } from '../app/context.js';
 
 export interface StartSmppOptions {
   app: SmppServerApp;
@@ -68,6 +70,14 @@ export interface StartSmppOptions {
    * (SQLite, one process): they hold per process, which is the whole deployment.
    */
   sharedBinds?: SmppBindRegistry;
+  /**
+   * The app's events, for revocations (`secretRevoked`): a credential revoked here is emitted there
+   * (the bus roles tell the other processes), and each `smpp-credential` notice heard there, this
+   * process's own or another's over NATS, ends that credential's binds here at once
+   * (SmppServer.revokeCredential). Absent: a revocation here ends the binds here directly, and those
+   * of other processes end at their credential check.
+   */
+  appEvents?: Pick<Emitter<AllEvents>, 'on' | 'emit'>;
   /** Every SMPP server process hears each receipt/MO event (NATS bus): see SmppServerOptions.sharedEvents. */
   sharedEvents?: boolean;
   log?: SmppLog;
@@ -126,6 +136,7 @@ export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
   for (const h of o.heldLinks ?? []) egress?.holdAtStart(h.name, h.by, h.at);
   egress?.start();
   let server: SmppServer | null = null;
+  let unlisten: () => void = () => undefined;
   let smppPort: number | null = null;
   let smppTlsPort: number | null = null;
   if (o.smppPort !== null) {
@@ -146,7 +157,21 @@ export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
     }
     const s = server;
     // a revoked credential's binds here end at once; the HTTP answer does not wait for their unbind
-    credentials.onRevoked((id) => void s.revokeCredential(id).catch((e) => o.log?.('smpp unbind of a revoked credential failed', { error: (e as Error).message })));
+    const end = (id: string) => void s.revokeCredential(id).catch((e) => o.log?.('smpp unbind of a revoked credential failed', { error: (e as Error).message }));
+    if (o.appEvents) {
+      // through the app's events: the same path for a revocation here and one told by another process
+      const events = o.appEvents;
+      unlisten = events.on('secretRevoked', (ev) => {
+        if (ev.kind !== 'smpp-credential') return;
+        if (s.bindsOf(ev.id)) o.log?.('smpp binds of a revoked credential unbound', { credentialId: ev.id }, 'info');
+        end(ev.id);
+      });
+    } else credentials.onRevoked(end);
+  }
+  // told whether or not this process serves SMPP: another process's server may hold the binds
+  if (o.appEvents) {
+    const events = o.appEvents;
+    credentials.onRevoked((id) => events.emit('secretRevoked', { kind: 'smpp-credential', id }));
   }
   return {
     credentials, egress, server, smppPort, smppTlsPort, simulatorSmppPort,
@@ -154,6 +179,7 @@ export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
       await server?.stopSessions();
     },
     async close() {
+      unlisten();
       await server?.close();
       await egress?.close();
       await simServer?.close();

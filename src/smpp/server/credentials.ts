@@ -116,8 +116,10 @@ export class SmppCredentials {
   /**
    * Revokes a provider's credential (admin): binds with it are refused from now on, as for a
    * system_id never created (so a refusal says nothing about what existed), and its live binds in
-   * this process are unbound at once (onRevoked); those of other processes sharing the store within
-   * their server's credential check period (`liveAmong`, CREDENTIAL_CHECK_MS). Idempotent;
+   * this process are unbound at once (onRevoked); those of other processes sharing the store at once
+   * too when they are on the bus (the app's `secretRevoked` notice over NATS, src/smpp/compose.ts),
+   * else (or the notice lost) within their server's credential check period (`liveAmong`,
+   * CREDENTIAL_CHECK_MS). Idempotent;
    * `not_found` when the provider has no such system_id. The first revocation goes to the audit trail.
    */
   async revoke(p: Principal, contentProviderId: string, systemId: string): Promise<void> {

@@ -115,8 +115,9 @@ export interface SmppServerOptions {
    * Which of these credential ids are still live in the store (SmppCredentials.liveAmong, one query).
    * With it, every `credentialCheckMs` the server asks once for the credentials of all its live binds
    * and ends the binds of those no longer live (revoked, or deleted, by another process sharing the
-   * store) as `revokeCredential` ends them. Absent: no check (a credential's binds end here only
-   * through `revokeCredential`, called for a revocation in this process).
+   * store) as `revokeCredential` ends them: the fallback when the revocation's notice (NATS, the
+   * app's `secretRevoked` event) was lost. Absent: no check (a credential's binds end here only
+   * through `revokeCredential`, called for a revocation in this process or told over the bus).
    */
   liveCredentials?(credentialIds: readonly string[]): Promise<Set<string>>;
   /** Period of that check (default CREDENTIAL_CHECK_MS). */
@@ -133,7 +134,8 @@ export interface SmppServerOptions {
 /**
  * How often a server re-checks the credentials of its live binds against the store (options
  * `liveCredentials`, `credentialCheckMs`): the bound on how long a bind held by this process outlives
- * its credential's revocation by another process. The bound a revoked API key has elsewhere
+ * its credential's revocation by another process whose notice did not reach it (with NATS the
+ * notice ends the binds at once, src/queue/roles.ts; without a bus, or a notice lost, this check). The bound a revoked API key has elsewhere
  * (TOKEN_CACHE_MS), so both doors stop honouring a revoked secret within the same time; one query
  * per period for all binds, nothing on the message path.
  */
@@ -314,6 +316,14 @@ export class SmppServer {
     if (cpId) return this.providers.get(cpId)?.binds.size ?? 0;
     let n = 0;
     for (const p of this.providers.values()) n += p.binds.size;
+    return n;
+  }
+
+  /** Bound sessions of one credential here, not already being ended by a revocation (for the log). */
+  bindsOf(credentialId: string): number {
+    if (this.revoked.has(credentialId)) return 0;
+    let n = 0;
+    for (const p of this.providers.values()) for (const b of p.binds) if (b.account.credentialId === credentialId) n++;
     return n;
   }
 
