@@ -45,8 +45,8 @@ export async function listApiKeys(ctx: AppContext, p: Principal, contentProvider
 }
 
 /**
- * Revokes one of a provider's API keys (admin): it answers 401 at once in this process, and within
- * TOKEN_CACHE_MS in others sharing the store. Idempotent; `not_found` for a key that is not this
+ * Revokes one of a provider's API keys (admin): it answers 401 at once in this process, at once in
+ * the others on the bus (the `secretRevoked` notice), and within TOKEN_CACHE_MS in any that miss it. Idempotent; `not_found` for a key that is not this
  * provider's (an id of another provider's key, or of another kind of token, says nothing more).
  */
 export async function revokeApiKey(ctx: AppContext, auth: Authenticator, p: Principal, contentProviderId: string, keyId: string): Promise<void> {

@@ -147,7 +147,7 @@ export class App {
   listApiKeys(p: Principal, cpId: string) {
     return listApiKeys(this.ctx, p, cpId);
   }
-  /** An admin revokes a provider's API key: refused here at once, elsewhere within TOKEN_CACHE_MS. */
+  /** An admin revokes a provider's API key: refused here and on the bus at once, elsewhere within TOKEN_CACHE_MS. */
   revokeApiKey(p: Principal, cpId: string, keyId: string) {
     return revokeApiKey(this.ctx, this.auth, p, cpId, keyId);
   }

@@ -2,8 +2,9 @@
  * `smsguard token list` and `smsguard token revoke <id>`, beside `token create` (src/main.ts): an
  * operator sees every token (never a secret or hash) and takes one back — a person's token that
  * leaked, a provider's API key. Thin: revocation is the Authenticator's (src/app/auth.ts), so it is
- * recorded in the audit trail as over HTTP. A running gateway stops honouring the token within
- * TOKEN_CACHE_MS (its token cache), the same bound as for another process sharing PostgreSQL.
+ * recorded in the audit trail as over HTTP. This process is not on the bus, so no notice goes out (a
+ * revocation over HTTP tells every process on NATS at once, src/queue/roles.ts): a running gateway
+ * stops honouring the token within TOKEN_CACHE_MS (its token cache).
  */
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/schema.js';
