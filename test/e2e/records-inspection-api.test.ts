@@ -8,56 +8,20 @@
  */
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { gatewaySuite, onboard, OTHER_PROVIDER, startTestGateway, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite, onboard, OTHER_PROVIDER, startTestGateway, type Provider } from '../helpers/gateway.js';
+import { auditBodies as audits, checkExport } from '../helpers/records.js';
 import { roleCookie, webCookie } from '../helpers/web.js';
 import { recordsFor } from '../../src/app/records-service.js';
-import { verifyTextSignature } from '../../src/app/records-signing.js';
-import { canonicalJson } from '../../src/domain/hash-chain.js';
-import type { ExportManifest } from '../../src/app/inspect-export.js';
 
 const NOV_FROM = '2026-11-01T00:00:00+08:00';
 const NOV_TO = '2026-12-01T00:00:00+08:00';
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const exportUrl = (cp: string, from = NOV_FROM, to = NOV_TO, extra = '') => `/v1/records/export?contentProviderId=${cp}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}${extra}`;
-
-/** The tar unpacked by the system's tar: its entries in order, and each file's bytes. */
-function untar(body: Buffer): { names: string[]; files: Record<string, Buffer> } {
-  const dir = mkdtempSync(join(tmpdir(), 'smsguard-untar-'));
-  try {
-    writeFileSync(join(dir, 'x.tar'), body);
-    const names = execFileSync('tar', ['-tf', join(dir, 'x.tar')], { encoding: 'utf8' }).trim().split('\n');
-    execFileSync('tar', ['-xf', join(dir, 'x.tar'), '-C', dir]);
-    return { names, files: Object.fromEntries(names.map((n) => [n, readFileSync(join(dir, n))])) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** What the recipient checks: the records file's size and SHA-256 as signed, and the signature over the manifest's canonical JSON. */
-function checkExport(g: TestGateway, body: Buffer, format: 'jsonl' | 'csv'): { manifest: ExportManifest; text: string } {
-  const { names, files } = untar(body);
-  assert.deepEqual(names, [`records.${format}`, 'manifest.json']);
-  const manifest = JSON.parse(files['manifest.json'].toString('utf8')) as ExportManifest;
-  const { signature, ...unsigned } = manifest;
-  assert.equal(manifest.publicKey, recordsFor(g.app.ctx).signer.publicKey, 'signed with the gateway\'s key');
-  assert.equal(verifyTextSignature(canonicalJson(unsigned), signature!, manifest.publicKey), true, 'the manifest\'s signature verifies');
-  assert.equal(verifyTextSignature(canonicalJson({ ...unsigned, counts: { ...unsigned.counts, total: unsigned.counts.total + 1 } }), signature!, manifest.publicKey), false);
-  const file = files[`records.${format}`];
-  assert.equal(manifest.file.name, `records.${format}`);
-  assert.equal(manifest.file.bytes, file.length);
-  assert.equal(manifest.file.sha256, createHash('sha256').update(file).digest('hex'));
-  return { manifest, text: file.toString('utf8') };
-}
-
-async function audits(g: TestGateway, action: string): Promise<{ actor: string; [k: string]: unknown }[]> {
-  return (await g.app.ctx.store.records.queryRecords({ kind: 'audit', type: action, limit: 1000 })).records.map((r) => r.body as { actor: string });
-}
 
 describe('records inspection over the API', () => {
   const { g, cp, other } = gatewaySuite({ other: { ...OTHER_PROVIDER, province: '11' } });

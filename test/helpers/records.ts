@@ -1,8 +1,16 @@
 /** Test helpers for the statutory records. */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RecordArchive, RecordStore } from '../../src/ports/store.js';
 import { verifyChains, type VerifyReport } from '../../src/app/records-verify.js';
 import { recordsFor } from '../../src/app/records-service.js';
+import { verifyTextSignature } from '../../src/app/records-signing.js';
+import { canonicalJson } from '../../src/domain/hash-chain.js';
+import type { ExportManifest } from '../../src/app/inspect-export.js';
 import type { TestGateway } from './gateway.js';
 
 /** Verifies every chain and fails with the whole report unless all hold (and, when given, exactly `checked` records were checked). */
@@ -36,4 +44,42 @@ export async function assertMarchPurged(g: Pick<TestGateway, 'http' | 'app' | 'a
   const v = await recordsFor(g.app.ctx).verify();
   assert.equal(v.ok, true, JSON.stringify(v));
   return v;
+}
+
+/** A tar (as `GET /v1/records/export` sends it) unpacked by the system's tar: its entries in order, and each file's bytes. */
+export function untar(body: Buffer): { names: string[]; files: Record<string, Buffer> } {
+  const dir = mkdtempSync(join(tmpdir(), 'smsguard-untar-'));
+  try {
+    writeFileSync(join(dir, 'x.tar'), body);
+    const names = execFileSync('tar', ['-tf', join(dir, 'x.tar')], { encoding: 'utf8' }).trim().split('\n');
+    execFileSync('tar', ['-xf', join(dir, 'x.tar'), '-C', dir]);
+    return { names, files: Object.fromEntries(names.map((n) => [n, readFileSync(join(dir, n))])) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What the recipient of an inspection export's tar checks: its two entries, the records file's size
+ * and SHA-256 as signed, and the Ed25519 signature over the manifest's canonical JSON (with the
+ * gateway's key; one count changed and it no longer verifies). Returns the manifest and the file's text.
+ */
+export function checkExport(g: Pick<TestGateway, 'app'>, body: Buffer, format: 'jsonl' | 'csv'): { manifest: ExportManifest; text: string } {
+  const { names, files } = untar(body);
+  assert.deepEqual(names, [`records.${format}`, 'manifest.json']);
+  const manifest = JSON.parse(files['manifest.json'].toString('utf8')) as ExportManifest;
+  const { signature, ...unsigned } = manifest;
+  assert.equal(manifest.publicKey, recordsFor(g.app.ctx).signer.publicKey, 'signed with the gateway\'s key');
+  assert.equal(verifyTextSignature(canonicalJson(unsigned), signature!, manifest.publicKey), true, 'the manifest\'s signature verifies');
+  assert.equal(verifyTextSignature(canonicalJson({ ...unsigned, counts: { ...unsigned.counts, total: unsigned.counts.total + 1 } }), signature!, manifest.publicKey), false);
+  const file = files[`records.${format}`];
+  assert.equal(manifest.file.name, `records.${format}`);
+  assert.equal(manifest.file.bytes, file.length);
+  assert.equal(manifest.file.sha256, createHash('sha256').update(file).digest('hex'));
+  return { manifest, text: file.toString('utf8') };
+}
+
+/** Bodies of the audit records of `action` (newest first). */
+export async function auditBodies(g: Pick<TestGateway, 'app'>, action: string): Promise<{ actor: string; [k: string]: unknown }[]> {
+  return (await g.app.ctx.store.records.queryRecords({ kind: 'audit', type: action, limit: 1000 })).records.map((r) => r.body as { actor: string });
 }
