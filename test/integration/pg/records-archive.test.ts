@@ -16,7 +16,7 @@ import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { openTestPgStore, TEST_PG_URL } from '../../helpers/pg.js';
 import { ADMIN_TOKEN, onboard, type Provider, type TestGateway } from '../../helpers/gateway.js';
-import { assertMarchPurged } from '../../helpers/records.js';
+import { assertMarchPurged, checkExport } from '../../helpers/records.js';
 import { PostgresStore } from '../../../src/store/postgres/index.js';
 import { App } from '../../../src/app/app.js';
 import { DeliveryWorker } from '../../../src/app/delivery.js';
@@ -361,6 +361,21 @@ describe('records over HTTP on PostgreSQL: heads, holds, purge, export', { timeo
     assert.ok(v.chains.find((c) => c.chain === 'retained')!.headsChecked >= 1, 'retained head signed at the purge');
     const heads = (await g.http.inject({ method: 'GET', url: '/v1/records/heads', headers: g.admin })).json().heads;
     assert.ok(heads.some((x: { chain: string }) => x.chain === 'retained'));
+    // The inspection export over the API draws on the retained chain for the purged months: the held
+    // records with their month, each line's hash its place in the retained chain (whose signed head the
+    // manifest carries, March's being gone), that chain verified first.
+    const ex = await g.http.inject({ method: 'GET', url: `/v1/records/export?contentProviderId=${cp.id}&from=2026-03-01T00:00:00Z&to=2026-12-01T00:00:00Z`, headers: g.admin });
+    assert.equal(ex.statusCode, 200, ex.body);
+    const { manifest, text } = checkExport(g, ex.rawPayload, 'jsonl');
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { month: string; seq: number; hash: string; msisdn: string });
+    assert.equal(manifest.verification.ok, true, JSON.stringify(manifest.verification));
+    assert.ok(manifest.verification.chains.some((c) => c.chain === 'retained'));
+    assert.ok(manifest.heads.some((x) => x.chain === 'retained'));
+    const march = lines.filter((l) => l.month === '2026-03');
+    assert.ok(march.length >= marchOfHeld, JSON.stringify(manifest.counts));
+    const retained = new Map((await h.store.records.archive!.scan('retained', 0, 10_000)).map((x) => [x.seq, Buffer.from(x.hash).toString('hex')]));
+    for (const l of march) assert.equal(l.hash, retained.get(l.seq), `seq ${l.seq}: its hash in the retained chain`);
+    assert.equal(manifest.counts.byMonth['2026-03'], march.length);
     // Release the hold: the next purge removes what only it kept.
     for (const x of (await g.http.inject({ method: 'GET', url: '/v1/holds', headers: g.admin })).json().holds) {
       assert.equal((await g.http.inject({ method: 'POST', url: `/v1/holds/${x.id}/release`, headers: g.admin })).statusCode, 200);
