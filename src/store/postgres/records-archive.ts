@@ -128,10 +128,8 @@ export class PgRecordArchive implements RecordArchive {
     return (await this.scanMonth(chain, afterSeq, limit)).map((r) => ({ seq: r.seq, canonical: Buffer.from(canonicalOf(r)), hash: r.hash ?? EMPTY, ...(r.pos != null ? { pos: r.pos } : {}) }));
   }
 
-  async scanProvider(contentProviderId: string, from: number, to: number, afterSeq: number, limit: number): Promise<RecordChainRow[]> {
-    const args = [contentProviderId, from, to, afterSeq, limit];
-    const rows = (await this.pool.query<LinkedRaw>(Q.scanProviderLive, args)).rows;
-    // Each record's link, from its own month's links partition (the partition of its `at`).
+  /** Sets each row's `hash` from its link, in its own month's links partition (the partition of its `at`); null when not linked. */
+  private async linkHashes(rows: LinkedRaw[]): Promise<void> {
     const byMonth = new Map<string, LinkedRaw[]>();
     for (const r of rows) {
       const m = monthOf(r.at);
@@ -143,6 +141,20 @@ export class PgRecordArchive implements RecordArchive {
         throw e;
       })).rows.map((x) => [x.seq, x.hash]));
       for (const r of rs) r.hash = hashes.get(r.seq) ?? null;
+    }
+  }
+
+  async scanProvider(contentProviderId: string, from: number, to: number, afterSeq: number, limit: number): Promise<RecordChainRow[]> {
+    const args = [contentProviderId, from, to, afterSeq, limit];
+    const rows = (await this.pool.query<LinkedRaw>(Q.scanProviderLive, args)).rows;
+    await this.linkHashes(rows);
+    // A record committed after the export's link run (countProvider) has no link yet: link what has
+    // committed and read its hash, as SQLite gives every record its hash when written. One the linker
+    // cannot link (a row slipped in behind the tip) keeps an empty hash: verify names it (unchained).
+    const unlinked = rows.filter((r) => r.hash === null);
+    if (unlinked.length) {
+      await this.link();
+      await this.linkHashes(unlinked);
     }
     const live = rows.map(toChainRow);
     const kept = (await this.pool.query<RetainedRaw>(Q.scanProviderRetained, args)).rows.map(toRetainedRow);

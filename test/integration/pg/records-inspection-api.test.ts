@@ -166,6 +166,36 @@ describe('records inspection over the API on PostgreSQL', { timeout: 120_000 }, 
     assert.equal((await g.http.inject({ method: 'GET', url: exportUrl(cp.id), headers: other.auth })).statusCode, 403);
   });
 
+  test('a record committed while the export runs (after its link run) is exported with its link\'s hash, never an empty one', async () => {
+    // Another request's submission lands between the export's counting (which links what has
+    // committed) and its reading of the provider's records, as it may on a busy gateway.
+    const a = h.store.records.archive!;
+    const count = a.countProvider;
+    let late = '';
+    a.countProvider = async (...args) => {
+      const n = await count.apply(a, args);
+      const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13800138005', text: '【示例】您的订单已签收。', type: 'notification' } });
+      assert.equal(r.statusCode, 202, r.body);
+      late = r.json().id;
+      return n;
+    };
+    let r;
+    try {
+      r = await g.http.inject({ method: 'GET', url: exportUrl(cp.id), headers: g.admin });
+    } finally {
+      a.countProvider = count;
+    }
+    assert.equal(r.statusCode, 200, r.body);
+    const { manifest, text } = checkExport(g, r.rawPayload, 'jsonl');
+    const rows = text.trim().split('\n').map((l) => JSON.parse(l) as { id: string; seq: number; hash: string });
+    assert.ok(rows.some((x) => x.id === late), 'the late submission is in the range and exported');
+    const links = new Map((await a.scan('2026-11', 0, 100_000)).map((x) => [x.seq, Buffer.from(x.hash).toString('hex')]));
+    for (const x of rows) assert.equal(x.hash, links.get(x.seq), `seq ${x.seq} (${x.id}): the hash of its link`);
+    assert.equal(manifest.counts.total, rows.length);
+    await g.worker.drain();
+    mine = (await h.store.records.queryRecords({ contentProviderId: cp.id, limit: 1000 })).records.map((x) => x.id);
+  });
+
   // Last: it damages the November chain the tests above read.
   test('a body changed in the database: verify names it; the export is refused (409) unless the operator allows the damage, stated in the signed manifest', async () => {
     const tampered = ids[1];
