@@ -13,18 +13,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { FastifyInstance } from 'fastify';
 import { openTestPgStore, TEST_PG_URL } from '../../helpers/pg.js';
-import { ADMIN_TOKEN, onboard, type Provider, type TestGateway } from '../../helpers/gateway.js';
+import { startPgTestGateway } from '../../helpers/pg-gateway.js';
+import { onboard, type Provider, type TestGateway } from '../../helpers/gateway.js';
 import { assertMarchPurged, checkExport } from '../../helpers/records.js';
 import { PostgresStore } from '../../../src/store/postgres/index.js';
 import { App } from '../../../src/app/app.js';
-import { DeliveryWorker } from '../../../src/app/delivery.js';
-import { ConsentSweeper } from '../../../src/app/consent-sweeper.js';
-import { SimulatorSmsc } from '../../../src/simulator/simulator-smsc.js';
 import { SimulatedClock } from '../../../src/simulator/clock.js';
-import { buildHttpApp } from '../../../src/http/app.js';
-import { createMetrics } from '../../../src/http/metrics.js';
 import { resolveProfile } from '../../../src/profiles/index.js';
 import { configureRecords, recordsFor } from '../../../src/app/records-service.js';
 import { RecordsSigner, verifyHeadSignature, verifyTextSignature } from '../../../src/app/records-signing.js';
@@ -276,25 +271,7 @@ describe('records over HTTP on PostgreSQL: heads, holds, purge, export', { timeo
     g.http.inject({ method: 'POST', url: '/v1/messages', headers: p.auth, payload: { from, to, text, type } });
 
   before(async () => {
-    h = await openTestPgStore();
-    const clock = new SimulatedClock(MARCH);
-    const app = new App({ store: h.store, clock, profile: resolveProfile('cn-2015') });
-    await app.auth.ensureAdminToken(ADMIN_TOKEN);
-    const simulator = new SimulatorSmsc(clock);
-    const worker = new DeliveryWorker(app.ctx, simulator, { pollMs: 50 }, (m) => app.receiveMo(m, 'system'));
-    worker.start();
-    const sweeper = new ConsentSweeper(app.ctx);
-    sweeper.start();
-    const http: FastifyInstance = await buildHttpApp({ app, simulator, simulatedClock: clock, metrics: createMetrics(app, () => h.store.outbox.pendingCount()) });
-    g = {
-      http, app, clock, simulator, worker, sweeper, admin: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      async close() {
-        await http.close();
-        await worker.stop();
-        await sweeper.stop();
-        await h.dispose();
-      },
-    } as unknown as TestGateway;
+    ({ g, h } = await startPgTestGateway({ now: MARCH }));
     cp = await onboard(g);
     other = await onboard(g, { name: '另一家公司', signature: '【另一家】', ports: { service: '10691111' } });
     for (let i = 0; i < 3; i++) { assert.equal((await send(cp, '13800138000')).statusCode, 202); g.clock.advance(120_000); }

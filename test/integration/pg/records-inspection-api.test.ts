@@ -12,18 +12,10 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { FastifyInstance } from 'fastify';
 import { openTestPgStore, TEST_PG_URL } from '../../helpers/pg.js';
+import { startPgTestGateway } from '../../helpers/pg-gateway.js';
 import { ADMIN_TOKEN, NOON_SHANGHAI, onboard, OTHER_PROVIDER, type Provider, type TestGateway } from '../../helpers/gateway.js';
 import { auditBodies, checkExport } from '../../helpers/records.js';
-import { App } from '../../../src/app/app.js';
-import { DeliveryWorker } from '../../../src/app/delivery.js';
-import { ConsentSweeper } from '../../../src/app/consent-sweeper.js';
-import { SimulatorSmsc } from '../../../src/simulator/simulator-smsc.js';
-import { SimulatedClock } from '../../../src/simulator/clock.js';
-import { buildHttpApp } from '../../../src/http/app.js';
-import { createMetrics } from '../../../src/http/metrics.js';
-import { resolveProfile } from '../../../src/profiles/index.js';
 import { recordsFor } from '../../../src/app/records-service.js';
 
 const NOV_FROM = '2026-11-01T00:00:00+08:00';
@@ -42,25 +34,7 @@ describe('records inspection over the API on PostgreSQL', { timeout: 120_000 }, 
   const tok: Record<'fujian' | 'beijing', { token: string; id: string }> = {} as never;
 
   before(async () => {
-    h = await openTestPgStore();
-    const clock = new SimulatedClock(NOON_SHANGHAI);
-    const app = new App({ store: h.store, clock, profile: resolveProfile('cn-2015') });
-    await app.auth.ensureAdminToken(ADMIN_TOKEN);
-    const simulator = new SimulatorSmsc(clock);
-    const worker = new DeliveryWorker(app.ctx, simulator, { pollMs: 50 }, (m) => app.receiveMo(m, 'system'));
-    worker.start();
-    const sweeper = new ConsentSweeper(app.ctx);
-    sweeper.start();
-    const http: FastifyInstance = await buildHttpApp({ app, simulator, simulatedClock: clock, metrics: createMetrics(app, () => h.store.outbox.pendingCount()) });
-    g = {
-      http, app, clock, simulator, worker, sweeper, admin: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      async close() {
-        await http.close();
-        await worker.stop();
-        await sweeper.stop();
-        await h.dispose();
-      },
-    } as unknown as TestGateway;
+    ({ g, h } = await startPgTestGateway({ now: NOON_SHANGHAI }));
     cp = await onboard(g); // Fujian (35)
     other = await onboard(g, { ...OTHER_PROVIDER, province: '11' }); // Beijing
     for (let i = 0; i < 3; i++) {
