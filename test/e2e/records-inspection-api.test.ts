@@ -12,9 +12,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { gatewaySuite, onboard, OTHER_PROVIDER, startTestGateway, type Provider } from '../helpers/gateway.js';
-import { auditBodies as audits, checkExport } from '../helpers/records.js';
+import { gatewaySuite, OTHER_PROVIDER, startTestGateway } from '../helpers/gateway.js';
+import { auditBodies as audits, checkExport, tamperedMonth } from '../helpers/records.js';
 import { roleCookie, webCookie } from '../helpers/web.js';
 import { recordsFor } from '../../src/app/records-service.js';
 
@@ -186,23 +185,8 @@ test('export over a damaged chain: 409 naming the damage (the record\'s id only 
   const dir = mkdtempSync(join(tmpdir(), 'smsguard-export-api-'));
   const db = join(dir, 'g.db');
   try {
-    let g = await startTestGateway({ db });
-    const cp: Provider = await onboard(g);
-    const ids: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: `1380013800${i}`, text: '【示例】您的验证码是123456', type: 'verification' } });
-      assert.equal(r.statusCode, 202, r.body);
-      ids.push(r.json().id);
-    }
-    await g.close();
-    const file = readdirSync(dir).find((f) => /\.records-\d{4}-\d{2}\.db$/.test(f))!;
-    const table = `records_${/(\d{4})-(\d{2})/.exec(file)!.slice(1).join('_')}`;
-    const m = new Database(join(dir, file));
-    m.exec(`DROP TRIGGER ${table}_no_update`);
-    m.prepare(`UPDATE ${table} SET body = replace(body, '123456', '654321') WHERE id = ?`).run(ids[1]);
-    m.close();
-
-    g = await startTestGateway({ db });
+    const { cp, ids } = await tamperedMonth(db);
+    const g = await startTestGateway({ db });
     try {
       const refused = await g.http.inject({ method: 'GET', url: exportUrl(cp.id), headers: g.admin });
       assert.equal(refused.statusCode, 409, refused.body);

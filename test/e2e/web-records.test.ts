@@ -6,11 +6,11 @@
  */
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { gatewaySuite, NOON_SHANGHAI, OTHER_PROVIDER, onboard, startTestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite, NOON_SHANGHAI, OTHER_PROVIDER, startTestGateway, type Provider } from '../helpers/gateway.js';
+import { tamperedMonth } from '../helpers/records.js';
 import { roleCookie, webCookie } from '../helpers/web.js';
 import { until } from '../helpers/wait.js';
 
@@ -201,24 +201,8 @@ test('verifying a month after a record was changed in the database file: the fir
   const dir = mkdtempSync(join(tmpdir(), 'smsguard-web-records-'));
   const db = join(dir, 'g.db');
   try {
-    let g = await startTestGateway({ db });
-    const cp = await onboard(g);
-    const ids: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: `1380013800${i}`, text: '【示例】您的验证码是123456', type: 'verification' } });
-      assert.equal(r.statusCode, 202, r.body);
-      ids.push(r.json().id);
-    }
-    await g.close();
-    const file = readdirSync(dir).find((f) => /\.records-\d{4}-\d{2}\.db$/.test(f))!;
-    const table = `records_${/(\d{4})-(\d{2})/.exec(file)!.slice(1).join('_')}`;
-    const m = new Database(join(dir, file));
-    m.exec(`DROP TRIGGER ${table}_no_update`);
-    const seq = (m.prepare(`SELECT seq FROM ${table} WHERE id = ?`).get(ids[1]) as { seq: number }).seq;
-    m.prepare(`UPDATE ${table} SET body = replace(body, '123456', '654321') WHERE id = ?`).run(ids[1]);
-    m.close();
-
-    g = await startTestGateway({ db });
+    const { ids, seq } = await tamperedMonth(db);
+    const g = await startTestGateway({ db });
     try {
       const r = await g.http.inject({ method: 'GET', url: '/web/records/verify?month=2026-11', headers: g.admin });
       assert.equal(r.statusCode, 200, r.body);

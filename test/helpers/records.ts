@@ -2,16 +2,17 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { RecordArchive, RecordStore } from '../../src/ports/store.js';
 import { verifyChains, type VerifyReport } from '../../src/app/records-verify.js';
 import { recordsFor } from '../../src/app/records-service.js';
 import { verifyTextSignature } from '../../src/app/records-signing.js';
 import { canonicalJson } from '../../src/domain/hash-chain.js';
 import type { ExportManifest } from '../../src/app/inspect-export.js';
-import type { TestGateway } from './gateway.js';
+import { onboard, startTestGateway, type Provider, type TestGateway } from './gateway.js';
 
 /** Verifies every chain and fails with the whole report unless all hold (and, when given, exactly `checked` records were checked). */
 export async function assertChainsHold(archive: RecordArchive, checked?: number): Promise<VerifyReport> {
@@ -82,4 +83,35 @@ export function checkExport(g: Pick<TestGateway, 'app'>, body: Buffer, format: '
 /** Bodies of the audit records of `action` (newest first). */
 export async function auditBodies(g: Pick<TestGateway, 'app'>, action: string): Promise<{ actor: string; [k: string]: unknown }[]> {
   return (await g.app.ctx.store.records.queryRecords({ kind: 'audit', type: action, limit: 1000 })).records.map((r) => r.body as { actor: string });
+}
+
+/**
+ * A gateway on the SQLite file `db` (in a folder of its own) that accepted three verification codes of
+ * one provider, closed, and the second one's body changed in its month file behind the append-only
+ * trigger (`123456` → `654321`), as someone with the file could: the month's chain is then broken at
+ * that record. Returns the provider, the three message ids and the changed record's seq; start a
+ * gateway on `db` again to look at it.
+ */
+export async function tamperedMonth(db: string): Promise<{ cp: Provider; ids: string[]; seq: number }> {
+  const g = await startTestGateway({ db });
+  const cp = await onboard(g);
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: `1380013800${i}`, text: '【示例】您的验证码是123456', type: 'verification' } });
+    assert.equal(r.statusCode, 202, r.body);
+    ids.push(r.json().id);
+  }
+  await g.close();
+  const dir = dirname(db);
+  const file = readdirSync(dir).find((f) => /\.records-\d{4}-\d{2}\.db$/.test(f))!;
+  const table = `records_${/(\d{4})-(\d{2})/.exec(file)!.slice(1).join('_')}`;
+  const m = new Database(join(dir, file));
+  try {
+    m.exec(`DROP TRIGGER ${table}_no_update`);
+    const seq = (m.prepare(`SELECT seq FROM ${table} WHERE id = ?`).get(ids[1]) as { seq: number }).seq;
+    m.prepare(`UPDATE ${table} SET body = replace(body, '123456', '654321') WHERE id = ?`).run(ids[1]);
+    return { cp, ids, seq };
+  } finally {
+    m.close();
+  }
 }
