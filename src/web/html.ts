@@ -126,6 +126,8 @@ export function page(l: Layout): string {
     // The review queue and early warning: the operator decides; a provider reads its own held messages
     // and alerts, a regulator the alerts and actions (each part as its API answers that role).
     staff && (p.role === 'admin' || p.role === 'regulator' || p.role === 'content-provider') ? `<li><a href="/web/review">${esc(t(l.lang, 'navReview'))}</a></li>` : '',
+    // Content templates: the operator reviews every provider's, a provider reads its own (as GET /v1/templates answers).
+    staff && (p.role === 'admin' || p.role === 'content-provider') ? `<li><a href="/web/templates">${esc(t(l.lang, 'navTemplates'))}</a></li>` : '',
     // The carrier links are the operator's alone.
     staff && p.role === 'admin' ? `<li><a href="/web/links">${esc(t(l.lang, 'navLinks'))}</a></li>` : '',
     staff
