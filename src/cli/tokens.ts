@@ -2,9 +2,12 @@
  * `smsguard token list` and `smsguard token revoke <id>`, beside `token create` (src/main.ts): an
  * operator sees every token (never a secret or hash) and takes one back — a person's token that
  * leaked, a provider's API key. Thin: revocation is the Authenticator's (src/app/auth.ts), so it is
- * recorded in the audit trail as over HTTP. This process is not on the bus, so no notice goes out (a
- * revocation over HTTP tells every process on NATS at once, src/queue/roles.ts): a running gateway
- * stops honouring the token within TOKEN_CACHE_MS (its token cache).
+ * recorded in the audit trail as over HTTP. With a bus configured as for `smsguard start` (--queue /
+ * SMSGUARD_QUEUE, --queue-prefix / SMSGUARD_QUEUE_PREFIX), once the revocation is committed the
+ * command publishes the same notice the bus roles publish (`<prefix>.evt.revoked`,
+ * src/queue/revoked-notice.ts), so every running gateway refuses the token at once. NATS not
+ * reachable within 2 s: the revocation stands (exit 0) and a warning says running gateways refuse
+ * the token within TOKEN_CACHE_MS (their token cache), as they do when a notice is lost.
  */
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/schema.js';
@@ -14,12 +17,29 @@ import { SmsguardError } from '../domain/errors.js';
 import { App } from '../app/app.js';
 import { SystemClock } from '../simulator/clock.js';
 import type { Role } from '../ports/store.js';
+import type { SecretRevoked } from '../app/context.js';
+import { TOKEN_CACHE_MS } from '../app/auth.js';
+import { ANNOUNCE_TIMEOUT_MS, announceRevoked } from '../queue/revoked-notice.js';
 
 /** The store of an install that exists (never a new one: a mistyped --db must not look empty) and an App on it. */
-async function openApp(opts: Record<string, unknown>): Promise<{ app: App; close(): Promise<void> }> {
-  const config = loadConfig({ db: opts.db, dbSchema: opts.dbSchema, profile: opts.profile });
+async function openApp(opts: Record<string, unknown>): Promise<{ app: App; bus: { url: string; prefix: string } | null; close(): Promise<void> }> {
+  const config = loadConfig({ db: opts.db, dbSchema: opts.dbSchema, profile: opts.profile, queue: opts.queue, queuePrefix: opts.queuePrefix });
   const { store } = await openStore(config.db, { schema: config.dbSchema, existing: true });
-  return { app: new App({ store, clock: new SystemClock(), profile: resolveProfile(config.profile as ProfileId) }), close: () => store.close() };
+  const bus = config.queue ? { url: config.queue, prefix: config.queuePrefix } : null;
+  return { app: new App({ store, clock: new SystemClock(), profile: resolveProfile(config.profile as ProfileId) }), bus, close: () => store.close() };
+}
+
+/**
+ * Tells the running gateways on the bus of revocations just committed (the bus roles' notice); on
+ * failure only a warning: the revocation stands, and they see it when their cache entries expire.
+ */
+async function announce(bus: { url: string; prefix: string }, events: SecretRevoked[]): Promise<void> {
+  if (!events.length) return;
+  try {
+    await announceRevoked(bus.url, bus.prefix, events, ANNOUNCE_TIMEOUT_MS);
+  } catch (e) {
+    process.stderr.write(`smsguard: warning: revoked, but the notice could not be sent on NATS at ${bus.url} (${(e as Error).message}): running gateways refuse the token within ${TOKEN_CACHE_MS / 1000} s\n`);
+  }
 }
 
 /** Adds `list` and `revoke` to the `token` command. */
@@ -38,15 +58,22 @@ export function registerTokenCommands(token: Command, common: (c: Command) => Co
         await close();
       }
     });
-  common(token.command('revoke').description('revoke a token or API key by id (see token list); a running gateway refuses it within 10 s').argument('<id>', 'the token\'s id (tok_…)'))
+  common(token.command('revoke').description('revoke a token or API key by id (see token list); with --queue running gateways refuse it at once, else within 10 s').argument('<id>', 'the token\'s id (tok_…)'))
     .option('--actor <who>', 'who revokes, for the audit trail', 'cli')
+    .option('--queue <url>', 'nats://host:port of the gateways\' bus (as for start; also SMSGUARD_QUEUE): tell them at once')
+    .option('--queue-prefix <prefix>', 'the bus\'s subject prefix (as for start; also SMSGUARD_QUEUE_PREFIX; default smsguard)')
     .action(async (id: string, opts) => {
-      const { app, close } = await openApp(opts);
+      const { app, bus, close } = await openApp(opts);
+      // what the revocation tells this process (auth.ts), for the processes on the bus
+      const revoked: SecretRevoked[] = [];
+      const unlisten = app.events.on('secretRevoked', (ev) => void revoked.push(ev));
       try {
         const r = await app.auth.revokeToken(id, opts.actor as string);
         if (!r) throw new SmsguardError('not_found', `no token ${id} (see smsguard token list)`);
+        if (bus) await announce(bus, revoked);
         process.stdout.write(`${JSON.stringify({ id: r.id, role: r.role, revokedAt: new Date(r.revokedAt!).toISOString() })}\n`);
       } finally {
+        unlisten();
         await close();
       }
     });

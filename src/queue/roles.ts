@@ -15,12 +15,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { App } from '../app/app.js';
-import type { SecretRevoked } from '../app/context.js';
 import type { Egress } from '../ports/egress.js';
 import { openBus, type Bus } from './nats.js';
 import { OutboxRelay } from './relay.js';
 import { BusEgressWorker } from './egress-worker.js';
 import { queueNames } from './subjects.js';
+import { parseRevoked, publishRevoked } from './revoked-notice.js';
 import { busTakeBack, serveTakeBack } from './take-back.js';
 import { busCancelUpstream, serveCancelUpstream } from './cancel-upstream.js';
 import { applyLinkStops, busLinkFleet, serveLinkControl, type LinkHolder } from './link-control.js';
@@ -101,24 +101,18 @@ export async function startBusRoles(app: App, store: BusStore, egress: Egress | 
   // A token or SMPP credential revoked in this process: every other process forgets the token, and
   // ends the credential's binds, at once (auth.ts, src/smpp/compose.ts), not at its next periodic
   // check (TOKEN_CACHE_MS, CREDENTIAL_CHECK_MS: still the bound when a notice is lost). Every role:
-  // any process may serve HTTP or SMPP. Core NATS, at most once: the store stays the truth.
+  // any process may serve HTTP or SMPP. Core NATS, at most once: the store stays the truth. The
+  // notice's shape is revoked-notice.ts's, which `smsguard token revoke` publishes too.
   unsubs.push(app.events.on('secretRevoked', (ev) => {
-    if (!relayed.has(ev)) bus.nc.publish(bus.names.revoked, JSON.stringify({ origin, ev }));
+    if (!relayed.has(ev)) publishRevoked(bus.nc, bus.names.revoked, origin, ev);
   }));
   const revokedSub = bus.nc.subscribe(bus.names.revoked, {
     callback: (err, m) => {
       if (err) return;
-      let notice: { origin?: unknown; ev?: { kind?: unknown; id?: unknown } };
-      try {
-        notice = m.json();
-      } catch {
-        return;
-      }
-      const ev = notice?.ev;
-      if (notice.origin === origin || !ev || (ev.kind !== 'token' && ev.kind !== 'smpp-credential') || typeof ev.id !== 'string') return;
-      const heard: SecretRevoked = { kind: ev.kind, id: ev.id };
-      relayed.add(heard);
-      app.events.emit('secretRevoked', heard);
+      const notice = parseRevoked(m);
+      if (!notice || notice.origin === origin) return;
+      relayed.add(notice.ev);
+      app.events.emit('secretRevoked', notice.ev);
     },
   });
   unsubs.push(() => revokedSub.unsubscribe());
