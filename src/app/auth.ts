@@ -11,8 +11,9 @@ import { SmsguardError } from '../domain/errors.js';
 /**
  * How long a looked-up token (found or not) is believed without asking the store again. A revocation
  * in this process drops the entry at once, and with NATS in every process on the bus at once (the
- * `secretRevoked` notice, src/queue/roles.ts); a process that misses the notice (a lost message, a
- * revocation by `smsguard token revoke`, which is not on the bus) sees it when its entry expires, so
+ * `secretRevoked` notice, src/queue/roles.ts, also published by `smsguard token revoke` given the
+ * bus); a process that misses the notice (a lost message, a `token revoke` given no bus or unable to
+ * reach it) sees it when its entry expires, so
  * this is the bound (README "Revoking keys") on how long a revoked key can still work elsewhere.
  * 10 s keeps a burst of requests to one lookup while leaving a leaked key at most that long.
  */
