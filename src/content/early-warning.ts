@@ -107,18 +107,10 @@ export interface Alert {
   action: ProposedAction;
 }
 
-interface Bucket {
+interface Bucket extends BucketCounts {
   index: number;
   /** Changed since the last {@link EarlyWarningMonitor.exportCounts} (shared counts only read it). */
   dirty: boolean;
-  submitted: number;
-  accepted: number;
-  rejected: number;
-  optOuts: number;
-  complaints: number;
-  prohibited: number;
-  scoreSum: number;
-  scoreN: number;
 }
 
 interface KeyState {
