@@ -162,6 +162,24 @@ type Figures = {
   submitted: number; accepted: number; rejected: number; optOuts: number; complaints: number; prohibited: number;
   meanScore: number; scored: number; baselinePerWindow: number; baselineSd: number; baselineScore: number; baselineBuckets: number;
 };
+/** Sets every count of `c` to 0 (returned). */
+function zeroCounts(c: BucketCounts): BucketCounts {
+  c.submitted = c.accepted = c.rejected = c.optOuts = c.complaints = c.prohibited = c.scoreSum = c.scoreN = 0;
+  return c;
+}
+
+/** Adds the counts of `b` into `to`. */
+function addCounts(to: BucketCounts, b: BucketCounts): void {
+  to.submitted += b.submitted;
+  to.accepted += b.accepted;
+  to.rejected += b.rejected;
+  to.optOuts += b.optOuts;
+  to.complaints += b.complaints;
+  to.prohibited += b.prohibited;
+  to.scoreSum += b.scoreSum;
+  to.scoreN += b.scoreN;
+}
+
 const blankFigures = (): Figures => ({ submitted: 0, accepted: 0, rejected: 0, optOuts: 0, complaints: 0, prohibited: 0, meanScore: 0, scored: 0, baselinePerWindow: 0, baselineSd: 0, baselineScore: 0, baselineBuckets: 0 });
 
 const emptyBucket = (index: number): Bucket => ({ index, dirty: false, submitted: 0, accepted: 0, rejected: 0, optOuts: 0, complaints: 0, prohibited: 0, scoreSum: 0, scoreN: 0 });
@@ -194,6 +212,8 @@ export class EarlyWarningMonitor {
    * decision), and a `scope:key` string built per feed was one of the larger allocations per message.
    */
   private readonly keys: Record<Scope, Map<string, KeyState>> = { provider: new Map(), port: new Map() };
+  /** Scratch for {@link figuresInto}'s window sum. */
+  private readonly sum: BucketCounts = { submitted: 0, accepted: 0, rejected: 0, optOuts: 0, complaints: 0, prohibited: 0, scoreSum: 0, scoreN: 0 };
   /**
    * The figures a feed's rules read, filled in place (figuresInto): the rules only read them and an
    * alert takes a copy, so one object serves every feed instead of two fresh ones per feed.
@@ -459,32 +479,16 @@ export class EarlyWarningMonitor {
 
   /** The window's figures of `st`, written into `f` (returned). */
   private figuresInto(f: Figures, st: KeyState): Figures {
-    let submitted = 0, accepted = 0, rejected = 0, optOuts = 0, complaints = 0, prohibited = 0, scoreSum = 0, scoreN = 0;
+    // one scratch sum per monitor: this runs for every event judged, so no object per call
+    const t = zeroCounts(this.sum);
     const from = st.lastIndex - this.policy.windowBuckets;
     for (const b of st.buckets) {
-      if (b.index <= from) continue; // kept only to settle (shared counts)
-      submitted += b.submitted;
-      accepted += b.accepted;
-      rejected += b.rejected;
-      optOuts += b.optOuts;
-      complaints += b.complaints;
-      prohibited += b.prohibited;
-      scoreSum += b.scoreSum;
-      scoreN += b.scoreN;
+      if (b.index > from) addCounts(t, b); // older ones are kept only to settle (shared counts)
     }
     if (st.others) {
-      for (const [i, b] of st.others) {
-        if (i <= from || i > st.lastIndex) continue;
-        submitted += b.submitted;
-        accepted += b.accepted;
-        rejected += b.rejected;
-        optOuts += b.optOuts;
-        complaints += b.complaints;
-        prohibited += b.prohibited;
-        scoreSum += b.scoreSum;
-        scoreN += b.scoreN;
-      }
+      for (const [i, b] of st.others) if (i > from && i <= st.lastIndex) addCounts(t, b);
     }
+    const { submitted, accepted, rejected, optOuts, complaints, prohibited, scoreSum, scoreN } = t;
     const w = this.policy.windowBuckets;
     f.submitted = submitted;
     f.accepted = accepted;
