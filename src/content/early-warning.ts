@@ -129,6 +129,27 @@ interface KeyState {
   contentProviderId: string;
   /** Shared counts only: bucket index → the other processes' counts of that bucket, as last merged. */
   others?: Map<number, BucketCounts>;
+  /** App-clock ms of the newest operator reset applied to this key's baseline (0: none). */
+  resetAt: number;
+}
+
+/**
+ * A key's baseline as it is kept across restarts (docs/CONTENT.md "Baselines kept across restarts"):
+ * the EWMA of its completed buckets' counts and of their variance, the mean commercial score, and how
+ * many buckets each has seen. Windows are not kept: a restarted process judges its window on what it
+ * counts from then on (and, sharing counts, on the others').
+ */
+export interface BaselineState {
+  scope: Scope;
+  key: string;
+  contentProviderId: string;
+  mean: number;
+  variance: number;
+  completed: number;
+  scoreMean: number;
+  scoreN: number;
+  /** App-clock ms of the newest operator reset this baseline was folded after (0: none). */
+  resetAt: number;
 }
 
 /** A bucket's counts, as processes tell them to each other (shared counts). */
@@ -317,14 +338,71 @@ export class EarlyWarningMonitor {
    * good). Anomalous buckets never enter the baseline on their own, so without this a permanent
    * increase keeps alerting, which is the safe default.
    */
-  resetBaseline(scope: Scope, key: string): void {
+  resetBaseline(scope: Scope, key: string, at = 0): void {
     const st = this.keys[scope].get(key);
     if (!st) return;
+    st.resetAt = Math.max(st.resetAt, at);
     st.mean = 0;
     st.variance = 0;
     st.completed = 0;
     st.scoreMean = 0;
     st.scoreBaselineN = 0;
+  }
+
+  /**
+   * Applies a reset made elsewhere (another process, told through the store) unless this key's
+   * baseline already follows it. Returns whether it reset anything.
+   */
+  applyReset(scope: Scope, key: string, at: number): boolean {
+    const st = this.keys[scope].get(key);
+    if (!st || st.resetAt >= at) return false;
+    this.resetBaseline(scope, key, at);
+    return true;
+  }
+
+  /** Every key's baseline that has folded at least one bucket, to be kept across a restart. */
+  baselines(): BaselineState[] {
+    const out: BaselineState[] = [];
+    for (const scope of ['provider', 'port'] as const) {
+      for (const [key, st] of this.keys[scope]) {
+        if (st.completed === 0 && st.scoreBaselineN === 0) continue;
+        out.push({ scope, key, contentProviderId: st.contentProviderId, mean: st.mean, variance: st.variance, completed: st.completed, scoreMean: st.scoreMean, scoreN: st.scoreBaselineN, resetAt: st.resetAt });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Takes back baselines kept before a restart, for keys this monitor has not seen yet (one it has
+   * counted since keeps its own). The time the gateway was down is not folded in as silence: the
+   * restored key's baseline continues from the bucket of `now`, as if the gap had not been.
+   * Returns how many keys were restored.
+   */
+  restoreBaselines(rows: readonly BaselineState[], now: number): number {
+    const index = Math.floor(now / this.policy.bucketMs);
+    let n = 0;
+    for (const r of rows) {
+      if (r.scope !== 'provider' && r.scope !== 'port') continue;
+      if (!(Number.isFinite(r.mean) && Number.isFinite(r.variance) && r.completed >= 0 && Number.isFinite(r.scoreMean) && r.scoreN >= 0)) continue;
+      const keys = this.keys[r.scope];
+      if (keys.has(r.key)) continue;
+      const st = this.newKey(index, r.contentProviderId);
+      st.mean = r.mean;
+      st.variance = r.variance;
+      st.completed = r.completed;
+      st.scoreMean = r.scoreMean;
+      st.scoreBaselineN = r.scoreN;
+      st.resetAt = r.resetAt;
+      keys.set(r.key, st);
+      n++;
+    }
+    return n;
+  }
+
+  /** The provider a key's last event named (a port's owner) and its last reset, if the monitor knows the key. */
+  keyInfo(scope: Scope, key: string): { contentProviderId: string; resetAt: number } | undefined {
+    const st = this.keys[scope].get(key);
+    return st && { contentProviderId: st.contentProviderId, resetAt: st.resetAt };
   }
 
   /** Feed one event; returns the alerts it raised (usually none). */
@@ -379,7 +457,7 @@ export class EarlyWarningMonitor {
   }
 
   private newKey(index: number, contentProviderId: string): KeyState {
-    return { buckets: [emptyBucket(index)], mean: 0, variance: 0, scoreMean: 0, scoreBaselineN: 0, completed: 0, lastIndex: index, quietUntil: new Map(), foldedThrough: index - 1, contentProviderId };
+    return { buckets: [emptyBucket(index)], mean: 0, variance: 0, scoreMean: 0, scoreBaselineN: 0, completed: 0, lastIndex: index, quietUntil: new Map(), foldedThrough: index - 1, contentProviderId, resetAt: 0 };
   }
 
   /** Runs the scope's rules on the key's window at bucket `index`; an alert is dated `at` and names `contentProviderId`. */

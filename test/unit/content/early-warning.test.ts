@@ -202,4 +202,49 @@ describe('early warning', () => {
     assert.equal(passed(shared), 5);
     assert.equal(shared.admit('cp', 'p', T0 + 1000).outcome, 'pass', 'refilled at 5 a second');
   });
+
+  test('baselines kept across a restart: a campaign right after it is caught in its first window, ordinary traffic after the downtime is not a spike', () => {
+    const rules = policy.rules.filter((r) => r.id === 'volume_spike_provider');
+    const before = new EarlyWarningMonitor({ ...policy, rules });
+    for (const e of traffic('cpA', '10690001', T0, 10 * 60_000, 600)) assert.deepEqual(before.observe(e), []);
+    const kept = before.baselines();
+    assert.deepEqual(kept.map((b) => `${b.scope}:${b.key}`).sort(), ['port:10690001', 'provider:cpA']);
+    const cpA = kept.find((b) => b.scope === 'provider')!;
+    assert.ok(cpA.completed >= policy.minBaselineBuckets && Math.abs(cpA.mean - 10) < 1, JSON.stringify(cpA));
+    // the gateway was down for an hour
+    const T1 = T0 + 10 * 60_000 + 3_600_000;
+    const campaign = traffic('cpA', '10690001', T1, windowMs, 1200);
+    const firstAlert = (m: EarlyWarningMonitor, evs: MonitorEvent[]) => evs.flatMap((e) => m.observe(e))[0];
+    // a fresh monitor has no baseline yet: the campaign in its first window passes unnoticed
+    assert.equal(firstAlert(new EarlyWarningMonitor({ ...policy, rules }), campaign), undefined);
+    const restored = new EarlyWarningMonitor({ ...policy, rules });
+    assert.equal(restored.restoreBaselines(kept, T1), 2);
+    const a = firstAlert(restored, campaign);
+    assert.equal(a?.rule, 'volume_spike_provider');
+    assert.ok(a!.at - T1 < windowMs);
+    // the hour down is not folded in as silence: the same ordinary rate after it is no spike
+    const calm = new EarlyWarningMonitor({ ...policy, rules });
+    calm.restoreBaselines(kept, T1);
+    assert.equal(firstAlert(calm, traffic('cpA', '10690001', T1, 5 * 60_000, 300)), undefined);
+    assert.ok(Math.abs(calm.snapshot('provider', 'cpA', T1 + 5 * 60_000)!.baselinePerWindow - 60) < 6);
+  });
+
+  test('restoring keeps a key counted since; resets apply once, newest wins', () => {
+    const mon = new EarlyWarningMonitor(policy);
+    for (const e of traffic('cpA', 'p1', T0, 5 * 60_000, 300)) mon.observe(e);
+    const own = mon.snapshot('provider', 'cpA', T0 + 5 * 60_000)!.baselineBuckets;
+    const row = { scope: 'provider' as const, key: 'cpA', contentProviderId: 'cpA', mean: 99, variance: 1, completed: 500, scoreMean: 0.5, scoreN: 500, resetAt: 0 };
+    assert.equal(mon.restoreBaselines([row, { ...row, key: 'cpB', contentProviderId: 'cpB' }, { ...row, key: 'bad', mean: Number.NaN }], T0 + 5 * 60_000), 1);
+    assert.equal(mon.snapshot('provider', 'cpA', T0 + 5 * 60_000)!.baselineBuckets, own, 'its own baseline stays');
+    assert.equal(mon.snapshot('provider', 'cpB', T0 + 5 * 60_000)!.baselinePerWindow, 99 * policy.windowBuckets);
+    assert.equal(mon.applyReset('provider', 'cpB', T0 + 1), true);
+    assert.equal(mon.snapshot('provider', 'cpB', T0 + 5 * 60_000)!.baselineBuckets, 0);
+    assert.equal(mon.applyReset('provider', 'cpB', T0 + 1), false, 'the same reset again');
+    assert.equal(mon.applyReset('provider', 'cpB', T0), false, 'an older one');
+    assert.equal(mon.applyReset('provider', 'nobody', T0 + 2), false);
+    assert.deepEqual(mon.keyInfo('provider', 'cpB'), { contentProviderId: 'cpB', resetAt: T0 + 1 });
+    // an emptied baseline is not kept until it folds again
+    assert.equal(mon.baselines().some((b) => b.key === 'cpB'), false);
+  });
 });
+
