@@ -5,7 +5,7 @@
 import type { MessageType } from '../domain/message-type.js';
 import type { TemplateViolation } from '../content/templates.js';
 import type { TemplateMode } from '../content/template-registry.js';
-import type { ActionRecord, Alert } from '../content/early-warning.js';
+import type { ActionRecord, Alert, BaselineState, Scope } from '../content/early-warning.js';
 
 export type ReviewStatus = 'pending' | 'approved' | 'rejected';
 
@@ -79,4 +79,16 @@ export interface ContentStore {
   addAction(rec: ActionRecord): Promise<void>;
   liftAction(id: string, at: number, actor: string): Promise<boolean>;
   listActions(activeOnly: boolean): Promise<ActionRecord[]>;
+  /**
+   * Keeps the early-warning baselines across restarts (one row per scope and key, replaced), except
+   * a row whose `resetAt` is older than the reset the store holds for its key: a process that has not
+   * yet applied an operator's reset must not write the old baseline back.
+   */
+  saveBaselines(rows: readonly BaselineState[], savedAt: number): Promise<void>;
+  /** Every kept baseline (a key reset and not folded since is kept empty, with its reset). */
+  loadBaselines(): Promise<BaselineState[]>;
+  /** An operator's reset of a key's baseline: the kept one is emptied and marked `at`. */
+  resetBaseline(scope: Scope, key: string, contentProviderId: string, at: number): Promise<void>;
+  /** Resets recorded with `at` after `since` (app-clock ms), for the other processes to apply. */
+  baselineResets(since: number): Promise<{ scope: Scope; key: string; at: number }[]>;
 }

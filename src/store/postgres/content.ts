@@ -2,12 +2,13 @@
 import type { Pool } from './db.js';
 import { queries, transaction, jsonbText } from './db.js';
 import type { AlertFilter, AlertRow, ContentSettingsRow, ContentStore, ReviewStatus, SignatureReviewRow, TemplateRow } from '../../ports/content.js';
-import type { ActionRecord } from '../../content/early-warning.js';
+import type { ActionRecord, BaselineState, Scope } from '../../content/early-warning.js';
 
 type Raw = Record<string, unknown>;
 const Q = queries('content', [
   'insertTemplate', 'templateById', 'listTemplates', 'reviewTemplate', 'getSettings', 'putSettings', 'listSettings',
   'setSignatureStatus', 'insertSignatureReview', 'insertAlert', 'listAlerts', 'insertAction', 'liftAction', 'listActions',
+  'saveBaselines', 'loadBaselines', 'resetBaseline', 'baselineResets',
 ] as const);
 
 const toTpl = (r: Raw): TemplateRow => ({
@@ -83,5 +84,25 @@ export class PgContentStore implements ContentStore {
   }
   async listActions(activeOnly: boolean): Promise<ActionRecord[]> {
     return (await this.pool.query(Q.listActions, [activeOnly])).rows.map(toAction);
+  }
+  async saveBaselines(rows: readonly BaselineState[], savedAt: number): Promise<void> {
+    if (!rows.length) return;
+    const col = <T>(f: (r: BaselineState) => T): T[] => rows.map(f);
+    await this.pool.query(Q.saveBaselines, [
+      col((r) => r.scope), col((r) => r.key), col((r) => r.contentProviderId), col((r) => r.mean), col((r) => r.variance),
+      col((r) => r.completed), col((r) => r.scoreMean), col((r) => r.scoreN), col((r) => r.resetAt), savedAt,
+    ]);
+  }
+  async loadBaselines(): Promise<BaselineState[]> {
+    return (await this.pool.query(Q.loadBaselines)).rows.map((r: Raw) => ({
+      scope: r.scope as Scope, key: r.key as string, contentProviderId: r.content_provider_id as string, mean: Number(r.mean), variance: Number(r.variance),
+      completed: Number(r.completed), scoreMean: Number(r.score_mean), scoreN: Number(r.score_n), resetAt: Number(r.reset_at),
+    }));
+  }
+  async resetBaseline(scope: Scope, key: string, contentProviderId: string, at: number): Promise<void> {
+    await this.pool.query(Q.resetBaseline, [scope, key, contentProviderId, at]);
+  }
+  async baselineResets(since: number): Promise<{ scope: Scope; key: string; at: number }[]> {
+    return (await this.pool.query(Q.baselineResets, [since])).rows.map((r: Raw) => ({ scope: r.scope as Scope, key: r.key as string, at: Number(r.reset_at) }));
   }
 }

@@ -1,7 +1,7 @@
 /** SQLite adapter for content governance (src/ports/content.ts); tables in migrations/065_content_governance.sql. */
 import type { Db } from './db.js';
 import type { AlertFilter, AlertRow, ContentSettingsRow, ContentStore, ReviewStatus, SignatureReviewRow, TemplateRow } from '../../ports/content.js';
-import type { ActionRecord } from '../../content/early-warning.js';
+import type { ActionRecord, BaselineState, Scope } from '../../content/early-warning.js';
 
 interface TplDb { id: string; content_provider_id: string; signature: string; type: TemplateRow['type']; body: string; status: ReviewStatus; violations: string; reason: string | null; created_at: number; reviewed_at: number | null; reviewed_by: string | null }
 const toTpl = (r: TplDb): TemplateRow => ({
@@ -20,6 +20,8 @@ const toAction = (r: ActDb): ActionRecord => {
   if (r.lifted_by !== null) a.liftedBy = r.lifted_by;
   return a;
 };
+
+interface BaselineDb { scope: Scope; key: string; content_provider_id: string; mean: number; variance: number; completed: number; score_mean: number; score_n: number; reset_at: number }
 
 export class SqliteContentStore implements ContentStore {
   constructor(private readonly db: Db) {}
@@ -113,5 +115,33 @@ export class SqliteContentStore implements ContentStore {
   async listActions(activeOnly: boolean): Promise<ActionRecord[]> {
     const sql = `SELECT * FROM early_warning_actions ${activeOnly ? 'WHERE lifted_at IS NULL' : ''} ORDER BY at, id`;
     return (this.db.prepare(sql).all() as ActDb[]).map(toAction);
+  }
+  async saveBaselines(rows: readonly BaselineState[], savedAt: number): Promise<void> {
+    if (!rows.length) return;
+    const up = this.db.prepare(`INSERT INTO monitor_baselines (scope, key, content_provider_id, mean, variance, completed, score_mean, score_n, reset_at, saved_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (scope, key) DO UPDATE SET content_provider_id = excluded.content_provider_id, mean = excluded.mean, variance = excluded.variance,
+        completed = excluded.completed, score_mean = excluded.score_mean, score_n = excluded.score_n, reset_at = excluded.reset_at, saved_at = excluded.saved_at
+      WHERE excluded.reset_at >= monitor_baselines.reset_at`);
+    this.db.transaction(() => {
+      for (const r of rows) up.run(r.scope, r.key, r.contentProviderId, r.mean, r.variance, r.completed, r.scoreMean, r.scoreN, r.resetAt, savedAt);
+    })();
+  }
+
+  async loadBaselines(): Promise<BaselineState[]> {
+    return (this.db.prepare('SELECT * FROM monitor_baselines ORDER BY scope, key').all() as BaselineDb[]).map((r) => ({
+      scope: r.scope, key: r.key, contentProviderId: r.content_provider_id, mean: r.mean, variance: r.variance, completed: r.completed, scoreMean: r.score_mean, scoreN: r.score_n, resetAt: r.reset_at,
+    }));
+  }
+
+  async resetBaseline(scope: Scope, key: string, contentProviderId: string, at: number): Promise<void> {
+    this.db
+      .prepare(`INSERT INTO monitor_baselines (scope, key, content_provider_id, mean, variance, completed, score_mean, score_n, reset_at, saved_at) VALUES (?, ?, ?, 0, 0, 0, 0, 0, ?, ?)
+        ON CONFLICT (scope, key) DO UPDATE SET mean = 0, variance = 0, completed = 0, score_mean = 0, score_n = 0, reset_at = max(monitor_baselines.reset_at, excluded.reset_at), saved_at = excluded.saved_at`)
+      .run(scope, key, contentProviderId, at, at);
+  }
+
+  async baselineResets(since: number): Promise<{ scope: Scope; key: string; at: number }[]> {
+    return (this.db.prepare('SELECT scope, key, reset_at FROM monitor_baselines WHERE reset_at > ? ORDER BY reset_at').all(since) as BaselineDb[]).map((r) => ({ scope: r.scope, key: r.key, at: r.reset_at }));
   }
 }

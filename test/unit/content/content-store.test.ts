@@ -63,6 +63,36 @@ async function contract(name: string, open: () => Promise<{ store: Store; conten
       await close();
     }
   });
+
+  await test(`${name}: early-warning baselines kept, replaced, reset; a save older than the reset is refused`, async () => {
+    const { content, close } = await open();
+    try {
+      assert.deepEqual(await content.loadBaselines(), []);
+      const a = { scope: 'provider' as const, key: 'cp_a', contentProviderId: 'cp_a', mean: 10.25, variance: 3.5, completed: 40, scoreMean: 0.125, scoreN: 38, resetAt: 0 };
+      const p = { ...a, scope: 'port' as const, key: '10690001', mean: 4.5 };
+      await content.saveBaselines([a, p], T);
+      await content.saveBaselines([], T + 1);
+      assert.deepEqual(await content.loadBaselines(), [p, a]);
+      await content.saveBaselines([{ ...a, mean: 11, completed: 41 }], T + 2);
+      assert.deepEqual((await content.loadBaselines()).find((b) => b.scope === 'provider'), { ...a, mean: 11, completed: 41 });
+      // the operator resets cp_a; a process that has not applied it yet cannot write the old baseline back
+      await content.resetBaseline('provider', 'cp_a', 'cp_a', T + 5);
+      await content.saveBaselines([{ ...a, mean: 12, completed: 42 }], T + 6);
+      const emptied = { ...a, mean: 0, variance: 0, completed: 0, scoreMean: 0, scoreN: 0, resetAt: T + 5 };
+      assert.deepEqual((await content.loadBaselines()).find((b) => b.scope === 'provider'), emptied);
+      assert.deepEqual(await content.baselineResets(0), [{ scope: 'provider', key: 'cp_a', at: T + 5 }]);
+      assert.deepEqual(await content.baselineResets(T + 5), []);
+      // one that has: its baseline folded after the reset is kept
+      await content.saveBaselines([{ ...a, mean: 2, completed: 3, resetAt: T + 5 }], T + 7);
+      assert.deepEqual((await content.loadBaselines()).find((b) => b.scope === 'provider'), { ...a, mean: 2, completed: 3, resetAt: T + 5 });
+      // a reset of a key never saved, and an older reset after a newer one keeps the newer mark
+      await content.resetBaseline('port', '10690009', 'cp_b', T + 8);
+      await content.resetBaseline('port', '10690009', 'cp_b', T + 4);
+      assert.deepEqual(await content.baselineResets(T + 5), [{ scope: 'port', key: '10690009', at: T + 8 }]);
+    } finally {
+      await close();
+    }
+  });
 }
 
 describe('content store contract', async () => {

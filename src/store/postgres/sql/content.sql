@@ -50,3 +50,24 @@ UPDATE early_warning_actions SET lifted_at = $2, lifted_by = $3 WHERE id = $1 AN
 
 -- name: listActions
 SELECT * FROM early_warning_actions WHERE ($1::boolean IS FALSE OR lifted_at IS NULL) ORDER BY at, id;
+
+-- name: saveBaselines
+-- One statement for all rows (arrays unnested); a row older than the stored reset is skipped.
+INSERT INTO monitor_baselines (scope, key, content_provider_id, mean, variance, completed, score_mean, score_n, reset_at, saved_at)
+SELECT s, k, c, m, v, n, sm, sn, r, $10
+FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::int[], $7::float8[], $8::int[], $9::bigint[]) AS t(s, k, c, m, v, n, sm, sn, r)
+ON CONFLICT (scope, key) DO UPDATE SET content_provider_id = excluded.content_provider_id, mean = excluded.mean, variance = excluded.variance,
+  completed = excluded.completed, score_mean = excluded.score_mean, score_n = excluded.score_n, reset_at = excluded.reset_at, saved_at = excluded.saved_at
+WHERE excluded.reset_at >= monitor_baselines.reset_at;
+
+-- name: loadBaselines
+SELECT * FROM monitor_baselines ORDER BY scope, key;
+
+-- name: resetBaseline
+INSERT INTO monitor_baselines (scope, key, content_provider_id, mean, variance, completed, score_mean, score_n, reset_at, saved_at)
+VALUES ($1, $2, $3, 0, 0, 0, 0, 0, $4, $4)
+ON CONFLICT (scope, key) DO UPDATE SET mean = 0, variance = 0, completed = 0, score_mean = 0, score_n = 0,
+  reset_at = GREATEST(monitor_baselines.reset_at, excluded.reset_at), saved_at = excluded.saved_at;
+
+-- name: baselineResets
+SELECT scope, key, reset_at FROM monitor_baselines WHERE reset_at > $1 ORDER BY reset_at;
