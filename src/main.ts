@@ -15,6 +15,7 @@ import { HeldExpirySweeper } from './app/held-expiry-sweeper.js';
 import { CallbackWorker } from './app/callback-worker.js';
 import { HttpProcesses } from './app/http-processes.js';
 import { MonitorShare } from './app/monitor-share.js';
+import { BaselineKeeper } from './app/baseline-keeper.js';
 import { SimulatorSmsc } from './simulator/simulator-smsc.js';
 import { SimulatedClock, SystemClock } from './simulator/clock.js';
 import { savedSimulatedTime } from './app/simulated-time.js';
@@ -112,6 +113,12 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   }
   const contentStore = store instanceof SqliteStore ? new SqliteContentStore(store.db) : store instanceof PostgresStore ? new PgContentStore(store.pool) : null;
   const content: ContentGovernance | null = contentStore ? await installContentGovernance(app, contentStore, contentOptions) : null;
+  if (content) {
+    // baselines survive a restart (docs/CONTENT.md): saved every minute and at the stop
+    const keeper = new BaselineKeeper(content, { onError: (e) => log.warn(e, 'early warning: cannot save the baselines; they are saved again at the next minute') });
+    keeper.start();
+    undo('early-warning baselines', () => keeper.stop());
+  }
   if (content && store instanceof PostgresStore) {
     // before any door opens: the monitor judges shared counts from the first message
     const share = new MonitorShare(content, store.monitorShare, {

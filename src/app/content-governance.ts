@@ -15,7 +15,22 @@
  * counts (src/app/monitor-share.ts): an alert is then raised by one process per rule, key and window
  * (a claim in the store), which applies its action; the others take the action, and its lifting,
  * from the store at their next round ({@link syncActions}).
+ *
+ * Baselines are kept in the store across restarts ({@link saveBaselines}, {@link restoreBaselines};
+ * src/app/baseline-keeper.ts saves them every minute), and an operator resets a key's baseline to
+ * accept a new normal volume ({@link resetBaseline}; other processes apply it at their next round,
+ * {@link applyBaselineResets}).
  */
+
+/** A key as the monitor sees it now: its window's figures (with the baseline) and its last reset. */
+export interface BaselineView {
+  scope: Scope;
+  key: string;
+  contentProviderId: string;
+  figures: Record<string, number>;
+  /** When an operator last reset the key's baseline (app-clock ms), or null. */
+  resetAt: number | null;
+}
 import { SmsguardError } from '../domain/errors.js';
 import { storableText } from './validate.js';
 import { isMessageType } from '../domain/message-type.js';
@@ -23,7 +38,7 @@ import { isWellFormedSignature } from '../domain/signature.js';
 import type { AlertRow, ContentSettingsRow, ContentStore, ReviewStatus, TemplateRow } from '../ports/content.js';
 import { checkTemplate, compileTemplates } from '../content/templates.js';
 import type { TemplateMode, TemplateRegistry } from '../content/template-registry.js';
-import { EarlyWarningMonitor, type ActionBook, type ActionRecord, type Alert, type EarlyWarningPolicy, type MonitorEvent } from '../content/early-warning.js';
+import { EarlyWarningMonitor, type ActionBook, type ActionRecord, type Alert, type EarlyWarningPolicy, type MonitorEvent, type Scope } from '../content/early-warning.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import type { MoHandler } from './receive-mo.js';
@@ -82,6 +97,8 @@ export class ContentGovernance {
    * must not take them for lifted (a list read while one was being stored may lack it).
    */
   private readonly unsaved = new Set<string>();
+  /** The newest baseline reset read from the store ({@link applyBaselineResets}). */
+  private resetsSeen = 0;
 
   constructor(private readonly ctx: AppContext, private readonly deps: ContentGovernanceDeps) {
     this.monitor = new EarlyWarningMonitor(deps.policy);
@@ -98,6 +115,7 @@ export class ContentGovernance {
     const approved = await this.deps.store.listTemplates({ status: 'approved' });
     for (const cp of new Set(approved.map((t) => t.contentProviderId))) await this.refresh(cp);
     for (const a of await this.deps.store.listActions(true)) this.deps.actions.restore(a);
+    await this.restoreBaselines();
     this.ctx.events.on('decision', (d) => {
       const port = d.from;
       // A held message is not a rejection: counting it as one would trip the rejection-rate rule and
@@ -410,4 +428,68 @@ export class ContentGovernance {
     await this.ctx.store.records.appendAudit(now, p.actorId, 'early_warning.lift', { actionId: id }, { contentProviderId: lifted?.contentProviderId ?? null });
     return lifted;
   }
+
+  /**
+   * Takes back the baselines kept before this process started (keys it has not counted yet); the
+   * resets they carry count as read. Returns how many keys were restored.
+   */
+  async restoreBaselines(): Promise<number> {
+    const rows = await this.deps.store.loadBaselines();
+    for (const r of rows) this.resetsSeen = Math.max(this.resetsSeen, r.resetAt);
+    return this.monitor.restoreBaselines(rows, this.ctx.clock.now());
+  }
+
+  /** Keeps every baseline the monitor has folded so far (src/app/baseline-keeper.ts calls it every minute and at shutdown). */
+  async saveBaselines(): Promise<void> {
+    await this.deps.store.saveBaselines(this.monitor.baselines(), this.ctx.clock.now());
+  }
+
+  /** Applies the baseline resets made by other processes since the last call (shared counts: every round). */
+  async applyBaselineResets(): Promise<number> {
+    let n = 0;
+    for (const r of await this.deps.store.baselineResets(this.resetsSeen)) {
+      if (this.monitor.applyReset(r.scope, r.key, r.at)) n++;
+      this.resetsSeen = Math.max(this.resetsSeen, r.at);
+    }
+    return n;
+  }
+
+  /**
+   * A key's window and baseline as the monitor sees them now (the operator any key; a content
+   * provider the keys its own traffic made: its id and its ports).
+   */
+  async baselineView(p: Principal, scope: string, key: string): Promise<BaselineView> {
+    requireRole(p, 'admin', 'content-provider');
+    const sc = parseScope(scope);
+    const info = this.monitor.keyInfo(sc, key);
+    // a provider's key it did not make reads as unknown, as another provider's resource would (no hint it exists)
+    if (!info || (p.role === 'content-provider' && info.contentProviderId !== p.contentProviderId)) {
+      throw new SmsguardError('not_found', `the early-warning monitor has no baseline for ${sc} ${key}`);
+    }
+    const figures = this.monitor.snapshot(sc, key, this.ctx.clock.now())!;
+    return { scope: sc, key, contentProviderId: info.contentProviderId, figures, resetAt: info.resetAt || null };
+  }
+
+  /**
+   * Resets a key's baseline (admin): the operator accepts the key's current volume as its new normal
+   * (a sender that grew for good). Anomalous buckets never enter a baseline on their own, so without
+   * this a lasting rise keeps alerting. Kept in the store (a restart or another process does not
+   * bring the old baseline back) and audited.
+   */
+  async resetBaseline(p: Principal, scope: string, key: string): Promise<BaselineView> {
+    requireRole(p, 'admin');
+    const sc = parseScope(scope);
+    const info = this.monitor.keyInfo(sc, key);
+    if (!info) throw new SmsguardError('not_found', `the early-warning monitor has no baseline for ${sc} ${key}`);
+    const now = this.ctx.clock.now();
+    this.monitor.resetBaseline(sc, key, now);
+    await this.deps.store.resetBaseline(sc, key, info.contentProviderId, now);
+    await this.ctx.store.records.appendAudit(now, p.actorId, 'early_warning.baseline_reset', { scope: sc, key }, { contentProviderId: info.contentProviderId });
+    return this.baselineView(p, sc, key);
+  }
+}
+
+function parseScope(scope: string): Scope {
+  if (scope !== 'provider' && scope !== 'port') throw new SmsguardError('invalid_request', 'scope: provider or port', {}, 'scope');
+  return scope;
 }

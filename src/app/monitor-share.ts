@@ -11,7 +11,8 @@
  *    from the others' traffic alone) and folds closed buckets into the baselines with everyone's counts;
  * 3. reads the actions in force from the store, so an action another process placed applies here, and
  *    one an operator lifted elsewhere is lifted here, within a round;
- * 4. tells the action book how many processes judge messages (a throttle of N msgs/s holds each to N / processes).
+ * 4. tells the action book how many processes judge messages (a throttle of N msgs/s holds each to N / processes);
+ * 5. applies the baseline resets an operator made through another process (before step 2's judging).
  *
  * An alert is raised once for the deployment: the process whose claim in the store wins raises it and
  * applies its action (ContentGovernance.share). Between rounds a process judges on its own fresh counts
@@ -88,6 +89,8 @@ export class MonitorShare {
       monitor.markAllDirty();
       throw e;
     }
+    // an operator's baseline reset made in another process, before judging on the merged counts
+    await this.gov.applyBaselineResets();
     this.gov.raiseAll(monitor.mergeOthers(ex.others, this.o.now()));
     const n = ex.processes + 1;
     if (n !== this.gov.actions.processCount) {

@@ -35,6 +35,11 @@ const actionRecord = {
     figures, at: { type: 'integer' }, liftedAt: { type: 'integer' }, liftedBy: { type: 'string' },
   },
 } as const;
+const baselineParams = { type: 'object', properties: { scope: { type: 'string', maxLength: 16 }, key: { type: 'string', minLength: 1, maxLength: 64 } }, required: ['scope', 'key'] } as const;
+const baselineView = {
+  type: 'object',
+  properties: { scope: { type: 'string', enum: ['provider', 'port'] }, key: { type: 'string' }, contentProviderId: { type: 'string' }, figures, resetAt: { type: ['integer', 'null'] } },
+} as const;
 const review = {
   type: 'object', additionalProperties: false,
   properties: { decision: { type: 'string', enum: ['approve', 'reject'] }, reason: { type: 'string', maxLength: 1000 } },
@@ -136,5 +141,29 @@ export function contentRoutes(gov: ContentGovernance) {
       onRequest: requireAuth,
       schema: { tags: ['content'], security: bearerSecurity, summary: 'Lift an automatic action (admin)', params: idParam, response: { 200: actionRecord, '4xx': errorBody } },
     }, async (req) => gov.liftAction(req.principal, (req.params as { id: string }).id));
+
+    f.get('/v1/early-warning/baselines/:scope/:key', {
+      onRequest: requireAuth,
+      schema: {
+        tags: ['content'], security: bearerSecurity, params: baselineParams,
+        summary: 'A provider\'s or port\'s early-warning window and baseline as the monitor sees them now (admin; a provider its own id and ports)',
+        response: { 200: baselineView, '4xx': errorBody },
+      },
+    }, async (req) => {
+      const q = req.params as { scope: string; key: string };
+      return gov.baselineView(req.principal, q.scope, q.key);
+    });
+
+    f.post('/v1/early-warning/baselines/:scope/:key/reset', {
+      onRequest: requireAuth,
+      schema: {
+        tags: ['content'], security: bearerSecurity, params: baselineParams,
+        summary: 'Reset a provider\'s or port\'s early-warning baseline: accept its current volume as the new normal (admin; audited, kept across restarts and processes)',
+        response: { 200: baselineView, '4xx': errorBody },
+      },
+    }, async (req) => {
+      const q = req.params as { scope: string; key: string };
+      return gov.resetBaseline(req.principal, q.scope, q.key);
+    });
   };
 }

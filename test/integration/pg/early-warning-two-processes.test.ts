@@ -193,3 +193,42 @@ test('early warning over two processes: a round that cannot reach the store keep
     assert.equal(b.gov.monitor.snapshot('provider', 'cp_1', b.clock.now())!.prohibited, 2, 'A\'s hit told at the round that reached the store');
   });
 });
+
+test('early warning over two processes: a baseline kept in the store comes back in a process started later; an operator\'s reset through one process reaches the other at its round, and the other cannot write the old baseline back', async () => {
+  await withTwoPgProcesses(async (h, otherStore) => {
+    let wall = 1_000_000_000;
+    const policy: EarlyWarningPolicy = { ...DEFAULT_EARLY_WARNING_POLICY, rules: DEFAULT_EARLY_WARNING_POLICY.rules.filter((r) => r.id === 'volume_spike_provider') };
+    const a = await proc(h.store, 'a', policy, () => wall);
+    const b = await proc(otherStore, 'b', policy, () => wall);
+    const send = (p: Proc) => p.gov.observe({ kind: 'submission', at: p.clock.now(), contentProviderId: 'cp_1', port: '10690001', accepted: true });
+    for (let i = 0; i < 20; i++) {
+      send(a);
+      send(b);
+      for (const p of [a, b]) p.clock.advance(10_000);
+      wall += 10_000;
+      await a.share.beat();
+      await b.share.beat();
+    }
+    const buckets = (p: Proc) => p.gov.monitor.snapshot('provider', 'cp_1', p.clock.now())!.baselineBuckets;
+    assert.ok(buckets(a) >= policy.minBaselineBuckets && buckets(b) >= policy.minBaselineBuckets);
+    await a.gov.saveBaselines();
+
+    // a third process starting now judges volume at once, on the kept baseline
+    const c = await proc(h.store, 'c', policy, () => wall);
+    assert.equal(buckets(c), buckets(a), 'restored at start');
+    assert.ok(Math.abs(c.gov.monitor.snapshot('provider', 'cp_1', c.clock.now())!.baselinePerWindow - 12) < 0.5);
+
+    const view = await a.gov.resetBaseline(ADMIN, 'provider', 'cp_1');
+    assert.equal(view.figures.baselineBuckets, 0);
+    assert.equal(view.resetAt, a.clock.now());
+    assert.ok(buckets(b) >= policy.minBaselineBuckets, 'B has not heard yet');
+    await b.gov.saveBaselines(); // B's old baseline: refused by the store
+    assert.equal((await a.content.loadBaselines()).find((r) => r.scope === 'provider')?.completed, 0);
+    await b.share.beat();
+    assert.equal(buckets(b), 0, 'B applied the reset at its round');
+    assert.equal(b.gov.monitor.keyInfo('provider', 'cp_1')?.resetAt, view.resetAt);
+    await c.share.beat();
+    assert.equal(buckets(c), 0);
+    for (const p of [a, b, c]) await p.share.stop();
+  });
+});

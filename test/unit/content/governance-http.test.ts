@@ -152,4 +152,36 @@ describe('content governance over HTTP', () => {
     const quiet = await http.inject({ method: 'GET', url: `/v1/alerts?contentProviderId=${p.id}`, headers: admin });
     assert.ok(!(quiet.json().alerts as { rule: string; key: string }[]).some((a) => a.rule === 'volume_spike_port' && a.key === '10690501'));
   });
+
+  test('early-warning baselines: a key\'s window and baseline read by the operator and its provider; the operator resets it (audited, kept in the store)', async () => {
+    const p = await onboard(g(), { signature: '【基线】', ports: { service: '10690701' } });
+    const other = await onboard(g(), { signature: '【别的】', ports: { service: '10690702' } });
+    for (let i = 0; i < 3; i++) assert.equal((await send(p.auth, `【基线】您的订单${i}已发货。`, 'notification', '10690701')).statusCode, 202);
+    const url = (scope: string, key: string) => `/v1/early-warning/baselines/${scope}/${key}`;
+    const view = await http.inject({ method: 'GET', url: url('provider', p.id), headers: admin });
+    assert.equal(view.statusCode, 200, view.body);
+    assert.equal(view.json().contentProviderId, p.id);
+    assert.equal(view.json().figures.submitted, 3);
+    assert.equal(view.json().resetAt, null);
+    assert.equal((await http.inject({ method: 'GET', url: url('provider', p.id), headers: p.auth })).statusCode, 200, 'its own id');
+    assert.equal((await http.inject({ method: 'GET', url: url('port', '10690701'), headers: p.auth })).json().figures.submitted, 3, 'its own port');
+    assert.equal((await http.inject({ method: 'GET', url: url('provider', p.id), headers: other.auth })).json().error.code, 'not_found', 'another provider\'s key reads as unknown');
+    assert.equal((await http.inject({ method: 'GET', url: url('provider', 'cp_nobody'), headers: admin })).statusCode, 404);
+    const bad = await http.inject({ method: 'GET', url: url('sender', p.id), headers: admin });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().error.code, 'invalid_request');
+    assert.equal((await http.inject({ method: 'GET', url: url('provider', p.id) })).statusCode, 401);
+
+    assert.equal((await http.inject({ method: 'POST', url: `${url('provider', p.id)}/reset`, headers: p.auth })).json().error.code, 'forbidden');
+    const reset = await http.inject({ method: 'POST', url: `${url('provider', p.id)}/reset`, headers: admin });
+    assert.equal(reset.statusCode, 200, reset.body);
+    assert.equal(reset.json().resetAt, clock.now());
+    assert.equal(reset.json().figures.baselineBuckets, 0);
+    assert.equal((await http.inject({ method: 'POST', url: `${url('port', '10699999')}/reset`, headers: admin })).statusCode, 404);
+    const kept = (await new SqliteContentStore(store.db).loadBaselines()).find((b) => b.key === p.id);
+    assert.equal(kept?.resetAt, clock.now(), 'kept in the store: a restart does not bring the old baseline back');
+    const audit = (await store.records.queryRecords({ kind: 'audit', contentProviderId: p.id, limit: 50 })).records.map((r) => r.body as { action: string; scope?: string; key?: string });
+    assert.ok(audit.some((b) => b.action === 'early_warning.baseline_reset' && b.scope === 'provider' && b.key === p.id), JSON.stringify(audit));
+  });
 });
+
