@@ -48,6 +48,37 @@ async function proc(store: PostgresStore, member: string, policy: EarlyWarningPo
   return { gov, share, clock, content };
 }
 
+/**
+ * Two processes judging volume only (the other rules stay out of the figures' way) on one wall clock:
+ * `send` one message through a process, `tick` moves both app clocks and the wall clock and runs a
+ * round of each, `baseline` builds 20 buckets of 10 s with two messages each (one per process).
+ */
+async function volumePair(h: { store: PostgresStore }, otherStore: PostgresStore) {
+  let wall = 1_000_000_000;
+  const policy: EarlyWarningPolicy = { ...DEFAULT_EARLY_WARNING_POLICY, rules: DEFAULT_EARLY_WARNING_POLICY.rules.filter((r) => r.id === 'volume_spike_provider') };
+  const a = await proc(h.store, 'a', policy, () => wall);
+  const b = await proc(otherStore, 'b', policy, () => wall);
+  const send = (p: Proc) => p.gov.observe({ kind: 'submission', at: p.clock.now(), contentProviderId: 'cp_1', port: '10690001', accepted: true });
+  const tick = async (ms: number) => {
+    for (const p of [a, b]) p.clock.advance(ms);
+    wall += ms;
+    await a.share.beat();
+    await b.share.beat();
+    await a.gov.flush();
+    await b.gov.flush();
+  };
+  const baseline = async () => {
+    // a round every 5 s
+    for (let i = 0; i < 20; i++) {
+      send(a);
+      send(b);
+      await tick(5000);
+      await tick(5000);
+    }
+  };
+  return { policy, a, b, send, tick, baseline, wall: () => wall };
+}
+
 test('early warning over two processes: prohibited hits split between them trip the rule once for the deployment; the hold and its lifting reach both', async () => {
   await withTwoPgProcesses(async (h, otherStore) => {
     let wall = 1_000_000_000;
@@ -104,27 +135,8 @@ test('early warning over two processes: prohibited hits split between them trip 
 
 test('early warning over two processes: a burst split 50/50, each half under the volume floor, trips the volume rule on the sum of both baselines and windows', async () => {
   await withTwoPgProcesses(async (h, otherStore) => {
-    let wall = 1_000_000_000;
-    // volume only: the other rules stay out of the figures' way
-    const policy: EarlyWarningPolicy = { ...DEFAULT_EARLY_WARNING_POLICY, rules: DEFAULT_EARLY_WARNING_POLICY.rules.filter((r) => r.id === 'volume_spike_provider') };
-    const a = await proc(h.store, 'a', policy, () => wall);
-    const b = await proc(otherStore, 'b', policy, () => wall);
-    const send = (p: Proc) => p.gov.observe({ kind: 'submission', at: p.clock.now(), contentProviderId: 'cp_1', port: '10690001', accepted: true });
-    const tick = async (ms: number) => {
-      for (const p of [a, b]) p.clock.advance(ms);
-      wall += ms;
-      await a.share.beat();
-      await b.share.beat();
-      await a.gov.flush();
-      await b.gov.flush();
-    };
-    // Baseline: 20 buckets of 10 s, two messages each (one per process), a round every 5 s.
-    for (let i = 0; i < 20; i++) {
-      send(a);
-      send(b);
-      await tick(5000);
-      await tick(5000);
-    }
+    const { policy, a, b, send, tick, baseline } = await volumePair(h, otherStore);
+    await baseline();
     const base = a.gov.monitor.snapshot('provider', 'cp_1', a.clock.now())!;
     assert.ok(base.baselineBuckets >= policy.minBaselineBuckets, `baseline of ${base.baselineBuckets} buckets`);
     assert.ok(Math.abs(base.baselinePerWindow - 12) < 0.5, `the baseline is the deployment's 2 a bucket (12 a window): ${base.baselinePerWindow}`);
@@ -196,25 +208,14 @@ test('early warning over two processes: a round that cannot reach the store keep
 
 test('early warning over two processes: a baseline kept in the store comes back in a process started later; an operator\'s reset through one process reaches the other at its round, and the other cannot write the old baseline back', async () => {
   await withTwoPgProcesses(async (h, otherStore) => {
-    let wall = 1_000_000_000;
-    const policy: EarlyWarningPolicy = { ...DEFAULT_EARLY_WARNING_POLICY, rules: DEFAULT_EARLY_WARNING_POLICY.rules.filter((r) => r.id === 'volume_spike_provider') };
-    const a = await proc(h.store, 'a', policy, () => wall);
-    const b = await proc(otherStore, 'b', policy, () => wall);
-    const send = (p: Proc) => p.gov.observe({ kind: 'submission', at: p.clock.now(), contentProviderId: 'cp_1', port: '10690001', accepted: true });
-    for (let i = 0; i < 20; i++) {
-      send(a);
-      send(b);
-      for (const p of [a, b]) p.clock.advance(10_000);
-      wall += 10_000;
-      await a.share.beat();
-      await b.share.beat();
-    }
+    const { policy, a, b, baseline, wall } = await volumePair(h, otherStore);
+    await baseline();
     const buckets = (p: Proc) => p.gov.monitor.snapshot('provider', 'cp_1', p.clock.now())!.baselineBuckets;
     assert.ok(buckets(a) >= policy.minBaselineBuckets && buckets(b) >= policy.minBaselineBuckets);
     await a.gov.saveBaselines();
 
     // a third process starting now judges volume at once, on the kept baseline
-    const c = await proc(h.store, 'c', policy, () => wall);
+    const c = await proc(h.store, 'c', policy, wall);
     assert.equal(buckets(c), buckets(a), 'restored at start');
     assert.ok(Math.abs(c.gov.monitor.snapshot('provider', 'cp_1', c.clock.now())!.baselinePerWindow - 12) < 0.5);
 
