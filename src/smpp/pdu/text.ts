@@ -67,15 +67,42 @@ export function decodeUcs2(b: Buffer): string {
   return c.swap16().toString('utf16le');
 }
 
-/** Decodes short_message/message_payload octets by data_coding. Unknown codings read as Latin-1. */
+/** The character set a data_coding's octets are in, as `decodeText` reads them. */
+export type Alphabet = 'gsm7' | 'ucs2' | 'latin1';
+
+/**
+ * The alphabet of a data_coding value. 0x00–0x0F are SMPP 3.4's own (§5.2.19): 0 the default
+ * alphabet (GSM 03.38 here), 8 UCS-2, the rest read as Latin-1 (1 IA5, 3 Latin-1, 2/4 octets). Above
+ * them SMPP 3.4 defers to GSM 03.38 (3GPP TS 23.038 §4), whose coding groups carry a message class or
+ * an indication beside the alphabet, and ESMEs use them (0xF0/0x10 flash text, 0x18 flash Chinese):
+ * - 00x0 / 01x0 uncompressed (0x10–0x1F, 0x50–0x5F): bits 3–2 name it, 00 GSM 7-bit, 10 UCS-2, else octets;
+ * - 1100 / 1101 message waiting (0xC0–0xDF): GSM 7-bit; 1110 (0xE0–0xEF): UCS-2;
+ * - 1111 (0xF0–0xFF): bit 2 clear GSM 7-bit, set 8-bit data.
+ * Anything else (compressed, reserved) reads as Latin-1, as every coding did before 2026-12-07, when
+ * 0xF0–0xF3 text was read as Latin-1 (`@` as NUL) and 0x18 UCS-2 as mojibake.
+ */
+export function alphabetOf(dataCoding: number): Alphabet {
+  if (dataCoding === DataCoding.DEFAULT) return 'gsm7';
+  if (dataCoding === DataCoding.UCS2) return 'ucs2';
+  if (dataCoding < 0x10) return 'latin1';
+  const group = dataCoding >> 4;
+  if (group === 0x1 || group === 0x5) {
+    const bits = (dataCoding >> 2) & 3;
+    return bits === 0 ? 'gsm7' : bits === 2 ? 'ucs2' : 'latin1';
+  }
+  if (group === 0xc || group === 0xd) return 'gsm7';
+  if (group === 0xe) return 'ucs2';
+  if (group === 0xf) return dataCoding & 0x04 ? 'latin1' : 'gsm7';
+  return 'latin1';
+}
+
+/** Decodes short_message/message_payload octets by data_coding (`alphabetOf`). */
 export function decodeText(octets: Buffer, dataCoding: number): string {
-  switch (dataCoding) {
-    case DataCoding.DEFAULT:
+  switch (alphabetOf(dataCoding)) {
+    case 'gsm7':
       return decodeGsm7(octets);
-    case DataCoding.UCS2:
+    case 'ucs2':
       return decodeUcs2(octets);
-    case DataCoding.IA5:
-    case DataCoding.LATIN1:
     default:
       return octets.toString('latin1', 0, octets.length);
   }

@@ -124,6 +124,18 @@ describe('smpp server: submit_sm runs the use case', () => {
     await e.close();
   });
 
+  test('data_coding with a GSM 03.38 message class: 0xF0 (flash GSM-7) and 0x18 (flash UCS-2) reach the use case as text', async () => {
+    const e = await esme();
+    const n = app.submissions.length;
+    const a = await e.request(sm('', { data_coding: 0xf0, short_message: Buffer.from([0x00, 0x48, 0x69, 0x11, 0x1b, 0x65]) }));
+    const b = await e.request(sm('', { data_coding: 0x18, short_message: encodeText('【示例】您好', 8) }));
+    assert.equal(a.command_status, 0);
+    assert.equal(b.command_status, 0);
+    assert.equal(app.submissions[n].input.text, '@Hi_€', 'GSM 7-bit, not Latin-1 (which read @ as NUL)');
+    assert.equal(app.submissions[n + 1].input.text, '【示例】您好', 'UCS-2, not Latin-1 mojibake');
+    await e.close();
+  });
+
   test('rejections map through the status table (opted_out → 0x411, throttled → ESME_RTHROTTLED)', async () => {
     const e = await esme();
     const r1 = await e.request(sm('hello REJECT:opted_out'));

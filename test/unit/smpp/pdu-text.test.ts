@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  decodeText, encodeText, isGsm7, encodeGsm7, decodeGsm7, parseUdh, buildConcatUdh, buildDlrText, parseDlrText,
+  alphabetOf, decodeText, encodeText, isGsm7, encodeGsm7, decodeGsm7, parseUdh, buildConcatUdh, buildDlrText, parseDlrText,
   segmentText, chooseDataCoding, formatDlrDate, parseDlrDate,
 } from '../../../src/smpp/pdu/index.js';
 import { parseGeneral } from '../../../src/smpp/pdu/dlr.js';
@@ -24,6 +24,26 @@ describe('data_coding', () => {
 
   test('Latin-1 round trip', () => {
     assert.equal(decodeText(encodeText('café ü', 3), 3), 'café ü');
+  });
+
+  test('GSM 03.38 coding groups above 0x0F are read by their alphabet, not as Latin-1', () => {
+    // 0xF0–0xF3: GSM 7-bit with a message class (0xF0 flash); 0xF4–0xF7: 8-bit data
+    const gsm = Buffer.from([0x00, 0x48, 0x69, 0x11, 0x1b, 0x65]);
+    for (const dc of [0xf0, 0xf1, 0xf2, 0xf3]) assert.equal(decodeText(gsm, dc), '@Hi_€', `0x${dc.toString(16)}`);
+    assert.equal(alphabetOf(0xf4), 'latin1');
+    // 0x10–0x1F general group with a class: bits 3-2 00 GSM, 01 8-bit, 10 UCS-2 (0x18: flash Chinese)
+    assert.equal(decodeText(encodeText('你好', 8), 0x18), '你好');
+    assert.equal(decodeText(encodeText('你好', 8), 0x19), '你好');
+    assert.equal(decodeText(gsm, 0x10), '@Hi_€');
+    assert.equal(alphabetOf(0x14), 'latin1');
+    // automatic deletion group (0x50–0x5F) alike; message waiting groups: 0xC0–0xDF GSM, 0xE0–0xEF UCS-2
+    assert.equal(decodeText(encodeText('你好', 8), 0x58), '你好');
+    assert.equal(decodeText(gsm, 0xc8), '@Hi_€');
+    assert.equal(decodeText(encodeText('你好', 8), 0xe8), '你好');
+    // SMPP 3.4's own values keep their meaning: 1 IA5, 3 Latin-1, 4 octets; compressed groups as octets
+    for (const dc of [1, 2, 3, 4, 5, 0x20, 0x38]) assert.equal(alphabetOf(dc), 'latin1', `0x${dc.toString(16)}`);
+    assert.equal(alphabetOf(0), 'gsm7');
+    assert.equal(alphabetOf(8), 'ucs2');
   });
 
   test('property: any GSM-representable string round-trips through data_coding 0', () => {
