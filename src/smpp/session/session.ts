@@ -99,6 +99,16 @@ export interface SessionHandler<C> {
  */
 const UNOFFERED_ESME_REQUESTS: ReadonlySet<number> = new Set([0x00000007, 0x00000021]);
 
+/**
+ * SMPP 3.4 PDUs an SMSC sends an ESME that take no response: alert_notification (0x102, §4.12: a
+ * subscriber reachable again, after a data_sm with set_dpf) and outbind (0x0B, §4.1.7: asking the ESME
+ * to bind). smsguard's client asks for neither (it binds by itself and sends no data_sm), and the codec
+ * does not decode them, so on an esme session they are dropped: a generic_nack answers a PDU that
+ * has no response (SMSCs log it as a protocol error), and counting them as malformed cost the link
+ * at the eleventh (before 2026-12-07).
+ */
+const UNANSWERED_SMSC_PDUS: ReadonlySet<number> = new Set([0x00000102, 0x0000000b]);
+
 type Outbound = Exclude<Pdu, { command: 'generic_nack' }>;
 /** Requests the session hands up (onRequest, onQuery, onCancel) once the bind state allows them. */
 type InboundData = 'submit_sm' | 'data_sm' | 'deliver_sm' | 'query_sm' | 'cancel_sm';
@@ -411,6 +421,7 @@ export class Session<C = unknown> {
       this.handler.send({ command: 'generic_nack', command_status: CommandStatus.ESME_RINVCMDID, sequence_number: err.sequenceNumber });
       return;
     }
+    if (id !== undefined && this.opts.role === 'esme' && UNANSWERED_SMSC_PDUS.has(id)) return;
     if (++this.decodeErrors > this.opts.maxDecodeErrors) return this.terminate('too many malformed PDUs');
     if (id !== undefined && isResponseId(id)) {
       // a response we cannot read still answers its request: fail it so the caller can retry

@@ -281,6 +281,37 @@ describe('session: flow control and bad input', () => {
     assert.equal(srv.s.state, 'closed');
   });
 
+  test('alert_notification and outbind from an SMSC (esme role) take no answer and cost nothing', () => {
+    const e = boundEsme({ maxDecodeErrors: 2 });
+    const frame = (id: number, body: Buffer) => {
+      const h = Buffer.alloc(16);
+      h.writeUInt32BE(16 + body.length, 0);
+      h.writeUInt32BE(id, 4);
+      h.writeUInt32BE(7, 12);
+      return Buffer.concat([h, body]);
+    };
+    // alert_notification (SMPP 3.4 §4.12): source and esme addresses; outbind (§4.1.7): system_id, password
+    const alert = frame(0x102, Buffer.from('\x01\x018613800138000\0\x01\x0110690001\0', 'latin1'));
+    const outbind = frame(0x0b, Buffer.from('smsc\0pw\0', 'latin1'));
+    for (let i = 0; i < 5; i++) {
+      for (const f of [alert, outbind]) {
+        assert.throws(() => decodePdu(f), (err: unknown) => {
+          e.s.decodeError(err as PduDecodeError, 0);
+          return err instanceof PduDecodeError;
+        });
+      }
+    }
+    assert.deepEqual(e.wire, [], 'no generic_nack for PDUs that have no response');
+    assert.equal(e.s.state, 'bound_trx');
+    // an SMSC sending another unknown command still gets generic_nack and is counted
+    e.s.decodeError(new PduDecodeError('bad', CommandStatus.ESME_RINVCMDID, 9, 0x77), 0);
+    assert.deepEqual(e.wire.map((p) => [p.command, p.command_status, p.sequence_number]), [['generic_nack', CommandStatus.ESME_RINVCMDID, 9]]);
+    // an ESME sending them to our server (the wrong direction) is answered as any unknown command
+    const srv = boundSmsc();
+    srv.s.decodeError(new PduDecodeError('unknown', CommandStatus.ESME_RINVCMDID, 3, 0x102), 0);
+    assert.deepEqual(srv.wire.map((p) => [p.command, p.command_status, p.sequence_number]), [['generic_nack', CommandStatus.ESME_RINVCMDID, 3]]);
+  });
+
   test('outbound rate cap holds requests until tokens return', () => {
     const e = boundEsme({ outboundRate: new RateLimiter(10, 1, 0) });
     e.s.request(submit(), 1, 0);
