@@ -15,7 +15,7 @@ import { EsmClass, MessageState, Tag } from '../pdu/constants.js';
 import { parseDlrText } from '../pdu/dlr.js';
 import { segmentText } from '../pdu/segment.js';
 import { chooseDataCoding, decodeText } from '../pdu/text.js';
-import { tlvInt, tlvString } from '../pdu/tlv.js';
+import { tlvGet, tlvInt, tlvString } from '../pdu/tlv.js';
 import { smPdu, type CancelSmPdu, type DataSmPdu, type Pdu, type SmPdu } from '../pdu/types.js';
 import { formatSmppTime } from '../pdu/smpp-time.js';
 import { readSubmit } from '../server/translate.js';
@@ -636,8 +636,7 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
     const isReceipt = (pdu.esm_class & EsmClass.TYPE_MASK) !== 0 || receiptedId !== undefined;
     if (isReceipt) {
       link.receipts++;
-      const raw = pdu.command === 'deliver_sm' ? pdu.short_message : Buffer.alloc(0);
-      const parsed = parseDlrText(raw.toString('latin1'));
+      const parsed = parseDlrText(receiptText(pdu));
       const state = tlvInt(pdu.tlvs, Tag.message_state);
       const stat = parsed?.stat ?? (state !== undefined ? STATE_NAMES[state] : undefined);
       const id = receiptedId || parsed?.id;
@@ -883,4 +882,17 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
       );
     });
   }
+}
+
+/**
+ * A receipt's Appendix B text: short_message, or the message_payload TLV when short_message is empty
+ * (SMPP 3.4 §5.3.2.32: sm_length 0 when message_payload carries the data; some SMSCs send receipts
+ * that way, and data_sm has no short_message at all). Before 2026-12-07 only short_message was read,
+ * so such a receipt without a receipted_message_id TLV matched nothing: acknowledged, and its message
+ * stayed `submitted` for good.
+ */
+function receiptText(pdu: SmPdu | DataSmPdu): string {
+  const sm = pdu.command === 'deliver_sm' ? pdu.short_message : undefined;
+  const raw = sm !== undefined && sm.length > 0 ? sm : tlvGet(pdu.tlvs, Tag.message_payload);
+  return raw ? raw.toString('latin1') : '';
 }

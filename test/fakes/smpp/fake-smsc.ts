@@ -9,7 +9,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { SmppConnection } from '../../../src/smpp/transport/connection.js';
 import { responseFor } from '../../../src/smpp/session/responses.js';
 import { CommandStatus, EsmClass, Tag, buildDlrText, decodeText, parseUdh, smDefaults, tlvCString, tlvU8, type SmPdu, type Pdu } from '../../../src/smpp/pdu/index.js';
-import type { CancelSmPdu } from '../../../src/smpp/pdu/types.js';
+import type { CancelSmPdu, DataSmPdu } from '../../../src/smpp/pdu/types.js';
 
 export type Misbehaviour =
   | 'none'
@@ -166,13 +166,18 @@ export class FakeSmsc {
     return this.sendDeliver({ ...smDefaults(), command: 'deliver_sm', sequence_number: 0, source_addr: mo.from, destination_addr: mo.to, esm_class: 0, short_message: Buffer.from(mo.text, 'latin1') });
   }
 
-  /** Sends any deliver_sm (e.g. one part of a long MO); resolves as `sendMo`. */
-  sendDeliver(d: SmPdu): Promise<number> {
+  /**
+   * Sends any deliver_sm (e.g. one part of a long MO), or a data_sm (SMSCs that deliver receipts and
+   * MO that way); resolves as `sendMo`.
+   */
+  sendDeliver(d: SmPdu | DataSmPdu): Promise<number> {
     const target = [...this.conns].find((c) => c.session.bound && !this.dead.has(c));
     if (!target) return Promise.resolve(-1);
+    // the PDU is its own context (the waiters' key), typed as the receipts' deliver_sm it travels with
+    const ctx = d as SmPdu;
     return new Promise((resolve) => {
-      this.moWaiters.set(d, resolve);
-      target.session.request(d, d, Date.now());
+      this.moWaiters.set(ctx, resolve);
+      target.session.request(d, ctx, Date.now());
     });
   }
 

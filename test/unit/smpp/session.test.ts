@@ -301,7 +301,7 @@ describe('session: flow control and bad input', () => {
         });
       }
     }
-    assert.deepEqual(e.wire, [], 'no generic_nack for PDUs that have no response');
+    assert.equal(e.wire.length, 0, 'no generic_nack for PDUs that have no response');
     assert.equal(e.s.state, 'bound_trx');
     // an SMSC sending another unknown command still gets generic_nack and is counted
     e.s.decodeError(new PduDecodeError('bad', CommandStatus.ESME_RINVCMDID, 9, 0x77), 0);
