@@ -99,8 +99,9 @@ export function decodePdu(frame: Buffer): Pdu {
       const p: BindPdu = {
         command: name,
         ...base,
-        system_id: r.cstring('system_id', MAX.system_id),
-        password: r.cstring('password', MAX.password),
+        // over-long: no credential could have it, so the bind's own refusal (SMPP 3.4 §5.1.3), not a layout error
+        system_id: r.cstring('system_id', MAX.system_id, CommandStatus.ESME_RINVSYSID),
+        password: r.cstring('password', MAX.password, CommandStatus.ESME_RINVPASWD),
         system_type: r.cstring('system_type', MAX.system_type),
         interface_version: r.u8('interface_version'),
         addr_ton: r.u8('addr_ton'),
@@ -142,8 +143,10 @@ export function decodePdu(frame: Buffer): Pdu {
         esm_class: r.u8('esm_class'),
         protocol_id: r.u8('protocol_id'),
         priority_flag: r.u8('priority_flag'),
-        schedule_delivery_time: r.cstring('schedule_delivery_time', MAX.time),
-        validity_period: r.cstring('validity_period', MAX.time),
+        // an over-long time is a malformed time (a 17-character relative time is a common slip):
+        // refused as every malformed one is (submit-times.ts), not ESME_RINVPARLEN
+        schedule_delivery_time: r.cstring('schedule_delivery_time', MAX.time, CommandStatus.ESME_RINVSCHED),
+        validity_period: r.cstring('validity_period', MAX.time, CommandStatus.ESME_RINVEXPIRY),
         registered_delivery: r.u8('registered_delivery'),
         replace_if_present_flag: r.u8('replace_if_present_flag'),
         data_coding: r.u8('data_coding'),

@@ -32,7 +32,9 @@ const TOMORROW = '300102120000032+';
 const IN_5_S = '300101120005032+';
 /** A year ahead: past MAX_SCHEDULE_AHEAD_MS (35 days). */
 const NEXT_YEAR = '310101120000032+';
-const MALFORMED = ['301301120000032+', '300101120000049+', '3001011200000', '300101120000032?', '30010112000003a+'];
+// the last two are over 16 characters (a NUL within the field's 17 octets never comes): before
+// 2026-12-07 the codec refused them ESME_RINVPARLEN, not as the malformed times they are
+const MALFORMED = ['301301120000032+', '300101120000049+', '3001011200000', '300101120000032?', '30010112000003a+', '0000000010000000R', '3001011200000032+0'];
 
 let app: FakeApp;
 let server: SmppServer;

@@ -128,6 +128,25 @@ describe('pdu codec: known bytes', () => {
     assert.throws(() => decodePdu(b), PduDecodeError);
   });
 
+  test('an over-long bind system_id or password is the bind\'s own refusal (ESME_RINVSYSID, ESME_RINVPASWD), not ESME_RINVPARLEN', () => {
+    const bind = { command: 'bind_transceiver' as const, command_status: 0, sequence_number: 4, system_id: 'cp1', password: 'pw', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' };
+    const statusOf = (p: Pdu) => {
+      try {
+        decodePdu(encodePdu(p));
+        return -1;
+      } catch (e) {
+        return (e as PduDecodeError).commandStatus;
+      }
+    };
+    assert.equal(statusOf({ ...bind, system_id: 'x'.repeat(16) }), CommandStatus.ESME_RINVSYSID);
+    assert.equal(statusOf({ ...bind, password: 'x'.repeat(9) }), CommandStatus.ESME_RINVPASWD);
+    assert.equal(statusOf({ ...bind, system_id: 'x'.repeat(15), password: 'x'.repeat(8) }), -1, 'the SMPP 3.4 maxima decode');
+    // submit_sm's times over 16 characters: refused as malformed times
+    const sm = { ...smDefaults(), command: 'submit_sm' as const, sequence_number: 5, short_message: Buffer.from('hi') };
+    assert.equal(statusOf({ ...sm, schedule_delivery_time: '0000000010000000R' }), CommandStatus.ESME_RINVSCHED);
+    assert.equal(statusOf({ ...sm, validity_period: '0000000010000000R' }), CommandStatus.ESME_RINVEXPIRY);
+  });
+
   test('short_message over 254 octets cannot be encoded', () => {
     assert.throws(() => encodePdu({ ...smDefaults(), command: 'submit_sm', sequence_number: 1, short_message: Buffer.alloc(255) }), RangeError);
   });
