@@ -90,9 +90,9 @@ describe('Kannel bearerbox binds to smsguard as its SMSC', { skip }, () => {
         if (Date.now() > end) throw new Error('Kannel did not bind');
         await new Promise((r) => setTimeout(r, 50));
       }
-      const send = async (text: string, to: string, k: string) => {
+      const send = async (text: string, to: string, k: string, extra: Record<string, string> = {}) => {
         const dlrUrl = `http://127.0.0.1:${dlrPort}/dlr?k=${k}&type=%d`;
-        const q = new URLSearchParams({ username: 'cp', password: 'cppw', from: '10690001', to, text, charset: 'UTF-8', coding: '2', 'dlr-mask': '3', 'dlr-url': dlrUrl });
+        const q = new URLSearchParams({ username: 'cp', password: 'cppw', from: '10690001', to, text, charset: 'UTF-8', coding: '2', 'dlr-mask': '3', 'dlr-url': dlrUrl, ...extra });
         const r = await fetch(`http://127.0.0.1:${sendsms}/cgi-bin/sendsms?${q}`);
         return { status: r.status, body: await r.text() };
       };
@@ -103,16 +103,21 @@ describe('Kannel bearerbox binds to smsguard as its SMSC', { skip }, () => {
       // a long Chinese message: Kannel splits it with UDH; smsguard judges and sends it whole
       const long = '【示例】' + '您的订单已发货，请注意查收。'.repeat(8);
       assert.equal((await send(long, '13800138009', 'long')).status, 202);
+      // a flash message (mclass=0): Kannel sends it with data_coding 0x18 (GSM 03.38 UCS-2, class 0),
+      // which smsguard read as Latin-1 before 2026-12-07 (mojibake, then refused: no signature)
+      const flash = '【示例】闪信：您的验证码是4321。';
+      assert.equal((await send(flash, '13800138010', 'okflash', { mclass: '0' })).status, 202);
 
       const deadline = Date.now() + 20_000;
       const delivered = () => dlrs.filter((d) => d.get('type') === '1' && d.get('k')!.startsWith('ok')).length;
-      while (delivered() < 5 || !dlrs.some((d) => d.get('k') === 'bad') || !dlrs.some((d) => d.get('k') === 'long' && d.get('type') === '1')) {
+      while (delivered() < 6 || !dlrs.some((d) => d.get('k') === 'bad') || !dlrs.some((d) => d.get('k') === 'long' && d.get('type') === '1')) {
         if (Date.now() > deadline) throw new Error(`receipts so far: ${dlrs.map((d) => d.toString()).join(' | ')}; SMSC got: ${g.sim.outbox().map((d) => d.text).join(' | ')}`);
         await new Promise((r) => setTimeout(r, 100));
       }
       const texts = g.sim.outbox().map((d) => d.text);
       for (let i = 1; i <= 5; i++) assert.ok(texts.includes(`【示例】您的验证码是${1000 + i}，5分钟内有效。`));
       assert.ok(texts.includes(long), 'reassembled before the decision and sent whole');
+      assert.ok(texts.includes(flash), 'the flash message read as UCS-2');
       assert.ok(!texts.some((t) => t.includes('no signature')));
       // Kannel reports smsguard's refusal as a failed (type 2) or SMSC-rejected (16) receipt
       assert.ok(dlrs.some((d) => d.get('k') === 'bad' && ['2', '16'].includes(d.get('type')!)), dlrs.map((d) => d.toString()).join(' | '));
