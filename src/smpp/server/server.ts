@@ -564,6 +564,8 @@ export class SmppServer {
     const f = readSubmit(pdu);
     if (!f) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVESMCLASS));
     if (f.badTlv) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVPARLEN));
+    // which text would be the message? Neither is guessed (translate.ts bothTexts)
+    if (f.bothTexts) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVOPTPARAMVAL));
     // schedule_delivery_time / validity_period (data_sm has neither): checked on every part of a
     // long message before it joins its set, on the server's clock (an ESME's absolute times are real time)
     if (pdu.command === 'submit_sm') {

@@ -35,6 +35,14 @@ export interface SubmitFields {
    * alone).
    */
   badTlv?: { tag: number; name: string; length: number; expected: number };
+  /**
+   * short_message and a message_payload TLV both carry text (SMPP 3.4 §5.3.2.32: sm_length is 0 when
+   * message_payload carries the data; SMPP 5.0 §4.8.4.36 makes them mutually exclusive). The server
+   * refuses it ESME_RINVOPTPARAMVAL: before 2026-12-07 the payload was silently dropped and the
+   * short_message alone decided and sent. (The client, reading an MO, still takes short_message: a
+   * refusal would only have the SMSC deliver it again.)
+   */
+  bothTexts?: true;
 }
 
 /** TLVs smsguard reads whose size SMPP 3.4 fixes (§5.3.2): tag → [name, octets]. */
@@ -91,6 +99,7 @@ export function readSubmit(pdu: SmPdu | DataSmPdu): SubmitFields | undefined {
   if (category) out.category = category;
   const umr = tlvInt(pdu.tlvs, Tag.user_message_reference);
   if (umr !== undefined) out.clientRef = String(umr);
+  if (pdu.command !== 'data_sm' && pdu.short_message.length > 0 && payload !== undefined && payload.length > 0) out.bothTexts = true;
   if (pdu.tlvs.length > 0) {
     const bad = wrongSize(pdu.tlvs);
     if (bad) out.badTlv = bad;

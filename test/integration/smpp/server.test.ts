@@ -486,6 +486,19 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
     await e.close();
   });
 
+  test('short_message and message_payload both carrying text: refused ESME_RINVOPTPARAMVAL, never one of them dropped', async () => {
+    const e = await esme();
+    const n = app.submissions.length;
+    const both = await e.request(sm('part one', { tlvs: [tlvOctets(Tag.message_payload, Buffer.from('part two'))] }));
+    assert.equal(both.command_status, CommandStatus.ESME_RINVOPTPARAMVAL);
+    assert.equal(app.submissions.length, n, 'nothing decided');
+    // sm_length 0 with message_payload, and an empty message_payload beside short_message, are fine
+    assert.equal((await e.request(sm('', { short_message: Buffer.alloc(0), tlvs: [tlvOctets(Tag.message_payload, Buffer.from('via payload'))] }))).command_status, 0);
+    assert.equal((await e.request(sm('via short_message', { tlvs: [tlvOctets(Tag.message_payload, Buffer.alloc(0))] }))).command_status, 0);
+    assert.deepEqual(app.submissions.slice(n).map((x) => x.input.text), ['via payload', 'via short_message']);
+    await e.close();
+  });
+
   test('SMPP 3.4 requests smsguard does not offer (replace_sm, submit_multi) are refused, never counted as malformed', async () => {
     // An ESME that tries them must not lose its session after ten, as a peer sending undecodable PDUs
     // does. (query_sm and cancel_sm were among them until they were offered: query-sm.test.ts,
