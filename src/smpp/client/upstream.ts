@@ -14,7 +14,7 @@
 import { EsmClass, MessageState, Tag } from '../pdu/constants.js';
 import { parseDlrText } from '../pdu/dlr.js';
 import { segmentText } from '../pdu/segment.js';
-import { chooseDataCoding, decodeText } from '../pdu/text.js';
+import { alphabetOf, chooseDataCoding, decodeText, decodeUcs2 } from '../pdu/text.js';
 import { tlvGet, tlvInt, tlvString } from '../pdu/tlv.js';
 import { smPdu, type CancelSmPdu, type DataSmPdu, type Pdu, type SmPdu } from '../pdu/types.js';
 import { formatSmppTime } from '../pdu/smpp-time.js';
@@ -887,12 +887,16 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
 /**
  * A receipt's Appendix B text: short_message, or the message_payload TLV when short_message is empty
  * (SMPP 3.4 §5.3.2.32: sm_length 0 when message_payload carries the data; some SMSCs send receipts
- * that way, and data_sm has no short_message at all). Before 2026-12-07 only short_message was read,
+ * that way, and data_sm has no short_message at all), in UCS-2 when its data_coding says so. Before
+ * 2026-12-07 only short_message was read, as Latin-1,
  * so such a receipt without a receipted_message_id TLV matched nothing: acknowledged, and its message
  * stayed `submitted` for good.
  */
 function receiptText(pdu: SmPdu | DataSmPdu): string {
   const sm = pdu.command === 'deliver_sm' ? pdu.short_message : undefined;
   const raw = sm !== undefined && sm.length > 0 ? sm : tlvGet(pdu.tlvs, Tag.message_payload);
-  return raw ? raw.toString('latin1') : '';
+  if (!raw) return '';
+  // Some SMSCs write the receipt of a UCS-2 message in UCS-2 too. Any other coding is read as the
+  // ASCII it is in practice: GSM 7-bit would turn an id's `_` into `§`.
+  return alphabetOf(pdu.data_coding) === 'ucs2' ? decodeUcs2(raw) : raw.toString('latin1');
 }

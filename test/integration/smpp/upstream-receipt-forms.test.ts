@@ -1,8 +1,8 @@
 /**
  * The forms a carrier's delivery receipt takes (SMPP 3.4 Appendix B text, §5.3.2.12
  * receipted_message_id and §5.3.2.35 message_state): the Appendix B text in short_message (the usual
- * form, covered everywhere), in message_payload with sm_length 0, or carried by a data_sm; and the
- * TLVs alone. Each reaches the receipt handler under the SMSC's id with its stat. Before 2026-12-07 a
+ * form, covered everywhere), in message_payload with sm_length 0, carried by a data_sm, or in UCS-2;
+ * and the TLVs alone. Each reaches the receipt handler under the SMSC's id with its stat. Before 2026-12-07 a
  * text in message_payload was never read: without the TLVs the receipt matched nothing, was
  * acknowledged, and its message stayed `submitted`.
  */
@@ -20,7 +20,7 @@ for (const [name, make] of UPSTREAM_MAKERS) {
   test(`${name}: a receipt's text in message_payload or a data_sm, or its TLVs alone, reaches the handler`, { timeout: 30_000 }, async () => {
     const receipts: DeliveryReceipt[] = [];
     await withUpstream(make, { params: 'name=forms', upstream: { earlyReceiptMs: 100 }, onReceipt: (r) => { receipts.push(r); } }, async (up, smsc) => {
-      const list: OutboundMessage[] = Array.from({ length: 4 }, (_, i) => ({ id: `msg_form_${i}`, contentProviderId: 'cp', from: '10690001', to: `+86138000${String(i).padStart(5, '0')}`, text: `form ${i}`, registeredDelivery: true, attempts: 0, submittedAt: 0 }));
+      const list: OutboundMessage[] = Array.from({ length: 5 }, (_, i) => ({ id: `msg_form_${i}`, contentProviderId: 'cp', from: '10690001', to: `+86138000${String(i).padStart(5, '0')}`, text: `form ${i}`, registeredDelivery: true, attempts: 0, submittedAt: 0 }));
       const rs = await Promise.all(list.map((m) => up.submit(m)));
       const ids = rs.map((r) => (r.ok ? r.upstreamId : assert.fail('submitted')));
       const base = { ...smDefaults(), command: 'deliver_sm' as const, sequence_number: 0, source_addr: '8613800000000', destination_addr: '10690001', esm_class: EsmClass.DELIVERY_RECEIPT };
@@ -38,8 +38,11 @@ for (const [name, make] of UPSTREAM_MAKERS) {
       assert.equal(await smsc.sendDeliver(dataSm([tlvOctets(Tag.message_payload, text(ids[1], 'UNDELIV'))])), CommandStatus.ESME_ROK);
       assert.equal(await smsc.sendDeliver(dataSm([tlvCString(Tag.receipted_message_id, ids[2]), tlvU8(Tag.message_state, 8)])), CommandStatus.ESME_ROK);
       assert.equal(await smsc.sendDeliver(viaTlvs), CommandStatus.ESME_ROK);
-      await waitFor(() => receipts.length >= 4 || undefined, 5000).catch(() => undefined);
-      assert.deepEqual(receipts.map((r) => [r.upstreamId, r.stat]).sort(), [[ids[0], 'DELIVRD'], [ids[1], 'UNDELIV'], [ids[2], 'REJECTD'], [ids[3], 'DELIVRD']].sort());
+      // 5. deliver_sm whose text is in UCS-2 (data_coding 8), as some SMSCs write the receipt of a UCS-2 message
+      const ucs2 = Buffer.from(text(ids[4], 'EXPIRED').toString('latin1'), 'utf16le').swap16();
+      assert.equal(await smsc.sendDeliver({ ...base, data_coding: 8, short_message: ucs2 }), CommandStatus.ESME_ROK);
+      await waitFor(() => receipts.length >= 5 || undefined, 5000).catch(() => undefined);
+      assert.deepEqual(receipts.map((r) => [r.upstreamId, r.stat]).sort(), [[ids[0], 'DELIVRD'], [ids[1], 'UNDELIV'], [ids[2], 'REJECTD'], [ids[3], 'DELIVRD'], [ids[4], 'EXPIRED']].sort());
     });
   });
 }
