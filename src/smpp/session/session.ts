@@ -137,6 +137,12 @@ export class Session<C = unknown> {
   private unboundFrom: SessionState | null = null;
   /** The peer's unbind, held until the requests it sent before it are answered (and when it came). */
   private peerUnbind: { pdu: Pdu; at: number } | null = null;
+  /**
+   * Whether the bound ESME reads optional parameters (smsc role): false when it bound with an
+   * interface_version below 0x34 (SMPP 3.3 has no TLVs, and a 3.3 ESME reads a PDU's trailing octets
+   * as garbage or refuses the PDU), so what we send it goes without them.
+   */
+  private peerTlvs = true;
 
   constructor(opts: Partial<SessionOptions> & { role: 'smsc' | 'esme' }, readonly handler: SessionHandler<C>, now: number) {
     this.opts = { ...DEFAULT_SESSION_OPTIONS, ...opts };
@@ -219,7 +225,8 @@ export class Session<C = unknown> {
       const pdu = head.pdu as Pdu;
       pdu.sequence_number = this.seq();
       this.pending.set(pdu.sequence_number, { request: pdu, ctx: head.ctx, sentAt: now, internal: false });
-      this.handler.send(pdu);
+      // a copy for a pre-3.4 ESME: the caller's PDU keeps its TLVs (it may go to another bind later)
+      this.handler.send(!this.peerTlvs && 'tlvs' in pdu && pdu.tlvs.length > 0 ? { ...pdu, tlvs: [] } : pdu);
     }
   }
 
@@ -249,7 +256,10 @@ export class Session<C = unknown> {
     this._state = BIND_STATE[bindTypeOf(b.command)];
     // SMPP 3.4 §4.1.2: without sc_interface_version an ESME "shall assume that the SMSC does not
     // support any optional parameters" (message_payload, receipted_message_id, sar_*), which we do.
-    this.handler.send(responseFor(b, CommandStatus.ESME_ROK, systemId, [tlvU8(Tag.sc_interface_version, 0x34)]));
+    // An ESME that bound as SMPP 3.3 (interface_version below 0x34) knows no TLVs: it gets none, here
+    // or later (receipts keep their Appendix B text, which carries the id and stat).
+    this.peerTlvs = b.interface_version >= 0x34;
+    this.handler.send(responseFor(b, CommandStatus.ESME_ROK, systemId, this.peerTlvs ? [tlvU8(Tag.sc_interface_version, 0x34)] : []));
     this.handler.onBound?.(bindTypeOf(b.command), b.system_id);
   }
 

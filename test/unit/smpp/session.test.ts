@@ -57,6 +57,22 @@ describe('session: bind', () => {
     assert.deepEqual(e.events.map((x) => x.kind), ['bound']);
   });
 
+  test('an ESME bound as SMPP 3.3 (interface_version 0x33) gets no TLVs: none in bind_resp, none on deliver_sm', () => {
+    const receipt = (): SmPdu => ({ ...smDefaults(), command: 'deliver_sm', sequence_number: 0, esm_class: 4, short_message: Buffer.from('id:1 stat:DELIVRD'), tlvs: [{ tag: 0x001e, value: Buffer.from('1\0') }, { tag: 0x0427, value: Buffer.from([2]) }] });
+    for (const [version, tlvs] of [[0x33, 0], [0x00, 0], [0x34, 2], [0x50, 2]] as const) {
+      const srv = mk({ role: 'smsc' });
+      srv.s.receive({ command: 'bind_receiver', command_status: 0, sequence_number: 1, system_id: 'a', password: 'b', system_type: '', interface_version: version, addr_ton: 0, addr_npi: 0, address_range: '' }, 0);
+      srv.s.acceptBind('s');
+      const resp = srv.wire[0] as { tlvs: unknown[] };
+      assert.equal(resp.tlvs.length, tlvs === 0 ? 0 : 1, `bind_resp to 0x${version.toString(16)}`);
+      const d = receipt();
+      srv.s.request(d, 1, 0);
+      assert.equal((srv.wire[1] as SmPdu).tlvs.length, tlvs, `deliver_sm to 0x${version.toString(16)}`);
+      assert.equal((srv.wire[1] as SmPdu).short_message.toString(), 'id:1 stat:DELIVRD', 'the text stays');
+      assert.equal(d.tlvs.length, 2, "the caller's PDU keeps its TLVs (it may go to another bind)");
+    }
+  });
+
   test('rejected bind: esme learns the status and is back to open', () => {
     const e = mk({ role: 'esme' });
     e.s.bind('transmitter', { systemId: 'x', password: 'y' }, 0);
