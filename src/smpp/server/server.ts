@@ -582,6 +582,11 @@ export class SmppServer {
       return conn.respond(responseFor(pdu, r.status, r.id));
     }
     const c = f.concat;
+    // A part numbered 0 or past its total can never complete a set: a malformed UDH (as any other,
+    // ESME_RINVESMCLASS) or an invalid sar_segment_seqnum (SMPP 3.4 §5.3.2.24: 1 to
+    // sar_total_segments; ESME_RINVOPTPARAMVAL). Before 2026-12-07 both were ESME_RSUBMITFAIL, the
+    // status of a use-case refusal (invalid_request), though nothing was decided.
+    if (c.seq < 1 || c.seq > c.total) return conn.respond(responseFor(pdu, c.via === 'udh' ? CommandStatus.ESME_RINVESMCLASS : CommandStatus.ESME_RINVOPTPARAMVAL));
     const key = `${cpId}|${f.from}|${f.to}|${c.bits}|${c.ref}|${c.total}`;
     const partId = `${binding.account.systemId.slice(0, 8)}p${this.partEpoch}.${(++this.partSeq).toString(36)}`;
     const at = this.now();

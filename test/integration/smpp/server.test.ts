@@ -486,6 +486,19 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
     await e.close();
   });
 
+  test('a part numbered 0 or past its total: a UDH one ESME_RINVESMCLASS, a SAR one ESME_RINVOPTPARAMVAL; nothing kept or decided', async () => {
+    const e = await esme();
+    const n = app.submissions.length;
+    for (const [seq, total] of [[0, 3], [4, 3]]) {
+      const udh = sm('', { esm_class: EsmClass.UDHI, short_message: Buffer.concat([buildConcatUdh({ ref: 90, total, seq }), Buffer.from('part')]) });
+      assert.equal((await e.request(udh)).command_status, CommandStatus.ESME_RINVESMCLASS, `UDH ${seq}/${total}`);
+      const sar = sm('part', { tlvs: [tlvU16(Tag.sar_msg_ref_num, 91), tlvU8(Tag.sar_total_segments, total), tlvU8(Tag.sar_segment_seqnum, seq)] });
+      assert.equal((await e.request(sar)).command_status, CommandStatus.ESME_RINVOPTPARAMVAL, `SAR ${seq}/${total}`);
+    }
+    assert.equal(app.submissions.length, n, 'nothing decided');
+    await e.close();
+  });
+
   test('short_message and message_payload both carrying text: refused ESME_RINVOPTPARAMVAL, never one of them dropped', async () => {
     const e = await esme();
     const n = app.submissions.length;
