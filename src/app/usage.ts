@@ -71,7 +71,9 @@ const FIGURES: Readonly<Record<string, keyof UsageFigures>> = {
 /** A `YYYY-MM-DD` that is a real day, or `invalid_request` naming the field. */
 function day(v: unknown, field: string): string {
   const s = str(v, field, { min: 10, max: 10 });
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || shanghaiDay(shanghaiDayStart(s)) !== s) throw new SmsguardError('invalid_request', `${field}: not a day (YYYY-MM-DD, Asia/Shanghai)`, {}, field);
+  // A month 13 or day 32 parses to NaN, which shanghaiDay cannot format: refused before it is asked to.
+  const start = /^\d{4}-\d{2}-\d{2}$/.test(s) ? shanghaiDayStart(s) : NaN;
+  if (!Number.isFinite(start) || shanghaiDay(start) !== s) throw new SmsguardError('invalid_request', `${field}: not a day (YYYY-MM-DD, Asia/Shanghai)`, {}, field);
   return s;
 }
 

@@ -102,6 +102,10 @@ describe('GET /v1/usage', () => {
       assert.equal(r.json().error.field, field, query);
     };
     await bad('from=2026-02-30&to=2026-03-01', 'from');
+    // a month or day no calendar has is no instant at all: it was a 500 (RangeError: Invalid time value)
+    await bad('from=2026-13-01', 'from');
+    await bad('from=2026-11-01&to=2026-11-32', 'to');
+    await bad('to=2026-00-10', 'to');
     await bad('from=2026-11-01&to=20261130', 'to');
     await bad('from=2026-12-01&to=2026-11-30', 'from');
     await bad('from=2025-11-29&to=2026-11-30', 'to');
