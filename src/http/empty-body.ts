@@ -5,6 +5,11 @@
  * Read here as what it says, nothing: `{}` on a route that declares a body, so its schema names the
  * required fields that are missing (errors.ts), and no body on a route that declares none. Any other
  * body goes to Fastify's own parser (prototype poisoning refused as before).
+ *
+ * No body at all (no content-type, `curl -X POST` or `curl -X DELETE` without `-d`) is read the
+ * same way: `{}` where the route's body is an object. Fastify validated `undefined` and answered
+ * "body: must be object", which named no field to send and refused a route whose fields are all
+ * optional (`POST …/api-keys` without a label).
  */
 import type { FastifyInstance } from 'fastify';
 
@@ -18,4 +23,13 @@ export function registerEmptyJsonBody(f: FastifyInstance): void {
     if (typeof body === 'string' && !NOT_BLANK.test(body)) return done(null, req.routeOptions.schema?.body ? {} : undefined);
     return json(req, String(body), done);
   });
+  f.addHook('preValidation', async (req) => {
+    if (req.body === undefined && takesObject(req.routeOptions.schema?.body)) req.body = {};
+  });
+}
+
+/** Whether a route's body schema is an object (or an object or null): only then is "nothing" `{}`. */
+function takesObject(schema: unknown): boolean {
+  const t = (schema as { type?: unknown } | undefined)?.type;
+  return t === 'object' || (Array.isArray(t) && t.includes('object'));
 }

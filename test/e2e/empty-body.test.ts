@@ -61,3 +61,22 @@ test('an empty JSON body where a route takes none (or only optional fields) is n
     assert.equal(proto.statusCode, 400);
   });
 });
+
+test('no body at all (curl -X POST or -X DELETE without -d, no content-type) is read as {}: the missing fields named, optional-only bodies taken', async () => {
+  await withGateway(async (g, cp) => {
+    // Fastify validated `undefined`: "body: must be object", naming nothing to send
+    const noBody = async (method: 'POST' | 'DELETE', url: string, headers: Record<string, string>) => g.http.inject({ method, url, headers });
+    const msg = await noBody('POST', '/v1/messages', cp.auth);
+    assert.equal(msg.statusCode, 400, msg.body);
+    assert.equal(msg.json().error.field, 'from');
+    assert.match(msg.json().error.message, /missing: from, to, text, type/);
+    const sig = (await g.http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}/signatures`, headers: g.admin })).json().signatures[0].id as string;
+    const revoke = await noBody('DELETE', `/v1/content-providers/${cp.id}/signatures/${sig}`, g.admin);
+    assert.equal(revoke.statusCode, 400, revoke.body);
+    assert.equal(revoke.json().error.field, 'reason');
+    // every field optional (the label): a key is issued with the default label
+    const key = await noBody('POST', `/v1/content-providers/${cp.id}/api-keys`, g.admin);
+    assert.equal(key.statusCode, 201, key.body);
+    assert.match(key.json().apiKey, /^sgk_/);
+  });
+});
