@@ -141,11 +141,20 @@ function receiptRequestField(v: unknown, field: string): SubmitInput['registered
   return v as SubmitInput['registeredDelivery'];
 }
 
+/**
+ * The fields a submission may carry; `clientPartIds` and `keptPartsKey` are the SMPP door's (a long
+ * message's parts), which builds its input from these names alone.
+ */
+const SUBMIT_FIELDS: ReadonlySet<string> = new Set(['from', 'to', 'text', 'type', 'category', 'clientRef', 'registeredDelivery', 'validUntil', 'scheduledAt', 'clientPartIds', 'keptPartsKey']);
+
 /** Validates a submission's shape; `prefix` names its position in a batch (`messages/3`). */
 export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
   const p = prefix ? `${prefix}/` : '';
   if (!input || typeof input !== 'object' || Array.isArray(input)) fail(prefix || 'body', 'must be an object');
   const o = input as Record<string, unknown>;
+  // A misspelt field was dropped in silence: `scheduleAt` sent the message at once, `validuntil`
+  // kept it valid for ever, `registered_delivery` asked for no receipt.
+  for (const k in o) if (!SUBMIT_FIELDS.has(k)) fail(`${p}${k}`, `unknown field (a message is {from, to, text, type, category?, clientRef?, registeredDelivery?, validUntil?, scheduledAt?})`);
   const from = str(o.from, `${p}from`, { min: 1, max: 21, pattern: /^\d+$/ });
   const to = str(o.to, `${p}to`, { min: 1, max: 32 });
   // The pipeline judges length against the profile; this bound only protects memory.

@@ -41,6 +41,21 @@ describe('input validation', () => {
     assert.equal(good.status, 'accepted');
   });
 
+  test('a misspelt field (scheduleAt, validuntil, registered_delivery) → 400 invalid_request naming it, in a batch as that item\'s result', async () => {
+    // It was dropped in silence: scheduleAt sent the message at once, registered_delivery asked for no receipt.
+    for (const [k, v] of [['scheduleAt', '2026-12-01T09:00:00+08:00'], ['validuntil', '2026-12-01T09:00:00+08:00'], ['registered_delivery', true], ['msg', 'x']] as const) {
+      const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: message({ [k]: v }) });
+      assert.equal(r.statusCode, 400, `${k}: ${r.body}`);
+      assert.deepEqual([r.json().error.code, r.json().error.field], ['invalid_request', k]);
+      assert.match(r.json().error.message, new RegExp(`^${k}: unknown field`));
+    }
+    const b = await g.http.inject({ method: 'POST', url: '/v1/messages/batch', headers: cp.auth, payload: { messages: [message({ scheduleAt: '2026-12-01T09:00:00+08:00' }), message()] } });
+    assert.equal(b.statusCode, 200, b.body);
+    const [bad, good] = b.json().results;
+    assert.deepEqual([bad.error?.code, bad.error?.field], ['invalid_request', 'messages/0/scheduleAt']);
+    assert.equal(good.status, 'accepted');
+  });
+
   test('category and clientRef: null is none, for a single message as for a batch item', async () => {
     const one = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: message({ category: null, clientRef: null }) });
     assert.equal(one.statusCode, 202, one.body);
