@@ -56,6 +56,27 @@ describe('input validation', () => {
     assert.equal(good.status, 'accepted');
   });
 
+  test('the walkthrough\'s registry and simulator bodies refuse a field they do not know → 400 naming it (it was dropped in silence)', async () => {
+    const cases: [string, string, Record<string, string>, Record<string, unknown>, string][] = [
+      ['POST', '/v1/content-providers', g.admin, { name: '某某有限公司', creditCode: '91350100M000100Y43', licence: 'B2-1' }, 'licence'],
+      ['PATCH', `/v1/content-providers/${cp.id}`, g.admin, { httpthroughput: 50 }, 'httpthroughput'],
+      ['POST', `/v1/content-providers/${cp.id}/signatures`, g.admin, { signature: '【某某】', note: 'x' }, 'note'],
+      ['POST', '/v1/ports', g.admin, { number: '10690077', contentProviderId: cp.id, kind: 'service', type: 'service' }, 'type'],
+      ['DELETE', '/v1/ports/10690001', g.admin, { reason: 'x', reson: 'y' }, 'reson'],
+      ['POST', `/v1/content-providers/${cp.id}/api-keys`, g.admin, { lable: 'billing' }, 'lable'],
+      ['POST', '/v1/simulator/mo', {}, { from: '13800138000', to: '10690001', text: 'TD', txt: 'TD' }, 'txt'],
+      ['POST', '/v1/simulator/clock', {}, { advanceSeconds: 1, advance: 61 }, 'advance'],
+    ];
+    for (const [method, url, headers, payload, field] of cases) {
+      const r = await g.http.inject({ method: method as 'POST', url, headers, payload });
+      assert.equal(r.statusCode, 400, `${method} ${url}: ${r.body}`);
+      assert.deepEqual([r.json().error.code, r.json().error.field, r.json().error.message], ['invalid_request', field, `${field}: unknown field`], `${method} ${url}`);
+    }
+    // nothing of them was done: the port is still in use, no key labelled otherwise was issued
+    const port = (await g.http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}`, headers: g.admin })).json().ports.find((x: { number: string }) => x.number === '10690001');
+    assert.equal(port.retiredAt, null);
+  });
+
   test('category and clientRef: null is none, for a single message as for a batch item', async () => {
     const one = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: message({ category: null, clientRef: null }) });
     assert.equal(one.statusCode, 202, one.body);

@@ -26,7 +26,7 @@ export async function apiKeyRoutes(f: FastifyInstance, opts: { app: App }): Prom
       tags: ['registry'], security: bearerSecurity, params: idParam,
       summary: 'Issue another API key for a content provider (admin); returns it once',
       description: 'Stored hashed, as the first key. To rotate: issue a new key, move the client to it, revoke the old one.',
-      body: { type: 'object', properties: { label: { type: 'string', minLength: 1, maxLength: 200, description: 'what the key is for (default "api key")' } } },
+      body: { type: 'object', additionalProperties: false, properties: { label: { type: 'string', minLength: 1, maxLength: 200, description: 'what the key is for (default "api key")' } } },
       response: { 201: { type: 'object', properties: { id: { type: 'string' }, apiKey: { type: 'string', description: 'the secret: shown only in this answer' } } }, '4xx': errorBody },
     },
   }, async (req, reply) => reply.code(201).send(await app.createApiKey(req.principal, (req.params as { id: string }).id, (req.body ?? {}) as Record<string, unknown>)));

@@ -46,7 +46,7 @@ export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simu
   f.post('/v1/simulator/mo', {
     schema: {
       tags: ['simulator'], summary: 'A user’s reply reaching a port, as the SMSC would deliver it',
-      body: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' }, text: { type: 'string' } }, required: ['from', 'to', 'text'] },
+      body: { type: 'object', additionalProperties: false, properties: { from: { type: 'string' }, to: { type: 'string' }, text: { type: 'string' } }, required: ['from', 'to', 'text'] },
       response: { 200: moOutcome, '4xx': errorBody },
     },
   }, async (req) => {
@@ -104,7 +104,7 @@ export async function simulatedClockRoutes(f: FastifyInstance, opts: { app: App;
     schema: {
       tags: ['simulator'], ...security, summary: 'Move the simulated clock: {advanceSeconds} or {set: ISO-8601}',
       description: `The new time is saved in the database before the clock moves (a failed save leaves the clock where it was); the next start resumes from it. ${needsAdmin ? 'Beside real carrier links: the admin token only.' : 'Beside the built-in simulator SMSC: no token.'}`,
-      body: { type: 'object', properties: { advanceSeconds: { type: 'number', minimum: 0 }, set: { type: 'string' } } },
+      body: { type: 'object', additionalProperties: false, properties: { advanceSeconds: { type: 'number', minimum: 0 }, set: { type: 'string' } } },
       response: { 200: clockView, 400: errorResponse('Neither or both of advanceSeconds and set, or a time outside the simulated range'), ...refusals, '4xx': errorBody },
     },
   }, async (req) => {
