@@ -10,17 +10,23 @@ declare module 'fastify' {
   }
 }
 
+/** What bearer() gives for an Authorization header that is not `Bearer <token>`: never a token. */
+const MALFORMED = '\u0000invalid';
+
 export function bearer(req: FastifyRequest): string | undefined {
   const h = req.headers.authorization;
   if (!h) return undefined;
   const m = /^Bearer\s+(\S+)$/i.exec(h);
-  return m ? m[1] : '\u0000invalid';
+  return m ? m[1] : MALFORMED;
 }
 
 export function registerAuth(f: FastifyInstance, app: App): void {
   f.decorateRequest('principal', null as never);
   f.addHook('onRequest', async (req) => {
     const token = bearer(req);
+    // A header without the Bearer scheme (`authorization: sgk_…`, `Basic …`) is not a wrong key:
+    // "unknown or revoked token" sent its sender looking for a fault in a key that was fine.
+    if (token === MALFORMED) throw new SmsguardError('unauthorized', 'Authorization: must be "Bearer <token>" (the scheme Bearer, a space, then the token)');
     req.principal = await app.auth.principalFor(token);
     if (token && req.principal.role === 'public') throw new SmsguardError('unauthorized', 'unknown or revoked token');
   });

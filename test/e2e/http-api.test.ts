@@ -19,6 +19,17 @@ describe('HTTP API', () => {
     assert.equal(adm.statusCode, 403);
   });
 
+  test('an Authorization header without the Bearer scheme → 401 saying how to write it, not "unknown or revoked token" (the key is fine)', async () => {
+    for (const authorization of [cp.apiKey, `Basic ${cp.apiKey}`, `Token ${cp.apiKey}`, 'Bearer']) {
+      const r = await send({ authorization }, { from: '10690001', to: '13800138000', text: '【示例】x', type: 'notification' });
+      assert.equal(r.statusCode, 401, authorization);
+      assert.equal(r.json().error.code, 'unauthorized');
+      assert.match(r.json().error.message, /^Authorization: must be "Bearer <token>"/, authorization);
+    }
+    // a key that is not one (or revoked) is still said so
+    assert.equal((await send({ authorization: 'Bearer sgk_nope' }, {})).json().error.message, 'unknown or revoked token');
+  });
+
   test('malformed JSON and missing or ill-typed fields → 400 invalid_request naming the field', async () => {
     const bad = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: { ...cp.auth, 'content-type': 'application/json' }, payload: '{"from":' });
     assert.equal(bad.statusCode, 400);
