@@ -7,7 +7,7 @@
  * again (`consent_request_repeated`).
  */
 import { SmsguardError, type ErrorCode } from '../domain/errors.js';
-import { normalizeMsisdn } from '../domain/msisdn.js';
+import { MSISDN_FORMS, normalizeMsisdn } from '../domain/msisdn.js';
 import { leadingSignature, trimLeading } from '../domain/signature.js';
 import { measure } from '../domain/segments.js';
 import { CONSENT_PERIODS, isRefusalStatus, type ConsentFrequency, type ConsentPeriod } from '../domain/consent.js';
@@ -103,7 +103,7 @@ export async function requestConsent(ctx: AppContext, p: Principal, body: unknow
 async function openRequest(ctx: AppContext, cpId: string, input: ConsentRequestInput): Promise<ConsentRequestCreated> {
   const now = ctx.clock.now();
   const to = normalizeMsisdn(input.to);
-  if (!to) reject(ctx, 'invalid_msisdn', 'recipient.msisdn', 'to is not a mainland China mobile number', 'to');
+  if (!to) reject(ctx, 'invalid_msisdn', 'recipient.msisdn', `to is not a mainland China mobile number ${MSISDN_FORMS}`, 'to');
 
   // The same identity rules as any message from a commercial port.
   const port = await ctx.store.directory.getPort(input.from);

@@ -4,7 +4,7 @@
  */
 import { SmsguardError, type Why } from '../domain/errors.js';
 import { isMessageType } from '../domain/message-type.js';
-import { normalizeMsisdn } from '../domain/msisdn.js';
+import { MSISDN_FORMS, normalizeMsisdn } from '../domain/msisdn.js';
 import { categoryForm } from '../domain/text-fold.js';
 import type { Profile } from '../profiles/types.js';
 import type { SubmitInput } from './types.js';
@@ -105,7 +105,7 @@ export function categoryField(v: unknown, field: string): string {
  */
 export function msisdnField(raw: unknown, field: string, profile: Profile): string {
   const m = typeof raw === 'string' ? normalizeMsisdn(raw) : null;
-  if (!m) throw new SmsguardError('invalid_msisdn', `${field} is not a mainland China mobile number`, { rule: 'recipient.msisdn', article: profile.rules['recipient.msisdn']?.article, profile: profile.id }, field);
+  if (!m) throw new SmsguardError('invalid_msisdn', `${field} is not a mainland China mobile number ${MSISDN_FORMS}`, { rule: 'recipient.msisdn', article: profile.rules['recipient.msisdn']?.article, profile: profile.id }, field);
   return m;
 }
 

@@ -50,6 +50,13 @@ function canonical(national: string): string | null {
 }
 
 /**
+ * How a number must be written where the strict reading applies, for refusals: `+86 138 0013 8000`
+ * or `008613800138000` is a mainland number, and "not a mainland China mobile number" alone sent
+ * its sender looking for a wrong number rather than a wrong way of writing it.
+ */
+export const MSISDN_FORMS = 'written 13800138000, +8613800138000 or 8613800138000 (ASCII digits only: no spaces, dashes or 00 prefix)';
+
+/**
  * Returns the canonical E.164 form of a mainland mobile number, or `null` if `raw` is not one.
  * Accepts exactly the three forms of issue 2 — `13800138000`, `+8613800138000`, `8613800138000` —
  * digits only (surrounding whitespace is trimmed); `0086…`, spaces or dashes inside are rejected.

@@ -77,6 +77,22 @@ describe('input validation', () => {
     assert.equal(port.retiredAt, null);
   });
 
+  test('a mainland number written another way (spaces, dashes, 00 prefix, full-width) → 422 invalid_msisdn saying the three forms taken', async () => {
+    // "to is not a mainland China mobile number" alone: the number was right, its writing was not
+    for (const to of ['+86 138 0013 8000', '008613800138000', '138-0013-8000', '１３８００１３８０００']) {
+      const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: message({ to }) });
+      assert.equal(r.statusCode, 422, `${to}: ${r.body}`);
+      assert.deepEqual([r.json().error.code, r.json().error.rule], ['invalid_msisdn', 'recipient.msisdn']);
+      assert.match(r.json().error.message, /written 13800138000, \+8613800138000 or 8613800138000/, to);
+      const list = await g.http.inject({ method: 'GET', url: `/v1/messages?msisdn=${encodeURIComponent(to)}`, headers: cp.auth });
+      assert.equal(list.statusCode, 400, list.body);
+      assert.match(list.json().error.message, /written 13800138000, \+8613800138000 or 8613800138000/, to);
+    }
+    for (const to of ['13800138000', '+8613800138000', '8613800138000']) {
+      assert.equal((await g.http.inject({ method: 'GET', url: `/v1/messages?msisdn=${encodeURIComponent(to)}`, headers: cp.auth })).statusCode, 200, to);
+    }
+  });
+
   test('category and clientRef: null is none, for a single message as for a batch item', async () => {
     const one = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: message({ category: null, clientRef: null }) });
     assert.equal(one.statusCode, 202, one.body);

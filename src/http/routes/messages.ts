@@ -97,7 +97,7 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
         type: 'object',
         additionalProperties: false,
         properties: {
-          msisdn: { type: 'string', maxLength: 32, description: 'Recipient, in any form a submission accepts (+86…, 86…, spaces)' },
+          msisdn: { type: 'string', maxLength: 32, description: 'Recipient, in any form a submission accepts: 13800138000, +8613800138000 or 8613800138000' },
           from: { type: 'string', maxLength: 40, description: 'ISO-8601, inclusive' }, to: { type: 'string', maxLength: 40, description: 'ISO-8601, exclusive' },
           clientRef: { type: 'string', maxLength: 128, description: 'The clientRef the message was submitted with' },
           status: { type: 'string', enum: [...MESSAGE_STATUSES], description: 'The message\'s current status' },
