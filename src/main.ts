@@ -392,6 +392,8 @@ export function buildCli(): Command {
     .option('--tls-cert <path>', 'PEM certificate (chain) the SMPP TLS port presents')
     .option('--tls-key <path>', 'PEM private key of --tls-cert (unencrypted)')
     .option('--queue <url>', 'nats://host:port: split ingress and egress over NATS JetStream (PostgreSQL store)')
+    // as `token revoke` takes it: the README tells an operator to give both the bus `start` was given
+    .option('--queue-prefix <prefix>', 'the bus\'s subject and stream prefix, letters, digits, _ and - (default smsguard; also SMSGUARD_QUEUE_PREFIX)')
     .addOption(new Option('--role <role>', 'pieces to run: ingress, egress or all (default)').choices(['ingress', 'egress', 'all']))
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')
     .action(async (opts) => start(loadConfig(opts)));

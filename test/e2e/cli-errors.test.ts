@@ -207,3 +207,12 @@ test('records commands run away from the gateway\'s key refuse in one line namin
   const ok = spawnSync(process.execPath, [BIN, 'records', 'verify', '--db', path], { encoding: 'utf8', env: { ...ENV, SMSGUARD_RECORDS_SIGNING_KEY: `file:${join(sub, 'gw.key')}` }, cwd: dir, timeout: 60_000 });
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
 });
+
+test('start takes --queue-prefix, as the README has an operator give token revoke the bus start was given: a bad one is a configuration line naming it', () => {
+  // It was "error: unknown option '--queue-prefix'": start read the prefix from SMSGUARD_QUEUE_PREFIX only.
+  const r = cli('start', '--queue-prefix', 'bad prefix', '--db', join(dir, 'never.db'));
+  assert.equal(r.code, 1, r.out + r.err);
+  assert.match(r.err, /^invalid configuration:\n\s+queuePrefix \(SMSGUARD_QUEUE_PREFIX\): /);
+  assert.doesNotMatch(r.err, /\n\s+at /);
+  assert.match(cli('start', '--help').out, /--queue-prefix <prefix>/);
+});
