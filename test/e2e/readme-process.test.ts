@@ -198,3 +198,80 @@ test('npm start: a provider binds to the SMPP port with credentials made over HT
     await esme.close();
   }
 });
+
+/** A request as curl sends it: raw body, the headers given and nothing else. */
+async function raw(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; json: any }> {
+  const r = await fetch(`${base}${path}`, { method, headers, body });
+  const text = await r.text();
+  return { status: r.status, json: text ? JSON.parse(text) : undefined };
+}
+
+test('npm start: the README\'s other sections (keys, usage, callbacks) answer as it shows, and a new user\'s slips are each a 4xx with a stable code', async () => {
+  const cp = await call('POST', '/v1/content-providers', ADMIN, { name: '示例五科技有限公司', creditCode: await validCreditCode() });
+  const { id, apiKey } = cp.json as { id: string; apiKey: string };
+  await call('POST', `/v1/content-providers/${id}/signatures`, ADMIN, { signature: '【示例五】' });
+  await call('POST', '/v1/ports', ADMIN, { number: '10690006', contentProviderId: id, kind: 'service' });
+  const json = { 'content-type': 'application/json' };
+  const asKey = { authorization: `Bearer ${apiKey}` };
+
+  // Revoking keys: issued (201, shown once), listed without a secret, revoked (204, again 204), then 401
+  const key = await call('POST', `/v1/content-providers/${id}/api-keys`, ADMIN, { label: 'billing server' });
+  assert.equal(key.status, 201, JSON.stringify(key.json));
+  assert.deepEqual(Object.keys(key.json).sort(), ['apiKey', 'id']);
+  // curl -X POST without -d: the label is optional, so is the body (it was "body: must be object")
+  assert.equal((await raw('POST', `/v1/content-providers/${id}/api-keys`, { authorization: `Bearer ${ADMIN}` })).status, 201);
+  const keys = await call('GET', `/v1/content-providers/${id}/api-keys`, apiKey);
+  assert.equal(keys.status, 200);
+  assert.ok((keys.json.apiKeys as { label: string; revokedAt: unknown }[]).some((k) => k.label === 'billing server' && k.revokedAt === null));
+  assert.doesNotMatch(JSON.stringify(keys.json), /sgk_/);
+  for (let i = 0; i < 2; i++) assert.equal((await raw('DELETE', `/v1/content-providers/${id}/api-keys/${key.json.id}`, { authorization: `Bearer ${ADMIN}` })).status, 204);
+  assert.equal((await call('GET', `/v1/content-providers/${id}/api-keys`, key.json.apiKey)).json.error.code, 'unauthorized');
+
+  // HTTP callbacks: the secret once, then the URLs only; the failed list and a retry of nothing
+  const cb = await call('PUT', `/v1/content-providers/${id}/callbacks`, ADMIN, { statusUrl: 'https://cp.example/sms/status', moUrl: 'https://cp.example/sms/mo' });
+  assert.equal(cb.status, 200);
+  assert.match(cb.json.secret, /^sgw_/);
+  assert.deepEqual((await call('GET', `/v1/content-providers/${id}/callbacks`, apiKey)).json, { statusUrl: 'https://cp.example/sms/status', moUrl: 'https://cp.example/sms/mo' });
+  assert.deepEqual((await call('GET', `/v1/content-providers/${id}/callbacks/failed?limit=100`, apiKey)).json, { failed: [], pending: 0 });
+  assert.deepEqual((await raw('POST', `/v1/content-providers/${id}/callbacks/failed/retry`, asKey)).json, { requeued: 0 });
+
+  // Usage: the figures' names as the README lists them; a day no calendar has is a 400 (it was a 500)
+  const sent = await call('POST', '/v1/messages', apiKey, { from: '10690006', to: '13500135000', text: '【示例五】您的订单已发货', type: 'notification' });
+  assert.equal(sent.status, 202, JSON.stringify(sent.json));
+  const usage = await call('GET', '/v1/usage?granularity=month', apiKey);
+  assert.equal(usage.status, 200, JSON.stringify(usage.json));
+  assert.deepEqual(Object.keys(usage.json.usage[0]), ['contentProviderId', 'period', 'submitted', 'accepted', 'rejected', 'rejectedByCode', 'held', 'released', 'reviewRejected',
+    'segments', 'sent', 'delivered', 'undeliverable', 'expired', 'failed', 'rejectedUpstream', 'stopped', 'cancelled']);
+  for (const q of ['from=2026-13-01', 'to=2026-11-32', 'granularity=year']) {
+    const r = await call('GET', `/v1/usage?${q}`, apiKey);
+    assert.deepEqual([r.status, r.json.error.code], [400, 'invalid_request'], q);
+  }
+
+  // A new user's slips, each a 4xx with a stable code and never a 500
+  const msg = (extra: Record<string, unknown> = {}) => JSON.stringify({ from: '10690006', to: '13500135001', text: '【示例五】您的订单已发货', type: 'notification', ...extra });
+  const slips: [string, Promise<{ status: number; json: any }>, number, string, string?][] = [
+    ['no Authorization', raw('POST', '/v1/messages', json, msg()), 401, 'unauthorized'],
+    ['a wrong token', raw('POST', '/v1/messages', { ...json, authorization: 'Bearer sgk_wrong' }, msg()), 401, 'unauthorized'],
+    ['the key without Bearer', raw('POST', '/v1/messages', { ...json, authorization: apiKey }, msg()), 401, 'unauthorized'],
+    ['malformed JSON', raw('POST', '/v1/messages', { ...json, ...asKey }, '{"from":'), 400, 'invalid_request'],
+    ['curl -d without the content-type', raw('POST', '/v1/messages', { ...asKey, 'content-type': 'application/x-www-form-urlencoded' }, msg()), 415, 'invalid_request'],
+    ['no body', raw('POST', '/v1/messages', asKey), 400, 'invalid_request', 'from'],
+    ['+86 138 0013 8000', raw('POST', '/v1/messages', { ...json, ...asKey }, msg({ to: '+86 138 0013 8000' })), 422, 'invalid_msisdn'],
+    ['008613800138000', raw('POST', '/v1/messages', { ...json, ...asKey }, msg({ to: '008613800138000' })), 422, 'invalid_msisdn'],
+    ['empty text', raw('POST', '/v1/messages', { ...json, ...asKey }, msg({ text: '' })), 400, 'invalid_request', 'text'],
+    ['a signature alone', raw('POST', '/v1/messages', { ...json, ...asKey }, msg({ text: '【示例五】' })), 400, 'invalid_request', 'text'],
+    ['600 characters', raw('POST', '/v1/messages', { ...json, ...asKey }, msg({ text: `【示例五】${'好'.repeat(600)}` })), 422, 'message_too_long'],
+    ['20,000 characters', raw('POST', '/v1/messages', { ...json, ...asKey }, msg({ text: '好'.repeat(20_000) })), 400, 'invalid_request', 'text'],
+    ['a misspelt field', raw('POST', '/v1/messages', { ...json, ...asKey }, msg({ scheduleAt: '2026-12-02T08:00:00+08:00' })), 400, 'invalid_request', 'scheduleAt'],
+  ];
+  for (const [what, p, status, code, field] of slips) {
+    const r = await p;
+    assert.deepEqual([r.status, r.json?.error?.code], [status, code], `${what}: ${JSON.stringify(r.json)}`);
+    if (field) assert.equal(r.json.error.field, field, what);
+  }
+  // 13800138000 as it is, and its other two forms, are taken
+  for (const to of ['13500135002', '+8613500135003', '8613500135004']) {
+    assert.equal((await raw('POST', '/v1/messages', { ...json, ...asKey }, msg({ to }))).status, 202, to);
+  }
+  assert.doesNotMatch(out, /"level":50/, 'an error logged: a request the gateway did not expect');
+});
