@@ -194,7 +194,8 @@ export const retryFailedInput = {
 
 /** PUT /v1/content-providers/{id}/callbacks: each URL absent (unchanged), null (removed) or an http(s) URL. */
 export const callbackInput = {
-  type: 'object',
+  // a misspelt URL field (`statusURL`) was dropped and the answer showed no URL set, as if none had been asked for
+  type: 'object', additionalProperties: false,
   properties: {
     statusUrl: { type: ['string', 'null'], description: 'Absolute http or https URL, at most 2000 characters; null removes it; absent: unchanged' },
     moUrl: { type: ['string', 'null'], description: 'Absolute http or https URL, at most 2000 characters; null removes it; absent: unchanged' },

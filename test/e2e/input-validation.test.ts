@@ -66,6 +66,7 @@ describe('input validation', () => {
       ['POST', `/v1/content-providers/${cp.id}/api-keys`, g.admin, { lable: 'billing' }, 'lable'],
       ['POST', '/v1/simulator/mo', {}, { from: '13800138000', to: '10690001', text: 'TD', txt: 'TD' }, 'txt'],
       ['POST', '/v1/simulator/clock', {}, { advanceSeconds: 1, advance: 61 }, 'advance'],
+      ['PUT', `/v1/content-providers/${cp.id}/callbacks`, g.admin, { statusURL: 'https://cp.example/sms/status' }, 'statusURL'],
     ];
     for (const [method, url, headers, payload, field] of cases) {
       const r = await g.http.inject({ method: method as 'POST', url, headers, payload });

@@ -28,7 +28,8 @@ export function smppCredentialRoutes(creds: SmppCredentials) {
       schema: {
         tags: ['registry'], security: bearerSecurity, summary: 'Create SMPP bind credentials for a content provider (admin or the provider); the password is stored hashed', params: idParam,
         body: {
-          type: 'object',
+          // a misspelt limit (`max_binds`, `Throughput`) was dropped, leaving the credential without it
+          type: 'object', additionalProperties: false,
           properties: {
             systemId: { type: 'string', description: 'SMPP system_id, 1–15 printable ASCII characters' },
             password: { type: 'string', description: '1–8 printable ASCII characters (SMPP 3.4 limit)' },

@@ -30,6 +30,9 @@ test('POST /v1/content-providers/{id}/smpp-credentials → 201, hashed, listed w
     assert.equal(dup.statusCode, 409);
     const bad = await http.inject({ method: 'POST', url: `/v1/content-providers/${cp.id}/smpp-credentials`, headers: admin, payload: { systemId: 'x', password: 'muchtoolongpassword' } });
     assert.equal(bad.statusCode, 400);
+    // a misspelt limit was dropped, leaving the credential with no bind limit: now refused, naming it
+    const typo = await http.inject({ method: 'POST', url: `/v1/content-providers/${cp.id}/smpp-credentials`, headers: admin, payload: { systemId: 'typo', password: 'pw', max_binds: 1 } });
+    assert.deepEqual([typo.statusCode, typo.json().error.code, typo.json().error.field], [400, 'invalid_request', 'max_binds'], typo.body);
     const own = await http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}/smpp-credentials`, headers: { authorization: `Bearer ${cp.apiKey}` } });
     assert.equal(own.statusCode, 200);
     assert.equal(own.json().credentials.length, 1);
