@@ -374,7 +374,11 @@ function commonOptions(cmd: Command): Command {
 }
 
 export function buildCli(): Command {
-  const program = new Command('smsguard').description('SMS gateway that enforces the PRC Regulations on the Management of Communication Short Message Service');
+  const program = new Command('smsguard').description('SMS gateway that enforces the PRC Regulations on the Management of Communication Short Message Service')
+    // commander's own refusals (an unknown flag or command, a missing required flag, a value not among
+    // the choices) begin "error:"; every other mistake is "smsguard: …" (README, Running it). Set
+    // before the commands are added, which inherit it.
+    .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'smsguard: ')) });
   commonOptions(program.command('start').description('start the gateway (HTTP API, delivery worker, simulator SMSC)'))
     .option('--http-port <port>', 'HTTP port (default 8080)')
     .option('--http-host <host>', 'HTTP listen address (default 127.0.0.1)')

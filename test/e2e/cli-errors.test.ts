@@ -216,3 +216,18 @@ test('start takes --queue-prefix, as the README has an operator give token revok
   assert.doesNotMatch(r.err, /\n\s+at /);
   assert.match(cli('start', '--help').out, /--queue-prefix <prefix>/);
 });
+
+test('commander\'s own refusals (an unknown flag or command, a missing required flag, a value not among the choices) are one "smsguard: …" line too, exit 1', () => {
+  // They began "error: …", unlike every other mistake the README says is "smsguard: …".
+  const cases: [string[], RegExp][] = [
+    [['start', '--bogus'], /^smsguard: unknown option '--bogus'$/],
+    [['token', 'create'], /^smsguard: required option '--role <role>' not specified$/],
+    [['records', 'verify', '--profile', 'cn-2099'], /^smsguard: option '--profile <id>' argument 'cn-2099' is invalid/],
+    [['bogus'], /^smsguard: unknown command 'bogus'$/],
+  ];
+  for (const [args, message] of cases) {
+    const r = cli(...args);
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.out}${r.err}`);
+    assertOneLine(r.err, message);
+  }
+});
