@@ -168,6 +168,15 @@ describe('HTTP API', () => {
     assert.equal(empty.statusCode, 400);
   });
 
+  test('batch: an item that is no object (null, a string, a list) is that item\'s invalid_request, the rest decided (it was the whole batch\'s 400)', async () => {
+    const good = { from: '10690001', to: '13900000001', text: '【示例】您的订单已发货', type: 'notification' };
+    const r = await g.http.inject({ method: 'POST', url: '/v1/messages/batch', headers: cp.auth, payload: { messages: [null, 'x', [], good] } });
+    assert.equal(r.statusCode, 200, r.body);
+    const { results } = r.json();
+    for (const i of [0, 1, 2]) assert.deepEqual([results[i].error.code, results[i].error.field], ['invalid_request', `messages/${i}`]);
+    assert.equal(results[3].status, 'accepted');
+  });
+
   test('a provider cannot read another provider’s message (403; 404 when there is none); admin can', async () => {
     const r = await send(cp.auth, { from: '10690001', to: '13300133000', text: '【示例】您的账单已出', type: 'notification' });
     const id = r.json().id;

@@ -13,10 +13,10 @@ import { DEFAULT_LIMIT, MAX_LIMIT, MESSAGE_STATUSES, SCAN_BUDGET, type MessageLi
 export const MAX_BATCH = 1000;
 /**
  * A batch item is checked by validateSubmitInput alone, so one bad item is that item's result and not
- * the whole batch's 400; the schema only describes it for the OpenAPI document.
+ * the whole batch's 400; the schema only describes it for the OpenAPI document. It names no type:
+ * `type: 'object'` here made an item that is no object (`null`, a string) the whole batch's 400.
  */
 const batchItem = {
-  type: 'object',
   description: `A message as for POST /v1/messages (from, to, text, type, category?, clientRef?, registeredDelivery?: ${messageInput.properties.registeredDelivery.enum.map((v) => JSON.stringify(v)).join(' | ')}); a malformed item is reported in its own result as invalid_request naming messages/<index>/<field>`,
 } as const;
 /** What fastify sends for a JSON body it serialized itself. */
