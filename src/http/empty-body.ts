@@ -10,8 +10,14 @@
  * same way: `{}` where the route's body is an object. Fastify validated `undefined` and answered
  * "body: must be object", which named no field to send and refused a route whose fields are all
  * optional (`POST …/api-keys` without a label).
+ *
+ * A body that is not UTF-8 (JSON is UTF-8, RFC 8259 §8.1) is refused as such. A GBK body, as `curl
+ * -d` sends one from a Windows console on code page 936, was decoded with U+FFFD in place of every
+ * Chinese character and answered `signature_missing`, since 【 had become �: a refusal that sent its
+ * sender looking at the signature rather than the encoding.
  */
 import type { FastifyInstance } from 'fastify';
+import { SmsguardError } from '../domain/errors.js';
 
 const NOT_BLANK = /\S/;
 
@@ -21,11 +27,18 @@ export function registerEmptyJsonBody(f: FastifyInstance): void {
   f.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     // `\S` stops at the first character of any real body: a batch of 1,000 messages is not copied
     if (typeof body === 'string' && !NOT_BLANK.test(body)) return done(null, req.routeOptions.schema?.body ? {} : undefined);
+    // U+FFFD is what the UTF-8 decoding left of bytes that are none; one scan, native (a literal U+FFFD
+    // would reach a handset as the same broken mark, so nothing sendable is lost)
+    if (typeof body === 'string' && body.includes('\uFFFD')) return done(notUtf8(), undefined);
     return json(req, String(body), done);
   });
   f.addHook('preValidation', async (req) => {
     if (req.body === undefined && takesObject(req.routeOptions.schema?.body)) req.body = {};
   });
+}
+
+function notUtf8(): SmsguardError {
+  return new SmsguardError('invalid_request', 'body: not UTF-8 (JSON is sent as UTF-8; a GBK or other encoding garbles every Chinese character): send it as UTF-8', {}, 'body');
 }
 
 /** Whether a route's body schema is an object (or an object or null): only then is "nothing" `{}`. */

@@ -80,3 +80,18 @@ test('no body at all (curl -X POST or -X DELETE without -d, no content-type) is 
     assert.match(key.json().apiKey, /^sgk_/);
   });
 });
+
+test('a JSON body that is not UTF-8 (GBK, as a Windows console on code page 936 sends it) → 400 invalid_request saying so, not signature_missing', async () => {
+  await withGateway(async (g, cp) => {
+    // 【示例】您的订单已发货 in GBK: each character two bytes that are not UTF-8
+    const gbk = Buffer.from('a1becabedbfda1bfc4fab5c4b6a9b5a5d2d1b7a2bbf5', 'hex');
+    const payload = Buffer.concat([Buffer.from('{"from":"10690001","to":"13800138000","type":"notification","text":"'), gbk, Buffer.from('"}')]);
+    const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: { ...cp.auth, 'content-type': 'application/json' }, payload });
+    assert.equal(r.statusCode, 400, r.body);
+    assert.deepEqual([r.json().error.code, r.json().error.field], ['invalid_request', 'body']);
+    assert.match(r.json().error.message, /not UTF-8/);
+    // the same text in UTF-8 is taken
+    const ok = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: { ...cp.auth, 'content-type': 'application/json' }, payload: { from: '10690001', to: '13800138000', type: 'notification', text: '【示例】您的订单已发货' } });
+    assert.equal(ok.statusCode, 202, ok.body);
+  });
+});
