@@ -9,11 +9,12 @@
  *     "window": 200, "throughput": 500, "prefixes": ["86134", "86135"], "weight": 2, "carrier": "cmcc" },
  *   { "name": "ctcc", "host": "10.0.1.5", "systemId": "sg", "password": "…", "prefixes": ["86133"], "carrier": "ctcc" },
  *   { "name": "cucc", "host": "smsc.example.net", "systemId": "sg", "password": "…",
- *     "tls": { "ca": "/etc/smsguard/cucc-ca.pem" } } ] }
+ *     "tls": { "ca": "/etc/smsguard/cucc-ca.pem" }, "bind": "tx+rx" } ] }
  * ```
  *
  * `tls` (`true`, or an object with `ca`, `servername`, `insecure`) is what `smpps://` is in a URL: SMPP
- * over TLS, the port then defaulting to 3550 (UpstreamTls).
+ * over TLS, the port then defaulting to 3550 (UpstreamTls). `bind` is `bind=` of a URL: `trx` (default)
+ * or `tx+rx` (LinkBind).
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -35,6 +36,8 @@ const Link = z.object({
   /** The carrier the link reaches, for ported numbers (--mnp-file). */
   carrier: z.string().trim().min(1).max(32).optional(),
   receiptAck: z.enum(['recorded', 'received']).default(LINK_DEFAULTS.receiptAck),
+  /** `trx` (one transceiver session) or `tx+rx` (a transmitter and a receiver session): LinkBind. */
+  bind: z.enum(['trx', 'tx+rx'], { message: "must be 'trx' (one transceiver session) or 'tx+rx' (a transmitter and a receiver session)" }).default(LINK_DEFAULTS.bind),
   tls: z.union([
     z.boolean(),
     z.object({ ca: z.string().min(1).optional(), servername: z.string().min(1).optional(), insecure: z.boolean().optional() }).strict(),

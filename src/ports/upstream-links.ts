@@ -6,7 +6,7 @@
  */
 
 /**
- * `bound`: the transceiver bind is up. `connecting`: a connect (TCP, TLS, bind) is under way.
+ * `bound`: the link can send: its transceiver bind (or, with `bind=tx+rx`, its transmitter bind) is up. `connecting`: a connect (TCP, TLS, bind) is under way.
  * `down`: the last connect failed or the connection dropped; the next try waits out the backoff.
  * `closed`: the link was stopped (the gateway is stopping). `stopped`: an operator took it out of
  * service (`POST /v1/upstream-links/{name}/stop`) until started again or the process restarts. `unknown`: the client's thread has
@@ -28,6 +28,22 @@ export interface UpstreamLinkCounters {
   mo: number;
 }
 
+/**
+ * One SMPP session of a link: its transceiver, or its transmitter or receiver (`bind=tx+rx`). Its
+ * state is `bound`, `connecting`, `down` or `closed` (UpstreamLinkState); an operator's stop shows on
+ * the link, the sessions unbinding once its in-flight submits are answered.
+ */
+export interface UpstreamSessionStatus {
+  bindType: 'transceiver' | 'transmitter' | 'receiver';
+  state: UpstreamLinkState;
+  /** When this session's current bind came up; null while not bound. */
+  boundSince: number | null;
+  /** This session's connect attempts after its first. */
+  reconnects: number;
+  /** Why this session last went down or failed to connect, and when; null if it never did. */
+  lastError: { message: string; at: number } | null;
+}
+
 /** One link's status. Never the password. Times are ms since the epoch. */
 export interface UpstreamLinkStatus {
   name: string;
@@ -36,8 +52,13 @@ export interface UpstreamLinkStatus {
   systemId: string;
   /** SMPP over TLS (`smpps://`). */
   tls: boolean;
+  /** How it binds: `trx`, one transceiver session; `tx+rx`, a transmitter and a receiver session. */
+  bind: 'trx' | 'tx+rx';
+  /** Whether it can send (the state of the session submits go through: see UpstreamLinkState). */
   state: UpstreamLinkState;
-  /** When the current bind came up; null while not bound. */
+  /** Its sessions: the transceiver, or the transmitter then the receiver. */
+  sessions: UpstreamSessionStatus[];
+  /** When the bind submits go through came up; null while not bound. */
   boundSince: number | null;
   /** When an operator stopped the link; null while in service. */
   stoppedAt: number | null;
@@ -61,9 +82,9 @@ export interface UpstreamLinkStatus {
   carrier: string | null;
   /** While the SMSC throttled us: no new submit goes out before this; null when not paused. */
   throttledUntil: number | null;
-  /** Connect attempts after the first: each retry after a failed connect or a dropped connection. */
+  /** Connect attempts after the first: each retry after a failed connect or a dropped connection (of every session of the link). */
   reconnects: number;
-  /** Why the link last went down or failed to connect, and when; null if it never did. */
+  /** Why the link (any of its sessions) last went down or failed to connect, and when; null if it never did. */
   lastError: { message: string; at: number } | null;
   counters: UpstreamLinkCounters;
 }

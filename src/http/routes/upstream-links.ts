@@ -21,7 +21,25 @@ const linkStatus = {
     port: { type: 'integer' },
     systemId: { type: 'string', description: 'The system_id it binds with (the password is never shown)' },
     tls: { type: 'boolean', description: 'SMPP over TLS (smpps://)' },
-    state: { type: 'string', enum: ['bound', 'connecting', 'down', 'closed', 'stopped', 'unknown'], description: 'bound; connecting (TCP, TLS, bind under way); down (waiting out the reconnect backoff after a failed connect or a drop); closed (stopping); stopped (an operator took it out of service: POST /v1/upstream-links/{name}/stop; it unbinds once its in-flight submits are answered and stays unbound until started); unknown (the client\'s thread has not answered yet)' },
+    bind: { type: 'string', enum: ['trx', 'tx+rx'], description: 'How it binds (bind= of its URL, "bind" in the upstream file): trx, one bind_transceiver session; tx+rx, a bind_transmitter session for submits and cancel_sm and a bind_receiver session for receipts and MO' },
+    sessions: {
+      type: 'array', description: 'Its SMPP sessions, each bound and reconnected on its own: the transceiver, or the transmitter then the receiver. state is the link\'s for the session submits go through; a receiver down leaves the link sending (the SMSC keeps its receipts until it binds again)',
+      items: {
+        type: 'object',
+        properties: {
+          bindType: { type: 'string', enum: ['transceiver', 'transmitter', 'receiver'] },
+          state: { type: 'string', enum: ['bound', 'connecting', 'down', 'closed', 'unknown'], description: 'bound; connecting; down (waiting out its reconnect backoff); closed (stopping, or unbound after an operator\'s stop); unknown (the client\'s thread has not answered yet)' },
+          boundSince: time('When this session\'s bind came up; null while not bound'),
+          reconnects: count('This session\'s connect attempts after its first'),
+          lastError: {
+            type: ['object', 'null'], description: 'Why this session last went down or failed to connect; null if it never did',
+            properties: { message: { type: 'string' }, at: { type: 'integer' } }, required: ['message', 'at'],
+          },
+        },
+        required: ['bindType', 'state', 'boundSince', 'reconnects', 'lastError'],
+      },
+    },
+    state: { type: 'string', enum: ['bound', 'connecting', 'down', 'closed', 'stopped', 'unknown'], description: 'Whether it can send, from the session submits go through (the transceiver, or the transmitter with bind tx+rx): bound; connecting (TCP, TLS, bind under way); down (waiting out the reconnect backoff after a failed connect or a drop); closed (stopping); stopped (an operator took it out of service: POST /v1/upstream-links/{name}/stop; it unbinds once its in-flight submits are answered and stays unbound until started); unknown (the client\'s thread has not answered yet)' },
     boundSince: time('When the current bind came up; null while not bound'),
     stoppedAt: time('When an operator stopped the link; null while in service'),
     stoppedBy: { type: ['string', 'null'], description: 'The token id of the operator who stopped it; null while in service' },
@@ -33,9 +51,9 @@ const linkStatus = {
     weight: { type: 'number', minimum: 0, description: 'Its share among the links that carry a recipient (least loaded relative to weight)' },
     carrier: { type: ['string', 'null'], description: 'The carrier it reaches (carrier= of its URL, "carrier" in the upstream file), as configured; null when it names none. Numbers of the ported-numbers list (--mnp-file) whose current carrier this is go to its links, whatever their prefixes' },
     throttledUntil: time('While the SMSC throttled us (ESME_RTHROTTLED): no new submit before this; null when not paused'),
-    reconnects: count('Connect attempts after the first (after a failed connect or a dropped connection)'),
+    reconnects: count('Connect attempts after the first (after a failed connect or a dropped connection), of all its sessions'),
     lastError: {
-      type: ['object', 'null'], description: 'Why it last went down or failed to connect; null if it never did',
+      type: ['object', 'null'], description: 'Why it (any of its sessions) last went down or failed to connect; null if it never did',
       properties: { message: { type: 'string' }, at: { type: 'integer' } }, required: ['message', 'at'],
     },
     counters: {
@@ -50,6 +68,7 @@ const linkStatus = {
       required: ['submitted', 'submitFailed', 'throttled', 'receipts', 'mo'],
     },
   },
+  // bind and sessions (2026-12) not required: in scale-out an egress process of an earlier release answers without them
   required: ['name', 'host', 'port', 'systemId', 'tls', 'state', 'boundSince', 'stoppedAt', 'stoppedBy', 'window', 'inFlight', 'queued', 'throughput', 'prefixes', 'weight', 'carrier', 'throttledUntil', 'reconnects', 'lastError', 'counters'],
 } as const;
 

@@ -1,5 +1,5 @@
 /**
- * Upstream link configuration: `smpp://user:pass@host:port?window=100&throughput=500&prefixes=86138,86139&weight=2&name=cmcc&carrier=cmcc&receiptAck=recorded`
+ * Upstream link configuration: `smpp://user:pass@host:port?window=100&throughput=500&prefixes=86138,86139&weight=2&name=cmcc&carrier=cmcc&receiptAck=recorded&bind=trx`
  * (one `--upstream` URL) or a list of such objects in the config file. `smpps://…` is the same link
  * over TLS (default port 3550), with `ca=PATH`, `servername=` and `insecure=1` (UpstreamTls).
  */
@@ -33,7 +33,21 @@ export interface UpstreamLinkConfig {
   receiptAck?: ReceiptAck;
   /** Present: the link speaks SMPP over TLS (`smpps://`); the SMSC's certificate is verified. */
   tls?: UpstreamTls;
+  /**
+   * How the link binds (LinkBind); absent = `trx`. parseUpstreamUrl and the upstream file always set
+   * it; configurations built in code may leave it out.
+   */
+  bind?: LinkBind;
 }
+
+/**
+ * `trx`: one bind_transceiver session carries submits and deliver_sm both ways. `tx+rx`: two
+ * sessions, bind_transmitter for submit_sm and cancel_sm, bind_receiver for deliver_sm (receipts
+ * and MO), for SMSCs that take no transceiver bind (SMPP 3.4 §2.2; Kannel's
+ * `transceiver-mode = false`).
+ */
+export type LinkBind = 'trx' | 'tx+rx';
+export const LINK_BINDS: readonly LinkBind[] = ['trx', 'tx+rx'];
 
 /**
  * TLS on an upstream link. The certificate is verified against Node's bundled public CAs, or against
@@ -57,7 +71,18 @@ export const SMPP_TLS_PORT = 3550;
 export type ReceiptAck = 'recorded' | 'received';
 export const RECEIPT_ACKS: readonly ReceiptAck[] = ['recorded', 'received'];
 
-export const LINK_DEFAULTS = { window: 100, throughput: 0, weight: 1, receiptAck: 'recorded' } as const;
+export const LINK_DEFAULTS = { window: 100, throughput: 0, weight: 1, receiptAck: 'recorded', bind: 'trx' } as const;
+
+/**
+ * `bind=` of a URL. A literal `+` in a query string reads as a space (form encoding), so
+ * `bind=tx+rx` as typed arrives as `tx rx`: taken as the `tx+rx` it was meant to be, as is `tx%2Brx`.
+ */
+function bindParam(v: string | null): LinkBind {
+  if (v === null) return LINK_DEFAULTS.bind;
+  const b = v === 'tx rx' ? 'tx+rx' : v;
+  if (!(LINK_BINDS as readonly string[]).includes(b)) throw new Error(`upstream: bind=${v} is not one of ${LINK_BINDS.join(', ')} (trx: one transceiver session; tx+rx: a transmitter and a receiver session)`);
+  return b as LinkBind;
+}
 
 /** Parses one `smpp://` URL; throws Error with a message naming the problem. */
 export function parseUpstreamUrl(url: string): UpstreamLinkConfig {
@@ -88,6 +113,7 @@ export function parseUpstreamUrl(url: string): UpstreamLinkConfig {
   if (!(RECEIPT_ACKS as readonly string[]).includes(receiptAck)) throw new Error(`upstream: receiptAck=${receiptAck} is not one of ${RECEIPT_ACKS.join(', ')}`);
   const carrier = u.searchParams.get('carrier')?.trim();
   if (carrier === '') throw new Error('upstream: carrier= is empty');
+  const bind = bindParam(u.searchParams.get('bind'));
   return {
     name: u.searchParams.get('name') ?? `${u.hostname}:${u.port || defaultPort}`,
     host: u.hostname,
@@ -101,6 +127,7 @@ export function parseUpstreamUrl(url: string): UpstreamLinkConfig {
     weight: Math.max(0, num('weight', LINK_DEFAULTS.weight)),
     ...(carrier ? { carrier } : {}),
     receiptAck: receiptAck as ReceiptAck,
+    bind,
     ...(secure ? { tls: { ca: u.searchParams.get('ca') || undefined, servername: u.searchParams.get('servername') || undefined, insecure: insecure === '1' } } : {}),
   };
 }

@@ -5,3 +5,4 @@ export * from './config.js';
 export * from './id-index.js';
 export * from './retry-policy.js';
 export * from './threaded-upstream.js';
+export * from './link-session.js';

@@ -1,6 +1,10 @@
 /**
- * One upstream SMSC link: keeps a transceiver bind up (reconnecting with capped exponential backoff
- * and jitter), with the link's window and throughput cap. Submits go through `submit`, which rejects
+ * One upstream SMSC link: keeps its binds up (each LinkSession reconnecting with capped exponential
+ * backoff and jitter), with the link's window and throughput cap. `bind=trx` (the default): one
+ * transceiver session carries everything. `bind=tx+rx`: a transmitter session carries submit_sm and
+ * cancel_sm, a receiver session the SMSC's deliver_sm (receipts and MO), each bound, kept alive and
+ * reconnected on its own; the link can send while its transmitter is bound, whatever the receiver
+ * does (the SMSC keeps receipts until a receiver binds again). Submits go through `submit`, which rejects
  * with SmppRequestError when the link is down, the answer times out or the connection drops.
  *
  * Throttling is the link's, not one message's: an ESME_RTHROTTLED answer pauses every new submit on
@@ -18,9 +22,11 @@ import { RateLimiter } from '../../domain/rate-limiter.js';
 import type { SessionOptions } from '../session/session.js';
 import type { UpstreamLinkConfig } from './config.js';
 import { SmppEsme, SmppRequestError } from './esme.js';
+import type { BindType } from '../session/session.js';
+import { LinkSession } from './link-session.js';
 import { linkTlsOptions } from './tls.js';
 import { throttlePauseMs } from './retry-policy.js';
-import type { UpstreamLinkState, UpstreamLinkStatus } from '../../ports/upstream-links.js';
+import type { UpstreamLinkStatus } from '../../ports/upstream-links.js';
 
 interface Queued {
   pdu: SmPdu;
@@ -36,14 +42,18 @@ export interface LinkOptions {
   minBackoffMs?: number;
   maxBackoffMs?: number;
   onDeliver(pdu: SmPdu | DataSmPdu, link: UpstreamLink): number | Promise<number>;
-  onStateChange?(link: UpstreamLink, up: boolean, reason: string): void;
+  /**
+   * `up`: whether the link can send now. `session`: the session whose change it is; a receiver's
+   * (`bind=tx+rx`) leaves `up` as it was. An operator's stop and start name no session.
+   */
+  onStateChange?(link: UpstreamLink, up: boolean, reason: string, session?: BindType): void;
 }
 
 export class UpstreamLink {
-  private esme: SmppEsme | null = null;
-  private stopped = false;
-  private failures = 0;
-  private timer: NodeJS.Timeout | null = null;
+  /** The session submits and cancel_sm go through: the transceiver, or the transmitter (`bind=tx+rx`). */
+  private readonly sender: LinkSession;
+  /** The receiver of a `bind=tx+rx` link; null for a transceiver, which receives on `sender`. */
+  private readonly receiver: LinkSession | null;
   private readonly upWaiters = new Set<() => void>();
   private readonly rate: RateLimiter | undefined;
   /** Submits waiting for the window or for a throttling pause to end. */
@@ -56,21 +66,12 @@ export class UpstreamLink {
   private throttles = 0;
   private pauseTimer: NodeJS.Timeout | null = null;
   private pumping = false;
-  /** A connect() is under way (resume must not begin a second one). */
-  private connecting = false;
-  /** Successful binds so far (tests and metrics). */
-  binds = 0;
   /** Throttling pauses so far (tests and metrics). */
   pauses = 0;
   /*
    * What `status()` reports (GET /v1/upstream-links, /metrics). Plain integers bumped where the
    * answer or the PDU is handled anyway: the message path gains an increment, no lookup or allocation.
    */
-  private state: UpstreamLinkState = 'down';
-  private boundSince: number | null = null;
-  private lastError: { message: string; at: number } | null = null;
-  /** connect() calls after the first. */
-  private connects = 0;
   /** submit_sm answered ESME_ROK. */
   private okCount = 0;
   /** submit_sm answered with another status (not ESME_RTHROTTLED), or not at all (timeout, dropped). */
@@ -95,10 +96,62 @@ export class UpstreamLink {
     private readonly opts: LinkOptions,
   ) {
     this.rate = cfg.throughput > 0 ? new RateLimiter(cfg.throughput, Math.max(1, Math.ceil(cfg.throughput / 10)), Date.now()) : undefined;
+    const split = (cfg.bind ?? 'trx') === 'tx+rx';
+    this.sender = this.session(split ? 'transmitter' : 'transceiver');
+    this.receiver = split ? this.session('receiver') : null;
   }
 
+  private session(type: BindType): LinkSession {
+    const sends = type !== 'receiver';
+    const receives = type !== 'transmitter';
+    return new LinkSession(type, {
+      minBackoffMs: this.opts.minBackoffMs,
+      maxBackoffMs: this.opts.maxBackoffMs,
+      connectOptions: () => ({
+        host: this.cfg.host, port: this.cfg.port, systemId: this.cfg.systemId, password: this.cfg.password, systemType: this.cfg.systemType,
+        // smpps://: the CA file read again on each (re)connect; a refused certificate is a failed
+        // connect like any other, retried with the same backoff
+        tls: linkTlsOptions(this.cfg),
+        // receipts arrive at the pace of submits: let as many be in hand as we have submits in
+        // flight, with headroom; the throughput cap is the sending session's only
+        session: { inboundWindow: Math.max(1000, this.cfg.window * 4), ...this.opts.session, windowSize: this.cfg.window, ...(sends ? { outboundRate: this.rate } : {}) },
+        // a transmitter takes no deliver_sm (its session refuses them ESME_RINVBNDSTS, §2.2)
+        ...(receives ? { onDeliver: (pdu: SmPdu | DataSmPdu) => this.opts.onDeliver(pdu, this) } : {}),
+      }),
+      onUp: (s) => {
+        this.opts.onStateChange?.(this, this.up, 'bound', s.bindType);
+        if (s !== this.sender) return;
+        for (const w of this.upWaiters) w();
+        this.upWaiters.clear();
+      },
+      onDown: (s, reason, wasBound) => {
+        // queued submits will not go out on this connection: the caller fails over
+        if (s === this.sender && wasBound) this.failQueued(`link ${this.cfg.name} is down: ${reason}`);
+        this.opts.onStateChange?.(this, this.up, reason, s.bindType);
+      },
+    });
+  }
+
+  /** The sender's bound connection, or null. */
+  private get esme(): SmppEsme | null {
+    return this.sender.esme;
+  }
+  /** How the link binds (UpstreamLinkConfig.bind). */
+  get bind(): 'trx' | 'tx+rx' {
+    return this.receiver ? 'tx+rx' : 'trx';
+  }
+  /** Successful binds of the session submits go through (tests and metrics). */
+  get binds(): number {
+    return this.sender.binds;
+  }
+  /** Successful binds of the receiver (`bind=tx+rx`); 0 for a transceiver. */
+  get receiverBinds(): number {
+    return this.receiver?.binds ?? 0;
+  }
+
+  /** Able to send: in service and the sender (transceiver or transmitter) bound. */
   get up(): boolean {
-    return this.held === null && this.esme !== null && this.esme.bound;
+    return this.held === null && this.sender.bound;
   }
   /** Submits waiting for an answer, a window slot or the end of a throttling pause on this link. */
   get load(): number {
@@ -111,61 +164,8 @@ export class UpstreamLink {
 
   start(): void {
     if (this.held) return; // an operator's stop holds until resume
-    this.stopped = false;
-    void this.connect();
-  }
-
-  private async connect(): Promise<void> {
-    if (this.stopped || this.connecting) return;
-    this.connects++;
-    this.state = 'connecting';
-    this.connecting = true;
-    try {
-      const esme = await SmppEsme.connect({
-        host: this.cfg.host, port: this.cfg.port, systemId: this.cfg.systemId, password: this.cfg.password, systemType: this.cfg.systemType,
-        bindType: 'transceiver',
-        // smpps://: the CA file read again on each (re)connect; a refused certificate is a failed
-        // connect like any other, retried with the same backoff
-        tls: linkTlsOptions(this.cfg),
-        // receipts arrive at the pace of submits: let as many be in hand as we have submits in flight, with headroom
-        session: { inboundWindow: Math.max(1000, this.cfg.window * 4), ...this.opts.session, windowSize: this.cfg.window, outboundRate: this.rate },
-        onDeliver: (pdu) => this.opts.onDeliver(pdu, this),
-        onClose: (reason) => this.onClosed(reason),
-      });
-      this.connecting = false;
-      if (this.stopped) {
-        await esme.close();
-        return;
-      }
-      this.esme = esme;
-      this.failures = 0;
-      this.binds++;
-      this.state = 'bound';
-      this.boundSince = Date.now();
-      this.opts.onStateChange?.(this, true, 'bound');
-      for (const w of this.upWaiters) w();
-      this.upWaiters.clear();
-    } catch (e) {
-      this.connecting = false;
-      this.wentDown((e as Error).message);
-      this.opts.onStateChange?.(this, false, (e as Error).message);
-      this.scheduleReconnect();
-    }
-  }
-
-  private onClosed(reason: string): void {
-    if (this.esme === null) return; // closed during connect: connect() schedules the retry
-    this.esme = null;
-    this.wentDown(reason);
-    this.failQueued(`link ${this.cfg.name} is down: ${reason}`);
-    this.opts.onStateChange?.(this, false, reason);
-    this.scheduleReconnect();
-  }
-
-  private wentDown(reason: string): void {
-    this.state = this.stopped ? 'closed' : 'down';
-    this.boundSince = null;
-    if (!this.stopped) this.lastError = { message: reason, at: Date.now() };
+    this.sender.start();
+    this.receiver?.start();
   }
 
   /**
@@ -174,16 +174,20 @@ export class UpstreamLink {
    */
   status(now = Date.now()): UpstreamLinkStatus {
     const c = this.cfg;
+    const sessions = this.receiver ? [this.sender.status(), this.receiver.status()] : [this.sender.status()];
+    const sender = sessions[0];
+    // the link's last error is its sessions' latest
+    let lastError: { message: string; at: number } | null = null;
+    for (const s of sessions) if (s.lastError && (!lastError || s.lastError.at >= lastError.at)) lastError = s.lastError;
     return {
-      name: c.name, host: c.host, port: c.port, systemId: c.systemId, tls: c.tls !== undefined,
-      state: this.held ? 'stopped' : this.state, boundSince: this.held ? null : this.boundSince,
+      name: c.name, host: c.host, port: c.port, systemId: c.systemId, tls: c.tls !== undefined, bind: this.bind,
+      state: this.held ? 'stopped' : sender.state, sessions, boundSince: this.held ? null : sender.boundSince,
       stoppedAt: this.held?.at ?? null, stoppedBy: this.held?.by ?? null,
       window: c.window, inFlight: this.handed, queued: this.queue.size, throughput: c.throughput,
       prefixes: [...c.prefixes], weight: c.weight, carrier: c.carrier ?? null,
       throttledUntil: now < this.pausedUntil ? this.pausedUntil : null,
-      // the first connect is not a reconnect
-      reconnects: Math.max(0, this.connects - 1),
-      lastError: this.lastError && { ...this.lastError },
+      reconnects: sessions.reduce((n, s) => n + s.reconnects, 0),
+      lastError: lastError && { ...lastError },
       counters: { submitted: this.okCount, submitFailed: this.failCount, throttled: this.throttledCount, receipts: this.receipts, mo: this.mo },
     };
   }
@@ -193,19 +197,7 @@ export class UpstreamLink {
     for (const w of this.queue.drain()) w.reject(new SmppRequestError('closed', why));
   }
 
-  private scheduleReconnect(): void {
-    if (this.stopped || this.timer) return;
-    const base = Math.min(this.opts.maxBackoffMs ?? 30_000, (this.opts.minBackoffMs ?? 500) * 2 ** this.failures);
-    this.failures = Math.min(this.failures + 1, 16);
-    const delay = base / 2 + Math.random() * (base / 2); // jitter so many links do not reconnect in lockstep
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.connect();
-    }, delay);
-    this.timer.unref();
-  }
-
-  /** Resolves true once the link is bound, false after `ms`. */
+  /** Resolves true once the link can send (its sender is bound), false after `ms`. */
   waitUp(ms: number): Promise<boolean> {
     if (this.up) return Promise.resolve(true);
     return new Promise((resolve) => {
@@ -363,20 +355,16 @@ export class UpstreamLink {
     if (this.held) return { status: this.status(), drained: Promise.resolve() };
     this.held = { at, by };
     const gen = ++this.holdGen;
-    this.stopped = true; // no reconnect: connect() and scheduleReconnect() look at it
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.sender.halt(); // no reconnect
+    this.receiver?.halt();
     this.failQueued(`link ${this.cfg.name} is stopped by the operator`);
     this.opts.onStateChange?.(this, false, `stopped by ${by}`);
     const drained = (async () => {
       if (this.handed > 0) await new Promise<void>((r) => { this.drained = r; });
       this.drained = null;
       if (this.holdGen !== gen) return; // started again meanwhile: keep the bind
-      const e = this.esme;
-      this.esme = null;
-      this.state = 'closed';
-      this.boundSince = null;
-      if (e) await e.close().catch(() => undefined);
+      // the receiver too: receipts of what was sent wait at the SMSC until the link is started
+      await Promise.all([this.sender.unbind(), this.receiver?.unbind()]);
     })();
     return { status: this.status(), drained };
   }
@@ -391,14 +379,13 @@ export class UpstreamLink {
     this.holdGen++;
     this.drained?.();
     this.drained = null;
-    this.stopped = false;
-    this.failures = 0;
-    if (this.esme?.bound) {
+    this.receiver?.resume();
+    if (this.sender.resume()) {
       // the stop was still draining: the bind it kept is in service again, for those waiting on it too
       this.opts.onStateChange?.(this, true, 'started');
       for (const w of this.upWaiters) w();
       this.upWaiters.clear();
-    } else void this.connect();
+    }
     return this.status();
   }
 
@@ -408,16 +395,9 @@ export class UpstreamLink {
   }
 
   async close(): Promise<void> {
-    this.stopped = true;
-    this.state = 'closed';
-    this.boundSince = null;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
     if (this.pauseTimer) clearTimeout(this.pauseTimer);
     this.pauseTimer = null;
     this.failQueued(`link ${this.cfg.name} closed`);
-    const e = this.esme;
-    this.esme = null;
-    if (e) await e.close();
+    await Promise.all([this.sender.close(), this.receiver?.close()]);
   }
 }

@@ -85,7 +85,9 @@ export const LINK_STATUS_TIMEOUT_MS = 1000;
 /** A link as configured, before the thread has said anything about it. */
 function unknownStatus(c: UpstreamOptions['links'][number]): UpstreamLinkStatus {
   return {
-    name: c.name, host: c.host, port: c.port, systemId: c.systemId, tls: c.tls !== undefined, state: 'unknown', boundSince: null, stoppedAt: null, stoppedBy: null,
+    name: c.name, host: c.host, port: c.port, systemId: c.systemId, tls: c.tls !== undefined, bind: c.bind ?? 'trx', state: 'unknown',
+    sessions: (c.bind === 'tx+rx' ? ['transmitter', 'receiver'] as const : ['transceiver'] as const).map((bindType) => ({ bindType, state: 'unknown' as const, boundSince: null, reconnects: 0, lastError: null })),
+    boundSince: null, stoppedAt: null, stoppedBy: null,
     window: c.window, inFlight: 0, queued: 0, throughput: c.throughput, prefixes: [...c.prefixes], weight: c.weight, carrier: c.carrier ?? null,
     throttledUntil: null, reconnects: 0, lastError: null, counters: { submitted: 0, submitFailed: 0, throttled: 0, receipts: 0, mo: 0 },
   };

@@ -214,8 +214,14 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
     this.links = opts.links.map((cfg) => new UpstreamLink(cfg, {
       ...opts.link,
       onDeliver: (pdu, link) => this.onDeliver(pdu, link),
-      onStateChange: (l, up, reason) => {
-        opts.log?.(up ? 'smpp upstream bound' : 'smpp upstream down', { link: l.cfg.name, reason }, up ? 'info' : 'warn');
+      onStateChange: (l, up, reason, session) => {
+        if (session === 'receiver') {
+          // the link sends on as before: only where its receipts and MO come in changed
+          const bound = reason === 'bound';
+          opts.log?.(bound ? 'smpp upstream receiver bound' : 'smpp upstream receiver down', { link: l.cfg.name, reason }, bound ? 'info' : 'warn');
+          return;
+        }
+        opts.log?.(up ? 'smpp upstream bound' : 'smpp upstream down', { link: l.cfg.name, reason, ...(session === 'transmitter' ? { session } : {}) }, up ? 'info' : 'warn');
         opts.onBound?.(this.bound());
       },
     }));

@@ -10,6 +10,7 @@ import { SmppConnection } from '../../../src/smpp/transport/connection.js';
 import { responseFor } from '../../../src/smpp/session/responses.js';
 import { CommandStatus, EsmClass, Tag, buildDlrText, decodeText, parseUdh, smDefaults, tlvCString, tlvU8, type SmPdu, type Pdu } from '../../../src/smpp/pdu/index.js';
 import type { CancelSmPdu, DataSmPdu } from '../../../src/smpp/pdu/types.js';
+import { bindTypeOf, type BindType } from '../../../src/smpp/session/session.js';
 
 export type Misbehaviour =
   | 'none'
@@ -26,7 +27,12 @@ export type Misbehaviour =
   /** sends the delivery receipt before the submit_sm_resp */
   | 'dlr_before_resp'
   /** answers every cancel_sm ESME_RCANCELFAIL (every other fake answers ESME_ROK: it holds what it took) */
-  | 'refuses_cancel';
+  | 'refuses_cancel'
+  /**
+   * refuses bind_transceiver ESME_RINVCMDID, as an SMSC that takes only separate transmitter and
+   * receiver binds (SMPP 3.3, Kannel's `transceiver-mode = false` peers); binds those two as usual
+   */
+  | 'refuses_transceiver';
 
 export interface FakeSmscOptions {
   misbehaviour: Misbehaviour;
@@ -90,6 +96,10 @@ export class FakeSmsc {
   /** Every cancel_sm received, with the command_status it was answered (-1: not answered, `cancelAnswer` null). */
   readonly cancels: { pdu: CancelSmPdu; status: number }[] = [];
   binds = 0;
+  /** The type of every bind accepted, in order. */
+  readonly bindTypes: BindType[] = [];
+  /** Binds refused (misbehaviour 'refuses_transceiver'). */
+  refusedBinds = 0;
   private nextId = 0x1000;
   private misbehaved = false;
   private toggle = false;
@@ -115,8 +125,14 @@ export class FakeSmsc {
 
   private accept(socket: Socket): void {
     const conn: SmppConnection<SmPdu> = new SmppConnection<SmPdu>(socket, { session: { role: 'smsc', inboundWindow: 1000 } }, {
-      onBind: () => {
+      onBind: (pdu) => {
+        const type = bindTypeOf(pdu.command);
+        if (type === 'transceiver' && this.opts.misbehaviour === 'refuses_transceiver') {
+          this.refusedBinds++;
+          return conn.session.rejectBind(CommandStatus.ESME_RINVCMDID);
+        }
         this.binds++;
+        this.bindTypes.push(type);
         conn.session.acceptBind('fake');
         this.flushDlrs();
       },
@@ -152,8 +168,23 @@ export class FakeSmsc {
     this.conns.add(conn);
   }
 
+  /** A bound session the SMSC may send deliver_sm on (a receiver or transceiver, SMPP 3.4 §2.2), if any. */
+  private receiving(): SmppConnection<SmPdu> | undefined {
+    return [...this.conns].find((c) => (c.session.state === 'bound_rx' || c.session.state === 'bound_trx') && !this.dead.has(c));
+  }
+
+  /**
+   * Drops the TCP connection of every bound receiver (bind_receiver) at once, no unbind, as a network
+   * fault on that session alone; returns how many.
+   */
+  dropReceivers(): number {
+    const rx = [...this.conns].filter((c) => c.session.state === 'bound_rx');
+    for (const c of rx) c.socket.destroy();
+    return rx.length;
+  }
+
   private sendDlr(d: SmPdu): void {
-    const target = [...this.conns].find((c) => c.session.bound && !this.dead.has(c));
+    const target = this.receiving();
     if (target) target.session.request(d, d, Date.now());
     else this.pendingDlrs.push(d);
   }
@@ -171,7 +202,7 @@ export class FakeSmsc {
    * MO that way); resolves as `sendMo`.
    */
   sendDeliver(d: SmPdu | DataSmPdu): Promise<number> {
-    const target = [...this.conns].find((c) => c.session.bound && !this.dead.has(c));
+    const target = this.receiving();
     if (!target) return Promise.resolve(-1);
     // the PDU is its own context (the waiters' key), typed as the receipts' deliver_sm it travels with
     const ctx = d as SmPdu;

@@ -11,7 +11,7 @@ import type { UpstreamLinkStatus, UpstreamLinksSnapshot } from '../../../src/por
 
 function link(submitted: number, reconnects: number, state: UpstreamLinkStatus['state'] = 'bound'): UpstreamLinkStatus {
   return {
-    name: 'cmcc', host: 'smsc.example', port: 2775, systemId: 'sg', tls: false, state, boundSince: state === 'bound' ? 1 : null, stoppedAt: null, stoppedBy: null, window: 10, inFlight: 3, queued: 4,
+    name: 'cmcc', host: 'smsc.example', port: 2775, systemId: 'sg', tls: false, bind: 'trx', state, sessions: [], boundSince: state === 'bound' ? 1 : null, stoppedAt: null, stoppedBy: null, window: 10, inFlight: 3, queued: 4,
     throughput: 0, prefixes: [], weight: 1, carrier: null, throttledUntil: null, reconnects, lastError: null, counters: { submitted, submitFailed: 0, throttled: 0, receipts: 0, mo: 0 },
   };
 }

@@ -46,8 +46,9 @@ for (const [variant, make] of VARIANTS) {
         assert.equal(snap.stale, false);
         assert.equal(snap.links.length, 1);
         const l = snap.links[0];
-        assert.deepEqual({ ...l, boundSince: typeof l.boundSince }, {
-          name: 'cmcc', host: '127.0.0.1', port: smsc.port, systemId: 'carrier_a', tls: false, state: 'bound', boundSince: 'number', stoppedAt: null, stoppedBy: null,
+        assert.deepEqual({ ...l, boundSince: typeof l.boundSince, sessions: l.sessions.map((s) => ({ ...s, boundSince: s.boundSince === l.boundSince })) }, {
+          name: 'cmcc', host: '127.0.0.1', port: smsc.port, systemId: 'carrier_a', tls: false, bind: 'trx', state: 'bound', boundSince: 'number', stoppedAt: null, stoppedBy: null,
+          sessions: [{ bindType: 'transceiver', state: 'bound', boundSince: true, reconnects: 0, lastError: null }],
           window: 7, inFlight: 0, queued: 0, throughput: 0, prefixes: ['86138', '86139'], weight: 2, carrier: 'CMCC', throttledUntil: null, reconnects: 0, lastError: null,
           counters: { submitted: 0, submitFailed: 0, throttled: 0, receipts: 0, mo: 0 },
         });
