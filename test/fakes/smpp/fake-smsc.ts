@@ -10,7 +10,7 @@ import { SmppConnection } from '../../../src/smpp/transport/connection.js';
 import { responseFor } from '../../../src/smpp/session/responses.js';
 import { CommandStatus, EsmClass, Tag, buildDlrText, decodeText, parseUdh, smDefaults, tlvCString, tlvU8, type SmPdu, type Pdu } from '../../../src/smpp/pdu/index.js';
 import type { CancelSmPdu, DataSmPdu } from '../../../src/smpp/pdu/types.js';
-import { bindTypeOf, type BindType } from '../../../src/smpp/session/session.js';
+import { bindTypeOf, type BindType, type SessionState } from '../../../src/smpp/session/session.js';
 
 export type Misbehaviour =
   | 'none'
@@ -85,6 +85,10 @@ export class FakeSmsc {
   readonly received: SmPdu[] = [];
   /** When each of `received` arrived (Date.now()). */
   readonly receivedAt: number[] = [];
+  /** The state of the session each of `received` arrived on (`bound_tx`: a transmitter's). */
+  readonly receivedOn: SessionState[] = [];
+  /** The state of the session each deliver_sm (receipt or MO) was sent on (`bound_rx`: a receiver's). */
+  readonly deliveredOn: SessionState[] = [];
   /** Every answer this fake gave to a submit_sm, in order: [submit number, command_status, when]. */
   readonly answers: [number, number, number][] = [];
   /** The command_status of every answer to a receipt (deliver_sm_resp), in order; -1: none (timeout, connection closed). */
@@ -98,8 +102,10 @@ export class FakeSmsc {
   binds = 0;
   /** The type of every bind accepted, in order. */
   readonly bindTypes: BindType[] = [];
-  /** Binds refused (misbehaviour 'refuses_transceiver'). */
+  /** Binds refused (misbehaviour 'refuses_transceiver', `refuseReceivers`). */
   refusedBinds = 0;
+  /** While true, bind_receiver is refused ESME_RBINDFAIL (a receiver kept away while a test acts). */
+  refuseReceivers = false;
   private nextId = 0x1000;
   private misbehaved = false;
   private toggle = false;
@@ -130,6 +136,10 @@ export class FakeSmsc {
         if (type === 'transceiver' && this.opts.misbehaviour === 'refuses_transceiver') {
           this.refusedBinds++;
           return conn.session.rejectBind(CommandStatus.ESME_RINVCMDID);
+        }
+        if (type === 'receiver' && this.refuseReceivers) {
+          this.refusedBinds++;
+          return conn.session.rejectBind(CommandStatus.ESME_RBINDFAIL);
         }
         this.binds++;
         this.bindTypes.push(type);
@@ -185,8 +195,9 @@ export class FakeSmsc {
 
   private sendDlr(d: SmPdu): void {
     const target = this.receiving();
-    if (target) target.session.request(d, d, Date.now());
-    else this.pendingDlrs.push(d);
+    if (!target) return void this.pendingDlrs.push(d);
+    this.deliveredOn.push(target.session.state);
+    target.session.request(d, d, Date.now());
   }
 
   /**
@@ -206,6 +217,7 @@ export class FakeSmsc {
     if (!target) return Promise.resolve(-1);
     // the PDU is its own context (the waiters' key), typed as the receipts' deliver_sm it travels with
     const ctx = d as SmPdu;
+    this.deliveredOn.push(target.session.state);
     return new Promise((resolve) => {
       this.moWaiters.set(ctx, resolve);
       target.session.request(d, ctx, Date.now());
@@ -227,6 +239,7 @@ export class FakeSmsc {
     if (this.dead.has(conn)) return; // already dropped/unbinding: the ESME never hears of it
     this.received.push(pdu);
     this.receivedAt.push(Date.now());
+    this.receivedOn.push(conn.session.state);
     const n = this.received.length;
     const hold = this.opts.answerDelayMs?.(n) ?? 0;
     if (hold > 0) {
