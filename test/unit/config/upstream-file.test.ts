@@ -46,3 +46,26 @@ test('receiptAck: recorded by default, received when asked, anything else refuse
   assert.equal(parseUpstreamUrl('smpp://s:p@h:2775?receiptAck=received').receiptAck, 'received');
   assert.throws(() => parseUpstreamUrl('smpp://s:p@h:2775?receiptAck=later'), /receiptAck=later/);
 });
+
+test('bind: trx by default, tx+rx when asked (file and URL, `+` as typed or encoded), anything else refused naming the choices', () => {
+  const [a, b] = parseUpstreamFile(JSON.stringify({ links: [
+    { name: 'a', host: 'h', systemId: 's', password: 'p' },
+    { name: 'b', host: 'h', systemId: 's', password: 'p', bind: 'tx+rx' },
+  ] }));
+  assert.equal(a.bind, 'trx');
+  assert.equal(b.bind, 'tx+rx');
+  try {
+    parseUpstreamFile(JSON.stringify({ links: [{ name: 'a', host: 'h', systemId: 's', password: 'p', bind: 'transceiver' }] }), 'links.json');
+    assert.fail('expected a ConfigError');
+  } catch (e) {
+    assert.ok(e instanceof ConfigError);
+    assert.deepEqual(e.problems, ["upstreamFile (links.json) links.0.bind: must be 'trx' (one transceiver session) or 'tx+rx' (a transmitter and a receiver session)"]);
+  }
+  assert.equal(parseUpstreamUrl('smpp://s:p@h:2775').bind, 'trx');
+  assert.equal(parseUpstreamUrl('smpp://s:p@h:2775?bind=trx').bind, 'trx');
+  // a `+` in a query reads as a space: `bind=tx+rx` as an operator types it still means tx+rx
+  assert.equal(parseUpstreamUrl('smpp://s:p@h:2775?bind=tx+rx&name=c').bind, 'tx+rx');
+  assert.equal(parseUpstreamUrl('smpp://s:p@h:2775?bind=tx%2Brx').bind, 'tx+rx');
+  assert.throws(() => parseUpstreamUrl('smpp://s:p@h:2775?bind=rx'), { message: 'upstream: bind=rx is not one of trx, tx+rx (trx: one transceiver session; tx+rx: a transmitter and a receiver session)' });
+  assert.throws(() => parseUpstreamUrl('smpp://s:p@h:2775?bind='), /bind= is not one of trx, tx\+rx/);
+});
