@@ -58,6 +58,9 @@ describe('GET /v1/upstream-links and the link metrics', () => {
     assert.equal(l.state, 'bound');
     assert.equal(l.window, 1000);
     assert.equal(l.tls, false);
+    // the bind mode and each session (bind=trx, the default: one transceiver, bound since the link is)
+    assert.equal(l.bind, 'trx');
+    assert.deepEqual(l.sessions, [{ bindType: 'transceiver', state: 'bound', boundSince: l.boundSince, reconnects: 0, lastError: null }]);
     assert.equal(l.lastError, null);
     assert.ok(!('password' in l) && !r.body.includes('"password"'), 'never the password');
     assert.deepEqual(l.counters, { submitted: 0, submitFailed: 0, throttled: 0, receipts: 0, mo: 0 });

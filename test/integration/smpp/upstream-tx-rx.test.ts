@@ -6,7 +6,7 @@
  * transceiver, and the receiver dropping and binding again leaves the transmitter sending. For the
  * client in process and on its own thread; then the whole gateway: a message submitted by a
  * provider is marked delivered by a receipt that came over the receiver, and an MO over the
- * receiver reaches the provider. Before bind=, `bind=tx+rx` was ignored and no link bound.
+ * receiver reaches the provider. An operator's stop and start act on both sessions. Before bind=, `bind=tx+rx` was ignored and no link bound.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -123,6 +123,25 @@ for (const [variant, make] of UPSTREAM_MAKERS) {
         assert.equal(after.reconnects, after.sessions[1].reconnects, 'the link counts its sessions\' reconnects');
         assert.deepEqual(smsc.bindTypes.filter((t) => t === 'transmitter'), ['transmitter']);
         assert.deepEqual(smsc.bindTypes.filter((t) => t === 'receiver'), ['receiver', 'receiver']);
+      });
+    });
+
+    test('an operator\'s stop unbinds both sessions and keeps them unbound; a start binds both again', async () => {
+      await withSplitSmsc(make, 'bind=tx+rx', {}, async ({ up, smsc, link }) => {
+        assert.ok(await up.waitUp(3000));
+        await until(async () => bothBound(await link()), 3000, 'both sessions bound');
+        const stopped = await up.stopLink('cmcc', 'tok_ops', Date.now());
+        assert.ok(stopped.ok && stopped.status.state === 'stopped');
+        await until(async () => (await link()).sessions.every((s) => s.state === 'closed'), 3000, 'both sessions unbound');
+        await until(() => [...smsc.conns].every((c) => !c.session.bound), 3000, 'nothing bound at the SMSC');
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(smsc.binds, 2, 'no reconnect of either session while stopped');
+        assert.equal(up.bound(), false);
+        const started = await up.startLink('cmcc');
+        assert.ok(started.ok);
+        assert.ok(await up.waitUp(3000));
+        await until(async () => bothBound(await link()), 3000, 'both sessions bound again');
+        assert.deepEqual([...smsc.bindTypes].sort(), ['receiver', 'receiver', 'transmitter', 'transmitter']);
       });
     });
   });
