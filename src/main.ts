@@ -383,7 +383,7 @@ export function buildCli(): Command {
     .option('--http-port <port>', 'HTTP port (default 8080)')
     .option('--http-host <host>', 'HTTP listen address (default 127.0.0.1)')
     .option('--trust-proxy <list>', 'reverse proxies whose X-Forwarded-For to believe: addresses, CIDR ranges, loopback|linklocal|uniquelocal, or a hop count (default none)')
-    .option('--upstream <upstream>', "upstream SMSC: 'simulator' (default: the built-in one over SMPP) or smpp://user:pass@host:port[?window=&throughput=&prefixes=&weight=&name=&receiptAck=recorded|received], comma-separated for several links; smpps://… for TLS (port 3550 by default; &ca=PATH, &servername=, &insecure=1 for tests only)")
+    .option('--upstream <upstream>', "upstream SMSC: 'simulator' (default: the built-in one over SMPP) or smpp://user:pass@host:port[?window=&throughput=&prefixes=&weight=&name=&receiptAck=recorded|received&bind=trx|tx+rx], comma-separated for several links; smpps://… for TLS (port 3550 by default; &ca=PATH, &servername=, &insecure=1 for tests only)")
     .addOption(new Option('--clock <clock>', 'system, or simulated: moves only via POST /v1/simulator/clock, served with any upstream (no token with the built-in simulator; the admin token with smpp:// links, --upstream-file or --role ingress)').choices(['system', 'simulated']))
     .option('--simulator-hold-ms <ms>', 'the built-in simulator holds each message this long before delivering it (default 0); a cancel of one still held is honoured')
     .option('--upstream-file <path>', 'JSON file of upstream SMPP links with prefixes and weights (wins over --upstream)')
