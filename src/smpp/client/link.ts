@@ -19,10 +19,9 @@ import { Fifo } from '../../runtime/fifo.js';
 import { CommandStatus } from '../pdu/constants.js';
 import type { CancelSmPdu, DataSmPdu, Pdu, SmPdu } from '../pdu/types.js';
 import { RateLimiter } from '../../domain/rate-limiter.js';
-import type { SessionOptions } from '../session/session.js';
+import type { BindType, SessionOptions } from '../session/session.js';
 import type { UpstreamLinkConfig } from './config.js';
 import { SmppEsme, SmppRequestError } from './esme.js';
-import type { BindType } from '../session/session.js';
 import { LinkSession } from './link-session.js';
 import { linkTlsOptions } from './tls.js';
 import { throttlePauseMs } from './retry-policy.js';
@@ -143,10 +142,6 @@ export class UpstreamLink {
   /** Successful binds of the session submits go through (tests and metrics). */
   get binds(): number {
     return this.sender.binds;
-  }
-  /** Successful binds of the receiver (`bind=tx+rx`); 0 for a transceiver. */
-  get receiverBinds(): number {
-    return this.receiver?.binds ?? 0;
   }
 
   /** Able to send: in service and the sender (transceiver or transmitter) bound. */
