@@ -4,14 +4,11 @@
  * it, the centre closes it, and the regulator sees it counted and publishes the credit-file entry.
  * Skips (with the reason) only when /usr/bin/chromium is missing.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
-import { BROWSER_SKIP, CHROMIUM, CHROMIUM_ARGS, signIn } from '../helpers/browser.js';
+import { onboard, type Provider } from '../helpers/gateway.js';
+import { BROWSER_SKIP, browserSuite, signIn } from '../helpers/browser.js';
 
 
 async function unlabelledFields(page: Page): Promise<string[]> {
@@ -27,18 +24,14 @@ async function unlabelledFields(page: Page): Promise<string[]> {
 }
 
 describe('complaints in the browser', { skip: BROWSER_SKIP }, () => {
-  let g: TestGateway;
   let cp: Provider;
-  let base: string;
   let ctx: BrowserContext;
   let page: Page;
-  let userDir: string;
   let centreToken: string;
   let regulatorToken: string;
   const user = '13912345678';
 
-  before(async () => {
-    g = await startTestGateway();
+  const web = browserSuite({ setup: async (g) => {
     cp = await onboard(g, { name: '示例营销有限公司' });
     centreToken = (await g.app.auth.createToken('report-centre', 'centre clerk')).token;
     regulatorToken = (await g.app.auth.createToken('regulator', 'inspector')).token;
@@ -46,29 +39,23 @@ describe('complaints in the browser', { skip: BROWSER_SKIP }, () => {
     const m = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to: user, text: '【示例】双十二理财产品年化8%，速来抢购', type: 'commercial', category: 'promo' } });
     assert.equal(m.statusCode, 202, m.body);
     await g.worker.drain();
-    base = await g.http.listen({ host: '127.0.0.1', port: 0 });
-    const { chromium } = await import('playwright-core');
-    userDir = mkdtempSync(join(tmpdir(), 'smsguard-chromium-'));
-    ctx = await chromium.launchPersistentContext(userDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    ctx.setDefaultTimeout(20_000);
-    page = ctx.pages()[0] ?? (await ctx.newPage());
-  });
-
-  after(async () => {
-    await ctx?.close();
-    await g?.close();
-    if (userDir) rmSync(userDir, { recursive: true, force: true });
+  } });
+  const { g } = web;
+  // one page for the whole loop, JavaScript on (the screenshot picker), each role signing in on it in turn
+  before(async () => {
+    page = await web.page(true);
+    ctx = page.context();
   });
 
   async function signInAs(token: string): Promise<void> {
     await ctx.clearCookies();
-    await signIn(page, base, token);
+    await signIn(page, web.base, token);
     await page.waitForURL(/\/web\/(cases|credit)/);
   }
 
   test('file → forward → answer → close → counted, Chinese first, keyboard only for the user', async () => {
     // 1. the user, no sign-in, Chinese by default
-    await page.goto(`${base}/web/complaint`);
+    await page.goto(`${web.base}/web/complaint`);
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
     assert.equal(await page.locator('h1').textContent(), '投诉垃圾短信');
     assert.deepEqual(await unlabelledFields(page), []);
@@ -90,7 +77,7 @@ describe('complaints in the browser', { skip: BROWSER_SKIP }, () => {
 
     // 2. the report centre sees it with its deadline and forwards it
     await signInAs(centreToken);
-    await page.goto(`${base}/web/cases`);
+    await page.goto(`${web.base}/web/cases`);
     const row = page.locator(`tr[data-reference="${reference}"]`);
     assert.match((await row.textContent())!, /转交期限/);
     await row.getByRole('link', { name: reference }).click();
@@ -105,7 +92,7 @@ describe('complaints in the browser', { skip: BROWSER_SKIP }, () => {
 
     // 3. the provider answers: finding, measure, answer text; the answer goes out by SMS
     await signInAs(cp.apiKey);
-    await page.goto(`${base}/web/cases`);
+    await page.goto(`${web.base}/web/cases`);
     await page.locator(`tr[data-reference="${reference}"]`).getByRole('link').click();
     assert.match((await page.textContent('#deadline'))!, /答复期限/);
     const answer = page.getByRole('group', { name: '答复用户' });
@@ -122,7 +109,7 @@ describe('complaints in the browser', { skip: BROWSER_SKIP }, () => {
 
     // 4. the centre closes it
     await signInAs(centreToken);
-    await page.goto(`${base}/web/cases?state=answered`);
+    await page.goto(`${web.base}/web/cases?state=answered`);
     await page.locator(`tr[data-reference="${reference}"]`).getByRole('link').click();
     await page.getByRole('button', { name: '办结' }).click();
     await page.waitForURL(/done=close/);
@@ -131,7 +118,7 @@ describe('complaints in the browser', { skip: BROWSER_SKIP }, () => {
 
     // 5. the user sees it closed with the answer
     await ctx.clearCookies();
-    await page.goto(`${base}/web/complaint/status?reference=${reference}`);
+    await page.goto(`${web.base}/web/complaint/status?reference=${reference}`);
     await page.getByLabel('查询码').fill(accessCode);
     await page.getByLabel('查询码').press('Enter');
     await page.waitForSelector('#case-state');
@@ -140,13 +127,13 @@ describe('complaints in the browser', { skip: BROWSER_SKIP }, () => {
 
     // 6. the regulator sees it counted, publishes the entry; the public page shows it without the number
     await signInAs(regulatorToken);
-    await page.goto(`${base}/web/credit`);
+    await page.goto(`${web.base}/web/credit`);
     assert.equal((await page.locator(`tr[data-provider="${cp.id}"] td.complaints`).textContent())!.trim(), '1');
     const entry = page.locator('#entries tr', { hasText: '投诉属实' });
     assert.equal(await entry.count(), 1);
     await entry.getByRole('button', { name: /公示/ }).click();
     await page.waitForURL(/done=publish/);
-    await page.goto(`${base}/web/public/credit`);
+    await page.goto(`${web.base}/web/public/credit`);
     await page.getByLabel('搜索企业名称、信用代码或内容').fill('示例营销');
     await page.getByRole('button', { name: '搜索' }).click();
     const pub = (await page.textContent('#public-entries'))!;

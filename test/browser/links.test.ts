@@ -5,42 +5,28 @@
  * link with its button and starts it again (plain POST forms); a post without the sign-in cookie
  * does nothing. Debian's chromium; skips only when it is missing.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { startTestGateway, onboard, ADMIN_TOKEN, type TestGateway } from '../helpers/gateway.js';
-import { BROWSER_SKIP, launchChromium, newPage, signIn } from '../helpers/browser.js';
+import { onboard, ADMIN_TOKEN } from '../helpers/gateway.js';
+import { BROWSER_SKIP, browserSuite } from '../helpers/browser.js';
 import type { SmppDoors } from '../../src/smpp/compose.js';
 import { startSimulatorEgress } from '../helpers/smpp-doors.js';
 
 describe('the carrier links page in the browser', { skip: BROWSER_SKIP }, () => {
-  let g: TestGateway;
   let smpp: SmppDoors;
-  let base: string;
-  let browser: Browser;
   let regulatorToken: string;
-
-  before(async () => {
-    g = await startTestGateway();
+  const web = browserSuite({ setup: async (g) => {
     const cp = await onboard(g);
     regulatorToken = (await g.app.auth.createToken('regulator', 'inspector')).token;
     // the egress as `start` composes it: the built-in simulator over SMPP, the client on its thread
     smpp = await startSimulatorEgress(g);
     const sent = await smpp.egress!.submit({ id: 'msg_web_links_1', contentProviderId: cp.id, from: '10690001', to: '+8613800138000', text: '【示例】链路页面', registeredDelivery: true, attempts: 0, submittedAt: g.clock.now() });
     assert.ok(sent.ok);
-    base = await g.http.listen({ host: '127.0.0.1', port: 0 });
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await smpp?.close();
-    await g?.close();
-  });
+    return { close: () => smpp.close() };
+  } });
 
   test('the operator: menu → links, the simulator link bound with its counters, in Chinese and English', async () => {
-    const page: Page = await newPage(browser);
-    await signIn(page, base, ADMIN_TOKEN);
-    await page.waitForURL(/\/web\/cases/);
+    const page = await web.signedIn(ADMIN_TOKEN, /\/web\/cases/);
     await page.getByRole('navigation').getByRole('link', { name: '运营商链路' }).click();
     await page.waitForURL(/\/web\/links$/);
     assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), '运营商链路状态');
@@ -60,18 +46,16 @@ describe('the carrier links page in the browser', { skip: BROWSER_SKIP }, () => 
   });
 
   test('a regulator: no entry in the menu, 403 at the address', async () => {
-    const page: Page = await newPage(browser);
-    await signIn(page, base, regulatorToken);
-    await page.waitForURL(/\/web\/credit/);
+    const page = await web.signedIn(regulatorToken, /\/web\/credit/);
     assert.equal(await page.getByRole('navigation').getByRole('link', { name: '运营商链路' }).count(), 0);
-    const r = await page.goto(`${base}/web/links`);
+    const r = await page.goto(`${web.base}/web/links`);
     assert.equal(r?.status(), 403);
     assert.equal(await page.locator('#links').count(), 0);
   });
 
   test('signed out: the sign-in page, back to the links after', async () => {
-    const page: Page = await newPage(browser);
-    await page.goto(`${base}/web/links`);
+    const page = await web.page();
+    await page.goto(`${web.base}/web/links`);
     await page.waitForURL(/\/web\/login\?next=%2Fweb%2Flinks/);
     await page.getByLabel('访问令牌').fill(ADMIN_TOKEN);
     await page.getByLabel('访问令牌').press('Enter');
@@ -80,10 +64,8 @@ describe('the carrier links page in the browser', { skip: BROWSER_SKIP }, () => 
   });
 
   test('the operator stops the link with its button and starts it again, without JavaScript', async () => {
-    const page: Page = await newPage(browser);
-    await signIn(page, base, ADMIN_TOKEN);
-    await page.waitForURL(/\/web\/cases/);
-    await page.goto(`${base}/web/links`);
+    const page = await web.signedIn(ADMIN_TOKEN, /\/web\/cases/);
+    await page.goto(`${web.base}/web/links`);
     const row = page.locator('#links tbody tr[data-link="simulator"]');
     assert.equal(await row.locator('.link-state').textContent(), '已绑定');
     await row.getByRole('button', { name: '停用 simulator' }).click();
@@ -104,9 +86,9 @@ describe('the carrier links page in the browser', { skip: BROWSER_SKIP }, () => 
   });
 
   test('a post without the sign-in cookie (another site\'s form) stops nothing', async () => {
-    const ctx = await browser.newContext();
+    const ctx = await web.browser.newContext();
     try {
-      const r = await ctx.request.post(`${base}/web/links/simulator/stop`, { maxRedirects: 0, headers: { 'sec-fetch-site': 'cross-site' } });
+      const r = await ctx.request.post(`${web.base}/web/links/simulator/stop`, { maxRedirects: 0, headers: { 'sec-fetch-site': 'cross-site' } });
       assert.equal(r.status(), 303);
       assert.match(r.headers().location ?? '', /\/web\/login/);
       assert.equal((await smpp.egress!.linkStatus(2000)).links[0].state, 'bound');

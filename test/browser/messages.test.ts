@@ -5,24 +5,18 @@
  * its messages to that number with its status; another provider's message to the same number is not
  * there. Debian's chromium; skips only when it is missing.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { startTestGateway, onboard, OTHER_PROVIDER, type TestGateway, type Provider } from '../helpers/gateway.js';
-import { BROWSER_SKIP, launchChromium, newPage, signIn } from '../helpers/browser.js';
+import { onboard, OTHER_PROVIDER, type Provider } from '../helpers/gateway.js';
+import { BROWSER_SKIP, browserSuite } from '../helpers/browser.js';
 import { until } from '../helpers/wait.js';
 
 describe('the message list in the browser', { skip: BROWSER_SKIP }, () => {
-  let g: TestGateway;
-  let base: string;
-  let browser: Browser;
-  let page: Page;
   let cp: Provider;
   const ids: string[] = [];
   let theirs: string;
 
-  before(async () => {
-    g = await startTestGateway();
+  const web = browserSuite({ setup: async (g) => {
     cp = await onboard(g);
     const other = await onboard(g, OTHER_PROVIDER);
     const send = async (who: Provider, payload: Record<string, unknown>) => {
@@ -37,18 +31,11 @@ describe('the message list in the browser', { skip: BROWSER_SKIP }, () => {
     await g.worker.drain();
     const status = async (id: string) => (await g.http.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: g.admin })).json().status;
     await until(async () => (await Promise.all([...ids, theirs].map(status))).every((s) => s === 'delivered'), 8000, 'receipts');
-    base = await g.http.listen({ host: '127.0.0.1', port: 0 });
-    browser = await launchChromium();
-    page = await newPage(browser);
-  });
-  after(async () => {
-    await browser?.close();
-    await g?.close();
-  });
+  } });
+  const { g } = web;
 
   test('a provider searches a number and a day and reads its own messages with their status', async () => {
-    await signIn(page, base, cp.apiKey);
-    await page.waitForURL(/\/web\//);
+    const page = await web.signedIn(cp.apiKey, /\/web\//);
 
     await page.getByRole('navigation').getByRole('link', { name: '短信查询' }).click();
     await page.waitForURL(/\/web\/messages$/);

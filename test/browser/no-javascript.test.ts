@@ -6,39 +6,30 @@
  * subscriber page's lift form folds in a details element and posts as a plain form. Debian's chromium;
  * skips only when it is missing.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { startTestGateway, onboard, ADMIN_TOKEN, type TestGateway } from '../helpers/gateway.js';
-import { BROWSER_SKIP, launchChromium, newPage, signIn } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { onboard, ADMIN_TOKEN } from '../helpers/gateway.js';
+import { BROWSER_SKIP, browserSuite, signIn } from '../helpers/browser.js';
 
 
 describe('file pickers with and without JavaScript', { skip: BROWSER_SKIP }, () => {
-  let g: TestGateway;
-  let base: string;
-  let browser: Browser;
   let centreToken: string;
 
-  before(async () => {
-    g = await startTestGateway();
+  const web = browserSuite({ setup: async (g) => {
     centreToken = (await g.app.auth.createToken('report-centre', 'clerk')).token;
-    base = await g.http.listen({ host: '127.0.0.1', port: 0 });
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await g?.close();
-  });
+  } });
+  const { g } = web;
 
-  const pageWith = (javaScriptEnabled: boolean): Promise<Page> => newPage(browser, javaScriptEnabled);
+  const pageWith = (javaScriptEnabled: boolean): Promise<Page> => web.page(javaScriptEnabled);
   async function signInCentre(page: Page): Promise<void> {
-    await signIn(page, base, centreToken);
+    await signIn(page, web.base, centreToken);
     await page.waitForURL(/\/web\/cases/);
   }
 
   test('without JavaScript: no picker that would drop the file, and a line saying what to do; the complaint is still filed', async () => {
     const page = await pageWith(false);
-    await page.goto(`${base}/web/complaint`);
+    await page.goto(`${web.base}/web/complaint`);
     assert.equal(await page.locator('#shot').isVisible(), false, 'no screenshot picker');
     assert.match((await page.locator('#shot-nojs').textContent())!, /附截图需要浏览器启用 JavaScript/);
     assert.equal(await page.locator('#shot-nojs').isVisible(), true);
@@ -47,7 +38,7 @@ describe('file pickers with and without JavaScript', { skip: BROWSER_SKIP }, () 
     await page.getByRole('button', { name: '提交投诉' }).click();
     await page.waitForSelector('#case-reference');
     await signInCentre(page);
-    await page.goto(`${base}/web/reports/import`);
+    await page.goto(`${web.base}/web/reports/import`);
     assert.equal(await page.locator('#jsonl-file').isVisible(), false, 'no file picker');
     assert.equal(await page.locator('#jsonl-nojs').isVisible(), true);
     assert.equal(await page.getByLabel('举报内容（JSONL）').isVisible(), true, 'pasting still works');
@@ -58,10 +49,8 @@ describe('file pickers with and without JavaScript', { skip: BROWSER_SKIP }, () 
     const cp = await onboard(g);
     const mo = await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: '13900139124', to: '10690002', text: 'TD' } });
     assert.equal(mo.json().action, 'opt_out', mo.body);
-    const page = await pageWith(false);
-    await signIn(page, base, ADMIN_TOKEN);
-    await page.waitForURL(/\/web\//);
-    await page.goto(`${base}/web/subscribers?msisdn=13900139124`);
+    const page = await web.signedIn(ADMIN_TOKEN, /\/web\//);
+    await page.goto(`${web.base}/web/subscribers?msisdn=13900139124`);
     assert.equal(await page.locator('script').count(), 0);
     const row = page.locator(`#opt-outs tr[data-opt-out="${cp.id}"]`);
     assert.equal(await row.getByLabel('取消原因').isVisible(), false, 'the lift form is folded');
@@ -74,11 +63,11 @@ describe('file pickers with and without JavaScript', { skip: BROWSER_SKIP }, () 
 
   test('with JavaScript: the pickers are there and the no-script line is not', async () => {
     const page = await pageWith(true);
-    await page.goto(`${base}/web/complaint`);
+    await page.goto(`${web.base}/web/complaint`);
     assert.equal(await page.getByLabel('截图（可选，PNG/JPEG，500 KB 以内）').isVisible(), true);
     assert.equal(await page.locator('#shot-nojs').count(), 0, 'noscript content is not rendered');
     await signInCentre(page);
-    await page.goto(`${base}/web/reports/import`);
+    await page.goto(`${web.base}/web/reports/import`);
     assert.equal(await page.getByLabel('JSONL 文件').isVisible(), true);
     await page.context().close();
   });

@@ -5,25 +5,19 @@
  * next-page link, and verifies the month with the month field. Debian's chromium; skips only when it
  * is missing.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { startTestGateway, onboard, OTHER_PROVIDER, type TestGateway, type Provider } from '../helpers/gateway.js';
-import { BROWSER_SKIP, launchChromium, newPage, signIn } from '../helpers/browser.js';
+import { onboard, OTHER_PROVIDER, type Provider } from '../helpers/gateway.js';
+import { BROWSER_SKIP, browserSuite } from '../helpers/browser.js';
 import { until } from '../helpers/wait.js';
 
 describe('the records page in the browser', { skip: BROWSER_SKIP }, () => {
-  let g: TestGateway;
-  let base: string;
-  let browser: Browser;
-  let page: Page;
   let cp: Provider;
   let fujianToken: string;
   const ids: string[] = [];
   let theirs: string;
 
-  before(async () => {
-    g = await startTestGateway();
+  const web = browserSuite({ setup: async (g) => {
     cp = await onboard(g, { province: '35' });
     const other = await onboard(g, { ...OTHER_PROVIDER, province: '11' });
     const send = async (who: Provider, from: string, text: string) => {
@@ -38,18 +32,11 @@ describe('the records page in the browser', { skip: BROWSER_SKIP }, () => {
     await g.worker.drain();
     await until(async () => (await g.http.inject({ method: 'GET', url: '/v1/records?msisdn=13800138000&kind=status&limit=100', headers: g.admin })).json().records.length === 42, 8000, 'receipts');
     fujianToken = (await g.app.auth.createToken('regulator', 'fj-inspector', null, { province: '35' })).token;
-    base = await g.http.listen({ host: '127.0.0.1', port: 0 });
-    browser = await launchChromium();
-    page = await newPage(browser);
-  });
-  after(async () => {
-    await browser?.close();
-    await g?.close();
-  });
+  } });
+  const { g } = web;
 
   test('an inspector searches a number, pages on, and verifies the month, within its province', async () => {
-    await signIn(page, base, fujianToken);
-    await page.waitForURL(/\/web\//);
+    const page = await web.signedIn(fujianToken, /\/web\//);
     await page.getByRole('navigation').getByRole('link', { name: '法定记录' }).click();
     await page.waitForURL(/\/web\/records$/);
     assert.equal(await page.locator('#records').count(), 0, 'the form alone before a search');

@@ -5,37 +5,27 @@
  * once (the API refuses a message with the signature). A regulator's page has no forms and its post is
  * refused; a post without the sign-in cookie does nothing. Debian's chromium; skips only when missing.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { startTestGateway, onboard, ADMIN_TOKEN, type TestGateway, type Provider } from '../helpers/gateway.js';
-import { BROWSER_SKIP, launchChromium, newPage, signIn } from '../helpers/browser.js';
+import { onboard, ADMIN_TOKEN, type Provider } from '../helpers/gateway.js';
+import { BROWSER_SKIP, browserSuite } from '../helpers/browser.js';
 
 describe('revoke and retire from the provider page in the browser', { skip: BROWSER_SKIP }, () => {
-  let g: TestGateway;
   let cp: Provider;
-  let base: string;
-  let browser: Browser;
   let regulatorToken: string;
   const sigId = async (): Promise<string> =>
     (await g.http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}/signatures`, headers: g.admin })).json().signatures[0].id;
 
-  before(async () => {
-    g = await startTestGateway();
+  const web = browserSuite({ setup: async (g) => {
     cp = await onboard(g);
     regulatorToken = (await g.app.auth.createToken('regulator', 'inspector')).token;
-    base = await g.http.listen({ host: '127.0.0.1', port: 0 });
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await g?.close();
-  });
+  } });
+  const { g } = web;
 
   test('a post without the sign-in cookie (another site\'s form) revokes nothing', async () => {
-    const ctx = await browser.newContext();
+    const ctx = await web.browser.newContext();
     try {
-      const r = await ctx.request.post(`${base}/web/providers/${cp.id}/signatures/${await sigId()}/revoke`, { form: { reason: 'x' }, maxRedirects: 0, headers: { 'sec-fetch-site': 'cross-site' } });
+      const r = await ctx.request.post(`${web.base}/web/providers/${cp.id}/signatures/${await sigId()}/revoke`, { form: { reason: 'x' }, maxRedirects: 0, headers: { 'sec-fetch-site': 'cross-site' } });
       assert.equal(r.status(), 303);
       assert.match(r.headers().location ?? '', /\/web\/login/);
     } finally {
@@ -46,23 +36,19 @@ describe('revoke and retire from the provider page in the browser', { skip: BROW
   });
 
   test('a regulator: the page has no forms, and its post is refused (403) with nothing revoked', async () => {
-    const page: Page = await newPage(browser);
-    await signIn(page, base, regulatorToken);
-    await page.waitForURL(/\/web\/credit/);
-    await page.goto(`${base}/web/providers/${cp.id}`);
+    const page = await web.signedIn(regulatorToken, /\/web\/credit/);
+    await page.goto(`${web.base}/web/providers/${cp.id}`);
     assert.equal(await page.locator('#signatures tbody tr').count(), 1);
     assert.equal(await page.locator('form.sig-revoke, form.port-retire').count(), 0);
-    const r = await page.request.post(`${base}/web/providers/${cp.id}/signatures/${await sigId()}/revoke`, { form: { reason: 'x' }, maxRedirects: 0 });
+    const r = await page.request.post(`${web.base}/web/providers/${cp.id}/signatures/${await sigId()}/revoke`, { form: { reason: 'x' }, maxRedirects: 0 });
     assert.equal(r.status(), 403);
     const sigs = (await g.http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}/signatures`, headers: g.admin })).json().signatures;
     assert.equal(sigs[0].status, 'approved');
   });
 
   test('the operator revokes the signature and retires a port with the forms, without JavaScript; each confirmed, listed with why, binding at once', async () => {
-    const page: Page = await newPage(browser);
-    await signIn(page, base, ADMIN_TOKEN);
-    await page.waitForURL(/\/web\/cases/);
-    await page.goto(`${base}/web/providers/${cp.id}`);
+    const page = await web.signedIn(ADMIN_TOKEN, /\/web\/cases/);
+    await page.goto(`${web.base}/web/providers/${cp.id}`);
     assert.equal(await page.locator('#provider-done').count(), 0);
 
     const sig = page.locator('#signatures tbody tr').first();
@@ -93,15 +79,13 @@ describe('revoke and retire from the provider page in the browser', { skip: BROW
   });
 
   test('the English form names its fields; a blank reason (a hand-made post) is refused on the page and nothing is retired', async () => {
-    const page: Page = await newPage(browser);
-    await signIn(page, base, ADMIN_TOKEN);
-    await page.waitForURL(/\/web\/cases/);
-    await page.goto(`${base}/web/providers/${cp.id}?lang=en`);
+    const page = await web.signedIn(ADMIN_TOKEN, /\/web\/cases/);
+    await page.goto(`${web.base}/web/providers/${cp.id}?lang=en`);
     const port = page.locator('#ports tbody tr[data-port="10690001"]');
     assert.equal(await port.getByRole('button', { name: 'Retire 10690001' }).count(), 1);
     assert.equal(await port.getByLabel('Reason for retiring').getAttribute('required'), '', 'the browser asks for a reason before it posts');
     // a hand-made post with a blank reason, as the field would not send
-    const r = await page.request.post(`${base}/web/providers/${cp.id}/ports/10690001/retire`, { form: { reason: '  ' }, maxRedirects: 0 });
+    const r = await page.request.post(`${web.base}/web/providers/${cp.id}/ports/10690001/retire`, { form: { reason: '  ' }, maxRedirects: 0 });
     assert.equal(r.status(), 400);
     assert.match(await r.text(), /id="provider-error"[^>]*>[^<]*reason/);
     const ports = (await g.http.inject({ method: 'GET', url: '/v1/ports', headers: g.admin })).json().ports as { number: string; retiredAt: string | null }[];

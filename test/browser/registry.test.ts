@@ -3,42 +3,28 @@
  * regulator limited to Fujian signs in, follows the menu to the providers, filters them by status
  * with the form (its select found by its label), and opens one to read its signatures and ports. Debian's chromium; skips only when it is missing.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { startTestGateway, onboard, type TestGateway, type Provider } from '../helpers/gateway.js';
-import { BROWSER_SKIP, launchChromium, newPage, signIn } from '../helpers/browser.js';
+import { onboard, type Provider } from '../helpers/gateway.js';
+import { BROWSER_SKIP, browserSuite } from '../helpers/browser.js';
 
 
 describe('the registry in the browser', { skip: BROWSER_SKIP }, () => {
-  let g: TestGateway;
-  let base: string;
-  let browser: Browser;
-  let page: Page;
   let fujianToken: string;
   let active: Provider;
   let suspended: Provider;
 
-  before(async () => {
-    g = await startTestGateway();
+  const web = browserSuite({ setup: async (g) => {
     active = await onboard(g, { name: '福建示例公司', province: '35' });
     suspended = await onboard(g, { name: '福建暂停公司', signature: '【暂停】', province: '35', ports: { service: '10697001' } });
     await onboard(g, { name: '北京示例公司', signature: '【北京】', province: '11', ports: { service: '10691111' } });
     const s = await g.http.inject({ method: 'PATCH', url: `/v1/content-providers/${suspended.id}`, headers: g.admin, payload: { status: 'suspended' } });
     assert.equal(s.statusCode, 200, s.body);
     fujianToken = (await g.app.auth.createToken('regulator', 'fj-inspector', null, { province: '35' })).token;
-    base = await g.http.listen({ host: '127.0.0.1', port: 0 });
-    browser = await launchChromium();
-    page = await newPage(browser);
-  });
-  after(async () => {
-    await browser?.close();
-    await g?.close();
-  });
+  } });
 
   test('menu, status filter and a provider\'s page work without JavaScript, within the token\'s province', async () => {
-    await signIn(page, base, fujianToken);
-    await page.waitForURL(/\/web\/credit/);
+    const page = await web.signedIn(fujianToken, /\/web\/credit/);
 
     await page.getByRole('navigation').getByRole('link', { name: '企业登记' }).click();
     await page.waitForURL(/\/web\/providers$/);

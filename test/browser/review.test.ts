@@ -4,24 +4,19 @@
  * sees it leave the list while the other stays; Reject without a reason is not sent (the field is
  * required), with one it takes the message off. Debian's chromium; skips only when it is missing.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { startTestGateway, onboard, ADMIN_TOKEN, type TestGateway } from '../helpers/gateway.js';
-import { BROWSER_SKIP, launchChromium, newPage, signIn } from '../helpers/browser.js';
+import { onboard, ADMIN_TOKEN } from '../helpers/gateway.js';
+import { BROWSER_SKIP, browserSuite } from '../helpers/browser.js';
 import { installContentGovernance } from '../../src/app/content-install.js';
 import { SqliteContentStore } from '../../src/store/sqlite/content.js';
 import type { ActionRecord } from '../../src/content/actions.js';
 
 describe('the review queue page in the browser', { skip: BROWSER_SKIP }, () => {
-  let g: TestGateway;
-  let base: string;
-  let browser: Browser;
   const ids: string[] = [];
   const status = async (id: string) => (await g.http.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: g.admin })).json().status;
 
-  before(async () => {
-    g = await startTestGateway();
+  const web = browserSuite({ setup: async (g) => {
     const store = new SqliteContentStore(g.store.db);
     const gov = await installContentGovernance(g.app, store);
     const p = await onboard(g);
@@ -34,18 +29,11 @@ describe('the review queue page in the browser', { skip: BROWSER_SKIP }, () => {
       ids.push(r.json().id);
       g.clock.advance(60_000);
     }
-    base = await g.http.listen({ host: '127.0.0.1', port: 0 });
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await g?.close();
-  });
+  } });
+  const { g } = web;
 
   test('the operator: menu → review, Release on a held message, and it leaves the list', async () => {
-    const page: Page = await newPage(browser);
-    await signIn(page, base, ADMIN_TOKEN);
-    await page.waitForURL(/\/web\/cases/);
+    const page = await web.signedIn(ADMIN_TOKEN, /\/web\/cases/);
     await page.getByRole('navigation').getByRole('link', { name: '审核与预警' }).click();
     await page.waitForURL(/\/web\/review$/);
     assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), '暂扣短信审核与预警');

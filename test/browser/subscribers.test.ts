@@ -5,41 +5,28 @@
  * request (the time in the datetime field), lifts it, and sees it lifted: no opt-out in force, the lift
  * in the history by the operator's token. Debian's chromium; skips only when it is missing.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { startTestGateway, onboard, ADMIN_TOKEN, type TestGateway, type Provider } from '../helpers/gateway.js';
-import { BROWSER_SKIP, launchChromium, newPage, signIn } from '../helpers/browser.js';
+import { onboard, ADMIN_TOKEN, type Provider } from '../helpers/gateway.js';
+import { BROWSER_SKIP, browserSuite } from '../helpers/browser.js';
 import { hashSecret } from '../../src/app/secrets.js';
 
 const USER = '13900139123';
 
 describe('the subscriber page in the browser', { skip: BROWSER_SKIP }, () => {
-  let g: TestGateway;
-  let base: string;
-  let browser: Browser;
-  let page: Page;
   let cp: Provider;
 
-  before(async () => {
-    g = await startTestGateway();
+  const web = browserSuite({ setup: async (g) => {
     cp = await onboard(g);
     // 12:00 Shanghai: the user replies TD to the provider's commercial port; ten minutes pass
     const mo = await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: USER, to: '10690002', text: 'TD' } });
     assert.equal(mo.json().action, 'opt_out', mo.body);
     g.clock.advance(10 * 60_000);
-    base = await g.http.listen({ host: '127.0.0.1', port: 0 });
-    browser = await launchChromium();
-    page = await newPage(browser);
-  });
-  after(async () => {
-    await browser?.close();
-    await g?.close();
-  });
+  } });
+  const { g } = web;
 
   test('the operator searches a number, lifts its opt-out with the evidence, and sees it lifted', async () => {
-    await signIn(page, base, ADMIN_TOKEN);
-    await page.waitForURL(/\/web\//);
+    const page = await web.signedIn(ADMIN_TOKEN, /\/web\//);
     await page.getByRole('navigation').getByRole('link', { name: '号码同意与退订' }).click();
     await page.waitForURL(/\/web\/subscribers$/);
     assert.equal(await page.locator('#opt-outs').count(), 0, 'the form alone before a search');

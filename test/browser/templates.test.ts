@@ -4,24 +4,19 @@
  * and sees it leave the pending list while the other stays; Reject without a reason is not sent (the
  * field is required). Debian's chromium; skips only when it is missing.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { startTestGateway, onboard, ADMIN_TOKEN, type TestGateway } from '../helpers/gateway.js';
-import { BROWSER_SKIP, launchChromium, newPage, signIn } from '../helpers/browser.js';
+import { onboard, ADMIN_TOKEN } from '../helpers/gateway.js';
+import { BROWSER_SKIP, browserSuite } from '../helpers/browser.js';
 import { installContent } from '../helpers/content.js';
 
 describe('the content templates page in the browser', { skip: BROWSER_SKIP }, () => {
-  let g: TestGateway;
   let http: FastifyInstance;
-  let base: string;
-  let browser: Browser;
   const ids: string[] = [];
   const status = async (id: string) => (await http.inject({ method: 'GET', url: `/v1/templates/${id}`, headers: g.admin })).json().status;
 
-  before(async () => {
-    g = await startTestGateway();
+  const web = browserSuite({ setup: async (g) => {
     ({ http } = await installContent(g));
     const p = await onboard(g);
     for (let i = 1; i <= 2; i++) {
@@ -30,19 +25,12 @@ describe('the content templates page in the browser', { skip: BROWSER_SKIP }, ()
       ids.push(r.json().id);
       g.clock.advance(60_000);
     }
-    base = await http.listen({ host: '127.0.0.1', port: 0 });
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await http?.close();
-    await g?.close();
-  });
+    return { http, close: () => http.close() };
+  } });
+  const { g } = web;
 
   test('the operator: menu → templates, Approve on a pending template, and it leaves the pending list', async () => {
-    const page: Page = await newPage(browser);
-    await signIn(page, base, ADMIN_TOKEN);
-    await page.waitForURL(/\/web\/cases/);
+    const page = await web.signedIn(ADMIN_TOKEN, /\/web\/cases/);
     await page.getByRole('navigation').getByRole('link', { name: '短信模板' }).click();
     await page.waitForURL(/\/web\/templates$/);
     assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), '短信模板审核');
