@@ -160,7 +160,7 @@ export async function withdrawConsent(ctx: AppContext, p: Principal, id: string,
     if (b.proof !== undefined && b.proof !== null) proof = parseProof(b.proof, now);
   }
   const c = await ctx.store.consents.getConsent(id);
-  if (!c) throw new SmsguardError('not_found', `no consent ${id}`);
+  if (!c) throw new SmsguardError('not_found', `no consent ${id}`, {}, undefined, { id: 'consent_not_found', params: { id } });
   if (c.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `consent ${id} is not this content provider's`);
   if (proof && proof.capturedAt < givenAt(c)) {
     throw new SmsguardError('invalid_request', `proof/capturedAt: must not be before the consent was given (${new Date(givenAt(c)).toISOString()})`, {}, 'proof/capturedAt');
@@ -176,5 +176,5 @@ export async function withdrawConsent(ctx: AppContext, p: Principal, id: string,
   }
   // A concurrent withdrawal (or an opt-out) got there between the read and this one: the same answer.
   if ((await ctx.store.consents.getConsent(id))?.withdrawnAt != null) return;
-  throw new SmsguardError('not_found', `no consent ${id}`);
+  throw new SmsguardError('not_found', `no consent ${id}`, {}, undefined, { id: 'consent_not_found', params: { id } });
 }

@@ -21,17 +21,7 @@
  * accept a new normal volume ({@link resetBaseline}; other processes apply it at their next round,
  * {@link applyBaselineResets}).
  */
-
-/** A key as the monitor sees it now: its window's figures (with the baseline) and its last reset. */
-export interface BaselineView {
-  scope: Scope;
-  key: string;
-  contentProviderId: string;
-  figures: Record<string, number>;
-  /** When an operator last reset the key's baseline (app-clock ms), or null. */
-  resetAt: number | null;
-}
-import { SmsguardError } from '../domain/errors.js';
+import { SmsguardError, type Why } from '../domain/errors.js';
 import { storableText } from './validate.js';
 import { isMessageType } from '../domain/message-type.js';
 import { isWellFormedSignature } from '../domain/signature.js';
@@ -45,6 +35,16 @@ import type { MoHandler } from './receive-mo.js';
 import { requireOwnerOrAdmin, requireRole } from './access.js';
 import { isOptOutReply } from './opt-out-keywords.js';
 import { inDateRange, isScopedRegulator, providersInProvince } from './records-scope.js';
+
+/** A key as the monitor sees it now: its window's figures (with the baseline) and its last reset. */
+export interface BaselineView {
+  scope: Scope;
+  key: string;
+  contentProviderId: string;
+  figures: Record<string, number>;
+  /** When an operator last reset the key's baseline (app-clock ms), or null. */
+  resetAt: number | null;
+}
 
 const MODES: readonly TemplateMode[] = ['required', 'preferred', 'off'];
 
@@ -64,7 +64,11 @@ export function registerContentGovernance(ctx: AppContext, gov: ContentGovernanc
 }
 
 function str(v: unknown, field: string, max: number): string {
-  if (typeof v !== 'string' || !v.trim() || v.length > max) throw new SmsguardError('invalid_request', `${field}: a non-empty string of at most ${max} characters`, {}, field);
+  if (typeof v !== 'string' || !v.trim() || v.length > max) {
+    // the pages say which of the three it was, in their language (a blank reason asks for one)
+    const why: Why = typeof v !== 'string' ? { id: 'not_text' } : v.length > max ? { id: 'too_long', params: { max } } : field === 'reason' ? { id: 'reason_required' } : { id: 'too_short', params: { min: 1 } };
+    throw new SmsguardError('invalid_request', `${field}: a non-empty string of at most ${max} characters`, {}, field, why);
+  }
   return storableText(v, field);
 }
 
@@ -72,7 +76,7 @@ function decision(body: Record<string, unknown>): { status: 'approved' | 'reject
   const d = body?.decision;
   if (d !== 'approve' && d !== 'reject') throw new SmsguardError('invalid_request', 'decision: approve or reject', {}, 'decision');
   const reason = body.reason === undefined || body.reason === null ? null : str(body.reason, 'reason', 1000).trim();
-  if (d === 'reject' && !reason) throw new SmsguardError('invalid_request', 'reason: required when rejecting', {}, 'reason');
+  if (d === 'reject' && !reason) throw new SmsguardError('invalid_request', 'reason: required when rejecting', {}, 'reason', { id: 'reason_required' });
   return { status: d === 'approve' ? 'approved' : 'rejected', reason };
 }
 
@@ -271,7 +275,7 @@ export class ContentGovernance {
     requireRole(p, 'admin');
     const { status, reason } = decision(body);
     const t = await this.deps.store.getTemplate(id);
-    if (!t) throw new SmsguardError('not_found', `no template ${id}`);
+    if (!t) throw new SmsguardError('not_found', `no template ${id}`, {}, undefined, { id: 'template_not_found', params: { id } });
     if (status === 'approved' && t.violations.length) throw new SmsguardError('conflict', `template ${id} fails machine checks (${t.violations.map((v) => v.rule).join(', ')}) and cannot be approved`);
     const now = this.ctx.clock.now();
     const r = (await this.deps.store.reviewTemplate(id, status, reason, now, p.actorId))!;
@@ -282,7 +286,7 @@ export class ContentGovernance {
 
   async getTemplate(p: Principal, id: string): Promise<TemplateRow> {
     const t = await this.deps.store.getTemplate(id);
-    if (!t) throw new SmsguardError('not_found', `no template ${id}`);
+    if (!t) throw new SmsguardError('not_found', `no template ${id}`, {}, undefined, { id: 'template_not_found', params: { id } });
     requireOwnerOrAdmin(p, t.contentProviderId);
     return t;
   }
@@ -290,7 +294,7 @@ export class ContentGovernance {
   async listTemplates(p: Principal, q: { contentProviderId?: string; status?: string }): Promise<TemplateRow[]> {
     requireRole(p, 'content-provider', 'admin');
     const status = q.status === undefined ? undefined : (['pending', 'approved', 'rejected'] as const).find((s) => s === q.status);
-    if (q.status !== undefined && !status) throw new SmsguardError('invalid_request', 'status: pending, approved or rejected', {}, 'status');
+    if (q.status !== undefined && !status) throw new SmsguardError('invalid_request', 'status: pending, approved or rejected', {}, 'status', { id: 'template_status_unknown' });
     const cpId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;
     return this.deps.store.listTemplates({ contentProviderId: cpId, status: status as ReviewStatus | undefined });
   }
@@ -423,7 +427,7 @@ export class ContentGovernance {
     const now = this.ctx.clock.now();
     const inMemory = this.deps.actions.lift(id, p.actorId, now);
     const stored = await this.deps.store.liftAction(id, now, p.actorId);
-    if (!inMemory && !stored) throw new SmsguardError('not_found', `no action in force with id ${id}`);
+    if (!inMemory && !stored) throw new SmsguardError('not_found', `no action in force with id ${id}`, {}, undefined, { id: 'action_not_in_force', params: { id } });
     const lifted = this.deps.actions.list().find((a) => a.id === id) ?? (await this.deps.store.listActions(false)).find((a) => a.id === id)!;
     await this.ctx.store.records.appendAudit(now, p.actorId, 'early_warning.lift', { actionId: id }, { contentProviderId: lifted?.contentProviderId ?? null });
     return lifted;

@@ -73,7 +73,7 @@ async function scoped(ctx: AppContext, p: Principal, a: ExportAsk): Promise<{ co
   if (format !== 'jsonl' && format !== 'csv') throw new SmsguardError('invalid_request', 'format: jsonl or csv', {}, 'format');
   const from = queryTime(a.from, 'from')!;
   const to = queryTime(a.to, 'to')!;
-  if (from >= to) throw new SmsguardError('invalid_request', 'from must be before to', {}, 'from');
+  if (from >= to) throw new SmsguardError('invalid_request', 'from must be before to', {}, 'from', { id: 'range_reversed' });
   if (a.allowDamaged && p.role !== 'admin') throw new SmsguardError('forbidden', 'allowDamaged: only the operator exports over a damaged chain (as smsguard inspect export --allow-damaged)', {}, 'allowDamaged', { id: 'role_required', params: { roles: 'admin' } });
   // GET /v1/records's own narrowing: a provider's own id, a regulator's province and dates.
   const q = await scopedQuery(ctx, p, { contentProviderId: a.contentProviderId, from: a.from, to: a.to, limit: 1 });

@@ -73,7 +73,7 @@ function checked(f: MessageListFilter): { limit: number; clientRef?: string; sta
   const limit = limitOf(f.limit);
   // A number that is none is bad input to a query (400), not a submission's refusal by a rule (422).
   const msisdn = f.msisdn ? normalizeMsisdn(f.msisdn) : undefined;
-  if (msisdn === null) throw new SmsguardError('invalid_request', `msisdn: not a mainland China mobile number ${MSISDN_FORMS}`, {}, 'msisdn');
+  if (msisdn === null) throw new SmsguardError('invalid_request', `msisdn: not a mainland China mobile number ${MSISDN_FORMS}`, {}, 'msisdn', { id: 'msisdn_not_mainland' });
   if (f.status !== undefined && f.status !== '' && !STATUS_SET.has(f.status)) throw new SmsguardError('invalid_request', `status: one of ${MESSAGE_STATUSES.join(', ')}`, {}, 'status');
   const from = queryTime(f.from, 'from');
   const to = queryTime(f.to, 'to');

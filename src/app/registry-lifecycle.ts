@@ -40,7 +40,7 @@ export async function revokeSignature(ctx: AppContext, p: Principal, cpId: strin
   const reason = reasonOf(body);
   await mustExist(ctx, cpId);
   const row = await ctx.store.directory.revokeSignature(cpId, signatureId, ctx.clock.now(), p.actorId, reason);
-  if (!row) throw new SmsguardError('not_found', `content provider ${cpId} has no signature ${signatureId}`);
+  if (!row) throw new SmsguardError('not_found', `content provider ${cpId} has no signature ${signatureId}`, {}, undefined, { id: 'signature_not_found', params: { id: cpId, signatureId } });
   return row;
 }
 

@@ -184,7 +184,7 @@ export class ReviewQueue {
   private async resolve(actor: string, id: string, action: 'release' | 'reject', reason: string, uncount?: CountTaken, check?: ReleaseCheck): Promise<HeldMessage> {
     const at = this.ctx.clock.now();
     const m = await this.ctx.store.messages.resolveHeld(id, { action, at, actor, reason, ...(uncount ? { uncount } : {}), ...(check ? { check } : {}) });
-    if (!m) throw new SmsguardError('not_found', `no held message ${id} (unknown, or already released, rejected or expired)`);
+    if (!m) throw new SmsguardError('not_found', `no held message ${id} (unknown, or already released, rejected or expired)`, {}, undefined, { id: 'held_not_found', params: { id } });
     await this.ctx.store.records.appendAudit(at, actor, `review_queue.${action}`, { messageId: id, contentProviderId: m.contentProviderId, reason }, { contentProviderId: m.contentProviderId });
     return m;
   }
@@ -197,9 +197,9 @@ function formatHours(ms: number): string {
 
 function reasonOf(v: unknown, required: boolean): string | undefined {
   if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) {
-    if (required) throw new SmsguardError('invalid_request', 'reason: required to reject a held message', {}, 'reason');
+    if (required) throw new SmsguardError('invalid_request', 'reason: required to reject a held message', {}, 'reason', { id: 'reason_required' });
     return undefined;
   }
-  if (typeof v !== 'string' || v.length > MAX_REASON) throw new SmsguardError('invalid_request', `reason: a string of at most ${MAX_REASON} characters`, {}, 'reason');
+  if (typeof v !== 'string' || v.length > MAX_REASON) throw new SmsguardError('invalid_request', `reason: a string of at most ${MAX_REASON} characters`, {}, 'reason', { id: 'too_long', params: { max: MAX_REASON } });
   return storableText(v, 'reason').trim();
 }

@@ -78,11 +78,11 @@ export async function controlUpstreamLink(
   requireRole(p, 'admin');
   if (ctx.linkFleet) return controlOnBus(ctx, ctx.linkFleet, p, name, act);
   // an ingress process holds no links: the egress processes do (GET /v1/upstream-links says egress false)
-  if (!source) throw new SmsguardError('not_found', `no upstream link ${name} on this process (it holds no links: --role ingress)`);
+  if (!source) throw new SmsguardError('not_found', `no upstream link ${name} on this process (it holds no links: --role ingress)`, {}, undefined, { id: 'link_not_found', params: { name } });
   const at = ctx.clock.now();
   const r = act === 'stop' ? await source.stopLink(name, p.actorId, at, LINK_STATUS_WAIT_MS) : await source.startLink(name, LINK_STATUS_WAIT_MS);
   if (!r.ok) {
-    if (r.reason === 'unknown_link') throw new SmsguardError('not_found', `no upstream link ${name}`);
+    if (r.reason === 'unknown_link') throw new SmsguardError('not_found', `no upstream link ${name}`, {}, undefined, { id: 'link_not_found', params: { name } });
     throw new SmsguardError('upstream_unavailable', `the SMPP client's thread did not answer the ${act} of link ${name} in time; it may still act: look at GET /v1/upstream-links`);
   }
   await ctx.store.records.appendAudit(at, p.actorId, `upstream_link.${act}`, { link: name, host: r.status.host, port: r.status.port, changed: r.changed });
@@ -101,7 +101,7 @@ async function controlOnBus(ctx: AppContext, fleet: UpstreamLinkFleet, p: Princi
     : { process: a.process, error: a.result.reason }));
   const held = answers.flatMap((a) => (a.result.ok ? [a.result] : []));
   if (held.length === 0) {
-    if (answers.every((a) => !a.result.ok && a.result.reason === 'unknown_link')) throw new SmsguardError('not_found', `no upstream link ${name} on any egress process`);
+    if (answers.every((a) => !a.result.ok && a.result.reason === 'unknown_link')) throw new SmsguardError('not_found', `no upstream link ${name} on any egress process`, {}, undefined, { id: 'link_not_found', params: { name } });
     throw new SmsguardError('upstream_unavailable', `no egress process holding link ${name} answered the ${act} in time; it may still act: look at GET /v1/upstream-links`);
   }
   const first = held[0].status;

@@ -105,7 +105,7 @@ export function categoryField(v: unknown, field: string): string {
  */
 export function msisdnField(raw: unknown, field: string, profile: Profile): string {
   const m = typeof raw === 'string' ? normalizeMsisdn(raw) : null;
-  if (!m) throw new SmsguardError('invalid_msisdn', `${field} is not a mainland China mobile number ${MSISDN_FORMS}`, { rule: 'recipient.msisdn', article: profile.rules['recipient.msisdn']?.article, profile: profile.id }, field);
+  if (!m) throw new SmsguardError('invalid_msisdn', `${field} is not a mainland China mobile number ${MSISDN_FORMS}`, { rule: 'recipient.msisdn', article: profile.rules['recipient.msisdn']?.article, profile: profile.id }, field, { id: 'msisdn_not_mainland' });
   return m;
 }
 

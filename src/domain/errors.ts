@@ -91,8 +91,12 @@ export const WHY_IDS = [
   'credit_kind_unknown', 'fine_amount', 'talk_needs_notes', 'year_range', 'year_outside_dates', 'month_outside_dates', 'range_outside_dates',
   'provider_not_found', 'provider_other_province', 'operator_file_province', 'today_outside_dates', 'entry_not_found', 'entry_published',
   'annual_own_only',
-  // the registry's reads
-  'provider_own_only', 'provider_status_unknown',
+  // the registry's reads, and what the operator's pages act on
+  'provider_own_only', 'provider_status_unknown', 'signature_not_found', 'port_not_found', 'link_not_found',
+  // numbers, days and reasons typed into the staff pages' forms
+  'msisdn_not_mainland', 'range_reversed', 'reason_required',
+  // content governance, the review queue and consents as the pages act on them
+  'template_not_found', 'template_status_unknown', 'action_not_in_force', 'held_not_found', 'consent_not_found',
 ] as const;
 export type WhyId = (typeof WHY_IDS)[number];
 export interface Why {

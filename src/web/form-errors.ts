@@ -69,6 +69,17 @@ const WHY: Record<WhyId, Said> = {
   annual_own_only: ['企业只能查看本企业的年度检查报告。', 'A provider reads only its own annual report.'],
   provider_own_only: ['企业只能查看本企业的登记信息。', 'A provider reads only its own registration.'],
   provider_status_unknown: ['请从列表中选择状态（正常或已暂停）。', 'Choose a status from the list (active or suspended).'],
+  signature_not_found: ['企业 {id} 没有签名 {signatureId}（可能已被撤销或页面已过期），请刷新页面。', 'Provider {id} has no signature {signatureId} (revoked meanwhile, or the page is out of date): reload the page.'],
+  port_not_found: ['企业 {id} 没有端口 {number}（可能已停用或页面已过期），请刷新页面。', 'Provider {id} has no port {number} (retired meanwhile, or the page is out of date): reload the page.'],
+  link_not_found: ['没有名为 {name} 的运营商链路（可能配置已更改或页面已过期），请刷新页面。', 'There is no carrier link named {name} (the configuration changed, or the page is out of date): reload the page.'],
+  msisdn_not_mainland: ['不是中国大陆手机号码（应为 11 位，例如 13800138000）。', 'not a mainland China mobile number (11 digits, e.g. 13800138000).'],
+  range_reversed: ['截止日期早于起始日期：请把较早的日期填在“起始日期”，较晚的填在“截止日期”。', 'the end day is before the start day: put the earlier day in “From” and the later one in “To”.'],
+  reason_required: ['请填写理由。', 'a reason is required.'],
+  template_not_found: ['没有模板 {id}（可能已被处理或页面已过期），请刷新页面。', 'There is no template {id} (decided meanwhile, or the page is out of date): reload the page.'],
+  template_status_unknown: ['请从列表中选择状态（待审核、已通过或未通过）。', 'Choose a status from the list (pending, approved or rejected).'],
+  action_not_in_force: ['没有正在执行的措施 {id}（可能已被解除），请刷新页面。', 'There is no action {id} in force (lifted meanwhile?): reload the page.'],
+  held_not_found: ['没有暂扣的短信 {id}（可能已被放行、拒绝或已过期），请刷新页面。', 'There is no held message {id} (released, rejected or expired meanwhile): reload the page.'],
+  consent_not_found: ['没有同意记录 {id}（可能页面已过期），请重新查询该号码。', 'There is no consent {id} (the page may be out of date): search the number again.'],
 };
 
 /**
@@ -157,6 +168,9 @@ const STAFF_FIELDS: Record<string, { label: TextKey; by: Record<string, Said> }>
   year: { label: 'year', by: { invalid_request: ['请填写 2000 至 2200 年之间的年份。', 'Give a year from 2000 to 2200.'], forbidden: ['该年份不完全在本令牌可查看的日期范围内。', "The year is not wholly inside this token's dates."] } },
 };
 
+/** Reasons that already say what to change in the field: shown after its label, without the field's general words. */
+const SAYS_WHAT_TO_CHANGE: ReadonlySet<WhyId> = new Set<WhyId>(['range_reversed']);
+
 /** What any code means on a staff form, when the field has no words of its own for it. */
 const STAFF_CODES: Record<string, Said> = {
   invalid_request: ['填写有误，请检查。', 'is not valid: check it.'],
@@ -176,7 +190,7 @@ export function staffErrorText(lang: Lang, e: SmsguardError): string | null {
   const f = key !== undefined ? STAFF_FIELDS[key] : undefined;
   const why = whyText(lang, e.why);
   const en = lang === 'en';
-  const said = f && (f.by[e.code] ?? STAFF_CODES[e.code]);
+  const said = f && !(e.why && SAYS_WHAT_TO_CHANGE.has(e.why.id)) && (f.by[e.code] ?? STAFF_CODES[e.code]);
   if (!f || !said) return why === null ? null : `${f ? `${t(lang, f.label)}${en ? ': ' : '：'}` : ''}${why} (${e.code})`;
   return `${t(lang, f.label)}${en ? ': ' : '：'}${said[en ? 1 : 0]}${en ? ' Reason: ' : '原因：'}${why ?? e.message} (${e.code})`;
 }

@@ -479,7 +479,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       else {
         // The port must be this provider's: the page acts only on what it lists.
         const port = (await app.getContentProvider(p, params.id)).ports.find((x) => x.number === params.number);
-        if (!port) throw new SmsguardError('not_found', `content provider ${params.id} has no port ${params.number}`);
+        if (!port) throw new SmsguardError('not_found', `content provider ${params.id} has no port ${params.number}`, {}, undefined, { id: 'port_not_found', params: { id: params.id, number: params.number ?? '' } });
         await app.retirePort(p, params.number!, body);
       }
       return reply.redirect(`/web/providers/${encodeURIComponent(params.id)}?done=${act}`, 303);

@@ -2,7 +2,8 @@
  * The records page (`/web/records`) in a real browser without JavaScript (it claims to need none): an
  * inspector limited to Fujian signs in, follows the menu to the records, types a number the way a
  * person does, searches, reads the first page (its province's provider's records only), follows the
- * next-page link, and verifies the month with the month field. Debian's chromium; skips only when it
+ * next-page link, and verifies the month with the month field; days typed the wrong
+ * way round are refused by the end day's field. Debian's chromium; skips only when it
  * is missing.
  */
 import { test, describe } from 'node:test';
@@ -60,6 +61,15 @@ describe('the records page in the browser', { skip: BROWSER_SKIP }, () => {
     assert.ok(Math.max(...second) < Math.min(...first), 'older than the first page, none twice');
     assert.ok((await records()).includes(ids[0]), 'the first submission on the last page');
     assert.equal(await page.getByRole('link', { name: '下一页' }).count(), 0, 'the last page');
+
+    // days typed the wrong way round: the form names the end day, in Chinese, rather than "no records"
+    const search = page.locator('form', { has: page.getByRole('button', { name: '查询' }) });
+    await search.getByLabel('起始日期（北京时间）').fill('2026-11-30');
+    await search.getByLabel('截止日期（北京时间，含当日）').fill('2026-11-01');
+    await search.getByRole('button', { name: '查询' }).click();
+    await page.waitForURL(/to=2026-11-01/);
+    assert.match((await page.getByRole('alert').textContent())!, /截止日期（北京时间，含当日）：截止日期早于起始日期/);
+    assert.equal(await page.locator('#no-records').count(), 0, 'not an empty result');
 
     await page.getByLabel('月份').fill('2026-11');
     await page.getByRole('button', { name: '核验' }).click();

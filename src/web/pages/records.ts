@@ -48,7 +48,13 @@ export function shanghaiDays(from: string, to: string): { from?: string; to?: st
     if (!Number.isFinite(ms)) throw new SmsguardError('invalid_request', `${k}: a day as YYYY-MM-DD, got ${v}`, {}, k);
     return new Date(k === 'to' ? ms + 86_400_000 : ms).toISOString();
   };
-  return { from: day(from, 'from'), to: day(to, 'to') };
+  const days = { from: day(from, 'from'), to: day(to, 'to') };
+  // Days typed the wrong way round would search an empty span and say "no records": a person reads
+  // that as none there, so the form says which field to change instead.
+  if (days.from !== undefined && days.to !== undefined && days.from >= days.to) {
+    throw new SmsguardError('invalid_request', `to: the day ${to} is before the day from (${from})`, {}, 'to', { id: 'range_reversed' });
+  }
+  return days;
 }
 
 const select = (id: string, label: string, value: string, options: [string, string][]) => `<label for="${id}">${esc(label)}</label>

@@ -1,0 +1,97 @@
+/**
+ * What a person at the staff pages trips over most, said in the page's language: a number typed wrong
+ * (the messages, subscriber and records pages), days typed the wrong way round (the records search and
+ * export: refused by the field, not an empty list that reads as "no records"), a blank reason typed
+ * as spaces (the browser's `required` lets it through) on the review and templates pages, and a page
+ * left open while someone else acted (a signature revoked, a port retired, a template decided, an
+ * action lifted, a consent gone, a link renamed, a hand-edited filter). Each is the error code's
+ * status with words in Chinese on a Chinese page and in English on an English one, never the use
+ * case's English sentence.
+ */
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { gatewaySuite, ADMIN_TOKEN } from '../helpers/gateway.js';
+import { installContent } from '../helpers/content.js';
+import { FORM, form, webCookie } from '../helpers/web.js';
+
+/** The page's alerts as text. */
+const alerts = (body: string) => [...body.matchAll(/role="alert"[^>]*>([\s\S]*?)<\/(?:p|div)>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim()).join(' | ');
+/** A Chinese page's alert with the API's English sentences taken out would still have to say something: any run of three English words is one left in. */
+const ENGLISH_RUN = /\b[a-z]+ [a-z]+ [a-z]+\b/i;
+
+describe('refusals on the staff pages, in the page\'s language', () => {
+  const { g, cp } = gatewaySuite();
+  let http: FastifyInstance;
+  let admin: string;
+  let provider: string;
+  let templateId: string;
+  let signatureId: string;
+  before(async () => {
+    ({ http } = await installContent(g));
+    admin = await webCookie({ http }, ADMIN_TOKEN);
+    provider = await webCookie({ http }, cp.apiKey);
+    const t = await http.inject({ method: 'POST', url: '/v1/templates', headers: cp.auth, payload: { signature: '【示例】', type: 'notification', body: '您的快递已到达${place:text(10)}，请及时领取。' } });
+    templateId = t.json().id;
+    signatureId = (await http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}/signatures`, headers: g.admin })).json().signatures[0].id;
+  });
+
+  const ask = async (lang: 'zh' | 'en', cookie: string, method: 'GET' | 'POST', url: string, body?: Record<string, string>) => {
+    const r = await http.inject({ method, url, headers: { cookie: `${cookie}; sg_lang=${lang}`, ...(body ? FORM : {}) }, payload: body ? form(body) : undefined });
+    return { status: r.statusCode, said: alerts(r.body) };
+  };
+  /** The same refusal in both languages: its status, Chinese words on the Chinese page (no English sentence), English on the English one. */
+  const refused = async (cookie: string, method: 'GET' | 'POST', url: string, body: Record<string, string> | undefined, status: number, zh: RegExp, en: RegExp) => {
+    const z = await ask('zh', cookie, method, url, body);
+    assert.equal(z.status, status, `${url}: ${z.said}`);
+    assert.match(z.said, zh);
+    assert.doesNotMatch(z.said.replace(/\([a-z_]+\)|（[a-z.-]+）|clientRef/g, ''), ENGLISH_RUN, `no English on the Chinese page: ${z.said}`);
+    const e = await ask('en', cookie, method, url, body);
+    assert.equal(e.status, status);
+    assert.match(e.said, en);
+  };
+
+  test('a number that is none: the messages, subscriber and records pages say so in Chinese', async () => {
+    await refused(admin, 'GET', '/web/messages?msisdn=12345', undefined, 400, /原因：不是中国大陆手机号码（应为 11 位/, /Reason: not a mainland China mobile number \(11 digits/);
+    await refused(admin, 'GET', '/web/subscribers?msisdn=12345', undefined, 422, /手机号码：不是中国大陆手机号码（应为 11 位/, /not a mainland China mobile number \(11 digits/);
+    await refused(admin, 'GET', '/web/records?number=12345', undefined, 422, /原因：不是中国大陆手机号码/, /Reason: not a mainland China mobile number/);
+  });
+
+  test('days the wrong way round: the records search and export name the end day instead of finding nothing', async () => {
+    await refused(admin, 'GET', '/web/records?from=2026-11-30&to=2026-11-01', undefined, 400, /截止日期.*：截止日期早于起始日期/, /To \(day.*\): the end day is before the start day/);
+    const cpId = encodeURIComponent(cp.id);
+    await refused(admin, 'GET', `/web/records/export?contentProviderId=${cpId}&from=2026-11-30&to=2026-11-01&format=jsonl`, undefined, 400, /截止日期早于起始日期/, /the end day is before the start day/);
+    // the same day in both is one whole day, as before
+    assert.equal((await ask('zh', admin, 'GET', '/web/records?from=2026-11-30&to=2026-11-30')).status, 200);
+  });
+
+  test('a reason of spaces only: the review and templates pages ask for one in Chinese', async () => {
+    await refused(admin, 'POST', `/web/templates/${templateId}/reject`, { reason: '   ' }, 400, /原因：请填写理由。/, /Reason: a reason is required\./);
+    await refused(admin, 'POST', `/web/templates/${templateId}/reject`, { reason: 'x'.repeat(1001) }, 400, /不能超过 1000 个字/, /at most 1000 characters/);
+    await refused(admin, 'POST', '/web/review/msg_gone/reject', { reason: '  ' }, 400, /原因：请填写理由。/, /a reason is required/);
+    await refused(admin, 'POST', '/web/review/msg_gone/release', { reason: 'x'.repeat(1001) }, 400, /不能超过 1000 个字/, /at most 1000 characters/);
+  });
+
+  test('a page left open while someone else acted, or an edited address: said as such, with what to do', async () => {
+    await refused(admin, 'POST', '/web/review/msg_gone/release', {}, 404, /没有暂扣的短信 msg_gone.*请刷新页面/, /no held message msg_gone .*reload the page/);
+    await refused(admin, 'POST', '/web/review/actions/ewa_gone/lift', {}, 404, /没有正在执行的措施 ewa_gone/, /no action ewa_gone in force/);
+    await refused(admin, 'POST', '/web/templates/tpl_gone/approve', {}, 404, /没有模板 tpl_gone/, /no template tpl_gone/);
+    await refused(admin, 'GET', '/web/templates?status=bogus', undefined, 400, /请从列表中选择状态（待审核、已通过或未通过）/, /Choose a status from the list \(pending, approved or rejected\)/);
+    await refused(admin, 'POST', `/web/providers/${cp.id}/signatures/sig_gone/revoke`, { reason: 'x' }, 404, new RegExp(`企业 ${cp.id} 没有签名 sig_gone`), /has no signature sig_gone .*reload the page/);
+    await refused(admin, 'POST', `/web/providers/${cp.id}/ports/10699999/retire`, { reason: 'x' }, 404, /没有端口 10699999/, /has no port 10699999/);
+    await refused(admin, 'POST', '/web/links/gone/stop', {}, 404, /没有名为 gone 的运营商链路/, /no carrier link named gone/);
+    await refused(provider, 'POST', '/web/subscribers/withdraw', { msisdn: '13800138000', consentId: 'con_gone' }, 404, /没有同意记录 con_gone.*请重新查询该号码/, /no consent con_gone .*search the number again/);
+    // the signature itself is still there: nothing was revoked by the stale post
+    const sigs = (await http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}/signatures`, headers: g.admin })).json().signatures;
+    assert.equal(sigs.find((s: { id: string }) => s.id === signatureId).status, 'approved');
+  });
+
+  test('the API keeps its own bodies: the same refusals have the same code and English message as before', async () => {
+    const r = await http.inject({ method: 'POST', url: `/v1/templates/${templateId}/review`, headers: g.admin, payload: { decision: 'reject', reason: '   ' } });
+    assert.equal(r.statusCode, 400);
+    assert.deepEqual(r.json().error, { code: 'invalid_request', message: 'reason: a non-empty string of at most 1000 characters', field: 'reason' });
+    const m = await http.inject({ method: 'GET', url: '/v1/subscribers/12345', headers: g.admin });
+    assert.equal(m.statusCode, 422);
+    assert.equal(m.json().error.message, 'msisdn is not a mainland China mobile number');
+  });
+});
