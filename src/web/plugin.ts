@@ -148,7 +148,9 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   const needStaff = async (req: FastifyRequest, reply: FastifyReply): Promise<Principal | null> => {
     const p = await who(req);
     if (p.role === 'public') {
-      reply.redirect(`/web/login?next=${encodeURIComponent(pageOf(req))}`, 303);
+      // A form posted without a sign-in is not kept: the sign-in page says so (`sent`), so the person
+      // does not go back believing it was done.
+      reply.redirect(`/web/login?next=${encodeURIComponent(pageOf(req))}${req.method === 'GET' ? '' : '&sent=1'}`, 303);
       return null;
     }
     return p;
@@ -252,7 +254,14 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   // ---- sign-in
   f.get('/web/login', hide, async (req, reply) => {
     const lang = langOf(req, reply);
-    return render(req, reply, lang, t(lang, 'loginTitle'), loginPage(lang, undefined, (req.query as Record<string, string>).next), null);
+    const q = req.query as Record<string, string>;
+    // Sent here from a page: why. A cookie that no longer signs in (its token revoked, or expired) is
+    // said as such, not as a first visit; either way, a form posted on the way was not kept.
+    const tok = cookies(req).sg_token;
+    const stale = !!tok && (await app.auth.principalFor(tok)).role === 'public';
+    const why = stale ? t(lang, 'loginStale') : q.next ? t(lang, 'loginNeeded') : '';
+    const notice = [why, q.sent === '1' ? t(lang, 'loginNotSaved') : ''].filter(Boolean).join(lang === 'en' ? ' ' : '');
+    return render(req, reply, lang, t(lang, 'loginTitle'), loginPage(lang, undefined, q.next, notice || undefined), null);
   });
   f.post('/web/login', hide, async (req, reply) => {
     const lang = langOf(req, reply);

@@ -92,7 +92,7 @@ describe('the review queue and early warning page', () => {
     assert.equal(r.headers.location, `/web/login?next=${encodeURIComponent('/web/review')}`);
     const posted = await g.http.inject({ method: 'POST', url: `/web/review/${ids[0]}/release`, headers: FORM, payload: '' });
     assert.equal(posted.statusCode, 303);
-    assert.equal(posted.headers.location, `/web/login?next=${encodeURIComponent('/web/review')}`);
+    assert.equal(posted.headers.location, `/web/login?next=${encodeURIComponent('/web/review')}&sent=1`);
     assert.equal(await status(ids[0]), 'held');
   });
 

@@ -65,7 +65,7 @@ describe('the content templates page', () => {
     assert.equal(r.headers.location, `/web/login?next=${encodeURIComponent('/web/templates')}`);
     const posted = await http.inject({ method: 'POST', url: `/web/templates/${ids[0]}/approve`, headers: FORM, payload: '' });
     assert.equal(posted.statusCode, 303);
-    assert.equal(posted.headers.location, `/web/login?next=${encodeURIComponent('/web/templates')}`);
+    assert.equal(posted.headers.location, `/web/login?next=${encodeURIComponent('/web/templates')}&sent=1`);
     assert.equal((await api(ids[0])).status, 'pending');
   });
 

@@ -105,8 +105,8 @@ ${entries.length === 0 ? `<p id="no-entries">${esc(t(lang, 'noEntries'))}</p>` :
 <tbody>${rows}</tbody></table>`}`;
 }
 
-export function loginPage(lang: Lang, error?: string, next?: string): string {
-  return `${error ? alertBox(error, lang) : ''}
+export function loginPage(lang: Lang, error?: string, next?: string, notice?: string): string {
+  return `${error ? alertBox(error, lang) : ''}${notice && !error ? `<div class="notice" role="status" id="login-notice">${esc(notice)}</div>` : ''}
 <form method="post" action="/web/login">
 ${field({ id: 'token', label: t(lang, 'fToken'), type: 'password', hint: t(lang, 'fTokenHint'), required: true, attrs: 'autocomplete="off"' })}
 <input type="hidden" name="next" value="${esc(next ?? '')}">
