@@ -42,6 +42,8 @@ import { liftOptOut } from '../app/consent-lift-opt-out.js';
 import { requireRole } from '../app/access.js';
 import { normalizeMsisdnLenient } from '../domain/msisdn.js';
 import { renderAnnualReport } from './annual-report.js';
+import { FormOnce, newFormToken } from './form-once.js';
+import type { FiledCase } from '../app/complaint-intake.js';
 import { addressErrorText, importErrorText, publicErrorText, staffErrorText, subscriberErrorText, whyText, withRule } from './form-errors.js';
 
 type Form = Record<string, string | string[]>;
@@ -134,6 +136,9 @@ function pageOf(req: FastifyRequest): string {
 export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   const svc = () => complaintsOf(app);
+  // the forms that add something act once per rendering (form-once.ts): a double click files one complaint, adds one entry
+  const complaintOnce = new FormOnce<FiledCase>();
+  const entryOnce = new FormOnce<void>();
   f.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 }, (_req, body, done) => done(null, parseForm(String(body))));
 
   /** The bearer principal, else the one behind the sign-in cookie. */
@@ -205,21 +210,22 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   // ---- public: complaint form, receipt, status, withdraw, credit register
   f.get('/web/complaint', hide, async (req, reply) => {
     const lang = langOf(req, reply);
-    return render(req, reply, lang, t(lang, 'formTitle'), complaintForm(lang), await who(req));
+    return render(req, reply, lang, t(lang, 'formTitle'), complaintForm(lang, { once: newFormToken() }), await who(req));
   });
   f.post('/web/complaint', hide, async (req, reply) => {
     const lang = langOf(req, reply);
     const form = req.body as Form;
     const body = Object.fromEntries(['msisdn', 'sender', 'text', 'receivedAt', 'request', 'screenshot'].map((k) => [k, one(form, k)]));
+    const once = one(form, 'once');
     try {
-      const filed = await svc().fileComplaint({ role: 'public', actorId: 'public' }, body, 'web', req.ip);
+      const filed = await complaintOnce.run(once, Date.now(), () => svc().fileComplaint({ role: 'public', actorId: 'public' }, body, 'web', req.ip));
       return render(req, reply, lang, t(lang, 'filedTitle'), filedPage(lang, filed), await who(req), 201);
     } catch (e) {
       const r = publicRejection(e, lang);
       // A screenshot that is one goes back in the form with the rest, so the user does not have to pick it again
       // (nor learn, after fixing the number, that a complaint with only a screenshot now says nothing).
       const screenshot = SCREENSHOT.test(body.screenshot) && body.screenshot.length <= SCREENSHOT_MAX ? body.screenshot : '';
-      return render(req, reply, lang, t(lang, 'formTitle'), complaintForm(lang, { ...body, screenshot }, r.message), await who(req), r.status);
+      return render(req, reply, lang, t(lang, 'formTitle'), complaintForm(lang, { ...body, screenshot, once }, r.message), await who(req), r.status);
     }
   });
   /** `refused`: a withdraw the use case refused, shown above the status it left. */
@@ -403,7 +409,9 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       }
     }
     const { entries, nextCursor } = await svc().creditEntries(p, { limit: 500, cursor });
-    return render(req, reply, lang, `${t(lang, 'creditTitle')} · ${month}`, creditPage(lang, p, providers, rates, entries, nextCursor, Number(month.slice(0, 4)), flash), p, code);
+    // the add form's token: the one posted when it comes back refused, else a fresh one
+    const values = { once: newFormToken(), ...flash.values };
+    return render(req, reply, lang, `${t(lang, 'creditTitle')} · ${month}`, creditPage(lang, p, providers, rates, entries, nextCursor, Number(month.slice(0, 4)), { ...flash, values }), p, code);
   };
   f.get('/web/credit', hide, async (req, reply) => {
     const p = await needStaff(req, reply);
@@ -419,11 +427,13 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const p = await needStaff(req, reply);
     if (!p) return reply;
     const form = req.body as Form;
-    const values = Object.fromEntries(['contentProviderId', 'kind', 'amountYuan', 'notes', 'publicSummary'].map((k) => [k, one(form, k)]));
+    const values = Object.fromEntries(['contentProviderId', 'kind', 'amountYuan', 'notes', 'publicSummary', 'once'].map((k) => [k, one(form, k)]));
     try {
-      await svc().addCreditEntry(p, {
-        contentProviderId: values.contentProviderId, kind: values.kind, amountYuan: values.amountYuan || undefined,
-        notes: values.notes || undefined, publicSummary: values.publicSummary || undefined,
+      await entryOnce.run(values.once, Date.now(), async () => {
+        await svc().addCreditEntry(p, {
+          contentProviderId: values.contentProviderId, kind: values.kind, amountYuan: values.amountYuan || undefined,
+          notes: values.notes || undefined, publicSummary: values.publicSummary || undefined,
+        });
       });
       return reply.redirect('/web/credit?done=add', 303);
     } catch (e) {

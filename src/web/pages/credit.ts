@@ -39,6 +39,7 @@ ${e.actorId === 'system' ? `<td>${esc(tk(lang, 'ar_system'))}</td>` : `<td class
 ${field({ id: 'e-amount', name: 'amountYuan', label: t(lang, 'amount'), type: 'number', value: v.amountYuan, attrs: 'min="0" step="1"' })}
 ${textarea({ id: 'e-notes', name: 'notes', label: t(lang, 'notes'), value: v.notes, maxlength: 4000 })}
 ${field({ id: 'e-summary', name: 'publicSummary', label: t(lang, 'publicSummary'), value: v.publicSummary })}
+<input type="hidden" name="once" value="${esc(v.once ?? '')}">
 <button type="submit">${esc(t(lang, 'add'))}</button>
 </form></section>`;
   return `${flash?.error ? alertBox(flash.error, lang) : ''}${flash?.done ? `<div class="notice" role="status">${esc(t(lang, 'done'))}</div>` : ''}

@@ -48,6 +48,7 @@ ${field({ id: 'request', label: t(lang, 'fRequest'), hint: t(lang, 'fRequestHint
 <p class="hint" id="shot-msg" aria-live="polite" data-big="${esc(lang === 'zh' ? '图片超过 500 KB，请压缩后再选。' : 'The image is over 500 KB; please choose a smaller one.')}" data-ok="${esc(lang === 'zh' ? '截图已附上。' : 'Screenshot attached.')}">${values.screenshot ? esc(lang === 'zh' ? '之前选择的截图仍已附上；另选一张可替换它。' : 'The screenshot you chose is still attached; choose another to replace it.') : ''}</p>
 </div>
 <input type="hidden" id="screenshot" name="screenshot" value="${esc(values.screenshot ?? '')}">
+<input type="hidden" name="once" value="${esc(values.once ?? '')}">
 <button type="submit">${esc(t(lang, 'fSubmit'))}</button>
 </form>
 ${SCREENSHOT_SCRIPT}`;

@@ -1,0 +1,67 @@
+/**
+ * A form that adds something, sent twice (a double click, a second click while the first answer is
+ * slow, a reload of the POST): the public complaint form files one complaint, both answers showing
+ * its reference; the regulator's credit-entry form adds one entry. A refused post leaves its token
+ * free, so the corrected form is sent again and acts. Each rendering of a form carries its own token.
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { gatewaySuite } from '../helpers/gateway.js';
+import { FORM, form, roleCookie } from '../helpers/web.js';
+
+const onceOf = (body: string) => /<input type="hidden" name="once" value="([^"]*)">/.exec(body)?.[1] ?? '';
+
+describe('a form sent twice acts once', () => {
+  const { g, cp } = gatewaySuite();
+  const cases = async () => (await g.http.inject({ method: 'GET', url: '/v1/cases?limit=500', headers: g.admin })).json().cases as { reference: string }[];
+  const entries = async () => (await g.http.inject({ method: 'GET', url: `/v1/credit/entries?contentProviderId=${cp.id}`, headers: g.admin })).json().entries as unknown[];
+
+  test('the complaint form: two posts of one rendering file one complaint, both answers show its reference', async () => {
+    const page = await g.http.inject({ method: 'GET', url: '/web/complaint' });
+    const once = onceOf(page.body);
+    assert.match(once, /^[A-Za-z0-9_-]{22}$/);
+    assert.notEqual(onceOf((await g.http.inject({ method: 'GET', url: '/web/complaint' })).body), once, 'each rendering its own token');
+    const before = (await cases()).length;
+    const post = () => g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: form({ msisdn: '13800138000', text: '双十二理财产品', once }) });
+    const [a, b] = await Promise.all([post(), post()]);
+    const third = await post();
+    const ref = (r: { body: string }) => /id="case-reference">([^<]+)</.exec(r.body)?.[1];
+    assert.equal(a.statusCode, 201);
+    assert.equal(b.statusCode, 201);
+    assert.equal(third.statusCode, 201);
+    assert.ok(ref(a));
+    assert.equal(ref(b), ref(a));
+    assert.equal(ref(third), ref(a), 'a reload of the post too');
+    assert.equal((await cases()).length, before + 1, 'one complaint, counted once');
+  });
+
+  test('a refused complaint keeps its token in the form, and the corrected one files', async () => {
+    const once = onceOf((await g.http.inject({ method: 'GET', url: '/web/complaint' })).body);
+    const before = (await cases()).length;
+    const bad = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: form({ msisdn: '12345', text: '营销', once }) });
+    assert.equal(bad.statusCode, 422);
+    assert.equal(onceOf(bad.body), once);
+    const good = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: form({ msisdn: '13800138000', text: '营销', once }) });
+    assert.equal(good.statusCode, 201, good.body.slice(0, 200));
+    assert.equal((await cases()).length, before + 1);
+  });
+
+  test('the credit-entry form: two posts of one rendering add one entry', async () => {
+    const regulator = await roleCookie(g, 'regulator', 'inspector');
+    const page = await g.http.inject({ method: 'GET', url: '/web/credit', headers: { cookie: regulator } });
+    const once = onceOf(page.body);
+    assert.match(once, /^[A-Za-z0-9_-]{22}$/);
+    const post = () => g.http.inject({ method: 'POST', url: '/web/credit/entries', headers: { cookie: regulator, ...FORM }, payload: form({ contentProviderId: cp.id, kind: 'warning', publicSummary: '未经同意发送营销短信', once }) });
+    const [a, b] = await Promise.all([post(), post()]);
+    assert.equal(a.statusCode, 303);
+    assert.equal(b.statusCode, 303);
+    assert.equal(b.headers.location, a.headers.location);
+    assert.equal((await entries()).length, 1);
+    // the next rendering adds the next one
+    const next = onceOf((await g.http.inject({ method: 'GET', url: String(a.headers.location), headers: { cookie: regulator } })).body);
+    assert.notEqual(next, once);
+    const c = await g.http.inject({ method: 'POST', url: '/web/credit/entries', headers: { cookie: regulator, ...FORM }, payload: form({ contentProviderId: cp.id, kind: 'note', publicSummary: '第二条', once: next }) });
+    assert.equal(c.statusCode, 303);
+    assert.equal((await entries()).length, 2);
+  });
+});
