@@ -44,7 +44,7 @@ export async function liftOptOut(ctx: AppContext, p: Principal, rawMsisdn: strin
   if (!(await ctx.store.directory.getContentProvider(cpId))) throw new SmsguardError('not_found', `no content provider ${cpId}`, {}, 'contentProviderId');
   const lifted = await applyLift(ctx, cpId, msisdn, now, 'admin', proof, { actor: p.actorId, reason });
   if (typeof lifted === 'object') throw evidenceBeforeOptOut(lifted.optedOutAt);
-  if (!lifted) throw new SmsguardError('not_found', 'this number has not opted out of this content provider', {}, 'contentProviderId');
+  if (!lifted) throw new SmsguardError('not_found', 'this number has not opted out of this content provider', {}, 'contentProviderId', { id: 'not_opted_out' });
   return { msisdn, contentProviderId: cpId, liftedAt: new Date(now).toISOString() };
 }
 

@@ -4,7 +4,8 @@
  * export: refused by the field, not an empty list that reads as "no records"), a blank reason typed
  * as spaces (the browser's `required` lets it through) on the review and templates pages, and a page
  * left open while someone else acted (a signature revoked, a port retired, a template decided, an
- * action lifted, a consent gone, a link renamed, a hand-edited filter). Each is the error code's
+ * action lifted, a consent gone, a link renamed, a hand-edited filter, an opt-out lifted by the
+ * first of two clicks). Each is the error code's
  * status with words in Chinese on a Chinese page and in English on an English one, never the use
  * case's English sentence.
  */
@@ -84,6 +85,18 @@ describe('refusals on the staff pages, in the page\'s language', () => {
     // the signature itself is still there: nothing was revoked by the stale post
     const sigs = (await http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}/signatures`, headers: g.admin })).json().signatures;
     assert.equal(sigs.find((s: { id: string }) => s.id === signatureId).status, 'approved');
+  });
+
+  test('an opt-out lifted twice (a double click): the second says it is lifted already, with the history shown', async () => {
+    const mo = await http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: '13900139123', to: '10690002', text: 'TD' } });
+    assert.equal(mo.json().action, 'opt_out', mo.body);
+    g.clock.advance(10 * 60_000);
+    const lift = { msisdn: '13900139123', contentProviderId: cp.id, reason: '用户来电要求恢复接收', channel: 'phone', reference: 'call 1', capturedAt: '2026-11-30T12:05' };
+    const first = await ask('zh', admin, 'POST', '/web/subscribers/lift', lift);
+    assert.equal(first.status, 303);
+    await refused(admin, 'POST', '/web/subscribers/lift', lift, 404, /该号码没有退订该企业，或退订已被取消/, /or it was lifted already/);
+    const page = await http.inject({ method: 'POST', url: '/web/subscribers/lift', headers: { cookie: admin, ...FORM }, payload: form(lift) });
+    assert.match(page.body, /id="opt-out-history"/, 'the history is on the page');
   });
 
   test('the API keeps its own bodies: the same refusals have the same code and English message as before', async () => {

@@ -134,9 +134,9 @@ describe('the subscriber page', () => {
     // nothing to lift from the provider the number never refused
     const none = await post('/web/subscribers/lift', { ...body, contentProviderId: other.id, capturedAt: '2026-11-30T12:05' }, g.admin);
     assert.equal(none.statusCode, 404, none.body);
-    assert.match(none.body, /不存在：企业：this number has not opted out of this content provider \(not_found\)/);
+    assert.match(none.body, /不存在：企业：该号码没有退订该企业，或退订已被取消（例如刚才已提交过一次）：请查看下方的退订记录。 \(not_found\)/);
     const enNone = await post('/web/subscribers/lift?lang=en', { ...body, contentProviderId: other.id, capturedAt: '2026-11-30T12:05' }, g.admin);
-    assert.match(enNone.body, /not found: Provider: this number has not opted out/);
+    assert.match(enNone.body, /not found: Provider: this number has no opt-out from this provider, or it was lifted already/);
 
     const ok = await post('/web/subscribers/lift', { ...body, capturedAt: '2026-11-30T12:05' }, g.admin);
     assert.equal(ok.statusCode, 303, ok.body);
