@@ -173,6 +173,8 @@ const T = {
   fToken: ['访问令牌', 'Access token'],
   fTokenHint: ['管理员为每位工作人员单独签发的令牌', 'The personal token your administrator issued'],
   fLogin: ['登录', 'Sign in'],
+  formTooLarge: ['提交的内容超过 2 MB，无法处理：举报请分批导入（每次不超过 1000 条），截图请选择 500 KB 以内的图片。请返回上一页重新提交。', 'What was sent is over 2 MB and cannot be taken: import reports in parts (up to 1000 at a time), and choose a screenshot of 500 KB or less. Go back and send it again.'],
+  formUnreadable: ['提交的内容无法读取，请返回上一页重新提交。', 'What was sent could not be read: go back and send it again.'],
   loginNeeded: ['该页面需要工作人员登录，登录后将回到该页面。', 'This page is for staff: sign in and you will go back to it.'],
   loginStale: ['您的登录已失效（令牌已被撤销或已过期），请重新登录，登录后将回到原页面。', 'Your sign-in is no longer valid (the token was revoked or has expired): sign in again and you will go back to the page.'],
   loginNotSaved: ['刚才提交的内容没有保存，登录后请重新填写提交。', 'What you had just sent was not saved: send it again once signed in.'],

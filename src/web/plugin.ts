@@ -187,7 +187,18 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
    * Anything that is not a rejection goes on to the app's handler (logged, 500, or the client's 4xx).
    */
   f.setErrorHandler(async (err, req, reply) => {
-    if (!(err instanceof SmsguardError)) throw err;
+    if (!(err instanceof SmsguardError)) {
+      // A form the pages cannot read (over 2 MB: a long 12321 file pasted or picked, a screenshot that
+      // skipped the browser's size check; a body not sent as a form) is the client's, with the status
+      // the API gives it (413, 415), and said on a page in its language rather than as the API's JSON.
+      const status = (err as { statusCode?: number }).statusCode ?? 500;
+      if (status < 400 || status >= 500) throw err;
+      const lang = langOf(req, reply);
+      const said = t(lang, (err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'formTooLarge' : 'formUnreadable');
+      let p: Principal | null = null;
+      try { p = await who(req); } catch { p = null; }
+      return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(`${said} (invalid_request)`)}</p>`, p, status);
+    }
     const lang = langOf(req, reply);
     const r = staffRejection(err, lang);
     const inAddress = err.field !== undefined && [req.query, req.params].some((o) => !!o && typeof o === 'object' && Object.hasOwn(o, err.field as string));

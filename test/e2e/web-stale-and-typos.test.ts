@@ -99,6 +99,21 @@ describe('refusals on the staff pages, in the page\'s language', () => {
     assert.match(page.body, /id="opt-out-history"/, 'the history is on the page');
   });
 
+  test('a form over 2 MB (a long 12321 file pasted in): a page in the page\'s language with 413, not the API\'s JSON', async () => {
+    const centre = await webCookie({ http }, (await g.app.auth.createToken('report-centre', 'clerk')).token);
+    const big = form({ jsonl: `${JSON.stringify({ reference: 'R1', msisdn: '13800138000', text: 'x'.repeat(200) })}\n`.repeat(12_000) });
+    for (const [lang, said] of [['zh', /提交的内容超过 2 MB，无法处理：举报请分批导入/], ['en', /What was sent is over 2 MB and cannot be taken/]] as const) {
+      const r = await http.inject({ method: 'POST', url: '/web/reports/import', headers: { cookie: `${centre}; sg_lang=${lang}`, ...FORM }, payload: big });
+      assert.equal(r.statusCode, 413);
+      assert.match(String(r.headers['content-type']), /^text\/html/);
+      assert.match(alerts(r.body), said);
+    }
+    // the API keeps its JSON for the same
+    const api = await http.inject({ method: 'POST', url: '/v1/complaints', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ msisdn: '13800138000', text: 'x'.repeat(3_000_000) }) });
+    assert.equal(api.statusCode, 413);
+    assert.equal(api.json().error.code, 'invalid_request');
+  });
+
   test('the API keeps its own bodies: the same refusals have the same code and English message as before', async () => {
     const r = await http.inject({ method: 'POST', url: `/v1/templates/${templateId}/review`, headers: g.admin, payload: { decision: 'reject', reason: '   ' } });
     assert.equal(r.statusCode, 400);
