@@ -444,6 +444,8 @@ const T = {
   evk_port: ['端口', 'Port'],
   evk_text: ['短信内容', 'Text'],
   evk_matched: ['识别为', 'Read as'],
+  evMatchedKeyword: ['退订关键词（如 TD、退订）', 'an opt-out keyword (e.g. TD)'],
+  evMatchedPhrase: ['退订用语', 'the opt-out phrase'],
   evk_signature: ['签名', 'Signature'],
   evk_caseId: ['案件编号', 'Case id'],
   evk_reference: ['编号', 'Reference'],

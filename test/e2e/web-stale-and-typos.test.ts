@@ -99,6 +99,18 @@ describe('refusals on the staff pages, in the page\'s language', () => {
     assert.match(page.body, /id="opt-out-history"/, 'the history is on the page');
   });
 
+  test('an opt-out\'s record on the subscriber page: the rule, the article and how the reply was read, in Chinese', async () => {
+    await http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: '13900139124', to: '10690002', text: 'TD' } });
+    const facts = async (lang: 'zh' | 'en') => {
+      const r = await http.inject({ method: 'GET', url: '/web/subscribers?msisdn=13900139124', headers: { cookie: `${admin}; sg_lang=${lang}` } });
+      return /<tr data-opt-out="[^"]+">[\s\S]*?<dl class="facts">([\s\S]*?)<\/dl><\/td>/.exec(r.body)?.[1].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim() ?? '';
+    };
+    const zh = await facts('zh');
+    assert.match(zh, /识别为 退订关键词（如 TD、退订） 规则 回复退订立即生效且免费（refusal\.opt-out-reply） 依据条款 第十八条（不得阻碍用户拒绝，拒绝不收取费用）/);
+    assert.doesNotMatch(zh, ENGLISH_RUN, zh);
+    assert.match(await facts('en'), /Read as an opt-out keyword \(e\.g\. TD\) Rule a refusal reply opts the number out at once, free of charge \(refusal\.opt-out-reply\) Article Art\. 18 \(refusal must not be obstructed and costs nothing\)/);
+  });
+
   test('a form over 2 MB (a long 12321 file pasted in): a page in the page\'s language with 413, not the API\'s JSON', async () => {
     const centre = await webCookie({ http }, (await g.app.auth.createToken('report-centre', 'clerk')).token);
     const big = form({ jsonl: `${JSON.stringify({ reference: 'R1', msisdn: '13800138000', text: 'x'.repeat(200) })}\n`.repeat(12_000) });

@@ -17,6 +17,7 @@ import type { SubscriberView } from '../../app/consent-subscribers.js';
 import type { Principal } from '../../app/types.js';
 import { t, tk, tkOr, type Lang } from '../i18n.js';
 import { alertBox, esc, field, fmtTime } from '../html.js';
+import { articleText, ruleName } from '../rule-labels.js';
 
 /** The form values of a refused act, shown again in its form (`key`: which form: the provider's id, or the consent's). */
 export interface PostedSubscriberAct {
@@ -45,11 +46,25 @@ function channelText(lang: Lang, ch: unknown): string {
   return tkOr(lang, `och_${s}`) ?? tkOr(lang, `pch_${s}`) ?? s;
 }
 
+/** How an opt-out reply was read: an opt-out keyword (TD, T, 退订…) or one of the profile's phrases. */
+function matchedText(lang: Lang, m: { by: unknown; phrase?: unknown }): string {
+  if (m.by === 'keyword') return t(lang, 'evMatchedKeyword');
+  if (m.by === 'phrase') return `${t(lang, 'evMatchedPhrase')}${lang === 'en' ? ' “' : '“'}${String(m.phrase ?? '')}”`;
+  return String(m.by);
+}
+
 /** Evidence as recorded, as labelled facts: known keys by their label (nested objects, e.g. a lift's request, inside), times in Shanghai time. */
 export function evidenceFacts(lang: Lang, ev: unknown): string {
   if (!ev || typeof ev !== 'object' || Object.keys(ev).length === 0) return '—';
-  const rows = Object.entries(ev as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => {
-    const shown = v && typeof v === 'object' && !Array.isArray(v)
+  const all = ev as Record<string, unknown>;
+  const rows = Object.entries(all).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => {
+    // the rule and article an opt-out was recorded under, and how the reply was read, in the page's
+    // language as the refusal lines say them (the record keeps the ids and the profile's English)
+    const ruled = k === 'rule' && typeof v === 'string' ? esc(ruleName(lang, v))
+      : k === 'article' && typeof v === 'string' ? esc(articleText(lang, { rule: typeof all.rule === 'string' ? all.rule : undefined, article: v, profile: typeof all.profile === 'string' ? all.profile : undefined }))
+      : k === 'matched' && v && typeof v === 'object' && 'by' in v ? esc(matchedText(lang, v as { by: unknown; phrase?: unknown }))
+      : null;
+    const shown = ruled !== null ? ruled : v && typeof v === 'object' && !Array.isArray(v)
       ? evidenceFacts(lang, v)
       : esc(k === 'capturedAt' || k === 'at' ? fmtIso(v) : k === 'channel' ? channelText(lang, v) : Array.isArray(v) ? v.join(', ') : String(v));
     return `<dt>${esc(tkOr(lang, `evk_${k}`) ?? k)}</dt><dd${k.endsWith('Id') || k === 'reference' || k === 'actor' ? ' class="mono"' : ''}>${shown}</dd>`;
