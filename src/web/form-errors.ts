@@ -170,7 +170,15 @@ const STAFF_FIELDS: Record<string, { label: TextKey; by: Record<string, Said> }>
 };
 
 /** Reasons that already say what to change in the field: shown after its label, without the field's general words. */
-const SAYS_WHAT_TO_CHANGE: ReadonlySet<WhyId> = new Set<WhyId>(['range_reversed']);
+const SAYS_WHAT_TO_CHANGE: ReadonlySet<WhyId> = new Set<WhyId>(['range_reversed', 'reason_required']);
+/**
+ * Fields whose general words are about something else than a length (a reason's limit differs by form:
+ * 500 to revoke, 1000 to reject; notes are required only for a supervision talk): a length refused is
+ * said by the reason alone, not after words that contradict it.
+ */
+const LENGTH_SAID_ALONE: ReadonlySet<string> = new Set(['reason', 'notes']);
+const saysAlone = (key: string | undefined, why: Why | undefined): boolean =>
+  !!why && (SAYS_WHAT_TO_CHANGE.has(why.id) || (key !== undefined && LENGTH_SAID_ALONE.has(key) && (why.id === 'too_long' || why.id === 'too_short')));
 
 /** What any code means on a staff form, when the field has no words of its own for it. */
 const STAFF_CODES: Record<string, Said> = {
@@ -191,7 +199,7 @@ export function staffErrorText(lang: Lang, e: SmsguardError): string | null {
   const f = key !== undefined ? STAFF_FIELDS[key] : undefined;
   const why = whyText(lang, e.why);
   const en = lang === 'en';
-  const said = f && !(e.why && SAYS_WHAT_TO_CHANGE.has(e.why.id)) && (f.by[e.code] ?? STAFF_CODES[e.code]);
+  const said = f && !saysAlone(key, e.why) && (f.by[e.code] ?? STAFF_CODES[e.code]);
   if (!f || !said) return why === null ? null : `${f ? `${t(lang, f.label)}${en ? ': ' : '：'}` : ''}${why} (${e.code})`;
   return `${t(lang, f.label)}${en ? ': ' : '：'}${said[en ? 1 : 0]}${en ? ' Reason: ' : '原因：'}${why ?? e.message} (${e.code})`;
 }

@@ -67,10 +67,21 @@ describe('refusals on the staff pages, in the page\'s language', () => {
   });
 
   test('a reason of spaces only: the review and templates pages ask for one in Chinese', async () => {
-    await refused(admin, 'POST', `/web/templates/${templateId}/reject`, { reason: '   ' }, 400, /原因：请填写理由。/, /Reason: a reason is required\./);
+    await refused(admin, 'POST', `/web/templates/${templateId}/reject`, { reason: '   ' }, 400, /理由：请填写理由。 \(invalid_request\)/, /Reason: a reason is required\./);
     await refused(admin, 'POST', `/web/templates/${templateId}/reject`, { reason: 'x'.repeat(1001) }, 400, /不能超过 1000 个字/, /at most 1000 characters/);
-    await refused(admin, 'POST', '/web/review/msg_gone/reject', { reason: '  ' }, 400, /原因：请填写理由。/, /a reason is required/);
+    await refused(admin, 'POST', '/web/review/msg_gone/reject', { reason: '  ' }, 400, /理由：请填写理由。 \(invalid_request\)/, /a reason is required/);
     await refused(admin, 'POST', '/web/review/msg_gone/release', { reason: 'x'.repeat(1001) }, 400, /不能超过 1000 个字/, /at most 1000 characters/);
+    // a reason's limit is the form's own (500 to revoke a signature): said alone, not after another form's 1000
+    const long = await ask('zh', admin, 'POST', `/web/providers/${cp.id}/signatures/${signatureId}/revoke`, { reason: 'x'.repeat(501) });
+    assert.equal(long.status, 400);
+    assert.match(long.said, /理由：不能超过 500 个字。 \(invalid_request\)/);
+    assert.doesNotMatch(long.said, /1000/);
+    // notes too long on a warning: the length, not "a supervision talk needs notes"
+    const regulator = await webCookie({ http }, (await g.app.auth.createToken('regulator', 'inspector')).token);
+    const notes = await ask('zh', regulator, 'POST', '/web/credit/entries', { contentProviderId: cp.id, kind: 'warning', notes: 'x'.repeat(4001), publicSummary: '警告' });
+    assert.equal(notes.status, 400);
+    assert.match(notes.said, /内部备注：不能超过 4000 个字。 \(invalid_request\)/);
+    assert.doesNotMatch(notes.said, /约谈/);
   });
 
   test('a page left open while someone else acted, or an edited address: said as such, with what to do', async () => {

@@ -30,9 +30,15 @@ test('every reason id reads in both languages, its parameters filled in', () => 
 });
 
 test('a staff field keeps its label and explanation and adds the reason; without a known reason, the message as it is', () => {
-  const known = new SmsguardError('invalid_request', 'reason: must have at most 1000 characters', {}, 'reason', { id: 'too_long', params: { max: 1000 } });
-  assert.equal(staffErrorText('zh', known), '理由：请填写理由，不超过 1000 字。原因：不能超过 1000 个字。 (invalid_request)');
-  assert.equal(staffErrorText('en', known), 'Reason: Give a reason of up to 1000 characters. Reason: may have at most 1000 characters. (invalid_request)');
+  const known = new SmsguardError('invalid_request', 'sender: must have at most 40 characters', {}, 'sender', { id: 'too_long', params: { max: 40 } });
+  assert.equal(staffErrorText('zh', known), '发送方：发送号码只填数字（例如 10690002），签名请连同【】一起填写（例如 【示例】）。原因：不能超过 40 个字。 (invalid_request)');
+  assert.equal(staffErrorText('en', known), 'Sender: Give the sender port as digits (e.g. 10690002), or the signature with its 【】 brackets (e.g. 【示例】). Reason: may have at most 40 characters. (invalid_request)');
+  // A reason's or the notes' length, and a reason that says what to change, alone after the label: the
+  // field's general words would name another limit (1000 where revoking takes 500) or another rule.
+  const reason = new SmsguardError('invalid_request', 'reason: must have at most 500 characters', {}, 'reason', { id: 'too_long', params: { max: 500 } });
+  assert.equal(staffErrorText('zh', reason), '理由：不能超过 500 个字。 (invalid_request)');
+  assert.equal(staffErrorText('en', reason), 'Reason: may have at most 500 characters. (invalid_request)');
+  assert.equal(staffErrorText('zh', new SmsguardError('invalid_request', 'to: before from', {}, 'to', { id: 'range_reversed' })), '截止日期（北京时间，含当日）：截止日期早于起始日期：请把较早的日期填在“起始日期”，较晚的填在“截止日期”。 (invalid_request)');
   const unknown = new SmsguardError('invalid_request', 'finding: a reason no table has words for', {}, 'finding');
   assert.equal(staffErrorText('zh', unknown), '核查结论：请选择一项核查结论。原因：finding: a reason no table has words for (invalid_request)');
   // No field of the staff forms: the reason alone where known, else null (the page shows the message).
