@@ -137,6 +137,15 @@ describe('refusals on the staff pages, in the page\'s language', () => {
     assert.equal(api.json().error.code, 'invalid_request');
   });
 
+  test('the public complaint form and the credit entry form stop typing at the lengths the use cases take', async () => {
+    const limit = (body: string, name: string) => new RegExp(`<(?:input|textarea)[^>]* name="${name}"[^>]*>`).exec(body)?.[0].match(/maxlength="(\d+)"/)?.[1];
+    const complaint = (await http.inject({ method: 'GET', url: '/web/complaint' })).body;
+    assert.deepEqual(['msisdn', 'sender', 'text', 'request'].map((k) => limit(complaint, k)), ['32', '40', '2000', '500']);
+    const regulator = await webCookie({ http }, (await g.app.auth.createToken('regulator', 'inspector')).token);
+    const credit = (await http.inject({ method: 'GET', url: '/web/credit', headers: { cookie: regulator } })).body;
+    assert.deepEqual(['notes', 'publicSummary'].map((k) => limit(credit, k)), ['4000', '500']);
+  });
+
   test('the API keeps its own bodies: the same refusals have the same code and English message as before', async () => {
     const r = await http.inject({ method: 'POST', url: `/v1/templates/${templateId}/review`, headers: g.admin, payload: { decision: 'reject', reason: '   ' } });
     assert.equal(r.statusCode, 400);

@@ -38,7 +38,7 @@ ${e.actorId === 'system' ? `<td>${esc(tk(lang, 'ar_system'))}</td>` : `<td class
 <select id="e-kind" name="kind" required>${kinds.map((k) => `<option value="${k}"${k === v.kind ? ' selected' : ''}>${esc(tk(lang, `kd_${k}`))}</option>`).join('')}</select>
 ${field({ id: 'e-amount', name: 'amountYuan', label: t(lang, 'amount'), type: 'number', value: v.amountYuan, attrs: 'min="0" step="1"' })}
 ${textarea({ id: 'e-notes', name: 'notes', label: t(lang, 'notes'), value: v.notes, maxlength: 4000 })}
-${field({ id: 'e-summary', name: 'publicSummary', label: t(lang, 'publicSummary'), value: v.publicSummary })}
+${field({ id: 'e-summary', name: 'publicSummary', label: t(lang, 'publicSummary'), value: v.publicSummary, attrs: 'maxlength="500"' })}
 <input type="hidden" name="once" value="${esc(v.once ?? '')}">
 <button type="submit">${esc(t(lang, 'add'))}</button>
 </form></section>`;

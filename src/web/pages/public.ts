@@ -36,11 +36,11 @@ export function complaintForm(lang: Lang, values: Record<string, string> = {}, e
   return `${error ? alertBox(error, lang) : ''}
 <p>${esc(t(lang, 'formIntro'))}</p>
 <form method="post" action="/web/complaint" id="complaint-form">
-${field({ id: 'msisdn', label: t(lang, 'fMsisdn'), type: 'tel', hint: t(lang, 'fMsisdnHint'), required: true, value: values.msisdn, attrs: 'autocomplete="tel" inputmode="tel"' })}
-${field({ id: 'sender', label: t(lang, 'fSender'), hint: t(lang, 'fSenderHint'), value: values.sender })}
+${field({ id: 'msisdn', label: t(lang, 'fMsisdn'), type: 'tel', hint: t(lang, 'fMsisdnHint'), required: true, value: values.msisdn, attrs: 'autocomplete="tel" inputmode="tel" maxlength="32"' })}
+${field({ id: 'sender', label: t(lang, 'fSender'), hint: t(lang, 'fSenderHint'), value: values.sender, attrs: 'maxlength="40"' })}
 ${textarea({ id: 'text', label: t(lang, 'fText'), value: values.text, maxlength: 2000 })}
 ${field({ id: 'receivedAt', label: t(lang, 'fReceivedAt'), type: 'datetime-local', value: values.receivedAt })}
-${field({ id: 'request', label: t(lang, 'fRequest'), hint: t(lang, 'fRequestHint'), value: values.request })}
+${field({ id: 'request', label: t(lang, 'fRequest'), hint: t(lang, 'fRequestHint'), value: values.request, attrs: 'maxlength="500"' })}
 <noscript><p class="hint" id="shot-nojs">${esc(t(lang, 'fScreenshotNoJs'))}</p></noscript>
 <div id="shot-box" hidden>
 <label for="shot">${esc(t(lang, 'fScreenshot'))}</label>
