@@ -68,7 +68,7 @@ function serially<T>(ctx: AppContext, fn: () => Promise<T>): Promise<T> {
 async function scoped(ctx: AppContext, p: Principal, a: ExportAsk): Promise<{ contentProviderId: string; from: number; to: number; format: ExportFormat }> {
   requireRole(p, 'admin', 'regulator', 'content-provider');
   const missing = (['contentProviderId', 'from', 'to'] as const).filter((k) => !a[k]);
-  if (missing.length) throw new SmsguardError('invalid_request', `missing: ${missing.join(', ')}`, {}, missing[0]);
+  if (missing.length) throw new SmsguardError('invalid_request', `missing: ${missing.join(', ')}`, {}, missing[0], { id: 'field_required' });
   const format = a.format ?? 'jsonl';
   if (format !== 'jsonl' && format !== 'csv') throw new SmsguardError('invalid_request', 'format: jsonl or csv', {}, 'format');
   const from = queryTime(a.from, 'from')!;

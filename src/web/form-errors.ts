@@ -75,6 +75,7 @@ const WHY: Record<WhyId, Said> = {
   msisdn_not_mainland: ['不是中国大陆手机号码（应为 11 位，例如 13800138000）。', 'not a mainland China mobile number (11 digits, e.g. 13800138000).'],
   range_reversed: ['截止日期早于起始日期：请把较早的日期填在“起始日期”，较晚的填在“截止日期”。', 'the end day is before the start day: put the earlier day in “From” and the later one in “To”.'],
   reason_required: ['请填写理由。', 'a reason is required.'],
+  field_required: ['此项必须填写。', 'must be filled in.'],
   template_not_found: ['没有模板 {id}（可能已被处理或页面已过期），请刷新页面。', 'There is no template {id} (decided meanwhile, or the page is out of date): reload the page.'],
   template_status_unknown: ['请从列表中选择状态（待审核、已通过或未通过）。', 'Choose a status from the list (pending, approved or rejected).'],
   action_not_in_force: ['没有正在执行的措施 {id}（可能已被解除），请刷新页面。', 'There is no action {id} in force (lifted meanwhile?): reload the page.'],
@@ -170,7 +171,7 @@ const STAFF_FIELDS: Record<string, { label: TextKey; by: Record<string, Said> }>
 };
 
 /** Reasons that already say what to change in the field: shown after its label, without the field's general words. */
-const SAYS_WHAT_TO_CHANGE: ReadonlySet<WhyId> = new Set<WhyId>(['range_reversed', 'reason_required']);
+const SAYS_WHAT_TO_CHANGE: ReadonlySet<WhyId> = new Set<WhyId>(['range_reversed', 'reason_required', 'field_required']);
 /**
  * Fields whose general words are about something else than a length (a reason's limit differs by form:
  * 500 to revoke, 1000 to reject; notes are required only for a supervision talk): a length refused is
