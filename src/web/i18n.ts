@@ -162,6 +162,8 @@ const T = {
   operatorOwn: ['运营方自行处理（被投诉短信为运营方所发）', "The operator's own handling (the message was the operator's)"],
   operatorAccount: ['运营方', 'The operator'],
   done: ['已完成', 'Done'],
+  crDone_add: ['档案记录已新增，尚未公示：需要公示时，请在下方列表中点“公示”。', 'The entry was added and is not published yet: publish it from the list below when it should be.'],
+  crDone_publish: ['档案记录已公示，公众可在“公示”页面查看。', 'The entry is published: the public can read it on the Public register page.'],
   error: ['出错了', 'Something went wrong'],
   notFoundTitle: ['页面不存在', 'Page not found'],
   notFoundText: ['没有这个页面，地址可能有误或已过期。请从上方导航进入。', 'There is no such page; the address may be mistyped or out of date. Use the navigation above.'],

@@ -133,6 +133,7 @@ describe('complaints in the browser', { skip: BROWSER_SKIP }, () => {
     assert.equal(await entry.count(), 1);
     await entry.getByRole('button', { name: /公示/ }).click();
     await page.waitForURL(/done=publish/);
+    assert.equal(await page.textContent('#credit-done'), '档案记录已公示，公众可在“公示”页面查看。');
     await page.goto(`${web.base}/web/public/credit`);
     await page.getByLabel('搜索企业名称、信用代码或内容').fill('示例营销');
     await page.getByRole('button', { name: '搜索' }).click();

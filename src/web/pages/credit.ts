@@ -42,7 +42,7 @@ ${field({ id: 'e-summary', name: 'publicSummary', label: t(lang, 'publicSummary'
 <input type="hidden" name="once" value="${esc(v.once ?? '')}">
 <button type="submit">${esc(t(lang, 'add'))}</button>
 </form></section>`;
-  return `${flash?.error ? alertBox(flash.error, lang) : ''}${flash?.done ? `<div class="notice" role="status">${esc(t(lang, 'done'))}</div>` : ''}
+  return `${flash?.error ? alertBox(flash.error, lang) : ''}${flash?.done ? `<div class="notice" role="status" id="credit-done">${esc(t(lang, flash.done === 'add' ? 'crDone_add' : flash.done === 'publish' ? 'crDone_publish' : 'done'))}</div>` : ''}
 <section aria-labelledby="rates-h"><h2 id="rates-h">${esc(t(lang, 'complaintRate'))}</h2>
 <table id="rates"><thead><tr><th scope="col">${esc(t(lang, 'provider'))}</th><th scope="col">${esc(t(lang, 'cpStatus'))}</th><th scope="col">${esc(t(lang, 'messages'))}</th><th scope="col">${esc(t(lang, 'complaints'))}</th><th scope="col">${esc(t(lang, 'complaintRate'))}</th><th scope="col">${esc(t(lang, 'annualReport'))}</th></tr></thead><tbody>${rateRows}</tbody></table>
 </section>
