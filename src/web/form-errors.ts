@@ -81,6 +81,7 @@ const WHY: Record<WhyId, Said> = {
   action_not_in_force: ['没有正在执行的措施 {id}（可能已被解除），请刷新页面。', 'There is no action {id} in force (lifted meanwhile?): reload the page.'],
   held_not_found: ['没有暂扣的短信 {id}（可能已被放行、拒绝或已过期），请刷新页面。', 'There is no held message {id} (released, rejected or expired meanwhile): reload the page.'],
   not_opted_out: ['该号码没有退订该企业，或退订已被取消（例如刚才已提交过一次）：请查看下方的退订记录。', 'this number has no opt-out from this provider, or it was lifted already (e.g. the form was just sent once): see the history below.'],
+  governance_off: ['本网关未启用内容治理（模板审核、预警措施），这里没有可显示或办理的内容。', 'Content governance (template review, early-warning actions) is not enabled on this gateway: there is nothing here to show or act on.'],
   consent_not_found: ['没有同意记录 {id}（可能页面已过期），请重新查询该号码。', 'There is no consent {id} (the page may be out of date): search the number again.'],
 };
 

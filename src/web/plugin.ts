@@ -845,7 +845,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     if (!p) return reply;
     try {
       const gov = contentGovernanceOf(app.ctx);
-      if (!gov) throw new SmsguardError('not_found', 'content governance is not installed: there are no actions to lift');
+      if (!gov) throw new SmsguardError('not_found', 'content governance is not installed: there are no actions to lift', {}, undefined, { id: 'governance_off' });
       await gov.liftAction(p, (req.params as { id: string }).id);
       return reply.redirect('/web/review?done=lift', 303);
     } catch (e) {
@@ -864,7 +864,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   });
   const templatesView = async (p: Principal, q: { status: string; contentProviderId: string }): Promise<TemplatesView> => {
     const gov = contentGovernanceOf(app.ctx);
-    if (!gov) throw new SmsguardError('not_found', 'content governance is not installed: there are no templates');
+    if (!gov) throw new SmsguardError('not_found', 'content governance is not installed: there are no templates', {}, undefined, { id: 'governance_off' });
     const templates = await gov.listTemplates(p, { status: q.status || undefined, contentProviderId: q.contentProviderId || undefined });
     return { templates, status: q.status, contentProviderId: p.role === 'admin' ? q.contentProviderId : '', canDecide: p.role === 'admin' };
   };
@@ -894,7 +894,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       const filter = templatesQuery(p, { status: posted?.status === undefined ? undefined : one(posted, 'status'), contentProviderId: one(posted, 'contentProviderId') });
       try {
         const gov = contentGovernanceOf(app.ctx);
-        if (!gov) throw new SmsguardError('not_found', 'content governance is not installed: there are no templates');
+        if (!gov) throw new SmsguardError('not_found', 'content governance is not installed: there are no templates', {}, undefined, { id: 'governance_off' });
         await gov.reviewTemplate(p, id, reason.trim() === '' && act === 'approve' ? { decision: act } : { decision: act, reason });
         const back = new URLSearchParams({ ...(filter.status !== 'pending' ? { status: filter.status } : {}), ...(filter.contentProviderId ? { contentProviderId: filter.contentProviderId } : {}), done: act });
         return reply.redirect(`/web/templates?${back}`, 303);

@@ -12,7 +12,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { gatewaySuite, ADMIN_TOKEN } from '../helpers/gateway.js';
+import { gatewaySuite, withGateway, ADMIN_TOKEN } from '../helpers/gateway.js';
 import { installContent } from '../helpers/content.js';
 import { FORM, form, webCookie } from '../helpers/web.js';
 
@@ -146,6 +146,17 @@ describe('refusals on the staff pages, in the page\'s language', () => {
     const regulator = await webCookie({ http }, (await g.app.auth.createToken('regulator', 'inspector')).token);
     const credit = (await http.inject({ method: 'GET', url: '/web/credit', headers: { cookie: regulator } })).body;
     assert.deepEqual(['notes', 'publicSummary'].map((k) => limit(credit, k)), ['4000', '500']);
+  });
+
+  test('a gateway without content governance: the templates page says so in the page\'s language', async () => {
+    await withGateway(async (bareGateway) => {
+      const bare = await webCookie(bareGateway, ADMIN_TOKEN);
+      for (const [lang, said] of [['zh', /本网关未启用内容治理/], ['en', /Content governance \(template review, early-warning actions\) is not enabled/]] as const) {
+        const r = await bareGateway.http.inject({ method: 'GET', url: '/web/templates', headers: { cookie: `${bare}; sg_lang=${lang}` } });
+        assert.equal(r.statusCode, 404);
+        assert.match(alerts(r.body), said);
+      }
+    });
   });
 
   test('the API keeps its own bodies: the same refusals have the same code and English message as before', async () => {
