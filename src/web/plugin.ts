@@ -290,9 +290,10 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     }
     const form = req.body as Form;
     const token = one(form, 'token').trim();
-    const p = token ? await app.auth.principalFor(token) : ({ role: 'public', actorId: 'public' } as Principal);
-    if (p.role === 'public') return render(req, reply, lang, t(lang, 'loginTitle'), loginPage(lang, lang === 'zh' ? '令牌无效或已撤销' : 'Unknown or revoked token'), null, HTTP_STATUS.unauthorized);
     const next = one(form, 'next');
+    const p = token ? await app.auth.principalFor(token) : ({ role: 'public', actorId: 'public' } as Principal);
+    // a mistyped token keeps the page to go back to, so the second try still leads there
+    if (p.role === 'public') return render(req, reply, lang, t(lang, 'loginTitle'), loginPage(lang, lang === 'zh' ? '令牌无效或已撤销' : 'Unknown or revoked token', next), null, HTTP_STATUS.unauthorized);
     const dest = next.startsWith('/web/') && !next.startsWith('//') ? next : p.role === 'regulator' ? '/web/credit' : '/web/cases';
     reply.header('set-cookie', `sg_token=${encodeURIComponent(token)}; Path=/web; HttpOnly; SameSite=Strict; Max-Age=43200`);
     return reply.redirect(dest, 303);

@@ -3,8 +3,8 @@
  * credit page open and types an entry; meanwhile its token is revoked. Sending the form adds nothing
  * and leads to the sign-in page, which says why (the sign-in is no longer valid) and that what was just
  * sent was not saved, in the page's language; signing in again (a new token) leads back to the credit
- * page. Someone who opens a staff page without signing in is told the page is for staff. Debian's
- * chromium; skips only when it is missing.
+ * page. Someone who opens a staff page without signing in is told the page is for staff, and signing
+ * in, after a mistyped token, leads to that page. Debian's chromium; skips only when it is missing.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -50,6 +50,15 @@ describe('a sign-in that ends in the browser', { skip: BROWSER_SKIP }, () => {
     await page.goto(`${web.base}/web/records`);
     await page.waitForURL(/\/web\/login\?next=%2Fweb%2Frecords$/);
     assert.equal(await page.locator('#login-notice').textContent(), '该页面需要工作人员登录，登录后将回到该页面。');
+    // a mistyped token first: refused, and the page to go back to is kept for the next try
+    await page.getByLabel('访问令牌').fill('sgk_mistyped');
+    await page.getByLabel('访问令牌').press('Enter');
+    await page.waitForURL(/\/web\/login$/);
+    assert.match((await page.getByRole('alert').textContent())!, /令牌无效或已撤销/);
+    await page.getByLabel('访问令牌').fill((await g.app.auth.createToken('regulator', 'inspector three')).token);
+    await page.getByLabel('访问令牌').press('Enter');
+    await page.waitForURL(/\/web\/records$/, { timeout: 5_000 });
+    await page.context().clearCookies();
     await page.goto(`${web.base}/web/login`);
     assert.equal(await page.locator('#login-notice').count(), 0, 'the sign-in page on its own says nothing more');
     await page.context().close();
