@@ -4,6 +4,7 @@
  * same contract suite (test/contract/) runs against every adapter.
  */
 import type { ChainHead, ChainedFields } from '../domain/hash-chain.js';
+import type { ProviderDigest, ProviderHead } from '../domain/provider-chain.js';
 import type { MessageType, PortKind } from '../domain/message-type.js';
 import type { Candidate, ConsentFacts, Decision, Facts, PortFacts } from '../pipeline/types.js';
 import type { Channel, MessageStatus, ReceiptRequest } from '../app/types.js';
@@ -860,6 +861,23 @@ export interface StoredHead extends ChainHead {
   signature: string;
 }
 
+/** A signed provider head as published: the head (domain/provider-chain.ts) and its signature. */
+export interface StoredProviderHead extends ProviderHead {
+  keyId: string;
+  /** Base64 SPKI DER of the Ed25519 public key. */
+  publicKey: string;
+  /** Base64 Ed25519 signature over `providerHeadPayload(head)`. */
+  signature: string;
+}
+
+/** One record of a month's chain as the provider digests see it: its seq, time, provider and chain hash. */
+export interface ProviderChainLink {
+  seq: number;
+  at: number;
+  contentProviderId: string | null;
+  hash: Uint8Array;
+}
+
 export interface LegalHold {
   id: string;
   msisdn: string | null;
@@ -938,6 +956,21 @@ export interface RecordArchive {
   countKinds(chain: string, seqs?: number[]): Promise<KindCounts>;
   /** How many records `scanProvider` would return (for progress). */
   countProvider(contentProviderId: string, from: number, to: number): Promise<number>;
+  /**
+   * Folds the month's records after the last one already folded into each provider's digest
+   * (domain/provider-chain.ts) and keeps the result: off the message path, when heads are signed.
+   * Only records linked into the month's chain count (PostgreSQL: what the linker has linked).
+   * Returns every provider's digest of the month as it now stands; none for a month not live.
+   */
+  advanceProviderDigests(month: string): Promise<ProviderDigest[]>;
+  /**
+   * Links of a month's chain after `afterSeq` (seq order, up to `limit`): every record's when
+   * `contentProviderId` is undefined, else only that provider's; only records linked into the chain.
+   */
+  chainLinks(month: string, afterSeq: number, limit: number, contentProviderId?: string): Promise<ProviderChainLink[]>;
+  /** Signed provider heads, oldest first; `latest`: only the newest of each month and provider. */
+  providerHeads(q: { month?: string; contentProviderId?: string; latest?: boolean }): Promise<StoredProviderHead[]>;
+  addProviderHead(h: StoredProviderHead): Promise<void>;
 }
 
 /** Key/value settings the gateway keeps (e.g. when the admin token was generated). */

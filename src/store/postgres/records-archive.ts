@@ -7,7 +7,9 @@
  * a chain may skip (one sequence serves every concurrent writer; a rolled-back insert still drew a
  * seq): links carry their chain position, so a removed record is still named.
  */
-import type { KindCounts, LegalHold, MonthPurge, RecordArchive, RecordChainInfo, RecordChainRow, StoredHead } from '../../ports/store.js';
+import type { KindCounts, LegalHold, MonthPurge, ProviderChainLink, RecordArchive, RecordChainInfo, RecordChainRow, StoredHead, StoredProviderHead } from '../../ports/store.js';
+import type { ProviderDigest } from '../../domain/provider-chain.js';
+import { PgProviderChains } from './provider-chains.js';
 import { canonicalRetained, chainHash, genesisHash, monthOf } from '../../domain/hash-chain.js';
 import type { Client, Pool } from './db.js';
 import { queries } from './db.js';
@@ -41,7 +43,27 @@ const toRetainedRow = (r: RetainedRaw): RecordChainRow => ({ ...toChainRow(r), m
 const kindsOf = (rows: { kind: keyof KindCounts; n: number }[]): KindCounts => Object.fromEntries(rows.map((r) => [r.kind, r.n]));
 
 export class PgRecordArchive implements RecordArchive {
-  constructor(private readonly pool: Pool, private readonly linker: PgRecordsLinker, private readonly writer: PgRecordsWriter) {}
+  private readonly providers: PgProviderChains;
+
+  constructor(private readonly pool: Pool, private readonly linker: PgRecordsLinker, private readonly writer: PgRecordsWriter) {
+    this.providers = new PgProviderChains(pool, linker);
+  }
+
+  advanceProviderDigests(month: string): Promise<ProviderDigest[]> {
+    return this.providers.advance(month);
+  }
+
+  chainLinks(month: string, afterSeq: number, limit: number, contentProviderId?: string): Promise<ProviderChainLink[]> {
+    return this.providers.chainLinks(month, afterSeq, limit, contentProviderId);
+  }
+
+  providerHeads(q: { month?: string; contentProviderId?: string; latest?: boolean }): Promise<StoredProviderHead[]> {
+    return this.providers.heads(q);
+  }
+
+  addProviderHead(h: StoredProviderHead): Promise<void> {
+    return this.providers.addHead(h);
+  }
 
   pipelineRules(id: string): Promise<readonly string[] | null> {
     return this.writer.rulesOf(id);

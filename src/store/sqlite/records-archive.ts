@@ -5,7 +5,9 @@
  * ended) is the app's.
  */
 import type { Db } from './db.js';
-import type { KindCounts, LegalHold, MonthPurge, RecordArchive, RecordChainInfo, RecordChainRow, StoredHead } from '../../ports/store.js';
+import type { KindCounts, LegalHold, MonthPurge, ProviderChainLink, RecordArchive, RecordChainInfo, RecordChainRow, StoredHead, StoredProviderHead } from '../../ports/store.js';
+import type { ProviderDigest } from '../../domain/provider-chain.js';
+import { SqliteProviderChains } from './provider-chains.js';
 import { RECORD_COLUMNS, RECORD_PLACEHOLDERS, RETAINED, type ChainTable, type RecordsWriter } from './records-writer.js';
 import { canonicalRetained, chainHash, genesisHash } from '../../domain/hash-chain.js';
 import { checkLinks, type LinkOptions } from './records-links.js';
@@ -19,7 +21,27 @@ export class SqliteRecordArchive implements RecordArchive {
   /** How `checkLinks` splits its work (threads, rows per chunk, smallest range worth threads); defaults in records-links.ts. */
   linkOptions: LinkOptions = {};
 
-  constructor(private readonly db: Db, private readonly writer: RecordsWriter) {}
+  private readonly providers: SqliteProviderChains;
+
+  constructor(private readonly db: Db, private readonly writer: RecordsWriter) {
+    this.providers = new SqliteProviderChains(db, writer);
+  }
+
+  async advanceProviderDigests(month: string): Promise<ProviderDigest[]> {
+    return this.providers.advance(month);
+  }
+
+  async chainLinks(month: string, afterSeq: number, limit: number, contentProviderId?: string): Promise<ProviderChainLink[]> {
+    return this.providers.chainLinks(month, afterSeq, limit, contentProviderId);
+  }
+
+  async providerHeads(q: { month?: string; contentProviderId?: string; latest?: boolean }): Promise<StoredProviderHead[]> {
+    return this.providers.heads(q);
+  }
+
+  async addProviderHead(h: StoredProviderHead): Promise<void> {
+    this.providers.addHead(h);
+  }
 
   private kindCounts({ db, table }: ChainTable, seqs?: number[]): KindCounts {
     const rows = (seqs
