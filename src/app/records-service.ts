@@ -4,7 +4,7 @@
  * gateways get an ephemeral key (`recordsFor` creates one on first use).
  */
 import { SmsguardError } from '../domain/errors.js';
-import type { RecordArchive, RecordChainInfo, StoredHead } from '../ports/store.js';
+import type { RecordArchive, RecordChainInfo, StoredHead, StoredProviderHead } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import { RecordsSigner } from './records-signing.js';
 import { verifyChains, type VerifyReport } from './records-verify.js';
@@ -46,7 +46,34 @@ export class RecordsService {
       await a.addHead(h);
       out.push(h);
     }
+    for (const c of chains) if (c.chain !== 'retained') await this.publishProviderHeads(c.chain, now, opts);
     return out;
+  }
+
+  /**
+   * Advances the month's provider digests over the records linked since the last time (reading only
+   * those) and signs a provider head for every provider whose digest moved: the same key and rules as
+   * chain heads (`minIntervalMs` spares a polled route a signature per request). Part of every
+   * publication, so wherever chain heads are signed, provider heads are too.
+   */
+  private async publishProviderHeads(month: string, now: number, opts: { minIntervalMs?: number }): Promise<void> {
+    const a = this.archive;
+    const digests = await a.advanceProviderDigests(month);
+    if (!digests.length) return;
+    const latest = new Map((await a.providerHeads({ month, latest: true })).map((h) => [h.contentProviderId, h]));
+    for (const d of digests) {
+      const digest = d.digest.toString('hex');
+      const cur = latest.get(d.contentProviderId);
+      const same = cur && cur.lastSeq === d.lastSeq && cur.count === d.count && cur.digest === digest && cur.keyId === this.signer.keyId;
+      const recent = cur && opts.minIntervalMs && now - cur.signedAt < opts.minIntervalMs && cur.keyId === this.signer.keyId;
+      if (cur && (same || recent)) continue;
+      await a.addProviderHead(this.signer.signProviderHead({ month, contentProviderId: d.contentProviderId, lastSeq: d.lastSeq, count: d.count, digest, signedAt: Math.max(now, (cur?.signedAt ?? 0) + 1) }));
+    }
+  }
+
+  /** The newest signed provider head of each month for one provider (what `GET /v1/records/heads?contentProviderId=` adds). */
+  providerHeads(contentProviderId: string): Promise<StoredProviderHead[]> {
+    return this.archive.providerHeads({ contentProviderId, latest: true });
   }
 
   /** Recomputes chains (all, one month, or those `only` picks) against the heads signed with this service's key or a retired one it trusts. */

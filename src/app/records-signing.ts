@@ -5,7 +5,8 @@
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { headPayload, type ChainHead } from '../domain/hash-chain.js';
-import type { StoredHead } from '../ports/store.js';
+import { providerHeadPayload, type ProviderHead } from '../domain/provider-chain.js';
+import type { StoredHead, StoredProviderHead } from '../ports/store.js';
 
 /** A public key's id as heads carry it: the first 16 hex digits of SHA-256 over its SPKI DER. */
 export function keyIdOf(spkiBase64: string): string {
@@ -71,6 +72,12 @@ export class RecordsSigner {
     return { chain: h.chain, firstSeq: h.firstSeq, lastSeq: h.lastSeq, count: h.count, hash: h.hash, signedAt: h.signedAt, keyId: this.keyId, publicKey: this.publicKey, signature };
   }
 
+  /** A provider head (domain/provider-chain.ts), signed as chain heads are, over its own payload. */
+  signProviderHead(h: ProviderHead): StoredProviderHead {
+    const signature = sign(null, Buffer.from(providerHeadPayload(h)), this.key).toString('base64');
+    return { month: h.month, contentProviderId: h.contentProviderId, lastSeq: h.lastSeq, count: h.count, digest: h.digest, signedAt: h.signedAt, keyId: this.keyId, publicKey: this.publicKey, signature };
+  }
+
   /** Signs arbitrary canonical bytes (an export manifest). */
   signText(text: string): string {
     return sign(null, Buffer.from(text), this.key).toString('base64');
@@ -85,6 +92,11 @@ export function verifyHeadSignature(h: StoredHead, trustedPublicKey?: string): b
   } catch {
     return false;
   }
+}
+
+/** Checks a provider head's signature against the public key it names (or the one the caller trusts). */
+export function verifyProviderHeadSignature(h: StoredProviderHead, trustedPublicKey?: string): boolean {
+  return verifyTextSignature(providerHeadPayload(h), h.signature, trustedPublicKey ?? h.publicKey);
 }
 
 export function verifyTextSignature(text: string, signature: string, publicKey: string): boolean {
