@@ -11,8 +11,9 @@ import { createHash } from 'node:crypto';
 import { canonicalRecord, canonicalRetained, chainHash, genesisHash } from '../domain/hash-chain.js';
 import type { RecordArchive, RecordChainInfo, StoredHead } from '../ports/store.js';
 import { keyIdOf, verifyHeadSignature } from './records-signing.js';
+import { verifyProviderHeads } from './records-verify-providers.js';
 
-export type ChainFailureReason = 'hash_mismatch' | 'missing' | 'head_mismatch' | 'truncated' | 'signature_invalid' | 'unchained';
+export type ChainFailureReason = 'hash_mismatch' | 'missing' | 'head_mismatch' | 'truncated' | 'signature_invalid' | 'unchained' | 'provider_head_mismatch';
 
 export interface ChainFailure {
   seq: number;
@@ -29,6 +30,8 @@ export interface ChainVerdict {
   lastSeq: number;
   /** Signed heads of this chain that were checked against the recomputed chain. */
   headsChecked: number;
+  /** Signed provider heads of this month checked against the providers' digests recomputed from it. */
+  providerHeadsChecked?: number;
   /** Records committed after the chain's tip and not linked into it yet (stores that link after commit). */
   pending?: number;
   failure?: ChainFailure;
@@ -180,7 +183,12 @@ export async function verifyChains(archive: RecordArchive, opts: { month?: strin
     // Retained is rebuilt at each purge: only its latest head must match.
     let hs = heads.filter((h) => h.chain === c.chain);
     if (c.chain === 'retained' && hs.length) hs = [hs.reduce((a, b) => (b.signedAt > a.signedAt ? b : a))];
-    const v = await verifyOne(archive, c.chain, c.firstSeq, c.lastSeq, hs, trusted, opts.progress, c.seqGaps);
+    let v = await verifyOne(archive, c.chain, c.firstSeq, c.lastSeq, hs, trusted, opts.progress, c.seqGaps);
+    if (v.ok && c.chain !== 'retained') {
+      // The chain holds, so its stored hashes are the recomputed ones: the providers' digests fold from them.
+      const p = await verifyProviderHeads(archive, c.chain, await archive.providerHeads({ month: c.chain }), trusted);
+      v = { ...v, providerHeadsChecked: p.checked, ...(p.failure ? { ok: false, failure: p.failure } : {}) };
+    }
     if (c.pending) v.pending = c.pending;
     out.chains.push(v);
     out.checked += v.checked;

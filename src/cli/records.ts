@@ -261,7 +261,7 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
         const r = await svc.verify({ month: opts.month, progress: (n) => bar?.update((done += n)) });
         bar?.stop();
         for (const c of r.chains) {
-          process.stdout.write(c.ok ? `${c.chain}: ok, ${c.checked} records (seq ${c.firstSeq}–${c.lastSeq}), ${c.headsChecked} signed heads matched\n` : `${c.chain}: FAILED at seq ${c.failure!.seq}${c.failure!.id ? ` (id ${c.failure!.id})` : ''}: ${c.failure!.reason}: ${c.failure!.detail}\n`);
+          process.stdout.write(c.ok ? `${c.chain}: ok, ${c.checked} records (seq ${c.firstSeq}–${c.lastSeq}), ${c.headsChecked} signed heads matched${c.providerHeadsChecked ? `, ${c.providerHeadsChecked} provider heads matched` : ''}\n` : `${c.chain}: FAILED at seq ${c.failure!.seq}${c.failure!.id ? ` (id ${c.failure!.id})` : ''}: ${c.failure!.reason}: ${c.failure!.detail}\n`);
           if (c.pending) process.stdout.write(`${c.chain}: ${c.pending} records written during the run are not linked into the chain yet (not checked)\n`);
         }
         // Always a last line, so a clean run (even of a database with no records yet) says so rather than nothing.

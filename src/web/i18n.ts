@@ -534,6 +534,7 @@ const T = {
   vr_truncated: ['链尾的记录被删除了：已签名的链头覆盖的记录不再都在。', 'Records were cut off the end: a signed head covers records that are no longer there.'],
   vr_signature_invalid: ['链头的签名无效，或不是用可信的密钥签的。', "A head's signature is not valid, or not made with a trusted key."],
   vr_unchained: ['这条记录保存在该月，但没有链入哈希链。', 'This record is stored in the month but not linked into its chain.'],
+  vr_provider_head_mismatch: ['某内容提供者已签名的提供者链头与其在该月的记录不再一致。', 'A content provider\'s signed provider head no longer matches its records in the month.'],
   importTitle: ['导入 12321 举报', 'Import 12321 reports'],
   importHint: ['每行一条 JSON：{"reference":"…","msisdn":"…","sender":"…","text":"…","receivedAt":"…"}；可粘贴，或选择 .jsonl 文件', 'One JSON object per line: {"reference":"…","msisdn":"…","sender":"…","text":"…","receivedAt":"…"}; paste it, or choose a .jsonl file'],
   importFile: ['JSONL 文件', 'JSONL file'],

@@ -13,7 +13,7 @@ import { verifyMonth } from '../../app/records-verify-month.js';
 import { buildExport, type BuiltExport } from '../../app/inspect-export-api.js';
 import { tarOf } from '../tar.js';
 
-const REASONS = ['hash_mismatch', 'missing', 'head_mismatch', 'truncated', 'signature_invalid', 'unchained'] as const;
+const REASONS = ['hash_mismatch', 'missing', 'head_mismatch', 'truncated', 'signature_invalid', 'unchained', 'provider_head_mismatch'] as const;
 
 /** MonthVerification (src/app/records-verify-month.ts): every field listed, since the serializer drops the rest. */
 export const monthVerification = {
@@ -31,7 +31,7 @@ export const monthVerification = {
       description: 'The first broken link. `id` and `detail` only for the operator and a regulator not limited to a province (the record may be another province\'s provider\'s)',
       properties: {
         seq: { type: 'integer' },
-        reason: { type: 'string', enum: REASONS, description: 'hash_mismatch (changed record), missing (removed record), head_mismatch (rewritten tail), truncated (cut end), signature_invalid (head signature), unchained (stored but not linked)' },
+        reason: { type: 'string', enum: REASONS, description: 'hash_mismatch (changed record), missing (removed record), head_mismatch (rewritten tail), truncated (cut end), signature_invalid (head signature), unchained (stored but not linked), provider_head_mismatch (a content provider\'s signed provider head no longer matches its records in the month)' },
         id: { type: 'string' }, detail: { type: 'string' },
       },
       required: ['seq', 'reason'],
