@@ -14,6 +14,7 @@ import type { RecordChainRow, StoredHead } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import { recordsFor } from './records-service.js';
 import type { ChainFailure, VerifyReport } from './records-verify.js';
+import { providerProofs, type ProviderProof, type UnprovenMonth } from './export-provider-proof.js';
 
 export type ExportFormat = 'jsonl' | 'csv';
 
@@ -49,6 +50,15 @@ export interface ExportManifest {
    * the list against it; null for an id the store does not know.
    */
   pipelines: Record<string, readonly string[] | null>;
+  /**
+   * The proof that the file holds every record of the provider in the range (docs/RECORDS.md
+   * "Completeness of one provider's export"): per live month of the range where the provider has
+   * records, the digest before the file's first record, hashes between and after, and a signed
+   * provider head the fold must reach.
+   */
+  providerProofs: ProviderProof[];
+  /** Months of the file without a proof (their records were carried past a purge, or no head covers them), and why. */
+  unprovenMonths: UnprovenMonth[];
   keyId: string;
   publicKey: string;
   /** Ed25519 (base64) over the canonical JSON of this manifest without `signature`. */
@@ -148,6 +158,11 @@ export async function runExport(ctx: AppContext, actor: string, f: ExportFilter,
   const verified = await verifyExportChains(ctx, f);
   if (!verified.ok && !opts.allowDamaged) throw new ChainDamagedError(verified);
   const total = await a.countProvider(f.contentProviderId, f.from, f.to);
+  // Every record of a month's chain up to here was committed before the read below started: the proof
+  // expects each of the provider's in the range in the file.
+  const settled = new Map(verified.chains.map((c) => [c.chain, c.lastSeq]));
+  const live = new Set((await a.chains()).map((c) => c.chain).filter((c) => c !== 'retained'));
+  const exported = new Map<string, number[]>();
   const fileHash = createHash('sha256');
   const digest = createHash('sha256');
   let bytes = 0;
@@ -178,6 +193,11 @@ export async function runExport(ctx: AppContext, actor: string, f: ExportFilter,
       }
       const m = r.month ?? monthOf(r.at);
       byMonth[m] = (byMonth[m] ?? 0) + 1;
+      if (live.has(m)) {
+        const seqs = exported.get(m);
+        if (seqs) seqs.push(r.seq);
+        else exported.set(m, [r.seq]);
+      }
       first ??= r.seq;
       last = r.seq;
     }
@@ -190,6 +210,7 @@ export async function runExport(ctx: AppContext, actor: string, f: ExportFilter,
   for (const id of [...pipelineIds].sort()) pipelines[id] = await a.pipelineRules(id);
   const heads = await svc.publishHeads();
   const months = new Set(Object.keys(byMonth));
+  const proof = await providerProofs(a, { contentProviderId: f.contentProviderId, from: f.from, to: f.to, exported, settled, live, keyId: svc.signer.keyId });
   const manifest: ExportManifest = {
     format: 'smsguard-inspection-export/1',
     generatedAt: new Date(ctx.clock.now()).toISOString(),
@@ -203,6 +224,8 @@ export async function runExport(ctx: AppContext, actor: string, f: ExportFilter,
     heads: heads.filter((h) => months.has(h.chain) || (h.chain === 'retained' && [...months].some((m) => !heads.some((x) => x.chain === m)))),
     verification: { ok: verified.ok, checked: verified.checked, chains: verified.chains.map((c) => ({ chain: c.chain, ok: c.ok, checked: c.checked, ...(c.failure ? { failure: c.failure } : {}) })) },
     pipelines,
+    providerProofs: proof.proofs,
+    unprovenMonths: proof.unproven,
     keyId: svc.signer.keyId,
     publicKey: svc.signer.publicKey,
   };

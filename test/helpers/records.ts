@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import type { RecordArchive, RecordStore } from '../../src/ports/store.js';
 import { verifyChains, type VerifyReport } from '../../src/app/records-verify.js';
 import { recordsFor } from '../../src/app/records-service.js';
-import { verifyTextSignature } from '../../src/app/records-signing.js';
+import { verifyProviderHeadSignature, verifyTextSignature } from '../../src/app/records-signing.js';
+import { foldProof } from '../../src/domain/provider-chain.js';
 import { canonicalJson } from '../../src/domain/hash-chain.js';
 import type { ExportManifest } from '../../src/app/inspect-export.js';
 import { onboard, startTestGateway, type Provider, type TestGateway } from './gateway.js';
@@ -77,7 +78,64 @@ export function checkExport(g: Pick<TestGateway, 'app'>, body: Buffer, format: '
   assert.equal(manifest.file.name, `records.${format}`);
   assert.equal(manifest.file.bytes, file.length);
   assert.equal(manifest.file.sha256, createHash('sha256').update(file).digest('hex'));
+  checkProviderProofs(manifest, exportedLines(file.toString('utf8'), format));
   return { manifest, text: file.toString('utf8') };
+}
+
+/** One CSV record's cells (RFC 4180: quoted cells with `""`, newlines inside quotes), and where the next record starts. */
+function csvRecord(text: string, at: number): { cells: string[]; next: number } {
+  const cells: string[] = [];
+  let cell = '';
+  let i = at;
+  let quoted = false;
+  for (; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { cells.push(cell); cell = ''; } else if (ch === '\n') { i++; break; } else cell += ch;
+  }
+  cells.push(cell);
+  return { cells, next: i };
+}
+
+/** The seq, month and chain hash of each line of an export's records file, in file order. */
+export function exportedLines(text: string, format: 'jsonl' | 'csv'): { seq: number; month: string; hash: string }[] {
+  if (format === 'jsonl') return text.split('\n').filter((l) => l).map((l) => JSON.parse(l) as { seq: number; month: string; hash: string }).map((x) => ({ seq: x.seq, month: x.month, hash: x.hash }));
+  const out: { seq: number; month: string; hash: string }[] = [];
+  let at = csvRecord(text, 0).next; // the header
+  while (at < text.length) {
+    const { cells, next } = csvRecord(text, at);
+    out.push({ seq: Number(cells[0]), month: cells[1], hash: cells[12] });
+    at = next;
+  }
+  return out;
+}
+
+/**
+ * The recipient's completeness check (docs/RECORDS.md "Completeness of one provider's export"): per
+ * proof, the provider head is the filter's provider's, of the proof's month, signed with the
+ * manifest's key; folding `before` with the file's records of the month and `between` (merged by seq),
+ * then `tail`, gives the head's digest and count. Every month of the file has a proof or is named in
+ * `unprovenMonths`. Throws (AssertionError) on the first thing that does not hold.
+ */
+export function checkProviderProofs(manifest: ExportManifest, lines: { seq: number; month: string; hash: string }[]): void {
+  const cp = manifest.filter.contentProviderId;
+  const seen = new Set<string>();
+  for (const p of manifest.providerProofs) {
+    assert.ok(!seen.has(p.month), `one proof per month (${p.month})`);
+    seen.add(p.month);
+    assert.equal(p.head.month, p.month, 'the provider head is of the proof\'s month');
+    assert.equal(p.head.contentProviderId, cp, 'the provider head is of the exported provider');
+    assert.equal(p.head.publicKey, manifest.publicKey, 'the provider head is signed with the manifest\'s key');
+    assert.equal(verifyProviderHeadSignature(p.head, manifest.publicKey), true, 'the provider head\'s signature verifies');
+    const merged = [...lines.filter((l) => l.month === p.month), ...p.between].sort((a, b) => a.seq - b.seq);
+    for (let i = 1; i < merged.length; i++) assert.ok(merged[i].seq > merged[i - 1].seq, `provider chain of ${p.month}: seq ${merged[i].seq} twice`);
+    const reached = foldProof(p.before, [...merged.map((l) => l.hash), ...p.tail]);
+    assert.deepEqual(reached, { count: p.head.count, digest: p.head.digest }, `provider chain of ${p.month}: the file with the proof's hashes does not reach the signed provider head (a record of the provider is missing, added or out of order)`);
+  }
+  const unproven = new Set(manifest.unprovenMonths.map((u) => u.month));
+  for (const m of new Set(lines.map((l) => l.month))) assert.ok(seen.has(m) || unproven.has(m), `month ${m} of the file has no provider proof`);
 }
 
 /** Bodies of the audit records of `action` (newest first). */
