@@ -1,0 +1,23 @@
+/**
+ * One content provider's signed provider heads (`GET /v1/records/heads?contentProviderId=`): the
+ * newest of each month, which an inspector compares with the heads an export of the provider carries
+ * (docs/RECORDS.md "Completeness of one provider's export"). Signed when heads are signed.
+ *
+ * Who may: the operator and regulators, a regulator limited to a province for that province's
+ * providers only (a head tells how many records a provider has in a month, which such a token reads of
+ * no other province), and a content provider its own (another's is 403, as its records are).
+ */
+import { SmsguardError } from '../domain/errors.js';
+import type { StoredProviderHead } from '../ports/store.js';
+import type { AppContext } from './context.js';
+import type { Principal } from './types.js';
+import { requireRole } from './access.js';
+import { inProvince, scopeRefusal } from './records-scope.js';
+import { recordsFor } from './records-service.js';
+
+export async function providerHeadsFor(ctx: AppContext, p: Principal, contentProviderId: string): Promise<StoredProviderHead[]> {
+  requireRole(p, 'admin', 'regulator', 'content-provider');
+  if (p.role === 'content-provider' && p.contentProviderId !== contentProviderId) throw new SmsguardError('forbidden', 'a content provider reads only its own provider heads', {}, 'contentProviderId');
+  if (!(await inProvince(ctx, p, contentProviderId))) throw scopeRefusal(ctx, 'province', `content provider ${contentProviderId} is outside this token's province`, { id: 'provider_other_province', params: { id: contentProviderId } }, 'contentProviderId');
+  return recordsFor(ctx).providerHeads(contentProviderId);
+}
