@@ -58,24 +58,19 @@ export async function providerProofs(a: RecordArchive, q: { contentProviderId: s
     }
     const settled = q.settled.get(m) ?? 0;
     const inFile = new Set(exp);
-    const mine = heads.filter((h) => h.month === m).sort((x, y) => x.lastSeq - y.lastSeq || y.signedAt - x.signedAt);
-    const newest = mine[mine.length - 1];
-    if (!newest) {
+    // The newest head: the tail then shows every record of the provider written after the range so far.
+    const head = heads.filter((h) => h.month === m).sort((x, y) => x.signedAt - y.signedAt || x.lastSeq - y.lastSeq).pop();
+    if (!head) {
       if (exp.length) unproven.push({ month: m, reason: 'no_provider_head' });
       continue;
     }
-    let links: { seq: number; hash: Uint8Array; due: boolean; at: number }[] = [];
-    for (let after = 0; after < newest.lastSeq;) {
-      const page = (await a.chainLinks(m, after, BATCH, q.contentProviderId)).filter((l) => l.seq <= newest.lastSeq);
+    const links: { seq: number; hash: Uint8Array; due: boolean; at: number }[] = [];
+    for (let after = 0; after < head.lastSeq;) {
+      const page = (await a.chainLinks(m, after, BATCH, q.contentProviderId)).filter((l) => l.seq <= head.lastSeq);
       if (!page.length) break;
       for (const l of page) links.push({ seq: l.seq, hash: l.hash, at: l.at, due: l.seq <= settled ? l.at >= q.from && l.at < q.to : inFile.has(l.seq) });
       after = page[page.length - 1].seq;
     }
-    // The shortest tail: the earliest head covering every record the file must hold (and every one it holds).
-    let need = exp.length ? exp[exp.length - 1] : 0;
-    for (const l of links) if (l.due) need = Math.max(need, l.seq);
-    const head = need ? mine.find((h) => h.lastSeq >= need) ?? newest : newest;
-    links = links.filter((l) => l.seq <= head.lastSeq);
     let first = links.findIndex((l) => l.due);
     let lastDue = links.length - 1;
     while (lastDue >= 0 && !links[lastDue].due) lastDue--;
