@@ -12,8 +12,8 @@ import { checkExport, exportedLines } from './records.js';
 import { recordsFor } from '../../src/app/records-service.js';
 import type { ExportManifest } from '../../src/app/inspect-export.js';
 import type { RecordRow, StoredProviderHead } from '../../src/ports/store.js';
-import { verifyProviderHeadSignature } from '../../src/app/records-signing.js';
-import { foldProviders, type ProviderDigest } from '../../src/domain/provider-chain.js';
+import { verifyTextSignature } from '../../src/app/records-signing.js';
+import { foldProviders, providerHeadPayload, type ProviderDigest } from '../../src/domain/provider-chain.js';
 
 export const DAY = 86_400_000;
 /** Noon of 10 November 2026, Shanghai: the scenario's first day. */
@@ -208,8 +208,8 @@ export function providerProofTests(start: () => Promise<{ g: TestGateway; mine: 
       const [h] = body.providerHeads.filter((x: StoredProviderHead) => x.month === '2026-11');
       assert.equal(h.contentProviderId, mine.id);
       assert.equal(h.publicKey, body.publicKey);
-      assert.equal(verifyProviderHeadSignature(h), true);
-      assert.equal(verifyProviderHeadSignature({ ...h, count: h.count + 1 }), false);
+      assert.equal(verifyTextSignature(providerHeadPayload(h), h.signature, h.publicKey), true);
+      assert.equal(verifyTextSignature(providerHeadPayload({ ...h, count: h.count + 1 }), h.signature, h.publicKey), false);
       assert.deepEqual([h.count, h.lastSeq, h.digest], [d.count, d.lastSeq, d.digest.toString('hex')]);
     }
     const other = await g.http.inject({ method: 'GET', url: `/v1/records/heads?contentProviderId=${theirs.id}`, headers: mine.auth });
