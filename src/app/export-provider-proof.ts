@@ -41,11 +41,11 @@ const hex = (h: Uint8Array) => Buffer.from(h).toString('hex');
 
 /**
  * The proofs for an export of `contentProviderId` over [from, to). `exported`: the seqs the file holds
- * per month (ascending); `settled`: per month, the chain's last seq before the export read anything;
+ * per live month (ascending); `fileMonths`: every month of the file's lines (a purged month's come from `retained`); `settled`: per month, the chain's last seq before the export read anything;
  * `live`: the months whose chain is live; `keyId`: the key the manifest is signed with (a head signed
  * with it is picked, so one public key checks the whole file).
  */
-export async function providerProofs(a: RecordArchive, q: { contentProviderId: string; from: number; to: number; exported: Map<string, number[]>; settled: Map<string, number>; live: Set<string>; keyId: string }): Promise<{ proofs: ProviderProof[]; unproven: UnprovenMonth[] }> {
+export async function providerProofs(a: RecordArchive, q: { contentProviderId: string; from: number; to: number; exported: Map<string, number[]>; fileMonths: Set<string>; settled: Map<string, number>; live: Set<string>; keyId: string }): Promise<{ proofs: ProviderProof[]; unproven: UnprovenMonth[] }> {
   const proofs: ProviderProof[] = [];
   const unproven: UnprovenMonth[] = [];
   const heads = (await a.providerHeads({ contentProviderId: q.contentProviderId })).filter((h) => h.keyId === q.keyId);
@@ -53,7 +53,7 @@ export async function providerProofs(a: RecordArchive, q: { contentProviderId: s
   for (let m = monthOf(q.from); m <= last; m = addMonths(m, 1)) {
     const exp = q.exported.get(m) ?? [];
     if (!q.live.has(m)) {
-      if (exp.length) unproven.push({ month: m, reason: 'purged' });
+      if (q.fileMonths.has(m)) unproven.push({ month: m, reason: 'purged' });
       continue;
     }
     const settled = q.settled.get(m) ?? 0;

@@ -210,7 +210,7 @@ export async function runExport(ctx: AppContext, actor: string, f: ExportFilter,
   for (const id of [...pipelineIds].sort()) pipelines[id] = await a.pipelineRules(id);
   const heads = await svc.publishHeads();
   const months = new Set(Object.keys(byMonth));
-  const proof = await providerProofs(a, { contentProviderId: f.contentProviderId, from: f.from, to: f.to, exported, settled, live, keyId: svc.signer.keyId });
+  const proof = await providerProofs(a, { contentProviderId: f.contentProviderId, from: f.from, to: f.to, exported, fileMonths: months, settled, live, keyId: svc.signer.keyId });
   const manifest: ExportManifest = {
     format: 'smsguard-inspection-export/1',
     generatedAt: new Date(ctx.clock.now()).toISOString(),

@@ -353,6 +353,9 @@ describe('records over HTTP on PostgreSQL: heads, holds, purge, export', { timeo
     const retained = new Map((await h.store.records.archive!.scan('retained', 0, 10_000)).map((x) => [x.seq, Buffer.from(x.hash).toString('hex')]));
     for (const l of march) assert.equal(l.hash, retained.get(l.seq), `seq ${l.seq}: its hash in the retained chain`);
     assert.equal(manifest.counts.byMonth['2026-03'], march.length);
+    // March's chain is gone: its lines carry no provider proof, and the manifest says why.
+    assert.deepEqual(manifest.unprovenMonths.filter((u) => u.month === '2026-03'), [{ month: '2026-03', reason: 'purged' }]);
+    assert.ok(!manifest.providerProofs.some((p) => p.month === '2026-03'));
     // Release the hold: the next purge removes what only it kept.
     for (const x of (await g.http.inject({ method: 'GET', url: '/v1/holds', headers: g.admin })).json().holds) {
       assert.equal((await g.http.inject({ method: 'POST', url: `/v1/holds/${x.id}/release`, headers: g.admin })).statusCode, 200);
