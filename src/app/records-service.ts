@@ -46,29 +46,42 @@ export class RecordsService {
       await a.addHead(h);
       out.push(h);
     }
-    for (const c of chains) if (c.chain !== 'retained') await this.publishProviderHeads(c.chain, now, opts);
+    for (const c of chains) {
+      // A month whose chain did not move since every provider head of it was signed here has nothing new to fold.
+      if (c.chain === 'retained' || this.providersSignedAt.get(c.chain) === c.lastSeq) continue;
+      if (await this.publishProviderHeads(c.chain, now, opts)) this.providersSignedAt.set(c.chain, c.lastSeq);
+    }
     return out;
   }
+
+  /** Per month, the chain's last seq when its provider heads were last all signed by this process. */
+  private readonly providersSignedAt = new Map<string, number>();
 
   /**
    * Advances the month's provider digests over the records linked since the last time (reading only
    * those) and signs a provider head for every provider whose digest moved: the same key and rules as
    * chain heads (`minIntervalMs` spares a polled route a signature per request). Part of every
-   * publication, so wherever chain heads are signed, provider heads are too.
+   * publication, so wherever chain heads are signed, provider heads are too. Returns false when a
+   * moved provider was left for a later publication (signed too recently).
    */
-  private async publishProviderHeads(month: string, now: number, opts: { minIntervalMs?: number }): Promise<void> {
+  private async publishProviderHeads(month: string, now: number, opts: { minIntervalMs?: number }): Promise<boolean> {
     const a = this.archive;
     const digests = await a.advanceProviderDigests(month);
-    if (!digests.length) return;
+    let all = true;
     const latest = new Map((await a.providerHeads({ month, latest: true })).map((h) => [h.contentProviderId, h]));
     for (const d of digests) {
       const digest = d.digest.toString('hex');
       const cur = latest.get(d.contentProviderId);
       const same = cur && cur.lastSeq === d.lastSeq && cur.count === d.count && cur.digest === digest && cur.keyId === this.signer.keyId;
       const recent = cur && opts.minIntervalMs && now - cur.signedAt < opts.minIntervalMs && cur.keyId === this.signer.keyId;
-      if (cur && (same || recent)) continue;
+      if (cur && same) continue;
+      if (cur && recent) {
+        all = false;
+        continue;
+      }
       await a.addProviderHead(this.signer.signProviderHead({ month, contentProviderId: d.contentProviderId, lastSeq: d.lastSeq, count: d.count, digest, signedAt: Math.max(now, (cur?.signedAt ?? 0) + 1) }));
     }
+    return all;
   }
 
   /** The newest signed provider head of each month for one provider (what `GET /v1/records/heads?contentProviderId=` adds). */

@@ -9,8 +9,8 @@ import type { ProviderChainLink, StoredProviderHead } from '../../ports/store.js
 import { foldProviders, type ProviderDigest } from '../../domain/provider-chain.js';
 import { RETAINED, type RecordsWriter } from './records-writer.js';
 
-/** Records folded per main-file transaction: a first advance over a large month is many short ones. */
-const ADVANCE_BATCH = 20_000;
+/** Records read and folded at a time (synchronous reads on the event loop: a few milliseconds each). */
+const ADVANCE_BATCH = 5_000;
 
 interface DigestDb { month: string; content_provider_id: string; last_seq: number; count: number; digest: Buffer }
 const toDigest = (r: DigestDb): ProviderDigest => ({ month: r.month, contentProviderId: r.content_provider_id, lastSeq: r.last_seq, count: r.count, digest: r.digest });
@@ -31,30 +31,37 @@ export class SqliteProviderChains {
   }
 
   /**
-   * Folds the month's records after its cursor, a batch per transaction of the main file (taken
-   * IMMEDIATE: two processes advancing at once take turns, and each reads the cursor the other left).
+   * Folds the month's records after its cursor, a batch at a time: the batch is read and folded
+   * outside any transaction (reads of the month file take no lock of the main file's), and only the
+   * new digests and cursor are written, in a short IMMEDIATE transaction of the main file that first
+   * checks the cursor did not move meanwhile (another process advancing the same month: then the
+   * batch is read again from where that one left it). Yields to the event loop between batches, so a
+   * first advance over a large month does not hold it.
    */
-  advance(month: string): ProviderDigest[] {
+  async advance(month: string): Promise<ProviderDigest[]> {
     if (month === RETAINED || !this.writer.liveMonths().includes(month)) return [];
     const cursor = this.db.prepare('SELECT covered_seq FROM records_provider_cursor WHERE month = ?').pluck();
     const load = this.db.prepare('SELECT * FROM records_provider_digests WHERE month = ? AND content_provider_id IN (SELECT value FROM json_each(?))');
     const save = this.db.prepare(`INSERT INTO records_provider_digests (month, content_provider_id, last_seq, count, digest) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (month, content_provider_id) DO UPDATE SET last_seq = excluded.last_seq, count = excluded.count, digest = excluded.digest`);
     const move = this.db.prepare('INSERT INTO records_provider_cursor (month, covered_seq) VALUES (?, ?) ON CONFLICT (month) DO UPDATE SET covered_seq = excluded.covered_seq');
-    const step = this.db.transaction((): boolean => {
+    const write = this.db.transaction((covered: number, digests: ProviderDigest[], to: number): boolean => {
+      if (((cursor.get(month) as number | undefined) ?? 0) !== covered) return false;
+      for (const d of digests) save.run(month, d.contentProviderId, d.lastSeq, d.count, d.digest);
+      move.run(month, to);
+      return true;
+    });
+    for (;;) {
       const covered = (cursor.get(month) as number | undefined) ?? 0;
       const links = this.chainLinks(month, covered, ADVANCE_BATCH);
-      if (!links.length) return false;
+      if (!links.length) break;
       const cps = [...new Set(links.map((l) => l.contentProviderId).filter((x): x is string => x !== null))];
       const state = new Map((load.all(month, JSON.stringify(cps)) as DigestDb[]).map((r) => [r.content_provider_id, toDigest(r)]));
-      for (const cp of foldProviders(month, state, links)) {
-        const d = state.get(cp)!;
-        save.run(month, cp, d.lastSeq, d.count, d.digest);
-      }
-      move.run(month, links[links.length - 1].seq);
-      return links.length === ADVANCE_BATCH;
-    });
-    while (step.immediate());
+      const moved = [...foldProviders(month, state, links)].map((cp) => state.get(cp)!);
+      const written = write.immediate(covered, moved, links[links.length - 1].seq);
+      if (written && links.length < ADVANCE_BATCH) break;
+      await new Promise<void>((r) => setImmediate(r));
+    }
     return (this.db.prepare('SELECT * FROM records_provider_digests WHERE month = ? ORDER BY content_provider_id').all(month) as DigestDb[]).map(toDigest);
   }
 

@@ -27,7 +27,7 @@ export class SqliteRecordArchive implements RecordArchive {
     this.providers = new SqliteProviderChains(db, writer);
   }
 
-  async advanceProviderDigests(month: string): Promise<ProviderDigest[]> {
+  advanceProviderDigests(month: string): Promise<ProviderDigest[]> {
     return this.providers.advance(month);
   }
 
