@@ -195,7 +195,7 @@ export function providerProofTests(start: () => Promise<{ g: TestGateway; mine: 
     assert.ok(second.providerProofs[0].head.count > first.providerProofs[0].head.count);
   });
 
-  test('GET /v1/records/heads?contentProviderId= adds the provider\'s signed provider heads: the operator any, a provider its own only; without it the answer is as before', async () => {
+  test('GET /v1/records/heads?contentProviderId= adds the provider\'s signed provider heads: the operator any, a regulator its province\'s, a provider its own only; without it the answer is as before', async () => {
     const plain = await g.http.inject({ method: 'GET', url: '/v1/records/heads', headers: g.admin });
     assert.equal(plain.statusCode, 200, plain.body);
     assert.deepEqual(Object.keys(plain.json()).sort(), ['heads', 'keyId', 'publicKey']);
@@ -215,6 +215,17 @@ export function providerProofTests(start: () => Promise<{ g: TestGateway; mine: 
     const other = await g.http.inject({ method: 'GET', url: `/v1/records/heads?contentProviderId=${theirs.id}`, headers: mine.auth });
     assert.equal(other.statusCode, 403);
     assert.equal(other.json().error.code, 'forbidden');
+    // a regulator of the providers' province (Fujian, 35) reads them; one of Beijing's is refused by its province
+    const bearer = (t: { token: string }) => ({ authorization: `Bearer ${t.token}` });
+    const fujian = await g.app.auth.createToken('regulator', 'fj', null, { province: '35' });
+    const beijing = await g.app.auth.createToken('regulator', 'bj', null, { province: '11' });
+    const inside = await g.http.inject({ method: 'GET', url: `/v1/records/heads?contentProviderId=${theirs.id}`, headers: bearer(fujian) });
+    assert.equal(inside.statusCode, 200, inside.body);
+    assert.ok(inside.json().providerHeads.every((x: StoredProviderHead) => x.contentProviderId === theirs.id) && inside.json().providerHeads.length > 0);
+    const outside = await g.http.inject({ method: 'GET', url: `/v1/records/heads?contentProviderId=${theirs.id}`, headers: bearer(beijing) });
+    assert.equal(outside.statusCode, 403);
+    assert.equal(outside.json().error.rule, 'supervision.province-scope');
+    assert.ok(outside.json().error.article);
   });
 
   test('records verify recomputes each provider\'s digest from the month chain: a provider head signed over a selection that left a record out is provider_head_mismatch', async () => {
