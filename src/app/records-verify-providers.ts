@@ -38,7 +38,9 @@ export async function verifyProviderHeads(archive: RecordArchive, month: string,
     },
   });
   let checked = 0;
-  for (let after = 0; ;) {
+  let open = heads.length;
+  for (let after = 0; open > 0;) {
+    // Read no further than the last head needs: past it there is nothing to check.
     const links = await archive.chainLinks(month, after, BATCH);
     if (!links.length) break;
     after = links[links.length - 1].seq;
@@ -57,6 +59,7 @@ export async function verifyProviderHeads(archive: RecordArchive, month: string,
         const h = hs.pop()!;
         if (h.count !== s.count || h.digest !== Buffer.from(s.digest).toString('hex')) return mismatch(h, s, 'a record of the provider was left out of what was signed, added, moved, or changed');
         checked++;
+        open--;
       }
     }
   }

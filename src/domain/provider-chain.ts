@@ -11,7 +11,7 @@
  * provider's whole sequence of records up to `lastSeq`: leave one out, add one, or reorder them and the
  * fold no longer reaches `digest` in `count` steps. Pure.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import { canonicalJson } from './hash-chain.js';
 
 /** D_0: distinct per month and provider, so a record moved to another month or provider fails. */
@@ -19,8 +19,20 @@ export function providerGenesis(month: string, contentProviderId: string): Buffe
   return createHash('sha256').update(`smsguard-provider-chain\n${month}\n${contentProviderId}`).digest();
 }
 
-/** D_k = SHA-256(D_{k-1} ‖ chainHash_k). */
+/** Where the two 32-byte halves of a step are laid out for a one-shot hash. */
+const scratch = Buffer.alloc(64);
+
+/**
+ * D_k = SHA-256(D_{k-1} ‖ chainHash_k). Two 32-byte values go through Node's one-shot hash from one
+ * reused buffer (about a third of createHash's cost: a first fold reads every record of a month);
+ * anything else (a stored hash of the wrong size, in a damaged file) the general way.
+ */
 export function providerStep(prev: Uint8Array, recordHash: Uint8Array): Buffer {
+  if (typeof oneShotHash === 'function' && prev.length === 32 && recordHash.length === 32) {
+    scratch.set(prev, 0);
+    scratch.set(recordHash, 32);
+    return Buffer.from(oneShotHash('sha256', scratch, 'binary'), 'latin1');
+  }
   return createHash('sha256').update(prev).update(recordHash).digest();
 }
 
