@@ -293,6 +293,13 @@ const T = {
   lkStopHint: ['停用后不再接收新提交（改走其他链路），在途的等待应答后解绑，直至启用或重启。', 'Stopped: no new submits (other links take them), in-flight ones answered, then unbound until started or restarted.'],
   lkDone_stop: ['链路已停用。', 'Link stopped.'],
   lkDone_start: ['链路已启用，正在重新绑定。', 'Link started: it binds again.'],
+  lkBind: ['绑定方式', 'Bind'],
+  lkBind_trx: ['收发合一（transceiver）', 'one transceiver session (trx)'],
+  'lkBind_tx+rx': ['收发分离（transmitter + receiver）', 'a transmitter and a receiver (tx+rx)'],
+  lkSessionSince: ['自', 'since'],
+  lkb_transceiver: ['收发会话', 'transceiver'],
+  lkb_transmitter: ['发送会话', 'transmitter'],
+  lkb_receiver: ['接收会话', 'receiver'],
   // the review queue and early warning (/web/review): held messages, alerts, automatic actions
   reviewTitle: ['暂扣短信审核与预警', 'Held messages and early warning'],
   templatesTitle: ['短信模板审核', 'Message templates'],

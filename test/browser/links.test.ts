@@ -3,7 +3,9 @@
  * menu to the links, reads the simulator link bound with its counters, and reads it again in English.
  * A regulator finds no such entry in its menu and gets 403 at the address. The operator stops the
  * link with its button and starts it again (plain POST forms); a post without the sign-in cookie
- * does nothing. Debian's chromium; skips only when it is missing.
+ * does nothing. Against an SMSC that refuses transceiver binds, the page shows each link's bind mode:
+ * the tx+rx link with its transmitter and receiver sessions, each bound, the trx link not bound, in
+ * Chinese and English. Debian's chromium; skips only when it is missing.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +13,10 @@ import { onboard, ADMIN_TOKEN } from '../helpers/gateway.js';
 import { BROWSER_SKIP, browserSuite } from '../helpers/browser.js';
 import type { SmppDoors } from '../../src/smpp/compose.js';
 import { startSimulatorEgress } from '../helpers/smpp-doors.js';
+import { startSmpp } from '../../src/smpp/compose.js';
+import { SqliteSmppCredentials } from '../../src/store/sqlite/smpp-credentials.js';
+import { FakeSmsc } from '../fakes/smpp/fake-smsc.js';
+import { until } from '../helpers/wait.js';
 
 describe('the carrier links page in the browser', { skip: BROWSER_SKIP }, () => {
   let smpp: SmppDoors;
@@ -98,3 +104,54 @@ describe('the carrier links page in the browser', { skip: BROWSER_SKIP }, () => 
   });
 });
 
+describe('the carrier links page in the browser: bind modes and a tx+rx link\'s sessions', { skip: BROWSER_SKIP }, () => {
+  let smpp: SmppDoors;
+  const web = browserSuite({ setup: async (g) => {
+    // a carrier SMSC that takes only separate binds (SMPP 3.4 §2.2): the tx+rx link binds, the trx one cannot
+    const smsc = new FakeSmsc({ misbehaviour: 'refuses_transceiver' });
+    await smsc.listen();
+    const at = `carrier:pw@127.0.0.1:${smsc.port}`;
+    smpp = await startSmpp({
+      app: g.app, credentialStore: new SqliteSmppCredentials(g.store.db),
+      contentProviderExists: async () => true, portKind: async () => null, now: () => g.clock.now(), newId: () => g.app.ctx.ids.next('cred'),
+      smppPort: null, smppHost: '127.0.0.1', upstream: `smpp://${at}?name=split&bind=tx%2Brx,smpp://${at}?name=combined`,
+    });
+    g.app.setUpstreamLinks(smpp.egress);
+    await until(async () => (await smpp.egress!.linkStatus(2000)).links.find((l) => l.name === 'split')?.sessions.every((s) => s.state === 'bound') ?? false, 5000, 'both sessions of the tx+rx link bound');
+    return { close: async () => { await smpp.close(); await smsc.close(); } };
+  } });
+
+  test('the operator reads each link\'s bind mode, and the tx+rx link\'s transmitter and receiver with their states', async () => {
+    const page = await web.signedIn(ADMIN_TOKEN, /\/web\/cases/);
+    await page.goto(`${web.base}/web/links`);
+    assert.ok(await page.getByRole('columnheader', { name: '绑定方式' }).isVisible());
+    const split = page.locator('#links tbody tr[data-link="split"]');
+    assert.equal(await split.locator('.link-bind').textContent(), '收发分离（transmitter + receiver）');
+    const sessions = split.locator('.link-session');
+    assert.equal(await sessions.count(), 2);
+    assert.deepEqual(await sessions.locator('.session-type').allTextContents(), ['发送会话', '接收会话']);
+    assert.deepEqual(await sessions.locator('.session-state').allTextContents(), ['已绑定', '已绑定']);
+    const combined = page.locator('#links tbody tr[data-link="combined"]');
+    assert.equal(await combined.locator('.link-bind').textContent(), '收发合一（transceiver）');
+    assert.equal(await combined.locator('.link-session').count(), 0, "one session: the link's own state says it");
+    assert.notEqual(await combined.locator('.link-state').textContent(), '已绑定', 'the SMSC refuses its transceiver bind');
+
+    await page.goto(`${web.base}/web/links?lang=en`);
+    assert.ok(await page.getByRole('columnheader', { name: 'Bind' }).isVisible());
+    assert.equal(await split.locator('.link-bind').textContent(), 'a transmitter and a receiver (tx+rx)');
+    assert.deepEqual(await split.locator('.link-session').allTextContents(), [
+      expect('transmitter', await smpp.egress!.linkStatus(2000), 0),
+      expect('receiver', await smpp.egress!.linkStatus(2000), 1),
+    ]);
+    assert.equal(await combined.locator('.link-bind').textContent(), 'one transceiver session (trx)');
+    await page.context().close();
+  });
+});
+
+/** A session's line as the English page should say it: its bind type, state and since when (from the status). */
+function expect(type: string, snap: Awaited<ReturnType<NonNullable<SmppDoors['egress']>['linkStatus']>>, i: number): string {
+  const s = snap.links.find((l) => l.name === 'split')!.sessions[i];
+  assert.equal(s.bindType, type);
+  const since = new Date(s.boundSince! + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+  return `${type}: bound (since ${since})`;
+}
