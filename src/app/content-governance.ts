@@ -468,7 +468,7 @@ export class ContentGovernance {
     const info = this.monitor.keyInfo(sc, key);
     // a provider's key it did not make reads as unknown, as another provider's resource would (no hint it exists)
     if (!info || (p.role === 'content-provider' && info.contentProviderId !== p.contentProviderId)) {
-      throw new SmsguardError('not_found', `the early-warning monitor has no baseline for ${sc} ${key}`);
+      throw new SmsguardError('not_found', `the early-warning monitor has no baseline for ${sc} ${key}`, {}, undefined, { id: 'baseline_not_found', params: { scope: sc, key } });
     }
     const figures = this.monitor.snapshot(sc, key, this.ctx.clock.now())!;
     return { scope: sc, key, contentProviderId: info.contentProviderId, figures, resetAt: info.resetAt || null };
@@ -484,7 +484,7 @@ export class ContentGovernance {
     requireRole(p, 'admin');
     const sc = parseScope(scope);
     const info = this.monitor.keyInfo(sc, key);
-    if (!info) throw new SmsguardError('not_found', `the early-warning monitor has no baseline for ${sc} ${key}`);
+    if (!info) throw new SmsguardError('not_found', `the early-warning monitor has no baseline for ${sc} ${key}`, {}, undefined, { id: 'baseline_not_found', params: { scope: sc, key } });
     const now = this.ctx.clock.now();
     this.monitor.resetBaseline(sc, key, now);
     await this.deps.store.resetBaseline(sc, key, info.contentProviderId, now);

@@ -82,6 +82,7 @@ const WHY: Record<WhyId, Said> = {
   held_not_found: ['没有暂扣的短信 {id}（可能已被放行、拒绝或已过期），请刷新页面。', 'There is no held message {id} (released, rejected or expired meanwhile): reload the page.'],
   not_opted_out: ['该号码没有退订该企业，或退订已被取消（例如刚才已提交过一次）：请查看下方的退订记录。', 'this number has no opt-out from this provider, or it was lifted already (e.g. the form was just sent once): see the history below.'],
   governance_off: ['本网关未启用内容治理（模板审核、预警措施），这里没有可显示或办理的内容。', 'Content governance (template review, early-warning actions) is not enabled on this gateway: there is nothing here to show or act on.'],
+  baseline_not_found: ['预警监测尚无{scope} {key} 的基线（可能刚重启、还未统计到其发送），没有可重置的基线。', 'The early-warning monitor has no baseline for {scope} {key} yet (restarted, and none of its traffic counted since): there is nothing to reset.'],
   consent_not_found: ['没有同意记录 {id}（可能页面已过期），请重新查询该号码。', 'There is no consent {id} (the page may be out of date): search the number again.'],
 };
 
@@ -101,6 +102,7 @@ function param(lang: Lang, name: string, v: string | number): string {
   // In a sentence: `the case is closed` (the English labels are capitalised as they stand alone).
   if (name === 'state') return (tkOr(lang, `st_${v}`) ?? String(v)).toLowerCase();
   if (name === 'action') return tkOr(lang, `ac_${v}`) ?? String(v);
+  if (name === 'scope') return tkOr(lang, `rvScope_${v}`) ?? String(v);
   return String(v);
 }
 

@@ -30,10 +30,10 @@ import { EXPORT_FIELDS, RECORD_FIELD_MAX, RECORD_SEARCH_FIELDS, recordsPage, sha
 import { buildExport } from '../app/inspect-export-api.js';
 import { exportFileName, sendTar } from '../http/routes/record-inspection.js';
 import { verifyMonth, type MonthVerification } from '../app/records-verify-month.js';
-import { heldActionId, reviewPage, type ReviewFlash, type ReviewView } from './pages/review.js';
+import { baselineKey, heldActionId, reviewPage, type ReviewFlash, type ReviewView } from './pages/review.js';
 import { ReviewQueue } from '../app/review-queue.js';
 import { templatesPage, type TemplatesFlash, type TemplatesView } from './pages/templates.js';
-import { contentGovernanceOf } from '../app/content-governance.js';
+import { contentGovernanceOf, type BaselineView, type ContentGovernance } from '../app/content-governance.js';
 import type { ActionRecord } from '../content/actions.js';
 import { codeLabel } from './code-labels.js';
 import { shanghaiLocal, subscriberPage, type SubscriberFlash } from './pages/subscribers.js';
@@ -796,7 +796,29 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       const actionId = heldActionId(hold?.note);
       return { m, why: { rule: hold?.rule ?? null, note, action: actionId ? byId.get(actionId) ?? null : null } };
     }) ?? null;
-    return { held, alerts, actions, governance: gov !== null, canDecide: p.role === 'admin' };
+    const baselines = gov ? await baselinesOf(p, gov, [...(alerts ?? []), ...(actions ?? [])]) : null;
+    return { held, alerts, actions, baselines, governance: gov !== null, canDecide: p.role === 'admin' };
+  };
+  /**
+   * The baseline of each provider or port the alerts and actions name, through the same use case as
+   * GET /v1/early-warning/baselines/{scope}/{key}: null for the viewer it refuses (a regulator); a key
+   * the monitor has not counted (not_found, e.g. after a restart before its traffic) reads "no baseline
+   * yet" rather than failing the page.
+   */
+  const baselinesOf = async (p: Principal, gov: ContentGovernance, about: readonly { scope: string; key: string }[]): Promise<Map<string, BaselineView | null> | null> => {
+    const out = new Map<string, BaselineView | null>();
+    for (const { scope, key } of about) {
+      const k = baselineKey(scope, key);
+      if (out.has(k)) continue;
+      try {
+        out.set(k, await gov.baselineView(p, scope, key));
+      } catch (e) {
+        if (e instanceof SmsguardError && e.code === 'forbidden') return null;
+        if (e instanceof SmsguardError && (e.code === 'not_found' || e.code === 'invalid_request')) out.set(k, null);
+        else throw e;
+      }
+    }
+    return out;
   };
   f.get('/web/review', hide, async (req, reply) => {
     const p = await needStaff(req, reply);
@@ -804,7 +826,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const lang = langOf(req, reply);
     const done = (req.query as Record<string, unknown>).done;
     try {
-      const flash: ReviewFlash = done === 'release' || done === 'reject' || done === 'lift' ? { done } : {};
+      const flash: ReviewFlash = done === 'release' || done === 'reject' || done === 'lift' || done === 'reset' ? { done } : {};
       return render(req, reply, lang, t(lang, 'reviewTitle'), reviewPage(lang, await reviewView(p), flash), p);
     } catch (e) {
       return errorPage(req, reply, p, e);
@@ -849,6 +871,22 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       if (!gov) throw new SmsguardError('not_found', 'content governance is not installed: there are no actions to lift', {}, undefined, { id: 'governance_off' });
       await gov.liftAction(p, (req.params as { id: string }).id);
       return reply.redirect('/web/review?done=lift', 303);
+    } catch (e) {
+      return reviewAgain(req, reply, p, e);
+    }
+  });
+  // Reset baseline: the same use case as POST /v1/early-warning/baselines/{scope}/{key}/reset (the
+  // operator's; audited, kept in the store); a refusal (a key the monitor no longer knows, another
+  // role) shows the page again with its code and label
+  f.post('/web/review/baselines/:scope/:key/reset', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    try {
+      const gov = contentGovernanceOf(app.ctx);
+      if (!gov) throw new SmsguardError('not_found', 'content governance is not installed: there are no baselines to reset', {}, undefined, { id: 'governance_off' });
+      const { scope, key } = req.params as { scope: string; key: string };
+      await gov.resetBaseline(p, scope, key);
+      return reply.redirect('/web/review?done=reset', 303);
     } catch (e) {
       return reviewAgain(req, reply, p, e);
     }

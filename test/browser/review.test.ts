@@ -2,7 +2,10 @@
  * The review queue page in a real browser, without JavaScript: the operator signs in, follows the
  * menu to the review page, reads the held messages, clicks Release on one (a plain POST form) and
  * sees it leave the list while the other stays; Reject without a reason is not sent (the field is
- * required), with one it takes the message off. Debian's chromium; skips only when it is missing.
+ * required), with one it takes the message off. An alert's provider shows its early-warning baseline;
+ * the operator resets it with its button (the store keeps the reset), a provider reads it without the
+ * button, a regulator (whom the baseline API refuses) sees neither. Debian's chromium; skips only when
+ * it is missing.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,15 +14,30 @@ import { BROWSER_SKIP, browserSuite } from '../helpers/browser.js';
 import { installContentGovernance } from '../../src/app/content-install.js';
 import { SqliteContentStore } from '../../src/store/sqlite/content.js';
 import type { ActionRecord } from '../../src/content/actions.js';
+import type { AlertRow } from '../../src/ports/content.js';
+import type { ContentGovernance } from '../../src/app/content-governance.js';
+import { fmtTime } from '../../src/web/html.js';
+
+const OPERATOR = { role: 'admin', actorId: 'tok_test_operator' } as const;
 
 describe('the review queue page in the browser', { skip: BROWSER_SKIP }, () => {
   const ids: string[] = [];
+  let gov: ContentGovernance;
+  let store: SqliteContentStore;
+  let cpId = '';
+  let cpKey = '';
+  let regulatorToken = '';
+  /** The store's kept baseline of the provider (what a restart takes back). */
+  const kept = async () => (await store.loadBaselines()).find((b) => b.scope === 'provider' && b.key === cpId);
   const status = async (id: string) => (await g.http.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: g.admin })).json().status;
 
   const web = browserSuite({ setup: async (g) => {
-    const store = new SqliteContentStore(g.store.db);
-    const gov = await installContentGovernance(g.app, store);
+    store = new SqliteContentStore(g.store.db);
+    gov = await installContentGovernance(g.app, store);
     const p = await onboard(g);
+    cpId = p.id;
+    cpKey = p.apiKey;
+    regulatorToken = (await g.app.auth.createToken('regulator', 'inspector')).token;
     const hold: ActionRecord = { id: 'alert_hold_browser', scope: 'provider', key: p.id, contentProviderId: p.id, action: { kind: 'hold' }, rule: 'complaint_rate_high', figures: {}, at: g.clock.now() };
     await store.addAction(hold);
     gov.actions.restore(hold);
@@ -29,6 +47,14 @@ describe('the review queue page in the browser', { skip: BROWSER_SKIP }, () => {
       ids.push(r.json().id);
       g.clock.advance(60_000);
     }
+    // an alert on the provider (the monitor counted its submissions above) and one on a port it never saw
+    const alert = (id: string, scope: 'provider' | 'port', key: string): AlertRow => ({
+      id, rule: 'volume_spike', metric: 'volume', scope, key, contentProviderId: p.id, severity: 'warning',
+      value: 4.2, threshold: 3, figures: {}, windowStart: g.clock.now() - 60_000, at: g.clock.now(), action: { kind: 'alert' }, actionId: null,
+    });
+    await store.addAlert(alert('alert_browser_cp', 'provider', p.id));
+    await store.addAlert(alert('alert_browser_port', 'port', '10699999'));
+    await gov.saveBaselines();
   } });
   const { g } = web;
 
@@ -64,5 +90,68 @@ describe('the review queue page in the browser', { skip: BROWSER_SKIP }, () => {
     assert.equal(await page.locator('#no-held').isVisible(), true);
     assert.equal(await status(ids[1]), 'rejected');
     await page.context().close();
+  });
+
+  test('the operator reads an alert\'s baseline, resets it (the store keeps the reset) and is told so in the page\'s language', async () => {
+    const page = await web.signedIn(ADMIN_TOKEN, /\/web\/cases/);
+    await page.goto(`${web.base}/web/review`);
+    // what GET /v1/early-warning/baselines/provider/{id} answers (its use case; the routes are not mounted here)
+    const api = await gov.baselineView(OPERATOR, 'provider', cpId);
+    const row = page.locator('#alerts tbody tr[data-alert="alert_browser_cp"]');
+    assert.equal(await row.locator('.baseline-submitted').textContent(), String(api.figures.submitted));
+    assert.ok(api.figures.baselineBuckets > 0 && api.figures.baselinePerWindow > 0, 'the monitor learned a baseline from the submissions');
+    assert.equal(await row.locator('.baseline-per-window').textContent(), api.figures.baselinePerWindow.toFixed(1));
+    assert.equal(await row.locator('.baseline-buckets').textContent(), String(api.figures.baselineBuckets));
+    assert.equal(await row.locator('.baseline-reset-at').textContent(), '从未重置');
+    assert.equal(await page.locator('#alerts tbody tr[data-alert="alert_browser_port"] .baseline').textContent(), '尚无基线');
+    assert.equal(await page.locator('#alerts tbody tr[data-alert="alert_browser_port"] .reset-baseline').count(), 0);
+    assert.match((await page.locator('#baseline-intro').textContent())!, /接受当前发送量为新的常态[\s\S]*审计日志/);
+    const was = await kept();
+    assert.equal(was?.resetAt, 0, 'kept, never reset');
+    assert.ok((was?.completed ?? 0) > 0, 'the kept baseline has learned something');
+
+    const resetAt = g.clock.now();
+    await row.getByRole('button', { name: `重置基线 企业 ${cpId}` }).click();
+    await page.waitForURL(/\/web\/review\?done=reset$/);
+    assert.match((await page.locator('#review-done').textContent())!, /^基线已重置：当前发送量已被接受为新的常态/);
+    assert.equal(await row.locator('.baseline-reset-at').textContent(), `上次重置 ${fmtTime(resetAt)}`);
+    assert.equal(await row.locator('.baseline-buckets').textContent(), '0', 'the old baseline emptied');
+    const after = await kept();
+    assert.equal(after?.resetAt, resetAt, 'the store keeps the reset: a restart does not bring the old baseline back');
+    assert.equal(after?.completed, 0);
+    assert.equal((await gov.baselineView(OPERATOR, 'provider', cpId)).resetAt, resetAt);
+
+    // in English: the button and the confirmation in the page's language
+    g.clock.advance(1000);
+    await page.goto(`${web.base}/web/review?lang=en`);
+    await row.getByRole('button', { name: `Reset baseline provider ${cpId}` }).click();
+    await page.waitForURL(/\/web\/review\?done=reset$/);
+    assert.match((await page.locator('#review-done').textContent())!, /^Baseline reset: the current volume is accepted as the new normal/);
+    assert.equal((await kept())?.resetAt, resetAt + 1000);
+    assert.equal(await page.locator('#alerts tbody tr[data-alert="alert_browser_port"] .baseline').textContent(), 'no baseline yet');
+    await page.context().close();
+  });
+
+  test('a provider reads its baseline without a reset button; a regulator sees neither, and its post resets nothing', async () => {
+    const cp = await web.signedIn(cpKey, /\/web\/(?!login)/);
+    await cp.goto(`${web.base}/web/review`);
+    const cpRow = cp.locator('#alerts tbody tr[data-alert="alert_browser_cp"]');
+    assert.equal(await cpRow.count(), 1);
+    assert.equal(await cpRow.locator('.baseline-submitted').count(), 1, 'the baseline API answers a provider for its own key');
+    assert.equal(await cp.locator('.reset-baseline').count(), 0);
+    assert.equal(await cp.locator('#baseline-intro').count(), 0);
+    await cp.context().close();
+
+    const before = (await kept())?.resetAt;
+    const reg = await web.signedIn(regulatorToken, /\/web\/credit/);
+    await reg.goto(`${web.base}/web/review`);
+    assert.equal(await reg.locator('#alerts tbody tr[data-alert="alert_browser_cp"]').count(), 1, 'the regulator reads the alert');
+    assert.equal(await reg.locator('#alerts .baseline').count(), 0, 'the baseline API refuses a regulator');
+    assert.equal(await reg.locator('.reset-baseline').count(), 0);
+    g.clock.advance(1000);
+    const r = await reg.request.post(`${web.base}/web/review/baselines/provider/${cpId}/reset`, { maxRedirects: 0 });
+    assert.equal(r.status(), 403);
+    assert.equal((await kept())?.resetAt, before, 'nothing reset');
+    await reg.context().close();
   });
 });

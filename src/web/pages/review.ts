@@ -4,14 +4,17 @@
  * held and when its hold ends, with Release and Reject forms; the recent alerts; and the automatic
  * actions in force with a Lift button. Each part comes from the same use case as its API
  * (`GET /v1/review-queue`, `GET /v1/alerts`, `GET /v1/early-warning/actions`) and is shown only to
- * the roles that API answers; the forms are the operator's (`POST /v1/review-queue/{id}/release|reject`,
- * `POST /v1/early-warning/actions/{id}/lift`). Plain POST forms, no JavaScript, protected as the other
+ * the roles that API answers; each alert and action about a provider or port carries the key's
+ * baseline as `GET /v1/early-warning/baselines/{scope}/{key}` gives it (to the roles it answers). The
+ * forms are the operator's (`POST /v1/review-queue/{id}/release|reject`,
+ * `POST /v1/early-warning/actions/{id}/lift`, `POST /v1/early-warning/baselines/{scope}/{key}/reset`). Plain POST forms, no JavaScript, protected as the other
  * /web forms by the SameSite=Strict sign-in cookie.
  */
 import type { ListedHeld } from '../../app/review-queue.js';
 import type { AlertRow } from '../../ports/content.js';
 import type { ActionRecord } from '../../content/actions.js';
 import type { ProposedAction } from '../../content/early-warning.js';
+import type { BaselineView } from '../../app/content-governance.js';
 import { t, tk, type Lang } from '../i18n.js';
 import { alertBox, esc, fmtTime } from '../html.js';
 import { ruleName } from '../rule-labels.js';
@@ -33,12 +36,20 @@ export interface ReviewView {
   actions: ActionRecord[] | null;
   /** Content governance installed (alerts and actions exist at all). */
   governance: boolean;
-  /** Release, reject and lift: the operator's. */
+  /**
+   * Each listed key's baseline (`baselineKey(scope, key)`), null for a key the monitor does not know
+   * yet; the whole map null when the viewer may not read baselines (the API answers 403: a regulator).
+   */
+  baselines: Map<string, BaselineView | null> | null;
+  /** Release, reject, lift and reset a baseline: the operator's. */
   canDecide: boolean;
 }
 
+/** The baselines map's key for a provider or port. */
+export const baselineKey = (scope: string, key: string): string => `${scope}\u0000${key}`;
+
 export interface ReviewFlash {
-  done?: 'release' | 'reject' | 'lift';
+  done?: 'release' | 'reject' | 'lift' | 'reset';
   /** A rejection of the last form, in words (the code's label, the message, the rule). */
   error?: string;
   /** The held message a refused release or reject was about (marked in the list). */
@@ -59,6 +70,27 @@ function scopeText(lang: Lang, scope: string, key: string, cpId: string): string
 function figuresText(f: Record<string, number>): string {
   const parts = Object.entries(f).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(3)}`);
   return parts.length ? parts.join(', ') : '—';
+}
+
+/** A whole count as it is, a mean to one decimal. */
+const num = (v: number | undefined): string => (v === undefined ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(1));
+
+/**
+ * The key's baseline cell: its window's submissions, the baseline per window and how many periods
+ * built it, the last reset; "no baseline yet" for a key the monitor has not counted; for the operator
+ * the reset form. Empty when the viewer may not read baselines.
+ */
+function baselineCell(lang: Lang, v: ReviewView, scope: string, key: string): string {
+  if (!v.baselines) return '';
+  const b = v.baselines.get(baselineKey(scope, key));
+  if (!b) return `<td class="baseline"><span class="no-baseline">${esc(t(lang, 'rvNoBaseline'))}</span></td>`;
+  const f = b.figures;
+  const figures = `<span class="baseline-figures">${esc(t(lang, 'rvWindowSubmitted'))} <span class="baseline-submitted">${num(f.submitted)}</span><br>${esc(t(lang, 'rvBaselinePerWindow'))} <span class="baseline-per-window">${num(f.baselinePerWindow)}</span><br>${esc(t(lang, 'rvBaselineBuckets'))} <span class="baseline-buckets">${num(f.baselineBuckets)}</span><br><span class="hint baseline-reset-at">${b.resetAt !== null ? `${esc(t(lang, 'rvResetAt'))} ${esc(fmtTime(b.resetAt))}` : esc(t(lang, 'rvNeverReset'))}</span></span>`;
+  const label = `${t(lang, 'rvResetBaseline')} ${tk(lang, `rvScope_${b.scope}`)} ${b.key}`;
+  const form = v.canDecide
+    ? `<form method="post" action="/web/review/baselines/${encodeURIComponent(b.scope)}/${encodeURIComponent(b.key)}/reset"><button type="submit" class="secondary reset-baseline" aria-label="${esc(label)}">${esc(t(lang, 'rvResetBaseline'))}</button></form>`
+    : '';
+  return `<td class="baseline">${figures}${form}</td>`;
 }
 
 function heldRow(lang: Lang, m: ListedHeld, why: HeldWhy, canDecide: boolean, refused: boolean, i: number): string {
@@ -101,11 +133,12 @@ function queueSection(lang: Lang, v: ReviewView, flash: ReviewFlash): string {
 <tbody>${v.held.map(({ m, why }, i) => heldRow(lang, m, why, v.canDecide, m.id === flash.refusedId, i)).join('')}</tbody></table>`;
 }
 
-function alertsSection(lang: Lang, alerts: AlertRow[] | null): string {
+function alertsSection(lang: Lang, v: ReviewView): string {
+  const alerts = v.alerts;
   if (!alerts) return '';
   const intro = `<h2 id="alerts-heading">${esc(t(lang, 'rvAlerts'))}</h2><p class="hint">${esc(t(lang, 'rvAlertsIntro'))}</p>`;
   if (alerts.length === 0) return `${intro}<p id="no-alerts">${esc(t(lang, 'rvNoAlerts'))}</p>`;
-  const head = ['rvRaised', 'colProvider', 'rvScope', 'rvRule', 'rvFigure', 'rvSeverity', 'rvAction'] as const;
+  const head = ['rvRaised', 'colProvider', 'rvScope', 'rvRule', 'rvFigure', 'rvSeverity', 'rvAction', ...(v.baselines ? ['rvBaseline' as const] : [])] as const;
   const rows = alerts.map((a) => `<tr data-alert="${esc(a.id)}">
 <td>${esc(fmtTime(a.at))}</td>
 <td class="mono">${esc(a.contentProviderId)}</td>
@@ -113,23 +146,27 @@ function alertsSection(lang: Lang, alerts: AlertRow[] | null): string {
 <td class="mono alert-rule">${esc(a.rule)}<br><span class="hint">${esc(a.metric)}</span></td>
 <td>${esc(figuresText({ [a.metric]: a.value }))} / ${esc(String(a.threshold))}</td>
 <td>${esc(tk(lang, `rvSev_${a.severity}`))}</td>
-<td class="alert-action">${esc(actionText(lang, a.action))}${a.actionId ? `<br><span class="hint mono">${esc(a.actionId)}</span>` : ''}</td></tr>`).join('');
+<td class="alert-action">${esc(actionText(lang, a.action))}${a.actionId ? `<br><span class="hint mono">${esc(a.actionId)}</span>` : ''}</td>
+${baselineCell(lang, v, a.scope, a.key)}</tr>`).join('');
   return `${intro}<table id="alerts" aria-labelledby="alerts-heading">
 <thead><tr>${head.map((k) => `<th scope="col">${esc(t(lang, k))}</th>`).join('')}</tr></thead>
 <tbody>${rows}</tbody></table>`;
 }
 
-function actionsSection(lang: Lang, actions: ActionRecord[] | null, canLift: boolean): string {
+function actionsSection(lang: Lang, v: ReviewView): string {
+  const actions = v.actions;
+  const canLift = v.canDecide;
   if (!actions) return '';
   const intro = `<h2 id="actions-heading">${esc(t(lang, 'rvActions'))}</h2><p class="hint">${esc(t(lang, 'rvActionsIntro'))}</p>`;
   if (actions.length === 0) return `${intro}<p id="no-actions">${esc(t(lang, 'rvNoActions'))}</p>`;
-  const head = ['rvAction', 'rvScope', 'rvSince', 'rvRule', 'rvFigures', 'mlId', ...(canLift ? ['lkAction' as const] : [])] as const;
+  const head = ['rvAction', 'rvScope', 'rvSince', 'rvRule', 'rvFigures', ...(v.baselines ? ['rvBaseline' as const] : []), 'mlId', ...(canLift ? ['lkAction' as const] : [])] as const;
   const rows = actions.map((a) => `<tr data-action="${esc(a.id)}">
 <td class="action-kind">${esc(actionText(lang, a.action))}</td>
 <td>${esc(scopeText(lang, a.scope, a.key, a.contentProviderId))}</td>
 <td>${esc(fmtTime(a.at))}</td>
 <td class="mono action-rule">${esc(a.rule)}</td>
 <td>${esc(figuresText(a.figures))}</td>
+${baselineCell(lang, v, a.scope, a.key)}
 <td class="mono">${esc(a.id)}</td>
 ${canLift ? `<td><form method="post" action="/web/review/actions/${encodeURIComponent(a.id)}/lift"><button type="submit" class="lift" aria-label="${esc(`${t(lang, 'rvLift')} ${a.id}`)}">${esc(t(lang, 'rvLift'))}</button></form></td>` : ''}</tr>`).join('');
   return `${intro}<table id="actions" aria-labelledby="actions-heading">
@@ -141,7 +178,9 @@ export function reviewPage(lang: Lang, v: ReviewView, flash: ReviewFlash = {}): 
   const done = flash.done ? `<p class="ok" role="status" id="review-done">${esc(t(lang, `rvDone_${flash.done}`))}</p>` : '';
   const error = flash.error ? alertBox(flash.error, lang) : '';
   const noGov = !v.governance && (v.canDecide || v.held === null) ? `<p class="notice" id="no-governance">${esc(t(lang, 'rvNoGovernance'))}</p>` : '';
-  return `${done}${error}${queueSection(lang, v, flash)}${noGov}${alertsSection(lang, v.alerts)}${actionsSection(lang, v.actions, v.canDecide)}`;
+  // what a reset does, in the page's words, where the operator finds the reset buttons
+  const resetIntro = v.canDecide && v.baselines && (v.alerts?.length || v.actions?.length) ? `<p class="hint" id="baseline-intro">${esc(t(lang, 'rvResetIntro'))}</p>` : '';
+  return `${done}${error}${queueSection(lang, v, flash)}${noGov}${resetIntro}${alertsSection(lang, v)}${actionsSection(lang, v)}`;
 }
 
 /** The action id a hold's note names (`held: early-warning hold <id>: …`), or null. */
