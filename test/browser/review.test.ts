@@ -129,6 +129,11 @@ describe('the review queue page in the browser', { skip: BROWSER_SKIP }, () => {
     assert.match((await page.locator('#review-done').textContent())!, /^Baseline reset: the current volume is accepted as the new normal/);
     assert.equal((await kept())?.resetAt, resetAt + 1000);
     assert.equal(await page.locator('#alerts tbody tr[data-alert="alert_browser_port"] .baseline').textContent(), 'no baseline yet');
+    // a key the monitor does not know: the reset is refused in the page's words, the page still shown
+    const r = await page.request.post(`${web.base}/web/review/baselines/port/10699999/reset`, { maxRedirects: 0 });
+    assert.equal(r.status(), 404);
+    assert.match(await r.text(), /The early-warning monitor has no baseline for port 10699999 yet/);
+    assert.match(await r.text(), /id="alerts"/);
     await page.context().close();
   });
 
