@@ -78,6 +78,34 @@ describe('input validation', () => {
     assert.equal(port.retiredAt, null);
   });
 
+  test('complaints, cases, credit entries, DND and refusal phrases refuse a field they do not know → 400 naming it (it was dropped in silence)', async () => {
+    const filed = await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13700137999', sender: '10690001', text: '您的订单已发货', contentProviderId: cp.id } });
+    assert.equal(filed.statusCode, 201, `contentProviderId is a complaint's field: ${filed.body}`);
+    const { id, reference } = filed.json();
+    const cases: [string, string, Record<string, string>, Record<string, unknown>, string][] = [
+      // a misspelt receivedAt filed the case without the time its evidence is matched around
+      ['POST', '/v1/complaints', {}, { msisdn: '13700137998', sender: '10690001', recievedAt: '2026-11-29T10:00:00+08:00' }, 'recievedAt'],
+      ['POST', `/v1/complaints/${reference}/withdraw`, {}, { accessCode: 'x', reasn: 'y' }, 'reasn'],
+      // a misspelt finding closed the case without it
+      ['POST', `/v1/cases/${id}/transitions`, g.admin, { action: 'close', findings: 'unfounded' }, 'findings'],
+      ['POST', `/v1/cases/${id}/transitions`, g.admin, { action: 'answer', text: '已处理', measures: [{ kind: 'throttle', per_second: 5 }] }, 'measures/0/per_second'],
+      ['POST', `/v1/cases/${id}/evidence`, g.admin, { sendr: '10690001' }, 'sendr'],
+      ['POST', '/v1/credit/entries', g.admin, { kind: 'warning', contentProviderId: cp.id, note: 'x' }, 'note'],
+      ['POST', '/v1/dnd', g.admin, { msisdns: ['13700137997'], sorce: 'hotline' }, 'sorce'],
+      ['PUT', '/v1/refusal-phrases', g.admin, { phrases: [], phrase: '别发了' }, 'phrase'],
+    ];
+    for (const [method, url, headers, payload, field] of cases) {
+      const r = await g.http.inject({ method: method as 'POST', url, headers, payload });
+      assert.equal(r.statusCode, 400, `${method} ${url}: ${r.body}`);
+      assert.deepEqual([r.json().error.code, r.json().error.field, r.json().error.message], ['invalid_request', field, `${field}: unknown field`], `${method} ${url}`);
+    }
+    // nothing of them was done: the case is as filed, the number not on the DND list
+    assert.equal((await g.http.inject({ method: 'GET', url: `/v1/cases/${id}`, headers: g.admin })).json().state, filed.json().state);
+    const sub = await g.http.inject({ method: 'GET', url: '/v1/subscribers/13700137997', headers: g.admin });
+    assert.equal(sub.statusCode, 200, sub.body);
+    assert.equal(sub.json().doNotDisturb, null);
+  });
+
   test('a mainland number written another way (spaces, dashes, 00 prefix, full-width) → 422 invalid_msisdn saying the three forms taken', async () => {
     // "to is not a mainland China mobile number" alone: the number was right, its writing was not
     for (const to of ['+86 138 0013 8000', '008613800138000', '138-0013-8000', '１３８００１３８０００']) {

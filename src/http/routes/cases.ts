@@ -51,15 +51,17 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
     schema: {
       tags: ['complaints'], security: bearerSecurity, params: idParam,
       summary: 'Move a case: forward, investigate, answer, close, reopen, escalate, withdraw (see docs/COMPLAINTS.md for who may)',
+      // A field it does not know is refused (400 naming it), not dropped: a misspelt finding or
+      // measures closed the case without them.
       body: {
-        type: 'object',
+        type: 'object', additionalProperties: false,
         properties: {
           action: { type: 'string', enum: ['forward', 'investigate', 'answer', 'close', 'reopen', 'escalate', 'withdraw'] },
           reason: { type: 'string' },
           contentProviderId: { type: 'string', description: "forward: the provider, when the case names none or names the operator's account (left out there: the operator's own handling)" },
           text: { type: 'string', description: 'answer: the answer the user receives by SMS' },
           finding: { type: 'string', enum: ['confirmed', 'partly_confirmed', 'unfounded'] },
-          measures: { type: 'array', items: { type: 'object', properties: { kind: { type: 'string', enum: ['opt_out', 'block_template', 'throttle', 'suspend', 'refund', 'other'] }, note: { type: 'string' }, amountYuan: { type: 'number' }, perSecond: { type: 'number', description: 'throttle: messages a second (default 1)' }, templateId: { type: 'string', description: 'block_template: the template to reject (default: the one the matched message used)' } }, required: ['kind'] } },
+          measures: { type: 'array', items: { type: 'object', additionalProperties: false, properties: { kind: { type: 'string', enum: ['opt_out', 'block_template', 'throttle', 'suspend', 'refund', 'other'] }, note: { type: 'string' }, amountYuan: { type: 'number' }, perSecond: { type: 'number', description: 'throttle: messages a second (default 1)' }, templateId: { type: 'string', description: 'block_template: the template to reject (default: the one the matched message used)' } }, required: ['kind'] } },
         },
         required: ['action'],
       },
@@ -83,7 +85,7 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
     schema: {
       tags: ['complaints'], security: bearerSecurity, params: idParam,
       summary: 'Match the evidence again (centre, operator, regulator), optionally with the sender learnt since; the state stays',
-      body: { type: 'object', properties: { sender: { type: 'string' }, reason: { type: 'string' } } },
+      body: { type: 'object', additionalProperties: false, properties: { sender: { type: 'string' }, reason: { type: 'string' } } },
       response: {
         200: { ...caseView, description: 'The case with its evidence matched again, as GET /v1/cases lists it' },
         401: errorResponse('No token, or one that is not valid'),

@@ -114,7 +114,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
     schema: {
       tags: ['supervision'], security: bearerSecurity, summary: 'Add an entry (regulator): warning, fine with amount, supervision talk with notes, correction order (a regulator token limited to a province: 403 for a provider of another province or for the operator)',
       body: {
-        type: 'object',
+        type: 'object', additionalProperties: false,
         properties: {
           contentProviderId: { type: 'string' }, subjectType: { type: 'string', enum: ['content-provider', 'operator'] }, subjectId: { type: 'string' },
           kind: { type: 'string', enum: ['warning', 'fine', 'supervision_talk', 'correction_order', 'note'] },

@@ -25,7 +25,7 @@ export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise
     bodyLimit: 8 * 1024 * 1024,
     schema: {
       tags: ['consent'], security: bearerSecurity, summary: 'Admin: add numbers to the do-not-disturb list (no commercial message from any provider); received = added + alreadyListed + duplicateCount + invalidCount',
-      body: { type: 'object', properties: { msisdns: { type: 'array', maxItems: MAX_DND_IMPORT, items: { type: 'string' } }, source: { type: 'string' } }, required: ['msisdns'] },
+      body: { type: 'object', additionalProperties: false, properties: { msisdns: { type: 'array', maxItems: MAX_DND_IMPORT, items: { type: 'string' } }, source: { type: 'string' } }, required: ['msisdns'] },
       response: { 200: { type: 'object', properties: { received: { type: 'integer' }, added: { type: 'integer' }, alreadyListed: { type: 'integer' }, duplicateCount: { type: 'integer', description: 'Repeats within this import of a number given earlier in it (any spelling)' }, invalidCount: { type: 'integer' }, invalid: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, value: { type: 'string' } } } } } }, '4xx': errorBody },
     },
   }, async (req) => importDnd(app.ctx, req.principal, req.body as Record<string, unknown>));
@@ -46,7 +46,7 @@ export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise
     onRequest: requireAuth,
     schema: {
       tags: ['consent'], security: bearerSecurity, summary: 'Admin: replace the operator’s refusal phrases (matched anywhere in a reply, unless negated)',
-      body: { type: 'object', properties: { phrases: { type: 'array', items: { type: 'string' } } }, required: ['phrases'] },
+      body: { type: 'object', additionalProperties: false, properties: { phrases: { type: 'array', items: { type: 'string' } } }, required: ['phrases'] },
       response: {
         200: {
           type: 'object',
