@@ -113,7 +113,7 @@ test('two gateway processes on PostgreSQL: a credential with maxBinds 2 has two 
 const R = 20;
 const W = 3;
 const sm = (i: number): SmPdu => ({
-  ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: `1380013${String(i % 10_000).padStart(4, '0')}`, data_coding: 8,
+  ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: `138${String(i % 100_000_000).padStart(8, '0')}`, data_coding: 8,
   short_message: encodeText('【示例】您的验证码是123456。', 8), registered_delivery: 0, tlvs: [tlvCString(Tag.smsguard_message_type, 'verification')],
 });
 
