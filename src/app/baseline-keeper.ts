@@ -1,7 +1,8 @@
 /**
  * Keeps the early-warning baselines across restarts (docs/CONTENT.md "Baselines kept across
  * restarts"): every {@link BASELINE_SAVE_MS} of wall-clock time, and once more when the gateway
- * stops, the monitor's baselines go to the store; `ContentGovernance.init` takes them back at start.
+ * stops, the baselines that changed since the last save go to the store (`ContentGovernance.saveBaselines`);
+ * `ContentGovernance.init` takes them back at start.
  * A minute's loss at a crash is a minute of EWMA, not the baseline: the restored one is what the
  * detector had learned over hours.
  */

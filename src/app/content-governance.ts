@@ -28,7 +28,7 @@ import { isWellFormedSignature } from '../domain/signature.js';
 import type { AlertRow, ContentSettingsRow, ContentStore, ReviewStatus, TemplateRow } from '../ports/content.js';
 import { checkTemplate, compileTemplates } from '../content/templates.js';
 import type { TemplateMode, TemplateRegistry } from '../content/template-registry.js';
-import { EarlyWarningMonitor, type ActionBook, type ActionRecord, type Alert, type EarlyWarningPolicy, type MonitorEvent, type Scope } from '../content/early-warning.js';
+import { EarlyWarningMonitor, type ActionBook, type ActionRecord, type Alert, type BaselineState, type EarlyWarningPolicy, type MonitorEvent, type Scope } from '../content/early-warning.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import type { MoHandler } from './receive-mo.js';
@@ -103,6 +103,12 @@ export class ContentGovernance {
   private readonly unsaved = new Set<string>();
   /** The newest baseline reset read from the store ({@link applyBaselineResets}). */
   private resetsSeen = 0;
+  /**
+   * Each key's baseline as this process last wrote it to the store, or read it at start
+   * ({@link saveBaselines} writes only the keys whose baseline differs): a gateway with thousands of
+   * providers and ports, most of them idle in any minute, rewrote every row every minute.
+   */
+  private readonly baselinesKept: Record<Scope, Map<string, BaselineState>> = { provider: new Map(), port: new Map() };
 
   constructor(private readonly ctx: AppContext, private readonly deps: ContentGovernanceDeps) {
     this.monitor = new EarlyWarningMonitor(deps.policy);
@@ -439,13 +445,27 @@ export class ContentGovernance {
    */
   async restoreBaselines(): Promise<number> {
     const rows = await this.deps.store.loadBaselines();
-    for (const r of rows) this.resetsSeen = Math.max(this.resetsSeen, r.resetAt);
+    for (const r of rows) {
+      this.resetsSeen = Math.max(this.resetsSeen, r.resetAt);
+      // what the store holds already needs no writing back (a restored key saved only once it folds)
+      if (r.scope === 'provider' || r.scope === 'port') this.baselinesKept[r.scope].set(r.key, r);
+    }
     return this.monitor.restoreBaselines(rows, this.ctx.clock.now());
   }
 
-  /** Keeps every baseline the monitor has folded so far (src/app/baseline-keeper.ts calls it every minute and at shutdown). */
+  /**
+   * Keeps the baselines the monitor has folded or reset since the last save (src/app/baseline-keeper.ts
+   * calls it every minute and at shutdown): a key whose baseline equals the one last written, or read
+   * at start, is not written again. A failed save is retried whole at the next one (nothing is marked
+   * written until the store took it). A row the store refuses (older than an operator's reset this
+   * process has not applied yet) counts as written: applying the reset changes the key's baseline, so
+   * it is written again once it has folded after it.
+   */
   async saveBaselines(): Promise<void> {
-    await this.deps.store.saveBaselines(this.monitor.baselines(), this.ctx.clock.now());
+    const changed = this.monitor.baselines().filter((r) => !sameBaseline(this.baselinesKept[r.scope].get(r.key), r));
+    if (!changed.length) return;
+    await this.deps.store.saveBaselines(changed, this.ctx.clock.now());
+    for (const r of changed) this.baselinesKept[r.scope].set(r.key, r);
   }
 
   /** Applies the baseline resets made by other processes since the last call (shared counts: every round). */
@@ -496,4 +516,12 @@ export class ContentGovernance {
 function parseScope(scope: string): Scope {
   if (scope !== 'provider' && scope !== 'port') throw new SmsguardError('invalid_request', 'scope: provider or port', {}, 'scope');
   return scope;
+}
+
+/** Whether two kept baselines of one key are the same (every field the store keeps). */
+function sameBaseline(a: BaselineState | undefined, b: BaselineState): boolean {
+  return (
+    a !== undefined && a.contentProviderId === b.contentProviderId && a.mean === b.mean && a.variance === b.variance && a.completed === b.completed &&
+    a.scoreMean === b.scoreMean && a.scoreN === b.scoreN && a.resetAt === b.resetAt
+  );
 }
