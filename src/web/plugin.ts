@@ -777,6 +777,16 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       throw e;
     }
   };
+  /**
+   * The content-governance service the page acts through, or the stable `governance_off` refusal
+   * (not_found, shown in the page's words) naming what there is none of, where this gateway was
+   * started without it.
+   */
+  const governance = (noneOf: 'actions to lift' | 'baselines to reset' | 'templates'): ContentGovernance => {
+    const gov = contentGovernanceOf(app.ctx);
+    if (!gov) throw new SmsguardError('not_found', `content governance is not installed: there are no ${noneOf}`, {}, undefined, { id: 'governance_off' });
+    return gov;
+  };
   const reviewView = async (p: Principal): Promise<ReviewView> => {
     const gov = contentGovernanceOf(app.ctx);
     if (gov) await gov.flush();
@@ -867,8 +877,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const p = await needStaff(req, reply);
     if (!p) return reply;
     try {
-      const gov = contentGovernanceOf(app.ctx);
-      if (!gov) throw new SmsguardError('not_found', 'content governance is not installed: there are no actions to lift', {}, undefined, { id: 'governance_off' });
+      const gov = governance('actions to lift');
       await gov.liftAction(p, (req.params as { id: string }).id);
       return reply.redirect('/web/review?done=lift', 303);
     } catch (e) {
@@ -882,8 +891,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const p = await needStaff(req, reply);
     if (!p) return reply;
     try {
-      const gov = contentGovernanceOf(app.ctx);
-      if (!gov) throw new SmsguardError('not_found', 'content governance is not installed: there are no baselines to reset', {}, undefined, { id: 'governance_off' });
+      const gov = governance('baselines to reset');
       const { scope, key } = req.params as { scope: string; key: string };
       await gov.resetBaseline(p, scope, key);
       return reply.redirect('/web/review?done=reset', 303);
@@ -902,8 +910,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     contentProviderId: typeof q.contentProviderId === 'string' ? q.contentProviderId.trim() : '',
   });
   const templatesView = async (p: Principal, q: { status: string; contentProviderId: string }): Promise<TemplatesView> => {
-    const gov = contentGovernanceOf(app.ctx);
-    if (!gov) throw new SmsguardError('not_found', 'content governance is not installed: there are no templates', {}, undefined, { id: 'governance_off' });
+    const gov = governance('templates');
     const templates = await gov.listTemplates(p, { status: q.status || undefined, contentProviderId: q.contentProviderId || undefined });
     return { templates, status: q.status, contentProviderId: p.role === 'admin' ? q.contentProviderId : '', canDecide: p.role === 'admin' };
   };
@@ -932,8 +939,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       // the list the form was on (its filter), to come back to
       const filter = templatesQuery(p, { status: posted?.status === undefined ? undefined : one(posted, 'status'), contentProviderId: one(posted, 'contentProviderId') });
       try {
-        const gov = contentGovernanceOf(app.ctx);
-        if (!gov) throw new SmsguardError('not_found', 'content governance is not installed: there are no templates', {}, undefined, { id: 'governance_off' });
+        const gov = governance('templates');
         await gov.reviewTemplate(p, id, reason.trim() === '' && act === 'approve' ? { decision: act } : { decision: act, reason });
         const back = new URLSearchParams({ ...(filter.status !== 'pending' ? { status: filter.status } : {}), ...(filter.contentProviderId ? { contentProviderId: filter.contentProviderId } : {}), done: act });
         return reply.redirect(`/web/templates?${back}`, 303);
