@@ -205,6 +205,8 @@ interface Compiled {
   signature: string;
   regex: RegExp;
   names: string[];
+  /** Positions (in `names`) of the free-text variables, whose values must hold no link. */
+  textVars: number[];
   /** distinct literal-pattern ids this template needs */
   needs: number[];
   literalChars: number;
@@ -246,6 +248,7 @@ export function compileTemplates(templates: readonly ApprovedTemplate[]): Templa
       signature: t.signature,
       regex: new RegExp(`^${source}$`, 'u'),
       names: parsed.variables.map((x) => x.name),
+      textVars: parsed.variables.flatMap((x, i) => (x.kind === 'text' ? [i] : [])),
       needs: [...needs],
       literalChars: parsed.literals.join('').length,
     });
@@ -292,6 +295,9 @@ export function compileTemplates(templates: readonly ApprovedTemplate[]): Templa
         if (c.signature !== signature) continue;
         const m = c.regex.exec(body);
         if (!m) continue;
+        // The pattern keeps schemes and `www.` out of free text; a bare host (`t.cn/abc`) is a link
+        // as the template check counts them, and an approved template must not carry one it never showed.
+        if (c.textVars.some((i) => findLinks(m[i + 1]).length > 0)) continue;
         const variables: Record<string, string> = {};
         c.names.forEach((n, i) => (variables[n] = m[i + 1]));
         return { templateId: c.id, variables };

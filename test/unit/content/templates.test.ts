@@ -71,6 +71,12 @@ describe('compiled template matcher', () => {
     assert.equal(m.match('【某某商城】您的验证码为882134，5分钟内有效，请勿泄露。'), undefined);
     assert.equal(m.match('【某某银行】您的验证码为123456789，5分钟内有效，请勿泄露。'), undefined);
     assert.equal(m.match('【某某商城】亲爱的 http://spam.cn ，您的订单已签收。'), undefined);
+    // a link without a scheme is a link too (as the template check counts them): a free-text value
+    // that is one, or holds one, would let an approved template carry any address
+    for (const smuggled of ['spam.cn', 't.cn/abc', '张三 evil.com/x', 'bit.ly/x?y=1', 'WWW-1.Evil.Top']) {
+      assert.equal(m.match(`【某某商城】亲爱的${smuggled}，您的订单已签收。`), undefined, smuggled);
+    }
+    assert.equal(m.match('【某某商城】亲爱的张三 No.5，您的订单已签收。')?.templateId, 't4', 'a dot is not a link');
     assert.equal(m.match('您的验证码为882134，5分钟内有效，请勿泄露。'), undefined);
   });
 
