@@ -245,6 +245,10 @@ export class ContentGovernance {
   /** Submit a template; machine checks run at once and every violation is returned together. */
   async submitTemplate(p: Principal, body: Record<string, unknown>): Promise<TemplateRow> {
     requireRole(p, 'content-provider', 'admin');
+    // A provider files only its own (naming another's id is refused, not quietly filed as its own)
+    if (p.role === 'content-provider' && body?.contentProviderId !== undefined && body.contentProviderId !== p.contentProviderId) {
+      throw new SmsguardError('forbidden', 'contentProviderId: a content provider submits templates for itself only', {}, 'contentProviderId');
+    }
     const cpId = p.role === 'content-provider' ? p.contentProviderId : str(body?.contentProviderId, 'contentProviderId', 64);
     if (!(await this.ctx.store.directory.getContentProvider(cpId))) throw new SmsguardError('not_found', `no content provider ${cpId}`, {}, 'contentProviderId');
     const signature = str(body?.signature, 'signature', 40).trim();

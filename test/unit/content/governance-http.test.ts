@@ -49,6 +49,21 @@ const send = (auth: Record<string, string>, text: string, type = 'notification',
   http.inject({ method: 'POST', url: '/v1/messages', headers: auth, payload: { from, to: '13800138000', text, type } });
 
 describe('content governance over HTTP', () => {
+  test('a provider naming another provider\'s id on a template is refused (403), nothing filed; its own id is taken', async () => {
+    const p = await onboard(g(), { signature: '【一号店】', ports: { service: '10690111' } });
+    const other = await onboard(g(), { signature: '【二号店】', ports: { service: '10690112' } });
+    const draft = { signature: '【一号店】', type: 'notification', body: '您的订单${no:code(8)}已发货。' };
+    const theirs = await http.inject({ method: 'POST', url: '/v1/templates', headers: p.auth, payload: { ...draft, contentProviderId: other.id } });
+    assert.equal(theirs.statusCode, 403, theirs.body);
+    assert.equal(theirs.json().error.code, 'forbidden');
+    assert.equal(theirs.json().error.field, 'contentProviderId');
+    const listed = await http.inject({ method: 'GET', url: `/v1/templates?contentProviderId=${p.id}`, headers: admin });
+    assert.deepEqual(listed.json().templates, [], 'nothing filed under the provider either');
+    const own = await http.inject({ method: 'POST', url: '/v1/templates', headers: p.auth, payload: { ...draft, contentProviderId: p.id } });
+    assert.equal(own.statusCode, 201);
+    assert.equal(own.json().contentProviderId, p.id);
+  });
+
   test('template submission: machine rules reported together; review; required templates gate sending', async () => {
     const p = await onboard(g(), { signature: '【好运银行】', ports: { service: '10690101' } });
     const bad = await http.inject({ method: 'POST', url: '/v1/templates', headers: p.auth, payload: { signature: '【别人的】', type: 'verification', body: '【促销】请访问 http://x.example.org 领取' } });
