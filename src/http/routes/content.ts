@@ -119,13 +119,13 @@ export function contentRoutes(gov: ContentGovernance) {
       onRequest: requireAuth,
       schema: {
         tags: ['content'], security: bearerSecurity, summary: 'Early-warning alerts, newest first (providers see their own; a regulator token limited to a province or dates sees the alerts inside them)',
-        querystring: { type: 'object', properties: { contentProviderId: { type: 'string', maxLength: 64 }, since: { type: 'string', pattern: '^[0-9]{1,15}$' }, limit: { type: 'string', pattern: '^[0-9]{1,4}$' } } },
+        querystring: { type: 'object', properties: { contentProviderId: { type: 'string', maxLength: 64 }, since: { type: 'string', pattern: '^[0-9]{1,15}$' }, limit: { type: 'integer', minimum: 1, maximum: 1000, description: 'default 100' } } },
         response: { 200: { type: 'object', properties: { alerts: { type: 'array', items: alert } } }, '4xx': errorBody },
       },
     }, async (req) => {
       await gov.flush();
-      const q = req.query as { contentProviderId?: string; since?: string; limit?: string };
-      return { alerts: await gov.listAlerts(req.principal, { contentProviderId: q.contentProviderId, since: q.since === undefined ? undefined : Number(q.since), limit: q.limit === undefined ? undefined : Number(q.limit) }) };
+      const q = req.query as { contentProviderId?: string; since?: string; limit?: number };
+      return { alerts: await gov.listAlerts(req.principal, { contentProviderId: q.contentProviderId, since: q.since === undefined ? undefined : Number(q.since), limit: q.limit }) };
     });
 
     f.get('/v1/early-warning/actions', {

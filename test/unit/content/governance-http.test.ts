@@ -140,6 +140,13 @@ describe('content governance over HTTP', () => {
     assert.equal((await send(p.auth, '【示例乙】您的快递已到达小区驿站，请及时领取。', 'notification', '10690301')).statusCode, 202);
     const own = await http.inject({ method: 'GET', url: '/v1/alerts', headers: p.auth });
     assert.ok(own.json().alerts.every((a: { contentProviderId: string }) => a.contentProviderId === p.id));
+    // a limit outside 1–1000 is refused, as the other lists refuse it, not quietly taken as 1 or 1000
+    for (const limit of ['0', '1001']) {
+      const r = await http.inject({ method: 'GET', url: `/v1/alerts?limit=${limit}`, headers: admin });
+      assert.equal(r.statusCode, 400, `limit=${limit}: ${r.body}`);
+      assert.equal(r.json().error.field, 'limit');
+    }
+    assert.equal((await http.inject({ method: 'GET', url: '/v1/alerts?limit=1', headers: admin })).json().alerts.length, 1);
     const m = await http.inject({ method: 'GET', url: '/metrics' });
     assert.match(m.body, /smsguard_early_warning_alerts_total\{rule="prohibited_hits"/);
   });
