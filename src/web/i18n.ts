@@ -347,6 +347,7 @@ const T = {
   rvSeverity: ['级别', 'Severity'],
   rvAction: ['采取的措施', 'Action'],
   rvActions: ['正在执行的措施', 'Actions in force'],
+  rvActionId: ['措施编号', 'Action id'],
   rvActionsIntro: ['对企业或端口自动（或经投诉处理）采取的限速、暂扣和暂停。解除后新短信不再受限，已暂扣的仍需逐条审核。', 'Throttles, holds and suspensions placed on a provider or a port automatically (or by a complaint measure). Lifted, new messages pass again; messages already held still need their review.'],
   rvNoActions: ['没有正在执行的措施。', 'No actions in force.'],
   rvSince: ['开始时间', 'Since'],

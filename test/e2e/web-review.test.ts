@@ -128,6 +128,9 @@ describe('the review queue and early warning page', () => {
     assert.match(act, /complaints 3, accepted 900/);
     assert.ok(act.includes(fmtTime(hold.at)));
     assert.match(act, /<form method="post" action="\/web\/review\/actions\/alert_hold_web\/lift">/);
+    // the column of the action's id is headed as one (it was headed 短信编号 / Message id)
+    const actionHead = (body: string) => [.../<table id="actions"[\s\S]*?<\/thead>/.exec(body)![0].matchAll(/<th scope="col">([^<]*)<\/th>/g)].map((m) => m[1]);
+    assert.ok(actionHead(r.body).includes('措施编号') && !actionHead(r.body).includes('短信编号'), actionHead(r.body).join(' | '));
 
     const en = await get('/web/review?lang=en', c.admin);
     assert.match(en.body, /<h1>Held messages and early warning<\/h1>/);
@@ -135,6 +138,7 @@ describe('the review queue and early warning page', () => {
     assert.match(en.body, /<th scope="col">Why held<\/th>/);
     assert.match(en.body, />Release<\/button>/);
     assert.match(en.body, />Lift<\/button>/);
+    assert.ok(actionHead(en.body).includes('Action id') && !actionHead(en.body).includes('Message id'), actionHead(en.body).join(' | '));
     assert.match(rowOf(en.body, 'held', ids[0]), /alert_hold_web<\/span>: complaint_rate_high · hold for review/);
     assert.doesNotMatch(en.body, /暂扣|放行|解除|预警/, 'no Chinese words of the page in English');
   });

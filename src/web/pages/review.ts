@@ -159,7 +159,7 @@ function actionsSection(lang: Lang, v: ReviewView): string {
   if (!actions) return '';
   const intro = `<h2 id="actions-heading">${esc(t(lang, 'rvActions'))}</h2><p class="hint">${esc(t(lang, 'rvActionsIntro'))}</p>`;
   if (actions.length === 0) return `${intro}<p id="no-actions">${esc(t(lang, 'rvNoActions'))}</p>`;
-  const head = ['rvAction', 'rvScope', 'rvSince', 'rvRule', 'rvFigures', ...(v.baselines ? ['rvBaseline' as const] : []), 'mlId', ...(canLift ? ['lkAction' as const] : [])] as const;
+  const head = ['rvAction', 'rvScope', 'rvSince', 'rvRule', 'rvFigures', ...(v.baselines ? ['rvBaseline' as const] : []), 'rvActionId', ...(canLift ? ['lkAction' as const] : [])] as const;
   const rows = actions.map((a) => `<tr data-action="${esc(a.id)}">
 <td class="action-kind">${esc(actionText(lang, a.action))}</td>
 <td>${esc(scopeText(lang, a.scope, a.key, a.contentProviderId))}</td>
