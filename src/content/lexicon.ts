@@ -98,17 +98,43 @@ export function mergeLexicons(base: LexiconData, ...extensions: LexiconData[]): 
   return out;
 }
 
-/** Problems in lexicon data, all at once (empty when valid). */
+/** Fields of a lexicon file and of a category: any other is a misspelling whose words would be dropped. */
+const LEXICON_FIELDS = new Set(['version', 'description', 'negators', 'categories']);
+const CATEGORY_FIELDS = new Set(['label', 'severity', 'negatable', 'pinyin', 'terms', 'exceptions']);
+
+/**
+ * Problems in lexicon data, all at once (empty when valid). An operator's file is read as JSON, so
+ * every field is checked for its type: a string where a list belongs was spread into one-character
+ * words, and an unknown (misspelt) field was dropped with its words, both without a word.
+ */
 export function validateLexicon(data: LexiconData): string[] {
   const errors: string[] = [];
-  if (!data || typeof data !== 'object' || !data.categories || typeof data.categories !== 'object') return ['categories: required object'];
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(data) || !isObject(data.categories)) return ['categories: required object (category name → category)'];
+  for (const k of Object.keys(data)) if (!LEXICON_FIELDS.has(k)) errors.push(`${k}: unknown field (fields: ${[...LEXICON_FIELDS].join(', ')})`);
+  const words = (list: unknown, at: string, what: string): void => {
+    if (list === undefined) return;
+    if (!Array.isArray(list)) return void errors.push(`${at}: an array of ${what}`);
+    list.forEach((t, i) => {
+      if (typeof t !== 'string') errors.push(`${at}[${i}]: a string`);
+      else if (normalizeText(t).length < 2) errors.push(`${at}[${i}]: must normalise to at least 2 characters`);
+    });
+  };
+  words(data.negators, 'negators', 'words');
   for (const [k, c] of Object.entries(data.categories)) {
     if (!/^[a-z][a-z0-9_]*$/.test(k)) errors.push(`categories.${k}: name must be snake_case`);
+    if (!isObject(c)) {
+      errors.push(`categories.${k}: an object (label, severity, terms…)`);
+      continue;
+    }
+    for (const f of Object.keys(c)) if (!CATEGORY_FIELDS.has(f)) errors.push(`categories.${k}.${f}: unknown field (fields: ${[...CATEGORY_FIELDS].join(', ')})`);
     if (!Array.isArray(c.terms)) errors.push(`categories.${k}.terms: required array`);
-    if (c.severity !== undefined && !(c.severity in SEVERITY_RANK)) errors.push(`categories.${k}.severity: one of block, review, flag`);
-    (c.terms ?? []).forEach((t, i) => {
-      if (typeof t !== 'string' || normalizeText(t).length < 2) errors.push(`categories.${k}.terms[${i}]: must normalise to at least 2 characters`);
-    });
+    if (c.label !== undefined && typeof c.label !== 'string') errors.push(`categories.${k}.label: a string`);
+    if (c.severity !== undefined && !(typeof c.severity === 'string' && Object.hasOwn(SEVERITY_RANK, c.severity))) errors.push(`categories.${k}.severity: one of block, review, flag`);
+    if (c.negatable !== undefined && typeof c.negatable !== 'boolean') errors.push(`categories.${k}.negatable: true or false`);
+    if (c.pinyin !== undefined && typeof c.pinyin !== 'boolean') errors.push(`categories.${k}.pinyin: true or false`);
+    if (Array.isArray(c.terms)) words(c.terms, `categories.${k}.terms`, 'terms');
+    words(c.exceptions, `categories.${k}.exceptions`, 'phrases');
   }
   return errors;
 }

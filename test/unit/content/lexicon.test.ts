@@ -101,6 +101,26 @@ describe('prohibited-content lexicon', () => {
     assert.throws(() => compileLexicon({ categories: { x: { terms: ['。'] } } }), /invalid lexicon/);
   });
 
+  test('an operator\'s extension file: every mistake is named, none quietly dropped or spread into characters', () => {
+    const bad = {
+      negator: ['别信'], // a misspelt key: its words were dropped
+      negators: '警惕', // a string: spread into the one-character negators 警 and 惕
+      categories: {
+        spam: { label: 5, severity: 'block', negatable: 'yes', pinyin: 'no', terms: ['买买买', 5], term: ['卖卖卖'], exceptions: '不买买买' },
+        mlm: null,
+      },
+    } as unknown as LexiconData;
+    const errs = validateLexicon(bad);
+    for (const said of [
+      /^negator: unknown field/, /^negators: an array of words/, /^categories\.spam\.label: a string/, /^categories\.spam\.negatable: true or false/,
+      /^categories\.spam\.pinyin: true or false/, /^categories\.spam\.terms\[1\]: a string/, /^categories\.spam\.term: unknown field/,
+      /^categories\.spam\.exceptions: an array of phrases/, /^categories\.mlm: an object/,
+    ]) assert.ok(errs.some((e) => said.test(e)), `${said} in ${JSON.stringify(errs)}`);
+    assert.deepEqual(validateLexicon({ categories: [] } as unknown as LexiconData), ['categories: required object (category name → category)']);
+    assert.deepEqual(validateLexicon({ negators: ['警', 5], categories: {} } as unknown as LexiconData), ['negators[0]: must normalise to at least 2 characters', 'negators[1]: a string']);
+    assert.deepEqual(validateLexicon({ version: 1, description: 'x', negators: ['别信'], categories: { spam: { label: '垃圾', severity: 'flag', negatable: false, pinyin: true, terms: ['买买买'], exceptions: ['不买买买'] } } }), []);
+  });
+
   test('pinyin variants only for long enough all-hanzi terms', () => {
     assert.deepEqual(pinyinVariants('代开发票'), ['daikaifapiao', 'dkfp']);
     assert.deepEqual(pinyinVariants('冰毒'), []);
