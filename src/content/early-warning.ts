@@ -205,23 +205,47 @@ const blankFigures = (): Figures => ({ submitted: 0, accepted: 0, rejected: 0, o
 
 const emptyBucket = (index: number): Bucket => ({ index, dirty: false, submitted: 0, accepted: 0, rejected: 0, optOuts: 0, complaints: 0, prohibited: 0, scoreSum: 0, scoreN: 0 });
 
-/** Problems in a policy, all at once. */
+/** Fields of a policy, a rule and an action: any other is a misspelling whose value would be ignored. */
+const POLICY_FIELDS = new Set(['description', 'bucketMs', 'windowBuckets', 'alpha', 'minBaselineBuckets', 'volumeFloor', 'rules']);
+const RULE_FIELDS = new Set(['id', 'metric', 'scope', 'threshold', 'minSamples', 'severity', 'action']);
+const ACTION_FIELDS = new Set(['kind', 'perSecond']);
+
+/**
+ * Problems in a policy, all at once. An operator's file is JSON, so every field is checked for its
+ * type: a string number (`"60"`) worked only by coercion, a missing `volumeFloor` turned the floor off,
+ * and a misspelt field (`treshold`) was ignored, all without a word.
+ */
 export function validatePolicy(p: EarlyWarningPolicy): string[] {
   const e: string[] = [];
-  if (!(p.bucketMs > 0)) e.push('bucketMs: must be > 0');
+  const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const unknown = (o: Record<string, unknown>, known: Set<string>, at: string) => {
+    for (const k of Object.keys(o)) if (!known.has(k)) e.push(`${at}${k}: unknown field (fields: ${[...known].join(', ')})`);
+  };
+  if (!isObject(p)) return ['policy: an object'];
+  unknown(p, POLICY_FIELDS, '');
+  if (!(isNum(p.bucketMs) && p.bucketMs > 0)) e.push('bucketMs: must be > 0');
   if (!(Number.isInteger(p.windowBuckets) && p.windowBuckets >= 1)) e.push('windowBuckets: integer ≥ 1');
-  if (!(p.alpha > 0 && p.alpha <= 1)) e.push('alpha: in (0, 1]');
-  if (!(p.minBaselineBuckets >= 0)) e.push('minBaselineBuckets: ≥ 0');
+  if (!(isNum(p.alpha) && p.alpha > 0 && p.alpha <= 1)) e.push('alpha: in (0, 1]');
+  if (!(isNum(p.minBaselineBuckets) && p.minBaselineBuckets >= 0)) e.push('minBaselineBuckets: a number ≥ 0');
+  if (!(isNum(p.volumeFloor) && p.volumeFloor >= 0)) e.push('volumeFloor: a number ≥ 0');
+  if (!Array.isArray(p.rules)) return [...e, 'rules: required array'];
   const metrics: Metric[] = ['volume', 'rejection_rate', 'opt_out_rate', 'complaint_rate', 'prohibited_hits', 'score_drift'];
   const ids = new Set<string>();
   p.rules.forEach((r, i) => {
-    if (ids.has(r.id)) e.push(`rules[${i}].id: duplicate ${r.id}`);
-    ids.add(r.id);
+    if (!isObject(r)) return void e.push(`rules[${i}]: an object (id, metric, scope, threshold, severity, action)`);
+    unknown(r as unknown as Record<string, unknown>, RULE_FIELDS, `rules[${i}].`);
+    if (typeof r.id !== 'string' || r.id === '') e.push(`rules[${i}].id: a non-empty string`);
+    else if (ids.has(r.id)) e.push(`rules[${i}].id: duplicate ${r.id}`);
+    else ids.add(r.id);
     if (!metrics.includes(r.metric)) e.push(`rules[${i}].metric: unknown ${r.metric}`);
     if (r.scope !== 'provider' && r.scope !== 'port') e.push(`rules[${i}].scope: provider or port`);
-    if (!Number.isFinite(r.threshold)) e.push(`rules[${i}].threshold: number`);
+    if (!isNum(r.threshold)) e.push(`rules[${i}].threshold: number`);
+    if (r.minSamples !== undefined && !(isNum(r.minSamples) && r.minSamples >= 0)) e.push(`rules[${i}].minSamples: a number ≥ 0`);
+    if (r.severity !== 'warning' && r.severity !== 'critical') e.push(`rules[${i}].severity: warning or critical`);
     if (!['alert', 'throttle', 'hold', 'suspend'].includes(r.action?.kind)) e.push(`rules[${i}].action.kind: alert, throttle, hold or suspend`);
-    if (r.action?.kind === 'throttle' && !(r.action.perSecond > 0)) e.push(`rules[${i}].action.perSecond: > 0`);
+    else unknown(r.action as unknown as Record<string, unknown>, ACTION_FIELDS, `rules[${i}].action.`);
+    if (r.action?.kind === 'throttle' && !(isNum(r.action.perSecond) && r.action.perSecond > 0)) e.push(`rules[${i}].action.perSecond: > 0`);
   });
   return e;
 }

@@ -31,6 +31,20 @@ describe('early warning', () => {
     assert.throws(() => new EarlyWarningMonitor(bad), /invalid early-warning policy/);
   });
 
+  test('an operator\'s policy file: wrong types, missing numbers, unknown fields and null rules are named, not taken by coercion or dropped', () => {
+    const rule = { id: 'v', metric: 'volume', scope: 'provider', threshold: 6, severity: 'warning', action: { kind: 'alert' } };
+    const bad = {
+      ...policy, volumeFloor: '60', minBaselineBuckets: undefined, bucketMS: 5000,
+      rules: [{ ...rule, severity: 'high' }, { ...rule, id: 'w', minSamples: 'x', treshold: 3 }, null, { ...rule, id: undefined }, { ...rule, id: 'z', action: { kind: 'alert', perSecnd: 5 } }],
+    } as unknown as EarlyWarningPolicy;
+    const errs = validatePolicy(bad);
+    for (const said of [
+      /^volumeFloor: /, /^minBaselineBuckets: /, /^bucketMS: unknown field/, /^rules\[0\]\.severity: warning or critical/, /^rules\[1\]\.minSamples: /,
+      /^rules\[1\]\.treshold: unknown field/, /^rules\[2\]: an object/, /^rules\[3\]\.id: /, /^rules\[4\]\.action\.perSecnd: unknown field/,
+    ]) assert.ok(errs.some((e) => said.test(e)), `${said} in ${JSON.stringify(errs)}`);
+    assert.deepEqual(validatePolicy({ ...policy, rules: 'none' } as unknown as EarlyWarningPolicy), ['rules: required array']);
+  });
+
   test('simulated campaign: a 20× jump with rising opt-outs fires within one window and throttles only that provider', () => {
     const mon = new EarlyWarningMonitor(policy);
     const book = new ActionBook();
