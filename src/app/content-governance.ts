@@ -317,10 +317,13 @@ export class ContentGovernance {
     const mode = body?.templates ?? cur?.templates ?? 'off';
     if (!MODES.includes(mode as TemplateMode)) throw new SmsguardError('invalid_request', 'templates: required, preferred or off', {}, 'templates');
     const domains = body?.linkDomains ?? cur?.linkDomains ?? [];
-    if (!Array.isArray(domains) || domains.length > 100 || !domains.every((d) => typeof d === 'string' && /^(?:[a-z0-9-]+\.)+[a-z]{2,}$/i.test(d))) {
-      throw new SmsguardError('invalid_request', 'linkDomains: up to 100 domain names like example.com', {}, 'linkDomains');
+    if (!Array.isArray(domains) || domains.length > 100) throw new SmsguardError('invalid_request', 'linkDomains: up to 100 domain names like example.com', {}, 'linkDomains');
+    // the entry at fault by its place, so a list of a hundred need not be searched by hand
+    const at = domains.findIndex((d) => !(typeof d === 'string' && /^(?:[a-z0-9-]+\.)+[a-z]{2,}$/i.test(d)));
+    if (at >= 0) {
+      throw new SmsguardError('invalid_request', `linkDomains/${at}: ${JSON.stringify(domains[at])} is not a domain name like example.com (its subdomains are allowed with it; no scheme, path, IP address or *)`, {}, `linkDomains/${at}`);
     }
-    const row: ContentSettingsRow = { contentProviderId: cpId, templates: mode as TemplateMode, linkDomains: (domains as string[]).map((d) => d.toLowerCase()), updatedAt: this.ctx.clock.now() };
+    const row: ContentSettingsRow = { contentProviderId: cpId, templates: mode as TemplateMode, linkDomains: [...new Set((domains as string[]).map((d) => d.toLowerCase()))], updatedAt: this.ctx.clock.now() };
     await this.deps.store.putSettings(row);
     await this.ctx.store.records.appendAudit(row.updatedAt, p.actorId, 'content.settings', { contentProviderId: cpId, templates: row.templates, linkDomains: row.linkDomains }, { contentProviderId: cpId });
     await this.refresh(cpId);

@@ -64,6 +64,17 @@ describe('content governance over HTTP', () => {
     assert.equal(own.json().contentProviderId, p.id);
   });
 
+  test('content settings: a bad link domain is named with its place in the list; the list is kept once per domain', async () => {
+    const p = await onboard(g(), { signature: '【三号店】', ports: { service: '10690113' } });
+    const url = `/v1/content-providers/${p.id}/content-settings`;
+    const bad = await http.inject({ method: 'PUT', url, headers: admin, payload: { linkDomains: ['ok.example.com', 'a..b.com', 'shop.cn'] } });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().error.field, 'linkDomains/1');
+    assert.match(bad.json().error.message, /a\.\.b\.com/);
+    const ok = await http.inject({ method: 'PUT', url, headers: admin, payload: { linkDomains: ['Shop.CN', 'shop.cn', 'ok.example.com'] } });
+    assert.deepEqual(ok.json().linkDomains, ['shop.cn', 'ok.example.com']);
+  });
+
   test('template submission: machine rules reported together; review; required templates gate sending', async () => {
     const p = await onboard(g(), { signature: '【好运银行】', ports: { service: '10690101' } });
     const bad = await http.inject({ method: 'POST', url: '/v1/templates', headers: p.auth, payload: { signature: '【别人的】', type: 'verification', body: '【促销】请访问 http://x.example.org 领取' } });
