@@ -352,6 +352,11 @@ export class ContentGovernance {
     // A revoked signature stays revoked: a review would bring back what an operator took away.
     const cur = await this.ctx.store.directory.getSignature(id);
     if (cur?.revokedAt != null) throw new SmsguardError('conflict', `signature ${id} was revoked on ${new Date(cur.revokedAt).toISOString()}; a revoked signature is not reviewed again`);
+    // An approved signature is taken back by revoking it: the reason is recorded (signature.revoke) and
+    // what was queued under it is stopped at send time. A rejection here did neither.
+    if (cur?.status === 'approved' && status === 'rejected') {
+      throw new SmsguardError('conflict', `signature ${id} is approved; take it back with DELETE /v1/content-providers/${cur.contentProviderId}/signatures/${id} and a reason (queued messages under it are stopped), not a review`);
+    }
     const r = await this.deps.store.reviewSignature({ id: this.ctx.ids.next('sig'), signatureId: id, contentProviderId: '', decision: status, reason, at: now, actor: p.actorId });
     if (!r) throw new SmsguardError('not_found', `no signature ${id}`);
     // Through the directory too: it caches sender facts on the message path.

@@ -123,6 +123,13 @@ describe('content governance over HTTP', () => {
     assert.equal((await send(p.auth, '【丙品牌】您的快递已到达小区驿站，请及时领取。', 'notification', '10690401')).json().error.code, 'signature_unregistered');
     await http.inject({ method: 'POST', url: `/v1/signatures/${s.json().id}/review`, headers: admin, payload: { decision: 'approve' } });
     assert.equal((await send(p.auth, '【丙品牌】您的快递已到达小区驿站，请及时领取。', 'notification', '10690401')).statusCode, 202);
+    // Taking an approved signature back is a revocation (reason recorded, queued messages stopped at
+    // send time), not a second review that would leave what is queued to go out under the brand.
+    const again = await http.inject({ method: 'POST', url: `/v1/signatures/${s.json().id}/review`, headers: admin, payload: { decision: 'reject', reason: '品牌已转让' } });
+    assert.equal(again.statusCode, 409, again.body);
+    assert.match(again.json().error.message, new RegExp(`DELETE /v1/content-providers/${p.id}/signatures/${s.json().id}`));
+    assert.equal((await send(p.auth, '【丙品牌】您的快递已到达小区驿站，请及时领取。', 'notification', '10690401')).statusCode, 202, 'still approved');
+    assert.equal((await http.inject({ method: 'POST', url: `/v1/signatures/${s.json().id}/review`, headers: admin, payload: { decision: 'approve' } })).statusCode, 200, 'approving again answers as it stands');
   });
 
   test('prohibited content and advertising in notifications are rejected; repeated hits suspend the sender until lifted', async () => {
