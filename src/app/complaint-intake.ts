@@ -50,12 +50,48 @@ export class NotJsonLine {
   constructor(readonly line: number, readonly reason: string) {}
 }
 
-/** Validates one complaint or report body; `prefix` names its place in a batch (`reports/3`). */
+/** The fields of a user's complaint (`POST /v1/complaints`, the web form). */
+const COMPLAINT_FIELDS: ReadonlySet<string> = new Set(['msisdn', 'sender', 'text', 'receivedAt', 'request', 'screenshot', 'contentProviderId']);
+/** The fields of a 12321 report: a complaint's and the centre's own `reference` (`externalRef`, as a case shows it, is taken for it). */
+const REPORT_FIELDS: ReadonlySet<string> = new Set([...COMPLAINT_FIELDS, 'reference', 'externalRef']);
+
+/** The earliest `receivedAt` taken (2000-01-01 UTC), as for a consent's proof: an earlier one is a slip, and no record is that old. */
+const MIN_RECEIVED_AT = Date.UTC(2000, 0, 1);
+/** `2026-11-30T09:15`, with optional seconds and fraction, and an optional zone (`Z`, `+08:00`, `+0800`); a space for the T too. */
+const RECEIVED_AT = /^(\d{4})-(\d\d)-(\d\d)[Tt ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])([01]\d|2[0-3]):?([0-5]\d))?$/;
+
+/**
+ * When the user received the message, as the complaint form and the API give it: a date and time with
+ * its zone, or without one as Shanghai time (the form's datetime-local field has none). A day the
+ * month lacks (`2026-02-30`, which `Date.parse` rolled into 2 March) and any other shape are refused,
+ * as is a time before 2000 or more than a day ahead of the gateway's clock.
+ */
+export function parseReceivedAt(v: unknown, field: string, now: number): number {
+  const s = str(v, field, { max: 40 });
+  const m = RECEIVED_AT.exec(s.trim());
+  const bad = () => new SmsguardError('invalid_request', `${field}: a date and time (2026-11-30T09:15, Shanghai time, or with its offset, 2026-11-30T09:15:00+08:00) from 2000 on and not in the future`, {}, field);
+  if (!m) throw bad();
+  const [y, mo, d, h, mi] = [+m[1], +m[2], +m[3], +m[4], +m[5]];
+  const sec = m[6] ? +m[6] : 0;
+  const ms = m[7] ? +m[7].padEnd(3, '0').slice(0, 3) : 0;
+  if (mo < 1 || mo > 12 || d < 1 || new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) throw bad();
+  const offsetMin = m[8] ? 0 : m[9] ? (m[9] === '-' ? -1 : 1) * (+m[10] * 60 + +m[11]) : 8 * 60;
+  const t = Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offsetMin * 60_000;
+  if (t < MIN_RECEIVED_AT || t > now + 86_400_000) throw bad();
+  return t;
+}
+
+/** Validates one complaint or report body; `prefix` names its place in a batch (`reports/3`), and a body with one is a report. */
 export function parseComplaint(body: unknown, now: number, prefix = ''): ComplaintInput {
   const p = prefix ? `${prefix}/` : '';
   if (body instanceof NotJsonLine) throw new SmsguardError('invalid_request', `${prefix || 'body'}: line ${body.line} is not JSON: ${body.reason}`, {}, prefix || 'body', { id: 'report_not_json', params: { line: body.line, reason: body.reason } });
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SmsguardError('invalid_request', `${prefix || 'body'}: must be an object`, {}, prefix || 'body', { id: 'report_not_object' });
   const o = body as Record<string, unknown>;
+  // A misspelt field is refused, not dropped: a 12321 report's `recievedAt` filed the case without the
+  // time its evidence is matched around (the complaint route's schema refused it; the reports' did not).
+  const known = prefix ? REPORT_FIELDS : COMPLAINT_FIELDS;
+  const extra = Object.keys(o).find((k) => !known.has(k));
+  if (extra !== undefined) throw new SmsguardError('invalid_request', `${p}${extra}: unknown field`, {}, `${p}${extra}`);
   const raw = str(o.msisdn, `${p}msisdn`, { min: 1, max: 32 });
   const msisdn = normalizeMsisdnLenient(raw);
   if (!msisdn) throw new SmsguardError('invalid_msisdn', `${p}msisdn: not a mainland mobile number`, { rule: 'recipient.msisdn' }, `${p}msisdn`);
@@ -64,13 +100,7 @@ export function parseComplaint(body: unknown, now: number, prefix = ''): Complai
     throw new SmsguardError('invalid_request', `${p}sender: a port (digits) or a signature 【…】`, {}, `${p}sender`, { id: 'sender_shape' });
   }
   const text = opt(o.text, `${p}text`, 2000);
-  let receivedAt: number | null = null;
-  if (o.receivedAt !== undefined && o.receivedAt !== null && o.receivedAt !== '') {
-    const s = str(o.receivedAt, `${p}receivedAt`, { max: 40 });
-    // A datetime-local field has no zone: it is Shanghai time.
-    receivedAt = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.length === 16 ? `${s}:00` : s}+08:00`);
-    if (!Number.isFinite(receivedAt) || receivedAt > now + 86_400_000) throw new SmsguardError('invalid_request', `${p}receivedAt: an ISO-8601 time not in the future`, {}, `${p}receivedAt`);
-  }
+  const receivedAt = o.receivedAt === undefined || o.receivedAt === null || o.receivedAt === '' ? null : parseReceivedAt(o.receivedAt, `${p}receivedAt`, now);
   const screenshot = opt(o.screenshot, `${p}screenshot`, SCREENSHOT_MAX);
   if (screenshot && !SCREENSHOT.test(screenshot)) throw new SmsguardError('invalid_request', `${p}screenshot: a data URL of a PNG, JPEG or WebP image`, {}, `${p}screenshot`);
   if (!sender && !text && !screenshot) throw new SmsguardError('invalid_request', `${p}text: say who sent it (sender), what it said (text), or attach a screenshot`, {}, `${p}text`);

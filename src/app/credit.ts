@@ -56,6 +56,11 @@ export async function addRegulatorEntry(ctx: AppContext, p: Principal, body: Rec
   if (subjectType === 'operator') requireWritesOperatorFile(ctx, p);
   requireNowInDateRange(ctx, p, ctx.clock.now());
   let amountYuan: number | null = null;
+  // Only a fine carries an amount: one given with a warning or a note was dropped in silence, the
+  // regulator believing it recorded (and the register showing) a sum it did not.
+  if (kind !== 'fine' && body.amountYuan !== undefined && body.amountYuan !== null) {
+    throw new SmsguardError('invalid_request', `amountYuan: only a fine carries an amount (this entry is a ${kind}); leave it out, or make the entry a fine`, { rule: 'supervision.penalties', article: GATEWAY_ARTICLES.penalties.en }, 'amountYuan', { id: 'amount_not_fine' });
+  }
   if (kind === 'fine') {
     amountYuan = Number(body.amountYuan);
     if (!Number.isFinite(amountYuan) || amountYuan <= 0 || amountYuan > 1e8) throw new SmsguardError('invalid_request', 'amountYuan: a fine needs a positive amount in yuan', { rule: 'supervision.penalties', article: GATEWAY_ARTICLES.penalties.en }, 'amountYuan', { id: 'fine_amount' });
@@ -65,6 +70,8 @@ export async function addRegulatorEntry(ctx: AppContext, p: Principal, body: Rec
   // A summary typed is kept as typed (personal data removed); none typed gets the kind's, in both languages.
   const template = body.publicSummary === undefined || body.publicSummary === null ? defaultRegulatorSummary(kind, amountYuan) : null;
   const summary = template ? creditSummaryBoth(template) : str(body.publicSummary, 'publicSummary', { min: 1, max: 500 });
+  // Spaces alone would be published as an entry that says nothing (leave it out for the kind's own words).
+  if (!summary.trim()) throw new SmsguardError('invalid_request', 'publicSummary: must not be blank (leave it out for the kind\'s own summary)', {}, 'publicSummary');
   const row: CreditEntryRow = {
     id: entryId(ctx), subjectType, subjectId, kind, at: ctx.clock.now(), actorId: p.actorId, amountYuan, notes,
     publicSummary: scrubPersonalData(summary), summaryTemplate: template, evidence: typeof body.evidence === 'object' && body.evidence ? storableJson(body.evidence as Record<string, unknown>, 'evidence') : {},

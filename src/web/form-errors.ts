@@ -55,6 +55,7 @@ const WHY: Record<WhyId, Said> = {
   measure_rate: ['速率须大于 0，且不超过每秒 100000 条。', 'the rate must be above 0 and at most 100000 messages a second.'],
   credit_kind_unknown: ['类别须为警告、罚款、约谈、责令改正或记录。', 'the kind must be a warning, a fine, a supervision talk, an order to correct or a note.'],
   fine_amount: ['罚款金额须大于 0。', 'a fine needs an amount above 0.'],
+  amount_not_fine: ['只有罚款填写金额：请清空金额，或把类别选为罚款。', 'only a fine has an amount: clear the amount, or choose the kind Fine.'],
   talk_needs_notes: ['约谈须记录约谈情况。', 'a supervision talk needs notes.'],
   year_range: ['年份须在 {min} 至 {max} 之间。', 'the year must be from {min} to {max}.'],
   year_outside_dates: ['{year} 年不完全在本令牌可查看的日期范围内。', "{year} is not wholly inside this token's dates."],
@@ -118,7 +119,7 @@ const BY_FIELD: Record<string, Said> = {
   msisdn: ['请填写收到短信的中国大陆手机号码（11 位，例如 13800138000）。', 'Give the mainland mobile number that received the message (11 digits, e.g. 13800138000).'],
   sender: ['发送号码只填数字（例如 10690002），签名请连同【】一起填写（例如 【示例】），也可以不填。', 'Give the sender port as digits (e.g. 10690002), or the signature with its 【】 brackets (e.g. 【示例】), or leave it empty.'],
   text: ['请至少填写发送号码或签名、短信内容，或附上截图中的一项。', 'Give at least one of: the sender, the message text, or a screenshot.'],
-  receivedAt: ['收到时间无法识别或晚于现在，请检查日期和时间。', 'The time received is not a date and time, or is in the future: check it.'],
+  receivedAt: ['收到时间无法识别、早于 2000 年或晚于现在，请检查日期和时间。', 'The time received is not a date and time, is before 2000 or is in the future: check it.'],
   request: ['诉求请不超过 500 字。', 'Keep what you want to 500 characters or fewer.'],
   screenshot: ['截图无法读取：请选择 PNG、JPEG 或 WebP 图片，500 KB 以内。', 'The screenshot could not be read: choose a PNG, JPEG or WebP image up to 500 KB.'],
 };
@@ -174,7 +175,7 @@ const STAFF_FIELDS: Record<string, { label: TextKey; by: Record<string, Said> }>
 };
 
 /** Reasons that already say what to change in the field: shown after its label, without the field's general words. */
-const SAYS_WHAT_TO_CHANGE: ReadonlySet<WhyId> = new Set<WhyId>(['range_reversed', 'reason_required', 'field_required']);
+const SAYS_WHAT_TO_CHANGE: ReadonlySet<WhyId> = new Set<WhyId>(['range_reversed', 'reason_required', 'field_required', 'amount_not_fine']);
 /**
  * Fields whose general words are about something else than a length (a reason's limit differs by form:
  * 500 to revoke, 1000 to reject; notes are required only for a supervision talk): a length refused is

@@ -444,7 +444,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       await entryOnce.run(values.once, Date.now(), async () => {
         await svc().addCreditEntry(p, {
           contentProviderId: values.contentProviderId, kind: values.kind, amountYuan: values.amountYuan || undefined,
-          notes: values.notes || undefined, publicSummary: values.publicSummary || undefined,
+          notes: values.notes || undefined, publicSummary: values.publicSummary?.trim() ? values.publicSummary : undefined,
         });
       });
       return reply.redirect('/web/credit?done=add', 303);

@@ -121,7 +121,7 @@ describe('web pages: refused forms keep what was typed; refused addresses are pa
       [{ msisdn: '13800138000', sender: '示例' }, 400, /签名请连同【】一起填写[^<]*\(invalid_request\)/, /with its 【】 brackets/],
       [{ msisdn: '13800138000' }, 400, /请至少填写发送号码或签名、短信内容，或附上截图中的一项/, /Give at least one of/],
       [{ msisdn: '13800138000', text: 'x'.repeat(2001) }, 400, /短信内容请不超过 2000 字/, /2000 characters or fewer/],
-      [{ msisdn: '13800138000', text: 'x', receivedAt: '2099-01-01T10:00' }, 400, /收到时间无法识别或晚于现在/, /is in the future/],
+      [{ msisdn: '13800138000', text: 'x', receivedAt: '2099-01-01T10:00' }, 400, /收到时间无法识别、早于 2000 年或晚于现在/, /is in the future/],
     ];
     for (const [body, status, zh, en] of cases) {
       const r = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: form(body) });

@@ -26,7 +26,7 @@ export async function complaintRoutes(f: FastifyInstance, opts: { app: App }): P
           msisdn: { type: 'string', description: 'Your number (the one that received the message); spaces, dashes, 0086 and full-width digits are fine' },
           sender: { type: 'string', description: 'Sending port (digits) or signature 【…】' },
           text: { type: 'string', description: 'What the message said' },
-          receivedAt: { type: 'string', description: 'When you received it (ISO-8601; without a zone: Shanghai time)' },
+          receivedAt: { type: 'string', description: 'When you received it: 2026-11-30T09:15 (Shanghai time) or with its offset (2026-11-30T09:15:00+08:00); from 2000 on, not in the future' },
           request: { type: 'string', description: 'What you want done (e.g. stop sending)' },
           screenshot: { type: 'string', description: 'data:image/png;base64,… (up to ~500 KB)' },
           contentProviderId: { type: 'string', description: 'The content provider, when the complainant (or the operator filing for one) knows its id; must be a registered one' },

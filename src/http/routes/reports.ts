@@ -32,7 +32,7 @@ export async function reportRoutes(f: FastifyInstance, opts: { app: App }): Prom
     schema: {
       tags: ['complaints'], security: bearerSecurity,
       summary: 'File reports from the 12321 centre (role report-centre): JSON array, {reports:[…]}, or JSONL (application/x-ndjson)',
-      description: 'Each report: {reference, msisdn, sender?, text?, receivedAt?, request?, contentProviderId?}. A report that names or matches a provider is forwarded to it at once; a reference filed before returns the same case. contentProviderId must name a registered provider; an item that fails (named by its index, reports/3/…; a JSONL line that is not JSON by its line number) opens no case.',
+      description: 'Each report: {reference, msisdn, sender?, text?, receivedAt?, request?, screenshot?, contentProviderId?}; a field it does not know fails that report, naming it. A report that names or matches a provider is forwarded to it at once; a reference filed before returns the same case. contentProviderId must name a registered provider; an item that fails (named by its index, reports/3/…; a JSONL line that is not JSON by its line number) opens no case.',
       response: {
         200: {
           type: 'object',
@@ -52,6 +52,9 @@ export async function reportRoutes(f: FastifyInstance, opts: { app: App }): Prom
     const b = req.body as unknown;
     const items = Array.isArray(b) ? b : b && typeof b === 'object' && Array.isArray((b as { reports?: unknown }).reports) ? (b as { reports: unknown[] }).reports : null;
     if (!items) throw new SmsguardError('invalid_request', 'body: a JSON array of reports, {reports:[…]}, or JSONL', {}, 'reports');
+    // Beside `reports`, a key is a slip (a batch label, a misspelt option) that would be dropped in silence.
+    const extra = Array.isArray(b) ? undefined : Object.keys(b as object).find((k) => k !== 'reports');
+    if (extra !== undefined) throw new SmsguardError('invalid_request', `${extra}: unknown field`, {}, extra);
     const results = await complaintsOf(opts.app).fileReports(req.principal, items);
     return { results, filed: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length };
   });

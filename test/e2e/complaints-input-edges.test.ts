@@ -1,0 +1,78 @@
+/**
+ * Input the complaint doors once accepted and misread (found auditing docs/COMPLAINTS.md against the
+ * running gateway): a 12321 report's misspelt field dropped in silence (the complaint route's schema
+ * refused it, the reports' did not), a `receivedAt` of a day the month lacks rolled into the next
+ * month or of year 1 taken as given, and a credit entry's amount dropped from any kind but a fine.
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { gatewaySuite } from '../helpers/gateway.js';
+
+describe('complaint, 12321 report and credit entry input edges', () => {
+  const { g, cp } = gatewaySuite();
+  const centre = async () => ({ authorization: `Bearer ${(await g.app.auth.createToken('report-centre', 'centre')).token}` });
+  const regulator = async () => ({ authorization: `Bearer ${(await g.app.auth.createToken('regulator', 'inspector')).token}` });
+  let n = 0;
+  const ref = () => `R-edge-${n++}`;
+
+  test('a 12321 report item with a field it does not know → that item fails naming reports/N/field, the others file; JSON and JSONL alike', async () => {
+    const h = await centre();
+    const good = { reference: ref(), msisdn: '13800138000', text: '广告' };
+    const r = await g.http.inject({ method: 'POST', url: '/v1/reports', headers: h, payload: [good, { reference: ref(), msisdn: '13800138000', text: '广告', recievedAt: '2026-11-30T09:00:00+08:00' }] });
+    assert.equal(r.statusCode, 200, r.body);
+    const [ok, bad] = r.json().results;
+    assert.equal(ok.ok, true, r.body);
+    assert.deepEqual([bad.ok, bad.error.code, bad.error.field, bad.error.message], [false, 'invalid_request', 'reports/1/recievedAt', 'reports/1/recievedAt: unknown field']);
+    const jsonl = `${JSON.stringify({ reference: ref(), msisdn: '13800138000', text: 'x', sendr: '10690001' })}\n`;
+    const j = await g.http.inject({ method: 'POST', url: '/v1/reports', headers: { ...h, 'content-type': 'application/x-ndjson' }, payload: jsonl });
+    assert.deepEqual(j.json().results[0].error.field, 'reports/0/sendr', j.body);
+    // the centre's reference keeps both its names (reference, and externalRef as a case shows it)
+    const alias = await g.http.inject({ method: 'POST', url: '/v1/reports', headers: h, payload: [{ externalRef: 'R-edge-alias', msisdn: '13800138000', text: 'x' }] });
+    assert.equal(alias.json().results[0].externalRef, 'R-edge-alias', alias.body);
+    // beside {reports: […]}, another key is refused too, and nothing is filed
+    const before = (await g.complaints.listCases({ role: 'admin', actorId: 'a' }, { limit: 500 })).cases.length;
+    const w = await g.http.inject({ method: 'POST', url: '/v1/reports', headers: h, payload: { reports: [{ reference: ref(), msisdn: '13800138000', text: 'x' }], batch: 'Dec' } });
+    assert.equal(w.statusCode, 400, w.body);
+    assert.deepEqual([w.json().error.code, w.json().error.field], ['invalid_request', 'batch']);
+    assert.equal((await g.complaints.listCases({ role: 'admin', actorId: 'a' }, { limit: 500 })).cases.length, before);
+  });
+
+  test('receivedAt: a day the month lacks, another shape, before 2000 or more than a day ahead → 400 naming it, on a complaint and a report item', async () => {
+    const h = await centre();
+    for (const v of ['2026-02-30T10:00', '2026-11-31T10:00:00+08:00', '0001-01-01T00:00Z', '1999-12-31T23:59:59Z', '2026-11-30T9:15', '2026-11-30', 'Nov 30 2026 10:00 Z', '2026-12-02T12:00:00+08:00']) {
+      const c = await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138000', text: '广告', receivedAt: v } });
+      assert.equal(c.statusCode, 400, `${v}: ${c.body}`);
+      assert.deepEqual([c.json().error.code, c.json().error.field], ['invalid_request', 'receivedAt'], v);
+      const r = await g.http.inject({ method: 'POST', url: '/v1/reports', headers: h, payload: [{ reference: ref(), msisdn: '13800138000', text: '广告', receivedAt: v }] });
+      assert.equal(r.json().results[0].error?.field, 'reports/0/receivedAt', `${v}: ${r.body}`);
+    }
+    // the gateway's clock is 2026-11-30 12:00 Shanghai
+    for (const [v, at] of [
+      ['2026-11-30T09:15', '2026-11-30T01:15:00.000Z'],
+      ['2026-11-30 09:15:30', '2026-11-30T01:15:30.000Z'],
+      ['2026-11-30T09:15:00+08:00', '2026-11-30T01:15:00.000Z'],
+      ['2026-11-30T01:15:00.5Z', '2026-11-30T01:15:00.500Z'],
+      ['2026-11-29T20:15:00-0500', '2026-11-30T01:15:00.000Z'],
+    ]) {
+      const c = await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138000', text: '广告', receivedAt: v } });
+      assert.equal(c.statusCode, 201, `${v}: ${c.body}`);
+      assert.equal((await g.http.inject({ method: 'GET', url: `/v1/cases/${c.json().id}`, headers: g.admin })).json().receivedMessageAt, at, v);
+    }
+  });
+
+  test('a credit entry: an amount on anything but a fine, or a public summary of spaces → 400 naming the field, nothing added', async () => {
+    const h = await regulator();
+    const list = async () => (await g.http.inject({ method: 'GET', url: `/v1/credit/entries?contentProviderId=${cp.id}`, headers: h })).json().entries.length;
+    const before = await list();
+    const amount = await g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: h, payload: { kind: 'warning', contentProviderId: cp.id, amountYuan: 5000 } });
+    assert.equal(amount.statusCode, 400, amount.body);
+    assert.deepEqual([amount.json().error.code, amount.json().error.field, amount.json().error.rule], ['invalid_request', 'amountYuan', 'supervision.penalties']);
+    const blank = await g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: h, payload: { kind: 'warning', contentProviderId: cp.id, publicSummary: '   ' } });
+    assert.equal(blank.statusCode, 400, blank.body);
+    assert.deepEqual([blank.json().error.code, blank.json().error.field], ['invalid_request', 'publicSummary']);
+    assert.equal(await list(), before);
+    // as before: a fine with its amount, a warning without one
+    assert.equal((await g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: h, payload: { kind: 'fine', contentProviderId: cp.id, amountYuan: 10000 } })).statusCode, 201);
+    assert.equal((await g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: h, payload: { kind: 'warning', contentProviderId: cp.id } })).statusCode, 201);
+  });
+});
