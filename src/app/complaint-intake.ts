@@ -14,6 +14,7 @@ import type { AppContext } from './context.js';
 import type { MoOutcome, Principal } from './types.js';
 import type { MoHandler } from './receive-mo.js';
 import { str } from './validate.js';
+import type { Profile } from '../profiles/types.js';
 import { matchEvidence, providerForSender } from './case-evidence.js';
 import { actorOf, emitComplaint, hashAccessCode, newEvent } from './case-workflow.js';
 import { requireRole } from './access.js';
@@ -82,7 +83,7 @@ export function parseReceivedAt(v: unknown, field: string, now: number): number 
 }
 
 /** Validates one complaint or report body; `prefix` names its place in a batch (`reports/3`), and a body with one is a report. */
-export function parseComplaint(body: unknown, now: number, prefix = ''): ComplaintInput {
+export function parseComplaint(body: unknown, now: number, prefix = '', profile?: Profile): ComplaintInput {
   const p = prefix ? `${prefix}/` : '';
   if (body instanceof NotJsonLine) throw new SmsguardError('invalid_request', `${prefix || 'body'}: line ${body.line} is not JSON: ${body.reason}`, {}, prefix || 'body', { id: 'report_not_json', params: { line: body.line, reason: body.reason } });
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SmsguardError('invalid_request', `${prefix || 'body'}: must be an object`, {}, prefix || 'body', { id: 'report_not_object' });
@@ -94,7 +95,8 @@ export function parseComplaint(body: unknown, now: number, prefix = ''): Complai
   if (extra !== undefined) throw new SmsguardError('invalid_request', `${p}${extra}: unknown field`, {}, `${p}${extra}`);
   const raw = str(o.msisdn, `${p}msisdn`, { min: 1, max: 32 });
   const msisdn = normalizeMsisdnLenient(raw);
-  if (!msisdn) throw new SmsguardError('invalid_msisdn', `${p}msisdn: not a mainland mobile number`, { rule: 'recipient.msisdn' }, `${p}msisdn`);
+  // The rule with its article and profile, as every other door's invalid_msisdn (the pages say the article in their language).
+  if (!msisdn) throw new SmsguardError('invalid_msisdn', `${p}msisdn: not a mainland mobile number`, { rule: 'recipient.msisdn', article: profile?.rules['recipient.msisdn']?.article, profile: profile?.id }, `${p}msisdn`);
   const sender = opt(o.sender, `${p}sender`, 40);
   if (sender && !/^\d{3,21}$/.test(sender) && !/^【[^【】]{1,16}】$/.test(sender)) {
     throw new SmsguardError('invalid_request', `${p}sender: a port (digits) or a signature 【…】`, {}, `${p}sender`, { id: 'sender_shape' });
@@ -209,7 +211,7 @@ function filed(row: CaseRow, accessCode: string | null): FiledCase {
 
 /** A user's complaint (web form or API; no login needed). */
 export async function fileComplaint(ctx: AppContext, p: Principal, body: unknown, source: 'web' | 'api'): Promise<FiledCase> {
-  const input = parseComplaint(body, ctx.clock.now());
+  const input = parseComplaint(body, ctx.clock.now(), '', ctx.profile);
   input.externalRef = null;
   const { row, accessCode } = await openCase(ctx, input, source, p.actorId);
   return filed(row, accessCode);
@@ -236,7 +238,7 @@ export async function fileReports(ctx: AppContext, p: Principal, items: readonly
   for (let i = 0; i < items.length; i++) {
     const refGuess = items[i] && typeof items[i] === 'object' ? (items[i] as Record<string, unknown>).reference : null;
     try {
-      const input = parseComplaint(items[i], ctx.clock.now(), `reports/${i}`);
+      const input = parseComplaint(items[i], ctx.clock.now(), `reports/${i}`, ctx.profile);
       if (!input.externalRef) throw new SmsguardError('invalid_request', `reports/${i}/reference: each report needs the centre's own reference`, {}, `reports/${i}/reference`, { id: 'report_reference_missing' });
       const existing = await ctx.store.cases.getCaseByExternalRef(input.externalRef);
       if (existing) { out.push({ ok: true, ...filed(existing, null) }); continue; }

@@ -7,6 +7,7 @@ import type { App } from './app.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { SmsguardError } from '../domain/errors.js';
+import { GATEWAY_ARTICLES } from '../domain/gateway-articles.js';
 import type { TrailReasonCode } from '../domain/case-notes.js';
 import { fileComplaint, fileReports, reportPortHandler } from './complaint-intake.js';
 import { applyTransition, rematchEvidence } from './case-workflow.js';
@@ -61,7 +62,7 @@ export class ComplaintService {
    */
   async fileComplaint(p: Principal, body: unknown, source: 'web' | 'api', from?: string) {
     if (p.role === 'public' && from !== undefined && !this.publicLimit.admit(from, Date.now())) {
-      throw new SmsguardError('throttled', `at most ${this.publicLimit.perMinute} complaints a minute from one address; try again shortly`, { rule: 'complaints.public-intake' });
+      throw new SmsguardError('throttled', `at most ${this.publicLimit.perMinute} complaints a minute from one address; try again shortly`, { rule: 'complaints.public-intake', article: GATEWAY_ARTICLES.publicIntake.en });
     }
     return fileComplaint(this.ctx, p, body, source);
   }

@@ -60,6 +60,20 @@ describe('complaint, 12321 report and credit entry input edges', () => {
     }
   });
 
+  test('a number that is no mainland one → 422 invalid_msisdn citing its rule, article and profile, as a message\'s does', async () => {
+    const msg = (await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '12345', text: '【示例】您的订单已发货', type: 'notification' } })).json().error;
+    assert.equal(msg.code, 'invalid_msisdn');
+    const expected = { rule: 'recipient.msisdn', article: msg.article, profile: 'cn-2015' };
+    assert.ok(msg.article, 'the message door cites the article');
+    const c = await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '12345', text: '广告' } });
+    assert.equal(c.statusCode, 422, c.body);
+    const e = c.json().error;
+    assert.deepEqual({ rule: e.rule, article: e.article, profile: e.profile }, expected, c.body);
+    const r = await g.http.inject({ method: 'POST', url: '/v1/reports', headers: await centre(), payload: [{ reference: ref(), msisdn: '12345', text: '广告' }] });
+    const re = r.json().results[0].error;
+    assert.deepEqual({ code: re.code, rule: re.rule, article: re.article, profile: re.profile }, { code: 'invalid_msisdn', ...expected }, r.body);
+  });
+
   test('a credit entry: an amount on anything but a fine, or a public summary of spaces → 400 naming the field, nothing added', async () => {
     const h = await regulator();
     const list = async () => (await g.http.inject({ method: 'GET', url: `/v1/credit/entries?contentProviderId=${cp.id}`, headers: h })).json().entries.length;

@@ -78,7 +78,7 @@ describe('web pages in the page\'s language', () => {
     assert.match(en.body, /failed<\/span> contentProviderId: there is no registered provider cp_nobody/);
     // The API's results keep the use case's words.
     const api = await g.http.inject({ method: 'POST', url: '/v1/reports', headers: { authorization: `Bearer ${(await g.app.auth.createToken('report-centre', 'api')).token}` }, payload: [{ reference: 'IMP-API', msisdn: '12345', text: 'x' }] });
-    assert.deepEqual(api.json().results[0].error, { code: 'invalid_msisdn', message: 'reports/0/msisdn: not a mainland mobile number', rule: 'recipient.msisdn', field: 'reports/0/msisdn' });
+    assert.deepEqual(api.json().results[0].error, { code: 'invalid_msisdn', message: 'reports/0/msisdn: not a mainland mobile number', rule: 'recipient.msisdn', article: 'Art. 20 (records of receiving number)', profile: 'cn-2015', field: 'reports/0/msisdn' });
 
     // The whole import refused: too many lines, or a role that does not import.
     const many = await post('zh', Array.from({ length: 1001 }, () => '{}').join('\n'));

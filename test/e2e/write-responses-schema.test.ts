@@ -159,7 +159,7 @@ describe('write routes: the answer round-trips whole and matches its documented 
     assert.deepEqual([r.filed, r.failed], [1, 2]);
     assert.equal(r.results[0].externalRef, '12321-2026-0101');
     assert.equal(r.results[0].state, 'forwarded');
-    assert.deepEqual(r.results[1], { ok: false, reference: '12321-2026-0102', error: { code: 'invalid_msisdn', message: 'reports/1/msisdn: not a mainland mobile number', rule: 'recipient.msisdn', field: 'reports/1/msisdn' } });
+    assert.deepEqual(r.results[1], { ok: false, reference: '12321-2026-0102', error: { code: 'invalid_msisdn', message: 'reports/1/msisdn: not a mainland mobile number', rule: 'recipient.msisdn', article: 'Art. 20 (records of receiving number)', profile: 'cn-2015', field: 'reports/1/msisdn' } });
     assert.equal(r.results[2].error.field, 'reports/2/contentProviderId');
     const again = await roundTrip('POST', '/v1/reports', { headers: h.centre, payload: { reports: [body[0]] }, docPath: '/v1/reports' });
     assert.equal(again.results[0].id, r.results[0].id);

@@ -42,7 +42,11 @@ test('behind a trusted proxy the public complaint limit counts each user; untrus
   const trusted = await gateway('loopback');
   try {
     assert.deepEqual([(await trusted.file('203.0.113.7')).statusCode, (await trusted.file('203.0.113.7')).statusCode], [201, 201]);
-    assert.equal((await trusted.file('203.0.113.7')).statusCode, 429, 'the same user: limited');
+    const limited = await trusted.file('203.0.113.7');
+    assert.equal(limited.statusCode, 429, 'the same user: limited');
+    // a refusal cites its rule and what it rests on: an operational limit, not the Regulations
+    assert.deepEqual([limited.json().error.code, limited.json().error.rule], ['throttled', 'complaints.public-intake']);
+    assert.match(limited.json().error.article, /^operational, not regulation/);
     assert.equal((await trusted.file('198.51.100.9')).statusCode, 201, 'another user behind the same proxy: not');
   } finally {
     await trusted.close();
