@@ -50,6 +50,11 @@ export async function addRegulatorEntry(ctx: AppContext, p: Principal, body: Rec
   const kind = body.kind as CreditKind;
   if (!REGULATOR_KINDS.includes(kind)) throw new SmsguardError('invalid_request', `kind: must be one of ${REGULATOR_KINDS.join(', ')}`, {}, 'kind', { id: 'credit_kind_unknown' });
   const subjectType = body.subjectType === 'operator' ? 'operator' : 'content-provider';
+  // An entry about the operator that names a content provider says two things: it was filed in the
+  // operator's file under the provider's id, which no provider's file or the register then showed as its.
+  if (subjectType === 'operator' && body.contentProviderId !== undefined && body.contentProviderId !== null) {
+    throw new SmsguardError('invalid_request', 'contentProviderId: an entry about the operator (subjectType operator) names no content provider; leave subjectType out for an entry about the provider, or give the operator as subjectId', {}, 'contentProviderId');
+  }
   const subjectId = str(body.subjectId ?? body.contentProviderId, 'contentProviderId', { min: 1, max: 200 }).trim();
   if (subjectType === 'content-provider' && !(await ctx.store.directory.getContentProvider(subjectId))) throw new SmsguardError('not_found', `no content provider ${subjectId}`, {}, undefined, { id: 'provider_not_found', params: { id: subjectId } });
   if (subjectType === 'content-provider' && !(await inProvince(ctx, p, subjectId))) throw scopeRefusal(ctx, 'province', 'the content provider is outside the province of this token', { id: 'provider_other_province', params: { id: subjectId } });

@@ -84,6 +84,12 @@ describe('complaint, 12321 report and credit entry input edges', () => {
     const blank = await g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: h, payload: { kind: 'warning', contentProviderId: cp.id, publicSummary: '   ' } });
     assert.equal(blank.statusCode, 400, blank.body);
     assert.deepEqual([blank.json().error.code, blank.json().error.field], ['invalid_request', 'publicSummary']);
+    // an entry about the operator that names a provider: which file was meant?
+    const both = await g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: h, payload: { kind: 'warning', subjectType: 'operator', contentProviderId: cp.id } });
+    assert.equal(both.statusCode, 400, both.body);
+    assert.deepEqual([both.json().error.code, both.json().error.field], ['invalid_request', 'contentProviderId']);
+    const operatorFile = (await g.http.inject({ method: 'GET', url: '/v1/credit/entries', headers: h })).json().entries.filter((e: { subjectType: string }) => e.subjectType === 'operator');
+    assert.equal(operatorFile.length, 0, JSON.stringify(operatorFile));
     assert.equal(await list(), before);
     // as before: a fine with its amount, a warning without one
     assert.equal((await g.http.inject({ method: 'POST', url: '/v1/credit/entries', headers: h, payload: { kind: 'fine', contentProviderId: cp.id, amountYuan: 10000 } })).statusCode, 201);
