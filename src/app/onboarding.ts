@@ -60,14 +60,15 @@ export async function addSignature(ctx: AppContext, p: Principal, contentProvide
  * holder or another (audit `port.reassign` names the earlier tenure); one in use is `409 conflict`. `reserved`: numbers the gateway's own MO handlers claim
  * (the report port), each with what it is for; they are refused with `409 conflict`, because an MO
  * to them never reaches the port lookup (a user's `TD` there would open a case, not opt out). Ports
- * match MO destinations exactly, so a longer number that starts with a reserved one is allowed.
+ * match MO destinations exactly, so a longer number that starts with a reserved one is allowed. The
+ * refusal cites rule 10: the report port is the users' channel for complaints and reports.
  */
 export async function addPort(ctx: AppContext, p: Principal, body: Record<string, unknown>, reserved: ReadonlyMap<string, string> = new Map()): Promise<{ number: string; contentProviderId: string; kind: string }> {
   requireRole(p, 'admin');
   const number = str(body.number, 'number', { min: 3, max: 21, pattern: /^\d+$/ });
   const claimedBy = reserved.get(number);
   if (claimedBy) {
-    throw new SmsguardError('conflict', `number: ${number} is reserved for ${claimedBy}; messages to it never reach a content provider, so choose another number`, { rule: 'ports.reserved' }, 'number');
+    throw new SmsguardError('conflict', `number: ${number} is reserved for ${claimedBy}; messages to it never reach a content provider, so choose another number`, { rule: 'ports.reserved', article: GATEWAY_ARTICLES.complaints.en }, 'number');
   }
   const contentProviderId = str(body.contentProviderId, 'contentProviderId', { min: 1, max: 64 });
   if (!isPortKind(body.kind)) throw new SmsguardError('invalid_request', 'kind: must be service, commercial or public_welfare', {}, 'kind');

@@ -74,7 +74,7 @@ describe('HTTP API', () => {
     const r = await g.http.inject({ method: 'POST', url: '/v1/ports', headers: g.admin, payload: { number: '12321', contentProviderId: cp.id, kind: 'service' } });
     assert.equal(r.statusCode, 409, r.body);
     assert.deepEqual(r.json().error, {
-      code: 'conflict', field: 'number', rule: 'ports.reserved',
+      code: 'conflict', field: 'number', rule: 'ports.reserved', article: 'rule 10',
       message: 'number: 12321 is reserved for the report port (SMSGUARD_REPORT_PORT), where 举报 SMS open complaint cases; messages to it never reach a content provider, so choose another number',
     });
     assert.equal(await g.store.directory.getPort('12321'), null, 'nothing registered');
