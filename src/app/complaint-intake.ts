@@ -92,7 +92,7 @@ export function parseComplaint(body: unknown, now: number, prefix = '', profile?
   // time its evidence is matched around (the complaint route's schema refused it; the reports' did not).
   const known = prefix ? REPORT_FIELDS : COMPLAINT_FIELDS;
   const extra = Object.keys(o).find((k) => !known.has(k));
-  if (extra !== undefined) throw new SmsguardError('invalid_request', `${p}${extra}: unknown field`, {}, `${p}${extra}`);
+  if (extra !== undefined) throw new SmsguardError('invalid_request', `${p}${extra}: unknown field`, {}, `${p}${extra}`, prefix ? { id: 'report_field_unknown' } : undefined);
   const raw = str(o.msisdn, `${p}msisdn`, { min: 1, max: 32 });
   const msisdn = normalizeMsisdnLenient(raw);
   // The rule with its article and profile, as every other door's invalid_msisdn (the pages say the article in their language).

@@ -28,6 +28,7 @@ const WHY: Record<WhyId, Said> = {
   sender_shape: ['发送号码只能是数字，签名须连同【】一起填写。', 'a sender is a port (digits) or a signature with its 【】 brackets.'],
   report_not_json: ['第 {line} 行不是有效的 JSON（{reason}）。', 'line {line} is not JSON ({reason}).'],
   report_not_object: ['每行须是一个 JSON 对象 {…}。', 'each line must be one JSON object {…}.'],
+  report_field_unknown: ['举报没有这一项（可用的项：reference、msisdn、sender、text、receivedAt、request、screenshot、contentProviderId），请检查拼写。', 'a report has no such field (the fields are reference, msisdn, sender, text, receivedAt, request, screenshot, contentProviderId): check the spelling.'],
   report_reference_missing: ['每条举报须带 12321 中心自己的编号（reference）。', "each report needs the centre's own reference."],
   reports_too_many: ['一次最多导入 {max} 条举报，请分批导入。', 'at most {max} reports at a time: import them in parts.'],
   provider_unregistered: ['没有已登记的企业 {id}；请填写已登记的企业，或不填。', 'there is no registered provider {id}: name a registered one, or leave it out.'],

@@ -54,12 +54,13 @@ describe('web pages in the page\'s language', () => {
       JSON.stringify({ reference: 'IMP-5', msisdn: '13800138410', sender: '示例', text: 'x' }),
       JSON.stringify({ reference: 'IMP-6', msisdn: '13800138410', text: 'x'.repeat(2001) }),
       '[1, 2]',
+      JSON.stringify({ reference: 'IMP-8', msisdn: '13800138410', text: 'x', recievedAt: '2026-11-30T09:00' }),
     ];
     const post = (lang: string, jsonl: string, cookie = cookies.centre) => g.http.inject({ method: 'POST', url: `/web/reports/import?lang=${lang}`, headers: { ...FORM, cookie }, payload: form({ jsonl }) });
     const zh = await post('zh', lines.join('\n'));
     assert.equal(zh.statusCode, 200, zh.body);
     const rows = [...(/<table id="import-results">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(zh.body)?.[1] ?? '').matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]);
-    assert.equal(rows.length, 7);
+    assert.equal(rows.length, 8);
     const expected = [
       /失败<\/span> msisdn：请填写收到短信的中国大陆手机号码[^<]*\(invalid_msisdn\)/,
       /失败<\/span> 第 2 行不是有效的 JSON（[^<]*）。 \(invalid_request\)/,
@@ -68,6 +69,7 @@ describe('web pages in the page\'s language', () => {
       /失败<\/span> sender：发送号码只能是数字，签名须连同【】一起填写。 \(invalid_request\)/,
       /失败<\/span> text：不能超过 2000 个字。 \(invalid_request\)/,
       /失败<\/span> 每行须是一个 JSON 对象 \{…\}。 \(invalid_request\)/,
+      /失败<\/span> recievedAt：举报没有这一项（可用的项：reference、[^<]*），请检查拼写。 \(invalid_request\)/,
     ];
     expected.forEach((re, i) => assert.match(rows[i], re, `line ${i + 1}: ${rows[i]}`));
     for (const raw of ['not a mainland', 'is not JSON', "centre&#39;s own reference", 'no content provider', 'a port (digits)', 'at most 2000', 'must be an object']) assert.ok(!zh.body.includes(raw), raw);
