@@ -294,6 +294,8 @@ export class VolumeCounter {
 export async function complaintRateFor(ctx: AppContext, volume: VolumeCounter | null, p: Principal, contentProviderId: string, month: string): Promise<ComplaintRate> {
   if (p.role !== 'regulator' && p.role !== 'report-centre') requireOwnerOrAdmin(p, contentProviderId);
   monthField(month);
+  // An id that names no provider has no rate: zeros read as "no complaints" about a provider that is not there.
+  if (!(await ctx.store.directory.getContentProvider(contentProviderId))) throw new SmsguardError('not_found', `no content provider ${contentProviderId}`, {}, undefined, { id: 'provider_not_found', params: { id: contentProviderId } });
   if (!(await inProvince(ctx, p, contentProviderId))) throw scopeRefusal(ctx, 'province', `content provider ${contentProviderId} is outside this token's province`, { id: 'provider_other_province', params: { id: contentProviderId } });
   const { from, to } = monthBounds(month);
   if (!inDateRange(p, from) || !inDateRange(p, to - 1)) throw scopeRefusal(ctx, 'dates', `month ${month} is not wholly inside this token's date range`, undefined, 'month');

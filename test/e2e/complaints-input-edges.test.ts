@@ -74,6 +74,17 @@ describe('complaint, 12321 report and credit entry input edges', () => {
     assert.deepEqual({ code: re.code, rule: re.rule, article: re.article, profile: re.profile }, { code: 'invalid_msisdn', ...expected }, r.body);
   });
 
+  test('the complaint rate of a provider that is not registered → 404 not_found (it answered zeros, as for a provider without complaints)', async () => {
+    for (const headers of [g.admin, await centre(), await regulator()]) {
+      const r = await g.http.inject({ method: 'GET', url: '/v1/content-providers/cp_nobody/complaint-rate?month=2026-11', headers });
+      assert.equal(r.statusCode, 404, r.body);
+      assert.equal(r.json().error.code, 'not_found');
+    }
+    // another provider's id, registered or not, is still 403 to a provider (no id confirmed to exist)
+    assert.equal((await g.http.inject({ method: 'GET', url: '/v1/content-providers/cp_nobody/complaint-rate?month=2026-11', headers: cp.auth })).statusCode, 403);
+    assert.equal((await g.http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}/complaint-rate?month=2026-11`, headers: g.admin })).statusCode, 200);
+  });
+
   test('a credit entry: an amount on anything but a fine, or a public summary of spaces → 400 naming the field, nothing added', async () => {
     const h = await regulator();
     const list = async () => (await g.http.inject({ method: 'GET', url: `/v1/credit/entries?contentProviderId=${cp.id}`, headers: h })).json().entries.length;

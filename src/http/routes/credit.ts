@@ -170,6 +170,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
         400: errorResponse('No month, or one that is not YYYY-MM'),
         401: errorResponse('No token, or one that is not valid'),
         403: errorResponse('Another provider\'s rate, or (a regulator) a provider or month outside the token\'s province or dates (rule supervision.province-scope or supervision.date-scope, with its article)'),
+        404: errorResponse('No content provider with this id'),
         '4xx': errorBody,
       },
     },
