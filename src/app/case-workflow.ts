@@ -123,6 +123,11 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
     // itself (an admin answers it); a registered provider named with the forward corrects a match
     // that picked the operator's message over the provider's.
     const operatorCase = c.contentProviderId === OPERATOR_ACCOUNT_ID;
+    // A case its evidence tied to a provider goes to that provider: another named with the forward
+    // was dropped in silence (the centre believed it forwarded to the one it named), so it is refused.
+    if (!operatorCase && c.contentProviderId && named && named !== c.contentProviderId) {
+      throw new SmsguardError('invalid_request', `contentProviderId: this case is about content provider ${c.contentProviderId} (its evidence, matched from the records); forward it without naming another`, {}, 'contentProviderId', { id: 'forward_other_provider', params: { id: c.contentProviderId } });
+    }
     const cpId = operatorCase ? named ?? OPERATOR_ACCOUNT_ID : c.contentProviderId ?? named;
     if (!cpId || (!(operatorCase && cpId === OPERATOR_ACCOUNT_ID) && !(await ctx.store.directory.getContentProvider(cpId)))) {
       throw new SmsguardError('invalid_request', operatorCase

@@ -85,7 +85,7 @@ export const WHY_IDS = [
   'case_not_found', 'case_other_provider', 'case_final', 'action_not_allowed', 'action_for_roles', 'action_unknown',
   'case_already_forwarded', 'case_no_provider', 'case_changed', 'evidence_case_final', 'state_unknown', 'cursor_invalid',
   // case actions
-  'forward_no_provider', 'forward_operator_provider_unregistered', 'answer_blank', 'finding_unknown',
+  'forward_no_provider', 'forward_other_provider', 'forward_operator_provider_unregistered', 'answer_blank', 'finding_unknown',
   'measures_too_many', 'measure_kind_unknown', 'measure_operator_case', 'measure_operator_only', 'measure_amount', 'measure_rate',
   // credit files and the annual report
   'credit_kind_unknown', 'fine_amount', 'amount_not_fine', 'talk_needs_notes', 'year_range', 'year_outside_dates', 'month_outside_dates', 'range_outside_dates',

@@ -45,6 +45,7 @@ const WHY: Record<WhyId, Said> = {
   state_unknown: ['请从列表中选择状态。', 'Choose a state from the list.'],
   cursor_invalid: ['翻页链接已失效，请从第一页重新打开。', 'The page link is out of date: open the first page again.'],
   forward_no_provider: ['案件没有可识别的企业，请选择要转交的企业。', 'the case names no known provider: choose the one to forward it to.'],
+  forward_other_provider: ['本案件涉及的企业是 {id}（按记录匹配）：请直接转交，不要另选企业。', 'the case is about provider {id} (matched from the records): forward it without naming another.'],
   forward_operator_provider_unregistered: ['没有已登记的企业 {id}；请选择已登记的企业，或选“运营方自行处理”。', "there is no registered provider {id}: choose a registered one, or the operator's own handling."],
   answer_blank: ['答复内容不能为空。', 'the answer must not be blank.'],
   finding_unknown: ['核查结论须为“属实”“部分属实”或“不属实”。', 'the finding must be Confirmed, Partly confirmed or Unfounded.'],

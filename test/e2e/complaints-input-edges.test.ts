@@ -74,6 +74,26 @@ describe('complaint, 12321 report and credit entry input edges', () => {
     assert.deepEqual({ code: re.code, rule: re.rule, article: re.article, profile: re.profile }, { code: 'invalid_msisdn', ...expected }, r.body);
   });
 
+  test('forward naming another provider than the case\'s, or one not registered → 400 naming contentProviderId, the case not moved (the name was dropped and the case went to its own)', async () => {
+    const h = await centre();
+    // the second provider, to name instead of the matched one
+    const other = (await g.http.inject({ method: 'POST', url: '/v1/content-providers', headers: g.admin, payload: { name: '别家公司', creditCode: '91350100M000100Y43' } })).json().id as string;
+    await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13800138050', text: '【示例】您的订单已发货', type: 'notification' } });
+    const filed = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138050', sender: '10690001', text: '您的订单已发货' } })).json();
+    assert.equal(filed.contentProviderId, cp.id, 'matched from the records');
+    for (const named of [other, 'cp_nobody']) {
+      const r = await g.http.inject({ method: 'POST', url: `/v1/cases/${filed.id}/transitions`, headers: h, payload: { action: 'forward', contentProviderId: named } });
+      assert.equal(r.statusCode, 400, `${named}: ${r.body}`);
+      assert.deepEqual([r.json().error.code, r.json().error.field], ['invalid_request', 'contentProviderId'], named);
+      const c = (await g.http.inject({ method: 'GET', url: `/v1/cases/${filed.id}`, headers: g.admin })).json();
+      assert.deepEqual([c.state, c.contentProviderId], ['received', cp.id], named);
+    }
+    // naming its own provider, or none, forwards it
+    const ok = await g.http.inject({ method: 'POST', url: `/v1/cases/${filed.id}/transitions`, headers: h, payload: { action: 'forward', contentProviderId: cp.id } });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.deepEqual([ok.json().state, ok.json().contentProviderId], ['forwarded', cp.id]);
+  });
+
   test('the complaint rate of a provider that is not registered → 404 not_found (it answered zeros, as for a provider without complaints)', async () => {
     for (const headers of [g.admin, await centre(), await regulator()]) {
       const r = await g.http.inject({ method: 'GET', url: '/v1/content-providers/cp_nobody/complaint-rate?month=2026-11', headers });
