@@ -222,12 +222,22 @@ interface ParsedMeasure { kind: MeasureKind; note: string | null; amountYuan: nu
 /** Rate of a `throttle` measure when none is given (messages a second). */
 export const DEFAULT_THROTTLE_PER_SECOND = 1;
 
+/** The measure parameters, each with the one kind that takes it. */
+const MEASURE_PARAMS: readonly (readonly [string, MeasureKind])[] = [['amountYuan', 'refund'], ['perSecond', 'throttle'], ['templateId', 'block_template']];
+
 function parseMeasures(v: unknown, role: string): ParsedMeasure[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v) || v.length > 10) throw new SmsguardError('invalid_request', 'measures: must be a list of up to 10 measures', {}, 'measures', { id: 'measures_too_many', params: { max: 10 } });
   return v.map((m, i) => {
     const o = (typeof m === 'string' ? { kind: m } : m) as Record<string, unknown>;
     if (!o || !isMeasure(o.kind)) throw new SmsguardError('invalid_request', `measures/${i}/kind: must be one of opt_out, block_template, throttle, suspend, refund, other`, {}, `measures/${i}/kind`, { id: 'measure_kind_unknown' });
+    // A parameter belongs to one kind: on another it was dropped in silence (an amount on an opt-out,
+    // a rate on a refund), the actor believing it recorded what it typed.
+    for (const [param, kind] of MEASURE_PARAMS) {
+      if (o[param] !== undefined && o[param] !== null && o.kind !== kind) {
+        throw new SmsguardError('invalid_request', `measures/${i}/${param}: only a ${kind} measure takes ${param} (this one is ${o.kind})`, {}, `measures/${i}/${param}`, { id: 'measure_param_misplaced', params: { kind } });
+      }
+    }
     if (OPERATOR_MEASURES.has(o.kind) && role !== 'admin') throw new SmsguardError('forbidden', `measures/${i}: '${o.kind}' acts on the content provider itself; only the operator (admin) takes it`, {}, undefined, { id: 'measure_operator_only', params: { kind: o.kind } });
     const amount = o.amountYuan === undefined || o.amountYuan === null || o.amountYuan === '' ? null : Number(o.amountYuan);
     if (amount !== null && (!Number.isFinite(amount) || amount < 0 || amount > 1e7)) throw new SmsguardError('invalid_request', `measures/${i}/amountYuan: must be a non-negative amount`, {}, `measures/${i}/amountYuan`, { id: 'measure_amount' });

@@ -54,6 +54,7 @@ const WHY: Record<WhyId, Said> = {
   measure_operator_case: ['“{kind}”作用于企业的发送，而本案件涉及的是运营方自己的短信：请把运营方的做法记为“其他”（或“退还费用”）。', "“{kind}” acts on a provider's sending, and this case is about the operator's own message: record what the operator did as “Other” (or “Refund a charge”)."],
   measure_operator_only: ['“{kind}”作用于企业本身，只有运营方可以采取。', '“{kind}” acts on the provider itself: only the operator takes it.'],
   measure_amount: ['金额须为不小于 0 的数。', 'the amount must be a number of 0 or more.'],
+  measure_param_misplaced: ['这一项只用于“{kind}”措施。', 'this applies to the “{kind}” measure only.'],
   measure_rate: ['速率须大于 0，且不超过每秒 100000 条。', 'the rate must be above 0 and at most 100000 messages a second.'],
   credit_kind_unknown: ['类别须为警告、罚款、约谈、责令改正或记录。', 'the kind must be a warning, a fine, a supervision talk, an order to correct or a note.'],
   fine_amount: ['罚款金额须大于 0。', 'a fine needs an amount above 0.'],

@@ -94,6 +94,26 @@ describe('complaint, 12321 report and credit entry input edges', () => {
     assert.deepEqual([ok.json().state, ok.json().contentProviderId], ['forwarded', cp.id]);
   });
 
+  test('a measure given a parameter of another kind (an amount on an opt-out, a rate on a refund…) → 400 naming it, nothing answered (it was dropped)', async () => {
+    await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13800138051', text: '【示例】您的订单已发货', type: 'notification' } });
+    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138051', sender: '10690001', text: '您的订单已发货' } })).json();
+    assert.equal((await g.http.inject({ method: 'POST', url: `/v1/cases/${f.id}/transitions`, headers: g.admin, payload: { action: 'forward' } })).statusCode, 200);
+    for (const [measure, field] of [
+      [{ kind: 'opt_out', perSecond: 5 }, 'measures/0/perSecond'],
+      [{ kind: 'throttle', amountYuan: 10 }, 'measures/0/amountYuan'],
+      [{ kind: 'refund', perSecond: 1 }, 'measures/0/perSecond'],
+      [{ kind: 'suspend', templateId: 'tpl_x' }, 'measures/0/templateId'],
+    ] as const) {
+      const r = await g.http.inject({ method: 'POST', url: `/v1/cases/${f.id}/transitions`, headers: g.admin, payload: { action: 'answer', text: '已处理', finding: 'confirmed', measures: [measure] } });
+      assert.equal(r.statusCode, 400, `${JSON.stringify(measure)}: ${r.body}`);
+      assert.deepEqual([r.json().error.code, r.json().error.field], ['invalid_request', field], JSON.stringify(measure));
+    }
+    assert.equal((await g.http.inject({ method: 'GET', url: `/v1/cases/${f.id}`, headers: g.admin })).json().state, 'forwarded');
+    // each on its own kind, as before
+    const ok = await g.http.inject({ method: 'POST', url: `/v1/cases/${f.id}/transitions`, headers: g.admin, payload: { action: 'answer', text: '已处理', finding: 'confirmed', measures: [{ kind: 'refund', amountYuan: 0.1 }, { kind: 'throttle', perSecond: 2 }] } });
+    assert.equal(ok.statusCode, 200, ok.body);
+  });
+
   test('the complaint rate of a provider that is not registered → 404 not_found (it answered zeros, as for a provider without complaints)', async () => {
     for (const headers of [g.admin, await centre(), await regulator()]) {
       const r = await g.http.inject({ method: 'GET', url: '/v1/content-providers/cp_nobody/complaint-rate?month=2026-11', headers });
