@@ -22,6 +22,22 @@ import { matchEvidence, providerForSender } from './case-evidence.js';
 import { contentGovernanceOf, type ContentGovernance } from './content-governance.js';
 import { GATEWAY_ARTICLES } from '../domain/gateway-articles.js';
 
+/**
+ * The body fields each action reads besides `action` itself (`reason` every one; `accessCode` is how
+ * the complainant's withdrawal is authorised). Others are refused by {@link applyTransition}.
+ */
+const ACTION_FIELDS: Readonly<Record<CaseAction, ReadonlySet<string>>> = {
+  forward: new Set(['reason', 'contentProviderId']),
+  investigate: new Set(['reason']),
+  answer: new Set(['reason', 'text', 'finding', 'measures']),
+  close: new Set(['reason', 'finding']),
+  reopen: new Set(['reason']),
+  escalate: new Set(['reason', 'escalatedReason']),
+  withdraw: new Set(['reason', 'accessCode']),
+};
+/** A field given as nothing: absent, null, empty text or an empty list (the case page posts `measures: []` with every action). */
+const isNone = (v: unknown): boolean => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+
 /** Which row of the table a principal acts as. */
 export function actorOf(p: Principal): CaseActor {
   return p.role === 'public' ? 'complainant' : p.role;
@@ -89,6 +105,13 @@ function optText(v: unknown, field: string, max: number): string | null {
 export async function applyTransition(ctx: AppContext, p: Principal | 'system', caseId: string, actionIn: unknown, body: Record<string, unknown> = {}, opts: { reasonCode?: TrailReasonCode } = {}): Promise<CaseRow> {
   if (!isCaseAction(actionIn)) throw new SmsguardError('invalid_request', 'action: must be one of forward, investigate, answer, close, reopen, escalate, withdraw', {}, 'action', { id: 'action_unknown' });
   const action: CaseAction = actionIn;
+  // A field of another action is refused, not dropped: measures sent with a forward were never
+  // applied, a text with a close never sent, and the caller was told the action succeeded.
+  const takes = ACTION_FIELDS[action];
+  const misplaced = Object.keys(body).find((k) => k !== 'action' && !takes.has(k) && !isNone(body[k]));
+  if (misplaced !== undefined) {
+    throw new SmsguardError('invalid_request', `${misplaced}: '${action}' does not take ${misplaced} (it takes ${[...takes].filter((k) => k !== 'accessCode').join(', ')})`, {}, misplaced, { id: 'action_field_misplaced', params: { action } });
+  }
   const actor: CaseActor = p === 'system' ? 'system' : actorOf(p);
   const actorId = p === 'system' ? 'system' : p.actorId;
   const now = ctx.clock.now();

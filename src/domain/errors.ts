@@ -83,7 +83,7 @@ export const WHY_IDS = [
   'sender_shape', 'report_not_json', 'report_not_object', 'report_field_unknown', 'report_reference_missing', 'reports_too_many', 'provider_unregistered',
   // cases: which one, its state, who acts (allowed and action as action ids, state a state id)
   'case_not_found', 'case_other_provider', 'case_final', 'action_not_allowed', 'action_for_roles', 'action_unknown',
-  'case_already_forwarded', 'case_no_provider', 'case_changed', 'evidence_case_final', 'state_unknown', 'cursor_invalid',
+  'case_already_forwarded', 'case_no_provider', 'case_changed', 'evidence_case_final', 'action_field_misplaced', 'state_unknown', 'cursor_invalid',
   // case actions
   'forward_no_provider', 'forward_other_provider', 'forward_operator_provider_unregistered', 'answer_blank', 'finding_unknown',
   'measures_too_many', 'measure_kind_unknown', 'measure_operator_case', 'measure_operator_only', 'measure_amount', 'measure_rate', 'measure_param_misplaced',

@@ -37,6 +37,7 @@ const WHY: Record<WhyId, Said> = {
   case_final: ['案件{state}，不能再这样办理；现在可进行的操作：{allowed}。', 'The case is {state}, so this cannot be done; what can be done now: {allowed}.'],
   action_not_allowed: ['案件处于“{state}”状态，不能“{action}”；现在可进行的操作：{allowed}。', 'The case is {state}: “{action}” cannot be done now; what can be done now: {allowed}.'],
   action_for_roles: ['“{action}”只能由以下身份办理：{roles}。', '“{action}” is for: {roles}.'],
+  action_field_misplaced: ['“{action}”不需要填写这一项，请清空后再提交。', '“{action}” does not take this: clear it and send again.'],
   action_unknown: ['没有这项操作。', 'There is no such action.'],
   case_already_forwarded: ['案件已经转交，由企业答复。', 'The case was already forwarded; the provider answers it.'],
   case_no_provider: ['案件还没有对应的企业，无法答复：请先重新匹配证据或转交给企业。', 'The case has no provider to answer for: match the evidence again or forward it first.'],

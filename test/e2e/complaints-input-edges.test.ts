@@ -114,6 +114,32 @@ describe('complaint, 12321 report and credit entry input edges', () => {
     assert.equal(ok.statusCode, 200, ok.body);
   });
 
+  test('a case action given another action\'s field (measures with a forward, a text with a close) → 400 naming it, the case not moved (they were dropped)', async () => {
+    const h = await centre();
+    await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13800138052', text: '【示例】您的订单已发货', type: 'notification' } });
+    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138052', sender: '10690001', text: '您的订单已发货' } })).json();
+    const act = (headers: Record<string, string>, payload: Record<string, unknown>) => g.http.inject({ method: 'POST', url: `/v1/cases/${f.id}/transitions`, headers, payload });
+    const refused = async (headers: Record<string, string>, payload: Record<string, unknown>, field: string, state: string) => {
+      const r = await act(headers, payload);
+      assert.equal(r.statusCode, 400, `${JSON.stringify(payload)}: ${r.body}`);
+      assert.deepEqual([r.json().error.code, r.json().error.field], ['invalid_request', field], JSON.stringify(payload));
+      assert.equal((await g.http.inject({ method: 'GET', url: `/v1/cases/${f.id}`, headers: g.admin })).json().state, state);
+    };
+    // the opt-out the centre meant was never applied
+    await refused(h, { action: 'forward', measures: [{ kind: 'opt_out' }] }, 'measures', 'received');
+    await refused(h, { action: 'forward', text: '已处理', finding: 'confirmed' }, 'text', 'received');
+    assert.equal((await act(h, { action: 'forward', measures: [] })).statusCode, 200, 'an empty list is none (the case page posts one)');
+    await refused(cp.auth, { action: 'investigate', text: '核查中' }, 'text', 'forwarded');
+    assert.equal((await act(cp.auth, { action: 'answer', text: '已处理', finding: 'unfounded' })).statusCode, 200);
+    await refused(h, { action: 'close', text: '已办结' }, 'text', 'answered');
+    await refused(h, { action: 'reopen', finding: 'confirmed' }, 'finding', 'answered');
+    const opted = (await g.http.inject({ method: 'GET', url: '/v1/subscribers/13800138052', headers: g.admin })).json().optOuts;
+    assert.deepEqual(opted, []);
+    // close takes the closer's finding, as before
+    const closed = await act(h, { action: 'close', finding: 'confirmed' });
+    assert.deepEqual([closed.statusCode, closed.json().finding], [200, 'confirmed'], closed.body);
+  });
+
   test('the complaint rate of a provider that is not registered → 404 not_found (it answered zeros, as for a provider without complaints)', async () => {
     for (const headers of [g.admin, await centre(), await regulator()]) {
       const r = await g.http.inject({ method: 'GET', url: '/v1/content-providers/cp_nobody/complaint-rate?month=2026-11', headers });

@@ -60,7 +60,7 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
           reason: { type: 'string' },
           contentProviderId: { type: 'string', description: "forward: the provider, when the case names none or names the operator's account (left out there: the operator's own handling)" },
           text: { type: 'string', description: 'answer: the answer the user receives by SMS' },
-          finding: { type: 'string', enum: ['confirmed', 'partly_confirmed', 'unfounded'] },
+          finding: { type: 'string', enum: ['confirmed', 'partly_confirmed', 'unfounded'], description: "answer: the provider's finding; close: the closer's own, in its place (a field another action does not read is 400 naming it)" },
           measures: { type: 'array', items: { type: 'object', additionalProperties: false, properties: { kind: { type: 'string', enum: ['opt_out', 'block_template', 'throttle', 'suspend', 'refund', 'other'] }, note: { type: 'string' }, amountYuan: { type: 'number' }, perSecond: { type: 'number', description: 'throttle: messages a second (default 1)' }, templateId: { type: 'string', description: 'block_template: the template to reject (default: the one the matched message used)' } }, required: ['kind'] } },
         },
         required: ['action'],
