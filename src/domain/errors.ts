@@ -77,6 +77,8 @@ export const WHY_IDS = [
   'not_text', 'too_short', 'too_long', 'bad_pattern',
   // a NUL or lone surrogate: no store or handset takes it (`storableText`)
   'not_storable',
+  // a body that is not UTF-8 (JSON, a 12321 JSONL file, a form)
+  'body_not_utf8',
   // who may
   'role_required',
   // complaints and reports

@@ -37,8 +37,12 @@ export function registerEmptyJsonBody(f: FastifyInstance): void {
   });
 }
 
-function notUtf8(): SmsguardError {
-  return new SmsguardError('invalid_request', 'body: not UTF-8 (JSON is sent as UTF-8; a GBK or other encoding garbles every Chinese character): send it as UTF-8', {}, 'body');
+/**
+ * The refusal of a body that is not UTF-8 (`what` it was sent as: JSON, JSONL, a form), found by the
+ * U+FFFD its decoding left: the JSON parser here, the 12321 JSONL parser and the pages' form parser.
+ */
+export function notUtf8(what = 'JSON'): SmsguardError {
+  return new SmsguardError('invalid_request', `body: not UTF-8 (${what} is sent as UTF-8; a GBK or other encoding garbles every Chinese character): send it as UTF-8`, {}, 'body', { id: 'body_not_utf8' });
 }
 
 /** Whether a route's body schema is an object (or an object or null): only then is "nothing" `{}`. */

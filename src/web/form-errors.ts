@@ -24,6 +24,7 @@ const WHY: Record<WhyId, Said> = {
   too_long: ['不能超过 {max} 个字。', 'may have at most {max} characters.'],
   bad_pattern: ['格式不对。', 'is not in the form expected.'],
   not_storable: ['含有无法保存的字符（空字符或残缺的 Unicode 字符），请删去后再提交。', 'holds a character that cannot be stored (a NUL or a broken Unicode character): remove it and send again.'],
+  body_not_utf8: ['提交的内容不是 UTF-8 编码（例如 GBK），中文会变成乱码：请以 UTF-8 编码提交。', 'what was sent is not UTF-8 (GBK, say), which garbles every Chinese character: send it as UTF-8.'],
   role_required: ['这项操作需要以下身份之一：{roles}。', 'This needs one of these roles: {roles}.'],
   sender_shape: ['发送号码只能是数字，签名须连同【】一起填写。', 'a sender is a port (digits) or a signature with its 【】 brackets.'],
   report_not_json: ['第 {line} 行不是有效的 JSON（{reason}）。', 'line {line} is not JSON ({reason}).'],

@@ -21,6 +21,7 @@ import { complaintForm, filedPage, loginPage, publicCreditPage, statusForm } fro
 import { caseListPage, casePage, importPage, type PostedAction } from './pages/cases.js';
 import { parseJsonl, requireReportFiler, SCREENSHOT, SCREENSHOT_MAX } from '../app/complaint-intake.js';
 import { HTTP_STATUS } from '../http/error-map.js';
+import { notUtf8 } from '../http/empty-body.js';
 import { creditPage } from './pages/credit.js';
 import { annualChooserPage } from './pages/annual.js';
 import { providerListPage, providerPage } from './pages/providers.js';
@@ -139,7 +140,13 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   // the forms that add something act once per rendering (form-once.ts): a double click files one complaint, adds one entry
   const complaintOnce = new FormOnce<FiledCase>();
   const entryOnce = new FormOnce<void>();
-  f.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 }, (_req, body, done) => done(null, parseForm(String(body))));
+  f.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 }, (_req, body, done) => {
+    // Raw bytes or %-escapes that are not UTF-8 decode to U+FFFD: refused, not filed garbled (a page
+    // in UTF-8 never sends them; a script posting GBK does).
+    const form = parseForm(String(body));
+    if (String(body).includes('\uFFFD') || Object.values(form).some((v) => (Array.isArray(v) ? v : [v]).some((x) => x.includes('\uFFFD')))) return done(notUtf8('a form'), undefined);
+    return done(null, form);
+  });
 
   /** The bearer principal, else the one behind the sign-in cookie. */
   async function who(req: FastifyRequest): Promise<Principal> {

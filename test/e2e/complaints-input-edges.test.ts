@@ -7,6 +7,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { gatewaySuite } from '../helpers/gateway.js';
+import { FORM, webCookie } from '../helpers/web.js';
 
 describe('complaint, 12321 report and credit entry input edges', () => {
   const { g, cp } = gatewaySuite();
@@ -138,6 +139,33 @@ describe('complaint, 12321 report and credit entry input edges', () => {
     // close takes the closer's finding, as before
     const closed = await act(h, { action: 'close', finding: 'confirmed' });
     assert.deepEqual([closed.statusCode, closed.json().finding], [200, 'confirmed'], closed.body);
+  });
+
+  test('a 12321 JSONL file or a page\'s form that is not UTF-8 (GBK) → 400 saying so, nothing filed (it filed cases whose text was U+FFFD)', async () => {
+    const h = await centre();
+    const count = async () => (await g.complaints.listCases({ role: 'admin', actorId: 'a' }, { limit: 500 })).cases.length;
+    const before = await count();
+    // 你好 in GBK: C4 E3 BA C3
+    const gbk = Buffer.concat([Buffer.from('{"reference":"GBK-1","msisdn":"13800138000","text":"'), Buffer.from([0xc4, 0xe3, 0xba, 0xc3]), Buffer.from('"}\n')]);
+    const r = await g.http.inject({ method: 'POST', url: '/v1/reports', headers: { ...h, 'content-type': 'application/x-ndjson' }, payload: gbk });
+    assert.equal(r.statusCode, 400, r.body);
+    assert.deepEqual([r.json().error.code, r.json().error.field], ['invalid_request', 'body']);
+    assert.match(r.json().error.message, /not UTF-8/);
+    const cookie = await webCookie(g, (await g.app.auth.createToken('report-centre', 'page')).token);
+    const pages: [string, Record<string, string>, Buffer][] = [
+      ['/web/complaint', {}, Buffer.concat([Buffer.from('msisdn=13800138000&text='), Buffer.from([0xc4, 0xe3, 0xba, 0xc3])])],
+      ['/web/complaint', {}, Buffer.from('msisdn=13800138000&text=%C4%E3%BA%C3')],
+      ['/web/reports/import', { cookie }, Buffer.concat([Buffer.from('jsonl={"reference":"GBK-2","msisdn":"13800138000","text":"'), Buffer.from([0xc4, 0xe3]), Buffer.from('"}')])],
+    ];
+    for (const [url, headers, payload] of pages) {
+      const w = await g.http.inject({ method: 'POST', url, headers: { ...FORM, ...headers }, payload });
+      assert.equal(w.statusCode, 400, `${url}: ${w.body.slice(0, 300)}`);
+      assert.match(w.headers['content-type'] as string, /^text\/html/);
+      assert.match(w.body, /不是 UTF-8 编码[^<]*\(invalid_request\)/, url);
+    }
+    assert.equal(await count(), before);
+    // UTF-8 as ever
+    assert.equal((await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: `msisdn=13800138000&text=${encodeURIComponent('你好')}` })).statusCode, 201);
   });
 
   test('the complaint rate of a provider that is not registered → 404 not_found (it answered zeros, as for a provider without complaints)', async () => {

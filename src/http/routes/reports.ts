@@ -6,6 +6,7 @@ import { parseJsonl } from '../../app/complaint-intake.js';
 import { requireAuth } from '../auth.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
+import { notUtf8 } from '../empty-body.js';
 import { filedCase } from '../case-schemas.js';
 
 /**
@@ -25,7 +26,13 @@ const reportResult = {
 
 export async function reportRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   // JSONL imports arrive as text; each line is one report. Scoped to this plugin.
-  f.addContentTypeParser(['application/x-ndjson', 'application/jsonl', 'application/x-jsonlines'], { parseAs: 'string', bodyLimit: 8 * 1024 * 1024 }, (_req, body, done) => done(null, parseJsonl(String(body))));
+  // A file that is not UTF-8 (a GBK export) is refused whole, as a JSON body is: decoded, every
+  // Chinese character became U+FFFD and each report filed with its text garbled.
+  f.addContentTypeParser(['application/x-ndjson', 'application/jsonl', 'application/x-jsonlines'], { parseAs: 'string', bodyLimit: 8 * 1024 * 1024 }, (_req, body, done) => {
+    const text = String(body);
+    if (text.includes('\uFFFD')) return done(notUtf8('JSONL'), undefined);
+    return done(null, parseJsonl(text));
+  });
   f.post('/v1/reports', {
     onRequest: requireAuth,
     bodyLimit: 8 * 1024 * 1024,
