@@ -168,6 +168,22 @@ describe('complaint, 12321 report and credit entry input edges', () => {
     assert.equal((await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: `msisdn=13800138000&text=${encodeURIComponent('你好')}` })).statusCode, 201);
   });
 
+  test('a misspelt query parameter on the case and credit lists → 400 naming it (the whole list came back unfiltered), as on GET /v1/records', async () => {
+    const h = await regulator();
+    for (const [url, headers, field] of [
+      ['/v1/cases?contentProvider=cp_x', g.admin, 'contentProvider'],
+      ['/v1/cases?states=closed', h, 'states'],
+      ['/v1/credit/entries?contentProviderID=cp_x', h, 'contentProviderID'],
+      ['/v1/credit/public?query=x', {}, 'query'],
+      [`/v1/content-providers/${cp.id}/complaint-rate?month=2026-11&months=2`, g.admin, 'months'],
+    ] as const) {
+      const r = await g.http.inject({ method: 'GET', url, headers });
+      assert.equal(r.statusCode, 400, `${url}: ${r.body}`);
+      assert.deepEqual([r.json().error.code, r.json().error.field], ['invalid_request', field], url);
+    }
+    assert.equal((await g.http.inject({ method: 'GET', url: `/v1/cases?contentProviderId=${cp.id}&state=closed&limit=5`, headers: g.admin })).statusCode, 200);
+  });
+
   test('the complaint rate of a provider that is not registered → 404 not_found (it answered zeros, as for a provider without complaints)', async () => {
     for (const headers of [g.admin, await centre(), await regulator()]) {
       const r = await g.http.inject({ method: 'GET', url: '/v1/content-providers/cp_nobody/complaint-rate?month=2026-11', headers });

@@ -13,8 +13,9 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
     onRequest: requireAuth,
     schema: {
       tags: ['complaints'], security: bearerSecurity, summary: 'List cases, newest first, keyset-paged (a provider sees its own; a regulator token limited to a province or dates sees the cases inside them, selected before the page is cut)',
+      // A misspelt filter is refused (400 naming it), not dropped: the whole list came back unfiltered.
       querystring: {
-        type: 'object',
+        type: 'object', additionalProperties: false,
         properties: {
           state: { type: 'string', description: 'Comma-separated states' }, contentProviderId: { type: 'string' }, msisdn: { type: 'string' },
           limit: { type: 'integer', minimum: 1, maximum: 500 }, cursor: { type: 'string', maxLength: 20 },

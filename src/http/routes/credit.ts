@@ -88,7 +88,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
     onRequest: requireAuth,
     schema: {
       tags: ['supervision'], security: bearerSecurity, summary: 'Credit-file entries, newest first, keyset-paged (regulator, operator; a provider sees its own; a regulator token limited to a province or dates sees the entries inside them, selected before the page is cut)',
-      querystring: { type: 'object', properties: { contentProviderId: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000 }, cursor: { type: 'string', maxLength: 20 } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { contentProviderId: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000 }, cursor: { type: 'string', maxLength: 20 } } },
       response: {
         200: {
           type: 'object',
@@ -150,7 +150,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
   f.get('/v1/credit/public', {
     schema: {
       tags: ['supervision'], summary: 'Published credit-file entries (public; no personal data)',
-      querystring: { type: 'object', properties: { q: { type: 'string', maxLength: 100 } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { q: { type: 'string', maxLength: 100 } } },
       response: {
         200: { type: 'object', properties: { entries: { type: 'array', items: publicEntry } }, required: ['entries'] },
         400: errorResponse('A search longer than 100 characters'),
@@ -164,7 +164,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
     schema: {
       tags: ['supervision'], security: bearerSecurity, params: idParam,
       summary: 'Complaints per million accepted messages in a Shanghai month, against the profile threshold (a provider its own; a regulator token limited to a province or dates: 403 outside them)',
-      querystring: { type: 'object', properties: { month: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } }, required: ['month'] },
+      querystring: { type: 'object', additionalProperties: false, properties: { month: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } }, required: ['month'] },
       response: {
         200: complaintRate,
         400: errorResponse('No month, or one that is not YYYY-MM'),
