@@ -69,6 +69,19 @@ export class RateLimiter {
   }
 
   /**
+   * Takes as many of `n` tokens as there are whole ones, and says how many it took (0..n): a request
+   * of `n` messages that may be taken in part (submit_multi: the destinations past the tokens are
+   * refused one by one, so a list longer than the burst is never refused whole for ever).
+   */
+  takeUpTo(n: number, now: number): number {
+    if (this.unlimited) return n;
+    this.refill(now);
+    const k = Math.max(0, Math.min(n, Math.floor(this.tokens)));
+    this.tokens -= k;
+    return k;
+  }
+
+  /**
    * Milliseconds until `n` tokens are available (0 if they are); Infinity when `n` is more than the
    * burst, which they never will be.
    */

@@ -5,7 +5,7 @@
  */
 import { CommandId, COMMAND_NAMES, CommandStatus, HEADER_LENGTH } from './constants.js';
 import { PduDecodeError } from './errors.js';
-import type { Addresses, BindPdu, BindRespPdu, CancelSmPdu, CancelSmRespPdu, DataSmPdu, EmptyPdu, Pdu, QuerySmPdu, QuerySmRespPdu, SmPdu, SmRespPdu, Tlv } from './types.js';
+import type { Addresses, BindPdu, BindRespPdu, CancelSmPdu, CancelSmRespPdu, DataSmPdu, EmptyPdu, MultiDest, Pdu, QuerySmPdu, QuerySmRespPdu, SmPdu, SmRespPdu, SubmitMultiPdu, SubmitMultiRespPdu, Tlv, UnsuccessSme } from './types.js';
 
 /** Spec maximum sizes of C-Octet strings, including the terminating NUL (SMPP 3.4 §4). */
 const MAX = {
@@ -19,6 +19,8 @@ const MAX = {
   addr_data_sm: 65,
   time: 17,
   message_id: 65,
+  /** A submit_multi distribution list name (SMPP 3.4 §4.5.1.1). */
+  dl_name: 21,
 } as const;
 
 class Reader {
@@ -37,6 +39,12 @@ class Reader {
   u8(field: string): number {
     if (this.off + 1 > this.buf.length) this.fail(`truncated at ${field}`);
     return this.buf[this.off++];
+  }
+  u32(field: string): number {
+    if (this.off + 4 > this.buf.length) this.fail(`truncated at ${field}`);
+    const n = this.buf.readUInt32BE(this.off);
+    this.off += 4;
+    return n;
   }
   /** `tooLong`: the status for a string over `max` (default ESME_RINVPARLEN). */
   cstring(field: string, max: number, tooLong: number = CommandStatus.ESME_RINVPARLEN): string {
@@ -239,6 +247,57 @@ export function decodePdu(frame: Buffer): Pdu {
       const p: CancelSmRespPdu = { command: name, ...base };
       return p;
     }
+    case 'submit_multi': {
+      const service_type = r.cstring('service_type', MAX.service_type);
+      const source_addr_ton = r.u8('source_addr_ton');
+      const source_addr_npi = r.u8('source_addr_npi');
+      const source_addr = r.cstring('source_addr', MAX.addr);
+      const n = r.u8('number_of_dests');
+      const dest_addresses: MultiDest[] = [];
+      for (let i = 0; i < n; i++) {
+        const flag = r.u8('dest_flag');
+        if (flag === 1) dest_addresses.push({ dest_flag: 1, dest_addr_ton: r.u8('dest_addr_ton'), dest_addr_npi: r.u8('dest_addr_npi'), destination_addr: r.cstring('destination_addr', MAX.addr) });
+        else if (flag === 2) dest_addresses.push({ dest_flag: 2, dl_name: r.cstring('dl_name', MAX.dl_name, CommandStatus.ESME_RINVDLNAME) });
+        // any other flag: the entry's layout is unknown, so nothing after it can be read (SMPP 3.4 §5.2.25)
+        else r.fail(`dest_flag ${flag}`, CommandStatus.ESME_RINVDESTFLAG);
+      }
+      const p: SubmitMultiPdu = {
+        command: name,
+        ...base,
+        service_type,
+        source_addr_ton,
+        source_addr_npi,
+        source_addr,
+        dest_addresses,
+        esm_class: r.u8('esm_class'),
+        protocol_id: r.u8('protocol_id'),
+        priority_flag: r.u8('priority_flag'),
+        // as submit_sm: an over-long time is a malformed time
+        schedule_delivery_time: r.cstring('schedule_delivery_time', MAX.time, CommandStatus.ESME_RINVSCHED),
+        validity_period: r.cstring('validity_period', MAX.time, CommandStatus.ESME_RINVEXPIRY),
+        registered_delivery: r.u8('registered_delivery'),
+        replace_if_present_flag: r.u8('replace_if_present_flag'),
+        data_coding: r.u8('data_coding'),
+        sm_default_msg_id: r.u8('sm_default_msg_id'),
+        short_message: Buffer.alloc(0),
+        tlvs: [],
+      };
+      p.short_message = r.octets('short_message', r.u8('sm_length'));
+      p.tlvs = r.tlvs();
+      return p;
+    }
+    case 'submit_multi_resp': {
+      // An error response may come without a body, as submit_sm_resp does (SMPP 3.4 §4.4.2 note).
+      const message_id = r.remaining === 0 ? '' : r.cstring('message_id', MAX.message_id);
+      const unsuccess_sme: UnsuccessSme[] = [];
+      const n = r.remaining === 0 ? 0 : r.u8('no_unsuccess');
+      for (let i = 0; i < n; i++) {
+        unsuccess_sme.push({ dest_addr_ton: r.u8('dest_addr_ton'), dest_addr_npi: r.u8('dest_addr_npi'), destination_addr: r.cstring('destination_addr', MAX.addr), error_status_code: r.u32('error_status_code') });
+      }
+      r.end();
+      const p: SubmitMultiRespPdu = { command: name, ...base, message_id, unsuccess_sme };
+      return p;
+    }
   }
 }
 
@@ -322,13 +381,32 @@ function bodyLength(p: Pdu): number {
       return cstrLen(p.service_type) + cstrLen(p.message_id) + cstrLen(p.source_addr) + cstrLen(p.destination_addr) + 4;
     case 'cancel_sm_resp':
       return 0;
+    case 'submit_multi': {
+      let dests = 0;
+      for (const d of p.dest_addresses) dests += d.dest_flag === 1 ? 3 + cstrLen(d.destination_addr) : 1 + cstrLen(d.dl_name);
+      return (
+        cstrLen(p.service_type) + 2 + cstrLen(p.source_addr) + 1 + dests + 3 + cstrLen(p.schedule_delivery_time) + cstrLen(p.validity_period) + 5 +
+        p.short_message.length + tlvsLen(p.tlvs)
+      );
+    }
+    case 'submit_multi_resp': {
+      let n = cstrLen(p.message_id) + 1;
+      for (const u of p.unsuccess_sme) n += 2 + cstrLen(u.destination_addr) + 4;
+      return n;
+    }
   }
 }
 
-/** Encodes a PDU to one frame. Throws RangeError for values SMPP cannot carry (short_message > 254 octets). */
+/**
+ * Encodes a PDU to one frame. Throws RangeError for values SMPP cannot carry (short_message > 254
+ * octets; more than 255 destinations or unsuccessful SMEs, whose counts are one octet).
+ */
 export function encodePdu(p: Pdu): Buffer {
-  if ((p.command === 'submit_sm' || p.command === 'deliver_sm') && p.short_message.length > 254) {
+  if ((p.command === 'submit_sm' || p.command === 'deliver_sm' || p.command === 'submit_multi') && p.short_message.length > 254) {
     throw new RangeError('short_message longer than 254 octets; use message_payload');
+  }
+  if ((p.command === 'submit_multi' ? p.dest_addresses.length : p.command === 'submit_multi_resp' ? p.unsuccess_sme.length : 0) > 255) {
+    throw new RangeError('more than 255 entries in a one-octet count');
   }
   const len = HEADER_LENGTH + bodyLength(p);
   const buf = Buffer.allocUnsafe(len);
@@ -410,6 +488,44 @@ export function encodePdu(p: Pdu): Buffer {
       w.addresses(p);
       break;
     case 'cancel_sm_resp':
+      break;
+    case 'submit_multi':
+      w.cstring(p.service_type);
+      w.u8(p.source_addr_ton);
+      w.u8(p.source_addr_npi);
+      w.cstring(p.source_addr);
+      w.u8(p.dest_addresses.length);
+      for (const d of p.dest_addresses) {
+        w.u8(d.dest_flag);
+        if (d.dest_flag === 1) {
+          w.u8(d.dest_addr_ton);
+          w.u8(d.dest_addr_npi);
+          w.cstring(d.destination_addr);
+        } else w.cstring(d.dl_name);
+      }
+      w.u8(p.esm_class);
+      w.u8(p.protocol_id);
+      w.u8(p.priority_flag);
+      w.cstring(p.schedule_delivery_time);
+      w.cstring(p.validity_period);
+      w.u8(p.registered_delivery);
+      w.u8(p.replace_if_present_flag);
+      w.u8(p.data_coding);
+      w.u8(p.sm_default_msg_id);
+      w.u8(p.short_message.length);
+      w.octets(p.short_message);
+      w.tlvs(p.tlvs);
+      break;
+    case 'submit_multi_resp':
+      w.cstring(p.message_id);
+      w.u8(p.unsuccess_sme.length);
+      for (const u of p.unsuccess_sme) {
+        w.u8(u.dest_addr_ton);
+        w.u8(u.dest_addr_npi);
+        w.cstring(u.destination_addr);
+        w.buf.writeUInt32BE(u.error_status_code >>> 0, w.off);
+        w.off += 4;
+      }
       break;
   }
   return buf;

@@ -125,7 +125,55 @@ export interface CancelSmRespPdu extends Header {
   command: 'cancel_sm_resp';
 }
 
-export type Pdu = BindPdu | BindRespPdu | EmptyPdu | SmPdu | DataSmPdu | SmRespPdu | QuerySmPdu | QuerySmRespPdu | CancelSmPdu | CancelSmRespPdu;
+/**
+ * One destination of a submit_multi (SMPP 3.4 §4.5.1.1): `dest_flag` 1 an SME address (TON, NPI,
+ * address), 2 the name of a distribution list held by the SMSC (`dl_name`).
+ */
+export type MultiDest =
+  | { dest_flag: 1; dest_addr_ton: number; dest_addr_npi: number; destination_addr: string }
+  | { dest_flag: 2; dl_name: string };
+
+/**
+ * submit_multi (SMPP 3.4 §4.5.1): a submit_sm to up to 254 destinations. The fields after the
+ * destination list are submit_sm's. `dest_addresses` is the list as it came; number_of_dests is its
+ * length on the wire (one octet), whose bounds (1..254) the session checks, not the codec.
+ */
+export interface SubmitMultiPdu extends Header {
+  command: 'submit_multi';
+  service_type: string;
+  source_addr_ton: number;
+  source_addr_npi: number;
+  source_addr: string;
+  dest_addresses: MultiDest[];
+  esm_class: number;
+  protocol_id: number;
+  priority_flag: number;
+  schedule_delivery_time: string;
+  validity_period: string;
+  registered_delivery: number;
+  replace_if_present_flag: number;
+  data_coding: number;
+  sm_default_msg_id: number;
+  short_message: Buffer;
+  tlvs: Tlv[];
+}
+
+/** One destination the SMSC did not take (SMPP 3.4 §4.5.2.1), with the reason as a command_status. */
+export interface UnsuccessSme {
+  dest_addr_ton: number;
+  dest_addr_npi: number;
+  destination_addr: string;
+  error_status_code: number;
+}
+
+/** submit_multi_resp (SMPP 3.4 §4.5.2): the submission's message_id and the destinations refused. */
+export interface SubmitMultiRespPdu extends Header {
+  command: 'submit_multi_resp';
+  message_id: string;
+  unsuccess_sme: UnsuccessSme[];
+}
+
+export type Pdu = BindPdu | BindRespPdu | EmptyPdu | SmPdu | DataSmPdu | SmRespPdu | QuerySmPdu | QuerySmRespPdu | CancelSmPdu | CancelSmRespPdu | SubmitMultiPdu | SubmitMultiRespPdu;
 export type PduCommand = Pdu['command'];
 
 /** Defaults for a submit_sm/deliver_sm so callers name only what matters. */

@@ -11,7 +11,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { CommandStatus, MessageState } from '../pdu/constants.js';
 import { decodeText } from '../pdu/text.js';
-import type { BindPdu, CancelSmPdu, DataSmPdu, Pdu, QuerySmPdu, SmPdu } from '../pdu/types.js';
+import type { BindPdu, CancelSmPdu, DataSmPdu, Pdu, QuerySmPdu, SmPdu, SubmitMultiPdu } from '../pdu/types.js';
 import { RateLimiter } from '../../domain/rate-limiter.js';
 import { throughputShare } from '../../domain/throughput-share.js';
 import type { SmppBindRegistry } from '../../ports/smpp-binds.js';
@@ -33,6 +33,7 @@ import { defaultTypeForPortKind, readSubmit, type SubmitFields } from './transla
 import { readSubmitTimes } from './submit-times.js';
 import { SubmitBatcher } from './batcher.js';
 import { isMessageIdShape, queryAnswer, type QueriedMessage } from './query.js';
+import { asSubmitSm, multiAnswer, planDestinations } from './submit-multi.js';
 import type { SmppLog } from '../log.js';
 import { TOKEN_CACHE_MS } from '../../app/auth.js';
 
@@ -378,6 +379,7 @@ export class SmppServer {
       onRequest: (pdu) => void this.onSubmit(conn, binding, pdu),
       onQuery: (pdu) => void this.onQuery(conn, binding, pdu),
       onCancel: (pdu) => void this.onCancel(conn, binding, pdu),
+      onSubmitMulti: (pdu, granted) => void this.onSubmitMulti(conn, binding, pdu, granted),
       onResponse: (resp, _req, ctx) => this.deliveries.answered(ctx, resp.command_status),
       onTimeout: (_req, ctx) => this.deliveries.failed(ctx),
       onClosed: (_reason, unanswered) => {
@@ -670,30 +672,81 @@ export class SmppServer {
   }
 
   private async decide(binding: Binding, f: SubmitFields, text: string, clientPartIds?: string[], keptPartsKey?: string): Promise<{ status: number; id: string; code?: string }> {
-    const principal = principalOf(binding);
     try {
-      const type = f.type ?? f.invalidType ?? defaultTypeForPortKind(await this.portKind(f.from));
-      const input: Record<string, unknown> = { from: f.from, to: f.to, text, type, registeredDelivery: receiptRequest(f.registeredDelivery) };
-      // A stock ESME (Kannel, Net::SMPP) cannot add TLV 0x1401: a commercial message without it takes
-      // the credential's default category. A TLV given wins; the consent rules still decide.
-      if (f.category !== undefined) input.category = f.category;
-      else if (type === 'commercial' && binding.account.defaultCategory) input.category = binding.account.defaultCategory;
-      if (f.clientRef !== undefined) input.clientRef = f.clientRef;
-      if (clientPartIds?.length) input.clientPartIds = clientPartIds;
-      if (keptPartsKey) input.keptPartsKey = keptPartsKey;
-      if (f.scheduledAt !== undefined) input.scheduledAt = new Date(f.scheduledAt).toISOString();
-      if (f.validUntil !== undefined) input.validUntil = new Date(f.validUntil).toISOString();
-      const out = await this.batcher.submit(principal, input);
-      if (out.ok) return { status: CommandStatus.ESME_ROK, id: out.id };
-      // Held for review: recorded and may still be sent, so it is accepted as far as SMPP can say
-      // (HTTP answers 202 with the id): ESME_ROK and the id, the outcome follows as a receipt.
-      if (out.error.code === 'held_for_review' && out.id) return { status: CommandStatus.ESME_ROK, id: out.id, code: out.error.code };
-      return { status: smppStatusFor(out.error.code), id: '', code: out.error.code };
+      const input = await this.inputFor(binding, f, text, clientPartIds, keptPartsKey);
+      return statusOf(await this.batcher.submit(principalOf(binding), input));
     } catch (e) {
-      const code = e instanceof SmsguardError ? e.code : 'internal_error';
-      if (code === 'internal_error') this.opts.log?.('smpp submit failed', { error: (e as Error).message });
-      return { status: smppStatusFor(code), id: '', code };
+      return this.failure(e);
     }
+  }
+
+  /**
+   * Decides one message per destination (`to`, the rest of `f` shared), in one `submitMessages` call:
+   * one decision and one transaction for the whole submit_multi, as for submits arriving together.
+   */
+  private async decideAll(binding: Binding, f: SubmitFields, text: string, to: readonly string[]): Promise<{ status: number; id: string; code?: string }[]> {
+    try {
+      const base = await this.inputFor(binding, f, text);
+      const outs = await this.batcher.submitAll(principalOf(binding), to.map((t) => ({ ...base, to: t })));
+      return outs.map(statusOf);
+    } catch (e) {
+      const failed = this.failure(e);
+      return to.map(() => failed);
+    }
+  }
+
+  /** The use case's input for a submit (the port kind is looked up when the submit names no type). */
+  private async inputFor(binding: Binding, f: SubmitFields, text: string, clientPartIds?: string[], keptPartsKey?: string): Promise<Record<string, unknown>> {
+    const type = f.type ?? f.invalidType ?? defaultTypeForPortKind(await this.portKind(f.from));
+    const input: Record<string, unknown> = { from: f.from, to: f.to, text, type, registeredDelivery: receiptRequest(f.registeredDelivery) };
+    // A stock ESME (Kannel, Net::SMPP) cannot add TLV 0x1401: a commercial message without it takes
+    // the credential's default category. A TLV given wins; the consent rules still decide.
+    if (f.category !== undefined) input.category = f.category;
+    else if (type === 'commercial' && binding.account.defaultCategory) input.category = binding.account.defaultCategory;
+    if (f.clientRef !== undefined) input.clientRef = f.clientRef;
+    if (clientPartIds?.length) input.clientPartIds = clientPartIds;
+    if (keptPartsKey) input.keptPartsKey = keptPartsKey;
+    if (f.scheduledAt !== undefined) input.scheduledAt = new Date(f.scheduledAt).toISOString();
+    if (f.validUntil !== undefined) input.validUntil = new Date(f.validUntil).toISOString();
+    return input;
+  }
+
+  /** A decision that could not be had: its error's status (an unexpected one logged, ESME_RSYSERR). */
+  private failure(e: unknown): { status: number; id: string; code: string } {
+    const code = e instanceof SmsguardError ? e.code : 'internal_error';
+    if (code === 'internal_error') this.opts.log?.('smpp submit failed', { error: (e as Error).message });
+    return { status: smppStatusFor(code), id: '', code };
+  }
+
+  // ------------------------------------------------------------ submit_multi
+
+  /**
+   * submit_multi (SMPP 3.4 §4.5): one message per SME destination through the same use case as a
+   * submit_sm, all in one decision (decideAll); the answer lists the destinations not taken, each
+   * with its own status (submit-multi.ts). The PDU's own fields are checked once, as a submit_sm's,
+   * and a fault there refuses the whole submission. A part of a long message (UDH concatenation or
+   * SAR TLVs) is refused whole: reassembling one set per destination would hand out a part id per
+   * destination, which the one message_id of each submit_multi_resp cannot carry; a long text goes
+   * whole in message_payload, or as submit_sm parts (docs/SMPP.md, submit_multi).
+   */
+  private async onSubmitMulti(conn: Conn, binding: Binding | null, pdu: SubmitMultiPdu, granted: number): Promise<void> {
+    if (!binding) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVBNDSTS));
+    const view = asSubmitSm(pdu, null);
+    const f = readSubmit(view);
+    if (!f) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVESMCLASS));
+    if (f.badTlv) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVPARLEN));
+    if (f.bothTexts) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVOPTPARAMVAL));
+    // not offered: a UDH concatenation is an esm_class/UDH we do not take here, SAR TLVs an optional parameter not allowed
+    if (f.concat) return conn.respond(responseFor(pdu, f.concat.via === 'udh' ? CommandStatus.ESME_RINVESMCLASS : CommandStatus.ESME_ROPTPARNOTALLWD));
+    const t = readSubmitTimes(view, this.now());
+    if (t.status !== undefined) return conn.respond(responseFor(pdu, t.status));
+    if (t.scheduledAt !== undefined) f.scheduledAt = t.scheduledAt;
+    if (t.validUntil !== undefined) f.validUntil = t.validUntil;
+    const { targets, refused } = planDestinations(pdu.dest_addresses, granted);
+    const text = decodeText(f.octets, f.dataCoding);
+    const outcomes = targets.length > 0 ? await this.decideAll(binding, f, text, targets.map((d) => d.destination_addr)) : [];
+    const a = multiAnswer(targets.map((target, i) => ({ target, status: outcomes[i].status, id: outcomes[i].id })), refused);
+    return conn.respond({ command: 'submit_multi_resp', sequence_number: pdu.sequence_number, ...a });
   }
 
   // ------------------------------------------------------------ query_sm
@@ -880,6 +933,15 @@ export class SmppServer {
       void this.deliveries.expire();
     }
   }
+}
+
+/** A use case's outcome as SMPP answers it. */
+function statusOf(out: SubmitOutcome): { status: number; id: string; code?: string } {
+  if (out.ok) return { status: CommandStatus.ESME_ROK, id: out.id };
+  // Held for review: recorded and may still be sent, so it is accepted as far as SMPP can say
+  // (HTTP answers 202 with the id): ESME_ROK and the id, the outcome follows as a receipt.
+  if (out.error.code === 'held_for_review' && out.id) return { status: CommandStatus.ESME_ROK, id: out.id, code: out.error.code };
+  return { status: smppStatusFor(out.error.code), id: '', code: out.error.code };
 }
 
 /**

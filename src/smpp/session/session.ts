@@ -9,7 +9,7 @@ import { Fifo } from '../../runtime/fifo.js';
 import { CommandStatus, COMMAND_NAMES, Tag, isResponseId } from '../pdu/constants.js';
 import { tlvU8 } from '../pdu/tlv.js';
 import type { PduDecodeError } from '../pdu/errors.js';
-import type { BindCommand, BindPdu, CancelSmPdu, DataSmPdu, Pdu, QuerySmPdu, SmPdu } from '../pdu/types.js';
+import type { BindCommand, BindPdu, CancelSmPdu, DataSmPdu, Pdu, QuerySmPdu, SmPdu, SubmitMultiPdu } from '../pdu/types.js';
 import type { RateLimiter } from '../../domain/rate-limiter.js';
 import { RESPONSE_BY_REQUEST_ID, responseFor } from './responses.js';
 import { SlotMap } from '../../runtime/slot-map.js';
@@ -78,6 +78,14 @@ export interface SessionHandler<C> {
    * in the inbound window, no throughput token; without it cancel_sm is not offered.
    */
   onCancel?(pdu: CancelSmPdu): void;
+  /**
+   * An inbound submit_multi from an ESME bound to submit (smsc role); answer with `respond`. It takes
+   * one slot of the inbound window (one request) and one throughput token per SME destination: the
+   * first `granted` SME destinations (dest_flag 1, in list order) have theirs, the others are to be
+   * refused ESME_RTHROTTLED one by one in unsuccess_sme. When none could have one the session answers
+   * ESME_RTHROTTLED itself. Without this handler submit_multi is not offered (generic_nack ESME_RINVCMDID).
+   */
+  onSubmitMulti?(pdu: SubmitMultiPdu, granted: number): void;
   /** Our request got its response (generic_nack included, as a response with its status). */
   onResponse?(resp: Pdu, request: Pdu, ctx: C): void;
   /** Our request had no response in time; the caller decides whether to retry. */
@@ -93,11 +101,14 @@ export interface SessionHandler<C> {
 }
 
 /**
- * SMPP 3.4 requests an ESME may send an SMSC that smsguard does not offer: replace_sm, submit_multi.
- * The codec does not know them, so they arrive as decode errors. (query_sm and cancel_sm are decoded
- * and offered when the handler has `onQuery` / `onCancel`.)
+ * SMPP 3.4 requests an ESME may send an SMSC that smsguard does not offer: replace_sm. The codec does
+ * not know it, so it arrives as a decode error. (query_sm, cancel_sm and submit_multi are decoded and
+ * offered when the handler has `onQuery` / `onCancel` / `onSubmitMulti`.)
  */
-const UNOFFERED_ESME_REQUESTS: ReadonlySet<number> = new Set([0x00000007, 0x00000021]);
+const UNOFFERED_ESME_REQUESTS: ReadonlySet<number> = new Set([0x00000007]);
+
+/** number_of_dests of a submit_multi: 1 to 254 (SMPP 3.4 §4.5.1; ESME_RINVNUMDESTS outside). */
+export const MAX_MULTI_DESTS = 254;
 
 /**
  * SMPP 3.4 PDUs an SMSC sends an ESME that take no response: alert_notification (0x102, §4.12: a
@@ -111,7 +122,7 @@ const UNANSWERED_SMSC_PDUS: ReadonlySet<number> = new Set([0x00000102, 0x0000000
 
 type Outbound = Exclude<Pdu, { command: 'generic_nack' }>;
 /** Requests the session hands up (onRequest, onQuery, onCancel) once the bind state allows them. */
-type InboundData = 'submit_sm' | 'data_sm' | 'deliver_sm' | 'query_sm' | 'cancel_sm';
+type InboundData = 'submit_sm' | 'data_sm' | 'deliver_sm' | 'query_sm' | 'cancel_sm' | 'submit_multi';
 interface Pending<C> {
   request: Pdu;
   ctx: C;
@@ -382,6 +393,26 @@ export class Session<C = unknown> {
         else this.handler.onCancel?.(pdu);
         return;
       }
+      case 'submit_multi': {
+        // Not offered (an ESME session, or an SMSC without the handler such as the simulator): refused
+        // as before the codec decoded it, and it does not cost the session.
+        if (this.opts.role !== 'smsc' || !this.handler.onSubmitMulti) {
+          return void this.handler.send({ command: 'generic_nack', command_status: CommandStatus.ESME_RINVCMDID, sequence_number: pdu.sequence_number });
+        }
+        if (!this.mayReceive(pdu.command)) return void this.handler.send(responseFor(pdu, this.refusedStatus(pdu.command)));
+        const n = pdu.dest_addresses.length;
+        // before the window and the rate: a list SMPP does not allow costs neither a slot nor a token
+        if (n < 1 || n > MAX_MULTI_DESTS) return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RINVNUMDESTS));
+        if (this.inboundOpen >= this.opts.inboundWindow) return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RTHROTTLED));
+        // one token per message it may make: per SME address (a distribution list is refused, and sends nothing)
+        let smes = 0;
+        for (const d of pdu.dest_addresses) if (d.dest_flag === 1) smes++;
+        const granted = this.opts.inboundRate ? this.opts.inboundRate.takeUpTo(smes, now) : smes;
+        if (smes > 0 && granted === 0) return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RTHROTTLED));
+        this.inboundOpen++;
+        this.handler.onSubmitMulti(pdu, granted);
+        return;
+      }
       default:
         // a response type cannot reach here; generic_nack is a response
         this.handler.send({ command: 'generic_nack', command_status: CommandStatus.ESME_RINVCMDID, sequence_number: pdu.sequence_number });
@@ -407,7 +438,7 @@ export class Session<C = unknown> {
       if (command === 'deliver_sm') return false;
       return s === 'bound_tx' || s === 'bound_trx';
     }
-    if (command === 'submit_sm' || command === 'query_sm' || command === 'cancel_sm') return false;
+    if (command === 'submit_sm' || command === 'query_sm' || command === 'cancel_sm' || command === 'submit_multi') return false;
     return s === 'bound_rx' || s === 'bound_trx';
   }
 
@@ -426,7 +457,7 @@ export class Session<C = unknown> {
     }
     const id = err.commandId;
     if (id !== undefined && this.opts.role === 'smsc' && err.commandStatus === CommandStatus.ESME_RINVCMDID && UNOFFERED_ESME_REQUESTS.has(id)) {
-      // A well-formed SMPP 3.4 request we do not offer (replace_sm, submit_multi): refused, as
+      // A well-formed SMPP 3.4 request we do not offer (replace_sm): refused, as
       // generic_nack ESME_RINVCMDID, but it is not malformed and must not cost the session.
       this.handler.send({ command: 'generic_nack', command_status: CommandStatus.ESME_RINVCMDID, sequence_number: err.sequenceNumber });
       return;

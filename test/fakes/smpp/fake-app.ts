@@ -1,7 +1,8 @@
 /**
  * A stand-in for the App's door-facing surface (submitMessages, getMessage, cancelMessage + events)
  * so the SMPP server is tested as a translator: it records what arrives and answers by rule (text
- * containing REJECT:<code> is refused with that code). Every submission is kept as a message its
+ * containing REJECT:<code>, or a recipient `REJECT:<code>`, is refused with that code; `batches` counts
+ * the submitMessages calls, one decision each). Every submission is kept as a message its
  * provider can read back (getMessage, as `GET /v1/messages/{id}` reads it: `not_found` for an unknown
  * id, `forbidden` for another provider's) and cancel while it waits (cancelMessage, as
  * `DELETE /v1/messages/{id}`: the same errors, and `conflict` once it is no longer waiting);
@@ -24,7 +25,10 @@ export class FakeApp {
   /** `<provider>|<part id>` → message id, for each submission's clientPartIds. */
   private readonly partOf = new Map<string, string>();
   private n = 0;
+  /** The size of each submitMessages call, in order. */
+  readonly batches: number[] = [];
   async submitMessages(principal: Principal, inputs: readonly unknown[], channel: Channel): Promise<SubmitOutcome[]> {
+    this.batches.push(inputs.length);
     const out: SubmitOutcome[] = [];
     for (const i of inputs) out.push(await this.submitMessage(principal, i, channel));
     return out;
@@ -32,7 +36,8 @@ export class FakeApp {
   async submitMessage(principal: Principal, input: unknown, channel: Channel): Promise<SubmitOutcome> {
     const i = input as Record<string, unknown>;
     this.submissions.push({ principal, input: i, channel });
-    const m = /REJECT:([a-z_]+)/.exec(String(i.text));
+    // a destination written REJECT:<code> is refused alone (submit_multi: one destination among others)
+    const m = /REJECT:([a-z_]+)/.exec(String(i.text)) ?? /^REJECT:([a-z_]+)$/.exec(String(i.to));
     const id = m ? `rej_${++this.n}` : `msg_${++this.n}`;
     this.keep(principal, id, i, m ? 'rejected' : 'accepted');
     if (m) return { ok: false, id, error: { code: m[1] as ErrorCode, message: 'refused', rule: 'test.rule', article: 'Art. X' } };

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startSmppGateway, type SmppGateway } from '../../fakes/smpp/smpp-gateway.js';
 import { freePort, netSmppMissing, parseKv, peersDir, start, waitListening } from '../../fakes/smpp/peers.js';
 import { until } from '../../helpers/wait.js';
@@ -45,6 +46,25 @@ describe('interop with Perl Net::SMPP', { skip }, () => {
       const out = p.out();
       assert.match(out, /0x00000406/, out);
       assert.equal(g.sim.outbox().length, 0);
+    } finally {
+      await g.close();
+    }
+  });
+
+  test('Net::SMPP submit_multi → smsguard: one message per SME destination, a distribution list and a bad number listed in unsuccess_sme', async () => {
+    const g = await startSmppGateway();
+    try {
+      const script = fileURLToPath(new URL('../../fakes/smpp/netsmpp-submit-multi.pl', import.meta.url));
+      const p = start('perl', [script, String(g.port), g.systemId, g.password, '10690001', '【示例】您的订单已发货。', '13800138001', 'dl:vip', '13800138002', 'abc']);
+      assert.equal(await p.exited, 0, p.out());
+      const r = parseKv(p.out().split('\n').find((l) => l.startsWith('RESULT')) ?? '');
+      assert.equal(r.status, '0x00000000', p.out());
+      assert.equal(r.no_unsuccess, '2');
+      assert.equal(r.unsuccess, 'vip/0x00000040,abc/0x0000000b', 'ESME_RINVDESTFLAG, and invalid_msisdn as ESME_RINVDSTADR');
+      const first = (await g.app.getMessage({ role: 'admin', actorId: 'a' }, r.message_id)) as { to: string };
+      assert.match(first.to, /13800138001$/, 'message_id names the first destination taken');
+      await until(() => g.sim.outbox().length === 2, 10_000);
+      assert.deepEqual(g.sim.outbox().map((d) => d.text), ['【示例】您的订单已发货。', '【示例】您的订单已发货。']);
     } finally {
       await g.close();
     }

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Session, RateLimiter, responseFor, type SessionHandler, type SessionOptions } from '../../../src/smpp/session/index.js';
-import { CommandStatus, decodePdu, encodePdu, PduDecodeError, smDefaults, type CancelSmPdu, type Pdu, type QuerySmPdu, type SmPdu } from '../../../src/smpp/pdu/index.js';
+import { CommandStatus, decodePdu, encodePdu, PduDecodeError, smDefaults, type CancelSmPdu, type MultiDest, type Pdu, type QuerySmPdu, type SmPdu, type SubmitMultiPdu } from '../../../src/smpp/pdu/index.js';
 
 type Ev = { kind: string; [k: string]: unknown };
 
@@ -441,6 +441,94 @@ for (const q of QUERIES) {
     });
   });
 }
+
+describe('session: submit_multi (SMPP 3.4 §4.5)', () => {
+  const sme = (n: number): MultiDest => ({ dest_flag: 1, dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: String(13800138000 + n) });
+  const multi = (seq: number, dests: MultiDest[]): SubmitMultiPdu => ({
+    command: 'submit_multi', command_status: 0, sequence_number: seq, service_type: '', source_addr_ton: 0, source_addr_npi: 0, source_addr: '10690001', dest_addresses: dests,
+    esm_class: 0, protocol_id: 0, priority_flag: 0, schedule_delivery_time: '', validity_period: '', registered_delivery: 0, replace_if_present_flag: 0, data_coding: 0, sm_default_msg_id: 0,
+    short_message: Buffer.from('hi'), tlvs: [],
+  });
+  function offering(bind: 'bind_transmitter' | 'bind_receiver' | null, opts: Partial<SessionOptions> = {}) {
+    const srv = mk({ role: 'smsc', ...opts }, { onSubmitMulti: (p, granted) => srv.events.push({ kind: 'multi', pdu: p, granted }) });
+    if (bind) {
+      srv.s.receive({ command: bind, command_status: 0, sequence_number: 1, system_id: 'a', password: 'b', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' }, 0);
+      srv.s.acceptBind('s');
+    }
+    srv.wire.length = 0;
+    return srv;
+  }
+  const answers = (srv: ReturnType<typeof mk>) => srv.wire.map((p) => [p.command, p.command_status, p.sequence_number]);
+  const handed = (srv: ReturnType<typeof mk>) => srv.events.filter((e) => e.kind === 'multi').map((e) => [(e.pdu as SubmitMultiPdu).sequence_number, e.granted]);
+
+  test('a transmitter bind hands it up with a token per SME address; one window slot; respond answers it', () => {
+    const srv = offering('bind_transmitter', { inboundWindow: 1 });
+    srv.s.receive(multi(5, [sme(1), { dest_flag: 2, dl_name: 'vip' }, sme(2)]), 0);
+    assert.deepEqual(handed(srv), [[5, 2]], 'two SME addresses, two tokens (no limiter: all granted)');
+    assert.equal(srv.s.inboundInFlight, 1);
+    srv.s.receive(multi(6, [sme(3)]), 0);
+    assert.deepEqual(answers(srv), [['submit_multi_resp', CommandStatus.ESME_RTHROTTLED, 6]], 'the window counts it as one request');
+    srv.s.respond({ command: 'submit_multi_resp', command_status: 0, sequence_number: 5, message_id: 'm', unsuccess_sme: [] });
+    assert.equal(srv.s.inboundInFlight, 0);
+  });
+
+  test('number_of_dests 0 or over 254 is ESME_RINVNUMDESTS, before any window slot or token', () => {
+    const rate = new RateLimiter(1, 1, 0);
+    const srv = offering('bind_transmitter', { inboundRate: rate });
+    srv.s.receive(multi(1, []), 0);
+    srv.s.receive(multi(2, Array.from({ length: 255 }, (_, i) => sme(i))), 0);
+    assert.deepEqual(answers(srv), [['submit_multi_resp', CommandStatus.ESME_RINVNUMDESTS, 1], ['submit_multi_resp', CommandStatus.ESME_RINVNUMDESTS, 2]]);
+    assert.deepEqual(handed(srv), []);
+    srv.s.receive(multi(3, Array.from({ length: 254 }, (_, i) => sme(i))), 0);
+    assert.deepEqual(handed(srv), [[3, 1]], '254 is allowed; the token left was not spent on the refusals');
+  });
+
+  test('the throughput counts per destination: the tokens there are go to the first SME addresses; none left is ESME_RTHROTTLED', () => {
+    const srv = offering('bind_transmitter', { inboundRate: new RateLimiter(2, 3, 0) });
+    srv.s.receive(multi(1, [sme(1), sme(2)]), 0);
+    srv.s.receive(multi(2, [sme(3), sme(4), sme(5)]), 0);
+    srv.s.receive(multi(3, [sme(6)]), 0);
+    assert.deepEqual(handed(srv), [[1, 2], [2, 1]]);
+    assert.deepEqual(answers(srv), [['submit_multi_resp', CommandStatus.ESME_RTHROTTLED, 3]]);
+    // a list of distribution lists only takes no token and is handed up (the server refuses each)
+    srv.s.receive(multi(4, [{ dest_flag: 2, dl_name: 'vip' }]), 0);
+    assert.deepEqual(handed(srv).at(-1), [4, 0]);
+    srv.s.receive({ ...submit(), sequence_number: 5 }, 0);
+    assert.deepEqual(answers(srv).at(-1), ['submit_sm_resp', CommandStatus.ESME_RTHROTTLED, 5], 'the same bucket as submit_sm');
+    srv.s.receive(multi(6, [sme(7), sme(8)]), 1000);
+    assert.deepEqual(handed(srv).at(-1), [6, 2], 'refilled');
+  });
+
+  test('a receiver bind or no bind: ESME_RINVBNDSTS; crossing our unbind: ESME_RSYSERR; not offered (no handler, or an esme): generic_nack, never counted as malformed', () => {
+    for (const bind of ['bind_receiver', null] as const) {
+      const srv = offering(bind);
+      srv.s.receive(multi(8, [sme(1)]), 0);
+      assert.deepEqual(answers(srv), [['submit_multi_resp', CommandStatus.ESME_RINVBNDSTS, 8]], String(bind));
+    }
+    const stopping = offering('bind_transmitter');
+    stopping.s.unbind(0);
+    stopping.wire.length = 0;
+    stopping.s.receive(multi(9, [sme(1)]), 0);
+    assert.deepEqual(answers(stopping), [['submit_multi_resp', CommandStatus.ESME_RSYSERR, 9]]);
+    const plain = mk({ role: 'smsc', maxDecodeErrors: 1 });
+    plain.s.receive({ command: 'bind_transmitter', command_status: 0, sequence_number: 1, system_id: 'a', password: 'b', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' }, 0);
+    plain.s.acceptBind('s');
+    plain.wire.length = 0;
+    for (let i = 0; i < 3; i++) plain.s.receive(multi(10 + i, [sme(1)]), 0);
+    assert.deepEqual(answers(plain), [10, 11, 12].map((q) => ['generic_nack', CommandStatus.ESME_RINVCMDID, q]));
+    assert.equal(plain.s.state, 'bound_tx');
+    const e = boundEsme();
+    e.wire.length = 0;
+    e.s.receive(multi(20, [sme(1)]), 0);
+    assert.deepEqual(answers(e), [['generic_nack', CommandStatus.ESME_RINVCMDID, 20]]);
+  });
+
+  test('an undecodable submit_multi gets submit_multi_resp with the decode status (ESME_RINVDESTFLAG)', () => {
+    const srv = offering('bind_transmitter');
+    srv.s.decodeError(new PduDecodeError('dest_flag 3', CommandStatus.ESME_RINVDESTFLAG, 11, 0x21), 0);
+    assert.deepEqual(answers(srv), [['submit_multi_resp', CommandStatus.ESME_RINVDESTFLAG, 11]]);
+  });
+});
 
 describe('session: property', () => {
   test('every request ends exactly once: response, timeout or handed back on close', () => {
