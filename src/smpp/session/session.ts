@@ -340,6 +340,12 @@ export class Session<C = unknown> {
         this.handler.send(responseFor(pdu, CommandStatus.ESME_ROK));
         return;
       case 'unbind':
+        // SMPP 3.4 §2.3, §4.2: in the OPEN state (and while a bind is being checked) only a bind is
+        // allowed, so an unbind there is a protocol error: ESME_RINVBNDSTS, and the connection stays
+        // as it was, OPEN, for the bind the peer may still send (the bind timeout still closes one
+        // that never binds), as after a refused bind. Before 2026-12-07 it was answered ESME_ROK and
+        // the connection closed, telling the peer it had been bound.
+        if (this._state === 'open' || this._state === 'binding') return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RINVBNDSTS));
         // Requests the peer sent before its unbind and still being handled get their answers first:
         // a submit recorded but never answered would be resubmitted (a duplicate), its id unknown.
         // Nothing more is taken meanwhile (not bound: later submits are refused ESME_RINVBNDSTS).

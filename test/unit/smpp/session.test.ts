@@ -182,6 +182,33 @@ describe('session: window, timeouts, keepalive', () => {
     assert.deepEqual(srv.wire[0], { command: 'enquire_link_resp', command_status: 0, sequence_number: 33 });
   });
 
+  test('an unbind before any bind (OPEN state, SMPP 3.4 §2.3) is answered ESME_RINVBNDSTS and the connection stays open for a bind', () => {
+    for (const role of ['smsc', 'esme'] as const) {
+      const x = mk({ role, bindTimeoutMs: 1000 });
+      x.s.receive({ command: 'unbind', command_status: 0, sequence_number: 7 }, 0);
+      assert.deepEqual(x.wire, [{ command: 'unbind_resp', command_status: CommandStatus.ESME_RINVBNDSTS, sequence_number: 7 }], role);
+      assert.equal(x.s.state, 'open', role);
+      assert.equal(x.events.filter((e) => e.kind === 'close' || e.kind === 'closed').length, 0, `${role}: not closed`);
+    }
+    // an smsc still takes a bind after it, and a bound session's unbind is answered as ever
+    const srv = mk({ role: 'smsc', bindTimeoutMs: 1000 });
+    srv.s.receive({ command: 'unbind', command_status: 0, sequence_number: 1 }, 0);
+    srv.s.receive({ command: 'bind_transmitter', command_status: 0, sequence_number: 2, system_id: 'cp', password: 'pw', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' }, 1);
+    // while the bind is being checked (binding) the session is not bound either
+    srv.s.receive({ command: 'unbind', command_status: 0, sequence_number: 3 }, 1);
+    srv.s.acceptBind('smsguard');
+    srv.s.receive({ command: 'unbind', command_status: 0, sequence_number: 4 }, 2);
+    assert.deepEqual(srv.wire.map((p) => [p.command, p.command_status, p.sequence_number]), [
+      ['unbind_resp', CommandStatus.ESME_RINVBNDSTS, 1], ['unbind_resp', CommandStatus.ESME_RINVBNDSTS, 3], ['bind_transmitter_resp', 0, 2], ['unbind_resp', 0, 4],
+    ]);
+    assert.equal(srv.s.state, 'closed');
+    // one that never binds is still closed by the bind timeout
+    const idle = mk({ role: 'smsc', bindTimeoutMs: 1000 });
+    idle.s.receive({ command: 'unbind', command_status: 0, sequence_number: 1 }, 0);
+    idle.s.tick(1000);
+    assert.equal(idle.s.state, 'closed');
+  });
+
   test('peer unbind: unbind_resp then close; everything unanswered handed back exactly once', () => {
     const e = boundEsme({ windowSize: 2 });
     for (let i = 0; i < 4; i++) e.s.request(submit(), i, 0);
