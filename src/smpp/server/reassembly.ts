@@ -3,9 +3,13 @@
  * text (rules read all of it). Pure: time is passed in. Partial sets expire after `ttlMs`.
  *
  * Bounded by count and by bytes (the parts' octets), in total and per owner (the SMPP server's owner
- * is the content provider): an owner past its own bounds loses its own oldest sets, never another
- * owner's; past the total bounds, the owner holding the most (sets, then bytes) gives up its oldest set. A set that
- * alone cannot fit its owner's byte bound is dropped and the part refused (`invalid`, `tooLarge`).
+ * is the content provider). A part that would pass a bound is not kept (`full`) and nothing already
+ * held is given up for it: the parts held were acknowledged to their senders, who believe them taken,
+ * while the part refused can be sent again (the server answers it ESME_RMSGQFUL, a temporary status).
+ * An owner past its own bounds is refused alone, so it cannot take another owner's room; past the
+ * totals every new part is refused until sets complete or expire. A set that alone cannot fit its
+ * owner's byte bound (or the total) could never complete: it is dropped (through `onEvict`) and the
+ * part refused (`invalid`, `tooLarge`).
  */
 
 export interface PartRef<T> {
@@ -32,7 +36,12 @@ export type AddResult<T> =
   /** Whole: octets in order, and every part (the last one added is `parts[parts.length-1]`… in seq order). */
   | { kind: 'complete'; octets: Buffer; dataCoding: number; parts: PartRef<T>[] }
   /** `tooLarge`: the set would not fit the byte bounds; it was dropped (its parts through `onEvict`). */
-  | { kind: 'invalid'; reason: string; tooLarge?: true };
+  | { kind: 'invalid'; reason: string; tooLarge?: true }
+  /**
+   * Not kept: it would pass its owner's bounds (`owner`) or the totals (`total`) while other sets are
+   * held. Nothing was given up for it; the same part may be added again once there is room.
+   */
+  | { kind: 'full'; bound: 'owner' | 'total' };
 
 export interface ReassemblyLimits {
   /** Octets held over all open sets. */
@@ -87,8 +96,9 @@ export class Reassembler<T> {
 
   /**
    * Adds one part. `key` identifies the set (sender, recipient, reference, total). Returns the
-   * whole message when this part completes the set. Sets evicted to make room (and a set dropped
-   * as too large) are returned through `onEvict`, so their senders can be told.
+   * whole message when this part completes the set (a completing part is never refused: it frees
+   * room), `full` when it cannot be kept now. A set dropped as too large is returned through
+   * `onEvict`, so its senders can be told.
    */
   add(key: string, total: number, seq: number, octets: Buffer, dataCoding: number, tag: T, now: number, onEvict?: (s: OpenSet<T>) => void): AddResult<T> {
     if (seq < 1 || seq > total) return { kind: 'invalid', reason: `segment ${seq} of ${total}` };
@@ -105,19 +115,19 @@ export class Reassembler<T> {
     if (total === 1) return { kind: 'complete', octets: Buffer.from(octets), dataCoding, parts: [{ seq, octets: Buffer.from(octets), tag }] };
     const ownerId = set?.owner ?? this.limits.ownerOf(key);
     const size = octets.length;
-    if (!set) {
-      // room for one more set: the owner's own oldest first, then the biggest holder's
-      while ((this.owners.get(ownerId)?.sets.size ?? 0) >= this.limits.maxSetsPerOwner) if (!this.evictOldest(ownerId, undefined, onEvict)) break;
-      while (this.sets.size >= this.maxSets) if (!this.evictOldest(this.biggest((o) => o.sets.size * 2 ** 32 + o.bytes), undefined, onEvict)) break;
-    }
-    // room for the octets, never by evicting the set this part belongs to
-    if (!this.makeRoom(ownerId, size, set, onEvict)) {
+    const { maxBytes, maxBytesPerOwner, maxSetsPerOwner } = this.limits;
+    // a set that alone would pass a byte bound can never complete: dropped, its part refused as too large
+    if ((set?.bytes ?? 0) + size > Math.min(maxBytesPerOwner, maxBytes)) {
       if (set) {
         this.remove(set);
         onEvict?.(set);
       }
       return { kind: 'invalid', reason: `set ${key} would hold more than its byte bound`, tooLarge: true };
     }
+    const owner = this.owners.get(ownerId);
+    // the owner's own bounds first: one owner past them is refused alone, whatever the others hold
+    if ((!set && (owner?.sets.size ?? 0) >= maxSetsPerOwner) || (owner?.bytes ?? 0) + size > maxBytesPerOwner) return { kind: 'full', bound: 'owner' };
+    if ((!set && this.sets.size >= this.maxSets) || this.bytes + size > maxBytes) return { kind: 'full', bound: 'total' };
     if (!set) {
       set = { key, owner: ownerId, total, dataCoding, firstAt: now, bytes: 0, parts: new Map() };
       this.sets.set(key, set);
@@ -151,10 +161,14 @@ export class Reassembler<T> {
 
   /** Closes an open set without reporting it (its parts were taken elsewhere); false when it was not open. */
   discard(key: string): boolean {
+    return this.take(key) !== undefined;
+  }
+
+  /** Closes an open set and hands it over (the caller reports its parts); undefined when it was not open. */
+  take(key: string): OpenSet<T> | undefined {
     const set = this.sets.get(key);
-    if (!set) return false;
-    this.remove(set);
-    return true;
+    if (set) this.remove(set);
+    return set;
   }
 
   /** Removes and returns the sets older than the TTL. */
@@ -166,42 +180,6 @@ export class Reassembler<T> {
     }
     for (const s of out) this.remove(s);
     return out;
-  }
-
-  /** Evicts until `size` more octets fit the owner's and the total bounds; false if they cannot. */
-  private makeRoom(ownerId: string, size: number, keep: OpenSet<T> | undefined, onEvict?: (s: OpenSet<T>) => void): boolean {
-    const { maxBytes, maxBytesPerOwner } = this.limits;
-    while ((this.owners.get(ownerId)?.bytes ?? 0) + size > maxBytesPerOwner) {
-      if (!this.evictOldest(ownerId, keep, onEvict)) return false;
-    }
-    while (this.bytes + size > maxBytes) {
-      const victim = this.biggest((o, id) => (id === ownerId && keep ? o.bytes - keep.bytes : o.bytes));
-      if (!this.evictOldest(victim, keep, onEvict)) return false;
-    }
-    return true;
-  }
-
-  /** The owner with the largest `measure` (ties: the first). */
-  private biggest(measure: (o: Owner<T>, id: string) => number): string {
-    let best = '';
-    let most = -1;
-    for (const [id, o] of this.owners) {
-      const m = measure(o, id);
-      if (m > most) [best, most] = [id, m];
-    }
-    return best;
-  }
-
-  private evictOldest(ownerId: string, keep: OpenSet<T> | undefined, onEvict?: (s: OpenSet<T>) => void): boolean {
-    const o = this.owners.get(ownerId);
-    if (!o) return false;
-    for (const s of o.sets.values()) {
-      if (s === keep) continue;
-      this.remove(s);
-      onEvict?.(s);
-      return true;
-    }
-    return false;
   }
 
   private remove(s: OpenSet<T>): void {

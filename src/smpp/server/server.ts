@@ -175,8 +175,9 @@ interface PartTag {
 
 /**
  * Partial sets held at once (docs/SMPP.md): per content provider 1,000 sets and 4 MiB of octets, in
- * all 10,000 sets and 64 MiB. Past its own bounds a provider loses its own oldest sets; past the
- * totals, the provider holding the most does. A set alone over 4 MiB is refused (ESME_RINVMSGLEN).
+ * all 10,000 sets and 64 MiB. A part past its provider's bounds, or the totals, is refused
+ * ESME_RMSGQFUL (temporary) and nothing held is dropped for it; a provider's bounds are well under the
+ * totals, so one provider cannot fill them. A set alone over 4 MiB is refused (ESME_RINVMSGLEN).
  */
 export const REASSEMBLY_LIMITS = { maxSets: 10_000, maxBytes: 64 << 20, maxSetsPerOwner: 1_000, maxBytesPerOwner: 4 << 20 };
 
@@ -269,7 +270,15 @@ export class SmppServer {
    */
   async listen(port: number, host = '0.0.0.0'): Promise<number> {
     for (const p of await this.partStore.openParts()) {
-      const r = this.reassembler.add(p.setKey, p.total, p.seq, Buffer.from(p.octets), p.dataCoding, { partId: p.partId, registeredDelivery: p.registeredDelivery }, p.at, (s) => this.expireSet(s, 'evicted'));
+      const r = this.reassembler.add(p.setKey, p.total, p.seq, Buffer.from(p.octets), p.dataCoding, { partId: p.partId, registeredDelivery: p.registeredDelivery }, p.at, (s) => this.expireSet(s, 'too large'));
+      // no room for it here (bounds smaller than the process that kept it had): the set cannot
+      // complete in this process, so it ends now as an expired one, every part kept reported
+      if (r.kind === 'full') {
+        const held = this.reassembler.take(p.setKey);
+        const parts = new Map(held?.parts);
+        parts.set(p.seq, { seq: p.seq, octets: Buffer.alloc(0), tag: { partId: p.partId, registeredDelivery: p.registeredDelivery } });
+        this.expireSet({ key: p.setKey, owner: '', total: p.total, dataCoding: p.dataCoding, firstAt: p.at, bytes: 0, parts }, 'no room at start');
+      }
       // a set the store holds whole (its last part's decision never happened): its sender gets
       // ESME_ROK for no message, so tell it the set expired and forget it
       if (r.kind === 'complete') this.expireSet({ key: p.setKey, owner: '', total: p.total, dataCoding: p.dataCoding, firstAt: p.at, bytes: 0, parts: new Map(r.parts.map((x) => [x.seq, x])) }, 'complete at start');
@@ -592,10 +601,17 @@ export class SmppServer {
     const key = `${cpId}|${f.from}|${f.to}|${c.bits}|${c.ref}|${c.total}`;
     const partId = `${binding.account.systemId.slice(0, 8)}p${this.partEpoch}.${(++this.partSeq).toString(36)}`;
     const at = this.now();
-    const res = this.reassembler.add(key, c.total, c.seq, f.octets, f.dataCoding, { partId, registeredDelivery: f.registeredDelivery }, at, (s) => this.expireSet(s, 'evicted'));
+    const res = this.reassembler.add(key, c.total, c.seq, f.octets, f.dataCoding, { partId, registeredDelivery: f.registeredDelivery }, at, (s) => this.expireSet(s, 'too large'));
     switch (res.kind) {
       case 'invalid':
         return conn.respond(responseFor(pdu, res.tooLarge ? CommandStatus.ESME_RINVMSGLEN : CommandStatus.ESME_RSUBMITFAIL));
+      case 'full':
+        // No room for this part now: refused, temporary (the ESME sends it again: Kannel requeues
+        // ESME_RMSGQFUL), rather than give up a set whose parts were already answered ESME_ROK.
+        // Before 2026-12-07 the oldest set was dropped for it (its parts got EXPIRED receipts when
+        // one asked, else nothing, and no message was ever recorded).
+        this.opts.log?.('smpp part refused: reassembly full', { bound: res.bound, total: c.total });
+        return conn.respond(responseFor(pdu, CommandStatus.ESME_RMSGQFUL));
       case 'duplicate':
         return conn.respond(responseFor(pdu, CommandStatus.ESME_ROK, res.part.tag.partId));
       case 'pending': {

@@ -175,6 +175,8 @@ export class SmppSimulatorServer {
       if (r.kind === 'invalid') return conn.respond(responseFor(pdu, CommandStatus.ESME_RSUBMITFAIL));
       if (r.kind === 'duplicate') return conn.respond(responseFor(pdu, 0, r.part.tag.id));
       if (r.kind === 'pending') return conn.respond(responseFor(pdu, 0, partId));
+      // no room for another partial set: temporary, as a real SMSC's full queue (the sender retries)
+      if (r.kind === 'full') return conn.respond(responseFor(pdu, CommandStatus.ESME_RMSGQFUL));
       octets = r.octets;
       dc = r.dataCoding;
       earlier = r.parts.map((p) => p.tag.id).filter((t) => t !== partId);

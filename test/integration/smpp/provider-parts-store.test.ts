@@ -129,3 +129,30 @@ test('two gateway processes on one store: the parts of one set sent to each meet
     await b.close();
   }
 });
+
+test('a set reopened at start that finds no room (smaller bounds than the process that kept it) ends as expired, its parts told; the others complete', { timeout: 30_000 }, async () => {
+  const app = new FakeApp();
+  const creds = new SmppCredentials({ store: new MemoryCredentials(), contentProviderExists: async () => true, now: () => Date.now(), newId: () => 'cred_1' });
+  await creds.create({ role: 'admin', actorId: 'a' }, 'cp_1', { systemId: 'cp1', password: 'pw' });
+  const parts = new MemorySmppDeliveries();
+  const opts = { app, deliveries: parts, authenticate: (s: string, p: string, ip: string) => creds.authenticate(s, p, ip), portKind: async () => 'service' };
+  const first = new SmppServer(opts);
+  const e = await SmppEsme.connect({ host: '127.0.0.1', port: await first.listen(0, '127.0.0.1'), systemId: 'cp1', password: 'pw', bindType: 'transmitter' });
+  for (const ref of [7, 8]) assert.equal((await e.request(part(ref, 2, 1, '【示例】前一半', 1))).command_status, CommandStatus.ESME_ROK);
+  await e.close();
+  await first.close();
+  assert.equal((await parts.openParts()).length, 2, 'both kept across the restart');
+  const logs: string[] = [];
+  const second = new SmppServer({ ...opts, reassembly: { maxSetsPerOwner: 1 }, log: (m) => void logs.push(m) });
+  const e2 = await SmppEsme.connect({ host: '127.0.0.1', port: await second.listen(0, '127.0.0.1'), systemId: 'cp1', password: 'pw', bindType: 'transmitter' });
+  try {
+    await until(async () => (await parts.openParts()).length === 1, 2000, 'the set with no room forgotten');
+    assert.ok(logs.includes('smpp partial message dropped'));
+    await until(async () => (await parts.count('cp_1')) === 1, 2000, 'its part\'s EXPIRED receipt kept for the provider');
+    assert.equal((await e2.request(part(7, 2, 2, '后一半'))).command_status, CommandStatus.ESME_ROK);
+    assert.equal(app.submissions.at(-1)!.input.text, '【示例】前一半后一半', 'the set that had room completes');
+  } finally {
+    await e2.close();
+    await second.close();
+  }
+});

@@ -182,7 +182,7 @@ describe('smpp server: submit_sm runs the use case', () => {
     await e.close();
   });
 
-  test('reassembly is bounded per provider: a flood of partial sets evicts only the flooder\'s own, a set over the byte bound is refused', async () => {
+  test('reassembly is bounded per provider: past its bound a flooder\'s new parts are refused ESME_RMSGQFUL, nothing acknowledged is dropped, others unaffected; a set over the byte bound is refused', async () => {
     const small = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', reassembly: { maxSetsPerOwner: 5, maxBytesPerOwner: 2000 } });
     const p = await small.listen(0, '127.0.0.1');
     const victimGot: SmPdu[] = [];
@@ -190,24 +190,32 @@ describe('smpp server: submit_sm runs the use case', () => {
     const flooder = await SmppEsme.connect({ host: '127.0.0.1', port: p, systemId: 'nocap', password: 'pw' });
     const part = (ref: number, seq: number, body: Buffer, to = '13800138000') =>
       sm('', { destination_addr: to, esm_class: EsmClass.UDHI, registered_delivery: 1, data_coding: 0, short_message: Buffer.concat([buildConcatUdh({ ref, total: 2, seq }), body]) });
-    const before = app.submissions.length;
-    assert.equal((await victim.request(part(9, 1, Buffer.from('kept ')))).command_status, 0);
-    const floods = await Promise.all(Array.from({ length: 30 }, (_, i) => flooder.request(part(i + 1, 1, Buffer.alloc(100, 0x41), '13900139000'))));
-    assert.ok(floods.every((r) => r.command_status === 0));
-    assert.equal((await victim.request(part(9, 2, Buffer.from('whole')))).command_status, 0);
-    assert.equal(app.submissions.at(-1)!.input.text, 'kept whole', 'the other provider\'s partial set survived the flood');
-    assert.equal(app.submissions.length, before + 1);
-    // a SAR set whose parts (message_payload) outgrow the provider's 2,000 octets: dropped, ESME_RINVMSGLEN
-    const sar = (seq: number) => sm('', { tlvs: [tlvU16(Tag.sar_msg_ref_num, 77), tlvU8(Tag.sar_total_segments, 3), tlvU8(Tag.sar_segment_seqnum, seq), tlvOctets(Tag.message_payload, Buffer.alloc(1200, 0x42))], registered_delivery: 1 });
-    const first = await victim.request(sar(1));
-    assert.equal(first.command_status, 0);
-    assert.equal((await victim.request(sar(2))).command_status, CommandStatus.ESME_RINVMSGLEN);
-    // the part acknowledged before learns it through a receipt
-    const firstId = (first as { message_id: string }).message_id;
-    const r = await waitFor(() => victimGot.find((d) => tlvString(d.tlvs, Tag.receipted_message_id) === firstId));
-    assert.equal(parseDlrText(r.short_message.toString('latin1'))!.stat, 'EXPIRED');
-    await Promise.all([victim.close(), flooder.close()]);
-    await small.close();
+    try {
+      const before = app.submissions.length;
+      assert.equal((await victim.request(part(9, 1, Buffer.from('kept ')))).command_status, 0);
+      const floods = await Promise.all(Array.from({ length: 30 }, (_, i) => flooder.request(part(i + 1, 1, Buffer.alloc(100, 0x41), '13900139000'))));
+      // its first five sets are held (acknowledged); the 25 after are refused, temporary, not dropping those
+      assert.deepEqual(floods.map((r) => r.command_status), [...Array(5).fill(0), ...Array(25).fill(CommandStatus.ESME_RMSGQFUL)]);
+      assert.equal((await victim.request(part(9, 2, Buffer.from('whole')))).command_status, 0);
+      assert.equal(app.submissions.at(-1)!.input.text, 'kept whole', 'the other provider\'s partial set survived the flood');
+      assert.equal(app.submissions.length, before + 1);
+      // the flooder's oldest set, acknowledged, still completes; the room it frees takes a refused part sent again
+      assert.equal((await flooder.request(part(1, 2, Buffer.from('B'), '13900139000'))).command_status, 0);
+      assert.equal(app.submissions.at(-1)!.input.text, 'A'.repeat(100) + 'B');
+      assert.equal((await flooder.request(part(6, 1, Buffer.alloc(100, 0x41), '13900139000'))).command_status, 0);
+      // a SAR set whose parts (message_payload) outgrow the provider's 2,000 octets: dropped, ESME_RINVMSGLEN
+      const sar = (seq: number) => sm('', { tlvs: [tlvU16(Tag.sar_msg_ref_num, 77), tlvU8(Tag.sar_total_segments, 3), tlvU8(Tag.sar_segment_seqnum, seq), tlvOctets(Tag.message_payload, Buffer.alloc(1200, 0x42))], registered_delivery: 1 });
+      const first = await victim.request(sar(1));
+      assert.equal(first.command_status, 0);
+      assert.equal((await victim.request(sar(2))).command_status, CommandStatus.ESME_RINVMSGLEN);
+      // the part acknowledged before learns it through a receipt
+      const firstId = (first as { message_id: string }).message_id;
+      const r = await waitFor(() => victimGot.find((d) => tlvString(d.tlvs, Tag.receipted_message_id) === firstId));
+      assert.equal(parseDlrText(r.short_message.toString('latin1'))!.stat, 'EXPIRED');
+    } finally {
+      await Promise.all([victim.close(), flooder.close()]);
+      await small.close();
+    }
   });
 
   test('a receipt the server makes for a refused part is dated by the messages\' clock (simulated), not the sessions\' real one', async () => {

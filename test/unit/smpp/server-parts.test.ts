@@ -21,16 +21,19 @@ describe('reassembly', () => {
     assert.equal(r.openSets, 0);
   });
 
-  test('partial sets expire after the TTL; the oldest is evicted past maxSets', () => {
+  test('partial sets expire after the TTL; past maxSets a new set is refused (full), none held is evicted', () => {
     const r = new Reassembler<number>(1000, 2);
     r.add('a', 2, 1, Buffer.from('x'), 0, 1, 0);
     r.add('b', 2, 1, Buffer.from('x'), 0, 2, 500);
     const evicted: string[] = [];
-    r.add('c', 2, 1, Buffer.from('x'), 0, 3, 600, (s) => evicted.push(s.key));
-    assert.deepEqual(evicted, ['a']);
-    assert.deepEqual(r.expire(1499).map((s) => s.key), []);
+    assert.deepEqual(r.add('c', 2, 1, Buffer.from('x'), 0, 3, 600, (s) => evicted.push(s.key)), { kind: 'full', bound: 'total' });
+    assert.deepEqual(evicted, []);
+    assert.equal(r.openSets, 2);
+    assert.deepEqual(r.expire(999).map((s) => s.key), []);
+    assert.deepEqual(r.expire(1000).map((s) => s.key), ['a']);
+    assert.equal(r.add('c', 2, 1, Buffer.from('x'), 0, 3, 1000).kind, 'pending', 'room again once one expired: sent again, taken');
     assert.deepEqual(r.expire(1500).map((s) => s.key), ['b']);
-    assert.deepEqual(r.expire(1600).map((s) => s.key), ['c']);
+    assert.deepEqual(r.expire(2000).map((s) => s.key), ['c']);
     assert.equal(r.openSets, 0);
   });
 
@@ -53,23 +56,24 @@ describe('reassembly', () => {
     new Reassembler<string>(60_000, o.maxSets ?? 100, { ...o, ownerOf: (k) => k.split('|')[0] });
   const bytes = (n: number) => Buffer.alloc(n, 0x41);
 
-  test('an owner past its own set or byte bound loses its own oldest sets, never another owner\'s', () => {
+  test('an owner past its own set or byte bound is refused (full), alone: nothing it or another owner holds is given up', () => {
     const r = owned({ maxSetsPerOwner: 2, maxBytesPerOwner: 300 });
     const evicted: string[] = [];
     const ev = (s: { key: string }) => evicted.push(s.key);
     r.add('B|1', 2, 1, bytes(100), 0, 'b1', 0, ev);
-    for (let i = 1; i <= 5; i++) r.add(`A|${i}`, 2, 1, bytes(10), 0, `a${i}`, i, ev);
-    assert.deepEqual(evicted, ['A|1', 'A|2', 'A|3'], 'A keeps its two newest');
+    const added = [1, 2, 3, 4, 5].map((i) => r.add(`A|${i}`, 2, 1, bytes(10), 0, `a${i}`, i, ev).kind);
+    assert.deepEqual(added, ['pending', 'pending', 'full', 'full', 'full'], 'A keeps its two oldest, acknowledged; the new ones are refused');
+    assert.deepEqual(r.add('A|3', 2, 1, bytes(10), 0, 'a3', 3, ev), { kind: 'full', bound: 'owner' });
+    assert.equal(r.add('B|2', 2, 1, bytes(10), 0, 'b2', 6, ev).kind, 'pending', 'B is not held back by A');
     assert.deepEqual(r.held('A'), { sets: 2, bytes: 20 });
-    evicted.length = 0;
-    r.add('A|6', 3, 1, bytes(150), 0, 'a6', 6, ev);
-    r.add('A|6', 3, 2, bytes(150), 0, 'a6b', 6, ev);
-    assert.deepEqual(evicted, ['A|4', 'A|5'], 'room for the bytes from A\'s own sets');
-    assert.deepEqual(r.held('A'), { sets: 1, bytes: 300 });
-    assert.deepEqual(r.held('B'), { sets: 1, bytes: 100 });
-    const done = r.add('B|1', 2, 2, bytes(5), 0, 'b2', 7, ev);
-    assert.ok(done.kind === 'complete' && done.octets.length === 105, 'B\'s set survived and completes');
-    assert.equal(r.heldBytes, 300);
+    // bytes: A's open set may not grow past A's 300 octets while its other set holds room
+    r.add('A|1', 3, 2, bytes(1), 0, 'x', 7, ev); // A|1 is 2 parts: this completes it
+    assert.equal(r.add('A|6', 3, 1, bytes(150), 0, 'a6', 8, ev).kind, 'pending');
+    assert.deepEqual(r.add('A|6', 3, 2, bytes(150), 0, 'a6b', 8, ev), { kind: 'full', bound: 'owner' }, '10 + 150 + 150 > 300');
+    assert.deepEqual(evicted, [], 'never an acknowledged set dropped');
+    assert.ok(r.add('A|2', 2, 2, bytes(5), 0, 'a2b', 9, ev).kind === 'complete', 'A\'s held set completes');
+    assert.equal(r.add('A|6', 3, 2, bytes(150), 0, 'a6b', 9, ev).kind, 'pending', 'sent again once there is room, taken');
+    assert.ok(r.add('B|1', 2, 2, bytes(5), 0, 'b2', 10, ev).kind === 'complete', 'B\'s set completes');
   });
 
   test('a set that cannot fit its owner\'s byte bound is dropped and the part refused as too large', () => {
@@ -83,19 +87,19 @@ describe('reassembly', () => {
     assert.ok(r.add('A|2', 2, 1, bytes(300), 0, 'x', 0).kind === 'invalid', 'one part over the bound');
   });
 
-  test('past the total bounds the owner holding the most gives up its oldest set', () => {
+  test('past the total bounds a new part is refused (full) whoever holds the most; a part that completes a set is still taken', () => {
     const r = owned({ maxBytes: 1000, maxSets: 4 });
     const evicted: string[] = [];
     const ev = (s: { key: string }) => evicted.push(s.key);
     r.add('B|1', 2, 1, bytes(100), 0, 'b', 0, ev);
     r.add('A|1', 2, 1, bytes(400), 0, 'a', 1, ev);
     r.add('A|2', 2, 1, bytes(400), 0, 'a', 2, ev);
-    r.add('B|2', 2, 1, bytes(200), 0, 'b', 3, ev);
-    assert.deepEqual(evicted, ['A|1'], 'bytes: A holds the most');
-    r.add('A|3', 2, 1, bytes(10), 0, 'a', 4, ev);
-    r.add('C|1', 2, 1, bytes(10), 0, 'c', 5, ev);
-    assert.deepEqual(evicted, ['A|1', 'A|2'], 'sets: A and B hold two each, A more bytes: A gives one up; B keeps both');
-    assert.deepEqual([r.held('B').sets, r.held('C').sets], [2, 1]);
+    assert.deepEqual(r.add('B|2', 2, 1, bytes(200), 0, 'b', 3, ev), { kind: 'full', bound: 'total' }, 'bytes');
+    r.add('B|2', 2, 1, bytes(10), 0, 'b', 3, ev);
+    assert.deepEqual(r.add('C|1', 2, 1, bytes(10), 0, 'c', 5, ev), { kind: 'full', bound: 'total' }, 'sets');
+    assert.deepEqual(evicted, []);
+    assert.ok(r.add('A|1', 2, 2, bytes(400), 0, 'a', 6, ev).kind === 'complete', 'completing frees room, never refused');
+    assert.equal(r.add('C|1', 2, 1, bytes(10), 0, 'c', 7, ev).kind, 'pending');
   });
 });
 
