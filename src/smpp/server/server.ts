@@ -1,6 +1,7 @@
 /**
  * smsguard's SMPP server: content providers bind here. A protocol adapter only: submit_sm runs the
- * same `submitMessage` use case as HTTP (after long messages are reassembled), rejections map to
+ * same `submitMessage` use case as HTTP (after long messages are reassembled), submit_multi one
+ * message per destination through it (submit-multi.ts), rejections map to
  * command_status through status-map.ts, query_sm reads the message through the app's getMessage
  * (query.ts), cancel_sm takes one back through its cancelMessage, and receipts / MO forwards come from the app's events and go out through
  * ProviderDeliveries (kept in the store while the provider cannot take them).
