@@ -8,7 +8,7 @@
  */
 import { SmsguardError, type ErrorCode } from '../domain/errors.js';
 import { MSISDN_FORMS, normalizeMsisdn } from '../domain/msisdn.js';
-import { leadingSignature, trimLeading } from '../domain/signature.js';
+import { leadingSignature, otherBracketed, trimLeading } from '../domain/signature.js';
 import { measure } from '../domain/segments.js';
 import { CONSENT_PERIODS, isRefusalStatus, type ConsentFrequency, type ConsentPeriod } from '../domain/consent.js';
 import { buildConsentRequestText, missingRequestFacts } from '../domain/consent-request-text.js';
@@ -125,6 +125,8 @@ async function openRequest(ctx: AppContext, cpId: string, input: ConsentRequestI
     const revoked = revokedOf.get(sig);
     if (revoked !== undefined) reject(ctx, 'signature_unregistered', 'sender.signature', `signature ${sig} was revoked on ${new Date(revoked).toISOString()} and may no longer be used`, 'text');
     if (!signatures.includes(sig)) reject(ctx, 'signature_unregistered', 'sender.signature', `signature ${sig} is not registered to this content provider`, 'text');
+    const other = otherBracketed(text, sig);
+    if (other !== null) reject(ctx, 'signature_multiple', 'sender.signature', `the request text carries ${other} after the signature ${sig}: a message names only one signature 【…】 (carriers refuse a second one)`, 'text');
     const missing = missingRequestFacts(text, input);
     if (missing.length > 0) {
       reject(ctx, 'consent_request_incomplete', 'consent.request-content', `the request text does not state: ${missing.join(', ')} (e.g. “${input.category}”, 每${({ day: '天', week: '周', month: '月' } as const)[input.frequency.per]}不超过${input.frequency.count}条, 有效期${input.durationDays}天, 同意请回复“是”)`, 'text');

@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'sender_suspended',
   'signature_missing',
   'signature_unregistered',
+  'signature_multiple',
   'port_kind_mismatch',
   // content
   'commercial_content_in_non_commercial',

@@ -22,6 +22,23 @@ export function leadingSignature(text: string): string | null {
   return m ? m[0] : null;
 }
 
+/** Any 【…】 pair with no bracket inside, whatever it holds (a brand, digits, nothing). */
+const PAIR = /【[^【】]*】/gu;
+
+/**
+ * The first 【…】 pair after the leading signature `sig` (at the head of `text`, after any leading
+ * whitespace) that is not `sig` itself, or null when there is none. Carriers refuse a message with
+ * more than one bracketed signature (多签名): the handset and their filters read every 【…】 as a
+ * sender's name, whatever it holds, so a code in brackets (`【123456】`) counts as much as another
+ * brand. The sender's own signature repeated (a trailing `…【示例】`) names no one else and is not
+ * one; a lone 【 or 】 is no pair.
+ */
+export function otherBracketed(text: string, sig: string): string | null {
+  const body = trimLeading(text).slice(sig.length);
+  for (const m of body.matchAll(PAIR)) if (m[0] !== sig) return m[0];
+  return null;
+}
+
 /** True when `s` is a well-formed signature `【…】` with 2–16 characters inside. */
 export function isWellFormedSignature(s: unknown): s is string {
   if (typeof s !== 'string' || !WHOLE.test(s)) return false;

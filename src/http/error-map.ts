@@ -20,6 +20,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   sender_suspended: 422,
   signature_missing: 422,
   signature_unregistered: 422,
+  signature_multiple: 422,
   port_kind_mismatch: 422,
   commercial_content_in_non_commercial: 422,
   prohibited_content: 422,

@@ -11,7 +11,7 @@ const RULES = {
   'sender.port-owned': { article: 'Art. 7 (access code recorded; true sender)', articleZh: '第七条（登记接入代码；真实发送者）', summary: 'A content provider sends only from its own ports.' },
   'recipient.msisdn': { article: 'Art. 20 (records of receiving number)', articleZh: '第二十条（记录接收号码）', summary: 'The recipient is a mainland mobile number.' },
   'sender.active': { article: 'Art. 6 (licence); Art. 31 (supervision)', articleZh: '第六条（经营许可）；第三十一条（监督）', summary: 'A suspended content provider may not send.' },
-  'sender.signature': { article: 'Art. 19 (port-type messages carry the sender’s real identity)', articleZh: '第十九条（端口类短信息须标明发送者的真实身份）', summary: 'Messages start with a signature 【…】 registered to the sender.' },
+  'sender.signature': { article: 'Art. 19 (port-type messages carry the sender’s real identity)', articleZh: '第十九条（端口类短信息须标明发送者的真实身份）', summary: 'Messages start with a signature 【…】 registered to the sender and carry no other 【…】.' },
   'port.separation': { article: 'Art. 18 practice; 2020 draft (business ports not for commercial messages)', articleZh: '第十八条相关的行业做法；2020年征求意见稿（业务类端口不得用于发送商业性短信息）', summary: 'No commercial message on a service port, no service message on a commercial port, only public-welfare messages on a public-welfare port.', unverified: true },
   'content.length': { article: 'practice (Tencent Cloud: 500 characters incl. signature)', articleZh: '行业惯例（腾讯云：含签名不超过500个字符）', summary: 'At most 500 characters including the signature.' },
   'content.no-advertising': { article: 'Art. 18 (commercial messages only with consent)', articleZh: '第十八条（商业性短信息须经用户同意方可发送）', summary: 'A verification or notification message must not advertise.' },

@@ -28,6 +28,8 @@ export const SMPP_STATUS: Readonly<Record<ErrorCode, number>> = {
   sender_suspended: 0x405,
   signature_missing: 0x406,
   signature_unregistered: 0x407,
+  // after quiet_hours (0x412): the next free code of the rules block
+  signature_multiple: 0x413,
   port_kind_mismatch: 0x408,
   commercial_content_in_non_commercial: 0x409,
   // content governance (docs/CONTENT.md): a block of vendor codes of its own

@@ -25,6 +25,7 @@ const LABELS: Readonly<Record<ErrorCode, Said>> = {
   sender_suspended: ['企业已被暂停发送', 'provider suspended'],
   signature_missing: ['缺少签名', 'signature missing'],
   signature_unregistered: ['签名未登记', 'signature not registered'],
+  signature_multiple: ['含多个签名', 'more than one signature'],
   port_kind_mismatch: ['端口类型与短信类别不符', 'port type does not fit the message class'],
   commercial_content_in_non_commercial: ['非商业短信含商业推广内容', 'advertising in a non-commercial message'],
   prohibited_content: ['含禁止发送的内容', 'prohibited content'],

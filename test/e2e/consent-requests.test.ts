@@ -161,6 +161,8 @@ describe('consent requests: answers, wording and repeats (cn-2015)', () => {
     assert.match(bad.json().error.message, /frequency, duration/);
     const unsigned = await ask(g, cp, to, { text: '邀请您接收会员促销信息，每月不超过4条，有效期180天，回复是同意' });
     assert.equal(unsigned.json().error.code, 'signature_missing');
+    const twoBrands = await ask(g, cp, to, { text: '【示例】【别家】邀请您接收会员促销信息，每月最多四条，有效期180天，同意请回复是' });
+    assert.deepEqual([twoBrands.statusCode, twoBrands.json().error.code, twoBrands.json().error.field], [422, 'signature_multiple', 'text'], twoBrands.body);
     const good = await ask(g, cp, to, { text: '【示例】邀请您接收会员促销信息，每月最多四条，有效期180天，同意请回复是' });
     assert.equal(good.statusCode, 202, good.body);
     // appended when missing, as its own clause (the text ends in 是, so after the profile's separator)

@@ -112,6 +112,7 @@ describe('HTTP API', () => {
       [{ from: '10690001', to: '1380013800', text: '【示例】x', type: 'notification' }, 'invalid_msisdn'],
       [{ from: '10690001', to: '13800138001', text: '您好', type: 'notification' }, 'signature_missing'],
       [{ from: '10690001', to: '13800138001', text: '【别家】您好', type: 'notification' }, 'signature_unregistered'],
+      [{ from: '10690001', to: '13800138001', text: '【示例】【别家】您的订单已发货', type: 'notification' }, 'signature_multiple'],
       [{ from: '10690001', to: '13800138001', text: '【示例】新品', type: 'commercial', category: 'promo' }, 'port_kind_mismatch'],
       [{ from: '10690001', to: '13800138001', text: '【示例】您的订单已发货，限时秒杀全场满减', type: 'notification' }, 'commercial_content_in_non_commercial'],
       [{ from: '10690001', to: '13800138001', text: `【示例】${'长'.repeat(600)}`, type: 'notification' }, 'message_too_long'],

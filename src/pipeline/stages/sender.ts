@@ -1,5 +1,5 @@
 /** True-sender stages: the port exists, belongs to the caller, the caller is active, the signature is theirs. */
-import { leadingSignature, trimLeading } from '../../domain/signature.js';
+import { leadingSignature, otherBracketed, trimLeading } from '../../domain/signature.js';
 import type { Stage } from '../types.js';
 
 /**
@@ -40,11 +40,13 @@ export const senderActive: Stage = {
 /**
  * Art. 19: the text starts with a signature 【…】 registered to the sender (approved, not revoked). Whitespace before the
  * signature (ASCII or the ideographic U+3000) is dropped from the text that goes out, so the user
- * sees the signature first and every later stage reads it at the head.
+ * sees the signature first and every later stage reads it at the head. The text carries no other
+ * 【…】 (`signature_multiple`): a second bracketed name misstates who is sending, and carriers refuse
+ * such a message (多签名); the sender's own signature repeated is allowed (docs/CONTENT.md).
  */
 export const signatureRegistered: Stage = {
   rule: 'sender.signature',
-  codes: ['signature_missing', 'signature_unregistered'],
+  codes: ['signature_missing', 'signature_unregistered', 'signature_multiple'],
   run: ({ text, facts }) => {
     const trimmed = trimLeading(text);
     const sig = leadingSignature(trimmed);
@@ -54,6 +56,8 @@ export const signatureRegistered: Stage = {
       if (revoked !== undefined) return { outcome: 'fail', code: 'signature_unregistered', message: `signature ${sig} was revoked on ${new Date(revoked).toISOString()} and may no longer be used` };
       return { outcome: 'fail', code: 'signature_unregistered', message: `signature ${sig} is not registered to this content provider` };
     }
+    const other = otherBracketed(trimmed, sig);
+    if (other !== null) return { outcome: 'fail', code: 'signature_multiple', message: `the text carries ${other} after the signature ${sig}: a message names only one signature 【…】 (carriers refuse a second one); write a code or a name in the text without 【】` };
     return trimmed === text ? { outcome: 'pass', note: sig } : { outcome: 'pass', note: `${sig} (leading whitespace removed)`, text: trimmed };
   },
 };

@@ -117,6 +117,9 @@ describe('SMPP in, SMPP out, through the real pipeline', () => {
     const before = sim.outbox().length;
     const resp = await esme.request(sm('您的验证码是654321', { destination_addr: '13900139000' }));
     assert.equal(resp.command_status, 0x406);
+    // a second brand in 【】: its own vendor status, 0x413
+    const two = await esme.request(sm('【示例】【别家】您的验证码是654321', { destination_addr: '13900139000' }));
+    assert.equal(two.command_status, 0x413);
     await worker.drain();
     assert.equal(sim.outbox().length, before);
   });

@@ -66,6 +66,22 @@ for (const id of PROFILE_IDS) {
     test('signature_unregistered', () => {
       rejects(candidate({ text: '【别家】您的验证码是123456' }), facts(), 'signature_unregistered', 'sender.signature');
     });
+    test('signature_multiple: a second 【…】 in the text (another brand, a code in brackets) misstates the sender', () => {
+      for (const text of ['【示例】【别家】您的订单已发货', '【示例】您的订单已由【别家】发出', '【示例】您的验证码是【123456】', '【示例】您好【】', '\u3000【示例】您的订单已发货【别家】']) {
+        const d = rejects(candidate({ text }), facts(), 'signature_multiple', 'sender.signature');
+        assert.match(d.rejection!.message, /only one signature/, text);
+      }
+      const d = rejects(candidate({ text: '【示例】您的订单已由【别家】发出' }), facts(), 'signature_multiple', 'sender.signature');
+      assert.match(d.rejection!.message, /【别家】/);
+      // an unregistered lead is named as such first
+      rejects(candidate({ text: '【别家】【示例】您的验证码是123456' }), facts(), 'signature_unregistered', 'sender.signature');
+    });
+    test('the own signature repeated at the end, or a lone bracket, is no second signature', () => {
+      for (const text of ['【示例】您的验证码是123456。【示例】', '【示例】价格】见官网', '【示例】请在“【”后输入123456']) {
+        const d = run(candidate({ text }), facts());
+        assert.equal(d.accepted, true, `${text}: ${d.rejection?.code}`);
+      }
+    });
     test('port_kind_mismatch: commercial on a service port', () => {
       rejects(candidate({ type: 'commercial', category: 'promo', text: '【示例】新品上架' }), facts({ consent: consent() }), 'port_kind_mismatch', 'port.separation');
     });
