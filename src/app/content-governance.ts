@@ -309,6 +309,17 @@ export class ContentGovernance {
     return this.deps.store.listTemplates({ contentProviderId: cpId, status: status as ReviewStatus | undefined });
   }
 
+  /**
+   * The settings in force for a provider (the admin, or the provider itself): what was set, or the
+   * defaults (`templates: off`, no link domain) with `updatedAt: null` when nothing ever was.
+   */
+  async getContentSettings(p: Principal, cpId: string): Promise<Omit<ContentSettingsRow, 'updatedAt'> & { updatedAt: number | null }> {
+    requireOwnerOrAdmin(p, cpId);
+    if (!(await this.ctx.store.directory.getContentProvider(cpId))) throw new SmsguardError('not_found', `no content provider ${cpId}`);
+    const cur = await this.deps.store.getSettings(cpId);
+    return cur ?? { contentProviderId: cpId, templates: 'off', linkDomains: [], updatedAt: null };
+  }
+
   /** Operator setting per provider: `templates: required | preferred | off` and the link allow-list. */
   async setContentSettings(p: Principal, cpId: string, body: Record<string, unknown>): Promise<ContentSettingsRow> {
     requireRole(p, 'admin');

@@ -40,6 +40,14 @@ const baselineView = {
   type: 'object',
   properties: { scope: { type: 'string', enum: ['provider', 'port'] }, key: { type: 'string' }, contentProviderId: { type: 'string' }, figures, resetAt: { type: ['integer', 'null'] } },
 } as const;
+/** A provider's content settings as PUT answers them and GET reads them (`updatedAt` null on GET when never set). */
+const contentSettings = (updatedAt: 'integer' | readonly ['integer', 'null']) => ({
+  type: 'object',
+  properties: {
+    contentProviderId: { type: 'string' }, templates: { type: 'string', enum: ['required', 'preferred', 'off'] }, linkDomains: { type: 'array', items: { type: 'string' } },
+    updatedAt: { type: updatedAt, description: 'epoch ms of the last PUT' },
+  },
+}) as const;
 const review = {
   type: 'object', additionalProperties: false,
   properties: { decision: { type: 'string', enum: ['approve', 'reject'] }, reason: { type: 'string', maxLength: 1000 } },
@@ -85,6 +93,15 @@ export function contentRoutes(gov: ContentGovernance) {
       schema: { tags: ['content'], security: bearerSecurity, summary: 'Approve or reject a template (admin; a reason is required to reject)', params: idParam, body: review, response: { 200: template, '4xx': errorBody } },
     }, async (req) => gov.reviewTemplate(req.principal, (req.params as { id: string }).id, req.body as Record<string, unknown>));
 
+    f.get('/v1/content-providers/:id/content-settings', {
+      onRequest: requireAuth,
+      schema: {
+        tags: ['content'], security: bearerSecurity, params: idParam,
+        summary: 'The template requirement and link-domain allow-list in force for a content provider (admin; a provider its own): the defaults (templates off, no domain, updatedAt null) until set',
+        response: { 200: contentSettings(['integer', 'null']), '4xx': errorBody },
+      },
+    }, async (req) => gov.getContentSettings(req.principal, (req.params as { id: string }).id));
+
     f.put('/v1/content-providers/:id/content-settings', {
       onRequest: requireAuth,
       schema: {
@@ -93,7 +110,7 @@ export function contentRoutes(gov: ContentGovernance) {
           type: 'object', additionalProperties: false,
           properties: { templates: { type: 'string', enum: ['required', 'preferred', 'off'] }, linkDomains: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 253 } } },
         },
-        response: { 200: { type: 'object', properties: { contentProviderId: { type: 'string' }, templates: { type: 'string' }, linkDomains: { type: 'array', items: { type: 'string' } }, updatedAt: { type: 'integer' } } }, '4xx': errorBody },
+        response: { 200: contentSettings('integer'), '4xx': errorBody },
       },
     }, async (req) => gov.setContentSettings(req.principal, (req.params as { id: string }).id, req.body as Record<string, unknown>));
 

@@ -75,6 +75,27 @@ describe('content governance over HTTP', () => {
     assert.deepEqual(ok.json().linkDomains, ['shop.cn', 'ok.example.com']);
   });
 
+  test('content settings read back: defaults before any PUT, what PUT set after; the provider its own, 404 for none', async () => {
+    const p = await onboard(g(), { signature: '【四号店】', ports: { service: '10690114' } });
+    const other = await onboard(g(), { signature: '【五号店】', ports: { service: '10690115' } });
+    const url = `/v1/content-providers/${p.id}/content-settings`;
+    const before = await http.inject({ method: 'GET', url, headers: admin });
+    assert.equal(before.statusCode, 200, before.body);
+    assert.deepEqual(before.json(), { contentProviderId: p.id, templates: 'off', linkDomains: [], updatedAt: null });
+    const put = await http.inject({ method: 'PUT', url, headers: admin, payload: { templates: 'preferred', linkDomains: ['Shop.CN'] } });
+    assert.equal(put.statusCode, 200, put.body);
+    for (const headers of [admin, p.auth]) {
+      const r = await http.inject({ method: 'GET', url, headers });
+      assert.equal(r.statusCode, 200, r.body);
+      assert.deepEqual(r.json(), { contentProviderId: p.id, templates: 'preferred', linkDomains: ['shop.cn'], updatedAt: put.json().updatedAt });
+    }
+    assert.equal((await http.inject({ method: 'GET', url, headers: other.auth })).statusCode, 403);
+    assert.equal((await http.inject({ method: 'GET', url })).statusCode, 401);
+    const none = await http.inject({ method: 'GET', url: '/v1/content-providers/cp_nobody/content-settings', headers: admin });
+    assert.equal(none.statusCode, 404, none.body);
+    assert.equal(none.json().error.code, 'not_found');
+  });
+
   test('template submission: machine rules reported together; review; required templates gate sending', async () => {
     const p = await onboard(g(), { signature: '【好运银行】', ports: { service: '10690101' } });
     const bad = await http.inject({ method: 'POST', url: '/v1/templates', headers: p.auth, payload: { signature: '【别人的】', type: 'verification', body: '【促销】请访问 http://x.example.org 领取' } });
