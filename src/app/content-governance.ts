@@ -33,6 +33,7 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import type { MoHandler } from './receive-mo.js';
 import { requireOwnerOrAdmin, requireRole } from './access.js';
+import { linkDomainFault } from '../domain/link-domain.js';
 import { isOptOutReply } from './opt-out-keywords.js';
 import { inDateRange, isScopedRegulator, providersInProvince } from './records-scope.js';
 
@@ -330,9 +331,9 @@ export class ContentGovernance {
     const domains = body?.linkDomains ?? cur?.linkDomains ?? [];
     if (!Array.isArray(domains) || domains.length > 100) throw new SmsguardError('invalid_request', 'linkDomains: up to 100 domain names like example.com', {}, 'linkDomains');
     // the entry at fault by its place, so a list of a hundred need not be searched by hand
-    const at = domains.findIndex((d) => !(typeof d === 'string' && /^(?:[a-z0-9-]+\.)+[a-z]{2,}$/i.test(d)));
-    if (at >= 0) {
-      throw new SmsguardError('invalid_request', `linkDomains/${at}: ${JSON.stringify(domains[at])} is not a domain name like example.com (its subdomains are allowed with it; no scheme, path, IP address or *)`, {}, `linkDomains/${at}`);
+    for (const [at, d] of domains.entries()) {
+      const fault = typeof d === 'string' ? linkDomainFault(d) : 'it is not a string';
+      if (fault !== null) throw new SmsguardError('invalid_request', `linkDomains/${at}: ${JSON.stringify(d)} is not a domain name like example.com (its subdomains are allowed with it): ${fault}`, {}, `linkDomains/${at}`);
     }
     const row: ContentSettingsRow = { contentProviderId: cpId, templates: mode as TemplateMode, linkDomains: [...new Set((domains as string[]).map((d) => d.toLowerCase()))], updatedAt: this.ctx.clock.now() };
     await this.deps.store.putSettings(row);

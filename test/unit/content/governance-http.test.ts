@@ -73,6 +73,17 @@ describe('content governance over HTTP', () => {
     assert.match(bad.json().error.message, /a\.\.b\.com/);
     const ok = await http.inject({ method: 'PUT', url, headers: admin, payload: { linkDomains: ['Shop.CN', 'shop.cn', 'ok.example.com'] } });
     assert.deepEqual(ok.json().linkDomains, ['shop.cn', 'ok.example.com']);
+    // host names RFC 1123 refuses were taken: a label starting or ending with '-', an empty label, a
+    // label over 63 characters, a space; each is named with its place, nothing stored
+    const long = `${'a'.repeat(64)}.com`;
+    for (const d of ['-a.com', 'a-.com', 'a..com', '.com', 'a.com.', long, 'a b.com', 'shop.c-n', 'a_b.com']) {
+      const r = await http.inject({ method: 'PUT', url, headers: admin, payload: { linkDomains: ['ok.example.com', d] } });
+      assert.equal(r.statusCode, 400, `${d}: ${r.body}`);
+      assert.deepEqual([r.json().error.code, r.json().error.field], ['invalid_request', 'linkDomains/1'], d);
+      assert.ok(r.json().error.message.startsWith(`linkDomains/1: ${JSON.stringify(d)} is not a domain name`), r.json().error.message);
+    }
+    const kept = await http.inject({ method: 'PUT', url, headers: admin, payload: { linkDomains: [`${'a'.repeat(63)}.com`, 'a-b.xn--fiqs8s', '1a.example.com'] } });
+    assert.equal(kept.statusCode, 200, kept.body);
   });
 
   test('content settings read back: defaults before any PUT, what PUT set after; the provider its own, 404 for none', async () => {
