@@ -15,6 +15,13 @@
  * -d` sends one from a Windows console on code page 936, was decoded with U+FFFD in place of every
  * Chinese character and answered `signature_missing`, since 【 had become �: a refusal that sent its
  * sender looking at the signature rather than the encoding.
+ *
+ * A JSON body sent to a route that declares none (a release, a lift, a reset, a DELETE) is refused
+ * 400 `invalid_request` naming its first field (`reason: unknown field (…takes no body…)`), as an
+ * unknown field is everywhere else: it was dropped in silence, so a `{"reason":"…"}` the caller meant
+ * for the record went nowhere. No body, a blank one and `{}` are still no body. A route that reads a
+ * body its schema cannot state (12321 reports: a JSON array or `{reports}`) says so with
+ * `config: { ownBody: true }`. Only JSON is concerned: the pages' form posts have their own parser.
  */
 import type { FastifyInstance } from 'fastify';
 import { SmsguardError } from '../domain/errors.js';
@@ -30,11 +37,33 @@ export function registerEmptyJsonBody(f: FastifyInstance): void {
     // U+FFFD is what the UTF-8 decoding left of bytes that are none; one scan, native (a literal U+FFFD
     // would reach a handset as the same broken mark, so nothing sendable is lost)
     if (typeof body === 'string' && body.includes('\uFFFD')) return done(notUtf8(), undefined);
-    return json(req, String(body), done);
+    if (req.routeOptions.schema?.body || req.routeOptions.config?.ownBody) return json(req, String(body), done);
+    return json(req, String(body), (err: Error | null, value?: unknown) => {
+      if (err) return done(err, undefined);
+      const extra = unexpectedBody(value);
+      return extra ? done(extra, undefined) : done(null, undefined);
+    });
   });
   f.addHook('preValidation', async (req) => {
     if (req.body === undefined && takesObject(req.routeOptions.schema?.body)) req.body = {};
   });
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route reads a body its schema does not declare (12321 reports): a body is not refused. */
+    ownBody?: boolean;
+  }
+}
+
+/** The refusal for a body on a route that takes none, or null for `{}` (no body either). */
+function unexpectedBody(value: unknown): SmsguardError | null {
+  const why = 'this route takes no body: send none, or {}';
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const first = Object.keys(value)[0];
+    return first === undefined ? null : new SmsguardError('invalid_request', `${first}: unknown field (${why})`, {}, first);
+  }
+  return new SmsguardError('invalid_request', `body: ${why}`, {}, 'body');
 }
 
 /**

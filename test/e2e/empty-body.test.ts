@@ -95,3 +95,33 @@ test('a JSON body that is not UTF-8 (GBK, as a Windows console on code page 936 
     assert.equal(ok.statusCode, 202, ok.body);
   });
 });
+
+test('a route that takes no body refuses one (400 naming its first field) and takes none, an empty one or {}', async () => {
+  await withGateway(async (g, cp) => {
+    const json = { 'content-type': 'application/json' };
+    // it was ignored: a reason sent with a release or a cancellation was silently dropped
+    const hold = async () => (await g.http.inject({ method: 'POST', url: '/v1/holds', headers: g.admin, payload: { msisdn: '13800138000', reason: 'court order' } })).json().id as string;
+    const h = await hold();
+    for (const [payload, field] of [[{ reason: 'x', note: 'y' }, 'reason'], [[1], 'body'], ['"x"', 'body'], [{ '': 1 }, '']] as const) {
+      const r = await g.http.inject({ method: 'POST', url: `/v1/holds/${h}/release`, headers: { ...g.admin, ...json }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+      assert.equal(r.statusCode, 400, `${JSON.stringify(payload)}: ${r.body}`);
+      assert.deepEqual([r.json().error.code, r.json().error.field], ['invalid_request', field], JSON.stringify(payload));
+      assert.match(r.json().error.message, /takes no body/);
+    }
+    const listed = (await g.http.inject({ method: 'GET', url: '/v1/holds', headers: g.admin })).json();
+    assert.equal(JSON.stringify(listed).includes(h), true, 'the refused release left the hold in force');
+    for (const payload of [undefined, '', ' ', '{}', ' { } ']) {
+      const r = await g.http.inject({ method: 'POST', url: `/v1/holds/${await hold()}/release`, headers: payload === undefined ? g.admin : { ...g.admin, ...json }, payload });
+      assert.equal(r.statusCode < 300, true, `${JSON.stringify(payload)}: ${r.body}`);
+    }
+    // the same for a DELETE that takes none
+    const m = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13800138000', type: 'notification', text: '【示例】您的订单已发货', scheduledAt: new Date(g.clock.now() + 3_600_000).toISOString() } });
+    assert.equal(m.statusCode, 202, m.body);
+    const del = await g.http.inject({ method: 'DELETE', url: `/v1/messages/${m.json().id}`, headers: { ...cp.auth, ...json }, payload: { reason: 'x' } });
+    assert.deepEqual([del.statusCode, del.json().error?.field], [400, 'reason'], del.body);
+    // a route that reads its own body (12321 reports, a JSON array) still takes it
+    const rc = { authorization: `Bearer ${(await g.app.auth.createToken('report-centre', '12321')).token}` };
+    const rep = await g.http.inject({ method: 'POST', url: '/v1/reports', headers: rc, payload: [{ reference: 'R-1', msisdn: '13800138000', text: '【示例】x' }] });
+    assert.equal(rep.statusCode, 200, rep.body);
+  });
+});

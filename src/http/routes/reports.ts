@@ -36,6 +36,8 @@ export async function reportRoutes(f: FastifyInstance, opts: { app: App }): Prom
   f.post('/v1/reports', {
     onRequest: requireAuth,
     bodyLimit: 8 * 1024 * 1024,
+    // a JSON array or {reports:[…]}, read by the handler (no body schema states both): src/http/empty-body.ts
+    config: { ownBody: true },
     schema: {
       tags: ['complaints'], security: bearerSecurity,
       summary: 'File reports from the 12321 centre (role report-centre): JSON array, {reports:[…]}, or JSONL (application/x-ndjson)',

@@ -184,6 +184,8 @@ describe('content governance over HTTP', () => {
     const acts = await http.inject({ method: 'GET', url: '/v1/early-warning/actions', headers: admin });
     const act = acts.json().actions.find((a: { contentProviderId: string }) => a.contentProviderId === p.id);
     assert.ok(act);
+    const withReason = await http.inject({ method: 'POST', url: `/v1/early-warning/actions/${act.id}/lift`, headers: admin, payload: { reason: 'reviewed', note: 'x' } });
+    assert.deepEqual([withReason.statusCode, withReason.json().error?.field], [400, 'reason'], withReason.body);
     const lifted = await http.inject({ method: 'POST', url: `/v1/early-warning/actions/${act.id}/lift`, headers: admin });
     assert.equal(lifted.statusCode, 200);
     assert.equal(lifted.json().liftedBy !== undefined, true);
@@ -245,6 +247,12 @@ describe('content governance over HTTP', () => {
     assert.equal((await http.inject({ method: 'GET', url: url('provider', p.id) })).statusCode, 401);
 
     assert.equal((await http.inject({ method: 'POST', url: `${url('provider', p.id)}/reset`, headers: p.auth })).json().error.code, 'forbidden');
+    // a reason sent to a route that takes none was ignored: refused naming it, nothing reset
+    const withReason = await http.inject({ method: 'POST', url: `${url('provider', p.id)}/reset`, headers: admin, payload: { reason: 'x' } });
+    assert.equal(withReason.statusCode, 400, withReason.body);
+    assert.deepEqual([withReason.json().error.code, withReason.json().error.field], ['invalid_request', 'reason']);
+    assert.equal((await http.inject({ method: 'GET', url: url('provider', p.id), headers: admin })).json().resetAt, null);
+    assert.equal((await http.inject({ method: 'POST', url: `${url('port', '10699999')}/reset`, headers: admin, payload: {} })).statusCode, 404, '{} is no body');
     const reset = await http.inject({ method: 'POST', url: `${url('provider', p.id)}/reset`, headers: admin });
     assert.equal(reset.statusCode, 200, reset.body);
     assert.equal(reset.json().resetAt, clock.now());
