@@ -6,7 +6,7 @@
 import type { App } from './app.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { SmsguardError } from '../domain/errors.js';
+import { RetryLaterError, SmsguardError } from '../domain/errors.js';
 import { GATEWAY_ARTICLES } from '../domain/gateway-articles.js';
 import type { TrailReasonCode } from '../domain/case-notes.js';
 import { fileComplaint, fileReports, reportPortHandler } from './complaint-intake.js';
@@ -14,6 +14,7 @@ import { applyTransition, rematchEvidence } from './case-workflow.js';
 import { getCaseDetail, listCases, publicCaseStatus } from './case-views.js';
 import { VolumeCounter, addRegulatorEntry, complaintRate, complaintRateFor, listEntries, publicEntries, publishEntry, recordEarlyWarningSuspension, type ComplaintRate } from './credit.js';
 import { CaseSweeper, type SweeperOptions } from './case-sweeper.js';
+import { AddressWindow } from './address-window.js';
 
 export interface ComplaintOptions {
   /** The operator's report port users forward spam to (`举报` + text). Default 12321. */
@@ -23,35 +24,41 @@ export interface ComplaintOptions {
   volumeFlushMs?: number;
   /** Complaints one address may file per minute without a token (0: no limit). Default 20. */
   publicPerMinute?: number;
+  /**
+   * Wrong references or access codes one address may give the complainant's status lookup and
+   * withdrawal (API and web together) in 15 minutes before it is refused until the window ends
+   * (0: no limit). Default {@link STATUS_FAILURES_DEFAULT}.
+   */
+  statusFailures?: number;
 }
 
 /**
- * A fixed-window counter per address for the doors that need no login: enough for a person, too
- * little to flood the case store. Memory is bounded (the map is cleared when it grows large).
+ * Complaints filed without a token per address a minute: enough for a person, too little to flood the
+ * case store. Per process ({@link AddressWindow}).
  */
-export class PublicIntakeLimit {
-  private window = 0;
-  private readonly counts = new Map<string, number>();
-  constructor(public perMinute: number) {}
-  admit(key: string, now: number): boolean {
-    if (this.perMinute <= 0) return true;
-    const w = Math.floor(now / 60_000);
-    if (w !== this.window || this.counts.size > 100_000) { this.window = w; this.counts.clear(); }
-    const n = (this.counts.get(key) ?? 0) + 1;
-    this.counts.set(key, n);
-    return n <= this.perMinute;
-  }
+export class PublicIntakeLimit extends AddressWindow {
+  constructor(perMinute: number) { super(perMinute, 60_000); }
+  get perMinute(): number { return this.limit; }
+  set perMinute(n: number) { this.limit = n; }
 }
+
+/** Failed status lookups an address may make in a window before it is refused (option `statusFailures`). */
+export const STATUS_FAILURES_DEFAULT = 10;
+/** The window those failures are counted in: 15 minutes. */
+export const STATUS_FAILURE_WINDOW_MS = 15 * 60_000;
 
 export class ComplaintService {
   readonly volume: VolumeCounter;
   readonly sweeper: CaseSweeper;
   readonly reportPort: string;
   readonly publicLimit: PublicIntakeLimit;
+  /** Failed status lookups per address: the 8-character access code is not to be guessed without bound. */
+  readonly statusFailureLimit: AddressWindow;
 
   constructor(readonly ctx: AppContext, opts: ComplaintOptions = {}) {
     this.reportPort = opts.reportPort ?? '12321';
     this.publicLimit = new PublicIntakeLimit(opts.publicPerMinute ?? 20);
+    this.statusFailureLimit = new AddressWindow(opts.statusFailures ?? STATUS_FAILURES_DEFAULT, STATUS_FAILURE_WINDOW_MS);
     this.volume = new VolumeCounter(ctx, opts.volumeFlushMs ?? 1000);
     this.sweeper = new CaseSweeper(ctx, this.volume, opts.sweeper);
   }
@@ -72,7 +79,33 @@ export class ComplaintService {
   /** Matches the evidence again (e.g. with a sender the centre learnt later). */
   rematch(p: Principal, id: string, body: Record<string, unknown> = {}) { return rematchEvidence(this.ctx, p, id, body); }
   listCases(p: Principal, q: Parameters<typeof listCases>[2]) { return listCases(this.ctx, p, q); }
-  publicStatus(reference: string, accessCode: string) { return publicCaseStatus(this.ctx, reference, accessCode); }
+  /**
+   * The complainant's status view. `from` (the caller's address, `req.ip`) is refused once it has
+   * given {@link ComplaintOptions.statusFailures} wrong references or codes in the window, whatever
+   * it asks next (a right code included: else the lookup would still tell a guess right); other
+   * addresses are not affected. Every caller is counted, with a token or without.
+   */
+  publicStatus(reference: string, accessCode: string, from?: string) {
+    return this.guarded(from, () => publicCaseStatus(this.ctx, reference, accessCode));
+  }
+  /** The complainant withdraws with the reference and access code: counted as {@link publicStatus} is. */
+  withdraw(reference: string, body: Record<string, unknown>, from?: string, opts: { reasonCode?: TrailReasonCode } = {}) {
+    return this.guarded(from, () => applyTransition(this.ctx, { role: 'public', actorId: 'public' }, reference, 'withdraw', body, opts));
+  }
+  private async guarded<T>(from: string | undefined, run: () => Promise<T>): Promise<T> {
+    if (from === undefined) return run();
+    const lim = this.statusFailureLimit;
+    if (lim.spent(from, Date.now())) {
+      throw new RetryLaterError(`too many wrong references or access codes from this address (${lim.limit} in ${lim.windowMs / 60_000} minutes); try again later`, { rule: 'complaints.status-lookup', article: GATEWAY_ARTICLES.statusLookup.en }, lim.msLeft(Date.now()));
+    }
+    try {
+      return await run();
+    } catch (e) {
+      // Only a miss is a guess: a malformed request (400) or a case that cannot be withdrawn (409) is not.
+      if (e instanceof SmsguardError && e.code === 'not_found' && lim.limit > 0) lim.add(from, Date.now());
+      throw e;
+    }
+  }
   addCreditEntry(p: Principal, body: Record<string, unknown>) { return addRegulatorEntry(this.ctx, p, body); }
   publishCreditEntry(p: Principal, id: string) { return publishEntry(this.ctx, p, id); }
   creditEntries(p: Principal, f: { contentProviderId?: string; limit?: number; cursor?: string }) { return listEntries(this.ctx, p, f); }

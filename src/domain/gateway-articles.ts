@@ -9,6 +9,7 @@ export const GATEWAY_ARTICLES = {
   registry: { en: 'Art. 6–7 (access registry); GB 32100-2015', zh: '第六条至第七条（接入登记）；GB 32100-2015' },
   complaints: { en: 'rule 10', zh: '要点第10项（投诉与举报）' },
   publicIntake: { en: 'operational, not regulation (complaints without a token a minute from one address, so the public door cannot be flooded)', zh: '运营安排，并非法规规定（同一地址每分钟无令牌投诉的数量，防止公共入口被刷）' },
+  statusLookup: { en: "operational, not regulation (wrong access codes from one address in 15 minutes, so a complainant's code cannot be guessed)", zh: '运营安排，并非法规规定（同一地址15分钟内查询码错误的次数，防止投诉查询码被猜中）' },
   penalties: { en: 'rule 12 (RMB 10,000–30,000 for commercial-SMS violations)', zh: '要点第12项（商业性短信息违规：罚款一万元以上三万元以下）' },
 } as const satisfies Record<string, { en: string; zh: string }>;
 

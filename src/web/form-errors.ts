@@ -129,6 +129,7 @@ const BY_FIELD: Record<string, Said> = {
   screenshot: ['截图无法读取：请选择 PNG、JPEG 或 WebP 图片，500 KB 以内。', 'The screenshot could not be read: choose a PNG, JPEG or WebP image up to 500 KB.'],
 };
 const TEXT_TOO_LONG: Said = ['短信内容请不超过 2000 字。', 'Keep the message text to 2000 characters or fewer.'];
+const STATUS_LOOKUP_SPENT: Said = ['案件编号或查询码错误次数过多，请 15 分钟后再查询。', 'Too many wrong references or access codes from this connection: try again in 15 minutes.'];
 const BY_CODE: Record<string, Said> = {
   throttled: ['提交过于频繁，请稍等一分钟再提交。', 'Too many complaints from this connection: wait a minute and submit again.'],
   not_found: ['案件编号或查询码不正确，请核对投诉受理页上显示的编号和查询码。', 'The case reference or access code is wrong: check them against the receipt shown when you complained.'],
@@ -141,7 +142,8 @@ const BY_CODE: Record<string, Said> = {
 export function publicErrorText(lang: Lang, e: SmsguardError): string | null {
   const i = lang === 'en' ? 1 : 0;
   let said: Said | undefined;
-  if (e.field === 'text' && e.why?.id === 'too_long') said = TEXT_TOO_LONG;
+  if (e.ref.rule === 'complaints.status-lookup') said = STATUS_LOOKUP_SPENT;
+  else if (e.field === 'text' && e.why?.id === 'too_long') said = TEXT_TOO_LONG;
   else if (e.field !== undefined && e.field in BY_FIELD) said = BY_FIELD[e.field];
   else said = BY_CODE[e.code];
   return said ? `${said[i]} (${e.code})` : null;

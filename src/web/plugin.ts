@@ -252,7 +252,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     let s: Record<string, unknown> | null = null;
     let error = refused;
     if (v.reference && v.accessCode) {
-      try { s = await svc().publicStatus(v.reference, v.accessCode); } catch (e) { error ??= publicRejection(e, lang); }
+      try { s = await svc().publicStatus(v.reference, v.accessCode, req.ip); } catch (e) { error ??= publicRejection(e, lang); }
     }
     return render(req, reply, lang, t(lang, 'statusTitle'), statusForm(lang, v, s, error?.message), await who(req), error?.status ?? 200);
   };
@@ -266,7 +266,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const v = { reference: one(form, 'reference').toUpperCase(), accessCode: one(form, 'accessCode') };
     // A refusal (the case was answered meanwhile, a wrong code) is said above the status, not dropped.
     let refused: { message: string; status: number } | undefined;
-    try { await svc().act({ role: 'public', actorId: 'public' }, v.reference, 'withdraw', { accessCode: v.accessCode }, { reasonCode: 'withdrawn_on_status_page' }); } catch (e) { refused = publicRejection(e, langOf(req, reply)); }
+    try { await svc().withdraw(v.reference, { accessCode: v.accessCode }, req.ip, { reasonCode: 'withdrawn_on_status_page' }); } catch (e) { refused = publicRejection(e, langOf(req, reply)); }
     return status(req, reply, v, refused);
   });
   f.get('/web/public/credit', hide, async (req, reply) => {

@@ -29,7 +29,7 @@ export const RULE_IDS = [
   'supervision.province-scope', 'supervision.date-scope',
   // the gateway's own, named by use cases without a profile
   'supervision.penalties', 'registry.credit-code', 'ports.reserved',
-  'complaints.public-intake', 'complaints.workflow', 'complaints.measure',
+  'complaints.public-intake', 'complaints.status-lookup', 'complaints.workflow', 'complaints.measure',
   // the HTTP door's per-provider throughput (src/app/http-throughput.ts)
   'provider.throughput',
   // API hygiene (src/domain/idempotency.ts: the Idempotency-Key header)
@@ -71,6 +71,7 @@ const LABELS: Readonly<Record<RuleId, Said>> = {
   'ports.reserved': ['举报端口保留，不能登记给企业', 'the report port is reserved, not for a provider'],
   'api.idempotency': ['同一幂等键只用于同一请求，保留24小时', 'an idempotency key names one request, for 24 hours'],
   'complaints.public-intake': ['网上投诉有频次限制', 'complaints from one address are limited per minute'],
+  'complaints.status-lookup': ['投诉查询码错误次数有限制', 'wrong access codes from one address are limited'],
   'complaints.workflow': ['投诉案件须按办理流程处理', 'a complaint case follows its workflow'],
   'complaints.measure': ['投诉处理措施', 'a measure taken on a complaint'],
   'provider.throughput': ['企业经 HTTP 发送不得超过约定速率（每秒条数）', "a provider sends over HTTP at most its agreed rate (messages a second)"],

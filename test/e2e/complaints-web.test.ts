@@ -167,6 +167,34 @@ describe('complaint web pages and hardening', () => {
     }
   });
 
+  test('the status lookup refuses an address after 3 wrong codes in 15 minutes (429 with Retry-After, API and web, withdraw counted too); others still look up', async () => {
+    g.complaints.statusFailureLimit.limit = 3;
+    try {
+      const filed = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138007', text: '猜码' }, remoteAddress: '10.0.1.1' })).json();
+      const look = (code: string, ip: string) => g.http.inject({ method: 'GET', url: `/v1/complaints/${filed.reference}?accessCode=${code}`, remoteAddress: ip });
+      const wrong = filed.accessCode === '00000000' ? '11111111' : '00000000';
+      assert.equal((await look(wrong, '10.0.1.2')).statusCode, 404);
+      // a right code in between resets nothing
+      assert.equal((await look(filed.accessCode, '10.0.1.2')).statusCode, 200);
+      assert.equal((await g.http.inject({ method: 'POST', url: `/v1/complaints/${filed.reference}/withdraw`, payload: { accessCode: wrong }, remoteAddress: '10.0.1.2' })).statusCode, 404);
+      const web = await g.http.inject({ method: 'POST', url: '/web/complaint/status?lang=en', headers: FORM, payload: `reference=${filed.reference}&accessCode=${wrong}`, remoteAddress: '10.0.1.2' });
+      assert.equal(web.statusCode, 404, 'the third miss, on the page');
+      const refused = await look(filed.accessCode, '10.0.1.2');
+      assert.equal(refused.statusCode, 429, 'spent: even the right code, else the lookup still tells a guess right');
+      assert.deepEqual([refused.json().error.code, refused.json().error.rule], ['throttled', 'complaints.status-lookup']);
+      assert.match(refused.json().error.article, /^operational, not regulation/);
+      const after = Number(refused.headers['retry-after']);
+      assert.ok(after >= 1 && after <= 900, String(after));
+      const page = await g.http.inject({ method: 'POST', url: '/web/complaint/status?lang=en', headers: FORM, payload: `reference=${filed.reference}&accessCode=${filed.accessCode}`, remoteAddress: '10.0.1.2' });
+      assert.equal(page.statusCode, 429);
+      assert.match(page.body, /Too many wrong references or access codes[\s\S]*throttled/);
+      assert.equal((await look(filed.accessCode, '10.0.1.3')).statusCode, 200, 'another address: the right code works');
+      assert.equal((await look(wrong, '10.0.1.3')).statusCode, 404, 'and a wrong one is still a miss, not a 429');
+    } finally {
+      g.complaints.statusFailureLimit.limit = 0;
+    }
+  });
+
   test('moving the simulated clock alone escalates an overdue case (the sweeper runs on clock changes)', async () => {
     const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138007', text: '没人管' } })).json();
     await g.http.inject({ method: 'POST', url: '/v1/simulator/clock', payload: { advanceSeconds: 15 * 86_400 } });

@@ -46,10 +46,11 @@ export async function complaintRoutes(f: FastifyInstance, opts: { app: App }): P
         200: publicCaseStatus,
         400: errorResponse('No access code, or a reference or code too long'),
         404: errorResponse('No case with this reference and access code'),
+        429: errorResponse('Too many wrong references or access codes from this address in 15 minutes (rule complaints.status-lookup); Retry-After says when to try again'),
         '4xx': errorBody,
       },
     },
-  }, async (req) => svc().publicStatus((req.params as { reference: string }).reference, (req.query as { accessCode: string }).accessCode));
+  }, async (req) => svc().publicStatus((req.params as { reference: string }).reference, (req.query as { accessCode: string }).accessCode, req.ip));
 
   f.post('/v1/complaints/:reference/withdraw', {
     schema: {
@@ -60,11 +61,12 @@ export async function complaintRoutes(f: FastifyInstance, opts: { app: App }): P
         200: withdrawn,
         404: errorResponse('No case with this reference and access code'),
         409: errorResponse('The case is answered, closed or withdrawn already: no withdrawal from there (rule complaints.workflow)'),
+        429: errorResponse('Too many wrong references or access codes from this address in 15 minutes (rule complaints.status-lookup), counted with the status lookup'),
         '4xx': errorBody,
       },
     },
   }, async (req) => {
-    const c = await svc().act(req.principal.role === 'public' ? req.principal : { role: 'public', actorId: 'public' }, (req.params as { reference: string }).reference.toUpperCase(), 'withdraw', req.body as Record<string, unknown>);
+    const c = await svc().withdraw((req.params as { reference: string }).reference.toUpperCase(), req.body as Record<string, unknown>, req.ip);
     return { reference: c.reference, state: c.state };
   });
 }
