@@ -3,11 +3,12 @@
  * content provider. `POST /v1/dnd` (admin) imports a batch; every number added is a subscription record.
  */
 import { SmsguardError } from '../domain/errors.js';
-import { normalizeMsisdn } from '../domain/msisdn.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole } from './access.js';
-import { str } from './validate.js';
+import { msisdnRefusal, str } from './validate.js';
+import { normalizeMsisdn } from '../domain/msisdn.js';
+import type { ErrorBody } from '../domain/errors.js';
 
 export const MAX_DND_IMPORT = 100_000;
 
@@ -23,8 +24,12 @@ export interface DndImportResult {
    * `+8613800138005`): the first is counted as added or already listed, each repeat here.
    */
   duplicateCount: number;
-  /** Entries that are not mainland mobile numbers (first 100), by position. */
-  invalid: { index: number; value: string }[];
+  /**
+   * Entries that are not mainland mobile numbers (first 100), by position, each with the refusal the
+   * consent routes give such a number (`invalid_msisdn`, rule `recipient.msisdn`), its `field` naming
+   * the item (`msisdns/3`).
+   */
+  invalid: { index: number; value: string; error: ErrorBody }[];
   invalidCount: number;
 }
 
@@ -40,13 +45,14 @@ export async function importDnd(ctx: AppContext, p: Principal, body: Record<stri
   let invalidCount = 0;
   let duplicateCount = 0;
   list.forEach((v, index) => {
+    // Read as msisdnField reads a consent's number (normalizeMsisdn), refused in its words: one rule for what a number is.
     const m = normalizeMsisdn(v);
     if (m) {
       if (valid.has(m)) duplicateCount++;
       else valid.add(m);
     } else {
       invalidCount++;
-      if (invalid.length < 100) invalid.push({ index, value: String(v).slice(0, 40) });
+      if (invalid.length < 100) invalid.push({ index, value: String(v).slice(0, 40), error: msisdnRefusal(`msisdns/${index}`, ctx.profile).toBody() });
     }
   });
   const added = valid.size ? await ctx.store.consents.addDnd([...valid], ctx.clock.now(), p.actorId, source) : 0;

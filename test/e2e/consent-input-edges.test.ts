@@ -152,4 +152,23 @@ describe('consent inputs: one answer per fault on every consent route', () => {
     expect400(await lift(await optedOut(), { evidence: null }), 'evidence', 'lift evidence null');
     expect400(await grant({ ...grantBody(number()), category: null }), 'category', 'grant category null');
   });
+  test('POST /v1/dnd reads each number as POST /v1/consents reads msisdn: the same spellings taken, the same refusal named by item', async () => {
+    // Surrounding whitespace is trimmed by both (normalizeMsisdn); inside, or 0086, or full-width: refused by both.
+    const spellings = [' 13900139501', '13900139502 ', '+8613900139503', '139 0013 9504', '008613900139505', '１３９００１３９５０６', '12345'];
+    const dnd = (await g.http.inject({ method: 'POST', url: '/v1/dnd', headers: g.admin, payload: { msisdns: spellings } })).json();
+    for (const [i, m] of spellings.entries()) {
+      const c = await grant(grantBody(m));
+      const item = dnd.invalid.find((x: Json) => x.index === i);
+      if (c.statusCode === 201) {
+        assert.equal(item, undefined, `${JSON.stringify(m)}: consents take it, so must the DND import`);
+        continue;
+      }
+      assert.equal(c.statusCode, 422, c.body);
+      const refusal = c.json().error;
+      assert.ok(item, `${JSON.stringify(m)}: consents refuse it, so must the DND import`);
+      // the same refusal, its field naming the item
+      assert.deepEqual(item.error, { ...refusal, field: `msisdns/${i}`, message: refusal.message.replace(/^msisdn /, `msisdns/${i} `) });
+    }
+    assert.equal(dnd.invalidCount, 4);
+  });
 });

@@ -233,10 +233,11 @@ describe('input validation', () => {
   test('POST /v1/dnd: received = added + alreadyListed + duplicateCount + invalidCount', async () => {
     const r = await g.http.inject({ method: 'POST', url: '/v1/dnd', headers: g.admin, payload: { msisdns: ['13800138005', 'abc', '+8613800138005', '13800138099'] } });
     assert.equal(r.statusCode, 200, r.body);
-    assert.deepEqual(r.json(), { received: 4, added: 2, alreadyListed: 0, duplicateCount: 1, invalidCount: 1, invalid: [{ index: 1, value: 'abc' }] });
+    const bad = (index: number, value: string) => ({ index, value, error: { code: 'invalid_msisdn', message: `msisdns/${index} is not a mainland China mobile number written 13800138000, +8613800138000 or 8613800138000 (ASCII digits only: no spaces, dashes or 00 prefix)`, rule: 'recipient.msisdn', article: 'Art. 20 (records of receiving number)', profile: 'cn-2015', field: `msisdns/${index}` } });
+    assert.deepEqual(r.json(), { received: 4, added: 2, alreadyListed: 0, duplicateCount: 1, invalidCount: 1, invalid: [bad(1, 'abc')] });
     const again = await g.http.inject({ method: 'POST', url: '/v1/dnd', headers: g.admin, payload: { msisdns: ['8613800138005', '13800138005', '13800138006', '13800138006', 'x', 'x'] } });
     const b = again.json();
-    assert.deepEqual(b, { received: 6, added: 1, alreadyListed: 1, duplicateCount: 2, invalidCount: 2, invalid: [{ index: 4, value: 'x' }, { index: 5, value: 'x' }] });
+    assert.deepEqual(b, { received: 6, added: 1, alreadyListed: 1, duplicateCount: 2, invalidCount: 2, invalid: [bad(4, 'x'), bad(5, 'x')] });
     assert.equal(b.added + b.alreadyListed + b.duplicateCount + b.invalidCount, b.received);
   });
 

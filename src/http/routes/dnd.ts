@@ -26,7 +26,7 @@ export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise
     schema: {
       tags: ['consent'], security: bearerSecurity, summary: 'Admin: add numbers to the do-not-disturb list (no commercial message from any provider); received = added + alreadyListed + duplicateCount + invalidCount',
       body: { type: 'object', additionalProperties: false, properties: { msisdns: { type: 'array', maxItems: MAX_DND_IMPORT, items: { type: 'string' } }, source: { type: 'string' } }, required: ['msisdns'] },
-      response: { 200: { type: 'object', properties: { received: { type: 'integer' }, added: { type: 'integer' }, alreadyListed: { type: 'integer' }, duplicateCount: { type: 'integer', description: 'Repeats within this import of a number given earlier in it (any spelling)' }, invalidCount: { type: 'integer' }, invalid: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, value: { type: 'string' } } } } } }, '4xx': errorBody },
+      response: { 200: { type: 'object', properties: { received: { type: 'integer' }, added: { type: 'integer' }, alreadyListed: { type: 'integer' }, duplicateCount: { type: 'integer', description: 'Repeats within this import of a number given earlier in it (any spelling)' }, invalidCount: { type: 'integer' }, invalid: { type: 'array', description: 'The first 100 entries that are not mainland mobile numbers, each with the refusal POST /v1/consents gives one (invalid_msisdn, rule recipient.msisdn; field msisdns/<index>)', items: { type: 'object', properties: { index: { type: 'integer' }, value: { type: 'string' }, error: errorBody.properties.error } } } } }, '4xx': errorBody },
     },
   }, async (req) => importDnd(app.ctx, req.principal, req.body as Record<string, unknown>));
 
