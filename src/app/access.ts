@@ -2,6 +2,33 @@
 import { SmsguardError } from '../domain/errors.js';
 import type { Principal } from './types.js';
 
+/**
+ * The roles each use case admits, where that depends on the caller alone (not on the resource or the
+ * action asked). One table for two checks: the use case's own (`requireRole(p, ...ROLES.importDnd)`,
+ * for every door) and the HTTP route's guard before the body is read (src/http/auth.ts
+ * `requireRoles`), so a caller without the right is told so rather than what the body should hold.
+ */
+export const ROLES = {
+  createContentProvider: ['admin'],
+  updateContentProvider: ['admin'],
+  addSignature: ['admin'],
+  addPort: ['admin'],
+  revokeSignature: ['admin'],
+  retirePort: ['admin'],
+  importDnd: ['admin'],
+  setRefusalPhrases: ['admin'],
+  liftOptOut: ['admin'],
+  rejectHeld: ['admin'],
+  releaseHeld: ['admin'],
+  grantConsent: ['content-provider'],
+  withdrawConsent: ['content-provider'],
+  requestConsent: ['content-provider'],
+  submitMessages: ['content-provider'],
+  addRegulatorEntry: ['regulator'],
+  createHold: ['admin', 'regulator'],
+  fileReports: ['report-centre', 'admin'],
+} as const satisfies Record<string, readonly Principal['role'][]>;
+
 export function requireRole<R extends Principal['role']>(p: Principal, ...roles: R[]): asserts p is Extract<Principal, { role: R }> {
   if (!(roles as string[]).includes(p.role)) {
     throw new SmsguardError(p.role === 'public' ? 'unauthorized' : 'forbidden', `this action needs role ${roles.join(' or ')}`, {}, undefined, { id: 'role_required', params: { roles: roles.join(',') } });

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { App } from '../app/app.js';
 import type { Principal } from '../app/types.js';
 import { SmsguardError } from '../domain/errors.js';
+import { requireRole } from '../app/access.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,4 +40,18 @@ export function registerAuth(f: FastifyInstance, app: App): void {
  */
 export async function requireAuth(req: FastifyRequest): Promise<void> {
   if (req.principal.role === 'public') throw new SmsguardError('unauthorized', 'Authorization: Bearer <token> required');
+}
+
+/**
+ * Route guard for a route whose use case admits fixed roles (src/app/access.ts `ROLES`): a token
+ * ({@link requireAuth}), then the use case's own role check, as an onRequest hook, so a caller without
+ * the right is refused 403 before the body is parsed or validated. A 400 listing the fields a lift or
+ * an import takes told a caller who may not use the route how to shape a request for it. The use case
+ * checks again (the same table): the other doors (web, CLI, SMPP) reach it without this hook.
+ */
+export function requireRoles(roles: readonly Principal['role'][]): (req: FastifyRequest) => Promise<void> {
+  return async (req) => {
+    await requireAuth(req);
+    requireRole(req.principal, ...roles);
+  };
 }

@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { getConsentRequest, requestConsent } from '../../app/consent-requests.js';
-import { requireAuth } from '../auth.js';
+import { requireAuth, requireRoles } from '../auth.js';
+import { ROLES } from '../../app/access.js';
 import { bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
 
 const frequency = { type: 'object', properties: { count: { type: 'integer' }, per: { type: 'string', enum: ['day', 'week', 'month'] } }, required: ['count', 'per'] } as const;
@@ -46,7 +47,7 @@ const consentRequestView = {
 export async function consentRequestRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.post('/v1/consent-requests', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.requestConsent),
     schema: {
       tags: ['consent'], security: bearerSecurity,
       summary: 'Ask a number for consent: one message from a commercial port stating category, frequency, duration and how to answer',

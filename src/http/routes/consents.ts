@@ -1,7 +1,8 @@
 /** Consent routes (content providers): record a consent with its proof, withdraw one. */
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
-import { requireAuth } from '../auth.js';
+import { requireRoles } from '../auth.js';
+import { ROLES } from '../../app/access.js';
 import { bearerSecurity, errorBody, errorResponse, idParam, proofSchema } from '../schemas.js';
 
 /** A proof, on a consent and on its withdrawal: the same shape and limits (parseProof, src/app/consents.ts). */
@@ -12,7 +13,7 @@ export async function consentRoutes(f: FastifyInstance, opts: { app: App }): Pro
   // A DELETE without a body (also with a JSON content type set out of habit) is a withdrawal without
   // proof, as docs/CONSENT.md promises: src/http/empty-body.ts reads an empty JSON body as `{}`.
   f.post('/v1/consents', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.grantConsent),
     schema: {
       tags: ['consent'], security: bearerSecurity, summary: 'Record a consent the provider obtained, with its proof',
       body: {
@@ -30,7 +31,7 @@ export async function consentRoutes(f: FastifyInstance, opts: { app: App }): Pro
   }, async (req, reply) => reply.code(201).send(await app.grantConsent(req.principal, req.body as Record<string, unknown>)));
 
   f.delete('/v1/consents/:id', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.withdrawConsent),
     schema: {
       tags: ['consent'], security: bearerSecurity, summary: 'Withdraw a consent (recorded as a withdrawal), optionally with proof of how the user refused',
       description: 'No body, or {proof}: the withdrawal takes effect now and its consent_withdrawn record carries the proof (shown in the subscriber views).',

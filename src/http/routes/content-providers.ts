@@ -1,7 +1,8 @@
 /** Registry routes (admin): content providers, their signatures, ports; revoking a signature, retiring a port. */
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
-import { requireAuth } from '../auth.js';
+import { requireRoles } from '../auth.js';
+import { ROLES } from '../../app/access.js';
 import { bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
 
 const iso = { type: 'string', format: 'date-time' } as const;
@@ -18,7 +19,7 @@ import { TOKEN_CACHE_MS } from '../../app/auth.js';
 export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.post('/v1/content-providers', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.createContentProvider),
     schema: {
       tags: ['registry'], security: bearerSecurity, summary: 'Register a content provider (admin); returns its API key once',
       body: { type: 'object', additionalProperties: false, properties: { name: { type: 'string' }, creditCode: { type: 'string', description: 'Unified social credit code (GB 32100-2015)' }, licenseNumber: { type: 'string' } }, required: ['name', 'creditCode'] },
@@ -27,7 +28,7 @@ export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App
   }, async (req, reply) => reply.code(201).send(await app.createContentProvider(req.principal, req.body as Record<string, unknown>)));
 
   f.patch('/v1/content-providers/:id', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.updateContentProvider),
     schema: {
       tags: ['registry'], security: bearerSecurity, summary: 'Suspend or reactivate a content provider, or set its HTTP throughput (admin)', params: idParam,
       description: `Give status (with an optional reason), httpThroughput, or both. httpThroughput: messages a second over POST /v1/messages and /v1/messages/batch (a batch counts its messages), 1–${HTTP_THROUGHPUT_MAX}, or null for no limit; past it a request is refused whole with 429 throttled (rule provider.throughput) and Retry-After. Held for the deployment: each gateway process serving HTTP holds the provider to its share (the rate divided by the processes serving, at least 1 a second); a change binds this process at once and others within ${TOKEN_CACHE_MS / 1000} s. SMPP credentials have their own throughput.`,
@@ -43,7 +44,7 @@ export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App
   }, async (req) => app.updateContentProvider(req.principal, (req.params as { id: string }).id, req.body as Record<string, unknown>));
 
   f.post('/v1/content-providers/:id/signatures', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.addSignature),
     schema: {
       tags: ['registry'], security: bearerSecurity, summary: 'Register a signature 【…】 to a content provider (admin)', params: idParam,
       description: 'Approved at once (an admin\'s registration is the review). A text registered to anyone and not revoked is 409 conflict. A revoked text (DELETE /v1/content-providers/{id}/signatures/{signatureId}) may be registered again, to its former holder or another: a new registration beside the revoked one, which stays listed with status revoked, and the record names the earlier holder and tenure (audit signature.reassign). Messages the earlier holder had queued before the revocation are still stopped at send time.',
@@ -53,7 +54,7 @@ export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App
   }, async (req, reply) => reply.code(201).send(await app.addSignature(req.principal, (req.params as { id: string }).id, req.body as Record<string, unknown>)));
 
   f.post('/v1/ports', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.addPort),
     schema: {
       tags: ['registry'], security: bearerSecurity, summary: 'Register a port to a content provider (admin)',
       description: 'A number in use is 409 conflict; a retired one (DELETE /v1/ports/{number}) may be registered again, to its former holder or another, and the record names the earlier tenure (audit port.reassign). The report port (SMSGUARD_REPORT_PORT, default 12321) is reserved: 409 conflict (rule ports.reserved). Only that exact number is the report port, so longer numbers starting with it can be registered as ordinary ports. An MO goes to the port it was sent to, else to the longest registered port its destination extends (extension digits, 扩展码).',
@@ -63,7 +64,7 @@ export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App
   }, async (req, reply) => reply.code(201).send(await app.addPort(req.principal, req.body as Record<string, unknown>)));
 
   f.delete('/v1/content-providers/:id/signatures/:signatureId', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.revokeSignature),
     schema: {
       tags: ['registry'], security: bearerSecurity, summary: 'Revoke a content provider\'s signature (admin)',
       params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 }, signatureId: { type: 'string', maxLength: 64 } }, required: ['id', 'signatureId'] },
@@ -81,7 +82,7 @@ export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App
   });
 
   f.delete('/v1/ports/:number', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.retirePort),
     schema: {
       tags: ['registry'], security: bearerSecurity, summary: 'Retire a port (admin)',
       params: { type: 'object', properties: { number: { type: 'string', maxLength: 21 } }, required: ['number'] },

@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { complaintsOf } from '../../app/complaint-service.js';
-import { requireAuth } from '../auth.js';
+import { requireAuth, requireRoles } from '../auth.js';
+import { ROLES } from '../../app/access.js';
 import type { CreditKind } from '../../ports/cases.js';
 import { bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
 
@@ -110,7 +111,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
   });
 
   f.post('/v1/credit/entries', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.addRegulatorEntry),
     schema: {
       tags: ['supervision'], security: bearerSecurity, summary: 'Add an entry (regulator): warning, fine with amount, supervision talk with notes, correction order (a regulator token limited to a province: 403 for a provider of another province or for the operator)',
       body: {

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { importDnd, MAX_DND_IMPORT } from '../../app/consent-dnd.js';
 import { getRefusalPhrases, setRefusalPhrases } from '../../app/consent-settings.js';
-import { requireAuth } from '../auth.js';
+import { requireAuth, requireRoles } from '../auth.js';
+import { ROLES } from '../../app/access.js';
 import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
 
 /** GET /v1/refusal-phrases: the phrases in force; PUT answers with the operator's own as stored. */
@@ -21,7 +22,7 @@ const refusalPhrases = {
 export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.post('/v1/dnd', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.importDnd),
     bodyLimit: 8 * 1024 * 1024,
     schema: {
       tags: ['consent'], security: bearerSecurity, summary: 'Admin: add numbers to the do-not-disturb list (no commercial message from any provider); received = added + alreadyListed + duplicateCount + invalidCount',
@@ -43,7 +44,7 @@ export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise
     },
   }, async (req) => getRefusalPhrases(app.ctx, req.principal));
   f.put('/v1/refusal-phrases', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.setRefusalPhrases),
     schema: {
       tags: ['consent'], security: bearerSecurity, summary: 'Admin: replace the operator’s refusal phrases (matched anywhere in a reply, unless negated)',
       body: { type: 'object', additionalProperties: false, properties: { phrases: { type: 'array', items: { type: 'string' } } }, required: ['phrases'] },

@@ -1,7 +1,8 @@
 /** Legal holds (admin, regulator): keep records about a number or a content provider past retention. */
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
-import { requireAuth } from '../auth.js';
+import { requireAuth, requireRoles } from '../auth.js';
+import { ROLES } from '../../app/access.js';
 import { bearerSecurity, errorBody, idParam } from '../schemas.js';
 import { createHold, listHolds, releaseHold } from '../../app/holds.js';
 
@@ -16,7 +17,7 @@ const hold = {
 export async function holdRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.post('/v1/holds', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.createHold),
     schema: {
       tags: ['records'], security: bearerSecurity, summary: 'Place a legal hold: matching records are kept past retention until released (a regulator token: 403 for a provider of another province, rule supervision.province-scope, or when today is outside its dates, supervision.date-scope)',
       body: { type: 'object', additionalProperties: false, properties: { msisdn: { type: 'string', maxLength: 32 }, contentProviderId: { type: 'string', maxLength: 64 }, reason: { type: 'string', maxLength: 1000 } }, required: ['reason'] },

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { HTTP_STATUS } from '../error-map.js';
-import { requireAuth } from '../auth.js';
+import { requireAuth, requireRoles } from '../auth.js';
+import { ROLES } from '../../app/access.js';
 import { bearerSecurity, errorBody, errorResponse, idParam, messageInput, messageView, submitResult } from '../schemas.js';
 import { submitResultJson, submitResultsJson } from '../submit-results.js';
 import { answerOf, idempotencyKeyOf, sendKeyed } from '../idempotency-key.js';
@@ -25,7 +26,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.post('/v1/messages', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.submitMessages),
     schema: {
       tags: ['messages'], security: bearerSecurity, summary: 'Submit one message; 202 when accepted, 422 with the rule and article when rejected',
       body: messageInput,
@@ -55,7 +56,7 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
   });
 
   f.post('/v1/messages/batch', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.submitMessages),
     bodyLimit: 8 * 1024 * 1024,
     schema: {
       tags: ['messages'], security: bearerSecurity, summary: `Submit up to ${MAX_BATCH} messages; each result as for a single submit`,

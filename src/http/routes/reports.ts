@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { complaintsOf } from '../../app/complaint-service.js';
 import { parseJsonl } from '../../app/complaint-intake.js';
-import { requireAuth } from '../auth.js';
+import { requireRoles } from '../auth.js';
+import { ROLES } from '../../app/access.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
 import { notUtf8 } from '../empty-body.js';
@@ -34,7 +35,7 @@ export async function reportRoutes(f: FastifyInstance, opts: { app: App }): Prom
     return done(null, parseJsonl(text));
   });
   f.post('/v1/reports', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.fileReports),
     bodyLimit: 8 * 1024 * 1024,
     // a JSON array or {reports:[…]}, read by the handler (no body schema states both): src/http/empty-body.ts
     config: { ownBody: true },

@@ -5,7 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { ReviewQueue } from '../../app/review-queue.js';
-import { requireAuth } from '../auth.js';
+import { requireAuth, requireRoles } from '../auth.js';
+import { ROLES } from '../../app/access.js';
 import { bearerSecurity, errorBody, idParam } from '../schemas.js';
 
 const held = {
@@ -41,7 +42,7 @@ export async function reviewQueueRoutes(f: FastifyInstance, opts: { app: App }):
     preValidation: async (req) => {
       req.body ??= {};
     },
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.releaseHeld),
     schema: {
       tags: ['content'], security: bearerSecurity, summary: 'Release a held message: it joins the egress queue and is sent (admin; the reason is recorded)',
       params: idParam, body: reasonBody(false), response: { 200: held, '4xx': errorBody },
@@ -49,7 +50,7 @@ export async function reviewQueueRoutes(f: FastifyInstance, opts: { app: App }):
   }, async (req) => queue.release(req.principal, (req.params as { id: string }).id, req.body as { reason?: unknown }));
 
   f.post('/v1/review-queue/:id/reject', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.rejectHeld),
     schema: {
       tags: ['content'], security: bearerSecurity, summary: 'Reject a held message for good (admin; a reason is required and recorded)',
       params: idParam, body: reasonBody(true), response: { 200: held, '4xx': errorBody },

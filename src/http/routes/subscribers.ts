@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { getSubscriber, getSubscriberConsents } from '../../app/consent-subscribers.js';
 import { liftOptOut } from '../../app/consent-lift-opt-out.js';
-import { requireAuth } from '../auth.js';
+import { requireAuth, requireRoles } from '../auth.js';
+import { ROLES } from '../../app/access.js';
 import { bearerSecurity, errorBody, errorResponse, proofSchema } from '../schemas.js';
 
 const iso = { type: 'string', format: 'date-time' } as const;
@@ -131,7 +132,7 @@ export async function subscriberRoutes(f: FastifyInstance, opts: { app: App }): 
     },
   }, async (req) => getSubscriberConsents(app.ctx, req.principal, (req.params as { msisdn: string }).msisdn));
   f.post('/v1/subscribers/:msisdn/lift-opt-out', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.liftOptOut),
     schema: {
       tags: ['consent'], security: bearerSecurity, params,
       summary: "Admin: lift a number's opt-out from one provider, on the user's own request (evidence required); grants no consent",
