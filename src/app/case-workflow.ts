@@ -223,9 +223,11 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
     });
   }
   if (action === 'escalate' && actor === 'system' && after.escalatedReason === 'forward_overdue') {
-    // Forwarding is the operator's (or the centre's) job: a late forward goes into the operator's file.
+    // Forwarding is the operator's (or the centre's) job: a late forward goes into the operator's file,
+    // as its own kind: no answer deadline was running (it starts at the forward), so `overdue_answer`
+    // (written here until 2026-12) named an obligation the case never reached. Same dedup key as then.
     await addSystemCreditEntry(ctx, {
-      subjectType: 'operator', subjectId: 'operator', kind: 'overdue_answer', at: now, dedupKey: `case:${c.id}:forward-overdue`,
+      subjectType: 'operator', subjectId: 'operator', kind: 'overdue_forward', at: now, dedupKey: `case:${c.id}:forward-overdue`,
       summary: { key: 'forward_overdue', params: { days: ctx.profile.params.complaintForwardWorkingDays.value, reference: c.reference } },
       evidence: { caseId: c.id, reference: c.reference, forwardDueAt: c.forwardDueAt, source: c.source },
     });

@@ -128,6 +128,8 @@ export interface CaseStore {
 export type CreditKind =
   | 'confirmed_complaint'
   | 'overdue_answer'
+  /** A case the report centre or the operator did not forward in time (5 working days): the operator's file. */
+  | 'overdue_forward'
   | 'violation_threshold'
   | 'early_warning_suspension'
   | 'warning'

@@ -199,6 +199,7 @@ const T = {
   add: ['添加', 'Add'],
   kd_confirmed_complaint: ['投诉属实', 'Confirmed complaint'],
   kd_overdue_answer: ['逾期未答复', 'Overdue answer'],
+  kd_overdue_forward: ['逾期未转交', 'Overdue forward'],
   kd_violation_threshold: ['违规达到阈值', 'Violations over threshold'],
   kd_early_warning_suspension: ['预警暂停', 'Early-warning suspension'],
   kd_warning: ['警告', 'Warning'],

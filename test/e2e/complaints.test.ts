@@ -2,6 +2,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { gatewaySuite, type TestGateway } from '../helpers/gateway.js';
+import { webCookie } from '../helpers/web.js';
 import { shanghaiMonth } from '../../src/domain/case.js';
 
 const DAY = 86_400_000;
@@ -237,6 +238,14 @@ describe('complaints: intake, evidence, workflow and supervision', () => {
     assert.equal(lostCase.escalatedReason, 'forward_overdue');
     const { entries: op } = await g.complaints.creditEntries({ role: 'admin', actorId: 'a' }, { contentProviderId: 'operator' });
     assert.ok(op.some((e) => e.subjectType === 'operator' && e.evidence?.caseId === lost.id));
+    // of its own kind, overdue_forward (it was written overdue_answer, a deadline that was never running), through the API as stored
+    const opApi = (await g.http.inject({ method: 'GET', url: '/v1/credit/entries?contentProviderId=operator', headers: regulator })).json().entries;
+    const fwd = opApi.find((e: { evidence: { caseId: string } }) => e.evidence.caseId === lost.id);
+    assert.deepEqual([fwd.kind, fwd.summaryTemplate.key], ['overdue_forward', 'forward_overdue']);
+    // and said so on the credit page (the public register and annual report share the label)
+    const cookie = await webCookie(g, regulator.authorization.slice('Bearer '.length));
+    const page = await g.http.inject({ method: 'GET', url: '/web/credit?lang=en', headers: { cookie } });
+    assert.match(page.body, /<td>Overdue forward<\/td>/);
     // a late answer is still possible from escalated
     const late = await g.http.inject({ method: 'POST', url: `/v1/cases/${f.id}/transitions`, headers: cp.auth, payload: { action: 'answer', text: '迟到的答复', finding: 'unfounded' } });
     assert.equal(late.statusCode, 200, late.body);

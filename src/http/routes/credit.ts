@@ -7,7 +7,10 @@ import { ROLES } from '../../app/access.js';
 import type { CreditKind } from '../../ports/cases.js';
 import { bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
 
-const CREDIT_KINDS = ['confirmed_complaint', 'overdue_answer', 'violation_threshold', 'early_warning_suspension', 'warning', 'fine', 'supervision_talk', 'correction_order', 'note'] as const satisfies readonly CreditKind[];
+const CREDIT_KINDS = ['confirmed_complaint', 'overdue_answer', 'overdue_forward', 'violation_threshold', 'early_warning_suspension', 'warning', 'fine', 'supervision_talk', 'correction_order', 'note'] as const satisfies readonly CreditKind[];
+/** Every kind the store holds is in the schema's enum: a kind added to CreditKind fails the type check until listed here. */
+const everyKindListed: Exclude<CreditKind, (typeof CREDIT_KINDS)[number]> extends never ? true : never = true;
+void everyKindListed;
 const strOrNull = { type: ['string', 'null'] } as const;
 
 /**
