@@ -49,8 +49,12 @@ import { addressErrorText, importErrorText, publicErrorText, staffErrorText, sub
 
 type Form = Record<string, string | string[]>;
 
+/**
+ * A urlencoded body as fields. The object has no prototype: a field named `toString` or `constructor`
+ * (a form anyone can post) must not find Object.prototype's member as a value already there.
+ */
 function parseForm(body: string): Form {
-  const out: Form = {};
+  const out: Form = Object.create(null) as Form;
   for (const [k, v] of new URLSearchParams(body)) {
     const cur = out[k];
     if (cur === undefined) out[k] = v;
@@ -68,11 +72,21 @@ const many = (f: Form | undefined, k: string): string[] => {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 };
 
+/**
+ * The request's cookies by name (no prototype, as parseForm). A value that is not valid percent-encoding
+ * (a browser extension's, another site's on the same host) is skipped: decodeURIComponent throws on it,
+ * which made every page a 500 for that browser.
+ */
 function cookies(req: FastifyRequest): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const i = part.indexOf('=');
-    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+    if (i <= 0) continue;
+    try {
+      out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+    } catch {
+      // not percent-encoding: not one of ours
+    }
   }
   return out;
 }

@@ -248,6 +248,19 @@ describe('complaint web pages and hardening', () => {
     assert.ok(!deniedPage.body.includes('<label for="jsonl">'));
   });
 
+  test('a form field named like an object property (toString, constructor, __proto__, hasOwnProperty) is just a field: never a 500', async () => {
+    // fast-check found it: a body of just `toString` read Object.prototype.toString as the field already
+    // there and turned the form into a function and a string
+    for (const raw of ['toString', 'constructor=x', '__proto__=x&text=y', 'hasOwnProperty&valueOf=1', 'msisdn=13800138000&toString=a&toString=b']) {
+      const w = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: raw });
+      assert.ok(w.statusCode < 500, `${raw}: ${w.statusCode} ${w.body.slice(0, 200)}`);
+      assert.match(w.headers['content-type'] as string, /^text\/html/);
+    }
+    // a cookie that is not percent-encoding (another site's on the same host) is not ours: the page still renders
+    const page = await g.http.inject({ method: 'GET', url: '/web/complaint', headers: { cookie: 'other=%E0%A4%A; toString=1' } });
+    assert.equal(page.statusCode, 200, page.body.slice(0, 200));
+  });
+
   test('property: no input to the complaint doors crashes the server or leaves a half-made case', async () => {
     const { token } = await g.app.auth.createToken('report-centre', 'fuzz');
     const centre = { authorization: `Bearer ${token}` };
