@@ -58,8 +58,9 @@ export async function providerProofs(a: RecordArchive, q: { contentProviderId: s
     }
     const settled = q.settled.get(m) ?? 0;
     const inFile = new Set(exp);
-    // The newest head: the tail then shows every record of the provider written after the range so far.
-    const head = heads.filter((h) => h.month === m).sort((x, y) => x.signedAt - y.signedAt || x.lastSeq - y.lastSeq).pop();
+    // The newest head, covering the most (another process may have signed one covering less after it):
+    // the tail then shows every record of the provider written after the range so far.
+    const head = heads.filter((h) => h.month === m).sort((x, y) => x.lastSeq - y.lastSeq || x.signedAt - y.signedAt).pop();
     if (!head) {
       if (exp.length) unproven.push({ month: m, reason: 'no_provider_head' });
       continue;

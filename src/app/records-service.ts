@@ -74,7 +74,8 @@ export class RecordsService {
       const cur = latest.get(d.contentProviderId);
       const same = cur && cur.lastSeq === d.lastSeq && cur.count === d.count && cur.digest === digest && cur.keyId === this.signer.keyId;
       const recent = cur && opts.minIntervalMs && now - cur.signedAt < opts.minIntervalMs && cur.keyId === this.signer.keyId;
-      if (cur && same) continue;
+      // Read before another process (sharing the store) signed a head covering more: nothing to add.
+      if (cur && (same || d.lastSeq < cur.lastSeq)) continue;
       if (cur && recent) {
         all = false;
         continue;

@@ -968,7 +968,12 @@ export interface RecordArchive {
    * `contentProviderId` is undefined, else only that provider's; only records linked into the chain.
    */
   chainLinks(month: string, afterSeq: number, limit: number, contentProviderId?: string): Promise<ProviderChainLink[]>;
-  /** Signed provider heads, oldest first; `latest`: only the newest of each month and provider. */
+  /**
+   * Signed provider heads, oldest first; `latest`: only the newest of each month and provider, the one
+   * covering the most (highest `lastSeq`; of those, the last signed, as after a key rotation). Not the
+   * last signed alone: processes sharing a store sign concurrently, and one whose digests were read
+   * before another signed may sign a head covering less after it.
+   */
   providerHeads(q: { month?: string; contentProviderId?: string; latest?: boolean }): Promise<StoredProviderHead[]>;
   addProviderHead(h: StoredProviderHead): Promise<void>;
 }

@@ -77,7 +77,7 @@ export class PgProviderChains {
     const args: unknown[] = [];
     if (q.month !== undefined) where.push(`h.month = $${args.push(q.month)}`);
     if (q.contentProviderId !== undefined) where.push(`h.content_provider_id = $${args.push(q.contentProviderId)}`);
-    if (q.latest) where.push('NOT EXISTS (SELECT 1 FROM records_provider_heads x WHERE x.content_provider_id = h.content_provider_id AND x.month = h.month AND (x.signed_at > h.signed_at OR (x.signed_at = h.signed_at AND x.last_seq > h.last_seq)))');
+    if (q.latest) where.push('NOT EXISTS (SELECT 1 FROM records_provider_heads x WHERE x.content_provider_id = h.content_provider_id AND x.month = h.month AND (x.last_seq > h.last_seq OR (x.last_seq = h.last_seq AND x.signed_at > h.signed_at)))');
     const sql = `SELECT * FROM records_provider_heads h ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY h.month, h.content_provider_id, h.signed_at, h.last_seq`;
     return (await this.pool.query(sql, args)).rows.map((r) => ({
       month: r.month, contentProviderId: r.content_provider_id, lastSeq: r.last_seq, count: r.count, digest: r.digest, signedAt: r.signed_at, keyId: r.key_id, publicKey: r.public_key, signature: r.signature,
