@@ -11,7 +11,7 @@ import { messageNamed } from './message-by-id.js';
 import { requireRole } from './access.js';
 import { PROFILES, type ProfileId } from '../profiles/index.js';
 import { inDateRange, inProvince, providersInProvince, scopeRefusal } from './records-scope.js';
-import { msisdnField } from './validate.js';
+import { msisdnField, parseTime } from './validate.js';
 import { decodeCursor } from '../domain/page-cursor.js';
 
 export interface RecordsFilter {
@@ -30,12 +30,15 @@ export interface RecordsFilter {
 
 const KINDS = new Set(['mt', 'mo', 'status', 'subscription', 'audit']);
 
-/** A query's ISO-8601 `from`/`to` as epoch ms (undefined when absent); anything else is invalid_request naming the field. */
+/**
+ * A query's `from`/`to` as epoch ms (undefined when absent): an ISO-8601 date-time with its offset, as
+ * body fields are read (`parseTime`); anything else is invalid_request naming the field. `Date.parse`
+ * alone rolled 2026-02-30 over to 2 March, read a date alone as UTC midnight (8 hours into the
+ * Shanghai day) and one without offset in the server's own zone: a range other than the one asked.
+ */
 export function queryTime(v: string | undefined, field: string): number | undefined {
   if (v === undefined || v === '') return undefined;
-  const t = Date.parse(v);
-  if (!Number.isFinite(t)) throw new SmsguardError('invalid_request', `${field}: must be an ISO-8601 date-time`, {}, field);
-  return t;
+  return parseTime(v, field);
 }
 
 /** The filter a principal may run: validated, and narrowed to what its role and scope allow. */

@@ -34,6 +34,26 @@ describe('records over HTTP', () => {
     assert.equal((await send(g, cp, '13800138000')).statusCode, 202);
   });
 
+  test('a from or to that is no instant is refused naming it, never read as another (a day the month lacks, no offset, a date alone)', async () => {
+    const cpId = cp.id;
+    const ask = (url: string) => g.http.inject({ method: 'GET', url, headers: g.admin });
+    const bad = [
+      // 30 February: Date.parse rolled it over to 2 March and the query ran from there.
+      ['from', '2026-02-30T00:00:00Z'], ['to', '2026-11-31T00:00:00%2B08:00'],
+      // A date alone was UTC midnight (8 hours into the Shanghai day); no offset, the server's own zone.
+      ['from', '2026-03-01'], ['to', '2026-04-01T00:00:00'], ['from', 'Mar 1 2026'], ['from', '1'],
+    ] as const;
+    for (const [field, v] of bad) {
+      for (const url of [`/v1/records?${field}=${v}`, `/v1/messages?msisdn=13800138000&${field}=${v}`,
+        `/v1/records/export?contentProviderId=${cpId}&from=${field === 'from' ? v : '2026-03-01T00:00:00Z'}&to=${field === 'to' ? v : '2026-12-01T00:00:00Z'}`]) {
+        const r = await ask(url);
+        assert.equal(r.statusCode, 400, `${url}: ${r.body}`);
+        assert.equal(r.json().error.code, 'invalid_request');
+        assert.equal(r.json().error.field, field, url);
+      }
+    }
+  });
+
   test('filters: number, type, decision, rule, port, time range; keyset pages never repeat', async () => {
     const get = async (qs: string, headers = g.admin) => { const r = await g.http.inject({ method: 'GET', url: `/v1/records?${qs}`, headers }); assert.equal(r.statusCode, 200, r.body); return r.json(); };
     const byNumber = await get('msisdn=13800138000&kind=mt');
