@@ -8,6 +8,7 @@ import { SmsguardError, type RuleRef, type Why } from '../domain/errors.js';
 import type { ContentProviderRow } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
+import { shanghaiDayOrTime } from './validate.js';
 
 /** GB/T 2260 province-level division codes. */
 export const PROVINCES: Readonly<Record<string, string>> = {
@@ -128,7 +129,7 @@ export function parseRegulatorScope(o: { province?: string; from?: string; to?: 
   for (const k of ['from', 'to'] as const) {
     const v = o[k];
     if (v === undefined) continue;
-    const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00+08:00` : v);
+    const t = shanghaiDayOrTime(v);
     if (!Number.isFinite(t)) throw new SmsguardError('invalid_request', `${k}: not a date (YYYY-MM-DD, Asia/Shanghai) or ISO-8601 date-time`, {}, k);
     scope[k] = t;
   }

@@ -201,6 +201,24 @@ export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
  */
 const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)[Tt ]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
+/**
+ * A day `YYYY-MM-DD` (its Asia/Shanghai midnight) or an RFC 3339 date-time, as epoch ms; NaN for
+ * anything else, a day the month lacks included (`Date.parse` rolled 2026-02-30 over to 2 March). What
+ * the commands' `--from`/`--to` and a regulator token's dates take.
+ */
+export function shanghaiDayOrTime(v: string): number {
+  const d = /^(\d{4})-(\d\d)-(\d\d)$/.exec(v);
+  if (!d) {
+    try {
+      return parseTime(v, 'date');
+    } catch {
+      return NaN;
+    }
+  }
+  const ok = +d[2] >= 1 && +d[2] <= 12 && new Date(Date.UTC(+d[1], +d[2] - 1, +d[3])).getUTCDate() === +d[3];
+  return ok ? Date.parse(`${v}T00:00:00+08:00`) : NaN;
+}
+
 /** A date-time body field as epoch ms, or `invalid_request` naming it (also a day the month lacks, 2026-02-30). */
 export function parseTime(v: unknown, field: string): number {
   const s = str(v, field, { min: 1, max: 40 });

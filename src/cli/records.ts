@@ -22,6 +22,7 @@ import { pruneOperational } from '../app/housekeeping.js';
 import { ChainDamagedError, manifestText, runExport, type ExportFormat, type ExportManifest } from '../app/inspect-export.js';
 import { isMonth } from '../domain/hash-chain.js';
 import { parseRegulatorScope } from '../app/records-scope.js';
+import { shanghaiDayOrTime } from '../app/validate.js';
 
 /**
  * The head-signing key: config (`recordsSigningKey`: PEM, base64 DER or `file:PATH`), else
@@ -214,7 +215,7 @@ export function verifySummary(r: { ok: boolean; chains: { ok: boolean; checked: 
 }
 
 function parseTime(v: string, name: string): number {
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00+08:00` : v);
+  const t = shanghaiDayOrTime(v);
   if (!Number.isFinite(t)) throw new SmsguardError('invalid_request', `--${name}: not a date (YYYY-MM-DD, Asia/Shanghai) or ISO-8601 date-time: ${v}`, {}, name);
   return t;
 }

@@ -87,6 +87,11 @@ test('a bad flag value is one line naming the flag, exit 1, no stack', () => {
     [['records', 'verify', '--month', '2026-13'], /^smsguard: --month: not a month \(YYYY-MM\): 2026-13$/],
     [['inspect', 'report', '--year', '20x6', '--content-provider', 'cp_1'], /^smsguard: --year: not a year \(YYYY\): 20x6$/],
     [['inspect', 'export', '--content-provider', 'cp_1', '--from', 'garbage', '--to', '2026-12-01'], /^smsguard: --from: not a date .*: garbage$/],
+    // a day the month lacks was rolled over (30 February exported from 2 March), a time without offset read in the machine's zone
+    [['inspect', 'export', '--content-provider', 'cp_1', '--from', '2026-02-30', '--to', '2026-12-01'], /^smsguard: --from: not a date .*: 2026-02-30$/],
+    [['inspect', 'export', '--content-provider', 'cp_1', '--from', '2026-11-01', '--to', '2026-11-31T00:00:00+08:00'], /^smsguard: --to: not a date .*: 2026-11-31T00:00:00\+08:00$/],
+    [['inspect', 'export', '--content-provider', 'cp_1', '--from', '2026-11-01T00:00:00', '--to', '2026-12-01'], /^smsguard: --from: not a date .*: 2026-11-01T00:00:00$/],
+    [['token', 'create', '--role', 'regulator', '--from', '2026-02-29'], /^smsguard: from: not a date .*$/],
     [['inspect', 'report', '--year', '2026', '--content-provider', 'cp_nope'], /^smsguard: no content provider cp_nope/],
     [['token', 'create', '--role', 'regulator', '--province', '99'], /^smsguard: province: not a GB\/T 2260 province code or name: 99$/],
   ];
