@@ -45,6 +45,8 @@ export const ERROR_CODES = [
   'quiet_hours',
   // operations
   'upstream_unavailable',
+  // the store (PostgreSQL) could not be reached just now: try again (src/http/errors.ts)
+  'store_unavailable',
   'internal_error',
 ] as const;
 
@@ -137,6 +139,30 @@ export class RetryLaterError extends SmsguardError {
   constructor(message: string, ref: RuleRef, readonly retryAfterMs: number | undefined) {
     super('throttled', message, ref);
   }
+}
+
+/** Socket failures of a store connection (Node's errno codes). */
+const UNREACHABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** What the PostgreSQL driver and its pool say of a connection lost or not made (they carry no code). */
+const UNREACHABLE_MESSAGE = /^(Connection terminated( unexpectedly| due to connection timeout)?|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable)$/;
+
+/**
+ * A failure that says the store could not be reached, not that a request or the code is wrong: a
+ * refused or reset connection, a connection ended under a query (a server restart, a network blip),
+ * SQLSTATE class 08 (connection exception) or 57P01–57P03 (the server shutting down or starting).
+ * Returned as `store_unavailable` (HTTP 503 with Retry-After) for the edges to say, in place of a
+ * 500 `internal_error` that reads as a bug; null for anything else. A connection lost during COMMIT
+ * leaves its outcome unknown, so the message says so: a submit retried with its Idempotency-Key is
+ * answered once either way.
+ */
+export function storeUnavailable(e: unknown): SmsguardError | null {
+  if (e instanceof SmsguardError || !(e instanceof Error)) return null;
+  const code = (e as { code?: unknown }).code;
+  const down = typeof code === 'string'
+    ? UNREACHABLE_ERRNO.has(code) || /^08[0-9A-Z]{3}$/.test(code) || code === '57P01' || code === '57P02' || code === '57P03'
+    : UNREACHABLE_MESSAGE.test(e.message);
+  if (!down) return null;
+  return new SmsguardError('store_unavailable', 'the database could not be reached just now; the request may not have taken effect: try it again shortly (a submit with the same Idempotency-Key is answered once)');
 }
 
 export function isErrorCode(x: unknown): x is ErrorCode {

@@ -39,5 +39,6 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   opted_out: 422,
   quiet_hours: 422,
   upstream_unavailable: 503,
+  store_unavailable: 503,
   internal_error: 500,
 };

@@ -2,7 +2,7 @@
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import { RetryLaterError, SmsguardError, type ErrorBody } from '../domain/errors.js';
+import { RetryLaterError, SmsguardError, storeUnavailable, type ErrorBody } from '../domain/errors.js';
 import { HTTP_STATUS } from './error-map.js';
 
 function fieldOf(e: FastifyError): string | undefined {
@@ -63,6 +63,12 @@ export function registerErrorHandler(f: FastifyInstance, notFoundHint?: NotFound
         ? `content-type: ${req.headers['content-type'] ? `${req.headers['content-type'].split(';')[0]} is` : 'none given, a body is'} not accepted here; send the body as JSON with the header content-type: application/json`
         : err.message;
       return reply.code(status).send({ error: { code: 'invalid_request', message } satisfies ErrorBody });
+    }
+    const down = storeUnavailable(err);
+    if (down) {
+      req.log.warn({ err: { message: err.message, code: (err as { code?: unknown }).code } }, 'store unavailable');
+      reply.header('retry-after', '1');
+      return reply.code(HTTP_STATUS[down.code]).send({ error: down.toBody() });
     }
     req.log.error({ err: { message: err.message, stack: err.stack } }, 'unhandled error');
     return reply.code(500).send({ error: { code: 'internal_error', message: 'internal error' } satisfies ErrorBody });

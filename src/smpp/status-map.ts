@@ -51,6 +51,8 @@ export const SMPP_STATUS: Readonly<Record<ErrorCode, number>> = {
   opted_out: 0x411,
   quiet_hours: 0x412,
   upstream_unavailable: CommandStatus.ESME_RMSGQFUL,
+  // as before the code existed (a store failure was internal_error): the ESME's system error
+  store_unavailable: CommandStatus.ESME_RSYSERR,
   internal_error: CommandStatus.ESME_RSYSERR,
 };
 

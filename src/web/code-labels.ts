@@ -43,6 +43,7 @@ const LABELS: Readonly<Record<ErrorCode, Said>> = {
   opted_out: ['用户已退订', 'recipient opted out'],
   quiet_hours: ['在禁止发送商业短信的时段', 'outside the hours commercial messages may be sent'],
   upstream_unavailable: ['运营商通道不可用', 'carrier unavailable'],
+  store_unavailable: ['数据库暂时无法访问，请稍后重试', 'database unreachable, try again shortly'],
   internal_error: ['系统内部错误', 'internal error'],
 };
 

@@ -54,6 +54,15 @@ export function createPool(o: PgOptions): Pool {
   // An idle client losing its connection (server restart) must not crash the process; the pool
   // replaces it on next use.
   pool.on('error', () => undefined);
+  // Nor one checked out: pg-pool listens for an idle client's 'error' only, and a client whose socket
+  // ends or resets while it is out (a transaction in flight, or taken from the pool a moment before
+  // the pool noticed) emits 'error' with no listener, which Node throws: a PostgreSQL restart or a
+  // network blip under load killed the gateway process (every process of a deployment at once). Its
+  // queries are rejected all the same (the caller sees the error and rolls back), and the pool drops
+  // a client no longer queryable when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }
 
