@@ -12,7 +12,7 @@
  * started reading (`settled`, the chain's last seq when its chains were verified); of those written
  * while it ran, the ones it read. So a read that skipped a record cannot hide it in the proof.
  */
-import { addMonths, monthOf } from '../domain/hash-chain.js';
+import { addMonths, isMonth, monthStart } from '../domain/hash-chain.js';
 import { providerGenesis, providerStep } from '../domain/provider-chain.js';
 import type { RecordArchive, StoredProviderHead } from '../ports/store.js';
 
@@ -49,8 +49,11 @@ export async function providerProofs(a: RecordArchive, q: { contentProviderId: s
   const proofs: ProviderProof[] = [];
   const unproven: UnprovenMonth[] = [];
   const heads = (await a.providerHeads({ contentProviderId: q.contentProviderId })).filter((h) => h.keyId === q.keyId);
-  const last = monthOf(q.to - 1);
-  for (let m = monthOf(q.from); m <= last; m = addMonths(m, 1)) {
+  // Only the months a proof or a refusal can concern (live, or holding a line of the file), in order:
+  // not every calendar month of the range, which for year 1 to 9999 is 120,000 of them, and whose
+  // first, from monthOf of year 1, is no month ("1-01").
+  const months = [...new Set([...q.live, ...q.fileMonths])].filter((m) => isMonth(m) && monthStart(m) < q.to && monthStart(addMonths(m, 1)) > q.from).sort();
+  for (const m of months) {
     const exp = q.exported.get(m) ?? [];
     if (!q.live.has(m)) {
       if (q.fileMonths.has(m)) unproven.push({ month: m, reason: 'purged' });

@@ -110,9 +110,18 @@ export async function buildExport(ctx: AppContext, p: Principal, a: ExportAsk): 
     const remove = () => rm(dir, { recursive: true, force: true });
     const name = `records.${f.format}`;
     const out = createWriteStream(join(dir, name));
+    // A failure of the export itself destroys the stream below with writes still pending, and the
+    // stream then emits 'error' ("Cannot call writev after a stream was destroyed"): with no listener
+    // Node threw it and the gateway process died. A write error of its own (a full disk) is kept and
+    // thrown by the next write (a wait for 'drain' or 'finish' rejects on it too).
+    let writeFailed: Error | undefined;
+    out.on('error', (e) => {
+      writeFailed ??= e;
+    });
     try {
       const manifest = await runExport(ctx, p.actorId, { contentProviderId: f.contentProviderId, from: f.from, to: f.to }, f.format, name, {
         async write(s: string) {
+          if (writeFailed) throw writeFailed;
           if (!out.write(s)) await once(out, 'drain');
           // a batch of records read (synchronously, on SQLite) and written: let requests in between
           await new Promise<void>((r) => setImmediate(r));

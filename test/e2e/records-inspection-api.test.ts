@@ -179,6 +179,33 @@ describe('records inspection over the API', () => {
     assert.equal(mine2.statusCode, 200, mine2.body);
     assert.equal(checkExport(g, mine2.rawPayload, 'jsonl').manifest.filter.contentProviderId, cp.id);
   });
+
+  test('an export over the widest range a date-time can say (year 1 to 9999) is the provider\'s every record, proven, not a 500', async () => {
+    // The proof walked every calendar month of the range from monthOf(from), which writes year 1 as
+    // "1-01", not a month: RangeError, 500 internal_error (and 120,000 months to walk otherwise).
+    const r = await g.http.inject({ method: 'GET', url: exportUrl(cp.id, '0001-01-01T00:00:00Z', '9999-12-31T00:00:00Z'), headers: g.admin });
+    assert.equal(r.statusCode, 200, r.body);
+    const { manifest } = checkExport(g, r.rawPayload, 'jsonl');
+    assert.equal(manifest.counts.total, mine.length);
+    assert.deepEqual(manifest.providerProofs.map((p) => p.month), ['2026-11']);
+  });
+
+  test('an export that fails once its file is being written answers 500 and the temporary file goes; the process lives on', async () => {
+    // Its write stream, destroyed with writes pending, emitted an error nobody listened for: Node threw
+    // it (uncaughtException, "Cannot call writev after a stream was destroyed") and the gateway died.
+    const archive = g.app.ctx.store.records.archive!;
+    const chainLinks = archive.chainLinks;
+    archive.chainLinks = async () => { throw new Error('the store failed mid-export'); };
+    try {
+      const r = await g.http.inject({ method: 'GET', url: exportUrl(cp.id), headers: g.admin });
+      assert.equal(r.statusCode, 500, r.body);
+      await new Promise((res) => setTimeout(res, 50));
+    } finally {
+      archive.chainLinks = chainLinks;
+    }
+    assert.deepEqual(readdirSync(tmpdir()).filter((f) => f.startsWith('smsguard-export-')), []);
+    assert.equal((await g.http.inject({ method: 'GET', url: exportUrl(cp.id), headers: g.admin })).statusCode, 200);
+  });
 });
 
 test('export over a damaged chain: 409 naming the damage (the record\'s id only to who sees every province); the operator may export it stated in the signed manifest', async () => {
