@@ -87,6 +87,10 @@ describe('the message list page', () => {
     const badDay = await get('/web/messages?msisdn=13800138000&date=yesterday&lang=en', c.cp);
     assert.equal(badDay.statusCode, 400);
     assert.match(badDay.body, /Day \(Shanghai time\): Choose a day/);
+    // 30 November exists, 31 does not: it was read as 1 December and that day listed
+    const lackingDay = await get('/web/messages?msisdn=13800138000&date=2026-11-31&lang=en', c.cp);
+    assert.equal(lackingDay.statusCode, 400);
+    assert.match(lackingDay.body, /Day \(Shanghai time\): Choose a day/);
   });
 
   test('the operator every provider\'s, a regulator its province\'s; others may not, visitors sign in first', async () => {

@@ -109,6 +109,12 @@ describe('the records page', () => {
     const badDay = await admin('/web/records?from=yesterday');
     assert.equal(badDay.statusCode, 400);
     assert.match(badDay.body, /起始日期（北京时间）：请选择日期/);
+    // a day the month lacks is no day (Date.parse rolled 30 February over to 2 March and searched from there)
+    for (const q of ['from=2026-02-30', 'to=2026-11-31', 'from=2026-13-01']) {
+      const noDay = await admin(`/web/records?${q}`);
+      assert.equal(noDay.statusCode, 400, q);
+      assert.match(noDay.body, /请选择日期/, q);
+    }
   });
 
   test('more than a page: a next-page link that keeps the filters, the rest on the next page, nothing twice', async () => {

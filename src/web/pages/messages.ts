@@ -6,6 +6,7 @@
  */
 import type { MessageView } from '../../ports/store.js';
 import { SmsguardError } from '../../domain/errors.js';
+import { shanghaiDayOrTime } from '../../app/validate.js';
 import { t, tk, type Lang } from '../i18n.js';
 import { alertBox, esc, field, fmtTime } from '../html.js';
 
@@ -52,7 +53,8 @@ ${next}`;
 
 /** A day of the form (`2026-11-29`, Shanghai) as the list's range: from its midnight, for 24 hours. */
 export function shanghaiDay(date: string): { from: string; to: string } {
-  const from = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00+08:00`) : NaN;
+  // shanghaiDayOrTime: a day the month lacks (2026-02-30) is none, not the 2nd of March
+  const from = /^\d{4}-\d{2}-\d{2}$/.test(date) ? shanghaiDayOrTime(date) : NaN;
   if (!Number.isFinite(from)) throw new SmsguardError('invalid_request', `date: a day as YYYY-MM-DD, got ${date}`, {}, 'date');
   return { from: new Date(from).toISOString(), to: new Date(from + 86_400_000).toISOString() };
 }

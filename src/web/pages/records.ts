@@ -9,6 +9,7 @@
 import type { RecordRow } from '../../ports/store.js';
 import type { MonthVerification } from '../../app/records-verify-month.js';
 import { SmsguardError } from '../../domain/errors.js';
+import { shanghaiDayOrTime } from '../../app/validate.js';
 import { t, tk, tkOr, type Lang, type TextKey } from '../i18n.js';
 import { alertBox, esc, field, fmtTime } from '../html.js';
 import { codeLabel } from '../code-labels.js';
@@ -44,7 +45,8 @@ const PIPELINE_RULES = RULE_IDS.slice(0, RULE_IDS.indexOf('refusal.opt-out-reply
 export function shanghaiDays(from: string, to: string): { from?: string; to?: string } {
   const day = (v: string, k: 'from' | 'to') => {
     if (!v) return undefined;
-    const ms = /^\d{4}-\d{2}-\d{2}$/.test(v) ? Date.parse(`${v}T00:00:00+08:00`) : NaN;
+    // shanghaiDayOrTime: a day the month lacks (2026-02-30) is none, not the 2nd of March
+    const ms = /^\d{4}-\d{2}-\d{2}$/.test(v) ? shanghaiDayOrTime(v) : NaN;
     if (!Number.isFinite(ms)) throw new SmsguardError('invalid_request', `${k}: a day as YYYY-MM-DD, got ${v}`, {}, k);
     return new Date(k === 'to' ? ms + 86_400_000 : ms).toISOString();
   };
