@@ -35,7 +35,7 @@ import { registerInspectReport } from './cli/inspect-report.js';
 import { resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { addScopeOptions, registerRecordsCommands, scopeFromOptions, startRecords } from './cli/records.js';
+import { addScopeOptions, registerRecordsCommands, requireGatewayKey, scopeFromOptions, startRecords } from './cli/records.js';
 import { privateLoggerOptions } from './http/log-privacy.js';
 import { startSmpp, upstreamLinks, type SmppDoors } from './smpp/compose.js';
 import { readLinkStops } from './queue/link-control.js';
@@ -91,6 +91,9 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   const opened = await openStore(config.db, { schema: config.dbSchema, poolSize: config.dbPoolSize });
   const store = opened.store;
   undo('store', () => store.close());
+  // The processes of a PostgreSQL deployment share its heads: one started without the deployment's
+  // key (and none in its ./var) refuses rather than sign with a key of its own (cli/records.ts).
+  if (isPostgresUrl(config.db)) await requireGatewayKey(config, store);
   // A simulated clock resumes where it was last moved (app/simulated-time.ts): a restart must not
   // put it back to system time, behind messages and deadlines dated at a later simulated time.
   const resumedAt = config.clock === 'simulated' ? await savedSimulatedTime(store.settings) : null;

@@ -188,9 +188,12 @@ async function openApp(opts: Record<string, unknown>): Promise<{ app: App; store
  * default key lives beside a SQLite database, but for a PostgreSQL URL in ./var of the working
  * directory: run elsewhere, a command generated a new key there, and `records verify` then reported
  * every head the gateway had signed as `signature_invalid` (exit 2, a tamper alarm over intact
- * records). A database whose heads name no key yet lets the command make one, as before.
+ * records). A database whose heads name no key yet lets the command make one, as before. `start` on
+ * PostgreSQL asks the same (main.ts): another gateway process of the deployment, started in another
+ * directory without the deployment's key, made a key of its own and signed heads with it, and every
+ * `records verify` then failed and every export was refused as over a damaged chain.
  */
-async function requireGatewayKey(config: Config, store: Store): Promise<void> {
+export async function requireGatewayKey(config: Config, store: Store): Promise<void> {
   if (config.recordsSigningKey || config.db === ':memory:') return;
   const path = defaultSigningKeyPath(config.db);
   if (existsSync(path)) return;

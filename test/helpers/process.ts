@@ -1,5 +1,24 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+let signingKey: string | undefined;
+/**
+ * `file:PATH` of one records head-signing key for every gateway process a test starts on one
+ * PostgreSQL schema, as docs/SCALING.md has a deployment give them all one: a process started in
+ * another directory without it refuses once heads were signed (src/main.ts).
+ */
+export function sharedSigningKey(): string {
+  if (!signingKey) {
+    const path = join(mkdtempSync(join(tmpdir(), 'smsguard-key-')), 'records-signing.key');
+    writeFileSync(path, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    signingKey = `file:${path}`;
+  }
+  return signingKey;
+}
 
 /** Stops a spawned process: SIGTERM, up to 15 s for a graceful exit, then SIGKILL. */
 export async function stopProcess(proc: ChildProcess): Promise<void> {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_PG_URL, dropSchema, testSchemaName } from '../../helpers/pg.js';
@@ -91,6 +91,37 @@ test('token create writes into a schema that exists', async () => {
     assert.equal(t.status, 0, t.stderr);
     assert.match(JSON.parse(t.stdout).token, /^sga_/);
   } finally {
+    await dropSchema(schema);
+  }
+});
+
+test('start on a PostgreSQL store whose heads another key signed, with no key given or found, refuses to make a key of its own', async () => {
+  // A second gateway process started in another directory without SMSGUARD_RECORDS_SIGNING_KEY
+  // generated ./var/records-signing.key there and signed heads with it: `records verify` then failed
+  // every month (signature_invalid, exit 2) and every export was refused as over a damaged chain.
+  const schema = testSchemaName();
+  const dir = mkdtempSync(join(tmpdir(), 'smsguard-pg-key-'));
+  try {
+    const db = ['--db', TEST_PG_URL, '--db-schema', schema];
+    assert.equal(run(['migrate', ...db]).status, 0);
+    const key = { SMSGUARD_RECORDS_SIGNING_KEY: `file:${join(dir, 'deployment.key')}` };
+    const k = spawnSync(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(join(dir, 'deployment.key'))}, require('crypto').generateKeyPairSync('ed25519').privateKey.export({type:'pkcs8',format:'pem'}))`]);
+    assert.equal(k.status, 0, String(k.stderr));
+    // a purge records itself (records.purge), and heads are signed over that record
+    const purge = run(['records', 'purge', ...db], key);
+    assert.equal(purge.status, 0, purge.stderr);
+    const heads = run(['records', 'heads', ...db], key);
+    assert.equal(heads.status, 0, heads.stderr);
+    assert.ok(JSON.parse(heads.stdout).heads.length > 0, heads.stdout);
+    const keyId = JSON.parse(heads.stdout).keyId as string;
+    const cwd = join(dir, 'elsewhere');
+    mkdirSync(cwd);
+    const s = spawnSync(process.execPath, [BIN, 'start', ...db, '--http-port', '0', '--smpp-port', '0'], { cwd, encoding: 'utf8', timeout: 30_000, env: { ...process.env, SMSGUARD_DB: '', DATABASE_URL: '', SMSGUARD_RECORDS_SIGNING_KEY: '' } });
+    assert.equal(s.status, 1, `start should refuse, not run: ${s.stdout}${s.stderr}`);
+    assert.match(s.stderr, new RegExp(`records keys \\(SMSGUARD_RECORDS_SIGNING_KEY\\): no signing key at .*signed with key ${keyId}`));
+    assert.equal(existsSync(join(cwd, 'var', 'records-signing.key')), false, 'no key of its own generated');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
     await dropSchema(schema);
   }
 });

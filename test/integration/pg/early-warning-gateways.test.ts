@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { TEST_PG_URL, dropSchema, testSchemaName } from '../../helpers/pg.js';
-import { spawnSmsguard, stopProcess, type SpawnedSmsguard } from '../../helpers/process.js';
+import { spawnSmsguard, stopProcess, type SpawnedSmsguard, sharedSigningKey } from '../../helpers/process.js';
 import { ADMIN_TOKEN, validCreditCode } from '../../helpers/gateway.js';
 import { until } from '../../helpers/wait.js';
 import { openBus, deleteStream } from '../../../src/queue/nats.js';
@@ -25,7 +25,7 @@ const NATS_URL = process.env.SMSGUARD_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 function startGateway(schema: string, prefix: string, cwd: string): Promise<SpawnedSmsguard> {
   return spawnSmsguard(['start', '--db', TEST_PG_URL, '--db-schema', schema, '--http-port', '0', '--smpp-port', '0', '--queue', NATS_URL, '--role', 'ingress', '--log-level', 'warn'], {
     cwd, ms: 30_000,
-    env: { ...process.env, SMSGUARD_DB: '', DATABASE_URL: '', SMSGUARD_ADMIN_TOKEN: ADMIN_TOKEN, SMSGUARD_QUEUE_PREFIX: prefix, SMSGUARD_EARLY_WARNING_POLICY: '' },
+    env: { ...process.env, SMSGUARD_DB: '', DATABASE_URL: '', SMSGUARD_ADMIN_TOKEN: ADMIN_TOKEN, SMSGUARD_QUEUE_PREFIX: prefix, SMSGUARD_RECORDS_SIGNING_KEY: sharedSigningKey(), SMSGUARD_EARLY_WARNING_POLICY: '' },
   });
 }
 

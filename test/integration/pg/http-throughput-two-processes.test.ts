@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { TEST_PG_URL, dropSchema, testSchemaName } from '../../helpers/pg.js';
-import { spawnSmsguard, stopProcess, type SpawnedSmsguard } from '../../helpers/process.js';
+import { spawnSmsguard, stopProcess, type SpawnedSmsguard, sharedSigningKey } from '../../helpers/process.js';
 import { ADMIN_TOKEN, validCreditCode } from '../../helpers/gateway.js';
 import { until } from '../../helpers/wait.js';
 import { openBus, deleteStream } from '../../../src/queue/nats.js';
@@ -31,7 +31,7 @@ type Gateway = SpawnedSmsguard;
 function startGateway(schema: string, prefix: string, cwd: string, adminToken?: string): Promise<Gateway> {
   return spawnSmsguard(['start', '--db', TEST_PG_URL, '--db-schema', schema, '--http-port', '0', '--smpp-port', '0', '--queue', NATS_URL, '--role', 'ingress', '--log-level', 'warn'], {
     cwd, ms: 30_000,
-    env: { ...process.env, SMSGUARD_DB: '', DATABASE_URL: '', SMSGUARD_ADMIN_TOKEN: adminToken ?? '', SMSGUARD_QUEUE_PREFIX: prefix },
+    env: { ...process.env, SMSGUARD_DB: '', DATABASE_URL: '', SMSGUARD_ADMIN_TOKEN: adminToken ?? '', SMSGUARD_QUEUE_PREFIX: prefix, SMSGUARD_RECORDS_SIGNING_KEY: sharedSigningKey() },
   });
 }
 
