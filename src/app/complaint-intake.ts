@@ -17,7 +17,7 @@ import { str } from './validate.js';
 import type { Profile } from '../profiles/types.js';
 import { matchEvidence, providerForSender } from './case-evidence.js';
 import { actorOf, emitComplaint, hashAccessCode, newEvent } from './case-workflow.js';
-import { requireRole, ROLES } from './access.js';
+import { requireRoleIn, ROLES } from './access.js';
 
 /** What a user or the centre tells us about one unwanted message. */
 export interface ComplaintInput {
@@ -221,7 +221,7 @@ export type ReportResult = ({ ok: true } & FiledCase) | { ok: false; reference: 
 
 /** Who may file 12321 reports (the centre, or an admin): `forbidden` naming the roles otherwise. Pages that only lead to the import ask it too. */
 export function requireReportFiler(p: Principal): void {
-  requireRole(p, ...ROLES.fileReports);
+  requireRoleIn(p, ROLES.fileReports);
 }
 
 /**

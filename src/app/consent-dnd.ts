@@ -5,7 +5,7 @@
 import { SmsguardError } from '../domain/errors.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireRole, ROLES } from './access.js';
+import { requireRoleIn, ROLES } from './access.js';
 import { msisdnRefusal, str } from './validate.js';
 import { normalizeMsisdn } from '../domain/msisdn.js';
 import type { ErrorBody } from '../domain/errors.js';
@@ -34,7 +34,7 @@ export interface DndImportResult {
 }
 
 export async function importDnd(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<DndImportResult> {
-  requireRole(p, ...ROLES.importDnd);
+  requireRoleIn(p, ROLES.importDnd);
   const list = body.msisdns;
   if (!Array.isArray(list) || list.length === 0 || list.length > MAX_DND_IMPORT) {
     throw new SmsguardError('invalid_request', `msisdns: must be an array of 1–${MAX_DND_IMPORT} numbers`, {}, 'msisdns');

@@ -18,7 +18,7 @@ import { SmsguardError } from '../domain/errors.js';
 import type { AppContext } from './context.js';
 import type { MoRecord } from '../ports/store.js';
 import type { MoOutcome, Principal } from './types.js';
-import { requireRole, ROLES } from './access.js';
+import { requireRoleIn, ROLES } from './access.js';
 import { msisdnField, str } from './validate.js';
 import { parseProof, proofRecord, type Proof } from './consents.js';
 
@@ -29,7 +29,7 @@ export interface LiftedOptOut {
 }
 
 export async function liftOptOut(ctx: AppContext, p: Principal, rawMsisdn: string, body: Record<string, unknown>): Promise<LiftedOptOut> {
-  requireRole(p, ...ROLES.liftOptOut);
+  requireRoleIn(p, ROLES.liftOptOut);
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SmsguardError('invalid_request', 'body: must be an object', {}, 'body');
   // An unknown key is refused rather than dropped (as the HTTP schema does), for every door.
   const extra = Object.keys(body).find((k) => k !== 'contentProviderId' && k !== 'reason' && k !== 'evidence');

@@ -18,7 +18,7 @@ import { localMinutes, statesRefusal, withRefusalNotice } from '../pipeline/stag
 import type { ConsentRequestRow, SubscriptionEvent } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireRole, ROLES } from './access.js';
+import { requireRole, requireRoleIn, ROLES } from './access.js';
 import { categoryField, str } from './validate.js';
 import { settleDueRequests } from './consent-sweeper.js';
 import { MAX_CONSENT_DAYS, unknownFrequencyKey } from './consents.js';
@@ -85,7 +85,7 @@ const AUDITED: ReadonlySet<ErrorCode> = new Set(['consent_request_repeated', 'co
 
 /** POST /v1/consent-requests: check, record and send one request. */
 export async function requestConsent(ctx: AppContext, p: Principal, body: unknown): Promise<ConsentRequestCreated> {
-  requireRole(p, ...ROLES.requestConsent);
+  requireRoleIn(p, ROLES.requestConsent);
   const input = parseConsentRequest(body);
   try {
     return await openRequest(ctx, p.contentProviderId, input);

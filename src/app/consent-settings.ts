@@ -8,7 +8,7 @@ import { SmsguardError } from '../domain/errors.js';
 import { DEFAULT_REFUSAL_PHRASES } from '../domain/consent-reply.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireRole, ROLES } from './access.js';
+import { requireRole, requireRoleIn, ROLES } from './access.js';
 import { storableText } from './validate.js';
 
 const KEY = 'consent.refusal_phrases';
@@ -37,7 +37,7 @@ export async function getRefusalPhrases(ctx: AppContext, p: Principal): Promise<
 
 /** Replaces the operator's list (admin); recorded as an audit entry. */
 export async function setRefusalPhrases(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<{ operator: string[] }> {
-  requireRole(p, ...ROLES.setRefusalPhrases);
+  requireRoleIn(p, ROLES.setRefusalPhrases);
   const list = body.phrases;
   if (!Array.isArray(list) || list.length > MAX_PHRASES) throw new SmsguardError('invalid_request', `phrases: must be an array of at most ${MAX_PHRASES} strings`, {}, 'phrases');
   const out: string[] = [];

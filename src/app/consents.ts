@@ -2,7 +2,7 @@
 import { SmsguardError } from '../domain/errors.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireRole, ROLES } from './access.js';
+import { requireRoleIn, ROLES } from './access.js';
 import { categoryField, msisdnField, parseTime, str } from './validate.js';
 import type { ConsentRow } from '../ports/store.js';
 
@@ -91,7 +91,7 @@ export function unknownFrequencyKey(f: Record<string, unknown>): void {
 const GRANT_FIELDS: ReadonlySet<string> = new Set(['msisdn', 'category', 'frequency', 'expiresAt', 'proof']);
 
 export async function grantConsent(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<{ id: string }> {
-  requireRole(p, ...ROLES.grantConsent);
+  requireRoleIn(p, ROLES.grantConsent);
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SmsguardError('invalid_request', 'body: must be an object', {}, 'body');
   // An unknown key (a misspelt proof…) is refused rather than dropped: under cn-2015 the consent was recorded without its evidence.
   const extra = Object.keys(body).find((k) => !GRANT_FIELDS.has(k));
@@ -148,7 +148,7 @@ function givenAt(c: ConsentRow): number {
  * with the repeat is checked, then not kept: the first withdrawal stands).
  */
 export async function withdrawConsent(ctx: AppContext, p: Principal, id: string, body?: unknown): Promise<void> {
-  requireRole(p, ...ROLES.withdrawConsent);
+  requireRoleIn(p, ROLES.withdrawConsent);
   const now = ctx.clock.now();
   let proof: Proof | undefined;
   if (body !== undefined && body !== null) {

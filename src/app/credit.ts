@@ -9,7 +9,7 @@ import { monthBounds, scrubPersonalData, shanghaiMonth } from '../domain/case.js
 import type { CreditEntryRow, CreditKind, VolumeRow } from '../ports/cases.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireOwnerOrAdmin, requireRole, ROLES } from './access.js';
+import { requireOwnerOrAdmin, requireRole, requireRoleIn, ROLES } from './access.js';
 import { storableJson, str } from './validate.js';
 import { inDateRange, inProvince, providersInProvince, requireNowInDateRange, scopeRefusal } from './records-scope.js';
 import { decodeCursor } from '../domain/page-cursor.js';
@@ -46,7 +46,7 @@ export async function recordEarlyWarningSuspension(ctx: AppContext, contentProvi
 
 /** A regulator's entry: warning, fine (with amount), supervision talk (with notes), correction order. */
 export async function addRegulatorEntry(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<CreditEntryRow> {
-  requireRole(p, ...ROLES.addRegulatorEntry);
+  requireRoleIn(p, ROLES.addRegulatorEntry);
   const kind = body.kind as CreditKind;
   if (!REGULATOR_KINDS.includes(kind)) throw new SmsguardError('invalid_request', `kind: must be one of ${REGULATOR_KINDS.join(', ')}`, {}, 'kind', { id: 'credit_kind_unknown' });
   const subjectType = body.subjectType === 'operator' ? 'operator' : 'content-provider';

@@ -3,13 +3,13 @@ import { SmsguardError } from '../domain/errors.js';
 import type { LegalHold } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireRole, ROLES } from './access.js';
+import { requireRole, requireRoleIn, ROLES } from './access.js';
 import { recordsFor } from './records-service.js';
 import { inDateRange, inProvince, isScopedRegulator, providerProvince, requireNowInDateRange, scopeRefusal } from './records-scope.js';
 import { msisdnField, storableText } from './validate.js';
 
 export async function createHold(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<LegalHold> {
-  requireRole(p, ...ROLES.createHold);
+  requireRoleIn(p, ROLES.createHold);
   const { msisdn: rawMsisdn, contentProviderId, reason } = body ?? {};
   if ((rawMsisdn === undefined) === (contentProviderId === undefined)) throw new SmsguardError('invalid_request', 'give exactly one of msisdn or contentProviderId', {}, 'msisdn');
   if (typeof reason !== 'string' || !reason.trim() || reason.length > 1000) throw new SmsguardError('invalid_request', 'reason: a non-empty string of at most 1000 characters', {}, 'reason');

@@ -5,7 +5,7 @@ import { isWellFormedSignature } from '../domain/signature.js';
 import { isPortKind } from '../domain/message-type.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireRole, ROLES } from './access.js';
+import { requireRoleIn, ROLES } from './access.js';
 import { hashSecret, newSecret } from './secrets.js';
 import { str } from './validate.js';
 import { GATEWAY_ARTICLES } from '../domain/gateway-articles.js';
@@ -14,7 +14,7 @@ import { HTTP_THROUGHPUT_MAX, type HttpThroughput } from './http-throughput.js';
 import type { ContentProviderRow } from '../ports/store.js';
 
 export async function createContentProvider(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<{ id: string; apiKey: string }> {
-  requireRole(p, ...ROLES.createContentProvider);
+  requireRoleIn(p, ROLES.createContentProvider);
   const name = str(body.name, 'name', { min: 1, max: 200 }).trim();
   if (!name) throw new SmsguardError('invalid_request', 'name: must not be blank', {}, 'name');
   const creditCode = str(body.creditCode, 'creditCode', { min: 1, max: 32 });
@@ -39,7 +39,7 @@ export async function createContentProvider(ctx: AppContext, p: Principal, body:
  * `409 conflict`.
  */
 export async function addSignature(ctx: AppContext, p: Principal, contentProviderId: string, body: Record<string, unknown>): Promise<{ id: string; signature: string; status: string }> {
-  requireRole(p, ...ROLES.addSignature);
+  requireRoleIn(p, ROLES.addSignature);
   await mustExist(ctx, contentProviderId);
   const signature = str(body.signature, 'signature', { min: 1, max: 40 }).trim();
   if (!isWellFormedSignature(signature)) {
@@ -64,7 +64,7 @@ export async function addSignature(ctx: AppContext, p: Principal, contentProvide
  * refusal cites rule 10: the report port is the users' channel for complaints and reports.
  */
 export async function addPort(ctx: AppContext, p: Principal, body: Record<string, unknown>, reserved: ReadonlyMap<string, string> = new Map()): Promise<{ number: string; contentProviderId: string; kind: string }> {
-  requireRole(p, ...ROLES.addPort);
+  requireRoleIn(p, ROLES.addPort);
   const number = str(body.number, 'number', { min: 3, max: 21, pattern: /^\d+$/ });
   const claimedBy = reserved.get(number);
   if (claimedBy) {
@@ -88,7 +88,7 @@ export async function addPort(ctx: AppContext, p: Principal, body: Record<string
  * refresh bound (http-throughput.ts).
  */
 export async function updateContentProvider(ctx: AppContext, throughput: HttpThroughput | undefined, p: Principal, id: string, body: Record<string, unknown>): Promise<{ id: string; status: ContentProviderRow['status']; httpThroughput: number | null }> {
-  requireRole(p, ...ROLES.updateContentProvider);
+  requireRoleIn(p, ROLES.updateContentProvider);
   const status = body.status;
   if (status !== undefined && status !== 'active' && status !== 'suspended') throw new SmsguardError('invalid_request', 'status: must be active or suspended', {}, 'status');
   const hasRate = body.httpThroughput !== undefined;

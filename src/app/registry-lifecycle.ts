@@ -18,7 +18,7 @@
 import { SmsguardError } from '../domain/errors.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireRole, ROLES } from './access.js';
+import { requireRoleIn, ROLES } from './access.js';
 import { str } from './validate.js';
 import { mustExist } from './known-provider.js';
 import type { PortRow, SignatureRow } from '../ports/store.js';
@@ -36,7 +36,7 @@ function reasonOf(body: Record<string, unknown> | undefined): string {
  * has no such signature.
  */
 export async function revokeSignature(ctx: AppContext, p: Principal, cpId: string, signatureId: string, body: Record<string, unknown> | undefined): Promise<SignatureRow> {
-  requireRole(p, ...ROLES.revokeSignature);
+  requireRoleIn(p, ROLES.revokeSignature);
   const reason = reasonOf(body);
   await mustExist(ctx, cpId);
   const row = await ctx.store.directory.revokeSignature(cpId, signatureId, ctx.clock.now(), p.actorId, reason);
@@ -46,7 +46,7 @@ export async function revokeSignature(ctx: AppContext, p: Principal, cpId: strin
 
 /** `DELETE /v1/ports/{number}` (admin). Idempotent like revokeSignature; `not_found` when no such port. */
 export async function retirePort(ctx: AppContext, p: Principal, number: string, body: Record<string, unknown> | undefined): Promise<PortRow> {
-  requireRole(p, ...ROLES.retirePort);
+  requireRoleIn(p, ROLES.retirePort);
   const n = str(number, 'number', { min: 3, max: 21, pattern: /^\d+$/ });
   const reason = reasonOf(body);
   const row = await ctx.store.directory.retirePort(n, ctx.clock.now(), p.actorId, reason);

@@ -18,7 +18,7 @@ import { storableText } from './validate.js';
 import type { HeldMessage } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireRole, ROLES } from './access.js';
+import { requireRole, requireRoleIn, ROLES } from './access.js';
 import { decide } from '../pipeline/runner.js';
 import { SEND_TIME_STAGES } from './send-time-check.js';
 import type { Facts } from '../pipeline/types.js';
@@ -104,7 +104,7 @@ export class ReviewQueue {
 
   /** Releases a held message into the egress queue (admin). A reason is optional. */
   async release(p: Principal, id: string, body: { reason?: unknown } = {}): Promise<HeldMessage & { status: 'accepted' }> {
-    requireRole(p, ...ROLES.releaseHeld);
+    requireRoleIn(p, ROLES.releaseHeld);
     const reason = reasonOf(body.reason, false) ?? DEFAULT_RELEASE_REASON;
     const check = await this.releaseCheck(id);
     const m = await this.resolve(p.actorId, id, 'release', reason, undefined, check);
@@ -114,7 +114,7 @@ export class ReviewQueue {
 
   /** Rejects a held message for good (admin). A reason is required: it goes into the record. */
   async reject(p: Principal, id: string, body: { reason?: unknown } = {}): Promise<HeldMessage & { status: 'rejected' }> {
-    requireRole(p, ...ROLES.rejectHeld);
+    requireRoleIn(p, ROLES.rejectHeld);
     const reason = reasonOf(body.reason, true)!;
     // Its submission as recorded: the frequency count it took (given back: never sent, it counts no
     // more) and, for a long message sent in parts, the ids its sender holds for the earlier parts

@@ -11,7 +11,7 @@ import type { Decision, Facts } from '../pipeline/types.js';
 import type { AppContext } from './context.js';
 import type { Channel, Principal, SubmitInput, SubmitOutcome } from './types.js';
 import { validateSubmitInput } from './validate.js';
-import { requireRole, ROLES } from './access.js';
+import { requireRoleIn, ROLES } from './access.js';
 import { MAX_SCHEDULE_AHEAD_MS, judgedAt, readSchedule } from '../domain/schedule.js';
 import { IDEMPOTENCY_KEPT_MS } from '../domain/idempotency.js';
 
@@ -31,7 +31,7 @@ export interface KeyedSubmission {
  * use fails its transaction, which must not take other requests' decisions with it) that keeps the key.
  */
 export async function submitMessages(ctx: AppContext, principal: Principal, inputs: readonly unknown[], channel: Channel, fieldPrefix?: string, keyed?: KeyedSubmission): Promise<SubmitOutcome[]> {
-  requireRole(principal, ...ROLES.submitMessages);
+  requireRoleIn(principal, ROLES.submitMessages);
   const now = ctx.clock.now();
   const outcomes: (SubmitOutcome | undefined)[] = new Array(inputs.length);
   const items: SubmissionItem[] = [];

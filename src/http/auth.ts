@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { App } from '../app/app.js';
 import type { Principal } from '../app/types.js';
 import { SmsguardError } from '../domain/errors.js';
-import { requireRole } from '../app/access.js';
+import { requireRoleIn } from '../app/access.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,6 +39,10 @@ export function registerAuth(f: FastifyInstance, app: App): void {
  * read or validated: a 400 about the body told a caller without a token the wrong thing to fix.
  */
 export async function requireAuth(req: FastifyRequest): Promise<void> {
+  refuseAnonymous(req);
+}
+
+function refuseAnonymous(req: FastifyRequest): void {
   if (req.principal.role === 'public') throw new SmsguardError('unauthorized', 'Authorization: Bearer <token> required');
 }
 
@@ -50,8 +54,9 @@ export async function requireAuth(req: FastifyRequest): Promise<void> {
  * checks again (the same table): the other doors (web, CLI, SMPP) reach it without this hook.
  */
 export function requireRoles(roles: readonly Principal['role'][]): (req: FastifyRequest) => Promise<void> {
+  // One promise per request, as requireAuth alone was: no await of it, no spread of the list.
   return async (req) => {
-    await requireAuth(req);
-    requireRole(req.principal, ...roles);
+    refuseAnonymous(req);
+    requireRoleIn(req.principal, roles);
   };
 }
