@@ -22,8 +22,8 @@ export function leadingSignature(text: string): string | null {
   return m ? m[0] : null;
 }
 
-/** Any 【…】 pair with no bracket inside, whatever it holds (a brand, digits, nothing). */
-const PAIR = /【[^【】]*】/gu;
+/** Any 【…】 pair with no bracket inside, whatever it holds (a brand, digits, nothing); global, for `lastIndex`. */
+const PAIR = /【[^【】]*】/g;
 
 /**
  * The first 【…】 pair after the leading signature `sig` (at the head of `text`, after any leading
@@ -34,8 +34,13 @@ const PAIR = /【[^【】]*】/gu;
  * one; a lone 【 or 】 is no pair.
  */
 export function otherBracketed(text: string, sig: string): string | null {
-  const body = trimLeading(text).slice(sig.length);
-  for (const m of body.matchAll(PAIR)) if (m[0] !== sig) return m[0];
+  const t = trimLeading(text);
+  // Every message passing the signature stage comes here: most hold no second 【, and for them a
+  // native scan answers with nothing copied (no slice of the text, no match iterator).
+  const from = t.indexOf('【', sig.length);
+  if (from < 0) return null;
+  PAIR.lastIndex = from;
+  for (let m = PAIR.exec(t); m !== null; m = PAIR.exec(t)) if (m[0] !== sig) return m[0];
   return null;
 }
 
