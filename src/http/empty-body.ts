@@ -23,7 +23,7 @@
  * body its schema cannot state (12321 reports: a JSON array or `{reports}`) says so with
  * `config: { ownBody: true }`. Only JSON is concerned: the pages' form posts have their own parser.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SmsguardError } from '../domain/errors.js';
 
 const NOT_BLANK = /\S/;
@@ -37,16 +37,29 @@ export function registerEmptyJsonBody(f: FastifyInstance): void {
     // U+FFFD is what the UTF-8 decoding left of bytes that are none; one scan, native (a literal U+FFFD
     // would reach a handset as the same broken mark, so nothing sendable is lost)
     if (typeof body === 'string' && body.includes('\uFFFD')) return done(notUtf8(), undefined);
-    if (req.routeOptions.schema?.body || req.routeOptions.config?.ownBody) return json(req, String(body), done);
-    return json(req, String(body), (err: Error | null, value?: unknown) => {
-      if (err) return done(err, undefined);
-      const extra = unexpectedBody(value);
-      return extra ? done(extra, undefined) : done(null, undefined);
-    });
+    return json(req, String(body), done);
   });
   f.addHook('preValidation', async (req) => {
     if (req.body === undefined && takesObject(req.routeOptions.schema?.body)) req.body = {};
   });
+  // A route that takes no body gets its own hook refusing one, decided once as the route is made: the
+  // parser above does not ask which route it serves (`req.routeOptions` builds a fresh object on each
+  // read), so POST /v1/messages pays nothing for routes that take no body.
+  f.addHook('onRoute', (route) => {
+    if (route.schema?.body || route.config?.ownBody) return;
+    const own = route.preValidation;
+    route.preValidation = own === undefined ? [refuseJsonBody] : [refuseJsonBody, ...(Array.isArray(own) ? own : [own])];
+  });
+}
+
+const JSON_TYPE = /^\s*application\/json\s*(;|$)/i;
+
+/** preValidation of a route that takes no body: a JSON body is refused, `{}` is read as none. */
+async function refuseJsonBody(req: FastifyRequest): Promise<void> {
+  if (req.body === undefined || !JSON_TYPE.test(req.headers['content-type'] ?? '')) return;
+  const extra = unexpectedBody(req.body);
+  if (extra) throw extra;
+  req.body = undefined;
 }
 
 declare module 'fastify' {
