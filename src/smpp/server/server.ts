@@ -690,7 +690,9 @@ export class SmppServer {
 
   private async decide(binding: Binding, f: SubmitFields, text: string, clientPartIds?: string[], keptPartsKey?: string): Promise<{ status: number; id: string; code?: string }> {
     try {
-      const input = await this.inputFor(binding, f, text, clientPartIds, keptPartsKey);
+      // the port's kind is awaited only when the submit names no type: most submits go on in this turn
+      const type = f.type ?? f.invalidType ?? defaultTypeForPortKind(await this.portKind(f.from));
+      const input = inputFor(binding, f, text, type, clientPartIds, keptPartsKey);
       return statusOf(await this.batcher.submit(principalOf(binding), input));
     } catch (e) {
       return this.failure(e);
@@ -703,29 +705,14 @@ export class SmppServer {
    */
   private async decideAll(binding: Binding, f: SubmitFields, text: string, to: readonly string[]): Promise<{ status: number; id: string; code?: string }[]> {
     try {
-      const base = await this.inputFor(binding, f, text);
+      const type = f.type ?? f.invalidType ?? defaultTypeForPortKind(await this.portKind(f.from));
+      const base = inputFor(binding, f, text, type);
       const outs = await this.batcher.submitAll(principalOf(binding), to.map((t) => ({ ...base, to: t })));
       return outs.map(statusOf);
     } catch (e) {
       const failed = this.failure(e);
       return to.map(() => failed);
     }
-  }
-
-  /** The use case's input for a submit (the port kind is looked up when the submit names no type). */
-  private async inputFor(binding: Binding, f: SubmitFields, text: string, clientPartIds?: string[], keptPartsKey?: string): Promise<Record<string, unknown>> {
-    const type = f.type ?? f.invalidType ?? defaultTypeForPortKind(await this.portKind(f.from));
-    const input: Record<string, unknown> = { from: f.from, to: f.to, text, type, registeredDelivery: receiptRequest(f.registeredDelivery) };
-    // A stock ESME (Kannel, Net::SMPP) cannot add TLV 0x1401: a commercial message without it takes
-    // the credential's default category. A TLV given wins; the consent rules still decide.
-    if (f.category !== undefined) input.category = f.category;
-    else if (type === 'commercial' && binding.account.defaultCategory) input.category = binding.account.defaultCategory;
-    if (f.clientRef !== undefined) input.clientRef = f.clientRef;
-    if (clientPartIds?.length) input.clientPartIds = clientPartIds;
-    if (keptPartsKey) input.keptPartsKey = keptPartsKey;
-    if (f.scheduledAt !== undefined) input.scheduledAt = new Date(f.scheduledAt).toISOString();
-    if (f.validUntil !== undefined) input.validUntil = new Date(f.validUntil).toISOString();
-    return input;
   }
 
   /** A decision that could not be had: its error's status (an unexpected one logged, ESME_RSYSERR). */
@@ -950,6 +937,24 @@ export class SmppServer {
       void this.deliveries.expire();
     }
   }
+}
+
+/**
+ * The use case's input for a submit of `type` (the submit's own, or its port kind's default). Not
+ * async: a submit_sm naming its type is decided without a promise more than before.
+ */
+function inputFor(binding: Binding, f: SubmitFields, text: string, type: string, clientPartIds?: string[], keptPartsKey?: string): Record<string, unknown> {
+  const input: Record<string, unknown> = { from: f.from, to: f.to, text, type, registeredDelivery: receiptRequest(f.registeredDelivery) };
+  // A stock ESME (Kannel, Net::SMPP) cannot add TLV 0x1401: a commercial message without it takes
+  // the credential's default category. A TLV given wins; the consent rules still decide.
+  if (f.category !== undefined) input.category = f.category;
+  else if (type === 'commercial' && binding.account.defaultCategory) input.category = binding.account.defaultCategory;
+  if (f.clientRef !== undefined) input.clientRef = f.clientRef;
+  if (clientPartIds?.length) input.clientPartIds = clientPartIds;
+  if (keptPartsKey) input.keptPartsKey = keptPartsKey;
+  if (f.scheduledAt !== undefined) input.scheduledAt = new Date(f.scheduledAt).toISOString();
+  if (f.validUntil !== undefined) input.validUntil = new Date(f.validUntil).toISOString();
+  return input;
 }
 
 /** A use case's outcome as SMPP answers it. */
