@@ -5,7 +5,7 @@
  */
 import { CommandId, COMMAND_NAMES, CommandStatus, HEADER_LENGTH } from './constants.js';
 import { PduDecodeError } from './errors.js';
-import type { Addresses, BindPdu, BindRespPdu, CancelSmPdu, CancelSmRespPdu, DataSmPdu, EmptyPdu, MultiDest, Pdu, QuerySmPdu, QuerySmRespPdu, SmPdu, SmRespPdu, SubmitMultiPdu, SubmitMultiRespPdu, Tlv, UnsuccessSme } from './types.js';
+import type { Addresses, BindPdu, BindRespPdu, CancelSmPdu, CancelSmRespPdu, DataSmPdu, EmptyPdu, MultiDest, Pdu, QuerySmPdu, QuerySmRespPdu, SmBody, SmPdu, SmRespPdu, SubmitMultiPdu, SubmitMultiRespPdu, Tlv, UnsuccessSme } from './types.js';
 
 /** Spec maximum sizes of C-Octet strings, including the terminating NUL (SMPP 3.4 §4). */
 const MAX = {
@@ -335,6 +335,21 @@ class Writer {
     this.u8(p.dest_addr_npi);
     this.cstring(p.destination_addr);
   }
+  /** From esm_class to the optional parameters: submit_sm's, deliver_sm's and submit_multi's. */
+  smBody(p: SmBody): void {
+    this.u8(p.esm_class);
+    this.u8(p.protocol_id);
+    this.u8(p.priority_flag);
+    this.cstring(p.schedule_delivery_time);
+    this.cstring(p.validity_period);
+    this.u8(p.registered_delivery);
+    this.u8(p.replace_if_present_flag);
+    this.u8(p.data_coding);
+    this.u8(p.sm_default_msg_id);
+    this.u8(p.short_message.length);
+    this.octets(p.short_message);
+    this.tlvs(p.tlvs);
+  }
   tlvs(tlvs: readonly Tlv[]): void {
     for (const t of tlvs) {
       this.buf.writeUInt16BE(t.tag, this.off);
@@ -443,18 +458,7 @@ export function encodePdu(p: Pdu): Buffer {
     case 'deliver_sm':
       w.cstring(p.service_type);
       w.addresses(p);
-      w.u8(p.esm_class);
-      w.u8(p.protocol_id);
-      w.u8(p.priority_flag);
-      w.cstring(p.schedule_delivery_time);
-      w.cstring(p.validity_period);
-      w.u8(p.registered_delivery);
-      w.u8(p.replace_if_present_flag);
-      w.u8(p.data_coding);
-      w.u8(p.sm_default_msg_id);
-      w.u8(p.short_message.length);
-      w.octets(p.short_message);
-      w.tlvs(p.tlvs);
+      w.smBody(p);
       break;
     case 'data_sm':
       w.cstring(p.service_type);
@@ -503,18 +507,7 @@ export function encodePdu(p: Pdu): Buffer {
           w.cstring(d.destination_addr);
         } else w.cstring(d.dl_name);
       }
-      w.u8(p.esm_class);
-      w.u8(p.protocol_id);
-      w.u8(p.priority_flag);
-      w.cstring(p.schedule_delivery_time);
-      w.cstring(p.validity_period);
-      w.u8(p.registered_delivery);
-      w.u8(p.replace_if_present_flag);
-      w.u8(p.data_coding);
-      w.u8(p.sm_default_msg_id);
-      w.u8(p.short_message.length);
-      w.octets(p.short_message);
-      w.tlvs(p.tlvs);
+      w.smBody(p);
       break;
     case 'submit_multi_resp':
       w.cstring(p.message_id);

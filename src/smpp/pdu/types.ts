@@ -51,10 +51,11 @@ export interface Addresses {
   destination_addr: string;
 }
 
-/** submit_sm and deliver_sm share one body (SMPP 3.4 §4.4.1, §4.6.1). */
-export interface SmPdu extends Header, Addresses {
-  command: 'submit_sm' | 'deliver_sm';
-  service_type: string;
+/**
+ * The fields after the addresses that submit_sm, deliver_sm and submit_multi share, in this order on
+ * the wire (SMPP 3.4 §4.4.1, §4.5.1, §4.6.1), up to the optional parameters.
+ */
+export interface SmBody {
   esm_class: number;
   protocol_id: number;
   priority_flag: number;
@@ -66,6 +67,12 @@ export interface SmPdu extends Header, Addresses {
   sm_default_msg_id: number;
   short_message: Buffer;
   tlvs: Tlv[];
+}
+
+/** submit_sm and deliver_sm share one body (SMPP 3.4 §4.4.1, §4.6.1). */
+export interface SmPdu extends Header, Addresses, SmBody {
+  command: 'submit_sm' | 'deliver_sm';
+  service_type: string;
 }
 
 /** data_sm (SMPP 3.4 §4.7.1): like submit_sm without the short_message; text in message_payload. */
@@ -138,24 +145,13 @@ export type MultiDest =
  * destination list are submit_sm's. `dest_addresses` is the list as it came; number_of_dests is its
  * length on the wire (one octet), whose bounds (1..254) the session checks, not the codec.
  */
-export interface SubmitMultiPdu extends Header {
+export interface SubmitMultiPdu extends Header, SmBody {
   command: 'submit_multi';
   service_type: string;
   source_addr_ton: number;
   source_addr_npi: number;
   source_addr: string;
   dest_addresses: MultiDest[];
-  esm_class: number;
-  protocol_id: number;
-  priority_flag: number;
-  schedule_delivery_time: string;
-  validity_period: string;
-  registered_delivery: number;
-  replace_if_present_flag: number;
-  data_coding: number;
-  sm_default_msg_id: number;
-  short_message: Buffer;
-  tlvs: Tlv[];
 }
 
 /** One destination the SMSC did not take (SMPP 3.4 §4.5.2.1), with the reason as a command_status. */
