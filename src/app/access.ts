@@ -27,6 +27,19 @@ export const ROLES = {
   addRegulatorEntry: ['regulator'],
   createHold: ['admin', 'regulator'],
   fileReports: ['report-centre', 'admin'],
+  releaseHold: ['admin', 'regulator'],
+  publishCreditEntry: ['regulator'],
+  setCallbacks: ['admin'],
+  createApiKey: ['admin'],
+  revokeApiKey: ['admin'],
+  // content governance (src/app/content-governance.ts)
+  submitTemplate: ['content-provider', 'admin'],
+  reviewTemplate: ['admin'],
+  setContentSettings: ['admin'],
+  submitSignature: ['content-provider'],
+  reviewSignature: ['admin'],
+  liftAction: ['admin'],
+  resetBaseline: ['admin'],
 } as const satisfies Record<string, readonly Principal['role'][]>;
 
 export function requireRole<R extends Principal['role']>(p: Principal, ...roles: R[]): asserts p is Extract<Principal, { role: R }> {

@@ -9,7 +9,7 @@ import type { TokenRow } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import type { Authenticator } from './auth.js';
-import { requireOwnerOrAdmin, requireRole } from './access.js';
+import { requireOwnerOrAdmin, requireRole, requireRoleIn, ROLES } from './access.js';
 import { hashSecret, newSecret } from './secrets.js';
 import { str } from './validate.js';
 import { mustExist } from './known-provider.js';
@@ -26,7 +26,7 @@ const view = (r: TokenRow): ApiKeyView => ({ id: r.id, label: r.label, createdAt
 
 /** Issues another API key for a provider (admin); the secret is returned here and never again. */
 export async function createApiKey(ctx: AppContext, p: Principal, contentProviderId: string, body: Record<string, unknown> = {}): Promise<{ id: string; apiKey: string }> {
-  requireRole(p, 'admin');
+  requireRoleIn(p, ROLES.createApiKey);
   const label = body.label === undefined || body.label === null ? 'api key' : str(body.label, 'label', { min: 1, max: 200 }).trim() || 'api key';
   await mustExist(ctx, contentProviderId);
   const apiKey = newSecret('sgk');
@@ -50,7 +50,7 @@ export async function listApiKeys(ctx: AppContext, p: Principal, contentProvider
  * provider's (an id of another provider's key, or of another kind of token, says nothing more).
  */
 export async function revokeApiKey(ctx: AppContext, auth: Authenticator, p: Principal, contentProviderId: string, keyId: string): Promise<void> {
-  requireRole(p, 'admin');
+  requireRoleIn(p, ROLES.revokeApiKey);
   const row = await ctx.store.directory.getToken(keyId);
   if (!row || row.role !== 'content-provider' || row.subject !== contentProviderId) throw new SmsguardError('not_found', `no API key ${keyId} of content provider ${contentProviderId}`);
   await auth.revokeToken(keyId, p.actorId);

@@ -9,7 +9,7 @@ import { SmsguardError } from '../domain/errors.js';
 import type { CallbackSettings } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireOwnerOrAdmin, requireRole } from './access.js';
+import { requireOwnerOrAdmin, requireRole, requireRoleIn, ROLES } from './access.js';
 import { newSecret } from './secrets.js';
 import { str } from './validate.js';
 import type { CallbackRegistry } from './callback-registry.js';
@@ -47,7 +47,7 @@ function urlField(v: unknown, field: string): string | null | undefined {
  * signing secret is made the first time a URL is set and on `rotateSecret`, and returned only then.
  */
 export async function setCallbacks(ctx: AppContext, registry: CallbackRegistry, p: Principal, contentProviderId: string, body: Record<string, unknown>): Promise<CallbackChange> {
-  requireRole(p, 'admin');
+  requireRoleIn(p, ROLES.setCallbacks);
   const statusUrl = urlField(body.statusUrl, 'statusUrl');
   const moUrl = urlField(body.moUrl, 'moUrl');
   if (body.rotateSecret !== undefined && typeof body.rotateSecret !== 'boolean') throw new SmsguardError('invalid_request', 'rotateSecret: must be a boolean', {}, 'rotateSecret');

@@ -32,7 +32,7 @@ import { EarlyWarningMonitor, type ActionBook, type ActionRecord, type Alert, ty
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import type { MoHandler } from './receive-mo.js';
-import { requireOwnerOrAdmin, requireRole } from './access.js';
+import { requireOwnerOrAdmin, requireRole, requireRoleIn, ROLES } from './access.js';
 import { linkDomainFault } from '../domain/link-domain.js';
 import { isOptOutReply } from './opt-out-keywords.js';
 import { inDateRange, isScopedRegulator, providersInProvince } from './records-scope.js';
@@ -245,7 +245,7 @@ export class ContentGovernance {
 
   /** Submit a template; machine checks run at once and every violation is returned together. */
   async submitTemplate(p: Principal, body: Record<string, unknown>): Promise<TemplateRow> {
-    requireRole(p, 'content-provider', 'admin');
+    requireRoleIn(p, ROLES.submitTemplate);
     // A provider files only its own (naming another's id is refused, not quietly filed as its own)
     if (p.role === 'content-provider' && body?.contentProviderId !== undefined && body.contentProviderId !== p.contentProviderId) {
       throw new SmsguardError('forbidden', 'contentProviderId: a content provider submits templates for itself only', {}, 'contentProviderId');
@@ -283,7 +283,7 @@ export class ContentGovernance {
   }
 
   async reviewTemplate(p: Principal, id: string, body: Record<string, unknown>): Promise<TemplateRow> {
-    requireRole(p, 'admin');
+    requireRoleIn(p, ROLES.reviewTemplate);
     const { status, reason } = decision(body);
     const t = await this.deps.store.getTemplate(id);
     if (!t) throw new SmsguardError('not_found', `no template ${id}`, {}, undefined, { id: 'template_not_found', params: { id } });
@@ -323,7 +323,7 @@ export class ContentGovernance {
 
   /** Operator setting per provider: `templates: required | preferred | off` and the link allow-list. */
   async setContentSettings(p: Principal, cpId: string, body: Record<string, unknown>): Promise<ContentSettingsRow> {
-    requireRole(p, 'admin');
+    requireRoleIn(p, ROLES.setContentSettings);
     if (!(await this.ctx.store.directory.getContentProvider(cpId))) throw new SmsguardError('not_found', `no content provider ${cpId}`);
     const cur = await this.deps.store.getSettings(cpId);
     const mode = body?.templates ?? cur?.templates ?? 'off';
@@ -346,7 +346,7 @@ export class ContentGovernance {
 
   /** A content provider asks for a signature; it stays `pending` (and does not pass) until reviewed. */
   async submitSignature(p: Principal, body: Record<string, unknown>): Promise<{ id: string; signature: string; status: 'pending' }> {
-    requireRole(p, 'content-provider');
+    requireRoleIn(p, ROLES.submitSignature);
     const signature = str(body?.signature, 'signature', 40).trim();
     if (!isWellFormedSignature(signature)) throw new SmsguardError('invalid_request', 'signature: must be 【…】 with 2–16 characters inside, full-width brackets only', {}, 'signature');
     const id = this.ctx.ids.next('sig');
@@ -358,7 +358,7 @@ export class ContentGovernance {
   }
 
   async reviewSignature(p: Principal, id: string, body: Record<string, unknown>): Promise<{ id: string; signature: string; status: 'approved' | 'rejected' }> {
-    requireRole(p, 'admin');
+    requireRoleIn(p, ROLES.reviewSignature);
     const { status, reason } = decision(body);
     const now = this.ctx.clock.now();
     // A revoked signature stays revoked: a review would bring back what an operator took away.
@@ -452,7 +452,7 @@ export class ContentGovernance {
   }
 
   async liftAction(p: Principal, id: string): Promise<ActionRecord> {
-    requireRole(p, 'admin');
+    requireRoleIn(p, ROLES.liftAction);
     await this.flush();
     const now = this.ctx.clock.now();
     const inMemory = this.deps.actions.lift(id, p.actorId, now);
@@ -525,7 +525,7 @@ export class ContentGovernance {
    * bring the old baseline back) and audited.
    */
   async resetBaseline(p: Principal, scope: string, key: string): Promise<BaselineView> {
-    requireRole(p, 'admin');
+    requireRoleIn(p, ROLES.resetBaseline);
     const sc = parseScope(scope);
     const info = this.monitor.keyInfo(sc, key);
     if (!info) throw new SmsguardError('not_found', `the early-warning monitor has no baseline for ${sc} ${key}`, {}, undefined, { id: 'baseline_not_found', params: { scope: sc, key } });

@@ -88,7 +88,7 @@ export async function addRegulatorEntry(ctx: AppContext, p: Principal, body: Rec
 }
 
 export async function publishEntry(ctx: AppContext, p: Principal, id: string): Promise<CreditEntryRow> {
-  requireRole(p, 'regulator');
+  requireRoleIn(p, ROLES.publishCreditEntry);
   const e = await ctx.store.cases.getEntry(id);
   // An entry a scoped regulator cannot list is one it cannot publish either, answered as if absent.
   if (!e || !(await entryInScope(ctx, p, e))) throw new SmsguardError('not_found', `no credit-file entry ${id}`, {}, undefined, { id: 'entry_not_found', params: { id } });

@@ -53,7 +53,7 @@ async function holdInScope(ctx: AppContext, p: Principal, h: LegalHold): Promise
  * an admin or an unlimited regulator token releases any.
  */
 export async function releaseHold(ctx: AppContext, p: Principal, id: string): Promise<LegalHold> {
-  requireRole(p, 'admin', 'regulator');
+  requireRoleIn(p, ROLES.releaseHold);
   const archive = recordsFor(ctx).archive;
   // A hold a scoped regulator cannot list is one it cannot release either, answered as if absent.
   if (p.role === 'regulator') {

@@ -5,7 +5,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
-import { requireAuth } from '../auth.js';
+import { requireAuth, requireRoles } from '../auth.js';
+import { ROLES } from '../../app/access.js';
 import { bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
 
 const apiKeyView = {
@@ -21,7 +22,7 @@ const keyParams = { type: 'object', properties: { id: { type: 'string', maxLengt
 export async function apiKeyRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.post('/v1/content-providers/:id/api-keys', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.createApiKey),
     schema: {
       tags: ['registry'], security: bearerSecurity, params: idParam,
       summary: 'Issue another API key for a content provider (admin); returns it once',
@@ -41,7 +42,7 @@ export async function apiKeyRoutes(f: FastifyInstance, opts: { app: App }): Prom
   }, async (req) => app.listApiKeys(req.principal, (req.params as { id: string }).id));
 
   f.delete('/v1/content-providers/:id/api-keys/:keyId', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.revokeApiKey),
     schema: {
       tags: ['registry'], security: bearerSecurity, params: keyParams,
       summary: 'Revoke a content provider\'s API key (admin)',

@@ -7,13 +7,14 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
-import { requireAuth } from '../auth.js';
+import { requireAuth, requireRoles } from '../auth.js';
+import { ROLES } from '../../app/access.js';
 import { bearerSecurity, callbackInput, callbackUrls, errorBody, failedCallbacks, idParam, retryFailedInput } from '../schemas.js';
 
 export async function callbackRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.put('/v1/content-providers/:id/callbacks', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.setCallbacks),
     schema: {
       tags: ['registry'], security: bearerSecurity, params: idParam, body: callbackInput,
       summary: 'Set a content provider\'s callback URLs (admin); returns the signing secret when one is made',

@@ -6,7 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import type { ContentGovernance } from '../../app/content-governance.js';
-import { requireAuth } from '../auth.js';
+import { requireAuth, requireRoles } from '../auth.js';
+import { ROLES } from '../../app/access.js';
 import { bearerSecurity, errorBody, idParam } from '../schemas.js';
 
 const violation = { type: 'object', properties: { rule: { type: 'string' }, message: { type: 'string' } } } as const;
@@ -57,7 +58,7 @@ const review = {
 export function contentRoutes(gov: ContentGovernance) {
   return async function contentRoutesPlugin(f: FastifyInstance, _opts: { app: App }): Promise<void> {
     f.post('/v1/templates', {
-      onRequest: requireAuth,
+      onRequest: requireRoles(ROLES.submitTemplate),
       schema: {
         tags: ['content'], security: bearerSecurity,
         summary: 'Submit a template; machine checks run at once and every violation is reported together (status rejected), else it waits for review (pending)',
@@ -89,7 +90,7 @@ export function contentRoutes(gov: ContentGovernance) {
     }, async (req) => gov.getTemplate(req.principal, (req.params as { id: string }).id));
 
     f.post('/v1/templates/:id/review', {
-      onRequest: requireAuth,
+      onRequest: requireRoles(ROLES.reviewTemplate),
       schema: { tags: ['content'], security: bearerSecurity, summary: 'Approve or reject a template (admin; a reason is required to reject)', params: idParam, body: review, response: { 200: template, '4xx': errorBody } },
     }, async (req) => gov.reviewTemplate(req.principal, (req.params as { id: string }).id, req.body as Record<string, unknown>));
 
@@ -103,7 +104,7 @@ export function contentRoutes(gov: ContentGovernance) {
     }, async (req) => gov.getContentSettings(req.principal, (req.params as { id: string }).id));
 
     f.put('/v1/content-providers/:id/content-settings', {
-      onRequest: requireAuth,
+      onRequest: requireRoles(ROLES.setContentSettings),
       schema: {
         tags: ['content'], security: bearerSecurity, summary: 'Template requirement (required | preferred | off) and link-domain allow-list of a content provider (admin)', params: idParam,
         body: {
@@ -115,7 +116,7 @@ export function contentRoutes(gov: ContentGovernance) {
     }, async (req) => gov.setContentSettings(req.principal, (req.params as { id: string }).id, req.body as Record<string, unknown>));
 
     f.post('/v1/signatures', {
-      onRequest: requireAuth,
+      onRequest: requireRoles(ROLES.submitSignature),
       schema: {
         tags: ['content'], security: bearerSecurity, summary: 'A content provider applies for a signature; it is pending (and does not pass) until reviewed',
         description: 'A text registered to anyone and not revoked is 409 conflict. A revoked text may be asked for again: it waits for review like any other, and the request is recorded as audit signature.reassign naming the earlier holder and tenure.',
@@ -125,7 +126,7 @@ export function contentRoutes(gov: ContentGovernance) {
     }, async (req, reply) => reply.code(201).send(await gov.submitSignature(req.principal, req.body as Record<string, unknown>)));
 
     f.post('/v1/signatures/:id/review', {
-      onRequest: requireAuth,
+      onRequest: requireRoles(ROLES.reviewSignature),
       schema: {
         tags: ['content'], security: bearerSecurity, summary: 'Approve or reject a signature (admin)', params: idParam, body: review,
         response: { 200: { type: 'object', properties: { id: { type: 'string' }, signature: { type: 'string' }, status: { type: 'string' } } }, '4xx': errorBody },
@@ -155,7 +156,7 @@ export function contentRoutes(gov: ContentGovernance) {
     }, async (req) => ({ actions: await gov.listActions(req.principal, (req.query as { all?: string }).all !== 'true') }));
 
     f.post('/v1/early-warning/actions/:id/lift', {
-      onRequest: requireAuth,
+      onRequest: requireRoles(ROLES.liftAction),
       schema: { tags: ['content'], security: bearerSecurity, summary: 'Lift an automatic action (admin)', params: idParam, response: { 200: actionRecord, '4xx': errorBody } },
     }, async (req) => gov.liftAction(req.principal, (req.params as { id: string }).id));
 
@@ -172,7 +173,7 @@ export function contentRoutes(gov: ContentGovernance) {
     });
 
     f.post('/v1/early-warning/baselines/:scope/:key/reset', {
-      onRequest: requireAuth,
+      onRequest: requireRoles(ROLES.resetBaseline),
       schema: {
         tags: ['content'], security: bearerSecurity, params: baselineParams,
         summary: 'Reset a provider\'s or port\'s early-warning baseline: accept its current volume as the new normal (admin; audited, kept across restarts and processes)',

@@ -137,7 +137,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
   }, async (req, reply) => reply.code(201).send(await svc().addCreditEntry(req.principal, req.body as Record<string, unknown>)));
 
   f.post('/v1/credit/entries/:id/publish', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.publishCreditEntry),
     schema: {
       tags: ['supervision'], security: bearerSecurity, summary: 'Publish an entry on the public page (regulator; a token limited to a province or dates: 404 for an entry it cannot list, and one limited to a province 403 for an entry about the operator)', params: idParam,
       response: {

@@ -35,7 +35,7 @@ export async function holdRoutes(f: FastifyInstance, opts: { app: App }): Promis
   }, async (req) => ({ holds: await listHolds(app.ctx, req.principal, (req.query as { all?: string }).all !== 'true') }));
 
   f.post('/v1/holds/:id/release', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.releaseHold),
     schema: { tags: ['records'], security: bearerSecurity, summary: 'Release a legal hold (the next purge may remove what it kept; a regulator token limited to a province or dates: 404 for a hold it cannot list, 403 for a hold it did not place itself, rule supervision.province-scope or supervision.date-scope)', params: idParam, response: { 200: hold, '4xx': errorBody } },
   }, async (req) => releaseHold(app.ctx, req.principal, (req.params as { id: string }).id));
 }

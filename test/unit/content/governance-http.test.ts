@@ -25,12 +25,13 @@ let http: FastifyInstance;
 let store: SqliteStore;
 let clock: SimulatedClock;
 let gov: ContentGovernance;
+let app: App;
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 before(async () => {
   store = new SqliteStore(':memory:');
   clock = new SimulatedClock(NOON_SHANGHAI);
-  const app = new App({ store, clock, profile: resolveProfile('cn-2026') });
+  app = new App({ store, clock, profile: resolveProfile('cn-2026') });
   await app.auth.ensureAdminToken(ADMIN_TOKEN);
   // a tight prohibited-hits rule so the test can trip it with a few messages
   const policy = { ...DEFAULT_EARLY_WARNING_POLICY, rules: DEFAULT_EARLY_WARNING_POLICY.rules.map((r) => (r.id === 'prohibited_hits' ? { ...r, threshold: 2, action: { kind: 'suspend' as const } } : r)) };
@@ -62,6 +63,30 @@ describe('content governance over HTTP', () => {
     const own = await http.inject({ method: 'POST', url: '/v1/templates', headers: p.auth, payload: { ...draft, contentProviderId: p.id } });
     assert.equal(own.statusCode, 201);
     assert.equal(own.json().contentProviderId, p.id);
+  });
+
+  test('an operator\'s or a provider\'s content route refuses another role 403 before reading the body (a provider sending {} to a review was told what a review takes)', async () => {
+    const p = await onboard(g(), { signature: '【六号店】', ports: { service: '10690116' } });
+    const regulator = { authorization: `Bearer ${(await app.auth.createToken('regulator', 'roles')).token}` };
+    const routes: [string, string, Record<string, string>[]][] = [
+      ['POST', '/v1/templates', [regulator]],
+      ['POST', '/v1/templates/tpl_x/review', [p.auth, regulator]],
+      ['PUT', `/v1/content-providers/${p.id}/content-settings`, [p.auth, regulator]],
+      ['POST', '/v1/signatures', [regulator, admin]],
+      ['POST', '/v1/signatures/sig_x/review', [p.auth, regulator]],
+      ['POST', '/v1/early-warning/actions/act_x/lift', [p.auth, regulator]],
+      ['POST', `/v1/early-warning/baselines/provider/${p.id}/reset`, [p.auth, regulator]],
+    ];
+    const wrong: string[] = [];
+    for (const [method, url, refused] of routes) {
+      for (const headers of refused) {
+        for (const payload of ['{}', '{"templates":7,"decision":"maybe","reason":7}']) {
+          const r = await http.inject({ method: method as 'POST', url, headers: { ...headers, 'content-type': 'application/json' }, payload });
+          if (r.statusCode !== 403) wrong.push(`${method} ${url} ${payload}: ${r.statusCode} ${r.body}`);
+        }
+      }
+    }
+    assert.deepEqual(wrong, []);
   });
 
   test('content settings: a bad link domain is named with its place in the list; the list is kept once per domain', async () => {
