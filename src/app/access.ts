@@ -40,6 +40,8 @@ export const ROLES = {
   reviewSignature: ['admin'],
   liftAction: ['admin'],
   resetBaseline: ['admin'],
+  cancelMessage: ['admin', 'content-provider'],
+  controlUpstreamLink: ['admin'],
 } as const satisfies Record<string, readonly Principal['role'][]>;
 
 export function requireRole<R extends Principal['role']>(p: Principal, ...roles: R[]): asserts p is Extract<Principal, { role: R }> {

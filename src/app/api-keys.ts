@@ -9,7 +9,7 @@ import type { TokenRow } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import type { Authenticator } from './auth.js';
-import { requireOwnerOrAdmin, requireRole, requireRoleIn, ROLES } from './access.js';
+import { requireOwnerOrAdmin, requireRoleIn, ROLES } from './access.js';
 import { hashSecret, newSecret } from './secrets.js';
 import { str } from './validate.js';
 import { mustExist } from './known-provider.js';

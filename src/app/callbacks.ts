@@ -9,7 +9,7 @@ import { SmsguardError } from '../domain/errors.js';
 import type { CallbackSettings } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireOwnerOrAdmin, requireRole, requireRoleIn, ROLES } from './access.js';
+import { requireOwnerOrAdmin, requireRoleIn, ROLES } from './access.js';
 import { newSecret } from './secrets.js';
 import { str } from './validate.js';
 import type { CallbackRegistry } from './callback-registry.js';

@@ -37,7 +37,7 @@ import type { MessageNaming, Principal } from './types.js';
 import type { MessageView } from '../ports/store.js';
 import type { UpstreamCancelPart } from '../ports/egress.js';
 import { messageNamed } from './message-by-id.js';
-import { requireRole } from './access.js';
+import { requireRoleIn, ROLES } from './access.js';
 import { countTaken } from '../domain/send-window.js';
 
 /**
@@ -53,7 +53,7 @@ export const CANCEL_UPSTREAM_WAIT_MS = 5_000;
  * whole message is cancelled; the answer carries the message's id.
  */
 export async function cancelMessage(ctx: AppContext, p: Principal, asked: string, naming?: MessageNaming): Promise<{ id: string; status: 'cancelled' }> {
-  requireRole(p, 'admin', 'content-provider');
+  requireRoleIn(p, ROLES.cancelMessage);
   const v = await messageNamed(ctx, p, asked, naming);
   if (!v) throw new SmsguardError('not_found', `no message ${asked}`);
   // as GET /v1/messages/{id} answers it (records.ts getMessage)

@@ -5,7 +5,7 @@
  */
 import type { UpstreamLinkControl, UpstreamLinkFleet, UpstreamLinkSource, UpstreamLinkStatus } from '../ports/upstream-links.js';
 import { SmsguardError } from '../domain/errors.js';
-import { requireRole } from './access.js';
+import { requireRole, requireRoleIn, ROLES } from './access.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 
@@ -75,7 +75,7 @@ export type ProcessLinkAnswer =
 export async function controlUpstreamLink(
   ctx: AppContext, p: Principal, source: UpstreamLinkControl | null, name: string, act: 'stop' | 'start',
 ): Promise<UpstreamLinkStatus & { processes?: ProcessLinkAnswer[] }> {
-  requireRole(p, 'admin');
+  requireRoleIn(p, ROLES.controlUpstreamLink);
   if (ctx.linkFleet) return controlOnBus(ctx, ctx.linkFleet, p, name, act);
   // an ingress process holds no links: the egress processes do (GET /v1/upstream-links says egress false)
   if (!source) throw new SmsguardError('not_found', `no upstream link ${name} on this process (it holds no links: --role ingress)`, {}, undefined, { id: 'link_not_found', params: { name } });

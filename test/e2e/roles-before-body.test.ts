@@ -37,6 +37,8 @@ const ROUTES: [string, string, Role[]][] = [
   ['DELETE', '/v1/content-providers/CP/api-keys/key_x', ['cp', 'regulator', 'report-centre']],
   ['POST', '/v1/holds/hold_x/release', ['cp', 'report-centre']],
   ['POST', '/v1/credit/entries/ce_x/publish', ['cp', 'report-centre', 'admin']],
+  ['DELETE', '/v1/messages/msg_x', ['regulator', 'report-centre']],
+  ['POST', '/v1/upstream-links/link_x/stop', ['cp', 'regulator', 'report-centre']],
 ];
 
 describe('write routes: the role is checked before the body', () => {

@@ -138,7 +138,7 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
   }, async (req) => app.getMessage(req.principal, (req.params as { id: string }).id));
 
   f.delete('/v1/messages/:id', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.cancelMessage),
     schema: {
       tags: ['messages'], security: bearerSecurity, params: idParam,
       summary: 'Cancel a message the gateway still holds (queued and not yet taken for sending, or held for review), or one sent and not final that the carrier takes back (cancel_sm upstream; in scale-out by the egress process owning the partition of its recipient); it ends cancelled',

@@ -5,7 +5,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
-import { requireAuth } from '../auth.js';
+import { requireAuth, requireRoles } from '../auth.js';
+import { ROLES } from '../../app/access.js';
 import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
 
 const count = (description: string) => ({ type: 'integer', minimum: 0, description });
@@ -119,7 +120,7 @@ const controlAnswer = {
 
 const nameParam = { type: 'object', properties: { name: { type: 'string', maxLength: 128 } }, required: ['name'] } as const;
   const control = (act: 'stop' | 'start', summary: string, description: string) => f.post(`/v1/upstream-links/:name/${act}`, {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.controlUpstreamLink),
     schema: {
       tags: ['ops'], security: bearerSecurity, summary, description, params: nameParam,
       response: {
