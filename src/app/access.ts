@@ -42,6 +42,8 @@ export const ROLES = {
   resetBaseline: ['admin'],
   cancelMessage: ['admin', 'content-provider'],
   controlUpstreamLink: ['admin'],
+  // cases (src/app/case-workflow.ts); a transition's roles are its action's row of the table (actionActors)
+  rematchEvidence: ['report-centre', 'admin', 'regulator'],
 } as const satisfies Record<string, readonly Principal['role'][]>;
 
 export function requireRole<R extends Principal['role']>(p: Principal, ...roles: R[]): asserts p is Extract<Principal, { role: R }> {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { SmsguardError } from '../domain/errors.js';
 import { measureResultText, TRAIL_REASONS, type MeasureResultCode, type TemplateVia, type TrailReasonCode } from '../domain/case-notes.js';
 import {
-  FINAL_STATES, OPERATOR_ACCOUNT_ID, OPERATOR_MEASURES, allowedActions, findTransition, isCaseAction, isMeasure, runningDeadline, shanghaiMonth,
+  FINAL_STATES, OPERATOR_ACCOUNT_ID, actionActors, OPERATOR_MEASURES, allowedActions, findTransition, isCaseAction, isMeasure, runningDeadline, shanghaiMonth,
   FINDINGS, type CaseAction, type CaseActor, type CaseState, type Finding, type MeasureKind,
 } from '../domain/case.js';
 import { addWorkingDays, calendarCovers, workingDaysBetween } from '../domain/working-days.js';
@@ -21,6 +21,7 @@ import { inDateRange, inProvince, providersInProvince } from './records-scope.js
 import { matchEvidence, providerForSender } from './case-evidence.js';
 import { contentGovernanceOf, type ContentGovernance } from './content-governance.js';
 import { GATEWAY_ARTICLES } from '../domain/gateway-articles.js';
+import { ROLES, requireRoleIn } from './access.js';
 
 /**
  * The body fields each action reads besides `action` itself (`reason` every one; `accessCode` is how
@@ -37,6 +38,19 @@ const ACTION_FIELDS: Readonly<Record<CaseAction, ReadonlySet<string>>> = {
 };
 /** A field given as nothing: absent, null, empty text or an empty list (the case page posts `measures: []` with every action). */
 const isNone = (v: unknown): boolean => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+
+/**
+ * Refuses staff an action whose row of the table is not theirs (403 `action_for_roles`), from the
+ * action alone: before its fields are read or the case is looked up, so a provider sending a forward
+ * is told the forward is not its own, not which fields a forward takes. Also the HTTP route's
+ * preValidation (src/http/routes/cases.ts), before the schema reads the other fields. The
+ * complainant (public) is not checked here: its withdrawal is authorised by the access code first.
+ */
+export function requireCaseAction(p: Principal, action: CaseAction): void {
+  if (p.role === 'public') return;
+  const by = actionActors(action);
+  if (!by.includes(actorOf(p))) throw new SmsguardError('forbidden', `'${action}' is for ${by.join(', ')}`, {}, undefined, { id: 'action_for_roles', params: { action, roles: by.join(',') } });
+}
 
 /** Which row of the table a principal acts as. */
 export function actorOf(p: Principal): CaseActor {
@@ -105,6 +119,7 @@ function optText(v: unknown, field: string, max: number): string | null {
 export async function applyTransition(ctx: AppContext, p: Principal | 'system', caseId: string, actionIn: unknown, body: Record<string, unknown> = {}, opts: { reasonCode?: TrailReasonCode } = {}): Promise<CaseRow> {
   if (!isCaseAction(actionIn)) throw new SmsguardError('invalid_request', 'action: must be one of forward, investigate, answer, close, reopen, escalate, withdraw', {}, 'action', { id: 'action_unknown' });
   const action: CaseAction = actionIn;
+  if (p !== 'system') requireCaseAction(p, action);
   // A field of another action is refused, not dropped: measures sent with a forward were never
   // applied, a text with a close never sent, and the caller was told the action succeeded.
   const takes = ACTION_FIELDS[action];
@@ -385,8 +400,7 @@ async function sendAnswer(ctx: AppContext, c: CaseRow, now: number): Promise<str
  * arrived later), keeping the case's state. A case that named no provider takes the matched one.
  */
 export async function rematchEvidence(ctx: AppContext, p: Principal, caseId: string, body: Record<string, unknown> = {}): Promise<CaseRow> {
-  if (p.role === 'public') throw new SmsguardError('unauthorized', 'Authorization: Bearer <token> required');
-  if (p.role === 'content-provider') throw new SmsguardError('forbidden', 'the centre, the operator or a regulator re-matches evidence', {}, undefined, { id: 'role_required', params: { roles: 'report-centre,admin,regulator' } });
+  requireRoleIn(p, ROLES.rematchEvidence);
   const c = await loadVisible(ctx, p, caseId);
   if (FINAL_STATES.has(c.state)) throw new SmsguardError('conflict', `the case is ${c.state}`, {}, undefined, { id: 'evidence_case_final', params: { state: c.state } });
   const sender = optText(body.sender, 'sender', 40) ?? c.sender;

@@ -51,6 +51,14 @@ export function findTransition(state: CaseState, action: CaseAction): Transition
   return TRANSITIONS.find((t) => t.action === action && t.from.includes(state)) ?? null;
 }
 
+/**
+ * Who may take `action`, whatever the case's state: each action is one row of the table, so this is
+ * known from the action alone, before the case is read or the rest of a request looked at.
+ */
+export function actionActors(action: CaseAction): readonly CaseActor[] {
+  return TRANSITIONS.find((t) => t.action === action)!.by;
+}
+
 /** Actions an actor may take from a state, in table order (drives the buttons on the case page). */
 export function allowedActions(state: CaseState, actor: CaseActor): CaseAction[] {
   return TRANSITIONS.filter((t) => t.from.includes(state) && t.by.includes(actor)).map((t) => t.action);

@@ -7,7 +7,7 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { gatewaySuite } from '../helpers/gateway.js';
+import { complaintOnPromotion, gatewaySuite } from '../helpers/gateway.js';
 
 type Role = 'cp' | 'regulator' | 'report-centre' | 'admin';
 /** method, url, the roles that route refuses. */
@@ -67,5 +67,56 @@ describe('write routes: the role is checked before the body', () => {
     assert.equal(lift.json().error.code, 'invalid_request');
     const send = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: {} });
     assert.equal(send.statusCode, 400);
+  });
+});
+
+/**
+ * Cases (audit 2026-12-07): re-matching evidence is for the centre, the operator and a regulator, so
+ * a provider is refused 403 before its body is read; a transition's action is for the roles of its
+ * row in the table (src/domain/case.ts), so a caller the action is not for is refused 403 before the
+ * other fields are checked, by the schema or the action's own reading. Both answered 400 describing
+ * the body first.
+ */
+describe('cases: the role is checked before the body', () => {
+  const { g, cp } = gatewaySuite();
+
+  test('re-matching evidence: a provider gets 403 whatever the body; the centre still gets its body checked', async () => {
+    const f = await complaintOnPromotion(g, cp, '13800138201', '【示例】年终大促全场五折');
+    for (const [type, payload] of [['application/json', '{}'], ['application/json', '{"sender":7,"bogus":1}'], ['text/plain', 'not json']]) {
+      const r = await g.http.inject({ method: 'POST', url: `/v1/cases/${f.id}/evidence`, headers: { ...cp.auth, 'content-type': type }, payload });
+      assert.equal(r.statusCode, 403, `evidence as a provider with ${payload}: ${r.body}`);
+      assert.equal(r.json().error.code, 'forbidden');
+    }
+    const centre = { authorization: `Bearer ${(await g.app.auth.createToken('report-centre', 'roles-test')).token}` };
+    const bad = await g.http.inject({ method: 'POST', url: `/v1/cases/${f.id}/evidence`, headers: centre, payload: { sender: 7 } });
+    assert.equal(bad.statusCode, 400, bad.body);
+  });
+
+  test('a transition: an action not for the caller is 403 before its fields are read, for every action', async () => {
+    const f = await complaintOnPromotion(g, cp, '13800138202', '【示例】年终大促全场五折');
+    const auth: Record<string, Record<string, string>> = { 'content-provider': cp.auth, admin: g.admin };
+    for (const r of ['regulator', 'report-centre'] as const) auth[r] = { authorization: `Bearer ${(await g.app.auth.createToken(r, 'roles-test')).token}` };
+    const BY: Record<string, string[]> = {
+      forward: ['report-centre', 'admin', 'regulator'], investigate: ['content-provider', 'admin'], answer: ['content-provider', 'admin'],
+      close: ['report-centre', 'admin', 'regulator'], reopen: ['report-centre', 'admin', 'regulator'], escalate: ['report-centre', 'regulator', 'admin'],
+      withdraw: ['report-centre', 'admin'],
+    };
+    for (const [action, by] of Object.entries(BY)) {
+      for (const role of Object.keys(auth).filter((r) => !by.includes(r))) {
+        // a field of another action, a field the schema refuses, a finding that is none
+        for (const extra of [{ text: 'x', finding: 'confirmed' }, { measures: 'none', bogus: 1 }, { finding: 'maybe' }]) {
+          const r = await g.http.inject({ method: 'POST', url: `/v1/cases/${f.id}/transitions`, headers: auth[role], payload: { action, ...extra } });
+          assert.equal(r.statusCode, 403, `${action} as ${role} with ${JSON.stringify(extra)}: ${r.body}`);
+          assert.equal(r.json().error.code, 'forbidden');
+        }
+      }
+    }
+    // A caller the action is for still has its body checked: the provider answering without a text.
+    const fwd = await g.http.inject({ method: 'POST', url: `/v1/cases/${f.id}/transitions`, headers: auth['report-centre'], payload: { action: 'forward' } });
+    assert.equal(fwd.statusCode, 200, fwd.body);
+    const ans = await g.http.inject({ method: 'POST', url: `/v1/cases/${f.id}/transitions`, headers: cp.auth, payload: { action: 'answer', finding: 'maybe' } });
+    assert.equal(ans.statusCode, 400, ans.body);
+    const unknown = await g.http.inject({ method: 'POST', url: `/v1/cases/${f.id}/transitions`, headers: cp.auth, payload: { action: 'approve' } });
+    assert.equal(unknown.statusCode, 400, unknown.body);
   });
 });

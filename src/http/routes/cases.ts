@@ -3,7 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { complaintsOf } from '../../app/complaint-service.js';
 import { caseSummary } from '../../app/case-views.js';
-import { requireAuth } from '../auth.js';
+import { requireAuth, requireRoles } from '../auth.js';
+import { ROLES } from '../../app/access.js';
+import { isCaseAction } from '../../domain/case.js';
+import { requireCaseAction } from '../../app/case-workflow.js';
 import { bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
 import { caseDetail, caseList, caseView } from '../case-schemas.js';
 
@@ -49,6 +52,12 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
 
   f.post('/v1/cases/:id/transitions', {
     onRequest: requireAuth,
+    // Every staff role takes some action, so none is refused before the body; the action named in it
+    // decides, checked before the schema reads the other fields (403 before 400, as requireRoles does).
+    preValidation: async (req) => {
+      const action = (req.body as { action?: unknown } | null | undefined)?.action;
+      if (isCaseAction(action)) requireCaseAction(req.principal, action);
+    },
     schema: {
       tags: ['complaints'], security: bearerSecurity, params: idParam,
       summary: 'Move a case: forward, investigate, answer, close, reopen, escalate, withdraw (see docs/COMPLAINTS.md for who may)',
@@ -82,7 +91,7 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
   });
 
   f.post('/v1/cases/:id/evidence', {
-    onRequest: requireAuth,
+    onRequest: requireRoles(ROLES.rematchEvidence),
     schema: {
       tags: ['complaints'], security: bearerSecurity, params: idParam,
       summary: 'Match the evidence again (centre, operator, regulator), optionally with the sender learnt since; the state stays',
