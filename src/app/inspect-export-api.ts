@@ -78,7 +78,7 @@ async function scoped(ctx: AppContext, p: Principal, a: ExportAsk): Promise<{ co
   // GET /v1/records's own narrowing: a provider's own id, a regulator's province and dates.
   const q = await scopedQuery(ctx, p, { contentProviderId: a.contentProviderId, from: a.from, to: a.to, limit: 1 });
   if (q.from! >= q.to!) throw scopeRefusal(ctx, 'dates', `${a.from} to ${a.to} is outside this token's date range`, { id: 'range_outside_dates' }, 'from');
-  if (!(await ctx.store.directory.getContentProvider(q.contentProviderId!))) throw new SmsguardError('not_found', `no content provider ${q.contentProviderId}`, {}, 'contentProviderId');
+  // an unknown provider: 404 from scopedQuery (mustBeRecordAccount), as GET /v1/records answers it
   return { contentProviderId: q.contentProviderId!, from: q.from!, to: q.to!, format };
 }
 
@@ -100,7 +100,7 @@ export async function buildExport(ctx: AppContext, p: Principal, a: ExportAsk): 
   try {
     f = await scoped(ctx, p, a);
   } catch (e) {
-    if (p.role === 'regulator' && e instanceof SmsguardError && e.code === 'forbidden') {
+    if (p.role === 'regulator' && e instanceof SmsguardError && (e.code === 'forbidden' || e.code === 'not_found')) {
       await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'inspect.export', { filter: { contentProviderId: a.contentProviderId, from: a.from, to: a.to }, refused: e.code, rows: 0 });
     }
     throw e;

@@ -96,7 +96,7 @@ export async function listMessages(ctx: AppContext, p: Principal, f: MessageList
     q = await scopedQuery(ctx, p, filter);
   } catch (e) {
     // As for GET /v1/records: a regulator's attempt outside its scope is a query it made, recorded.
-    if (p.role === 'regulator' && e instanceof SmsguardError && e.code === 'forbidden') {
+    if (p.role === 'regulator' && e instanceof SmsguardError && (e.code === 'forbidden' || e.code === 'not_found')) {
       await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'messages.list', { filter: f, refused: e.code, rows: 0 });
     }
     throw e;

@@ -5,7 +5,8 @@
  *
  * Who may: the operator and regulators, a regulator limited to a province for that province's
  * providers only (a head tells how many records a provider has in a month, which such a token reads of
- * no other province), and a content provider its own (another's is 403, as its records are).
+ * no other province), and a content provider its own (another's is 403, as its records are). An id
+ * the registry does not know is 404, as on `GET /v1/records` and the export (after the scope).
  */
 import { SmsguardError } from '../domain/errors.js';
 import type { StoredProviderHead } from '../ports/store.js';
@@ -14,10 +15,12 @@ import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { inProvince, scopeRefusal } from './records-scope.js';
 import { recordsFor } from './records-service.js';
+import { mustBeRecordAccount } from './known-provider.js';
 
 export async function providerHeadsFor(ctx: AppContext, p: Principal, contentProviderId: string): Promise<StoredProviderHead[]> {
   requireRole(p, 'admin', 'regulator', 'content-provider');
   if (p.role === 'content-provider' && p.contentProviderId !== contentProviderId) throw new SmsguardError('forbidden', 'a content provider reads only its own provider heads', {}, 'contentProviderId');
   if (!(await inProvince(ctx, p, contentProviderId))) throw scopeRefusal(ctx, 'province', `content provider ${contentProviderId} is outside this token's province`, { id: 'provider_other_province', params: { id: contentProviderId } }, 'contentProviderId');
+  if (p.role !== 'content-provider') await mustBeRecordAccount(ctx, contentProviderId);
   return recordsFor(ctx).providerHeads(contentProviderId);
 }

@@ -13,6 +13,7 @@ import { PROFILES, type ProfileId } from '../profiles/index.js';
 import { inDateRange, inProvince, providersInProvince, scopeRefusal } from './records-scope.js';
 import { msisdnField, parseTime } from './validate.js';
 import { decodeCursor } from '../domain/page-cursor.js';
+import { mustBeRecordAccount } from './known-provider.js';
 
 export interface RecordsFilter {
   msisdn?: string;
@@ -83,6 +84,9 @@ export async function scopedQuery(ctx: AppContext, p: Principal, f: RecordsFilte
       if (!q.contentProviderId) q.contentProviderIds = inside;
     }
   }
+  // After the scope: a token limited to a province is refused an unknown id as one of another
+  // province (403), never told which ids exist elsewhere. A provider's own id is registered.
+  if (q.contentProviderId && p.role !== 'content-provider') await mustBeRecordAccount(ctx, q.contentProviderId);
   return q;
 }
 
@@ -91,9 +95,9 @@ export async function queryRecords(ctx: AppContext, p: Principal, f: RecordsFilt
   try {
     q = await scopedQuery(ctx, p, f);
   } catch (e) {
-    // A regulator's attempt outside its scope is a query it made: recorded like one, with no rows,
+    // A regulator's attempt outside its scope (or naming no known provider) is a query it made: recorded like one, with no rows,
     // as an out-of-scope GET /v1/messages/{id} is (RECORDS.md, Inspection).
-    if (p.role === 'regulator' && e instanceof SmsguardError && e.code === 'forbidden') {
+    if (p.role === 'regulator' && e instanceof SmsguardError && (e.code === 'forbidden' || e.code === 'not_found')) {
       await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'records.query', { filter: f, refused: e.code, rows: 0 });
     }
     throw e;

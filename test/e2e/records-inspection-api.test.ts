@@ -190,6 +190,31 @@ describe('records inspection over the API', () => {
     assert.deepEqual(manifest.providerProofs.map((p) => p.month), ['2026-11']);
   });
 
+  test('a content provider the registry does not know: 404 on records, heads, messages and the export alike (a misspelt id read as no records); a province token keeps its 403; recorded', async () => {
+    const fj = bearer(tok.fujian.token);
+    const nov = bearer(tok.november.token);
+    for (const url of ['/v1/records?contentProviderId=cp_nobody', '/v1/records/heads?contentProviderId=cp_nobody', '/v1/messages?msisdn=13800138000&contentProviderId=cp_nobody', exportUrl('cp_nobody')]) {
+      for (const [who, headers] of [['admin', g.admin], ['november', nov]] as const) {
+        const r = await g.http.inject({ method: 'GET', url, headers });
+        assert.equal(r.statusCode, 404, `${url} as ${who}: ${r.body}`);
+        assert.equal(r.json().error.code, 'not_found');
+        assert.equal(r.json().error.field, 'contentProviderId');
+      }
+      // A token limited to a province cannot tell an unknown id from another province's provider: 403 for both.
+      const scoped = await g.http.inject({ method: 'GET', url, headers: fj });
+      assert.equal(scoped.statusCode, 403, `${url} as fujian: ${scoped.body}`);
+    }
+    const refused = (await audits(g, 'records.query')).filter((a) => (a.filter as { contentProviderId?: string }).contentProviderId === 'cp_nobody' && a.actor === tok.november.id);
+    assert.equal(refused.length, 1, 'the regulator\'s query of an unknown provider is recorded');
+    assert.equal(refused[0].refused, 'not_found');
+    // A provider that is registered answers as before, with or without records; the operator's own
+    // account (its receipts and answers to complaints) is not a registered provider yet holds records.
+    for (const url of [`/v1/records?contentProviderId=${cp.id}`, `/v1/records/heads?contentProviderId=${other.id}`, '/v1/records?contentProviderId=operator', exportUrl('operator')]) {
+      const r = await g.http.inject({ method: 'GET', url, headers: g.admin });
+      assert.equal(r.statusCode, 200, `${url}: ${r.body}`);
+    }
+  });
+
   test('an export that fails once its file is being written answers 500 and the temporary file goes; the process lives on', async () => {
     // Its write stream, destroyed with writes pending, emitted an error nobody listened for: Node threw
     // it (uncaughtException, "Cannot call writev after a stream was destroyed") and the gateway died.
