@@ -28,7 +28,7 @@ export class RecordsService {
     const latest = new Map<string, StoredHead>();
     for (const h of heads) {
       const cur = latest.get(h.chain);
-      if (!cur || h.signedAt > cur.signedAt || (h.signedAt === cur.signedAt && h.lastSeq > cur.lastSeq)) latest.set(h.chain, h);
+      if (!cur || newerHead(h, cur)) latest.set(h.chain, h);
     }
     const now = this.ctx.clock.now();
     const out: StoredHead[] = [];
@@ -38,7 +38,10 @@ export class RecordsService {
       const same = cur && cur.lastSeq === c.lastSeq && cur.hash === hash && cur.firstSeq === c.firstSeq && cur.count === c.count && cur.keyId === this.signer.keyId;
       // A client polling the heads must not grow the table by a row per request.
       const recent = cur && opts.minIntervalMs && now - cur.signedAt < opts.minIntervalMs && cur.keyId === this.signer.keyId;
-      if (cur && (same || recent)) {
+      // Read before another process (sharing the store) linked more and signed a head covering it:
+      // that head is the newest, and signing this older tip after it would add nothing.
+      const behind = cur && c.chain !== RETAINED && c.lastSeq < cur.lastSeq;
+      if (cur && (same || recent || behind)) {
         out.push(cur);
         continue;
       }
@@ -94,6 +97,22 @@ export class RecordsService {
   verify(opts: { month?: string; only?: (c: RecordChainInfo) => boolean; progress?: (n: number) => void } = {}): Promise<VerifyReport> {
     return verifyChains(this.archive, { ...opts, trustedPublicKeys: this.signer.trustedKeys });
   }
+}
+
+const RETAINED = 'retained';
+
+/**
+ * Whether head `h` is newer than `cur` (both of one chain). A month's chain only grows, so the newest
+ * head is the one covering the most: the highest `lastSeq`, of those the last signed (a key rotation
+ * re-signs at the same seq). Not the last signed alone: processes sharing a store sign concurrently,
+ * and one that read the tip before another signed more may sign a head covering less after it (with
+ * a later `signedAt`, its clock or its turn later), as provider heads could
+ * (`RecordArchive.providerHeads`). The retained chain is rebuilt at each purge, its tip may fall as
+ * held records are let go, and only its last signed head matches it (as `records verify` reads it).
+ */
+export function newerHead(h: StoredHead, cur: StoredHead): boolean {
+  if (h.chain === RETAINED) return h.signedAt > cur.signedAt || (h.signedAt === cur.signedAt && h.lastSeq > cur.lastSeq);
+  return h.lastSeq > cur.lastSeq || (h.lastSeq === cur.lastSeq && h.signedAt > cur.signedAt);
 }
 
 const services = new WeakMap<AppContext, RecordsService>();
