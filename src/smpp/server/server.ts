@@ -8,6 +8,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { deleteKeepingSlots } from '../../runtime/lru-delete.js';
+import { CountedWarning } from '../../runtime/counted-warning.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { CommandStatus, MessageState } from '../pdu/constants.js';
@@ -184,6 +185,8 @@ export const REASSEMBLY_LIMITS = { maxSets: 10_000, maxBytes: 64 << 20, maxSetsP
 
 const FINAL = new Set(['delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed', 'rejected', 'cancelled']);
 const EXPIRE_EVERY_MS = 60_000;
+/** At most one `reassembly full` line per provider this often (CountedWarning). */
+const REFUSED_PARTS_LOG_MS = 60_000;
 
 /** What keeps `partIds` from emptying (runtime/lru-delete.ts). */
 const NO_PART_IDS = Object.freeze({ ids: [] as string[], to: '', from: '' });
@@ -197,6 +200,12 @@ export class SmppServer {
   private readonly providers = new Map<string, Provider>();
   private readonly conns = new Set<Conn>();
   private readonly reassembler: Reassembler<PartTag>;
+  /**
+   * Parts refused ESME_RMSGQFUL, per provider: its first said at once, then one line a minute with
+   * how many were refused since (`refused`). A flooding ESME resends every refused part, so a line
+   * per part grew the log as fast as it sent.
+   */
+  private readonly refusedParts = new CountedWarning<'owner' | 'total'>(REFUSED_PARTS_LOG_MS, (cpId, refused, bound) => this.opts.log?.('smpp part refused: reassembly full', { cpId, bound, refused }));
   /** Message id → ids handed out for its earlier parts (so each part gets its receipt). */
   /** Bounded, O(1) eviction (lru-cache). */
   private readonly partIds = new LRUCache<string, { ids: string[]; to: string; from: string }>({ max: 200_000 });
@@ -374,6 +383,7 @@ export class SmppServer {
   async close(): Promise<void> {
     await this.stopSessions();
     clearInterval(this.timer);
+    this.refusedParts.flush(this.now(), true);
     for (const u of this.unsubscribe) u();
     await this.deliveries.close();
   }
@@ -611,7 +621,7 @@ export class SmppServer {
         // ESME_RMSGQFUL), rather than give up a set whose parts were already answered ESME_ROK.
         // Before 2026-12-07 the oldest set was dropped for it (its parts got EXPIRED receipts when
         // one asked, else nothing, and no message was ever recorded).
-        this.opts.log?.('smpp part refused: reassembly full', { bound: res.bound, total: c.total });
+        this.refusedParts.note(cpId, res.bound, this.now());
         return conn.respond(responseFor(pdu, CommandStatus.ESME_RMSGQFUL));
       case 'duplicate':
         return conn.respond(responseFor(pdu, CommandStatus.ESME_ROK, res.part.tag.partId));
@@ -930,6 +940,7 @@ export class SmppServer {
 
   private housekeeping(): void {
     const now = this.now();
+    this.refusedParts.flush(now);
     for (const s of this.reassembler.expire(now)) this.expireSet(s, 'expired');
     void this.deliveries.poll();
     if (now - this.lastExpiry >= EXPIRE_EVERY_MS) {

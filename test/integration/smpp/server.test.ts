@@ -218,6 +218,37 @@ describe('smpp server: submit_sm runs the use case', () => {
     }
   });
 
+  test('a flood of parts refused ESME_RMSGQFUL is logged once per provider per minute with a count, not a line per part', async () => {
+    let skew = 0;
+    const lines: { msg: string; fields: Record<string, unknown> }[] = [];
+    const small = new SmppServer({
+      app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', reassembly: { maxSetsPerOwner: 2 },
+      now: () => Date.now() + skew, log: (msg, fields = {}) => lines.push({ msg, fields }),
+    });
+    const p = await small.listen(0, '127.0.0.1');
+    const flooder = await SmppEsme.connect({ host: '127.0.0.1', port: p, systemId: 'nocap', password: 'pw' });
+    const part = (ref: number) => sm('', { destination_addr: '13900139000', esm_class: EsmClass.UDHI, data_coding: 0, short_message: Buffer.concat([buildConcatUdh({ ref, total: 2, seq: 1 }), Buffer.from('A')]) });
+    const full = () => lines.filter((l) => l.msg === 'smpp part refused: reassembly full');
+    try {
+      const floods = await Promise.all(Array.from({ length: 200 }, (_, i) => flooder.request(part(i + 1))));
+      assert.equal(floods.filter((r) => r.command_status === CommandStatus.ESME_RMSGQFUL).length, 198);
+      assert.equal(full().length, 1, 'the first refusal is said at once, the next 197 are counted');
+      assert.equal(full()[0].fields.refused, 1);
+      assert.equal(typeof full()[0].fields.cpId, 'string');
+      assert.equal(full()[0].fields.bound, 'owner');
+      // The flood stops; once its minute is over, the count of what was refused since is said once.
+      skew = 61_000;
+      await waitFor(() => full().length === 2 || undefined, 5_000);
+      assert.equal(full()[1].fields.refused, 197);
+      assert.equal(full()[1].fields.cpId, full()[0].fields.cpId);
+      await new Promise((r) => setTimeout(r, 1_200));
+      assert.equal(full().length, 2, 'nothing more to say');
+    } finally {
+      await flooder.close();
+      await small.close();
+    }
+  });
+
   test('a receipt the server makes for a refused part is dated by the messages\' clock (simulated), not the sessions\' real one', async () => {
     const simulated = Date.UTC(2030, 0, 2, 3, 4); // 2030-01-02 11:04 in Shanghai
     const srv = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', messageNow: () => simulated });
