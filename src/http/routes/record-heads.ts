@@ -44,6 +44,7 @@ export async function recordHeadRoutes(f: FastifyInstance, opts: { app: App }): 
       response: {
         200: { type: 'object', properties: { keyId: { type: 'string' }, publicKey: { type: 'string' }, heads: { type: 'array', items: head }, providerHeads: { type: 'array', items: providerHead } } },
         403: errorResponse('contentProviderId: another provider\'s (a provider), one outside a regulator token\'s province (rule supervision.province-scope, with its article), or a role that reads no records'),
+        404: errorResponse('contentProviderId: no content provider registered under it (nor the operator\'s own account): a misspelt id, not a provider without records'),
         '4xx': errorBody,
       },
     },

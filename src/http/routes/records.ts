@@ -68,6 +68,7 @@ export async function recordRoutes(f: FastifyInstance, opts: { app: App }): Prom
         200: recordPage,
         401: errorResponse('No token, or one that is not valid'),
         403: errorResponse('Another provider\'s records (a provider), or a content provider outside a regulator token\'s province (rule supervision.province-scope, with its article)'),
+        404: errorResponse('contentProviderId: no content provider registered under it (nor the operator\'s own account): a misspelt id, not a provider without records'),
         '4xx': errorBody,
       },
     },
