@@ -4,6 +4,7 @@
  */
 import type { ErrorBody } from '../domain/errors.js';
 import type { MessageType } from '../domain/message-type.js';
+import type { MessageStatus } from '../domain/message-status.js';
 
 /** Who is acting. Content providers only ever see and touch their own data. */
 export type Principal =
@@ -115,13 +116,8 @@ export interface MoOutcome {
   contentProviderId?: string;
 }
 
-/**
- * Status of an MT message after acceptance, in the order they can happen. `rejected`: stopped in the
- * queue before it was sent, because what made it lawful to send had changed while it waited (the
- * number refused, the consent was withdrawn: src/app/send-time-check.ts); the status record names
- * the rule and article. `cancelled`: its sender cancelled it before it was sent (OutboxStore.cancel).
- */
-export type MessageStatus = 'accepted' | 'submitted' | 'delivered' | 'undeliverable' | 'expired' | 'rejected_upstream' | 'failed' | 'rejected' | 'cancelled';
+/** Status of an MT message after acceptance: defined in the domain (src/domain/message-status.ts). */
+export type { MessageStatus };
 
 /** Events the app emits for doors that push to clients (SMPP receipts and MO forwarding). */
 export interface AppEvents {

@@ -3,7 +3,7 @@
  * derive from the key (`httpPort` → `SMSGUARD_HTTP_PORT`), then defaults. Validated once (every
  * problem reported together), then frozen.
  */
-import { parseIpRange } from '../domain/ip-range.js';
+import { parseIpRange } from '../runtime/ip-range.js';
 import { z } from 'zod';
 import { overrideProblems, PROFILE_IDS, type ProfileId } from '../profiles/index.js';
 import { isSchemaName, SCHEMA_NAME_RULE } from '../store/postgres/schema-name.js';

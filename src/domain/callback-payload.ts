@@ -2,7 +2,7 @@
  * The JSON bodies smsguard POSTs to a content provider's callback URLs (README "HTTP callbacks"),
  * built from the app's events. Pure: the caller passes the clientRef the status event carries beside these facts.
  */
-import type { MessageStatus } from '../app/types.js';
+import type { MessageStatus } from './message-status.js';
 
 /** `message.status`: a status change of one of the provider's messages. */
 export interface StatusCallback {

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
-import { normaliseIp, parseIpRange } from '../../domain/ip-range.js';
+import { normaliseIp, parseIpRange } from '../../runtime/ip-range.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { requireOwnerOrAdmin, requireRole } from '../../app/access.js';
 import { hashPassword, verifyPassword } from '../../app/secrets.js';

@@ -1,6 +1,8 @@
 /**
  * An IP address or CIDR block as operators write them in allow-lists (SMPP credentials' allowedIps,
  * `--trust-proxy`): `203.0.113.7`, `10.0.0.0/8`, `2001:db8::/32`, `::ffff:10.0.0.1` (read as IPv4).
+ * Here rather than in src/domain: it asks node:net what an address is, and the pure core imports no
+ * network module (test/unit/architecture.test.ts); only the config schema and the SMPP server use it.
  */
 import { isIP } from 'node:net';
 
