@@ -1,3 +1,8 @@
+import type { ConsentState } from '../app/consent-subscribers.js';
+import type { CaseActor, CaseState, MeasureKind } from '../domain/case.js';
+import type { MessageStatus } from '../domain/message-status.js';
+import type { CaseEventRow } from '../ports/cases.js';
+
 /** Page texts, Chinese first, English available (`?lang=en`, remembered in a cookie). */
 export type Lang = 'zh' | 'en';
 
@@ -596,6 +601,21 @@ const T = {
 } as const;
 
 export type TextKey = keyof typeof T;
+
+/**
+ * The keys pages build at run time (`st_${state}`, read through {@link tk}) for values the code
+ * enumerates: a case state, case event (an action or `created`, `measure`…), actor, measure, message
+ * or consent status added without its label here fails the type check, naming the key, instead of
+ * showing its bare id on a page.
+ */
+type Unlabelled = Exclude<
+  | `st_${CaseState}` | `ac_${CaseEventRow['kind']}` | `ar_${CaseActor}` | `ms_${MeasureKind}`
+  | `mst_${MessageStatus | 'held'}` | `cst_${ConsentState}`,
+  TextKey
+>;
+/** Compiles only when every such key is in `T`; the error names a missing one. */
+type EveryBuiltKeyHasItsText<Missing extends never> = Missing;
+type Checked = EveryBuiltKeyHasItsText<Unlabelled>;
 
 export function t(lang: Lang, key: TextKey): string {
   return T[key][lang === 'en' ? 1 : 0];
