@@ -23,7 +23,7 @@
  * - An `Idempotency-Key` (README "Retrying safely") answers its retries IDEMPOTENCY_KEPT_MS (24 h),
  *   then goes; until then an expired one is only ignored (and replaced if its key comes again).
  */
-import { periodMs } from '../pipeline/stages/commercial.js';
+import { periodMs } from '../domain/consent.js';
 import type { AppContext } from './context.js';
 import { addMonthsToInstant } from '../domain/hash-chain.js';
 import { MO_PART_TTL_MS } from './receive-mo.js';

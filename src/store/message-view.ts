@@ -3,7 +3,7 @@
  * the submission record and its status records, oldest first — so SQLite and PostgreSQL answer alike.
  */
 import type { MessageView } from '../ports/store.js';
-import type { MessageStatus } from '../app/types.js';
+import type { MessageStatus } from '../domain/message-status.js';
 import { isMessageType } from '../domain/message-type.js';
 import { decodeVerdicts, type EncodedVerdicts } from './verdict-codec.js';
 import { foldCategory } from './category-fold.js';

@@ -5,6 +5,9 @@
  * module that does I/O, and never reads the clock, the environment or a random source: time and
  * facts arrive as arguments. A violation fails here rather than in review.
  *
+ * Beyond the core, the store adapters take only types from app, pipeline and content, and the
+ * doors (http, web, smpp, queue) import no store.
+ *
  * A scanner and not the compiler, because TypeScript has no rule for "this folder may not import
  * that one". It strips comments and the contents of strings first, so prose naming `Date.now()` is
  * not a call, and resolves each relative import to the src folder it lands in.
@@ -121,13 +124,48 @@ export function stripped(src: string, keepStrings: boolean): string {
   return out;
 }
 
-/** Every module specifier a file names: static and type imports, re-exports, dynamic import(), require(). */
-export function specifiers(src: string): string[] {
-  const found: string[] = [];
-  for (const m of stripped(src, true).matchAll(/\b(?:import|export)\b[^'"`;]*?\bfrom\s*(['"])([^'"]+)\1|\bimport\s*(['"])([^'"]+)\3|\b(?:import|require)\s*\(\s*(['"])([^'"]+)\5\s*\)/g)) {
-    found.push(m[2] ?? m[4] ?? m[6]);
+/** Every module a file names (static and type imports, re-exports, import(), require()), and whether only types are taken. */
+export function imports(src: string): { spec: string; typeOnly: boolean }[] {
+  const found: { spec: string; typeOnly: boolean }[] = [];
+  for (const m of stripped(src, true).matchAll(/\b(?:import|export)\b(\s+type\b)?([^'"`;]*?)\bfrom\s*(['"])([^'"]+)\3|\bimport\s*(['"])([^'"]+)\5|\b(?:import|require)\s*\(\s*(['"])([^'"]+)\7\s*\)/g)) {
+    const inline = /^\s*\{([^}]*)\}\s*$/.exec(m[2] ?? '');
+    const typeOnly = m[1] !== undefined || (inline !== null && inline[1].split(',').map((x) => x.trim()).filter(Boolean).every((x) => x.startsWith('type ')));
+    found.push({ spec: m[4] ?? m[6] ?? m[8], typeOnly: m[4] !== undefined && typeOnly });
   }
   return found;
+}
+
+/** Every module specifier a file names. */
+export function specifiers(src: string): string[] {
+  return imports(src).map((i) => i.spec);
+}
+
+/**
+ * The layout's rules beyond the pure core: the store adapters take only types from the layers whose
+ * contracts the ports speak (app, pipeline, content) and nothing from a door; the doors never reach a
+ * store but through the app and its ports.
+ */
+const EDGE_RULES: readonly { from: readonly string[]; to: readonly string[]; typesAllowed: boolean }[] = [
+  { from: ['store'], to: ['app', 'pipeline', 'content'], typesAllowed: true },
+  { from: ['store'], to: ['http', 'smpp', 'web', 'queue', 'cli', 'main.ts'], typesAllowed: false },
+  { from: ['http', 'web', 'smpp', 'queue'], to: ['store'], typesAllowed: false },
+];
+
+/** Breaches of {@link EDGE_RULES} in one file (absolute path), as `path: why` lines. */
+function edgeViolations(file: string, src: string): string[] {
+  const rel = relative(SRC, file).split(sep).join('/');
+  const folder = rel.split('/')[0];
+  const out: string[] = [];
+  for (const { spec, typeOnly } of imports(src)) {
+    if (!spec.startsWith('.')) continue;
+    const target = relative(SRC, resolve(dirname(file), spec)).split(sep).join('/');
+    const top = target.split('/')[0];
+    for (const r of EDGE_RULES) {
+      if (!r.from.includes(folder) || !r.to.includes(top) || (r.typesAllowed && typeOnly)) continue;
+      out.push(`src/${rel}: imports ${r.typesAllowed ? 'a value from ' : ''}src/${target}`);
+    }
+  }
+  return out;
 }
 
 /** Why `spec`, imported by `file` (absolute) in core folder `folder`, breaks the rule; null if it does not. */
@@ -179,6 +217,14 @@ test('the pure core imports only what the layout allows and reads no clock, envi
   assert.deepEqual(found, []);
 });
 
+test('the store adapters take only types from app, pipeline and content; no door imports a store', () => {
+  const found: string[] = [];
+  for (const folder of ['store', 'http', 'web', 'smpp', 'queue']) {
+    for (const f of files(join(SRC, folder))) found.push(...edgeViolations(f, readFileSync(f, 'utf8')));
+  }
+  assert.deepEqual(found, []);
+});
+
 test('every listed exception still exists and still needs its exception', () => {
   for (const [rel, specs] of Object.entries(EXCEPTIONS)) {
     const src = readFileSync(join(SRC, rel), 'utf8');
@@ -224,4 +270,12 @@ test('the scanner sees each kind of breach, and not the same words in comments o
   assert.deepEqual(violations(pipeline, "import type { Profile } from '../../profiles/types.js';"), []);
   assert.notDeepEqual(violations(pipeline, "import { loadContentFiles } from '../../content/load.js';"), []);
   assert.notDeepEqual(violations(join(SRC, 'profiles', 'x.ts'), "import { p } from '../pipeline/types.js';"), []);
+  const store = join(SRC, 'store', 'sqlite', 'example.ts');
+  for (const ok of ["import type { Decision } from '../../pipeline/types.js';", "import { type A, type B } from '../../app/types.js';", "export type { S } from '../../content/early-warning.js';", "import { pickConsent } from '../../domain/consent.js';"]) {
+    assert.deepEqual(edgeViolations(store, ok), [], ok);
+  }
+  for (const bad of ["import { periodMs } from '../../pipeline/stages/commercial.js';", "import { type A, b } from '../../app/types.js';", "import type { X } from '../../http/app.js';", "const m = await import('../../app/app.js');"]) {
+    assert.notDeepEqual(edgeViolations(store, bad), [], bad);
+  }
+  assert.notDeepEqual(edgeViolations(join(SRC, 'http', 'routes', 'example.ts'), "import type { Db } from '../../store/sqlite/db.js';"), []);
 });

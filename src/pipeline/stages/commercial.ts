@@ -2,12 +2,6 @@
 import type { Facts, Stage } from '../types.js';
 import { leadingSignature } from '../../domain/signature.js';
 
-const PERIOD_MS = { day: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000 } as const;
-/** Length of a consent's rolling frequency period in ms (a month is 30 days). */
-export function periodMs(per: 'day' | 'week' | 'month'): number {
-  return PERIOD_MS[per];
-}
-
 /**
  * Does an opt-out block this message? Scope `content-provider` (default): any opt-out from the
  * provider does. Scope `signature`: only an opt-out that answered this message's signature, or one

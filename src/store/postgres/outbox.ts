@@ -7,7 +7,7 @@
 import type { Client, Pool } from './db.js';
 import { queries, transaction } from './db.js';
 import type { CancelOptions, Claim, OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../../ports/store.js';
-import type { MessageStatus } from '../../app/types.js';
+import type { MessageStatus } from '../../domain/message-status.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
 import { receiptFromColumn } from '../registered-delivery.js';
 import { partialColumn, partialFromColumn } from '../partial-submit.js';

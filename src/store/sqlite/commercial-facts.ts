@@ -21,7 +21,7 @@
  */
 import type { Db } from './db.js';
 import type { ConsentFacts } from '../../pipeline/types.js';
-import { periodMs } from '../../pipeline/stages/commercial.js';
+import { periodMs } from '../../domain/consent.js';
 
 type Per = ConsentFacts['frequency']['per'];
 /** A consent row as the statements below return it (raw arrays: no per-row object keys to build). */

@@ -2,7 +2,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { CancelOptions, Claim, OutboundMessage, OutboxStore, ReceiptUpdate, StatusUpdate } from '../../ports/store.js';
-import type { MessageStatus } from '../../app/types.js';
+import type { MessageStatus } from '../../domain/message-status.js';
 import type { RecordsWriter } from './records-writer.js';
 import { receiptFromColumn } from '../registered-delivery.js';
 import { partialColumn, partialFromColumn } from '../partial-submit.js';
