@@ -1,6 +1,7 @@
 /**
  * The dependency rule of docs/ARCHITECTURE.md ("Layout"), checked on the source text: the pure core
- * (src/domain, src/profiles, src/pipeline, and src/content but for its two file loaders) imports
+ * (src/domain, src/profiles, src/pipeline, src/content but for its two file loaders, and the SMPP
+ * codec and session state machine in src/smpp/pdu and src/smpp/session) imports
  * nothing from the layers around it (app, ports, store, http, smpp, web, queue, cli…), no Node
  * module that does I/O, and never reads the clock, the environment or a random source: time and
  * facts arrive as arguments. A violation fails here rather than in review.
@@ -21,13 +22,23 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 const ROOT = resolve(new URL('../../', import.meta.url).pathname);
 const SRC = join(ROOT, 'src');
 
-/** The src folders each core folder may import from (itself included). */
+/**
+ * What each pure folder (a path under src) may import from: folders, or single files of src/runtime
+ * that are plain data structures (itself included).
+ */
 const MAY_IMPORT: Record<string, readonly string[]> = {
   domain: ['domain'],
   profiles: ['profiles', 'domain'],
   pipeline: ['pipeline', 'domain', 'profiles'],
   content: ['content', 'domain', 'pipeline'],
+  // The SMPP codec and session state machine, tested without a socket (docs/SMPP.md): the session's
+  // throughput is the domain's token bucket, its queues a FIFO and a slot map.
+  'smpp/pdu': ['smpp/pdu'],
+  'smpp/session': ['smpp/session', 'smpp/pdu', 'domain/rate-limiter.js', 'runtime/fifo.js', 'runtime/slot-map.js'],
 };
+/** The pure folder `rel` (a path under src, with /) lies in. */
+const pureFolder = (rel: string): string => Object.keys(MAY_IMPORT).filter((k) => rel.startsWith(`${k}/`)).sort((a, b) => b.length - a.length)[0];
+const within = (target: string, allowed: readonly string[]): boolean => allowed.some((a) => target === a || target.startsWith(`${a}/`));
 
 /** Node modules the core may import: hashing and HMAC only (its random functions are caught below). */
 const PURE_BUILTINS = new Set(['crypto']);
@@ -175,8 +186,7 @@ function importViolation(file: string, folder: string, spec: string): string | n
     if (!target.startsWith(SRC + sep)) {
       return folder === 'content' && relative(ROOT, target).startsWith(`data${sep}`) ? null : `imports ${relative(ROOT, target)} outside src`;
     }
-    const top = relative(SRC, target).split(sep)[0];
-    return MAY_IMPORT[folder].includes(top) ? null : `imports src/${relative(SRC, target)} (${folder} may import ${MAY_IMPORT[folder].join(', ')})`;
+    return within(relative(SRC, target).split(sep).join('/'), MAY_IMPORT[folder]) ? null : `imports src/${relative(SRC, target)} (${folder} may import ${MAY_IMPORT[folder].join(', ')})`;
   }
   const bare = spec.replace(/^node:/, '').split('/')[0];
   if (spec.startsWith('node:') || builtinModules.includes(bare)) {
@@ -188,7 +198,7 @@ function importViolation(file: string, folder: string, spec: string): string | n
 /** Every breach of the rule in one file of a core folder, as `path: why` lines. */
 function violations(file: string, src: string): string[] {
   const rel = relative(SRC, file).split(sep).join('/');
-  const folder = rel.split('/')[0];
+  const folder = pureFolder(rel);
   const allowed = EXCEPTIONS[rel] ?? [];
   const out: string[] = [];
   for (const spec of specifiers(src)) {
@@ -204,7 +214,7 @@ function violations(file: string, src: string): string[] {
   return out;
 }
 
-test('the pure core imports only what the layout allows and reads no clock, environment or random source', () => {
+test('the pure core and the SMPP codec and session import only what the layout allows and read no clock, environment or random source', () => {
   const found: string[] = [];
   let scanned = 0;
   for (const folder of Object.keys(MAY_IMPORT)) {
@@ -270,6 +280,11 @@ test('the scanner sees each kind of breach, and not the same words in comments o
   assert.deepEqual(violations(pipeline, "import type { Profile } from '../../profiles/types.js';"), []);
   assert.notDeepEqual(violations(pipeline, "import { loadContentFiles } from '../../content/load.js';"), []);
   assert.notDeepEqual(violations(join(SRC, 'profiles', 'x.ts'), "import { p } from '../pipeline/types.js';"), []);
+  const session = join(SRC, 'smpp', 'session', 'example.ts');
+  assert.deepEqual(violations(session, "import { Fifo } from '../../runtime/fifo.js'; import { encode } from '../pdu/codec.js';"), []);
+  assert.notDeepEqual(violations(session, "import { Heartbeat } from '../../runtime/heartbeat.js';"), []);
+  assert.notDeepEqual(violations(session, "import { Connection } from '../transport/connection.js';"), []);
+  assert.notDeepEqual(violations(join(SRC, 'smpp', 'pdu', 'example.ts'), "import { Session } from '../session/session.js';"), []);
   const store = join(SRC, 'store', 'sqlite', 'example.ts');
   for (const ok of ["import type { Decision } from '../../pipeline/types.js';", "import { type A, type B } from '../../app/types.js';", "export type { S } from '../../content/early-warning.js';", "import { pickConsent } from '../../domain/consent.js';"]) {
     assert.deepEqual(edgeViolations(store, ok), [], ok);
