@@ -262,6 +262,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   }
   // The carrier links' status (GET /v1/upstream-links, /web/links, /metrics); none on an ingress process.
   app.setUpstreamLinks(smpp.egress);
+  addReadinessChecks(app, config, bus, smpp);
   const metrics = createMetrics(app, () => store.outbox.pendingCount(), {
     smppDeliveriesExpired: smpp.server ? () => smpp.server!.deliveries.expired : undefined,
     smppCredentialProcesses: smpp.server ? () => smpp.server!.credentialShares() : undefined,
@@ -339,12 +340,52 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   const shutdown = async (sig: string) => {
     if (closing) return;
     closing = true;
+    // GET /readyz answers 503 stopping from now on; everything else is served for --stop-delay-ms,
+    // long enough for a balancer polling it to stop sending before the listener closes
+    app.readiness.markStopping();
+    if (config.stopDelayMs > 0) {
+      log.info({ sig, stopDelayMs: config.stopDelayMs }, 'stopping: readiness 503 stopping, closing after the stop delay');
+      await new Promise((r) => setTimeout(r, config.stopDelayMs));
+    }
     log.info({ sig }, 'shutting down');
     await closers.close(true, (what, e) => log.error(e, `${what} shutdown`));
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/**
+ * The readiness checks of what this process runs (app/readiness.ts; the store's is the app's own).
+ * NATS makes only an egress process not ready: an ingress (or `all`) process keeps taking messages
+ * while the bus is away, its relay handing them over from PostgreSQL once it is back
+ * (docs/SCALING.md), while an egress process without it has nothing to do. Carrier links are
+ * reported only: what is accepted while they are down waits in the durable queue.
+ */
+function addReadinessChecks(app: App, config: Config, bus: BusRoles | null, smpp: SmppDoors): void {
+  if (bus) {
+    const nc = bus.bus.nc;
+    // a PING round trip: rejects at once while disconnected or reconnecting
+    app.readiness.add({ name: 'queue', required: config.role === 'egress', run: async () => { await nc.rtt(); } });
+  }
+  const server = smpp.server;
+  if (server) app.readiness.add({ name: 'smppServer', required: true, run: async () => (server.listening ? { ok: true } : { ok: false, detail: 'not listening' }) });
+  const egress = smpp.egress;
+  if (egress) {
+    app.readiness.add({
+      name: 'upstreamLinks', required: false,
+      run: async () => {
+        // never rejects: a client thread that does not answer in time gives its last figures
+        const s = await egress.linkStatus(Math.min(500, app.readiness.timeoutMs));
+        const bound = s.links.filter((l) => l.state === 'bound').length;
+        return {
+          ok: bound > 0,
+          detail: `${bound} of ${s.links.length} bound${s.stale ? ' (the client thread did not answer in time: its last figures)' : ''}`,
+          links: s.links.map((l) => ({ name: l.name, state: l.state })),
+        };
+      },
+    });
+  }
 }
 
 /** `EADDRINUSE` → `address in use (EADDRINUSE)`; other listen failures keep node's message. */
@@ -402,6 +443,7 @@ export function buildCli(): Command {
     // as `token revoke` takes it: the README tells an operator to give both the bus `start` was given
     .option('--queue-prefix <prefix>', 'the bus\'s subject and stream prefix, letters, digits, _ and - (default smsguard; also SMSGUARD_QUEUE_PREFIX)')
     .addOption(new Option('--role <role>', 'pieces to run: ingress, egress or all (default)').choices(['ingress', 'egress', 'all']))
+    .option('--stop-delay-ms <ms>', 'on SIGTERM/SIGINT, answer GET /readyz 503 stopping this long before closing (default 0)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')
     .action(async (opts) => start(loadConfig(opts)));
   const token = program.command('token').description('manage access tokens');

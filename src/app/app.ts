@@ -35,6 +35,7 @@ import { listFailedCallbacks, retryFailedCallbacks } from './failed-callbacks.js
 import { readUsage, type UsageQuery } from './usage.js';
 import { controlUpstreamLink, upstreamLinks } from './upstream-links.js';
 import type { UpstreamLinkControl, UpstreamLinkSource } from '../ports/upstream-links.js';
+import { Readiness } from './readiness.js';
 
 export interface AppDeps {
   store: Store;
@@ -72,6 +73,8 @@ export class App {
    * built; null on a process without egress (`--role ingress`) and until then.
    */
   private linkSource: (UpstreamLinkSource & UpstreamLinkControl) | null = null;
+  /** Whether this process can take and keep messages now (`GET /readyz`, app/readiness.ts). */
+  readonly readiness = new Readiness();
 
   constructor(deps: AppDeps) {
     this.events = new Emitter<AllEvents>();
@@ -89,6 +92,8 @@ export class App {
     this.auth = new Authenticator(this.ctx);
     this.httpThroughput = new HttpThroughput(this.ctx);
     this.moHandlers.push(consentReplyHandler);
+    // every process has a store; the composition root adds what else it runs (src/main.ts)
+    this.readiness.add({ name: 'store', required: true, run: () => deps.store.ping() });
   }
 
   get profile(): Profile {

@@ -109,6 +109,12 @@ export const ConfigSchema = z.object({
    * sender gave no validity of its own; then it expires (status `expired`, SMPP receipt EXPIRED).
    */
   reviewHoldMaxHours: z.coerce.number().positive().max(8760).default(72),
+  /**
+   * A graceful stop (SIGTERM/SIGINT) first answers `GET /readyz` 503 `stopping` for this long, ms,
+   * still serving everything, so a load balancer polling it stops sending before the listener closes
+   * (docs/SCALING.md "Probes"); 0 (default): the stop begins at once.
+   */
+  stopDelayMs: z.coerce.number().int().min(0).max(300_000).default(0),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Ed25519 private key that signs the records' monthly chain heads: PKCS#8 PEM, base64 PKCS#8 DER,

@@ -34,6 +34,7 @@ import { usageRoutes } from './routes/usage.js';
 import { upstreamLinkRoutes } from './routes/upstream-links.js';
 import { webRoutes } from '../web/plugin.js';
 import { documentIdempotencyKey } from './idempotency-key.js';
+import { registerReadyz } from './readyz.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
@@ -127,6 +128,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       response: { 200: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] }, profile: { type: 'string', description: 'The regulation profile in force (cn-2015, cn-2026)' } }, required: ['status', 'profile'] } },
     },
   }, async () => ({ status: 'ok', profile: deps.app.profile.id }));
+  registerReadyz(f, deps.app.readiness);
   if (deps.metrics) {
     const reg = deps.metrics.registry;
     f.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus metrics', hide: true } }, async (_req, reply) => reply.type(reg.contentType).send(await reg.metrics()));

@@ -64,5 +64,18 @@ export function createMetrics(app: App, pending?: () => Promise<number>, sources
     });
   }
   if (sources.upstreamLinks) upstreamLinkMetrics(registry, sources.upstreamLinks);
+  // GET /readyz as a scrape sees it (the same cached probe: a scrape adds no query of its own)
+  new Gauge({
+    name: 'smsguard_ready', help: 'Whether this process can take and keep messages (GET /readyz): 1 ready, 0 not ready or stopping', registers: [registry],
+    async collect() { this.set((await app.readiness.probe()).status === 'ready' ? 1 : 0); },
+  });
+  new Gauge({
+    name: 'smsguard_ready_check', help: 'Each readiness check of GET /readyz: 1 passing, 0 failing (upstreamLinks: 1 when a link is bound; reported only)', labelNames: ['check'], registers: [registry],
+    async collect() {
+      const r = await app.readiness.probe();
+      this.reset();
+      for (const [check, c] of Object.entries(r.checks)) this.set({ check }, c.ok ? 1 : 0);
+    },
+  });
   return { registry };
 }

@@ -1131,6 +1131,12 @@ export interface Store {
   usage: UsageStore;
   /** Kept `Idempotency-Key`s of the HTTP submit routes (README "Retrying safely"). */
   idempotency: IdempotencyStore;
+  /**
+   * Resolves once the store answers a trivial query through its own connections (PostgreSQL: the
+   * pool, no connection of its own), rejects when it cannot be reached: the readiness probe's store
+   * check (app/readiness.ts). The caller bounds the wait.
+   */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -347,6 +347,11 @@ export class SmppServer {
     return n;
   }
 
+  /** Whether the plain listener (and the TLS one, when asked) takes connections: the readiness check. */
+  get listening(): boolean {
+    return this.stopping === null && this.server.listening && (this.tlsServer?.listening ?? true);
+  }
+
   /**
    * The first step of a graceful stop (SMPP 3.4 §4.2, as SMSCs such as Kannel do it): stops
    * listening (no new connection, so no new bind), closes connections not bound, stops reading from

@@ -107,6 +107,10 @@ export class PostgresStore implements Store {
     return store;
   }
 
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -63,6 +63,10 @@ export class SqliteStore implements Store {
     };
   }
 
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
   async close(): Promise<void> {
     await this.records.writer.close();
     await this.checkpointer?.stop();
