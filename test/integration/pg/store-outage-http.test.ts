@@ -8,8 +8,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { openTestPgStore, TEST_PG_URL } from '../../helpers/pg.js';
+import { cuttableProxy } from '../../helpers/cuttable-proxy.js';
 import { ADMIN_TOKEN, NOON_SHANGHAI } from '../../helpers/gateway.js';
 import { PostgresStore } from '../../../src/store/postgres/index.js';
 import { App } from '../../../src/app/app.js';
@@ -18,34 +18,6 @@ import { SimulatorSmsc } from '../../../src/simulator/simulator-smsc.js';
 import { buildHttpApp } from '../../../src/http/app.js';
 import { createMetrics } from '../../../src/http/metrics.js';
 import { resolveProfile } from '../../../src/profiles/index.js';
-
-/** A TCP proxy to PostgreSQL that can be cut and opened again. */
-async function cuttableProxy(target: URL): Promise<{ url: string; cut(): Promise<void>; open(): Promise<void>; close(): Promise<void> }> {
-  const socks = new Set<net.Socket>();
-  let server: net.Server | null = null;
-  let port = 0;
-  const open = () => new Promise<void>((resolve) => {
-    server = net.createServer((c) => {
-      const t = net.connect(Number(target.port || 5432), target.hostname);
-      socks.add(c).add(t);
-      c.pipe(t).pipe(c);
-      const end = () => { c.destroy(); t.destroy(); socks.delete(c); socks.delete(t); };
-      for (const s of [c, t]) { s.on('error', end); s.on('close', end); }
-    });
-    server.listen(port, '127.0.0.1', () => { port = (server!.address() as net.AddressInfo).port; resolve(); });
-  });
-  const cut = async () => {
-    const s = server;
-    server = null;
-    for (const x of socks) x.destroy();
-    socks.clear();
-    if (s) await new Promise((r) => s.close(r));
-  };
-  await open();
-  const url = new URL(target.href);
-  url.port = String(port);
-  return { url: url.href, cut, open, close: cut };
-}
 
 test('PostgreSQL out of reach: 503 store_unavailable with Retry-After, never a 500; back: the same requests succeed, nothing accepted before lost', { timeout: 60_000 }, async () => {
   const h = await openTestPgStore();
