@@ -315,7 +315,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
 
   const lines = [
     `smsguard is running`,
-    `  HTTP API      ${address}  (OpenAPI: ${address}/docs, health: ${address}/healthz, metrics: ${address}/metrics)`,
+    `  HTTP API      ${address}  (OpenAPI: ${address}/docs, health: ${address}/healthz, readiness: ${address}/readyz, metrics: ${address}/metrics)`,
     `  database      ${opened.description}`,
     `  queue         ${config.queue ? `NATS JetStream ${config.queue} (role ${config.role}, ${config.queuePartitions} partitions)` : 'in process (the store\'s queue)'}`,
     `  profile       ${profile.id} (${profile.title})`,
@@ -381,7 +381,8 @@ function addReadinessChecks(app: App, config: Config, bus: BusRoles | null, smpp
         return {
           ok: bound > 0,
           detail: `${bound} of ${s.links.length} bound${s.stale ? ' (the client thread did not answer in time: its last figures)' : ''}`,
-          links: s.links.map((l) => ({ name: l.name, state: l.state })),
+          // the probe takes no token: a link named by its address (no `name=`) is shown by its place
+          links: s.links.map((l, i) => ({ name: l.name === `${l.host}:${l.port}` ? `#${i + 1}` : l.name, state: l.state })),
         };
       },
     });

@@ -19,7 +19,7 @@
 export interface CheckOutcome {
   ok: boolean;
   detail?: string;
-  /** Carrier links: each link's name and state (UpstreamLinkState). */
+  /** Carrier links: each link's `name=` (`#N`, its place, when it has none: never a host) and state (UpstreamLinkState). */
   links?: { name: string; state: string }[];
 }
 
@@ -51,12 +51,23 @@ export interface ReadinessOptions {
   now?: () => number;
 }
 
+/**
+ * What the body says of a failed check: the error's code when it has one (`ECONNREFUSED`, SQLSTATE
+ * `57P01`), else its message. The probe takes no token, and a socket error's message names the
+ * address it could not reach (`connect ECONNREFUSED 10.0.0.5:5432`), which its code does not.
+ */
+export function failureDetail(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code) return code;
+  return (e instanceof Error ? e.message : String(e)) || 'failed';
+}
+
 export class Readiness {
   private readonly checks: ReadinessCheck[] = [];
   /** Per check, its run still under way: a later probe joins it rather than starting another. */
   private readonly running = new Map<string, Promise<CheckOutcome>>();
   private cached: { at: number; report: Promise<ReadinessReport> } | null = null;
-  private stoppingFlag = false;
+  private stoppingNow = false;
   private lastChecks: Record<string, CheckReport> = {};
   readonly cacheMs: number;
   readonly timeoutMs: number;
@@ -81,12 +92,12 @@ export class Readiness {
    * whatever the checks say, so the balancer takes the process out before its listener closes.
    */
   markStopping(): void {
-    this.stoppingFlag = true;
+    this.stoppingNow = true;
     this.cached = null;
   }
 
   get stopping(): boolean {
-    return this.stoppingFlag;
+    return this.stoppingNow;
   }
 
   /** The report, fresh or at most `cacheMs` old; never rejects, never waits past `timeoutMs`. */
@@ -117,7 +128,7 @@ export class Readiness {
         try {
           return (await c.run()) ?? { ok: true };
         } catch (e) {
-          return { ok: false, detail: (e as Error).message || String(e) };
+          return { ok: false, detail: failureDetail(e) };
         }
       })();
       const mine = run;

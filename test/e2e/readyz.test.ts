@@ -1,8 +1,8 @@
 /**
  * GET /readyz (app/readiness.ts, src/http/readyz.ts) on SQLite: as the app builder serves it (the
  * store's check; its answer 503 once the database no longer answers, as /metrics' smsguard_ready), and
- * as `smsguard start` serves it: the SMPP server and the carrier links beside the store, a carrier
- * link that cannot connect reported without making the process not ready (what it accepts waits in
+ * as `smsguard start` serves it: the SMPP server and the carrier links beside the store, carrier
+ * links that cannot connect reported (one named, one shown by its place, never its address) without making the process not ready (what it accepts waits in
  * the queue), and a SIGTERM answered 503 `stopping` for --stop-delay-ms while everything else,
  * /healthz included, is still served (smsguard_ready 0), before the process exits.
  */
@@ -52,19 +52,21 @@ test('app builder: 200 ready while the store answers; 503 not_ready naming the s
 test('smsguard start: store, SMPP server and carrier links; a carrier link down is reported, still ready; SIGTERM: 503 stopping during --stop-delay-ms, then exit', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'smsguard-readyz-'));
   const down = await closedPort();
-  const g = await spawnSmsguard(['start', '--db', join(dir, 'g.db'), '--http-port', '0', '--smpp-port', '0', '--upstream', `smpp://u:p@127.0.0.1:${down}?name=cmcc`, '--upstream-thread', 'off', '--stop-delay-ms', '3000'], { env: ENV });
+  const g = await spawnSmsguard(['start', '--db', join(dir, 'g.db'), '--http-port', '0', '--smpp-port', '0', '--upstream', `smpp://u:p@127.0.0.1:${down}?name=cmcc,smpp://u:p@127.0.0.1:${down}`, '--upstream-thread', 'off', '--stop-delay-ms', '3000'], { env: ENV });
   try {
     const ready = await waitFor(async () => {
       const r = await fetch(`${g.url}/readyz`);
       const b = await r.json();
-      return r.status === 200 && b.checks.upstreamLinks?.links?.[0]?.state === 'down' ? b : undefined;
+      return r.status === 200 && b.checks.upstreamLinks?.links?.every((l: { state: string }) => l.state === 'down') ? b : undefined;
     }, 15_000, 'ready with the carrier link seen down');
     assert.equal(ready.status, 'ready');
     assert.deepEqual(ready.checks.store, { ok: true, required: true });
     assert.deepEqual(ready.checks.smppServer, { ok: true, required: true });
     assert.equal(ready.checks.upstreamLinks.ok, false);
     assert.equal(ready.checks.upstreamLinks.required, false, 'a carrier link down does not take the process out of the balancer');
-    assert.deepEqual(ready.checks.upstreamLinks.links, [{ name: 'cmcc', state: 'down' }]);
+    // the probe takes no token: a link without a name= is shown by its place, never by its address
+    assert.deepEqual(ready.checks.upstreamLinks.links, [{ name: 'cmcc', state: 'down' }, { name: '#2', state: 'down' }]);
+    assert.doesNotMatch(JSON.stringify(ready), /127\.0\.0\.1|u:p/);
     assert.equal(ready.checks.queue, undefined, 'no NATS without --queue');
 
     const exited = new Promise<number | null>((r) => g.proc.once('exit', (code) => r(code)));

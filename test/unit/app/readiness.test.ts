@@ -68,3 +68,12 @@ test('stopping: answered at once with the checks last seen, none run again', asy
   assert.deepEqual(await r.probe(), { status: 'stopping', checks: { store: { ok: true, required: true } } });
   assert.equal(runs, 1);
 });
+
+test('a failure is told by its code when it has one: a socket error\'s message names the address, and the probe takes no token', async () => {
+  const r = new Readiness({ now: () => 0 });
+  r.add({ name: 'store', required: true, run: async () => { throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' }); } });
+  r.add({ name: 'queue', required: false, run: async () => { throw new Error('connection disconnected'); } });
+  const got = await r.probe();
+  assert.deepEqual(got.checks.store, { ok: false, required: true, detail: 'ECONNREFUSED' });
+  assert.deepEqual(got.checks.queue, { ok: false, required: false, detail: 'connection disconnected' });
+});
