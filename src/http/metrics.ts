@@ -34,7 +34,18 @@ export function createMetrics(app: App, pending?: () => Promise<number>, sources
   const callbacks = new Counter({ name: 'smsguard_callbacks_total', help: 'HTTP callback attempts to content providers: sent (2xx), retried later, failed (given up)', labelNames: ['kind', 'outcome'], registers: [registry] });
   app.events.on('callback', (c) => callbacks.inc({ kind: c.kind, outcome: c.outcome }));
   if (pending) {
-    new Gauge({ name: 'smsguard_outbox_pending', help: 'Accepted messages not yet submitted upstream', registers: [registry], async collect() { this.set(await pending()); } });
+    // A store that does not answer keeps the last reading rather than failing the scrape: a failed
+    // scrape would hide smsguard_ready 0, the figure that says why (GET /readyz).
+    new Gauge({
+      name: 'smsguard_outbox_pending', help: 'Accepted messages not yet submitted upstream (the last reading while the store does not answer: smsguard_ready_check{check="store"} 0)', registers: [registry],
+      async collect() {
+        try {
+          this.set(await pending());
+        } catch {
+          // kept as last read
+        }
+      },
+    });
   }
   // The number each provider's HTTP throughput is split by here (app/http-processes.ts; 1 on SQLite).
   new Gauge({ name: 'smsguard_http_throughput_processes', help: 'Gateway processes serving HTTP message requests, this one included, that share each content provider\'s HTTP throughput', registers: [registry], collect() { this.set(app.httpThroughput.processCount); } });

@@ -42,6 +42,13 @@ test('app builder: 200 ready while the store answers; 503 not_ready naming the s
     assert.equal(down.json().checks.store.ok, false);
     assert.match(down.json().checks.store.detail, /not open/);
     assert.equal((await g.http.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'liveness is not readiness');
+    // /metrics is still scraped with the store down (the outbox gauge keeps its last reading): a
+    // monitoring system learns the outage from smsguard_ready, not from a failed scrape
+    const m = await g.http.inject({ method: 'GET', url: '/metrics' });
+    assert.equal(m.statusCode, 200, m.body.slice(0, 300));
+    assert.match(m.body, /^smsguard_ready 0$/m);
+    assert.match(m.body, /^smsguard_ready_check\{check="store"\} 0$/m);
+    assert.match(m.body, /^smsguard_outbox_pending \d+$/m);
   } finally {
     await g.http.close();
     await g.complaints.stop();
