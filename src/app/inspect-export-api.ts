@@ -78,7 +78,7 @@ async function scoped(ctx: AppContext, p: Principal, a: ExportAsk): Promise<{ co
   // GET /v1/records's own narrowing: a provider's own id, a regulator's province and dates.
   const q = await scopedQuery(ctx, p, { contentProviderId: a.contentProviderId, from: a.from, to: a.to, limit: 1 });
   if (q.from! >= q.to!) throw scopeRefusal(ctx, 'dates', `${a.from} to ${a.to} is outside this token's date range`, { id: 'range_outside_dates' }, 'from');
-  // an unknown provider: 404 from scopedQuery (mustBeRecordAccount), as GET /v1/records answers it
+  // an unknown provider: 404 from scopedQuery (mustBeFilterAccount), as GET /v1/records answers it
   return { contentProviderId: q.contentProviderId!, from: q.from!, to: q.to!, format };
 }
 

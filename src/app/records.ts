@@ -13,7 +13,7 @@ import { PROFILES, type ProfileId } from '../profiles/index.js';
 import { inDateRange, inProvince, providersInProvince, scopeRefusal } from './records-scope.js';
 import { msisdnField, parseTime } from './validate.js';
 import { decodeCursor } from '../domain/page-cursor.js';
-import { mustBeRecordAccount } from './known-provider.js';
+import { mustBeFilterAccount } from './known-provider.js';
 
 export interface RecordsFilter {
   msisdn?: string;
@@ -84,9 +84,9 @@ export async function scopedQuery(ctx: AppContext, p: Principal, f: RecordsFilte
       if (!q.contentProviderId) q.contentProviderIds = inside;
     }
   }
-  // After the scope: a token limited to a province is refused an unknown id as one of another
+  // After the scope: a token limited to a province was refused an unknown id above as one of another
   // province (403), never told which ids exist elsewhere. A provider's own id is registered.
-  if (q.contentProviderId && p.role !== 'content-provider') await mustBeRecordAccount(ctx, q.contentProviderId);
+  await mustBeFilterAccount(ctx, p, q.contentProviderId, 'providers-and-operator');
   return q;
 }
 
