@@ -22,6 +22,7 @@ import type { Principal } from './types.js';
 import { requireOwnerOrAdmin, requireRole } from './access.js';
 import { inProvince, providersVisibleTo, scopeRefusal } from './records-scope.js';
 import { str } from './validate.js';
+import { mustBeFilterAccount } from './known-provider.js';
 
 /** A content provider as the registry shows it: the fields `POST /v1/content-providers` takes, its status and when it was registered. */
 export interface ContentProviderView {
@@ -131,7 +132,8 @@ export async function listProviderSignatures(ctx: AppContext, p: Principal, id: 
 /**
  * Registered ports by number: the operator all of them or one provider's (`contentProviderId`); a
  * provider its own (naming another is `forbidden`); a regulator those of the providers it may list,
- * or one of them. An id no provider has lists nothing, as any filter that matches nothing does.
+ * or one of them. An id no provider has is `not_found` (a misspelt id, not a provider without
+ * ports), after those rules: a province-limited regulator is refused it as another province's.
  */
 export async function listPorts(ctx: AppContext, p: Principal, q: { contentProviderId?: unknown } = {}): Promise<PortView[]> {
   requireRole(p, 'admin', 'regulator', 'content-provider');
@@ -148,5 +150,6 @@ export async function listPorts(ctx: AppContext, p: Principal, q: { contentProvi
       return (await ctx.store.directory.listPorts()).filter((r) => visible.has(r.ownerId)).map(portView);
     }
   }
+  await mustBeFilterAccount(ctx, p, cpId, 'providers');
   return (await ctx.store.directory.listPorts(cpId)).map(portView);
 }

@@ -147,6 +147,15 @@ export function errorResponse(description: string) {
   return { ...errorBody, description };
 }
 
+/**
+ * The 404 of a list whose `contentProviderId` filter names no registered provider (src/app/known-provider.ts
+ * `mustBeFilterAccount`): a misspelt id, not a provider with nothing listed. `operator`: the list also
+ * takes the operator's own account id.
+ */
+export function unknownProviderFilter(accounts: 'providers' | 'providers-and-operator' = 'providers') {
+  return errorResponse(`contentProviderId: no content provider registered under it${accounts === 'providers-and-operator' ? ' (nor the operator\'s own account, operator)' : ''}: a misspelt id, not a provider with nothing to list`);
+}
+
 /** A content provider's HTTP callback URLs (src/app/callbacks.ts), as GET and PUT answer them. */
 export const callbackUrls = {
   type: 'object',

@@ -122,7 +122,10 @@ describe('registry reads over HTTP', () => {
     };
     assert.deepEqual(await numbers('/v1/ports', g.admin), ['10690001:cp', '10690002:cp', '10690003:cp', '10698001:other']);
     assert.deepEqual(await numbers(`/v1/ports?contentProviderId=${other.id}`, g.admin), ['10698001:other']);
-    assert.deepEqual(await numbers('/v1/ports?contentProviderId=cp_nobody', g.admin), []);
+    // an id no provider has: 404 naming the field (it was 200 [], read as "no ports" for a misspelt id)
+    const nobody = await get('/v1/ports?contentProviderId=cp_nobody', g.admin);
+    assert.equal(nobody.statusCode, 404, nobody.body);
+    assert.deepEqual([nobody.json().error.code, nobody.json().error.field], ['not_found', 'contentProviderId']);
     assert.deepEqual(await numbers('/v1/ports', cp.auth), ['10690001:cp', '10690002:cp', '10690003:cp']);
     assert.deepEqual(await numbers(`/v1/ports?contentProviderId=${cp.id}`, cp.auth), ['10690001:cp', '10690002:cp', '10690003:cp']);
     assert.deepEqual(await numbers('/v1/ports', other.auth), ['10698001:other']);
@@ -134,6 +137,10 @@ describe('registry reads over HTTP', () => {
     const out = await get(`/v1/ports?contentProviderId=${cp.id}`, tok.beijing);
     assert.equal(out.statusCode, 403, out.body);
     assert.equal(out.json().error.rule, 'supervision.province-scope');
+    // a token limited to a province is refused an unknown id as another province's provider, not told it exists nowhere
+    const unknown = await get('/v1/ports?contentProviderId=cp_nobody', tok.beijing);
+    assert.equal(unknown.statusCode, 403, unknown.body);
+    assert.equal(unknown.json().error.rule, 'supervision.province-scope');
     assert.equal((await get('/v1/ports', tok.centre)).statusCode, 403);
     const port = (await get('/v1/ports', other.auth)).json().ports[0];
     assert.deepEqual(Object.keys(port).sort(), ['contentProviderId', 'createdAt', 'kind', 'number', 'retiredAt', 'retiredReason'], 'the fields POST /v1/ports takes, when, and when and why it was retired (null: in use)');
