@@ -36,6 +36,7 @@ import { requireOwnerOrAdmin, requireRole, requireRoleIn, ROLES } from './access
 import { linkDomainFault } from '../domain/link-domain.js';
 import { isOptOutReply } from './opt-out-keywords.js';
 import { inDateRange, isScopedRegulator, providersInProvince } from './records-scope.js';
+import { mustBeFilterAccount } from './known-provider.js';
 
 /** A key as the monitor sees it now: its window's figures (with the baseline) and its last reset. */
 export interface BaselineView {
@@ -307,6 +308,7 @@ export class ContentGovernance {
     const status = q.status === undefined ? undefined : (['pending', 'approved', 'rejected'] as const).find((s) => s === q.status);
     if (q.status !== undefined && !status) throw new SmsguardError('invalid_request', 'status: pending, approved or rejected', {}, 'status', { id: 'template_status_unknown' });
     const cpId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;
+    await mustBeFilterAccount(this.ctx, p, cpId, 'providers');
     return this.deps.store.listTemplates({ contentProviderId: cpId, status: status as ReviewStatus | undefined });
   }
 
@@ -389,6 +391,8 @@ export class ContentGovernance {
     requireRole(p, 'admin', 'regulator', 'content-provider');
     const cpId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;
     const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
+    // an unknown id is 404; a province-limited token gets its province's alerts of it (none), as for another province's provider
+    await mustBeFilterAccount(this.ctx, p, cpId, 'providers');
     if (p.role !== 'regulator') return this.deps.store.listAlerts({ contentProviderId: cpId, since: q.since, limit });
     const since = p.from === undefined ? q.since : Math.max(q.since ?? p.from, p.from);
     return this.deps.store.listAlerts({ contentProviderId: cpId, contentProviderIds: await providersInProvince(this.ctx, p), since, until: p.to, limit });

@@ -23,6 +23,7 @@ import { decide } from '../pipeline/runner.js';
 import { SEND_TIME_STAGES } from './send-time-check.js';
 import type { Facts } from '../pipeline/types.js';
 import type { MessageView, ReleaseCheck, ReleaseFacts } from '../ports/store.js';
+import { mustBeFilterAccount } from './known-provider.js';
 
 /** The maximum hold without a validity of the sender's own (`--review-hold-max-hours` default): 72 hours. */
 export const DEFAULT_REVIEW_HOLD_MAX_MS = 72 * 3_600_000;
@@ -49,6 +50,7 @@ export class ReviewQueue {
     requireRole(p, 'admin', 'content-provider');
     const contentProviderId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;
     const limit = Math.min(Math.max(Math.trunc(q.limit ?? 100), 1), 1000);
+    await mustBeFilterAccount(this.ctx, p, contentProviderId, 'providers');
     return (await this.ctx.store.messages.listHeld({ contentProviderId, limit })).map((m) => ({ ...m, expiresAt: this.expiresAt(m) }));
   }
 

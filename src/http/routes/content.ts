@@ -8,7 +8,7 @@ import type { App } from '../../app/app.js';
 import type { ContentGovernance } from '../../app/content-governance.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { bearerSecurity, errorBody, idParam } from '../schemas.js';
+import { bearerSecurity, errorBody, idParam, unknownProviderFilter } from '../schemas.js';
 
 const violation = { type: 'object', properties: { rule: { type: 'string' }, message: { type: 'string' } } } as const;
 const template = {
@@ -80,7 +80,7 @@ export function contentRoutes(gov: ContentGovernance) {
       schema: {
         tags: ['content'], security: bearerSecurity, summary: 'Templates (providers see their own)',
         querystring: { type: 'object', properties: { status: { type: 'string', enum: ['pending', 'approved', 'rejected'] }, contentProviderId: { type: 'string', maxLength: 64 } } },
-        response: { 200: { type: 'object', properties: { templates: { type: 'array', items: template } } }, '4xx': errorBody },
+        response: { 200: { type: 'object', properties: { templates: { type: 'array', items: template } } }, 404: unknownProviderFilter(), '4xx': errorBody },
       },
     }, async (req) => ({ templates: await gov.listTemplates(req.principal, req.query as { status?: string; contentProviderId?: string }) }));
 
@@ -136,9 +136,9 @@ export function contentRoutes(gov: ContentGovernance) {
     f.get('/v1/alerts', {
       onRequest: requireAuth,
       schema: {
-        tags: ['content'], security: bearerSecurity, summary: 'Early-warning alerts, newest first (providers see their own; a regulator token limited to a province or dates sees the alerts inside them)',
+        tags: ['content'], security: bearerSecurity, summary: 'Early-warning alerts, newest first (providers see their own; a regulator token limited to a province or dates sees the alerts inside them); an id no provider has: 404 not_found (for a token limited to a province, none, as for another province\'s provider)',
         querystring: { type: 'object', properties: { contentProviderId: { type: 'string', maxLength: 64 }, since: { type: 'string', pattern: '^[0-9]{1,15}$' }, limit: { type: 'integer', minimum: 1, maximum: 1000, description: 'default 100' } } },
-        response: { 200: { type: 'object', properties: { alerts: { type: 'array', items: alert } } }, '4xx': errorBody },
+        response: { 200: { type: 'object', properties: { alerts: { type: 'array', items: alert } } }, 404: unknownProviderFilter(), '4xx': errorBody },
       },
     }, async (req) => {
       await gov.flush();

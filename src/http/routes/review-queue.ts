@@ -7,7 +7,7 @@ import type { App } from '../../app/app.js';
 import { ReviewQueue } from '../../app/review-queue.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { bearerSecurity, errorBody, idParam } from '../schemas.js';
+import { bearerSecurity, errorBody, idParam, unknownProviderFilter } from '../schemas.js';
 
 const held = {
   type: 'object',
@@ -33,7 +33,7 @@ export async function reviewQueueRoutes(f: FastifyInstance, opts: { app: App }):
     schema: {
       tags: ['content'], security: bearerSecurity, summary: 'Messages held for review by an early-warning hold, oldest first (admin; providers see their own)',
       querystring: { type: 'object', properties: { contentProviderId: { type: 'string', maxLength: 64 }, limit: { type: 'integer', minimum: 1, maximum: 1000 } } },
-      response: { 200: { type: 'object', properties: { messages: { type: 'array', items: held } } }, '4xx': errorBody },
+      response: { 200: { type: 'object', properties: { messages: { type: 'array', items: held } } }, 404: unknownProviderFilter(), '4xx': errorBody },
     },
   }, async (req) => ({ messages: await queue.list(req.principal, req.query as { contentProviderId?: string; limit?: number }) }));
 
