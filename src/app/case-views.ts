@@ -12,6 +12,7 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { actorOf, caseAccountsInProvince, deadlineInfo, hashAccessCode, loadVisible } from './case-workflow.js';
 import { storableText } from './validate.js';
+import { mustBeFilterAccount } from './known-provider.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -97,6 +98,9 @@ export async function listCases(ctx: AppContext, p: Principal, q: { state?: stri
   const contentProviderId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;
   const limit = Math.max(1, Math.min(q.limit ?? 50, 500));
   if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'case.query', { state: q.state ?? null, contentProviderId: contentProviderId ?? null });
+  // After the audit (a regulator's query is recorded, answered or not). The operator's own account
+  // has cases; a province-limited token gets none for an unknown id, as for another province's provider.
+  await mustBeFilterAccount(ctx, p, contentProviderId, 'providers-and-operator');
   // The scope goes into the query, so the page is cut after it: full while more cases follow.
   const scope = p.role === 'regulator' ? { providersIn: await caseAccountsInProvince(ctx, p), from: p.from, to: p.to } : {};
   const r = await ctx.store.cases.listCases({ states: states as CaseState[] | undefined, contentProviderId, msisdn, limit, cursor: q.cursor, ...scope });

@@ -15,6 +15,7 @@ import { inDateRange, inProvince, providersInProvince, requireNowInDateRange, sc
 import { decodeCursor } from '../domain/page-cursor.js';
 import { GATEWAY_ARTICLES } from '../domain/gateway-articles.js';
 import { creditSummaryBoth, defaultRegulatorSummary, type CreditSummaryTemplate } from '../domain/credit-summary.js';
+import { mustBeFilterAccount } from './known-provider.js';
 
 const REGULATOR_KINDS: readonly CreditKind[] = ['warning', 'fine', 'supervision_talk', 'correction_order', 'note'];
 
@@ -138,6 +139,11 @@ export async function listEntries(ctx: AppContext, p: Principal, f: { contentPro
   if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'credit.query', { contentProviderId: f.contentProviderId ?? null });
   const scope = p.role === 'regulator' ? { providersIn: await providersInProvince(ctx, p), from: p.from, to: p.to } : {};
   const page = await ctx.store.cases.listEntries({ subjectId: f.contentProviderId, limit: Math.min(f.limit ?? 200, 1000), cursor: f.cursor, ...scope });
+  // An id that lists nothing must name a provider or the operator's account (`operator`), else 404.
+  // Asked only of an empty first page: an entry about the operator is filed under whatever subject id
+  // the regulator gave it, which the filter finds as before. A province-limited token gets no entries
+  // for an unknown id, as for another province's provider.
+  if (page.entries.length === 0 && !f.cursor) await mustBeFilterAccount(ctx, p, f.contentProviderId, 'providers-and-operator');
   if (p.role === 'content-provider') return { entries: page.entries.map(providerView), nextCursor: page.nextCursor };
   if (p.role === 'regulator' && p.province) return { entries: page.entries.map((e) => (e.subjectType === 'operator' ? withoutEvidence(e) : e)), nextCursor: page.nextCursor };
   return page;
