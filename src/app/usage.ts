@@ -9,6 +9,8 @@
  *   looked up;
  * - a regulator: any provider, or with a token limited to a province those registered there (another
  *   province is a scope refusal, rule supervision.province-scope); all it may list when none is named.
+ * An id no provider has is `not_found` (after the province: such a token is refused it as another
+ * province's, never told which ids exist).
  */
 import { SmsguardError } from '../domain/errors.js';
 import { shanghaiDay, shanghaiDayStart, type UsageCount } from '../domain/usage.js';
@@ -17,6 +19,7 @@ import type { Principal } from './types.js';
 import { requireRole } from './access.js';
 import { inProvince, providersInProvince, scopeRefusal } from './records-scope.js';
 import { str } from './validate.js';
+import { mustBeFilterAccount } from './known-provider.js';
 
 /** Most days one read covers (a leap year). */
 export const USAGE_MAX_DAYS = 366;
@@ -101,10 +104,9 @@ export async function readUsage(ctx: AppContext, p: Principal, q: UsageQuery = {
   }
   let ids: string[] | undefined;
   if (cpId !== undefined) {
-    if (p.role !== 'content-provider' && !(await ctx.store.directory.getContentProvider(cpId))) {
-      throw new SmsguardError('not_found', `no content provider ${cpId}`, {}, 'contentProviderId', { id: 'provider_not_found', params: { id: cpId } });
-    }
+    // The province first: a token limited to one is refused an unknown id as another province's.
     if (!(await inProvince(ctx, p, cpId))) throw scopeRefusal(ctx, 'province', `content provider ${cpId} is outside this token's province`, { id: 'provider_other_province', params: { id: cpId } }, 'contentProviderId');
+    await mustBeFilterAccount(ctx, p, cpId, 'providers');
     ids = [cpId];
   } else ids = await providersInProvince(ctx, p);
 

@@ -92,6 +92,10 @@ describe('GET /v1/usage', () => {
     assert.equal(r.statusCode, 403);
     assert.equal(r.json().error.code, 'forbidden');
     assert.equal(r.json().error.rule, 'supervision.province-scope');
+    // an unknown id: refused the same way, not 404 (which told such a token the id exists nowhere)
+    const unknown = await get(`/v1/usage?${q}&contentProviderId=cp_nobody`, tok.fujian);
+    assert.equal(unknown.statusCode, 403, unknown.body);
+    assert.equal(unknown.json().error.rule, 'supervision.province-scope');
   });
 
   test('bad days, from after to, more than 366 days, an unknown granularity: 400 invalid_request naming the field', async () => {

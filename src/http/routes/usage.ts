@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { requireAuth } from '../auth.js';
-import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
+import { bearerSecurity, errorBody, errorResponse, unknownProviderFilter } from '../schemas.js';
 
 const count = (description: string) => ({ type: 'integer', minimum: 0, description });
 
@@ -42,7 +42,7 @@ export async function usageRoutes(f: FastifyInstance, opts: { app: App }): Promi
     schema: {
       tags: ['messages'], security: bearerSecurity,
       summary: 'Usage figures per content provider and Shanghai day or month: submitted, accepted, rejected by code, held, segments, and the statuses reached (delivered, undeliverable…)',
-      description: 'Admin: any provider, or all. A content provider: its own (the default; another is 403 forbidden). A regulator: any provider, or with a token limited to a province those registered there (another: 403, rule supervision.province-scope). Statuses count on the day they happened. Periods with nothing counted are left out.',
+      description: 'Admin: any provider, or all. A content provider: its own (the default; another is 403 forbidden). A regulator: any provider, or with a token limited to a province those registered there (another, or an id no provider has: 403, rule supervision.province-scope). Otherwise an id no provider has: 404 not_found. Statuses count on the day they happened. Periods with nothing counted are left out.',
       querystring: {
         type: 'object',
         properties: {
@@ -56,7 +56,7 @@ export async function usageRoutes(f: FastifyInstance, opts: { app: App }): Promi
         200: { type: 'object', properties: { usage: { type: 'array', items: usageFigures } }, required: ['usage'] },
         400: errorResponse('A day that is not YYYY-MM-DD, from after to, more than 366 days, or an unknown granularity (invalid_request naming the field)'),
         403: errorResponse('Another provider\'s figures, or (a regulator) a provider outside the token\'s province'),
-        404: errorResponse('No such content provider'),
+        404: unknownProviderFilter(),
         '4xx': errorBody,
       },
     },
