@@ -223,6 +223,11 @@ function parseTime(v: string, name: string): number {
   return t;
 }
 
+/** The files of an export package (`inspect export`) already in `dir`; none when it is new or holds other files only. */
+export function exportPackageFiles(dir: string): string[] {
+  return ['manifest.json', 'records.jsonl', 'records.csv'].filter((f) => existsSync(join(dir, f)));
+}
+
 /** Scope flags for `token create --role regulator`. */
 export function addScopeOptions(cmd: Command): Command {
   return cmd
@@ -310,13 +315,18 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
     .requiredOption('--from <date>', 'from (YYYY-MM-DD Asia/Shanghai, or ISO-8601), inclusive')
     .requiredOption('--to <date>', 'to, exclusive')
     .addOption(new Option('--format <format>', 'file format').choices(['jsonl', 'csv']).default('jsonl'))
-    .option('--out <dir>', 'output directory', './inspection')
+    .option('--out <dir>', 'output directory, new or without an earlier export (never overwritten)', './inspection')
     .option('--actor <who>', 'who is exporting (recorded)', 'cli')
     .option('--allow-damaged', 'export even if a hash chain of the range no longer verifies; the signed manifest then states the damage')
     .action(async (opts) => {
       const from = parseTime(opts.from, 'from');
       const to = parseTime(opts.to, 'to');
       if (from >= to) throw new SmsguardError('invalid_request', '--from must be before --to', {}, 'from');
+      // One package a folder: an export into a folder that holds one would replace its manifest (and
+      // leave a records file of another format beside it, which the new manifest does not describe),
+      // and a package already handed to an inspector would no longer match the copy kept here.
+      const earlier = exportPackageFiles(opts.out);
+      if (earlier.length) throw new SmsguardError('conflict', `--out: ${resolve(opts.out)} already holds an export (${earlier.join(', ')}): give a new or empty folder; an export never replaces another`, {}, 'out');
       const { app, store } = await openApp(opts);
       try {
         if (!(await app.ctx.store.directory.getContentProvider(opts.contentProvider))) throw new SmsguardError('not_found', `no content provider ${opts.contentProvider}`, {}, 'content-provider');
@@ -354,7 +364,8 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
         const file: ReturnType<typeof createWriteStream> = out ?? createWriteStream(join(opts.out, name));
         file.end();
         await once(file, 'finish');
-        writeFileSync(join(opts.out, 'manifest.json'), manifestText(manifest));
+        // 'wx': should another export have written its package here since the check above, this one fails rather than replace it
+        writeFileSync(join(opts.out, 'manifest.json'), manifestText(manifest), { flag: 'wx' });
         for (const c of manifest.verification.chains.filter((x) => !x.ok)) {
           process.stderr.write(`WARNING: ${c.chain} FAILED at seq ${c.failure!.seq}${c.failure!.id ? ` (id ${c.failure!.id})` : ''}: ${c.failure!.reason}: exported anyway (--allow-damaged); the manifest states it under "verification"\n`);
         }
