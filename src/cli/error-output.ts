@@ -8,21 +8,45 @@ import { ConfigError } from '../config/schema.js';
 import { SmsguardError, type ErrorCode } from '../domain/errors.js';
 import { GatewayLockedError } from '../store/sqlite/gateway-lock.js';
 import { DatabaseUnreachableError } from '../store/open.js';
+import { BusUnreachableError } from '../queue/nats.js';
 
 /** Codes that report something wrong inside smsguard or beyond it, not in what the user gave. */
 const INTERNAL: ReadonlySet<ErrorCode> = new Set(['internal_error', 'upstream_unavailable']);
 
+/**
+ * File-system refusals on a path: a path the user gave (`--db` under a file, `--out` naming a file,
+ * a folder without write permission) is theirs to fix from the path and the reason. Not ENOENT or
+ * ENOSPC: a file smsguard expected and did not find is a bug, a full disk an I/O failure.
+ */
+const PATH_PROBLEMS: Readonly<Record<string, string>> = {
+  EEXIST: 'a file is in the way where a folder is needed',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder, not a file',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+};
+
+function pathProblem(e: unknown): string | null {
+  const x = e as NodeJS.ErrnoException;
+  if (!(e instanceof Error) || typeof x.path !== 'string' || typeof x.code !== 'string' || !(x.code in PATH_PROBLEMS)) return null;
+  return `cannot ${x.syscall ?? 'use'} ${x.path}: ${PATH_PROBLEMS[x.code]} (${x.code})`;
+}
+
 /** True for a failure the user caused and can fix from its message alone. */
 export function isUserError(e: unknown): boolean {
-  return e instanceof ConfigError || e instanceof GatewayLockedError || e instanceof DatabaseUnreachableError || (e instanceof SmsguardError && !INTERNAL.has(e.code));
+  return e instanceof ConfigError || e instanceof GatewayLockedError || e instanceof DatabaseUnreachableError || e instanceof BusUnreachableError
+    || (e instanceof SmsguardError && !INTERNAL.has(e.code)) || pathProblem(e) !== null;
 }
 
 /**
- * The text for stderr: `invalid configuration:` and its problems, the lock refusal as it is,
- * `smsguard: <message>` for another user error, else the stack.
+ * The text for stderr: `invalid configuration:` and its problems, `smsguard: <message>` for another
+ * user error (the lock refusal too, as README "Running it" says every mistake reads), else the stack.
  */
 export function formatCliError(e: unknown): string {
-  if (e instanceof ConfigError || e instanceof GatewayLockedError) return e.message;
+  if (e instanceof ConfigError) return e.message;
+  const path = pathProblem(e);
+  if (path) return `smsguard: ${path}`;
   if (isUserError(e)) return `smsguard: ${(e as Error).message}`;
   return e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);
 }

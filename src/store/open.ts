@@ -2,12 +2,13 @@
  * Opens the store a `--db` value names: a `postgres://` URL opens the PostgreSQL store (migrations
  * applied first; an optional schema pins the search_path), anything else is a SQLite file path.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SmsguardError } from '../domain/errors.js';
 import type { Store } from '../ports/store.js';
 import { SqliteStore } from './sqlite/index.js';
 import { monthFilePath } from './sqlite/month-files.js';
+import { SchemaTooNewError } from './sqlite/db.js';
 import { PostgresStore, isPostgresUrl } from './postgres/index.js';
 import { checkSchemaName } from './postgres/schema-name.js';
 import pg from 'pg';
@@ -82,6 +83,26 @@ export function connectProblem(e: unknown, url: string): unknown {
   return e;
 }
 
+/**
+ * SQLite's refusals to open the file a `--db` path names, said in one line with the path: a folder,
+ * a file that is not a database, a file or folder it may not write, a database a newer smsguard
+ * migrated (db.ts, `schema_too_new`). Anything else is passed on as it is (with its stack).
+ */
+export function sqliteOpenProblem(e: unknown, path: string): unknown {
+  const code = (e as { code?: unknown }).code;
+  if (e instanceof SchemaTooNewError) return new SmsguardError(e.code, `${path}: ${e.message}`, {}, 'db');
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return e;
+  if (code === 'SQLITE_CANTOPEN') {
+    const folder = existsSync(path) && statSync(path).isDirectory();
+    return new SmsguardError('invalid_request', `cannot open the SQLite database at ${path}: ${folder ? 'it is a folder; give a file path (such as ./var/smsguard.db)' : 'check that its folder exists and may be written'}`, {}, 'db');
+  }
+  if (code === 'SQLITE_NOTADB') return new SmsguardError('invalid_request', `${path} is not a SQLite database: is --db right?`, {}, 'db');
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_PERM') || code.startsWith('SQLITE_AUTH')) {
+    return new SmsguardError('invalid_request', `cannot write the SQLite database at ${path} (${code}): smsguard needs to write the file and its folder (its WAL beside it)`, {}, 'db');
+  }
+  return e;
+}
+
 /** A PostgreSQL URL fit to print: its password blanked. */
 function withoutPassword(url: string): string {
   const u = new URL(url);
@@ -103,5 +124,11 @@ export async function openStore(db: string, opts: { schema?: string; poolSize?: 
     return { store, kind: 'postgres', description: `PostgreSQL ${withoutPassword(db)}${opts.schema ? ` (schema ${opts.schema})` : ''}` };
   }
   // Each month of records is a file beside the main one (src/store/sqlite/month-files.ts).
-  return { store: new SqliteStore(db), kind: 'sqlite', description: `SQLite ${resolve(db)} (records by month: ${monthFilePath(resolve(db), 'YYYY-MM')})` };
+  let store: SqliteStore;
+  try {
+    store = new SqliteStore(db);
+  } catch (e) {
+    throw sqliteOpenProblem(e, resolve(db));
+  }
+  return { store, kind: 'sqlite', description: `SQLite ${resolve(db)} (records by month: ${monthFilePath(resolve(db), 'YYYY-MM')})` };
 }

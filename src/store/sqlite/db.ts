@@ -9,10 +9,18 @@ import { fileURLToPath } from 'node:url';
 import { MMAP_BYTES, PAGE_CACHE_KIB } from './tuning.js';
 import { useWalBuffer } from './wal-buffer.js';
 import { foldCategory } from '../category-fold.js';
+import { SmsguardError } from '../../domain/errors.js';
 
 export type Db = Database.Database;
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/** The database holds migrations this smsguard does not have: a newer one migrated it. */
+export class SchemaTooNewError extends SmsguardError {
+  constructor(readonly versions: string[]) {
+    super('conflict', `this database was migrated by a newer smsguard (migration${versions.length > 1 ? 's' : ''} ${versions.join(', ')} unknown to this one): run that version, or upgrade this one`);
+  }
+}
 
 export function openDatabase(path: string): Db {
   if (path !== ':memory:') {
@@ -32,7 +40,13 @@ export function openDatabase(path: string): Db {
   db.pragma('temp_store = MEMORY');
   // Checkpoints normally run on a worker thread (checkpointer.ts); this is only the backstop.
   if (path !== ':memory:') db.pragma('wal_autocheckpoint = 50000');
-  migrate(db);
+  try {
+    migrate(db);
+  } catch (e) {
+    // refused (a newer smsguard's database) or failed: closed, not left open with its WAL beside it
+    db.close();
+    throw e;
+  }
   return db;
 }
 
@@ -44,6 +58,11 @@ export function migrate(db: Db): string[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
   const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: string }[]).map((r) => r.version));
   const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+  // A database a newer smsguard migrated holds tables and columns this one does not know: writing to
+  // it (a downgrade, or an old binary left on a host) would go unnoticed until something broke.
+  const known = new Set(files.map((f) => f.replace(/\.sql$/, '')));
+  const newer = [...done].filter((v) => !known.has(v)).sort();
+  if (newer.length) throw new SchemaTooNewError(newer);
   const applied: string[] = [];
   for (const f of files) {
     const version = f.replace(/\.sql$/, '');
