@@ -41,7 +41,10 @@ export const ConfigSchema = z.object({
    */
   trustProxy: z.string().trim().min(1).refine(validTrustProxy, 'comma-separated IP addresses or CIDR ranges, loopback, linklocal or uniquelocal; or a number of hops').optional(),
   /** SQLite file path, or a postgres:// URL (PostgreSQL store; `DATABASE_URL` is read too). */
-  db: z.string().min(1).default('./var/smsguard.db'),
+  db: z.string().min(1).superRefine((v, ctx) => {
+    const problem = dbProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }).default('./var/smsguard.db'),
   /** PostgreSQL schema to use (created if missing); default: the URL's search_path. */
   dbSchema: z.string().refine(isSchemaName, `not a schema name smsguard can use (${SCHEMA_NAME_RULE})`).optional(),
   /** PostgreSQL pool size per process. */
@@ -130,6 +133,19 @@ export const ConfigSchema = z.object({
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+
+/**
+ * A `--db` that is neither a postgres:// URL nor a file path a person would mean: another scheme
+ * (`mysql://…`), or a PostgreSQL URL with a typo (`postgres//…`, `postgresql:/…`). Taken as a SQLite
+ * path, `migrate` and `start` created folders and a new database named after the URL.
+ */
+export function dbProblem(db: string): string | null {
+  if (/^postgres(ql)?:\/\//i.test(db)) return null;
+  if (/^postgres(ql)?[:/]/i.test(db)) return `${db.replace(/:[^:@/]+@/, ':***@')}: not a PostgreSQL URL (postgres://user@host:port/database); a SQLite file is a path`;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(db);
+  if (scheme) return `${scheme[1]}://…: not a database smsguard opens: a SQLite file path, or postgres://…`;
+  return null;
+}
 
 /** `httpPort` → `SMSGUARD_HTTP_PORT`. */
 export function envName(key: string): string {
