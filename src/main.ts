@@ -46,6 +46,7 @@ import { registerTokenCommands } from './cli/tokens.js';
 import { registerSimulatorCommand } from './cli/simulator.js';
 import { registerBackupCommand } from './cli/backup.js';
 import { formatCliError } from './cli/error-output.js';
+import { listenProblem } from './cli/listen-problem.js';
 import { loadUpstreamFile } from './config/upstream-file.js';
 import { mnpProblemLines } from './config/mnp-file.js';
 import { loadMnpFileOffThread, reloadMnp } from './config/mnp-reload.js';
@@ -183,11 +184,13 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   } catch (e) {
     // The SMPP server's own port taken (or its host not ours) is said as for the HTTP port; any other
     // failure here comes from the upstream links.
-    const l = e as NodeJS.ErrnoException & { port?: number };
-    if (l.syscall === 'listen' && config.role !== 'egress' && l.port === config.smppPort) {
+    const l = e as NodeJS.ErrnoException & { port?: number; address?: string };
+    // (node leaves `port` out of the error of a listen on port 0: an address not on this host)
+    const port = l.port ?? 0;
+    if (l.syscall === 'listen' && config.role !== 'egress' && port === config.smppPort && l.address === config.smppHost) {
       throw new ConfigError([`smpp-host / smpp-port: ${config.smppHost}:${config.smppPort}: ${listenProblem(l)}`]);
     }
-    if (l.syscall === 'listen' && smppTls && l.port === smppTls.port) {
+    if (l.syscall === 'listen' && smppTls && port === smppTls.port && l.address === config.smppHost) {
       throw new ConfigError([`smpp-host / smpp-tls-port: ${config.smppHost}:${smppTls.port}: ${listenProblem(l)}`]);
     }
     const m = (e as Error).message;
@@ -389,14 +392,6 @@ function addReadinessChecks(app: App, config: Config, bus: BusRoles | null, smpp
   }
 }
 
-/** `EADDRINUSE` → `address in use (EADDRINUSE)`; other listen failures keep node's message. */
-function listenProblem(e: NodeJS.ErrnoException): string {
-  if (e.code === 'EADDRINUSE') return 'address in use (EADDRINUSE)';
-  if (e.code === 'EADDRNOTAVAIL') return 'address not available on this host (EADDRNOTAVAIL)';
-  if (e.code === 'EACCES') return 'permission denied (EACCES: a port below 1024 needs privileges)';
-  return e.message;
-}
-
 /**
  * `token create`: into an install that exists (`existing`), never a new one. A token written into a
  * database or schema no gateway uses (a mistyped --db or --db-schema) would only fail later, at login.
@@ -437,6 +432,7 @@ export function buildCli(): Command {
     .option('--delivery-in-flight <n>', 'batches the delivery worker keeps out to the upstream at once, 1–16 (default 1: bursts are queued first)')
     .option('--review-hold-max-hours <h>', 'hours a message held for review waits for an operator when its sender gave no validity; then it expires (default 72, at most 8760)')
     .option('--smpp-port <port>', 'SMPP server port (default 2775)')
+    .option('--smpp-host <host>', 'SMPP server listen address, also of --smpp-tls-port (default 127.0.0.1)')
     .option('--smpp-tls-port <port>', 'also SMPP over TLS on this port (conventionally 3550; default none); needs --tls-cert and --tls-key')
     .option('--tls-cert <path>', 'PEM certificate (chain) the SMPP TLS port presents')
     .option('--tls-key <path>', 'PEM private key of --tls-cert (unencrypted)')

@@ -15,6 +15,7 @@ import { normalizeMsisdn } from '../domain/msisdn.js';
 import { HTTP_STATUS } from '../http/error-map.js';
 import { z } from 'zod';
 import { ConfigError } from '../config/schema.js';
+import { listenProblem } from './listen-problem.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 /** The command's flags, validated once (every problem reported together) before anything starts. */
@@ -87,7 +88,10 @@ function readBody(req: IncomingMessage): Promise<string | null> {
 export async function startSimulator(o: SimulatorCommandOptions): Promise<RunningSimulator> {
   const sim = new SimulatorSmsc(new SystemClock(), { capacity: o.capacity, holdMs: o.holdMs ?? 0 });
   const server = new SmppSimulatorServer({ sim, credentials: o.systemId ? { systemId: o.systemId, password: o.password ?? '' } : undefined });
-  const smppPort = await server.listen(o.smppPort, o.smppHost);
+  // A port taken or an address not on this host is said as `start` says it: one line naming the flag.
+  const smppPort = await server.listen(o.smppPort, o.smppHost).catch((e: NodeJS.ErrnoException) => {
+    throw e.syscall === 'listen' ? new ConfigError([`--smpp-host / --smpp-port: ${o.smppHost}:${o.smppPort}: ${listenProblem(e)}`]) : e;
+  });
   let http: ReturnType<typeof createServer> | null = null;
   let httpPort: number | null = null;
   if (o.httpPort !== undefined) {
@@ -120,7 +124,20 @@ export async function startSimulator(o: SimulatorCommandOptions): Promise<Runnin
       }
       json(res, 404, { error: { code: 'not_found', message: 'GET /v1/simulator/outbox and POST /v1/simulator/mo only' } });
     });
-    await new Promise<void>((r) => http!.listen(o.httpPort, o.smppHost, r));
+    const h = http;
+    try {
+      await new Promise<void>((r, reject) => {
+        h.once('error', reject);
+        h.listen(o.httpPort, o.smppHost, () => {
+          h.off('error', reject);
+          r();
+        });
+      });
+    } catch (e) {
+      await server.close();
+      const l = e as NodeJS.ErrnoException;
+      throw l.syscall === 'listen' ? new ConfigError([`--smpp-host / --http-port: ${o.smppHost}:${o.httpPort}: ${listenProblem(l)}`]) : e;
+    }
     httpPort = (http.address() as { port: number }).port;
   }
   return {

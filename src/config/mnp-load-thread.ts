@@ -8,5 +8,8 @@ import { loadMnpFile } from './mnp-file.js';
 try {
   parentPort!.postMessage({ ok: true, parse: loadMnpFile((workerData as { path: string }).path) });
 } catch (e) {
-  parentPort!.postMessage({ ok: false, error: (e as Error).message });
+  // The problem alone (loadMnpFile's ConfigError lists it): the caller wraps it in a ConfigError of
+  // its own, whose message says `invalid configuration:` once (sent whole, it was said twice).
+  const problems = (e as { problems?: string[] }).problems;
+  parentPort!.postMessage({ ok: false, error: problems ? problems.join('\n  ') : (e as Error).message });
 }

@@ -19,6 +19,11 @@ export interface Bus {
 export const NATS_START_HINT =
   'Start NATS with JetStream, e.g.: start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server';
 
+/** The bus of `--queue` cannot be reached: the operator's to fix (start NATS, or correct the URL), said in one line. */
+export class BusUnreachableError extends Error {
+  override readonly name = 'BusUnreachableError';
+}
+
 /** `nats://host:port` (or a comma-separated list) → server list for the client. */
 export function natsServers(url: string): string[] {
   return url.split(',').map((s) => s.trim().replace(/^nats:\/\//, '')).filter(Boolean);
@@ -38,7 +43,7 @@ export async function openBus(o: BusOptions): Promise<Bus> {
   try {
     nc = await connect({ servers: natsServers(o.url), name: o.name ?? 'smsguard', maxReconnectAttempts: -1, reconnectTimeWait: 500 });
   } catch (e) {
-    throw new Error(`cannot reach NATS at ${o.url}: ${(e as Error).message}\n${NATS_START_HINT}`);
+    throw new BusUnreachableError(`cannot reach NATS at ${o.url} (--queue): ${(e as Error).message}; is it running, and is --queue right? ${NATS_START_HINT}`);
   }
   const jsm = await jetstreamManager(nc);
   const subjects = [`${o.names.prefix}.mt.*`];
