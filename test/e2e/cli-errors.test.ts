@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ import { SystemClock } from '../../src/simulator/clock.js';
 import { resolveProfile } from '../../src/profiles/index.js';
 import { RecordsSigner } from '../../src/app/records-signing.js';
 import { configureRecords } from '../../src/app/records-service.js';
-import { TEST_PG_URL } from '../helpers/pg.js';
+import { TEST_PG_URL, dropSchema, testSchemaName } from '../helpers/pg.js';
 
 const BIN = fileURLToPath(new URL('../../bin/smsguard.js', import.meta.url));
 const ENV = { ...process.env, SMSGUARD_ADMIN_TOKEN: 'sga_cli_errors_test_token_00000000000001', SMSGUARD_DB: '', DATABASE_URL: '', SMSGUARD_RECORDS_SIGNING_KEY: '', SMSGUARD_RECORDS_TRUSTED_KEYS: '' };
@@ -234,5 +234,127 @@ test('commander\'s own refusals (an unknown flag or command, a missing required 
     const r = cli(...args);
     assert.equal(r.code, 1, `${args.join(' ')}: ${r.out}${r.err}`);
     assertOneLine(r.err, message);
+  }
+});
+
+test('inspect export refuses a folder that already holds an export: the earlier package stays as it was', () => {
+  // Before: a second export into the same --out replaced manifest.json and left the first records
+  // file beside the new one, which the new manifest does not describe.
+  const out = join(dir, 'package');
+  const range = ['--content-provider', 'cp_1', '--from', '2026-01-01', '--to', '2027-01-01', '--db', db];
+  const first = cli('inspect', 'export', ...range, '--out', out);
+  assert.equal(first.code, 0, first.err);
+  const manifest = readFileSync(join(out, 'manifest.json'), 'utf8');
+  for (const format of ['csv', 'jsonl']) {
+    const again = cli('inspect', 'export', ...range, '--out', out, '--format', format, '--from', '2026-06-01');
+    assert.equal(again.code, 1, again.out + again.err);
+    assert.equal(again.out, '');
+    assertOneLine(again.err, /^smsguard: --out: .*package already holds an export \(manifest\.json, records\.jsonl\): give a new or empty folder; an export never replaces another$/);
+  }
+  assert.equal(readFileSync(join(out, 'manifest.json'), 'utf8'), manifest, 'the earlier manifest is untouched');
+  assert.deepEqual(readdirSync(out).sort(), ['manifest.json', 'records.jsonl']);
+  // a folder holding other files only is fine
+  const other = join(dir, 'package-2');
+  mkdirSync(other);
+  writeFileSync(join(other, 'README.txt'), 'for the inspector');
+  const fresh = cli('inspect', 'export', ...range, '--out', other, '--format', 'csv');
+  assert.equal(fresh.code, 0, fresh.err);
+  assert.deepEqual(readdirSync(other).sort(), ['README.txt', 'manifest.json', 'records.csv']);
+});
+
+test('a --db or --out the file system refuses (a folder, a file in the way, a file that is not a database) is one "smsguard:" line, exit 1', () => {
+  const file = join(dir, 'plain.txt');
+  writeFileSync(file, 'not a database\n');
+  const folder = join(dir, 'a-folder');
+  mkdirSync(folder);
+  const report = ['--year', '2026', '--content-provider', 'cp_1', '--db', db];
+  const exportArgs = ['--content-provider', 'cp_1', '--from', '2026-01-01', '--to', '2027-01-01', '--db', db];
+  const cases: [string[], RegExp][] = [
+    [['migrate', '--db', join(file, 'x.db')], /^smsguard: cannot mkdir .*plain\.txt: a file is in the way where a folder is needed \(EEXIST\)$/],
+    [['start', '--http-port', '0', '--smpp-port', '0', '--db', join(file, 'x.db')], /^smsguard: cannot mkdir .*plain\.txt: a file is in the way where a folder is needed \(EEXIST\)$/],
+    [['migrate', '--db', folder], /^smsguard: cannot open the SQLite database at .*a-folder: it is a folder; give a file path/],
+    [['records', 'verify', '--db', file], /^smsguard: .*plain\.txt is not a SQLite database: is --db right\?$/],
+    [['start', '--http-port', '0', '--smpp-port', '0', '--db', file], /^smsguard: .*plain\.txt is not a SQLite database: is --db right\?$/],
+    [['inspect', 'report', ...report, '--out', join(file, 'r.html')], /^smsguard: cannot mkdir .*plain\.txt: a file is in the way where a folder is needed \(EEXIST\)$/],
+    [['inspect', 'export', ...exportArgs, '--out', file], /^smsguard: cannot mkdir .*plain\.txt: a file is in the way where a folder is needed \(EEXIST\)$/],
+  ];
+  for (const [args, message] of cases) {
+    const r = cli(...args);
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.out}${r.err}`);
+    assertOneLine(r.err, message);
+  }
+  assert.equal(readFileSync(file, 'utf8'), 'not a database\n', 'the file is left as it was');
+});
+
+test('a database a newer smsguard migrated is refused in one line by every command, and left closed', async () => {
+  // Before: opened and written as if it were this version's (a downgrade went unnoticed).
+  const newer = join(dir, 'newer.db');
+  const s = new SqliteStore(newer);
+  s.db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES ('999_from_the_future', 0)").run();
+  await s.close();
+  for (const args of [['migrate'], ['records', 'verify'], ['token', 'create', '--role', 'admin'], ['start', '--http-port', '0', '--smpp-port', '0']]) {
+    const r = cli(...args, '--db', newer);
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.out}${r.err}`);
+    assert.doesNotMatch(r.out, /smsguard is running|migrations applied/);
+    assertOneLine(r.err, /^smsguard: .*newer\.db: this database was migrated by a newer smsguard \(migration 999_from_the_future unknown to this one\): run that version, or upgrade this one$/);
+    assert.deepEqual(readdirSync(dir).filter((f) => /^newer\.db-(wal|shm)$/.test(f)), [], `${args.join(' ')}: the database was left open`);
+  }
+});
+
+test('a --db with a mistyped PostgreSQL URL or another scheme is a configuration line, and no folder named after it is made', () => {
+  // Before: `migrate --db postgres//…` created ./postgres/…/test as a new SQLite database.
+  for (const url of ['postgres//u:secret@127.0.0.1:5432/test', 'postgresql:/u:secret@127.0.0.1/test', 'mysql://u:secret@127.0.0.1/test']) {
+    for (const args of [['migrate'], ['start', '--http-port', '0', '--smpp-port', '0'], ['records', 'verify']]) {
+      const r = cli(...args, '--db', url);
+      assert.equal(r.code, 1, `${args.join(' ')} ${url}: ${r.out}${r.err}`);
+      assert.match(r.err, /^invalid configuration:\n {2}db \(SMSGUARD_DB\): .*: (not a PostgreSQL URL \(postgres:\/\/user@host:port\/database\); a SQLite file is a path|not a database smsguard opens: a SQLite file path, or postgres:\/\/…)\n$/);
+      assert.doesNotMatch(r.err, /secret/, 'no password printed');
+    }
+  }
+  assert.equal(existsSync(join(dir, 'postgres')) || existsSync(join(dir, 'postgresql:')) || existsSync(join(dir, 'mysql:')), false);
+});
+
+test('start takes --smpp-host (docs/SMPP.md has the TLS port listen on it): an address not on this host is said as for --http-host', () => {
+  // Before: "unknown option '--smpp-host'"; only SMSGUARD_SMPP_HOST set it.
+  const r = cli('start', '--db', join(dir, 'smpp-host.db'), '--http-port', '0', '--smpp-port', '0', '--smpp-host', '192.0.2.1');
+  assert.equal(r.code, 1, r.out + r.err);
+  assert.equal(r.err, 'invalid configuration:\n  smpp-host / smpp-port: 192.0.2.1:0: address not available on this host (EADDRNOTAVAIL)\n');
+});
+
+test('start with an --mnp-file that cannot be read says "invalid configuration:" once', () => {
+  const r = cli('start', '--db', join(dir, 'mnp.db'), '--http-port', '0', '--smpp-port', '0', '--mnp-file', join(dir, 'no-such.csv'));
+  assert.equal(r.code, 1, r.out + r.err);
+  assert.match(r.err, /^invalid configuration:\n {2}mnpFile: cannot read .*no-such\.csv: ENOENT[^\n]*\n$/);
+});
+
+test('the simulator on a port already in use: one configuration line naming the flag, no stack', async () => {
+  const taken: Server = createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+  const port = (taken.address() as { port: number }).port;
+  try {
+    const smpp = cli('simulator', '--smpp-port', String(port));
+    assert.equal(smpp.code, 1, smpp.out + smpp.err);
+    assert.equal(smpp.err, `invalid configuration:\n  --smpp-host / --smpp-port: 127.0.0.1:${port}: address in use (EADDRINUSE)\n`);
+    const http = cli('simulator', '--smpp-port', '0', '--http-port', String(port));
+    assert.equal(http.code, 1, http.out + http.err);
+    assert.equal(http.err, `invalid configuration:\n  --smpp-host / --http-port: 127.0.0.1:${port}: address in use (EADDRINUSE)\n`);
+  } finally {
+    await new Promise((r) => taken.close(r));
+  }
+});
+
+test('start with a --queue no NATS answers at is one "smsguard:" line saying what to do', async () => {
+  // Before: a stack trace under a two-line message.
+  const free = createServer();
+  await new Promise<void>((r) => free.listen(0, '127.0.0.1', r));
+  const port = (free.address() as { port: number }).port;
+  await new Promise((r) => free.close(r));
+  const schema = testSchemaName();
+  try {
+    const r = cli('start', '--db', TEST_PG_URL, '--db-schema', schema, '--http-port', '0', '--smpp-port', '0', '--queue', `nats://127.0.0.1:${port}`, '--queue-prefix', `cli_errors_${process.pid}`);
+    assert.equal(r.code, 1, r.out + r.err);
+    assertOneLine(r.err, new RegExp(`^smsguard: cannot reach NATS at nats://127\\.0\\.0\\.1:${port} \\(--queue\\): .*; is it running, and is --queue right\\? Start NATS with JetStream`));
+  } finally {
+    await dropSchema(schema);
   }
 });
