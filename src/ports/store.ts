@@ -1132,6 +1132,11 @@ export interface Store {
   /** Kept `Idempotency-Key`s of the HTTP submit routes (README "Retrying safely"). */
   idempotency: IdempotencyStore;
   /**
+   * The public doors' per-address limits (src/app/address-window.ts): PostgreSQL counts them for the
+   * deployment, SQLite (one process) in memory.
+   */
+  addressLimits: import('./address-limits.js').AddressLimitStore;
+  /**
    * Resolves once the store answers a trivial query through its own connections (PostgreSQL: the
    * pool, no connection of its own), rejects when it cannot be reached: the readiness probe's store
    * check (app/readiness.ts). The caller bounds the wait.

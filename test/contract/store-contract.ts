@@ -23,6 +23,7 @@ import { clientRefContract } from './client-ref-contract.js';
 import { usageContract } from './usage-contract.js';
 import { idempotencyContract } from './idempotency-contract.js';
 import { heldExpiryContract } from './held-expiry-contract.js';
+import { addressLimitsContract } from './address-limits-contract.js';
 
 export interface StoreHandle {
   store: Store;
@@ -1757,6 +1758,10 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
 
     describe('review queue: held expiry and the release\'s re-check', () => {
       heldExpiryContract(() => h.store);
+    });
+
+    describe('address limits', () => {
+      addressLimitsContract(() => h.store);
     });
 
     describe('settings', () => {

@@ -22,6 +22,7 @@ import { PgMonitorShare } from './monitor-share.js';
 import { PgCallbacks } from './callbacks.js';
 import { PgUsage } from './usage.js';
 import { PgIdempotency } from './idempotency.js';
+import { PgAddressLimits } from './address-limits.js';
 import type { SettingsStore, Store } from '../../ports/store.js';
 
 export type { PgOptions } from './db.js';
@@ -37,6 +38,8 @@ export class PostgresStore implements Store {
   readonly callbacks: PgCallbacks;
   readonly usage: PgUsage;
   readonly idempotency: PgIdempotency;
+  /** The public doors' per-address counts, shared by every process on the schema (migration 110). */
+  readonly addressLimits: PgAddressLimits;
   /** Egress partition leases for the NATS pipeline (src/queue). */
   readonly partitions: PgPartitionLeases;
   /** Processes serving HTTP message requests, which split each provider's HTTP throughput (src/app/http-processes.ts). */
@@ -73,6 +76,7 @@ export class PostgresStore implements Store {
     this.monitorShare = new PgMonitorShare(pool);
     this.usage = new PgUsage(pool);
     this.idempotency = new PgIdempotency(pool);
+    this.addressLimits = new PgAddressLimits(pool);
     const Q = queries('settings', ['get', 'put'] as const);
     this.settings = {
       async getSetting(key) {

@@ -13,6 +13,7 @@ import { SqliteSmppDeliveries } from './smpp-deliveries.js';
 import { SqliteCallbacks } from './callbacks.js';
 import { SqliteUsage } from './usage.js';
 import { SqliteIdempotency } from './idempotency.js';
+import { MemoryAddressLimits } from '../../runtime/address-counts.js';
 import type { SettingsStore, Store } from '../../ports/store.js';
 
 export class SqliteStore implements Store {
@@ -27,6 +28,8 @@ export class SqliteStore implements Store {
   readonly callbacks: SqliteCallbacks;
   readonly usage: SqliteUsage;
   readonly idempotency: SqliteIdempotency;
+  /** The public doors' per-address counts: in memory, one process serves a SQLite database. */
+  readonly addressLimits = new MemoryAddressLimits();
   /** deliver_sm waiting for a provider's ESME (not part of `Store`; the SMPP server takes the port directly). */
   readonly smppDeliveries: SqliteSmppDeliveries;
 
