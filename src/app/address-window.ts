@@ -1,36 +1,36 @@
 /**
  * A fixed-window counter per client address, for the doors that need no login (the public complaint
- * form, the complainant's status lookup). Kept in this process's memory: on several gateway processes
- * (PostgreSQL, docs/SCALING.md) each counts its own requests, so a limit holds per process. Memory is
- * bounded: the map is cleared when it grows past 100 000 addresses (a new window then starts early).
+ * form, the complainant's status lookup). The counts are the store's (ports/address-limits.ts): on
+ * PostgreSQL one table every gateway process counts in, so a limit holds for the deployment however
+ * a balancer spreads an address's requests (docs/SCALING.md); on SQLite (one process) in memory.
+ * Windows are aligned on wall-clock multiples of their length, the same on every process.
  */
-export class AddressWindow {
-  private window = 0;
-  private readonly counts = new Map<string, number>();
-  /** `limit`: counts allowed per address in a window (0: no limit); `windowMs`: the window's length. */
-  constructor(public limit: number, public readonly windowMs: number) {}
+import type { AddressLimitStore } from '../ports/address-limits.js';
 
-  private roll(now: number): void {
-    const w = Math.floor(now / this.windowMs);
-    if (w !== this.window || this.counts.size > 100_000) { this.window = w; this.counts.clear(); }
+export class AddressWindow {
+  /**
+   * `name`: the limit's name in the store (its rule id); `limit`: counts allowed per address in a
+   * window (0: no limit, nothing counted); `windowMs`: the window's length.
+   */
+  constructor(private readonly store: AddressLimitStore, readonly name: string, public limit: number, public readonly windowMs: number) {}
+
+  private start(now: number): number {
+    return now - (now % this.windowMs);
   }
   /** Adds one for `key` and says whether it is still within the limit. */
-  admit(key: string, now: number): boolean {
+  async admit(key: string, now: number): Promise<boolean> {
     if (this.limit <= 0) return true;
-    return this.add(key, now) <= this.limit;
+    return (await this.add(key, now)) <= this.limit;
   }
   /** Whether `key` has used its limit in this window already (counts nothing). */
-  spent(key: string, now: number): boolean {
+  async spent(key: string, now: number): Promise<boolean> {
     if (this.limit <= 0) return false;
-    this.roll(now);
-    return (this.counts.get(key) ?? 0) >= this.limit;
+    return (await this.store.count(this.name, key, this.start(now))) >= this.limit;
   }
-  /** Adds one for `key`; the count in this window. */
-  add(key: string, now: number): number {
-    this.roll(now);
-    const n = (this.counts.get(key) ?? 0) + 1;
-    this.counts.set(key, n);
-    return n;
+  /** Adds one for `key`; the count in this window (every process's, on PostgreSQL). */
+  add(key: string, now: number): Promise<number> {
+    const start = this.start(now);
+    return this.store.hit(this.name, key, start, start + this.windowMs);
   }
   /** Milliseconds until the window ends (when `key`'s count starts again). */
   msLeft(now: number): number {

@@ -1,7 +1,8 @@
 /**
  * The deadline sweeper: escalates every open case whose running deadline (forward 5, answer 15 PRC
  * working days) has passed, and writes credit-file entries for providers whose rejected submissions
- * in the month reached the violation threshold. Runs on an interval and whenever a simulated clock
+ * in the month reached the violation threshold; drops the public doors' per-address counts of ended
+ * windows. Runs on an interval and whenever a simulated clock
  * moves; one sweep at a time.
  */
 import { overdueReason, shanghaiMonth } from '../domain/case.js';
@@ -76,6 +77,13 @@ export class CaseSweeper {
       await this.violations(now, out);
     } catch (e) {
       this.ctx.events.emit('workerError', { where: 'case-sweeper', message: (e as Error).message });
+    }
+    try {
+      // The public doors' per-address counts of ended windows (address-window.ts): wall-clock windows,
+      // so the wall clock, not the simulated one.
+      await this.ctx.store.addressLimits.prune(Date.now());
+    } catch (e) {
+      this.ctx.events.emit('workerError', { where: 'case-sweeper (address limits)', message: (e as Error).message });
     }
     return out;
   }

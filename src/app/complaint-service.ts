@@ -15,6 +15,8 @@ import { getCaseDetail, listCases, publicCaseStatus } from './case-views.js';
 import { VolumeCounter, addRegulatorEntry, complaintRate, complaintRateFor, listEntries, publicEntries, publishEntry, recordEarlyWarningSuspension, type ComplaintRate } from './credit.js';
 import { CaseSweeper, type SweeperOptions } from './case-sweeper.js';
 import { AddressWindow } from './address-window.js';
+import type { AddressLimitStore } from '../ports/address-limits.js';
+import { MemoryAddressLimits } from '../runtime/address-counts.js';
 
 export interface ComplaintOptions {
   /** The operator's report port users forward spam to (`举报` + text). Default 12321. */
@@ -34,13 +36,38 @@ export interface ComplaintOptions {
 
 /**
  * Complaints filed without a token per address a minute: enough for a person, too little to flood the
- * case store. Per process ({@link AddressWindow}).
+ * case store. Counted in the store ({@link AddressWindow}: for the deployment on PostgreSQL). When the
+ * store does not answer, the count **fails open** to this process's memory: the law requires the
+ * complaint channel, so a complainant is never turned away because the counter is out of reach, and
+ * the limit still holds per process meanwhile.
  */
-export class PublicIntakeLimit extends AddressWindow {
-  constructor(perMinute: number) { super(perMinute, 60_000); }
-  get perMinute(): number { return this.limit; }
-  set perMinute(n: number) { this.limit = n; }
+export class PublicIntakeLimit {
+  private readonly shared: AddressWindow;
+  private readonly local: AddressWindow;
+  private outage = false;
+  /** `onFallback`: told once per outage, when the first count falls back to memory. */
+  constructor(store: AddressLimitStore, perMinute: number, private readonly onFallback: (e: unknown) => void = () => undefined) {
+    this.shared = new AddressWindow(store, PUBLIC_INTAKE_RULE, perMinute, 60_000);
+    this.local = new AddressWindow(new MemoryAddressLimits(), PUBLIC_INTAKE_RULE, perMinute, 60_000);
+  }
+  get perMinute(): number { return this.shared.limit; }
+  set perMinute(n: number) { this.shared.limit = n; this.local.limit = n; }
+  /** Counts one complaint from `from` and says whether it is within the limit. */
+  async admit(from: string, now: number): Promise<boolean> {
+    try {
+      const ok = await this.shared.admit(from, now);
+      this.outage = false;
+      return ok;
+    } catch (e) {
+      if (!this.outage) { this.outage = true; this.onFallback(e); }
+      return this.local.admit(from, now);
+    }
+  }
 }
+
+/** The rules (and the limits' names in the store) of the two public-door limits. */
+export const PUBLIC_INTAKE_RULE = 'complaints.public-intake';
+export const STATUS_LOOKUP_RULE = 'complaints.status-lookup';
 
 /** Failed status lookups an address may make in a window before it is refused (option `statusFailures`). */
 export const STATUS_FAILURES_DEFAULT = 10;
@@ -52,13 +79,20 @@ export class ComplaintService {
   readonly sweeper: CaseSweeper;
   readonly reportPort: string;
   readonly publicLimit: PublicIntakeLimit;
-  /** Failed status lookups per address: the 8-character access code is not to be guessed without bound. */
+  /**
+   * Failed status lookups per address: the 8-character access code is not to be guessed without
+   * bound. Counted in the store; when it does not answer the lookup **fails closed** (the store's
+   * error, 503 `store_unavailable` when unreachable): it is no channel the law requires, and an
+   * uncounted miss is an unbounded guess.
+   */
   readonly statusFailureLimit: AddressWindow;
 
   constructor(readonly ctx: AppContext, opts: ComplaintOptions = {}) {
     this.reportPort = opts.reportPort ?? '12321';
-    this.publicLimit = new PublicIntakeLimit(opts.publicPerMinute ?? 20);
-    this.statusFailureLimit = new AddressWindow(opts.statusFailures ?? STATUS_FAILURES_DEFAULT, STATUS_FAILURE_WINDOW_MS);
+    this.publicLimit = new PublicIntakeLimit(ctx.store.addressLimits, opts.publicPerMinute ?? 20, (e) => {
+      ctx.events.emit('workerError', { where: 'complaints.public-intake', message: `the store did not answer the per-address count (${(e as Error).message}); complaints without a token are counted per process until it does` });
+    });
+    this.statusFailureLimit = new AddressWindow(ctx.store.addressLimits, STATUS_LOOKUP_RULE, opts.statusFailures ?? STATUS_FAILURES_DEFAULT, STATUS_FAILURE_WINDOW_MS);
     this.volume = new VolumeCounter(ctx, opts.volumeFlushMs ?? 1000);
     this.sweeper = new CaseSweeper(ctx, this.volume, opts.sweeper);
   }
@@ -68,8 +102,8 @@ export class ComplaintService {
    * limit when the caller has no token.
    */
   async fileComplaint(p: Principal, body: unknown, source: 'web' | 'api', from?: string) {
-    if (p.role === 'public' && from !== undefined && !this.publicLimit.admit(from, Date.now())) {
-      throw new SmsguardError('throttled', `at most ${this.publicLimit.perMinute} complaints a minute from one address; try again shortly`, { rule: 'complaints.public-intake', article: GATEWAY_ARTICLES.publicIntake.en });
+    if (p.role === 'public' && from !== undefined && !(await this.publicLimit.admit(from, Date.now()))) {
+      throw new SmsguardError('throttled', `at most ${this.publicLimit.perMinute} complaints a minute from one address; try again shortly`, { rule: PUBLIC_INTAKE_RULE, article: GATEWAY_ARTICLES.publicIntake.en });
     }
     return fileComplaint(this.ctx, p, body, source);
   }
@@ -95,14 +129,16 @@ export class ComplaintService {
   private async guarded<T>(from: string | undefined, run: () => Promise<T>): Promise<T> {
     if (from === undefined) return run();
     const lim = this.statusFailureLimit;
-    if (lim.spent(from, Date.now())) {
-      throw new RetryLaterError(`too many wrong references or access codes from this address (${lim.limit} in ${lim.windowMs / 60_000} minutes); try again later`, { rule: 'complaints.status-lookup', article: GATEWAY_ARTICLES.statusLookup.en }, lim.msLeft(Date.now()));
+    // The store's error, if it does not answer, goes out as it is: fail closed (statusFailureLimit).
+    if (await lim.spent(from, Date.now())) {
+      throw new RetryLaterError(`too many wrong references or access codes from this address (${lim.limit} in ${lim.windowMs / 60_000} minutes); try again later`, { rule: STATUS_LOOKUP_RULE, article: GATEWAY_ARTICLES.statusLookup.en }, lim.msLeft(Date.now()));
     }
     try {
       return await run();
     } catch (e) {
       // Only a miss is a guess: a malformed request (400) or a case that cannot be withdrawn (409) is not.
-      if (e instanceof SmsguardError && e.code === 'not_found' && lim.limit > 0) lim.add(from, Date.now());
+      // A miss that cannot be counted is not told (the count's error replaces the not_found).
+      if (e instanceof SmsguardError && e.code === 'not_found' && lim.limit > 0) await lim.add(from, Date.now());
       throw e;
     }
   }
