@@ -8,7 +8,7 @@ import { SmsguardError } from '../domain/errors.js';
 import type { Store } from '../ports/store.js';
 import { SqliteStore } from './sqlite/index.js';
 import { monthFilePath } from './sqlite/month-files.js';
-import { SchemaTooNewError } from './sqlite/db.js';
+import { SchemaTooNewError } from './schema-too-new.js';
 import { PostgresStore, isPostgresUrl } from './postgres/index.js';
 import { checkSchemaName } from './postgres/schema-name.js';
 import pg from 'pg';
@@ -119,6 +119,7 @@ export async function openStore(db: string, opts: { schema?: string; poolSize?: 
   if (opts.existing) await requireExistingInstall(db, opts.schema);
   if (isPostgresUrl(db)) {
     const store = await PostgresStore.open({ url: db, schema: opts.schema, max: opts.poolSize }).catch((e: unknown) => {
+      if (e instanceof SchemaTooNewError) throw new SmsguardError(e.code, `${withoutPassword(db)}${opts.schema ? ` (schema ${opts.schema})` : ''}: ${e.message}`, {}, 'db');
       throw connectProblem(e, db);
     });
     return { store, kind: 'postgres', description: `PostgreSQL ${withoutPassword(db)}${opts.schema ? ` (schema ${opts.schema})` : ''}` };

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkSchemaName } from './schema-name.js';
+import { SchemaTooNewError, unknownMigrations } from '../schema-too-new.js';
 
 export type Pool = pg.Pool;
 export type Client = pg.PoolClient;
@@ -93,6 +94,10 @@ export async function migrate(pool: Pool, schema?: string): Promise<string[]> {
       await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at bigint NOT NULL)');
       const done = new Set((await c.query<{ version: string }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
       const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+      // a schema a newer smsguard migrated (one process of several left on an old version): refused
+      // before anything is written, as SQLite refuses its file (schema-too-new.ts)
+      const newer = unknownMigrations(done, files);
+      if (newer.length) throw new SchemaTooNewError(newer);
       const applied: string[] = [];
       for (const f of files) {
         const version = f.replace(/\.sql$/, '');

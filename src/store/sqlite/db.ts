@@ -9,18 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { MMAP_BYTES, PAGE_CACHE_KIB } from './tuning.js';
 import { useWalBuffer } from './wal-buffer.js';
 import { foldCategory } from '../category-fold.js';
-import { SmsguardError } from '../../domain/errors.js';
+import { SchemaTooNewError, unknownMigrations } from '../schema-too-new.js';
 
 export type Db = Database.Database;
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-/** The database holds migrations this smsguard does not have: a newer one migrated it. */
-export class SchemaTooNewError extends SmsguardError {
-  constructor(readonly versions: string[]) {
-    super('conflict', `this database was migrated by a newer smsguard (migration${versions.length > 1 ? 's' : ''} ${versions.join(', ')} unknown to this one): run that version, or upgrade this one`);
-  }
-}
+export { SchemaTooNewError };
 
 export function openDatabase(path: string): Db {
   if (path !== ':memory:') {
@@ -60,8 +55,7 @@ export function migrate(db: Db): string[] {
   const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
   // A database a newer smsguard migrated holds tables and columns this one does not know: writing to
   // it (a downgrade, or an old binary left on a host) would go unnoticed until something broke.
-  const known = new Set(files.map((f) => f.replace(/\.sql$/, '')));
-  const newer = [...done].filter((v) => !known.has(v)).sort();
+  const newer = unknownMigrations(done, files);
   if (newer.length) throw new SchemaTooNewError(newer);
   const applied: string[] = [];
   for (const f of files) {

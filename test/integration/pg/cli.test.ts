@@ -125,3 +125,25 @@ test('start on a PostgreSQL store whose heads another key signed, with no key gi
     await dropSchema(schema);
   }
 });
+
+test('a schema a newer smsguard migrated is refused in one line by migrate, start and the records commands, and nothing is written to it', async () => {
+  const schema = testSchemaName();
+  const c = new pg.Client({ connectionString: TEST_PG_URL });
+  await c.connect();
+  try {
+    assert.equal(run(['migrate', '--db', TEST_PG_URL, '--db-schema', schema]).status, 0);
+    await c.query(`INSERT INTO ${schema}.schema_migrations (version, applied_at) VALUES ('999_from_the_future', 0)`);
+    const before = (await c.query(`SELECT count(*)::int AS n FROM ${schema}.schema_migrations`)).rows[0].n;
+    for (const args of [['migrate'], ['start', '--http-port', '0', '--smpp-port', '0'], ['records', 'verify']]) {
+      const r = run([...args, '--db', TEST_PG_URL, '--db-schema', schema]);
+      assert.equal(r.status, 1, `${args.join(' ')}: ${r.stdout} ${r.stderr}`);
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, `${args.join(' ')}: one line, no stack: ${r.stderr}`);
+      assert.match(lines[0], /^smsguard: .*schema sg_test_.*this database was migrated by a newer smsguard \(migration 999_from_the_future unknown to this one\)/);
+    }
+    assert.equal((await c.query(`SELECT count(*)::int AS n FROM ${schema}.schema_migrations`)).rows[0].n, before, 'no migration recorded');
+  } finally {
+    await c.end();
+    await dropSchema(schema);
+  }
+});
