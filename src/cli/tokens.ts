@@ -20,6 +20,7 @@ import type { Role } from '../ports/store.js';
 import type { SecretRevoked } from '../app/context.js';
 import { TOKEN_CACHE_MS } from '../app/auth.js';
 import { ANNOUNCE_TIMEOUT_MS, announceRevoked } from '../queue/revoked-notice.js';
+import { mustExist } from '../app/known-provider.js';
 
 /** The store of an install that exists (never a new one: a mistyped --db must not look empty) and an App on it. */
 async function openApp(opts: Record<string, unknown>): Promise<{ app: App; bus: { url: string; prefix: string } | null; close(): Promise<void> }> {
@@ -50,6 +51,8 @@ export function registerTokenCommands(token: Command, common: (c: Command) => Co
     .action(async (opts) => {
       const { app, close } = await openApp(opts);
       try {
+        // a misspelt id would list nothing, as if the provider had no keys
+        if (opts.contentProvider !== undefined) await mustExist(app.ctx, opts.contentProvider as string);
         const rows = await app.ctx.store.directory.listTokens({ role: opts.role as Role | undefined, subject: opts.contentProvider as string | undefined });
         for (const r of rows) {
           process.stdout.write(`${JSON.stringify({ id: r.id, role: r.role, ...(r.subject ? { contentProviderId: r.subject } : {}), label: r.label, ...(Object.keys(r.scope).length ? { scope: r.scope } : {}), createdAt: new Date(r.createdAt).toISOString(), revokedAt: r.revokedAt === null ? null : new Date(r.revokedAt).toISOString() })}\n`);

@@ -43,6 +43,11 @@ test('token list shows tokens without secrets; token revoke takes one back, once
   assert.equal(all[0].contentProviderId, 'cp_1');
   assert.deepEqual(lines(cli('token', 'list', '--content-provider', 'cp_1', '--db', db).out).map((t) => t.id), ['tok_key']);
   assert.deepEqual(lines(cli('token', 'list', '--role', 'report-centre', '--db', db).out).map((t) => t.id), [id]);
+  // a misspelt provider is said, not listed as "no keys" (as GET /v1/records refuses it)
+  const typo = cli('token', 'list', '--content-provider', 'cp_l', '--db', db);
+  assert.equal(typo.code, 1, typo.out);
+  assert.equal(typo.out, '');
+  assert.match(typo.err, /^smsguard: no content provider cp_l\n$/);
 
   const r = cli('token', 'revoke', 'tok_key', '--db', db, '--actor', 'ops@example');
   assert.equal(r.code, 0, r.err);
