@@ -74,3 +74,19 @@ export function spawnSmsguard(args: string[], opts: { env?: NodeJS.ProcessEnv; c
     proc.once('exit', onExit);
   });
 }
+
+/**
+ * Runs a TypeScript child script (`node --import tsx CHILD JSON(args)`) to the end and resolves with
+ * the JSON object on the last line it printed; rejects with its stderr when it exits non-zero (`what`
+ * names it in the error). For tests that need a second process on one store.
+ */
+export function runJsonChild<T>(child: string, args: object, what = 'child process'): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', child, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as T) : reject(new Error(`${what} exited ${code}: ${err}`))));
+  });
+}

@@ -10,7 +10,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { openTestPgStore, TEST_PG_URL, withTwoPgProcesses } from '../../helpers/pg.js';
 import { decision, item, msisdn, seedProvider, T0 } from '../../contract/fixtures.js';
@@ -21,21 +20,13 @@ import { configureRecords } from '../../../src/app/records-service.js';
 import { RecordsSigner } from '../../../src/app/records-signing.js';
 import { foldProviders, type ProviderDigest } from '../../../src/domain/provider-chain.js';
 import { monthOf } from '../../../src/domain/hash-chain.js';
+import { runJsonChild } from '../../helpers/process.js';
 
 const CHILD = fileURLToPath(new URL('./provider-heads-child.ts', import.meta.url));
 
 interface Seen { contentProviderId: string; lastSeq: number; count: number; signedAt: number }
 
-function runChild(args: object): Promise<{ decided: number; publications: number; seen: Seen[] }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (err += d));
-    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`gateway process exited ${code}: ${err}`))));
-  });
-}
+const runChild = (args: object) => runJsonChild<{ decided: number; publications: number; seen: Seen[] }>(CHILD, args, 'gateway process');
 
 test('two processes signing provider heads of one month while records flow: no fork, no record lost or doubled, the newest head never goes back, verify passes', { timeout: 180_000 }, async () => {
   const h = await openTestPgStore();

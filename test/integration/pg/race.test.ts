@@ -7,23 +7,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { openTestPgStore, TEST_PG_URL } from '../../helpers/pg.js';
 import { seedProvider, msisdn } from '../../contract/fixtures.js';
+import { runJsonChild } from '../../helpers/process.js';
 
 const CHILD = fileURLToPath(new URL('./race-child.ts', import.meta.url));
 
-function runChild(args: object): Promise<{ accepted: number; rejected: number }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (err += d));
-    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`racer exited ${code}: ${err}`))));
-  });
-}
+const runChild = (args: object) => runJsonChild<{ accepted: number; rejected: number }>(CHILD, args, 'racer');
 
 test('two processes racing for the last allowance never both win', { timeout: 120_000 }, async () => {
   const h = await openTestPgStore();
