@@ -455,7 +455,8 @@ export class ContentGovernance {
     return m ? approved.find((t) => t.id === m.templateId) ?? null : null;
   }
 
-  async liftAction(p: Principal, id: string): Promise<ActionRecord> {
+  /** `reason`: the operator's why, recorded with the lift's audit record. */
+  async liftAction(p: Principal, id: string, reason?: string): Promise<ActionRecord> {
     requireRoleIn(p, ROLES.liftAction);
     await this.flush();
     const now = this.ctx.clock.now();
@@ -463,7 +464,7 @@ export class ContentGovernance {
     const stored = await this.deps.store.liftAction(id, now, p.actorId);
     if (!inMemory && !stored) throw new SmsguardError('not_found', `no action in force with id ${id}`, {}, undefined, { id: 'action_not_in_force', params: { id } });
     const lifted = this.deps.actions.list().find((a) => a.id === id) ?? (await this.deps.store.listActions(false)).find((a) => a.id === id)!;
-    await this.ctx.store.records.appendAudit(now, p.actorId, 'early_warning.lift', { actionId: id }, { contentProviderId: lifted?.contentProviderId ?? null });
+    await this.ctx.store.records.appendAudit(now, p.actorId, 'early_warning.lift', { actionId: id, ...(reason ? { reason } : {}) }, { contentProviderId: lifted?.contentProviderId ?? null });
     return lifted;
   }
 
@@ -528,7 +529,7 @@ export class ContentGovernance {
    * this a lasting rise keeps alerting. Kept in the store (a restart or another process does not
    * bring the old baseline back) and audited.
    */
-  async resetBaseline(p: Principal, scope: string, key: string): Promise<BaselineView> {
+  async resetBaseline(p: Principal, scope: string, key: string, reason?: string): Promise<BaselineView> {
     requireRoleIn(p, ROLES.resetBaseline);
     const sc = parseScope(scope);
     const info = this.monitor.keyInfo(sc, key);
@@ -536,7 +537,7 @@ export class ContentGovernance {
     const now = this.ctx.clock.now();
     this.monitor.resetBaseline(sc, key, now);
     await this.deps.store.resetBaseline(sc, key, info.contentProviderId, now);
-    await this.ctx.store.records.appendAudit(now, p.actorId, 'early_warning.baseline_reset', { scope: sc, key }, { contentProviderId: info.contentProviderId });
+    await this.ctx.store.records.appendAudit(now, p.actorId, 'early_warning.baseline_reset', { scope: sc, key, ...(reason ? { reason } : {}) }, { contentProviderId: info.contentProviderId });
     return this.baselineView(p, sc, key);
   }
 }

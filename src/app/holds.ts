@@ -52,7 +52,8 @@ async function holdInScope(ctx: AppContext, p: Principal, h: LegalHold): Promise
  * it (a hold only keeps, and what it keeps includes its province's records) and it releases its own;
  * an admin or an unlimited regulator token releases any.
  */
-export async function releaseHold(ctx: AppContext, p: Principal, id: string): Promise<LegalHold> {
+/** `reason`: why, as the operator or regulator gave it (recorded with the release's audit record). */
+export async function releaseHold(ctx: AppContext, p: Principal, id: string, reason?: string): Promise<LegalHold> {
   requireRoleIn(p, ROLES.releaseHold);
   const archive = recordsFor(ctx).archive;
   // A hold a scoped regulator cannot list is one it cannot release either, answered as if absent.
@@ -73,7 +74,7 @@ export async function releaseHold(ctx: AppContext, p: Principal, id: string): Pr
   const now = ctx.clock.now();
   const h = await archive.releaseHold(id, now, p.actorId);
   if (!h) throw new SmsguardError('not_found', `no active hold ${id}`);
-  await ctx.store.records.appendAudit(now, p.actorId, 'records.hold_release', { holdId: id, role: p.role });
+  await ctx.store.records.appendAudit(now, p.actorId, 'records.hold_release', { holdId: id, role: p.role, ...(reason ? { reason } : {}) });
   return h;
 }
 

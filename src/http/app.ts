@@ -114,7 +114,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerStorableParams(f);
   await f.register(swagger, {
     openapi: {
-      info: { title: 'smsguard', version: '0.1.0', description: 'SMS gateway that enforces the PRC Regulations on the Management of Communication Short Message Service. An operation without a request body takes none: a JSON body other than {} (a reason on a release, a lift or a reset) is refused 400 invalid_request naming its first field; no body, an empty one and {} are taken.' },
+      info: { title: 'smsguard', version: '0.1.0', description: 'SMS gateway that enforces the PRC Regulations on the Management of Communication Short Message Service. An operation without a request body takes none: a JSON body other than {} (a reason on a cancellation) is refused 400 invalid_request naming its first field; no body, an empty one and {} are taken.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
     transformObject: (doc) => ('openapiObject' in doc ? documentIdempotencyKey(optionalNullableBodies(doc.openapiObject)) : doc.swaggerObject),

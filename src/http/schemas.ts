@@ -63,6 +63,16 @@ export const proofSchema = (capturedAt: string) => ({
   },
 } as const);
 
+/**
+ * The body of an operator's act that may say why (a release, a lift, a reset): `{reason}`, recorded
+ * with the act's audit record; `required` where the act must be explained (a rejection).
+ */
+export const reasonBody = (required: boolean) => ({
+  type: 'object', additionalProperties: false,
+  properties: { reason: { type: 'string', maxLength: 1000 } },
+  ...(required ? { required: ['reason'] } : {}),
+}) as const;
+
 export const idParam = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
 
 export const bearerSecurity = [{ bearer: [] }];

@@ -99,26 +99,37 @@ test('a JSON body that is not UTF-8 (GBK, as a Windows console on code page 936 
 test('a route that takes no body refuses one (400 naming its first field) and takes none, an empty one or {}', async () => {
   await withGateway(async (g, cp) => {
     const json = { 'content-type': 'application/json' };
-    // it was ignored: a reason sent with a release or a cancellation was silently dropped
-    const hold = async () => (await g.http.inject({ method: 'POST', url: '/v1/holds', headers: g.admin, payload: { msisdn: '13800138000', reason: 'court order' } })).json().id as string;
-    const h = await hold();
+    // it was ignored: a reason sent with a cancellation was silently dropped
+    const scheduled = async () => {
+      const m = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13800138000', type: 'notification', text: '【示例】您的订单已发货', scheduledAt: new Date(g.clock.now() + 3_600_000).toISOString() } });
+      assert.equal(m.statusCode, 202, m.body);
+      return m.json().id as string;
+    };
+    const id = await scheduled();
     for (const [payload, field] of [[{ reason: 'x', note: 'y' }, 'reason'], [[1], 'body'], ['"x"', 'body'], [{ '': 1 }, '']] as const) {
-      const r = await g.http.inject({ method: 'POST', url: `/v1/holds/${h}/release`, headers: { ...g.admin, ...json }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+      const r = await g.http.inject({ method: 'DELETE', url: `/v1/messages/${id}`, headers: { ...cp.auth, ...json }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
       assert.equal(r.statusCode, 400, `${JSON.stringify(payload)}: ${r.body}`);
       assert.deepEqual([r.json().error.code, r.json().error.field], ['invalid_request', field], JSON.stringify(payload));
       assert.match(r.json().error.message, /takes no body/);
     }
-    const listed = (await g.http.inject({ method: 'GET', url: '/v1/holds', headers: g.admin })).json();
-    assert.equal(JSON.stringify(listed).includes(h), true, 'the refused release left the hold in force');
+    assert.equal((await g.http.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: cp.auth })).json().status, 'accepted', 'the refused cancel left the message');
     for (const payload of [undefined, '', ' ', '{}', ' { } ']) {
-      const r = await g.http.inject({ method: 'POST', url: `/v1/holds/${await hold()}/release`, headers: payload === undefined ? g.admin : { ...g.admin, ...json }, payload });
+      const r = await g.http.inject({ method: 'DELETE', url: `/v1/messages/${await scheduled()}`, headers: payload === undefined ? cp.auth : { ...cp.auth, ...json }, payload });
       assert.equal(r.statusCode < 300, true, `${JSON.stringify(payload)}: ${r.body}`);
     }
-    // the same for a DELETE that takes none
-    const m = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13800138000', type: 'notification', text: '【示例】您的订单已发货', scheduledAt: new Date(g.clock.now() + 3_600_000).toISOString() } });
-    assert.equal(m.statusCode, 202, m.body);
-    const del = await g.http.inject({ method: 'DELETE', url: `/v1/messages/${m.json().id}`, headers: { ...cp.auth, ...json }, payload: { reason: 'x' } });
-    assert.deepEqual([del.statusCode, del.json().error?.field], [400, 'reason'], del.body);
+    // an act that may say why takes {reason}, records it, and refuses anything else in its body
+    const hold = async () => (await g.http.inject({ method: 'POST', url: '/v1/holds', headers: g.admin, payload: { msisdn: '13800138000', reason: 'court order' } })).json().id as string;
+    const h = await hold();
+    const bad = await g.http.inject({ method: 'POST', url: `/v1/holds/${h}/release`, headers: { ...g.admin, ...json }, payload: JSON.stringify({ reason: 'x', note: 'y' }) });
+    assert.deepEqual([bad.statusCode, bad.json().error?.field], [400, 'note'], bad.body);
+    const released = await g.http.inject({ method: 'POST', url: `/v1/holds/${h}/release`, headers: { ...g.admin, ...json }, payload: JSON.stringify({ reason: 'case closed (ref 2026-77)' }) });
+    assert.equal(released.statusCode, 200, released.body);
+    const audit = (await g.store.records.queryRecords({ kind: 'audit', limit: 50 })).records.map((r) => r.body as { action: string; holdId?: string; reason?: string });
+    assert.deepEqual(audit.filter((a) => a.action === 'records.hold_release').map((a) => [a.holdId, a.reason]), [[h, 'case closed (ref 2026-77)']]);
+    for (const payload of [undefined, '', '{}']) {
+      const r = await g.http.inject({ method: 'POST', url: `/v1/holds/${await hold()}/release`, headers: payload === undefined ? g.admin : { ...g.admin, ...json }, payload });
+      assert.equal(r.statusCode, 200, `${JSON.stringify(payload)}: ${r.body}`);
+    }
     // a route that reads its own body (12321 reports, a JSON array) still takes it
     const rc = { authorization: `Bearer ${(await g.app.auth.createToken('report-centre', '12321')).token}` };
     const rep = await g.http.inject({ method: 'POST', url: '/v1/reports', headers: rc, payload: [{ reference: 'R-1', msisdn: '13800138000', text: '【示例】x' }] });

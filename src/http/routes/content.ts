@@ -8,7 +8,7 @@ import type { App } from '../../app/app.js';
 import type { ContentGovernance } from '../../app/content-governance.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { bearerSecurity, errorBody, idParam, unknownProviderFilter } from '../schemas.js';
+import { bearerSecurity, errorBody, idParam, unknownProviderFilter, reasonBody } from '../schemas.js';
 
 const violation = { type: 'object', properties: { rule: { type: 'string' }, message: { type: 'string' } } } as const;
 const template = {
@@ -157,8 +157,8 @@ export function contentRoutes(gov: ContentGovernance) {
 
     f.post('/v1/early-warning/actions/:id/lift', {
       onRequest: requireRoles(ROLES.liftAction),
-      schema: { tags: ['content'], security: bearerSecurity, summary: 'Lift an automatic action (admin)', params: idParam, response: { 200: actionRecord, '4xx': errorBody } },
-    }, async (req) => gov.liftAction(req.principal, (req.params as { id: string }).id));
+      schema: { tags: ['content'], security: bearerSecurity, summary: 'Lift an automatic action (admin; an optional reason is recorded with the lift)', params: idParam, body: reasonBody(false), response: { 200: actionRecord, '4xx': errorBody } },
+    }, async (req) => gov.liftAction(req.principal, (req.params as { id: string }).id, (req.body as { reason?: string } | undefined)?.reason));
 
     f.get('/v1/early-warning/baselines/:scope/:key', {
       onRequest: requireAuth,
@@ -176,12 +176,12 @@ export function contentRoutes(gov: ContentGovernance) {
       onRequest: requireRoles(ROLES.resetBaseline),
       schema: {
         tags: ['content'], security: bearerSecurity, params: baselineParams,
-        summary: 'Reset a provider\'s or port\'s early-warning baseline: accept its current volume as the new normal (admin; audited, kept across restarts and processes)',
-        response: { 200: baselineView, '4xx': errorBody },
+        summary: 'Reset a provider\'s or port\'s early-warning baseline: accept its current volume as the new normal (admin; audited with an optional reason, kept across restarts and processes)',
+        body: reasonBody(false), response: { 200: baselineView, '4xx': errorBody },
       },
     }, async (req) => {
       const q = req.params as { scope: string; key: string };
-      return gov.resetBaseline(req.principal, q.scope, q.key);
+      return gov.resetBaseline(req.principal, q.scope, q.key, (req.body as { reason?: string } | undefined)?.reason);
     });
   };
 }

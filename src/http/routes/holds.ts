@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { bearerSecurity, errorBody, idParam } from '../schemas.js';
+import { bearerSecurity, errorBody, idParam, reasonBody } from '../schemas.js';
 import { createHold, listHolds, releaseHold } from '../../app/holds.js';
 
 const hold = {
@@ -36,6 +36,6 @@ export async function holdRoutes(f: FastifyInstance, opts: { app: App }): Promis
 
   f.post('/v1/holds/:id/release', {
     onRequest: requireRoles(ROLES.releaseHold),
-    schema: { tags: ['records'], security: bearerSecurity, summary: 'Release a legal hold (the next purge may remove what it kept; a regulator token limited to a province or dates: 404 for a hold it cannot list, 403 for a hold it did not place itself, rule supervision.province-scope or supervision.date-scope)', params: idParam, response: { 200: hold, '4xx': errorBody } },
-  }, async (req) => releaseHold(app.ctx, req.principal, (req.params as { id: string }).id));
+    schema: { tags: ['records'], security: bearerSecurity, summary: 'Release a legal hold (the next purge may remove what it kept; a regulator token limited to a province or dates: 404 for a hold it cannot list, 403 for a hold it did not place itself, rule supervision.province-scope or supervision.date-scope). An optional reason is recorded with the release', params: idParam, body: reasonBody(false), response: { 200: hold, '4xx': errorBody } },
+  }, async (req) => releaseHold(app.ctx, req.principal, (req.params as { id: string }).id, (req.body as { reason?: string } | undefined)?.reason));
 }

@@ -7,7 +7,7 @@ import type { App } from '../../app/app.js';
 import { ReviewQueue } from '../../app/review-queue.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { bearerSecurity, errorBody, idParam, unknownProviderFilter } from '../schemas.js';
+import { bearerSecurity, errorBody, idParam, reasonBody, unknownProviderFilter } from '../schemas.js';
 
 const held = {
   type: 'object',
@@ -18,12 +18,6 @@ const held = {
     expiresAt: { type: 'integer', description: 'Epoch ms (in the list): when the hold ends undecided and the message expires (status expired): validUntil or heldAt + the maximum hold (--review-hold-max-hours), whichever comes first' },
   },
 } as const;
-
-const reasonBody = (required: boolean) => ({
-  type: 'object', additionalProperties: false,
-  properties: { reason: { type: 'string', maxLength: 1000 } },
-  ...(required ? { required: ['reason'] } : {}),
-}) as const;
 
 export async function reviewQueueRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const queue = new ReviewQueue(opts.app.ctx);

@@ -209,11 +209,14 @@ describe('content governance over HTTP', () => {
     const acts = await http.inject({ method: 'GET', url: '/v1/early-warning/actions', headers: admin });
     const act = acts.json().actions.find((a: { contentProviderId: string }) => a.contentProviderId === p.id);
     assert.ok(act);
-    const withReason = await http.inject({ method: 'POST', url: `/v1/early-warning/actions/${act.id}/lift`, headers: admin, payload: { reason: 'reviewed', note: 'x' } });
-    assert.deepEqual([withReason.statusCode, withReason.json().error?.field], [400, 'reason'], withReason.body);
-    const lifted = await http.inject({ method: 'POST', url: `/v1/early-warning/actions/${act.id}/lift`, headers: admin });
-    assert.equal(lifted.statusCode, 200);
+    // the lift may say why ({reason}, recorded); anything else in its body is refused naming it
+    const withNote = await http.inject({ method: 'POST', url: `/v1/early-warning/actions/${act.id}/lift`, headers: admin, payload: { reason: 'reviewed', note: 'x' } });
+    assert.deepEqual([withNote.statusCode, withNote.json().error?.field], [400, 'note'], withNote.body);
+    const lifted = await http.inject({ method: 'POST', url: `/v1/early-warning/actions/${act.id}/lift`, headers: admin, payload: { reason: 'reviewed: a courier notice, not a campaign' } });
+    assert.equal(lifted.statusCode, 200, lifted.body);
     assert.equal(lifted.json().liftedBy !== undefined, true);
+    const liftAudit = (await store.records.queryRecords({ kind: 'audit', contentProviderId: p.id, limit: 50 })).records.map((r) => r.body as { action: string; actionId?: string; reason?: string });
+    assert.deepEqual(liftAudit.filter((b) => b.action === 'early_warning.lift').map((b) => [b.actionId, b.reason]), [[act.id, 'reviewed: a courier notice, not a campaign']]);
     assert.equal((await send(p.auth, '【示例乙】您的快递已到达小区驿站，请及时领取。', 'notification', '10690301')).statusCode, 202);
     const own = await http.inject({ method: 'GET', url: '/v1/alerts', headers: p.auth });
     assert.ok(own.json().alerts.every((a: { contentProviderId: string }) => a.contentProviderId === p.id));
@@ -272,21 +275,21 @@ describe('content governance over HTTP', () => {
     assert.equal((await http.inject({ method: 'GET', url: url('provider', p.id) })).statusCode, 401);
 
     assert.equal((await http.inject({ method: 'POST', url: `${url('provider', p.id)}/reset`, headers: p.auth })).json().error.code, 'forbidden');
-    // a reason sent to a route that takes none was ignored: refused naming it, nothing reset
-    const withReason = await http.inject({ method: 'POST', url: `${url('provider', p.id)}/reset`, headers: admin, payload: { reason: 'x' } });
-    assert.equal(withReason.statusCode, 400, withReason.body);
-    assert.deepEqual([withReason.json().error.code, withReason.json().error.field], ['invalid_request', 'reason']);
+    // the reset may say why ({reason}, recorded); anything else in its body is refused naming it, nothing reset
+    const withNote = await http.inject({ method: 'POST', url: `${url('provider', p.id)}/reset`, headers: admin, payload: { reason: 'x', why: 'y' } });
+    assert.equal(withNote.statusCode, 400, withNote.body);
+    assert.deepEqual([withNote.json().error.code, withNote.json().error.field], ['invalid_request', 'why']);
     assert.equal((await http.inject({ method: 'GET', url: url('provider', p.id), headers: admin })).json().resetAt, null);
     assert.equal((await http.inject({ method: 'POST', url: `${url('port', '10699999')}/reset`, headers: admin, payload: {} })).statusCode, 404, '{} is no body');
-    const reset = await http.inject({ method: 'POST', url: `${url('provider', p.id)}/reset`, headers: admin });
+    const reset = await http.inject({ method: 'POST', url: `${url('provider', p.id)}/reset`, headers: admin, payload: { reason: 'a new contract: twice the volume from now' } });
     assert.equal(reset.statusCode, 200, reset.body);
     assert.equal(reset.json().resetAt, clock.now());
     assert.equal(reset.json().figures.baselineBuckets, 0);
     assert.equal((await http.inject({ method: 'POST', url: `${url('port', '10699999')}/reset`, headers: admin })).statusCode, 404);
     const kept = (await new SqliteContentStore(store.db).loadBaselines()).find((b) => b.key === p.id);
     assert.equal(kept?.resetAt, clock.now(), 'kept in the store: a restart does not bring the old baseline back');
-    const audit = (await store.records.queryRecords({ kind: 'audit', contentProviderId: p.id, limit: 50 })).records.map((r) => r.body as { action: string; scope?: string; key?: string });
-    assert.ok(audit.some((b) => b.action === 'early_warning.baseline_reset' && b.scope === 'provider' && b.key === p.id), JSON.stringify(audit));
+    const audit = (await store.records.queryRecords({ kind: 'audit', contentProviderId: p.id, limit: 50 })).records.map((r) => r.body as { action: string; scope?: string; key?: string; reason?: string });
+    assert.ok(audit.some((b) => b.action === 'early_warning.baseline_reset' && b.scope === 'provider' && b.key === p.id && b.reason === 'a new contract: twice the volume from now'), JSON.stringify(audit));
   });
 });
 
