@@ -1,6 +1,7 @@
 /** In-memory SmppCredentialStore for tests. */
 import { SmsguardError } from '../../../src/domain/errors.js';
 import type { SmppCredentialRow, SmppCredentialStore } from '../../../src/ports/smpp-credentials.js';
+import { SmppCredentials } from '../../../src/smpp/server/index.js';
 
 export class MemoryCredentials implements SmppCredentialStore {
   readonly rows: SmppCredentialRow[] = [];
@@ -26,4 +27,13 @@ export class MemoryCredentials implements SmppCredentialStore {
   async liveSmppCredentialIds(ids: readonly string[]): Promise<Set<string>> {
     return new Set(ids.filter((id) => this.rows.some((r) => r.id === id && r.revokedAt === null)));
   }
+}
+
+/**
+ * SMPP credentials over {@link MemoryCredentials} for the tests of the SMPP doors: every provider id
+ * starting `cp_` exists, ids `cred_1`, `cred_2`, …, the wall clock.
+ */
+export function memorySmppCredentials(store: SmppCredentialStore = new MemoryCredentials()): SmppCredentials {
+  let id = 0;
+  return new SmppCredentials({ store, contentProviderExists: async (x) => x.startsWith('cp_'), now: () => Date.now(), newId: () => `cred_${++id}` });
 }

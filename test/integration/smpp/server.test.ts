@@ -6,7 +6,7 @@ import {
   CommandStatus, DataCoding, EsmClass, MessageState, Tag, buildConcatUdh, encodeText, parseDlrText, smDefaults, tlvCString, tlvInt, tlvOctets, tlvString, tlvU16, tlvU8,
   decodeText, type Pdu, type SmPdu, type DataSmPdu,
 } from '../../../src/smpp/pdu/index.js';
-import { MemoryCredentials } from '../../fakes/smpp/memory-credentials.js';
+import { memorySmppCredentials } from '../../fakes/smpp/memory-credentials.js';
 import { FakeApp } from '../../fakes/smpp/fake-app.js';
 import { connect } from 'node:net';
 import { waitFor } from '../../helpers/wait.js';
@@ -58,9 +58,7 @@ async function esme(systemId = 'cp1', password = 'secret1', extra: Partial<Param
 
 before(async () => {
   app = new FakeApp();
-  const store = new MemoryCredentials();
-  let id = 0;
-  creds = new SmppCredentials({ store, contentProviderExists: async (x) => x.startsWith('cp_'), now: () => Date.now(), newId: () => `cred_${++id}` });
+  creds = memorySmppCredentials();
   await creds.create(admin, 'cp_1', { systemId: 'cp1', password: 'secret1' });
   await creds.create(admin, 'cp_2', { systemId: 'slow', password: 'pw', throughput: 1 });
   await creds.create(admin, 'cp_3', { systemId: 'one', password: 'pw', maxBinds: 1 });

@@ -11,7 +11,7 @@ import {
   CommandStatus, EsmClass, Tag, buildConcatUdh, encodeText, parseDlrText, tlvOctets, tlvString, tlvU16, tlvU8,
   type MultiDest, type Pdu, type SmPdu, type SubmitMultiPdu, type SubmitMultiRespPdu,
 } from '../../../src/smpp/pdu/index.js';
-import { MemoryCredentials } from '../../fakes/smpp/memory-credentials.js';
+import { memorySmppCredentials } from '../../fakes/smpp/memory-credentials.js';
 import { FakeApp } from '../../fakes/smpp/fake-app.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -36,9 +36,7 @@ const asResp = (p: Pdu) => {
 
 before(async () => {
   app = new FakeApp();
-  const store = new MemoryCredentials();
-  let id = 0;
-  creds = new SmppCredentials({ store, contentProviderExists: async (x) => x.startsWith('cp_'), now: () => Date.now(), newId: () => `cred_${++id}` });
+  creds = memorySmppCredentials();
   await creds.create(admin, 'cp_1', { systemId: 'cp1', password: 'secret1' });
   await creds.create(admin, 'cp_2', { systemId: 'two', password: 'pw', throughput: 2 });
   server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', maxBatch: 2 });

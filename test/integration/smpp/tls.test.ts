@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { once } from 'node:events';
-import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
+import { SmppServer } from '../../../src/smpp/server/index.js';
 import { SmppEsme } from '../../../src/smpp/client/esme.js';
 import { SmppUpstream, type UpstreamOptions } from '../../../src/smpp/client/upstream.js';
 import { ThreadedUpstream } from '../../../src/smpp/client/threaded-upstream.js';
@@ -20,7 +20,7 @@ import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import { startSmpp } from '../../../src/smpp/compose.js';
 import { EsmClass, Tag, encodeText, parseDlrText, smDefaults, tlvString, type SmPdu } from '../../../src/smpp/pdu/index.js';
 import type { DeliveryReceipt } from '../../../src/ports/egress.js';
-import { MemoryCredentials } from '../../fakes/smpp/memory-credentials.js';
+import { MemoryCredentials, memorySmppCredentials } from '../../fakes/smpp/memory-credentials.js';
 import { FakeApp } from '../../fakes/smpp/fake-app.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
 import { selfSignedCert, type TestCert } from '../../helpers/tls-cert.js';
@@ -52,7 +52,7 @@ describe('smpp server over TLS', () => {
 
   before(async () => {
     app = new FakeApp();
-    const creds = new SmppCredentials({ store: new MemoryCredentials(), contentProviderExists: async (x) => x.startsWith('cp_'), now: () => Date.now(), newId: () => 'cred_1' });
+    const creds = memorySmppCredentials();
     await creds.create(admin, 'cp_1', { systemId: 'cp1', password: 'secret1' });
     server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', tlsHandshakeTimeoutMs: 1000 });
     port = await server.listen(0, '127.0.0.1');
