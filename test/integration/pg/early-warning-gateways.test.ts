@@ -68,7 +68,11 @@ test('two gateway processes: prohibited hits split between them put the provider
     await until(() => held(a), 5_000, 'the provider held on A too');
 
     const { alerts } = (await (await call(a, 'GET', `/v1/alerts?contentProviderId=${id}`, admin)).json()) as { alerts: { rule: string; value: number }[] };
-    assert.deepEqual(alerts.map((x) => [x.rule, x.value]), [['prohibited_hits', 4]], 'one alert for the deployment, on the sum');
+    // One alert, on the sum: neither process alone had more than 2 hits, so a value of 3 or 4 is the
+    // processes' counts added. 3 when a round told the other process of one hit before the next was
+    // sent (the threshold is 3, and the alert carries the count that crossed it): timing, not a fault.
+    assert.deepEqual(alerts.map((x) => x.rule), ['prohibited_hits'], 'one alert for the deployment');
+    assert.ok(alerts[0].value >= 3 && alerts[0].value <= 4, `the alert's value ${alerts[0].value} is the sum of both processes' hits (3 or 4)`);
     const { actions } = (await (await call(b, 'GET', '/v1/early-warning/actions', admin)).json()) as { actions: { action: { kind: string } }[] };
     assert.deepEqual(actions.map((x) => x.action.kind), ['hold']);
   } finally {
