@@ -87,10 +87,15 @@ export async function transaction<T>(pool: Pool, fn: (c: Client) => Promise<T>):
 export async function migrate(pool: Pool, schema?: string): Promise<string[]> {
   const c = await pool.connect();
   try {
-    if (schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${checkSchemaName(schema)}`);
-    // One migrator at a time per schema, across processes.
-    await c.query("SELECT pg_advisory_lock(hashtextextended(current_schema() || '.smsguard_migrate', 0))");
+    // One migrator at a time per schema, across processes, keyed by the schema's name (the one asked
+    // for, else the search_path's): taken before the schema is created, since CREATE SCHEMA IF NOT
+    // EXISTS is not safe against a concurrent create (the loser gets a unique violation on
+    // pg_namespace; two gateways started at once on a fresh schema, one exited before its banner).
+    const lockKey = [schema ? checkSchemaName(schema) : null];
+    const lock = "hashtextextended(coalesce($1::text, current_schema()) || '.smsguard_migrate', 0)";
+    await c.query(`SELECT pg_advisory_lock(${lock})`, lockKey);
     try {
+      if (schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${checkSchemaName(schema)}`);
       await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at bigint NOT NULL)');
       const done = new Set((await c.query<{ version: string }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
       const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
@@ -116,7 +121,7 @@ export async function migrate(pool: Pool, schema?: string): Promise<string[]> {
       }
       return applied;
     } finally {
-      await c.query("SELECT pg_advisory_unlock(hashtextextended(current_schema() || '.smsguard_migrate', 0))").catch(() => undefined);
+      await c.query(`SELECT pg_advisory_unlock(${lock})`, lockKey).catch(() => undefined);
     }
   } finally {
     c.release();
