@@ -200,6 +200,17 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     }
   };
   const hide = { schema: { hide: true } };
+  // A parameter repeated in a page's address (`?state=a&state=b`: a link edited by hand, a filter
+  // appended twice) arrives as an array, which the pages read as a string: the case list handed it to
+  // the use case and answered 500. A page reads its first, as `one()` reads a repeated form field.
+  f.addHook('preValidation', async (req) => {
+    const q = req.query as Record<string, unknown> | undefined;
+    if (!q || typeof q !== 'object') return;
+    for (const k of Object.keys(q)) {
+      const v = q[k];
+      if (Array.isArray(v)) q[k] = v[0];
+    }
+  });
   /*
    * A rejection raised outside a page's handler, before it runs: the shared hook that refuses a NUL or a
    * lone surrogate in a query or path parameter (src/http/storable-params.ts), or a handler that does not
