@@ -91,6 +91,17 @@ function cookies(req: FastifyRequest): Record<string, string> {
   return out;
 }
 
+/**
+ * A request the browser marks as sent from a page of another origin (`Sec-Fetch-Site: cross-site`,
+ * or `same-site`: a sibling host of the same registrable domain, to which SameSite=Strict still sends
+ * the sign-in cookie). A browser that sends no Fetch Metadata (older than 2023) is not refused: it
+ * has the SameSite cookie alone, as before.
+ */
+function fromElsewhere(req: FastifyRequest): boolean {
+  const site = req.headers['sec-fetch-site'];
+  return site === 'cross-site' || site === 'same-site';
+}
+
 function langOf(req: FastifyRequest, reply: FastifyReply): Lang {
   const q = (req.query as Record<string, string> | undefined)?.lang;
   if (q === 'en' || q === 'zh') {
@@ -172,6 +183,14 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   const render = (req: FastifyRequest, reply: FastifyReply, lang: Lang, title: string, body: string, p: Principal | null, code = 200) =>
     html(reply, page({ lang, title, body, path: req.url, principal: p }), code);
   const needStaff = async (req: FastifyRequest, reply: FastifyReply): Promise<Principal | null> => {
+    if (req.method !== 'GET' && fromElsewhere(req)) {
+      // SameSite=Strict keeps the sign-in cookie off other sites' forms, but "site" is the registrable
+      // domain: a page on a sibling host (another app under the same gov.cn or company domain) posts
+      // with it. The browser says where the form came from; a staff act is taken only from this origin.
+      const lang = langOf(req, reply);
+      render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(`${t(lang, 'formCrossSite')} (forbidden)`)}</p>`, null, HTTP_STATUS.forbidden);
+      return null;
+    }
     const p = await who(req);
     if (p.role === 'public') {
       // A form posted without a sign-in is not kept: the sign-in page says so (`sent`), so the person
@@ -316,8 +335,8 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const lang = langOf(req, reply);
     // SameSite=Strict keeps the cookie off other sites' forms, but not off this response: a page elsewhere
     // could post its own token here and sign the visitor in as someone else (login CSRF). Browsers mark such
-    // a post cross-site; a sign-in comes from this site's own form.
-    if (req.headers['sec-fetch-site'] === 'cross-site') {
+    // a post cross-site (same-site from a sibling host); a sign-in comes from this site's own form.
+    if (fromElsewhere(req)) {
       return render(req, reply, lang, t(lang, 'loginTitle'), loginPage(lang, t(lang, 'loginCrossSite')), null, HTTP_STATUS.forbidden);
     }
     const form = req.body as Form;
@@ -330,7 +349,12 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     reply.header('set-cookie', `sg_token=${encodeURIComponent(token)}; Path=/web; HttpOnly; SameSite=Strict; Max-Age=43200`);
     return reply.redirect(dest, 303);
   });
-  f.post('/web/logout', hide, async (_req, reply) => {
+  f.post('/web/logout', hide, async (req, reply) => {
+    // another site's form does not sign the person out either (the cookie is cleared by this response)
+    if (fromElsewhere(req)) {
+      const lang = langOf(req, reply);
+      return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(`${t(lang, 'formCrossSite')} (forbidden)`)}</p>`, null, HTTP_STATUS.forbidden);
+    }
     reply.header('set-cookie', 'sg_token=; Path=/web; HttpOnly; SameSite=Strict; Max-Age=0');
     return reply.redirect('/web/login', 303);
   });

@@ -7,7 +7,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { gatewaySuite, ADMIN_TOKEN } from '../helpers/gateway.js';
-import { staffCookies, webCookie } from '../helpers/web.js';
+import { FORM, form, staffCookies, webCookie } from '../helpers/web.js';
 
 /** The page's alerts as text. */
 const alerts = (body: string) => [...body.matchAll(/role="alert"[^>]*>([\s\S]*?)<\/(?:p|div)>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim()).join(' | ');
@@ -50,5 +50,48 @@ describe('the pages under an audit', () => {
         }
       }
     }
+  });
+});
+
+describe('a staff form sent from another site', () => {
+  const { g, cp } = gatewaySuite();
+  let regulator = '';
+  before(async () => {
+    regulator = (await staffCookies(g)).regulator;
+  });
+  const entries = async () => (await g.http.inject({ method: 'GET', url: `/v1/credit/entries?contentProviderId=${cp.id}`, headers: g.admin })).json().entries.length;
+  const add = (site: string | undefined, once: string) => g.http.inject({
+    method: 'POST', url: '/web/credit/entries',
+    headers: { ...FORM, cookie: regulator, ...(site ? { 'sec-fetch-site': site } : {}) },
+    payload: form({ contentProviderId: cp.id, kind: 'warning', notes: '跨站', publicSummary: '未经同意发送营销短信', once }),
+  });
+
+  test('is refused 403 in the page\'s language and does nothing: a sibling host (same-site) carries the SameSite=Strict cookie, another site does not', async () => {
+    for (const site of ['same-site', 'cross-site']) {
+      const r = await add(site, `x-${site}`);
+      assert.equal(r.statusCode, 403, `${site}: ${r.body.slice(0, 200)}`);
+      assert.match(r.headers['content-type'] as string, /^text\/html/);
+      assert.match(alerts(r.body), /这个表单是从其他网站提交的，未予办理。请在本站的页面上操作。 \(forbidden\)/);
+    }
+    assert.equal(await entries(), 0, 'nothing added');
+    const en = await g.http.inject({ method: 'POST', url: `/web/cases/case_x/act?lang=en`, headers: { ...FORM, cookie: regulator, 'sec-fetch-site': 'same-site' }, payload: form({ action: 'escalate' }) });
+    assert.equal(en.statusCode, 403);
+    assert.match(alerts(en.body), /This form was sent from another website and was not acted on\. Use the form on this site&#39;s own page\. \(forbidden\)/);
+    // signing out from elsewhere neither: the cookie is not cleared
+    const out = await g.http.inject({ method: 'POST', url: '/web/logout', headers: { cookie: regulator, 'sec-fetch-site': 'same-site' } });
+    assert.equal(out.statusCode, 403);
+    assert.equal(out.headers['set-cookie'], undefined);
+    // and a sign-in from a sibling host, as from another site
+    const login = await g.http.inject({ method: 'POST', url: '/web/login', headers: { ...FORM, 'sec-fetch-site': 'same-site' }, payload: form({ token: cp.apiKey }) });
+    assert.equal(login.statusCode, 403);
+    assert.equal(login.headers['set-cookie'], undefined);
+  });
+
+  test('from this site\'s own page (same-origin), a typed address (none) or a browser that says nothing, it is taken', async () => {
+    for (const [i, site] of ['same-origin', 'none', undefined].entries()) {
+      const r = await add(site, `ok-${i}`);
+      assert.equal(r.statusCode, 303, `${site}: ${r.body.slice(0, 200)}`);
+    }
+    assert.equal(await entries(), 3);
   });
 });
