@@ -102,10 +102,20 @@ function fromElsewhere(req: FastifyRequest): boolean {
   return site === 'cross-site' || site === 'same-site';
 }
 
+/**
+ * `; Secure` when the page was asked for over HTTPS: directly, or through a proxy that `--trust-proxy`
+ * believes (its `X-Forwarded-Proto: https`). The browser then never sends the sign-in over plain
+ * HTTP (a `http://` link or a downgrade on the way). Over plain HTTP (a gateway on 127.0.0.1, a trial)
+ * the cookie could not be set with it, so it is left off there.
+ */
+function secure(req: FastifyRequest): string {
+  return req.protocol === 'https' ? '; Secure' : '';
+}
+
 function langOf(req: FastifyRequest, reply: FastifyReply): Lang {
   const q = (req.query as Record<string, string> | undefined)?.lang;
   if (q === 'en' || q === 'zh') {
-    reply.header('set-cookie', `sg_lang=${q}; Path=/web; SameSite=Lax; Max-Age=31536000`);
+    reply.header('set-cookie', `sg_lang=${q}; Path=/web; SameSite=Lax; Max-Age=31536000${secure(req)}`);
     return q;
   }
   return cookies(req).sg_lang === 'en' ? 'en' : 'zh';
@@ -346,7 +356,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     // a mistyped token keeps the page to go back to, so the second try still leads there
     if (p.role === 'public') return render(req, reply, lang, t(lang, 'loginTitle'), loginPage(lang, lang === 'zh' ? '令牌无效或已撤销' : 'Unknown or revoked token', next), null, HTTP_STATUS.unauthorized);
     const dest = next.startsWith('/web/') && !next.startsWith('//') ? next : p.role === 'regulator' ? '/web/credit' : '/web/cases';
-    reply.header('set-cookie', `sg_token=${encodeURIComponent(token)}; Path=/web; HttpOnly; SameSite=Strict; Max-Age=43200`);
+    reply.header('set-cookie', `sg_token=${encodeURIComponent(token)}; Path=/web; HttpOnly; SameSite=Strict; Max-Age=43200${secure(req)}`);
     return reply.redirect(dest, 303);
   });
   f.post('/web/logout', hide, async (req, reply) => {
@@ -355,7 +365,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       const lang = langOf(req, reply);
       return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(`${t(lang, 'formCrossSite')} (forbidden)`)}</p>`, null, HTTP_STATUS.forbidden);
     }
-    reply.header('set-cookie', 'sg_token=; Path=/web; HttpOnly; SameSite=Strict; Max-Age=0');
+    reply.header('set-cookie', `sg_token=; Path=/web; HttpOnly; SameSite=Strict; Max-Age=0${secure(req)}`);
     return reply.redirect('/web/login', 303);
   });
 

@@ -7,6 +7,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { gatewaySuite, ADMIN_TOKEN } from '../helpers/gateway.js';
+import { buildHttpApp } from '../../src/http/app.js';
 import { FORM, form, staffCookies, webCookie } from '../helpers/web.js';
 
 /** The page's alerts as text. */
@@ -93,5 +94,32 @@ describe('a staff form sent from another site', () => {
       assert.equal(r.statusCode, 303, `${site}: ${r.body.slice(0, 200)}`);
     }
     assert.equal(await entries(), 3);
+  });
+});
+
+describe('the sign-in cookie over HTTPS', () => {
+  const { g, cp } = gatewaySuite();
+
+  test('behind a trusted proxy that says https, the cookies are Secure (set and cleared); over plain HTTP, or when a client says https itself, they are not', async () => {
+    const proxied = await buildHttpApp({ app: g.app, trustProxy: 'loopback' });
+    try {
+      const https = { 'x-forwarded-proto': 'https' };
+      const login = await proxied.inject({ method: 'POST', url: '/web/login?lang=en', headers: { ...FORM, ...https }, payload: form({ token: cp.apiKey }) });
+      assert.equal(login.statusCode, 303, login.body);
+      const set = [login.headers['set-cookie']].flat().map(String);
+      assert.ok(set.some((c) => /^sg_token=.*; HttpOnly; SameSite=Strict; Max-Age=43200; Secure$/.test(c)), set.join(' / '));
+      assert.ok(set.some((c) => /^sg_lang=en; .*; Secure$/.test(c)), set.join(' / '));
+      const out = await proxied.inject({ method: 'POST', url: '/web/logout', headers: https });
+      assert.match(String(out.headers['set-cookie']), /^sg_token=; .*Max-Age=0; Secure$/);
+      // plain HTTP through the same proxy
+      const plain = await proxied.inject({ method: 'POST', url: '/web/login', headers: FORM, payload: form({ token: cp.apiKey }) });
+      assert.doesNotMatch(String(plain.headers['set-cookie']), /Secure/);
+    } finally {
+      await proxied.close();
+    }
+    // no proxy trusted: a client's own X-Forwarded-Proto is not believed
+    const direct = await g.http.inject({ method: 'POST', url: '/web/login', headers: { ...FORM, 'x-forwarded-proto': 'https' }, payload: form({ token: cp.apiKey }) });
+    assert.equal(direct.statusCode, 303);
+    assert.doesNotMatch(String(direct.headers['set-cookie']), /Secure/);
   });
 });
