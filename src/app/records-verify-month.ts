@@ -51,7 +51,7 @@ function verifyOnce(ctx: AppContext, month: string): Promise<VerifyReport> {
 
 export async function verifyMonth(ctx: AppContext, p: Principal, month: string): Promise<MonthVerification> {
   requireRole(p, 'admin', 'regulator');
-  if (!isMonth(month)) throw new SmsguardError('invalid_request', `month: a month as YYYY-MM, got ${month}`, {}, 'month');
+  if (!isMonth(month)) throw new SmsguardError('invalid_request', `month: a month as YYYY-MM, got ${month}`, {}, 'month', { id: 'month_format' });
   const from = monthStart(month);
   const to = monthStart(addMonths(month, 1));
   if (!inDateRange(p, from) || !inDateRange(p, to - 1)) {

@@ -225,7 +225,7 @@ export function parseTime(v: unknown, field: string): number {
   const m = RFC3339.exec(s);
   const t = m ? Date.parse(s.replace(' ', 'T')) : NaN;
   if (!m || !Number.isFinite(t) || new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).getUTCDate() !== +m[3] || +m[2] < 1 || +m[2] > 12) {
-    throw new SmsguardError('invalid_request', `${field}: must be an ISO-8601 date-time with its offset (2026-11-30T12:00:00+08:00 or …Z)`, {}, field);
+    throw new SmsguardError('invalid_request', `${field}: must be an ISO-8601 date-time with its offset (2026-11-30T12:00:00+08:00 or …Z)`, {}, field, { id: 'datetime_format' });
   }
   return t;
 }

@@ -99,7 +99,7 @@ export const WHY_IDS = [
   // the registry's reads, and what the operator's pages act on
   'provider_own_only', 'provider_status_unknown', 'signature_not_found', 'port_not_found', 'link_not_found',
   // numbers, days and reasons typed into the staff pages' forms
-  'msisdn_not_mainland', 'range_reversed', 'reason_required', 'field_required',
+  'msisdn_not_mainland', 'range_reversed', 'reason_required', 'field_required', 'day_format', 'month_format', 'datetime_format',
   // content governance, the review queue and consents as the pages act on them
   'template_not_found', 'template_status_unknown', 'action_not_in_force', 'held_not_found', 'consent_not_found', 'not_opted_out', 'governance_off', 'baseline_not_found',
 ] as const;

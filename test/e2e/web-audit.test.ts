@@ -123,3 +123,38 @@ describe('the sign-in cookie over HTTPS', () => {
     assert.doesNotMatch(String(direct.headers['set-cookie']), /Secure/);
   });
 });
+
+describe('a date typed wrong on the staff pages', () => {
+  const { g, cp } = gatewaySuite();
+  let admin = '';
+  before(async () => {
+    admin = await webCookie(g, ADMIN_TOKEN);
+    const mo = await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: '13900139124', to: '10690002', text: 'TD' } });
+    assert.equal(mo.json().action, 'opt_out', mo.body);
+  });
+  /** The alert of `url` (GET, or POST with `body`) in `lang`, after checking its status. */
+  const said = async (lang: 'zh' | 'en', url: string, body?: Record<string, string>) => {
+    const r = await g.http.inject({ method: body ? 'POST' : 'GET', url, headers: { cookie: `${admin}; sg_lang=${lang}`, ...(body ? FORM : {}) }, ...(body ? { payload: form(body) } : {}) });
+    assert.equal(r.statusCode, 400, `${url}: ${r.body.slice(0, 300)}`);
+    return alerts(r.body);
+  };
+
+  test('a day the month lacks, a month 13, a time that is none: the field and why, in the page\'s language, not the API\'s English', async () => {
+    const lift = { msisdn: '13900139124', contentProviderId: cp.id, reason: '用户来电要求恢复', channel: 'phone', reference: 'call-1', capturedAt: '2026-11-31T10:00' };
+    const cases: [string, Record<string, string> | undefined, string, string][] = [
+      ['/web/messages?msisdn=13800138000&date=2026-02-30', undefined, '日期（北京时间）：请选择日期（年-月-日）。原因：不是日历上的日期（例如 2026-11-30）。 (invalid_request)', 'Day (Shanghai time): Choose a day (year-month-day). Reason: not a day of the calendar (e.g. 2026-11-30). (invalid_request)'],
+      ['/web/records?from=2026-99-01', undefined, '起始日期（北京时间）：请选择日期（年-月-日），或不填。原因：不是日历上的日期（例如 2026-11-30）。 (invalid_request)', 'From (day, Shanghai time): Choose a day (year-month-day), or leave it empty. Reason: not a day of the calendar (e.g. 2026-11-30). (invalid_request)'],
+      ['/web/records/export?to=x', undefined, '截止日期（北京时间，含当日）：请选择日期（年-月-日），或不填。原因：不是日历上的日期（例如 2026-11-30）。 (invalid_request)', 'To (day, Shanghai time, included): Choose a day (year-month-day), or leave it empty. Reason: not a day of the calendar (e.g. 2026-11-30). (invalid_request)'],
+      ['/web/records/verify?month=2026-13', undefined, '月份：请选择月份（年-月）。原因：不是日历上的月份（例如 2026-11）。 (invalid_request)', 'Month: Choose a month (year-month). Reason: not a month of the calendar (e.g. 2026-11). (invalid_request)'],
+      ['/web/subscribers/lift', lift, '用户提出请求的时间（北京时间）：不是有效的日期和时间，请重新选择（例如 2026-11-30 12:00）。 (invalid_request)', 'When the user asked (Shanghai time): is not a date and time: choose it again (e.g. 2026-11-30 12:00). (invalid_request)'],
+    ];
+    for (const [url, body, zh, en] of cases) {
+      const z = await said('zh', url, body);
+      assert.ok(z.includes(zh), `${url} zh: ${z}`);
+      assert.doesNotMatch(z, /YYYY|ISO-8601|got /, url);
+      const e = await said('en', url, body);
+      assert.ok(e.includes(en), `${url} en: ${e}`);
+      assert.doesNotMatch(e, /YYYY|ISO-8601|got /, url);
+    }
+  });
+});

@@ -55,7 +55,7 @@ ${next}`;
 export function shanghaiDay(date: string): { from: string; to: string } {
   // shanghaiDayOrTime: a day the month lacks (2026-02-30) is none, not the 2nd of March
   const from = /^\d{4}-\d{2}-\d{2}$/.test(date) ? shanghaiDayOrTime(date) : NaN;
-  if (!Number.isFinite(from)) throw new SmsguardError('invalid_request', `date: a day as YYYY-MM-DD, got ${date}`, {}, 'date');
+  if (!Number.isFinite(from)) throw new SmsguardError('invalid_request', `date: a day as YYYY-MM-DD, got ${date}`, {}, 'date', { id: 'day_format' });
   return { from: new Date(from).toISOString(), to: new Date(from + 86_400_000).toISOString() };
 }
 

@@ -47,7 +47,7 @@ export function shanghaiDays(from: string, to: string): { from?: string; to?: st
     if (!v) return undefined;
     // shanghaiDayOrTime: a day the month lacks (2026-02-30) is none, not the 2nd of March
     const ms = /^\d{4}-\d{2}-\d{2}$/.test(v) ? shanghaiDayOrTime(v) : NaN;
-    if (!Number.isFinite(ms)) throw new SmsguardError('invalid_request', `${k}: a day as YYYY-MM-DD, got ${v}`, {}, k);
+    if (!Number.isFinite(ms)) throw new SmsguardError('invalid_request', `${k}: a day as YYYY-MM-DD, got ${v}`, {}, k, { id: 'day_format' });
     return new Date(k === 'to' ? ms + 86_400_000 : ms).toISOString();
   };
   const days = { from: day(from, 'from'), to: day(to, 'to') };
