@@ -273,11 +273,13 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   // Every page names its icon inline; a client that asks for /favicon.ico anyway gets it too, cached,
   // rather than a 404 logged on every page view.
   f.get('/favicon.ico', hide, async (_req, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=604800').send(ICON_SVG));
-  // A mistyped or outdated address under /web is a page that says so, with the site's navigation, not the API's JSON 404.
-  f.get('/web/*', hide, async (req, reply) => {
+  // A mistyped or outdated address under /web is a page that says so, with the site's navigation, not the
+  // API's JSON 404; so is a form sent to an address that takes none (a page's address, a stale form's
+  // action) or a method no page uses: nothing is done, and the person is told where to go on.
+  f.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/web/*', ...hide, handler: async (req, reply) => {
     const lang = langOf(req, reply);
     return render(req, reply, lang, t(lang, 'notFoundTitle'), `<p role="alert">${esc(t(lang, 'notFoundText'))}</p>`, await who(req), HTTP_STATUS.not_found);
-  });
+  } });
 
   // ---- public: complaint form, receipt, status, withdraw, credit register
   f.get('/web/complaint', hide, async (req, reply) => {

@@ -158,3 +158,23 @@ describe('a date typed wrong on the staff pages', () => {
     }
   });
 });
+
+describe('an address under /web that takes no such request', () => {
+  const { g, cp } = gatewaySuite();
+
+  test('a form sent to a page\'s address, or a method no page uses, is the page-not-found page in the page\'s language, not the API\'s JSON, and does nothing', async () => {
+    const admin = await webCookie(g, ADMIN_TOKEN);
+    for (const [method, url] of [['POST', '/web/cases'], ['POST', '/web/records'], ['POST', `/web/providers/${cp.id}`], ['PUT', '/web/complaint'], ['DELETE', '/web/credit/entries'], ['PATCH', '/web/login'], ['POST', '/web/no/such/form']] as const) {
+      const r = await g.http.inject({ method, url, headers: { ...FORM, cookie: admin }, payload: form({ reason: 'x' }) });
+      assert.equal(r.statusCode, 404, `${method} ${url}: ${r.body.slice(0, 200)}`);
+      assert.match(r.headers['content-type'] as string, /^text\/html/, `${method} ${url}`);
+      assert.match(r.body, /<h1>页面不存在<\/h1>/, `${method} ${url}`);
+    }
+    const en = await g.http.inject({ method: 'DELETE', url: '/web/cases?lang=en' });
+    assert.equal(en.statusCode, 404);
+    assert.match(en.body, /<h1>Page not found<\/h1>/);
+    // the pages' own forms and the API are not shadowed
+    assert.equal((await g.http.inject({ method: 'POST', url: '/web/logout', headers: { cookie: admin } })).statusCode, 303);
+    assert.equal((await g.http.inject({ method: 'DELETE', url: '/v1/nothing' })).json().error.code, 'not_found', 'the API keeps its JSON 404');
+  });
+});
