@@ -169,6 +169,16 @@ function pageOf(req: FastifyRequest): string {
   return path;
 }
 
+/**
+ * The page for an address under /web that Fastify cannot decode before any route sees it (a broken
+ * `%`-escape, `/web/cases/%E0%A4%A`): said in the language the visitor chose (its cookie; the query
+ * is not parsed yet), with the site's navigation, instead of the API's JSON. For `frameworkErrors`.
+ */
+export function badAddressPage(cookieHeader: string | undefined): string {
+  const lang: Lang = /(?:^|;\s*)sg_lang=en(?:;|$)/.test(cookieHeader ?? '') ? 'en' : 'zh';
+  return page({ lang, title: t(lang, 'error'), body: `<p role="alert">${esc(`${t(lang, 'badAddress')} (invalid_request)`)}</p>`, path: '/web/complaint', principal: null });
+}
+
 export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   const svc = () => complaintsOf(app);

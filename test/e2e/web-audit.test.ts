@@ -178,3 +178,22 @@ describe('an address under /web that takes no such request', () => {
     assert.equal((await g.http.inject({ method: 'DELETE', url: '/v1/nothing' })).json().error.code, 'not_found', 'the API keeps its JSON 404');
   });
 });
+
+describe('an address under /web that cannot be decoded', () => {
+  const { g } = gatewaySuite();
+
+  test('a broken %-escape (a link cut off when copied) is a page in the visitor\'s language with 400, not the API\'s JSON; the API keeps its JSON', async () => {
+    const zh = await g.http.inject({ method: 'GET', url: '/web/cases/%E0%A4%A' });
+    assert.equal(zh.statusCode, 400);
+    assert.match(zh.headers['content-type'] as string, /^text\/html/);
+    assert.match(zh.body, /<html lang="zh-CN">/);
+    assert.match(alerts(zh.body), /这个地址无法识别（其中有残缺的 % 编码，可能是复制时被截断），请从上方导航进入。 \(invalid_request\)/);
+    assert.match(zh.body, /href="\/web\/complaint"/);
+    const en = await g.http.inject({ method: 'GET', url: '/web/records/%E0%A4%A', headers: { cookie: 'sg_lang=en' } });
+    assert.equal(en.statusCode, 400);
+    assert.match(alerts(en.body), /This address cannot be read/);
+    const api = await g.http.inject({ method: 'GET', url: '/v1/messages/%E0%A4%A', headers: g.admin });
+    assert.equal(api.statusCode, 400);
+    assert.equal(api.json().error.code, 'invalid_request');
+  });
+});
