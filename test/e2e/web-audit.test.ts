@@ -6,7 +6,7 @@
  */
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { gatewaySuite, ADMIN_TOKEN } from '../helpers/gateway.js';
+import { gatewaySuite, sendPromotion, ADMIN_TOKEN } from '../helpers/gateway.js';
 import { buildHttpApp } from '../../src/http/app.js';
 import { FORM, form, staffCookies, webCookie } from '../helpers/web.js';
 
@@ -195,5 +195,28 @@ describe('an address under /web that cannot be decoded', () => {
     const api = await g.http.inject({ method: 'GET', url: '/v1/messages/%E0%A4%A', headers: g.admin });
     assert.equal(api.statusCode, 400);
     assert.equal(api.json().error.code, 'invalid_request');
+  });
+});
+
+describe('the records page\'s subscription records', () => {
+  const { g, cp } = gatewaySuite();
+
+  test('say what happened in the page\'s language (给予同意, 退订), not the event\'s id', async () => {
+    await sendPromotion(g, cp, '13900139001');
+    const mo = await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: '13900139001', to: '10690002', text: 'TD' } });
+    assert.equal(mo.json().action, 'opt_out', mo.body);
+    const admin = await webCookie(g, ADMIN_TOKEN);
+    const rows = async (lang: string) => {
+      const r = await g.http.inject({ method: 'GET', url: `/web/records?number=13900139001&kind=subscription&lang=${lang}`, headers: { cookie: admin } });
+      assert.equal(r.statusCode, 200, r.body.slice(0, 300));
+      return [...r.body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((m) => m[1].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()).filter((x) => /\+8613900139001/.test(x));
+    };
+    const zh = await rows('zh');
+    assert.ok(zh.some((x) => x.endsWith('给予同意 · promo')), zh.join(' / '));
+    assert.ok(zh.some((x) => x.endsWith('退订')), zh.join(' / '));
+    assert.ok(zh.every((x) => !/consent_granted|opt_out/.test(x)), zh.join(' / '));
+    const en = await rows('en');
+    assert.ok(en.some((x) => x.endsWith('consent given · promo')), en.join(' / '));
+    assert.ok(en.some((x) => x.endsWith('opted out')), en.join(' / '));
   });
 });

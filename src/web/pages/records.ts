@@ -114,7 +114,13 @@ function summaryOf(lang: Lang, r: RecordRow): string {
   if (r.kind === 'mt' || r.kind === 'mo') return short(str(b.text) ?? '');
   // the status itself is in the decision column; here the message it is about (a status record's id is `<message id>:<status>`)
   if (r.kind === 'status') return `${t(lang, 'recOfMessage')} ${r.id.split(':')[0]}`;
-  if (r.kind === 'subscription') return [str(b.event), str(b.category)].filter(Boolean).join(' · ');
+  // the event by its label, as the subscriber page names it (给予同意, 退订…), not its id
+  if (r.kind === 'subscription') {
+    const ev = str(b.event);
+    // a consent's category is in its evidence (the consent as granted)
+    const evidence = b.evidence && typeof b.evidence === 'object' ? (b.evidence as Record<string, unknown>) : {};
+    return [ev === null ? null : tkOr(lang, `ev_${ev}`) ?? ev, str(b.category) ?? str(evidence.category)].filter(Boolean).join(' · ');
+  }
   if (r.kind === 'audit') return str(b.action) ?? '';
   return '';
 }
