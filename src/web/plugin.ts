@@ -154,18 +154,27 @@ function staffRejection(e: unknown, lang: Lang): { message: string; status: numb
 }
 
 /**
- * The page to come back to after signing in. A form posted once the sign-in has lapsed (12 hours)
- * names an address that only takes POST: the way back is the page the form was on, not a 404.
+ * The page a form was on, for an address that only takes POST: where to come back to after signing in
+ * (a form posted once the sign-in has lapsed, 12 hours), and where the language switch of a refused
+ * form's page leads (the page's own link went to the POST address, a 404). Not a 404 either way.
  */
 function pageOf(req: FastifyRequest): string {
   if (req.method === 'GET') return req.url;
   const path = req.url.split('?')[0];
   const onCase = /^(\/web\/cases\/[^/]+)\/(act|evidence)$/.exec(path);
   if (onCase) return onCase[1];
+  const onProvider = /^(\/web\/providers\/[^/]+)\/(signatures|ports)\/[^/]+\/(revoke|retire)$/.exec(path);
+  if (onProvider) return onProvider[1];
   if (path.startsWith('/web/credit/')) return '/web/credit';
   if (path.startsWith('/web/review/')) return '/web/review';
   if (path.startsWith('/web/templates/')) return '/web/templates';
-  if (path.startsWith('/web/subscribers/')) return '/web/subscribers';
+  if (path.startsWith('/web/links/')) return '/web/links';
+  if (path === '/web/complaint/withdraw') return '/web/complaint/status';
+  if (path.startsWith('/web/subscribers/')) {
+    // the number the form was about, so the page comes back with it
+    const typed = (req.body as Form | undefined)?.msisdn;
+    return typeof typed === 'string' && typed ? `/web/subscribers?msisdn=${encodeURIComponent(typed)}` : '/web/subscribers';
+  }
   return path;
 }
 
@@ -201,7 +210,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   }
   const html = (reply: FastifyReply, body: string, code = 200) => reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
   const render = (req: FastifyRequest, reply: FastifyReply, lang: Lang, title: string, body: string, p: Principal | null, code = 200) =>
-    html(reply, page({ lang, title, body, path: req.url, principal: p }), code);
+    html(reply, page({ lang, title, body, path: pageOf(req), principal: p }), code);
   const needStaff = async (req: FastifyRequest, reply: FastifyReply): Promise<Principal | null> => {
     if (req.method !== 'GET' && fromElsewhere(req)) {
       // SameSite=Strict keeps the sign-in cookie off other sites' forms, but "site" is the registrable

@@ -6,7 +6,8 @@
  */
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { gatewaySuite, sendPromotion, ADMIN_TOKEN } from '../helpers/gateway.js';
+import { complaintOnPromotion, gatewaySuite, sendPromotion, ADMIN_TOKEN } from '../helpers/gateway.js';
+import { installContent } from '../helpers/content.js';
 import { buildHttpApp } from '../../src/http/app.js';
 import { FORM, form, staffCookies, webCookie } from '../helpers/web.js';
 
@@ -218,5 +219,43 @@ describe('the records page\'s subscription records', () => {
     const en = await rows('en');
     assert.ok(en.some((x) => x.endsWith('consent given · promo')), en.join(' / '));
     assert.ok(en.some((x) => x.endsWith('opted out')), en.join(' / '));
+  });
+});
+
+describe('the language switch on a refused form\'s page', () => {
+  const { g, cp } = gatewaySuite();
+
+  test('leads to the page the form was on, in the other language, not to the form\'s POST address (a 404)', async () => {
+    const { http } = await installContent(g);
+    try {
+      await sendPromotion(g, cp, '13800138000');
+      const c = await complaintOnPromotion(g, cp, '13800138000', '【示例】年终大促全场五折');
+      const admin = await webCookie({ http }, ADMIN_TOKEN);
+      const reg = await webCookie({ http }, (await g.app.auth.createToken('regulator', 'inspector')).token);
+      const posts: [string, string, Record<string, string>, string][] = [
+        [reg, '/web/credit/entries', { contentProviderId: '', kind: '' }, '/web/credit?lang=en'],
+        [reg, '/web/credit/entries/ce_gone/publish', {}, '/web/credit?lang=en'],
+        [admin, `/web/cases/${c.id}/act`, { action: 'bogus' }, `/web/cases/${c.id}?lang=en`],
+        [admin, `/web/cases/${c.id}/evidence`, { sender: 'x'.repeat(100) }, `/web/cases/${c.id}?lang=en`],
+        ['', '/web/complaint/withdraw', { reference: 'C-NONE', accessCode: 'WRONG' }, '/web/complaint/status?lang=en'],
+        [admin, '/web/review/msg_gone/release', {}, '/web/review?lang=en'],
+        [admin, '/web/templates/tpl_gone/approve', {}, '/web/templates?lang=en'],
+        [admin, '/web/subscribers/lift', { msisdn: '13800138000', contentProviderId: cp.id }, '/web/subscribers?msisdn=13800138000&lang=en'],
+        [admin, `/web/providers/${cp.id}/signatures/sig_gone/revoke`, { reason: '测试' }, `/web/providers/${cp.id}?lang=en`],
+        [admin, `/web/providers/${cp.id}/ports/10699999/retire`, { reason: '测试' }, `/web/providers/${cp.id}?lang=en`],
+        [admin, '/web/links/gone/stop', {}, '/web/links?lang=en'],
+      ];
+      for (const [cookie, url, body, to] of posts) {
+        const r = await http.inject({ method: 'POST', url, headers: { ...FORM, ...(cookie ? { cookie } : {}) }, payload: form(body) });
+        assert.ok(r.statusCode >= 400 && r.statusCode < 500, `${url}: ${r.statusCode}`);
+        const href = /<a href="([^"]*)" lang="en">English<\/a>/.exec(r.body)?.[1].replace(/&amp;/g, '&');
+        assert.equal(href, to, url);
+        const back = await http.inject({ method: 'GET', url: href, headers: cookie ? { cookie } : {} });
+        assert.equal(back.statusCode, 200, `${url} → ${href}: ${back.body.slice(0, 200)}`);
+        assert.match(back.body, /<html lang="en">/, href);
+      }
+    } finally {
+      await http.close();
+    }
   });
 });
