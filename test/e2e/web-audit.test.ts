@@ -259,3 +259,20 @@ describe('the language switch on a refused form\'s page', () => {
     }
   });
 });
+
+describe('the public credit register\'s dates', () => {
+  // 2026-12-01 07:00 in Shanghai: still 30 November in UTC
+  const { g, cp } = gatewaySuite({ now: Date.parse('2026-11-30T23:00:00Z') });
+
+  test('are the Shanghai day an entry was published, as every other page shows its times, not the UTC day', async () => {
+    const inspector = (await staffCookies(g)).regulator;
+    const add = await g.http.inject({ method: 'POST', url: '/web/credit/entries', headers: { ...FORM, cookie: inspector }, payload: form({ contentProviderId: cp.id, kind: 'warning', publicSummary: '未经同意发送营销短信', once: 'early' }) });
+    assert.equal(add.statusCode, 303, add.body.slice(0, 300));
+    const id = (await g.http.inject({ method: 'GET', url: `/v1/credit/entries?contentProviderId=${cp.id}`, headers: g.admin })).json().entries[0].id;
+    const pub = await g.http.inject({ method: 'POST', url: `/web/credit/entries/${id}/publish`, headers: { cookie: inspector } });
+    assert.equal(pub.statusCode, 303, pub.body.slice(0, 300));
+    const page = await g.http.inject({ method: 'GET', url: '/web/public/credit' });
+    const row = /<table id="public-entries">[\s\S]*?<tbody><tr><td>([^<]*)<\/td>/.exec(page.body);
+    assert.equal(row?.[1], '2026-12-01', page.body.slice(-1500));
+  });
+});

@@ -95,7 +95,7 @@ ${result}`;
 }
 
 export function publicCreditPage(lang: Lang, q: string, entries: PublicEntry[]): string {
-  const rows = entries.map((e) => `<tr><td>${esc(e.publishedAt.slice(0, 10))}</td><td>${esc(e.subject === OPERATOR_ACCOUNT_ID && e.creditCode === null ? t(lang, 'operatorAccount') : e.subject)}</td><td class="mono">${esc(e.creditCode ?? '—')}</td><td>${esc(tk(lang, `kd_${e.kind}`))}</td><td>${esc(fmtYuan(e.amountYuan))}</td><td>${esc(entrySummaryIn(e.summary, e.summaryTemplate, lang))}</td></tr>`).join('');
+  const rows = entries.map((e) => `<tr><td>${esc(fmtTime(e.publishedAt).slice(0, 10))}</td><td>${esc(e.subject === OPERATOR_ACCOUNT_ID && e.creditCode === null ? t(lang, 'operatorAccount') : e.subject)}</td><td class="mono">${esc(e.creditCode ?? '—')}</td><td>${esc(tk(lang, `kd_${e.kind}`))}</td><td>${esc(fmtYuan(e.amountYuan))}</td><td>${esc(entrySummaryIn(e.summary, e.summaryTemplate, lang))}</td></tr>`).join('');
   return `<p>${esc(t(lang, 'publicIntro'))}</p>
 <form method="get" action="/web/public/credit" role="search">
 ${field({ id: 'q', label: t(lang, 'search'), type: 'search', value: q })}
