@@ -376,7 +376,10 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const p = token ? await app.auth.principalFor(token) : ({ role: 'public', actorId: 'public' } as Principal);
     // a mistyped token keeps the page to go back to, so the second try still leads there
     if (p.role === 'public') return render(req, reply, lang, t(lang, 'loginTitle'), loginPage(lang, lang === 'zh' ? '令牌无效或已撤销' : 'Unknown or revoked token', next), null, HTTP_STATUS.unauthorized);
-    const dest = next.startsWith('/web/') && !next.startsWith('//') ? next : p.role === 'regulator' ? '/web/credit' : '/web/cases';
+    // `next` is this site's page as its address was sent (percent-encoded, printable ASCII); anything
+    // else (a hand-made link with raw Chinese or a line break in it) could not be a Location header:
+    // Node refused it and the sign-in answered 500 after the token was right. The default page then.
+    const dest = /^\/web\/[\x21-\x7e]*$/.test(next) ? next : p.role === 'regulator' ? '/web/credit' : '/web/cases';
     reply.header('set-cookie', `sg_token=${encodeURIComponent(token)}; Path=/web; HttpOnly; SameSite=Strict; Max-Age=43200${secure(req)}`);
     return reply.redirect(dest, 303);
   });

@@ -276,3 +276,20 @@ describe('the public credit register\'s dates', () => {
     assert.equal(row?.[1], '2026-12-01', page.body.slice(-1500));
   });
 });
+
+describe('signing in with a page to go back to that cannot be an address', () => {
+  const { g } = gatewaySuite();
+
+  test('a next= with raw Chinese, a line break or a NUL (a hand-made link) signs in to the default page, not a 500; a page\'s own next= is kept', async () => {
+    for (const next of ['/web/records?number=中文', '/web/x\r\nSet-Cookie: a=b', '/web/\u0000', '/web/cases x']) {
+      const r = await g.http.inject({ method: 'POST', url: '/web/login', headers: FORM, payload: form({ token: ADMIN_TOKEN, next }) });
+      assert.equal(r.statusCode, 303, `${JSON.stringify(next)}: ${r.body.slice(0, 200)}`);
+      assert.equal(r.headers.location, '/web/cases', JSON.stringify(next));
+      assert.match(String(r.headers['set-cookie']), /^sg_token=/);
+    }
+    const kept = await g.http.inject({ method: 'POST', url: '/web/login', headers: FORM, payload: form({ token: ADMIN_TOKEN, next: '/web/subscribers?msisdn=%EF%BC%91%EF%BC%93%EF%BC%98' }) });
+    assert.equal(kept.headers.location, '/web/subscribers?msisdn=%EF%BC%91%EF%BC%93%EF%BC%98');
+    const away = await g.http.inject({ method: 'POST', url: '/web/login', headers: FORM, payload: form({ token: ADMIN_TOKEN, next: '//evil.example/web/' }) });
+    assert.equal(away.headers.location, '/web/cases');
+  });
+});
