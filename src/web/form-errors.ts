@@ -117,6 +117,8 @@ function param(lang: Lang, name: string, v: string | number): string {
 
 /** The use case's reason in the page's language, or null when it gave none the table knows. */
 export function whyText(lang: Lang, why: Why | undefined): string | null {
+  // at least one character is a field left empty: said so, not as a count (`needs at least 1 characters`)
+  if (why?.id === 'too_short' && Number(why.params?.min) === 1) return whyText(lang, { id: 'field_required' });
   const said = why && (WHY as Record<string, Said>)[why.id];
   if (!said) return null;
   return said[lang === 'en' ? 1 : 0].replace(/\{(\w+)\}/g, (m, k: string) => (why.params?.[k] === undefined ? m : param(lang, k, why.params[k])));

@@ -293,3 +293,18 @@ describe('signing in with a page to go back to that cannot be an address', () =>
     assert.equal(away.headers.location, '/web/cases');
   });
 });
+
+describe('a required field left empty', () => {
+  const { g, cp } = gatewaySuite();
+
+  test('is said as one to fill in, not as a count of characters (needs at least 1 characters)', async () => {
+    const admin = await webCookie(g, ADMIN_TOKEN);
+    for (const [lang, said] of [['zh', '此项必须填写。'], ['en', 'must be filled in.']] as const) {
+      const r = await g.http.inject({ method: 'POST', url: `/web/providers/${cp.id}/ports/10690001/retire?lang=${lang}`, headers: { ...FORM, cookie: admin }, payload: form({ reason: '' }) });
+      assert.equal(r.statusCode, 400);
+      const text = alerts(r.body);
+      assert.ok(text.includes(said), `${lang}: ${text}`);
+      assert.doesNotMatch(text, /at least 1|至少需要 1/, lang);
+    }
+  });
+});
