@@ -144,7 +144,18 @@ ${answerChart}</section>
 <title>${esc(title)}</title>${ICON_LINK}
 <style>${CSS}${PRINT_CSS}</style></head>
 <body><main id="main"><h1>${esc(title)}</h1>
-<p class="no-print"><button type="button" onclick="window.print()">${L(lang, '打印 / 另存为 PDF', 'Print / save as PDF')}</button></p>
+${printButton(lang)}
 ${body}
 </main></body></html>`;
+}
+
+/**
+ * The print button works only through a script (window.print): without JavaScript it did nothing when
+ * pressed. So the script shows it, and without JavaScript the page says how to print instead, as the
+ * complaint form does for its screenshot picker.
+ */
+function printButton(lang: Lang): string {
+  return `<p class="no-print" id="print-box" hidden><button type="button" id="print-btn">${L(lang, '打印 / 另存为 PDF', 'Print / save as PDF')}</button></p>
+<noscript><p class="no-print hint" id="print-nojs">${L(lang, '打印或另存为 PDF：请使用浏览器菜单中的“打印”（Ctrl+P）。', 'To print or save as PDF, use the browser\'s Print command (Ctrl+P).')}</p></noscript>
+<script>(function () { var box = document.getElementById('print-box'); box.hidden = false; document.getElementById('print-btn').addEventListener('click', function () { window.print(); }); })();</script>`;
 }

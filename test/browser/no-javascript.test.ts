@@ -61,6 +61,22 @@ describe('file pickers with and without JavaScript', { skip: BROWSER_SKIP }, () 
     await page.context().close();
   });
 
+  test('the annual report: without JavaScript no print button that does nothing, and a line saying how to print; with it the button', async () => {
+    const cp = await onboard(g, { name: '年报打印公司', signature: '【年报】', ports: { service: '10696001' } });
+    const url = `${web.base}/web/reports/annual?contentProviderId=${cp.id}&year=2026`;
+    const off = await web.signedIn(ADMIN_TOKEN, /\/web\//);
+    await off.goto(url);
+    assert.equal(await off.getByRole('button', { name: '打印 / 另存为 PDF' }).isVisible(), false, 'no print button without a script');
+    assert.equal(await off.locator('#print-nojs').isVisible(), true);
+    assert.match((await off.locator('#print-nojs').textContent())!, /Ctrl\+P/);
+    await off.context().close();
+    const on = await web.signedIn(ADMIN_TOKEN, /\/web\//, true);
+    await on.goto(url);
+    assert.equal(await on.getByRole('button', { name: '打印 / 另存为 PDF' }).isVisible(), true);
+    assert.equal(await on.locator('#print-nojs').count(), 0, 'noscript content is not rendered');
+    await on.context().close();
+  });
+
   test('with JavaScript: the pickers are there and the no-script line is not', async () => {
     const page = await pageWith(true);
     await page.goto(`${web.base}/web/complaint`);
