@@ -32,7 +32,7 @@ import { callbackRoutes } from './routes/callbacks.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { usageRoutes } from './routes/usage.js';
 import { upstreamLinkRoutes } from './routes/upstream-links.js';
-import { badAddressPage, webRoutes } from '../web/plugin.js';
+import { badAddressPage, PAGE_HEADERS, webRoutes } from '../web/plugin.js';
 import { documentIdempotencyKey } from './idempotency-key.js';
 import { registerReadyz } from './readyz.js';
 
@@ -101,7 +101,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     frameworkErrors: (err, req, reply) => {
       // …and on the pages, as a page in the visitor's language rather than JSON
       if (req.url === '/web' || req.url.startsWith('/web/')) {
-        void (reply as unknown as FastifyReply).code(400).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(badAddressPage(req.headers.cookie));
+        void (reply as unknown as FastifyReply).code(400).type('text/html; charset=utf-8').headers(PAGE_HEADERS).send(badAddressPage(req.headers.cookie));
         return;
       }
       void (reply as unknown as FastifyReply).code(400).send({ error: { code: 'invalid_request', message: err.message } });

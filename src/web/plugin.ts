@@ -188,6 +188,20 @@ export function badAddressPage(cookieHeader: string | undefined): string {
   return page({ lang, title: t(lang, 'error'), body: `<p role="alert">${esc(`${t(lang, 'badAddress')} (invalid_request)`)}</p>`, path: '/web/complaint', principal: null });
 }
 
+/**
+ * Every page's headers: not cached (a staff page holds numbers and case details); not to be shown in
+ * a frame on another page (a sibling host's page could frame a staff page, whose cookie SameSite
+ * still sends there, and trick a click on Release or Revoke); no guessing of the type; and the
+ * address, which may hold a number (`?msisdn=`), not sent to another site as the referrer.
+ */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+};
+
 export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   const svc = () => complaintsOf(app);
@@ -208,7 +222,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const tok = cookies(req).sg_token;
     return tok ? app.auth.principalFor(tok) : { role: 'public', actorId: 'public' };
   }
-  const html = (reply: FastifyReply, body: string, code = 200) => reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+  const html = (reply: FastifyReply, body: string, code = 200) => reply.code(code).type('text/html; charset=utf-8').headers(PAGE_HEADERS).send(body);
   const render = (req: FastifyRequest, reply: FastifyReply, lang: Lang, title: string, body: string, p: Principal | null, code = 200) =>
     html(reply, page({ lang, title, body, path: pageOf(req), principal: p }), code);
   const needStaff = async (req: FastifyRequest, reply: FastifyReply): Promise<Principal | null> => {

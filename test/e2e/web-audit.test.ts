@@ -308,3 +308,24 @@ describe('a required field left empty', () => {
     }
   });
 });
+
+describe('every page\'s headers', () => {
+  const { g, cp } = gatewaySuite();
+
+  test('a page may not be framed by another, is not cached, not type-guessed, and sends its address as the referrer only to this site', async () => {
+    const admin = await webCookie(g, ADMIN_TOKEN);
+    const pages: [string, string | undefined][] = [
+      ['/web/complaint', undefined], ['/web/login', undefined], ['/web/cases', admin], [`/web/providers/${cp.id}`, admin], ['/web/subscribers?msisdn=13800138000', admin],
+      [`/web/reports/annual?contentProviderId=${cp.id}&year=2026`, admin], ['/web/no/such/page', undefined], ['/web/cases/%E0%A4%A', undefined], ['/web/cases?state=bogus', admin],
+    ];
+    for (const [url, cookie] of pages) {
+      const r = await g.http.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
+      assert.match(r.headers['content-type'] as string, /^text\/html/, url);
+      assert.equal(r.headers['x-frame-options'], 'DENY', url);
+      assert.equal(r.headers['content-security-policy'], "frame-ancestors 'none'", url);
+      assert.equal(r.headers['cache-control'], 'no-store', url);
+      assert.equal(r.headers['x-content-type-options'], 'nosniff', url);
+      assert.equal(r.headers['referrer-policy'], 'same-origin', url);
+    }
+  });
+});
