@@ -112,7 +112,17 @@ function param(lang: Lang, name: string, v: string | number): string {
   if (name === 'state') return (tkOr(lang, `st_${v}`) ?? String(v)).toLowerCase();
   if (name === 'action') return tkOr(lang, `ac_${v}`) ?? String(v);
   if (name === 'scope') return tkOr(lang, `rvScope_${v}`) ?? String(v);
+  // a JSONL line's parse error is the JSON parser's English (`Unexpected token b in JSON at position 1`):
+  // on a Chinese page where in the line, or that it ends too soon
+  if (name === 'reason' && lang === 'zh') return jsonReasonZh(String(v));
   return String(v);
+}
+
+function jsonReasonZh(reason: string): string {
+  const at = /at position (\d+)/.exec(reason);
+  if (at) return `第 ${Number(at[1]) + 1} 个字符处有误，请检查引号、逗号和括号`;
+  if (/end of (JSON|data)/i.test(reason)) return '内容不完整，可能缺少结尾的 } 或引号';
+  return '格式有误，请检查引号、逗号和括号';
 }
 
 /** The use case's reason in the page's language, or null when it gave none the table knows. */

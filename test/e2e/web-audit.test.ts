@@ -329,3 +329,18 @@ describe('every page\'s headers', () => {
     }
   });
 });
+
+describe('a 12321 line that is not JSON, on the Chinese import page', () => {
+  const { g } = gatewaySuite();
+
+  test('says where in the line in Chinese, not the JSON parser\'s English; the English page keeps the parser\'s words', async () => {
+    const centre = (await staffCookies(g)).centre;
+    const post = (lang: string, jsonl: string) => g.http.inject({ method: 'POST', url: `/web/reports/import?lang=${lang}`, headers: { ...FORM, cookie: centre }, payload: form({ jsonl }) });
+    const zh = alerts((await post('zh', '{bad')).body) + (await post('zh', '{bad')).body;
+    assert.match(zh, /第 1 行不是有效的 JSON（第 2 个字符处有误，请检查引号、逗号和括号）。 \(invalid_request\)/);
+    const cut = (await post('zh', '{"reference":"R1"')).body;
+    assert.match(cut, /第 1 行不是有效的 JSON（(内容不完整，可能缺少结尾的 } 或引号|第 \d+ 个字符处有误，请检查引号、逗号和括号)）。/);
+    assert.doesNotMatch(zh + cut, /Unexpected|Expected|in JSON at|JSON input/);
+    assert.match((await post('en', '{bad')).body, /line 1 is not JSON \([^)]*position 1[^)]*\)\. \(invalid_request\)/);
+  });
+});
