@@ -32,7 +32,7 @@ const T = {
   fSender: ['发送号码或签名', 'Sender port or signature'],
   fSenderHint: ['例如 10690002 或 【示例】', 'e.g. 10690002 or 【示例】'],
   fText: ['短信内容', 'Message text'],
-  fReceivedAt: ['收到时间', 'Time received'],
+  fReceivedAt: ['收到时间（北京时间）', 'Time received (Shanghai time)'],
   fRequest: ['您的诉求', 'What you want'],
   fRequestHint: ['例如：停止发送、退订、退费', 'e.g. stop sending, unsubscribe, refund'],
   fScreenshot: ['截图（可选，PNG/JPEG，500 KB 以内）', 'Screenshot (optional, PNG/JPEG, up to 500 KB)'],

@@ -344,3 +344,20 @@ describe('a 12321 line that is not JSON, on the Chinese import page', () => {
     assert.match((await post('en', '{bad')).body, /line 1 is not JSON \([^)]*position 1[^)]*\)\. \(invalid_request\)/);
   });
 });
+
+describe('the complaint form\'s time received', () => {
+  const { g } = gatewaySuite();
+
+  test('is labelled as Shanghai time, which is how a time typed there is read', async () => {
+    for (const [lang, label] of [['zh', '收到时间（北京时间）'], ['en', 'Time received (Shanghai time)']] as const) {
+      const page = await g.http.inject({ method: 'GET', url: `/web/complaint?lang=${lang}` });
+      assert.match(page.body, new RegExp(`<label for="receivedAt">${label.replace(/[()]/g, '\\$&')}</label>`), lang);
+    }
+    const once = /name="once" value="([^"]+)"/.exec((await g.http.inject({ method: 'GET', url: '/web/complaint' })).body)![1];
+    const filed = await g.http.inject({ method: 'POST', url: '/web/complaint', headers: FORM, payload: form({ msisdn: '13800138000', text: '收到广告', receivedAt: '2026-11-30T09:15', once }) });
+    assert.equal(filed.statusCode, 201, filed.body.slice(0, 300));
+    const ref = /id="case-reference">([^<]+)</.exec(filed.body)![1];
+    const cases = (await g.http.inject({ method: 'GET', url: '/v1/cases', headers: g.admin })).json().cases as { reference: string; receivedMessageAt: string }[];
+    assert.equal(new Date(cases.find((c) => c.reference === ref)!.receivedMessageAt).toISOString(), '2026-11-30T01:15:00.000Z');
+  });
+});
