@@ -82,6 +82,16 @@ export class RateLimiter {
   }
 
   /**
+   * Puts back `n` tokens taken for a request that was then refused whole before anything was decided
+   * (a submit_multi whose own fields are at fault): a refusal must not spend the rate. Never past the
+   * burst, so giving back cannot hand out more than a full bucket.
+   */
+  giveBack(n: number): void {
+    if (this.unlimited || n <= 0) return;
+    this.tokens = Math.min(this.burst, this.tokens + n);
+  }
+
+  /**
    * Milliseconds until `n` tokens are available (0 if they are); Infinity when `n` is more than the
    * burst, which they never will be.
    */

@@ -749,16 +749,22 @@ export class SmppServer {
    * whole in message_payload, or as submit_sm parts (docs/SMPP.md, submit_multi).
    */
   private async onSubmitMulti(conn: Conn, binding: Binding | null, pdu: SubmitMultiPdu, granted: number): Promise<void> {
-    if (!binding) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVBNDSTS));
+    // A refusal of the whole PDU decides nothing, so it gives back the tokens the session took for
+    // its destinations (granted): it must not spend the rate the corrected resubmission needs.
+    const refuse = (status: number): void => {
+      conn.session.giveBackInbound(granted);
+      conn.respond(responseFor(pdu, status));
+    };
+    if (!binding) return refuse(CommandStatus.ESME_RINVBNDSTS);
     const view = asSubmitSm(pdu, null);
     const f = readSubmit(view);
-    if (!f) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVESMCLASS));
-    if (f.badTlv) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVPARLEN));
-    if (f.bothTexts) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVOPTPARAMVAL));
+    if (!f) return refuse(CommandStatus.ESME_RINVESMCLASS);
+    if (f.badTlv) return refuse(CommandStatus.ESME_RINVPARLEN);
+    if (f.bothTexts) return refuse(CommandStatus.ESME_RINVOPTPARAMVAL);
     // not offered: a UDH concatenation is an esm_class/UDH we do not take here, SAR TLVs an optional parameter not allowed
-    if (f.concat) return conn.respond(responseFor(pdu, f.concat.via === 'udh' ? CommandStatus.ESME_RINVESMCLASS : CommandStatus.ESME_ROPTPARNOTALLWD));
+    if (f.concat) return refuse(f.concat.via === 'udh' ? CommandStatus.ESME_RINVESMCLASS : CommandStatus.ESME_ROPTPARNOTALLWD);
     const t = readSubmitTimes(view, this.now());
-    if (t.status !== undefined) return conn.respond(responseFor(pdu, t.status));
+    if (t.status !== undefined) return refuse(t.status);
     if (t.scheduledAt !== undefined) f.scheduledAt = t.scheduledAt;
     if (t.validUntil !== undefined) f.validUntil = t.validUntil;
     const { targets, refused } = planDestinations(pdu.dest_addresses, granted);

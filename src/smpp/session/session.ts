@@ -83,7 +83,8 @@ export interface SessionHandler<C> {
    * one slot of the inbound window (one request) and one throughput token per SME destination: the
    * first `granted` SME destinations (dest_flag 1, in list order) have theirs, the others are to be
    * refused ESME_RTHROTTLED one by one in unsuccess_sme. When none could have one the session answers
-   * ESME_RTHROTTLED itself. Without this handler submit_multi is not offered (generic_nack ESME_RINVCMDID).
+   * ESME_RTHROTTLED itself. A submit_multi refused whole before anything is decided gives the tokens
+   * back with `giveBackInbound(granted)`. Without this handler submit_multi is not offered (generic_nack ESME_RINVCMDID).
    */
   onSubmitMulti?(pdu: SubmitMultiPdu, granted: number): void;
   /** Our request got its response (generic_nack included, as a response with its status). */
@@ -186,6 +187,15 @@ export class Session<C = unknown> {
   /** True when more requests would be sent right away rather than queued. */
   get hasRoom(): boolean {
     return this.bound && this.pending.size + this.backlog < this.opts.windowSize;
+  }
+
+  /**
+   * Gives back `n` throughput tokens the session took for an inbound request (submit_multi's
+   * `granted`) that the layer above then refused whole before deciding anything: the refusal is
+   * answered, and the ESME's corrected resubmission must find the rate it had.
+   */
+  giveBackInbound(n: number): void {
+    this.opts.inboundRate?.giveBack(n);
   }
 
   private seq(): number {

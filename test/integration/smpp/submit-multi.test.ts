@@ -39,6 +39,7 @@ before(async () => {
   creds = memorySmppCredentials();
   await creds.create(admin, 'cp_1', { systemId: 'cp1', password: 'secret1' });
   await creds.create(admin, 'cp_2', { systemId: 'two', password: 'pw', throughput: 2 });
+  await creds.create(admin, 'cp_2', { systemId: 'refund', password: 'pw', throughput: 2 });
   server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', maxBatch: 2 });
   port = await server.listen(0, '127.0.0.1');
 });
@@ -115,6 +116,25 @@ describe('smpp server: submit_multi', () => {
       assert.deepEqual(r.unsuccess_sme.map((u) => [u.destination_addr, u.error_status_code]), [['13800000003', CommandStatus.ESME_RTHROTTLED]]);
       assert.deepEqual(app.submissions.slice(n).map((s) => s.input.to), ['13800000001', '13800000002']);
       assert.equal((await e.request(multi('x', [sme('13800000004')]))).command_status, CommandStatus.ESME_RTHROTTLED);
+    } finally {
+      await e.close();
+    }
+  });
+
+  test('a submit_multi refused whole before anything is decided gives its throughput tokens back', async () => {
+    const e = await SmppEsme.connect({ host: '127.0.0.1', port, systemId: 'refund', password: 'pw' });
+    try {
+      const n = app.submissions.length;
+      // each refused whole by a check of the PDU itself, after the session took its two tokens
+      const udh = await e.request(multi('', [sme('13800000021'), sme('13800000022')], { esm_class: EsmClass.UDHI, short_message: Buffer.concat([buildConcatUdh({ ref: 1, total: 2, seq: 1 }), encodeText('一半', 8)]) }));
+      assert.equal(udh.command_status, CommandStatus.ESME_RINVESMCLASS);
+      const late = await e.request(multi('x', [sme('13800000023'), sme('13800000024')], { validity_period: '000000000000000Z' }));
+      assert.equal(late.command_status, CommandStatus.ESME_RINVEXPIRY);
+      assert.equal(app.submissions.length, n, 'nothing decided');
+      // the two tokens of the rate are still there for the corrected submission: both destinations taken
+      const r = asResp(await e.request(multi('x', [sme('13800000025'), sme('13800000026')])));
+      assert.deepEqual([r.command_status, r.unsuccess_sme], [CommandStatus.ESME_ROK, []]);
+      assert.deepEqual(app.submissions.slice(n).map((s) => s.input.to), ['13800000025', '13800000026']);
     } finally {
       await e.close();
     }
