@@ -5,7 +5,7 @@
  */
 import { CommandId, COMMAND_NAMES, CommandStatus, HEADER_LENGTH } from './constants.js';
 import { PduDecodeError } from './errors.js';
-import type { Addresses, BindPdu, BindRespPdu, CancelSmPdu, CancelSmRespPdu, DataSmPdu, EmptyPdu, MultiDest, Pdu, QuerySmPdu, QuerySmRespPdu, SmBody, SmPdu, SmRespPdu, SubmitMultiPdu, SubmitMultiRespPdu, Tlv, UnsuccessSme } from './types.js';
+import type { Addresses, BindPdu, BindRespPdu, CancelSmPdu, CancelSmRespPdu, ReplaceSmPdu, ReplaceSmRespPdu, DataSmPdu, EmptyPdu, MultiDest, Pdu, QuerySmPdu, QuerySmRespPdu, SmBody, SmPdu, SmRespPdu, SubmitMultiPdu, SubmitMultiRespPdu, Tlv, UnsuccessSme } from './types.js';
 
 /** Spec maximum sizes of C-Octet strings, including the terminating NUL (SMPP 3.4 §4). */
 const MAX = {
@@ -247,6 +247,33 @@ export function decodePdu(frame: Buffer): Pdu {
       const p: CancelSmRespPdu = { command: name, ...base };
       return p;
     }
+    case 'replace_sm': {
+      const p: ReplaceSmPdu = {
+        command: name,
+        ...base,
+        // as query_sm: an id longer than any SMSC hands out is a bad id (SMPP 3.4 §4.10.1)
+        message_id: r.cstring('message_id', MAX.message_id, CommandStatus.ESME_RINVMSGID),
+        source_addr_ton: r.u8('source_addr_ton'),
+        source_addr_npi: r.u8('source_addr_npi'),
+        source_addr: r.cstring('source_addr', MAX.addr),
+        // as submit_sm: an over-long time is a malformed time
+        schedule_delivery_time: r.cstring('schedule_delivery_time', MAX.time, CommandStatus.ESME_RINVSCHED),
+        validity_period: r.cstring('validity_period', MAX.time, CommandStatus.ESME_RINVEXPIRY),
+        registered_delivery: r.u8('registered_delivery'),
+        sm_default_msg_id: r.u8('sm_default_msg_id'),
+        short_message: Buffer.alloc(0),
+      };
+      p.short_message = r.octets('short_message', r.u8('sm_length'));
+      // SMPP 3.4 has no optional parameters for replace_sm: anything after short_message is a bad length
+      r.end();
+      return p;
+    }
+    case 'replace_sm_resp': {
+      // header only, whatever the status (SMPP 3.4 §4.10.2)
+      r.end();
+      const p: ReplaceSmRespPdu = { command: name, ...base };
+      return p;
+    }
     case 'submit_multi': {
       const service_type = r.cstring('service_type', MAX.service_type);
       const source_addr_ton = r.u8('source_addr_ton');
@@ -396,6 +423,10 @@ function bodyLength(p: Pdu): number {
       return cstrLen(p.service_type) + cstrLen(p.message_id) + cstrLen(p.source_addr) + cstrLen(p.destination_addr) + 4;
     case 'cancel_sm_resp':
       return 0;
+    case 'replace_sm':
+      return cstrLen(p.message_id) + 2 + cstrLen(p.source_addr) + cstrLen(p.schedule_delivery_time) + cstrLen(p.validity_period) + 3 + p.short_message.length;
+    case 'replace_sm_resp':
+      return 0;
     case 'submit_multi': {
       let dests = 0;
       for (const d of p.dest_addresses) dests += d.dest_flag === 1 ? 3 + cstrLen(d.destination_addr) : 1 + cstrLen(d.dl_name);
@@ -417,7 +448,7 @@ function bodyLength(p: Pdu): number {
  * octets; more than 255 destinations or unsuccessful SMEs, whose counts are one octet).
  */
 export function encodePdu(p: Pdu): Buffer {
-  if ((p.command === 'submit_sm' || p.command === 'deliver_sm' || p.command === 'submit_multi') && p.short_message.length > 254) {
+  if ((p.command === 'submit_sm' || p.command === 'deliver_sm' || p.command === 'submit_multi' || p.command === 'replace_sm') && p.short_message.length > 254) {
     throw new RangeError('short_message longer than 254 octets; use message_payload');
   }
   if ((p.command === 'submit_multi' ? p.dest_addresses.length : p.command === 'submit_multi_resp' ? p.unsuccess_sme.length : 0) > 255) {
@@ -492,6 +523,20 @@ export function encodePdu(p: Pdu): Buffer {
       w.addresses(p);
       break;
     case 'cancel_sm_resp':
+      break;
+    case 'replace_sm':
+      w.cstring(p.message_id);
+      w.u8(p.source_addr_ton);
+      w.u8(p.source_addr_npi);
+      w.cstring(p.source_addr);
+      w.cstring(p.schedule_delivery_time);
+      w.cstring(p.validity_period);
+      w.u8(p.registered_delivery);
+      w.u8(p.sm_default_msg_id);
+      w.u8(p.short_message.length);
+      w.octets(p.short_message);
+      break;
+    case 'replace_sm_resp':
       break;
     case 'submit_multi':
       w.cstring(p.service_type);

@@ -20,6 +20,8 @@ export const CommandId = {
   unbind_resp: 0x80000006,
   cancel_sm: 0x00000008,
   cancel_sm_resp: 0x80000008,
+  replace_sm: 0x00000007,
+  replace_sm_resp: 0x80000007,
   submit_multi: 0x00000021,
   submit_multi_resp: 0x80000021,
   bind_transceiver: 0x00000009,

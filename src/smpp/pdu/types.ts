@@ -133,6 +133,30 @@ export interface CancelSmRespPdu extends Header {
 }
 
 /**
+ * replace_sm (SMPP 3.4 §4.10.1): the ESME replaces a message it submitted that the SMSC still holds,
+ * named by the id the SMSC gave it; `source_addr` must be the original's. An empty
+ * schedule_delivery_time / validity_period keeps the original's; `sm_default_msg_id` 0 means none
+ * (a canned message, which smsguard does not keep). SMPP 3.4 gives replace_sm no optional parameters.
+ */
+export interface ReplaceSmPdu extends Header {
+  command: 'replace_sm';
+  message_id: string;
+  source_addr_ton: number;
+  source_addr_npi: number;
+  source_addr: string;
+  schedule_delivery_time: string;
+  validity_period: string;
+  registered_delivery: number;
+  sm_default_msg_id: number;
+  short_message: Buffer;
+}
+
+/** replace_sm_resp (SMPP 3.4 §4.10.2): header only; command_status says whether it was replaced. */
+export interface ReplaceSmRespPdu extends Header {
+  command: 'replace_sm_resp';
+}
+
+/**
  * One destination of a submit_multi (SMPP 3.4 §4.5.1.1): `dest_flag` 1 an SME address (TON, NPI,
  * address), 2 the name of a distribution list held by the SMSC (`dl_name`).
  */
@@ -169,7 +193,7 @@ export interface SubmitMultiRespPdu extends Header {
   unsuccess_sme: UnsuccessSme[];
 }
 
-export type Pdu = BindPdu | BindRespPdu | EmptyPdu | SmPdu | DataSmPdu | SmRespPdu | QuerySmPdu | QuerySmRespPdu | CancelSmPdu | CancelSmRespPdu | SubmitMultiPdu | SubmitMultiRespPdu;
+export type Pdu = BindPdu | BindRespPdu | EmptyPdu | SmPdu | DataSmPdu | SmRespPdu | QuerySmPdu | QuerySmRespPdu | CancelSmPdu | CancelSmRespPdu | ReplaceSmPdu | ReplaceSmRespPdu | SubmitMultiPdu | SubmitMultiRespPdu;
 export type PduCommand = Pdu['command'];
 
 /** Defaults for a submit_sm/deliver_sm so callers name only what matters. */

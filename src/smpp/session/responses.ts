@@ -10,6 +10,7 @@ const RESP: Partial<Record<PduCommand, PduCommand>> = {
   data_sm: 'data_sm_resp',
   query_sm: 'query_sm_resp',
   cancel_sm: 'cancel_sm_resp',
+  replace_sm: 'replace_sm_resp',
   submit_multi: 'submit_multi_resp',
   unbind: 'unbind_resp',
   enquire_link: 'enquire_link_resp',
@@ -22,7 +23,7 @@ export function isRequestCommand(c: PduCommand): boolean {
 
 /**
  * The response for `req` with `status`; `id` is message_id (submit/deliver/data/query_sm, submit_multi) or system_id
- * (bind); a cancel_sm_resp is the header alone. A query_sm_resp built here says nothing of the message (no final_date, message_state 0):
+ * (bind); a cancel_sm_resp and a replace_sm_resp are the header alone. A query_sm_resp built here says nothing of the message (no final_date, message_state 0):
  * for refusals; an answer is built by whoever read the message.
  */
 export function responseFor(req: { command: PduCommand; sequence_number: number }, status: number, id = '', tlvs: Tlv[] = []): Pdu {
@@ -40,6 +41,8 @@ export function responseFor(req: { command: PduCommand; sequence_number: number 
       return { command: 'query_sm_resp', ...base, message_id: id, final_date: '', message_state: 0, error_code: 0 };
     case 'cancel_sm':
       return { command: 'cancel_sm_resp', ...base };
+    case 'replace_sm':
+      return { command: 'replace_sm_resp', ...base };
     case 'submit_multi':
       // a refusal of the whole submission: no destination was taken, so none is listed
       return { command: 'submit_multi_resp', ...base, message_id: id, unsuccess_sme: [] };
@@ -62,6 +65,7 @@ export const RESPONSE_BY_REQUEST_ID: ReadonlyMap<number, PduCommand> = new Map<n
   [0x00000103, 'data_sm'],
   [0x00000003, 'query_sm'],
   [0x00000008, 'cancel_sm'],
+  [0x00000007, 'replace_sm'],
   [0x00000021, 'submit_multi'],
   [0x00000006, 'unbind'],
   [0x00000015, 'enquire_link'],

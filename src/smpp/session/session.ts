@@ -9,7 +9,7 @@ import { Fifo } from '../../runtime/fifo.js';
 import { CommandStatus, COMMAND_NAMES, Tag, isResponseId } from '../pdu/constants.js';
 import { tlvU8 } from '../pdu/tlv.js';
 import type { PduDecodeError } from '../pdu/errors.js';
-import type { BindCommand, BindPdu, CancelSmPdu, DataSmPdu, Pdu, QuerySmPdu, SmPdu, SubmitMultiPdu } from '../pdu/types.js';
+import type { BindCommand, BindPdu, CancelSmPdu, DataSmPdu, Pdu, QuerySmPdu, ReplaceSmPdu, SmPdu, SubmitMultiPdu } from '../pdu/types.js';
 import type { RateLimiter } from '../../domain/rate-limiter.js';
 import { RESPONSE_BY_REQUEST_ID, responseFor } from './responses.js';
 import { SlotMap } from '../../runtime/slot-map.js';
@@ -79,6 +79,12 @@ export interface SessionHandler<C> {
    */
   onCancel?(pdu: CancelSmPdu): void;
   /**
+   * An inbound replace_sm from an ESME bound to submit (smsc role); answer with `respond`. As onCancel:
+   * in the inbound window, no throughput token (it sends no further message); without it replace_sm is
+   * not offered (generic_nack ESME_RINVCMDID).
+   */
+  onReplace?(pdu: ReplaceSmPdu): void;
+  /**
    * An inbound submit_multi from an ESME bound to submit (smsc role); answer with `respond`. It takes
    * one slot of the inbound window (one request) and one throughput token per SME destination: the
    * first `granted` SME destinations (dest_flag 1, in list order) have theirs, the others are to be
@@ -101,13 +107,6 @@ export interface SessionHandler<C> {
   onDrain?(): void;
 }
 
-/**
- * SMPP 3.4 requests an ESME may send an SMSC that smsguard does not offer: replace_sm. The codec does
- * not know it, so it arrives as a decode error. (query_sm, cancel_sm and submit_multi are decoded and
- * offered when the handler has `onQuery` / `onCancel` / `onSubmitMulti`.)
- */
-const UNOFFERED_ESME_REQUESTS: ReadonlySet<number> = new Set([0x00000007]);
-
 /** number_of_dests of a submit_multi: 1 to 254 (SMPP 3.4 §4.5.1; ESME_RINVNUMDESTS outside). */
 export const MAX_MULTI_DESTS = 254;
 
@@ -123,7 +122,7 @@ const UNANSWERED_SMSC_PDUS: ReadonlySet<number> = new Set([0x00000102, 0x0000000
 
 type Outbound = Exclude<Pdu, { command: 'generic_nack' }>;
 /** Requests the session hands up (onRequest, onQuery, onCancel) once the bind state allows them. */
-type InboundData = 'submit_sm' | 'data_sm' | 'deliver_sm' | 'query_sm' | 'cancel_sm' | 'submit_multi';
+type InboundData = 'submit_sm' | 'data_sm' | 'deliver_sm' | 'query_sm' | 'cancel_sm' | 'replace_sm' | 'submit_multi';
 interface Pending<C> {
   request: Pdu;
   ctx: C;
@@ -393,20 +392,22 @@ export class Session<C = unknown> {
         return;
       }
       case 'query_sm':
-      case 'cancel_sm': {
-        const offered = pdu.command === 'query_sm' ? this.handler.onQuery : this.handler.onCancel;
+      case 'cancel_sm':
+      case 'replace_sm': {
+        const offered = pdu.command === 'query_sm' ? this.handler.onQuery : pdu.command === 'cancel_sm' ? this.handler.onCancel : this.handler.onReplace;
         // Not offered (an ESME session, or an SMSC without the handler such as the simulator): refused
         // as before the codec decoded it, and it does not cost the session.
         if (this.opts.role !== 'smsc' || !offered) {
           return void this.handler.send({ command: 'generic_nack', command_status: CommandStatus.ESME_RINVCMDID, sequence_number: pdu.sequence_number });
         }
-        // SMPP 3.4 §4.8.1, §4.9.1: issued by an ESME bound as transmitter or transceiver. No throughput
-        // token: neither sends a message; the inbound window still bounds how many are open at once.
+        // SMPP 3.4 §4.8.1, §4.9.1, §4.10.1: issued by an ESME bound as transmitter or transceiver. No
+        // throughput token: none sends a further message; the inbound window bounds how many are open.
         if (!this.mayReceive(pdu.command)) return void this.handler.send(responseFor(pdu, this.refusedStatus(pdu.command)));
         if (this.inboundOpen >= this.opts.inboundWindow) return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RTHROTTLED));
         this.inboundOpen++;
         if (pdu.command === 'query_sm') this.handler.onQuery?.(pdu);
-        else this.handler.onCancel?.(pdu);
+        else if (pdu.command === 'cancel_sm') this.handler.onCancel?.(pdu);
+        else this.handler.onReplace?.(pdu);
         return;
       }
       case 'submit_multi': {
@@ -454,7 +455,7 @@ export class Session<C = unknown> {
       if (command === 'deliver_sm') return false;
       return s === 'bound_tx' || s === 'bound_trx';
     }
-    if (command === 'submit_sm' || command === 'query_sm' || command === 'cancel_sm' || command === 'submit_multi') return false;
+    if (command === 'submit_sm' || command === 'query_sm' || command === 'cancel_sm' || command === 'replace_sm' || command === 'submit_multi') return false;
     return s === 'bound_rx' || s === 'bound_trx';
   }
 
@@ -472,12 +473,6 @@ export class Session<C = unknown> {
       return this.terminate(`framing: ${err.message}`);
     }
     const id = err.commandId;
-    if (id !== undefined && this.opts.role === 'smsc' && err.commandStatus === CommandStatus.ESME_RINVCMDID && UNOFFERED_ESME_REQUESTS.has(id)) {
-      // A well-formed SMPP 3.4 request we do not offer (replace_sm): refused, as
-      // generic_nack ESME_RINVCMDID, but it is not malformed and must not cost the session.
-      this.handler.send({ command: 'generic_nack', command_status: CommandStatus.ESME_RINVCMDID, sequence_number: err.sequenceNumber });
-      return;
-    }
     if (id !== undefined && this.opts.role === 'esme' && UNANSWERED_SMSC_PDUS.has(id)) return;
     if (++this.decodeErrors > this.opts.maxDecodeErrors) return this.terminate('too many malformed PDUs');
     if (id !== undefined && isResponseId(id)) {

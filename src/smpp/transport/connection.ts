@@ -59,9 +59,10 @@ export class SmppConnection<C = unknown> {
       close: () => this.end(),
       onBind: (p) => h.onBind?.(p),
       onRequest: (p) => h.onRequest?.(p),
-      // Present only when the handler offers query_sm / cancel_sm / submit_multi at construction: the session refuses them otherwise.
+      // Present only when the handler offers query_sm / cancel_sm / replace_sm / submit_multi at construction: the session refuses them otherwise.
       ...(h.onQuery ? { onQuery: (p) => h.onQuery?.(p) } : {}),
       ...(h.onCancel ? { onCancel: (p) => h.onCancel?.(p) } : {}),
+      ...(h.onReplace ? { onReplace: (p) => h.onReplace?.(p) } : {}),
       ...(h.onSubmitMulti ? { onSubmitMulti: (p, granted) => h.onSubmitMulti?.(p, granted) } : {}),
       onResponse: (r, q, c) => h.onResponse?.(r, q, c),
       onTimeout: (q, c) => h.onTimeout?.(q, c),

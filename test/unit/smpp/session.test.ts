@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Session, RateLimiter, responseFor, type SessionHandler, type SessionOptions } from '../../../src/smpp/session/index.js';
-import { CommandStatus, decodePdu, encodePdu, PduDecodeError, smDefaults, type CancelSmPdu, type MultiDest, type Pdu, type QuerySmPdu, type SmPdu, type SubmitMultiPdu } from '../../../src/smpp/pdu/index.js';
+import { CommandStatus, decodePdu, encodePdu, PduDecodeError, smDefaults, type CancelSmPdu, type MultiDest, type Pdu, type QuerySmPdu, type ReplaceSmPdu, type SmPdu, type SubmitMultiPdu } from '../../../src/smpp/pdu/index.js';
 
 type Ev = { kind: string; [k: string]: unknown };
 
@@ -368,18 +368,25 @@ describe('session: flow control and bad input', () => {
 });
 
 /**
- * The two requests about a message already submitted that an ESME may send the SMSC role (handed up
- * through their own handlers; the server answers them: query.ts, cancel_sm in server.ts), held to the
- * same session rules.
+ * The three requests about a message already submitted that an ESME may send the SMSC role (handed up
+ * through their own handlers; the server answers them: query.ts, cancel_sm and replace_sm in
+ * server.ts), held to the same session rules.
  */
 const QUERIES = [
   {
     name: 'query_sm (SMPP 3.4 §4.8)', command: 'query_sm', resp: 'query_sm_resp', id: 0x03, handler: 'onQuery', other: 'onCancel',
-    pdu: (seq: number): QuerySmPdu | CancelSmPdu => ({ command: 'query_sm', command_status: 0, sequence_number: seq, message_id: 'msg_1', source_addr_ton: 0, source_addr_npi: 0, source_addr: '' }),
+    pdu: (seq: number): QuerySmPdu | CancelSmPdu | ReplaceSmPdu => ({ command: 'query_sm', command_status: 0, sequence_number: seq, message_id: 'msg_1', source_addr_ton: 0, source_addr_npi: 0, source_addr: '' }),
   },
   {
     name: 'cancel_sm (SMPP 3.4 §4.9)', command: 'cancel_sm', resp: 'cancel_sm_resp', id: 0x08, handler: 'onCancel', other: 'onQuery',
-    pdu: (seq: number): QuerySmPdu | CancelSmPdu => ({ command: 'cancel_sm', command_status: 0, sequence_number: seq, service_type: '', message_id: 'msg_1', source_addr_ton: 0, source_addr_npi: 0, source_addr: '', dest_addr_ton: 0, dest_addr_npi: 0, destination_addr: '' }),
+    pdu: (seq: number): QuerySmPdu | CancelSmPdu | ReplaceSmPdu => ({ command: 'cancel_sm', command_status: 0, sequence_number: seq, service_type: '', message_id: 'msg_1', source_addr_ton: 0, source_addr_npi: 0, source_addr: '', dest_addr_ton: 0, dest_addr_npi: 0, destination_addr: '' }),
+  },
+  {
+    name: 'replace_sm (SMPP 3.4 §4.10)', command: 'replace_sm', resp: 'replace_sm_resp', id: 0x07, handler: 'onReplace', other: 'onCancel',
+    pdu: (seq: number): QuerySmPdu | CancelSmPdu | ReplaceSmPdu => ({
+      command: 'replace_sm', command_status: 0, sequence_number: seq, message_id: 'msg_1', source_addr_ton: 0, source_addr_npi: 0, source_addr: '10690001',
+      schedule_delivery_time: '', validity_period: '', registered_delivery: 0, sm_default_msg_id: 0, short_message: Buffer.from('new'),
+    }),
   },
 ] as const;
 
