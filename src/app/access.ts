@@ -41,6 +41,8 @@ export const ROLES = {
   liftAction: ['admin'],
   resetBaseline: ['admin'],
   cancelMessage: ['admin', 'content-provider'],
+  // only its sender replaces a message's text: an operator's replacement would put words in its mouth
+  replaceMessage: ['content-provider'],
   controlUpstreamLink: ['admin'],
   // cases (src/app/case-workflow.ts); a transition's roles are its action's row of the table (actionActors)
   rematchEvidence: ['report-centre', 'admin', 'regulator'],

@@ -16,6 +16,7 @@ import { grantConsent, withdrawConsent } from './consents.js';
 import { getMessage, queryRecords, type RecordsFilter } from './records.js';
 import { listMessages, type MessageListFilter } from './message-list.js';
 import { cancelMessage } from './cancel-message.js';
+import { replaceMessage, type ReplaceInput } from './replace-message.js';
 import { Authenticator } from './auth.js';
 import type { Store } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
@@ -214,5 +215,9 @@ export class App {
   /** A sender cancels a message the gateway still holds (cancel-message.ts); `naming` as getMessage. */
   cancelMessage(p: Principal, id: string, naming?: MessageNaming) {
     return cancelMessage(this.ctx, p, id, naming);
+  }
+  /** A sender replaces the text of a message the gateway still holds, decided again (replace-message.ts). */
+  replaceMessage(p: Principal, id: string, change: ReplaceInput, channel: Channel) {
+    return replaceMessage(this.ctx, p, id, change, channel);
   }
 }

@@ -102,8 +102,8 @@ export async function submitMessages(ctx: AppContext, principal: Principal, inpu
   return outcomes as SubmitOutcome[];
 }
 
-/** The pure decision about one item, at the time it will be sent. */
-function judge(ctx: AppContext, item: SubmissionItem, facts: Facts): Decision {
+/** The pure decision about one item, at the time it will be sent (a submission's, a replacement's: replace-message.ts). */
+export function judge(ctx: AppContext, item: SubmissionItem, facts: Facts): Decision {
   return decide(ctx.stages, item.candidate, facts, ctx.profile, ctx.detectors, judgedAt(item));
 }
 

@@ -155,6 +155,35 @@ export interface SubmissionItem {
   receivedAt: number;
 }
 
+/** MessageStore.replaceQueued's request. */
+export interface QueuedReplacement {
+  /**
+   * The replacement, decided as a submission: the message's own id, provider, sender, recipient,
+   * type, category, clientRef and arrival (`receivedAt`: it is judged and counted, as the message
+   * was, at its schedule, else its arrival), with the new text and the schedule, validity and
+   * receipt request it is to have.
+   */
+  item: SubmissionItem;
+  /** The text the message has now, kept in the replacement's record beside the new one. */
+  previousText: string;
+  /** The frequency count the message's current decision took: given back before the new decision. */
+  uncount?: CountTaken;
+  /** When it is replaced, by whom (the status record's detail), and the record's id (unique). */
+  at: number;
+  detail: string;
+  recordId: string;
+  /** The claim whose batch gave the message up unwritten (AppContext.takeBack), as CancelOptions.evenIfClaimedBy. */
+  evenIfClaimedBy?: Claim;
+}
+
+/**
+ * What MessageStore.replaceQueued did: `replaced` (the decision accepted or held the new text) or
+ * `refused` (the decision refused it: nothing changed), with the decision; `claimed` (a batch holds it
+ * and may be writing it), `final` (it left the queue, or a part of it was written), `unknown` (no
+ * such message of that provider).
+ */
+export type ReplaceOutcome = { outcome: 'replaced' | 'refused'; decision: Decision } | 'claimed' | 'final' | 'unknown';
+
 export interface DecidedItem {
   id: string;
   decision: Decision;
@@ -221,6 +250,20 @@ export interface MessageStore {
    * decisions (IdempotencyWrite): both are durable, or neither.
    */
   decideAndRecord(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision, idempotency?: IdempotencyWrite): Promise<DecidedItem[]>;
+  /**
+   * A sender's replacement of a message still waiting to be sent (SMPP replace_sm, src/app/replace-message.ts),
+   * in one transaction: the message must be its provider's, `accepted` or `held`, nothing of it written
+   * to the carrier (no part acknowledged) and not claimed by a batch (but for `evenIfClaimedBy`, the
+   * claim its holder gave up: CancelOptions). Then the count its current decision took is given back
+   * (`uncount`), the replacement item is decided as a submission is (its facts loaded, `decide`), and:
+   * accepted or held, the queued row takes the new text, schedule, validity and receipt request (its
+   * id, arrival, sender and recipient stay), the new count is taken, and one `status` record
+   * (`recordId`) repeats the status with the replacement in it (the old text and the new, the new
+   * decision's verdicts: store/replacement-body.ts); refused, everything rolls back and the message
+   * is as it was. A claim given up is dropped either way, so the message goes out on a later claim,
+   * with whichever text it now has.
+   */
+  replaceQueued(r: QueuedReplacement, decide: (item: SubmissionItem, facts: Facts) => Decision): Promise<ReplaceOutcome>;
   /** Records a message the gateway itself sends (opt-out confirmations, consent requests): accepted, queued, never charged. */
   recordSystemMessage(msg: SystemMessage): Promise<void>;
   /** The submission record and its status history, or null. */

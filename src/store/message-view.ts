@@ -90,6 +90,18 @@ function submissionOf(b: Record<string, unknown>): Submission | null {
   };
 }
 
+/**
+ * A replacement's fields (store/replacement-body.ts) read as the submission's they stand for, over
+ * `b` (the submission): null when the record has none or they are damaged (the record is then one
+ * more status, and the submission's text stands).
+ */
+function replacementOf(r: ViewRecord, b: Submission): Submission | null {
+  const x = r.body.replaced;
+  if (!isObject(x)) return null;
+  // the submission's own checks, over its fields with the replacement's in their place
+  return submissionOf({ from: b.from, to: b.to, type: b.type, category: b.category, clientRef: b.clientRef, ...(b.clientPartIds ? { clientPartIds: b.clientPartIds } : {}), ...x });
+}
+
 /** A status record's entry in the history, or null when its body is damaged (as for a submission). */
 function statusOf(r: ViewRecord): MessageView['history'][number] | null {
   const b = r.body;
@@ -120,11 +132,18 @@ export async function messageViewOf(id: string, rows: readonly ViewRecord[], rul
   const b = submissionOf(mt.body);
   if (!b) unreadable.push({ id: mt.id, body: storedText(mt.body) });
   const history: MessageView['history'] = [];
+  // the text and decision to go out: the submission's, or its latest replacement's (replace_sm)
+  let now = b;
   for (const r of rows) {
     if (r.kind !== 'status') continue;
     const s = statusOf(r);
     if (s) history.push(s);
     else unreadable.push({ id: r.id, body: storedText(r.body) });
+    if (s && b && r.body.replaced !== undefined) {
+      const x = replacementOf(r, b);
+      if (x) now = x;
+      else unreadable.push({ id: r.id, body: storedText(r.body) });
+    }
   }
   const accepted = b?.decision === 'accepted';
   const held = b?.decision === 'held';
@@ -132,22 +151,22 @@ export async function messageViewOf(id: string, rows: readonly ViewRecord[], rul
   // Without a readable decision the latest status recorded is all there is to show.
   const status: MessageView['status'] = !b ? latest ?? 'rejected' : !accepted && !held ? 'rejected' : latest ?? (held ? 'held' : 'accepted');
   let verdicts: MessageView['verdicts'] = [];
-  if (Array.isArray(b?.verdicts)) verdicts = b.verdicts;
-  else if (b?.verdicts) verdicts = decodeVerdicts(b.verdicts, await rulesOf(b.verdicts.pipeline), b.code);
+  if (Array.isArray(now?.verdicts)) verdicts = now.verdicts;
+  else if (now?.verdicts) verdicts = decodeVerdicts(now.verdicts, await rulesOf(now.verdicts.pipeline), now.code);
   const view: MessageView = {
     id,
     contentProviderId: mt.contentProviderId ?? '',
-    ...(b ? { from: b.from, to: b.to, type: b.type, category: b.category, text: b.text, decision: b.decision } : {}),
+    ...(now ? { from: now.from, to: now.to, type: now.type, category: now.category, text: now.text, decision: now.decision } : {}),
     status,
-    ...(b ? { segments: b.segments } : {}),
+    ...(now ? { segments: now.segments } : {}),
     receivedAt: mt.at,
-    ...(b ? { clientRef: b.clientRef } : {}),
+    ...(now ? { clientRef: now.clientRef } : {}),
     // A system message (an opt-out confirmation) asks for none; nor can a damaged record say it asked.
-    registeredDelivery: b?.registeredDelivery ?? false,
-    ...(b?.clientPartIds ? { clientPartIds: b.clientPartIds } : {}),
-    ...(b?.validUntil !== undefined ? { validUntil: b.validUntil } : {}),
-    ...(b?.scheduledAt !== undefined ? { scheduledAt: b.scheduledAt } : {}),
-    ...(b ? { profile: b.profile } : {}),
+    registeredDelivery: now?.registeredDelivery ?? false,
+    ...(now?.clientPartIds ? { clientPartIds: now.clientPartIds } : {}),
+    ...(now?.validUntil !== undefined ? { validUntil: now.validUntil } : {}),
+    ...(now?.scheduledAt !== undefined ? { scheduledAt: now.scheduledAt } : {}),
+    ...(now ? { profile: now.profile } : {}),
     verdicts,
     history: accepted ? [{ status: 'accepted', at: mt.at }, ...history] : held ? [{ status: 'held', at: mt.at }, ...history] : history,
   };

@@ -24,6 +24,7 @@ import { usageContract } from './usage-contract.js';
 import { idempotencyContract } from './idempotency-contract.js';
 import { heldExpiryContract } from './held-expiry-contract.js';
 import { addressLimitsContract } from './address-limits-contract.js';
+import { replaceContract } from './replace-contract.js';
 
 export interface StoreHandle {
   store: Store;
@@ -1762,6 +1763,10 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
 
     describe('address limits', () => {
       addressLimitsContract(() => h.store);
+    });
+
+    describe('replacing a queued message (replace_sm)', () => {
+      replaceContract(() => h.store);
     });
 
     describe('settings', () => {

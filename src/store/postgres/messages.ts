@@ -7,9 +7,10 @@
  * bulk. READ COMMITTED gives each statement a fresh snapshot, so facts read after the lock see every
  * decision committed by the previous holder. When the promise resolves, the batch is committed.
  */
-import type { Pool } from './db.js';
+import type { Client, Pool } from './db.js';
 import { queries, transaction } from './db.js';
-import type { DecidedItem, HeldMessage, IdempotencyWrite, HoldResolution, MessageStore, MessageView, SubmissionItem, SystemMessage } from '../../ports/store.js';
+import type { DecidedItem, HeldMessage, IdempotencyWrite, HoldResolution, MessageStore, MessageView, QueuedReplacement, ReplaceOutcome, SubmissionItem, SystemMessage } from '../../ports/store.js';
+import { replacementBody } from '../replacement-body.js';
 import { HELD_COLS, heldStatusBody, heldStatusOf, toHeld, type HeldDb } from '../held-messages.js';
 import { readSendTimeFacts } from './consents.js';
 import { clientRefColumn, clientRefFromColumn } from '../client-ref-column.js';
@@ -34,7 +35,9 @@ const DAY = 86_400_000;
 const LONGEST_PERIOD = periodMs('month');
 
 // A held message's rejection gives back its frequency count as a cancel does (outbox.sql `uncount`).
-const OUTBOX = queries('outbox', ['uncount'] as const);
+const OUTBOX = queries('outbox', ['uncount', 'release'] as const);
+/** A claim given up for a replacement that did not happen, given back to the queue (outbox.sql `release`). */
+const RELEASE = OUTBOX.release;
 const Q = queries('messages', ['facts', 'writes', 'enqueue', 'pruneStatuses', 'pruneSends', 'pruneVerificationSends', 'pruneParts', 'fileClientParts', 'messageOfPart', 'pruneClientParts'] as const);
 /** The SMPP server's kept parts (smpp-deliveries.sql): a decision drops those of the set it completes. */
 const PARTS = queries('smpp-deliveries', ['dropParts'] as const);
@@ -88,57 +91,13 @@ export class PgMessages implements MessageStore {
   }
 
   private async decideOnce(items: SubmissionItem[], decide: (item: SubmissionItem, facts: Facts) => Decision, idempotency?: IdempotencyWrite): Promise<DecidedItem[]> {
-    const cps = new Set<string>();
-    const fromPorts = new Set<string>();
-    const keys = new Map<string, { cp: string; m: string }>();
-    const verifKeys = new Map<string, { cp: string; m: string }>();
-    const commercialKeys = new Map<string, { cp: string; m: string }>();
-    const triples = new Map<string, [string, string, string]>();
-    let minNow = Infinity;
-    for (const it of items) {
-      const cand = it.candidate;
-      cps.add(cand.contentProviderId);
-      fromPorts.add(cand.from);
-      minNow = Math.min(minNow, it.receivedAt);
-      if (!cand.to) continue;
-      const k = pair(cand.contentProviderId, cand.to);
-      const v = { cp: cand.contentProviderId, m: cand.to };
-      keys.set(k, v);
-      if (cand.type === 'verification') verifKeys.set(k, v);
-      if (cand.type === 'commercial') {
-        commercialKeys.set(k, v);
-        if (cand.category) triples.set(`${k}\u0000${cand.category}`, [cand.contentProviderId, cand.to, cand.category]);
-      }
-    }
+    const fk = factKeys(items);
     const c = await this.pool.connect();
     try {
       // Round trip 1: BEGIN and the per-number locks. 2: every fact. 3: every write. 4: COMMIT.
-      await c.query(beginAndLock([...keys.values()].map((k) => numberLockKey(k.cp, k.m))));
-      const vk = [...verifKeys.values()];
-      const ck = [...commercialKeys.values()];
-      const t = [...triples.values()];
-      // Named statements: parsed and planned once per connection, not per batch.
-      const f = (await c.query<FactsRow>({ name: 'sg_facts', text: Q.facts, values: [
-        [...cps], [...fromPorts], vk.map((k) => k.cp), vk.map((k) => k.m), minNow - DAY,
-        ck.map((k) => k.cp), ck.map((k) => k.m), [...new Set(ck.map((k) => k.m))],
-        t.map((x) => x[0]), t.map((x) => x[1]), t.map((x) => x[2]), minNow - LONGEST_PERIOD,
-      ] })).rows[0];
-      const senders = new Map(f.senders.map((r) => [r.id, { id: r.id, status: r.status, signatures: new Set(r.signatures), ...(r.revoked ? { revoked: new Map(Object.entries(r.revoked).map(([k, v]) => [k, Number(v)])) } : {}) }]));
-      const ports = new Map(f.ports.map((p) => [p.number, p]));
-      const verif = new Times();
-      for (const r of f.verif) verif.add(pair(r.cp, r.m), r.at);
-      const optedOut = new Map(f.optouts.map((r) => [pair(r.cp, r.m), r.signatures]));
-      const dnd = new Set(f.dnd);
-      const consents = new Map<string, ConsentDb[]>();
-      for (const r of f.consents) {
-        const k = `${pair(r.content_provider_id, r.msisdn)}\u0000${r.category}`;
-        const a = consents.get(k);
-        if (a) a.push(r);
-        else consents.set(k, [r]);
-      }
-      // Commercial sends per (provider, number, category), under whichever consent: what a frequency counts.
-      const categoryUse = new Times();
-      for (const r of f.category_sends) categoryUse.add(`${pair(r.cp, r.m)}\u0000${r.cat}`, r.at);
+      await c.query(beginAndLock(fk.locks));
+      const bf = await readFacts(c, fk);
+      const { verif, categoryUse } = bf;
 
       const out: DecidedItem[] = [];
       const recs: NewRecord[] = [];
@@ -153,23 +112,7 @@ export class PgMessages implements MessageStore {
         const now = item.receivedAt;
         // the time it will be sent: frequencies are counted around it (src/domain/send-window.ts)
         const sendAt = judgedAt(item);
-        const sender = senders.get(cand.contentProviderId) ?? { id: cand.contentProviderId, status: 'suspended' as const, signatures: new Set<string>() };
-        const facts: Facts = { sender, port: ports.get(cand.from) ?? null, optedOut: false, dnd: false, consent: null, verificationSends: { minute: 0, hour: 0, day: 0 } };
-        if (cand.to) {
-          const k = pair(cand.contentProviderId, cand.to);
-          if (cand.type === 'verification') {
-            facts.verificationSends = { minute: verif.countAround(k, sendAt, MINUTE), hour: verif.countAround(k, sendAt, HOUR), day: verif.countAround(k, sendAt, DAY) };
-          } else if (cand.type === 'commercial') {
-            facts.optedOut = optedOut.has(k);
-            // which signatures the refusals answered (per-signature scope), only with an opt-out (as SQLite)
-            const signatures = optedOut.get(k);
-            if (signatures) facts.optOutSignatures = signatures;
-            facts.dnd = dnd.has(cand.to);
-            const ck = `${k}\u0000${cand.category}`;
-            const row = cand.category ? pickConsent(consents.get(ck), now, (r) => ({ id: r.id, grantedAt: r.granted_at, expiresAt: r.expires_at })) : undefined;
-            if (row) facts.consent = toConsentFacts(row, categoryUse.countAround(ck, sendAt, periodMs(row.freq_per)));
-          }
-        }
+        const facts = bf.factsOf(item);
         const d = decide(item, facts);
         out.push({ id: item.id, decision: d });
         recs.push(mtRecord(item, facts, d));
@@ -229,6 +172,72 @@ export class PgMessages implements MessageStore {
     } finally {
       c.release();
     }
+  }
+
+  /**
+   * MessageStore.replaceQueued: the number's advisory lock (as a decision takes it: a replacement is
+   * one), then the row's lock, so no claim (FOR UPDATE SKIP LOCKED) takes it meanwhile, and the lease
+   * compared as a cancel compares it (outbox.ts). A refused text rolls everything back. The claim
+   * given up (evenIfClaimedBy) is released either way (its lease cleared, its hand-over to the bus
+   * too), so the relay hands the message over again, with whatever text it now has.
+   */
+  async replaceQueued(r: QueuedReplacement, decide: (item: SubmissionItem, facts: Facts) => Decision): Promise<ReplaceOutcome> {
+    const item = r.item;
+    const cand = item.candidate;
+    const fk = factKeys([item]);
+    const out = await this.records.withPartitions([r.at], async () => {
+      const c = await this.pool.connect();
+      try {
+        await c.query(beginAndLock(fk.locks));
+        const row = (await c.query<{ status: string; content_provider_id: string; msisdn: string; leased_until: number | null; attempts: number; partial: string | null }>(
+          'SELECT status, content_provider_id, msisdn, leased_until, attempts, partial FROM message_status WHERE id = $1 FOR UPDATE', [item.id])).rows[0];
+        const done = (o: ReplaceOutcome) => c.query('ROLLBACK').then(() => o);
+        if (!row || row.content_provider_id !== cand.contentProviderId) return await done('unknown');
+        // a long message with parts already acknowledged by the carrier is partly written
+        if ((row.status !== 'accepted' && row.status !== 'held') || row.partial !== null) return await done('final');
+        const given = r.evenIfClaimedBy;
+        const givenUp = given !== undefined && given.id === item.id && given.leasedUntil === row.leased_until && given.attempts === row.attempts;
+        if (row.status === 'accepted' && row.leased_until !== null && row.leased_until > r.at && !givenUp) return await done('claimed');
+        const u = r.uncount;
+        // the message's own count would otherwise count against its replacement (read after this delete)
+        if (u) await c.query(OUTBOX.uncount, [row.content_provider_id, row.msisdn, u.type, u.category, u.at]);
+        const facts = (await readFacts(c, fk)).factsOf(item);
+        const d = decide(item, facts);
+        if (!d.accepted && !d.held) return await done({ outcome: 'refused', decision: d });
+        if (cand.to && (cand.type === 'verification' || cand.type === 'commercial')) {
+          const commercial = cand.type === 'commercial';
+          await c.query('INSERT INTO sends (content_provider_id, msisdn, type, consent_id, category, at) VALUES ($1, $2, $3, $4, $5, $6)',
+            [cand.contentProviderId, cand.to, cand.type, commercial ? facts.consent?.id ?? null : null, commercial ? cand.category ?? null : null, judgedAt(item)]);
+        }
+        // given up or not leased: no lease and no hand-over stands now (the relay hands it over again)
+        await c.query(
+          `UPDATE message_status SET status = $2, text = $3, registered_delivery = $4, due_at = $5, valid_until = $6, updated_at = $7, leased_until = NULL, published_at = NULL,
+             attempts = CASE WHEN $8 THEN GREATEST(attempts - 1, 0) ELSE attempts END
+            WHERE id = $1`,
+          // the claim given up counted an attempt that sent nothing: taken back, as `release` does
+          [item.id, d.held ? 'held' : 'accepted', d.text, receiptColumn(item.registeredDelivery), item.scheduledAt ?? item.receivedAt, item.validUntil ?? null, r.at, givenUp],
+        );
+        const rules = d.pipeline;
+        const registered = rules ? pipelineId(rules) : null;
+        const fresh = rules && registered ? await this.records.registerPipeline(c, registered, rules) : false;
+        const consentId = cand.type === 'commercial' ? facts.consent?.id ?? null : null;
+        await this.records.append(c, [{ id: r.recordId, at: r.at, kind: 'status', contentProviderId: cand.contentProviderId, msisdn: row.msisdn, ref: item.id, body: replacementBody(r, d, encodeVerdicts(d), consentId) }]);
+        await c.query('COMMIT');
+        if (fresh && registered) this.records.registered(registered);
+        return { outcome: 'replaced' as const, decision: d };
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        c.release();
+      }
+    });
+    // refused (or found leased meanwhile): the claim given up goes back, so the message is sent as it is
+    if (r.evenIfClaimedBy && !(typeof out === 'object' && out.outcome === 'replaced')) {
+      const g = r.evenIfClaimedBy;
+      await this.pool.query(RELEASE, [[g.id], [g.leasedUntil], [g.attempts]]);
+    }
+    return out;
   }
 
   async recordSystemMessage(m: SystemMessage): Promise<void> {
@@ -319,6 +328,103 @@ export class PgMessages implements MessageStore {
     );
     return r.rows.map(toHeld);
   }
+}
+
+/** What a batch's facts are read by (factKeys): its providers, ports, numbers and categories. */
+interface FactKeys {
+  cps: Set<string>;
+  fromPorts: Set<string>;
+  verifKeys: Map<string, { cp: string; m: string }>;
+  commercialKeys: Map<string, { cp: string; m: string }>;
+  triples: Map<string, [string, string, string]>;
+  minNow: number;
+  /** The per-number advisory locks to take first (locks.ts). */
+  locks: bigint[];
+}
+
+function factKeys(items: readonly SubmissionItem[]): FactKeys {
+  const cps = new Set<string>();
+  const fromPorts = new Set<string>();
+  const keys = new Map<string, { cp: string; m: string }>();
+  const verifKeys = new Map<string, { cp: string; m: string }>();
+  const commercialKeys = new Map<string, { cp: string; m: string }>();
+  const triples = new Map<string, [string, string, string]>();
+  let minNow = Infinity;
+  for (const it of items) {
+    const cand = it.candidate;
+    cps.add(cand.contentProviderId);
+    fromPorts.add(cand.from);
+    minNow = Math.min(minNow, it.receivedAt);
+    if (!cand.to) continue;
+    const k = pair(cand.contentProviderId, cand.to);
+    const v = { cp: cand.contentProviderId, m: cand.to };
+    keys.set(k, v);
+    if (cand.type === 'verification') verifKeys.set(k, v);
+    if (cand.type === 'commercial') {
+      commercialKeys.set(k, v);
+      if (cand.category) triples.set(`${k}\u0000${cand.category}`, [cand.contentProviderId, cand.to, cand.category]);
+    }
+  }
+  return { cps, fromPorts, verifKeys, commercialKeys, triples, minNow, locks: [...keys.values()].map((x) => numberLockKey(x.cp, x.m)) };
+}
+
+/**
+ * A batch's facts, read in one round trip after its locks (a named statement: parsed and planned once
+ * per connection). `verif` and `categoryUse` hold the sends on file; a batch adds its own acceptances
+ * so later items count them. `factsOf` gives an item's facts at its judged time.
+ */
+async function readFacts(c: Client, k: FactKeys): Promise<{ factsOf(item: SubmissionItem): Facts; verif: Times; categoryUse: Times }> {
+  const vk = [...k.verifKeys.values()];
+  const ck = [...k.commercialKeys.values()];
+  const t = [...k.triples.values()];
+  const f = (await c.query<FactsRow>({ name: 'sg_facts', text: Q.facts, values: [
+    [...k.cps], [...k.fromPorts], vk.map((x) => x.cp), vk.map((x) => x.m), k.minNow - DAY,
+    ck.map((x) => x.cp), ck.map((x) => x.m), [...new Set(ck.map((x) => x.m))],
+    t.map((x) => x[0]), t.map((x) => x[1]), t.map((x) => x[2]), k.minNow - LONGEST_PERIOD,
+  ] })).rows[0];
+  const senders = new Map(f.senders.map((r) => [r.id, { id: r.id, status: r.status, signatures: new Set(r.signatures), ...(r.revoked ? { revoked: new Map(Object.entries(r.revoked).map(([a, b]) => [a, Number(b)])) } : {}) }]));
+  const ports = new Map(f.ports.map((p) => [p.number, p]));
+  const verif = new Times();
+  for (const r of f.verif) verif.add(pair(r.cp, r.m), r.at);
+  const optedOut = new Map(f.optouts.map((r) => [pair(r.cp, r.m), r.signatures]));
+  const dnd = new Set(f.dnd);
+  const consents = new Map<string, ConsentDb[]>();
+  for (const r of f.consents) {
+    const key = `${pair(r.content_provider_id, r.msisdn)}\u0000${r.category}`;
+    const a = consents.get(key);
+    if (a) a.push(r);
+    else consents.set(key, [r]);
+  }
+  // Commercial sends per (provider, number, category), under whichever consent: what a frequency counts.
+  const categoryUse = new Times();
+  for (const r of f.category_sends) categoryUse.add(`${pair(r.cp, r.m)}\u0000${r.cat}`, r.at);
+  return {
+    verif,
+    categoryUse,
+    factsOf(item: SubmissionItem): Facts {
+      const cand = item.candidate;
+      const now = item.receivedAt;
+      // the time it will be sent: frequencies are counted around it (src/domain/send-window.ts)
+      const sendAt = judgedAt(item);
+      const sender = senders.get(cand.contentProviderId) ?? { id: cand.contentProviderId, status: 'suspended' as const, signatures: new Set<string>() };
+      const facts: Facts = { sender, port: ports.get(cand.from) ?? null, optedOut: false, dnd: false, consent: null, verificationSends: { minute: 0, hour: 0, day: 0 } };
+      if (!cand.to) return facts;
+      const key = pair(cand.contentProviderId, cand.to);
+      if (cand.type === 'verification') {
+        facts.verificationSends = { minute: verif.countAround(key, sendAt, MINUTE), hour: verif.countAround(key, sendAt, HOUR), day: verif.countAround(key, sendAt, DAY) };
+      } else if (cand.type === 'commercial') {
+        facts.optedOut = optedOut.has(key);
+        // which signatures the refusals answered (per-signature scope), only with an opt-out (as SQLite)
+        const signatures = optedOut.get(key);
+        if (signatures) facts.optOutSignatures = signatures;
+        facts.dnd = dnd.has(cand.to);
+        const cKey = `${key}\u0000${cand.category}`;
+        const row = cand.category ? pickConsent(consents.get(cKey), now, (r) => ({ id: r.id, grantedAt: r.granted_at, expiresAt: r.expires_at })) : undefined;
+        if (row) facts.consent = toConsentFacts(row, categoryUse.countAround(cKey, sendAt, periodMs(row.freq_per)));
+      }
+      return facts;
+    },
+  };
 }
 
 function toConsentFacts(r: ConsentDb, used: number): ConsentFacts {

@@ -50,6 +50,8 @@ export class SqliteStore implements Store {
     this.idempotency = new SqliteIdempotency(this.db);
     this.messages = new SqliteMessages(this.db, this.directory, writer, this.usage, this.callbacks, this.idempotency, handed);
     this.outbox = new SqliteOutbox(this.db, writer, this.usage, this.callbacks, handed);
+    // a replacement checks and drops the batches' leases, which live in the outbox's memory
+    this.messages.leases = this.outbox;
     this.consents = new SqliteConsents(this.db, writer);
     this.records = new SqliteRecords(writer, this.callbacks);
     this.cases = new SqliteCases(this.db);

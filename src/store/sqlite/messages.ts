@@ -4,7 +4,7 @@
  * can never both take the last allowance, and when the call returns every outcome is committed.
  */
 import type { Db } from './db.js';
-import type { DecidedItem, HeldMessage, IdempotencyWrite, HoldResolution, MessageStore, MessageView, OutboundMessage, SendTimeFacts, SubmissionItem, SystemMessage } from '../../ports/store.js';
+import type { Claim, DecidedItem, HeldMessage, IdempotencyWrite, HoldResolution, MessageStore, MessageView, OutboundMessage, QueuedReplacement, ReplaceOutcome, SendTimeFacts, SubmissionItem, SystemMessage } from '../../ports/store.js';
 import type { Decision, Facts } from '../../pipeline/types.js';
 import type { SqliteDirectory } from './directory.js';
 import type { RecordsWriter } from './records-writer.js';
@@ -23,6 +23,18 @@ import type { SqliteUsage } from './usage.js';
 import type { SqliteCallbacks } from './callbacks.js';
 import type { SqliteIdempotency } from './idempotency.js';
 import { heldRejectedCallbackRow, statusCallbackRow } from '../callback-targets.js';
+import { replacementBody } from '../replacement-body.js';
+
+/** The outbox's batch leases, as a replacement needs them (SqliteOutbox: they live in its memory). */
+export interface QueueLeases {
+  leaseBlocks(id: string, at: number, given?: Claim): boolean;
+  changedInPlace(id: string, given?: Claim): void;
+}
+
+/** Thrown inside a replacement's transaction to roll it back when the new text is refused. */
+class Refused {
+  constructor(readonly decision: Decision) {}
+}
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -30,6 +42,8 @@ const DAY = 86_400_000;
 
 export class SqliteMessages implements MessageStore {
   private readonly q;
+  /** The outbox's leases (set by SqliteStore): a replacement never changes a message a batch may be writing. */
+  leases: QueueLeases | null = null;
   /** Commercial facts in one statement (the consent adapter's file owns the query). */
   private readonly commercial: CommercialFactsReader;
   /**
@@ -82,6 +96,12 @@ export class SqliteMessages implements MessageStore {
       // a rejection or an expiry: final, its text no longer needed
       endHeld: db.prepare("UPDATE message_status SET status = ?, text = '', updated_at = ? WHERE id = ? AND status = 'held'"),
       uncount: db.prepare(UNCOUNT_SQL),
+      // A replacement (replaceQueued): the row as it waits, and the row taking the new text, times and receipt request.
+      replaceRow: db.prepare('SELECT status, content_provider_id, msisdn, partial FROM message_status WHERE id = ?'),
+      replace: db.prepare(
+        `UPDATE message_status SET status = ?, text = ?, registered_delivery = ?, due_at = ?, valid_until = ?, updated_at = ?
+          WHERE id = ? AND status IN ('accepted', 'held')`,
+      ),
       // Rows are in insertion (time) order: a rowid scan from the start meets the oldest first.
       pruneStatuses: db.prepare("DELETE FROM message_status WHERE rowid IN (SELECT rowid FROM message_status WHERE updated_at < ? AND status NOT IN ('accepted', 'held') LIMIT ?)"),
       pruneSends: db.prepare('DELETE FROM sends WHERE rowid IN (SELECT rowid FROM sends WHERE at < ? LIMIT ?)'),
@@ -175,6 +195,49 @@ export class SqliteMessages implements MessageStore {
       for (const [id, rules] of this.registering) this.knownPipelines.set(id, rules);
     }
     this.registering.clear();
+    return out;
+  }
+
+  /**
+   * MessageStore.replaceQueued. One transaction: nothing can come between the checks, the decision
+   * and the change (SQLite serves one process). A refusal throws inside it (Refused) so that the
+   * count given back for the judgement is taken again by the rollback.
+   */
+  async replaceQueued(r: QueuedReplacement, decide: (item: SubmissionItem, facts: Facts) => Decision): Promise<ReplaceOutcome> {
+    const item = r.item;
+    const c = item.candidate;
+    let out: ReplaceOutcome;
+    try {
+      out = this.db.transaction((): ReplaceOutcome => {
+        const row = this.q.replaceRow.get(item.id) as { status: string; content_provider_id: string; msisdn: string; partial: string | null } | undefined;
+        if (!row || row.content_provider_id !== c.contentProviderId) return 'unknown';
+        // a long message with parts already acknowledged by the carrier is partly written
+        if ((row.status !== 'accepted' && row.status !== 'held') || row.partial !== null) return 'final';
+        if (row.status === 'accepted' && this.leases?.leaseBlocks(item.id, r.at, r.evenIfClaimedBy)) return 'claimed';
+        const u = r.uncount;
+        // the message's own count would otherwise count against its replacement
+        if (u) this.q.uncount.run(row.content_provider_id, row.msisdn, u.type, u.category, u.at);
+        const facts = this.facts(item);
+        const d = decide(item, facts);
+        if (!d.accepted && !d.held) throw new Refused(d);
+        if (c.to && (c.type === 'verification' || c.type === 'commercial')) {
+          const commercial = c.type === 'commercial';
+          this.q.insertSend.run(c.contentProviderId, c.to, c.type, commercial ? facts.consent?.id ?? null : null, commercial ? c.category ?? null : null, judgedAt(item));
+        }
+        this.q.replace.run(d.held ? 'held' : 'accepted', wellFormed(d.text), receiptColumn(item.registeredDelivery), item.scheduledAt ?? item.receivedAt, item.validUntil ?? null, r.at, item.id);
+        const consentId = c.type === 'commercial' ? facts.consent?.id ?? null : null;
+        this.records.append({ id: r.recordId, at: r.at, kind: 'status', contentProviderId: c.contentProviderId, msisdn: row.msisdn, ref: item.id, body: replacementBody(r, d, this.encode(d), consentId) });
+        return { outcome: 'replaced', decision: d };
+      })();
+    } catch (e) {
+      this.registering.clear();
+      if (!(e instanceof Refused)) throw e;
+      out = { outcome: 'refused', decision: e.decision };
+    }
+    if (!this.db.inTransaction) for (const [id, rules] of this.registering) this.knownPipelines.set(id, rules);
+    this.registering.clear();
+    // replaced or not, a claim given up for it is dropped: the message goes on a later claim, with its text as it now is
+    if (typeof out === 'object' || r.evenIfClaimedBy) this.leases?.changedInPlace(item.id, r.evenIfClaimedBy);
     return out;
   }
 

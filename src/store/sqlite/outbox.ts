@@ -430,6 +430,27 @@ export class SqliteOutbox implements OutboxStore {
     })();
   }
 
+  /**
+   * Whether a batch's lease on `id` stands in the way of changing its queued row at `at` (a
+   * replacement, SqliteMessages.replaceQueued): a running lease does, unless it is `given`, the claim
+   * its holder gave up (`stands`), as for a cancel.
+   */
+  leaseBlocks(id: string, at: number, given?: Claim): boolean {
+    const lease = this.leased.get(id);
+    return lease !== undefined && lease.until > at && !(given !== undefined && given.id === id && this.stands(given));
+  }
+
+  /**
+   * A queued row was changed in place (replaced) or a claim given up for that was not used: the
+   * lease given up is dropped, so a later claim takes the message, and that claim reads the table
+   * (the handed copy, and the claim cursor's view, have the row as it was).
+   */
+  changedInPlace(id: string, given?: Claim): void {
+    if (given && this.stands(given)) this.leased.delete(id);
+    this.rewound = true;
+    this.handed.clear();
+  }
+
   /** OutboxStore.noteSubmitted: the check and the record in one transaction (one writer: nothing comes between). */
   async noteSubmitted(id: string, at: number, detail: string, recordId: string): Promise<boolean> {
     return this.db.transaction(() => {

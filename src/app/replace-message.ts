@@ -1,0 +1,118 @@
+/**
+ * replaceMessage: a sender replaces the text (and, if it wants, the schedule, validity or receipt
+ * request) of a message it submitted that the gateway still holds (SMPP replace_sm, SMPP 3.4 §4.10;
+ * any door may call it). The new text goes through the whole pipeline again, as a submission does
+ * (signature, port, content, templates, consent, frequency…): a replacement never launders content
+ * past the rules. Refused, the message stays exactly as it was and the refusal is the rule's own
+ * error (code, rule, article), as a submission's would be.
+ *
+ * What can be replaced is what cancel-message.ts can still cancel without asking the carrier:
+ * `accepted` (queued) or `held` for review, nothing of it written to the carrier. A message a delivery
+ * batch has taken is given up by the egress loop holding it if none of it was written yet
+ * (AppContext.takeBack, as a cancel does), and replaced under the claim given up only
+ * (QueuedReplacement.evenIfClaimedBy): a message already on its way is never recorded with a text other
+ * than the one going out. Written to the carrier (`submitted` or later), partly written (a long
+ * message with parts acknowledged), or final: `conflict`.
+ *
+ * The message keeps its id, arrival, sender and recipient, type and category; the new decision is
+ * judged and counted at the time the message is to be sent (its schedule, else its arrival), after
+ * the count its current decision took is given back (a message must not count against its own
+ * replacement). Its record: a status record repeating `accepted` (or `held`, when the new text needs
+ * review) with the old text and the new and the new decision's verdicts (store/replacement-body.ts);
+ * the submission record keeps the first text (records are append-only).
+ */
+import { SmsguardError } from '../domain/errors.js';
+import { normalizeMsisdn } from '../domain/msisdn.js';
+import { countTaken } from '../domain/send-window.js';
+import { MAX_SCHEDULE_AHEAD_MS, readSchedule } from '../domain/schedule.js';
+import type { QueuedReplacement, ReplaceOutcome, SubmissionItem } from '../ports/store.js';
+import type { AppContext } from './context.js';
+import type { Channel, Principal, ReceiptRequest } from './types.js';
+import { messageNamed } from './message-by-id.js';
+import { requireRoleIn, ROLES } from './access.js';
+import { validateSubmitInput } from './validate.js';
+import { judge } from './submit-message.js';
+
+/** What a replacement changes. Absent fields keep the message's own (SMPP: an empty time keeps it). */
+export interface ReplaceInput {
+  text: string;
+  /** Epoch ms: not sent before (as SubmitInput.scheduledAt). */
+  scheduledAt?: number;
+  /** Epoch ms: not sent after (as SubmitInput.validUntil). */
+  validUntil?: number;
+  registeredDelivery?: ReceiptRequest;
+  /**
+   * The sender address the door names the message by (SMPP replace_sm's source_addr, which must be
+   * the original's: SMPP 3.4 §4.10.1). Another is `invalid_request` on field `from`.
+   */
+  from?: string;
+}
+
+/** A replacement made: the message's id, and its text as it will be sent. */
+export interface ReplaceResult {
+  id: string;
+  status: 'accepted' | 'held';
+  text: string;
+  segments: number;
+}
+
+/**
+ * Replaces message `id` of `p`'s own: `not_found` for an unknown id, `forbidden` for another
+ * provider's, `conflict` once it can no longer be replaced, `invalid_request` for a malformed text or
+ * time, and the rule's own code when the new text is refused.
+ */
+export async function replaceMessage(ctx: AppContext, p: Principal, id: string, change: ReplaceInput, channel: Channel): Promise<ReplaceResult> {
+  requireRoleIn(p, ROLES.replaceMessage);
+  const v = await messageNamed(ctx, p, id);
+  if (!v) throw new SmsguardError('not_found', `no message ${id}`);
+  if (v.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `message ${id} is not this content provider's`);
+  if (change.from !== undefined && change.from !== v.from) throw new SmsguardError('invalid_request', `from: ${change.from} is not the sender of message ${id}`, {}, 'from');
+  if (v.status !== 'accepted' && v.status !== 'held') throw new SmsguardError('conflict', `message ${id} can no longer be replaced: it is ${v.status}`);
+  // a damaged submission record: nothing to decide the replacement as
+  if (v.from === undefined || v.to === undefined || v.type === undefined || v.text === undefined) throw new SmsguardError('conflict', `message ${id} cannot be replaced: its submission record is unreadable`);
+  // the text's shape as a submission's (length bound, no NUL or lone surrogate, some content)
+  const shaped = validateSubmitInput({ from: v.from, to: v.to, text: change.text, type: v.type, ...(v.category ? { category: v.category } : {}) });
+  const now = ctx.clock.now();
+  const item: SubmissionItem = {
+    id: v.id,
+    candidate: { contentProviderId: v.contentProviderId, from: v.from, toRaw: v.to, to: normalizeMsisdn(v.to), text: shaped.text, type: v.type, category: shaped.category },
+    channel,
+    registeredDelivery: change.registeredDelivery ?? v.registeredDelivery,
+    receivedAt: v.receivedAt,
+  };
+  if (v.clientRef) item.clientRef = v.clientRef;
+  if (change.scheduledAt !== undefined) {
+    // as a submission's: near now means now, too far ahead is refused
+    const s = readSchedule(change.scheduledAt, now);
+    if (s.kind === 'too_far') throw new SmsguardError('invalid_request', `scheduledAt: must be at most ${MAX_SCHEDULE_AHEAD_MS / 86_400_000} days ahead`, {}, 'scheduledAt');
+    if (s.kind === 'later') item.scheduledAt = s.at;
+  } else if (v.scheduledAt !== undefined) item.scheduledAt = v.scheduledAt;
+  const validUntil = change.validUntil ?? v.validUntil;
+  if (validUntil !== undefined) {
+    if (validUntil <= (item.scheduledAt ?? now)) throw new SmsguardError('invalid_request', `validUntil: must be after ${item.scheduledAt !== undefined ? 'scheduledAt' : 'now'}`, {}, 'validUntil');
+    item.validUntil = validUntil;
+  }
+  const r: QueuedReplacement = {
+    item, previousText: v.text, at: now, detail: `text replaced by ${p.actorId}`, recordId: `${v.id}:replaced:${ctx.ids.next('rec').slice(4)}`,
+  };
+  const uncount = countTaken(v);
+  if (uncount) r.uncount = uncount;
+  const decide = (it: SubmissionItem, facts: Parameters<typeof judge>[2]) => judge(ctx, it, facts);
+  let out: ReplaceOutcome = await ctx.store.messages.replaceQueued(r, decide);
+  // Taken by a batch that has not written it (waiting for a link or a window): given up, it can be
+  // replaced under that claim only (never one another batch took since, which may be writing it).
+  if (out === 'claimed' && ctx.takeBack) {
+    const given = await ctx.takeBack(v.id);
+    if (given) out = await ctx.store.messages.replaceQueued({ ...r, evenIfClaimedBy: given }, decide);
+  }
+  if (out === 'unknown') throw new SmsguardError('not_found', `no message ${id}`);
+  if (out === 'claimed') throw new SmsguardError('conflict', `message ${v.id} is being handed to the carrier and can no longer be replaced`);
+  if (out === 'final') throw new SmsguardError('conflict', `message ${v.id} can no longer be replaced: it was written to the carrier, in whole or in part, or is final`);
+  const d = out.decision;
+  if (out.outcome === 'refused') {
+    const e = d.rejection!;
+    throw new SmsguardError(e.code, `the replacement text was refused, and message ${v.id} stays as it was: ${e.message}`, { rule: e.rule, article: e.article, profile: e.profile });
+  }
+  if (d.accepted) ctx.events.emit('outboxReady', { count: 1 });
+  return { id: v.id, status: d.held ? 'held' : 'accepted', text: d.text, segments: d.segments };
+}
