@@ -3,7 +3,8 @@
  * same `submitMessage` use case as HTTP (after long messages are reassembled), submit_multi one
  * message per destination through it (submit-multi.ts), rejections map to
  * command_status through status-map.ts, query_sm reads the message through the app's getMessage
- * (query.ts), cancel_sm takes one back through its cancelMessage, and receipts / MO forwards come from the app's events and go out through
+ * (query.ts), cancel_sm takes one back through its cancelMessage, replace_sm changes one's text through
+ * its replaceMessage (replace.ts), and receipts / MO forwards come from the app's events and go out through
  * ProviderDeliveries (kept in the store while the provider cannot take them).
  */
 import { LRUCache } from 'lru-cache';
@@ -13,7 +14,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { CommandStatus, MessageState } from '../pdu/constants.js';
 import { decodeText } from '../pdu/text.js';
-import type { BindPdu, CancelSmPdu, DataSmPdu, Pdu, QuerySmPdu, SmPdu, SubmitMultiPdu } from '../pdu/types.js';
+import type { BindPdu, CancelSmPdu, DataSmPdu, Pdu, QuerySmPdu, ReplaceSmPdu, SmPdu, SubmitMultiPdu } from '../pdu/types.js';
 import { RateLimiter } from '../../domain/rate-limiter.js';
 import { throughputShare } from '../../domain/throughput-share.js';
 import type { SmppBindRegistry } from '../../ports/smpp-binds.js';
@@ -35,6 +36,8 @@ import { defaultTypeForPortKind, readSubmit, type SubmitFields } from './transla
 import { readSubmitTimes } from './submit-times.js';
 import { SubmitBatcher } from './batcher.js';
 import { isMessageIdShape, queryAnswer, type QueriedMessage } from './query.js';
+import { replaceCodingFor, replaceStatusFor } from './replace.js';
+import type { ReplaceInput } from '../../app/replace-message.js';
 import { asSubmitSm, multiAnswer, planDestinations } from './submit-multi.js';
 import type { SmppLog } from '../log.js';
 import { TOKEN_CACHE_MS } from '../../app/auth.js';
@@ -57,8 +60,9 @@ export interface SmppServerApp {
    * One message as `p` may see it (query_sm): throws SmsguardError `not_found` for an unknown id and
    * `forbidden` for another provider's (the use case behind `GET /v1/messages/{id}`). The server
    * asks with `partIds`: an id it handed out for an earlier part of a long message names the message.
+   * (`text`: read by replace_sm, for the coding of the new text.)
    */
-  getMessage(p: Principal, id: string, naming?: MessageNaming): Promise<QueriedMessage>;
+  getMessage(p: Principal, id: string, naming?: MessageNaming): Promise<QueriedMessage & { text?: string }>;
   /**
    * Cancels a message `p` sent that the gateway still holds, or that the carrier takes back (cancel_sm;
    * the use case behind `DELETE /v1/messages/{id}`): throws SmsguardError `not_found` for an unknown
@@ -67,6 +71,13 @@ export interface SmppServerApp {
    * as getMessage: a part's id cancels the whole message.
    */
   cancelMessage(p: Principal, id: string, naming?: MessageNaming): Promise<{ id: string; status: 'cancelled' }>;
+  /**
+   * Replaces the text (and schedule, validity, receipt request) of a message `p` sent that the gateway
+   * still holds, the new text decided as a submission (replace_sm; src/app/replace-message.ts): throws
+   * SmsguardError `not_found`, `forbidden`, `conflict` (no longer replaceable), `invalid_request`
+   * (field `from`: not the message's sender), or the rule's code that refused the new text.
+   */
+  replaceMessage(p: Principal, id: string, change: ReplaceInput, channel: Channel): Promise<{ id: string; status: 'accepted' | 'held' }>;
   events: { on<K extends keyof AppEvents>(name: K, fn: (payload: AppEvents[K]) => void): () => void };
 }
 
@@ -404,6 +415,7 @@ export class SmppServer {
       onRequest: (pdu) => void this.onSubmit(conn, binding, pdu),
       onQuery: (pdu) => void this.onQuery(conn, binding, pdu),
       onCancel: (pdu) => void this.onCancel(conn, binding, pdu),
+      onReplace: (pdu) => void this.onReplace(conn, binding, pdu),
       onSubmitMulti: (pdu, granted) => void this.onSubmitMulti(conn, binding, pdu, granted),
       onResponse: (resp, _req, ctx) => this.deliveries.answered(ctx, resp.command_status),
       onTimeout: (_req, ctx) => this.deliveries.failed(ctx),
@@ -827,6 +839,44 @@ export class SmppServer {
       if (code === 'not_found' || code === 'forbidden' || code === 'conflict') return conn.respond(responseFor(pdu, CommandStatus.ESME_RCANCELFAIL));
       this.opts.log?.('smpp cancel_sm failed', { error: (e as Error).message });
       return conn.respond(responseFor(pdu, CommandStatus.ESME_RSYSERR));
+    }
+    return conn.respond(responseFor(pdu, CommandStatus.ESME_ROK));
+  }
+
+  // ------------------------------------------------------------ replace_sm
+
+  /**
+   * Replaces the message replace_sm names (SMPP 3.4 §4.10), as the bound provider, through the app's
+   * replaceMessage: the new text decided again by every rule, only while nothing of the message was
+   * written to the carrier. Named by its message id only: an earlier part's id of a long message sent
+   * in parts names no message here (one part's text cannot be replaced alone, and replacing the whole
+   * under a part's id would surprise its sender): ESME_RREPLACEFAIL. The new short_message is read in
+   * the coding the original text needed (replace.ts: replace_sm has no data_coding); an empty
+   * schedule_delivery_time / validity_period keeps the original's; registered_delivery replaces it; a
+   * canned message (sm_default_msg_id other than 0) is not offered: ESME_RINVDFTMSGID. Refusals
+   * (replace.ts): ESME_RREPLACEFAIL for an unknown id, another provider's or one no longer
+   * replaceable, ESME_RINVSRCADR for a source_addr not the original's, the rule's own status for a
+   * refused text, ESME_RSYSERR for a failure (try again). docs/SMPP.md, replace_sm.
+   */
+  private async onReplace(conn: Conn, binding: Binding | null, pdu: ReplaceSmPdu): Promise<void> {
+    const id = pdu.message_id;
+    if (!binding) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVBNDSTS));
+    if (!isMessageIdShape(id)) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVMSGID));
+    if (pdu.sm_default_msg_id !== 0) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVDFTMSGID));
+    const times = readSubmitTimes(pdu, this.now());
+    if (times.status !== undefined) return conn.respond(responseFor(pdu, times.status));
+    const p = principalOf(binding);
+    try {
+      // the original's text says which coding the new octets are in
+      const m = await this.opts.app.getMessage(p, id);
+      const change: ReplaceInput = { text: decodeText(pdu.short_message, replaceCodingFor(m.text ?? '')), registeredDelivery: receiptRequest(pdu.registered_delivery), from: pdu.source_addr };
+      if (times.scheduledAt !== undefined) change.scheduledAt = times.scheduledAt;
+      if (times.validUntil !== undefined) change.validUntil = times.validUntil;
+      await this.opts.app.replaceMessage(p, id, change, 'smpp');
+    } catch (e) {
+      const err = e instanceof SmsguardError ? e : null;
+      if (!err || err.code === 'internal_error') this.opts.log?.('smpp replace_sm failed', { error: (e as Error).message });
+      return conn.respond(responseFor(pdu, err ? replaceStatusFor(err.code, err.field) : CommandStatus.ESME_RSYSERR));
     }
     return conn.respond(responseFor(pdu, CommandStatus.ESME_ROK));
   }

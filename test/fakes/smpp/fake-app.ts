@@ -1,5 +1,5 @@
 /**
- * A stand-in for the App's door-facing surface (submitMessages, getMessage, cancelMessage + events)
+ * A stand-in for the App's door-facing surface (submitMessages, getMessage, cancelMessage, replaceMessage + events)
  * so the SMPP server is tested as a translator: it records what arrives and answers by rule (text
  * containing REJECT:<code>, or a recipient `REJECT:<code>`, is refused with that code; `batches` counts
  * the submitMessages calls, one decision each). Every submission is kept as a message its
@@ -14,6 +14,7 @@ import { Emitter } from '../../../src/app/events.js';
 import type { AppEvents, Channel, MessageNaming, Principal, SubmitOutcome } from '../../../src/app/types.js';
 import { SmsguardError, type ErrorCode } from '../../../src/domain/errors.js';
 import type { MessageView } from '../../../src/ports/store.js';
+import type { ReplaceInput } from '../../../src/app/replace-message.js';
 
 export class FakeApp {
   readonly events = new Emitter<AppEvents>();
@@ -65,6 +66,33 @@ export class FakeApp {
     if (m.status !== 'accepted' && m.status !== 'held') throw new SmsguardError('conflict', `message ${id} can no longer be cancelled: it is ${m.status}`);
     this.setStatus(m.id, 'cancelled', Date.now());
     return { id: m.id, status: 'cancelled' };
+  }
+
+  /** replaceMessage calls, in order (who asked, for which id, with what). */
+  readonly replaces: { principal: Principal; id: string; change: ReplaceInput; channel: Channel }[] = [];
+
+  /**
+   * Replaces a kept message's text while it waits, as the real App's replaceMessage: `not_found`,
+   * `forbidden`, `invalid_request` (field `from`) for a sender that is not the message's, `conflict`
+   * once it no longer waits; a new text with REJECT:<code> is refused with that code and changes
+   * nothing (the real App decides it by every rule); else the text, times and receipt request change.
+   * By message id only (no part ids), as the server asks.
+   */
+  async replaceMessage(p: Principal, id: string, change: ReplaceInput, channel: Channel): Promise<{ id: string; status: 'accepted' | 'held' }> {
+    this.replaces.push({ principal: p, id, change, channel });
+    const m = this.messages.get(id);
+    if (!m) throw new SmsguardError('not_found', `no message ${id}`);
+    if (p.role !== 'content-provider' || m.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `message ${id} is not this content provider's`);
+    if (change.from !== undefined && change.from !== m.from) throw new SmsguardError('invalid_request', 'from: not the sender', {}, 'from');
+    if (m.status !== 'accepted' && m.status !== 'held') throw new SmsguardError('conflict', `message ${id} can no longer be replaced: it is ${m.status}`);
+    const r = /REJECT:([a-z_]+)/.exec(change.text);
+    if (r) throw new SmsguardError(r[1] as ErrorCode, 'refused', { rule: 'test.rule', article: 'Art. X' });
+    m.text = change.text;
+    if (change.registeredDelivery !== undefined) m.registeredDelivery = change.registeredDelivery;
+    if (change.scheduledAt !== undefined) m.scheduledAt = change.scheduledAt;
+    if (change.validUntil !== undefined) m.validUntil = change.validUntil;
+    m.history.push({ status: 'accepted', at: Date.now(), detail: 'text replaced' });
+    return { id, status: 'accepted' };
   }
 
   /** The kept message `id` names: by its id, or with `partIds` by an earlier part's id of the provider's own. */

@@ -45,6 +45,7 @@ async function gatewayProcess(store: PostgresStore, credentialCheckMs: number, g
     },
     getMessage: (p, id, naming) => app.getMessage(p, id, naming),
     cancelMessage: (p, id, naming) => app.cancelMessage(p, id, naming),
+    replaceMessage: (p, id, change, ch) => app.replaceMessage(p, id, change, ch),
     events: app.events,
   };
   const smpp = await startSmpp({

@@ -549,20 +549,21 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
     await e.close();
   });
 
-  test('an SMPP 3.4 request smsguard does not offer (replace_sm) is refused, never counted as malformed', async () => {
-    // An ESME that tries it must not lose its session after ten, as a peer sending undecodable PDUs
-    // does. (query_sm, cancel_sm and submit_multi were among them until they were offered:
-    // query-sm.test.ts, cancel-sm.test.ts, submit-multi.test.ts; query_sm and cancel_sm are sent here too.)
+  test('replace_sm, query_sm and cancel_sm of an unknown id are answered with their own responses, never counted as malformed', async () => {
+    // An ESME that tries them must not lose its session after ten, as a peer sending undecodable PDUs
+    // does. (replace_sm was refused generic_nack ESME_RINVCMDID until it was offered on 2026-12-07:
+    // replace-sm-gateway.test.ts; query_sm, cancel_sm and submit_multi were too before theirs.)
     const { s, got, closed, pdu, cstr } = await rawSession(port);
     assert.equal(got[0].status, 0, 'bound');
-    for (let i = 0; i < 12; i++) s.write(pdu(0x00000007, 100 + i, Buffer.concat([cstr('msg_1'), Buffer.from([0, 0]), cstr('')])));
+    const replaceBody = Buffer.concat([cstr('msg_none'), Buffer.from([0, 0]), cstr('10690001'), cstr(''), cstr(''), Buffer.from([0, 0, 2]), Buffer.from('hi')]);
+    for (let i = 0; i < 12; i++) s.write(pdu(0x00000007, 100 + i, replaceBody));
     s.write(pdu(0x00000003, 150, Buffer.concat([cstr('msg_none'), Buffer.from([0, 0]), cstr('')])));
     s.write(pdu(0x00000008, 151, Buffer.concat([cstr(''), cstr('msg_none'), Buffer.from([0, 0]), cstr(''), Buffer.from([0, 0]), cstr('')])));
     s.write(pdu(0x00000015, 200, Buffer.alloc(0)));
     await waitFor(() => got.find((g) => g.seq === 200), 3000);
-    const nacks = got.filter((g) => g.seq >= 100 && g.seq < 150);
-    assert.equal(nacks.length, 12, 'each answered');
-    assert.ok(nacks.every((g) => g.id === 0x80000000 && g.status === CommandStatus.ESME_RINVCMDID), 'generic_nack ESME_RINVCMDID');
+    const answers = got.filter((g) => g.seq >= 100 && g.seq < 150);
+    assert.equal(answers.length, 12, 'each answered');
+    assert.ok(answers.every((g) => g.id === 0x80000007 && g.status === CommandStatus.ESME_RREPLACEFAIL && g.body === ''), 'replace_sm_resp ESME_RREPLACEFAIL (header only)');
     const q = got.find((g) => g.seq === 150)!;
     assert.deepEqual([q.id, q.status], [0x80000003, CommandStatus.ESME_RQUERYFAIL], 'query_sm is answered');
     const c = got.find((g) => g.seq === 151)!;

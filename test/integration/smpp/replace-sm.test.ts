@@ -1,0 +1,77 @@
+/**
+ * replace_sm (SMPP 3.4 §4.10) against the SMPP server with FakeApp: the server translates only. It
+ * asks the app's replaceMessage as the bound provider, with the new text read in the coding the
+ * original needed (replace_sm has no data_coding), the times read as a submit_sm's (empty: kept) and
+ * registered_delivery; it maps the app's refusals (unknown id and another provider's alike
+ * ESME_RREPLACEFAIL, a source_addr not the original's ESME_RINVSRCADR, a rule's refusal its status
+ * from the one table); a receiver bind may not replace. With the real App: replace-sm-gateway.test.ts.
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { SmppEsme } from '../../../src/smpp/client/esme.js';
+import { CommandStatus, encodeText, type Pdu, type ReplaceSmPdu } from '../../../src/smpp/pdu/index.js';
+import { SMPP_STATUS } from '../../../src/smpp/status-map.js';
+import { fakeAppServerSuite, submitPdu, submitted } from '../../fakes/smpp/fake-app-server.js';
+
+const { app, esme } = fakeAppServerSuite();
+
+const replacePdu = (message_id: string, short_message: Buffer, o: Partial<ReplaceSmPdu> = {}): ReplaceSmPdu => ({
+  command: 'replace_sm', command_status: 0, sequence_number: 0, message_id, source_addr_ton: 0, source_addr_npi: 0, source_addr: '10690001',
+  schedule_delivery_time: '', validity_period: '', registered_delivery: 0, sm_default_msg_id: 0, short_message, ...o,
+});
+
+/** replace_sm's command_status (asserting it was answered with replace_sm_resp). */
+async function replace(e: SmppEsme, id: string, sm: Buffer, o: Partial<ReplaceSmPdu> = {}): Promise<number> {
+  const r: Pdu = await e.request(replacePdu(id, sm, o));
+  assert.equal(r.command, 'replace_sm_resp', `answered with replace_sm_resp, not ${r.command} 0x${r.command_status.toString(16)}`);
+  return r.command_status;
+}
+
+describe('smpp server: replace_sm', () => {
+  test('an own message: the app asked as the bound provider, the new text read in the original\'s coding (UCS-2 for a Chinese text, else the default alphabet)', async () => {
+    const e = await esme('cp1', 'secret1', 'transmitter');
+    const zh = (await e.request(submitPdu('', { data_coding: 8, short_message: encodeText('【示例】原文', 8) }))) as Pdu & { message_id: string };
+    const before = app.replaces.length;
+    assert.equal(await replace(e, zh.message_id, encodeText('【示例】新的', 8), { registered_delivery: 1, validity_period: '000001000000000R' }), CommandStatus.ESME_ROK);
+    const [call] = app.replaces.slice(before);
+    assert.deepEqual(call.principal, { role: 'content-provider', contentProviderId: 'cp_1', actorId: 'smpp:cp1' });
+    assert.deepEqual([call.id, call.channel, call.change.text, call.change.registeredDelivery, call.change.from, call.change.scheduledAt], [zh.message_id, 'smpp', '【示例】新的', true, '10690001', undefined]);
+    assert.ok(call.change.validUntil! > Date.now() + 23 * 3_600_000, 'a relative validity read from now');
+    const en = await submitted(e, 'plain text');
+    assert.equal(await replace(e, en, encodeText('new plain', 0)), CommandStatus.ESME_ROK);
+    assert.equal(app.replaces.at(-1)!.change.text, 'new plain');
+    assert.equal(app.messages.get(en)!.text, 'new plain');
+    await e.close();
+  });
+
+  test('another provider\'s id and an unknown id get the same ESME_RREPLACEFAIL, as one no longer waiting; the other\'s message stays', async () => {
+    const theirs = await esme('other', 'pw');
+    const id = await submitted(theirs, 'theirs');
+    const e = await esme();
+    assert.equal(await replace(e, id, encodeText('mine now', 0)), CommandStatus.ESME_RREPLACEFAIL);
+    assert.equal(await replace(e, 'msg_none', encodeText('x', 0)), CommandStatus.ESME_RREPLACEFAIL);
+    assert.equal(app.messages.get(id)!.text, 'theirs');
+    const sent = await submitted(e, 'sent');
+    app.setStatus(sent, 'submitted', Date.now());
+    assert.equal(await replace(e, sent, encodeText('late', 0)), CommandStatus.ESME_RREPLACEFAIL);
+    await theirs.close();
+    await e.close();
+  });
+
+  test('a refused text answers its rule\'s status from the one table; a source_addr not the original\'s ESME_RINVSRCADR; a bad id ESME_RINVMSGID; a receiver bind ESME_RINVBNDSTS', async () => {
+    const e = await esme();
+    const id = await submitted(e, 'original');
+    assert.equal(await replace(e, id, encodeText('REJECT:prohibited_content', 0)), SMPP_STATUS.prohibited_content);
+    assert.equal(await replace(e, id, encodeText('REJECT:opted_out', 0)), 0x411);
+    assert.equal(app.messages.get(id)!.text, 'original');
+    assert.equal(await replace(e, id, encodeText('x', 0), { source_addr: '10690002' }), CommandStatus.ESME_RINVSRCADR);
+    assert.equal(await replace(e, 'has space', encodeText('x', 0)), CommandStatus.ESME_RINVMSGID);
+    const n = app.replaces.length;
+    assert.equal(await replace(e, id, encodeText('x', 0), { schedule_delivery_time: 'nonsense' }), CommandStatus.ESME_RINVSCHED);
+    assert.equal(app.replaces.length, n, 'a malformed time asks the app nothing');
+    await e.close();
+    const rx = await esme('cp1', 'secret1', 'receiver');
+    assert.equal(await replace(rx, id, encodeText('x', 0)), CommandStatus.ESME_RINVBNDSTS);
+    await rx.close();
+  });
+});
