@@ -113,6 +113,12 @@ export function replaceContract(get: () => Store): void {
     await s.outbox.recordStatuses([{ id: it.id, status: 'submitted', at: T0 + 6, upstreamId: 'UPR' }]);
     assert.equal(await s.messages.replaceQueued(replacement(NEW), never), 'final');
     assert.equal((await s.messages.getMessage(it.id))?.text, OLD);
+    // a long message whose first part the carrier acknowledged, waiting to retry the rest: partly written
+    const long = await queuedOne(s);
+    const [c] = (await s.outbox.claim(T0 + 7, 100, 60_000)).filter((m) => m.id === long.it.id);
+    await s.outbox.retryLater(c, T0 + 8, 'link down', { ref: 7, partIds: ['UP1', null] });
+    assert.equal(await s.messages.replaceQueued(long.replacement(NEW), never), 'final');
+    assert.deepEqual((await s.outbox.claim(T0 + 9, 100, 60_000)).filter((m) => m.id === long.it.id).map((m) => m.text), [OLD]);
   });
 
   test('replaceQueued: a held message takes the new decision: released to the queue when accepted, still held when held again', async () => {

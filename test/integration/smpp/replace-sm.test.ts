@@ -9,7 +9,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { SmppEsme } from '../../../src/smpp/client/esme.js';
-import { CommandStatus, encodeText, type Pdu, type ReplaceSmPdu } from '../../../src/smpp/pdu/index.js';
+import { CommandStatus, EsmClass, buildConcatUdh, encodeText, type Pdu, type ReplaceSmPdu } from '../../../src/smpp/pdu/index.js';
 import { SMPP_STATUS } from '../../../src/smpp/status-map.js';
 import { fakeAppServerSuite, submitPdu, submitted } from '../../fakes/smpp/fake-app-server.js';
 
@@ -73,5 +73,22 @@ describe('smpp server: replace_sm', () => {
     const rx = await esme('cp1', 'secret1', 'receiver');
     assert.equal(await replace(rx, id, encodeText('x', 0)), CommandStatus.ESME_RINVBNDSTS);
     await rx.close();
+  });
+
+  test('a long message sent in parts is replaced whole by its message id only: an earlier part\'s id names no message here (ESME_RREPLACEFAIL)', async () => {
+    const e = await esme();
+    const ids: string[] = [];
+    for (const [seq, text] of [[1, 'hello '], [2, 'world']] as const) {
+      const r = (await e.request(submitPdu('', { esm_class: EsmClass.UDHI, short_message: Buffer.concat([buildConcatUdh({ ref: 91, total: 2, seq }), Buffer.from(text, 'latin1')]) }))) as { command_status: number; message_id: string };
+      assert.equal(r.command_status, 0);
+      ids.push(r.message_id);
+    }
+    const n = app.replaces.length;
+    assert.equal(await replace(e, ids[0], encodeText('one part', 0)), CommandStatus.ESME_RREPLACEFAIL);
+    assert.equal(app.replaces.length, n, 'the app is not asked to replace under a part\'s id');
+    assert.equal(app.messages.get(ids[1])!.text, 'hello world');
+    assert.equal(await replace(e, ids[1], encodeText('all of it', 0)), CommandStatus.ESME_ROK);
+    assert.equal(app.messages.get(ids[1])!.text, 'all of it');
+    await e.close();
   });
 });
