@@ -70,6 +70,23 @@ describe('interop with Perl Net::SMPP', { skip }, () => {
     }
   });
 
+  test('Net::SMPP replace_sm → smsguard: a queued message\'s text replaced and decided again (an unsigned replacement refused 0x406, nothing changed)', async () => {
+    const g = await startSmppGateway({ realClock: true });
+    try {
+      const script = fileURLToPath(new URL('../../fakes/smpp/netsmpp-replace.pl', import.meta.url));
+      // scheduled ten minutes ahead, so it waits in the queue; then replaced, then an unsigned text refused
+      const p = start('perl', [script, String(g.port), g.systemId, g.password, '10690001', '13800138401', '000000001000000R', '【示例】明天上午十点开会', '【示例】会议改到明天下午三点', '会议取消']);
+      assert.equal(await p.exited, 0, p.out());
+      const r = parseKv(p.out().split('\n').find((l) => l.startsWith('RESULT')) ?? '');
+      assert.equal(r.submit, '0x00000000', p.out());
+      assert.equal(r.replace, '0x00000000,0x00000406', 'replaced; then signature_missing from the status table');
+      const m = (await g.app.getMessage({ role: 'admin', actorId: 'a' }, r.message_id)) as { text: string; status: string };
+      assert.deepEqual([m.text, m.status], ['【示例】会议改到明天下午三点', 'accepted']);
+    } finally {
+      await g.close();
+    }
+  });
+
   test('smsguard upstream client → smsc-sink.pl: submitted, acknowledged, receipts matched', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'smsguard-sink-'));
     const port = await freePort();
