@@ -219,6 +219,34 @@ export function shanghaiDayOrTime(v: string): number {
   return ok ? Date.parse(`${v}T00:00:00+08:00`) : NaN;
 }
 
+/** What a replacement may change (src/app/replace-message.ts): its text, and optionally its times and receipt request. */
+export interface ReplaceFields {
+  text: string;
+  scheduledAt?: number;
+  validUntil?: number;
+  registeredDelivery?: SubmitInput['registeredDelivery'];
+}
+
+const REPLACE_FIELDS: ReadonlySet<string> = new Set(['text', 'scheduledAt', 'validUntil', 'registeredDelivery']);
+
+/**
+ * Validates a replacement's shape (HTTP `PATCH /v1/messages/{id}`): `text` required, the times as a
+ * submission's (ISO-8601 with offset; absent or null: the message keeps its own), `registeredDelivery`
+ * as a submission's (absent: kept). Sender, recipient, type and category are the message's and
+ * cannot be changed: naming one is an unknown field. The text's content is checked by the use case,
+ * as a submission's.
+ */
+export function validateReplaceInput(input: unknown): ReplaceFields {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) fail('body', 'must be an object');
+  const o = input as Record<string, unknown>;
+  for (const k in o) if (!REPLACE_FIELDS.has(k)) fail(k, 'unknown field (a replacement is {text, scheduledAt?, validUntil?, registeredDelivery?}; the sender, recipient, type and category stay the message\'s)');
+  const out: ReplaceFields = { text: str(o.text, 'text', { min: 1, max: 10_000 }) };
+  if (o.scheduledAt !== undefined && o.scheduledAt !== null) out.scheduledAt = parseTime(o.scheduledAt, 'scheduledAt');
+  if (o.validUntil !== undefined && o.validUntil !== null) out.validUntil = parseTime(o.validUntil, 'validUntil');
+  if (o.registeredDelivery !== undefined) out.registeredDelivery = receiptRequestField(o.registeredDelivery, 'registeredDelivery');
+  return out;
+}
+
 /** A date-time body field as epoch ms, or `invalid_request` naming it (also a day the month lacks, 2026-02-30). */
 export function parseTime(v: unknown, field: string): number {
   const s = str(v, field, { min: 1, max: 40 });

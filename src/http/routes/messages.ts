@@ -1,4 +1,4 @@
-/** Message routes (content providers): submit one, submit a batch, list them by number or clientRef, read one's status and verdicts. */
+/** Message routes (content providers): submit one, submit a batch, list them by number or clientRef, read one's status and verdicts, cancel or replace one still held. */
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { SmsguardError } from '../../domain/errors.js';
@@ -10,6 +10,7 @@ import { submitResultJson, submitResultsJson } from '../submit-results.js';
 import { answerOf, idempotencyKeyOf, sendKeyed } from '../idempotency-key.js';
 import { requestHash } from '../../domain/idempotency.js';
 import { DEFAULT_LIMIT, MAX_LIMIT, MESSAGE_STATUSES, SCAN_BUDGET, type MessageListFilter } from '../../app/message-list.js';
+import { validateReplaceInput } from '../../app/validate.js';
 
 export const MAX_BATCH = 1000;
 /**
@@ -152,4 +153,32 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
       },
     },
   }, async (req) => app.cancelMessage(req.principal, (req.params as { id: string }).id));
+
+  f.patch('/v1/messages/:id', {
+    onRequest: requireRoles(ROLES.replaceMessage),
+    schema: {
+      tags: ['messages'], security: bearerSecurity, params: idParam,
+      summary: 'Replace the text (and optionally the schedule, validity or receipt request) of a message the gateway still holds unwritten (queued, taken by a batch that has not written it, or held for review), as SMPP replace_sm does; the new text is decided by every rule again, and a refusal leaves the message as it was',
+      body: {
+        type: 'object',
+        properties: {
+          text: messageInput.properties.text,
+          scheduledAt: { type: ['string', 'null'], description: 'As for POST /v1/messages; absent or null: the message keeps its own' },
+          validUntil: { type: ['string', 'null'], description: 'As for POST /v1/messages; absent or null: the message keeps its own' },
+          registeredDelivery: { ...messageInput.properties.registeredDelivery, description: 'As for POST /v1/messages; absent: the message keeps its own' },
+        },
+        required: ['text'],
+      },
+      response: {
+        200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string', enum: ['accepted', 'held'] }, text: { type: 'string' }, segments: { type: 'integer' } }, required: ['id', 'status', 'text', 'segments'] },
+        400: errorResponse('A field that is not valid, or one a replacement cannot change (from, to, type, category), named in the error'),
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('A provider\'s token for another provider\'s message, or a role that may not replace messages (only its sender may)'),
+        404: errorResponse('No message with this id'),
+        409: errorResponse('Too late: written to the carrier (in whole or part), being written, or final'),
+        422: errorResponse('The new text refused by a rule (its code, rule and article): the message stays as it was'),
+        '4xx': errorBody,
+      },
+    },
+  }, async (req) => app.replaceMessage(req.principal, (req.params as { id: string }).id, validateReplaceInput(req.body), 'http'));
 }

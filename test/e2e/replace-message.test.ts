@@ -1,0 +1,58 @@
+/**
+ * PATCH /v1/messages/{id}: a sender replaces the text of a message the gateway still holds, through
+ * the same replaceMessage use case as SMPP replace_sm. The new text is decided by every rule again:
+ * accepted, the message goes with it; refused (422 with the rule and article), the message stays as
+ * it was. Only its sender may replace it (another provider 403, an operator 403), an unknown id is
+ * 404, a message already sent 409; the sender, recipient, type and category cannot be changed (400).
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { OTHER_PROVIDER, gatewaySuite } from '../helpers/gateway.js';
+import { DeliveryWorker } from '../../src/app/delivery.js';
+
+describe('PATCH /v1/messages/{id}', () => {
+  const { g, cp, other } = gatewaySuite({ other: OTHER_PROVIDER });
+
+  const send = async (to: string) => {
+    const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to, text: '【示例】您的订单已发货', type: 'notification' } });
+    assert.equal(r.statusCode, 202, r.body);
+    return r.json().id as string;
+  };
+  const patch = (id: string, payload: unknown, headers = cp.auth) => g.http.inject({ method: 'PATCH', url: `/v1/messages/${id}`, headers, payload: payload as object });
+  const view = async (id: string) => (await g.http.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: cp.auth })).json();
+  const deliver = async () => {
+    const w = new DeliveryWorker(g.app.ctx, g.simulator, { pollMs: 50 });
+    w.start();
+    await w.drain();
+    await w.stop();
+  };
+
+  test('a queued message: 200 with the new text, which is what goes out; a refused text is 422 with its rule and changes nothing', async () => {
+    await g.worker.stop();
+    const id = await send('13900139201');
+    const r = await patch(id, { text: '【示例】您的订单已签收' });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.deepEqual(r.json(), { id, status: 'accepted', text: '【示例】您的订单已签收', segments: 1 });
+    const refused = await patch(id, { text: '您的订单已签收' });
+    assert.equal(refused.statusCode, 422, refused.body);
+    assert.equal(refused.json().error.code, 'signature_missing');
+    assert.ok(refused.json().error.rule && refused.json().error.article, 'the rule and article');
+    const v = await view(id);
+    assert.equal(v.text, '【示例】您的订单已签收');
+    assert.match(v.history.at(-1).detail, /^text replaced by /);
+    await deliver();
+    assert.deepEqual(g.simulator.outbox('+8613900139201').map((m) => m.text), ['【示例】您的订单已签收']);
+    assert.equal((await patch(id, { text: '【示例】太晚了' })).statusCode, 409, 'sent: too late');
+  });
+
+  test('who may: another provider 403, an operator 403, an unknown id 404; what may change: not the recipient (400)', async () => {
+    const id = await send('13900139202');
+    assert.equal((await patch(id, { text: '【示例】别人的' }, other.auth)).statusCode, 403);
+    assert.equal((await patch(id, { text: '【示例】运营商的' }, g.admin)).statusCode, 403);
+    assert.equal((await patch('msg_0000000000000000000000', { text: '【示例】无' })).statusCode, 404);
+    const bad = await patch(id, { text: '【示例】改号', to: '13900139999' });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().error.field, 'to');
+    assert.equal((await view(id)).text, '【示例】您的订单已发货');
+  });
+});
