@@ -100,8 +100,12 @@ export class ScriptedCarrier implements Egress {
   readonly written: string[] = [];
   /** Every id Egress.cancel was asked to give up, in order. */
   readonly cancelAsked: string[] = [];
+  /** The text each message was written with, by id (the last submit's, should one be written twice). */
+  readonly writtenText = new Map<string, string>();
+  private readonly textOf = new Map<string, string>();
 
   submit(m: OutboundMessage): Promise<SubmitResult> {
+    this.textOf.set(m.id, m.text);
     return new Promise((r) => (this.up ? this.write(m.id, r) : this.waiting.set(m.id, r)));
   }
 
@@ -134,6 +138,7 @@ export class ScriptedCarrier implements Egress {
 
   private write(id: string, r: (res: SubmitResult) => void): void {
     this.written.push(id);
+    this.writtenText.set(id, this.textOf.get(id) ?? '');
     if (this.answering) r({ ok: true, upstreamId: `c-${id}` });
     else this.unanswered.set(id, r);
   }
