@@ -36,8 +36,11 @@ import { judge } from './submit-message.js';
 /** What a replacement changes. Absent fields keep the message's own (SMPP: an empty time keeps it). */
 export interface ReplaceInput {
   text: string;
-  /** Epoch ms: not sent before (as SubmitInput.scheduledAt). */
-  scheduledAt?: number;
+  /**
+   * Epoch ms: not sent before (as SubmitInput.scheduledAt). Absent: the message keeps its schedule;
+   * null, or a time at or near now: it loses it (sent as soon as possible).
+   */
+  scheduledAt?: number | null;
   /** Epoch ms: not sent after (as SubmitInput.validUntil). */
   validUntil?: number;
   registeredDelivery?: ReceiptRequest;
@@ -81,12 +84,12 @@ export async function replaceMessage(ctx: AppContext, p: Principal, id: string, 
     receivedAt: v.receivedAt,
   };
   if (v.clientRef) item.clientRef = v.clientRef;
-  if (change.scheduledAt !== undefined) {
-    // as a submission's: near now means now, too far ahead is refused
+  if (change.scheduledAt !== undefined && change.scheduledAt !== null) {
+    // as a submission's: near now means now (no schedule), too far ahead is refused
     const s = readSchedule(change.scheduledAt, now);
     if (s.kind === 'too_far') throw new SmsguardError('invalid_request', `scheduledAt: must be at most ${MAX_SCHEDULE_AHEAD_MS / 86_400_000} days ahead`, {}, 'scheduledAt');
     if (s.kind === 'later') item.scheduledAt = s.at;
-  } else if (v.scheduledAt !== undefined) item.scheduledAt = v.scheduledAt;
+  } else if (change.scheduledAt === undefined && v.scheduledAt !== undefined) item.scheduledAt = v.scheduledAt;
   const validUntil = change.validUntil ?? v.validUntil;
   if (validUntil !== undefined) {
     if (validUntil <= (item.scheduledAt ?? now)) throw new SmsguardError('invalid_request', `validUntil: must be after ${item.scheduledAt !== undefined ? 'scheduledAt' : 'now'}`, {}, 'validUntil');

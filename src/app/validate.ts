@@ -222,7 +222,8 @@ export function shanghaiDayOrTime(v: string): number {
 /** What a replacement may change (src/app/replace-message.ts): its text, and optionally its times and receipt request. */
 export interface ReplaceFields {
   text: string;
-  scheduledAt?: number;
+  /** null: the message loses its schedule (sent as soon as possible). */
+  scheduledAt?: number | null;
   validUntil?: number;
   registeredDelivery?: SubmitInput['registeredDelivery'];
 }
@@ -231,8 +232,8 @@ const REPLACE_FIELDS: ReadonlySet<string> = new Set(['text', 'scheduledAt', 'val
 
 /**
  * Validates a replacement's shape (HTTP `PATCH /v1/messages/{id}`): `text` required, the times as a
- * submission's (ISO-8601 with offset; absent or null: the message keeps its own), `registeredDelivery`
- * as a submission's (absent: kept). Sender, recipient, type and category are the message's and
+ * submission's (ISO-8601 with offset; absent: the message keeps its own; `scheduledAt` null: it loses
+ * its schedule, `validUntil` null: kept), `registeredDelivery` as a submission's (absent: kept). Sender, recipient, type and category are the message's and
  * cannot be changed: naming one is an unknown field. The text's content is checked by the use case,
  * as a submission's.
  */
@@ -241,7 +242,8 @@ export function validateReplaceInput(input: unknown): ReplaceFields {
   const o = input as Record<string, unknown>;
   for (const k in o) if (!REPLACE_FIELDS.has(k)) fail(k, 'unknown field (a replacement is {text, scheduledAt?, validUntil?, registeredDelivery?}; the sender, recipient, type and category stay the message\'s)');
   const out: ReplaceFields = { text: str(o.text, 'text', { min: 1, max: 10_000 }) };
-  if (o.scheduledAt !== undefined && o.scheduledAt !== null) out.scheduledAt = parseTime(o.scheduledAt, 'scheduledAt');
+  if (o.scheduledAt === null) out.scheduledAt = null;
+  else if (o.scheduledAt !== undefined) out.scheduledAt = parseTime(o.scheduledAt, 'scheduledAt');
   if (o.validUntil !== undefined && o.validUntil !== null) out.validUntil = parseTime(o.validUntil, 'validUntil');
   if (o.registeredDelivery !== undefined) out.registeredDelivery = receiptRequestField(o.registeredDelivery, 'registeredDelivery');
   return out;

@@ -45,6 +45,22 @@ describe('PATCH /v1/messages/{id}', () => {
     assert.equal((await patch(id, { text: '【示例】太晚了' })).statusCode, 409, 'sent: too late');
   });
 
+  test('times: absent keeps the schedule, a new one replaces it, null drops it', async () => {
+    await g.worker.stop();
+    const at = new Date(g.app.ctx.clock.now() + 3_600_000).toISOString();
+    const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13900139203', text: '【示例】您的订单已发货', type: 'notification', scheduledAt: at } });
+    assert.equal(r.statusCode, 202, r.body);
+    const id = r.json().id as string;
+    const first = (await view(id)).scheduledAt;
+    assert.equal((await patch(id, { text: '【示例】您的订单已签收' })).statusCode, 200);
+    assert.equal((await view(id)).scheduledAt, first, 'kept');
+    const later = new Date(g.app.ctx.clock.now() + 7_200_000).toISOString();
+    assert.equal((await patch(id, { text: '【示例】您的订单已签收', scheduledAt: later })).statusCode, 200);
+    assert.equal(new Date((await view(id)).scheduledAt).getTime(), Date.parse(later));
+    assert.equal((await patch(id, { text: '【示例】您的订单已签收', scheduledAt: null })).statusCode, 200);
+    assert.equal((await view(id)).scheduledAt, undefined, 'dropped: sent as soon as possible');
+  });
+
   test('who may: another provider 403, an operator 403, an unknown id 404; what may change: not the recipient (400)', async () => {
     const id = await send('13900139202');
     assert.equal((await patch(id, { text: '【示例】别人的' }, other.auth)).statusCode, 403);

@@ -163,7 +163,7 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
         type: 'object',
         properties: {
           text: messageInput.properties.text,
-          scheduledAt: { type: ['string', 'null'], description: 'As for POST /v1/messages; absent or null: the message keeps its own' },
+          scheduledAt: { type: ['string', 'null'], description: 'As for POST /v1/messages; absent: the message keeps its own; null (or a time at or near now): it loses it and goes as soon as possible' },
           validUntil: { type: ['string', 'null'], description: 'As for POST /v1/messages; absent or null: the message keeps its own' },
           registeredDelivery: { ...messageInput.properties.registeredDelivery, description: 'As for POST /v1/messages; absent: the message keeps its own' },
         },

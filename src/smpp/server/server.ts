@@ -852,7 +852,8 @@ export class SmppServer {
    * in parts names no message here (one part's text cannot be replaced alone, and replacing the whole
    * under a part's id would surprise its sender): ESME_RREPLACEFAIL. The new short_message is read in
    * the coding the original text needed (replace.ts: replace_sm has no data_coding); an empty
-   * schedule_delivery_time / validity_period keeps the original's; registered_delivery replaces it; a
+   * schedule_delivery_time / validity_period keeps the original's (a schedule at or near now drops
+   * it: sent as soon as possible); registered_delivery replaces it; a
    * canned message (sm_default_msg_id other than 0) is not offered: ESME_RINVDFTMSGID. Refusals
    * (replace.ts): ESME_RREPLACEFAIL for an unknown id, another provider's or one no longer
    * replaceable, ESME_RINVSRCADR for a source_addr not the original's, the rule's own status for a
@@ -870,7 +871,8 @@ export class SmppServer {
       // the original's text says which coding the new octets are in
       const m = await this.opts.app.getMessage(p, id);
       const change: ReplaceInput = { text: decodeText(pdu.short_message, replaceCodingFor(m.text ?? '')), registeredDelivery: receiptRequest(pdu.registered_delivery), from: pdu.source_addr };
-      if (times.scheduledAt !== undefined) change.scheduledAt = times.scheduledAt;
+      // empty keeps the original's; one at or near now means now: the schedule goes
+      if (pdu.schedule_delivery_time !== '') change.scheduledAt = times.scheduledAt ?? null;
       if (times.validUntil !== undefined) change.validUntil = times.validUntil;
       await this.opts.app.replaceMessage(p, id, change, 'smpp');
     } catch (e) {

@@ -237,7 +237,7 @@ export class SqliteMessages implements MessageStore {
     if (!this.db.inTransaction) for (const [id, rules] of this.registering) this.knownPipelines.set(id, rules);
     this.registering.clear();
     // replaced or not, a claim given up for it is dropped: the message goes on a later claim, with its text as it now is
-    if (typeof out === 'object' || r.evenIfClaimedBy) this.leases?.changedInPlace(item.id, r.evenIfClaimedBy);
+    if ((typeof out === 'object' && out.outcome === 'replaced') || r.evenIfClaimedBy) this.leases?.changedInPlace(item.id, r.evenIfClaimedBy);
     return out;
   }
 

@@ -89,7 +89,8 @@ export class FakeApp {
     if (r) throw new SmsguardError(r[1] as ErrorCode, 'refused', { rule: 'test.rule', article: 'Art. X' });
     m.text = change.text;
     if (change.registeredDelivery !== undefined) m.registeredDelivery = change.registeredDelivery;
-    if (change.scheduledAt !== undefined) m.scheduledAt = change.scheduledAt;
+    if (change.scheduledAt === null) delete m.scheduledAt;
+    else if (change.scheduledAt !== undefined) m.scheduledAt = change.scheduledAt;
     if (change.validUntil !== undefined) m.validUntil = change.validUntil;
     m.history.push({ status: 'accepted', at: Date.now(), detail: 'text replaced' });
     return { id, status: 'accepted' };

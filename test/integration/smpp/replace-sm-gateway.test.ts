@@ -57,11 +57,15 @@ describe('replace_sm with the real App', () => {
       // a new schedule replaces the old one
       assert.equal((await e.request(replace(id, SECOND, { schedule_delivery_time: '000000002000000R' }))).command_status, CommandStatus.ESME_ROK);
       assert.ok((await g.app.getMessage(admin, id)).scheduledAt! > before.scheduledAt!);
+      // a schedule of now drops it: the message goes at once, with the text it now has
+      assert.equal((await e.request(replace(id, SECOND, { schedule_delivery_time: '000000000000000R' }))).command_status, CommandStatus.ESME_ROK);
+      assert.equal((await g.app.getMessage(admin, id)).scheduledAt, undefined);
+      assert.deepEqual((await waitFor(() => g.sim.outbox('+8613800138301')[0])).text, SECOND);
       // the statutory record: the submission keeps the first text, each replacement the old and the new
       const recs = (await g.store.records.queryRecords({ contentProviderId: g.cpId, limit: 50 })).records.filter((x) => x.id === id || x.id.startsWith(`${id}:`));
       assert.equal(recs.find((x) => x.kind === 'mt')?.body.text, FIRST);
       const reps = recs.filter((x) => x.body.replaced !== undefined).sort((a, b) => a.seq - b.seq).map((x) => x.body.replaced as { previousText: string; text: string });
-      assert.deepEqual(reps.map((x) => [x.previousText, x.text]), [[FIRST, SECOND], [SECOND, SECOND]]);
+      assert.deepEqual(reps.map((x) => [x.previousText, x.text]), [[FIRST, SECOND], [SECOND, SECOND], [SECOND, SECOND]]);
     } finally {
       await e.close();
       await g.close();
