@@ -134,6 +134,11 @@ export class ContentGovernance {
       // escalate the provider's own hold into a suspension.
       if (d.contentProviderId) this.observe({ kind: 'submission', at: this.ctx.clock.now(), contentProviderId: d.contentProviderId, port, accepted: d.accepted || d.code === 'held_for_review' });
     });
+    // A refused replacement is a refused submission to the rejection rate (an accepted one is no new
+    // message: counted, it would dilute the rate); its content stage reports prohibited hits itself.
+    this.ctx.events.on('replacementDecided', (d) => {
+      if (d.contentProviderId && !d.accepted && d.code !== 'held_for_review') this.observe({ kind: 'submission', at: this.ctx.clock.now(), contentProviderId: d.contentProviderId, port: d.from, accepted: false });
+    });
     this.ctx.events.on('complaint', (c) => {
       if (c.action === 'created' && c.contentProviderId) this.observe({ kind: 'complaint', at: c.at, contentProviderId: c.contentProviderId });
     });

@@ -24,6 +24,13 @@ export interface DecisionEvent {
 
 export interface AllEvents extends AppEvents {
   decision: DecisionEvent;
+  /**
+   * A replacement's text was decided (replace-message.ts): accepted, held or refused. Not a
+   * `decision`: no new message, so volume and usage do not count it; the early-warning monitor counts
+   * a refused one as a refused submission (content-governance.ts), so that probing the rules through
+   * replacements raises a provider's rejection rate as submitting would.
+   */
+  replacementDecided: DecisionEvent;
   /** Accepted messages are waiting for egress (the delivery worker listens). */
   outboxReady: { count: number };
   /** Background work failed (logged by the composition root; the work is retried). */

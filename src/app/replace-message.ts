@@ -112,6 +112,7 @@ export async function replaceMessage(ctx: AppContext, p: Principal, id: string, 
   if (out === 'claimed') throw new SmsguardError('conflict', `message ${v.id} is being handed to the carrier and can no longer be replaced`);
   if (out === 'final') throw new SmsguardError('conflict', `message ${v.id} can no longer be replaced: it was written to the carrier, in whole or in part, or is final`);
   const d = out.decision;
+  ctx.events.emit('replacementDecided', { accepted: d.accepted, from: v.from, code: d.rejection?.code ?? null, type: v.type, channel, contentProviderId: v.contentProviderId });
   if (out.outcome === 'refused') {
     const e = d.rejection!;
     throw new SmsguardError(e.code, `the replacement text was refused, and message ${v.id} stays as it was: ${e.message}`, { rule: e.rule, article: e.article, profile: e.profile });

@@ -7,7 +7,8 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { OTHER_PROVIDER, gatewaySuite } from '../helpers/gateway.js';
+import { OTHER_PROVIDER, gatewaySuite, onboard, startTestGateway } from '../helpers/gateway.js';
+import { installContent } from '../helpers/content.js';
 import { DeliveryWorker } from '../../src/app/delivery.js';
 
 describe('PATCH /v1/messages/{id}', () => {
@@ -70,5 +71,33 @@ describe('PATCH /v1/messages/{id}', () => {
     assert.equal(bad.statusCode, 400);
     assert.equal(bad.json().error.field, 'to');
     assert.equal((await view(id)).text, '【示例】您的订单已发货');
+  });
+});
+
+describe('PATCH /v1/messages/{id} and the early warning', () => {
+  test('a refused replacement counts as a refused submission in the provider\'s rejection rate; an accepted one is no new submission', async () => {
+    const g = await startTestGateway();
+    const { gov, http } = await installContent(g);
+    try {
+      const cp = await onboard(g);
+      await g.worker.stop();
+      const admin = { role: 'admin' as const, actorId: 'admin' };
+      const s = await http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13900139301', text: '【示例】您的订单已发货', type: 'notification' } });
+      assert.equal(s.statusCode, 202, s.body);
+      const id = s.json().id as string;
+      const figures = async () => (await gov.baselineView(admin, 'provider', cp.id)).figures as Record<string, number>;
+      const before = await figures();
+      const refused = await http.inject({ method: 'PATCH', url: `/v1/messages/${id}`, headers: cp.auth, payload: { text: '您的订单已发货' } });
+      assert.equal(refused.statusCode, 422, refused.body);
+      const after = await figures();
+      assert.deepEqual([after.submitted - before.submitted, after.rejected - before.rejected], [1, 1]);
+      const ok = await http.inject({ method: 'PATCH', url: `/v1/messages/${id}`, headers: cp.auth, payload: { text: '【示例】您的订单已签收' } });
+      assert.equal(ok.statusCode, 200, ok.body);
+      const last = await figures();
+      assert.deepEqual([last.submitted, last.rejected], [after.submitted, after.rejected]);
+    } finally {
+      await http.close();
+      await g.close();
+    }
   });
 });
