@@ -11,6 +11,7 @@ import type { Channel, MessageStatus, ReceiptRequest } from '../app/types.js';
 import type { ConsentPeriod, ConsentRequestStatus } from '../domain/consent.js';
 import type { PartialSubmit } from './egress.js';
 import type { CountTaken } from '../domain/send-window.js';
+import type { Priority } from '../domain/priority.js';
 import type { UsageCount } from '../domain/usage.js';
 
 export interface ContentProviderRow {
@@ -452,6 +453,11 @@ export interface OutboundMessage {
    * out, writes a later end. OutboxStore.release and retryLater act only on a claim still standing.
    */
   leasedUntil?: number;
+  /**
+   * Its delivery lane (src/domain/priority.ts), as queued: claims return it, and the upstream link
+   * sends a waiting message of a higher lane first. Absent: a message made up elsewhere (the lowest lane).
+   */
+  priority?: Priority;
 }
 
 /** What names a claim (OutboundMessage.leasedUntil): the claimed message as the claim returned it. */
@@ -534,8 +540,13 @@ export interface CancelOptions {
 
 /** The durable egress queue between decision and upstream. */
 export interface OutboxStore {
-  /** Up to `limit` queued messages due at `now`, oldest first, leased until `now + leaseMs`. */
-  claim(now: number, limit: number, leaseMs: number): Promise<OutboundMessage[]>;
+  /**
+   * Up to `limit` queued messages due at `now`, leased until `now + leaseMs`: lane by lane
+   * (src/domain/priority.ts, 0 first), within a lane oldest due first. So a due verification code
+   * is claimed before any commercial message, however long that one has waited. `upTo`: only lanes
+   * up to this one (default: every lane).
+   */
+  claim(now: number, limit: number, leaseMs: number, upTo?: Priority): Promise<OutboundMessage[]>;
   /**
    * Appends one status record per update, in one transaction; final statuses take the message off
    * the queue. An update that repeats the message's current status is ignored (idempotent receipts).

@@ -658,6 +658,49 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual(again.map((m) => m.id).sort(), [...same, ...early, ...later].map((m) => m.id).sort());
       });
 
+      test('lanes: a due verification code is claimed before 1,000 commercial messages due earlier, each message once', async () => {
+        const { cp, service } = await seedProvider(s);
+        const ad = (t: number) => item({ cp: cp.id, from: service, to: msisdn(), at: t, type: 'commercial', category: 'promo', text: '【示例】会员日八折拒收请回复R' });
+        const backlog = Array.from({ length: 1000 }, (_, i) => ad(T0 + i));
+        await s.messages.decideAndRecord(backlog, () => decision(true));
+        const code = item({ cp: cp.id, from: service, to: msisdn(), at: T0 + 2_000 });
+        await s.messages.decideAndRecord([code], () => decision(true));
+        const first = await s.outbox.claim(T0 + 2_000, 10, 60_000);
+        assert.deepEqual(first.map((m) => m.id), [code.id, ...backlog.slice(0, 9).map((m) => m.id)], 'the code first, then the backlog oldest first');
+        assert.deepEqual(first.map((m) => m.priority), [0, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
+        // with that batch out, a notification and another code come in: the next claim takes them
+        // ahead of the rest of the backlog (a claim reading on from where the last one stopped)
+        const note = item({ cp: cp.id, from: service, to: msisdn(), at: T0 + 2_001, type: 'notification' });
+        const welfare = item({ cp: cp.id, from: service, to: msisdn(), at: T0 + 2_002, type: 'public_welfare' });
+        const code2 = item({ cp: cp.id, from: service, to: msisdn(), at: T0 + 2_003 });
+        await s.messages.decideAndRecord([note, welfare, code2], () => decision(true));
+        const second = await s.outbox.claim(T0 + 2_003, 5, 60_000);
+        assert.deepEqual(second.map((m) => m.id), [code2.id, note.id, welfare.id, backlog[9].id, backlog[10].id]);
+        // an express claim beside the batches out takes only the lanes asked for
+        const code3 = item({ cp: cp.id, from: service, to: msisdn(), at: T0 + 2_004 });
+        await s.messages.decideAndRecord([code3], () => decision(true));
+        assert.deepEqual((await s.outbox.claim(T0 + 2_004, 100, 60_000, 1)).map((m) => m.id), [code3.id]);
+        assert.deepEqual(await s.outbox.claim(T0 + 2_004, 100, 60_000, 1), [], 'nothing of lanes 0 and 1 is left');
+        // a code retried later goes back into its lane: due again, it is claimed before the backlog
+        await s.outbox.retryLater(first[0], T0 + 2_100, 'busy');
+        const third = await s.outbox.claim(T0 + 2_100, 3, 60_000);
+        assert.deepEqual(third.map((m) => [m.id, m.attempts]), [[code.id, 2], [backlog[11].id, 1], [backlog[12].id, 1]]);
+        // the rest of the backlog, each message once
+        const rest: string[] = [];
+        for (let batch = await s.outbox.claim(T0 + 2_100, 400, 60_000); batch.length > 0; batch = await s.outbox.claim(T0 + 2_100, 400, 60_000)) rest.push(...batch.map((m) => m.id));
+        assert.deepEqual(rest, backlog.slice(13).map((m) => m.id));
+      });
+
+      test('lanes: a scheduled code waits for its time, then goes before the commercial backlog', async () => {
+        const { cp, service } = await seedProvider(s);
+        const ads = Array.from({ length: 20 }, (_, i) => item({ cp: cp.id, from: service, to: msisdn(), at: T0 + i, type: 'commercial', category: 'promo' }));
+        await s.messages.decideAndRecord(ads, () => decision(true));
+        const code = { ...item({ cp: cp.id, from: service, to: msisdn(), at: T0 + 50 }), scheduledAt: T0 + MIN };
+        await s.messages.decideAndRecord([code], () => decision(true));
+        assert.deepEqual((await s.outbox.claim(T0 + 100, 5, 60_000)).map((m) => m.id), ads.slice(0, 5).map((m) => m.id), 'not due yet: the backlog goes');
+        assert.deepEqual((await s.outbox.claim(T0 + MIN, 5, 60_000)).map((m) => m.id), [code.id, ...ads.slice(5, 9).map((m) => m.id)]);
+      });
+
       test('a claim that stops at its limit leaves the rest for the very next claim, with batches out', async () => {
         const { cp, service } = await seedProvider(s);
         const at = (t: number) => item({ cp: cp.id, from: service, to: msisdn(), at: t });

@@ -7,6 +7,7 @@
  * bulk. READ COMMITTED gives each statement a fresh snapshot, so facts read after the lock see every
  * decision committed by the previous holder. When the promise resolves, the batch is committed.
  */
+import { priorityOf } from '../../domain/priority.js';
 import type { Client, Pool } from './db.js';
 import { queries, transaction } from './db.js';
 import type { DecidedItem, HeldMessage, IdempotencyWrite, HoldResolution, MessageStore, MessageView, QueuedReplacement, ReplaceOutcome, SubmissionItem, SystemMessage } from '../../ports/store.js';
@@ -57,9 +58,10 @@ interface FactsRow {
 interface ConsentDb { id: string; content_provider_id: string; msisdn: string; category: string; granted_at: number; expires_at: number; freq_count: number; freq_per: 'day' | 'week' | 'month' }
 
 // A held message keeps its category too (migration 092): released, it is judged again before it is sent.
-const PARK = `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until, client_ref)
-SELECT i, cp, m, f, t, rd, 0, coalesce(du, at), at, 'held', at, cat, vu, cr
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::bigint[], $8::text[], $9::bigint[], $10::bigint[], $11::text[]) AS u(i, cp, f, m, t, rd, at, cat, vu, du, cr)`;
+// Its delivery lane too (migration 111): released, it queues in its type's lane.
+const PARK = `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until, client_ref, priority)
+SELECT i, cp, m, f, t, rd, 0, coalesce(du, at), at, 'held', at, cat, vu, cr, pr
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::bigint[], $8::text[], $9::bigint[], $10::bigint[], $11::text[], $12::smallint[]) AS u(i, cp, f, m, t, rd, at, cat, vu, du, cr, pr)`;
 
 const pair = (cp: string, m: string) => `${cp}\u0000${m}`;
 
@@ -102,8 +104,8 @@ export class PgMessages implements MessageStore {
       const out: DecidedItem[] = [];
       const recs: NewRecord[] = [];
       const sends = { cp: [] as string[], m: [] as string[], type: [] as string[], consent: [] as (string | null)[], category: [] as (string | null)[], at: [] as number[] };
-      const park: [string, string, string, string, string, number, number, string | null, number | null, number | null, string][] = [];
-      const ob = { id: [] as string[], cp: [] as string[], from: [] as string[], m: [] as string[], text: [] as string[], rd: [] as number[], at: [] as number[], category: [] as (string | null)[], validUntil: [] as (number | null)[], due: [] as (number | null)[], clientRef: [] as string[] };
+      const park: [string, string, string, string, string, number, number, string | null, number | null, number | null, string, number][] = [];
+      const ob = { id: [] as string[], cp: [] as string[], from: [] as string[], m: [] as string[], text: [] as string[], rd: [] as number[], at: [] as number[], category: [] as (string | null)[], validUntil: [] as (number | null)[], due: [] as (number | null)[], clientRef: [] as string[], priority: [] as number[] };
       const clientParts = { cp: [] as string[], part: [] as string[], id: [] as string[], at: [] as number[] };
       // usage figures summed over the batch: one upsert row per (provider, day, key), in `writes`
       const tally = new UsageTally();
@@ -136,10 +138,10 @@ export class PgMessages implements MessageStore {
         // a commercial message's category: judged again before it is sent (send-time-check.ts)
         const queuedCategory = cand.type === 'commercial' ? cand.category ?? null : null;
         if (d.held) {
-          park.push([item.id, cand.contentProviderId, cand.from, cand.to, d.text, receiptColumn(item.registeredDelivery), now, queuedCategory, item.validUntil ?? null, item.scheduledAt ?? null, clientRefColumn(item.clientRef)]);
+          park.push([item.id, cand.contentProviderId, cand.from, cand.to, d.text, receiptColumn(item.registeredDelivery), now, queuedCategory, item.validUntil ?? null, item.scheduledAt ?? null, clientRefColumn(item.clientRef), priorityOf(cand.type)]);
           continue;
         }
-        ob.id.push(item.id); ob.cp.push(cand.contentProviderId); ob.from.push(cand.from); ob.m.push(cand.to); ob.text.push(d.text); ob.rd.push(receiptColumn(item.registeredDelivery)); ob.at.push(now); ob.category.push(queuedCategory); ob.validUntil.push(item.validUntil ?? null); ob.due.push(item.scheduledAt ?? null); ob.clientRef.push(clientRefColumn(item.clientRef));
+        ob.id.push(item.id); ob.cp.push(cand.contentProviderId); ob.from.push(cand.from); ob.m.push(cand.to); ob.text.push(d.text); ob.rd.push(receiptColumn(item.registeredDelivery)); ob.at.push(now); ob.category.push(queuedCategory); ob.validUntil.push(item.validUntil ?? null); ob.due.push(item.scheduledAt ?? null); ob.clientRef.push(clientRefColumn(item.clientRef)); ob.priority.push(priorityOf(cand.type));
       }
       // Rule lists first (remembered once a batch registering them commits): records refer to them by id.
       const registering = new Set<string>();
@@ -149,7 +151,7 @@ export class PgMessages implements MessageStore {
         const id = pipelineId(rules);
         if (!registering.has(id) && await this.records.registerPipeline(c, id, rules)) registering.add(id);
       }
-      await c.query({ name: 'sg_writes', text: Q.writes, values: [...this.records.columns(recs), sends.cp, sends.m, sends.type, sends.consent, sends.at, ob.id, ob.cp, ob.from, ob.m, ob.text, ob.rd, ob.at, sends.category, ob.category, ob.validUntil, ob.due, ob.clientRef, ...tally.columns()] });
+      await c.query({ name: 'sg_writes', text: Q.writes, values: [...this.records.columns(recs), sends.cp, sends.m, sends.type, sends.consent, sends.at, ob.id, ob.cp, ob.from, ob.m, ob.text, ob.rd, ob.at, sends.category, ob.category, ob.validUntil, ob.due, ob.clientRef, ...tally.columns(), ob.priority] });
       // The kept earlier parts of the sets these decide go with the decisions (smpp-deliveries.sql).
       const keptSets = items.flatMap((i) => (i.keptPartsKey ? [i.keptPartsKey] : []));
       if (keptSets.length) await c.query(PARTS.dropParts, [keptSets]);
@@ -158,7 +160,7 @@ export class PgMessages implements MessageStore {
       // Held messages (rare: only under an early-warning hold) park with status 'held', never due.
       if (park.length) {
         const col = (i: number) => park.map((r) => r[i]);
-        await c.query(PARK, [col(0), col(1), col(2), col(3), col(4), col(5), col(6), col(7), col(8), col(9), col(10)]);
+        await c.query(PARK, [col(0), col(1), col(2), col(3), col(4), col(5), col(6), col(7), col(8), col(9), col(10), col(11)]);
       }
       // A keyed request's key, last (its answer is computed from every decision): a key another
       // process holds fails this transaction, and none of these decisions stays (idempotency.ts).
@@ -246,7 +248,7 @@ export class PgMessages implements MessageStore {
         id: m.id, at: m.at, kind: 'mt', contentProviderId: m.contentProviderId, msisdn: m.to, ref: m.id,
         body: { from: m.from, to: m.to, type: m.type, category: null, text: m.text, finalText: null, segments: null, decision: 'accepted', code: null, verdicts: null, channel: 'system', purpose: m.purpose, charged: false },
       }]);
-      await c.query(Q.enqueue, [[m.id], [m.contentProviderId], [m.from], [m.to], [m.text], [0], [m.at], [null]]);
+      await c.query(Q.enqueue, [[m.id], [m.contentProviderId], [m.from], [m.to], [m.text], [0], [m.at], [null], [priorityOf(m.type)]]);
     }));
   }
 

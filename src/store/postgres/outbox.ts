@@ -19,6 +19,7 @@ import { UsageTally } from '../usage-tally.js';
 import { shanghaiDay, statusUsageKey } from '../../domain/usage.js';
 import type { PgCallbacks } from './callbacks.js';
 import { cancelledCallbackRow, statusCallbackRow } from '../callback-targets.js';
+import { LOWEST_PRIORITY, type Priority } from '../../domain/priority.js';
 
 /** Statuses after which a message leaves the queue. */
 const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'undeliverable', 'expired', 'rejected_upstream', 'failed', 'rejected', 'cancelled']);
@@ -31,9 +32,10 @@ const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, deliver
 
 const Q = queries('outbox', ['cancelRow', 'cancel', 'uncount', 'claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'renew', 'byUpstream', 'spellingsOnFile', 'pending', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts', 'callbackFacts', 'upstreamIdsOf'] as const);
 
-interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number; partial: string | null; category: string | null; valid_until: number | null; client_ref: string | null; leased_until?: number | null }
+interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number; partial: string | null; category: string | null; valid_until: number | null; client_ref: string | null; leased_until?: number | null; priority: Priority }
+/** In claim order: lane by lane (src/domain/priority.ts), then first due, first queued (RETURNING keeps no order). */
 function toOutbound(rows: QueueDb[]): OutboundMessage[] {
-  rows.sort((a, b) => a.due_at - b.due_at || a.enqueued_seq - b.enqueued_seq);
+  rows.sort((a, b) => a.priority - b.priority || a.due_at - b.due_at || a.enqueued_seq - b.enqueued_seq);
   return rows.map((r) => {
     const m: OutboundMessage = { id: r.id, contentProviderId: r.content_provider_id, from: r.from_port, to: r.msisdn, text: r.text, registeredDelivery: receiptFromColumn(r.registered_delivery), attempts: r.attempts, submittedAt: r.submitted_at };
     const partial = partialFromColumn(r.partial);
@@ -45,6 +47,7 @@ function toOutbound(rows: QueueDb[]): OutboundMessage[] {
     if (clientRef !== undefined) m.clientRef = clientRef;
     // claim and claimIds return the lease they wrote: it names the claim (OutboxStore.release)
     if (r.leased_until != null) m.leasedUntil = r.leased_until;
+    m.priority = r.priority;
     return m;
   });
 }
@@ -63,8 +66,9 @@ export class PgOutbox implements OutboxStore {
   /** `callbacks`: a status change of a provider that wants callbacks queues its row in the same transaction (callback-targets.ts). */
   constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter, private readonly callbacks: PgCallbacks) {}
 
-  async claim(now: number, limit: number, leaseMs: number): Promise<OutboundMessage[]> {
-    return toOutbound((await this.pool.query<QueueDb>(Q.claim, [now, limit, leaseMs])).rows);
+  /** OutboxStore.claim: lane by lane (outbox.sql), `upTo` the last lane taken. */
+  async claim(now: number, limit: number, leaseMs: number, upTo: Priority = LOWEST_PRIORITY): Promise<OutboundMessage[]> {
+    return toOutbound((await this.pool.query<QueueDb>(Q.claim, [now, limit, leaseMs, upTo])).rows);
   }
 
   /**

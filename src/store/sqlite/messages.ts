@@ -18,6 +18,7 @@ import { HandedMessages } from './handed-messages.js';
 import { UNCOUNT_SQL } from './outbox.js';
 import { wellFormed } from './well-formed.js';
 import { judgedAt } from '../../domain/schedule.js';
+import { priorityOf } from '../../domain/priority.js';
 import { tallyDecision, tallyReview, UsageTally } from '../usage-tally.js';
 import type { SqliteUsage } from './usage.js';
 import type { SqliteCallbacks } from './callbacks.js';
@@ -71,14 +72,14 @@ export class SqliteMessages implements MessageStore {
       registerPipeline: db.prepare('INSERT INTO pipelines (id, rules) VALUES (?, ?) ON CONFLICT DO NOTHING'),
       pipelineRules: db.prepare('SELECT rules FROM pipelines WHERE id = ?'),
       enqueue: db.prepare(
-        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until, client_ref)
-         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'accepted', ?, ?, ?, ?)`,
+        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until, client_ref, priority)
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'accepted', ?, ?, ?, ?, ?)`,
       ),
       // Held messages park in the same table with status 'held': the claim query and the due index
       // only look at 'accepted', so they are never due for egress until released.
       park: db.prepare(
-        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until, client_ref)
-         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'held', ?, ?, ?, ?)`,
+        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until, client_ref, priority)
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'held', ?, ?, ?, ?, ?)`,
       ),
       held: db.prepare(
         `SELECT ${HELD_COLS} FROM message_status
@@ -294,19 +295,21 @@ export class SqliteMessages implements MessageStore {
     const category = c.type === 'commercial' ? c.category ?? null : null;
     // A scheduled message is not due before its time (a held one keeps it for its release: resolveHeld).
     const due = item.scheduledAt ?? at;
+    // its delivery lane, a column of the same insert (src/domain/priority.ts)
+    const priority = priorityOf(c.type);
     if (d.held) {
-      this.q.park.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, due, at, at, category, item.validUntil ?? null, clientRefColumn(item.clientRef));
+      this.q.park.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, due, at, at, category, item.validUntil ?? null, clientRefColumn(item.clientRef), priority);
       return;
     }
-    const { lastInsertRowid } = this.q.enqueue.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, due, at, at, category, item.validUntil ?? null, clientRefColumn(item.clientRef));
+    const { lastInsertRowid } = this.q.enqueue.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, due, at, at, category, item.validUntil ?? null, clientRefColumn(item.clientRef), priority);
     // only what the next claim may take: a scheduled message waits in the table for its time
     if (item.scheduledAt !== undefined) return;
     // What the outbox's claim would read back from this row (SqliteOutbox.claim, DUE_COLUMNS); the
     // claim that takes it sets its lease end (present from the start: one object shape).
-    const m: OutboundMessage = { id: item.id, contentProviderId: c.contentProviderId, from: c.from, to: c.to, text, registeredDelivery: receiptFromColumn(receipt), attempts: 1, submittedAt: at, leasedUntil: 0, clientRef: item.clientRef ?? null };
+    const m: OutboundMessage = { id: item.id, contentProviderId: c.contentProviderId, from: c.from, to: c.to, text, registeredDelivery: receiptFromColumn(receipt), attempts: 1, submittedAt: at, leasedUntil: 0, priority, clientRef: item.clientRef ?? null };
     if (category !== null) m.category = category;
     if (item.validUntil !== undefined) m.validUntil = item.validUntil;
-    this.handed.stage({ due: at, rowid: Number(lastInsertRowid), m });
+    this.handed.stage({ priority, due: at, rowid: Number(lastInsertRowid), m });
   }
 
   async recordSystemMessage(m: SystemMessage): Promise<void> {
@@ -320,7 +323,7 @@ export class SqliteMessages implements MessageStore {
         ref: m.id,
         body: { from: m.from, to: m.to, type: m.type, category: null, text: m.text, finalText: null, segments: null, decision: 'accepted', code: null, verdicts: null, channel: 'system', purpose: m.purpose, charged: false },
       });
-      this.q.enqueue.run(m.id, m.contentProviderId, m.to, m.from, m.text, 0, m.at, m.at, m.at, null, null, clientRefColumn(undefined)); // a system message has no clientRef
+      this.q.enqueue.run(m.id, m.contentProviderId, m.to, m.from, m.text, 0, m.at, m.at, m.at, null, null, clientRefColumn(undefined), priorityOf(m.type)); // a system message has no clientRef
     })();
   }
 

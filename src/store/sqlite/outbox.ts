@@ -10,6 +10,7 @@ import { clientRefFromColumn } from '../client-ref-column.js';
 import type { PartialSubmit } from '../../ports/egress.js';
 import { SlotMap } from '../../runtime/slot-map.js';
 import { before, HandedMessages } from './handed-messages.js';
+import { LOWEST_PRIORITY, PRIORITIES, type Priority } from '../../domain/priority.js';
 import { betterReceiptMatch } from '../receipt-match.js';
 import { statusBody } from '../status-body.js';
 import { UsageTally } from '../usage-tally.js';
@@ -64,19 +65,36 @@ function byUpstreamId(rows: ByUpstreamRow[]): ByUpstreamRow | undefined {
 }
 /**
  * A claimed row's lease, with its owner, so that its `submitted` needs no RETURNING (advanceSql), and
- * its place in claim order (due_at, rowid), so that a claim from the handed messages can count it.
+ * its place in claim order (priority, due_at, rowid), so that a claim from the handed messages can
+ * count it.
  */
-interface Lease extends Owner { until: number; due: number; rowid: number }
+interface Lease extends Owner { until: number; priority: Priority; due: number; rowid: number }
 
 /**
  * The columns a claim reads, in DueRow's order. Rows come back as arrays (better-sqlite3's raw
  * mode): an object per row cost ~2.5 µs against ~1.3 for an array (docs/PERFORMANCE.md), once per
  * message sent.
  */
-const DUE_COLUMNS = 'rowid, due_at, id, content_provider_id, from_port, msisdn, text, registered_delivery, attempts, submitted_at, partial, category, valid_until, client_ref';
-type DueRow = [rowid: number, dueAt: number, id: string, contentProviderId: string, from: string, msisdn: string, text: string, registeredDelivery: number, attempts: number, submittedAt: number, partial: string | null, category: string | null, validUntil: number | null, clientRef: string | null];
-/** A claim reads from the start of the queue at least this often (see SqliteOutbox.cursor). */
+const DUE_COLUMNS = 'rowid, due_at, id, content_provider_id, from_port, msisdn, text, registered_delivery, attempts, submitted_at, partial, category, valid_until, client_ref, priority';
+type DueRow = [rowid: number, dueAt: number, id: string, contentProviderId: string, from: string, msisdn: string, text: string, registeredDelivery: number, attempts: number, submittedAt: number, partial: string | null, category: string | null, validUntil: number | null, clientRef: string | null, priority: Priority];
+/** A claim reads from the start of the queue at least this often (see SqliteOutbox.cursors). */
 const FULL_SCAN_MS = 1000;
+
+/**
+ * How many rows are due up to a place (@due, @rowid) of lane `lane` in claim order: every due row of
+ * the lanes before it, and its own lane's up to the place, each count stopping at @cap (claimHanded).
+ * One range of the lane index per lane (priority = p AND due_at <= @now): never a walk over rows
+ * scheduled for later.
+ */
+function dueUpToSql(lane: Priority): string {
+  const parts: string[] = [];
+  for (const p of PRIORITIES) {
+    if (p > lane) break;
+    const upTo = p === lane ? ' AND (due_at, rowid) <= (@due, @rowid)' : '';
+    parts.push(`(SELECT count(*) FROM (SELECT 1 FROM message_status WHERE status = 'accepted' AND priority = ${p} AND due_at <= @now${upTo} LIMIT @cap))`);
+  }
+  return `SELECT ${parts.join(' + ')}`;
+}
 
 /**
  * Gives back one frequency count (CountTaken) of a message never sent: one `sends` row of its provider
@@ -107,9 +125,10 @@ export class SqliteOutbox implements OutboxStore {
    */
   constructor(private readonly db: Db, private readonly records: RecordsWriter, private readonly usage: SqliteUsage, private readonly callbacks: SqliteCallbacks, private readonly handed: HandedMessages = new HandedMessages()) {
     this.q = {
-      due: db.prepare(`SELECT ${DUE_COLUMNS} FROM message_status WHERE status = 'accepted' AND due_at <= ? ORDER BY due_at, rowid LIMIT ?`).raw(),
-      // Past the last row claimed (ClaimCursor): what arrived since, none of it leased.
-      dueAfter: db.prepare(`SELECT ${DUE_COLUMNS} FROM message_status WHERE status = 'accepted' AND due_at <= ? AND (due_at, rowid) > (?, ?) ORDER BY due_at, rowid LIMIT ?`).raw(),
+      // One lane's due rows in claim order (message_status_lane, migration 115): a range of the index.
+      due: db.prepare(`SELECT ${DUE_COLUMNS} FROM message_status WHERE status = 'accepted' AND priority = ? AND due_at <= ? ORDER BY due_at, rowid LIMIT ?`).raw(),
+      // Past the last row claimed in the lane (cursors): what arrived since, none of it leased.
+      dueAfter: db.prepare(`SELECT ${DUE_COLUMNS} FROM message_status WHERE status = 'accepted' AND priority = ? AND due_at <= ? AND (due_at, rowid) > (?, ?) ORDER BY due_at, rowid LIMIT ?`).raw(),
       retry: db.prepare('UPDATE message_status SET due_at = ?, attempts = attempts + 1, partial = ? WHERE id = ?'),
       // raw: [id, status, content_provider_id, msisdn, submitted_at] (an array costs less than an object,
       // once per receipt). Every row under the id: an SMSC may give an id again (one restarted counts
@@ -133,7 +152,8 @@ export class SqliteOutbox implements OutboxStore {
       partIdsOf: db.prepare('SELECT upstream_id FROM upstream_parts WHERE message_id = ? ORDER BY part').pluck(),
       // A cancelled message's one frequency count (OutboxStore.cancel `uncount`).
       uncount: db.prepare(UNCOUNT_SQL),
-      dueUpTo: db.prepare("SELECT count(*) FROM (SELECT 1 FROM message_status WHERE status = 'accepted' AND due_at <= ? AND (due_at, rowid) <= (?, ?) LIMIT ?)").pluck(),
+      // Due rows up to a place in claim order, per lane of that place (dueUpToSql).
+      dueUpTo: PRIORITIES.map((p) => db.prepare(dueUpToSql(p)).pluck()),
       // A long message's parts (migration 093): filed with `submitted`, each part's receipt kept.
       fileParts: db.prepare('INSERT OR IGNORE INTO upstream_parts (upstream_id, message_id, part, parts, at) VALUES (?, ?, ?, ?, ?)'),
       // The part not yet receipted first, should two messages' parts share an SMSC id; then the newest
@@ -149,94 +169,118 @@ export class SqliteOutbox implements OutboxStore {
   }
 
   /**
-   * Where the last claim stopped, in due order (due_at, rowid). With batches out, the rows before it
-   * are mostly leased; a claim reads only what lies past it. A row can come due before it only when
-   * a lease runs out, a retry or a release is due no later than it, or the clock was set back: the
-   * first two and a claim with nothing out read from the start; the others are found by the full
-   * read at least every FULL_SCAN_MS.
+   * Where the last claim stopped in each lane, in the lane's order (due_at, rowid); null: read the
+   * lane from its start. With batches out, the rows before it are mostly leased; a claim reads only
+   * what lies past it. A row can come due before it only when a lease runs out, a retry or a release
+   * is due no later than it, or the clock was set back: the first two and a claim with nothing out
+   * read from the start; the others are found by the full read at least every FULL_SCAN_MS. Per
+   * lane, so that a message of a higher lane arriving after a claim stopped in a lower one is read at
+   * once (it lies past its own lane's place, not before the lower lane's).
    */
-  private cursor: { due: number; rowid: number } | null = null;
+  private cursors: ({ due: number; rowid: number } | null)[] = PRIORITIES.map(() => null);
   private rewound = false;
   private lastFullScan = -Infinity;
 
-  async claim(now: number, limit: number, leaseMs: number): Promise<OutboundMessage[]> {
+  /**
+   * OutboxStore.claim: lane by lane (src/domain/priority.ts), each first due, first out. `upTo`:
+   * only lanes up to this one (an express claim beside a batch of lower lanes, DeliveryWorker).
+   */
+  async claim(now: number, limit: number, leaseMs: number, upTo: Priority = LOWEST_PRIORITY): Promise<OutboundMessage[]> {
     for (const [id, lease] of this.leased) {
       if (lease.until > now) continue;
       this.leased.delete(id);
       this.rewound = true;
     }
-    const handed = this.claimHanded(now, limit, leaseMs);
-    if (handed) return handed;
+    if (upTo === LOWEST_PRIORITY) {
+      const handed = this.claimHanded(now, limit, leaseMs);
+      if (handed) return handed;
+    }
     // From here the table is read: what was handed is read with the rest (never claimed twice).
     this.handed.clear();
-    let rows: DueRow[];
-    if (this.leased.size === 0 || this.cursor === null || this.rewound || now - this.lastFullScan >= FULL_SCAN_MS || now < this.lastFullScan) {
-      // from the start, leased rows included (skipped below): rare with batches out, see `cursor`
+    if (this.leased.size === 0 || this.rewound || now - this.lastFullScan >= FULL_SCAN_MS || now < this.lastFullScan) {
+      // from the start, leased rows included (skipped below): rare with batches out, see `cursors`
       this.rewound = false;
       this.lastFullScan = now;
-      rows = this.q.due.all(now, limit + this.leased.size) as DueRow[];
-      // where this read stops is the new position, even before the old one (a row stamped earlier)
-      this.cursor = null;
-    } else rows = this.q.dueAfter.all(now, this.cursor.due, this.cursor.rowid, limit) as DueRow[];
+      // where each lane's read stops is its new position, even before the old one (a row stamped earlier)
+      this.cursors = PRIORITIES.map(() => null);
+    }
     const out: OutboundMessage[] = [];
     const until = now + leaseMs;
-    for (const r of rows) {
-      if (out.length >= limit) break;
-      // past every row claimed or found leased (rows come in due order); never past one read but
-      // left for the next claim
-      this.cursor = { due: r[1], rowid: r[0] };
-      const id = r[2];
-      if (this.leased.has(id)) continue;
-      this.leased.set(id, { until, content_provider_id: r[3], msisdn: r[5], due: r[1], rowid: r[0] });
-      const m: OutboundMessage = {
-        id,
-        contentProviderId: r[3],
-        from: r[4],
-        to: r[5],
-        text: r[6],
-        registeredDelivery: receiptFromColumn(r[7]),
-        attempts: r[8] + 1,
-        submittedAt: r[9],
-        leasedUntil: until,
-      };
-      const partial = partialFromColumn(r[10]);
-      if (partial) m.partial = partial;
-      if (r[11] !== null) m.category = r[11];
-      if (r[12] !== null) m.validUntil = r[12];
-      const clientRef = clientRefFromColumn(r[13]);
-      if (clientRef !== undefined) m.clientRef = clientRef;
-      out.push(m);
+    for (const p of PRIORITIES) {
+      if (p > upTo || out.length >= limit) break;
+      const c = this.cursors[p];
+      const want = limit - out.length;
+      const rows = (c === null ? this.q.due.all(p, now, want + this.leased.size) : this.q.dueAfter.all(p, now, c.due, c.rowid, want)) as DueRow[];
+      for (const r of rows) {
+        if (out.length >= limit) break;
+        // past every row claimed or found leased (rows come in due order); never past one read but
+        // left for the next claim
+        this.cursors[p] = { due: r[1], rowid: r[0] };
+        const id = r[2];
+        if (this.leased.has(id)) continue;
+        this.leased.set(id, { until, content_provider_id: r[3], msisdn: r[5], priority: r[14], due: r[1], rowid: r[0] });
+        const m: OutboundMessage = {
+          id,
+          contentProviderId: r[3],
+          from: r[4],
+          to: r[5],
+          text: r[6],
+          registeredDelivery: receiptFromColumn(r[7]),
+          attempts: r[8] + 1,
+          submittedAt: r[9],
+          leasedUntil: until,
+          priority: r[14],
+        };
+        const partial = partialFromColumn(r[10]);
+        if (partial) m.partial = partial;
+        if (r[11] !== null) m.category = r[11];
+        if (r[12] !== null) m.validUntil = r[12];
+        const clientRef = clientRefFromColumn(r[13]);
+        if (clientRef !== undefined) m.clientRef = clientRef;
+        out.push(m);
+      }
     }
     return out;
   }
 
   /**
    * The claim from the messages the decision transactions handed over (handed-messages.ts), when
-   * that is exactly what reading the queue would return: the first `limit` of them in claim order,
-   * provided the queue holds nothing due up to the last of them but these and the rows out on a
-   * lease (one count, bounded). That is a full read's finding, so it also moves the cursor and counts
-   * as one. Null when there are none, or the count finds anything else (a retry come due, a released
-   * or system message, a lease run out): then the caller reads the queue.
+   * that is exactly what reading the queue would return: the first `limit` of them in claim order
+   * (lane by lane), provided the queue holds nothing due up to the last of them but these and the
+   * rows out on a lease (one statement: a bounded count per lane). That is a full read's finding, so
+   * it also moves the cursors and counts as one. Null when there are none, or the count finds
+   * anything else (a retry come due, a released or system message, a lease run out): then the caller
+   * reads the queue.
    */
   private claimHanded(now: number, limit: number, leaseMs: number): OutboundMessage[] | null {
-    const q = this.handed.queue;
-    if (q.length === 0 || limit <= 0) return null;
-    const n = Math.min(limit, q.length);
-    const last = q[n - 1];
-    if (last.due > now) return null;
+    const h = this.handed;
+    if (h.size === 0 || limit <= 0) return null;
+    const n = Math.min(limit, h.size);
+    const last = h.nth(n);
+    // every lane's last one taken is due (each lane is in due order)
+    let left = n;
+    for (const lane of h.lanes) {
+      if (left === 0) break;
+      const k = Math.min(left, lane.length);
+      if (k > 0 && lane[k - 1].due > now) return null;
+      left -= k;
+    }
     let expected = n;
-    for (const l of this.leased.values()) if (!before(last, l)) expected++;
-    if ((this.q.dueUpTo.get(now, last.due, last.rowid, expected + 1) as number) !== expected) return null;
+    for (const l of this.leased.values()) if (l.priority < last.priority || (l.priority === last.priority && !before(last, l))) expected++;
+    if ((this.q.dueUpTo[last.priority].get({ now, due: last.due, rowid: last.rowid, cap: expected + 1 }) as number) !== expected) return null;
+    const taken = h.take(n);
     const out: OutboundMessage[] = [];
     const until = now + leaseMs;
-    for (let i = 0; i < n; i++) {
-      const { m, due, rowid } = q[i];
-      this.leased.set(m.id, { until, content_provider_id: m.contentProviderId, msisdn: m.to, due, rowid });
+    // what was taken proves each lane up to `last`'s read to its last one taken; a lane past it keeps
+    // its place unless a lease ran out
+    const cursors: ({ due: number; rowid: number } | null)[] = PRIORITIES.map((p) => (p > last.priority && !this.rewound ? this.cursors[p] : null));
+    for (const { m, priority, due, rowid } of taken) {
+      this.leased.set(m.id, { until, content_provider_id: m.contentProviderId, msisdn: m.to, priority, due, rowid });
       m.leasedUntil = until;
+      cursors[priority] = { due, rowid };
       out.push(m);
     }
-    this.handed.queue = n === q.length ? [] : q.slice(n);
-    this.cursor = { due: last.due, rowid: last.rowid };
+    this.cursors = cursors;
     this.rewound = false;
     this.lastFullScan = now;
     this.claimsFromHanded++;
@@ -396,9 +440,10 @@ export class SqliteOutbox implements OutboxStore {
   async retryLater(claim: Claim, dueAt: number, _detail: string, partial?: PartialSubmit): Promise<void> {
     if (!this.stands(claim)) return;
     this.q.retry.run(dueAt, partialColumn(partial), claim.id);
+    const c = this.cursors[this.leased.get(claim.id)!.priority];
     this.leased.delete(claim.id);
-    // due again before the claim cursor: the next claim reads from the start
-    if (this.cursor === null || dueAt <= this.cursor.due) this.rewound = true;
+    // due again before its lane's cursor: the next claim reads from the start
+    if (c === null || dueAt <= c.due) this.rewound = true;
   }
 
   /**

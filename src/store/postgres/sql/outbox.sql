@@ -5,12 +5,25 @@
 
 -- name: claim
 -- Several workers in several processes may claim at once: SKIP LOCKED hands each row to one.
+-- Lane by lane (migration 111, src/domain/priority.ts): one branch per lane, each a range of
+-- message_status_lane in (due_at, enqueued_seq) order; the outer LIMIT stops the Append once it has
+-- $2 rows, so a later lane's branch is read (and its rows locked) only for what the earlier ones left.
+-- $4: the last lane to take (an express claim takes only the first ones; the rest is a one-time filter).
 UPDATE message_status o SET leased_until = $1::bigint + $3::bigint, attempts = o.attempts + 1
-  FROM (SELECT id FROM message_status
-         WHERE status = 'accepted' AND due_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
-         ORDER BY due_at, enqueued_seq LIMIT $2 FOR UPDATE SKIP LOCKED) AS c
+  FROM (SELECT id FROM (SELECT id FROM message_status
+          WHERE status = 'accepted' AND priority = 0 AND 0 <= $4 AND due_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
+          ORDER BY due_at, enqueued_seq LIMIT $2 FOR UPDATE SKIP LOCKED) AS l0
+        UNION ALL
+        SELECT id FROM (SELECT id FROM message_status
+          WHERE status = 'accepted' AND priority = 1 AND 1 <= $4 AND due_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
+          ORDER BY due_at, enqueued_seq LIMIT $2 FOR UPDATE SKIP LOCKED) AS l1
+        UNION ALL
+        SELECT id FROM (SELECT id FROM message_status
+          WHERE status = 'accepted' AND priority = 2 AND 2 <= $4 AND due_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
+          ORDER BY due_at, enqueued_seq LIMIT $2 FOR UPDATE SKIP LOCKED) AS l2
+        LIMIT $2) AS c
  WHERE o.id = c.id
-RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial, o.category, o.valid_until, o.client_ref, o.leased_until;
+RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial, o.category, o.valid_until, o.client_ref, o.leased_until, o.priority;
 
 -- name: claimIds
 -- The bus hands a worker specific messages: claim those still queued, due (by $4, which allows for
@@ -20,18 +33,30 @@ UPDATE message_status o SET leased_until = $2::bigint + $3::bigint, attempts = o
          WHERE id = ANY($1::text[]) AND status = 'accepted' AND due_at <= $4 AND (leased_until IS NULL OR leased_until <= $2)
          ORDER BY id FOR UPDATE SKIP LOCKED) AS c
  WHERE o.id = c.id
-RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial, o.category, o.valid_until, o.client_ref, o.leased_until;
+RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial, o.category, o.valid_until, o.client_ref, o.leased_until, o.priority;
 
 -- name: relay
 -- Messages to hand (again) to the message bus: queued, due, not leased, and never published or
--- published longer than the grace ago (the bus lost it, or the worker that took it died).
+-- published longer than the grace ago (the bus lost it, or the worker that took it died). Lane by
+-- lane, as the claim: a code due now is published before a commercial backlog.
 UPDATE message_status o SET published_at = $1
-  FROM (SELECT id FROM message_status
-         WHERE status = 'accepted' AND due_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
-           AND (published_at IS NULL OR published_at <= $1::bigint - $3::bigint)
-         ORDER BY due_at, enqueued_seq LIMIT $2 FOR UPDATE SKIP LOCKED) AS c
+  FROM (SELECT id FROM (SELECT id FROM message_status
+          WHERE status = 'accepted' AND priority = 0 AND due_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
+            AND (published_at IS NULL OR published_at <= $1::bigint - $3::bigint)
+          ORDER BY due_at, enqueued_seq LIMIT $2 FOR UPDATE SKIP LOCKED) AS l0
+        UNION ALL
+        SELECT id FROM (SELECT id FROM message_status
+          WHERE status = 'accepted' AND priority = 1 AND due_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
+            AND (published_at IS NULL OR published_at <= $1::bigint - $3::bigint)
+          ORDER BY due_at, enqueued_seq LIMIT $2 FOR UPDATE SKIP LOCKED) AS l1
+        UNION ALL
+        SELECT id FROM (SELECT id FROM message_status
+          WHERE status = 'accepted' AND priority = 2 AND due_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
+            AND (published_at IS NULL OR published_at <= $1::bigint - $3::bigint)
+          ORDER BY due_at, enqueued_seq LIMIT $2 FOR UPDATE SKIP LOCKED) AS l2
+        LIMIT $2) AS c
  WHERE o.id = c.id
-RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial, o.category, o.valid_until, o.client_ref;
+RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial, o.category, o.valid_until, o.client_ref, o.priority;
 
 -- name: current
 -- Row locks in id order: two status batches touching the same messages never deadlock.

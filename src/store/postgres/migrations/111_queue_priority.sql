@@ -1,0 +1,12 @@
+-- Delivery lanes (src/domain/priority.ts): a queued message's priority, from its type, set by the
+-- insert that queues it. Claims and the relay take due messages lane by lane (0 first), each lane
+-- first due, first out, so a verification code is not sent after a commercial backlog queued before
+-- it. Rows queued before this migration: a commercial one is known by its category (migration 092),
+-- the others go in the middle lane (their type is in the records, not here).
+ALTER TABLE message_status ADD COLUMN IF NOT EXISTS priority smallint NOT NULL DEFAULT 1;
+UPDATE message_status SET priority = 2 WHERE status IN ('accepted', 'held') AND category IS NOT NULL AND priority <> 2;
+-- One range per lane (priority = p AND due_at <= now, in (due_at, enqueued_seq) order): each lane's
+-- branch of the claim reads its due rows in order and stops, never sorting the queue nor walking
+-- rows scheduled for later. Replaces the due index.
+CREATE INDEX IF NOT EXISTS message_status_lane ON message_status (priority, due_at, enqueued_seq) WHERE status = 'accepted';
+DROP INDEX IF EXISTS message_status_due;
