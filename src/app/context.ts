@@ -31,8 +31,11 @@ export interface AllEvents extends AppEvents {
    * replacements raises a provider's rejection rate as submitting would.
    */
   replacementDecided: DecisionEvent;
-  /** Accepted messages are waiting for egress (the delivery worker listens). */
-  outboxReady: { count: number };
+  /**
+   * Accepted messages are waiting for egress (the delivery worker listens). `priority`: the first
+   * lane among them (src/domain/priority.ts); absent: not known (taken as any lane).
+   */
+  outboxReady: { count: number; priority?: import('../domain/priority.js').Priority };
   /** Background work failed (logged by the composition root; the work is retried). */
   workerError: { where: string; message: string };
   /** A complaint case was opened or changed state (the early-warning monitor counts these). */

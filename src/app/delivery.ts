@@ -15,6 +15,7 @@ import { checkAtSendTime } from './send-time-check.js';
 import { InFlight } from './in-flight.js';
 import { gaveUpClaimsError, lostClaimsError, type LeaseKeeperOptions } from './lease-keeper.js';
 import { CoalescedTask } from '../runtime/coalesced.js';
+import { LOWEST_PRIORITY, type Priority } from '../domain/priority.js';
 
 export { statusFromReceipt } from './receipt-book.js';
 
@@ -45,6 +46,8 @@ const DEFAULTS: DeliveryOptions = { batch: 1000, leaseMs: 60_000, maxAttempts: 8
 export class DeliveryWorker {
   private readonly opts: DeliveryOptions;
   private readonly pumps = new CoalescedTask(() => this.pump(), (e) => this.reportError('pump', e));
+  /** Express claims of higher lanes beside the batches out (expressPump). */
+  private readonly expresses = new CoalescedTask(() => this.expressPump(), (e) => this.reportError('pump', e));
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private unsubscribe: (() => void) | null = null;
@@ -83,7 +86,7 @@ export class DeliveryWorker {
   start(): void {
     this.ctx.takeBack = this.takeBackHook;
     if (this.egress.cancelUpstream) this.ctx.cancelUpstream = this.cancelUpstreamHook;
-    const offReady = this.ctx.events.on('outboxReady', () => this.kick());
+    const offReady = this.ctx.events.on('outboxReady', (e) => this.kick(e.priority));
     const offRefusal = this.ctx.events.on('refusal', (e) => this.submits.refused(e));
     this.unsubscribe = () => {
       offReady();
@@ -113,9 +116,13 @@ export class DeliveryWorker {
     this.kick();
   }
 
-  /** Asks for a pump soon; coalesces bursts. */
-  kick(): void {
+  /**
+   * Asks for a pump soon; coalesces bursts. `priority`: the first lane of what arrived (absent: any);
+   * one above every batch out may go beside them at once (expressPump).
+   */
+  kick(priority?: Priority): void {
     this.pumps.kick();
+    if (this.out.size > 0 && (priority ?? 0) < this.worstOut()) this.expresses.kick();
   }
 
   /**
@@ -151,11 +158,15 @@ export class DeliveryWorker {
     if (this.ctx.takeBack === this.takeBackHook) delete this.ctx.takeBack;
     if (this.ctx.cancelUpstream === this.cancelUpstreamHook) delete this.ctx.cancelUpstream;
     this.pumps.stop();
+    this.expresses.stop();
     if (this.timer) clearInterval(this.timer);
     this.book.stop();
     this.unsubscribe?.();
     if (this.egress.bound?.() === false) this.egress.stopSending?.();
     if (this.pumps.running) await within(this.pumps.running, timeoutMs);
+    // express batches in hand too (expressPump)
+    if (this.expresses.running) await within(this.expresses.running, timeoutMs);
+    if (this.expressOut.size > 0) await within(Promise.all(this.expressOut), timeoutMs);
     await within(this.book.settled(), timeoutMs);
   }
 
@@ -164,8 +175,57 @@ export class DeliveryWorker {
     return this.book.receipt(r);
   }
 
-  /** Batches handed to the egress whose statuses are not yet recorded. */
-  private readonly out = new Set<Promise<void>>();
+  /**
+   * Batches handed to the egress whose statuses are not yet recorded, each with its last lane (the
+   * highest priority number among its messages).
+   */
+  private readonly out = new Map<Promise<void>, Priority>();
+
+  /** The last lane of the batches out (LOWEST_PRIORITY is the commercial one); 0 when none is out. */
+  private worstOut(): Priority {
+    let w: Priority = 0;
+    for (const l of this.out.values()) if (l > w) w = l;
+    return w;
+  }
+
+  /**
+   * Express batches out (expressPump): apart from `out`, so that one waiting (for a link that is
+   * down) never holds up the claims of the pump, which take every lane in order anyway.
+   */
+  private readonly expressOut = new Set<Promise<void>>();
+
+  /** Hands a claimed batch to the egress; it stays in `out` until its statuses are recorded. */
+  private send(batch: OutboundMessage[]): void {
+    let lane: Priority = 0;
+    for (const m of batch) {
+      const p = m.priority ?? LOWEST_PRIORITY;
+      if (p > lane) lane = p;
+    }
+    const sent: Promise<void> = this.deliver(batch).finally(() => this.out.delete(sent));
+    this.out.set(sent, lane);
+  }
+
+  /**
+   * While batches of a lower lane are out (a commercial backlog going out behind a throttled link),
+   * what arrived in a higher lane is claimed at once, beside them, instead of after the last of them
+   * is recorded: the upstream link sends a waiting submit of a higher lane first (UpstreamLink), so a
+   * verification code waits for one submit of the backlog, not for the whole batch. Asked for by a
+   * submission of such a lane (kick) and by the poll timer (messages accepted by another process);
+   * one claim of those lanes only, the store's index range of each (empty: one probe).
+   */
+  private async expressPump(): Promise<void> {
+    // at most as many express batches out as ordinary ones may be: past that, the pump's next claim
+    // takes the higher lanes first anyway
+    while (!this.stopped && !this.failed && this.out.size > 0 && this.expressOut.size < Math.max(1, this.opts.inFlight)) {
+      const worst = this.worstOut();
+      if (worst === 0) return;
+      const batch = await this.ctx.store.outbox.claim(this.ctx.clock.now(), this.opts.batch, this.opts.leaseMs, (worst - 1) as Priority);
+      if (batch.length === 0) return;
+      if (this.stopped) return this.ctx.store.outbox.release(batch);
+      const sent: Promise<void> = this.deliver(batch).finally(() => this.expressOut.delete(sent));
+      this.expressOut.add(sent);
+    }
+  }
 
   /**
    * Claims batches while fewer than `inFlight` are out, hands each to the egress and records its
@@ -179,7 +239,7 @@ export class DeliveryWorker {
       // batch failed (its statuses not recorded), none either: the next kick tries again.
       while (!this.stopped && !this.failed) {
         if (this.out.size >= Math.max(1, this.opts.inFlight)) {
-          await Promise.race(this.out);
+          await Promise.race(this.out.keys());
           continue;
         }
         const batch = await this.ctx.store.outbox.claim(this.ctx.clock.now(), this.opts.batch, this.opts.leaseMs);
@@ -187,14 +247,13 @@ export class DeliveryWorker {
           // Nothing due now; what a batch still out brings back (a retry) or what arrives meanwhile
           // is claimed once it is recorded.
           if (this.out.size === 0) return;
-          await Promise.race(this.out);
+          await Promise.race(this.out.keys());
           continue;
         }
-        const sent: Promise<void> = this.deliver(batch).finally(() => this.out.delete(sent));
-        this.out.add(sent);
+        this.send(batch);
       }
     } finally {
-      await Promise.all(this.out);
+      await Promise.all(this.out.keys());
     }
   }
 

@@ -3,6 +3,7 @@
  * then the pure pipeline decides inside the store's atomic decide-and-record, then the delivery
  * worker is told there is work.
  */
+import { LOWEST_PRIORITY, priorityOf, type Priority } from '../domain/priority.js';
 import { SmsguardError } from '../domain/errors.js';
 import { normalizeMsisdn } from '../domain/msisdn.js';
 import { decide } from '../pipeline/runner.js';
@@ -90,14 +91,20 @@ export async function submitMessages(ctx: AppContext, principal: Principal, inpu
         ? await ctx.commit.run(items)
         : await ctx.store.messages.decideAndRecord(items, (item, facts) => judge(ctx, item, facts));
     let accepted = 0;
+    // the first lane accepted (src/domain/priority.ts): a code may go beside a batch out (DeliveryWorker)
+    let lane: Priority = LOWEST_PRIORITY;
     for (let k = 0; k < decided.length; k++) {
       const { id, decision: d } = decided[k];
       const item = items[k];
       ctx.events.emit('decision', { accepted: d.accepted, from: item.candidate.from, code: d.rejection?.code ?? null, type: item.candidate.type, channel, contentProviderId: item.candidate.contentProviderId });
-      if (d.accepted) accepted++;
+      if (d.accepted) {
+        accepted++;
+        const p = priorityOf(item.candidate.type);
+        if (p < lane) lane = p;
+      }
       outcomes[positions[k]] = outcomeOf(id, d);
     }
-    if (accepted > 0) ctx.events.emit('outboxReady', { count: accepted });
+    if (accepted > 0) ctx.events.emit('outboxReady', { count: accepted, priority: lane });
   }
   return outcomes as SubmitOutcome[];
 }

@@ -15,7 +15,8 @@
  * handed only as its tokens allow, so what waits for the cap waits here too, where `cancel` can
  * still take it back: nothing is written for a message whose claim was lost (Egress.cancel).
  */
-import { Fifo } from '../../runtime/fifo.js';
+import { LaneQueue } from '../../runtime/lane-queue.js';
+import type { Priority } from '../../domain/priority.js';
 import { CommandStatus } from '../pdu/constants.js';
 import type { CancelSmPdu, DataSmPdu, Pdu, SmPdu } from '../pdu/types.js';
 import { RateLimiter } from '../../domain/rate-limiter.js';
@@ -55,8 +56,11 @@ export class UpstreamLink {
   private readonly receiver: LinkSession | null;
   private readonly upWaiters = new Set<() => void>();
   private readonly rate: RateLimiter | undefined;
-  /** Submits waiting for the window or for a throttling pause to end. */
-  private readonly queue = new Fifo<Queued>();
+  /**
+   * Submits waiting for the window, a throttling pause or the throughput cap, by delivery lane
+   * (src/domain/priority.ts): a verification code queued behind a commercial backlog goes next.
+   */
+  private readonly queue = new LaneQueue<Queued>();
   /** Submits handed to the session and not settled yet. */
   private handed = 0;
   /** No new submit goes out before this (Date.now() ms): the SMSC throttled us. */
@@ -210,14 +214,16 @@ export class UpstreamLink {
 
   /**
    * Sends a submit_sm; resolves with its answer (whatever the status). `owner`: the message it is a
-   * part of, so that `cancel` can take it back while it still waits here.
+   * part of, so that `cancel` can take it back while it still waits here. `priority`: its message's
+   * delivery lane: while submits wait here, a higher lane's go first (absent: the lowest lane). What
+   * is already handed to the session (the window) is not overtaken.
    */
-  submit(pdu: SmPdu, owner?: string): Promise<Pdu> {
+  submit(pdu: SmPdu, owner?: string, priority?: Priority): Promise<Pdu> {
     const e = this.esme;
     if (this.held) return Promise.reject(new SmppRequestError('closed', `link ${this.cfg.name} is stopped by the operator`));
     if (!e || !e.bound) return Promise.reject(new SmppRequestError('closed', `link ${this.cfg.name} is down`));
     return new Promise((resolve, reject) => {
-      this.queue.push({ pdu, owner, resolve, reject });
+      this.queue.push({ pdu, owner, resolve, reject }, priority);
       this.pump();
     });
   }

@@ -522,7 +522,7 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
         const wroteBefore: boolean = written;
         written = true;
         try {
-          resp = await link.submit(parts[i], msg.id);
+          resp = await link.submit(parts[i], msg.id, msg.priority);
         } catch (e) {
           if (e instanceof SmppRequestError && e.kind === 'cancelled') {
             // taken back from the link's queue unwritten (cancel): the loop's top ends the submit

@@ -37,8 +37,11 @@ export interface SmppGateway {
 
 export const ADMIN = { role: 'admin' as const, actorId: 'admin' };
 
-/** `holdMs`: the simulator holds each message that long before delivering it (SimulatorOptions.holdMs). */
-export async function startSmppGateway(opts: { upstreamUrl?: string; db?: string; realClock?: boolean; throughput?: number; window?: number; defaultCategory?: string; holdMs?: number } = {}): Promise<SmppGateway> {
+/**
+ * `holdMs`: the simulator holds each message that long before delivering it (SimulatorOptions.holdMs).
+ * `linkThroughput`: the upstream link's cap (messages a second), as a carrier caps a bind.
+ */
+export async function startSmppGateway(opts: { upstreamUrl?: string; db?: string; realClock?: boolean; throughput?: number; window?: number; defaultCategory?: string; holdMs?: number; linkThroughput?: number } = {}): Promise<SmppGateway> {
   const store = new SqliteStore(opts.db ?? ':memory:');
   const clock = opts.realClock ? new SystemClock() : new SimulatedClock(NOON_SHANGHAI);
   const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
@@ -48,7 +51,7 @@ export async function startSmppGateway(opts: { upstreamUrl?: string; db?: string
   if (!url) {
     simServer = new SmppSimulatorServer({ sim });
     const simPort = await simServer.listen(0);
-    url = `smpp://smsguard:pw@127.0.0.1:${simPort}?name=sim&window=${opts.window ?? 100}`;
+    url = `smpp://smsguard:pw@127.0.0.1:${simPort}?name=sim&window=${opts.window ?? 100}${opts.linkThroughput ? `&throughput=${opts.linkThroughput}` : ''}`;
   }
   const upstream = new SmppUpstream({ links: [parseUpstreamUrl(url)] });
   upstream.start();
