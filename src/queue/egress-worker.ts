@@ -40,7 +40,11 @@ interface PartitionConsumer {
 
 export class BusEgressWorker {
   readonly member = `egress_${process.pid}_${randomBytes(4).toString('hex')}`;
-  private readonly consumers = new Map<number, PartitionConsumer>();
+  /**
+   * Per partition owned, its two consumers: the commercial subject's and the express one's
+   * (subjects.ts), each processing its own batches, so a code is not held behind the other's.
+   */
+  private readonly consumers = new Map<number, PartitionConsumer[]>();
   private stopped = false;
   private balancer: NodeJS.Timeout | null = null;
   private balancing: Promise<void> | null = null;
@@ -161,20 +165,24 @@ export class BusEgressWorker {
   }
 
   private async startPartition(partition: number): Promise<void> {
-    const consumer = await this.bus.js.consumers.get(this.bus.names.stream, this.bus.names.consumer(partition));
-    const messages = await consumer.consume({ max_messages: this.o.batch * 2 });
-    const pc: PartitionConsumer = { partition, messages, buffer: [], processing: null, loop: Promise.resolve(), closing: false };
-    pc.loop = (async () => {
-      for await (const m of messages) {
-        pc.buffer.push(m);
-        if (pc.closing) continue;
-        if (!pc.processing) pc.processing = this.drainBuffer(pc);
-      }
-    })().catch((e: Error) => this.report('consume', e));
-    this.consumers.set(partition, pc);
+    const pcs: PartitionConsumer[] = [];
+    for (const durable of [this.bus.names.consumer(partition), this.bus.names.consumerExpress(partition)]) {
+      const consumer = await this.bus.js.consumers.get(this.bus.names.stream, durable);
+      const messages = await consumer.consume({ max_messages: this.o.batch * 2 });
+      const pc: PartitionConsumer = { partition, messages, buffer: [], processing: null, loop: Promise.resolve(), closing: false };
+      pc.loop = (async () => {
+        for await (const m of messages) {
+          pc.buffer.push(m);
+          if (pc.closing) continue;
+          if (!pc.processing) pc.processing = this.drainBuffer(pc);
+        }
+      })().catch((e: Error) => this.report('consume', e));
+      pcs.push(pc);
+    }
+    this.consumers.set(partition, pcs);
   }
 
-  /** Processes the partition's buffer one batch at a time (per-partition order preserved). */
+  /** Processes the consumer's buffer one batch at a time (its subject's order preserved). */
   private async drainBuffer(pc: PartitionConsumer): Promise<void> {
     try {
       await new Promise((r) => setImmediate(r)); // let a burst accumulate into one batch
@@ -192,17 +200,20 @@ export class BusEgressWorker {
 
   /** `waitMs`: how long the batch in hand may take (unbounded when handing a partition over). */
   private async stopPartition(p: number, waitMs = Infinity): Promise<void> {
-    const pc = this.consumers.get(p);
-    if (!pc) return;
+    const pcs = this.consumers.get(p);
+    if (!pcs) return;
     this.consumers.delete(p);
-    pc.closing = true;
-    await pc.messages.close().catch(() => undefined);
-    // At shutdown the batch in hand finishes if it can within the bound; one stuck on a link that
+    for (const pc of pcs) {
+      pc.closing = true;
+      await pc.messages.close().catch(() => undefined);
+    }
+    // At shutdown the batches in hand finish if they can within the bound; one stuck on a link that
     // is down is left unacknowledged and JetStream redelivers it after ack_wait (at-least-once,
     // deduped by the claim in the store).
-    if (pc.processing) await (waitMs === Infinity ? pc.processing : within(pc.processing, waitMs));
+    const processing = pcs.flatMap((pc) => (pc.processing ? [pc.processing] : []));
+    if (processing.length) await (waitMs === Infinity ? Promise.all(processing) : within(Promise.all(processing), waitMs));
     // Buffered but unprocessed: give back at once so the next owner gets them without ack_wait.
-    for (const m of pc.buffer.splice(0)) m.nak();
+    for (const pc of pcs) for (const m of pc.buffer.splice(0)) m.nak();
   }
 
   private async process(msgs: JsMsg[]): Promise<void> {
@@ -251,7 +262,7 @@ export class BusEgressWorker {
 
   /** Waits until no handed-over message is being processed here. */
   async idle(): Promise<void> {
-    for (const pc of this.consumers.values()) if (pc.processing) await pc.processing;
+    for (const pcs of this.consumers.values()) for (const pc of pcs) if (pc.processing) await pc.processing;
     await this.book.settled();
   }
 

@@ -46,10 +46,18 @@ export async function openBus(o: BusOptions): Promise<Bus> {
     throw new BusUnreachableError(`cannot reach NATS at ${o.url} (--queue): ${(e as Error).message}; is it running, and is --queue right? ${NATS_START_HINT}`);
   }
   const jsm = await jetstreamManager(nc);
-  const subjects = [`${o.names.prefix}.mt.*`];
+  const subjects = [`${o.names.prefix}.mt.*`, `${o.names.prefix}.mtx.*`];
+  let declared = null;
   try {
-    await jsm.streams.info(o.names.stream);
+    declared = await jsm.streams.info(o.names.stream);
   } catch {
+    declared = null;
+  }
+  if (declared) {
+    // declared by a version before the express subjects: add them (the stream keeps what it holds)
+    const have = declared.config.subjects ?? [];
+    if (subjects.some((s) => !have.includes(s))) await jsm.streams.update(o.names.stream, { ...declared.config, subjects: [...new Set([...have, ...subjects])] });
+  } else {
     try {
       await jsm.streams.add({ name: o.names.stream, subjects, retention: RetentionPolicy.Workqueue, storage: StorageType.File, duplicate_window: 120_000_000_000 });
     } catch (e) {
@@ -58,8 +66,11 @@ export async function openBus(o: BusOptions): Promise<Bus> {
     }
   }
   const ackWait = o.ackWaitMs * 1_000_000;
-  for (let p = 0; p < o.partitions; p++) {
-    const durable = o.names.consumer(p);
+  for (let p = 0; p < o.partitions * 2; p++) {
+    // each partition's consumer, then its express one (subjects.ts)
+    const express = p >= o.partitions;
+    const part = express ? p - o.partitions : p;
+    const durable = express ? o.names.consumerExpress(part) : o.names.consumer(part);
     let info;
     try {
       info = await jsm.consumers.info(o.names.stream, durable);
@@ -74,7 +85,7 @@ export async function openBus(o: BusOptions): Promise<Bus> {
     try {
       await jsm.consumers.add(o.names.stream, {
         durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All,
-        ack_wait: ackWait, filter_subject: o.names.mt(p), max_ack_pending: 20_000, max_deliver: -1,
+        ack_wait: ackWait, filter_subject: express ? o.names.mtExpress(part) : o.names.mt(part), max_ack_pending: 20_000, max_deliver: -1,
       });
     } catch (e) {
       if (!/already in use|exists/i.test((e as Error).message)) throw e;

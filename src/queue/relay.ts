@@ -11,6 +11,7 @@
 import type { AppContext } from '../app/context.js';
 import type { Bus } from './nats.js';
 import { partitionOf, type MtHandOver } from './subjects.js';
+import { LOWEST_PRIORITY } from '../domain/priority.js';
 import type { QueueOutbox, QueueTimings } from './types.js';
 import { CoalescedTask } from '../runtime/coalesced.js';
 
@@ -43,7 +44,10 @@ export class OutboxRelay {
       // Publish concurrently, wait for every PubAck (stored in the stream) before the next batch.
       await Promise.all(msgs.map((m) => {
         const body: MtHandOver = { id: m.id, to: m.to, attempts: m.attempts };
-        return this.bus.js.publish(this.bus.names.mt(partitionOf(m.to, this.bus.partitions)), JSON.stringify(body), { msgID: `${m.id}.${m.attempts}.${round}` });
+        const p = partitionOf(m.to, this.bus.partitions);
+        // a message above the commercial lane goes by its partition's express subject (subjects.ts)
+        const subject = (m.priority ?? LOWEST_PRIORITY) < LOWEST_PRIORITY ? this.bus.names.mtExpress(p) : this.bus.names.mt(p);
+        return this.bus.js.publish(subject, JSON.stringify(body), { msgID: `${m.id}.${m.attempts}.${round}` });
       }));
       this.published += msgs.length;
       if (msgs.length < this.batch) return;

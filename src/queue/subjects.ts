@@ -1,7 +1,8 @@
 /**
- * Names on the bus. Accepted MT messages go to `<prefix>.mt.<p>`, where p is the recipient number's
- * partition, so every message to one number travels one subject and is handled by the one egress
- * process that owns that partition (ordered, one owner of the number's state at a time). Status
+ * Names on the bus. Accepted MT messages go to `<prefix>.mt.<p>` (commercial) or `<prefix>.mtx.<p>`
+ * (every other type: the express lanes), where p is the recipient number's partition, so every
+ * message to one number is handled by the one egress process that owns that partition (one owner of
+ * the number's state at a time; in order within each of the two subjects). Status
  * changes and MO for content providers flow back on `<prefix>.evt.*` to whichever ingress holds the
  * provider's SMPP binds; refusals go the other way, to every egress worker (`<prefix>.evt.refusal`).
  * A cancel asks every egress worker for the message it names (`<prefix>.cmd.take-back`, request/reply),
@@ -16,8 +17,17 @@ export interface QueueNames {
   /** JetStream stream holding MT hand-overs (work-queue retention: a message leaves when acked). */
   stream: string;
   mt(partition: number): string;
+  /**
+   * The express subject of one partition, `<prefix>.mtx.<p>`: messages of the delivery lanes above
+   * the commercial one (src/domain/priority.ts: verification, notification, public welfare). Its own
+   * consumer, processed beside the partition's `mt` one, so a code never waits in the stream behind
+   * a commercial backlog of its partition.
+   */
+  mtExpress(partition: number): string;
   /** Durable pull consumer of one partition. */
   consumer(partition: number): string;
+  /** Durable pull consumer of one partition's express subject. */
+  consumerExpress(partition: number): string;
   status: string;
   mo: string;
   /** The app's `refusal` events, from every process to every egress worker (in-flight.ts). */
@@ -44,7 +54,9 @@ export function queueNames(prefix = 'smsguard'): QueueNames {
     prefix,
     stream: `${prefix}_mt`.toUpperCase(),
     mt: (p) => `${prefix}.mt.${p}`,
+    mtExpress: (p) => `${prefix}.mtx.${p}`,
     consumer: (p) => `egress_${p}`,
+    consumerExpress: (p) => `egress_x_${p}`,
     status: `${prefix}.evt.status`,
     mo: `${prefix}.evt.mo`,
     refusal: `${prefix}.evt.refusal`,

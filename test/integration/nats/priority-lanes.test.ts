@@ -1,0 +1,61 @@
+/**
+ * Delivery lanes in scale-out (`--queue`): a provider's commercial backlog is handed over on every
+ * recipient partition's subject, and an egress process sends it through an SMPP link capped at a
+ * few dozen submits a second; a verification code submitted afterwards must reach the SMSC within a
+ * bound far below N / rate. It travels its partition's express subject (`<prefix>.mtx.<p>`), whose
+ * consumer the egress worker processes beside the commercial one, and the link sends it first.
+ * Two partitions, so that each holds half the backlog. Before: the code waited in its partition's
+ * subject behind that partition's share of the backlog (over 4 s here, growing with N / rate).
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { busScene, startFirstPiece, startPiece, suiteCleanups } from './bus-fixture.js';
+import { SimulatorSmsc } from '../../../src/simulator/simulator-smsc.js';
+import { SimulatedClock } from '../../../src/simulator/clock.js';
+import { SmppSimulatorServer } from '../../../src/smpp/simulator/index.js';
+import { SmppUpstream, parseUpstreamUrl } from '../../../src/smpp/client/index.js';
+import { NOON_SHANGHAI } from '../../helpers/gateway.js';
+
+const N = 200;
+const RATE = 40;
+
+describe('lanes across the bus', { timeout: 90_000 }, () => {
+  const cleanups = suiteCleanups();
+
+  test(`a code submitted after ${N} commercial messages reaches the SMSC through a link capped at ${RATE}/s within 1 s, not after ${N / RATE} s`, async () => {
+    const { h, seeded, principal, prefix } = await busScene(cleanups, 'd4e5f6');
+    const sim = new SimulatorSmsc(new SimulatedClock(NOON_SHANGHAI));
+    const simServer = new SmppSimulatorServer({ sim });
+    const simPort = await simServer.listen(0);
+    cleanups.push(() => simServer.close());
+    const upstream = new SmppUpstream({ links: [parseUpstreamUrl(`smpp://smsguard:pw@127.0.0.1:${simPort}?name=sim&window=100&throughput=${RATE}`)] });
+    upstream.start();
+    cleanups.push(() => upstream.close());
+    assert.ok(await upstream.waitUp(10_000));
+    const ingress = await startFirstPiece(cleanups, { schema: h.schema, prefix, role: 'ingress', partitions: 2 });
+    const egress = await startPiece({ schema: h.schema, prefix, role: 'egress', egress: upstream, partitions: 2 });
+    cleanups.push(() => egress.stop());
+    const users = Array.from({ length: N }, (_, i) => `1380014${String(i).padStart(4, '0')}`);
+    for (const msisdn of users) {
+      await ingress.app.grantConsent(principal, { msisdn, category: 'promo', frequency: { count: 10, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z', proof: { channel: 'web', reference: `form-${msisdn}`, capturedAt: '2026-11-01T00:00:00Z' } });
+    }
+    const ads = await ingress.app.submitMessages(principal, users.map((to) => ({ from: seeded.commercial, to, text: `${seeded.signature}会员日全场八折拒收请回复R`, type: 'commercial', category: 'promo' })), 'http');
+    assert.equal(ads.filter((o) => o.ok).length, N, JSON.stringify(ads.find((o) => !o.ok)));
+    const started = Date.now();
+    while (sim.count < 5) {
+      if (Date.now() - started > 20_000) assert.fail(`the backlog never started (${sim.count} reached the SMSC)`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const text = `${seeded.signature}您的验证码是864209`;
+    const t0 = Date.now();
+    const code = await ingress.app.submitMessage(principal, { from: seeded.service, to: '13900139001', text, type: 'verification' }, 'http');
+    assert.ok(code.ok, JSON.stringify(code));
+    while (!sim.outbox().some((d) => d.text === text) && Date.now() - t0 < 4_000) await new Promise((r) => setTimeout(r, 5));
+    const waited = Date.now() - t0;
+    const before = sim.outbox().findIndex((d) => d.text === text);
+    assert.ok(before >= 0, `the code had not reached the SMSC after ${waited} ms (${sim.count} of the ${N} commercial had)`);
+    console.log(`over the bus the code reached the SMSC ${waited} ms after its submission, after ${before} of the ${N} commercial messages`);
+    assert.ok(waited < 1_000, `the code took ${waited} ms; the backlog alone takes ${(N / RATE) * 1000} ms`);
+    assert.ok(before < N / 2, `the code went after ${before} commercial messages`);
+  });
+});
