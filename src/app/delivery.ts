@@ -41,6 +41,14 @@ export interface DeliveryOptions {
   renewEveryMs?: number;
 }
 
+/**
+ * A batch of a lower lane must have been out this long before a higher lane's message is claimed
+ * beside it (expressPump). Through a link that keeps up, a batch is recorded within this and the next
+ * claim takes the higher lane first anyway: the traffic is not split into twice the batches (a claim
+ * and a status transaction each). Through a throttled one, the code waits at most this much more.
+ */
+const EXPRESS_AFTER_MS = 250;
+
 const DEFAULTS: DeliveryOptions = { batch: 1000, leaseMs: 60_000, maxAttempts: 8, pollMs: 1000, inFlight: 1 };
 
 export class DeliveryWorker {
@@ -122,7 +130,23 @@ export class DeliveryWorker {
    */
   kick(priority?: Priority): void {
     this.pumps.kick();
-    if (this.out.size > 0 && (priority ?? 0) < this.worstOut()) this.expresses.kick();
+    if (this.out.size > 0 && (priority ?? 0) < this.worstOut()) this.expressSoon();
+  }
+
+  /** One pending express kick, for when the oldest batch out will have been out EXPRESS_AFTER_MS. */
+  private expressTimer: NodeJS.Timeout | null = null;
+
+  private expressSoon(): void {
+    if (this.out.size === 0 || this.stopped) return;
+    let oldest = Infinity;
+    for (const o of this.out.values()) if (o.at < oldest) oldest = o.at;
+    const wait = oldest + EXPRESS_AFTER_MS - Date.now();
+    if (wait <= 0) return this.expresses.kick();
+    this.expressTimer ??= setTimeout(() => {
+      this.expressTimer = null;
+      if (this.out.size > 0) this.expresses.kick();
+    }, wait);
+    this.expressTimer.unref();
   }
 
   /**
@@ -159,6 +183,7 @@ export class DeliveryWorker {
     if (this.ctx.cancelUpstream === this.cancelUpstreamHook) delete this.ctx.cancelUpstream;
     this.pumps.stop();
     this.expresses.stop();
+    if (this.expressTimer) clearTimeout(this.expressTimer);
     if (this.timer) clearInterval(this.timer);
     this.book.stop();
     this.unsubscribe?.();
@@ -177,14 +202,14 @@ export class DeliveryWorker {
 
   /**
    * Batches handed to the egress whose statuses are not yet recorded, each with its last lane (the
-   * highest priority number among its messages).
+   * highest priority number among its messages) and when it was handed over (wall time).
    */
-  private readonly out = new Map<Promise<void>, Priority>();
+  private readonly out = new Map<Promise<void>, { lane: Priority; at: number }>();
 
   /** The last lane of the batches out (LOWEST_PRIORITY is the commercial one); 0 when none is out. */
   private worstOut(): Priority {
     let w: Priority = 0;
-    for (const l of this.out.values()) if (l > w) w = l;
+    for (const o of this.out.values()) if (o.lane > w) w = o.lane;
     return w;
   }
 
@@ -202,7 +227,7 @@ export class DeliveryWorker {
       if (p > lane) lane = p;
     }
     const sent: Promise<void> = this.deliver(batch).finally(() => this.out.delete(sent));
-    this.out.set(sent, lane);
+    this.out.set(sent, { lane, at: Date.now() });
   }
 
   /**
@@ -210,10 +235,15 @@ export class DeliveryWorker {
    * what arrived in a higher lane is claimed at once, beside them, instead of after the last of them
    * is recorded: the upstream link sends a waiting submit of a higher lane first (UpstreamLink), so a
    * verification code waits for one submit of the backlog, not for the whole batch. Asked for by a
-   * submission of such a lane (kick) and by the poll timer (messages accepted by another process);
-   * one claim of those lanes only, the store's index range of each (empty: one probe).
+   * submission of such a lane (kick) and by the poll timer (messages accepted by another process),
+   * once the batches out have been out EXPRESS_AFTER_MS; one claim of those lanes only, the store's
+   * index range of each (empty: one probe).
    */
   private async expressPump(): Promise<void> {
+    // not before the batches out have had EXPRESS_AFTER_MS (the timer's kick, or the poll's, comes then)
+    let oldest = Infinity;
+    for (const o of this.out.values()) if (o.at < oldest) oldest = o.at;
+    if (Date.now() - oldest < EXPRESS_AFTER_MS) return this.expressSoon();
     // at most as many express batches out as ordinary ones may be: past that, the pump's next claim
     // takes the higher lanes first anyway
     while (!this.stopped && !this.failed && this.out.size > 0 && this.expressOut.size < Math.max(1, this.opts.inFlight)) {
