@@ -117,4 +117,28 @@ describe('SQLite outbox: the claim from what a decision handed over', () => {
     assert.deepEqual(again.map((m) => m.id).sort(), [its[1].id, its[2].id].sort());
     await store.close();
   });
+  test('lanes: a code handed after a commercial backlog is claimed first, from the handed messages; each once', async () => {
+    const { store, items, decide } = await setup();
+    const ads = items(30, T0).map((it) => ({ ...it, candidate: { ...it.candidate, type: 'commercial' as const, category: 'promo' } }));
+    await decide(ads);
+    const notes = items(2, T0 + 1);
+    const code = items(1, T0 + 2).map((it) => ({ ...it, candidate: { ...it.candidate, type: 'verification' as const } }));
+    await decide([...notes, ...code]);
+    const before = store.outbox.claimsFromHanded;
+    const first = await store.outbox.claim(T0 + 10, 5, LEASE);
+    assert.equal(store.outbox.claimsFromHanded, before + 1, 'answered from the handed messages');
+    assert.deepEqual(first.map((m) => m.id), [code[0].id, notes[0].id, notes[1].id, ads[0].id, ads[1].id]);
+    // with that batch out the handed messages are dropped (a cancel): the next claim reads the table
+    // past where the commercial lane stopped; a code arriving now is read in its own lane at once
+    assert.equal(await store.outbox.cancel(ads[29].id, null, T0 + 11, 'test'), 'cancelled');
+    const late = items(1, T0 + 12).map((it) => ({ ...it, candidate: { ...it.candidate, type: 'verification' as const } }));
+    store.db.transaction(() => void decide(late))(); // inside a caller's transaction: not handed
+    const second = await store.outbox.claim(T0 + 13, 3, LEASE);
+    assert.equal(store.outbox.claimsFromHanded, before + 1);
+    assert.deepEqual(second.map((m) => m.id), [late[0].id, ads[2].id, ads[3].id]);
+    const rest: string[] = [];
+    for (let b = await store.outbox.claim(T0 + 14, 7, LEASE); b.length; b = await store.outbox.claim(T0 + 14, 7, LEASE)) rest.push(...b.map((m) => m.id));
+    assert.deepEqual(rest, ads.slice(4, 29).map((m) => m.id));
+    await store.close();
+  });
 });
