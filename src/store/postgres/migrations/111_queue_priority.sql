@@ -4,7 +4,10 @@
 -- it. Rows queued before this migration: a commercial one is known by its category (migration 092),
 -- the others go in the middle lane (their type is in the records, not here).
 ALTER TABLE message_status ADD COLUMN IF NOT EXISTS priority smallint NOT NULL DEFAULT 1;
-UPDATE message_status SET priority = 2 WHERE status IN ('accepted', 'held') AND category IS NOT NULL AND priority <> 2;
+-- One statement per status, each through its partial index (the due one, migration 001; the held
+-- one, 106): an IN list would read every status row ever kept.
+UPDATE message_status SET priority = 2 WHERE status = 'accepted' AND category IS NOT NULL AND priority <> 2;
+UPDATE message_status SET priority = 2 WHERE status = 'held' AND category IS NOT NULL AND priority <> 2;
 -- One range per lane (priority = p AND due_at <= now, in (due_at, enqueued_seq) order): each lane's
 -- branch of the claim reads its due rows in order and stops, never sorting the queue nor walking
 -- rows scheduled for later. Replaces the due index.
