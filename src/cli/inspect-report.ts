@@ -18,6 +18,9 @@ import { renderAnnualReport } from '../web/annual-report.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
+/** The PDF `--pdf` writes beside the HTML: the same name, `.pdf` for `.html`. */
+const pdfPathOf = (html: string): string => html.replace(/\.html?$/i, '') + '.pdf';
+
 /** Prints an HTML file to PDF with headless chromium (A4, the page's own print stylesheet). */
 export async function htmlToPdf(htmlPath: string, pdfPath: string): Promise<void> {
   if (!existsSync(CHROMIUM)) throw new SmsguardError('invalid_request', `--pdf needs ${CHROMIUM} (apt-get install chromium); the HTML has a print stylesheet: open it and print to PDF`);
@@ -41,8 +44,8 @@ export function registerInspectReport(program: Command, common: (c: Command) => 
   common(inspect.command('report').description("annual inspection report of one content provider: HTML with charts and a print stylesheet (--pdf: also PDF)"))
     .requiredOption('--year <yyyy>', 'calendar year (Asia/Shanghai)')
     .requiredOption('--content-provider <id>', 'content provider id or unified social credit code')
-    .option('--out <file>', 'HTML file to write (default ./inspection/annual-report-<id>-<year>.html)')
-    .option('--pdf', 'also write a PDF beside it (needs /usr/bin/chromium)')
+    .option('--out <file>', 'HTML file to write, new (never overwritten; default ./inspection/annual-report-<id>-<year>.html)')
+    .option('--pdf', 'also write a PDF beside it, new as well (needs /usr/bin/chromium)')
     .addOption(new Option('--lang <lang>', 'language').choices(['zh', 'en']).default('zh'))
     .action(async (opts) => {
       const year = Number(opts.year);
@@ -57,14 +60,20 @@ export function registerInspectReport(program: Command, common: (c: Command) => 
           if (!byCode) throw new SmsguardError('not_found', `no content provider ${cpId} (neither an id nor a unified social credit code)`, {}, 'content-provider');
           cpId = byCode.id;
         }
-        const report = await buildAnnualReport(app.ctx, cpId, year);
         const out = resolve(opts.out ?? `./inspection/annual-report-${cpId}-${year}.html`);
+        const pdf = opts.pdf ? pdfPathOf(out) : undefined;
+        // As `inspect export --out` and `backup --to`: a report handed to an inspector is never
+        // replaced by a later run (told before the year's records are read).
+        for (const [flag, file] of [['--out', out], ['--pdf', pdf]] as const) {
+          if (file !== undefined && existsSync(file)) throw new SmsguardError('conflict', `${flag}: ${file} already exists: give a new file name (--out); a report never replaces another`, {}, 'out');
+        }
+        const report = await buildAnnualReport(app.ctx, cpId, year);
         mkdirSync(dirname(out), { recursive: true });
-        writeFileSync(out, renderAnnualReport(report, opts.lang));
+        // 'wx': should another run have written this file since the check above, this one fails rather than replace it
+        writeFileSync(out, renderAnnualReport(report, opts.lang), { flag: 'wx' });
         await store.records.appendAudit(Date.now(), 'cli', 'report.annual', { contentProviderId: cpId, year, file: out });
         process.stdout.write(`annual report ${year} for ${report.provider.name}: ${report.totals.accepted} messages, ${report.complaints.total} complaints, ${report.recordsScanned} records scanned\n  HTML ${out}\n`);
-        if (opts.pdf) {
-          const pdf = out.replace(/\.html?$/i, '') + '.pdf';
+        if (pdf !== undefined) {
           await htmlToPdf(out, pdf);
           process.stdout.write(`  PDF  ${pdf}\n`);
         }

@@ -262,6 +262,33 @@ test('inspect export refuses a folder that already holds an export: the earlier 
   assert.deepEqual(readdirSync(other).sort(), ['README.txt', 'manifest.json', 'records.csv']);
 });
 
+test('inspect report refuses an --out (or the --pdf beside it) that already exists: the earlier report stays as it was', () => {
+  // Before: a second run replaced the file handed to an inspector, unlike `inspect export --out` and `backup --to`.
+  const report = ['--year', '2026', '--content-provider', 'cp_1', '--db', db];
+  const out = join(dir, 'reports', 'annual.html');
+  const first = cli('inspect', 'report', ...report, '--out', out);
+  assert.equal(first.code, 0, first.err);
+  writeFileSync(out, 'the report the inspector has\n');
+  const again = cli('inspect', 'report', ...report, '--out', out, '--lang', 'en');
+  assert.equal(again.code, 1, again.out + again.err);
+  assert.equal(again.out, '');
+  assertOneLine(again.err, /^smsguard: --out: .*annual\.html already exists: give a new file name \(--out\); a report never replaces another$/);
+  assert.equal(readFileSync(out, 'utf8'), 'the report the inspector has\n', 'the earlier report is untouched');
+  // the default path too
+  const byDefault = cli('inspect', 'report', ...report);
+  assert.equal(byDefault.code, 0, byDefault.err);
+  const twice = cli('inspect', 'report', ...report);
+  assert.equal(twice.code, 1, twice.out + twice.err);
+  assertOneLine(twice.err, /^smsguard: --out: .*inspection\/annual-report-cp_1-2026\.html already exists/);
+  // a PDF already beside a new HTML name: refused before anything is written (chromium or not)
+  const pdfOut = join(dir, 'reports', 'with-pdf.html');
+  writeFileSync(join(dir, 'reports', 'with-pdf.pdf'), 'an earlier PDF\n');
+  const pdf = cli('inspect', 'report', ...report, '--out', pdfOut, '--pdf');
+  assert.equal(pdf.code, 1, pdf.out + pdf.err);
+  assertOneLine(pdf.err, /^smsguard: --pdf: .*with-pdf\.pdf already exists/);
+  assert.equal(existsSync(pdfOut), false, 'no HTML written either');
+});
+
 test('a --db or --out the file system refuses (a folder, a file in the way, a file that is not a database) is one "smsguard:" line, exit 1', () => {
   const file = join(dir, 'plain.txt');
   writeFileSync(file, 'not a database\n');
