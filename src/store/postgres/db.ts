@@ -83,6 +83,23 @@ export async function transaction<T>(pool: Pool, fn: (c: Client) => Promise<T>):
   }
 }
 
+const migrationFiles = (): string[] => readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+
+/**
+ * For a process that does not migrate (`PostgresStore.open({migrate: false})`): throws
+ * {@link SchemaTooNewError} when the schema holds migrations this version does not know, as
+ * {@link migrate} does before it writes. Skipping it with the migrations let an old process write to
+ * a schema a newer one had changed. A schema without `schema_migrations` (never migrated) is left to
+ * fail on its first query, as before.
+ */
+export async function refuseNewerSchema(pool: Pool): Promise<void> {
+  const exists = (await pool.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t")).rows[0]?.t;
+  if (!exists) return;
+  const done = (await pool.query<{ version: string }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version);
+  const newer = unknownMigrations(done, migrationFiles());
+  if (newer.length) throw new SchemaTooNewError(newer);
+}
+
 /** Creates the schema if asked for, then applies every migration not yet applied. Returns the versions applied. */
 export async function migrate(pool: Pool, schema?: string): Promise<string[]> {
   const c = await pool.connect();
@@ -98,7 +115,7 @@ export async function migrate(pool: Pool, schema?: string): Promise<string[]> {
       if (schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${checkSchemaName(schema)}`);
       await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at bigint NOT NULL)');
       const done = new Set((await c.query<{ version: string }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
-      const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+      const files = migrationFiles();
       // a schema a newer smsguard migrated (one process of several left on an old version): refused
       // before anything is written, as SQLite refuses its file (schema-too-new.ts)
       const newer = unknownMigrations(done, files);

@@ -3,7 +3,7 @@
  * contract as the SQLite store (test/contract runs one suite against both). Open with
  * `PostgresStore.open({url, schema?})`, which applies pending migrations first.
  */
-import { createPool, migrate, queries, type PgOptions, type Pool } from './db.js';
+import { createPool, migrate, queries, refuseNewerSchema, type PgOptions, type Pool } from './db.js';
 import { PgRecordsWriter } from './records-writer.js';
 import { PgDirectory } from './directory.js';
 import { PgMessages } from './messages.js';
@@ -88,11 +88,16 @@ export class PostgresStore implements Store {
     };
   }
 
-  /** Connects, creates the schema if given, applies pending migrations, and returns the store. */
+  /**
+   * Connects, creates the schema if given, applies pending migrations, and returns the store. With
+   * `migrate: false` it only checks that no newer smsguard migrated the schema (`SchemaTooNewError`).
+   */
   static async open(o: PgOptions & { migrate?: boolean }): Promise<PostgresStore> {
     const pool = createPool(o);
     try {
+      // Not migrating is no licence to run on a schema a newer version migrated: refused all the same.
       if (o.migrate !== false) await migrate(pool, o.schema);
+      else await refuseNewerSchema(pool);
     } catch (e) {
       await pool.end().catch(() => undefined);
       throw e;
