@@ -1,6 +1,21 @@
 /** Role checks shared by use cases: who may do what. Providers see only their own data. */
-import { SmsguardError } from '../domain/errors.js';
+import { SmsguardError, type RuleRef } from '../domain/errors.js';
+import { GATEWAY_ARTICLES } from '../domain/gateway-articles.js';
 import type { Principal } from './types.js';
+
+/** The rule a refusal by role names (`forbidden`, or `unauthorized` without a token): this table. */
+export const ACCESS_ROLE_RULE = 'access.role';
+/** The rule a refusal for another provider's data names: a content provider acts on its own only. */
+export const ACCESS_OWN_DATA_RULE = 'access.own-data';
+
+/**
+ * The `{rule, article}` of a refusal by role, for the error body as every other rejection has them:
+ * a 403 carried neither, so a client could not tell a role it lacks from a scope or a workflow step.
+ * The article is the gateway's own (no article of the Regulations says who operates the gateway).
+ */
+export const ROLE_REF: Readonly<RuleRef> = Object.freeze({ rule: ACCESS_ROLE_RULE, article: GATEWAY_ARTICLES.access.en });
+/** The `{rule, article}` of a refusal for another content provider's data (see {@link ROLE_REF}). */
+export const OWN_DATA_REF: Readonly<RuleRef> = Object.freeze({ rule: ACCESS_OWN_DATA_RULE, article: GATEWAY_ARTICLES.access.en });
 
 /**
  * The roles each use case admits, where that depends on the caller alone (not on the resource or the
@@ -59,7 +74,7 @@ export function requireRole<R extends Principal['role']>(p: Principal, ...roles:
  */
 export function requireRoleIn<R extends Principal['role']>(p: Principal, roles: readonly R[]): asserts p is Extract<Principal, { role: R }> {
   if (!(roles as readonly string[]).includes(p.role)) {
-    throw new SmsguardError(p.role === 'public' ? 'unauthorized' : 'forbidden', `this action needs role ${roles.join(' or ')}`, {}, undefined, { id: 'role_required', params: { roles: roles.join(',') } });
+    throw new SmsguardError(p.role === 'public' ? 'unauthorized' : 'forbidden', `this action needs role ${roles.join(' or ')}`, ROLE_REF, undefined, { id: 'role_required', params: { roles: roles.join(',') } });
   }
 }
 
@@ -67,5 +82,5 @@ export function requireRoleIn<R extends Principal['role']>(p: Principal, roles: 
 export function requireOwnerOrAdmin(p: Principal, contentProviderId: string): void {
   if (p.role === 'admin') return;
   if (p.role === 'content-provider' && p.contentProviderId === contentProviderId) return;
-  throw new SmsguardError(p.role === 'public' ? 'unauthorized' : 'forbidden', 'not your resource');
+  throw new SmsguardError(p.role === 'public' ? 'unauthorized' : 'forbidden', 'not your resource', OWN_DATA_REF);
 }

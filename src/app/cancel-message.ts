@@ -37,7 +37,7 @@ import type { MessageNaming, Principal } from './types.js';
 import type { MessageView } from '../ports/store.js';
 import type { UpstreamCancelPart } from '../ports/egress.js';
 import { messageNamed } from './message-by-id.js';
-import { requireRoleIn, ROLES } from './access.js';
+import { requireRoleIn, ROLES, OWN_DATA_REF } from './access.js';
 import { countTaken } from '../domain/send-window.js';
 
 /**
@@ -57,7 +57,7 @@ export async function cancelMessage(ctx: AppContext, p: Principal, asked: string
   const v = await messageNamed(ctx, p, asked, naming);
   if (!v) throw new SmsguardError('not_found', `no message ${asked}`);
   // as GET /v1/messages/{id} answers it (records.ts getMessage)
-  if (p.role === 'content-provider' && v.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `message ${asked} is not this content provider's`);
+  if (p.role === 'content-provider' && v.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `message ${asked} is not this content provider's`, OWN_DATA_REF);
   const id = v.id;
   const at = ctx.clock.now();
   const owner = p.role === 'content-provider' ? p.contentProviderId : null;

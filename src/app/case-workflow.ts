@@ -5,7 +5,7 @@
  * user by SMS from the provider's service port.
  */
 import { createHash } from 'node:crypto';
-import { SmsguardError } from '../domain/errors.js';
+import { SmsguardError, type RuleRef } from '../domain/errors.js';
 import { measureResultText, TRAIL_REASONS, type MeasureResultCode, type TemplateVia, type TrailReasonCode } from '../domain/case-notes.js';
 import {
   FINAL_STATES, OPERATOR_ACCOUNT_ID, actionActors, OPERATOR_MEASURES, allowedActions, findTransition, isCaseAction, isMeasure, runningDeadline, shanghaiMonth,
@@ -21,7 +21,7 @@ import { inDateRange, inProvince, providersInProvince } from './records-scope.js
 import { matchEvidence, providerForSender } from './case-evidence.js';
 import { contentGovernanceOf, type ContentGovernance } from './content-governance.js';
 import { GATEWAY_ARTICLES } from '../domain/gateway-articles.js';
-import { ROLES, requireRoleIn } from './access.js';
+import { ROLES, requireRoleIn, OWN_DATA_REF } from './access.js';
 
 /**
  * The body fields each action reads besides `action` itself (`reason` every one; `accessCode` is how
@@ -37,6 +37,9 @@ const ACTION_FIELDS: Readonly<Record<CaseAction, ReadonlySet<string>>> = {
   withdraw: new Set(['reason', 'accessCode']),
 };
 /** A field given as nothing: absent, null, empty text or an empty list (the case page posts `measures: []` with every action). */
+/** The `{rule, article}` of a refusal by the case workflow's table (a step not allowed now, or not the actor's). */
+export const WORKFLOW_REF: Readonly<RuleRef> = Object.freeze({ rule: 'complaints.workflow', article: GATEWAY_ARTICLES.complaints.en });
+
 const isNone = (v: unknown): boolean => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 
 /**
@@ -49,7 +52,7 @@ const isNone = (v: unknown): boolean => v === undefined || v === null || v === '
 export function requireCaseAction(p: Principal, action: CaseAction): void {
   if (p.role === 'public') return;
   const by = actionActors(action);
-  if (!by.includes(actorOf(p))) throw new SmsguardError('forbidden', `'${action}' is for ${by.join(', ')}`, {}, undefined, { id: 'action_for_roles', params: { action, roles: by.join(',') } });
+  if (!by.includes(actorOf(p))) throw new SmsguardError('forbidden', `'${action}' is for ${by.join(', ')}`, WORKFLOW_REF, undefined, { id: 'action_for_roles', params: { action, roles: by.join(',') } });
 }
 
 /** Which row of the table a principal acts as. */
@@ -80,7 +83,7 @@ export function emitComplaint(ctx: AppContext, c: CaseRow, action: CaseAction | 
 export async function loadVisible(ctx: AppContext, p: Principal, id: string): Promise<CaseRow> {
   const c = await ctx.store.cases.getCase(id);
   // A provider touching another provider's case: forbidden (issue 2); scopes of other roles stay not_found.
-  if (c && p.role === 'content-provider' && !canSee(p, c)) throw new SmsguardError('forbidden', `case ${id} is not about this content provider`, {}, undefined, { id: 'case_other_provider', params: { id } });
+  if (c && p.role === 'content-provider' && !canSee(p, c)) throw new SmsguardError('forbidden', `case ${id} is not about this content provider`, OWN_DATA_REF, undefined, { id: 'case_other_provider', params: { id } });
   if (!c || !canSee(p, c) || !(await caseInProvince(ctx, p, c))) throw new SmsguardError(p.role === 'public' ? 'unauthorized' : 'not_found', `no case ${id}`, {}, undefined, { id: 'case_not_found', params: { id } });
   return c;
 }
@@ -145,10 +148,10 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
     const final = FINAL_STATES.has(c.state);
     const why = final ? `the case is ${c.state}` : `no transition '${action}' from ${c.state}`;
     const allowed = allowedActions(c.state, actor).join(',');
-    throw new SmsguardError('conflict', `${why}; allowed: ${allowed.replace(/,/g, ', ') || 'none'}`, { rule: 'complaints.workflow', article: GATEWAY_ARTICLES.complaints.en }, undefined,
+    throw new SmsguardError('conflict', `${why}; allowed: ${allowed.replace(/,/g, ', ') || 'none'}`, WORKFLOW_REF, undefined,
       final ? { id: 'case_final', params: { state: c.state, allowed } } : { id: 'action_not_allowed', params: { action, state: c.state, allowed } });
   }
-  if (!t.by.includes(actor)) throw new SmsguardError('forbidden', `'${action}' is for ${t.by.join(', ')}`, {}, undefined, { id: 'action_for_roles', params: { action, roles: t.by.join(',') } });
+  if (!t.by.includes(actor)) throw new SmsguardError('forbidden', `'${action}' is for ${t.by.join(', ')}`, WORKFLOW_REF, undefined, { id: 'action_for_roles', params: { action, roles: t.by.join(',') } });
   const reason = opts.reasonCode ? TRAIL_REASONS[opts.reasonCode] : optText(body.reason, 'reason', 1000);
   const patch: CasePatch = { state: t.to };
   const detail: Record<string, unknown> = opts.reasonCode ? { reasonCode: opts.reasonCode } : {};
@@ -278,7 +281,7 @@ function parseMeasures(v: unknown, role: string): ParsedMeasure[] {
         throw new SmsguardError('invalid_request', `measures/${i}/${param}: only a ${kind} measure takes ${param} (this one is ${o.kind})`, {}, `measures/${i}/${param}`, { id: 'measure_param_misplaced', params: { kind } });
       }
     }
-    if (OPERATOR_MEASURES.has(o.kind) && role !== 'admin') throw new SmsguardError('forbidden', `measures/${i}: '${o.kind}' acts on the content provider itself; only the operator (admin) takes it`, {}, undefined, { id: 'measure_operator_only', params: { kind: o.kind } });
+    if (OPERATOR_MEASURES.has(o.kind) && role !== 'admin') throw new SmsguardError('forbidden', `measures/${i}: '${o.kind}' acts on the content provider itself; only the operator (admin) takes it`, { rule: 'complaints.measure', article: GATEWAY_ARTICLES.complaints.en }, undefined, { id: 'measure_operator_only', params: { kind: o.kind } });
     const amount = o.amountYuan === undefined || o.amountYuan === null || o.amountYuan === '' ? null : Number(o.amountYuan);
     if (amount !== null && (!Number.isFinite(amount) || amount < 0 || amount > 1e7)) throw new SmsguardError('invalid_request', `measures/${i}/amountYuan: must be a non-negative amount`, {}, `measures/${i}/amountYuan`, { id: 'measure_amount' });
     const rate = o.perSecond === undefined || o.perSecond === null || o.perSecond === '' ? null : Number(o.perSecond);

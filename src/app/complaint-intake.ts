@@ -16,7 +16,7 @@ import type { MoHandler } from './receive-mo.js';
 import { str } from './validate.js';
 import type { Profile } from '../profiles/types.js';
 import { matchEvidence, providerForSender } from './case-evidence.js';
-import { actorOf, emitComplaint, hashAccessCode, newEvent } from './case-workflow.js';
+import { actorOf, emitComplaint, hashAccessCode, newEvent, WORKFLOW_REF } from './case-workflow.js';
 import { requireRoleIn, ROLES } from './access.js';
 
 /** What a user or the centre tells us about one unwanted message. */
@@ -177,7 +177,7 @@ export async function openCase(ctx: AppContext, input: ComplaintInput, source: C
   if (opts.forward && cpId && (cpId === named || (await ctx.store.directory.getContentProvider(cpId)))) {
     // The same row of the transition table applyTransition would use, applied before the insert.
     const t = findTransition('received', 'forward');
-    if (!t || !t.by.includes(opts.forward.actor)) throw new SmsguardError('forbidden', `'forward' is for ${t?.by.join(', ') ?? 'nobody'}`, {}, undefined, { id: 'action_for_roles', params: { action: 'forward', roles: t?.by.join(',') ?? '' } });
+    if (!t || !t.by.includes(opts.forward.actor)) throw new SmsguardError('forbidden', `'forward' is for ${t?.by.join(', ') ?? 'nobody'}`, WORKFLOW_REF, undefined, { id: 'action_for_roles', params: { action: 'forward', roles: t?.by.join(',') ?? '' } });
     row.state = t.to;
     row.forwardedAt = now;
     row.answerDueAt = addWorkingDays(now, ans);

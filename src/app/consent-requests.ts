@@ -18,7 +18,7 @@ import { localMinutes, statesRefusal, withRefusalNotice } from '../pipeline/stag
 import type { ConsentRequestRow, SubscriptionEvent } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireRole, requireRoleIn, ROLES } from './access.js';
+import { requireRole, requireRoleIn, ROLES, OWN_DATA_REF } from './access.js';
 import { categoryField, str } from './validate.js';
 import { settleDueRequests } from './consent-sweeper.js';
 import { MAX_CONSENT_DAYS, unknownFrequencyKey } from './consents.js';
@@ -228,7 +228,7 @@ export async function getConsentRequest(ctx: AppContext, p: Principal, id: strin
   await settleDueRequests(ctx, now);
   const r = await ctx.store.consents.getConsentRequest(id);
   if (!r) throw new SmsguardError('not_found', `no consent request ${id}`);
-  if (p.role === 'content-provider' && r.request.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `consent request ${id} is not this content provider's`);
+  if (p.role === 'content-provider' && r.request.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `consent request ${id} is not this content provider's`, OWN_DATA_REF);
   if (p.role === 'regulator') {
     const outside = !inDateRange(p, r.request.createdAt) || !(await inProvince(ctx, p, r.request.contentProviderId));
     await ctx.store.records.appendAudit(now, p.actorId, 'consent_requests.read', { id, rows: outside ? 0 : 1 });

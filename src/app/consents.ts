@@ -2,7 +2,7 @@
 import { SmsguardError } from '../domain/errors.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireRoleIn, ROLES } from './access.js';
+import { requireRoleIn, ROLES, OWN_DATA_REF } from './access.js';
 import { categoryField, msisdnField, parseTime, str } from './validate.js';
 import type { ConsentRow } from '../ports/store.js';
 
@@ -161,7 +161,7 @@ export async function withdrawConsent(ctx: AppContext, p: Principal, id: string,
   }
   const c = await ctx.store.consents.getConsent(id);
   if (!c) throw new SmsguardError('not_found', `no consent ${id}`, {}, undefined, { id: 'consent_not_found', params: { id } });
-  if (c.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `consent ${id} is not this content provider's`);
+  if (c.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `consent ${id} is not this content provider's`, OWN_DATA_REF);
   if (proof && proof.capturedAt < givenAt(c)) {
     throw new SmsguardError('invalid_request', `proof/capturedAt: must not be before the consent was given (${new Date(givenAt(c)).toISOString()})`, {}, 'proof/capturedAt');
   }

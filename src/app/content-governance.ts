@@ -32,7 +32,7 @@ import { EarlyWarningMonitor, type ActionBook, type ActionRecord, type Alert, ty
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import type { MoHandler } from './receive-mo.js';
-import { requireOwnerOrAdmin, requireRole, requireRoleIn, ROLES } from './access.js';
+import { requireOwnerOrAdmin, requireRole, requireRoleIn, ROLES, OWN_DATA_REF } from './access.js';
 import { linkDomainFault } from '../domain/link-domain.js';
 import { isOptOutReply } from './opt-out-keywords.js';
 import { inDateRange, isScopedRegulator, providersInProvince } from './records-scope.js';
@@ -254,7 +254,7 @@ export class ContentGovernance {
     requireRoleIn(p, ROLES.submitTemplate);
     // A provider files only its own (naming another's id is refused, not quietly filed as its own)
     if (p.role === 'content-provider' && body?.contentProviderId !== undefined && body.contentProviderId !== p.contentProviderId) {
-      throw new SmsguardError('forbidden', 'contentProviderId: a content provider submits templates for itself only', {}, 'contentProviderId');
+      throw new SmsguardError('forbidden', 'contentProviderId: a content provider submits templates for itself only', OWN_DATA_REF, 'contentProviderId');
     }
     const cpId = p.role === 'content-provider' ? p.contentProviderId : str(body?.contentProviderId, 'contentProviderId', 64);
     if (!(await this.ctx.store.directory.getContentProvider(cpId))) throw new SmsguardError('not_found', `no content provider ${cpId}`, {}, 'contentProviderId');

@@ -19,7 +19,7 @@ import type { PortKind } from '../domain/message-type.js';
 import type { ContentProviderRow, PortRow, SignatureRow } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireOwnerOrAdmin, requireRole } from './access.js';
+import { requireOwnerOrAdmin, requireRole, OWN_DATA_REF } from './access.js';
 import { inProvince, providersVisibleTo, scopeRefusal } from './records-scope.js';
 import { str } from './validate.js';
 import { mustBeFilterAccount } from './known-provider.js';
@@ -109,7 +109,7 @@ async function readableProvider(ctx: AppContext, p: Principal, rawId: unknown): 
   requireRole(p, 'admin', 'regulator', 'content-provider');
   const id = providerIdField(rawId, 'id');
   // The API's message as requireOwnerOrAdmin words it; the why lets the pages say it in their language.
-  if (p.role === 'content-provider' && p.contentProviderId !== id) throw new SmsguardError('forbidden', 'not your resource', {}, undefined, { id: 'provider_own_only' });
+  if (p.role === 'content-provider' && p.contentProviderId !== id) throw new SmsguardError('forbidden', 'not your resource', OWN_DATA_REF, undefined, { id: 'provider_own_only' });
   const cp = await ctx.store.directory.getContentProvider(id);
   if (!cp) throw new SmsguardError('not_found', `no content provider ${id}`, {}, undefined, { id: 'provider_not_found', params: { id } });
   if (!(await inProvince(ctx, p, id))) throw scopeRefusal(ctx, 'province', `content provider ${id} is outside this token's province`, { id: 'provider_other_province', params: { id } });

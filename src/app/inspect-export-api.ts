@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { SmsguardError } from '../domain/errors.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireRole } from './access.js';
+import { requireRole, ROLE_REF } from './access.js';
 import { queryTime, scopedQuery } from './records.js';
 import { scopeRefusal } from './records-scope.js';
 import { ChainDamagedError, manifestText, runExport, type ExportFormat, type ExportManifest } from './inspect-export.js';
@@ -74,7 +74,7 @@ async function scoped(ctx: AppContext, p: Principal, a: ExportAsk): Promise<{ co
   const from = queryTime(a.from, 'from')!;
   const to = queryTime(a.to, 'to')!;
   if (from >= to) throw new SmsguardError('invalid_request', 'from must be before to', {}, 'from', { id: 'range_reversed' });
-  if (a.allowDamaged && p.role !== 'admin') throw new SmsguardError('forbidden', 'allowDamaged: only the operator exports over a damaged chain (as smsguard inspect export --allow-damaged)', {}, 'allowDamaged', { id: 'role_required', params: { roles: 'admin' } });
+  if (a.allowDamaged && p.role !== 'admin') throw new SmsguardError('forbidden', 'allowDamaged: only the operator exports over a damaged chain (as smsguard inspect export --allow-damaged)', ROLE_REF, 'allowDamaged', { id: 'role_required', params: { roles: 'admin' } });
   // GET /v1/records's own narrowing: a provider's own id, a regulator's province and dates.
   const q = await scopedQuery(ctx, p, { contentProviderId: a.contentProviderId, from: a.from, to: a.to, limit: 1 });
   if (q.from! >= q.to!) throw scopeRefusal(ctx, 'dates', `${a.from} to ${a.to} is outside this token's date range`, { id: 'range_outside_dates' }, 'from');

@@ -8,7 +8,7 @@ import type { MessageView, RecordQuery, RecordRow } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { MessageNaming, Principal } from './types.js';
 import { messageNamed } from './message-by-id.js';
-import { requireRole } from './access.js';
+import { requireRole, OWN_DATA_REF } from './access.js';
 import { PROFILES, type ProfileId } from '../profiles/index.js';
 import { inDateRange, inProvince, providersInProvince, scopeRefusal } from './records-scope.js';
 import { msisdnField, parseTime } from './validate.js';
@@ -72,7 +72,7 @@ export async function scopedQuery(ctx: AppContext, p: Principal, f: RecordsFilte
     q.cursor = f.cursor;
   }
   if (p.role === 'content-provider') {
-    if (q.contentProviderId && q.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', 'a content provider reads only its own records');
+    if (q.contentProviderId && q.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', 'a content provider reads only its own records', OWN_DATA_REF);
     q.contentProviderId = p.contentProviderId;
   }
   if (p.role === 'regulator') {
@@ -124,7 +124,7 @@ export async function getMessage(ctx: AppContext, p: Principal, id: string, nami
   if (!m) throw new SmsguardError('not_found', `no message ${id}`);
   // Issue 2: a provider touching what is not its own gets forbidden (ids are random, so this tells it
   // only that someone sent a message with an id it already holds).
-  if (p.role === 'content-provider' && m.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `message ${id} is not this content provider's`);
+  if (p.role === 'content-provider' && m.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `message ${id} is not this content provider's`, OWN_DATA_REF);
   if (p.role === 'regulator') {
     const outside = !inDateRange(p, m.receivedAt) || !(await inProvince(ctx, p, m.contentProviderId));
     await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'messages.get', { filter: { id }, rows: outside ? 0 : 1 });

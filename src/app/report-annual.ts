@@ -10,7 +10,7 @@ import { monthBounds, shanghaiMonth } from '../domain/case.js';
 import { workingDaysBetween } from '../domain/working-days.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireRole } from './access.js';
+import { requireRole, OWN_DATA_REF } from './access.js';
 import type { CreditEntryRow } from '../ports/cases.js';
 import { inDateRange, inProvince, scopeRefusal } from './records-scope.js';
 
@@ -59,7 +59,7 @@ const inc = (o: Record<string, number>, k: string, n = 1) => { o[k] = (o[k] ?? 0
  */
 export async function annualReportFor(ctx: AppContext, p: Principal, contentProviderId: string, year: number): Promise<AnnualReport> {
   requireRole(p, 'admin', 'regulator', 'content-provider');
-  if (p.role === 'content-provider' && contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', 'a content provider reads only its own annual report', {}, undefined, { id: 'annual_own_only' });
+  if (p.role === 'content-provider' && contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', 'a content provider reads only its own annual report', OWN_DATA_REF, undefined, { id: 'annual_own_only' });
   if (p.role === 'regulator') {
     if (!(await inProvince(ctx, p, contentProviderId))) throw scopeRefusal(ctx, 'province', `content provider ${contentProviderId} is outside this token's province`, { id: 'provider_other_province', params: { id: contentProviderId } });
     if (Number.isInteger(year) && (!inDateRange(p, monthBounds(`${year}-01`).from) || !inDateRange(p, monthBounds(`${year}-12`).to - 1))) {

@@ -16,7 +16,7 @@ import { SmsguardError } from '../domain/errors.js';
 import { shanghaiDay, shanghaiDayStart, type UsageCount } from '../domain/usage.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireRole } from './access.js';
+import { requireRole, OWN_DATA_REF } from './access.js';
 import { inProvince, providersInProvince, scopeRefusal } from './records-scope.js';
 import { str } from './validate.js';
 import { mustBeFilterAccount } from './known-provider.js';
@@ -99,7 +99,7 @@ export async function readUsage(ctx: AppContext, p: Principal, q: UsageQuery = {
 
   if (p.role === 'content-provider') {
     // forbidden before looking: no other provider's id is confirmed to exist
-    if (cpId !== undefined && cpId !== p.contentProviderId) throw new SmsguardError('forbidden', 'not your resource', {}, 'contentProviderId', { id: 'provider_own_only' });
+    if (cpId !== undefined && cpId !== p.contentProviderId) throw new SmsguardError('forbidden', 'not your resource', OWN_DATA_REF, 'contentProviderId', { id: 'provider_own_only' });
     cpId = p.contentProviderId;
   }
   let ids: string[] | undefined;

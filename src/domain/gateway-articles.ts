@@ -10,6 +10,7 @@ export const GATEWAY_ARTICLES = {
   complaints: { en: 'rule 10', zh: '要点第10项（投诉与举报）' },
   publicIntake: { en: 'operational, not regulation (complaints without a token a minute from one address, so the public door cannot be flooded)', zh: '运营安排，并非法规规定（同一地址每分钟无令牌投诉的数量，防止公共入口被刷）' },
   statusLookup: { en: "operational, not regulation (wrong access codes from one address in 15 minutes, so a complainant's code cannot be guessed)", zh: '运营安排，并非法规规定（同一地址15分钟内查询码错误的次数，防止投诉查询码被猜中）' },
+  access: { en: "operational, not regulation (the deployment's division of duties: which role may use an operation, and a content provider only its own data)", zh: '运营安排，并非法规规定（部署的职责分工：哪种身份可使用哪项操作，企业只能使用本企业的数据）' },
   penalties: { en: 'rule 12 (RMB 10,000–30,000 for commercial-SMS violations)', zh: '要点第12项（商业性短信息违规：罚款一万元以上三万元以下）' },
 } as const satisfies Record<string, { en: string; zh: string }>;
 

@@ -10,7 +10,9 @@ export const errorBody = {
       properties: {
         code: { type: 'string', description: 'Stable error code (README lists them); `invalid_request` for a request of the wrong shape' },
         message: { type: 'string', description: 'What is wrong, in English, starting with the field; for missing required fields, every one missing (`missing: from, to, text, type`)' },
-        rule: { type: 'string' }, article: { type: 'string' }, profile: { type: 'string' },
+        rule: { type: 'string', description: 'The rule that refused: a profile\'s (`commercial.consent`), or the gateway\'s own (`access.role` a role the operation is not for, `access.own-data` another provider\'s data, `api.idempotency`…); absent for a request of the wrong shape' },
+        article: { type: 'string', description: 'Where the rule comes from: the article of the Regulations, or `practice (…)` / `operational, not regulation (…)`' },
+        profile: { type: 'string', description: 'The regulation profile in force, for a rule that differs between profiles' },
         field: { type: 'string', description: 'The input at fault: its path in the body (`proof/capturedAt`, `reports/3/text`), or a path or query parameter\'s name; the first one missing when several are. A NUL or a lone surrogate in any text is refused naming its field (PostgreSQL cannot store a NUL)' },
       },
       required: ['code', 'message'],

@@ -14,6 +14,7 @@ import { SmsguardError, type RuleRef, type Why, type WhyId } from '../domain/err
 import { t, tkOr, type Lang, type TextKey } from './i18n.js';
 import { articleText, isRuleId, ruleName } from './rule-labels.js';
 import { codeLabel } from './code-labels.js';
+import { ACCESS_OWN_DATA_RULE, ACCESS_ROLE_RULE } from '../app/access.js';
 
 type Said = readonly [zh: string, en: string];
 
@@ -244,6 +245,14 @@ export function importErrorText(lang: Lang, e: SmsguardError): string {
 }
 
 /**
+ * Rules the API's body names (for a client to tell a refusal by role or ownership from a scope or a
+ * workflow step) that the pages leave unsaid: the page's own sentence already says who may
+ * (`role_required`, `provider_own_only`…), and the article is the deployment's division of duties,
+ * nothing a person at the form could cite.
+ */
+const PAGE_SILENT_RULES: ReadonlySet<string> = new Set([ACCESS_ROLE_RULE, ACCESS_OWN_DATA_RULE]);
+
+/**
  * Which rule refused, and under which article, as the API's body names them (`rule`, `article`): the
  * person at the form learns what to cite or ask about, and support can match it to the profile. The
  * rule by its label with the id in brackets (src/web/rule-labels.ts), the article as the profile
@@ -255,7 +264,7 @@ export function importErrorText(lang: Lang, e: SmsguardError): string {
  * Null for a rejection that names no rule (most bad input), so nothing is added there.
  */
 export function ruleText(lang: Lang, ref: RuleRef | undefined): string | null {
-  if (!ref?.rule) return null;
+  if (!ref?.rule || PAGE_SILENT_RULES.has(ref.rule)) return null;
   const en = lang === 'en';
   // A full-width bracket closes the Chinese label, so no space before the dash there.
   const dash = en || !isRuleId(ref.rule) ? ' — ' : '— ';

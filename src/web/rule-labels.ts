@@ -34,6 +34,8 @@ export const RULE_IDS = [
   'provider.throughput',
   // API hygiene (src/domain/idempotency.ts: the Idempotency-Key header)
   'api.idempotency',
+  // who may (src/app/access.ts): a role's operations, a provider's own data
+  'access.role', 'access.own-data',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];
@@ -74,6 +76,8 @@ const LABELS: Readonly<Record<RuleId, Said>> = {
   'complaints.status-lookup': ['投诉查询码错误次数有限制', 'wrong access codes from one address are limited'],
   'complaints.workflow': ['投诉案件须按办理流程处理', 'a complaint case follows its workflow'],
   'complaints.measure': ['投诉处理措施', 'a measure taken on a complaint'],
+  'access.role': ['每种身份只能使用其职责内的操作', 'each role may use only the operations of its duties'],
+  'access.own-data': ['企业只能查看和处理本企业的数据', "a content provider sees and acts on its own data only"],
   'provider.throughput': ['企业经 HTTP 发送不得超过约定速率（每秒条数）', "a provider sends over HTTP at most its agreed rate (messages a second)"],
 };
 

@@ -1,0 +1,182 @@
+/**
+ * The OpenAPI document an integrator reads (GET /docs/json) against what the gateway really serves:
+ * every route registered is documented with its method and path parameters and vice versa (the pages,
+ * the document itself and /metrics aside), every operation documents its error answers in the error
+ * format, and real rejections of each kind (400, 401, 403, 404, 409, 413, 415, 422, 429) validate
+ * against the schema documented for their status, naming a catalogued code, and the rule and article
+ * where one applies (a refusal by role or for another provider's data included).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { startTestGateway, onboard, OTHER_PROVIDER, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { schemaErrors, unlisted } from '../helpers/schema-coverage.js';
+import { buildHttpApp } from '../../src/http/app.js';
+import { contentRoutes } from '../../src/http/routes/content.js';
+import { smppCredentialRoutes } from '../../src/http/routes/smpp-credentials.js';
+import { installContentGovernance } from '../../src/app/content-install.js';
+import { SqliteContentStore } from '../../src/store/sqlite/content.js';
+import { SqliteSmppCredentials } from '../../src/store/sqlite/smpp-credentials.js';
+import { SmppCredentials } from '../../src/smpp/server/credentials.js';
+import { ERROR_CODES } from '../../src/domain/errors.js';
+
+type Op = { parameters?: { in: string; name: string; required?: boolean }[]; requestBody?: unknown; responses?: Record<string, { content?: Record<string, { schema?: any }> }> };
+type Spec = { paths: Record<string, Record<string, Op>> };
+
+/** Routes served on purpose outside the document: the document and its UI, the pages, Prometheus text. */
+const UNDOCUMENTED = /^(\/docs(\/|$)|\/web(\/|$)|\/metrics$|\/favicon\.ico$)/;
+
+/**
+ * Every `METHOD /path` the app serves (HEAD aside: Fastify adds one to each GET), from Fastify's own
+ * route tree (`printRoutes({commonPrefix: false})`: one node a line, each a segment of its parent's
+ * path), path parameters spelt as OpenAPI spells them (`{id}`).
+ */
+export function servedRoutes(http: FastifyInstance): Set<string> {
+  const out = new Set<string>();
+  const stack: string[] = [];
+  for (const line of http.printRoutes({ commonPrefix: false }).split('\n')) {
+    const m = /^((?:[│ ] {3})*)[├└]── (.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!m) continue;
+    const depth = m[1].length / 4;
+    stack.length = depth;
+    const path = (stack[depth - 1] ?? '') + m[2];
+    stack.push(path);
+    if (!m[3] || path.includes('*')) continue;
+    for (const method of m[3].split(', ')) if (method !== 'HEAD') out.add(`${method} ${path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`);
+  }
+  return out;
+}
+
+let g: TestGateway;
+let http: FastifyInstance;
+let spec: Spec;
+let cp: Provider;
+let other: Provider;
+
+before(async () => {
+  g = await startTestGateway();
+  // Every route group main.ts serves, the simulator's and the plugins' included.
+  const gov = await installContentGovernance(g.app, new SqliteContentStore(g.store.db), {});
+  const creds = new SmppCredentials({ store: new SqliteSmppCredentials(g.store.db), contentProviderExists: async () => true, now: () => g.clock.now(), newId: () => g.app.ctx.ids.next('cred') });
+  http = await buildHttpApp({ app: g.app, simulator: g.simulator, simulatedClock: g.clock, plugins: [contentRoutes(gov), smppCredentialRoutes(creds)] });
+  spec = (await http.inject({ method: 'GET', url: '/docs/json' })).json();
+  cp = await onboard(g);
+  other = await onboard(g, OTHER_PROVIDER);
+});
+after(async () => {
+  await http.close();
+  await g.close();
+});
+
+const documented = (): Set<string> => new Set(Object.entries(spec.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)));
+
+test('the route tree is read: the known routes are there, and one not served is not', () => {
+  const served = servedRoutes(http);
+  for (const r of ['POST /v1/messages', 'GET /v1/messages/{id}', 'DELETE /v1/content-providers/{id}/api-keys/{keyId}', 'POST /v1/credit/entries/{id}/publish', 'GET /v1/templates', 'GET /healthz']) assert.ok(served.has(r), r);
+  assert.ok(!served.has('PUT /v1/messages'));
+  assert.ok(served.size > 60, String(served.size));
+});
+
+test('every route served is in the OpenAPI document with its method, and every documented operation is served', () => {
+  const served = [...servedRoutes(http)].filter((r) => !UNDOCUMENTED.test(r.split(' ')[1]));
+  const doc = documented();
+  assert.deepEqual(served.filter((r) => !doc.has(r)).sort(), [], 'served but not documented');
+  assert.deepEqual([...doc].filter((r) => !served.includes(r)).sort(), [], 'documented but not served');
+});
+
+test('every documented operation declares each of its path parameters, required, and no other', () => {
+  const wrong: string[] = [];
+  for (const [path, ops] of Object.entries(spec.paths)) {
+    const inPath = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
+    for (const [method, op] of Object.entries(ops)) {
+      const params = (op.parameters ?? []).filter((p) => p.in === 'path');
+      const names = params.map((p) => p.name).sort();
+      if (JSON.stringify(names) !== JSON.stringify(inPath)) wrong.push(`${method.toUpperCase()} ${path}: declares ${names.join(',') || 'none'}`);
+      for (const p of params) if (p.required !== true) wrong.push(`${method.toUpperCase()} ${path}: ${p.name} not required`);
+    }
+  }
+  assert.deepEqual(wrong, []);
+});
+
+/** The schema documented for `status` of one operation: its own code, else `4XX`/`5XX`. */
+function documentedError(path: string, method: string, status: number): any {
+  const responses = spec.paths[path]?.[method]?.responses ?? {};
+  const r = responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses[`${String(status)[0]}xx`];
+  return r?.content?.['application/json']?.schema;
+}
+
+test('every operation that can refuse documents its refusals in the error format ({error:{code,message,rule?,article?,…}})', () => {
+  const wrong: string[] = [];
+  for (const [path, ops] of Object.entries(spec.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      const errors = Object.entries(op.responses ?? {}).filter(([code]) => /^[45]/.test(code));
+      // liveness answers 200 whenever the process does; readiness documents its own 503
+      if (path === '/healthz' || path === '/readyz') continue;
+      if (!errors.some(([code]) => /^4/.test(code))) wrong.push(`${method.toUpperCase()} ${path}: no 4xx documented`);
+      for (const [code, r] of errors) {
+        const s = r.content?.['application/json']?.schema;
+        const e = s?.properties?.error;
+        if (!e || !['code', 'message'].every((k) => e.required?.includes(k)) || !['rule', 'article', 'field'].every((k) => e.properties?.[k])) wrong.push(`${method.toUpperCase()} ${path} ${code}: not the error format`);
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
+});
+
+test('real rejections validate against the schema documented for their status, with a catalogued code, and the rule and article of a refusal by role or ownership', async () => {
+  const regulator = { authorization: `Bearer ${(await g.app.auth.createToken('regulator', 'inspector')).token}` };
+  const json = { 'content-type': 'application/json' };
+  const msg = (await http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13800138000', text: '【示例】您的验证码是123456。', type: 'verification' } })).json();
+  // [method, url, headers, payload, OpenAPI path, status, code, rule expected]
+  const cases: [string, string, Record<string, string> | undefined, unknown, string, number, string, string?][] = [
+    ['POST', '/v1/messages', cp.auth, {}, '/v1/messages', 400, 'invalid_request'],
+    ['POST', '/v1/messages', undefined, { from: '10690001' }, '/v1/messages', 401, 'unauthorized'],
+    ['POST', '/v1/messages', { authorization: 'Bearer sgk_nope' }, {}, '/v1/messages', 401, 'unauthorized'],
+    // a role the route's use case does not admit: refused before the body is read, naming the access rule
+    ['POST', '/v1/messages', g.admin, { from: '10690001' }, '/v1/messages', 403, 'forbidden', 'access.role'],
+    ['POST', '/v1/dnd', cp.auth, { numbers: ['13800138000'] }, '/v1/dnd', 403, 'forbidden', 'access.role'],
+    ['POST', '/v1/credit/entries/ce_x/publish', cp.auth, undefined, '/v1/credit/entries/{id}/publish', 403, 'forbidden', 'access.role'],
+    ['POST', '/v1/upstream-links/simulator/stop', regulator, undefined, '/v1/upstream-links/{name}/stop', 403, 'forbidden', 'access.role'],
+    // another provider's data
+    ['GET', `/v1/content-providers/${other.id}`, cp.auth, undefined, '/v1/content-providers/{id}', 403, 'forbidden', 'access.own-data'],
+    ['GET', `/v1/messages/${msg.id}`, other.auth, undefined, '/v1/messages/{id}', 403, 'forbidden', 'access.own-data'],
+    ['DELETE', `/v1/messages/${msg.id}`, other.auth, undefined, '/v1/messages/{id}', 403, 'forbidden', 'access.own-data'],
+    ['GET', `/v1/usage?contentProviderId=${other.id}`, cp.auth, undefined, '/v1/usage', 403, 'forbidden', 'access.own-data'],
+    ['GET', `/v1/records?contentProviderId=${other.id}`, cp.auth, undefined, '/v1/records', 403, 'forbidden', 'access.own-data'],
+    ['GET', `/v1/content-providers/${other.id}/api-keys`, cp.auth, undefined, '/v1/content-providers/{id}/api-keys', 403, 'forbidden', 'access.own-data'],
+    ['GET', '/v1/messages/msg_nope', cp.auth, undefined, '/v1/messages/{id}', 404, 'not_found'],
+    ['GET', '/v1/content-providers/cp_nope', g.admin, undefined, '/v1/content-providers/{id}', 404, 'not_found'],
+    ['POST', '/v1/ports', g.admin, { number: '10690001', contentProviderId: cp.id, kind: 'service' }, '/v1/ports', 409, 'conflict'],
+    ['POST', '/v1/messages', cp.auth, { from: '10699999', to: '13800138000', text: '【示例】您的验证码是123456。', type: 'verification' }, '/v1/messages', 422, 'unknown_port', 'sender.port-exists'],
+    ['POST', '/v1/messages', cp.auth, { from: '10690001', to: '13800138000', text: '【示例】您的验证码是654321。', type: 'verification' }, '/v1/messages', 422, 'frequency_exceeded', 'verification.frequency'],
+  ];
+  const wrong: string[] = [];
+  for (const [method, url, headers, payload, path, status, code, rule] of cases) {
+    const r = await http.inject({ method: method as 'GET', url, headers: payload === undefined ? headers : { ...json, ...headers }, ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }) });
+    const what = `${method} ${url} (${headers === cp.auth ? 'cp' : headers === other.auth ? 'other' : headers === g.admin ? 'admin' : headers === regulator ? 'regulator' : 'none'})`;
+    if (r.statusCode !== status) { wrong.push(`${what}: ${r.statusCode} ${r.body}`); continue; }
+    const body = r.json();
+    if (!(ERROR_CODES as readonly string[]).includes(body.error?.code) || body.error.code !== code) wrong.push(`${what}: code ${body.error?.code}, wanted ${code}`);
+    const schema = documentedError(path, method.toLowerCase(), status);
+    if (!schema) { wrong.push(`${what}: ${status} not documented`); continue; }
+    for (const e of [...schemaErrors(schema, body), ...unlisted(schema, body)]) wrong.push(`${what}: ${e}`);
+    if (rule !== undefined && (body.error.rule !== rule || typeof body.error.article !== 'string' || !body.error.article)) wrong.push(`${what}: rule ${body.error.rule}, article ${body.error.article}; wanted rule ${rule} with its article`);
+  }
+  assert.deepEqual(wrong, []);
+});
+
+test('refusals the framework makes (a body too large, not JSON, malformed JSON, no route) are in the error format too', async () => {
+  const cases: [string, Record<string, string>, string, number][] = [
+    ['/v1/messages', { 'content-type': 'application/x-www-form-urlencoded' }, 'a=b', 415],
+    ['/v1/messages', { 'content-type': 'application/json' }, '{"from":', 400],
+    ['/v1/messages', { 'content-type': 'application/json' }, JSON.stringify({ text: 'x'.repeat(1024 * 1024 + 10) }), 413],
+    ['/v1/nothing-here', { 'content-type': 'application/json' }, '{}', 404],
+  ];
+  for (const [url, headers, payload, status] of cases) {
+    const r = await http.inject({ method: 'POST', url, headers: { ...headers, ...cp.auth }, payload });
+    assert.equal(r.statusCode, status, `${url} ${r.body.slice(0, 200)}`);
+    const schema = documentedError('/v1/messages', 'post', 400);
+    assert.deepEqual(schemaErrors(schema, r.json()), [], `${status}: ${r.body.slice(0, 200)}`);
+    assert.ok((ERROR_CODES as readonly string[]).includes(r.json().error.code));
+  }
+});
