@@ -21,11 +21,15 @@
  * bound the token cache already sets: a change made in this process binds at once ({@link forget}),
  * one made in another process sharing a PostgreSQL store binds here within 10 s.
  */
-import { RetryLaterError } from '../domain/errors.js';
+import { RetryLaterError, type RuleRef } from '../domain/errors.js';
+import { GATEWAY_ARTICLES } from '../domain/gateway-articles.js';
 import { RateLimiter } from '../domain/rate-limiter.js';
 import { throughputShare } from '../domain/throughput-share.js';
 import { TOKEN_CACHE_MS } from './auth.js';
 import type { AppContext } from './context.js';
+
+/** The `{rule, article}` of a request refused past the provider's HTTP rate (the article: the gateway's own). */
+const THROUGHPUT_REF: Readonly<RuleRef> = Object.freeze({ rule: 'provider.throughput', article: GATEWAY_ARTICLES.throughput.en });
 
 /** The largest `httpThroughput` an operator may set (messages a second). */
 export const HTTP_THROUGHPUT_MAX = 100_000;
@@ -105,14 +109,14 @@ export class HttpThroughput {
       // Never fits, however long the caller waits: no Retry-After, the message says what to do.
       throw new RetryLaterError(
         `a batch of ${count} messages is more than this content provider's HTTP throughput of ${rate} messages a second${held}; nothing of it was taken: send at most ${b.burst} messages a request`,
-        { rule: 'provider.throughput' },
+        THROUGHPUT_REF,
         undefined,
       );
     }
     const ms = b.waitManyMs(count, now);
     throw new RetryLaterError(
       `over this content provider's HTTP throughput of ${rate} messages a second${held} (a batch counts its messages); nothing of this request was taken: retry in ${Math.max(1, Math.ceil(ms / 1000))} s`,
-      { rule: 'provider.throughput' },
+      THROUGHPUT_REF,
       ms,
     );
   }

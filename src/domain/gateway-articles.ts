@@ -11,6 +11,8 @@ export const GATEWAY_ARTICLES = {
   publicIntake: { en: 'operational, not regulation (complaints without a token a minute from one address, so the public door cannot be flooded)', zh: '运营安排，并非法规规定（同一地址每分钟无令牌投诉的数量，防止公共入口被刷）' },
   statusLookup: { en: "operational, not regulation (wrong access codes from one address in 15 minutes, so a complainant's code cannot be guessed)", zh: '运营安排，并非法规规定（同一地址15分钟内查询码错误的次数，防止投诉查询码被猜中）' },
   access: { en: "operational, not regulation (the deployment's division of duties: which role may use an operation, and a content provider only its own data)", zh: '运营安排，并非法规规定（部署的职责分工：哪种身份可使用哪项操作，企业只能使用本企业的数据）' },
+  idempotency: { en: 'operational, not regulation (safe retries: an Idempotency-Key names one request for 24 hours)', zh: '运营安排，并非法规规定（安全重试：一个幂等键在24小时内只代表一个请求）' },
+  throughput: { en: 'operational, not regulation (the rate the operator agreed with the content provider, as an SMPP credential\'s throughput)', zh: '运营安排，并非法规规定（运营方与企业约定的速率，与SMPP账号的速率相同）' },
   penalties: { en: 'rule 12 (RMB 10,000–30,000 for commercial-SMS violations)', zh: '要点第12项（商业性短信息违规：罚款一万元以上三万元以下）' },
 } as const satisfies Record<string, { en: string; zh: string }>;
 

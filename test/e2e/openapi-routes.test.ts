@@ -180,3 +180,22 @@ test('refusals the framework makes (a body too large, not JSON, malformed JSON, 
     assert.ok((ERROR_CODES as readonly string[]).includes(r.json().error.code));
   }
 });
+
+test('the gateway\'s own rules name their article as the profiles\' do: a key reused (api.idempotency), a rate passed (provider.throughput, with Retry-After)', async () => {
+  const send = (headers: Record<string, string>, to: string, extra: Record<string, string> = {}) => http.inject({ method: 'POST', url: '/v1/messages', headers: { ...headers, ...extra }, payload: { from: '10698001', to, text: '【别家】您的验证码是123456。', type: 'verification' } });
+  assert.equal((await send(other.auth, '13700137000', { 'idempotency-key': 'k-1' })).statusCode, 202);
+  const reused = await send(other.auth, '13700137001', { 'idempotency-key': 'k-1' });
+  const patched = await http.inject({ method: 'PATCH', url: `/v1/content-providers/${other.id}`, headers: g.admin, payload: { httpThroughput: 1 } });
+  assert.equal(patched.statusCode, 200, patched.body);
+  let throttled = await send(other.auth, '13700137002');
+  if (throttled.statusCode !== 429) throttled = await send(other.auth, '13700137003');
+  const wrong: string[] = [];
+  for (const [r, status, rule] of [[reused, 422, 'api.idempotency'], [throttled, 429, 'provider.throughput']] as const) {
+    if (r.statusCode !== status) { wrong.push(`${rule}: ${r.statusCode} ${r.body}`); continue; }
+    const e = r.json().error;
+    if (e.rule !== rule || typeof e.article !== 'string' || !/^operational, not regulation \(/.test(e.article)) wrong.push(`${rule}: rule ${e.rule}, article ${e.article}`);
+    for (const x of schemaErrors(documentedError('/v1/messages', 'post', status), r.json())) wrong.push(`${rule}: ${x}`);
+  }
+  assert.deepEqual(wrong, []);
+  assert.match(String(throttled.headers['retry-after']), /^[1-9]\d*$/, 'a 429 says when to retry');
+});
