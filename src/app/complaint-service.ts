@@ -52,6 +52,8 @@ export class PublicIntakeLimit {
   }
   get perMinute(): number { return this.shared.limit; }
   set perMinute(n: number) { this.shared.limit = n; this.local.limit = n; }
+  /** Milliseconds until the minute's window ends and `from`'s count starts again (for Retry-After). */
+  msLeft(now: number): number { return this.shared.msLeft(now); }
   /** Counts one complaint from `from` and says whether it is within the limit. */
   async admit(from: string, now: number): Promise<boolean> {
     try {
@@ -103,7 +105,8 @@ export class ComplaintService {
    */
   async fileComplaint(p: Principal, body: unknown, source: 'web' | 'api', from?: string) {
     if (p.role === 'public' && from !== undefined && !(await this.publicLimit.admit(from, Date.now()))) {
-      throw new SmsguardError('throttled', `at most ${this.publicLimit.perMinute} complaints a minute from one address; try again shortly`, { rule: PUBLIC_INTAKE_RULE, article: GATEWAY_ARTICLES.publicIntake.en });
+      // RetryLaterError: the 429 says when the minute's window ends (Retry-After), as the status lookup's does.
+      throw new RetryLaterError(`at most ${this.publicLimit.perMinute} complaints a minute from one address; try again shortly`, { rule: PUBLIC_INTAKE_RULE, article: GATEWAY_ARTICLES.publicIntake.en }, this.publicLimit.msLeft(Date.now()));
     }
     return fileComplaint(this.ctx, p, body, source);
   }

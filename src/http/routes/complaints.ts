@@ -33,7 +33,7 @@ export async function complaintRoutes(f: FastifyInstance, opts: { app: App }): P
         },
         required: ['msisdn'],
       },
-      response: { 201: filedCase, '4xx': errorBody },
+      response: { 201: filedCase, 429: errorResponse('Without a token: more than the complaints one address may file a minute (20 by default; rule complaints.public-intake); Retry-After says when the minute ends'), '4xx': errorBody },
     },
   }, async (req, reply) => reply.code(201).send(await svc().fileComplaint(req.principal, req.body, 'api', req.ip)));
 

@@ -47,6 +47,9 @@ test('behind a trusted proxy the public complaint limit counts each user; untrus
     // a refusal cites its rule and what it rests on: an operational limit, not the Regulations
     assert.deepEqual([limited.json().error.code, limited.json().error.rule], ['throttled', 'complaints.public-intake']);
     assert.match(limited.json().error.article, /^operational, not regulation/);
+    // …and when to try again, as every other 429 does (the status lookup's, a provider's rate): it had none
+    const retryAfter = Number(limited.headers['retry-after']);
+    assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After: ${limited.headers['retry-after']}`);
     assert.equal((await trusted.file('198.51.100.9')).statusCode, 201, 'another user behind the same proxy: not');
   } finally {
     await trusted.close();
