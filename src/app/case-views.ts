@@ -91,7 +91,8 @@ export async function listCases(ctx: AppContext, p: Principal, q: { state?: stri
   let msisdn: string | undefined;
   if (q.msisdn) {
     msisdn = normalizeMsisdnLenient(q.msisdn) ?? undefined;
-    if (!msisdn) throw new SmsguardError('invalid_msisdn', 'msisdn: not a mainland mobile number', {}, 'msisdn');
+    // the rule and article every other refusal of a number names (validate.ts msisdnRefusal)
+    if (!msisdn) throw new SmsguardError('invalid_msisdn', 'msisdn: not a mainland mobile number', { rule: 'recipient.msisdn', article: ctx.profile.rules['recipient.msisdn']?.article, profile: ctx.profile.id }, 'msisdn');
   }
   // Refused here, before a regulator's query is audited, rather than by the store.
   if (q.cursor) decodeCursor(q.cursor);

@@ -149,6 +149,9 @@ test('real rejections validate against the schema documented for their status, w
     ['POST', '/v1/ports', g.admin, { number: '10690001', contentProviderId: cp.id, kind: 'service' }, '/v1/ports', 409, 'conflict'],
     ['POST', '/v1/messages', cp.auth, { from: '10699999', to: '13800138000', text: '【示例】您的验证码是123456。', type: 'verification' }, '/v1/messages', 422, 'unknown_port', 'sender.port-exists'],
     ['POST', '/v1/messages', cp.auth, { from: '10690001', to: '13800138000', text: '【示例】您的验证码是654321。', type: 'verification' }, '/v1/messages', 422, 'frequency_exceeded', 'verification.frequency'],
+    // a number refused in a filter or the simulator's outbox names its rule as a submission's does
+    ['GET', '/v1/cases?msisdn=12345', g.admin, undefined, '/v1/cases', 422, 'invalid_msisdn', 'recipient.msisdn'],
+    ['GET', '/v1/simulator/outbox?to=12345', undefined, undefined, '/v1/simulator/outbox', 422, 'invalid_msisdn', 'recipient.msisdn'],
   ];
   const wrong: string[] = [];
   for (const [method, url, headers, payload, path, status, code, rule] of cases) {

@@ -9,6 +9,7 @@ import { isSimulatableTime, SIMULATED_MAX, SIMULATED_MIN, type SimulatedClock } 
 import { simulatedTimeMover } from '../../app/simulated-time.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { normalizeMsisdn } from '../../domain/msisdn.js';
+import { msisdnRefusal } from '../../app/validate.js';
 import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
 import { requireAuth } from '../auth.js';
 import { requireRole } from '../../app/access.js';
@@ -76,7 +77,7 @@ export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simu
     let to: string | undefined;
     if (q.to) {
       const n = normalizeMsisdn(q.to);
-      if (!n) throw new SmsguardError('invalid_msisdn', 'to is not a mainland China mobile number', {}, 'to');
+      if (!n) throw msisdnRefusal('to', app.profile);
       to = n;
     }
     return { messages: simulator.outbox(to), count: simulator.count };
