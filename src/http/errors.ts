@@ -38,8 +38,12 @@ export type NotFoundHint = (method: string, path: string) => string | undefined;
 export function registerErrorHandler(f: FastifyInstance, notFoundHint?: NotFoundHint): void {
   f.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof SmsguardError) {
+      const status = HTTP_STATUS[err.code];
       if (err instanceof RetryLaterError && err.retryAfterMs !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
-      return reply.code(HTTP_STATUS[err.code]).send({ error: err.toBody() });
+      // A 503 is always worth a retry soon (a link's thread or the egress processes did not answer in
+      // time; store_unavailable below): say so as that one does, 1 s, rather than leave a client guessing.
+      else if (status === 503) reply.header('retry-after', '1');
+      return reply.code(status).send({ error: err.toBody() });
     }
     if (err.validation) {
       const field = fieldOf(err);

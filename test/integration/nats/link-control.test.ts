@@ -16,7 +16,7 @@ import { SmppUpstream } from '../../../src/smpp/client/upstream.js';
 import { parseUpstreamUrl } from '../../../src/smpp/client/config.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
 
-interface Answer { statusCode: number; json(): unknown }
+interface Answer { statusCode: number; headers: Record<string, unknown>; json(): unknown }
 
 describe('an operator\'s stop and start of a carrier link at an API process reach every egress process', { timeout: 90_000 }, () => {
   const cleanups = suiteCleanups();
@@ -128,6 +128,8 @@ describe('an operator\'s stop and start of a carrier link at an API process reac
     const none = await ask('POST', '/v1/upstream-links/a/stop');
     assert.equal(none.statusCode, 503, JSON.stringify(none.json()));
     assert.equal((none.json() as { error: { code: string } }).error.code, 'upstream_unavailable');
+    // every 503 says when to try again, as store_unavailable's does (this one had no Retry-After)
+    assert.equal(none.headers['retry-after'], '1');
     await ask('POST', '/v1/upstream-links/a/start'); // end the stop kept for processes to come
     await egressProcess();
     const unknown = await ask('POST', '/v1/upstream-links/zz/stop');
