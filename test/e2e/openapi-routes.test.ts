@@ -202,3 +202,19 @@ test('the gateway\'s own rules name their article as the profiles\' do: a key re
   assert.deepEqual(wrong, []);
   assert.match(String(throttled.headers['retry-after']), /^[1-9]\d*$/, 'a 429 says when to retry');
 });
+
+test('paging reads the same on every list: `limit` an integer with its minimum, maximum and default documented (the query schema applies it: useDefaults), `cursor` beside `nextCursor`', () => {
+  const wrong: string[] = [];
+  for (const [path, ops] of Object.entries(spec.paths)) {
+    const op = ops.get;
+    if (!op) continue;
+    const q = new Map((op.parameters ?? []).filter((p) => p.in === 'query').map((p) => [p.name, p as { name: string; description?: string; schema?: Record<string, unknown> }]));
+    const limit = q.get('limit')?.schema;
+    // the default as `default`, or said (`default 100`) where the route must not fill it in (a regulator's records query is recorded as asked)
+    const stated = limit?.default ?? /\bdefault (\d+)\b/.exec(`${q.get('limit')?.description ?? ''} ${String(limit?.description ?? '')}`)?.[1];
+    if (limit && !(limit.type === 'integer' && limit.minimum === 1 && typeof limit.maximum === 'number' && stated !== undefined)) wrong.push(`GET ${path}: limit ${JSON.stringify(limit)}`);
+    const props = op.responses?.['200']?.content?.['application/json']?.schema?.properties ?? {};
+    if (q.has('cursor') !== ('nextCursor' in props)) wrong.push(`GET ${path}: cursor ${q.has('cursor')}, nextCursor ${'nextCursor' in props}`);
+  }
+  assert.deepEqual(wrong, []);
+});

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
+import { FAILED_CALLBACKS_MAX } from '../../app/failed-callbacks.js';
 import { bearerSecurity, callbackInput, callbackUrls, errorBody, failedCallbacks, idParam, retryFailedInput } from '../schemas.js';
 
 export async function callbackRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
@@ -38,13 +39,13 @@ export async function callbackRoutes(f: FastifyInstance, opts: { app: App }): Pr
     onRequest: requireAuth,
     schema: {
       tags: ['registry'], security: bearerSecurity, params: idParam,
-      querystring: { type: 'object', properties: { limit: { type: 'string', pattern: '^[0-9]{1,4}$', description: 'At most this many (1–500; default 500)' } } },
+      querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: FAILED_CALLBACKS_MAX, default: FAILED_CALLBACKS_MAX, description: 'At most this many' } } },
       summary: 'A content provider\'s given-up callbacks and how many are still pending (admin or the provider)',
       description: 'A callback not taken (2xx) within 24 h of being queued is given up and kept here for 7 days; POST …/callbacks/failed/retry sends it again.',
       response: { 200: failedCallbacks, '4xx': errorBody },
     },
   }, async (req) => {
-    const q = req.query as { limit?: string };
+    const q = req.query as { limit?: number };
     return app.listFailedCallbacks(req.principal, (req.params as { id: string }).id, q.limit === undefined ? undefined : Number(q.limit));
   });
 

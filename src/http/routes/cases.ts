@@ -21,7 +21,7 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
         type: 'object', additionalProperties: false,
         properties: {
           state: { type: 'string', description: 'Comma-separated states' }, contentProviderId: { type: 'string' }, msisdn: { type: 'string' },
-          limit: { type: 'integer', minimum: 1, maximum: 500 }, cursor: { type: 'string', maxLength: 20 },
+          limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 }, cursor: { type: 'string', maxLength: 20 },
         },
       },
       response: {

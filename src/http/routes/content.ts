@@ -137,7 +137,7 @@ export function contentRoutes(gov: ContentGovernance) {
       onRequest: requireAuth,
       schema: {
         tags: ['content'], security: bearerSecurity, summary: 'Early-warning alerts, newest first (providers see their own; a regulator token limited to a province or dates sees the alerts inside them); an id no provider has: 404 not_found (for a token limited to a province, none, as for another province\'s provider)',
-        querystring: { type: 'object', properties: { contentProviderId: { type: 'string', maxLength: 64 }, since: { type: 'string', pattern: '^[0-9]{1,15}$' }, limit: { type: 'integer', minimum: 1, maximum: 1000, description: 'default 100' } } },
+        querystring: { type: 'object', properties: { contentProviderId: { type: 'string', maxLength: 64 }, since: { type: 'string', pattern: '^[0-9]{1,15}$' }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } },
         response: { 200: { type: 'object', properties: { alerts: { type: 'array', items: alert } } }, 404: unknownProviderFilter(), '4xx': errorBody },
       },
     }, async (req) => {

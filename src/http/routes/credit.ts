@@ -92,7 +92,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
     onRequest: requireAuth,
     schema: {
       tags: ['supervision'], security: bearerSecurity, summary: 'Credit-file entries, newest first, keyset-paged (regulator, operator; a provider sees its own; a regulator token limited to a province or dates sees the entries inside them, selected before the page is cut)',
-      querystring: { type: 'object', additionalProperties: false, properties: { contentProviderId: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000 }, cursor: { type: 'string', maxLength: 20 } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { contentProviderId: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 }, cursor: { type: 'string', maxLength: 20 } } },
       response: {
         200: {
           type: 'object',

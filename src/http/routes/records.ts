@@ -61,7 +61,8 @@ export async function recordRoutes(f: FastifyInstance, opts: { app: App }): Prom
           decision: { type: 'string', enum: ['accepted', 'rejected'] },
           rule: { type: 'string', maxLength: 64, description: 'Rule id of the failing verdict of a rejected MT' },
           from: { type: 'string', maxLength: 40, description: 'ISO-8601, inclusive' }, to: { type: 'string', maxLength: 40, description: 'ISO-8601, exclusive' },
-          limit: { type: 'integer', minimum: 1, maximum: 1000 }, cursor: { type: 'string', maxLength: 16 },
+          // the default said, not set (`default`): a regulator's query is recorded with its filter as asked
+          limit: { type: 'integer', minimum: 1, maximum: 1000, description: 'default 100' }, cursor: { type: 'string', maxLength: 16 },
         },
       },
       response: {
