@@ -38,7 +38,7 @@ const KEYED_ROUTES = [['/v1/messages', 'post'], ['/v1/messages/batch', 'post']] 
  * routes' `headers` schema, which fastify would validate on every request, with the header or not.
  */
 export function documentIdempotencyKey<T extends { paths?: unknown }>(doc: T): T {
-  const paths = doc.paths as Record<string, Record<string, { parameters?: unknown[] }> | undefined> | undefined;
+  const paths = doc.paths as Record<string, Record<string, { parameters?: unknown[]; responses?: Record<string, { headers?: Record<string, unknown> }> }> | undefined> | undefined;
   for (const [path, method] of KEYED_ROUTES) {
     const op = paths?.[path]?.[method];
     if (!op) continue;
@@ -51,6 +51,11 @@ export function documentIdempotencyKey<T extends { paths?: unknown }>(doc: T): T
         + 'with another request, 422 `idempotency_key_reused`; while another process holds it, 409 `idempotency_key_in_flight`.',
       schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7e]+$' },
     });
+    // every answer a key can replay (a success and a decided refusal alike; a 429 or a 5xx keeps no key) may carry the replay's header
+    for (const [code, r] of Object.entries(op.responses ?? {})) {
+      if (code === '429' || code.startsWith('5')) continue;
+      r.headers = { ...r.headers, [REPLAYED_HEADER]: { description: 'true when this is the kept answer to an earlier request with the same Idempotency-Key, byte for byte; absent otherwise', schema: { type: 'string', enum: ['true'] } } };
+    }
   }
   return doc;
 }

@@ -218,3 +218,21 @@ test('paging reads the same on every list: `limit` an integer with its minimum, 
   }
   assert.deepEqual(wrong, []);
 });
+
+test('the document says when to retry: Retry-After on every 429 and 503, a 503 store_unavailable on every operation but the probes, Idempotent-Replayed on the keyed submits', () => {
+  const wrong: string[] = [];
+  for (const [path, ops] of Object.entries(spec.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      const responses = op.responses as Record<string, { headers?: Record<string, unknown> }>;
+      const what = `${method.toUpperCase()} ${path}`;
+      if (path !== '/healthz' && path !== '/readyz' && !responses['503']) wrong.push(`${what}: no 503`);
+      for (const code of ['429', '503']) if (responses[code] && path !== '/readyz' && !responses[code].headers?.['Retry-After']) wrong.push(`${what} ${code}: no Retry-After`);
+    }
+  }
+  for (const path of ['/v1/messages', '/v1/messages/batch']) {
+    const responses = spec.paths[path]!.post!.responses as Record<string, { headers?: Record<string, unknown> }>;
+    if (!responses['429']) wrong.push(`POST ${path}: no 429`);
+    for (const code of Object.keys(responses).filter((c) => /^2/.test(c))) if (!responses[code].headers?.['Idempotent-Replayed']) wrong.push(`POST ${path} ${code}: no Idempotent-Replayed`);
+  }
+  assert.deepEqual(wrong, []);
+});

@@ -24,6 +24,9 @@ const batchItem = {
 /** What fastify sends for a JSON body it serialized itself. */
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+/** The 429s of a submit, for the OpenAPI document (Retry-After is added with every 429: retry-headers-doc.ts). */
+const THROTTLED = errorResponse('throttled: over the content provider\'s HTTP throughput (rule provider.throughput; nothing recorded, nothing of a batch taken), or a message under an early-warning throttle (rule monitor.early-warning; recorded, with its id; in a batch, that item\'s result)');
+
 export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   f.post('/v1/messages', {
@@ -31,7 +34,7 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
     schema: {
       tags: ['messages'], security: bearerSecurity, summary: 'Submit one message; 202 when accepted, 422 with the rule and article when rejected',
       body: messageInput,
-      response: { 202: submitResult, '4xx': errorBody },
+      response: { 202: submitResult, 429: THROTTLED, '4xx': errorBody },
     },
   }, async (req, reply) => {
     // The provider's HTTP throughput, before anything is decided (http-throughput.ts); the role check is submitMessage's.
@@ -62,7 +65,7 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
     schema: {
       tags: ['messages'], security: bearerSecurity, summary: `Submit up to ${MAX_BATCH} messages; each result as for a single submit`,
       body: { type: 'object', properties: { messages: { type: 'array', maxItems: MAX_BATCH, items: batchItem } }, required: ['messages'] },
-      response: { 200: { type: 'object', properties: { results: { type: 'array', items: submitResult } } }, '4xx': errorBody },
+      response: { 200: { type: 'object', properties: { results: { type: 'array', items: submitResult } } }, 429: THROTTLED, '4xx': errorBody },
     },
   }, async (req, reply) => {
     const key = idempotencyKeyOf(req);
