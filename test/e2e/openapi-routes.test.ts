@@ -236,3 +236,22 @@ test('the document says when to retry: Retry-After on every 429 and 503, a 503 s
   }
   assert.deepEqual(wrong, []);
 });
+
+const SAMPLE: Record<string, string> = { month: '2026-11', from: '2026-11-01', to: '2026-12-01' };
+
+test('every list and read refuses a query parameter it does not know, naming it (a misspelt filter was ignored and the whole list answered)', async () => {
+  const wrong: string[] = [];
+  const tried: string[] = [];
+  for (const [path, ops] of Object.entries(spec.paths)) {
+    const op = ops.get;
+    if (!op || !(op.parameters ?? []).some((p) => p.in === 'query')) continue;
+    // what a parameter the route requires is given, so that the unknown one is what it answers about
+    const needed = (op.parameters ?? []).filter((p) => p.in === 'query' && p.required).map((p) => `${p.name}=${encodeURIComponent(SAMPLE[p.name] ?? 'x')}&`).join('');
+    const url = `${path.replace(/\{[^}]+\}/g, (m) => (m === '{id}' && path.startsWith('/v1/content-providers/') ? cp.id : m === '{msisdn}' ? '13800138000' : 'x'))}?${needed}contentproviderId=${cp.id}`;
+    const r = await http.inject({ method: 'GET', url, headers: g.admin });
+    tried.push(path);
+    if (r.statusCode !== 400 || r.json().error?.field !== 'contentproviderId') wrong.push(`GET ${url}: ${r.statusCode} ${r.body.slice(0, 120)}`);
+  }
+  assert.ok(tried.length >= 15, tried.join());
+  assert.deepEqual(wrong, []);
+});

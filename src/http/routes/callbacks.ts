@@ -39,7 +39,7 @@ export async function callbackRoutes(f: FastifyInstance, opts: { app: App }): Pr
     onRequest: requireAuth,
     schema: {
       tags: ['registry'], security: bearerSecurity, params: idParam,
-      querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: FAILED_CALLBACKS_MAX, default: FAILED_CALLBACKS_MAX, description: 'At most this many' } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: FAILED_CALLBACKS_MAX, default: FAILED_CALLBACKS_MAX, description: 'At most this many' } } },
       summary: 'A content provider\'s given-up callbacks and how many are still pending (admin or the provider)',
       description: 'A callback not taken (2xx) within 24 h of being queued is given up and kept here for 7 days; POST …/callbacks/failed/retry sends it again.',
       response: { 200: failedCallbacks, '4xx': errorBody },

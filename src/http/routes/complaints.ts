@@ -41,7 +41,7 @@ export async function complaintRoutes(f: FastifyInstance, opts: { app: App }): P
     schema: {
       tags: ['complaints'], summary: "The complainant's status view (reference and access code)",
       params: { type: 'object', properties: { reference: { type: 'string', maxLength: 40 } }, required: ['reference'] },
-      querystring: { type: 'object', properties: { accessCode: { type: 'string', maxLength: 40 } }, required: ['accessCode'] },
+      querystring: { type: 'object', additionalProperties: false, properties: { accessCode: { type: 'string', maxLength: 40 } }, required: ['accessCode'] },
       response: {
         200: publicCaseStatus,
         400: errorResponse('No access code, or a reference or code too long'),

@@ -79,7 +79,7 @@ export function contentRoutes(gov: ContentGovernance) {
       onRequest: requireAuth,
       schema: {
         tags: ['content'], security: bearerSecurity, summary: 'Templates (providers see their own)',
-        querystring: { type: 'object', properties: { status: { type: 'string', enum: ['pending', 'approved', 'rejected'] }, contentProviderId: { type: 'string', maxLength: 64 } } },
+        querystring: { type: 'object', additionalProperties: false, properties: { status: { type: 'string', enum: ['pending', 'approved', 'rejected'] }, contentProviderId: { type: 'string', maxLength: 64 } } },
         response: { 200: { type: 'object', properties: { templates: { type: 'array', items: template } } }, 404: unknownProviderFilter(), '4xx': errorBody },
       },
     }, async (req) => ({ templates: await gov.listTemplates(req.principal, req.query as { status?: string; contentProviderId?: string }) }));
@@ -137,7 +137,7 @@ export function contentRoutes(gov: ContentGovernance) {
       onRequest: requireAuth,
       schema: {
         tags: ['content'], security: bearerSecurity, summary: 'Early-warning alerts, newest first (providers see their own; a regulator token limited to a province or dates sees the alerts inside them); an id no provider has: 404 not_found (for a token limited to a province, none, as for another province\'s provider)',
-        querystring: { type: 'object', properties: { contentProviderId: { type: 'string', maxLength: 64 }, since: { type: 'string', pattern: '^[0-9]{1,15}$' }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } },
+        querystring: { type: 'object', additionalProperties: false, properties: { contentProviderId: { type: 'string', maxLength: 64 }, since: { type: 'string', pattern: '^[0-9]{1,15}$' }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } },
         response: { 200: { type: 'object', properties: { alerts: { type: 'array', items: alert } } }, 404: unknownProviderFilter(), '4xx': errorBody },
       },
     }, async (req) => {
@@ -150,7 +150,7 @@ export function contentRoutes(gov: ContentGovernance) {
       onRequest: requireAuth,
       schema: {
         tags: ['content'], security: bearerSecurity, summary: 'Automatic actions with the figures that triggered them (in force unless all=true; a regulator token limited to a province or dates sees the actions inside them)',
-        querystring: { type: 'object', properties: { all: { type: 'string', enum: ['true', 'false'] } } },
+        querystring: { type: 'object', additionalProperties: false, properties: { all: { type: 'string', enum: ['true', 'false'] } } },
         response: { 200: { type: 'object', properties: { actions: { type: 'array', items: actionRecord } } }, '4xx': errorBody },
       },
     }, async (req) => ({ actions: await gov.listActions(req.principal, (req.query as { all?: string }).all !== 'true') }));

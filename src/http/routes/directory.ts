@@ -44,7 +44,7 @@ export async function directoryRoutes(f: FastifyInstance, opts: { app: App }): P
     onRequest: requireAuth,
     schema: {
       tags: ['registry'], security: bearerSecurity, summary: 'List content providers (admin; a regulator token limited to a province: those registered there), oldest first; never an API key',
-      querystring: { type: 'object', properties: { status: { type: 'string', enum: ['active', 'suspended'] } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { status: { type: 'string', enum: ['active', 'suspended'] } } },
       response: { 200: { type: 'object', properties: { contentProviders: { type: 'array', items: { type: 'object', properties: provider } } } }, '4xx': errorBody },
     },
   }, async (req) => ({ contentProviders: await app.listContentProviders(req.principal, req.query as { status?: string }) }));
@@ -74,7 +74,7 @@ export async function directoryRoutes(f: FastifyInstance, opts: { app: App }): P
     onRequest: requireAuth,
     schema: {
       tags: ['registry'], security: bearerSecurity, summary: 'Registered ports by number, retired ones too (retiredAt): the operator all or one provider\'s; a provider its own (another contentProviderId: 403 forbidden); a regulator token limited to a province those of its providers (another province, or an id no provider has: 403 forbidden, rule supervision.province-scope); otherwise an id no provider has: 404 not_found',
-      querystring: { type: 'object', properties: { contentProviderId: { type: 'string', maxLength: 64 } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { contentProviderId: { type: 'string', maxLength: 64 } } },
       response: { 200: { type: 'object', properties: { ports: { type: 'array', items: port } } }, 404: unknownProviderFilter(), '4xx': errorBody },
     },
   }, async (req) => ({ ports: await app.listPorts(req.principal, req.query as { contentProviderId?: string }) }));

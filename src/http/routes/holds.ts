@@ -29,7 +29,7 @@ export async function holdRoutes(f: FastifyInstance, opts: { app: App }): Promis
     onRequest: requireAuth,
     schema: {
       tags: ['records'], security: bearerSecurity, summary: 'Legal holds (active unless all=true; a regulator token limited to a province or dates sees its province\'s providers\' holds and every number hold, placed inside its dates)',
-      querystring: { type: 'object', properties: { all: { type: 'string', enum: ['true', 'false'] } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { all: { type: 'string', enum: ['true', 'false'] } } },
       response: { 200: { type: 'object', properties: { holds: { type: 'array', items: hold } } }, '4xx': errorBody },
     },
   }, async (req) => ({ holds: await listHolds(app.ctx, req.principal, (req.query as { all?: string }).all !== 'true') }));

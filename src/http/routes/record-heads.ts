@@ -40,7 +40,7 @@ export async function recordHeadRoutes(f: FastifyInstance, opts: { app: App }): 
     schema: {
       tags: ['records'], security: bearerSecurity, summary: 'Signed hash-chain heads, one per month (signs new heads for chains that grew, at most once a minute)',
       description: 'With contentProviderId, also providerHeads: the newest signed provider head of each month of that provider (docs/RECORDS.md, "Completeness of one provider\'s export"): the operator and regulators (a regulator limited to a province for its providers), a content provider its own.',
-      querystring: { type: 'object', properties: { contentProviderId: { type: 'string', minLength: 1, maxLength: 64 } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { contentProviderId: { type: 'string', minLength: 1, maxLength: 64 } } },
       response: {
         200: { type: 'object', properties: { keyId: { type: 'string' }, publicKey: { type: 'string' }, heads: { type: 'array', items: head }, providerHeads: { type: 'array', items: providerHead } } },
         403: errorResponse('contentProviderId: another provider\'s (a provider), one outside a regulator token\'s province (rule supervision.province-scope, with its article), or a role that reads no records'),

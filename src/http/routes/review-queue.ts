@@ -26,7 +26,7 @@ export async function reviewQueueRoutes(f: FastifyInstance, opts: { app: App }):
     onRequest: requireAuth,
     schema: {
       tags: ['content'], security: bearerSecurity, summary: 'Messages held for review by an early-warning hold, oldest first (admin; providers see their own)',
-      querystring: { type: 'object', properties: { contentProviderId: { type: 'string', maxLength: 64 }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { contentProviderId: { type: 'string', maxLength: 64 }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } },
       response: { 200: { type: 'object', properties: { messages: { type: 'array', items: held } } }, 404: unknownProviderFilter(), '4xx': errorBody },
     },
   }, async (req) => ({ messages: await queue.list(req.principal, req.query as { contentProviderId?: string; limit?: number }) }));

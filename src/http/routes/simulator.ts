@@ -58,7 +58,7 @@ export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simu
   f.get('/v1/simulator/outbox', {
     schema: {
       tags: ['simulator'], summary: 'What the simulator SMSC received, oldest first (the newest submits it keeps)',
-      querystring: { type: 'object', properties: { to: { type: 'string', description: 'Only the submits to this number' } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { to: { type: 'string', description: 'Only the submits to this number' } } },
       response: {
         200: {
           type: 'object',

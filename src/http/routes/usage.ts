@@ -44,7 +44,7 @@ export async function usageRoutes(f: FastifyInstance, opts: { app: App }): Promi
       summary: 'Usage figures per content provider and Shanghai day or month: submitted, accepted, rejected by code, held, segments, and the statuses reached (delivered, undeliverable…)',
       description: 'Admin: any provider, or all. A content provider: its own (the default; another is 403 forbidden). A regulator: any provider, or with a token limited to a province those registered there (another, or an id no provider has: 403, rule supervision.province-scope). Otherwise an id no provider has: 404 not_found. Statuses count on the day they happened. Periods with nothing counted are left out.',
       querystring: {
-        type: 'object',
+        type: 'object', additionalProperties: false,
         properties: {
           contentProviderId: { type: 'string', maxLength: 64, description: 'Default: the calling provider; for the operator or a regulator, every provider it may read' },
           from: { type: 'string', maxLength: 10, description: 'First day YYYY-MM-DD (Asia/Shanghai), inclusive; default the first of to\'s month' },
