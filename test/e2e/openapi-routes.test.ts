@@ -130,6 +130,8 @@ test('real rejections validate against the schema documented for their status, w
   // [method, url, headers, payload, OpenAPI path, status, code, rule expected]
   const cases: [string, string, Record<string, string> | undefined, unknown, string, number, string, string?][] = [
     ['POST', '/v1/messages', cp.auth, {}, '/v1/messages', 400, 'invalid_request'],
+    // a field beside a batch's messages (an idempotency key put in the body): refused, not dropped
+    ['POST', '/v1/messages/batch', cp.auth, { messages: [{ from: '10690001', to: '13800138001', text: '【示例】您的验证码是123456。', type: 'verification' }], idempotencyKey: 'k' }, '/v1/messages/batch', 400, 'invalid_request'],
     ['POST', '/v1/messages', undefined, { from: '10690001' }, '/v1/messages', 401, 'unauthorized'],
     ['POST', '/v1/messages', { authorization: 'Bearer sgk_nope' }, {}, '/v1/messages', 401, 'unauthorized'],
     // a role the route's use case does not admit: refused before the body is read, naming the access rule

@@ -64,7 +64,8 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
     bodyLimit: 8 * 1024 * 1024,
     schema: {
       tags: ['messages'], security: bearerSecurity, summary: `Submit up to ${MAX_BATCH} messages; each result as for a single submit`,
-      body: { type: 'object', properties: { messages: { type: 'array', maxItems: MAX_BATCH, items: batchItem } }, required: ['messages'] },
+      // beside `messages` nothing: a key meant as the Idempotency-Key header, or a callback URL, was dropped unseen
+      body: { type: 'object', additionalProperties: false, properties: { messages: { type: 'array', maxItems: MAX_BATCH, items: batchItem } }, required: ['messages'] },
       response: { 200: { type: 'object', properties: { results: { type: 'array', items: submitResult } } }, 429: THROTTLED, '4xx': errorBody },
     },
   }, async (req, reply) => {
