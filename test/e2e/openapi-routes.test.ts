@@ -257,3 +257,25 @@ test('every list and read refuses a query parameter it does not know, naming it 
   assert.ok(tried.length >= 15, tried.join());
   assert.deepEqual(wrong, []);
 });
+
+test('every time in an answer is documented as README says times are given: an ISO-8601 date-time, or epoch milliseconds as an integer', () => {
+  const wrong: string[] = [];
+  const walk = (s: any, where: string): void => {
+    if (!s || typeof s !== 'object') return;
+    for (const alt of s.anyOf ?? s.oneOf ?? []) walk(alt, where);
+    for (const [k, v] of Object.entries<any>(s.properties ?? {})) {
+      if (/(At|^at|Since|Until)$/.test(k)) {
+        const types = [v.type].flat().filter((t) => t !== 'null');
+        if (!(types.length === 1 && (types[0] === 'integer' || (types[0] === 'string' && v.format === 'date-time')))) wrong.push(`${where}.${k}: ${JSON.stringify(v.type)}${v.format ? ` ${v.format}` : ''}`);
+      }
+      walk(v, `${where}.${k}`);
+    }
+    if (s.items) walk(s.items, `${where}[]`);
+  };
+  for (const [path, ops] of Object.entries(spec.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      for (const [code, r] of Object.entries(op.responses ?? {})) if (/^2/.test(code)) walk(r.content?.['application/json']?.schema, `${method.toUpperCase()} ${path} ${code}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
+});

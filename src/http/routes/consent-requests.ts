@@ -65,7 +65,7 @@ export async function consentRequestRoutes(f: FastifyInstance, opts: { app: App 
         required: ['from', 'to', 'category', 'frequency', 'durationDays'],
       },
       response: {
-        202: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' }, text: { type: 'string' }, messageId: { type: 'string' }, deadlineAt: { type: 'string' } } },
+        202: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' }, text: { type: 'string' }, messageId: { type: 'string' }, deadlineAt: iso } },
         '4xx': errorBody,
       },
     },
