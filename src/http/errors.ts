@@ -43,6 +43,8 @@ export function registerErrorHandler(f: FastifyInstance, notFoundHint?: NotFound
       // A 503 is always worth a retry soon (a link's thread or the egress processes did not answer in
       // time; store_unavailable below): say so as that one does, 1 s, rather than leave a client guessing.
       else if (status === 503) reply.header('retry-after', '1');
+      // RFC 9110 §11.6.1: a 401 says which scheme would do (HTTP clients that retry with credentials read it)
+      if (status === 401) reply.header('www-authenticate', 'Bearer');
       return reply.code(status).send({ error: err.toBody() });
     }
     if (err.validation) {

@@ -165,6 +165,8 @@ test('real rejections validate against the schema documented for their status, w
     const schema = documentedError(path, method.toLowerCase(), status);
     if (!schema) { wrong.push(`${what}: ${status} not documented`); continue; }
     for (const e of [...schemaErrors(schema, body), ...unlisted(schema, body)]) wrong.push(`${what}: ${e}`);
+    // RFC 9110 §11.6.1: a 401 names the scheme that would do (an HTTP client retries with credentials on it)
+    if (status === 401 && r.headers['www-authenticate'] !== 'Bearer') wrong.push(`${what}: WWW-Authenticate ${r.headers['www-authenticate']}`);
     if (rule !== undefined && (body.error.rule !== rule || typeof body.error.article !== 'string' || !body.error.article)) wrong.push(`${what}: rule ${body.error.rule}, article ${body.error.article}; wanted rule ${rule} with its article`);
   }
   assert.deepEqual(wrong, []);
