@@ -10,7 +10,7 @@ import type { SimulatorSmsc } from '../simulator/simulator-smsc.js';
 import type { SimulatedClock } from '../simulator/clock.js';
 import type { Metrics } from './metrics.js';
 import { registerAuth } from './auth.js';
-import { clientErrorHandler, registerErrorHandler, type NotFoundHint } from './errors.js';
+import { clientErrorHandler, registerEmptyParamsNotFound, registerErrorHandler, type NotFoundHint } from './errors.js';
 import { registerValidation } from './validation.js';
 import { registerStorableParams } from './storable-params.js';
 import { registerEmptyJsonBody } from './empty-body.js';
@@ -116,6 +116,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   f.removeContentTypeParser('text/plain');
   registerEmptyJsonBody(f);
   registerErrorHandler(f, simulatorNotFoundHint(deps));
+  registerEmptyParamsNotFound(f);
   registerValidation(f);
   registerStorableParams(f);
   await f.register(swagger, {

@@ -87,6 +87,27 @@ export function registerErrorHandler(f: FastifyInstance, notFoundHint?: NotFound
 }
 
 /**
+ * A path whose parameter is empty (`/v1/messages/`, `/v1/ports/`: a trailing slash, an id left out of
+ * a template) is no route, answered as every other path none serves (404 `no route …`, before any
+ * token is looked at). The router matched it with an empty id, and each route said something else:
+ * `no message `, a 400 about a body field, a 403, a 422 invalid_msisdn, and PATCH
+ * /v1/content-providers/ was even decided for the id ''. Fastify's wildcards (`*`) are not parameters
+ * of this kind and are left alone, and so are the pages' addresses (/web/…), which answer in HTML.
+ */
+export function registerEmptyParamsNotFound(f: FastifyInstance): void {
+  // A callback hook, not an async one: no promise per request on the submit path.
+  f.addHook('onRequest', (req, reply, done) => {
+    // the API's paths only: the pages answer their own addresses in HTML (src/web)
+    const params = req.url.startsWith('/v1/') ? req.params as Record<string, unknown> | undefined : undefined;
+    for (const k in params) {
+      // answered here: the chain stops without done()
+      if (k !== '*' && params[k] === '') return void reply.callNotFound();
+    }
+    done();
+  });
+}
+
+/**
  * Fastify's `clientErrorHandler`: a request Node's HTTP parser refuses before any route or hook sees
  * it (a raw, unencoded UTF-8 byte in the query string, a malformed header) gets the API's error body,
  * not Fastify's `{"error":"Bad Request","message":"Client Error"}`. Only the socket exists here, so

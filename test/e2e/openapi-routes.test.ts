@@ -281,3 +281,16 @@ test('every time in an answer is documented as README says times are given: an I
   }
   assert.deepEqual(wrong, []);
 });
+
+test('a path whose parameter is left empty (`/v1/messages/`) is no route, as any other path none serves: 404 not_found, whatever the token', async () => {
+  const wrong: string[] = [];
+  for (const [path, ops] of Object.entries(spec.paths)) {
+    if (!/\{[^}]+\}$/.test(path)) continue;
+    for (const method of Object.keys(ops)) {
+      const url = path.replace(/\{[^}]+\}$/, '').replace(/\{[^}]+\}/g, 'x');
+      const r = await http.inject({ method: method.toUpperCase() as 'GET', url, headers: g.admin });
+      if (r.statusCode !== 404 || !/^no route /.test(r.json().error?.message ?? '')) wrong.push(`${method.toUpperCase()} ${url}: ${r.statusCode} ${r.body.slice(0, 100)}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
+});
