@@ -138,3 +138,18 @@ test('every answer README and docs/*.md show is one the OpenAPI document allows:
   }
   assert.deepEqual(wrong, []);
 });
+
+test('every operation README and docs/*.md name (`POST /v1/…`) is one the gateway documents and serves', () => {
+  const wrong: string[] = [];
+  let named = 0;
+  for (const name of ['README.md', ...readdirSync(new URL('docs/', ROOT)).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)]) {
+    const text = readFileSync(new URL(name, ROOT), 'utf8');
+    for (const m of text.matchAll(/\b(GET|POST|PUT|PATCH|DELETE) (\/v1\/[^\s`'"),;?[*]*)/g)) {
+      named++;
+      const path = m[2]!.replace(/[.…:]+$/, '');
+      if (!templateOf(path, m[1]!)) wrong.push(`${name}: ${m[1]} ${path}`);
+    }
+  }
+  assert.ok(named > 100, String(named));
+  assert.deepEqual(wrong, []);
+});
