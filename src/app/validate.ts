@@ -93,7 +93,7 @@ export function str(v: unknown, field: string, opts: { max?: number; min?: numbe
 export function categoryField(v: unknown, field: string): string {
   // Checked as given first (bounds the work of NFKC), then as it will be stored: NFKC may lengthen
   // a string (`㍿` is four characters).
-  const c = categoryForm(str(v, field, { min: 1, max: 64 }));
+  const c = categoryForm(str(v, field, SUBMIT_LIMITS.category));
   if (!c) fail(field, 'must not be blank');
   if (c.length > 64) fail(field, 'must have at most 64 characters', { id: 'too_long', params: { max: 64 } });
   return c;
@@ -152,6 +152,20 @@ function receiptRequestField(v: unknown, field: string): SubmitInput['registered
 }
 
 /**
+ * The bounds of a submission's text fields, in characters (UTF-16 code units, as `str` counts): one
+ * table for {@link validateSubmitInput} and the HTTP door's schema (src/http/schemas.ts), so the OpenAPI
+ * document states the limits every door applies. `text`'s only protects memory: the profile's length
+ * rule (500 characters) is the pipeline's.
+ */
+export const SUBMIT_LIMITS = {
+  from: { min: 1, max: 21 },
+  to: { min: 1, max: 32 },
+  text: { min: 1, max: 10_000 },
+  category: { min: 1, max: 64 },
+  clientRef: { max: 128 },
+} as const;
+
+/**
  * The fields a submission may carry; `clientPartIds` and `keptPartsKey` are the SMPP door's (a long
  * message's parts), which builds its input from these names alone.
  */
@@ -165,12 +179,12 @@ export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
   // A misspelt field was dropped in silence: `scheduleAt` sent the message at once, `validuntil`
   // kept it valid for ever, `registered_delivery` asked for no receipt.
   for (const k in o) if (!SUBMIT_FIELDS.has(k)) fail(`${p}${k}`, `unknown field (a message is {from, to, text, type, category?, clientRef?, registeredDelivery?, validUntil?, scheduledAt?})`);
-  const from = str(o.from, `${p}from`, { min: 1, max: 21, pattern: /^\d+$/ });
-  const to = str(o.to, `${p}to`, { min: 1, max: 32 });
+  const from = str(o.from, `${p}from`, { ...SUBMIT_LIMITS.from, pattern: /^\d+$/ });
+  const to = str(o.to, `${p}to`, SUBMIT_LIMITS.to);
   // The pipeline judges length against the profile; this bound only protects memory.
   // `str` refuses a lone surrogate (no UCS-2 or GSM encoding: it went out as a broken character)
   // and a NUL (it ends the text on many handsets and SMSCs): neither can reach a handset as written.
-  const text = str(o.text, `${p}text`, { min: 1, max: 10_000 });
+  const text = str(o.text, `${p}text`, SUBMIT_LIMITS.text);
   // Spaces and a signature alone say nothing to the recipient (an empty template, a client's bug).
   if (!hasContent(text)) fail(`${p}text`, 'has no content besides spaces or a signature');
   if (!isMessageType(o.type)) fail(`${p}type`, 'must be one of verification, notification, commercial, public_welfare');
@@ -179,7 +193,7 @@ export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
   // whole group commit, every other caller's messages in it with this one.
   if (o.category !== undefined && o.category !== null) out.category = categoryField(o.category, `${p}category`);
   if (out.type === 'commercial' && !out.category) fail(`${p}category`, 'is required when type is commercial');
-  if (o.clientRef !== undefined && o.clientRef !== null) out.clientRef = str(o.clientRef, `${p}clientRef`, { max: 128 });
+  if (o.clientRef !== undefined && o.clientRef !== null) out.clientRef = str(o.clientRef, `${p}clientRef`, SUBMIT_LIMITS.clientRef);
   if (o.registeredDelivery !== undefined) out.registeredDelivery = receiptRequestField(o.registeredDelivery, `${p}registeredDelivery`);
   if (o.clientPartIds !== undefined && o.clientPartIds !== null) {
     // a long message has at most 255 parts; SMPP message ids are at most 64 characters

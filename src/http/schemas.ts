@@ -1,5 +1,6 @@
 /** JSON schemas shared by routes (validation and the OpenAPI document at /docs). */
 import { MESSAGE_STATUSES } from '../app/message-list.js';
+import { SUBMIT_LIMITS as L } from '../app/validate.js';
 
 export const errorBody = {
   type: 'object',
@@ -23,13 +24,14 @@ export const errorBody = {
 export const messageInput = {
   type: 'object',
   properties: {
-    from: { type: 'string', description: 'Sending port (digits)' },
-    to: { type: 'string', description: 'Mainland mobile number: 13800138000, +8613800138000 or 8613800138000 (ASCII digits), recorded as E.164' },
-    text: { type: 'string', description: 'Text starting with a registered signature 【…】' },
+    // the bounds validateSubmitInput applies (the same table), so the document states them
+    from: { type: 'string', minLength: L.from.min, maxLength: L.from.max, pattern: '^[0-9]+$', description: 'Sending port (digits)' },
+    to: { type: 'string', minLength: L.to.min, maxLength: L.to.max, description: 'Mainland mobile number: 13800138000, +8613800138000 or 8613800138000 (ASCII digits), recorded as E.164' },
+    text: { type: 'string', minLength: L.text.min, maxLength: L.text.max, description: 'Text starting with a registered signature 【…】' },
     type: { type: 'string', enum: ['verification', 'notification', 'commercial', 'public_welfare'] },
     // null is "none", as for a batch item (validateSubmitInput reads both the same way)
-    category: { type: ['string', 'null'], description: 'Consent category; required for commercial (null or absent: none). NFKC-folded and trimmed, as a consent\'s is (ｍａｒｋｅｔｉｎｇ is marketing)' },
-    clientRef: { type: ['string', 'null'], description: 'The client\'s own reference, kept with the message and shown by GET /v1/messages/{id} (null or absent: none)' },
+    category: { type: ['string', 'null'], minLength: L.category.min, maxLength: L.category.max, description: 'Consent category; required for commercial (null or absent: none). NFKC-folded and trimmed, as a consent\'s is (ｍａｒｋｅｔｉｎｇ is marketing)' },
+    clientRef: { type: ['string', 'null'], maxLength: L.clientRef.max, description: 'The client\'s own reference, kept with the message and shown by GET /v1/messages/{id} (null or absent: none)' },
     // The same three values validateSubmitInput accepts (src/app/validate.ts), so the schema and the
     // batch path (which validates items there alone) give one answer.
     registeredDelivery: { enum: [true, false, 'failure'], description: 'Delivery receipt: true (every final status), false (none, the default) or "failure" (failures only)' },

@@ -19,6 +19,7 @@ import { SqliteContentStore } from '../../src/store/sqlite/content.js';
 import { SqliteSmppCredentials } from '../../src/store/sqlite/smpp-credentials.js';
 import { SmppCredentials } from '../../src/smpp/server/credentials.js';
 import { ERROR_CODES } from '../../src/domain/errors.js';
+import { SUBMIT_LIMITS } from '../../src/app/validate.js';
 
 type Op = { parameters?: { in: string; name: string; required?: boolean }[]; requestBody?: unknown; responses?: Record<string, { content?: Record<string, { schema?: any }> }> };
 type Spec = { paths: Record<string, Record<string, Op>> };
@@ -293,4 +294,16 @@ test('a path whose parameter is left empty (`/v1/messages/`) is no route, as any
     }
   }
   assert.deepEqual(wrong, []);
+});
+
+test('POST /v1/messages documents the bounds every door applies to a submission\'s fields (validate.ts SUBMIT_LIMITS), and they hold at the bound', async () => {
+  const body = (spec.paths['/v1/messages']!.post as { requestBody: { content: Record<string, { schema: { properties: Record<string, { minLength?: number; maxLength?: number }> } }> } }).requestBody.content['application/json']!.schema;
+  for (const [field, l] of Object.entries(SUBMIT_LIMITS)) {
+    const p = body.properties[field]!;
+    assert.deepEqual([p.minLength, p.maxLength], ['min' in l ? l.min : undefined, l.max], field);
+  }
+  const send = (extra: Record<string, string>) => http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13800138000', text: '【示例】您的订单已发货。', type: 'notification', ...extra } });
+  assert.equal((await send({ clientRef: 'r'.repeat(SUBMIT_LIMITS.clientRef.max) })).statusCode, 202);
+  const over = await send({ clientRef: 'r'.repeat(SUBMIT_LIMITS.clientRef.max + 1) });
+  assert.deepEqual([over.statusCode, over.json().error.field], [400, 'clientRef']);
 });
