@@ -34,7 +34,7 @@ import { usageRoutes } from './routes/usage.js';
 import { upstreamLinkRoutes } from './routes/upstream-links.js';
 import { badAddressPage, PAGE_HEADERS, webRoutes } from '../web/plugin.js';
 import { documentIdempotencyKey } from './idempotency-key.js';
-import { documentRetryHeaders } from './retry-headers-doc.js';
+import { documentServerErrors } from './server-errors-doc.js';
 import { registerReadyz } from './readyz.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -124,7 +124,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       info: { title: 'smsguard', version: '0.1.0', description: 'SMS gateway that enforces the PRC Regulations on the Management of Communication Short Message Service. An operation without a request body takes none: a JSON body other than {} (a reason on a cancellation) is refused 400 invalid_request naming its first field; no body, an empty one and {} are taken.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
-    transformObject: (doc) => ('openapiObject' in doc ? documentRetryHeaders(documentIdempotencyKey(optionalNullableBodies(doc.openapiObject))) : doc.swaggerObject),
+    transformObject: (doc) => ('openapiObject' in doc ? documentServerErrors(documentIdempotencyKey(optionalNullableBodies(doc.openapiObject))) : doc.swaggerObject),
   });
   await f.register(swaggerUi, { routePrefix: '/docs' });
   registerAuth(f, deps.app);

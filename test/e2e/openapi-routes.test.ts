@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { startTestGateway, onboard, OTHER_PROVIDER, type TestGateway, type Provider } from '../helpers/gateway.js';
-import { schemaErrors, unlisted } from '../helpers/schema-coverage.js';
+import { documentedAnswers, schemaErrors, unlisted } from '../helpers/schema-coverage.js';
 import { buildHttpApp } from '../../src/http/app.js';
 import { contentRoutes } from '../../src/http/routes/content.js';
 import { smppCredentialRoutes } from '../../src/http/routes/smpp-credentials.js';
@@ -224,13 +224,13 @@ test('paging reads the same on every list: `limit` an integer with its minimum, 
   assert.deepEqual(wrong, []);
 });
 
-test('the document says when to retry: Retry-After on every 429 and 503, a 503 store_unavailable on every operation but the probes, Idempotent-Replayed on the keyed submits', () => {
+test('the document says when to retry: Retry-After on every 429 and 503, a 500 internal_error and a 503 store_unavailable on every operation but the probes, Idempotent-Replayed on the keyed submits', () => {
   const wrong: string[] = [];
   for (const [path, ops] of Object.entries(spec.paths)) {
     for (const [method, op] of Object.entries(ops)) {
       const responses = op.responses as Record<string, { headers?: Record<string, unknown> }>;
       const what = `${method.toUpperCase()} ${path}`;
-      if (path !== '/healthz' && path !== '/readyz' && !responses['503']) wrong.push(`${what}: no 503`);
+      if (path !== '/healthz' && path !== '/readyz' && !(responses['503'] && responses['500'])) wrong.push(`${what}: no 500 or 503`);
       for (const code of ['429', '503']) if (responses[code] && path !== '/readyz' && !responses[code].headers?.['Retry-After']) wrong.push(`${what} ${code}: no Retry-After`);
     }
   }
@@ -306,4 +306,19 @@ test('POST /v1/messages documents the bounds every door applies to a submission\
   assert.equal((await send({ clientRef: 'r'.repeat(SUBMIT_LIMITS.clientRef.max) })).statusCode, 202);
   const over = await send({ clientRef: 'r'.repeat(SUBMIT_LIMITS.clientRef.max + 1) });
   assert.deepEqual([over.statusCode, over.json().error.field], [400, 'clientRef']);
+});
+
+test('the answer checker (SMSGUARD_TEST_CHECK_ANSWERS=1 for every test gateway) catches an answer its document does not allow, and passes one it does', async () => {
+  const answers = documentedAnswers();
+  const app = await buildHttpApp({ app: g.app, plugins: [answers.plugin, async (f) => {
+    f.get('/v1/zz-checked', { schema: { response: { 200: { type: 'object', properties: { a: { type: 'integer' } }, required: ['a'] } } } }, async (req, reply) => ((req.query as { ok?: string }).ok ? { a: 1 } : reply.type('application/json; charset=utf-8').send('{"b":1}')));
+  }] });
+  try {
+    assert.equal((await app.inject({ method: 'GET', url: '/v1/zz-checked?ok=1' })).statusCode, 200);
+    assert.deepEqual(answers.violations, []);
+    await app.inject({ method: 'GET', url: '/v1/zz-checked' });
+    assert.deepEqual(answers.violations, ["GET /v1/zz-checked 200: $ must have required property 'a'", 'GET /v1/zz-checked 200: $.b']);
+  } finally {
+    await app.close();
+  }
 });

@@ -15,6 +15,7 @@ import { buildHttpApp } from '../../src/http/app.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { resolveProfile, type ParamOverrides, type ProfileId } from '../../src/profiles/index.js';
 import { installComplaints, type ComplaintService } from '../../src/app/complaint-service.js';
+import { documentedAnswers } from './schema-coverage.js';
 
 /** 2026-11-30 (Monday) 12:00 Asia/Shanghai. */
 export const NOON_SHANGHAI = Date.parse('2026-11-30T04:00:00Z');
@@ -62,7 +63,9 @@ export async function startTestGateway(opts: GatewayOptions = {}): Promise<TestG
   const callbacks = new CallbackWorker(app.ctx, app.callbacks);
   await callbacks.start();
   clock.onChange(() => callbacks.kick());
-  const http = await buildHttpApp({ app, simulator, simulatedClock: clock, metrics: createMetrics(app, () => store.outbox.pendingCount()) });
+  // SMSGUARD_TEST_CHECK_ANSWERS=1: every JSON answer checked against the OpenAPI document (schema-coverage.ts)
+  const answers = process.env.SMSGUARD_TEST_CHECK_ANSWERS === '1' ? documentedAnswers() : undefined;
+  const http = await buildHttpApp({ app, simulator, simulatedClock: clock, metrics: createMetrics(app, () => store.outbox.pendingCount()), ...(answers ? { plugins: [answers.plugin] } : {}) });
   return {
     http, app, store, clock, simulator, worker, sweeper, callbacks, complaints,
     admin: { authorization: `Bearer ${ADMIN_TOKEN}` },
@@ -73,6 +76,8 @@ export async function startTestGateway(opts: GatewayOptions = {}): Promise<TestG
       await sweeper.stop();
       await callbacks.stop();
       await store.close();
+      // after everything is closed, so a violation leaves nothing running
+      if (answers?.violations.length) throw new Error(`answers the OpenAPI document does not allow:\n${[...new Set(answers.violations)].join('\n')}`);
     },
   };
 }

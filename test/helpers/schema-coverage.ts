@@ -103,3 +103,33 @@ export function undocumentedSuccess(spec: { paths: Record<string, Record<string,
   }
   return out;
 }
+
+/**
+ * For HttpDeps.plugins: checks every JSON answer the app sends against the schema the OpenAPI document
+ * gives its operation and status (its own code, else `4XX`/`5XX`): every key listed, every value of its
+ * type. `violations` lists what did not; a test (or `SMSGUARD_TEST_CHECK_ANSWERS=1` in
+ * test/helpers/gateway.ts, for every e2e test that starts a gateway) asserts it empty.
+ */
+export function documentedAnswers(): { plugin: (f: FastifyInstance) => Promise<void>; violations: string[] } {
+  const violations: string[] = [];
+  let spec: { paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: Schema }> }> }>> } | undefined;
+  const plugin = Object.assign(async (f: FastifyInstance) => {
+    f.addHook('onSend', async (req, reply, payload) => {
+      const url = req.routeOptions.url;
+      if (!url || !String(reply.getHeader('content-type') ?? '').startsWith('application/json') || typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+      spec ??= (f as unknown as { swagger(): typeof spec }).swagger();
+      const op = spec?.paths[url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')]?.[req.method.toLowerCase()];
+      if (!op) return payload; // the pages, /docs, /metrics: not in the document
+      const status = String(reply.statusCode);
+      const r = op.responses?.[status] ?? op.responses?.[`${status[0]}XX`];
+      const schema = r?.content?.['application/json']?.schema;
+      const what = `${req.method} ${url} ${status}`;
+      if (!schema) { violations.push(`${what}: not documented`); return payload; }
+      let body: unknown;
+      try { body = JSON.parse(payload.toString()); } catch { violations.push(`${what}: not JSON`); return payload; }
+      for (const e of [...schemaErrors(schema, body), ...unlisted(schema, body)]) violations.push(`${what}: ${e}`);
+      return payload;
+    });
+  }, { [Symbol.for('skip-override')]: true });
+  return { plugin, violations };
+}
