@@ -1,7 +1,7 @@
 /** One error handler: stable codes, `{error:{code,message,rule?,article?,profile?}}`, never a stack trace. */
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RetryLaterError, SmsguardError, storeUnavailable, type ErrorBody } from '../domain/errors.js';
 import { HTTP_STATUS } from './error-map.js';
 
@@ -95,15 +95,21 @@ export function registerErrorHandler(f: FastifyInstance, notFoundHint?: NotFound
  * of this kind and are left alone, and so are the pages' addresses (/web/…), which answer in HTML.
  */
 export function registerEmptyParamsNotFound(f: FastifyInstance): void {
-  // A callback hook, not an async one: no promise per request on the submit path.
-  f.addHook('onRequest', (req, reply, done) => {
-    // the API's paths only: the pages answer their own addresses in HTML (src/web)
-    const params = req.url.startsWith('/v1/') ? req.params as Record<string, unknown> | undefined : undefined;
+  // Added to the API's routes that have a parameter only (at their registration), not as an
+  // instance-wide hook: the submit routes have none, so the message path runs no hook for it.
+  const check = (req: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    const params = req.params as Record<string, unknown> | undefined;
     for (const k in params) {
       // answered here: the chain stops without done()
       if (k !== '*' && params[k] === '') return void reply.callNotFound();
     }
     done();
+  };
+  f.addHook('onRoute', (route) => {
+    // the API's paths only: the pages answer their own addresses in HTML (src/web)
+    if (!route.url.startsWith('/v1/') || !route.url.includes(':')) return;
+    const own = route.onRequest;
+    route.onRequest = own === undefined ? [check] : Array.isArray(own) ? [check, ...own] : [check, own];
   });
 }
 
