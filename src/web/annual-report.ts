@@ -5,7 +5,7 @@
  */
 import { MESSAGE_CLASSES, type AnnualReport } from '../app/report-annual.js';
 import { esc, fmtTime, fmtYuan, CSS, ICON_LINK } from './html.js';
-import { tk, tkOr, type Lang } from './i18n.js';
+import { colon, tk, tkOr, type Lang } from './i18n.js';
 import { codeLabel } from './code-labels.js';
 import { entrySummaryIn } from '../domain/credit-summary.js';
 
@@ -36,8 +36,12 @@ figcaption { font-weight: 600; }
 
 interface Series { name: string; color: string; values: number[] }
 
-/** A vertical (optionally stacked) bar chart as inline SVG with a text alternative. */
-export function barChart(o: { title: string; labels: string[]; series: Series[]; stacked?: boolean; limitLine?: { at: number; label: string }; width?: number; height?: number }): string {
+/**
+ * A vertical (optionally stacked) bar chart as inline SVG with a text alternative; `lang` sets the
+ * colon of its tooltips and text alternative (full-width on a Chinese report).
+ */
+export function barChart(o: { lang?: Lang; title: string; labels: string[]; series: Series[]; stacked?: boolean; limitLine?: { at: number; label: string }; width?: number; height?: number }): string {
+  const sep = colon(o.lang ?? 'en');
   const W = o.width ?? 640, H = o.height ?? 220, P = { l: 44, r: 10, t: 10, b: 28 };
   const n = o.labels.length;
   const totals = o.labels.map((_, i) => (o.stacked ? o.series.reduce((s, x) => s + x.values[i], 0) : Math.max(0, ...o.series.map((x) => x.values[i]))));
@@ -55,7 +59,7 @@ export function barChart(o: { title: string; labels: string[]; series: Series[];
       const x = P.l + i * cw + (o.stacked ? cw * 0.15 : cw * 0.1 + k * bw);
       const y0 = o.stacked ? y(base + v) : y(v);
       const h = o.stacked ? y(base) - y(base + v) : H - P.b - y(v);
-      bars.push(`<rect x="${x.toFixed(1)}" y="${y0.toFixed(1)}" width="${bw.toFixed(1)}" height="${Math.max(0, h).toFixed(1)}" fill="${s.color}"><title>${esc(`${o.labels[i]} · ${s.name}: ${v}`)}</title></rect>`);
+      bars.push(`<rect x="${x.toFixed(1)}" y="${y0.toFixed(1)}" width="${bw.toFixed(1)}" height="${Math.max(0, h).toFixed(1)}" fill="${s.color}"><title>${esc(`${o.labels[i]} · ${s.name}${sep}${v}`)}</title></rect>`);
       if (o.stacked) base += v;
     });
   }
@@ -65,7 +69,7 @@ export function barChart(o: { title: string; labels: string[]; series: Series[];
   }).join('');
   const xl = o.labels.map((l, i) => `<text x="${(P.l + i * cw + cw / 2).toFixed(1)}" y="${H - 10}" text-anchor="middle" font-size="10">${esc(l)}</text>`).join('');
   const limit = o.limitLine ? `<line x1="${P.l}" x2="${W - P.r}" y1="${y(o.limitLine.at)}" y2="${y(o.limitLine.at)}" stroke="#b00020" stroke-dasharray="4 3"/><text x="${W - P.r}" y="${y(o.limitLine.at) - 4}" text-anchor="end" font-size="10" fill="#b00020">${esc(o.limitLine.label)}</text>` : '';
-  const alt = `${o.title}: ${o.labels.map((l, i) => `${l} ${o.series.map((s) => `${s.name} ${s.values[i]}`).join(', ')}`).join('; ')}`;
+  const alt = `${o.title}${sep}${o.labels.map((l, i) => `${l} ${o.series.map((s) => `${s.name} ${s.values[i]}`).join(', ')}`).join('; ')}`;
   const legend = o.series.length > 1 ? `<p class="legend">${o.series.map((s) => `<span><i style="background:${s.color}"></i>${esc(s.name)}</span>`).join('')}</p>` : '';
   return `<figure><figcaption>${esc(o.title)}</figcaption>${legend}
 <svg viewBox="0 0 ${W} ${H}" width="100%" style="max-width:${W}px" role="img" aria-label="${esc(alt.slice(0, 1000))}" xmlns="http://www.w3.org/2000/svg">${ticks}${bars.join('')}${limit}${xl}<line x1="${P.l}" x2="${W - P.r}" y1="${H - P.b}" y2="${H - P.b}" stroke="#333"/></svg></figure>`;
@@ -95,17 +99,17 @@ export function renderAnnualReport(r: AnnualReport, lang: Lang = 'zh'): string {
   const labels = r.months.map((m) => m.month.slice(5));
   const cls = (c: string) => tk(lang, `cls_${c}`);
   const volume = barChart({
-    title: L(lang, '每月发送量（按类别，已接受）', 'Messages accepted per month, by class'), labels, stacked: true,
+    lang, title: L(lang, '每月发送量（按类别，已接受）', 'Messages accepted per month, by class'), labels, stacked: true,
     series: MESSAGE_CLASSES.map((c) => ({ name: cls(c), color: COLORS[c], values: r.months.map((m) => m.accepted[c] ?? 0) })),
   });
   const complaintsChart = barChart({
-    title: L(lang, '每月投诉与退订', 'Complaints and opt-outs per month'), labels,
+    lang, title: L(lang, '每月投诉与退订', 'Complaints and opt-outs per month'), labels,
     series: [{ name: L(lang, '投诉', 'complaints'), color: '#b00020', values: r.months.map((m) => m.complaints) }, { name: L(lang, '退订', 'opt-outs'), color: '#999', values: r.months.map((m) => m.optOuts) }],
   });
   const maxDays = Math.max(r.complaints.answerLimit + 5, ...r.complaints.answerDays);
   const hist = Array.from({ length: maxDays + 1 }, (_, d) => r.complaints.answerDays.filter((x) => x === d).length);
   const answerChart = barChart({
-    title: L(lang, '答复用时分布（工作日）', 'Answer times (working days)'), labels: hist.map((_, d) => String(d)),
+    lang, title: L(lang, '答复用时分布（工作日）', 'Answer times (working days)'), labels: hist.map((_, d) => String(d)),
     series: [{ name: L(lang, '案件数', 'cases'), color: '#0b5394', values: hist }],
   });
   const rej = r.rejections.slice(0, 12);
@@ -132,7 +136,7 @@ export function renderAnnualReport(r: AnnualReport, lang: Lang = 'zh'): string {
 ${kv([[L(lang, '已接受商业短信', 'Commercial messages accepted'), r.consent.commercialAccepted], [L(lang, '其中有同意记录', 'of which sent under a recorded consent'), r.consent.withConsent], [L(lang, '覆盖率', 'Coverage'), pct(r.consent.coverage)], [L(lang, '新增同意', 'Consents granted'), r.consent.granted], [L(lang, '撤回同意', 'Consents withdrawn'), r.consent.withdrawn], [L(lang, '退订', 'Opt-outs'), r.optOuts.total], ...Object.entries(r.optOuts.byChannel).map(([k, v]) => [`  ${L(lang, '渠道', 'channel')} ${tkOr(lang, `och_${k}`) ?? k}`, v] as [string, number])])}</section>
 <section class="page-break"><h2>3. ${L(lang, '投诉及答复用时', 'Complaints and answer times')}</h2>${complaintsChart}
 ${kv([[L(lang, '投诉总数', 'Complaints'), c.total], [L(lang, '已答复', 'Answered'), c.answered], [L(lang, '按期答复', 'Answered on time'), c.answeredOnTime], [L(lang, '升级（超期）', 'Escalated'), c.escalated], [L(lang, '答复用时中位数（工作日）', 'Median answer time (working days)'), c.medianAnswerDays ?? '—'], [L(lang, '答复期限（工作日）', 'Answer limit (working days)'), c.answerLimit],
-  ...Object.entries(c.byFinding).map(([k, v]) => [`${L(lang, '结论', 'finding')}: ${tk(lang, `fd_${k}`)}`, v] as [string, number]), ...Object.entries(c.bySource).map(([k, v]) => [`${L(lang, '来源', 'source')}: ${tk(lang, `src_${k}`)}`, v] as [string, number])])}
+  ...Object.entries(c.byFinding).map(([k, v]) => [`${L(lang, '结论', 'finding')}${colon(lang)}${tk(lang, `fd_${k}`)}`, v] as [string, number]), ...Object.entries(c.bySource).map(([k, v]) => [`${L(lang, '来源', 'source')}${colon(lang)}${tk(lang, `src_${k}`)}`, v] as [string, number])])}
 ${answerChart}</section>
 <section><h2>4. ${L(lang, '违规（被拦截的提交）', 'Violations (rejected submissions)')}</h2>${rejTable}</section>
 <section><h2>5. ${L(lang, '采取的措施', 'Measures taken')}</h2>${Object.keys(r.measures).length ? kv(Object.entries(r.measures).map(([k, v]) => [tk(lang, `ms_${k}`), v])) : `<p>${L(lang, '无', 'None')}</p>`}</section>

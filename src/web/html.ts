@@ -4,7 +4,7 @@
  * label, every action is a form that works with the keyboard and without JavaScript.
  */
 import type { Principal } from '../app/types.js';
-import { t, tkOr, type Lang } from './i18n.js';
+import { colon, t, tkOr, type Lang } from './i18n.js';
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -131,7 +131,7 @@ export function page(l: Layout): string {
     // The carrier links are the operator's alone.
     staff && p.role === 'admin' ? `<li><a href="/web/links">${esc(t(l.lang, 'navLinks'))}</a></li>` : '',
     staff
-      ? `<li><form method="post" action="/web/logout" style="display:inline"><button class="secondary" style="margin:0;padding:0 .6rem">${esc(t(l.lang, 'navLogout'))}</button></form> <span class="hint" style="display:inline">${esc(t(l.lang, 'signedInAs'))}${l.lang === 'en' ? ': ' : '：'}<span id="signed-in-role">${esc(tkOr(l.lang, `ar_${p.role}`) ?? p.role)}</span></span></li>`
+      ? `<li><form method="post" action="/web/logout" style="display:inline"><button class="secondary" style="margin:0;padding:0 .6rem">${esc(t(l.lang, 'navLogout'))}</button></form> <span class="hint" style="display:inline">${esc(t(l.lang, 'signedInAs'))}${colon(l.lang)}<span id="signed-in-role">${esc(tkOr(l.lang, `ar_${p.role}`) ?? p.role)}</span></span></li>`
       : `<li><a href="/web/login">${esc(t(l.lang, 'navLogin'))}</a></li>`,
     `<li><a href="${esc(langLink(l.path, l.lang))}" lang="${l.lang === 'zh' ? 'en' : 'zh-CN'}">${esc(t(l.lang, 'switchLang'))}</a></li>`,
   ].join('');
@@ -171,5 +171,5 @@ ${o.hint ? `<p class="hint" id="${hintId}">${esc(o.hint)}</p>` : ''}
 }
 
 export function alertBox(message: string, lang: Lang): string {
-  return `<div class="alert" role="alert"><strong>${esc(t(lang, 'error'))}:</strong> ${esc(message)}</div>`;
+  return `<div class="alert" role="alert"><strong>${esc(t(lang, 'error'))}${lang === 'en' ? ':' : '：'}</strong>${lang === 'en' ? ' ' : ''}${esc(message)}</div>`;
 }

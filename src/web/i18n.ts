@@ -619,6 +619,14 @@ type Unlabelled = Exclude<
 type EveryBuiltKeyHasItsText<Missing extends never> = Missing;
 type Checked = EveryBuiltKeyHasItsText<Unlabelled>;
 
+/**
+ * What follows a label: the full-width colon with no space on a Chinese page (`出错了：`), `: ` on an
+ * English one. Chinese text never takes the ASCII colon and its space.
+ */
+export function colon(lang: Lang): string {
+  return lang === 'en' ? ': ' : '：';
+}
+
 export function t(lang: Lang, key: TextKey): string {
   return T[key][lang === 'en' ? 1 : 0];
 }

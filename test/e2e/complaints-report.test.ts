@@ -59,8 +59,8 @@ describe('annual report and complaint events', () => {
     // Found by QA: the provider's status, the case sources and "no finding yet" were printed as codes (active, web, none).
     const text = (html: string) => html.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<[^>]+>/g, ' ');
     assert.match(text(zh), /状态 正常/);
-    assert.match(text(zh), /来源: 接口/);
-    assert.doesNotMatch(text(zh), /状态 active|来源: api|结论: none/);
+    assert.match(text(zh), /来源：接口/);
+    assert.doesNotMatch(text(zh), /状态 active|来源：api|结论：none/);
     assert.match(text(renderAnnualReport(r, 'en')), /source: API/);
     const http = await g.http.inject({ method: 'GET', url: `/web/reports/annual?contentProviderId=${cp.id}&year=2026`, headers: cp.auth });
     assert.equal(http.statusCode, 200);

@@ -254,7 +254,7 @@ describe('rejections that name no form field, and the rest of the staff pages, i
       g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/act?lang=${lang}`, headers: { ...FORM, ...headers }, payload });
     const early = await act('zh', 'action=close');
     assert.equal(early.statusCode, 409);
-    assert.equal(alert(early.body), '<strong>出错了:</strong> 案件处于“已受理”状态，不能“办结”；现在可进行的操作：转交企业、升级、撤回。 (conflict) 依据：投诉案件须按办理流程处理（complaints.workflow）— 要点第10项（投诉与举报）', 'the workflow\'s rule and article follow, as the API body names them');
+    assert.equal(alert(early.body), '<strong>出错了：</strong>案件处于“已受理”状态，不能“办结”；现在可进行的操作：转交企业、升级、撤回。 (conflict) 依据：投诉案件须按办理流程处理（complaints.workflow）— 要点第10项（投诉与举报）', 'the workflow\'s rule and article follow, as the API body names them');
     const earlyEn = await act('en', 'action=close');
     assert.match(alert(earlyEn.body), /The case is received: “Close” cannot be done now; what can be done now: Forward to provider, Escalate, Withdraw\. \(conflict\) Rule: a complaint case follows its workflow \(complaints\.workflow\) — rule 10$/);
     // The API keeps its sentence.

@@ -71,7 +71,7 @@ describe('the records page', () => {
     assert.deepEqual(rowIds(r.body), [ids.theirs, ids.refused, ids.a]);
     const rows = cells(r.body);
     assert.equal(rows[1][1], '2026-11-29 12:01');
-    assert.deepEqual(rows[1].slice(2), ['下行短信', cp.id, '10690001', '+8613800138000', '已拒绝: 签名未登记 (signature_unregistered)', '【未登记】您的订单已发货。']);
+    assert.deepEqual(rows[1].slice(2), ['下行短信', cp.id, '10690001', '+8613800138000', '已拒绝：签名未登记 (signature_unregistered)', '【未登记】您的订单已发货。']);
     assert.deepEqual(rows[2].slice(2, 7), ['下行短信', cp.id, '10690001', '+8613800138000', '已接受']);
     assert.deepEqual(rows[0].slice(3, 5), [other.id, '10698001']);
     // the status records of a's delivery come under the number too, as the API gives them

@@ -64,7 +64,7 @@ describe('refusals on the staff pages, in the page\'s language', () => {
     const cpId = encodeURIComponent(cp.id);
     await refused(admin, 'GET', `/web/records/export?contentProviderId=${cpId}&from=2026-11-30&to=2026-11-01&format=jsonl`, undefined, 400, /截止日期早于起始日期/, /the end day is before the start day/);
     // the export's days are required (the form says so; a hand-made address is told, not "or leave it empty")
-    await refused(admin, 'GET', `/web/records/export?contentProviderId=${cpId}&format=jsonl`, undefined, 400, /^出错了: 起始日期（北京时间）：此项必须填写。 \(invalid_request\)$/, /From \(day, Shanghai time\): must be filled in\./);
+    await refused(admin, 'GET', `/web/records/export?contentProviderId=${cpId}&format=jsonl`, undefined, 400, /^出错了：起始日期（北京时间）：此项必须填写。 \(invalid_request\)$/, /From \(day, Shanghai time\): must be filled in\./);
     // the same day in both is one whole day, as before
     assert.equal((await ask('zh', admin, 'GET', '/web/records?from=2026-11-30&to=2026-11-30')).status, 200);
   });

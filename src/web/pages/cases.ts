@@ -6,7 +6,7 @@ import type { CaseDetail, CaseView } from '../../app/case-views.js';
 import type { Principal } from '../../app/types.js';
 import type { ContentProviderRow } from '../../ports/store.js';
 import { CASE_STATES, FINDINGS, MEASURES, OPERATOR_ACCOUNT_ID, OPERATOR_MEASURES } from '../../domain/case.js';
-import { t, tk, tkOr, type Lang } from '../i18n.js';
+import { colon, t, tk, tkOr, type Lang } from '../i18n.js';
 import { alertBox, esc, field, fmtDue, fmtTime, textarea } from '../html.js';
 import { measureResultLabel, trailReasonText, verdictNoteText } from '../trail-text.js';
 import { codeLabel } from '../code-labels.js';
@@ -17,7 +17,7 @@ function deadlineCell(lang: Lang, c: CaseView): string {
   if (!d.running) return `<span class="hint">${esc(t(lang, 'noDeadline'))}</span>`;
   const label = t(lang, d.running === 'forward' ? 'deadlineForward' : 'deadlineAnswer');
   const left = d.overdue ? `<span class="overdue">${esc(t(lang, 'overdue'))}</span>` : d.workingDaysLeft === 0 ? esc(t(lang, 'dueToday')) : `${d.workingDaysLeft} ${esc(t(lang, 'workingDaysLeft'))}`;
-  return `${esc(label)}: ${esc(fmtDue(d.dueAt))}<br>${left}`;
+  return `${esc(label)}${colon(lang)}${esc(fmtDue(d.dueAt))}<br>${left}`;
 }
 
 export function caseListPage(lang: Lang, cases: CaseView[], state: string, names: Map<string, string>, nextCursor: string | null): string {
@@ -176,11 +176,11 @@ export function casePage(lang: Lang, c: CaseDetail, p: Principal, providers: Con
   const name = c.contentProviderId === OPERATOR_ACCOUNT_ID ? t(lang, 'operatorAccount') : c.contentProviderId ? providers.find((x) => x.id === c.contentProviderId)?.name ?? c.contentProviderId : '—';
   const d = c.deadline;
   const deadline = d.running
-    ? `<p class="deadline" id="deadline">${esc(t(lang, d.running === 'forward' ? 'deadlineForward' : 'deadlineAnswer'))}: <strong>${esc(fmtDue(d.dueAt))}</strong> · ${d.overdue ? `<span class="overdue">${esc(t(lang, 'overdue'))}</span>` : d.workingDaysLeft === 0 ? esc(t(lang, 'dueToday')) : `${d.workingDaysLeft} ${esc(t(lang, 'workingDaysLeft'))}`}${d.calendarCovered ? '' : `<br><span class="hint">${esc(t(lang, 'calendarNotCovered'))}</span>`}</p>`
+    ? `<p class="deadline" id="deadline">${esc(t(lang, d.running === 'forward' ? 'deadlineForward' : 'deadlineAnswer'))}${colon(lang)}<strong>${esc(fmtDue(d.dueAt))}</strong> · ${d.overdue ? `<span class="overdue">${esc(t(lang, 'overdue'))}</span>` : d.workingDaysLeft === 0 ? esc(t(lang, 'dueToday')) : `${d.workingDaysLeft} ${esc(t(lang, 'workingDaysLeft'))}`}${d.calendarCovered ? '' : `<br><span class="hint">${esc(t(lang, 'calendarNotCovered'))}</span>`}</p>`
     : `<p class="deadline" id="deadline">${esc(t(lang, 'noDeadline'))}</p>`;
   const events = c.events.map((e) => `<tr><td>${esc(fmtTime(e.at))}</td><td>${esc(tk(lang, `ar_${e.actor}`))}${GENERIC_ACTOR_IDS.has(e.actorId) ? '' : ` <span class="hint mono">${esc(e.actorId)}</span>`}</td><td>${esc(tk(lang, `ac_${e.kind}`))}${e.fromState && e.toState && e.fromState !== e.toState ? ` · ${esc(tk(lang, `st_${e.fromState}`))} → ${esc(tk(lang, `st_${e.toState}`))}` : ''}</td><td>${esc(reasonText(lang, e))}</td></tr>`).join('');
   const measures = c.measures.map((m) => `<li>${esc(tk(lang, `ms_${m.kind}`))} · ${esc(fmtTime(m.at))} · ${esc(measureResultLabel(lang, m.detail))}</li>`).join('');
-  return `${flash?.error ? alertBox(flash.error, lang) : ''}${flash?.done ? `<div class="notice" role="status">${esc(t(lang, 'done'))}: ${esc(tk(lang, `ac_${flash.done}`))}</div>` : ''}
+  return `${flash?.error ? alertBox(flash.error, lang) : ''}${flash?.done ? `<div class="notice" role="status">${esc(t(lang, 'done'))}${colon(lang)}${esc(tk(lang, `ac_${flash.done}`))}</div>` : ''}
 <p><span class="state" id="case-state">${esc(tk(lang, `st_${c.state}`))}</span></p>
 ${deadline}
 <dl class="facts">

@@ -10,7 +10,7 @@ import type { RecordRow } from '../../ports/store.js';
 import type { MonthVerification } from '../../app/records-verify-month.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { shanghaiDayOrTime } from '../../app/validate.js';
-import { t, tk, tkOr, type Lang, type TextKey } from '../i18n.js';
+import { colon, t, tk, tkOr, type Lang, type TextKey } from '../i18n.js';
 import { alertBox, esc, field, fmtTime } from '../html.js';
 import { codeLabel } from '../code-labels.js';
 import { RULE_IDS, ruleName } from '../rule-labels.js';
@@ -96,7 +96,7 @@ function decisionOf(lang: Lang, r: RecordRow): string {
     const d = str(r.body.decision);
     const code = str(r.body.code);
     const said = d ? tkOr(lang, `mst_${d}`) ?? d : '—';
-    return code ? `${said}: ${codeLabel(lang, code) ?? code} (${code})` : said;
+    return code ? `${said}${colon(lang)}${codeLabel(lang, code) ?? code} (${code})` : said;
   }
   if (r.kind === 'status') {
     const st = str(r.body.status);
