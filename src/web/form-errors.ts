@@ -309,6 +309,13 @@ const SUBSCRIBER_FIELDS: Record<string, TextKey> = {
 };
 
 /**
+ * The reasons whose words are their code's label made precise (`msisdn_not_mainland` says what
+ * `invalid_msisdn`'s label 不是中国大陆手机号码 says, with the form a number takes): with that code, the
+ * label is left out rather than said twice in one refusal.
+ */
+const WHY_RESTATES_CODE: Readonly<Record<string, string>> = { msisdn_not_mainland: 'invalid_msisdn' };
+
+/**
  * A refused lift or withdrawal on the subscriber page: the code's label (src/web/code-labels.ts), the
  * form's field by its label when the refusal names one, then the use case's reason (in the page's
  * language where the table has its `why`, else its message as it is, e.g. that the evidence predates
@@ -316,7 +323,9 @@ const SUBSCRIBER_FIELDS: Record<string, TextKey> = {
  */
 export function subscriberErrorText(lang: Lang, e: SmsguardError): string {
   const c = lang === 'en' ? ': ' : '：';
-  const label = codeLabel(lang, e.code) ?? e.code;
+  const why = whyText(lang, e.why);
+  // a reason that already says what the code's label says is said once, without the label before it
+  const label = why !== null && WHY_RESTATES_CODE[e.why!.id] === e.code ? '' : `${codeLabel(lang, e.code) ?? e.code}${c}`;
   const key = e.field !== undefined ? SUBSCRIBER_FIELDS[e.field] : undefined;
-  return withRule(lang, e.ref, `${label}${c}${key ? `${t(lang, key)}${c}` : ''}${whyText(lang, e.why) ?? e.message} (${e.code})`);
+  return withRule(lang, e.ref, `${label}${key ? `${t(lang, key)}${c}` : ''}${why ?? e.message} (${e.code})`);
 }

@@ -82,7 +82,13 @@ describe('the subscriber page', () => {
     assert.ok(!empty.body.includes('subscriber-number'));
     const bad = await g.http.inject({ method: 'GET', url: '/web/subscribers?msisdn=12345', headers: g.admin });
     assert.equal(bad.statusCode, 422, bad.body);
-    assert.match(bad.body, /role="alert"[\s\S]*不是中国大陆手机号码：手机号码：[\s\S]*\(invalid_msisdn\)/);
+    // said once: the field and why, not the code's label and then the same again
+    const said = (body: string) => /role="alert"[^>]*>([\s\S]*?)<\/div>/.exec(body)![1].replace(/<[^>]+>/g, '');
+    assert.match(said(bad.body), /^出错了：手机号码：不是中国大陆手机号码（应为 11 位，例如 13800138000）。 \(invalid_msisdn\)/);
+    assert.equal(said(bad.body).split('不是中国大陆').length, 2, said(bad.body));
+    const badEn = await g.http.inject({ method: 'GET', url: '/web/subscribers?msisdn=12345&lang=en', headers: g.admin });
+    assert.match(said(badEn.body), /^Something went wrong: Mobile number: not a mainland China mobile number \(11 digits, e.g. 13800138000\)\. \(invalid_msisdn\)/);
+    assert.equal(said(badEn.body).split('not a mainland').length, 2, said(badEn.body));
   });
 
   test('a provider sees its own only, a regulator its province\'s; the report centre and visitors not at all', async () => {
