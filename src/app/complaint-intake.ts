@@ -13,7 +13,7 @@ import type { CaseEventRow, CaseRow } from '../ports/cases.js';
 import type { AppContext } from './context.js';
 import type { MoOutcome, Principal } from './types.js';
 import type { MoHandler } from './receive-mo.js';
-import { str } from './validate.js';
+import { str, type TextShape } from './validate.js';
 import type { Profile } from '../profiles/types.js';
 import { matchEvidence, providerForSender } from './case-evidence.js';
 import { actorOf, emitComplaint, hashAccessCode, newEvent, WORKFLOW_REF } from './case-workflow.js';
@@ -36,9 +36,10 @@ export const SCREENSHOT = /^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/=]+$/
 /** A screenshot is stored inline; 700 KB of base64 is a phone screenshot, not a file store. */
 export const SCREENSHOT_MAX = 700_000;
 
-function opt(v: unknown, field: string, max: number): string | null {
+/** `shape`: the message's text and the user's request are free text, the sender one line (src/app/validate.ts `plainText`). */
+function opt(v: unknown, field: string, max: number, shape?: TextShape): string | null {
   if (v === undefined || v === null || v === '') return null;
-  const s = str(v, field, { max }).trim();
+  const s = str(v, field, { max, shape }).trim();
   return s || null;
 }
 
@@ -97,18 +98,18 @@ export function parseComplaint(body: unknown, now: number, prefix = '', profile?
   const msisdn = normalizeMsisdnLenient(raw);
   // The rule with its article and profile, as every other door's invalid_msisdn (the pages say the article in their language).
   if (!msisdn) throw new SmsguardError('invalid_msisdn', `${p}msisdn: not a mainland mobile number`, { rule: 'recipient.msisdn', article: profile?.rules['recipient.msisdn']?.article, profile: profile?.id }, `${p}msisdn`);
-  const sender = opt(o.sender, `${p}sender`, 40);
+  const sender = opt(o.sender, `${p}sender`, 40, 'line');
   if (sender && !/^\d{3,21}$/.test(sender) && !/^【[^【】]{1,16}】$/.test(sender)) {
     throw new SmsguardError('invalid_request', `${p}sender: a port (digits) or a signature 【…】`, {}, `${p}sender`, { id: 'sender_shape' });
   }
-  const text = opt(o.text, `${p}text`, 2000);
+  const text = opt(o.text, `${p}text`, 2000, 'text');
   const receivedAt = o.receivedAt === undefined || o.receivedAt === null || o.receivedAt === '' ? null : parseReceivedAt(o.receivedAt, `${p}receivedAt`, now);
   const screenshot = opt(o.screenshot, `${p}screenshot`, SCREENSHOT_MAX);
   if (screenshot && !SCREENSHOT.test(screenshot)) throw new SmsguardError('invalid_request', `${p}screenshot: a data URL of a PNG, JPEG or WebP image`, {}, `${p}screenshot`);
   if (!sender && !text && !screenshot) throw new SmsguardError('invalid_request', `${p}text: say who sent it (sender), what it said (text), or attach a screenshot`, {}, `${p}text`);
   return {
     msisdn, sender, text, receivedAt, screenshot,
-    request: opt(o.request, `${p}request`, 500),
+    request: opt(o.request, `${p}request`, 500, 'text'),
     contentProviderId: opt(o.contentProviderId, `${p}contentProviderId`, 64),
     externalRef: opt(o.reference ?? o.externalRef, `${p}reference`, 64),
   };

@@ -36,7 +36,7 @@ export async function liftOptOut(ctx: AppContext, p: Principal, rawMsisdn: strin
   if (extra !== undefined) throw new SmsguardError('invalid_request', `${extra}: unknown field (a lift is {contentProviderId, reason, evidence})`, {}, extra);
   const msisdn = msisdnField(rawMsisdn, 'msisdn', ctx.profile);
   const cpId = str(body.contentProviderId, 'contentProviderId', { min: 1, max: 64 });
-  const reason = str(body.reason, 'reason', { min: 1, max: 500 });
+  const reason = str(body.reason, 'reason', { min: 1, max: 500, shape: 'text' });
   // A lift without a stated reason is no record of why: spaces are refused as a blank category is.
   if (!reason.trim()) throw new SmsguardError('invalid_request', 'reason: must not be blank', {}, 'reason');
   const now = ctx.clock.now();

@@ -61,8 +61,8 @@ export function parseProof(v: unknown, now: number, opts: ProofOptions = {}): Pr
   // An unknown key (url, note…) is refused rather than dropped, as on a withdrawal's body: evidence the sender meant to keep would be lost.
   const extra = Object.keys(pr).find((k) => k !== 'channel' && k !== 'reference' && k !== 'capturedAt');
   if (extra !== undefined) throw new SmsguardError('invalid_request', `${field}/${extra}: unknown field (a proof is {channel, reference, capturedAt})`, {}, `${field}/${extra}`);
-  const channel = str(pr.channel, `${field}/channel`, { min: 1, max: 64 });
-  const reference = str(pr.reference, `${field}/reference`, { min: 1, max: 512 });
+  const channel = str(pr.channel, `${field}/channel`, { min: 1, max: 64, shape: 'line' });
+  const reference = str(pr.reference, `${field}/reference`, { min: 1, max: 512, shape: 'line' });
   // Spaces alone say neither how nor where (as a blank category states no type of message).
   for (const [k, val] of [['channel', channel], ['reference', reference]] as const) {
     if (!val.trim()) throw new SmsguardError('invalid_request', `${field}/${k}: must not be blank`, {}, `${field}/${k}`);

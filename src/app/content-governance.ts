@@ -22,7 +22,7 @@
  * {@link applyBaselineResets}).
  */
 import { SmsguardError, type Why } from '../domain/errors.js';
-import { storableText } from './validate.js';
+import { plainText, storableText } from './validate.js';
 import { isMessageType } from '../domain/message-type.js';
 import { isWellFormedSignature } from '../domain/signature.js';
 import type { AlertRow, ContentSettingsRow, ContentStore, ReviewStatus, TemplateRow } from '../ports/content.js';
@@ -77,7 +77,7 @@ function str(v: unknown, field: string, max: number): string {
 function decision(body: Record<string, unknown>): { status: 'approved' | 'rejected'; reason: string | null } {
   const d = body?.decision;
   if (d !== 'approve' && d !== 'reject') throw new SmsguardError('invalid_request', 'decision: approve or reject', {}, 'decision');
-  const reason = body.reason === undefined || body.reason === null ? null : str(body.reason, 'reason', 1000).trim();
+  const reason = body.reason === undefined || body.reason === null ? null : plainText(str(body.reason, 'reason', 1000), 'reason', 'text').trim();
   if (d === 'reject' && !reason) throw new SmsguardError('invalid_request', 'reason: required when rejecting', {}, 'reason', { id: 'reason_required' });
   return { status: d === 'approve' ? 'approved' : 'rejected', reason };
 }

@@ -71,11 +71,11 @@ export async function addRegulatorEntry(ctx: AppContext, p: Principal, body: Rec
     amountYuan = Number(body.amountYuan);
     if (!Number.isFinite(amountYuan) || amountYuan <= 0 || amountYuan > 1e8) throw new SmsguardError('invalid_request', 'amountYuan: a fine needs a positive amount in yuan', { rule: 'supervision.penalties', article: GATEWAY_ARTICLES.penalties.en }, 'amountYuan', { id: 'fine_amount' });
   }
-  const notes = body.notes === undefined || body.notes === null || body.notes === '' ? null : str(body.notes, 'notes', { max: 4000 });
+  const notes = body.notes === undefined || body.notes === null || body.notes === '' ? null : str(body.notes, 'notes', { max: 4000, shape: 'text' });
   if (kind === 'supervision_talk' && !notes) throw new SmsguardError('invalid_request', 'notes: a supervision talk needs notes', {}, 'notes', { id: 'talk_needs_notes' });
   // A summary typed is kept as typed (personal data removed); none typed gets the kind's, in both languages.
   const template = body.publicSummary === undefined || body.publicSummary === null ? defaultRegulatorSummary(kind, amountYuan) : null;
-  const summary = template ? creditSummaryBoth(template) : str(body.publicSummary, 'publicSummary', { min: 1, max: 500 });
+  const summary = template ? creditSummaryBoth(template) : str(body.publicSummary, 'publicSummary', { min: 1, max: 500, shape: 'line' });
   // Spaces alone would be published as an entry that says nothing (leave it out for the kind's own words).
   if (!summary.trim()) throw new SmsguardError('invalid_request', 'publicSummary: must not be blank (leave it out for the kind\'s own summary)', {}, 'publicSummary');
   const row: CreditEntryRow = {

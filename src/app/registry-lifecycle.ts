@@ -25,7 +25,7 @@ import type { PortRow, SignatureRow } from '../ports/store.js';
 
 /** The reason an operator gives: required, since the record must say why (1–500 characters). */
 function reasonOf(body: Record<string, unknown> | undefined): string {
-  const reason = str(body?.reason, 'reason', { min: 1, max: 500 }).trim();
+  const reason = str(body?.reason, 'reason', { min: 1, max: 500, shape: 'text' }).trim();
   if (!reason) throw new SmsguardError('invalid_request', 'reason: must not be blank', {}, 'reason');
   return reason;
 }

@@ -14,7 +14,7 @@
  */
 import { countTaken, type CountTaken } from '../domain/send-window.js';
 import { SmsguardError } from '../domain/errors.js';
-import { storableText } from './validate.js';
+import { plainText, storableText } from './validate.js';
 import type { HeldMessage } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
@@ -203,5 +203,5 @@ function reasonOf(v: unknown, required: boolean): string | undefined {
     return undefined;
   }
   if (typeof v !== 'string' || v.length > MAX_REASON) throw new SmsguardError('invalid_request', `reason: a string of at most ${MAX_REASON} characters`, {}, 'reason', { id: 'too_long', params: { max: MAX_REASON } });
-  return storableText(v, 'reason').trim();
+  return plainText(storableText(v, 'reason'), 'reason', 'text').trim();
 }

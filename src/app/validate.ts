@@ -66,14 +66,45 @@ export function storableJson<T>(v: T, field: string): T {
   return v;
 }
 
+/** Any control character (C0, DEL, C1: Unicode's Cc), in a field of one line. */
+const CONTROL_IN_LINE = /\p{Cc}/u;
+/** A control character other than tab, CR and LF, in free text (a text area keeps its line breaks). */
+const CONTROL_IN_TEXT = /[^\P{Cc}\t\n\r]/u;
+
+/**
+ * What a field holds as a person's words: `text`, free text, where tab and line breaks are part of
+ * what was written; `line`, a field of one line (a name, a reference, a public summary), where none of
+ * them is. Either way, no other control character (BEL, ESC, a backspace, a C1 code) is anyone's
+ * words: pasted from a terminal or sent by a broken client, it was stored as it came and shown to the
+ * next reader (a case file, the public register, an inspection export) as nothing or as garbage.
+ */
+export type TextShape = 'text' | 'line';
+
+/**
+ * `invalid_request` naming `field` when `s` holds a control character its {@link TextShape} does not
+ * take (`control_char`, its code point as `U+0007`); `s` otherwise. The one check every door's use
+ * case calls (through {@link str}'s `shape`), so the API and the web forms refuse the same fields alike.
+ */
+export function plainText(s: string, field: string, shape: TextShape): string {
+  const m = (shape === 'line' ? CONTROL_IN_LINE : CONTROL_IN_TEXT).exec(s);
+  if (m) {
+    const char = `U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    const what = shape === 'line' ? 'is one line and must not contain control characters' : 'must not contain control characters other than tab and line breaks';
+    fail(field, `${what} (${char} at character ${m.index + 1})`, { id: shape === 'line' ? 'control_char_line' : 'control_char', params: { char } });
+  }
+  return s;
+}
+
 /**
  * A string body field of `min`–`max` UTF-16 code units, and {@link storableText}: every text a caller
  * gives a use case is stored (text, jsonb) or sent somewhere, and a NUL or lone surrogate is never
  * anyone's words. One check here, so every door (HTTP, web forms, SMPP, CLI) refuses them alike.
+ * `shape`: the field is a person's words, checked by {@link plainText} too.
  */
-export function str(v: unknown, field: string, opts: { max?: number; min?: number; pattern?: RegExp } = {}): string {
+export function str(v: unknown, field: string, opts: { max?: number; min?: number; pattern?: RegExp; shape?: TextShape } = {}): string {
   if (typeof v !== 'string') fail(field, 'must be a string', { id: 'not_text' });
   const s = storableText(v as string, field);
+  if (opts.shape) plainText(s, field, opts.shape);
   if (opts.min !== undefined && s.length < opts.min) fail(field, `must have at least ${opts.min} characters`, { id: 'too_short', params: { min: opts.min } });
   if (opts.max !== undefined && s.length > opts.max) fail(field, `must have at most ${opts.max} characters`, { id: 'too_long', params: { max: opts.max } });
   if (opts.pattern && !opts.pattern.test(s)) fail(field, `must match ${opts.pattern}`, { id: 'bad_pattern' });

@@ -80,6 +80,8 @@ export const WHY_IDS = [
   'not_text', 'too_short', 'too_long', 'bad_pattern',
   // a NUL or lone surrogate: no store or handset takes it (`storableText`)
   'not_storable',
+  // a control character in a person's words (free text: other than tab and line breaks; a line: any) (`plainText`)
+  'control_char', 'control_char_line',
   // a body that is not UTF-8 (JSON, a 12321 JSONL file, a form)
   'body_not_utf8',
   // who may

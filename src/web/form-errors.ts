@@ -11,7 +11,7 @@
  * reason.
  */
 import { SmsguardError, type RuleRef, type Why, type WhyId } from '../domain/errors.js';
-import { t, tkOr, type Lang, type TextKey } from './i18n.js';
+import { colon, t, tkOr, type Lang, type TextKey } from './i18n.js';
 import { articleText, isRuleId, ruleName } from './rule-labels.js';
 import { codeLabel } from './code-labels.js';
 import { ACCESS_OWN_DATA_RULE, ACCESS_ROLE_RULE } from '../app/access.js';
@@ -25,6 +25,8 @@ const WHY: Record<WhyId, Said> = {
   too_long: ['不能超过 {max} 个字。', 'may have at most {max} characters.'],
   bad_pattern: ['格式不对。', 'is not in the form expected.'],
   not_storable: ['含有无法保存的字符（空字符或残缺的 Unicode 字符），请删去后再提交。', 'holds a character that cannot be stored (a NUL or a broken Unicode character): remove it and send again.'],
+  control_char: ['含有控制字符 {char}（除制表符和换行外，控制字符不能填写；常见于从终端或其他程序复制的内容），请删去后再提交。', 'holds the control character {char} (no control character but tab and line breaks is taken; they come with text copied from a terminal or another program): remove it and send again.'],
+  control_char_line: ['只能填写一行文字，不能含有换行、制表符等控制字符（此处有 {char}），请删去后再提交。', 'is one line and takes no line break, tab or other control character (it holds {char}): remove it and send again.'],
   body_not_utf8: ['提交的内容不是 UTF-8 编码（例如 GBK），中文会变成乱码：请以 UTF-8 编码提交。', 'what was sent is not UTF-8 (GBK, say), which garbles every Chinese character: send it as UTF-8.'],
   role_required: ['这项操作需要以下身份之一：{roles}。', 'This needs one of these roles: {roles}.'],
   sender_shape: ['发送号码只能是数字，签名须连同【】一起填写。', 'a sender is a port (digits) or a signature with its 【】 brackets.'],
@@ -144,6 +146,10 @@ const BY_FIELD: Record<string, Said> = {
   request: ['诉求请不超过 500 字。', 'Keep what you want to 500 characters or fewer.'],
   screenshot: ['截图无法读取：请选择 PNG、JPEG 或 WebP 图片，500 KB 以内。', 'The screenshot could not be read: choose a PNG, JPEG or WebP image up to 500 KB.'],
 };
+/** The complaint form's fields by the label it shows them under. */
+const PUBLIC_LABELS: Record<string, TextKey> = { msisdn: 'fMsisdn', sender: 'fSender', text: 'fText', receivedAt: 'fReceivedAt', request: 'fRequest', screenshot: 'fScreenshot', reference: 'fReference', accessCode: 'fAccessCode' };
+/** Reasons about a character in what was typed, said after the field's label as they are. */
+const CHARACTER_WHYS: ReadonlySet<WhyId> = new Set<WhyId>(['not_storable', 'control_char', 'control_char_line']);
 const TEXT_TOO_LONG: Said = ['短信内容请不超过 2000 字。', 'Keep the message text to 2000 characters or fewer.'];
 const STATUS_LOOKUP_SPENT: Said = ['案件编号或查询码错误次数过多，请 15 分钟后再查询。', 'Too many wrong references or access codes from this connection: try again in 15 minutes.'];
 const BY_CODE: Record<string, Said> = {
@@ -157,6 +163,9 @@ const BY_CODE: Record<string, Said> = {
  */
 export function publicErrorText(lang: Lang, e: SmsguardError): string | null {
   const i = lang === 'en' ? 1 : 0;
+  // a character that is no one's words: the field by its label and what to remove, not the field's general advice
+  const label = e.field !== undefined ? PUBLIC_LABELS[e.field] : undefined;
+  if (label && e.why && CHARACTER_WHYS.has(e.why.id)) return `${t(lang, label)}${colon(lang)}${whyText(lang, e.why)} (${e.code})`;
   let said: Said | undefined;
   if (e.ref.rule === 'complaints.status-lookup') said = STATUS_LOOKUP_SPENT;
   else if (e.field === 'text' && e.why?.id === 'too_long') said = TEXT_TOO_LONG;
@@ -198,7 +207,7 @@ const STAFF_FIELDS: Record<string, { label: TextKey; by: Record<string, Said> }>
 };
 
 /** Reasons that already say what to change in the field: shown after its label, without the field's general words. */
-const SAYS_WHAT_TO_CHANGE: ReadonlySet<WhyId> = new Set<WhyId>(['range_reversed', 'reason_required', 'field_required', 'amount_not_fine']);
+const SAYS_WHAT_TO_CHANGE: ReadonlySet<WhyId> = new Set<WhyId>(['range_reversed', 'reason_required', 'field_required', 'amount_not_fine', 'not_storable', 'control_char', 'control_char_line']);
 /**
  * Fields whose general words are about something else than a length (a reason's limit differs by form:
  * 500 to revoke, 1000 to reject; notes are required only for a supervision talk): a length refused is

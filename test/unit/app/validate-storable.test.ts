@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { SmsguardError } from '../../../src/domain/errors.js';
-import { categoryField, storableForm, storableJson, str } from '../../../src/app/validate.js';
+import { categoryField, plainText, storableForm, storableJson, str } from '../../../src/app/validate.js';
 
 const refused = (f: () => unknown, field: string) => assert.throws(f, (e: unknown) => e instanceof SmsguardError && e.code === 'invalid_request' && e.field === field && e.why?.id === 'not_storable');
 
@@ -40,4 +40,24 @@ test('property: storableForm leaves well-formed text without NUL as it is, and m
     const f = storableForm(s);
     assert.equal(str(f, 'text'), f);
   }), { numRuns: 2000 });
+});
+
+test('plainText: free text keeps tab, CR and LF and refuses every other control character (C0, DEL, C1); a line refuses them all', () => {
+  const why = (f: () => unknown) => {
+    try { f(); } catch (e) { return e instanceof SmsguardError ? [e.field, e.why?.id, e.why?.params?.char] : e; }
+    return null;
+  };
+  for (const c of ['\u0001', '\u0007', '\u0008', '\u000b', '\u000c', '\u001b', '\u001f', '\u007f', '\u0080', '\u0085', '\u009f']) {
+    const hex = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    assert.deepEqual(why(() => plainText(`a${c}b`, 'notes', 'text')), ['notes', 'control_char', hex]);
+    assert.deepEqual(why(() => str(`a${c}b`, 'reference', { shape: 'line' })), ['reference', 'control_char_line', hex]);
+  }
+  for (const c of ['\t', '\r', '\n']) {
+    assert.equal(plainText(`a${c}b`, 'notes', 'text'), `a${c}b`);
+    assert.deepEqual((why(() => plainText(`a${c}b`, 'reference', 'line')) as unknown[]).slice(0, 2), ['reference', 'control_char_line']);
+  }
+  // words are words: Chinese, emoji, full-width spaces, U+2028 (a separator, not a control)
+  for (const ok of ['退订', '好 😀', '全角\u3000空格', 'a\u2028b']) assert.equal(plainText(ok, 'reference', 'line'), ok);
+  // without a shape, str is as before: a field that is no one's words is not checked for them
+  assert.equal(str('a\u0007b', 'x'), 'a\u0007b');
 });
