@@ -70,6 +70,9 @@ export async function addRegulatorEntry(ctx: AppContext, p: Principal, body: Rec
   if (kind === 'fine') {
     amountYuan = Number(body.amountYuan);
     if (!Number.isFinite(amountYuan) || amountYuan <= 0 || amountYuan > 1e8) throw new SmsguardError('invalid_request', 'amountYuan: a fine needs a positive amount in yuan', { rule: 'supervision.penalties', article: GATEWAY_ARTICLES.penalties.en }, 'amountYuan', { id: 'fine_amount' });
+    // Money is yuan and fen: 12.345 is no sum anyone was fined, and every page shows at most two places
+    // (it would read 12.35 where 12.345 is stored). The credit form's field steps by 0.01 to match.
+    if (Math.abs(amountYuan * 100 - Math.round(amountYuan * 100)) > 1e-6) throw new SmsguardError('invalid_request', 'amountYuan: at most two decimal places (yuan and fen)', { rule: 'supervision.penalties', article: GATEWAY_ARTICLES.penalties.en }, 'amountYuan', { id: 'amount_fen' });
   }
   const notes = body.notes === undefined || body.notes === null || body.notes === '' ? null : str(body.notes, 'notes', { max: 4000, shape: 'text' });
   if (kind === 'supervision_talk' && !notes) throw new SmsguardError('invalid_request', 'notes: a supervision talk needs notes', {}, 'notes', { id: 'talk_needs_notes' });

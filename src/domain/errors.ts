@@ -95,7 +95,7 @@ export const WHY_IDS = [
   'forward_no_provider', 'forward_other_provider', 'forward_operator_provider_unregistered', 'answer_blank', 'finding_unknown',
   'measures_too_many', 'measure_kind_unknown', 'measure_operator_case', 'measure_operator_only', 'measure_amount', 'measure_rate', 'measure_param_misplaced',
   // credit files and the annual report
-  'credit_kind_unknown', 'fine_amount', 'amount_not_fine', 'talk_needs_notes', 'year_range', 'year_outside_dates', 'month_outside_dates', 'range_outside_dates',
+  'credit_kind_unknown', 'fine_amount', 'amount_fen', 'amount_not_fine', 'talk_needs_notes', 'year_range', 'year_outside_dates', 'month_outside_dates', 'range_outside_dates',
   'provider_not_found', 'provider_other_province', 'operator_file_province', 'today_outside_dates', 'entry_not_found', 'entry_published',
   'annual_own_only',
   // the registry's reads, and what the operator's pages act on

@@ -63,6 +63,7 @@ const WHY: Record<WhyId, Said> = {
   measure_rate: ['速率须大于 0，且不超过每秒 100000 条。', 'the rate must be above 0 and at most 100000 messages a second.'],
   credit_kind_unknown: ['类别须为警告、罚款、约谈、责令改正或记录。', 'the kind must be a warning, a fine, a supervision talk, an order to correct or a note.'],
   fine_amount: ['罚款金额须大于 0。', 'a fine needs an amount above 0.'],
+  amount_fen: ['罚款金额最多精确到分（小数点后两位），例如 12.5。', 'a fine is in yuan and fen: at most two decimal places, e.g. 12.5.'],
   amount_not_fine: ['只有罚款填写金额：请清空金额，或把类别选为罚款。', 'only a fine has an amount: clear the amount, or choose the kind Fine.'],
   talk_needs_notes: ['约谈须记录约谈情况。', 'a supervision talk needs notes.'],
   year_range: ['年份须在 {min} 至 {max} 之间。', 'the year must be from {min} to {max}.'],
@@ -207,7 +208,7 @@ const STAFF_FIELDS: Record<string, { label: TextKey; by: Record<string, Said> }>
 };
 
 /** Reasons that already say what to change in the field: shown after its label, without the field's general words. */
-const SAYS_WHAT_TO_CHANGE: ReadonlySet<WhyId> = new Set<WhyId>(['range_reversed', 'reason_required', 'field_required', 'amount_not_fine', 'not_storable', 'control_char', 'control_char_line']);
+const SAYS_WHAT_TO_CHANGE: ReadonlySet<WhyId> = new Set<WhyId>(['range_reversed', 'reason_required', 'field_required', 'amount_not_fine', 'amount_fen', 'not_storable', 'control_char', 'control_char_line']);
 /**
  * Fields whose general words are about something else than a length (a reason's limit differs by form:
  * 500 to revoke, 1000 to reject; notes are required only for a supervision talk): a length refused is

@@ -36,7 +36,7 @@ ${e.actorId === 'system' ? `<td>${esc(tk(lang, 'ar_system'))}</td>` : `<td class
 <select id="e-cp" name="contentProviderId" required><option value=""></option>${providers.map((c) => `<option value="${esc(c.id)}"${c.id === v.contentProviderId ? ' selected' : ''}>${esc(c.name)}</option>`).join('')}</select>
 <label for="e-kind">${esc(t(lang, 'kind'))}</label>
 <select id="e-kind" name="kind" required>${kinds.map((k) => `<option value="${k}"${k === v.kind ? ' selected' : ''}>${esc(tk(lang, `kd_${k}`))}</option>`).join('')}</select>
-${field({ id: 'e-amount', name: 'amountYuan', label: t(lang, 'amount'), type: 'number', value: v.amountYuan, attrs: 'min="0" step="1"' })}
+${field({ id: 'e-amount', name: 'amountYuan', label: t(lang, 'amount'), type: 'number', value: v.amountYuan, attrs: 'min="0.01" max="100000000" step="0.01"' })}
 ${textarea({ id: 'e-notes', name: 'notes', label: t(lang, 'notes'), value: v.notes, maxlength: 4000 })}
 ${field({ id: 'e-summary', name: 'publicSummary', label: t(lang, 'publicSummary'), value: v.publicSummary, attrs: 'maxlength="500"' })}
 <input type="hidden" name="once" value="${esc(v.once ?? '')}">
