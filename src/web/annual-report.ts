@@ -4,7 +4,7 @@
  * inside a table or chart) so "Print → Save as PDF" gives the inspection copy.
  */
 import { MESSAGE_CLASSES, type AnnualReport } from '../app/report-annual.js';
-import { esc, fmtTime, fmtYuan, CSS, ICON_LINK } from './html.js';
+import { esc, fmtTime, fmtYuan, page, CSS, ICON_LINK, type Layout } from './html.js';
 import { colon, tk, tkOr, type Lang } from './i18n.js';
 import { codeLabel } from './code-labels.js';
 import { entrySummaryIn } from '../domain/credit-summary.js';
@@ -95,7 +95,12 @@ function kv(rows: [string, string | number][]): string {
   return `<table><tbody>${rows.map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</tbody></table>`;
 }
 
-export function renderAnnualReport(r: AnnualReport, lang: Lang = 'zh'): string {
+/**
+ * The report as a document. `site`: served on the pages (/web/reports/annual), it has the site's
+ * navigation (left out of the print, as the print stylesheet hides `header.site`) so the reader can
+ * go back; without it (`smsguard inspect report` writing a file) it stands alone, without links into a site.
+ */
+export function renderAnnualReport(r: AnnualReport, lang: Lang = 'zh', site?: Pick<Layout, 'path' | 'principal'>): string {
   const labels = r.months.map((m) => m.month.slice(5));
   const cls = (c: string) => tk(lang, `cls_${c}`);
   const volume = barChart({
@@ -142,6 +147,8 @@ ${answerChart}</section>
 <section><h2>5. ${L(lang, '采取的措施', 'Measures taken')}</h2>${Object.keys(r.measures).length ? kv(Object.entries(r.measures).map(([k, v]) => [tk(lang, `ms_${k}`), v])) : `<p>${L(lang, '无', 'None')}</p>`}</section>
 <section><h2>6. ${L(lang, '信用档案记录', 'Credit-file entries')}</h2>${credit}</section>`;
   const title = `${L(lang, '年度检查报告', 'Annual inspection report')} ${r.year} · ${r.provider.name}`;
+  // the document's title is the report's own, as the file a print saves is named after it
+  if (site) return page({ ...site, lang, title, docTitle: title, css: PRINT_CSS, body: `${printButton(lang)}\n${body}` });
   return `<!doctype html>
 <html lang="${lang === 'zh' ? 'zh-CN' : 'en'}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -92,6 +92,8 @@ export interface Layout {
   principal?: Principal | null;
   /** Extra CSS (e.g. the print stylesheet of the annual report). */
   css?: string;
+  /** The document's `<title>` where it is not `title · smsguard` (the annual report's, which names its saved PDF). */
+  docTitle?: string;
 }
 
 function langLink(path: string, lang: Lang): string {
@@ -140,7 +142,7 @@ export function page(l: Layout): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(l.title)} · smsguard</title>
+<title>${esc(l.docTitle ?? `${l.title} · smsguard`)}</title>
 ${ICON_LINK}
 <style>${CSS}${l.css ?? ''}</style>
 </head>

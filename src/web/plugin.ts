@@ -1079,7 +1079,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     }
     const cpId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId ?? '';
     try {
-      return html(reply, renderAnnualReport(await annualReportFor(app.ctx, p, cpId, year), lang));
+      return html(reply, renderAnnualReport(await annualReportFor(app.ctx, p, cpId, year), lang, { path: pageOf(req), principal: p }));
     } catch (e) {
       return errorPage(req, reply, p, e);
     }
