@@ -24,6 +24,9 @@ const T = {
   navLogin: ['工作人员登录', 'Staff sign-in'],
   navLogout: ['退出', 'Sign out'],
   signedInAs: ['当前身份', 'Signed in as'],
+  logoutTitle: ['退出登录', 'Sign out'],
+  logoutAsk: ['您当前以“{role}”身份登录。要退出吗？', 'You are signed in as {role}. Sign out?'],
+  logoutNotSignedIn: ['您没有登录。', 'You are not signed in.'],
   // complaint form
   formTitle: ['投诉垃圾短信', 'Complain about a text message'],
   formIntro: ['无需登录。请尽量填写发送号码或签名、短信内容和收到时间，我们会在记录中自动查找这条短信。', 'No sign-in needed. Give the sender, the text and when you received it as far as you can; we look the message up in the records.'],

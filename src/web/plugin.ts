@@ -16,7 +16,7 @@ import { shanghaiMonth } from '../domain/case.js';
 import type { ComplaintRate } from '../app/credit.js';
 import { providersVisibleTo } from '../app/records-scope.js';
 import { esc, ICON_SVG, page } from './html.js';
-import { t, type Lang } from './i18n.js';
+import { t, tkOr, type Lang } from './i18n.js';
 import { complaintForm, filedPage, loginPage, publicCreditPage, statusForm } from './pages/public.js';
 import { caseListPage, casePage, importPage, type PostedAction } from './pages/cases.js';
 import { parseJsonl, requireReportFiler, SCREENSHOT, SCREENSHOT_MAX } from '../app/complaint-intake.js';
@@ -396,6 +396,17 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const dest = /^\/web\/[\x21-\x7e]*$/.test(next) ? next : p.role === 'regulator' ? '/web/credit' : '/web/cases';
     reply.header('set-cookie', `sg_token=${encodeURIComponent(token)}; Path=/web; HttpOnly; SameSite=Strict; Max-Age=43200${secure(req)}`);
     return reply.redirect(dest, 303);
+  });
+  // The address typed (a GET) is a page with the sign-out button, not a sign-out: a GET changes
+  // nothing, so a link or an image on another page cannot sign anyone out; the button posts below.
+  f.get('/web/logout', hide, async (req, reply) => {
+    const lang = langOf(req, reply);
+    const p = await who(req);
+    const body = p.role === 'public'
+      ? `<p id="logout-ask">${esc(t(lang, 'logoutNotSignedIn'))}${lang === 'en' ? ' ' : ''}<a href="/web/login">${esc(t(lang, 'navLogin'))}</a></p>`
+      : `<p id="logout-ask">${esc(t(lang, 'logoutAsk').replace('{role}', tkOr(lang, `ar_${p.role}`) ?? p.role))}</p>
+<form method="post" action="/web/logout" id="logout-form"><button type="submit">${esc(t(lang, 'navLogout'))}</button></form>`;
+    return render(req, reply, lang, t(lang, 'logoutTitle'), body, p);
   });
   f.post('/web/logout', hide, async (req, reply) => {
     // another site's form does not sign the person out either (the cookie is cleared by this response)
