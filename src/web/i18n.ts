@@ -189,6 +189,8 @@ const T = {
   loginStale: ['您的登录已失效（令牌已被撤销或已过期），请重新登录，登录后将回到原页面。', 'Your sign-in is no longer valid (the token was revoked or has expired): sign in again and you will go back to the page.'],
   loginNotSaved: ['刚才提交的内容没有保存，登录后请重新填写提交。', 'What you had just sent was not saved: send it again once signed in.'],
   badAddress: ['这个地址无法识别（其中有残缺的 % 编码，可能是复制时被截断），请从上方导航进入。', 'This address cannot be read (it holds a broken %-escape, perhaps cut off when copied): use the navigation above.'],
+  getCrossSite: ['这个页面是由其他网站的页面自动打开的，不是您点击链接打开的，因此没有显示，也没有进行查询。如需查看，请点击下面的链接。', 'This page was opened by another website\'s page on its own, not by you following a link, so it was neither shown nor searched. To see it, follow the link below.'],
+  openHere: ['打开此页面', 'Open this page'],
   formCrossSite: ['这个表单是从其他网站提交的，未予办理。请在本站的页面上操作。', 'This form was sent from another website and was not acted on. Use the form on this site\'s own page.'],
   loginCrossSite: ['登录请求来自其他网站，已拒绝。请直接在本页输入令牌登录。', 'The sign-in came from another website and was refused. Sign in here, on this page.'],
   // credit

@@ -103,6 +103,22 @@ function fromElsewhere(req: FastifyRequest): boolean {
 }
 
 /**
+ * A GET another site's page made without the person asking for it: marked as from elsewhere
+ * ({@link fromElsewhere}) and not a top-level navigation with a user activation (a click on a link, which
+ * the browser marks `Sec-Fetch-Mode: navigate`, `Sec-Fetch-Dest: document`, `Sec-Fetch-User: ?1`): an
+ * image, a frame, a script's fetch, or a script's or a redirect's navigation. A staff page's GET can write
+ * the audit log (a regulator's record search, an export), and a sibling host's page gets the sign-in cookie
+ * sent with it; such a request could fill the log with queries no one made. A click is a person's own
+ * request (one entry, a page they see), so it is served, as is everything without Fetch Metadata, an
+ * address typed or opened from a bookmark or another program (`none`), and this site's own (`same-origin`).
+ */
+function fetchedFromElsewhere(req: FastifyRequest): boolean {
+  if (!fromElsewhere(req)) return false;
+  const h = req.headers;
+  return !(h['sec-fetch-mode'] === 'navigate' && h['sec-fetch-user'] === '?1' && (h['sec-fetch-dest'] ?? 'document') === 'document');
+}
+
+/**
  * `; Secure` when the page was asked for over HTTPS: directly, or through a proxy that `--trust-proxy`
  * believes (its `X-Forwarded-Proto: https`). The browser then never sends the sign-in over plain
  * HTTP (a `http://` link or a downgrade on the way). Over plain HTTP (a gateway on 127.0.0.1, a trial)
@@ -232,6 +248,14 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       // with it. The browser says where the form came from; a staff act is taken only from this origin.
       const lang = langOf(req, reply);
       render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(`${t(lang, 'formCrossSite')} (forbidden)`)}</p>`, null, HTTP_STATUS.forbidden);
+      return null;
+    }
+    if (req.method === 'GET' && fetchedFromElsewhere(req)) {
+      // Refused before the sign-in is read and anything is searched or recorded; the link is this page's
+      // own address, so following it is this site's request (same-origin) and shows the page.
+      const lang = langOf(req, reply);
+      render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(`${t(lang, 'getCrossSite')} (forbidden)`)}</p>
+<p><a id="open-here" href="${esc(req.url)}">${esc(t(lang, 'openHere'))}</a></p>`, null, HTTP_STATUS.forbidden);
       return null;
     }
     const p = await who(req);
