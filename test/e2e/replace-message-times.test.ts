@@ -1,0 +1,73 @@
+/**
+ * A replacement's new times (PATCH /v1/messages/{id}, as SMPP replace_sm's schedule_delivery_time and
+ * validity_period): a new schedule is judged by the send-time rules at the new time (a commercial
+ * message moved into quiet hours is refused, and stays as it was; moved out of them it is accepted),
+ * and a new validity is the one expiry keeps (shortened, the message expires at it; lengthened, it is
+ * sent past the old one).
+ */
+import { test, describe, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestGateway, onboard, NOON_SHANGHAI, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { DeliveryWorker } from '../../src/app/delivery.js';
+
+const MIN = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const iso = (t: number) => new Date(t).toISOString();
+const PROMO = '【示例】年终大促全场五折';
+const NOTICE = '【示例】您的快递明天上午送达';
+
+describe('PATCH /v1/messages/{id}: new times', () => {
+  let g: TestGateway;
+  let cp: Provider;
+
+  beforeEach(async () => {
+    g = await startTestGateway();
+    cp = await onboard(g);
+  });
+  afterEach(async () => g.close());
+
+  const post = (payload: Record<string, unknown>) => g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload });
+  const patch = (id: string, payload: Record<string, unknown>) => g.http.inject({ method: 'PATCH', url: `/v1/messages/${id}`, headers: cp.auth, payload });
+  const view = async (id: string) => (await g.http.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: cp.auth })).json();
+  const deliver = async () => {
+    const w = new DeliveryWorker(g.app.ctx, g.simulator, { pollMs: 50 });
+    w.start();
+    await w.drain();
+    await w.stop();
+  };
+
+  test('a commercial message moved into quiet hours is refused with quiet_hours and keeps its time; moved to the next morning it is accepted', async () => {
+    const to = '13900138801';
+    const c = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: to, category: 'promo', frequency: { count: 10, per: 'week' }, expiresAt: iso(g.clock.now() + 30 * DAY), proof: { channel: 'web', reference: 'form-1', capturedAt: iso(g.clock.now() - DAY) } } });
+    assert.equal(c.statusCode, 201, c.body);
+    const at = NOON_SHANGHAI + 2 * HOUR; // 14:00 Shanghai
+    const r = await post({ from: '10690002', to, text: PROMO, type: 'commercial', category: 'promo', scheduledAt: iso(at) });
+    assert.equal(r.statusCode, 202, r.body);
+    const id = r.json().id as string;
+    const night = await patch(id, { text: PROMO, scheduledAt: iso(NOON_SHANGHAI + 10 * HOUR + 30 * MIN) }); // 22:30
+    assert.equal(night.statusCode, 422, night.body);
+    assert.equal(night.json().error.code, 'quiet_hours');
+    assert.equal(night.json().error.rule, 'commercial.quiet-hours');
+    assert.equal((await view(id)).scheduledAt, at, 'refused: the message keeps its time');
+    const morning = NOON_SHANGHAI + 21 * HOUR; // 09:00 the next day
+    const ok = await patch(id, { text: PROMO, scheduledAt: iso(morning) });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal((await view(id)).scheduledAt, morning);
+  });
+
+  test('a validity shortened by a replacement expires the message at the new time; one lengthened lets it go past the old', async () => {
+    await g.worker.stop();
+    const short = await post({ from: '10690001', to: '13900138802', text: NOTICE, type: 'notification' });
+    const long = await post({ from: '10690001', to: '13900138803', text: NOTICE, type: 'notification', validUntil: iso(g.clock.now() + 30 * MIN) });
+    assert.equal(short.statusCode, 202, short.body);
+    assert.equal(long.statusCode, 202, long.body);
+    assert.equal((await patch(short.json().id, { text: NOTICE, validUntil: iso(g.clock.now() + 30 * MIN) })).statusCode, 200);
+    assert.equal((await patch(long.json().id, { text: NOTICE, validUntil: iso(g.clock.now() + 3 * HOUR) })).statusCode, 200);
+    g.clock.advance(HOUR);
+    await deliver();
+    assert.equal((await view(short.json().id)).status, 'expired');
+    assert.equal(g.simulator.outbox('+8613900138802').length, 0);
+    assert.deepEqual(g.simulator.outbox('+8613900138803').map((m) => m.text), [NOTICE]);
+  });
+});
