@@ -22,6 +22,42 @@ export interface StatusCallback {
   code?: string;
 }
 
+/**
+ * `message.replaced`: the provider's message still waiting to be sent took a new text (and perhaps a
+ * new schedule, validity or receipt request) by PATCH /v1/messages/{id} or SMPP replace_sm. Not a
+ * `message.status`: its status stays `accepted` (or `held` when the new text needs review), which no
+ * status callback announces, and one message may be replaced more than once. A refused replacement
+ * changes nothing and queues nothing (its sender had the refusal as the answer).
+ */
+export interface ReplacedCallback {
+  event: 'message.replaced';
+  /** `<messageId>:replaced:<n>` (the replacement's record id): one per replacement, the same for every repeat. */
+  eventId: string;
+  id: string;
+  clientRef?: string;
+  /** `accepted` (waits to be sent with the new text) or `held` (the new text waits for review). */
+  status: 'accepted' | 'held';
+  /** ISO 8601 (UTC) of the replacement. */
+  at: string;
+  from: string;
+  to: string;
+  /** The new text as it will be sent (a refusal notice appended where the rules require it). */
+  text: string;
+  segments: number;
+}
+
+/** What of a replacement the body carries. */
+export interface ReplacedFacts {
+  eventId: string;
+  id: string;
+  status: 'accepted' | 'held';
+  at: number;
+  from: string;
+  to: string;
+  text: string;
+  segments: number;
+}
+
 /** `mo`: a user's message to one of the provider's ports. */
 export interface MoCallback {
   event: 'mo';
@@ -53,6 +89,12 @@ export function statusCallback(s: StatusFacts, clientRef?: string | null): Statu
   if (clientRef) body.clientRef = clientRef;
   if (s.error !== undefined) body.error = s.error;
   if (s.code !== undefined) body.code = s.code;
+  return body;
+}
+
+export function replacedCallback(r: ReplacedFacts, clientRef?: string | null): ReplacedCallback {
+  const body: ReplacedCallback = { event: 'message.replaced', eventId: r.eventId, id: r.id, status: r.status, at: new Date(r.at).toISOString(), from: r.from, to: r.to, text: r.text, segments: r.segments };
+  if (clientRef) body.clientRef = clientRef;
   return body;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Which content providers want HTTP callbacks, as the store's own transactions ask it, and the rows
- * they queue (shared by both adapters). A status change, a held message's rejection and a forwarded
- * MO of such a provider queue its callback row in the transaction that records it, so a crash right
+ * they queue (shared by both adapters). A status change, a held message's rejection, a replacement
+ * and a forwarded MO of such a provider queue its callback row in the transaction that records it, so a crash right
  * after the commit cannot lose the callback (README "HTTP callbacks"). The question is asked once per
  * status in every status transaction: a Set lookup in memory, never a statement, so a provider
  * without callbacks (every one of the benchmarks') costs nothing more.
@@ -11,7 +11,7 @@
  * another process sharing a PostgreSQL store set is seen here at the next reload, not before.
  */
 import type { CallbackSettings, NewCallbackEvent, StatusUpdate } from '../ports/store.js';
-import { moCallback, statusCallback, type StatusFacts } from '../domain/callback-payload.js';
+import { moCallback, replacedCallback, statusCallback, type ReplacedFacts, type StatusFacts } from '../domain/callback-payload.js';
 
 export class CallbackTargets {
   private status = new Set<string>();
@@ -69,6 +69,14 @@ export function heldRejectedCallbackRow(contentProviderId: string, id: string, a
 /** A cancelled message's, as cancel-message.ts announces it (no error: the detail names who cancelled). */
 export function cancelledCallbackRow(contentProviderId: string, id: string, at: number, m: { from: string; to: string; clientRef: string | null | undefined }): NewCallbackEvent {
   return eventRow(contentProviderId, 'status', statusCallback({ id, status: 'cancelled', at, from: m.from, to: m.to }, m.clientRef), at);
+}
+
+/**
+ * A replacement's (MessageStore.replaceQueued), sent to the statusUrl as `message.replaced`:
+ * `clientRef` as the message was given it (the replacement's item carries it).
+ */
+export function replacedCallbackRow(contentProviderId: string, r: ReplacedFacts, clientRef: string | null | undefined): NewCallbackEvent {
+  return eventRow(contentProviderId, 'status', replacedCallback(r, clientRef), r.at);
 }
 
 /** A forwarded MO's. */

@@ -1,5 +1,5 @@
 /**
- * A status change, a held message's rejection by review and a forwarded MO of a provider that wants
+ * A status change, a held message's rejection by review, a replacement and a forwarded MO of a provider that wants
  * HTTP callbacks queue the callback row in the transaction that records them (src/store/
  * callback-targets.ts): once the store call returned, the row is there, whether or not anyone heard
  * the app event after it (a crash between the two lost the callback before). A provider without
@@ -8,7 +8,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CallbackEvent, Store } from '../../src/ports/store.js';
+import type { CallbackEvent, QueuedReplacement, Store, SubmissionItem } from '../../src/ports/store.js';
 import { T0, MIN, DAY, decision, heldDecision, item, msisdn, seedProvider } from './fixtures.js';
 
 const iso = (t: number) => new Date(t).toISOString();
@@ -114,6 +114,37 @@ export function callbackQueueingContract(get: () => Store): void {
     assert.deepEqual([...rows.keys()].sort(), [`${held.id}:rejected`, `${waiting.id}:cancelled`].sort());
     assert.deepEqual(body(rows.get(`${waiting.id}:cancelled`)), { event: 'message.status', eventId: `${waiting.id}:cancelled`, id: waiting.id, clientRef: 'c-1', status: 'cancelled', at: iso(T0 + MIN), from: service, to: waiting.candidate.to });
     assert.deepEqual(body(rows.get(`${held.id}:rejected`)), { event: 'message.status', eventId: `${held.id}:rejected`, id: held.id, clientRef: 'h-1', status: 'rejected', at: iso(T0 + 2 * MIN), from: service, to: toHeld, code: 'held_for_review' });
+  });
+
+  test('callbacks in the transaction: each replacement of a waiting message queues its own message.replaced with the new text; a refused one and another provider\'s queue none', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const { cp: quiet, service: quietPort } = await seedProvider(s);
+    await s.callbacks.putSettings({ contentProviderId: cp.id, statusUrl: 'https://cp.example/status', moUrl: null, secret: 'sgw_t', updatedAt: T0 });
+    const to = msisdn();
+    const waiting = { ...item({ cp: cp.id, from: service, to }), clientRef: 'r-1' };
+    const other = item({ cp: quiet.id, from: quietPort, to: msisdn() });
+    await s.messages.decideAndRecord([waiting, other], () => decision(true));
+    const replace = (it: SubmissionItem, text: string, at: number, n: string): QueuedReplacement => ({
+      item: { ...it, candidate: { ...it.candidate, text } }, previousText: it.candidate.text, at, detail: 'text replaced by tok_t', recordId: `${it.id}:replaced:${n}`,
+    });
+    const NEW = '【示例】您的验证码是654321';
+    const HELD = '【示例】请复核';
+    const r1 = await s.messages.replaceQueued(replace(waiting, NEW, T0 + MIN, 'a'), () => decision(true, NEW));
+    assert.ok(typeof r1 === 'object' && r1.outcome === 'replaced');
+    const r2 = await s.messages.replaceQueued(replace(waiting, HELD, T0 + 2 * MIN, 'b'), () => heldDecision(HELD));
+    assert.ok(typeof r2 === 'object' && r2.outcome === 'replaced');
+    const r3 = await s.messages.replaceQueued(replace(waiting, '【示例】bad', T0 + 3 * MIN, 'c'), () => decision(false, '【示例】bad'));
+    assert.ok(typeof r3 === 'object' && r3.outcome === 'refused');
+    await s.messages.replaceQueued(replace(other, NEW, T0 + MIN, 'a'), () => decision(true, NEW));
+    const rows = await queued(s, cp.id);
+    assert.deepEqual([...rows.keys()].sort(), [`${waiting.id}:replaced:a`, `${waiting.id}:replaced:b`]);
+    const a = rows.get(`${waiting.id}:replaced:a`)!;
+    assert.equal(a.kind, 'status', 'sent to the statusUrl');
+    assert.equal(a.createdAt, T0 + MIN);
+    assert.deepEqual(body(a), { event: 'message.replaced', eventId: `${waiting.id}:replaced:a`, id: waiting.id, clientRef: 'r-1', status: 'accepted', at: iso(T0 + MIN), from: service, to, text: NEW, segments: 1 });
+    assert.deepEqual([body(rows.get(`${waiting.id}:replaced:b`))?.status, body(rows.get(`${waiting.id}:replaced:b`))?.text], ['held', HELD]);
+    assert.equal(await s.callbacks.pendingCount(quiet.id), 0, 'a provider without callbacks queues none');
   });
 
   test('callbacks in the transaction: a forwarded MO of a provider with a moUrl is queued with its record; other MO and other providers\' are not', async () => {

@@ -28,7 +28,7 @@ import { tallyDecision, tallyReview, UsageTally } from '../usage-tally.js';
 import { PgUsage } from './usage.js';
 import type { PgCallbacks } from './callbacks.js';
 import { PgIdempotency } from './idempotency.js';
-import { heldRejectedCallbackRow, statusCallbackRow } from '../callback-targets.js';
+import { heldRejectedCallbackRow, replacedCallbackRow, statusCallbackRow } from '../callback-targets.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -224,6 +224,10 @@ export class PgMessages implements MessageStore {
         const fresh = rules && registered ? await this.records.registerPipeline(c, registered, rules) : false;
         const consentId = cand.type === 'commercial' ? facts.consent?.id ?? null : null;
         await this.records.append(c, [{ id: r.recordId, at: r.at, kind: 'status', contentProviderId: cand.contentProviderId, msisdn: row.msisdn, ref: item.id, body: replacementBody(r, d, encodeVerdicts(d), consentId) }]);
+        // its callback commits with it (callback-targets.ts): one per replacement, named by its record
+        if (this.callbacks.targets.wantsStatus(cand.contentProviderId)) {
+          await this.callbacks.queueWith(c, [replacedCallbackRow(cand.contentProviderId, { eventId: r.recordId, id: item.id, status: d.held ? 'held' : 'accepted', at: r.at, from: cand.from, to: row.msisdn, text: d.text, segments: d.segments }, item.clientRef)]);
+        }
         await c.query('COMMIT');
         if (fresh && registered) this.records.registered(registered);
         return { outcome: 'replaced' as const, decision: d };

@@ -23,7 +23,7 @@ import { tallyDecision, tallyReview, UsageTally } from '../usage-tally.js';
 import type { SqliteUsage } from './usage.js';
 import type { SqliteCallbacks } from './callbacks.js';
 import type { SqliteIdempotency } from './idempotency.js';
-import { heldRejectedCallbackRow, statusCallbackRow } from '../callback-targets.js';
+import { heldRejectedCallbackRow, replacedCallbackRow, statusCallbackRow } from '../callback-targets.js';
 import { replacementBody } from '../replacement-body.js';
 
 /** The outbox's batch leases, as a replacement needs them (SqliteOutbox: they live in its memory). */
@@ -228,6 +228,10 @@ export class SqliteMessages implements MessageStore {
         this.q.replace.run(d.held ? 'held' : 'accepted', wellFormed(d.text), receiptColumn(item.registeredDelivery), item.scheduledAt ?? item.receivedAt, item.validUntil ?? null, r.at, item.id);
         const consentId = c.type === 'commercial' ? facts.consent?.id ?? null : null;
         this.records.append({ id: r.recordId, at: r.at, kind: 'status', contentProviderId: c.contentProviderId, msisdn: row.msisdn, ref: item.id, body: replacementBody(r, d, this.encode(d), consentId) });
+        // its callback commits with it (callback-targets.ts): one per replacement, named by its record
+        if (this.callbacks.targets.wantsStatus(c.contentProviderId)) {
+          this.callbacks.queueInTransaction([replacedCallbackRow(c.contentProviderId, { eventId: r.recordId, id: item.id, status: d.held ? 'held' : 'accepted', at: r.at, from: c.from, to: row.msisdn, text: wellFormed(d.text), segments: d.segments }, item.clientRef)]);
+        }
         return { outcome: 'replaced', decision: d };
       })();
     } catch (e) {
