@@ -1,6 +1,7 @@
 /** Prometheus metrics (prom-client). Labels carry codes and types, never numbers or text. */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { App } from '../app/app.js';
+import type { DecisionEvent } from '../app/context.js';
 import { LabelTally, SEP } from './label-tally.js';
 import type { UpstreamLinkSource } from '../ports/upstream-links.js';
 import { upstreamLinkMetrics } from './upstream-link-metrics.js';
@@ -28,7 +29,12 @@ export function createMetrics(app: App, pending?: () => Promise<number>, sources
   new Counter({ name: 'smsguard_decisions_total', help: 'Messages judged by the pipeline', labelNames: decided.names, registers: [registry], collect() { decided.flushTo(this); } });
   new Counter({ name: 'smsguard_message_status_total', help: 'Status changes of accepted messages', labelNames: moved.names, registers: [registry], collect() { moved.flushTo(this); } });
   const mo = new Counter({ name: 'smsguard_mo_total', help: 'MO messages forwarded to content providers', registers: [registry] });
-  app.events.on('decision', (d) => decided.add(`${d.accepted ? 'accepted' : 'rejected'}${SEP}${d.code ?? ''}${SEP}${d.type}${SEP}${d.channel}`));
+  // A replacement (PATCH /v1/messages/{id}, SMPP replace_sm) is a decision but no new message: its
+  // own counter, same labels, so that smsguard_decisions_total stays the count of messages judged.
+  const replaced = new LabelTally(['decision', 'code', 'type', 'channel'] as const);
+  new Counter({ name: 'smsguard_replacements_total', help: 'Replacements of waiting messages judged by the pipeline (no new message: not in smsguard_decisions_total)', labelNames: replaced.names, registers: [registry], collect() { replaced.flushTo(this); } });
+  app.events.on('decision', (d) => decided.add(decisionKey(d)));
+  app.events.on('replacementDecided', (d) => replaced.add(decisionKey(d)));
   app.events.on('messageStatus', (s) => moved.add(s.status));
   app.events.on('moForward', () => mo.inc());
   const callbacks = new Counter({ name: 'smsguard_callbacks_total', help: 'HTTP callback attempts to content providers: sent (2xx), retried later, failed (given up)', labelNames: ['kind', 'outcome'], registers: [registry] });
@@ -89,4 +95,9 @@ export function createMetrics(app: App, pending?: () => Promise<number>, sources
     },
   });
   return { registry };
+}
+
+/** A decision's labels (decision, code, type, channel): held for review is `rejected` with code `held_for_review`. */
+function decisionKey(d: DecisionEvent): string {
+  return `${d.accepted ? 'accepted' : 'rejected'}${SEP}${d.code ?? ''}${SEP}${d.type}${SEP}${d.channel}`;
 }

@@ -62,6 +62,20 @@ describe('PATCH /v1/messages/{id}', () => {
     assert.equal((await view(id)).scheduledAt, undefined, 'dropped: sent as soon as possible');
   });
 
+  test('metrics: a replacement is counted in smsguard_replacements_total with its outcome, not as a decision (no new message)', async () => {
+    await g.worker.stop();
+    const metric = async (re: RegExp) => Number(re.exec((await g.http.inject({ method: 'GET', url: '/metrics' })).body)?.[1] ?? 0);
+    const decisions = /^smsguard_decisions_total\{decision="accepted",code="",type="notification",channel="http"\} (\d+)$/m;
+    const accepted = /^smsguard_replacements_total\{decision="accepted",code="",type="notification",channel="http"\} (\d+)$/m;
+    const refused = /^smsguard_replacements_total\{decision="rejected",code="signature_missing",type="notification",channel="http"\} (\d+)$/m;
+    const id = await send('13900139204');
+    const before = [await metric(decisions), await metric(accepted), await metric(refused)];
+    assert.equal((await patch(id, { text: '【示例】您的订单已签收' })).statusCode, 200);
+    assert.equal((await patch(id, { text: '您的订单已签收' })).statusCode, 422);
+    const after = [await metric(decisions), await metric(accepted), await metric(refused)];
+    assert.deepEqual(after.map((n, i) => n - before[i]), [0, 1, 1]);
+  });
+
   test('who may: another provider 403, an operator 403, an unknown id 404; what may change: not the recipient (400)', async () => {
     const id = await send('13900139202');
     assert.equal((await patch(id, { text: '【示例】别人的' }, other.auth)).statusCode, 403);
