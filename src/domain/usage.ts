@@ -7,7 +7,8 @@
  * - `submitted`: submissions decided, whatever the decision (on the day they arrived);
  * - `accepted`, `held`, `rejected:<code>`: the decision (a rejection by its stable code);
  * - `segments`: what carriers bill: the segments of accepted messages, and of held ones when an
- *   operator releases them (on the release's day);
+ *   operator releases them (on the release's day); a replacement of a waiting message (no new
+ *   message: the other decision figures stay) moves them to its new text's, on the day it arrived;
  * - `released`, `review_rejected`: an operator's review of a held message (one that expired
  *   undecided counts as `expired`, below);
  * - `sent` (the carrier took it: status `submitted`), `delivered`, `undeliverable`, `expired`,

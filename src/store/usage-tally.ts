@@ -84,6 +84,21 @@ export function tallyDecision(t: UsageTally, item: SubmissionItem, d: Decision):
 }
 
 /**
+ * A replacement's figures (MessageStore.replaceQueued): no new message, so `submitted` and the first
+ * decision's outcome stay as they were counted; only `segments`, what carriers bill, follows the text
+ * that will now go. The segments an accepted message counted (measured on its queued text, as
+ * tallyReview measures a held one) are given back and the new accepted text's added; a message held
+ * before or after counts its segments when released (tallyReview), so none here for it. On the day
+ * the message arrived: the replacement revises its decision's figure, where that figure was counted.
+ */
+export function tallyReplacement(contentProviderId: string, receivedAt: number, was: { status: string; text: string }, d: Decision): UsageTally {
+  const t = new UsageTally();
+  const before = was.status === 'accepted' ? measure(was.text).segments : 0;
+  t.add(contentProviderId, receivedAt, 'segments', (d.accepted ? d.segments : 0) - before);
+  return t;
+}
+
+/**
  * A review's figures, on its day: `released` with the segments it will be billed for (measured on
  * the text it was held with, as the decision measured it), or `review_rejected`; an expiry (held past
  * its hold, undecided) counts as the status it reaches, `expired`.

@@ -149,6 +149,24 @@ export function usageContract(get: () => Store): void {
     assert.deepEqual(await read(s, cp.id), {});
   });
 
+  test('usage: a replacement is no new message (submitted and the first outcome stay); the segments billed follow the text that will go', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const [a, b, c, d] = [0, 1, 2, 3].map(() => item({ cp: cp.id, from: service, to: msisdn() }));
+    await s.messages.decideAndRecord([a, b, d], () => decision(true));
+    await s.messages.decideAndRecord([c], () => hold('【示例】请复核'));
+    assert.deepEqual(await read(s, cp.id), { [D0]: { submitted: 4, accepted: 3, held: 1, segments: 3 } });
+    const NEW = '【示例】新的文字';
+    const replace = (it: typeof a, dec: Decision, n: string) => s.messages.replaceQueued({
+      item: { ...it, candidate: { ...it.candidate, text: NEW } }, previousText: it.candidate.text, at: T0 + MIN, detail: 'text replaced by tok_t', recordId: `${it.id}:replaced:${n}`,
+    }, () => dec);
+    await replace(a, { ...decision(true, NEW), segments: 3 }, 'a'); // accepted 1 → accepted 3: +2
+    await replace(b, hold(NEW), 'b'); // accepted 1 → held: -1 (counted when released)
+    await replace(c, { ...decision(true, NEW), segments: 2 }, 'c'); // held → accepted 2: +2
+    await replace(d, decision(false, NEW), 'd'); // refused: nothing changes
+    assert.deepEqual(await read(s, cp.id), { [D0]: { submitted: 4, accepted: 3, held: 1, segments: 6 } });
+  });
+
   test('usage: prune removes the days before the cut, in chunks', async () => {
     const s = get();
     const { cp, service } = await seedProvider(s);

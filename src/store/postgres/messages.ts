@@ -24,7 +24,7 @@ import { groupByRef, messageViewOf } from '../message-view.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
 import { judgedAt } from '../../domain/schedule.js';
 import { countsAround } from '../../domain/send-window.js';
-import { tallyDecision, tallyReview, UsageTally } from '../usage-tally.js';
+import { tallyDecision, tallyReplacement, tallyReview, UsageTally } from '../usage-tally.js';
 import { PgUsage } from './usage.js';
 import type { PgCallbacks } from './callbacks.js';
 import { PgIdempotency } from './idempotency.js';
@@ -191,8 +191,8 @@ export class PgMessages implements MessageStore {
       const c = await this.pool.connect();
       try {
         await c.query(beginAndLock(fk.locks));
-        const row = (await c.query<{ status: string; content_provider_id: string; msisdn: string; leased_until: number | null; attempts: number; partial: string | null }>(
-          'SELECT status, content_provider_id, msisdn, leased_until, attempts, partial FROM message_status WHERE id = $1 FOR UPDATE', [item.id])).rows[0];
+        const row = (await c.query<{ status: string; content_provider_id: string; msisdn: string; leased_until: number | null; attempts: number; partial: string | null; text: string }>(
+          'SELECT status, content_provider_id, msisdn, leased_until, attempts, partial, text FROM message_status WHERE id = $1 FOR UPDATE', [item.id])).rows[0];
         const done = (o: ReplaceOutcome) => c.query('ROLLBACK').then(() => o);
         if (!row || row.content_provider_id !== cand.contentProviderId) return await done('unknown');
         // a long message with parts already acknowledged by the carrier is partly written
@@ -211,6 +211,8 @@ export class PgMessages implements MessageStore {
           await c.query('INSERT INTO sends (content_provider_id, msisdn, type, consent_id, category, at) VALUES ($1, $2, $3, $4, $5, $6)',
             [cand.contentProviderId, cand.to, cand.type, commercial ? facts.consent?.id ?? null : null, commercial ? cand.category ?? null : null, judgedAt(item)]);
         }
+        // no new message: only the segments billed follow the new text (usage-tally.ts)
+        await PgUsage.write(c, tallyReplacement(cand.contentProviderId, item.receivedAt, row, d));
         // given up or not leased: no lease and no hand-over stands now (the relay hands it over again)
         await c.query(
           `UPDATE message_status SET status = $2, text = $3, registered_delivery = $4, due_at = $5, valid_until = $6, updated_at = $7, leased_until = NULL, published_at = NULL,

@@ -19,7 +19,7 @@ import { UNCOUNT_SQL } from './outbox.js';
 import { wellFormed } from './well-formed.js';
 import { judgedAt } from '../../domain/schedule.js';
 import { priorityOf } from '../../domain/priority.js';
-import { tallyDecision, tallyReview, UsageTally } from '../usage-tally.js';
+import { tallyDecision, tallyReplacement, tallyReview, UsageTally } from '../usage-tally.js';
 import type { SqliteUsage } from './usage.js';
 import type { SqliteCallbacks } from './callbacks.js';
 import type { SqliteIdempotency } from './idempotency.js';
@@ -98,7 +98,7 @@ export class SqliteMessages implements MessageStore {
       endHeld: db.prepare("UPDATE message_status SET status = ?, text = '', updated_at = ? WHERE id = ? AND status = 'held'"),
       uncount: db.prepare(UNCOUNT_SQL),
       // A replacement (replaceQueued): the row as it waits, and the row taking the new text, times and receipt request.
-      replaceRow: db.prepare('SELECT status, content_provider_id, msisdn, partial FROM message_status WHERE id = ?'),
+      replaceRow: db.prepare('SELECT status, content_provider_id, msisdn, partial, text FROM message_status WHERE id = ?'),
       replace: db.prepare(
         `UPDATE message_status SET status = ?, text = ?, registered_delivery = ?, due_at = ?, valid_until = ?, updated_at = ?
           WHERE id = ? AND status IN ('accepted', 'held')`,
@@ -210,7 +210,7 @@ export class SqliteMessages implements MessageStore {
     let out: ReplaceOutcome;
     try {
       out = this.db.transaction((): ReplaceOutcome => {
-        const row = this.q.replaceRow.get(item.id) as { status: string; content_provider_id: string; msisdn: string; partial: string | null } | undefined;
+        const row = this.q.replaceRow.get(item.id) as { status: string; content_provider_id: string; msisdn: string; partial: string | null; text: string } | undefined;
         if (!row || row.content_provider_id !== c.contentProviderId) return 'unknown';
         // a long message with parts already acknowledged by the carrier is partly written
         if ((row.status !== 'accepted' && row.status !== 'held') || row.partial !== null) return 'final';
@@ -225,6 +225,8 @@ export class SqliteMessages implements MessageStore {
           const commercial = c.type === 'commercial';
           this.q.insertSend.run(c.contentProviderId, c.to, c.type, commercial ? facts.consent?.id ?? null : null, commercial ? c.category ?? null : null, judgedAt(item));
         }
+        // no new message: only the segments billed follow the new text (usage-tally.ts)
+        this.usage.write(tallyReplacement(c.contentProviderId, item.receivedAt, row, d));
         this.q.replace.run(d.held ? 'held' : 'accepted', wellFormed(d.text), receiptColumn(item.registeredDelivery), item.scheduledAt ?? item.receivedAt, item.validUntil ?? null, r.at, item.id);
         const consentId = c.type === 'commercial' ? facts.consent?.id ?? null : null;
         this.records.append({ id: r.recordId, at: r.at, kind: 'status', contentProviderId: c.contentProviderId, msisdn: row.msisdn, ref: item.id, body: replacementBody(r, d, this.encode(d), consentId) });
