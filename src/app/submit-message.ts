@@ -79,6 +79,7 @@ export async function submitMessages(ctx: AppContext, principal: Principal, inpu
     // Only the SMPP door hands out ids for parts; from any other door the field means nothing.
     if (channel === 'smpp' && input.clientPartIds?.length) item.clientPartIds = input.clientPartIds;
     if (channel === 'smpp' && input.keptPartsKey) item.keptPartsKey = input.keptPartsKey;
+    if (channel === 'smpp' && input.dataCoding !== undefined) item.dataCoding = input.dataCoding;
     if (input.validUntil !== undefined) item.validUntil = input.validUntil;
     if (scheduledAt !== undefined) item.scheduledAt = scheduledAt;
     items.push(item);

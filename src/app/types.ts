@@ -64,6 +64,11 @@ export interface SubmitInput {
    * right after it cannot leave them to be reopened and reported expired.
    */
   keptPartsKey?: string;
+  /**
+   * The SMPP data_coding the text came in (SMPP door only; ignored from others): recorded with the
+   * message, so that a replace_sm, which carries none (SMPP 3.4 §4.10.1), is read in it.
+   */
+  dataCoding?: number;
 }
 
 /**

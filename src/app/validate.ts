@@ -197,10 +197,10 @@ export const SUBMIT_LIMITS = {
 } as const;
 
 /**
- * The fields a submission may carry; `clientPartIds` and `keptPartsKey` are the SMPP door's (a long
- * message's parts), which builds its input from these names alone.
+ * The fields a submission may carry; `clientPartIds`, `keptPartsKey` (a long message's parts) and
+ * `dataCoding` are the SMPP door's, which builds its input from these names alone.
  */
-const SUBMIT_FIELDS: ReadonlySet<string> = new Set(['from', 'to', 'text', 'type', 'category', 'clientRef', 'registeredDelivery', 'validUntil', 'scheduledAt', 'clientPartIds', 'keptPartsKey']);
+const SUBMIT_FIELDS: ReadonlySet<string> = new Set(['from', 'to', 'text', 'type', 'category', 'clientRef', 'registeredDelivery', 'validUntil', 'scheduledAt', 'clientPartIds', 'keptPartsKey', 'dataCoding']);
 
 /** Validates a submission's shape; `prefix` names its position in a batch (`messages/3`). */
 export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
@@ -232,6 +232,11 @@ export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
     out.clientPartIds = (o.clientPartIds as unknown[]).map((x, i) => str(x, `${p}clientPartIds/${i}`, { min: 1, max: 64 }));
   }
   if (o.keptPartsKey !== undefined && o.keptPartsKey !== null) out.keptPartsKey = str(o.keptPartsKey, `${p}keptPartsKey`, { min: 1, max: 512 });
+  if (o.dataCoding !== undefined && o.dataCoding !== null) {
+    // one octet (SMPP 3.4 §5.2.19)
+    if (!Number.isInteger(o.dataCoding) || (o.dataCoding as number) < 0 || (o.dataCoding as number) > 255) fail(`${p}dataCoding`, 'must be an integer from 0 to 255');
+    out.dataCoding = o.dataCoding as number;
+  }
   // whether it is still ahead is the use case's to say (it has the clock)
   if (o.validUntil !== undefined && o.validUntil !== null) out.validUntil = parseTime(o.validUntil, `${p}validUntil`);
   if (o.scheduledAt !== undefined && o.scheduledAt !== null) out.scheduledAt = parseTime(o.scheduledAt, `${p}scheduledAt`);

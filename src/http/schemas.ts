@@ -106,6 +106,7 @@ export const messageView = {
     clientRef: { type: ['string', 'null'] },
     registeredDelivery: { enum: [true, false, 'failure'], description: 'Delivery receipt asked for: true (every final status), false (none) or "failure" (failures only)' },
     clientPartIds: { type: 'array', items: { type: 'string' }, description: 'Only for a long message sent in parts over SMPP: the ids its sender was given for the earlier parts' },
+    dataCoding: { type: 'integer', description: 'Only for a message submitted over SMPP (since 2026-12-07): the data_coding its text came in, in which a replace_sm\'s new text is read' },
     validUntil: { type: 'integer', description: 'Epoch ms; only when its sender gave a validity (HTTP validUntil, SMPP validity_period): not sent after it (then expired)' },
     scheduledAt: { type: 'integer', description: 'Epoch ms; only when it was scheduled (HTTP scheduledAt, SMPP schedule_delivery_time): not sent before it' },
     profile: { type: ['string', 'null'], description: 'The regulation profile that decided (null for a system message)' },

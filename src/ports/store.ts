@@ -146,6 +146,8 @@ export interface SubmissionItem {
    * in the transaction that records this decision, whatever the decision.
    */
   keptPartsKey?: string;
+  /** SubmitInput.dataCoding (SMPP only): kept in the submission record (MessageView.dataCoding). */
+  dataCoding?: number;
   /** SubmitInput.validUntil (epoch ms): kept with the queued message (OutboundMessage.validUntil). */
   validUntil?: number;
   /**
@@ -397,6 +399,11 @@ export interface MessageView {
   registeredDelivery: ReceiptRequest;
   /** The ids the sender was given for the earlier parts of a long message it sent in parts (SMPP). */
   clientPartIds?: string[];
+  /**
+   * Only for a message submitted over SMPP (recorded since 2026-12-07): the data_coding its text came
+   * in, which a replace_sm's new text is read in (it carries none).
+   */
+  dataCoding?: number;
   /** Only when its sender gave one (SubmitInput.validUntil): not sent after this, epoch ms. */
   validUntil?: number;
   /** Only when it was scheduled (SubmitInput.scheduledAt): not sent before this, epoch ms. */

@@ -39,6 +39,7 @@ interface Submission {
   clientRef: string | null;
   registeredDelivery: MessageView['registeredDelivery'];
   clientPartIds?: string[];
+  dataCoding?: number;
   validUntil?: number;
   scheduledAt?: number;
   profile: string | null;
@@ -70,6 +71,7 @@ function submissionOf(b: Record<string, unknown>): Submission | null {
   // true, false or 'failure' as asked; absent (a system message) or null: none asked
   if (!(b.registeredDelivery === undefined || b.registeredDelivery === null || typeof b.registeredDelivery === 'boolean' || b.registeredDelivery === 'failure')) return null;
   if (!(b.clientPartIds === undefined || (Array.isArray(b.clientPartIds) && b.clientPartIds.every(isStr)))) return null;
+  if (!(b.dataCoding === undefined || (Number.isInteger(b.dataCoding) && (b.dataCoding as number) >= 0 && (b.dataCoding as number) <= 255))) return null;
   if (!(b.validUntil === undefined || Number.isInteger(b.validUntil))) return null;
   if (!(b.scheduledAt === undefined || Number.isInteger(b.scheduledAt))) return null;
   const v = b.verdicts;
@@ -83,6 +85,7 @@ function submissionOf(b: Record<string, unknown>): Submission | null {
     clientRef: (b.clientRef as string | null | undefined) ?? null,
     registeredDelivery: b.registeredDelivery === true || b.registeredDelivery === 'failure' ? b.registeredDelivery : false,
     ...(Array.isArray(b.clientPartIds) ? { clientPartIds: b.clientPartIds as string[] } : {}),
+    ...(b.dataCoding !== undefined ? { dataCoding: b.dataCoding as number } : {}),
     ...(b.validUntil !== undefined ? { validUntil: b.validUntil as number } : {}),
     ...(b.scheduledAt !== undefined ? { scheduledAt: b.scheduledAt as number } : {}),
     profile: (b.profile as string | null | undefined) ?? null, code: (b.code as string | null | undefined) ?? null,
@@ -99,7 +102,7 @@ function replacementOf(r: ViewRecord, b: Submission): Submission | null {
   const x = r.body.replaced;
   if (!isObject(x)) return null;
   // the submission's own checks, over its fields with the replacement's in their place
-  return submissionOf({ from: b.from, to: b.to, type: b.type, category: b.category, clientRef: b.clientRef, ...(b.clientPartIds ? { clientPartIds: b.clientPartIds } : {}), ...x });
+  return submissionOf({ from: b.from, to: b.to, type: b.type, category: b.category, clientRef: b.clientRef, ...(b.clientPartIds ? { clientPartIds: b.clientPartIds } : {}), ...(b.dataCoding !== undefined ? { dataCoding: b.dataCoding } : {}), ...x });
 }
 
 /** A status record's entry in the history, or null when its body is damaged (as for a submission). */
@@ -164,6 +167,7 @@ export async function messageViewOf(id: string, rows: readonly ViewRecord[], rul
     // A system message (an opt-out confirmation) asks for none; nor can a damaged record say it asked.
     registeredDelivery: now?.registeredDelivery ?? false,
     ...(now?.clientPartIds ? { clientPartIds: now.clientPartIds } : {}),
+    ...(now?.dataCoding !== undefined ? { dataCoding: now.dataCoding } : {}),
     ...(now?.validUntil !== undefined ? { validUntil: now.validUntil } : {}),
     ...(now?.scheduledAt !== undefined ? { scheduledAt: now.scheduledAt } : {}),
     ...(now ? { profile: now.profile } : {}),

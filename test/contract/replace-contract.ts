@@ -59,6 +59,20 @@ export function replaceContract(get: () => Store): void {
     assert.equal(nf[0].verificationSends.minute, 1);
   });
 
+  test('an SMPP submission\'s data_coding is kept with it and read back, also after a replacement (replace_sm reads the new text in it); none given, none shown', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const smpp: SubmissionItem = { ...item({ cp: cp.id, from: service, to: msisdn(), text: OLD }), channel: 'smpp', dataCoding: 8 };
+    const http = item({ cp: cp.id, from: service, to: msisdn(), text: OLD });
+    await s.messages.decideAndRecord([smpp, http], () => decision(true, OLD));
+    assert.equal((await s.messages.getMessage(smpp.id))?.dataCoding, 8);
+    assert.equal((await s.messages.getMessage(http.id))?.dataCoding, undefined);
+    const r = await s.messages.replaceQueued({ item: { ...smpp, candidate: { ...smpp.candidate, text: NEW } }, previousText: OLD, at: T0 + 10, detail: 'text replaced by tok_test', recordId: `${smpp.id}:replaced:${uid('r')}` }, () => decision(true, NEW));
+    assert.ok(typeof r === 'object' && r.outcome === 'replaced');
+    const v = await s.messages.getMessage(smpp.id);
+    assert.deepEqual([v?.text, v?.dataCoding], [NEW, 8]);
+  });
+
   test('replaceQueued: a refused text changes nothing (text, record, count), and the answer carries the refusal', async () => {
     const s = get();
     const { it, replacement } = await queuedOne(s);

@@ -9,12 +9,15 @@ import { smppStatusFor } from '../status-map.js';
 
 /**
  * replace_sm carries no data_coding: the new short_message is in the original's (SMPP 3.4 §4.10.1).
- * smsguard keeps a message's text, not the coding it came in, so the coding is the one the text
- * needed: UCS-2 when it has a character beyond the GSM 7-bit alphabet (a Chinese text, a 【signature】:
- * nearly every message here), else the default alphabet (data_coding 0).
+ * The data_coding a submit came in is recorded with its message (MessageView.dataCoding) and is the
+ * one used. A message without one — submitted over HTTP, or over SMPP before it was recorded
+ * (2026-12-07) — is read in the coding its text needed: UCS-2 when it has a character beyond the GSM
+ * 7-bit alphabet (a Chinese text, a 【signature】: nearly every message here), else the default
+ * alphabet (data_coding 0).
  */
-export function replaceCodingFor(originalText: string): number {
-  return isGsm7(originalText) ? DataCoding.DEFAULT : DataCoding.UCS2;
+export function replaceCodingFor(original: { text?: string; dataCoding?: number }): number {
+  if (original.dataCoding !== undefined) return original.dataCoding;
+  return isGsm7(original.text ?? '') ? DataCoding.DEFAULT : DataCoding.UCS2;
 }
 
 /**

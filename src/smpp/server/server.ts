@@ -60,9 +60,9 @@ export interface SmppServerApp {
    * One message as `p` may see it (query_sm): throws SmsguardError `not_found` for an unknown id and
    * `forbidden` for another provider's (the use case behind `GET /v1/messages/{id}`). The server
    * asks with `partIds`: an id it handed out for an earlier part of a long message names the message.
-   * (`text`: read by replace_sm, for the coding of the new text.)
+   * (`text` and `dataCoding`: read by replace_sm, for the coding of the new text.)
    */
-  getMessage(p: Principal, id: string, naming?: MessageNaming): Promise<QueriedMessage & { text?: string }>;
+  getMessage(p: Principal, id: string, naming?: MessageNaming): Promise<QueriedMessage & { text?: string; dataCoding?: number }>;
   /**
    * Cancels a message `p` sent that the gateway still holds, or that the carrier takes back (cancel_sm;
    * the use case behind `DELETE /v1/messages/{id}`): throws SmsguardError `not_found` for an unknown
@@ -691,7 +691,7 @@ export class SmppServer {
     // The earlier parts' ids are recorded with the message: each gets its receipt after a restart too.
     // Kept parts go in the decision's transaction (a crash right after it must not reopen them and
     // report them expired); the drop after it covers a store that keeps parts elsewhere (memory).
-    const r = await this.decide(binding, { ...f, registeredDelivery: rd }, text, earlier.map((p) => p.partId), kept ? key : undefined);
+    const r = await this.decide(binding, { ...f, registeredDelivery: rd, dataCoding }, text, earlier.map((p) => p.partId), kept ? key : undefined);
     if (r.status === CommandStatus.ESME_ROK) {
       this.rememberParts(r.id, earlier.map((p) => p.partId), f);
     } else {
@@ -851,7 +851,7 @@ export class SmppServer {
    * written to the carrier. Named by its message id only: an earlier part's id of a long message sent
    * in parts names no message here (one part's text cannot be replaced alone, and replacing the whole
    * under a part's id would surprise its sender): ESME_RREPLACEFAIL. The new short_message is read in
-   * the coding the original text needed (replace.ts: replace_sm has no data_coding); an empty
+   * the original submit's data_coding (replace.ts: replace_sm has none); an empty
    * schedule_delivery_time / validity_period keeps the original's (a schedule at or near now drops
    * it: sent as soon as possible); registered_delivery replaces it; a
    * canned message (sm_default_msg_id other than 0) is not offered: ESME_RINVDFTMSGID. Refusals
@@ -868,9 +868,9 @@ export class SmppServer {
     if (times.status !== undefined) return conn.respond(responseFor(pdu, times.status));
     const p = principalOf(binding);
     try {
-      // the original's text says which coding the new octets are in
+      // the original's coding (or, not recorded, its text) says which coding the new octets are in
       const m = await this.opts.app.getMessage(p, id);
-      const change: ReplaceInput = { text: decodeText(pdu.short_message, replaceCodingFor(m.text ?? '')), registeredDelivery: receiptRequest(pdu.registered_delivery), from: pdu.source_addr };
+      const change: ReplaceInput = { text: decodeText(pdu.short_message, replaceCodingFor(m)), registeredDelivery: receiptRequest(pdu.registered_delivery), from: pdu.source_addr };
       // empty keeps the original's; one at or near now means now: the schedule goes
       if (pdu.schedule_delivery_time !== '') change.scheduledAt = times.scheduledAt ?? null;
       if (times.validUntil !== undefined) change.validUntil = times.validUntil;
@@ -1018,7 +1018,8 @@ export class SmppServer {
  * async: a submit_sm naming its type is decided without a promise more than before.
  */
 function inputFor(binding: Binding, f: SubmitFields, text: string, type: string, clientPartIds?: string[], keptPartsKey?: string): Record<string, unknown> {
-  const input: Record<string, unknown> = { from: f.from, to: f.to, text, type, registeredDelivery: receiptRequest(f.registeredDelivery) };
+  // dataCoding: recorded with the message, for a replace_sm's new text (which comes without one)
+  const input: Record<string, unknown> = { from: f.from, to: f.to, text, type, registeredDelivery: receiptRequest(f.registeredDelivery), dataCoding: f.dataCoding };
   // A stock ESME (Kannel, Net::SMPP) cannot add TLV 0x1401: a commercial message without it takes
   // the credential's default category. A TLV given wins; the consent rules still decide.
   if (f.category !== undefined) input.category = f.category;

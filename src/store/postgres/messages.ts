@@ -452,6 +452,7 @@ function mtRecord(item: SubmissionItem, facts: Facts, d: Decision): NewRecord {
       clientRef: item.clientRef ?? null, registeredDelivery: item.registeredDelivery,
       consentId: (d.accepted || d.held) && c.type === 'commercial' ? facts.consent?.id ?? null : null,
       ...(item.clientPartIds ? { clientPartIds: item.clientPartIds } : {}),
+      ...(item.dataCoding !== undefined ? { dataCoding: item.dataCoding } : {}),
       ...(item.validUntil !== undefined ? { validUntil: item.validUntil } : {}),
       ...(item.scheduledAt !== undefined ? { scheduledAt: item.scheduledAt } : {}),
     },

@@ -278,6 +278,8 @@ export class SqliteMessages implements MessageStore {
         consentId: (d.accepted || d.held) && c.type === 'commercial' ? facts.consent?.id ?? null : null,
         // only for a long message its sender sent in parts: the ids it holds for the earlier ones
         ...(item.clientPartIds ? { clientPartIds: item.clientPartIds } : {}),
+        // only for SMPP: the coding its text came in (a replace_sm's new text is read in it)
+        ...(item.dataCoding !== undefined ? { dataCoding: item.dataCoding } : {}),
         // only when its sender gave one (SMPP validity_period, HTTP validUntil)
         ...(item.validUntil !== undefined ? { validUntil: item.validUntil } : {}),
         // only when scheduled (SMPP schedule_delivery_time, HTTP scheduledAt)

@@ -120,6 +120,8 @@ export class FakeApp {
       decision: status, status, receivedAt: at, registeredDelivery: (i.registeredDelivery as MessageView['registeredDelivery']) ?? false, verdicts: [],
       // as the records show it: an accepted message's history starts with its acceptance, a refused one's is empty
       history: status === 'accepted' ? [{ status, at }] : [],
+      // as the real App records it from the SMPP door
+      ...(typeof i.dataCoding === 'number' ? { dataCoding: i.dataCoding } : {}),
     });
   }
 }

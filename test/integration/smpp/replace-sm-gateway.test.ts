@@ -34,6 +34,7 @@ describe('replace_sm with the real App', () => {
       assert.equal(r.command_status, 0);
       const id = r.message_id;
       const before = await g.app.getMessage(admin, id);
+      assert.equal(before.dataCoding, 8, 'the submit\'s data_coding is recorded with the message: a replacement is read in it');
       assert.equal((await e.request(replace(id, SECOND))).command_status, CommandStatus.ESME_ROK);
       const v = await g.app.getMessage(admin, id);
       assert.equal(v.text, SECOND);

@@ -44,6 +44,18 @@ describe('smpp server: replace_sm', () => {
     await e.close();
   });
 
+  test('the new text is read in the original submit\'s data_coding: a pure-ASCII original sent in UCS-2 takes its replacement in UCS-2', async () => {
+    const e = await esme('cp1', 'secret1', 'transmitter');
+    const ascii = (await e.request(submitPdu('', { data_coding: 8, short_message: encodeText('plain original', 8) }))) as Pdu & { message_id: string };
+    assert.equal(app.messages.get(ascii.message_id)!.dataCoding, 8, 'the coding goes with the submission');
+    assert.equal(await replace(e, ascii.message_id, encodeText('new plain', 8)), CommandStatus.ESME_ROK);
+    assert.equal(app.replaces.at(-1)!.change.text, 'new plain');
+    const latin = (await e.request(submitPdu('', { data_coding: 3, short_message: encodeText('caf\u00e9', 3) }))) as Pdu & { message_id: string };
+    assert.equal(await replace(e, latin.message_id, encodeText('cr\u00e8me', 3)), CommandStatus.ESME_ROK);
+    assert.equal(app.replaces.at(-1)!.change.text, 'cr\u00e8me');
+    await e.close();
+  });
+
   test('another provider\'s id and an unknown id get the same ESME_RREPLACEFAIL, as one no longer waiting; the other\'s message stays', async () => {
     const theirs = await esme('other', 'pw');
     const id = await submitted(theirs, 'theirs');
