@@ -8,7 +8,20 @@ import { z } from 'zod';
 import { overrideProblems, PROFILE_IDS, type ProfileId } from '../profiles/index.js';
 import { isSchemaName, SCHEMA_NAME_RULE } from '../store/postgres/schema-name.js';
 
-const port = z.coerce.number().int().min(0).max(65535);
+/**
+ * A number setting: a number given in code, or text of decimal digits (spaces around them allowed).
+ * Not z.coerce.number(), which is Number(): it read a blank value as 0 (a random port), `0x10` as 16
+ * and `1e3` as 1000, none of which an operator types meaning a number.
+ */
+const num = () => z.preprocess(
+  (v) => (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v),
+  z.number({ error: (i) => `not a decimal number: ${JSON.stringify(i.input)}` }),
+);
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => num().pipe(z.number().int().min(min).max(max));
+const positive = (max: number) => num().pipe(z.number().positive().max(max));
+const port = int(0, 65535);
+/** The bound of the bus's timings: a day, well under the 2^31 ms a Node timer takes (beyond it fires at once). */
+const DAY_MS = 86_400_000;
 
 /** `--trust-proxy`: a hop count, or a list of addresses, CIDR ranges and proxy-addr's names. */
 function validTrustProxy(v: string): boolean {
@@ -48,7 +61,7 @@ export const ConfigSchema = z.object({
   /** PostgreSQL schema to use (created if missing); default: the URL's search_path. */
   dbSchema: z.string().refine(isSchemaName, `not a schema name smsguard can use (${SCHEMA_NAME_RULE})`).optional(),
   /** PostgreSQL pool size per process. */
-  dbPoolSize: z.coerce.number().int().min(1).max(200).default(10),
+  dbPoolSize: int(1, 200).default(10),
   /** nats://host:port: split ingress and egress over NATS JetStream (needs the PostgreSQL store). */
   queue: z.string().regex(/^nats:\/\//).optional(),
   /** Which pieces this process runs: ingress (HTTP/SMPP doors), egress (upstream), or all. */
@@ -56,13 +69,13 @@ export const ConfigSchema = z.object({
   /** Subject and stream prefix on the bus (several gateways can share one NATS). */
   queuePrefix: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default('smsguard'),
   /** Recipient partitions (subjects); fix before first start: changing it re-routes numbers. */
-  queuePartitions: z.coerce.number().int().min(1).max(1024).default(16),
+  queuePartitions: int(1, 1024).default(16),
   /** Egress lease on a claimed message, ms (longer than the slowest upstream submit). */
-  queueLeaseMs: z.coerce.number().int().min(500).default(60_000),
+  queueLeaseMs: int(500, DAY_MS).default(60_000),
   /** After this long a handed-over message not yet done is handed over again, ms. */
-  queueGraceMs: z.coerce.number().int().min(500).default(30_000),
+  queueGraceMs: int(500, DAY_MS).default(30_000),
   /** JetStream redelivery of an unacknowledged message, ms. */
-  queueAckWaitMs: z.coerce.number().int().min(500).default(30_000),
+  queueAckWaitMs: int(500, DAY_MS).default(30_000),
   profile: z.enum(PROFILE_IDS as [string, ...string[]]).default('cn-2015'),
   /** JSON object of profile parameter overrides, e.g. {"maxLength":300}. */
   profileOverrides: z.string().default('{}'),
@@ -78,7 +91,7 @@ export const ConfigSchema = z.object({
    * (0: at once). A sender's cancel (DELETE /v1/messages/{id}, cancel_sm) of a message written to it
    * meanwhile is sent on as cancel_sm and honoured (docs/SMPP.md "cancel_sm").
    */
-  simulatorHoldMs: z.coerce.number().int().min(0).max(86_400_000).default(0),
+  simulatorHoldMs: int(0, 86_400_000).default(0),
   /** JSON file listing upstream SMPP links with prefixes and weights (src/config/upstream-file.ts); wins over `upstream`. */
   upstreamFile: z.string().min(1).optional(),
   /**
@@ -86,6 +99,12 @@ export const ConfigSchema = z.object({
    * recipient goes to the links of its current carrier. Reloaded on SIGHUP.
    */
   mnpFile: z.string().min(1).optional(),
+  /**
+   * The report port (12321): users text `举报` here to complain (docs/COMPLAINTS.md); reserved, no
+   * provider may register it. Digits, as an MO's destination is compared with it exactly: a value
+   * with a space or a `+` would match no MO, and complaints by SMS would silently stop.
+   */
+  reportPort: z.string().trim().regex(/^\d{3,21}$/, 'a port number: 3 to 21 digits, as an SMS is addressed to it (default 12321)').default('12321'),
   clock: z.enum(['system', 'simulated']).default('system'),
   smppHost: z.string().min(1).default('127.0.0.1'),
   smppPort: port.default(2775),
@@ -104,20 +123,20 @@ export const ConfigSchema = z.object({
    * the carrier link busier while submissions arrive, at the cost of accepting them more slowly
    * (docs/PERFORMANCE.md).
    */
-  deliveryInFlight: z.coerce.number().int().min(1).max(16).default(1),
+  deliveryInFlight: int(1, 16).default(1),
   /** Receipts/MO a content provider's ESME has not taken are dropped after this many hours (docs/SMPP.md). */
-  smppDeliveryMaxAgeHours: z.coerce.number().positive().max(8760).default(72),
+  smppDeliveryMaxAgeHours: positive(8760).default(72),
   /**
    * Hours a message held for review (docs/CONTENT.md, review queue) waits for an operator when its
    * sender gave no validity of its own; then it expires (status `expired`, SMPP receipt EXPIRED).
    */
-  reviewHoldMaxHours: z.coerce.number().positive().max(8760).default(72),
+  reviewHoldMaxHours: positive(8760).default(72),
   /**
    * A graceful stop (SIGTERM/SIGINT) first answers `GET /readyz` 503 `stopping` for this long, ms,
    * still serving everything, so a load balancer polling it stops sending before the listener closes
    * (docs/SCALING.md "Probes"); 0 (default): the stop begins at once.
    */
-  stopDelayMs: z.coerce.number().int().min(0).max(300_000).default(0),
+  stopDelayMs: int(0, 300_000).default(0),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Ed25519 private key that signs the records' monthly chain heads: PKCS#8 PEM, base64 PKCS#8 DER,
