@@ -217,7 +217,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   heldExpiry.start();
   undo('held expiry', () => heldExpiry.stop());
   // Complaints: the report port claims `举报` SMS; the sweeper escalates overdue cases.
-  const complaints = installComplaints(app, { reportPort: process.env.SMSGUARD_REPORT_PORT || '12321' });
+  const complaints = installComplaints(app, { reportPort: config.reportPort });
   // A provider port registered before the number was reserved stays, and loses its MO: say so once.
   for (const t of await reservedPortsTaken(app)) log.warn({ port: t.number, contentProviderId: t.contentProviderId }, t.message);
   complaints.sweeper.start();
