@@ -20,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { LINK_DEFAULTS, SMPP_TLS_PORT, type UpstreamLinkConfig } from '../smpp/client/config.js';
 import { ConfigError } from './schema.js';
+import { jsonProblem } from './json-problem.js';
 
 const Link = z.object({
   name: z.string().min(1).max(64),
@@ -42,7 +43,8 @@ const Link = z.object({
     z.boolean(),
     z.object({ ca: z.string().min(1).optional(), servername: z.string().min(1).optional(), insecure: z.boolean().optional() }).strict(),
   ]).optional(),
-}).transform(({ port, tls, ...l }): UpstreamLinkConfig => ({
+  // a misspelt key (`throughtput`) refused, not dropped: the link would run as the operator never meant
+}).strict().transform(({ port, tls, ...l }): UpstreamLinkConfig => ({
   ...l,
   port: port ?? (tls ? SMPP_TLS_PORT : 2775),
   ...(tls ? { tls: tls === true ? { insecure: false } : { ...tls, insecure: tls.insecure ?? false } } : {}),
@@ -55,7 +57,8 @@ export function parseUpstreamFile(text: string, path = 'upstream file'): Upstrea
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError([`upstreamFile (${path}): not JSON: ${(e as Error).message}`]);
+    // never V8's message as it is: it quotes the text around the fault, passwords included
+    throw new ConfigError([`upstreamFile (${path}): not JSON${jsonProblem(e as Error, text)}`]);
   }
   const r = File.safeParse(json);
   if (!r.success) throw new ConfigError(r.error.issues.map((i) => `upstreamFile (${path}) ${i.path.join('.') || '(root)'}: ${i.message}`));

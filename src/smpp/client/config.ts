@@ -84,13 +84,27 @@ function bindParam(v: string | null): LinkBind {
   return b as LinkBind;
 }
 
-/** Parses one `smpp://` URL; throws Error with a message naming the problem. */
+/**
+ * The query parameters a link URL takes. Any other is refused: a misspelt one (`throughtput=50`)
+ * was ignored, and the link ran uncapped or unrouted as the operator never meant.
+ */
+export const URL_PARAMS = ['window', 'throughput', 'prefixes', 'weight', 'name', 'carrier', 'receiptAck', 'bind', 'systemType', 'ca', 'servername', 'insecure'] as const;
+
+/** `smpp://sg:pw@…` as `smpp://sg:***@…`: refusals go to stderr, and from there to journals and CI logs. */
+function withoutPassword(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):.*@/i, '$1:***@');
+}
+
+/** Parses one `smpp://` URL; throws Error with a message naming the problem (never the password). */
 export function parseUpstreamUrl(url: string): UpstreamLinkConfig {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw new Error(`upstream: not a URL: ${url}`);
+    throw new Error(`upstream: not a URL: ${withoutPassword(url)}`);
+  }
+  for (const k of u.searchParams.keys()) {
+    if (!(URL_PARAMS as readonly string[]).includes(k)) throw new Error(`upstream: unknown parameter ${k}= (a link takes ${URL_PARAMS.join(', ')})`);
   }
   if (u.protocol !== 'smpp:' && u.protocol !== 'smpps:') throw new Error(`upstream: expected smpp://user:pass@host:port (or smpps:// for TLS), got ${u.protocol}`);
   const secure = u.protocol === 'smpps:';

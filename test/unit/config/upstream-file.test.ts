@@ -69,3 +69,27 @@ test('bind: trx by default, tx+rx when asked (file and URL, `+` as typed or enco
   assert.throws(() => parseUpstreamUrl('smpp://s:p@h:2775?bind=rx'), { message: 'upstream: bind=rx is not one of trx, tx+rx (trx: one transceiver session; tx+rx: a transmitter and a receiver session)' });
   assert.throws(() => parseUpstreamUrl('smpp://s:p@h:2775?bind='), /bind= is not one of trx, tx\+rx/);
 });
+
+test('a misspelt key in a link is refused naming it, as a misspelt parameter of a URL is', () => {
+  // `throughtput` was dropped unread: the link ran uncapped
+  assert.throws(
+    () => parseUpstreamFile(JSON.stringify({ links: [{ name: 'cmcc', host: 'h', systemId: 's', password: 'p', throughtput: 50 }] }), 'links.json'),
+    (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.startsWith('upstreamFile (links.json) links.0: ') && p.includes('throughtput')),
+  );
+});
+
+test('a file that is not JSON is refused by line and column, without quoting it (it holds the passwords)', () => {
+  const text = '{"links":[{"name":"cmcc","host":"h","systemId":"s",\n "password":"s3cretpw",}]}';
+  assert.throws(() => parseUpstreamFile(text, 'links.json'), (e: unknown) => {
+    const m = (e as ConfigError).message;
+    return e instanceof ConfigError && !m.includes('s3cretpw') && /upstreamFile \(links\.json\): not JSON at line 2, column \d+/.test(m);
+  });
+});
+
+test('a fault V8 reports by quoting the text, not by position, is refused without the quotation', () => {
+  assert.throws(() => parseUpstreamFile('{"password":"s3cretpw",,}', 'links.json'), (e: unknown) => {
+    const m = (e as ConfigError).message;
+    return e instanceof ConfigError && !m.includes('s3cretpw') && /upstreamFile \(links\.json\): not JSON/.test(m);
+  });
+  assert.throws(() => parseUpstreamFile('s3cretpw', 'links.json'), (e: unknown) => e instanceof ConfigError && !(e as Error).message.includes('s3cretpw'));
+});
