@@ -50,6 +50,23 @@ function deepMask(v: unknown, depth = 0): unknown {
   return out;
 }
 
+/**
+ * A log call's own fields, any name: every string masked, text fields dropped, in plain objects and
+ * arrays (to a bounded depth). Anything else (an Error, Fastify's request and reply) is left to its
+ * serializer, which knows what of it to keep. The redaction list alone let a number through any field
+ * it did not name (`reason`, `problem`, a worker thread's fields).
+ */
+function maskFields(v: unknown, depth = 0): unknown {
+  if (typeof v === 'string') return maskNumbers(v);
+  if (!v || typeof v !== 'object' || depth > 6) return v;
+  if (Array.isArray(v)) return v.map((x) => maskFields(x, depth + 1));
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = REMOVE.includes(k) ? '[redacted]' : maskFields(x, depth + 1);
+  return out;
+}
+
 function censor(value: unknown, path: string[]): unknown {
   return MASK.includes(path[path.length - 1]) ? deepMask(value) : '[redacted]';
 }
@@ -69,9 +86,10 @@ export function privateLoggerOptions(level: string): Record<string, unknown> {
       },
     },
     hooks: {
-      // Masks numbers in the message string itself (e.g. log.info(`sent to ${to}`)).
+      // Masks numbers in the message string itself (e.g. log.info(`sent to ${to}`)) and in every
+      // field of the call, whatever its name (maskFields); runs per log line, never per message.
       logMethod(this: unknown, args: unknown[], method: (...a: unknown[]) => void) {
-        for (let i = 0; i < args.length; i++) if (typeof args[i] === 'string') args[i] = maskNumbers(args[i] as string);
+        for (let i = 0; i < args.length; i++) args[i] = maskFields(args[i]);
         method.apply(this, args);
       },
     },

@@ -64,3 +64,20 @@ test('the HTTP logger masks numbers in request URLs', async () => {
   assert.doesNotMatch(out, /13800138000/);
   assert.doesNotMatch(out, /sga_secret/);
 });
+
+test('a field the redaction list does not name is masked too: a number in any string of a log line', () => {
+  // `reason` (a receipt not recorded), `problem` (an mnp line skipped), fields a worker thread sends:
+  // the list named msisdn, to, from, message, detail, error, err, and a number in any other passed
+  const c = capture();
+  const log = pino(privateLoggerOptions('info'), c.stream);
+  log.warn({ reason: 'insert for +8613800138000 failed', problem: 'ported.csv:3: 13900139000 listed twice', fields: { note: ['to 8613700137000'], text: '会员日八折' }, link: 'cmcc', count: 3 }, 'x');
+  const out = c.lines.join('');
+  for (const n of ['13800138000', '13900139000', '13700137000', '会员日八折']) assert.doesNotMatch(out, new RegExp(n));
+  assert.match(out, /insert for 138\*\*\*\*8000 failed/);
+  assert.match(out, /"link":"cmcc"/);
+  assert.match(out, /"count":3/);
+  // an Error keeps its own serializer (type, code, message and stack, masked)
+  c.lines.length = 0;
+  log.error(Object.assign(new Error('no route to 13800138000'), { code: 'E1' }), 'y');
+  assert.match(c.lines.join(''), /"code":"E1".*no route to 138\*\*\*\*8000/);
+});
