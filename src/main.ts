@@ -337,11 +337,16 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
         : `  admin token   stored hashed (printed at first start); create another with: smsguard token create --role admin --db ${config.db}${config.dbSchema ? ` --db-schema ${config.dbSchema}` : ''}`,
     records.line,
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
-
   let closing = false;
   const shutdown = async (sig: string) => {
-    if (closing) return;
+    if (closing) {
+      // A second signal: whoever sent it will not wait out the stop delay and the drain (a second
+      // Ctrl-C). Exiting now loses nothing: what was accepted is in the store, a batch in hand is
+      // sent after the restart (its lease runs out, as after kill -9), and the gateway lock goes
+      // with the process.
+      log.warn({ sig }, 'second signal: stopping now, without the rest of the stop delay and the drain');
+      process.exit(1);
+    }
     closing = true;
     // GET /readyz answers 503 stopping from now on; everything else is served for --stop-delay-ms,
     // long enough for a balancer polling it to stop sending before the listener closes
@@ -356,6 +361,10 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // The banner only once the signals are handled: a supervisor (or a test) that reads it and sends
+  // SIGTERM at once killed the process outright, without the graceful stop, when the signal came
+  // between the banner and these handlers.
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 /**
