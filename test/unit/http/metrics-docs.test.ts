@@ -43,6 +43,6 @@ test('the metrics served and README\'s Metrics table name the same metrics, each
   assert.deepEqual([...docs].filter((n) => !names.has(n)).sort(), [], 'in README "Metrics" but not served');
   for (const m of served) {
     assert.ok(m.help.length > 10, `${m.name} has a HELP text`);
-    assert.equal(m.type === 'counter', m.name.endsWith('_total'), `${m.name}: a counter, and only a counter, ends in _total`);
+    assert.equal(String(m.type) === 'counter', m.name.endsWith('_total'), `${m.name}: a counter, and only a counter, ends in _total`);
   }
 });
