@@ -271,7 +271,16 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
     smppCredentialProcesses: smpp.server ? () => smpp.server!.credentialShares() : undefined,
     upstreamLinks: smpp.egress ?? undefined,
   });
-  if (content) content.onAlert = contentMetrics(metrics.registry, content.actions);
+  if (content) {
+    // beside the credit-file hook set above, not in its place: assigned over it, every alert was
+    // counted and no early-warning suspension reached a credit file
+    const counted = contentMetrics(metrics.registry, content.actions);
+    const before = content.onAlert;
+    content.onAlert = (a) => {
+      before?.(a);
+      counted(a);
+    };
+  }
   // The simulator routes (inject MO, read the outbox) are unauthenticated test doors: served only
   // when the built-in simulator SMSC is this process's upstream (`--upstream simulator`, the default),
   // never beside a real carrier link, nor on an ingress-only process. The clock route is served
