@@ -4,7 +4,8 @@
  */
 import { Command, Option } from 'commander';
 import pino from 'pino';
-import { loadConfig, ConfigError, trustProxyOption, type Config } from './config/schema.js';
+import { loadConfig, ConfigError, envName, trustProxyOption, type Config } from './config/schema.js';
+import { ENV_ONLY_SETTINGS, OTHER_VARIABLES } from './config/env-only.js';
 import { resolveProfile, type ProfileId, type ParamOverrides } from './profiles/index.js';
 import { openStore } from './store/open.js';
 import { startBusRoles, isBusStore, type BusRoles } from './queue/roles.js';
@@ -422,6 +423,21 @@ async function createToken(config: Config, role: string, label: string, scope: R
   await store.close();
 }
 
+/** `start --help`'s last part: where settings come from, and those only the environment sets. */
+function environmentHelp(): string {
+  const rows = [
+    ...Object.entries(ENV_ONLY_SETTINGS).map(([k, what]) => [envName(k), what]),
+    ...Object.entries(OTHER_VARIABLES),
+  ];
+  const width = Math.max(...rows.map(([n]) => n.length));
+  return [
+    '',
+    'Every option can also be set in the environment: SMSGUARD_ and the option in upper snake case',
+    '(--http-port: SMSGUARD_HTTP_PORT); a flag wins, an empty variable is unset. Only from the environment:',
+    ...rows.map(([n, what]) => `  ${n.padEnd(width)}  ${what}`),
+  ].join('\n');
+}
+
 function commonOptions(cmd: Command): Command {
   return cmd
     .option('--db <path|url>', 'SQLite database file, or postgres://… (also DATABASE_URL)', undefined)
@@ -459,7 +475,8 @@ export function buildCli(): Command {
     .option('--queue-prefix <prefix>', 'the bus\'s subject and stream prefix, letters, digits, _ and - (default smsguard; also SMSGUARD_QUEUE_PREFIX)')
     .addOption(new Option('--role <role>', 'pieces to run: ingress, egress or all (default)').choices(['ingress', 'egress', 'all']))
     .option('--stop-delay-ms <ms>', 'on SIGTERM/SIGINT, answer GET /readyz 503 stopping this long before closing (default 0)')
-    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (default info)')
+    .addHelpText('after', environmentHelp())
     .action(async (opts) => start(loadConfig(opts)));
   const token = program.command('token').description('manage access tokens');
   addScopeOptions(commonOptions(token.command('create').description('create a token for one person; prints it once'))
