@@ -31,7 +31,7 @@ import { PostgresStore } from './store/postgres/index.js';
 import { PgContentStore } from './store/postgres/content.js';
 import { contentRoutes } from './http/routes/content.js';
 import { contentMetrics } from './http/content-metrics.js';
-import { loadContentFiles } from './content/load.js';
+import { loadContentConfig } from './config/content-files.js';
 import { registerInspectReport } from './cli/inspect-report.js';
 import { resolve } from 'node:path';
 import { hostname } from 'node:os';
@@ -106,16 +106,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   // Content governance (docs/CONTENT.md): prohibited content, trained advertising classifier,
   // templates and signature review, early warning (on PostgreSQL it judges the deployment's traffic:
   // each process's counts are shared every second, app/monitor-share.ts).
-  let contentOptions: ReturnType<typeof loadContentFiles>;
-  try {
-    contentOptions = loadContentFiles({
-      lexiconFiles: (process.env.SMSGUARD_CONTENT_LEXICON ?? '').split(',').map((x) => x.trim()).filter(Boolean),
-      policyFile: process.env.SMSGUARD_EARLY_WARNING_POLICY || undefined,
-      threshold: process.env.SMSGUARD_CONTENT_THRESHOLD,
-    });
-  } catch (e) {
-    throw new ConfigError([(e as Error).message]);
-  }
+  const contentOptions = loadContentConfig(process.env);
   const contentStore = store instanceof SqliteStore ? new SqliteContentStore(store.db) : store instanceof PostgresStore ? new PgContentStore(store.pool) : null;
   const content: ContentGovernance | null = contentStore ? await installContentGovernance(app, contentStore, contentOptions) : null;
   if (content) {

@@ -23,6 +23,16 @@ export interface LoadedContentOptions {
   threshold?: number;
 }
 
+/** Which of the inputs a problem is in, so that the caller can name the setting that gave it. */
+export type ContentFileSource = 'lexicon' | 'policy' | 'threshold';
+
+/** Every problem of the operator's content files, each with the input it is in. */
+export class ContentFilesError extends Error {
+  constructor(readonly problems: { source: ContentFileSource; message: string }[]) {
+    super(`content governance configuration: ${problems.map((p) => p.message).join('; ')}`);
+  }
+}
+
 function readJson(path: string, errors: string[]): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
@@ -32,8 +42,10 @@ function readJson(path: string, errors: string[]): unknown {
   }
 }
 
-/** Load and validate operator files; throws one Error listing every problem. */
+/** Load and validate operator files; throws one ContentFilesError listing every problem. */
 export function loadContentFiles(f: ContentFiles): LoadedContentOptions {
+  const problems: { source: ContentFileSource; message: string }[] = [];
+  const from = (source: ContentFileSource, errors: string[]) => { for (const message of errors.splice(0)) problems.push({ source, message }); };
   const errors: string[] = [];
   const out: LoadedContentOptions = {};
   const exts: LexiconData[] = [];
@@ -44,6 +56,7 @@ export function loadContentFiles(f: ContentFiles): LoadedContentOptions {
     if (e.length) errors.push(...e.map((x) => `${path}: ${x}`));
     else exts.push(d);
   }
+  from('lexicon', errors);
   if (f.policyFile) {
     const p = readJson(f.policyFile, errors) as EarlyWarningPolicy | undefined;
     if (p !== undefined) {
@@ -52,12 +65,14 @@ export function loadContentFiles(f: ContentFiles): LoadedContentOptions {
       else out.policy = p;
     }
   }
+  from('policy', errors);
   if (f.threshold !== undefined && f.threshold !== '') {
     const t = Number(f.threshold);
     if (!(t > 0 && t <= 1)) errors.push(`threshold: a number in (0, 1], got ${JSON.stringify(f.threshold)}`);
     else out.threshold = t;
   }
-  if (errors.length) throw new Error(`content governance configuration: ${errors.join('; ')}`);
+  from('threshold', errors);
+  if (problems.length) throw new ContentFilesError(problems);
   if (exts.length) out.lexicon = compileLexicon(mergeLexicons(DEFAULT_LEXICON_DATA, ...exts));
   return out;
 }
