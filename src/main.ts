@@ -200,6 +200,10 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
     }, (e) => log.warn({ error: e.message }, 'mnp list not reloaded'));
     process.on('SIGHUP', () => reload.kick());
     undo('mnp reload', () => reload.stop());
+  } else {
+    // Unhandled, SIGHUP kills the process on the spot (Node's default), skipping the graceful stop:
+    // an operator sending it to reload must not stop the gateway
+    process.on('SIGHUP', () => log.info({ sig: 'SIGHUP' }, `SIGHUP: nothing to reload (${!mnpFile ? 'no --mnp-file' : 'no carrier links on this role'}); the gateway goes on`));
   }
   const sweeper = new ConsentSweeper(app.ctx);
   sweeper.start();
