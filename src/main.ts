@@ -59,6 +59,7 @@ import { GatewayLockedError, acquireGatewayLock } from './store/sqlite/gateway-l
 import { isPostgresUrl } from './store/postgres/index.js';
 import { checkSchemaName } from './store/postgres/schema-name.js';
 import { Closers, type Closer } from './runtime/closers.js';
+import { withoutPassword } from './runtime/without-password.js';
 
 /**
  * `smsguard start`. Each piece, once open, registers how to close it (runtime/closers.ts); one list
@@ -325,7 +326,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
     `smsguard is running`,
     `  HTTP API      ${address}  (OpenAPI: ${address}/docs, health: ${address}/healthz, readiness: ${address}/readyz, metrics: ${address}/metrics)`,
     `  database      ${opened.description}`,
-    `  queue         ${config.queue ? `NATS JetStream ${config.queue} (role ${config.role}, ${config.queuePartitions} partitions)` : 'in process (the store\'s queue)'}`,
+    `  queue         ${config.queue ? `NATS JetStream ${withoutPassword(config.queue)} (role ${config.role}, ${config.queuePartitions} partitions)` : 'in process (the store\'s queue)'}`,
     `  profile       ${profile.id} (${profile.title})`,
     `  SMPP server   ${smpp.smppPort !== null ? `${config.smppHost}:${smpp.smppPort} (SMPP 3.4; credentials: POST ${address}/v1/content-providers/{id}/smpp-credentials)` : 'not on this role'}`,
     ...(smpp.smppTlsPort !== null && smppTls ? [`  SMPP over TLS ${config.smppHost}:${smpp.smppTlsPort} (certificate ${smppTls.subject}, valid until ${smppTls.validTo.toISOString()}${smppTls.validTo.getTime() < Date.now() ? ': EXPIRED, clients that verify will refuse it' : ''})`] : []),

@@ -10,6 +10,7 @@
  * the token within TOKEN_CACHE_MS (their token cache), as they do when a notice is lost.
  */
 import { Command, Option } from 'commander';
+import { withoutPassword } from '../runtime/without-password.js';
 import { loadConfig } from '../config/schema.js';
 import { resolveProfile, type ProfileId } from '../profiles/index.js';
 import { openStore } from '../store/open.js';
@@ -39,7 +40,7 @@ async function announce(bus: { url: string; prefix: string }, events: SecretRevo
   try {
     await announceRevoked(bus.url, bus.prefix, events, ANNOUNCE_TIMEOUT_MS);
   } catch (e) {
-    process.stderr.write(`smsguard: warning: revoked, but the notice could not be sent on NATS at ${bus.url} (${(e as Error).message}): running gateways refuse the token within ${TOKEN_CACHE_MS / 1000} s\n`);
+    process.stderr.write(`smsguard: warning: revoked, but the notice could not be sent on NATS at ${withoutPassword(bus.url)} (${(e as Error).message}): running gateways refuse the token within ${TOKEN_CACHE_MS / 1000} s\n`);
   }
 }
 

@@ -6,6 +6,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { QueueNames } from './subjects.js';
+import { withoutPassword } from '../runtime/without-password.js';
 
 export interface Bus {
   nc: NatsConnection;
@@ -43,7 +44,7 @@ export async function openBus(o: BusOptions): Promise<Bus> {
   try {
     nc = await connect({ servers: natsServers(o.url), name: o.name ?? 'smsguard', maxReconnectAttempts: -1, reconnectTimeWait: 500 });
   } catch (e) {
-    throw new BusUnreachableError(`cannot reach NATS at ${o.url} (--queue): ${(e as Error).message}; is it running, and is --queue right? ${NATS_START_HINT}`);
+    throw new BusUnreachableError(`cannot reach NATS at ${withoutPassword(o.url)} (--queue): ${(e as Error).message}; is it running, and is --queue right? ${NATS_START_HINT}`);
   }
   const jsm = await jetstreamManager(nc);
   const subjects = [`${o.names.prefix}.mt.*`, `${o.names.prefix}.mtx.*`];

@@ -3,6 +3,8 @@
  * (one `--upstream` URL) or a list of such objects in the config file. `smpps://…` is the same link
  * over TLS (default port 3550), with `ca=PATH`, `servername=` and `insecure=1` (UpstreamTls).
  */
+import { withoutPassword } from '../../runtime/without-password.js';
+
 export interface UpstreamLinkConfig {
   name: string;
   host: string;
@@ -89,11 +91,6 @@ function bindParam(v: string | null): LinkBind {
  * was ignored, and the link ran uncapped or unrouted as the operator never meant.
  */
 export const URL_PARAMS = ['window', 'throughput', 'prefixes', 'weight', 'name', 'carrier', 'receiptAck', 'bind', 'systemType', 'ca', 'servername', 'insecure'] as const;
-
-/** `smpp://sg:pw@…` as `smpp://sg:***@…`: refusals go to stderr, and from there to journals and CI logs. */
-function withoutPassword(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):.*@/i, '$1:***@');
-}
 
 /** Parses one `smpp://` URL; throws Error with a message naming the problem (never the password). */
 export function parseUpstreamUrl(url: string): UpstreamLinkConfig {
