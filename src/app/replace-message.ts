@@ -21,7 +21,7 @@
  * review) with the old text and the new and the new decision's verdicts (store/replacement-body.ts);
  * the submission record keeps the first text (records are append-only).
  */
-import { SmsguardError } from '../domain/errors.js';
+import { RetryLaterError, SmsguardError } from '../domain/errors.js';
 import { normalizeMsisdn } from '../domain/msisdn.js';
 import { countTaken } from '../domain/send-window.js';
 import { MAX_SCHEDULE_AHEAD_MS, readSchedule } from '../domain/schedule.js';
@@ -115,7 +115,11 @@ export async function replaceMessage(ctx: AppContext, p: Principal, id: string, 
   ctx.events.emit('replacementDecided', { accepted: d.accepted, from: v.from, code: d.rejection?.code ?? null, type: v.type, channel, contentProviderId: v.contentProviderId });
   if (out.outcome === 'refused') {
     const e = d.rejection!;
-    throw new SmsguardError(e.code, `the replacement text was refused, and message ${v.id} stays as it was: ${e.message}`, { rule: e.rule, article: e.article, profile: e.profile });
+    const message = `the replacement text was refused, and message ${v.id} stays as it was: ${e.message}`;
+    const ref = { rule: e.rule, article: e.article, profile: e.profile };
+    // a throttle's refusal says when to try again (Retry-After at the HTTP door), as a submit's does
+    if (d.retryAfterMs !== undefined && e.code === 'throttled') throw new RetryLaterError(message, ref, d.retryAfterMs);
+    throw new SmsguardError(e.code, message, ref);
   }
   if (d.accepted) ctx.events.emit('outboxReady', { count: 1 });
   return { id: v.id, status: d.held ? 'held' : 'accepted', text: d.text, segments: d.segments };

@@ -10,7 +10,7 @@ import { decide } from '../pipeline/runner.js';
 import type { DecidedItem, IdempotencyWrite, StoredAnswer, SubmissionItem } from '../ports/store.js';
 import type { Decision, Facts } from '../pipeline/types.js';
 import type { AppContext } from './context.js';
-import type { Channel, Principal, SubmitInput, SubmitOutcome } from './types.js';
+import type { Channel, Principal, SubmitInput, SubmitOutcome, SubmitRejected } from './types.js';
 import { validateSubmitInput } from './validate.js';
 import { requireRoleIn, ROLES } from './access.js';
 import { MAX_SCHEDULE_AHEAD_MS, judgedAt, readSchedule } from '../domain/schedule.js';
@@ -119,7 +119,9 @@ export function judge(ctx: AppContext, item: SubmissionItem, facts: Facts): Deci
 function outcomeOf(id: string, d: Decision): SubmitOutcome {
   if (d.accepted) return { ok: true, id, status: 'accepted', text: d.text, segments: d.segments };
   const r = d.rejection!;
-  return { ok: false, id, error: { code: r.code, message: r.message, rule: r.rule, article: r.article, profile: r.profile } };
+  const o: SubmitRejected = { ok: false, id, error: { code: r.code, message: r.message, rule: r.rule, article: r.article, profile: r.profile } };
+  if (d.retryAfterMs !== undefined) o.retryAfterMs = d.retryAfterMs;
+  return o;
 }
 
 /**

@@ -92,6 +92,11 @@ export interface SubmitRejected {
   /** Id of the rejection record (rejections are recorded too); absent for requests that never reached the pipeline. */
   id?: string;
   error: ErrorBody;
+  /**
+   * A refusal that waiting ends (an early-warning throttle): milliseconds until the message could
+   * pass. The HTTP door sends it as Retry-After; SMPP answers ESME_RTHROTTLED, which has no wait.
+   */
+  retryAfterMs?: number;
 }
 
 export type SubmitOutcome = SubmitAccepted | SubmitRejected;

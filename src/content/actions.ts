@@ -20,8 +20,11 @@ export interface ActionRecord {
   liftedBy?: string;
 }
 
-/** Admission answer for one message. */
-export type Admission = { outcome: 'pass' } | { outcome: 'throttled'; actionId: string; perSecond: number } | { outcome: 'held'; actionId: string } | { outcome: 'suspended'; actionId: string };
+/**
+ * Admission answer for one message. `throttled` carries `retryAfterMs`: the milliseconds until the
+ * refusing throttle's bucket holds its next token (at least 1), for the HTTP door's Retry-After.
+ */
+export type Admission = { outcome: 'pass' } | { outcome: 'throttled'; actionId: string; perSecond: number; retryAfterMs: number } | { outcome: 'held'; actionId: string } | { outcome: 'suspended'; actionId: string };
 
 const STRENGTH: Record<ProposedAction['kind'], number> = { alert: 0, throttle: 1, hold: 2, suspend: 3 };
 
@@ -127,13 +130,16 @@ export class ActionBook {
       // alone: the whole rate, burst one second's worth; shared: this process's share of both
       const share = this.processes > 1 ? throughputShare(r.action.perSecond, this.processes) : null;
       const rate = share ? share.ratePerSecond : r.action.perSecond;
-      const cap = share ? share.burst : rate;
+      // at least one token: below 1 msg/s a bucket capped at `rate` never held a whole token and
+      // refused every message for good (as the shared burst is, throughput-share.ts)
+      const cap = share ? share.burst : Math.max(1, rate);
       const b = this.tokens.get(r.id) ?? { tokens: cap, at: now };
       // A clock moved backwards (the simulator's, or the system's by NTP) refills nothing and drains nothing.
       b.tokens = Math.min(cap, b.tokens + (Math.max(0, now - b.at) / 1000) * rate);
       b.at = now;
       this.tokens.set(r.id, b);
-      if (b.tokens < 1) return { outcome: 'throttled', actionId: r.id, perSecond: r.action.perSecond };
+      // the wait is worked out on refusal only: an admitted message computes nothing more
+      if (b.tokens < 1) return { outcome: 'throttled', actionId: r.id, perSecond: r.action.perSecond, retryAfterMs: Math.max(1, Math.ceil(((1 - b.tokens) / rate) * 1000)) };
     }
     for (const r of cands) if (r.action.kind === 'throttle') this.tokens.get(r.id)!.tokens -= 1;
     return { outcome: 'pass' };

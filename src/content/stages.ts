@@ -102,7 +102,7 @@ export function createContentStages(deps: ContentStageDeps): ContentStages {
         case 'pass':
           return { outcome: 'pass' };
         case 'throttled':
-          return { outcome: 'fail', code: 'throttled', message: `early-warning throttle ${a.actionId}: at most ${a.perSecond} messages a second until an operator lifts it` };
+          return { outcome: 'fail', code: 'throttled', message: `early-warning throttle ${a.actionId}: at most ${a.perSecond} messages a second until an operator lifts it`, retryAfterMs: a.retryAfterMs };
         case 'held':
           // Not a rejection: the message is judged by every later stage and, if it passes, parked in
           // the review queue (src/app/review-queue.ts) until an operator releases or rejects it.

@@ -35,11 +35,16 @@ function missingBodyFields(e: FastifyError, req: FastifyRequest): string[] {
  */
 export type NotFoundHint = (method: string, path: string) => string | undefined;
 
+/** A wait in ms as Retry-After says it: whole seconds, rounded up, at least 1. */
+export function retryAfterSeconds(ms: number): string {
+  return String(Math.max(1, Math.ceil(ms / 1000)));
+}
+
 export function registerErrorHandler(f: FastifyInstance, notFoundHint?: NotFoundHint): void {
   f.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof SmsguardError) {
       const status = HTTP_STATUS[err.code];
-      if (err instanceof RetryLaterError && err.retryAfterMs !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
+      if (err instanceof RetryLaterError && err.retryAfterMs !== undefined) reply.header('retry-after', retryAfterSeconds(err.retryAfterMs));
       // A 503 is always worth a retry soon (a link's thread or the egress processes did not answer in
       // time; store_unavailable below): say so as that one does, 1 s, rather than leave a client guessing.
       else if (status === 503) reply.header('retry-after', '1');

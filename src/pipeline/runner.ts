@@ -66,7 +66,9 @@ export function decide(
       const v = { rule: stage.rule, article: plain[i].pass.article, profile: profile.id, outcome: 'fail' as const, code: r.code, message: r.message };
       verdicts.push(v);
       const m = measure(text);
-      return { accepted: false, pipeline: rulesOf(stages), rejection: v, verdicts, text, segments: m.segments, chars: m.chars };
+      const d: Decision = { accepted: false, pipeline: rulesOf(stages), rejection: v, verdicts, text, segments: m.segments, chars: m.chars };
+      if (r.retryAfterMs !== undefined) d.retryAfterMs = r.retryAfterMs;
+      return d;
     }
     if (r.outcome === 'pass' && r.text !== undefined) text = r.text;
     // The first hold wins; the message still has to pass every later stage to be held at all.

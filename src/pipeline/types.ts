@@ -93,7 +93,11 @@ export type StageResult =
    */
   | { outcome: 'pass'; note?: string; text?: string; hold?: string }
   | { outcome: 'skip'; note?: string }
-  | { outcome: 'fail'; code: ErrorCode; message: string };
+  /**
+   * `retryAfterMs`: a refusal that waiting ends (a throttle), the milliseconds until a message could
+   * pass; the HTTP door says it as Retry-After. Kept off the verdict: the record says why, not when.
+   */
+  | { outcome: 'fail'; code: ErrorCode; message: string; retryAfterMs?: number };
 
 /** One compliance rule. `rule` is a stable id whose article the profile names. */
 export interface Stage {
@@ -127,6 +131,8 @@ export interface Decision {
   pipeline: readonly string[];
   /** The failing verdict, when rejected. */
   rejection?: Verdict & { code: ErrorCode; message: string };
+  /** When rejected by a stage that said how long to wait (a throttle): its `retryAfterMs`. */
+  retryAfterMs?: number;
   verdicts: Verdict[];
   /** Final text (e.g. with the refusal notice appended). */
   text: string;

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { HTTP_STATUS } from '../error-map.js';
+import { retryAfterSeconds } from '../errors.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
 import { bearerSecurity, errorBody, errorResponse, idParam, messageInput, messageView, submitResult } from '../schemas.js';
@@ -25,7 +26,7 @@ const batchItem = {
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** The 429s of a submit, for the OpenAPI document (Retry-After is added with every 429: retry-headers-doc.ts). */
-const THROTTLED = errorResponse('throttled: over the content provider\'s HTTP throughput (rule provider.throughput; nothing recorded, nothing of a batch taken), or a message under an early-warning throttle (rule monitor.early-warning; recorded, with its id; in a batch, that item\'s result)');
+const THROTTLED = errorResponse('throttled: over the content provider\'s HTTP throughput (rule provider.throughput; nothing recorded, nothing of a batch taken), or a message under an early-warning throttle (rule monitor.early-warning; recorded, with its id; in a batch, that item\'s result). Retry-After: the whole seconds until the limit admits a message again (not on a batch larger than one second\'s worth, nor on a replayed Idempotency-Key answer)');
 
 export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
@@ -45,17 +46,25 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
     }
     const key = idempotencyKeyOf(req);
     if (key !== undefined) {
+      // the wait of a throttle's refusal, for the first answer only: a replay's wait is long past
+      let wait: number | undefined;
       // the answer as the lines below send it, as bytes kept with the decision (README "Retrying safely")
       const a = await app.submitMessagesOnce(req.principal, [req.body], 'http', undefined, {
         key, requestHash: requestHash('POST', '/v1/messages', req.body),
-        answer: ([o]) => answerOf(o.ok ? 202 : HTTP_STATUS[o.error.code], submitResultJson(o)),
+        answer: ([o]) => {
+          if (!o.ok) wait = o.retryAfterMs;
+          return answerOf(o.ok ? 202 : HTTP_STATUS[o.error.code], submitResultJson(o));
+        },
       });
+      if (wait !== undefined && !a.replayed) reply.header('retry-after', retryAfterSeconds(wait));
       return sendKeyed(reply, a);
     }
     const o = await app.submitMessage(req.principal, req.body, 'http');
     // JSON bytes as the 202 schema gives them (submit-results.ts), without the schema serializer's passes
     if (o.ok) return reply.code(202).type(JSON_TYPE).send(submitResultJson(o));
     const body = o.id ? { id: o.id, error: o.error } : { error: o.error };
+    // an early-warning throttle's refusal: when its next token is due, as every other 429 says it
+    if (o.retryAfterMs !== undefined) reply.header('retry-after', retryAfterSeconds(o.retryAfterMs));
     return reply.code(HTTP_STATUS[o.error.code]).send(body);
   });
 
