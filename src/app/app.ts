@@ -189,8 +189,8 @@ export class App {
   }
 
   /** A provider's given-up callbacks and its pending count, for an admin or the provider (failed-callbacks.ts). */
-  listFailedCallbacks(p: Principal, cpId: string, limit?: number) {
-    return listFailedCallbacks(this.ctx, p, cpId, limit);
+  listFailedCallbacks(p: Principal, cpId: string, limit?: number, cursor?: string) {
+    return listFailedCallbacks(this.ctx, p, cpId, limit, cursor);
   }
   /** Sends a provider's given-up callbacks (all, or those named) again, for an admin or the provider. */
   retryFailedCallbacks(p: Principal, cpId: string, body: Record<string, unknown> | undefined) {

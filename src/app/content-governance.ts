@@ -21,6 +21,7 @@
  * accept a new normal volume ({@link resetBaseline}; other processes apply it at their next round,
  * {@link applyBaselineResets}).
  */
+import { decodeKeysetCursor, keysetPage } from '../domain/page-cursor.js';
 import { SmsguardError, type Why } from '../domain/errors.js';
 import { plainText, storableText } from './validate.js';
 import { isMessageType } from '../domain/message-type.js';
@@ -390,17 +391,23 @@ export class ContentGovernance {
    * `GET /v1/alerts`: newest first. A provider reads its own. A regulator token limited to a
    * province reads only alerts about providers registered there (every alert names the provider
    * whose traffic raised it, a port alert too, so none is platform-wide), and one limited to dates
-   * only alerts raised inside them; both are applied in the query, so `limit` counts visible alerts.
+   * only alerts raised inside them; both are applied in the query (on every page), so `limit` counts
+   * visible alerts. A page at a time: `nextCursor` (null on the last page) passed back as `cursor`
+   * reads on past the page's last alert (keyset on its time and id: alerts raised meanwhile, newer,
+   * never shift a page).
    */
-  async listAlerts(p: Principal, q: { contentProviderId?: string; since?: number; limit?: number }): Promise<AlertRow[]> {
+  async listAlerts(p: Principal, q: { contentProviderId?: string; since?: number; limit?: number; cursor?: string }): Promise<{ alerts: AlertRow[]; nextCursor: string | null }> {
     requireRole(p, 'admin', 'regulator', 'content-provider');
+    const after = q.cursor === undefined ? undefined : decodeKeysetCursor(q.cursor);
     const cpId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;
     const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
     // an unknown id is 404; a province-limited token gets its province's alerts of it (none), as for another province's provider
     await mustBeFilterAccount(this.ctx, p, cpId, 'providers');
-    if (p.role !== 'regulator') return this.deps.store.listAlerts({ contentProviderId: cpId, since: q.since, limit });
-    const since = p.from === undefined ? q.since : Math.max(q.since ?? p.from, p.from);
-    return this.deps.store.listAlerts({ contentProviderId: cpId, contentProviderIds: await providersInProvince(this.ctx, p), since, until: p.to, limit });
+    const filter = p.role !== 'regulator'
+      ? { contentProviderId: cpId, since: q.since, limit: limit + 1, after }
+      : { contentProviderId: cpId, contentProviderIds: await providersInProvince(this.ctx, p), since: p.from === undefined ? q.since : Math.max(q.since ?? p.from, p.from), until: p.to, limit: limit + 1, after };
+    const page = keysetPage(await this.deps.store.listAlerts(filter), limit, (a) => ({ at: a.at, id: a.id }));
+    return { alerts: page.rows, nextCursor: page.nextCursor };
   }
 
   /**

@@ -5,6 +5,7 @@
  * row's facts, never the body's signature or the provider's secret.
  */
 import { SmsguardError } from '../domain/errors.js';
+import { decodeKeysetCursor, keysetPage } from '../domain/page-cursor.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireOwnerOrAdmin } from './access.js';
@@ -35,25 +36,34 @@ export interface FailedCallbacks {
   failed: FailedCallbackView[];
   /** The provider's callbacks still to send (not given up). */
   pending: number;
+  /** Pass as `cursor` for the next page; null: the last page. */
+  nextCursor: string | null;
 }
 
-/** The provider's given-up callbacks, oldest failure first, at most `limit` (default and cap 500), with its pending count. */
-export async function listFailedCallbacks(ctx: AppContext, p: Principal, contentProviderId: string, limit?: number): Promise<FailedCallbacks> {
+/**
+ * The provider's given-up callbacks, oldest failure first, at most `limit` (default and cap 500) a
+ * page, with its pending count. `cursor` (a page's `nextCursor`) reads on past that page's last row
+ * (keyset on failedAt and event id: callbacks given up meanwhile come after it, never shift a page).
+ */
+export async function listFailedCallbacks(ctx: AppContext, p: Principal, contentProviderId: string, limit?: number, cursor?: string): Promise<FailedCallbacks> {
   requireOwnerOrAdmin(p, contentProviderId);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > FAILED_CALLBACKS_MAX)) {
     throw new SmsguardError('invalid_request', `limit: must be an integer from 1 to ${FAILED_CALLBACKS_MAX}`, {}, 'limit');
   }
+  const after = cursor === undefined ? undefined : decodeKeysetCursor(cursor);
   await mustExist(ctx, contentProviderId);
   const cb = ctx.store.callbacks;
-  const [rows, pending, settings] = await Promise.all([cb.listFailed(contentProviderId, limit ?? FAILED_CALLBACKS_MAX), cb.pendingCount(contentProviderId), cb.getSettings(contentProviderId)]);
-  const failed = rows.map((r): FailedCallbackView => {
+  const n = limit ?? FAILED_CALLBACKS_MAX;
+  const [rows, pending, settings] = await Promise.all([cb.listFailed(contentProviderId, n + 1, after), cb.pendingCount(contentProviderId), cb.getSettings(contentProviderId)]);
+  const page = keysetPage(rows, n, (r) => ({ at: r.failedAt, id: r.eventId }));
+  const failed = page.rows.map((r): FailedCallbackView => {
     const url = r.kind === 'status' ? settings?.statusUrl : settings?.moUrl;
     return {
       eventId: r.eventId, kind: r.kind, ...(url ? { url } : {}),
       queuedAt: new Date(r.createdAt).toISOString(), failedAt: new Date(r.failedAt).toISOString(), attempts: r.attempts, lastError: r.lastError,
     };
   });
-  return { failed, pending };
+  return { failed, pending, nextCursor: page.nextCursor };
 }
 
 /**

@@ -12,6 +12,7 @@
  * `review_queue.expire`, and its sender's receipt (SMPP EXPIRED) and status callback. `expireOverdue`
  * does it; the HeldExpirySweeper runs it.
  */
+import { decodeKeysetCursor, keysetPage } from '../domain/page-cursor.js';
 import { countTaken, type CountTaken } from '../domain/send-window.js';
 import { SmsguardError } from '../domain/errors.js';
 import { plainText, storableText } from './validate.js';
@@ -45,13 +46,20 @@ const DEFAULT_RELEASE_REASON = 'content reviewed: acceptable';
 export class ReviewQueue {
   constructor(private readonly ctx: AppContext) {}
 
-  /** Held messages, oldest first. Admins see every provider's (or one's); providers see their own. */
-  async list(p: Principal, q: { contentProviderId?: string; limit?: number }): Promise<ListedHeld[]> {
+  /**
+   * Held messages, oldest first, a page at a time: `nextCursor` (null on the last page) passed back as
+   * `cursor` reads on past the page's last message (keyset on heldAt and id, so messages held or
+   * decided meanwhile neither shift a page nor repeat). Admins see every provider's (or one's);
+   * providers see their own.
+   */
+  async list(p: Principal, q: { contentProviderId?: string; limit?: number; cursor?: string }): Promise<{ messages: ListedHeld[]; nextCursor: string | null }> {
     requireRole(p, 'admin', 'content-provider');
+    const after = q.cursor === undefined ? undefined : decodeKeysetCursor(q.cursor);
     const contentProviderId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;
     const limit = Math.min(Math.max(Math.trunc(q.limit ?? 100), 1), 1000);
     await mustBeFilterAccount(this.ctx, p, contentProviderId, 'providers');
-    return (await this.ctx.store.messages.listHeld({ contentProviderId, limit })).map((m) => ({ ...m, expiresAt: this.expiresAt(m) }));
+    const page = keysetPage(await this.ctx.store.messages.listHeld({ contentProviderId, limit: limit + 1, after }), limit, (m) => ({ at: m.heldAt, id: m.id }));
+    return { messages: page.rows.map((m) => ({ ...m, expiresAt: this.expiresAt(m) })), nextCursor: page.nextCursor };
   }
 
   /** The longest a message without a validity of its own is held. */

@@ -52,3 +52,50 @@ export function decodeCursor(raw: string, field = 'cursor'): number {
   }
   return seq;
 }
+
+/**
+ * A place in a list ordered by a time and then an id (the review queue by when a message was held,
+ * early-warning alerts by when they were raised, given-up callbacks by when they were given up): the
+ * last row of a page. The next page is the rows strictly past it in the list's own order, so a row
+ * inserted meanwhile neither shifts a page nor is read twice, as an offset would.
+ */
+export interface KeysetPosition {
+  /** The row's time (epoch ms). */
+  at: number;
+  /** The row's id: ties on `at` are ordered by it. */
+  id: string;
+}
+
+/** The cursor of a page ending at `p`: the time in base 36, the id in base64url, a dot between each, two check characters. */
+export function encodeKeysetCursor(p: KeysetPosition): string {
+  if (!Number.isSafeInteger(p.at) || p.at < 0) throw new RangeError(`cursor time must be a non-negative integer, got ${p.at}`);
+  const body = `${p.at.toString(36)}.${Buffer.from(p.id, 'utf8').toString('base64url')}`;
+  return `${body}.${check(body)}`;
+}
+
+/**
+ * The place a cursor from {@link encodeKeysetCursor} stands for, or `invalid_request` naming `field`
+ * (the same refusal as {@link decodeCursor}'s): only the exact text encodeKeysetCursor gives is accepted.
+ */
+export function decodeKeysetCursor(raw: string, field = 'cursor'): KeysetPosition {
+  const m = /^([0-9a-z]{1,11})\.([A-Za-z0-9_-]{1,340})\.[0-9a-z]{2}$/.exec(raw);
+  const at = m ? Number.parseInt(m[1], 36) : Number.NaN;
+  const id = m ? Buffer.from(m[2], 'base64url').toString('utf8') : '';
+  if (!m || !Number.isSafeInteger(at) || id === '' || encodeKeysetCursor({ at, id }) !== raw) {
+    throw new SmsguardError('invalid_request', `${field}: not a cursor this API returned (pass nextCursor from the previous page unchanged)`, {}, field, { id: 'cursor_invalid' });
+  }
+  return { at, id };
+}
+
+/** Longest cursor {@link encodeKeysetCursor} writes for ids of up to 255 characters (the routes' maxLength). */
+export const KEYSET_CURSOR_MAX = 11 + 1 + 340 + 1 + 2;
+
+/**
+ * One page of a keyset list: `rows` read with a limit of `limit + 1` (one more than the page, to know
+ * whether more follow), cut to `limit`, and the cursor of its last row when more follow (else null).
+ */
+export function keysetPage<T>(rows: T[], limit: number, position: (row: T) => KeysetPosition): { rows: T[]; nextCursor: string | null } {
+  if (rows.length <= limit) return { rows, nextCursor: null };
+  const page = rows.slice(0, limit);
+  return { rows: page, nextCursor: encodeKeysetCursor(position(page[page.length - 1])) };
+}

@@ -1,4 +1,5 @@
 /** JSON schemas shared by routes (validation and the OpenAPI document at /docs). */
+import { KEYSET_CURSOR_MAX } from '../domain/page-cursor.js';
 import { MESSAGE_STATUSES } from '../app/message-list.js';
 import { SUBMIT_LIMITS as L } from '../app/validate.js';
 
@@ -181,6 +182,13 @@ export const callbackUrls = {
   required: ['statusUrl', 'moUrl'],
 } as const;
 
+/**
+ * The keyset lists' paging (review queue, alerts, given-up callbacks: src/domain/page-cursor.ts): a
+ * `cursor` query parameter and a `nextCursor` answer, as the records, cases and messages lists have.
+ */
+export const KEYSET_CURSOR_PARAM = { type: 'string', minLength: 1, maxLength: KEYSET_CURSOR_MAX, description: 'nextCursor of the previous page, unchanged (a cursor this API did not return: 400 invalid_request)' } as const;
+export const NEXT_CURSOR = { type: ['string', 'null'], description: 'Pass as `cursor` for the next page (null: the last page); rows added meanwhile neither shift a page nor repeat (keyset)' } as const;
+
 /** GET /v1/content-providers/{id}/callbacks/failed (src/app/failed-callbacks.ts). */
 export const failedCallbacks = {
   type: 'object',
@@ -203,8 +211,9 @@ export const failedCallbacks = {
       },
     },
     pending: { type: 'integer', description: 'The provider\'s callbacks still to send (not given up)' },
+    nextCursor: NEXT_CURSOR,
   },
-  required: ['failed', 'pending'],
+  required: ['failed', 'pending', 'nextCursor'],
 } as const;
 
 /** POST /v1/content-providers/{id}/callbacks/failed/retry: all given-up callbacks, or those named. */

@@ -2,6 +2,7 @@
  * What content governance needs from durable storage: templates and their review, per-provider
  * content settings, the signature review log, early-warning alerts and automatic actions.
  */
+import type { KeysetPosition } from '../domain/page-cursor.js';
 import type { MessageType } from '../domain/message-type.js';
 import type { TemplateViolation } from '../content/templates.js';
 import type { TemplateMode } from '../content/template-registry.js';
@@ -56,6 +57,8 @@ export interface AlertFilter {
   since?: number;
   until?: number;
   limit: number;
+  /** A page's last alert (`at`, id): only alerts older than it (newest first: past it in the list's order). */
+  after?: KeysetPosition;
 }
 
 export interface ContentStore {

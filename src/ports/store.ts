@@ -3,6 +3,7 @@
  * their connections and transactions; no connection or transaction type crosses this boundary. The
  * same contract suite (test/contract/) runs against every adapter.
  */
+import type { KeysetPosition } from '../domain/page-cursor.js';
 import type { ChainHead, ChainedFields } from '../domain/hash-chain.js';
 import type { ProviderDigest, ProviderHead } from '../domain/provider-chain.js';
 import type { MessageType, PortKind } from '../domain/message-type.js';
@@ -284,8 +285,11 @@ export interface MessageStore {
    * provider's part ids included. Found until `prune` takes it with its message's status row.
    */
   messageOfPart(contentProviderId: string, partId: string): Promise<string | null>;
-  /** Messages decided `held` and not yet released or rejected, oldest first (one provider's, if given). */
-  listHeld(q: { contentProviderId?: string; limit: number }): Promise<HeldMessage[]>;
+  /**
+   * Messages decided `held` and not yet released or rejected, oldest first (by `heldAt`, then id; one
+   * provider's, if given). With `after` (a page's last message's `heldAt` and id), only those past it.
+   */
+  listHeld(q: { contentProviderId?: string; limit: number; after?: KeysetPosition }): Promise<HeldMessage[]>;
   /**
    * Ends a hold, in one transaction with its status record (who and why): `release` puts the message
    * in the egress queue, due at `at` (history: held → accepted → submitted…); `reject` takes it off
@@ -1136,8 +1140,11 @@ export interface CallbackStore {
   retry(eventId: string, owner: string, dueAt: number, attempts: number, lastError: string): Promise<boolean>;
   /** Given up: the row stays, never claimed again, with when and why, while `owner` holds it; false otherwise. */
   giveUp(eventId: string, owner: string, at: number, attempts: number, lastError: string): Promise<boolean>;
-  /** Given-up rows of a provider (or all), oldest first, for inspection. */
-  listFailed(contentProviderId?: string, limit?: number): Promise<FailedCallback[]>;
+  /**
+   * Given-up rows of a provider (or all), oldest first (by `failedAt`, then event id), for inspection.
+   * With `after` (a page's last row's `failedAt` and event id), only those past it.
+   */
+  listFailed(contentProviderId?: string, limit?: number, after?: KeysetPosition): Promise<FailedCallback[]>;
   /**
    * Sends given-up rows of `contentProviderId` again (its receiver fixed): each goes back to the
    * queue due at `now`, unleased, with no failed attempts and `createdAt = now`, so it gets the whole

@@ -929,8 +929,9 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   const reviewView = async (p: Principal): Promise<ReviewView> => {
     const gov = contentGovernanceOf(app.ctx);
     if (gov) await gov.flush();
-    const listed = await ifAllowed(() => queue.list(p, { limit: 1000 }));
-    const alerts = gov ? await ifAllowed(() => gov.listAlerts(p, { limit: 50 })) : null;
+    // the first page of each (the API pages on with its cursor; the page shows the oldest held, the newest alerts)
+    const listed = await ifAllowed(async () => (await queue.list(p, { limit: 1000 })).messages);
+    const alerts = gov ? await ifAllowed(async () => (await gov.listAlerts(p, { limit: 50 })).alerts) : null;
     const actions = gov ? await ifAllowed(() => gov.listActions(p, true)) : null;
     if (listed === null && alerts === null && actions === null) requireRole(p, 'admin', 'regulator', 'content-provider');
     // Why each was held: its decision's hold verdict, as GET /v1/messages/{id} shows it to the same

@@ -91,6 +91,32 @@ export function callbacksContract(get: () => Store): void {
     assert.equal(await c.pendingCount(cp), 0);
   });
 
+  test('callbacks: given-up rows page by keyset (failedAt, then event id): past a page\'s last row, whatever is given up meanwhile', async () => {
+    const c = get().callbacks;
+    const cp = uid('cp');
+    const es = [ev(cp), ev(cp), ev(cp), ev(cp), ev(cp)];
+    await c.enqueue(es);
+    await c.claim({ owner: 'p1', now: T0, leaseMs: MIN, limit: 10 });
+    // two given up at the same instant: their order is their event ids'
+    const [tieA, tieB] = [es[0], es[1]].sort((x, y) => (x.eventId < y.eventId ? -1 : 1));
+    await c.giveUp(tieB.eventId, 'p1', T0 + 1, 3, 'HTTP 500');
+    await c.giveUp(tieA.eventId, 'p1', T0 + 1, 3, 'HTTP 500');
+    await c.giveUp(es[2].eventId, 'p1', T0 + 2, 3, 'HTTP 500');
+    const first = await c.listFailed(cp, 2);
+    assert.deepEqual(first.map((f) => f.eventId), [tieA.eventId, tieB.eventId]);
+    const last = first[first.length - 1];
+    // given up after the first page was read: it comes after, the next page neither repeats nor skips
+    await c.giveUp(es[3].eventId, 'p1', T0 + 3, 3, 'HTTP 500');
+    const second = await c.listFailed(cp, 2, { at: last.failedAt, id: last.eventId });
+    assert.deepEqual(second.map((f) => f.eventId), [es[2].eventId, es[3].eventId]);
+    const b = second[1];
+    assert.deepEqual(await c.listFailed(cp, 2, { at: b.failedAt, id: b.eventId }), []);
+    // the tie is cut by the id: past tieA is tieB
+    assert.deepEqual((await c.listFailed(cp, 10, { at: T0 + 1, id: tieA.eventId })).map((f) => f.eventId), [tieB.eventId, es[2].eventId, es[3].eventId]);
+    // without a provider, every provider's, the same way
+    assert.ok((await c.listFailed(undefined, 1000, { at: T0 + 2, id: es[2].eventId })).every((f) => f.failedAt > T0 + 2 || (f.failedAt === T0 + 2 && f.eventId > es[2].eventId)));
+  });
+
   test('callbacks: pruning removes given-up rows that failed before the bound, and nothing else', async () => {
     const c = get().callbacks;
     const cp = uid('cp');

@@ -494,6 +494,23 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(await s.outbox.pendingCount(), 1);
       });
 
+      test('held messages page by keyset: one held after a page was read comes after it, one decided drops out, none repeats', async () => {
+        const { cp, service } = await seedProvider(s);
+        const [a, b] = [item({ cp: cp.id, from: service, to: msisdn(), at: T0 }), item({ cp: cp.id, from: service, to: msisdn(), at: T0 })];
+        await s.messages.decideAndRecord([a, b], () => heldDecision());
+        // the same heldAt: ordered by id
+        const [first, second] = [a, b].sort((x, y) => (x.id < y.id ? -1 : 1));
+        const page1 = await s.messages.listHeld({ contentProviderId: cp.id, limit: 1 });
+        assert.deepEqual(page1.map((m) => m.id), [first.id]);
+        const d = item({ cp: cp.id, from: service, to: msisdn(), at: T0 + 5 });
+        await s.messages.decideAndRecord([d], () => heldDecision());
+        assert.equal((await s.messages.resolveHeld(first.id, { action: 'reject', at: T0 + 6, actor: 'admin_1', reason: 'paging' }))?.id, first.id);
+        const after = { at: page1[0].heldAt, id: page1[0].id };
+        assert.deepEqual((await s.messages.listHeld({ contentProviderId: cp.id, limit: 1, after })).map((m) => m.id), [second.id]);
+        assert.deepEqual((await s.messages.listHeld({ contentProviderId: cp.id, limit: 10, after })).map((m) => m.id), [second.id, d.id]);
+        assert.deepEqual(await s.messages.listHeld({ contentProviderId: cp.id, limit: 10, after: { at: T0 + 5, id: d.id } }), []);
+      });
+
       test('held messages are recorded and counted, parked off the queue until released or rejected (once)', async () => {
         const { cp, service } = await seedProvider(s);
         const other = await seedProvider(s);
@@ -522,6 +539,12 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual(mine.map((m) => m.id), [a.id, b.id]);
         assert.deepEqual(mine[0], { id: a.id, contentProviderId: cp.id, from: service, to, text: '【示例】held text', registeredDelivery: false, heldAt: T0, clientRef: null });
         assert.deepEqual((await s.messages.listHeld({ limit: 1 })).map((m) => m.id), [a.id]);
+        // keyset paging: past a page's last message (heldAt, then id), as the review queue's cursor reads on
+        assert.deepEqual((await s.messages.listHeld({ contentProviderId: cp.id, limit: 1, after: { at: T0, id: a.id } })).map((m) => m.id), [b.id]);
+        assert.deepEqual((await s.messages.listHeld({ contentProviderId: cp.id, limit: 10, after: { at: T0 + 1, id: b.id } })), []);
+        assert.deepEqual((await s.messages.listHeld({ limit: 10, after: { at: T0 + 1, id: b.id } })).map((m) => m.id), [c.id]);
+        // a tie on heldAt is cut by the id: a position at a's time but before its id still has a
+        assert.deepEqual((await s.messages.listHeld({ contentProviderId: cp.id, limit: 10, after: { at: T0, id: '' } })).map((m) => m.id), [a.id, b.id]);
 
         // release: queued, due at the release, sent with its final text; history held → accepted
         const rel = await s.messages.resolveHeld(a.id, { action: 'release', at: T0 + 10 * MIN, actor: 'admin_1', reason: 'looks fine' });

@@ -128,11 +128,11 @@ describe('given-up HTTP callbacks', () => {
     await g.callbacks.idle();
     // Not taken: back to the usual backoff with a fresh 24 h, pending rather than given up.
     const now = (await list(cp.id, cp.auth)).json();
-    assert.deepEqual(now, { failed: [], pending: 1 });
+    assert.deepEqual(now, { failed: [], pending: 1, nextCursor: null });
     g.clock.advance(10_000);
     await until(() => rx.got.length === 2, 8000, 'the first backoff retry');
     await g.callbacks.idle();
-    assert.deepEqual((await list(cp.id, cp.auth)).json(), { failed: [], pending: 0 });
+    assert.deepEqual((await list(cp.id, cp.auth)).json(), { failed: [], pending: 0, nextCursor: null });
     assert.deepEqual(await g.store.callbacks.listFailed(other.id), theirs, 'another provider\'s rows untouched');
     assert.ok(rx.got.every((c) => c.path === '/status'));
     assert.deepEqual((await retry(cp.id, cp.auth, {})).json(), { requeued: 0 }, 'nothing left to retry');

@@ -82,7 +82,7 @@ describe('an unknown contentProviderId on a list is 404, after the role and scop
   test('GET /v1/alerts', async () => {
     assert.equal((await get(`/v1/alerts?contentProviderId=${fj.id}`, tok.national)).statusCode, 200);
     await unknownIs404('/v1/alerts', [g.admin, tok.national]);
-    assert.deepEqual(await asOtherProvince('/v1/alerts'), { status: 200, body: { alerts: [] } });
+    assert.deepEqual(await asOtherProvince('/v1/alerts'), { status: 200, body: { alerts: [], nextCursor: null } });
     assert.equal((await get(`/v1/alerts?contentProviderId=${NOBODY}`, fj.auth)).statusCode, 200, 'a provider reads its own, as before');
   });
 

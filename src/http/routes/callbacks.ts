@@ -10,7 +10,7 @@ import type { App } from '../../app/app.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
 import { FAILED_CALLBACKS_MAX } from '../../app/failed-callbacks.js';
-import { bearerSecurity, callbackInput, callbackUrls, errorBody, failedCallbacks, idParam, retryFailedInput } from '../schemas.js';
+import { KEYSET_CURSOR_PARAM, bearerSecurity, callbackInput, callbackUrls, errorBody, failedCallbacks, idParam, retryFailedInput } from '../schemas.js';
 
 export async function callbackRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
@@ -39,14 +39,14 @@ export async function callbackRoutes(f: FastifyInstance, opts: { app: App }): Pr
     onRequest: requireAuth,
     schema: {
       tags: ['registry'], security: bearerSecurity, params: idParam,
-      querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: FAILED_CALLBACKS_MAX, default: FAILED_CALLBACKS_MAX, description: 'At most this many' } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: FAILED_CALLBACKS_MAX, default: FAILED_CALLBACKS_MAX, description: 'At most this many a page' }, cursor: KEYSET_CURSOR_PARAM } },
       summary: 'A content provider\'s given-up callbacks and how many are still pending (admin or the provider)',
       description: 'A callback not taken (2xx) within 24 h of being queued is given up and kept here for 7 days; POST …/callbacks/failed/retry sends it again.',
       response: { 200: failedCallbacks, '4xx': errorBody },
     },
   }, async (req) => {
-    const q = req.query as { limit?: number };
-    return app.listFailedCallbacks(req.principal, (req.params as { id: string }).id, q.limit === undefined ? undefined : Number(q.limit));
+    const q = req.query as { limit?: number; cursor?: string };
+    return app.listFailedCallbacks(req.principal, (req.params as { id: string }).id, q.limit === undefined ? undefined : Number(q.limit), q.cursor);
   });
 
   f.post('/v1/content-providers/:id/callbacks/failed/retry', {

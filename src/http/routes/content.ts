@@ -8,7 +8,7 @@ import type { App } from '../../app/app.js';
 import type { ContentGovernance } from '../../app/content-governance.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { bearerSecurity, errorBody, idParam, unknownProviderFilter, reasonBody } from '../schemas.js';
+import { KEYSET_CURSOR_PARAM, NEXT_CURSOR, bearerSecurity, errorBody, idParam, unknownProviderFilter, reasonBody } from '../schemas.js';
 
 const violation = { type: 'object', properties: { rule: { type: 'string' }, message: { type: 'string' } } } as const;
 const template = {
@@ -136,14 +136,14 @@ export function contentRoutes(gov: ContentGovernance) {
     f.get('/v1/alerts', {
       onRequest: requireAuth,
       schema: {
-        tags: ['content'], security: bearerSecurity, summary: 'Early-warning alerts, newest first (providers see their own; a regulator token limited to a province or dates sees the alerts inside them); an id no provider has: 404 not_found (for a token limited to a province, none, as for another province\'s provider)',
-        querystring: { type: 'object', additionalProperties: false, properties: { contentProviderId: { type: 'string', maxLength: 64 }, since: { type: 'string', pattern: '^[0-9]{1,15}$' }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } },
-        response: { 200: { type: 'object', properties: { alerts: { type: 'array', items: alert } } }, 404: unknownProviderFilter(), '4xx': errorBody },
+        tags: ['content'], security: bearerSecurity, summary: 'Early-warning alerts, newest first, a page at a time (keyset cursor; providers see their own; a regulator token limited to a province or dates sees the alerts inside them); an id no provider has: 404 not_found (for a token limited to a province, none, as for another province\'s provider)',
+        querystring: { type: 'object', additionalProperties: false, properties: { contentProviderId: { type: 'string', maxLength: 64 }, since: { type: 'string', pattern: '^[0-9]{1,15}$' }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: KEYSET_CURSOR_PARAM } },
+        response: { 200: { type: 'object', properties: { alerts: { type: 'array', items: alert }, nextCursor: NEXT_CURSOR }, required: ['alerts', 'nextCursor'] }, 404: unknownProviderFilter(), '4xx': errorBody },
       },
     }, async (req) => {
       await gov.flush();
-      const q = req.query as { contentProviderId?: string; since?: string; limit?: number };
-      return { alerts: await gov.listAlerts(req.principal, { contentProviderId: q.contentProviderId, since: q.since === undefined ? undefined : Number(q.since), limit: q.limit }) };
+      const q = req.query as { contentProviderId?: string; since?: string; limit?: number; cursor?: string };
+      return gov.listAlerts(req.principal, { contentProviderId: q.contentProviderId, since: q.since === undefined ? undefined : Number(q.since), limit: q.limit, cursor: q.cursor });
     });
 
     f.get('/v1/early-warning/actions', {

@@ -7,7 +7,7 @@ import type { App } from '../../app/app.js';
 import { ReviewQueue } from '../../app/review-queue.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { bearerSecurity, errorBody, idParam, reasonBody, unknownProviderFilter } from '../schemas.js';
+import { KEYSET_CURSOR_PARAM, NEXT_CURSOR, bearerSecurity, errorBody, idParam, reasonBody, unknownProviderFilter } from '../schemas.js';
 
 const held = {
   type: 'object',
@@ -25,11 +25,11 @@ export async function reviewQueueRoutes(f: FastifyInstance, opts: { app: App }):
   f.get('/v1/review-queue', {
     onRequest: requireAuth,
     schema: {
-      tags: ['content'], security: bearerSecurity, summary: 'Messages held for review by an early-warning hold, oldest first (admin; providers see their own)',
-      querystring: { type: 'object', additionalProperties: false, properties: { contentProviderId: { type: 'string', maxLength: 64 }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } },
-      response: { 200: { type: 'object', properties: { messages: { type: 'array', items: held } } }, 404: unknownProviderFilter(), '4xx': errorBody },
+      tags: ['content'], security: bearerSecurity, summary: 'Messages held for review by an early-warning hold, oldest first, a page at a time (keyset cursor; admin; providers see their own)',
+      querystring: { type: 'object', additionalProperties: false, properties: { contentProviderId: { type: 'string', maxLength: 64 }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: KEYSET_CURSOR_PARAM } },
+      response: { 200: { type: 'object', properties: { messages: { type: 'array', items: held }, nextCursor: NEXT_CURSOR }, required: ['messages', 'nextCursor'] }, 404: unknownProviderFilter(), '4xx': errorBody },
     },
-  }, async (req) => ({ messages: await queue.list(req.principal, req.query as { contentProviderId?: string; limit?: number }) }));
+  }, async (req) => queue.list(req.principal, req.query as { contentProviderId?: string; limit?: number; cursor?: string }));
 
   f.post('/v1/review-queue/:id/release', {
     // the reason is optional, so is the body: an empty POST releases

@@ -3,6 +3,7 @@
  * wants callbacks (callback-targets.ts) for the status, review and MO transactions of the other
  * adapters, which queue their callback rows with `queueWith` on their own connection.
  */
+import type { KeysetPosition } from '../../domain/page-cursor.js';
 import type { Client, Pool } from './db.js';
 import { queries } from './db.js';
 import type { CallbackEvent, CallbackSettings, CallbackStore, FailedCallback, NewCallbackEvent } from '../../ports/store.js';
@@ -70,8 +71,8 @@ export class PgCallbacks implements CallbackStore {
     return ((await this.pool.query(Q.giveUp, [eventId, owner, at, attempts, lastError])).rowCount ?? 0) > 0;
   }
 
-  async listFailed(contentProviderId?: string, limit = 100): Promise<FailedCallback[]> {
-    return (await this.pool.query<CallbackQueueRow>(Q.failed, [contentProviderId ?? null, limit])).rows.map(toFailedCallback);
+  async listFailed(contentProviderId?: string, limit = 100, after?: KeysetPosition): Promise<FailedCallback[]> {
+    return (await this.pool.query<CallbackQueueRow>(Q.failed, [contentProviderId ?? null, limit, after?.at ?? null, after?.id ?? null])).rows.map(toFailedCallback);
   }
 
   async requeueFailed(contentProviderId: string, now: number, eventIds?: readonly string[]): Promise<number> {

@@ -74,7 +74,7 @@ export class PgContentStore implements ContentStore {
     await this.pool.query(Q.insertAlert, [a.id, a.contentProviderId, a.rule, a.metric, a.scope, a.key, a.severity, a.value, a.threshold, jsonbText(a.figures), a.windowStart, a.at, jsonbText(a.action), a.actionId]);
   }
   async listAlerts(f: AlertFilter): Promise<AlertRow[]> {
-    return (await this.pool.query(Q.listAlerts, [f.contentProviderId ?? null, f.since ?? null, f.limit, f.contentProviderIds ?? null, f.until ?? null])).rows.map(toAlert);
+    return (await this.pool.query(Q.listAlerts, [f.contentProviderId ?? null, f.since ?? null, f.limit, f.contentProviderIds ?? null, f.until ?? null, f.after?.at ?? null, f.after?.id ?? null])).rows.map(toAlert);
   }
   async addAction(a: ActionRecord): Promise<void> {
     await this.pool.query(Q.insertAction, [a.id, a.contentProviderId, a.scope, a.key, jsonbText(a.action), a.rule, jsonbText(a.figures), a.at, a.liftedAt ?? null, a.liftedBy ?? null]);

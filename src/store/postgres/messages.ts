@@ -7,6 +7,7 @@
  * bulk. READ COMMITTED gives each statement a fresh snapshot, so facts read after the lock see every
  * decision committed by the previous holder. When the promise resolves, the batch is committed.
  */
+import type { KeysetPosition } from '../../domain/page-cursor.js';
 import { priorityOf } from '../../domain/priority.js';
 import type { Client, Pool } from './db.js';
 import { queries, transaction } from './db.js';
@@ -271,10 +272,11 @@ export class PgMessages implements MessageStore {
     return (await this.pool.query<{ message_id: string }>(Q.messageOfPart, [contentProviderId, partId])).rows[0]?.message_id ?? null;
   }
 
-  async listHeld(q: { contentProviderId?: string; limit: number }): Promise<HeldMessage[]> {
+  async listHeld(q: { contentProviderId?: string; limit: number; after?: KeysetPosition }): Promise<HeldMessage[]> {
     const r = await this.pool.query<HeldDb>(
-      `SELECT ${HELD_COLS} FROM message_status WHERE status = 'held' AND ($1::text IS NULL OR content_provider_id = $1) ORDER BY submitted_at, id LIMIT $2`,
-      [q.contentProviderId ?? null, q.limit],
+      `SELECT ${HELD_COLS} FROM message_status WHERE status = 'held' AND ($1::text IS NULL OR content_provider_id = $1)
+         AND ($3::bigint IS NULL OR (submitted_at, id) > ($3::bigint, $4::text)) ORDER BY submitted_at, id LIMIT $2`,
+      [q.contentProviderId ?? null, q.limit, q.after?.at ?? null, q.after?.id ?? null],
     );
     return r.rows.map(toHeld);
   }

@@ -3,6 +3,7 @@
  * (callback-targets.ts) for the status, review and MO transactions of the other adapters, which
  * queue their callback rows with `queueInTransaction`.
  */
+import type { KeysetPosition } from '../../domain/page-cursor.js';
 import type { Db } from './db.js';
 import type { CallbackEvent, CallbackSettings, CallbackStore, FailedCallback, NewCallbackEvent } from '../../ports/store.js';
 import { CallbackTargets } from '../callback-targets.js';
@@ -24,8 +25,8 @@ function prepare(db: Db) {
       WHERE event_id = ? AND owner = ? AND failed_at IS NULL`),
     giveUp: db.prepare(`UPDATE callback_queue SET owner = NULL, lease_until = 0, failed_at = ?, attempts = ?, last_error = ?
       WHERE event_id = ? AND owner = ? AND failed_at IS NULL`),
-    failed: db.prepare(`SELECT ${CALLBACK_QUEUE_COLUMNS} FROM callback_queue WHERE failed_at IS NOT NULL ORDER BY failed_at, event_id LIMIT ?`),
-    failedCp: db.prepare(`SELECT ${CALLBACK_QUEUE_COLUMNS} FROM callback_queue WHERE failed_at IS NOT NULL AND content_provider_id = ? ORDER BY failed_at, event_id LIMIT ?`),
+    failed: db.prepare(`SELECT ${CALLBACK_QUEUE_COLUMNS} FROM callback_queue WHERE failed_at IS NOT NULL AND (? IS NULL OR (failed_at, event_id) > (?, ?)) ORDER BY failed_at, event_id LIMIT ?`),
+    failedCp: db.prepare(`SELECT ${CALLBACK_QUEUE_COLUMNS} FROM callback_queue WHERE failed_at IS NOT NULL AND content_provider_id = ? AND (? IS NULL OR (failed_at, event_id) > (?, ?)) ORDER BY failed_at, event_id LIMIT ?`),
     // created_at too: the 24 h give-up counts from it (domain/callback-retry.ts).
     requeue: db.prepare(`UPDATE callback_queue SET owner = NULL, lease_until = 0, due_at = ?, created_at = ?, attempts = 0, failed_at = NULL, last_error = NULL
       WHERE failed_at IS NOT NULL AND content_provider_id = ?`),
@@ -102,8 +103,10 @@ export class SqliteCallbacks implements CallbackStore {
     return this.q.giveUp.run(at, attempts, lastError, eventId, owner).changes > 0;
   }
 
-  async listFailed(contentProviderId?: string, limit = 100): Promise<FailedCallback[]> {
-    const rows = (contentProviderId === undefined ? this.q.failed.all(limit) : this.q.failedCp.all(contentProviderId, limit)) as CallbackQueueRow[];
+  async listFailed(contentProviderId?: string, limit = 100, after?: KeysetPosition): Promise<FailedCallback[]> {
+    const at = after?.at ?? null;
+    const id = after?.id ?? null;
+    const rows = (contentProviderId === undefined ? this.q.failed.all(at, at, id, limit) : this.q.failedCp.all(contentProviderId, at, at, id, limit)) as CallbackQueueRow[];
     return rows.map(toFailedCallback);
   }
 

@@ -98,6 +98,7 @@ export class SqliteContentStore implements ContentStore {
     }
     if (f.since !== undefined) (where.push('at >= ?'), args.push(f.since));
     if (f.until !== undefined) (where.push('at < ?'), args.push(f.until));
+    if (f.after !== undefined) (where.push('(at, id) < (?, ?)'), args.push(f.after.at, f.after.id));
     const sql = `SELECT * FROM early_warning_alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, f.limit) as AlertDb[]).map(toAlert);
   }

@@ -3,6 +3,7 @@
  * decide, record, count, enqueue) runs in one transaction with nothing interleaving: two requests
  * can never both take the last allowance, and when the call returns every outcome is committed.
  */
+import type { KeysetPosition } from '../../domain/page-cursor.js';
 import type { Db } from './db.js';
 import type { Claim, DecidedItem, HeldMessage, IdempotencyWrite, HoldResolution, MessageStore, MessageView, OutboundMessage, QueuedReplacement, ReplaceOutcome, SendTimeFacts, SubmissionItem, SystemMessage } from '../../ports/store.js';
 import type { Decision, Facts } from '../../pipeline/types.js';
@@ -83,7 +84,8 @@ export class SqliteMessages implements MessageStore {
       ),
       held: db.prepare(
         `SELECT ${HELD_COLS} FROM message_status
-          WHERE status = 'held' AND (? IS NULL OR content_provider_id = ?) ORDER BY submitted_at, id LIMIT ?`,
+          WHERE status = 'held' AND (? IS NULL OR content_provider_id = ?)
+            AND (? IS NULL OR (submitted_at, id) > (?, ?)) ORDER BY submitted_at, id LIMIT ?`,
       ),
       heldOne: db.prepare(`SELECT ${HELD_COLS}, category FROM message_status WHERE id = ? AND status = 'held'`),
       // its hold over: the sender's validity or the maximum hold, whichever comes first (message_status_held, migration 112)
@@ -359,9 +361,10 @@ export class SqliteMessages implements MessageStore {
     return (this.q.messageOfPart.get(contentProviderId, partId) as string | undefined) ?? null;
   }
 
-  async listHeld(q: { contentProviderId?: string; limit: number }): Promise<HeldMessage[]> {
+  async listHeld(q: { contentProviderId?: string; limit: number; after?: KeysetPosition }): Promise<HeldMessage[]> {
     const cp = q.contentProviderId ?? null;
-    return (this.q.held.all(cp, cp, q.limit) as HeldDb[]).map(toHeld);
+    const at = q.after?.at ?? null;
+    return (this.q.held.all(cp, cp, at, at, q.after?.id ?? null, q.limit) as HeldDb[]).map(toHeld);
   }
 
   async resolveHeld(id: string, r: HoldResolution): Promise<HeldMessage | null> {

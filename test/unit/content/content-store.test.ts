@@ -54,6 +54,17 @@ async function contract(name: string, open: () => Promise<{ store: Store; conten
       assert.deepEqual(await content.listAlerts({ contentProviderIds: [], limit: 10 }), []);
       assert.deepEqual((await content.listAlerts({ until: T + 5, limit: 10 })).map((a) => a.id), ['al_1']);
       assert.deepEqual((await content.listAlerts({ since: T + 1, until: T + 9, contentProviderIds: ['cp_b', 'cp_c'], limit: 10 })).map((a) => a.id), ['al_2']);
+      // Keyset paging, newest first: past a page's last alert (its time, then id, both descending)
+      assert.deepEqual((await content.listAlerts({ limit: 2, after: { at: T + 9, id: 'al_3' } })).map((a) => a.id), ['al_2', 'al_1']);
+      assert.deepEqual((await content.listAlerts({ limit: 10, after: { at: T, id: 'al_1' } })), []);
+      // a tie on the time is cut by the id (descending): past al_4 at T + 5 is al_2 at T + 5, then al_1
+      await content.addAlert({ ...alert, id: 'al_4', at: T + 5, actionId: null });
+      assert.deepEqual((await content.listAlerts({ limit: 10, after: { at: T + 5, id: 'al_4' } })).map((a) => a.id), ['al_2', 'al_1']);
+      // one raised after the first page was read is newer: the next page neither repeats nor skips
+      await content.addAlert({ ...alert, id: 'al_5', at: T + 20, actionId: null });
+      assert.deepEqual((await content.listAlerts({ limit: 10, after: { at: T + 9, id: 'al_3' } })).map((a) => a.id), ['al_4', 'al_2', 'al_1']);
+      // with the other filters, applied again on the page
+      assert.deepEqual((await content.listAlerts({ contentProviderIds: ['cp_a', 'cp_c'], since: T, limit: 10, after: { at: T + 9, id: 'al_3' } })).map((a) => a.id), ['al_4', 'al_1']);
       assert.deepEqual(await content.listActions(true), [action]);
       assert.equal(await content.liftAction('act_1', T + 9, 'admin_2'), true);
       assert.equal(await content.liftAction('act_1', T + 10, 'admin_2'), false);

@@ -1,7 +1,7 @@
 /** The paged lists' cursor: what encodeCursor writes decodes to the same seq; nothing else decodes. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeCursor, encodeCursor } from '../../../src/domain/page-cursor.js';
+import { KEYSET_CURSOR_MAX, decodeCursor, decodeKeysetCursor, encodeCursor, encodeKeysetCursor, keysetPage } from '../../../src/domain/page-cursor.js';
 
 const SEQS = [0, 1, 35, 36, 1295, 1296, 46_655, 1_000_000, 2 ** 31, 2 ** 40 + 7, Number.MAX_SAFE_INTEGER];
 
@@ -51,4 +51,28 @@ test('the check characters catch nearly every change of one digit', () => {
 
 test('encodeCursor refuses what is not a seq (a bug in the caller, not client input)', () => {
   for (const v of [-1, 1.5, Number.NaN, Infinity, 2 ** 53]) assert.throws(() => encodeCursor(v), RangeError, String(v));
+});
+
+test('a keyset cursor (time, id) round-trips; one it did not write, or a seq cursor, is invalid_request', () => {
+  const places = [{ at: 0, id: 'a' }, { at: 1_790_000_000_000, id: 'msg_0mxd2e6t29cf28dc6e007' }, { at: 5, id: 'msg_x:delivered' }, { at: 7, id: 'mo:模' }, { at: Number.MAX_SAFE_INTEGER, id: 'z'.repeat(255) }];
+  for (const p of places) {
+    const c = encodeKeysetCursor(p);
+    assert.ok(c.length <= KEYSET_CURSOR_MAX || /[^\x00-\x7f]/.test(p.id), c);
+    assert.deepEqual(decodeKeysetCursor(c), p, c);
+    const [at, id, check] = c.split('.');
+    for (const bad of [`${at}.${id}`, `${at}.${id}.${check === '00' ? '01' : '00'}`, `0${c}`, `${c} `, c.toUpperCase(), `${at}.${id}=.${check}`]) {
+      assert.throws(() => decodeKeysetCursor(bad), { code: 'invalid_request', field: 'cursor', message: /^cursor: not a cursor this API returned/ }, bad);
+    }
+  }
+  assert.throws(() => decodeKeysetCursor(encodeCursor(12)), { code: 'invalid_request' });
+  assert.throws(() => decodeCursor(encodeKeysetCursor({ at: 12, id: 'a' })), { code: 'invalid_request' });
+  assert.throws(() => decodeKeysetCursor('', 'after'), { field: 'after' });
+});
+
+test('keysetPage: a page of `limit` with the cursor of its last row when more follow, null on the last', () => {
+  const rows = [1, 2, 3].map((n) => ({ at: n, id: `r${n}` }));
+  const p = keysetPage(rows, 2, (r) => r);
+  assert.deepEqual(p.rows, rows.slice(0, 2));
+  assert.deepEqual(decodeKeysetCursor(p.nextCursor!), rows[1]);
+  assert.deepEqual(keysetPage(rows, 3, (r) => r), { rows, nextCursor: null });
 });

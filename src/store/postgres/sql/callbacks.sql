@@ -41,6 +41,7 @@ UPDATE callback_queue SET owner = NULL, lease_until = 0, failed_at = $3, attempt
 -- name: failed
 SELECT event_id, content_provider_id, kind, body, created_at, due_at, attempts, failed_at, last_error FROM callback_queue
  WHERE failed_at IS NOT NULL AND ($1::text IS NULL OR content_provider_id = $1)
+   AND ($3::bigint IS NULL OR (failed_at, event_id) > ($3::bigint, $4::text))
  ORDER BY failed_at, event_id LIMIT $2;
 
 -- name: requeue

@@ -39,6 +39,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14);
 SELECT * FROM early_warning_alerts
 WHERE ($1::text IS NULL OR content_provider_id = $1) AND ($2::bigint IS NULL OR at >= $2)
   AND ($4::text[] IS NULL OR content_provider_id = ANY($4)) AND ($5::bigint IS NULL OR at < $5)
+  -- a page's last alert: only older ones (keyset, newest first)
+  AND ($6::bigint IS NULL OR (at, id) < ($6::bigint, $7::text))
 ORDER BY at DESC, id DESC LIMIT $3;
 
 -- name: insertAction
