@@ -107,6 +107,20 @@ export async function caseAccountsInProvince(ctx: AppContext, p: Principal): Pro
   return inside && [...inside, OPERATOR_ACCOUNT_ID];
 }
 
+/**
+ * The bounds of a case action's text fields, in characters: one table for the transitions, the
+ * evidence rematch and their HTTP schemas (src/http/routes/cases.ts).
+ */
+export const CASE_LIMITS = {
+  reason: { max: 1000 },
+  contentProviderId: { max: 64 },
+  /** An answer's text, sent to the user by SMS. */
+  text: { min: 1, max: 300 },
+  measureNote: { max: 500 },
+  templateId: { max: 64 },
+  sender: { max: 40 },
+} as const;
+
 /** `shape`: a reason or note is free text; an id or a sender is one line (src/app/validate.ts `plainText`). */
 function optText(v: unknown, field: string, max: number, shape: TextShape): string | null {
   if (v === undefined || v === null || v === '') return null;
@@ -153,13 +167,13 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
       final ? { id: 'case_final', params: { state: c.state, allowed } } : { id: 'action_not_allowed', params: { action, state: c.state, allowed } });
   }
   if (!t.by.includes(actor)) throw new SmsguardError('forbidden', `'${action}' is for ${t.by.join(', ')}`, WORKFLOW_REF, undefined, { id: 'action_for_roles', params: { action, roles: t.by.join(',') } });
-  const reason = opts.reasonCode ? TRAIL_REASONS[opts.reasonCode] : optText(body.reason, 'reason', 1000, 'text');
+  const reason = opts.reasonCode ? TRAIL_REASONS[opts.reasonCode] : optText(body.reason, 'reason', CASE_LIMITS.reason.max, 'text');
   const patch: CasePatch = { state: t.to };
   const detail: Record<string, unknown> = opts.reasonCode ? { reasonCode: opts.reasonCode } : {};
   let measures: ParsedMeasure[] = [];
 
   if (action === 'forward') {
-    const named = optText(body.contentProviderId, 'contentProviderId', 64, 'line');
+    const named = optText(body.contentProviderId, 'contentProviderId', CASE_LIMITS.contentProviderId.max, 'line');
     // Evidence matched to the operator's own message (a report receipt from the report port) names
     // the operator's account, no provider: forwarded as it is, the operator handles the case
     // itself (an admin answers it); a registered provider named with the forward corrects a match
@@ -184,7 +198,7 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
     detail.contentProviderId = cpId;
     detail.answerDueAt = patch.answerDueAt;
   } else if (action === 'answer') {
-    const text = str(body.text, 'text', { min: 1, max: 300, shape: 'text' }).trim();
+    const text = str(body.text, 'text', { ...CASE_LIMITS.text, shape: 'text' }).trim();
     if (!text) throw new SmsguardError('invalid_request', 'text: the answer to the user must not be blank', {}, 'text', { id: 'answer_blank' });
     const finding = body.finding;
     if (!FINDINGS.includes(finding as Finding)) throw new SmsguardError('invalid_request', `finding: must be one of ${FINDINGS.join(', ')}`, {}, 'finding', { id: 'finding_unknown' });
@@ -287,7 +301,7 @@ function parseMeasures(v: unknown, role: string): ParsedMeasure[] {
     if (amount !== null && (!Number.isFinite(amount) || amount < 0 || amount > 1e7)) throw new SmsguardError('invalid_request', `measures/${i}/amountYuan: must be a non-negative amount`, {}, `measures/${i}/amountYuan`, { id: 'measure_amount' });
     const rate = o.perSecond === undefined || o.perSecond === null || o.perSecond === '' ? null : Number(o.perSecond);
     if (rate !== null && (!Number.isFinite(rate) || rate <= 0 || rate > 100_000)) throw new SmsguardError('invalid_request', `measures/${i}/perSecond: a rate above 0 and at most 100000 messages a second`, {}, `measures/${i}/perSecond`, { id: 'measure_rate' });
-    return { kind: o.kind, note: optText(o.note, `measures/${i}/note`, 500, 'text'), amountYuan: amount, perSecond: rate, templateId: optText(o.templateId, `measures/${i}/templateId`, 64, 'line') };
+    return { kind: o.kind, note: optText(o.note, `measures/${i}/note`, CASE_LIMITS.measureNote.max, 'text'), amountYuan: amount, perSecond: rate, templateId: optText(o.templateId, `measures/${i}/templateId`, CASE_LIMITS.templateId.max, 'line') };
   });
 }
 
@@ -407,14 +421,14 @@ export async function rematchEvidence(ctx: AppContext, p: Principal, caseId: str
   requireRoleIn(p, ROLES.rematchEvidence);
   const c = await loadVisible(ctx, p, caseId);
   if (FINAL_STATES.has(c.state)) throw new SmsguardError('conflict', `the case is ${c.state}`, {}, undefined, { id: 'evidence_case_final', params: { state: c.state } });
-  const sender = optText(body.sender, 'sender', 40, 'line') ?? c.sender;
+  const sender = optText(body.sender, 'sender', CASE_LIMITS.sender.max, 'line') ?? c.sender;
   if (sender && !/^\d{3,21}$/.test(sender) && !/^【[^【】]{1,16}】$/.test(sender)) throw new SmsguardError('invalid_request', 'sender: a port (digits) or a signature 【…】', {}, 'sender', { id: 'sender_shape' });
   const now = ctx.clock.now();
   const named = c.contentProviderId ?? (await providerForSender(ctx, sender));
   const ev = await matchEvidence(ctx, { msisdn: c.msisdn, sender, text: c.messageText, at: c.receivedMessageAt, contentProviderId: named, now });
   const patch: CasePatch = { evidence: ev as unknown as Record<string, unknown>, matchedMessageId: ev.match?.id ?? c.matchedMessageId };
   if (!c.contentProviderId) patch.contentProviderId = ev.match?.contentProviderId ?? named;
-  const event = newEvent(ctx, c, 'evidence', actorOf(p), p.actorId, now, c.state, c.state, optText(body.reason, 'reason', 1000, 'text'), { matchedMessageId: patch.matchedMessageId, contentProviderId: patch.contentProviderId ?? c.contentProviderId, sender });
+  const event = newEvent(ctx, c, 'evidence', actorOf(p), p.actorId, now, c.state, c.state, optText(body.reason, 'reason', CASE_LIMITS.reason.max, 'text'), { matchedMessageId: patch.matchedMessageId, contentProviderId: patch.contentProviderId ?? c.contentProviderId, sender });
   if (!(await ctx.store.cases.transition(c.id, c.state, patch, event, now))) throw new SmsguardError('conflict', 'the case changed meanwhile; reload it', {}, undefined, { id: 'case_changed' });
   return { ...c, ...patch, updatedAt: now } as CaseRow;
 }

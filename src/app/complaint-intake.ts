@@ -36,6 +36,23 @@ export const SCREENSHOT = /^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/=]+$/
 /** A screenshot is stored inline; 700 KB of base64 is a phone screenshot, not a file store. */
 export const SCREENSHOT_MAX = 700_000;
 
+/**
+ * The bounds of a complaint's text fields, in characters: one table for the intake and the HTTP
+ * schema's descriptions (src/http/routes/complaints.ts; not schema bounds, which would answer 400
+ * before the per-address limit counts the request and answers 429).
+ */
+export const COMPLAINT_LIMITS = {
+  msisdn: { min: 1, max: 32 },
+  sender: { max: 40 },
+  text: { max: 2000 },
+  receivedAt: { max: 40 },
+  screenshot: { max: SCREENSHOT_MAX },
+  request: { max: 500 },
+  contentProviderId: { max: 64 },
+  /** A report's own reference (the report centre's bulk door). */
+  reference: { max: 64 },
+} as const;
+
 /** `shape`: the message's text and the user's request are free text, the sender one line (src/app/validate.ts `plainText`). */
 function opt(v: unknown, field: string, max: number, shape?: TextShape): string | null {
   if (v === undefined || v === null || v === '') return null;
@@ -69,7 +86,7 @@ const RECEIVED_AT = /^(\d{4})-(\d\d)-(\d\d)[Tt ]([01]\d|2[0-3]):([0-5]\d)(?::([0
  * as is a time before 2000 or more than a day ahead of the gateway's clock.
  */
 export function parseReceivedAt(v: unknown, field: string, now: number): number {
-  const s = str(v, field, { max: 40 });
+  const s = str(v, field, COMPLAINT_LIMITS.receivedAt);
   const m = RECEIVED_AT.exec(s.trim());
   const bad = () => new SmsguardError('invalid_request', `${field}: a date and time (2026-11-30T09:15, Shanghai time, or with its offset, 2026-11-30T09:15:00+08:00) from 2000 on and not in the future`, {}, field);
   if (!m) throw bad();
@@ -94,24 +111,24 @@ export function parseComplaint(body: unknown, now: number, prefix = '', profile?
   const known = prefix ? REPORT_FIELDS : COMPLAINT_FIELDS;
   const extra = Object.keys(o).find((k) => !known.has(k));
   if (extra !== undefined) throw new SmsguardError('invalid_request', `${p}${extra}: unknown field`, {}, `${p}${extra}`, prefix ? { id: 'report_field_unknown' } : undefined);
-  const raw = str(o.msisdn, `${p}msisdn`, { min: 1, max: 32 });
+  const raw = str(o.msisdn, `${p}msisdn`, COMPLAINT_LIMITS.msisdn);
   const msisdn = normalizeMsisdnLenient(raw);
   // The rule with its article and profile, as every other door's invalid_msisdn (the pages say the article in their language).
   if (!msisdn) throw new SmsguardError('invalid_msisdn', `${p}msisdn: not a mainland mobile number`, { rule: 'recipient.msisdn', article: profile?.rules['recipient.msisdn']?.article, profile: profile?.id }, `${p}msisdn`);
-  const sender = opt(o.sender, `${p}sender`, 40, 'line');
+  const sender = opt(o.sender, `${p}sender`, COMPLAINT_LIMITS.sender.max, 'line');
   if (sender && !/^\d{3,21}$/.test(sender) && !/^【[^【】]{1,16}】$/.test(sender)) {
     throw new SmsguardError('invalid_request', `${p}sender: a port (digits) or a signature 【…】`, {}, `${p}sender`, { id: 'sender_shape' });
   }
-  const text = opt(o.text, `${p}text`, 2000, 'text');
+  const text = opt(o.text, `${p}text`, COMPLAINT_LIMITS.text.max, 'text');
   const receivedAt = o.receivedAt === undefined || o.receivedAt === null || o.receivedAt === '' ? null : parseReceivedAt(o.receivedAt, `${p}receivedAt`, now);
-  const screenshot = opt(o.screenshot, `${p}screenshot`, SCREENSHOT_MAX);
+  const screenshot = opt(o.screenshot, `${p}screenshot`, COMPLAINT_LIMITS.screenshot.max);
   if (screenshot && !SCREENSHOT.test(screenshot)) throw new SmsguardError('invalid_request', `${p}screenshot: a data URL of a PNG, JPEG or WebP image`, {}, `${p}screenshot`);
   if (!sender && !text && !screenshot) throw new SmsguardError('invalid_request', `${p}text: say who sent it (sender), what it said (text), or attach a screenshot`, {}, `${p}text`);
   return {
     msisdn, sender, text, receivedAt, screenshot,
-    request: opt(o.request, `${p}request`, 500, 'text'),
-    contentProviderId: opt(o.contentProviderId, `${p}contentProviderId`, 64),
-    externalRef: opt(o.reference ?? o.externalRef, `${p}reference`, 64),
+    request: opt(o.request, `${p}request`, COMPLAINT_LIMITS.request.max, 'text'),
+    contentProviderId: opt(o.contentProviderId, `${p}contentProviderId`, COMPLAINT_LIMITS.contentProviderId.max),
+    externalRef: opt(o.reference ?? o.externalRef, `${p}reference`, COMPLAINT_LIMITS.reference.max),
   };
 }
 

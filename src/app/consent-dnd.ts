@@ -11,6 +11,8 @@ import { normalizeMsisdn } from '../domain/msisdn.js';
 import type { ErrorBody } from '../domain/errors.js';
 
 export const MAX_DND_IMPORT = 100_000;
+/** An import's `source` label, in characters (importDnd and its HTTP schema, src/http/routes/dnd.ts). */
+export const DND_SOURCE_LIMITS = { min: 1, max: 128 } as const;
 
 /** What became of each entry of an import: `received = added + alreadyListed + duplicateCount + invalidCount`. */
 export interface DndImportResult {
@@ -39,7 +41,7 @@ export async function importDnd(ctx: AppContext, p: Principal, body: Record<stri
   if (!Array.isArray(list) || list.length === 0 || list.length > MAX_DND_IMPORT) {
     throw new SmsguardError('invalid_request', `msisdns: must be an array of 1–${MAX_DND_IMPORT} numbers`, {}, 'msisdns');
   }
-  const source = body.source === undefined ? 'import' : str(body.source, 'source', { min: 1, max: 128 });
+  const source = body.source === undefined ? 'import' : str(body.source, 'source', DND_SOURCE_LIMITS);
   const valid = new Set<string>();
   const invalid: DndImportResult['invalid'] = [];
   let invalidCount = 0;

@@ -35,8 +35,8 @@ export async function liftOptOut(ctx: AppContext, p: Principal, rawMsisdn: strin
   const extra = Object.keys(body).find((k) => k !== 'contentProviderId' && k !== 'reason' && k !== 'evidence');
   if (extra !== undefined) throw new SmsguardError('invalid_request', `${extra}: unknown field (a lift is {contentProviderId, reason, evidence})`, {}, extra);
   const msisdn = msisdnField(rawMsisdn, 'msisdn', ctx.profile);
-  const cpId = str(body.contentProviderId, 'contentProviderId', { min: 1, max: 64 });
-  const reason = str(body.reason, 'reason', { min: 1, max: 500, shape: 'text' });
+  const cpId = str(body.contentProviderId, 'contentProviderId', LIFT_LIMITS.contentProviderId);
+  const reason = str(body.reason, 'reason', { ...LIFT_LIMITS.reason, shape: 'text' });
   // A lift without a stated reason is no record of why: spaces are refused as a blank category is.
   if (!reason.trim()) throw new SmsguardError('invalid_request', 'reason: must not be blank', {}, 'reason');
   const now = ctx.clock.now();
@@ -101,3 +101,9 @@ export async function resubscribeByReply(
   ctx.events.emit('outboxReady', { count: 1 });
   return { id: mo.id, action: 'opt_in', contentProviderId: cpId };
 }
+/** The bounds of a lift's text fields, in characters: one table for liftOptOut and its HTTP schema (src/http/routes/subscribers.ts). */
+export const LIFT_LIMITS = {
+  contentProviderId: { min: 1, max: 64 },
+  reason: { min: 1, max: 500 },
+} as const;
+

@@ -19,7 +19,7 @@ import type { ConsentRequestRow, SubscriptionEvent } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole, requireRoleIn, ROLES, OWN_DATA_REF } from './access.js';
-import { categoryField, str } from './validate.js';
+import { SUBMIT_LIMITS, categoryField, str } from './validate.js';
 import { settleDueRequests } from './consent-sweeper.js';
 import { MAX_CONSENT_DAYS, unknownFrequencyKey } from './consents.js';
 import { inDateRange, inProvince } from './records-scope.js';
@@ -50,6 +50,18 @@ export interface ConsentRequestInput {
 
 const REQUEST_FIELDS: ReadonlySet<string> = new Set(['from', 'to', 'category', 'frequency', 'durationDays', 'text']);
 
+/**
+ * The bounds of a consent request's text fields, in characters: one table for parseConsentRequest
+ * and the HTTP schema (src/http/routes/consent-requests.ts). `text`'s only protects memory: the
+ * profile's length rule (`message_too_long`, content.length) is checked when the request is sent.
+ */
+export const CONSENT_REQUEST_LIMITS = {
+  from: SUBMIT_LIMITS.from,
+  to: SUBMIT_LIMITS.to,
+  category: SUBMIT_LIMITS.category,
+  text: { min: 1, max: 2000 },
+} as const;
+
 /** Shape checks shared by every door. */
 export function parseConsentRequest(body: unknown): ConsentRequestInput {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SmsguardError('invalid_request', 'body: must be an object', {}, 'body');
@@ -62,13 +74,13 @@ export function parseConsentRequest(body: unknown): ConsentRequestInput {
   unknownFrequencyKey(f);
   if (!CONSENT_PERIODS.includes(f.per as ConsentPeriod)) throw new SmsguardError('invalid_request', 'frequency/per: must be day, week or month', {}, 'frequency/per');
   const out: ConsentRequestInput = {
-    from: str(b.from, 'from', { min: 1, max: 21, pattern: /^\d+$/ }),
-    to: str(b.to, 'to', { min: 1, max: 32 }),
+    from: str(b.from, 'from', { ...CONSENT_REQUEST_LIMITS.from, pattern: /^\d+$/ }),
+    to: str(b.to, 'to', CONSENT_REQUEST_LIMITS.to),
     category: categoryField(b.category, 'category'),
     frequency: { count: int(f.count, 'frequency/count', 1, 1000), per: f.per as ConsentPeriod },
     durationDays: int(b.durationDays, 'durationDays', 1, MAX_CONSENT_DAYS),
   };
-  if (b.text !== undefined && b.text !== null) out.text = str(b.text, 'text', { min: 1, max: 2000 });
+  if (b.text !== undefined && b.text !== null) out.text = str(b.text, 'text', CONSENT_REQUEST_LIMITS.text);
   return out;
 }
 

@@ -12,7 +12,9 @@ import { requireRole, requireRoleIn, ROLES } from './access.js';
 import { storableText } from './validate.js';
 
 const KEY = 'consent.refusal_phrases';
-const MAX_PHRASES = 500;
+export const MAX_PHRASES = 500;
+/** A refusal phrase's length, in characters (trimmed for the minimum): setRefusalPhrases and its HTTP schema (src/http/routes/dnd.ts). */
+export const PHRASE_LIMITS = { min: 2, max: 64 } as const;
 
 async function operatorPhrases(ctx: AppContext): Promise<string[]> {
   const raw = await ctx.store.settings.getSetting(KEY);
@@ -43,8 +45,8 @@ export async function setRefusalPhrases(ctx: AppContext, p: Principal, body: Rec
   const out: string[] = [];
   list.forEach((x, i) => {
     // One-character phrases would turn ordinary replies into refusals (a phrase matches anywhere).
-    if (typeof x !== 'string' || [...x.trim()].length < 2 || x.length > 64) {
-      throw new SmsguardError('invalid_request', `phrases/${i}: must be a string of 2–64 characters`, {}, `phrases/${i}`);
+    if (typeof x !== 'string' || [...x.trim()].length < PHRASE_LIMITS.min || x.length > PHRASE_LIMITS.max) {
+      throw new SmsguardError('invalid_request', `phrases/${i}: must be a string of ${PHRASE_LIMITS.min}–${PHRASE_LIMITS.max} characters`, {}, `phrases/${i}`);
     }
     storableText(x, `phrases/${i}`);
     if (!out.includes(x.trim())) out.push(x.trim());

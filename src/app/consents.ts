@@ -23,6 +23,16 @@ export const MIN_PROOF_CAPTURED_AT = Date.UTC(2000, 0, 1);
  * consent that never ends, which the duration requirement rules out.
  */
 export const MAX_CONSENT_DAYS = 3650;
+
+/**
+ * The bounds of a consent's and a proof's text fields, in characters: one table for parseProof, the
+ * grant and the HTTP schemas (src/http/schemas.ts proofSchema, src/http/routes/consents.ts).
+ */
+export const CONSENT_LIMITS = {
+  msisdn: { min: 1, max: 32 },
+  proofChannel: { min: 1, max: 64 },
+  proofReference: { min: 1, max: 512 },
+} as const;
 const DAY_MS = 86_400_000;
 
 
@@ -61,8 +71,8 @@ export function parseProof(v: unknown, now: number, opts: ProofOptions = {}): Pr
   // An unknown key (url, note…) is refused rather than dropped, as on a withdrawal's body: evidence the sender meant to keep would be lost.
   const extra = Object.keys(pr).find((k) => k !== 'channel' && k !== 'reference' && k !== 'capturedAt');
   if (extra !== undefined) throw new SmsguardError('invalid_request', `${field}/${extra}: unknown field (a proof is {channel, reference, capturedAt})`, {}, `${field}/${extra}`);
-  const channel = str(pr.channel, `${field}/channel`, { min: 1, max: 64, shape: 'line' });
-  const reference = str(pr.reference, `${field}/reference`, { min: 1, max: 512, shape: 'line' });
+  const channel = str(pr.channel, `${field}/channel`, { ...CONSENT_LIMITS.proofChannel, shape: 'line' });
+  const reference = str(pr.reference, `${field}/reference`, { ...CONSENT_LIMITS.proofReference, shape: 'line' });
   // Spaces alone say neither how nor where (as a blank category states no type of message).
   for (const [k, val] of [['channel', channel], ['reference', reference]] as const) {
     if (!val.trim()) throw new SmsguardError('invalid_request', `${field}/${k}: must not be blank`, {}, `${field}/${k}`);
@@ -96,7 +106,7 @@ export async function grantConsent(ctx: AppContext, p: Principal, body: Record<s
   // An unknown key (a misspelt proof…) is refused rather than dropped: under cn-2015 the consent was recorded without its evidence.
   const extra = Object.keys(body).find((k) => !GRANT_FIELDS.has(k));
   if (extra !== undefined) throw new SmsguardError('invalid_request', `${extra}: unknown field (a consent is {msisdn, category, frequency, expiresAt, proof?})`, {}, extra);
-  const msisdn = msisdnField(str(body.msisdn, 'msisdn', { min: 1, max: 32 }), 'msisdn', ctx.profile);
+  const msisdn = msisdnField(str(body.msisdn, 'msisdn', CONSENT_LIMITS.msisdn), 'msisdn', ctx.profile);
   // Trimmed and non-blank as on a consent request: a consent to "   " states no type of message (Art. 18).
   const category = categoryField(body.category, 'category');
   const f = body.frequency as Record<string, unknown> | undefined;

@@ -23,6 +23,14 @@ function entryId(ctx: AppContext): string {
   return `cfe_${ctx.ids.next('rec').slice(4)}`;
 }
 
+/** The bounds of a regulator's entry's text fields, in characters: one table for addEntry and its HTTP schema (src/http/routes/credit.ts). */
+export const CREDIT_ENTRY_LIMITS = {
+  /** The subject: a content provider's id (`contentProviderId` or `subjectId`) or the operator's name. */
+  subjectId: { min: 1, max: 200 },
+  notes: { max: 4000 },
+  publicSummary: { min: 1, max: 500 },
+} as const;
+
 /**
  * A system-made entry; returns false when one with the same dedup key exists (idempotent). Its
  * summary is a template (src/domain/credit-summary.ts): stored as the key and parameters, which the
@@ -56,7 +64,7 @@ export async function addRegulatorEntry(ctx: AppContext, p: Principal, body: Rec
   if (subjectType === 'operator' && body.contentProviderId !== undefined && body.contentProviderId !== null) {
     throw new SmsguardError('invalid_request', 'contentProviderId: an entry about the operator (subjectType operator) names no content provider; leave subjectType out for an entry about the provider, or give the operator as subjectId', {}, 'contentProviderId');
   }
-  const subjectId = str(body.subjectId ?? body.contentProviderId, 'contentProviderId', { min: 1, max: 200 }).trim();
+  const subjectId = str(body.subjectId ?? body.contentProviderId, 'contentProviderId', CREDIT_ENTRY_LIMITS.subjectId).trim();
   if (subjectType === 'content-provider' && !(await ctx.store.directory.getContentProvider(subjectId))) throw new SmsguardError('not_found', `no content provider ${subjectId}`, {}, undefined, { id: 'provider_not_found', params: { id: subjectId } });
   if (subjectType === 'content-provider' && !(await inProvince(ctx, p, subjectId))) throw scopeRefusal(ctx, 'province', 'the content provider is outside the province of this token', { id: 'provider_other_province', params: { id: subjectId } });
   if (subjectType === 'operator') requireWritesOperatorFile(ctx, p);
@@ -74,11 +82,11 @@ export async function addRegulatorEntry(ctx: AppContext, p: Principal, body: Rec
     // (it would read 12.35 where 12.345 is stored). The credit form's field steps by 0.01 to match.
     if (Math.abs(amountYuan * 100 - Math.round(amountYuan * 100)) > 1e-6) throw new SmsguardError('invalid_request', 'amountYuan: at most two decimal places (yuan and fen)', { rule: 'supervision.penalties', article: GATEWAY_ARTICLES.penalties.en }, 'amountYuan', { id: 'amount_fen' });
   }
-  const notes = body.notes === undefined || body.notes === null || body.notes === '' ? null : str(body.notes, 'notes', { max: 4000, shape: 'text' });
+  const notes = body.notes === undefined || body.notes === null || body.notes === '' ? null : str(body.notes, 'notes', { ...CREDIT_ENTRY_LIMITS.notes, shape: 'text' });
   if (kind === 'supervision_talk' && !notes) throw new SmsguardError('invalid_request', 'notes: a supervision talk needs notes', {}, 'notes', { id: 'talk_needs_notes' });
   // A summary typed is kept as typed (personal data removed); none typed gets the kind's, in both languages.
   const template = body.publicSummary === undefined || body.publicSummary === null ? defaultRegulatorSummary(kind, amountYuan) : null;
-  const summary = template ? creditSummaryBoth(template) : str(body.publicSummary, 'publicSummary', { min: 1, max: 500, shape: 'line' });
+  const summary = template ? creditSummaryBoth(template) : str(body.publicSummary, 'publicSummary', { ...CREDIT_ENTRY_LIMITS.publicSummary, shape: 'line' });
   // Spaces alone would be published as an entry that says nothing (leave it out for the kind's own words).
   if (!summary.trim()) throw new SmsguardError('invalid_request', 'publicSummary: must not be blank (leave it out for the kind\'s own summary)', {}, 'publicSummary');
   const row: CreditEntryRow = {

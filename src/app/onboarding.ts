@@ -13,15 +13,34 @@ import { mustExist } from './known-provider.js';
 import { HTTP_THROUGHPUT_MAX, type HttpThroughput } from './http-throughput.js';
 import type { ContentProviderRow } from '../ports/store.js';
 
+/**
+ * The bounds of the registry's text fields, in characters (as `str` counts): one table for these use
+ * cases, registry-lifecycle.ts and the HTTP schemas (src/http/routes/content-providers.ts), so the
+ * OpenAPI document states the limits that are checked.
+ */
+export const REGISTRY_LIMITS = {
+  name: { min: 1, max: 200 },
+  creditCode: { min: 1, max: 32 },
+  licenseNumber: { min: 1, max: 64 },
+  signature: { min: 1, max: 40 },
+  /** A port's number (digits). */
+  number: { min: 3, max: 21 },
+  contentProviderId: { min: 1, max: 64 },
+  /** PATCH's optional reason (status changes). */
+  statusReason: { max: 500 },
+  /** A revocation's or retirement's required reason. */
+  reason: { min: 1, max: 500 },
+} as const;
+
 export async function createContentProvider(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<{ id: string; apiKey: string }> {
   requireRoleIn(p, ROLES.createContentProvider);
-  const name = str(body.name, 'name', { min: 1, max: 200 }).trim();
+  const name = str(body.name, 'name', REGISTRY_LIMITS.name).trim();
   if (!name) throw new SmsguardError('invalid_request', 'name: must not be blank', {}, 'name');
-  const creditCode = str(body.creditCode, 'creditCode', { min: 1, max: 32 });
+  const creditCode = str(body.creditCode, 'creditCode', REGISTRY_LIMITS.creditCode);
   if (!isValidCreditCode(creditCode)) {
     throw new SmsguardError('invalid_credit_code', 'creditCode is not a valid unified social credit code (GB 32100-2015 check character)', { rule: 'registry.credit-code', article: GATEWAY_ARTICLES.registry.en }, 'creditCode');
   }
-  const licenseNumber = body.licenseNumber === undefined || body.licenseNumber === null ? null : str(body.licenseNumber, 'licenseNumber', { min: 1, max: 64 });
+  const licenseNumber = body.licenseNumber === undefined || body.licenseNumber === null ? null : str(body.licenseNumber, 'licenseNumber', REGISTRY_LIMITS.licenseNumber);
   const id = ctx.ids.next('cp');
   const apiKey = newSecret('sgk');
   await ctx.store.directory.createContentProvider(
@@ -41,7 +60,7 @@ export async function createContentProvider(ctx: AppContext, p: Principal, body:
 export async function addSignature(ctx: AppContext, p: Principal, contentProviderId: string, body: Record<string, unknown>): Promise<{ id: string; signature: string; status: string }> {
   requireRoleIn(p, ROLES.addSignature);
   await mustExist(ctx, contentProviderId);
-  const signature = str(body.signature, 'signature', { min: 1, max: 40 }).trim();
+  const signature = str(body.signature, 'signature', REGISTRY_LIMITS.signature).trim();
   if (!isWellFormedSignature(signature)) {
     throw new SmsguardError('invalid_request', 'signature: must be 【…】 with 2–16 characters inside, full-width brackets only', {}, 'signature');
   }
@@ -65,12 +84,12 @@ export async function addSignature(ctx: AppContext, p: Principal, contentProvide
  */
 export async function addPort(ctx: AppContext, p: Principal, body: Record<string, unknown>, reserved: ReadonlyMap<string, string> = new Map()): Promise<{ number: string; contentProviderId: string; kind: string }> {
   requireRoleIn(p, ROLES.addPort);
-  const number = str(body.number, 'number', { min: 3, max: 21, pattern: /^\d+$/ });
+  const number = str(body.number, 'number', { ...REGISTRY_LIMITS.number, pattern: /^\d+$/ });
   const claimedBy = reserved.get(number);
   if (claimedBy) {
     throw new SmsguardError('conflict', `number: ${number} is reserved for ${claimedBy}; messages to it never reach a content provider, so choose another number`, { rule: 'ports.reserved', article: GATEWAY_ARTICLES.complaints.en }, 'number');
   }
-  const contentProviderId = str(body.contentProviderId, 'contentProviderId', { min: 1, max: 64 });
+  const contentProviderId = str(body.contentProviderId, 'contentProviderId', REGISTRY_LIMITS.contentProviderId);
   if (!isPortKind(body.kind)) throw new SmsguardError('invalid_request', 'kind: must be service, commercial or public_welfare', {}, 'kind');
   await mustExist(ctx, contentProviderId);
   const at = ctx.clock.now();
@@ -97,7 +116,7 @@ export async function updateContentProvider(ctx: AppContext, throughput: HttpThr
     throw new SmsguardError('invalid_request', `httpThroughput: must be a whole number of messages a second from 1 to ${HTTP_THROUGHPUT_MAX}, or null for no limit`, {}, 'httpThroughput');
   }
   if (status === undefined && !hasRate) throw new SmsguardError('invalid_request', 'give status or httpThroughput (or both)', {}, 'status');
-  const reason = body.reason === undefined ? undefined : str(body.reason, 'reason', { max: 500 });
+  const reason = body.reason === undefined ? undefined : str(body.reason, 'reason', REGISTRY_LIMITS.statusReason);
   const at = ctx.clock.now();
   if (status !== undefined) {
     if (!(await ctx.store.directory.setContentProviderStatus(id, status, at, p.actorId, reason))) throw new SmsguardError('not_found', `no content provider ${id}`);

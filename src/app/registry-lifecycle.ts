@@ -20,12 +20,13 @@ import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRoleIn, ROLES } from './access.js';
 import { str } from './validate.js';
+import { REGISTRY_LIMITS } from './onboarding.js';
 import { mustExist } from './known-provider.js';
 import type { PortRow, SignatureRow } from '../ports/store.js';
 
 /** The reason an operator gives: required, since the record must say why (1–500 characters). */
 function reasonOf(body: Record<string, unknown> | undefined): string {
-  const reason = str(body?.reason, 'reason', { min: 1, max: 500, shape: 'text' }).trim();
+  const reason = str(body?.reason, 'reason', { ...REGISTRY_LIMITS.reason, shape: 'text' }).trim();
   if (!reason) throw new SmsguardError('invalid_request', 'reason: must not be blank', {}, 'reason');
   return reason;
 }
@@ -47,7 +48,7 @@ export async function revokeSignature(ctx: AppContext, p: Principal, cpId: strin
 /** `DELETE /v1/ports/{number}` (admin). Idempotent like revokeSignature; `not_found` when no such port. */
 export async function retirePort(ctx: AppContext, p: Principal, number: string, body: Record<string, unknown> | undefined): Promise<PortRow> {
   requireRoleIn(p, ROLES.retirePort);
-  const n = str(number, 'number', { min: 3, max: 21, pattern: /^\d+$/ });
+  const n = str(number, 'number', { ...REGISTRY_LIMITS.number, pattern: /^\d+$/ });
   const reason = reasonOf(body);
   const row = await ctx.store.directory.retirePort(n, ctx.clock.now(), p.actorId, reason);
   if (!row) throw new SmsguardError('not_found', `no port ${n}`);

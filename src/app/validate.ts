@@ -194,7 +194,13 @@ export const SUBMIT_LIMITS = {
   text: { min: 1, max: 10_000 },
   category: { min: 1, max: 64 },
   clientRef: { max: 128 },
+  // date-times as parseTime reads them (a replacement's too)
+  validUntil: { min: 1, max: 40 },
+  scheduledAt: { min: 1, max: 40 },
 } as const;
+
+/** A date-time body field's bounds (parseTime), in characters: `2026-11-30T12:00:00.123456789+08:00` fits. */
+export const TIME_FIELD_LIMITS = SUBMIT_LIMITS.validUntil;
 
 /**
  * The fields a submission may carry; `clientPartIds`, `keptPartsKey` (a long message's parts) and
@@ -291,7 +297,7 @@ export function validateReplaceInput(input: unknown): ReplaceFields {
   if (!input || typeof input !== 'object' || Array.isArray(input)) fail('body', 'must be an object');
   const o = input as Record<string, unknown>;
   for (const k in o) if (!REPLACE_FIELDS.has(k)) fail(k, 'unknown field (a replacement is {text, scheduledAt?, validUntil?, registeredDelivery?}; the sender, recipient, type and category stay the message\'s)');
-  const out: ReplaceFields = { text: str(o.text, 'text', { min: 1, max: 10_000 }) };
+  const out: ReplaceFields = { text: str(o.text, 'text', SUBMIT_LIMITS.text) };
   if (o.scheduledAt === null) out.scheduledAt = null;
   else if (o.scheduledAt !== undefined) out.scheduledAt = parseTime(o.scheduledAt, 'scheduledAt');
   if (o.validUntil !== undefined && o.validUntil !== null) out.validUntil = parseTime(o.validUntil, 'validUntil');
@@ -301,7 +307,7 @@ export function validateReplaceInput(input: unknown): ReplaceFields {
 
 /** A date-time body field as epoch ms, or `invalid_request` naming it (also a day the month lacks, 2026-02-30). */
 export function parseTime(v: unknown, field: string): number {
-  const s = str(v, field, { min: 1, max: 40 });
+  const s = str(v, field, TIME_FIELD_LIMITS);
   const m = RFC3339.exec(s);
   const t = m ? Date.parse(s.replace(' ', 'T')) : NaN;
   if (!m || !Number.isFinite(t) || new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).getUTCDate() !== +m[3] || +m[2] < 1 || +m[2] > 12) {

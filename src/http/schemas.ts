@@ -1,7 +1,35 @@
 /** JSON schemas shared by routes (validation and the OpenAPI document at /docs). */
+import { CALLBACK_URL_MAX } from '../app/callbacks.js';
+import { CONSENT_LIMITS } from '../app/consents.js';
 import { KEYSET_CURSOR_MAX } from '../domain/page-cursor.js';
 import { MESSAGE_STATUSES } from '../app/message-list.js';
-import { SUBMIT_LIMITS as L } from '../app/validate.js';
+import { SUBMIT_LIMITS as L, TIME_FIELD_LIMITS } from '../app/validate.js';
+
+/** A use case's bound on a string field, in characters (its own table: SUBMIT_LIMITS, REGISTRY_LIMITS…). */
+export interface TextBound {
+  readonly min?: number;
+  readonly max: number;
+}
+
+/**
+ * The schema bounds of a string body field, from the table its use case checks with (one source, not
+ * a copy). Only for a field the use case reads before any refusal of another code or with a rule:
+ * Ajv answers a too-long field 400 invalid_request naming it, as `str` does, but before the handler
+ * runs (a field read after a 404, a 429 or a rule's refusal gets {@link boundSaid} instead). Ajv
+ * counts code points and `str` UTF-16 units, so the schema never refuses what the use case accepts.
+ */
+export function bounded(l: TextBound): { minLength?: number; maxLength: number } {
+  return l.min !== undefined ? { minLength: l.min, maxLength: l.max } : { maxLength: l.max };
+}
+
+/**
+ * The same bound said in a field's description, for a field the schema must not bound (see
+ * {@link bounded}): `1–64 characters`, `up to 2,000 characters`.
+ */
+export function boundSaid(l: TextBound): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return l.min !== undefined && l.min > 0 ? `${n(l.min)}–${n(l.max)} characters` : `up to ${n(l.max)} characters`;
+}
 
 export const errorBody = {
   type: 'object',
@@ -36,8 +64,8 @@ export const messageInput = {
     // The same three values validateSubmitInput accepts (src/app/validate.ts), so the schema and the
     // batch path (which validates items there alone) give one answer.
     registeredDelivery: { enum: [true, false, 'failure'], description: 'Delivery receipt: true (every final status), false (none, the default) or "failure" (failures only)' },
-    validUntil: { type: ['string', 'null'], description: 'ISO-8601 date-time with its offset, ahead of now (and of scheduledAt): not sent after it (status expired; the carrier is given it as the validity period). Null or absent: no limit' },
-    scheduledAt: { type: ['string', 'null'], description: 'ISO-8601 date-time with its offset: not sent before it (scheduled delivery, at most 35 days ahead). The rules judge the message as if sent then (a commercial message scheduled outside the sending hours is refused now); a commercial one is judged again when it goes. Within 10 s of now, in the past, null or absent: sent at once' },
+    validUntil: { type: ['string', 'null'], ...bounded(L.validUntil), description: 'ISO-8601 date-time with its offset, ahead of now (and of scheduledAt): not sent after it (status expired; the carrier is given it as the validity period). Null or absent: no limit' },
+    scheduledAt: { type: ['string', 'null'], ...bounded(L.scheduledAt), description: 'ISO-8601 date-time with its offset: not sent before it (scheduled delivery, at most 35 days ahead). The rules judge the message as if sent then (a commercial message scheduled outside the sending hours is refused now); a commercial one is judged again when it goes. Within 10 s of now, in the past, null or absent: sent at once' },
   },
   required: ['from', 'to', 'text', 'type'],
 } as const;
@@ -62,9 +90,9 @@ export const submitResult = {
 export const proofSchema = (capturedAt: string) => ({
   type: 'object', required: ['channel', 'reference', 'capturedAt'],
   properties: {
-    channel: { type: 'string', description: '1–64 characters: web, app, sms, phone, call-centre, the provider\'s own system…' },
-    reference: { type: 'string', description: '1–512 characters: where the evidence is kept (form id, ticket, recording)' },
-    capturedAt: { type: 'string', description: capturedAt },
+    channel: { type: 'string', description: `${boundSaid(CONSENT_LIMITS.proofChannel)}: web, app, sms, phone, call-centre, the provider's own system…` },
+    reference: { type: 'string', description: `${boundSaid(CONSENT_LIMITS.proofReference)}: where the evidence is kept (form id, ticket, recording)` },
+    capturedAt: { type: 'string', description: `${capturedAt} (${boundSaid(TIME_FIELD_LIMITS)})` },
   },
 } as const);
 
@@ -230,8 +258,8 @@ export const callbackInput = {
   // a misspelt URL field (`statusURL`) was dropped and the answer showed no URL set, as if none had been asked for
   type: 'object', additionalProperties: false,
   properties: {
-    statusUrl: { type: ['string', 'null'], description: 'Absolute http or https URL, at most 2000 characters; null removes it; absent: unchanged' },
-    moUrl: { type: ['string', 'null'], description: 'Absolute http or https URL, at most 2000 characters; null removes it; absent: unchanged' },
+    statusUrl: { type: ['string', 'null'], minLength: 1, maxLength: CALLBACK_URL_MAX, description: `Absolute http or https URL, at most ${CALLBACK_URL_MAX} characters; null removes it; absent: unchanged` },
+    moUrl: { type: ['string', 'null'], minLength: 1, maxLength: CALLBACK_URL_MAX, description: `Absolute http or https URL, at most ${CALLBACK_URL_MAX} characters; null removes it; absent: unchanged` },
     rotateSecret: { type: 'boolean', description: 'Make a new signing secret (the old one stops at once)' },
   },
 } as const;

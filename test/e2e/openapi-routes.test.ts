@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { startTestGateway, onboard, OTHER_PROVIDER, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { startTestGateway, onboard, OTHER_PROVIDER, ADMIN_TOKEN, type TestGateway, type Provider } from '../helpers/gateway.js';
 import { documentedAnswers, schemaErrors, unlisted } from '../helpers/schema-coverage.js';
 import { buildHttpApp } from '../../src/http/app.js';
 import { contentRoutes } from '../../src/http/routes/content.js';
@@ -20,6 +20,18 @@ import { SqliteSmppCredentials } from '../../src/store/sqlite/smpp-credentials.j
 import { SmppCredentials } from '../../src/smpp/server/credentials.js';
 import { ERROR_CODES } from '../../src/domain/errors.js';
 import { SUBMIT_LIMITS } from '../../src/app/validate.js';
+import { boundSaid } from '../../src/http/schemas.js';
+import { REGISTRY_LIMITS } from '../../src/app/onboarding.js';
+import { CALLBACK_URL_MAX } from '../../src/app/callbacks.js';
+import { CONSENT_LIMITS } from '../../src/app/consents.js';
+import { CONSENT_REQUEST_LIMITS } from '../../src/app/consent-requests.js';
+import { LIFT_LIMITS } from '../../src/app/consent-lift-opt-out.js';
+import { DND_SOURCE_LIMITS } from '../../src/app/consent-dnd.js';
+import { PHRASE_LIMITS } from '../../src/app/consent-settings.js';
+import { COMPLAINT_LIMITS } from '../../src/app/complaint-intake.js';
+import { CASE_LIMITS } from '../../src/app/case-workflow.js';
+import { CREDIT_ENTRY_LIMITS } from '../../src/app/credit.js';
+import { SMPP_CREDENTIAL_LIMITS } from '../../src/smpp/server/credentials.js';
 
 type Op = { parameters?: { in: string; name: string; required?: boolean }[]; requestBody?: unknown; responses?: Record<string, { content?: Record<string, { schema?: any }> }> };
 type Spec = { paths: Record<string, Record<string, Op>> };
@@ -306,6 +318,96 @@ test('POST /v1/messages documents the bounds every door applies to a submission\
   assert.equal((await send({ clientRef: 'r'.repeat(SUBMIT_LIMITS.clientRef.max) })).statusCode, 202);
   const over = await send({ clientRef: 'r'.repeat(SUBMIT_LIMITS.clientRef.max + 1) });
   assert.deepEqual([over.statusCode, over.json().error.field], [400, 'clientRef']);
+});
+
+/**
+ * String fields of request bodies the document leaves unbounded on purpose, each with why: no use case
+ * bounds them by length (a refusal then is another rule's), or what bounds them is not a length.
+ */
+const UNBOUNDED_BODY_STRINGS: Record<string, string> = {
+  'POST /v1/dnd msisdns/[]': 'each number is read (normalizeMsisdn) and one that is none is reported in `invalid` by its index, not refused',
+  'POST /v1/content-providers/{id}/smpp-credentials allowedIps/[]': 'an address or CIDR range, refused by parseIpRange when it is none; no length of its own',
+  'POST /v1/simulator/mo from': 'the simulator\'s deliver_sm as an SMSC would send it: receiveMo refuses none by length',
+  'POST /v1/simulator/mo to': 'as from',
+  'POST /v1/simulator/mo text': 'receiveMo keeps the first 2000 characters of a part (MO_PART_MAX) and refuses none',
+  'POST /v1/simulator/clock set': 'a date-time read by Date.parse, refused when it is none or out of range; no length of its own',
+};
+
+/** Every string field of every JSON request body: `METHOD path field/path` → its schema. */
+function bodyStrings(): Map<string, { maxLength?: number; minLength?: number; enum?: unknown; format?: string; description?: string }> {
+  const out = new Map<string, any>();
+  const walk = (s: any, at: string, op: string): void => {
+    if (!s || typeof s !== 'object') return;
+    const types = Array.isArray(s.type) ? s.type : [s.type];
+    if (types.includes('string')) out.set(`${op} ${at}`, s);
+    for (const [k, v] of Object.entries(s.properties ?? {})) walk(v, at ? `${at}/${k}` : k, op);
+    if (s.items) walk(s.items, `${at}/[]`, op);
+    for (const x of [...(s.oneOf ?? []), ...(s.anyOf ?? [])]) walk(x, at, op);
+  };
+  for (const [path, ops] of Object.entries(spec.paths)) {
+    for (const [m, op] of Object.entries(ops)) walk((op.requestBody as any)?.content?.['application/json']?.schema, '', `${m.toUpperCase()} ${path}`);
+  }
+  return out;
+}
+
+test('every string field of a request body states its bound (maxLength, or in its description when a schema bound would pre-empt another refusal), or is listed as unbounded with why', () => {
+  const unsaid = [...bodyStrings()].filter(([k, f]) => f.maxLength === undefined && f.enum === undefined && f.format === undefined && !/\d characters/.test(f.description ?? '') && !(k in UNBOUNDED_BODY_STRINGS)).map(([k]) => k);
+  assert.deepEqual(unsaid, []);
+  for (const k of Object.keys(UNBOUNDED_BODY_STRINGS)) assert.ok(bodyStrings().has(k), `${k} is listed but is no body field`);
+});
+
+test('the bounds a request body states are its use case\'s, from the same tables: set where the use case reads the field first, said where another refusal comes first', () => {
+  const f = bodyStrings();
+  const set = (key: string, l: { min?: number; max: number }): void => {
+    const s = f.get(key);
+    assert.ok(s, key);
+    assert.deepEqual([s!.minLength, s!.maxLength], [l.min, l.max], key);
+  };
+  const said = (key: string, l: { min?: number; max: number }): void => {
+    const s = f.get(key);
+    assert.ok(s, key);
+    assert.equal(s!.maxLength, undefined, `${key}: a schema bound would answer 400 before the use case's earlier refusal`);
+    assert.ok(s!.description?.includes(boundSaid(l)), `${key}: ${s!.description} should say ${boundSaid(l)}`);
+  };
+  set('POST /v1/messages validUntil', SUBMIT_LIMITS.validUntil);
+  set('PATCH /v1/messages/{id} scheduledAt', SUBMIT_LIMITS.scheduledAt);
+  set('PATCH /v1/messages/{id} text', SUBMIT_LIMITS.text);
+  set('POST /v1/content-providers name', REGISTRY_LIMITS.name);
+  set('POST /v1/content-providers creditCode', REGISTRY_LIMITS.creditCode);
+  said('POST /v1/content-providers licenseNumber', REGISTRY_LIMITS.licenseNumber);
+  set('PATCH /v1/content-providers/{id} reason', REGISTRY_LIMITS.statusReason);
+  said('POST /v1/content-providers/{id}/signatures signature', REGISTRY_LIMITS.signature);
+  set('POST /v1/ports number', REGISTRY_LIMITS.number);
+  said('POST /v1/ports contentProviderId', REGISTRY_LIMITS.contentProviderId);
+  set('DELETE /v1/ports/{number} reason', REGISTRY_LIMITS.reason);
+  set('PUT /v1/content-providers/{id}/callbacks statusUrl', { min: 1, max: CALLBACK_URL_MAX });
+  set('POST /v1/consents msisdn', CONSENT_LIMITS.msisdn);
+  said('POST /v1/consents category', SUBMIT_LIMITS.category);
+  said('POST /v1/consents proof/reference', CONSENT_LIMITS.proofReference);
+  said('DELETE /v1/consents/{id} proof/channel', CONSENT_LIMITS.proofChannel);
+  for (const k of ['from', 'to', 'category', 'text'] as const) set(`POST /v1/consent-requests ${k}`, CONSENT_REQUEST_LIMITS[k]);
+  said('POST /v1/subscribers/{msisdn}/lift-opt-out reason', LIFT_LIMITS.reason);
+  set('POST /v1/dnd source', DND_SOURCE_LIMITS);
+  assert.equal(f.get('PUT /v1/refusal-phrases phrases/[]')?.maxLength, PHRASE_LIMITS.max);
+  for (const k of ['msisdn', 'sender', 'text', 'request', 'screenshot'] as const) said(`POST /v1/complaints ${k}`, COMPLAINT_LIMITS[k]);
+  said('POST /v1/cases/{id}/transitions text', CASE_LIMITS.text);
+  said('POST /v1/cases/{id}/transitions measures/[]/note', CASE_LIMITS.measureNote);
+  said('POST /v1/credit/entries publicSummary', CREDIT_ENTRY_LIMITS.publicSummary);
+  said('POST /v1/content-providers/{id}/smpp-credentials password', SMPP_CREDENTIAL_LIMITS.password);
+});
+
+test('a too-long field answers as its use case did: 400 invalid_request naming it where the schema bounds it, the earlier refusal with its rule where it only says it', async () => {
+  const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  const long = await http.inject({ method: 'POST', url: '/v1/content-providers', headers: admin, payload: { name: 'n'.repeat(REGISTRY_LIMITS.name.max + 1), creditCode: '91350100M000000001' } });
+  assert.deepEqual([long.statusCode, long.json().error.code, long.json().error.field, long.json().error.rule], [400, 'invalid_request', 'name', undefined]);
+  const url = await http.inject({ method: 'PUT', url: `/v1/content-providers/${cp.id}/callbacks`, headers: admin, payload: { statusUrl: `https://a.example/${'x'.repeat(CALLBACK_URL_MAX)}` } });
+  assert.deepEqual([url.statusCode, url.json().error.code, url.json().error.field], [400, 'invalid_request', 'statusUrl']);
+  // a number that is none and a category too long: the number's refusal, with its rule, as before
+  const consent = await http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: '12345', category: 'c'.repeat(SUBMIT_LIMITS.category.max + 1), frequency: { count: 1, per: 'month' }, expiresAt: new Date(g.clock.now() + 86_400_000).toISOString() } });
+  assert.deepEqual([consent.json().error.code, consent.json().error.rule], ['invalid_msisdn', 'recipient.msisdn'], consent.body);
+  // a signature too long for a provider that does not exist: 404, as before
+  const sig = await http.inject({ method: 'POST', url: '/v1/content-providers/cp_nope/signatures', headers: admin, payload: { signature: `【${'长'.repeat(REGISTRY_LIMITS.signature.max)}】` } });
+  assert.equal(sig.statusCode, 404, sig.body);
 });
 
 test('the answer checker (SMSGUARD_TEST_CHECK_ANSWERS=1 for every test gateway) catches an answer its document does not allow, and passes one it does', async () => {

@@ -7,7 +7,8 @@ import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
 import { isCaseAction } from '../../domain/case.js';
 import { requireCaseAction } from '../../app/case-workflow.js';
-import { bearerSecurity, errorBody, errorResponse, idParam, unknownProviderFilter } from '../schemas.js';
+import { boundSaid, bearerSecurity, errorBody, errorResponse, idParam, unknownProviderFilter } from '../schemas.js';
+import { CASE_LIMITS } from '../../app/case-workflow.js';
 import { caseDetail, caseList, caseView } from '../case-schemas.js';
 
 export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
@@ -68,11 +69,13 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
         type: 'object', additionalProperties: false,
         properties: {
           action: { type: 'string', enum: ['forward', 'investigate', 'answer', 'close', 'reopen', 'escalate', 'withdraw'] },
-          reason: { type: 'string' },
-          contentProviderId: { type: 'string', description: "forward: the provider, when the case names none or names the operator's account (left out there: the operator's own handling)" },
-          text: { type: 'string', description: 'answer: the answer the user receives by SMS' },
+          // bounds said, not set: the case is found (404) and the action judged against its state
+          // (409, rule complaints.workflow) before these are read (case-workflow.ts CASE_LIMITS)
+          reason: { type: 'string', description: boundSaid(CASE_LIMITS.reason) },
+          contentProviderId: { type: 'string', description: `forward: the provider, when the case names none or names the operator's account (left out there: the operator's own handling); ${boundSaid(CASE_LIMITS.contentProviderId)}` },
+          text: { type: 'string', description: `answer: the answer the user receives by SMS; ${boundSaid(CASE_LIMITS.text)}` },
           finding: { type: 'string', enum: ['confirmed', 'partly_confirmed', 'unfounded'], description: "answer: the provider's finding; close: the closer's own, in its place (a field another action does not read is 400 naming it)" },
-          measures: { type: 'array', items: { type: 'object', additionalProperties: false, properties: { kind: { type: 'string', enum: ['opt_out', 'block_template', 'throttle', 'suspend', 'refund', 'other'] }, note: { type: 'string' }, amountYuan: { type: 'number' }, perSecond: { type: 'number', description: 'throttle: messages a second (default 1)' }, templateId: { type: 'string', description: 'block_template: the template to reject (default: the one the matched message used)' } }, required: ['kind'] } },
+          measures: { type: 'array', items: { type: 'object', additionalProperties: false, properties: { kind: { type: 'string', enum: ['opt_out', 'block_template', 'throttle', 'suspend', 'refund', 'other'] }, note: { type: 'string', description: boundSaid(CASE_LIMITS.measureNote) }, amountYuan: { type: 'number' }, perSecond: { type: 'number', description: 'throttle: messages a second (default 1)' }, templateId: { type: 'string', description: `block_template: the template to reject (default: the one the matched message used); ${boundSaid(CASE_LIMITS.templateId)}` } }, required: ['kind'] } },
         },
         required: ['action'],
       },
@@ -96,7 +99,7 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
     schema: {
       tags: ['complaints'], security: bearerSecurity, params: idParam,
       summary: 'Match the evidence again (centre, operator, regulator), optionally with the sender learnt since; the state stays',
-      body: { type: 'object', additionalProperties: false, properties: { sender: { type: 'string' }, reason: { type: 'string' } } },
+      body: { type: 'object', additionalProperties: false, properties: { sender: { type: 'string', description: boundSaid(CASE_LIMITS.sender) }, reason: { type: 'string', description: boundSaid(CASE_LIMITS.reason) } } },
       response: {
         200: { ...caseView, description: 'The case with its evidence matched again, as GET /v1/cases lists it' },
         401: errorResponse('No token, or one that is not valid'),

@@ -2,7 +2,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { complaintsOf } from '../../app/complaint-service.js';
-import { errorBody, errorResponse } from '../schemas.js';
+import { boundSaid, errorBody, errorResponse } from '../schemas.js';
+import { COMPLAINT_LIMITS } from '../../app/complaint-intake.js';
+import { CASE_LIMITS } from '../../app/case-workflow.js';
 import { filedCase, publicCaseStatus } from '../case-schemas.js';
 
 /** POST /v1/complaints/{reference}/withdraw: the case's reference and its state now (withdrawn). */
@@ -23,13 +25,14 @@ export async function complaintRoutes(f: FastifyInstance, opts: { app: App }): P
       body: {
         type: 'object', additionalProperties: false,
         properties: {
-          msisdn: { type: 'string', description: 'Your number (the one that received the message); spaces, dashes, 0086 and full-width digits are fine' },
-          sender: { type: 'string', description: 'Sending port (digits) or signature 【…】' },
-          text: { type: 'string', description: 'What the message said' },
-          receivedAt: { type: 'string', description: 'When you received it: 2026-11-30T09:15 (Shanghai time) or with its offset (2026-11-30T09:15:00+08:00); from 2000 on, not in the future' },
-          request: { type: 'string', description: 'What you want done (e.g. stop sending)' },
-          screenshot: { type: 'string', description: 'data:image/png;base64,… (up to ~500 KB)' },
-          contentProviderId: { type: 'string', description: 'The content provider, when the complainant (or the operator filing for one) knows its id; must be a registered one' },
+          // bounds said, not set: the per-address limit counts a request (429) before its fields are read (complaint-intake.ts COMPLAINT_LIMITS)
+          msisdn: { type: 'string', description: `Your number (the one that received the message); spaces, dashes, 0086 and full-width digits are fine; ${boundSaid(COMPLAINT_LIMITS.msisdn)}` },
+          sender: { type: 'string', description: `Sending port (digits) or signature 【…】; ${boundSaid(COMPLAINT_LIMITS.sender)}` },
+          text: { type: 'string', description: `What the message said; ${boundSaid(COMPLAINT_LIMITS.text)}` },
+          receivedAt: { type: 'string', description: `When you received it: 2026-11-30T09:15 (Shanghai time) or with its offset (2026-11-30T09:15:00+08:00); from 2000 on, not in the future; ${boundSaid(COMPLAINT_LIMITS.receivedAt)}` },
+          request: { type: 'string', description: `What you want done (e.g. stop sending); ${boundSaid(COMPLAINT_LIMITS.request)}` },
+          screenshot: { type: 'string', description: `data:image/png;base64,… (up to ~500 KB: ${boundSaid(COMPLAINT_LIMITS.screenshot)})` },
+          contentProviderId: { type: 'string', description: `The content provider, when the complainant (or the operator filing for one) knows its id; must be a registered one; ${boundSaid(COMPLAINT_LIMITS.contentProviderId)}` },
         },
         required: ['msisdn'],
       },
@@ -56,7 +59,7 @@ export async function complaintRoutes(f: FastifyInstance, opts: { app: App }): P
     schema: {
       tags: ['complaints'], summary: 'Withdraw a complaint (reference and access code)',
       params: { type: 'object', properties: { reference: { type: 'string', maxLength: 40 } }, required: ['reference'] },
-      body: { type: 'object', additionalProperties: false, properties: { accessCode: { type: 'string', maxLength: 40 }, reason: { type: 'string' } }, required: ['accessCode'] },
+      body: { type: 'object', additionalProperties: false, properties: { accessCode: { type: 'string', maxLength: 40 }, reason: { type: 'string', description: `${boundSaid(CASE_LIMITS.reason)}; read once the access code is checked (wrong ones count towards the address's limit)` } }, required: ['accessCode'] },
       response: {
         200: withdrawn,
         404: errorResponse('No case with this reference and access code'),

@@ -4,7 +4,8 @@ import type { App } from '../../app/app.js';
 import { getConsentRequest, requestConsent } from '../../app/consent-requests.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
+import { bounded, bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
+import { CONSENT_REQUEST_LIMITS } from '../../app/consent-requests.js';
 
 const frequency = { type: 'object', properties: { count: { type: 'integer' }, per: { type: 'string', enum: ['day', 'week', 'month'] } }, required: ['count', 'per'] } as const;
 const iso = { type: 'string', format: 'date-time' } as const;
@@ -55,12 +56,12 @@ export async function consentRequestRoutes(f: FastifyInstance, opts: { app: App 
       body: {
         type: 'object', additionalProperties: false,
         properties: {
-          from: { type: 'string', description: 'Commercial port (digits)' },
-          to: { type: 'string', description: 'Mainland mobile number: 13800138000, +8613800138000 or 8613800138000 (ASCII digits)' },
-          category: { type: 'string' },
+          from: { type: 'string', ...bounded(CONSENT_REQUEST_LIMITS.from), description: 'Commercial port (digits)' },
+          to: { type: 'string', ...bounded(CONSENT_REQUEST_LIMITS.to), description: 'Mainland mobile number: 13800138000, +8613800138000 or 8613800138000 (ASCII digits)' },
+          category: { type: 'string', ...bounded(CONSENT_REQUEST_LIMITS.category) },
           frequency,
           durationDays: { type: 'integer', description: 'How long the consent would last, 1–3650 days' },
-          text: { type: ['string', 'null'], description: '(null or absent: smsguard writes it) Own wording; must state category, frequency (每月不超过4条), duration (有效期180天) and how to answer (同意请回复“是”)' },
+          text: { type: ['string', 'null'], ...bounded(CONSENT_REQUEST_LIMITS.text), description: '(null or absent: smsguard writes it) Own wording; must state category, frequency (每月不超过4条), duration (有效期180天) and how to answer (同意请回复“是”)' },
         },
         required: ['from', 'to', 'category', 'frequency', 'durationDays'],
       },

@@ -3,7 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { bearerSecurity, errorBody, errorResponse, idParam, proofSchema } from '../schemas.js';
+import { boundSaid, bounded, bearerSecurity, errorBody, errorResponse, idParam, proofSchema } from '../schemas.js';
+import { CONSENT_LIMITS } from '../../app/consents.js';
+import { SUBMIT_LIMITS } from '../../app/validate.js';
 
 /** A proof, on a consent and on its withdrawal: the same shape and limits (parseProof, src/app/consents.ts). */
 const proof = proofSchema('ISO-8601; not before 2000-01-01 (gateway limit), at most 5 minutes after the gateway clock');
@@ -19,7 +21,9 @@ export async function consentRoutes(f: FastifyInstance, opts: { app: App }): Pro
       body: {
         type: 'object', additionalProperties: false,
         properties: {
-          msisdn: { type: 'string' }, category: { type: 'string' },
+          msisdn: { type: 'string', ...bounded(CONSENT_LIMITS.msisdn) },
+          // checked after the number, whose refusal (invalid_msisdn) has its rule: said, not bounded
+          category: { type: 'string', description: `${boundSaid(SUBMIT_LIMITS.category)}, NFKC-folded and trimmed` },
           frequency: { type: 'object', properties: { count: { type: 'integer' }, per: { type: 'string', enum: ['day', 'week', 'month'] } }, required: ['count', 'per'] },
           expiresAt: { type: 'string', format: 'date-time', description: 'in the future, after proof.capturedAt, and at most 3650 days after it (without proof, after now): a gateway limit, not a regulation' },
           proof: { ...proof, type: ['object', 'null'], description: 'How the user gave the consent (null or absent: none; cn-2026 requires it)' },

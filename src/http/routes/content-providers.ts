@@ -3,14 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
+import { boundSaid, bounded, bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
+import { REGISTRY_LIMITS } from '../../app/onboarding.js';
 
 const iso = { type: 'string', format: 'date-time' } as const;
 // Every body here refuses a field it does not know (additionalProperties: false): a misspelt one
 // (`credit_code`, `httpthroughput`) was dropped in silence, the request answered as if it were fine.
 const reasonBody = {
   type: 'object', additionalProperties: false,
-  properties: { reason: { type: 'string', minLength: 1, maxLength: 500, description: 'Why (brand lost, complaint, regulator order, allocation withdrawn…); kept with the row and in the statutory records' } },
+  properties: { reason: { type: 'string', ...bounded(REGISTRY_LIMITS.reason), description: 'Why (brand lost, complaint, regulator order, allocation withdrawn…); kept with the row and in the statutory records' } },
   required: ['reason'],
 } as const;
 import { HTTP_THROUGHPUT_MAX } from '../../app/http-throughput.js';
@@ -22,7 +23,7 @@ export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App
     onRequest: requireRoles(ROLES.createContentProvider),
     schema: {
       tags: ['registry'], security: bearerSecurity, summary: 'Register a content provider (admin); returns its API key once',
-      body: { type: 'object', additionalProperties: false, properties: { name: { type: 'string' }, creditCode: { type: 'string', description: 'Unified social credit code (GB 32100-2015)' }, licenseNumber: { type: 'string' } }, required: ['name', 'creditCode'] },
+      body: { type: 'object', additionalProperties: false, properties: { name: { type: 'string', ...bounded(REGISTRY_LIMITS.name) }, creditCode: { type: 'string', ...bounded(REGISTRY_LIMITS.creditCode), description: 'Unified social credit code (GB 32100-2015)' }, licenseNumber: { type: 'string', description: `${boundSaid(REGISTRY_LIMITS.licenseNumber)} (checked after the credit code, whose refusal has its rule)` } }, required: ['name', 'creditCode'] },
       response: { 201: { type: 'object', properties: { id: { type: 'string' }, apiKey: { type: 'string' } } }, '4xx': errorBody },
     },
   }, async (req, reply) => reply.code(201).send(await app.createContentProvider(req.principal, req.body as Record<string, unknown>)));
@@ -35,7 +36,7 @@ export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App
       body: {
         type: 'object', additionalProperties: false,
         properties: {
-          status: { type: 'string', enum: ['active', 'suspended'] }, reason: { type: 'string' },
+          status: { type: 'string', enum: ['active', 'suspended'] }, reason: { type: 'string', ...bounded(REGISTRY_LIMITS.statusReason) },
           httpThroughput: { type: ['integer', 'null'], minimum: 1, maximum: HTTP_THROUGHPUT_MAX, description: 'Messages a second over HTTP; null: no limit' },
         },
       },
@@ -48,7 +49,7 @@ export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App
     schema: {
       tags: ['registry'], security: bearerSecurity, summary: 'Register a signature 【…】 to a content provider (admin)', params: idParam,
       description: 'Approved at once (an admin\'s registration is the review). A text registered to anyone and not revoked is 409 conflict. A revoked text (DELETE /v1/content-providers/{id}/signatures/{signatureId}) may be registered again, to its former holder or another: a new registration beside the revoked one, which stays listed with status revoked, and the record names the earlier holder and tenure (audit signature.reassign). Messages the earlier holder had queued before the revocation are still stopped at send time.',
-      body: { type: 'object', additionalProperties: false, properties: { signature: { type: 'string' } }, required: ['signature'] },
+      body: { type: 'object', additionalProperties: false, properties: { signature: { type: 'string', description: `【…】, ${boundSaid(REGISTRY_LIMITS.signature)} (checked after the provider is found: an unknown one is 404)` } }, required: ['signature'] },
       response: { 201: { type: 'object', properties: { id: { type: 'string' }, signature: { type: 'string' }, status: { type: 'string' } } }, '4xx': errorBody },
     },
   }, async (req, reply) => reply.code(201).send(await app.addSignature(req.principal, (req.params as { id: string }).id, req.body as Record<string, unknown>)));
@@ -58,7 +59,7 @@ export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App
     schema: {
       tags: ['registry'], security: bearerSecurity, summary: 'Register a port to a content provider (admin)',
       description: 'A number in use is 409 conflict; a retired one (DELETE /v1/ports/{number}) may be registered again, to its former holder or another, and the record names the earlier tenure (audit port.reassign). The report port (SMSGUARD_REPORT_PORT, default 12321) is reserved: 409 conflict (rule ports.reserved). Only that exact number is the report port, so longer numbers starting with it can be registered as ordinary ports. An MO goes to the port it was sent to, else to the longest registered port its destination extends (extension digits, 扩展码).',
-      body: { type: 'object', additionalProperties: false, properties: { number: { type: 'string' }, contentProviderId: { type: 'string' }, kind: { type: 'string', enum: ['service', 'commercial', 'public_welfare'] } }, required: ['number', 'contentProviderId', 'kind'] },
+      body: { type: 'object', additionalProperties: false, properties: { number: { type: 'string', ...bounded(REGISTRY_LIMITS.number), pattern: '^[0-9]+$' }, contentProviderId: { type: 'string', description: `${boundSaid(REGISTRY_LIMITS.contentProviderId)} (checked after the number, whose reservation refusal has its rule)` }, kind: { type: 'string', enum: ['service', 'commercial', 'public_welfare'] } }, required: ['number', 'contentProviderId', 'kind'] },
       response: { 201: { type: 'object', properties: { number: { type: 'string' }, contentProviderId: { type: 'string' }, kind: { type: 'string' } } }, '4xx': errorBody },
     },
   }, async (req, reply) => reply.code(201).send(await app.addPort(req.principal, req.body as Record<string, unknown>)));

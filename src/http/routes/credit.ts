@@ -5,7 +5,8 @@ import { complaintsOf } from '../../app/complaint-service.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
 import type { CreditKind } from '../../ports/cases.js';
-import { bearerSecurity, errorBody, errorResponse, idParam, unknownProviderFilter } from '../schemas.js';
+import { boundSaid, bearerSecurity, errorBody, errorResponse, idParam, unknownProviderFilter } from '../schemas.js';
+import { CREDIT_ENTRY_LIMITS } from '../../app/credit.js';
 
 const CREDIT_KINDS = ['confirmed_complaint', 'overdue_answer', 'overdue_forward', 'violation_threshold', 'early_warning_suspension', 'warning', 'fine', 'supervision_talk', 'correction_order', 'note'] as const satisfies readonly CreditKind[];
 /** Every kind the store holds is in the schema's enum: a kind added to CreditKind fails the type check until listed here. */
@@ -121,9 +122,10 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
       body: {
         type: 'object', additionalProperties: false,
         properties: {
-          contentProviderId: { type: 'string' }, subjectType: { type: 'string', enum: ['content-provider', 'operator'] }, subjectId: { type: 'string' },
+          // bounds said, not set: the kind, the subject and a fine's amount (rule supervision.penalties) are judged first (credit.ts CREDIT_ENTRY_LIMITS)
+          contentProviderId: { type: 'string', description: boundSaid(CREDIT_ENTRY_LIMITS.subjectId) }, subjectType: { type: 'string', enum: ['content-provider', 'operator'] }, subjectId: { type: 'string', description: `${boundSaid(CREDIT_ENTRY_LIMITS.subjectId)} (a refusal names contentProviderId)` },
           kind: { type: 'string', enum: ['warning', 'fine', 'supervision_talk', 'correction_order', 'note'] },
-          amountYuan: { type: 'number' }, notes: { type: 'string' }, publicSummary: { type: 'string' }, evidence: { type: 'object' },
+          amountYuan: { type: 'number' }, notes: { type: 'string', description: boundSaid(CREDIT_ENTRY_LIMITS.notes) }, publicSummary: { type: 'string', description: boundSaid(CREDIT_ENTRY_LIMITS.publicSummary) }, evidence: { type: 'object' },
         },
         required: ['kind'],
       },

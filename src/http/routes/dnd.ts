@@ -1,11 +1,12 @@
 /** Do-not-disturb import and the operator's refusal phrases (admin). */
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
-import { importDnd, MAX_DND_IMPORT } from '../../app/consent-dnd.js';
+import { DND_SOURCE_LIMITS, importDnd, MAX_DND_IMPORT } from '../../app/consent-dnd.js';
 import { getRefusalPhrases, setRefusalPhrases } from '../../app/consent-settings.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
+import { boundSaid, bounded, bearerSecurity, errorBody, errorResponse } from '../schemas.js';
+import { MAX_PHRASES, PHRASE_LIMITS } from '../../app/consent-settings.js';
 
 /** GET /v1/refusal-phrases: the phrases in force; PUT answers with the operator's own as stored. */
 const refusalPhrases = {
@@ -26,7 +27,7 @@ export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise
     bodyLimit: 8 * 1024 * 1024,
     schema: {
       tags: ['consent'], security: bearerSecurity, summary: 'Admin: add numbers to the do-not-disturb list (no commercial message from any provider); received = added + alreadyListed + duplicateCount + invalidCount',
-      body: { type: 'object', additionalProperties: false, properties: { msisdns: { type: 'array', maxItems: MAX_DND_IMPORT, items: { type: 'string' } }, source: { type: 'string' } }, required: ['msisdns'] },
+      body: { type: 'object', additionalProperties: false, properties: { msisdns: { type: 'array', maxItems: MAX_DND_IMPORT, items: { type: 'string', description: 'A number in any form a submission takes; one that is no mainland mobile number is reported in `invalid` by its index, not refused with the import' } }, source: { type: 'string', ...bounded(DND_SOURCE_LIMITS) } }, required: ['msisdns'] },
       response: { 200: { type: 'object', properties: { received: { type: 'integer' }, added: { type: 'integer' }, alreadyListed: { type: 'integer' }, duplicateCount: { type: 'integer', description: 'Repeats within this import of a number given earlier in it (any spelling)' }, invalidCount: { type: 'integer' }, invalid: { type: 'array', description: 'The first 100 entries that are not mainland mobile numbers, each with the refusal POST /v1/consents gives one (invalid_msisdn, rule recipient.msisdn; field msisdns/<index>)', items: { type: 'object', properties: { index: { type: 'integer' }, value: { type: 'string' }, error: errorBody.properties.error } } } } }, '4xx': errorBody },
     },
   }, async (req) => importDnd(app.ctx, req.principal, req.body as Record<string, unknown>));
@@ -47,7 +48,7 @@ export async function dndRoutes(f: FastifyInstance, opts: { app: App }): Promise
     onRequest: requireRoles(ROLES.setRefusalPhrases),
     schema: {
       tags: ['consent'], security: bearerSecurity, summary: 'Admin: replace the operator’s refusal phrases (matched anywhere in a reply, unless negated)',
-      body: { type: 'object', additionalProperties: false, properties: { phrases: { type: 'array', items: { type: 'string' } } }, required: ['phrases'] },
+      body: { type: 'object', additionalProperties: false, properties: { phrases: { type: 'array', maxItems: MAX_PHRASES, items: { type: 'string', maxLength: PHRASE_LIMITS.max, description: `${boundSaid(PHRASE_LIMITS)} (at least ${PHRASE_LIMITS.min} once trimmed)` } } }, required: ['phrases'] },
       response: {
         200: {
           type: 'object',

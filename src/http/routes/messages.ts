@@ -6,12 +6,12 @@ import { HTTP_STATUS } from '../error-map.js';
 import { retryAfterSeconds } from '../errors.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { bearerSecurity, errorBody, errorResponse, idParam, messageInput, messageView, submitResult } from '../schemas.js';
+import { bounded, bearerSecurity, errorBody, errorResponse, idParam, messageInput, messageView, submitResult } from '../schemas.js';
 import { submitResultJson, submitResultsJson } from '../submit-results.js';
 import { answerOf, idempotencyKeyOf, sendKeyed } from '../idempotency-key.js';
 import { requestHash } from '../../domain/idempotency.js';
 import { DEFAULT_LIMIT, MAX_LIMIT, MESSAGE_STATUSES, SCAN_BUDGET, type MessageListFilter } from '../../app/message-list.js';
-import { validateReplaceInput } from '../../app/validate.js';
+import { SUBMIT_LIMITS, validateReplaceInput } from '../../app/validate.js';
 
 export const MAX_BATCH = 1000;
 /**
@@ -176,8 +176,8 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
         type: 'object',
         properties: {
           text: messageInput.properties.text,
-          scheduledAt: { type: ['string', 'null'], description: 'As for POST /v1/messages; absent: the message keeps its own; null (or a time at or near now): it loses it and goes as soon as possible' },
-          validUntil: { type: ['string', 'null'], description: 'As for POST /v1/messages; absent or null: the message keeps its own' },
+          scheduledAt: { type: ['string', 'null'], ...bounded(SUBMIT_LIMITS.scheduledAt), description: 'As for POST /v1/messages; absent: the message keeps its own; null (or a time at or near now): it loses it and goes as soon as possible' },
+          validUntil: { type: ['string', 'null'], ...bounded(SUBMIT_LIMITS.validUntil), description: 'As for POST /v1/messages; absent or null: the message keeps its own' },
           registeredDelivery: { ...messageInput.properties.registeredDelivery, description: 'As for POST /v1/messages; absent: the message keeps its own' },
         },
         required: ['text'],

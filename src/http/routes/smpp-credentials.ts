@@ -6,8 +6,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import type { SmppCredentials } from '../../smpp/server/credentials.js';
+import { SMPP_CREDENTIAL_LIMITS } from '../../smpp/server/credentials.js';
 import { requireAuth } from '../auth.js';
-import { bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
+import { boundSaid, bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
 
 const credential = {
   type: 'object',
@@ -31,8 +32,8 @@ export function smppCredentialRoutes(creds: SmppCredentials) {
           // a misspelt limit (`max_binds`, `Throughput`) was dropped, leaving the credential without it
           type: 'object', additionalProperties: false,
           properties: {
-            systemId: { type: 'string', description: 'SMPP system_id, 1–15 printable ASCII characters' },
-            password: { type: 'string', description: '1–8 printable ASCII characters (SMPP 3.4 limit)' },
+            systemId: { type: 'string', description: `SMPP system_id, ${boundSaid(SMPP_CREDENTIAL_LIMITS.systemId)}, printable ASCII` },
+            password: { type: 'string', description: `${boundSaid(SMPP_CREDENTIAL_LIMITS.password)}, printable ASCII (SMPP 3.4 limit)` },
             allowedIps: { type: 'array', items: { type: 'string' }, description: 'source addresses allowed to bind; omitted = any' },
             maxBinds: { type: 'integer', minimum: 1, description: 'simultaneous binds allowed' },
             throughput: { type: 'number', exclusiveMinimum: 0, description: 'submit_sm per second across all binds; past it ESME_RTHROTTLED' },

@@ -5,7 +5,8 @@ import { getSubscriber, getSubscriberConsents } from '../../app/consent-subscrib
 import { liftOptOut } from '../../app/consent-lift-opt-out.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { bearerSecurity, errorBody, errorResponse, proofSchema } from '../schemas.js';
+import { boundSaid, bearerSecurity, errorBody, errorResponse, proofSchema } from '../schemas.js';
+import { LIFT_LIMITS } from '../../app/consent-lift-opt-out.js';
 
 const iso = { type: 'string', format: 'date-time' } as const;
 const isoOrNull = { type: ['string', 'null'], format: 'date-time' } as const;
@@ -140,8 +141,9 @@ export async function subscriberRoutes(f: FastifyInstance, opts: { app: App }): 
         type: 'object', additionalProperties: false, required: ['contentProviderId', 'reason', 'evidence'],
         properties: {
           // Lengths are the use case's (UTF-16 code units, as on every consent route); Ajv's maxLength counts code points and answered in other words.
-          contentProviderId: { type: 'string', description: '1–64 characters' },
-          reason: { type: 'string', description: '1–500 characters, not blank: why the operator lifts it' },
+          // said, not bounded: read after the number, whose refusal (invalid_msisdn) has its rule
+          contentProviderId: { type: 'string', description: boundSaid(LIFT_LIMITS.contentProviderId) },
+          reason: { type: 'string', description: `${boundSaid(LIFT_LIMITS.reason)}, not blank: why the operator lifts it` },
           evidence: {
             ...proofSchema('ISO-8601; not before 2000-01-01 (gateway limit, as a consent\'s proof), not after the gateway clock (no skew: the request was already made) and not before the opt-out it lifts'),
             description: "The user's own request to hear from the provider again, made after the opt-out: the same shape and limits as a consent's proof (parseProof), capturedAt also not in the future nor before the opt-out",

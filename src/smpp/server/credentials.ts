@@ -57,8 +57,17 @@ function view(r: SmppCredentialRow): SmppCredentialView {
   return { id: r.id, contentProviderId: r.contentProviderId, systemId: r.systemId, allowedIps: r.allowedIps, maxBinds: r.maxBinds, throughput: r.throughput, defaultCategory: r.defaultCategory, createdAt: r.createdAt, revokedAt: r.revokedAt };
 }
 
-const SYSTEM_ID = /^[\x21-\x7e]{1,15}$/;
-const PASSWORD = /^[\x20-\x7e]{1,8}$/;
+/**
+ * A credential's system_id and password lengths, in printable ASCII characters (SMPP 3.4: system_id
+ * 16 octets, password 9, each with its NUL): one table for create() and the HTTP schema's descriptions
+ * (src/http/routes/smpp-credentials.ts; said, not schema bounds: the owner check's 403 comes first).
+ */
+export const SMPP_CREDENTIAL_LIMITS = {
+  systemId: { min: 1, max: 15 },
+  password: { min: 1, max: 8 },
+} as const;
+const SYSTEM_ID = new RegExp(`^[\\x21-\\x7e]{${SMPP_CREDENTIAL_LIMITS.systemId.min},${SMPP_CREDENTIAL_LIMITS.systemId.max}}$`);
+const PASSWORD = new RegExp(`^[\\x20-\\x7e]{${SMPP_CREDENTIAL_LIMITS.password.min},${SMPP_CREDENTIAL_LIMITS.password.max}}$`);
 
 function invalid(field: string, message: string): never {
   throw new SmsguardError('invalid_request', message, {}, field);
@@ -72,9 +81,9 @@ export class SmppCredentials {
   async create(p: Principal, contentProviderId: string, body: unknown): Promise<SmppCredentialView> {
     requireOwnerOrAdmin(p, contentProviderId);
     const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-    if (typeof b.systemId !== 'string' || !SYSTEM_ID.test(b.systemId)) invalid('systemId', 'systemId: 1–15 printable ASCII characters (SMPP system_id)');
+    if (typeof b.systemId !== 'string' || !SYSTEM_ID.test(b.systemId)) invalid('systemId', `systemId: ${SMPP_CREDENTIAL_LIMITS.systemId.min}–${SMPP_CREDENTIAL_LIMITS.systemId.max} printable ASCII characters (SMPP system_id)`);
     // SMPP 3.4 carries at most 8 password octets.
-    if (typeof b.password !== 'string' || !PASSWORD.test(b.password)) invalid('password', 'password: 1–8 printable ASCII characters (SMPP 3.4 limit)');
+    if (typeof b.password !== 'string' || !PASSWORD.test(b.password)) invalid('password', `password: ${SMPP_CREDENTIAL_LIMITS.password.min}–${SMPP_CREDENTIAL_LIMITS.password.max} printable ASCII characters (SMPP 3.4 limit)`);
     let allowedIps: string[] | null = null;
     if (b.allowedIps !== undefined && b.allowedIps !== null) {
       if (!Array.isArray(b.allowedIps) || !b.allowedIps.every((x) => typeof x === 'string' && parseIpRange(x) !== null)) {
