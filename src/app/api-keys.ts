@@ -27,7 +27,7 @@ const view = (r: TokenRow): ApiKeyView => ({ id: r.id, label: r.label, createdAt
 /** Issues another API key for a provider (admin); the secret is returned here and never again. */
 export async function createApiKey(ctx: AppContext, p: Principal, contentProviderId: string, body: Record<string, unknown> = {}): Promise<{ id: string; apiKey: string }> {
   requireRoleIn(p, ROLES.createApiKey);
-  const label = body.label === undefined || body.label === null ? 'api key' : str(body.label, 'label', { min: 1, max: 200 }).trim() || 'api key';
+  const label = body.label === undefined || body.label === null ? 'api key' : str(body.label, 'label', { min: 1, max: 200, shape: 'line' }).trim() || 'api key';
   await mustExist(ctx, contentProviderId);
   const apiKey = newSecret('sgk');
   const id = ctx.ids.next('tok');

@@ -41,7 +41,7 @@ export async function importDnd(ctx: AppContext, p: Principal, body: Record<stri
   if (!Array.isArray(list) || list.length === 0 || list.length > MAX_DND_IMPORT) {
     throw new SmsguardError('invalid_request', `msisdns: must be an array of 1–${MAX_DND_IMPORT} numbers`, {}, 'msisdns');
   }
-  const source = body.source === undefined ? 'import' : str(body.source, 'source', DND_SOURCE_LIMITS);
+  const source = body.source === undefined ? 'import' : str(body.source, 'source', { ...DND_SOURCE_LIMITS, shape: 'line' });
   const valid = new Set<string>();
   const invalid: DndImportResult['invalid'] = [];
   let invalidCount = 0;

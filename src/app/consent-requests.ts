@@ -80,7 +80,7 @@ export function parseConsentRequest(body: unknown): ConsentRequestInput {
     frequency: { count: int(f.count, 'frequency/count', 1, 1000), per: f.per as ConsentPeriod },
     durationDays: int(b.durationDays, 'durationDays', 1, MAX_CONSENT_DAYS),
   };
-  if (b.text !== undefined && b.text !== null) out.text = str(b.text, 'text', CONSENT_REQUEST_LIMITS.text);
+  if (b.text !== undefined && b.text !== null) out.text = str(b.text, 'text', { ...CONSENT_REQUEST_LIMITS.text, shape: 'text' });
   return out;
 }
 

@@ -9,7 +9,7 @@ import { DEFAULT_REFUSAL_PHRASES } from '../domain/consent-reply.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { requireRole, requireRoleIn, ROLES } from './access.js';
-import { storableText } from './validate.js';
+import { plainText, storableText } from './validate.js';
 
 const KEY = 'consent.refusal_phrases';
 export const MAX_PHRASES = 500;
@@ -48,7 +48,7 @@ export async function setRefusalPhrases(ctx: AppContext, p: Principal, body: Rec
     if (typeof x !== 'string' || [...x.trim()].length < PHRASE_LIMITS.min || x.length > PHRASE_LIMITS.max) {
       throw new SmsguardError('invalid_request', `phrases/${i}: must be a string of ${PHRASE_LIMITS.min}–${PHRASE_LIMITS.max} characters`, {}, `phrases/${i}`);
     }
-    storableText(x, `phrases/${i}`);
+    plainText(storableText(x, `phrases/${i}`), `phrases/${i}`, 'line');
     if (!out.includes(x.trim())) out.push(x.trim());
   });
   await ctx.store.settings.putSetting(KEY, JSON.stringify(out));

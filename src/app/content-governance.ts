@@ -23,7 +23,7 @@
  */
 import { decodeKeysetCursor, keysetPage } from '../domain/page-cursor.js';
 import { SmsguardError, type Why } from '../domain/errors.js';
-import { plainText, storableText } from './validate.js';
+import { optionalReason, plainText, storableText } from './validate.js';
 import { isMessageType } from '../domain/message-type.js';
 import { isWellFormedSignature } from '../domain/signature.js';
 import type { AlertRow, ContentSettingsRow, ContentStore, ReviewStatus, TemplateRow } from '../ports/content.js';
@@ -259,10 +259,10 @@ export class ContentGovernance {
     }
     const cpId = p.role === 'content-provider' ? p.contentProviderId : str(body?.contentProviderId, 'contentProviderId', 64);
     if (!(await this.ctx.store.directory.getContentProvider(cpId))) throw new SmsguardError('not_found', `no content provider ${cpId}`, {}, 'contentProviderId');
-    const signature = str(body?.signature, 'signature', 40).trim();
+    const signature = plainText(str(body?.signature, 'signature', 40), 'signature', 'line').trim();
     if (!isWellFormedSignature(signature)) throw new SmsguardError('invalid_request', 'signature: must be 【…】 with 2–16 characters inside', {}, 'signature');
     if (!isMessageType(body.type)) throw new SmsguardError('invalid_request', 'type: verification, notification, commercial or public_welfare', {}, 'type');
-    const text = str(body.body, 'body', 1000);
+    const text = plainText(str(body.body, 'body', 1000), 'body', 'text');
     const sigs = await this.ctx.store.directory.listSignatures(cpId);
     const settings = await this.deps.store.getSettings(cpId);
     const violations = checkTemplate(
@@ -355,7 +355,7 @@ export class ContentGovernance {
   /** A content provider asks for a signature; it stays `pending` (and does not pass) until reviewed. */
   async submitSignature(p: Principal, body: Record<string, unknown>): Promise<{ id: string; signature: string; status: 'pending' }> {
     requireRoleIn(p, ROLES.submitSignature);
-    const signature = str(body?.signature, 'signature', 40).trim();
+    const signature = plainText(str(body?.signature, 'signature', 40), 'signature', 'line').trim();
     if (!isWellFormedSignature(signature)) throw new SmsguardError('invalid_request', 'signature: must be 【…】 with 2–16 characters inside, full-width brackets only', {}, 'signature');
     const id = this.ctx.ids.next('sig');
     const at = this.ctx.clock.now();
@@ -470,6 +470,7 @@ export class ContentGovernance {
   /** `reason`: the operator's why, recorded with the lift's audit record. */
   async liftAction(p: Principal, id: string, reason?: string): Promise<ActionRecord> {
     requireRoleIn(p, ROLES.liftAction);
+    reason = optionalReason(reason);
     await this.flush();
     const now = this.ctx.clock.now();
     const inMemory = this.deps.actions.lift(id, p.actorId, now);
@@ -543,6 +544,7 @@ export class ContentGovernance {
    */
   async resetBaseline(p: Principal, scope: string, key: string, reason?: string): Promise<BaselineView> {
     requireRoleIn(p, ROLES.resetBaseline);
+    reason = optionalReason(reason);
     const sc = parseScope(scope);
     const info = this.monitor.keyInfo(sc, key);
     if (!info) throw new SmsguardError('not_found', `the early-warning monitor has no baseline for ${sc} ${key}`, {}, undefined, { id: 'baseline_not_found', params: { scope: sc, key } });

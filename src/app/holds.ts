@@ -6,14 +6,14 @@ import type { Principal } from './types.js';
 import { requireRole, requireRoleIn, ROLES } from './access.js';
 import { recordsFor } from './records-service.js';
 import { inDateRange, inProvince, isScopedRegulator, providerProvince, requireNowInDateRange, scopeRefusal } from './records-scope.js';
-import { msisdnField, storableText } from './validate.js';
+import { msisdnField, optionalReason, plainText, storableText } from './validate.js';
 
 export async function createHold(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<LegalHold> {
   requireRoleIn(p, ROLES.createHold);
   const { msisdn: rawMsisdn, contentProviderId, reason } = body ?? {};
   if ((rawMsisdn === undefined) === (contentProviderId === undefined)) throw new SmsguardError('invalid_request', 'give exactly one of msisdn or contentProviderId', {}, 'msisdn');
   if (typeof reason !== 'string' || !reason.trim() || reason.length > 1000) throw new SmsguardError('invalid_request', 'reason: a non-empty string of at most 1000 characters', {}, 'reason');
-  storableText(reason, 'reason');
+  plainText(storableText(reason, 'reason'), 'reason', 'text');
   let msisdn: string | null = null;
   if (rawMsisdn !== undefined) {
     msisdn = msisdnField(rawMsisdn, 'msisdn', ctx.profile);
@@ -55,6 +55,7 @@ async function holdInScope(ctx: AppContext, p: Principal, h: LegalHold): Promise
 /** `reason`: why, as the operator or regulator gave it (recorded with the release's audit record). */
 export async function releaseHold(ctx: AppContext, p: Principal, id: string, reason?: string): Promise<LegalHold> {
   requireRoleIn(p, ROLES.releaseHold);
+  reason = optionalReason(reason);
   const archive = recordsFor(ctx).archive;
   // A hold a scoped regulator cannot list is one it cannot release either, answered as if absent.
   if (p.role === 'regulator') {

@@ -34,13 +34,13 @@ export const REGISTRY_LIMITS = {
 
 export async function createContentProvider(ctx: AppContext, p: Principal, body: Record<string, unknown>): Promise<{ id: string; apiKey: string }> {
   requireRoleIn(p, ROLES.createContentProvider);
-  const name = str(body.name, 'name', REGISTRY_LIMITS.name).trim();
+  const name = str(body.name, 'name', { ...REGISTRY_LIMITS.name, shape: 'line' }).trim();
   if (!name) throw new SmsguardError('invalid_request', 'name: must not be blank', {}, 'name');
   const creditCode = str(body.creditCode, 'creditCode', REGISTRY_LIMITS.creditCode);
   if (!isValidCreditCode(creditCode)) {
     throw new SmsguardError('invalid_credit_code', 'creditCode is not a valid unified social credit code (GB 32100-2015 check character)', { rule: 'registry.credit-code', article: GATEWAY_ARTICLES.registry.en }, 'creditCode');
   }
-  const licenseNumber = body.licenseNumber === undefined || body.licenseNumber === null ? null : str(body.licenseNumber, 'licenseNumber', REGISTRY_LIMITS.licenseNumber);
+  const licenseNumber = body.licenseNumber === undefined || body.licenseNumber === null ? null : str(body.licenseNumber, 'licenseNumber', { ...REGISTRY_LIMITS.licenseNumber, shape: 'line' });
   const id = ctx.ids.next('cp');
   const apiKey = newSecret('sgk');
   await ctx.store.directory.createContentProvider(
@@ -60,7 +60,7 @@ export async function createContentProvider(ctx: AppContext, p: Principal, body:
 export async function addSignature(ctx: AppContext, p: Principal, contentProviderId: string, body: Record<string, unknown>): Promise<{ id: string; signature: string; status: string }> {
   requireRoleIn(p, ROLES.addSignature);
   await mustExist(ctx, contentProviderId);
-  const signature = str(body.signature, 'signature', REGISTRY_LIMITS.signature).trim();
+  const signature = str(body.signature, 'signature', { ...REGISTRY_LIMITS.signature, shape: 'line' }).trim();
   if (!isWellFormedSignature(signature)) {
     throw new SmsguardError('invalid_request', 'signature: must be 【…】 with 2–16 characters inside, full-width brackets only', {}, 'signature');
   }
@@ -116,7 +116,7 @@ export async function updateContentProvider(ctx: AppContext, throughput: HttpThr
     throw new SmsguardError('invalid_request', `httpThroughput: must be a whole number of messages a second from 1 to ${HTTP_THROUGHPUT_MAX}, or null for no limit`, {}, 'httpThroughput');
   }
   if (status === undefined && !hasRate) throw new SmsguardError('invalid_request', 'give status or httpThroughput (or both)', {}, 'status');
-  const reason = body.reason === undefined ? undefined : str(body.reason, 'reason', REGISTRY_LIMITS.statusReason);
+  const reason = body.reason === undefined ? undefined : str(body.reason, 'reason', { ...REGISTRY_LIMITS.statusReason, shape: 'text' });
   const at = ctx.clock.now();
   if (status !== undefined) {
     if (!(await ctx.store.directory.setContentProviderStatus(id, status, at, p.actorId, reason))) throw new SmsguardError('not_found', `no content provider ${id}`);

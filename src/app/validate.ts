@@ -112,6 +112,16 @@ export function str(v: unknown, field: string, opts: { max?: number; min?: numbe
 }
 
 /**
+ * The optional why of an act that need not give one (a hold's release, an action's lift, a baseline's
+ * reset): absent or null, none; otherwise free text of at most 1000 characters, checked as
+ * {@link str} with shape `text` (it goes into the act's audit record). The HTTP schema bounds it too,
+ * but the use case is the one check every door passes.
+ */
+export function optionalReason(v: unknown, field = 'reason'): string | undefined {
+  return v === undefined || v === null ? undefined : str(v, field, { max: 1000, shape: 'text' });
+}
+
+/**
  * A consent category given anywhere (a submission, a consent, a consent request, an SMPP credential's
  * default): Unicode NFKC, trimmed, 1–64 characters, not blank. Categories are compared exactly (a
  * consent covers a message of its own category only), and every one passes here before it is

@@ -112,7 +112,7 @@ for (const [storeName, open] of STORES) describe(`a NUL or lone surrogate in any
 
   const NUL = 'x\u0000y';
   const LONE = 'x\ud800y';
-  type Req = { method: 'POST' | 'PUT' | 'GET'; url: string; headers?: Record<string, string>; payload?: object };
+  type Req = { method: 'POST' | 'PUT' | 'PATCH' | 'GET'; url: string; headers?: Record<string, string>; payload?: object };
   const apiCases = (): [string, Req, string][] => [
     ['complaint text', { method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138000', text: NUL } }, 'text'],
     ['complaint request', { method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138000', text: '广告', request: LONE } }, 'request'],
@@ -131,6 +131,13 @@ for (const [storeName, open] of STORES) describe(`a NUL or lone surrogate in any
     ['port owner', { method: 'POST', url: '/v1/ports', headers: admin, payload: { number: '10690009', contentProviderId: NUL, kind: 'service' } }, 'contentProviderId'],
     ['review queue reason', { method: 'POST', url: '/v1/review-queue/msg_x/reject', headers: admin, payload: { reason: NUL } }, 'reason'],
     ['do-not-disturb source', { method: 'POST', url: '/v1/dnd', headers: admin, payload: { msisdns: ['13800138000'], source: NUL } }, 'source'],
+    ['hold release reason', { method: 'POST', url: '/v1/holds/hold_x/release', headers: admin, payload: { reason: NUL } }, 'reason'],
+    ['action lift reason', { method: 'POST', url: '/v1/early-warning/actions/act_x/lift', headers: admin, payload: { reason: LONE } }, 'reason'],
+    ['baseline reset reason', { method: 'POST', url: `/v1/early-warning/baselines/provider/${cpId}/reset`, headers: admin, payload: { reason: NUL } }, 'reason'],
+    ['suspension reason', { method: 'PATCH', url: `/v1/content-providers/${cpId}`, headers: admin, payload: { status: 'suspended', reason: NUL } }, 'reason'],
+    ['licence number', { method: 'POST', url: '/v1/content-providers', headers: admin, payload: { name: '示例', creditCode: '91350100M000100Y43', licenseNumber: NUL } }, 'licenseNumber'],
+    ['API key label', { method: 'POST', url: `/v1/content-providers/${cpId}/api-keys`, headers: admin, payload: { label: NUL } }, 'label'],
+    ['consent request text', { method: 'POST', url: '/v1/consent-requests', headers: cpAuth, payload: { from: '10690001', to: '13800138000', category: '促销', frequency: { count: 1, per: 'week' }, durationDays: 7, text: NUL } }, 'text'],
     ['a path parameter', { method: 'GET', url: '/v1/cases/%00', headers: admin }, 'id'],
     ['a query parameter', { method: 'GET', url: '/v1/templates?contentProviderId=%00', headers: admin }, 'contentProviderId'],
   ];
@@ -143,6 +150,15 @@ for (const [storeName, open] of STORES) describe(`a NUL or lone surrogate in any
       if (r.statusCode !== 400 || e.code !== 'invalid_request' || e.field !== field) wrong.push(`${what}: ${r.statusCode} ${r.body}`);
     }
     assert.deepEqual(wrong, []);
+  });
+
+  test('a hold released with a NUL in its reason: 400 naming it, the hold still in force (the audit record\'s jsonb refused it: 500 on PostgreSQL)', async () => {
+    const hold = await http.inject({ method: 'POST', url: '/v1/holds', headers: admin, payload: { msisdn: '13800138009', reason: '诉讼保全' } });
+    assert.equal(hold.statusCode, 201, hold.body);
+    const r = await http.inject({ method: 'POST', url: `/v1/holds/${hold.json().id}/release`, headers: admin, payload: { reason: NUL } });
+    assert.deepEqual([r.statusCode, r.json().error?.code, r.json().error?.field], [400, 'invalid_request', 'reason'], r.body);
+    const held = (await http.inject({ method: 'GET', url: '/v1/holds', headers: admin })).json().holds.map((h: { id: string }) => h.id);
+    assert.ok(held.includes(hold.json().id), 'still in force');
   });
 
   test('the web forms that call the same use cases: a 400 page, never a 500', async () => {
