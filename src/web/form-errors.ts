@@ -238,8 +238,8 @@ export function staffErrorText(lang: Lang, e: SmsguardError): string | null {
   const why = whyText(lang, e.why);
   const en = lang === 'en';
   const said = f && !saysAlone(key, e.why) && (f.by[e.code] ?? STAFF_CODES[e.code]);
-  if (!f || !said) return why === null ? null : `${f ? `${t(lang, f.label)}${en ? ': ' : '：'}` : ''}${why} (${e.code})`;
-  return `${t(lang, f.label)}${en ? ': ' : '：'}${said[en ? 1 : 0]}${en ? ' Reason: ' : '原因：'}${why ?? e.message} (${e.code})`;
+  if (!f || !said) return why === null ? null : `${f ? `${t(lang, f.label)}${colon(lang)}` : ''}${why} (${e.code})`;
+  return `${t(lang, f.label)}${colon(lang)}${said[en ? 1 : 0]}${en ? ' Reason: ' : '原因：'}${why ?? e.message} (${e.code})`;
 }
 
 /**
@@ -251,7 +251,7 @@ export function importErrorText(lang: Lang, e: SmsguardError): string {
   const key = (e.field ?? '').replace(/^reports(\/\d+)?\/?/, '');
   const field = BY_FIELD[key];
   const why = whyText(lang, e.why) ?? (field ? field[lang === 'en' ? 1 : 0] : e.message);
-  return withRule(lang, e.ref, `${key ? `${key}${lang === 'en' ? ': ' : '：'}` : ''}${why} (${e.code})`);
+  return withRule(lang, e.ref, `${key ? `${key}${colon(lang)}` : ''}${why} (${e.code})`);
 }
 
 /**
@@ -332,7 +332,7 @@ const WHY_RESTATES_CODE: Readonly<Record<string, string>> = { msisdn_not_mainlan
  * the opt-out it lifts), the code, and the rule when one refused.
  */
 export function subscriberErrorText(lang: Lang, e: SmsguardError): string {
-  const c = lang === 'en' ? ': ' : '：';
+  const c = colon(lang);
   const why = whyText(lang, e.why);
   // a reason that already says what the code's label says is said once, without the label before it
   const label = why !== null && WHY_RESTATES_CODE[e.why!.id] === e.code ? '' : `${codeLabel(lang, e.code) ?? e.code}${c}`;

@@ -16,7 +16,7 @@ import { shanghaiMonth } from '../domain/case.js';
 import type { ComplaintRate } from '../app/credit.js';
 import { providersVisibleTo } from '../app/records-scope.js';
 import { esc, ICON_SVG, page } from './html.js';
-import { t, tkOr, type Lang } from './i18n.js';
+import { colon, t, tkOr, type Lang } from './i18n.js';
 import { complaintForm, filedPage, loginPage, publicCreditPage, statusForm } from './pages/public.js';
 import { caseListPage, casePage, importPage, type PostedAction } from './pages/cases.js';
 import { parseJsonl, requireReportFiler, SCREENSHOT, SCREENSHOT_MAX } from '../app/complaint-intake.js';
@@ -991,7 +991,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const lang = langOf(req, reply);
     const label = e instanceof SmsguardError ? codeLabel(lang, e.code) : null;
     return showAgain(req, reply, p, e, async (error, code) => {
-      const said = label ? `${label}${lang === 'en' ? ': ' : '：'}${error}` : error;
+      const said = label ? `${label}${colon(lang)}${error}` : error;
       return render(req, reply, lang, t(lang, 'reviewTitle'), reviewPage(lang, await reviewView(p), { error: said, refusedId }), p, code);
     });
   };
@@ -1087,7 +1087,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
         const lang = langOf(req, reply);
         const label = e instanceof SmsguardError ? codeLabel(lang, e.code) : null;
         return showAgain(req, reply, p, e, async (error, code) => {
-          const said = label ? `${label}${lang === 'en' ? ': ' : '：'}${error}` : error;
+          const said = label ? `${label}${colon(lang)}${error}` : error;
           const view = await templatesView(p, filter);
           return render(req, reply, lang, t(lang, 'templatesTitle'), templatesPage(lang, view, { error: said, refusedId: id }), p, code);
         });

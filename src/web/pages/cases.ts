@@ -90,7 +90,7 @@ function verdictRule(lang: Lang, rule: string | undefined): string {
 function sentBy(lang: Lang, purpose: string | null | undefined): string {
   if (!purpose) return '';
   const what = tkOr(lang, `pu_${purpose}`) ?? purpose;
-  return `<span class="purpose">${esc(`${t(lang, 'sentByGateway')}${lang === 'en' ? ': ' : '：'}${what}`)}</span><br>`;
+  return `<span class="purpose">${esc(`${t(lang, 'sentByGateway')}${colon(lang)}${what}`)}</span><br>`;
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import type { UpstreamLinksView } from '../../app/upstream-links.js';
 import type { UpstreamLinkStatus, UpstreamSessionStatus } from '../../ports/upstream-links.js';
-import { t, tk, type Lang } from '../i18n.js';
+import { colon, t, tk, type Lang } from '../i18n.js';
 import { esc } from '../html.js';
 
 /** A time to the second, in Shanghai (a link's events are seconds apart). */
@@ -20,7 +20,7 @@ function fmtSecond(ms: number | null): string {
 
 /** One session of a tx+rx link: its bind type and state (a receiver down loses receipts, not sends). */
 function sessionItem(lang: Lang, s: UpstreamSessionStatus): string {
-  return `<li class="link-session" data-bind="${esc(s.bindType)}"><span class="session-type">${esc(tk(lang, `lkb_${s.bindType}`))}</span>${lang === 'en' ? ': ' : '：'}<span class="session-state">${esc(tk(lang, `lks_${s.state}`))}</span>${s.boundSince !== null ? ` <span class="hint">${lang === 'en' ? '(' : '（'}${esc(t(lang, 'lkSessionSince'))} ${esc(fmtSecond(s.boundSince))}${lang === 'en' ? ')' : '）'}</span>` : ''}</li>`;
+  return `<li class="link-session" data-bind="${esc(s.bindType)}"><span class="session-type">${esc(tk(lang, `lkb_${s.bindType}`))}</span>${colon(lang)}<span class="session-state">${esc(tk(lang, `lks_${s.state}`))}</span>${s.boundSince !== null ? ` <span class="hint">${lang === 'en' ? '(' : '（'}${esc(t(lang, 'lkSessionSince'))} ${esc(fmtSecond(s.boundSince))}${lang === 'en' ? ')' : '）'}</span>` : ''}</li>`;
 }
 
 /** The bind mode; for tx+rx each session too (the link's state is its transmitter's). */

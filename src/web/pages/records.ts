@@ -158,8 +158,8 @@ function verificationText(lang: Lang, v: MonthVerification): string {
   const f = v.failure!;
   return `<div id="verify-result" class="alert" role="alert" data-ok="false"><p><strong>${esc(fill(t(lang, 'vrBroken'), { month: v.month, seq: f.seq }))}</strong></p>
 <p id="verify-reason">${esc(tk(lang, `vr_${f.reason}`))} <span class="mono">(${esc(f.reason)})</span></p>
-${f.id ? `<p>${esc(t(lang, 'vrRecord'))}${lang === 'en' ? ': ' : '：'}<span class="mono" id="verify-record">${esc(f.id)}</span></p>` : ''}
-${f.detail ? `<p class="hint">${esc(t(lang, 'vrDetail'))}${lang === 'en' ? ': ' : '：'}<span lang="en">${esc(f.detail)}</span></p>` : ''}
+${f.id ? `<p>${esc(t(lang, 'vrRecord'))}${colon(lang)}<span class="mono" id="verify-record">${esc(f.id)}</span></p>` : ''}
+${f.detail ? `<p class="hint">${esc(t(lang, 'vrDetail'))}${colon(lang)}<span lang="en">${esc(f.detail)}</span></p>` : ''}
 <p id="verify-heads">${esc(heads)}</p>${pending}</div>`;
 }
 

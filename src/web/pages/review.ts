@@ -15,7 +15,7 @@ import type { AlertRow } from '../../ports/content.js';
 import type { ActionRecord } from '../../content/actions.js';
 import type { ProposedAction } from '../../content/early-warning.js';
 import type { BaselineView } from '../../app/content-governance.js';
-import { t, tk, type Lang } from '../i18n.js';
+import { colon, t, tk, type Lang } from '../i18n.js';
 import { alertBox, esc, fmtTime } from '../html.js';
 import { ruleName } from '../rule-labels.js';
 
@@ -56,8 +56,6 @@ export interface ReviewFlash {
   refusedId?: string;
 }
 
-const sep = (lang: Lang) => (lang === 'en' ? ': ' : '：');
-
 function actionText(lang: Lang, a: ProposedAction): string {
   const kind = tk(lang, `rvKind_${a.kind}`);
   return a.kind === 'throttle' ? `${kind} ${a.perSecond} ${t(lang, 'rvPerSecond')}` : kind;
@@ -96,7 +94,7 @@ function baselineCell(lang: Lang, v: ReviewView, scope: string, key: string): st
 function heldRow(lang: Lang, m: ListedHeld, why: HeldWhy, canDecide: boolean, refused: boolean, i: number): string {
   const whyText = [
     why.rule ? esc(ruleName(lang, why.rule)) : '',
-    why.action ? `${esc(t(lang, 'rvByAction'))} <span class="mono">${esc(why.action.id)}</span>${sep(lang)}${esc(why.action.rule)} · ${esc(actionText(lang, why.action.action))}` : '',
+    why.action ? `${esc(t(lang, 'rvByAction'))} <span class="mono">${esc(why.action.id)}</span>${colon(lang)}${esc(why.action.rule)} · ${esc(actionText(lang, why.action.action))}` : '',
     why.note ? `<span class="hint">${esc(why.note)}</span>` : '',
   ].filter(Boolean).join('<br>') || '—';
   const forms = canDecide

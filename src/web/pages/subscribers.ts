@@ -15,7 +15,7 @@
  */
 import type { SubscriberView } from '../../app/consent-subscribers.js';
 import type { Principal } from '../../app/types.js';
-import { t, tk, tkOr, type Lang } from '../i18n.js';
+import { colon, t, tk, tkOr, type Lang } from '../i18n.js';
 import { alertBox, esc, field, fmtTime } from '../html.js';
 import { articleText, ruleName } from '../rule-labels.js';
 
@@ -33,7 +33,6 @@ export interface SubscriberFlash {
   posted?: PostedSubscriberAct;
 }
 
-const colon = (lang: Lang) => (lang === 'en' ? ': ' : '：');
 
 /** A time as recorded (ISO-8601), to the second where it is one, in Shanghai time. */
 function fmtIso(v: unknown): string {

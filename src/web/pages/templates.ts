@@ -9,7 +9,7 @@
  * SameSite=Strict sign-in cookie.
  */
 import type { TemplateRow } from '../../ports/content.js';
-import { t, tk, type Lang } from '../i18n.js';
+import { colon, t, tk, type Lang } from '../i18n.js';
 import { alertBox, esc, fmtTime } from '../html.js';
 
 export const TEMPLATE_STATUSES = ['pending', 'approved', 'rejected'] as const;
@@ -35,7 +35,7 @@ export interface TemplatesFlash {
 
 function violationsText(lang: Lang, r: TemplateRow): string {
   if (!r.violations.length) return `<span class="hint">${esc(t(lang, 'tpNoViolations'))}</span>`;
-  return `<ul class="violations">${r.violations.map((v) => `<li><span class="mono">${esc(v.rule)}</span>${lang === 'en' ? ': ' : '：'}${esc(v.message)}</li>`).join('')}</ul>`;
+  return `<ul class="violations">${r.violations.map((v) => `<li><span class="mono">${esc(v.rule)}</span>${colon(lang)}${esc(v.message)}</li>`).join('')}</ul>`;
 }
 
 function statusText(lang: Lang, r: TemplateRow): string {
