@@ -7,6 +7,7 @@ import type { Principal } from './types.js';
 import { hashSecret, newSecret } from './secrets.js';
 import type { Role, TokenRow } from '../ports/store.js';
 import { SmsguardError } from '../domain/errors.js';
+import { str } from './validate.js';
 
 /**
  * How long a looked-up token (found or not) is believed without asking the store again. A revocation
@@ -82,6 +83,9 @@ export class Authenticator {
 
   /** Creates a token for a person; returns the secret (shown once). */
   async createToken(role: Role, label: string, subject: string | null = null, scope: Record<string, unknown> = {}): Promise<{ id: string; token: string }> {
+    // `token create --label` is a door too: the label is shown in every list of tokens, one line as an
+    // API key's is, and a NUL in it failed the insert on PostgreSQL
+    str(label, 'label', { min: 1, max: 200, shape: 'line' });
     const token = newSecret(role === 'admin' ? 'sga' : 'sgt');
     const id = this.ctx.ids.next('tok');
     await this.ctx.store.directory.addToken({ id, role, subject, label, scope, createdAt: this.ctx.clock.now(), revokedAt: null }, hashSecret(token));

@@ -71,3 +71,12 @@ test('token list shows tokens without secrets; token revoke takes one back, once
     await s.close();
   }
 });
+
+test('token create: a label holding a control character (an escape pasted from a terminal) is one line and exit 1, no token made', () => {
+  const before = lines(cli('token', 'list', '--db', db).out).length;
+  const bad = cli('token', 'create', '--role', 'report-centre', '--label', 'desk\u001b[31m', '--db', db);
+  assert.equal(bad.code, 1, bad.out);
+  assert.equal(bad.out, '');
+  assert.match(bad.err, /^smsguard: label: is one line and must not contain control characters \(U\+001B at character 5\)\n$/);
+  assert.equal(lines(cli('token', 'list', '--db', db).out).length, before, 'no token made');
+});
