@@ -232,7 +232,7 @@ test('npm start: the README\'s other sections (keys, usage, callbacks) answer as
   assert.equal(cb.status, 200);
   assert.match(cb.json.secret, /^sgw_/);
   assert.deepEqual((await call('GET', `/v1/content-providers/${id}/callbacks`, apiKey)).json, { statusUrl: 'https://cp.example/sms/status', moUrl: 'https://cp.example/sms/mo' });
-  assert.deepEqual((await call('GET', `/v1/content-providers/${id}/callbacks/failed?limit=100`, apiKey)).json, { failed: [], pending: 0 });
+  assert.deepEqual((await call('GET', `/v1/content-providers/${id}/callbacks/failed?limit=100`, apiKey)).json, { failed: [], pending: 0, nextCursor: null });
   assert.deepEqual((await raw('POST', `/v1/content-providers/${id}/callbacks/failed/retry`, asKey)).json, { requeued: 0 });
 
   // Usage: the figures' names as the README lists them; a day no calendar has is a 400 (it was a 500)
