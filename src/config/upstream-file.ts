@@ -18,22 +18,29 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { LINK_DEFAULTS, SMPP_TLS_PORT, type UpstreamLinkConfig } from '../smpp/client/config.js';
+import { boundsText, LINK_BOUNDS, LINK_DEFAULTS, SMPP_TLS_PORT, type LinkNumberKey, type UpstreamLinkConfig } from '../smpp/client/config.js';
 import { ConfigError } from './schema.js';
 import { jsonProblem } from './json-problem.js';
+
+/** A bounded number of LINK_BOUNDS (the same bounds as a URL's), refused with what it takes. */
+const bounded = (k: LinkNumberKey) => {
+  const b = LINK_BOUNDS[k];
+  const base = b.integer ? z.number().int(`takes ${boundsText(k)}`) : z.number();
+  return base.min(b.min, `takes ${boundsText(k)}`).max(b.max, `takes ${boundsText(k)}`).default(LINK_DEFAULTS[k]);
+};
 
 const Link = z.object({
   name: z.string().min(1).max(64),
   host: z.string().min(1),
   /** Default 2775, or 3550 with `tls`. */
   port: z.number().int().min(1).max(65535).optional(),
-  systemId: z.string().min(1).max(15),
-  password: z.string().max(8),
-  systemType: z.string().max(12).optional(),
-  window: z.number().int().min(1).max(10_000).default(LINK_DEFAULTS.window),
-  throughput: z.number().min(0).default(LINK_DEFAULTS.throughput),
+  systemId: z.string().min(1).max(LINK_BOUNDS.systemId.maxLength),
+  password: z.string().max(LINK_BOUNDS.password.maxLength),
+  systemType: z.string().max(LINK_BOUNDS.systemType.maxLength).optional(),
+  window: bounded('window'),
+  throughput: bounded('throughput'),
   prefixes: z.array(z.string().regex(/^\d{1,15}$/)).default([]),
-  weight: z.number().min(0).default(LINK_DEFAULTS.weight),
+  weight: bounded('weight'),
   /** The carrier the link reaches, for ported numbers (--mnp-file). */
   carrier: z.string().trim().min(1).max(32).optional(),
   receiptAck: z.enum(['recorded', 'received']).default(LINK_DEFAULTS.receiptAck),

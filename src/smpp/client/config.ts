@@ -76,6 +76,35 @@ export const RECEIPT_ACKS: readonly ReceiptAck[] = ['recorded', 'received'];
 export const LINK_DEFAULTS = { window: 100, throughput: 0, weight: 1, receiptAck: 'recorded', bind: 'trx' } as const;
 
 /**
+ * The bounds of a link's numbers and strings, the one table both a `smpp://` URL (parseUpstreamUrl)
+ * and the upstream file (src/config/upstream-file.ts) check against, so a link means the same
+ * whichever way it is given. Out of range is refused naming the key, never coerced: `window=0` was
+ * silently run as 1, and a `throughput` or `weight` of 1e12 was taken as it came.
+ * - window: unanswered submit_sm on the link, 1-10,000 (an integer).
+ * - throughput: submit_sm per second, 0 (uncapped) to 100,000 (fractions allowed: 0.5 is one every 2 s).
+ * - weight: share among eligible links, 0 (never chosen by weight) to 1,000.
+ * - systemId, password, systemType: SMPP 3.4 §5.2 C-Octet Strings of at most 16, 9 and 13 octets
+ *   with the NUL, so 15, 8 and 12 characters; a longer one the SMSC truncates or refuses at bind.
+ */
+export const LINK_BOUNDS = {
+  window: { min: 1, max: 10_000, integer: true },
+  throughput: { min: 0, max: 100_000, integer: false },
+  weight: { min: 0, max: 1_000, integer: false },
+  systemId: { maxLength: 15 },
+  password: { maxLength: 8 },
+  systemType: { maxLength: 12 },
+} as const;
+
+/** A bounded number key of LINK_BOUNDS. */
+export type LinkNumberKey = 'window' | 'throughput' | 'weight';
+
+/** What a key takes, for refusals: `1-10000 (an integer)`. */
+export function boundsText(k: LinkNumberKey): string {
+  const b = LINK_BOUNDS[k];
+  return `${b.min}-${b.max}${b.integer ? ' (an integer)' : ''}`;
+}
+
+/**
  * `bind=` of a URL. A literal `+` in a query string reads as a space (form encoding), so
  * `bind=tx+rx` as typed arrives as `tx rx`: taken as the `tx+rx` it was meant to be, as is `tx%2Brx`.
  */
@@ -112,12 +141,20 @@ export function parseUpstreamUrl(url: string): UpstreamLinkConfig {
   const insecure = u.searchParams.get('insecure');
   if (insecure !== null && insecure !== '0' && insecure !== '1') throw new Error(`upstream: insecure=${insecure} is not 0 or 1`);
   const defaultPort = secure ? SMPP_TLS_PORT : 2775;
-  const num = (k: string, d: number): number => {
+  const num = (k: LinkNumberKey, d: number): number => {
     const v = u.searchParams.get(k);
     if (v === null) return d;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new Error(`upstream: ${k}=${v} is not a non-negative number`);
+    const b = LINK_BOUNDS[k];
+    // decimal digits only: Number() read a blank as 0, `0x10` as 16 and `1e3` as 1000
+    const n = /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : NaN;
+    if (!(n >= b.min && n <= b.max) || (b.integer && !Number.isInteger(n))) throw new Error(`upstream: ${k}=${v} is out of range: ${k} takes ${boundsText(k)}`);
     return n;
+  };
+  const text = (k: 'systemId' | 'password' | 'systemType', v: string): string => {
+    const max = LINK_BOUNDS[k].maxLength;
+    // the password's own value is never quoted (it goes to stderr and from there to a journal)
+    if (v.length > max) throw new Error(`upstream: ${k} is ${v.length} characters; SMPP 3.4 allows at most ${max} (${max + 1} octets with the NUL)`);
+    return v;
   };
   const prefixes = (u.searchParams.get('prefixes') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const receiptAck = u.searchParams.get('receiptAck') ?? LINK_DEFAULTS.receiptAck;
@@ -125,17 +162,18 @@ export function parseUpstreamUrl(url: string): UpstreamLinkConfig {
   const carrier = u.searchParams.get('carrier')?.trim();
   if (carrier === '') throw new Error('upstream: carrier= is empty');
   const bind = bindParam(u.searchParams.get('bind'));
+  const systemType = u.searchParams.get('systemType');
   return {
     name: u.searchParams.get('name') ?? `${u.hostname}:${u.port || defaultPort}`,
     host: u.hostname,
     port: u.port ? Number(u.port) : defaultPort,
-    systemId: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-    systemType: u.searchParams.get('systemType') ?? undefined,
-    window: Math.max(1, Math.floor(num('window', LINK_DEFAULTS.window))),
+    systemId: text('systemId', decodeURIComponent(u.username)),
+    password: text('password', decodeURIComponent(u.password)),
+    systemType: systemType === null ? undefined : text('systemType', systemType),
+    window: num('window', LINK_DEFAULTS.window),
     throughput: num('throughput', LINK_DEFAULTS.throughput),
     prefixes,
-    weight: Math.max(0, num('weight', LINK_DEFAULTS.weight)),
+    weight: num('weight', LINK_DEFAULTS.weight),
     ...(carrier ? { carrier } : {}),
     receiptAck: receiptAck as ReceiptAck,
     bind,
