@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../src/store/sqlite/index.js';
+import { BENCH_SQLITE } from './store-tuning.js';
 import { App } from '../src/app/app.js';
 import { SimulatedClock } from '../src/simulator/clock.js';
 import { resolveProfile } from '../src/profiles/index.js';
@@ -27,7 +28,7 @@ export async function run(opts: BenchOptions): Promise<Figure[]> {
   const numbers = messages / 20;
   const complaints = opts.quick ? 500 : 2_000;
   const dir = mkdtempSync(join(tmpdir(), 'smsguard-complaints-bench-'));
-  const store = new SqliteStore(join(dir, 'complaints.db'));
+  const store = new SqliteStore(join(dir, 'complaints.db'), BENCH_SQLITE);
   try {
     const clock = new SimulatedClock(START);
     const app = new App({ store, clock, profile: resolveProfile('cn-2015') });

@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../src/store/sqlite/index.js';
+import { BENCH_SQLITE } from './store-tuning.js';
 import { App } from '../src/app/app.js';
 import { SimulatedClock } from '../src/simulator/clock.js';
 import { resolveProfile } from '../src/profiles/index.js';
@@ -40,7 +41,7 @@ export async function run(opts: BenchOptions): Promise<Figure[]> {
   const messages = opts.quick ? 10_000 : 60_000;
   const dir = mkdtempSync(join(tmpdir(), 'smsguard-consent-bench-'));
   const path = join(dir, 'consent.db');
-  const store = new SqliteStore(path);
+  const store = new SqliteStore(path, BENCH_SQLITE);
   try {
     const clock = new SimulatedClock(NOON);
     const app = new App({ store, clock, profile: resolveProfile('cn-2015') });

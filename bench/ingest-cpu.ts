@@ -12,6 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../src/store/sqlite/index.js';
+import { BENCH_SQLITE } from './store-tuning.js';
 import { SqliteContentStore } from '../src/store/sqlite/content.js';
 import { App } from '../src/app/app.js';
 import { installContentGovernance } from '../src/app/content-install.js';
@@ -21,7 +22,7 @@ import type { Principal } from '../src/app/types.js';
 import { recipient } from './load/recipient.js';
 import { normalizeMsisdn } from '../src/domain/msisdn.js';
 
-const store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'ingest-cpu-')), 'b.db'));
+const store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'ingest-cpu-')), 'b.db'), BENCH_SQLITE);
 const app = new App({ store, clock: new SystemClock(), profile: resolveProfile('cn-2015') });
 await installContentGovernance(app, new SqliteContentStore(store.db));
 const admin: Principal = { role: 'admin', actorId: 'bench' };

@@ -18,6 +18,7 @@ import { mkdirSync, statfsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../src/store/sqlite/index.js';
+import { BENCH_SQLITE } from './store-tuning.js';
 import type { RecordsWriter, NewRecord } from '../src/store/sqlite/records-writer.js';
 import { verifyChains } from '../src/app/records-verify.js';
 import { nativeForgePath, nativeLinksPath } from '../src/store/sqlite/native-links.js';
@@ -83,7 +84,7 @@ function fresh(name: string): { path: string; store: SqliteStore; w: RecordsWrit
   mkdirSync(DATA, { recursive: true });
   const path = join(DATA, name);
   removeDb(path);
-  const store = new SqliteStore(path);
+  const store = new SqliteStore(path, BENCH_SQLITE);
   return { path, store, w: store.records.writer };
 }
 
@@ -122,8 +123,10 @@ async function writeAndVerify(quick: boolean): Promise<Figure[]> {
   const load = loadavg()[0];
   // Verify twice in this run: on every core (the figure), then on the calling thread alone (the ratio).
   const threads = availableParallelism();
+  // the store's own link options (SMSGUARD_NATIVE_VERIFY=0: native: false), kept under each setting below
+  const base = { ...arch.linkOptions };
   const timedVerify = async (t: number): Promise<{ wall: number; cpu: number }> => {
-    arch.linkOptions = { threads: t };
+    arch.linkOptions = { ...base, threads: t };
     const c1 = cpuS();
     const t0 = process.hrtime.bigint();
     const r = await verifyChains(arch, { month: '2026-11' });
@@ -134,7 +137,7 @@ async function writeAndVerify(quick: boolean): Promise<Figure[]> {
   };
   // Warm the code paths on the 20k records written above, the parallel ones too (small chunks so a
   // worker starts): the worker entry is bundled once per process, which the first verify would pay.
-  arch.linkOptions = { threads, parallelMin: 0, chunk: 5_000 };
+  arch.linkOptions = { ...base, threads, parallelMin: 0, chunk: 5_000 };
   const cw0 = process.hrtime.bigint();
   await verifyChains(arch, { month: '2026-10' });
   const warmUpS = Number(process.hrtime.bigint() - cw0) / 1e9;
@@ -144,13 +147,13 @@ async function writeAndVerify(quick: boolean): Promise<Figure[]> {
   await store.close();
   const bytes = dbBytes(path);
   removeDb(path);
-  const cond = { ...machine(), loadAvg1m: Number(load.toFixed(1)), records: n, bodyBytes: JSON.stringify(mt(1, NOV).body).length, indexes: 'ref, at, subscription; number, provider, port and rule by facet bucket (7)', numbers: 'distinct, scrambled order (bench/load/recipient.ts)', transaction: 1000, sync: process.env.SMSGUARD_SQLITE_SYNC ?? 'NORMAL', bytesPerRecord: Math.round(bytes / (n + 20_000)) };
+  const cond = { ...machine(), loadAvg1m: Number(load.toFixed(1)), records: n, bodyBytes: JSON.stringify(mt(1, NOV).body).length, indexes: 'ref, at, subscription; number, provider, port and rule by facet bucket (7)', numbers: 'distinct, scrambled order (bench/load/recipient.ts)', transaction: 1000, sync: BENCH_SQLITE.sync, bytesPerRecord: Math.round(bytes / (n + 20_000)) };
   return [
     {
       figure: 'records_write_per_s', value: Math.round(n / wc), unit: 'records per CPU-second',
       conditions: {
         ...cond, wallPerS: Math.round(n / s), withInputPerCpuS: Math.round(n / withInput), inputCpuS: Number(inputCpuS.toFixed(3)),
-        chain: 'SHA-256 per record, chain tip in memory', forge: nativeForgePath() ? 'native (smsguard_chain_append: one call per batch)' : 'javascript',
+        chain: 'SHA-256 per record, chain tip in memory', forge: nativeForgePath(BENCH_SQLITE.nativeWrite) ? 'native (smsguard_chain_append: one call per batch)' : 'javascript',
         note: 'value = records / CPU seconds of this process (every thread: the writer, the WAL checkpointer, V8\'s) less the CPU seconds building the same input records took alone (inputCpuS); withInputPerCpuS counts that too; wallPerS is what the shared machine gave',
       },
     },
@@ -159,8 +162,8 @@ async function writeAndVerify(quick: boolean): Promise<Figure[]> {
       conditions: {
         ...cond, loadAvg1mAfter: Number(loadAfter.toFixed(1)), threads, perCpuS: Math.round(n / all.cpu), warmUpS: Number(warmUpS.toFixed(3)),
         oneThreadWallPerS: Math.round(n / one.wall), oneThreadPerCpuS: Math.round(n / one.cpu),
-        path: nativeLinksPath() ? 'native' : 'javascript',
-        what: nativeLinksPath()
+        path: nativeLinksPath(BENCH_SQLITE.nativeVerify) ? 'native' : 'javascript',
+        what: nativeLinksPath(BENCH_SQLITE.nativeVerify)
           ? 'records verify of the month: links proven in chunks of 50k on worker threads (own read-only, memory-mapped connections), each chunk by one call of the native SQLite extension (native/chain-links.c: header rendered and SHA-256 per record inside SQLite)'
           : 'records verify of the month: links proven in chunks of 50k on worker threads (own read-only, memory-mapped connections), 2,000 rows per SQLite value (canonical bytes + stored hash), SHA-256 per record in JavaScript, compare (the native extension is not built or SMSGUARD_NATIVE_VERIFY=0)',
         note: 'value = wall rate on every core of this shared machine (see the load average); perCpuS = records / CPU seconds of the process (all threads, worker start-up included); oneThread* = the same verify on the calling thread alone, same run',
@@ -190,7 +193,7 @@ function fittingRows(existing: number): number {
 async function keysetAndPurge(quick: boolean): Promise<Figure[]> {
   const path = join(DATA, `records-keyset-mixed-${quick ? 'quick' : 'full'}.db`);
   mkdirSync(DATA, { recursive: true });
-  const store = new SqliteStore(path);
+  const store = new SqliteStore(path, BENCH_SQLITE);
   const w = store.records.writer;
   const arch = store.records.archive;
   let chains = (await arch.chains()).filter((c) => c.chain !== 'retained');

@@ -5,6 +5,7 @@
  * `READY <smpp port> <systemId> <password>` once a provider with SMPP credentials exists.
  */
 import { SqliteStore } from '../src/store/sqlite/index.js';
+import { BENCH_SQLITE } from './store-tuning.js';
 import { SqliteSmppCredentials } from '../src/store/sqlite/smpp-credentials.js';
 import { App } from '../src/app/app.js';
 import { DeliveryWorker } from '../src/app/delivery.js';
@@ -16,7 +17,7 @@ import { buildHttpApp } from '../src/http/app.js';
 
 const [db, upstreamUrl] = process.argv.slice(2);
 const admin = { role: 'admin' as const, actorId: 'bench' };
-const store = new SqliteStore(db);
+const store = new SqliteStore(db, BENCH_SQLITE);
 const clock = new SystemClock();
 const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
 // SMSGUARD_UPSTREAM_THREAD=off: the client on the event loop, as `start --upstream-thread off`.

@@ -5,6 +5,8 @@
 import { Command, Option } from 'commander';
 import pino from 'pino';
 import { loadConfig, ConfigError, envName, trustProxyOption, type Config } from './config/schema.js';
+import { sqliteTuning } from './config/sqlite-tuning.js';
+import { useWorkerBundles } from './runtime/worker-script.js';
 import { ENV_ONLY_SETTINGS, OTHER_VARIABLES } from './config/env-only.js';
 import { resolveProfile, type ProfileId, type ParamOverrides } from './profiles/index.js';
 import { openStore } from './store/open.js';
@@ -83,6 +85,8 @@ async function start(config: Config): Promise<void> {
 /** Starts everything, registering with `closers` how to close each piece once it is open. */
 async function startGateway(config: Config, closers: Closers): Promise<void> {
   const undo = (what: string, close: Closer) => closers.add(what, close);
+  // process-wide: how the SMPP client's and the verifier's worker threads boot (SMSGUARD_WORKER_BUNDLE)
+  useWorkerBundles(config.workerBundle === 'on');
   const log = pino(privateLoggerOptions(config.logLevel));
   // The SMPP TLS port's certificate and key, checked before anything opens (the SMPP server is not
   // on egress-only processes, so neither is its TLS port).
@@ -91,7 +95,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   const lock = !isPostgresUrl(config.db) && config.db !== ':memory:' ? acquireGatewayLock(resolve(config.db)) : undefined;
   if (lock === null) throw new GatewayLockedError(resolve(config.db));
   if (lock) undo('gateway lock', () => lock.release());
-  const opened = await openStore(config.db, { schema: config.dbSchema, poolSize: config.dbPoolSize });
+  const opened = await openStore(config.db, { sqlite: sqliteTuning(config), schema: config.dbSchema, poolSize: config.dbPoolSize });
   const store = opened.store;
   undo('store', () => store.close());
   // The processes of a PostgreSQL deployment share its heads: one started without the deployment's
@@ -412,7 +416,7 @@ function addReadinessChecks(app: App, config: Config, bus: BusRoles | null, smpp
  * database or schema no gateway uses (a mistyped --db or --db-schema) would only fail later, at login.
  */
 async function createToken(config: Config, role: string, label: string, scope: Record<string, unknown> = {}): Promise<void> {
-  const { store } = await openStore(config.db, { schema: config.dbSchema, existing: true });
+  const { store } = await openStore(config.db, { sqlite: sqliteTuning(config), schema: config.dbSchema, existing: true });
   const app = new App({ store, clock: new SystemClock(), profile: resolveProfile(config.profile as ProfileId) });
   const { id, token } = await app.auth.createToken(role as 'admin', label, null, scope);
   process.stdout.write(`${JSON.stringify({ id, role, token, ...(Object.keys(scope).length ? { scope } : {}) })}\n`);
@@ -482,7 +486,7 @@ export function buildCli(): Command {
   registerTokenCommands(token, commonOptions);
   commonOptions(program.command('migrate').description('apply database migrations and exit')).action(async (opts) => {
     const config = loadConfig(opts);
-    const { store, description } = await openStore(config.db, { schema: config.dbSchema });
+    const { store, description } = await openStore(config.db, { sqlite: sqliteTuning(config), schema: config.dbSchema });
     await store.close();
     process.stdout.write(`migrations applied (${description})\n`);
   });

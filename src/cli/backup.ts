@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/schema.js';
+import { sqliteTuning } from '../config/sqlite-tuning.js';
 import { openStore } from '../store/open.js';
 import { SmsguardError } from '../domain/errors.js';
 import { SqliteStore } from '../store/sqlite/index.js';
@@ -22,7 +23,7 @@ export function registerBackupCommand(program: Command, common: (c: Command) => 
       const config = loadConfig({ db: opts.db, profile: opts.profile, dbSchema: opts.dbSchema });
       if (isPostgresUrl(config.db)) throw new SmsguardError('invalid_request', 'backup copies a SQLite store; back up PostgreSQL with its own tools (pg_dump, or a base backup with WAL archiving)');
       // The source must exist: backing up a mistyped path would copy a new, empty database.
-      const { store } = await openStore(config.db, { schema: config.dbSchema, existing: true });
+      const { store } = await openStore(config.db, { sqlite: sqliteTuning(config), schema: config.dbSchema, existing: true });
       try {
         if (!(store instanceof SqliteStore)) throw new SmsguardError('invalid_request', `backup: ${config.db} is not a SQLite store`);
         // The key files the gateway reads (a key given inline in config is the operator's to keep).

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/schema.js';
+import { sqliteTuning } from '../config/sqlite-tuning.js';
 import { resolveProfile, type ParamOverrides, type ProfileId } from '../profiles/index.js';
 import { openStore } from '../store/open.js';
 import { SmsguardError } from '../domain/errors.js';
@@ -51,7 +52,7 @@ export function registerInspectReport(program: Command, common: (c: Command) => 
       const year = Number(opts.year);
       if (!/^\d{4}$/.test(String(opts.year))) throw new SmsguardError('invalid_request', `--year: not a year (YYYY): ${opts.year}`, {}, 'year');
       const config = loadConfig({ db: opts.db, dbSchema: opts.dbSchema, profile: opts.profile });
-      const { store } = await openStore(config.db, { schema: config.dbSchema, existing: true });
+      const { store } = await openStore(config.db, { sqlite: sqliteTuning(config), schema: config.dbSchema, existing: true });
       try {
         const app = new App({ store, clock: new SystemClock(), profile: resolveProfile(config.profile as ProfileId, JSON.parse(config.profileOverrides) as ParamOverrides) });
         let cpId = String(opts.contentProvider);

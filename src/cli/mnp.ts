@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { loadMnpFile, mnpProblemLines } from '../config/mnp-file.js';
-import { ConfigError } from '../config/schema.js';
+import { ConfigError, loadConfig } from '../config/schema.js';
 import { normalizeMsisdnLenient } from '../domain/msisdn.js';
 import { PortedNumbers } from '../smpp/client/ported-numbers.js';
 
@@ -24,7 +24,8 @@ export function registerMnpCommand(program: Command): void {
   mnp.command('check <number>').description("a number's current carrier in the list, and the file's bad lines; exit 0 in the list, 2 not in it, 1 an error (no file, unreadable, not a mobile number)")
     .option('--mnp-file <path>', 'the CSV of ported numbers (default: SMSGUARD_MNP_FILE)')
     .action((number: string, opts: { mnpFile?: string }) => {
-      const path = opts.mnpFile ?? process.env.SMSGUARD_MNP_FILE;
+      // SMSGUARD_MNP_FILE through the configuration, as `start` reads it
+      const path = loadConfig({ mnpFile: opts.mnpFile }).mnpFile;
       if (!path) throw new ConfigError(['mnpFile: give --mnp-file PATH or SMSGUARD_MNP_FILE']);
       const msisdn = normalizeMsisdnLenient(number);
       if (!msisdn) throw new ConfigError([`number: ${number} is not a mainland mobile number`]);

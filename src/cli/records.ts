@@ -9,6 +9,8 @@ import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import type { Config } from '../config/schema.js';
 import { ConfigError, loadConfig } from '../config/schema.js';
+import { sqliteTuning } from '../config/sqlite-tuning.js';
+import { useWorkerBundles } from '../runtime/worker-script.js';
 import { resolveProfile, type ParamOverrides, type ProfileId } from '../profiles/index.js';
 import { openStore, requireExistingInstall } from '../store/open.js';
 import { SmsguardError } from '../domain/errors.js';
@@ -169,9 +171,11 @@ function summarise(r: PurgeReport) {
 
 async function openApp(opts: Record<string, unknown>): Promise<{ app: App; store: Store; svc: RecordsService; config: Config }> {
   const config = loadConfig({ db: opts.db, profile: opts.profile, dbSchema: opts.dbSchema });
+  // process-wide: how `records verify`'s worker threads boot (SMSGUARD_WORKER_BUNDLE)
+  useWorkerBundles(config.workerBundle === 'on');
   // A SQLite file or a PostgreSQL URL (--db, SMSGUARD_DB or DATABASE_URL), as `start` opens it; one
   // that must exist already, checked before anything (the signing key below) is written beside it.
-  const { store } = await openStore(config.db, { schema: config.dbSchema, existing: true });
+  const { store } = await openStore(config.db, { sqlite: sqliteTuning(config), schema: config.dbSchema, existing: true });
   const app = new App({ store, clock: new SystemClock(), profile: resolveProfile(config.profile as ProfileId, JSON.parse(config.profileOverrides) as ParamOverrides) });
   try {
     await requireGatewayKey(config, store);

@@ -12,6 +12,7 @@
 import { Command, Option } from 'commander';
 import { withoutPassword } from '../runtime/without-password.js';
 import { loadConfig } from '../config/schema.js';
+import { sqliteTuning } from '../config/sqlite-tuning.js';
 import { resolveProfile, type ProfileId } from '../profiles/index.js';
 import { openStore } from '../store/open.js';
 import { SmsguardError } from '../domain/errors.js';
@@ -26,7 +27,7 @@ import { mustExist } from '../app/known-provider.js';
 /** The store of an install that exists (never a new one: a mistyped --db must not look empty) and an App on it. */
 async function openApp(opts: Record<string, unknown>): Promise<{ app: App; bus: { url: string; prefix: string } | null; close(): Promise<void> }> {
   const config = loadConfig({ db: opts.db, dbSchema: opts.dbSchema, profile: opts.profile, queue: opts.queue, queuePrefix: opts.queuePrefix });
-  const { store } = await openStore(config.db, { schema: config.dbSchema, existing: true });
+  const { store } = await openStore(config.db, { sqlite: sqliteTuning(config), schema: config.dbSchema, existing: true });
   const bus = config.queue ? { url: config.queue, prefix: config.queuePrefix } : null;
   return { app: new App({ store, clock: new SystemClock(), profile: resolveProfile(config.profile as ProfileId) }), bus, close: () => store.close() };
 }

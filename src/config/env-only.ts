@@ -15,6 +15,16 @@ export const ENV_ONLY_SETTINGS: Readonly<Record<string, string>> = {
   reportPort: 'the report port where 举报 SMS open complaints, 3-21 digits (default 12321)',
   recordsSigningKey: 'Ed25519 key signing the records\' heads: PEM, base64 DER or file:PATH (default: records-signing.key beside the database)',
   recordsTrustedKeys: 'public keys of retired head-signing keys, or file:PATH (default: records-trusted-keys beside the database)',
+  // Tuning and benchmark settings (the SQLite store's SqliteTuning and the worker threads' boot):
+  // the defaults are what the gateway is measured and meant to run with (docs/PERFORMANCE.md).
+  sqliteSync: 'tuning/benchmark: SQLite PRAGMA synchronous, OFF|NORMAL|FULL|EXTRA (default NORMAL; OFF can lose commits in a crash)',
+  walBuffer: 'tuning/benchmark: the WAL-buffering VFS where the native library is built, 0|1 (default 1)',
+  nativeWrite: 'tuning/benchmark: the records writer\'s native append where built, 0|1 (default 1)',
+  nativeVerify: 'tuning/benchmark: records verify\'s native link proof where built, 0|1 (default 1)',
+  recordsThread: 'tuning/benchmark: the records thread (SQLite), 0|1 (default 0)',
+  recordsThreadTimeoutMs: 'tuning/benchmark: wait for the records thread\'s commit, ms, 100 to 3600000 (default 60000)',
+  verifyThreads: 'tuning/benchmark: threads records verify uses, 1-256 (default: the machine\'s cores)',
+  workerBundle: 'tuning/test: worker threads run a bundle (on) or boot through tsx (off), on|off (default on)',
 };
 
 /** Read at start beside the schema (their files are checked by the content loader). */

@@ -7,6 +7,7 @@ import { parseIpRange } from '../runtime/ip-range.js';
 import { z } from 'zod';
 import { overrideProblems, PROFILE_IDS, type ProfileId } from '../profiles/index.js';
 import { isSchemaName, SCHEMA_NAME_RULE } from '../store/postgres/schema-name.js';
+import { DEFAULT_SQLITE_TUNING, SQLITE_SYNCS } from '../store/sqlite/tuning.js';
 
 /**
  * A number setting: a number given in code, or text of decimal digits (spaces around them allowed).
@@ -20,6 +21,14 @@ const num = () => z.preprocess(
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => num().pipe(z.number().int().min(min).max(max));
 const positive = (max: number) => num().pipe(z.number().positive().max(max));
 const port = int(0, 65535);
+/**
+ * A tuning switch: `0` (off) or `1` (on), as the benchmarks and docs/PERFORMANCE.md set them. Anything
+ * else is refused: a `SMSGUARD_RECORDS_THREAD=true` was read as off, without a word.
+ */
+const onOff = (d: boolean) => z.preprocess(
+  (v) => (typeof v === 'boolean' ? (v ? '1' : '0') : typeof v === 'string' ? v.trim() : v),
+  z.enum(['0', '1'], { error: (i) => `must be 0 (off) or 1 (on), not ${JSON.stringify(i.input)}` }),
+).transform((v) => v === '1').default(d);
 /** The bound of the bus's timings: a day, well under the 2^31 ms a Node timer takes (beyond it fires at once). */
 const DAY_MS = 86_400_000;
 
@@ -149,6 +158,30 @@ export const ConfigSchema = z.object({
    * database when the signing key is the default one there (`smsguard records rotate-key` keeps it).
    */
   recordsTrustedKeys: z.string().min(1).optional(),
+  // Tuning and benchmark settings of the SQLite store (SqliteTuning, src/store/sqlite/tuning.ts),
+  // environment only; the store takes them at open (src/config/sqlite-tuning.ts) and reads no variable.
+  /**
+   * `PRAGMA synchronous` of the SQLite files: OFF, NORMAL (default), FULL or EXTRA (case ignored).
+   * Checked here because a PRAGMA takes no bound parameter: the value went into its text as given.
+   */
+  sqliteSync: z.preprocess((v) => (typeof v === 'string' && (SQLITE_SYNCS as readonly string[]).includes(v.trim().toUpperCase()) ? v.trim().toUpperCase() : v), z.enum(SQLITE_SYNCS, { error: (i) => `must be one of ${SQLITE_SYNCS.join(', ')}, not ${JSON.stringify(i.input)}` })).default(DEFAULT_SQLITE_TUNING.sync),
+  /** The WAL-buffering VFS where the native library is built (docs/PERFORMANCE.md): 1 (default) or 0. */
+  walBuffer: onOff(DEFAULT_SQLITE_TUNING.walBuffer),
+  /** The records writer's native append where built (docs/RECORDS.md): 1 (default) or 0. */
+  nativeWrite: onOff(DEFAULT_SQLITE_TUNING.nativeWrite),
+  /** `records verify`'s native link proof where built (docs/RECORDS.md): 1 (default) or 0. */
+  nativeVerify: onOff(DEFAULT_SQLITE_TUNING.nativeVerify),
+  /** The records thread (docs/RECORDS.md, "The records thread"): 0 (default) or 1. */
+  recordsThread: onOff(DEFAULT_SQLITE_TUNING.recordsThread),
+  /** How long the loop waits for the records thread's commit before giving the transaction up, ms. */
+  recordsThreadTimeoutMs: int(100, 3_600_000).default(DEFAULT_SQLITE_TUNING.recordsThreadTimeoutMs),
+  /** Threads `records verify` uses (default: the machine's cores). */
+  verifyThreads: int(1, 256).optional(),
+  /**
+   * Worker threads (the SMPP client's, `records verify`'s) run an esbuild bundle of their entry (`on`,
+   * default) or boot it through tsx (`off`: a test and diagnostic switch; src/runtime/worker-script.ts).
+   */
+  workerBundle: z.enum(['on', 'off'], { error: (i) => `must be on or off, not ${JSON.stringify(i.input)}` }).default('on'),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

@@ -11,16 +11,23 @@
  *
  * Only for entries whose module tree does not read `import.meta` while loading (a CommonJS bundle has
  * none). If esbuild is missing or fails, `workerScript` returns null and the caller boots through tsx;
- * SMSGUARD_WORKER_BUNDLE=off does the same on purpose (tests run that path with it).
+ * `useWorkerBundles(false)` does the same on purpose (tests run that path with it; the configuration's
+ * `workerBundle`, SMSGUARD_WORKER_BUNDLE=off, sets it for a process: src/main.ts).
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const cache = new Map<string, string | null>();
+let bundles = true;
+
+/** Whether worker entries are bundled (true, the default) or booted through tsx (false); for the whole process. */
+export function useWorkerBundles(on: boolean): void {
+  bundles = on;
+}
 
 /** The bundled script for a TypeScript worker entry (cached per process), or null if it cannot be built. */
 export function workerScript(entry: URL): string | null {
-  if (process.env.SMSGUARD_WORKER_BUNDLE === 'off') return null;
+  if (!bundles) return null;
   const key = entry.href;
   if (cache.has(key)) return cache.get(key)!;
   let code: string | null = null;

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { SmsguardError } from '../domain/errors.js';
 import type { Store } from '../ports/store.js';
 import { SqliteStore } from './sqlite/index.js';
+import type { SqliteTuning } from './sqlite/tuning.js';
 import { monthFilePath } from './sqlite/month-files.js';
 import { SchemaTooNewError } from './schema-too-new.js';
 import { PostgresStore, isPostgresUrl } from './postgres/index.js';
@@ -114,8 +115,9 @@ function withoutPassword(url: string): string {
  * Opens the store. `existing: true` for the commands that work on an install someone already made
  * (token create, records, inspect, backup): a SQLite path or a PostgreSQL schema that is not there is
  * refused ({@link requireExistingInstall}) instead of created. Only `start` and `migrate` create.
+ * `sqlite`: the SQLite store's tuning (src/config/sqlite-tuning.ts gives it from the configuration).
  */
-export async function openStore(db: string, opts: { schema?: string; poolSize?: number; existing?: boolean } = {}): Promise<OpenedStore> {
+export async function openStore(db: string, opts: { schema?: string; poolSize?: number; existing?: boolean; sqlite?: Partial<SqliteTuning> } = {}): Promise<OpenedStore> {
   if (opts.existing) await requireExistingInstall(db, opts.schema);
   if (isPostgresUrl(db)) {
     const store = await PostgresStore.open({ url: db, schema: opts.schema, max: opts.poolSize }).catch((e: unknown) => {
@@ -127,7 +129,7 @@ export async function openStore(db: string, opts: { schema?: string; poolSize?: 
   // Each month of records is a file beside the main one (src/store/sqlite/month-files.ts).
   let store: SqliteStore;
   try {
-    store = new SqliteStore(db);
+    store = new SqliteStore(db, opts.sqlite);
   } catch (e) {
     throw sqliteOpenProblem(e, resolve(db));
   }

@@ -9,6 +9,10 @@
  * Beyond the core, the store adapters take only types from app, pipeline and content, and the
  * doors (http, web, smpp, queue) import no store.
  *
+ * Across all of src, only the configuration loader and the entry point read the environment: every
+ * setting goes through the validated, frozen configuration and is passed in (the SQLite store's
+ * tuning at open, src/config/sqlite-tuning.ts), so none is read unchecked, undocumented, at open.
+ *
  * A scanner and not the compiler, because TypeScript has no rule for "this folder may not import
  * that one". It strips comments and the contents of strings first, so prose naming `Date.now()` is
  * not a call, and resolves each relative import to the src folder it lands in.
@@ -293,4 +297,40 @@ test('the scanner sees each kind of breach, and not the same words in comments o
     assert.notDeepEqual(edgeViolations(store, bad), [], bad);
   }
   assert.notDeepEqual(edgeViolations(join(SRC, 'http', 'routes', 'example.ts'), "import type { Db } from '../../store/sqlite/db.js';"), []);
+});
+
+/**
+ * The files of src that may read `process.env`, each with its reason: the configuration loader
+ * (loadConfig's default argument), and the entry point, which hands the environment to it and to the
+ * content-file loader and reads the admin token it passes on.
+ */
+const ENV_READERS: Readonly<Record<string, string>> = {
+  'config/schema.ts': 'loadConfig(flags, env = process.env)',
+  'main.ts': 'the entry point: the admin token and loadContentConfig(process.env)',
+};
+/**
+ * A read of the environment, on source with comments and string contents blanked: `process.env`,
+ * `process[…]`, `process` taken whole (`const { env } = process`), or an import of node:process.
+ */
+const readsEnv = (src: string): boolean => {
+  const code = stripped(src, false);
+  return /\bprocess\s*(?:\.\s*env\b|\[)/.test(code) || /=\s*process\s*[;,)\n]/.test(code) || specifiers(src).some((s) => s === 'process' || s === 'node:process');
+};
+
+test('no file of src reads the environment but the configuration loader and the entry point', () => {
+  const found: string[] = [];
+  let scanned = 0;
+  for (const f of files(SRC)) {
+    scanned++;
+    const rel = relative(SRC, f).split(sep).join('/');
+    if (readsEnv(readFileSync(f, 'utf8')) && !(rel in ENV_READERS)) found.push(`src/${rel}`);
+  }
+  assert.ok(scanned > 300, `scanned only ${scanned} files`);
+  assert.deepEqual(found, [], 'reads process.env: take the setting from the configuration (src/config/schema.ts) and pass it in');
+  for (const rel of Object.keys(ENV_READERS)) assert.ok(readsEnv(readFileSync(join(SRC, rel), 'utf8')), `src/${rel} no longer reads the environment: drop it from ENV_READERS`);
+});
+
+test('the environment scanner sees each way of reading it, and not the words in comments or strings', () => {
+  for (const bad of ['const s = process.env.SMSGUARD_SQLITE_SYNC;', "const t = process['env'].X;", 'const { env } = process; const u = process . env;', "import { env } from 'node:process';"]) assert.ok(readsEnv(bad), bad);
+  for (const fine of ['// process.env.SMSGUARD_SQLITE_SYNC is read by the configuration', "const m = 'set SMSGUARD_RECORDS_THREAD in process.env';", 'const e = opts.env;']) assert.ok(!readsEnv(fine), fine);
 });

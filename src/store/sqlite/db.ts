@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MMAP_BYTES, PAGE_CACHE_KIB } from './tuning.js';
+import { DEFAULT_SQLITE_TUNING, MMAP_BYTES, PAGE_CACHE_KIB, syncPragma, type SqliteTuning } from './tuning.js';
 import { useWalBuffer } from './wal-buffer.js';
 import { foldCategory } from '../category-fold.js';
 import { SchemaTooNewError, unknownMigrations } from '../schema-too-new.js';
@@ -17,17 +17,18 @@ const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations
 
 export { SchemaTooNewError };
 
-export function openDatabase(path: string): Db {
+/** Opens (creating and migrating) the main file with the given tuning (SqliteTuning: sync level, WAL buffer). */
+export function openDatabase(path: string, tuning: SqliteTuning = DEFAULT_SQLITE_TUNING): Db {
   if (path !== ':memory:') {
     mkdirSync(dirname(path), { recursive: true });
     // before the first file is opened: every file connection after it uses the buffering VFS
-    useWalBuffer();
+    useWalBuffer(tuning.walBuffer);
   }
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives a process crash (kill -9) without losing committed transactions;
   // only an OS crash or power loss can lose the last ones. FULL costs an fsync per commit.
-  db.pragma(`synchronous = ${process.env.SMSGUARD_SQLITE_SYNC ?? 'NORMAL'}`);
+  db.pragma(syncPragma(tuning.sync));
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);

@@ -1,5 +1,6 @@
 /** The SQLite store: the embedded default (one file in ./var, WAL). */
 import { openDatabase, type Db } from './db.js';
+import { DEFAULT_SQLITE_TUNING, type SqliteTuning } from './tuning.js';
 import { Checkpointer } from './checkpointer.js';
 import { RecordsWriter } from './records-writer.js';
 import { SqliteDirectory } from './directory.js';
@@ -35,10 +36,16 @@ export class SqliteStore implements Store {
 
   private readonly checkpointer: Checkpointer | null;
 
-  constructor(path: string) {
-    this.db = openDatabase(path);
+  /**
+   * Opens (creating and migrating) the database at `path`. `tuning`: the tuning and benchmark
+   * switches (SqliteTuning), each defaulting as DEFAULT_SQLITE_TUNING; the configuration gives them
+   * (src/config/sqlite-tuning.ts), the store reads no environment.
+   */
+  constructor(path: string, tuning: Partial<SqliteTuning> = {}) {
+    const t: SqliteTuning = { ...DEFAULT_SQLITE_TUNING, ...tuning };
+    this.db = openDatabase(path, t);
     this.checkpointer = path === ':memory:' ? null : new Checkpointer(path);
-    const writer = new RecordsWriter(this.db);
+    const writer = new RecordsWriter(this.db, t);
     this.directory = new SqliteDirectory(this.db, writer);
     // Messages a decision committed go to the next claim without being read back (handed-messages.ts).
     const handed = new HandedMessages();
@@ -54,6 +61,8 @@ export class SqliteStore implements Store {
     this.messages.leases = this.outbox;
     this.consents = new SqliteConsents(this.db, writer);
     this.records = new SqliteRecords(writer, this.callbacks);
+    // `records verify`: its threads and whether links are proven natively
+    this.records.archive.linkOptions = { ...(t.verifyThreads !== undefined ? { threads: t.verifyThreads } : {}), ...(t.nativeVerify ? {} : { native: false }) };
     this.cases = new SqliteCases(this.db);
     this.smppDeliveries = new SqliteSmppDeliveries(this.db);
     const db = this.db;

@@ -15,7 +15,7 @@ import { basename, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Db } from './db.js';
-import { PAGE_CACHE_KIB } from './tuning.js';
+import { PAGE_CACHE_KIB, syncPragma, type SqliteSync } from './tuning.js';
 import { Checkpointer } from './checkpointer.js';
 
 /**
@@ -186,10 +186,10 @@ export function monthSchema(t: string, schema = '', numbers: NumberIndex = 'batc
   `;
 }
 
-function configure(db: Db): void {
+function configure(db: Db, sync: SqliteSync): void {
   db.pragma('journal_mode = WAL');
   // As the main file (db.ts): NORMAL survives a process crash; the records commit before the main file does.
-  db.pragma(`synchronous = ${process.env.SMSGUARD_SQLITE_SYNC ?? 'NORMAL'}`);
+  db.pragma(syncPragma(sync));
   db.pragma('busy_timeout = 5000');
   // Months only read keep a modest cache (the OS page cache does the rest; read-only connections
   // never commit, so the walk in tuning.ts does not concern them). The month being written gets a
@@ -200,9 +200,10 @@ function configure(db: Db): void {
 
 /**
  * Opens a month. `create`: make the file and its schema when missing (only the writer does, for a
- * month it registers); otherwise a missing file is an error, never silently an empty month.
+ * month it registers); otherwise a missing file is an error, never silently an empty month. `sync`:
+ * the store's `PRAGMA synchronous` level (SqliteTuning), as the main file's.
  */
-export function openMonth(mainPath: string | null, month: string, create: boolean): MonthDb {
+export function openMonth(mainPath: string | null, month: string, create: boolean, sync: SqliteSync = 'NORMAL'): MonthDb {
   const path = monthFilePath(mainPath, month);
   const table = monthTable(month);
   if (path === null) {
@@ -216,7 +217,7 @@ export function openMonth(mainPath: string | null, month: string, create: boolea
   try {
     // Only a new file takes it (an existing file keeps the page size it was made with).
     if (create) db.pragma(`page_size = ${MONTH_PAGE_SIZE}`);
-    configure(db);
+    configure(db, sync);
     // A file made earlier (adopted) keeps the number index it has.
     if (create) db.exec(monthSchema(table, '', numberIndexOf(db, table) ?? 'batched'));
     else if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table)) throw new Error(`${path} holds no table ${table}`);

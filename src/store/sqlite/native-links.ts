@@ -13,12 +13,12 @@ import { fileURLToPath } from 'node:url';
 import type { Db } from './db.js';
 
 /**
- * Where the built extension is, or null when it is not built or SMSGUARD_NATIVE_VERIFY=0 turns it
- * off. Resolved on the main thread: a verifier worker runs bundled code whose own URL says nothing
+ * Where the built extension is, or null when it is not built or `enabled` is false (the store's
+ * `nativeVerify`, SMSGUARD_NATIVE_VERIFY=0). Resolved on the main thread: a verifier worker runs bundled code whose own URL says nothing
  * about the package, so the path travels in its job.
  */
-export function nativeLinksPath(): string | null {
-  return process.env.SMSGUARD_NATIVE_VERIFY === '0' ? null : nativeLibraryPath();
+export function nativeLinksPath(enabled = true): string | null {
+  return enabled ? nativeLibraryPath() : null;
 }
 
 /** The native library scripts/build-native.mjs builds (this extension and the WAL-buffering VFS), or null when it is not built. */
@@ -29,11 +29,12 @@ export function nativeLibraryPath(): string | null {
 
 /**
  * The extension for the records writer (its `smsguard_chain_append` appends a batch, forging each
- * link), or null when it is not built or SMSGUARD_NATIVE_WRITE=0 turns that use off. Both
+ * link), or null when it is not built or `enabled` is false (the store's `nativeWrite`,
+ * SMSGUARD_NATIVE_WRITE=0). Both
  * paths write the same bytes and hashes; the switch exists to compare them.
  */
-export function nativeForgePath(): string | null {
-  return process.env.SMSGUARD_NATIVE_WRITE === '0' ? null : nativeLibraryPath();
+export function nativeForgePath(enabled = true): string | null {
+  return enabled ? nativeLibraryPath() : null;
 }
 
 /**

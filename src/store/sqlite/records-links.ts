@@ -257,7 +257,7 @@ export async function checkLinks(db: Db, table: string, firstSeq: number, genesi
   const rows = to - from + 1;
   const chunk = opts.chunk ?? CHUNK;
   const chunks = Math.ceil(rows / chunk);
-  const wanted = opts.threads ?? (Number(process.env.SMSGUARD_VERIFY_THREADS) || availableParallelism());
+  const wanted = opts.threads ?? availableParallelism();
   // Other connections can only share a named file (not ':memory:', not '' which is a private temporary file).
   const file = !db.memory && db.name !== '';
   const workers = !file || rows < (opts.parallelMin ?? PARALLEL_MIN) ? 0 : Math.max(0, Math.min(wanted, chunks) - 1);

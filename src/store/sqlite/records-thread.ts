@@ -22,6 +22,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
+import { syncPragma, type SqliteSync } from './tuning.js';
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -116,14 +117,6 @@ export interface ThreadMonth {
   autocheckpoint: number;
 }
 
-/**
- * How long the loop waits for the thread to commit before giving the transaction up (60 s;
- * SMSGUARD_RECORDS_THREAD_TIMEOUT_MS overrides it, read when the thread starts: tests).
- */
-const endTimeoutMs = (): number => {
-  const v = Number(process.env.SMSGUARD_RECORDS_THREAD_TIMEOUT_MS);
-  return Number.isFinite(v) && v > 0 ? v : 60_000;
-};
 /** How long it may take the thread to start (it starts when first wanted, inside a transaction). */
 const START_TIMEOUT_MS = 10_000;
 
@@ -135,17 +128,23 @@ export class RecordsThread {
   private readonly err = new Uint8Array(new SharedArrayBuffer(1000));
   private ends = 0;
   private dead: Error | null = null;
-  private readonly endTimeoutMs = endTimeoutMs();
+  /**
+   * How long the loop waits for the thread to commit before giving the transaction up (the store's
+   * `recordsThreadTimeoutMs`, 60 s by default; SMSGUARD_RECORDS_THREAD_TIMEOUT_MS).
+   */
+  private readonly endTimeoutMs: number;
   /** Settles when the thread has exited (stopped, failed or closed). */
   readonly exited: Promise<void>;
 
-  constructor(o: { native: string; cacheKib: number }) {
+  constructor(o: { native: string; cacheKib: number; sync: SqliteSync; endTimeoutMs: number }) {
+    this.endTimeoutMs = o.endTimeoutMs;
+    syncPragma(o.sync); // checked before it goes into the thread's PRAGMA
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       // Not this process's flags: `--input-type=module` (node -e) would read the source as a module.
       execArgv: [],
-      workerData: { driver, native: o.native, cacheKib: o.cacheKib, sync: process.env.SMSGUARD_SQLITE_SYNC ?? 'NORMAL', ctrl: this.ctrl.buffer, hash: this.hash.buffer, err: this.err.buffer },
+      workerData: { driver, native: o.native, cacheKib: o.cacheKib, sync: o.sync, ctrl: this.ctrl.buffer, hash: this.hash.buffer, err: this.err.buffer },
     });
     this.worker.unref();
     this.worker.on('error', (e) => { this.dead = e; });

@@ -37,7 +37,7 @@ import { wellFormed } from './well-formed.js';
 import { isForgeRefusal, loadNativeLinks, nativeForgePath } from './native-links.js';
 import { NUMBER_BUCKET_SQL, addNumbersSql, facetBucket, numberBucket, numberChunkStart, numberIndexOf, numberProbeSql, sealNumbers, type Sealing } from './month-files.js';
 import { RecordsThread } from './records-thread.js';
-import { PAGE_CACHE_KIB } from './tuning.js';
+import { DEFAULT_SQLITE_TUNING, PAGE_CACHE_KIB, type SqliteTuning } from './tuning.js';
 import { closeMonth, copyMonthTableToFile, monthFilePath, monthFilesBeside, monthTable, openMonth, removeMonthFile, removeMonthFileAsync, startWriting, stopWriting, type MonthDb } from './month-files.js';
 
 export type { NewRecord, StoredRecord };
@@ -120,6 +120,8 @@ export class RecordsWriter {
   /** The records thread (records-thread.ts): undefined until first wanted, null when not used. */
   private thread: RecordsThread | null | undefined;
   private readonly threadWanted: boolean;
+  /** The store's tuning (sync level, native append, records thread), as the writer was opened with it. */
+  private readonly tuning: SqliteTuning;
   /**
    * The month transaction open on the records thread for the running outermost transaction: its
    * month, the tip as the chunks sent move it (its hash known only at the end), the seq before the
@@ -135,9 +137,10 @@ export class RecordsWriter {
    */
   private threadStuck: string | null = null;
 
-  constructor(readonly db: Db) {
-    // Read once: a writer keeps what it was opened with.
-    this.threadWanted = process.env.SMSGUARD_RECORDS_THREAD === '1';
+  constructor(readonly db: Db, tuning: SqliteTuning = DEFAULT_SQLITE_TUNING) {
+    // A writer keeps what it was opened with.
+    this.tuning = tuning;
+    this.threadWanted = tuning.recordsThread;
     if (writers.has(db)) throw new Error('one RecordsWriter per connection (use store.records.writer)');
     writers.set(db, this);
     this.mainPath = db.memory || db.name === '' ? null : db.name;
@@ -249,7 +252,7 @@ export class RecordsWriter {
     for (const [m, x] of this.open) {
       if (!live.includes(m)) this.forget(m, x);
     }
-    for (const m of live) if (!this.open.has(m)) this.open.set(m, openMonth(this.mainPath, m, false));
+    for (const m of live) if (!this.open.has(m)) this.open.set(m, openMonth(this.mainPath, m, false, this.tuning.sync));
     this.months = live;
     this.seenVersion = v;
     this.registryDirty = false;
@@ -443,7 +446,7 @@ export class RecordsWriter {
    * inside SQLite, so nothing per record is bound from JavaScript (chain-links.c).
    */
   private forgeStmts(m: MonthDb): MonthStmts['forge'] {
-    if (!loadNativeLinks(m.db, nativeForgePath())) return null;
+    if (!loadNativeLinks(m.db, nativeForgePath(this.tuning.nativeWrite))) return null;
     return m.db.prepare('SELECT smsguard_chain_append(?, ?, ?, ?)').pluck();
   }
 
@@ -455,7 +458,7 @@ export class RecordsWriter {
   private createMonth(month: string, at: number): void {
     // Older months are no longer written here (records routed to them go to the newest): stop their checkpoints.
     for (const x of this.open.values()) if (x.checkpointer) this.inBackground(stopWriting(x));
-    if (!this.open.has(month)) this.open.set(month, openMonth(this.mainPath, month, true));
+    if (!this.open.has(month)) this.open.set(month, openMonth(this.mainPath, month, true, this.tuning.sync));
     // committed_seq 0: every record of the month is above the mark until a main commit carries it.
     this.db.prepare('INSERT INTO records_months (month, created_at, committed_seq) VALUES (?, ?, 0) ON CONFLICT (month) DO UPDATE SET purged_at = NULL').run(month, at);
     this.months = [...new Set([...this.months, month])].sort();
@@ -498,12 +501,12 @@ export class RecordsWriter {
 
   /**
    * The records thread, created when first wanted: for a database in files with the native
-   * extension, when SMSGUARD_RECORDS_THREAD=1 as the writer opened (off by default: docs/RECORDS.md).
+   * extension, when the store was opened with `recordsThread` (SMSGUARD_RECORDS_THREAD=1) (off by default: docs/RECORDS.md).
    */
   private threadFor(): RecordsThread | null {
     if (this.thread === undefined) {
-      const native = nativeForgePath();
-      this.thread = this.threadWanted && this.mainPath !== null && native !== null ? new RecordsThread({ native, cacheKib: PAGE_CACHE_KIB }) : null;
+      const native = nativeForgePath(this.tuning.nativeWrite);
+      this.thread = this.threadWanted && this.mainPath !== null && native !== null ? new RecordsThread({ native, cacheKib: PAGE_CACHE_KIB, sync: this.tuning.sync, endTimeoutMs: this.tuning.recordsThreadTimeoutMs }) : null;
     }
     if (this.thread && !this.thread.usable) {
       // It failed once (it never answered, or exited): the loop writes every month itself from now on.

@@ -22,3 +22,48 @@ export const PAGE_CACHE_KIB = 8_192;
  * (~100 MB per million consents, docs/CONSENT.md) reads as fast as when a big cache held it.
  */
 export const MMAP_BYTES = 2_147_418_112;
+
+/** SQLite's `PRAGMA synchronous` levels the store may be opened with. */
+export const SQLITE_SYNCS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
+export type SqliteSync = (typeof SQLITE_SYNCS)[number];
+
+/**
+ * Tuning and benchmark switches of the SQLite store, passed in when it opens (SqliteStore, openStore).
+ * The store reads no environment: the configuration (src/config/schema.ts, `SMSGUARD_SQLITE_SYNC` and
+ * the others, validated there) gives these, so a bad value is refused at start naming its variable
+ * instead of going into a PRAGMA or being read as "off".
+ */
+export interface SqliteTuning {
+  /**
+   * `PRAGMA synchronous` of the main file, the month files and the records thread. NORMAL (default)
+   * in WAL mode survives a process crash; FULL/EXTRA also an OS crash, at an fsync per commit; OFF
+   * survives neither (benchmarks only).
+   */
+  readonly sync: SqliteSync;
+  /** The WAL-buffering VFS (wal-buffer.ts) where the native library is built; process-wide, decided by the first store opened. */
+  readonly walBuffer: boolean;
+  /** The records writer appends batches through the native extension where built (native-links.ts). */
+  readonly nativeWrite: boolean;
+  /** `records verify` proves links through the native extension where built (records-links.ts). */
+  readonly nativeVerify: boolean;
+  /** The records thread (records-thread.ts): off by default (docs/RECORDS.md). */
+  readonly recordsThread: boolean;
+  /** How long the loop waits for the records thread to commit before giving the transaction up, ms. */
+  readonly recordsThreadTimeoutMs: number;
+  /** Threads `records verify` uses; undefined: the machine's cores. */
+  readonly verifyThreads?: number;
+}
+
+/** What the store opens with when nothing is said (the configuration's defaults are these). */
+export const DEFAULT_SQLITE_TUNING: SqliteTuning = Object.freeze({
+  sync: 'NORMAL', walBuffer: true, nativeWrite: true, nativeVerify: true, recordsThread: false, recordsThreadTimeoutMs: 60_000,
+});
+
+/**
+ * The `synchronous` pragma text for a level, checked again here: a PRAGMA cannot take a bound
+ * parameter, and a store built in code (tests, benchmarks) bypasses the configuration's check.
+ */
+export function syncPragma(sync: SqliteSync): string {
+  if (!(SQLITE_SYNCS as readonly string[]).includes(sync)) throw new Error(`SQLite synchronous level ${JSON.stringify(sync)} is not one of ${SQLITE_SYNCS.join(', ')}`);
+  return `synchronous = ${sync}`;
+}

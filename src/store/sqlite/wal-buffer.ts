@@ -5,7 +5,7 @@
  * threads' connections) writes a commit's WAL frames in one pwrite instead of two per frame. The
  * files are the same either way; only the number of system calls changes (docs/PERFORMANCE.md).
  *
- * Off with SMSGUARD_WAL_BUFFER=0, and when the library is not built or does not load (SQLite's own
+ * Off when the store is opened with `walBuffer: false` (SMSGUARD_WAL_BUFFER=0, src/config/schema.ts), and when the library is not built or does not load (SQLite's own
  * VFS then).
  */
 import Database from 'better-sqlite3';
@@ -13,11 +13,14 @@ import { nativeLibraryPath } from './native-links.js';
 
 let state: boolean | null = null;
 
-/** Registers the VFS as the default (once per process; later calls say whether it is in use). */
-export function useWalBuffer(): boolean {
+/**
+ * Registers the VFS as the default (once per process: the first call decides, `enabled` false
+ * leaving SQLite's own; later calls say whether it is in use).
+ */
+export function useWalBuffer(enabled = true): boolean {
   if (state !== null) return state;
   state = false;
-  if (process.env.SMSGUARD_WAL_BUFFER === '0') return state;
+  if (!enabled) return state;
   const path = nativeLibraryPath();
   if (path === null) return state;
   // The loading connection may close: the entry point asks SQLite to keep the library loaded.

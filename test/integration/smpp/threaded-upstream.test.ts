@@ -54,19 +54,17 @@ test('a dead client thread: in-flight submits retry, the thread restarts and sen
 });
 
 test('the client thread from its bundled script (as it runs by default) and, with SMSGUARD_WORKER_BUNDLE=off, through tsx: binds, submits, gets receipts', { timeout: 60_000 }, async (t) => {
-  const before = process.env.SMSGUARD_WORKER_BUNDLE;
-  t.after(() => { if (before === undefined) delete process.env.SMSGUARD_WORKER_BUNDLE; else process.env.SMSGUARD_WORKER_BUNDLE = before; });
+  const { workerScript, useWorkerBundles } = await import('../../../src/runtime/worker-script.js');
+  t.after(() => useWorkerBundles(true));
   // The default path must really be the bundle (a failed build falls back to tsx silently): the
   // thread's entry bundles, as ThreadedUpstream asks for it.
-  const { workerScript } = await import('../../../src/runtime/worker-script.js');
   const script = workerScript(new URL('../../../src/smpp/client/upstream-thread.ts', import.meta.url));
   assert.ok(script && script.includes('SmppUpstream'), 'the client thread\'s entry bundles');
   const smsc = new FakeSmsc({ misbehaviour: 'none', dlr: true });
   await smsc.listen();
   try {
     for (const how of ['bundled', 'off']) {
-      if (how === 'off') process.env.SMSGUARD_WORKER_BUNDLE = 'off';
-      else delete process.env.SMSGUARD_WORKER_BUNDLE;
+      useWorkerBundles(how !== 'off');
       const up = new ThreadedUpstream({ links: [parseUpstreamUrl(`smpp://u:p@127.0.0.1:${smsc.port}?name=fake`)] });
       const receipts: string[] = [];
       up.onReceipt((r) => void receipts.push(r.upstreamId));

@@ -15,24 +15,11 @@ import { verifyChains } from '../../../src/app/records-verify.js';
 const NOV = Date.parse('2026-11-02T00:00:00Z');
 const DEC = Date.parse('2026-12-02T00:00:00Z');
 
-/** A store whose writer takes the JavaScript path (the switch is read when a month is first written). */
-function jsStore(): SqliteStore {
-  return new SqliteStore(':memory:');
-}
-
-/** Appends `batches` (one transaction each) with the writer's native path on, or off. */
+/** Appends `batches` (one transaction each) with the writer's native path on, or off (the store's `nativeWrite`). */
 function write(batches: NewRecord[][], native: boolean): SqliteStore {
-  const before = process.env.SMSGUARD_NATIVE_WRITE;
-  if (!native) process.env.SMSGUARD_NATIVE_WRITE = '0';
-  else delete process.env.SMSGUARD_NATIVE_WRITE;
-  try {
-    const s = jsStore();
-    for (const b of batches) s.db.transaction(() => { for (const r of b) s.records.writer.append(r); })();
-    return s;
-  } finally {
-    if (before === undefined) delete process.env.SMSGUARD_NATIVE_WRITE;
-    else process.env.SMSGUARD_NATIVE_WRITE = before;
-  }
+  const s = new SqliteStore(':memory:', { nativeWrite: native });
+  for (const b of batches) s.db.transaction(() => { for (const r of b) s.records.writer.append(r); })();
+  return s;
 }
 
 const rows = (s: SqliteStore, month: string): unknown[] =>

@@ -21,17 +21,12 @@ const NOV = Date.parse('2026-11-02T00:00:00Z');
 const dirs: string[] = [];
 after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
-/** A store in files, with the records thread on or off (the switch is read when it is first wanted). */
-function fileStore(thread: boolean): SqliteStore {
+/** A store in files, with the records thread on or off (the store's `recordsThread`). */
+function fileStore(thread: boolean, recordsThreadTimeoutMs?: number): SqliteStore {
   const dir = mkdtempSync(join(tmpdir(), 'smsguard-records-thread-'));
   dirs.push(dir);
-  const before = process.env.SMSGUARD_RECORDS_THREAD;
-  process.env.SMSGUARD_RECORDS_THREAD = thread ? '1' : '0';
-  const s = new SqliteStore(join(dir, 'gw.db'));
-  // one transaction to make the writer decide now, while the switch says what this store wants
+  const s = new SqliteStore(join(dir, 'gw.db'), { recordsThread: thread, ...(recordsThreadTimeoutMs ? { recordsThreadTimeoutMs } : {}) });
   s.db.transaction(() => s.records.writer.append(mt('first', NOV - 1000)))();
-  if (before === undefined) delete process.env.SMSGUARD_RECORDS_THREAD;
-  else process.env.SMSGUARD_RECORDS_THREAD = before;
   return s;
 }
 
@@ -135,10 +130,7 @@ describe('the records thread', () => {
 
   test('a thread that does not answer: the transaction fails, nothing is written until it has stopped, then the loop writes and the chain holds', async (t) => {
     if (skip(t)) return;
-    // read when the thread starts: at the first transaction it takes, below
-    const before = process.env.SMSGUARD_RECORDS_THREAD_TIMEOUT_MS;
-    process.env.SMSGUARD_RECORDS_THREAD_TIMEOUT_MS = '500';
-    const s = fileStore(true);
+    const s = fileStore(true, 500);
     // Another connection holds the month's write lock: the thread's month transaction waits for it
     // (SQLite's busy timeout, 5 s) past the loop's 500 ms.
     const path = s.records.writer.on('2026-11').db.name;
@@ -172,8 +164,6 @@ describe('the records thread', () => {
       }
       assert.equal((await verifyChains(s.records.archive)).ok, true);
     } finally {
-      if (before === undefined) delete process.env.SMSGUARD_RECORDS_THREAD_TIMEOUT_MS;
-      else process.env.SMSGUARD_RECORDS_THREAD_TIMEOUT_MS = before;
       if (blocker.inTransaction) blocker.prepare('ROLLBACK').run();
       blocker.close();
       await s.close();

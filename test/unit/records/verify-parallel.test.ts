@@ -17,6 +17,7 @@ import { verifyChains } from '../../../src/app/records-verify.js';
 import { genesisHash } from '../../../src/domain/hash-chain.js';
 import type { RecordArchive } from '../../../src/ports/store.js';
 import { loadNativeLinks, nativeLinksPath, nativeLinksSql } from '../../../src/store/sqlite/native-links.js';
+import { useWorkerBundles } from '../../../src/runtime/worker-script.js';
 
 const NOV = Date.parse('2026-11-03T00:00:00Z');
 const ROWS = 5000;
@@ -95,14 +96,14 @@ for (const native of [true, false]) describe(`parallel link check, ${native ? 'n
 
   test('workers booted through tsx (no bundle) prove the same month', async () => {
     // The fallback path of records-links.ts, when esbuild cannot bundle the worker entry.
-    process.env.SMSGUARD_WORKER_BUNDLE = 'off';
+    useWorkerBundles(false);
     try {
       const db = new Database(novFile(), { readonly: true });
       const [first, last] = db.prepare('SELECT min(seq), max(seq) FROM records_2026_11').raw().get() as [number, number];
       assert.equal(await checkLinks(db, 'records_2026_11', first, genesisHash('2026-11'), first, last, SPLIT), null);
       db.close();
     } finally {
-      delete process.env.SMSGUARD_WORKER_BUNDLE;
+      useWorkerBundles(true);
     }
   });
 

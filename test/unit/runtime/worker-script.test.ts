@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { once } from 'node:events';
-import { workerScript } from '../../../src/runtime/worker-script.js';
+import { useWorkerBundles, workerScript } from '../../../src/runtime/worker-script.js';
 
 test('a TypeScript worker entry is bundled once, runs with its packages resolved from its own folder, in strict mode', async () => {
   const entry = new URL('./worker-entry.fixture.ts', import.meta.url);
@@ -26,13 +26,12 @@ test('an entry that cannot be bundled gives null (the caller boots through tsx i
   assert.equal(workerScript(new URL('./no-such-entry.ts', import.meta.url)), null);
 });
 
-test('SMSGUARD_WORKER_BUNDLE=off gives null, so callers take their tsx path', () => {
-  const before = process.env.SMSGUARD_WORKER_BUNDLE;
-  process.env.SMSGUARD_WORKER_BUNDLE = 'off';
+test('useWorkerBundles(false) (SMSGUARD_WORKER_BUNDLE=off through the configuration) gives null, so callers take their tsx path', () => {
+  useWorkerBundles(false);
   try {
     assert.equal(workerScript(new URL('./worker-entry.fixture.ts', import.meta.url)), null);
   } finally {
-    if (before === undefined) delete process.env.SMSGUARD_WORKER_BUNDLE;
-    else process.env.SMSGUARD_WORKER_BUNDLE = before;
+    useWorkerBundles(true);
   }
+  assert.ok(workerScript(new URL('./worker-entry.fixture.ts', import.meta.url)), 'bundled again once on');
 });
