@@ -164,7 +164,7 @@ test('a bad --upstream URL is one configuration line naming the setting once', (
   // Before: `upstream / smpp-port: upstream: window=abc is not a non-negative number`.
   const r = cli('start', '--db', join(dir, 'upstream-url.db'), '--http-port', '0', '--smpp-port', '0', '--upstream', 'smpp://u:p@127.0.0.1:1?window=abc');
   assert.equal(r.code, 1, r.out + r.err);
-  assert.equal(r.err, 'invalid configuration:\n  upstream: window=abc is not a non-negative number\n');
+  assert.equal(r.err, 'invalid configuration:\n  upstream: window=abc is not a decimal number: window takes 1-10000 (an integer)\n');
 });
 
 test('a PostgreSQL database that is not there, or a server not reachable, is one line saying what to do, for migrate, start and the other commands', async () => {

@@ -146,7 +146,8 @@ export function parseUpstreamUrl(url: string): UpstreamLinkConfig {
     if (v === null) return d;
     const b = LINK_BOUNDS[k];
     // decimal digits only: Number() read a blank as 0, `0x10` as 16 and `1e3` as 1000
-    const n = /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : NaN;
+    if (!/^\d+(\.\d+)?$/.test(v.trim())) throw new Error(`upstream: ${k}=${v} is not a decimal number: ${k} takes ${boundsText(k)}`);
+    const n = Number(v);
     if (!(n >= b.min && n <= b.max) || (b.integer && !Number.isInteger(n))) throw new Error(`upstream: ${k}=${v} is out of range: ${k} takes ${boundsText(k)}`);
     return n;
   };

@@ -29,13 +29,18 @@ const urlProblem = (q: string, user = 'sg:pw'): string => {
 };
 
 test('out-of-range numbers are refused by URL and file alike, naming the key (window=0 is not run as 1)', () => {
-  const cases: [string, number][] = [['window', 0], ['window', 10_001], ['window', 2.5], ['throughput', -1], ['throughput', 100_001], ['throughput', 1e12], ['weight', -1], ['weight', 1_001]];
+  const cases: [string, number][] = [['window', 0], ['window', 10_001], ['window', 2.5], ['throughput', 100_001], ['throughput', 1_000_000_000_000], ['weight', 1_001]];
   for (const [k, v] of cases) {
     assert.match(urlProblem(`${k}=${v}`), new RegExp(`^upstream: ${k}=${v} is out of range: ${k} takes `), `url ${k}=${v}`);
     assert.match(fileProblem({ [k]: v }), new RegExp(`links\\.0\\.${k}: takes `), `file ${k}=${v}`);
   }
+  // below zero: a URL's text is not a number at all; the file's number is out of range
+  for (const k of ['throughput', 'weight']) {
+    assert.match(urlProblem(`${k}=-1`), new RegExp(`^upstream: ${k}=-1 is not a decimal number`));
+    assert.match(fileProblem({ [k]: -1 }), new RegExp(`links\\.0\\.${k}: takes `));
+  }
   // numbers a person does not type meaning a number
-  for (const v of ['', '0x10', '1e3', 'abc']) assert.match(urlProblem(`window=${v}`), /window=.* is out of range/, `window=${v}`);
+  for (const v of ['', '0x10', '1e3', 'abc', '-1']) assert.match(urlProblem(`window=${v}`), /^upstream: window=.* is not a decimal number: window takes 1-10000 \(an integer\)$/, `window=${v}`);
 });
 
 test('the bounds themselves are taken the same way by URL and file', () => {
