@@ -15,7 +15,9 @@
  * message with parts acknowledged), or final: `conflict`.
  *
  * The message keeps its id, arrival, sender and recipient, type and category; the new decision is
- * judged and counted at the time the message is to be sent (its schedule, else its arrival), after
+ * judged and counted at the time the message is to be sent: its schedule, else now (not its arrival,
+ * which may be weeks back when the replacement drops a schedule: a consent's frequency spent today
+ * must refuse a message going today), after
  * the count its current decision took is given back (a message must not count against its own
  * replacement). Its record: a status record repeating `accepted` (or `held`, when the new text needs
  * review) with the old text and the new and the new decision's verdicts (store/replacement-body.ts);
@@ -81,7 +83,8 @@ export async function replaceMessage(ctx: AppContext, p: Principal, id: string, 
     candidate: { contentProviderId: v.contentProviderId, from: v.from, toRaw: v.to, to: normalizeMsisdn(v.to), text: shaped.text, type: v.type, category: shaped.category },
     channel,
     registeredDelivery: change.registeredDelivery ?? v.registeredDelivery,
-    receivedAt: v.receivedAt,
+    // judged (and counted) as a submission arriving now would be: unscheduled, it goes now
+    receivedAt: now,
   };
   if (v.clientRef) item.clientRef = v.clientRef;
   if (change.scheduledAt !== undefined && change.scheduledAt !== null) {
@@ -96,7 +99,7 @@ export async function replaceMessage(ctx: AppContext, p: Principal, id: string, 
     item.validUntil = validUntil;
   }
   const r: QueuedReplacement = {
-    item, previousText: v.text, at: now, detail: `text replaced by ${p.actorId}`, recordId: `${v.id}:replaced:${ctx.ids.next('rec').slice(4)}`,
+    item, arrivedAt: v.receivedAt, previousText: v.text, at: now, detail: `text replaced by ${p.actorId}`, recordId: `${v.id}:replaced:${ctx.ids.next('rec').slice(4)}`,
   };
   const uncount = countTaken(v);
   if (uncount) r.uncount = uncount;

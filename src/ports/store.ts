@@ -163,11 +163,13 @@ export interface SubmissionItem {
 export interface QueuedReplacement {
   /**
    * The replacement, decided as a submission: the message's own id, provider, sender, recipient,
-   * type, category, clientRef and arrival (`receivedAt`: it is judged and counted, as the message
-   * was, at its schedule, else its arrival), with the new text and the schedule, validity and
-   * receipt request it is to have.
+   * type, category and clientRef, with the new text and the schedule, validity and receipt request
+   * it is to have; `receivedAt` the replacement's time (judged and counted at its schedule, else
+   * then: when it now goes, as a submission arriving then would be).
    */
   item: SubmissionItem;
+  /** When the message arrived: the day its usage figures were counted (absent: `item.receivedAt`). */
+  arrivedAt?: number;
   /** The text the message has now, kept in the replacement's record beside the new one. */
   previousText: string;
   /** The frequency count the message's current decision took: given back before the new decision. */

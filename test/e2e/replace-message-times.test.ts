@@ -56,6 +56,25 @@ describe('PATCH /v1/messages/{id}: new times', () => {
     assert.equal((await view(id)).scheduledAt, morning);
   });
 
+  test('a schedule dropped by a replacement is judged at the time it now goes, not at the arrival: a consent frequency spent today refuses it', async () => {
+    const to = '13900138804';
+    const c = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: to, category: 'promo', frequency: { count: 1, per: 'day' }, expiresAt: iso(g.clock.now() + 30 * DAY), proof: { channel: 'web', reference: 'form-2', capturedAt: iso(g.clock.now() - DAY) } } });
+    assert.equal(c.statusCode, 201, c.body);
+    await g.worker.stop();
+    // day 0: one scheduled for day 5 (counted then)
+    const a = await post({ from: '10690002', to, text: PROMO, type: 'commercial', category: 'promo', scheduledAt: iso(NOON_SHANGHAI + 5 * DAY) });
+    assert.equal(a.statusCode, 202, a.body);
+    // day 3: the day's one message
+    g.clock.advance(3 * DAY);
+    const b = await post({ from: '10690002', to, text: PROMO, type: 'commercial', category: 'promo' });
+    assert.equal(b.statusCode, 202, b.body);
+    // the first, now to go at once: a second message on day 3, which its consent does not allow
+    const now = await patch(a.json().id, { text: PROMO, scheduledAt: null });
+    assert.equal(now.statusCode, 422, now.body);
+    assert.equal(now.json().error.code, 'consent_frequency_exceeded');
+    assert.equal((await view(a.json().id)).scheduledAt, NOON_SHANGHAI + 5 * DAY, 'refused: it keeps its schedule');
+  });
+
   test('a validity shortened by a replacement expires the message at the new time; one lengthened lets it go past the old', async () => {
     await g.worker.stop();
     const short = await post({ from: '10690001', to: '13900138802', text: NOTICE, type: 'notification' });

@@ -213,7 +213,7 @@ export class PgMessages implements MessageStore {
             [cand.contentProviderId, cand.to, cand.type, commercial ? facts.consent?.id ?? null : null, commercial ? cand.category ?? null : null, judgedAt(item)]);
         }
         // no new message: only the segments billed follow the new text (usage-tally.ts)
-        await PgUsage.write(c, tallyReplacement(cand.contentProviderId, item.receivedAt, row, d));
+        await PgUsage.write(c, tallyReplacement(cand.contentProviderId, r.arrivedAt ?? item.receivedAt, row, d));
         // given up or not leased: no lease and no hand-over stands now (the relay hands it over again)
         await c.query(
           `UPDATE message_status SET status = $2, text = $3, registered_delivery = $4, due_at = $5, valid_until = $6, updated_at = $7, leased_until = NULL, published_at = NULL,

@@ -228,7 +228,7 @@ export class SqliteMessages implements MessageStore {
           this.q.insertSend.run(c.contentProviderId, c.to, c.type, commercial ? facts.consent?.id ?? null : null, commercial ? c.category ?? null : null, judgedAt(item));
         }
         // no new message: only the segments billed follow the new text (usage-tally.ts)
-        this.usage.write(tallyReplacement(c.contentProviderId, item.receivedAt, row, d));
+        this.usage.write(tallyReplacement(c.contentProviderId, r.arrivedAt ?? item.receivedAt, row, d));
         this.q.replace.run(d.held ? 'held' : 'accepted', wellFormed(d.text), receiptColumn(item.registeredDelivery), item.scheduledAt ?? item.receivedAt, item.validUntil ?? null, r.at, item.id);
         const consentId = c.type === 'commercial' ? facts.consent?.id ?? null : null;
         this.records.append({ id: r.recordId, at: r.at, kind: 'status', contentProviderId: c.contentProviderId, msisdn: row.msisdn, ref: item.id, body: replacementBody(r, d, this.encode(d), consentId) });
