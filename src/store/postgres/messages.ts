@@ -13,6 +13,7 @@ import type { Client, Pool } from './db.js';
 import { queries, transaction } from './db.js';
 import type { DecidedItem, HeldMessage, IdempotencyWrite, HoldResolution, MessageStore, MessageView, QueuedReplacement, ReplaceOutcome, SubmissionItem, SystemMessage } from '../../ports/store.js';
 import { replacementBody } from '../replacement-body.js';
+import { submissionBody } from '../submission-body.js';
 import { HELD_COLS, heldStatusBody, heldStatusOf, toHeld, type HeldDb } from '../held-messages.js';
 import { readSendTimeFacts } from './consents.js';
 import { clientRefColumn, clientRefFromColumn } from '../client-ref-column.js';
@@ -445,18 +446,6 @@ function mtRecord(item: SubmissionItem, facts: Facts, d: Decision): NewRecord {
   const c = item.candidate;
   return {
     id: item.id, at: item.receivedAt, kind: 'mt', contentProviderId: c.contentProviderId, msisdn: c.to, ref: item.id,
-    body: {
-      // finalText only when a stage changed it (refusal notice), as the SQLite adapter stores it.
-      from: c.from, to: c.to ?? c.toRaw, type: c.type, category: c.category ?? null, text: c.text, finalText: d.text === c.text ? null : d.text, segments: d.segments,
-      decision: d.accepted ? 'accepted' : d.held ? 'held' : 'rejected', code: d.rejection?.code ?? null,
-      // Articles are the profile's (recorded by id), as the SQLite adapter stores them.
-      profile: d.verdicts[0]?.profile ?? null, verdicts: encodeVerdicts(d), channel: item.channel,
-      clientRef: item.clientRef ?? null, registeredDelivery: item.registeredDelivery,
-      consentId: (d.accepted || d.held) && c.type === 'commercial' ? facts.consent?.id ?? null : null,
-      ...(item.clientPartIds ? { clientPartIds: item.clientPartIds } : {}),
-      ...(item.dataCoding !== undefined ? { dataCoding: item.dataCoding } : {}),
-      ...(item.validUntil !== undefined ? { validUntil: item.validUntil } : {}),
-      ...(item.scheduledAt !== undefined ? { scheduledAt: item.scheduledAt } : {}),
-    },
+    body: submissionBody(item, facts, d, encodeVerdicts(d)),
   };
 }

@@ -26,6 +26,7 @@ import type { SqliteCallbacks } from './callbacks.js';
 import type { SqliteIdempotency } from './idempotency.js';
 import { heldRejectedCallbackRow, replacedCallbackRow, statusCallbackRow } from '../callback-targets.js';
 import { replacementBody } from '../replacement-body.js';
+import { submissionBody } from '../submission-body.js';
 
 /** The outbox's batch leases, as a replacement needs them (SqliteOutbox: they live in its memory). */
 export interface QueueLeases {
@@ -260,33 +261,7 @@ export class SqliteMessages implements MessageStore {
       contentProviderId: c.contentProviderId,
       msisdn: c.to,
       ref: item.id,
-      body: {
-        from: c.from,
-        to: c.to ?? c.toRaw,
-        type: c.type,
-        category: c.category ?? null,
-        text: c.text,
-        // Only when a stage changed it (refusal notice): most texts go out as given.
-        finalText: d.text === c.text ? null : d.text,
-        segments: d.segments,
-        decision: d.accepted ? 'accepted' : d.held ? 'held' : 'rejected',
-        code: d.rejection?.code ?? null,
-        // Articles are the profile's (recorded by id); verdicts are encoded compactly (verdict-codec.ts).
-        profile: d.verdicts[0]?.profile ?? null,
-        verdicts: this.encode(d),
-        channel: item.channel,
-        clientRef: item.clientRef ?? null,
-        registeredDelivery: item.registeredDelivery,
-        consentId: (d.accepted || d.held) && c.type === 'commercial' ? facts.consent?.id ?? null : null,
-        // only for a long message its sender sent in parts: the ids it holds for the earlier ones
-        ...(item.clientPartIds ? { clientPartIds: item.clientPartIds } : {}),
-        // only for SMPP: the coding its text came in (a replace_sm's new text is read in it)
-        ...(item.dataCoding !== undefined ? { dataCoding: item.dataCoding } : {}),
-        // only when its sender gave one (SMPP validity_period, HTTP validUntil)
-        ...(item.validUntil !== undefined ? { validUntil: item.validUntil } : {}),
-        // only when scheduled (SMPP schedule_delivery_time, HTTP scheduledAt)
-        ...(item.scheduledAt !== undefined ? { scheduledAt: item.scheduledAt } : {}),
-      },
+      body: submissionBody(item, facts, d, this.encode(d)),
     });
     // Each earlier part's id names the message, whatever was decided (query_sm answers a refusal too).
     if (item.clientPartIds) for (const partId of item.clientPartIds) this.q.fileClientPart.run(c.contentProviderId, partId, item.id, at);
