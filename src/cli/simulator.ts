@@ -12,6 +12,8 @@ import { SimulatorSmsc } from '../simulator/simulator-smsc.js';
 import { SystemClock } from '../simulator/clock.js';
 import { SmppSimulatorServer } from '../smpp/simulator/simulator-server.js';
 import { normalizeMsisdn } from '../domain/msisdn.js';
+import { msisdnRefusal } from '../app/validate.js';
+import { PROFILES } from '../profiles/index.js';
 import { HTTP_STATUS } from '../http/error-map.js';
 import { z } from 'zod';
 import { ConfigError } from '../config/schema.js';
@@ -101,7 +103,9 @@ export async function startSimulator(o: SimulatorCommandOptions): Promise<Runnin
         // As the gateway's own simulator route: a `to` that is no mainland mobile number is refused, not an empty list.
         const to = url.searchParams.get('to');
         const n = to ? normalizeMsisdn(to) : undefined;
-        if (n === null) return json(res, HTTP_STATUS.invalid_msisdn, { error: { code: 'invalid_msisdn', message: 'to is not a mainland China mobile number', field: 'to' } });
+        // the gateway's refusal word for word (rule, article and profile: the default profile's, the
+        // simulator judging nothing under any other), one function with the gateway's route
+        if (n === null) return json(res, HTTP_STATUS.invalid_msisdn, { error: msisdnRefusal('to', PROFILES['cn-2015']).toBody() });
         return json(res, 200, { messages: sim.outbox(n), count: sim.count });
       }
       if (req.method === 'POST' && url.pathname === '/v1/simulator/mo') {
