@@ -263,7 +263,9 @@ export interface MessageStore {
    * claim its holder gave up: CancelOptions). Then the count its current decision took is given back
    * (`uncount`), the replacement item is decided as a submission is (its facts loaded, `decide`), and:
    * accepted or held, the queued row takes the new text, schedule, validity and receipt request (its
-   * id, arrival, sender and recipient stay), the new count is taken, and one `status` record
+   * id, arrival, sender and recipient stay; it is due at the new schedule, else now, but never before
+   * a due time a retry or a send-time deferral put it back to: a row attempted before, whose due time
+   * is later, keeps it), the new count is taken, and one `status` record
    * (`recordId`) repeats the status with the replacement in it (the old text and the new, the new
    * decision's verdicts: store/replacement-body.ts); refused, everything rolls back and the message
    * is as it was. A claim given up is dropped either way, so the message goes out on a later claim,

@@ -153,4 +153,47 @@ export function replaceContract(get: () => Store): void {
     assert.deepEqual([v?.status, v?.text, v?.decision], ['accepted', NEW, 'accepted']);
     assert.deepEqual((await s.outbox.claim(T0 + 40, 100, 60_000)).filter((m) => m.id === it.id).map((m) => m.text), [NEW]);
   });
+
+  test('replaceQueued: a retry backoff (or deferral) pending keeps its due time: a replacement for "now" does not pull it forward, one scheduled later still moves it later', async () => {
+    const s = get();
+    const a = await queuedOne(s);
+    const b = await queuedOne(s);
+    // both tried once and put back for later after a temporary upstream failure (ESME_RTHROTTLED)
+    const mine = (await s.outbox.claim(T0 + 5, 100, 60_000)).filter((m) => m.id === a.it.id || m.id === b.it.id);
+    assert.equal(mine.length, 2);
+    for (const c of mine) await s.outbox.retryLater(c, T0 + 10_000, 'ESME_RTHROTTLED');
+    const at = T0 + 20;
+    const now = a.replacement(NEW, at);
+    const ra = await s.messages.replaceQueued({ ...now, item: { ...now.item, receivedAt: at } }, () => decision(true, NEW));
+    assert.ok(typeof ra === 'object' && ra.outcome === 'replaced');
+    const later = b.replacement(NEW, at);
+    const rb = await s.messages.replaceQueued({ ...later, item: { ...later.item, receivedAt: at, scheduledAt: T0 + 50_000 } }, () => decision(true, NEW));
+    assert.ok(typeof rb === 'object' && rb.outcome === 'replaced');
+    const taken = async (t: number) => (await s.outbox.claim(t, 100, 60_000)).filter((m) => m.id === a.it.id || m.id === b.it.id).map((m) => [m.id, m.text]);
+    assert.deepEqual(await taken(T0 + 30), [], 'still backing off: not claimed again at once');
+    assert.deepEqual(await taken(T0 + 10_000), [[a.it.id, NEW]], 'due at its backoff');
+    assert.deepEqual(await taken(T0 + 50_000), [[b.it.id, NEW]], 'due at its later schedule');
+  });
+
+  test('replaceQueued: an explicit schedule moved earlier (no retry pending) is moved earlier; with a retry pending the backoff still holds', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const scheduled = (): SubmissionItem => ({ ...item({ cp: cp.id, from: service, to: msisdn(), at: T0, text: OLD }), scheduledAt: T0 + 100_000 });
+    const x = scheduled();
+    await s.messages.decideAndRecord([x], () => decision(true, OLD));
+    const rep = (it: SubmissionItem, at: number, scheduledAt: number): QueuedReplacement => ({
+      item: { ...it, receivedAt: at, scheduledAt, candidate: { ...it.candidate, text: NEW } }, previousText: OLD, at, detail: 'text replaced by tok_test', recordId: `${it.id}:replaced:${uid('r')}`,
+    });
+    const r = await s.messages.replaceQueued(rep(x, T0 + 10, T0 + 50_000), () => decision(true, NEW));
+    assert.ok(typeof r === 'object' && r.outcome === 'replaced');
+    assert.deepEqual((await s.outbox.claim(T0 + 50_000, 100, 60_000)).filter((m) => m.id === x.id).map((m) => m.text), [NEW], 'due at the earlier schedule');
+    // the same message, now backing off after that attempt: a replacement asking for an earlier time waits for the backoff
+    const [c] = (await s.outbox.claim(T0 + 111_000, 100, 60_000)).filter((m) => m.id === x.id);
+    assert.ok(c, 'its lease ran out: claimed again');
+    await s.outbox.retryLater(c, T0 + 500_000, 'ESME_RTHROTTLED');
+    const r2 = await s.messages.replaceQueued(rep(x, T0 + 120_000, T0 + 200_000), () => decision(true, NEW));
+    assert.ok(typeof r2 === 'object' && r2.outcome === 'replaced');
+    assert.deepEqual((await s.outbox.claim(T0 + 200_000, 100, 60_000)).filter((m) => m.id === x.id), [], 'the backoff holds');
+    assert.deepEqual((await s.outbox.claim(T0 + 500_000, 100, 60_000)).filter((m) => m.id === x.id).map((m) => m.text), [NEW]);
+  });
 }

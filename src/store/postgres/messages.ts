@@ -215,9 +215,13 @@ export class PgMessages implements MessageStore {
         }
         // no new message: only the segments billed follow the new text (usage-tally.ts)
         await PgUsage.write(c, tallyReplacement(cand.contentProviderId, r.arrivedAt ?? item.receivedAt, row, d));
-        // given up or not leased: no lease and no hand-over stands now (the relay hands it over again)
+        // given up or not leased: no lease and no hand-over stands now (the relay hands it over again).
+        // Its due time: the replacement's (its schedule, else now), unless it was attempted: a claim
+        // counts the attempt, and only a due row is claimed, so a due time still ahead of an attempted
+        // row is a retry's backoff or a send-time deferral (retry), never pulled forward (replace-message.ts).
         await c.query(
-          `UPDATE message_status SET status = $2, text = $3, registered_delivery = $4, due_at = $5, valid_until = $6, updated_at = $7, leased_until = NULL, published_at = NULL,
+          `UPDATE message_status SET status = $2, text = $3, registered_delivery = $4, due_at = CASE WHEN attempts > 0 THEN GREATEST(due_at, $5::bigint) ELSE $5::bigint END,
+             valid_until = $6, updated_at = $7, leased_until = NULL, published_at = NULL,
              attempts = CASE WHEN $8 THEN GREATEST(attempts - 1, 0) ELSE attempts END
             WHERE id = $1`,
           // the claim given up counted an attempt that sent nothing: taken back, as `release` does

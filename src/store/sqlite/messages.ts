@@ -102,8 +102,11 @@ export class SqliteMessages implements MessageStore {
       uncount: db.prepare(UNCOUNT_SQL),
       // A replacement (replaceQueued): the row as it waits, and the row taking the new text, times and receipt request.
       replaceRow: db.prepare('SELECT status, content_provider_id, msisdn, partial, text FROM message_status WHERE id = ?'),
+      // Its due time: the replacement's (its schedule, else now), unless an attempt was made and put
+      // back for later (retryLater counts attempts: a retry's backoff, a send-time deferral), whose
+      // due time a replacement never pulls forward (replace-message.ts).
       replace: db.prepare(
-        `UPDATE message_status SET status = ?, text = ?, registered_delivery = ?, due_at = ?, valid_until = ?, updated_at = ?
+        `UPDATE message_status SET status = ?, text = ?, registered_delivery = ?, due_at = CASE WHEN attempts > 0 THEN MAX(due_at, ?) ELSE ? END, valid_until = ?, updated_at = ?
           WHERE id = ? AND status IN ('accepted', 'held')`,
       ),
       // Rows are in insertion (time) order: a rowid scan from the start meets the oldest first.
@@ -230,7 +233,8 @@ export class SqliteMessages implements MessageStore {
         }
         // no new message: only the segments billed follow the new text (usage-tally.ts)
         this.usage.write(tallyReplacement(c.contentProviderId, r.arrivedAt ?? item.receivedAt, row, d));
-        this.q.replace.run(d.held ? 'held' : 'accepted', wellFormed(d.text), receiptColumn(item.registeredDelivery), item.scheduledAt ?? item.receivedAt, item.validUntil ?? null, r.at, item.id);
+        const due = item.scheduledAt ?? item.receivedAt;
+        this.q.replace.run(d.held ? 'held' : 'accepted', wellFormed(d.text), receiptColumn(item.registeredDelivery), due, due, item.validUntil ?? null, r.at, item.id);
         const consentId = c.type === 'commercial' ? facts.consent?.id ?? null : null;
         this.records.append({ id: r.recordId, at: r.at, kind: 'status', contentProviderId: c.contentProviderId, msisdn: row.msisdn, ref: item.id, body: replacementBody(r, d, this.encode(d), consentId) });
         // its callback commits with it (callback-targets.ts): one per replacement, named by its record
