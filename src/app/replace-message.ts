@@ -19,7 +19,13 @@
  * which may be weeks back when the replacement drops a schedule: a consent's frequency spent today
  * must refuse a message going today), after
  * the count its current decision took is given back (a message must not count against its own
- * replacement). Its record: a status record repeating `accepted` (or `held`, when the new text needs
+ * replacement). It is due again at that time, with one exception the store decides from the queue row
+ * (MessageStore.replaceQueued): a message attempted and put back for later (a retry's backoff after a
+ * temporary upstream failure such as ESME_RTHROTTLED, or a send-time deferral out of quiet hours)
+ * keeps that due time when it is later, so a replacement never has it claimed again at once to spend
+ * an attempt on the same failure. A schedule moved later still moves it later; a schedule never
+ * attempted (no attempt on the row: its due time is its own schedule) moves earlier when asked to.
+ * A message whose own validity has ended is `conflict` (expiry has merely not marked it yet). Its record: a status record repeating `accepted` (or `held`, when the new text needs
  * review) with the old text and the new and the new decision's verdicts (store/replacement-body.ts);
  * the submission record keeps the first text (records are append-only).
  */
@@ -40,7 +46,8 @@ export interface ReplaceInput {
   text: string;
   /**
    * Epoch ms: not sent before (as SubmitInput.scheduledAt). Absent: the message keeps its schedule;
-   * null, or a time at or near now: it loses it (sent as soon as possible).
+   * null, or a time at or near now: it loses it (sent as soon as possible). Neither pulls forward a
+   * retry's backoff or a deferral the message is waiting out (replaceMessage).
    */
   scheduledAt?: number | null;
   /** Epoch ms: not sent after (as SubmitInput.validUntil). */
@@ -75,6 +82,11 @@ export async function replaceMessage(ctx: AppContext, p: Principal, id: string, 
   if (v.status !== 'accepted' && v.status !== 'held') throw new SmsguardError('conflict', `message ${id} can no longer be replaced: it is ${v.status}`);
   // a damaged submission record: nothing to decide the replacement as
   if (v.from === undefined || v.to === undefined || v.type === undefined || v.text === undefined) throw new SmsguardError('conflict', `message ${id} cannot be replaced: its submission record is unreadable`);
+  // Its validity ended (expiry has yet to mark it): a message its sender no longer wants sent, not one
+  // to revive with a new text or validity. The message's state, not the request, stands in the way.
+  if (v.validUntil !== undefined && v.validUntil <= ctx.clock.now()) {
+    throw new SmsguardError('conflict', `message ${id} can no longer be replaced: its validity ended at ${new Date(v.validUntil).toISOString()}`);
+  }
   // the text's shape as a submission's (length bound, no NUL or lone surrogate, some content)
   const shaped = validateSubmitInput({ from: v.from, to: v.to, text: change.text, type: v.type, ...(v.category ? { category: v.category } : {}) });
   const now = ctx.clock.now();
@@ -95,7 +107,12 @@ export async function replaceMessage(ctx: AppContext, p: Principal, id: string, 
   } else if (change.scheduledAt === undefined && v.scheduledAt !== undefined) item.scheduledAt = v.scheduledAt;
   const validUntil = change.validUntil ?? v.validUntil;
   if (validUntil !== undefined) {
-    if (validUntil <= (item.scheduledAt ?? now)) throw new SmsguardError('invalid_request', `validUntil: must be after ${item.scheduledAt !== undefined ? 'scheduledAt' : 'now'}`, {}, 'validUntil');
+    if (validUntil <= (item.scheduledAt ?? now)) {
+      // the field the client sent is the one named: a kept validity (still ahead of now, checked
+      // above) can only be passed by a new schedule
+      if (change.validUntil !== undefined) throw new SmsguardError('invalid_request', `validUntil: must be after ${item.scheduledAt !== undefined ? 'scheduledAt' : 'now'}`, {}, 'validUntil');
+      throw new SmsguardError('invalid_request', `scheduledAt: must be before the message's validUntil (${new Date(validUntil).toISOString()}), or send a later validUntil with it`, {}, 'scheduledAt');
+    }
     item.validUntil = validUntil;
   }
   const r: QueuedReplacement = {

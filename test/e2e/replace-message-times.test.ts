@@ -89,4 +89,25 @@ describe('PATCH /v1/messages/{id}: new times', () => {
     assert.equal(g.simulator.outbox('+8613900138802').length, 0);
     assert.deepEqual(g.simulator.outbox('+8613900138803').map((m) => m.text), [NOTICE]);
   });
+
+  test('a message whose own validity has ended is a state conflict (409), whether or not a new validUntil is sent; a new schedule past a kept validity names scheduledAt', async () => {
+    await g.worker.stop();
+    const r = await post({ from: '10690001', to: '13900138805', text: NOTICE, type: 'notification', validUntil: iso(g.clock.now() + 30 * MIN) });
+    assert.equal(r.statusCode, 202, r.body);
+    const id = r.json().id as string;
+    const past = await patch(id, { text: NOTICE, scheduledAt: iso(g.clock.now() + HOUR) });
+    assert.equal(past.statusCode, 400, past.body);
+    assert.deepEqual([past.json().error.code, past.json().error.field], ['invalid_request', 'scheduledAt'], 'the field sent is named, not the validUntil kept');
+    // its validity ends before expiry gets to it: still queued, no longer replaceable
+    g.clock.advance(HOUR);
+    assert.equal((await view(id)).status, 'accepted');
+    for (const payload of [{ text: NOTICE }, { text: NOTICE, validUntil: iso(g.clock.now() + HOUR) }]) {
+      const ended = await patch(id, payload);
+      assert.equal(ended.statusCode, 409, ended.body);
+      assert.equal(ended.json().error.code, 'conflict');
+      assert.match(ended.json().error.message, /can no longer be replaced: its validity ended at /);
+      assert.equal(ended.json().error.field, undefined, 'no field of the request is at fault');
+    }
+    assert.equal((await view(id)).text, NOTICE, 'unchanged');
+  });
 });
