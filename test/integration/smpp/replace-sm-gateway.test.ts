@@ -105,4 +105,25 @@ describe('replace_sm with the real App', () => {
       await g.close();
     }
   });
+
+  test('a message whose own validity ended (not yet marked expired) is ESME_RREPLACEFAIL, a new validity_period too: it is not revived', async () => {
+    const g = await startSmppGateway();
+    const e = await SmppEsme.connect({ host: '127.0.0.1', port: g.port, systemId: g.systemId, password: g.password });
+    try {
+      await g.worker.stop();
+      // the server reads a relative validity_period on its own (real) clock: the message clock starts there
+      const clock = g.app.ctx.clock as unknown as { set(t: number): number; advance(ms: number): number };
+      clock.set(Date.now());
+      const r = (await e.request({ ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138304', data_coding: 8, short_message: encodeText(FIRST, 8), validity_period: '000000002000000R' })) as Pdu & { message_id: string };
+      assert.equal(r.command_status, 0);
+      clock.advance(30 * 60_000);
+      assert.equal((await g.app.getMessage(admin, r.message_id)).status, 'accepted', 'expiry has not marked it yet');
+      assert.equal((await e.request(replace(r.message_id, SECOND))).command_status, CommandStatus.ESME_RREPLACEFAIL);
+      assert.equal((await e.request(replace(r.message_id, SECOND, { validity_period: '000000010000000R' }))).command_status, CommandStatus.ESME_RREPLACEFAIL);
+      assert.equal((await g.app.getMessage(admin, r.message_id)).text, FIRST, 'unchanged');
+    } finally {
+      await e.close();
+      await g.close();
+    }
+  });
 });
