@@ -218,6 +218,9 @@ export const TIME_FIELD_LIMITS = SUBMIT_LIMITS.validUntil;
  */
 const SUBMIT_FIELDS: ReadonlySet<string> = new Set(['from', 'to', 'text', 'type', 'category', 'clientRef', 'registeredDelivery', 'validUntil', 'scheduledAt', 'clientPartIds', 'keptPartsKey', 'dataCoding']);
 
+/** `from`'s bounds and digits, made once: a spread and a regex literal here were two objects per message. */
+const FROM_BOUNDS = { ...SUBMIT_LIMITS.from, pattern: /^\d+$/ };
+
 /** Validates a submission's shape; `prefix` names its position in a batch (`messages/3`). */
 export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
   const p = prefix ? `${prefix}/` : '';
@@ -226,7 +229,7 @@ export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
   // A misspelt field was dropped in silence: `scheduleAt` sent the message at once, `validuntil`
   // kept it valid for ever, `registered_delivery` asked for no receipt.
   for (const k in o) if (!SUBMIT_FIELDS.has(k)) fail(`${p}${k}`, `unknown field (a message is {from, to, text, type, category?, clientRef?, registeredDelivery?, validUntil?, scheduledAt?})`);
-  const from = str(o.from, `${p}from`, { ...SUBMIT_LIMITS.from, pattern: /^\d+$/ });
+  const from = str(o.from, `${p}from`, FROM_BOUNDS);
   const to = str(o.to, `${p}to`, SUBMIT_LIMITS.to);
   // The pipeline judges length against the profile; this bound only protects memory.
   // `str` refuses a lone surrogate (no UCS-2 or GSM encoding: it went out as a broken character)
