@@ -5,8 +5,7 @@
  */
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { OTHER_PROVIDER, gatewaySuite } from '../helpers/gateway.js';
-import { DeliveryWorker } from '../../src/app/delivery.js';
+import { OTHER_PROVIDER, deliverQueued, gatewaySuite } from '../helpers/gateway.js';
 import type { AppEvents } from '../../src/app/types.js';
 
 describe('DELETE /v1/messages/{id}', () => {
@@ -37,10 +36,7 @@ describe('DELETE /v1/messages/{id}', () => {
     const again = await cancel(id);
     assert.equal(again.statusCode, 409);
     assert.equal(again.json().error.code, 'conflict');
-    const w = new DeliveryWorker(g.app.ctx, g.simulator, { pollMs: 50 });
-    w.start();
-    await w.drain();
-    await w.stop();
+    await deliverQueued(g);
     assert.deepEqual(g.simulator.outbox('+8613900139101'), []);
   });
 
@@ -53,10 +49,7 @@ describe('DELETE /v1/messages/{id}', () => {
 
   test('already sent: 409 conflict', async () => {
     const id = await send('13900139103');
-    const w = new DeliveryWorker(g.app.ctx, g.simulator, { pollMs: 50 });
-    w.start();
-    await w.drain();
-    await w.stop();
+    await deliverQueued(g);
     assert.equal(g.simulator.outbox('+8613900139103').length, 1);
     const r = await cancel(id);
     assert.equal(r.statusCode, 409);

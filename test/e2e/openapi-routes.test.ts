@@ -11,13 +11,8 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { startTestGateway, onboard, OTHER_PROVIDER, ADMIN_TOKEN, type TestGateway, type Provider } from '../helpers/gateway.js';
 import { documentedAnswers, schemaErrors, unlisted } from '../helpers/schema-coverage.js';
+import { wholeApiApp } from '../helpers/whole-api.js';
 import { buildHttpApp } from '../../src/http/app.js';
-import { contentRoutes } from '../../src/http/routes/content.js';
-import { smppCredentialRoutes } from '../../src/http/routes/smpp-credentials.js';
-import { installContentGovernance } from '../../src/app/content-install.js';
-import { SqliteContentStore } from '../../src/store/sqlite/content.js';
-import { SqliteSmppCredentials } from '../../src/store/sqlite/smpp-credentials.js';
-import { SmppCredentials } from '../../src/smpp/server/credentials.js';
 import { ERROR_CODES } from '../../src/domain/errors.js';
 import { SUBMIT_LIMITS } from '../../src/app/validate.js';
 import { boundSaid } from '../../src/http/schemas.js';
@@ -69,9 +64,7 @@ let other: Provider;
 before(async () => {
   g = await startTestGateway();
   // Every route group main.ts serves, the simulator's and the plugins' included.
-  const gov = await installContentGovernance(g.app, new SqliteContentStore(g.store.db), {});
-  const creds = new SmppCredentials({ store: new SqliteSmppCredentials(g.store.db), contentProviderExists: async () => true, now: () => g.clock.now(), newId: () => g.app.ctx.ids.next('cred') });
-  http = await buildHttpApp({ app: g.app, simulator: g.simulator, simulatedClock: g.clock, plugins: [contentRoutes(gov), smppCredentialRoutes(creds)] });
+  http = await wholeApiApp(g);
   spec = (await http.inject({ method: 'GET', url: '/docs/json' })).json();
   cp = await onboard(g);
   other = await onboard(g, OTHER_PROVIDER);

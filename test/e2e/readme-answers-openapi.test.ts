@@ -12,13 +12,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { unlisted } from '../helpers/schema-coverage.js';
-import { buildHttpApp } from '../../src/http/app.js';
-import { contentRoutes } from '../../src/http/routes/content.js';
-import { smppCredentialRoutes } from '../../src/http/routes/smpp-credentials.js';
-import { installContentGovernance } from '../../src/app/content-install.js';
-import { SqliteContentStore } from '../../src/store/sqlite/content.js';
-import { SqliteSmppCredentials } from '../../src/store/sqlite/smpp-credentials.js';
-import { SmppCredentials } from '../../src/smpp/server/credentials.js';
+import { wholeApiApp } from '../helpers/whole-api.js';
 
 const ROOT = new URL('../../', import.meta.url);
 
@@ -95,9 +89,7 @@ let spec: { paths: Record<string, Record<string, { responses?: Record<string, { 
 
 before(async () => {
   g = await startTestGateway();
-  const gov = await installContentGovernance(g.app, new SqliteContentStore(g.store.db), {});
-  const creds = new SmppCredentials({ store: new SqliteSmppCredentials(g.store.db), contentProviderExists: async () => true, now: () => g.clock.now(), newId: () => g.app.ctx.ids.next('cred') });
-  http = await buildHttpApp({ app: g.app, simulator: g.simulator, simulatedClock: g.clock, plugins: [contentRoutes(gov), smppCredentialRoutes(creds)] });
+  http = await wholeApiApp(g);
   spec = (await http.inject({ method: 'GET', url: '/docs/json' })).json();
 });
 after(async () => {

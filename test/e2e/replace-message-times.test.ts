@@ -7,8 +7,7 @@
  */
 import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, onboard, NOON_SHANGHAI, type TestGateway, type Provider } from '../helpers/gateway.js';
-import { DeliveryWorker } from '../../src/app/delivery.js';
+import { deliverQueued, startTestGateway, onboard, NOON_SHANGHAI, type TestGateway, type Provider } from '../helpers/gateway.js';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -30,12 +29,7 @@ describe('PATCH /v1/messages/{id}: new times', () => {
   const post = (payload: Record<string, unknown>) => g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload });
   const patch = (id: string, payload: Record<string, unknown>) => g.http.inject({ method: 'PATCH', url: `/v1/messages/${id}`, headers: cp.auth, payload });
   const view = async (id: string) => (await g.http.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: cp.auth })).json();
-  const deliver = async () => {
-    const w = new DeliveryWorker(g.app.ctx, g.simulator, { pollMs: 50 });
-    w.start();
-    await w.drain();
-    await w.stop();
-  };
+  const deliver = () => deliverQueued(g);
 
   test('a commercial message moved into quiet hours is refused with quiet_hours and keeps its time; moved to the next morning it is accepted', async () => {
     const to = '13900138801';

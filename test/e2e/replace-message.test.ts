@@ -7,9 +7,8 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { OTHER_PROVIDER, gatewaySuite, onboard, startTestGateway } from '../helpers/gateway.js';
+import { OTHER_PROVIDER, deliverQueued, gatewaySuite, onboard, startTestGateway } from '../helpers/gateway.js';
 import { installContent } from '../helpers/content.js';
-import { DeliveryWorker } from '../../src/app/delivery.js';
 
 describe('PATCH /v1/messages/{id}', () => {
   const { g, cp, other } = gatewaySuite({ other: OTHER_PROVIDER });
@@ -21,12 +20,7 @@ describe('PATCH /v1/messages/{id}', () => {
   };
   const patch = (id: string, payload: unknown, headers = cp.auth) => g.http.inject({ method: 'PATCH', url: `/v1/messages/${id}`, headers, payload: payload as object });
   const view = async (id: string) => (await g.http.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: cp.auth })).json();
-  const deliver = async () => {
-    const w = new DeliveryWorker(g.app.ctx, g.simulator, { pollMs: 50 });
-    w.start();
-    await w.drain();
-    await w.stop();
-  };
+  const deliver = () => deliverQueued(g);
 
   test('a queued message: 200 with the new text, which is what goes out; a refused text is 422 with its rule and changes nothing', async () => {
     await g.worker.stop();

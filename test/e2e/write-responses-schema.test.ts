@@ -12,22 +12,15 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { startTestGateway, onboard, ADMIN_TOKEN, type TestGateway, type Provider } from '../helpers/gateway.js';
 import { captureSerialized, documentedResponse, schemaErrors, undocumentedSuccess, unlisted } from '../helpers/schema-coverage.js';
+import { wholeApiApp } from '../helpers/whole-api.js';
 import { buildHttpApp } from '../../src/http/app.js';
-import { contentRoutes } from '../../src/http/routes/content.js';
-import { smppCredentialRoutes } from '../../src/http/routes/smpp-credentials.js';
-import { installContentGovernance } from '../../src/app/content-install.js';
-import { SqliteContentStore } from '../../src/store/sqlite/content.js';
-import { SqliteSmppCredentials } from '../../src/store/sqlite/smpp-credentials.js';
-import { SmppCredentials } from '../../src/smpp/server/credentials.js';
 
 type Json = Record<string, any>;
 
 test('/docs/json: every operation declares its success response with the schema of its body (a 204: none)', async () => {
   const g = await startTestGateway();
   // Every route group main.ts serves, the simulator's and the plugins' included.
-  const gov = await installContentGovernance(g.app, new SqliteContentStore(g.store.db), {});
-  const creds = new SmppCredentials({ store: new SqliteSmppCredentials(g.store.db), contentProviderExists: async () => true, now: () => g.clock.now(), newId: () => g.app.ctx.ids.next('cred') });
-  const http = await buildHttpApp({ app: g.app, simulator: g.simulator, simulatedClock: g.clock, plugins: [contentRoutes(gov), smppCredentialRoutes(creds)] });
+  const http = await wholeApiApp(g);
   try {
     const spec = (await http.inject({ method: 'GET', url: '/docs/json' })).json();
     assert.ok(spec.paths['/v1/templates'] && spec.paths['/v1/content-providers/{id}/smpp-credentials'] && spec.paths['/v1/simulator/clock'], 'the whole API is in the document');

@@ -82,6 +82,17 @@ export async function startTestGateway(opts: GatewayOptions = {}): Promise<TestG
   };
 }
 
+/**
+ * Sends what the queue holds through a delivery worker of its own and stops it: for a test that
+ * stopped the gateway's worker (`g.worker.stop()`) to act on queued messages first.
+ */
+export async function deliverQueued(g: TestGateway): Promise<void> {
+  const w = new DeliveryWorker(g.app.ctx, g.simulator, { pollMs: 50 });
+  w.start();
+  await w.drain();
+  await w.stop();
+}
+
 export interface Provider {
   id: string;
   apiKey: string;
