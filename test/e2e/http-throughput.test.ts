@@ -1,7 +1,7 @@
 /**
  * A content provider's HTTP throughput (README "HTTP throughput"): set by the operator with
  * PATCH /v1/content-providers/{id}, shown by GET, enforced on POST /v1/messages and /batch (a batch
- * counts its messages) with 429 throttled, rule provider.throughput and Retry-After; a refused request
+ * counts its messages) and PATCH /v1/messages/{id} (one each) with 429 throttled, rule provider.throughput and Retry-After; a refused request
  * is refused whole and nothing of it is recorded; another provider is not touched; null lifts it.
  * The bucket runs on the app clock, which the test gateway simulates: time moves only when told.
  */
@@ -119,6 +119,30 @@ describe('HTTP throughput per content provider', () => {
     assert.equal(again.headers['idempotent-replayed'], 'true');
     assert.equal(again.body, first.body);
     assert.equal(await seen(m.to), 1, 'one message, however many retries');
+  });
+
+  test('PATCH /v1/messages/{id} takes one token as a submit does: past the rate 429 throttled, the message unchanged', async () => {
+    g.clock.advance(5000); // a full bucket: five
+    // scheduled an hour ahead, so it is still held (replaceable) whatever the worker does meanwhile
+    const at = new Date(g.app.ctx.clock.now() + 3_600_000).toISOString();
+    const s = await send(cp.auth, { ...msg(), scheduledAt: at });
+    assert.equal(s.statusCode, 202, s.body);
+    const id = s.json().id as string;
+    const replace = (text: string) => g.http.inject({ method: 'PATCH', url: `/v1/messages/${id}`, headers: cp.auth, payload: { text } });
+    for (let i = 1; i <= 4; i++) {
+      const r = await replace(`【示例】您的验证码是 65432${i}`);
+      assert.equal(r.statusCode, 200, r.body);
+    }
+    const over = await replace('【示例】您的验证码是 999999');
+    assert.equal(over.statusCode, 429, over.body);
+    assert.equal(over.json().error.code, 'throttled');
+    assert.equal(over.json().error.rule, 'provider.throughput');
+    assert.equal(over.headers['retry-after'], '1');
+    const v = (await g.http.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: cp.auth })).json();
+    assert.equal(v.text, '【示例】您的验证码是 654324', 'nothing decided: the last admitted text stands');
+    assert.equal((await send(cp.auth, msg())).statusCode, 429, 'the same bucket as POST /v1/messages');
+    g.clock.advance(200);
+    assert.equal((await replace('【示例】您的验证码是 999999')).statusCode, 200, 'a token back with the clock');
   });
 
   test('null lifts the limit at once', async () => {

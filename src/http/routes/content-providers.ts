@@ -32,7 +32,7 @@ export async function contentProviderRoutes(f: FastifyInstance, opts: { app: App
     onRequest: requireRoles(ROLES.updateContentProvider),
     schema: {
       tags: ['registry'], security: bearerSecurity, summary: 'Suspend or reactivate a content provider, or set its HTTP throughput (admin)', params: idParam,
-      description: `Give status (with an optional reason), httpThroughput, or both. httpThroughput: messages a second over POST /v1/messages and /v1/messages/batch (a batch counts its messages), 1–${HTTP_THROUGHPUT_MAX}, or null for no limit; past it a request is refused whole with 429 throttled (rule provider.throughput) and Retry-After. Held for the deployment: each gateway process serving HTTP holds the provider to its share (the rate divided by the processes serving, at least 1 a second); a change binds this process at once and others within ${TOKEN_CACHE_MS / 1000} s. SMPP credentials have their own throughput.`,
+      description: `Give status (with an optional reason), httpThroughput, or both. httpThroughput: messages a second over POST /v1/messages and /v1/messages/batch (a batch counts its messages), a replacement (PATCH /v1/messages/{id}) counting 1, 1–${HTTP_THROUGHPUT_MAX}, or null for no limit; past it a request is refused whole with 429 throttled (rule provider.throughput) and Retry-After. Held for the deployment: each gateway process serving HTTP holds the provider to its share (the rate divided by the processes serving, at least 1 a second); a change binds this process at once and others within ${TOKEN_CACHE_MS / 1000} s. SMPP credentials have their own throughput.`,
       body: {
         type: 'object', additionalProperties: false,
         properties: {

@@ -190,8 +190,19 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
         404: errorResponse('No message with this id'),
         409: errorResponse('Too late: written to the carrier (in whole or part), being written, or final'),
         422: errorResponse('The new text refused by a rule (its code, rule and article): the message stays as it was'),
+        429: errorResponse('throttled: over the content provider\'s HTTP throughput (rule provider.throughput), which a replacement counts 1 against as a POST /v1/messages does; nothing decided, the message as it was. Retry-After: the whole seconds until the limit admits one again'),
         '4xx': errorBody,
       },
     },
-  }, async (req) => app.replaceMessage(req.principal, (req.params as { id: string }).id, validateReplaceInput(req.body), 'http'));
+  }, async (req) => {
+    // A replacement decides a text as a submission does (a whole decision in a store transaction), so
+    // it takes one token of the provider's HTTP throughput, as POST /v1/messages, before anything is
+    // decided: past the rate a client cannot reach the store with replacements more often than with submits.
+    const p = req.principal;
+    if (p.role === 'content-provider') {
+      const wait = app.httpThroughput.admit(p.contentProviderId, 1);
+      if (wait) await wait;
+    }
+    return app.replaceMessage(p, (req.params as { id: string }).id, validateReplaceInput(req.body), 'http');
+  });
 }
