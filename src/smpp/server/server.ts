@@ -860,12 +860,19 @@ export class SmppServer {
    * refused text, ESME_RSYSERR for a failure (try again). docs/SMPP.md, replace_sm.
    */
   private async onReplace(conn: Conn, binding: Binding | null, pdu: ReplaceSmPdu): Promise<void> {
+    // A PDU refused whole before it reaches the store gives back the token the session took for it
+    // (as submit_multi's): the corrected replace_sm must find the rate it had. Once the store is
+    // read (or the app refuses), the token stays spent: that is the load the rate bounds.
+    const refuse = (status: number): void => {
+      conn.session.giveBackInbound(1);
+      conn.respond(responseFor(pdu, status));
+    };
     const id = pdu.message_id;
-    if (!binding) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVBNDSTS));
-    if (!isMessageIdShape(id)) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVMSGID));
-    if (pdu.sm_default_msg_id !== 0) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVDFTMSGID));
+    if (!binding) return refuse(CommandStatus.ESME_RINVBNDSTS);
+    if (!isMessageIdShape(id)) return refuse(CommandStatus.ESME_RINVMSGID);
+    if (pdu.sm_default_msg_id !== 0) return refuse(CommandStatus.ESME_RINVDFTMSGID);
     const times = readSubmitTimes(pdu, this.now());
-    if (times.status !== undefined) return conn.respond(responseFor(pdu, times.status));
+    if (times.status !== undefined) return refuse(times.status);
     const p = principalOf(binding);
     try {
       // the original's coding (or, not recorded, its text) says which coding the new octets are in

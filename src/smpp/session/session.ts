@@ -41,7 +41,7 @@ export interface SessionOptions {
   bindTimeoutMs: number;
   /** Close after this many undecodable PDUs: a bad peer costs only its own session. */
   maxDecodeErrors: number;
-  /** Answer inbound submit_sm/data_sm with ESME_RTHROTTLED when this refuses a token (smsc role). */
+  /** Answer inbound submit_sm/data_sm/replace_sm with ESME_RTHROTTLED when this refuses a token (smsc role). */
   inboundRate?: RateLimiter;
   /** Cap on outbound submit_sm/deliver_sm/data_sm (per link). */
   outboundRate?: RateLimiter;
@@ -79,9 +79,10 @@ export interface SessionHandler<C> {
    */
   onCancel?(pdu: CancelSmPdu): void;
   /**
-   * An inbound replace_sm from an ESME bound to submit (smsc role); answer with `respond`. As onCancel:
-   * in the inbound window, no throughput token (it sends no further message); without it replace_sm is
-   * not offered (generic_nack ESME_RINVCMDID).
+   * An inbound replace_sm from an ESME bound to submit (smsc role); answer with `respond`. It counts in
+   * the inbound window and takes one throughput token, as a submit_sm does (it decides a new text as
+   * a submission does): ESME_RTHROTTLED past the rate. One refused whole before the decision gives its
+   * token back with `giveBackInbound(1)`. Without this handler replace_sm is not offered (generic_nack ESME_RINVCMDID).
    */
   onReplace?(pdu: ReplaceSmPdu): void;
   /**
@@ -190,7 +191,7 @@ export class Session<C = unknown> {
 
   /**
    * Gives back `n` throughput tokens the session took for an inbound request (submit_multi's
-   * `granted`) that the layer above then refused whole before deciding anything: the refusal is
+   * `granted`, replace_sm's one) that the layer above then refused whole before deciding anything: the refusal is
    * answered, and the ESME's corrected resubmission must find the rate it had.
    */
   giveBackInbound(n: number): void {
@@ -400,10 +401,15 @@ export class Session<C = unknown> {
         if (this.opts.role !== 'smsc' || !offered) {
           return void this.handler.send({ command: 'generic_nack', command_status: CommandStatus.ESME_RINVCMDID, sequence_number: pdu.sequence_number });
         }
-        // SMPP 3.4 §4.8.1, §4.9.1, §4.10.1: issued by an ESME bound as transmitter or transceiver. No
-        // throughput token: none sends a further message; the inbound window bounds how many are open.
+        // SMPP 3.4 §4.8.1, §4.9.1, §4.10.1: issued by an ESME bound as transmitter or transceiver.
         if (!this.mayReceive(pdu.command)) return void this.handler.send(responseFor(pdu, this.refusedStatus(pdu.command)));
         if (this.inboundOpen >= this.opts.inboundWindow) return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RTHROTTLED));
+        // replace_sm takes a submit's throughput token: it runs a whole compliance decision in a store
+        // transaction, so past the credential's rate it must not reach the store more often than a
+        // submit may. query_sm and cancel_sm decide nothing; the inbound window bounds them.
+        if (pdu.command === 'replace_sm' && this.opts.inboundRate && !this.opts.inboundRate.tryTake(now)) {
+          return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RTHROTTLED));
+        }
         this.inboundOpen++;
         if (pdu.command === 'query_sm') this.handler.onQuery?.(pdu);
         else if (pdu.command === 'cancel_sm') this.handler.onCancel?.(pdu);

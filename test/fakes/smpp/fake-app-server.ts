@@ -1,6 +1,6 @@
 /**
  * An SMPP server over FakeApp with two providers' credentials (`cp1`/`secret1` for cp_1, `other`/`pw`
- * for cp_2), for tests of what a bound ESME may ask of its own messages (query_sm, cancel_sm):
+ * for cp_2, and `cp1slow`/`pw` for cp_1 with a throughput of 1 a second), for tests of what a bound ESME may ask of its own messages (query_sm, cancel_sm):
  * `startFakeAppServer()` in a `before`, `close()` in an `after`, or `fakeAppServerSuite()` for both.
  */
 import assert from 'node:assert/strict';
@@ -26,6 +26,8 @@ export async function startFakeAppServer(app = new FakeApp()): Promise<FakeAppSe
   const creds = new SmppCredentials({ store: new MemoryCredentials(), contentProviderExists: async (x) => x.startsWith('cp_'), now: () => Date.now(), newId: () => `cred_${++id}` });
   await creds.create(admin, 'cp_1', { systemId: 'cp1', password: 'secret1' });
   await creds.create(admin, 'cp_2', { systemId: 'other', password: 'pw' });
+  // cp_1 again, held to 1 message a second: what the throughput takes
+  await creds.create(admin, 'cp_1', { systemId: 'cp1slow', password: 'pw', throughput: 1 });
   const server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service' });
   const port = await server.listen(0, '127.0.0.1');
   return {

@@ -4,7 +4,7 @@
  * original needed (replace_sm has no data_coding), the times read as a submit_sm's (empty: kept) and
  * registered_delivery; it maps the app's refusals (unknown id and another provider's alike
  * ESME_RREPLACEFAIL, a source_addr not the original's ESME_RINVSRCADR, a rule's refusal its status
- * from the one table); a receiver bind may not replace. With the real App: replace-sm-gateway.test.ts.
+ * from the one table); a receiver bind may not replace; it takes a throughput token as a submit_sm. With the real App: replace-sm-gateway.test.ts.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -67,6 +67,22 @@ describe('smpp server: replace_sm', () => {
     app.setStatus(sent, 'submitted', Date.now());
     assert.equal(await replace(e, sent, encodeText('late', 0)), CommandStatus.ESME_RREPLACEFAIL);
     await theirs.close();
+    await e.close();
+  });
+
+  test('it takes one of the credential\'s throughput tokens, as a submit_sm: past the rate ESME_RTHROTTLED and the app is not asked; one refused before the decision gives its token back', async () => {
+    const e = await esme();
+    const id = await submitted(e, 'original');
+    const slow = await esme('cp1slow', 'pw', 'transmitter'); // cp_1 too, 1 a second
+    const before = app.replaces.length;
+    // refused whole before the store is read: the token goes back, so the next one still has it
+    assert.equal(await replace(slow, 'has space', encodeText('x', 0)), CommandStatus.ESME_RINVMSGID);
+    assert.equal(await replace(slow, id, encodeText('first', 0)), CommandStatus.ESME_ROK);
+    assert.equal(await replace(slow, id, encodeText('second', 0)), CommandStatus.ESME_RTHROTTLED);
+    assert.deepEqual(app.replaces.slice(before).map((r) => r.change.text), ['first'], 'the throttled one never reached the app');
+    assert.equal(app.messages.get(id)!.text, 'first');
+    assert.equal((await slow.request(submitPdu('then a submit'))).command_status, CommandStatus.ESME_RTHROTTLED, 'the same bucket as submit_sm');
+    await slow.close();
     await e.close();
   });
 

@@ -374,15 +374,15 @@ describe('session: flow control and bad input', () => {
  */
 const QUERIES = [
   {
-    name: 'query_sm (SMPP 3.4 §4.8)', command: 'query_sm', resp: 'query_sm_resp', id: 0x03, handler: 'onQuery', other: 'onCancel',
+    name: 'query_sm (SMPP 3.4 §4.8)', command: 'query_sm', resp: 'query_sm_resp', id: 0x03, handler: 'onQuery', other: 'onCancel', token: false,
     pdu: (seq: number): QuerySmPdu | CancelSmPdu | ReplaceSmPdu => ({ command: 'query_sm', command_status: 0, sequence_number: seq, message_id: 'msg_1', source_addr_ton: 0, source_addr_npi: 0, source_addr: '' }),
   },
   {
-    name: 'cancel_sm (SMPP 3.4 §4.9)', command: 'cancel_sm', resp: 'cancel_sm_resp', id: 0x08, handler: 'onCancel', other: 'onQuery',
+    name: 'cancel_sm (SMPP 3.4 §4.9)', command: 'cancel_sm', resp: 'cancel_sm_resp', id: 0x08, handler: 'onCancel', other: 'onQuery', token: false,
     pdu: (seq: number): QuerySmPdu | CancelSmPdu | ReplaceSmPdu => ({ command: 'cancel_sm', command_status: 0, sequence_number: seq, service_type: '', message_id: 'msg_1', source_addr_ton: 0, source_addr_npi: 0, source_addr: '', dest_addr_ton: 0, dest_addr_npi: 0, destination_addr: '' }),
   },
   {
-    name: 'replace_sm (SMPP 3.4 §4.10)', command: 'replace_sm', resp: 'replace_sm_resp', id: 0x07, handler: 'onReplace', other: 'onCancel',
+    name: 'replace_sm (SMPP 3.4 §4.10)', command: 'replace_sm', resp: 'replace_sm_resp', id: 0x07, handler: 'onReplace', other: 'onCancel', token: true,
     pdu: (seq: number): QuerySmPdu | CancelSmPdu | ReplaceSmPdu => ({
       command: 'replace_sm', command_status: 0, sequence_number: seq, message_id: 'msg_1', source_addr_ton: 0, source_addr_npi: 0, source_addr: '10690001',
       schedule_delivery_time: '', validity_period: '', registered_delivery: 0, sm_default_msg_id: 0, short_message: Buffer.from('new'),
@@ -435,17 +435,24 @@ for (const q of QUERIES) {
       assert.deepEqual(answers(srv), [[q.resp, CommandStatus.ESME_RSYSERR, 9]]);
     });
 
-    test('counts in the inbound window, takes no throughput token, and a peer unbind waits for its answer', () => {
+    test(`counts in the inbound window, ${q.token ? 'takes a submit\'s throughput token' : 'takes no throughput token'}, and a peer unbind waits for its answer`, () => {
       const srv = offering('bind_transceiver', { inboundWindow: 1, inboundRate: new RateLimiter(1, 1, 0) });
       srv.s.receive(q.pdu(2), 0);
       srv.s.receive(q.pdu(3), 0);
       assert.deepEqual(answers(srv), [[q.resp, CommandStatus.ESME_RTHROTTLED, 3]]);
       srv.s.respond(responseFor(q.pdu(2), 0));
-      // the token is still there for a submit
+      // replace_sm spent the one token (a submit past it is throttled); query_sm and cancel_sm left it for a submit
       srv.s.receive({ ...submit(), sequence_number: 4 }, 0);
-      assert.equal(srv.events.filter((e) => e.kind === 'request').length, 1);
-      srv.s.respond(responseFor({ command: 'submit_sm', sequence_number: 4 }, 0, 'id'));
-      srv.s.receive(q.pdu(5), 0);
+      assert.equal(srv.events.filter((e) => e.kind === 'request').length, q.token ? 0 : 1);
+      if (q.token) {
+        assert.deepEqual(answers(srv).at(-1), ['submit_sm_resp', CommandStatus.ESME_RTHROTTLED, 4]);
+        srv.s.receive(q.pdu(5), 0);
+        assert.deepEqual(answers(srv).at(-1), [q.resp, CommandStatus.ESME_RTHROTTLED, 5], 'past the rate, with the window free');
+        srv.s.receive(q.pdu(5), 1000);
+      } else {
+        srv.s.respond(responseFor({ command: 'submit_sm', sequence_number: 4 }, 0, 'id'));
+        srv.s.receive(q.pdu(5), 0);
+      }
       srv.s.receive({ command: 'unbind', command_status: 0, sequence_number: 6 }, 0);
       assert.equal(srv.s.state, 'unbinding', `the unbind waits for the ${q.command} it follows`);
       srv.s.respond(responseFor(q.pdu(5), 0));
