@@ -31,7 +31,7 @@ import { EXPORT_FIELDS, RECORD_FIELD_MAX, RECORD_SEARCH_FIELDS, recordsPage, sha
 import { buildExport } from '../app/inspect-export-api.js';
 import { exportFileName, sendTar } from '../http/routes/record-inspection.js';
 import { verifyMonth, type MonthVerification } from '../app/records-verify-month.js';
-import { baselineKey, heldActionId, reviewPage, type ReviewFlash, type ReviewView } from './pages/review.js';
+import { baselineKey, heldActionId, reviewCursors, reviewPage, REVIEW_ALERTS_PAGE, REVIEW_HELD_PAGE, type ReviewCursors, type ReviewFlash, type ReviewView } from './pages/review.js';
 import { ReviewQueue } from '../app/review-queue.js';
 import { templatesPage, type TemplatesFlash, type TemplatesView } from './pages/templates.js';
 import { contentGovernanceOf, type BaselineView, type ContentGovernance } from '../app/content-governance.js';
@@ -926,12 +926,14 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     if (!gov) throw new SmsguardError('not_found', `content governance is not installed: there are no ${noneOf}`, {}, undefined, { id: 'governance_off' });
     return gov;
   };
-  const reviewView = async (p: Principal): Promise<ReviewView> => {
+  const reviewView = async (p: Principal, at: ReviewCursors = {}): Promise<ReviewView> => {
     const gov = contentGovernanceOf(app.ctx);
     if (gov) await gov.flush();
-    // the first page of each (the API pages on with its cursor; the page shows the oldest held, the newest alerts)
-    const listed = await ifAllowed(async () => (await queue.list(p, { limit: 1000 })).messages);
-    const alerts = gov ? await ifAllowed(async () => (await gov.listAlerts(p, { limit: 50 })).alerts) : null;
+    // a page of each from its cursor (the first page without one): the oldest held on, the newest alerts back
+    const heldPage = await ifAllowed(() => queue.list(p, { limit: REVIEW_HELD_PAGE, cursor: at.heldCursor }));
+    const alertsPage = gov ? await ifAllowed(() => gov.listAlerts(p, { limit: REVIEW_ALERTS_PAGE, cursor: at.alertsCursor })) : null;
+    const listed = heldPage?.messages ?? null;
+    const alerts = alertsPage?.alerts ?? null;
     const actions = gov ? await ifAllowed(() => gov.listActions(p, true)) : null;
     if (listed === null && alerts === null && actions === null) requireRole(p, 'admin', 'regulator', 'content-provider');
     // Why each was held: its decision's hold verdict, as GET /v1/messages/{id} shows it to the same
@@ -947,7 +949,8 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       return { m, why: { rule: hold?.rule ?? null, note, action: actionId ? byId.get(actionId) ?? null : null } };
     }) ?? null;
     const baselines = gov ? await baselinesOf(p, gov, [...(alerts ?? []), ...(actions ?? [])]) : null;
-    return { held, alerts, actions, baselines, governance: gov !== null, canDecide: p.role === 'admin' };
+    const paging = { ...at, heldNext: heldPage?.nextCursor ?? null, alertsNext: alertsPage?.nextCursor ?? null };
+    return { held, alerts, actions, baselines, governance: gov !== null, canDecide: p.role === 'admin', paging };
   };
   /**
    * The baseline of each provider or port the alerts and actions name, through the same use case as
@@ -974,10 +977,11 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const p = await needStaff(req, reply);
     if (!p) return reply;
     const lang = langOf(req, reply);
-    const done = (req.query as Record<string, unknown>).done;
+    const q = req.query as Record<string, unknown>;
+    const done = q.done;
     try {
       const flash: ReviewFlash = done === 'release' || done === 'reject' || done === 'lift' || done === 'reset' ? { done } : {};
-      return render(req, reply, lang, t(lang, 'reviewTitle'), reviewPage(lang, await reviewView(p), flash), p);
+      return render(req, reply, lang, t(lang, 'reviewTitle'), reviewPage(lang, await reviewView(p, reviewCursors(q)), flash), p);
     } catch (e) {
       return errorPage(req, reply, p, e);
     }

@@ -2,7 +2,8 @@
  * The review queue and early warning page (`/web/review`, docs/CONTENT.md): the messages an
  * early-warning hold (or content needing review) parked, oldest first, each with when and why it was
  * held and when its hold ends, with Release and Reject forms; the recent alerts; and the automatic
- * actions in force with a Lift button. Each part comes from the same use case as its API
+ * actions in force with a Lift button. The held messages and the alerts page on with their API's cursor
+ * (`heldCursor`, `alertsCursor`: plain next-page and first-page links). Each part comes from the same use case as its API
  * (`GET /v1/review-queue`, `GET /v1/alerts`, `GET /v1/early-warning/actions`) and is shown only to
  * the roles that API answers; each alert and action about a provider or port carries the key's
  * baseline as `GET /v1/early-warning/baselines/{scope}/{key}` gives it (to the roles it answers). The
@@ -18,6 +19,7 @@ import type { BaselineView } from '../../app/content-governance.js';
 import { colon, t, tk, type Lang } from '../i18n.js';
 import { alertBox, esc, fmtTime } from '../html.js';
 import { ruleName } from '../rule-labels.js';
+import { decodeKeysetCursor } from '../../domain/page-cursor.js';
 
 /** Why a message was held: the stage that held it, what it said, and the early-warning action it names. */
 export interface HeldWhy {
@@ -43,6 +45,69 @@ export interface ReviewView {
   baselines: Map<string, BaselineView | null> | null;
   /** Release, reject, lift and reset a baseline: the operator's. */
   canDecide: boolean;
+  /** Where each list's page starts and the cursor of its next page (null: the last page). */
+  paging?: ReviewCursors & { heldNext: string | null; alertsNext: string | null };
+}
+
+/**
+ * Held messages a page shows: the API's default page. A thousand rows (the API's most) was more than
+ * a person reads through or a browser draws quickly with two forms a row.
+ */
+export const REVIEW_HELD_PAGE = 100;
+/** Alerts a page shows, newest first. */
+export const REVIEW_ALERTS_PAGE = 50;
+
+/**
+ * Where the page's two lists start: each the `nextCursor` its API handed out, in a query parameter of
+ * its own, so paging one list keeps the other where it is. Absent: the first page.
+ */
+export interface ReviewCursors {
+  heldCursor?: string;
+  alertsCursor?: string;
+}
+
+/**
+ * The cursors of the page's query, each checked as its API checks it (decodeKeysetCursor), here and
+ * for every role, so a cursor the API never handed out is the same 400 (`cursor_invalid`, naming the
+ * parameter) whether or not the viewer may read that list. An empty value is the first page.
+ */
+export function reviewCursors(q: Record<string, unknown>): ReviewCursors {
+  const out: ReviewCursors = {};
+  for (const name of ['heldCursor', 'alertsCursor'] as const) {
+    const raw = q[name];
+    if (raw === undefined || raw === '') continue;
+    // a repeated parameter (an array) is not a cursor either
+    decodeKeysetCursor(typeof raw === 'string' ? raw : '', name);
+    out[name] = raw as string;
+  }
+  return out;
+}
+
+/** The page's address with these cursors (the other filters the page has), to a list's heading. */
+function reviewHref(c: ReviewCursors, anchor: string): string {
+  const q = new URLSearchParams();
+  if (c.heldCursor) q.set('heldCursor', c.heldCursor);
+  if (c.alertsCursor) q.set('alertsCursor', c.alertsCursor);
+  const s = q.toString();
+  return `/web/review${s ? `?${s}` : ''}#${anchor}`;
+}
+
+/**
+ * A list's paging links: its next page (the API's cursor, the other list kept) and, once paged on,
+ * back to its first page. Plain links: no JavaScript.
+ */
+function pagingLinks(lang: Lang, v: ReviewView, list: 'held' | 'alerts'): string {
+  const pg = v.paging;
+  if (!pg) return '';
+  const key = list === 'held' ? 'heldCursor' : 'alertsCursor';
+  const anchor = list === 'held' ? 'queue-heading' : 'alerts-heading';
+  const next = list === 'held' ? pg.heldNext : pg.alertsNext;
+  const cur: ReviewCursors = { heldCursor: pg.heldCursor, alertsCursor: pg.alertsCursor };
+  const links = [
+    pg[key] ? `<a id="${list}-first" href="${esc(reviewHref({ ...cur, [key]: undefined }, anchor))}">← ${esc(t(lang, 'rvFirstPage'))}</a>` : '',
+    next ? `<a id="${list}-next" rel="next" href="${esc(reviewHref({ ...cur, [key]: next }, anchor))}">${esc(t(lang, list === 'held' ? 'rvHeldNext' : 'rvAlertsNext'))} →</a>` : '',
+  ].filter(Boolean);
+  return links.length ? `<p class="paging">${links.join(' · ')}</p>` : '';
 }
 
 /** The baselines map's key for a provider or port. */
@@ -123,19 +188,19 @@ ${forms}</tr>`;
 function queueSection(lang: Lang, v: ReviewView, flash: ReviewFlash): string {
   if (!v.held) return '';
   const intro = `<p class="hint">${esc(t(lang, v.canDecide ? 'rvQueueIntro' : 'rvQueueReadOnly'))}</p>`;
-  if (v.held.length === 0) return `<h2 id="queue-heading">${esc(t(lang, 'rvQueue'))}</h2>${intro}<p id="no-held">${esc(t(lang, 'rvNoHeld'))}</p>`;
+  if (v.held.length === 0) return `<h2 id="queue-heading">${esc(t(lang, 'rvQueue'))}</h2>${intro}<p id="no-held">${esc(t(lang, 'rvNoHeld'))}</p>${pagingLinks(lang, v, 'held')}`;
   const head = ['rvHeldAt', 'colProvider', 'rvFromTo', 'mlText', 'rvWhy', 'rvExpires', 'mlId', ...(v.canDecide ? ['lkAction' as const] : [])] as const;
   return `<h2 id="queue-heading">${esc(t(lang, 'rvQueue'))}</h2>${intro}
 <table id="held" aria-labelledby="queue-heading">
 <thead><tr>${head.map((k) => `<th scope="col">${esc(t(lang, k))}</th>`).join('')}</tr></thead>
-<tbody>${v.held.map(({ m, why }, i) => heldRow(lang, m, why, v.canDecide, m.id === flash.refusedId, i)).join('')}</tbody></table>`;
+<tbody>${v.held.map(({ m, why }, i) => heldRow(lang, m, why, v.canDecide, m.id === flash.refusedId, i)).join('')}</tbody></table>${pagingLinks(lang, v, 'held')}`;
 }
 
 function alertsSection(lang: Lang, v: ReviewView): string {
   const alerts = v.alerts;
   if (!alerts) return '';
   const intro = `<h2 id="alerts-heading">${esc(t(lang, 'rvAlerts'))}</h2><p class="hint">${esc(t(lang, 'rvAlertsIntro'))}</p>`;
-  if (alerts.length === 0) return `${intro}<p id="no-alerts">${esc(t(lang, 'rvNoAlerts'))}</p>`;
+  if (alerts.length === 0) return `${intro}<p id="no-alerts">${esc(t(lang, 'rvNoAlerts'))}</p>${pagingLinks(lang, v, 'alerts')}`;
   const head = ['rvRaised', 'colProvider', 'rvScope', 'rvRule', 'rvFigure', 'rvSeverity', 'rvAction', ...(v.baselines ? ['rvBaseline' as const] : [])] as const;
   const rows = alerts.map((a) => `<tr data-alert="${esc(a.id)}">
 <td>${esc(fmtTime(a.at))}</td>
@@ -148,7 +213,7 @@ function alertsSection(lang: Lang, v: ReviewView): string {
 ${baselineCell(lang, v, a.scope, a.key)}</tr>`).join('');
   return `${intro}<table id="alerts" aria-labelledby="alerts-heading">
 <thead><tr>${head.map((k) => `<th scope="col">${esc(t(lang, k))}</th>`).join('')}</tr></thead>
-<tbody>${rows}</tbody></table>`;
+<tbody>${rows}</tbody></table>${pagingLinks(lang, v, 'alerts')}`;
 }
 
 function actionsSection(lang: Lang, v: ReviewView): string {
