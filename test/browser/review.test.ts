@@ -4,7 +4,8 @@
  * sees it leave the list while the other stays; Reject without a reason is not sent (the field is
  * required), with one it takes the message off. An alert's provider shows its early-warning baseline;
  * the operator resets it with its button (the store keeps the reset), a provider reads it without the
- * button, a regulator (whom the baseline API refuses) sees neither. Debian's chromium; skips only when
+ * button, a regulator (whom the baseline API refuses) sees neither. With more than 50 alerts the operator
+ * follows Older alerts (a plain link) and comes back to the first page. Debian's chromium; skips only when
  * it is missing.
  */
 import { test, describe } from 'node:test';
@@ -158,5 +159,29 @@ describe('the review queue page in the browser', { skip: BROWSER_SKIP }, () => {
     assert.equal(r.status(), 403);
     assert.equal((await kept())?.resetAt, before, 'nothing reset');
     await reg.context().close();
+  });
+
+  test('without JavaScript the operator follows Older alerts past the 50 newest, and back to the first page', async () => {
+    // 51 alerts newer than the two the suite raised: those two are on the second page
+    for (let i = 1; i <= 51; i++) {
+      await store.addAlert({
+        id: `alert_browser_new_${i}`, rule: 'volume_spike', metric: 'volume', scope: 'provider', key: cpId, contentProviderId: cpId, severity: 'warning',
+        value: 4.2, threshold: 3, figures: {}, windowStart: g.clock.now() - 60_000, at: g.clock.now() + i, action: { kind: 'alert' }, actionId: null,
+      });
+    }
+    const page = await web.signedIn(ADMIN_TOKEN, /\/web\/cases/);
+    await page.goto(`${web.base}/web/review?lang=en`);
+    const rows = page.locator('#alerts tbody tr');
+    assert.equal(await rows.count(), 50);
+    assert.equal(await page.locator('#alerts tbody tr[data-alert="alert_browser_cp"]').count(), 0);
+    await page.getByRole('link', { name: 'Older alerts →' }).click();
+    await page.waitForURL(/\/web\/review\?alertsCursor=[^&#]+#alerts-heading$/);
+    assert.equal(await rows.count(), 3);
+    assert.equal(await page.locator('#alerts tbody tr[data-alert="alert_browser_cp"]').count(), 1);
+    assert.equal(await page.getByRole('link', { name: 'Older alerts →' }).count(), 0, 'the last page');
+    await page.getByRole('link', { name: '← Back to the first page' }).click();
+    await page.waitForURL(/\/web\/review#alerts-heading$/);
+    assert.equal(await rows.count(), 50);
+    await page.context().close();
   });
 });
