@@ -13,6 +13,7 @@ import { SchemaTooNewError } from './schema-too-new.js';
 import { PostgresStore, isPostgresUrl } from './postgres/index.js';
 import { checkSchemaName } from './postgres/schema-name.js';
 import pg from 'pg';
+import { withoutPassword } from '../runtime/without-password.js';
 
 export interface OpenedStore {
   store: Store;
@@ -102,13 +103,6 @@ export function sqliteOpenProblem(e: unknown, path: string): unknown {
     return new SmsguardError('invalid_request', `cannot write the SQLite database at ${path} (${code}): smsguard needs to write the file and its folder (its WAL beside it)`, {}, 'db');
   }
   return e;
-}
-
-/** A PostgreSQL URL fit to print: its password blanked. */
-function withoutPassword(url: string): string {
-  const u = new URL(url);
-  u.password = '';
-  return u.toString();
 }
 
 /**
