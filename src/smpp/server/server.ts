@@ -117,8 +117,9 @@ export interface SmppServerOptions {
   now?: () => number;
   /**
    * The messages' clock (the app's: simulated under `--clock simulated`), for the dates in receipts
-   * the server makes itself (a refused or expired part). `now` stays the sessions' real time, which
-   * their timers need. Default: `now`.
+   * the server makes itself (a refused or expired part) and for reading an ESME's
+   * schedule_delivery_time / validity_period (a relative one counts from it). `now` stays the
+   * sessions' real time, which their timers need. Default: `now`.
    */
   messageNow?: () => number;
   /** Failures the operator should see (never message content). */
@@ -606,9 +607,9 @@ export class SmppServer {
     // which text would be the message? Neither is guessed (translate.ts bothTexts)
     if (f.bothTexts) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVOPTPARAMVAL));
     // schedule_delivery_time / validity_period (data_sm has neither): checked on every part of a
-    // long message before it joins its set, on the server's clock (an ESME's absolute times are real time)
+    // long message before it joins its set, on the messages' clock (messageTimesNow)
     if (pdu.command === 'submit_sm') {
-      const t = readSubmitTimes(pdu, this.now());
+      const t = readSubmitTimes(pdu, this.messageTimesNow());
       if (t.status !== undefined) return conn.respond(responseFor(pdu, t.status));
       // a long message's schedule and validity are the part's that completes its set
       if (t.scheduledAt !== undefined) f.scheduledAt = t.scheduledAt;
@@ -775,7 +776,7 @@ export class SmppServer {
     if (f.bothTexts) return refuse(CommandStatus.ESME_RINVOPTPARAMVAL);
     // not offered: a UDH concatenation is an esm_class/UDH we do not take here, SAR TLVs an optional parameter not allowed
     if (f.concat) return refuse(f.concat.via === 'udh' ? CommandStatus.ESME_RINVESMCLASS : CommandStatus.ESME_ROPTPARNOTALLWD);
-    const t = readSubmitTimes(view, this.now());
+    const t = readSubmitTimes(view, this.messageTimesNow());
     if (t.status !== undefined) return refuse(t.status);
     if (t.scheduledAt !== undefined) f.scheduledAt = t.scheduledAt;
     if (t.validUntil !== undefined) f.validUntil = t.validUntil;
@@ -871,7 +872,7 @@ export class SmppServer {
     if (!binding) return refuse(CommandStatus.ESME_RINVBNDSTS);
     if (!isMessageIdShape(id)) return refuse(CommandStatus.ESME_RINVMSGID);
     if (pdu.sm_default_msg_id !== 0) return refuse(CommandStatus.ESME_RINVDFTMSGID);
-    const times = readSubmitTimes(pdu, this.now());
+    const times = readSubmitTimes(pdu, this.messageTimesNow());
     if (times.status !== undefined) return refuse(times.status);
     const p = principalOf(binding);
     try {
@@ -888,6 +889,18 @@ export class SmppServer {
       return conn.respond(responseFor(pdu, err ? replaceStatusFor(err.code, err.field) : CommandStatus.ESME_RSYSERR));
     }
     return conn.respond(responseFor(pdu, CommandStatus.ESME_ROK));
+  }
+
+  /**
+   * The clock an ESME's schedule_delivery_time and validity_period are read on: the messages' (the
+   * app's, simulated under `--clock simulated`), not the sessions' real time. A relative time
+   * (`…R`) counts from it, and an absolute one is checked against it, because the use case judges
+   * the schedule and validity it is handed on that clock, the delivery worker makes a message due by
+   * it and expiry ends it by it. Read on the real clock, "in an hour" under a simulated clock days
+   * ahead was already past: refused by the use case (ESME_RSUBMITFAIL) or sent at once.
+   */
+  private messageTimesNow(): number {
+    return (this.opts.messageNow ?? this.now)();
   }
 
   private readonly kinds = new Map<string, { kind: string | null; at: number }>();

@@ -72,7 +72,8 @@ export async function startSmppGateway(opts: { upstreamUrl?: string; db?: string
   const systemId = 'shili';
   const password = 'pw123';
   await creds.create(ADMIN, cp.id, { systemId, password, throughput: opts.throughput, defaultCategory: opts.defaultCategory });
-  const server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null });
+  // the messages' clock as src/smpp/compose.ts gives it (the sessions keep the real one)
+  const server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null, messageNow: () => clock.now() });
   const port = await server.listen(0, '127.0.0.1');
   return {
     store, app, sim, simServer, upstream, worker, server, port, cpId: cp.id, apiKey: cp.apiKey, systemId, password,

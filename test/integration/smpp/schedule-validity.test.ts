@@ -5,9 +5,11 @@
  * is refused ESME_RINVSCHED, a malformed or past validity (or one not after the schedule)
  * ESME_RINVEXPIRY, before anything is decided; a schedule ahead goes on with the message (scheduled
  * delivery: src/domain/schedule.ts); each part
- * of a long message is checked before it joins its set. Times are judged on the server's own clock
- * (`now`), here set to 2030-01-01 12:00 in UTC+8, years from the real one, so a check on Date.now
- * would answer the other way. Then the whole gateway: an accepted submit is sent.
+ * of a long message is checked before it joins its set. Times are judged on the messages' clock (the
+ * server's `messageNow`: the app's, simulated under `--clock simulated`), here set to 2030-01-01 12:00
+ * in UTC+8, years from the real one the sessions run on (`now`), so a check on the real clock would
+ * answer the other way (before 2026-12-07 they were: a relative time counted from the real clock).
+ * Then the whole gateway: an accepted submit is sent.
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,7 +22,7 @@ import { startSmppGateway } from '../../fakes/smpp/smpp-gateway.js';
 import { waitFor } from '../../helpers/wait.js';
 import type { SimulatedClock } from '../../../src/simulator/clock.js';
 
-/** The server's clock: 2030-01-01 04:00 UTC (12:00 in UTC+8), running on from there. */
+/** The messages' clock: 2030-01-01 04:00 UTC (12:00 in UTC+8), running on from there. */
 const BASE = Date.UTC(2030, 0, 1, 4, 0, 0);
 const T0 = Date.now();
 const serverNow = () => BASE + (Date.now() - T0);
@@ -52,7 +54,7 @@ before(async () => {
   let id = 0;
   const creds = new SmppCredentials({ store: new MemoryCredentials(), contentProviderExists: async () => true, now: () => Date.now(), newId: () => `cred_${++id}` });
   await creds.create({ role: 'admin', actorId: 'admin' }, 'cp_1', { systemId: 'cp1', password: 'secret1' });
-  server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', now: serverNow });
+  server = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', messageNow: serverNow });
   port = await server.listen(0, '127.0.0.1');
 });
 after(async () => {
@@ -169,7 +171,7 @@ describe('submit_sm times through the whole gateway', () => {
     const g = await startSmppGateway();
     const e = await SmppEsme.connect({ host: '127.0.0.1', port: g.port, systemId: g.systemId, password: g.password });
     try {
-      // the gateway's server runs on the real clock: 2020 is past, one day relative is ahead
+      // 2020 is past, one day relative is ahead of the gateway's (simulated) clock
       const r = await e.request(sm({ schedule_delivery_time: '200101120000032+', validity_period: '000001000000000R' }, '【示例】您的验证码是123456'));
       assert.equal(status(r), '0x0');
       await waitFor(() => g.sim.outbox().length === 1 || undefined);
@@ -177,7 +179,7 @@ describe('submit_sm times through the whole gateway', () => {
       // kept with the message: its view shows when it stops being worth sending
       const id = (r as { message_id: string }).message_id;
       const until = (await g.app.ctx.store.messages.getMessage(id))?.validUntil;
-      assert.ok(until !== undefined && Math.abs(until - (Date.now() + 86_400_000)) < 60_000, String(until));
+      assert.ok(until !== undefined && Math.abs(until - (g.app.ctx.clock.now() + 86_400_000)) < 60_000, String(until));
     } finally {
       await e.close();
       await g.close();
@@ -188,15 +190,13 @@ describe('submit_sm times through the whole gateway', () => {
     const g = await startSmppGateway();
     const e = await SmppEsme.connect({ host: '127.0.0.1', port: g.port, systemId: g.systemId, password: g.password });
     try {
-      // The server reads an ESME's times on the real clock, the gateway runs on its simulated one: a
-      // relative schedule is the same hour ahead for both readers' purposes only if it is far enough
-      // ahead of both, which an hour from the real clock is (the simulated one is behind it).
-      assert.ok(g.app.ctx.clock.now() < Date.now(), 'the simulated clock starts behind the real one');
+      // an hour from the gateway's clock (simulated, behind the real one), not from the real clock
+      assert.ok(g.app.ctx.clock.now() < Date.now() - 3_600_000, 'the simulated clock starts behind the real one');
       const r = await e.request(sm({ schedule_delivery_time: '000000010000000R' }, '【示例】明天的提醒'));
       assert.equal(status(r), '0x0');
       const id = (r as { message_id: string }).message_id;
       const when = (await g.app.ctx.store.messages.getMessage(id))?.scheduledAt;
-      assert.ok(when !== undefined && Math.abs(when - (Date.now() + 3_600_000)) < 60_000, String(when));
+      assert.ok(when !== undefined && Math.abs(when - (g.app.ctx.clock.now() + 3_600_000)) < 60_000, String(when));
       // a message without a schedule, sent after it, goes first; the scheduled one waits
       const now = await e.request(sm({}, '【示例】您的验证码是654321'));
       assert.equal(status(now), '0x0');
@@ -209,6 +209,45 @@ describe('submit_sm times through the whole gateway', () => {
       (g.app.ctx.clock as SimulatedClock).set(when + 1_000);
       await waitFor(() => g.sim.outbox().length === 2 || undefined);
       assert.equal(g.sim.outbox()[1].text, '【示例】明天的提醒');
+    } finally {
+      await e.close();
+      await g.close();
+    }
+  });
+
+  test('under a simulated clock ahead of the real one, relative times count from the gateway\'s clock (submit_sm, submit_multi, replace_sm)', async () => {
+    const g = await startSmppGateway();
+    const clock = g.app.ctx.clock as SimulatedClock;
+    // two days ahead of the real clock: an hour from the real clock is a day and more in the past here
+    clock.set(Date.now() + 2 * 86_400_000);
+    const e = await SmppEsme.connect({ host: '127.0.0.1', port: g.port, systemId: g.systemId, password: g.password });
+    const near = (at: number | undefined, want: number) => at !== undefined && Math.abs(at - want) < 60_000;
+    try {
+      // valid for an hour: before 2026-12-07 the use case refused it as already past (ESME_RSUBMITFAIL)
+      const valid = await e.request(sm({ validity_period: '000000010000000R' }, '【示例】您的验证码是123456'));
+      assert.equal(status(valid), '0x0');
+      const v = await g.app.ctx.store.messages.getMessage((valid as { message_id: string }).message_id);
+      assert.ok(near(v?.validUntil, clock.now() + 3_600_000), `validUntil ${v?.validUntil} against the gateway's ${clock.now()}`);
+      // scheduled in an hour: before, it was due at once (an hour from the real clock is past here)
+      const later = await e.request(sm({ schedule_delivery_time: '000000010000000R' }, '【示例】一小时后的提醒'));
+      assert.equal(status(later), '0x0');
+      const id = (later as { message_id: string }).message_id;
+      assert.ok(near((await g.app.ctx.store.messages.getMessage(id))?.scheduledAt, clock.now() + 3_600_000));
+      // an absolute validity an hour ahead of the gateway's clock, in UTC: ahead of the real one too, but
+      // a validity a day ahead of the real clock is past on the gateway's: ESME_RINVEXPIRY, never decided
+      const utc = (ms: number) => { const d = new Date(ms); const p = (n: number) => String(n).padStart(2, '0'); return `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}000+`; };
+      assert.equal(status(await e.request(sm({ validity_period: utc(Date.now() + 86_400_000) }, '【示例】您的验证码是123456'))), hex(CommandStatus.ESME_RINVEXPIRY));
+      // replace_sm: its new schedule is read on the same clock
+      assert.equal(status(await e.request({ command: 'replace_sm', command_status: 0, sequence_number: 0, message_id: id, source_addr_ton: 0, source_addr_npi: 1, source_addr: '10690001',
+        schedule_delivery_time: '000000020000000R', validity_period: '', registered_delivery: 0, sm_default_msg_id: 0, short_message: encodeText('【示例】两小时后的提醒', 8) })), '0x0');
+      assert.ok(near((await g.app.ctx.store.messages.getMessage(id))?.scheduledAt, clock.now() + 7_200_000));
+      // submit_multi: the same
+      const { dest_addr_ton: _t, dest_addr_npi: _n, destination_addr: _a, ...body } = smDefaults();
+      const multi = await e.request({ ...body, command: 'submit_multi', sequence_number: 0, source_addr: '10690001', dest_addresses: [{ dest_flag: 1, dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: '13800138002' }],
+        data_coding: 8, short_message: encodeText('【示例】您的验证码是222222', 8), validity_period: '000000010000000R' });
+      assert.equal(status(multi), '0x0');
+      const m = await g.app.ctx.store.messages.getMessage((multi as { message_id: string }).message_id);
+      assert.ok(near(m?.validUntil, clock.now() + 3_600_000));
     } finally {
       await e.close();
       await g.close();
