@@ -41,9 +41,24 @@ import { requireRoleIn, ROLES } from './access.js';
 import { validateSubmitInput } from './validate.js';
 import { judge } from './submit-message.js';
 
+/** What a replacement needs of the message it replaces to read its new text (ReplaceInput.text). */
+export interface ReplacedOriginal {
+  /** The text the message has now. */
+  text: string;
+  /** The SMPP data_coding its submission came in, when it came over SMPP (MessageView.dataCoding). */
+  dataCoding?: number;
+}
+
 /** What a replacement changes. Absent fields keep the message's own (SMPP: an empty time keeps it). */
 export interface ReplaceInput {
-  text: string;
+  /**
+   * The new text; or, for a door whose new text depends on the message it replaces (SMPP replace_sm
+   * carries no data_coding: its octets are in the original submit's), how to read it from that
+   * message. The function is called once, with the message as the replacement read it, so the door
+   * costs no read of its own (before 2026-12-07 the SMPP server read the message first for its coding,
+   * and the use case read it again).
+   */
+  text: string | ((original: ReplacedOriginal) => string);
   /**
    * Epoch ms: not sent before (as SubmitInput.scheduledAt). Absent: the message keeps its schedule;
    * null, or a time at or near now: it loses it (sent as soon as possible). Neither pulls forward a
@@ -87,8 +102,9 @@ export async function replaceMessage(ctx: AppContext, p: Principal, id: string, 
   if (v.validUntil !== undefined && v.validUntil <= ctx.clock.now()) {
     throw new SmsguardError('conflict', `message ${id} can no longer be replaced: its validity ended at ${new Date(v.validUntil).toISOString()}`);
   }
+  const text = typeof change.text === 'string' ? change.text : change.text(v.dataCoding !== undefined ? { text: v.text, dataCoding: v.dataCoding } : { text: v.text });
   // the text's shape as a submission's (length bound, no NUL or lone surrogate, some content)
-  const shaped = validateSubmitInput({ from: v.from, to: v.to, text: change.text, type: v.type, ...(v.category ? { category: v.category } : {}) });
+  const shaped = validateSubmitInput({ from: v.from, to: v.to, text, type: v.type, ...(v.category ? { category: v.category } : {}) });
   const now = ctx.clock.now();
   const item: SubmissionItem = {
     id: v.id,

@@ -37,7 +37,7 @@ import { readSubmitTimes } from './submit-times.js';
 import { SubmitBatcher } from './batcher.js';
 import { isMessageIdShape, queryAnswer, type QueriedMessage } from './query.js';
 import { replaceCodingFor, replaceStatusFor } from './replace.js';
-import type { ReplaceInput } from '../../app/replace-message.js';
+import type { ReplacedOriginal, ReplaceInput } from '../../app/replace-message.js';
 import { asSubmitSm, multiAnswer, planDestinations } from './submit-multi.js';
 import type { SmppLog } from '../log.js';
 import { TOKEN_CACHE_MS } from '../../app/auth.js';
@@ -60,9 +60,8 @@ export interface SmppServerApp {
    * One message as `p` may see it (query_sm): throws SmsguardError `not_found` for an unknown id and
    * `forbidden` for another provider's (the use case behind `GET /v1/messages/{id}`). The server
    * asks with `partIds`: an id it handed out for an earlier part of a long message names the message.
-   * (`text` and `dataCoding`: read by replace_sm, for the coding of the new text.)
    */
-  getMessage(p: Principal, id: string, naming?: MessageNaming): Promise<QueriedMessage & { text?: string; dataCoding?: number }>;
+  getMessage(p: Principal, id: string, naming?: MessageNaming): Promise<QueriedMessage>;
   /**
    * Cancels a message `p` sent that the gateway still holds, or that the carrier takes back (cancel_sm;
    * the use case behind `DELETE /v1/messages/{id}`): throws SmsguardError `not_found` for an unknown
@@ -852,7 +851,8 @@ export class SmppServer {
    * written to the carrier. Named by its message id only: an earlier part's id of a long message sent
    * in parts names no message here (one part's text cannot be replaced alone, and replacing the whole
    * under a part's id would surprise its sender): ESME_RREPLACEFAIL. The new short_message is read in
-   * the original submit's data_coding (replace.ts: replace_sm has none); an empty
+   * the original submit's data_coding (replace.ts: replace_sm has none), by the use case from the
+   * message it reads (ReplaceInput.text as a function: no read of the server's own); an empty
    * schedule_delivery_time / validity_period keeps the original's (a schedule at or near now drops
    * it: sent as soon as possible); registered_delivery replaces it; a
    * canned message (sm_default_msg_id other than 0) is not offered: ESME_RINVDFTMSGID. Refusals
@@ -876,9 +876,10 @@ export class SmppServer {
     if (times.status !== undefined) return refuse(times.status);
     const p = principalOf(binding);
     try {
-      // the original's coding (or, not recorded, its text) says which coding the new octets are in
-      const m = await this.opts.app.getMessage(p, id);
-      const change: ReplaceInput = { text: decodeText(pdu.short_message, replaceCodingFor(m)), registeredDelivery: receiptRequest(pdu.registered_delivery), from: pdu.source_addr };
+      // the original's coding (or, not recorded, its text) says which coding the new octets are in:
+      // read by the use case from the message it reads anyway (one read of the store, not two)
+      const text = (original: ReplacedOriginal) => decodeText(pdu.short_message, replaceCodingFor(original));
+      const change: ReplaceInput = { text, registeredDelivery: receiptRequest(pdu.registered_delivery), from: pdu.source_addr };
       // empty keeps the original's; one at or near now means now: the schedule goes
       if (pdu.schedule_delivery_time !== '') change.scheduledAt = times.scheduledAt ?? null;
       if (times.validUntil !== undefined) change.validUntil = times.validUntil;

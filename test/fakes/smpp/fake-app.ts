@@ -46,6 +46,7 @@ export class FakeApp {
   }
 
   async getMessage(p: Principal, id: string, naming?: MessageNaming): Promise<MessageView> {
+    this.reads.push(id);
     const m = this.named(p, id, naming);
     if (!m) throw new SmsguardError('not_found', `no message ${id}`);
     if (p.role === 'content-provider' && m.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `message ${id} is not this content provider's`);
@@ -68,8 +69,14 @@ export class FakeApp {
     return { id: m.id, status: 'cancelled' };
   }
 
-  /** replaceMessage calls, in order (who asked, for which id, with what). */
+  /**
+   * replaceMessage calls, in order (who asked, for which id, with what). `change.text` is the new text
+   * as the real App reads it: a door's function (SMPP replace_sm) called with the kept message, once
+   * the id names one of the caller's (else the function itself).
+   */
   readonly replaces: { principal: Principal; id: string; change: ReplaceInput; channel: Channel }[] = [];
+  /** getMessage calls, in order (replace_sm must cost none: the use case reads the message once). */
+  readonly reads: string[] = [];
 
   /**
    * Replaces a kept message's text while it waits, as the real App's replaceMessage: `not_found`,
@@ -79,15 +86,18 @@ export class FakeApp {
    * By message id only (no part ids), as the server asks.
    */
   async replaceMessage(p: Principal, id: string, change: ReplaceInput, channel: Channel): Promise<{ id: string; status: 'accepted' | 'held' }> {
-    this.replaces.push({ principal: p, id, change, channel });
+    const call = { principal: p, id, change, channel };
+    this.replaces.push(call);
     const m = this.messages.get(id);
     if (!m) throw new SmsguardError('not_found', `no message ${id}`);
     if (p.role !== 'content-provider' || m.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `message ${id} is not this content provider's`);
+    const text = typeof change.text === 'string' ? change.text : change.text({ text: m.text ?? '', ...(m.dataCoding !== undefined ? { dataCoding: m.dataCoding } : {}) });
+    call.change = change = { ...change, text };
     if (change.from !== undefined && change.from !== m.from) throw new SmsguardError('invalid_request', 'from: not the sender', {}, 'from');
     if (m.status !== 'accepted' && m.status !== 'held') throw new SmsguardError('conflict', `message ${id} can no longer be replaced: it is ${m.status}`);
-    const r = /REJECT:([a-z_]+)/.exec(change.text);
+    const r = /REJECT:([a-z_]+)/.exec(text);
     if (r) throw new SmsguardError(r[1] as ErrorCode, 'refused', { rule: 'test.rule', article: 'Art. X' });
-    m.text = change.text;
+    m.text = text;
     if (change.registeredDelivery !== undefined) m.registeredDelivery = change.registeredDelivery;
     if (change.scheduledAt === null) delete m.scheduledAt;
     else if (change.scheduledAt !== undefined) m.scheduledAt = change.scheduledAt;

@@ -111,7 +111,7 @@ describe('replace_sm with the real App', () => {
     const e = await SmppEsme.connect({ host: '127.0.0.1', port: g.port, systemId: g.systemId, password: g.password });
     try {
       await g.worker.stop();
-      // the server reads a relative validity_period on its own (real) clock: the message clock starts there
+      // a relative validity_period counts from the gateway's clock (the simulated one here)
       const clock = g.app.ctx.clock as unknown as { set(t: number): number; advance(ms: number): number };
       clock.set(Date.now());
       const r = (await e.request({ ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138304', data_coding: 8, short_message: encodeText(FIRST, 8), validity_period: '000000002000000R' })) as Pdu & { message_id: string };
@@ -121,6 +121,33 @@ describe('replace_sm with the real App', () => {
       assert.equal((await e.request(replace(r.message_id, SECOND))).command_status, CommandStatus.ESME_RREPLACEFAIL);
       assert.equal((await e.request(replace(r.message_id, SECOND, { validity_period: '000000010000000R' }))).command_status, CommandStatus.ESME_RREPLACEFAIL);
       assert.equal((await g.app.getMessage(admin, r.message_id)).text, FIRST, 'unchanged');
+    } finally {
+      await e.close();
+      await g.close();
+    }
+  });
+
+  test('a replace_sm reads the message from the store once: its coding is read by the use case from the message it reads anyway', async () => {
+    const g = await startSmppGateway({ realClock: true });
+    const e = await SmppEsme.connect({ host: '127.0.0.1', port: g.port, systemId: g.systemId, password: g.password });
+    try {
+      await g.worker.stop();
+      const r = (await e.request({ ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138305', data_coding: 8, short_message: encodeText(FIRST, 8) })) as Pdu & { message_id: string };
+      assert.equal(r.command_status, 0);
+      const reads: string[] = [];
+      const messages = g.app.ctx.store.messages;
+      const read = messages.getMessage.bind(messages);
+      messages.getMessage = (id) => {
+        reads.push(id);
+        return read(id);
+      };
+      assert.equal((await e.request(replace(r.message_id, SECOND))).command_status, CommandStatus.ESME_ROK);
+      assert.deepEqual(reads, [r.message_id], 'one read (before 2026-12-07 the server read it for its coding, then the use case again)');
+      messages.getMessage = read;
+      assert.equal((await g.app.getMessage(admin, r.message_id)).text, SECOND, 'the new text, read in the original\'s UCS-2');
+      // refusals answer as before: another's sender, an unknown id
+      assert.equal((await e.request(replace(r.message_id, SECOND, { source_addr: '10690002' }))).command_status, CommandStatus.ESME_RINVSRCADR);
+      assert.equal((await e.request(replace('msg_none', SECOND))).command_status, CommandStatus.ESME_RREPLACEFAIL);
     } finally {
       await e.close();
       await g.close();

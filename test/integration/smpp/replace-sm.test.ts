@@ -112,8 +112,11 @@ describe('smpp server: replace_sm', () => {
       ids.push(r.message_id);
     }
     const n = app.replaces.length;
+    const reads = app.reads.length;
     assert.equal(await replace(e, ids[0], encodeText('one part', 0)), CommandStatus.ESME_RREPLACEFAIL);
-    assert.equal(app.replaces.length, n, 'the app is not asked to replace under a part\'s id');
+    // the use case is asked by the id as given, without part naming: it names no message there
+    assert.deepEqual(app.replaces.slice(n).map((r) => r.id), [ids[0]]);
+    assert.equal(app.reads.length, reads, 'the server reads nothing itself: the use case reads the message once');
     assert.equal(app.messages.get(ids[1])!.text, 'hello world');
     assert.equal(await replace(e, ids[1], encodeText('all of it', 0)), CommandStatus.ESME_ROK);
     assert.equal(app.messages.get(ids[1])!.text, 'all of it');
