@@ -34,6 +34,7 @@ import { ProviderDeliveries, type DeliverCtx, type Delivery } from './provider-d
 import { Reassembler, type OpenSet, type ReassemblyLimits } from './reassembly.js';
 import { defaultTypeForPortKind, readSubmit, type SubmitFields } from './translate.js';
 import { readSubmitTimes } from './submit-times.js';
+import { normalizeMsisdn } from '../../domain/msisdn.js';
 import { SubmitBatcher } from './batcher.js';
 import { isMessageIdShape, queryAnswer, type QueriedMessage } from './query.js';
 import { replaceCodingFor, replaceStatusFor } from './replace.js';
@@ -971,7 +972,11 @@ export class SmppServer {
   /** A receipt for a part smsguard itself refused or dropped; `err` is the command_status in hex (0x411 → "411"). */
   private sendReceipt(cpId: string, id: string, to: string, from: string, stat: string, state: number, status: number, text: string): void {
     const now = (this.opts.messageNow ?? this.now)();
-    this.deliver(cpId, 'receipt', `receipt:${id}:${stat}`, to, receiptPdu({ messageId: id, to, from, stat, state, err: errField(status), submittedAt: now, doneAt: now, text }));
+    // `to` is the destination_addr as the ESME wrote it (13800138000, +86…): the receipt names it in
+    // E.164 under TON 1 as every other receipt does (a national number under TON 1 reads as country
+    // code 1); one that is no mainland mobile number stays as written
+    const recipient = normalizeMsisdn(to) ?? to;
+    this.deliver(cpId, 'receipt', `receipt:${id}:${stat}`, recipient, receiptPdu({ messageId: id, to: recipient, from, stat, state, err: errField(status), submittedAt: now, doneAt: now, text }));
   }
 
   private onMoForward(e: AppEvents['moForward']): void {

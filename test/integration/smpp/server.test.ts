@@ -268,6 +268,31 @@ describe('smpp server: submit_sm runs the use case', () => {
     }
   });
 
+  test('a receipt the server makes for a refused or expired part names the recipient as an international number (TON 1, NPI 1, 86…), however the ESME wrote it', async () => {
+    // The ESME may write the destination nationally (13800138000) or with +86; the receipts the
+    // delivery worker's statuses become carry the E.164 digits with TON 1. Before 2026-12-07 the
+    // server's own (a refused set's REJECTD, an expired set's EXPIRED) carried the ESME's national
+    // digits under TON 1, which reads as a number in country code 1.
+    const got: SmPdu[] = [];
+    const e = await esme('cp1', 'secret1', { onDeliver: (d) => { got.push(d as SmPdu); return 0; } });
+    try {
+      const part = (ref: number, seq: number, to: string, text: string) =>
+        sm('', { esm_class: EsmClass.UDHI, registered_delivery: 1, destination_addr: to, data_coding: 3, short_message: Buffer.concat([buildConcatUdh({ ref, total: 2, seq }), Buffer.from(text, 'latin1')]) });
+      const refused = (await e.request(part(213, 1, '13800138000', 'hello '))) as { message_id: string };
+      assert.equal((await e.request(part(213, 2, '13800138000', 'REJECT:opted_out'))).command_status, 0x411);
+      const plus = (await e.request(part(214, 1, '+8613800138001', 'hello '))) as { message_id: string };
+      assert.equal((await e.request(part(214, 2, '+8613800138001', 'REJECT:opted_out'))).command_status, 0x411);
+      const expired = (await e.request(part(215, 1, '13800138002', 'half'))) as { message_id: string };
+      const receipt = (id: string) => waitFor(() => got.find((d) => tlvString(d.tlvs, Tag.receipted_message_id) === id), 4000);
+      for (const [id, addr] of [[refused.message_id, '8613800138000'], [plus.message_id, '8613800138001'], [expired.message_id, '8613800138002']]) {
+        const d = await receipt(id);
+        assert.deepEqual([d.source_addr_ton, d.source_addr_npi, d.source_addr], [1, 1, addr], id);
+      }
+    } finally {
+      await e.close();
+    }
+  });
+
   test('message_payload and data_sm carry long text', async () => {
     const e = await esme();
     const text = '通知'.repeat(200);
