@@ -50,7 +50,7 @@ describe('smpp: a message held for review', () => {
     gov.actions.restore(hold);
     const creds = new SmppCredentials({ store: new SqliteSmppCredentials(g.store.db), contentProviderExists: async () => true, now: () => g.clock.now(), newId: () => g.app.ctx.ids.next('cred') });
     await creds.create(admin, p.id, { systemId: 'heldcp', password: 'pw123' });
-    server = new SmppServer({ app: g.app, authenticate: (s, pw, ip) => creds.authenticate(s, pw, ip), portKind: async (n) => (await g.store.directory.getPort(n))?.kind ?? null, deliveries: g.store.smppDeliveries });
+    server = new SmppServer({ app: g.app, authenticate: (s, pw, ip) => creds.authenticate(s, pw, ip), portKind: async (n) => (await g.store.directory.getPort(n))?.kind ?? null, deliveries: g.store.smppDeliveries, messageNow: () => g.clock.now() });
     port = await server.listen(0, '127.0.0.1');
     trx = await SmppEsme.connect({ host: '127.0.0.1', port, systemId: 'heldcp', password: 'pw123', onDeliver: (d) => { got.push(d as SmPdu); return 0; } });
   });
@@ -115,14 +115,14 @@ describe('smpp: a message held for review', () => {
   });
 
   test('not decided within its validity_period: expired by the sweep, receipt EXPIRED, message_state EXPIRED', async () => {
-    // an absolute time, which the server reads on its own (real) clock: an hour after both clocks, whole seconds
+    // an absolute time an hour after both the real clock and the gateway's, whole seconds
     const until = Math.ceil((Math.max(Date.now(), g.clock.now()) + 3_600_000) / 1000) * 1000;
     const r = await trx.request({ ...smDefaults(), command: 'submit_sm', sequence_number: 0, source_addr: '10690001', destination_addr: '13800138107', data_coding: 8, short_message: encodeText(TEXT(7), 8), registered_delivery: 1, validity_period: formatSmppTime(until, 0) });
     assert.equal(r.command_status, 0);
     const id = (r as { message_id: string }).message_id;
     assert.equal(await status(id), 'held');
-    // The validity is read on the real clock, which may run days ahead of the gateway's (fixed at
-    // 2026-11-30): a maximum hold of 72 h from the gateway's time would end first (the maximum caps a
+    // The validity is an hour after the real clock, which may run days ahead of the gateway's (fixed
+    // at 2026-11-30): a maximum hold of 72 h from the gateway's time would end first (the maximum caps a
     // longer validity), so this test holds a day past the validity to see the validity end the hold.
     const ctx = g.app.ctx as { reviewHoldMaxMs?: number };
     const was = ctx.reviewHoldMaxMs;
