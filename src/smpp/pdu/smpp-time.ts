@@ -27,7 +27,7 @@ const QUARTER_HOUR_MS = 15 * 60_000;
  * `Date.UTC` does), the rest as durations. Never throws.
  *
  * @param s the field as decoded (latin1, without its NUL)
- * @param now the server's clock, epoch ms: a relative time counts from it
+ * @param now the caller's clock, epoch ms (the SMPP server passes the gateway's): a relative time counts from it
  */
 export function parseSmppTime(s: string, now: number): SmppTimeResult {
   if (s === '') return { kind: 'unset' };

@@ -1,7 +1,7 @@
 /**
  * submit_sm's `schedule_delivery_time` and `validity_period` (SMPP 3.4 §5.2.15, §5.2.16): which
- * command_status refuses the PDU for them, if any, and what they ask for. Pure; the server passes its
- * clock.
+ * command_status refuses the PDU for them, if any, and what they ask for. Pure; the server passes the
+ * messages' clock (SmppServer.messageNow: the one the use case, the queue and expiry read).
  *
  * A schedule ahead of now is kept with the message (scheduled delivery, src/domain/schedule.ts): it
  * is judged as if sent then, queued until then and judged again when it is taken for sending. A
@@ -22,7 +22,7 @@ import { readSchedule } from '../../domain/schedule.js';
  * validity (`validUntil`) as epoch ms, relative times from `now`. Unset fields (empty strings) pass
  * and give nothing.
  *
- * @param now the server's clock, epoch ms
+ * @param now the messages' clock (the gateway's, simulated under `--clock simulated`), epoch ms
  */
 export function readSubmitTimes(pdu: Pick<SmPdu, 'schedule_delivery_time' | 'validity_period'>, now: number): { status?: number; scheduledAt?: number; validUntil?: number } {
   let scheduledAt: number | undefined;

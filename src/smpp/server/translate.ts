@@ -26,7 +26,7 @@ export interface SubmitFields {
   clientRef?: string;
   /** schedule_delivery_time as epoch ms, only when ahead (set by the server: submit-times.ts readSubmitTimes). */
   scheduledAt?: number;
-  /** validity_period as epoch ms on the server's clock (set by the server: submit-times.ts readSubmitTimes). */
+  /** validity_period as epoch ms on the messages' clock (set by the server: submit-times.ts readSubmitTimes). */
   validUntil?: number;
   /**
    * A TLV of fixed size (SMPP 3.4 §5.3.2) given with another length: the submit is refused
