@@ -569,6 +569,8 @@ export class SmppServer {
     const prov = this.provider(a.contentProviderId);
     const sameCred = [...prov.binds].filter((b) => b.account.credentialId === a.credentialId).length;
     if (a.maxBinds !== null && sameCred >= a.maxBinds) {
+      // said as every other refusal is: an operator asked why an ESME cannot bind must find it
+      this.opts.log?.('smpp bind refused', { systemId: pdu.system_id, reason: `maxBinds (${a.maxBinds}) reached` });
       conn.session.rejectBind(CommandStatus.ESME_RBINDFAIL);
       return null;
     }

@@ -94,6 +94,25 @@ describe('smpp server: credentials and binds', () => {
     await assert.rejects(esme('one', 'pw'), (e: unknown) => e instanceof SmppBindError && e.status === CommandStatus.ESME_RBINDFAIL);
     await a.close();
   });
+
+  test('every refused bind is logged with its system_id and why (never the password): a local maxBinds refusal too', async () => {
+    // Before 2026-12-07 a bind past maxBinds on one process was refused without a word (the refusal
+    // across processes was logged): an operator asked why an ESME cannot bind found nothing.
+    const lines: { msg: string; fields: Record<string, unknown> }[] = [];
+    const srv = new SmppServer({ app, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', log: (msg, fields = {}) => lines.push({ msg, fields }) });
+    const p = await srv.listen(0, '127.0.0.1');
+    try {
+      const a = await SmppEsme.connect({ host: '127.0.0.1', port: p, systemId: 'one', password: 'pw' });
+      await assert.rejects(SmppEsme.connect({ host: '127.0.0.1', port: p, systemId: 'one', password: 'pw' }), (e: unknown) => e instanceof SmppBindError && e.status === CommandStatus.ESME_RBINDFAIL);
+      await assert.rejects(SmppEsme.connect({ host: '127.0.0.1', port: p, systemId: 'cp1', password: 'wrong' }), SmppBindError);
+      await a.close();
+      const refused = lines.filter((l) => l.msg === 'smpp bind refused').map((l) => l.fields);
+      assert.deepEqual(refused.map((f) => [f.systemId, f.reason]), [['one', 'maxBinds (1) reached'], ['cp1', 'wrong password']]);
+      assert.ok(!JSON.stringify(lines).includes('"pw"') && !JSON.stringify(lines).includes('wrong"'), 'no password logged');
+    } finally {
+      await srv.close();
+    }
+  });
 });
 
 describe('smpp server: submit_sm runs the use case', () => {
