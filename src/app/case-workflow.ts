@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { SmsguardError, type RuleRef } from '../domain/errors.js';
 import { measureResultText, TRAIL_REASONS, type MeasureResultCode, type TemplateVia, type TrailReasonCode } from '../domain/case-notes.js';
 import {
-  FINAL_STATES, OPERATOR_ACCOUNT_ID, actionActors, OPERATOR_MEASURES, allowedActions, findTransition, isCaseAction, isMeasure, runningDeadline, shanghaiMonth,
+  FINAL_STATES, OPERATOR_ACCOUNT_ID, actionActors, OPERATOR_MEASURES, allowedActions, findTransition, isCaseAction, isMeasure, owedDeadline, answerMissed, shanghaiMonth,
   FINDINGS, type CaseAction, type CaseActor, type CaseState, type Finding, type MeasureKind,
 } from '../domain/case.js';
 import { addWorkingDays, calendarCovers, workingDaysBetween } from '../domain/working-days.js';
@@ -248,25 +248,41 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
       evidence: { caseId: c.id, reference: c.reference, matchedMessageId: c.matchedMessageId, finding: after.finding },
     });
   }
-  if (action === 'escalate' && actor === 'system' && after.escalatedReason === 'answer_overdue' && after.contentProviderId) {
-    await addSystemCreditEntry(ctx, {
-      ...creditSubject(after.contentProviderId), kind: 'overdue_answer', at: now, dedupKey: `case:${c.id}:overdue`,
-      summary: { key: 'answer_overdue', params: { days: ctx.profile.params.complaintAnswerWorkingDays.value, reference: c.reference } },
-      evidence: { caseId: c.id, reference: c.reference, answerDueAt: c.answerDueAt, forwardedAt: c.forwardedAt },
-    });
-  }
-  if (action === 'escalate' && actor === 'system' && after.escalatedReason === 'forward_overdue') {
-    // Forwarding is the operator's (or the centre's) job: a late forward goes into the operator's file,
-    // as its own kind: no answer deadline was running (it starts at the forward), so `overdue_answer`
-    // (written here until 2026-12) named an obligation the case never reached. Same dedup key as then.
-    await addSystemCreditEntry(ctx, {
-      subjectType: 'operator', subjectId: 'operator', kind: 'overdue_forward', at: now, dedupKey: `case:${c.id}:forward-overdue`,
-      summary: { key: 'forward_overdue', params: { days: ctx.profile.params.complaintForwardWorkingDays.value, reference: c.reference } },
-      evidence: { caseId: c.id, reference: c.reference, forwardDueAt: c.forwardDueAt, source: c.source },
-    });
+  // A missed deadline enters the file when the sweeper escalates the case for it, or when the case is
+  // forwarded or answered after it without that (escalated by hand before it, or acted on before the
+  // sweeper's next round): the deadline is the case's, whoever took it up. The dedup keys make it once.
+  // An answer given in time stays in time: a case reopened after the deadline was answered within it.
+  const answerLate = after.contentProviderId !== null && c.forwardedAt !== null && answerMissed(c, now)
+    && ((action === 'escalate' && actor === 'system' && after.escalatedReason === 'answer_overdue') || action === 'answer');
+  if (answerLate) await recordAnswerOverdue(ctx, c, after.contentProviderId!, now);
+  if ((action === 'escalate' && actor === 'system' && after.escalatedReason === 'forward_overdue') || (action === 'forward' && now >= c.forwardDueAt)) {
+    await recordForwardOverdue(ctx, c, now);
   }
   emitComplaint(ctx, after, action, t.to, now);
   return after;
+}
+
+/** The provider's (or, for a case about the operator's own message, the operator's) `overdue_answer` entry, once per case. */
+async function recordAnswerOverdue(ctx: AppContext, c: CaseRow, contentProviderId: string, now: number): Promise<void> {
+  await addSystemCreditEntry(ctx, {
+    ...creditSubject(contentProviderId), kind: 'overdue_answer', at: now, dedupKey: `case:${c.id}:overdue`,
+    summary: { key: 'answer_overdue', params: { days: ctx.profile.params.complaintAnswerWorkingDays.value, reference: c.reference } },
+    evidence: { caseId: c.id, reference: c.reference, answerDueAt: c.answerDueAt, forwardedAt: c.forwardedAt },
+  });
+}
+
+/**
+ * The operator's `overdue_forward` entry, once per case. Forwarding is the operator's (or the
+ * centre's) job: a late forward goes into the operator's file, as its own kind: no answer deadline
+ * was running (it starts at the forward), so `overdue_answer` (written here until 2026-12) named an
+ * obligation the case never reached. Same dedup key as then.
+ */
+async function recordForwardOverdue(ctx: AppContext, c: CaseRow, now: number): Promise<void> {
+  await addSystemCreditEntry(ctx, {
+    subjectType: 'operator', subjectId: 'operator', kind: 'overdue_forward', at: now, dedupKey: `case:${c.id}:forward-overdue`,
+    summary: { key: 'forward_overdue', params: { days: ctx.profile.params.complaintForwardWorkingDays.value, reference: c.reference } },
+    evidence: { caseId: c.id, reference: c.reference, forwardDueAt: c.forwardDueAt, source: c.source },
+  });
 }
 
 /** Whose credit file a case's entry goes into: the provider's, or the operator's for a case about its own message. */
@@ -435,7 +451,7 @@ export async function rematchEvidence(ctx: AppContext, p: Principal, caseId: str
 
 /** Deadline facts for pages and the API: due time, working days left (negative: overdue). */
 export function deadlineInfo(c: CaseRow, now: number): { running: 'forward' | 'answer' | null; dueAt: number | null; workingDaysLeft: number | null; overdue: boolean; calendarCovered: boolean } {
-  const running = runningDeadline(c.state);
+  const running = owedDeadline(c);
   const dueAt = running === 'forward' ? c.forwardDueAt : running === 'answer' ? c.answerDueAt : null;
   if (dueAt === null) return { running, dueAt, workingDaysLeft: null, overdue: false, calendarCovered: true };
   // False when the deadline reaches a year the holiday data does not cover yet (Monday–Friday less the statutory holidays assumed).

@@ -97,6 +97,27 @@ export function runningDeadline(state: CaseState): 'forward' | 'answer' | null {
   return null;
 }
 
+/**
+ * The deadline a case still owes, shown on the case (API and pages): the running one, and in
+ * `escalated` the one it was escalated with or before: the forward when it was never forwarded,
+ * else the answer. An escalated case stays the centre's to forward or the provider's to answer
+ * (the table allows both), so its deadline is not gone; it has passed or still runs. The sweeper
+ * escalates on `runningDeadline` only (an escalated case is not escalated again).
+ */
+export function owedDeadline(c: { state: CaseState; forwardedAt: number | null }): 'forward' | 'answer' | null {
+  if (c.state === 'escalated') return c.forwardedAt === null ? 'forward' : 'answer';
+  return runningDeadline(c.state);
+}
+
+/**
+ * Whether an answer given at `at` (or none yet, null) missed the answer deadline. An answer given in
+ * time stays in time: a case the centre reopens after the deadline was still answered within it.
+ */
+export function answerMissed(c: { answerDueAt: number; answeredAt: number | null }, at: number): boolean {
+  if (c.answeredAt !== null && c.answeredAt < c.answerDueAt) return false;
+  return at >= c.answerDueAt;
+}
+
 /** Why the sweeper escalates a case at `now`, or null when it is on time. */
 export function overdueReason(c: { state: CaseState; forwardDueAt: number; answerDueAt: number }, now: number): 'forward_overdue' | 'answer_overdue' | null {
   const d = runningDeadline(c.state);

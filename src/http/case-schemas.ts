@@ -19,7 +19,7 @@ const caseState = { type: 'string', enum: [...CASE_STATES] } as const;
 const actions = { type: 'array', items: { type: 'string', enum: [...new Set(TRANSITIONS.map((t) => t.action))] }, description: 'What this caller may do now (POST /v1/cases/{id}/transitions)' } as const;
 
 const deadlineProperties = {
-  running: { type: ['string', 'null'], enum: ['forward', 'answer', null], description: 'The deadline that runs in this state (none once answered or final)' },
+  running: { type: ['string', 'null'], enum: ['forward', 'answer', null], description: 'The deadline the case owes: forward while it is received, answer while forwarded or investigating; in escalated the forward when it was never forwarded, else the answer (past or still running: an escalated case is still forwarded or answered); none once answered or final' },
   dueAt: isoOrNull,
   workingDaysLeft: { type: ['integer', 'null'], description: 'Whole working days left (negative: overdue by that many)' },
   overdue: { type: 'boolean' },

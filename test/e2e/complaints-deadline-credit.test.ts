@@ -1,0 +1,97 @@
+/**
+ * What the deadlines write into credit files when a case leaves the plain path: reopened after an
+ * answer given in time, or escalated by hand before its deadline. The entry says "not answered
+ * (forwarded) within N working days": it must be true of the case, and a case taken up by the
+ * centre or a regulator must not lose its deadline.
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { withGateway, sendPromotion, type TestGateway } from '../helpers/gateway.js';
+
+const DAY = 86_400_000;
+
+async function token(g: TestGateway, role: 'report-centre' | 'regulator'): Promise<Record<string, string>> {
+  const { token: t } = await g.app.auth.createToken(role, role);
+  return { authorization: `Bearer ${t}` };
+}
+
+async function act(g: TestGateway, id: string, headers: Record<string, string>, payload: Record<string, unknown>): Promise<Record<string, any>> {
+  const r = await g.http.inject({ method: 'POST', url: `/v1/cases/${id}/transitions`, headers, payload });
+  assert.equal(r.statusCode, 200, r.body);
+  return r.json();
+}
+
+async function entriesOf(g: TestGateway, headers: Record<string, string>, subject: string): Promise<{ kind: string; evidence: { caseId?: string } }[]> {
+  const r = await g.http.inject({ method: 'GET', url: `/v1/credit/entries?contentProviderId=${subject}`, headers });
+  assert.equal(r.statusCode, 200, r.body);
+  return r.json().entries;
+}
+
+async function advance(g: TestGateway, ms: number): Promise<void> {
+  g.clock.advance(ms);
+  await g.complaints.sweeper.sweep();
+}
+
+describe('complaint deadlines and the credit file', () => {
+  test('an answer given in time stays in time: a case reopened after the deadline is escalated, with no overdue_answer in the provider\'s file', () => withGateway(async (g, cp) => {
+    const centre = await token(g, 'report-centre');
+    const regulator = await token(g, 'regulator');
+    const user = '13800138201';
+    await sendPromotion(g, cp, user);
+    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: user, sender: '10690002', text: '年终大促' } })).json();
+    const fw = await act(g, f.id, centre, { action: 'forward' });
+    assert.equal(fw.answerDueAt, '2026-12-21T16:00:00.000Z'); // 15 working days after Mon 30 Nov
+    // answered on the last day (Mon 21 Dec), reopened the next day
+    await advance(g, 21 * DAY);
+    await act(g, f.id, cp.auth, { action: 'answer', text: '已核实为用户同意的营销短信', finding: 'unfounded' });
+    await advance(g, DAY);
+    await act(g, f.id, centre, { action: 'reopen', reason: '用户不认可' });
+    await advance(g, 60_000);
+    const c = (await g.http.inject({ method: 'GET', url: `/v1/cases/${f.id}`, headers: centre })).json();
+    assert.equal(c.state, 'escalated', 'the answer deadline stands for the second look');
+    assert.deepEqual((await entriesOf(g, regulator, cp.id)).filter((e) => e.evidence.caseId === f.id).map((e) => e.kind), [],
+      'the provider answered within 15 working days; its file must not say it did not');
+  }));
+
+  test('a case escalated by hand keeps its deadline: shown overdue, and the late forward and the late answer enter the files', () => withGateway(async (g, cp) => {
+    const centre = await token(g, 'report-centre');
+    const regulator = await token(g, 'regulator');
+    const user = '13800138202';
+    await sendPromotion(g, cp, user);
+    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: user, sender: '10690002', text: '年终大促' } })).json();
+    assert.equal(f.forwardDueAt, '2026-12-07T16:00:00.000Z');
+    // the centre takes the case up on the day it arrives, before its forward deadline
+    const up = await act(g, f.id, centre, { action: 'escalate', reason: '先核实用户身份' });
+    assert.deepEqual([up.deadline.running, up.deadline.dueAt, up.deadline.overdue], ['forward', '2026-12-07T16:00:00.000Z', false]);
+    await advance(g, 8 * DAY); // Tue 8 Dec: the forward is late
+    const late = (await g.http.inject({ method: 'GET', url: `/v1/cases/${f.id}`, headers: centre })).json();
+    assert.deepEqual([late.state, late.deadline.running, late.deadline.overdue], ['escalated', 'forward', true]);
+    const page = await g.http.inject({ method: 'GET', url: `/v1/complaints/${f.reference}?accessCode=${f.accessCode}` });
+    assert.equal(page.json().deadline.overdue, true);
+    const fw = await act(g, f.id, centre, { action: 'forward' });
+    assert.ok((await entriesOf(g, regulator, 'operator')).some((e) => e.kind === 'overdue_forward' && e.evidence.caseId === f.id),
+      'forwarded after 5 working days: the operator\'s file says so, as when the sweeper escalates it');
+    // a regulator takes the forwarded case up before its answer deadline; the provider answers after it
+    await act(g, f.id, regulator, { action: 'escalate', reason: '监管部门督办' });
+    const due = Date.parse(fw.answerDueAt);
+    await advance(g, due - g.clock.now() + 60_000);
+    const owed = (await g.http.inject({ method: 'GET', url: `/v1/cases/${f.id}`, headers: centre })).json();
+    assert.deepEqual([owed.state, owed.deadline.running, owed.deadline.overdue], ['escalated', 'answer', true]);
+    assert.ok(owed.deadline.workingDaysLeft <= 0);
+    await act(g, f.id, cp.auth, { action: 'answer', text: '已处理', finding: 'confirmed' });
+    assert.ok((await entriesOf(g, regulator, cp.id)).some((e) => e.kind === 'overdue_answer' && e.evidence.caseId === f.id),
+      'answered after 15 working days: the provider\'s file says so, as when the sweeper escalates it');
+  }));
+
+  test('the sweeper\'s own escalation and a late answer after it write one entry, not two', () => withGateway(async (g, cp) => {
+    const centre = await token(g, 'report-centre');
+    const regulator = await token(g, 'regulator');
+    const user = '13800138203';
+    await sendPromotion(g, cp, user);
+    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: user, sender: '10690002', text: '年终大促' } })).json();
+    await act(g, f.id, centre, { action: 'forward' });
+    await advance(g, 23 * DAY);
+    await act(g, f.id, cp.auth, { action: 'answer', text: '迟到的答复', finding: 'unfounded' });
+    assert.equal((await entriesOf(g, regulator, cp.id)).filter((e) => e.evidence.caseId === f.id && e.kind === 'overdue_answer').length, 1);
+  }));
+});
