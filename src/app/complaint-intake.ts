@@ -259,7 +259,15 @@ export async function fileReports(ctx: AppContext, p: Principal, items: readonly
       const input = parseComplaint(items[i], ctx.clock.now(), `reports/${i}`, ctx.profile);
       if (!input.externalRef) throw new SmsguardError('invalid_request', `reports/${i}/reference: each report needs the centre's own reference`, {}, `reports/${i}/reference`, { id: 'report_reference_missing' });
       const existing = await ctx.store.cases.getCaseByExternalRef(input.externalRef);
-      if (existing) { out.push({ ok: true, ...filed(existing, null) }); continue; }
+      if (existing) {
+        // The same report again is an import retried: its case. Another report under that reference
+        // was answered with the first one's case, counted filed, and never opened: refused instead.
+        if (!sameReport(existing, input)) {
+          throw new SmsguardError('conflict', `reports/${i}/reference: the centre's reference ${input.externalRef} was already filed as case ${existing.reference} with another report (number, sender, text, time received, request or screenshot differ); give this report its own reference`, {}, `reports/${i}/reference`, { id: 'report_reference_taken', params: { reference: input.externalRef, case: existing.reference } });
+        }
+        out.push({ ok: true, ...filed(existing, null) });
+        continue;
+      }
       // Opened and forwarded in one store transaction: an item that fails leaves no case behind.
       const { row } = await openCase(ctx, input, 'report-centre', p.actorId, { fieldPrefix: `reports/${i}/`, forward: { actor: actorOf(p), reason: 'forwarded_on_import' } });
       out.push({ ok: true, ...filed(row, null) });
@@ -270,6 +278,15 @@ export async function fileReports(ctx: AppContext, p: Principal, items: readonly
     }
   }
   return out;
+}
+
+/**
+ * Whether a report is the one a case was opened from: what the user told the centre, as parsed (the
+ * number normalised). A provider it names is left out: the case keeps the matched one, not the named.
+ */
+function sameReport(c: CaseRow, r: ComplaintInput): boolean {
+  return c.msisdn === r.msisdn && c.sender === r.sender && c.messageText === r.text && c.receivedMessageAt === r.receivedAt
+    && c.request === r.request && c.screenshot === r.screenshot;
 }
 
 /**

@@ -87,7 +87,7 @@ export const WHY_IDS = [
   // who may
   'role_required',
   // complaints and reports
-  'sender_shape', 'report_not_json', 'report_not_object', 'report_field_unknown', 'report_reference_missing', 'reports_too_many', 'provider_unregistered',
+  'sender_shape', 'report_not_json', 'report_not_object', 'report_field_unknown', 'report_reference_missing', 'report_reference_taken', 'reports_too_many', 'provider_unregistered',
   // cases: which one, its state, who acts (allowed and action as action ids, state a state id)
   'case_not_found', 'case_other_provider', 'case_final', 'action_not_allowed', 'action_for_roles', 'action_unknown',
   'case_already_forwarded', 'case_no_provider', 'case_changed', 'evidence_case_final', 'action_field_misplaced', 'state_unknown', 'cursor_invalid',

@@ -34,6 +34,7 @@ const WHY: Record<WhyId, Said> = {
   report_not_object: ['每行须是一个 JSON 对象 {…}。', 'each line must be one JSON object {…}.'],
   report_field_unknown: ['举报没有这一项（可用的项：reference、msisdn、sender、text、receivedAt、request、screenshot、contentProviderId），请检查拼写。', 'a report has no such field (the fields are reference, msisdn, sender, text, receivedAt, request, screenshot, contentProviderId): check the spelling.'],
   report_reference_missing: ['每条举报须带 12321 中心自己的编号（reference）。', "each report needs the centre's own reference."],
+  report_reference_taken: ['12321 中心的编号 {reference} 已作为案件 {case} 受理过另一条举报（号码、发送方、内容、收到时间、诉求或截图不同）；请为这条举报另编一个编号。', "the centre's reference {reference} was already filed as case {case} with another report (number, sender, text, time received, request or screenshot differ): give this report its own reference."],
   reports_too_many: ['一次最多导入 {max} 条举报，请分批导入。', 'at most {max} reports at a time: import them in parts.'],
   provider_unregistered: ['没有已登记的企业 {id}；请填写已登记的企业，或不填。', 'there is no registered provider {id}: name a registered one, or leave it out.'],
   case_not_found: ['没有案件 {id}，或本身份无权查看。', 'There is no case {id}, or this role may not see it.'],

@@ -12,7 +12,7 @@ import { filedCase } from '../case-schemas.js';
 
 /**
  * ReportResult (src/app/complaint-intake.ts), one per report in the order given: a filed case (a
- * reference filed before gives the same case again), or why that report opened none.
+ * reference filed before with the same report gives that case again; with another report, 409 conflict), or why that report opened none.
  */
 const reportResult = {
   type: 'object',
@@ -42,7 +42,7 @@ export async function reportRoutes(f: FastifyInstance, opts: { app: App }): Prom
     schema: {
       tags: ['complaints'], security: bearerSecurity,
       summary: 'File reports from the 12321 centre (role report-centre): JSON array, {reports:[…]}, or JSONL (application/x-ndjson)',
-      description: 'Each report: {reference, msisdn, sender?, text?, receivedAt?, request?, screenshot?, contentProviderId?}; a field it does not know fails that report, naming it. A report that names or matches a provider is forwarded to it at once; a reference filed before returns the same case. contentProviderId must name a registered provider; an item that fails (named by its index, reports/3/…; a JSONL line that is not JSON by its line number) opens no case.',
+      description: 'Each report: {reference, msisdn, sender?, text?, receivedAt?, request?, screenshot?, contentProviderId?}; a field it does not know fails that report, naming it. A report that names or matches a provider is forwarded to it at once; a reference filed before returns its case when the report is the same (number, sender, text, receivedAt, request, screenshot: an import retried), and fails that report with 409 conflict (reports/3/reference, naming the case) when it is another. contentProviderId must name a registered provider; an item that fails (named by its index, reports/3/…; a JSONL line that is not JSON by its line number) opens no case.',
       response: {
         200: {
           type: 'object',
