@@ -222,6 +222,10 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
       detail.finding = body.finding;
     }
     patch.closedAt = now;
+  } else if (action === 'reopen') {
+    // The centre did not accept the answer: its finding no longer stands (an `unfounded` one kept the
+    // open complaint out of the provider's complaint rate). The answer event keeps it in the trail.
+    patch.finding = null;
   } else if (action === 'escalate') {
     const r = optText(body.escalatedReason, 'escalatedReason', 100, 'text') ?? reason ?? 'taken up';
     patch.escalatedReason = r;

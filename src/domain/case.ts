@@ -41,7 +41,7 @@ export const TRANSITIONS: readonly Transition[] = [
   { action: 'investigate', from: ['forwarded'], to: 'investigating', by: ['content-provider', 'admin'], note: 'the provider acknowledges and verifies' },
   { action: 'answer', from: ['forwarded', 'investigating', 'escalated'], to: 'answered', by: ['content-provider', 'admin'], note: 'the provider answers the user (by SMS) with its finding and measures (within 15 working days)' },
   { action: 'close', from: ['answered'], to: 'closed', by: ['report-centre', 'admin', 'regulator'], note: 'the answer is accepted; a confirmed complaint enters the credit file' },
-  { action: 'reopen', from: ['answered'], to: 'investigating', by: ['report-centre', 'admin', 'regulator'], note: 'the answer is insufficient; the provider must look again (the answer deadline stands)' },
+  { action: 'reopen', from: ['answered'], to: 'investigating', by: ['report-centre', 'admin', 'regulator'], note: 'the answer is insufficient; the provider must look again (the answer deadline stands; the answer\'s finding no longer does)' },
   { action: 'escalate', from: ['received', 'forwarded', 'investigating'], to: 'escalated', by: ['system', 'report-centre', 'regulator', 'admin'], note: 'a deadline passed (system) or the centre or regulator takes the case up' },
   { action: 'withdraw', from: OPEN, to: 'withdrawn', by: ['complainant', 'report-centre', 'admin'], note: 'the user withdraws the complaint' },
 ];

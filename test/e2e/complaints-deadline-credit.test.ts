@@ -95,3 +95,25 @@ describe('complaint deadlines and the credit file', () => {
     assert.equal((await entriesOf(g, regulator, cp.id)).filter((e) => e.evidence.caseId === f.id && e.kind === 'overdue_answer').length, 1);
   }));
 });
+
+describe('a reopened case and the complaint rate', () => {
+  test('the centre reopening an answer found unfounded puts the complaint back in the rate until the provider answers again', () => withGateway(async (g, cp) => {
+    const centre = await token(g, 'report-centre');
+    const user = '13800138204';
+    await sendPromotion(g, cp, user);
+    const month = '2026-11';
+    const rate = async () => (await g.http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}/complaint-rate?month=${month}`, headers: centre })).json().complaints as number;
+    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: user, sender: '10690002', text: '年终大促' } })).json();
+    assert.equal(await rate(), 1);
+    await act(g, f.id, centre, { action: 'forward' });
+    await act(g, f.id, cp.auth, { action: 'answer', text: '用户曾同意接收', finding: 'unfounded' });
+    assert.equal(await rate(), 0, 'found unfounded: not counted');
+    const re = await act(g, f.id, centre, { action: 'reopen', reason: '用户从未同意' });
+    assert.equal(re.finding, null, 'the answer the centre did not accept no longer stands as the finding');
+    assert.equal(await rate(), 1, 'an open complaint counts again');
+    const trail = (await g.http.inject({ method: 'GET', url: `/v1/cases/${f.id}`, headers: centre })).json().events;
+    assert.ok(trail.some((e: { detail?: { finding?: string } }) => e.detail?.finding === 'unfounded'), 'the first finding stays in the trail');
+    await act(g, f.id, cp.auth, { action: 'answer', text: '复核确认未经同意，已退订', finding: 'confirmed' });
+    assert.equal(await rate(), 1);
+  }));
+});
