@@ -148,7 +148,7 @@ export class ComplaintService {
   addCreditEntry(p: Principal, body: Record<string, unknown>) { return addRegulatorEntry(this.ctx, p, body); }
   publishCreditEntry(p: Principal, id: string) { return publishEntry(this.ctx, p, id); }
   creditEntries(p: Principal, f: { contentProviderId?: string; limit?: number; cursor?: string }) { return listEntries(this.ctx, p, f); }
-  publicCreditEntries(q?: string, limit?: number) { return publicEntries(this.ctx, q, limit); }
+  publicCreditEntries(f: { q?: string; limit?: number; cursor?: string } = {}) { return publicEntries(this.ctx, f); }
   /** Complaints per million accepted messages in a Shanghai month `YYYY-MM`, as `p` may read them (its role and token scope). */
   complaintRateFor(p: Principal, contentProviderId: string, month: string): Promise<ComplaintRate> { return complaintRateFor(this.ctx, this.volume, p, contentProviderId, month); }
   /** For the early-warning monitor: complaints per million accepted messages in a Shanghai month `YYYY-MM`. */

@@ -5,7 +5,7 @@
  * early-warning suspensions; a regulator adds warnings, fines and supervision talks and publishes.
  */
 import { SmsguardError } from '../domain/errors.js';
-import { monthBounds, scrubPersonalData, shanghaiMonth } from '../domain/case.js';
+import { OPERATOR_ACCOUNT_ID, monthBounds, scrubPersonalData, shanghaiMonth } from '../domain/case.js';
 import type { CreditEntryRow, CreditKind, VolumeRow } from '../ports/cases.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
@@ -209,25 +209,40 @@ export interface PublicEntry {
   summaryTemplate: CreditSummaryTemplate | null;
 }
 
-/** Published entries for the public page: provider name and credit code (public registry data), never a person's data. */
-export async function publicEntries(ctx: AppContext, q: string | undefined, limit = 200): Promise<PublicEntry[]> {
-  const search = q?.trim().slice(0, 100) || undefined;
+/** What the public register shows on one page when the reader asks no `limit`, and the most it takes. */
+export const PUBLIC_PAGE = { default: 200, max: 1000 } as const;
+
+/** The operator's name on the public pages (src/web/i18n.ts `operatorAccount`): a search for it finds its entries. */
+const OPERATOR_NAMES = ['运营方', 'the operator'];
+
+/**
+ * Published entries for the public page, newest first, a page at a time (`cursor` from the previous
+ * page's `nextCursor`): provider name and credit code (public registry data), never a person's data.
+ * Every published entry stays readable (the register was cut at the 200 newest, a search at the 5,000
+ * newest). A search matches the summary, kind, subject id, or a provider's registered name or credit code.
+ */
+export async function publicEntries(ctx: AppContext, f: { q?: string; limit?: number; cursor?: string } = {}): Promise<{ entries: PublicEntry[]; nextCursor: string | null }> {
+  const search = f.q?.trim().slice(0, 100) || undefined;
+  if (f.cursor) decodeCursor(f.cursor);
+  const limit = Math.min(Math.max(1, f.limit ?? PUBLIC_PAGE.default), PUBLIC_PAGE.max);
   const cps = new Map((await ctx.store.directory.listContentProviders()).map((c) => [c.id, c]));
-  // Names live in the directory: a search for a name is turned into a search for its ids.
-  const { entries: rows } = await ctx.store.cases.listEntries({ publishedOnly: true, limit: search ? 5000 : limit });
-  const out: PublicEntry[] = [];
-  for (const e of rows) {
+  // Names and credit codes live in the directory: a search for one is turned into a search for its ids, in the query.
+  let qSubjects: string[] | undefined;
+  if (search) {
+    const s = search.toLowerCase();
+    qSubjects = [...cps.values()].filter((c) => c.name.toLowerCase().includes(s) || c.creditCode.toLowerCase().includes(s)).map((c) => c.id);
+    if (OPERATOR_NAMES.some((n) => n.includes(s))) qSubjects.push(OPERATOR_ACCOUNT_ID);
+  }
+  const page = await ctx.store.cases.listEntries({ publishedOnly: true, limit, cursor: f.cursor, ...(search ? { q: search, qSubjects } : {}) });
+  const entries = page.entries.map((e): PublicEntry => {
     const cp = e.subjectType === 'content-provider' ? cps.get(e.subjectId) : undefined;
-    const subject = cp?.name ?? e.subjectId;
-    if (search && ![subject, cp?.creditCode ?? '', e.kind, e.publicSummary].some((s) => s.toLowerCase().includes(search.toLowerCase()))) continue;
-    out.push({
-      id: e.id, subject, creditCode: cp?.creditCode ?? null, kind: e.kind, at: new Date(e.at).toISOString(),
+    return {
+      id: e.id, subject: cp?.name ?? e.subjectId, creditCode: cp?.creditCode ?? null, kind: e.kind, at: new Date(e.at).toISOString(),
       publishedAt: new Date(e.publishedAt!).toISOString(), amountYuan: e.amountYuan, summary: scrubPersonalData(e.publicSummary),
       summaryTemplate: e.summaryTemplate ?? null,
-    });
-    if (out.length >= limit) break;
-  }
-  return out;
+    };
+  });
+  return { entries, nextCursor: page.nextCursor };
 }
 
 export interface ComplaintRate {

@@ -185,6 +185,11 @@ export interface CreditFilter {
   publishedOnly?: boolean;
   /** Free-text search over subject name, kind and public summary (public page). */
   q?: string;
+  /**
+   * With `q`: subjects the caller matched by what the store does not hold (a provider's registered
+   * name or credit code, the operator's page name); an entry about one of them matches `q` too.
+   */
+  qSubjects?: readonly string[];
   limit: number;
   /** Opaque cursor from a previous page (newest first). */
   cursor?: string;
@@ -196,7 +201,7 @@ export interface CreditStore {
   getEntry(id: string): Promise<CreditEntryRow | null>;
   /**
    * Newest first, keyset-paginated (`nextCursor` null on the last page). `q` matches the public
-   * summary, kind or subject id (names are matched by the caller).
+   * summary, kind or subject id, or a subject of `qSubjects` (names are matched by the caller).
    */
   listEntries(f: CreditFilter): Promise<{ entries: CreditEntryRow[]; nextCursor: string | null }>;
   /** Returns false when the entry does not exist or is already published. */

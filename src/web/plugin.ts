@@ -384,8 +384,15 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   });
   f.get('/web/public/credit', hide, async (req, reply) => {
     const lang = langOf(req, reply);
-    const q = String((req.query as Record<string, string>).q ?? '').slice(0, 100);
-    return render(req, reply, lang, t(lang, 'publicTitle'), publicCreditPage(lang, q, await svc().publicCreditEntries(q)), await who(req));
+    const query = req.query as Record<string, string>;
+    const q = String(query.q ?? '').slice(0, 100);
+    try {
+      const page = await svc().publicCreditEntries({ q, cursor: query.cursor || undefined });
+      return render(req, reply, lang, t(lang, 'publicTitle'), publicCreditPage(lang, q, page.entries, page.nextCursor), await who(req));
+    } catch (e) {
+      // A cursor the register refuses (an edited or stale link) is a page with the reason, not the API's JSON.
+      return errorPage(req, reply, await who(req), e);
+    }
   });
 
   // ---- sign-in

@@ -1738,6 +1738,10 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal((await s.cases.getEntry(e.id))?.publishedBy, 'reg_1');
         assert.equal((await s.cases.listEntries({ q: '投诉', publishedOnly: true, limit: 10 })).entries.length, 1);
         assert.equal((await s.cases.listEntries({ q: '100%_', limit: 10 })).entries.length, 0);
+        // A name or credit code the caller matched in the directory: its subjects match the search too, in the query.
+        assert.deepEqual((await s.cases.listEntries({ q: '示例科技', qSubjects: ['cp_x'], publishedOnly: true, limit: 10 })).entries.map((x) => x.id), [e.id]);
+        assert.equal((await s.cases.listEntries({ q: '示例科技', qSubjects: ['cp_other'], publishedOnly: true, limit: 10 })).entries.length, 0);
+        assert.equal((await s.cases.listEntries({ q: '示例科技', qSubjects: [], publishedOnly: true, limit: 10 })).entries.length, 0);
         await s.cases.addVolume([{ contentProviderId: 'cp_x', month: '2026-11', type: 'verification', accepted: 5, rejected: 1 }, { contentProviderId: 'cp_x', month: '2026-11', type: 'verification', accepted: 2, rejected: 0 }]);
         await s.cases.addVolume([{ contentProviderId: 'cp_x', month: '2026-11', type: 'commercial', accepted: 1, rejected: 3 }]);
         assert.deepEqual((await s.cases.volume('cp_x', '2026-11', '2026-11')).map((v) => [v.type, v.accepted, v.rejected]), [['commercial', 1, 3], ['verification', 7, 1]]);

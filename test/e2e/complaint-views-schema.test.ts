@@ -130,11 +130,11 @@ describe('case, complaint and credit reads: response schemas', () => {
   });
 
   test('GET /v1/credit/public round-trips whole', async () => {
-    const all = await roundTrip(g.http, '/v1/credit/public', undefined, { entries: await svc().publicCreditEntries() }, '/v1/credit/public');
+    const all = await roundTrip(g.http, '/v1/credit/public', undefined, await svc().publicCreditEntries(), '/v1/credit/public');
     assert.equal(all.entries.length, 1);
     assert.equal(all.entries[0].subject, '示例科技有限公司');
     assert.ok(all.entries[0].creditCode);
-    await roundTrip(g.http, `/v1/credit/public?q=${encodeURIComponent('示例')}`, undefined, { entries: await svc().publicCreditEntries('示例') }, '/v1/credit/public');
+    await roundTrip(g.http, `/v1/credit/public?q=${encodeURIComponent('示例')}`, undefined, await svc().publicCreditEntries({ q: '示例' }), '/v1/credit/public');
   });
 
   test('GET /v1/content-providers/{id}/complaint-rate round-trips whole', async () => {

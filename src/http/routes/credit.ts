@@ -6,7 +6,7 @@ import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
 import type { CreditKind } from '../../ports/cases.js';
 import { boundSaid, bearerSecurity, errorBody, errorResponse, idParam, unknownProviderFilter } from '../schemas.js';
-import { CREDIT_ENTRY_LIMITS } from '../../app/credit.js';
+import { CREDIT_ENTRY_LIMITS, PUBLIC_PAGE } from '../../app/credit.js';
 
 const CREDIT_KINDS = ['confirmed_complaint', 'overdue_answer', 'overdue_forward', 'violation_threshold', 'early_warning_suspension', 'warning', 'fine', 'supervision_talk', 'correction_order', 'note'] as const satisfies readonly CreditKind[];
 /** Every kind the store holds is in the schema's enum: a kind added to CreditKind fails the type check until listed here. */
@@ -156,15 +156,33 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
 
   f.get('/v1/credit/public', {
     schema: {
-      tags: ['supervision'], summary: 'Published credit-file entries (public; no personal data)',
-      querystring: { type: 'object', additionalProperties: false, properties: { q: { type: 'string', maxLength: 100 } } },
+      tags: ['supervision'], summary: 'Published credit-file entries (public; no personal data), newest first, a page at a time',
+      description: '`q` searches the public summary, the kind and the subject: a provider\'s registered name or unified social credit code (运营方 / the operator for the operator\'s own entries). Every published entry can be read: follow `nextCursor`.',
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          q: { type: 'string', maxLength: 100 },
+          limit: { type: 'integer', minimum: 1, maximum: PUBLIC_PAGE.max, default: PUBLIC_PAGE.default },
+          cursor: { type: 'string', maxLength: 20 },
+        },
+      },
       response: {
-        200: { type: 'object', properties: { entries: { type: 'array', items: publicEntry } }, required: ['entries'] },
-        400: errorResponse('A search longer than 100 characters'),
+        200: {
+          type: 'object',
+          properties: {
+            entries: { type: 'array', items: publicEntry },
+            nextCursor: { ...strOrNull, description: 'Pass as `cursor` for the next page (null: the last page)' },
+          },
+          required: ['entries', 'nextCursor'],
+        },
+        400: errorResponse('A search longer than 100 characters, or a limit or cursor that is not valid'),
         '4xx': errorBody,
       },
     },
-  }, async (req) => ({ entries: await svc().publicCreditEntries((req.query as { q?: string }).q) }));
+  }, async (req) => {
+    const q = req.query as { q?: string; limit?: number; cursor?: string };
+    return svc().publicCreditEntries({ q: q.q, limit: q.limit === undefined ? undefined : Number(q.limit), cursor: q.cursor });
+  });
 
   f.get('/v1/content-providers/:id/complaint-rate', {
     onRequest: requireAuth,

@@ -180,7 +180,7 @@ export class PgCases implements ComplaintsStore {
     if (f.q) {
       // ILIKE (SQLite's LIKE is case-insensitive too) with escaped wildcards: a search box is not a pattern language.
       const like = w.arg(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      w.add(`(public_summary ILIKE ${like} OR kind ILIKE ${like} OR subject_id ILIKE ${like})`);
+      w.add(`(public_summary ILIKE ${like} OR kind ILIKE ${like} OR subject_id ILIKE ${like} OR subject_id = ANY(${w.arg(f.qSubjects ?? [])}::text[]))`);
     }
     const rows = (await this.pool.query(`SELECT * FROM credit_entries ${w} ORDER BY seq DESC LIMIT ${w.arg(f.limit + 1)}`, w.args)).rows as Raw[];
     const page = rows.slice(0, f.limit);

@@ -212,8 +212,8 @@ export class SqliteCases implements ComplaintsStore {
     if (f.q) {
       // LIKE with escaped wildcards: a search box must not become a pattern language.
       const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push("(public_summary LIKE ? ESCAPE '\\' OR kind LIKE ? ESCAPE '\\' OR subject_id LIKE ? ESCAPE '\\')");
-      args.push(like, like, like);
+      where.push("(public_summary LIKE ? ESCAPE '\\' OR kind LIKE ? ESCAPE '\\' OR subject_id LIKE ? ESCAPE '\\' OR subject_id IN (SELECT value FROM json_each(?)))");
+      args.push(like, like, like, JSON.stringify(f.qSubjects ?? []));
     }
     const sql = `SELECT * FROM credit_entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, f.limit + 1) as Raw[];

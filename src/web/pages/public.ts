@@ -94,7 +94,8 @@ ${field({ id: 'accessCode', label: t(lang, 'fAccessCode'), required: true, value
 ${result}`;
 }
 
-export function publicCreditPage(lang: Lang, q: string, entries: PublicEntry[]): string {
+/** The public register: a search form and one page of entries (200 newest first), the next page linked with the API's `nextCursor`. */
+export function publicCreditPage(lang: Lang, q: string, entries: PublicEntry[], nextCursor: string | null = null): string {
   const rows = entries.map((e) => `<tr><td>${esc(fmtTime(e.publishedAt).slice(0, 10))}</td><td>${esc(e.subject === OPERATOR_ACCOUNT_ID && e.creditCode === null ? t(lang, 'operatorAccount') : e.subject)}</td><td class="mono">${esc(e.creditCode ?? '—')}</td><td>${esc(tk(lang, `kd_${e.kind}`))}</td><td>${esc(fmtYuan(e.amountYuan))}</td><td>${esc(entrySummaryIn(e.summary, e.summaryTemplate, lang))}</td></tr>`).join('');
   return `<p>${esc(t(lang, 'publicIntro'))}</p>
 <form method="get" action="/web/public/credit" role="search">
@@ -103,7 +104,8 @@ ${field({ id: 'q', label: t(lang, 'search'), type: 'search', value: q })}
 </form>
 ${entries.length === 0 ? `<p id="no-entries">${esc(t(lang, 'noEntries'))}</p>` : `<table id="public-entries"><caption class="hint">${entries.length}</caption>
 <thead><tr><th scope="col">${esc(t(lang, 'date'))}</th><th scope="col">${esc(t(lang, 'provider'))}</th><th scope="col">${esc(t(lang, 'creditCode'))}</th><th scope="col">${esc(t(lang, 'kind'))}</th><th scope="col">${esc(t(lang, 'amount'))}</th><th scope="col">${esc(t(lang, 'publicSummary').replace(/（.*）|\s*\(.*\)/, ''))}</th></tr></thead>
-<tbody>${rows}</tbody></table>`}`;
+<tbody>${rows}</tbody></table>`}
+${nextCursor ? `<p><a rel="next" href="/web/public/credit?${q ? `q=${encodeURIComponent(q)}&amp;` : ''}cursor=${encodeURIComponent(nextCursor)}">${esc(t(lang, 'nextPage'))} →</a></p>` : ''}`;
 }
 
 export function loginPage(lang: Lang, error?: string, next?: string, notice?: string): string {
