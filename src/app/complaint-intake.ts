@@ -331,6 +331,19 @@ async function sendReportReceipt(ctx: AppContext, c: CaseRow, accessCode: string
   await ctx.store.cases.appendEvent(newEvent(ctx, c, 'note', 'system', 'system', now, c.state, c.state, TRAIL_REASONS.receipt_sent, { messageId: id, from: reportPort, reasonCode: 'receipt_sent' }));
 }
 
+/** How long the same SMS report from the same number is taken as the one already filed. */
+export const SMS_REPORT_REPEAT_MS = 24 * 3_600_000;
+
+/**
+ * The case an SMS report repeats: one opened by SMS from the same number in the last 24 hours with the
+ * same sender and text as parsed (sent twice, a carrier's redelivery, an auto-reply), or null.
+ */
+async function sameSmsReport(ctx: AppContext, input: ComplaintInput, at: number): Promise<CaseRow | null> {
+  const msisdn = normalizeMsisdnLenient(input.msisdn) ?? input.msisdn;
+  const { cases } = await ctx.store.cases.listCases({ msisdn, from: at - SMS_REPORT_REPEAT_MS, limit: 50 });
+  return cases.find((c) => c.source === 'sms' && c.sender === input.sender && c.messageText === input.text) ?? null;
+}
+
 /** The MO handler for the operator's report port: opens a case linked to the matching record and replies with its reference. */
 export function reportPortHandler(reportPort: string): MoHandler {
   return async (ctx, mo): Promise<MoOutcome | null> => {
@@ -340,7 +353,12 @@ export function reportPortHandler(reportPort: string): MoHandler {
     let cpId: string | null = null;
     let action: MoOutcome['action'] = 'report';
     let opened: { row: CaseRow; accessCode: string | null } | null = null;
-    if (sender || text) {
+    const repeated = sender || text ? await sameSmsReport(ctx, input, mo.at) : null;
+    if (repeated) {
+      // Recorded against the first case: no second case (counted twice in the complaint rate) and no
+      // second receipt (an auto-reply answering each receipt with the same words would never stop).
+      cpId = repeated.contentProviderId;
+    } else if (sender || text) {
       opened = await openCase(ctx, input, 'sms', 'sms');
       cpId = opened.row.contentProviderId;
     } else action = 'ignored';
