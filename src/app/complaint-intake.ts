@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { SmsguardError } from '../domain/errors.js';
 import { normalizeMsisdnLenient } from '../domain/msisdn.js';
+import { isOptOutKeyword } from '../domain/consent-reply.js';
 import { OPERATOR_ACCOUNT_ID, caseReference, findTransition, type CaseActor, type CaseSource } from '../domain/case.js';
 import { addWorkingDays } from '../domain/working-days.js';
 import { filedReason, TRAIL_REASONS, type TrailReasonCode } from '../domain/case-notes.js';
@@ -348,7 +349,11 @@ async function sameSmsReport(ctx: AppContext, input: ComplaintInput, at: number)
 export function reportPortHandler(reportPort: string): MoHandler {
   return async (ctx, mo): Promise<MoOutcome | null> => {
     if (mo.to !== reportPort) return null;
-    const { sender, text } = parseReportSms(mo.text);
+    const parsed = parseReportSms(mo.text);
+    const { sender } = parsed;
+    // A refusal keyword alone (T, TD, 退订…: many users answer every SMS so, the receipt included) reports
+    // nothing: it opened a case with nothing in it, and sent another receipt.
+    const text = !sender && parsed.text !== null && isOptOutKeyword(parsed.text, ctx.profile.params.optOutKeywords.value) ? null : parsed.text;
     const input: ComplaintInput = { msisdn: mo.from, sender, text, receivedAt: null, request: null, screenshot: null, contentProviderId: null, externalRef: null };
     let cpId: string | null = null;
     let action: MoOutcome['action'] = 'report';

@@ -50,3 +50,22 @@ describe('an SMS report sent again', () => {
     assert.equal(await receipts(), 3);
   }));
 });
+
+describe('a refusal keyword sent to the report port', () => {
+  test('T, TD or 退订 alone (a habit of replying to every SMS, the receipt included) opens no case and sends no receipt', () => withGateway(async (g) => {
+    const { token } = await g.app.auth.createToken('report-centre', 'centre');
+    const user = '13800138502';
+    for (const text of ['T', 'td', '退订', '举报 T']) {
+      const mo = await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: user, to: '12321', text } });
+      assert.equal(mo.statusCode, 200, mo.body);
+      assert.equal(mo.json().action, 'ignored', text);
+    }
+    const cases = (await g.http.inject({ method: 'GET', url: `/v1/cases?msisdn=${user}`, headers: { authorization: `Bearer ${token}` } })).json().cases;
+    assert.equal(cases.length, 0);
+    await g.worker.drain();
+    assert.equal((await g.http.inject({ method: 'GET', url: `/v1/simulator/outbox?to=%2B86${user}` })).json().messages.length, 0);
+    // a report that says more is a report
+    const more = await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: user, to: '12321', text: '举报 10690002 回T退订' } });
+    assert.equal(more.json().action, 'report');
+  }));
+});
