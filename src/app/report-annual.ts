@@ -6,7 +6,7 @@
  */
 import { releasedMessageId } from '../domain/held-release.js';
 import { SmsguardError } from '../domain/errors.js';
-import { monthBounds, shanghaiMonth } from '../domain/case.js';
+import { answerMissed, monthBounds, shanghaiMonth } from '../domain/case.js';
 import { workingDaysBetween } from '../domain/working-days.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
@@ -37,7 +37,11 @@ export interface AnnualReport {
   rejections: { code: string; count: number }[];
   complaints: {
     total: number; byState: Record<string, number>; byFinding: Record<string, number>; bySource: Record<string, number>;
-    answered: number; answeredOnTime: number; escalated: number;
+    answered: number; answeredOnTime: number;
+    /** Cases escalated, for any reason: a deadline the sweeper saw pass (the forward is the operator's), or taken up by the centre or a regulator. */
+    escalated: number;
+    /** Cases forwarded to the provider whose answer deadline it missed: answered after it, or not answered by the report's time. */
+    answerOverdue: number;
     /** Working days from forwarding to answer, one entry per answered case. */
     answerDays: number[];
     medianAnswerDays: number | null;
@@ -160,16 +164,19 @@ export async function buildAnnualReport(ctx: AppContext, contentProviderId: stri
 
   const cases = await ctx.store.cases.casesOf(contentProviderId, from, to);
   const answerLimit = ctx.profile.params.complaintAnswerWorkingDays.value;
-  const complaints: AnnualReport['complaints'] = { total: cases.length, byState: {}, byFinding: {}, bySource: {}, answered: 0, answeredOnTime: 0, escalated: 0, answerDays: [], medianAnswerDays: null, answerLimit };
+  const now = ctx.clock.now();
+  const complaints: AnnualReport['complaints'] = { total: cases.length, byState: {}, byFinding: {}, bySource: {}, answered: 0, answeredOnTime: 0, escalated: 0, answerOverdue: 0, answerDays: [], medianAnswerDays: null, answerLimit };
   for (const c of cases) {
     mi(c.createdAt).complaints++;
     inc(complaints.byState, c.state);
     inc(complaints.byFinding, c.finding ?? 'none');
     inc(complaints.bySource, c.source);
     if (c.escalatedReason) complaints.escalated++;
+    // The provider's own deadline only: a late forward is the operator's, a case taken up by hand is no lateness.
+    if (c.forwardedAt !== null && answerMissed(c, c.answeredAt ?? now)) complaints.answerOverdue++;
     if (c.answeredAt !== null) {
       complaints.answered++;
-      if (c.answeredAt <= c.answerDueAt) complaints.answeredOnTime++;
+      if (c.answeredAt < c.answerDueAt) complaints.answeredOnTime++;
       complaints.answerDays.push(workingDaysBetween(c.forwardedAt ?? c.createdAt, c.answeredAt));
     }
   }

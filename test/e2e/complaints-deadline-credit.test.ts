@@ -117,3 +117,39 @@ describe('a reopened case and the complaint rate', () => {
     assert.equal(await rate(), 1);
   }));
 });
+
+describe('the annual report\'s complaint figures', () => {
+  test('an answer deadline the provider missed is counted as such; a late forward or a case taken up by a regulator is not the provider\'s overdue', () => withGateway(async (g, cp) => {
+    const centre = await token(g, 'report-centre');
+    const regulator = await token(g, 'regulator');
+    const file = async (user: string) => {
+      await sendPromotion(g, cp, user);
+      return (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: user, sender: '10690002', text: '年终大促' } })).json() as { id: string };
+    };
+    // A: the centre forwards late (the sweeper escalates it, the operator's fault); the provider answers at once
+    const a = await file('13800138211');
+    await advance(g, 8 * DAY);
+    await act(g, a.id, centre, { action: 'forward' });
+    await act(g, a.id, cp.auth, { action: 'answer', text: '已处理', finding: 'confirmed' });
+    // B: a regulator takes the forwarded case up; the provider answers in time
+    const b = await file('13800138212');
+    await act(g, b.id, centre, { action: 'forward' });
+    await act(g, b.id, regulator, { action: 'escalate', reason: '督办' });
+    await act(g, b.id, cp.auth, { action: 'answer', text: '已处理', finding: 'confirmed' });
+    // C: forwarded, answered after its deadline
+    const c = await file('13800138213');
+    await act(g, c.id, centre, { action: 'forward' });
+    await advance(g, 23 * DAY);
+    await act(g, c.id, cp.auth, { action: 'answer', text: '迟到的答复', finding: 'confirmed' });
+    const { buildAnnualReport } = await import('../../src/app/report-annual.js');
+    const { renderAnnualReport } = await import('../../src/web/annual-report.js');
+    const r = await buildAnnualReport(g.app.ctx, cp.id, 2026);
+    assert.equal(r.complaints.total, 3);
+    assert.equal(r.complaints.escalated, 3, 'A and C by the sweeper, B by a regulator');
+    assert.equal(r.complaints.answerOverdue, 1, 'only C missed its answer deadline');
+    assert.equal(r.complaints.answeredOnTime, 2);
+    const html = renderAnnualReport(r, 'zh');
+    assert.match(html, /答复超期/);
+    assert.doesNotMatch(html, /升级（超期）/, 'an escalation is not an overdue of the provider');
+  }));
+});
