@@ -69,7 +69,9 @@ export function canSee(p: Principal, c: CaseRow): boolean {
 }
 
 export function hashAccessCode(code: string): string {
-  return createHash('sha256').update(`smsguard-case:${code}`).digest('hex');
+  // Codes are lower-case hex: as a person types one back (a phone capitalising the first letter, an
+  // input method's full-width characters, spaces from a copy) it is the same code, not a miss.
+  return createHash('sha256').update(`smsguard-case:${code.normalize('NFKC').trim().toLowerCase()}`).digest('hex');
 }
 
 export function newEvent(ctx: AppContext, c: Pick<CaseRow, 'id'>, kind: CaseEventRow['kind'], actor: CaseActor, actorId: string, at: number, from: CaseState | null, to: CaseState | null, reason: string | null, detail: Record<string, unknown> = {}): CaseEventRow {

@@ -88,7 +88,7 @@ ${canWithdraw ? `<form method="post" action="/web/complaint/withdraw">
   return `${error ? alertBox(error, lang) : ''}
 <form method="post" action="/web/complaint/status">
 ${field({ id: 'reference', label: t(lang, 'fReference'), required: true, value: v.reference, attrs: 'autocapitalize="characters"' })}
-${field({ id: 'accessCode', label: t(lang, 'fAccessCode'), required: true, value: v.accessCode, attrs: 'autocomplete="off"' })}
+${field({ id: 'accessCode', label: t(lang, 'fAccessCode'), required: true, value: v.accessCode, attrs: 'autocomplete="off" autocapitalize="none" spellcheck="false"' })}
 <button type="submit">${esc(t(lang, 'fCheck'))}</button>
 </form>
 ${result}`;
