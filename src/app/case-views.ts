@@ -10,7 +10,7 @@ import { decodeCursor } from '../domain/page-cursor.js';
 import type { CaseEventRow, CaseRow, MeasureRow } from '../ports/cases.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { actorOf, caseAccountsInProvince, deadlineInfo, hashAccessCode, loadVisible } from './case-workflow.js';
+import { actorOf, caseAccountsInProvince, deadlineInfo, hashAccessCode, loadVisible, normalizeReference } from './case-workflow.js';
 import { storableText } from './validate.js';
 import { mustBeFilterAccount } from './known-provider.js';
 import { OWN_DATA_REF } from './access.js';
@@ -118,7 +118,7 @@ export async function listCases(ctx: AppContext, p: Principal, q: { state?: stri
 /** The complainant's view: reference + access code; no evidence, the number masked. */
 export async function publicCaseStatus(ctx: AppContext, reference: string, accessCode: string): Promise<Record<string, unknown>> {
   // The status form posts what was typed: a NUL in it would fail the store's lookup (a 500).
-  const c = await ctx.store.cases.getCaseByReference(storableText(reference, 'reference').trim().toUpperCase());
+  const c = await ctx.store.cases.getCaseByReference(normalizeReference(storableText(reference, 'reference')));
   if (!c || !c.accessCodeHash || c.accessCodeHash !== hashAccessCode(accessCode.trim())) throw new SmsguardError('not_found', 'no case with this reference and access code');
   const d = deadlineInfo(c, ctx.clock.now());
   return {

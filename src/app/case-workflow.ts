@@ -68,6 +68,14 @@ export function canSee(p: Principal, c: CaseRow): boolean {
   return p.role === 'content-provider' && c.contentProviderId === p.contentProviderId;
 }
 
+/**
+ * A case reference as a person types it back (lower case, full-width characters from an input method,
+ * spaces around it): references are `C`, digits and upper-case hex, so each is the same reference.
+ */
+export function normalizeReference(reference: string): string {
+  return reference.normalize('NFKC').trim().toUpperCase();
+}
+
 export function hashAccessCode(code: string): string {
   // Codes are lower-case hex: as a person types one back (a phone capitalising the first letter, an
   // input method's full-width characters, spaces from a copy) it is the same code, not a miss.
@@ -155,7 +163,7 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
   else if (p.role === 'public') {
     // The complainant acts with the reference and the access code they were given.
     // The status page posts the reference as typed: a NUL in it would fail the store's lookup (a 500).
-    c = await ctx.store.cases.getCaseByReference(storableText(caseId, 'reference'));
+    c = await ctx.store.cases.getCaseByReference(normalizeReference(storableText(caseId, 'reference')));
     const code = typeof body.accessCode === 'string' ? body.accessCode : '';
     if (!c || !c.accessCodeHash || c.accessCodeHash !== hashAccessCode(code)) throw new SmsguardError('not_found', 'no case with this reference and access code');
   } else c = await loadVisible(ctx, p, caseId);

@@ -25,7 +25,12 @@ describe('the complainant\'s access code', () => {
     const page = await g.http.inject({ method: 'POST', url: '/web/complaint/status', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `reference=${f.reference}&accessCode=${encodeURIComponent(capital)}` });
     assert.equal(page.statusCode, 200, page.body);
     assert.match(page.body, new RegExp(f.reference));
-    const w = await g.http.inject({ method: 'POST', url: `/v1/complaints/${f.reference}/withdraw`, payload: { accessCode: capital } });
+    // the reference too: lower case or full-width, on the lookup and the withdrawal
+    for (const ref of [f.reference.toLowerCase(), fullWidth(f.reference)]) {
+      const r = await g.http.inject({ method: 'GET', url: `/v1/complaints/${encodeURIComponent(ref)}?accessCode=${f.accessCode}` });
+      assert.equal(r.statusCode, 200, `${ref}: ${r.body}`);
+    }
+    const w = await g.http.inject({ method: 'POST', url: `/v1/complaints/${encodeURIComponent(fullWidth(f.reference.toLowerCase()))}/withdraw`, payload: { accessCode: capital } });
     assert.equal(w.statusCode, 200, w.body);
     assert.equal(w.json().state, 'withdrawn');
   }));
