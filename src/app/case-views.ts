@@ -4,7 +4,7 @@
  * number and no message text of other people.
  */
 import { SmsguardError } from '../domain/errors.js';
-import { allowedActions, isCaseState, maskMsisdn, type CaseAction, type CaseState } from '../domain/case.js';
+import { allowedActions, caseActions, isCaseState, maskMsisdn, type CaseAction, type CaseState } from '../domain/case.js';
 import { normalizeMsisdnLenient } from '../domain/msisdn.js';
 import { decodeCursor } from '../domain/page-cursor.js';
 import type { CaseEventRow, CaseRow, MeasureRow } from '../ports/cases.js';
@@ -55,7 +55,7 @@ export function caseSummary(c: CaseRow, p: Principal, now: number): CaseView {
     forwardDueAt: iso(c.forwardDueAt)!, answerDueAt: iso(c.answerDueAt)!,
     deadline: { running: d.running, dueAt: iso(d.dueAt), workingDaysLeft: d.workingDaysLeft, overdue: d.overdue, calendarCovered: d.calendarCovered },
     finding: c.finding, answerText: c.answerText, answerMessageId: c.answerMessageId, escalatedReason: c.escalatedReason,
-    allowedActions: allowedActions(c.state, actorOf(p)).filter((a) => !(a === 'forward' && c.forwardedAt !== null)),
+    allowedActions: caseActions(c, actorOf(p)),
   };
 }
 

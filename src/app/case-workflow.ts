@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { SmsguardError, type RuleRef } from '../domain/errors.js';
 import { measureResultText, TRAIL_REASONS, type MeasureResultCode, type TemplateVia, type TrailReasonCode } from '../domain/case-notes.js';
 import {
-  FINAL_STATES, OPERATOR_ACCOUNT_ID, actionActors, OPERATOR_MEASURES, allowedActions, findTransition, isCaseAction, isMeasure, owedDeadline, answerMissed, shanghaiMonth,
+  FINAL_STATES, OPERATOR_ACCOUNT_ID, actionActors, OPERATOR_MEASURES, caseActions, findTransition, isCaseAction, isMeasure, owedDeadline, answerMissed, shanghaiMonth,
   FINDINGS, type CaseAction, type CaseActor, type CaseState, type Finding, type MeasureKind,
 } from '../domain/case.js';
 import { addWorkingDays, calendarCovers, workingDaysBetween } from '../domain/working-days.js';
@@ -172,7 +172,7 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
   if (!t) {
     const final = FINAL_STATES.has(c.state);
     const why = final ? `the case is ${c.state}` : `no transition '${action}' from ${c.state}`;
-    const allowed = allowedActions(c.state, actor).join(',');
+    const allowed = caseActions(c, actor).join(',');
     throw new SmsguardError('conflict', `${why}; allowed: ${allowed.replace(/,/g, ', ') || 'none'}`, WORKFLOW_REF, undefined,
       final ? { id: 'case_final', params: { state: c.state, allowed } } : { id: 'action_not_allowed', params: { action, state: c.state, allowed } });
   }

@@ -64,6 +64,15 @@ export function allowedActions(state: CaseState, actor: CaseActor): CaseAction[]
   return TRANSITIONS.filter((t) => t.from.includes(state) && t.by.includes(actor)).map((t) => t.action);
 }
 
+/**
+ * Actions an actor may take on this case now: the table's for its state, less a forward once it was
+ * forwarded (an escalated case is forwarded only if it never was). Drives the case's `allowedActions`,
+ * its page's forms and what a refused action is told it may do instead.
+ */
+export function caseActions(c: { state: CaseState; forwardedAt: number | null }, actor: CaseActor): CaseAction[] {
+  return allowedActions(c.state, actor).filter((a) => !(a === 'forward' && c.forwardedAt !== null));
+}
+
 export function isCaseState(x: unknown): x is CaseState {
   return typeof x === 'string' && (CASE_STATES as readonly string[]).includes(x);
 }

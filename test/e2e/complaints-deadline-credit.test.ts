@@ -73,6 +73,12 @@ describe('complaint deadlines and the credit file', () => {
       'forwarded after 5 working days: the operator\'s file says so, as when the sweeper escalates it');
     // a regulator takes the forwarded case up before its answer deadline; the provider answers after it
     await act(g, f.id, regulator, { action: 'escalate', reason: '监管部门督办' });
+    // an escalated case already forwarded is not the centre's to forward again: not offered, not said to be allowed
+    const view = (await g.http.inject({ method: 'GET', url: `/v1/cases/${f.id}`, headers: centre })).json();
+    assert.deepEqual(view.allowedActions, ['withdraw']);
+    const again = await g.http.inject({ method: 'POST', url: `/v1/cases/${f.id}/transitions`, headers: centre, payload: { action: 'escalate' } });
+    assert.equal(again.statusCode, 409);
+    assert.equal(again.json().error.message, "no transition 'escalate' from escalated; allowed: withdraw");
     const due = Date.parse(fw.answerDueAt);
     await advance(g, due - g.clock.now() + 60_000);
     const owed = (await g.http.inject({ method: 'GET', url: `/v1/cases/${f.id}`, headers: centre })).json();
