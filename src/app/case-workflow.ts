@@ -329,6 +329,8 @@ function parseMeasures(v: unknown, role: string): ParsedMeasure[] {
     if (OPERATOR_MEASURES.has(o.kind) && role !== 'admin') throw new SmsguardError('forbidden', `measures/${i}: '${o.kind}' acts on the content provider itself; only the operator (admin) takes it`, { rule: 'complaints.measure', article: GATEWAY_ARTICLES.complaints.en }, undefined, { id: 'measure_operator_only', params: { kind: o.kind } });
     const amount = o.amountYuan === undefined || o.amountYuan === null || o.amountYuan === '' ? null : Number(o.amountYuan);
     if (amount !== null && (!Number.isFinite(amount) || amount < 0 || amount > 1e7)) throw new SmsguardError('invalid_request', `measures/${i}/amountYuan: must be a non-negative amount`, {}, `measures/${i}/amountYuan`, { id: 'measure_amount' });
+    // Yuan and fen, as a fine's (credit.ts): 0.001 is no sum anyone was refunded, and pages show two places.
+    if (amount !== null && Math.abs(amount * 100 - Math.round(amount * 100)) > 1e-6) throw new SmsguardError('invalid_request', `measures/${i}/amountYuan: at most two decimal places (yuan and fen)`, {}, `measures/${i}/amountYuan`);
     const rate = o.perSecond === undefined || o.perSecond === null || o.perSecond === '' ? null : Number(o.perSecond);
     if (rate !== null && (!Number.isFinite(rate) || rate <= 0 || rate > 100_000)) throw new SmsguardError('invalid_request', `measures/${i}/perSecond: a rate above 0 and at most 100000 messages a second`, {}, `measures/${i}/perSecond`, { id: 'measure_rate' });
     return { kind: o.kind, note: optText(o.note, `measures/${i}/note`, CASE_LIMITS.measureNote.max, 'text'), amountYuan: amount, perSecond: rate, templateId: optText(o.templateId, `measures/${i}/templateId`, CASE_LIMITS.templateId.max, 'line') };

@@ -159,3 +159,17 @@ describe('the annual report\'s complaint figures', () => {
     assert.doesNotMatch(html, /升级（超期）/, 'an escalation is not an overdue of the provider');
   }));
 });
+
+describe('a refund measure\'s amount', () => {
+  test('is yuan and fen: more than two decimal places is 400 naming it, as a fine\'s amount', () => withGateway(async (g, cp) => {
+    const centre = await token(g, 'report-centre');
+    await sendPromotion(g, cp, '13800138221');
+    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138221', sender: '10690002', text: '年终大促' } })).json();
+    await act(g, f.id, centre, { action: 'forward' });
+    const sub = await g.http.inject({ method: 'POST', url: `/v1/cases/${f.id}/transitions`, headers: cp.auth, payload: { action: 'answer', text: '已退费', finding: 'confirmed', measures: [{ kind: 'refund', amountYuan: 0.001 }] } });
+    assert.equal(sub.statusCode, 400, sub.body);
+    assert.equal(sub.json().error.field, 'measures/0/amountYuan');
+    const ok = await act(g, f.id, cp.auth, { action: 'answer', text: '已退费', finding: 'confirmed', measures: [{ kind: 'refund', amountYuan: 0.1 }] });
+    assert.equal(ok.state, 'answered');
+  }));
+});
