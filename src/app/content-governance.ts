@@ -214,6 +214,7 @@ export class ContentGovernance {
       .then(async () => {
         if (action) await this.deps.store.addAction(action);
         await this.deps.store.addAlert(row);
+        if (action) await this.auditPlaced(action, row);
       })
       .catch((e: Error) => this.ctx.events.emit('workerError', { where: 'early-warning', message: e.message }));
   }
@@ -238,8 +239,24 @@ export class ContentGovernance {
           });
         }
         await this.deps.store.addAlert(row);
+        if (action) await this.auditPlaced(action, row);
       })
       .catch((e: Error) => this.ctx.events.emit('workerError', { where: 'early-warning', message: e.message }));
+  }
+
+  /**
+   * The monitor's own action in the audit trail, as an operator's placed one (`placeAction`) and
+   * every lift are: a throttle, hold or suspension stops a sender, and an inspector must find who
+   * stopped it (`system`), by which rule and alert, on which figures. Only the process that won the
+   * alert's claim gets here, so the deployment records it once. The throttle, hold or suspension is
+   * `measure`: an `action` key in the detail would overwrite the record's own `action` (its type).
+   */
+  private auditPlaced(action: ActionRecord, alert: AlertRow): Promise<void> {
+    return this.ctx.store.records.appendAudit(
+      action.at, 'system', 'early_warning.place',
+      { actionId: action.id, contentProviderId: action.contentProviderId, scope: action.scope, key: action.key, measure: action.action, rule: action.rule, alertId: alert.id, figures: action.figures },
+      { contentProviderId: action.contentProviderId },
+    );
   }
 
   private async refresh(cpId: string): Promise<void> {
@@ -441,7 +458,7 @@ export class ContentGovernance {
     // Only once it is stored: an action in force that a restart would forget is worse than none.
     if (this.claim) this.unsaved.add(rec.id);
     this.deps.actions.restore(rec);
-    await this.ctx.store.records.appendAudit(now, actorId, 'early_warning.place', { actionId: rec.id, contentProviderId: rec.contentProviderId, action: rec.action, rule: rec.rule }, { contentProviderId: rec.contentProviderId });
+    await this.ctx.store.records.appendAudit(now, actorId, 'early_warning.place', { actionId: rec.id, contentProviderId: rec.contentProviderId, measure: rec.action, rule: rec.rule }, { contentProviderId: rec.contentProviderId });
     return rec;
   }
 

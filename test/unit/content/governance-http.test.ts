@@ -215,8 +215,13 @@ describe('content governance over HTTP', () => {
     const lifted = await http.inject({ method: 'POST', url: `/v1/early-warning/actions/${act.id}/lift`, headers: admin, payload: { reason: 'reviewed: a courier notice, not a campaign' } });
     assert.equal(lifted.statusCode, 200, lifted.body);
     assert.equal(lifted.json().liftedBy !== undefined, true);
-    const liftAudit = (await store.records.queryRecords({ kind: 'audit', contentProviderId: p.id, limit: 50 })).records.map((r) => r.body as { action: string; actionId?: string; reason?: string });
+    const liftAudit = (await store.records.queryRecords({ kind: 'audit', contentProviderId: p.id, limit: 50 })).records.map((r) => r.body as { action: string; actor: string; actionId?: string; reason?: string; rule?: string; alertId?: string; figures?: Record<string, number> });
     assert.deepEqual(liftAudit.filter((b) => b.action === 'early_warning.lift').map((b) => [b.actionId, b.reason]), [[act.id, 'reviewed: a courier notice, not a campaign']]);
+    // the monitor's own suspension is in the audit trail too (by `system`, with the alert and its
+    // figures), as an operator's placed action is: an inspector sees who stopped the sender and why
+    const placed = liftAudit.filter((b) => b.action === 'early_warning.place');
+    assert.deepEqual(placed.map((b) => [b.actor, b.actionId, b.rule, b.alertId]), [['system', act.id, 'prohibited_hits', hit.id]], JSON.stringify(liftAudit));
+    assert.ok((placed[0].figures?.prohibited ?? 0) >= 2, JSON.stringify(placed[0]));
     assert.equal((await send(p.auth, '【示例乙】您的快递已到达小区驿站，请及时领取。', 'notification', '10690301')).statusCode, 202);
     const own = await http.inject({ method: 'GET', url: '/v1/alerts', headers: p.auth });
     assert.ok(own.json().alerts.every((a: { contentProviderId: string }) => a.contentProviderId === p.id));
@@ -229,6 +234,15 @@ describe('content governance over HTTP', () => {
     assert.equal((await http.inject({ method: 'GET', url: '/v1/alerts?limit=1', headers: admin })).json().alerts.length, 1);
     const m = await http.inject({ method: 'GET', url: '/metrics' });
     assert.match(m.body, /smsguard_early_warning_alerts_total\{rule="prohibited_hits"/);
+  });
+
+  test('an operator\'s placed action (a complaint\'s throttle) is recorded as early_warning.place, found by its type, the measure beside it', async () => {
+    const p = await onboard(g(), { signature: '【示例投诉】', ports: { service: '10690331' } });
+    const rec = await gov.placeAction('tok_staff', { contentProviderId: p.id, action: { kind: 'throttle', perSecond: 2 }, rule: 'complaint:case_x', figures: { perSecond: 2 } });
+    const audit = (await store.records.queryRecords({ kind: 'audit', contentProviderId: p.id, limit: 50 })).records.map((r) => r.body as Record<string, unknown>);
+    const placed = audit.filter((b) => b.action === 'early_warning.place');
+    assert.deepEqual(placed.map((b) => [b.actor, b.actionId, b.rule, b.measure]), [['tok_staff', rec.id, 'complaint:case_x', { kind: 'throttle', perSecond: 2 }]], JSON.stringify(audit));
+    assert.equal((await http.inject({ method: 'POST', url: `/v1/early-warning/actions/${rec.id}/lift`, headers: admin, payload: {} })).statusCode, 200);
   });
 
   test('a burst on one port raises the port-scope volume alert for that port (the decision event carries the port)', async () => {
