@@ -79,7 +79,7 @@ export function createContentStages(deps: ContentStageDeps): ContentStages {
     rule: 'content.template',
     codes: ['template_mismatch'],
     run: ({ candidate }): StageResult => {
-      const { mode, matcher } = deps.templates.get(candidate.contentProviderId);
+      const { mode, matcher, withdrawn } = deps.templates.get(candidate.contentProviderId);
       if (mode === 'off') return { outcome: 'skip', note: 'templates off for this content provider' };
       // the provider's own text, before the gateway appended anything (templates never include it)
       const m = matcher.match(candidate.text);
@@ -88,7 +88,7 @@ export function createContentStages(deps: ContentStageDeps): ContentStages {
       return {
         outcome: 'fail',
         code: 'template_mismatch',
-        message: `the text matches none of the ${matcher.size} approved templates of this content provider (templates required)`,
+        message: `the text matches none of the ${matcher.size} approved templates of this content provider (templates required)${withdrawnNote(withdrawn)}`,
       };
     },
   };
@@ -123,6 +123,13 @@ export function createContentStages(deps: ContentStageDeps): ContentStages {
   };
 
   return { prohibited, template, admission, detectors };
+}
+
+/** Why approved templates are not counted: their link domains left the allow-list (named, so the sender knows what to fix). */
+function withdrawnNote(withdrawn: ReadonlyArray<{ hosts: readonly string[] }>): string {
+  if (withdrawn.length === 0) return '';
+  const hosts = [...new Set(withdrawn.flatMap((w) => w.hosts))];
+  return `; ${withdrawn.length} more approved template${withdrawn.length > 1 ? 's' : ''} link to ${hosts.join(', ')}, no longer on its link allow-list`;
 }
 
 /**

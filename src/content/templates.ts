@@ -127,6 +127,18 @@ function domainAllowed(host: string, allowed: readonly string[]): boolean {
   });
 }
 
+/**
+ * The fixed link hosts of a template body that `linkDomains` does not allow (a host written as a
+ * variable is not listed: no such template is ever approved). Checked again whenever the allow-list
+ * changes, not only at submission: a domain the operator withdraws (lapsed, sold, abused) must stop
+ * the approved templates that link to it.
+ */
+export function disallowedLinkHosts(body: string, linkDomains: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const { host } of findLinks(body)) if (!host.includes('${') && !domainAllowed(host, linkDomains) && !out.includes(host)) out.push(host);
+  return out;
+}
+
 /** Run every machine-checkable rule; all violations are returned together (empty = passes). */
 export function checkTemplate(draft: TemplateDraft, ctx: TemplateCheckContext): TemplateViolation[] {
   const v: TemplateViolation[] = [];

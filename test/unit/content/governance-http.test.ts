@@ -160,6 +160,32 @@ describe('content governance over HTTP', () => {
     assert.deepEqual(list.json().templates.map((t: { id: string }) => t.id), [good.json().id]);
   });
 
+  test('a link domain taken off the allow-list stops the approved templates that link to it at once; put back, they match again', async () => {
+    const p = await onboard(g(), { signature: '【好运电力】', ports: { service: '10690121' } });
+    const settings = (linkDomains: string[]) => http.inject({ method: 'PUT', url: `/v1/content-providers/${p.id}/content-settings`, headers: admin, payload: { templates: 'required', linkDomains } });
+    assert.equal((await settings(['pay.example.com', 'haoyun.example.org'])).statusCode, 200);
+    const ids: string[] = [];
+    for (const body of ['您的电费账单已出，详见 https://pay.example.com/bill', '您的电费已缴清，发票见 haoyun.example.org/inv']) {
+      const t = await http.inject({ method: 'POST', url: '/v1/templates', headers: p.auth, payload: { signature: '【好运电力】', type: 'notification', body } });
+      assert.equal(t.json().status, 'pending', t.body);
+      assert.equal((await http.inject({ method: 'POST', url: `/v1/templates/${t.json().id}/review`, headers: admin, payload: { decision: 'approve' } })).statusCode, 200);
+      ids.push(t.json().id);
+    }
+    const bill = '【好运电力】您的电费账单已出，详见 https://pay.example.com/bill';
+    const paid = '【好运电力】您的电费已缴清，发票见 haoyun.example.org/inv';
+    assert.equal((await send(p.auth, bill, 'notification', '10690121')).statusCode, 202);
+    // the operator withdraws pay.example.com (e.g. the domain lapsed): its link must not go out any more
+    assert.equal((await settings(['haoyun.example.org'])).statusCode, 200);
+    const stopped = await send(p.auth, bill, 'notification', '10690121');
+    assert.equal(stopped.json().error?.code, 'template_mismatch', stopped.body);
+    assert.match(stopped.json().error.message, /pay\.example\.com/);
+    assert.equal((await send(p.auth, paid, 'notification', '10690121')).statusCode, 202, 'a template on a domain still listed matches');
+    assert.equal((await settings(['haoyun.example.org', 'example.com'])).statusCode, 200);
+    assert.equal((await send(p.auth, bill, 'notification', '10690121')).statusCode, 202, 'a parent domain listed again allows it');
+    const approved = await http.inject({ method: 'GET', url: '/v1/templates?status=approved', headers: p.auth });
+    assert.deepEqual(approved.json().templates.map((t: { id: string }) => t.id).sort(), [...ids].sort(), 'both stay approved and listed');
+  });
+
   test('signature review: pending signatures do not pass until approved', async () => {
     const p = await onboard(g(), { signature: '【示例甲】', ports: { service: '10690201' } });
     const s = await http.inject({ method: 'POST', url: '/v1/signatures', headers: p.auth, payload: { signature: '【新品牌】' } });
