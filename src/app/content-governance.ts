@@ -32,10 +32,11 @@ import type { TemplateMode, TemplateRegistry } from '../content/template-registr
 import { EarlyWarningMonitor, type ActionBook, type ActionRecord, type Alert, type BaselineState, type EarlyWarningPolicy, type MonitorEvent, type Scope } from '../content/early-warning.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import type { MoHandler } from './receive-mo.js';
+import { portForMo, type MoHandler } from './receive-mo.js';
 import { requireOwnerOrAdmin, requireRole, requireRoleIn, ROLES, OWN_DATA_REF } from './access.js';
 import { linkDomainFault } from '../domain/link-domain.js';
-import { isOptOutReply } from './opt-out-keywords.js';
+import { refusalMatch } from './opt-out-keywords.js';
+import { refusalPhrases } from './consent-settings.js';
 import { inDateRange, isScopedRegulator, providersInProvince } from './records-scope.js';
 import { mustBeFilterAccount } from './known-provider.js';
 
@@ -151,10 +152,17 @@ export class ContentGovernance {
     for (const a of alerts) this.raise(a);
   };
 
-  /** MO observer: counts refusals for the opt-out rate; never claims the MO (returns null). */
+  /**
+   * MO observer: counts refusals for the opt-out rate; never claims the MO (returns null). A refusal
+   * is what opts the user out (src/app/receive-mo.ts): a keyword or a refusal phrase, the defaults and
+   * the operator's list as it stands (`PUT /v1/refusal-phrases`); keywords alone left `别再发了`,
+   * `STOP` and the operator's phrases out of the rate. Counted on the registered port the reply
+   * reached, also through an extension of it (扩展码), which is the port's key in the monitor.
+   */
   optOutObserver: MoHandler = async (ctx, mo) => {
-    if (mo.contentProviderId && isOptOutReply(mo.text, ctx.profile.params.optOutKeywords.value)) {
-      this.observe({ kind: 'opt_out', at: mo.at, contentProviderId: mo.contentProviderId, port: mo.to });
+    if (mo.contentProviderId && refusalMatch(mo.text, ctx.profile.params.optOutKeywords.value, await refusalPhrases(ctx))) {
+      const port = (await portForMo(ctx, mo.to))?.number ?? mo.to;
+      this.observe({ kind: 'opt_out', at: mo.at, contentProviderId: mo.contentProviderId, port });
     }
     return null;
   };

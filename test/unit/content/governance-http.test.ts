@@ -295,6 +295,28 @@ describe('content governance over HTTP', () => {
     assert.ok(!(quiet.json().alerts as { rule: string; key: string }[]).some((a) => a.rule === 'volume_spike_port' && a.key === '10690501'));
   });
 
+  test('the opt-out rate counts every reply that opts a user out: keywords, refusal phrases (defaults and the operator\'s, at once), on the port or an extension of it', async () => {
+    const p = await onboard(g(), { signature: '【示例退订】', ports: { service: '10690341' } });
+    assert.equal((await send(p.auth, '【示例退订】您的快递已到达小区驿站，请及时领取。', 'notification', '10690341')).statusCode, 202);
+    const optOuts = async (scope: 'provider' | 'port', key: string) => {
+      const r = await http.inject({ method: 'GET', url: `/v1/early-warning/baselines/${scope}/${key}`, headers: admin });
+      assert.equal(r.statusCode, 200, r.body);
+      return r.json().figures.optOuts as number;
+    };
+    const phrases = await http.inject({ method: 'PUT', url: '/v1/refusal-phrases', headers: admin, payload: { phrases: ['烦死了别发'] } });
+    assert.equal(phrases.statusCode, 200, phrases.body);
+    let users = 0;
+    for (const [to, text] of [['10690341', 'TD'], ['10690341', '别再发了'], ['10690341', '烦死了别发'], ['106903415555', '别再发了']] as const) {
+      const mo = await app.receiveMo({ from: `1390000${String(++users).padStart(4, '0')}`, to, text }, 'system');
+      assert.equal(mo.action, 'opt_out', `${to} ${text}: ${JSON.stringify(mo)}`);
+    }
+    assert.equal(await optOuts('provider', p.id), 4);
+    assert.equal(await optOuts('port', '10690341'), 4, 'a refusal to an extension of the port is the port\'s');
+    // a reply that is no refusal is not counted
+    await app.receiveMo({ from: '13900009999', to: '10690341', text: '收到，谢谢' }, 'system');
+    assert.equal(await optOuts('provider', p.id), 4);
+  });
+
   test('early-warning baselines: a key\'s window and baseline read by the operator and its provider; the operator resets it (audited, kept in the store)', async () => {
     const p = await onboard(g(), { signature: '【基线】', ports: { service: '10690701' } });
     const other = await onboard(g(), { signature: '【别的】', ports: { service: '10690702' } });
