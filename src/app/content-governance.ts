@@ -25,7 +25,7 @@ import { decodeKeysetCursor, keysetPage } from '../domain/page-cursor.js';
 import { SmsguardError, type Why } from '../domain/errors.js';
 import { optionalReason, plainText, storableText } from './validate.js';
 import { isMessageType } from '../domain/message-type.js';
-import { isWellFormedSignature } from '../domain/signature.js';
+import { signatureFault } from '../domain/signature.js';
 import type { AlertRow, ContentSettingsRow, ContentStore, ReviewStatus, TemplateRow } from '../ports/content.js';
 import { checkTemplate, compileTemplates } from '../content/templates.js';
 import type { TemplateMode, TemplateRegistry } from '../content/template-registry.js';
@@ -285,7 +285,8 @@ export class ContentGovernance {
     const cpId = p.role === 'content-provider' ? p.contentProviderId : str(body?.contentProviderId, 'contentProviderId', 64);
     if (!(await this.ctx.store.directory.getContentProvider(cpId))) throw new SmsguardError('not_found', `no content provider ${cpId}`, {}, 'contentProviderId');
     const signature = plainText(str(body?.signature, 'signature', 40), 'signature', 'line').trim();
-    if (!isWellFormedSignature(signature)) throw new SmsguardError('invalid_request', 'signature: must be 【…】 with 2–16 characters inside', {}, 'signature');
+    const fault = signatureFault(signature);
+    if (fault !== null) throw new SmsguardError('invalid_request', `signature: ${fault}`, {}, 'signature');
     if (!isMessageType(body.type)) throw new SmsguardError('invalid_request', 'type: verification, notification, commercial or public_welfare', {}, 'type');
     const text = plainText(str(body.body, 'body', 1000), 'body', 'text');
     const sigs = await this.ctx.store.directory.listSignatures(cpId);
@@ -381,7 +382,8 @@ export class ContentGovernance {
   async submitSignature(p: Principal, body: Record<string, unknown>): Promise<{ id: string; signature: string; status: 'pending' }> {
     requireRoleIn(p, ROLES.submitSignature);
     const signature = plainText(str(body?.signature, 'signature', 40), 'signature', 'line').trim();
-    if (!isWellFormedSignature(signature)) throw new SmsguardError('invalid_request', 'signature: must be 【…】 with 2–16 characters inside, full-width brackets only', {}, 'signature');
+    const fault = signatureFault(signature);
+    if (fault !== null) throw new SmsguardError('invalid_request', `signature: ${fault}`, {}, 'signature');
     const id = this.ctx.ids.next('sig');
     const at = this.ctx.clock.now();
     // A revoked text asked for again waits for review like any other, and is recorded as a reassignment.

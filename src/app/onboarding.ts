@@ -1,7 +1,7 @@
 /** Registry use cases (rule 1: licence and access registry): content providers, signatures, ports. */
 import { SmsguardError } from '../domain/errors.js';
 import { isValidCreditCode } from '../domain/credit-code.js';
-import { isWellFormedSignature } from '../domain/signature.js';
+import { signatureFault } from '../domain/signature.js';
 import { isPortKind } from '../domain/message-type.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
@@ -61,9 +61,8 @@ export async function addSignature(ctx: AppContext, p: Principal, contentProvide
   requireRoleIn(p, ROLES.addSignature);
   await mustExist(ctx, contentProviderId);
   const signature = str(body.signature, 'signature', { ...REGISTRY_LIMITS.signature, shape: 'line' }).trim();
-  if (!isWellFormedSignature(signature)) {
-    throw new SmsguardError('invalid_request', 'signature: must be 【…】 with 2–16 characters inside, full-width brackets only', {}, 'signature');
-  }
+  const fault = signatureFault(signature);
+  if (fault !== null) throw new SmsguardError('invalid_request', `signature: ${fault}`, {}, 'signature');
   const id = ctx.ids.next('sig');
   const at = ctx.clock.now();
   // Registered by an admin means reviewed; the template/signature review workflow can add 'pending' ones.

@@ -44,9 +44,34 @@ export function otherBracketed(text: string, sig: string): string | null {
   return null;
 }
 
-/** True when `s` is a well-formed signature `【…】` with 2–16 characters inside. */
+/**
+ * Characters that show nothing (or reorder what follows): format characters (zero-width space and
+ * joiners, the BOM, the soft hyphen, bidi overrides such as U+202E), private-use and unassigned code
+ * points, variation selectors, and the Hangul fillers, which are letters drawn as blanks.
+ */
+const INVISIBLE = /[\p{Cf}\p{Co}\p{Cn}\u{FE00}-\u{FE0F}\u{E0100}-\u{E01EF}\u115F\u1160\u3164\uFFA0]/u;
+
+/**
+ * Why `s` is not a signature to register, or null when it is one: `【…】` with 2–16 characters
+ * inside, none of them a bracket, whitespace, or invisible. An invisible character makes a second
+ * signature that reads on the handset exactly as the first (`【别\u200b家】` as `【别家】`): a
+ * provider could ask for a lookalike of another's brand, which the true-sender rule forbids, and an
+ * operator reviewing it would see the brand it imitates. Named by code point and place.
+ */
+export function signatureFault(s: string): string | null {
+  const inner = WHOLE.test(s) ? [...s.slice(1, -1)] : [];
+  const shape = 'must be 【…】 with 2–16 characters inside, full-width brackets only, no spaces';
+  if (inner.length < 2 || inner.length > 16) return shape;
+  // before the spaces: JavaScript's trim() also takes the BOM for one, which would hide its name
+  const at = inner.findIndex((ch) => INVISIBLE.test(ch));
+  if (at >= 0) {
+    const cp = inner[at].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    return `must not contain an invisible character (U+${cp} at character ${at + 2}): it would read on the handset as another signature`;
+  }
+  return inner.some((ch) => ch.trim() === '') ? shape : null;
+}
+
+/** True when `s` is a well-formed signature `【…】` with 2–16 visible characters inside ({@link signatureFault}). */
 export function isWellFormedSignature(s: unknown): s is string {
-  if (typeof s !== 'string' || !WHOLE.test(s)) return false;
-  const inner = [...s.slice(1, -1)];
-  return inner.length >= 2 && inner.length <= 16 && inner.every((ch) => ch.trim() !== '');
+  return typeof s === 'string' && signatureFault(s) === null;
 }

@@ -200,6 +200,22 @@ describe('content governance over HTTP', () => {
   });
 
   // The directory caches sender facts: DirectoryStore.setSignatureStatus drops the provider's entry.
+  test('a signature with an invisible character in it is refused on every door that registers one, naming it (a lookalike of another\'s brand)', async () => {
+    const p = await onboard(g(), { signature: '【示例戊】', ports: { service: '10690351' } });
+    const lookalike = '【示例\u200b戊】';
+    const asked = await http.inject({ method: 'POST', url: '/v1/signatures', headers: p.auth, payload: { signature: lookalike } });
+    const given = await http.inject({ method: 'POST', url: `/v1/content-providers/${p.id}/signatures`, headers: admin, payload: { signature: '【别\u202e家】' } });
+    const tpl = await http.inject({ method: 'POST', url: '/v1/templates', headers: p.auth, payload: { signature: lookalike, type: 'notification', body: '您的订单已发货。' } });
+    for (const [r, cp] of [[asked, '200B'], [given, '202E'], [tpl, '200B']] as const) {
+      assert.equal(r.statusCode, 400, r.body);
+      assert.equal(r.json().error.code, 'invalid_request');
+      assert.equal(r.json().error.field, 'signature');
+      assert.match(r.json().error.message, new RegExp(`U\\+${cp}`), r.body);
+    }
+    const mine = await http.inject({ method: 'GET', url: `/v1/content-providers/${p.id}/signatures`, headers: admin });
+    assert.deepEqual(mine.json().signatures.map((x: { signature: string }) => x.signature), ['【示例戊】'], 'nothing registered');
+  });
+
   test('an approved signature passes at once', async () => {
     const p = await onboard(g(), { signature: '【示例丙】', ports: { service: '10690401' } });
     const s = await http.inject({ method: 'POST', url: '/v1/signatures', headers: p.auth, payload: { signature: '【丙品牌】' } });

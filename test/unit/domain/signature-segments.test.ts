@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isWellFormedSignature, leadingSignature, trimLeading } from '../../../src/domain/signature.js';
+import { isWellFormedSignature, leadingSignature, signatureFault, trimLeading } from '../../../src/domain/signature.js';
 import { measure } from '../../../src/domain/segments.js';
 import { foldReply } from '../../../src/domain/text-fold.js';
 
@@ -13,6 +13,19 @@ test('signatures: 2–16 characters inside full-width brackets', () => {
   assert.equal(isWellFormedSignature('【示【例】'), false);
   assert.equal(leadingSignature('【示例】您好'), '【示例】');
   assert.equal(leadingSignature('您好【示例】'), null);
+});
+
+test('an invisible character inside a signature is refused, named: it makes a second signature that reads as the first on the handset', () => {
+  // zero-width space, non-joiner, joiner, word joiner, BOM, soft hyphen, right-to-left override, a variation selector, the Hangul filler, private use
+  for (const ch of ['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', '\u202e', '\ufe0f', '\u3164', '\ue000']) {
+    const s = `【别${ch}家】`;
+    assert.equal(isWellFormedSignature(s), false, JSON.stringify(s));
+    const cp = ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    assert.match(signatureFault(s) ?? '', new RegExp(`U\\+${cp} at character 3`), JSON.stringify(s));
+  }
+  // what a brand is written with stays allowed: Latin, digits, full-width letters, a middle dot, a hyphen
+  for (const s of ['【示例】', '【ABC银行】', '【ＳＡＬＥ】', '【京东·到家】', '【E-Bank】', '【12306】']) assert.equal(signatureFault(s), null, s);
+  assert.match(signatureFault('[示例]') ?? '', /【…】/);
 });
 
 test('the leading signature is read after leading whitespace, ASCII or ideographic (U+3000)', () => {
