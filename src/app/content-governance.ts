@@ -460,7 +460,7 @@ export class ContentGovernance {
     if (a.action.kind === 'alert') throw new SmsguardError('invalid_request', 'action: throttle, hold or suspend');
     const now = this.ctx.clock.now();
     const rec: ActionRecord = {
-      id: this.ctx.ids.next('alert'), scope: a.scope ?? 'provider', key: a.key ?? a.contentProviderId, contentProviderId: a.contentProviderId,
+      id: this.ctx.ids.next('act'), scope: a.scope ?? 'provider', key: a.key ?? a.contentProviderId, contentProviderId: a.contentProviderId,
       action: a.action, rule: a.rule, figures: a.figures ?? {}, at: now,
     };
     await this.flush();
@@ -502,7 +502,11 @@ export class ContentGovernance {
     const now = this.ctx.clock.now();
     const inMemory = this.deps.actions.lift(id, p.actorId, now);
     const stored = await this.deps.store.liftAction(id, now, p.actorId);
-    if (!inMemory && !stored) throw new SmsguardError('not_found', `no action in force with id ${id}`, {}, undefined, { id: 'action_not_in_force', params: { id } });
+    if (!inMemory && !stored) {
+      // the alert list shows both ids side by side; the one taken for the other is named for what it is
+      const hint = id.startsWith('alert_') ? "; alert_… is an alert's id: lift its action, act_… (the alert's actionId)" : '';
+      throw new SmsguardError('not_found', `no action in force with id ${id}${hint}`, {}, undefined, { id: 'action_not_in_force', params: { id } });
+    }
     const lifted = this.deps.actions.list().find((a) => a.id === id) ?? (await this.deps.store.listActions(false)).find((a) => a.id === id)!;
     await this.ctx.store.records.appendAudit(now, p.actorId, 'early_warning.lift', { actionId: id, ...(reason ? { reason } : {}) }, { contentProviderId: lifted?.contentProviderId ?? null });
     return lifted;

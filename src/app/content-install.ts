@@ -31,7 +31,8 @@ export interface InstallContentOptions {
 export async function installContentGovernance(app: App, store: ContentStore, opts: InstallContentOptions = {}): Promise<ContentGovernance> {
   const inspector = createContentInspector({ lexicon: opts.lexicon ?? defaultLexicon(), model: opts.model ?? defaultClassifier(), threshold: opts.threshold });
   const templates = new TemplateRegistry();
-  const actions = new ActionBook(() => app.ctx.ids.next('alert'));
+  // `act_…`: an action's id must not read as its alert's (`alert_…`), which the lift would not take
+  const actions = new ActionBook(() => app.ctx.ids.next('act'));
   const gov = new ContentGovernance(app.ctx, { store, templates, actions, policy: opts.policy ?? DEFAULT_EARLY_WARNING_POLICY });
   const stages = createContentStages({ inspector, templates, actions, observe: gov.observe });
   app.ctx.stages = withContentStages(app.ctx.stages, stages);

@@ -251,6 +251,12 @@ describe('content governance over HTTP', () => {
     const acts = await http.inject({ method: 'GET', url: '/v1/early-warning/actions', headers: admin });
     const act = acts.json().actions.find((a: { contentProviderId: string }) => a.contentProviderId === p.id);
     assert.ok(act);
+    // an action's id says it is one (act_…), unlike its alert's (alert_…): the lift takes the action's
+    assert.match(act.id, /^act_/);
+    assert.equal(hit.actionId, act.id);
+    const byAlertId = await http.inject({ method: 'POST', url: `/v1/early-warning/actions/${hit.id}/lift`, headers: admin, payload: {} });
+    assert.equal(byAlertId.statusCode, 404, byAlertId.body);
+    assert.match(byAlertId.json().error.message, /an alert's id: lift its action, act_/, byAlertId.body);
     // the lift may say why ({reason}, recorded); anything else in its body is refused naming it
     const withNote = await http.inject({ method: 'POST', url: `/v1/early-warning/actions/${act.id}/lift`, headers: admin, payload: { reason: 'reviewed', note: 'x' } });
     assert.deepEqual([withNote.statusCode, withNote.json().error?.field], [400, 'note'], withNote.body);
@@ -281,6 +287,7 @@ describe('content governance over HTTP', () => {
   test('an operator\'s placed action (a complaint\'s throttle) is recorded as early_warning.place, found by its type, the measure beside it', async () => {
     const p = await onboard(g(), { signature: '【示例投诉】', ports: { service: '10690331' } });
     const rec = await gov.placeAction('tok_staff', { contentProviderId: p.id, action: { kind: 'throttle', perSecond: 2 }, rule: 'complaint:case_x', figures: { perSecond: 2 } });
+    assert.match(rec.id, /^act_/);
     const audit = (await store.records.queryRecords({ kind: 'audit', contentProviderId: p.id, limit: 50 })).records.map((r) => r.body as Record<string, unknown>);
     const placed = audit.filter((b) => b.action === 'early_warning.place');
     assert.deepEqual(placed.map((b) => [b.actor, b.actionId, b.rule, b.measure]), [['tok_staff', rec.id, 'complaint:case_x', { kind: 'throttle', perSecond: 2 }]], JSON.stringify(audit));
