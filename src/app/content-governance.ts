@@ -270,7 +270,7 @@ export class ContentGovernance {
   private async refresh(cpId: string): Promise<void> {
     const settings = await this.deps.store.getSettings(cpId);
     const approved = await this.deps.store.listTemplates({ contentProviderId: cpId, status: 'approved' });
-    this.deps.templates.set(cpId, settings?.templates ?? 'off', approved.map((t) => ({ id: t.id, signature: t.signature, body: t.body })), settings?.linkDomains ?? []);
+    this.deps.templates.set(cpId, settings?.templates ?? 'off', approved.map((t) => ({ id: t.id, signature: t.signature, body: t.body, type: t.type })), settings?.linkDomains ?? []);
   }
 
   // ---- templates

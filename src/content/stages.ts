@@ -82,13 +82,16 @@ export function createContentStages(deps: ContentStageDeps): ContentStages {
       const { mode, matcher, withdrawn } = deps.templates.get(candidate.contentProviderId);
       if (mode === 'off') return { outcome: 'skip', note: 'templates off for this content provider' };
       // the provider's own text, before the gateway appended anything (templates never include it)
-      const m = matcher.match(candidate.text);
+      const m = matcher.match(candidate.text, candidate.type);
       if (m) return { outcome: 'pass', note: `template ${m.templateId}` };
-      if (mode === 'preferred') return { outcome: 'pass', note: 'no approved template matched (templates preferred)' };
+      // only on a miss: does the text fit a template approved for another type? (say so: the fix is the type)
+      const other = matcher.match(candidate.text);
+      const otherNote = other?.type ? `; it fits approved template ${other.templateId}, which is for ${other.type} messages` : '';
+      if (mode === 'preferred') return { outcome: 'pass', note: `no approved template matched for ${candidate.type} messages (templates preferred)${otherNote}` };
       return {
         outcome: 'fail',
         code: 'template_mismatch',
-        message: `the text matches none of the ${matcher.size} approved templates of this content provider (templates required)${withdrawnNote(withdrawn)}`,
+        message: `the text matches none of this content provider's approved templates for ${candidate.type} messages (templates required)${otherNote}${withdrawnNote(withdrawn)}`,
       };
     },
   };

@@ -203,27 +203,34 @@ export interface ApprovedTemplate {
   id: string;
   signature: string;
   body: string;
+  /** The message type it was reviewed for; a message of another type does not match it. Absent: any type. */
+  type?: MessageType;
 }
 
 /** Result of a match: which template and the variable values. */
 export interface TemplateMatch {
   templateId: string;
   variables: Record<string, string>;
+  /** The type the template was approved for, when it has one. */
+  type?: MessageType;
 }
 
 /** All approved templates of one provider, compiled. */
 export interface TemplateMatcher {
   /**
    * The template a full message text (`【签名】body` or `body【签名】`) matches, or undefined.
-   * Only templates registered under the message's signature count.
+   * Only templates registered under the message's signature count, and, given `type`, only those
+   * approved for that type: a template is reviewed for one (a verification template must hold a code;
+   * a notification's text sent as `verification` would take the code's limits and lanes unreviewed).
    */
-  match(text: string): TemplateMatch | undefined;
+  match(text: string, type?: MessageType): TemplateMatch | undefined;
   readonly size: number;
 }
 
 interface Compiled {
   id: string;
   signature: string;
+  type: MessageType | undefined;
   regex: RegExp;
   names: string[];
   /** Positions (in `names`) of the free-text variables, whose values must hold no link. */
@@ -267,6 +274,7 @@ export function compileTemplates(templates: readonly ApprovedTemplate[]): Templa
     compiled.push({
       id: t.id,
       signature: t.signature,
+      type: t.type,
       regex: new RegExp(`^${source}$`, 'u'),
       names: parsed.variables.map((x) => x.name),
       textVars: parsed.variables.flatMap((x, i) => (x.kind === 'text' ? [i] : [])),
@@ -289,7 +297,7 @@ export function compileTemplates(templates: readonly ApprovedTemplate[]): Templa
 
   return {
     size: compiled.length,
-    match(text: string): TemplateMatch | undefined {
+    match(text: string, type?: MessageType): TemplateMatch | undefined {
       const { signature, body } = splitSignature(text);
       if (signature === null) return undefined;
       const seen = new Set<number>();
@@ -314,6 +322,7 @@ export function compileTemplates(templates: readonly ApprovedTemplate[]): Templa
       for (const ti of candidates) {
         const c = compiled[ti];
         if (c.signature !== signature) continue;
+        if (type !== undefined && c.type !== undefined && c.type !== type) continue;
         const m = c.regex.exec(body);
         if (!m) continue;
         // The pattern keeps schemes and `www.` out of free text; a bare host (`t.cn/abc`) is a link
@@ -321,7 +330,7 @@ export function compileTemplates(templates: readonly ApprovedTemplate[]): Templa
         if (textVarHoldsLink(c.textVars, m)) continue;
         const variables: Record<string, string> = {};
         c.names.forEach((n, i) => (variables[n] = m[i + 1]));
-        return { templateId: c.id, variables };
+        return c.type === undefined ? { templateId: c.id, variables } : { templateId: c.id, variables, type: c.type };
       }
       return undefined;
     },

@@ -160,6 +160,28 @@ describe('content governance over HTTP', () => {
     assert.deepEqual(list.json().templates.map((t: { id: string }) => t.id), [good.json().id]);
   });
 
+  test('a message matches only templates of its own type: an approved notification sent as a verification code (or the other way) is a mismatch, saying which template it fits', async () => {
+    const p = await onboard(g(), { signature: '【好运快递】', ports: { service: '10690131' } });
+    const ids: Record<string, string> = {};
+    for (const [type, body] of [['notification', '您的快递${no:code(12)}已到驿站，请及时领取。'], ['verification', '您的验证码为${code}，5分钟内有效，请勿泄露。']] as const) {
+      const t = await http.inject({ method: 'POST', url: '/v1/templates', headers: p.auth, payload: { signature: '【好运快递】', type, body } });
+      assert.equal(t.json().status, 'pending', t.body);
+      assert.equal((await http.inject({ method: 'POST', url: `/v1/templates/${t.json().id}/review`, headers: admin, payload: { decision: 'approve' } })).statusCode, 200);
+      ids[type] = t.json().id;
+    }
+    assert.equal((await http.inject({ method: 'PUT', url: `/v1/content-providers/${p.id}/content-settings`, headers: admin, payload: { templates: 'required' } })).statusCode, 200);
+    const parcel = '【好运快递】您的快递SF1234567890已到驿站，请及时领取。';
+    const code = '【好运快递】您的验证码为558213，5分钟内有效，请勿泄露。';
+    assert.equal((await send(p.auth, parcel, 'notification', '10690131')).statusCode, 202);
+    const asCode = await send(p.auth, parcel, 'verification', '10690131');
+    assert.equal(asCode.json().error?.code, 'template_mismatch', asCode.body);
+    assert.match(asCode.json().error.message, new RegExp(`fits approved template ${ids.notification}, which is for notification messages`));
+    const asNotice = await send(p.auth, code, 'notification', '10690131');
+    assert.equal(asNotice.json().error?.code, 'template_mismatch', asNotice.body);
+    assert.match(asNotice.json().error.message, new RegExp(`${ids.verification}, which is for verification messages`));
+    assert.equal((await send(p.auth, code, 'verification', '10690131')).statusCode, 202);
+  });
+
   test('a link domain taken off the allow-list stops the approved templates that link to it at once; put back, they match again', async () => {
     const p = await onboard(g(), { signature: '【好运电力】', ports: { service: '10690121' } });
     const settings = (linkDomains: string[]) => http.inject({ method: 'PUT', url: `/v1/content-providers/${p.id}/content-settings`, headers: admin, payload: { templates: 'required', linkDomains } });
