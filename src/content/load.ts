@@ -24,6 +24,9 @@ export interface LoadedContentOptions {
 }
 
 /** Which of the inputs a problem is in, so that the caller can name the setting that gave it. */
+/** A plain decimal number (`0.5`, `.35`, `1`), spaces around it allowed. */
+const DECIMAL = /^\s*(?:\d+(?:\.\d*)?|\.\d+)\s*$/;
+
 export type ContentFileSource = 'lexicon' | 'policy' | 'threshold';
 
 /** Every problem of the operator's content files, each with the input it is in. */
@@ -67,8 +70,10 @@ export function loadContentFiles(f: ContentFiles): LoadedContentOptions {
   }
   from('policy', errors);
   if (f.threshold !== undefined && f.threshold !== '') {
-    const t = Number(f.threshold);
-    if (!(t > 0 && t <= 1)) errors.push(`threshold: a number in (0, 1], got ${JSON.stringify(f.threshold)}`);
+    // decimal only: Number() also reads `0x1` (1: every message passes) and `5e-1`, which an operator
+    // who mistyped would not recognise in the threshold taken
+    const t = DECIMAL.test(f.threshold) ? Number(f.threshold) : NaN;
+    if (!(t > 0 && t <= 1)) errors.push(`threshold: a decimal number in (0, 1], got ${JSON.stringify(f.threshold)}`);
     else out.threshold = t;
   }
   from('threshold', errors);

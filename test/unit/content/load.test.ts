@@ -19,6 +19,12 @@ describe('operator content files', () => {
     assert.equal(o.lexicon?.scan('拉 人 头 返 利')[0].category, 'pyramid');
     assert.equal(o.lexicon?.scan('代开发票')[0].category, 'fake_invoice');
   });
+  test('the classifier threshold is a decimal number in (0, 1], written as one: hex, exponents and words are refused, not converted', () => {
+    for (const t of ['0.5', ' 0.5 ', '1', '1.0', '.35', '0.999']) assert.equal(loadContentFiles({ threshold: t }).threshold, Number(t), t);
+    for (const t of ['0x1', '5e-1', '1e0', 'Infinity', '0', '1.5', '-0.1', '0.5.1', '½']) {
+      assert.throws(() => loadContentFiles({ threshold: t }), (e: Error) => e.message.includes(`threshold: a decimal number in (0, 1], got ${JSON.stringify(t)}`), t);
+    }
+  });
   test('every problem is reported at once', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ categories: { 'Bad-Name': { terms: ['x'] } } }));
