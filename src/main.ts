@@ -18,6 +18,7 @@ import { HeldExpirySweeper } from './app/held-expiry-sweeper.js';
 import { CallbackWorker } from './app/callback-worker.js';
 import { HttpProcesses } from './app/http-processes.js';
 import { MonitorShare } from './app/monitor-share.js';
+import { TemplateSync } from './app/template-sync.js';
 import { BaselineKeeper } from './app/baseline-keeper.js';
 import { SimulatorSmsc } from './simulator/simulator-smsc.js';
 import { SimulatedClock, SystemClock } from './simulator/clock.js';
@@ -130,6 +131,10 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
     });
     await share.start();
     undo('early-warning share', () => share.stop());
+    // templates and content settings changed through another process bind this one within 10 s
+    const templateSync = new TemplateSync(content, (e) => log.warn(e, 'content governance: cannot read the templates other processes changed; matching with those compiled here'));
+    templateSync.start();
+    undo('template sync', () => templateSync.stop());
   }
 
   const simulator = new SimulatorSmsc(clock, { holdMs: config.simulatorHoldMs });

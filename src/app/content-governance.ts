@@ -114,6 +114,9 @@ export class ContentGovernance {
    */
   private readonly baselinesKept: Record<Scope, Map<string, BaselineState>> = { provider: new Map(), port: new Map() };
 
+  /** Per provider, what its compiled templates were made from ({@link templatesFingerprint}). */
+  private readonly compiledFrom = new Map<string, string>();
+
   constructor(private readonly ctx: AppContext, private readonly deps: ContentGovernanceDeps) {
     this.monitor = new EarlyWarningMonitor(deps.policy);
     this.onAlert = deps.onAlert;
@@ -270,7 +273,41 @@ export class ContentGovernance {
   private async refresh(cpId: string): Promise<void> {
     const settings = await this.deps.store.getSettings(cpId);
     const approved = await this.deps.store.listTemplates({ contentProviderId: cpId, status: 'approved' });
+    this.compile(cpId, settings ?? undefined, approved);
+  }
+
+  /** A provider's templates into the registry, and what they were compiled from (see {@link syncTemplates}). */
+  private compile(cpId: string, settings: ContentSettingsRow | undefined, approved: readonly TemplateRow[]): void {
+    this.compiledFrom.set(cpId, templatesFingerprint(settings, approved));
     this.deps.templates.set(cpId, settings?.templates ?? 'off', approved.map((t) => ({ id: t.id, signature: t.signature, body: t.body, type: t.type })), settings?.linkDomains ?? []);
+  }
+
+  /**
+   * Brings every provider's compiled templates up to the store: the settings and approved templates
+   * another process changed (several processes on one PostgreSQL store, docs/CONTENT.md). Only the
+   * providers whose settings or set of approved templates differ from what was compiled here are
+   * recompiled. Returns how many were. Run every 10 s by src/app/template-sync.ts, off the message path.
+   */
+  async syncTemplates(): Promise<number> {
+    const [settings, approved] = await Promise.all([this.deps.store.listSettings(), this.deps.store.listTemplates({ status: 'approved' })]);
+    const bySettings = new Map(settings.map((s) => [s.contentProviderId, s]));
+    const byProvider = new Map<string, TemplateRow[]>();
+    for (const t of approved) {
+      const list = byProvider.get(t.contentProviderId);
+      if (list) list.push(t);
+      else byProvider.set(t.contentProviderId, [t]);
+    }
+    // every provider the store or this process knows of: one whose last template was rejected elsewhere too
+    const ids = new Set([...bySettings.keys(), ...byProvider.keys(), ...this.compiledFrom.keys()]);
+    let changed = 0;
+    for (const cpId of ids) {
+      const s = bySettings.get(cpId);
+      const list = byProvider.get(cpId) ?? [];
+      if (this.compiledFrom.get(cpId) === templatesFingerprint(s, list)) continue;
+      this.compile(cpId, s, list);
+      changed++;
+    }
+    return changed;
   }
 
   // ---- templates
@@ -598,4 +635,12 @@ function sameBaseline(a: BaselineState | undefined, b: BaselineState): boolean {
     a !== undefined && a.contentProviderId === b.contentProviderId && a.mean === b.mean && a.variance === b.variance && a.completed === b.completed &&
     a.scoreMean === b.scoreMean && a.scoreN === b.scoreN && a.resetAt === b.resetAt
   );
+}
+
+/**
+ * What a provider's compiled templates depend on: its mode, its link allow-list and which templates
+ * are approved (an approved template's text never changes; a review only changes its status).
+ */
+function templatesFingerprint(settings: ContentSettingsRow | undefined, approved: readonly TemplateRow[]): string {
+  return JSON.stringify([settings?.templates ?? 'off', settings?.linkDomains ?? [], approved.map((t) => t.id).sort()]);
 }
