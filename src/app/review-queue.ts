@@ -81,25 +81,46 @@ export class ReviewQueue {
    * store's first decision wins, so with several processes sweeping each message expires once, and
    * only the process whose expiry took it records the audit and announces it. Returns how many.
    */
-  async expireOverdue(now: number): Promise<number> {
+  async expireOverdue(now: number, expired?: Map<string, string>): Promise<number> {
     let n = 0;
     for (;;) {
       const due = await this.ctx.store.messages.heldPastHold({ now, maxHoldMs: this.maxHoldMs, limit: 100 });
-      for (const h of due) if (await this.expireOne(h, now)) n++;
+      for (const h of due) {
+        const reason = await this.expireOne(h, now);
+        if (reason === null) continue;
+        n++;
+        expired?.set(h.id, reason);
+      }
       if (due.length < 100) return n;
     }
   }
 
-  private async expireOne(h: HeldMessage, now: number): Promise<boolean> {
+  /**
+   * Before an operator's decision: the holds that ended and that the sweep (every 30 s) has not yet
+   * expired are expired now, so a message past its validity or the maximum hold is never released
+   * (sent late: a code long dead, a notice the sender gave up on) nor recorded as rejected by a
+   * person. `not_found` saying so when `id` was one of them.
+   */
+  private async expireFirst(id: string): Promise<void> {
+    const expired = new Map<string, string>();
+    await this.expireOverdue(this.ctx.clock.now(), expired);
+    const reason = expired.get(id);
+    if (reason !== undefined) {
+      throw new SmsguardError('not_found', `no held message ${id}: it expired, ${reason}`, {}, undefined, { id: 'held_not_found', params: { id } });
+    }
+  }
+
+  /** The reason it expired, or null when another decision came first. */
+  private async expireOne(h: HeldMessage, now: number): Promise<string | null> {
     const v = await this.ctx.store.messages.getMessage(h.id);
     const reason = h.validUntil !== undefined && h.validUntil <= h.heldAt + this.maxHoldMs
       ? `held for review and not decided within its validity period (until ${new Date(h.validUntil).toISOString()})`
       : `held for review and not decided within ${formatHours(this.maxHoldMs)} (the maximum hold)`;
     const m = await this.ctx.store.messages.resolveHeld(h.id, { action: 'expire', at: now, actor: 'system', reason, ...(v ? { uncount: countTaken(v) } : {}) });
-    if (!m) return false; // decided meanwhile (released, rejected, or expired by another process)
+    if (!m) return null; // decided meanwhile (released, rejected, or expired by another process)
     await this.ctx.store.records.appendAudit(now, 'system', 'review_queue.expire', { messageId: m.id, contentProviderId: m.contentProviderId, reason }, { contentProviderId: m.contentProviderId });
     this.announce(m, v, 'expired', now, reason);
-    return true;
+    return reason;
   }
 
   /** Doors that promised an outcome report it (SMPP receipt EXPIRED, the status callback). */
@@ -116,6 +137,7 @@ export class ReviewQueue {
   async release(p: Principal, id: string, body: { reason?: unknown } = {}): Promise<HeldMessage & { status: 'accepted' }> {
     requireRoleIn(p, ROLES.releaseHeld);
     const reason = reasonOf(body.reason, false) ?? DEFAULT_RELEASE_REASON;
+    await this.expireFirst(id);
     const check = await this.releaseCheck(id);
     const m = await this.resolve(p.actorId, id, 'release', reason, undefined, check);
     this.ctx.events.emit('outboxReady', { count: 1 });
@@ -126,6 +148,7 @@ export class ReviewQueue {
   async reject(p: Principal, id: string, body: { reason?: unknown } = {}): Promise<HeldMessage & { status: 'rejected' }> {
     requireRoleIn(p, ROLES.rejectHeld);
     const reason = reasonOf(body.reason, true)!;
+    await this.expireFirst(id);
     // Its submission as recorded: the frequency count it took (given back: never sent, it counts no
     // more) and, for a long message sent in parts, the ids its sender holds for the earlier parts
     // (the review may come long after, across restarts).

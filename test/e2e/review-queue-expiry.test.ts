@@ -164,3 +164,43 @@ describe('review queue: an opt-out between the release\'s look and its commit', 
     assert.deepEqual((await g.http.inject({ method: 'GET', url: `/v1/simulator/outbox?to=${to}` })).json().messages, []);
   });
 });
+
+describe('review queue: a decision after the hold ended, before the sweep came round', () => {
+  let g: TestGateway;
+  let p: Provider;
+  before(async () => {
+    ({ g, p } = await heldGateway({ reviewHoldMaxMs: 48 * HOUR }));
+  });
+  after(async () => g.close());
+
+  test('a release past the sender\'s validity (or the maximum hold) expires the message instead of sending it: 404 saying so, never sent', async () => {
+    const t0 = g.clock.now();
+    const to = '13700137811';
+    const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: p.auth, payload: { from: '10690001', to, text: TEXT(11), type: 'notification', validUntil: new Date(t0 + HOUR).toISOString() } });
+    assert.equal(r.json().error?.code, 'held_for_review', r.body);
+    const id = r.json().id as string;
+    const other = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: p.auth, payload: { from: '10690001', to: '13700137812', text: TEXT(12), type: 'notification' } });
+    const otherId = other.json().id as string;
+    // the sweep runs every 30 s on a real clock: here it never runs, as in the seconds after a hold ends
+    g.clock.advance(HOUR + 1000);
+    const rel = await g.http.inject({ method: 'POST', url: `/v1/review-queue/${id}/release`, headers: g.admin, payload: { reason: 'reviewed, too late' } });
+    assert.equal(rel.statusCode, 404, rel.body);
+    assert.match(rel.json().error.message, /expired/);
+    const v = (await g.http.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: p.auth })).json();
+    assert.equal(v.status, 'expired', JSON.stringify(v.history));
+    await g.worker.drain();
+    assert.deepEqual((await g.http.inject({ method: 'GET', url: `/v1/simulator/outbox?to=${to}` })).json().messages, [], 'an expired message is never sent');
+    const audit = (await g.http.inject({ method: 'GET', url: `/v1/records?contentProviderId=${p.id}&kind=audit`, headers: g.admin })).json().records.map((x: { body: { action: string; messageId?: string } }) => x.body);
+    assert.ok(audit.some((b: { action: string; messageId?: string }) => b.action === 'review_queue.expire' && b.messageId === id), JSON.stringify(audit));
+    assert.ok(!audit.some((b: { action: string; messageId?: string }) => b.action === 'review_queue.release' && b.messageId === id));
+    // a message still inside its hold is released as before
+    const ok = await g.http.inject({ method: 'POST', url: `/v1/review-queue/${otherId}/release`, headers: g.admin, payload: {} });
+    assert.equal(ok.statusCode, 200, ok.body);
+    // past the maximum hold, a rejection finds it expired too (the record says what ended it)
+    const late = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: p.auth, payload: { from: '10690001', to: '13700137813', text: TEXT(13), type: 'notification' } });
+    g.clock.advance(48 * HOUR + 1000);
+    const rej = await g.http.inject({ method: 'POST', url: `/v1/review-queue/${late.json().id}/reject`, headers: g.admin, payload: { reason: 'spam' } });
+    assert.equal(rej.statusCode, 404, rej.body);
+    assert.equal((await g.http.inject({ method: 'GET', url: `/v1/messages/${late.json().id}`, headers: p.auth })).json().status, 'expired');
+  });
+});
