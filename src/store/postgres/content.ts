@@ -1,6 +1,7 @@
 /** PostgreSQL adapter for content governance (src/ports/content.ts); tables in migrations/065_content_governance.sql. */
 import type { Pool } from './db.js';
-import { queries, transaction, jsonbText } from './db.js';
+import { isUniqueViolation, queries, transaction, jsonbText } from './db.js';
+import { signatureStandsElsewhere } from '../signature-standing.js';
 import type { AlertFilter, AlertRow, ContentSettingsRow, ContentStore, ReviewStatus, SignatureReviewRow, TemplateRow } from '../../ports/content.js';
 import type { ActionRecord, BaselineState, Scope } from '../../content/early-warning.js';
 
@@ -64,7 +65,10 @@ export class PgContentStore implements ContentStore {
   }
   async reviewSignature(row: SignatureReviewRow): Promise<{ contentProviderId: string; signature: string; status: 'approved' | 'rejected' } | null> {
     return transaction(this.pool, async (c) => {
-      const s = (await c.query(Q.setSignatureStatus, [row.signatureId, row.decision])).rows[0] as { content_provider_id: string; signature: string } | undefined;
+      const s = (await c.query(Q.setSignatureStatus, [row.signatureId, row.decision]).catch((e: unknown) => {
+        // a rejected application approved while its text is registered elsewhere (migration 117)
+        throw isUniqueViolation(e) ? signatureStandsElsewhere() : e;
+      })).rows[0] as { content_provider_id: string; signature: string } | undefined;
       if (!s) return null;
       await c.query(Q.insertSignatureReview, [row.id, row.signatureId, s.content_provider_id, row.decision, row.reason, row.at, row.actor]);
       return { contentProviderId: s.content_provider_id, signature: s.signature, status: row.decision };

@@ -5,6 +5,7 @@
  * per batch; see messages.ts).
  */
 import { portReassignRecord, signatureReassignRecord } from '../registry-audit.js';
+import { signatureStandsElsewhere } from '../signature-standing.js';
 import { randomBytes } from 'node:crypto';
 import type { Pool } from './db.js';
 import { isUniqueViolation, queries, transaction } from './db.js';
@@ -74,7 +75,13 @@ export class PgDirectory implements DirectoryStore {
   }
 
   async setSignatureStatus(id: string, status: Exclude<SignatureRow['status'], 'revoked'>, _at: number): Promise<boolean> {
-    return ((await this.pool.query(Q.setSignatureStatus, [id, status])).rowCount ?? 0) > 0;
+    try {
+      return ((await this.pool.query(Q.setSignatureStatus, [id, status])).rowCount ?? 0) > 0;
+    } catch (e) {
+      // a rejected application made to stand while its text is registered elsewhere (migration 117)
+      if (isUniqueViolation(e)) throw signatureStandsElsewhere();
+      throw e;
+    }
   }
 
   async getSignature(id: string): Promise<SignatureRow | null> {

@@ -1,5 +1,6 @@
 /** SQLite adapter for content governance (src/ports/content.ts); tables in migrations/065_content_governance.sql. */
 import type { Db } from './db.js';
+import { standingConflict } from './directory.js';
 import type { AlertFilter, AlertRow, ContentSettingsRow, ContentStore, ReviewStatus, SignatureReviewRow, TemplateRow } from '../../ports/content.js';
 import type { ActionRecord, BaselineState, Scope } from '../../content/early-warning.js';
 
@@ -73,7 +74,7 @@ export class SqliteContentStore implements ContentStore {
     return this.db.transaction(() => {
       const s = this.db.prepare('SELECT content_provider_id, signature FROM signatures WHERE id = ?').get(row.signatureId) as { content_provider_id: string; signature: string } | undefined;
       if (!s) return null;
-      this.db.prepare('UPDATE signatures SET status = ? WHERE id = ?').run(row.decision, row.signatureId);
+      standingConflict(() => this.db.prepare('UPDATE signatures SET status = ? WHERE id = ?').run(row.decision, row.signatureId));
       this.db
         .prepare('INSERT INTO signature_reviews (id, signature_id, content_provider_id, decision, reason, at, actor) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(row.id, row.signatureId, s.content_provider_id, row.decision, row.reason, row.at, row.actor);

@@ -1,5 +1,6 @@
 /** SQLite adapter for providers, signatures, ports and tokens. Provider facts are cached in memory for the message path. */
 import { portReassignRecord, signatureReassignRecord } from '../registry-audit.js';
+import { signatureStandsElsewhere } from '../signature-standing.js';
 import { randomBytes } from 'node:crypto';
 import type { Db } from './db.js';
 import type { ContentProviderRow, DirectoryStore, PortRow, Role, SignatureRow, TokenRow } from '../../ports/store.js';
@@ -103,8 +104,9 @@ export class SqliteDirectory implements DirectoryStore {
 
   async addSignature(row: SignatureRow, actor?: string): Promise<SignatureRow | null> {
     const previous = this.db.transaction(() => {
-      // Only a standing registration binds the text (migration 111); a revoked one gives way.
-      const existing = this.db.prepare('SELECT content_provider_id FROM signatures WHERE signature = ? AND revoked_at IS NULL').get(row.signature) as { content_provider_id: string } | undefined;
+      // Only a standing registration binds the text (migrations 111, 121): a revoked one, or a rejected
+      // application, gives way.
+      const existing = this.db.prepare("SELECT content_provider_id FROM signatures WHERE signature = ? AND revoked_at IS NULL AND status <> 'rejected'").get(row.signature) as { content_provider_id: string } | undefined;
       if (existing) {
         throw new SmsguardError('conflict', existing.content_provider_id === row.contentProviderId ? `signature ${row.signature} is already registered` : `signature ${row.signature} is registered to another content provider`, {}, 'signature');
       }
@@ -121,7 +123,7 @@ export class SqliteDirectory implements DirectoryStore {
   async setSignatureStatus(id: string, status: Exclude<SignatureRow['status'], 'revoked'>, _at: number): Promise<boolean> {
     const row = this.db.prepare('SELECT content_provider_id FROM signatures WHERE id = ? AND revoked_at IS NULL').get(id) as { content_provider_id: string } | undefined;
     if (!row) return false;
-    this.db.prepare('UPDATE signatures SET status = ? WHERE id = ?').run(status, id);
+    standingConflict(() => this.db.prepare('UPDATE signatures SET status = ? WHERE id = ?').run(status, id));
     this.senderCache.delete(row.content_provider_id);
     return true;
   }
@@ -229,5 +231,19 @@ export class SqliteDirectory implements DirectoryStore {
 
   async countTokens(role: Role): Promise<number> {
     return (this.db.prepare('SELECT count(*) AS n FROM tokens WHERE role = ? AND revoked_at IS NULL').get(role) as { n: number }).n;
+  }
+}
+
+/**
+ * Runs a status change that may make a rejected application stand again: while another registration
+ * of its text stands (the index of migration 121), that is two holders of one brand, refused as the
+ * conflict a second registration is.
+ */
+export function standingConflict<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (e) {
+    if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw signatureStandsElsewhere();
+    throw e;
   }
 }

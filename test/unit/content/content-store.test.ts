@@ -10,6 +10,7 @@ import { PgContentStore } from '../../../src/store/postgres/content.js';
 import type { ContentStore, TemplateRow } from '../../../src/ports/content.js';
 import type { Store } from '../../../src/ports/store.js';
 import { openTestPgStore } from '../../helpers/pg.js';
+import { SmsguardError } from '../../../src/domain/errors.js';
 
 const T = 1_790_000_000_000;
 
@@ -70,6 +71,35 @@ async function contract(name: string, open: () => Promise<{ store: Store; conten
       assert.equal(await content.liftAction('act_1', T + 10, 'admin_2'), false);
       assert.deepEqual(await content.listActions(true), []);
       assert.deepEqual(await content.listActions(false), [{ ...action, liftedAt: T + 9, liftedBy: 'admin_2' }]);
+    } finally {
+      await close();
+    }
+  });
+
+  await test(`${name}: a rejected signature application does not hold the text; approving it once another holds the text is a conflict`, async () => {
+    const { store, content, close } = await open();
+    const conflict = (e: unknown) => e instanceof SmsguardError && e.code === 'conflict';
+    try {
+      for (const cp of ['cp_a', 'cp_b']) {
+        await store.directory.createContentProvider({ id: cp, name: cp, creditCode: `91350100M00000000${cp.slice(-1)}`, licenseNumber: null, status: 'active', createdAt: T, httpThroughput: null }, { id: `key_${cp}`, hash: `h_${cp}` });
+      }
+      await store.directory.addSignature({ id: 'sig_1', contentProviderId: 'cp_a', signature: '【乙方】', status: 'pending', createdAt: T });
+      // pending: the text is taken while it is under review
+      await assert.rejects(store.directory.addSignature({ id: 'sig_x', contentProviderId: 'cp_b', signature: '【乙方】', status: 'pending', createdAt: T + 1 }), conflict);
+      await content.reviewSignature({ id: 'sr_1', signatureId: 'sig_1', contentProviderId: '', decision: 'rejected', reason: 'no proof of the brand', at: T + 2, actor: 'admin_1' });
+      await store.directory.setSignatureStatus('sig_1', 'rejected', T + 2);
+      // rejected: the same provider may apply again, with proof
+      await store.directory.addSignature({ id: 'sig_2', contentProviderId: 'cp_a', signature: '【乙方】', status: 'pending', createdAt: T + 3 });
+      await content.reviewSignature({ id: 'sr_2', signatureId: 'sig_2', contentProviderId: '', decision: 'rejected', reason: 'still no proof', at: T + 4, actor: 'admin_1' });
+      await store.directory.setSignatureStatus('sig_2', 'rejected', T + 4);
+      // and the brand's owner may have it registered
+      await store.directory.addSignature({ id: 'sig_3', contentProviderId: 'cp_b', signature: '【乙方】', status: 'approved', createdAt: T + 5 });
+      assert.deepEqual((await store.directory.listSignatures('cp_a')).map((x) => [x.id, x.status]), [['sig_1', 'rejected'], ['sig_2', 'rejected']]);
+      assert.deepEqual((await store.directory.listSignatures('cp_b')).map((x) => [x.id, x.status]), [['sig_3', 'approved']]);
+      // a rejected application approved after all: not while another holds the text (two holders of one brand)
+      await assert.rejects(content.reviewSignature({ id: 'sr_3', signatureId: 'sig_1', contentProviderId: '', decision: 'approved', reason: null, at: T + 6, actor: 'admin_1' }), conflict);
+      await assert.rejects(store.directory.setSignatureStatus('sig_1', 'approved', T + 6), conflict);
+      assert.equal((await store.directory.getSignature('sig_1'))?.status, 'rejected');
     } finally {
       await close();
     }

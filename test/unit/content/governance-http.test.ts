@@ -238,6 +238,30 @@ describe('content governance over HTTP', () => {
     assert.deepEqual(mine.json().signatures.map((x: { signature: string }) => x.signature), ['【示例戊】'], 'nothing registered');
   });
 
+  test('a rejected signature application gives its text up: the provider may apply again, the brand\'s owner may have it; the rejected one is not approved over them', async () => {
+    const p = await onboard(g(), { signature: '【示例己】', ports: { service: '10690361' } });
+    const owner = await onboard(g(), { signature: '【示例庚】', ports: { service: '10690362' } });
+    const ask = () => http.inject({ method: 'POST', url: '/v1/signatures', headers: p.auth, payload: { signature: '【名牌】' } });
+    const review = (id: string, payload: Record<string, unknown>) => http.inject({ method: 'POST', url: `/v1/signatures/${id}/review`, headers: admin, payload });
+    const first = await ask();
+    assert.equal(first.statusCode, 201, first.body);
+    assert.equal((await review(first.json().id, { decision: 'reject', reason: 'no proof of the brand' })).statusCode, 200);
+    const again = await ask();
+    assert.equal(again.statusCode, 201, `applying again after a rejection: ${again.body}`);
+    assert.equal((await review(again.json().id, { decision: 'reject', reason: 'still no proof' })).statusCode, 200);
+    const given = await http.inject({ method: 'POST', url: `/v1/content-providers/${owner.id}/signatures`, headers: admin, payload: { signature: '【名牌】' } });
+    assert.equal(given.statusCode, 201, `the owner registered: ${given.body}`);
+    const over = await review(first.json().id, { decision: 'approve' });
+    assert.equal(over.statusCode, 409, over.body);
+    assert.equal(over.json().error.code, 'conflict');
+    const listed = await http.inject({ method: 'GET', url: `/v1/content-providers/${p.id}/signatures`, headers: admin });
+    assert.deepEqual(listed.json().signatures.filter((x: { signature: string }) => x.signature === '【名牌】').map((x: { status: string }) => x.status), ['rejected', 'rejected']);
+    // a pending application still holds the text while it is under review
+    const pending = await http.inject({ method: 'POST', url: '/v1/signatures', headers: p.auth, payload: { signature: '【待审名牌】' } });
+    assert.equal(pending.statusCode, 201);
+    assert.equal((await http.inject({ method: 'POST', url: '/v1/signatures', headers: owner.auth, payload: { signature: '【待审名牌】' } })).statusCode, 409);
+  });
+
   test('an approved signature passes at once', async () => {
     const p = await onboard(g(), { signature: '【示例丙】', ports: { service: '10690401' } });
     const s = await http.inject({ method: 'POST', url: '/v1/signatures', headers: p.auth, payload: { signature: '【丙品牌】' } });

@@ -19,8 +19,9 @@ UPDATE content_providers SET status = $2 WHERE id = $1;
 UPDATE content_providers SET http_throughput = $2 WHERE id = $1;
 
 -- name: signatureOwner
--- Only a standing registration binds the text (migration 105); a revoked one gives way.
-SELECT content_provider_id FROM signatures WHERE signature = $1 AND revoked_at IS NULL;
+-- Only a standing registration binds the text (migrations 105, 117): a revoked one, or a rejected
+-- application, gives way.
+SELECT content_provider_id FROM signatures WHERE signature = $1 AND revoked_at IS NULL AND status <> 'rejected';
 
 -- name: latestRevokedSignature
 SELECT * FROM signatures WHERE signature = $1 AND revoked_at IS NOT NULL ORDER BY revoked_at DESC, id DESC LIMIT 1;
