@@ -26,6 +26,7 @@ import { SmsguardError, type Why } from '../domain/errors.js';
 import { optionalReason, plainText, storableText } from './validate.js';
 import { isMessageType } from '../domain/message-type.js';
 import { signatureFault } from '../domain/signature.js';
+import { refuseLookalike } from './signature-lookalike.js';
 import type { AlertRow, ContentSettingsRow, ContentStore, ReviewStatus, TemplateRow } from '../ports/content.js';
 import { checkTemplate, compileTemplates } from '../content/templates.js';
 import type { TemplateMode, TemplateRegistry } from '../content/template-registry.js';
@@ -421,6 +422,7 @@ export class ContentGovernance {
     const signature = plainText(str(body?.signature, 'signature', 40), 'signature', 'line').trim();
     const fault = signatureFault(signature);
     if (fault !== null) throw new SmsguardError('invalid_request', `signature: ${fault}`, {}, 'signature');
+    await refuseLookalike(this.ctx, p.contentProviderId, signature);
     const id = this.ctx.ids.next('sig');
     const at = this.ctx.clock.now();
     // A revoked text asked for again waits for review like any other, and is recorded as a reassignment.

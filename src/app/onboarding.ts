@@ -2,6 +2,7 @@
 import { SmsguardError } from '../domain/errors.js';
 import { isValidCreditCode } from '../domain/credit-code.js';
 import { signatureFault } from '../domain/signature.js';
+import { refuseLookalike } from './signature-lookalike.js';
 import { isPortKind } from '../domain/message-type.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
@@ -63,6 +64,7 @@ export async function addSignature(ctx: AppContext, p: Principal, contentProvide
   const signature = str(body.signature, 'signature', { ...REGISTRY_LIMITS.signature, shape: 'line' }).trim();
   const fault = signatureFault(signature);
   if (fault !== null) throw new SmsguardError('invalid_request', `signature: ${fault}`, {}, 'signature');
+  await refuseLookalike(ctx, contentProviderId, signature);
   const id = ctx.ids.next('sig');
   const at = ctx.clock.now();
   // Registered by an admin means reviewed; the template/signature review workflow can add 'pending' ones.

@@ -93,6 +93,11 @@ export interface DirectoryStore {
   getSignature(id: string): Promise<SignatureRow | null>;
   listSignatures(contentProviderId: string): Promise<SignatureRow[]>;
   /**
+   * Every signature text that stands (pending or approved, not revoked, not rejected), whoever holds
+   * it: what a new registration is compared with for lookalikes (src/app/signature-lookalike.ts).
+   */
+  standingSignatures(): Promise<Array<{ contentProviderId: string; signature: string }>>;
+  /**
    * Revokes a signature of this provider at `at` and records it (audit `signature.revoke`, who, why)
    * in the same transaction. Idempotent: one already revoked keeps its first revokedAt and reason and
    * records nothing. Returns the row as it now stands, null when the provider has no such signature.

@@ -14,7 +14,7 @@ import { SmsguardError } from '../../domain/errors.js';
 import type { PgRecordsWriter } from './records-writer.js';
 
 const Q = queries('directory', [
-  'insertCp', 'insertApiKey', 'getCp', 'listCps', 'setCpStatus', 'setCpHttpThroughput', 'signatureOwner', 'insertSignature', 'setSignatureStatus', 'listSignatures',
+  'insertCp', 'insertApiKey', 'getCp', 'listCps', 'setCpStatus', 'setCpHttpThroughput', 'signatureOwner', 'standingSignatures', 'insertSignature', 'setSignatureStatus', 'listSignatures',
   'getSignature', 'latestRevokedSignature', 'revokeSignature', 'getSignatureOf', 'retiredPortForUpdate', 'takeOverPort', 'retirePort',
   'insertPort', 'getPort', 'listPorts', 'listPortsOf', 'insertToken', 'findToken', 'countTokens', 'getToken', 'listTokens', 'revokeToken',
 ] as const);
@@ -114,6 +114,10 @@ export class PgDirectory implements DirectoryStore {
       const owner = (await this.pool.query<{ content_provider_id: string }>(Q.signatureOwner, [row.signature])).rows[0]?.content_provider_id;
       throw new SmsguardError('conflict', owner === row.contentProviderId ? `signature ${row.signature} is already registered` : `signature ${row.signature} is registered to another content provider`, {}, 'signature');
     }
+  }
+
+  async standingSignatures(): Promise<Array<{ contentProviderId: string; signature: string }>> {
+    return (await this.pool.query<{ content_provider_id: string; signature: string }>(Q.standingSignatures)).rows.map((r) => ({ contentProviderId: r.content_provider_id, signature: r.signature }));
   }
 
   async listSignatures(contentProviderId: string): Promise<SignatureRow[]> {

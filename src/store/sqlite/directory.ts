@@ -133,6 +133,11 @@ export class SqliteDirectory implements DirectoryStore {
     return r ? toSig(r) : null;
   }
 
+  async standingSignatures(): Promise<Array<{ contentProviderId: string; signature: string }>> {
+    return (this.db.prepare("SELECT content_provider_id, signature FROM signatures WHERE revoked_at IS NULL AND status <> 'rejected'").all() as { content_provider_id: string; signature: string }[])
+      .map((r) => ({ contentProviderId: r.content_provider_id, signature: r.signature }));
+  }
+
   async listSignatures(contentProviderId: string): Promise<SignatureRow[]> {
     return (this.db.prepare('SELECT * FROM signatures WHERE content_provider_id = ? ORDER BY created_at, id').all(contentProviderId) as SigDb[]).map(toSig);
   }

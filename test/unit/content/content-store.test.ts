@@ -100,6 +100,12 @@ async function contract(name: string, open: () => Promise<{ store: Store; conten
       await assert.rejects(content.reviewSignature({ id: 'sr_3', signatureId: 'sig_1', contentProviderId: '', decision: 'approved', reason: null, at: T + 6, actor: 'admin_1' }), conflict);
       await assert.rejects(store.directory.setSignatureStatus('sig_1', 'approved', T + 6), conflict);
       assert.equal((await store.directory.getSignature('sig_1'))?.status, 'rejected');
+      // the texts that stand, whoever holds them: pending and approved, not rejected or revoked
+      await store.directory.addSignature({ id: 'sig_4', contentProviderId: 'cp_a', signature: '【丙方】', status: 'pending', createdAt: T + 7 });
+      await store.directory.addSignature({ id: 'sig_5', contentProviderId: 'cp_a', signature: '【丁方】', status: 'approved', createdAt: T + 8 });
+      await store.directory.revokeSignature('cp_a', 'sig_5', T + 9, 'admin_1', 'brand lost');
+      const standing = (await store.directory.standingSignatures()).map((x) => [x.contentProviderId, x.signature]).sort();
+      assert.deepEqual(standing, [['cp_a', '【丙方】'], ['cp_b', '【乙方】']]);
     } finally {
       await close();
     }

@@ -262,6 +262,28 @@ describe('content governance over HTTP', () => {
     assert.equal((await http.inject({ method: 'POST', url: '/v1/signatures', headers: owner.auth, payload: { signature: '【待审名牌】' } })).statusCode, 409);
   });
 
+  test('a signature that reads as another provider\'s (traditional for simplified, a dot or dash inserted, full-width, case, numerals) is refused on both doors, naming the one it imitates; a provider\'s own variants are its own', async () => {
+    const owner = await onboard(g(), { signature: '【福星银行】', ports: { service: '10690371' } });
+    const other = await onboard(g(), { signature: '【示例辛】', ports: { service: '10690372' } });
+    for (const look of ['【福星銀行】', '【福星·银行】', '【福星-银行】']) {
+      const asked = await http.inject({ method: 'POST', url: '/v1/signatures', headers: other.auth, payload: { signature: look } });
+      assert.equal(asked.statusCode, 409, `${look}: ${asked.body}`);
+      assert.equal(asked.json().error.field, 'signature');
+      assert.match(asked.json().error.message, /reads as 【福星银行】, registered to another content provider/, asked.body);
+    }
+    const given = await http.inject({ method: 'POST', url: `/v1/content-providers/${other.id}/signatures`, headers: admin, payload: { signature: '【福星銀行】' } });
+    assert.equal(given.statusCode, 409, given.body);
+    // Latin brands by case and width, numbers written as numerals
+    assert.equal((await http.inject({ method: 'POST', url: `/v1/content-providers/${owner.id}/signatures`, headers: admin, payload: { signature: '【FUXING】' } })).statusCode, 201);
+    assert.equal((await http.inject({ method: 'POST', url: '/v1/signatures', headers: other.auth, payload: { signature: '【Ｆｕｘｉｎｇ】' } })).statusCode, 409);
+    assert.equal((await http.inject({ method: 'POST', url: `/v1/content-providers/${owner.id}/signatures`, headers: admin, payload: { signature: '【一号仓】' } })).statusCode, 201);
+    assert.equal((await http.inject({ method: 'POST', url: '/v1/signatures', headers: other.auth, payload: { signature: '【1号仓】' } })).statusCode, 409);
+    // the owner's own traditional form is its own brand
+    assert.equal((await http.inject({ method: 'POST', url: '/v1/signatures', headers: owner.auth, payload: { signature: '【福星銀行】' } })).statusCode, 201);
+    // a different name is not a lookalike
+    assert.equal((await http.inject({ method: 'POST', url: '/v1/signatures', headers: other.auth, payload: { signature: '【福星保险】' } })).statusCode, 201);
+  });
+
   test('an approved signature passes at once', async () => {
     const p = await onboard(g(), { signature: '【示例丙】', ports: { service: '10690401' } });
     const s = await http.inject({ method: 'POST', url: '/v1/signatures', headers: p.auth, payload: { signature: '【丙品牌】' } });

@@ -23,6 +23,10 @@ UPDATE content_providers SET http_throughput = $2 WHERE id = $1;
 -- application, gives way.
 SELECT content_provider_id FROM signatures WHERE signature = $1 AND revoked_at IS NULL AND status <> 'rejected';
 
+-- name: standingSignatures
+-- Every text that stands (migration 117's index), for the lookalike check of a new registration.
+SELECT content_provider_id, signature FROM signatures WHERE revoked_at IS NULL AND status <> 'rejected';
+
 -- name: latestRevokedSignature
 SELECT * FROM signatures WHERE signature = $1 AND revoked_at IS NOT NULL ORDER BY revoked_at DESC, id DESC LIMIT 1;
 
