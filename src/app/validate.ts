@@ -129,13 +129,18 @@ export function optionalReason(v: unknown, field = 'reason'): string | undefined
  * `营销　` (ideographic space) is `营销`. Otherwise a consent given under the one would not cover a
  * message sent under the other, which looks the same to the user and the provider. Case is kept
  * (`Promo` and `promo` stay two categories): only the width and compatibility forms an input method
- * produces are folded. A blank one names no type a user could have consented to.
+ * produces are folded. A blank one names no type a user could have consented to, and one holding a
+ * control character (a line break, a tab, ESC) inside it is refused as any field of one line is
+ * ({@link plainText}, `control_char_line`).
  */
 export function categoryField(v: unknown, field: string): string {
   // Checked as given first (bounds the work of NFKC), then as it will be stored: NFKC may lengthen
   // a string (`㍿` is four characters).
   const c = categoryForm(str(v, field, SUBMIT_LIMITS.category));
   if (!c) fail(field, 'must not be blank');
+  // One line, checked after the trim (a trailing line break is harmless): the category is written
+  // into the gateway's own consent request (“邀请您订阅“…”类商业短信”) and shown on every view.
+  plainText(c, field, 'line');
   if (c.length > 64) fail(field, 'must have at most 64 characters', { id: 'too_long', params: { max: 64 } });
   return c;
 }

@@ -113,6 +113,26 @@ describe('consent inputs: one answer per fault on every consent route', () => {
     assert.equal((await lift(out, { reason: '用户来电要求恢复', evidence: ok() })).statusCode, 200);
   });
 
+  test('a category is one line: a line break, tab or ESC inside it → 400 on every route that takes one; surrounding ones are trimmed', async () => {
+    // Found by the consent audit (2026-12-07): `会员\n促销` was accepted and the gateway's own request
+    // text went to the phone as "邀请您订阅“会员⏎促销”类商业短信" (and a consent, a message or an SMPP
+    // credential's default took a BEL as well). A category names a type of message on one line.
+    for (const category of ['会员\n促销', 'pro\tmo', 'promo\u0007x', 'pro\u001b[31mmo', 'pro\u0085mo']) {
+      const what = JSON.stringify(category);
+      const g1 = await grant({ ...grantBody(number()), category });
+      expect400(g1, 'category', `consent ${what}`);
+      assert.match(g1.json().error.message, /^category: is one line and must not contain control characters \(U\+00/, what);
+      expect400(await ask({ category }), 'category', `request ${what}`);
+      const m = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to: number(), text: '【示例】八折', type: 'commercial', category } });
+      expect400(m, 'category', `message ${what}`);
+    }
+    // What trimming already removed stays harmless: a trailing line break is the category without it.
+    const to = number();
+    assert.equal((await grant({ ...grantBody(to), category: 'promo\n' })).statusCode, 201);
+    const v = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}/consents`, headers: cp.auth })).json();
+    assert.deepEqual(v.consents.map((c: Json) => c.category), ['promo']);
+  });
+
   test('unknown fields → 400 naming the field on all four routes (a misspelt proof recorded a consent without it)', async () => {
     const to = number();
     expect400(await grant({ ...grantBody(to, undefined), proff: ok() }), 'proff', 'grant');
