@@ -11,9 +11,9 @@
  *   cancel_sm name the message by them) go with its status row; a refused message's, after the same cut.
  * - The parts of a long MO whose set never finished go after MO_PART_TTL_MS (receive-mo.ts).
  * - A frequency-counter row goes once no rule can read it: the longest window is a consent's
- *   monthly frequency (`periodMs('month')`); verification caps look back a rolling day (the facts
+ *   monthly frequency (a calendar month, `LONGEST_FREQUENCY_PERIOD_MS`: 31 days); verification caps look back a rolling day (the facts
  *   `verificationSends.day`), so verification rows go after two: a gateway sending mostly codes
- *   keeps two days of them instead of 37 (arithmetic, not a measurement).
+ *   keeps two days of them instead of 38 (arithmetic, not a measurement).
  * - An HTTP callback given up (24 h of failed attempts, callback-worker.ts) is kept a week after,
  *   for an operator to see what the receiver answered, then goes.
  * - Usage counters (README "Usage") hold no number, only a provider's figures per day, a few dozen
@@ -23,7 +23,7 @@
  * - An `Idempotency-Key` (README "Retrying safely") answers its retries IDEMPOTENCY_KEPT_MS (24 h),
  *   then goes; until then an expired one is only ignored (and replaced if its key comes again).
  */
-import { periodMs } from '../domain/consent.js';
+import { LONGEST_FREQUENCY_PERIOD_MS } from '../domain/frequency-period.js';
 import type { AppContext } from './context.js';
 import { addMonthsToInstant } from '../domain/hash-chain.js';
 import { MO_PART_TTL_MS } from './receive-mo.js';
@@ -31,7 +31,7 @@ import { shanghaiDay } from '../domain/usage.js';
 import { IDEMPOTENCY_KEPT_MS } from '../domain/idempotency.js';
 
 /** Counter rows are kept this long: the longest frequency window plus a week of margin. */
-export const SENDS_KEPT_MS = periodMs('month') + 7 * 86_400_000;
+export const SENDS_KEPT_MS = LONGEST_FREQUENCY_PERIOD_MS + 7 * 86_400_000;
 /** Verification counter rows are kept this long: their rolling day plus a day of margin. */
 export const VERIFICATION_SENDS_KEPT_MS = 2 * 86_400_000;
 /** Given-up callbacks are kept this long after they were given up. */

@@ -17,15 +17,6 @@ export type ConsentRequestStatus = 'pending' | 'granted' | 'refused' | 'deemed_r
 
 export const CONSENT_PERIODS: readonly ConsentPeriod[] = ['day', 'week', 'month'];
 
-const PERIOD_MS: Readonly<Record<ConsentPeriod, number>> = { day: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000 };
-/**
- * Length of a consent's rolling frequency period in ms (a month is 30 days): the stores count a
- * consent's sends over it for the frequency stage's facts, and housekeeping keeps sends that long.
- */
-export function periodMs(per: ConsentPeriod): number {
-  return PERIOD_MS[per];
-}
-
 /** True when the request ended in a refusal (explicit or deemed): the repeat rule applies. */
 export function isRefusalStatus(s: ConsentRequestStatus): boolean {
   return s === 'refused' || s === 'deemed_refused';

@@ -46,7 +46,7 @@ export interface ConsentFacts {
   grantedAt: number;
   expiresAt: number;
   frequency: { count: number; per: 'day' | 'week' | 'month' };
-  /** Accepted commercial messages already sent under this consent in the current rolling period. */
+  /** Accepted commercial messages of the category (under any consent) in the calendar period holding the send's time. */
   usedInPeriod: number;
 }
 

@@ -373,7 +373,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual(seen[2].consent?.frequency, { count: 5, per: 'day' });
         assert.equal(seen[2].consent?.usedInPeriod, 2, 'both earlier sends, under other consents');
         assert.equal(seen[3].consent?.usedInPeriod, 3, 'the earlier item of the batch counts');
-        // Another category has its own count; a day later the period has moved on.
+        // Another category has its own count; the next calendar day (Asia/Shanghai) has a count of its own.
         await mk('con_news', T0 + 6, T0 + 30 * DAY, 1, 'news');
         await send(T0 + 7, 'news');
         await mk('con_news_b', T0 + 8, T0 + 40 * DAY, 1, 'news');
@@ -381,7 +381,30 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(seen[4].consent?.usedInPeriod, 0);
         assert.equal(seen[5].consent?.usedInPeriod, 1);
         await send(T0 + DAY + 3);
-        assert.equal(seen[6].consent?.usedInPeriod, 2, 'the sends at T0+4 and T0+5 are inside the day, T0 and T0+2 not');
+        assert.equal(seen[6].consent?.usedInPeriod, 0, 'T0 is 30 November (Shanghai): none of its sends count on 1 December');
+        await send(T0 + DAY + 4);
+        assert.equal(seen[7].consent?.usedInPeriod, 1);
+      });
+
+      test('the frequency counts in the calendar day, week (Monday first) and month of Asia/Shanghai holding the send (found by the consent audit)', async () => {
+        // A rolling 30-day month let a 1-a-month consent send on 1 and 31 January; a rolling day
+        // refused a daily push run a little earlier than the day before.
+        const { cp, commercial } = await seedProvider(s);
+        const at = (x: string) => Date.parse(x);
+        const used: Record<string, number[]> = { day: [], week: [], month: [] };
+        for (const per of ['day', 'week', 'month'] as const) {
+          const to = msisdn();
+          await s.consents.grantConsent({ id: uid('con'), contentProviderId: cp.id, msisdn: to, category: 'promo', frequency: { count: 9, per }, grantedAt: at('2026-12-01T00:00:00Z'), expiresAt: at('2027-06-01T00:00:00Z'), channel: 'http', proof: {}, withdrawnAt: null });
+          const times = {
+            day: ['2026-12-02T23:59:59+08:00', '2026-12-03T00:00:00+08:00', '2026-12-03T20:00:00+08:00'],
+            week: ['2026-12-13T20:00:00+08:00', '2026-12-14T08:00:00+08:00', '2026-12-20T20:59:59+08:00'],
+            month: ['2027-01-01T00:00:00+08:00', '2027-01-31T23:59:59+08:00', '2027-02-01T00:00:00+08:00'],
+          }[per];
+          for (const t of times) {
+            await s.messages.decideAndRecord([item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', at: at(t) })], (_, f) => { used[per].push(f.consent?.usedInPeriod ?? -1); return decision(true); });
+          }
+        }
+        assert.deepEqual(used, { day: [0, 0, 1], week: [0, 0, 1], month: [0, 1, 0] });
       });
 
       test('an opt-out that ends the relationship withdraws the live consents; after a lift only later ones count (found by QA)', async () => {

@@ -176,3 +176,47 @@ describe('cn-2026', () => {
     });
   });
 });
+
+describe('frequency periods are calendar days, weeks (Monday first) and months in Asia/Shanghai', () => {
+  // Found by the consent audit (2026-12-07): periods were rolling (24 h, 7 days, 30 days). A user who
+  // agreed to "每月不超过1条" got two in January (1 Jan and 31 Jan, 30 days apart), and a provider's
+  // daily 09:00 push under "每天1条" was refused whenever it ran a little earlier than the day before.
+  const at = (s: string) => Date.parse(s);
+  const sendAt = async (g: TestGateway, cp: Provider, to: string, when: string) => {
+    g.clock.set(at(when));
+    return send(g, cp, to);
+  };
+
+  test('day, week and month: the next period opens at its first instant; within one the count holds', async () => {
+    await withGateway({}, async (g, cp) => {
+      const grant = async (to: string, per: string) => assert.equal((await consent(g, cp, to, { frequency: { count: 1, per }, expiresAt: '2027-06-01T00:00:00Z' })).statusCode, 201);
+      const [d, w, m] = ['13900139101', '13900139102', '13900139103'];
+      await grant(d, 'day'); await grant(w, 'week'); await grant(m, 'month');
+
+      assert.equal(code(await sendAt(g, cp, d, '2026-12-01T20:59:00+08:00')), 'accepted');
+      assert.equal(code(await sendAt(g, cp, d, '2026-12-02T08:00:00+08:00')), 'accepted', 'a new calendar day, 11 hours later');
+      const full = await sendAt(g, cp, d, '2026-12-02T20:59:59+08:00');
+      assert.equal(code(full), 'consent_frequency_exceeded');
+      assert.match(full.json().error.message, /1 per day \(calendar day, Asia\/Shanghai\)/);
+
+      assert.equal(code(await sendAt(g, cp, w, '2026-12-06T20:00:00+08:00')), 'accepted', 'Sunday');
+      assert.equal(code(await sendAt(g, cp, w, '2026-12-07T08:00:00+08:00')), 'accepted', 'Monday: a new week');
+      assert.equal(code(await sendAt(g, cp, w, '2026-12-13T20:59:59+08:00')), 'consent_frequency_exceeded', 'the Sunday of the same week');
+
+      assert.equal(code(await sendAt(g, cp, m, '2027-01-01T10:00:00+08:00')), 'accepted');
+      assert.equal(code(await sendAt(g, cp, m, '2027-01-31T10:00:01+08:00')), 'consent_frequency_exceeded', 'still January, 30 days later');
+      assert.equal(code(await sendAt(g, cp, m, '2027-02-01T08:00:00+08:00')), 'accepted', 'February');
+    });
+  });
+
+  test('a scheduled send counts in the period of its own time, not of its submission', async () => {
+    await withGateway({}, async (g, cp) => {
+      const to = '13900139104';
+      assert.equal((await consent(g, cp, to, { frequency: { count: 1, per: 'day' }, expiresAt: '2027-06-01T00:00:00Z' })).statusCode, 201);
+      assert.equal(code(await sendAt(g, cp, to, '2026-12-01T20:00:00+08:00')), 'accepted');
+      const ahead = (scheduledAt: string) => g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to, text: '【示例】明早会员日', type: 'commercial', category: 'promo', scheduledAt } });
+      assert.equal(code(await ahead('2026-12-02T08:00:00+08:00')), 'accepted', 'tomorrow 08:00, 12 hours after today’s');
+      assert.equal(code(await ahead('2026-12-02T20:00:00+08:00')), 'consent_frequency_exceeded', 'tomorrow has its one');
+    });
+  });
+});

@@ -7,7 +7,7 @@ import { ROLES } from '../../app/access.js';
 import { bounded, bearerSecurity, errorBody, errorResponse, idParam } from '../schemas.js';
 import { CONSENT_REQUEST_LIMITS } from '../../app/consent-requests.js';
 
-const frequency = { type: 'object', properties: { count: { type: 'integer' }, per: { type: 'string', enum: ['day', 'week', 'month'] } }, required: ['count', 'per'] } as const;
+const frequency = { type: 'object', properties: { count: { type: 'integer' }, per: { type: 'string', enum: ['day', 'week', 'month'], description: 'the calendar period counted: day, week (Monday first) or month, in Asia/Shanghai (docs/CONSENT.md)' } }, required: ['count', 'per'] } as const;
 const iso = { type: 'string', format: 'date-time' } as const;
 
 /**

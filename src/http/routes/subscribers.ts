@@ -12,7 +12,7 @@ const iso = { type: 'string', format: 'date-time' } as const;
 const isoOrNull = { type: ['string', 'null'], format: 'date-time' } as const;
 const strOrNull = { type: ['string', 'null'] } as const;
 const open = { type: 'object', additionalProperties: true } as const;
-const frequency = { type: 'object', properties: { count: { type: 'integer' }, per: { type: 'string', enum: ['day', 'week', 'month'] } }, required: ['count', 'per'] } as const;
+const frequency = { type: 'object', properties: { count: { type: 'integer' }, per: { type: 'string', enum: ['day', 'week', 'month'], description: 'the calendar period counted: day, week (Monday first) or month, in Asia/Shanghai (docs/CONSENT.md)' } }, required: ['count', 'per'] } as const;
 
 /**
  * SubscriberView (src/app/consent-subscribers.ts). Every field is listed, since the response

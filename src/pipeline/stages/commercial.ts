@@ -43,7 +43,7 @@ export const consentHeld: Stage = {
   },
 };
 
-/** No more messages than the consent declared in its rolling period. */
+/** No more messages than the consent declared in its calendar period (day, week, month in Asia/Shanghai: src/domain/frequency-period.ts). */
 export const consentFrequency: Stage = {
   rule: 'commercial.consent-frequency',
   codes: ['consent_frequency_exceeded'],
@@ -51,7 +51,7 @@ export const consentFrequency: Stage = {
     if (candidate.type !== 'commercial' || !facts.consent) return { outcome: 'skip' };
     const { count, per } = facts.consent.frequency;
     if (facts.consent.usedInPeriod < count) return { outcome: 'pass', note: `${facts.consent.usedInPeriod + 1}/${count} per ${per}` };
-    return { outcome: 'fail', code: 'consent_frequency_exceeded', message: `consent allows ${count} per ${per}; ${facts.consent.usedInPeriod} already sent` };
+    return { outcome: 'fail', code: 'consent_frequency_exceeded', message: `consent allows ${count} per ${per} (calendar ${per}, Asia/Shanghai); ${facts.consent.usedInPeriod} already sent in this one` };
   },
 };
 

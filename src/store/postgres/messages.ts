@@ -20,7 +20,8 @@ import { clientRefColumn, clientRefFromColumn } from '../client-ref-column.js';
 import { receiptColumn } from '../registered-delivery.js';
 import type { ConsentFacts, Decision, Facts, PortFacts } from '../../pipeline/types.js';
 import { beginAndLock, numberLockKey } from './locks.js';
-import { periodMs, pickConsent } from '../../domain/consent.js';
+import { pickConsent } from '../../domain/consent.js';
+import { frequencyPeriod, LONGEST_FREQUENCY_PERIOD_MS } from '../../domain/frequency-period.js';
 import { encodeVerdicts, pipelineId } from '../verdict-codec.js';
 import { groupByRef, messageViewOf } from '../message-view.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
@@ -35,7 +36,7 @@ import { heldRejectedCallbackRow, replacedCallbackRow, statusCallbackRow } from 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
-const LONGEST_PERIOD = periodMs('month');
+const LONGEST_PERIOD = LONGEST_FREQUENCY_PERIOD_MS;
 
 // A held message's rejection gives back its frequency count as a cancel does (outbox.sql `uncount`).
 const OUTBOX = queries('outbox', ['uncount', 'release'] as const);
@@ -81,6 +82,14 @@ class Times {
     if (!a) return 0;
     let n = 0;
     for (const t of a) if (countsAround(t, at, windowMs)) n++;
+    return n;
+  }
+  /** Sends of `k` with `from <= t < to` (a consent's calendar period, src/domain/frequency-period.ts). */
+  countIn(k: string, from: number, to: number): number {
+    const a = this.m.get(k);
+    if (!a) return 0;
+    let n = 0;
+    for (const t of a) if (t >= from && t < to) n++;
     return n;
   }
 }
@@ -435,7 +444,10 @@ async function readFacts(c: Client, k: FactKeys): Promise<{ factsOf(item: Submis
         facts.dnd = dnd.has(cand.to);
         const cKey = `${key}\u0000${cand.category}`;
         const row = cand.category ? pickConsent(consents.get(cKey), now, (r) => ({ id: r.id, grantedAt: r.granted_at, expiresAt: r.expires_at })) : undefined;
-        if (row) facts.consent = toConsentFacts(row, categoryUse.countAround(cKey, sendAt, periodMs(row.freq_per)));
+        if (row) {
+          const p = frequencyPeriod(row.freq_per, sendAt);
+          facts.consent = toConsentFacts(row, categoryUse.countIn(cKey, p.from, p.to));
+        }
       }
       return facts;
     },

@@ -1,6 +1,6 @@
 /**
  * The facts a commercial decision needs (opt-out, its signatures, do-not-disturb, the governing
- * consent and the use of its category in the current rolling period), read in one SQLite statement
+ * consent and the use of its category in its current calendar period), read in one SQLite statement
  * when the number holds a live consent. Called by the message adapter inside its decide-and-record transaction, so what it
  * reads and what the decision records are one atomic step (two sends can never both take the last allowance; a send racing an opt-out
  * is decided either before it or after it).
@@ -21,23 +21,25 @@
  */
 import type { Db } from './db.js';
 import type { ConsentFacts } from '../../pipeline/types.js';
-import { periodMs } from '../../domain/consent.js';
+import { frequencyPeriod } from '../../domain/frequency-period.js';
 
 type Per = ConsentFacts['frequency']['per'];
 /** A consent row as the statements below return it (raw arrays: no per-row object keys to build). */
 type ConsentCols = [id: string, category: string, grantedAt: number, expiresAt: number, freqCount: number, freqPer: Per];
 type LiveRow = [...ConsentCols, opted: number, dnd: number, used: number];
 
-const PERIOD_CASE = `CASE c.freq_per WHEN 'day' THEN ${periodMs('day')} WHEN 'week' THEN ${periodMs('week')} ELSE ${periodMs('month')} END`;
+// The governing consent's period as bound parameters, its start then its end: day, week, month each.
+const PERIOD_CASE = "CASE c.freq_per WHEN 'day' THEN ? WHEN 'week' THEN ? ELSE ? END";
 const COLS = 'c.id, c.category, c.granted_at, c.expires_at, c.freq_count, c.freq_per';
 // Positional parameters throughout: binding by name costs a property look-up per parameter per call.
 // In the live statement the subqueries take the provider and number from the consent row itself.
 const OPTED = 'EXISTS (SELECT 1 FROM optouts o WHERE o.content_provider_id = c.content_provider_id AND o.msisdn = c.msisdn)';
 const DND = 'EXISTS (SELECT 1 FROM dnd d WHERE d.msisdn = c.msisdn)';
-// The category's use in the governing consent's rolling period: every commercial send of the category
-// from the provider to the number, under whichever consent (one range of sends_by_number, migration 096).
-// The period on both sides of the send's time (src/domain/send-window.ts): scheduled sends ahead count too.
-const USED = `(SELECT count(*) FROM sends s WHERE s.content_provider_id = c.content_provider_id AND s.msisdn = c.msisdn AND s.type = 'commercial' AND s.category = c.category AND s.at > ? - ${PERIOD_CASE} AND s.at < ? + ${PERIOD_CASE})`;
+// The category's use in the governing consent's period: every commercial send of the category from the
+// provider to the number, under whichever consent (one range of sends_by_number, migration 096), in the
+// calendar day, week or month (Asia/Shanghai) that holds the send's time (src/domain/frequency-period.ts):
+// scheduled sends later in it count too.
+const USED = `(SELECT count(*) FROM sends s WHERE s.content_provider_id = c.content_provider_id AND s.msisdn = c.msisdn AND s.type = 'commercial' AND s.category = c.category AND s.at >= ${PERIOD_CASE} AND s.at < ${PERIOD_CASE})`;
 
 export interface CommercialFacts {
   optedOut: boolean;
@@ -57,8 +59,8 @@ export class CommercialFactsReader {
       // The common case, one statement: the governing consent (the latest grant, ties to the later
       // expiry, then the id), read walking the covering index consents_live backwards (ordered so,
       // migration 097: no sort) to its first live row, with opt-out, DND and the category's use
-      // evaluated on that row. Parameters in text order: the send's time twice (USED), provider, number,
-      // category, now.
+      // evaluated on that row. Parameters in text order: the starts of the send's day, week and month,
+      // then their ends (USED), provider, number, category, now.
       live: db.prepare(`SELECT ${COLS}, ${OPTED}, ${DND}, ${USED} FROM consents c
            WHERE c.content_provider_id = ? AND c.msisdn = ? AND c.category = ? AND c.withdrawn_at IS NULL AND c.expires_at > ?
            ORDER BY c.granted_at DESC, c.expires_at DESC, c.id DESC LIMIT 1`).raw(),
@@ -66,7 +68,7 @@ export class CommercialFactsReader {
       // expired consent, needed only to say `consent_expired` rather than `consent_missing`.
       flags: db.prepare('SELECT EXISTS (SELECT 1 FROM optouts WHERE content_provider_id = ? AND msisdn = ?), EXISTS (SELECT 1 FROM dnd WHERE msisdn = ?)').raw(),
       expired: db.prepare(`SELECT ${COLS} FROM consents c WHERE c.content_provider_id = ? AND c.msisdn = ? AND c.category = ? AND c.withdrawn_at IS NULL ORDER BY c.expires_at DESC LIMIT 1`).raw(),
-      use: db.prepare("SELECT count(*) FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'commercial' AND category = ? AND at > ? AND at < ?").pluck(),
+      use: db.prepare("SELECT count(*) FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'commercial' AND category = ? AND at >= ? AND at < ?").pluck(),
       signatures: db.prepare('SELECT signature FROM optout_signatures WHERE content_provider_id = ? AND msisdn = ?').pluck(),
     };
   }
@@ -77,7 +79,11 @@ export class CommercialFactsReader {
    * the category's use counted around `sendAt`.
    */
   read(cp: string, msisdn: string, category: string | undefined, now: number, sendAt: number = now): CommercialFacts {
-    const live = category ? (this.q.live.get(sendAt, sendAt, cp, msisdn, category, now) as LiveRow | undefined) : undefined;
+    let live: LiveRow | undefined;
+    if (category) {
+      const d = frequencyPeriod('day', sendAt), w = frequencyPeriod('week', sendAt), m = frequencyPeriod('month', sendAt);
+      live = this.q.live.get(d.from, w.from, m.from, d.to, w.to, m.to, cp, msisdn, category, now) as LiveRow | undefined;
+    }
     let out: CommercialFacts;
     if (live) {
       out = { optedOut: live[6] === 1, dnd: live[7] === 1, consent: consentFacts(live, live[8]) };
@@ -85,7 +91,10 @@ export class CommercialFactsReader {
       const [opted, dnd] = this.q.flags.get(cp, msisdn, msisdn) as [number, number];
       out = { optedOut: opted === 1, dnd: dnd === 1, consent: null };
       const e = category ? (this.q.expired.get(cp, msisdn, category) as ConsentCols | undefined) : undefined;
-      if (e) out.consent = consentFacts(e, this.q.use.get(cp, msisdn, e[1], sendAt - periodMs(e[5]), sendAt + periodMs(e[5])) as number);
+      if (e) {
+        const p = frequencyPeriod(e[5], sendAt);
+        out.consent = consentFacts(e, this.q.use.get(cp, msisdn, e[1], p.from, p.to) as number);
+      }
     }
     // Which signatures the refusals answered (per-signature opt-out scope; read only when opted out).
     if (out.optedOut) out.optOutSignatures = this.q.signatures.all(cp, msisdn) as string[];
