@@ -8,11 +8,16 @@
  *   frequency (`每月不超过4条`, `每周最多两条`, `每天1条`; Arabic or Chinese numerals);
  * - **duration**: `有效期<n>天`, `<n>天内有效`, or the same in months (×30) or years (×365) that
  *   equals the declared number of days;
- * - **answer**: how to answer, i.e. `回复` together with a yes word (`是`, `同意`, `Y`).
+ * - **answer**: how to answer: `回复` (or `回`) followed directly by a reply the gateway reads as yes
+ *   ({@link GRANT_REPLIES}: `是`, `同意`, `Y`, `YES`; quotes or a colon between them allowed), so a
+ *   user who does as told grants. `回复1同意`, `同意请回复“好”` or a text saying only `不同意请回复N`
+ *   name no such reply: the user's `1` or `好` would leave the request pending until silence refused
+ *   it, and the provider could never ask again.
  *
  * Pure: no clock, no I/O.
  */
 import type { ConsentFrequency } from './consent.js';
+import { GRANT_REPLIES } from './consent-reply.js';
 
 export type RequestFact = 'category' | 'frequency' | 'duration' | 'answer';
 
@@ -68,8 +73,13 @@ function statesDuration(t: string, days: number): boolean {
   return false;
 }
 
+// `回复` then the reply itself, after optional quotes, brackets or a colon (the text is folded: NFKC,
+// upper case, no spaces). A yes word must be the whole reply named: not `是否` ("whether"), not `YO`.
+const GRANT_WORDS = [...GRANT_REPLIES].sort((a, b) => b.length - a.length).map((w) => (w === '是' ? '是(?!否)' : w));
+const ANSWER = new RegExp(`回复?[“”"'‘’「」『』《》<(:]*(?:${GRANT_WORDS.join('|')})(?![A-Z0-9])`, 'u');
+
 function statesAnswer(t: string): boolean {
-  return /回复?[^，。,.;；！!？?]{0,6}(?:是|同意|Y)/u.test(t) || /(?:是|同意|Y)[^，。,.;；！!？?]{0,4}请?回复/u.test(t);
+  return ANSWER.test(t);
 }
 
 /** The facts a request text fails to state; empty when it is complete. */

@@ -34,6 +34,16 @@ describe('consent request text', () => {
     assert.deepEqual(missingRequestFacts('【示例】会员促销，每月不超过4条，有效期90天，同意请回复是', req), ['duration'], 'wrong duration');
     assert.deepEqual(missingRequestFacts('【示例】会员促销，每月不超过4条，长期有效，同意请回复是', req), ['duration'], 'no number');
   });
+  test('how to answer names a reply the gateway reads as yes (found by the consent audit)', () => {
+    // These passed: the text held 回复 and 同意 (or 不同意), but the user doing as told (`1`, `好`) or
+    // only told how to refuse never granted; the request went pending, silence refused it and the
+    // provider could never ask again (consent_request_repeated).
+    const base = '【示例】邀请您订阅会员促销短信，每月最多4条，有效期180天。';
+    for (const t of ['回复1同意，回复2拒绝', '同意请回复“好”', '不同意请回复N', '同意请回复', '请回复是否同意', '回复YO同意', '回复不同意'])
+      assert.deepEqual(missingRequestFacts(base + t, req), ['answer'], t);
+    for (const t of ['回复Y同意，回复N拒绝', '同意请回复：是', '如同意，请回复“Y”', '回复同意即可订阅', '请回复「是」或「否」', '回复YES确认', '回Y订阅', '同意回复ｙ', '回复 是'])
+      assert.deepEqual(missingRequestFacts(base + t, req), [], t);
+  });
   test('the generated text always states all four facts (property)', () => {
     fc.assert(fc.property(
       fc.string({ minLength: 1, maxLength: 20 }).filter((s) => s.trim().length > 0),
