@@ -2,14 +2,17 @@
  * Replies to a pending consent request (an MoHandler, tried before the spine's opt-out handling):
  * - `是`, `同意`, `Y`, `YES` → granted: a consent for the request's category, frequency and duration,
  *   with the request and the reply as proof;
- * - `否`, `不同意`, `N`, `NO` → refused (this request only: `N` answers the question the request asked);
+ * - `否`, `不同意`, `N`, `NO` → refused (this request only: `N` answers the question the request asked),
+ *   unless the reply is also an opt-out keyword (`N`) and the last message the provider sent the
+ *   number from that port is not the request: then it answered that message (a promotion saying
+ *   `回N退订`), and it refuses the request and opts out, as `R` does;
  * - an opt-out keyword or a refusal phrase (`R`, `TD`, `退订`, `别再发了`, `STOP`…) → refused and
  *   opted out, in one transaction;
  * - anything else → still pending; the reply is recorded on the request and forwarded to the provider.
  * Every answer is confirmed by one free message (never charged). A reply that arrives after the
  * window closed settles the request first (silence won) and then goes to the ordinary MO handling.
  */
-import { classifyConsentReply } from '../domain/consent-reply.js';
+import { classifyConsentReply, isOptOutKeyword } from '../domain/consent-reply.js';
 import type { ConsentRequestRow, ConsentRow } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { MoOutcome } from './types.js';
@@ -29,8 +32,22 @@ export const consentReplyHandler: MoHandler = async (ctx, mo): Promise<MoOutcome
     await settleDueRequests(ctx, mo.at);
     return null;
   }
-  const meaning = classifyConsentReply(mo.text, ctx.profile.params.optOutKeywords.value, await refusalPhrases(ctx));
-  const evidence = { moId: mo.id, reply: mo.text, port: mo.to, meaning };
+  const keywords = ctx.profile.params.optOutKeywords.value;
+  let meaning = classifyConsentReply(mo.text, keywords, await refusalPhrases(ctx));
+  let evidence: Record<string, unknown> = { moId: mo.id, reply: mo.text, port: mo.to, meaning };
+  // `N` is an answer word and an opt-out keyword. It answers the question the request asked only
+  // when the request is what the number last got from this port; after a later message (a promotion
+  // saying 回N退订) it answers that one, and taking it for "no" alone would leave the promotions going
+  // (found by the consent audit, 2026-12-07). Unknown (no readable record): the refusal wins.
+  let answeredText: string | undefined = req.text;
+  if (meaning === 'refuse' && isOptOutKeyword(mo.text, keywords)) {
+    const answered = await ctx.store.consents.lastMessageSent(req.contentProviderId, req.msisdn, mo.to);
+    if (answered !== req.messageId) {
+      meaning = 'opt_out';
+      evidence = { ...evidence, meaning, answered };
+      answeredText = undefined;
+    }
+  }
   if (meaning === 'other') {
     await ctx.store.records.recordMo({ id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'forwarded' });
     await ctx.store.consents.noteConsentReply(req.id, mo.at, 'sms', evidence);
@@ -45,7 +62,7 @@ export const consentReplyHandler: MoHandler = async (ctx, mo): Promise<MoOutcome
     return { id: mo.id, action: 'consent_refused', contentProviderId: req.contentProviderId };
   }
   // opt_out: refuse the request and opt out, atomically.
-  const target = await optOutTarget(ctx, req.contentProviderId, mo.from, mo.to, req.text);
+  const target = await optOutTarget(ctx, req.contentProviderId, mo.from, mo.to, answeredText);
   const ok = await ctx.store.consents.resolveConsentRequest(req.id, {
     status: 'refused', at: mo.at, channel: 'sms', evidence,
     optOut: { evidence: { ...evidence, rule: 'refusal.opt-out-reply', article: ctx.profile.rules['refusal.opt-out-reply']?.article }, signature: target.signature, endsRelationship: target.endsRelationship },

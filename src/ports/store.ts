@@ -793,6 +793,12 @@ export interface ConsentStore {
   recordConsentExpiries(now: number, limit: number): Promise<number>;
   /** The signature of the last accepted message this provider sent the number from `port` (for per-signature opt-outs). */
   lastSignatureSent(contentProviderId: string, msisdn: string, port: string): Promise<string | null>;
+  /**
+   * The id of the last accepted message this provider sent the number from `port`, or null (none, or
+   * unreadable): what a reply to that port answers (an `N` after a promotion saying 回N退订 opts out
+   * even while a consent request is pending, src/app/consent-replies.ts).
+   */
+  lastMessageSent(contentProviderId: string, msisdn: string, port: string): Promise<string | null>;
   /** Every consent, request, opt-out, relationship and subscription record of one number (optionally one provider's). */
   subscriber(msisdn: string, contentProviderId?: string): Promise<SubscriberData>;
   /**

@@ -79,3 +79,21 @@ export function lastSignatureIn(mts: readonly { contentProviderId: string | null
   }
   return null;
 }
+
+/**
+ * The id of the newest accepted message among `mts` (a number's mt records, oldest first) that
+ * `contentProviderId` sent from `port`: the message a one-letter reply to that port answers. Null
+ * when none, or when the newest of the provider's is damaged (read as {@link lastSignatureIn} reads
+ * one: never a throw, never an older message in its place), so the caller cannot take it for the
+ * message it hoped for.
+ */
+export function lastMessageIdIn(mts: readonly { id: string; contentProviderId: string | null; body: Record<string, unknown> }[], contentProviderId: string, port: string): string | null {
+  for (let i = mts.length - 1; i >= 0; i--) {
+    const r = mts[i];
+    if (r.contentProviderId !== contentProviderId) continue;
+    const { from, decision } = r.body;
+    if ((typeof from === 'string' && from !== port) || (typeof decision === 'string' && decision !== 'accepted')) continue;
+    return typeof from === 'string' && typeof decision === 'string' ? r.id : null;
+  }
+  return null;
+}

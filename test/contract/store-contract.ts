@@ -1462,6 +1462,20 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(await s.consents.lastSignatureSent(cp.id, to, service), '【别名】');
         assert.equal(await s.consents.lastSignatureSent(cp.id, to, commercial), null);
       });
+
+      test('the last message sent from a port: its id, accepted ones only, that port only (what an N to it answers)', async () => {
+        const { cp, commercial, service } = await seedProvider(s);
+        const to = msisdn();
+        assert.equal(await s.consents.lastMessageSent(cp.id, to, commercial), null);
+        const [a, b, c] = [uid('msg'), uid('msg'), uid('msg')];
+        await s.messages.decideAndRecord([item({ id: a, cp: cp.id, from: commercial, to, text: '【示例】请求' })], () => decision(true, '【示例】请求'));
+        await s.messages.decideAndRecord([item({ id: b, cp: cp.id, from: service, to, text: '【示例】通知', at: T0 + MIN })], () => decision(true, '【示例】通知'));
+        await s.messages.decideAndRecord([item({ id: c, cp: cp.id, from: commercial, to, text: '【示例】x', at: T0 + 2 * MIN })], () => decision(false, '【示例】x'));
+        assert.equal(await s.consents.lastMessageSent(cp.id, to, commercial), a, 'the refused one was never sent');
+        assert.equal(await s.consents.lastMessageSent(cp.id, to, service), b);
+        const other = await seedProvider(s);
+        assert.equal(await s.consents.lastMessageSent(other.cp.id, to, commercial), null, 'another provider sent nothing');
+      });
     });
 
     describe('records', () => {

@@ -129,6 +129,28 @@ describe('consent requests: answers, wording and repeats (cn-2015)', () => {
     assert.equal((await ask(g, cp, b, { category: '新品上市' })).json().error.code, 'opted_out');
   });
 
+  test('N after a promotion that says 回N退订 opts out, even with a request pending (found by the consent audit)', async () => {
+    // The request pending, the provider then sent a promotion under an earlier consent saying "回N退订".
+    // The user's N answered that message, the last one the number got from the port: it refused only
+    // the request, and the promotions went on: a refusal that did not work (shared/REGULATION.md item 6).
+    const to = '13800138019';
+    const p = { channel: 'web', reference: 'form 9', capturedAt: new Date(g.clock.now() - 60_000).toISOString() };
+    const c = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: to, category: 'promo', frequency: { count: 5, per: 'day' }, expiresAt: new Date(g.clock.now() + 30 * 24 * HOUR).toISOString(), proof: p } });
+    assert.equal(c.statusCode, 201, c.body);
+    const r = await ask(g, cp, to, { category: '新品上市' });
+    assert.equal(r.statusCode, 202, r.body);
+    assert.equal((await send(g, cp, to, 'promo', '【示例】会员日八折，回N退订')).statusCode, 202);
+    const mo = await reply(g, to, 'N');
+    assert.equal(mo.action, 'opt_out');
+    assert.equal((await status(g, cp, r.json().id)).status, 'refused');
+    assert.equal(await g.store.consents.isOptedOut(cp.id, `+86${to}`), true);
+    assert.equal((await send(g, cp, to, 'promo', '【示例】会员日八折，回N退订')).json().error.code, 'opted_out');
+    const v = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}`, headers: g.admin })).json();
+    const ev = v.events.find((e: { event: string }) => e.event === 'opt_out');
+    assert.equal(ev.evidence.text ?? ev.evidence.reply, 'N');
+    assert.equal(ev.evidence.answered, (await g.http.inject({ method: 'GET', url: `/v1/records?msisdn=${to}&kind=mt`, headers: g.admin })).json().records.find((x: any) => x.body.text?.includes('回N退订') && x.body.decision === 'accepted').id);
+  });
+
   test('any other reply leaves the request pending, is recorded on it and forwarded', async () => {
     const to = '13800138013';
     const r = await ask(g, cp, to);

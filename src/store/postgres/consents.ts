@@ -17,7 +17,7 @@ import type { ConsentFacts } from '../../pipeline/types.js';
 import { pickConsent } from '../../domain/consent.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
 import { moRecordRow } from '../record-columns.js';
-import { lastSignatureIn, toConsentRow, toEvent, toRequest, type ConsentDb, type RequestDb } from '../consent-rows.js';
+import { lastMessageIdIn, lastSignatureIn, toConsentRow, toEvent, toRequest, type ConsentDb, type RequestDb } from '../consent-rows.js';
 import { numberLockKey } from './locks.js';
 
 const Q = queries('consents', [
@@ -260,6 +260,10 @@ export class PgConsents implements ConsentStore {
 
   async lastSignatureSent(contentProviderId: string, msisdn: string, port: string): Promise<string | null> {
     return lastSignatureIn(await this.records.byMsisdn(msisdn, 'mt'), contentProviderId, port);
+  }
+
+  async lastMessageSent(contentProviderId: string, msisdn: string, port: string): Promise<string | null> {
+    return lastMessageIdIn(await this.records.byMsisdn(msisdn, 'mt'), contentProviderId, port);
   }
 
   /**

@@ -12,7 +12,7 @@ import type {
 import { CommercialFactsReader } from './commercial-facts.js';
 import type { RecordsWriter } from './records-writer.js';
 import { moRecordRow } from '../record-columns.js';
-import { lastSignatureIn, toConsentRow, toEvent, toRequest, type ConsentDb, type RequestDb } from '../consent-rows.js';
+import { lastMessageIdIn, lastSignatureIn, toConsentRow, toEvent, toRequest, type ConsentDb, type RequestDb } from '../consent-rows.js';
 
 
 export class SqliteConsents implements ConsentStore {
@@ -243,6 +243,10 @@ export class SqliteConsents implements ConsentStore {
 
   async lastSignatureSent(contentProviderId: string, msisdn: string, port: string): Promise<string | null> {
     return lastSignatureIn(this.records.byMsisdn(msisdn, 'mt'), contentProviderId, port);
+  }
+
+  async lastMessageSent(contentProviderId: string, msisdn: string, port: string): Promise<string | null> {
+    return lastMessageIdIn(this.records.byMsisdn(msisdn, 'mt'), contentProviderId, port);
   }
 
   private facts: CommercialFactsReader | null = null;

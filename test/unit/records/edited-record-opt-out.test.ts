@@ -12,9 +12,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startTestGateway, onboard, type TestGateway, type Provider } from '../../helpers/gateway.js';
-import { lastSignatureIn } from '../../../src/store/consent-rows.js';
+import { lastMessageIdIn, lastSignatureIn } from '../../../src/store/consent-rows.js';
 
 type Json = Record<string, any>;
+
+test('lastMessageIdIn: the newest accepted message from the port, never an older one in place of a damaged one', () => {
+  const mt = (id: string, body: Json, contentProviderId: string | null = 'cp_1') => ({ id, contentProviderId, body });
+  const req = mt('msg_req', { from: '10690002', decision: 'accepted', text: '【示例】邀请您订阅' });
+  assert.equal(lastMessageIdIn([req], 'cp_1', '10690002'), 'msg_req');
+  assert.equal(lastMessageIdIn([req, mt('msg_promo', { from: '10690002', decision: 'accepted', text: '回N退订' })], 'cp_1', '10690002'), 'msg_promo');
+  assert.equal(lastMessageIdIn([req, mt('msg_no', { from: '10690002', decision: 'rejected' }), mt('msg_svc', { from: '10690001', decision: 'accepted' }), mt('msg_x', { from: 5 }, 'cp_2')], 'cp_1', '10690002'), 'msg_req');
+  for (const edit of [{ from: ['10690002'] }, { from: null }, { decision: 1 }, { unreadable: '{broken' }])
+    assert.equal(lastMessageIdIn([req, mt('msg_bad', 'unreadable' in edit ? edit : { ...req.body, ...edit })], 'cp_1', '10690002'), null, JSON.stringify(edit));
+  assert.equal(lastMessageIdIn([], 'cp_1', '10690002'), null);
+});
 
 test('lastSignatureIn: wrong-typed fields never throw; a damaged candidate is an unknown signature', () => {
   const mt = (body: Json, contentProviderId: string | null = 'cp_1') => ({ contentProviderId, body });
