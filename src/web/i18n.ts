@@ -497,6 +497,8 @@ const T = {
   evk_article: ['依据条款', 'Article'],
   evk_channel: ['渠道', 'Channel'],
   evk_capturedAt: ['取得时间', 'Captured at'],
+  evk_reply: ['用户的回复', "The user's reply"],
+  evk_answered: ['所回复的短信编号', 'Message answered'],
   // the operator lifts an opt-out (POST /v1/subscribers/{msisdn}/lift-opt-out)
   liftTitle: ['取消退订（用户本人要求）', "Lift the opt-out (at the user's own request)"],
   liftHint: ['仅在用户本人要求恢复接收该企业短信时办理，须填写用户请求的凭证。取消退订不等于同意：该企业发送商业短信仍须有退订之后取得的同意。', "Only when the user asked to hear from the provider again, with evidence of that request. Lifting grants no consent: the provider's commercial messages still need a consent given after the opt-out."],

@@ -66,7 +66,7 @@ export function evidenceFacts(lang: Lang, ev: unknown): string {
     const shown = ruled !== null ? ruled : v && typeof v === 'object' && !Array.isArray(v)
       ? evidenceFacts(lang, v)
       : esc(k === 'capturedAt' || k === 'at' ? fmtIso(v) : k === 'channel' ? channelText(lang, v) : Array.isArray(v) ? v.join(', ') : String(v));
-    return `<dt>${esc(tkOr(lang, `evk_${k}`) ?? k)}</dt><dd${k.endsWith('Id') || k === 'reference' || k === 'actor' ? ' class="mono"' : ''}>${shown}</dd>`;
+    return `<dt>${esc(tkOr(lang, `evk_${k}`) ?? k)}</dt><dd${k.endsWith('Id') || k === 'reference' || k === 'actor' || k === 'answered' ? ' class="mono"' : ''}>${shown}</dd>`;
   });
   return rows.length ? `<dl class="facts">${rows.join('')}</dl>` : '—';
 }
