@@ -54,9 +54,27 @@ function inList(folded: string, list: readonly string[]): boolean {
   return false;
 }
 
-/** True when the whole reply is one of the profile's opt-out keywords. */
+/**
+ * A folded answer without the instruction's own verb in front: a message saying `回T退订` or
+ * `退订请回复TD` is often answered `回T` or `回复TD`, the instruction typed back (found by the consent
+ * audit, 2026-12-07: those were forwarded to the provider as ordinary replies). `回复：“TD”` too: the
+ * rest is folded again, so punctuation after the verb goes. Null when the answer does not start so.
+ */
+function withoutEcho(folded: string): string | null {
+  const m = /^回复?/u.exec(folded);
+  return m ? foldAnswer(folded.slice(m[0].length)) : null;
+}
+
+/** `folded` is in `list`, as it is or with the instruction's verb (`回复`, `回`) in front. */
+function answerIn(folded: string, list: readonly string[]): boolean {
+  if (inList(folded, list)) return true;
+  const rest = withoutEcho(folded);
+  return rest !== null && inList(rest, list);
+}
+
+/** True when the whole reply is one of the profile's opt-out keywords (or `回复`/`回` and one: `回复TD`). */
 export function isOptOutKeyword(text: string, keywords: readonly string[]): boolean {
-  return inList(foldAnswer(text), keywords);
+  return answerIn(foldAnswer(text), keywords);
 }
 
 /**
@@ -121,8 +139,10 @@ export function isRefusal(text: string, keywords: readonly string[], phrases: re
  */
 export function classifyConsentReply(text: string, keywords: readonly string[], phrases: readonly string[]): ReplyMeaning {
   const f = foldAnswer(text);
+  // Consent stays explicit: only the yes word itself grants (`回复Y` is a question for the provider);
+  // a refusal word echoed with its verb (`回复N`) refuses as the word does.
   if (inList(f, GRANT_REPLIES)) return 'grant';
-  if (inList(f, REFUSE_REPLIES)) return 'refuse';
+  if (answerIn(f, REFUSE_REPLIES)) return 'refuse';
   if (isRefusal(text, keywords, phrases)) return 'opt_out';
   return 'other';
 }

@@ -16,12 +16,14 @@ export const ORDINARY = [
   'Thanks', 'STOPPED by the store', 'nonstop', 'bus stops here', '不要紧', '我不要这个颜色', '发了吗', '再发一次验证码', '请再发一遍',
   '取消订单', '订阅号在哪', '不退订', '我不想退订', '不要取消订阅', "don't stop", 'please do not stop', '订单取消了吗', '刚才发的什么',
   '退款', '谢谢提醒', 'N95口罩有货吗', 'NO.1', 'Tmall', '淘宝', 'T恤有货吗', 'R码', '拒绝了我的退款', '别担心',
+  '回来了', '回复你了', '回头再说', '回电话给我', '回复', '回', '回TD银行',
 ];
 /** Refusals in natural language that must count. */
 export const REFUSALS = [
   '别再发了', '别再发了！', '你们别再发了好吗', '不要再发', '不要再发了', '请不要再发短信给我', '别发了', '不要发了', '取消订阅', '我要取消订阅',
   '退订', '我要退订', '怎么退订', '拒收', '拒绝接收', 'STOP', 'stop', 'Stop!', 'please stop', 'STOP sending', 'unsubscribe', 'Unsubscribe me',
   'opt out', 'opt-out', '別再發了', '取消訂閱', 'ＳＴＯＰ', '勿扰', '不要再给我发广告',
+  '回复TD', '回T', '回复：R', '回复“TD”',
 ];
 /** Ambiguous replies and which way they fall (docs/CONSENT.md): towards refusal. */
 export const AMBIGUOUS_REFUSED = ['不要再发错了', '别再发错地址了', '退订成功了吗', 'stop by tomorrow'];
@@ -41,6 +43,23 @@ describe('consent answers', () => {
   });
   test('both profiles share the keyword list', () => {
     assert.deepEqual(CN_2026.params.optOutKeywords.value, KW);
+  });
+});
+
+describe('a reply that echoes the instruction (found by the consent audit)', () => {
+  // A message saying 回T退订 or 退订请回复TD is often answered 回T or 回复TD, the instruction typed back.
+  // Those were forwarded to the provider as ordinary replies: a refusal that did not work.
+  test('回复 / 回 then a keyword is that keyword; then anything else is not', () => {
+    for (const t of ['回复TD', '回TD', '回T', '回复R', '回复：R', '回复“TD”', '回复 td', '回 Ｔ Ｄ', '回复N', '回复退订']) {
+      assert.ok(isOptOutKeyword(t, KW) || isRefusal(t, KW, PH), t);
+      assert.ok(isRefusal(t, KW, PH), t);
+    }
+    for (const t of ['回复TD银行', '回T恤', '回来', '回复', '回', '回R码', '回复是']) assert.ok(!isOptOutKeyword(t, KW), t);
+  });
+  test('to a pending request: 回复N and 回复否 refuse it as N does, 回复TD opts out, 回复Y stays a question for the provider', () => {
+    for (const t of ['回复N', '回复否', '回复“不同意”']) assert.equal(classifyConsentReply(t, KW, PH), 'refuse', t);
+    assert.equal(classifyConsentReply('回复TD', KW, PH), 'opt_out');
+    assert.equal(classifyConsentReply('回复Y', KW, PH), 'other', 'consent stays explicit: only the yes word itself grants');
   });
 });
 
