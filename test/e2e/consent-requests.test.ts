@@ -133,7 +133,7 @@ describe('consent requests: answers, wording and repeats (cn-2015)', () => {
     // The request pending, the provider then sent a promotion under an earlier consent saying "回N退订".
     // The user's N answered that message, the last one the number got from the port: it refused only
     // the request, and the promotions went on: a refusal that did not work (shared/REGULATION.md item 6).
-    const to = '13800138019';
+    const to = '13800138039';
     const p = { channel: 'web', reference: 'form 9', capturedAt: new Date(g.clock.now() - 60_000).toISOString() };
     const c = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: to, category: 'promo', frequency: { count: 5, per: 'day' }, expiresAt: new Date(g.clock.now() + 30 * 24 * HOUR).toISOString(), proof: p } });
     assert.equal(c.statusCode, 201, c.body);
@@ -219,6 +219,12 @@ describe('consent requests: answers, wording and repeats (cn-2015)', () => {
     const to = '13800138019';
     assert.equal((await reply(g, to, '你们别再发了好吗')).action, 'opt_out');
     assert.equal((await reply(g, '13800138020', '烦死了')).action, 'forwarded');
+    // the instruction typed back, as a message saying 回T退订 is often answered (found by the consent audit)
+    for (const [n, t] of [['13800138031', '回复TD'], ['13800138032', '回T'], ['13800138033', '回复：“R”']] as const) {
+      assert.equal((await reply(g, n, t)).action, 'opt_out', t);
+      assert.equal(await g.store.consents.isOptedOut(cp.id, `+86${n}`), true, t);
+    }
+    assert.equal((await reply(g, '13800138034', '回T恤')).action, 'forwarded');
     const put = await g.http.inject({ method: 'PUT', url: '/v1/refusal-phrases', headers: g.admin, payload: { phrases: ['烦死了'] } });
     assert.equal(put.statusCode, 200, put.body);
     assert.equal((await g.http.inject({ method: 'PUT', url: '/v1/refusal-phrases', headers: cp.auth, payload: { phrases: ['x'] } })).statusCode, 403);
