@@ -19,7 +19,7 @@ import type { MoOutcome } from './types.js';
 import type { MoHandler } from './receive-mo.js';
 import { refusalPhrases } from './consent-settings.js';
 import { settleDueRequests } from './consent-sweeper.js';
-import { sendFreeConfirmation } from './consent-confirmations.js';
+import { optOutConfirmationBody, sendFreeConfirmation } from './consent-confirmations.js';
 import { optOutTarget } from './consent-opt-out.js';
 
 const DAY = 86_400_000;
@@ -69,7 +69,8 @@ export const consentReplyHandler: MoHandler = async (ctx, mo): Promise<MoOutcome
   });
   if (!ok) return null;
   await ctx.store.records.recordMo({ id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'opt_out' });
-  await sendFreeConfirmation(ctx, req, mo.from, '您已成功退订，将不再收到本号码的商业短信。本条免费。', 'opt_out_confirmation', mo.at);
+  // Under the signature refused (a per-signature opt-out), as the spine's confirmation is.
+  await sendFreeConfirmation(ctx, target.signature ? { ...req, text: target.signature } : req, mo.from, optOutConfirmationBody(target.signature), 'opt_out_confirmation', mo.at);
   return { id: mo.id, action: 'opt_out', contentProviderId: req.contentProviderId };
 };
 

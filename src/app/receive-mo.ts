@@ -14,6 +14,7 @@ import { moKeyword } from './opt-out-keywords.js';
 import { resubscribeByReply } from './consent-lift-opt-out.js';
 import { refusalPhrases } from './consent-settings.js';
 import { optOutTarget } from './consent-opt-out.js';
+import { optOutConfirmationBody } from './consent-confirmations.js';
 import { storableForm } from './validate.js';
 
 /** Extension point for later issues (consent replies, complaint reports): first handler to claim the MO wins. */
@@ -103,7 +104,7 @@ async function receiveWhole(ctx: AppContext, input: MoInput, channel: Channel, h
     const target = await optOutTarget(ctx, cpId, from, port.number);
     await ctx.store.consents.optOut(cpId, from, at, 'sms', { moId: id, port: port.number, text, matched: refusal, rule: 'refusal.opt-out-reply', article: ctx.profile.rules['refusal.opt-out-reply']?.article }, target);
     ctx.events.emit('refusal', { contentProviderId: cpId, msisdns: [from] });
-    await sendOptOutConfirmation(ctx, cpId, port.number, from, at);
+    await sendOptOutConfirmation(ctx, cpId, port.number, from, at, target.signature);
     return { id, action: 'opt_out', contentProviderId: cpId };
   }
   // A re-subscribe reply lifts the opt-out it is about; with none to lift it is an ordinary reply.
@@ -117,11 +118,14 @@ async function receiveWhole(ctx: AppContext, input: MoInput, channel: Channel, h
   return { id, action: 'forwarded', contentProviderId: cpId };
 }
 
-/** One confirmation, sent on the service provider's account (never charged to the user). */
-async function sendOptOutConfirmation(ctx: AppContext, cpId: string, port: string, to: string, at: number): Promise<void> {
+/**
+ * One confirmation, sent on the service provider's account (never charged to the user), under the
+ * signature refused when the opt-out answered one (per-signature scope), else the provider's first.
+ */
+async function sendOptOutConfirmation(ctx: AppContext, cpId: string, port: string, to: string, at: number, refused: string | null): Promise<void> {
   const sigs = await ctx.store.directory.listSignatures(cpId);
-  const sig = sigs.find((s) => s.status === 'approved')?.signature ?? '';
-  const text = `${sig}您已成功退订，将不再收到本号码的商业短信。本条免费。`;
+  const sig = refused ?? sigs.find((s) => s.status === 'approved')?.signature ?? '';
+  const text = `${sig}${optOutConfirmationBody(refused)}`;
   await ctx.store.messages.recordSystemMessage({ id: ctx.ids.next('msg'), contentProviderId: cpId, from: port, to, text, type: 'notification', purpose: 'opt_out_confirmation', at, charged: false });
   ctx.events.emit('outboxReady', { count: 1 });
 }

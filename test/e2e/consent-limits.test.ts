@@ -161,6 +161,23 @@ describe('opt-out scope per signature (operator setting)', () => {
       assert.equal((await send(g, cp, to, '【示例】会员日')).statusCode, 202);
       const sub = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}`, headers: g.admin })).json();
       assert.deepEqual(sub.optOuts[0].signatures, ['【示例商城】']);
+      // The confirmation says what was refused, under that signature (found by the consent audit: it
+      // came as "【示例】…将不再收到本号码的商业短信" and 【示例】's promotions from the port went on).
+      await g.worker.drain();
+      const texts = (await g.http.inject({ method: 'GET', url: `/v1/simulator/outbox?to=${to}` })).json().messages.map((m: { text: string }) => m.text);
+      assert.ok(texts.includes('【示例商城】您已成功退订“示例商城”的商业短信。本条免费。'), JSON.stringify(texts));
+      assert.ok(!texts.some((t: string) => t.includes('本号码的商业短信')), JSON.stringify(texts));
+    });
+  });
+
+  test('a provider-wide opt-out is confirmed as before: no more commercial messages from this number', async () => {
+    await withGateway(async (g, cp) => {
+      const to = '13900139012';
+      assert.equal((await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: '10690002', text: 'TD' } })).json().action, 'opt_out');
+      await g.worker.drain();
+      const texts = (await g.http.inject({ method: 'GET', url: `/v1/simulator/outbox?to=${to}` })).json().messages.map((m: { text: string }) => m.text);
+      assert.deepEqual(texts, ['【示例】您已成功退订，将不再收到本号码的商业短信。本条免费。']);
+      void cp;
     });
   });
 });
