@@ -1,6 +1,7 @@
 /**
  * The deadline sweeper: escalates every open case whose running deadline (forward 5, answer 15 PRC
- * working days) has passed, and writes credit-file entries for providers whose rejected submissions
+ * working days) has passed, enters in the credit file the deadline an escalated case owes and
+ * missed (one escalated by hand before it and left so), and writes credit-file entries for providers whose rejected submissions
  * in the month reached the violation threshold; drops the public doors' per-address counts of ended
  * windows. Runs on an interval and whenever a simulated clock
  * moves; one sweep at a time.
@@ -8,11 +9,13 @@
 import { overdueReason, shanghaiMonth } from '../domain/case.js';
 import { SmsguardError } from '../domain/errors.js';
 import type { AppContext } from './context.js';
-import { applyTransition } from './case-workflow.js';
+import { applyTransition, recordEscalatedOverdue } from './case-workflow.js';
 import { addSystemCreditEntry, type VolumeCounter } from './credit.js';
 
 export interface SweepResult {
   escalated: { id: string; reference: string; reason: string }[];
+  /** Escalated cases (by hand, before their deadline) whose missed deadline this sweep entered in a credit file. */
+  overdueEntered: { id: string; reference: string; reason: 'forward_overdue' | 'answer_overdue' }[];
   violationEntries: string[];
 }
 
@@ -55,7 +58,7 @@ export class CaseSweeper {
 
   private async sweepOnce(): Promise<SweepResult> {
     const now = this.ctx.clock.now();
-    const out: SweepResult = { escalated: [], violationEntries: [] };
+    const out: SweepResult = { escalated: [], overdueEntered: [], violationEntries: [] };
     try {
       for (;;) {
         const due = await this.ctx.store.cases.overdue(now, 200);
@@ -74,6 +77,7 @@ export class CaseSweeper {
         }
         if (due.length < 200 || moved === 0) break;
       }
+      await this.escalatedOverdue(now, out);
       await this.violations(now, out);
     } catch (e) {
       this.ctx.events.emit('workerError', { where: 'case-sweeper', message: (e as Error).message });
@@ -86,6 +90,27 @@ export class CaseSweeper {
       this.ctx.events.emit('workerError', { where: 'case-sweeper (address limits)', message: (e as Error).message });
     }
     return out;
+  }
+
+  /**
+   * A case escalated by hand before its deadline is no longer escalated by the loop above, yet it
+   * still owes the deadline: once that passes with the case left so, its entry goes into the file as
+   * the late forward or answer would write it (same dedup key: once per case). A case drops out of
+   * the store's selection once its entry is there, so each round reads only the ones still owed (a
+   * page another process entered meanwhile ends the round; the next takes the rest).
+   */
+  private async escalatedOverdue(now: number, out: SweepResult): Promise<void> {
+    for (;;) {
+      const owed = await this.ctx.store.cases.escalatedOverdue(now, 200);
+      let entered = 0;
+      for (const c of owed) {
+        const reason = await recordEscalatedOverdue(this.ctx, c, now);
+        if (!reason) continue;
+        out.overdueEntered.push({ id: c.id, reference: c.reference, reason });
+        entered++;
+      }
+      if (owed.length < 200 || entered === 0) break;
+    }
   }
 
   private async violations(now: number, out: SweepResult): Promise<void> {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { SmsguardError, type RuleRef } from '../domain/errors.js';
 import { measureResultText, TRAIL_REASONS, type MeasureResultCode, type TemplateVia, type TrailReasonCode } from '../domain/case-notes.js';
 import {
-  FINAL_STATES, OPERATOR_ACCOUNT_ID, actionActors, OPERATOR_MEASURES, caseActions, findTransition, isCaseAction, isMeasure, owedDeadline, answerMissed, shanghaiMonth,
+  FINAL_STATES, OPERATOR_ACCOUNT_ID, actionActors, OPERATOR_MEASURES, caseActions, findTransition, isCaseAction, isMeasure, owedDeadline, answerMissed, escalatedOverdueReason, overdueEntryKey, shanghaiMonth,
   FINDINGS, type CaseAction, type CaseActor, type CaseState, type Finding, type MeasureKind,
 } from '../domain/case.js';
 import { addWorkingDays, calendarCovers, workingDaysBetween } from '../domain/working-days.js';
@@ -277,9 +277,9 @@ export async function applyTransition(ctx: AppContext, p: Principal | 'system', 
 }
 
 /** The provider's (or, for a case about the operator's own message, the operator's) `overdue_answer` entry, once per case. */
-async function recordAnswerOverdue(ctx: AppContext, c: CaseRow, contentProviderId: string, now: number): Promise<void> {
-  await addSystemCreditEntry(ctx, {
-    ...creditSubject(contentProviderId), kind: 'overdue_answer', at: now, dedupKey: `case:${c.id}:overdue`,
+async function recordAnswerOverdue(ctx: AppContext, c: CaseRow, contentProviderId: string, now: number): Promise<boolean> {
+  return addSystemCreditEntry(ctx, {
+    ...creditSubject(contentProviderId), kind: 'overdue_answer', at: now, dedupKey: overdueEntryKey(c.id, 'answer_overdue'),
     summary: { key: 'answer_overdue', params: { days: ctx.profile.params.complaintAnswerWorkingDays.value, reference: c.reference } },
     evidence: { caseId: c.id, reference: c.reference, answerDueAt: c.answerDueAt, forwardedAt: c.forwardedAt },
   });
@@ -291,12 +291,27 @@ async function recordAnswerOverdue(ctx: AppContext, c: CaseRow, contentProviderI
  * was running (it starts at the forward), so `overdue_answer` (written here until 2026-12) named an
  * obligation the case never reached. Same dedup key as then.
  */
-async function recordForwardOverdue(ctx: AppContext, c: CaseRow, now: number): Promise<void> {
-  await addSystemCreditEntry(ctx, {
-    subjectType: 'operator', subjectId: 'operator', kind: 'overdue_forward', at: now, dedupKey: `case:${c.id}:forward-overdue`,
+async function recordForwardOverdue(ctx: AppContext, c: CaseRow, now: number): Promise<boolean> {
+  return addSystemCreditEntry(ctx, {
+    subjectType: 'operator', subjectId: 'operator', kind: 'overdue_forward', at: now, dedupKey: overdueEntryKey(c.id, 'forward_overdue'),
     summary: { key: 'forward_overdue', params: { days: ctx.profile.params.complaintForwardWorkingDays.value, reference: c.reference } },
     evidence: { caseId: c.id, reference: c.reference, forwardDueAt: c.forwardDueAt, source: c.source },
   });
+}
+
+/**
+ * The sweeper's second look at an escalated case, one escalated by hand before its deadline and
+ * neither forwarded nor answered since (the sweeper escalates only running deadlines, so it would
+ * not come back to it): enters the deadline the case owes and missed (`escalatedOverdueReason`) as
+ * the late forward or answer would, the same entry under the same dedup key, so once per case
+ * whichever comes first. Returns what it entered, or null when nothing is owed and missed or the
+ * entry was there already (another process's sweeper, a forward or answer just made).
+ */
+export async function recordEscalatedOverdue(ctx: AppContext, c: CaseRow, now: number): Promise<'forward_overdue' | 'answer_overdue' | null> {
+  const reason = escalatedOverdueReason(c, now);
+  if (reason === 'forward_overdue') return (await recordForwardOverdue(ctx, c, now)) ? reason : null;
+  if (reason === 'answer_overdue') return (await recordAnswerOverdue(ctx, c, c.contentProviderId!, now)) ? reason : null;
+  return null;
 }
 
 /** Whose credit file a case's entry goes into: the provider's, or the operator's for a case about its own message. */

@@ -111,7 +111,8 @@ export function runningDeadline(state: CaseState): 'forward' | 'answer' | null {
  * `escalated` the one it was escalated with or before: the forward when it was never forwarded,
  * else the answer. An escalated case stays the centre's to forward or the provider's to answer
  * (the table allows both), so its deadline is not gone; it has passed or still runs. The sweeper
- * escalates on `runningDeadline` only (an escalated case is not escalated again).
+ * escalates on `runningDeadline` only (an escalated case is not escalated again); once the owed
+ * deadline passes, it enters it in the credit file (`escalatedOverdueReason`).
  */
 export function owedDeadline(c: { state: CaseState; forwardedAt: number | null }): 'forward' | 'answer' | null {
   if (c.state === 'escalated') return c.forwardedAt === null ? 'forward' : 'answer';
@@ -133,6 +134,32 @@ export function overdueReason(c: { state: CaseState; forwardDueAt: number; answe
   if (d === 'forward' && now >= c.forwardDueAt) return 'forward_overdue';
   if (d === 'answer' && now >= c.answerDueAt) return 'answer_overdue';
   return null;
+}
+
+/**
+ * The deadline an escalated case owes and has missed at `now`, which the sweeper enters in a credit
+ * file (it does not escalate such a case again): the forward when it was never forwarded, else the
+ * answer, unless it was answered within it (a case reopened after an answer in time) or names no one
+ * to answer for it. Null when nothing is owed and missed. The store's `escalatedOverdue` selects the
+ * same cases (those whose entry is not in a file yet).
+ */
+export function escalatedOverdueReason(
+  c: { state: CaseState; contentProviderId: string | null; forwardedAt: number | null; forwardDueAt: number; answerDueAt: number; answeredAt: number | null },
+  now: number,
+): 'forward_overdue' | 'answer_overdue' | null {
+  if (c.state !== 'escalated') return null;
+  if (c.forwardedAt === null) return now >= c.forwardDueAt ? 'forward_overdue' : null;
+  return c.contentProviderId !== null && answerMissed(c, now) ? 'answer_overdue' : null;
+}
+
+/**
+ * The dedup key of a case's missed-deadline credit entry: one entry per case and deadline, whoever
+ * wrote it (the sweeper escalating or revisiting the case, a late forward or answer). The store's
+ * `escalatedOverdue` looks entries up by these keys; they never change (entries written under them
+ * are in files already).
+ */
+export function overdueEntryKey(caseId: string, reason: 'forward_overdue' | 'answer_overdue'): string {
+  return reason === 'forward_overdue' ? `case:${caseId}:forward-overdue` : `case:${caseId}:overdue`;
 }
 
 /** A complaint counts toward the complaint rate unless withdrawn or found unfounded. */

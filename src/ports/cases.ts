@@ -116,6 +116,15 @@ export interface CaseStore {
   measures(filter: { caseId?: string; contentProviderId?: string; from?: number; to?: number }): Promise<MeasureRow[]>;
   /** Open cases whose running deadline is at or before `now` (sweeper), at most `limit`. */
   overdue(now: number, limit: number): Promise<CaseRow[]>;
+  /**
+   * Escalated cases owing a deadline that passed at or before `now` whose entry is not in a credit
+   * file yet (sweeper; `escalatedOverdueReason` in src/domain/case.ts says the same of one case):
+   * never forwarded, past `forwardDueAt`, with no entry under `case:<id>:forward-overdue`; or
+   * forwarded, naming a provider (or the operator's account), past `answerDueAt`, not answered
+   * before it, with no entry under `case:<id>:overdue` (`overdueEntryKey`). Oldest first, at most
+   * `limit`; a case drops out once its entry is added.
+   */
+  escalatedOverdue(now: number, limit: number): Promise<CaseRow[]>;
   /** Cases of a provider created in [from, to), for rates and reports. */
   casesOf(contentProviderId: string, from: number, to: number): Promise<CaseRow[]>;
   /**

@@ -1711,6 +1711,48 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal((await s.cases.measures({ contentProviderId: 'cp_x' })).length, 1);
       });
 
+      test('escalated cases owing a missed deadline: selected until their entry is in a file, by the deadline they owe', async () => {
+        const now = T0 + 20 * DAY;
+        const overdueEntry = (key: string) => ({ id: uid('cre'), subjectType: 'operator' as const, subjectId: 'operator', kind: 'overdue_forward' as const, at: now, actorId: 'system', amountYuan: null, notes: null, publicSummary: 's', summaryTemplate: null, evidence: {}, dedupKey: key, publishedAt: null, publishedBy: null });
+        const esc = (over: Partial<CaseRow>) => caseRow({ state: 'escalated', escalatedReason: null, forwardDueAt: T0 + DAY, answerDueAt: T0 + 15 * DAY, ...over });
+        const fwd = { forwardedAt: T0 + HOUR };
+        const cases = {
+          unforwarded: esc({}),
+          unforwardedEntered: esc({}),
+          unforwardedWrongKey: esc({}), // an answer entry does not stand for the forward
+          unforwardedNotYet: esc({ forwardDueAt: now + 1 }),
+          unforwardedDueNow: esc({ forwardDueAt: now }),
+          forwarded: esc({ ...fwd }),
+          forwardedEntered: esc({ ...fwd }),
+          forwardedOnlyForwardEntered: esc({ ...fwd }), // a late forward's entry does not stand for the answer
+          forwardedNotYet: esc({ ...fwd, answerDueAt: now + 1 }),
+          answeredInTime: esc({ ...fwd, answeredAt: T0 + 14 * DAY }), // reopened after an answer in time
+          answeredLate: esc({ ...fwd, answeredAt: T0 + 15 * DAY }),
+          forwardedNoProvider: esc({ ...fwd, contentProviderId: null }),
+          operatorsOwn: esc({ ...fwd, contentProviderId: OPERATOR_ACCOUNT_ID }),
+          received: caseRow({ forwardDueAt: T0 + DAY }),
+          investigating: caseRow({ state: 'investigating', ...fwd }),
+          answered: caseRow({ state: 'answered', ...fwd, answeredAt: T0 + 16 * DAY }),
+        };
+        for (const c of Object.values(cases)) await s.cases.createCase(c, ev(c.id, 'created', null, 'received'));
+        await s.cases.addEntry(overdueEntry(`case:${cases.unforwardedEntered.id}:forward-overdue`));
+        await s.cases.addEntry(overdueEntry(`case:${cases.unforwardedWrongKey.id}:overdue`));
+        await s.cases.addEntry(overdueEntry(`case:${cases.forwardedEntered.id}:overdue`));
+        await s.cases.addEntry(overdueEntry(`case:${cases.forwardedOnlyForwardEntered.id}:forward-overdue`));
+        const names = new Map(Object.entries(cases).map(([k, c]) => [c.id, k]));
+        const selected = async (limit = 100) => (await s.cases.escalatedOverdue(now, limit)).map((c) => names.get(c.id));
+        // Oldest first (the order they were filed in).
+        assert.deepEqual(await selected(), ['unforwarded', 'unforwardedWrongKey', 'unforwardedDueNow', 'forwarded', 'forwardedOnlyForwardEntered', 'answeredLate', 'operatorsOwn']);
+        assert.deepEqual(await selected(2), ['unforwarded', 'unforwardedWrongKey']);
+        const full = await s.cases.escalatedOverdue(now, 1);
+        assert.deepEqual(full[0], cases.unforwarded, 'whole rows');
+        // Its entry added, a case drops out.
+        await s.cases.addEntry(overdueEntry(`case:${cases.unforwarded.id}:forward-overdue`));
+        await s.cases.addEntry(overdueEntry(`case:${cases.forwarded.id}:overdue`));
+        assert.deepEqual(await selected(), ['unforwardedWrongKey', 'unforwardedDueNow', 'forwardedOnlyForwardEntered', 'answeredLate', 'operatorsOwn']);
+        assert.deepEqual((await s.cases.escalatedOverdue(T0, 100)).filter((c) => names.has(c.id)), [], 'nothing is due yet');
+      });
+
       test('a case opened with further events stores them in order; when one fails, neither the case nor any event is stored', async () => {
         const c = caseRow({ externalRef: uid('ext'), state: 'forwarded', forwardedAt: T0 });
         await s.cases.createCase(c, ev(c.id, 'created', null, 'received'), [ev(c.id, 'forward', 'received', 'forwarded')]);

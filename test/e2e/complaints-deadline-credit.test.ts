@@ -102,6 +102,74 @@ describe('complaint deadlines and the credit file', () => {
   }));
 });
 
+describe('a case escalated by hand and left so', () => {
+  type Entry = { kind: string; at: number; subjectType: string; summaryTemplate: { key: string; params: Record<string, unknown> } | null; evidence: Record<string, unknown> };
+  const ofCase = async (g: TestGateway, headers: Record<string, string>, subject: string, caseId: string): Promise<Entry[]> =>
+    (await entriesOf(g, headers, subject)).filter((e) => e.evidence.caseId === caseId) as unknown as Entry[];
+
+  test('never forwarded: the sweeper enters the missed forward deadline in the operator\'s file once it passes on the working-day clock, once, and the late forward adds none', () => withGateway(async (g, cp) => {
+    const centre = await token(g, 'report-centre');
+    const regulator = await token(g, 'regulator');
+    const user = '13800138205';
+    await sendPromotion(g, cp, user);
+    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: user, sender: '10690002', text: '年终大促' } })).json();
+    assert.equal(f.forwardDueAt, '2026-12-07T16:00:00.000Z'); // 5 working days after Mon 30 Nov: Mon 7 Dec, 24:00 Shanghai
+    await act(g, f.id, centre, { action: 'escalate', reason: '先核实用户身份' });
+    // Sat 5 Dec: five calendar days, three working days; nothing is late yet
+    await advance(g, 5 * DAY);
+    assert.deepEqual(await ofCase(g, regulator, 'operator', f.id), []);
+    const due = Date.parse(f.forwardDueAt);
+    await advance(g, due - g.clock.now() - 60_000);
+    assert.deepEqual(await ofCase(g, regulator, 'operator', f.id), [], 'a minute before the deadline');
+    await advance(g, 120_000);
+    const entered = await ofCase(g, regulator, 'operator', f.id);
+    assert.deepEqual(entered.map((e) => [e.kind, e.subjectType, e.summaryTemplate?.key, e.evidence.forwardDueAt, e.evidence.reference]),
+      [['overdue_forward', 'operator', 'forward_overdue', due, f.reference]], 'the case was left unforwarded past 5 working days: the operator\'s file says so');
+    assert.equal(entered[0].at, due + 60_000, 'entered at the sweep after the deadline');
+    const view = (await g.http.inject({ method: 'GET', url: `/v1/cases/${f.id}`, headers: centre })).json();
+    assert.equal(view.state, 'escalated', 'the sweeper enters the deadline; the case stays as the centre left it');
+    await advance(g, DAY);
+    assert.equal((await ofCase(g, regulator, 'operator', f.id)).length, 1, 'the next sweeps do not enter it again');
+    await act(g, f.id, centre, { action: 'forward' });
+    assert.equal((await ofCase(g, regulator, 'operator', f.id)).length, 1, 'the late forward writes the same entry, already there');
+  }));
+
+  test('forwarded and then taken up by a regulator, never answered: the sweeper enters the missed answer deadline in the provider\'s file, once, and the late answer adds none', () => withGateway(async (g, cp) => {
+    const centre = await token(g, 'report-centre');
+    const regulator = await token(g, 'regulator');
+    const user = '13800138206';
+    await sendPromotion(g, cp, user);
+    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: user, sender: '10690002', text: '年终大促' } })).json();
+    const fw = await act(g, f.id, centre, { action: 'forward' });
+    await act(g, f.id, regulator, { action: 'escalate', reason: '监管部门督办' });
+    const due = Date.parse(fw.answerDueAt);
+    assert.equal(fw.answerDueAt, '2026-12-21T16:00:00.000Z');
+    await advance(g, due - g.clock.now() - 60_000);
+    assert.deepEqual(await ofCase(g, regulator, cp.id, f.id), [], 'a minute before the deadline');
+    assert.deepEqual(await ofCase(g, regulator, 'operator', f.id), [], 'forwarded in time: nothing in the operator\'s file');
+    await advance(g, 120_000);
+    const entered = await ofCase(g, regulator, cp.id, f.id);
+    assert.deepEqual(entered.map((e) => [e.kind, e.subjectType, e.summaryTemplate?.key, e.evidence.answerDueAt, e.evidence.forwardedAt]),
+      [['overdue_answer', 'content-provider', 'answer_overdue', due, Date.parse(fw.forwardedAt)]], 'not answered within 15 working days: the provider\'s file says so');
+    await advance(g, 3 * DAY);
+    assert.equal((await ofCase(g, regulator, cp.id, f.id)).length, 1, 'the next sweeps do not enter it again');
+    await act(g, f.id, cp.auth, { action: 'answer', text: '迟到的答复', finding: 'confirmed' });
+    assert.deepEqual((await ofCase(g, regulator, cp.id, f.id)).map((e) => e.kind).filter((k) => k === 'overdue_answer'), ['overdue_answer'],
+      'the late answer writes the same entry, already there');
+    assert.deepEqual(await ofCase(g, regulator, 'operator', f.id), []);
+  }));
+
+  test('naming no provider: left unforwarded past its deadline, it enters the operator\'s file as the sweeper\'s escalation would', () => withGateway(async (g) => {
+    const centre = await token(g, 'report-centre');
+    const regulator = await token(g, 'regulator');
+    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138207', sender: '10699999', text: '陌生号码的广告' } })).json();
+    assert.equal(f.contentProviderId, null);
+    await act(g, f.id, centre, { action: 'escalate', reason: '查找发送方' });
+    await advance(g, 8 * DAY);
+    assert.deepEqual((await ofCase(g, regulator, 'operator', f.id)).map((e) => e.kind), ['overdue_forward']);
+  }));
+});
+
 describe('a reopened case and the complaint rate', () => {
   test('the centre reopening an answer found unfounded puts the complaint back in the rate until the provider answers again', () => withGateway(async (g, cp) => {
     const centre = await token(g, 'report-centre');

@@ -15,7 +15,7 @@ import type { Client } from './db.js';
 
 type Raw = Record<string, unknown>;
 
-const Q = queries('cases', ['insertEvent', 'byId', 'byRef', 'byExt', 'events', 'insertMeasure', 'overdue', 'casesOf', 'countCasesOf', 'insertCredit', 'creditById', 'publish', 'addVolume', 'volume', 'rejectedBy'] as const);
+const Q = queries('cases', ['insertEvent', 'byId', 'byRef', 'byExt', 'events', 'insertMeasure', 'overdue', 'escalatedOverdue', 'casesOf', 'countCasesOf', 'insertCredit', 'creditById', 'publish', 'addVolume', 'volume', 'rejectedBy'] as const);
 
 const INSERT_CASE = `INSERT INTO cases (${CASE_KEYS.map((k) => CASE_COLUMNS[k]).join(', ')}) VALUES (${CASE_KEYS.map((_, i) => `$${i + 1}`).join(', ')})`;
 
@@ -149,6 +149,10 @@ export class PgCases implements ComplaintsStore {
 
   async overdue(now: number, limit: number): Promise<CaseRow[]> {
     return (await this.pool.query(Q.overdue, [now, limit])).rows.map(toCase);
+  }
+
+  async escalatedOverdue(now: number, limit: number): Promise<CaseRow[]> {
+    return (await this.pool.query(Q.escalatedOverdue, [now, limit])).rows.map(toCase);
   }
 
   async countCasesOf(contentProviderId: string, from: number, to: number): Promise<{ total: number; counted: number; confirmed: number }> {

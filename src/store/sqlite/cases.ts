@@ -65,6 +65,16 @@ export class SqliteCases implements ComplaintsStore {
         `SELECT * FROM cases WHERE (state = 'received' AND forward_due_at <= ?) OR (state IN ('forwarded', 'investigating') AND answer_due_at <= ?)
            ORDER BY seq LIMIT ?`,
       ),
+      // Mirrors escalatedOverdueReason and overdueEntryKey (src/domain/case.ts); the dedup key is unique, indexed.
+      escalatedOverdue: db.prepare(
+        `SELECT * FROM cases c WHERE c.state = 'escalated' AND (
+             (c.forwarded_at IS NULL AND c.forward_due_at <= ?
+               AND NOT EXISTS (SELECT 1 FROM credit_entries e WHERE e.dedup_key = 'case:' || c.id || ':forward-overdue'))
+          OR (c.forwarded_at IS NOT NULL AND c.content_provider_id IS NOT NULL AND c.answer_due_at <= ?
+               AND (c.answered_at IS NULL OR c.answered_at >= c.answer_due_at)
+               AND NOT EXISTS (SELECT 1 FROM credit_entries e WHERE e.dedup_key = 'case:' || c.id || ':overdue')))
+           ORDER BY c.seq LIMIT ?`,
+      ),
       casesOf: db.prepare('SELECT * FROM cases WHERE content_provider_id = ? AND created_at >= ? AND created_at < ? ORDER BY seq'),
       countCasesOf: db.prepare(
         `SELECT count(*) AS total,
@@ -176,6 +186,10 @@ export class SqliteCases implements ComplaintsStore {
 
   async overdue(now: number, limit: number): Promise<CaseRow[]> {
     return (this.q.overdue.all(now, now, limit) as Raw[]).map(toCase);
+  }
+
+  async escalatedOverdue(now: number, limit: number): Promise<CaseRow[]> {
+    return (this.q.escalatedOverdue.all(now, now, limit) as Raw[]).map(toCase);
   }
 
   async casesOf(contentProviderId: string, from: number, to: number): Promise<CaseRow[]> {

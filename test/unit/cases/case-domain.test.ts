@@ -3,7 +3,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  CASE_STATES, FINAL_STATES, TRANSITIONS, allowedActions, findTransition, overdueReason, countsAsComplaint, monthBounds,
+  CASE_STATES, FINAL_STATES, TRANSITIONS, allowedActions, findTransition, overdueReason, escalatedOverdueReason, overdueEntryKey, countsAsComplaint, monthBounds,
   shanghaiMonth, caseReference, maskMsisdn, scrubPersonalData, type CaseAction, type CaseState,
 } from '../../../src/domain/case.js';
 import { parseReportSms, parseJsonl, parseComplaint, NotJsonLine } from '../../../src/app/complaint-intake.js';
@@ -52,6 +52,23 @@ describe('case transition table', () => {
     assert.equal(overdueReason({ ...c, state: 'investigating' }, 200), 'answer_overdue');
     assert.equal(overdueReason({ ...c, state: 'answered' }, 1e9), null);
     assert.equal(overdueReason({ ...c, state: 'escalated' }, 1e9), null);
+  });
+
+  test('an escalated case owes the deadline it was escalated with or before: the sweeper enters it once missed', () => {
+    const c = { state: 'escalated' as CaseState, contentProviderId: 'cp_a', forwardedAt: null as number | null, forwardDueAt: 100, answerDueAt: 200, answeredAt: null as number | null };
+    assert.equal(escalatedOverdueReason(c, 99), null);
+    assert.equal(escalatedOverdueReason(c, 100), 'forward_overdue');
+    assert.equal(escalatedOverdueReason({ ...c, contentProviderId: null }, 100), 'forward_overdue', 'a case naming no provider still owed its forward');
+    const fw = { ...c, forwardedAt: 50 };
+    assert.equal(escalatedOverdueReason(fw, 199), null, 'forwarded: the answer is owed, not the forward');
+    assert.equal(escalatedOverdueReason(fw, 200), 'answer_overdue');
+    assert.equal(escalatedOverdueReason({ ...fw, answeredAt: 150 }, 1e9), null, 'answered in time, reopened: in time still');
+    assert.equal(escalatedOverdueReason({ ...fw, answeredAt: 200 }, 1e9), 'answer_overdue');
+    assert.equal(escalatedOverdueReason({ ...fw, contentProviderId: null }, 1e9), null, 'no one to answer for it');
+    for (const state of CASE_STATES.filter((x) => x !== 'escalated')) assert.equal(escalatedOverdueReason({ ...fw, state }, 1e9), null, state);
+    // the keys entries were always written under (a changed key would enter every case again)
+    assert.equal(overdueEntryKey('case_1', 'forward_overdue'), 'case:case_1:forward-overdue');
+    assert.equal(overdueEntryKey('case_1', 'answer_overdue'), 'case:case_1:overdue');
   });
 
   test('complaint counting, months and references', () => {

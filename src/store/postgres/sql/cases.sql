@@ -24,6 +24,17 @@ SELECT * FROM cases
  WHERE (state = 'received' AND forward_due_at <= $1) OR (state IN ('forwarded', 'investigating') AND answer_due_at <= $1)
  ORDER BY seq LIMIT $2;
 
+-- name: escalatedOverdue
+-- Mirrors escalatedOverdueReason and overdueEntryKey (src/domain/case.ts); the dedup key is unique, indexed.
+SELECT * FROM cases c
+ WHERE c.state = 'escalated' AND (
+      (c.forwarded_at IS NULL AND c.forward_due_at <= $1
+        AND NOT EXISTS (SELECT 1 FROM credit_entries e WHERE e.dedup_key = 'case:' || c.id || ':forward-overdue'))
+   OR (c.forwarded_at IS NOT NULL AND c.content_provider_id IS NOT NULL AND c.answer_due_at <= $1
+        AND (c.answered_at IS NULL OR c.answered_at >= c.answer_due_at)
+        AND NOT EXISTS (SELECT 1 FROM credit_entries e WHERE e.dedup_key = 'case:' || c.id || ':overdue')))
+ ORDER BY c.seq LIMIT $2;
+
 -- name: casesOf
 SELECT * FROM cases WHERE content_provider_id = $1 AND created_at >= $2 AND created_at < $3 ORDER BY seq;
 
