@@ -7,6 +7,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { withGateway, sendPromotion, type TestGateway } from '../helpers/gateway.js';
+import { installContent } from '../helpers/content.js';
 
 const DAY = 86_400_000;
 
@@ -189,6 +190,30 @@ describe('a reopened case and the complaint rate', () => {
     assert.ok(trail.some((e: { detail?: { finding?: string } }) => e.detail?.finding === 'unfounded'), 'the first finding stays in the trail');
     await act(g, f.id, cp.auth, { action: 'answer', text: '复核确认未经同意，已退订', finding: 'confirmed' });
     assert.equal(await rate(), 1);
+  }));
+});
+
+describe('whom a complaint counts against, and from when', () => {
+  test('a complaint naming only a port counts against the port\'s owner as it is filed, in the month\'s rate and in the early warning; one naming no provider counts in the month\'s rate once forwarded to one, never in the early warning', () => withGateway(async (g, cp) => {
+    const { gov, http } = await installContent(g);
+    try {
+      const centre = await token(g, 'report-centre');
+      const warning = () => gov.monitor.snapshot('provider', cp.id, g.clock.now())?.complaints ?? 0;
+      const month = async () => (await g.http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}/complaint-rate?month=2026-11`, headers: centre })).json().complaints as number;
+      // No token, no message to that number in the records: only the port names the provider.
+      const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138231', sender: '10690002' } })).json();
+      assert.deepEqual([f.contentProviderId, f.matchedMessageId, f.state], [cp.id, null, 'received']);
+      assert.equal(await month(), 1, 'counted in the month\'s rate at once, before the centre forwards it');
+      assert.equal(warning(), 1, 'counted in the early warning\'s window as it is filed');
+      // A sender no one registered: no provider until the centre forwards it to one.
+      const u = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138232', sender: '10699999', text: '陌生号码的广告' } })).json();
+      assert.equal(u.contentProviderId, null);
+      await act(g, u.id, centre, { action: 'forward', contentProviderId: cp.id });
+      assert.equal(await month(), 2, 'the month it was filed in counts it once it names the provider');
+      assert.equal(warning(), 1, 'the early warning hears a complaint when it is filed, with the provider it names then');
+    } finally {
+      await http.close();
+    }
   }));
 });
 
