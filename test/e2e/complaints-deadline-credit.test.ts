@@ -160,6 +160,23 @@ describe('a case escalated by hand and left so', () => {
     assert.deepEqual(await ofCase(g, regulator, 'operator', f.id), []);
   }));
 
+  test('acted on between the deadline and the sweeper\'s next round: the late forward and the late answer write the entries themselves', () => withGateway(async (g, cp) => {
+    g.complaints.sweeper.kick = () => undefined; // no round runs: the clock moves, the sweeper has not come by yet
+    const centre = await token(g, 'report-centre');
+    const regulator = await token(g, 'regulator');
+    const user = '13800138208';
+    await sendPromotion(g, cp, user);
+    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: user, sender: '10690002', text: '年终大促' } })).json();
+    await act(g, f.id, centre, { action: 'escalate', reason: '先核实用户身份' });
+    g.clock.advance(Date.parse(f.forwardDueAt) - g.clock.now() + 60_000);
+    const fw = await act(g, f.id, centre, { action: 'forward' });
+    assert.deepEqual((await ofCase(g, regulator, 'operator', f.id)).map((e) => e.kind), ['overdue_forward']);
+    await act(g, f.id, regulator, { action: 'escalate', reason: '监管部门督办' });
+    g.clock.advance(Date.parse(fw.answerDueAt) - g.clock.now() + 60_000);
+    await act(g, f.id, cp.auth, { action: 'answer', text: '迟到的答复', finding: 'confirmed' });
+    assert.deepEqual((await ofCase(g, regulator, cp.id, f.id)).map((e) => e.kind).filter((k) => k === 'overdue_answer'), ['overdue_answer']);
+  }));
+
   test('naming no provider: left unforwarded past its deadline, it enters the operator\'s file as the sweeper\'s escalation would', () => withGateway(async (g) => {
     const centre = await token(g, 'report-centre');
     const regulator = await token(g, 'regulator');
