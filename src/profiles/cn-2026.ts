@@ -8,8 +8,29 @@ import { CN_2015 } from './cn-2015.js';
 
 const u = (article: string, articleZh: string, summary: string): RuleSource => ({ article, articleZh, summary, unverified: true });
 
+/** A source that cites an article number or a draft: a claim about one particular text. */
+const CITES_TEXT = /\bArt\. \d|\bdraft\b/;
+
+/**
+ * An Order 31 source as cn-2026 states it: Order 74 replaces Order 31 and its article numbers were
+ * not read, so a rule it carries over names the Order 31 article it came from as such, never as
+ * Order 74's (a rejection under `cn-2026` citing a bare `Art. 18` named a provision of the old
+ * edition as the one in force), and is unverified.
+ */
+function carried(s: { article: string; articleZh?: string }): { article: string; articleZh: string } {
+  return { article: `Order 74 (article not known; as Order 31 ${s.article})`, articleZh: `工信部令第74号（条款序号未知；同第31号令${s.articleZh ?? s.article}）` };
+}
+
+/**
+ * cn-2015's rules as cn-2026 inherits them: vendor practice and the gateway's own as they are, the
+ * rules cited by an Order 31 article or a draft carried over (see {@link carried}).
+ */
+const INHERITED: Record<string, RuleSource> = Object.fromEntries(
+  Object.entries(CN_2015.rules).map(([id, r]): [string, RuleSource] => [id, CITES_TEXT.test(r.article) ? { ...r, ...carried(r), unverified: true } : r]),
+);
+
 const RULES: Record<string, RuleSource> = {
-  ...CN_2015.rules,
+  ...INHERITED,
   'port.separation': u('Order 74, ports section (“端口…不得用于发送商业性短信息”)', '工信部令第74号，端口部分（“端口…不得用于发送商业性短信息”）', 'A service port must not carry commercial messages.'),
   'content.no-advertising': u('Order 74, commercial SMS section (“不得在非商业性短信息中夹带广告”)', '工信部令第74号，商业性短信息部分（“不得在非商业性短信息中夹带广告”）', 'No advertising in non-commercial messages.'),
   'commercial.consent': u('Order 74, commercial SMS section (“明示同意”)', '工信部令第74号，商业性短信息部分（“明示同意”）', 'Only explicit consent counts.'),
@@ -26,6 +47,12 @@ export const CN_2026: Profile = {
   rules: RULES,
   params: {
     ...CN_2015.params,
+    // Set under a rule carried over from Order 31: they cite cn-2026's wording of it.
+    refusalNotice: { ...CN_2015.params.refusalNotice, article: RULES['commercial.refusal-notice'].article, articleZh: RULES['commercial.refusal-notice'].articleZh, unverified: true },
+    optOutKeywords: { ...CN_2015.params.optOutKeywords, article: RULES['refusal.opt-out-reply'].article, articleZh: RULES['refusal.opt-out-reply'].articleZh, unverified: true },
+    optOutScope: { ...CN_2015.params.optOutScope, article: RULES['commercial.opt-out'].article, articleZh: RULES['commercial.opt-out'].articleZh, unverified: true },
+    resubscribeKeywords: { ...CN_2015.params.resubscribeKeywords, ...carried(CN_2015.params.resubscribeKeywords), unverified: true },
+    refusalNoticeSeparator: { ...CN_2015.params.refusalNoticeSeparator, article: 'convention, not regulation (Chinese punctuation between clauses; the regulation asks only that the way to refuse be stated)', articleZh: '书写习惯，并非法规规定（分句之间用中文标点；法规只要求写明拒绝方式）' },
     consentReplyWindowHours: { value: 48, article: RULES['consent.no-reply'].article, articleZh: RULES['consent.no-reply'].articleZh, basis: 'practice', unverified: true },
     noReplyMeansRefusal: { value: true, article: RULES['consent.no-reply'].article, articleZh: RULES['consent.no-reply'].articleZh, basis: 'law', unverified: true },
     explicitConsentOnly: { value: true, article: RULES['commercial.consent'].article, articleZh: RULES['commercial.consent'].articleZh, basis: 'law', unverified: true },
