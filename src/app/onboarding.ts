@@ -39,7 +39,7 @@ export async function createContentProvider(ctx: AppContext, p: Principal, body:
   if (!name) throw new SmsguardError('invalid_request', 'name: must not be blank', {}, 'name');
   const creditCode = str(body.creditCode, 'creditCode', REGISTRY_LIMITS.creditCode);
   if (!isValidCreditCode(creditCode)) {
-    throw new SmsguardError('invalid_credit_code', 'creditCode is not a valid unified social credit code (GB 32100-2015 check character)', { rule: 'registry.credit-code', article: GATEWAY_ARTICLES.registry.en }, 'creditCode');
+    throw new SmsguardError('invalid_credit_code', 'creditCode is not a valid unified social credit code (GB 32100-2015 check character)', { rule: 'registry.credit-code', article: ctx.profile.rules['registry.credit-code']?.article, profile: ctx.profile.id }, 'creditCode');
   }
   const licenseNumber = body.licenseNumber === undefined || body.licenseNumber === null ? null : str(body.licenseNumber, 'licenseNumber', { ...REGISTRY_LIMITS.licenseNumber, shape: 'line' });
   const id = ctx.ids.next('cp');

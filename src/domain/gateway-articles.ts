@@ -1,12 +1,12 @@
 /**
  * The articles the gateway's own rules cite: rules its use cases name without a profile (the
- * registry's credit code, the complaint workflow and its measures, fines). In English as the API
+ * complaint workflow and its measures, fines, the operational limits); the registry's credit code is
+ * the profiles' (rule `registry.credit-code`), whose article differs by edition. In English as the API
  * states them (`article` in an error body and a record, unchanged), and in Chinese for the web pages
  * (src/web/rule-labels.ts). "rule N" is the numbered list of shared/REGULATION.md, "Rules a gateway
  * enforces or records". The profiles' own articles carry their Chinese beside them (`articleZh`).
  */
 export const GATEWAY_ARTICLES = {
-  registry: { en: 'Art. 6–7 (access registry); GB 32100-2015', zh: '第六条至第七条（接入登记）；GB 32100-2015' },
   complaints: { en: 'rule 10', zh: '要点第10项（投诉与举报）' },
   publicIntake: { en: 'operational, not regulation (complaints without a token a minute from one address, so the public door cannot be flooded)', zh: '运营安排，并非法规规定（同一地址每分钟无令牌投诉的数量，防止公共入口被刷）' },
   statusLookup: { en: "operational, not regulation (wrong access codes from one address in 15 minutes, so a complainant's code cannot be guessed)", zh: '运营安排，并非法规规定（同一地址15分钟内查询码错误的次数，防止投诉查询码被猜中）' },

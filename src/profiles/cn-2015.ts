@@ -7,6 +7,7 @@ import { CONTENT_RULES } from './content-rules.js';
 
 const RULES = {
   ...CONTENT_RULES,
+  'registry.credit-code': { article: 'Art. 6 (licence), Art. 7 (access registry); GB 32100-2015', articleZh: '第六条（经营许可）、第七条（接入登记）；GB 32100-2015', summary: 'A content provider is registered with a unified social credit code whose GB 32100-2015 check character is right.' },
   'sender.port-exists': { article: 'Art. 7 (access code recorded; true sender)', articleZh: '第七条（登记接入代码；真实发送者）', summary: 'The sending port must be a registered access code.' },
   'sender.port-owned': { article: 'Art. 7 (access code recorded; true sender)', articleZh: '第七条（登记接入代码；真实发送者）', summary: 'A content provider sends only from its own ports.' },
   'recipient.msisdn': { article: 'Art. 20 (records of receiving number)', articleZh: '第二十条（记录接收号码）', summary: 'The recipient is a mainland mobile number.' },

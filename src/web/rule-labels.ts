@@ -3,7 +3,7 @@
  * a clerk or a regulator's staff reads `商业短信须经用户同意（commercial.consent）`, not the id alone.
  * The ids are the profiles' rules (src/profiles: the pipeline's stages and the app's consent, refusal,
  * records and supervision rules) and the gateway's own rules its use cases name without a profile
- * (src/app: the registry, the report port, complaints, fines, one pending consent request).
+ * (src/app: the report port, complaints, fines, one pending consent request).
  *
  * Exhaustive over {@link RULE_IDS}: an id added there fails the type check until it has its label.
  * The ids are written where they are used (profiles key them by string), so the unit test
@@ -25,10 +25,12 @@ export const RULE_IDS = [
   // consent, refusal and records (profiles; src/app/consent-*.ts, receive-mo.ts)
   'refusal.opt-out-reply', 'consent.request-content', 'consent.no-reply', 'consent.no-repeat', 'consent.proof',
   'consent.one-pending', 'records.retention',
+  // the registry (profiles; src/app/onboarding.ts)
+  'registry.credit-code',
   // a regulator token's limits (src/app/records-scope.ts)
   'supervision.province-scope', 'supervision.date-scope',
   // the gateway's own, named by use cases without a profile
-  'supervision.penalties', 'registry.credit-code', 'ports.reserved',
+  'supervision.penalties', 'ports.reserved',
   'complaints.public-intake', 'complaints.status-lookup', 'complaints.workflow', 'complaints.measure',
   // the HTTP door's per-provider throughput (src/app/http-throughput.ts)
   'provider.throughput',
@@ -135,7 +137,7 @@ export function ruleUnverified(ref: RuleRef): boolean {
  * (the API's `article`, the profile's English). Chinese pages: the profile's Chinese for it
  * (`articleZh`, e.g. `第十八条（用户同意或请求）`) when the article is the profile's own for that rule,
  * found as {@link ruleUnverified} finds it; else the Chinese of one of the gateway's own articles
- * (src/domain/gateway-articles.ts: the registry, complaints, fines); else as named. Undefined when
+ * (src/domain/gateway-articles.ts: complaints, fines, the operational limits); else as named. Undefined when
  * there is no article.
  */
 export function ruleArticle(lang: Lang, ref: RuleRef): string | undefined {

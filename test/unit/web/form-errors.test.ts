@@ -113,8 +113,12 @@ test('a page address\'s parameter refused for a NUL is named, the NUL itself not
   assert.equal(addressErrorText('en', new SmsguardError('invalid_request', 'x', {}, 'q')), null, 'without a reason the page says the message');
 });
 
+test('the registry\'s credit code reads by the edition of the profile named', () => {
+  assert.equal(ruleText('zh', { rule: 'registry.credit-code', article: CN_2015.rules['registry.credit-code'].article, profile: 'cn-2015' }), '依据：企业须有有效的统一社会信用代码（registry.credit-code）— 第六条（经营许可）、第七条（接入登记）；GB 32100-2015');
+  assert.equal(ruleText('zh', { rule: 'registry.credit-code', article: CN_2026.rules['registry.credit-code'].article, profile: 'cn-2026' }), '依据：企业须有有效的统一社会信用代码（registry.credit-code）— 工信部令第74号（条款序号未知；同第31号令第六条（经营许可）、第七条（接入登记）；GB 32100-2015）（出处未经原文核实）');
+});
+
 test('the gateway\'s own articles (named by use cases, not profiles) read in Chinese on Chinese pages, as the API states them on English ones; an unknown article stays as named', () => {
-  assert.equal(ruleText('zh', { rule: 'registry.credit-code', article: 'Art. 6–7 (access registry); GB 32100-2015' }), '依据：企业须有有效的统一社会信用代码（registry.credit-code）— 第六条至第七条（接入登记）；GB 32100-2015');
   assert.equal(ruleText('en', { rule: 'complaints.workflow', article: 'rule 10' }), 'Rule: a complaint case follows its workflow (complaints.workflow) — rule 10');
   assert.equal(ruleText('zh', { rule: 'complaints.workflow', article: 'rule 99' }), '依据：投诉案件须按办理流程处理（complaints.workflow）— rule 99');
 });
