@@ -1,6 +1,8 @@
 /**
- * MIIT Order No. 31 (2015), the edition smsguard was specified from. Article numbers per
- * shared/REGULATION.md; values that are vendor practice are marked `practice`.
+ * MIIT Order No. 31 (2015), the edition smsguard was specified from. shared/REGULATION.md names Arts.
+ * 6–7, 30 and 31; the other article numbers (3, 18, 19, 20, 26) are the product's reading of Order 31,
+ * and those whose wording it takes from a draft or a secondary source are `unverified`. Values that
+ * are vendor practice or the gateway's own are marked `practice`.
  */
 import type { Profile } from './types.js';
 import { CONTENT_RULES } from './content-rules.js';
@@ -23,7 +25,7 @@ const RULES = {
   'verification.frequency': { article: 'practice (Alibaba Cloud: 1/min, 5/h, 10/day)', articleZh: '行业惯例（阿里云：每分钟1条、每小时5条、每天10条）', summary: 'Verification codes per content provider per number are capped.' },
   'commercial.refusal-notice': { article: 'Art. 18 (state a convenient, effective way to refuse)', articleZh: '第十八条（须注明便捷、有效的拒绝方式）', summary: 'Every commercial message states how to refuse.' },
   'refusal.opt-out-reply': { article: 'Art. 18 (refusal must not be obstructed and costs nothing)', articleZh: '第十八条（不得阻碍用户拒绝，拒绝不收取费用）', summary: 'A refusal reply opts the number out at once, free of charge.' },
-  'consent.request-content': { article: 'Art. 18 (request states type, frequency, duration)', articleZh: '第十八条（征求同意须说明类型、频次、期限）', summary: 'A consent request states the type, frequency and duration.', unverified: true },
+  'consent.request-content': { article: 'Art. 18 (request states type, frequency, duration)', articleZh: '第十八条（征求同意须说明类型、频次、期限）', summary: 'A consent request states the type, frequency and duration.' },
   'consent.no-reply': { article: 'Art. 18 (2014 draft: no reply counts as refusal)', articleZh: '第十八条（2014年征求意见稿：未回复视为拒绝）', summary: 'No reply within the window counts as refusal.', unverified: true },
   'consent.no-repeat': { article: 'Art. 18 (2014 draft: no repeated request after refusal)', articleZh: '第十八条（2014年征求意见稿：用户拒绝后不得重复征求同意）', summary: 'After refusal the same or a similar request must not be sent again.', unverified: true },
   'consent.proof': { article: 'Art. 18 (consent evidence)', articleZh: '第十八条（同意的凭证）', summary: 'Consents granted through the API carry evidence.' },
@@ -36,6 +38,12 @@ const RULES = {
   'supervision.date-scope': { article: 'operational, not regulation (the period an inspection asks about, for which the operator issued the token)', articleZh: '运营安排，并非法规规定（检查所涉的期间，运营方为该期间签发令牌）', summary: 'A regulator token limited to dates reaches what came about inside them, and creates nothing once today is outside them.' },
 } as const;
 
+/** How long a consent request waits for its answer: a gateway default in both editions. */
+const REPLY_WINDOW = {
+  article: 'gateway default, not regulation (how long a consent request waits for its answer; the regulation as known names no time)',
+  articleZh: '网关默认值，并非法规规定（征求同意的请求等待答复的时长；已知条文未规定时限）',
+} as const;
+
 export const CN_2015: Profile = {
   id: 'cn-2015',
   title: 'Regulations on the Management of Communication Short Message Service (MIIT Order No. 31)',
@@ -45,7 +53,8 @@ export const CN_2015: Profile = {
     verificationLimits: { value: { perMinute: 1, perHour: 5, perDay: 10 }, article: RULES['verification.frequency'].article, articleZh: RULES['verification.frequency'].articleZh, basis: 'practice' },
     quietHours: { value: { start: '08:00', end: '21:00', timeZone: 'Asia/Shanghai' }, article: RULES['commercial.quiet-hours'].article, articleZh: RULES['commercial.quiet-hours'].articleZh, basis: 'practice' },
     maxLength: { value: 500, article: RULES['content.length'].article, articleZh: RULES['content.length'].articleZh, basis: 'practice' },
-    refusalNotice: { value: '拒收请回复R', article: RULES['commercial.refusal-notice'].article, articleZh: RULES['commercial.refusal-notice'].articleZh, basis: 'law' },
+    // The law asks that a way to refuse be stated; this wording is market practice (Huawei).
+    refusalNotice: { value: '拒收请回复R', article: RULES['commercial.refusal-notice'].article, articleZh: RULES['commercial.refusal-notice'].articleZh, basis: 'practice' },
     // None by default: issue 2 has the notice appended to the text as it is, so the final text and its
     // 500-character boundary are the text plus the notice, as providers and outside checks count them.
     // An operator who wants it set apart configures one (a full-width comma reads best in Chinese; a
@@ -56,7 +65,8 @@ export const CN_2015: Profile = {
     // the provider's port is the user's own request, the same evidence a refusal rests on; the lift
     // restores no consent given before the opt-out, so commercial messages still need the user's word.
     resubscribeKeywords: { value: ['订阅', '重新订阅', 'SUBSCRIBE', 'START'], article: 'Art. 18 (commercial messages only with the user\'s consent; a lift of the user\'s own refusal at the user\'s own request is gateway practice)', articleZh: '第十八条（商业短信须经用户同意；应用户本人请求撤销其退订为网关惯例）', basis: 'practice' },
-    consentReplyWindowHours: { value: 48, article: RULES['consent.no-reply'].article, articleZh: RULES['consent.no-reply'].articleZh, basis: 'draft', unverified: true },
+    // The draft's "no reply" names no time to reply in: how long to wait is the gateway's to choose.
+    consentReplyWindowHours: { value: 48, article: REPLY_WINDOW.article, articleZh: REPLY_WINDOW.articleZh, basis: 'practice' },
     noReplyMeansRefusal: { value: true, article: RULES['consent.no-reply'].article, articleZh: RULES['consent.no-reply'].articleZh, basis: 'draft', unverified: true },
     explicitConsentOnly: { value: false, article: RULES['commercial.consent'].article, articleZh: RULES['commercial.consent'].articleZh, basis: 'law' },
     consentProofRequired: { value: false, article: RULES['consent.proof'].article, articleZh: RULES['consent.proof'].articleZh, basis: 'law' },

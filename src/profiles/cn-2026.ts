@@ -53,7 +53,6 @@ export const CN_2026: Profile = {
     optOutScope: { ...CN_2015.params.optOutScope, article: RULES['commercial.opt-out'].article, articleZh: RULES['commercial.opt-out'].articleZh, unverified: true },
     resubscribeKeywords: { ...CN_2015.params.resubscribeKeywords, ...carried(CN_2015.params.resubscribeKeywords), unverified: true },
     refusalNoticeSeparator: { ...CN_2015.params.refusalNoticeSeparator, article: 'convention, not regulation (Chinese punctuation between clauses; the regulation asks only that the way to refuse be stated)', articleZh: '书写习惯，并非法规规定（分句之间用中文标点；法规只要求写明拒绝方式）' },
-    consentReplyWindowHours: { value: 48, article: RULES['consent.no-reply'].article, articleZh: RULES['consent.no-reply'].articleZh, basis: 'practice', unverified: true },
     noReplyMeansRefusal: { value: true, article: RULES['consent.no-reply'].article, articleZh: RULES['consent.no-reply'].articleZh, basis: 'law', unverified: true },
     explicitConsentOnly: { value: true, article: RULES['commercial.consent'].article, articleZh: RULES['commercial.consent'].articleZh, basis: 'law', unverified: true },
     consentProofRequired: { value: true, article: RULES['consent.proof'].article, articleZh: RULES['consent.proof'].articleZh, basis: 'law', unverified: true },

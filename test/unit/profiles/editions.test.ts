@@ -44,3 +44,33 @@ test('a rule carried over keeps what cn-2015 enforces and its Order 31 article, 
   assert.equal(PROFILES['cn-2026'].params.optOutScope.article, r26.article);
   assert.equal(PROFILES['cn-2026'].params.refusalNotice.article, PROFILES['cn-2026'].rules['commercial.refusal-notice'].article);
 });
+
+/**
+ * What shared/REGULATION.md leaves open for cn-2015: port separation (2020 draft), the no-reply and
+ * no-repeat consent rules (2014 draft, final wording unverified), the complaint deadlines (a secondary
+ * source), the province scope (Art. 3, not in it), and the content rules' sources (article numbers not
+ * confirmed). The rest it states as the regulation's (the consent request's type, frequency and
+ * duration among them) or as market practice, which is no claim about the text.
+ */
+test('cn-2015 marks unverified exactly what shared/REGULATION.md leaves open', () => {
+  const flagged = sources(PROFILES['cn-2015']).filter((s) => s.unverified === true).map((s) => s.where).sort();
+  assert.deepEqual(flagged, [
+    'param complaintAnswerWorkingDays', 'param complaintForwardWorkingDays', 'param noReplyMeansRefusal', 'param portSeparation',
+    'rule consent.no-repeat', 'rule consent.no-reply', 'rule content.prohibited', 'rule content.template', 'rule monitor.early-warning',
+    'rule port.separation', 'rule supervision.province-scope',
+  ].sort());
+});
+
+test('values shared/REGULATION.md gives as market practice, or that are the gateway\'s own, say so (basis practice, not law or a draft)', () => {
+  for (const p of Object.values(PROFILES)) {
+    // "Market practice (defaults, not law)", and the refusal notice's wording (rule 6: Huawei's).
+    for (const name of ['verificationLimits', 'quietHours', 'maxLength', 'refusalNotice', 'optOutKeywords', 'complaintRateThresholdPerMillion'] as const) {
+      assert.equal(p.params[name].basis, 'practice', `${p.id} ${name}`);
+    }
+    // No edition or draft names how long a consent request waits for its answer: 48 hours is the gateway's.
+    const w = p.params.consentReplyWindowHours;
+    assert.equal(w.basis, 'practice', `${p.id} consentReplyWindowHours`);
+    assert.match(w.article, /not regulation/, `${p.id} consentReplyWindowHours: ${w.article}`);
+    assert.doesNotMatch(w.article, /\bArt\. \d|draft|Order 74/, `${p.id} consentReplyWindowHours cites no text for its number`);
+  }
+});
