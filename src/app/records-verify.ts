@@ -8,7 +8,7 @@
  * stored in a month but not linked into its chain is reported as `unchained`.
  */
 import { createHash } from 'node:crypto';
-import { canonicalRecord, canonicalRetained, chainHash, genesisHash } from '../domain/hash-chain.js';
+import { canonicalRecord, canonicalRetained, chainHash, genesisHash, monthEnd, monthStart } from '../domain/hash-chain.js';
 import type { RecordArchive, RecordChainInfo, StoredHead } from '../ports/store.js';
 import { keyIdOf, verifyHeadSignature } from './records-signing.js';
 import { verifyProviderHeads } from './records-verify-providers.js';
@@ -80,7 +80,7 @@ async function slowHash(archive: RecordArchive, chain: string, prev: Uint8Array,
   return { hash, id: r.id };
 }
 
-async function verifyOne(archive: RecordArchive, chain: string, firstSeq: number, lastSeq: number, heads: StoredHead[], trusted: Map<string, string> | null, progress?: (n: number) => void, seqGaps = false): Promise<ChainVerdict> {
+async function verifyOne(archive: RecordArchive, chain: string, firstSeq: number, lastSeq: number, heads: StoredHead[], trusted: Map<string, string> | null, progress?: (n: number) => void, seqGaps = false, tip = 0): Promise<ChainVerdict> {
   const retained = chain === 'retained';
   const v: ChainVerdict = { chain, ok: true, checked: 0, firstSeq, lastSeq, headsChecked: 0 };
   const fail = (f: ChainFailure): ChainVerdict => ({ ...v, ok: false, failure: f });
@@ -161,9 +161,14 @@ async function verifyOne(archive: RecordArchive, chain: string, firstSeq: number
     progress?.(rows.length);
   }
   const beyond = heads.filter((h) => h.lastSeq > lastSeen).sort((a, b) => a.lastSeq - b.lastSeq)[0];
+  // The store's own record of the tip (PostgreSQL keeps one apart from the records, SQLite its commit mark) catches a cut end before any head is signed.
+  const end = Math.max(lastSeq, tip);
+  if (v.checked === 0 && (beyond || end > 0)) {
+    const cover = Math.max(beyond?.lastSeq ?? 0, end);
+    return fail({ seq: firstSeq, reason: 'truncated', detail: `the month holds none of its records any more: ${beyond ? `a head signed at ${new Date(beyond.signedAt).toISOString()} covers` : 'its chain\'s tip is'} up to seq ${cover}: every record was removed` });
+  }
   if (beyond) return fail({ seq: lastSeen + 1, reason: 'truncated', detail: `a head signed at ${new Date(beyond.signedAt).toISOString()} covers up to seq ${beyond.lastSeq}, but the chain ends at seq ${lastSeen}: records were removed from its end` });
-  // The store's own record of the tip (PostgreSQL keeps one apart from the records) catches a cut end before any head is signed.
-  if (lastSeen < lastSeq) return fail({ seq: lastSeen + 1, reason: 'truncated', detail: `the chain's tip is seq ${lastSeq}, but its records end at seq ${lastSeen}: records were removed from its end` });
+  if (lastSeen < end) return fail({ seq: lastSeen + 1, reason: 'truncated', detail: `the chain's tip is seq ${end}, but its records end at seq ${lastSeen}: records were removed from its end` });
   return v;
 }
 
@@ -174,8 +179,21 @@ async function verifyOne(archive: RecordArchive, chain: string, firstSeq: number
 export async function verifyChains(archive: RecordArchive, opts: { month?: string; only?: (c: RecordChainInfo) => boolean; trustedPublicKeys?: readonly string[]; progress?: (n: number) => void } = {}): Promise<VerifyReport> {
   // Trusted keys by id (a head names the key that signed it); without any, each head's own key.
   const trusted = opts.trustedPublicKeys ? new Map(opts.trustedPublicKeys.map((k) => [keyIdOf(k), k])) : null;
+  // Read before the chains: a tip read first is never ahead of the records the scan will find.
+  const tips = (await archive.recordedTips?.()) ?? new Map<string, number>();
   const chains = await archive.chains();
   const heads = await archive.heads();
+  // A month the store says holds records but whose chain has none left (every record deleted) is not
+  // absent: it is checked as an empty chain, which fails `truncated`. One purged meanwhile is skipped.
+  const listed = new Set(chains.map((c) => c.chain));
+  const emptied = [...tips].filter(([m]) => !listed.has(m));
+  const stillLive = emptied.length && archive.recordedTips ? await archive.recordedTips() : tips;
+  for (const [month, tip] of emptied) {
+    if (!stillLive.has(month)) continue;
+    const first = Math.min(tip, ...heads.filter((h) => h.chain === month).map((h) => h.firstSeq));
+    chains.push({ chain: month, firstSeq: first, lastSeq: tip, count: 0, minAt: monthStart(month), maxAt: monthEnd(month) - 1, hash: new Uint8Array(0), kinds: null, emptied: true });
+  }
+  chains.sort((a, b) => (a.chain === b.chain ? 0 : a.chain === 'retained' ? -1 : b.chain === 'retained' ? 1 : a.chain < b.chain ? -1 : 1));
   const out: VerifyReport = { ok: true, checked: 0, chains: [] };
   for (const c of chains) {
     if (opts.month && c.chain !== opts.month) continue;
@@ -183,7 +201,7 @@ export async function verifyChains(archive: RecordArchive, opts: { month?: strin
     // Retained is rebuilt at each purge: only its latest head must match.
     let hs = heads.filter((h) => h.chain === c.chain);
     if (c.chain === 'retained' && hs.length) hs = [hs.reduce((a, b) => (b.signedAt > a.signedAt ? b : a))];
-    let v = await verifyOne(archive, c.chain, c.firstSeq, c.lastSeq, hs, trusted, opts.progress, c.seqGaps);
+    let v = await verifyOne(archive, c.chain, c.firstSeq, c.lastSeq, hs, trusted, opts.progress, c.seqGaps, tips.get(c.chain));
     if (v.ok && c.chain !== 'retained') {
       // The chain holds, so its stored hashes are the recomputed ones: the providers' digests fold from them.
       const p = await verifyProviderHeads(archive, c.chain, await archive.providerHeads({ month: c.chain }), trusted);

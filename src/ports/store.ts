@@ -930,6 +930,8 @@ export interface RecordChainInfo {
   seqGaps?: boolean;
   /** Records of the month committed after the chain's tip, not linked yet (adapters that link after commit). */
   pending?: number;
+  /** Set by the verifier alone: the store recorded a tip for the month and none of its records is left (`recordedTips`). */
+  emptied?: true;
 }
 
 /** A signed chain head as published: the head (domain/hash-chain.ts) and its signature. */
@@ -989,6 +991,14 @@ export interface RecordArchive {
    * so heads, verification and purge see every record committed before the call.
    */
   chains(): Promise<RecordChainInfo[]>;
+  /**
+   * Optional: each live month's tip as the store records it apart from the month's records (SQLite:
+   * the commit mark in the main file), for months that have had records. The verifier reads it before
+   * the chains, so a tip is never ahead of records committed before it was read: a month whose records
+   * end below it, or that has none left at all, was cut. Adapters whose `chains()` already report the
+   * tip from a registry (PostgreSQL) need not implement it.
+   */
+  recordedTips?(): Promise<Map<string, number>>;
   /**
    * Adapters that chain after commit rather than at insert (PostgreSQL, where several processes
    * insert at once): links committed records into their months' chains, one process at a time.

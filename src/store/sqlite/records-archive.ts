@@ -86,6 +86,16 @@ export class SqliteRecordArchive implements RecordArchive {
     return out;
   }
 
+  /**
+   * Each live month's commit mark (`records_months.committed_seq`, "Commit order" in docs/RECORDS.md):
+   * the month file commits before the main file moves the mark, so the month always holds every
+   * record up to it. Months with no mark yet (0, or -1 before migration 090) are left out.
+   */
+  async recordedTips(): Promise<Map<string, number>> {
+    const rows = this.db.prepare('SELECT month, committed_seq FROM records_months WHERE purged_at IS NULL AND committed_seq > 0').raw().all() as [string, number][];
+    return new Map(rows);
+  }
+
   async scan(chain: string, afterSeq: number, limit: number): Promise<RecordChainRow[]> {
     return this.writer.scan(chain, afterSeq, limit);
   }

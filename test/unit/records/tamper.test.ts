@@ -125,6 +125,41 @@ describe('records verify finds tampering', () => {
     await store.close();
   });
 
+  test('every record of a month deleted: the month is reported cut, not absent (found by the records audit)', async () => {
+    // Before: the emptied month vanished from the chains, and verify said "holds no records yet", exit 0.
+    raw((db) => {
+      db.exec('DROP TRIGGER records_2026_11_no_delete');
+      db.exec('DELETE FROM records_2026_11');
+    });
+    const { store, svc } = open();
+    const r = await svc.verify();
+    assert.equal(r.ok, false, JSON.stringify(r));
+    const nov = r.chains.find((c) => c.chain === '2026-11');
+    assert.equal(nov?.failure?.reason, 'truncated', JSON.stringify(r));
+    assert.match(nov!.failure!.detail, /none of its records/);
+    assert.equal(r.chains.find((c) => c.chain === '2026-10')!.ok, true);
+    assert.equal((await svc.verify({ month: '2026-11' })).ok, false, 'the month alone too');
+    await store.close();
+  });
+
+  test('records cut off the end before any head covers them: the commit mark in the main file catches it', async () => {
+    // Ten more November records, no head signed over them; then the last three are cut.
+    {
+      const { store } = open();
+      for (let i = 30; i < 40; i++) await store.records.recordMo({ id: `mo_${i}`, at: NOV + i * 1000, from: '+8613800138000', to: '10690001', text: `MARKER-${i} 退订`, contentProviderId: 'cp_1', action: 'opt_out' });
+      await store.close();
+    }
+    raw((db) => {
+      db.exec('DROP TRIGGER records_2026_11_no_delete');
+      db.exec("DELETE FROM records_2026_11 WHERE id IN ('mo_37', 'mo_38', 'mo_39')");
+    });
+    const { store, svc } = open();
+    const r = await svc.verify({ month: '2026-11' });
+    assert.equal(r.chains[0].failure?.reason, 'truncated', JSON.stringify(r));
+    assert.match(r.chains[0].failure!.detail, /tip is seq 40, but its records end at seq 37/);
+    await store.close();
+  });
+
   test('a record rewritten and every later hash recomputed: the signed head catches it', async () => {
     raw((db) => {
       db.exec('DROP TRIGGER records_2026_11_no_update');
