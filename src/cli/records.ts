@@ -13,6 +13,7 @@ import { sqliteTuning } from '../config/sqlite-tuning.js';
 import { useWorkerBundles } from '../runtime/worker-script.js';
 import { resolveProfile, type ParamOverrides, type ProfileId } from '../profiles/index.js';
 import { openStore, requireExistingInstall } from '../store/open.js';
+import { MonthFileError } from '../store/sqlite/month-files.js';
 import { SmsguardError } from '../domain/errors.js';
 import type { Store } from '../ports/store.js';
 import { App } from '../app/app.js';
@@ -264,7 +265,17 @@ export function registerRecordsCommands(program: Command, common: (c: Command) =
     .option('--month <YYYY-MM>', 'one month only')
     .action(async (opts) => {
       if (opts.month && !isMonth(opts.month)) throw new SmsguardError('invalid_request', `--month: not a month (YYYY-MM): ${opts.month}`, {}, 'month');
-      const { store, svc } = await openApp(opts);
+      let opened: Awaited<ReturnType<typeof openApp>>;
+      try {
+        opened = await openApp(opts);
+      } catch (e) {
+        if (!(e instanceof MonthFileError)) throw e;
+        // A month's file gone or not its records is what verify exists to find: said as a failed month, exit 2.
+        process.stdout.write(`${e.month}: FAILED: ${e.message}\nverify refused: the store does not open while a registered month's file is missing or damaged, so no month was checked\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const { store, svc } = opened;
       try {
         const chains = await svc.archive.chains();
         const total = chains.filter((c) => !opts.month || c.chain === opts.month).reduce((a, c) => a + c.count, 0);

@@ -10,6 +10,7 @@ import { SqliteStore } from './sqlite/index.js';
 import type { SqliteTuning } from './sqlite/tuning.js';
 import { monthFilePath } from './sqlite/month-files.js';
 import { SchemaTooNewError } from './schema-too-new.js';
+import { MonthFileError } from './sqlite/month-files.js';
 import { PostgresStore, isPostgresUrl } from './postgres/index.js';
 import { checkSchemaName } from './postgres/schema-name.js';
 import pg from 'pg';
@@ -93,6 +94,8 @@ export function connectProblem(e: unknown, url: string): unknown {
 export function sqliteOpenProblem(e: unknown, path: string): unknown {
   const code = (e as { code?: unknown }).code;
   if (e instanceof SchemaTooNewError) return new SmsguardError(e.code, `${path}: ${e.message}`, {}, 'db');
+  // A month's file (beside --db) is named by the error itself; --db is fine.
+  if (e instanceof MonthFileError) return e;
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return e;
   if (code === 'SQLITE_CANTOPEN') {
     const folder = existsSync(path) && statSync(path).isDirectory();

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -101,4 +101,28 @@ test('token create --role regulator with a province and dates', () => {
   assert.deepEqual(t.scope, { province: '35', from: Date.parse('2026-01-01T00:00:00+08:00'), to: Date.parse('2026-07-01T00:00:00+08:00') });
   const bad = cli('token', 'create', '--role', 'admin', '--province', '35');
   assert.notEqual(bad.code, 0);
+});
+
+test('a month file gone, emptied or not a database: one line naming the month and its file, no stack; verify exits 2 (found by the records audit)', async () => {
+  // Before: an Error with its stack (exit 1), and a file that is no database was blamed on --db.
+  const cases: [string, (f: string) => void, RegExp][] = [
+    ['removed', (f) => rmSync(f), /records of 2026-11 are missing: .*g\.records-2026-11\.db does not exist/],
+    ['emptied to 0 bytes', (f) => writeFileSync(f, ''), /records of 2026-11 are damaged: .*g\.records-2026-11\.db holds no table records_2026_11/],
+    ['overwritten', (f) => writeFileSync(f, 'x'.repeat(8192)), /records of 2026-11 are damaged: .*g\.records-2026-11\.db is not a SQLite database/],
+  ];
+  for (const [what, spoil, message] of cases) {
+    const sub = mkdtempSync(join(dir, 'month-'));
+    const file = join(sub, 'g.db');
+    await seed(file);
+    spoil(join(sub, 'g.records-2026-11.db'));
+    const v = cliOn(file, 'records', 'verify');
+    assert.equal(v.code, 2, `${what}: ${v.err}`);
+    assert.match(v.out, new RegExp(`^2026-11: FAILED: ${message.source}`), what);
+    assert.match(v.out, /\nverify refused: /, what);
+    assert.doesNotMatch(v.err, /\n\s+at /, `${what}: no stack`);
+    const p = cliOn(file, 'records', 'purge', '--dry-run');
+    assert.equal(p.code, 1, `${what}: ${p.err}`);
+    assert.match(p.err, new RegExp(`^smsguard: ${message.source}`), what);
+    assert.doesNotMatch(p.err, /\n\s+at /, `${what}: no stack`);
+  }
 });

@@ -199,6 +199,19 @@ function configure(db: Db, sync: SqliteSync): void {
 }
 
 /**
+ * A registered month whose file is gone or is not its records (removed, emptied, overwritten): the
+ * store does not open, for a month of records gone is an incident to look into, not an empty month.
+ * Said in one line naming the month and the file (src/cli/error-output.ts; `records verify` reports
+ * it as a failed month, exit 2).
+ */
+export class MonthFileError extends Error {
+  override readonly name = 'MonthFileError';
+  constructor(readonly month: string, readonly path: string, problem: string) {
+    super(`records of ${month} are ${problem === 'missing' ? `missing: ${path} does not exist` : `damaged: ${path} ${problem}`} (the month is registered and not purged): restore its file from a backup (smsguard backup), or look into what removed it`);
+  }
+}
+
+/**
  * Opens a month. `create`: make the file and its schema when missing (only the writer does, for a
  * month it registers); otherwise a missing file is an error, never silently an empty month. `sync`:
  * the store's `PRAGMA synchronous` level (SqliteTuning), as the main file's.
@@ -212,7 +225,7 @@ export function openMonth(mainPath: string | null, month: string, create: boolea
     db.exec(monthSchema(table));
     return { month, db, table, path, checkpointer: null };
   }
-  if (!create && !existsSync(path)) throw new Error(`records of ${month} are missing: ${path} does not exist (the month is registered and not purged)`);
+  if (!create && !existsSync(path)) throw new MonthFileError(month, path, 'missing');
   const db = new Database(path);
   try {
     // Only a new file takes it (an existing file keeps the page size it was made with).
@@ -220,9 +233,12 @@ export function openMonth(mainPath: string | null, month: string, create: boolea
     configure(db, sync);
     // A file made earlier (adopted) keeps the number index it has.
     if (create) db.exec(monthSchema(table, '', numberIndexOf(db, table) ?? 'batched'));
-    else if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table)) throw new Error(`${path} holds no table ${table}`);
+    else if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table)) throw new MonthFileError(month, path, `holds no table ${table}`);
   } catch (e) {
     db.close();
+    const code = (e as { code?: unknown }).code;
+    // An existing month that SQLite cannot read as a database: its file, not --db, is what is wrong.
+    if (!create && (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')) throw new MonthFileError(month, path, `is not a SQLite database (${code})`);
     throw e;
   }
   return { month, db, table, path, checkpointer: null };
