@@ -89,6 +89,11 @@ async function verifyOne(archive: RecordArchive, chain: string, firstSeq: number
     if (trusted && key === undefined) return fail({ seq: h.lastSeq, reason: 'signature_invalid', detail: `head signed at ${new Date(h.signedAt).toISOString()} with key ${h.keyId}, which is neither the signing key nor a trusted retired key (docs/RECORDS.md, key rotation)` });
     if (!verifyHeadSignature(h, key)) return fail({ seq: h.lastSeq, reason: 'signature_invalid', detail: `head signed at ${new Date(h.signedAt).toISOString()} (key ${h.keyId}) has an invalid signature` });
   }
+  // A month's first seq never moves: a signed head starting before the first record left means the
+  // records from its start were removed (and what is left re-chained from the genesis, or new records
+  // appended to a month emptied by hand).
+  const early = retained || seqGaps ? undefined : heads.filter((h) => h.firstSeq < firstSeq).sort((a, b) => a.firstSeq - b.firstSeq)[0];
+  if (early) return fail({ seq: early.firstSeq, reason: 'missing', detail: `a head signed at ${new Date(early.signedAt).toISOString()} covers seq ${early.firstSeq}–${early.lastSeq}, but the month's records now start at seq ${firstSeq}: the records before it were removed` });
   const byLast = new Map<number, StoredHead[]>();
   for (const h of heads) byLast.set(h.lastSeq, [...(byLast.get(h.lastSeq) ?? []), h]);
   let prev: Uint8Array = genesisHash(chain);

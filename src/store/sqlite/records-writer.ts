@@ -464,9 +464,12 @@ export class RecordsWriter {
     this.months = [...new Set([...this.months, month])].sort();
   }
 
-  /** The highest seq ever issued (live months, retained records, purged months). */
+  /**
+   * The highest seq ever issued (live months, retained records, purged months, and the commit marks,
+   * which stay where they were when records are deleted from a month file by hand).
+   */
   private floorSeq(): number {
-    let max = (this.db.prepare('SELECT max(m) FROM (SELECT max(seq) AS m FROM records_retained UNION ALL SELECT max(last_seq) FROM records_months)').pluck().get() as number | null) ?? 0;
+    let max = (this.db.prepare('SELECT max(m) FROM (SELECT max(seq) AS m FROM records_retained UNION ALL SELECT max(last_seq) FROM records_months UNION ALL SELECT max(committed_seq) FROM records_months)').pluck().get() as number | null) ?? 0;
     for (const m of this.months) {
       const x = this.open.get(m);
       const s = x ? (this.cachedOn(x.db, `SELECT max(seq) FROM ${x.table}`).pluck().get() as number | null) : null;
@@ -775,7 +778,11 @@ export class RecordsWriter {
     let tip = this.tips.get(m.month);
     if (tip && tip.dv === dv) return tip;
     const row = st.tip.get() as [number, number, Buffer] | undefined;
-    tip = row ? { seq: row[0], at: row[1], hash: Buffer.from(row[2]), dv } : { seq: this.floorSeq(), at: -Infinity, hash: genesisHash(m.month), dv };
+    // Records cut off the month's end by hand leave its commit mark above its last row: the next seq
+    // follows the mark, never a removed record's, so the cut stays a gap `verify` reports (`missing`)
+    // instead of being filled by new records that chain on as if nothing had been removed.
+    const mark = row ? (this.cached('SELECT committed_seq FROM records_months WHERE month = ?').pluck().get(m.month) as number | null) ?? 0 : 0;
+    tip = row ? { seq: Math.max(row[0], mark), at: row[1], hash: Buffer.from(row[2]), dv } : { seq: this.floorSeq(), at: -Infinity, hash: genesisHash(m.month), dv };
     this.tips.set(m.month, tip);
     return tip;
   }

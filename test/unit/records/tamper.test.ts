@@ -160,6 +160,30 @@ describe('records verify finds tampering', () => {
     await store.close();
   });
 
+  test('records appended after a cut never reuse its seqs, so the cut stays visible (found by the records audit)', async () => {
+    // Before: the writer went on from the last row left, so new records took the removed seqs and,
+    // where no head covered the cut, the chain verified as if nothing had happened.
+    {
+      const { store } = open();
+      for (let i = 30; i < 40; i++) await store.records.recordMo({ id: `mo_${i}`, at: NOV + i * 1000, from: '+8613800138000', to: '10690001', text: `MARKER-${i} 退订`, contentProviderId: 'cp_1', action: 'opt_out' });
+      await store.close();
+    }
+    for (const [what, cut] of [['the tail', "id IN ('mo_37', 'mo_38', 'mo_39')"], ['every record', '1']] as const) {
+      raw((db) => {
+        db.exec('DROP TRIGGER IF EXISTS records_2026_11_no_delete');
+        db.exec(`DELETE FROM records_2026_11 WHERE ${cut}`);
+      });
+      const { store, svc } = open();
+      await store.records.recordMo({ id: `mo_after_${what}`, at: NOV + 50_000, from: '+8613800138000', to: '10690001', text: 'after the cut 退订', contentProviderId: 'cp_1', action: 'opt_out' });
+      const seq = (await svc.archive.chains()).find((c) => c.chain === '2026-11')!.lastSeq;
+      assert.ok(seq > 40, `${what}: the new record takes a seq never issued (${seq})`);
+      const r = await svc.verify({ month: '2026-11' });
+      assert.equal(r.ok, false, `${what}: ${JSON.stringify(r)}`);
+      assert.equal(r.chains[0].failure?.reason, 'missing', `${what}: ${JSON.stringify(r.chains[0].failure)}`);
+      await store.close();
+    }
+  });
+
   test('a record rewritten and every later hash recomputed: the signed head catches it', async () => {
     raw((db) => {
       db.exec('DROP TRIGGER records_2026_11_no_update');
