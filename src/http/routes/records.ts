@@ -60,13 +60,14 @@ export async function recordRoutes(f: FastifyInstance, opts: { app: App }): Prom
           type: { type: 'string', maxLength: 64, description: 'Message type of an MT (verification…), event of a subscription record, action of an audit record' },
           decision: { type: 'string', enum: ['accepted', 'rejected'] },
           rule: { type: 'string', maxLength: 64, description: 'Rule id of the failing verdict of a rejected MT' },
-          from: { type: 'string', maxLength: 40, description: 'ISO-8601, inclusive' }, to: { type: 'string', maxLength: 40, description: 'ISO-8601, exclusive' },
+          from: { type: 'string', maxLength: 40, description: 'ISO-8601 with its offset, inclusive' }, to: { type: 'string', maxLength: 40, description: 'ISO-8601 with its offset, exclusive; must be after from (400 naming to otherwise)' },
           // the default said, not set (`default`): a regulator's query is recorded with its filter as asked
           limit: { type: 'integer', minimum: 1, maximum: 1000, description: 'default 100' }, cursor: { type: 'string', maxLength: 16 },
         },
       },
       response: {
         200: recordPage,
+        400: errorResponse('A malformed filter, a cursor the API did not hand out, or a to not after from (invalid_request naming the parameter)'),
         401: errorResponse('No token, or one that is not valid'),
         403: errorResponse('Another provider\'s records (a provider), or a content provider outside a regulator token\'s province (rule supervision.province-scope, with its article)'),
         404: errorResponse('contentProviderId: no content provider registered under it (nor the operator\'s own account): a misspelt id, not a provider without records'),
