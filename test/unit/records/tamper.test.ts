@@ -14,6 +14,7 @@ import { App } from '../../../src/app/app.js';
 import { SimulatedClock } from '../../../src/simulator/clock.js';
 import { resolveProfile } from '../../../src/profiles/index.js';
 import { configureRecords } from '../../../src/app/records-service.js';
+import { verifyExportChains } from '../../../src/app/inspect-export.js';
 import { RecordsSigner, verifyHeadSignature } from '../../../src/app/records-signing.js';
 import { canonicalRecord, chainHash, genesisHash } from '../../../src/domain/hash-chain.js';
 
@@ -131,7 +132,7 @@ describe('records verify finds tampering', () => {
       db.exec('DROP TRIGGER records_2026_11_no_delete');
       db.exec('DELETE FROM records_2026_11');
     });
-    const { store, svc } = open();
+    const { store, svc, app } = open();
     const r = await svc.verify();
     assert.equal(r.ok, false, JSON.stringify(r));
     const nov = r.chains.find((c) => c.chain === '2026-11');
@@ -139,6 +140,9 @@ describe('records verify finds tampering', () => {
     assert.match(nov!.failure!.detail, /none of its records/);
     assert.equal(r.chains.find((c) => c.chain === '2026-10')!.ok, true);
     assert.equal((await svc.verify({ month: '2026-11' })).ok, false, 'the month alone too');
+    // An export of a range in that month checks it too, and is refused, rather than export nothing over a "clean" chain.
+    const exp = await verifyExportChains(app.ctx, { from: NOV, to: NOV + 86_400_000 });
+    assert.deepEqual(exp.chains.map((c) => [c.chain, c.ok]), [['2026-11', false]]);
     await store.close();
   });
 
