@@ -135,6 +135,15 @@ describe('records verify finds tampering on PostgreSQL', () => {
     assert.equal(r.chains[0].failure?.reason, 'truncated');
   });
 
+  test('every record of a month and its links deleted: truncated, as on SQLite (records audit)', async () => {
+    await raw(h, 'DELETE FROM records WHERE at >= 1793462400000', "DELETE FROM records_links WHERE month = '2026-11'");
+    const r = await verify();
+    const nov = r.chains.find((c) => c.chain === '2026-11');
+    assert.equal(nov?.failure?.reason, 'truncated', JSON.stringify(r));
+    assert.match(nov!.failure!.detail, /none of its records/);
+    assert.equal(r.chains.find((c) => c.chain === '2026-10')?.ok, true);
+  });
+
   test('a record rewritten and every later link recomputed: the signed head catches it', async () => {
     await raw(h, "UPDATE records SET body = jsonb_set(body, '{text}', to_jsonb(replace(body->>'text', 'MARKER', 'MARKUP'))) WHERE id = 'mo_15'");
     const rows = await h.store.records.archive!.scan('2026-11', 0, 1000);
