@@ -18,7 +18,7 @@ import { InFlight } from '../app/in-flight.js';
 import { gaveUpClaimsError, lostClaimsError } from '../app/lease-keeper.js';
 import { within } from '../app/within.js';
 import type { Bus } from './nats.js';
-import { partitionOf, type MtHandOver } from './subjects.js';
+import { laneChannels, partitionOf, type MtHandOver } from './subjects.js';
 import type { PartitionLeases, QueueOutbox, QueueTimings } from './types.js';
 import type { Claim } from '../ports/store.js';
 import { randomBytes } from 'node:crypto';
@@ -41,8 +41,8 @@ interface PartitionConsumer {
 export class BusEgressWorker {
   readonly member = `egress_${process.pid}_${randomBytes(4).toString('hex')}`;
   /**
-   * Per partition owned, its two consumers: the commercial subject's and the express one's
-   * (subjects.ts), each processing its own batches, so a code is not held behind the other's.
+   * Per partition owned, its three consumers, one per lane's subject (subjects.ts), each processing
+   * its own batches, so a code is held neither behind a notice's batch nor behind a commercial one.
    */
   private readonly consumers = new Map<number, PartitionConsumer[]>();
   private stopped = false;
@@ -166,7 +166,7 @@ export class BusEgressWorker {
 
   private async startPartition(partition: number): Promise<void> {
     const pcs: PartitionConsumer[] = [];
-    for (const durable of [this.bus.names.consumer(partition), this.bus.names.consumerExpress(partition)]) {
+    for (const { durable } of laneChannels(this.bus.names, partition)) {
       const consumer = await this.bus.js.consumers.get(this.bus.names.stream, durable);
       const messages = await consumer.consume({ max_messages: this.o.batch * 2 });
       const pc: PartitionConsumer = { partition, messages, buffer: [], processing: null, loop: Promise.resolve(), closing: false };

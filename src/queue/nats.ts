@@ -5,7 +5,7 @@
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import type { QueueNames } from './subjects.js';
+import { laneChannels, mtSubjects, type QueueNames } from './subjects.js';
 import { withoutPassword } from '../runtime/without-password.js';
 
 export interface Bus {
@@ -47,7 +47,7 @@ export async function openBus(o: BusOptions): Promise<Bus> {
     throw new BusUnreachableError(`cannot reach NATS at ${withoutPassword(o.url)} (--queue): ${(e as Error).message}; is it running, and is --queue right? ${NATS_START_HINT}`);
   }
   const jsm = await jetstreamManager(nc);
-  const subjects = [`${o.names.prefix}.mt.*`, `${o.names.prefix}.mtx.*`];
+  const subjects = mtSubjects(o.names);
   let declared = null;
   try {
     declared = await jsm.streams.info(o.names.stream);
@@ -55,7 +55,7 @@ export async function openBus(o: BusOptions): Promise<Bus> {
     declared = null;
   }
   if (declared) {
-    // declared by a version before the express subjects: add them (the stream keeps what it holds)
+    // declared by a version before the lanes' subjects: add them (the stream keeps what it holds)
     const have = declared.config.subjects ?? [];
     if (subjects.some((s) => !have.includes(s))) await jsm.streams.update(o.names.stream, { ...declared.config, subjects: [...new Set([...have, ...subjects])] });
   } else {
@@ -67,11 +67,8 @@ export async function openBus(o: BusOptions): Promise<Bus> {
     }
   }
   const ackWait = o.ackWaitMs * 1_000_000;
-  for (let p = 0; p < o.partitions * 2; p++) {
-    // each partition's consumer, then its express one (subjects.ts)
-    const express = p >= o.partitions;
-    const part = express ? p - o.partitions : p;
-    const durable = express ? o.names.consumerExpress(part) : o.names.consumer(part);
+  // each partition's consumer of each lane (subjects.ts), in the order of lanes: codes' first
+  for (let part = 0; part < o.partitions; part++) for (const { subject, durable } of laneChannels(o.names, part)) {
     let info;
     try {
       info = await jsm.consumers.info(o.names.stream, durable);
@@ -86,7 +83,7 @@ export async function openBus(o: BusOptions): Promise<Bus> {
     try {
       await jsm.consumers.add(o.names.stream, {
         durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All,
-        ack_wait: ackWait, filter_subject: express ? o.names.mtExpress(part) : o.names.mt(part), max_ack_pending: 20_000, max_deliver: -1,
+        ack_wait: ackWait, filter_subject: subject, max_ack_pending: 20_000, max_deliver: -1,
       });
     } catch (e) {
       if (!/already in use|exists/i.test((e as Error).message)) throw e;

@@ -10,8 +10,7 @@
  */
 import type { AppContext } from '../app/context.js';
 import type { Bus } from './nats.js';
-import { partitionOf, type MtHandOver } from './subjects.js';
-import { LOWEST_PRIORITY } from '../domain/priority.js';
+import { laneSubject, partitionOf, type MtHandOver } from './subjects.js';
 import type { QueueOutbox, QueueTimings } from './types.js';
 import { CoalescedTask } from '../runtime/coalesced.js';
 
@@ -45,8 +44,8 @@ export class OutboxRelay {
       await Promise.all(msgs.map((m) => {
         const body: MtHandOver = { id: m.id, to: m.to, attempts: m.attempts };
         const p = partitionOf(m.to, this.bus.partitions);
-        // a message above the commercial lane goes by its partition's express subject (subjects.ts)
-        const subject = (m.priority ?? LOWEST_PRIORITY) < LOWEST_PRIORITY ? this.bus.names.mtExpress(p) : this.bus.names.mt(p);
+        // each lane by its partition's subject of its own (subjects.ts): a code behind no backlog
+        const subject = laneSubject(this.bus.names, m.priority, p);
         return this.bus.js.publish(subject, JSON.stringify(body), { msgID: `${m.id}.${m.attempts}.${round}` });
       }));
       this.published += msgs.length;

@@ -1,8 +1,9 @@
 /**
- * Names on the bus. Accepted MT messages go to `<prefix>.mt.<p>` (commercial) or `<prefix>.mtx.<p>`
- * (every other type: the express lanes), where p is the recipient number's partition, so every
- * message to one number is handled by the one egress process that owns that partition (one owner of
- * the number's state at a time; in order within each of the two subjects). Status
+ * Names on the bus. Accepted MT messages go to one subject per delivery lane (src/domain/priority.ts):
+ * `<prefix>.mtv.<p>` (verification), `<prefix>.mtx.<p>` (notification, public welfare) or
+ * `<prefix>.mt.<p>` (commercial), where p is the recipient number's partition, so every message to
+ * one number is handled by the one egress process that owns that partition (one owner of the
+ * number's state at a time; in order within each lane's subject). Status
  * changes and MO for content providers flow back on `<prefix>.evt.*` to whichever ingress holds the
  * provider's SMPP binds; refusals go the other way, to every egress worker (`<prefix>.evt.refusal`).
  * A cancel asks every egress worker for the message it names (`<prefix>.cmd.take-back`, request/reply),
@@ -12,22 +13,31 @@
  * request, many replies), and the stops in force are kept in a stream of their own (link-control.ts).
  * A revoked token or SMPP credential is told to every process (`<prefix>.evt.revoked`, roles.ts).
  */
+import type { Priority } from '../domain/priority.js';
+
 export interface QueueNames {
   prefix: string;
   /** JetStream stream holding MT hand-overs (work-queue retention: a message leaves when acked). */
   stream: string;
   mt(partition: number): string;
   /**
-   * The express subject of one partition, `<prefix>.mtx.<p>`: messages of the delivery lanes above
-   * the commercial one (src/domain/priority.ts: verification, notification, public welfare). Its own
-   * consumer, processed beside the partition's `mt` one, so a code never waits in the stream behind
-   * a commercial backlog of its partition.
+   * The express subject of one partition, `<prefix>.mtx.<p>`: the middle lane (notification, public
+   * welfare). Its own consumer, processed beside the partition's other two, so a notice never waits
+   * in the stream behind a commercial backlog of its partition.
    */
   mtExpress(partition: number): string;
+  /**
+   * The codes' subject of one partition, `<prefix>.mtv.<p>`: the first lane (verification). Its own
+   * consumer too, so a code waits in the stream neither behind a commercial backlog nor behind a
+   * bulk notification or public welfare send of its partition (before 2026-12-07 codes shared `mtx`).
+   */
+  mtCode(partition: number): string;
   /** Durable pull consumer of one partition. */
   consumer(partition: number): string;
   /** Durable pull consumer of one partition's express subject. */
   consumerExpress(partition: number): string;
+  /** Durable pull consumer of one partition's codes' subject. */
+  consumerCode(partition: number): string;
   status: string;
   mo: string;
   /** The app's `refusal` events, from every process to every egress worker (in-flight.ts). */
@@ -55,8 +65,10 @@ export function queueNames(prefix = 'smsguard'): QueueNames {
     stream: `${prefix}_mt`.toUpperCase(),
     mt: (p) => `${prefix}.mt.${p}`,
     mtExpress: (p) => `${prefix}.mtx.${p}`,
+    mtCode: (p) => `${prefix}.mtv.${p}`,
     consumer: (p) => `egress_${p}`,
     consumerExpress: (p) => `egress_x_${p}`,
+    consumerCode: (p) => `egress_v_${p}`,
     status: `${prefix}.evt.status`,
     mo: `${prefix}.evt.mo`,
     refusal: `${prefix}.evt.refusal`,
@@ -70,6 +82,32 @@ export function queueNames(prefix = 'smsguard'): QueueNames {
   };
 }
 
+/** One lane's subject and durable consumer in a partition. */
+export interface LaneChannel {
+  priority: Priority;
+  subject: string;
+  durable: string;
+}
+
+/** A partition's three lanes, first lane first: each its own subject and consumer. */
+export function laneChannels(names: QueueNames, partition: number): LaneChannel[] {
+  return [
+    { priority: 0, subject: names.mtCode(partition), durable: names.consumerCode(partition) },
+    { priority: 1, subject: names.mtExpress(partition), durable: names.consumerExpress(partition) },
+    { priority: 2, subject: names.mt(partition), durable: names.consumer(partition) },
+  ];
+}
+
+/** The subject a message of lane `priority` to partition p is handed over on (a lane not known: commercial's). */
+export function laneSubject(names: QueueNames, priority: Priority | undefined, partition: number): string {
+  return priority === 0 ? names.mtCode(partition) : priority === 1 ? names.mtExpress(partition) : names.mt(partition);
+}
+
+/** The wildcard subjects of the MT stream, one per lane. */
+export function mtSubjects(names: QueueNames): string[] {
+  return [`${names.prefix}.mt.*`, `${names.prefix}.mtx.*`, `${names.prefix}.mtv.*`];
+}
+
 /** FNV-1a (32-bit) of the canonical number, mod `partitions`: stable across processes and versions. */
 export function partitionOf(msisdn: string, partitions: number): number {
   let h = 0x811c9dc5;
@@ -80,7 +118,7 @@ export function partitionOf(msisdn: string, partitions: number): number {
   return h % partitions;
 }
 
-/** What travels on `<prefix>.mt.<p>`: only the id (PostgreSQL holds the message), plus the hand-over round. */
+/** What travels on a lane's subject (`<prefix>.mt.<p>`, `.mtx.`, `.mtv.`): only the id (PostgreSQL holds the message), plus the hand-over round. */
 export interface MtHandOver {
   id: string;
   to: string;

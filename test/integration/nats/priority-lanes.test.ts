@@ -18,6 +18,8 @@ import { NOON_SHANGHAI } from '../../helpers/gateway.js';
 
 const N = 200;
 const RATE = 40;
+const BULK = 2_000;
+const BULK_RATE = 100;
 
 describe('lanes across the bus', { timeout: 90_000 }, () => {
   const cleanups = suiteCleanups();
@@ -57,5 +59,43 @@ describe('lanes across the bus', { timeout: 90_000 }, () => {
     console.log(`over the bus the code reached the SMSC ${waited} ms after its submission, after ${before} of the ${N} commercial messages`);
     assert.ok(waited < 1_000, `the code took ${waited} ms; the backlog alone takes ${(N / RATE) * 1000} ms`);
     assert.ok(before < N / 2, `the code went after ${before} commercial messages`);
+  });
+
+  test(`a code submitted after ${BULK} notifications reaches the SMSC through a link capped at ${BULK_RATE}/s within 1 s, not after ${BULK / BULK_RATE} s`, async () => {
+    // Notifications and public welfare share the middle lane, above commercial: a bulk notice to
+    // every customer is a backlog of its own, and a code must not wait in the stream behind it.
+    const { h, seeded, principal, prefix } = await busScene(cleanups, 'e5f6a7');
+    const sim = new SimulatorSmsc(new SimulatedClock(NOON_SHANGHAI));
+    const simServer = new SmppSimulatorServer({ sim });
+    const simPort = await simServer.listen(0);
+    cleanups.push(() => simServer.close());
+    const upstream = new SmppUpstream({ links: [parseUpstreamUrl(`smpp://smsguard:pw@127.0.0.1:${simPort}?name=sim&window=100&throughput=${BULK_RATE}`)] });
+    upstream.start();
+    cleanups.push(() => upstream.close());
+    assert.ok(await upstream.waitUp(10_000));
+    const ingress = await startFirstPiece(cleanups, { schema: h.schema, prefix, role: 'ingress', partitions: 2 });
+    const egress = await startPiece({ schema: h.schema, prefix, role: 'egress', egress: upstream, partitions: 2 });
+    cleanups.push(() => egress.stop());
+    const users = Array.from({ length: BULK }, (_, i) => `1370014${String(i).padStart(4, '0')}`);
+    for (let i = 0; i < BULK; i += 500) {
+      const batch = users.slice(i, i + 500).map((to) => ({ from: seeded.service, to, text: `${seeded.signature}您的账单已出，本期应还128.00元`, type: 'notification' as const }));
+      const out = await ingress.app.submitMessages(principal, batch, 'http');
+      assert.equal(out.filter((o) => o.ok).length, batch.length, JSON.stringify(out.find((o) => !o.ok)));
+    }
+    const started = Date.now();
+    while (sim.count < 5) {
+      if (Date.now() - started > 20_000) assert.fail(`the backlog never started (${sim.count} reached the SMSC)`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const text = `${seeded.signature}您的验证码是531907`;
+    const t0 = Date.now();
+    const code = await ingress.app.submitMessage(principal, { from: seeded.service, to: '13900139002', text, type: 'verification' }, 'http');
+    assert.ok(code.ok, JSON.stringify(code));
+    while (!sim.outbox().some((d) => d.text === text) && Date.now() - t0 < 4_000) await new Promise((r) => setTimeout(r, 5));
+    const waited = Date.now() - t0;
+    const before = sim.outbox().findIndex((d) => d.text === text);
+    assert.ok(before >= 0, `the code had not reached the SMSC after ${waited} ms (${sim.count} of the ${BULK} notifications had)`);
+    console.log(`over the bus the code reached the SMSC ${waited} ms after its submission, after ${before} of the ${BULK} notifications`);
+    assert.ok(waited < 1_000, `the code took ${waited} ms; the backlog alone takes ${(BULK / BULK_RATE) * 1000} ms`);
   });
 });
