@@ -66,7 +66,7 @@ export async function startBusRoles(app: App, store: BusStore, egress: Egress | 
   const t: QueueTimings = { ...DEFAULT_TIMINGS, ...o.timings };
   const partitions = o.partitions ?? 16;
   const bus = await openBus({ url: o.url, names: queueNames(o.prefix), partitions, ackWaitMs: t.ackWaitMs, name: `smsguard-${o.role}-${process.pid}` });
-  const relay = new OutboxRelay(app.ctx, store.outbox, bus, t);
+  const relay = new OutboxRelay(app.ctx, store.outbox, bus, t, store.partitions);
   relay.start();
   let worker: BusEgressWorker | null = null;
   const unsubs: (() => void)[] = [];

@@ -15,6 +15,12 @@ export interface QueueOutbox extends OutboxStore {
 export interface PartitionLeases {
   balance(member: string, partitions: number, now: number, ttlMs: number, release: (ps: number[]) => Promise<void>): Promise<number[]>;
   leave(member: string): Promise<void>;
+  /**
+   * The fewest lanes' subjects a live egress member consumes (subjects.ts): below one per lane while
+   * a member of an earlier version is live (a rolling upgrade), whose partitions' lanes subjects
+   * nobody would read.
+   */
+  fleetLanes(now: number): Promise<number>;
 }
 
 export interface QueueTimings {

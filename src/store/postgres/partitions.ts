@@ -6,8 +6,9 @@
  */
 import type { Pool } from './db.js';
 import { queries } from './db.js';
+import { PRIORITIES } from '../../domain/priority.js';
 
-const Q = queries('partitions', ['seed', 'heartbeat', 'live', 'prune', 'renew', 'release', 'take', 'leave', 'forget'] as const);
+const Q = queries('partitions', ['seed', 'heartbeat', 'fleetLanes', 'live', 'prune', 'renew', 'release', 'take', 'leave', 'forget'] as const);
 
 export class PgPartitionLeases {
   constructor(private readonly pool: Pool) {}
@@ -18,7 +19,7 @@ export class PgPartitionLeases {
    */
   async balance(member: string, partitions: number, now: number, ttlMs: number, release: (ps: number[]) => Promise<void>): Promise<number[]> {
     await this.pool.query(Q.seed, [partitions]);
-    await this.pool.query(Q.heartbeat, [member, now + ttlMs]);
+    await this.pool.query(Q.heartbeat, [member, now + ttlMs, PRIORITIES.length]);
     await this.pool.query(Q.prune, [now]);
     const live = Math.max(1, (await this.pool.query<{ n: number }>(Q.live, [now])).rows[0].n);
     const share = Math.ceil(partitions / live);
@@ -33,6 +34,15 @@ export class PgPartitionLeases {
       own = [...own, ...got].sort((a, b) => a - b);
     }
     return own;
+  }
+
+  /**
+   * The fewest lanes' subjects a live egress process consumes: one subject per lane
+   * (`PRIORITIES.length`) unless a process of an earlier version is live, which reads `mt` only
+   * (migration 112). The relay hands every message over on `mt` meanwhile.
+   */
+  async fleetLanes(now: number): Promise<number> {
+    return (await this.pool.query<{ n: number }>(Q.fleetLanes, [now, PRIORITIES.length])).rows[0].n;
   }
 
   /** Gives every partition back and leaves (graceful shutdown). */

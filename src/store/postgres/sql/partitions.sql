@@ -4,7 +4,14 @@
 INSERT INTO queue_partitions (partition) SELECT generate_series(0, $1::int - 1) ON CONFLICT DO NOTHING;
 
 -- name: heartbeat
-INSERT INTO queue_members (id, seen_until) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET seen_until = excluded.seen_until;
+-- $3: the lanes' subjects this process consumes (migration 112).
+INSERT INTO queue_members (id, seen_until, lanes) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET seen_until = excluded.seen_until, lanes = excluded.lanes;
+
+-- name: fleetLanes
+-- The fewest lanes' subjects a live egress process consumes (relay.ts): below 3 while a process of
+-- an earlier version is live. None live: $2 (whoever starts next reads them all: an earlier version
+-- refuses to start on this schema).
+SELECT coalesce(min(lanes), $2::int)::int AS n FROM queue_members WHERE seen_until > $1;
 
 -- name: live
 SELECT count(*)::int AS n FROM queue_members WHERE seen_until > $1;
