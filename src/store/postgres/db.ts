@@ -100,6 +100,47 @@ export async function refuseNewerSchema(pool: Pool): Promise<void> {
   if (newer.length) throw new SchemaTooNewError(newer);
 }
 
+/**
+ * A migration whose first line is this marker changes a table the gateways keep writing during a
+ * rolling upgrade (the queue): run outside a transaction, one statement at a time, so that no lock
+ * that stops writers is held longer than its own statement. Its statements must each be safe to run
+ * again (IF NOT EXISTS, idempotent updates): a failure leaves the ones before it done, and the next
+ * start runs the whole file again. Statements are separated by a `;` at the end of a line.
+ */
+const NO_TRANSACTION = /^-- smsguard: no-transaction\b/;
+/** How long a statement of such a migration waits for a lock that stops writers before giving way. */
+const LIVE_LOCK_TIMEOUT_MS = 1000;
+/** How long such a statement keeps trying before the migration fails (a transaction that never ends). */
+const LIVE_LOCK_GIVE_UP_MS = 10 * 60_000;
+
+/**
+ * Runs a no-transaction migration. A statement that waits for its lock holds up every writer queued
+ * behind it (PostgreSQL grants locks in order): an `ALTER TABLE` waiting for a long read would stop
+ * every decision meanwhile. So each statement waits for its lock at most a second, then gives way to
+ * the writers and tries again (a tenth of a second later), for up to ten minutes. A `CONCURRENTLY`
+ * statement takes no lock that stops writers, and its waits for older transactions are part of how
+ * it works: it waits as long as it must.
+ */
+async function migrateLive(c: Client, sql: string): Promise<void> {
+  const statements = sql.split('\n').filter((l) => !/^\s*--/.test(l)).join('\n').split(/;\s*(?:\n|$)/).map((t) => t.trim()).filter(Boolean);
+  for (const statement of statements) {
+    const concurrently = /\bCONCURRENTLY\b/i.test(statement);
+    await c.query(`SET lock_timeout = ${concurrently ? 0 : LIVE_LOCK_TIMEOUT_MS}`);
+    const started = Date.now();
+    for (;;) {
+      try {
+        await c.query(statement);
+        break;
+      } catch (e) {
+        const lockTimeout = (e as { code?: string }).code === '55P03';
+        if (!lockTimeout || Date.now() - started > LIVE_LOCK_GIVE_UP_MS) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+  await c.query('RESET lock_timeout');
+}
+
 /** Creates the schema if asked for, then applies every migration not yet applied. Returns the versions applied. */
 export async function migrate(pool: Pool, schema?: string): Promise<string[]> {
   const c = await pool.connect();
@@ -110,7 +151,9 @@ export async function migrate(pool: Pool, schema?: string): Promise<string[]> {
     // pg_namespace; two gateways started at once on a fresh schema, one exited before its banner).
     const lockKey = [schema ? checkSchemaName(schema) : null];
     const lock = "hashtextextended(coalesce($1::text, current_schema()) || '.smsguard_migrate', 0)";
-    await c.query(`SELECT pg_advisory_lock(${lock})`, lockKey);
+    // Polled rather than waited for: a backend waiting inside pg_advisory_lock holds a snapshot,
+    // which a CREATE INDEX CONCURRENTLY of the migrator waits for (111): each would wait for the other.
+    while (!(await c.query<{ got: boolean }>(`SELECT pg_try_advisory_lock(${lock}) AS got`, lockKey)).rows[0].got) await new Promise((r) => setTimeout(r, 100));
     try {
       if (schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${checkSchemaName(schema)}`);
       await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at bigint NOT NULL)');
@@ -125,6 +168,17 @@ export async function migrate(pool: Pool, schema?: string): Promise<string[]> {
         const version = f.replace(/\.sql$/, '');
         if (done.has(version)) continue;
         const sql = readFileSync(join(MIGRATIONS_DIR, f), 'utf8');
+        if (NO_TRANSACTION.test(sql)) {
+          try {
+            await migrateLive(c, sql);
+          } catch (e) {
+            await c.query('RESET lock_timeout').catch(() => undefined);
+            throw new Error(`migration ${f} failed: ${(e as Error).message}`);
+          }
+          await c.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [version, Date.now()]);
+          applied.push(version);
+          continue;
+        }
         await c.query('BEGIN');
         try {
           await c.query(sql);
