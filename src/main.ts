@@ -171,6 +171,9 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
       heldLinks,
       upstreamThread: config.upstreamThread === 'on',
       ported,
+      // several processes on one PostgreSQL may share a carrier account: a receipt on this bind may
+      // be another's, so the store, not a guess here, matches it (UpstreamOptions.sharedAccount)
+      sharedAccount: store instanceof PostgresStore,
       simulator,
       // receipts/MO for providers without a receiver bind wait in the store, surviving restarts
       deliveries: store instanceof SqliteStore || store instanceof PostgresStore ? store.smppDeliveries : undefined,

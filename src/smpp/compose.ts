@@ -88,6 +88,8 @@ export interface StartSmppOptions {
   upstreamThread?: boolean;
   /** The ported-numbers list (--mnp-file) the upstream routes by; replaced later with egress.setPorted. */
   ported?: PortedNumbersData;
+  /** Other processes submit on the same carrier accounts (UpstreamOptions.sharedAccount). */
+  sharedAccount?: boolean;
 }
 
 export interface SmppDoors {
@@ -132,7 +134,7 @@ export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
   // an smpps:// link's CA file that cannot be used is a configuration error now, not a link that
   // never binds with "unable to verify" in the log
   for (const l of links) linkTlsOptions(l);
-  const egress = !links.length ? null : o.upstreamThread === false ? new SmppUpstream({ links, log: o.log, ported: o.ported }) : new ThreadedUpstream({ links, log: o.log, ported: o.ported });
+  const egress = !links.length ? null : o.upstreamThread === false ? new SmppUpstream({ links, log: o.log, ported: o.ported, sharedAccount: o.sharedAccount }) : new ThreadedUpstream({ links, log: o.log, ported: o.ported, sharedAccount: o.sharedAccount });
   for (const h of o.heldLinks ?? []) egress?.holdAtStart(h.name, h.by, h.at);
   egress?.start();
   let server: SmppServer | null = null;

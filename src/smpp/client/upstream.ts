@@ -55,6 +55,15 @@ export interface UpstreamOptions {
    */
   earlyReceiptMs?: number;
   /**
+   * Other processes submit on the same carrier account (several gateways on one PostgreSQL store):
+   * the SMSC may send a receipt on this process's bind for a message another process submitted. A
+   * receipt whose id as written this process has not filed is then never settled here on another
+   * reading of it (hex read as decimal…), which may well be the id of one of this process's own
+   * messages: it is held like an unknown one and reported as given, with its other spellings, and
+   * the store, shared, matches it under the id as written first (docs/SCALING.md).
+   */
+  sharedAccount?: boolean;
+  /**
    * An MO is acknowledged (deliver_sm_resp ESME_ROK) once its handlers resolve; if they fail, or
    * take longer than this, it is answered ESME_RX_T_APPN and the SMSC delivers it again.
    */
@@ -672,7 +681,9 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
     // unless a submit still running gets the id as written (its submit_sm_resp not filed yet), or
     // the message already had its receipt (then this is more likely another's than a repeat): in
     // those cases park it, like a receipt with no match at all, and decide once those submits end.
-    const other = this.ids.find(id) ?? (altId ? this.ids.find(altId) : undefined);
+    // With other processes on the account (sharedAccount) the id as written may be one of theirs:
+    // no guess here, the store decides once it is held (sweepEarly).
+    const other = this.opts.sharedAccount ? undefined : this.ids.find(id) ?? (altId ? this.ids.find(altId) : undefined);
     if (other) {
       if (NON_FINAL.has(stat)) return undefined;
       if (!other.receipted && this.open.size === 0) return this.report(other, stat, err);
@@ -773,6 +784,7 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
    */
   private settle(e: Early, last: boolean): boolean {
     let hit = this.ids.get(e.id) ?? (e.alt ? this.ids.get(e.alt) : undefined);
+    if (!hit && this.opts.sharedAccount) return false; // another reading: the store's to match (sharedAccount)
     if (!hit) {
       hit = this.ids.find(e.id) ?? (e.alt ? this.ids.find(e.alt) : undefined);
       if (!hit || (hit.receipted && !last)) return false;
