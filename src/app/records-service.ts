@@ -25,6 +25,7 @@ export class RecordsService {
   async publishHeads(opts: { minIntervalMs?: number } = {}): Promise<StoredHead[]> {
     const a = this.archive;
     const [chains, heads] = [await a.chains(), await a.heads()];
+    this.refuseForeignKey(heads);
     const latest = new Map<string, StoredHead>();
     for (const h of heads) {
       const cur = latest.get(h.chain);
@@ -55,6 +56,22 @@ export class RecordsService {
       if (await this.publishProviderHeads(c.chain, now, opts)) this.providersSignedAt.set(c.chain, c.lastSeq);
     }
     return out;
+  }
+
+  /**
+   * Another process of the deployment (sharing the store) signs with a key this one neither holds
+   * nor trusts, and this one's key has signed nothing here: two processes started together on a
+   * fresh store, each generating a key in its own directory (docs/SCALING.md). Signing too would
+   * make every `records verify` fail on the heads of one key or the other; so it refuses, naming
+   * both, and the first key's heads stay the only ones. A key that has signed here keeps signing (a
+   * gateway still running with the key a rotation retired, docs/RECORDS.md).
+   */
+  private refuseForeignKey(heads: readonly StoredHead[]): void {
+    if (!heads.length || heads.some((h) => h.keyId === this.signer.keyId)) return;
+    const trusted = new Set(this.signer.trustedKeys);
+    const foreign = [...new Set(heads.filter((h) => !trusted.has(h.publicKey)).map((h) => h.keyId))];
+    if (!foreign.length) return;
+    throw new SmsguardError('internal_error', `records heads not signed: the heads in this store are signed with key${foreign.length > 1 ? 's' : ''} ${foreign.join(', ')}, which this process neither holds nor trusts, and its own key ${this.signer.keyId} has signed none: give every process the deployment's key (SMSGUARD_RECORDS_SIGNING_KEY=file:PATH, docs/RECORDS.md) and restart this one`);
   }
 
   /** Per month, the chain's last seq when its provider heads were last all signed by this process. */
