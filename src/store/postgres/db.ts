@@ -105,7 +105,9 @@ export async function refuseNewerSchema(pool: Pool): Promise<void> {
  * rolling upgrade (the queue): run outside a transaction, one statement at a time, so that no lock
  * that stops writers is held longer than its own statement. Its statements must each be safe to run
  * again (IF NOT EXISTS, idempotent updates): a failure leaves the ones before it done, and the next
- * start runs the whole file again. Statements are separated by a `;` at the end of a line.
+ * start runs the whole file again. Statements are separated by a `;` at the end of a line. On a
+ * schema the same run creates (nothing applied before: nobody writes there yet) it runs in a
+ * transaction like the others, without CONCURRENTLY.
  */
 const NO_TRANSACTION = /^-- smsguard: no-transaction\b/;
 /** How long a statement of such a migration waits for a lock that stops writers before giving way. */
@@ -164,11 +166,15 @@ export async function migrate(pool: Pool, schema?: string): Promise<string[]> {
       const newer = unknownMigrations(done, files);
       if (newer.length) throw new SchemaTooNewError(newer);
       const applied: string[] = [];
+      const fresh = done.size === 0;
       for (const f of files) {
         const version = f.replace(/\.sql$/, '');
         if (done.has(version)) continue;
-        const sql = readFileSync(join(MIGRATIONS_DIR, f), 'utf8');
-        if (NO_TRANSACTION.test(sql)) {
+        let sql = readFileSync(join(MIGRATIONS_DIR, f), 'utf8');
+        // A schema this run creates has no writer to spare, and CONCURRENTLY would wait for every
+        // older transaction of the whole database (other schemas' too): run it as any other.
+        if (NO_TRANSACTION.test(sql) && fresh) sql = sql.replace(/\bCONCURRENTLY\b/g, '');
+        else if (NO_TRANSACTION.test(sql)) {
           try {
             await migrateLive(c, sql);
           } catch (e) {
