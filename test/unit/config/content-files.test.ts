@@ -24,7 +24,7 @@ test('each problem of the content files names its variable, one line each', () =
       assert.equal(e.problems.length, 3, e.message);
       assert.match(e.problems[0], /^SMSGUARD_CONTENT_LEXICON: .*missing\.json: ENOENT/);
       assert.match(e.problems[1], /^SMSGUARD_EARLY_WARNING_POLICY: .*policy\.json: rules: required array/);
-      assert.match(e.problems[2], /^SMSGUARD_CONTENT_THRESHOLD: threshold: a number in \(0, 1\], got "abc"/);
+      assert.match(e.problems[2], /^SMSGUARD_CONTENT_THRESHOLD: threshold: a decimal number in \(0, 1\], got "abc"/);
       return true;
     });
     assert.deepEqual(loadContentConfig({}), {}, 'none given: the shipped lexicon, policy and threshold');
