@@ -21,6 +21,7 @@ import type { MoOutcome, Principal } from './types.js';
 import { requireRoleIn, ROLES } from './access.js';
 import { msisdnField, str } from './validate.js';
 import { parseProof, proofRecord, type Proof } from './consents.js';
+import { moNotice, tellProvider } from './mo-notice.js';
 
 export interface LiftedOptOut {
   msisdn: string;
@@ -79,8 +80,8 @@ export async function applyLift(
  * ruled out by the caller) from `mo.from` to a port of `cpId`: the user's own request, from the
  * number, to the provider it had refused. It lifts the opt-out as an operator's lift does
  * ({@link applyLift}), with the reply as evidence (`{channel: 'sms', reference: <MO id>, capturedAt:
- * <received>}`), the MO's record (action `opt_in`) in the same transaction, and one free
- * confirmation. It restores no consent: the ones given before the opt-out stay withdrawn.
+ * <received>}`), the MO's record (action `opt_in`, with the provider's `mo` callback when it has a
+ * moUrl) in the same transaction, one free confirmation, and the provider told (mo-notice.ts). It restores no consent: the ones given before the opt-out stay withdrawn.
  * Null when there was no opt-out to lift: the caller handles the reply as any other (forwarded).
  */
 export async function resubscribeByReply(
@@ -89,9 +90,11 @@ export async function resubscribeByReply(
 ): Promise<MoOutcome | null> {
   const proof: Proof = { channel: 'sms', reference: mo.id, capturedAt: mo.at };
   const article = ctx.profile.params.resubscribeKeywords.article;
+  const notice = moNotice('opt_in');
   const lifted = await applyLift(ctx, cpId, mo.from, mo.at, 'sms', proof, { reason: 'resubscribe_reply', moId: mo.id, port, text: mo.text, article },
-    { id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: cpId, action: 'opt_in' });
+    { id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: cpId, action: 'opt_in', notice });
   if (lifted !== true) return null;
+  tellProvider(ctx, cpId, mo, notice);
   const sigs = await ctx.store.directory.listSignatures(cpId);
   const sig = sigs.find((s) => s.status === 'approved')?.signature ?? '';
   await ctx.store.messages.recordSystemMessage({

@@ -9,7 +9,8 @@
  * - an opt-out keyword or a refusal phrase (`R`, `TD`, `退订`, `别再发了`, `STOP`…) → refused and
  *   opted out, in one transaction;
  * - anything else → still pending; the reply is recorded on the request and forwarded to the provider.
- * Every answer is confirmed by one free message (never charged). A reply that arrives after the
+ * Every answer is confirmed by one free message (never charged), and the provider is told of it with
+ * the request it answered (mo-notice.ts). A reply that arrives after the
  * window closed settles the request first (silence won) and then goes to the ordinary MO handling.
  */
 import { classifyConsentReply, isOptOutKeyword } from '../domain/consent-reply.js';
@@ -21,6 +22,7 @@ import { refusalPhrases } from './consent-settings.js';
 import { settleDueRequests } from './consent-sweeper.js';
 import { optOutConfirmationBody, sendFreeConfirmation } from './consent-confirmations.js';
 import { optOutTarget } from './consent-opt-out.js';
+import { moNotice, tellProvider } from './mo-notice.js';
 
 const DAY = 86_400_000;
 const PER_ZH = { day: '天', week: '周', month: '月' } as const;
@@ -57,7 +59,9 @@ export const consentReplyHandler: MoHandler = async (ctx, mo): Promise<MoOutcome
   if (meaning === 'grant') return grant(ctx, req, mo, evidence);
   if (meaning === 'refuse') {
     if (!(await ctx.store.consents.resolveConsentRequest(req.id, { status: 'refused', at: mo.at, channel: 'sms', evidence }))) return null;
-    await ctx.store.records.recordMo({ id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'consent_refused' });
+    const notice = moNotice('consent_refused', { consentRequestId: req.id });
+    await ctx.store.records.recordMo({ id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'consent_refused', notice });
+    tellProvider(ctx, req.contentProviderId, mo, notice);
     await sendFreeConfirmation(ctx, req, mo.from, `您已拒绝“${req.category}”类商业短信，我们不会再就此征求您的同意。本条免费。`, 'consent_refusal_confirmation', mo.at);
     return { id: mo.id, action: 'consent_refused', contentProviderId: req.contentProviderId };
   }
@@ -68,7 +72,9 @@ export const consentReplyHandler: MoHandler = async (ctx, mo): Promise<MoOutcome
     optOut: { evidence: { ...evidence, rule: 'refusal.opt-out-reply', article: ctx.profile.rules['refusal.opt-out-reply']?.article }, signature: target.signature, endsRelationship: target.endsRelationship },
   });
   if (!ok) return null;
-  await ctx.store.records.recordMo({ id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'opt_out' });
+  const notice = moNotice('opt_out', { signature: target.signature, consentRequestId: req.id });
+  await ctx.store.records.recordMo({ id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'opt_out', notice });
+  tellProvider(ctx, req.contentProviderId, mo, notice);
   // Under the signature refused (a per-signature opt-out), as the spine's confirmation is.
   await sendFreeConfirmation(ctx, target.signature ? { ...req, text: target.signature } : req, mo.from, optOutConfirmationBody(target.signature), 'opt_out_confirmation', mo.at);
   return { id: mo.id, action: 'opt_out', contentProviderId: req.contentProviderId };
@@ -82,7 +88,9 @@ async function grant(ctx: AppContext, req: ConsentRequestRow, mo: { id: string; 
     withdrawnAt: null,
   };
   if (!(await ctx.store.consents.resolveConsentRequest(req.id, { status: 'granted', at: mo.at, channel: 'sms', evidence, consent }))) return null;
-  await ctx.store.records.recordMo({ id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'consent_granted' });
+  const notice = moNotice('consent_granted', { consentRequestId: req.id });
+  await ctx.store.records.recordMo({ id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'consent_granted', notice });
+  tellProvider(ctx, req.contentProviderId, mo, notice);
   const until = new Date(consent.expiresAt + 8 * 3_600_000).toISOString().slice(0, 10);
   await sendFreeConfirmation(ctx, req, mo.from, `您已同意接收“${req.category}”类商业短信，每${PER_ZH[req.frequency.per]}不超过${req.frequency.count}条，有效期至${until}。${ctx.profile.params.refusalNotice.value}，本条免费。`, 'consent_confirmation', mo.at);
   return { id: mo.id, action: 'consent_granted', contentProviderId: req.contentProviderId };

@@ -5,6 +5,7 @@
  * signature), are recorded, and are confirmed by one free message; a re-subscribe keyword (`订阅`…)
  * lifts the number's opt-out from that provider, likewise (consent-lift-opt-out.ts); anything else
  * (also a re-subscribe keyword with no opt-out to lift) is recorded and forwarded to the provider.
+ * The provider is told of the replies acted on too, with what was done (mo-notice.ts).
  */
 import { normalizeMsisdnLenient } from '../domain/msisdn.js';
 import type { AppContext } from './context.js';
@@ -16,6 +17,7 @@ import { refusalPhrases } from './consent-settings.js';
 import { optOutTarget } from './consent-opt-out.js';
 import { optOutConfirmationBody } from './consent-confirmations.js';
 import { storableForm } from './validate.js';
+import { moNotice, tellProvider } from './mo-notice.js';
 
 /** Extension point for later issues (consent replies, complaint reports): first handler to claim the MO wins. */
 export type MoHandler = (ctx: AppContext, mo: { id: string; from: string; to: string; text: string; at: number; contentProviderId: string | null }) => Promise<MoOutcome | null>;
@@ -100,10 +102,12 @@ async function receiveWhole(ctx: AppContext, input: MoInput, channel: Channel, h
   const keyword = moKeyword(text, ctx.profile.params.optOutKeywords.value, await refusalPhrases(ctx), ctx.profile.params.resubscribeKeywords.value);
   if (keyword?.kind === 'refusal') {
     const refusal = keyword.match;
-    await ctx.store.records.recordMo({ id, at, from, to: dest, text, contentProviderId: cpId, action: 'opt_out' });
     const target = await optOutTarget(ctx, cpId, from, port.number);
+    const notice = moNotice('opt_out', { signature: target.signature });
+    await ctx.store.records.recordMo({ id, at, from, to: dest, text, contentProviderId: cpId, action: 'opt_out', notice });
     await ctx.store.consents.optOut(cpId, from, at, 'sms', { moId: id, port: port.number, text, matched: refusal, rule: 'refusal.opt-out-reply', article: ctx.profile.rules['refusal.opt-out-reply']?.article }, target);
     ctx.events.emit('refusal', { contentProviderId: cpId, msisdns: [from] });
+    tellProvider(ctx, cpId, { id, from, to: dest, text, at }, notice);
     await sendOptOutConfirmation(ctx, cpId, port.number, from, at, target.signature);
     return { id, action: 'opt_out', contentProviderId: cpId };
   }

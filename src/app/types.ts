@@ -5,6 +5,7 @@
 import type { ErrorBody } from '../domain/errors.js';
 import type { MessageType } from '../domain/message-type.js';
 import type { MessageStatus } from '../domain/message-status.js';
+import type { MoNotice } from '../domain/callback-payload.js';
 
 /** Who is acting. Content providers only ever see and touch their own data. */
 export type Principal =
@@ -158,6 +159,9 @@ export interface AppEvents {
     /** As messageStatus.clientRef (absent: held before migrations 105 / 096). */
     clientRef?: string | null;
   };
-  /** An MO for a content provider's port that the provider should see (not an opt-out the gateway consumed). */
-  moForward: { id: string; contentProviderId: string; from: string; to: string; text: string; at: number };
+  /**
+   * An MO for a content provider's port that the provider should see: an ordinary reply, or one the
+   * gateway acted on (an opt-out, a re-subscription, a consent answer: `notice` says which; mo-notice.ts).
+   */
+  moForward: { id: string; contentProviderId: string; from: string; to: string; text: string; at: number; notice?: MoNotice };
 }

@@ -58,7 +58,37 @@ export interface ReplacedFacts {
   segments: number;
 }
 
-/** `mo`: a user's message to one of the provider's ports. */
+/**
+ * What the gateway did with a reply it acted on itself, as the provider is told it (`mo` event's
+ * `action`; absent: an ordinary reply, forwarded for the provider to answer):
+ * - `opted_out`: a refusal (`R`, `TD`, `退订`, a refusal phrase, or `N` to a later promotion): the
+ *   number's commercial messages from this provider stop (under `signature` only, when named);
+ * - `resubscribed`: a re-subscribe keyword lifted the number's opt-out (no consent restored);
+ * - `consent_granted` / `consent_refused`: the answer to the consent request `consentRequestId`.
+ */
+export type MoAction = 'opted_out' | 'resubscribed' | 'consent_granted' | 'consent_refused';
+
+/** The action and its particulars, as an MO record and the moForward event carry them. */
+export interface MoNotice {
+  action: MoAction;
+  /** A per-signature opt-out (profile `optOutScope: signature`): the one signature it covers. */
+  signature?: string;
+  /** The pending consent request the reply answered (granted, refused, or refused by an opt-out). */
+  consentRequestId?: string;
+}
+
+/**
+ * The MO record's `action` → what the provider is told. Exhaustive over the actions that tell:
+ * `forwarded` is told as an ordinary reply (no `action`), the rest (`ignored`, a report…) not at all.
+ */
+export const MO_NOTICE_ACTION = {
+  opt_out: 'opted_out',
+  opt_in: 'resubscribed',
+  consent_granted: 'consent_granted',
+  consent_refused: 'consent_refused',
+} as const satisfies Record<string, MoAction>;
+
+/** `mo`: a user's message to one of the provider's ports (with `action` when the gateway acted on it). */
 export interface MoCallback {
   event: 'mo';
   /** `mo:<moId>`. */
@@ -68,6 +98,9 @@ export interface MoCallback {
   to: string;
   text: string;
   at: string;
+  action?: MoAction;
+  signature?: string;
+  consentRequestId?: string;
 }
 
 /** What of a status event the body carries (AppEvents messageStatus / heldRejected). */
@@ -98,6 +131,13 @@ export function replacedCallback(r: ReplacedFacts, clientRef?: string | null): R
   return body;
 }
 
-export function moCallback(m: { id: string; from: string; to: string; text: string; at: number }): MoCallback {
-  return { event: 'mo', eventId: moEventId(m.id), id: m.id, from: m.from, to: m.to, text: m.text, at: new Date(m.at).toISOString() };
+/** An ordinary reply's body is as it always was; a reply the gateway acted on adds its notice's fields. */
+export function moCallback(m: { id: string; from: string; to: string; text: string; at: number; notice?: MoNotice }): MoCallback {
+  const body: MoCallback = { event: 'mo', eventId: moEventId(m.id), id: m.id, from: m.from, to: m.to, text: m.text, at: new Date(m.at).toISOString() };
+  if (m.notice) {
+    body.action = m.notice.action;
+    if (m.notice.signature !== undefined) body.signature = m.notice.signature;
+    if (m.notice.consentRequestId !== undefined) body.consentRequestId = m.notice.consentRequestId;
+  }
+  return body;
 }

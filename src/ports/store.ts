@@ -7,6 +7,7 @@ import type { KeysetPosition } from '../domain/page-cursor.js';
 import type { ChainHead, ChainedFields } from '../domain/hash-chain.js';
 import type { ProviderDigest, ProviderHead } from '../domain/provider-chain.js';
 import type { MessageType, PortKind } from '../domain/message-type.js';
+import type { MoNotice } from '../domain/callback-payload.js';
 import type { Candidate, ConsentFacts, Decision, Facts, PortFacts } from '../pipeline/types.js';
 import type { Channel, MessageStatus, ReceiptRequest } from '../app/types.js';
 import type { ConsentPeriod, ConsentRequestStatus } from '../domain/consent.js';
@@ -816,6 +817,12 @@ export interface MoRecord {
   text: string;
   contentProviderId: string | null;
   action: string;
+  /**
+   * A reply the gateway acted on that its provider is told of (an opt-out, a re-subscription, a
+   * consent answer): the store queues its `mo` callback with the record, as it does a `forwarded`
+   * one's (src/store/callback-targets.ts `toldMo`). Not part of the record itself.
+   */
+  notice?: MoNotice;
 }
 
 export interface RecordQuery {

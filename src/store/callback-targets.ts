@@ -1,7 +1,7 @@
 /**
  * Which content providers want HTTP callbacks, as the store's own transactions ask it, and the rows
  * they queue (shared by both adapters). A status change, a held message's rejection, a replacement
- * and a forwarded MO of such a provider queue its callback row in the transaction that records it, so a crash right
+ * and an MO the provider is told of (forwarded, or acted on: `toldMo`) of such a provider queue its callback row in the transaction that records it, so a crash right
  * after the commit cannot lose the callback (README "HTTP callbacks"). The question is asked once per
  * status in every status transaction: a Set lookup in memory, never a statement, so a provider
  * without callbacks (every one of the benchmarks') costs nothing more.
@@ -10,8 +10,8 @@
  * replaced by every `listSettings` (which the callback worker calls on its reload timer), so what
  * another process sharing a PostgreSQL store set is seen here at the next reload, not before.
  */
-import type { CallbackSettings, NewCallbackEvent, StatusUpdate } from '../ports/store.js';
-import { moCallback, replacedCallback, statusCallback, type ReplacedFacts, type StatusFacts } from '../domain/callback-payload.js';
+import type { CallbackSettings, MoRecord, NewCallbackEvent, StatusUpdate } from '../ports/store.js';
+import { moCallback, replacedCallback, statusCallback, type MoNotice, type ReplacedFacts, type StatusFacts } from '../domain/callback-payload.js';
 
 export class CallbackTargets {
   private status = new Set<string>();
@@ -79,9 +79,14 @@ export function replacedCallbackRow(contentProviderId: string, r: ReplacedFacts,
   return eventRow(contentProviderId, 'status', replacedCallback(r, clientRef), r.at);
 }
 
-/** A forwarded MO's. */
-export function moCallbackRow(contentProviderId: string, mo: { id: string; from: string; to: string; text: string; at: number }): NewCallbackEvent {
+/** A forwarded MO's, or one the gateway acted on (its notice's action with it). */
+export function moCallbackRow(contentProviderId: string, mo: { id: string; from: string; to: string; text: string; at: number; notice?: MoNotice }): NewCallbackEvent {
   return eventRow(contentProviderId, 'mo', moCallback(mo), mo.at);
+}
+
+/** An MO its provider is told of by `mo` callback: a forwarded one, or one carrying a notice. */
+export function toldMo(mo: MoRecord): mo is MoRecord & { contentProviderId: string } {
+  return mo.contentProviderId !== null && (mo.action === 'forwarded' || mo.notice !== undefined);
 }
 
 function eventRow(contentProviderId: string, kind: NewCallbackEvent['kind'], body: { eventId: string }, at: number): NewCallbackEvent {

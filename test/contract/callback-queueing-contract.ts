@@ -167,4 +167,22 @@ export function callbackQueueingContract(get: () => Store): void {
     const recs = await s.records.queryRecords({ kind: 'mo', contentProviderId: cp.id, limit: 10 });
     assert.equal(recs.records.length, 2);
   });
+  test('callbacks in the transaction: a reply the gateway acted on (an opt-out, a lift by reply) is queued with its record and its notice, for its own provider only', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const { cp: quiet, service: port2 } = await seedProvider(s);
+    await s.callbacks.putSettings({ contentProviderId: cp.id, statusUrl: null, moUrl: 'https://cp.example/mo', secret: 'sgw_t', updatedAt: T0 });
+    const from = msisdn();
+    const optOut = { id: 'mo_td_' + cp.id, at: T0 + MIN, from, to: service, text: 'TD', contentProviderId: cp.id, action: 'opt_out', notice: { action: 'opted_out' as const, signature: '【示例】' } };
+    await s.records.recordMo(optOut);
+    await s.consents.optOut(cp.id, from, T0 + MIN, 'sms', { moId: optOut.id });
+    await s.records.recordMo({ id: 'mo_td_' + quiet.id, at: T0 + MIN, from, to: port2, text: 'TD', contentProviderId: quiet.id, action: 'opt_out', notice: { action: 'opted_out' } });
+    const sub = { id: 'mo_sub_' + cp.id, at: T0 + 2 * MIN, from, to: service, text: '订阅', contentProviderId: cp.id, action: 'opt_in', notice: { action: 'resubscribed' as const } };
+    assert.equal(await s.consents.liftOptOut(cp.id, from, T0 + 2 * MIN, 'sms', { reason: 'resubscribe_reply' }, sub), true);
+    const rows = await queued(s, cp.id);
+    assert.deepEqual([...rows.keys()].sort(), [`mo:${optOut.id}`, `mo:${sub.id}`].sort());
+    assert.deepEqual(body(rows.get(`mo:${optOut.id}`)), { event: 'mo', eventId: `mo:${optOut.id}`, id: optOut.id, from, to: service, text: 'TD', at: iso(T0 + MIN), action: 'opted_out', signature: '【示例】' });
+    assert.deepEqual(body(rows.get(`mo:${sub.id}`)), { event: 'mo', eventId: `mo:${sub.id}`, id: sub.id, from, to: service, text: '订阅', at: iso(T0 + 2 * MIN), action: 'resubscribed' });
+    assert.equal(await s.callbacks.pendingCount(quiet.id), 0, 'a provider without a moUrl queues none');
+  });
 }

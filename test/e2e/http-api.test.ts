@@ -88,8 +88,8 @@ describe('HTTP API', () => {
   });
 
   test('a reply to an extended port (the port and extension digits) reaches the port holder: a refusal opts out, other text is forwarded with the full number', async () => {
-    const forwarded: { to: string; contentProviderId: string }[] = [];
-    const off = g.app.ctx.events.on('moForward', (e) => forwarded.push({ to: e.to, contentProviderId: e.contentProviderId }));
+    const forwarded: { to: string; contentProviderId: string; action?: string }[] = [];
+    const off = g.app.ctx.events.on('moForward', (e) => forwarded.push({ to: e.to, contentProviderId: e.contentProviderId, ...(e.notice ? { action: e.notice.action } : {}) }));
     try {
       const mo = (payload: object) => g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload });
       const td = await mo({ from: '13800138066', to: '106900021234', text: 'TD' });
@@ -97,7 +97,8 @@ describe('HTTP API', () => {
       assert.deepEqual([td.json().action, td.json().contentProviderId], ['opt_out', cp.id]);
       const hi = await mo({ from: '13800138067', to: '1069800157', text: '你好，请回电' });
       assert.deepEqual([hi.json().action, hi.json().contentProviderId], ['forwarded', other.id]);
-      assert.deepEqual(forwarded, [{ to: '1069800157', contentProviderId: other.id }]);
+      // the opt-out is told to the holder (mo-notice.ts), with the number as sent
+      assert.deepEqual(forwarded, [{ to: '106900021234', contentProviderId: cp.id, action: 'opted_out' }, { to: '1069800157', contentProviderId: other.id }]);
       // a number no registered port begins: nobody's
       assert.equal((await mo({ from: '13800138068', to: '20000123', text: 'TD' })).json().action, 'ignored');
     } finally {

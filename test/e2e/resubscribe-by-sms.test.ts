@@ -18,7 +18,7 @@ test('TD, a promotion refused, 订阅 lifts the opt-out; the consent given befor
     const send = () => g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: promo });
     const consent = (ref: string) => g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: to, category: 'promo', frequency: { count: 10, per: 'month' }, expiresAt: new Date(g.clock.now() + 90 * 86_400_000).toISOString(), proof: { channel: 'web', reference: ref, capturedAt: new Date(g.clock.now()).toISOString() } } });
     const forwarded: string[] = [];
-    g.app.events.on('moForward', (m) => forwarded.push(m.text));
+    g.app.events.on('moForward', (m) => forwarded.push(`${m.text}:${m.notice?.action ?? 'reply'}`));
 
     // A consent, a send under it; then the user refuses.
     assert.equal((await consent('form-before')).statusCode, 201);
@@ -34,7 +34,7 @@ test('TD, a promotion refused, 订阅 lifts the opt-out; the consent given befor
     assert.equal(lifted.action, 'opt_in', JSON.stringify(lifted));
     assert.equal(lifted.contentProviderId, cp.id);
     assert.equal(await g.store.consents.isOptedOut(cp.id, `+86${to}`), false);
-    assert.deepEqual(forwarded, [], 'a keyword reply is handled by the gateway, not forwarded (as TD)');
+    assert.deepEqual(forwarded, ['TD:opted_out', '订阅。:resubscribed'], 'a keyword reply is handled by the gateway and the provider told what it did (as TD)');
 
     // The consent given before the TD is not reinstated: the lift restores no consent.
     assert.equal((await send()).json().error.code, 'consent_missing');
@@ -77,11 +77,11 @@ test('TD, a promotion refused, 订阅 lifts the opt-out; the consent given befor
 test('nothing to lift: an ordinary reply, forwarded; more than the keyword is not one; 取消订阅 refuses; only the keyword lifts', async () => {
   await withGateway(async (g, cp) => {
     const forwarded: string[] = [];
-    g.app.events.on('moForward', (m) => forwarded.push(m.text));
+    g.app.events.on('moForward', (m) => forwarded.push(`${m.text}:${m.notice?.action ?? 'reply'}`));
     const mo = async (text: string) => (await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: port, text } })).json();
     // Not opted out: 订阅 is an ordinary reply (the provider may run its own 订阅 service), no opt_in.
     assert.equal((await mo('订阅')).action, 'forwarded');
-    assert.deepEqual(forwarded, ['订阅']);
+    assert.deepEqual(forwarded, ['订阅:reply']);
     const sub = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}`, headers: g.admin })).json();
     assert.equal(sub.events.filter((e: Json) => e.event === 'opt_in').length, 0);
     // Opted out: a reply with more than the keyword is forwarded and lifts nothing; 取消订阅 is a refusal.
@@ -94,7 +94,8 @@ test('nothing to lift: an ordinary reply, forwarded; more than the keyword is no
     assert.equal((await mo('重新订阅')).action, 'opt_in');
     assert.equal(await g.store.consents.isOptedOut(cp.id, `+86${to}`), false);
     assert.equal((await mo('订阅')).action, 'forwarded');
-    assert.deepEqual(forwarded, ['订阅', '我要订阅', '订阅号', 'start now', '订阅']);
+    // the provider is told every reply: the ordinary ones as replies, the ones acted on with what was done
+    assert.deepEqual(forwarded, ['订阅:reply', '退订:opted_out', '我要订阅:reply', '订阅号:reply', 'start now:reply', '取消订阅:opted_out', '重新订阅:resubscribed', '订阅:reply']);
   });
 });
 

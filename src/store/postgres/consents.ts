@@ -17,6 +17,8 @@ import type { ConsentFacts } from '../../pipeline/types.js';
 import { pickConsent } from '../../domain/consent.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
 import { moRecordRow } from '../record-columns.js';
+import { moCallbackRow, toldMo } from '../callback-targets.js';
+import type { PgCallbacks } from './callbacks.js';
 import { lastMessageIdIn, lastSignatureIn, toConsentRow, toEvent, toRequest, type ConsentDb, type RequestDb } from '../consent-rows.js';
 import { numberLockKey } from './locks.js';
 
@@ -51,7 +53,8 @@ class Tx {
 }
 
 export class PgConsents implements ConsentStore {
-  constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter) {}
+  /** `callbacks`: a re-subscribe reply's `mo` callback is queued in the lift's transaction (`toldMo`). */
+  constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter, private readonly callbacks: PgCallbacks) {}
 
   /** Runs `fn` in a transaction after making sure the month partitions for `ats` exist; appends its records last. */
   private async tx<T>(ats: number[], fn: (t: Tx) => Promise<T>): Promise<T> {
@@ -148,6 +151,7 @@ export class PgConsents implements ConsentStore {
       const n = ((await t.c.query(Q.liftOptOut, [contentProviderId, msisdn])).rowCount ?? 0) + ((await t.c.query(Q.liftOptOutSignatures, [contentProviderId, msisdn])).rowCount ?? 0);
       if (n === 0) return false;
       if (mo) t.recs.push(moRecordRow(mo));
+      if (mo && toldMo(mo) && this.callbacks.targets.wantsMo(mo.contentProviderId)) await this.callbacks.queueWith(t.c, [moCallbackRow(mo.contentProviderId, mo)]);
       t.event({ at, kind: 'opt_in', contentProviderId, msisdn, channel, evidence }, null);
       return true;
     });

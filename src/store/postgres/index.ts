@@ -64,7 +64,7 @@ export class PostgresStore implements Store {
     this.callbacks = new PgCallbacks(pool);
     this.messages = new PgMessages(pool, this.writer, this.callbacks);
     this.outbox = new PgOutbox(pool, this.writer, this.callbacks);
-    this.consents = new PgConsents(pool, this.writer);
+    this.consents = new PgConsents(pool, this.writer, this.callbacks);
     this.linker = new PgRecordsLinker(pool);
     this.records = new PgRecords(this.writer, new PgRecordArchive(pool, this.linker, this.writer), pool, this.callbacks);
     this.cases = new PgCases(pool);

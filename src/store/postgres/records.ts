@@ -5,17 +5,17 @@ import type { Pool } from './db.js';
 import { transaction } from './db.js';
 import type { NewRecord, PgRecordsWriter } from './records-writer.js';
 import type { PgCallbacks } from './callbacks.js';
-import { moCallbackRow } from '../callback-targets.js';
+import { moCallbackRow, toldMo } from '../callback-targets.js';
 import { moRecordRow } from '../record-columns.js';
 
 export class PgRecords implements RecordStore {
-  /** `callbacks`: a forwarded MO of a provider with a moUrl queues its callback with its record. */
+  /** `callbacks`: an MO told to a provider with a moUrl (`toldMo`) queues its callback with its record. */
   constructor(private readonly writer: PgRecordsWriter, readonly archive: RecordArchive, private readonly pool: Pool, private readonly callbacks: PgCallbacks) {}
 
   async recordMo(mo: MoRecord): Promise<void> {
     const rec: NewRecord = moRecordRow(mo);
+    if (!toldMo(mo) || !this.callbacks.targets.wantsMo(mo.contentProviderId)) return this.writer.appendNow([rec]);
     const cp = mo.contentProviderId;
-    if (mo.action !== 'forwarded' || cp === null || !this.callbacks.targets.wantsMo(cp)) return this.writer.appendNow([rec]);
     await this.writer.withPartitions([mo.at], () => transaction(this.pool, async (c) => {
       await this.writer.append(c, [rec]);
       await this.callbacks.queueWith(c, [moCallbackRow(cp, mo)]);

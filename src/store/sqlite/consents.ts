@@ -12,13 +12,16 @@ import type {
 import { CommercialFactsReader } from './commercial-facts.js';
 import type { RecordsWriter } from './records-writer.js';
 import { moRecordRow } from '../record-columns.js';
+import { moCallbackRow, toldMo } from '../callback-targets.js';
+import type { SqliteCallbacks } from './callbacks.js';
 import { lastMessageIdIn, lastSignatureIn, toConsentRow, toEvent, toRequest, type ConsentDb, type RequestDb } from '../consent-rows.js';
 
 
 export class SqliteConsents implements ConsentStore {
   private seq = 0;
   private readonly q;
-  constructor(private readonly db: Db, private readonly records: RecordsWriter) {
+  /** `callbacks`: a re-subscribe reply's `mo` callback is queued in the lift's transaction (`toldMo`). */
+  constructor(private readonly db: Db, private readonly records: RecordsWriter, private readonly callbacks: SqliteCallbacks) {
     this.q = {
       insertConsent: db.prepare('INSERT INTO consents (id, content_provider_id, msisdn, category, freq_count, freq_per, granted_at, expires_at, channel, proof, withdrawn_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)'),
       startRelationship: db.prepare(
@@ -137,6 +140,7 @@ export class SqliteConsents implements ConsentStore {
       const n = this.q.liftOptOut.run(contentProviderId, msisdn).changes + this.q.liftOptOutSigs.run(contentProviderId, msisdn).changes;
       if (n === 0) return false;
       if (mo) this.records.append(moRecordRow(mo));
+      if (mo && toldMo(mo) && this.callbacks.targets.wantsMo(mo.contentProviderId)) this.callbacks.queueInTransaction([moCallbackRow(mo.contentProviderId, mo)]);
       this.event({ at, kind: 'opt_in', contentProviderId, msisdn, channel, evidence }, null);
       return true;
     })();

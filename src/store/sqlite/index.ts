@@ -59,7 +59,7 @@ export class SqliteStore implements Store {
     this.outbox = new SqliteOutbox(this.db, writer, this.usage, this.callbacks, handed);
     // a replacement checks and drops the batches' leases, which live in the outbox's memory
     this.messages.leases = this.outbox;
-    this.consents = new SqliteConsents(this.db, writer);
+    this.consents = new SqliteConsents(this.db, writer, this.callbacks);
     this.records = new SqliteRecords(writer, this.callbacks);
     // `records verify`: its threads and whether links are proven natively
     this.records.archive.linkOptions = { ...(t.verifyThreads !== undefined ? { threads: t.verifyThreads } : {}), ...(t.nativeVerify ? {} : { native: false }) };

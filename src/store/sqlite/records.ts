@@ -4,21 +4,21 @@ import type { Statement } from 'better-sqlite3';
 import type { RecordsWriter } from './records-writer.js';
 import { SqliteRecordArchive } from './records-archive.js';
 import type { SqliteCallbacks } from './callbacks.js';
-import { moCallbackRow } from '../callback-targets.js';
+import { moCallbackRow, toldMo } from '../callback-targets.js';
 import { moRecordRow } from '../record-columns.js';
 
 export class SqliteRecords implements RecordStore {
   private auditSeq = 0;
   private moParts?: { add: Statement; count: Statement; all: Statement; drop: Statement; expireSome: Statement };
   readonly archive: SqliteRecordArchive;
-  /** `callbacks`: a forwarded MO of a provider with a moUrl queues its callback with its record. */
+  /** `callbacks`: an MO told to a provider with a moUrl (`toldMo`) queues its callback with its record. */
   constructor(readonly writer: RecordsWriter, private readonly callbacks: SqliteCallbacks) {
     this.archive = new SqliteRecordArchive(writer.db, writer);
   }
 
   async recordMo(mo: MoRecord): Promise<void> {
     const append = () => this.writer.append(moRecordRow(mo));
-    if (mo.action !== 'forwarded' || mo.contentProviderId === null || !this.callbacks.targets.wantsMo(mo.contentProviderId)) return void append();
+    if (!toldMo(mo) || !this.callbacks.targets.wantsMo(mo.contentProviderId)) return void append();
     const cp = mo.contentProviderId;
     this.writer.db.transaction(() => {
       append();

@@ -160,3 +160,31 @@ describe('SMPP in, SMPP out, through the real pipeline', () => {
     assert.equal(parts.map((p) => decodeText(parseUdh(p.short_message)!.payload, p.data_coding)).join(''), text);
   });
 });
+
+describe('the replies the gateway acts on reach the provider\'s binds too', () => {
+  let other: SmppEsme;
+  const otherGot: SmPdu[] = [];
+  before(async () => {
+    const cp = await app.createContentProvider(admin, { name: '别家科技有限公司', creditCode: await validCreditCode() });
+    await app.addSignature(admin, cp.id, { signature: '【别家】' });
+    await app.addPort(admin, { number: '10698001', contentProviderId: cp.id, kind: 'service' });
+    const creds = new SmppCredentials({ store: new SqliteSmppCredentials(store.db), contentProviderExists: async (id) => (await store.directory.getContentProvider(id)) !== null, now: () => Date.now(), newId: () => app.ctx.ids.next('cred') });
+    await creds.create(admin, cp.id, { systemId: 'bie', password: 'pw456' });
+    other = await SmppEsme.connect({ host: '127.0.0.1', port, systemId: 'bie', password: 'pw456', onDeliver: (p) => { otherGot.push(p as SmPdu); return 0; } });
+  });
+  after(async () => other.close());
+
+  test('a TD and an 订阅 at the simulator reach the port holder\'s bind as any MO (the text the user typed), not another provider\'s', async () => {
+    for (const text of ['TD', '订阅']) {
+      sim.injectMo({ from: '+8613700137000', to: '10690001', text });
+      const mo = await waitFor(() => delivered.find((p) => p.esm_class === 0 && p.source_addr.endsWith('13700137000') && decodeText(p.short_message, p.data_coding) === text));
+      assert.equal(mo.destination_addr, '10690001');
+    }
+    const recs = (await store.records.queryRecords({ kind: 'mo', msisdn: '+8613700137000', limit: 10 })).records;
+    assert.deepEqual(recs.map((r) => (r.body as { action: string }).action).sort(), ['opt_in', 'opt_out'], 'the gateway acted on both');
+    // the other provider's bind, which hears its own MO, heard nothing of these
+    sim.injectMo({ from: '+8613700137001', to: '10698001', text: '你好' });
+    await waitFor(() => otherGot.find((p) => p.esm_class === 0 && p.source_addr.endsWith('13700137001')));
+    assert.deepEqual(otherGot.filter((p) => p.source_addr.endsWith('13700137000')), []);
+  });
+});
