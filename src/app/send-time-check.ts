@@ -12,7 +12,10 @@
  * as an attempt, like any retry; a long message cut off part-way keeps the parts the SMSC took, and
  * only the rest goes then, under the same UDH reference: docs/CONSENT.md); one the other rules refuse is stopped for good, `rejected` with the
  * rule that stopped it (its sender's SMPP receipt: REJECTD with that rule's status as `err`). The
- * consent's frequency is not judged again: the allowance was taken when the message was accepted.
+ * consent's frequency is judged again only when the message goes out in a later calendar period than
+ * the one its count was taken in (accepted Monday 20:59, held by the sending hours to Tuesday 08:00):
+ * the count moves to the day (week, month) it is sent in if that one has room, else the message is
+ * stopped `consent_frequency_exceeded` and its count given back ({@link carriedFrequency}).
  * Other types pass the commercial rules untouched (beyond the registry's reads, no read for them).
  *
  * Any message whose sender gave a validity (SMPP validity_period, HTTP `validUntil`) that is over
@@ -24,7 +27,9 @@ import type { AppContext } from './context.js';
 import { decide } from '../pipeline/runner.js';
 import { registryStops } from './send-time-registry.js';
 import { senderActive } from '../pipeline/stages/sender.js';
-import { consentHeld, nextSendingWindow, notOptedOut, withinSendingHours } from '../pipeline/stages/commercial.js';
+import { consentFrequency, consentHeld, nextSendingWindow, notOptedOut, withinSendingHours } from '../pipeline/stages/commercial.js';
+import { frequencyPeriod } from '../domain/frequency-period.js';
+import type { Candidate, Decision } from '../pipeline/types.js';
 
 /**
  * What may change while a message waits (in the queue, or held for review: review-queue.ts judges a
@@ -78,10 +83,34 @@ export async function checkAtSendTime(ctx: Pick<AppContext, 'store' | 'profile' 
     }
     const all: Facts = { ...f, sender: senders.get(m.contentProviderId)!, port: null, verificationSends: { minute: 0, hour: 0, day: 0 } };
     const candidate = { contentProviderId: m.contentProviderId, from: m.from, toRaw: m.to, to: m.to, text: m.text, type: 'commercial' as const, category: m.category };
-    const r = decide(SEND_TIME_STAGES, candidate, all, ctx.profile, ctx.detectors, now).rejection;
+    const r = decide(SEND_TIME_STAGES, candidate, all, ctx.profile, ctx.detectors, now).rejection ?? (await carriedFrequency(ctx, m, all, candidate, now));
     if (!r) out.send.push(m);
     else if (r.code === 'quiet_hours') out.deferred.push({ claim: m, dueAt: nextSendingWindow(now, ctx.profile.params.quietHours.value), reason: `${r.code}: ${r.message}` });
     else out.stopped.push({ id: m.id, status: 'rejected', at: now, detail: r.message, rejection: { code: r.code, rule: r.rule, article: r.article, profile: r.profile } });
   }
   return out;
+}
+
+/**
+ * A commercial message sent in a later frequency period than the one its count was taken in (its
+ * schedule, else its acceptance): it is that later period's message, the user gets it then. Counted
+ * where it was accepted, a 1-a-day consent let two reach the phone on Tuesday morning: Monday 20:59's,
+ * held to 08:00 by the sending hours, and Tuesday's own, accepted against an empty Tuesday (found by
+ * the consent audit, 2026-12-07). So its count moves to the period of `now` when that has room
+ * (ConsentStore.carryFrequencyCount, atomic with the decisions counting it), else it is refused with
+ * the frequency stage's own rejection. Costs nothing for a message sent in the period it was accepted
+ * in; one read of the message's record (its schedule) for one accepted in an earlier period. A retry
+ * after the carry finds the count gone from where it was taken and passes (`absent`).
+ */
+async function carriedFrequency(ctx: Pick<AppContext, 'store' | 'profile' | 'detectors'>, m: OutboundMessage, facts: Facts, candidate: Candidate, now: number): Promise<Decision['rejection']> {
+  const c = facts.consent;
+  if (!c || m.category === undefined) return undefined;
+  const period = frequencyPeriod(c.frequency.per, now);
+  if (m.submittedAt >= period.from) return undefined;
+  const view = await ctx.store.messages.getMessage(m.id);
+  const countedAt = view?.scheduledAt ?? view?.receivedAt ?? m.submittedAt;
+  if (countedAt >= period.from) return undefined;
+  const carry = await ctx.store.consents.carryFrequencyCount({ contentProviderId: m.contentProviderId, msisdn: m.to, category: m.category, countedAt, sendAt: now, period, limit: c.frequency.count });
+  if (carry.outcome !== 'exceeded') return undefined;
+  return decide([consentFrequency], candidate, { ...facts, consent: { ...c, usedInPeriod: carry.used } }, ctx.profile, ctx.detectors, now).rejection;
 }

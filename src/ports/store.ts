@@ -8,6 +8,7 @@ import type { ChainHead, ChainedFields } from '../domain/hash-chain.js';
 import type { ProviderDigest, ProviderHead } from '../domain/provider-chain.js';
 import type { MessageType, PortKind } from '../domain/message-type.js';
 import type { MoNotice } from '../domain/callback-payload.js';
+import type { FrequencyPeriod } from '../domain/frequency-period.js';
 import type { Candidate, ConsentFacts, Decision, Facts, PortFacts } from '../pipeline/types.js';
 import type { Channel, MessageStatus, ReceiptRequest } from '../app/types.js';
 import type { ConsentPeriod, ConsentRequestStatus } from '../domain/consent.js';
@@ -800,6 +801,17 @@ export interface ConsentStore {
    * even while a consent request is pending, src/app/consent-replies.ts).
    */
   lastMessageSent(contentProviderId: string, msisdn: string, port: string): Promise<string | null>;
+  /**
+   * A commercial message about to be sent in a later frequency period than the one its count was
+   * taken in (accepted before 21:00, held to 08:00 by the sending hours: src/app/send-time-check.ts):
+   * in one transaction (on PostgreSQL under the number's lock, the one decisions take), its count at
+   * `countedAt` moves to `sendAt` if the period holding `sendAt` (`period`) has room under `limit`
+   * (`carried`); else it is given back (`exceeded`: the message is not sent, so it counts nowhere),
+   * with `used`, the sends already counted in `period`. `absent` when no count of the number's
+   * category stands at `countedAt`: it was carried already (a retry after an earlier carry), and
+   * nothing changes.
+   */
+  carryFrequencyCount(q: { contentProviderId: string; msisdn: string; category: string; countedAt: number; sendAt: number; period: FrequencyPeriod; limit: number }): Promise<{ outcome: 'carried' | 'exceeded' | 'absent'; used: number }>;
   /** Every consent, request, opt-out, relationship and subscription record of one number (optionally one provider's). */
   subscriber(msisdn: string, contentProviderId?: string): Promise<SubscriberData>;
   /**

@@ -253,6 +253,33 @@ export function sendTimeContract(get: () => Store): void {
     assert.equal(seen[2].consent?.usedInPeriod, 1);
   });
 
+  test('send time: a count carried to a later period moves there when it has room, is given back when not, and is found once', async () => {
+    const s = get();
+    const { cp, commercial } = await seedProvider(s);
+    const to = msisdn();
+    await s.consents.grantConsent(consent(cp.id, to, { frequency: { count: 1, per: 'day' } }));
+    const seen: Facts[] = [];
+    const judge = (_: SubmissionItem, f: Facts) => { seen.push(f); return decision(f.consent !== null && f.consent.usedInPeriod < f.consent.frequency.count); };
+    const promo = (at: number) => item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', text: '【示例】新品上市 拒收请回复R', at });
+    // Monday 20:59 Asia/Shanghai (T0 is Monday 12:00), sent Tuesday 08:00
+    const monday = T0 + 8 * HOUR + 59 * MIN;
+    const tuesday = { from: T0 + 12 * HOUR, to: T0 + 36 * HOUR };
+    await s.messages.decideAndRecord([promo(monday)], judge);
+    const carry = (countedAt: number, sendAt: number) => s.consents.carryFrequencyCount({ contentProviderId: cp.id, msisdn: to, category: 'promo', countedAt, sendAt, period: tuesday, limit: 1 });
+    assert.deepEqual(await carry(monday, tuesday.from), { outcome: 'carried', used: 0 });
+    assert.deepEqual(await carry(monday, tuesday.from + MIN), { outcome: 'absent', used: 1 }, 'a retry finds it carried');
+    // Tuesday is full now; Monday is empty again
+    await s.messages.decideAndRecord([promo(tuesday.from + HOUR)], judge);
+    assert.equal(seen[1].consent?.usedInPeriod, 1);
+    const [late] = await s.messages.decideAndRecord([promo(monday + MIN)], judge);
+    assert.equal(seen[2].consent?.usedInPeriod, 0, 'Monday\'s count went with the message');
+    assert.equal(late.decision.accepted, true);
+    // the second Monday message finds Tuesday full: given back, counted nowhere
+    assert.deepEqual(await carry(monday + MIN, tuesday.from + 2 * HOUR), { outcome: 'exceeded', used: 1 });
+    await s.messages.decideAndRecord([promo(monday + 2 * MIN)], judge);
+    assert.equal(seen[3].consent?.usedInPeriod, 0);
+  });
+
   test('send time: a cancelled message gives back the frequency count it took; another provider\'s or number\'s stays', async () => {
     const s = get();
     const { cp, service } = await seedProvider(s);

@@ -37,8 +37,8 @@ describe('commercial messages judged again before they are sent', () => {
     await g.close();
   });
 
-  async function consent(to: string): Promise<string> {
-    const r = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: to, category: 'promo', frequency: { count: 10, per: 'week' }, expiresAt: iso(g.clock.now() + 30 * DAY), proof: { channel: 'web', reference: 'form-1', capturedAt: iso(g.clock.now() - DAY) } } });
+  async function consent(to: string, frequency = { count: 10, per: 'week' }): Promise<string> {
+    const r = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: to, category: 'promo', frequency, expiresAt: iso(g.clock.now() + 30 * DAY), proof: { channel: 'web', reference: 'form-1', capturedAt: iso(g.clock.now() - DAY) } } });
     assert.equal(r.statusCode, 201, r.body);
     return r.json().id;
   }
@@ -209,6 +209,52 @@ describe('commercial messages judged again before they are sent', () => {
       await deliver();
       assert.ok(received(to).some((t) => t.includes('年终大促')));
       assert.notEqual((await view(id)).status, 'rejected');
+    });
+
+    // A 1-a-day consent: the message accepted Monday 20:59 but sent Tuesday 08:00 is Tuesday's one.
+    // Before, it stayed counted on Monday (when it was accepted), so Tuesday's own promotion passed
+    // too and the user got two on Tuesday morning.
+    test('1 a day: accepted at 20:59, sent at 08:00, it takes the new day\'s allowance; a second that day is refused', async () => {
+      const to = number();
+      await consent(to, { count: 1, per: 'day' });
+      const first = await send(to);
+      g.clock.advance(2 * 60_000);
+      await deliver(300);
+      assert.equal((await view(first)).status, 'accepted', 'deferred to the morning');
+      g.clock.set(Date.parse('2026-12-01T00:00:00Z'));
+      await deliver();
+      assert.equal(received(to).length, 1);
+      g.clock.advance(30 * 60_000);
+      const again = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to, text: '【示例】年终大促全场五折', type: 'commercial', category: 'promo' } });
+      assert.equal(again.json().error?.code, 'consent_frequency_exceeded', again.body);
+      // Wednesday's allowance is whole (the carried count stays on Tuesday)
+      g.clock.set(Date.parse('2026-12-02T02:00:00Z'));
+      assert.equal((await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to, text: '【示例】年终大促全场五折', type: 'commercial', category: 'promo' } })).statusCode, 202);
+    });
+
+    test('1 a day: Tuesday\'s own promotion accepted first, the one deferred from Monday night is refused at 08:00 (consent_frequency_exceeded), never sent', async () => {
+      const to = number();
+      await consent(to, { count: 1, per: 'day' });
+      const deferred = await send(to);
+      g.clock.advance(2 * 60_000);
+      await deliver(300);
+      g.clock.set(Date.parse('2026-12-01T00:00:00Z'));
+      // the worker is not round yet (stopped): the provider's Tuesday promotion comes first
+      await worker!.stop();
+      worker = null;
+      const tuesday = await send(to);
+      await deliver();
+      assert.deepEqual(received(to).length, 1, 'one promotion on Tuesday');
+      assert.notEqual((await view(tuesday)).status, 'rejected');
+      const v = await view(deferred);
+      assert.equal(v.status, 'rejected');
+      const last = v.history.at(-1);
+      assert.equal(last.rejection.code, 'consent_frequency_exceeded');
+      assert.equal(last.rejection.rule, 'commercial.consent-frequency');
+      assert.equal(statuses.find((e) => e.id === deferred && e.status === 'rejected')?.code, 'consent_frequency_exceeded');
+      // the refused one's count is given back (the store contract checks Monday and Tuesday); Wednesday is whole
+      g.clock.set(Date.parse('2026-12-02T02:00:00Z'));
+      assert.equal((await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to, text: '【示例】年终大促全场五折', type: 'commercial', category: 'promo' } })).statusCode, 202);
     });
   });
 });

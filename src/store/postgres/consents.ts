@@ -21,6 +21,7 @@ import { moCallbackRow, toldMo } from '../callback-targets.js';
 import type { PgCallbacks } from './callbacks.js';
 import { lastMessageIdIn, lastSignatureIn, toConsentRow, toEvent, toRequest, type ConsentDb, type RequestDb } from '../consent-rows.js';
 import { numberLockKey } from './locks.js';
+import type { FrequencyPeriod } from '../../domain/frequency-period.js';
 
 const Q = queries('consents', [
   'insertConsent', 'getConsent', 'withdraw', 'withdrawLive', 'startRelationship', 'openRelationship', 'endRelationship', 'liveConsents',
@@ -268,6 +269,22 @@ export class PgConsents implements ConsentStore {
 
   async lastMessageSent(contentProviderId: string, msisdn: string, port: string): Promise<string | null> {
     return lastMessageIdIn(await this.records.byMsisdn(msisdn, 'mt'), contentProviderId, port);
+  }
+
+  async carryFrequencyCount(q: { contentProviderId: string; msisdn: string; category: string; countedAt: number; sendAt: number; period: FrequencyPeriod; limit: number }): Promise<{ outcome: 'carried' | 'exceeded' | 'absent'; used: number }> {
+    return transaction(this.pool, async (c) => {
+      // The number's lock, as decideAndRecord takes it: a decision counting this period waits for the carry.
+      await c.query('SELECT pg_advisory_xact_lock($1::bigint)', [numberLockKey(q.contentProviderId, q.msisdn).toString()]);
+      const row = (await c.query<{ ctid: string }>("SELECT ctid FROM sends WHERE content_provider_id = $1 AND msisdn = $2 AND type = 'commercial' AND category = $3 AND at = $4 LIMIT 1", [q.contentProviderId, q.msisdn, q.category, q.countedAt])).rows[0];
+      const used = Number((await c.query<{ n: string }>("SELECT count(*) AS n FROM sends WHERE content_provider_id = $1 AND msisdn = $2 AND type = 'commercial' AND category = $3 AND at >= $4 AND at < $5", [q.contentProviderId, q.msisdn, q.category, q.period.from, q.period.to])).rows[0].n);
+      if (!row) return { outcome: 'absent' as const, used };
+      if (used >= q.limit) {
+        await c.query('DELETE FROM sends WHERE ctid = $1', [row.ctid]);
+        return { outcome: 'exceeded' as const, used };
+      }
+      await c.query('UPDATE sends SET at = $1 WHERE ctid = $2', [q.sendAt, row.ctid]);
+      return { outcome: 'carried' as const, used };
+    });
   }
 
   /**

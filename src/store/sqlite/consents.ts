@@ -5,6 +5,8 @@
  * better-sqlite3 is synchronous: each method body runs as one transaction with nothing interleaved.
  */
 import type { Db } from './db.js';
+import type { Statement } from 'better-sqlite3';
+import type { FrequencyPeriod } from '../../domain/frequency-period.js';
 import type {
   ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, MoRecord, OptOutOptions,
   RelationshipRow, SendTimeFacts, SubscriberData, SubscriptionEvent,
@@ -252,6 +254,28 @@ export class SqliteConsents implements ConsentStore {
   async lastMessageSent(contentProviderId: string, msisdn: string, port: string): Promise<string | null> {
     return lastMessageIdIn(this.records.byMsisdn(msisdn, 'mt'), contentProviderId, port);
   }
+
+  async carryFrequencyCount(q: { contentProviderId: string; msisdn: string; category: string; countedAt: number; sendAt: number; period: FrequencyPeriod; limit: number }): Promise<{ outcome: 'carried' | 'exceeded' | 'absent'; used: number }> {
+    const carry = (this.carry ??= {
+      find: this.db.prepare("SELECT rowid FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'commercial' AND category = ? AND at = ? LIMIT 1").pluck(),
+      used: this.db.prepare("SELECT count(*) FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'commercial' AND category = ? AND at >= ? AND at < ?").pluck(),
+      move: this.db.prepare('UPDATE sends SET at = ? WHERE rowid = ?'),
+      drop: this.db.prepare('DELETE FROM sends WHERE rowid = ?'),
+    });
+    return this.db.transaction(() => {
+      const row = carry.find.get(q.contentProviderId, q.msisdn, q.category, q.countedAt) as number | undefined;
+      const used = carry.used.get(q.contentProviderId, q.msisdn, q.category, q.period.from, q.period.to) as number;
+      if (row === undefined) return { outcome: 'absent' as const, used };
+      if (used >= q.limit) {
+        carry.drop.run(row);
+        return { outcome: 'exceeded' as const, used };
+      }
+      carry.move.run(q.sendAt, row);
+      return { outcome: 'carried' as const, used };
+    })();
+  }
+
+  private carry?: Record<'find' | 'used' | 'move' | 'drop', Statement>;
 
   private facts: CommercialFactsReader | null = null;
 
