@@ -518,7 +518,8 @@ export interface StatusRejection {
  * (ConsentStore.sendTimeFacts): the number's opt-out from the provider (with the signatures the
  * refusals answered), the do-not-disturb list, and the consent for the category as a decision
  * reads it (the live one granted last, else the latest expired one, else none; `usedInPeriod` 0:
- * the allowance was taken when the message was accepted).
+ * the allowance was taken when the message was accepted, and is moved by carryFrequencyCount when
+ * it goes out in a later period).
  */
 export interface SendTimeFacts {
   optedOut: boolean;

@@ -19,7 +19,7 @@ export async function callbackRoutes(f: FastifyInstance, opts: { app: App }): Pr
     schema: {
       tags: ['registry'], security: bearerSecurity, params: idParam, body: callbackInput,
       summary: 'Set a content provider\'s callback URLs (admin); returns the signing secret when one is made',
-      description: 'smsguard POSTs JSON to statusUrl on every status change of the provider\'s messages and to moUrl for every MO to its ports, signed with `X-Smsguard-Signature: sha256=<hex HMAC-SHA256 of the body>`, at least once (retried for 24 h; `X-Smsguard-Event-Id` is the same on every repeat). The secret is made the first time a URL is set and on rotateSecret, and shown only in that answer.',
+      description: 'smsguard POSTs JSON to statusUrl on every status change of the provider\'s messages and to moUrl for every MO to its ports (`event: mo`; a reply the gateway acted on itself, a refusal, re-subscription or consent answer, adds `action`: `opted_out`, `resubscribed`, `consent_granted`, `consent_refused`, with `signature` for a per-signature opt-out and `consentRequestId` for an answer to a request; an ordinary reply has none), signed with `X-Smsguard-Signature: sha256=<hex HMAC-SHA256 of the body>`, at least once (retried for 24 h; `X-Smsguard-Event-Id` is the same on every repeat). The secret is made the first time a URL is set and on rotateSecret, and shown only in that answer.',
       response: {
         200: { ...callbackUrls, properties: { ...callbackUrls.properties, secret: { type: 'string', description: 'The signing secret: only when made by this request (first URL set, rotateSecret)' } } },
         '4xx': errorBody,
