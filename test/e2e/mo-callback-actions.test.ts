@@ -7,7 +7,7 @@
  */
 import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { OTHER_PROVIDER, onboard, startTestGateway, type Provider, type TestGateway } from '../helpers/gateway.js';
+import { OTHER_PROVIDER, onboard, startTestGateway, withGateway, type Provider, type TestGateway } from '../helpers/gateway.js';
 import { startCallbackReceiver, type CallbackReceiver, type ReceivedCallback } from '../helpers/callback-receiver.js';
 import { until } from '../helpers/wait.js';
 
@@ -85,4 +85,25 @@ describe('MO callbacks of the replies the gateway acts on', () => {
     await g.callbacks.idle();
     assert.equal(mine('/mo', r.id), undefined);
   });
+});
+
+test('a per-signature opt-out (optOutScope: signature) tells the provider which signature it covers', async () => {
+  const rx = await startCallbackReceiver();
+  try {
+    await withGateway({ overrides: { optOutScope: 'signature' } }, async (g, cp) => {
+      assert.equal((await g.http.inject({ method: 'PUT', url: `/v1/content-providers/${cp.id}/callbacks`, headers: g.admin, payload: { moUrl: rx.url('/mo') } })).statusCode, 200);
+      await g.http.inject({ method: 'POST', url: `/v1/content-providers/${cp.id}/signatures`, headers: g.admin, payload: { signature: '【示例商城】' } });
+      const to = '13900139110';
+      const c = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: to, category: 'promo', frequency: { count: 10, per: 'month' }, expiresAt: new Date(g.clock.now() + 30 * 86_400_000).toISOString(), proof: { channel: 'web', reference: 'form-1', capturedAt: new Date(g.clock.now()).toISOString() } } });
+      assert.equal(c.statusCode, 201, c.body);
+      assert.equal((await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to, text: '【示例商城】满减', type: 'commercial', category: 'promo' } })).statusCode, 202);
+      const mo = (await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: '10690002', text: 'TD' } })).json();
+      assert.equal(mo.action, 'opt_out');
+      await until(() => rx.got.some((x) => x.json.id === mo.id), 8000, 'the opt-out callback');
+      const got = rx.got.find((x) => x.json.id === mo.id)!.json;
+      assert.deepEqual([got.action, got.signature], ['opted_out', '【示例商城】']);
+    });
+  } finally {
+    await rx.close();
+  }
 });
