@@ -84,3 +84,19 @@ export function requireOwnerOrAdmin(p: Principal, contentProviderId: string): vo
   if (p.role === 'content-provider' && p.contentProviderId === contentProviderId) return;
   throw new SmsguardError(p.role === 'public' ? 'unauthorized' : 'forbidden', 'not your resource', OWN_DATA_REF);
 }
+
+/**
+ * The provider a list selects by, from its `contentProviderId` filter: a content provider's own
+ * (naming another provider, or an id that is none, is `forbidden` with {@link OWN_DATA_REF} and field
+ * `contentProviderId`, before anything is looked up, so no other id is confirmed to exist); anyone
+ * else's filter as given (their role and scope rules are the list's own). An empty filter is none.
+ * One rule for every list, where some answered the caller's own list as if it were the other's.
+ */
+export function ownFilter(p: Principal, contentProviderId: string | undefined): string | undefined {
+  const asked = contentProviderId === '' ? undefined : contentProviderId;
+  if (p.role !== 'content-provider') return asked;
+  if (asked !== undefined && asked !== p.contentProviderId) {
+    throw new SmsguardError('forbidden', 'not your resource', OWN_DATA_REF, 'contentProviderId', { id: 'provider_filter_own_only' });
+  }
+  return p.contentProviderId;
+}

@@ -13,7 +13,7 @@ import type { Principal } from './types.js';
 import { actorOf, caseAccountsInProvince, deadlineInfo, hashAccessCode, loadVisible, normalizeReference } from './case-workflow.js';
 import { storableText } from './validate.js';
 import { mustBeFilterAccount } from './known-provider.js';
-import { OWN_DATA_REF } from './access.js';
+import { ownFilter } from './access.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -99,10 +99,7 @@ export async function listCases(ctx: AppContext, p: Principal, q: { state?: stri
   if (q.cursor) decodeCursor(q.cursor);
   // A provider's filter naming another provider (or none that exists) is refused, as on every list:
   // it was answered with the caller's own cases, as if they were the other's.
-  if (p.role === 'content-provider' && q.contentProviderId !== undefined && q.contentProviderId !== p.contentProviderId) {
-    throw new SmsguardError('forbidden', 'not your resource', OWN_DATA_REF, 'contentProviderId', { id: 'provider_own_only' });
-  }
-  const contentProviderId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;
+  const contentProviderId = ownFilter(p, q.contentProviderId);
   const limit = Math.max(1, Math.min(q.limit ?? 50, 500));
   if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'case.query', { state: q.state ?? null, contentProviderId: contentProviderId ?? null });
   // After the audit (a regulator's query is recorded, answered or not). The operator's own account

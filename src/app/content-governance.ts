@@ -34,7 +34,7 @@ import { EarlyWarningMonitor, type ActionBook, type ActionRecord, type Alert, ty
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { portForMo, type MoHandler } from './receive-mo.js';
-import { requireOwnerOrAdmin, requireRole, requireRoleIn, ROLES, OWN_DATA_REF } from './access.js';
+import { ownFilter, requireOwnerOrAdmin, requireRole, requireRoleIn, ROLES, OWN_DATA_REF } from './access.js';
 import { linkDomainFault } from '../domain/link-domain.js';
 import { refusalMatch } from './opt-out-keywords.js';
 import { refusalPhrases } from './consent-settings.js';
@@ -377,7 +377,7 @@ export class ContentGovernance {
     requireRole(p, 'content-provider', 'admin');
     const status = q.status === undefined ? undefined : (['pending', 'approved', 'rejected'] as const).find((s) => s === q.status);
     if (q.status !== undefined && !status) throw new SmsguardError('invalid_request', 'status: pending, approved or rejected', {}, 'status', { id: 'template_status_unknown' });
-    const cpId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;
+    const cpId = ownFilter(p, q.contentProviderId);
     await mustBeFilterAccount(this.ctx, p, cpId, 'providers');
     return this.deps.store.listTemplates({ contentProviderId: cpId, status: status as ReviewStatus | undefined });
   }
@@ -454,7 +454,7 @@ export class ContentGovernance {
   // ---- alerts and actions
 
   /**
-   * `GET /v1/alerts`: newest first. A provider reads its own. A regulator token limited to a
+   * `GET /v1/alerts`: newest first. A provider reads its own (naming another is 403, `ownFilter`). A regulator token limited to a
    * province reads only alerts about providers registered there (every alert names the provider
    * whose traffic raised it, a port alert too, so none is platform-wide), and one limited to dates
    * only alerts raised inside them; both are applied in the query (on every page), so `limit` counts
@@ -465,7 +465,7 @@ export class ContentGovernance {
   async listAlerts(p: Principal, q: { contentProviderId?: string; since?: number; limit?: number; cursor?: string }): Promise<{ alerts: AlertRow[]; nextCursor: string | null }> {
     requireRole(p, 'admin', 'regulator', 'content-provider');
     const after = q.cursor === undefined ? undefined : decodeKeysetCursor(q.cursor);
-    const cpId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;
+    const cpId = ownFilter(p, q.contentProviderId);
     const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
     // an unknown id is 404; a province-limited token gets its province's alerts of it (none), as for another province's provider
     await mustBeFilterAccount(this.ctx, p, cpId, 'providers');

@@ -9,7 +9,7 @@ import { OPERATOR_ACCOUNT_ID, monthBounds, scrubPersonalData, shanghaiMonth } fr
 import type { CreditEntryRow, CreditKind, VolumeRow } from '../ports/cases.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { OWN_DATA_REF, requireOwnerOrAdmin, requireRole, requireRoleIn, ROLES } from './access.js';
+import { ownFilter, requireOwnerOrAdmin, requireRole, requireRoleIn, ROLES } from './access.js';
 import { storableJson, str } from './validate.js';
 import { inDateRange, inProvince, providersInProvince, requireNowInDateRange, scopeRefusal } from './records-scope.js';
 import { decodeCursor } from '../domain/page-cursor.js';
@@ -143,14 +143,9 @@ async function entryInScope(ctx: AppContext, p: Principal, e: CreditEntryRow): P
  * dates) so a page is cut after the scope, not before, and comes back full while more follow.
  */
 export async function listEntries(ctx: AppContext, p: Principal, f: { contentProviderId?: string; limit?: number; cursor?: string }): Promise<{ entries: CreditEntryView[]; nextCursor: string | null }> {
-  if (p.role === 'content-provider') {
-    // Another provider's id (or one that is none) is refused, as on every list: it was answered with
-    // the caller's own file, as if it were the other's.
-    if (f.contentProviderId !== undefined && f.contentProviderId !== p.contentProviderId) {
-      throw new SmsguardError('forbidden', 'not your resource', OWN_DATA_REF, 'contentProviderId', { id: 'provider_own_only' });
-    }
-    f = { ...f, contentProviderId: p.contentProviderId };
-  }
+  // Another provider's id (or one that is none) is refused, as on every list: it was answered with
+  // the caller's own file, as if it were the other's.
+  if (p.role === 'content-provider') f = { ...f, contentProviderId: ownFilter(p, f.contentProviderId) };
   else requireRole(p, 'regulator', 'admin');
   // Refused here, before a regulator's query is audited, rather than by the store.
   if (f.cursor) decodeCursor(f.cursor);

@@ -19,7 +19,7 @@ import type { PortKind } from '../domain/message-type.js';
 import type { ContentProviderRow, PortRow, SignatureRow } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireOwnerOrAdmin, requireRole, OWN_DATA_REF } from './access.js';
+import { ownFilter, requireOwnerOrAdmin, requireRole, OWN_DATA_REF } from './access.js';
 import { inProvince, providersVisibleTo, scopeRefusal } from './records-scope.js';
 import { str } from './validate.js';
 import { mustBeFilterAccount } from './known-provider.js';
@@ -138,10 +138,7 @@ export async function listProviderSignatures(ctx: AppContext, p: Principal, id: 
 export async function listPorts(ctx: AppContext, p: Principal, q: { contentProviderId?: unknown } = {}): Promise<PortView[]> {
   requireRole(p, 'admin', 'regulator', 'content-provider');
   let cpId = q.contentProviderId === undefined ? undefined : providerIdField(q.contentProviderId, 'contentProviderId');
-  if (p.role === 'content-provider') {
-    if (cpId !== undefined) requireOwnerOrAdmin(p, cpId);
-    cpId = p.contentProviderId;
-  }
+  cpId = ownFilter(p, cpId);
   if (p.role === 'regulator' && p.province) {
     if (cpId !== undefined) {
       if (!(await inProvince(ctx, p, cpId))) throw scopeRefusal(ctx, 'province', `content provider ${cpId} is outside this token's province`, { id: 'provider_other_province', params: { id: cpId } }, 'contentProviderId');

@@ -27,8 +27,8 @@ export type FilterAccounts = 'providers' | 'providers-and-operator';
  * records, no ports, no complaints), while the provider's own pages of the same id were 404.
  *
  * Called with the id the list will select by, after the route's own role and scope rules, which
- * therefore answer first: a content provider naming another's id gets what the route gives it (403,
- * or its own list), and its own id is registered, so it is not looked up. A regulator token limited
+ * therefore answer first: a content provider naming another's id is refused it (403 `access.own-data`,
+ * access.ts `ownFilter`), and its own id is registered, so it is not looked up. A regulator token limited
  * to a province is never told which ids exist: it gets for an unknown id what its route answers for
  * another province's provider (403 where the route refuses one, as `GET /v1/records`; the list
  * narrowed to its province, hence empty, where the route selects), so it is passed here.

@@ -8,18 +8,17 @@
  * no other province), and a content provider its own (another's is 403, as its records are). An id
  * the registry does not know is 404, as on `GET /v1/records` and the export (after the scope).
  */
-import { SmsguardError } from '../domain/errors.js';
 import type { StoredProviderHead } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireRole, OWN_DATA_REF } from './access.js';
+import { ownFilter, requireRole } from './access.js';
 import { inProvince, scopeRefusal } from './records-scope.js';
 import { recordsFor } from './records-service.js';
 import { mustBeFilterAccount } from './known-provider.js';
 
 export async function providerHeadsFor(ctx: AppContext, p: Principal, contentProviderId: string): Promise<StoredProviderHead[]> {
   requireRole(p, 'admin', 'regulator', 'content-provider');
-  if (p.role === 'content-provider' && p.contentProviderId !== contentProviderId) throw new SmsguardError('forbidden', 'a content provider reads only its own provider heads', OWN_DATA_REF, 'contentProviderId');
+  ownFilter(p, contentProviderId);
   if (!(await inProvince(ctx, p, contentProviderId))) throw scopeRefusal(ctx, 'province', `content provider ${contentProviderId} is outside this token's province`, { id: 'provider_other_province', params: { id: contentProviderId } }, 'contentProviderId');
   await mustBeFilterAccount(ctx, p, contentProviderId, 'providers-and-operator');
   return recordsFor(ctx).providerHeads(contentProviderId);

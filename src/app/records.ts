@@ -8,7 +8,7 @@ import type { MessageView, RecordQuery, RecordRow } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { MessageNaming, Principal } from './types.js';
 import { messageNamed } from './message-by-id.js';
-import { requireRole, OWN_DATA_REF } from './access.js';
+import { ownFilter, requireRole, OWN_DATA_REF } from './access.js';
 import { PROFILES, type ProfileId } from '../profiles/index.js';
 import { inDateRange, inProvince, providersInProvince, scopeRefusal } from './records-scope.js';
 import { msisdnField, parseTime } from './validate.js';
@@ -71,10 +71,7 @@ export async function scopedQuery(ctx: AppContext, p: Principal, f: RecordsFilte
     decodeCursor(f.cursor);
     q.cursor = f.cursor;
   }
-  if (p.role === 'content-provider') {
-    if (q.contentProviderId && q.contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', 'a content provider reads only its own records', OWN_DATA_REF);
-    q.contentProviderId = p.contentProviderId;
-  }
+  if (p.role === 'content-provider') q.contentProviderId = ownFilter(p, q.contentProviderId);
   if (p.role === 'regulator') {
     if (p.from !== undefined) q.from = Math.max(q.from ?? p.from, p.from);
     if (p.to !== undefined) q.to = Math.min(q.to ?? p.to, p.to);

@@ -19,7 +19,7 @@ import { plainText, storableText } from './validate.js';
 import type { HeldMessage } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireRole, requireRoleIn, ROLES } from './access.js';
+import { ownFilter, requireRole, requireRoleIn, ROLES } from './access.js';
 import { decide } from '../pipeline/runner.js';
 import { SEND_TIME_STAGES } from './send-time-check.js';
 import type { Facts } from '../pipeline/types.js';
@@ -50,12 +50,12 @@ export class ReviewQueue {
    * Held messages, oldest first, a page at a time: `nextCursor` (null on the last page) passed back as
    * `cursor` reads on past the page's last message (keyset on heldAt and id, so messages held or
    * decided meanwhile neither shift a page nor repeat). Admins see every provider's (or one's);
-   * providers see their own.
+   * providers see their own (naming another is 403 `access.own-data`, `ownFilter`).
    */
   async list(p: Principal, q: { contentProviderId?: string; limit?: number; cursor?: string }): Promise<{ messages: ListedHeld[]; nextCursor: string | null }> {
     requireRole(p, 'admin', 'content-provider');
     const after = q.cursor === undefined ? undefined : decodeKeysetCursor(q.cursor);
-    const contentProviderId = p.role === 'content-provider' ? p.contentProviderId : q.contentProviderId;
+    const contentProviderId = ownFilter(p, q.contentProviderId);
     const limit = Math.min(Math.max(Math.trunc(q.limit ?? 100), 1), 1000);
     await mustBeFilterAccount(this.ctx, p, contentProviderId, 'providers');
     const page = keysetPage(await this.ctx.store.messages.listHeld({ contentProviderId, limit: limit + 1, after }), limit, (m) => ({ at: m.heldAt, id: m.id }));

@@ -16,7 +16,7 @@ import { SmsguardError } from '../domain/errors.js';
 import { shanghaiDay, shanghaiDayStart, type UsageCount } from '../domain/usage.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
-import { requireRole, OWN_DATA_REF } from './access.js';
+import { ownFilter, requireRole } from './access.js';
 import { inProvince, providersInProvince, scopeRefusal } from './records-scope.js';
 import { str } from './validate.js';
 import { mustBeFilterAccount } from './known-provider.js';
@@ -97,11 +97,8 @@ export async function readUsage(ctx: AppContext, p: Principal, q: UsageQuery = {
   const days = Math.round((shanghaiDayStart(to) - shanghaiDayStart(from)) / 86_400_000) + 1;
   if (days > USAGE_MAX_DAYS) throw new SmsguardError('invalid_request', `to: from…to covers ${days} days, at most ${USAGE_MAX_DAYS}`, {}, 'to');
 
-  if (p.role === 'content-provider') {
-    // forbidden before looking: no other provider's id is confirmed to exist
-    if (cpId !== undefined && cpId !== p.contentProviderId) throw new SmsguardError('forbidden', 'not your resource', OWN_DATA_REF, 'contentProviderId', { id: 'provider_own_only' });
-    cpId = p.contentProviderId;
-  }
+  // forbidden before looking: no other provider's id is confirmed to exist
+  cpId = ownFilter(p, cpId);
   let ids: string[] | undefined;
   if (cpId !== undefined) {
     // The province first: a token limited to one is refused an unknown id as another province's.

@@ -99,7 +99,7 @@ export const WHY_IDS = [
   'provider_not_found', 'provider_other_province', 'operator_file_province', 'today_outside_dates', 'entry_not_found', 'entry_published',
   'annual_own_only',
   // the registry's reads, and what the operator's pages act on
-  'provider_own_only', 'provider_status_unknown', 'signature_not_found', 'port_not_found', 'link_not_found',
+  'provider_own_only', 'provider_filter_own_only', 'provider_status_unknown', 'signature_not_found', 'port_not_found', 'link_not_found',
   // numbers, days and reasons typed into the staff pages' forms
   'msisdn_not_mainland', 'range_reversed', 'reason_required', 'field_required', 'day_format', 'month_format', 'datetime_format',
   // content governance, the review queue and consents as the pages act on them

@@ -186,6 +186,15 @@ export const messageView = {
   required: ['id', 'contentProviderId', 'status', 'receivedAt', 'registeredDelivery', 'verdicts', 'history'],
 } as const;
 
+/**
+ * The 403 of a list with a `contentProviderId` filter, for a content provider naming another provider
+ * (or an id that is none): rule `access.own-data` (src/app/access.ts `ownFilter`), one rule for every
+ * list. `more`: the route's other refusals.
+ */
+export function ownDataFilter(more?: string) {
+  return errorResponse(`contentProviderId: a content provider naming another provider, or an id that is none (forbidden, rule access.own-data with its article, field contentProviderId; its own id, or none, lists its own)${more ? `; ${more}` : ''}`);
+}
+
 /** An error body with what it means for one route (the OpenAPI document shows the description). */
 export function errorResponse(description: string) {
   return { ...errorBody, description };

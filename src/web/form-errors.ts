@@ -79,6 +79,7 @@ const WHY: Record<WhyId, Said> = {
   entry_published: ['该档案记录已经公示。', 'The entry is already published.'],
   annual_own_only: ['企业只能查看本企业的年度检查报告。', 'A provider reads only its own annual report.'],
   provider_own_only: ['企业只能查看本企业的登记信息。', 'A provider reads only its own registration.'],
+  provider_filter_own_only: ['企业只能查看本企业的数据：请填写本企业的编号，或不填。', 'A provider lists only its own data: give its own id, or leave it empty.'],
   provider_status_unknown: ['请从列表中选择状态（正常或已暂停）。', 'Choose a status from the list (active or suspended).'],
   signature_not_found: ['企业 {id} 没有签名 {signatureId}（可能已被撤销或页面已过期），请刷新页面。', 'Provider {id} has no signature {signatureId} (revoked meanwhile, or the page is out of date): reload the page.'],
   port_not_found: ['企业 {id} 没有端口 {number}（可能已停用或页面已过期），请刷新页面。', 'Provider {id} has no port {number} (retired meanwhile, or the page is out of date): reload the page.'],
@@ -209,7 +210,7 @@ const STAFF_FIELDS: Record<string, { label: TextKey; by: Record<string, Said> }>
 };
 
 /** Reasons that already say what to change in the field: shown after its label, without the field's general words. */
-const SAYS_WHAT_TO_CHANGE: ReadonlySet<WhyId> = new Set<WhyId>(['range_reversed', 'reason_required', 'field_required', 'amount_not_fine', 'amount_fen', 'not_storable', 'control_char', 'control_char_line']);
+const SAYS_WHAT_TO_CHANGE: ReadonlySet<WhyId> = new Set<WhyId>(['provider_filter_own_only', 'range_reversed', 'reason_required', 'field_required', 'amount_not_fine', 'amount_fen', 'not_storable', 'control_char', 'control_char_line']);
 /**
  * Fields whose general words are about something else than a length (a reason's limit differs by form:
  * 500 to revoke, 1000 to reject; notes are required only for a supervision talk): a length refused is

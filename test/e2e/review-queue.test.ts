@@ -87,7 +87,11 @@ describe('review queue: an early-warning hold parks messages for an operator', (
     assert.equal(msgs[0].from, '10690001');
     assert.deepEqual((await g.http.inject({ method: 'GET', url: `/v1/review-queue?contentProviderId=${other.id}`, headers: g.admin })).json().messages, []);
     assert.deepEqual((await g.http.inject({ method: 'GET', url: '/v1/review-queue', headers: p.auth })).json().messages.map((m: { id: string }) => m.id), ids);
-    assert.deepEqual((await g.http.inject({ method: 'GET', url: `/v1/review-queue?contentProviderId=${p.id}`, headers: other.auth })).json().messages, []);
+    // another provider naming this one's id is refused (access.own-data), as on every list
+    const theirs = await g.http.inject({ method: 'GET', url: `/v1/review-queue?contentProviderId=${p.id}`, headers: other.auth });
+    assert.equal(theirs.statusCode, 403, theirs.body);
+    assert.equal(theirs.json().error.rule, 'access.own-data');
+    assert.deepEqual((await g.http.inject({ method: 'GET', url: '/v1/review-queue', headers: other.auth })).json().messages, []);
     const byProvider = await g.http.inject({ method: 'POST', url: `/v1/review-queue/${ids[0]}/release`, headers: p.auth, payload: {} });
     assert.equal(byProvider.statusCode, 403);
   });

@@ -5,8 +5,9 @@
  * entries and usage. Before, every one but usage answered 200 with an empty list, which read as "this
  * provider has nothing here" for a misspelt id. The route's role and scope rules answer first: a
  * token limited to a province gets for an unknown id exactly what it gets for another province's
- * provider (never told which ids exist), a provider naming another id what it got before, and the
- * operator's own account id still lists cases and credit entries about the operator.
+ * provider (never told which ids exist), a provider naming another id 403 `access.own-data` on every
+ * list (test/e2e/own-data-filter.test.ts), and the operator's own account id still lists cases and
+ * credit entries about the operator.
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -66,14 +67,14 @@ describe('an unknown contentProviderId on a list is 404, after the role and scop
     assert.equal((await get(`/v1/ports?contentProviderId=${bj.id}`, g.admin)).statusCode, 200);
     await unknownIs404('/v1/ports', [g.admin, tok.national]);
     assert.equal((await asOtherProvince('/v1/ports')).status, 403);
-    assert.equal((await get(`/v1/ports?contentProviderId=${NOBODY}`, fj.auth)).statusCode, 403, 'a provider naming another id: 403, as before');
+    assert.equal((await get(`/v1/ports?contentProviderId=${NOBODY}`, fj.auth)).statusCode, 403, 'a provider naming another id');
   });
 
   test('GET /v1/templates and the templates page', async () => {
     assert.equal((await get(`/v1/templates?contentProviderId=${fj.id}`, g.admin)).statusCode, 200);
     await unknownIs404('/v1/templates', [g.admin]);
-    const own = await get(`/v1/templates?contentProviderId=${NOBODY}`, fj.auth);
-    assert.equal(own.statusCode, 200, 'a provider reads its own whatever it names, as before');
+    // a provider naming an id that is none is refused as for another provider's (it listed its own)
+    assert.equal((await get(`/v1/templates?contentProviderId=${NOBODY}`, fj.auth)).statusCode, 403, 'a provider naming another id');
     const page = await http.inject({ method: 'GET', url: `/web/templates?contentProviderId=${NOBODY}`, headers: { cookie: await webCookie({ http }, ADMIN_TOKEN) } });
     assert.equal(page.statusCode, 404, page.body);
     assert.match(page.body, /没有已登记的企业 cp_nobody。/);
@@ -83,13 +84,13 @@ describe('an unknown contentProviderId on a list is 404, after the role and scop
     assert.equal((await get(`/v1/alerts?contentProviderId=${fj.id}`, tok.national)).statusCode, 200);
     await unknownIs404('/v1/alerts', [g.admin, tok.national]);
     assert.deepEqual(await asOtherProvince('/v1/alerts'), { status: 200, body: { alerts: [], nextCursor: null } });
-    assert.equal((await get(`/v1/alerts?contentProviderId=${NOBODY}`, fj.auth)).statusCode, 200, 'a provider reads its own, as before');
+    assert.equal((await get(`/v1/alerts?contentProviderId=${NOBODY}`, fj.auth)).statusCode, 403, 'a provider naming another id');
   });
 
   test('GET /v1/review-queue', async () => {
     assert.equal((await get(`/v1/review-queue?contentProviderId=${fj.id}`, g.admin)).statusCode, 200);
     await unknownIs404('/v1/review-queue', [g.admin]);
-    assert.equal((await get(`/v1/review-queue?contentProviderId=${NOBODY}`, fj.auth)).statusCode, 200, 'a provider reads its own, as before');
+    assert.equal((await get(`/v1/review-queue?contentProviderId=${NOBODY}`, fj.auth)).statusCode, 403, 'a provider naming another id');
   });
 
   test('GET /v1/cases: the operator\'s own account still lists', async () => {

@@ -148,8 +148,9 @@ describe('the content templates page', () => {
     assert.match(rowOf(r.body, ids[1]), /未通过[\s\S]*地址变量过长/);
     assert.doesNotMatch(r.body, /action="\/web\/templates\/[^"]+\/(approve|reject)"/);
     assert.doesNotMatch(r.body, /id="tpl-provider"/, 'no provider filter: the list is its own');
-    // asking for another's gives its own, as the API does
-    assert.deepEqual(listed((await get(`/web/templates?contentProviderId=${other.id}`, c.cp)).body), own.map((t) => t.id));
+    // asking for another's is refused, as the API refuses it (it showed its own as if the other's)
+    assert.equal((await get(`/web/templates?contentProviderId=${other.id}`, c.cp)).statusCode, 403);
+    assert.deepEqual(listed((await get(`/web/templates?contentProviderId=${p.id}`, c.cp)).body), own.map((t) => t.id));
     const refused = await post(`/web/templates/${ids[2]}/approve`, c.cp, {});
     assert.equal(refused.statusCode, 403, refused.body);
     assert.equal((await api(ids[2])).status, 'pending');

@@ -7,7 +7,7 @@ import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
 import { isCaseAction } from '../../domain/case.js';
 import { requireCaseAction } from '../../app/case-workflow.js';
-import { boundSaid, bearerSecurity, errorBody, errorResponse, idParam, unknownProviderFilter } from '../schemas.js';
+import { boundSaid, bearerSecurity, errorBody, errorResponse, idParam, ownDataFilter, unknownProviderFilter } from '../schemas.js';
 import { CASE_LIMITS } from '../../app/case-workflow.js';
 import { caseDetail, caseList, caseView } from '../case-schemas.js';
 
@@ -29,6 +29,7 @@ export async function caseRoutes(f: FastifyInstance, opts: { app: App }): Promis
         200: caseList,
         400: errorResponse('A state, number or cursor that is not valid'),
         401: errorResponse('No token, or one that is not valid'),
+        403: ownDataFilter('a role that reads no cases'),
         404: unknownProviderFilter('providers-and-operator'),
         '4xx': errorBody,
       },

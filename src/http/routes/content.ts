@@ -8,7 +8,7 @@ import type { App } from '../../app/app.js';
 import type { ContentGovernance } from '../../app/content-governance.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { KEYSET_CURSOR_PARAM, NEXT_CURSOR, bearerSecurity, errorBody, idParam, unknownProviderFilter, reasonBody } from '../schemas.js';
+import { KEYSET_CURSOR_PARAM, NEXT_CURSOR, bearerSecurity, errorBody, idParam, ownDataFilter, unknownProviderFilter, reasonBody } from '../schemas.js';
 
 const violation = { type: 'object', properties: { rule: { type: 'string' }, message: { type: 'string' } } } as const;
 const template = {
@@ -78,9 +78,9 @@ export function contentRoutes(gov: ContentGovernance) {
     f.get('/v1/templates', {
       onRequest: requireAuth,
       schema: {
-        tags: ['content'], security: bearerSecurity, summary: 'Templates (providers see their own)',
+        tags: ['content'], security: bearerSecurity, summary: 'Templates (providers see their own; another provider\'s contentProviderId: 403 forbidden, rule access.own-data)',
         querystring: { type: 'object', additionalProperties: false, properties: { status: { type: 'string', enum: ['pending', 'approved', 'rejected'] }, contentProviderId: { type: 'string', maxLength: 64 } } },
-        response: { 200: { type: 'object', properties: { templates: { type: 'array', items: template } } }, 404: unknownProviderFilter(), '4xx': errorBody },
+        response: { 200: { type: 'object', properties: { templates: { type: 'array', items: template } } }, 403: ownDataFilter('a role that reads no templates'), 404: unknownProviderFilter(), '4xx': errorBody },
       },
     }, async (req) => ({ templates: await gov.listTemplates(req.principal, req.query as { status?: string; contentProviderId?: string }) }));
 
@@ -137,9 +137,9 @@ export function contentRoutes(gov: ContentGovernance) {
     f.get('/v1/alerts', {
       onRequest: requireAuth,
       schema: {
-        tags: ['content'], security: bearerSecurity, summary: 'Early-warning alerts, newest first, a page at a time (keyset cursor; providers see their own; a regulator token limited to a province or dates sees the alerts inside them); an id no provider has: 404 not_found (for a token limited to a province, none, as for another province\'s provider)',
+        tags: ['content'], security: bearerSecurity, summary: 'Early-warning alerts, newest first, a page at a time (keyset cursor; providers see their own, another provider\'s contentProviderId is 403 forbidden, rule access.own-data; a regulator token limited to a province or dates sees the alerts inside them); an id no provider has: 404 not_found (for a token limited to a province, none, as for another province\'s provider)',
         querystring: { type: 'object', additionalProperties: false, properties: { contentProviderId: { type: 'string', maxLength: 64 }, since: { type: 'string', pattern: '^[0-9]{1,15}$' }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: KEYSET_CURSOR_PARAM } },
-        response: { 200: { type: 'object', properties: { alerts: { type: 'array', items: alert }, nextCursor: NEXT_CURSOR }, required: ['alerts', 'nextCursor'] }, 404: unknownProviderFilter(), '4xx': errorBody },
+        response: { 200: { type: 'object', properties: { alerts: { type: 'array', items: alert }, nextCursor: NEXT_CURSOR }, required: ['alerts', 'nextCursor'] }, 403: ownDataFilter('a role that reads no alerts'), 404: unknownProviderFilter(), '4xx': errorBody },
       },
     }, async (req) => {
       await gov.flush();

@@ -5,7 +5,7 @@ import { complaintsOf } from '../../app/complaint-service.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
 import type { CreditKind } from '../../ports/cases.js';
-import { boundSaid, bearerSecurity, errorBody, errorResponse, idParam, unknownProviderFilter } from '../schemas.js';
+import { boundSaid, bearerSecurity, errorBody, errorResponse, idParam, ownDataFilter, unknownProviderFilter } from '../schemas.js';
 import { CREDIT_ENTRY_LIMITS, PUBLIC_PAGE } from '../../app/credit.js';
 
 const CREDIT_KINDS = ['confirmed_complaint', 'overdue_answer', 'overdue_forward', 'violation_threshold', 'early_warning_suspension', 'warning', 'fine', 'supervision_talk', 'correction_order', 'note'] as const satisfies readonly CreditKind[];
@@ -105,7 +105,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
         },
         400: errorResponse('A limit or cursor that is not valid'),
         401: errorResponse('No token, or one that is not valid'),
-        403: errorResponse('A role that may not read credit files'),
+        403: ownDataFilter('a role that may not read credit files'),
         404: unknownProviderFilter('providers-and-operator'),
         '4xx': errorBody,
       },

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
 import { requireAuth } from '../auth.js';
-import { bearerSecurity, errorBody, idParam, unknownProviderFilter } from '../schemas.js';
+import { bearerSecurity, errorBody, idParam, ownDataFilter, unknownProviderFilter } from '../schemas.js';
 
 const iso = { type: 'string', format: 'date-time' } as const;
 
@@ -73,9 +73,9 @@ export async function directoryRoutes(f: FastifyInstance, opts: { app: App }): P
   f.get('/v1/ports', {
     onRequest: requireAuth,
     schema: {
-      tags: ['registry'], security: bearerSecurity, summary: 'Registered ports by number, retired ones too (retiredAt): the operator all or one provider\'s; a provider its own (another contentProviderId: 403 forbidden); a regulator token limited to a province those of its providers (another province, or an id no provider has: 403 forbidden, rule supervision.province-scope); otherwise an id no provider has: 404 not_found',
+      tags: ['registry'], security: bearerSecurity, summary: 'Registered ports by number, retired ones too (retiredAt): the operator all or one provider\'s; a provider its own (another contentProviderId: 403 forbidden, rule access.own-data); a regulator token limited to a province those of its providers (another province, or an id no provider has: 403 forbidden, rule supervision.province-scope); otherwise an id no provider has: 404 not_found',
       querystring: { type: 'object', additionalProperties: false, properties: { contentProviderId: { type: 'string', maxLength: 64 } } },
-      response: { 200: { type: 'object', properties: { ports: { type: 'array', items: port } } }, 404: unknownProviderFilter(), '4xx': errorBody },
+      response: { 200: { type: 'object', properties: { ports: { type: 'array', items: port } } }, 403: ownDataFilter('a provider outside a regulator token\'s province (rule supervision.province-scope)'), 404: unknownProviderFilter(), '4xx': errorBody },
     },
   }, async (req) => ({ ports: await app.listPorts(req.principal, req.query as { contentProviderId?: string }) }));
 }

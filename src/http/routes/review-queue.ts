@@ -7,7 +7,7 @@ import type { App } from '../../app/app.js';
 import { ReviewQueue } from '../../app/review-queue.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { KEYSET_CURSOR_PARAM, NEXT_CURSOR, bearerSecurity, errorBody, idParam, reasonBody, unknownProviderFilter } from '../schemas.js';
+import { KEYSET_CURSOR_PARAM, NEXT_CURSOR, bearerSecurity, errorBody, idParam, ownDataFilter, reasonBody, unknownProviderFilter } from '../schemas.js';
 
 const held = {
   type: 'object',
@@ -25,9 +25,9 @@ export async function reviewQueueRoutes(f: FastifyInstance, opts: { app: App }):
   f.get('/v1/review-queue', {
     onRequest: requireAuth,
     schema: {
-      tags: ['content'], security: bearerSecurity, summary: 'Messages held for review by an early-warning hold, oldest first, a page at a time (keyset cursor; admin; providers see their own)',
+      tags: ['content'], security: bearerSecurity, summary: 'Messages held for review by an early-warning hold, oldest first, a page at a time (keyset cursor; admin; providers see their own, another provider\'s contentProviderId is 403 forbidden, rule access.own-data)',
       querystring: { type: 'object', additionalProperties: false, properties: { contentProviderId: { type: 'string', maxLength: 64 }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: KEYSET_CURSOR_PARAM } },
-      response: { 200: { type: 'object', properties: { messages: { type: 'array', items: held }, nextCursor: NEXT_CURSOR }, required: ['messages', 'nextCursor'] }, 404: unknownProviderFilter(), '4xx': errorBody },
+      response: { 200: { type: 'object', properties: { messages: { type: 'array', items: held }, nextCursor: NEXT_CURSOR }, required: ['messages', 'nextCursor'] }, 403: ownDataFilter('a role that reads no review queue'), 404: unknownProviderFilter(), '4xx': errorBody },
     },
   }, async (req) => queue.list(req.principal, req.query as { contentProviderId?: string; limit?: number; cursor?: string }));
 
