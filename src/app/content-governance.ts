@@ -425,8 +425,8 @@ export class ContentGovernance {
     await refuseLookalike(this.ctx, p.contentProviderId, signature);
     const id = this.ctx.ids.next('sig');
     const at = this.ctx.clock.now();
-    // A revoked text asked for again waits for review like any other, and is recorded as a reassignment.
-    // a revoked text asked for again: the store records the earlier tenure (signature.reassign) with it
+    // The store records the application (signature.submit, the provider as actor) in its transaction; a
+    // revoked text asked for again waits for review like any other, with the earlier tenure (signature.reassign).
     await this.ctx.store.directory.addSignature({ id, contentProviderId: p.contentProviderId, signature, status: 'pending', createdAt: at }, p.actorId);
     return { id, signature, status: 'pending' };
   }

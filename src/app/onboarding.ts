@@ -54,7 +54,7 @@ export async function createContentProvider(ctx: AppContext, p: Principal, body:
 
 /**
  * Registers a signature for a content provider (admin; approved at once, as an admin's registration
- * is the review). A revoked text may be registered again, to its former holder or another, as a new
+ * is the review), recorded as `signature.register` in the registration's transaction. A revoked text may be registered again, to its former holder or another, as a new
  * registration (audit `signature.reassign` names the earlier holder and tenure); one that stands is
  * `409 conflict`.
  */
@@ -70,13 +70,15 @@ export async function addSignature(ctx: AppContext, p: Principal, contentProvide
   // Registered by an admin means reviewed; the template/signature review workflow can add 'pending' ones.
   // A revoked text registered again (the brand's rightful owner, or its holder once cleared): a new
   // registration beside the revoked one, which stays listed and keeps stopping what was queued
-  // before it was revoked; the store records whose the text was and for how long, in the same transaction.
+  // before it was revoked. The store records the registration (who, when, what) and whose the text was
+  // and for how long, in the same transaction.
   await ctx.store.directory.addSignature({ id, contentProviderId, signature, status: 'approved', createdAt: at }, p.actorId);
   return { id, signature, status: 'approved' };
 }
 
 /**
- * Registers a port for a content provider. A retired number may be registered again, to its former
+ * Registers a port for a content provider, recorded as `port.register` in the registration's
+ * transaction. A retired number may be registered again, to its former
  * holder or another (audit `port.reassign` names the earlier tenure); one in use is `409 conflict`. `reserved`: numbers the gateway's own MO handlers claim
  * (the report port), each with what it is for; they are refused with `409 conflict`, because an MO
  * to them never reaches the port lookup (a user's `TD` there would open a case, not opt out). Ports

@@ -82,8 +82,9 @@ export interface DirectoryStore {
    * this or another provider. A revoked text may be registered again, to the same or another
    * provider: the new registration is a new row and the revoked ones stay as they are (listed,
    * still stopping what their holder queued before the revocation). Returns the latest revoked
-   * registration of the text, otherwise null; with `actor`, the earlier tenure is recorded (audit
-   * `signature.reassign`, src/store/registry-audit.ts) in the registration's own transaction.
+   * registration of the text, otherwise null. With `actor`, the registration is recorded (audit
+   * `signature.register`, or `signature.submit` for a pending application) and so is the earlier
+   * tenure (`signature.reassign`, src/store/registry-audit.ts), in the registration's own transaction.
    */
   addSignature(row: SignatureRow, actor?: string): Promise<SignatureRow | null>;
   /**
@@ -108,8 +109,8 @@ export interface DirectoryStore {
   /**
    * Registers a port. Fails with `conflict` when the number is in use (not retired). A retired number
    * is taken over (new holder, kind and createdAt; retiredAt cleared) and the retired row it replaced
-   * is returned, otherwise null; with `actor`, the earlier tenure is recorded (audit `port.reassign`,
-   * src/store/registry-audit.ts) in the take-over's own transaction.
+   * is returned, otherwise null. With `actor`, the registration is recorded (audit `port.register`)
+   * and so is the earlier tenure (`port.reassign`, src/store/registry-audit.ts), in its own transaction.
    */
   addPort(row: PortRow, actor?: string): Promise<PortRow | null>;
   /**

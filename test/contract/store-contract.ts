@@ -157,9 +157,12 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         const revoked = await s.directory.revokeSignature(a.cp.id, first.id, T0 + 10, 'admin_1', 'brand lost');
         const toB = uid('sig');
         assert.deepEqual(await s.directory.addSignature({ id: toB, contentProviderId: b.cp.id, signature: a.signature, status: 'pending', createdAt: T0 + 20 }, 'admin_2'), revoked);
-        // recorded by the registration itself (its own transaction): whose the text was, and until when
+        // recorded by the registration itself (its own transaction): the application, and whose the text was, and until when
         const reassigned = (await s.records.queryRecords({ contentProviderId: b.cp.id, limit: 10 })).records.filter((x) => x.kind === 'audit');
-        assert.deepEqual(reassigned.map((x) => [x.body.action, x.body.actor, x.body.signatureId, x.body.previousSignatureId, x.body.previousContentProviderId, x.body.revokedAt, x.body.revokedReason, x.at]), [['signature.reassign', 'admin_2', toB, first.id, a.cp.id, T0 + 10, 'brand lost', T0 + 20]]);
+        assert.deepEqual(reassigned.map((x) => [x.body.action, x.body.actor, x.body.signatureId, x.body.previousSignatureId, x.body.previousContentProviderId, x.body.revokedAt, x.body.revokedReason, x.at]), [
+          ['signature.reassign', 'admin_2', toB, first.id, a.cp.id, T0 + 10, 'brand lost', T0 + 20],
+          ['signature.submit', 'admin_2', toB, undefined, undefined, undefined, undefined, T0 + 20],
+        ]);
         // the revoked registration stays where it was; the new one is b's, pending review
         assert.deepEqual(await s.directory.listSignatures(a.cp.id), [revoked]);
         assert.deepEqual((await s.directory.listSignatures(b.cp.id)).filter((x) => x.signature === a.signature).map((x) => [x.id, x.status, x.revokedAt ?? null]), [[toB, 'pending', null]]);
@@ -183,6 +186,26 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.ok(again[0].sender.signatures.has(a.signature));
       });
 
+      test('a registration with its actor is recorded in its own transaction: signature.register (approved), signature.submit (pending), port.register; without one (a seed), nothing', async () => {
+        const a = await seedProvider(s);
+        const audit = async () => (await s.records.queryRecords({ contentProviderId: a.cp.id, kind: 'audit', limit: 10 })).records.map((x) => x.body);
+        assert.deepEqual(await audit(), [], 'seeded without an actor');
+        const sig = uid('sig');
+        await s.directory.addSignature({ id: sig, contentProviderId: a.cp.id, signature: `【登记${sig.slice(-6)}】`, status: 'approved', createdAt: T0 + 1 }, 'admin_1');
+        const asked = uid('sig');
+        await s.directory.addSignature({ id: asked, contentProviderId: a.cp.id, signature: `【申请${asked.slice(-6)}】`, status: 'pending', createdAt: T0 + 2 }, a.cp.id);
+        const number = `${a.service.slice(0, -1)}7`;
+        await s.directory.addPort({ number, ownerId: a.cp.id, kind: 'public_welfare', createdAt: T0 + 3 }, 'admin_1');
+        assert.deepEqual(await audit(), [
+          { actor: 'admin_1', action: 'port.register', number, contentProviderId: a.cp.id, kind: 'public_welfare' },
+          { actor: a.cp.id, action: 'signature.submit', signatureId: asked, signature: `【申请${asked.slice(-6)}】`, contentProviderId: a.cp.id, status: 'pending' },
+          { actor: 'admin_1', action: 'signature.register', signatureId: sig, signature: `【登记${sig.slice(-6)}】`, contentProviderId: a.cp.id, status: 'approved' },
+        ]);
+        // a refused registration (a conflict) records nothing
+        await assert.rejects(s.directory.addPort({ number, ownerId: a.cp.id, kind: 'service', createdAt: T0 + 4 }, 'admin_1'), (e: unknown) => e instanceof SmsguardError && e.code === 'conflict');
+        assert.equal((await audit()).length, 3);
+      });
+
       test('a retired port stays listed (retiredAt, why), is recorded once, reaches the facts with it; the number can be registered again, to another provider too', async () => {
         const a = await seedProvider(s);
         const b = await seedProvider(s);
@@ -202,7 +225,8 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         const before = (await s.records.queryRecords({ contentProviderId: b.cp.id, limit: 10 })).records.filter((x) => x.kind === 'audit').length;
         assert.deepEqual(await s.directory.addPort({ number: a.commercial, ownerId: b.cp.id, kind: 'service', createdAt: T0 + 30 }, 'admin_2'), r);
         const took = (await s.records.queryRecords({ contentProviderId: b.cp.id, limit: 10 })).records.filter((x) => x.kind === 'audit');
-        assert.equal(took.length, before + 1, 'the take-over recorded with it');
+        assert.equal(took.length, before + 2, 'the registration and the take-over recorded with it');
+        assert.deepEqual([took[1].body.action, took[1].body.number, took[1].body.kind], ['port.register', a.commercial, 'service']);
         assert.deepEqual([took[0].body.action, took[0].body.actor, took[0].body.number, took[0].body.previousContentProviderId, took[0].body.previousSince, took[0].body.retiredAt, took[0].body.retiredReason, took[0].at], ['port.reassign', 'admin_2', a.commercial, a.cp.id, T0, T0 + 10, 'allocation withdrawn', T0 + 30]);
         assert.deepEqual(await s.directory.getPort(a.commercial), { number: a.commercial, ownerId: b.cp.id, kind: 'service', createdAt: T0 + 30, retiredAt: null, retiredReason: null });
         assert.deepEqual((await s.directory.listPorts(a.cp.id)).map((p) => p.number), [a.service]);

@@ -120,7 +120,7 @@ export function contentRoutes(gov: ContentGovernance) {
       onRequest: requireRoles(ROLES.submitSignature),
       schema: {
         tags: ['content'], security: bearerSecurity, summary: 'A content provider applies for a signature; it is pending (and does not pass) until reviewed',
-        description: 'Inside the brackets 2–16 visible characters: a space or an invisible character (zero-width space or joiner, BOM, bidi override, variation selector…) is 400, named by code point, since it reads on the handset as another signature. A text registered to anyone and not revoked is 409 conflict. A revoked text may be asked for again: it waits for review like any other, and the request is recorded as audit signature.reassign naming the earlier holder and tenure.',
+        description: 'Inside the brackets 2–16 visible characters: a space or an invisible character (zero-width space or joiner, BOM, bidi override, variation selector…) is 400, named by code point, since it reads on the handset as another signature. Recorded as audit signature.submit (the provider, when, which signature). A text registered to anyone and not revoked is 409 conflict. A revoked text may be asked for again: it waits for review like any other, and the request is also recorded as audit signature.reassign naming the earlier holder and tenure.',
         body: { type: 'object', additionalProperties: false, properties: { signature: { type: 'string', maxLength: 40 } }, required: ['signature'] },
         response: { 201: { type: 'object', properties: { id: { type: 'string' }, signature: { type: 'string' }, status: { type: 'string' } } }, '4xx': errorBody },
       },

@@ -4,7 +4,7 @@
  * at once, so the message path loads sender and port facts inside its own transaction (one query each
  * per batch; see messages.ts).
  */
-import { portReassignRecord, signatureReassignRecord } from '../registry-audit.js';
+import { portReassignRecord, portRegisterRecord, signatureReassignRecord, signatureRegisterRecord } from '../registry-audit.js';
 import { signatureStandsElsewhere } from '../signature-standing.js';
 import { randomBytes } from 'node:crypto';
 import type { Pool } from './db.js';
@@ -106,7 +106,7 @@ export class PgDirectory implements DirectoryStore {
         await c.query(Q.insertSignature, [row.id, row.contentProviderId, row.signature, row.status, row.createdAt]);
         const old = (await c.query<SigDb>(Q.latestRevokedSignature, [row.signature])).rows[0];
         const previous = old ? toSig(old) : null;
-        if (previous && actor !== undefined) await this.records.append(c, [signatureReassignRecord(row, previous, actor)]);
+        if (actor !== undefined) await this.records.append(c, [signatureRegisterRecord(row, actor), ...(previous ? [signatureReassignRecord(row, previous, actor)] : [])]);
         return previous;
       }));
     } catch (e) {
@@ -131,10 +131,11 @@ export class PgDirectory implements DirectoryStore {
         if (old) {
           await c.query(Q.takeOverPort, [row.number, row.ownerId, row.kind, row.createdAt]);
           const replaced = toPort(old);
-          if (actor !== undefined) await this.records.append(c, [portReassignRecord(row, replaced, actor)]);
+          if (actor !== undefined) await this.records.append(c, [portRegisterRecord(row, actor), portReassignRecord(row, replaced, actor)]);
           return replaced;
         }
         await c.query(Q.insertPort, [row.number, row.ownerId, row.kind, row.createdAt]);
+        if (actor !== undefined) await this.records.append(c, [portRegisterRecord(row, actor)]);
         return null;
       }));
     } catch (e) {

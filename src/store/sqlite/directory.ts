@@ -1,5 +1,5 @@
 /** SQLite adapter for providers, signatures, ports and tokens. Provider facts are cached in memory for the message path. */
-import { portReassignRecord, signatureReassignRecord } from '../registry-audit.js';
+import { portReassignRecord, portRegisterRecord, signatureReassignRecord, signatureRegisterRecord } from '../registry-audit.js';
 import { signatureStandsElsewhere } from '../signature-standing.js';
 import { randomBytes } from 'node:crypto';
 import type { Db } from './db.js';
@@ -113,6 +113,7 @@ export class SqliteDirectory implements DirectoryStore {
       const old = this.db.prepare('SELECT * FROM signatures WHERE signature = ? AND revoked_at IS NOT NULL ORDER BY revoked_at DESC, id DESC LIMIT 1').get(row.signature) as SigDb | undefined;
       this.db.prepare('INSERT INTO signatures (id, content_provider_id, signature, status, created_at) VALUES (?, ?, ?, ?, ?)').run(row.id, row.contentProviderId, row.signature, row.status, row.createdAt);
       const previous = old ? toSig(old) : null;
+      if (actor !== undefined) this.records.append(signatureRegisterRecord(row, actor));
       if (previous && actor !== undefined) this.records.append(signatureReassignRecord(row, previous, actor));
       return previous;
     })();
@@ -161,10 +162,12 @@ export class SqliteDirectory implements DirectoryStore {
           // A retired number taken over: the earlier tenure is in the records (audit port.retire).
           this.db.prepare('UPDATE ports SET content_provider_id = ?, kind = ?, created_at = ?, retired_at = NULL, retired_reason = NULL WHERE number = ?').run(row.ownerId, row.kind, row.createdAt, row.number);
           replaced = toPort(old);
-          if (actor !== undefined) this.records.append(portReassignRecord(row, replaced, actor));
         } else {
           this.db.prepare('INSERT INTO ports (number, content_provider_id, kind, created_at) VALUES (?, ?, ?, ?)').run(row.number, row.ownerId, row.kind, row.createdAt);
         }
+        // the registration, then (a number taken over) whose it was: the order both adapters write them in
+        if (actor !== undefined) this.records.append(portRegisterRecord(row, actor));
+        if (replaced && actor !== undefined) this.records.append(portReassignRecord(row, replaced, actor));
       })();
     } catch (e) {
       if (String((e as Error).message).includes('UNIQUE') || String((e as Error).message).includes('PRIMARY')) {
