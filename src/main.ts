@@ -44,7 +44,6 @@ import { privateLoggerOptions } from './http/log-privacy.js';
 import { startSmpp, upstreamLinks, type SmppDoors } from './smpp/compose.js';
 import { readLinkStops } from './queue/link-control.js';
 import { SqliteSmppCredentials } from './store/sqlite/smpp-credentials.js';
-import { PgSmppCredentials } from './store/postgres/smpp-credentials.js';
 import { smppCredentialRoutes } from './http/routes/smpp-credentials.js';
 import { registerTokenCommands } from './cli/tokens.js';
 import { registerSimulatorCommand } from './cli/simulator.js';
@@ -113,7 +112,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   // templates and signature review, early warning (on PostgreSQL it judges the deployment's traffic:
   // each process's counts are shared every second, app/monitor-share.ts).
   const contentOptions = loadContentConfig(process.env);
-  const contentStore = store instanceof SqliteStore ? new SqliteContentStore(store.db) : store instanceof PostgresStore ? new PgContentStore(store.pool) : null;
+  const contentStore = store instanceof SqliteStore ? new SqliteContentStore(store.db) : store instanceof PostgresStore ? new PgContentStore(store.pool, store.writer) : null;
   const content: ContentGovernance | null = contentStore ? await installContentGovernance(app, contentStore, contentOptions) : null;
   if (content) {
     // baselines survive a restart (docs/CONTENT.md): saved every minute and at the stop
@@ -142,7 +141,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   // SMPP doors (docs/SMPP.md): the server content providers bind to (not on egress-only processes),
   // and the egress: carrier SMSCs from --upstream smpp://…, or the built-in simulator as a real SMPP
   // SMSC on loopback.
-  const credentialStore = store instanceof SqliteStore ? new SqliteSmppCredentials(store.db) : store instanceof PostgresStore ? new PgSmppCredentials(store.pool) : null;
+  const credentialStore = store instanceof SqliteStore ? new SqliteSmppCredentials(store.db) : store instanceof PostgresStore ? store.smppCredentials : null;
   if (!credentialStore) throw new ConfigError(['db: this store has no SMPP credential adapter']);
   const links = config.upstreamFile ? loadUpstreamFile(config.upstreamFile) : null;
   // ported numbers: bad lines are logged and skipped; an unreadable file stops the start

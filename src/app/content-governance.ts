@@ -445,9 +445,9 @@ export class ContentGovernance {
     }
     const r = await this.deps.store.reviewSignature({ id: this.ctx.ids.next('sig'), signatureId: id, contentProviderId: '', decision: status, reason, at: now, actor: p.actorId });
     if (!r) throw new SmsguardError('not_found', `no signature ${id}`);
-    // Through the directory too: it caches sender facts on the message path.
+    // The review, its log row and its record (signature.review) were one transaction. Through the
+    // directory too: it caches sender facts on the message path.
     await this.ctx.store.directory.setSignatureStatus(id, status, now);
-    await this.ctx.store.records.appendAudit(now, p.actorId, 'signature.review', { signatureId: id, contentProviderId: r.contentProviderId, status, reason }, { contentProviderId: r.contentProviderId });
     return { id, signature: r.signature, status };
   }
 

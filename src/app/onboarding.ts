@@ -47,8 +47,9 @@ export async function createContentProvider(ctx: AppContext, p: Principal, body:
   await ctx.store.directory.createContentProvider(
     { id, name, creditCode, licenseNumber, status: 'active', createdAt: ctx.clock.now(), httpThroughput: null },
     { id: ctx.ids.next('tok'), hash: hashSecret(apiKey) },
+    // recorded (content_provider.create) in the creation's transaction: a crash cannot leave one without the other
+    p.actorId,
   );
-  await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'content_provider.create', { contentProviderId: id, name, creditCode }, { contentProviderId: id });
   return { id, apiKey };
 }
 

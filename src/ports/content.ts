@@ -70,7 +70,10 @@ export interface ContentStore {
   getSettings(contentProviderId: string): Promise<ContentSettingsRow | null>;
   putSettings(row: ContentSettingsRow): Promise<void>;
   listSettings(): Promise<ContentSettingsRow[]>;
-  /** Sets a signature's review state and logs the review; null when no such signature. */
+  /**
+   * Sets a signature's review state and logs the review, with its audit record (`signature.review`,
+   * src/store/registry-audit.ts) in the same transaction; null when no such signature.
+   */
   reviewSignature(row: SignatureReviewRow): Promise<{ contentProviderId: string; signature: string; status: 'approved' | 'rejected' } | null>;
   addAlert(row: AlertRow): Promise<void>;
   /**

@@ -25,8 +25,12 @@ export interface SmppCredentialRow {
 }
 
 export interface SmppCredentialStore {
-  /** Fails with SmsguardError `conflict` when the system_id exists. */
-  addSmppCredential(row: SmppCredentialRow): Promise<void>;
+  /**
+   * Fails with SmsguardError `conflict` when the system_id exists. With `actor`, the creation is
+   * recorded (audit `smpp_credential.create`: who, when, system_id and provider, never the password
+   * nor its hash; src/store/registry-audit.ts) in its own transaction; without one (a seed), nothing.
+   */
+  addSmppCredential(row: SmppCredentialRow, actor?: string): Promise<void>;
   /** The live (not revoked) credential with this system_id. */
   findSmppCredential(systemId: string): Promise<SmppCredentialRow | null>;
   listSmppCredentials(contentProviderId: string): Promise<SmppCredentialRow[]>;

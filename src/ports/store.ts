@@ -70,7 +70,12 @@ export interface TokenRow {
 
 /** Providers, their signatures and ports, and access tokens. */
 export interface DirectoryStore {
-  createContentProvider(row: ContentProviderRow, apiKey: { id: string; hash: string }): Promise<void>;
+  /**
+   * Creates a provider with its API key. Fails with `conflict` when the credit code is taken. With
+   * `actor`, the creation is recorded (audit `content_provider.create`: who, when, name and credit
+   * code; src/store/registry-audit.ts) in its own transaction; without one (a seed), nothing.
+   */
+  createContentProvider(row: ContentProviderRow, apiKey: { id: string; hash: string }, actor?: string): Promise<void>;
   getContentProvider(id: string): Promise<ContentProviderRow | null>;
   listContentProviders(): Promise<ContentProviderRow[]>;
   /** Sets status and records the change (who, why). Returns false when no such provider. */

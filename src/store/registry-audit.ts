@@ -3,9 +3,13 @@
  * transaction, so that a registration never stands without its record (a crash between two writes
  * could leave it so): the registration itself (`signature.register`, `signature.submit`,
  * `port.register`: who, when, what), and, where it takes over a revoked signature's text or a retired
- * port's number, whose it was before (`signature.reassign`, `port.reassign`).
+ * port's number, whose it was before (`signature.reassign`, `port.reassign`); likewise a provider's
+ * creation (`content_provider.create`), a signature's review (`signature.review`) and an SMPP
+ * credential's creation (`smpp_credential.create`).
  */
-import type { PortRow, SignatureRow } from '../ports/store.js';
+import type { ContentProviderRow, PortRow, SignatureRow } from '../ports/store.js';
+import type { SignatureReviewRow } from '../ports/content.js';
+import type { SmppCredentialRow } from '../ports/smpp-credentials.js';
 import type { NewRecord } from './record-columns.js';
 
 /**
@@ -52,5 +56,39 @@ export function portReassignRecord(row: PortRow, previous: PortRow, actor: strin
       previousContentProviderId: previous.ownerId, previousKind: previous.kind, previousSince: previous.createdAt,
       retiredAt: previous.retiredAt ?? null, retiredReason: previous.retiredReason ?? null,
     },
+  };
+}
+
+/**
+ * `content_provider.create`: provider `row` created by `actor`, written in the creation's transaction
+ * (before, it was appended after the commit, so a crash between left a provider with no record).
+ */
+export function contentProviderCreateRecord(row: ContentProviderRow, actor: string): NewRecord {
+  return {
+    id: `aud_${row.id}_${row.createdAt}_create`, at: row.createdAt, kind: 'audit', contentProviderId: row.id, msisdn: null, ref: null,
+    body: { actor, action: 'content_provider.create', contentProviderId: row.id, name: row.name, creditCode: row.creditCode },
+  };
+}
+
+/**
+ * `smpp_credential.create`: credential `row` created by `actor` (who, when, which system_id, whose),
+ * written in the creation's transaction. Never the password nor its hash: the records are shown to
+ * regulators and exported.
+ */
+export function smppCredentialCreateRecord(row: SmppCredentialRow, actor: string): NewRecord {
+  return {
+    id: `aud_${row.id}_${row.createdAt}_create`, at: row.createdAt, kind: 'audit', contentProviderId: row.contentProviderId, msisdn: null, ref: null,
+    body: { actor, action: 'smpp_credential.create', credentialId: row.id, systemId: row.systemId, contentProviderId: row.contentProviderId },
+  };
+}
+
+/**
+ * `signature.review`: the operator's decision on a provider's application, written in the review's
+ * transaction (its id is the review log row's, `signature_reviews.id`).
+ */
+export function signatureReviewRecord(row: SignatureReviewRow, contentProviderId: string): NewRecord {
+  return {
+    id: `aud_${row.id}_${row.at}_review`, at: row.at, kind: 'audit', contentProviderId, msisdn: null, ref: null,
+    body: { actor: row.actor, action: 'signature.review', signatureId: row.signatureId, contentProviderId, status: row.decision, reason: row.reason },
   };
 }

@@ -77,7 +77,7 @@ export class SmppCredentials {
   private readonly verified = new Map<string, string>();
   constructor(private readonly deps: SmppCredentialsDeps) {}
 
-  /** Creates a credential for a content provider (admin or the provider itself). */
+  /** Creates a credential for a content provider (admin or the provider itself), recorded as audit `smpp_credential.create`. */
   async create(p: Principal, contentProviderId: string, body: unknown): Promise<SmppCredentialView> {
     requireOwnerOrAdmin(p, contentProviderId);
     const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
@@ -106,7 +106,8 @@ export class SmppCredentials {
       id: this.deps.newId(), contentProviderId, systemId: b.systemId, passwordHash: hashPassword(b.password), allowedIps,
       maxBinds: maxBinds === null ? null : Math.floor(maxBinds), throughput, defaultCategory, createdAt: this.deps.now(), revokedAt: null,
     };
-    await this.deps.store.addSmppCredential(row);
+    // recorded (smpp_credential.create) by the store in the creation's transaction
+    await this.deps.store.addSmppCredential(row, p.actorId);
     return view(row);
   }
 

@@ -2,6 +2,8 @@
 import type { Pool } from './db.js';
 import { isUniqueViolation, queries, transaction, jsonbText } from './db.js';
 import { signatureStandsElsewhere } from '../signature-standing.js';
+import { signatureReviewRecord } from '../registry-audit.js';
+import type { PgRecordsWriter } from './records-writer.js';
 import type { AlertFilter, AlertRow, ContentSettingsRow, ContentStore, ReviewStatus, SignatureReviewRow, TemplateRow } from '../../ports/content.js';
 import type { ActionRecord, BaselineState, Scope } from '../../content/early-warning.js';
 
@@ -37,7 +39,8 @@ const toAction = (r: Raw): ActionRecord => {
 };
 
 export class PgContentStore implements ContentStore {
-  constructor(private readonly pool: Pool) {}
+  /** `records`: the store's writer, for the audit records written in a change's transaction. */
+  constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter) {}
 
   async addTemplate(t: TemplateRow): Promise<void> {
     await this.pool.query(Q.insertTemplate, [t.id, t.contentProviderId, t.signature, t.type, t.body, t.status, jsonbText(t.violations), t.reason, t.createdAt, t.reviewedAt, t.reviewedBy]);
@@ -64,15 +67,16 @@ export class PgContentStore implements ContentStore {
     return (await this.pool.query(Q.listSettings)).rows.map(toSettings);
   }
   async reviewSignature(row: SignatureReviewRow): Promise<{ contentProviderId: string; signature: string; status: 'approved' | 'rejected' } | null> {
-    return transaction(this.pool, async (c) => {
+    return this.records.withPartitions([row.at], () => transaction(this.pool, async (c) => {
       const s = (await c.query(Q.setSignatureStatus, [row.signatureId, row.decision]).catch((e: unknown) => {
         // a rejected application approved while its text is registered elsewhere (migration 117)
         throw isUniqueViolation(e) ? signatureStandsElsewhere() : e;
       })).rows[0] as { content_provider_id: string; signature: string } | undefined;
       if (!s) return null;
       await c.query(Q.insertSignatureReview, [row.id, row.signatureId, s.content_provider_id, row.decision, row.reason, row.at, row.actor]);
+      await this.records.append(c, [signatureReviewRecord(row, s.content_provider_id)]);
       return { contentProviderId: s.content_provider_id, signature: s.signature, status: row.decision };
-    });
+    }));
   }
   async addAlert(a: AlertRow): Promise<void> {
     await this.pool.query(Q.insertAlert, [a.id, a.contentProviderId, a.rule, a.metric, a.scope, a.key, a.severity, a.value, a.threshold, jsonbText(a.figures), a.windowStart, a.at, jsonbText(a.action), a.actionId]);

@@ -4,7 +4,7 @@
  * at once, so the message path loads sender and port facts inside its own transaction (one query each
  * per batch; see messages.ts).
  */
-import { portReassignRecord, portRegisterRecord, signatureReassignRecord, signatureRegisterRecord } from '../registry-audit.js';
+import { contentProviderCreateRecord, portReassignRecord, portRegisterRecord, signatureReassignRecord, signatureRegisterRecord } from '../registry-audit.js';
 import { signatureStandsElsewhere } from '../signature-standing.js';
 import { randomBytes } from 'node:crypto';
 import type { Pool } from './db.js';
@@ -35,12 +35,13 @@ const toToken = (r: TokenDb): TokenRow => ({ id: r.id, role: r.role, subject: r.
 export class PgDirectory implements DirectoryStore {
   constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter) {}
 
-  async createContentProvider(row: ContentProviderRow, apiKey: { id: string; hash: string }): Promise<void> {
+  async createContentProvider(row: ContentProviderRow, apiKey: { id: string; hash: string }, actor?: string): Promise<void> {
     try {
-      await transaction(this.pool, async (c) => {
+      await this.records.withPartitions([row.createdAt], () => transaction(this.pool, async (c) => {
         await c.query(Q.insertCp, [row.id, row.name, row.creditCode, row.licenseNumber, row.status, row.createdAt, row.httpThroughput]);
         await c.query(Q.insertApiKey, [apiKey.id, apiKey.hash, row.id, row.createdAt]);
-      });
+        if (actor !== undefined) await this.records.append(c, [contentProviderCreateRecord(row, actor)]);
+      }));
     } catch (e) {
       if (isUniqueViolation(e)) throw new SmsguardError('conflict', `a content provider with credit code ${row.creditCode} exists`, {}, 'creditCode');
       throw e;

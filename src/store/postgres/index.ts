@@ -70,7 +70,7 @@ export class PostgresStore implements Store {
     this.cases = new PgCases(pool);
     this.partitions = new PgPartitionLeases(pool);
     this.httpProcesses = new PgHttpProcesses(pool);
-    this.smppCredentials = new PgSmppCredentials(pool);
+    this.smppCredentials = new PgSmppCredentials(pool, this.writer);
     this.smppDeliveries = new PgSmppDeliveries(pool);
     this.smppBinds = new PgSmppBinds(pool);
     this.monitorShare = new PgMonitorShare(pool);

@@ -1,6 +1,8 @@
 /** PostgreSQL adapter for SmppCredentialStore (migration 050; default_category from 090), the twin of the SQLite one. */
 import type { Pool } from './db.js';
-import { isUniqueViolation, queries } from './db.js';
+import { isUniqueViolation, queries, transaction } from './db.js';
+import type { PgRecordsWriter } from './records-writer.js';
+import { smppCredentialCreateRecord } from '../registry-audit.js';
 import type { SmppCredentialRow, SmppCredentialStore } from '../../ports/smpp-credentials.js';
 import { SmsguardError } from '../../domain/errors.js';
 
@@ -13,11 +15,15 @@ const toRow = (r: Raw): SmppCredentialRow => ({
 });
 
 export class PgSmppCredentials implements SmppCredentialStore {
-  constructor(private readonly pool: Pool) {}
+  /** `records`: the store's writer, for the creation's audit record. */
+  constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter) {}
 
-  async addSmppCredential(row: SmppCredentialRow): Promise<void> {
+  async addSmppCredential(row: SmppCredentialRow, actor?: string): Promise<void> {
     try {
-      await this.pool.query(Q.insert, [row.id, row.contentProviderId, row.systemId, row.passwordHash, row.allowedIps === null ? null : JSON.stringify(row.allowedIps), row.maxBinds, row.throughput, row.defaultCategory, row.createdAt, row.revokedAt]);
+      await this.records.withPartitions([row.createdAt], () => transaction(this.pool, async (c) => {
+        await c.query(Q.insert, [row.id, row.contentProviderId, row.systemId, row.passwordHash, row.allowedIps === null ? null : JSON.stringify(row.allowedIps), row.maxBinds, row.throughput, row.defaultCategory, row.createdAt, row.revokedAt]);
+        if (actor !== undefined) await this.records.append(c, [smppCredentialCreateRecord(row, actor)]);
+      }));
     } catch (e) {
       if (isUniqueViolation(e)) throw new SmsguardError('conflict', `system_id ${row.systemId} is taken`, {}, 'systemId');
       throw e;

@@ -1,6 +1,8 @@
 /** SQLite adapter for content governance (src/ports/content.ts); tables in migrations/065_content_governance.sql. */
 import type { Db } from './db.js';
 import { standingConflict } from './directory.js';
+import { recordsWriterOf, type RecordsWriter } from './records-writer.js';
+import { signatureReviewRecord } from '../registry-audit.js';
 import type { AlertFilter, AlertRow, ContentSettingsRow, ContentStore, ReviewStatus, SignatureReviewRow, TemplateRow } from '../../ports/content.js';
 import type { ActionRecord, BaselineState, Scope } from '../../content/early-warning.js';
 
@@ -25,7 +27,8 @@ const toAction = (r: ActDb): ActionRecord => {
 interface BaselineDb { scope: Scope; key: string; content_provider_id: string; mean: number; variance: number; completed: number; score_mean: number; score_n: number; reset_at: number }
 
 export class SqliteContentStore implements ContentStore {
-  constructor(private readonly db: Db) {}
+  /** `records`: the connection's writer (the store's), for the audit records written in a change's transaction. */
+  constructor(private readonly db: Db, private readonly records: RecordsWriter = recordsWriterOf(db)) {}
 
   async addTemplate(t: TemplateRow): Promise<void> {
     this.db
@@ -78,6 +81,7 @@ export class SqliteContentStore implements ContentStore {
       this.db
         .prepare('INSERT INTO signature_reviews (id, signature_id, content_provider_id, decision, reason, at, actor) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(row.id, row.signatureId, s.content_provider_id, row.decision, row.reason, row.at, row.actor);
+      this.records.append(signatureReviewRecord(row, s.content_provider_id));
       return { contentProviderId: s.content_provider_id, signature: s.signature, status: row.decision };
     })();
   }

@@ -1,5 +1,5 @@
 /** SQLite adapter for providers, signatures, ports and tokens. Provider facts are cached in memory for the message path. */
-import { portReassignRecord, portRegisterRecord, signatureReassignRecord, signatureRegisterRecord } from '../registry-audit.js';
+import { contentProviderCreateRecord, portReassignRecord, portRegisterRecord, signatureReassignRecord, signatureRegisterRecord } from '../registry-audit.js';
 import { signatureStandsElsewhere } from '../signature-standing.js';
 import { randomBytes } from 'node:crypto';
 import type { Db } from './db.js';
@@ -54,9 +54,10 @@ export class SqliteDirectory implements DirectoryStore {
     return p;
   }
 
-  async createContentProvider(row: ContentProviderRow, apiKey: { id: string; hash: string }): Promise<void> {
+  async createContentProvider(row: ContentProviderRow, apiKey: { id: string; hash: string }, actor?: string): Promise<void> {
     try {
       this.db.transaction(() => {
+        if (actor !== undefined) this.records.append(contentProviderCreateRecord(row, actor));
         this.db
           .prepare('INSERT INTO content_providers (id, name, credit_code, license_number, status, created_at, http_throughput) VALUES (?, ?, ?, ?, ?, ?, ?)')
           .run(row.id, row.name, row.creditCode, row.licenseNumber, row.status, row.createdAt, row.httpThroughput);

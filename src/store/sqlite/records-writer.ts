@@ -83,6 +83,16 @@ const THREAD_CHUNK = 256;
 /** One writer per connection: two would each hold their own pending records and tips. */
 const writers = new WeakMap<Db, RecordsWriter>();
 
+/**
+ * The records writer of connection `db` (opened with its store), for an adapter that writes an audit
+ * record in its own transaction on that connection. Throws when the connection has none.
+ */
+export function recordsWriterOf(db: Db): RecordsWriter {
+  const w = writers.get(db);
+  if (!w) throw new Error('no RecordsWriter on this connection: open the store (SqliteStore) first');
+  return w;
+}
+
 interface MonthStmts {
   insert: { run(...a: unknown[]): unknown };
   /** The native path (the extension loaded into the month's connection): a whole batch appended, links forged, in one call. */

@@ -2,6 +2,8 @@
 import type { Db } from './db.js';
 import type { SmppCredentialRow, SmppCredentialStore } from '../../ports/smpp-credentials.js';
 import { SmsguardError } from '../../domain/errors.js';
+import { recordsWriterOf, type RecordsWriter } from './records-writer.js';
+import { smppCredentialCreateRecord } from '../registry-audit.js';
 
 interface Raw {
   id: string;
@@ -32,13 +34,17 @@ function toRow(r: Raw): SmppCredentialRow {
 }
 
 export class SqliteSmppCredentials implements SmppCredentialStore {
-  constructor(private readonly db: Db) {}
+  /** `records`: the connection's writer (the store's), for the creation's audit record. */
+  constructor(private readonly db: Db, private readonly records: RecordsWriter = recordsWriterOf(db)) {}
 
-  async addSmppCredential(row: SmppCredentialRow): Promise<void> {
+  async addSmppCredential(row: SmppCredentialRow, actor?: string): Promise<void> {
     try {
-      this.db
-        .prepare('INSERT INTO smpp_credentials (id, content_provider_id, system_id, password_hash, allowed_ips, max_binds, throughput, default_category, created_at, revoked_at) VALUES (?,?,?,?,?,?,?,?,?,?)')
-        .run(row.id, row.contentProviderId, row.systemId, row.passwordHash, row.allowedIps === null ? null : JSON.stringify(row.allowedIps), row.maxBinds, row.throughput, row.defaultCategory, row.createdAt, row.revokedAt);
+      this.db.transaction(() => {
+        this.db
+          .prepare('INSERT INTO smpp_credentials (id, content_provider_id, system_id, password_hash, allowed_ips, max_binds, throughput, default_category, created_at, revoked_at) VALUES (?,?,?,?,?,?,?,?,?,?)')
+          .run(row.id, row.contentProviderId, row.systemId, row.passwordHash, row.allowedIps === null ? null : JSON.stringify(row.allowedIps), row.maxBinds, row.throughput, row.defaultCategory, row.createdAt, row.revokedAt);
+        if (actor !== undefined) this.records.append(smppCredentialCreateRecord(row, actor));
+      })();
     } catch (e) {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new SmsguardError('conflict', `system_id ${row.systemId} is taken`, {}, 'systemId');
       throw e;

@@ -27,7 +27,7 @@ const SIGNAL_BOUND_MS = 1000;
 async function doors(p: Piece, cleanups: (() => Promise<void>)[]) {
   const logged: string[] = [];
   const smpp: SmppDoors = await startSmpp({
-    app: p.app, credentialStore: new PgSmppCredentials(p.store.pool), log: (m) => void logged.push(m),
+    app: p.app, credentialStore: new PgSmppCredentials(p.store.pool, p.store.writer), log: (m) => void logged.push(m),
     contentProviderExists: async (id) => (await p.store.directory.getContentProvider(id)) !== null,
     portKind: async (n) => (await p.store.directory.getPort(n))?.kind ?? null, now: () => p.clock.now(), newId: () => p.app.ctx.ids.next('cred'),
     smppPort: 0, smppHost: '127.0.0.1', upstream: 'simulator', egress: false, sharedBinds: p.store.smppBinds,

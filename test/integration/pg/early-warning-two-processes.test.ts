@@ -41,7 +41,7 @@ interface Proc {
 async function proc(store: PostgresStore, member: string, policy: EarlyWarningPolicy, wall: () => number): Promise<Proc> {
   const clock = new SimulatedClock(NOON_SHANGHAI);
   const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
-  const content = new PgContentStore(store.pool);
+  const content = new PgContentStore(store.pool, store.writer);
   const gov = await installContentGovernance(app, content, { policy });
   // rounds run by the test (beat), not on a timer
   const share = new MonitorShare(gov, store.monitorShare, { member, now: () => clock.now(), wallNow: wall });

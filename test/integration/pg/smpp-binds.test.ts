@@ -19,7 +19,7 @@ const credential = (id: string, maxBinds: number | null) => ({
 
 test('smpp binds across processes: maxBinds taken exactly once under concurrent claims; released at once, lapsed with the lease; the other processes counted; the last counts kept when the store is out of reach', async () => {
   await withTwoPgProcesses(async (h, otherStore) => {
-    await new PgSmppCredentials(h.store.pool).addSmppCredential(credential('cred_a', 3));
+    await new PgSmppCredentials(h.store.pool, h.store.writer).addSmppCredential(credential('cred_a', 3));
     let wall = 1_000_000_000;
     let down = false;
     const errors: string[] = [];
@@ -77,7 +77,7 @@ test('smpp binds across processes: maxBinds taken exactly once under concurrent 
     assert.equal(a.s.processesOf('cred_a'), 1, 'A alone holds binds of it now');
 
     // B binds a credential of no limit; A, once it holds one too, sees B; then the store goes away
-    await new PgSmppCredentials(h.store.pool).addSmppCredential(credential('cred_b', null));
+    await new PgSmppCredentials(h.store.pool, h.store.writer).addSmppCredential(credential('cred_b', null));
     assert.equal(await b.claim('cred_b', null), true);
     assert.equal(await b.claim('cred_b', null), true);
     assert.equal(await a.claim('cred_b', null), true);

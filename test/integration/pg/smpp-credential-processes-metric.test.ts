@@ -25,7 +25,7 @@ async function gatewayProcess(store: PostgresStore): Promise<{ app: App; smpp: S
   const clock = new SimulatedClock(NOON_SHANGHAI);
   const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
   const smpp = await startSmpp({
-    app, credentialStore: new PgSmppCredentials(store.pool), contentProviderExists: async (id) => (await store.directory.getContentProvider(id)) !== null,
+    app, credentialStore: new PgSmppCredentials(store.pool, store.writer), contentProviderExists: async (id) => (await store.directory.getContentProvider(id)) !== null,
     portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null, now: () => clock.now(), newId: () => app.ctx.ids.next('cred'),
     smppPort: 0, smppHost: '127.0.0.1', upstream: 'simulator', egress: false, sharedBinds: store.smppBinds,
   });

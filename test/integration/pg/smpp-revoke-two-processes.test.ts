@@ -49,7 +49,7 @@ async function gatewayProcess(store: PostgresStore, credentialCheckMs: number, g
     events: app.events,
   };
   const smpp = await startSmpp({
-    app: slowed, log: (m) => void logged.push(m), credentialStore: new PgSmppCredentials(store.pool), contentProviderExists: async (id) => (await store.directory.getContentProvider(id)) !== null,
+    app: slowed, log: (m) => void logged.push(m), credentialStore: new PgSmppCredentials(store.pool, store.writer), contentProviderExists: async (id) => (await store.directory.getContentProvider(id)) !== null,
     portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null, now: () => clock.now(), newId: () => app.ctx.ids.next('cred'),
     smppPort: 0, smppHost: '127.0.0.1', upstream: 'simulator', egress: false, credentialCheckMs,
   });

@@ -25,7 +25,7 @@ const ADMIN = { role: 'admin', actorId: 'admin_test' } as const;
 
 async function proc(store: PostgresStore): Promise<{ app: App; gov: ContentGovernance }> {
   const app = new App({ store, clock: new SimulatedClock(NOON_SHANGHAI), profile: resolveProfile('cn-2015') });
-  const gov = await installContentGovernance(app, new PgContentStore(store.pool), {});
+  const gov = await installContentGovernance(app, new PgContentStore(store.pool, store.writer), {});
   return { app, gov };
 }
 

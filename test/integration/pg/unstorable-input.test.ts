@@ -61,7 +61,7 @@ test('a NUL or lone surrogate in a stored field is that submission\'s 400; the r
 const STORES: [string, () => Promise<{ store: Store; content: ContentStore; dispose(): Promise<void> }>][] = [
   ['PostgreSQL', async () => {
     const h = await openTestPgStore();
-    return { store: h.store, content: new PgContentStore(h.store.pool), dispose: () => h.dispose() };
+    return { store: h.store, content: new PgContentStore(h.store.pool, h.store.writer), dispose: () => h.dispose() };
   }],
   ['SQLite', async () => {
     const store = new SqliteStore(':memory:');

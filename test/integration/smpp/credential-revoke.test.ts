@@ -66,6 +66,10 @@ test('DELETE …/smpp-credentials/{systemId}: later binds refused as an unknown 
     assert.deepEqual(listed.map((c) => [c.systemId, c.revokedAt === null]), [['leaked', false], ['kept', true]]);
     const audit = (await store.records.queryRecords({ kind: 'audit', contentProviderId: cp.id, limit: 50 })).records.map((x) => x.body as { action: string; systemId?: string });
     assert.deepEqual(audit.filter((a) => a.action === 'smpp_credential.revoke').map((a) => a.systemId), ['leaked'], 'recorded once');
+    // each creation is recorded by the store in its transaction: who and which system_id, never the password or its hash
+    const created = audit.filter((a) => a.action === 'smpp_credential.create') as unknown as Record<string, unknown>[];
+    assert.deepEqual(created.map((a) => [a.systemId, a.actor, a.contentProviderId]).sort(), [['kept', admin.actorId, cp.id], ['leaked', admin.actorId, cp.id]]);
+    assert.ok(created.every((a) => Object.keys(a).sort().join() === 'action,actor,contentProviderId,credentialId,systemId'), JSON.stringify(created));
 
     // the system_id can be created again, and binds with its new password
     await smpp.credentials.create(admin, cp.id, { systemId: 'leaked', password: 'new' });

@@ -149,6 +149,6 @@ describe('content store contract', async () => {
   });
   await contract('postgres', async () => {
     const h = await openTestPgStore();
-    return { store: h.store, content: new PgContentStore(h.store.pool), close: () => h.dispose() };
+    return { store: h.store, content: new PgContentStore(h.store.pool, h.store.writer), close: () => h.dispose() };
   });
 });
