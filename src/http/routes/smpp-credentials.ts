@@ -28,6 +28,7 @@ export function smppCredentialRoutes(creds: SmppCredentials) {
       onRequest: requireAuth,
       schema: {
         tags: ['registry'], security: bearerSecurity, summary: 'Create SMPP bind credentials for a content provider (admin or the provider); the password is stored hashed', params: idParam,
+        description: 'Recorded as audit smpp_credential.create (who, when, systemId and provider; never the password nor its hash), in the creation\'s own transaction.',
         body: {
           // a misspelt limit (`max_binds`, `Throughput`) was dropped, leaving the credential without it
           type: 'object', additionalProperties: false,
