@@ -162,7 +162,6 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
       contentProviderExists: async (id) => (await store.directory.getContentProvider(id)) !== null,
       portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null,
       now: () => clock.now(), newId: () => app.ctx.ids.next('cred'),
-      audit: (at, actor, action, detail, cp) => store.records.appendAudit(at, actor, action, detail, { contentProviderId: cp }),
       smppPort: config.role === 'egress' ? null : config.smppPort, smppHost: config.smppHost, smppTls,
       upstream: links ?? config.upstream,
       // An ingress process only publishes to the bus; egress processes hold the upstream links.

@@ -38,9 +38,10 @@ export interface SmppCredentialStore {
    * Revokes the provider's live credential with this system_id at `at`: findSmppCredential no longer
    * finds it, and the system_id is free to be created again. Idempotent: with no live one, the
    * provider's most recently revoked credential of that system_id is returned unchanged. Null when the
-   * provider never had one (another provider's system_id included).
+   * provider never had one (another provider's system_id included). With `actor`, a revocation (not a
+   * repeat) is recorded (audit `smpp_credential.revoke`) in its own transaction.
    */
-  revokeSmppCredential(contentProviderId: string, systemId: string, at: number): Promise<SmppCredentialRow | null>;
+  revokeSmppCredential(contentProviderId: string, systemId: string, at: number, actor?: string): Promise<SmppCredentialRow | null>;
   /**
    * Of these credential ids, the ones still live: a revoked one, or one no longer stored, is left out.
    * One query whatever the number of ids: each SMPP server process asks it periodically for the

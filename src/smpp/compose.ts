@@ -15,7 +15,7 @@ import { SmppUpstream } from './client/upstream.js';
 import { ThreadedUpstream } from './client/threaded-upstream.js';
 import type { PortedNumbersData } from './client/ported-numbers.js';
 import { parseUpstreamUrl, type UpstreamLinkConfig } from './client/config.js';
-import { SmppCredentials, type SmppCredentialsDeps } from './server/credentials.js';
+import { SmppCredentials } from './server/credentials.js';
 import { SmppServer, type SmppServerApp, type SmppTlsIdentity } from './server/server.js';
 import { linkTlsOptions } from './client/tls.js';
 import { SmppSimulatorServer, type SimulatorOutbox } from './simulator/simulator-server.js';
@@ -30,8 +30,6 @@ export interface StartSmppOptions {
   portKind(number: string): Promise<string | null>;
   now(): number;
   newId(): string;
-  /** The audit trail revocations are written to (SmppCredentialsDeps.audit). */
-  audit?: SmppCredentialsDeps['audit'];
   /** SMPP server for content providers; `null` = do not listen. */
   smppPort: number | null;
   smppHost: string;
@@ -120,7 +118,7 @@ export function upstreamLinks(upstream: string | UpstreamLinkConfig[]): Upstream
 }
 
 export async function startSmpp(o: StartSmppOptions): Promise<SmppDoors> {
-  const credentials = new SmppCredentials({ store: o.credentialStore, contentProviderExists: o.contentProviderExists, now: o.now, newId: o.newId, audit: o.audit });
+  const credentials = new SmppCredentials({ store: o.credentialStore, contentProviderExists: o.contentProviderExists, now: o.now, newId: o.newId });
   let simServer: SmppSimulatorServer | null = null;
   let simulatorSmppPort: number | null = null;
   let links: UpstreamLinkConfig[];

@@ -5,7 +5,7 @@
  * `port.register`: who, when, what), and, where it takes over a revoked signature's text or a retired
  * port's number, whose it was before (`signature.reassign`, `port.reassign`); likewise a provider's
  * creation (`content_provider.create`), a signature's review (`signature.review`) and an SMPP
- * credential's creation (`smpp_credential.create`).
+ * credential's creation and revocation (`smpp_credential.create`, `smpp_credential.revoke`).
  */
 import type { ContentProviderRow, PortRow, SignatureRow } from '../ports/store.js';
 import type { SignatureReviewRow } from '../ports/content.js';
@@ -79,6 +79,14 @@ export function smppCredentialCreateRecord(row: SmppCredentialRow, actor: string
   return {
     id: `aud_${row.id}_${row.createdAt}_create`, at: row.createdAt, kind: 'audit', contentProviderId: row.contentProviderId, msisdn: null, ref: null,
     body: { actor, action: 'smpp_credential.create', credentialId: row.id, systemId: row.systemId, contentProviderId: row.contentProviderId },
+  };
+}
+
+/** `smpp_credential.revoke`: the live credential `row` revoked at `at` by `actor` (a repeat revokes nothing and is not recorded). */
+export function smppCredentialRevokeRecord(row: SmppCredentialRow, at: number, actor: string): NewRecord {
+  return {
+    id: `aud_${row.id}_${at}_revoke`, at, kind: 'audit', contentProviderId: row.contentProviderId, msisdn: null, ref: null,
+    body: { actor, action: 'smpp_credential.revoke', credentialId: row.id, systemId: row.systemId },
   };
 }
 

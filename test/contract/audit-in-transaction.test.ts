@@ -1,10 +1,11 @@
 /**
  * The audit records of a provider's creation (`content_provider.create`), a signature's review
- * (`signature.review`) and an SMPP credential's creation (`smpp_credential.create`) are written by the
+ * (`signature.review`) and an SMPP credential's creation and revocation (`smpp_credential.create`,
+ * `smpp_credential.revoke`) are written by the
  * store adapter in the change's own transaction, on both adapters: the change and its record commit
  * together, and a record that cannot be written takes the change back with it. Before, the first two
- * were appended after the change had committed (a crash between lost the record) and the third was
- * not recorded at all.
+ * and the revocation were appended after the change had committed (a crash between lost the record)
+ * and a credential's creation was not recorded at all.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,6 +52,11 @@ function contract(name: string, open: () => Promise<Handle>): void {
           [T0 + 1, { actor: 'admin_1', action: 'content_provider.create', contentProviderId: cp.id, name: cp.name, creditCode: cp.creditCode }],
         ]);
         assert.ok(!JSON.stringify(audit).includes('secret-hash'), 'no hash in the records');
+        // the revocation too, once: a repeat revokes nothing and records nothing
+        await creds.revokeSmppCredential(cp.id, c.systemId, T0 + 5, 'admin_3');
+        await creds.revokeSmppCredential(cp.id, c.systemId, T0 + 6, 'admin_3');
+        const revoked = (await store.records.queryRecords({ contentProviderId: cp.id, kind: 'audit', type: 'smpp_credential.revoke', limit: 10 })).records;
+        assert.deepEqual(revoked.map((x) => [x.at, x.body]), [[T0 + 5, { actor: 'admin_3', action: 'smpp_credential.revoke', credentialId: c.id, systemId: c.systemId }]]);
       } finally {
         await h.dispose();
       }
@@ -72,6 +78,12 @@ function contract(name: string, open: () => Promise<Handle>): void {
         const c = cred(ok.id, T0 + 5);
         await assert.rejects(creds.addSmppCredential(c, 'admin_1'));
         fix();
+        const live = cred(ok.id, T0 + 6);
+        await creds.addSmppCredential(live);
+        const fix2 = h.breakRecords();
+        await assert.rejects(creds.revokeSmppCredential(ok.id, live.systemId, T0 + 7, 'admin_1'));
+        fix2();
+        assert.deepEqual(await creds.findSmppCredential(live.systemId), live, 'the credential is not revoked without its record');
 
         assert.equal(await store.directory.getContentProvider(lost.id), null, 'the provider is not created without its record');
         assert.equal((await store.directory.getSignature(sig))?.status, 'pending', 'the review is not made without its record');

@@ -13,12 +13,11 @@ import { NOON_SHANGHAI, type TestGateway } from './gateway.js';
 /**
  * SQLite in memory, a simulated clock at noon Shanghai, the cn-2015 profile, the SMPP server on a free
  * loopback port and the simulator as upstream; `deliveries`: keep receipts owed to ESMEs in the store;
- * `audit`: write credential revocations to the store's audit trail, as main.ts does;
  * `credentialCheckMs`: the server's credential check period (a revocation here ends its binds through
  * the app's events, as main.ts wires them); `credentials`: wraps the credential
  * store the doors use (to make its reads fail); `log`: the SMPP log.
  */
-export async function startSmppDoors(opts: { deliveries?: boolean; audit?: boolean; credentialCheckMs?: number; credentials?: (s: SmppCredentialStore) => SmppCredentialStore; log?: SmppLog } = {}) {
+export async function startSmppDoors(opts: { deliveries?: boolean; credentialCheckMs?: number; credentials?: (s: SmppCredentialStore) => SmppCredentialStore; log?: SmppLog } = {}) {
   const store = new SqliteStore(':memory:');
   const clock = new SimulatedClock(NOON_SHANGHAI);
   const app = new App({ store, clock, profile: resolveProfile('cn-2015') });
@@ -30,7 +29,6 @@ export async function startSmppDoors(opts: { deliveries?: boolean; audit?: boole
     portKind: async (n) => (await store.directory.getPort(n))?.kind ?? null, now: () => clock.now(), newId: () => app.ctx.ids.next('cred'),
     smppPort: 0, smppHost: '127.0.0.1', upstream: 'simulator', simulator: sim, appEvents: app.events,
     ...(opts.deliveries ? { deliveries: store.smppDeliveries } : {}),
-    ...(opts.audit ? { audit: (at: number, actor: string, action: string, detail: Record<string, unknown>, cp: string) => store.records.appendAudit(at, actor, action, detail, { contentProviderId: cp }) } : {}),
   });
   return { store, clock, app, sim, admin, smpp };
 }

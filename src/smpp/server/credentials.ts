@@ -19,11 +19,6 @@ export interface SmppCredentialsDeps {
   contentProviderExists(id: string): Promise<boolean>;
   now(): number;
   newId(): string;
-  /**
-   * Writes an entry of the audit trail (the statutory records' `audit` kind, as a provider's status
-   * change is); revocations are recorded through it. Optional: tests without records leave it out.
-   */
-  audit?(at: number, actor: string, action: string, detail: Record<string, unknown>, contentProviderId: string): Promise<void>;
 }
 
 /** What a bind is allowed, once authenticated. */
@@ -134,14 +129,13 @@ export class SmppCredentials {
    */
   async revoke(p: Principal, contentProviderId: string, systemId: string): Promise<void> {
     requireRole(p, 'admin');
-    const live = await this.deps.store.findSmppCredential(systemId);
     const at = this.deps.now();
-    const row = await this.deps.store.revokeSmppCredential(contentProviderId, systemId, at);
+    // the first revocation is recorded (smpp_credential.revoke) by the store in its transaction
+    const row = await this.deps.store.revokeSmppCredential(contentProviderId, systemId, at, p.actorId);
     if (!row) throw new SmsguardError('not_found', `no SMPP credential ${systemId} of content provider ${contentProviderId}`);
     this.verified.delete(row.id);
     this.lists.delete(row.id);
     for (const fn of this.revokedListeners) fn(row.id);
-    if (live?.id === row.id) await this.deps.audit?.(at, p.actorId, 'smpp_credential.revoke', { credentialId: row.id, systemId }, contentProviderId);
   }
 
   /**

@@ -2,7 +2,7 @@
 import type { Pool } from './db.js';
 import { isUniqueViolation, queries, transaction } from './db.js';
 import type { PgRecordsWriter } from './records-writer.js';
-import { smppCredentialCreateRecord } from '../registry-audit.js';
+import { smppCredentialCreateRecord, smppCredentialRevokeRecord } from '../registry-audit.js';
 import type { SmppCredentialRow, SmppCredentialStore } from '../../ports/smpp-credentials.js';
 import { SmsguardError } from '../../domain/errors.js';
 
@@ -39,9 +39,17 @@ export class PgSmppCredentials implements SmppCredentialStore {
     return (await this.pool.query<Raw>(Q.list, [contentProviderId])).rows.map(toRow);
   }
 
-  async revokeSmppCredential(contentProviderId: string, systemId: string, at: number): Promise<SmppCredentialRow | null> {
-    // One statement revokes the live row; only when there was none is the last revoked one read.
-    const r = (await this.pool.query<Raw>(Q.revoke, [contentProviderId, systemId, at])).rows[0] ?? (await this.pool.query<Raw>(Q.lastRevoked, [contentProviderId, systemId])).rows[0];
+  async revokeSmppCredential(contentProviderId: string, systemId: string, at: number, actor?: string): Promise<SmppCredentialRow | null> {
+    // One statement revokes the live row, recorded in the same transaction; only when there was none
+    // is the last revoked one read (and nothing recorded: a repeat revokes nothing).
+    const revoked = await this.records.withPartitions([at], () => transaction(this.pool, async (c) => {
+      const r = (await c.query<Raw>(Q.revoke, [contentProviderId, systemId, at])).rows[0];
+      const row = r ? toRow(r) : null;
+      if (row && actor !== undefined) await this.records.append(c, [smppCredentialRevokeRecord(row, at, actor)]);
+      return row;
+    }));
+    if (revoked) return revoked;
+    const r = (await this.pool.query<Raw>(Q.lastRevoked, [contentProviderId, systemId])).rows[0];
     return r ? toRow(r) : null;
   }
 

@@ -3,7 +3,7 @@ import type { Db } from './db.js';
 import type { SmppCredentialRow, SmppCredentialStore } from '../../ports/smpp-credentials.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { recordsWriterOf, type RecordsWriter } from './records-writer.js';
-import { smppCredentialCreateRecord } from '../registry-audit.js';
+import { smppCredentialCreateRecord, smppCredentialRevokeRecord } from '../registry-audit.js';
 
 interface Raw {
   id: string;
@@ -60,14 +60,16 @@ export class SqliteSmppCredentials implements SmppCredentialStore {
     return (this.db.prepare('SELECT * FROM smpp_credentials WHERE content_provider_id = ? ORDER BY created_at').all(contentProviderId) as Raw[]).map(toRow);
   }
 
-  async revokeSmppCredential(contentProviderId: string, systemId: string, at: number): Promise<SmppCredentialRow | null> {
+  async revokeSmppCredential(contentProviderId: string, systemId: string, at: number, actor?: string): Promise<SmppCredentialRow | null> {
     return this.db.transaction(() => {
       const live = this.db.prepare('SELECT id FROM smpp_credentials WHERE content_provider_id = ? AND system_id = ? AND revoked_at IS NULL').get(contentProviderId, systemId) as { id: string } | undefined;
       if (live) this.db.prepare('UPDATE smpp_credentials SET revoked_at = ? WHERE id = ?').run(at, live.id);
       const r = (live
         ? this.db.prepare('SELECT * FROM smpp_credentials WHERE id = ?').get(live.id)
         : this.db.prepare('SELECT * FROM smpp_credentials WHERE content_provider_id = ? AND system_id = ? ORDER BY revoked_at DESC, id DESC LIMIT 1').get(contentProviderId, systemId)) as Raw | undefined;
-      return r ? toRow(r) : null;
+      const row = r ? toRow(r) : null;
+      if (live && row && actor !== undefined) this.records.append(smppCredentialRevokeRecord(row, at, actor));
+      return row;
     })();
   }
 

@@ -18,7 +18,7 @@ import { until } from '../../helpers/wait.js';
 import { SqliteSmppCredentials } from '../../../src/store/sqlite/smpp-credentials.js';
 
 test('DELETE …/smpp-credentials/{systemId}: later binds refused as an unknown system_id, a live bind unbound, the other credential untouched', async () => {
-  const { store, app, admin, smpp } = await startSmppDoors({ audit: true });
+  const { store, app, admin, smpp } = await startSmppDoors();
   await app.auth.ensureAdminToken(ADMIN_TOKEN);
   const http = await buildHttpApp({ app, plugins: [smppCredentialRoutes(smpp.credentials)] });
   const adminH = { authorization: `Bearer ${ADMIN_TOKEN}` };
