@@ -16,6 +16,19 @@ const consent = (cp: string, to: string, o: Partial<ConsentRow> = {}): ConsentRo
   grantedAt: T0 - DAY, expiresAt: T0 + 30 * DAY, channel: 'web', proof: { reference: 'ref-1' }, withdrawnAt: null, ...o,
 });
 
+/**
+ * A provider, a number and its 1-a-day promo consent; a judge that accepts while the consent's
+ * period has room, keeping the facts it was given in `seen`.
+ */
+async function oneADayScene(s: Store) {
+  const { cp, commercial } = await seedProvider(s);
+  const to = msisdn();
+  await s.consents.grantConsent(consent(cp.id, to, { frequency: { count: 1, per: 'day' } }));
+  const seen: Facts[] = [];
+  const judge = (_: SubmissionItem, f: Facts) => { seen.push(f); return decision(f.consent !== null && f.consent.usedInPeriod < f.consent.frequency.count); };
+  return { s, cp, commercial, to, seen, judge };
+}
+
 export function sendTimeContract(get: () => Store): void {
   test('send time: a claim carries a commercial message\'s category, and no other type\'s', async () => {
     const s = get();
@@ -235,12 +248,7 @@ export function sendTimeContract(get: () => Store): void {
   });
 
   test('send time: a commercial send scheduled ahead counts against its consent\'s period there', async () => {
-    const s = get();
-    const { cp, commercial } = await seedProvider(s);
-    const to = msisdn();
-    await s.consents.grantConsent(consent(cp.id, to, { frequency: { count: 1, per: 'day' } }));
-    const seen: Facts[] = [];
-    const judge = (_: SubmissionItem, f: Facts) => { seen.push(f); return decision(f.consent !== null && f.consent.usedInPeriod < f.consent.frequency.count); };
+    const { s, cp, commercial, to, seen, judge } = await oneADayScene(get());
     const promo = (at: number, scheduledAt?: number) => ({ ...item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', text: '【示例】新品上市 拒收请回复R', at }), ...(scheduledAt ? { scheduledAt } : {}) });
     const [first] = await s.messages.decideAndRecord([promo(T0, T0 + 3 * DAY)], judge);
     assert.equal(first.decision.accepted, true);
@@ -254,12 +262,7 @@ export function sendTimeContract(get: () => Store): void {
   });
 
   test('send time: a count carried to a later period moves there when it has room, is given back when not, and is found once', async () => {
-    const s = get();
-    const { cp, commercial } = await seedProvider(s);
-    const to = msisdn();
-    await s.consents.grantConsent(consent(cp.id, to, { frequency: { count: 1, per: 'day' } }));
-    const seen: Facts[] = [];
-    const judge = (_: SubmissionItem, f: Facts) => { seen.push(f); return decision(f.consent !== null && f.consent.usedInPeriod < f.consent.frequency.count); };
+    const { s, cp, commercial, to, seen, judge } = await oneADayScene(get());
     const promo = (at: number) => item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', text: '【示例】新品上市 拒收请回复R', at });
     // Monday 20:59 Asia/Shanghai (T0 is Monday 12:00), sent Tuesday 08:00
     const monday = T0 + 8 * HOUR + 59 * MIN;
