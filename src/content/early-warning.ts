@@ -47,6 +47,13 @@ export interface WarningRule {
   threshold: number;
   /** Below this many submissions in the window the metric is not judged (default 20). */
   minSamples?: number;
+  /**
+   * Rates only: below this many of the counted events in the window (rejections, opt-outs,
+   * complaints) the rate is not judged, whatever fraction they make (default
+   * {@link DEFAULT_MIN_EVENTS}). A rate of one event is one event: a single unverified complaint
+   * against a few hundred messages must not hold a provider.
+   */
+  minEvents?: number;
   severity: 'warning' | 'critical';
   action: ProposedAction;
 }
@@ -178,6 +185,16 @@ export interface KeyBucketCounts extends BucketCounts {
  */
 export const SHARED_SETTLE_BUCKETS = 1;
 
+/**
+ * The least number of events a rate rule needs in its window when it does not say (`minEvents`):
+ * one complaint may be malicious or mistaken and two may be one person filing twice; three in a
+ * minute against one provider is a pattern a legitimate sender rarely shows (docs/CONTENT.md).
+ */
+export const DEFAULT_MIN_EVENTS = 3;
+
+/** The metrics that are rates of events and take `minEvents`. */
+const RATE_METRICS: readonly Metric[] = ['rejection_rate', 'opt_out_rate', 'complaint_rate'];
+
 /** A window's figures, as alerts and GET endpoints show them (in this order). */
 type Figures = {
   submitted: number; accepted: number; rejected: number; optOuts: number; complaints: number; prohibited: number;
@@ -207,7 +224,7 @@ const emptyBucket = (index: number): Bucket => ({ index, dirty: false, submitted
 
 /** Fields of a policy, a rule and an action: any other is a misspelling whose value would be ignored. */
 const POLICY_FIELDS = new Set(['description', 'bucketMs', 'windowBuckets', 'alpha', 'minBaselineBuckets', 'volumeFloor', 'rules']);
-const RULE_FIELDS = new Set(['id', 'metric', 'scope', 'threshold', 'minSamples', 'severity', 'action']);
+const RULE_FIELDS = new Set(['id', 'metric', 'scope', 'threshold', 'minSamples', 'minEvents', 'severity', 'action']);
 const ACTION_FIELDS = new Set(['kind', 'perSecond']);
 
 /**
@@ -240,8 +257,15 @@ export function validatePolicy(p: EarlyWarningPolicy): string[] {
     else ids.add(r.id);
     if (!metrics.includes(r.metric)) e.push(`rules[${i}].metric: unknown ${r.metric}`);
     if (r.scope !== 'provider' && r.scope !== 'port') e.push(`rules[${i}].scope: provider or port`);
+    // complaints reach the monitor as cases are filed, against a provider, never with a port: a
+    // port's complaint rate would stay 0 and its rule would never fire, silently
+    else if (r.scope === 'port' && r.metric === 'complaint_rate') e.push(`rules[${i}].scope: complaint_rate is judged per provider only (complaints carry no port); use scope provider`);
     if (!isNum(r.threshold)) e.push(`rules[${i}].threshold: number`);
     if (r.minSamples !== undefined && !(isNum(r.minSamples) && r.minSamples >= 0)) e.push(`rules[${i}].minSamples: a number ≥ 0`);
+    if (r.minEvents !== undefined) {
+      if (!(Number.isInteger(r.minEvents) && r.minEvents >= 1)) e.push(`rules[${i}].minEvents: an integer ≥ 1`);
+      else if (metrics.includes(r.metric) && !RATE_METRICS.includes(r.metric)) e.push(`rules[${i}].minEvents: only for rejection_rate, opt_out_rate and complaint_rate (${r.metric} would ignore it)`);
+    }
     if (r.severity !== 'warning' && r.severity !== 'critical') e.push(`rules[${i}].severity: warning or critical`);
     if (!['alert', 'throttle', 'hold', 'suspend'].includes(r.action?.kind)) e.push(`rules[${i}].action.kind: alert, throttle, hold or suspend`);
     else unknown(r.action as unknown as Record<string, unknown>, ACTION_FIELDS, `rules[${i}].action.`);
@@ -611,6 +635,7 @@ export class EarlyWarningMonitor {
     // `f` is shared by every rule of the event: read only; an alert gets a copy (rules run for every
     // message, alerts are rare)
     const minSamples = rule.minSamples ?? 20;
+    const minEvents = rule.minEvents ?? DEFAULT_MIN_EVENTS;
     let value: number;
     switch (rule.metric) {
       case 'volume': {
@@ -621,15 +646,15 @@ export class EarlyWarningMonitor {
         return value >= rule.threshold ? { value, figures: { ...f, zScore: value } } : undefined;
       }
       case 'rejection_rate':
-        if (f.submitted < minSamples) return undefined;
+        if (f.submitted < minSamples || f.rejected < minEvents) return undefined;
         value = f.rejected / f.submitted;
         break;
       case 'opt_out_rate':
-        if (f.accepted < minSamples) return undefined;
+        if (f.accepted < minSamples || f.optOuts < minEvents) return undefined;
         value = f.optOuts / f.accepted;
         break;
       case 'complaint_rate':
-        if (f.accepted < minSamples) return undefined;
+        if (f.accepted < minSamples || f.complaints < minEvents) return undefined;
         value = f.complaints / f.accepted;
         break;
       case 'prohibited_hits':

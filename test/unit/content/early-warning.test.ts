@@ -92,6 +92,54 @@ describe('early warning', () => {
     assert.equal(book.list()[0].liftedBy, 'op-1');
   });
 
+  test('a rate needs its minimum of events: one unverified complaint no longer holds a provider, the third in the window does', () => {
+    const mon = new EarlyWarningMonitor({ ...policy, rules: policy.rules.filter((r) => r.id === 'complaint_rate_high') });
+    // 300 accepted in the minute: one complaint is 1/300 ≥ 0.002, which held the provider on its own
+    for (let i = 0; i < 300; i++) assert.deepEqual(mon.observe({ kind: 'submission', at: T0 + i * 100, contentProviderId: 'cp', port: 'p', accepted: true }), []);
+    const complaint = (at: number) => mon.observe({ kind: 'complaint', at, contentProviderId: 'cp' });
+    assert.deepEqual(complaint(T0 + 30_000), [], 'one complaint: no alert, no hold');
+    assert.deepEqual(complaint(T0 + 30_100), [], 'two: still none');
+    const third = complaint(T0 + 30_200);
+    assert.equal(third.length, 1, 'the third complaint in the window reaches the floor');
+    assert.equal(third[0].rule, 'complaint_rate_high');
+    assert.equal(third[0].action.kind, 'hold');
+    assert.equal(third[0].figures.complaints, 3);
+    const ids = (alerts: Alert[]) => alerts.map((a) => a.rule);
+    // a rule that does not name a floor gets the default (3 events), on every rate metric
+    for (const [metric, feed] of [
+      ['opt_out_rate', (m: EarlyWarningMonitor, at: number) => m.observe({ kind: 'opt_out', at, contentProviderId: 'cp' })],
+      ['rejection_rate', (m: EarlyWarningMonitor, at: number) => m.observe({ kind: 'submission', at, contentProviderId: 'cp', accepted: false })],
+    ] as const) {
+      const m = new EarlyWarningMonitor({ ...policy, rules: [{ id: 'r', metric, scope: 'provider', threshold: 0.01, severity: 'critical', action: { kind: 'suspend' } }] });
+      for (let i = 0; i < 40; i++) m.observe({ kind: 'submission', at: T0 + i * 100, contentProviderId: 'cp', accepted: true });
+      assert.deepEqual([...ids(feed(m, T0 + 5000)), ...ids(feed(m, T0 + 5100))], [], `${metric}: two events are no rate`);
+      assert.deepEqual(ids(feed(m, T0 + 5200)), ['r'], `${metric}: the third is`);
+    }
+    // an operator may set the floor explicitly, down to 1
+    const one = new EarlyWarningMonitor({ ...policy, rules: [{ ...policy.rules.find((r) => r.id === 'complaint_rate_high')!, minEvents: 1 }] });
+    for (let i = 0; i < 300; i++) one.observe({ kind: 'submission', at: T0 + i * 100, contentProviderId: 'cp', accepted: true });
+    assert.deepEqual(ids(one.observe({ kind: 'complaint', at: T0 + 30_000, contentProviderId: 'cp' })), ['complaint_rate_high']);
+  });
+
+  test('a rate rule\'s minEvents is validated; a port-scope complaint_rate is refused (complaints carry no port)', () => {
+    const rate = { id: 'c', metric: 'complaint_rate', scope: 'provider', threshold: 0.01, severity: 'critical', action: { kind: 'hold' } };
+    const bad = {
+      ...policy,
+      rules: [
+        { ...rate, id: 'a', minEvents: 0 }, { ...rate, id: 'b', minEvents: 2.5 }, { ...rate, id: 'd', minEvents: '3' },
+        { id: 'v', metric: 'volume', scope: 'provider', threshold: 6, minEvents: 3, severity: 'warning', action: { kind: 'alert' } },
+        { ...rate, id: 'p', scope: 'port' },
+        { ...rate, id: 'ok', metric: 'opt_out_rate', scope: 'port', minEvents: 5 },
+      ],
+    } as unknown as EarlyWarningPolicy;
+    const errs = validatePolicy(bad);
+    for (const said of [/^rules\[0\]\.minEvents: an integer ≥ 1/, /^rules\[1\]\.minEvents: an integer ≥ 1/, /^rules\[2\]\.minEvents: an integer ≥ 1/, /^rules\[3\]\.minEvents: only for rejection_rate, opt_out_rate and complaint_rate/, /^rules\[4\]\.scope: complaint_rate is judged per provider only/]) {
+      assert.ok(errs.some((e) => said.test(e)), `${said} in ${JSON.stringify(errs)}`);
+    }
+    assert.equal(errs.length, 5, JSON.stringify(errs));
+    assert.throws(() => new EarlyWarningMonitor(bad), /rules\[4\]\.scope: complaint_rate is judged per provider only/);
+  });
+
   test('one alert per rule per window, not one per message', () => {
     const mon = new EarlyWarningMonitor({ ...policy, rules: policy.rules.filter((r) => r.id === 'prohibited_hits') });
     let n = 0;

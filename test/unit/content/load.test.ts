@@ -25,6 +25,17 @@ describe('operator content files', () => {
       assert.throws(() => loadContentFiles({ threshold: t }), (e: Error) => e.message.includes(`threshold: a decimal number in (0, 1], got ${JSON.stringify(t)}`), t);
     }
   });
+  test('a policy file with a port-scope complaint_rate or a bad minEvents is refused at start, naming the file and the rule', () => {
+    const pol = join(dir, 'portcomplaints.json');
+    const rules = DEFAULT_EARLY_WARNING_POLICY.rules.map((r) => (r.id === 'complaint_rate_high' ? { ...r, scope: 'port' } : r.id === 'opt_out_rate_high' ? { ...r, minEvents: 0 } : r));
+    writeFileSync(pol, JSON.stringify({ ...DEFAULT_EARLY_WARNING_POLICY, rules }));
+    const i = rules.findIndex((r) => r.id === 'complaint_rate_high');
+    const j = rules.findIndex((r) => r.id === 'opt_out_rate_high');
+    assert.throws(
+      () => loadContentFiles({ policyFile: pol }),
+      (e: Error) => e.message.includes(`${pol}: rules[${i}].scope: complaint_rate is judged per provider only`) && e.message.includes(`${pol}: rules[${j}].minEvents: an integer ≥ 1`),
+    );
+  });
   test('every problem is reported at once', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ categories: { 'Bad-Name': { terms: ['x'] } } }));
