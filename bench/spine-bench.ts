@@ -18,7 +18,7 @@ function pipelineFigure(quick: boolean): Figure {
   const sender = { id: 'cp_1', status: 'active' as const, signatures: new Set(['【示例】']) };
   const facts: Facts[] = [
     { sender, port: { number: '10690001', ownerId: 'cp_1', kind: 'service' }, optedOut: false, dnd: false, consent: null, verificationSends: { minute: 0, hour: 1, day: 2 } },
-    { sender, port: { number: '10690002', ownerId: 'cp_1', kind: 'commercial' }, optedOut: false, dnd: false, consent: { id: 'con_1', category: 'promo', grantedAt: NOON - 1e9, expiresAt: NOON + 1e9, frequency: { count: 10, per: 'month' }, usedInPeriod: 3 }, verificationSends: { minute: 0, hour: 0, day: 0 } },
+    { sender, port: { number: '10690002', ownerId: 'cp_1', kind: 'commercial' }, optedOut: false, dnd: false, consent: { id: 'con_1', category: 'promo', grantedAt: NOON - 1e9, expiresAt: NOON + 1e9, frequency: { count: 10, per: 'month' }, usedInPeriod: 3, hasProof: true }, verificationSends: { minute: 0, hour: 0, day: 0 } },
   ];
   const cands: Candidate[] = [
     { contentProviderId: 'cp_1', from: '10690001', toRaw: '13800138000', to: '+8613800138000', text: '【示例】您的验证码是123456，5分钟内有效，请勿泄露。', type: 'verification' },

@@ -61,3 +61,12 @@ function better(x: ConsentOrder, b: ConsentOrder, now: number): boolean {
   if (x.expiresAt !== b.expiresAt) return x.expiresAt > b.expiresAt;
   return x.id > b.id;
 }
+
+/**
+ * Whether a consent's stored proof is one: an object with at least one field. A consent recorded
+ * without proof (allowed under cn-2015) stores `{}`; under a profile requiring proof it does not count
+ * (src/pipeline/stages/commercial.ts consentHeld). The stores keep this as a column (has_proof).
+ */
+export function consentHasProof(proof: unknown): boolean {
+  return proof !== null && typeof proof === 'object' && !Array.isArray(proof) && Object.keys(proof).length > 0;
+}

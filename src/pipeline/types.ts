@@ -48,6 +48,12 @@ export interface ConsentFacts {
   frequency: { count: number; per: 'day' | 'week' | 'month' };
   /** Accepted commercial messages of the category (under any consent) in the calendar period holding the send's time. */
   usedInPeriod: number;
+  /**
+   * The consent was recorded with proof (a `proof` given to `POST /v1/consents`, or the request and
+   * reply of an SMS consent). A profile requiring proof (`consentProofRequired`, cn-2026) counts
+   * only such a consent: one recorded without under cn-2015 no longer lets a message through.
+   */
+  hasProof: boolean;
 }
 
 /** What the store knew when the decision was made. */

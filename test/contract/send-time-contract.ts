@@ -162,7 +162,7 @@ export function sendTimeContract(get: () => Store): void {
     const q = (to: string, category = 'promo') => ({ contentProviderId: cp.id, msisdn: to, category });
     const f = await s.consents.sendTimeFacts([q(a), q(b), q(c), q(d), q(e), q(a, 'news')], T0 + 2 * MIN);
     assert.equal(f.length, 6);
-    assert.deepEqual(f[0], { optedOut: false, dnd: false, consent: { id: ca.id, category: 'promo', grantedAt: ca.grantedAt, expiresAt: ca.expiresAt, frequency: ca.frequency, usedInPeriod: 0 } });
+    assert.deepEqual(f[0], { optedOut: false, dnd: false, consent: { id: ca.id, category: 'promo', grantedAt: ca.grantedAt, expiresAt: ca.expiresAt, frequency: ca.frequency, usedInPeriod: 0, hasProof: true } });
     assert.equal(f[1].optedOut, true);
     assert.deepEqual(f[1].optOutSignatures, ['【示例】']);
     assert.equal(f[2].dnd, true);

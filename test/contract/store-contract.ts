@@ -342,6 +342,24 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.equal(seen[4].dnd, true);
       });
 
+      test('commercial facts: whether the consent was recorded with proof, live or expired, at decision and at send time (found 2026-12-07: never read, so cn-2026 let proof-less consents send)', async () => {
+        const { cp, commercial } = await seedProvider(s);
+        const to = msisdn();
+        const grant = (category: string, proof: Record<string, unknown>, expiresAt = T0 + 10 * DAY) => s.consents.grantConsent({ id: uid('con'), contentProviderId: cp.id, msisdn: to, category, frequency: { count: 9, per: 'day' }, grantedAt: T0 - 20 * DAY, expiresAt, channel: 'http', proof, withdrawnAt: null });
+        await grant('bare', {});
+        await grant('api', { channel: 'web', reference: 'r1', capturedAt: '2026-11-01T00:00:00.000Z' });
+        await grant('sms', { channel: 'sms', reference: 'creq_1/mo_1', requestId: 'creq_1' });
+        await grant('bare-old', {}, T0 - DAY);
+        await grant('api-old', { channel: 'web', reference: 'r2', capturedAt: '2026-11-01T00:00:00.000Z' }, T0 - DAY);
+        const cats = ['bare', 'api', 'sms', 'bare-old', 'api-old'];
+        const seen: Facts[] = [];
+        await s.messages.decideAndRecord(cats.map((category) => item({ cp: cp.id, from: commercial, to, type: 'commercial', category })), (_, f) => { seen.push(f); return decision(false); });
+        assert.deepEqual(seen.map((f) => f.consent?.hasProof), [false, true, true, false, true]);
+        assert.deepEqual(seen.map((f) => f.consent !== null && f.consent.expiresAt > T0), [true, true, true, false, false], 'the expired ones are the facts of the last two');
+        const st = await s.consents.sendTimeFacts(cats.map((category) => ({ contentProviderId: cp.id, msisdn: to, category })), T0);
+        assert.deepEqual(st.map((f) => f.consent?.hasProof), [false, true, true, false, true]);
+      });
+
       test('commercial facts: an opt-out carries the signatures it answered, read only when opted out (found 2026-12-06: PostgreSQL never read them)', async () => {
         // Without them a per-signature opt-out (optOutScope 'signature') from 【甲】 refused the
         // provider's messages under every signature on PostgreSQL (optOutApplies: absent = all).

@@ -28,16 +28,27 @@ export const notOptedOut: Stage = {
   },
 };
 
-/** An unexpired consent for the message's category. */
+/**
+ * An unexpired consent for the message's category; where the profile requires proof of consent
+ * (cn-2026), one recorded with proof. The proof rule is checked when a consent is recorded
+ * (`consent_proof_required`), but a consent recorded without proof under cn-2015 is still in the
+ * store when the operator switches to cn-2026: it must not count then either, or the switch would
+ * leave every old proof-less consent sending. Refused `consent_missing` (there is no consent that
+ * counts under the profile; the message names the proof rule's article and the remedy).
+ */
 export const consentHeld: Stage = {
   rule: 'commercial.consent',
   codes: ['consent_missing', 'consent_expired'],
-  run: ({ candidate, facts, now }) => {
+  run: ({ candidate, facts, profile, now }) => {
     if (candidate.type !== 'commercial') return { outcome: 'skip' };
     const c = facts.consent;
     if (!c) return { outcome: 'fail', code: 'consent_missing', message: `no consent from this number for category ${candidate.category ?? '(none)'}` };
     if (c.expiresAt <= now) {
       return { outcome: 'fail', code: 'consent_expired', message: `consent ${c.id} expired at ${new Date(c.expiresAt).toISOString()}` };
+    }
+    if (!c.hasProof && profile.params.consentProofRequired.value) {
+      const article = profile.rules['consent.proof']?.article ?? profile.params.consentProofRequired.article;
+      return { outcome: 'fail', code: 'consent_missing', message: `consent ${c.id} was recorded without proof; profile ${profile.id} counts only a consent with proof (rule consent.proof, ${article}): record it again with proof` };
     }
     return { outcome: 'pass', note: c.id };
   },

@@ -36,7 +36,7 @@ interface SendTimeRow {
   opted: boolean;
   signatures: string[];
   dnd: boolean;
-  consents: { id: string; category: string; grantedAt: number; expiresAt: number; count: number; per: ConsentFacts['frequency']['per'] }[];
+  consents: { id: string; category: string; grantedAt: number; expiresAt: number; count: number; per: ConsentFacts['frequency']['per']; hasProof: boolean }[];
 }
 
 
@@ -328,7 +328,7 @@ export async function readSendTimeFacts(q: Pool | Client, items: readonly { cont
     const c = pickConsent(r.consents, now, (x) => x);
     const out: SendTimeFacts = {
       optedOut: r.opted, dnd: r.dnd,
-      consent: c ? { id: c.id, category: c.category, grantedAt: c.grantedAt, expiresAt: c.expiresAt, frequency: { count: c.count, per: c.per }, usedInPeriod: 0 } : null,
+      consent: c ? { id: c.id, category: c.category, grantedAt: c.grantedAt, expiresAt: c.expiresAt, frequency: { count: c.count, per: c.per }, usedInPeriod: 0, hasProof: c.hasProof } : null,
     };
     // which signatures the refusals answered (per-signature scope), only with an opt-out (as SQLite)
     if (r.opted) out.optOutSignatures = r.signatures;

@@ -58,7 +58,7 @@ interface FactsRow {
   category_sends: { cp: string; m: string; cat: string; at: number }[];
 }
 
-interface ConsentDb { id: string; content_provider_id: string; msisdn: string; category: string; granted_at: number; expires_at: number; freq_count: number; freq_per: 'day' | 'week' | 'month' }
+interface ConsentDb { id: string; content_provider_id: string; msisdn: string; category: string; granted_at: number; expires_at: number; freq_count: number; freq_per: 'day' | 'week' | 'month'; has_proof: boolean }
 
 // A held message keeps its category too (migration 092): released, it is judged again before it is sent.
 // Its delivery lane too (migration 111): released, it queues in its type's lane.
@@ -455,7 +455,7 @@ async function readFacts(c: Client, k: FactKeys): Promise<{ factsOf(item: Submis
 }
 
 function toConsentFacts(r: ConsentDb, used: number): ConsentFacts {
-  return { id: r.id, category: r.category, grantedAt: r.granted_at, expiresAt: r.expires_at, frequency: { count: r.freq_count, per: r.freq_per }, usedInPeriod: used };
+  return { id: r.id, category: r.category, grantedAt: r.granted_at, expiresAt: r.expires_at, frequency: { count: r.freq_count, per: r.freq_per }, usedInPeriod: used, hasProof: r.has_proof };
 }
 
 function mtRecord(item: SubmissionItem, facts: Facts, d: Decision): NewRecord {

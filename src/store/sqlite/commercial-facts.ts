@@ -14,7 +14,7 @@
  *
  * Why one statement: this runs once per commercial message, and each call into SQLite costs a few µs
  * before it reads a page. The governing consent is the statement's row (covering index consents_live,
- * migrations 032 and 097) and opt-out, DND and the category's use are scalar subqueries on it (the use one
+ * migrations 032, 097 and 123, which added has_proof) and opt-out, DND and the category's use are scalar subqueries on it (the use one
  * range of sends_by_number, migration 096); rows come back as arrays (`raw`). Only when there is no
  * live consent (a rejection) do two more statements read the opt-out/DND flags and the latest expired
  * consent.
@@ -25,12 +25,12 @@ import { frequencyPeriod } from '../../domain/frequency-period.js';
 
 type Per = ConsentFacts['frequency']['per'];
 /** A consent row as the statements below return it (raw arrays: no per-row object keys to build). */
-type ConsentCols = [id: string, category: string, grantedAt: number, expiresAt: number, freqCount: number, freqPer: Per];
+type ConsentCols = [id: string, category: string, grantedAt: number, expiresAt: number, freqCount: number, freqPer: Per, hasProof: number];
 type LiveRow = [...ConsentCols, opted: number, dnd: number, used: number];
 
 // The governing consent's period as bound parameters, its start then its end: day, week, month each.
 const PERIOD_CASE = "CASE c.freq_per WHEN 'day' THEN ? WHEN 'week' THEN ? ELSE ? END";
-const COLS = 'c.id, c.category, c.granted_at, c.expires_at, c.freq_count, c.freq_per';
+const COLS = 'c.id, c.category, c.granted_at, c.expires_at, c.freq_count, c.freq_per, c.has_proof';
 // Positional parameters throughout: binding by name costs a property look-up per parameter per call.
 // In the live statement the subqueries take the provider and number from the consent row itself.
 const OPTED = 'EXISTS (SELECT 1 FROM optouts o WHERE o.content_provider_id = c.content_provider_id AND o.msisdn = c.msisdn)';
@@ -49,7 +49,7 @@ export interface CommercialFacts {
 }
 
 const consentFacts = (r: ConsentCols | LiveRow, used: number): ConsentFacts => ({
-  id: r[0], category: r[1], grantedAt: r[2], expiresAt: r[3], frequency: { count: r[4], per: r[5] }, usedInPeriod: used,
+  id: r[0], category: r[1], grantedAt: r[2], expiresAt: r[3], frequency: { count: r[4], per: r[5] }, usedInPeriod: used, hasProof: r[6] === 1,
 });
 
 export class CommercialFactsReader {
@@ -86,7 +86,7 @@ export class CommercialFactsReader {
     }
     let out: CommercialFacts;
     if (live) {
-      out = { optedOut: live[6] === 1, dnd: live[7] === 1, consent: consentFacts(live, live[8]) };
+      out = { optedOut: live[7] === 1, dnd: live[8] === 1, consent: consentFacts(live, live[9]) };
     } else {
       const [opted, dnd] = this.q.flags.get(cp, msisdn, msisdn) as [number, number];
       out = { optedOut: opted === 1, dnd: dnd === 1, consent: null };

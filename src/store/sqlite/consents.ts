@@ -12,6 +12,7 @@ import type {
   RelationshipRow, SendTimeFacts, SubscriberData, SubscriptionEvent,
 } from '../../ports/store.js';
 import { CommercialFactsReader } from './commercial-facts.js';
+import { consentHasProof } from '../../domain/consent.js';
 import type { RecordsWriter } from './records-writer.js';
 import { moRecordRow } from '../record-columns.js';
 import { moCallbackRow, toldMo } from '../callback-targets.js';
@@ -25,7 +26,7 @@ export class SqliteConsents implements ConsentStore {
   /** `callbacks`: a re-subscribe reply's `mo` callback is queued in the lift's transaction (`toldMo`). */
   constructor(private readonly db: Db, private readonly records: RecordsWriter, private readonly callbacks: SqliteCallbacks) {
     this.q = {
-      insertConsent: db.prepare('INSERT INTO consents (id, content_provider_id, msisdn, category, freq_count, freq_per, granted_at, expires_at, channel, proof, withdrawn_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)'),
+      insertConsent: db.prepare('INSERT INTO consents (id, content_provider_id, msisdn, category, freq_count, freq_per, granted_at, expires_at, channel, proof, has_proof, withdrawn_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)'),
       startRelationship: db.prepare(
         `INSERT INTO subscription_relationships (content_provider_id, msisdn, started_at, ended_at, end_reason) VALUES (?, ?, ?, NULL, NULL)
            ON CONFLICT DO UPDATE SET started_at = CASE WHEN ended_at IS NULL THEN started_at ELSE excluded.started_at END, ended_at = NULL, end_reason = NULL`,
@@ -69,7 +70,7 @@ export class SqliteConsents implements ConsentStore {
 
   /** Inside a transaction: store a consent, record it, open (or keep open) the relationship. */
   private insertConsent(row: ConsentRow): void {
-    this.q.insertConsent.run(row.id, row.contentProviderId, row.msisdn, row.category, row.frequency.count, row.frequency.per, row.grantedAt, row.expiresAt, row.channel, JSON.stringify(row.proof));
+    this.q.insertConsent.run(row.id, row.contentProviderId, row.msisdn, row.category, row.frequency.count, row.frequency.per, row.grantedAt, row.expiresAt, row.channel, JSON.stringify(row.proof), consentHasProof(row.proof) ? 1 : 0);
     this.q.startRelationship.run(row.contentProviderId, row.msisdn, row.grantedAt);
     this.event({ at: row.grantedAt, kind: 'consent_granted', contentProviderId: row.contentProviderId, msisdn: row.msisdn, channel: row.channel, evidence: { consentId: row.id, category: row.category, frequency: row.frequency, expiresAt: new Date(row.expiresAt).toISOString(), proof: row.proof } }, row.id);
   }

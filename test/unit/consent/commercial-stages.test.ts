@@ -11,7 +11,7 @@ import type { Candidate, Facts, StageContext } from '../../../src/pipeline/types
 const NOON = Date.parse('2026-11-30T04:00:00Z');
 const DAY = 86_400_000;
 const candidate: Candidate = { contentProviderId: 'cp_1', from: '10690002', toRaw: '13800138000', to: '+8613800138000', text: '【示例】会员日满减', type: 'commercial', category: 'promo' };
-const consent = { id: 'con_1', category: 'promo', grantedAt: NOON - DAY, expiresAt: NOON + 30 * DAY, frequency: { count: 4, per: 'month' as const }, usedInPeriod: 0 };
+const consent = { id: 'con_1', category: 'promo', grantedAt: NOON - DAY, expiresAt: NOON + 30 * DAY, frequency: { count: 4, per: 'month' as const }, usedInPeriod: 0, hasProof: true };
 function facts(over: Partial<Facts> = {}): Facts {
   return {
     sender: { id: 'cp_1', status: 'active', signatures: new Set(['【示例】', '【示例商城】']) },
@@ -45,6 +45,21 @@ for (const id of ['cn-2015', 'cn-2026'] as ProfileId[]) {
       assert.equal(run(facts({ consent: null })).rejection?.code, 'consent_missing');
       assert.equal(run(facts({ consent: { ...consent, expiresAt: NOON } })).rejection?.code, 'consent_expired');
       assert.equal(consentHeld.run(ctx(facts({ consent: { ...consent, expiresAt: NOON + 1 } }))).outcome, 'pass');
+    });
+    test(`a consent recorded without proof: ${id === 'cn-2026' ? 'not consent (consent_missing, citing the proof rule)' : 'counts'}`, () => {
+      const d = run(facts({ consent: { ...consent, hasProof: false } }));
+      if (id === 'cn-2015') {
+        assert.equal(d.accepted, true, JSON.stringify(d.rejection));
+        return;
+      }
+      assert.equal(d.rejection?.code, 'consent_missing');
+      assert.equal(d.rejection?.rule, 'commercial.consent');
+      assert.equal(d.rejection?.article, profile.rules['commercial.consent'].article);
+      assert.ok(d.rejection?.message?.includes(profile.rules['consent.proof'].article), d.rejection?.message);
+      assert.match(d.rejection!.message!, /con_1 was recorded without proof/);
+      // expiry is told first: the remedy for an expired consent is a new one anyway
+      assert.equal(run(facts({ consent: { ...consent, hasProof: false, expiresAt: NOON } })).rejection?.code, 'consent_expired');
+      assert.equal(run(facts()).accepted, true, 'with proof it passes');
     });
     test('frequency: the last allowance passes, the next is consent_frequency_exceeded', () => {
       assert.equal(consentFrequency.run(ctx(facts({ consent: { ...consent, usedInPeriod: 3 } }))).outcome, 'pass');

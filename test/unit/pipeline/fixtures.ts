@@ -22,5 +22,5 @@ export function facts(over: Partial<Facts> = {}): Facts {
 
 export const commercialPort = { number: '10690002', ownerId: 'cp_1', kind: 'commercial' as const };
 export function consent(over: Partial<NonNullable<Facts['consent']>> = {}): NonNullable<Facts['consent']> {
-  return { id: 'con_1', category: 'promo', grantedAt: NOON - 86_400_000, expiresAt: NOON + 86_400_000 * 30, frequency: { count: 4, per: 'month' }, usedInPeriod: 0, ...over };
+  return { id: 'con_1', category: 'promo', grantedAt: NOON - 86_400_000, expiresAt: NOON + 86_400_000 * 30, frequency: { count: 4, per: 'month' }, usedInPeriod: 0, hasProof: true, ...over };
 }

@@ -125,7 +125,7 @@ SELECT EXISTS (SELECT 1 FROM optouts o WHERE o.content_provider_id = k.cp AND o.
          WHERE s.content_provider_id = k.cp AND s.msisdn = k.m) AS signatures,
        EXISTS (SELECT 1 FROM dnd d WHERE d.msisdn = k.m) AS dnd,
        (SELECT coalesce(json_agg(json_build_object('id', c.id, 'category', c.category, 'grantedAt', c.granted_at, 'expiresAt', c.expires_at,
-                 'count', c.freq_count, 'per', c.freq_per)), '[]')
+                 'count', c.freq_count, 'per', c.freq_per, 'hasProof', jsonb_typeof(c.proof) = 'object' AND c.proof <> '{}'::jsonb)), '[]')
           FROM consents c WHERE c.content_provider_id = k.cp AND c.msisdn = k.m AND c.category = k.cat AND c.withdrawn_at IS NULL) AS consents
   FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(cp, m, cat, n)
  ORDER BY k.n;

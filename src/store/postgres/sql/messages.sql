@@ -7,7 +7,9 @@
 --   $1 providers, $2 ports, $3/$4 (provider, number) pairs for verification counts, $5 since,
 --   $6/$7 pairs for opt-outs (and their signatures), $8 numbers for do-not-disturb, $9/$10/$11 consent triples, $12 since.
 WITH live_consents AS (
-  SELECT c.id, c.content_provider_id, c.msisdn, c.category, c.granted_at, c.expires_at, c.freq_count, c.freq_per
+  SELECT c.id, c.content_provider_id, c.msisdn, c.category, c.granted_at, c.expires_at, c.freq_count, c.freq_per,
+         -- recorded with proof (a profile requiring it counts no other: pipeline consentHeld); '{}' is none
+         (jsonb_typeof(c.proof) = 'object' AND c.proof <> '{}'::jsonb) AS has_proof
     FROM unnest($9::text[], $10::text[], $11::text[]) AS k(cp, m, cat)
    CROSS JOIN LATERAL (SELECT * FROM consents WHERE content_provider_id = k.cp AND msisdn = k.m AND category = k.cat AND withdrawn_at IS NULL) AS c
 )
