@@ -26,7 +26,7 @@ export async function consentRoutes(f: FastifyInstance, opts: { app: App }): Pro
           category: { type: 'string', description: `${boundSaid(SUBMIT_LIMITS.category)}, NFKC-folded and trimmed` },
           frequency: { type: 'object', properties: { count: { type: 'integer' }, per: { type: 'string', enum: ['day', 'week', 'month'], description: 'the calendar period counted: day, week (Monday first) or month, in Asia/Shanghai (docs/CONSENT.md)' } }, required: ['count', 'per'] },
           expiresAt: { type: 'string', format: 'date-time', description: 'in the future, after proof.capturedAt, and at most 3650 days after it (without proof, after now): a gateway limit, not a regulation' },
-          proof: { ...proof, type: ['object', 'null'], description: 'How the user gave the consent (null or absent: none; cn-2026 requires it)' },
+          proof: { ...proof, type: ['object', 'null'], description: 'How the user gave the consent (null or absent: none; cn-2026 requires it, and under cn-2026 a consent recorded without it under cn-2015 does not count for sending: consent_missing)' },
         },
         required: ['msisdn', 'category', 'frequency', 'expiresAt'],
       },
