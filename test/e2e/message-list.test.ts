@@ -140,6 +140,23 @@ describe('GET /v1/messages: list by number and range, or by clientRef', () => {
     assert.equal((await list('msisdn=13800138000&cursor=zzz', cp.auth)).statusCode, 400);
   });
 
+  test('a to not after from is refused naming to, as GET /v1/records refuses it, not answered as no messages', async () => {
+    const reg = await g.app.auth.createToken('regulator', 'inspector Wu', null, { province: '35' });
+    const headersOf = [cp.auth, g.admin, { authorization: `Bearer ${reg.token}` }];
+    const ranges = [['2026-11-30T00:00:00%2B08:00', '2026-11-29T00:00:00%2B08:00'], ['2026-11-29T00:00:00%2B08:00', '2026-11-29T00:00:00%2B08:00']];
+    for (const [from, to] of ranges) {
+      for (const qs of [`msisdn=13800138000&from=${from}&to=${to}`, `clientRef=ord-2&from=${from}&to=${to}`]) {
+        for (const headers of headersOf) {
+          const r = await list(qs, headers);
+          assert.equal(r.statusCode, 400, `${qs}: ${r.body}`);
+          assert.equal(r.json().error.code, 'invalid_request');
+          assert.equal(r.json().error.field, 'to');
+          assert.match(r.json().error.message, /to: must be after from/);
+        }
+      }
+    }
+  });
+
   test('regulators: within their token\'s province, each query recorded', async () => {
     const fujian = await g.app.auth.createToken('regulator', 'inspector Lin', null, { province: '35' });
     const guangdong = await g.app.auth.createToken('regulator', 'inspector Chen', null, { province: '44' });

@@ -113,7 +113,7 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
         additionalProperties: false,
         properties: {
           msisdn: { type: 'string', maxLength: 32, description: 'Recipient, in any form a submission accepts: 13800138000, +8613800138000 or 8613800138000' },
-          from: { type: 'string', maxLength: 40, description: 'ISO-8601, inclusive' }, to: { type: 'string', maxLength: 40, description: 'ISO-8601, exclusive' },
+          from: { type: 'string', maxLength: 40, description: 'ISO-8601 with its offset, inclusive' }, to: { type: 'string', maxLength: 40, description: 'ISO-8601 with its offset, exclusive; must be after from (400 naming to otherwise)' },
           clientRef: { type: 'string', maxLength: 128, description: 'The clientRef the message was submitted with' },
           status: { type: 'string', enum: [...MESSAGE_STATUSES], description: 'The message\'s current status' },
           contentProviderId: { type: 'string', maxLength: 64, description: 'One provider\'s (a provider may name only itself)' },
@@ -129,7 +129,7 @@ export async function messageRoutes(f: FastifyInstance, opts: { app: App }): Pro
           },
           required: ['messages', 'nextCursor'],
         },
-        400: errorResponse('Neither msisdn nor clientRef with a range of at most 24 hours, or a field that is not valid (named in the error)'),
+        400: errorResponse('Neither msisdn nor clientRef with a range of at most 24 hours, a to not after from (naming to), or a field that is not valid (named in the error)'),
         401: errorResponse('No token, or one that is not valid'),
         403: errorResponse('Another provider\'s id (a provider), a provider outside a regulator token\'s province, or a role that may not read messages'),
         '4xx': errorBody,
