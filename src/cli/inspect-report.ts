@@ -14,7 +14,7 @@ import { openStore } from '../store/open.js';
 import { SmsguardError } from '../domain/errors.js';
 import { App } from '../app/app.js';
 import { SystemClock } from '../simulator/clock.js';
-import { buildAnnualReport } from '../app/report-annual.js';
+import { buildAnnualReport, REPORT_YEARS } from '../app/report-annual.js';
 import { renderAnnualReport } from '../web/annual-report.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -51,6 +51,9 @@ export function registerInspectReport(program: Command, common: (c: Command) => 
     .action(async (opts) => {
       const year = Number(opts.year);
       if (!/^\d{4}$/.test(String(opts.year))) throw new SmsguardError('invalid_request', `--year: not a year (YYYY): ${opts.year}`, {}, 'year');
+      // Checked here too, not only by buildAnnualReport (whose `year: …` names the API's field): the
+      // person at the terminal is told the flag, as every other bad flag value says it, and before any store is opened.
+      if (year < REPORT_YEARS.min || year > REPORT_YEARS.max) throw new SmsguardError('invalid_request', `--year: a year from ${REPORT_YEARS.min} to ${REPORT_YEARS.max}: ${opts.year}`, {}, 'year');
       const config = loadConfig({ db: opts.db, dbSchema: opts.dbSchema, profile: opts.profile });
       const { store } = await openStore(config.db, { sqlite: sqliteTuning(config), schema: config.dbSchema, existing: true });
       try {

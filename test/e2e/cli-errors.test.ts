@@ -86,6 +86,9 @@ test('a bad flag value is one line naming the flag, exit 1, no stack', () => {
   const cases: [string[], RegExp][] = [
     [['records', 'verify', '--month', '2026-13'], /^smsguard: --month: not a month \(YYYY-MM\): 2026-13$/],
     [['inspect', 'report', '--year', '20x6', '--content-provider', 'cp_1'], /^smsguard: --year: not a year \(YYYY\): 20x6$/],
+    // four digits but outside the years a report covers: it read `year: …`, the only message without its flag's `--`
+    [['inspect', 'report', '--year', '1999', '--content-provider', 'cp_1'], /^smsguard: --year: a year from 2000 to 2200: 1999$/],
+    [['inspect', 'report', '--year', '2201', '--content-provider', 'cp_1'], /^smsguard: --year: a year from 2000 to 2200: 2201$/],
     [['inspect', 'export', '--content-provider', 'cp_1', '--from', 'garbage', '--to', '2026-12-01'], /^smsguard: --from: not a date .*: garbage$/],
     // a day the month lacks was rolled over (30 February exported from 2 March), a time without offset read in the machine's zone
     [['inspect', 'export', '--content-provider', 'cp_1', '--from', '2026-02-30', '--to', '2026-12-01'], /^smsguard: --from: not a date .*: 2026-02-30$/],
