@@ -10,6 +10,7 @@
  * upstream to deduplicate on.
  */
 import type { JsMsg, ConsumerMessages } from '@nats-io/jetstream';
+import type { Subscription } from '@nats-io/transport-node';
 import type { AppContext } from '../app/context.js';
 import type { Egress, UpstreamCancel, UpstreamCancelResult } from '../ports/egress.js';
 import { ReceiptBook, recallFrom, sendBatch, statusEvent } from '../app/receipt-book.js';
@@ -36,7 +37,26 @@ interface PartitionConsumer {
   processing: Promise<void> | null;
   loop: Promise<void>;
   closing: boolean;
+  /** The buffer was given back (stopPartition): a message yielded since is nak'ed at once. */
+  gaveBack: boolean;
 }
+
+/**
+ * Ends a pull's subscription the way Subscription.drain does (UNSUB, a round trip, then closed), so
+ * what the server sent before it read the UNSUB is still yielded by the pull's iterator. The pull
+ * consumer keeps its subscription internal (`sub`), hence the narrow cast; without one (another
+ * client version) this does nothing and close() ends it as before.
+ */
+async function drainPull(messages: ConsumerMessages): Promise<void> {
+  const sub = (messages as unknown as { sub?: Subscription }).sub;
+  if (!sub || sub.isClosed() || sub.isDraining()) return;
+  // Bounded: the round trip takes milliseconds on a live connection; one that is down (reconnecting)
+  // would hold the stop until it came back, and what it had sent waits out ack_wait anyway.
+  await within(sub.drain(), DRAIN_BOUND_MS);
+}
+
+/** How long a stopping pull waits for its drain's round trip (drainPull). */
+const DRAIN_BOUND_MS = 1000;
 
 export class BusEgressWorker {
   readonly member = `egress_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -61,6 +81,12 @@ export class BusEgressWorker {
   private readonly submits: InFlight;
   private offRefusal: (() => void) | null = null;
   private hours: NodeJS.Timeout | null = null;
+  /**
+   * Test seam: called synchronously as partition `p`'s consumers start to close, before anything is
+   * sent to the server, so a test can have JetStream hand a message to the closing pull right then
+   * (test/integration/nats/stop-window.test.ts). Null in production.
+   */
+  onClosing: ((partition: number) => void) | null = null;
 
   constructor(
     private readonly ctx: AppContext,
@@ -169,9 +195,13 @@ export class BusEgressWorker {
     for (const { durable } of laneChannels(this.bus.names, partition)) {
       const consumer = await this.bus.js.consumers.get(this.bus.names.stream, durable);
       const messages = await consumer.consume({ max_messages: this.o.batch * 2 });
-      const pc: PartitionConsumer = { partition, messages, buffer: [], processing: null, loop: Promise.resolve(), closing: false };
+      const pc: PartitionConsumer = { partition, messages, buffer: [], processing: null, loop: Promise.resolve(), closing: false, gaveBack: false };
       pc.loop = (async () => {
         for await (const m of messages) {
+          if (pc.gaveBack) {
+            m.nak(); // the partition's buffer was given back already: so is this one, at once
+            continue;
+          }
           pc.buffer.push(m);
           if (pc.closing) continue;
           if (!pc.processing) pc.processing = this.drainBuffer(pc);
@@ -203,17 +233,32 @@ export class BusEgressWorker {
     const pcs = this.consumers.get(p);
     if (!pcs) return;
     this.consumers.delete(p);
-    for (const pc of pcs) {
-      pc.closing = true;
+    // Every lane stops taking batches first: what arrives while the others drain is buffered.
+    for (const pc of pcs) pc.closing = true;
+    this.onClosing?.(p);
+    // Drained, not just closed: the server may have sent messages to a pull that are still on the
+    // wire when the client unsubscribes (it hands them over until it reads the UNSUB). close() alone
+    // dropped those in the client (the subscription gone), so each waited out ack_wait (30 s) before
+    // anyone got it. drain() sends the UNSUB, then a round trip, and only then ends the subscription:
+    // every message handed to the pull reaches the buffer given back below.
+    await Promise.all(pcs.map(async (pc) => {
+      await drainPull(pc.messages);
       await pc.messages.close().catch(() => undefined);
-    }
+    }));
     // At shutdown the batches in hand finish if they can within the bound; one stuck on a link that
     // is down is left unacknowledged and JetStream redelivers it after ack_wait (at-least-once,
     // deduped by the claim in the store).
     const processing = pcs.flatMap((pc) => (pc.processing ? [pc.processing] : []));
     if (processing.length) await (waitMs === Infinity ? Promise.all(processing) : within(Promise.all(processing), waitMs));
     // Buffered but unprocessed: give back at once so the next owner gets them without ack_wait.
-    for (const pc of pcs) for (const m of pc.buffer.splice(0)) m.nak();
+    // Newest first: nak'ed oldest first, NATS 2.9.10 (the server the tests run on) redelivered one of
+    // three twice and left another out until ack_wait (stop-window.test.ts, every run); newest first,
+    // each came back once, at once. Anything the loop still yields after this is given back as it
+    // comes (startPartition).
+    for (const pc of pcs) {
+      pc.gaveBack = true;
+      for (const m of pc.buffer.splice(0).reverse()) m.nak();
+    }
   }
 
   private async process(msgs: JsMsg[]): Promise<void> {
