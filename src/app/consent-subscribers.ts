@@ -12,6 +12,7 @@ import { requireRole } from './access.js';
 import { recordExpiries, settleDueRequests } from './consent-sweeper.js';
 import { msisdnField } from './validate.js';
 import { inDateRange, inProvince, isScopedRegulator } from './records-scope.js';
+import { consentHasProof } from '../domain/consent.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -38,10 +39,16 @@ function withdrawalsIn(events: readonly SubscriptionEvent[]): Map<string, Withdr
   return m;
 }
 
-function consentView(c: ConsentRow, now: number, withdrawals: Map<string, WithdrawalView>) {
+/**
+ * `counts`: whether the consent lets commercial messages through now under the running profile. A
+ * live consent recorded without proof (allowed under cn-2015) does not under a profile requiring proof
+ * (cn-2026): the pipeline refuses it (consentHeld), and the view says so rather than show it in force.
+ */
+function consentView(c: ConsentRow, now: number, withdrawals: Map<string, WithdrawalView>, proofRequired: boolean) {
   const state: ConsentState = c.withdrawnAt !== null ? 'withdrawn' : c.expiresAt <= now ? 'expired' : 'live';
   return {
     id: c.id, contentProviderId: c.contentProviderId, category: c.category, frequency: c.frequency, state,
+    counts: state === 'live' && (!proofRequired || consentHasProof(c.proof)),
     grantedAt: iso(c.grantedAt), expiresAt: iso(c.expiresAt), withdrawnAt: iso(c.withdrawnAt), channel: c.channel, proof: c.proof,
     withdrawal: c.withdrawnAt === null ? null : withdrawals.get(c.id) ?? null,
   };
@@ -58,13 +65,13 @@ function requestView(r: ConsentRequestRow) {
  * `trail`: the events a consent's withdrawal is looked up in; the whole number's, also when a scoped
  * regulator's `d` keeps only part of them, so a consent it sees shows how it was withdrawn.
  */
-function view(d: SubscriberData, now: number, retentionMonths: number, trail: readonly SubscriptionEvent[] = d.events) {
+function view(d: SubscriberData, now: number, retentionMonths: number, proofRequired: boolean, trail: readonly SubscriptionEvent[] = d.events) {
   const withdrawals = withdrawalsIn(trail);
   return {
     msisdn: d.msisdn,
     doNotDisturb: d.dnd ? { at: iso(d.dnd.at), source: d.dnd.source } : null,
     optOuts: d.optOuts.map((o) => ({ contentProviderId: o.contentProviderId, at: iso(o.at), signatures: o.signatures })),
-    consents: d.consents.map((c) => consentView(c, now, withdrawals)),
+    consents: d.consents.map((c) => consentView(c, now, withdrawals, proofRequired)),
     requests: d.requests.map(requestView),
     relationships: d.relationships.map((r) => ({
       contentProviderId: r.contentProviderId, startedAt: iso(r.startedAt), endedAt: iso(r.endedAt), endReason: r.endReason,
@@ -117,7 +124,7 @@ export async function getSubscriber(ctx: AppContext, p: Principal, raw: string):
   const all = await ctx.store.consents.subscriber(msisdn);
   const d = await scopeSubscriber(ctx, p, all);
   if (p.role === 'regulator') await ctx.store.records.appendAudit(now, p.actorId, 'subscribers.read', { msisdn, rows: d.events.length });
-  return view(d, now, ctx.profile.params.subscriptionRetentionMonths.value, all.events);
+  return view(d, now, ctx.profile.params.subscriptionRetentionMonths.value, ctx.profile.params.consentProofRequired.value, all.events);
 }
 
 export async function getSubscriberConsents(ctx: AppContext, p: Principal, raw: string): Promise<SubscriberView> {
@@ -125,7 +132,7 @@ export async function getSubscriberConsents(ctx: AppContext, p: Principal, raw: 
   const msisdn = msisdnField(raw, 'msisdn', ctx.profile);
   const now = await settle(ctx);
   const d = await ctx.store.consents.subscriber(msisdn, p.contentProviderId);
-  const v = view(d, now, ctx.profile.params.subscriptionRetentionMonths.value);
+  const v = view(d, now, ctx.profile.params.subscriptionRetentionMonths.value, ctx.profile.params.consentProofRequired.value);
   // Do-not-disturb entries are platform-wide; a provider learns only that the number is on the list.
   return { ...v, doNotDisturb: v.doNotDisturb ? { at: v.doNotDisturb.at, source: 'platform' } : null, events: v.events.filter((e) => e.contentProviderId === p.contentProviderId || e.event === 'dnd_added').map((e) => (e.event === 'dnd_added' ? { ...e, evidence: {} } : e)) };
 }

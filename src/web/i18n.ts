@@ -454,6 +454,7 @@ const T = {
   cst_live: ['有效', 'in force'],
   cst_expired: ['已过期', 'expired'],
   cst_withdrawn: ['已撤回', 'withdrawn'],
+  sbLiveNoProof: ['未过期，但无同意凭证：本规则版本下不作为有效同意', 'not expired, but recorded without proof: does not count under this profile'],
   per_day: ['天', 'day'],
   per_week: ['周', 'week'],
   per_month: ['月', 'month'],

@@ -21,6 +21,13 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const PROOF = { channel: 'web', reference: 'form-1', capturedAt: '2026-11-01T00:00:00Z' };
 const consent = (g: TestGateway, cp: Provider, msisdn: string, proof?: unknown) => g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn, category: 'promo', frequency: { count: 10, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z', ...(proof ? { proof } : {}) } });
+/** Whether the subscriber view (the provider's and the admin's) says the number's consent counts, and its state. */
+async function shown(g: TestGateway, cp: Provider, msisdn: string): Promise<{ state: string; counts: boolean }[]> {
+  const own = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${msisdn}/consents`, headers: cp.auth })).json();
+  const all = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${msisdn}`, headers: g.admin })).json();
+  assert.deepEqual(all.consents.map((c: { counts: boolean }) => c.counts), own.consents.map((c: { counts: boolean }) => c.counts));
+  return own.consents.map((c: { state: string; counts: boolean }) => ({ state: c.state, counts: c.counts }));
+}
 const send = (g: TestGateway, cp: Provider, to: string) => g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to, text: '【示例】年终大促全场五折', type: 'commercial', category: 'promo' } });
 
 test('cn-2015 consents without proof do not count after a restart under cn-2026; those with proof do', async () => {
@@ -33,6 +40,7 @@ test('cn-2015 consents without proof do not count after a restart under cn-2026;
     assert.equal((await consent(g, cp, bare)).statusCode, 201, 'cn-2015 takes a consent without proof');
     assert.equal((await consent(g, cp, queued)).statusCode, 201);
     assert.equal((await consent(g, cp, proven, PROOF)).statusCode, 201);
+    assert.deepEqual(await shown(g, cp, bare), [{ state: 'live', counts: true }], 'cn-2015: a consent without proof counts');
     // accepted under cn-2015 and still queued (nothing sends) when the gateway stops
     await g.worker.stop();
     const q = await send(g, cp, queued);
@@ -45,6 +53,9 @@ test('cn-2015 consents without proof do not count after a restart under cn-2026;
   g = await startTestGateway({ db, profile: 'cn-2026' });
   try {
     const rules = resolveProfile('cn-2026').rules;
+    // the subscriber view says which consents count under the running profile
+    assert.deepEqual(await shown(g, cp, bare), [{ state: 'live', counts: false }]);
+    assert.deepEqual(await shown(g, cp, proven), [{ state: 'live', counts: true }]);
     const r = await send(g, cp, bare);
     assert.equal(r.statusCode, 422, r.body);
     const err = r.json().error;

@@ -44,6 +44,7 @@ const subscriberView = {
         properties: {
           id: { type: 'string' }, contentProviderId: { type: 'string' }, category: { type: 'string' }, frequency,
           state: { type: 'string', enum: ['live', 'expired', 'withdrawn'] },
+          counts: { type: 'boolean', description: 'Whether it lets commercial messages through now under the running profile: live, and (under a profile requiring proof, cn-2026) recorded with proof. A live consent recorded without proof under cn-2015 is false under cn-2026 (docs/CONSENT.md, "The proof requirement")' },
           grantedAt: iso, expiresAt: iso, withdrawnAt: isoOrNull, channel: { type: 'string' },
           proof: { ...open, description: 'How the consent was given, as recorded' },
           withdrawal: {
@@ -57,7 +58,7 @@ const subscriberView = {
             required: ['recordId', 'channel', 'evidence'],
           },
         },
-        required: ['id', 'contentProviderId', 'category', 'frequency', 'state', 'grantedAt', 'expiresAt', 'withdrawnAt', 'channel', 'proof', 'withdrawal'],
+        required: ['id', 'contentProviderId', 'category', 'frequency', 'state', 'counts', 'grantedAt', 'expiresAt', 'withdrawnAt', 'channel', 'proof', 'withdrawal'],
       },
     },
     requests: {

@@ -167,7 +167,7 @@ ${admin ? `<td>${liftForm(lang, v.msisdn, o.contentProviderId, i, flash.posted)}
 <td class="mono">${esc(k.contentProviderId)}</td>
 <td>${esc(k.category)}</td>
 <td>${esc(`${k.frequency.count}${t(lang, 'sbTimesPer')}${tk(lang, `per_${k.frequency.per}`)}`)}</td>
-<td><span class="state consent-state">${esc(tk(lang, `cst_${k.state}`))}</span></td>
+<td><span class="state consent-state">${esc(k.state === 'live' && !k.counts ? t(lang, 'sbLiveNoProof') : tk(lang, `cst_${k.state}`))}</span></td>
 <td>${esc(fmtIso(k.grantedAt))}</td>
 <td>${esc(fmtIso(k.expiresAt))}</td>
 <td>${esc(fmtIso(k.withdrawnAt))}${k.withdrawal ? `<br>${esc(t(lang, 'sbWithdrawal'))}${c}${esc(channelText(lang, k.withdrawal.channel))}${evidenceFacts(lang, k.withdrawal.evidence)}` : ''}</td>
