@@ -12,7 +12,7 @@ import { requireRole } from './access.js';
 import { recordExpiries, settleDueRequests } from './consent-sweeper.js';
 import { msisdnField } from './validate.js';
 import { inDateRange, inProvince, isScopedRegulator } from './records-scope.js';
-import { consentHasProof } from '../domain/consent.js';
+import { consentHasProof, proofSuffices } from '../domain/consent.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -48,7 +48,7 @@ function consentView(c: ConsentRow, now: number, withdrawals: Map<string, Withdr
   const state: ConsentState = c.withdrawnAt !== null ? 'withdrawn' : c.expiresAt <= now ? 'expired' : 'live';
   return {
     id: c.id, contentProviderId: c.contentProviderId, category: c.category, frequency: c.frequency, state,
-    counts: state === 'live' && (!proofRequired || consentHasProof(c.proof)),
+    counts: state === 'live' && proofSuffices(consentHasProof(c.proof), proofRequired),
     grantedAt: iso(c.grantedAt), expiresAt: iso(c.expiresAt), withdrawnAt: iso(c.withdrawnAt), channel: c.channel, proof: c.proof,
     withdrawal: c.withdrawnAt === null ? null : withdrawals.get(c.id) ?? null,
   };

@@ -70,3 +70,12 @@ function better(x: ConsentOrder, b: ConsentOrder, now: number): boolean {
 export function consentHasProof(proof: unknown): boolean {
   return proof !== null && typeof proof === 'object' && !Array.isArray(proof) && Object.keys(proof).length > 0;
 }
+
+/**
+ * Whether a consent's proof (or its lack) lets it count under a profile: one rule for the pipeline's
+ * consent stage (consentHeld, which refuses `consent_missing` when it does not) and the subscriber
+ * view's `counts`, so the two cannot disagree.
+ */
+export function proofSuffices(hasProof: boolean, proofRequired: boolean): boolean {
+  return hasProof || !proofRequired;
+}

@@ -1,6 +1,7 @@
 /** Commercial-message stages (Art. 18): refusal respected, consent held, frequency kept, daytime only, refusal notice. */
 import type { Facts, Stage } from '../types.js';
 import { leadingSignature } from '../../domain/signature.js';
+import { proofSuffices } from '../../domain/consent.js';
 
 /**
  * Does an opt-out block this message? Scope `content-provider` (default): any opt-out from the
@@ -46,7 +47,7 @@ export const consentHeld: Stage = {
     if (c.expiresAt <= now) {
       return { outcome: 'fail', code: 'consent_expired', message: `consent ${c.id} expired at ${new Date(c.expiresAt).toISOString()}` };
     }
-    if (!c.hasProof && profile.params.consentProofRequired.value) {
+    if (!proofSuffices(c.hasProof, profile.params.consentProofRequired.value)) {
       const article = profile.rules['consent.proof']?.article ?? profile.params.consentProofRequired.article;
       return { outcome: 'fail', code: 'consent_missing', message: `consent ${c.id} was recorded without proof; profile ${profile.id} counts only a consent with proof (rule consent.proof, ${article}): record it again with proof` };
     }
