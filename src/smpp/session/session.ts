@@ -121,6 +121,23 @@ export const MAX_MULTI_DESTS = 254;
  */
 const UNANSWERED_SMSC_PDUS: ReadonlySet<number> = new Set([0x00000102, 0x0000000b]);
 
+/**
+ * SMPP 3.4 requests only an SMSC issues (§2.3's table: deliver_sm §4.6, alert_notification §4.12,
+ * outbind §4.1.7; data_sm goes both ways). An ESME that sends one to our server (smsc role) breaks
+ * the bind-state rule whatever the PDU holds, so each is answered ESME_RINVBNDSTS ("incorrect bind
+ * status for given command", §5.1.3): a deliver_sm in its deliver_sm_resp (as a readable one always
+ * was), the other two, which have no response PDU, in a generic_nack; none counts as undecodable
+ * (a readable deliver_sm never did). Before 2026-12-07 a deliver_sm whose body did not decode got
+ * that field's status (ESME_RINVPARLEN for an over-long address, ESME_RINVMSGLEN, …), telling the
+ * ESME to fix a field of a PDU it may not send at all, and the two others generic_nack
+ * ESME_RINVCMDID; each of them counted toward closing the session.
+ */
+const SMSC_ONLY_REQUESTS: ReadonlyMap<number, 'deliver_sm' | null> = new Map([
+  [0x00000005, 'deliver_sm'],
+  [0x00000102, null],
+  [0x0000000b, null],
+]);
+
 type Outbound = Exclude<Pdu, { command: 'generic_nack' }>;
 /** Requests the session hands up (onRequest, onQuery, onCancel) once the bind state allows them. */
 type InboundData = 'submit_sm' | 'data_sm' | 'deliver_sm' | 'query_sm' | 'cancel_sm' | 'replace_sm' | 'submit_multi';
@@ -480,6 +497,12 @@ export class Session<C = unknown> {
     }
     const id = err.commandId;
     if (id !== undefined && this.opts.role === 'esme' && UNANSWERED_SMSC_PDUS.has(id)) return;
+    const smscOnly = id !== undefined && this.opts.role === 'smsc' ? SMSC_ONLY_REQUESTS.get(id) : undefined;
+    if (smscOnly !== undefined) {
+      const status = CommandStatus.ESME_RINVBNDSTS;
+      if (smscOnly) return void this.handler.send(responseFor({ command: smscOnly, sequence_number: err.sequenceNumber }, status));
+      return void this.handler.send({ command: 'generic_nack', command_status: status, sequence_number: err.sequenceNumber });
+    }
     if (++this.decodeErrors > this.opts.maxDecodeErrors) return this.terminate('too many malformed PDUs');
     if (id !== undefined && isResponseId(id)) {
       // a response we cannot read still answers its request: fail it so the caller can retry

@@ -617,6 +617,25 @@ describe('smpp server: receipts, MO, flow control, bad input', () => {
     await closed;
   });
 
+  test('a deliver_sm from the ESME gets ESME_RINVBNDSTS whatever its fields (alert_notification and outbind too), never counted as malformed', async () => {
+    // Only an SMSC delivers (SMPP 3.4 §2.3): an address over its length must not be answered as if
+    // fixing it would make the PDU acceptable.
+    const { s, got, closed, pdu, cstr } = await rawSession(port);
+    const deliver = (source: string) => Buffer.concat([cstr(''), Buffer.from([1, 1]), cstr(source), Buffer.from([0, 0]), cstr('10690001'), Buffer.from([0, 0, 0]), cstr(''), cstr(''), Buffer.from([0, 0, 0, 0, 2]), Buffer.from('hi')]);
+    for (let i = 0; i < 12; i++) s.write(pdu(0x00000005, 300 + i, deliver(i % 2 ? '8'.repeat(40) : '8613800138000')));
+    s.write(pdu(0x00000102, 320, Buffer.from('\x01\x018613800138000\0\x01\x0110690001\0', 'latin1')));
+    s.write(pdu(0x0000000b, 321, Buffer.from('smsc\0pw\0', 'latin1')));
+    s.write(pdu(0x00000015, 330, Buffer.alloc(0)));
+    await waitFor(() => got.find((g) => g.seq === 330), 3000);
+    const resps = got.filter((g) => g.seq >= 300 && g.seq < 320);
+    assert.equal(resps.length, 12, 'each answered');
+    assert.ok(resps.every((g) => g.id === 0x80000005 && g.status === CommandStatus.ESME_RINVBNDSTS), 'deliver_sm_resp ESME_RINVBNDSTS, the over-long addresses too');
+    assert.deepEqual(got.filter((g) => g.seq === 320 || g.seq === 321).map((g) => [g.id, g.status]), [[0x80000000, CommandStatus.ESME_RINVBNDSTS], [0x80000000, CommandStatus.ESME_RINVBNDSTS]]);
+    assert.deepEqual(got.find((g) => g.seq === 330), { id: 0x80000015, status: 0, seq: 330, body: '' }, 'the session lives on');
+    s.destroy();
+    await closed;
+  });
+
   test('an unbind that arrives behind submits still being decided waits for their submit_sm_resp', async () => {
     // The submits are recorded and will be sent: an ESME that never hears their ids resubmits them
     // (duplicates) and cannot match their receipts. Same reason as our own unbind on stop.

@@ -349,10 +349,53 @@ describe('session: flow control and bad input', () => {
     // an SMSC sending another unknown command still gets generic_nack and is counted
     e.s.decodeError(new PduDecodeError('bad', CommandStatus.ESME_RINVCMDID, 9, 0x77), 0);
     assert.deepEqual(e.wire.map((p) => [p.command, p.command_status, p.sequence_number]), [['generic_nack', CommandStatus.ESME_RINVCMDID, 9]]);
-    // an ESME sending them to our server (the wrong direction) is answered as any unknown command
-    const srv = boundSmsc();
-    srv.s.decodeError(new PduDecodeError('unknown', CommandStatus.ESME_RINVCMDID, 3, 0x102), 0);
-    assert.deepEqual(srv.wire.map((p) => [p.command, p.command_status, p.sequence_number]), [['generic_nack', CommandStatus.ESME_RINVCMDID, 3]]);
+  });
+
+  test('a deliver_sm, alert_notification or outbind from an ESME (smsc role): ESME_RINVBNDSTS whatever its fields, never counted as malformed', () => {
+    const frame = (id: number, seq: number, body: Buffer) => {
+      const h = Buffer.alloc(16);
+      h.writeUInt32BE(16 + body.length, 0);
+      h.writeUInt32BE(id, 4);
+      h.writeUInt32BE(seq, 12);
+      return Buffer.concat([h, body]);
+    };
+    const cstr = (x: string) => Buffer.from(x + '\0', 'latin1');
+    /** A deliver_sm body: service_type, source, dest, then the fixed fields up to sm_length, short_message, TLVs. */
+    const deliverBody = (o: { source?: string; schedule?: string; smLength?: number; sm?: string; tlvs?: Buffer } = {}) => Buffer.concat([
+      cstr(''), Buffer.from([1, 1]), cstr(o.source ?? '8613800138000'), Buffer.from([0, 0]), cstr('10690001'), Buffer.from([4, 0, 0]),
+      cstr(o.schedule ?? ''), cstr(''), Buffer.from([0, 0, 0, 0, o.smLength ?? (o.sm ?? 'id:1').length]), Buffer.from(o.sm ?? 'id:1', 'latin1'), o.tlvs ?? Buffer.alloc(0),
+    ]);
+    const frames = [
+      frame(0x05, 11, deliverBody({ source: '8'.repeat(30) })), // an address over its 20 characters (was ESME_RINVPARLEN)
+      frame(0x05, 12, deliverBody({ smLength: 200 })), // sm_length past the end (was ESME_RINVMSGLEN)
+      frame(0x05, 13, deliverBody({ tlvs: Buffer.from([0x04, 0x27, 0, 9, 1]) })), // a TLV overrunning the PDU (was ESME_RINVOPTPARSTREAM)
+      frame(0x05, 14, deliverBody({ schedule: '0000000010000000R0' })), // an over-long time (was ESME_RINVSCHED)
+      frame(0x05, 15, deliverBody()), // readable: the session's bind-state rule, as before
+      frame(0x102, 16, Buffer.from('\x01\x018613800138000\0\x01\x0110690001\0', 'latin1')),
+      frame(0x0b, 17, Buffer.from('smsc\0pw\0', 'latin1')),
+    ];
+    const feed = (srv: ReturnType<typeof boundSmsc>, f: Buffer) => {
+      try {
+        srv.s.receive(decodePdu(f), 0);
+      } catch (err) {
+        srv.s.decodeError(err as PduDecodeError, 0);
+      }
+    };
+    const srv = boundSmsc({ maxDecodeErrors: 2 });
+    for (let round = 0; round < 3; round++) for (const f of frames) feed(srv, f);
+    const want = [11, 12, 13, 14, 15].map((q) => ['deliver_sm_resp', CommandStatus.ESME_RINVBNDSTS, q]).concat([['generic_nack', CommandStatus.ESME_RINVBNDSTS, 16], ['generic_nack', CommandStatus.ESME_RINVBNDSTS, 17]]);
+    assert.deepEqual(srv.wire.map((p) => [p.command, p.command_status, p.sequence_number]), [...want, ...want, ...want]);
+    assert.equal(srv.s.state, 'bound_trx', 'none of the 21 counted as malformed (two would have closed it)');
+    assert.equal(srv.s.inboundInFlight, 0, 'nothing handed up');
+    // before any bind too: no state allows them from an ESME
+    const open = mk({ role: 'smsc', maxDecodeErrors: 2 });
+    for (const f of frames) feed(open, f);
+    assert.deepEqual(open.wire.map((p) => [p.command, p.command_status, p.sequence_number]), want);
+    assert.equal(open.s.state, 'open');
+    // a malformed submit_sm (which an ESME may send) still gets its field's status and counts
+    srv.wire.length = 0;
+    srv.s.decodeError(new PduDecodeError('long addr', CommandStatus.ESME_RINVPARLEN, 30, 0x04), 0);
+    assert.deepEqual(srv.wire.map((p) => [p.command, p.command_status, p.sequence_number]), [['submit_sm_resp', CommandStatus.ESME_RINVPARLEN, 30]]);
   });
 
   test('outbound rate cap holds requests until tokens return', () => {
