@@ -3,6 +3,7 @@
  * `id:IIIIIIIIII sub:SSS dlvrd:DDD submit date:YYMMDDhhmm done date:YYMMDDhhmm stat:DDDDDDD err:E text:…`
  * Parsing is lenient (any key case, any order, missing fields) because SMSCs differ.
  */
+import { firstCodePoints, readsAlikeInGsmAndAscii } from './text.js';
 
 export const DLR_STATS = ['DELIVRD', 'EXPIRED', 'DELETED', 'UNDELIV', 'ACCEPTD', 'UNKNOWN', 'REJECTD', 'ENROUTE'] as const;
 export type DlrStat = (typeof DLR_STATS)[number];
@@ -54,12 +55,36 @@ export function parseDlrDate(s: string, offsetMinutes = 480): number {
   return ms;
 }
 
-/** Builds the receipt text; `text` is cut to its first 20 characters as the appendix shows. */
+/**
+ * Builds the receipt text; `text` is cut to its first 20 characters as the appendix shows, counted
+ * in code points (firstCodePoints): cut per UTF-16 unit, an emoji at the 20th place lost half of its
+ * pair, a lone surrogate (before 2026-12-07).
+ */
 export function buildDlrText(f: DlrFields): string {
   return (
     `id:${f.id} sub:${pad(f.sub, 3)} dlvrd:${pad(f.dlvrd, 3)} submit date:${formatDlrDate(f.submitDate)} ` +
-    `done date:${formatDlrDate(f.doneDate)} stat:${f.stat} err:${f.err.padStart(3, '0')} text:${f.text.slice(0, 20)}`
+    `done date:${formatDlrDate(f.doneDate)} stat:${f.stat} err:${f.err.padStart(3, '0')} text:${firstCodePoints(f.text, 20)}`
   );
+}
+
+/**
+ * A message's text as a receipt's `text:` field carries it (a receipt goes as data_coding 0): its first
+ * 20 characters, counted in code points (an emoji is one, never half a pair), each that does not read
+ * the same in GSM 03.38 and ASCII (readsAlikeInGsmAndAscii: all but most printable ASCII) as one `?`.
+ * ESMEs read data_coding 0 either way (smsguard's own client and Kannel as GSM 03.38, others as
+ * ASCII), so these are the octets every one of them reads as written: `@` sent as 0x40 read `¡` in
+ * GSM, sent as GSM's 0x00 a NUL in ASCII. `?` is 0x3F in both.
+ */
+export function receiptText(text: string): string {
+  let out = '';
+  let i = 0;
+  for (let k = 0; k < 20 && i < text.length; k++) {
+    const c = text.charCodeAt(i);
+    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    out += readsAlikeInGsmAndAscii(c) ? text[i] : '?';
+    i += pair ? 2 : 1;
+  }
+  return out;
 }
 
 const KEY_RE = /(id|sub|dlvrd|submit date|done date|stat|err|text)\s*:/gi;

@@ -18,6 +18,35 @@ const GSM_ENC = new Map<string, number>();
 for (let i = 0; i < GSM_BASIC.length; i++) if (i !== 0x1b) GSM_ENC.set(GSM_BASIC[i], i);
 const GSM_EXT_ENC = new Map<string, number>(Object.entries(GSM_EXT).map(([k, v]) => [v, Number(k)]));
 
+/**
+ * Code points whose one octet reads as the same character in GSM 03.38 (unpacked) and in ASCII /
+ * Latin-1: printable ASCII but `$ @ [ \ ] ^ _ \` { | } ~`, which GSM 03.38 puts elsewhere (0x40 is
+ * `¡` there, `@` is 0x00). Text sent under data_coding 0, which an ESME may read either way
+ * (smsguard reads it as GSM 03.38, some ESMEs as ASCII), is correct for both only in these.
+ */
+const GSM_ASCII_ALIKE = new Uint8Array(0x80);
+for (let c = 0x20; c < 0x7f; c++) if (GSM_BASIC[c] === String.fromCharCode(c)) GSM_ASCII_ALIKE[c] = 1;
+
+/** True when the octet `code` reads as the same character in GSM 03.38 and ASCII (GSM_ASCII_ALIKE). */
+export function readsAlikeInGsmAndAscii(code: number): boolean {
+  return code < 0x80 && GSM_ASCII_ALIKE[code] === 1;
+}
+
+/**
+ * The first `n` characters of `s` counted in code points: a surrogate pair (an emoji, a rare
+ * ideograph) is one character, kept whole or not at all, never cut to a lone surrogate.
+ */
+export function firstCodePoints(s: string, n: number): string {
+  if (s.length <= n) return s;
+  let i = 0;
+  for (let k = 0; k < n && i < s.length; k++) {
+    const c = s.charCodeAt(i);
+    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    i += pair ? 2 : 1;
+  }
+  return s.slice(0, i);
+}
+
 /** True when every character of `text` has a GSM 03.38 encoding (basic or extension). */
 export function isGsm7(text: string): boolean {
   for (const ch of text) if (!GSM_ENC.has(ch) && !GSM_EXT_ENC.has(ch)) return false;

@@ -8,7 +8,7 @@ import { LRUCache } from 'lru-cache';
 import { deleteKeepingSlots } from '../../runtime/lru-delete.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { CommandStatus, EsmClass, MessageState, Tag } from '../pdu/constants.js';
-import { buildDlrText } from '../pdu/dlr.js';
+import { buildDlrText, receiptText } from '../pdu/dlr.js';
 import { decodeText } from '../pdu/text.js';
 import { tlvCString, tlvU8 } from '../pdu/tlv.js';
 import { smPdu, type DataSmPdu, type SmPdu } from '../pdu/types.js';
@@ -74,8 +74,9 @@ export class SmppSimulatorServer {
       if (!k) return;
       deleteKeepingSlots(this.known, r.upstreamId, NOT_KNOWN);
       const state = r.stat === 'DELIVRD' ? MessageState.DELIVERED : MessageState.UNDELIVERABLE;
-      // The receipt's text: field carries the first 20 characters, anything but printable ASCII as '?'.
-      const printable = k.text.slice(0, 20).replace(/[^\x20-\x7e]/g, '?');
+      // The receipt's text: field carries the first 20 characters (code points), each that reads
+      // differently in GSM 03.38 and ASCII as '?' (receiptText), as smsguard's own server writes it.
+      const printable = receiptText(k.text);
       for (const id of [r.upstreamId, ...k.partIds]) {
         const text = buildDlrText({ id, sub: 1, dlvrd: state === MessageState.DELIVERED ? 1 : 0, submitDate: k.submittedAt, doneDate: r.at, stat: r.stat, err: r.err ?? '000', text: printable });
         this.deliver(smPdu({

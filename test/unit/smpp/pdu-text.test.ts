@@ -6,6 +6,7 @@ import {
   segmentText, chooseDataCoding, formatDlrDate, parseDlrDate,
 } from '../../../src/smpp/pdu/index.js';
 import { parseGeneral } from '../../../src/smpp/pdu/dlr.js';
+import { firstCodePoints } from '../../../src/smpp/pdu/text.js';
 
 describe('data_coding', () => {
   test('GSM-7 known octets, extension table behind 0x1B', () => {
@@ -124,6 +125,17 @@ describe('delivery receipt text', () => {
     assert.equal(p.doneDate, done);
     assert.equal(p.err, '000');
     assert.equal(p.text, '【示例】您的验证码是123456，请勿泄露'.slice(0, 20));
+  });
+
+  test('the text is cut at 20 characters counted in code points: an emoji is never split into a lone surrogate', () => {
+    const text = `${'a'.repeat(19)}😀b`;
+    const t = buildDlrText({ id: 'x', sub: 1, dlvrd: 1, submitDate: 0, doneDate: 0, stat: 'DELIVRD', err: '0', text });
+    assert.ok(t.endsWith(`text:${'a'.repeat(19)}😀`), t);
+    assert.ok((t as unknown as { isWellFormed(): boolean }).isWellFormed());
+    assert.equal(firstCodePoints('😀'.repeat(30), 20), '😀'.repeat(20));
+    assert.equal(firstCodePoints('ab', 20), 'ab');
+    // a lone surrogate already in the input is one character, as segments.ts counts it
+    assert.equal(firstCodePoints('\ud800xyz', 2), '\ud800x');
   });
 
   test('lenient: case, order, missing fields, "id:" inside text', () => {
