@@ -88,7 +88,11 @@ export function encodeUcs2(text: string): Buffer {
   return b.swap16();
 }
 
-/** Decodes UCS-2/UTF-16BE; an odd trailing octet is dropped. */
+/**
+ * Decodes UCS-2/UTF-16BE; an odd trailing octet is dropped. For what the client reads from an SMSC
+ * (an MO cannot be sent back); the server refuses a submit whose UCS-2 octets are odd before it
+ * decodes them (`halfUcs2Unit`), so a provider's text is never changed in silence.
+ */
 export function decodeUcs2(b: Buffer): string {
   const n = b.length & ~1;
   const c = Buffer.allocUnsafe(n);
@@ -123,6 +127,17 @@ export function alphabetOf(dataCoding: number): Alphabet {
   if (group === 0xe) return 'ucs2';
   if (group === 0xf) return dataCoding & 0x04 ? 'latin1' : 'gsm7';
   return 'latin1';
+}
+
+/**
+ * True when `octets` are UCS-2 (`alphabetOf`) and their number is odd: the last octet is half a
+ * UTF-16 unit, no character. decodeText would drop it, so a server must refuse such a text
+ * (ESME_RINVMSGLEN: the short_message / message_payload length is invalid for its coding) rather
+ * than send a text other than the one submitted. Parts of a long message are judged whole: their
+ * octets are joined before they are decoded, so a part may end inside a unit the next one completes.
+ */
+export function halfUcs2Unit(octets: Buffer, dataCoding: number): boolean {
+  return (octets.length & 1) === 1 && alphabetOf(dataCoding) === 'ucs2';
 }
 
 /** Decodes short_message/message_payload octets by data_coding (`alphabetOf`). */

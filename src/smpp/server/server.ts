@@ -13,7 +13,7 @@ import { CountedWarning } from '../../runtime/counted-warning.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { CommandStatus, MessageState } from '../pdu/constants.js';
-import { decodeText } from '../pdu/text.js';
+import { decodeText, halfUcs2Unit } from '../pdu/text.js';
 import type { BindPdu, CancelSmPdu, DataSmPdu, Pdu, QuerySmPdu, ReplaceSmPdu, SmPdu, SubmitMultiPdu } from '../pdu/types.js';
 import { RateLimiter } from '../../domain/rate-limiter.js';
 import { throughputShare } from '../../domain/throughput-share.js';
@@ -619,6 +619,8 @@ export class SmppServer {
     }
     const cpId = binding.account.contentProviderId;
     if (!f.concat) {
+      // half a UCS-2 unit at the end: refused, not dropped (halfUcs2Unit); a part's is judged with its set (completeSet)
+      if (halfUcs2Unit(f.octets, f.dataCoding)) return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVMSGLEN));
       const text = decodeText(f.octets, f.dataCoding);
       const r = await this.decide(binding, f, text);
       return conn.respond(responseFor(pdu, r.status, r.id));
@@ -687,10 +689,18 @@ export class SmppServer {
    */
   private async completeSet(conn: Conn, pdu: SmPdu | DataSmPdu, binding: Binding, f: SubmitFields, key: string, partId: string, octets: Buffer, dataCoding: number, parts: PartTag[], kept: boolean): Promise<void> {
     const cpId = binding.account.contentProviderId;
-    const text = decodeText(octets, dataCoding);
     // ESMEs (Kannel among them) often ask for a receipt on one part only: the set asks if any part does.
     const rd = parts.reduce((acc, p) => acc | p.registeredDelivery, 0);
     const earlier = parts.filter((p) => p.partId !== partId);
+    // The parts' octets joined end in half a UCS-2 unit (a part alone may: the next completes its
+    // unit): the set is refused whole, decided by no rule, as a refused set is told (REJECTD to the
+    // parts acknowledged, when it asked), rather than sent without its last octet.
+    const text = decodeText(octets, dataCoding);
+    if (halfUcs2Unit(octets, dataCoding)) {
+      for (const p of earlier) if (rd & 3) this.sendReceipt(cpId, p.partId, f.to, f.from, 'REJECTD', 8, CommandStatus.ESME_RINVMSGLEN, text);
+      if (kept) void this.dropParts(key);
+      return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVMSGLEN));
+    }
     // The earlier parts' ids are recorded with the message: each gets its receipt after a restart too.
     // Kept parts go in the decision's transaction (a crash right after it must not reopen them and
     // report them expired); the drop after it covers a store that keeps parts elsewhere (memory).
@@ -782,6 +792,7 @@ export class SmppServer {
     if (t.status !== undefined) return refuse(t.status);
     if (t.scheduledAt !== undefined) f.scheduledAt = t.scheduledAt;
     if (t.validUntil !== undefined) f.validUntil = t.validUntil;
+    if (halfUcs2Unit(f.octets, f.dataCoding)) return refuse(CommandStatus.ESME_RINVMSGLEN);
     const { targets, refused } = planDestinations(pdu.dest_addresses, granted);
     const text = decodeText(f.octets, f.dataCoding);
     const outcomes = targets.length > 0 ? await this.decideAll(binding, f, text, targets.map((d) => d.destination_addr)) : [];
@@ -881,7 +892,12 @@ export class SmppServer {
     try {
       // the original's coding (or, not recorded, its text) says which coding the new octets are in:
       // read by the use case from the message it reads anyway (one read of the store, not two)
-      const text = (original: ReplacedOriginal) => decodeText(pdu.short_message, replaceCodingFor(original));
+      // half a UCS-2 unit at the end is a malformed text (ESME_RREPLACEFAIL, replace.ts), not one octet dropped
+      const text = (original: ReplacedOriginal) => {
+        const coding = replaceCodingFor(original);
+        if (halfUcs2Unit(pdu.short_message, coding)) throw new SmsguardError('invalid_request', `text: ${pdu.short_message.length} octets of UCS-2 end in half a character`, {}, 'text');
+        return decodeText(pdu.short_message, coding);
+      };
       const change: ReplaceInput = { text, registeredDelivery: receiptRequest(pdu.registered_delivery), from: pdu.source_addr };
       // empty keeps the original's; one at or near now means now: the schedule goes
       if (pdu.schedule_delivery_time !== '') change.scheduledAt = times.scheduledAt ?? null;

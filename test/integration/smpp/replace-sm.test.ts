@@ -56,6 +56,18 @@ describe('smpp server: replace_sm', () => {
     await e.close();
   });
 
+  test('a new UCS-2 text ending in half a character (an odd octet count) is a malformed text: ESME_RREPLACEFAIL, the message unchanged', async () => {
+    const e = await esme('cp1', 'secret1', 'transmitter');
+    const zh = (await e.request(submitPdu('', { data_coding: 8, short_message: encodeText('【示例】原文', 8) }))) as Pdu & { message_id: string };
+    const odd = Buffer.concat([encodeText('【示例】新的', 8), Buffer.from([0x4f])]);
+    assert.equal(await replace(e, zh.message_id, odd), CommandStatus.ESME_RREPLACEFAIL);
+    assert.equal(app.messages.get(zh.message_id)!.text, '【示例】原文');
+    // the same octet count is a text in a one-octet coding: taken
+    const en = await submitted(e, 'plain text');
+    assert.equal(await replace(e, en, encodeText('odd', 0)), CommandStatus.ESME_ROK);
+    await e.close();
+  });
+
   test('another provider\'s id and an unknown id get the same ESME_RREPLACEFAIL, as one no longer waiting; the other\'s message stays', async () => {
     const theirs = await esme('other', 'pw');
     const id = await submitted(theirs, 'theirs');

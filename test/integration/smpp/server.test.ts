@@ -326,6 +326,43 @@ describe('smpp server: submit_sm runs the use case', () => {
     await e.close();
   });
 
+  test('UCS-2 octets ending in half a character are refused ESME_RINVMSGLEN, never sent one octet short; a part may end inside a character its next part completes', async () => {
+    const got: SmPdu[] = [];
+    const e = await esme('cp1', 'secret1', { onDeliver: (d) => { got.push(d as SmPdu); return 0; } });
+    try {
+      const n = app.submissions.length;
+      const odd = Buffer.concat([encodeText('【示例】您好', 8), Buffer.from([0x4f])]);
+      // short_message, message_payload, a data_sm, a flash UCS-2 coding (0x18): each refused, nothing decided
+      assert.equal((await e.request(sm('', { data_coding: 8, short_message: odd }))).command_status, CommandStatus.ESME_RINVMSGLEN);
+      assert.equal((await e.request(sm('', { data_coding: 8, short_message: Buffer.alloc(0), tlvs: [tlvOctets(Tag.message_payload, odd)] }))).command_status, CommandStatus.ESME_RINVMSGLEN);
+      assert.equal((await e.request(sm('', { data_coding: 0x18, short_message: odd }))).command_status, CommandStatus.ESME_RINVMSGLEN);
+      const d: DataSmPdu = { command: 'data_sm', command_status: 0, sequence_number: 0, service_type: '', source_addr_ton: 0, source_addr_npi: 0, source_addr: '10690001', dest_addr_ton: 0, dest_addr_npi: 0, destination_addr: '13800138000', esm_class: 0, registered_delivery: 0, data_coding: 8, tlvs: [tlvOctets(Tag.message_payload, odd)] };
+      const r = await e.request(d);
+      assert.deepEqual([r.command, r.command_status], ['data_sm_resp', CommandStatus.ESME_RINVMSGLEN]);
+      // an odd Latin-1 or GSM text is a text like any other
+      assert.equal((await e.request(sm('', { data_coding: 3, short_message: Buffer.from('odd', 'latin1') }))).command_status, 0);
+      assert.equal(app.submissions.length, n + 1, 'only the Latin-1 one reached the use case');
+
+      // a UDH set whose first part ends inside a character the second completes: one text, whole
+      const whole = encodeText('【示例】您的验证码是123456', 8);
+      const udhPart = (ref: number, seq: number, body: Buffer, rd = 0) => sm('', { esm_class: EsmClass.UDHI, data_coding: 8, registered_delivery: rd, short_message: Buffer.concat([buildConcatUdh({ ref, total: 2, seq }), body]) });
+      assert.equal((await e.request(udhPart(230, 1, whole.subarray(0, 7)))).command_status, 0, 'an odd part is taken');
+      assert.equal((await e.request(udhPart(230, 2, whole.subarray(7)))).command_status, 0);
+      assert.equal(app.submissions.at(-1)!.input.text, '【示例】您的验证码是123456');
+      // a SAR set whose joined octets are odd: its last part refused ESME_RINVMSGLEN, the first told REJECTD err:001
+      const sar = (seq: number, body: Buffer) => sm('', { data_coding: 8, registered_delivery: 1, short_message: body, tlvs: [tlvU16(Tag.sar_msg_ref_num, 231), tlvU8(Tag.sar_total_segments, 2), tlvU8(Tag.sar_segment_seqnum, seq)] });
+      const before = app.submissions.length;
+      const first = (await e.request(sar(1, whole.subarray(0, 7)))) as { command_status: number; message_id: string };
+      assert.equal(first.command_status, 0);
+      assert.equal((await e.request(sar(2, whole.subarray(7, 21)))).command_status, CommandStatus.ESME_RINVMSGLEN);
+      assert.equal(app.submissions.length, before, 'nothing decided');
+      const rec = parseDlrText((await waitFor(() => got.find((p) => tlvString(p.tlvs, Tag.receipted_message_id) === first.message_id))).short_message.toString('latin1'))!;
+      assert.deepEqual([rec.stat, rec.err], ['REJECTD', '001']);
+    } finally {
+      await e.close();
+    }
+  });
+
   test('an incomplete set expires and its acknowledged parts get EXPIRED receipts', async () => {
     const got: SmPdu[] = [];
     const e = await esme('cp1', 'secret1', { onDeliver: (p) => { got.push(p as SmPdu); return 0; } });

@@ -155,6 +155,10 @@ describe('smpp server: submit_multi', () => {
       assert.equal(sar.command_status, CommandStatus.ESME_ROPTPARNOTALLWD);
       const late = await e.request(multi('x', [sme('13800000015')], { validity_period: '000000000000000Z' }));
       assert.equal(late.command_status, CommandStatus.ESME_RINVEXPIRY);
+      // UCS-2 ending in half a character: refused whole, not sent one octet short (docs/SMPP.md, data_coding)
+      const odd = Buffer.concat([encodeText('【示例】您好', 8), Buffer.from([0x4f])]);
+      const half = await e.request(multi('', [sme('13800000016'), sme('13800000017')], { short_message: odd }));
+      assert.equal(half.command_status, CommandStatus.ESME_RINVMSGLEN);
       assert.equal(app.submissions.length, m, 'nothing decided');
     } finally {
       await e.close();

@@ -6,7 +6,7 @@ import {
   segmentText, chooseDataCoding, formatDlrDate, parseDlrDate,
 } from '../../../src/smpp/pdu/index.js';
 import { parseGeneral } from '../../../src/smpp/pdu/dlr.js';
-import { firstCodePoints } from '../../../src/smpp/pdu/text.js';
+import { firstCodePoints, halfUcs2Unit } from '../../../src/smpp/pdu/text.js';
 
 describe('data_coding', () => {
   test('GSM-7 known octets, extension table behind 0x1B', () => {
@@ -109,6 +109,16 @@ describe('UDH concatenation', () => {
       const segs = segmentText(s, 8, 1);
       assert.equal(segs.map((g) => decodeText(parseUdh(g.shortMessage)!.payload, 8)).join(''), s);
     }));
+  });
+});
+
+describe('half a UCS-2 unit', () => {
+  test('an odd octet count is half a character in every UCS-2 coding (8, 0x18, 0xE0), a text in the one-octet ones', () => {
+    const odd = Buffer.from([0x4f, 0x60, 0x4f]);
+    for (const dc of [8, 0x18, 0x19, 0x58, 0xe0]) assert.equal(halfUcs2Unit(odd, dc), true, `0x${dc.toString(16)}`);
+    for (const dc of [0, 1, 3, 4, 0x10, 0xf0, 0xf4]) assert.equal(halfUcs2Unit(odd, dc), false, `0x${dc.toString(16)}`);
+    assert.equal(halfUcs2Unit(Buffer.from([0x4f, 0x60]), 8), false);
+    assert.equal(halfUcs2Unit(Buffer.alloc(0), 8), false);
   });
 });
 
