@@ -71,7 +71,7 @@ export function buildDlrText(f: DlrFields): string {
  * A message's text as a receipt's `text:` field carries it (a receipt goes as data_coding 0): its first
  * 20 characters, counted in code points (an emoji is one, never half a pair), each that does not read
  * the same in GSM 03.38 and ASCII (readsAlikeInGsmAndAscii: all but most printable ASCII) as one `?`.
- * ESMEs read data_coding 0 either way (smsguard's own client and Kannel as GSM 03.38, others as
+ * ESMEs read data_coding 0 either way (smsguard's own client as GSM 03.38, as that standard defines it, others as
  * ASCII), so these are the octets every one of them reads as written: `@` sent as 0x40 read `¡` in
  * GSM, sent as GSM's 0x00 a NUL in ASCII. `?` is 0x3F in both.
  */
