@@ -8,6 +8,7 @@ import { MSISDN_FORMS, normalizeMsisdn } from '../domain/msisdn.js';
 import { categoryForm } from '../domain/text-fold.js';
 import type { Profile } from '../profiles/types.js';
 import type { SubmitInput } from './types.js';
+import { closestName } from './closest-name.js';
 
 function fail(field: string, message: string, why?: Why): never {
   throw new SmsguardError('invalid_request', `${field}: ${message}`, {}, field, why);
@@ -223,6 +224,19 @@ export const TIME_FIELD_LIMITS = SUBMIT_LIMITS.validUntil;
  */
 const SUBMIT_FIELDS: ReadonlySet<string> = new Set(['from', 'to', 'text', 'type', 'category', 'clientRef', 'registeredDelivery', 'validUntil', 'scheduledAt', 'clientPartIds', 'keptPartsKey', 'dataCoding']);
 
+/** The fields a message's unknown-field answer lists, in its order: the ones a misspelt key is matched to. */
+const SUBMIT_FIELDS_SAID = ['from', 'to', 'text', 'type', 'category', 'clientRef', 'registeredDelivery', 'validUntil', 'scheduledAt'] as const;
+
+/**
+ * ` (did you mean from?)` when unknown key `k` of `o` is near a field of `known` that `o` lacks
+ * ({@link closestName}), appended to the refusal of `k`: a misspelt required field (`form`) is
+ * refused as unknown before the one it stood for is missed, so the answer names both. Empty otherwise.
+ */
+function meantBy(k: string, o: Record<string, unknown>, known: Iterable<string>): string {
+  const meant = closestName(k, [...known].filter((f) => !Object.prototype.hasOwnProperty.call(o, f)));
+  return meant ? ` (did you mean ${meant}?)` : '';
+}
+
 /** `from`'s bounds and digits, made once: a spread and a regex literal here were two objects per message. */
 const FROM_BOUNDS = { ...SUBMIT_LIMITS.from, pattern: /^\d+$/ };
 
@@ -233,7 +247,7 @@ export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
   const o = input as Record<string, unknown>;
   // A misspelt field was dropped in silence: `scheduleAt` sent the message at once, `validuntil`
   // kept it valid for ever, `registered_delivery` asked for no receipt.
-  for (const k in o) if (!SUBMIT_FIELDS.has(k)) fail(`${p}${k}`, `unknown field (a message is {from, to, text, type, category?, clientRef?, registeredDelivery?, validUntil?, scheduledAt?})`);
+  for (const k in o) if (!SUBMIT_FIELDS.has(k)) fail(`${p}${k}`, `unknown field (a message is {from, to, text, type, category?, clientRef?, registeredDelivery?, validUntil?, scheduledAt?})${meantBy(k, o, SUBMIT_FIELDS_SAID)}`);
   const from = str(o.from, `${p}from`, FROM_BOUNDS);
   const to = str(o.to, `${p}to`, SUBMIT_LIMITS.to);
   // The pipeline judges length against the profile; this bound only protects memory.
@@ -314,7 +328,7 @@ const REPLACE_FIELDS: ReadonlySet<string> = new Set(['text', 'scheduledAt', 'val
 export function validateReplaceInput(input: unknown): ReplaceFields {
   if (!input || typeof input !== 'object' || Array.isArray(input)) fail('body', 'must be an object');
   const o = input as Record<string, unknown>;
-  for (const k in o) if (!REPLACE_FIELDS.has(k)) fail(k, 'unknown field (a replacement is {text, scheduledAt?, validUntil?, registeredDelivery?}; the sender, recipient, type and category stay the message\'s)');
+  for (const k in o) if (!REPLACE_FIELDS.has(k)) fail(k, `unknown field (a replacement is {text, scheduledAt?, validUntil?, registeredDelivery?}; the sender, recipient, type and category stay the message's)${meantBy(k, o, REPLACE_FIELDS)}`);
   const out: ReplaceFields = { text: str(o.text, 'text', SUBMIT_LIMITS.text) };
   if (o.scheduledAt === null) out.scheduledAt = null;
   else if (o.scheduledAt !== undefined) out.scheduledAt = parseTime(o.scheduledAt, 'scheduledAt');
