@@ -4,6 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RetryLaterError, SmsguardError, storeUnavailable, type ErrorBody } from '../domain/errors.js';
 import { HTTP_STATUS } from './error-map.js';
+import { closestName } from '../app/closest-name.js';
 
 function fieldOf(e: FastifyError): string | undefined {
   const v = e.validation?.[0];
@@ -27,6 +28,47 @@ function missingBodyFields(e: FastifyError, req: FastifyRequest): string[] {
   const body = req.body;
   if (!Array.isArray(required) || !body || typeof body !== 'object') return [];
   return required.filter((k): k is string => typeof k === 'string' && !Object.prototype.hasOwnProperty.call(body, k));
+}
+
+/** A JSON pointer's segments (`/frequency/per`, `#/properties/proof/required`), unescaped. */
+function pointer(p: string): string[] {
+  return p.replace(/^#?\//, '').split('/').filter((s) => s !== '').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** At most this many unknown keys are named: a body of thousands of them needs no answer as long. */
+const UNKNOWN_NAMED = 5;
+
+/**
+ * What to append to a refusal for a missing required body field when the object that lacks it holds
+ * keys its schema does not list: a misspelt required field (`{"msisdn":[…]}` for `msisdns`,
+ * `{"signatur":…}`) was answered `msisdns: must have required property 'msisdns'`, never naming
+ * the key the caller did send (Ajv, `allErrors` off, stops at the missing field, reported before an
+ * unknown one). `(unknown field: msisdn, did you mean msisdns?)`: each such key by its path, as a
+ * field is named, and the name it likely meant ({@link closestName}) of those the object lacks.
+ * The object's schema is the route's own, found by the error's `schemaPath`; one left open on
+ * purpose (`additionalProperties: true`, evidence kept as given) has no unknown keys. Empty when
+ * there is nothing to add.
+ */
+function unknownBesideMissing(e: FastifyError, req: FastifyRequest): string {
+  const v = e.validation?.[0];
+  if (e.validationContext !== 'body' || v?.keyword !== 'required' || !v.schemaPath?.startsWith('#/')) return '';
+  let schema: unknown = req.routeOptions.schema?.body;
+  for (const s of pointer(v.schemaPath).slice(0, -1)) schema = schema && typeof schema === 'object' ? (schema as Record<string, unknown>)[s] : undefined;
+  const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+  let data: unknown = req.body;
+  for (const s of pointer(v.instancePath ?? '')) data = data && typeof data === 'object' && has(data, s) ? (data as Record<string, unknown>)[s] : undefined;
+  const { properties, additionalProperties } = (schema ?? {}) as { properties?: unknown; additionalProperties?: unknown };
+  if (!properties || typeof properties !== 'object' || additionalProperties || !data || typeof data !== 'object' || Array.isArray(data)) return '';
+  const unknown = Object.keys(data).filter((k) => !has(properties, k));
+  if (!unknown.length) return '';
+  const lacking = Object.keys(properties).filter((k) => !has(data as object, k));
+  const at = (v.instancePath ?? '').replace(/^\//, '');
+  const named = unknown.slice(0, UNKNOWN_NAMED).map((k) => {
+    const meant = closestName(k, lacking);
+    return `${at ? `${at}/` : ''}${k}${meant ? `, did you mean ${meant}?` : ''}`;
+  });
+  const more = unknown.length > UNKNOWN_NAMED ? `; and ${unknown.length - UNKNOWN_NAMED} more` : '';
+  return ` (unknown field${unknown.length > 1 ? 's' : ''}: ${named.join('; ')}${more})`;
 }
 
 /**
@@ -61,7 +103,9 @@ export function registerErrorHandler(f: FastifyInstance, notFoundHint?: NotFound
       const detail = v?.keyword === 'additionalProperties' ? 'unknown field'
         : missing.length > 1 ? `${v?.message ?? 'invalid'} (missing: ${missing.join(', ')})`
         : `${v?.message ?? 'invalid'}${allowed ? ` (${allowed.map((a) => JSON.stringify(a)).join(', ')})` : ''}`;
-      const body: ErrorBody = { code: 'invalid_request', message: `${field ? `${field}: ` : ''}${detail}` };
+      // appended, so the answer before it (what clients match on) is unchanged
+      const besides = unknownBesideMissing(err, req);
+      const body: ErrorBody = { code: 'invalid_request', message: `${field ? `${field}: ` : ''}${detail}${besides}` };
       if (field) body.field = field;
       return reply.code(400).send({ error: body });
     }

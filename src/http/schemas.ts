@@ -39,7 +39,7 @@ export const errorBody = {
       type: 'object',
       properties: {
         code: { type: 'string', description: 'Stable error code (README lists them); `invalid_request` for a request of the wrong shape' },
-        message: { type: 'string', description: 'What is wrong, in English, starting with the field; for missing required fields, every one missing (`missing: from, to, text, type`)' },
+        message: { type: 'string', description: 'What is wrong, in English, starting with the field; for missing required fields, every one missing (`missing: from, to, text, type`), and any key beside them the object does not take, with the field it likely meant (`(unknown field: form, did you mean from?)`)' },
         rule: { type: 'string', description: 'The rule that refused: a profile\'s (`commercial.consent`), or the gateway\'s own (`access.role` a role the operation is not for, `access.own-data` another provider\'s data, `api.idempotency`…); absent for a request of the wrong shape' },
         article: { type: 'string', description: 'Where the rule comes from: the article of the Regulations, or `practice (…)` / `operational, not regulation (…)`' },
         profile: { type: 'string', description: 'The regulation profile in force, for a rule that differs between profiles' },

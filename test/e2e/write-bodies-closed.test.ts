@@ -96,3 +96,44 @@ test('the bodies left open to the use case refuse an unknown key there, naming i
     assert.match(r.json().error.message, new RegExp(`^${field}: unknown field`), `${method} ${url}`);
   }
 });
+
+test('a required field missing beside one the schema does not know (a misspelt required field): the answer names both, the missing field first as before', async () => {
+  const proof = { channel: 'web', reference: 'form-1', capturedAt: '2026-11-01T00:00:00Z' };
+  const consent = { msisdn: '13800138121', category: 'promo', frequency: { count: 10, per: 'month' }, expiresAt: '2027-06-01T00:00:00Z', proof };
+  const sig = '【示例】';
+  // [method, url, headers, body, field (the missing one, as before), message: what it said before + what is appended]
+  const cases: [string, string, Record<string, string>, unknown, string, string, string][] = [
+    ['POST', '/v1/dnd', g.admin, { msisdn: ['13800138000'] }, 'msisdns', "msisdns: must have required property 'msisdns'", ' (unknown field: msisdn, did you mean msisdns?)'],
+    ['POST', `/v1/content-providers/${cp.id}/signatures`, g.admin, { signatur: sig }, 'signature', "signature: must have required property 'signature'", ' (unknown field: signatur, did you mean signature?)'],
+    ['POST', '/v1/signatures', cp.auth, { signatur: sig }, 'signature', "signature: must have required property 'signature'", ' (unknown field: signatur, did you mean signature?)'],
+    // nothing close: only named
+    ['POST', '/v1/dnd', g.admin, { numbers: ['13800138000'], source: 'x' }, 'msisdns', "msisdns: must have required property 'msisdns'", ' (unknown field: numbers)'],
+    // a body of many: the first five named
+    ['POST', '/v1/dnd', g.admin, { a: 1, b: 1, c: 1, d: 1, e: 1, f: 1, g: 1 }, 'msisdns', "msisdns: must have required property 'msisdns'", ' (unknown fields: a; b; c; d; e; and 2 more)'],
+    // every missing field listed as before, then every unknown one
+    ['POST', '/v1/messages', cp.auth, { form: '10690001', to: '13800138000', text: '【示例】您的验证码是1234', tpye: 'verification' }, 'from', "from: must have required property 'from' (missing: from, type)", ' (unknown fields: form, did you mean from?; tpye, did you mean type?)'],
+    // nested: a consent's frequency, a proof (open in the schema, closed by parseProof)
+    ['POST', '/v1/consents', cp.auth, { ...consent, frequency: { count: 10, pr: 'month' } }, 'frequency/per', "frequency/per: must have required property 'per'", ' (unknown field: frequency/pr, did you mean per?)'],
+    ['POST', '/v1/consents', cp.auth, { ...consent, proof: { channel: 'web', refrence: 'form-1', capturedAt: '2026-11-01T00:00:00Z' } }, 'proof/reference', "proof/reference: must have required property 'reference'", ' (unknown field: proof/refrence, did you mean reference?)'],
+    // a field sent beside its right spelling is not a misspelling of it: named, nothing suggested
+    ['POST', '/v1/consents', cp.auth, { ...consent, frequency: { per: 'month', pre: 'week' } }, 'frequency/count', "frequency/count: must have required property 'count'", ' (unknown field: frequency/pre)'],
+  ];
+  for (const [method, url, headers, payload, field, before, added] of cases) {
+    const r = await http.inject({ method: method as 'POST', url, headers, payload: payload as Record<string, unknown> });
+    assert.equal(r.statusCode, 400, `${method} ${url}: ${r.body}`);
+    assert.deepEqual(r.json().error, { code: 'invalid_request', field, message: before + added }, `${method} ${url} ${JSON.stringify(payload)}`);
+  }
+  // a required field missing with no unknown one beside it: the answer is as it was
+  const plain = await http.inject({ method: 'POST', url: '/v1/dnd', headers: g.admin, payload: { source: 'x' } });
+  assert.deepEqual(plain.json().error, { code: 'invalid_request', field: 'msisdns', message: "msisdns: must have required property 'msisdns'" });
+  // a batch item: validateSubmitInput names the unknown field first, as it did, and now the field it may have meant
+  const b = await http.inject({ method: 'POST', url: '/v1/messages/batch', headers: cp.auth, payload: { messages: [{ form: '10690001', to: '13800138000', text: '【示例】您的验证码是1234', type: 'verification' }] } });
+  const item = (b.json() as { results: { error?: { field?: string; message?: string } }[] }).results[0].error;
+  assert.equal(item?.field, 'messages/0/form', b.body);
+  assert.equal(item?.message, 'messages/0/form: unknown field (a message is {from, to, text, type, category?, clientRef?, registeredDelivery?, validUntil?, scheduledAt?}) (did you mean from?)');
+  // a replacement: its schema requires the text, so the schema's answer, as above
+  const m = await http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13800138122', text: '【示例】您的验证码是1234', type: 'verification', scheduledAt: '2026-12-20T10:00:00+08:00' } });
+  assert.equal(m.statusCode, 202, m.body);
+  const p = await http.inject({ method: 'PATCH', url: `/v1/messages/${m.json().id}`, headers: cp.auth, payload: { txt: '【示例】您的验证码是1235' } });
+  assert.deepEqual(p.json().error, { code: 'invalid_request', field: 'text', message: "text: must have required property 'text' (unknown field: txt, did you mean text?)" });
+});
