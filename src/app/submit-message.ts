@@ -40,7 +40,7 @@ export async function submitMessages(ctx: AppContext, principal: Principal, inpu
   for (let i = 0; i < inputs.length; i++) {
     let input: SubmitInput;
     try {
-      input = validateSubmitInput(inputs[i], fieldPrefix !== undefined ? `${fieldPrefix}/${i}` : '');
+      input = validateSubmitInput(inputs[i], fieldPrefix !== undefined ? `${fieldPrefix}/${i}` : '', channel === 'smpp');
     } catch (e) {
       if (e instanceof SmsguardError) {
         outcomes[i] = { ok: false, error: e.toBody() };

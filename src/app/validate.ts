@@ -218,14 +218,18 @@ export const SUBMIT_LIMITS = {
 /** A date-time body field's bounds (parseTime), in characters: `2026-11-30T12:00:00.123456789+08:00` fits. */
 export const TIME_FIELD_LIMITS = SUBMIT_LIMITS.validUntil;
 
-/**
- * The fields a submission may carry; `clientPartIds`, `keptPartsKey` (a long message's parts) and
- * `dataCoding` are the SMPP door's, which builds its input from these names alone.
- */
-const SUBMIT_FIELDS: ReadonlySet<string> = new Set(['from', 'to', 'text', 'type', 'category', 'clientRef', 'registeredDelivery', 'validUntil', 'scheduledAt', 'clientPartIds', 'keptPartsKey', 'dataCoding']);
-
-/** The fields a message's unknown-field answer lists, in its order: the ones a misspelt key is matched to. */
+/** The fields a message's client may send from any door, in its unknown-field answer's order (the ones a misspelt key is matched to). */
 const SUBMIT_FIELDS_SAID = ['from', 'to', 'text', 'type', 'category', 'clientRef', 'registeredDelivery', 'validUntil', 'scheduledAt'] as const;
+/**
+ * From HTTP or the web, the SMPP door's fields below are unknown like any other (they used to be
+ * taken there and then ignored, so a client sending them was not told).
+ */
+const CLIENT_SUBMIT_FIELDS: ReadonlySet<string> = new Set(SUBMIT_FIELDS_SAID);
+/**
+ * The fields the SMPP door's input may carry: also `clientPartIds`, `keptPartsKey` (a long message's
+ * parts) and `dataCoding`, which that door builds from the PDU.
+ */
+const SMPP_SUBMIT_FIELDS: ReadonlySet<string> = new Set([...SUBMIT_FIELDS_SAID, 'clientPartIds', 'keptPartsKey', 'dataCoding']);
 
 /**
  * ` (did you mean from?)` when unknown key `k` of `o` is near a field of `known` that `o` lacks
@@ -240,14 +244,19 @@ function meantBy(k: string, o: Record<string, unknown>, known: Iterable<string>)
 /** `from`'s bounds and digits, made once: a spread and a regex literal here were two objects per message. */
 const FROM_BOUNDS = { ...SUBMIT_LIMITS.from, pattern: /^\d+$/ };
 
-/** Validates a submission's shape; `prefix` names its position in a batch (`messages/3`). */
-export function validateSubmitInput(input: unknown, prefix = ''): SubmitInput {
+/**
+ * Validates a submission's shape; `prefix` names its position in a batch (`messages/3`). `smppDoor`:
+ * the input was built by the SMPP door, which alone may carry a long message's parts and its
+ * `dataCoding`.
+ */
+export function validateSubmitInput(input: unknown, prefix = '', smppDoor = false): SubmitInput {
   const p = prefix ? `${prefix}/` : '';
   if (!input || typeof input !== 'object' || Array.isArray(input)) fail(prefix || 'body', 'must be an object');
   const o = input as Record<string, unknown>;
   // A misspelt field was dropped in silence: `scheduleAt` sent the message at once, `validuntil`
   // kept it valid for ever, `registered_delivery` asked for no receipt.
-  for (const k in o) if (!SUBMIT_FIELDS.has(k)) fail(`${p}${k}`, `unknown field (a message is {from, to, text, type, category?, clientRef?, registeredDelivery?, validUntil?, scheduledAt?})${meantBy(k, o, SUBMIT_FIELDS_SAID)}`);
+  const fields = smppDoor ? SMPP_SUBMIT_FIELDS : CLIENT_SUBMIT_FIELDS;
+  for (const k in o) if (!fields.has(k)) fail(`${p}${k}`, `unknown field (a message is {from, to, text, type, category?, clientRef?, registeredDelivery?, validUntil?, scheduledAt?})${meantBy(k, o, SUBMIT_FIELDS_SAID)}`);
   const from = str(o.from, `${p}from`, FROM_BOUNDS);
   const to = str(o.to, `${p}to`, SUBMIT_LIMITS.to);
   // The pipeline judges length against the profile; this bound only protects memory.

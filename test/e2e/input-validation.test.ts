@@ -56,6 +56,15 @@ describe('input validation', () => {
     assert.equal(good.status, 'accepted');
   });
 
+  test('the SMPP door\'s own fields (clientPartIds, keptPartsKey, dataCoding) are unknown fields over HTTP → 400 naming them (they were taken and then ignored)', async () => {
+    for (const [k, v] of [['clientPartIds', ['m1']], ['keptPartsKey', 'k'], ['dataCoding', 8]] as const) {
+      const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: message({ [k]: v }) });
+      assert.equal(r.statusCode, 400, `${k}: ${r.body}`);
+      assert.deepEqual([r.json().error.code, r.json().error.field], ['invalid_request', k]);
+      assert.match(r.json().error.message, new RegExp(`^${k}: unknown field`));
+    }
+  });
+
   test('the walkthrough\'s registry and simulator bodies refuse a field they do not know → 400 naming it (it was dropped in silence)', async () => {
     const cases: [string, string, Record<string, string>, Record<string, unknown>, string][] = [
       ['POST', '/v1/content-providers', g.admin, { name: '某某有限公司', creditCode: '91350100M000100Y43', licence: 'B2-1' }, 'licence'],
