@@ -377,6 +377,7 @@ export class ReceiptBook {
     const u: ReceiptUpdate = { upstreamId: r.upstreamId, status: statusFromReceipt(r.stat), at: this.o.clock.now() };
     if (r.err && r.err !== '000') u.detail = `err:${r.err}`;
     if (r.altIds?.length) u.altIds = r.altIds;
+    if (r.spellAfter !== undefined) u.spellAfter = r.spellAfter;
     const p = new Promise<void>((resolve, reject) => this.waiting.set(u, [{ resolve, reject }]));
     this.receipts.push(u);
     this.scheduleFlush();
@@ -438,17 +439,18 @@ export class ReceiptBook {
       throw e;
     }
     const { changed, unknown } = applied;
-    const respelled = await this.respell(unknown);
+    // Wall time, not the (possibly simulated) clock: this bounds our own memory, not a rule.
+    const now = Date.now();
+    const respelled = await this.respell(unknown, now);
     const forgotten: StatusUpdate[] = [];
     for (const u of changed) if (!this.announce(u)) forgotten.push(u);
     if (forgotten.length && this.o.recall) await this.announceRecalled(forgotten, this.o.recall);
-    // Wall time, not the (possibly simulated) clock: this bounds our own memory, not a rule.
-    const now = Date.now();
     const kept = new Set<ReceiptUpdate>();
     for (const r of unknown) {
       if (respelled.has(r)) continue;
       const since = this.earlySince.get(r) ?? now;
-      if (now - since < (this.o.earlyKeepMs ?? EARLY_KEEP_MS) && this.early.size < EARLY_MAX) {
+      // one whose other spellings wait (spellAfter) is kept until then, and the usual while after
+      if (now - Math.max(since, r.spellAfter ?? 0) < (this.o.earlyKeepMs ?? EARLY_KEEP_MS) && this.early.size < EARLY_MAX) {
         this.keepEarly(r, since);
         kept.add(r);
       }
@@ -470,14 +472,15 @@ export class ReceiptBook {
 
   /**
    * Receipts that matched nothing but carry other spellings of their id (the egress no longer knew
-   * it: submitted before a restart): each one found on file under a spelling is queued again under
+   * it: submitted before a restart), from their `spellAfter` on: each one found on file under a spelling is queued again under
    * that id, its waiters with it. Returns those queued again. A receipt no spelling matched is
    * looked up once only (an SMSC reporting messages nobody here sent must not cost a look-up of
    * every spelling at every retry); a look-up that failed is tried again with the receipt.
    */
-  private async respell(unknown: ReceiptUpdate[]): Promise<Set<ReceiptUpdate>> {
+  private async respell(unknown: ReceiptUpdate[], now: number): Promise<Set<ReceiptUpdate>> {
     const moved = new Set<ReceiptUpdate>();
-    const asking = unknown.filter((r) => r.altIds?.length);
+    // not before spellAfter: until then the id as written may still be filed (another process's)
+    const asking = unknown.filter((r) => r.altIds?.length && !(r.spellAfter !== undefined && now < r.spellAfter));
     if (asking.length === 0) return moved;
     // together, not one after another: after a restart every earlier message's receipt may come this
     // way, and on PostgreSQL each look-up is a round trip (the pool runs them side by side)

@@ -57,6 +57,12 @@ export interface DeliveryReceipt {
    * `upstreamId` itself matches nothing.
    */
   altIds?: string[];
+  /**
+   * Wall-clock time (ms) before which `altIds` are not tried: until then the id as written may still
+   * be filed, by another process on a shared carrier account (UpstreamOptions.sharedAccount), and
+   * the receipt waits for it. Absent: tried at once.
+   */
+  spellAfter?: number;
 }
 
 export interface InboundMo {

@@ -541,6 +541,8 @@ export interface ReceiptUpdate {
   detail?: string;
   /** DeliveryReceipt.altIds: spellings to look up (`resolveUpstreamId`) when `upstreamId` matches nothing. */
   altIds?: string[];
+  /** DeliveryReceipt.spellAfter: `altIds` are not looked up before this wall-clock time. */
+  spellAfter?: number;
 }
 
 /** OutboxStore.cancel's options. */

@@ -59,8 +59,12 @@ export interface UpstreamOptions {
    * the SMSC may send a receipt on this process's bind for a message another process submitted. A
    * receipt whose id as written this process has not filed is then never settled here on another
    * reading of it (hex read as decimal…), which may well be the id of one of this process's own
-   * messages: it is held like an unknown one and reported as given, with its other spellings, and
-   * the store, shared, matches it under the id as written first (docs/SCALING.md).
+   * messages. It is reported as given once the submits running when it came have ended (one of
+   * them may file its id), with its other spellings and `DeliveryReceipt.spellAfter` (its arrival
+   * plus earlyReceiptMs): the store, shared, matches it under the id as written at once and until
+   * then, and only after that under another spelling (docs/SCALING.md). Before 2026-12-07 it was
+   * held here the whole earlyReceiptMs first, so every receipt of another process's message came
+   * 5 s late.
    */
   sharedAccount?: boolean;
   /**
@@ -704,8 +708,9 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
     this.early.add(id, e);
     this.earlyList.add(e);
     // with no submit running, nothing can be filed under its id but a long message's retry: the
-    // sweep decides (or accepted() files its id first)
+    // sweep decides (or accepted() files its id first); on a shared account the store, at once
     if (this.open.size > 0) this.pending.push(e);
+    else if (this.opts.sharedAccount) this.handOver(e);
     return e.done.promise;
   }
 
@@ -784,7 +789,12 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
    */
   private settle(e: Early, last: boolean): boolean {
     let hit = this.ids.get(e.id) ?? (e.alt ? this.ids.get(e.alt) : undefined);
-    if (!hit && this.opts.sharedAccount) return false; // another reading: the store's to match (sharedAccount)
+    if (!hit && this.opts.sharedAccount) {
+      // another reading, or another process's message: the store's to match (sharedAccount)
+      if (last) return false;
+      this.handOver(e);
+      return true;
+    }
     if (!hit) {
       hit = this.ids.find(e.id) ?? (e.alt ? this.ids.find(e.alt) : undefined);
       if (!hit || (hit.receipted && !last)) return false;
@@ -855,6 +865,17 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
       // (the store tries the id's other spellings: it may be a message submitted before a restart)
       follow(e.done, NON_FINAL.has(e.stat) ? undefined : this.toReceiptCbs({ upstreamId: e.id, stat: e.stat, err: e.err, at: Date.now(), altIds: otherSpellings(e.id, e.alt) }));
     }
+  }
+
+  /**
+   * On a shared account (sharedAccount): a receipt no submit of this process is about to file under
+   * its id as written, reported now as given. The store matches it under that id at once (another
+   * process's message, recorded or about to be: the receipt book keeps trying), and under its other
+   * spellings only from `spellAfter`, when the id as written had the time it had here before.
+   */
+  private handOver(e: Early): void {
+    e.used = true;
+    follow(e.done, NON_FINAL.has(e.stat) ? undefined : this.toReceiptCbs({ upstreamId: e.id, stat: e.stat, err: e.err, at: Date.now(), altIds: otherSpellings(e.id, e.alt), spellAfter: e.at + (this.opts.earlyReceiptMs ?? EARLY_RECEIPT_MS) }));
   }
 
   /**
