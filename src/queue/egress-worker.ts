@@ -80,6 +80,8 @@ export class BusEgressWorker {
    */
   private readonly submits: InFlight;
   private offRefusal: (() => void) | null = null;
+  /** The `submitted` wake from the other egress workers (start). */
+  private wake: Subscription | null = null;
   private hours: NodeJS.Timeout | null = null;
   /**
    * Test seam: called synchronously as partition `p`'s consumers start to close, before anything is
@@ -135,7 +137,15 @@ export class BusEgressWorker {
     }
     await this.balance();
     this.lastBalanced = Date.now();
-    this.book.start();
+    this.book.start(this.t.receiptRetryMs);
+    // Another process recorded `submitted`: a receipt that reached this process first (an SMSC sends
+    // receipts on whichever bind of the account it likes) may now find its message. Without the wake
+    // it waited for the next retry (receiptRetryMs). Core NATS, at most once: the retry stays.
+    this.wake = this.bus.nc.subscribe(this.bus.names.submitted, {
+      callback: (err, m) => {
+        if (!err && m.string() !== this.member) this.book.retryEarly();
+      },
+    });
     this.balancer = setInterval(() => {
       if (this.balancing) return;
       this.balancing = this.balance()
@@ -288,7 +298,10 @@ export class BusEgressWorker {
       onGiveUp: (ids) => this.report('lease', gaveUpClaimsError(ids)),
       onError: (e) => this.report('lease', e),
     }, check: (b) => checkAtSendTime(this.ctx, b, this.ctx.clock.now()) }, claimed);
-    this.submitted += updates.filter((u) => u.status === 'submitted').length;
+    const sent = updates.filter((u) => u.status === 'submitted').length;
+    this.submitted += sent;
+    // recorded (sendBatch returns after the transaction): wake the other processes' receipt books
+    if (sent) this.bus.nc.publish(this.bus.names.submitted, this.member);
     // Ended by a stop, given back to the queue (sendBatch's `released`): acknowledged like a retry,
     // the relay hands it over again (OutboxStore.release clears its hand-over). Not a nak: during
     // a stop JetStream may redeliver it to this consumer's last pull, closing, and it would then
@@ -322,6 +335,7 @@ export class BusEgressWorker {
     if (this.balancer) clearInterval(this.balancer);
     if (this.hours) clearInterval(this.hours);
     this.offRefusal?.();
+    this.wake?.unsubscribe();
     this.book.stop();
     if (this.egress.bound?.() === false) this.egress.stopSending?.();
     if (this.balancing) await this.balancing.catch(() => undefined);

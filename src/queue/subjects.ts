@@ -42,6 +42,11 @@ export interface QueueNames {
   mo: string;
   /** The app's `refusal` events, from every process to every egress worker (in-flight.ts). */
   refusal: string;
+  /**
+   * An egress worker recorded `submitted` statuses (a batch's upstream ids are on file): every other
+   * egress worker's receipt book tries its waiting receipts again at once (egress-worker.ts).
+   */
+  submitted: string;
   /** The app's `secretRevoked` notices, from every process to every process (roles.ts). */
   revoked: string;
   /** A cancel's request to the egress worker holding the message to give it up unwritten (take-back.ts). */
@@ -72,6 +77,7 @@ export function queueNames(prefix = 'smsguard'): QueueNames {
     status: `${prefix}.evt.status`,
     mo: `${prefix}.evt.mo`,
     refusal: `${prefix}.evt.refusal`,
+    submitted: `${prefix}.evt.submitted`,
     revoked: `${prefix}.evt.revoked`,
     takeBack: `${prefix}.cmd.take-back`,
     cancelUpstream: `${prefix}.cmd.cancel-upstream`,

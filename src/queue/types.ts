@@ -44,6 +44,12 @@ export interface QueueTimings {
    * waiting for a link that is down would otherwise hold the shutdown for its whole budget).
    */
   stopWaitMs: number;
+  /**
+   * How often an egress worker's receipt book tries again the receipts whose message it could not
+   * find yet (ReceiptBook.start): the fallback of the `submitted` wake (QueueNames.submitted), which
+   * a lost core-NATS message or an older process does not send.
+   */
+  receiptRetryMs: number;
 }
 
-export const DEFAULT_TIMINGS: QueueTimings = { leaseMs: 60_000, graceMs: 30_000, ackWaitMs: 30_000, partitionTtlMs: 10_000, sweepMs: 1000, clockSkewMs: 5000, stopWaitMs: 10_000 };
+export const DEFAULT_TIMINGS: QueueTimings = { leaseMs: 60_000, graceMs: 30_000, ackWaitMs: 30_000, partitionTtlMs: 10_000, sweepMs: 1000, clockSkewMs: 5000, stopWaitMs: 10_000, receiptRetryMs: 250 };
