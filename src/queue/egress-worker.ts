@@ -45,7 +45,13 @@ interface PartitionConsumer {
  * Ends a pull's subscription the way Subscription.drain does (UNSUB, a round trip, then closed), so
  * what the server sent before it read the UNSUB is still yielded by the pull's iterator. The pull
  * consumer keeps its subscription internal (`sub`), hence the narrow cast; without one (another
- * client version) this does nothing and close() ends it as before.
+ * client version) this does nothing and close() ends it as before. @nats-io/jetstream 3.3 has no
+ * public way to drain a consume(): its close() and stop() unsubscribe at once. Pulls with fetch(),
+ * each let to end at its expiry instead of closed, were tried (2026-12-07) and kept what was on the
+ * wire (stop-window.test.ts passed), but cost elsewhere: 1 s pulls left gaps with no pull at the
+ * server, and a code behind 2000 notifications took ~1.0–1.2 s (priority-lanes.test.ts, bound 1 s;
+ * 0.55 s with consume()); 5 s pulls made a stop wait for them (4.6 s, pipeline.test.ts's prompt stop)
+ * and slowed partition hand-overs (its disjoint-split case failed).
  */
 async function drainPull(messages: ConsumerMessages): Promise<void> {
   const sub = (messages as unknown as { sub?: Subscription }).sub;
