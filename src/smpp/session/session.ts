@@ -9,7 +9,7 @@ import { Fifo } from '../../runtime/fifo.js';
 import { CommandStatus, COMMAND_NAMES, Tag, isResponseId } from '../pdu/constants.js';
 import { tlvU8 } from '../pdu/tlv.js';
 import type { PduDecodeError } from '../pdu/errors.js';
-import type { BindCommand, BindPdu, CancelSmPdu, DataSmPdu, Pdu, QuerySmPdu, ReplaceSmPdu, SmPdu, SubmitMultiPdu } from '../pdu/types.js';
+import type { BindCommand, BindPdu, CancelSmPdu, DataSmPdu, Pdu, PduCommand, QuerySmPdu, ReplaceSmPdu, SmPdu, SubmitMultiPdu } from '../pdu/types.js';
 import type { RateLimiter } from '../../domain/rate-limiter.js';
 import { RESPONSE_BY_REQUEST_ID, responseFor } from './responses.js';
 import { SlotMap } from '../../runtime/slot-map.js';
@@ -132,11 +132,40 @@ const UNANSWERED_SMSC_PDUS: ReadonlySet<number> = new Set([0x00000102, 0x0000000
  * ESME to fix a field of a PDU it may not send at all, and the two others generic_nack
  * ESME_RINVCMDID; each of them counted toward closing the session.
  */
-const SMSC_ONLY_REQUESTS: ReadonlyMap<number, 'deliver_sm' | null> = new Map([
+const SMSC_ONLY_REQUESTS: ReadonlyMap<number, PduCommand | null> = new Map([
   [0x00000005, 'deliver_sm'],
   [0x00000102, null],
   [0x0000000b, null],
 ]);
+
+/**
+ * The mirror for our client (esme role): SMPP 3.4 requests only an ESME issues (§2.3's table:
+ * bind_transmitter, bind_receiver, bind_transceiver §4.1, submit_sm §4.4, submit_multi §4.5,
+ * query_sm §4.8, cancel_sm §4.9, replace_sm §4.10). An SMSC that sends one to us breaks the same
+ * bind-state rule, so each is answered in its own response PDU with ESME_RINVBNDSTS, in any state,
+ * readable or not, and never counts as undecodable, as the server answers an ESME's deliver_sm.
+ * Every one of them has a response PDU, so none needs a generic_nack. Before 2026-12-07 only a
+ * readable submit_sm was answered so; a readable bind_* got its resp ESME_RINVCMDID, a readable
+ * submit_multi, query_sm, cancel_sm or replace_sm a generic_nack ESME_RINVCMDID, and one whose body
+ * did not decode that field's status (ESME_RINVPARLEN, ESME_RINVDESTFLAG, …), counted toward closing
+ * the link at the eleventh.
+ */
+const ESME_ONLY_REQUESTS: ReadonlyMap<number, PduCommand> = new Map<number, PduCommand>([
+  [0x00000001, 'bind_receiver'],
+  [0x00000002, 'bind_transmitter'],
+  [0x00000009, 'bind_transceiver'],
+  [0x00000004, 'submit_sm'],
+  [0x00000021, 'submit_multi'],
+  [0x00000003, 'query_sm'],
+  [0x00000008, 'cancel_sm'],
+  [0x00000007, 'replace_sm'],
+]);
+
+/** Requests the peer's role may not issue, by our role: the response command (null: generic_nack). */
+const PEER_ROLE_MAY_NOT_ISSUE: Record<SessionOptions['role'], ReadonlyMap<number, PduCommand | null>> = {
+  smsc: SMSC_ONLY_REQUESTS,
+  esme: ESME_ONLY_REQUESTS,
+};
 
 type Outbound = Exclude<Pdu, { command: 'generic_nack' }>;
 /** Requests the session hands up (onRequest, onQuery, onCancel) once the bind state allows them. */
@@ -389,7 +418,8 @@ export class Session<C = unknown> {
       case 'bind_transmitter':
       case 'bind_receiver':
       case 'bind_transceiver':
-        if (this.opts.role !== 'smsc') return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RINVCMDID));
+        // from an SMSC (esme role): a request only an ESME issues (ESME_ONLY_REQUESTS)
+        if (this.opts.role !== 'smsc') return this.refuseRole(pdu.command, pdu.sequence_number);
         if (this._state !== 'open') return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RALYBND));
         this._state = 'binding';
         this.bindPending = pdu;
@@ -413,9 +443,11 @@ export class Session<C = unknown> {
       case 'cancel_sm':
       case 'replace_sm': {
         const offered = pdu.command === 'query_sm' ? this.handler.onQuery : pdu.command === 'cancel_sm' ? this.handler.onCancel : this.handler.onReplace;
-        // Not offered (an ESME session, or an SMSC without the handler such as the simulator): refused
-        // as before the codec decoded it, and it does not cost the session.
-        if (this.opts.role !== 'smsc' || !offered) {
+        // from an SMSC (esme role): a request only an ESME issues (ESME_ONLY_REQUESTS)
+        if (this.opts.role !== 'smsc') return this.refuseRole(pdu.command, pdu.sequence_number);
+        // Not offered (an SMSC without the handler such as the simulator): a command it does not
+        // know, refused as before the codec decoded it, and it does not cost the session.
+        if (!offered) {
           return void this.handler.send({ command: 'generic_nack', command_status: CommandStatus.ESME_RINVCMDID, sequence_number: pdu.sequence_number });
         }
         // SMPP 3.4 §4.8.1, §4.9.1, §4.10.1: issued by an ESME bound as transmitter or transceiver.
@@ -434,9 +466,11 @@ export class Session<C = unknown> {
         return;
       }
       case 'submit_multi': {
-        // Not offered (an ESME session, or an SMSC without the handler such as the simulator): refused
-        // as before the codec decoded it, and it does not cost the session.
-        if (this.opts.role !== 'smsc' || !this.handler.onSubmitMulti) {
+        // from an SMSC (esme role): a request only an ESME issues (ESME_ONLY_REQUESTS)
+        if (this.opts.role !== 'smsc') return this.refuseRole(pdu.command, pdu.sequence_number);
+        // Not offered (an SMSC without the handler such as the simulator): a command it does not
+        // know, refused as before the codec decoded it, and it does not cost the session.
+        if (!this.handler.onSubmitMulti) {
           return void this.handler.send({ command: 'generic_nack', command_status: CommandStatus.ESME_RINVCMDID, sequence_number: pdu.sequence_number });
         }
         if (!this.mayReceive(pdu.command)) return void this.handler.send(responseFor(pdu, this.refusedStatus(pdu.command)));
@@ -473,6 +507,16 @@ export class Session<C = unknown> {
     return CommandStatus.ESME_RINVBNDSTS;
   }
 
+  /**
+   * Answers a request the peer's role may not issue (PEER_ROLE_MAY_NOT_ISSUE): ESME_RINVBNDSTS in its
+   * own response PDU, or a generic_nack for one that has none; it is not counted as malformed.
+   */
+  private refuseRole(resp: PduCommand | null, sequenceNumber: number): void {
+    const status = CommandStatus.ESME_RINVBNDSTS;
+    if (resp) return void this.handler.send(responseFor({ command: resp, sequence_number: sequenceNumber }, status));
+    this.handler.send({ command: 'generic_nack', command_status: status, sequence_number: sequenceNumber });
+  }
+
   private mayReceive(command: InboundData, s: SessionState = this._state): boolean {
     if (this.opts.role === 'smsc') {
       if (command === 'deliver_sm') return false;
@@ -497,12 +541,9 @@ export class Session<C = unknown> {
     }
     const id = err.commandId;
     if (id !== undefined && this.opts.role === 'esme' && UNANSWERED_SMSC_PDUS.has(id)) return;
-    const smscOnly = id !== undefined && this.opts.role === 'smsc' ? SMSC_ONLY_REQUESTS.get(id) : undefined;
-    if (smscOnly !== undefined) {
-      const status = CommandStatus.ESME_RINVBNDSTS;
-      if (smscOnly) return void this.handler.send(responseFor({ command: smscOnly, sequence_number: err.sequenceNumber }, status));
-      return void this.handler.send({ command: 'generic_nack', command_status: status, sequence_number: err.sequenceNumber });
-    }
+    // a request the peer's role may not issue: the bind-state rule, whatever its fields (not counted)
+    const notTheirs = id !== undefined ? PEER_ROLE_MAY_NOT_ISSUE[this.opts.role].get(id) : undefined;
+    if (notTheirs !== undefined) return this.refuseRole(notTheirs, err.sequenceNumber);
     if (++this.decodeErrors > this.opts.maxDecodeErrors) return this.terminate('too many malformed PDUs');
     if (id !== undefined && isResponseId(id)) {
       // a response we cannot read still answers its request: fail it so the caller can retry

@@ -351,6 +351,74 @@ describe('session: flow control and bad input', () => {
     assert.deepEqual(e.wire.map((p) => [p.command, p.command_status, p.sequence_number]), [['generic_nack', CommandStatus.ESME_RINVCMDID, 9]]);
   });
 
+  test('a bind_*, submit_sm, submit_multi, query_sm, cancel_sm or replace_sm from an SMSC (esme role): its resp ESME_RINVBNDSTS whatever its fields, never counted as malformed', () => {
+    const frame = (id: number, seq: number, body: Buffer) => {
+      const h = Buffer.alloc(16);
+      h.writeUInt32BE(16 + body.length, 0);
+      h.writeUInt32BE(id, 4);
+      h.writeUInt32BE(seq, 12);
+      return Buffer.concat([h, body]);
+    };
+    const cstr = (x: string) => Buffer.from(x + '\0', 'latin1');
+    const readable: Pdu[] = [
+      { command: 'bind_transmitter', command_status: 0, sequence_number: 1, system_id: 'a', password: 'b', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' },
+      { command: 'bind_receiver', command_status: 0, sequence_number: 2, system_id: 'a', password: 'b', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' },
+      { command: 'bind_transceiver', command_status: 0, sequence_number: 3, system_id: 'a', password: 'b', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' },
+      { ...submit(), sequence_number: 4 },
+      {
+        command: 'submit_multi', command_status: 0, sequence_number: 5, service_type: '', source_addr_ton: 0, source_addr_npi: 0, source_addr: '10690001',
+        dest_addresses: [{ dest_flag: 1, dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: '13800138000' }], esm_class: 0, protocol_id: 0, priority_flag: 0,
+        schedule_delivery_time: '', validity_period: '', registered_delivery: 0, replace_if_present_flag: 0, data_coding: 0, sm_default_msg_id: 0, short_message: Buffer.from('hi'), tlvs: [],
+      },
+      { command: 'query_sm', command_status: 0, sequence_number: 6, message_id: 'm1', source_addr_ton: 0, source_addr_npi: 0, source_addr: '' },
+      { command: 'cancel_sm', command_status: 0, sequence_number: 7, service_type: '', message_id: 'm1', source_addr_ton: 0, source_addr_npi: 0, source_addr: '', dest_addr_ton: 0, dest_addr_npi: 0, destination_addr: '' },
+      {
+        command: 'replace_sm', command_status: 0, sequence_number: 8, message_id: 'm1', source_addr_ton: 0, source_addr_npi: 0, source_addr: '10690001',
+        schedule_delivery_time: '', validity_period: '', registered_delivery: 0, sm_default_msg_id: 0, short_message: Buffer.from('new'),
+      },
+    ];
+    const frames = [
+      ...readable.map((p) => encodePdu(p)),
+      // bodies that do not decode: each would have got its field's status and counted
+      frame(0x02, 11, Buffer.concat([cstr('x'.repeat(40)), cstr('pw'), cstr(''), Buffer.from([0x34, 0, 0]), cstr('')])), // system_id over 16
+      frame(0x04, 12, Buffer.concat([cstr(''), Buffer.from([1, 1]), cstr('8'.repeat(30)), Buffer.from([1, 1]), cstr('13800138000')])), // source over 21
+      frame(0x21, 13, Buffer.concat([cstr(''), Buffer.from([0, 0]), cstr('10690001'), Buffer.from([1, 3])])), // dest_flag 3
+      frame(0x03, 14, Buffer.concat([cstr('m'.repeat(80)), Buffer.from([0, 0]), cstr('')])), // message_id over 65
+      frame(0x08, 15, Buffer.concat([cstr(''), cstr('m'.repeat(80))])),
+      frame(0x07, 16, Buffer.concat([cstr('m'.repeat(80))])),
+    ];
+    let undecodable = 0;
+    const feed = (e: ReturnType<typeof mk>, f: Buffer) => {
+      try {
+        e.s.receive(decodePdu(f), 0);
+      } catch (err) {
+        assert.ok(err instanceof PduDecodeError);
+        undecodable++;
+        e.s.decodeError(err, 0);
+      }
+    };
+    const resp = ['bind_transmitter_resp', 'bind_receiver_resp', 'bind_transceiver_resp', 'submit_sm_resp', 'submit_multi_resp', 'query_sm_resp', 'cancel_sm_resp', 'replace_sm_resp'];
+    const want = [...resp.map((c, i) => [c, CommandStatus.ESME_RINVBNDSTS, i + 1]), ...['bind_transmitter_resp', 'submit_sm_resp', 'submit_multi_resp', 'query_sm_resp', 'cancel_sm_resp', 'replace_sm_resp'].map((c, i) => [c, CommandStatus.ESME_RINVBNDSTS, 11 + i])];
+    const e = boundEsme({ maxDecodeErrors: 2 });
+    e.wire.length = 0;
+    for (let round = 0; round < 3; round++) for (const f of frames) feed(e, f);
+    assert.deepEqual(e.wire.map((p) => [p.command, p.command_status, p.sequence_number]), [...want, ...want, ...want]);
+    assert.equal(undecodable, 18, 'the last six frames of each round do not decode');
+    assert.equal(e.s.state, 'bound_trx', 'none of the 42 counted as malformed (three would have closed it)');
+    assert.ok(!e.events.some((x) => x.kind === 'request'), 'nothing handed up');
+    // before our bind is answered too: no state allows them from an SMSC
+    const binding = mk({ role: 'esme', maxDecodeErrors: 2 });
+    binding.s.bind('transceiver', { systemId: 'sys', password: 'pw' }, 0);
+    binding.wire.length = 0;
+    for (const f of frames) feed(binding, f);
+    assert.deepEqual(binding.wire.map((p) => [p.command, p.command_status, p.sequence_number]), want);
+    assert.equal(binding.s.state, 'binding');
+    // a malformed deliver_sm (which an SMSC may send) still gets its field's status and counts
+    e.wire.length = 0;
+    e.s.decodeError(new PduDecodeError('long addr', CommandStatus.ESME_RINVPARLEN, 30, 0x05), 0);
+    assert.deepEqual(e.wire.map((p) => [p.command, p.command_status, p.sequence_number]), [['deliver_sm_resp', CommandStatus.ESME_RINVPARLEN, 30]]);
+  });
+
   test('a deliver_sm, alert_notification or outbind from an ESME (smsc role): ESME_RINVBNDSTS whatever its fields, never counted as malformed', () => {
     const frame = (id: number, seq: number, body: Buffer) => {
       const h = Buffer.alloc(16);
@@ -503,7 +571,7 @@ for (const q of QUERIES) {
       assert.equal(srv.s.state, 'closed');
     });
 
-    test(`not offered (an smsc without ${q.handler}, as the simulator; an esme): generic_nack ESME_RINVCMDID, never counted as malformed`, () => {
+    test(`not offered (an smsc without ${q.handler}, as the simulator): generic_nack ESME_RINVCMDID; from an SMSC (esme role): ${q.resp} ESME_RINVBNDSTS; never counted as malformed`, () => {
       // an smsc offering only the other request does not take this one for it
       const srv = mk({ role: 'smsc', maxDecodeErrors: 1 }, { [q.other]: () => assert.fail(`a ${q.command} handed to ${q.other}`) });
       srv.s.receive(bindOf('bind_transceiver'), 0);
@@ -515,7 +583,7 @@ for (const q of QUERIES) {
       const e = boundEsme();
       e.wire.length = 0;
       e.s.receive(q.pdu(20), 0);
-      assert.deepEqual(answers(e), [['generic_nack', CommandStatus.ESME_RINVCMDID, 20]]);
+      assert.deepEqual(answers(e), [[q.resp, CommandStatus.ESME_RINVBNDSTS, 20]]);
     });
 
     test(`an undecodable ${q.command} gets ${q.resp} with the decode status (ESME_RINVMSGID for an over-long id)`, () => {
@@ -583,7 +651,7 @@ describe('session: submit_multi (SMPP 3.4 §4.5)', () => {
     assert.deepEqual(handed(srv).at(-1), [6, 2], 'refilled');
   });
 
-  test('a receiver bind or no bind: ESME_RINVBNDSTS; crossing our unbind: ESME_RSYSERR; not offered (no handler, or an esme): generic_nack, never counted as malformed', () => {
+  test('a receiver bind or no bind: ESME_RINVBNDSTS; crossing our unbind: ESME_RSYSERR; not offered (no handler): generic_nack; from an SMSC (esme role): ESME_RINVBNDSTS; never counted as malformed', () => {
     for (const bind of ['bind_receiver', null] as const) {
       const srv = offering(bind);
       srv.s.receive(multi(8, [sme(1)]), 0);
@@ -604,7 +672,7 @@ describe('session: submit_multi (SMPP 3.4 §4.5)', () => {
     const e = boundEsme();
     e.wire.length = 0;
     e.s.receive(multi(20, [sme(1)]), 0);
-    assert.deepEqual(answers(e), [['generic_nack', CommandStatus.ESME_RINVCMDID, 20]]);
+    assert.deepEqual(answers(e), [['submit_multi_resp', CommandStatus.ESME_RINVBNDSTS, 20]]);
   });
 
   test('an undecodable submit_multi gets submit_multi_resp with the decode status (ESME_RINVDESTFLAG)', () => {
