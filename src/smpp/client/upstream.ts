@@ -14,7 +14,8 @@
 import { EsmClass, MessageState, Tag } from '../pdu/constants.js';
 import { parseDlrText } from '../pdu/dlr.js';
 import { segmentText } from '../pdu/segment.js';
-import { alphabetOf, chooseDataCoding, decodeText, decodeUcs2 } from '../pdu/text.js';
+import { alphabetOf, chooseDataCoding, decodeText, decodeUcs2, halfUcs2Unit } from '../pdu/text.js';
+import { CountedWarning } from '../../runtime/counted-warning.js';
 import { tlvGet, tlvInt, tlvString } from '../pdu/tlv.js';
 import { smPdu, type CancelSmPdu, type DataSmPdu, type Pdu, type SmPdu } from '../pdu/types.js';
 import { formatSmppTime } from '../pdu/smpp-time.js';
@@ -221,6 +222,12 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
   private carrierLinks: (UpstreamLink[] | null)[] = [];
   /** Carriers of the list no link names, already logged (once per carrier per process). */
   private readonly carriersWarned = new Set<string>();
+  /**
+   * MO in a UCS-2 coding whose octets are odd, per link: the first said at once, then one line a
+   * minute with how many came (an SMSC that cuts every MO so must not flood the log).
+   */
+  private readonly halfUnitMo = new CountedWarning<{ from: string; to: string }>(60_000, (link, count, f) =>
+    this.opts.log?.('smpp MO in UCS-2 with an odd number of octets: the last read as U+FFFD', { link, count, from: f.from, to: f.to }));
 
   constructor(readonly opts: UpstreamOptions) {
     if (opts.links.length === 0) throw new Error('SmppUpstream needs at least one link');
@@ -244,6 +251,7 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
     this.timer = setInterval(() => {
       this.sweepEarly();
       this.expireAcks();
+      this.halfUnitMo.flush(Date.now());
     }, 1000);
     this.timer.unref();
   }
@@ -355,6 +363,7 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.halfUnitMo.flush(Date.now(), true);
     await Promise.all(this.links.map((l) => l.close()));
   }
 
@@ -670,7 +679,7 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
       return this.ackWhen(handled);
     }
     link.mo++;
-    return this.onMoPdu(pdu);
+    return this.onMoPdu(pdu, link);
   }
 
   /**
@@ -885,9 +894,14 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
    * handler that fails or takes longer than moAckTimeoutMs gets ESME_RX_T_APPN (temporary: the SMSC
    * delivers it again; a handler that finished after the timeout may then see it twice).
    */
-  private onMoPdu(pdu: SmPdu | DataSmPdu): number | Promise<number> {
+  private onMoPdu(pdu: SmPdu | DataSmPdu, link: UpstreamLink): number | Promise<number> {
     const f = readSubmit(pdu);
     if (!f) return CommandStatus.ESME_RINVESMCLASS;
+    // Half a UCS-2 unit at the end: an MO cannot be refused back to the subscriber (a refusal only
+    // makes the SMSC deliver the same octets again), so it is taken with the octet read as U+FFFD
+    // (decodeUcs2): the MO record and the provider's copy show the loss, the operator is told, and
+    // an opt-out keyword before it still counts (U+FFFD is a symbol, folded away at the reply's edge).
+    if (halfUcs2Unit(f.octets, f.dataCoding)) this.halfUnitMo.note(link.cfg.name, { from: f.from, to: f.to }, Date.now());
     // A part of a long MO goes to the handlers as a part: they keep it durably until its set is whole
     // (receiveMo), and it is acknowledged once kept, like any MO. Nothing of a set lives only here.
     const mo: InboundMo = { from: f.from, to: f.to, text: decodeText(f.octets, f.dataCoding) };

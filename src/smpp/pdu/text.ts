@@ -89,15 +89,19 @@ export function encodeUcs2(text: string): Buffer {
 }
 
 /**
- * Decodes UCS-2/UTF-16BE; an odd trailing octet is dropped. For what the client reads from an SMSC
- * (an MO cannot be sent back); the server refuses a submit whose UCS-2 octets are odd before it
- * decodes them (`halfUcs2Unit`), so a provider's text is never changed in silence.
+ * Decodes UCS-2/UTF-16BE; an odd trailing octet, half a unit and no character, reads as U+FFFD (the
+ * replacement character), so a text cut short shows it. It matters for what the client reads from an
+ * SMSC (an MO cannot be refused back to the subscriber: it is recorded and forwarded with the mark,
+ * and logged, `halfUcs2Unit`); the server refuses a submit whose UCS-2 octets are odd before it
+ * decodes them, so a provider's text is never changed. Before 2026-12-07 the octet was dropped in
+ * silence and the MO recorded and forwarded as if whole.
  */
 export function decodeUcs2(b: Buffer): string {
   const n = b.length & ~1;
   const c = Buffer.allocUnsafe(n);
   b.copy(c, 0, 0, n);
-  return c.swap16().toString('utf16le');
+  const text = c.swap16().toString('utf16le');
+  return n === b.length ? text : text + '\ufffd';
 }
 
 /** The character set a data_coding's octets are in, as `decodeText` reads them. */
@@ -131,7 +135,7 @@ export function alphabetOf(dataCoding: number): Alphabet {
 
 /**
  * True when `octets` are UCS-2 (`alphabetOf`) and their number is odd: the last octet is half a
- * UTF-16 unit, no character. decodeText would drop it, so a server must refuse such a text
+ * UTF-16 unit, no character. decodeText reads it as U+FFFD, so a server must refuse such a text
  * (ESME_RINVMSGLEN: the short_message / message_payload length is invalid for its coding) rather
  * than send a text other than the one submitted. Parts of a long message are judged whole: their
  * octets are joined before they are decoded, so a part may end inside a unit the next one completes.

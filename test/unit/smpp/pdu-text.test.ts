@@ -120,6 +120,15 @@ describe('half a UCS-2 unit', () => {
     assert.equal(halfUcs2Unit(Buffer.from([0x4f, 0x60]), 8), false);
     assert.equal(halfUcs2Unit(Buffer.alloc(0), 8), false);
   });
+
+  test('decodeText reads the odd last octet of a UCS-2 text as U+FFFD, never drops it in silence', () => {
+    assert.equal(decodeText(Buffer.from([0x4f, 0x60, 0x4f]), 8), '你\ufffd');
+    assert.equal(decodeText(Buffer.from([0x4f]), 0x18), '\ufffd');
+    assert.equal(decodeText(Buffer.from([0x4f, 0x60]), 8), '你');
+    assert.equal(decodeText(Buffer.alloc(0), 8), '');
+    // an astral character whole, then half a unit
+    assert.equal(decodeText(Buffer.concat([encodeText('😀', 8), Buffer.from([0xd8])]), 8), '😀\ufffd');
+  });
 });
 
 describe('delivery receipt text', () => {
