@@ -4,7 +4,7 @@
  * itself recorded (who, when, what filter, how many rows); a content provider sees its own records.
  */
 import { SmsguardError } from '../domain/errors.js';
-import type { MessageView, RecordQuery, RecordRow } from '../ports/store.js';
+import type { MessageView, RecordQuery } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { MessageNaming, Principal } from './types.js';
 import { messageNamed } from './message-by-id.js';
@@ -14,6 +14,8 @@ import { inDateRange, inProvince, providersInProvince, scopeRefusal } from './re
 import { msisdnField, parseTime } from './validate.js';
 import { decodeCursor } from '../domain/page-cursor.js';
 import { mustBeFilterAccount } from './known-provider.js';
+import { ruleFilter, typeFilter } from './record-filter-values.js';
+import { recordItem, type RecordItem } from './record-items.js';
 
 export interface RecordsFilter {
   msisdn?: string;
@@ -30,6 +32,8 @@ export interface RecordsFilter {
 }
 
 const KINDS = new Set(['mt', 'mo', 'status', 'subscription', 'audit']);
+/** A submission's decision as its record has it (a held one is `held` until reviewed). */
+const DECISIONS = new Set(['accepted', 'held', 'rejected']);
 
 /**
  * A query's `from`/`to` as epoch ms (undefined when absent): an ISO-8601 date-time with its offset, as
@@ -59,12 +63,12 @@ export async function scopedQuery(ctx: AppContext, p: Principal, f: RecordsFilte
     if (!KINDS.has(f.kind)) throw new SmsguardError('invalid_request', `kind: one of ${[...KINDS].join(', ')}`, {}, 'kind');
     q.kind = f.kind as RecordQuery['kind'];
   }
-  if (f.type) q.type = f.type;
+  if (f.type) q.type = typeFilter(f.type);
   if (f.decision) {
-    if (f.decision !== 'accepted' && f.decision !== 'rejected') throw new SmsguardError('invalid_request', 'decision: accepted or rejected', {}, 'decision');
-    q.decision = f.decision;
+    if (!DECISIONS.has(f.decision)) throw new SmsguardError('invalid_request', `decision: one of ${[...DECISIONS].join(', ')}`, {}, 'decision');
+    q.decision = f.decision as RecordQuery['decision'];
   }
-  if (f.rule) q.rule = f.rule;
+  if (f.rule) q.rule = ruleFilter(f.rule);
   q.from = queryTime(f.from, 'from');
   q.to = queryTime(f.to, 'to');
   if (f.cursor) {
@@ -87,7 +91,7 @@ export async function scopedQuery(ctx: AppContext, p: Principal, f: RecordsFilte
   return q;
 }
 
-export async function queryRecords(ctx: AppContext, p: Principal, f: RecordsFilter): Promise<{ records: RecordRow[]; nextCursor: string | null }> {
+export async function queryRecords(ctx: AppContext, p: Principal, f: RecordsFilter): Promise<{ records: RecordItem[]; nextCursor: string | null }> {
   // A range given backwards (or empty) is a mistake in the request, refused as the export refuses it:
   // answered as an empty page it read as "no records there". One the token's dates clamp to nothing is
   // a sound request, answered empty below.
@@ -105,7 +109,8 @@ export async function queryRecords(ctx: AppContext, p: Principal, f: RecordsFilt
     }
     throw e;
   }
-  const res = q.from !== undefined && q.to !== undefined && q.from >= q.to ? { records: [], nextCursor: null } : await ctx.store.records.queryRecords(q);
+  const page = q.from !== undefined && q.to !== undefined && q.from >= q.to ? { records: [], nextCursor: null } : await ctx.store.records.queryRecords(q);
+  const res = { records: page.records.map(recordItem), nextCursor: page.nextCursor };
   if (p.role === 'regulator') {
     const { contentProviderIds, ...effective } = q;
     await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'records.query', {

@@ -856,7 +856,7 @@ export interface RecordQuery {
   kind?: RecordRow['kind'];
   /** Message type of an MT, event of a subscription record, action of an audit record. */
   type?: string;
-  decision?: 'accepted' | 'rejected';
+  decision?: 'accepted' | 'held' | 'rejected';
   /** Rule id of the failing verdict of a rejected MT. */
   rule?: string;
   from?: number;
@@ -873,6 +873,20 @@ export interface RecordRow {
   kind: 'mt' | 'mo' | 'status' | 'subscription' | 'audit';
   contentProviderId: string | null;
   msisdn: string | null;
+  /**
+   * The record's header columns (docs/RECORDS.md), derived from its body when it was appended and
+   * matched by {@link RecordQuery}'s filters; read back from the columns a page already selects.
+   * `ref`: the message (mt, status), MO (mo) or consent (subscription) the record is about.
+   */
+  ref: string | null;
+  /** Sending port of an MT, the port an MO reached. */
+  port: string | null;
+  /** Message type of an MT, event of a subscription record, action of an audit record. */
+  type: string | null;
+  /** An MT's decision: `accepted`, `held` or `rejected`. */
+  decision: string | null;
+  /** Rule id of the failing verdict of a rejected MT. */
+  rule: string | null;
   body: Record<string, unknown>;
   /** Set by adapters that keep hash chains: the record's chain hash (hex). */
   hash?: string;

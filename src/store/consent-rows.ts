@@ -5,6 +5,7 @@
  */
 import type { ConsentRequestRow, ConsentRow, SubscriptionEvent } from '../ports/store.js';
 import { leadingSignature } from '../domain/signature.js';
+import { SUBSCRIPTION_EVENTS, type SubscriptionEventKind } from '../domain/subscription-events.js';
 
 export interface ConsentDb {
   id: string; content_provider_id: string; msisdn: string; category: string; freq_count: number; freq_per: ConsentRow['frequency']['per'];
@@ -32,10 +33,11 @@ export const toRequest = (r: RequestDb): ConsentRequestRow => ({
   status: r.status, createdAt: r.created_at, deadlineAt: r.deadline_at, resolvedAt: r.resolved_at, consentId: r.consent_id, profile: r.profile,
 });
 
-const EVENT_KINDS: ReadonlySet<unknown> = new Set<SubscriptionEvent['kind']>([
-  'consent_granted', 'consent_withdrawn', 'opt_out', 'dnd_added', 'consent_requested', 'consent_refused', 'consent_deemed_refused', 'opt_in',
-  'consent_expired', 'consent_request_lapsed', 'consent_reply', 'relationship_ended',
-]);
+const EVENT_KINDS: ReadonlySet<unknown> = new Set<SubscriptionEvent['kind']>(SUBSCRIPTION_EVENTS);
+// Every event of the port's type is in the list (the Set above checks the other way round): a type error names one that is not.
+type Unlisted = Exclude<SubscriptionEvent['kind'], 'unreadable' | SubscriptionEventKind>;
+const everyEventListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyEventListed;
 
 /**
  * A subscription record (kind `subscription`) as an event. A damaged body (readBody's

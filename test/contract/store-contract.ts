@@ -1709,6 +1709,30 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         const v = await s.messages.getMessage(rej[0].id);
         assert.deepEqual(v?.verdicts.map((x) => [x.rule, x.outcome, x.code]), [['test.rule', 'fail', 'frequency_exceeded']]);
       });
+
+      test('a page gives each record its header columns (ref, port, type, decision, rule) as the filters match them', async () => {
+        // Read from the columns the page already selects: an inspector sees what a filter matched on
+        // without parsing each kind's body (a compact verdict encoding names no rule at all).
+        const a = await seedProvider(s);
+        const to = msisdn();
+        const ok = item({ cp: a.cp.id, from: a.service, to });
+        const no = item({ cp: a.cp.id, from: a.commercial, to, type: 'commercial', category: 'promo' });
+        await s.messages.decideAndRecord([ok, no], (it) => decision(it.candidate.type !== 'commercial'));
+        const moId = uid('mo');
+        await s.records.recordMo({ id: moId, at: T0 + 5, from: to, to: a.commercial, text: 'TD', contentProviderId: a.cp.id, action: 'opt_out' });
+        await s.records.appendAudit(T0 + 6, 'tok_x', 'records.query', { rows: 0 }, { contentProviderId: a.cp.id });
+        const rows = (await s.records.queryRecords({ contentProviderId: a.cp.id, limit: 100 })).records;
+        const cols = (id: string) => {
+          const r = rows.find((x) => x.id === id);
+          assert.ok(r, id);
+          return { ref: r.ref, port: r.port, type: r.type, decision: r.decision, rule: r.rule };
+        };
+        assert.deepEqual(cols(ok.id), { ref: ok.id, port: a.service, type: 'verification', decision: 'accepted', rule: null });
+        assert.deepEqual(cols(no.id), { ref: no.id, port: a.commercial, type: 'commercial', decision: 'rejected', rule: 'test.rule' });
+        assert.deepEqual(cols(moId), { ref: moId, port: a.commercial, type: null, decision: null, rule: null });
+        const audit = rows.find((x) => x.kind === 'audit');
+        assert.deepEqual(audit && { ref: audit.ref, port: audit.port, type: audit.type, decision: audit.decision, rule: audit.rule }, { ref: null, port: null, type: 'records.query', decision: null, rule: null });
+      });
     });
 
     describe('complaint cases, credit files, volume', () => {

@@ -12,6 +12,7 @@ import { verifyHeadSignature } from '../../src/app/records-signing.js';
 import { monthOf } from '../../src/domain/hash-chain.js';
 
 const MARCH = Date.parse('2026-03-10T04:00:00Z');
+const fieldsOf = (r: any) => ({ ref: r.ref, clientRef: r.clientRef, port: r.port, type: r.type, decision: r.decision, rule: r.rule, code: r.code, article: r.article });
 const NOV = Date.parse('2026-11-30T04:00:00Z');
 
 async function send(g: TestGateway, cp: Provider, to: string, text = '【示例】您的验证码是123456', type = 'verification', from = '10690001') {
@@ -81,7 +82,8 @@ describe('records over HTTP', () => {
     const msg = (await g.http.inject({ method: 'GET', url: `/v1/messages/${rej.id}`, headers: g.admin })).json();
     const failed = msg.verdicts.find((v: any) => v.outcome === 'fail').rule;
     assert.equal((await get(`rule=${encodeURIComponent(failed)}`)).records.length, 1);
-    assert.equal((await get('rule=no.such.rule')).records.length, 0);
+    // a rule of the profiles that rejected nothing here: an empty page (an unknown one is 400, below)
+    assert.equal((await get('rule=commercial.quiet-hours')).records.length, 0);
     assert.equal((await get('port=10691111')).records.length, 1);
     assert.equal((await get(`contentProviderId=${other.id}&kind=mt`)).records.length, 1);
     assert.equal((await get('type=verification&kind=mt&from=2026-11-01T00:00:00Z')).records.length, 1);
@@ -203,5 +205,90 @@ describe('records over HTTP', () => {
     assert.equal(await get(), before, 'no empty audit entries from the daily job');
     await purgeRecords(g.app.ctx, { dryRun: false, actor: 'cli' });
     assert.equal(await get(), before + 1, 'a purge someone ran by hand is recorded even when it removed nothing');
+  });
+});
+
+describe('records over HTTP: what an item says, and filters that name nothing', () => {
+  const { g, cp } = gatewaySuite({ now: NOV });
+  const get = (qs: string, headers = g.admin) => g.http.inject({ method: 'GET', url: `/v1/records?${qs}`, headers });
+
+  test('each item has its ref, clientRef, port, type, decision and the rule, code and article of a rejection (null where none applies)', async () => {
+    // An inspector had these only by reading each kind's body (and a submission's verdicts are stored
+    // compactly: the failing rule is not in the body at all, only in the record's rule column).
+    const ok = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13800138000', text: '【示例】您的验证码是123456', type: 'verification', clientRef: 'order-1' } });
+    assert.equal(ok.statusCode, 202, ok.body);
+    const no = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13800138000', text: '【示例】会员日全场五折，点击领取优惠券', type: 'notification', clientRef: 'order-2' } });
+    assert.equal(no.statusCode, 422, no.body);
+    const mo = await g.app.receiveMo({ from: '13800138000', to: '10690001', text: '你好' }, 'system');
+    const c = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: '13600136000', category: 'promo', frequency: { count: 4, per: 'month' }, expiresAt: '2027-12-31T00:00:00Z', proof: { channel: 'web', reference: 'form-1', capturedAt: '2026-11-30T04:00:00Z' } } });
+    assert.equal(c.statusCode, 201, c.body);
+    const r = await get('limit=1000');
+    assert.equal(r.statusCode, 200, r.body);
+    const records = r.json().records;
+    const okId = ok.json().id ?? ok.json().messages?.[0]?.id;
+    const noId = no.json().error?.messageId ?? no.json().id;
+    const mt = records.filter((x: any) => x.kind === 'mt');
+    const accepted = mt.find((x: any) => x.body.clientRef === 'order-1');
+    const rejected = mt.find((x: any) => x.body.clientRef === 'order-2');
+    assert.ok(accepted && rejected, JSON.stringify(mt));
+    if (okId) assert.equal(accepted.id, okId);
+    if (noId) assert.equal(rejected.id, noId);
+    assert.deepEqual(fieldsOf(accepted), { ref: accepted.id, clientRef: 'order-1', port: '10690001', type: 'verification', decision: 'accepted', rule: null, code: null, article: null });
+    const view = (await g.http.inject({ method: 'GET', url: `/v1/messages/${rejected.id}`, headers: g.admin })).json();
+    const failed = view.verdicts.find((v: any) => v.outcome === 'fail');
+    assert.ok(failed.article, 'the profile names an article for the rule');
+    assert.deepEqual(fieldsOf(rejected), { ref: rejected.id, clientRef: 'order-2', port: '10690001', type: 'notification', decision: 'rejected', rule: failed.rule, code: no.json().error.code, article: failed.article });
+    const moItem = records.find((x: any) => x.kind === 'mo');
+    assert.ok(moItem, 'the MO is recorded');
+    assert.deepEqual(fieldsOf(moItem), { ref: moItem.id, clientRef: null, port: '10690001', type: null, decision: null, rule: null, code: null, article: null });
+    assert.equal(mo.id ?? moItem.id, moItem.id);
+    const granted = records.find((x: any) => x.kind === 'subscription' && x.type === 'consent_granted');
+    assert.ok(granted, JSON.stringify(records.map((x: any) => [x.kind, x.type])));
+    assert.deepEqual({ ...fieldsOf(granted), ref: undefined }, { ref: undefined, clientRef: null, port: null, type: 'consent_granted', decision: null, rule: null, code: null, article: null });
+    // the rule shown is the one ?rule= finds
+    const byRule = (await get(`rule=${encodeURIComponent(failed.rule)}`)).json().records;
+    assert.deepEqual(byRule.map((x: any) => x.id), [rejected.id]);
+  });
+
+  test('a status record that stopped a message names the rule, code and article it was stopped under', async () => {
+    // statusBody keeps the rejection of a message stopped after it was queued (send-time checks).
+    const id = 'msg_stopped_1';
+    const body = { status: 'rejected', detail: 'quiet hours', code: 'quiet_hours', rule: 'commercial.quiet-hours', article: 'art. 9', profile: 'cn-2026' };
+    const before = (await get('kind=status&limit=1000')).json().records.length;
+    const writer = (g.app.ctx.store.records as any).writer;
+    const rec = { id: `${id}:rejected`, at: g.clock.now(), kind: 'status', contentProviderId: cp.id, msisdn: '+8613800138000', ref: id, body };
+    if (typeof writer.appendNow === 'function') await writer.appendNow([rec]); else writer.append(rec);
+    const status = (await get('kind=status&limit=1000')).json().records;
+    assert.equal(status.length, before + 1);
+    const s = status.find((x: any) => x.id === `${id}:rejected`);
+    assert.deepEqual(fieldsOf(s), { ref: id, clientRef: null, port: null, type: null, decision: null, rule: 'commercial.quiet-hours', code: 'quiet_hours', article: 'art. 9' });
+  });
+
+  test('a rule, type, kind or decision that names nothing is 400 naming the field and what it may be, not an empty page', async () => {
+    // A mistyped rule (commercial.concent) answered 200 with no records: read as "never rejected under it".
+    for (const [qs, field, names] of [
+      ['rule=commercial.concent', 'rule', ['commercial.consent', 'commercial.quiet-hours', 'content.no-advertising']],
+      ['rule=consent_missing', 'rule', ['commercial.consent']],
+      ['type=verfication', 'type', ['verification', 'commercial', 'consent_granted', 'opt_out', 'records.query']],
+      ['type=Verification', 'type', ['verification']],
+      ['kind=sms', 'kind', ['mt', 'subscription']],
+      ['decision=refused', 'decision', ['accepted', 'rejected']],
+    ] as const) {
+      const r = await get(qs);
+      assert.equal(r.statusCode, 400, `${qs}: ${r.body}`);
+      const e = r.json().error;
+      assert.equal(e.code, 'invalid_request', qs);
+      assert.equal(e.field, field, qs);
+      for (const n of names) assert.ok(e.message.includes(n), `${qs}: ${e.message} should name ${n}`);
+    }
+    // The values it does know, each a sound request (empty or not).
+    for (const qs of ['rule=commercial.quiet-hours', 'rule=supervision.province-scope', 'type=public_welfare', 'type=consent_withdrawn', 'type=records.query', 'type=upstream_link.stop', 'kind=audit&type=records.rotate-key', 'decision=held']) {
+      const r = await get(qs);
+      assert.equal(r.statusCode, 200, `${qs}: ${r.body}`);
+    }
+    // A regulator's mistyped query is refused before it runs: no rows to record.
+    const t = await g.app.auth.createToken('regulator', 'inspector Qian', null, {});
+    const r = await get('rule=commercial.concent', { authorization: `Bearer ${t.token}` });
+    assert.equal(r.statusCode, 400);
   });
 });

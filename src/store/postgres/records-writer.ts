@@ -14,6 +14,8 @@ import { decodeCursor, encodeCursor } from '../../domain/page-cursor.js';
 export type { NewRecord, StoredRecord };
 
 interface Raw { seq: number; id: string; at: number; kind: RecordRow['kind']; content_provider_id: string | null; msisdn: string | null; ref: string | null; body: Record<string, unknown> }
+/** The derived header columns a page reads besides a stored record's. */
+interface HeaderRaw { port: string | null; type: string | null; decision: string | null; rule: string | null }
 const toStored = (r: Raw): StoredRecord => ({ seq: r.seq, id: r.id, at: r.at, kind: r.kind, contentProviderId: r.content_provider_id, msisdn: r.msisdn, ref: r.ref, body: readBody(r.body) });
 
 /** `YYYYMM` of the Asia/Shanghai calendar month holding epoch-ms `at` (partition names). */
@@ -193,11 +195,12 @@ export class PgRecordsWriter {
     if (q.from !== undefined) where.push(`at >= ${arg(q.from)}`);
     if (q.to !== undefined) where.push(`at < ${arg(q.to)}`);
     if (q.cursor) where.push(`seq < ${arg(decodeCursor(q.cursor))}`);
-    const sql = `SELECT seq, id, at, kind, content_provider_id, msisdn, ref, body FROM records_all ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ${arg(q.limit + 1)}`;
-    const rows = (await this.pool.query<Raw>(sql, args)).rows.map(toStored);
+    // The header columns come with the row (no second read): the item says what the filters match.
+    const sql = `SELECT seq, id, at, kind, content_provider_id, msisdn, ref, port, type, decision, rule, body FROM records_all ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ${arg(q.limit + 1)}`;
+    const rows = (await this.pool.query<Raw & HeaderRaw>(sql, args)).rows;
     const page = rows.slice(0, q.limit);
     return {
-      records: page.map((r) => ({ seq: r.seq, id: r.id, at: r.at, kind: r.kind, contentProviderId: r.contentProviderId, msisdn: r.msisdn, body: readBody(r.body) })),
+      records: page.map((r) => ({ ...toStored(r), port: r.port, type: r.type, decision: r.decision, rule: r.rule })),
       nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].seq) : null,
     };
   }

@@ -144,7 +144,7 @@ export function queryPage(w: RecordsWriter, q: RecordQuery): { records: RecordRo
   rows.sort((a, b) => b[0] - a[0]);
   const page = rows.slice(0, q.limit);
   return {
-    records: page.map((r) => ({ seq: r[0], id: r[1], at: r[2], kind: r[3], contentProviderId: r[4], msisdn: r[5], body: readBody(r[11]), hash: r[12].toString('hex') })),
+    records: page.map((r) => ({ seq: r[0], id: r[1], at: r[2], kind: r[3], contentProviderId: r[4], msisdn: r[5], ref: r[6], port: r[7], type: r[8], decision: r[9], rule: r[10], body: readBody(r[11]), hash: r[12].toString('hex') })),
     nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1][0]) : null,
   };
 }
