@@ -71,14 +71,15 @@ describe('the records page', () => {
     assert.deepEqual(rowIds(r.body), [ids.theirs, ids.refused, ids.a]);
     const rows = cells(r.body);
     assert.equal(rows[1][1], '2026-11-29 12:01');
-    assert.deepEqual(rows[1].slice(2), ['下行短信', cp.id, '10690001', '+8613800138000', '已拒绝：签名未登记 (signature_unregistered)', '【未登记】您的订单已发货。']);
+    // a rejection says the rule and article it was refused under, as the API's item gives them
+    assert.deepEqual(rows[1].slice(2), ['下行短信', cp.id, '10690001', '+8613800138000', '已拒绝：签名未登记 (signature_unregistered) 依据：短信须以企业已登记的签名开头（sender.signature）— 第十九条（端口类短信息须标明发送者的真实身份）', '【未登记】您的订单已发货。']);
     assert.deepEqual(rows[2].slice(2, 7), ['下行短信', cp.id, '10690001', '+8613800138000', '已接受']);
     assert.deepEqual(rows[0].slice(3, 5), [other.id, '10698001']);
     // the status records of a's delivery come under the number too, as the API gives them
     const all = await admin('/web/records?number=13800138000');
     assert.ok(cells(all.body).some((row) => row[2] === '状态报告' && row[6] === '已送达' && row[7] === `短信 ${ids.a}`), all.body);
     const en = await admin('/web/records?number=13800138000&kind=mt&lang=en');
-    assert.deepEqual(cells(en.body).map((row) => row[6]), ['accepted', 'rejected: signature not registered (signature_unregistered)', 'accepted']);
+    assert.deepEqual(cells(en.body).map((row) => row[6].replace(/ — .*$/, '')), ['accepted', 'rejected: signature not registered (signature_unregistered) Rule: a message starts with the sender&#39;s registered signature (sender.signature)', 'accepted']);
     assert.match(en.body, /<title>Statutory records: search and verify · smsguard<\/title>/);
   });
 
@@ -106,6 +107,14 @@ describe('the records page', () => {
     assert.equal(longRule.statusCode, 400);
     assert.match(longRule.body, /未通过的规则：请从列表中选择规则。原因：不能超过 64 个字。 \(invalid_request\)/);
     assert.equal((await admin(`/v1/records?rule=${'x'.repeat(65)}`)).statusCode, 400, 'as the API');
+    // a rule no profile has (a crafted or old link) is refused naming the field, not searched into "no records"
+    const badRule = await admin('/web/records?rule=commercial.concent');
+    assert.equal(badRule.statusCode, 400);
+    assert.match(badRule.body, /role="alert"[\s\S]*未通过的规则：[\s\S]*invalid_request/);
+    assert.doesNotMatch(badRule.body, /id="no-records"/);
+    // held submissions are a decision of their own in the form, as in the records
+    assert.match((await admin('/web/records')).body, /<option value="held">待审核<\/option>/);
+    assert.equal((await admin('/web/records?decision=held')).statusCode, 200);
     const badDay = await admin('/web/records?from=yesterday');
     assert.equal(badDay.statusCode, 400);
     assert.match(badDay.body, /起始日期（北京时间）：请选择日期/);

@@ -6,7 +6,7 @@
  * plain words; and the signed inspection export (`GET /v1/records/export`'s use case, the download
  * of `/web/records/export`: the tar of the records file and its signed manifest).
  */
-import type { RecordRow } from '../../ports/store.js';
+import type { RecordItem } from '../../app/record-items.js';
 import type { MonthVerification } from '../../app/records-verify-month.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { shanghaiDayOrTime } from '../../app/validate.js';
@@ -14,6 +14,7 @@ import { colon, t, tk, tkOr, type Lang, type TextKey } from '../i18n.js';
 import { alertBox, esc, field, fmtTime } from '../html.js';
 import { codeLabel } from '../code-labels.js';
 import { RULE_IDS, ruleName } from '../rule-labels.js';
+import { withRule } from '../form-errors.js';
 
 /** The form's values as asked (shown again in the form, carried into the next page's link). */
 export interface RecordSearch {
@@ -72,7 +73,7 @@ ${showProvider ? field({ id: 'contentProviderId', label: t(lang, 'recProvider'),
 ${field({ id: 'port', label: t(lang, 'recPort'), value: s.port, hint: t(lang, 'recPortHint'), attrs: 'maxlength="21" inputmode="numeric"' })}
 ${select('kind', t(lang, 'recKind'), s.kind, [any, ...KINDS.map((k): [string, string] => [k, tk(lang, `rk_${k}`)])])}
 </div><div>
-${select('decision', t(lang, 'recDecision'), s.decision, [any, ['accepted', t(lang, 'mst_accepted')], ['rejected', t(lang, 'mst_rejected')]])}
+${select('decision', t(lang, 'recDecision'), s.decision, [any, ['accepted', t(lang, 'mst_accepted')], ['held', t(lang, 'mst_held')], ['rejected', t(lang, 'mst_rejected')]])}
 ${select('rule', t(lang, 'recRule'), s.rule, [any, ...PIPELINE_RULES.map((r): [string, string] => [r, ruleName(lang, r)])])}
 ${field({ id: 'from', label: t(lang, 'recFrom'), type: 'date', value: s.from })}
 ${field({ id: 'to', label: t(lang, 'recTo'), type: 'date', value: s.to })}
@@ -83,24 +84,26 @@ ${field({ id: 'to', label: t(lang, 'recTo'), type: 'date', value: s.to })}
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
-/** The port of a record: an MT's sending port, the port an MO reached. */
-function portOf(r: RecordRow): string {
-  if (r.kind === 'mt') return str(r.body.from) ?? '—';
-  if (r.kind === 'mo') return str(r.body.to) ?? '—';
-  return '—';
+/** The port of a record (the item's `port`): an MT's sending port, the port an MO reached. */
+function portOf(r: RecordItem): string {
+  return r.port ?? '—';
 }
 
-/** The decision of a submission (with its code's label), the status a status record gives. */
-function decisionOf(lang: Lang, r: RecordRow): string {
+/**
+ * The decision of a submission (with its code's label), the status a status record gives; for a
+ * rejection, the rule and article it was refused under (the item's, as the API lists it).
+ */
+function decisionOf(lang: Lang, r: RecordItem): string {
+  const ref = r.rule ? { rule: r.rule, article: r.article ?? undefined, profile: str(r.body.profile) ?? undefined } : undefined;
   if (r.kind === 'mt') {
-    const d = str(r.body.decision);
-    const code = str(r.body.code);
+    const d = r.decision;
+    const code = r.code;
     const said = d ? tkOr(lang, `mst_${d}`) ?? d : '—';
-    return code ? `${said}${colon(lang)}${codeLabel(lang, code) ?? code} (${code})` : said;
+    return withRule(lang, ref, code ? `${said}${colon(lang)}${codeLabel(lang, code) ?? code} (${code})` : said);
   }
   if (r.kind === 'status') {
     const st = str(r.body.status);
-    return st ? tkOr(lang, `mst_${st}`) ?? st : '—';
+    return withRule(lang, ref, st ? tkOr(lang, `mst_${st}`) ?? st : '—');
   }
   return '—';
 }
@@ -108,7 +111,7 @@ function decisionOf(lang: Lang, r: RecordRow): string {
 const short = (s: string, n = 60) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 /** A line of what the record says: a message's text, the message a status is about, a subscription's event, an audit entry's action. */
-function summaryOf(lang: Lang, r: RecordRow): string {
+function summaryOf(lang: Lang, r: RecordItem): string {
   const b = r.body;
   if (typeof b.unreadable === 'string') return short(b.unreadable);
   if (r.kind === 'mt' || r.kind === 'mo') return short(str(b.text) ?? '');
@@ -125,7 +128,7 @@ function summaryOf(lang: Lang, r: RecordRow): string {
   return '';
 }
 
-function resultTable(lang: Lang, s: RecordSearch, result: { records: RecordRow[]; nextCursor: string | null }): string {
+function resultTable(lang: Lang, s: RecordSearch, result: { records: RecordItem[]; nextCursor: string | null }): string {
   if (result.records.length === 0) return `<p id="no-records">${esc(t(lang, 'recNone'))}</p>`;
   const rows = result.records.map((r) => `<tr data-seq="${r.seq}" data-record="${esc(r.id)}">
 <td class="mono">${r.seq}</td>
@@ -200,7 +203,7 @@ ${select('format', t(lang, 'recExportFormat'), e.format || 'jsonl', [['jsonl', '
 export interface RecordsPageState {
   search: RecordSearch;
   /** The page of records, or null before anything was asked (the form alone). */
-  result: { records: RecordRow[]; nextCursor: string | null } | null;
+  result: { records: RecordItem[]; nextCursor: string | null } | null;
   /** Whether the viewer may name a provider (not a provider itself, whose records are its own). */
   showProvider: boolean;
   /** The operator and regulators: the month's verification. */
