@@ -14,7 +14,7 @@
  * window closed settles the request first (silence won) and then goes to the ordinary MO handling.
  */
 import { classifyConsentReply, isOptOutKeyword } from '../domain/consent-reply.js';
-import type { ConsentRequestRow, ConsentRow } from '../ports/store.js';
+import type { ConsentRequestRow, ConsentRow, MoRecord } from '../ports/store.js';
 import type { AppContext } from './context.js';
 import type { MoOutcome } from './types.js';
 import type { MoHandler } from './receive-mo.js';
@@ -58,22 +58,24 @@ export const consentReplyHandler: MoHandler = async (ctx, mo): Promise<MoOutcome
   }
   if (meaning === 'grant') return grant(ctx, req, mo, evidence);
   if (meaning === 'refuse') {
-    if (!(await ctx.store.consents.resolveConsentRequest(req.id, { status: 'refused', at: mo.at, channel: 'sms', evidence }))) return null;
+    // The reply's record and callback in the resolution's transaction (as with every answer below):
+    // a crash between them left an answered request whose reply was neither recorded nor told.
     const notice = moNotice('consent_refused', { consentRequestId: req.id });
-    await ctx.store.records.recordMo({ id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'consent_refused', notice });
+    const record: MoRecord = { id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'consent_refused', notice };
+    if (!(await ctx.store.consents.resolveConsentRequest(req.id, { status: 'refused', at: mo.at, channel: 'sms', evidence, mo: record }))) return null;
     tellProvider(ctx, req.contentProviderId, mo, notice);
     await sendFreeConfirmation(ctx, req, mo.from, `您已拒绝“${req.category}”类商业短信，我们不会再就此征求您的同意。本条免费。`, 'consent_refusal_confirmation', mo.at);
     return { id: mo.id, action: 'consent_refused', contentProviderId: req.contentProviderId };
   }
   // opt_out: refuse the request and opt out, atomically.
   const target = await optOutTarget(ctx, req.contentProviderId, mo.from, mo.to, answeredText);
+  const notice = moNotice('opt_out', { signature: target.signature, consentRequestId: req.id });
   const ok = await ctx.store.consents.resolveConsentRequest(req.id, {
     status: 'refused', at: mo.at, channel: 'sms', evidence,
     optOut: { evidence: { ...evidence, rule: 'refusal.opt-out-reply', article: ctx.profile.rules['refusal.opt-out-reply']?.article }, signature: target.signature, endsRelationship: target.endsRelationship },
+    mo: { id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'opt_out', notice },
   });
   if (!ok) return null;
-  const notice = moNotice('opt_out', { signature: target.signature, consentRequestId: req.id });
-  await ctx.store.records.recordMo({ id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'opt_out', notice });
   tellProvider(ctx, req.contentProviderId, mo, notice);
   // Under the signature refused (a per-signature opt-out), as the spine's confirmation is.
   await sendFreeConfirmation(ctx, target.signature ? { ...req, text: target.signature } : req, mo.from, optOutConfirmationBody(target.signature), 'opt_out_confirmation', mo.at);
@@ -87,9 +89,9 @@ async function grant(ctx: AppContext, req: ConsentRequestRow, mo: { id: string; 
     proof: { channel: 'sms', reference: `${req.id}/${mo.id}`, capturedAt: new Date(mo.at).toISOString(), requestId: req.id, requestMessageId: req.messageId, requestText: req.text, moId: mo.id, reply: mo.text, profile: ctx.profile.id },
     withdrawnAt: null,
   };
-  if (!(await ctx.store.consents.resolveConsentRequest(req.id, { status: 'granted', at: mo.at, channel: 'sms', evidence, consent }))) return null;
   const notice = moNotice('consent_granted', { consentRequestId: req.id });
-  await ctx.store.records.recordMo({ id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'consent_granted', notice });
+  const record: MoRecord = { id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'consent_granted', notice };
+  if (!(await ctx.store.consents.resolveConsentRequest(req.id, { status: 'granted', at: mo.at, channel: 'sms', evidence, consent, mo: record }))) return null;
   tellProvider(ctx, req.contentProviderId, mo, notice);
   const until = new Date(consent.expiresAt + 8 * 3_600_000).toISOString().slice(0, 10);
   await sendFreeConfirmation(ctx, req, mo.from, `您已同意接收“${req.category}”类商业短信，每${PER_ZH[req.frequency.per]}不超过${req.frequency.count}条，有效期至${until}。${ctx.profile.params.refusalNotice.value}，本条免费。`, 'consent_confirmation', mo.at);

@@ -9,7 +9,7 @@
  */
 import { normalizeMsisdnLenient } from '../domain/msisdn.js';
 import type { AppContext } from './context.js';
-import type { PortRow } from '../ports/store.js';
+import type { MoRecord, PortRow } from '../ports/store.js';
 import type { Channel, MoInput, MoOutcome } from './types.js';
 import { moKeyword } from './opt-out-keywords.js';
 import { resubscribeByReply } from './consent-lift-opt-out.js';
@@ -104,8 +104,10 @@ async function receiveWhole(ctx: AppContext, input: MoInput, channel: Channel, h
     const refusal = keyword.match;
     const target = await optOutTarget(ctx, cpId, from, port.number);
     const notice = moNotice('opt_out', { signature: target.signature });
-    await ctx.store.records.recordMo({ id, at, from, to: dest, text, contentProviderId: cpId, action: 'opt_out', notice });
-    await ctx.store.consents.optOut(cpId, from, at, 'sms', { moId: id, port: port.number, text, matched: refusal, rule: 'refusal.opt-out-reply', article: ctx.profile.rules['refusal.opt-out-reply']?.article }, target);
+    // One transaction: the opt-out, the reply's record and the provider's callback. Recorded apart
+    // (record first), a crash between them left a recorded, told opt-out reply that was not in force.
+    const mo: MoRecord = { id, at, from, to: dest, text, contentProviderId: cpId, action: 'opt_out', notice };
+    await ctx.store.consents.optOut(cpId, from, at, 'sms', { moId: id, port: port.number, text, matched: refusal, rule: 'refusal.opt-out-reply', article: ctx.profile.rules['refusal.opt-out-reply']?.article }, { ...target, mo });
     ctx.events.emit('refusal', { contentProviderId: cpId, msisdns: [from] });
     tellProvider(ctx, cpId, { id, from, to: dest, text, at }, notice);
     await sendOptOutConfirmation(ctx, cpId, port.number, from, at, target.signature);

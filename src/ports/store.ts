@@ -730,6 +730,12 @@ export interface ConsentRequestResolution {
   consent?: ConsentRow;
   /** With a refusal reply: the opt-out, in the same transaction. */
   optOut?: { evidence: Record<string, unknown>; signature: string | null; endsRelationship: boolean };
+  /**
+   * The reply that answered, recorded (with its `mo` callback when it carries a notice) in the same
+   * transaction, after the resolution's own records, and not at all when the request was no longer
+   * pending (the caller handles the reply otherwise). Without it the caller records the reply itself.
+   */
+  mo?: MoRecord;
 }
 
 export interface OptOutOptions {
@@ -737,6 +743,12 @@ export interface OptOutOptions {
   signature?: string | null;
   /** Whether the opt-out ends the provider's relationship with the number (provider-wide scope). */
   endsRelationship?: boolean;
+  /**
+   * The user's reply that asked for it (an opt-out by SMS): its MO record, and its `mo` callback when
+   * it carries a notice, written in the opt-out's own transaction, the record first. Apart, a crash
+   * between the two steps left a recorded (and told) opt-out reply that was not in force.
+   */
+  mo?: MoRecord;
 }
 
 export interface RelationshipRow {

@@ -167,6 +167,18 @@ export function callbackQueueingContract(get: () => Store): void {
     const recs = await s.records.queryRecords({ kind: 'mo', contentProviderId: cp.id, limit: 10 });
     assert.equal(recs.records.length, 2);
   });
+  test('an opt-out by reply is one transaction: the opt-out, the reply\'s record and its callback (optOut `mo`)', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    await s.callbacks.putSettings({ contentProviderId: cp.id, statusUrl: null, moUrl: 'https://cp.example/mo', secret: 'sgw_t', updatedAt: T0 });
+    const from = msisdn();
+    const mo = { id: 'mo_r_' + cp.id, at: T0 + MIN, from, to: service, text: 'R', contentProviderId: cp.id, action: 'opt_out', notice: { action: 'opted_out' as const } };
+    await s.consents.optOut(cp.id, from, T0 + MIN, 'sms', { moId: mo.id }, { mo });
+    assert.equal(await s.consents.isOptedOut(cp.id, from), true);
+    assert.deepEqual([...(await queued(s, cp.id)).keys()], [`mo:${mo.id}`]);
+    const recs = (await s.records.queryRecords({ contentProviderId: cp.id, msisdn: from, limit: 10 })).records.reverse();
+    assert.deepEqual(recs.map((r) => r.kind === 'mo' ? `mo:${String(r.body.action)}` : `${r.kind}:${String(r.body.event)}`).slice(0, 2), ['mo:opt_out', 'subscription:opt_out'], 'the reply\'s record, then the opt-out\'s');
+  });
   test('callbacks in the transaction: a reply the gateway acted on (an opt-out, a lift by reply) is queued with its record and its notice, for its own provider only', async () => {
     const s = get();
     const { cp, service } = await seedProvider(s);

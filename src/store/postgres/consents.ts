@@ -135,10 +135,17 @@ export class PgConsents implements ConsentStore {
   }
 
   async optOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>, opts: OptOutOptions = {}): Promise<void> {
-    await this.tx([at], async (t) => {
+    await this.tx(opts.mo ? [at, opts.mo.at] : [at], async (t) => {
       await this.lock(t, contentProviderId, msisdn);
+      if (opts.mo) await this.appendMo(t, opts.mo);
       await this.applyOptOut(t, contentProviderId, msisdn, at, channel, evidence, opts);
     });
+  }
+
+  /** Inside a transaction: an MO's record and, when its provider is told of it, its `mo` callback. */
+  private async appendMo(t: Tx, mo: MoRecord): Promise<void> {
+    t.recs.push(moRecordRow(mo));
+    if (toldMo(mo) && this.callbacks.targets.wantsMo(mo.contentProviderId)) await this.callbacks.queueWith(t.c, [moCallbackRow(mo.contentProviderId, mo)]);
   }
 
   async isOptedOut(contentProviderId: string, msisdn: string): Promise<boolean> {
@@ -151,8 +158,7 @@ export class PgConsents implements ConsentStore {
       await this.lock(t, contentProviderId, msisdn);
       const n = ((await t.c.query(Q.liftOptOut, [contentProviderId, msisdn])).rowCount ?? 0) + ((await t.c.query(Q.liftOptOutSignatures, [contentProviderId, msisdn])).rowCount ?? 0);
       if (n === 0) return false;
-      if (mo) t.recs.push(moRecordRow(mo));
-      if (mo && toldMo(mo) && this.callbacks.targets.wantsMo(mo.contentProviderId)) await this.callbacks.queueWith(t.c, [moCallbackRow(mo.contentProviderId, mo)]);
+      if (mo) await this.appendMo(t, mo);
       t.event({ at, kind: 'opt_in', contentProviderId, msisdn, channel, evidence }, null);
       return true;
     });
@@ -215,7 +221,7 @@ export class PgConsents implements ConsentStore {
   }
 
   async resolveConsentRequest(id: string, res: ConsentRequestResolution): Promise<boolean> {
-    const ats = [res.at, ...(res.consent ? [res.consent.grantedAt] : [])];
+    const ats = [res.at, ...(res.consent ? [res.consent.grantedAt] : []), ...(res.mo ? [res.mo.at] : [])];
     return this.tx(ats, async (t) => {
       const peek = (await t.c.query<RequestDb>(Q.request, [id])).rows[0];
       if (!peek) return false;
@@ -233,6 +239,7 @@ export class PgConsents implements ConsentStore {
       if (res.optOut) {
         await this.applyOptOut(t, r.content_provider_id, r.msisdn, res.at, res.channel, res.optOut.evidence, { signature: res.optOut.signature, endsRelationship: res.optOut.endsRelationship }, id);
       }
+      if (res.mo) await this.appendMo(t, res.mo);
       return true;
     });
   }

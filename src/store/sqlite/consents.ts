@@ -131,7 +131,16 @@ export class SqliteConsents implements ConsentStore {
   }
 
   async optOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>, opts: OptOutOptions = {}): Promise<void> {
-    this.db.transaction(() => this.applyOptOut(contentProviderId, msisdn, at, channel, evidence, opts))();
+    this.db.transaction(() => {
+      if (opts.mo) this.appendMo(opts.mo);
+      this.applyOptOut(contentProviderId, msisdn, at, channel, evidence, opts);
+    })();
+  }
+
+  /** Inside a transaction: an MO's record and, when its provider is told of it, its `mo` callback. */
+  private appendMo(mo: MoRecord): void {
+    this.records.append(moRecordRow(mo));
+    if (toldMo(mo) && this.callbacks.targets.wantsMo(mo.contentProviderId)) this.callbacks.queueInTransaction([moCallbackRow(mo.contentProviderId, mo)]);
   }
 
   async isOptedOut(contentProviderId: string, msisdn: string): Promise<boolean> {
@@ -142,8 +151,7 @@ export class SqliteConsents implements ConsentStore {
     return this.db.transaction(() => {
       const n = this.q.liftOptOut.run(contentProviderId, msisdn).changes + this.q.liftOptOutSigs.run(contentProviderId, msisdn).changes;
       if (n === 0) return false;
-      if (mo) this.records.append(moRecordRow(mo));
-      if (mo && toldMo(mo) && this.callbacks.targets.wantsMo(mo.contentProviderId)) this.callbacks.queueInTransaction([moCallbackRow(mo.contentProviderId, mo)]);
+      if (mo) this.appendMo(mo);
       this.event({ at, kind: 'opt_in', contentProviderId, msisdn, channel, evidence }, null);
       return true;
     })();
@@ -222,6 +230,7 @@ export class SqliteConsents implements ConsentStore {
       if (res.optOut) {
         this.applyOptOut(r.content_provider_id, r.msisdn, res.at, res.channel, res.optOut.evidence, { signature: res.optOut.signature, endsRelationship: res.optOut.endsRelationship }, id);
       }
+      if (res.mo) this.appendMo(res.mo);
       return true;
     })();
   }
