@@ -99,8 +99,10 @@ export async function checkAtSendTime(ctx: Pick<AppContext, 'store' | 'profile' 
  * the consent audit, 2026-12-07). So its count moves to the period of `now` when that has room
  * (ConsentStore.carryFrequencyCount, atomic with the decisions counting it), else it is refused with
  * the frequency stage's own rejection. Costs nothing for a message sent in the period it was accepted
- * in; one read of the message's record (its schedule) for one accepted in an earlier period. A retry
- * after the carry finds the count gone from where it was taken and passes (`absent`).
+ * in; one read of the message's record (its schedule) for one accepted in an earlier period. The
+ * store keeps where it carried the count: a retry in the same period passes (`absent`), and each move
+ * to a later period again takes that period's allowance or is refused (before, found 2026-12-07, a
+ * second carry looked where the count was taken, found it gone and sent the message uncounted).
  */
 async function carriedFrequency(ctx: Pick<AppContext, 'store' | 'profile' | 'detectors'>, m: OutboundMessage, facts: Facts, candidate: Candidate, now: number): Promise<Decision['rejection']> {
   const c = facts.consent;
@@ -110,7 +112,7 @@ async function carriedFrequency(ctx: Pick<AppContext, 'store' | 'profile' | 'det
   const view = await ctx.store.messages.getMessage(m.id);
   const countedAt = view?.scheduledAt ?? view?.receivedAt ?? m.submittedAt;
   if (countedAt >= period.from) return undefined;
-  const carry = await ctx.store.consents.carryFrequencyCount({ contentProviderId: m.contentProviderId, msisdn: m.to, category: m.category, countedAt, sendAt: now, period, limit: c.frequency.count });
+  const carry = await ctx.store.consents.carryFrequencyCount({ messageId: m.id, contentProviderId: m.contentProviderId, msisdn: m.to, category: m.category, countedAt, sendAt: now, period, limit: c.frequency.count });
   if (carry.outcome !== 'exceeded') return undefined;
   return decide([consentFrequency], candidate, { ...facts, consent: { ...c, usedInPeriod: carry.used } }, ctx.profile, ctx.detectors, now).rejection;
 }

@@ -828,11 +828,14 @@ export interface ConsentStore {
    * in one transaction (on PostgreSQL under the number's lock, the one decisions take), its count at
    * `countedAt` moves to `sendAt` if the period holding `sendAt` (`period`) has room under `limit`
    * (`carried`); else it is given back (`exceeded`: the message is not sent, so it counts nowhere),
-   * with `used`, the sends already counted in `period`. `absent` when no count of the number's
-   * category stands at `countedAt`: it was carried already (a retry after an earlier carry), and
-   * nothing changes.
+   * with `used`, the sends already counted in `period`. `countedAt` is where the count was taken (the
+   * message's schedule, else its acceptance); once carried, the store keeps where it moved it, by
+   * `messageId`, and the next carry starts from there, so a message carried and then held over
+   * another period boundary takes that period's allowance too, or is refused. `absent` when the
+   * count already stands in `period` (a retry after a carry in it) or no count of the number's
+   * category stands where it was left; nothing changes.
    */
-  carryFrequencyCount(q: { contentProviderId: string; msisdn: string; category: string; countedAt: number; sendAt: number; period: FrequencyPeriod; limit: number }): Promise<{ outcome: 'carried' | 'exceeded' | 'absent'; used: number }>;
+  carryFrequencyCount(q: { messageId: string; contentProviderId: string; msisdn: string; category: string; countedAt: number; sendAt: number; period: FrequencyPeriod; limit: number }): Promise<{ outcome: 'carried' | 'exceeded' | 'absent'; used: number }>;
   /** Every consent, request, opt-out, relationship and subscription record of one number (optionally one provider's). */
   subscriber(msisdn: string, contentProviderId?: string): Promise<SubscriberData>;
   /**

@@ -267,20 +267,57 @@ export function sendTimeContract(get: () => Store): void {
     // Monday 20:59 Asia/Shanghai (T0 is Monday 12:00), sent Tuesday 08:00
     const monday = T0 + 8 * HOUR + 59 * MIN;
     const tuesday = { from: T0 + 12 * HOUR, to: T0 + 36 * HOUR };
-    await s.messages.decideAndRecord([promo(monday)], judge);
-    const carry = (countedAt: number, sendAt: number) => s.consents.carryFrequencyCount({ contentProviderId: cp.id, msisdn: to, category: 'promo', countedAt, sendAt, period: tuesday, limit: 1 });
+    const first = promo(monday);
+    await s.messages.decideAndRecord([first], judge);
+    let messageId = first.id;
+    const carry = (countedAt: number, sendAt: number) => s.consents.carryFrequencyCount({ messageId, contentProviderId: cp.id, msisdn: to, category: 'promo', countedAt, sendAt, period: tuesday, limit: 1 });
     assert.deepEqual(await carry(monday, tuesday.from), { outcome: 'carried', used: 0 });
     assert.deepEqual(await carry(monday, tuesday.from + MIN), { outcome: 'absent', used: 1 }, 'a retry finds it carried');
     // Tuesday is full now; Monday is empty again
     await s.messages.decideAndRecord([promo(tuesday.from + HOUR)], judge);
     assert.equal(seen[1].consent?.usedInPeriod, 1);
-    const [late] = await s.messages.decideAndRecord([promo(monday + MIN)], judge);
+    const second = promo(monday + MIN);
+    const [late] = await s.messages.decideAndRecord([second], judge);
     assert.equal(seen[2].consent?.usedInPeriod, 0, 'Monday\'s count went with the message');
     assert.equal(late.decision.accepted, true);
+    messageId = second.id;
     // the second Monday message finds Tuesday full: given back, counted nowhere
     assert.deepEqual(await carry(monday + MIN, tuesday.from + 2 * HOUR), { outcome: 'exceeded', used: 1 });
     await s.messages.decideAndRecord([promo(monday + 2 * MIN)], judge);
     assert.equal(seen[3].consent?.usedInPeriod, 0);
+  });
+
+  test('send time: a count carried twice (held over a second period boundary) takes each new period\'s allowance, or is given back', async () => {
+    // Monday 20:59 Asia/Shanghai (T0 is Monday 12:00); Tuesday and Wednesday as Shanghai days
+    const monday = T0 + 8 * HOUR + 59 * MIN;
+    const tuesday = { from: T0 + 12 * HOUR, to: T0 + 36 * HOUR };
+    const wednesday = { from: tuesday.to, to: tuesday.to + DAY };
+    for (const wednesdayFull of [false, true]) {
+      const { s, cp, commercial, to, seen, judge } = await oneADayScene(get());
+      const promo = (at: number) => item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', text: '【示例】新品上市 拒收请回复R', at });
+      const carry = (sendAt: number, period: { from: number; to: number }) =>
+        s.consents.carryFrequencyCount({ messageId: a.id, contentProviderId: cp.id, msisdn: to, category: 'promo', countedAt: monday, sendAt, period, limit: 1 });
+      const a = promo(monday);
+      await s.messages.decideAndRecord([a], judge);
+      // carried to Tuesday 08:00, then held again (the link down all Tuesday) into Wednesday
+      assert.deepEqual(await carry(tuesday.from, tuesday), { outcome: 'carried', used: 0 });
+      if (wednesdayFull) {
+        const [w] = await s.messages.decideAndRecord([promo(wednesday.from + MIN)], judge);
+        assert.equal(w.decision.accepted, true, 'Wednesday\'s own promotion');
+        assert.deepEqual(await carry(wednesday.from + HOUR, wednesday), { outcome: 'exceeded', used: 1 }, 'the second move finds Wednesday full: given back, not sent uncounted');
+        const [t] = await s.messages.decideAndRecord([promo(tuesday.from + HOUR)], judge);
+        assert.equal(seen.at(-1)?.consent?.usedInPeriod, 0, 'and Tuesday no longer holds it');
+        assert.equal(t.decision.accepted, true);
+      } else {
+        assert.deepEqual(await carry(wednesday.from + HOUR, wednesday), { outcome: 'carried', used: 0 }, 'the second move takes Wednesday\'s allowance');
+        assert.deepEqual(await carry(wednesday.from + 2 * HOUR, wednesday), { outcome: 'absent', used: 1 }, 'a retry on Wednesday finds it there');
+        await s.messages.decideAndRecord([promo(tuesday.from + HOUR)], judge);
+        assert.equal(seen.at(-1)?.consent?.usedInPeriod, 0, 'Tuesday no longer holds it');
+        const [w] = await s.messages.decideAndRecord([promo(wednesday.from + 3 * HOUR)], judge);
+        assert.equal(seen.at(-1)?.consent?.usedInPeriod, 1, 'Wednesday does');
+        assert.equal(w.decision.accepted, false);
+      }
+    }
   });
 
   test('send time: a cancelled message gives back the frequency count it took; another provider\'s or number\'s stays', async () => {

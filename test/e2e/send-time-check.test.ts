@@ -232,6 +232,41 @@ describe('commercial messages judged again before they are sent', () => {
       assert.equal((await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to, text: '【示例】年终大促全场五折', type: 'commercial', category: 'promo' } })).statusCode, 202);
     });
 
+    // Carried to Tuesday at 08:00, then held again (the link down all Tuesday) and sent Wednesday: it
+    // is Wednesday's one. Before (found 2026-12-07) the second carry looked for the count on Monday,
+    // found it gone and sent the message uncounted, so Wednesday's own promotion passed too.
+    test('1 a day: carried to Tuesday, the link down all Tuesday, sent Wednesday: it takes Wednesday\'s allowance too', async () => {
+      const to = number();
+      await consent(to, { count: 1, per: 'day' });
+      const first = await send(to);
+      g.clock.advance(2 * 60_000);
+      await deliver(300);
+      let down = true;
+      const egress = new Proxy(g.simulator, {
+        get(t, k) {
+          if (k === 'submit') return async (m: Parameters<typeof t.submit>[0]) => (down ? { ok: false, retry: true, reason: 'link down' } : t.submit(m));
+          const v = Reflect.get(t, k) as unknown;
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+        },
+      });
+      await worker!.stop();
+      worker = new DeliveryWorker(g.app.ctx, egress, { pollMs: 50 });
+      worker.start();
+      g.clock.set(Date.parse('2026-12-01T00:00:00Z'));
+      worker.kick();
+      await worker.drain(500);
+      assert.deepEqual(received(to), [], 'the link is down all Tuesday');
+      assert.equal((await view(first)).status, 'accepted');
+      g.clock.set(Date.parse('2026-12-02T00:00:00Z'));
+      down = false;
+      worker.kick();
+      await worker.drain();
+      assert.equal(received(to).length, 1, 'sent Wednesday 08:00');
+      g.clock.advance(2 * 60 * 60_000);
+      const again = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690002', to, text: '【示例】年终大促全场五折', type: 'commercial', category: 'promo' } });
+      assert.equal(again.json().error?.code, 'consent_frequency_exceeded', 'Wednesday\'s one is the message carried into it');
+    });
+
     test('1 a day: Tuesday\'s own promotion accepted first, the one deferred from Monday night is refused at 08:00 (consent_frequency_exceeded), never sent', async () => {
       const to = number();
       await consent(to, { count: 1, per: 'day' });

@@ -278,18 +278,23 @@ export class PgConsents implements ConsentStore {
     return lastMessageIdIn(await this.records.byMsisdn(msisdn, 'mt'), contentProviderId, port);
   }
 
-  async carryFrequencyCount(q: { contentProviderId: string; msisdn: string; category: string; countedAt: number; sendAt: number; period: FrequencyPeriod; limit: number }): Promise<{ outcome: 'carried' | 'exceeded' | 'absent'; used: number }> {
+  async carryFrequencyCount(q: { messageId: string; contentProviderId: string; msisdn: string; category: string; countedAt: number; sendAt: number; period: FrequencyPeriod; limit: number }): Promise<{ outcome: 'carried' | 'exceeded' | 'absent'; used: number }> {
     return transaction(this.pool, async (c) => {
       // The number's lock, as decideAndRecord takes it: a decision counting this period waits for the carry.
       await c.query('SELECT pg_advisory_xact_lock($1::bigint)', [numberLockKey(q.contentProviderId, q.msisdn).toString()]);
-      const row = (await c.query<{ ctid: string }>("SELECT ctid FROM sends WHERE content_provider_id = $1 AND msisdn = $2 AND type = 'commercial' AND category = $3 AND at = $4 LIMIT 1", [q.contentProviderId, q.msisdn, q.category, q.countedAt])).rows[0];
+      // Where the count stands: where an earlier carry left it, else where it was taken.
+      const left = (await c.query<{ counted_at: string | null }>('SELECT counted_at FROM message_status WHERE id = $1', [q.messageId])).rows[0]?.counted_at;
+      const at = left != null ? Number(left) : q.countedAt;
       const used = Number((await c.query<{ n: string }>("SELECT count(*) AS n FROM sends WHERE content_provider_id = $1 AND msisdn = $2 AND type = 'commercial' AND category = $3 AND at >= $4 AND at < $5", [q.contentProviderId, q.msisdn, q.category, q.period.from, q.period.to])).rows[0].n);
+      if (at >= q.period.from) return { outcome: 'absent' as const, used };
+      const row = (await c.query<{ ctid: string }>("SELECT ctid FROM sends WHERE content_provider_id = $1 AND msisdn = $2 AND type = 'commercial' AND category = $3 AND at = $4 LIMIT 1", [q.contentProviderId, q.msisdn, q.category, at])).rows[0];
       if (!row) return { outcome: 'absent' as const, used };
       if (used >= q.limit) {
         await c.query('DELETE FROM sends WHERE ctid = $1', [row.ctid]);
         return { outcome: 'exceeded' as const, used };
       }
       await c.query('UPDATE sends SET at = $1 WHERE ctid = $2', [q.sendAt, row.ctid]);
+      await c.query('UPDATE message_status SET counted_at = $1 WHERE id = $2', [q.sendAt, q.messageId]);
       return { outcome: 'carried' as const, used };
     });
   }

@@ -265,27 +265,33 @@ export class SqliteConsents implements ConsentStore {
     return lastMessageIdIn(this.records.byMsisdn(msisdn, 'mt'), contentProviderId, port);
   }
 
-  async carryFrequencyCount(q: { contentProviderId: string; msisdn: string; category: string; countedAt: number; sendAt: number; period: FrequencyPeriod; limit: number }): Promise<{ outcome: 'carried' | 'exceeded' | 'absent'; used: number }> {
+  async carryFrequencyCount(q: { messageId: string; contentProviderId: string; msisdn: string; category: string; countedAt: number; sendAt: number; period: FrequencyPeriod; limit: number }): Promise<{ outcome: 'carried' | 'exceeded' | 'absent'; used: number }> {
     const carry = (this.carry ??= {
+      where: this.db.prepare('SELECT counted_at FROM message_status WHERE id = ?').pluck(),
+      mark: this.db.prepare('UPDATE message_status SET counted_at = ? WHERE id = ?'),
       find: this.db.prepare("SELECT rowid FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'commercial' AND category = ? AND at = ? LIMIT 1").pluck(),
       used: this.db.prepare("SELECT count(*) FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'commercial' AND category = ? AND at >= ? AND at < ?").pluck(),
       move: this.db.prepare('UPDATE sends SET at = ? WHERE rowid = ?'),
       drop: this.db.prepare('DELETE FROM sends WHERE rowid = ?'),
     });
     return this.db.transaction(() => {
-      const row = carry.find.get(q.contentProviderId, q.msisdn, q.category, q.countedAt) as number | undefined;
+      // Where the count stands: where an earlier carry left it, else where it was taken.
+      const at = (carry.where.get(q.messageId) as number | null | undefined) ?? q.countedAt;
       const used = carry.used.get(q.contentProviderId, q.msisdn, q.category, q.period.from, q.period.to) as number;
+      if (at >= q.period.from) return { outcome: 'absent' as const, used };
+      const row = carry.find.get(q.contentProviderId, q.msisdn, q.category, at) as number | undefined;
       if (row === undefined) return { outcome: 'absent' as const, used };
       if (used >= q.limit) {
         carry.drop.run(row);
         return { outcome: 'exceeded' as const, used };
       }
       carry.move.run(q.sendAt, row);
+      carry.mark.run(q.sendAt, q.messageId);
       return { outcome: 'carried' as const, used };
     })();
   }
 
-  private carry?: Record<'find' | 'used' | 'move' | 'drop', Statement>;
+  private carry?: Record<'where' | 'mark' | 'find' | 'used' | 'move' | 'drop', Statement>;
 
   private facts: CommercialFactsReader | null = null;
 
