@@ -3,8 +3,9 @@
  * may send commercial messages of one category, at most so often, for so long. The request is a real
  * message through the normal egress; the user's reply to that port answers it (see
  * consent-replies.ts); silence until the window closes is a refusal under cn-2015 (`deemed_refused`),
- * and never a consent under any profile. After a refusal the same or a similar request is never sent
- * again (`consent_request_repeated`).
+ * and never a consent under any profile. After a refusal (or a consent the user withdrew) the same
+ * or a similar request is not sent again while the profile's `consentRepeatBanDays` lasts (no end by
+ * default): `consent_request_repeated`.
  */
 import { SmsguardError, type ErrorCode } from '../domain/errors.js';
 import { MSISDN_FORMS, normalizeMsisdn } from '../domain/msisdn.js';
@@ -173,24 +174,48 @@ async function openRequest(ctx: AppContext, cpId: string, input: ConsentRequestI
         rule: ONE_PENDING_RULE, article: ONE_PENDING_ARTICLE, profile: ctx.profile.id,
       });
     }
-    const repeat = findRepeat(facts.refused, row);
+    const repeat = findRepeat(facts.refused, row, { now, banDays: ctx.profile.params.consentRepeatBanDays.value, withdrawnByUser: facts.withdrawnByUser });
     if (repeat) reject(ctx, 'consent_request_repeated', 'consent.no-repeat', repeat);
   });
   await sendRequestMessage(ctx, row);
   return { id: row.id, status: 'pending', text, messageId: row.messageId, deadlineAt: new Date(row.deadlineAt).toISOString() };
 }
 
-/** Why `row` repeats a refused request (same category, or similar text), or null. */
-export function findRepeat(refused: readonly ConsentRequestRow[], row: { category: string; text: string }): string | null {
+/** What besides the refused requests `findRepeat` weighs. */
+export interface RepeatContext {
+  /** The gateway's clock. */
+  now: number;
+  /** The profile's `consentRepeatBanDays`: how long a refusal bars a repeat; 0 = no end. */
+  banDays: number;
+  /** The provider's consents of the number withdrawn at the user's request (ConsentRequestFacts). */
+  withdrawnByUser?: readonly { id: string; category: string; withdrawnAt: number }[];
+}
+
+/**
+ * Why `row` repeats a refusal, or null: a refused or deemed-refused request of the same category or
+ * a similar text, or a consent of the same category the user had withdrawn (the user's explicit
+ * refusal of it, relayed by the provider with proof), each while the profile's ban on repeats lasts
+ * (`banDays` from the refusal; 0, the default: no end). A provider's own withdrawal (no proof) is not
+ * the user's refusal and bars nothing; an opt-out bars every request by itself (`opted_out`).
+ */
+export function findRepeat(refused: readonly ConsentRequestRow[], row: { category: string; text: string }, c: RepeatContext = { now: 0, banDays: 0 }): string | null {
   const cat = foldReply(row.category);
+  const barred = (at: number) => c.banDays <= 0 || c.now < at + c.banDays * DAY;
+  const until = (at: number) => (c.banDays <= 0 ? '' : ` (barred until ${new Date(at + c.banDays * DAY).toISOString()}, ${c.banDays} days after)`);
   for (const r of refused) {
     if (!isRefusalStatus(r.status)) continue;
+    const at = r.resolvedAt ?? r.deadlineAt;
+    if (!barred(at)) continue;
     const how = r.status === 'deemed_refused' ? 'deemed refused (no reply)' : 'refused';
-    if (foldReply(r.category) === cat) return `request ${r.id} for category “${r.category}” was ${how}; the same request may not be sent again`;
+    if (foldReply(r.category) === cat) return `request ${r.id} for category “${r.category}” was ${how}; the same request may not be sent again${until(at)}`;
     const sim = requestSimilarity(r.text, row.text);
     if (sim >= SIMILARITY_THRESHOLD) {
-      return `request ${r.id} was ${how}; this one is similar (bigram Jaccard ${sim.toFixed(2)} ≥ ${SIMILARITY_THRESHOLD} on “${similarityKey(row.text)}” vs “${similarityKey(r.text)}”)`;
+      return `request ${r.id} was ${how}; this one is similar (bigram Jaccard ${sim.toFixed(2)} ≥ ${SIMILARITY_THRESHOLD} on “${similarityKey(row.text)}” vs “${similarityKey(r.text)}”)${until(at)}`;
     }
+  }
+  for (const w of c.withdrawnByUser ?? []) {
+    if (foldReply(w.category) !== cat || !barred(w.withdrawnAt)) continue;
+    return `the user withdrew consent ${w.id} for category “${w.category}” on ${new Date(w.withdrawnAt).toISOString()} (withdrawn with proof of the user's refusal); the same request may not be sent again${until(w.withdrawnAt)}`;
   }
   return null;
 }

@@ -718,6 +718,13 @@ export interface ConsentRequestFacts {
   pending: ConsentRequestRow | null;
   /** Earlier requests from this provider to this number that ended refused (explicitly or deemed). */
   refused: ConsentRequestRow[];
+  /**
+   * This provider's consents of the number withdrawn at the user's request (`withdrawConsent` with
+   * proof of how the user refused), oldest first: the user's explicit refusal of their categories.
+   * Not the provider's own withdrawals (no proof), nor those an opt-out ended (the opt-out itself
+   * refuses while in force, and only the user's own request lifts it).
+   */
+  withdrawnByUser: { id: string; category: string; withdrawnAt: number }[];
 }
 
 /** How a pending request ends. Applied only if it is still pending (first answer wins). */

@@ -68,6 +68,10 @@ export const CN_2015: Profile = {
     // The draft's "no reply" names no time to reply in: how long to wait is the gateway's to choose.
     consentReplyWindowHours: { value: 48, article: REPLY_WINDOW.article, articleZh: REPLY_WINDOW.articleZh, basis: 'practice' },
     noReplyMeansRefusal: { value: true, article: RULES['consent.no-reply'].article, articleZh: RULES['consent.no-reply'].articleZh, basis: 'draft', unverified: true },
+    // The draft says a refused or unanswered request "must not be sent again" (不得再次发送) and names
+    // no period, so by default the ban has no end (0); an operator who reads a period into the final
+    // text, or is told one, sets it in days without a code change.
+    consentRepeatBanDays: { value: 0, article: `${RULES['consent.no-repeat'].article}; names no period: 0 = no end`, articleZh: `${RULES['consent.no-repeat'].articleZh}；未规定期限：0 表示不设期限`, basis: 'draft', unverified: true },
     explicitConsentOnly: { value: false, article: RULES['commercial.consent'].article, articleZh: RULES['commercial.consent'].articleZh, basis: 'law' },
     consentProofRequired: { value: false, article: RULES['consent.proof'].article, articleZh: RULES['consent.proof'].articleZh, basis: 'law' },
     optOutScope: { value: 'content-provider', article: RULES['commercial.opt-out'].article, articleZh: RULES['commercial.opt-out'].articleZh, basis: 'practice' },

@@ -54,6 +54,7 @@ export const CN_2026: Profile = {
     resubscribeKeywords: { ...CN_2015.params.resubscribeKeywords, ...carried(CN_2015.params.resubscribeKeywords), unverified: true },
     refusalNoticeSeparator: { ...CN_2015.params.refusalNoticeSeparator, article: 'convention, not regulation (Chinese punctuation between clauses; the regulation asks only that the way to refuse be stated)', articleZh: '书写习惯，并非法规规定（分句之间用中文标点；法规只要求写明拒绝方式）' },
     noReplyMeansRefusal: { value: true, article: RULES['consent.no-reply'].article, articleZh: RULES['consent.no-reply'].articleZh, basis: 'law', unverified: true },
+    consentRepeatBanDays: { ...CN_2015.params.consentRepeatBanDays, article: `${RULES['consent.no-repeat'].article}; no period known: 0 = no end`, articleZh: `${RULES['consent.no-repeat'].articleZh}；期限不详：0 表示不设期限`, unverified: true },
     explicitConsentOnly: { value: true, article: RULES['commercial.consent'].article, articleZh: RULES['commercial.consent'].articleZh, basis: 'law', unverified: true },
     consentProofRequired: { value: true, article: RULES['consent.proof'].article, articleZh: RULES['consent.proof'].articleZh, basis: 'law', unverified: true },
     noAdvertisingInNonCommercial: { value: true, article: RULES['content.no-advertising'].article, articleZh: RULES['content.no-advertising'].articleZh, basis: 'law', unverified: true },

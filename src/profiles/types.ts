@@ -60,6 +60,12 @@ export interface ProfileParams {
   consentReplyWindowHours: Param<number>;
   /** cn-2015: no reply within the window counts as refusal. */
   noReplyMeansRefusal: Param<boolean>;
+  /**
+   * Days after a refusal (a refused or deemed-refused request, or a consent withdrawn at the user's
+   * request) during which the same or a similar consent request is refused `consent_request_repeated`
+   * (rule `consent.no-repeat`). 0: no end. The text as known ("不得再次发送") names no period.
+   */
+  consentRepeatBanDays: Param<number>;
   /** cn-2026: only an explicit yes counts; consents need proof. */
   explicitConsentOnly: Param<boolean>;
   consentProofRequired: Param<boolean>;

@@ -1417,6 +1417,23 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual(got?.history.map((e) => e.kind), ['consent_requested']);
       });
 
+      test('opening a request sees the consents the user withdrew (a withdrawal with proof), not the provider\'s own or an opt-out\'s', async () => {
+        const { cp, commercial } = await seedProvider(s);
+        const to = msisdn();
+        const base = { contentProviderId: cp.id, msisdn: to, frequency: { count: 3, per: 'week' as const }, grantedAt: T0 - 10 * DAY, expiresAt: T0 + 10 * DAY, channel: 'http' as const, proof: {}, withdrawnAt: null };
+        const [byUser, byProvider, live] = [uid('con'), uid('con'), uid('con')];
+        await s.consents.grantConsent({ ...base, id: byUser, category: 'promo' });
+        await s.consents.grantConsent({ ...base, id: byProvider, category: 'news' });
+        await s.consents.grantConsent({ ...base, id: live, category: 'sale' });
+        assert.equal(await s.consents.withdrawConsent(byUser, cp.id, T0 - DAY, 'http', { channel: 'call_centre', reference: 'c-1', capturedAt: '2026-11-01T00:00:00Z' }), true);
+        assert.equal(await s.consents.withdrawConsent(byProvider, cp.id, T0 - DAY + 1, 'http'), true);
+        // an opt-out withdraws the live one: barred by the opt-out itself, not recorded as the user's withdrawal
+        await s.consents.optOut(cp.id, to, T0 - DAY + 2, 'sms', { moId: 'mo_x' });
+        let seen: ConsentRequestFacts | undefined;
+        await s.consents.openConsentRequest(request(cp.id, commercial, to), (f) => { seen = f; });
+        assert.deepEqual(seen?.withdrawnByUser, [{ id: byUser, category: 'promo', withdrawnAt: T0 - DAY }]);
+      });
+
       test('the first answer wins; a grant stores the consent and opens the relationship', async () => {
         const { cp, commercial } = await seedProvider(s);
         const to = msisdn();

@@ -26,7 +26,7 @@ import type { FrequencyPeriod } from '../../domain/frequency-period.js';
 const Q = queries('consents', [
   'insertConsent', 'getConsent', 'withdraw', 'withdrawLive', 'startRelationship', 'openRelationship', 'endRelationship', 'liveConsents',
   'optOut', 'optOutSignature', 'isOptedOut', 'liftOptOut', 'liftOptOutSignatures', 'dnd', 'addDnd', 'insertRequest', 'request', 'requestForUpdate', 'pendingFor', 'pendingAtPort',
-  'pendingOfProvider', 'refused', 'resolve', 'due', 'markSent', 'unsent', 'expiring', 'markExpired',
+  'pendingOfProvider', 'refused', 'withdrawnByUser', 'resolve', 'due', 'markSent', 'unsent', 'expiring', 'markExpired',
   'subscriberConsents', 'subscriberRequests', 'subscriberOptOuts', 'subscriberOptOutSignatures', 'subscriberRelationships',
   'sendTimeFacts',
 ] as const);
@@ -101,7 +101,7 @@ export class PgConsents implements ConsentStore {
       // the withdrawal or commits before it (PgMessages.resolveHeld).
       const of = (await t.c.query<ConsentDb>(Q.getConsent, [id])).rows[0];
       if (of && of.content_provider_id === contentProviderId) await this.lock(t, contentProviderId, of.msisdn);
-      const r = (await t.c.query<{ msisdn: string; category: string }>(Q.withdraw, [id, contentProviderId, at])).rows[0];
+      const r = (await t.c.query<{ msisdn: string; category: string }>(Q.withdraw, [id, contentProviderId, at, proof !== undefined])).rows[0];
       if (!r) return false;
       t.event({ at, kind: 'consent_withdrawn', contentProviderId, msisdn: r.msisdn, channel, evidence: proof ? { consentId: id, category: r.category, proof } : { consentId: id, category: r.category } }, id);
       await this.maybeEndRelationship(t, contentProviderId, r.msisdn, at, 'last_consent_withdrawn');
@@ -189,6 +189,7 @@ export class PgConsents implements ConsentStore {
         dnd: ((await t.c.query(Q.dnd, [row.msisdn])).rowCount ?? 0) > 0,
         pending: pending ? toRequest(pending) : null,
         refused: (await t.c.query<RequestDb>(Q.refused, [row.contentProviderId, row.msisdn])).rows.map(toRequest),
+        withdrawnByUser: (await t.c.query<{ id: string; category: string; withdrawn_at: string }>(Q.withdrawnByUser, [row.contentProviderId, row.msisdn])).rows.map((w) => ({ id: w.id, category: w.category, withdrawnAt: Number(w.withdrawn_at) })),
       });
       await t.c.query(Q.insertRequest, [row.id, row.contentProviderId, row.msisdn, row.port, row.category, row.frequency.count, row.frequency.per, row.durationDays, row.text, row.messageId, row.createdAt, row.deadlineAt, row.profile]);
       t.event({

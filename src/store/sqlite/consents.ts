@@ -51,6 +51,7 @@ export class SqliteConsents implements ConsentStore {
       pendingAtPort: db.prepare("SELECT * FROM consent_requests WHERE msisdn = ? AND port = ? AND status = 'pending' ORDER BY created_at DESC LIMIT 1"),
       pendingOfProvider: db.prepare("SELECT * FROM consent_requests WHERE content_provider_id = ? AND msisdn = ? AND status = 'pending'"),
       refused: db.prepare("SELECT * FROM consent_requests WHERE content_provider_id = ? AND msisdn = ? AND status IN ('refused', 'deemed_refused') ORDER BY created_at"),
+      withdrawnByUser: db.prepare('SELECT id, category, withdrawn_at AS withdrawnAt FROM consents WHERE content_provider_id = ? AND msisdn = ? AND withdrawn_by_user = 1 ORDER BY withdrawn_at'),
       resolve: db.prepare("UPDATE consent_requests SET status = ?, resolved_at = ?, consent_id = ? WHERE id = ? AND status = 'pending'"),
       due: db.prepare("SELECT * FROM consent_requests WHERE status = 'pending' AND deadline_at <= ? ORDER BY deadline_at LIMIT ?"),
       markSent: db.prepare('UPDATE consent_requests SET message_sent = 1 WHERE id = ?'),
@@ -96,7 +97,7 @@ export class SqliteConsents implements ConsentStore {
     return this.db.transaction(() => {
       const r = this.db.prepare('SELECT * FROM consents WHERE id = ? AND content_provider_id = ? AND withdrawn_at IS NULL').get(id, contentProviderId) as ConsentDb | undefined;
       if (!r) return false;
-      this.db.prepare('UPDATE consents SET withdrawn_at = ? WHERE id = ?').run(at, id);
+      this.db.prepare('UPDATE consents SET withdrawn_at = ?, withdrawn_by_user = ? WHERE id = ?').run(at, proof !== undefined ? 1 : 0, id);
       this.event({ at, kind: 'consent_withdrawn', contentProviderId, msisdn: r.msisdn, channel, evidence: proof ? { consentId: id, category: r.category, proof } : { consentId: id, category: r.category } }, id);
       this.maybeEndRelationship(contentProviderId, r.msisdn, at, 'last_consent_withdrawn');
       return true;
@@ -184,6 +185,7 @@ export class SqliteConsents implements ConsentStore {
         dnd: this.q.dnd.get(row.msisdn) !== undefined,
         pending: pending ? toRequest(pending) : null,
         refused: (this.q.refused.all(row.contentProviderId, row.msisdn) as RequestDb[]).map(toRequest),
+        withdrawnByUser: this.q.withdrawnByUser.all(row.contentProviderId, row.msisdn) as { id: string; category: string; withdrawnAt: number }[],
       });
       this.q.insertRequest.run(row.id, row.contentProviderId, row.msisdn, row.port, row.category, row.frequency.count, row.frequency.per, row.durationDays, row.text, row.messageId, row.createdAt, row.deadlineAt, row.profile);
       this.event({

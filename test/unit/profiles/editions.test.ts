@@ -55,7 +55,7 @@ test('a rule carried over keeps what cn-2015 enforces and its Order 31 article, 
 test('cn-2015 marks unverified exactly what shared/REGULATION.md leaves open', () => {
   const flagged = sources(PROFILES['cn-2015']).filter((s) => s.unverified === true).map((s) => s.where).sort();
   assert.deepEqual(flagged, [
-    'param complaintAnswerWorkingDays', 'param complaintForwardWorkingDays', 'param noReplyMeansRefusal', 'param portSeparation',
+    'param complaintAnswerWorkingDays', 'param complaintForwardWorkingDays', 'param consentRepeatBanDays', 'param noReplyMeansRefusal', 'param portSeparation',
     'rule consent.no-repeat', 'rule consent.no-reply', 'rule content.prohibited', 'rule content.template', 'rule monitor.early-warning',
     'rule port.separation', 'rule supervision.province-scope',
   ].sort());

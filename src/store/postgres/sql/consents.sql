@@ -8,7 +8,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL);
 SELECT * FROM consents WHERE id = $1;
 
 -- name: withdraw
-UPDATE consents SET withdrawn_at = $3 WHERE id = $1 AND content_provider_id = $2 AND withdrawn_at IS NULL
+UPDATE consents SET withdrawn_at = $3, withdrawn_by_user = $4 WHERE id = $1 AND content_provider_id = $2 AND withdrawn_at IS NULL
 RETURNING msisdn, category;
 
 -- name: withdrawLive
@@ -77,6 +77,9 @@ SELECT * FROM consent_requests WHERE content_provider_id = $1 AND msisdn = $2 AN
 
 -- name: refused
 SELECT * FROM consent_requests WHERE content_provider_id = $1 AND msisdn = $2 AND status IN ('refused', 'deemed_refused') ORDER BY created_at;
+
+-- name: withdrawnByUser
+SELECT id, category, withdrawn_at FROM consents WHERE content_provider_id = $1 AND msisdn = $2 AND withdrawn_by_user ORDER BY withdrawn_at;
 
 -- name: resolve
 UPDATE consent_requests SET status = $1, resolved_at = $2, consent_id = $3 WHERE id = $4 AND status = 'pending';
