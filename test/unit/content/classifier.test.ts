@@ -44,6 +44,14 @@ describe('commercial-content classifier', () => {
     for (const t of ads) assert.ok(scoreCommercial(model, t) >= model.threshold, `${t}: ${scoreCommercial(model, t).toFixed(3)}`);
   });
 
+  test('an emoji or an asterisk between two Latin letters is a filler, as between two hanzi; . - / there are kept', () => {
+    // With more English rows, emoji between letters (kept, as every symbol between ASCII alphanumerics
+    // was) made English notices unknown n-grams: 13 of 159 held-out service messages flagged.
+    assert.equal(scoreCommercial(model, '【示例】Y😀o😀u😀r p😀a😀r😀c😀e😀l has shipped'), scoreCommercial(model, '【示例】Your parcel has shipped'));
+    assert.equal(scoreCommercial(model, '【示例】F*l*a*s*h s*a*l*e today'), scoreCommercial(model, '【示例】Flash sale today'));
+    assert.notEqual(scoreCommercial(model, '【示例】Track it at t.cn/A6x'), scoreCommercial(model, '【示例】Track it at tcnA6x'));
+  });
+
   test('training is deterministic', () => {
     const ex = rows.slice(0, 120).map((r) => ({ text: r.text, commercial: r.type === 'commercial' }));
     const a = trainClassifier(ex, { threshold: 0.5, epochs: 30 });
