@@ -86,8 +86,16 @@ export function newEvent(ctx: AppContext, c: Pick<CaseRow, 'id'>, kind: CaseEven
   return { id: `cev_${ctx.ids.next('case').slice(5)}`, caseId: c.id, at, kind, fromState: from, toState: to, actor, actorId, reason, detail };
 }
 
+/**
+ * Who complained, as the early-warning monitor keys them: a hash of the number, so the event carries
+ * no number while one person's repeated complaints are still told apart from several people's.
+ */
+export function complainantKey(msisdn: string): string {
+  return createHash('sha256').update(`smsguard-complainant:${msisdn}`).digest('hex').slice(0, 32);
+}
+
 export function emitComplaint(ctx: AppContext, c: CaseRow, action: CaseAction | 'created', state: CaseState, at: number): void {
-  ctx.events.emit('complaint', { caseId: c.id, reference: c.reference, contentProviderId: c.contentProviderId, action, state, at, month: shanghaiMonth(c.createdAt) });
+  ctx.events.emit('complaint', { caseId: c.id, reference: c.reference, contentProviderId: c.contentProviderId, complainant: complainantKey(c.msisdn), action, state, at, month: shanghaiMonth(c.createdAt) });
 }
 
 export async function loadVisible(ctx: AppContext, p: Principal, id: string): Promise<CaseRow> {

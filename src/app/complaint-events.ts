@@ -6,6 +6,11 @@ export interface ComplaintEvent {
   reference: string;
   /** The content provider the complaint is about, when known. */
   contentProviderId: string | null;
+  /**
+   * Who complained, as an opaque key (a hash of the complainant's number, `complainantKey` in
+   * case-workflow.ts; never the number): the early-warning monitor counts a complainant once per window.
+   */
+  complainant: string;
   /** `created` for a new case, else the transition action. */
   action: CaseAction | 'created';
   state: CaseState;

@@ -146,7 +146,7 @@ export class ContentGovernance {
       if (d.contentProviderId && !d.accepted && d.code !== 'held_for_review') this.observe({ kind: 'submission', at: this.ctx.clock.now(), contentProviderId: d.contentProviderId, port: d.from, accepted: false });
     });
     this.ctx.events.on('complaint', (c) => {
-      if (c.action === 'created' && c.contentProviderId) this.observe({ kind: 'complaint', at: c.at, contentProviderId: c.contentProviderId });
+      if (c.action === 'created' && c.contentProviderId) this.observe({ kind: 'complaint', at: c.at, contentProviderId: c.contentProviderId, complainant: c.complainant });
     });
   }
 

@@ -255,8 +255,16 @@ export interface ComplaintRate {
   /** Cases in the month that count (not withdrawn, not found unfounded). */
   complaints: number;
   confirmed: number;
-  /** complaints per million messages (null when no messages were sent). */
+  /**
+   * Distinct complainant numbers among the cases that count: what the rate counts, so one person
+   * complaining five times is one complainant, not five complaints.
+   */
+  complainants: number;
+  /** Distinct complainant numbers among the confirmed (or partly confirmed) cases. */
+  confirmedComplainants: number;
+  /** complainants per million messages (null when no messages were sent). */
   ratePerMillion: number | null;
+  /** confirmed complainants per million messages (null when no messages were sent). */
   confirmedPerMillion: number | null;
   thresholdPerMillion: number;
   exceeded: boolean;
@@ -328,6 +336,10 @@ export class VolumeCounter {
 export async function complaintRateFor(ctx: AppContext, volume: VolumeCounter | null, p: Principal, contentProviderId: string, month: string): Promise<ComplaintRate> {
   if (p.role !== 'regulator' && p.role !== 'report-centre') requireOwnerOrAdmin(p, contentProviderId);
   monthField(month);
+  // A regulator's read is recorded, as its reads of cases and credit files are (answered or not, as
+  // `case.query`): who looked at which provider's figures for which month. No subject: a staff read
+  // tagged with the provider would show the provider who looked.
+  if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'complaint_rate.read', { contentProviderId, month });
   // An id that names no provider has no rate: zeros read as "no complaints" about a provider that is not there.
   if (!(await ctx.store.directory.getContentProvider(contentProviderId))) throw new SmsguardError('not_found', `no content provider ${contentProviderId}`, {}, undefined, { id: 'provider_not_found', params: { id: contentProviderId } });
   if (!(await inProvince(ctx, p, contentProviderId))) throw scopeRefusal(ctx, 'province', `content provider ${contentProviderId} is outside this token's province`, { id: 'provider_other_province', params: { id: contentProviderId } });
@@ -346,14 +358,16 @@ export async function complaintRate(ctx: AppContext, volume: VolumeCounter | nul
   await volume?.flush();
   const messages = (await ctx.store.cases.volume(contentProviderId, month, month)).reduce((n, r) => n + r.accepted, 0);
   const { from, to } = monthBounds(month);
-  const { counted: complaints, confirmed } = await ctx.store.cases.countCasesOf(contentProviderId, from, to);
+  const { counted: complaints, confirmed, complainants, confirmedComplainants } = await ctx.store.cases.countCasesOf(contentProviderId, from, to);
   const threshold = ctx.profile.params.complaintRateThresholdPerMillion.value;
-  const rate = messages > 0 ? (complaints * 1e6) / messages : null;
+  // People, not filings: one complainant's repeated complaints would otherwise move a provider over
+  // the line on one person's word (as the early-warning monitor counts them, docs/COMPLAINTS.md).
+  const rate = messages > 0 ? (complainants * 1e6) / messages : null;
   return {
-    contentProviderId, month, messages, complaints, confirmed,
-    ratePerMillion: rate, confirmedPerMillion: messages > 0 ? (confirmed * 1e6) / messages : null,
+    contentProviderId, month, messages, complaints, confirmed, complainants, confirmedComplainants,
+    ratePerMillion: rate, confirmedPerMillion: messages > 0 ? (confirmedComplainants * 1e6) / messages : null,
     thresholdPerMillion: threshold,
-    // With no messages at all, any complaint is over the line.
-    exceeded: rate === null ? complaints > 0 : rate >= threshold,
+    // With no messages at all, any complainant is over the line.
+    exceeded: rate === null ? complainants > 0 : rate >= threshold,
   };
 }

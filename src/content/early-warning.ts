@@ -49,7 +49,7 @@ export interface WarningRule {
   minSamples?: number;
   /**
    * Rates only: below this many of the counted events in the window (rejections, opt-outs,
-   * complaints) the rate is not judged, whatever fraction they make (default
+   * complainants: a complainant counts once however often they complain) the rate is not judged, whatever fraction they make (default
    * {@link DEFAULT_MIN_EVENTS}). A rate of one event is one event: a single unverified complaint
    * against a few hundred messages must not hold a provider.
    */
@@ -95,7 +95,18 @@ export type MonitorEvent =
       commercialScore?: number;
     }
   | { kind: 'opt_out'; at: number; contentProviderId: string; port?: string }
-  | { kind: 'complaint'; at: number; contentProviderId: string; port?: string };
+  | {
+      kind: 'complaint';
+      at: number;
+      contentProviderId: string;
+      port?: string;
+      /**
+       * Who complained, as an opaque key (the caller's hash of the number, never the number): a
+       * complainant counts once in a window however often they complain ({@link EarlyWarningMonitor}
+       * keeps their latest complaint only). Left out, every complaint counts on its own.
+       */
+      complainant?: string;
+    };
 
 /** A threshold crossed, with the figures that crossed it. */
 export interface Alert {
@@ -138,6 +149,13 @@ interface KeyState {
   others?: Map<number, BucketCounts>;
   /** App-clock ms of the newest operator reset applied to this key's baseline (0: none). */
   resetAt: number;
+  /**
+   * Complainant key → the bucket index their latest complaint is counted in (this process's
+   * buckets): a complaint from one already counted in the window moves their count to the newer
+   * bucket, so the window's `complaints` are distinct complainants. Entries older than the kept
+   * buckets are dropped as the window moves.
+   */
+  complainants?: Map<string, number>;
 }
 
 /**
@@ -498,10 +516,31 @@ export class EarlyWarningMonitor {
         b.optOuts++;
         break;
       case 'complaint':
+        if (ev.complainant !== undefined) this.recountComplainant(st, ev.complainant, b);
         b.complaints++;
         break;
     }
     this.judgeKey(scope, key, st, index, ev.at, ev.contentProviderId, alerts);
+  }
+
+  /**
+   * A complaint from `who` about to be counted in bucket `b`: one of theirs still counted in a kept
+   * bucket is taken out of it (marked dirty, so the others hear it), so each complainant counts once,
+   * at their latest complaint. A complainant's five complaints in a minute are one complainant; the
+   * rate and its `minEvents` floor count people, not filings (docs/CONTENT.md, "Early warning").
+   */
+  private recountComplainant(st: KeyState, who: string, b: Bucket): void {
+    const seen = (st.complainants ??= new Map());
+    const prev = seen.get(who);
+    // only a complaint inside the window: one before it no longer counts there
+    if (prev !== undefined && prev > b.index - this.policy.windowBuckets) {
+      const old = st.buckets.find((x) => x.index === prev);
+      if (old && old.complaints > 0) {
+        old.complaints--;
+        old.dirty = true;
+      }
+    }
+    seen.set(who, b.index);
   }
 
   private newKey(index: number, contentProviderId: string): KeyState {
@@ -561,6 +600,7 @@ export class EarlyWarningMonitor {
     st.buckets.push(emptyBucket(index));
     const keepFrom = index - this.policy.windowBuckets - this.settle;
     while (st.buckets.length && st.buckets[0].index <= keepFrom) st.buckets.shift();
+    if (st.complainants) for (const [who, i] of st.complainants) if (i <= keepFrom) st.complainants.delete(who);
     st.lastIndex = index;
   }
 

@@ -128,10 +128,21 @@ export interface CaseStore {
   /** Cases of a provider created in [from, to), for rates and reports. */
   casesOf(contentProviderId: string, from: number, to: number): Promise<CaseRow[]>;
   /**
-   * Counts for the complaint rate without loading cases (optional: callers fall back to `casesOf`).
-   * `counted`: not withdrawn and not found unfounded; `confirmed`: confirmed or partly confirmed.
+   * Counts for the complaint rate without loading cases. `counted`: cases not withdrawn and not found
+   * unfounded; `confirmed`: confirmed or partly confirmed; `complainants` and `confirmedComplainants`:
+   * the distinct complainant numbers (`msisdn`) among those cases, which the rate counts (one person
+   * complaining five times is one complainant).
    */
-  countCasesOf(contentProviderId: string, from: number, to: number): Promise<{ total: number; counted: number; confirmed: number }>;
+  countCasesOf(contentProviderId: string, from: number, to: number): Promise<CaseCounts>;
+}
+
+/** What {@link CaseStore.countCasesOf} counts: cases, and distinct complainants among them. */
+export interface CaseCounts {
+  total: number;
+  counted: number;
+  confirmed: number;
+  complainants: number;
+  confirmedComplainants: number;
 }
 
 export type CreditKind =

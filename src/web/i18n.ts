@@ -199,6 +199,7 @@ const T = {
   threshold: ['阈值', 'Threshold'],
   messages: ['本月发送量', 'Messages this month'],
   complaints: ['本月投诉', 'Complaints this month'],
+  complainants: ['投诉人数（投诉率按此计算）', 'Complainants (the rate counts these)'],
   entries: ['档案记录', 'Entries'],
   kind: ['类别', 'Kind'],
   amount: ['金额（元）', 'Amount (yuan)'],

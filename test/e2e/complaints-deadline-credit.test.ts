@@ -8,6 +8,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { withGateway, sendPromotion, type TestGateway } from '../helpers/gateway.js';
 import { installContent } from '../helpers/content.js';
+import { webCookie } from '../helpers/web.js';
 
 const DAY = 86_400_000;
 
@@ -281,5 +282,42 @@ describe('a refund measure\'s amount', () => {
     assert.equal(sub.json().error.field, 'measures/0/amountYuan');
     const ok = await act(g, f.id, cp.auth, { action: 'answer', text: '已退费', finding: 'confirmed', measures: [{ kind: 'refund', amountYuan: 0.1 }] });
     assert.equal(ok.state, 'answered');
+  }));
+});
+
+describe('the complaint rate counts complainants, and a regulator\'s read of it is recorded', () => {
+  test('one number complaining five times is one complainant: in the month\'s rate, its threshold and the early warning\'s window', () => withGateway(async (g, cp) => {
+    const { gov, http } = await installContent(g);
+    try {
+      const centre = await token(g, 'report-centre');
+      await sendPromotion(g, cp, '13800138241');
+      await sendPromotion(g, cp, '13800138242');
+      const file = async (msisdn: string) => assert.equal((await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn, sender: '10690002', text: '年终大促' } })).statusCode, 201);
+      for (let i = 0; i < 5; i++) await file('13800138241');
+      await file('13800138242');
+      const r = (await g.http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}/complaint-rate?month=2026-11`, headers: centre })).json();
+      assert.equal(r.complaints, 6, 'six cases that count');
+      assert.equal(r.complainants, 2, 'filed by two people');
+      assert.equal(r.messages, 2);
+      assert.equal(r.ratePerMillion, (2 * 1e6) / 2, 'the rate counts the two people, not the six filings');
+      assert.equal(gov.monitor.snapshot('provider', cp.id, g.clock.now())?.complaints, 2, 'the early warning\'s window counts the two people too');
+    } finally {
+      await http.close();
+    }
+  }));
+
+  test('a regulator reading a provider\'s complaint rate is audited (complaint_rate.read), as its reads of cases and credit files are; the centre\'s read is not', () => withGateway(async (g, cp) => {
+    const { token: regTok, id: regId } = await g.app.auth.createToken('regulator', 'regulator');
+    const regulator = { authorization: `Bearer ${regTok}` };
+    const centre = await token(g, 'report-centre');
+    const reads = async () => (await g.store.records.queryRecords({ kind: 'audit', limit: 200 })).records.map((x) => x.body as { action: string; actor: string; contentProviderId?: string; month?: string }).filter((b) => b.action === 'complaint_rate.read');
+    assert.equal((await g.http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}/complaint-rate?month=2026-11`, headers: centre })).statusCode, 200);
+    assert.deepEqual(await reads(), [], 'the report centre\'s read is not a regulator\'s');
+    assert.equal((await g.http.inject({ method: 'GET', url: `/v1/content-providers/${cp.id}/complaint-rate?month=2026-11`, headers: regulator })).statusCode, 200);
+    assert.deepEqual((await reads()).map((b) => [b.actor, b.contentProviderId, b.month]), [[regId, cp.id, '2026-11']]);
+    // the credit page reads each provider's rate through the same use case: recorded the same way
+    const page = await g.http.inject({ method: 'GET', url: '/web/credit', headers: { cookie: await webCookie(g, regTok) } });
+    assert.equal(page.statusCode, 200);
+    assert.ok((await reads()).length >= 2, 'the page\'s reads are recorded too');
   }));
 });

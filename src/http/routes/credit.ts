@@ -78,13 +78,15 @@ const complaintRate = {
     month: { type: 'string', description: 'Shanghai month YYYY-MM' },
     messages: { type: 'integer', description: 'Accepted messages in the month' },
     complaints: { type: 'integer', description: 'Cases that count (not withdrawn, not found unfounded)' },
-    confirmed: { type: 'integer' },
-    ratePerMillion: { type: ['number', 'null'], description: 'Complaints per million messages (null: no messages)' },
-    confirmedPerMillion: { type: ['number', 'null'] },
+    confirmed: { type: 'integer', description: 'Cases found confirmed or partly confirmed' },
+    complainants: { type: 'integer', description: 'Distinct complainant numbers among the cases that count: what the rate counts (one person complaining five times is one)' },
+    confirmedComplainants: { type: 'integer', description: 'Distinct complainant numbers among the confirmed cases' },
+    ratePerMillion: { type: ['number', 'null'], description: 'Complainants per million messages (null: no messages)' },
+    confirmedPerMillion: { type: ['number', 'null'], description: 'Confirmed complainants per million messages (null: no messages)' },
     thresholdPerMillion: { type: 'number', description: 'The profile\'s threshold' },
     exceeded: { type: 'boolean' },
   },
-  required: ['contentProviderId', 'month', 'messages', 'complaints', 'confirmed', 'ratePerMillion', 'confirmedPerMillion', 'thresholdPerMillion', 'exceeded'],
+  required: ['contentProviderId', 'month', 'messages', 'complaints', 'confirmed', 'complainants', 'confirmedComplainants', 'ratePerMillion', 'confirmedPerMillion', 'thresholdPerMillion', 'exceeded'],
 } as const;
 
 export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
@@ -188,7 +190,7 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
     onRequest: requireAuth,
     schema: {
       tags: ['supervision'], security: bearerSecurity, params: idParam,
-      summary: 'Complaints per million accepted messages in a Shanghai month, against the profile threshold (a provider its own; a regulator token limited to a province or dates: 403 outside them)',
+      summary: 'Complainants (distinct numbers) per million accepted messages in a Shanghai month, against the profile threshold (a provider its own; a regulator token limited to a province or dates: 403 outside them; a regulator\'s read is audited, complaint_rate.read)',
       querystring: { type: 'object', additionalProperties: false, properties: { month: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } }, required: ['month'] },
       response: {
         200: complaintRate,

@@ -8,7 +8,7 @@ import { isUniqueViolation, queries, transaction, jsonbText } from './db.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { decodeCursor, encodeCursor } from '../../domain/page-cursor.js';
 import { knownCreditSummary } from '../../domain/credit-summary.js';
-import type { CaseEventRow, CaseFilter, CasePatch, CaseRow, ComplaintsStore, CreditEntryRow, CreditFilter, MeasureRow, VolumeRow } from '../../ports/cases.js';
+import type { CaseCounts, CaseEventRow, CaseFilter, CasePatch, CaseRow, ComplaintsStore, CreditEntryRow, CreditFilter, MeasureRow, VolumeRow } from '../../ports/cases.js';
 import type { CaseState } from '../../domain/case.js';
 import { CASE_COLUMNS, CASE_KEYS } from '../case-rows.js';
 import type { Client } from './db.js';
@@ -155,8 +155,9 @@ export class PgCases implements ComplaintsStore {
     return (await this.pool.query(Q.escalatedOverdue, [now, limit])).rows.map(toCase);
   }
 
-  async countCasesOf(contentProviderId: string, from: number, to: number): Promise<{ total: number; counted: number; confirmed: number }> {
-    return (await this.pool.query<{ total: number; counted: number; confirmed: number }>(Q.countCasesOf, [contentProviderId, from, to])).rows[0];
+  async countCasesOf(contentProviderId: string, from: number, to: number): Promise<CaseCounts> {
+    const r = (await this.pool.query<Omit<CaseCounts, 'confirmedComplainants'> & { confirmed_complainants: number }>(Q.countCasesOf, [contentProviderId, from, to])).rows[0];
+    return { total: r.total, counted: r.counted, confirmed: r.confirmed, complainants: r.complainants, confirmedComplainants: r.confirmed_complainants };
   }
 
   async casesOf(contentProviderId: string, from: number, to: number): Promise<CaseRow[]> {

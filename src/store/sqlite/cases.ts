@@ -8,7 +8,7 @@ import { SmsguardError } from '../../domain/errors.js';
 import { decodeCursor, encodeCursor } from '../../domain/page-cursor.js';
 import { knownCreditSummary } from '../../domain/credit-summary.js';
 import type {
-  CaseEventRow, CaseFilter, CasePatch, CaseRow, ComplaintsStore, CreditEntryRow, CreditFilter, MeasureRow, VolumeRow,
+  CaseCounts, CaseEventRow, CaseFilter, CasePatch, CaseRow, ComplaintsStore, CreditEntryRow, CreditFilter, MeasureRow, VolumeRow,
 } from '../../ports/cases.js';
 import type { CaseState } from '../../domain/case.js';
 import { CASE_COLUMNS, CASE_KEYS } from '../case-rows.js';
@@ -79,7 +79,9 @@ export class SqliteCases implements ComplaintsStore {
       countCasesOf: db.prepare(
         `SELECT count(*) AS total,
                 coalesce(sum(state <> 'withdrawn' AND coalesce(finding, '') <> 'unfounded'), 0) AS counted,
-                coalesce(sum(finding IN ('confirmed', 'partly_confirmed')), 0) AS confirmed
+                coalesce(sum(finding IN ('confirmed', 'partly_confirmed')), 0) AS confirmed,
+                count(DISTINCT CASE WHEN state <> 'withdrawn' AND coalesce(finding, '') <> 'unfounded' THEN msisdn END) AS complainants,
+                count(DISTINCT CASE WHEN finding IN ('confirmed', 'partly_confirmed') THEN msisdn END) AS confirmed_complainants
            FROM cases WHERE content_provider_id = ? AND created_at >= ? AND created_at < ?`,
       ),
       insertCredit: db.prepare(
@@ -196,8 +198,9 @@ export class SqliteCases implements ComplaintsStore {
     return (this.q.casesOf.all(contentProviderId, from, to) as Raw[]).map(toCase);
   }
 
-  async countCasesOf(contentProviderId: string, from: number, to: number): Promise<{ total: number; counted: number; confirmed: number }> {
-    return this.q.countCasesOf.get(contentProviderId, from, to) as { total: number; counted: number; confirmed: number };
+  async countCasesOf(contentProviderId: string, from: number, to: number): Promise<CaseCounts> {
+    const r = this.q.countCasesOf.get(contentProviderId, from, to) as Omit<CaseCounts, 'confirmedComplainants'> & { confirmed_complainants: number };
+    return { total: r.total, counted: r.counted, confirmed: r.confirmed, complainants: r.complainants, confirmedComplainants: r.confirmed_complainants };
   }
 
   async addEntry(e: CreditEntryRow): Promise<boolean> {

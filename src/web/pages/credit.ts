@@ -19,7 +19,7 @@ export function creditPage(lang: Lang, p: Principal, providers: ContentProviderR
   const names = new Map(providers.map((c) => [c.id, c.name]));
   const rateRows = providers.map((c) => {
     const r = rates.get(c.id);
-    return `<tr data-provider="${esc(c.id)}"><td>${esc(c.name)}<br><span class="hint mono">${esc(c.creditCode)}</span></td><td>${esc(tk(lang, `cps_${c.status}`))}</td><td>${r ? r.messages : '—'}</td><td class="complaints">${r ? r.complaints : '—'}</td>
+    return `<tr data-provider="${esc(c.id)}"><td>${esc(c.name)}<br><span class="hint mono">${esc(c.creditCode)}</span></td><td>${esc(tk(lang, `cps_${c.status}`))}</td><td>${r ? r.messages : '—'}</td><td class="complaints">${r ? r.complaints : '—'}</td><td class="complainants">${r ? r.complainants : '—'}</td>
 <td${r?.exceeded ? ' class="overdue"' : ''}>${r ? esc(fmtRate(r.ratePerMillion)) : '—'}${r?.exceeded ? ` (≥ ${r.thresholdPerMillion})` : ''}</td>
 <td><a href="/web/reports/annual?contentProviderId=${encodeURIComponent(c.id)}&year=${year}">${esc(t(lang, 'annualReport'))} ${year}</a></td></tr>`;
   }).join('');
@@ -44,7 +44,7 @@ ${field({ id: 'e-summary', name: 'publicSummary', label: t(lang, 'publicSummary'
 </form></section>`;
   return `${flash?.error ? alertBox(flash.error, lang) : ''}${flash?.done ? `<div class="notice" role="status" id="credit-done">${esc(t(lang, flash.done === 'add' ? 'crDone_add' : flash.done === 'publish' ? 'crDone_publish' : 'done'))}</div>` : ''}
 <section aria-labelledby="rates-h"><h2 id="rates-h">${esc(t(lang, 'complaintRate'))}</h2>
-<table id="rates"><thead><tr><th scope="col">${esc(t(lang, 'provider'))}</th><th scope="col">${esc(t(lang, 'cpStatus'))}</th><th scope="col">${esc(t(lang, 'messages'))}</th><th scope="col">${esc(t(lang, 'complaints'))}</th><th scope="col">${esc(t(lang, 'complaintRate'))}</th><th scope="col">${esc(t(lang, 'annualReport'))}</th></tr></thead><tbody>${rateRows}</tbody></table>
+<table id="rates"><thead><tr><th scope="col">${esc(t(lang, 'provider'))}</th><th scope="col">${esc(t(lang, 'cpStatus'))}</th><th scope="col">${esc(t(lang, 'messages'))}</th><th scope="col">${esc(t(lang, 'complaints'))}</th><th scope="col">${esc(t(lang, 'complainants'))}</th><th scope="col">${esc(t(lang, 'complaintRate'))}</th><th scope="col">${esc(t(lang, 'annualReport'))}</th></tr></thead><tbody>${rateRows}</tbody></table>
 </section>
 <section aria-labelledby="entries-h"><h2 id="entries-h">${esc(t(lang, 'entries'))}</h2>
 <table id="entries"><thead><tr><th scope="col">${esc(t(lang, 'date'))}</th><th scope="col">${esc(t(lang, 'provider'))}</th><th scope="col">${esc(t(lang, 'kind'))}</th><th scope="col">${esc(t(lang, 'amount'))}</th><th scope="col">${esc(t(lang, 'publicSummary').replace(/（.*）|\s*\(.*\)/, ''))}</th><th scope="col">${esc(t(lang, 'who'))}</th><th scope="col">${esc(t(lang, 'published'))}</th></tr></thead><tbody>${entryRows}</tbody></table>

@@ -108,9 +108,26 @@ function contract(name: string, open: () => Promise<{ store: Store; dispose(): P
       const all = await s().casesOf(cp, T0, T0 + 10);
       const counted = all.filter((c) => c.state !== 'withdrawn' && c.finding !== 'unfounded').length;
       const confirmed = all.filter((c) => c.finding === 'confirmed' || c.finding === 'partly_confirmed').length;
-      assert.deepEqual(await s().countCasesOf!(cp, T0, T0 + 10), { total: 5, counted, confirmed });
+      assert.deepEqual(await s().countCasesOf!(cp, T0, T0 + 10), { total: 5, counted, confirmed, complainants: 1, confirmedComplainants: 1 });
       assert.deepEqual({ counted, confirmed }, { counted: 3, confirmed: 2 });
-      assert.deepEqual(await s().countCasesOf!(cp, T0 + 100, T0 + 200), { total: 0, counted: 0, confirmed: 0 });
+      assert.deepEqual(await s().countCasesOf!(cp, T0 + 100, T0 + 200), { total: 0, counted: 0, confirmed: 0, complainants: 0, confirmedComplainants: 0 });
+    });
+
+    test('countCasesOf counts distinct complainants: one number complaining five times is one complainant', async (t) => {
+      if (skip) return t.skip(skip);
+      const cp = uid('cp');
+      const specs: [string, CaseRow['state'], CaseRow['finding']][] = [
+        ['+8613800138001', 'received', null], ['+8613800138001', 'received', null], ['+8613800138001', 'closed', 'confirmed'],
+        ['+8613800138001', 'answered', 'partly_confirmed'], ['+8613800138001', 'received', null],
+        ['+8613800138002', 'received', null], ['+8613800138002', 'closed', 'confirmed'],
+        // withdrawn or found unfounded: not counted, nor is its complainant
+        ['+8613800138003', 'withdrawn', null], ['+8613800138004', 'closed', 'unfounded'],
+      ];
+      for (const [i, [msisdn, state, finding]] of specs.entries()) {
+        const c = caseRow({ contentProviderId: cp, msisdn, createdAt: T0 + i, state, finding });
+        await s().createCase(c, ev(c, 'created', null, state));
+      }
+      assert.deepEqual(await s().countCasesOf(cp, T0, T0 + 100), { total: 9, counted: 7, confirmed: 3, complainants: 2, confirmedComplainants: 2 });
     });
 
     test('measures by case and by provider in a range', async (t) => {

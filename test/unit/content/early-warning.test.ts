@@ -121,6 +121,24 @@ describe('early warning', () => {
     assert.deepEqual(ids(one.observe({ kind: 'complaint', at: T0 + 30_000, contentProviderId: 'cp' })), ['complaint_rate_high']);
   });
 
+  test('the complaint rate and its floor count complainants, not complaints: one person filing five times is one', () => {
+    const mon = new EarlyWarningMonitor({ ...policy, rules: policy.rules.filter((r) => r.id === 'complaint_rate_high') });
+    for (let i = 0; i < 300; i++) mon.observe({ kind: 'submission', at: T0 + i * 100, contentProviderId: 'cp', port: 'p', accepted: true });
+    const complaint = (at: number, complainant: string) => mon.observe({ kind: 'complaint', at, contentProviderId: 'cp', complainant });
+    // across buckets too: the window is several buckets, the repeats fall into different ones
+    for (let i = 0; i < 5; i++) assert.deepEqual(complaint(T0 + 30_000 + i * policy.bucketMs / 2, 'h:one'), [], `complaint ${i + 1} from one person: no alert`);
+    assert.equal(mon.snapshot('provider', 'cp', T0 + 30_000 + 2 * policy.bucketMs)?.complaints, 1, 'one complainant in the window');
+    assert.deepEqual(complaint(T0 + 30_000 + 2 * policy.bucketMs, 'h:two'), [], 'two people: still under the floor');
+    const third = complaint(T0 + 30_000 + 2 * policy.bucketMs + 100, 'h:three');
+    assert.deepEqual(third.map((a) => a.rule), ['complaint_rate_high'], 'the third person reaches the floor');
+    assert.equal(third[0].figures.complaints, 3);
+    // a complaint without a complainant key counts on its own, as before
+    const anon = new EarlyWarningMonitor({ ...policy, rules: policy.rules.filter((r) => r.id === 'complaint_rate_high') });
+    for (let i = 0; i < 300; i++) anon.observe({ kind: 'submission', at: T0 + i * 100, contentProviderId: 'cp', accepted: true });
+    for (let i = 0; i < 3; i++) anon.observe({ kind: 'complaint', at: T0 + 30_000 + i, contentProviderId: 'cp' });
+    assert.equal(anon.snapshot('provider', 'cp', T0 + 30_010)?.complaints, 3);
+  });
+
   test('a rate rule\'s minEvents is validated; a port-scope complaint_rate is refused (complaints carry no port)', () => {
     const rate = { id: 'c', metric: 'complaint_rate', scope: 'provider', threshold: 0.01, severity: 'critical', action: { kind: 'hold' } };
     const bad = {

@@ -41,7 +41,9 @@ SELECT * FROM cases WHERE content_provider_id = $1 AND created_at >= $2 AND crea
 -- name: countCasesOf
 SELECT count(*)::int AS total,
        count(*) FILTER (WHERE state <> 'withdrawn' AND coalesce(finding, '') <> 'unfounded')::int AS counted,
-       count(*) FILTER (WHERE finding IN ('confirmed', 'partly_confirmed'))::int AS confirmed
+       count(*) FILTER (WHERE finding IN ('confirmed', 'partly_confirmed'))::int AS confirmed,
+       count(DISTINCT msisdn) FILTER (WHERE state <> 'withdrawn' AND coalesce(finding, '') <> 'unfounded')::int AS complainants,
+       count(DISTINCT msisdn) FILTER (WHERE finding IN ('confirmed', 'partly_confirmed'))::int AS confirmed_complainants
   FROM cases WHERE content_provider_id = $1 AND created_at >= $2 AND created_at < $3;
 
 -- name: insertCredit
