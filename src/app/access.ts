@@ -44,6 +44,8 @@ export const ROLES = {
   fileReports: ['report-centre', 'admin'],
   releaseHold: ['admin', 'regulator'],
   publishCreditEntry: ['regulator'],
+  // the regulator that keeps the file, and the operator running the gateway (an entry entered in error)
+  withdrawCreditEntry: ['regulator', 'admin'],
   setCallbacks: ['admin'],
   createApiKey: ['admin'],
   revokeApiKey: ['admin'],

@@ -12,7 +12,7 @@ import type { TrailReasonCode } from '../domain/case-notes.js';
 import { fileComplaint, fileReports, reportPortHandler } from './complaint-intake.js';
 import { applyTransition, rematchEvidence } from './case-workflow.js';
 import { getCaseDetail, listCases, publicCaseStatus } from './case-views.js';
-import { VolumeCounter, addRegulatorEntry, complaintRate, complaintRateFor, listEntries, publicEntries, publishEntry, recordEarlyWarningSuspension, type ComplaintRate } from './credit.js';
+import { VolumeCounter, addRegulatorEntry, complaintRate, complaintRateFor, listEntries, publicEntries, publishEntry, recordEarlyWarningSuspension, withdrawEntry, type ComplaintRate } from './credit.js';
 import { CaseSweeper, type SweeperOptions } from './case-sweeper.js';
 import { AddressWindow } from './address-window.js';
 import type { AddressLimitStore } from '../ports/address-limits.js';
@@ -147,6 +147,8 @@ export class ComplaintService {
   }
   addCreditEntry(p: Principal, body: Record<string, unknown>) { return addRegulatorEntry(this.ctx, p, body); }
   publishCreditEntry(p: Principal, id: string) { return publishEntry(this.ctx, p, id); }
+  /** Withdraws an entry (published in error, overturned on appeal): `{reason}` required. */
+  withdrawCreditEntry(p: Principal, id: string, body: Record<string, unknown>) { return withdrawEntry(this.ctx, p, id, body); }
   creditEntries(p: Principal, f: { contentProviderId?: string; limit?: number; cursor?: string }) { return listEntries(this.ctx, p, f); }
   publicCreditEntries(f: { q?: string; limit?: number; cursor?: string } = {}) { return publicEntries(this.ctx, f); }
   /** Complaints per million accepted messages in a Shanghai month `YYYY-MM`, as `p` may read them (its role and token scope). */

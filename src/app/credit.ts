@@ -29,7 +29,12 @@ export const CREDIT_ENTRY_LIMITS = {
   subjectId: { min: 1, max: 200 },
   notes: { max: 4000 },
   publicSummary: { min: 1, max: 500 },
+  /** Why an entry is withdrawn (published in error, overturned on appeal): required. */
+  withdrawalReason: { min: 1, max: 2000 },
 } as const;
+
+/** The rule a withdrawal's refusals name (its article: {@link GATEWAY_ARTICLES}.creditFile). */
+export const CREDIT_WITHDRAWAL_RULE = 'supervision.credit-withdrawal';
 
 /**
  * A system-made entry; returns false when one with the same dedup key exists (idempotent). Its
@@ -40,7 +45,7 @@ export async function addSystemCreditEntry(ctx: AppContext, e: { subjectId: stri
   return ctx.store.cases.addEntry({
     id: entryId(ctx), subjectType: e.subjectType ?? 'content-provider', subjectId: e.subjectId, kind: e.kind, at: e.at, actorId: 'system',
     amountYuan: null, notes: null, publicSummary: scrubPersonalData(creditSummaryBoth(e.summary)), summaryTemplate: e.summary, evidence: e.evidence, dedupKey: e.dedupKey,
-    publishedAt: null, publishedBy: null,
+    publishedAt: null, publishedBy: null, withdrawal: null,
   });
 }
 
@@ -92,7 +97,7 @@ export async function addRegulatorEntry(ctx: AppContext, p: Principal, body: Rec
   const row: CreditEntryRow = {
     id: entryId(ctx), subjectType, subjectId, kind, at: ctx.clock.now(), actorId: p.actorId, amountYuan, notes,
     publicSummary: scrubPersonalData(summary), summaryTemplate: template, evidence: typeof body.evidence === 'object' && body.evidence ? storableJson(body.evidence as Record<string, unknown>, 'evidence') : {},
-    dedupKey: null, publishedAt: null, publishedBy: null,
+    dedupKey: null, publishedAt: null, publishedBy: null, withdrawal: null,
   };
   await ctx.store.cases.addEntry(row);
   await ctx.store.records.appendAudit(row.at, p.actorId, 'credit.add', { entryId: row.id, subjectId, kind, amountYuan });
@@ -106,9 +111,39 @@ export async function publishEntry(ctx: AppContext, p: Principal, id: string): P
   if (!e || !(await entryInScope(ctx, p, e))) throw new SmsguardError('not_found', `no credit-file entry ${id}`, {}, undefined, { id: 'entry_not_found', params: { id } });
   if (e.subjectType === 'operator') requireWritesOperatorFile(ctx, p);
   const now = ctx.clock.now();
+  // A withdrawn entry is off the register for good: publishing it would put back what was taken off.
+  if (e.withdrawal) throw new SmsguardError('conflict', 'the entry is withdrawn; a withdrawn entry is not published', { rule: CREDIT_WITHDRAWAL_RULE, article: GATEWAY_ARTICLES.creditFile.en }, undefined, { id: 'entry_withdrawn' });
   if (!(await ctx.store.cases.publish(id, now, p.actorId))) throw new SmsguardError('conflict', 'the entry is already published', {}, undefined, { id: 'entry_published' });
   await ctx.store.records.appendAudit(now, p.actorId, 'credit.publish', { entryId: id, subjectId: e.subjectId, kind: e.kind }, { contentProviderId: e.subjectType === 'content-provider' ? e.subjectId : null });
   return { ...e, publishedAt: now, publishedBy: p.actorId };
+}
+
+/**
+ * Withdraws an entry (regulator, or the operator's admin): one published in error, or overturned on
+ * appeal. It leaves the public register (`GET /v1/credit/public`, `/web/public/credit`) and cannot be
+ * published; it stays in the subject's file (`GET /v1/credit/entries`) with `withdrawal` saying who,
+ * when and why. The store writes the audit record (`credit.withdraw`) in the withdrawal's own
+ * transaction. A reason is required; an entry withdrawn already is 409 `conflict` (why
+ * `entry_withdrawn`), whoever asks, and nothing is written. Scope as publishing: a token that cannot
+ * list the entry gets 404, one limited to a province 403 for an entry about the operator.
+ */
+export async function withdrawEntry(ctx: AppContext, p: Principal, id: string, body: Record<string, unknown> = {}): Promise<CreditEntryRow> {
+  requireRoleIn(p, ROLES.withdrawCreditEntry);
+  const ref = { rule: CREDIT_WITHDRAWAL_RULE, article: GATEWAY_ARTICLES.creditFile.en };
+  const raw = body.reason;
+  if (raw === undefined || raw === null || (typeof raw === 'string' && !raw.trim())) {
+    throw new SmsguardError('invalid_request', 'reason: required (why the entry is withdrawn: published in error, overturned on appeal)', ref, 'reason', { id: 'reason_required' });
+  }
+  const reason = str(raw, 'reason', { ...CREDIT_ENTRY_LIMITS.withdrawalReason, shape: 'text' }).trim();
+  const e = await ctx.store.cases.getEntry(id);
+  if (!e || !(await entryInScope(ctx, p, e))) throw new SmsguardError('not_found', `no credit-file entry ${id}`, {}, undefined, { id: 'entry_not_found', params: { id } });
+  if (e.subjectType === 'operator') requireWritesOperatorFile(ctx, p);
+  const withdrawn = () => new SmsguardError('conflict', `the entry was withdrawn already (${new Date(e.withdrawal?.at ?? ctx.clock.now()).toISOString()})`, ref, undefined, { id: 'entry_withdrawn' });
+  if (e.withdrawal) throw withdrawn();
+  const row = await ctx.store.cases.withdraw(id, { at: ctx.clock.now(), by: p.actorId, reason });
+  // withdrawn by another between the read and the write: the same answer as above
+  if (!row) throw withdrawn();
+  return row;
 }
 
 /**

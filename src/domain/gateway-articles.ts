@@ -14,6 +14,12 @@ export const GATEWAY_ARTICLES = {
   idempotency: { en: 'operational, not regulation (safe retries: an Idempotency-Key names one request for 24 hours)', zh: '运营安排，并非法规规定（安全重试：一个幂等键在24小时内只代表一个请求）' },
   throughput: { en: 'operational, not regulation (the rate the operator agreed with the content provider, as an SMPP credential\'s throughput)', zh: '运营安排，并非法规规定（运营方与企业约定的速率，与SMPP账号的速率相同）' },
   penalties: { en: 'rule 12 (RMB 10,000–30,000 for commercial-SMS violations)', zh: '要点第12项（商业性短信息违规：罚款一万元以上三万元以下）' },
+  /**
+   * The credit file (rule 11: violations are written into the provider's credit file and published;
+   * cn-2026's credit-management provisions, whose article numbers were not read, say the same):
+   * an entry published in error, or overturned, is withdrawn by the regulator that keeps the file.
+   */
+  creditFile: { en: "rule 11 (violations are written into the provider's credit file and published; an entry published in error or overturned is withdrawn by the regulator)", zh: '要点第11项（违规行为记入信用档案并予公布；错误公布或经复议撤销的记录由监管部门撤回）' },
 } as const satisfies Record<string, { en: string; zh: string }>;
 
 const ZH: ReadonlyMap<string, string> = new Map(Object.values(GATEWAY_ARTICLES).map((a) => [a.en, a.zh]));

@@ -189,6 +189,18 @@ export interface CreditEntryRow {
   dedupKey: string | null;
   publishedAt: number | null;
   publishedBy: string | null;
+  /**
+   * Its withdrawal by a regulator (published in error, or overturned on appeal), else null: the entry
+   * stays in the subject's file with who, when and why, and leaves the public register.
+   */
+  withdrawal: CreditWithdrawal | null;
+}
+
+/** Who withdrew a credit-file entry, when (epoch ms) and why. */
+export interface CreditWithdrawal {
+  at: number;
+  by: string;
+  reason: string;
 }
 
 export interface CreditFilter {
@@ -202,6 +214,7 @@ export interface CreditFilter {
   /** The entry's time `at`: at or after `from`, before `to` (epoch ms; a regulator's dates). */
   from?: number;
   to?: number;
+  /** Published and not withdrawn: what the public register shows. */
   publishedOnly?: boolean;
   /** Free-text search over subject name, kind and public summary (public page). */
   q?: string;
@@ -224,8 +237,14 @@ export interface CreditStore {
    * summary, kind or subject id, or a subject of `qSubjects` (names are matched by the caller).
    */
   listEntries(f: CreditFilter): Promise<{ entries: CreditEntryRow[]; nextCursor: string | null }>;
-  /** Returns false when the entry does not exist or is already published. */
+  /** Returns false when the entry does not exist, is already published or is withdrawn. */
   publish(id: string, at: number, actorId: string): Promise<boolean>;
+  /**
+   * Withdraws an entry and appends its audit record (`credit.withdraw`, {@link creditWithdrawRecord}
+   * in src/store/credit-audit.ts) in one transaction: both or neither. Returns the entry as it is now,
+   * or null (and writes nothing) when there is no such entry or it is withdrawn already.
+   */
+  withdraw(id: string, w: CreditWithdrawal): Promise<CreditEntryRow | null>;
 }
 
 /** Per content provider, per Shanghai month, per message type: accepted and rejected counts. */

@@ -77,6 +77,7 @@ const WHY: Record<WhyId, Said> = {
   today_outside_dates: ['今天不在本令牌可查看的日期范围内：只能查看这些日期的记录，不能新建。', "Today is outside this token's dates: it reads those dates only and cannot create anything now."],
   entry_not_found: ['没有档案记录 {id}，或本身份无权查看。', 'There is no credit-file entry {id}, or this role may not see it.'],
   entry_published: ['该档案记录已经公示。', 'The entry is already published.'],
+  entry_withdrawn: ['该档案记录已经撤回。', 'The entry is already withdrawn.'],
   annual_own_only: ['企业只能查看本企业的年度检查报告。', 'A provider reads only its own annual report.'],
   provider_own_only: ['企业只能查看本企业的登记信息。', 'A provider reads only its own registration.'],
   provider_filter_own_only: ['企业只能查看本企业的数据：请填写本企业的编号，或不填。', 'A provider lists only its own data: give its own id, or leave it empty.'],

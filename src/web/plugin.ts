@@ -609,6 +609,16 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       return showAgain(req, reply, p, e, (error, code) => showCredit(req, reply, p, { error }, code));
     }
   });
+  f.post('/web/credit/entries/:id/withdraw', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    try {
+      await svc().withdrawCreditEntry(p, (req.params as { id: string }).id, { reason: one(req.body as Form, 'reason') });
+      return reply.redirect('/web/credit?done=withdraw', 303);
+    } catch (e) {
+      return showAgain(req, reply, p, e, (error, code) => showCredit(req, reply, p, { error }, code));
+    }
+  });
 
   // ---- the registry, read-only: who is set up (operator, regulators within their province, a provider itself)
   f.get('/web/providers', hide, async (req, reply) => {

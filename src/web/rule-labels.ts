@@ -30,7 +30,7 @@ export const RULE_IDS = [
   // a regulator token's limits (src/app/records-scope.ts)
   'supervision.province-scope', 'supervision.date-scope',
   // the gateway's own, named by use cases without a profile
-  'supervision.penalties', 'ports.reserved',
+  'supervision.penalties', 'supervision.credit-withdrawal', 'ports.reserved',
   'complaints.public-intake', 'complaints.status-lookup', 'complaints.workflow', 'complaints.measure',
   // the HTTP door's per-provider throughput (src/app/http-throughput.ts)
   'provider.throughput',
@@ -71,6 +71,7 @@ const LABELS: Readonly<Record<RuleId, Said>> = {
   'supervision.province-scope': ['限于一省的监管令牌只涉及本省企业', "a regulator token limited to a province reaches only that province's providers"],
   'supervision.date-scope': ['限定日期的监管令牌只涉及这些日期', 'a regulator token limited to dates reaches only those dates'],
   'supervision.penalties': ['违规罚款', 'fines for violations'],
+  'supervision.credit-withdrawal': ['信用档案记录由监管部门撤回，须说明理由，且只撤回一次', 'a credit-file entry is withdrawn by the regulator, with a reason, once'],
   'registry.credit-code': ['企业须有有效的统一社会信用代码', 'a provider needs a valid unified social credit code'],
   'ports.reserved': ['举报端口保留，不能登记给企业', 'the report port is reserved, not for a provider'],
   'api.idempotency': ['同一幂等键只用于同一请求，保留24小时', 'an idempotency key names one request, for 24 hours'],

@@ -1796,7 +1796,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
 
       test('escalated cases owing a missed deadline: selected until their entry is in a file, by the deadline they owe', async () => {
         const now = T0 + 20 * DAY;
-        const overdueEntry = (key: string) => ({ id: uid('cre'), subjectType: 'operator' as const, subjectId: 'operator', kind: 'overdue_forward' as const, at: now, actorId: 'system', amountYuan: null, notes: null, publicSummary: 's', summaryTemplate: null, evidence: {}, dedupKey: key, publishedAt: null, publishedBy: null });
+        const overdueEntry = (key: string) => ({ id: uid('cre'), subjectType: 'operator' as const, subjectId: 'operator', kind: 'overdue_forward' as const, at: now, actorId: 'system', amountYuan: null, notes: null, publicSummary: 's', summaryTemplate: null, evidence: {}, dedupKey: key, publishedAt: null, publishedBy: null, withdrawal: null });
         const esc = (over: Partial<CaseRow>) => caseRow({ state: 'escalated', escalatedReason: null, forwardDueAt: T0 + DAY, answerDueAt: T0 + 15 * DAY, ...over });
         const fwd = { forwardedAt: T0 + HOUR };
         const cases = {
@@ -1892,7 +1892,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
       });
 
       test('credit entries dedupe and publish once; volume adds up', async () => {
-        const e = { id: uid('cre'), subjectType: 'content-provider' as const, subjectId: 'cp_x', kind: 'confirmed_complaint' as const, at: T0, actorId: 'system', amountYuan: null, notes: null, publicSummary: '确认投诉 1 件', summaryTemplate: null, evidence: { cases: ['c1'] }, dedupKey: 'case:c1', publishedAt: null, publishedBy: null };
+        const e = { id: uid('cre'), subjectType: 'content-provider' as const, subjectId: 'cp_x', kind: 'confirmed_complaint' as const, at: T0, actorId: 'system', amountYuan: null, notes: null, publicSummary: '确认投诉 1 件', summaryTemplate: null, evidence: { cases: ['c1'] }, dedupKey: 'case:c1', publishedAt: null, publishedBy: null, withdrawal: null };
         assert.equal(await s.cases.addEntry(e), true);
         assert.equal(await s.cases.addEntry({ ...e, id: uid('cre') }), false);
         assert.equal(await s.cases.publish(e.id, T0 + 1, 'reg_1'), true);
@@ -1911,7 +1911,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
       });
 
       test('credit entries keep a system-made summary\'s key and parameters; a typed one has none', async () => {
-        const sys = { id: uid('cre'), subjectType: 'content-provider' as const, subjectId: uid('cp'), kind: 'overdue_answer' as const, at: T0, actorId: 'system', amountYuan: null, notes: null, publicSummary: '未在 15 个工作日内答复投诉（案件 C1） / Complaint not answered within 15 working days (case C1)', summaryTemplate: { key: 'answer_overdue' as const, params: { days: 15, reference: 'C1' } }, evidence: {}, dedupKey: uid('case'), publishedAt: null, publishedBy: null };
+        const sys = { id: uid('cre'), subjectType: 'content-provider' as const, subjectId: uid('cp'), kind: 'overdue_answer' as const, at: T0, actorId: 'system', amountYuan: null, notes: null, publicSummary: '未在 15 个工作日内答复投诉（案件 C1） / Complaint not answered within 15 working days (case C1)', summaryTemplate: { key: 'answer_overdue' as const, params: { days: 15, reference: 'C1' } }, evidence: {}, dedupKey: uid('case'), publishedAt: null, publishedBy: null, withdrawal: null };
         const typed = { ...sys, id: uid('cre'), kind: 'warning' as const, actorId: 'reg_1', publicSummary: '自己写的 / typed', summaryTemplate: null, dedupKey: null };
         assert.equal(await s.cases.addEntry(sys), true);
         assert.equal(await s.cases.addEntry(typed), true);
@@ -1925,7 +1925,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         const inside = uid('cp');
         const other = uid('cp');
         const entry = (subjectType: 'content-provider' | 'operator', subjectId: string, at: number) => ({
-          id: uid('cre'), subjectType, subjectId, kind: 'warning' as const, at, actorId: 'reg_1', amountYuan: null, notes: null, publicSummary: '警告', summaryTemplate: null, evidence: {}, dedupKey: null, publishedAt: null, publishedBy: null,
+          id: uid('cre'), subjectType, subjectId, kind: 'warning' as const, at, actorId: 'reg_1', amountYuan: null, notes: null, publicSummary: '警告', summaryTemplate: null, evidence: {}, dedupKey: null, publishedAt: null, publishedBy: null, withdrawal: null,
         });
         // Newest last: 12 entries, a third each about the province's provider, another province's and the operator.
         const added: { id: string; subjectId: string; at: number }[] = [];

@@ -20,7 +20,7 @@ describe('next-page links on the staff pages', () => {
     for (const cp of [...Array(3).fill(fj), ...Array(520).fill(bj)] as Provider[]) {
       const ok = await g.store.cases.addEntry({
         id: `cre_paging_${n}`, subjectType: 'content-provider', subjectId: cp.id, kind: 'warning', at: at - 10_000 + n++, actorId: 'reg_1',
-        amountYuan: null, notes: null, publicSummary: '警告', summaryTemplate: null, evidence: {}, dedupKey: null, publishedAt: null, publishedBy: null,
+        amountYuan: null, notes: null, publicSummary: '警告', summaryTemplate: null, evidence: {}, dedupKey: null, publishedAt: null, publishedBy: null, withdrawal: null,
       });
       assert.equal(ok, true);
     }

@@ -49,8 +49,18 @@ const creditEntry = {
     dedupKey: { ...strOrNull, description: 'For a system entry: one per case or per provider and month' },
     publishedAt: { type: ['integer', 'null'], description: 'Epoch ms' },
     publishedBy: strOrNull,
+    withdrawal: {
+      type: ['object', 'null'],
+      properties: {
+        at: { type: 'integer', description: 'Epoch ms' },
+        by: { type: 'string', description: 'The token id of who withdrew it' },
+        reason: { type: 'string', description: 'Why: published in error, overturned on appeal…' },
+      },
+      required: ['at', 'by', 'reason'],
+      description: 'The entry\'s withdrawal (POST /v1/credit/entries/{id}/withdraw), else null: a withdrawn entry stays in the file with who, when and why, and is off the public register',
+    },
   },
-  required: ['id', 'subjectType', 'subjectId', 'kind', 'at', 'actorId', 'amountYuan', 'publicSummary', 'dedupKey', 'publishedAt', 'publishedBy'],
+  required: ['id', 'subjectType', 'subjectId', 'kind', 'at', 'actorId', 'amountYuan', 'publicSummary', 'dedupKey', 'publishedAt', 'publishedBy', 'withdrawal'],
 } as const;
 
 /** GET /v1/credit/public: PublicEntry (src/app/credit.ts), no personal data. */
@@ -150,11 +160,30 @@ export async function creditRoutes(f: FastifyInstance, opts: { app: App }): Prom
         401: errorResponse('No token, or one that is not valid'),
         403: errorResponse('A role other than regulator, or a token limited to a province publishing an entry about the operator (rule supervision.province-scope)'),
         404: errorResponse('No entry with this id (for a regulator token limited to a province or dates: none within them)'),
-        409: errorResponse('The entry is published already'),
+        409: errorResponse('The entry is published already, or withdrawn (rule supervision.credit-withdrawal)'),
         '4xx': errorBody,
       },
     },
   }, async (req) => svc().publishCreditEntry(req.principal, (req.params as { id: string }).id));
+
+  f.post('/v1/credit/entries/:id/withdraw', {
+    onRequest: requireRoles(ROLES.withdrawCreditEntry),
+    schema: {
+      tags: ['supervision'], security: bearerSecurity, params: idParam,
+      summary: 'Withdraw an entry published in error or overturned on appeal (regulator, operator): off the public register, kept in the file with who, when and why (audit credit.withdraw, in the same transaction); a token limited to a province or dates: 404 for an entry it cannot list, and one limited to a province 403 for an entry about the operator',
+      // bounds said, not set: a missing or blank reason is the use case's 400, naming its rule (supervision.credit-withdrawal)
+      body: { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', description: `Required: why it is withdrawn (published in error, overturned on appeal…); ${boundSaid(CREDIT_ENTRY_LIMITS.withdrawalReason)}` } } },
+      response: {
+        200: { ...creditEntry, description: 'The entry, withdrawn (withdrawal: at, by, reason), with its notes' },
+        400: errorResponse('No reason, or a blank one (rule supervision.credit-withdrawal)'),
+        401: errorResponse('No token, or one that is not valid'),
+        403: errorResponse('A role other than regulator or admin, or a token limited to a province withdrawing an entry about the operator (rule supervision.province-scope)'),
+        404: errorResponse('No entry with this id (for a regulator token limited to a province or dates: none within them)'),
+        409: errorResponse('The entry is withdrawn already (rule supervision.credit-withdrawal)'),
+        '4xx': errorBody,
+      },
+    },
+  }, async (req) => svc().withdrawCreditEntry(req.principal, (req.params as { id: string }).id, (req.body ?? {}) as Record<string, unknown>));
 
   f.get('/v1/credit/public', {
     schema: {

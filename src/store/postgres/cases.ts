@@ -8,14 +8,16 @@ import { isUniqueViolation, queries, transaction, jsonbText } from './db.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { decodeCursor, encodeCursor } from '../../domain/page-cursor.js';
 import { knownCreditSummary } from '../../domain/credit-summary.js';
-import type { CaseCounts, CaseEventRow, CaseFilter, CasePatch, CaseRow, ComplaintsStore, CreditEntryRow, CreditFilter, MeasureRow, VolumeRow } from '../../ports/cases.js';
+import type { CaseCounts, CaseEventRow, CaseFilter, CasePatch, CaseRow, ComplaintsStore, CreditEntryRow, CreditFilter, CreditWithdrawal, MeasureRow, VolumeRow } from '../../ports/cases.js';
 import type { CaseState } from '../../domain/case.js';
 import { CASE_COLUMNS, CASE_KEYS } from '../case-rows.js';
 import type { Client } from './db.js';
+import type { PgRecordsWriter } from './records-writer.js';
+import { creditWithdrawRecord } from '../credit-audit.js';
 
 type Raw = Record<string, unknown>;
 
-const Q = queries('cases', ['insertEvent', 'byId', 'byRef', 'byExt', 'events', 'insertMeasure', 'overdue', 'escalatedOverdue', 'casesOf', 'countCasesOf', 'insertCredit', 'creditById', 'publish', 'addVolume', 'volume', 'rejectedBy'] as const);
+const Q = queries('cases', ['insertEvent', 'byId', 'byRef', 'byExt', 'events', 'insertMeasure', 'overdue', 'escalatedOverdue', 'casesOf', 'countCasesOf', 'insertCredit', 'creditById', 'publish', 'withdraw', 'addVolume', 'volume', 'rejectedBy'] as const);
 
 const INSERT_CASE = `INSERT INTO cases (${CASE_KEYS.map((k) => CASE_COLUMNS[k]).join(', ')}) VALUES (${CASE_KEYS.map((_, i) => `$${i + 1}`).join(', ')})`;
 
@@ -44,6 +46,7 @@ const toCredit = (r: Raw): CreditEntryRow => ({
   evidence: r.evidence as Record<string, unknown>,
   dedupKey: (r.dedup_key as string | null) ?? null, publishedAt: (r.published_at as number | null) ?? null,
   publishedBy: (r.published_by as string | null) ?? null,
+  withdrawal: r.withdrawn_at === null || r.withdrawn_at === undefined ? null : { at: Number(r.withdrawn_at), by: r.withdrawn_by as string, reason: r.withdrawn_reason as string },
 });
 
 /** Builds `WHERE …` with numbered parameters. */
@@ -63,7 +66,7 @@ class Where {
 }
 
 export class PgCases implements ComplaintsStore {
-  constructor(private readonly pool: Pool) {}
+  constructor(private readonly pool: Pool, private readonly records: PgRecordsWriter) {}
 
   private insertEvent(c: Client | Pool, e: CaseEventRow): Promise<unknown> {
     return c.query(Q.insertEvent, [e.id, e.caseId, e.at, e.kind, e.fromState, e.toState, e.actor, e.actorId, e.reason, jsonbText(e.detail)]);
@@ -181,7 +184,7 @@ export class PgCases implements ComplaintsStore {
     if (f.from !== undefined) w.add(`at >= ${w.arg(f.from)}`);
     if (f.to !== undefined) w.add(`at < ${w.arg(f.to)}`);
     if (f.cursor) w.add(`seq < ${w.arg(decodeCursor(f.cursor))}`);
-    if (f.publishedOnly) w.add('published_at IS NOT NULL');
+    if (f.publishedOnly) w.add('published_at IS NOT NULL AND withdrawn_at IS NULL');
     if (f.q) {
       // ILIKE (SQLite's LIKE is case-insensitive too) with escaped wildcards: a search box is not a pattern language.
       const like = w.arg(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
@@ -194,6 +197,16 @@ export class PgCases implements ComplaintsStore {
 
   async publish(id: string, at: number, actorId: string): Promise<boolean> {
     return (await this.pool.query(Q.publish, [at, actorId, id])).rowCount === 1;
+  }
+
+  async withdraw(id: string, w: CreditWithdrawal): Promise<CreditEntryRow | null> {
+    return this.records.withPartitions([w.at], () => transaction(this.pool, async (c) => {
+      const r = (await c.query(Q.withdraw, [w.at, w.by, w.reason, id])).rows[0] as Raw | undefined;
+      if (!r) return null;
+      const e = toCredit(r);
+      await this.records.append(c, [creditWithdrawRecord(e, w)]);
+      return e;
+    }));
   }
 
   async addVolume(rows: VolumeRow[]): Promise<void> {

@@ -67,7 +67,7 @@ export class PostgresStore implements Store {
     this.consents = new PgConsents(pool, this.writer, this.callbacks);
     this.linker = new PgRecordsLinker(pool);
     this.records = new PgRecords(this.writer, new PgRecordArchive(pool, this.linker, this.writer), pool, this.callbacks);
-    this.cases = new PgCases(pool);
+    this.cases = new PgCases(pool, this.writer);
     this.partitions = new PgPartitionLeases(pool);
     this.httpProcesses = new PgHttpProcesses(pool);
     this.smppCredentials = new PgSmppCredentials(pool, this.writer);

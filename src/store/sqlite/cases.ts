@@ -8,10 +8,12 @@ import { SmsguardError } from '../../domain/errors.js';
 import { decodeCursor, encodeCursor } from '../../domain/page-cursor.js';
 import { knownCreditSummary } from '../../domain/credit-summary.js';
 import type {
-  CaseCounts, CaseEventRow, CaseFilter, CasePatch, CaseRow, ComplaintsStore, CreditEntryRow, CreditFilter, MeasureRow, VolumeRow,
+  CaseCounts, CaseEventRow, CaseFilter, CasePatch, CaseRow, ComplaintsStore, CreditEntryRow, CreditFilter, CreditWithdrawal, MeasureRow, VolumeRow,
 } from '../../ports/cases.js';
 import type { CaseState } from '../../domain/case.js';
 import { CASE_COLUMNS, CASE_KEYS } from '../case-rows.js';
+import { creditWithdrawRecord } from '../credit-audit.js';
+import type { RecordsWriter } from './records-writer.js';
 
 type Raw = Record<string, unknown>;
 
@@ -48,11 +50,12 @@ const toCredit = (r: Raw): CreditEntryRow => ({
   evidence: JSON.parse(r.evidence as string),
   dedupKey: (r.dedup_key as string | null) ?? null, publishedAt: (r.published_at as number | null) ?? null,
   publishedBy: (r.published_by as string | null) ?? null,
+  withdrawal: r.withdrawn_at === null || r.withdrawn_at === undefined ? null : { at: r.withdrawn_at as number, by: r.withdrawn_by as string, reason: r.withdrawn_reason as string },
 });
 
 export class SqliteCases implements ComplaintsStore {
   private readonly q;
-  constructor(private readonly db: Db) {
+  constructor(private readonly db: Db, private readonly records: RecordsWriter) {
     this.q = {
       insertCase: db.prepare(`INSERT INTO cases (${CASE_KEYS.map((k) => CASE_COLUMNS[k]).join(', ')}) VALUES (${CASE_KEYS.map(() => '?').join(', ')})`),
       insertEvent: db.prepare('INSERT INTO case_events (id, case_id, at, kind, from_state, to_state, actor, actor_id, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
@@ -89,7 +92,8 @@ export class SqliteCases implements ComplaintsStore {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING`,
       ),
       creditById: db.prepare('SELECT * FROM credit_entries WHERE id = ?'),
-      publish: db.prepare('UPDATE credit_entries SET published_at = ?, published_by = ? WHERE id = ? AND published_at IS NULL'),
+      publish: db.prepare('UPDATE credit_entries SET published_at = ?, published_by = ? WHERE id = ? AND published_at IS NULL AND withdrawn_at IS NULL'),
+      withdraw: db.prepare('UPDATE credit_entries SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ? WHERE id = ? AND withdrawn_at IS NULL RETURNING *'),
       addVolume: db.prepare(
         `INSERT INTO cp_monthly_volume (content_provider_id, month, type, accepted, rejected) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT DO UPDATE SET accepted = accepted + excluded.accepted, rejected = rejected + excluded.rejected`,
@@ -225,7 +229,7 @@ export class SqliteCases implements ComplaintsStore {
     if (f.from !== undefined) { where.push('at >= ?'); args.push(f.from); }
     if (f.to !== undefined) { where.push('at < ?'); args.push(f.to); }
     if (f.cursor) { where.push('seq < ?'); args.push(decodeCursor(f.cursor)); }
-    if (f.publishedOnly) where.push('published_at IS NOT NULL');
+    if (f.publishedOnly) where.push('published_at IS NOT NULL AND withdrawn_at IS NULL');
     if (f.q) {
       // LIKE with escaped wildcards: a search box must not become a pattern language.
       const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -240,6 +244,16 @@ export class SqliteCases implements ComplaintsStore {
 
   async publish(id: string, at: number, actorId: string): Promise<boolean> {
     return this.q.publish.run(at, actorId, id).changes === 1;
+  }
+
+  async withdraw(id: string, w: CreditWithdrawal): Promise<CreditEntryRow | null> {
+    return this.db.transaction(() => {
+      const r = this.q.withdraw.get(w.at, w.by, w.reason, id) as Raw | undefined;
+      if (!r) return null;
+      const e = toCredit(r);
+      this.records.append(creditWithdrawRecord(e, w));
+      return e;
+    })();
   }
 
   async addVolume(rows: VolumeRow[]): Promise<void> {

@@ -63,7 +63,7 @@ export class SqliteStore implements Store {
     this.records = new SqliteRecords(writer, this.callbacks);
     // `records verify`: its threads and whether links are proven natively
     this.records.archive.linkOptions = { ...(t.verifyThreads !== undefined ? { threads: t.verifyThreads } : {}), ...(t.nativeVerify ? {} : { native: false }) };
-    this.cases = new SqliteCases(this.db);
+    this.cases = new SqliteCases(this.db, writer);
     this.smppDeliveries = new SqliteSmppDeliveries(this.db);
     const db = this.db;
     this.settings = {

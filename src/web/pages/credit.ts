@@ -1,4 +1,4 @@
-/** The regulator's credit-file view: complaint rates, entries, adding and publishing entries. */
+/** The regulator's credit-file view: complaint rates, entries, adding, publishing and withdrawing entries. */
 import { writesOperatorFile, type ComplaintRate, type CreditEntryView } from '../../app/credit.js';
 import type { Principal } from '../../app/types.js';
 import type { ContentProviderRow } from '../../ports/store.js';
@@ -17,6 +17,13 @@ const fmtRate = (r: number | null) => (r === null ? '—' : r >= 100 ? r.toFixed
 export function creditPage(lang: Lang, p: Principal, providers: ContentProviderRow[], rates: Map<string, ComplaintRate>, entries: CreditEntryView[], nextCursor: string | null, year: number, flash?: { error?: string; done?: string; values?: Record<string, string> }): string {
   const v = flash?.values ?? {};
   const names = new Map(providers.map((c) => [c.id, c.name]));
+  const entryLabel = (e: CreditEntryView) => `${tk(lang, `kd_${e.kind}`)} ${e.subjectType === 'operator' ? t(lang, 'operatorAccount') : names.get(e.subjectId) ?? e.subjectId}`;
+  // Withdrawing (src/app/credit.ts withdrawEntry): a regulator where it may publish, and the operator's admin.
+  const mayWithdraw = (e: CreditEntryView) => p.role === 'admin' || (p.role === 'regulator' && (e.subjectType !== 'operator' || writesOperatorFile(p)));
+  const withdrawForm = (e: CreditEntryView) => `<form method="post" action="/web/credit/entries/${encodeURIComponent(e.id)}/withdraw" class="withdraw">
+<label for="w-${esc(e.id)}">${esc(t(lang, 'withdrawReason'))}</label>
+<input id="w-${esc(e.id)}" name="reason" required maxlength="2000">
+<button type="submit" aria-label="${esc(`${t(lang, 'crWithdraw')} ${entryLabel(e)}`)}">${esc(t(lang, 'crWithdraw'))}</button></form>`;
   const rateRows = providers.map((c) => {
     const r = rates.get(c.id);
     return `<tr data-provider="${esc(c.id)}"><td>${esc(c.name)}<br><span class="hint mono">${esc(c.creditCode)}</span></td><td>${esc(tk(lang, `cps_${c.status}`))}</td><td>${r ? r.messages : '—'}</td><td class="complaints">${r ? r.complaints : '—'}</td><td class="complainants">${r ? r.complainants : '—'}</td>
@@ -26,9 +33,10 @@ export function creditPage(lang: Lang, p: Principal, providers: ContentProviderR
   const entryRows = entries.map((e) => `<tr data-entry="${esc(e.id)}"><td>${esc(fmtTime(e.at))}</td><td>${esc(e.subjectType === 'operator' ? t(lang, 'operatorAccount') : names.get(e.subjectId) ?? e.subjectId)}</td>
 <td>${esc(tk(lang, `kd_${e.kind}`))}</td><td>${esc(fmtYuan(e.amountYuan))}</td><td>${esc(entrySummaryIn(e.publicSummary, e.summaryTemplate, lang))}${e.notes ? `<br><span class="hint">${esc(e.notes)}</span>` : ''}</td>
 ${e.actorId === 'system' ? `<td>${esc(tk(lang, 'ar_system'))}</td>` : `<td class="mono">${esc(e.actorId)}</td>`}
-<td>${e.publishedAt ? `<span class="ok">${esc(t(lang, 'published'))}</span> ${esc(fmtTime(e.publishedAt))}` : p.role === 'regulator' && (e.subjectType !== 'operator' || writesOperatorFile(p))
-    ? `<form method="post" action="/web/credit/entries/${encodeURIComponent(e.id)}/publish"><button type="submit" aria-label="${esc(`${t(lang, 'publish')} ${tk(lang, `kd_${e.kind}`)} ${e.subjectType === 'operator' ? t(lang, 'operatorAccount') : names.get(e.subjectId) ?? e.subjectId}`)}">${esc(t(lang, 'publish'))}</button></form>`
-    : esc(t(lang, 'notPublished'))}</td></tr>`).join('');
+<td>${e.withdrawal ? `<span class="withdrawn">${esc(t(lang, 'crWithdrawn'))}</span> ${esc(fmtTime(e.withdrawal.at))} <span class="mono">${esc(e.withdrawal.by)}</span><br><span class="hint">${esc(e.withdrawal.reason)}</span>${e.publishedAt ? `<br><span class="hint">${esc(t(lang, 'published'))} ${esc(fmtTime(e.publishedAt))}</span>` : ''}`
+    : e.publishedAt ? `<span class="ok">${esc(t(lang, 'published'))}</span> ${esc(fmtTime(e.publishedAt))}` : p.role === 'regulator' && (e.subjectType !== 'operator' || writesOperatorFile(p))
+    ? `<form method="post" action="/web/credit/entries/${encodeURIComponent(e.id)}/publish"><button type="submit" aria-label="${esc(`${t(lang, 'publish')} ${entryLabel(e)}`)}">${esc(t(lang, 'publish'))}</button></form>`
+    : esc(t(lang, 'notPublished'))}${!e.withdrawal && mayWithdraw(e) ? withdrawForm(e) : ''}</td></tr>`).join('');
   const kinds = ['warning', 'fine', 'supervision_talk', 'correction_order', 'note'];
   const addForm = p.role !== 'regulator' ? '' : `<section aria-labelledby="add-h"><h2 id="add-h">${esc(t(lang, 'addEntry'))}</h2>
 <form method="post" action="/web/credit/entries">
@@ -42,7 +50,7 @@ ${field({ id: 'e-summary', name: 'publicSummary', label: t(lang, 'publicSummary'
 <input type="hidden" name="once" value="${esc(v.once ?? '')}">
 <button type="submit">${esc(t(lang, 'add'))}</button>
 </form></section>`;
-  return `${flash?.error ? alertBox(flash.error, lang) : ''}${flash?.done ? `<div class="notice" role="status" id="credit-done">${esc(t(lang, flash.done === 'add' ? 'crDone_add' : flash.done === 'publish' ? 'crDone_publish' : 'done'))}</div>` : ''}
+  return `${flash?.error ? alertBox(flash.error, lang) : ''}${flash?.done ? `<div class="notice" role="status" id="credit-done">${esc(t(lang, flash.done === 'add' ? 'crDone_add' : flash.done === 'publish' ? 'crDone_publish' : flash.done === 'withdraw' ? 'crDone_withdraw' : 'done'))}</div>` : ''}
 <section aria-labelledby="rates-h"><h2 id="rates-h">${esc(t(lang, 'complaintRate'))}</h2>
 <table id="rates"><thead><tr><th scope="col">${esc(t(lang, 'provider'))}</th><th scope="col">${esc(t(lang, 'cpStatus'))}</th><th scope="col">${esc(t(lang, 'messages'))}</th><th scope="col">${esc(t(lang, 'complaints'))}</th><th scope="col">${esc(t(lang, 'complainants'))}</th><th scope="col">${esc(t(lang, 'complaintRate'))}</th><th scope="col">${esc(t(lang, 'annualReport'))}</th></tr></thead><tbody>${rateRows}</tbody></table>
 </section>

@@ -29,7 +29,7 @@ function ev(c: CaseRow, kind: CaseEventRow['kind'], from: CaseRow['state'] | nul
 }
 
 function entry(over: Partial<CreditEntryRow> = {}): CreditEntryRow {
-  return { id: uid('cfe'), subjectType: 'content-provider', subjectId: 'cp_a', kind: 'warning', at: T0, actorId: 'tok_reg', amountYuan: null, notes: null, publicSummary: '警告', summaryTemplate: null, evidence: {}, dedupKey: null, publishedAt: null, publishedBy: null, ...over };
+  return { id: uid('cfe'), subjectType: 'content-provider', subjectId: 'cp_a', kind: 'warning', at: T0, actorId: 'tok_reg', amountYuan: null, notes: null, publicSummary: '警告', summaryTemplate: null, evidence: {}, dedupKey: null, publishedAt: null, publishedBy: null, withdrawal: null, ...over };
 }
 
 function contract(name: string, open: () => Promise<{ store: Store; dispose(): Promise<void> } | null>): void {
@@ -161,6 +161,31 @@ function contract(name: string, open: () => Promise<{ store: Store; dispose(): P
       assert.deepEqual((await s().listEntries({ subjectId: subject, q: '100%', limit: 10 })).entries.map((e) => e.kind), ['confirmed_complaint']);
       assert.equal((await s().listEntries({ subjectId: subject, q: '%', limit: 10 })).entries.length, 1, '% is a character, not a wildcard');
       assert.equal((await s().listEntries({ subjectId: subject, q: '投诉_', limit: 10 })).entries.length, 0, '_ is a character, not a wildcard');
+    });
+
+    test('credit entries: withdraw once, with its audit record in the same step; off the public filter, kept in the file; a withdrawn entry is not published', async (t) => {
+      if (skip) return t.skip(skip);
+      const subject = uid('cp');
+      const pub = entry({ subjectId: subject, kind: 'fine', amountYuan: 10000, publicSummary: '罚款' });
+      const draft = entry({ subjectId: subject, kind: 'warning' });
+      await s().addEntry(pub);
+      await s().addEntry(draft);
+      assert.equal(await s().publish(pub.id, T0 + 5, 'tok_reg'), true);
+      const w = { at: T0 + 10, by: 'tok_reg2', reason: '复议撤销' };
+      const got = await s().withdraw(pub.id, w);
+      assert.deepEqual(got, { ...pub, publishedAt: T0 + 5, publishedBy: 'tok_reg', withdrawal: w });
+      assert.deepEqual(await s().getEntry(pub.id), got, 'read back with who, when and why');
+      assert.equal(await s().withdraw(pub.id, { at: T0 + 11, by: 'tok_other', reason: 'again' }), null, 'twice: nothing');
+      assert.deepEqual((await s().getEntry(pub.id))?.withdrawal, w, 'the first withdrawal stands');
+      assert.equal(await s().withdraw('cfe_nope', w), null);
+      assert.deepEqual((await s().listEntries({ subjectId: subject, publishedOnly: true, limit: 10 })).entries, [], 'off the public register');
+      assert.deepEqual((await s().listEntries({ subjectId: subject, limit: 10 })).entries.map((e) => [e.id, e.withdrawal?.reason ?? null]), [[draft.id, null], [pub.id, '复议撤销']], 'kept in the file');
+      assert.ok(await s().withdraw(draft.id, { at: T0 + 12, by: 'tok_reg', reason: '录入错误' }));
+      assert.equal(await s().publish(draft.id, T0 + 13, 'tok_reg'), false, 'a withdrawn entry is not published');
+      const audit = (await h!.store.records.queryRecords({ kind: 'audit', contentProviderId: subject, limit: 10 })).records
+        .map((r) => r.body as { action: string; actor: string; entryId: string; reason: string; publishedAt: number | null });
+      assert.deepEqual(audit.filter((b) => b.action === 'credit.withdraw').map((b) => [b.entryId, b.actor, b.reason, b.publishedAt]).sort(),
+        [[draft.id, 'tok_reg', '录入错误', null], [pub.id, 'tok_reg2', '复议撤销', T0 + 5]].sort(), 'one audit record per withdrawal, none for the refused second one');
     });
 
     test('monthly volume adds up; rejected per provider', async (t) => {

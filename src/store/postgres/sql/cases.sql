@@ -54,7 +54,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT
 SELECT * FROM credit_entries WHERE id = $1;
 
 -- name: publish
-UPDATE credit_entries SET published_at = $1, published_by = $2 WHERE id = $3 AND published_at IS NULL;
+UPDATE credit_entries SET published_at = $1, published_by = $2 WHERE id = $3 AND published_at IS NULL AND withdrawn_at IS NULL;
+
+-- name: withdraw
+UPDATE credit_entries SET withdrawn_at = $1, withdrawn_by = $2, withdrawn_reason = $3 WHERE id = $4 AND withdrawn_at IS NULL RETURNING *;
 
 -- name: addVolume
 INSERT INTO cp_monthly_volume (content_provider_id, month, type, accepted, rejected)

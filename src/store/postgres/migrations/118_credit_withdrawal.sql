@@ -1,0 +1,6 @@
+-- A credit-file entry withdrawn by a regulator (published in error, or overturned on appeal): when,
+-- by whom and why. The entry stays in the provider's file with them; the public register leaves it
+-- out (src/app/credit.ts withdrawEntry). NULL: not withdrawn (every entry from before).
+ALTER TABLE credit_entries ADD COLUMN IF NOT EXISTS withdrawn_at bigint;
+ALTER TABLE credit_entries ADD COLUMN IF NOT EXISTS withdrawn_by text;
+ALTER TABLE credit_entries ADD COLUMN IF NOT EXISTS withdrawn_reason text;
