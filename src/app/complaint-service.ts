@@ -12,7 +12,7 @@ import type { TrailReasonCode } from '../domain/case-notes.js';
 import { fileComplaint, fileReports, reportPortHandler } from './complaint-intake.js';
 import { applyTransition, rematchEvidence } from './case-workflow.js';
 import { getCaseDetail, listCases, publicCaseStatus } from './case-views.js';
-import { VolumeCounter, addRegulatorEntry, complaintRate, complaintRateFor, listEntries, publicEntries, publishEntry, recordEarlyWarningSuspension, withdrawEntry, type ComplaintRate } from './credit.js';
+import { VolumeCounter, addRegulatorEntry, complaintRate, complaintRateFor, complaintRatesFor, listEntries, publicEntries, publishEntry, recordEarlyWarningSuspension, withdrawEntry, type ComplaintRate } from './credit.js';
 import { CaseSweeper, type SweeperOptions } from './case-sweeper.js';
 import { AddressWindow } from './address-window.js';
 import type { AddressLimitStore } from '../ports/address-limits.js';
@@ -153,6 +153,8 @@ export class ComplaintService {
   publicCreditEntries(f: { q?: string; limit?: number; cursor?: string } = {}) { return publicEntries(this.ctx, f); }
   /** Complaints per million accepted messages in a Shanghai month `YYYY-MM`, as `p` may read them (its role and token scope). */
   complaintRateFor(p: Principal, contentProviderId: string, month: string): Promise<ComplaintRate> { return complaintRateFor(this.ctx, this.volume, p, contentProviderId, month); }
+  /** The credit page's table: complaintRatesFor (one audit record for a regulator's read of them all). */
+  complaintRatesFor(p: Principal, contentProviderIds: readonly string[], month: string): Promise<Map<string, ComplaintRate>> { return complaintRatesFor(this.ctx, this.volume, p, contentProviderIds, month); }
   /** For the early-warning monitor: complaints per million accepted messages in a Shanghai month `YYYY-MM`. */
   complaintRate(contentProviderId: string, month: string): Promise<ComplaintRate> { return complaintRate(this.ctx, this.volume, contentProviderId, month); }
   /** For the early-warning monitor: put its suspension into the provider's credit file. */

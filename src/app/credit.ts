@@ -368,19 +368,40 @@ export class VolumeCounter {
  * to dates is refused a month that does not lie wholly inside them (a month's figures cannot be cut
  * at a day), both `forbidden` as `/v1/records?contentProviderId=` and `POST /v1/credit/entries` are.
  */
-export async function complaintRateFor(ctx: AppContext, volume: VolumeCounter | null, p: Principal, contentProviderId: string, month: string): Promise<ComplaintRate> {
+export async function complaintRateFor(ctx: AppContext, volume: VolumeCounter | null, p: Principal, contentProviderId: string, month: string, audited = true): Promise<ComplaintRate> {
   if (p.role !== 'regulator' && p.role !== 'report-centre') requireOwnerOrAdmin(p, contentProviderId);
   monthField(month);
   // A regulator's read is recorded, as its reads of cases and credit files are (answered or not, as
   // `case.query`): who looked at which provider's figures for which month. No subject: a staff read
-  // tagged with the provider would show the provider who looked.
-  if (p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'complaint_rate.read', { contentProviderId, month });
+  // tagged with the provider would show the provider who looked. `audited` false: the caller
+  // recorded the read already, for many providers at once (complaintRatesFor).
+  if (audited && p.role === 'regulator') await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'complaint_rate.read', { contentProviderId, month });
   // An id that names no provider has no rate: zeros read as "no complaints" about a provider that is not there.
   if (!(await ctx.store.directory.getContentProvider(contentProviderId))) throw new SmsguardError('not_found', `no content provider ${contentProviderId}`, {}, undefined, { id: 'provider_not_found', params: { id: contentProviderId } });
   if (!(await inProvince(ctx, p, contentProviderId))) throw scopeRefusal(ctx, 'province', `content provider ${contentProviderId} is outside this token's province`, { id: 'provider_other_province', params: { id: contentProviderId } });
   const { from, to } = monthBounds(month);
   if (!inDateRange(p, from) || !inDateRange(p, to - 1)) throw scopeRefusal(ctx, 'dates', `month ${month} is not wholly inside this token's date range`, undefined, 'month');
   return complaintRate(ctx, volume, contentProviderId, month);
+}
+
+/**
+ * The rates of several providers for one month as principal `p` may read them (the credit page's
+ * table): each as complaintRateFor gives it, a provider the principal's scope refuses (`forbidden`)
+ * left out. A regulator's read is one audit record `complaint_rate.read` `{contentProviderIds,
+ * month}` for the whole table: a record per provider made every page load write up to 500.
+ */
+export async function complaintRatesFor(ctx: AppContext, volume: VolumeCounter | null, p: Principal, contentProviderIds: readonly string[], month: string): Promise<Map<string, ComplaintRate>> {
+  monthField(month);
+  if (p.role === 'regulator' && contentProviderIds.length > 0) await ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'complaint_rate.read', { contentProviderIds: [...contentProviderIds], month });
+  const rates = new Map<string, ComplaintRate>();
+  for (const id of contentProviderIds) {
+    try {
+      rates.set(id, await complaintRateFor(ctx, volume, p, id, month, false));
+    } catch (e) {
+      if (!(e instanceof SmsguardError && e.code === 'forbidden')) throw e;
+    }
+  }
+  return rates;
 }
 
 function monthField(month: string): void {

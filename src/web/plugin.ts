@@ -557,15 +557,8 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     if (p.role === 'content-provider') providers = providers.filter((c) => c.id === p.contentProviderId);
     // A regulator token limited to a province lists only the providers registered there.
     providers = providersVisibleTo(p, providers);
-    const rates = new Map<string, ComplaintRate>();
     // Through the same use case as the API; a month outside a token's dates leaves the row without figures.
-    for (const c of providers.slice(0, 500)) {
-      try {
-        rates.set(c.id, await svc().complaintRateFor(p, c.id, month));
-      } catch (e) {
-        if (!(e instanceof SmsguardError && e.code === 'forbidden')) throw e;
-      }
-    }
+    const rates = await svc().complaintRatesFor(p, providers.slice(0, 500).map((c) => c.id), month);
     const { entries, nextCursor } = await svc().creditEntries(p, { limit: 500, cursor });
     // the add form's token: the one posted when it comes back refused, else a fresh one
     const values = { once: newFormToken(), ...flash.values };
