@@ -44,7 +44,8 @@ export const ROLES = {
   fileReports: ['report-centre', 'admin'],
   releaseHold: ['admin', 'regulator'],
   publishCreditEntry: ['regulator'],
-  // the regulator that keeps the file, and the operator running the gateway (an entry entered in error)
+  // the regulator that keeps the file, and the operator running the gateway (an entry the gateway
+  // made in error; not a regulator's entry nor one about the operator: credit.ts withdrawEntry)
   withdrawCreditEntry: ['regulator', 'admin'],
   setCallbacks: ['admin'],
   createApiKey: ['admin'],

@@ -119,8 +119,8 @@ export async function publishEntry(ctx: AppContext, p: Principal, id: string): P
 }
 
 /**
- * Withdraws an entry (regulator, or the operator's admin): one published in error, or overturned on
- * appeal. It leaves the public register (`GET /v1/credit/public`, `/web/public/credit`) and cannot be
+ * Withdraws an entry (a regulator; the operator's admin only an entry the gateway made about a
+ * provider): one published in error, or overturned on appeal. It leaves the public register (`GET /v1/credit/public`, `/web/public/credit`) and cannot be
  * published; it stays in the subject's file (`GET /v1/credit/entries`) with `withdrawal` saying who,
  * when and why. The store writes the audit record (`credit.withdraw`) in the withdrawal's own
  * transaction. A reason is required; an entry withdrawn already is 409 `conflict` (why
@@ -138,6 +138,14 @@ export async function withdrawEntry(ctx: AppContext, p: Principal, id: string, b
   const e = await ctx.store.cases.getEntry(id);
   if (!e || !(await entryInScope(ctx, p, e))) throw new SmsguardError('not_found', `no credit-file entry ${id}`, {}, undefined, { id: 'entry_not_found', params: { id } });
   if (e.subjectType === 'operator') requireWritesOperatorFile(ctx, p);
+  // The operator's admin withdraws only what the gateway itself entered about a provider (a
+  // suspension its early warning recorded in error): a regulator's entry is the regulator's to
+  // withdraw, and an entry about the operator would be the operator clearing its own file.
+  if (p.role === 'admin' && !withdrawsEntry(p, e)) {
+    throw new SmsguardError('forbidden', e.subjectType === 'operator'
+      ? "an entry about the operator is withdrawn by a regulator, not by the operator's admin"
+      : "a regulator's entry is withdrawn by a regulator; the admin withdraws only entries the gateway made", ref, undefined, { id: 'entry_not_admins' });
+  }
   const withdrawn = () => new SmsguardError('conflict', `the entry was withdrawn already (${new Date(e.withdrawal?.at ?? ctx.clock.now()).toISOString()})`, ref, undefined, { id: 'entry_withdrawn' });
   if (e.withdrawal) throw withdrawn();
   const row = await ctx.store.cases.withdraw(id, { at: ctx.clock.now(), by: p.actorId, reason });
@@ -153,6 +161,16 @@ export async function withdrawEntry(ctx: AppContext, p: Principal, id: string, b
  * acts on a subject outside that province, so only a regulator token not limited to a province
  * does it (one limited to dates only is nationwide, and keeps it inside its dates).
  */
+/**
+ * Whether principal `p` may withdraw entry `e` (the use case's role and scope rules, for the pages'
+ * forms): a regulator any it may write (one about the operator only when not limited to a
+ * province), the operator's admin only one the gateway itself made about a provider.
+ */
+export function withdrawsEntry(p: Principal, e: Pick<CreditEntryRow, 'actorId' | 'subjectType'>): boolean {
+  if (p.role === 'regulator') return e.subjectType !== 'operator' || writesOperatorFile(p);
+  return p.role === 'admin' && e.actorId === 'system' && e.subjectType !== 'operator';
+}
+
 export function writesOperatorFile(p: Principal): boolean {
   return p.role !== 'regulator' || !p.province;
 }

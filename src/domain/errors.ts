@@ -96,7 +96,7 @@ export const WHY_IDS = [
   'measures_too_many', 'measure_kind_unknown', 'measure_operator_case', 'measure_operator_only', 'measure_amount', 'measure_rate', 'measure_param_misplaced',
   // credit files and the annual report
   'credit_kind_unknown', 'fine_amount', 'amount_fen', 'amount_not_fine', 'talk_needs_notes', 'year_range', 'year_outside_dates', 'month_outside_dates', 'range_outside_dates',
-  'provider_not_found', 'provider_other_province', 'operator_file_province', 'today_outside_dates', 'entry_not_found', 'entry_published', 'entry_withdrawn',
+  'provider_not_found', 'provider_other_province', 'operator_file_province', 'today_outside_dates', 'entry_not_found', 'entry_published', 'entry_withdrawn', 'entry_not_admins',
   'annual_own_only',
   // the registry's reads, and what the operator's pages act on
   'provider_own_only', 'provider_filter_own_only', 'provider_status_unknown', 'signature_not_found', 'port_not_found', 'link_not_found',

@@ -78,6 +78,7 @@ const WHY: Record<WhyId, Said> = {
   entry_not_found: ['没有档案记录 {id}，或本身份无权查看。', 'There is no credit-file entry {id}, or this role may not see it.'],
   entry_published: ['该档案记录已经公示。', 'The entry is already published.'],
   entry_withdrawn: ['该档案记录已经撤回。', 'The entry is already withdrawn.'],
+  entry_not_admins: ['运营方只能撤回系统自动记录的企业档案；监管部门录入的记录及关于运营方本身的记录须由监管部门撤回。', "The operator's admin withdraws only entries the gateway made about a provider; a regulator's entry, or one about the operator, is withdrawn by a regulator."],
   annual_own_only: ['企业只能查看本企业的年度检查报告。', 'A provider reads only its own annual report.'],
   provider_own_only: ['企业只能查看本企业的登记信息。', 'A provider reads only its own registration.'],
   provider_filter_own_only: ['企业只能查看本企业的数据：请填写本企业的编号，或不填。', 'A provider lists only its own data: give its own id, or leave it empty.'],

@@ -1,6 +1,6 @@
 /**
  * A published credit-file entry can be withdrawn (published in error, overturned on appeal): by a
- * regulator or the operator's admin, with a reason; it leaves the public register, stays in the
+ * regulator (the operator's admin only an entry the gateway made about a provider), with a reason; it leaves the public register, stays in the
  * provider's file with who, when and why, is recorded (audit credit.withdraw), and a second
  * withdrawal is 409 with its rule. The routes beside it keep their answers.
  */
@@ -69,7 +69,7 @@ describe('withdrawing a credit-file entry', () => {
     assert.equal(republish.json().error.rule, 'supervision.credit-withdrawal');
   });
 
-  test('who may: a regulator and the admin; a provider and the report centre are refused before the body is read; an unknown entry is 404', async () => {
+  test('who may: a regulator, and the admin for an entry the gateway made; a provider and the report centre are refused before the body is read; an unknown entry is 404', async () => {
     const id = await addPublished('警告：录入错误');
     const centre = { authorization: `Bearer ${(await g.app.auth.createToken('report-centre', 'clerk')).token}` };
     for (const headers of [cp.auth, centre]) {
@@ -80,9 +80,17 @@ describe('withdrawing a credit-file entry', () => {
     assert.equal((await withdraw(id, undefined, { reason: 'x' })).statusCode, 401);
     assert.equal((await withdraw('cfe_nope', regulator, { reason: 'x' })).statusCode, 404);
     assert.equal((await withdraw(id, regulator, { reason: 'x', extra: 1 })).statusCode, 400, 'a field it does not know is refused');
-    const byAdmin = await withdraw(id, g.admin, { reason: '运营方录入错误' });
+    // the admin may not withdraw a regulator's entry (nor one about the operator): the regulator's to withdraw
+    const notAdmins = await withdraw(id, g.admin, { reason: '运营方不认可' });
+    assert.equal(notAdmins.statusCode, 403, notAdmins.body);
+    assert.deepEqual([notAdmins.json().error.code, notAdmins.json().error.rule], ['forbidden', 'supervision.credit-withdrawal']);
+    assert.equal(await onRegister(id), true, 'still on the register');
+    // ... but one the gateway itself made in error (an early-warning suspension)
+    assert.equal(await g.complaints.recordEarlyWarningSuspension(cp.id, { ratePerMillion: 3 }), true);
+    const sys = (await g.app.ctx.store.cases.listEntries({ subjectId: cp.id, limit: 100 })).entries.find((e) => e.kind === 'early_warning_suspension')!;
+    const byAdmin = await withdraw(sys.id, g.admin, { reason: '预警误判' });
     assert.equal(byAdmin.statusCode, 200, byAdmin.body);
-    assert.equal(await onRegister(id), false);
+    assert.equal(byAdmin.json().withdrawal.reason, '预警误判');
   });
 
   test('the credit page offers a withdraw form with a reason; withdrawing there takes the entry off the public register', async () => {

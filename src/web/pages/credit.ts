@@ -1,5 +1,5 @@
 /** The regulator's credit-file view: complaint rates, entries, adding, publishing and withdrawing entries. */
-import { writesOperatorFile, type ComplaintRate, type CreditEntryView } from '../../app/credit.js';
+import { withdrawsEntry, writesOperatorFile, type ComplaintRate, type CreditEntryView } from '../../app/credit.js';
 import type { Principal } from '../../app/types.js';
 import type { ContentProviderRow } from '../../ports/store.js';
 import { t, tk, type Lang } from '../i18n.js';
@@ -19,7 +19,7 @@ export function creditPage(lang: Lang, p: Principal, providers: ContentProviderR
   const names = new Map(providers.map((c) => [c.id, c.name]));
   const entryLabel = (e: CreditEntryView) => `${tk(lang, `kd_${e.kind}`)} ${e.subjectType === 'operator' ? t(lang, 'operatorAccount') : names.get(e.subjectId) ?? e.subjectId}`;
   // Withdrawing (src/app/credit.ts withdrawEntry): a regulator where it may publish, and the operator's admin.
-  const mayWithdraw = (e: CreditEntryView) => p.role === 'admin' || (p.role === 'regulator' && (e.subjectType !== 'operator' || writesOperatorFile(p)));
+  const mayWithdraw = (e: CreditEntryView) => withdrawsEntry(p, e);
   const withdrawForm = (e: CreditEntryView) => `<form method="post" action="/web/credit/entries/${encodeURIComponent(e.id)}/withdraw" class="withdraw">
 <label for="w-${esc(e.id)}">${esc(t(lang, 'withdrawReason'))}</label>
 <input id="w-${esc(e.id)}" name="reason" required maxlength="2000">
