@@ -185,7 +185,10 @@ export interface QueuedReplacement {
   arrivedAt?: number;
   /** The text the message has now, kept in the replacement's record beside the new one. */
   previousText: string;
-  /** The frequency count the message's current decision took: given back before the new decision. */
+  /**
+   * The frequency count the message's current decision took: given back before the new decision,
+   * where a send-time carry left it if one did (carryFrequencyCount), else at `at`.
+   */
   uncount?: CountTaken;
   /** When it is replaced, by whom (the status record's detail), and the record's id (unique). */
   at: number;
@@ -558,7 +561,8 @@ export interface CancelOptions {
   /**
    * The frequency count the message took at its decision (a verification or commercial send,
    * counted at `at`: its schedule, else its arrival; src/domain/send-window.ts): one such row of the
-   * message's provider and number is deleted with the cancel, so a message never sent counts no more.
+   * message's provider and number is deleted with the cancel, so a message never sent counts no more;
+   * where a send-time carry left it if one did (carryFrequencyCount), else at `at`.
    */
   uncount?: CountTaken;
   /**

@@ -339,6 +339,50 @@ export function sendTimeContract(get: () => Store): void {
     assert.equal(stillOther.decision.accepted, false);
   });
 
+  test('send time: a message cancelled after its count was carried gives back the carried count, not another where it was taken', async () => {
+    // Monday 20:59 Asia/Shanghai (T0 is Monday 12:00), carried to Tuesday 08:00, then back in the
+    // queue (the link went down) and cancelled: its count stands on Tuesday (message_status.counted_at)
+    const monday = T0 + 8 * HOUR + 59 * MIN;
+    const tuesday = { from: T0 + 12 * HOUR, to: T0 + 36 * HOUR };
+    const { s, cp, commercial, to, seen, judge } = await oneADayScene(get());
+    const promo = (at: number) => item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', text: '【示例】新品上市 拒收请回复R', at });
+    const a = promo(monday);
+    await s.messages.decideAndRecord([a], judge);
+    assert.deepEqual(await s.consents.carryFrequencyCount({ messageId: a.id, contentProviderId: cp.id, msisdn: to, category: 'promo', countedAt: monday, sendAt: tuesday.from, period: tuesday, limit: 1 }), { outcome: 'carried', used: 0 });
+    // Monday is free again: another promotion counted at the same instant
+    const [b] = await s.messages.decideAndRecord([promo(monday)], judge);
+    assert.equal(b.decision.accepted, true);
+    assert.equal(await s.outbox.cancel(a.id, cp.id, tuesday.from + MIN, 'x', { uncount: { type: 'commercial', category: 'promo', at: monday } }), 'cancelled');
+    const [t] = await s.messages.decideAndRecord([promo(tuesday.from + HOUR)], judge);
+    assert.equal(seen.at(-1)?.consent?.usedInPeriod, 0, 'Tuesday no longer holds the cancelled message\'s count');
+    assert.equal(t.decision.accepted, true);
+    await s.messages.decideAndRecord([promo(monday + MIN)], judge);
+    assert.equal(seen.at(-1)?.consent?.usedInPeriod, 1, 'Monday\'s other count stands');
+  });
+
+  test('send time: a message replaced after its count was carried gives back the carried count, and its next carry starts from the replacement\'s', async () => {
+    const monday = T0 + 8 * HOUR + 59 * MIN;
+    const tuesday = { from: T0 + 12 * HOUR, to: T0 + 36 * HOUR };
+    const { s, cp, commercial, to, seen, judge } = await oneADayScene(get());
+    const text = '【示例】新品上市 拒收请回复R';
+    const a = item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', text, at: monday });
+    await s.messages.decideAndRecord([a], judge);
+    const carry = (sendAt: number) => s.consents.carryFrequencyCount({ messageId: a.id, contentProviderId: cp.id, msisdn: to, category: 'promo', countedAt: monday, sendAt, period: tuesday, limit: 1 });
+    assert.deepEqual(await carry(tuesday.from), { outcome: 'carried', used: 0 });
+    // back in the queue (the link went down) and replaced: its count is taken again where the replacement is judged (Monday)
+    const newText = '【示例】新品上市 全场八折 拒收请回复R';
+    const r = await s.messages.replaceQueued({
+      item: { ...a, candidate: { ...a.candidate, text: newText } }, previousText: text, at: tuesday.from + MIN, detail: 'text replaced by tok_test',
+      recordId: `${a.id}:replaced:${uid('r')}`, uncount: { type: 'commercial', category: 'promo', at: monday },
+    }, judge);
+    assert.ok(typeof r === 'object' && r.outcome === 'replaced');
+    const [t] = await s.messages.decideAndRecord([item({ cp: cp.id, from: commercial, to, type: 'commercial', category: 'promo', text, at: tuesday.from + HOUR })], judge);
+    assert.equal(seen.at(-1)?.consent?.usedInPeriod, 0, 'Tuesday no longer holds the replaced message\'s carried count');
+    assert.equal(t.decision.accepted, true);
+    // sent on Tuesday: its count (Monday's again) is carried, and finds Tuesday full now
+    assert.deepEqual(await carry(tuesday.from + 2 * HOUR), { outcome: 'exceeded', used: 1 });
+  });
+
   test('send time: a held message rejected by review gives back the frequency count it took; one released keeps it', async () => {
     const s = get();
     const { cp, service } = await seedProvider(s);

@@ -202,8 +202,8 @@ export class PgMessages implements MessageStore {
       const c = await this.pool.connect();
       try {
         await c.query(beginAndLock(fk.locks));
-        const row = (await c.query<{ status: string; content_provider_id: string; msisdn: string; leased_until: number | null; attempts: number; partial: string | null; text: string }>(
-          'SELECT status, content_provider_id, msisdn, leased_until, attempts, partial, text FROM message_status WHERE id = $1 FOR UPDATE', [item.id])).rows[0];
+        const row = (await c.query<{ status: string; content_provider_id: string; msisdn: string; leased_until: number | null; attempts: number; partial: string | null; text: string; counted_at: string | null }>(
+          'SELECT status, content_provider_id, msisdn, leased_until, attempts, partial, text, counted_at FROM message_status WHERE id = $1 FOR UPDATE', [item.id])).rows[0];
         const done = (o: ReplaceOutcome) => c.query('ROLLBACK').then(() => o);
         if (!row || row.content_provider_id !== cand.contentProviderId) return await done('unknown');
         // a long message with parts already acknowledged by the carrier is partly written
@@ -212,8 +212,9 @@ export class PgMessages implements MessageStore {
         const givenUp = given !== undefined && given.id === item.id && given.leasedUntil === row.leased_until && given.attempts === row.attempts;
         if (row.status === 'accepted' && row.leased_until !== null && row.leased_until > r.at && !givenUp) return await done('claimed');
         const u = r.uncount;
-        // the message's own count would otherwise count against its replacement (read after this delete)
-        if (u) await c.query(OUTBOX.uncount, [row.content_provider_id, row.msisdn, u.type, u.category, u.at]);
+        // the message's own count would otherwise count against its replacement (read after this delete);
+        // where a send-time carry moved it (counted_at), else where it was taken
+        if (u) await c.query(OUTBOX.uncount, [row.content_provider_id, row.msisdn, u.type, u.category, row.counted_at !== null ? Number(row.counted_at) : u.at]);
         const facts = (await readFacts(c, fk)).factsOf(item);
         const d = decide(item, facts);
         if (!d.accepted && !d.held) return await done({ outcome: 'refused', decision: d });
@@ -230,7 +231,7 @@ export class PgMessages implements MessageStore {
         // row is a retry's backoff or a send-time deferral (retry), never pulled forward (replace-message.ts).
         await c.query(
           `UPDATE message_status SET status = $2, text = $3, registered_delivery = $4, due_at = CASE WHEN attempts > 0 THEN GREATEST(due_at, $5::bigint) ELSE $5::bigint END,
-             valid_until = $6, updated_at = $7, leased_until = NULL, published_at = NULL,
+             valid_until = $6, updated_at = $7, leased_until = NULL, published_at = NULL, counted_at = NULL,
              attempts = CASE WHEN $8 THEN GREATEST(attempts - 1, 0) ELSE attempts END
             WHERE id = $1`,
           // the claim given up counted an attempt that sent nothing: taken back, as `release` does

@@ -124,7 +124,7 @@ export class PgOutbox implements OutboxStore {
    */
   async cancel(id: string, contentProviderId: string | null, at: number, detail: string, opts: CancelOptions = {}): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'> {
     return this.records.withPartitions([at], () => transaction(this.pool, async (c) => {
-      const row = (await c.query<{ status: string; content_provider_id: string; msisdn: string; leased_until: number | null; attempts: number }>(Q.cancelRow, [id])).rows[0];
+      const row = (await c.query<{ status: string; content_provider_id: string; msisdn: string; leased_until: number | null; attempts: number; counted_at: string | null }>(Q.cancelRow, [id])).rows[0];
       if (!row || (contentProviderId !== null && row.content_provider_id !== contentProviderId)) return 'unknown';
       if (row.status !== 'accepted' && row.status !== 'held' && !(row.status === 'submitted' && opts.atCarrier)) return 'final';
       const given = opts.evenIfClaimedBy;
@@ -132,7 +132,8 @@ export class PgOutbox implements OutboxStore {
       if (row.status === 'accepted' && row.leased_until !== null && row.leased_until > at && !givenUp) return 'claimed';
       await c.query(Q.cancel, [id, at, row.content_provider_id, shanghaiDay(at)]);
       const u = opts.uncount;
-      if (u) await c.query(Q.uncount, [row.content_provider_id, row.msisdn, u.type, u.category, u.at]);
+      // where the count stands: a send-time carry moved it (counted_at), else where it was taken
+      if (u) await c.query(Q.uncount, [row.content_provider_id, row.msisdn, u.type, u.category, row.counted_at !== null ? Number(row.counted_at) : u.at]);
       await this.records.append(c, [{ id: `${id}:cancelled`, at, kind: 'status', contentProviderId: row.content_provider_id, msisdn: row.msisdn, ref: id, body: statusBody({ id, status: 'cancelled', at, detail }) }]);
       if (this.callbacks.targets.wantsStatus(row.content_provider_id)) {
         const m = (await c.query<CallbackFactsDb>(Q.callbackFacts, [[id]])).rows[0];

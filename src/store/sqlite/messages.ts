@@ -101,12 +101,13 @@ export class SqliteMessages implements MessageStore {
       endHeld: db.prepare("UPDATE message_status SET status = ?, text = '', updated_at = ? WHERE id = ? AND status = 'held'"),
       uncount: db.prepare(UNCOUNT_SQL),
       // A replacement (replaceQueued): the row as it waits, and the row taking the new text, times and receipt request.
-      replaceRow: db.prepare('SELECT status, content_provider_id, msisdn, partial, text FROM message_status WHERE id = ?'),
+      replaceRow: db.prepare('SELECT status, content_provider_id, msisdn, partial, text, counted_at FROM message_status WHERE id = ?'),
       // Its due time: the replacement's (its schedule, else now), unless an attempt was made and put
       // back for later (retryLater counts attempts: a retry's backoff, a send-time deferral), whose
       // due time a replacement never pulls forward (replace-message.ts).
       replace: db.prepare(
-        `UPDATE message_status SET status = ?, text = ?, registered_delivery = ?, due_at = CASE WHEN attempts > 0 THEN MAX(due_at, ?) ELSE ? END, valid_until = ?, updated_at = ?
+        // counted_at cleared: the replacement's count stands where it is judged, not where a carry left the old one
+        `UPDATE message_status SET status = ?, text = ?, registered_delivery = ?, due_at = CASE WHEN attempts > 0 THEN MAX(due_at, ?) ELSE ? END, valid_until = ?, updated_at = ?, counted_at = NULL
           WHERE id = ? AND status IN ('accepted', 'held')`,
       ),
       // Rows are in insertion (time) order: a rowid scan from the start meets the oldest first.
@@ -216,14 +217,15 @@ export class SqliteMessages implements MessageStore {
     let out: ReplaceOutcome;
     try {
       out = this.db.transaction((): ReplaceOutcome => {
-        const row = this.q.replaceRow.get(item.id) as { status: string; content_provider_id: string; msisdn: string; partial: string | null; text: string } | undefined;
+        const row = this.q.replaceRow.get(item.id) as { status: string; content_provider_id: string; msisdn: string; partial: string | null; text: string; counted_at: number | null } | undefined;
         if (!row || row.content_provider_id !== c.contentProviderId) return 'unknown';
         // a long message with parts already acknowledged by the carrier is partly written
         if ((row.status !== 'accepted' && row.status !== 'held') || row.partial !== null) return 'final';
         if (row.status === 'accepted' && this.leases?.leaseBlocks(item.id, r.at, r.evenIfClaimedBy)) return 'claimed';
         const u = r.uncount;
-        // the message's own count would otherwise count against its replacement
-        if (u) this.q.uncount.run(row.content_provider_id, row.msisdn, u.type, u.category, u.at);
+        // the message's own count would otherwise count against its replacement; where a send-time
+        // carry moved it (counted_at), else where it was taken
+        if (u) this.q.uncount.run(row.content_provider_id, row.msisdn, u.type, u.category, row.counted_at ?? u.at);
         const facts = this.facts(item);
         const d = decide(item, facts);
         if (!d.accepted && !d.held) throw new Refused(d);

@@ -141,7 +141,7 @@ export class SqliteOutbox implements OutboxStore {
         UNION SELECT upstream_id FROM upstream_parts WHERE upstream_id IN (SELECT value FROM json_each(@s))`),
       pending: db.prepare("SELECT count(*) AS n FROM message_status WHERE status = 'accepted'"),
       // Due rows up to a place in claim order (due_at, rowid), counted up to a limit (claimHanded).
-      cancelRow: db.prepare('SELECT status, content_provider_id, msisdn FROM message_status WHERE id = ?'),
+      cancelRow: db.prepare('SELECT status, content_provider_id, msisdn, counted_at FROM message_status WHERE id = ?'),
       // What a status callback's body needs besides the update (callback-targets.ts): read only for a
       // provider that wants callbacks.
       callbackFacts: db.prepare('SELECT from_port, msisdn, client_ref FROM message_status WHERE id = ?'),
@@ -452,14 +452,15 @@ export class SqliteOutbox implements OutboxStore {
    */
   async cancel(id: string, contentProviderId: string | null, at: number, detail: string, opts: CancelOptions = {}): Promise<'cancelled' | 'claimed' | 'final' | 'unknown'> {
     return this.db.transaction(() => {
-      const row = this.q.cancelRow.get(id) as { status: string; content_provider_id: string; msisdn: string } | undefined;
+      const row = this.q.cancelRow.get(id) as { status: string; content_provider_id: string; msisdn: string; counted_at: number | null } | undefined;
       if (!row || (contentProviderId !== null && row.content_provider_id !== contentProviderId)) return 'unknown';
       if (row.status !== 'accepted' && row.status !== 'held' && !(row.status === 'submitted' && opts.atCarrier)) return 'final';
       const lease = this.leased.get(id);
       if (row.status === 'accepted' && lease && lease.until > at && !(opts.evenIfClaimedBy && opts.evenIfClaimedBy.id === id && this.stands(opts.evenIfClaimedBy))) return 'claimed';
       this.q.cancel.run(at, id);
       const u = opts.uncount;
-      if (u) this.q.uncount.run(row.content_provider_id, row.msisdn, u.type, u.category, u.at);
+      // where the count stands: a send-time carry moved it (counted_at), else where it was taken
+      if (u) this.q.uncount.run(row.content_provider_id, row.msisdn, u.type, u.category, row.counted_at ?? u.at);
       const tally = new UsageTally();
       tally.add(row.content_provider_id, at, 'cancelled');
       this.usage.write(tally);

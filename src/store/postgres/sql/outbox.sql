@@ -145,8 +145,9 @@ ON CONFLICT DO NOTHING;
 -- A message its sender cancels (OutboxStore.cancel): its row, locked until the transaction ends, so a
 -- claim cannot take it between this read and the move. The lease end and attempt count name the
 -- claim holding it (as release names one), to compare with the claim a take-back gave up. Also
--- OutboxStore.noteSubmitted's check that the message is still submitted.
-SELECT status, content_provider_id, msisdn, leased_until, attempts FROM message_status WHERE id = $1 FOR UPDATE;
+-- OutboxStore.noteSubmitted's check that the message is still submitted. `counted_at`: where a
+-- send-time carry left its frequency count (the `uncount` gives it back there).
+SELECT status, content_provider_id, msisdn, leased_until, attempts, counted_at FROM message_status WHERE id = $1 FOR UPDATE;
 
 -- name: cancel
 -- With the cancel, its usage counter: provider $3, Shanghai day $4, this connection's shard (usage.ts,
