@@ -224,6 +224,9 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   // the forms that add something act once per rendering (form-once.ts): a double click files one complaint, adds one entry
   const complaintOnce = new FormOnce<FiledCase>();
   const entryOnce = new FormOnce<void>();
+  // a case's action: the second post of a double click got 409 (the first had moved the case on) and the
+  // person read that the forward or answer had failed
+  const caseActOnce = new FormOnce<unknown>();
   f.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 }, (_req, body, done) => {
     // Raw bytes or %-escapes that are not UTF-8 decode to U+FFFD: refused, not filed garbled (a page
     // in UTF-8 never sends them; a script posting GBK does).
@@ -497,9 +500,9 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       contentProviderId: one(form, 'contentProviderId') || undefined, measures: many(form, 'measures').map((kind) => ({ kind, note })),
     };
     // On a refusal the form comes back as it was sent: an answer typed out is not lost to one wrong field.
-    const posted: PostedAction = { action, values: Object.fromEntries(['reason', 'text', 'finding', 'contentProviderId', 'measureNote'].map((k) => [k, one(form, k)])), measures: many(form, 'measures') };
+    const posted: PostedAction = { action, values: Object.fromEntries(['reason', 'text', 'finding', 'contentProviderId', 'measureNote', 'once'].map((k) => [k, one(form, k)])), measures: many(form, 'measures') };
     try {
-      await svc().act(p, id, action, body);
+      await caseActOnce.run(one(form, 'once'), Date.now(), () => svc().act(p, id, action, body));
       return reply.redirect(`/web/cases/${encodeURIComponent(id)}?done=${encodeURIComponent(action)}`, 303);
     } catch (e) {
       return showAgain(req, reply, p, e, (error, code) => showCase(req, reply, p, id, { error, posted }, code));

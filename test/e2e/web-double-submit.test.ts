@@ -1,13 +1,16 @@
 /**
  * A form that adds something, sent twice (a double click, a second click while the first answer is
  * slow, a reload of the POST): the public complaint form files one complaint, both answers showing
- * its reference; the regulator's credit-entry form adds one entry. A refused post leaves its token
+ * its reference; the regulator's credit-entry form adds one entry; a case's action (forward, answer…)
+ * acts once and both posts lead to the case with it done, not the second to a 409 saying the case is
+ * no longer in the state the first left it (the person would believe the act had failed). A refused post leaves its token
  * free, so the corrected form is sent again and acts. Each rendering of a form carries its own token.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { gatewaySuite } from '../helpers/gateway.js';
 import { FORM, form, roleCookie } from '../helpers/web.js';
+import { complaintOnPromotion } from '../helpers/gateway.js';
 
 const onceOf = (body: string) => /<input type="hidden" name="once" value="([^"]*)">/.exec(body)?.[1] ?? '';
 
@@ -66,5 +69,31 @@ describe('a form sent twice acts once', () => {
     const c = await g.http.inject({ method: 'POST', url: '/web/credit/entries', headers: { cookie: regulator, ...FORM }, payload: form({ contentProviderId: cp.id, kind: 'note', publicSummary: '第二条', once: next }) });
     assert.equal(c.statusCode, 303);
     assert.equal((await entries()).length, 2);
+  });
+
+  test('a case action sent twice (a double click on 转交企业) acts once, and both answers lead to the case with it done', async () => {
+    const centre = await roleCookie(g, 'report-centre', 'clerk-twice');
+    const c = await complaintOnPromotion(g, cp, '13800138011', '【示例】双击转交');
+    const page = await g.http.inject({ method: 'GET', url: `/web/cases/${c.id}`, headers: { cookie: centre } });
+    const forward = /<form method="post" action="[^"]*\/act" aria-labelledby="act-forward-h">[\s\S]*?<\/form>/.exec(page.body)?.[0] ?? '';
+    const once = onceOf(forward);
+    assert.match(once, /^[A-Za-z0-9_-]{22}$/, 'the forward form carries its token');
+    const escalate = /<form method="post" action="[^"]*\/act" aria-labelledby="act-escalate-h">[\s\S]*?<\/form>/.exec(page.body)?.[0] ?? '';
+    assert.notEqual(onceOf(escalate), once, 'each action form its own token: another act from the same page is not taken for a repeat');
+    const post = () => g.http.inject({ method: 'POST', url: `/web/cases/${c.id}/act`, headers: { cookie: centre, ...FORM }, payload: form({ action: 'forward', reason: '', once }) });
+    const a = await post();
+    const b = await post();
+    assert.equal(a.statusCode, 303, a.body.slice(0, 300));
+    assert.equal(b.statusCode, 303, `the repeat is the first's result, not a 409: ${b.body.slice(0, 300)}`);
+    assert.equal(b.headers.location, a.headers.location);
+    assert.match(String(a.headers.location), /\?done=forward$/);
+    const events = (await g.http.inject({ method: 'GET', url: `/v1/cases/${c.id}`, headers: g.admin })).json().events as { kind: string }[];
+    assert.equal(events.filter((e) => e.kind === 'forward').length, 1, 'forwarded once');
+    // a refused act keeps its token in the form shown again (as the complaint form does)
+    const again = await g.http.inject({ method: 'GET', url: `/web/cases/${c.id}`, headers: { cookie: centre } });
+    const esc2 = onceOf(/<form method="post" action="[^"]*\/act" aria-labelledby="act-escalate-h">[\s\S]*?<\/form>/.exec(again.body)?.[0] ?? '');
+    const refused = await g.http.inject({ method: 'POST', url: `/web/cases/${c.id}/act`, headers: { cookie: centre, ...FORM }, payload: form({ action: 'escalate', reason: 'x\u0007y', once: esc2 }) });
+    assert.equal(refused.statusCode, 400, refused.body.slice(0, 300));
+    assert.equal(onceOf(/<form method="post" action="[^"]*\/act" aria-labelledby="act-escalate-h">[\s\S]*?<\/form>/.exec(refused.body)?.[0] ?? ''), esc2);
   });
 });

@@ -11,6 +11,7 @@ import { alertBox, esc, field, fmtDue, fmtTime, textarea } from '../html.js';
 import { measureResultLabel, trailReasonText, verdictNoteText } from '../trail-text.js';
 import { codeLabel } from '../code-labels.js';
 import { articleText, ruleLabel, withId } from '../rule-labels.js';
+import { newFormToken } from '../form-once.js';
 
 function deadlineCell(lang: Lang, c: CaseView): string {
   const d = c.deadline;
@@ -150,9 +151,12 @@ ${field({ id: `${id}-mnote`, name: 'measureNote', label: t(lang, 'measureNote'),
     } else if (a === 'close') {
       extra = `<label for="${id}-finding">${esc(t(lang, 'finding'))}</label><select id="${id}-finding" name="finding"><option value="">${esc(c.finding ? tk(lang, `fd_${c.finding}`) : '—')}</option>${FINDINGS.map((f) => `<option value="${f}"${sel(f, v.finding)}>${esc(tk(lang, `fd_${f}`))}</option>`).join('')}</select>`;
     }
+    // Each action form its own token (form-once.ts): a double click acts once, while another action
+    // sent from the same rendering is not taken for a repeat of the first. A refused one keeps its token.
     forms.push(`<form method="post" action="/web/cases/${encodeURIComponent(c.id)}/act" aria-labelledby="${id}-h">
 <fieldset><legend id="${id}-h">${esc(tk(lang, `ac_${a}`))}</legend>
 <input type="hidden" name="action" value="${a}">
+<input type="hidden" name="once" value="${esc(v.once || newFormToken())}">
 ${extra}
 ${reason}
 <button type="submit" id="${id}-submit">${esc(tk(lang, `ac_${a}`))}</button>
