@@ -994,6 +994,9 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const done = q.done;
     try {
       const flash: ReviewFlash = done === 'release' || done === 'reject' || done === 'lift' || done === 'reset' ? { done } : {};
+      // Whom the page is for first: the report centre, with a stale paging link, was told the link was
+      // out of date (400) rather than that the page is not its (403).
+      requireRole(p, 'admin', 'regulator', 'content-provider');
       return render(req, reply, lang, t(lang, 'reviewTitle'), reviewPage(lang, await reviewView(p, reviewCursors(q)), flash), p);
     } catch (e) {
       return errorPage(req, reply, p, e);

@@ -3,12 +3,13 @@
  * at a time, each list with a next-page link carrying the API's own cursor in its own parameter
  * (`heldCursor`, `alertsCursor`, the other kept), a link back to the first page, plain links that work
  * without JavaScript, in both languages; a cursor the API never handed out is a 400 page in the
- * visitor's language.
+ * visitor's language. A role the page is not for (the report centre) is told so (403) whatever the
+ * address carries, not that its paging link is out of date.
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestGateway, onboard, ADMIN_TOKEN, type TestGateway, type Provider } from '../helpers/gateway.js';
-import { webCookie } from '../helpers/web.js';
+import { webCookie, roleCookie } from '../helpers/web.js';
 import { SqliteContentStore } from '../../src/store/sqlite/content.js';
 import { installContent } from '../helpers/content.js';
 import type { FastifyInstance } from 'fastify';
@@ -116,6 +117,17 @@ describe('the review page pages on through the held messages and the alerts', ()
       const zh = await get(`/web/review?lang=zh&${q}`, provider);
       assert.equal(zh.statusCode, 400, zh.body);
       assert.match(zh.body, /<p role="alert">翻页链接已失效，请从第一页重新打开。 \(invalid_request\)<\/p>/);
+    }
+  });
+
+  test('a role the page is not for gets its 403 with or without a cursor, never the cursor\'s 400', async () => {
+    const centre = await roleCookie({ http, app: g.app }, 'report-centre', 'clerk-review');
+    const plain = await get('/web/review', centre);
+    assert.equal(plain.statusCode, 403, plain.body);
+    for (const q of ['heldCursor=zzz', 'alertsCursor=1.2.3']) {
+      const r = await get(`/web/review?${q}`, centre);
+      assert.equal(r.statusCode, 403, `${q}: ${r.body.slice(0, 400)}`);
+      assert.match(r.body, /<p role="alert">这项操作需要以下身份之一：运营方、监管机构、企业。 \(forbidden\)<\/p>/);
     }
   });
 });
