@@ -174,6 +174,8 @@ const T = {
   crDone_withdraw: ['档案记录已撤回：不再在公示页面显示，仍保留在企业档案中，并注明撤回人、时间和理由。', 'The entry is withdrawn: it is off the public register and stays in the file with who withdrew it, when and why.'],
   crDone_publish: ['档案记录已公示，公众可在“公示”页面查看。', 'The entry is published: the public can read it on the Public register page.'],
   error: ['出错了', 'Something went wrong'],
+  forbiddenTitle: ['无权查看此页', 'Not open to your role'],
+  forbiddenSwitch: ['换用有权限的令牌登录', 'Sign in with a token that may see it'],
   notFoundTitle: ['页面不存在', 'Page not found'],
   notFoundText: ['没有这个页面，地址可能有误或已过期。请从上方导航进入。', 'There is no such page; the address may be mistyped or out of date. Use the navigation above.'],
   when: ['时间', 'When'],

@@ -274,6 +274,12 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   const errorPage = (req: FastifyRequest, reply: FastifyReply, p: Principal, e: unknown) => {
     const lang = langOf(req, reply);
     const r = staffRejection(e, lang);
+    // A page the role may not see says so in its heading (出错了 read as a fault of the site) and leads
+    // to the sign-in, which comes back here, for whoever holds a token that may see it.
+    if (r.status === HTTP_STATUS.forbidden && req.method === 'GET') {
+      return render(req, reply, lang, t(lang, 'forbiddenTitle'), `<p role="alert">${esc(r.message)}</p>
+<p><a id="switch-role" href="/web/login?next=${esc(encodeURIComponent(pageOf(req)))}">${esc(t(lang, 'forbiddenSwitch'))}</a></p>`, p, r.status);
+    }
     return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(r.message)}</p>`, p, r.status);
   };
   /**

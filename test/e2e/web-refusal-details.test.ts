@@ -2,7 +2,8 @@
  * What the pages say about a refusal and about the evidence, beyond the message: an address refused by
  * the shared parameter hook is the pages' own HTML error page (the API keeps its JSON); a candidate the
  * gateway sent itself is marked with why it sent it; a rejection that names a rule and article shows
- * them, as the API's body does.
+ * them, as the API's body does. A page the role may not see is headed as such (not 出错了) and leads
+ * to the sign-in for a token that may.
  */
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -117,5 +118,23 @@ describe('web pages: refused addresses, gateway-sent candidates, rule and articl
     const view = await g.http.inject({ method: 'GET', url: `/v1/messages/${r.json().id}`, headers: cp.auth });
     const failed = view.json().verdicts.find((v: { outcome: string }) => v.outcome === 'fail');
     assert.equal(failed.article, 'Art. 18 (consent or request of the user)', 'the message view too');
+  });
+
+  test('a page the role may not see: 403 headed as such, the roles it needs, and a way to sign in with another token', async () => {
+    const zh = await g.http.inject({ method: 'GET', url: '/web/links', headers: { cookie: cookies.centre } });
+    assert.equal(zh.statusCode, 403);
+    assert.match(zh.headers['content-type'] as string, /^text\/html/);
+    assert.match(zh.body, /<h1>无权查看此页<\/h1>/);
+    assert.match(zh.body, /<p role="alert">这项操作需要以下身份之一：运营方。 \(forbidden\)<\/p>/);
+    assert.match(zh.body, /<a id="switch-role" href="\/web\/login\?next=%2Fweb%2Flinks">换用有权限的令牌登录<\/a>/);
+    const en = await g.http.inject({ method: 'GET', url: '/web/records?lang=en', headers: { cookie: cookies.centre } });
+    assert.equal(en.statusCode, 403);
+    assert.match(en.body, /<h1>Not open to your role<\/h1>/);
+    assert.match(en.body, /<a id="switch-role" href="\/web\/login\?next=%2Fweb%2Frecords%3Flang%3Den">/);
+    // any other refusal keeps the plain heading
+    const missing = await g.http.inject({ method: 'GET', url: '/web/cases/nope', headers: { cookie: cookies.centre } });
+    assert.equal(missing.statusCode, 404);
+    assert.match(missing.body, /<h1>出错了<\/h1>/);
+    assert.doesNotMatch(missing.body, /switch-role/);
   });
 });
