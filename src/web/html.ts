@@ -67,6 +67,7 @@ button { font: inherit; padding: .45rem 1.1rem; margin-top: .8rem; border: 1px s
 button.secondary { background: #fff; color: var(--accent); }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }
+td, dd, p, li, h1, h2, h3, .alert, .notice { overflow-wrap: anywhere; }
 th { background: #f3f5f8; }
 .state { display: inline-block; padding: 0 .5rem; border-radius: 1rem; background: #e8eef7; }
 .purpose { display: inline-block; padding: 0 .5rem; border-radius: 1rem; background: #fff4d6; font-size: .9em; }
