@@ -519,11 +519,14 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const p = await needStaff(req, reply);
     if (!p) return reply;
     const id = (req.params as { id: string }).id;
+    const sender = one(req.body as Form, 'sender');
     try {
-      await svc().rematch(p, id, { sender: one(req.body as Form, 'sender') || undefined });
+      await svc().rematch(p, id, { sender: sender || undefined });
       return reply.redirect(`/web/cases/${encodeURIComponent(id)}?done=evidence`, 303);
     } catch (e) {
-      return showAgain(req, reply, p, e, (error, code) => showCase(req, reply, p, id, { error }, code));
+      // the sender as typed comes back, not the case's, so the clerk corrects it rather than types it again
+      const posted: PostedAction = { action: 'rematch', values: { sender }, measures: [] };
+      return showAgain(req, reply, p, e, (error, code) => showCase(req, reply, p, id, { error, posted }, code));
     }
   });
 

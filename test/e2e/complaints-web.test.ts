@@ -148,6 +148,16 @@ describe('complaint web pages and hardening', () => {
     assert.equal(fw.statusCode, 200, fw.body);
   });
 
+  test('a refused match again keeps the sender as the clerk typed it, not the case\'s', async () => {
+    const f = (await g.http.inject({ method: 'POST', url: '/v1/complaints', payload: { msisdn: '13800138015', sender: '10690009', text: '骚扰' } })).json();
+    const cookie = await cookieFor((await g.app.auth.createToken('report-centre', 'clerk-rematch')).token);
+    const typed = `【${'很长的签名'.repeat(9)}】`;
+    const r = await g.http.inject({ method: 'POST', url: `/web/cases/${f.id}/evidence`, headers: { ...FORM, cookie }, payload: `sender=${encodeURIComponent(typed)}` });
+    assert.equal(r.statusCode, 400, r.body.slice(0, 300));
+    assert.match(r.body, /role="alert"[\s\S]*发送方/);
+    assert.match(r.body, new RegExp(`<input id="rematch-sender" name="sender"[^>]* value="${typed}"`), 'what was typed is kept');
+  });
+
   test('the doors without login are limited per address per minute (429 throttled); a token is not limited', async () => {
     g.complaints.publicLimit.perMinute = 2;
     try {

@@ -124,7 +124,7 @@ ${cands ? `<table><thead><tr><th scope="col">${esc(t(lang, 'when'))}</th><th sco
 </section>`;
 }
 
-/** What was posted to an action form that was refused: the action and its fields, to fill that form in again. */
+/** What was posted to an action form that was refused: the action (`rematch`: the match-again form) and its fields, to fill that form in again. */
 export interface PostedAction { action: string; values: Record<string, string>; measures: string[] }
 
 function actionForms(lang: Lang, c: CaseDetail, p: Principal, providers: ContentProviderRow[], posted?: PostedAction): string {
@@ -165,7 +165,7 @@ ${reason}
   if (p.role !== 'content-provider' && p.role !== 'public' && c.state !== 'closed' && c.state !== 'withdrawn') {
     forms.push(`<form method="post" action="/web/cases/${encodeURIComponent(c.id)}/evidence" aria-labelledby="rematch-h">
 <fieldset><legend id="rematch-h">${esc(t(lang, 'rematch'))}</legend>
-${field({ id: 'rematch-sender', name: 'sender', label: t(lang, 'sender'), value: c.sender ?? '', hint: t(lang, 'fSenderHint') })}
+${field({ id: 'rematch-sender', name: 'sender', label: t(lang, 'sender'), value: posted?.action === 'rematch' ? posted.values.sender : c.sender ?? '', hint: t(lang, 'fSenderHint') })}
 <button type="submit" class="secondary">${esc(t(lang, 'rematch'))}</button>
 </fieldset></form>`);
   }
