@@ -31,12 +31,13 @@ export const AUDIT_ACTION_FORM = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_-]*)+$/;
 /** `rule` as given, when it is a rule code of a profile; invalid_request naming `rule` otherwise. */
 export function ruleFilter(v: string): string {
   if (RULES.has(v)) return v;
-  throw new SmsguardError('invalid_request', `rule: not a rule code of any profile; one of ${RULE_CODES.join(', ')}`, {}, 'rule');
+  throw new SmsguardError('invalid_request', `rule: not a rule code of any profile; one of ${RULE_CODES.join(', ')}`, {}, 'rule', { id: 'filter_value_unknown', params: { values: RULE_CODES.join(', ') } });
 }
 
 /** `type` as given, when some record could hold it; invalid_request naming `type` otherwise. */
 export function typeFilter(v: string): string {
   if (TYPES.has(v) || AUDIT_ACTION_FORM.test(v)) return v;
   throw new SmsguardError('invalid_request',
-    `type: a message type (${MESSAGE_TYPES.join(', ')}), a subscription event (${SUBSCRIPTION_EVENTS.join(', ')}) or an audit action (area.action, e.g. records.query)`, {}, 'type');
+    `type: a message type (${MESSAGE_TYPES.join(', ')}), a subscription event (${SUBSCRIPTION_EVENTS.join(', ')}) or an audit action (area.action, e.g. records.query)`, {}, 'type',
+    { id: 'filter_value_unknown', params: { values: `${RECORD_TYPES.join(', ')}, area.action` } });
 }

@@ -56,16 +56,16 @@ export async function scopedQuery(ctx: AppContext, p: Principal, f: RecordsFilte
   }
   if (f.contentProviderId) q.contentProviderId = f.contentProviderId;
   if (f.port) {
-    if (!/^\d{1,21}$/.test(f.port)) throw new SmsguardError('invalid_request', 'port: digits only', {}, 'port');
+    if (!/^\d{1,21}$/.test(f.port)) throw new SmsguardError('invalid_request', 'port: digits only', {}, 'port', { id: 'filter_port_digits' });
     q.port = f.port;
   }
   if (f.kind) {
-    if (!KINDS.has(f.kind)) throw new SmsguardError('invalid_request', `kind: one of ${[...KINDS].join(', ')}`, {}, 'kind');
+    if (!KINDS.has(f.kind)) throw new SmsguardError('invalid_request', `kind: one of ${[...KINDS].join(', ')}`, {}, 'kind', { id: 'filter_value_unknown', params: { values: [...KINDS].join(', ') } });
     q.kind = f.kind as RecordQuery['kind'];
   }
   if (f.type) q.type = typeFilter(f.type);
   if (f.decision) {
-    if (!DECISIONS.has(f.decision)) throw new SmsguardError('invalid_request', `decision: one of ${[...DECISIONS].join(', ')}`, {}, 'decision');
+    if (!DECISIONS.has(f.decision)) throw new SmsguardError('invalid_request', `decision: one of ${[...DECISIONS].join(', ')}`, {}, 'decision', { id: 'filter_value_unknown', params: { values: [...DECISIONS].join(', ') } });
     q.decision = f.decision as RecordQuery['decision'];
   }
   if (f.rule) q.rule = ruleFilter(f.rule);

@@ -89,6 +89,8 @@ const WHY: Record<WhyId, Said> = {
   msisdn_not_mainland: ['不是中国大陆手机号码（应为 11 位，例如 13800138000）。', 'not a mainland China mobile number (11 digits, e.g. 13800138000).'],
   range_reversed: ['截止日期早于起始日期：请把较早的日期填在“起始日期”，较晚的填在“截止日期”。', 'the end day is before the start day: put the earlier day in “From” and the later one in “To”.'],
   reason_required: ['请填写理由。', 'a reason is required.'],
+  filter_port_digits: ['端口只能填写数字（最多 21 位）。', 'a port is digits only (at most 21).'],
+  filter_value_unknown: ['不是可选的值；可选：{values}。', 'not one of the values it takes: {values}.'],
   day_format: ['不是日历上的日期（例如 2026-11-30）。', 'not a day of the calendar (e.g. 2026-11-30).'],
   month_format: ['不是日历上的月份（例如 2026-11）。', 'not a month of the calendar (e.g. 2026-11).'],
   datetime_format: ['不是有效的日期和时间，请重新选择（例如 2026-11-30 12:00）。', 'is not a date and time: choose it again (e.g. 2026-11-30 12:00).'],

@@ -99,6 +99,9 @@ describe('the records page', () => {
     assert.equal(badPort.statusCode, 400);
     assert.match(badPort.body, /role="alert"[\s\S]*端口号：端口号只填数字[\s\S]*invalid_request/);
     assert.match(badPort.body, /value="10690-001"/);
+    // the reason in the page's language too, not the API's English (原因：port: digits only)
+    assert.match(badPort.body, /原因：端口只能填写数字（最多 21 位）。/);
+    assert.doesNotMatch(badPort.body, /digits only/);
     const badNumber = await admin('/web/records?number=12345&lang=en');
     assert.equal(badNumber.statusCode, 422, 'the API\'s status for invalid_msisdn');
     assert.match(badNumber.body, /Mobile number: Give a mainland China mobile number[\s\S]*invalid_msisdn/);
@@ -110,7 +113,7 @@ describe('the records page', () => {
     // a rule no profile has (a crafted or old link) is refused naming the field, not searched into "no records"
     const badRule = await admin('/web/records?rule=commercial.concent');
     assert.equal(badRule.statusCode, 400);
-    assert.match(badRule.body, /role="alert"[\s\S]*未通过的规则：[\s\S]*invalid_request/);
+    assert.match(badRule.body, /role="alert"[\s\S]*未通过的规则：[\s\S]*原因：不是可选的值；可选：[\s\S]*sender\.signature[\s\S]*invalid_request/);
     assert.doesNotMatch(badRule.body, /id="no-records"/);
     // held submissions are a decision of their own in the form, as in the records
     assert.match((await admin('/web/records')).body, /<option value="held">待审核<\/option>/);
