@@ -16,10 +16,10 @@ import { msisdnRefusal } from '../app/validate.js';
 import { PROFILES } from '../profiles/index.js';
 import { HTTP_STATUS } from '../http/error-map.js';
 import { z } from 'zod';
-import { ConfigError } from '../config/schema.js';
+import { ConfigError, decimalInt } from '../config/schema.js';
 import { listenProblem } from './listen-problem.js';
 
-const port = z.coerce.number().int().min(0).max(65535);
+const port = decimalInt(0, 65535);
 /** The command's flags, validated once (every problem reported together) before anything starts. */
 const SimulatorFlags = z.object({
   smppPort: port,
@@ -27,8 +27,8 @@ const SimulatorFlags = z.object({
   systemId: z.string().min(1).optional(),
   password: z.string().optional(),
   httpPort: port.optional(),
-  capacity: z.coerce.number().int().min(1).max(10_000_000),
-  holdMs: z.coerce.number().int().min(0).max(86_400_000).default(0),
+  capacity: decimalInt(1, 10_000_000),
+  holdMs: decimalInt(0, 86_400_000).default(0),
 });
 
 /** Parses the `simulator` command's flags; throws ConfigError naming every bad one. */

@@ -19,6 +19,12 @@ const num = () => z.preprocess(
   z.number({ error: (i) => `not a decimal number: ${JSON.stringify(i.input)}` }),
 );
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => num().pipe(z.number().int().min(min).max(max));
+/**
+ * A whole-number flag between `min` and `max`, read as the configuration reads one (decimal digits
+ * only): for commands with flags of their own, such as `smsguard simulator`, which read `0x10` as port
+ * 16 and a blank value as a random port through z.coerce.number().
+ */
+export const decimalInt = int;
 const positive = (max: number) => num().pipe(z.number().positive().max(max));
 const port = int(0, 65535);
 /**

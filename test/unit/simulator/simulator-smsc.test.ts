@@ -85,6 +85,22 @@ test('simulator command flags: validated once, every bad flag named', () => {
   );
 });
 
+test('simulator command flags: a number is decimal digits, as start reads its flags (0x10 listened on port 16, a blank value on a random port)', () => {
+  const base = { smppPort: '2776', smppHost: '127.0.0.1', capacity: '1000' };
+  for (const [flag, key, value] of [
+    ['--smpp-port', 'smppPort', '0x10'], ['--smpp-port', 'smppPort', ''], ['--smpp-port', 'smppPort', ' '], ['--smpp-port', 'smppPort', '1e3'],
+    ['--http-port', 'httpPort', '0x50'], ['--capacity', 'capacity', '1e3'], ['--hold-ms', 'holdMs', ''],
+  ] as const) {
+    assert.throws(
+      () => simulatorOptions({ ...base, [key]: value }),
+      (e: unknown) => e instanceof ConfigError && e.problems.length === 1 && e.problems[0] === `${flag}: not a decimal number: ${JSON.stringify(value)}`,
+      `${flag} ${JSON.stringify(value)}`,
+    );
+  }
+  // what an operator types still reads, spaces around it allowed as for start
+  assert.equal(simulatorOptions({ ...base, smppPort: ' 2777 ' }).smppPort, 2777);
+});
+
 test('simulator hold: a message held is cancelled once (then `already`), never receipted; one delivered is `not_held`; a bad hold is refused', async () => {
   for (const bad of [-1, Number.NaN, Infinity]) assert.throws(() => new SimulatorSmsc(clock(), { holdMs: bad }), RangeError);
   const sim = new SimulatorSmsc(clock(), { holdMs: 20 });
