@@ -145,3 +145,25 @@ test('every operation README and docs/*.md name (`POST /v1/…`) is one the gate
   assert.ok(named > 100, String(named));
   assert.deepEqual(wrong, []);
 });
+
+/** `# → …` answers in a fenced block with no command before them in that block: shown, but answering nothing a reader can run. */
+export function orphanAnswers(doc: string, where: string): string[] {
+  const out: string[] = [];
+  let fenced = false;
+  let command = false;
+  doc.split('\n').forEach((line, i) => {
+    if (/^```/.test(line)) { fenced = !fenced; command = false; return; }
+    if (!fenced) return;
+    if (/^\s*(curl|smsguard|npx|node|npm)\s/.test(line)) command = true;
+    if (/^#\s*→/.test(line) && !command) out.push(`${where}:${i + 1}: ${line.slice(0, 80)}`);
+  });
+  return out;
+}
+
+test('every answer README and docs/*.md show under `# →` follows the command it answers in its block (one without was checked against nothing)', () => {
+  // The README's "second code … is refused" showed a 422 under no curl line: the walkthrough's reader
+  // had nothing to run, and the check above, which pairs an answer with the curl before it, skipped it.
+  assert.deepEqual(orphanAnswers('```sh\n# → 422 {"error":{}}\n```\n```sh\ncurl -s localhost:8080/v1/usage\n# → {"usage":[]}\n```', 'd'), ['d:2: # → 422 {"error":{}}']);
+  const docs = ['README.md', ...readdirSync(new URL('docs/', ROOT)).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  assert.deepEqual(docs.flatMap((name) => orphanAnswers(readFileSync(new URL(name, ROOT), 'utf8'), name)), []);
+});
