@@ -2,6 +2,7 @@
  * The composition root and the `smsguard` command. The only file that reads the environment,
  * opens sockets and wires adapters to the core; nothing imports it.
  */
+import { PACKAGE_VERSION } from './runtime/package-version.js';
 import { Command, Option } from 'commander';
 import pino from 'pino';
 import { loadConfig, ConfigError, envName, trustProxyOption, type Config } from './config/schema.js';
@@ -458,7 +459,8 @@ export function buildCli(): Command {
     // commander's own refusals (an unknown flag or command, a missing required flag, a value not among
     // the choices) begin "error:"; every other mistake is "smsguard: …" (README, Running it). Set
     // before the commands are added, which inherit it.
-    .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'smsguard: ')) });
+    .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'smsguard: ')) })
+    .version(PACKAGE_VERSION, '-V, --version', 'print smsguard\'s version and exit');
   commonOptions(program.command('start').description('start the gateway (HTTP API, delivery worker, simulator SMSC)'))
     .option('--http-port <port>', 'HTTP port (default 8080)')
     .option('--http-host <host>', 'HTTP listen address (default 127.0.0.1)')

@@ -2,6 +2,7 @@
  * buildHttpApp: the Fastify instance with every route group, ready for `inject()` in tests or
  * `listen()` in src/main.ts. It never listens by itself.
  */
+import { PACKAGE_VERSION } from '../runtime/package-version.js';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -121,7 +122,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerStorableParams(f);
   await f.register(swagger, {
     openapi: {
-      info: { title: 'smsguard', version: '0.1.0', description: 'SMS gateway that enforces the PRC Regulations on the Management of Communication Short Message Service. An operation without a request body takes none: a JSON body other than {} (a reason on a cancellation) is refused 400 invalid_request naming its first field; no body, an empty one and {} are taken.' },
+      info: { title: 'smsguard', version: PACKAGE_VERSION, description: 'SMS gateway that enforces the PRC Regulations on the Management of Communication Short Message Service. An operation without a request body takes none: a JSON body other than {} (a reason on a cancellation) is refused 400 invalid_request naming its first field; no body, an empty one and {} are taken.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
     transformObject: (doc) => ('openapiObject' in doc ? documentServerErrors(documentIdempotencyKey(optionalNullableBodies(doc.openapiObject))) : doc.swaggerObject),
@@ -129,6 +130,16 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await f.register(swaggerUi, { routePrefix: '/docs' });
   registerAuth(f, deps.app);
 
+  // What a person opening the gateway's address in a browser (or curl) finds: where things are, not a 404.
+  f.get('/', {
+    schema: {
+      tags: ['ops'], summary: 'Where the API description, the web pages and the probes are',
+      response: { 200: { type: 'object', properties: { service: { type: 'string' }, version: { type: 'string' }, profile: { type: 'string' }, links: { type: 'object', additionalProperties: { type: 'string' } } }, required: ['service', 'version', 'profile', 'links'] } },
+    },
+  }, async () => ({
+    service: 'smsguard', version: PACKAGE_VERSION, profile: deps.app.profile.id,
+    links: { openapi: '/docs', openapiJson: '/docs/json', web: '/web', health: '/healthz', ready: '/readyz', ...(deps.metrics ? { metrics: '/metrics' } : {}) },
+  }));
   f.get('/healthz', {
     schema: {
       tags: ['ops'], summary: 'Liveness and the profile in force',

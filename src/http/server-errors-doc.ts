@@ -15,8 +15,8 @@ const RETRY_AFTER = {
   schema: { type: 'integer', minimum: 1 },
 };
 
-/** The probes answer for themselves: liveness never fails, readiness documents its own 503. */
-const PROBES = new Set(['/healthz', '/readyz']);
+/** The probes answer for themselves: liveness never fails, readiness documents its own 503; `/` (where things are) as liveness. */
+const PROBES = new Set(['/', '/healthz', '/readyz']);
 
 const INTERNAL_ERROR = errorResponse('internal_error: a failure smsguard did not expect (logged; no detail in the answer)');
 const STORE_UNAVAILABLE = errorResponse('store_unavailable: the database (PostgreSQL) could not be reached just now; the request may not have taken effect: retry it (with the same Idempotency-Key where the route takes one)');

@@ -1,4 +1,5 @@
 /** The spine's HTTP contract: routes, codes, statuses, auth, batch, simulator, ops endpoints. */
+import { readFileSync } from 'node:fs';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { OTHER_PROVIDER, gatewaySuite, onboard, validCreditCode } from '../helpers/gateway.js';
@@ -223,6 +224,11 @@ describe('HTTP API', () => {
 
   test('ops: /healthz, /metrics, /docs', async () => {
     assert.equal((await g.http.inject({ method: 'GET', url: '/healthz' })).json().status, 'ok');
+    // the gateway's own address says where things are (it was a 404), with package.json's version
+    const root = await g.http.inject({ method: 'GET', url: '/' });
+    assert.equal(root.statusCode, 200, root.body);
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    assert.deepEqual([root.json().service, root.json().version, root.json().links.openapi, root.json().links.web, root.json().links.health], ['smsguard', pkg.version, '/docs', '/web', '/healthz']);
     const m = await g.http.inject({ method: 'GET', url: '/metrics' });
     assert.match(m.body, /smsguard_decisions_total\{decision="accepted"/);
     assert.doesNotMatch(m.body, /1380013/);

@@ -116,8 +116,8 @@ test('every operation that can refuse documents its refusals in the error format
   for (const [path, ops] of Object.entries(spec.paths)) {
     for (const [method, op] of Object.entries(ops)) {
       const errors = Object.entries(op.responses ?? {}).filter(([code]) => /^[45]/.test(code));
-      // liveness answers 200 whenever the process does; readiness documents its own 503
-      if (path === '/healthz' || path === '/readyz') continue;
+      // liveness (and `/`, which says where things are) answers 200 whenever the process does; readiness documents its own 503
+      if (path === '/' || path === '/healthz' || path === '/readyz') continue;
       if (!errors.some(([code]) => /^4/.test(code))) wrong.push(`${method.toUpperCase()} ${path}: no 4xx documented`);
       for (const [code, r] of errors) {
         const s = r.content?.['application/json']?.schema;
@@ -235,7 +235,7 @@ test('the document says when to retry: Retry-After on every 429 and 503, a 500 i
     for (const [method, op] of Object.entries(ops)) {
       const responses = op.responses as Record<string, { headers?: Record<string, unknown> }>;
       const what = `${method.toUpperCase()} ${path}`;
-      if (path !== '/healthz' && path !== '/readyz' && !(responses['503'] && responses['500'])) wrong.push(`${what}: no 500 or 503`);
+      if (path !== '/' && path !== '/healthz' && path !== '/readyz' && !(responses['503'] && responses['500'])) wrong.push(`${what}: no 500 or 503`);
       for (const code of ['429', '503']) if (responses[code] && path !== '/readyz' && !responses[code].headers?.['Retry-After']) wrong.push(`${what} ${code}: no Retry-After`);
     }
   }

@@ -53,3 +53,10 @@ test('README "Running it" shows only flags each command takes, and every flag of
   }
   assert.deepEqual(wrong, []);
 });
+
+test('smsguard --version prints package.json\'s version and exits 0', () => {
+  const r = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  assert.equal(r.stdout.trim(), pkg.version);
+});
