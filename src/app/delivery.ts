@@ -158,7 +158,8 @@ export class DeliveryWorker {
     while (Date.now() < end) {
       this.kick();
       if (this.pumps.running) await within(this.pumps.running, end - Date.now());
-      if ((await this.ctx.store.outbox.pendingCount()) === 0) return;
+      // due ones only: a message scheduled for later held every graceful stop for its whole timeout
+      if ((await this.ctx.store.outbox.pendingCount(this.ctx.clock.now())) === 0) return;
       await new Promise((r) => setTimeout(r, 5));
     }
   }

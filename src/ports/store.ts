@@ -659,7 +659,11 @@ export interface OutboxStore {
   upstreamIdsOf(id: string): Promise<string[]>;
   /** Finds a message by the id the upstream SMSC gave it (for receipts). */
   findByUpstreamId(upstreamId: string): Promise<{ id: string; status: MessageStatus } | null>;
-  pendingCount(): Promise<number>;
+  /**
+   * Messages queued to send (`accepted`); with `dueBy`, only those due by then (epoch ms): a
+   * scheduled message or a retry backing off is not waited for by a drain.
+   */
+  pendingCount(dueBy?: number): Promise<number>;
 }
 
 export interface ConsentRow {

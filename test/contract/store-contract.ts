@@ -789,6 +789,16 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual((await s.outbox.claim(T0 + MIN, 5, 60_000)).map((m) => m.id), [code.id, ...ads.slice(5, 9).map((m) => m.id)]);
       });
 
+      test('pendingCount: every queued message; with dueBy only those due by then (a graceful stop\'s drain waits for no scheduled one)', async () => {
+        const { cp, service } = await seedProvider(s);
+        const by = T0 + 365 * 24 * 3_600_000;
+        const before = [await s.outbox.pendingCount(), await s.outbox.pendingCount(by)];
+        const now = item({ cp: cp.id, from: service, to: msisdn(), at: T0 + 1 });
+        const later = { ...item({ cp: cp.id, from: service, to: msisdn(), at: T0 + 2 }), scheduledAt: by + MIN };
+        await s.messages.decideAndRecord([now, later], () => decision(true));
+        assert.deepEqual([await s.outbox.pendingCount(), await s.outbox.pendingCount(by)], [before[0] + 2, before[1] + 1]);
+      });
+
       test('a claim that stops at its limit leaves the rest for the very next claim, with batches out', async () => {
         const { cp, service } = await seedProvider(s);
         const at = (t: number) => item({ cp: cp.id, from: service, to: msisdn(), at: t });

@@ -30,7 +30,7 @@ const FINAL: ReadonlySet<MessageStatus> = new Set(['submitted', 'delivered', 'un
  */
 const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, delivered: 2, undeliverable: 2, expired: 2, rejected_upstream: 2, failed: 2, rejected: 2, cancelled: 3 };
 
-const Q = queries('outbox', ['cancelRow', 'cancel', 'uncount', 'claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'renew', 'byUpstream', 'spellingsOnFile', 'pending', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts', 'callbackFacts', 'upstreamIdsOf'] as const);
+const Q = queries('outbox', ['cancelRow', 'cancel', 'uncount', 'claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'renew', 'byUpstream', 'spellingsOnFile', 'pending', 'pendingDue', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts', 'callbackFacts', 'upstreamIdsOf'] as const);
 
 interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number; partial: string | null; category: string | null; valid_until: number | null; client_ref: string | null; leased_until?: number | null; priority: Priority }
 /** In claim order: lane by lane (src/domain/priority.ts), then first due, first queued (RETURNING keeps no order). */
@@ -305,7 +305,8 @@ export class PgOutbox implements OutboxStore {
     return (await this.pool.query<{ id: string; status: MessageStatus }>(Q.byUpstream, [upstreamId])).rows[0] ?? null;
   }
 
-  async pendingCount(): Promise<number> {
+  async pendingCount(dueBy?: number): Promise<number> {
+    if (dueBy !== undefined) return (await this.pool.query<{ n: number }>(Q.pendingDue, [dueBy])).rows[0].n;
     return (await this.pool.query<{ n: number }>(Q.pending)).rows[0].n;
   }
 }

@@ -140,6 +140,7 @@ export class SqliteOutbox implements OutboxStore {
       spellingsOnFile: db.prepare(`SELECT upstream_id FROM message_status WHERE upstream_id IN (SELECT value FROM json_each(@s))
         UNION SELECT upstream_id FROM upstream_parts WHERE upstream_id IN (SELECT value FROM json_each(@s))`),
       pending: db.prepare("SELECT count(*) AS n FROM message_status WHERE status = 'accepted'"),
+      pendingDue: db.prepare("SELECT count(*) AS n FROM message_status WHERE status = 'accepted' AND due_at <= ?"),
       // Due rows up to a place in claim order (due_at, rowid), counted up to a limit (claimHanded).
       cancelRow: db.prepare('SELECT status, content_provider_id, msisdn, counted_at FROM message_status WHERE id = ?'),
       // What a status callback's body needs besides the update (callback-targets.ts): read only for a
@@ -560,7 +561,8 @@ export class SqliteOutbox implements OutboxStore {
     return r ? { id: r[0], status: r[1] } : null;
   }
 
-  async pendingCount(): Promise<number> {
+  async pendingCount(dueBy?: number): Promise<number> {
+    if (dueBy !== undefined) return (this.q.pendingDue.get(dueBy) as { n: number }).n;
     return (this.q.pending.get() as { n: number }).n;
   }
 }

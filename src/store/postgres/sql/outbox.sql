@@ -119,6 +119,9 @@ UNION SELECT upstream_id FROM upstream_parts WHERE upstream_id = ANY($1::text[])
 -- name: pending
 SELECT count(*)::int AS n FROM message_status WHERE status = 'accepted';
 
+-- name: pendingDue
+SELECT count(*)::int AS n FROM message_status WHERE status = 'accepted' AND due_at <= $1;
+
 -- name: partsOf
 -- Which of these SMSC ids name a part of a long message (migration 085).
 SELECT upstream_id, message_id FROM upstream_parts WHERE upstream_id = ANY($1::text[]);
