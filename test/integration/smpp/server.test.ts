@@ -11,6 +11,7 @@ import { FakeApp } from '../../fakes/smpp/fake-app.js';
 import { connect } from 'node:net';
 import { waitFor } from '../../helpers/wait.js';
 import { smppStatusFor } from '../../../src/smpp/status-map.js';
+import { cstr, rawPdu } from '../../helpers/raw-pdu.js';
 
 const admin = { role: 'admin' as const, actorId: 'admin' };
 let app: FakeApp;
@@ -36,12 +37,7 @@ async function rawSession(port: number) {
     }
   });
   const closed = new Promise((r) => s.once('close', r));
-  const pdu = (id: number, seq: number, body: Buffer) => {
-    const h = Buffer.alloc(16);
-    h.writeUInt32BE(16 + body.length, 0); h.writeUInt32BE(id, 4); h.writeUInt32BE(0, 8); h.writeUInt32BE(seq, 12);
-    return Buffer.concat([h, body]);
-  };
-  const cstr = (x: string) => Buffer.from(x + '\0', 'latin1');
+  const pdu = rawPdu;
   s.write(pdu(0x00000002, 1, Buffer.concat([cstr('cp1'), cstr('secret1'), cstr(''), Buffer.from([0x34, 0, 0]), cstr('')])));
   await waitFor(() => got.length === 1 || undefined);
   return { s, got, closed, pdu, cstr };

@@ -14,15 +14,9 @@ import { FrameSplitter } from '../../../src/smpp/pdu/frame.js';
 import { CommandStatus, decodePdu, encodePdu, smDefaults, type Pdu } from '../../../src/smpp/pdu/index.js';
 import { responseFor } from '../../../src/smpp/session/index.js';
 import { until } from '../../helpers/wait.js';
+import { cstr, rawPdu } from '../../helpers/raw-pdu.js';
 
-const frame = (id: number, seq: number, body: Buffer) => {
-  const h = Buffer.alloc(16);
-  h.writeUInt32BE(16 + body.length, 0);
-  h.writeUInt32BE(id, 4);
-  h.writeUInt32BE(seq, 12);
-  return Buffer.concat([h, body]);
-};
-const cstr = (x: string) => Buffer.from(x + '\0', 'latin1');
+const frame = rawPdu;
 
 test('an SMSC\'s bind_*, submit_sm, submit_multi, query_sm, cancel_sm or replace_sm, readable or not, is answered its resp ESME_RINVBNDSTS and costs the link nothing', { timeout: 30_000 }, async () => {
   const got: Pdu[] = [];

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Session, RateLimiter, responseFor, type SessionHandler, type SessionOptions } from '../../../src/smpp/session/index.js';
 import { CommandStatus, decodePdu, encodePdu, PduDecodeError, smDefaults, type CancelSmPdu, type MultiDest, type Pdu, type QuerySmPdu, type ReplaceSmPdu, type SmPdu, type SubmitMultiPdu } from '../../../src/smpp/pdu/index.js';
+import { cstr, rawPdu } from '../../helpers/raw-pdu.js';
 
 type Ev = { kind: string; [k: string]: unknown };
 
@@ -352,14 +353,7 @@ describe('session: flow control and bad input', () => {
   });
 
   test('a bind_*, submit_sm, submit_multi, query_sm, cancel_sm or replace_sm from an SMSC (esme role): its resp ESME_RINVBNDSTS whatever its fields, never counted as malformed', () => {
-    const frame = (id: number, seq: number, body: Buffer) => {
-      const h = Buffer.alloc(16);
-      h.writeUInt32BE(16 + body.length, 0);
-      h.writeUInt32BE(id, 4);
-      h.writeUInt32BE(seq, 12);
-      return Buffer.concat([h, body]);
-    };
-    const cstr = (x: string) => Buffer.from(x + '\0', 'latin1');
+    const frame = rawPdu;
     const readable: Pdu[] = [
       { command: 'bind_transmitter', command_status: 0, sequence_number: 1, system_id: 'a', password: 'b', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' },
       { command: 'bind_receiver', command_status: 0, sequence_number: 2, system_id: 'a', password: 'b', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' },
@@ -420,14 +414,7 @@ describe('session: flow control and bad input', () => {
   });
 
   test('a deliver_sm, alert_notification or outbind from an ESME (smsc role): ESME_RINVBNDSTS whatever its fields, never counted as malformed', () => {
-    const frame = (id: number, seq: number, body: Buffer) => {
-      const h = Buffer.alloc(16);
-      h.writeUInt32BE(16 + body.length, 0);
-      h.writeUInt32BE(id, 4);
-      h.writeUInt32BE(seq, 12);
-      return Buffer.concat([h, body]);
-    };
-    const cstr = (x: string) => Buffer.from(x + '\0', 'latin1');
+    const frame = rawPdu;
     /** A deliver_sm body: service_type, source, dest, then the fixed fields up to sm_length, short_message, TLVs. */
     const deliverBody = (o: { source?: string; schedule?: string; smLength?: number; sm?: string; tlvs?: Buffer } = {}) => Buffer.concat([
       cstr(''), Buffer.from([1, 1]), cstr(o.source ?? '8613800138000'), Buffer.from([0, 0]), cstr('10690001'), Buffer.from([4, 0, 0]),
