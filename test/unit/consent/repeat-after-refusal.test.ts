@@ -12,6 +12,7 @@ import { resolveProfile, type ParamOverrides } from '../../../src/profiles/index
 import { requestConsent } from '../../../src/app/consent-requests.js';
 import { SmsguardError } from '../../../src/domain/errors.js';
 import type { Principal } from '../../../src/app/types.js';
+import { refusalCode } from '../../helpers/refusal-code.js';
 
 const NOON = Date.parse('2026-11-30T04:00:00Z');
 const DAY = 86_400_000;
@@ -30,15 +31,7 @@ async function setup(overrides: ParamOverrides = {}) {
   return { store, clock, app, cp, ask, consent, close: () => store.close() };
 }
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    if (e instanceof SmsguardError) return e.code;
-    throw e;
-  }
-}
+const code = refusalCode;
 
 test('a consent the user withdrew (withdrawal with proof) bars a new request for its category; another category may be asked', async () => {
   const s = await setup();

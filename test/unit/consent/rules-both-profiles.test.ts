@@ -10,6 +10,7 @@ import { ConsentSweeper } from '../../../src/app/consent-sweeper.js';
 import { SmsguardError } from '../../../src/domain/errors.js';
 import type { Principal } from '../../../src/app/types.js';
 import type { ConsentRequestRow } from '../../../src/ports/store.js';
+import { refusalCode } from '../../helpers/refusal-code.js';
 
 const NOON = Date.parse('2026-11-30T04:00:00Z');
 const HOUR = 3_600_000;
@@ -28,15 +29,7 @@ async function setup(profile: ProfileId) {
   return { store, clock, app, cp, ask, mo, close: () => store.close() };
 }
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    if (e instanceof SmsguardError) return e.code;
-    throw e;
-  }
-}
+const code = refusalCode;
 
 for (const profile of ['cn-2015', 'cn-2026'] as ProfileId[]) {
   describe(`consent-request rules on ${profile}`, () => {
