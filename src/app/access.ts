@@ -38,6 +38,9 @@ export const ROLES = {
   grantConsent: ['content-provider'],
   withdrawConsent: ['content-provider'],
   requestConsent: ['content-provider'],
+  // charged services (src/app/charged-services.ts): the operator registers, the provider subscribes
+  createChargedService: ['admin'],
+  subscribeChargedService: ['content-provider'],
   submitMessages: ['content-provider'],
   addRegulatorEntry: ['regulator'],
   createHold: ['admin', 'regulator'],

@@ -9,12 +9,16 @@
  * - an opt-out keyword or a refusal phrase (`R`, `TD`, `退订`, `别再发了`, `STOP`…) → refused and
  *   opted out, in one transaction;
  * - anything else → still pending; the reply is recorded on the request and forwarded to the provider.
+ * A charged service's notice (charged-services.ts) is answered the same way, except that `Y` starts the
+ * subscription (proof: the notice and the reply) instead of a consent, and the confirmations name the
+ * service; an opt-out also ends the provider's live charged subscriptions of the number (the store's).
  * Every answer is confirmed by one free message (never charged), and the provider is told of it with
  * the request it answered (mo-notice.ts). A reply that arrives after the
  * window closed settles the request first (silence won) and then goes to the ordinary MO handling.
  */
 import { classifyConsentReply, isOptOutKeyword } from '../domain/consent-reply.js';
-import type { ConsentRequestRow, ConsentRow, MoRecord } from '../ports/store.js';
+import type { ChargedSubscriptionRow, ConsentRequestRow, ConsentRow, MoRecord } from '../ports/store.js';
+import { tariffText, UNSUBSCRIBE_WORD } from '../domain/charge-notice-text.js';
 import type { AppContext } from './context.js';
 import type { MoOutcome } from './types.js';
 import type { MoHandler } from './receive-mo.js';
@@ -56,7 +60,7 @@ export const consentReplyHandler: MoHandler = async (ctx, mo): Promise<MoOutcome
     ctx.events.emit('moForward', { id: mo.id, contentProviderId: req.contentProviderId, from: mo.from, to: mo.to, text: mo.text, at: mo.at });
     return { id: mo.id, action: 'forwarded', contentProviderId: req.contentProviderId };
   }
-  if (meaning === 'grant') return grant(ctx, req, mo, evidence);
+  if (meaning === 'grant') return req.chargedServiceId !== undefined ? subscribe(ctx, req, req.chargedServiceId, mo, evidence) : grant(ctx, req, mo, evidence);
   if (meaning === 'refuse') {
     // The reply's record and callback in the resolution's transaction (as with every answer below):
     // a crash between them left an answered request whose reply was neither recorded nor told.
@@ -64,7 +68,12 @@ export const consentReplyHandler: MoHandler = async (ctx, mo): Promise<MoOutcome
     const record: MoRecord = { id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'consent_refused', notice };
     if (!(await ctx.store.consents.resolveConsentRequest(req.id, { status: 'refused', at: mo.at, channel: 'sms', evidence, mo: record }))) return null;
     tellProvider(ctx, req.contentProviderId, mo, notice);
-    await sendFreeConfirmation(ctx, req, mo.from, `您已拒绝“${req.category}”类商业短信，我们不会再就此征求您的同意。本条免费。`, 'consent_refusal_confirmation', mo.at);
+    if (req.chargedServiceId !== undefined) {
+      // the notice's category is the service's name (charged-services.ts)
+      await sendFreeConfirmation(ctx, req, mo.from, `您未订购收费业务“${req.category}”，不会收取任何费用。本条免费。`, 'charge_refusal_confirmation', mo.at);
+    } else {
+      await sendFreeConfirmation(ctx, req, mo.from, `您已拒绝“${req.category}”类商业短信，我们不会再就此征求您的同意。本条免费。`, 'consent_refusal_confirmation', mo.at);
+    }
     return { id: mo.id, action: 'consent_refused', contentProviderId: req.contentProviderId };
   }
   // opt_out: refuse the request and opt out, atomically.
@@ -95,5 +104,21 @@ async function grant(ctx: AppContext, req: ConsentRequestRow, mo: { id: string; 
   tellProvider(ctx, req.contentProviderId, mo, notice);
   const until = new Date(consent.expiresAt + 8 * 3_600_000).toISOString().slice(0, 10);
   await sendFreeConfirmation(ctx, req, mo.from, `您已同意接收“${req.category}”类商业短信，每${PER_ZH[req.frequency.per]}不超过${req.frequency.count}条，有效期至${until}。${ctx.profile.params.refusalNotice.value}，本条免费。`, 'consent_confirmation', mo.at);
+  return { id: mo.id, action: 'consent_granted', contentProviderId: req.contentProviderId };
+}
+
+/** `Y` to a charged service's notice: the subscription starts, with the notice and the reply as proof (rule 8). */
+async function subscribe(ctx: AppContext, req: ConsentRequestRow, serviceId: string, mo: { id: string; from: string; to: string; text: string; at: number }, evidence: Record<string, unknown>): Promise<MoOutcome | null> {
+  const sub: ChargedSubscriptionRow = {
+    id: req.id, serviceId, contentProviderId: req.contentProviderId, msisdn: req.msisdn, startedAt: mo.at, endedAt: null, endReason: null,
+    proof: { channel: 'sms', requestId: req.id, requestMessageId: req.messageId, requestText: req.text, moId: mo.id, reply: mo.text, capturedAt: new Date(mo.at).toISOString(), profile: ctx.profile.id },
+  };
+  const notice = moNotice('consent_granted', { consentRequestId: req.id });
+  const record: MoRecord = { id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'consent_granted', notice };
+  if (!(await ctx.store.consents.resolveConsentRequest(req.id, { status: 'granted', at: mo.at, channel: 'sms', evidence, chargedSubscription: sub, mo: record }))) return null;
+  tellProvider(ctx, req.contentProviderId, mo, notice);
+  const service = await ctx.store.consents.getChargedService(serviceId);
+  const tariff = service ? `，资费${tariffText(service.tariff)}` : '';
+  await sendFreeConfirmation(ctx, req, mo.from, `您已订购收费业务“${req.category}”${tariff}。回复${UNSUBSCRIBE_WORD}可随时退订。本条免费。`, 'charge_confirmation', mo.at);
   return { id: mo.id, action: 'consent_granted', contentProviderId: req.contentProviderId };
 }

@@ -203,7 +203,8 @@ export function findRepeat(refused: readonly ConsentRequestRow[], row: { categor
   const barred = (at: number) => c.banDays <= 0 || c.now < at + c.banDays * DAY;
   const until = (at: number) => (c.banDays <= 0 ? '' : ` (barred until ${new Date(at + c.banDays * DAY).toISOString()}, ${c.banDays} days after)`);
   for (const r of refused) {
-    if (!isRefusalStatus(r.status)) continue;
+    // A refused charged service's notice refused that service, not a category of commercial messages.
+    if (!isRefusalStatus(r.status) || r.chargedServiceId !== undefined) continue;
     const at = r.resolvedAt ?? r.deadlineAt;
     if (!barred(at)) continue;
     const how = r.status === 'deemed_refused' ? 'deemed refused (no reply)' : 'refused';
@@ -225,7 +226,10 @@ export async function sendRequestMessage(ctx: AppContext, row: ConsentRequestRow
   try {
     await ctx.store.messages.recordSystemMessage({
       id: row.messageId, contentProviderId: row.contentProviderId, from: row.port, to: row.msisdn, text: row.text,
-      type: 'commercial', purpose: 'consent_request', at: row.createdAt, charged: false,
+      // A charged service's notice (charged-services.ts) tells the user of a tariff before any charge: a
+      // free notification of the service, not a commercial approach.
+      ...(row.chargedServiceId !== undefined ? { type: 'notification' as const, purpose: 'charge_notice' } : { type: 'commercial' as const, purpose: 'consent_request' }),
+      at: row.createdAt, charged: false,
     });
   } catch (e) {
     // Already queued before a crash: the message exists, only the mark is missing.
@@ -251,6 +255,8 @@ export interface ConsentRequestView {
   resolvedAt: string | null;
   consentId: string | null;
   profile: string;
+  /** Only on a charged service's notice (charged-services.ts): the service it asks about; its id is the subscription's. */
+  chargedServiceId?: string;
   history: { at: string; event: SubscriptionEvent['kind']; channel: string; evidence: Record<string, unknown> }[];
 }
 
@@ -277,6 +283,7 @@ export async function getConsentRequest(ctx: AppContext, p: Principal, id: strin
     id: q.id, contentProviderId: q.contentProviderId, from: q.port, to: q.msisdn, category: q.category, frequency: q.frequency, durationDays: q.durationDays,
     text: q.text, messageId: q.messageId, status: q.status, createdAt: iso(q.createdAt), deadlineAt: iso(q.deadlineAt),
     resolvedAt: q.resolvedAt === null ? null : iso(q.resolvedAt), consentId: q.consentId, profile: q.profile,
+    ...(q.chargedServiceId !== undefined ? { chargedServiceId: q.chargedServiceId } : {}),
     history: r.history.map((h) => ({ at: iso(h.at), event: h.kind, channel: h.channel, evidence: h.evidence })),
   };
 }

@@ -39,6 +39,12 @@ export interface SubmitInput {
   /** Required for `commercial`: the consent category the message falls under. */
   category?: string;
   clientRef?: string;
+  /**
+   * A charged message (shared/REGULATION.md rule 8): the charged service it charges for. Refused
+   * `charge_not_confirmed` unless the number confirmed a subscription to it (charged-services.ts).
+   * HTTP (and web) only: SMPP has no field for it.
+   */
+  chargedServiceId?: string;
   /** Delivery receipt wanted (SMPP registered_delivery); HTTP callers read status instead. */
   registeredDelivery?: ReceiptRequest;
   /**

@@ -213,6 +213,8 @@ export const SUBMIT_LIMITS = {
   // date-times as parseTime reads them (a replacement's too)
   validUntil: { min: 1, max: 40 },
   scheduledAt: { min: 1, max: 40 },
+  // a charged service's id (charged-services.ts)
+  chargedServiceId: { min: 1, max: 64 },
 } as const;
 
 /** A date-time body field's bounds (parseTime), in characters: `2026-11-30T12:00:00.123456789+08:00` fits. */
@@ -224,7 +226,7 @@ const SUBMIT_FIELDS_SAID = ['from', 'to', 'text', 'type', 'category', 'clientRef
  * From HTTP or the web, the SMPP door's fields below are unknown like any other (they used to be
  * taken there and then ignored, so a client sending them was not told).
  */
-const CLIENT_SUBMIT_FIELDS: ReadonlySet<string> = new Set(SUBMIT_FIELDS_SAID);
+const CLIENT_SUBMIT_FIELDS: ReadonlySet<string> = new Set([...SUBMIT_FIELDS_SAID, 'chargedServiceId']);
 /**
  * The fields the SMPP door's input may carry: also `clientPartIds`, `keptPartsKey` (a long message's
  * parts) and `dataCoding`, which that door builds from the PDU.
@@ -272,6 +274,8 @@ export function validateSubmitInput(input: unknown, prefix = '', smppDoor = fals
   if (o.category !== undefined && o.category !== null) out.category = categoryField(o.category, `${p}category`);
   if (out.type === 'commercial' && !out.category) fail(`${p}category`, 'is required when type is commercial');
   if (o.clientRef !== undefined && o.clientRef !== null) out.clientRef = str(o.clientRef, `${p}clientRef`, SUBMIT_LIMITS.clientRef);
+  // HTTP and web only: a submit_sm has no field naming a charged service (the SMPP door never sets it)
+  if (!smppDoor && o.chargedServiceId !== undefined && o.chargedServiceId !== null) out.chargedServiceId = str(o.chargedServiceId, `${p}chargedServiceId`, SUBMIT_LIMITS.chargedServiceId);
   if (o.registeredDelivery !== undefined) out.registeredDelivery = receiptRequestField(o.registeredDelivery, `${p}registeredDelivery`);
   if (o.clientPartIds !== undefined && o.clientPartIds !== null) {
     // a long message has at most 255 parts; SMPP message ids are at most 64 characters

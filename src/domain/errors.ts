@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   'consent_request_repeated',
   'opted_out',
   'quiet_hours',
+  // charged services (shared/REGULATION.md rule 8, src/app/charged-services.ts)
+  'charge_not_confirmed',
   // operations
   'upstream_unavailable',
   // the store (PostgreSQL) could not be reached just now: try again (src/http/errors.ts)

@@ -6,5 +6,7 @@
 export const SUBSCRIPTION_EVENTS = [
   'consent_granted', 'consent_withdrawn', 'opt_out', 'dnd_added', 'consent_requested', 'consent_refused', 'consent_deemed_refused', 'opt_in',
   'consent_expired', 'consent_request_lapsed', 'consent_reply', 'relationship_ended',
+  // a charged service's subscription (docs/CONSENT.md, "Charged services (rule 8)")
+  'charged_subscription_started', 'charged_subscription_ended',
 ] as const;
 export type SubscriptionEventKind = (typeof SUBSCRIPTION_EVENTS)[number];

@@ -22,6 +22,7 @@ import { consentRoutes } from './routes/consents.js';
 import { recordRoutes } from './routes/records.js';
 import { simulatedClockRoutes, simulatorRoutes } from './routes/simulator.js';
 import { consentRequestRoutes } from './routes/consent-requests.js';
+import { chargedServiceRoutes } from './routes/charged-services.js';
 import { subscriberRoutes } from './routes/subscribers.js';
 import { dndRoutes } from './routes/dnd.js';
 import { complaintRoutes } from './routes/complaints.js';
@@ -159,6 +160,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await f.register(messageRoutes, opts);
   await f.register(consentRoutes, opts);
   await f.register(consentRequestRoutes, opts);
+  await f.register(chargedServiceRoutes, opts);
   await f.register(subscriberRoutes, opts);
   await f.register(dndRoutes, opts);
   await f.register(recordRoutes, opts);

@@ -35,6 +35,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   consent_frequency_exceeded: 422,
   consent_proof_required: 422,
   consent_request_incomplete: 422,
+  charge_not_confirmed: 422,
   consent_request_repeated: 422,
   opted_out: 422,
   quiet_hours: 422,

@@ -65,6 +65,7 @@ export const messageInput = {
     // batch path (which validates items there alone) give one answer.
     registeredDelivery: { enum: [true, false, 'failure'], description: 'Delivery receipt: true (every final status), false (none, the default) or "failure" (failures only)' },
     validUntil: { type: ['string', 'null'], ...bounded(L.validUntil), description: 'ISO-8601 date-time with its offset, ahead of now (and of scheduledAt): not sent after it (status expired; the carrier is given it as the validity period). Null or absent: no limit' },
+    chargedServiceId: { type: ['string', 'null'], ...bounded(L.chargedServiceId), description: 'A charged message (shared/REGULATION.md rule 8): the charged service (POST /v1/charged-services) it charges for. Refused charge_not_confirmed (422) unless the number confirmed a subscription to it (replied Y to its notice); not_found / forbidden for an unknown or another provider\'s service. HTTP only: SMPP has no field for it. Null or absent: not charged' },
     scheduledAt: { type: ['string', 'null'], ...bounded(L.scheduledAt), description: 'ISO-8601 date-time with its offset: not sent before it (scheduled delivery, at most 35 days ahead). The rules judge the message as if sent then (a commercial message scheduled outside the sending hours is refused now); a commercial one is judged again when it goes. Within 10 s of now, in the past, null or absent: sent at once' },
   },
   required: ['from', 'to', 'text', 'type'],
@@ -138,6 +139,7 @@ export const messageView = {
     dataCoding: { type: 'integer', description: 'Only for a message submitted over SMPP (since 2026-12-07): the data_coding its text came in, in which a replace_sm\'s new text is read' },
     validUntil: { type: 'integer', description: 'Epoch ms; only when its sender gave a validity (HTTP validUntil, SMPP validity_period): not sent after it (then expired)' },
     scheduledAt: { type: 'integer', description: 'Epoch ms; only when it was scheduled (HTTP scheduledAt, SMPP schedule_delivery_time): not sent before it' },
+    chargedServiceId: { type: 'string', description: 'Only for a charged message (HTTP chargedServiceId): the charged service it charges for (docs/CONSENT.md, "Charged services (rule 8)")' },
     profile: { type: ['string', 'null'], description: 'The regulation profile that decided (null for a system message)' },
     verdicts: {
       type: 'array',

@@ -152,6 +152,8 @@ export interface SubmissionItem {
   candidate: Candidate;
   channel: Channel;
   clientRef?: string;
+  /** SubmitInput.chargedServiceId, recorded in the submission's record (checked before: charged-services.ts). */
+  chargedServiceId?: string;
   registeredDelivery: ReceiptRequest;
   /** SubmitInput.clientPartIds: each names the message afterwards too (MessageStore.messageOfPart). */
   clientPartIds?: string[];
@@ -432,6 +434,8 @@ export interface MessageView {
   validUntil?: number;
   /** Only when it was scheduled (SubmitInput.scheduledAt): not sent before this, epoch ms. */
   scheduledAt?: number;
+  /** Only for a charged message (SubmitInput.chargedServiceId): the service it charges for. */
+  chargedServiceId?: string;
   /** The profile that decided (verdict articles come from it). */
   profile?: string | null;
   verdicts: { rule: string; outcome: string; code?: string; message?: string; note?: string; article?: string }[];
@@ -685,6 +689,7 @@ export interface SubscriptionEvent {
   kind:
     | 'consent_granted' | 'consent_withdrawn' | 'opt_out' | 'dnd_added' | 'consent_requested' | 'consent_refused' | 'consent_deemed_refused' | 'opt_in'
     | 'consent_expired' | 'consent_request_lapsed' | 'consent_reply' | 'relationship_ended'
+    | 'charged_subscription_started' | 'charged_subscription_ended'
     /** A record whose body is damaged or edited: its evidence is `{ unreadable: <the body as stored> }`. */
     | 'unreadable';
   contentProviderId: string | null;
@@ -715,6 +720,38 @@ export interface ConsentRequestRow {
   consentId: string | null;
   /** Profile in force when the request was sent. */
   profile: string;
+  /**
+   * Set on a charged service's subscription notice (rule 8): the request asks to subscribe to this
+   * service, and a `granted` answer starts a charged subscription (id = the request's) instead of a
+   * consent. Absent on every ordinary consent request.
+   */
+  chargedServiceId?: string;
+}
+
+/** A service a content provider charges the user for (shared/REGULATION.md rule 8). */
+export interface ChargedServiceRow {
+  id: string;
+  contentProviderId: string;
+  name: string;
+  /** The provider's port the notice is sent from; replies to it answer the notice. */
+  port: string;
+  /** In fen (分), charged per message sent or per month subscribed. */
+  tariff: { amountFen: number; per: 'message' | 'month' };
+  createdAt: number;
+}
+
+/** A number's confirmed subscription to a charged service; its id is the notice's (consent request's). */
+export interface ChargedSubscriptionRow {
+  id: string;
+  serviceId: string;
+  contentProviderId: string;
+  msisdn: string;
+  startedAt: number;
+  endedAt: number | null;
+  /** `unsubscribed` (the provider ended it), `opt_out` (the user opted out of the provider). */
+  endReason: string | null;
+  /** The user's confirmation: request id, notice text, MO id and reply. */
+  proof: Record<string, unknown>;
 }
 
 /** What `openConsentRequest` knows about the number when it decides whether a request may go. */
@@ -733,6 +770,8 @@ export interface ConsentRequestFacts {
    * refuses while in force, and only the user's own request lifts it).
    */
   withdrawnByUser: { id: string; category: string; withdrawnAt: number }[];
+  /** For a charged service's notice: whether the number already has a live subscription to it. */
+  chargedActive?: boolean;
 }
 
 /** How a pending request ends. Applied only if it is still pending (first answer wins). */
@@ -743,6 +782,8 @@ export interface ConsentRequestResolution {
   evidence: Record<string, unknown>;
   /** With `granted`: the consent the answer yields, stored in the same transaction. */
   consent?: ConsentRow;
+  /** With `granted` on a charged service's notice: the subscription it starts (instead of a consent). */
+  chargedSubscription?: ChargedSubscriptionRow;
   /** With a refusal reply: the opt-out, in the same transaction. */
   optOut?: { evidence: Record<string, unknown>; signature: string | null; endsRelationship: boolean };
   /**
@@ -795,7 +836,11 @@ export interface ConsentStore {
    * evidence as `proof`; without it the evidence is `{consentId, category}` alone.
    */
   withdrawConsent(id: string, contentProviderId: string, at: number, channel: string, proof?: Record<string, unknown>): Promise<boolean>;
-  /** Records the opt-out and refuses the provider's pending requests to the number, atomically. */
+  /**
+   * Records the opt-out and refuses the provider's pending requests to the number, atomically; it
+   * also ends the provider's live charged subscriptions of the number (`charged_subscription_ended`,
+   * reason `opt_out`).
+   */
   optOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>, opts?: OptOutOptions): Promise<void>;
   isOptedOut(contentProviderId: string, msisdn: string): Promise<boolean>;
   /**
@@ -819,6 +864,15 @@ export interface ConsentStore {
   unsentConsentRequests(limit: number): Promise<ConsentRequestRow[]>;
   /** The request and its subscription records (request, replies, resolution), oldest first. */
   getConsentRequest(id: string): Promise<{ request: ConsentRequestRow; history: SubscriptionEvent[] } | null>;
+  /** Registers a charged service (rule 8). */
+  addChargedService(row: ChargedServiceRow): Promise<void>;
+  getChargedService(id: string): Promise<ChargedServiceRow | null>;
+  /** One provider's services (or every provider's), oldest first. */
+  listChargedServices(contentProviderId?: string): Promise<ChargedServiceRow[]>;
+  /** The number's live subscription to the service, or null: what a charged message needs. */
+  activeChargedSubscription(serviceId: string, msisdn: string): Promise<ChargedSubscriptionRow | null>;
+  /** Ends the live subscription, recorded (`charged_subscription_ended`); false when there was none. */
+  endChargedSubscription(serviceId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<boolean>;
   /** The pending request a reply from `msisdn` to `port` answers, if any. */
   pendingConsentRequest(msisdn: string, port: string): Promise<ConsentRequestRow | null>;
   /** Ends a pending request (and stores its consent or opt-out); false when it was no longer pending. */

@@ -29,6 +29,9 @@ const RULES = {
   'consent.no-reply': { article: 'Art. 18 (2014 draft: no reply counts as refusal)', articleZh: '第十八条（2014年征求意见稿：未回复视为拒绝）', summary: 'No reply within the window counts as refusal.', unverified: true },
   'consent.no-repeat': { article: 'Art. 18 (2014 draft: no repeated request after refusal)', articleZh: '第十八条（2014年征求意见稿：用户拒绝后不得重复征求同意）', summary: 'After refusal the same or a similar request must not be sent again.', unverified: true },
   'consent.proof': { article: 'Art. 18 (consent evidence)', articleZh: '第十八条（同意的凭证）', summary: 'Consents granted through the API carry evidence.' },
+  // Charged services (src/app/charged-services.ts). shared/REGULATION.md states the duty (rule 8) but
+  // not the article it comes from, so the rule cites the list's rule and is unverified.
+  'charging.notice': { article: 'shared/REGULATION.md rule 8 (before charging, the user is told the service, tariff, charging method and how to unsubscribe; article not known)', articleZh: '要点第8项（收费前须告知用户服务内容、资费标准、收费方式及退订方式；条款序号未知）', summary: 'A charged message needs the number’s confirmed subscription to the service, given after a notice of the service, tariff, charging method and how to unsubscribe.', unverified: true },
   'records.retention': { article: 'Art. 20 (records kept at least 5 months)', articleZh: '第二十条（记录至少保存五个月）', summary: 'Records are kept at least five months.' },
   // A regulator token's limits (src/app/records-scope.ts). The province is the law's: MIIT supervises
   // the whole country, a provincial administration its own region (Art. 3), and inspects there

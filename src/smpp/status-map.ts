@@ -50,6 +50,8 @@ export const SMPP_STATUS: Readonly<Record<ErrorCode, number>> = {
   consent_request_repeated: 0x410,
   opted_out: 0x411,
   quiet_hours: 0x412,
+  // HTTP only (a submit_sm has no field naming a charged service); listed because the table is exhaustive
+  charge_not_confirmed: 0x414,
   upstream_unavailable: CommandStatus.ESME_RMSGQFUL,
   // as before the code existed (a store failure was internal_error): the ESME's system error
   store_unavailable: CommandStatus.ESME_RSYSERR,

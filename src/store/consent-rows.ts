@@ -3,7 +3,7 @@
  * mapped to the port's types, subscription records read back as events, and the last signature a
  * provider sent a number (per-signature opt-outs).
  */
-import type { ConsentRequestRow, ConsentRow, SubscriptionEvent } from '../ports/store.js';
+import type { ChargedServiceRow, ChargedSubscriptionRow, ConsentRequestRow, ConsentRow, SubscriptionEvent } from '../ports/store.js';
 import { leadingSignature } from '../domain/signature.js';
 import { SUBSCRIPTION_EVENTS, type SubscriptionEventKind } from '../domain/subscription-events.js';
 
@@ -25,12 +25,32 @@ export interface RequestDb {
   id: string; content_provider_id: string; msisdn: string; port: string; category: string; freq_count: number; freq_per: ConsentRow['frequency']['per'];
   duration_days: number; text: string; message_id: string; status: ConsentRequestRow['status']; created_at: number; deadline_at: number;
   resolved_at: number | null; consent_id: string | null; profile: string;
+  /** Migrations 128 (SQLite) / 122 (PostgreSQL): the charged service a notice asks about. */
+  charged_service_id?: string | null;
 }
 
 export const toRequest = (r: RequestDb): ConsentRequestRow => ({
   id: r.id, contentProviderId: r.content_provider_id, msisdn: r.msisdn, port: r.port, category: r.category,
   frequency: { count: r.freq_count, per: r.freq_per }, durationDays: r.duration_days, text: r.text, messageId: r.message_id,
   status: r.status, createdAt: r.created_at, deadlineAt: r.deadline_at, resolvedAt: r.resolved_at, consentId: r.consent_id, profile: r.profile,
+  // only on a charged service's notice: an ordinary request's row stays as it was
+  ...(r.charged_service_id ? { chargedServiceId: r.charged_service_id } : {}),
+});
+
+/** A charged_services row, as both stores read it. */
+export interface ChargedServiceDb { id: string; content_provider_id: string; name: string; port: string; amount_fen: number; per: ChargedServiceRow['tariff']['per']; created_at: number | string }
+
+export const toChargedService = (r: ChargedServiceDb): ChargedServiceRow => ({
+  id: r.id, contentProviderId: r.content_provider_id, name: r.name, port: r.port, tariff: { amountFen: Number(r.amount_fen), per: r.per }, createdAt: Number(r.created_at),
+});
+
+/** A charged_subscriptions row, as both stores read it. */
+export interface ChargedSubscriptionDb { id: string; service_id: string; content_provider_id: string; msisdn: string; started_at: number | string; ended_at: number | string | null; end_reason: string | null; proof: unknown }
+
+export const toChargedSubscription = (r: ChargedSubscriptionDb): ChargedSubscriptionRow => ({
+  id: r.id, serviceId: r.service_id, contentProviderId: r.content_provider_id, msisdn: r.msisdn, startedAt: Number(r.started_at),
+  endedAt: r.ended_at === null ? null : Number(r.ended_at), endReason: r.end_reason,
+  proof: (typeof r.proof === 'string' ? JSON.parse(r.proof) : r.proof) as Record<string, unknown>,
 });
 
 const EVENT_KINDS: ReadonlySet<unknown> = new Set<SubscriptionEvent['kind']>(SUBSCRIPTION_EVENTS);
@@ -98,4 +118,14 @@ export function lastMessageIdIn(mts: readonly { id: string; contentProviderId: s
     return typeof from === 'string' && typeof decision === 'string' ? r.id : null;
   }
   return null;
+}
+
+/**
+ * The `consent_requested` record's evidence, as both stores write it; a charged service's notice
+ * also names its service (an ordinary request's evidence is as it always was).
+ */
+export function requestEvidence(row: ConsentRequestRow): Record<string, unknown> {
+  const e: Record<string, unknown> = { requestId: row.id, messageId: row.messageId, port: row.port, category: row.category, frequency: row.frequency, durationDays: row.durationDays, text: row.text, deadlineAt: new Date(row.deadlineAt).toISOString(), profile: row.profile };
+  if (row.chargedServiceId !== undefined) e.chargedServiceId = row.chargedServiceId;
+  return e;
 }

@@ -42,6 +42,7 @@ interface Submission {
   dataCoding?: number;
   validUntil?: number;
   scheduledAt?: number;
+  chargedServiceId?: string;
   profile: string | null;
   code: string | null;
   verdicts: MessageView['verdicts'] | EncodedVerdicts | null;
@@ -74,6 +75,7 @@ function submissionOf(b: Record<string, unknown>): Submission | null {
   if (!(b.dataCoding === undefined || (Number.isInteger(b.dataCoding) && (b.dataCoding as number) >= 0 && (b.dataCoding as number) <= 255))) return null;
   if (!(b.validUntil === undefined || Number.isInteger(b.validUntil))) return null;
   if (!(b.scheduledAt === undefined || Number.isInteger(b.scheduledAt))) return null;
+  if (!(b.chargedServiceId === undefined || isStr(b.chargedServiceId))) return null;
   const v = b.verdicts;
   if (!(v === undefined || v === null || (Array.isArray(v) && v.every(isStoredVerdict)) || isEncodedVerdicts(v))) return null;
   return {
@@ -88,6 +90,7 @@ function submissionOf(b: Record<string, unknown>): Submission | null {
     ...(b.dataCoding !== undefined ? { dataCoding: b.dataCoding as number } : {}),
     ...(b.validUntil !== undefined ? { validUntil: b.validUntil as number } : {}),
     ...(b.scheduledAt !== undefined ? { scheduledAt: b.scheduledAt as number } : {}),
+    ...(b.chargedServiceId !== undefined ? { chargedServiceId: b.chargedServiceId as string } : {}),
     profile: (b.profile as string | null | undefined) ?? null, code: (b.code as string | null | undefined) ?? null,
     verdicts: (v ?? null) as Submission['verdicts'],
   };
@@ -102,7 +105,7 @@ function replacementOf(r: ViewRecord, b: Submission): Submission | null {
   const x = r.body.replaced;
   if (!isObject(x)) return null;
   // the submission's own checks, over its fields with the replacement's in their place
-  return submissionOf({ from: b.from, to: b.to, type: b.type, category: b.category, clientRef: b.clientRef, ...(b.clientPartIds ? { clientPartIds: b.clientPartIds } : {}), ...(b.dataCoding !== undefined ? { dataCoding: b.dataCoding } : {}), ...x });
+  return submissionOf({ from: b.from, to: b.to, type: b.type, category: b.category, clientRef: b.clientRef, ...(b.clientPartIds ? { clientPartIds: b.clientPartIds } : {}), ...(b.dataCoding !== undefined ? { dataCoding: b.dataCoding } : {}), ...(b.chargedServiceId !== undefined ? { chargedServiceId: b.chargedServiceId } : {}), ...x });
 }
 
 /** A status record's entry in the history, or null when its body is damaged (as for a submission). */
@@ -170,6 +173,7 @@ export async function messageViewOf(id: string, rows: readonly ViewRecord[], rul
     ...(now?.dataCoding !== undefined ? { dataCoding: now.dataCoding } : {}),
     ...(now?.validUntil !== undefined ? { validUntil: now.validUntil } : {}),
     ...(now?.scheduledAt !== undefined ? { scheduledAt: now.scheduledAt } : {}),
+    ...(now?.chargedServiceId !== undefined ? { chargedServiceId: now.chargedServiceId } : {}),
     ...(now ? { profile: now.profile } : {}),
     verdicts,
     history: accepted ? [{ status: 'accepted', at: mt.at }, ...history] : held ? [{ status: 'held', at: mt.at }, ...history] : history,

@@ -40,5 +40,7 @@ export function submissionBody(item: SubmissionItem, facts: Facts, d: Decision, 
   if (item.validUntil !== undefined) body.validUntil = item.validUntil;
   // only when scheduled (SMPP schedule_delivery_time, HTTP scheduledAt)
   if (item.scheduledAt !== undefined) body.scheduledAt = item.scheduledAt;
+  // only for a charged message (rule 8): the service it charges for
+  if (item.chargedServiceId !== undefined) body.chargedServiceId = item.chargedServiceId;
   return body;
 }

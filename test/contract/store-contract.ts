@@ -25,6 +25,7 @@ import { idempotencyContract } from './idempotency-contract.js';
 import { heldExpiryContract } from './held-expiry-contract.js';
 import { addressLimitsContract } from './address-limits-contract.js';
 import { replaceContract } from './replace-contract.js';
+import { chargedServicesContract } from './charged-services-contract.js';
 
 export interface StoreHandle {
   store: Store;
@@ -2009,6 +2010,10 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
 
     describe('replacing a queued message (replace_sm)', () => {
       replaceContract(() => h.store);
+    });
+
+    describe('charged services (rule 8)', () => {
+      chargedServicesContract(() => h.store);
     });
 
     describe('settings', () => {

@@ -32,6 +32,7 @@ const consentRequestView = {
     deadlineAt: iso,
     resolvedAt: { type: ['string', 'null'], format: 'date-time' },
     consentId: { type: ['string', 'null'], description: 'The consent a grant recorded' },
+    chargedServiceId: { type: 'string', description: 'Only on a charged service’s notice (POST /v1/charged-services/{id}/subscriptions): the service; granted = subscribed (docs/CONSENT.md, “Charged services (rule 8)”)' },
     profile: { type: 'string' },
     history: {
       type: 'array',

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client, Pool } from './db.js';
 import { queries, transaction, jsonbText } from './db.js';
 import type {
-  ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, MoRecord, OptOutOptions,
+  ChargedServiceRow, ChargedSubscriptionRow, ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, MoRecord, OptOutOptions,
   RelationshipRow, SendTimeFacts, SubscriberData, SubscriptionEvent,
 } from '../../ports/store.js';
 import type { ConsentFacts } from '../../pipeline/types.js';
@@ -19,7 +19,10 @@ import type { NewRecord, PgRecordsWriter } from './records-writer.js';
 import { moRecordRow } from '../record-columns.js';
 import { moCallbackRow, toldMo } from '../callback-targets.js';
 import type { PgCallbacks } from './callbacks.js';
-import { lastMessageIdIn, lastSignatureIn, toConsentRow, toEvent, toRequest, type ConsentDb, type RequestDb } from '../consent-rows.js';
+import {
+  lastMessageIdIn, lastSignatureIn, requestEvidence, toChargedService, toChargedSubscription, toConsentRow, toEvent, toRequest,
+  type ChargedServiceDb, type ChargedSubscriptionDb, type ConsentDb, type RequestDb,
+} from '../consent-rows.js';
 import { numberLockKey } from './locks.js';
 import type { FrequencyPeriod } from '../../domain/frequency-period.js';
 
@@ -29,6 +32,7 @@ const Q = queries('consents', [
   'pendingOfProvider', 'refused', 'withdrawnByUser', 'resolve', 'due', 'markSent', 'unsent', 'expiring', 'markExpired',
   'subscriberConsents', 'subscriberRequests', 'subscriberOptOuts', 'subscriberOptOutSignatures', 'subscriberRelationships',
   'sendTimeFacts',
+  'insertService', 'service', 'servicesOf', 'services', 'insertSubscription', 'liveSubscription', 'liveSubscriptionsOf', 'endSubscription',
 ] as const);
 
 /** A row of the sendTimeFacts query (consents.sql): one per item, in input order. */
@@ -131,7 +135,53 @@ export class PgConsents implements ConsentStore {
       await t.c.query(Q.resolve, ['refused', at, null, p.id]);
       t.event({ at, kind: 'consent_refused', contentProviderId: cpId, msisdn, channel, evidence: { requestId: p.id, category: p.category, reason: 'opt_out' } }, p.id);
     }
+    // Whatever the opt-out's scope: the user refused the provider, so it charges them for nothing more (rule 8).
+    for (const sub of (await t.c.query<ChargedSubscriptionDb>(Q.liveSubscriptionsOf, [cpId, msisdn])).rows) await this.endSubscription(t, toChargedSubscription(sub), at, channel, 'opt_out', {});
     if (ends) await this.maybeEndRelationship(t, cpId, msisdn, at, 'opt_out', true);
+  }
+
+  /** Ends one live charged subscription, recorded under its id. */
+  private async endSubscription(t: Tx, sub: ChargedSubscriptionRow, at: number, channel: string, reason: string, evidence: Record<string, unknown>): Promise<void> {
+    await t.c.query(Q.endSubscription, [at, reason, sub.id]);
+    t.event({ at, kind: 'charged_subscription_ended', contentProviderId: sub.contentProviderId, msisdn: sub.msisdn, channel, evidence: { subscriptionId: sub.id, serviceId: sub.serviceId, reason, ...evidence } }, sub.id);
+  }
+
+  /** Stores a confirmed charged subscription and records it (ref = its id, the notice's). */
+  private async insertSubscription(t: Tx, sub: ChargedSubscriptionRow): Promise<void> {
+    await t.c.query(Q.insertSubscription, [sub.id, sub.serviceId, sub.contentProviderId, sub.msisdn, sub.startedAt, jsonbText(sub.proof)]);
+    t.event({ at: sub.startedAt, kind: 'charged_subscription_started', contentProviderId: sub.contentProviderId, msisdn: sub.msisdn, channel: 'sms', evidence: { subscriptionId: sub.id, serviceId: sub.serviceId, proof: sub.proof } }, sub.id);
+  }
+
+  async addChargedService(row: ChargedServiceRow): Promise<void> {
+    await this.pool.query(Q.insertService, [row.id, row.contentProviderId, row.name, row.port, row.tariff.amountFen, row.tariff.per, row.createdAt]);
+  }
+
+  async getChargedService(id: string): Promise<ChargedServiceRow | null> {
+    const r = (await this.pool.query<ChargedServiceDb>(Q.service, [id])).rows[0];
+    return r ? toChargedService(r) : null;
+  }
+
+  async listChargedServices(contentProviderId?: string): Promise<ChargedServiceRow[]> {
+    const rows = contentProviderId === undefined ? (await this.pool.query<ChargedServiceDb>(Q.services)).rows : (await this.pool.query<ChargedServiceDb>(Q.servicesOf, [contentProviderId])).rows;
+    return rows.map(toChargedService);
+  }
+
+  async activeChargedSubscription(serviceId: string, msisdn: string): Promise<ChargedSubscriptionRow | null> {
+    const r = (await this.pool.query<ChargedSubscriptionDb>(Q.liveSubscription, [serviceId, msisdn])).rows[0];
+    return r ? toChargedSubscription(r) : null;
+  }
+
+  async endChargedSubscription(serviceId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<boolean> {
+    return this.tx([at], async (t) => {
+      const peek = (await t.c.query<ChargedSubscriptionDb>(Q.liveSubscription, [serviceId, msisdn])).rows[0];
+      if (!peek) return false;
+      // The number's lock, as an opt-out takes it: the two never end one subscription twice.
+      await this.lock(t, peek.content_provider_id, msisdn);
+      const r = (await t.c.query<ChargedSubscriptionDb>(Q.liveSubscription, [serviceId, msisdn])).rows[0];
+      if (!r) return false;
+      await this.endSubscription(t, toChargedSubscription(r), at, channel, 'unsubscribed', evidence);
+      return true;
+    });
   }
 
   async optOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>, opts: OptOutOptions = {}): Promise<void> {
@@ -190,11 +240,12 @@ export class PgConsents implements ConsentStore {
         pending: pending ? toRequest(pending) : null,
         refused: (await t.c.query<RequestDb>(Q.refused, [row.contentProviderId, row.msisdn])).rows.map(toRequest),
         withdrawnByUser: (await t.c.query<{ id: string; category: string; withdrawn_at: string }>(Q.withdrawnByUser, [row.contentProviderId, row.msisdn])).rows.map((w) => ({ id: w.id, category: w.category, withdrawnAt: Number(w.withdrawn_at) })),
+        ...(row.chargedServiceId !== undefined ? { chargedActive: ((await t.c.query(Q.liveSubscription, [row.chargedServiceId, row.msisdn])).rowCount ?? 0) > 0 } : {}),
       });
-      await t.c.query(Q.insertRequest, [row.id, row.contentProviderId, row.msisdn, row.port, row.category, row.frequency.count, row.frequency.per, row.durationDays, row.text, row.messageId, row.createdAt, row.deadlineAt, row.profile]);
+      await t.c.query(Q.insertRequest, [row.id, row.contentProviderId, row.msisdn, row.port, row.category, row.frequency.count, row.frequency.per, row.durationDays, row.text, row.messageId, row.createdAt, row.deadlineAt, row.profile, row.chargedServiceId ?? null]);
       t.event({
         at: row.createdAt, kind: 'consent_requested', contentProviderId: row.contentProviderId, msisdn: row.msisdn, channel: 'sms',
-        evidence: { requestId: row.id, messageId: row.messageId, port: row.port, category: row.category, frequency: row.frequency, durationDays: row.durationDays, text: row.text, deadlineAt: new Date(row.deadlineAt).toISOString(), profile: row.profile },
+        evidence: requestEvidence(row),
       }, row.id);
     });
   }
@@ -222,7 +273,7 @@ export class PgConsents implements ConsentStore {
   }
 
   async resolveConsentRequest(id: string, res: ConsentRequestResolution): Promise<boolean> {
-    const ats = [res.at, ...(res.consent ? [res.consent.grantedAt] : []), ...(res.mo ? [res.mo.at] : [])];
+    const ats = [res.at, ...(res.consent ? [res.consent.grantedAt] : []), ...(res.chargedSubscription ? [res.chargedSubscription.startedAt] : []), ...(res.mo ? [res.mo.at] : [])];
     return this.tx(ats, async (t) => {
       const peek = (await t.c.query<RequestDb>(Q.request, [id])).rows[0];
       if (!peek) return false;
@@ -237,6 +288,7 @@ export class PgConsents implements ConsentStore {
         t.event({ at: res.at, kind, contentProviderId: r.content_provider_id, msisdn: r.msisdn, channel: res.channel, evidence: { requestId: id, category: r.category, ...res.evidence } }, id);
       }
       if (res.consent) await this.insertConsent(t, res.consent);
+      if (res.chargedSubscription) await this.insertSubscription(t, res.chargedSubscription);
       if (res.optOut) {
         await this.applyOptOut(t, r.content_provider_id, r.msisdn, res.at, res.channel, res.optOut.evidence, { signature: res.optOut.signature, endsRelationship: res.optOut.endsRelationship }, id);
       }

@@ -8,7 +8,7 @@ import type { Db } from './db.js';
 import type { Statement } from 'better-sqlite3';
 import type { FrequencyPeriod } from '../../domain/frequency-period.js';
 import type {
-  ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, MoRecord, OptOutOptions,
+  ChargedServiceRow, ChargedSubscriptionRow, ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, MoRecord, OptOutOptions,
   RelationshipRow, SendTimeFacts, SubscriberData, SubscriptionEvent,
 } from '../../ports/store.js';
 import { CommercialFactsReader } from './commercial-facts.js';
@@ -17,7 +17,10 @@ import type { RecordsWriter } from './records-writer.js';
 import { moRecordRow } from '../record-columns.js';
 import { moCallbackRow, toldMo } from '../callback-targets.js';
 import type { SqliteCallbacks } from './callbacks.js';
-import { lastMessageIdIn, lastSignatureIn, toConsentRow, toEvent, toRequest, type ConsentDb, type RequestDb } from '../consent-rows.js';
+import {
+  lastMessageIdIn, lastSignatureIn, requestEvidence, toChargedService, toChargedSubscription, toConsentRow, toEvent, toRequest,
+  type ChargedServiceDb, type ChargedSubscriptionDb, type ConsentDb, type RequestDb,
+} from '../consent-rows.js';
 
 
 export class SqliteConsents implements ConsentStore {
@@ -43,9 +46,17 @@ export class SqliteConsents implements ConsentStore {
       liftOptOutSigs: db.prepare('DELETE FROM optout_signatures WHERE content_provider_id = ? AND msisdn = ?'),
       dnd: db.prepare('SELECT at, source FROM dnd WHERE msisdn = ?'),
       insertRequest: db.prepare(
-        `INSERT INTO consent_requests (id, content_provider_id, msisdn, port, category, freq_count, freq_per, duration_days, text, message_id, status, created_at, deadline_at, resolved_at, consent_id, profile)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, NULL, NULL, ?)`,
+        `INSERT INTO consent_requests (id, content_provider_id, msisdn, port, category, freq_count, freq_per, duration_days, text, message_id, status, created_at, deadline_at, resolved_at, consent_id, profile, charged_service_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, NULL, NULL, ?, ?)`,
       ),
+      insertService: db.prepare('INSERT INTO charged_services (id, content_provider_id, name, port, amount_fen, per, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      service: db.prepare('SELECT * FROM charged_services WHERE id = ?'),
+      servicesOf: db.prepare('SELECT * FROM charged_services WHERE content_provider_id = ? ORDER BY created_at, id'),
+      services: db.prepare('SELECT * FROM charged_services ORDER BY created_at, id'),
+      insertSubscription: db.prepare('INSERT INTO charged_subscriptions (id, service_id, content_provider_id, msisdn, started_at, ended_at, end_reason, proof) VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)'),
+      liveSubscription: db.prepare('SELECT * FROM charged_subscriptions WHERE service_id = ? AND msisdn = ? AND ended_at IS NULL'),
+      liveSubscriptionsOf: db.prepare('SELECT * FROM charged_subscriptions WHERE content_provider_id = ? AND msisdn = ? AND ended_at IS NULL ORDER BY started_at, id'),
+      endSubscription: db.prepare('UPDATE charged_subscriptions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
       request: db.prepare('SELECT * FROM consent_requests WHERE id = ?'),
       pendingFor: db.prepare("SELECT * FROM consent_requests WHERE content_provider_id = ? AND msisdn = ? AND status = 'pending' ORDER BY created_at DESC LIMIT 1"),
       pendingAtPort: db.prepare("SELECT * FROM consent_requests WHERE msisdn = ? AND port = ? AND status = 'pending' ORDER BY created_at DESC LIMIT 1"),
@@ -74,6 +85,12 @@ export class SqliteConsents implements ConsentStore {
     this.q.insertConsent.run(row.id, row.contentProviderId, row.msisdn, row.category, row.frequency.count, row.frequency.per, row.grantedAt, row.expiresAt, row.channel, JSON.stringify(row.proof), consentHasProof(row.proof) ? 1 : 0);
     this.q.startRelationship.run(row.contentProviderId, row.msisdn, row.grantedAt);
     this.event({ at: row.grantedAt, kind: 'consent_granted', contentProviderId: row.contentProviderId, msisdn: row.msisdn, channel: row.channel, evidence: { consentId: row.id, category: row.category, frequency: row.frequency, expiresAt: new Date(row.expiresAt).toISOString(), proof: row.proof } }, row.id);
+  }
+
+  /** Inside a transaction: store a confirmed charged subscription and record it (ref = its id, the notice's). */
+  private insertSubscription(sub: ChargedSubscriptionRow): void {
+    this.q.insertSubscription.run(sub.id, sub.serviceId, sub.contentProviderId, sub.msisdn, sub.startedAt, JSON.stringify(sub.proof));
+    this.event({ at: sub.startedAt, kind: 'charged_subscription_started', contentProviderId: sub.contentProviderId, msisdn: sub.msisdn, channel: 'sms', evidence: { subscriptionId: sub.id, serviceId: sub.serviceId, proof: sub.proof } }, sub.id);
   }
 
   /** Inside a transaction: ends the relationship when no live consent is left (or `force`). */
@@ -128,7 +145,43 @@ export class SqliteConsents implements ConsentStore {
       this.q.resolve.run('refused', at, null, p.id);
       this.event({ at, kind: 'consent_refused', contentProviderId: cpId, msisdn, channel, evidence: { requestId: p.id, category: p.category, reason: 'opt_out' } }, p.id);
     }
+    // Whatever the opt-out's scope: the user refused the provider, so it charges them for nothing more (rule 8).
+    for (const sub of this.q.liveSubscriptionsOf.all(cpId, msisdn) as ChargedSubscriptionDb[]) this.endSubscription(toChargedSubscription(sub), at, channel, 'opt_out', {});
     if (ends) this.maybeEndRelationship(cpId, msisdn, at, 'opt_out', true);
+  }
+
+  /** Inside a transaction: ends one live charged subscription, recorded under its id. */
+  private endSubscription(sub: ChargedSubscriptionRow, at: number, channel: string, reason: string, evidence: Record<string, unknown>): void {
+    this.q.endSubscription.run(at, reason, sub.id);
+    this.event({ at, kind: 'charged_subscription_ended', contentProviderId: sub.contentProviderId, msisdn: sub.msisdn, channel, evidence: { subscriptionId: sub.id, serviceId: sub.serviceId, reason, ...evidence } }, sub.id);
+  }
+
+  async addChargedService(row: ChargedServiceRow): Promise<void> {
+    this.q.insertService.run(row.id, row.contentProviderId, row.name, row.port, row.tariff.amountFen, row.tariff.per, row.createdAt);
+  }
+
+  async getChargedService(id: string): Promise<ChargedServiceRow | null> {
+    const r = this.q.service.get(id) as ChargedServiceDb | undefined;
+    return r ? toChargedService(r) : null;
+  }
+
+  async listChargedServices(contentProviderId?: string): Promise<ChargedServiceRow[]> {
+    const rows = (contentProviderId === undefined ? this.q.services.all() : this.q.servicesOf.all(contentProviderId)) as ChargedServiceDb[];
+    return rows.map(toChargedService);
+  }
+
+  async activeChargedSubscription(serviceId: string, msisdn: string): Promise<ChargedSubscriptionRow | null> {
+    const r = this.q.liveSubscription.get(serviceId, msisdn) as ChargedSubscriptionDb | undefined;
+    return r ? toChargedSubscription(r) : null;
+  }
+
+  async endChargedSubscription(serviceId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<boolean> {
+    return this.db.transaction(() => {
+      const r = this.q.liveSubscription.get(serviceId, msisdn) as ChargedSubscriptionDb | undefined;
+      if (!r) return false;
+      this.endSubscription(toChargedSubscription(r), at, channel, 'unsubscribed', evidence);
+      return true;
+    })();
   }
 
   async optOut(contentProviderId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>, opts: OptOutOptions = {}): Promise<void> {
@@ -186,11 +239,12 @@ export class SqliteConsents implements ConsentStore {
         pending: pending ? toRequest(pending) : null,
         refused: (this.q.refused.all(row.contentProviderId, row.msisdn) as RequestDb[]).map(toRequest),
         withdrawnByUser: this.q.withdrawnByUser.all(row.contentProviderId, row.msisdn) as { id: string; category: string; withdrawnAt: number }[],
+        ...(row.chargedServiceId !== undefined ? { chargedActive: this.q.liveSubscription.get(row.chargedServiceId, row.msisdn) !== undefined } : {}),
       });
-      this.q.insertRequest.run(row.id, row.contentProviderId, row.msisdn, row.port, row.category, row.frequency.count, row.frequency.per, row.durationDays, row.text, row.messageId, row.createdAt, row.deadlineAt, row.profile);
+      this.q.insertRequest.run(row.id, row.contentProviderId, row.msisdn, row.port, row.category, row.frequency.count, row.frequency.per, row.durationDays, row.text, row.messageId, row.createdAt, row.deadlineAt, row.profile, row.chargedServiceId ?? null);
       this.event({
         at: row.createdAt, kind: 'consent_requested', contentProviderId: row.contentProviderId, msisdn: row.msisdn, channel: 'sms',
-        evidence: { requestId: row.id, messageId: row.messageId, port: row.port, category: row.category, frequency: row.frequency, durationDays: row.durationDays, text: row.text, deadlineAt: new Date(row.deadlineAt).toISOString(), profile: row.profile },
+        evidence: requestEvidence(row),
       }, row.id);
     })();
   }
@@ -229,6 +283,7 @@ export class SqliteConsents implements ConsentStore {
       }
       // The grant's record is the consent's own (ref = consent id; its proof names the request).
       if (res.consent) this.insertConsent(res.consent);
+      if (res.chargedSubscription) this.insertSubscription(res.chargedSubscription);
       if (res.optOut) {
         this.applyOptOut(r.content_provider_id, r.msisdn, res.at, res.channel, res.optOut.evidence, { signature: res.optOut.signature, endsRelationship: res.optOut.endsRelationship }, id);
       }

@@ -57,8 +57,8 @@ INSERT INTO dnd (msisdn, at, source) SELECT DISTINCT m, $2::bigint, $3 FROM unne
 ON CONFLICT DO NOTHING RETURNING msisdn;
 
 -- name: insertRequest
-INSERT INTO consent_requests (id, content_provider_id, msisdn, port, category, freq_count, freq_per, duration_days, text, message_id, status, created_at, deadline_at, resolved_at, consent_id, profile)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, NULL, NULL, $13);
+INSERT INTO consent_requests (id, content_provider_id, msisdn, port, category, freq_count, freq_per, duration_days, text, message_id, status, created_at, deadline_at, resolved_at, consent_id, profile, charged_service_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, NULL, NULL, $13, $14);
 
 -- name: request
 SELECT * FROM consent_requests WHERE id = $1;
@@ -132,3 +132,29 @@ SELECT EXISTS (SELECT 1 FROM optouts o WHERE o.content_provider_id = k.cp AND o.
           FROM consents c WHERE c.content_provider_id = k.cp AND c.msisdn = k.m AND c.category = k.cat AND c.withdrawn_at IS NULL) AS consents
   FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(cp, m, cat, n)
  ORDER BY k.n;
+
+-- Charged services (rule 8) and their confirmed subscriptions (migration 122).
+
+-- name: insertService
+INSERT INTO charged_services (id, content_provider_id, name, port, amount_fen, per, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7);
+
+-- name: service
+SELECT * FROM charged_services WHERE id = $1;
+
+-- name: servicesOf
+SELECT * FROM charged_services WHERE content_provider_id = $1 ORDER BY created_at, id;
+
+-- name: services
+SELECT * FROM charged_services ORDER BY created_at, id;
+
+-- name: insertSubscription
+INSERT INTO charged_subscriptions (id, service_id, content_provider_id, msisdn, started_at, ended_at, end_reason, proof) VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6);
+
+-- name: liveSubscription
+SELECT * FROM charged_subscriptions WHERE service_id = $1 AND msisdn = $2 AND ended_at IS NULL;
+
+-- name: liveSubscriptionsOf
+SELECT * FROM charged_subscriptions WHERE content_provider_id = $1 AND msisdn = $2 AND ended_at IS NULL ORDER BY started_at, id FOR UPDATE;
+
+-- name: endSubscription
+UPDATE charged_subscriptions SET ended_at = $1, end_reason = $2 WHERE id = $3 AND ended_at IS NULL;

@@ -1,0 +1,93 @@
+/**
+ * Charged services (rule 8; migrations SQLite 128, PostgreSQL 122): the registry, a notice as a
+ * consent request naming its service, the subscription a grant starts (with proof), and its ends (the
+ * provider's, the user's opt-out), each recorded. Run by the store contract for each adapter; call
+ * inside a describe; `get` returns the store of the current test.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChargedServiceRow, ChargedSubscriptionRow, ConsentRequestFacts, ConsentRequestRow, Store } from '../../src/ports/store.js';
+import { T0, DAY, msisdn, seedProvider, uid } from './fixtures.js';
+
+function notice(cp: string, port: string, to: string, serviceId: string): ConsentRequestRow {
+  return {
+    id: uid('csub'), contentProviderId: cp, msisdn: to, port, category: '天气', frequency: { count: 0, per: 'month' }, durationDays: 0,
+    text: '【示例】您正在订购收费业务“天气”，资费2元/月。确认订购请回复Y。回复TD退订。', messageId: uid('msg'), status: 'pending', createdAt: T0, deadlineAt: T0 + DAY,
+    resolvedAt: null, consentId: null, profile: 'cn-2015', chargedServiceId: serviceId,
+  };
+}
+
+function subscription(req: ConsentRequestRow, at: number): ChargedSubscriptionRow {
+  return { id: req.id, serviceId: req.chargedServiceId!, contentProviderId: req.contentProviderId, msisdn: req.msisdn, startedAt: at, endedAt: null, endReason: null, proof: { requestId: req.id, moId: 'mo_1', reply: 'Y' } };
+}
+
+export function chargedServicesContract(get: () => Store): void {
+  test('charged services: registered, read back and listed per provider', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const other = await seedProvider(s);
+    const a: ChargedServiceRow = { id: uid('chs'), contentProviderId: cp.id, name: '天气', port: service, tariff: { amountFen: 200, per: 'month' }, createdAt: T0 };
+    const b: ChargedServiceRow = { id: uid('chs'), contentProviderId: other.cp.id, name: '笑话', port: other.service, tariff: { amountFen: 10, per: 'message' }, createdAt: T0 + 1 };
+    await s.consents.addChargedService(a);
+    await s.consents.addChargedService(b);
+    assert.deepEqual(await s.consents.getChargedService(a.id), a);
+    assert.equal(await s.consents.getChargedService('chs_none'), null);
+    assert.deepEqual(await s.consents.listChargedServices(cp.id), [a]);
+    const all = (await s.consents.listChargedServices()).map((x) => x.id);
+    assert.ok(all.includes(a.id) && all.includes(b.id));
+  });
+
+  test('charged services: a notice is a pending request naming its service; Y starts the subscription with proof; the provider ends it', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const svc: ChargedServiceRow = { id: uid('chs'), contentProviderId: cp.id, name: '天气', port: service, tariff: { amountFen: 200, per: 'month' }, createdAt: T0 };
+    await s.consents.addChargedService(svc);
+    const to = msisdn();
+    const req = notice(cp.id, service, to, svc.id);
+    let seen: ConsentRequestFacts | undefined;
+    await s.consents.openConsentRequest(req, (f) => { seen = f; });
+    assert.equal(seen?.chargedActive, false);
+    const pending = await s.consents.pendingConsentRequest(to, service);
+    assert.equal(pending?.chargedServiceId, svc.id);
+    assert.equal(await s.consents.activeChargedSubscription(svc.id, to), null);
+    assert.equal(await s.consents.resolveConsentRequest(req.id, { status: 'granted', at: T0 + 10, channel: 'sms', evidence: { reply: 'Y' }, chargedSubscription: subscription(req, T0 + 10) }), true);
+    const live = await s.consents.activeChargedSubscription(svc.id, to);
+    assert.deepEqual(live, subscription(req, T0 + 10));
+    const got = await s.consents.getConsentRequest(req.id);
+    assert.equal(got?.request.status, 'granted');
+    assert.equal(got?.request.chargedServiceId, svc.id);
+    assert.equal(got?.request.consentId, null, 'no consent: a subscription');
+    assert.deepEqual(got?.history.map((e) => e.kind), ['consent_requested', 'charged_subscription_started']);
+    assert.equal(got?.history[0].evidence.chargedServiceId, svc.id);
+    // a second notice sees the live subscription
+    await s.consents.openConsentRequest(notice(cp.id, service, to, svc.id), (f) => { seen = f; });
+    assert.equal(seen?.chargedActive, true);
+    assert.equal(await s.consents.endChargedSubscription(svc.id, to, T0 + 20, 'api', { actor: 'a' }), true);
+    assert.equal(await s.consents.endChargedSubscription(svc.id, to, T0 + 21, 'api', {}), false);
+    assert.equal(await s.consents.activeChargedSubscription(svc.id, to), null);
+    const ended = (await s.consents.getConsentRequest(req.id))?.history.at(-1);
+    assert.equal(ended?.kind, 'charged_subscription_ended');
+    assert.equal(ended?.evidence.reason, 'unsubscribed');
+    // an ordinary request has no service
+    const plainTo = msisdn();
+    await s.consents.openConsentRequest({ ...notice(cp.id, service, plainTo, svc.id), chargedServiceId: undefined }, () => undefined);
+    assert.equal((await s.consents.pendingConsentRequest(plainTo, service))?.chargedServiceId, undefined);
+  });
+
+  test('charged services: an opt-out from the provider ends its live subscriptions of the number, recorded', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const svc: ChargedServiceRow = { id: uid('chs'), contentProviderId: cp.id, name: '天气', port: service, tariff: { amountFen: 200, per: 'month' }, createdAt: T0 };
+    await s.consents.addChargedService(svc);
+    const to = msisdn();
+    const req = notice(cp.id, service, to, svc.id);
+    await s.consents.openConsentRequest(req, () => undefined);
+    await s.consents.resolveConsentRequest(req.id, { status: 'granted', at: T0 + 10, channel: 'sms', evidence: {}, chargedSubscription: subscription(req, T0 + 10) });
+    await s.consents.optOut(cp.id, to, T0 + 30, 'sms', { moId: 'mo_td' }, { signature: '【示例】', endsRelationship: false });
+    assert.equal(await s.consents.activeChargedSubscription(svc.id, to), null);
+    const ended = (await s.consents.getConsentRequest(req.id))?.history.at(-1);
+    assert.equal(ended?.kind, 'charged_subscription_ended');
+    assert.equal(ended?.evidence.reason, 'opt_out');
+    assert.equal(ended?.at, T0 + 30);
+  });
+}
