@@ -56,6 +56,8 @@ test('cn-2015 marks unverified exactly what shared/REGULATION.md leaves open', (
   const flagged = sources(PROFILES['cn-2015']).filter((s) => s.unverified === true).map((s) => s.where).sort();
   assert.deepEqual(flagged, [
     'param complaintAnswerWorkingDays', 'param complaintForwardWorkingDays', 'param consentRepeatBanDays', 'param noReplyMeansRefusal', 'param portSeparation',
+    // shared/REGULATION.md rule 8 names no article
+    'rule charging.notice',
     'rule consent.no-repeat', 'rule consent.no-reply', 'rule content.prohibited', 'rule content.template', 'rule monitor.early-warning',
     'rule port.separation', 'rule supervision.province-scope',
   ].sort());
