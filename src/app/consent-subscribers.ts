@@ -58,6 +58,8 @@ function requestView(r: ConsentRequestRow) {
   return {
     id: r.id, contentProviderId: r.contentProviderId, from: r.port, category: r.category, frequency: r.frequency, durationDays: r.durationDays,
     text: r.text, status: r.status, createdAt: iso(r.createdAt), deadlineAt: iso(r.deadlineAt), resolvedAt: iso(r.resolvedAt), consentId: r.consentId,
+    // a charged service's notice (charged-services.ts): granted = subscribed to this service
+    ...(r.chargedServiceId !== undefined ? { chargedServiceId: r.chargedServiceId } : {}),
   };
 }
 

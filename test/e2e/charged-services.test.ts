@@ -128,6 +128,10 @@ describe('charged services (rule 8)', () => {
     const ended = (await status(g, cp, r.json().id)).history.find((h: { event: string }) => h.event === 'charged_subscription_ended');
     assert.ok(ended, 'recorded under the subscription');
     assert.equal(ended.evidence.reason, 'opt_out');
+    // the subscriber view shows the notice as one, with its service
+    const view = (await g.http.inject({ method: 'GET', url: `/v1/subscribers/${to}`, headers: g.admin })).json();
+    assert.equal(view.requests.find((q: { id: string }) => q.id === r.json().id)?.chargedServiceId, serviceId, JSON.stringify(view.requests));
+    assert.ok(view.events.some((e: { kind?: string; event?: string }) => (e.kind ?? e.event) === 'charged_subscription_ended'), JSON.stringify(view.events));
   });
 
   test('the provider ends a subscription (DELETE): the charge is refused after', async () => {
@@ -167,11 +171,10 @@ describe('charged services (rule 8)', () => {
   test('one open question per provider and number, across consent requests and notices', async () => {
     const to = '13800138107';
     const c = await g.http.inject({ method: 'POST', url: '/v1/consent-requests', headers: cp.auth, payload: { from: '10690002', to, category: '会员促销', frequency: { count: 4, per: 'month' }, durationDays: 180 } });
-    if (c.statusCode === 202) {
-      const n = await subscribe(g, cp, serviceId, to);
-      assert.equal(n.statusCode, 409, n.body);
-      assert.equal(n.json().error.rule, 'consent.one-pending');
-    }
+    assert.equal(c.statusCode, 202, c.body);
+    const n = await subscribe(g, cp, serviceId, to);
+    assert.equal(n.statusCode, 409, n.body);
+    assert.equal(n.json().error.rule, 'consent.one-pending');
     const to2 = '13800138108';
     assert.equal((await subscribe(g, cp, serviceId, to2)).statusCode, 202);
     const c2 = await g.http.inject({ method: 'POST', url: '/v1/consent-requests', headers: cp.auth, payload: { from: '10690002', to: to2, category: '会员促销', frequency: { count: 4, per: 'month' }, durationDays: 180 } });

@@ -70,6 +70,7 @@ const subscriberView = {
           category: { type: 'string' }, frequency, durationDays: { type: 'integer' }, text: { type: 'string' },
           status: { type: 'string', enum: ['pending', 'granted', 'refused', 'deemed_refused', 'lapsed'] },
           createdAt: iso, deadlineAt: iso, resolvedAt: isoOrNull, consentId: strOrNull,
+          chargedServiceId: { type: 'string', description: 'Only on a charged service\'s notice (docs/CONSENT.md, "Charged services (rule 8)"): the service; granted = subscribed' },
         },
         required: ['id', 'contentProviderId', 'from', 'category', 'frequency', 'durationDays', 'text', 'status', 'createdAt', 'deadlineAt', 'resolvedAt', 'consentId'],
       },
