@@ -481,6 +481,8 @@ const T = {
   ev_consent_refused: ['拒绝征求', 'request refused'],
   ev_dnd_added: ['列入免打扰名单', 'added to the do-not-disturb list'],
   ev_relationship_ended: ['订阅关系结束', 'relationship ended'],
+  ev_charged_subscription_started: ['订购收费业务', 'charged service subscribed'],
+  ev_charged_subscription_ended: ['收费业务退订', 'charged service ended'],
   och_admin: ['运营方代为办理', 'by the operator'],
   och_http: ['企业接口', "the provider's API"],
   // evidence keys, as recorded (others by their own name)
