@@ -185,16 +185,14 @@ export async function endChargedSubscription(ctx: AppContext, p: Principal, serv
 }
 
 /**
- * Why a message naming `serviceId` may not charge `to`, or null: an unknown service (`not_found`),
- * another provider's (`forbidden`), or no live subscription of the number (`charge_not_confirmed`).
- * Read only for messages that name a service: the others pay nothing for this.
+ * Why a message naming `serviceId` may not name it, or null: an unknown service (`not_found`) or
+ * another provider's (`forbidden`), request errors. Whether the number confirmed a subscription is
+ * the pipeline's stage (charging.notice, src/pipeline/stages/charging.ts), judged on the fact the
+ * store reads in the decision's transaction. Read only for messages that name a service.
  */
-export async function chargeRefusal(ctx: AppContext, cpId: string, serviceId: string, to: string, field = 'chargedServiceId'): Promise<SmsguardError | null> {
+export async function chargeServiceRefusal(ctx: AppContext, cpId: string, serviceId: string, field = 'chargedServiceId'): Promise<SmsguardError | null> {
   const s = await ctx.store.consents.getChargedService(serviceId);
   if (!s) return new SmsguardError('not_found', `no charged service ${serviceId}`, {}, field);
   if (s.contentProviderId !== cpId) return new SmsguardError('forbidden', `charged service ${serviceId} is not this content provider's`, OWN_DATA_REF, field);
-  if (await ctx.store.consents.activeChargedSubscription(serviceId, to)) return null;
-  return new SmsguardError('charge_not_confirmed', `the number has not confirmed a subscription to charged service ${serviceId} (“${s.name}”): it must be told the service, tariff, charging method and how to unsubscribe, and reply Y (POST /v1/charged-services/${serviceId}/subscriptions)`, {
-    rule: CHARGE_RULE, article: ctx.profile.rules[CHARGE_RULE]?.article, profile: ctx.profile.id,
-  }, field);
+  return null;
 }

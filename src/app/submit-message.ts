@@ -15,7 +15,7 @@ import { validateSubmitInput } from './validate.js';
 import { requireRoleIn, ROLES } from './access.js';
 import { MAX_SCHEDULE_AHEAD_MS, judgedAt, readSchedule } from '../domain/schedule.js';
 import { IDEMPOTENCY_KEPT_MS } from '../domain/idempotency.js';
-import { chargeRefusal } from './charged-services.js';
+import { chargeServiceRefusal } from './charged-services.js';
 
 /**
  * A request with an `Idempotency-Key` (src/app/idempotency.ts): its key, kept with its decisions in
@@ -56,11 +56,11 @@ export async function submitMessages(ctx: AppContext, principal: Principal, inpu
       continue;
     }
     const scheduledAt = schedule?.kind === 'later' ? schedule.at : undefined;
-    // A charge needs the number's confirmed subscription (rule 8). Read only for a message naming a
-    // service; an unreadable number is left to the pipeline (invalid_msisdn).
-    const chargeTo = input.chargedServiceId !== undefined ? normalizeMsisdn(input.to) : null;
-    if (input.chargedServiceId !== undefined && chargeTo) {
-      const refused = await chargeRefusal(ctx, principal.contentProviderId, input.chargedServiceId, chargeTo, fieldPrefix !== undefined ? `${fieldPrefix}/${i}/chargedServiceId` : 'chargedServiceId');
+    // A charged message's service must exist and be this provider's (request errors, answered like a
+    // malformed item). Whether the number confirmed it is the pipeline's (charging.notice), read in
+    // the decision's transaction. Read only for a message naming a service.
+    if (input.chargedServiceId !== undefined) {
+      const refused = await chargeServiceRefusal(ctx, principal.contentProviderId, input.chargedServiceId, fieldPrefix !== undefined ? `${fieldPrefix}/${i}/chargedServiceId` : 'chargedServiceId');
       if (refused) {
         outcomes[i] = { ok: false, error: refused.toBody() };
         continue;
@@ -92,7 +92,7 @@ export async function submitMessages(ctx: AppContext, principal: Principal, inpu
     if (channel === 'smpp' && input.keptPartsKey) item.keptPartsKey = input.keptPartsKey;
     if (channel === 'smpp' && input.dataCoding !== undefined) item.dataCoding = input.dataCoding;
     if (input.validUntil !== undefined) item.validUntil = input.validUntil;
-    if (input.chargedServiceId !== undefined) item.chargedServiceId = input.chargedServiceId;
+    if (input.chargedServiceId !== undefined) item.candidate.chargedServiceId = input.chargedServiceId;
     if (scheduledAt !== undefined) item.scheduledAt = scheduledAt;
     items.push(item);
     positions.push(i);

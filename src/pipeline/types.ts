@@ -18,6 +18,11 @@ export interface Candidate {
   text: string;
   type: MessageType;
   category?: string;
+  /**
+   * A charged message (shared/REGULATION.md rule 8): the sender's charged service it charges for, its
+   * existence and owner checked by the use case (a request error). Absent on every other message.
+   */
+  chargedServiceId?: string;
 }
 
 export interface SenderFacts {
@@ -73,6 +78,11 @@ export interface Facts {
   consent: ConsentFacts | null;
   /** Accepted verification messages from this sender to this number in the last minute, hour and day. */
   verificationSends: { minute: number; hour: number; day: number };
+  /**
+   * Only when the candidate names a charged service: the id of the number's live subscription of this
+   * sender to it, else null. Absent for every other message (the store reads nothing for them).
+   */
+  chargedSubscription?: string | null;
 }
 
 /** Pluggable pure scorers the profile does not fix (e.g. the advertising classifier). */

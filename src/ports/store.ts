@@ -152,8 +152,6 @@ export interface SubmissionItem {
   candidate: Candidate;
   channel: Channel;
   clientRef?: string;
-  /** SubmitInput.chargedServiceId, recorded in the submission's record (checked before: charged-services.ts). */
-  chargedServiceId?: string;
   registeredDelivery: ReceiptRequest;
   /** SubmitInput.clientPartIds: each names the message afterwards too (MessageStore.messageOfPart). */
   clientPartIds?: string[];

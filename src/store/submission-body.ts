@@ -41,6 +41,6 @@ export function submissionBody(item: SubmissionItem, facts: Facts, d: Decision, 
   // only when scheduled (SMPP schedule_delivery_time, HTTP scheduledAt)
   if (item.scheduledAt !== undefined) body.scheduledAt = item.scheduledAt;
   // only for a charged message (rule 8): the service it charges for
-  if (item.chargedServiceId !== undefined) body.chargedServiceId = item.chargedServiceId;
+  if (item.candidate.chargedServiceId !== undefined) body.chargedServiceId = item.candidate.chargedServiceId;
   return body;
 }

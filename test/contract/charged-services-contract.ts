@@ -6,8 +6,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChargedServiceRow, ChargedSubscriptionRow, ConsentRequestFacts, ConsentRequestRow, Store } from '../../src/ports/store.js';
-import { T0, DAY, msisdn, seedProvider, uid } from './fixtures.js';
+import type { ChargedServiceRow, ChargedSubscriptionRow, ConsentRequestFacts, ConsentRequestRow, Store, SubmissionItem } from '../../src/ports/store.js';
+import type { Facts } from '../../src/pipeline/types.js';
+import { T0, DAY, decision, item, msisdn, seedProvider, uid } from './fixtures.js';
 
 function notice(cp: string, port: string, to: string, serviceId: string): ConsentRequestRow {
   return {
@@ -89,5 +90,74 @@ export function chargedServicesContract(get: () => Store): void {
     assert.equal(ended?.kind, 'charged_subscription_ended');
     assert.equal(ended?.evidence.reason, 'opt_out');
     assert.equal(ended?.at, T0 + 30);
+  });
+
+  test('charged services: a decision reads the number\'s live subscription of its sender in its own transaction, only for a message naming a service', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const other = await seedProvider(s);
+    const svc: ChargedServiceRow = { id: uid('chs'), contentProviderId: cp.id, name: '天气', port: service, tariff: { amountFen: 200, per: 'month' }, createdAt: T0 };
+    await s.consents.addChargedService(svc);
+    const to = msisdn();
+    const req = notice(cp.id, service, to, svc.id);
+    await s.consents.openConsentRequest(req, () => undefined);
+    await s.consents.resolveConsentRequest(req.id, { status: 'granted', at: T0 + 10, channel: 'sms', evidence: {}, chargedSubscription: subscription(req, T0 + 10) });
+    const charged = (cpId: string, from: string, number: string): SubmissionItem => {
+      const it = item({ cp: cpId, from, to: number, type: 'notification', at: T0 + 20 });
+      it.candidate.chargedServiceId = svc.id;
+      return it;
+    };
+    const seen = new Map<string, Facts>();
+    const judge = (it: SubmissionItem, f: Facts) => { seen.set(it.id, f); return decision(f.chargedSubscription != null); };
+    const subscribed = charged(cp.id, service, to);
+    const unsubscribed = charged(cp.id, service, msisdn());
+    // another provider naming the service: cp's subscription is not its sender's
+    const notTheSender = charged(other.cp.id, other.service, to);
+    const plain = item({ cp: cp.id, from: service, to, type: 'notification', at: T0 + 20 });
+    const out = await s.messages.decideAndRecord([subscribed, unsubscribed, notTheSender, plain], judge);
+    assert.equal(seen.get(subscribed.id)?.chargedSubscription, req.id);
+    assert.equal(seen.get(unsubscribed.id)?.chargedSubscription, null);
+    assert.equal(seen.get(notTheSender.id)?.chargedSubscription, null);
+    assert.equal('chargedSubscription' in seen.get(plain.id)!, false, 'nothing read for a message naming no service');
+    assert.deepEqual(out.map((d) => d.decision.accepted), [true, false, false, false]);
+    // the refusal is recorded like any other, naming the service
+    const recs = (await s.records.queryRecords({ msisdn: to, kind: 'mt', limit: 10 })).records;
+    assert.equal(recs.find((r) => r.id === subscribed.id)?.body.chargedServiceId, svc.id);
+    assert.equal(recs.find((r) => r.id === notTheSender.id)?.body.chargedServiceId, svc.id);
+    assert.equal(recs.find((r) => r.id === plain.id)?.body.chargedServiceId, undefined);
+    // ended: the next decision reads that
+    await s.consents.optOut(cp.id, to, T0 + 30, 'sms', { moId: 'mo_td' }, { endsRelationship: false });
+    const after = charged(cp.id, service, to);
+    await s.messages.decideAndRecord([after], judge);
+    assert.equal(seen.get(after.id)?.chargedSubscription, null);
+  });
+
+  test('charged services: decisions racing an opt-out are each wholly before it (accepted) or after it (refused)', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const svc: ChargedServiceRow = { id: uid('chs'), contentProviderId: cp.id, name: '天气', port: service, tariff: { amountFen: 200, per: 'month' }, createdAt: T0 };
+    await s.consents.addChargedService(svc);
+    const to = msisdn();
+    const req = notice(cp.id, service, to, svc.id);
+    await s.consents.openConsentRequest(req, () => undefined);
+    await s.consents.resolveConsentRequest(req.id, { status: 'granted', at: T0 + 10, channel: 'sms', evidence: {}, chargedSubscription: subscription(req, T0 + 10) });
+    const send = () => {
+      const it = item({ cp: cp.id, from: service, to, type: 'notification', at: T0 + 20 });
+      it.candidate.chargedServiceId = svc.id;
+      return s.messages.decideAndRecord([it], (_, f) => decision(f.chargedSubscription != null));
+    };
+    const before = Array.from({ length: 10 }, send);
+    const optOut = s.consents.optOut(cp.id, to, T0 + 20, 'sms', { moId: 'mo_td' }, { endsRelationship: false });
+    const later = Array.from({ length: 10 }, send);
+    await Promise.all([...before, optOut, ...later]);
+    const recs = (await s.records.queryRecords({ msisdn: to, limit: 100 })).records;
+    const endedSeq = recs.find((r) => r.kind === 'subscription' && r.body.event === 'charged_subscription_ended')?.seq;
+    assert.ok(endedSeq !== undefined, JSON.stringify(recs.map((r) => [r.kind, r.body.event])));
+    const mts = recs.filter((r) => r.kind === 'mt');
+    assert.equal(mts.length, 20);
+    for (const r of mts) {
+      if (r.decision === 'accepted') assert.ok(r.seq < endedSeq, 'accepted only before the subscription ended');
+      else assert.ok(r.seq > endedSeq, 'refused only after it');
+    }
   });
 }

@@ -29,11 +29,31 @@ async function outbox(g: TestGateway, to: string): Promise<{ text: string }[]> {
   await g.worker.drain();
   return (await g.http.inject({ method: 'GET', url: `/v1/simulator/outbox?to=${to}` })).json().messages;
 }
-function refusedNotConfirmed(r: { statusCode: number; body: string; json(): any }) {
+/**
+ * Refused by the pipeline's charging.notice stage: a message id, its record and its verdicts like
+ * any other compliance rejection (shared/DESIGN.md; issue 2), not an id-less request error.
+ */
+async function refusedNotConfirmed(g: TestGateway, cp: Provider, r: { statusCode: number; body: string; json(): any }, serviceId: string) {
   assert.equal(r.statusCode, 422, r.body);
-  assert.equal(r.json().error.code, 'charge_not_confirmed');
-  assert.equal(r.json().error.rule, 'charging.notice');
-  assert.match(r.json().error.article, /rule 8/);
+  const { id, error } = r.json();
+  assert.equal(error.code, 'charge_not_confirmed');
+  assert.equal(error.rule, 'charging.notice');
+  assert.match(error.article, /rule 8/);
+  assert.equal(error.profile, 'cn-2015');
+  assert.match(String(id), /^msg_/, r.body);
+  const view = await g.http.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: cp.auth });
+  assert.equal(view.statusCode, 200, view.body);
+  assert.equal(view.json().chargedServiceId, serviceId, view.body);
+  const failed = view.json().verdicts.find((v: { outcome: string }) => v.outcome === 'fail');
+  assert.equal(failed?.rule, 'charging.notice', view.body);
+  assert.equal(failed?.code, 'charge_not_confirmed', view.body);
+  assert.match(failed?.article ?? '', /rule 8/);
+  const recs = (await g.http.inject({ method: 'GET', url: `/v1/records?kind=mt&rule=charging.notice&contentProviderId=${cp.id}&limit=1000`, headers: g.admin })).json().records as any[];
+  const rec = recs.find((x) => x.ref === id);
+  assert.ok(rec, `the refusal is in /v1/records: ${JSON.stringify(recs.map((x) => x.ref))}`);
+  assert.equal(rec.decision, 'rejected');
+  assert.equal(rec.code, 'charge_not_confirmed');
+  assert.equal(rec.body.chargedServiceId, serviceId);
 }
 
 describe('charged services (rule 8)', () => {
@@ -61,7 +81,7 @@ describe('charged services (rule 8)', () => {
 
   test('the notice names service, tariff, charging method and how to unsubscribe; the charge is refused before Y and accepted after', async () => {
     const to = '13800138101';
-    refusedNotConfirmed(await charge(g, cp, to, serviceId));
+    await refusedNotConfirmed(g, cp, await charge(g, cp, to, serviceId), serviceId);
     const r = await subscribe(g, cp, serviceId, to);
     assert.equal(r.statusCode, 202, r.body);
     const { id, status: st, text } = r.json();
@@ -74,7 +94,7 @@ describe('charged services (rule 8)', () => {
     assert.match(text, /不回复.*不收费/, 'silence charges nothing');
     assert.match(text, /回复TD退订/, 'how to unsubscribe');
     assert.deepEqual((await outbox(g, to)).map((m) => m.text), [text], 'smsguard sent the notice itself');
-    refusedNotConfirmed(await charge(g, cp, to, serviceId));
+    await refusedNotConfirmed(g, cp, await charge(g, cp, to, serviceId), serviceId);
     assert.equal((await reply(g, `+86${to}`, 'Y')).action, 'consent_granted');
     const s = await status(g, cp, id);
     assert.equal(s.status, 'granted');
@@ -102,7 +122,7 @@ describe('charged services (rule 8)', () => {
     assert.equal(r.statusCode, 202, r.body);
     assert.equal((await reply(g, to, 'N')).action, 'consent_refused');
     assert.equal((await status(g, cp, r.json().id)).status, 'refused');
-    refusedNotConfirmed(await charge(g, cp, to, serviceId));
+    await refusedNotConfirmed(g, cp, await charge(g, cp, to, serviceId), serviceId);
     assert.ok((await outbox(g, to)).some((m) => m.text.includes('您未订购收费业务“天气早知道”')));
   });
 
@@ -112,7 +132,7 @@ describe('charged services (rule 8)', () => {
     assert.equal(r.statusCode, 202, r.body);
     assert.equal((await reply(g, to, 'TD')).action, 'opt_out');
     assert.equal((await status(g, cp, r.json().id)).status, 'refused');
-    refusedNotConfirmed(await charge(g, cp, to, serviceId));
+    await refusedNotConfirmed(g, cp, await charge(g, cp, to, serviceId), serviceId);
     const again = await subscribe(g, cp, serviceId, to);
     assert.equal(again.statusCode, 422, again.body);
     assert.equal(again.json().error.code, 'opted_out');
@@ -124,7 +144,7 @@ describe('charged services (rule 8)', () => {
     assert.equal((await reply(g, to, '是')).action, 'consent_granted');
     assert.equal((await charge(g, cp, to, serviceId)).statusCode, 202);
     assert.equal((await reply(g, to, '退订')).action, 'opt_out');
-    refusedNotConfirmed(await charge(g, cp, to, serviceId));
+    await refusedNotConfirmed(g, cp, await charge(g, cp, to, serviceId), serviceId);
     const ended = (await status(g, cp, r.json().id)).history.find((h: { event: string }) => h.event === 'charged_subscription_ended');
     assert.ok(ended, 'recorded under the subscription');
     assert.equal(ended.evidence.reason, 'opt_out');
@@ -144,7 +164,7 @@ describe('charged services (rule 8)', () => {
     const d = await g.http.inject({ method: 'DELETE', url: `/v1/charged-services/${serviceId}/subscriptions/${to}`, headers: cp.auth });
     assert.equal(d.statusCode, 200, d.body);
     assert.equal(d.json().status, 'ended');
-    refusedNotConfirmed(await charge(g, cp, to, serviceId));
+    await refusedNotConfirmed(g, cp, await charge(g, cp, to, serviceId), serviceId);
     assert.equal((await g.http.inject({ method: 'DELETE', url: `/v1/charged-services/${serviceId}/subscriptions/${to}`, headers: cp.auth })).statusCode, 404);
   });
 
@@ -164,7 +184,12 @@ describe('charged services (rule 8)', () => {
     ] } });
     const results = batch.json().results;
     assert.equal(results[0].error.code, 'charge_not_confirmed', batch.body);
-    assert.equal(results[0].error.field, 'messages/0/chargedServiceId');
+    assert.equal(results[0].error.rule, 'charging.notice', batch.body);
+    // a compliance rejection, recorded: an id, no field (the request itself was well formed)
+    assert.match(String(results[0].id), /^msg_/, batch.body);
+    assert.equal(results[0].error.field, undefined, batch.body);
+    const view = (await g.http.inject({ method: 'GET', url: `/v1/messages/${results[0].id}`, headers: cp.auth })).json();
+    assert.equal(view.verdicts.find((v: { outcome: string }) => v.outcome === 'fail')?.rule, 'charging.notice', JSON.stringify(view));
     assert.equal(results[1].status, 'accepted', batch.body);
   });
 
@@ -189,9 +214,9 @@ describe('charged services (rule 8)', () => {
     const deadline = Date.parse(r.json().deadlineAt);
     await g.http.inject({ method: 'POST', url: '/v1/simulator/clock', payload: { advanceSeconds: Math.ceil((deadline - g.clock.now()) / 1000) + 60 } });
     assert.match((await status(g, cp, r.json().id)).status, /^(deemed_refused|lapsed)$/);
-    refusedNotConfirmed(await charge(g, cp, to, serviceId));
+    await refusedNotConfirmed(g, cp, await charge(g, cp, to, serviceId), serviceId);
     // a late Y is no confirmation
     await reply(g, to, 'Y');
-    refusedNotConfirmed(await charge(g, cp, to, serviceId));
+    await refusedNotConfirmed(g, cp, await charge(g, cp, to, serviceId), serviceId);
   });
 });

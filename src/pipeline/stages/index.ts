@@ -10,6 +10,7 @@ import { portKindMatches } from './port-kind.js';
 import { lengthWithinLimit, noAdvertisingInNonCommercial } from './content.js';
 import { consentFrequency, consentHeld, notOptedOut, refusalNotice, withinSendingHours } from './commercial.js';
 import { verificationFrequency } from './frequency.js';
+import { chargeConfirmed } from './charging.js';
 
 export const DEFAULT_STAGES: readonly Stage[] = Object.freeze([
   portExists,
@@ -21,6 +22,7 @@ export const DEFAULT_STAGES: readonly Stage[] = Object.freeze([
   refusalNotice,
   lengthWithinLimit,
   noAdvertisingInNonCommercial,
+  chargeConfirmed,
   notOptedOut,
   consentHeld,
   consentFrequency,

@@ -42,7 +42,7 @@ const LONGEST_PERIOD = LONGEST_FREQUENCY_PERIOD_MS;
 const OUTBOX = queries('outbox', ['uncount', 'release'] as const);
 /** A claim given up for a replacement that did not happen, given back to the queue (outbox.sql `release`). */
 const RELEASE = OUTBOX.release;
-const Q = queries('messages', ['facts', 'writes', 'enqueue', 'pruneStatuses', 'pruneSends', 'pruneVerificationSends', 'pruneParts', 'fileClientParts', 'messageOfPart', 'pruneClientParts'] as const);
+const Q = queries('messages', ['facts', 'chargedSubscriptions', 'writes', 'enqueue', 'pruneStatuses', 'pruneSends', 'pruneVerificationSends', 'pruneParts', 'fileClientParts', 'messageOfPart', 'pruneClientParts'] as const);
 /** The SMPP server's kept parts (smpp-deliveries.sql): a decision drops those of the set it completes. */
 const PARTS = queries('smpp-deliveries', ['dropParts'] as const);
 
@@ -67,6 +67,7 @@ SELECT i, cp, m, f, t, rd, 0, coalesce(du, at), at, 'held', at, cat, vu, cr, pr
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::bigint[], $8::text[], $9::bigint[], $10::bigint[], $11::text[], $12::smallint[]) AS u(i, cp, f, m, t, rd, at, cat, vu, du, cr, pr)`;
 
 const pair = (cp: string, m: string) => `${cp}\u0000${m}`;
+const chargeKey = (svc: string, cp: string, m: string) => `${svc}\u0000${cp}\u0000${m}`;
 
 /** Accepted sends per key, as times, so counts over any window can be taken (DB rows + this batch). */
 class Times {
@@ -362,6 +363,8 @@ interface FactKeys {
   verifKeys: Map<string, { cp: string; m: string }>;
   commercialKeys: Map<string, { cp: string; m: string }>;
   triples: Map<string, [string, string, string]>;
+  /** (service, provider, number) of the batch's charged messages: empty for almost every batch. */
+  charges: Map<string, [string, string, string]>;
   minNow: number;
   /** The per-number advisory locks to take first (locks.ts). */
   locks: bigint[];
@@ -374,6 +377,7 @@ function factKeys(items: readonly SubmissionItem[]): FactKeys {
   const verifKeys = new Map<string, { cp: string; m: string }>();
   const commercialKeys = new Map<string, { cp: string; m: string }>();
   const triples = new Map<string, [string, string, string]>();
+  const charges = new Map<string, [string, string, string]>();
   let minNow = Infinity;
   for (const it of items) {
     const cand = it.candidate;
@@ -389,8 +393,9 @@ function factKeys(items: readonly SubmissionItem[]): FactKeys {
       commercialKeys.set(k, v);
       if (cand.category) triples.set(`${k}\u0000${cand.category}`, [cand.contentProviderId, cand.to, cand.category]);
     }
+    if (cand.chargedServiceId !== undefined) charges.set(chargeKey(cand.chargedServiceId, cand.contentProviderId, cand.to), [cand.chargedServiceId, cand.contentProviderId, cand.to]);
   }
-  return { cps, fromPorts, verifKeys, commercialKeys, triples, minNow, locks: [...keys.values()].map((x) => numberLockKey(x.cp, x.m)) };
+  return { cps, fromPorts, verifKeys, commercialKeys, triples, charges, minNow, locks: [...keys.values()].map((x) => numberLockKey(x.cp, x.m)) };
 }
 
 /**
@@ -423,6 +428,14 @@ async function readFacts(c: Client, k: FactKeys): Promise<{ factsOf(item: Submis
   // Commercial sends per (provider, number, category), under whichever consent: what a frequency counts.
   const categoryUse = new Times();
   for (const r of f.category_sends) categoryUse.add(`${pair(r.cp, r.m)}\u0000${r.cat}`, r.at);
+  // A charged message's subscription (rule 8): a second statement in the same transaction, only for a
+  // batch naming a service, so every other batch reads and allocates nothing more.
+  let charged: Map<string, string> | undefined;
+  if (k.charges.size > 0) {
+    const ks = [...k.charges.values()];
+    const rows = (await c.query<{ svc: string; cp: string; m: string; id: string }>(Q.chargedSubscriptions, [ks.map((x) => x[0]), ks.map((x) => x[1]), ks.map((x) => x[2])])).rows;
+    charged = new Map(rows.map((r) => [chargeKey(r.svc, r.cp, r.m), r.id]));
+  }
   return {
     verif,
     categoryUse,
@@ -450,6 +463,7 @@ async function readFacts(c: Client, k: FactKeys): Promise<{ factsOf(item: Submis
           facts.consent = toConsentFacts(row, categoryUse.countIn(cKey, p.from, p.to));
         }
       }
+      if (cand.chargedServiceId !== undefined) facts.chargedSubscription = charged?.get(chargeKey(cand.chargedServiceId, cand.contentProviderId, cand.to)) ?? null;
       return facts;
     },
   };

@@ -70,6 +70,9 @@ export class SqliteMessages implements MessageStore {
            FROM sends WHERE content_provider_id = ? AND msisdn = ? AND type = 'verification' AND category IS NULL AND at > ? AND at < ?`,
       ),
       // category: a commercial send's, what its frequency counts by (migration 096); NULL for verification.
+      // A charged message's fact (rule 8): the number's live subscription of the sender to the service
+      // (index charged_subscriptions_live, migration 128). Read only for a message naming a service.
+      liveCharge: db.prepare('SELECT id FROM charged_subscriptions WHERE service_id = ? AND msisdn = ? AND content_provider_id = ? AND ended_at IS NULL').pluck(),
       insertSend: db.prepare('INSERT INTO sends (content_provider_id, msisdn, type, consent_id, category, at) VALUES (?, ?, ?, ?, ?, ?)'),
       registerPipeline: db.prepare('INSERT INTO pipelines (id, rules) VALUES (?, ?) ON CONFLICT DO NOTHING'),
       pipelineRules: db.prepare('SELECT rules FROM pipelines WHERE id = ?'),
@@ -167,6 +170,8 @@ export class SqliteMessages implements MessageStore {
     } else if (c.type === 'commercial') {
       Object.assign(facts, this.commercial.read(c.contentProviderId, c.to, c.category, item.receivedAt, at));
     }
+    // only a charged message reads its subscription, in this (the decision's) transaction
+    if (c.chargedServiceId !== undefined) facts.chargedSubscription = (this.q.liveCharge.get(c.chargedServiceId, c.to, c.contentProviderId) as string | undefined) ?? null;
     return facts;
   }
 

@@ -34,6 +34,17 @@ for (const id of PROFILE_IDS) {
       assert.equal(d.verdicts.length, DEFAULT_STAGES.length);
       for (const v of d.verdicts) assert.equal(v.profile, id);
     });
+    test('charge_not_confirmed: a message naming a charged service needs the number\'s live subscription (a fact the store read); any other skips', () => {
+      const charged = candidate({ chargedServiceId: 'chs_1' });
+      const d = rejects(charged, facts({ chargedSubscription: null }), 'charge_not_confirmed', 'charging.notice');
+      assert.match(d.rejection!.message, /chs_1/);
+      // no fact read (absent) is no subscription: never a pass by default
+      rejects(charged, facts(), 'charge_not_confirmed', 'charging.notice');
+      const ok = run(charged, facts({ chargedSubscription: 'csub_1' }));
+      assert.equal(ok.accepted, true);
+      assert.equal(ok.verdicts.find((v) => v.rule === 'charging.notice')?.note, 'csub_1');
+      assert.equal(run(candidate(), facts()).verdicts.find((v) => v.rule === 'charging.notice')?.outcome, 'skip');
+    });
     test('unknown_port', () => {
       rejects(candidate(), facts({ port: null }), 'unknown_port', 'sender.port-exists');
     });

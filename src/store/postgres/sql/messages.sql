@@ -41,6 +41,14 @@ SELECT
      FROM unnest($9::text[], $10::text[], $11::text[]) AS k(cp, m, cat)
     CROSS JOIN LATERAL (SELECT at FROM sends WHERE content_provider_id = k.cp AND msisdn = k.m AND type = 'commercial' AND category = k.cat AND at > $12) AS s) AS category_sends;
 
+-- name: chargedSubscriptions
+-- A batch's charged messages (rule 8): each (service, provider, number)'s live subscription, by the
+-- partial unique index charged_subscriptions_live (migration 122). Run only for a batch with a message
+-- naming a service, after the locks like `facts` (an opt-out ends subscriptions under the same lock).
+SELECT k.svc, k.cp, k.m, s.id
+  FROM unnest($1::text[], $2::text[], $3::text[]) AS k(svc, cp, m)
+  JOIN charged_subscriptions s ON s.service_id = k.svc AND s.msisdn = k.m AND s.content_provider_id = k.cp AND s.ended_at IS NULL;
+
 -- name: writes
 -- The batch's records, frequency counters and queue rows in one statement (one round trip). $24: the
 -- counters' categories (a commercial send's, NULL for verification), and $25 the queue rows' (a
