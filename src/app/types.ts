@@ -41,7 +41,7 @@ export interface SubmitInput {
   clientRef?: string;
   /**
    * A charged message (shared/REGULATION.md rule 8): the charged service it charges for. Refused
-   * `charge_not_confirmed` unless the number confirmed a subscription to it (charged-services.ts).
+   * `charge_not_confirmed` by the pipeline (stage charging.notice) unless the number confirmed a subscription to it; an unknown or another provider's service is a request error (charged-services.ts).
    * HTTP (and web) only: SMPP has no field for it.
    */
   chargedServiceId?: string;
