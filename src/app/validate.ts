@@ -226,7 +226,11 @@ const SUBMIT_FIELDS_SAID = ['from', 'to', 'text', 'type', 'category', 'clientRef
  * From HTTP or the web, the SMPP door's fields below are unknown like any other (they used to be
  * taken there and then ignored, so a client sending them was not told).
  */
-const CLIENT_SUBMIT_FIELDS: ReadonlySet<string> = new Set([...SUBMIT_FIELDS_SAID, 'chargedServiceId']);
+const CLIENT_SUBMIT_FIELDS_SAID = [...SUBMIT_FIELDS_SAID, 'chargedServiceId'] as const;
+const CLIENT_SUBMIT_FIELDS: ReadonlySet<string> = new Set(CLIENT_SUBMIT_FIELDS_SAID);
+/** A message's fields as an unknown-field answer lists them, from HTTP or the web and from the SMPP door (which has no charged service). */
+const SAID_CLIENT = 'unknown field (a message is {from, to, text, type, category?, clientRef?, registeredDelivery?, validUntil?, scheduledAt?, chargedServiceId?})';
+const SAID_SMPP = 'unknown field (a message is {from, to, text, type, category?, clientRef?, registeredDelivery?, validUntil?, scheduledAt?})';
 /**
  * The fields the SMPP door's input may carry: also `clientPartIds`, `keptPartsKey` (a long message's
  * parts) and `dataCoding`, which that door builds from the PDU.
@@ -258,7 +262,7 @@ export function validateSubmitInput(input: unknown, prefix = '', smppDoor = fals
   // A misspelt field was dropped in silence: `scheduleAt` sent the message at once, `validuntil`
   // kept it valid for ever, `registered_delivery` asked for no receipt.
   const fields = smppDoor ? SMPP_SUBMIT_FIELDS : CLIENT_SUBMIT_FIELDS;
-  for (const k in o) if (!fields.has(k)) fail(`${p}${k}`, `unknown field (a message is {from, to, text, type, category?, clientRef?, registeredDelivery?, validUntil?, scheduledAt?})${meantBy(k, o, SUBMIT_FIELDS_SAID)}`);
+  for (const k in o) if (!fields.has(k)) fail(`${p}${k}`, smppDoor ? `${SAID_SMPP}${meantBy(k, o, SUBMIT_FIELDS_SAID)}` : `${SAID_CLIENT}${meantBy(k, o, CLIENT_SUBMIT_FIELDS_SAID)}`);
   const from = str(o.from, `${p}from`, FROM_BOUNDS);
   const to = str(o.to, `${p}to`, SUBMIT_LIMITS.to);
   // The pipeline judges length against the profile; this bound only protects memory.

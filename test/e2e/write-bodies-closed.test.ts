@@ -130,7 +130,7 @@ test('a required field missing beside one the schema does not know (a misspelt r
   const b = await http.inject({ method: 'POST', url: '/v1/messages/batch', headers: cp.auth, payload: { messages: [{ form: '10690001', to: '13800138000', text: '【示例】您的验证码是1234', type: 'verification' }] } });
   const item = (b.json() as { results: { error?: { field?: string; message?: string } }[] }).results[0].error;
   assert.equal(item?.field, 'messages/0/form', b.body);
-  assert.equal(item?.message, 'messages/0/form: unknown field (a message is {from, to, text, type, category?, clientRef?, registeredDelivery?, validUntil?, scheduledAt?}) (did you mean from?)');
+  assert.equal(item?.message, 'messages/0/form: unknown field (a message is {from, to, text, type, category?, clientRef?, registeredDelivery?, validUntil?, scheduledAt?, chargedServiceId?}) (did you mean from?)');
   // a replacement: its schema requires the text, so the schema's answer, as above
   const m = await http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13800138122', text: '【示例】您的验证码是1234', type: 'verification', scheduledAt: '2026-12-20T10:00:00+08:00' } });
   assert.equal(m.statusCode, 202, m.body);

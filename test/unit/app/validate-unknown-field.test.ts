@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateReplaceInput, validateSubmitInput } from '../../../src/app/validate.js';
 
-const said = 'unknown field (a message is {from, to, text, type, category?, clientRef?, registeredDelivery?, validUntil?, scheduledAt?})';
+const said = 'unknown field (a message is {from, to, text, type, category?, clientRef?, registeredDelivery?, validUntil?, scheduledAt?, chargedServiceId?})';
 
 test('a submission: the unknown key, then the field it likely meant, with the batch position', () => {
   const base = { from: '10690001', to: '13800138000', text: '【示例】您好', type: 'notification' };
