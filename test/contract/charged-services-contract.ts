@@ -22,6 +22,17 @@ function subscription(req: ConsentRequestRow, at: number): ChargedSubscriptionRo
   return { id: req.id, serviceId: req.chargedServiceId!, contentProviderId: req.contentProviderId, msisdn: req.msisdn, startedAt: at, endedAt: null, endReason: null, proof: { requestId: req.id, moId: 'mo_1', reply: 'Y' } };
 }
 
+/** A provider's service, a number and its confirmed subscription (the notice granted at T0 + 10). */
+async function subscribedNumber(s: Store, cp: string, service: string): Promise<{ svc: ChargedServiceRow; to: string; req: ConsentRequestRow }> {
+  const svc: ChargedServiceRow = { id: uid('chs'), contentProviderId: cp, name: '天气', port: service, tariff: { amountFen: 200, per: 'month' }, createdAt: T0 };
+  await s.consents.addChargedService(svc);
+  const to = msisdn();
+  const req = notice(cp, service, to, svc.id);
+  await s.consents.openConsentRequest(req, () => undefined);
+  await s.consents.resolveConsentRequest(req.id, { status: 'granted', at: T0 + 10, channel: 'sms', evidence: {}, chargedSubscription: subscription(req, T0 + 10) });
+  return { svc, to, req };
+}
+
 export function chargedServicesContract(get: () => Store): void {
   test('charged services: registered, read back and listed per provider', async () => {
     const s = get();
@@ -78,12 +89,7 @@ export function chargedServicesContract(get: () => Store): void {
   test('charged services: an opt-out from the provider ends its live subscriptions of the number, recorded', async () => {
     const s = get();
     const { cp, service } = await seedProvider(s);
-    const svc: ChargedServiceRow = { id: uid('chs'), contentProviderId: cp.id, name: '天气', port: service, tariff: { amountFen: 200, per: 'month' }, createdAt: T0 };
-    await s.consents.addChargedService(svc);
-    const to = msisdn();
-    const req = notice(cp.id, service, to, svc.id);
-    await s.consents.openConsentRequest(req, () => undefined);
-    await s.consents.resolveConsentRequest(req.id, { status: 'granted', at: T0 + 10, channel: 'sms', evidence: {}, chargedSubscription: subscription(req, T0 + 10) });
+    const { svc, to, req } = await subscribedNumber(s, cp.id, service);
     await s.consents.optOut(cp.id, to, T0 + 30, 'sms', { moId: 'mo_td' }, { signature: '【示例】', endsRelationship: false });
     assert.equal(await s.consents.activeChargedSubscription(svc.id, to), null);
     const ended = (await s.consents.getConsentRequest(req.id))?.history.at(-1);
@@ -96,12 +102,7 @@ export function chargedServicesContract(get: () => Store): void {
     const s = get();
     const { cp, service } = await seedProvider(s);
     const other = await seedProvider(s);
-    const svc: ChargedServiceRow = { id: uid('chs'), contentProviderId: cp.id, name: '天气', port: service, tariff: { amountFen: 200, per: 'month' }, createdAt: T0 };
-    await s.consents.addChargedService(svc);
-    const to = msisdn();
-    const req = notice(cp.id, service, to, svc.id);
-    await s.consents.openConsentRequest(req, () => undefined);
-    await s.consents.resolveConsentRequest(req.id, { status: 'granted', at: T0 + 10, channel: 'sms', evidence: {}, chargedSubscription: subscription(req, T0 + 10) });
+    const { svc, to, req } = await subscribedNumber(s, cp.id, service);
     const charged = (cpId: string, from: string, number: string): SubmissionItem => {
       const it = item({ cp: cpId, from, to: number, type: 'notification', at: T0 + 20 });
       it.candidate.chargedServiceId = svc.id;
@@ -135,12 +136,7 @@ export function chargedServicesContract(get: () => Store): void {
   test('charged services: decisions racing an opt-out are each wholly before it (accepted) or after it (refused)', async () => {
     const s = get();
     const { cp, service } = await seedProvider(s);
-    const svc: ChargedServiceRow = { id: uid('chs'), contentProviderId: cp.id, name: '天气', port: service, tariff: { amountFen: 200, per: 'month' }, createdAt: T0 };
-    await s.consents.addChargedService(svc);
-    const to = msisdn();
-    const req = notice(cp.id, service, to, svc.id);
-    await s.consents.openConsentRequest(req, () => undefined);
-    await s.consents.resolveConsentRequest(req.id, { status: 'granted', at: T0 + 10, channel: 'sms', evidence: {}, chargedSubscription: subscription(req, T0 + 10) });
+    const { svc, to, req } = await subscribedNumber(s, cp.id, service);
     const send = () => {
       const it = item({ cp: cp.id, from: service, to, type: 'notification', at: T0 + 20 });
       it.candidate.chargedServiceId = svc.id;
