@@ -15,3 +15,16 @@ export async function waitFor<T>(get: () => T | undefined | Promise<T | undefine
 export async function until(cond: () => boolean | Promise<boolean>, ms = 8000, what = 'a condition'): Promise<void> {
   await waitFor(async () => ((await cond()) ? true : undefined), ms, what);
 }
+
+/**
+ * Whether `cond` comes true within `ms` (never rejects): for a test that asserts on the answer itself
+ * or that only waits for something that may rightly never happen.
+ */
+export async function within(cond: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return true;
+}

@@ -12,19 +12,11 @@ import type { DeliveryReceipt } from '../../../src/ports/egress.js';
 import type { OutboundMessage } from '../../../src/ports/store.js';
 import type { FakeSmscOptions } from '../../fakes/smpp/fake-smsc.js';
 import { UPSTREAM_MAKERS, withUpstream, type Upstream } from '../../fakes/smpp/upstream-fixture.js';
+import { within } from '../../helpers/wait.js';
 
 const msg = (i: number): OutboundMessage => ({
   id: `msg_ambiguous_${i}`, contentProviderId: 'cp', from: '10690001', to: `+8613800000${i}`, text: `ambiguous ${i}`, registeredDelivery: true, attempts: 0, submittedAt: 0,
 });
-
-async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return true;
-}
 
 async function scenario(make: (o: UpstreamOptions) => Upstream, fake: Omit<FakeSmscOptions, 'misbehaviour' | 'messageId'>, beforeSecond: (receipts: DeliveryReceipt[]) => Promise<void>) {
   const receipts: DeliveryReceipt[] = [];
@@ -37,7 +29,7 @@ async function scenario(make: (o: UpstreamOptions) => Upstream, fake: Omit<FakeS
     await beforeSecond(receipts);
     const second = await up.submit(msg(2));
     assert.deepEqual(second, { ok: true, upstreamId: '10' });
-    await waitFor(() => receipts.length >= 2, 3000);
+    await within(() => receipts.length >= 2, 3000);
     await new Promise((r) => setTimeout(r, 100)); // nothing more may come
     assert.deepEqual(receipts.map((r) => `${r.upstreamId}:${r.stat}`).sort(), ['10:DELIVRD', 'a:DELIVRD'], 'each message gets its own receipt, once');
   });
@@ -47,7 +39,7 @@ for (const [name, make] of UPSTREAM_MAKERS) {
   test(`${name}: a receipt for "10" that beats its submit_sm_resp is not dropped as a repeat of "a"'s`, { timeout: 20_000 }, async () => {
     await scenario(make, { dlrBeforeResp: (n) => n === 2 }, async (receipts) => {
       // "a" has had its receipt before "10" is even submitted
-      assert.ok(await waitFor(() => receipts.length === 1, 3000), 'receipt for "a"');
+      assert.ok(await within(() => receipts.length === 1, 3000), 'receipt for "a"');
       assert.equal(receipts[0].upstreamId, 'a');
     });
   });
@@ -66,7 +58,7 @@ for (const [name, make] of UPSTREAM_MAKERS) {
     await withUpstream(make, { smsc: { misbehaviour: 'dlr_before_resp', decimalReceiptIds: true, duplicateReceipts: true }, params: 'name=decimal&window=5', upstream: { earlyReceiptMs: 60_000 }, onReceipt: (r) => { receipts.push(r); } }, async (up) => {
       const rs = await Promise.all(Array.from({ length: 20 }, (_, i) => up.submit(msg(100 + i))));
       assert.ok(rs.every((r) => r.ok));
-      await waitFor(() => receipts.length >= 20, 3000);
+      await within(() => receipts.length >= 20, 3000);
       await new Promise((r) => setTimeout(r, 100));
       assert.deepEqual(receipts.map((r) => r.upstreamId).sort(), rs.map((r) => (r.ok ? r.upstreamId : '')).sort());
     });

@@ -15,21 +15,13 @@ import assert from 'node:assert/strict';
 import type { DeliveryReceipt } from '../../../src/ports/egress.js';
 import type { OutboundMessage } from '../../../src/ports/store.js';
 import { UPSTREAM_MAKERS, withUpstream } from '../../fakes/smpp/upstream-fixture.js';
+import { within } from '../../helpers/wait.js';
 
 const HOLD = 60_000;
 
 const msg = (i: number): OutboundMessage => ({
   id: `msg_shared_${i}`, contentProviderId: 'cp', from: '10690001', to: `+86138000001${String(i).padStart(2, '0')}`, text: `shared ${i}`, registeredDelivery: true, attempts: 0, submittedAt: 0,
 });
-
-async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return true;
-}
 
 for (const [name, make] of UPSTREAM_MAKERS) {
   test(`${name}, shared account: a receipt only another reading of its id matches is reported as written before the hold ends, its other spellings held back until then`, { timeout: 20_000 }, async () => {
@@ -47,7 +39,7 @@ for (const [name, make] of UPSTREAM_MAKERS) {
       }
       const ambiguous = ids.filter((id) => parseInt(id, 16).toString(10) !== id);
       assert.ok(ambiguous.length >= 2, `ids ${ids.join(',')}`);
-      assert.ok(await waitFor(() => ambiguous.every((id) => receipts.some((r) => r.altIds?.includes(id))), 5_000), `reported before the ${HOLD} ms hold ends: ${JSON.stringify(receipts)}`);
+      assert.ok(await within(() => ambiguous.every((id) => receipts.some((r) => r.altIds?.includes(id))), 5_000), `reported before the ${HOLD} ms hold ends: ${JSON.stringify(receipts)}`);
       for (const id of ambiguous) {
         const r = receipts.find((x) => x.altIds?.includes(id))!;
         assert.equal(r.upstreamId, parseInt(id, 16).toString(10), 'the id as written, not this process\'s reading of it');
