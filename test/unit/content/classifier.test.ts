@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { classify, explainCommercial, scoreCommercial, scoreCommercialReference, trainClassifier } from '../../../src/content/classifier.js';
+import { classify, explainCommercial, scoreCommercial, scoreCommercialReference, scoreCommercialText, scoreCommercialTextReference, trainClassifier } from '../../../src/content/classifier.js';
 import { defaultClassifier, defaultCorpus } from '../../../src/content/default-classifier.js';
 import { evaluateClassifier } from '../../../src/content/evaluate.js';
 import { CHAR_TRANSFORMS } from './evasion.js';
@@ -62,6 +62,51 @@ describe('commercial-content classifier', () => {
     for (const t of ads) assert.ok(classify(model, t).commercial, `${t}: ${classify(model, t).score.toFixed(3)}`);
   });
 
+  test('an English offer after a notice or a code, past ". ", is an ad; English notices of two sentences are not (none is in the corpus)', () => {
+    // Known gap of 2026-12-07: `.` was no sentence end, so an English lure after a notice was scored with the
+    // notice and passed (0.03-0.18; `Add me on WeChat for a 20% off coupon!` after a code 0.081).
+    const ads = [
+      '【示例】Your appointment is confirmed for Monday 10:00. Reply now for 50% off your next visit',
+      '【示例】Your parcel was delivered. Limited time offer, visit example.com/deals',
+      '【示例】Your bill is ready. Upgrade today and save 20% on your plan',
+      '【示例】Your verification code is 123456. Add me on WeChat for a 20% off coupon!',
+      '【示例】Your table for 4 is booked for Friday 19:00. Bring a friend and get 50% off your second meal',
+      '【示例】your code is 552017. limited time offer: 30% off everything at shop.example.com',
+    ];
+    for (const t of ads) assert.ok(classify(model, t).commercial, `${t}: ${classify(model, t).score.toFixed(3)}`);
+    const service = [
+      '【示例】Your order W52210 has shipped. Track it at example.com/t/9.',
+      '【示例】Your driver has arrived. Have a safe trip!',
+      '【示例】Your login code is 448210. Do not reply to this message.',
+      '【示例】Your library book is due on Dec 12. Renew it online at lib.example.org.',
+      '【示例】Your appointment is confirmed for Monday 10:00. Reply 1 to confirm or 2 to cancel.',
+      '【示例】Your payment of 50.00 CNY was received. Thank you for your payment.',
+      '【示例】Your refund was issued. Visit example.com/orders for details.',
+      '【示例】Your appointment with Dr. Wang is on Monday at 10:00. Please arrive 15 minutes early.',
+      '【示例】Your package is at the front desk. Pick it up before 18:00 today.',
+      '【示例】Your coupon was applied. You saved 5.00 CNY on this order.',
+    ];
+    for (const t of service) assert.ok(!classify(model, t).commercial, `${t}: ${classify(model, t).score.toFixed(3)}`);
+  });
+
+  test('a short offer carried by one offer character (送, 赠, 折, 惠) is clearly an ad; notices with 送达, 折叠, 赠品… are clearly not (none is in the corpus)', () => {
+    // Known gap of 2026-12-07: such offers were barely over the threshold (充100送50 0.651, 进店有礼，消费即赠
+    // 0.622) and a notice of a gift sent near it from below (赠品已随包裹寄出 0.304).
+    const offers = ['【示例】充100送50', '【示例】满199赠好礼', '【示例】新品8折', '【示例】会员惠享价', '【示例】到店即送', '【示例】进店有礼，消费即赠'];
+    for (const t of offers) assert.ok(classify(model, t).score >= 0.75, `${t}: ${classify(model, t).score.toFixed(3)}`);
+    const service = [
+      '【示例】您的包裹已送达',
+      '【示例】折叠屏手机维修完成，请到店取机',
+      '【示例】您的优惠券已使用',
+      '【示例】赠品已随包裹寄出',
+      '【示例】退款已按比例折算到原支付账户',
+      '【示例】领取成功',
+      '【示例】惠民保已生效',
+      '【示例】您的报告已送检',
+    ];
+    for (const t of service) assert.ok(classify(model, t).score <= 0.3, `${t}: ${classify(model, t).score.toFixed(3)}`);
+  });
+
   test('an emoji or an asterisk between two Latin letters is a filler, as between two hanzi; . - / there are kept', () => {
     // With more English rows, emoji between letters (kept, as every symbol between ASCII alphanumerics
     // was) made English notices unknown n-grams: 13 of 159 held-out service messages flagged.
@@ -116,6 +161,17 @@ describe('commercial-content classifier', () => {
   test('the inlined hot path scores exactly like the reference', () => {
     for (const r of rows.slice(0, 200)) assert.equal(scoreCommercial(model, r.text), scoreCommercialReference(model, r.text));
     for (const t of ['', '【】', '【只有签名】', '  x  ', '\u200b\u200b']) assert.equal(scoreCommercial(model, t), scoreCommercialReference(model, t));
+  });
+
+  test('sentences are found and scored in place exactly as splitting the text would', () => {
+    for (const r of rows) assert.equal(scoreCommercialText(model, r.text), scoreCommercialTextReference(model, r.text), r.id);
+    const odd = [
+      '', '。', '。。！', '【示例】。限时秒杀全场五折。', '限时秒杀全场五折【示例】。您的验证码是123456', '您的验证码是123456。\u3000全场五折点击抢购\u3000。回T退订', '您的验证码是123456。\u3000\u3000全场五折！',
+      'Your code is 1. Sale 50% off now', 'Your order has shipped.. \t\nReply now for 50% off', 'No. 5 is ready. 3.5 CNY. t.cn/x. Reply now', '. . a. b', 'x.   ', 'Ends with a dot. ',
+      '【示例】Your order has shipped。 . Flash sale today only, buy now', '您的快递已到驿站，请凭取件码1234领取。如需退订请回复TD', '短。也短。STOP now please。Reply STOP to unsubscribe',
+      '【示例】您好】。【全场五折点击抢购【。【示例', 'a\u2028Flash sale today only\u2029buy now. Hello there',
+    ];
+    for (const t of odd) assert.equal(scoreCommercialText(model, t), scoreCommercialTextReference(model, t), JSON.stringify(t));
   });
 
   test('scores are probabilities, also for odd input', () => {
