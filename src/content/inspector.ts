@@ -33,6 +33,8 @@ export interface ContentInspector {
   inspect(text: string, type: MessageType): Inspection;
   /** Phrases that drove the commercial score (computed on demand: rejections only). */
   explain(text: string): PhraseContribution[];
+  /** The commercial score alone (no lexicon scan): for parts of a text, such as a template's free-text value in its clause. */
+  score(text: string): number;
   readonly threshold: number;
 }
 
@@ -51,5 +53,6 @@ export function createContentInspector(opts: InspectorOptions): ContentInspector
       return out;
     },
     explain: (text) => explainCommercial(opts.model, text, k),
+    score: (text) => scoreCommercialText(opts.model, text),
   };
 }

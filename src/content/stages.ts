@@ -18,6 +18,7 @@
 import type { Detectors, Stage, StageResult } from '../pipeline/types.js';
 import type { ContentInspector, Inspection } from './inspector.js';
 import type { TemplateRegistry } from './template-registry.js';
+import type { FreeTextClause } from './templates.js';
 import type { ActionBook, MonitorEvent } from './early-warning.js';
 
 /** Where stage observations go (the early-warning monitor), if anywhere. */
@@ -59,6 +60,11 @@ export interface ContentStageDeps {
 
 export function createContentStages(deps: ContentStageDeps): ContentStages {
   const memo = new InspectionMemo(deps.inspector);
+  /**
+   * The free-text values of the template the message being decided matched (set by the template stage,
+   * which runs before `content.no-advertising`, and cleared at its every run), for the advertising check.
+   */
+  let templated: { text: string; freeText: readonly FreeTextClause[] } | undefined;
 
   const prohibited: Stage = {
     rule: 'content.prohibited',
@@ -79,11 +85,15 @@ export function createContentStages(deps: ContentStageDeps): ContentStages {
     rule: 'content.template',
     codes: ['template_mismatch'],
     run: ({ candidate }): StageResult => {
+      templated = undefined;
       const { mode, matcher, withdrawn } = deps.templates.get(candidate.contentProviderId);
       if (mode === 'off') return { outcome: 'skip', note: 'templates off for this content provider' };
       // the provider's own text, before the gateway appended anything (templates never include it)
       const m = matcher.match(candidate.text, candidate.type);
-      if (m) return { outcome: 'pass', note: `template ${m.templateId}` };
+      if (m) {
+        if (m.freeText?.length) templated = { text: candidate.text.trim(), freeText: m.freeText };
+        return { outcome: 'pass', note: `template ${m.templateId}` };
+      }
       // only on a miss: does the text fit a template approved for another type? (say so: the fix is the type)
       const other = matcher.match(candidate.text);
       const otherNote = other?.type ? `; it fits approved template ${other.templateId}, which is for ${other.type} messages` : '';
@@ -120,8 +130,18 @@ export function createContentStages(deps: ContentStageDeps): ContentStages {
     advertising(text: string) {
       // The spine's stage does not pass the type; the score does not depend on it anyway.
       const r = memo.anyType(text);
-      if (!r.commercial) return { advertising: false, score: r.commercialScore, phrases: [] };
-      return { advertising: true, score: r.commercialScore, phrases: deps.inspector.explain(text).map((p) => p.phrase) };
+      if (r.commercial) return { advertising: true, score: r.commercialScore, phrases: deps.inspector.explain(text).map((p) => p.phrase) };
+      // A template's free-text value is judged in its clause as well: scored with the whole message, an
+      // offer in a greeting's slot was outweighed by the approved notice around it. It counts only when it
+      // is what makes the clause commercial (the clause without it scores lower): the fixed text was reviewed.
+      if (templated !== undefined && templated.text === text.trim()) {
+        for (const f of templated.freeText) {
+          const s = deps.inspector.score(f.clause);
+          if (s < r.threshold || !(s > deps.inspector.score(f.fixed))) continue;
+          return { advertising: true, score: s, phrases: deps.inspector.explain(f.clause).map((p) => p.phrase) };
+        }
+      }
+      return { advertising: false, score: r.commercialScore, phrases: [] };
     },
   };
 

@@ -207,12 +207,24 @@ export interface ApprovedTemplate {
   type?: MessageType;
 }
 
+/**
+ * A free-text value as the advertising check reads it: in its clause of the message (the value with the
+ * fixed text around it up to the nearest clause mark, `，。！？；` and their ASCII forms, a line end or
+ * `. `), and that clause's fixed text without the value. Review approved the fixed text, not the value.
+ */
+export interface FreeTextClause {
+  clause: string;
+  fixed: string;
+}
+
 /** Result of a match: which template and the variable values. */
 export interface TemplateMatch {
   templateId: string;
   variables: Record<string, string>;
   /** The type the template was approved for, when it has one. */
   type?: MessageType;
+  /** Each non-empty free-text (`text`) value in its clause; absent when the template has none. */
+  freeText?: FreeTextClause[];
 }
 
 /** All approved templates of one provider, compiled. */
@@ -235,9 +247,57 @@ interface Compiled {
   names: string[];
   /** Positions (in `names`) of the free-text variables, whose values must hold no link. */
   textVars: number[];
+  /** Length of each literal, to place the values in the body. */
+  literalLengths: number[];
   /** distinct literal-pattern ids this template needs */
   needs: number[];
   literalChars: number;
+}
+
+/** A clause mark: `，。！？；` and ASCII `,!?;`, a line end, or `.` before a space (not `3.5`, `t.cn`). */
+function clauseMark(body: string, i: number): boolean {
+  switch (body.charCodeAt(i)) {
+    case 0xff0c: // ，
+    case 0x3002: // 。
+    case 0xff01: // ！
+    case 0xff1f: // ？
+    case 0xff1b: // ；
+    case 0x2c: // ,
+    case 0x21: // !
+    case 0x3f: // ?
+    case 0x3b: // ;
+    case 0x0a:
+      return true;
+    case 0x2e: // .
+      return i + 1 < body.length && body.charCodeAt(i + 1) === 0x20;
+    default:
+      return false;
+  }
+}
+
+/** The free-text values of a confirmed match, each in its clause (see {@link FreeTextClause}). */
+function freeTextClauses(body: string, c: Compiled, m: RegExpExecArray): FreeTextClause[] {
+  const out: FreeTextClause[] = [];
+  let pos = 0;
+  let next = 0; // index into c.textVars
+  for (let i = 0; i < c.names.length && next < c.textVars.length; i++) {
+    pos += c.literalLengths[i];
+    const len = m[i + 1].length;
+    if (c.textVars[next] === i) {
+      next++;
+      if (len > 0) {
+        let from = pos;
+        while (from > 0 && !clauseMark(body, from - 1)) from--;
+        while (from < pos && body.charCodeAt(from) <= 0x20) from++;
+        let to = pos + len;
+        while (to < body.length && !clauseMark(body, to)) to++;
+        while (to > pos + len && body.charCodeAt(to - 1) <= 0x20) to--;
+        out.push({ clause: body.slice(from, to), fixed: body.slice(from, pos) + body.slice(pos + len, to) });
+      }
+    }
+    pos += len;
+  }
+  return out;
 }
 
 /** Split a message into signature and body (signature at the head or the tail). */
@@ -278,6 +338,7 @@ export function compileTemplates(templates: readonly ApprovedTemplate[]): Templa
       regex: new RegExp(`^${source}$`, 'u'),
       names: parsed.variables.map((x) => x.name),
       textVars: parsed.variables.flatMap((x, i) => (x.kind === 'text' ? [i] : [])),
+      literalLengths: parsed.literals.map((l) => l.length),
       needs: [...needs],
       literalChars: parsed.literals.join('').length,
     });
@@ -330,7 +391,9 @@ export function compileTemplates(templates: readonly ApprovedTemplate[]): Templa
         if (textVarHoldsLink(c.textVars, m)) continue;
         const variables: Record<string, string> = {};
         c.names.forEach((n, i) => (variables[n] = m[i + 1]));
-        return c.type === undefined ? { templateId: c.id, variables } : { templateId: c.id, variables, type: c.type };
+        const out: TemplateMatch = c.type === undefined ? { templateId: c.id, variables } : { templateId: c.id, variables, type: c.type };
+        if (c.textVars.length) out.freeText = freeTextClauses(body, c, m);
+        return out;
       }
       return undefined;
     },

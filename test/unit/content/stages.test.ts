@@ -130,6 +130,39 @@ describe('content stages in the pipeline', () => {
     assert.ok(run('【示例】您的动态密码是123456。', 'verification').verdicts.some((v) => v.rule === 'content.template' && v.outcome === 'skip'));
   });
 
+  test('an offer in a free-text value of an approved template is rejected as advertising; names, products and remarks pass (none is in the corpus)', () => {
+    // Known gap of 2026-12-07: a value was judged only inside the whole message, so an offer in a
+    // greeting's slot scored 0.266 (`尊敬的全场五折点击抢购，您的订单已发货。`) and passed as the template.
+    const { run, templates } = setup();
+    const tpl = [
+      { id: 'tpl_greet', signature: '【示例】', type: 'notification' as const, body: '尊敬的${name:text(10)}，您的订单已发货。' },
+      { id: 'tpl_item', signature: '【示例】', type: 'notification' as const, body: '您购买的${item:text(20)}已发货，运单号${no:code(15)}。' },
+      { id: 'tpl_note', signature: '【示例】', type: 'notification' as const, body: '您的预约已确认，时间${date:date(12)}。备注：${remark:text(30)}' },
+    ];
+    for (const mode of ['required', 'preferred'] as const) {
+      templates.set('cp_1', mode, tpl);
+      const ads = [
+        '【示例】尊敬的全场五折点击抢购，您的订单已发货。',
+        '【示例】尊敬的加微信领红包，您的订单已发货。',
+        '【示例】您购买的全场五折，速来抢购已发货，运单号SF123456。',
+        '【示例】您的预约已确认，时间12月8日。备注：进群领红包，全场五折',
+      ];
+      for (const text of ads) {
+        const d = run(text);
+        assert.ok(d.verdicts.some((v) => v.rule === 'content.template' && /template tpl_/.test(v.note ?? '')), `${mode}: ${text} matches its template`);
+        assert.equal(d.rejection?.code, 'commercial_content_in_non_commercial', `${mode}: ${text}: ${JSON.stringify(d.verdicts.at(-1))}`);
+      }
+      const service = [
+        '【示例】尊敬的张先生，您的订单已发货。',
+        '【示例】尊敬的VIP会员，您的订单已发货。',
+        '【示例】您购买的双11特惠礼盒已发货，运单号SF123456。',
+        '【示例】您购买的买一赠一装洗衣液已发货，运单号SF123456。',
+        '【示例】您的预约已确认，时间12月8日。备注：请携带身份证，提前10分钟到达',
+      ];
+      for (const text of service) assert.equal(run(text).accepted, true, `${mode}: ${text}: ${JSON.stringify(run(text).rejection)}`);
+    }
+  });
+
   test('an early-warning action in force stops the sender before content is judged', () => {
     const { run, actions } = setup();
     const rec = actions.apply({ rule: 'r', metric: 'volume', scope: 'provider', key: 'cp_1', contentProviderId: 'cp_1', severity: 'critical', value: 9, threshold: 6, figures: {}, windowStart: NOON, at: NOON, action: { kind: 'suspend' } })!;

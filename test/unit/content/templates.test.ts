@@ -80,6 +80,23 @@ describe('compiled template matcher', () => {
     assert.equal(m.match('您的验证码为882134，5分钟内有效，请勿泄露。'), undefined);
   });
 
+  test('gives each free-text value in its clause of the message and that clause without it (the advertising check reads them)', () => {
+    const t = compileTemplates([
+      { id: 't5', signature: '【某某商城】', body: '您购买的${item:text(20)}已发货，单号${no:code(12)}。备注：${remark:text(30)}' },
+      { id: 't6', signature: '【Shop】', body: 'Dear ${name:text(20)}, your order has shipped. Note: ${note:text(30)}' },
+    ]);
+    assert.deepEqual(t.match('【某某商城】您购买的羽绒服，黑色已发货，单号SF1。备注：放门口')?.freeText, [
+      { clause: '您购买的羽绒服，黑色已发货', fixed: '您购买的已发货' },
+      { clause: '备注：放门口', fixed: '备注：' },
+    ]);
+    assert.deepEqual(t.match('【Shop】Dear Bob. Sale 50% off, your order has shipped. Note: leave it at the door')?.freeText, [
+      { clause: 'Dear Bob. Sale 50% off', fixed: 'Dear ' },
+      { clause: 'Note: leave it at the door', fixed: 'Note: ' },
+    ]);
+    // templates without free text carry none
+    assert.equal(m.match('【某某银行】您的验证码为882134，5分钟内有效，请勿泄露。')?.freeText, undefined);
+  });
+
   test('scales to many templates (one automaton, candidates confirmed individually)', () => {
     const many = Array.from({ length: 2000 }, (_, i) => ({ id: `m${i}`, signature: '【某某商城】', body: `活动${i}号：尊敬的\${name}，您的第${i}号券已到账。` }));
     const big = compileTemplates([...tpls, ...many]);
