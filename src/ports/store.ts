@@ -377,6 +377,12 @@ export interface ReleaseCheck {
   /** A commercial message: its number's subscription facts are read (ConsentStore.sendTimeFacts), for `category`. */
   commercial: boolean;
   category: string | null;
+  /**
+   * A charged message's service (MessageView.chargedServiceId), null for any other: the number's live
+   * subscription of the sender to it is read in the release's transaction (ReleaseFacts.chargedSubscription),
+   * and the released queue row carries it to the send-time check.
+   */
+  chargedServiceId?: string | null;
   judge(f: ReleaseFacts): void;
 }
 
@@ -388,6 +394,11 @@ export interface ReleaseFacts {
   senderStatus: 'active' | 'suspended' | null;
   /** A commercial message's subscription facts at the release's time; null for other types. */
   subscription: SendTimeFacts | null;
+  /**
+   * Only when the check names a charged service: the id of the number's live subscription of the
+   * sender to it at the release, or null (never confirmed, or ended while the message was held).
+   */
+  chargedSubscription?: string | null;
 }
 
 export interface SystemMessage {
@@ -480,6 +491,13 @@ export interface OutboundMessage {
    * and the SMPP client gives it to the carrier as validity_period. Absent: no limit of the sender's.
    */
   validUntil?: number;
+  /**
+   * A charged message's service (SubmitInput.chargedServiceId, rule 8); absent for every other.
+   * Claims return it so that the send-time check stops the message when the number's subscription to
+   * the service ended while it waited (src/app/send-time-check.ts). Messages queued before
+   * migrations 129 (SQLite) / 123 (PostgreSQL) have none.
+   */
+  chargedServiceId?: string;
   /**
    * Set by a claim (OutboxStore.claim, claimIds): when its lease ends, as the store wrote it. With
    * `id` and `attempts` it names this claim: a later claim of the message, which needs this lease run
@@ -869,6 +887,11 @@ export interface ConsentStore {
   listChargedServices(contentProviderId?: string): Promise<ChargedServiceRow[]>;
   /** The number's live subscription to the service, or null: what a charged message needs. */
   activeChargedSubscription(serviceId: string, msisdn: string): Promise<ChargedSubscriptionRow | null>;
+  /**
+   * One service's confirmed subscriptions, live and ended, oldest first (by start, then id), at most
+   * `limit`, strictly past `after` in that order (a keyset page: GET /v1/charged-services/{id}/subscriptions).
+   */
+  listChargedSubscriptions(serviceId: string, q: { limit: number; after?: KeysetPosition }): Promise<ChargedSubscriptionRow[]>;
   /** Ends the live subscription, recorded (`charged_subscription_ended`); false when there was none. */
   endChargedSubscription(serviceId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<boolean>;
   /** The pending request a reply from `msisdn` to `port` answers, if any. */
@@ -910,6 +933,13 @@ export interface ConsentStore {
    * call per claimed batch (only its commercial messages).
    */
   sendTimeFacts(items: readonly { contentProviderId: string; msisdn: string; category: string }[], now: number): Promise<SendTimeFacts[]>;
+  /**
+   * For each queued charged message about to be sent (OutboundMessage.chargedServiceId): the id of the
+   * number's live subscription of its sender to the service, or null (never confirmed, or ended by
+   * TD, an opt-out or the provider while the message waited), in order. One call per claimed batch
+   * that holds a charged message; never for a batch without one (src/app/send-time-check.ts).
+   */
+  liveChargedSubscriptions(items: readonly { serviceId: string; contentProviderId: string; msisdn: string }[]): Promise<(string | null)[]>;
 }
 
 export interface MoRecord {

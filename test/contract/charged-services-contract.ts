@@ -1,14 +1,16 @@
 /**
- * Charged services (rule 8; migrations SQLite 128, PostgreSQL 122): the registry, a notice as a
+ * Charged services (rule 8; migrations SQLite 128, PostgreSQL 122, and 129 / 123 for the queue's
+ * column): the registry, a notice as a
  * consent request naming its service, the subscription a grant starts (with proof), and its ends (the
- * provider's, the user's opt-out), each recorded. Run by the store contract for each adapter; call
+ * provider's, the user's opt-out), each recorded; a queued charged message's service carried to its
+ * claim and the send-time read of the subscription. Run by the store contract for each adapter; call
  * inside a describe; `get` returns the store of the current test.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChargedServiceRow, ChargedSubscriptionRow, ConsentRequestFacts, ConsentRequestRow, Store, SubmissionItem } from '../../src/ports/store.js';
+import type { ChargedServiceRow, ChargedSubscriptionRow, ConsentRequestFacts, ConsentRequestRow, ReleaseFacts, Store, SubmissionItem } from '../../src/ports/store.js';
 import type { Facts } from '../../src/pipeline/types.js';
-import { T0, DAY, decision, item, msisdn, seedProvider, uid } from './fixtures.js';
+import { T0, MIN, DAY, decision, heldDecision, item, msisdn, seedProvider, uid } from './fixtures.js';
 
 function notice(cp: string, port: string, to: string, serviceId: string): ConsentRequestRow {
   return {
@@ -155,5 +157,116 @@ export function chargedServicesContract(get: () => Store): void {
       if (r.decision === 'accepted') assert.ok(r.seq < endedSeq, 'accepted only before the subscription ended');
       else assert.ok(r.seq > endedSeq, 'refused only after it');
     }
+  });
+
+  test('charged services: a queued charged message carries its service to its claim (also after a retry, a replacement and a release from review); no other message does', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const { svc, to } = await subscribedNumber(s, cp.id, service);
+    const charged = (o: { scheduledAt?: number } = {}): SubmissionItem => {
+      const it = item({ cp: cp.id, from: service, to, type: 'notification', at: T0 + 20 });
+      it.candidate.chargedServiceId = svc.id;
+      if (o.scheduledAt !== undefined) it.scheduledAt = o.scheduledAt;
+      return it;
+    };
+    const now = charged();
+    const plain = item({ cp: cp.id, from: service, to, type: 'notification', at: T0 + 20 });
+    const later = charged({ scheduledAt: T0 + 60 * MIN });
+    await s.messages.decideAndRecord([now, plain, later], () => decision(true));
+    const first = new Map((await s.outbox.claim(T0 + 21, 10, MIN)).map((m) => [m.id, m]));
+    assert.equal(first.get(now.id)?.chargedServiceId, svc.id);
+    assert.equal('chargedServiceId' in first.get(plain.id)!, false, 'absent, not undefined');
+    // read back from the table after a retry
+    await s.outbox.retryLater(first.get(now.id)!, T0 + 5 * MIN, 'throttled');
+    const again = (await s.outbox.claim(T0 + 5 * MIN, 10, 120 * MIN)).find((m) => m.id === now.id);
+    assert.equal(again?.chargedServiceId, svc.id);
+    // a replacement keeps it
+    const replaced = { ...later, candidate: { ...later.candidate, text: '【示例】今日天气：多云' }, receivedAt: T0 + 2 * MIN };
+    const out = await s.messages.replaceQueued({ item: replaced, arrivedAt: T0 + 20, previousText: later.candidate.text, at: T0 + 2 * MIN, detail: 'test', recordId: `${later.id}:replaced:1` }, () => decision(true, '【示例】今日天气：多云'));
+    assert.equal(typeof out === 'object' && out.outcome, 'replaced');
+    const due = (await s.outbox.claim(T0 + 60 * MIN, 10, 120 * MIN)).find((m) => m.id === later.id);
+    assert.equal(due?.chargedServiceId, svc.id);
+    // held, then released: its release is judged on the subscription read in its transaction, and the
+    // released row keeps the service
+    const held = charged();
+    await s.messages.decideAndRecord([held], () => heldDecision());
+    let seen: ReleaseFacts | undefined;
+    await s.messages.resolveHeld(held.id, { action: 'release', at: T0 + 61 * MIN, actor: 'admin_1', reason: 'ok', check: { commercial: false, category: null, chargedServiceId: svc.id, judge: (f) => { seen = f; } } });
+    assert.ok(seen && seen.chargedSubscription !== null && seen.chargedSubscription !== undefined, JSON.stringify(seen));
+    const released = (await s.outbox.claim(T0 + 61 * MIN, 10, MIN)).find((m) => m.id === held.id);
+    assert.equal(released?.chargedServiceId, svc.id);
+    // a release naming no service reads none
+    const heldPlain = item({ cp: cp.id, from: service, to, type: 'notification', at: T0 + 20 });
+    await s.messages.decideAndRecord([heldPlain], () => heldDecision());
+    await s.messages.resolveHeld(heldPlain.id, { action: 'release', at: T0 + 62 * MIN, actor: 'admin_1', reason: 'ok', check: { commercial: false, category: null, judge: (f) => { seen = f; } } });
+    assert.equal('chargedSubscription' in seen!, false);
+  });
+
+  test('charged services: a release from review reads the number\'s subscription as it is then: null once it ended', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const { svc, to } = await subscribedNumber(s, cp.id, service);
+    const held = item({ cp: cp.id, from: service, to, type: 'notification', at: T0 + 20 });
+    held.candidate.chargedServiceId = svc.id;
+    await s.messages.decideAndRecord([held], () => heldDecision());
+    await s.consents.endChargedSubscription(svc.id, to, T0 + 30, 'api', {});
+    let seen: ReleaseFacts | undefined;
+    await assert.rejects(s.messages.resolveHeld(held.id, { action: 'release', at: T0 + 40, actor: 'admin_1', reason: 'ok', check: { commercial: false, category: null, chargedServiceId: svc.id, judge: (f) => { seen = f; throw new Error('refused'); } } }), /refused/);
+    assert.equal(seen?.chargedSubscription, null);
+    assert.equal((await s.messages.getMessage(held.id))?.status, 'held', 'a refused release leaves it held');
+  });
+
+  test('charged services: the send-time read gives each message\'s live subscription of its sender, or null, in order', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const other = await seedProvider(s);
+    const { svc, to, req } = await subscribedNumber(s, cp.id, service);
+    const stranger = msisdn();
+    assert.deepEqual(await s.consents.liveChargedSubscriptions([]), []);
+    const keys = [
+      { serviceId: svc.id, contentProviderId: cp.id, msisdn: to },
+      { serviceId: svc.id, contentProviderId: cp.id, msisdn: stranger },
+      { serviceId: svc.id, contentProviderId: other.cp.id, msisdn: to },
+      { serviceId: svc.id, contentProviderId: cp.id, msisdn: to },
+    ];
+    assert.deepEqual(await s.consents.liveChargedSubscriptions(keys), [req.id, null, null, req.id]);
+    await s.consents.endChargedSubscription(svc.id, to, T0 + 30, 'api', {});
+    assert.deepEqual(await s.consents.liveChargedSubscriptions(keys), [null, null, null, null]);
+  });
+
+  test('charged services: a service\'s subscriptions, live and ended, are listed oldest first a keyset page at a time; another service\'s are not', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const { svc, to, req } = await subscribedNumber(s, cp.id, service);
+    const more: ConsentRequestRow[] = [];
+    // two more numbers, one started at the same time as another (ties ordered by id)
+    for (const at of [T0 + 10, T0 + 20]) {
+      const n = notice(cp.id, service, msisdn(), svc.id);
+      await s.consents.openConsentRequest(n, () => undefined);
+      await s.consents.resolveConsentRequest(n.id, { status: 'granted', at, channel: 'sms', evidence: {}, chargedSubscription: subscription(n, at) });
+      more.push(n);
+    }
+    // another service's subscription of the same number is not listed
+    const otherSvc: ChargedServiceRow = { ...svc, id: uid('chs'), name: '笑话' };
+    await s.consents.addChargedService(otherSvc);
+    const elsewhere = notice(cp.id, service, msisdn(), otherSvc.id);
+    await s.consents.openConsentRequest(elsewhere, () => undefined);
+    await s.consents.resolveConsentRequest(elsewhere.id, { status: 'granted', at: T0 + 5, channel: 'sms', evidence: {}, chargedSubscription: subscription(elsewhere, T0 + 5) });
+    await s.consents.endChargedSubscription(svc.id, to, T0 + 30, 'api', {});
+    const expected = [{ id: req.id, at: T0 + 10 }, { id: more[0]!.id, at: T0 + 10 }, { id: more[1]!.id, at: T0 + 20 }]
+      .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((x) => x.id);
+    const all = await s.consents.listChargedSubscriptions(svc.id, { limit: 10 });
+    assert.deepEqual(all.map((r) => r.id), expected);
+    const ended = all.find((r) => r.id === req.id)!;
+    assert.equal(ended.endedAt, T0 + 30);
+    assert.equal(ended.endReason, 'unsubscribed');
+    assert.equal(all.find((r) => r.id === more[1]!.id)?.endedAt, null);
+    // a page, then the rows strictly past its last one
+    const first = await s.consents.listChargedSubscriptions(svc.id, { limit: 2 });
+    assert.deepEqual(first.map((r) => r.id), expected.slice(0, 2));
+    const last = first[1]!;
+    const rest = await s.consents.listChargedSubscriptions(svc.id, { limit: 2, after: { at: last.startedAt, id: last.id } });
+    assert.deepEqual(rest.map((r) => r.id), expected.slice(2));
+    assert.deepEqual(await s.consents.listChargedSubscriptions('chs_none', { limit: 10 }), []);
   });
 }

@@ -25,6 +25,7 @@ import {
 } from '../consent-rows.js';
 import { numberLockKey } from './locks.js';
 import type { FrequencyPeriod } from '../../domain/frequency-period.js';
+import type { KeysetPosition } from '../../domain/page-cursor.js';
 
 const Q = queries('consents', [
   'insertConsent', 'getConsent', 'withdraw', 'withdrawLive', 'startRelationship', 'openRelationship', 'endRelationship', 'liveConsents',
@@ -32,7 +33,7 @@ const Q = queries('consents', [
   'pendingOfProvider', 'refused', 'withdrawnByUser', 'resolve', 'due', 'markSent', 'unsent', 'expiring', 'markExpired',
   'subscriberConsents', 'subscriberRequests', 'subscriberOptOuts', 'subscriberOptOutSignatures', 'subscriberRelationships',
   'sendTimeFacts',
-  'insertService', 'service', 'servicesOf', 'services', 'insertSubscription', 'liveSubscription', 'liveSubscriptionsOf', 'endSubscription',
+  'insertService', 'service', 'servicesOf', 'services', 'insertSubscription', 'liveSubscription', 'liveSubscriptionsOf', 'endSubscription', 'liveChargedSubscriptions', 'subscriptionsOf',
 ] as const);
 
 /** A row of the sendTimeFacts query (consents.sql): one per item, in input order. */
@@ -169,6 +170,11 @@ export class PgConsents implements ConsentStore {
   async activeChargedSubscription(serviceId: string, msisdn: string): Promise<ChargedSubscriptionRow | null> {
     const r = (await this.pool.query<ChargedSubscriptionDb>(Q.liveSubscription, [serviceId, msisdn])).rows[0];
     return r ? toChargedSubscription(r) : null;
+  }
+
+  async listChargedSubscriptions(serviceId: string, q: { limit: number; after?: KeysetPosition }): Promise<ChargedSubscriptionRow[]> {
+    const at = q.after?.at ?? null;
+    return (await this.pool.query<ChargedSubscriptionDb>(Q.subscriptionsOf, [serviceId, at, q.after?.id ?? null, q.limit])).rows.map(toChargedSubscription);
   }
 
   async endChargedSubscription(serviceId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<boolean> {
@@ -360,6 +366,13 @@ export class PgConsents implements ConsentStore {
    */
   async sendTimeFacts(items: readonly { contentProviderId: string; msisdn: string; category: string }[], now: number): Promise<SendTimeFacts[]> {
     return readSendTimeFacts(this.pool, items, now);
+  }
+
+  /** ConsentStore.liveChargedSubscriptions: one statement for the batch (consents.sql), a read outside any lock. */
+  async liveChargedSubscriptions(items: readonly { serviceId: string; contentProviderId: string; msisdn: string }[]): Promise<(string | null)[]> {
+    if (items.length === 0) return [];
+    const rows = (await this.pool.query<{ id: string | null }>(Q.liveChargedSubscriptions, [items.map((i) => i.serviceId), items.map((i) => i.contentProviderId), items.map((i) => i.msisdn)])).rows;
+    return rows.map((r) => r.id);
   }
 
   async subscriber(msisdn: string, contentProviderId?: string): Promise<SubscriberData> {

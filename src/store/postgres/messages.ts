@@ -61,10 +61,11 @@ interface FactsRow {
 interface ConsentDb { id: string; content_provider_id: string; msisdn: string; category: string; granted_at: number; expires_at: number; freq_count: number; freq_per: 'day' | 'week' | 'month'; has_proof: boolean }
 
 // A held message keeps its category too (migration 092): released, it is judged again before it is sent.
-// Its delivery lane too (migration 111): released, it queues in its type's lane.
-const PARK = `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until, client_ref, priority)
-SELECT i, cp, m, f, t, rd, 0, coalesce(du, at), at, 'held', at, cat, vu, cr, pr
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::bigint[], $8::text[], $9::bigint[], $10::bigint[], $11::text[], $12::smallint[]) AS u(i, cp, f, m, t, rd, at, cat, vu, du, cr, pr)`;
+// Its delivery lane too (migration 111): released, it queues in its type's lane. And a charged
+// message's service (migration 123): released, its subscription is judged again.
+const PARK = `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until, client_ref, priority, charged_service_id)
+SELECT i, cp, m, f, t, rd, 0, coalesce(du, at), at, 'held', at, cat, vu, cr, pr, chs
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::bigint[], $8::text[], $9::bigint[], $10::bigint[], $11::text[], $12::smallint[], $13::text[]) AS u(i, cp, f, m, t, rd, at, cat, vu, du, cr, pr, chs)`;
 
 const pair = (cp: string, m: string) => `${cp}\u0000${m}`;
 const chargeKey = (svc: string, cp: string, m: string) => `${svc}\u0000${cp}\u0000${m}`;
@@ -116,8 +117,8 @@ export class PgMessages implements MessageStore {
       const out: DecidedItem[] = [];
       const recs: NewRecord[] = [];
       const sends = { cp: [] as string[], m: [] as string[], type: [] as string[], consent: [] as (string | null)[], category: [] as (string | null)[], at: [] as number[] };
-      const park: [string, string, string, string, string, number, number, string | null, number | null, number | null, string, number][] = [];
-      const ob = { id: [] as string[], cp: [] as string[], from: [] as string[], m: [] as string[], text: [] as string[], rd: [] as number[], at: [] as number[], category: [] as (string | null)[], validUntil: [] as (number | null)[], due: [] as (number | null)[], clientRef: [] as string[], priority: [] as number[] };
+      const park: [string, string, string, string, string, number, number, string | null, number | null, number | null, string, number, string | null][] = [];
+      const ob = { id: [] as string[], cp: [] as string[], from: [] as string[], m: [] as string[], text: [] as string[], rd: [] as number[], at: [] as number[], category: [] as (string | null)[], validUntil: [] as (number | null)[], due: [] as (number | null)[], clientRef: [] as string[], priority: [] as number[], charged: [] as (string | null)[] };
       const clientParts = { cp: [] as string[], part: [] as string[], id: [] as string[], at: [] as number[] };
       // usage figures summed over the batch: one upsert row per (provider, day, key), in `writes`
       const tally = new UsageTally();
@@ -150,10 +151,10 @@ export class PgMessages implements MessageStore {
         // a commercial message's category: judged again before it is sent (send-time-check.ts)
         const queuedCategory = cand.type === 'commercial' ? cand.category ?? null : null;
         if (d.held) {
-          park.push([item.id, cand.contentProviderId, cand.from, cand.to, d.text, receiptColumn(item.registeredDelivery), now, queuedCategory, item.validUntil ?? null, item.scheduledAt ?? null, clientRefColumn(item.clientRef), priorityOf(cand.type)]);
+          park.push([item.id, cand.contentProviderId, cand.from, cand.to, d.text, receiptColumn(item.registeredDelivery), now, queuedCategory, item.validUntil ?? null, item.scheduledAt ?? null, clientRefColumn(item.clientRef), priorityOf(cand.type), cand.chargedServiceId ?? null]);
           continue;
         }
-        ob.id.push(item.id); ob.cp.push(cand.contentProviderId); ob.from.push(cand.from); ob.m.push(cand.to); ob.text.push(d.text); ob.rd.push(receiptColumn(item.registeredDelivery)); ob.at.push(now); ob.category.push(queuedCategory); ob.validUntil.push(item.validUntil ?? null); ob.due.push(item.scheduledAt ?? null); ob.clientRef.push(clientRefColumn(item.clientRef)); ob.priority.push(priorityOf(cand.type));
+        ob.id.push(item.id); ob.cp.push(cand.contentProviderId); ob.from.push(cand.from); ob.m.push(cand.to); ob.text.push(d.text); ob.rd.push(receiptColumn(item.registeredDelivery)); ob.at.push(now); ob.category.push(queuedCategory); ob.validUntil.push(item.validUntil ?? null); ob.due.push(item.scheduledAt ?? null); ob.clientRef.push(clientRefColumn(item.clientRef)); ob.priority.push(priorityOf(cand.type)); ob.charged.push(cand.chargedServiceId ?? null);
       }
       // Rule lists first (remembered once a batch registering them commits): records refer to them by id.
       const registering = new Set<string>();
@@ -163,7 +164,7 @@ export class PgMessages implements MessageStore {
         const id = pipelineId(rules);
         if (!registering.has(id) && await this.records.registerPipeline(c, id, rules)) registering.add(id);
       }
-      await c.query({ name: 'sg_writes', text: Q.writes, values: [...this.records.columns(recs), sends.cp, sends.m, sends.type, sends.consent, sends.at, ob.id, ob.cp, ob.from, ob.m, ob.text, ob.rd, ob.at, sends.category, ob.category, ob.validUntil, ob.due, ob.clientRef, ...tally.columns(), ob.priority] });
+      await c.query({ name: 'sg_writes', text: Q.writes, values: [...this.records.columns(recs), sends.cp, sends.m, sends.type, sends.consent, sends.at, ob.id, ob.cp, ob.from, ob.m, ob.text, ob.rd, ob.at, sends.category, ob.category, ob.validUntil, ob.due, ob.clientRef, ...tally.columns(), ob.priority, ob.charged] });
       // The kept earlier parts of the sets these decide go with the decisions (smpp-deliveries.sql).
       const keptSets = items.flatMap((i) => (i.keptPartsKey ? [i.keptPartsKey] : []));
       if (keptSets.length) await c.query(PARTS.dropParts, [keptSets]);
@@ -172,7 +173,7 @@ export class PgMessages implements MessageStore {
       // Held messages (rare: only under an early-warning hold) park with status 'held', never due.
       if (park.length) {
         const col = (i: number) => park.map((r) => r[i]);
-        await c.query(PARK, [col(0), col(1), col(2), col(3), col(4), col(5), col(6), col(7), col(8), col(9), col(10), col(11)]);
+        await c.query(PARK, [col(0), col(1), col(2), col(3), col(4), col(5), col(6), col(7), col(8), col(9), col(10), col(11), col(12)]);
       }
       // A keyed request's key, last (its answer is computed from every decision): a key another
       // process holds fails this transaction, and none of these decisions stays (idempotency.ts).
@@ -233,10 +234,12 @@ export class PgMessages implements MessageStore {
         await c.query(
           `UPDATE message_status SET status = $2, text = $3, registered_delivery = $4, due_at = CASE WHEN attempts > 0 THEN GREATEST(due_at, $5::bigint) ELSE $5::bigint END,
              valid_until = $6, updated_at = $7, leased_until = NULL, published_at = NULL, counted_at = NULL,
-             attempts = CASE WHEN $8 THEN GREATEST(attempts - 1, 0) ELSE attempts END
+             attempts = CASE WHEN $8 THEN GREATEST(attempts - 1, 0) ELSE attempts END,
+             charged_service_id = coalesce(charged_service_id, $9)
             WHERE id = $1`,
-          // the claim given up counted an attempt that sent nothing: taken back, as `release` does
-          [item.id, d.held ? 'held' : 'accepted', d.text, receiptColumn(item.registeredDelivery), item.scheduledAt ?? item.receivedAt, item.validUntil ?? null, r.at, givenUp],
+          // the claim given up counted an attempt that sent nothing: taken back, as `release` does;
+          // a charged message's service kept (or the record's, for a row queued before migration 123)
+          [item.id, d.held ? 'held' : 'accepted', d.text, receiptColumn(item.registeredDelivery), item.scheduledAt ?? item.receivedAt, item.validUntil ?? null, r.at, givenUp, cand.chargedServiceId ?? null],
         );
         const rules = d.pipeline;
         const registered = rules ? pipelineId(rules) : null;
@@ -327,9 +330,14 @@ export class PgMessages implements MessageStore {
           // shared-locked: a suspension waits for the release too.
           const sender = (await c.query<{ status: 'active' | 'suspended' }>('SELECT status FROM content_providers WHERE id = $1 FOR SHARE', [row.content_provider_id])).rows[0];
           const subscription = ck.commercial ? (await readSendTimeFacts(c, [{ contentProviderId: row.content_provider_id, msisdn: row.msisdn, category: ck.category }], r.at))[0] : null;
-          ck.judge({ at: r.at, senderStatus: sender?.status ?? null, subscription });
+          // a charged message's subscription (rule 8), read only for one naming a service: after the
+          // number's lock, as an opt-out or the provider's DELETE ends it under that lock
+          const svc = ck.chargedServiceId ?? null;
+          const charged = svc === null ? {} : { chargedSubscription: (await c.query<{ id: string }>(Q.chargedSubscriptions, [[svc], [row.content_provider_id], [row.msisdn]])).rows[0]?.id ?? null };
+          ck.judge({ at: r.at, senderStatus: sender?.status ?? null, subscription, ...charged });
         }
-        await c.query("UPDATE message_status SET status = 'accepted', due_at = GREATEST(due_at, $2), updated_at = $2 WHERE id = $1", [id, r.at]);
+        // its charged service kept, or taken from the check for a row parked before migration 123
+        await c.query("UPDATE message_status SET status = 'accepted', due_at = GREATEST(due_at, $2), updated_at = $2, charged_service_id = coalesce(charged_service_id, $3) WHERE id = $1", [id, r.at, r.check?.chargedServiceId ?? null]);
       } else {
         await c.query("UPDATE message_status SET status = $3, text = '', updated_at = $2 WHERE id = $1", [id, r.at, status]);
         const u = r.uncount;

@@ -32,7 +32,7 @@ const RANK: Record<MessageStatus, number> = { accepted: 0, submitted: 1, deliver
 
 const Q = queries('outbox', ['cancelRow', 'cancel', 'uncount', 'claim', 'claimIds', 'relay', 'current', 'currentByUpstream', 'setStatuses', 'retry', 'release', 'renew', 'byUpstream', 'spellingsOnFile', 'pending', 'pendingDue', 'partsOf', 'currentByIdOrUpstream', 'partsOfMessages', 'setParts', 'fileParts', 'callbackFacts', 'upstreamIdsOf'] as const);
 
-interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number; partial: string | null; category: string | null; valid_until: number | null; client_ref: string | null; leased_until?: number | null; priority: Priority }
+interface QueueDb { id: string; content_provider_id: string; from_port: string; msisdn: string; text: string; registered_delivery: number; attempts: number; submitted_at: number; due_at: number; enqueued_seq: number; partial: string | null; category: string | null; valid_until: number | null; client_ref: string | null; leased_until?: number | null; priority: Priority; charged_service_id: string | null }
 /** In claim order: lane by lane (src/domain/priority.ts), then first due, first queued (RETURNING keeps no order). */
 function toOutbound(rows: QueueDb[]): OutboundMessage[] {
   rows.sort((a, b) => a.priority - b.priority || a.due_at - b.due_at || a.enqueued_seq - b.enqueued_seq);
@@ -43,6 +43,8 @@ function toOutbound(rows: QueueDb[]): OutboundMessage[] {
     // a commercial message's (migration 092); absent, not undefined, for every other type
     if (r.category !== null) m.category = r.category;
     if (r.valid_until !== null) m.validUntil = Number(r.valid_until);
+    // a charged message's service (migration 123); absent for every other
+    if (r.charged_service_id != null) m.chargedServiceId = r.charged_service_id;
     const clientRef = clientRefFromColumn(r.client_ref);
     if (clientRef !== undefined) m.clientRef = clientRef;
     // claim and claimIds return the lease they wrote: it names the claim (OutboxStore.release)

@@ -7,6 +7,7 @@
 import type { Db } from './db.js';
 import type { Statement } from 'better-sqlite3';
 import type { FrequencyPeriod } from '../../domain/frequency-period.js';
+import type { KeysetPosition } from '../../domain/page-cursor.js';
 import type {
   ChargedServiceRow, ChargedSubscriptionRow, ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, MoRecord, OptOutOptions,
   RelationshipRow, SendTimeFacts, SubscriberData, SubscriptionEvent,
@@ -55,6 +56,10 @@ export class SqliteConsents implements ConsentStore {
       services: db.prepare('SELECT * FROM charged_services ORDER BY created_at, id'),
       insertSubscription: db.prepare('INSERT INTO charged_subscriptions (id, service_id, content_provider_id, msisdn, started_at, ended_at, end_reason, proof) VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)'),
       liveSubscription: db.prepare('SELECT * FROM charged_subscriptions WHERE service_id = ? AND msisdn = ? AND ended_at IS NULL'),
+      // the send-time check's (rule 8): the sender's live subscription, by charged_subscriptions_live (migration 128)
+      liveChargeOf: db.prepare('SELECT id FROM charged_subscriptions WHERE service_id = ? AND msisdn = ? AND content_provider_id = ? AND ended_at IS NULL').pluck(),
+      // a service's subscriptions, a keyset page (charged_subscriptions_service, migration 129)
+      subscriptionsOf: db.prepare('SELECT * FROM charged_subscriptions WHERE service_id = ? AND (? IS NULL OR (started_at, id) > (?, ?)) ORDER BY started_at, id LIMIT ?'),
       liveSubscriptionsOf: db.prepare('SELECT * FROM charged_subscriptions WHERE content_provider_id = ? AND msisdn = ? AND ended_at IS NULL ORDER BY started_at, id'),
       endSubscription: db.prepare('UPDATE charged_subscriptions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
       request: db.prepare('SELECT * FROM consent_requests WHERE id = ?'),
@@ -173,6 +178,11 @@ export class SqliteConsents implements ConsentStore {
   async activeChargedSubscription(serviceId: string, msisdn: string): Promise<ChargedSubscriptionRow | null> {
     const r = this.q.liveSubscription.get(serviceId, msisdn) as ChargedSubscriptionDb | undefined;
     return r ? toChargedSubscription(r) : null;
+  }
+
+  async listChargedSubscriptions(serviceId: string, q: { limit: number; after?: KeysetPosition }): Promise<ChargedSubscriptionRow[]> {
+    const at = q.after?.at ?? null;
+    return (this.q.subscriptionsOf.all(serviceId, at, at, q.after?.id ?? null, q.limit) as ChargedSubscriptionDb[]).map(toChargedSubscription);
   }
 
   async endChargedSubscription(serviceId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<boolean> {
@@ -362,6 +372,12 @@ export class SqliteConsents implements ConsentStore {
       if (f.optOutSignatures) out.optOutSignatures = f.optOutSignatures;
       return out;
     }))();
+  }
+
+  /** ConsentStore.liveChargedSubscriptions: one indexed look-up per message, in one read transaction. */
+  async liveChargedSubscriptions(items: readonly { serviceId: string; contentProviderId: string; msisdn: string }[]): Promise<(string | null)[]> {
+    if (items.length === 0) return [];
+    return this.db.transaction(() => items.map((i) => (this.q.liveChargeOf.get(i.serviceId, i.msisdn, i.contentProviderId) as string | undefined) ?? null))();
   }
 
   async subscriber(msisdn: string, contentProviderId?: string): Promise<SubscriberData> {

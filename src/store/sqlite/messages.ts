@@ -77,14 +77,14 @@ export class SqliteMessages implements MessageStore {
       registerPipeline: db.prepare('INSERT INTO pipelines (id, rules) VALUES (?, ?) ON CONFLICT DO NOTHING'),
       pipelineRules: db.prepare('SELECT rules FROM pipelines WHERE id = ?'),
       enqueue: db.prepare(
-        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until, client_ref, priority)
-         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'accepted', ?, ?, ?, ?, ?)`,
+        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until, client_ref, priority, charged_service_id)
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'accepted', ?, ?, ?, ?, ?, ?)`,
       ),
       // Held messages park in the same table with status 'held': the claim query and the due index
       // only look at 'accepted', so they are never due for egress until released.
       park: db.prepare(
-        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until, client_ref, priority)
-         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'held', ?, ?, ?, ?, ?)`,
+        `INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until, client_ref, priority, charged_service_id)
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'held', ?, ?, ?, ?, ?, ?)`,
       ),
       held: db.prepare(
         `SELECT ${HELD_COLS} FROM message_status
@@ -99,7 +99,8 @@ export class SqliteMessages implements MessageStore {
       ),
       senderStatus: db.prepare('SELECT status FROM content_providers WHERE id = ?').pluck(),
       // due at the release, or at its schedule if that is later (parked with due_at = its schedule)
-      release: db.prepare("UPDATE message_status SET status = 'accepted', due_at = max(due_at, ?), updated_at = ? WHERE id = ? AND status = 'held'"),
+      // (its charged service kept, or taken from the release's check for a row parked before migration 129)
+      release: db.prepare("UPDATE message_status SET status = 'accepted', due_at = max(due_at, ?), updated_at = ?, charged_service_id = coalesce(charged_service_id, ?) WHERE id = ? AND status = 'held'"),
       // a rejection or an expiry: final, its text no longer needed
       endHeld: db.prepare("UPDATE message_status SET status = ?, text = '', updated_at = ? WHERE id = ? AND status = 'held'"),
       uncount: db.prepare(UNCOUNT_SQL),
@@ -110,7 +111,9 @@ export class SqliteMessages implements MessageStore {
       // due time a replacement never pulls forward (replace-message.ts).
       replace: db.prepare(
         // counted_at cleared: the replacement's count stands where it is judged, not where a carry left the old one
-        `UPDATE message_status SET status = ?, text = ?, registered_delivery = ?, due_at = CASE WHEN attempts > 0 THEN MAX(due_at, ?) ELSE ? END, valid_until = ?, updated_at = ?, counted_at = NULL
+        // charged_service_id: kept (a replacement stays charged), or the record's for a row queued before migration 129
+        `UPDATE message_status SET status = ?, text = ?, registered_delivery = ?, due_at = CASE WHEN attempts > 0 THEN MAX(due_at, ?) ELSE ? END, valid_until = ?, updated_at = ?, counted_at = NULL,
+             charged_service_id = coalesce(charged_service_id, ?)
           WHERE id = ? AND status IN ('accepted', 'held')`,
       ),
       // Rows are in insertion (time) order: a rowid scan from the start meets the oldest first.
@@ -241,7 +244,7 @@ export class SqliteMessages implements MessageStore {
         // no new message: only the segments billed follow the new text (usage-tally.ts)
         this.usage.write(tallyReplacement(c.contentProviderId, r.arrivedAt ?? item.receivedAt, row, d));
         const due = item.scheduledAt ?? item.receivedAt;
-        this.q.replace.run(d.held ? 'held' : 'accepted', wellFormed(d.text), receiptColumn(item.registeredDelivery), due, due, item.validUntil ?? null, r.at, item.id);
+        this.q.replace.run(d.held ? 'held' : 'accepted', wellFormed(d.text), receiptColumn(item.registeredDelivery), due, due, item.validUntil ?? null, r.at, c.chargedServiceId ?? null, item.id);
         const consentId = c.type === 'commercial' ? facts.consent?.id ?? null : null;
         this.records.append({ id: r.recordId, at: r.at, kind: 'status', contentProviderId: c.contentProviderId, msisdn: row.msisdn, ref: item.id, body: replacementBody(r, d, this.encode(d), consentId) });
         // its callback commits with it (callback-targets.ts): one per replacement, named by its record
@@ -293,11 +296,13 @@ export class SqliteMessages implements MessageStore {
     const due = item.scheduledAt ?? at;
     // its delivery lane, a column of the same insert (src/domain/priority.ts)
     const priority = priorityOf(c.type);
+    // a charged message's service: its subscription is judged again before it is sent (migration 129)
+    const charged = c.chargedServiceId ?? null;
     if (d.held) {
-      this.q.park.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, due, at, at, category, item.validUntil ?? null, clientRefColumn(item.clientRef), priority);
+      this.q.park.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, due, at, at, category, item.validUntil ?? null, clientRefColumn(item.clientRef), priority, charged);
       return;
     }
-    const { lastInsertRowid } = this.q.enqueue.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, due, at, at, category, item.validUntil ?? null, clientRefColumn(item.clientRef), priority);
+    const { lastInsertRowid } = this.q.enqueue.run(item.id, c.contentProviderId, c.to, c.from, text, receipt, due, at, at, category, item.validUntil ?? null, clientRefColumn(item.clientRef), priority, charged);
     // only what the next claim may take: a scheduled message waits in the table for its time
     if (item.scheduledAt !== undefined) return;
     // What the outbox's claim would read back from this row (SqliteOutbox.claim, DUE_COLUMNS); the
@@ -305,6 +310,7 @@ export class SqliteMessages implements MessageStore {
     const m: OutboundMessage = { id: item.id, contentProviderId: c.contentProviderId, from: c.from, to: c.to, text, registeredDelivery: receiptFromColumn(receipt), attempts: 1, submittedAt: at, leasedUntil: 0, priority, clientRef: item.clientRef ?? null };
     if (category !== null) m.category = category;
     if (item.validUntil !== undefined) m.validUntil = item.validUntil;
+    if (charged !== null) m.chargedServiceId = charged;
     this.handed.stage({ priority, due: at, rowid: Number(lastInsertRowid), m });
   }
 
@@ -319,7 +325,7 @@ export class SqliteMessages implements MessageStore {
         ref: m.id,
         body: { from: m.from, to: m.to, type: m.type, category: null, text: m.text, finalText: null, segments: null, decision: 'accepted', code: null, verdicts: null, channel: 'system', purpose: m.purpose, charged: false },
       });
-      this.q.enqueue.run(m.id, m.contentProviderId, m.to, m.from, m.text, 0, m.at, m.at, m.at, null, null, clientRefColumn(undefined), priorityOf(m.type)); // a system message has no clientRef
+      this.q.enqueue.run(m.id, m.contentProviderId, m.to, m.from, m.text, 0, m.at, m.at, m.at, null, null, clientRefColumn(undefined), priorityOf(m.type), null); // a system message has no clientRef, charges nothing
     })();
   }
 
@@ -362,12 +368,15 @@ export class SqliteMessages implements MessageStore {
         // Judged on what is committed now, in this transaction: nothing can land between the judgement
         // and the release (SQLite serves one process, and this transaction runs to its end at once).
         const c = r.check;
+        const charged = c?.chargedServiceId ?? null;
         if (c) c.judge({
           at: r.at,
           senderStatus: (this.q.senderStatus.get(row.content_provider_id) as 'active' | 'suspended' | undefined) ?? null,
           subscription: c.commercial ? this.subscriptionAt(row.content_provider_id, row.msisdn, c.category, r.at) : null,
+          // a charged message's subscription (rule 8), read only for one naming a service
+          ...(charged !== null ? { chargedSubscription: (this.q.liveCharge.get(charged, row.msisdn, row.content_provider_id) as string | undefined) ?? null } : {}),
         });
-        this.q.release.run(r.at, r.at, id);
+        this.q.release.run(r.at, r.at, charged, id);
       } else {
         this.q.endHeld.run(status, r.at, id);
         const u = r.uncount;

@@ -75,8 +75,8 @@ interface Lease extends Owner { until: number; priority: Priority; due: number; 
  * mode): an object per row cost ~2.5 µs against ~1.3 for an array (docs/PERFORMANCE.md), once per
  * message sent.
  */
-const DUE_COLUMNS = 'rowid, due_at, id, content_provider_id, from_port, msisdn, text, registered_delivery, attempts, submitted_at, partial, category, valid_until, client_ref, priority';
-type DueRow = [rowid: number, dueAt: number, id: string, contentProviderId: string, from: string, msisdn: string, text: string, registeredDelivery: number, attempts: number, submittedAt: number, partial: string | null, category: string | null, validUntil: number | null, clientRef: string | null, priority: Priority];
+const DUE_COLUMNS = 'rowid, due_at, id, content_provider_id, from_port, msisdn, text, registered_delivery, attempts, submitted_at, partial, category, valid_until, client_ref, priority, charged_service_id';
+type DueRow = [rowid: number, dueAt: number, id: string, contentProviderId: string, from: string, msisdn: string, text: string, registeredDelivery: number, attempts: number, submittedAt: number, partial: string | null, category: string | null, validUntil: number | null, clientRef: string | null, priority: Priority, chargedServiceId: string | null];
 /** A claim reads from the start of the queue at least this often (see SqliteOutbox.cursors). */
 const FULL_SCAN_MS = 1000;
 
@@ -236,6 +236,8 @@ export class SqliteOutbox implements OutboxStore {
         if (partial) m.partial = partial;
         if (r[11] !== null) m.category = r[11];
         if (r[12] !== null) m.validUntil = r[12];
+        // a charged message's service (migration 129): absent, not undefined, for every other
+        if (r[15] !== null) m.chargedServiceId = r[15];
         const clientRef = clientRefFromColumn(r[13]);
         if (clientRef !== undefined) m.clientRef = clientRef;
         out.push(m);

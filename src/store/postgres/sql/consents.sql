@@ -158,3 +158,19 @@ SELECT * FROM charged_subscriptions WHERE content_provider_id = $1 AND msisdn = 
 
 -- name: endSubscription
 UPDATE charged_subscriptions SET ended_at = $1, end_reason = $2 WHERE id = $3 AND ended_at IS NULL;
+
+-- name: liveChargedSubscriptions
+-- The send-time check's (rule 8, src/app/send-time-check.ts): for each queued charged message, the
+-- number's live subscription of its sender to the service (charged_subscriptions_live), or NULL; one
+-- row per item, in input order.
+SELECT s.id
+  FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(svc, cp, m, n)
+  LEFT JOIN charged_subscriptions s ON s.service_id = k.svc AND s.msisdn = k.m AND s.content_provider_id = k.cp AND s.ended_at IS NULL
+ ORDER BY k.n;
+
+-- name: subscriptionsOf
+-- One service's subscriptions, live and ended, a keyset page in (started_at, id) order past ($2, $3)
+-- (charged_subscriptions_service, migration 123); $4 rows at most.
+SELECT * FROM charged_subscriptions
+ WHERE service_id = $1 AND ($2::bigint IS NULL OR (started_at, id) > ($2::bigint, $3::text))
+ ORDER BY started_at, id LIMIT $4;

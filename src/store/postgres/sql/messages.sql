@@ -55,7 +55,8 @@ SELECT k.svc, k.cp, k.m, s.id
 -- commercial message's, judged again before it is sent: migration 092), $26 their validity
 -- (migration 093, NULL: none), $27 their schedule (NULL: due at once; src/domain/schedule.ts), $28
 -- their clientRef ('' for none: migration 096), added last so the others keep their numbers.
--- $33: the queue rows' delivery lanes (migration 111, src/domain/priority.ts).
+-- $33: the queue rows' delivery lanes (migration 111, src/domain/priority.ts). $34: their charged
+-- service (migration 123, NULL but for a charged message): judged again before it is sent.
 -- $29-$32: the batch's usage counters (usage.ts, migrations 097 and 102), one row per distinct
 -- (provider, day, key), sorted, in this connection's shard (no other transaction waits on it): the
 -- upsert rides in this statement, no round trip of its own.
@@ -70,9 +71,9 @@ WITH r AS (
   SELECT cp, d, k, pg_backend_pid(), n FROM unnest($29::text[], $30::text[], $31::text[], $32::bigint[]) AS x(cp, d, k, n)
   ON CONFLICT (content_provider_id, day, key, shard) DO UPDATE SET n = uc.n + excluded.n
 )
-INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until, client_ref, priority)
-SELECT i, cp, m, f, t, rd, 0, coalesce(du, at), at, 'accepted', at, cat, vu, cr, pr
-  FROM unnest($17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::smallint[], $23::bigint[], $25::text[], $26::bigint[], $27::bigint[], $28::text[], $33::smallint[]) AS u(i, cp, f, m, t, rd, at, cat, vu, du, cr, pr);
+INSERT INTO message_status (id, content_provider_id, msisdn, from_port, text, registered_delivery, attempts, due_at, submitted_at, status, updated_at, category, valid_until, client_ref, priority, charged_service_id)
+SELECT i, cp, m, f, t, rd, 0, coalesce(du, at), at, 'accepted', at, cat, vu, cr, pr, chs
+  FROM unnest($17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::smallint[], $23::bigint[], $25::text[], $26::bigint[], $27::bigint[], $28::text[], $33::smallint[], $34::text[]) AS u(i, cp, f, m, t, rd, at, cat, vu, du, cr, pr, chs);
 
 -- name: enqueue
 -- $8: the messages' categories (migration 092; NULL but for a commercial message). A system message

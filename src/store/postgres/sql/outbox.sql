@@ -1,7 +1,8 @@
 -- The egress queue and message status (outbox.ts). The queue is message_status rows in status
 -- 'accepted'; leases are shared through leased_until because several processes claim. Every claim
 -- returns a commercial message's category (migration 092): it is judged again before it is sent; and its
--- validity (migration 093): not sent after it; and its clientRef (migration 096): its status events carry it.
+-- validity (migration 093): not sent after it; and its clientRef (migration 096): its status events carry it;
+-- and a charged message's service (migration 123): its subscription is judged again before it is sent.
 
 -- name: claim
 -- Several workers in several processes may claim at once: SKIP LOCKED hands each row to one.
@@ -23,7 +24,7 @@ UPDATE message_status o SET leased_until = $1::bigint + $3::bigint, attempts = o
           ORDER BY due_at, enqueued_seq LIMIT $2 FOR UPDATE SKIP LOCKED) AS l2
         LIMIT $2) AS c
  WHERE o.id = c.id
-RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial, o.category, o.valid_until, o.client_ref, o.leased_until, o.priority;
+RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial, o.category, o.valid_until, o.client_ref, o.leased_until, o.priority, o.charged_service_id;
 
 -- name: claimIds
 -- The bus hands a worker specific messages: claim those still queued, due (by $4, which allows for
@@ -33,7 +34,7 @@ UPDATE message_status o SET leased_until = $2::bigint + $3::bigint, attempts = o
          WHERE id = ANY($1::text[]) AND status = 'accepted' AND due_at <= $4 AND (leased_until IS NULL OR leased_until <= $2)
          ORDER BY id FOR UPDATE SKIP LOCKED) AS c
  WHERE o.id = c.id
-RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial, o.category, o.valid_until, o.client_ref, o.leased_until, o.priority;
+RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial, o.category, o.valid_until, o.client_ref, o.leased_until, o.priority, o.charged_service_id;
 
 -- name: relay
 -- Messages to hand (again) to the message bus: queued, due, not leased, and never published or
@@ -56,7 +57,7 @@ UPDATE message_status o SET published_at = $1
           ORDER BY due_at, enqueued_seq LIMIT $2 FOR UPDATE SKIP LOCKED) AS l2
         LIMIT $2) AS c
  WHERE o.id = c.id
-RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial, o.category, o.valid_until, o.client_ref, o.priority;
+RETURNING o.id, o.content_provider_id, o.from_port, o.msisdn, o.text, o.registered_delivery, o.attempts, o.submitted_at, o.due_at, o.enqueued_seq, o.partial, o.category, o.valid_until, o.client_ref, o.priority, o.charged_service_id;
 
 -- name: current
 -- Row locks in id order: two status batches touching the same messages never deadlock.
