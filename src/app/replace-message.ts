@@ -14,7 +14,8 @@
  * than the one going out. Written to the carrier (`submitted` or later), partly written (a long
  * message with parts acknowledged), or final: `conflict`.
  *
- * The message keeps its id, arrival, sender and recipient, type and category; the new decision is
+ * The message keeps its id, arrival, sender and recipient, type, category and charged service (rule 8:
+ * its number's subscription is judged again with the new text); the new decision is
  * judged and counted at the time the message is to be sent: its schedule, else now (not its arrival,
  * which may be weeks back when the replacement drops a schedule: a consent's frequency spent today
  * must refuse a message going today), after
@@ -108,7 +109,9 @@ export async function replaceMessage(ctx: AppContext, p: Principal, id: string, 
   const now = ctx.clock.now();
   const item: SubmissionItem = {
     id: v.id,
-    candidate: { contentProviderId: v.contentProviderId, from: v.from, toRaw: v.to, to: normalizeMsisdn(v.to), text: shaped.text, type: v.type, category: shaped.category },
+    // a charged message stays one: its new text is judged with its service (charging.notice), and the
+    // queue row keeps the service for the send-time check
+    candidate: { contentProviderId: v.contentProviderId, from: v.from, toRaw: v.to, to: normalizeMsisdn(v.to), text: shaped.text, type: v.type, category: shaped.category, ...(v.chargedServiceId !== undefined ? { chargedServiceId: v.chargedServiceId } : {}) },
     channel,
     registeredDelivery: change.registeredDelivery ?? v.registeredDelivery,
     // judged (and counted) as a submission arriving now would be: unscheduled, it goes now

@@ -36,7 +36,8 @@ export type ListedHeld = HeldMessage & { expiresAt: number };
  * The stages a release re-runs: what can change while a message waits, the same the delivery worker
  * judges before sending (send-time-check.ts). A commercial message may not go out once the number
  * opted out or joined the do-not-disturb list, once its consent was withdrawn or expired, or outside
- * the sending hours of the moment it is released.
+ * the sending hours of the moment it is released; a charged message (any type) once the number's
+ * subscription to its service ended (`charge_not_confirmed`, rule 8).
  */
 const RELEASE_STAGES = SEND_TIME_STAGES;
 
@@ -188,10 +189,14 @@ export class ReviewQueue {
     }
     if (v.status !== 'held') return undefined; // resolve() answers not_found
     const { from, to, text, type } = v;
-    const candidate = { contentProviderId: v.contentProviderId, from, toRaw: to, to, text, type, category: v.category ?? undefined };
+    // a charged message is judged with its service (rule 8): released only while the number's
+    // subscription to it is live
+    const chargedServiceId = v.chargedServiceId;
+    const candidate = { contentProviderId: v.contentProviderId, from, toRaw: to, to, text, type, category: v.category ?? undefined, ...(chargedServiceId !== undefined ? { chargedServiceId } : {}) };
     return {
       commercial: type === 'commercial',
       category: v.category ?? null,
+      chargedServiceId: chargedServiceId ?? null,
       judge: (f: ReleaseFacts) => {
         const now = f.at;
         const sub = f.subscription;
@@ -203,6 +208,7 @@ export class ReviewQueue {
           dnd: sub?.dnd ?? false,
           consent: sub?.consent ?? null,
           verificationSends: { minute: 0, hour: 0, day: 0 },
+          ...(f.chargedSubscription !== undefined ? { chargedSubscription: f.chargedSubscription } : {}),
         };
         const d = decide(RELEASE_STAGES, candidate, facts, this.ctx.profile, this.ctx.detectors, now);
         if (d.rejection) {

@@ -4,7 +4,9 @@
  * from review): the number refused (Art. 18: stop once the user refuses) or joined the
  * do-not-disturb list, the consent was withdrawn or expired, the provider was suspended, or the
  * sending hours are over. Every type, not only commercial: the signature was revoked or the port
- * retired since the message was accepted (send-time-registry.ts). Judged by the pipeline's own stages, so a stop names their rule and
+ * retired since the message was accepted (send-time-registry.ts); and a charged message (rule 8,
+ * OutboundMessage.chargedServiceId) whose number's subscription to its service ended while it waited
+ * (TD, an opt-out, the provider's DELETE): `charge_not_confirmed` ({@link chargedStops}). Judged by the pipeline's own stages, so a stop names their rule and
  * article like a rejection at submission; the review queue's release judges the same way
  * (review-queue.ts).
  *
@@ -28,14 +30,17 @@ import { decide } from '../pipeline/runner.js';
 import { registryStops } from './send-time-registry.js';
 import { senderActive } from '../pipeline/stages/sender.js';
 import { consentFrequency, consentHeld, nextSendingWindow, notOptedOut, withinSendingHours } from '../pipeline/stages/commercial.js';
+import { chargeConfirmed } from '../pipeline/stages/charging.js';
 import { frequencyPeriod } from '../domain/frequency-period.js';
 import type { Candidate, Decision } from '../pipeline/types.js';
 
 /**
  * What may change while a message waits (in the queue, or held for review: review-queue.ts judges a
- * release with these too) and would make sending it now unlawful.
+ * release with these too) and would make sending it now unlawful. `charging.notice` skips every
+ * message naming no charged service; it comes before the sending hours, so a charged message whose
+ * subscription ended is stopped, not put off to the morning.
  */
-export const SEND_TIME_STAGES = [senderActive, notOptedOut, consentHeld, withinSendingHours] as const;
+export const SEND_TIME_STAGES = [senderActive, notOptedOut, consentHeld, chargeConfirmed, withinSendingHours] as const;
 
 export interface SendTimeOutcome {
   /** To the egress now. */
@@ -64,6 +69,10 @@ export async function checkAtSendTime(ctx: Pick<AppContext, 'store' | 'profile' 
   const registry = await registryStops(ctx, batch, now);
   batch = registry.live;
   expired.push(...registry.stopped);
+  // A charged message whose subscription ended while it waited: stopped, whatever its type.
+  const charged = await chargedStops(ctx, batch, now);
+  batch = charged.live;
+  expired.push(...charged.stopped);
   const commercial = batch.filter((m) => m.category !== undefined);
   if (commercial.length === 0) return { send: batch as OutboundMessage[], stopped: expired, deferred: [] };
   const facts = await ctx.store.consents.sendTimeFacts(commercial.map((m) => ({ contentProviderId: m.contentProviderId, msisdn: m.to, category: m.category! })), now);
@@ -89,6 +98,30 @@ export async function checkAtSendTime(ctx: Pick<AppContext, 'store' | 'profile' 
     else out.stopped.push({ id: m.id, status: 'rejected', at: now, detail: r.message, rejection: { code: r.code, rule: r.rule, article: r.article, profile: r.profile } });
   }
   return out;
+}
+
+/**
+ * A charged message (OutboundMessage.chargedServiceId, rule 8) is sent only while the number holds a
+ * live subscription of its sender to the service: one ended while the message waited (TD or another
+ * opt-out, the provider's DELETE …/subscriptions/{msisdn}) would charge the user without one. Stopped
+ * for good, `rejected` with the stage's own rejection (`charge_not_confirmed`, rule charging.notice),
+ * as a submission after the end would be. One read per batch that holds a charged message
+ * (ConsentStore.liveChargedSubscriptions); a batch without one reads nothing.
+ */
+export async function chargedStops(ctx: Pick<AppContext, 'store' | 'profile' | 'detectors'>, batch: readonly OutboundMessage[], now: number): Promise<{ live: OutboundMessage[]; stopped: StatusUpdate[] }> {
+  const named = batch.filter((m) => m.chargedServiceId !== undefined);
+  if (named.length === 0) return { live: batch as OutboundMessage[], stopped: [] };
+  const subs = await ctx.store.consents.liveChargedSubscriptions(named.map((m) => ({ serviceId: m.chargedServiceId!, contentProviderId: m.contentProviderId, msisdn: m.to })));
+  const ended = new Map<OutboundMessage, StatusUpdate>();
+  named.forEach((m, i) => {
+    if (subs[i] !== null) return;
+    const candidate: Candidate = { contentProviderId: m.contentProviderId, from: m.from, toRaw: m.to, to: m.to, text: m.text, type: 'notification', chargedServiceId: m.chargedServiceId! };
+    const facts: Facts = { sender: { id: m.contentProviderId, status: 'active', signatures: new Set() }, port: null, optedOut: false, dnd: false, consent: null, verificationSends: { minute: 0, hour: 0, day: 0 }, chargedSubscription: null };
+    const r = decide([chargeConfirmed], candidate, facts, ctx.profile, ctx.detectors, now).rejection!;
+    ended.set(m, { id: m.id, status: 'rejected', at: now, detail: r.message, rejection: { code: r.code, rule: r.rule, article: r.article, profile: r.profile } });
+  });
+  if (ended.size === 0) return { live: batch as OutboundMessage[], stopped: [] };
+  return { live: batch.filter((m) => !ended.has(m)), stopped: [...ended.values()] };
 }
 
 /**
