@@ -13,19 +13,23 @@ import { SmsguardError } from '../domain/errors.js';
 import { MSISDN_FORMS, normalizeMsisdn } from '../domain/msisdn.js';
 import { measure } from '../domain/segments.js';
 import { buildChargeNoticeText, CHARGE_PERS, type ChargePer } from '../domain/charge-notice-text.js';
-import type { ChargedServiceRow, ConsentRequestRow } from '../ports/store.js';
+import type { ChargedServiceRow, ChargedSubscriptionRow, ConsentRequestRow } from '../ports/store.js';
+import { decodeKeysetCursor, keysetPage } from '../domain/page-cursor.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
+import { GATEWAY_ARTICLES } from '../domain/gateway-articles.js';
 import { OWN_DATA_REF, requireRole, requireRoleIn, ROLES } from './access.js';
 import { str } from './validate.js';
 import { settleDueRequests } from './consent-sweeper.js';
-import { sendRequestMessage } from './consent-requests.js';
+import { refuseInQuietHours, sendRequestMessage } from './consent-requests.js';
 
 const HOUR = 3_600_000;
 /** The rule a charge without a confirmed subscription breaks (both profiles; src/profiles). */
 export const CHARGE_RULE = 'charging.notice';
 const ONE_PENDING_RULE = 'consent.one-pending';
 const ONE_PENDING_ARTICLE = 'gateway rule, not a regulation: one open request per provider and number, so a reply to the port answers exactly one';
+/** The rule a notice to a number already subscribed to the service breaks (its article: GATEWAY_ARTICLES.chargedSubscription). */
+export const ONE_SUBSCRIPTION_RULE = 'charging.one-subscription';
 
 /** Bounds of a service's fields, in characters: one table for the parser and the HTTP schema. */
 export const CHARGED_SERVICE_LIMITS = {
@@ -116,6 +120,42 @@ async function ownService(ctx: AppContext, cpId: string, id: string): Promise<Ch
   return s;
 }
 
+/** A subscription as GET /v1/charged-services/{id}/subscriptions shows it (its id is its notice's). */
+export interface ChargedSubscriptionView {
+  id: string;
+  msisdn: string;
+  status: 'active' | 'ended';
+  startedAt: string;
+  /** Only once ended: when, and why (`unsubscribed`: the provider's DELETE; `opt_out`: the user's refusal). */
+  endedAt?: string;
+  endReason?: string;
+}
+
+const subscriptionView = (r: ChargedSubscriptionRow): ChargedSubscriptionView => ({
+  id: r.id, msisdn: r.msisdn, status: r.endedAt === null ? 'active' : 'ended', startedAt: new Date(r.startedAt).toISOString(),
+  ...(r.endedAt !== null ? { endedAt: new Date(r.endedAt).toISOString(), ...(r.endReason !== null ? { endReason: r.endReason } : {}) } : {}),
+});
+
+/** A page's size bounds (GET /v1/charged-services/{id}/subscriptions `limit`), as the other keyset lists. */
+export const SUBSCRIPTION_PAGE = { default: 100, max: 1000 } as const;
+
+/**
+ * GET /v1/charged-services/{id}/subscriptions: the service's confirmed subscriptions, live and ended,
+ * oldest first, a keyset page at a time (`nextCursor` passed back as `cursor`). A provider reads its
+ * own services' only (another's: `forbidden`, rule access.own-data); an admin any. A notice still
+ * awaiting its answer is no subscription (GET /v1/consent-requests/{id} shows it).
+ */
+export async function listChargedSubscriptions(ctx: AppContext, p: Principal, serviceId: string, q: { limit?: number; cursor?: string } = {}): Promise<{ items: ChargedSubscriptionView[]; nextCursor: string | null }> {
+  requireRole(p, 'admin', 'content-provider');
+  const after = q.cursor === undefined ? undefined : decodeKeysetCursor(q.cursor);
+  const limit = Math.min(Math.max(Math.trunc(q.limit ?? SUBSCRIPTION_PAGE.default), 1), SUBSCRIPTION_PAGE.max);
+  if (p.role === 'content-provider') await ownService(ctx, p.contentProviderId, serviceId);
+  else if (!(await ctx.store.consents.getChargedService(serviceId))) throw new SmsguardError('not_found', `no charged service ${serviceId}`);
+  const rows = await ctx.store.consents.listChargedSubscriptions(serviceId, { limit: limit + 1, ...(after ? { after } : {}) });
+  const page = keysetPage(rows, limit, (r) => ({ at: r.startedAt, id: r.id }));
+  return { items: page.rows.map(subscriptionView), nextCursor: page.nextCursor };
+}
+
 export interface ChargedSubscriptionCreated {
   id: string;
   status: 'pending';
@@ -150,6 +190,9 @@ export async function subscribeToChargedService(ctx: AppContext, p: Principal, s
   if (measure(text).chars > max) throw new SmsguardError('message_too_long', `the notice is longer than ${max} characters (shorten the service's name)`, ref('content.length'));
 
   const now = ctx.clock.now();
+  // An offer of a paid service the provider asks the gateway to make, as a consent request is: daytime
+  // only (before 2026-12-07 a notice went at any hour, the only approach that did).
+  refuseInQuietHours(ctx, now, 'commercial messages, consent requests and charged services\' notices');
   // A notice answered by silence counts as refused below (and no longer blocks a new one).
   await settleDueRequests(ctx, now);
   const row: ConsentRequestRow = {
@@ -167,7 +210,11 @@ export async function subscribeToChargedService(ctx: AppContext, p: Principal, s
     if (facts.pending) {
       throw new SmsguardError('conflict', `request ${facts.pending.id} to this number is waiting for its answer until ${new Date(facts.pending.deadlineAt).toISOString()}`, { rule: ONE_PENDING_RULE, article: ONE_PENDING_ARTICLE, profile: ctx.profile.id });
     }
-    if (facts.chargedActive) throw new SmsguardError('conflict', `the number is already subscribed to charged service ${service.id}`);
+    if (facts.chargedActive) {
+      throw new SmsguardError('charged_already_subscribed', `the number is already subscribed to charged service ${service.id} (GET /v1/charged-services/${service.id}/subscriptions lists it; DELETE …/subscriptions/{msisdn} ends it)`, {
+        rule: ONE_SUBSCRIPTION_RULE, article: GATEWAY_ARTICLES.chargedSubscription.en, profile: ctx.profile.id,
+      }, 'msisdn');
+    }
   });
   await sendRequestMessage(ctx, row);
   return { id: row.id, status: 'pending', text, messageId: row.messageId, deadlineAt: new Date(row.deadlineAt).toISOString() };

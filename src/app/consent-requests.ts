@@ -35,6 +35,19 @@ function reject(ctx: AppContext, code: ErrorCode, rule: string, message: string,
   throw new SmsguardError(code, message, { rule, article: ctx.profile.rules[rule]?.article, profile: ctx.profile.id }, field);
 }
 
+/**
+ * An approach the gateway writes on a provider's behalf (a consent request; a charged service's
+ * notice, charged-services.ts) goes only within the profile's sending hours, as the commercial
+ * messages it asks permission for: `quiet_hours` (rule commercial.quiet-hours) outside them, before
+ * anything is opened or queued. `what` names what may be sent in the refusal's message.
+ */
+export function refuseInQuietHours(ctx: AppContext, now: number, what: string): void {
+  const q = ctx.profile.params.quietHours.value;
+  const t = localMinutes(now, q.timeZone);
+  const hm = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
+  if (t < hm(q.start) || t >= hm(q.end)) reject(ctx, 'quiet_hours', 'commercial.quiet-hours', `${what} may be sent only ${q.start}–${q.end} ${q.timeZone}`);
+}
+
 function int(v: unknown, field: string, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new SmsguardError('invalid_request', `${field}: must be an integer ${min}–${max}`, {}, field);
   return v;
@@ -152,10 +165,7 @@ async function openRequest(ctx: AppContext, cpId: string, input: ConsentRequestI
   const max = ctx.profile.params.maxLength.value;
   if (measure(text).chars > max) reject(ctx, 'message_too_long', 'content.length', `the request is longer than ${max} characters`, 'text');
   // A request is a commercial approach: daytime only, like the messages it asks permission for.
-  const q = ctx.profile.params.quietHours.value;
-  const t = localMinutes(now, q.timeZone);
-  const hm = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
-  if (t < hm(q.start) || t >= hm(q.end)) reject(ctx, 'quiet_hours', 'commercial.quiet-hours', `commercial messages (and consent requests) may be sent only ${q.start}–${q.end} ${q.timeZone}`);
+  refuseInQuietHours(ctx, now, 'commercial messages (and consent requests)');
 
   // Close windows that have run out first, so a request answered by silence counts as refused below.
   await settleDueRequests(ctx, now);

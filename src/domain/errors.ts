@@ -45,6 +45,8 @@ export const ERROR_CODES = [
   'quiet_hours',
   // charged services (shared/REGULATION.md rule 8, src/app/charged-services.ts)
   'charge_not_confirmed',
+  // a notice asked for a number already subscribed to the service (409)
+  'charged_already_subscribed',
   // operations
   'upstream_unavailable',
   // the store (PostgreSQL) could not be reached just now: try again (src/http/errors.ts)

@@ -13,6 +13,11 @@ export const GATEWAY_ARTICLES = {
   access: { en: "operational, not regulation (the deployment's division of duties: which role may use an operation, and a content provider only its own data)", zh: '运营安排，并非法规规定（部署的职责分工：哪种身份可使用哪项操作，企业只能使用本企业的数据）' },
   idempotency: { en: 'operational, not regulation (safe retries: an Idempotency-Key names one request for 24 hours)', zh: '运营安排，并非法规规定（安全重试：一个幂等键在24小时内只代表一个请求）' },
   throughput: { en: 'operational, not regulation (the rate the operator agreed with the content provider, as an SMPP credential\'s throughput)', zh: '运营安排，并非法规规定（运营方与企业约定的速率，与SMPP账号的速率相同）' },
+  /**
+   * One live subscription per charged service and number (src/app/charged-services.ts): a second
+   * notice would ask the user to confirm a charge already confirmed.
+   */
+  chargedSubscription: { en: 'gateway rule, not a regulation: one live subscription per charged service and number, so the user is never asked again to confirm a charge already confirmed', zh: '网关规则，并非法规规定：同一号码对同一收费业务只有一项有效订购，不再就已确认的收费重复征询' },
   penalties: { en: 'rule 12 (RMB 10,000–30,000 for commercial-SMS violations)', zh: '要点第12项（商业性短信息违规：罚款一万元以上三万元以下）' },
   /**
    * The credit file (rule 11: violations are written into the provider's credit file and published;

@@ -36,6 +36,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   consent_proof_required: 422,
   consent_request_incomplete: 422,
   charge_not_confirmed: 422,
+  // a state of the number's, as the one-open-question conflict: nothing to confirm again
+  charged_already_subscribed: 409,
   consent_request_repeated: 422,
   opted_out: 422,
   quiet_hours: 422,

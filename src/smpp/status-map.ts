@@ -52,6 +52,8 @@ export const SMPP_STATUS: Readonly<Record<ErrorCode, number>> = {
   quiet_hours: 0x412,
   // HTTP only (a submit_sm has no field naming a charged service); listed because the table is exhaustive
   charge_not_confirmed: 0x414,
+  // HTTP only too (a subscription's notice is asked over HTTP); the next free code of the block
+  charged_already_subscribed: 0x415,
   upstream_unavailable: CommandStatus.ESME_RMSGQFUL,
   // as before the code existed (a store failure was internal_error): the ESME's system error
   store_unavailable: CommandStatus.ESME_RSYSERR,

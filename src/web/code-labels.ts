@@ -40,6 +40,7 @@ const LABELS: Readonly<Record<ErrorCode, Said>> = {
   consent_proof_required: ['缺少同意凭证', 'consent proof required'],
   consent_request_incomplete: ['征询同意的短信内容不完整', 'consent request incomplete'],
   charge_not_confirmed: ['用户未确认订购该收费业务', 'charge not confirmed'],
+  charged_already_subscribed: ['该号码已订购此收费业务', 'number already subscribed to the charged service'],
   consent_request_repeated: ['被拒绝后重复征询同意', 'consent asked again after a refusal'],
   opted_out: ['用户已退订', 'recipient opted out'],
   quiet_hours: ['在禁止发送商业短信的时段', 'outside the hours commercial messages may be sent'],

@@ -26,7 +26,7 @@ export const RULE_IDS = [
   'refusal.opt-out-reply', 'consent.request-content', 'consent.no-reply', 'consent.no-repeat', 'consent.proof',
   'consent.one-pending', 'records.retention',
   // charged services (profiles; src/app/charged-services.ts)
-  'charging.notice',
+  'charging.notice', 'charging.one-subscription',
   // the registry (profiles; src/app/onboarding.ts)
   'registry.credit-code',
   // a regulator token's limits (src/app/records-scope.ts)
@@ -69,6 +69,7 @@ const LABELS: Readonly<Record<RuleId, Said>> = {
   'consent.no-repeat': ['被拒绝后不得重复征询同意', 'no repeated consent request after a refusal'],
   'consent.proof': ['同意须有凭证', 'consent needs proof'],
   'consent.one-pending': ['同一企业对同一号码只能有一条待答复的同意征询', 'one open consent request per provider and number'],
+  'charging.one-subscription': ['同一号码对同一收费业务只有一项有效订购', 'one live subscription per charged service and number'],
   'charging.notice': ['收费前须告知业务、资费、收费方式及退订方式并经用户确认', 'a charge needs the user told the service, tariff, method and how to unsubscribe, and their Y'],
   'records.retention': ['记录须保存规定的期限', 'records are kept for the required period'],
   'supervision.province-scope': ['限于一省的监管令牌只涉及本省企业', "a regulator token limited to a province reaches only that province's providers"],

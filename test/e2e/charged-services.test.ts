@@ -2,11 +2,13 @@
  * Charged services end to end (shared/REGULATION.md rule 8: before charging, the user is told the
  * service, tariff, charging method and how to unsubscribe): the registry, the notice smsguard sends,
  * the user's Y / N / TD / silence, charged messages refused until confirmed, and the ends of a
- * subscription (the provider's DELETE, the user's opt-out).
+ * subscription (the provider's DELETE, the user's opt-out); a second notice to a subscribed number
+ * refused with its own code and rule; a service's subscriptions listed a page at a time; notices,
+ * like consent requests, only within the sending hours.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { gatewaySuite, OTHER_PROVIDER, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { gatewaySuite, withGateway, NOON_SHANGHAI, OTHER_PROVIDER, type TestGateway, type Provider } from '../helpers/gateway.js';
 
 const PORT = '10690001';
 
@@ -219,4 +221,80 @@ describe('charged services (rule 8)', () => {
     await reply(g, to, 'Y');
     await refusedNotConfirmed(g, cp, await charge(g, cp, to, serviceId), serviceId);
   });
+  test('a notice to a number already subscribed is refused charged_already_subscribed, naming its rule', async () => {
+    const to = '13800138110';
+    await subscribe(g, cp, serviceId, to);
+    assert.equal((await reply(g, to, 'Y')).action, 'consent_granted');
+    const again = await subscribe(g, cp, serviceId, to);
+    assert.equal(again.statusCode, 409, again.body);
+    const e = again.json().error;
+    assert.equal(e.code, 'charged_already_subscribed');
+    assert.equal(e.rule, 'charging.one-subscription');
+    assert.match(e.article, /^gateway rule, not a regulation/);
+    assert.equal(e.profile, 'cn-2015');
+    assert.equal(e.field, 'msisdn');
+    // ended, it may be asked again
+    assert.equal((await g.http.inject({ method: 'DELETE', url: `/v1/charged-services/${serviceId}/subscriptions/${to}`, headers: cp.auth })).statusCode, 200);
+    assert.equal((await subscribe(g, cp, serviceId, to)).statusCode, 202);
+  });
+
+  test('GET …/subscriptions: the service\'s subscriptions, live and ended, oldest first, a page at a time; a provider its own only', async () => {
+    const list = (auth: Record<string, string>, q = '', id = serviceId) => g.http.inject({ method: 'GET', url: `/v1/charged-services/${id}/subscriptions${q}`, headers: auth });
+    const all = await list(cp.auth, '?limit=1000');
+    assert.equal(all.statusCode, 200, all.body);
+    const items = all.json().items as { id: string; msisdn: string; status: string; startedAt: string; endedAt?: string; endReason?: string }[];
+    assert.equal(all.json().nextCursor, null);
+    const of = (m: string) => items.filter((x) => x.msisdn === `+86${m}`);
+    // confirmed by Y, never ended
+    assert.deepEqual(of('13800138101').map((x) => [x.status, x.endedAt, x.endReason]), [['active', undefined, undefined]]);
+    assert.deepEqual(of('13800138104').map((x) => [x.status, x.endReason]), [['ended', 'opt_out']]);
+    assert.deepEqual(of('13800138105').map((x) => [x.status, x.endReason]), [['ended', 'unsubscribed']]);
+    assert.ok(of('13800138105')[0]!.endedAt! >= of('13800138105')[0]!.startedAt);
+    // refused, lapsed or pending: no subscription
+    for (const m of ['13800138102', '13800138103', '13800138108', '13800138109']) assert.deepEqual(of(m), [], m);
+    // its id is the notice's: the subscription's history is there
+    assert.equal((await status(g, cp, of('13800138101')[0]!.id)).status, 'granted');
+    const starts = items.map((x) => x.startedAt);
+    assert.deepEqual(starts, [...starts].sort(), 'oldest first');
+    // pages of 2: together the whole list, each once
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const r = await list(cp.auth, `?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      assert.equal(r.statusCode, 200, r.body);
+      assert.ok(r.json().items.length <= 2);
+      paged.push(...r.json().items.map((x: { id: string }) => x.id));
+      cursor = r.json().nextCursor;
+    } while (cursor);
+    assert.deepEqual(paged, items.map((x) => x.id));
+    assert.ok(items.length >= 4, JSON.stringify(items));
+    assert.equal((await list(cp.auth, '?cursor=zzz')).statusCode, 400);
+    // the admin reads any; another provider none of it; an unknown service is 404
+    assert.deepEqual((await list(g.admin, '?limit=1000')).json().items, items);
+    const forbidden = await list(other.auth);
+    assert.equal(forbidden.statusCode, 403, forbidden.body);
+    assert.equal(forbidden.json().error.rule, 'access.own-data');
+    assert.equal((await list(cp.auth, '', 'chs_nope')).statusCode, 404);
+    assert.equal((await list(g.admin, '', 'chs_nope')).statusCode, 404);
+  });
+});
+
+describe('charged services: the notice keeps the sending hours (as a consent request)', () => {
+  test('at 22:00 Shanghai a notice is refused quiet_hours (rule commercial.quiet-hours), as a consent request is; at 08:00 it goes', () => withGateway({ now: NOON_SHANGHAI + 10 * 3_600_000 }, async (g, cp) => {
+    const s = await register(g, cp.id);
+    assert.equal(s.statusCode, 201, s.body);
+    const id = s.json().id;
+    const to = '13800138120';
+    const night = await subscribe(g, cp, id, to);
+    assert.equal(night.statusCode, 422, night.body);
+    assert.equal(night.json().error.code, 'quiet_hours');
+    assert.equal(night.json().error.rule, 'commercial.quiet-hours');
+    const request = await g.http.inject({ method: 'POST', url: '/v1/consent-requests', headers: cp.auth, payload: { from: '10690002', to, category: '会员促销', frequency: { count: 4, per: 'month' }, durationDays: 180 } });
+    assert.deepEqual([request.json().error.code, request.json().error.rule], [night.json().error.code, night.json().error.rule], 'the same rule as a consent request');
+    assert.deepEqual(await outbox(g, to), [], 'nothing sent');
+    // nothing opened either: at 08:00 the notice goes
+    g.clock.set(NOON_SHANGHAI + 20 * 3_600_000);
+    const day = await subscribe(g, cp, id, to);
+    assert.equal(day.statusCode, 202, day.body);
+  }));
 });

@@ -1,14 +1,15 @@
 /**
  * Charged services (shared/REGULATION.md rule 8; src/app/charged-services.ts): the operator registers
  * a provider's services, the provider subscribes a number through smsguard's own notice and ends a
- * subscription. A subscription's status and history are its notice's: GET /v1/consent-requests/{id}.
+ * subscription, and lists a service's subscriptions. A subscription's status and history are its
+ * notice's: GET /v1/consent-requests/{id}.
  */
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app/app.js';
-import { CHARGED_SERVICE_LIMITS, createChargedService, endChargedSubscription, listChargedServices, subscribeToChargedService } from '../../app/charged-services.js';
+import { CHARGED_SERVICE_LIMITS, SUBSCRIPTION_PAGE, createChargedService, endChargedSubscription, listChargedServices, listChargedSubscriptions, subscribeToChargedService } from '../../app/charged-services.js';
 import { requireAuth, requireRoles } from '../auth.js';
 import { ROLES } from '../../app/access.js';
-import { bearerSecurity, bounded, errorBody, idParam } from '../schemas.js';
+import { KEYSET_CURSOR_PARAM, NEXT_CURSOR, bearerSecurity, bounded, errorBody, errorResponse, idParam } from '../schemas.js';
 
 const tariff = {
   type: 'object', additionalProperties: false,
@@ -17,6 +18,19 @@ const tariff = {
     per: { type: 'string', enum: ['message', 'month'], description: 'How it is charged: per message received, or per month subscribed' },
   },
   required: ['amountFen', 'per'],
+} as const;
+
+const subscription = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', description: 'The subscription\'s id, its notice\'s: GET /v1/consent-requests/{id} shows its history and the user\'s confirmation' },
+    msisdn: { type: 'string' },
+    status: { type: 'string', enum: ['active', 'ended'], description: 'active: its messages may charge; ended: they are refused (and stopped at send time) charge_not_confirmed' },
+    startedAt: { type: 'string', format: 'date-time', description: 'When the user\'s Y confirmed it' },
+    endedAt: { type: 'string', format: 'date-time', description: 'Only once ended' },
+    endReason: { type: 'string', enum: ['unsubscribed', 'opt_out'], description: 'Only once ended: unsubscribed (the provider\'s DELETE), opt_out (the user refused the provider: TD or another refusal)' },
+  },
+  required: ['id', 'msisdn', 'status', 'startedAt'],
 } as const;
 
 const service = {
@@ -65,7 +79,7 @@ export async function chargedServiceRoutes(f: FastifyInstance, opts: { app: App 
     schema: {
       tags: ['consent'], security: bearerSecurity,
       summary: 'Subscribe a number to the provider\'s own charged service: smsguard sends its notice (service, tariff, charging method, Y to confirm, TD to unsubscribe; free) and the subscription is pending until the user replies Y',
-      description: 'The notice is a consent request (GET /v1/consent-requests/{id} shows its status: granted = subscribed). Rejections: 404 not_found / 403 forbidden (no such service, or another provider\'s), 422 opted_out (the number refused the provider, or is on the do-not-disturb list), 409 conflict (rule consent.one-pending: a question to this number awaits its answer; or already subscribed).',
+      description: 'The notice is a consent request (GET /v1/consent-requests/{id} shows its status: granted = subscribed). Rejections: 404 not_found / 403 forbidden (no such service, or another provider\'s), 422 opted_out (the number refused the provider, or is on the do-not-disturb list), 422 quiet_hours (rule commercial.quiet-hours: outside the sending hours, as a consent request), 409 conflict (rule consent.one-pending: a question to this number awaits its answer), 409 charged_already_subscribed (rule charging.one-subscription: the number\'s subscription to the service is live; field msisdn).',
       params: idParam,
       body: { type: 'object', additionalProperties: false, properties: { msisdn: { type: 'string', minLength: 1, maxLength: 32, description: 'Mainland mobile number: 13800138000, +8613800138000 or 8613800138000' } }, required: ['msisdn'] },
       response: {
@@ -74,6 +88,23 @@ export async function chargedServiceRoutes(f: FastifyInstance, opts: { app: App 
       },
     },
   }, async (req, reply) => reply.code(202).send(await subscribeToChargedService(app.ctx, req.principal, (req.params as { id: string }).id, req.body)));
+
+  f.get('/v1/charged-services/:id/subscriptions', {
+    onRequest: requireAuth,
+    schema: {
+      tags: ['consent'], security: bearerSecurity,
+      summary: 'A charged service\'s confirmed subscriptions, live and ended, oldest first, a page at a time (keyset cursor): a provider its own services\' only, an admin any',
+      description: 'A notice still awaiting its answer is no subscription (GET /v1/consent-requests/{id}). Rejections: 404 not_found (no such service), 403 forbidden (a provider\'s token for another provider\'s service, rule access.own-data), 400 invalid_request (a cursor this API did not return).',
+      params: idParam,
+      querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: SUBSCRIPTION_PAGE.max, default: SUBSCRIPTION_PAGE.default }, cursor: KEYSET_CURSOR_PARAM } },
+      response: {
+        200: { type: 'object', properties: { items: { type: 'array', items: subscription }, nextCursor: NEXT_CURSOR }, required: ['items', 'nextCursor'] },
+        403: errorResponse('Another provider\'s service (rule access.own-data), or a role that reads none'),
+        404: errorResponse('No such charged service'),
+        '4xx': errorBody,
+      },
+    },
+  }, async (req) => listChargedSubscriptions(app.ctx, req.principal, (req.params as { id: string }).id, req.query as { limit?: number; cursor?: string }));
 
   f.delete('/v1/charged-services/:id/subscriptions/:msisdn', {
     onRequest: requireRoles(ROLES.subscribeChargedService),
