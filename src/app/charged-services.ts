@@ -228,6 +228,9 @@ export async function endChargedSubscription(ctx: AppContext, p: Principal, serv
   if (!msisdn) throw new SmsguardError('invalid_msisdn', `msisdn is not a mainland China mobile number ${MSISDN_FORMS}`, {}, 'msisdn');
   const ended = await ctx.store.consents.endChargedSubscription(serviceId, msisdn, ctx.clock.now(), 'api', { actor: p.actorId });
   if (!ended) throw new SmsguardError('not_found', `no live subscription of ${msisdn} to charged service ${serviceId}`);
+  // its charged messages already handed to a waiting link are given back unwritten and judged again
+  // (in-flight.ts, send-time-check.ts), as an opt-out's are
+  ctx.events.emit('refusal', { contentProviderId: p.contentProviderId, msisdns: [msisdn] });
   return { serviceId, msisdn, status: 'ended' };
 }
 

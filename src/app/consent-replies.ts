@@ -85,6 +85,8 @@ export const consentReplyHandler: MoHandler = async (ctx, mo): Promise<MoOutcome
     mo: { id: mo.id, at: mo.at, from: mo.from, to: mo.to, text: mo.text, contentProviderId: req.contentProviderId, action: 'opt_out', notice },
   });
   if (!ok) return null;
+  // as receive-mo's opt-out: in-flight messages to the number (commercial, charged) are judged again
+  ctx.events.emit('refusal', { contentProviderId: req.contentProviderId, msisdns: [req.msisdn] });
   tellProvider(ctx, req.contentProviderId, mo, notice);
   // Under the signature refused (a per-signature opt-out), as the spine's confirmation is.
   await sendFreeConfirmation(ctx, target.signature ? { ...req, text: target.signature } : req, mo.from, optOutConfirmationBody(target.signature), 'opt_out_confirmation', mo.at);

@@ -41,9 +41,9 @@ export interface AllEvents extends AppEvents {
   /** A complaint case was opened or changed state (the early-warning monitor counts these). */
   complaint: import('./complaint-events.js').ComplaintEvent;
   /**
-   * Recorded just now: a number refused (an opt-out, a withdrawn consent, the do-not-disturb list) or
-   * a provider was suspended. The delivery worker gives back those of its in-flight commercial
-   * messages the change concerns, still unwritten (the carrier link down), so that the send-time
+   * Recorded just now: a number refused (an opt-out, a withdrawn consent, the do-not-disturb list), a
+   * provider ended a number's charged subscription, or a provider was suspended. The delivery worker
+   * gives back those of its in-flight commercial and charged messages the change concerns, still unwritten (the carrier link down), so that the send-time
    * check judges them again (send-time-check.ts). Absent `contentProviderId`: every provider's
    * (DND); absent `msisdns`: every number (a suspension).
    */

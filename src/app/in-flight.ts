@@ -70,13 +70,15 @@ export class InFlight {
   }
 
   /**
-   * A refusal recorded just now (the app's `refusal` event): the in-flight commercial messages it
-   * concerns are given up where still unwritten. A message the change does not stop after all
-   * (another category's consent withdrawn) goes out on its next claim.
+   * A refusal recorded just now (the app's `refusal` event): the in-flight commercial and charged
+   * messages it concerns are given up where still unwritten (an opt-out or the provider's DELETE ends
+   * a charged message's subscription: rule 8, send-time-check.ts). A message the change does not stop
+   * after all (another category's consent withdrawn, another service's subscription ended) goes out
+   * on its next claim.
    */
   refused(e: AllEvents['refusal']): void {
     const numbers = e.msisdns ? new Set(e.msisdns) : null;
-    this.giveUp((m) => (e.contentProviderId === undefined || m.contentProviderId === e.contentProviderId) && (numbers === null || numbers.has(m.to)));
+    this.giveUp((m) => (m.category !== undefined || m.chargedServiceId !== undefined) && (e.contentProviderId === undefined || m.contentProviderId === e.contentProviderId) && (numbers === null || numbers.has(m.to)));
   }
 
   /**
@@ -89,17 +91,17 @@ export class InFlight {
    */
   closeOfHours(now: number, q: { start: string; end: string; timeZone: string }): void {
     if (this.submitting.size === 0 || inSendingHours(now, q)) return;
-    this.giveUp(() => true);
+    this.giveUp((m) => m.category !== undefined);
   }
 
   /**
-   * Gives up the in-flight commercial messages `which` picks. What was written stays written (SMPP
-   * client: a part awaiting its answer is left to it); nothing more of them is (Egress.cancel).
+   * Gives up the in-flight messages `which` picks. What was written stays written (SMPP client: a
+   * part awaiting its answer is left to it); nothing more of them is (Egress.cancel).
    */
   private giveUp(which: (m: OutboundMessage) => boolean): void {
     if (!this.egress.cancel || this.submitting.size === 0) return;
     const ids: string[] = [];
-    for (const [id, { m }] of this.submitting) if (m.category !== undefined && which(m)) ids.push(id);
+    for (const [id, { m }] of this.submitting) if (which(m)) ids.push(id);
     if (ids.length) this.egress.cancel(ids);
   }
 }

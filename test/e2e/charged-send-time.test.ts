@@ -105,6 +105,26 @@ describe('charged messages at send time (rule 8)', () => {
   });
 });
 
+describe('charged messages already handed to a waiting link (rule 8)', () => {
+  test('the provider\'s DELETE and a TD answering a pending notice announce a refusal of the number, so in-flight charged messages are given back and judged again', () => withGateway(async (g, cp) => {
+    const refusals: { contentProviderId?: string; msisdns?: readonly string[] }[] = [];
+    g.app.events.on('refusal', (e) => refusals.push(e));
+    const a = await service(g, cp);
+    const to = '13800138221';
+    await subscribed(g, cp, a, to);
+    await unsubscribe(g, cp, a, to);
+    assert.deepEqual(refusals, [{ contentProviderId: cp.id, msisdns: [`+86${to}`] }], 'the DELETE');
+    // subscribed again, then a second service's notice pending: TD answers it, opts out, ends the first
+    await subscribed(g, cp, a, to);
+    const b = await g.http.inject({ method: 'POST', url: '/v1/charged-services', headers: g.admin, payload: { contentProviderId: cp.id, name: '笑话大全', port: PORT, tariff: { amountFen: 10, per: 'message' } } });
+    const notice = await g.http.inject({ method: 'POST', url: `/v1/charged-services/${b.json().id}/subscriptions`, headers: cp.auth, payload: { msisdn: to } });
+    assert.equal(notice.statusCode, 202, notice.body);
+    refusals.length = 0;
+    assert.equal((await g.http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: to, to: PORT, text: 'TD' } })).json().action, 'opt_out');
+    assert.deepEqual(refusals, [{ contentProviderId: cp.id, msisdns: [`+86${to}`] }], 'the TD to the pending notice');
+  }));
+});
+
 /** A gateway whose provider is under an early-warning hold: every message it sends is held. */
 async function holdAll(g: TestGateway, cp: Provider): Promise<void> {
   const contentStore = new SqliteContentStore(g.store.db);
