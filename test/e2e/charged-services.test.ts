@@ -9,6 +9,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { gatewaySuite, withGateway, NOON_SHANGHAI, OTHER_PROVIDER, type TestGateway, type Provider } from '../helpers/gateway.js';
+import { roundTrip } from '../helpers/schema-coverage.js';
+import { listChargedSubscriptions } from '../../src/app/charged-services.js';
 
 const PORT = '10690001';
 
@@ -269,6 +271,9 @@ describe('charged services (rule 8)', () => {
     assert.deepEqual(paged, items.map((x) => x.id));
     assert.ok(items.length >= 4, JSON.stringify(items));
     assert.equal((await list(cp.auth, '?cursor=zzz')).statusCode, 400);
+    // the body is the use case's value, every key of it in the OpenAPI document (an ended one's too)
+    const principal = { role: 'admin', actorId: 'test' } as const;
+    await roundTrip(g.http, `/v1/charged-services/${serviceId}/subscriptions?limit=1000`, g.admin, await listChargedSubscriptions(g.app.ctx, principal, serviceId, { limit: 1000 }), '/v1/charged-services/{id}/subscriptions');
     // the admin reads any; another provider none of it; an unknown service is 404
     assert.deepEqual((await list(g.admin, '?limit=1000')).json().items, items);
     const forbidden = await list(other.auth);
