@@ -7,7 +7,10 @@
  *
  * The notice is a consent request (ConsentRequestRow.chargedServiceId): the same atomic checks (opted
  * out, do-not-disturb), the same one open question per provider and number, the same reply handling
- * (consent-replies.ts) and the same window, so a reply to the port answers exactly one question.
+ * (consent-replies.ts) and the same window, so a reply to the port answers exactly one question;
+ * and the same sending hours (`quiet_hours`). A number already subscribed is not asked again
+ * (`charged_already_subscribed`). A charged message is judged again when it is sent
+ * (send-time-check.ts `chargedStops`), when replaced and when released from review.
  */
 import { SmsguardError } from '../domain/errors.js';
 import { MSISDN_FORMS, normalizeMsisdn } from '../domain/msisdn.js';
