@@ -1384,6 +1384,11 @@ export interface Store {
    */
   addressLimits: import('./address-limits.js').AddressLimitStore;
   /**
+   * The web forms' once-tokens (src/web/form-once.ts): a form posted twice acts once, whichever
+   * process each post reaches (both adapters keep them in a table).
+   */
+  formTokens: import('./form-tokens.js').FormTokenStore;
+  /**
    * Resolves once the store answers a trivial query through its own connections (PostgreSQL: the
    * pool, no connection of its own), rejects when it cannot be reached: the readiness probe's store
    * check (app/readiness.ts). The caller bounds the wait.

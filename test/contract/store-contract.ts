@@ -24,6 +24,7 @@ import { usageContract } from './usage-contract.js';
 import { idempotencyContract } from './idempotency-contract.js';
 import { heldExpiryContract } from './held-expiry-contract.js';
 import { addressLimitsContract } from './address-limits-contract.js';
+import { formTokensContract } from './form-tokens-contract.js';
 import { replaceContract } from './replace-contract.js';
 import { chargedServicesContract } from './charged-services-contract.js';
 
@@ -2006,6 +2007,10 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
 
     describe('address limits', () => {
       addressLimitsContract(() => h.store);
+    });
+
+    describe('form tokens', () => {
+      formTokensContract(() => h.store);
     });
 
     describe('replacing a queued message (replace_sm)', () => {

@@ -23,6 +23,7 @@ import { PgCallbacks } from './callbacks.js';
 import { PgUsage } from './usage.js';
 import { PgIdempotency } from './idempotency.js';
 import { PgAddressLimits } from './address-limits.js';
+import { PgFormTokens } from './form-tokens.js';
 import type { SettingsStore, Store } from '../../ports/store.js';
 
 export type { PgOptions } from './db.js';
@@ -40,6 +41,8 @@ export class PostgresStore implements Store {
   readonly idempotency: PgIdempotency;
   /** The public doors' per-address counts, shared by every process on the schema (migration 110). */
   readonly addressLimits: PgAddressLimits;
+  /** The web forms' once-tokens, shared by every process on the schema (migration 124). */
+  readonly formTokens: PgFormTokens;
   /** Egress partition leases for the NATS pipeline (src/queue). */
   readonly partitions: PgPartitionLeases;
   /** Processes serving HTTP message requests, which split each provider's HTTP throughput (src/app/http-processes.ts). */
@@ -77,6 +80,7 @@ export class PostgresStore implements Store {
     this.usage = new PgUsage(pool);
     this.idempotency = new PgIdempotency(pool);
     this.addressLimits = new PgAddressLimits(pool);
+    this.formTokens = new PgFormTokens(pool);
     const Q = queries('settings', ['get', 'put'] as const);
     this.settings = {
       async getSetting(key) {

@@ -15,6 +15,7 @@ import { SqliteCallbacks } from './callbacks.js';
 import { SqliteUsage } from './usage.js';
 import { SqliteIdempotency } from './idempotency.js';
 import { MemoryAddressLimits } from '../../runtime/address-counts.js';
+import { SqliteFormTokens } from './form-tokens.js';
 import type { SettingsStore, Store } from '../../ports/store.js';
 
 export class SqliteStore implements Store {
@@ -31,6 +32,8 @@ export class SqliteStore implements Store {
   readonly idempotency: SqliteIdempotency;
   /** The public doors' per-address counts: in memory, one process serves a SQLite database. */
   readonly addressLimits = new MemoryAddressLimits();
+  /** The web forms' once-tokens (migration 130). */
+  readonly formTokens: SqliteFormTokens;
   /** deliver_sm waiting for a provider's ESME (not part of `Store`; the SMPP server takes the port directly). */
   readonly smppDeliveries: SqliteSmppDeliveries;
 
@@ -65,6 +68,7 @@ export class SqliteStore implements Store {
     this.records.archive.linkOptions = { ...(t.verifyThreads !== undefined ? { threads: t.verifyThreads } : {}), ...(t.nativeVerify ? {} : { native: false }) };
     this.cases = new SqliteCases(this.db, writer);
     this.smppDeliveries = new SqliteSmppDeliveries(this.db);
+    this.formTokens = new SqliteFormTokens(this.db);
     const db = this.db;
     this.settings = {
       async getSetting(key) {
