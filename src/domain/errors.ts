@@ -110,6 +110,8 @@ export const WHY_IDS = [
   // the records search's filters
   'filter_port_digits', 'filter_value_unknown',
   'template_not_found', 'template_status_unknown', 'action_not_in_force', 'held_not_found', 'consent_not_found', 'not_opted_out', 'governance_off', 'baseline_not_found',
+  // a web form posted again while its first post, on another process, has given no answer (src/web/form-once.ts)
+  'form_already_sent',
 ] as const;
 export type WhyId = (typeof WHY_IDS)[number];
 export interface Why {

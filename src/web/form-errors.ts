@@ -103,6 +103,7 @@ const WHY: Record<WhyId, Said> = {
   governance_off: ['本网关未启用内容治理（模板审核、预警措施），这里没有可显示或办理的内容。', 'Content governance (template review, early-warning actions) is not enabled on this gateway: there is nothing here to show or act on.'],
   baseline_not_found: ['预警监测尚无{scope} {key} 的基线（可能刚重启、还未统计到其发送），没有可重置的基线。', 'The early-warning monitor has no baseline for {scope} {key} yet (restarted, and none of its traffic counted since): there is nothing to reset.'],
   consent_not_found: ['没有同意记录 {id}（可能页面已过期），请重新查询该号码。', 'There is no consent {id} (the page may be out of date): search the number again.'],
+  form_already_sent: ['这份表单已经提交过，但还没有得到上一次提交的结果（可能仍在办理，也可能中途中断）。为免重复办理，没有再次提交：请先核实是否已经办理（投诉请留意是否收到案件编号），确有需要，10 分钟后再重新提交。', 'This form was sent already and its first sending has not answered yet (it may still be in progress, or it was cut off). So that it is not done twice it was not sent again: check whether it was done (for a complaint: whether you got a case reference) before sending it again, after 10 minutes if need be.'],
 };
 
 /**

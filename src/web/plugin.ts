@@ -221,12 +221,17 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
 export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
   const svc = () => complaintsOf(app);
-  // the forms that add something act once per rendering (form-once.ts): a double click files one complaint, adds one entry
-  const complaintOnce = new FormOnce<FiledCase>();
-  const entryOnce = new FormOnce<void>();
+  // the forms that add something act once per rendering (form-once.ts): a double click files one complaint, adds one entry,
+  // whichever of the deployment's processes each post reaches (the tokens are claimed in the shared store)
+  const onceOf = <T>(form: string) => new FormOnce<T>({
+    store: app.ctx.store.formTokens, form,
+    onStoreError: (e) => app.ctx.events.emit('workerError', { where: `form-once (${form})`, message: e.message }),
+  });
+  const complaintOnce = onceOf<FiledCase>('complaint');
+  const entryOnce = onceOf<void>('credit-entry');
   // a case's action: the second post of a double click got 409 (the first had moved the case on) and the
   // person read that the forward or answer had failed
-  const caseActOnce = new FormOnce<unknown>();
+  const caseActOnce = onceOf<void>('case-action');
   f.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 }, (_req, body, done) => {
     // Raw bytes or %-escapes that are not UTF-8 decode to U+FFFD: refused, not filed garbled (a page
     // in UTF-8 never sends them; a script posting GBK does).
@@ -508,7 +513,9 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     // On a refusal the form comes back as it was sent: an answer typed out is not lost to one wrong field.
     const posted: PostedAction = { action, values: Object.fromEntries(['reason', 'text', 'finding', 'contentProviderId', 'measureNote', 'once'].map((k) => [k, one(form, k)])), measures: many(form, 'measures') };
     try {
-      await caseActOnce.run(one(form, 'once'), Date.now(), () => svc().act(p, id, action, body));
+      await caseActOnce.run(one(form, 'once'), Date.now(), async () => {
+        await svc().act(p, id, action, body);
+      });
       return reply.redirect(`/web/cases/${encodeURIComponent(id)}?done=${encodeURIComponent(action)}`, 303);
     } catch (e) {
       return showAgain(req, reply, p, e, (error, code) => showCase(req, reply, p, id, { error, posted }, code));
