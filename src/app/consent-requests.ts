@@ -5,7 +5,8 @@
  * consent-replies.ts); silence until the window closes is a refusal under cn-2015 (`deemed_refused`),
  * and never a consent under any profile. After a refusal (or a consent the user withdrew) the same
  * or a similar request is not sent again while the profile's `consentRepeatBanDays` lasts (no end by
- * default): `consent_request_repeated`.
+ * default), unless the user has since consented to that category with proof:
+ * `consent_request_repeated`.
  */
 import { SmsguardError, type ErrorCode } from '../domain/errors.js';
 import { MSISDN_FORMS, normalizeMsisdn } from '../domain/msisdn.js';
@@ -184,7 +185,7 @@ async function openRequest(ctx: AppContext, cpId: string, input: ConsentRequestI
         rule: ONE_PENDING_RULE, article: ONE_PENDING_ARTICLE, profile: ctx.profile.id,
       });
     }
-    const repeat = findRepeat(facts.refused, row, { now, banDays: ctx.profile.params.consentRepeatBanDays.value, withdrawnByUser: facts.withdrawnByUser });
+    const repeat = findRepeat(facts.refused, row, { now, banDays: ctx.profile.params.consentRepeatBanDays.value, withdrawnByUser: facts.withdrawnByUser, grantedWithProof: facts.grantedWithProof });
     if (repeat) reject(ctx, 'consent_request_repeated', 'consent.no-repeat', repeat);
   });
   await sendRequestMessage(ctx, row);
@@ -199,6 +200,12 @@ export interface RepeatContext {
   banDays: number;
   /** The provider's consents of the number withdrawn at the user's request (ConsentRequestFacts). */
   withdrawnByUser?: readonly { id: string; category: string; withdrawnAt: number }[];
+  /**
+   * The provider's consents of the number recorded with proof, with when the user gave them
+   * (ConsentRequestFacts): one of a category given after a refusal or withdrawal of that category
+   * ends its ban (the user changed their mind).
+   */
+  grantedWithProof?: readonly { id: string; category: string; givenAt: number }[];
 }
 
 /**
@@ -207,16 +214,26 @@ export interface RepeatContext {
  * refusal of it, relayed by the provider with proof), each while the profile's ban on repeats lasts
  * (`banDays` from the refusal; 0, the default: no end). A provider's own withdrawal (no proof) is not
  * the user's refusal and bars nothing; an opt-out bars every request by itself (`opted_out`).
+ * A refusal or withdrawal ends too when the user later consented to its category with proof: a
+ * consent given (its proof's `capturedAt`, at most its recording) after the refusal's time (the
+ * resolution, the deadline for one deemed refused, the withdrawal's time) is the user's newer word.
+ * A consent without proof is the provider's word only and ends nothing; a refusal or a withdrawal
+ * with proof after that consent bars again.
  */
 export function findRepeat(refused: readonly ConsentRequestRow[], row: { category: string; text: string }, c: RepeatContext = { now: 0, banDays: 0 }): string | null {
   const cat = foldReply(row.category);
   const barred = (at: number) => c.banDays <= 0 || c.now < at + c.banDays * DAY;
+  // The user's later consent to the category (with proof) ends a refusal of it: they changed their mind.
+  const consentedSince = (category: string, at: number) => {
+    const f = foldReply(category);
+    return (c.grantedWithProof ?? []).some((g) => g.givenAt > at && foldReply(g.category) === f);
+  };
   const until = (at: number) => (c.banDays <= 0 ? '' : ` (barred until ${new Date(at + c.banDays * DAY).toISOString()}, ${c.banDays} days after)`);
   for (const r of refused) {
     // A refused charged service's notice refused that service, not a category of commercial messages.
     if (!isRefusalStatus(r.status) || r.chargedServiceId !== undefined) continue;
     const at = r.resolvedAt ?? r.deadlineAt;
-    if (!barred(at)) continue;
+    if (!barred(at) || consentedSince(r.category, at)) continue;
     const how = r.status === 'deemed_refused' ? 'deemed refused (no reply)' : 'refused';
     if (foldReply(r.category) === cat) return `request ${r.id} for category “${r.category}” was ${how}; the same request may not be sent again${until(at)}`;
     const sim = requestSimilarity(r.text, row.text);
@@ -225,7 +242,7 @@ export function findRepeat(refused: readonly ConsentRequestRow[], row: { categor
     }
   }
   for (const w of c.withdrawnByUser ?? []) {
-    if (foldReply(w.category) !== cat || !barred(w.withdrawnAt)) continue;
+    if (foldReply(w.category) !== cat || !barred(w.withdrawnAt) || consentedSince(w.category, w.withdrawnAt)) continue;
     return `the user withdrew consent ${w.id} for category “${w.category}” on ${new Date(w.withdrawnAt).toISOString()} (withdrawn with proof of the user's refusal); the same request may not be sent again${until(w.withdrawnAt)}`;
   }
   return null;

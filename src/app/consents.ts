@@ -5,6 +5,7 @@ import type { Principal } from './types.js';
 import { requireRoleIn, ROLES, OWN_DATA_REF } from './access.js';
 import { categoryField, msisdnField, parseTime, str } from './validate.js';
 import type { ConsentRow } from '../ports/store.js';
+import { consentGivenAt } from '../domain/consent.js';
 
 const PERS = ['day', 'week', 'month'] as const;
 /** How far after our clock a proof's capturedAt may be (the provider's clock may run a little ahead). */
@@ -142,11 +143,8 @@ export async function grantConsent(ctx: AppContext, p: Principal, body: Record<s
   return { id };
 }
 
-/** When a consent was given: its proof's capturedAt when that is earlier than its recording, else when it was recorded. */
-function givenAt(c: ConsentRow): number {
-  const t = typeof c.proof.capturedAt === 'string' ? Date.parse(c.proof.capturedAt) : NaN;
-  return Number.isFinite(t) ? Math.min(t, c.grantedAt) : c.grantedAt;
-}
+/** When a consent was given (consentGivenAt: its proof's capturedAt, or when it was recorded). */
+const givenAt = (c: ConsentRow): number => consentGivenAt(c.proof, c.grantedAt);
 
 /**
  * A provider withdraws one of its consents (`DELETE /v1/consents/{id}`), optionally with evidence of

@@ -72,6 +72,16 @@ export function consentHasProof(proof: unknown): boolean {
 }
 
 /**
+ * When a consent was given: its proof's `capturedAt` (when the user agreed) when that is earlier than
+ * its recording, else when it was recorded. One reading for a withdrawal's proof (not captured before
+ * the consent was given) and the repeat ban (a consent given after a refusal ends it).
+ */
+export function consentGivenAt(proof: Readonly<Record<string, unknown>>, grantedAt: number): number {
+  const t = typeof proof.capturedAt === 'string' ? Date.parse(proof.capturedAt) : NaN;
+  return Number.isFinite(t) ? Math.min(t, grantedAt) : grantedAt;
+}
+
+/**
  * Whether a consent's proof (or its lack) lets it count under a profile: one rule for the pipeline's
  * consent stage (consentHeld, which refuses `consent_missing` when it does not) and the subscriber
  * view's `counts`, so the two cannot disagree.

@@ -786,6 +786,13 @@ export interface ConsentRequestFacts {
    * refuses while in force, and only the user's own request lifts it).
    */
   withdrawnByUser: { id: string; category: string; withdrawnAt: number }[];
+  /**
+   * This provider's consents of the number recorded with proof (`POST /v1/consents` with `proof`, or a
+   * `Y` to a request), withdrawn or not, oldest given first, each with when the user gave it
+   * (`consentGivenAt`: the proof's `capturedAt`, or when it was recorded): a consent of a category
+   * given after a refusal or a withdrawal of it ends that refusal's ban on repeats.
+   */
+  grantedWithProof: { id: string; category: string; givenAt: number }[];
   /** For a charged service's notice: whether the number already has a live subscription to it. */
   chargedActive?: boolean;
 }

@@ -3,7 +3,8 @@
  * mapped to the port's types, subscription records read back as events, and the last signature a
  * provider sent a number (per-signature opt-outs).
  */
-import type { ChargedServiceRow, ChargedSubscriptionRow, ConsentRequestRow, ConsentRow, SubscriptionEvent } from '../ports/store.js';
+import type { ChargedServiceRow, ChargedSubscriptionRow, ConsentRequestFacts, ConsentRequestRow, ConsentRow, SubscriptionEvent } from '../ports/store.js';
+import { consentGivenAt } from '../domain/consent.js';
 import { leadingSignature } from '../domain/signature.js';
 import { SUBSCRIPTION_EVENTS, type SubscriptionEventKind } from '../domain/subscription-events.js';
 
@@ -20,6 +21,13 @@ export const toConsentRow = (r: ConsentDb): ConsentRow => ({
   frequency: { count: r.freq_count, per: r.freq_per }, grantedAt: r.granted_at, expiresAt: r.expires_at,
   channel: r.channel as ConsentRow['channel'], proof: typeof r.proof === 'string' ? JSON.parse(r.proof) : r.proof, withdrawnAt: r.withdrawn_at,
 });
+
+/** A row of the stores' grantedWithProof query → ConsentRequestFacts.grantedWithProof (ordered by when given). */
+export function toGrantsWithProof(rows: readonly { id: string; category: string; granted_at: number | string; proof: string | Record<string, unknown> }[]): ConsentRequestFacts['grantedWithProof'] {
+  return rows
+    .map((r) => ({ id: r.id, category: r.category, givenAt: consentGivenAt(typeof r.proof === 'string' ? JSON.parse(r.proof) : r.proof, Number(r.granted_at)) }))
+    .sort((a, b) => a.givenAt - b.givenAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
 
 export interface RequestDb {
   id: string; content_provider_id: string; msisdn: string; port: string; category: string; freq_count: number; freq_per: ConsentRow['frequency']['per'];

@@ -1446,6 +1446,27 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual(seen?.withdrawnByUser, [{ id: byUser, category: 'promo', withdrawnAt: T0 - DAY }]);
       });
 
+      test('opening a request sees the consents recorded with proof, withdrawn or not, each with when the user gave it; not those without proof', async () => {
+        const { cp, commercial } = await seedProvider(s);
+        const to = msisdn();
+        const base = { contentProviderId: cp.id, msisdn: to, frequency: { count: 3, per: 'week' as const }, expiresAt: T0 + 10 * DAY, channel: 'http' as const, withdrawnAt: null };
+        const [captured, replied, bare, withdrawn] = [uid('con'), uid('con'), uid('con'), uid('con')];
+        // given (capturedAt) a day before it was recorded
+        await s.consents.grantConsent({ ...base, id: captured, category: 'promo', grantedAt: T0 - 2 * DAY, proof: { channel: 'web', reference: 'f-1', capturedAt: new Date(T0 - 3 * DAY).toISOString() } });
+        // a reply's proof without capturedAt: given when recorded
+        await s.consents.grantConsent({ ...base, id: replied, category: 'news', grantedAt: T0 - 5 * DAY, proof: { requestId: 'creq_x' } });
+        await s.consents.grantConsent({ ...base, id: bare, category: 'sale', grantedAt: T0 - DAY, proof: {} });
+        await s.consents.grantConsent({ ...base, id: withdrawn, category: 'promo', grantedAt: T0 - DAY, proof: { channel: 'app', reference: 'a-1', capturedAt: new Date(T0 - DAY).toISOString() } });
+        assert.equal(await s.consents.withdrawConsent(withdrawn, cp.id, T0 - 1000, 'http'), true);
+        let seen: ConsentRequestFacts | undefined;
+        await s.consents.openConsentRequest(request(cp.id, commercial, to), (f) => { seen = f; });
+        assert.deepEqual(seen?.grantedWithProof, [
+          { id: replied, category: 'news', givenAt: T0 - 5 * DAY },
+          { id: captured, category: 'promo', givenAt: T0 - 3 * DAY },
+          { id: withdrawn, category: 'promo', givenAt: T0 - DAY },
+        ]);
+      });
+
       test('the first answer wins; a grant stores the consent and opens the relationship', async () => {
         const { cp, commercial } = await seedProvider(s);
         const to = msisdn();

@@ -20,7 +20,7 @@ import { moRecordRow } from '../record-columns.js';
 import { moCallbackRow, toldMo } from '../callback-targets.js';
 import type { PgCallbacks } from './callbacks.js';
 import {
-  lastMessageIdIn, lastSignatureIn, requestEvidence, toChargedService, toChargedSubscription, toConsentRow, toEvent, toRequest,
+  lastMessageIdIn, lastSignatureIn, requestEvidence, toChargedService, toChargedSubscription, toConsentRow, toEvent, toGrantsWithProof, toRequest,
   type ChargedServiceDb, type ChargedSubscriptionDb, type ConsentDb, type RequestDb,
 } from '../consent-rows.js';
 import { numberLockKey } from './locks.js';
@@ -30,7 +30,7 @@ import type { KeysetPosition } from '../../domain/page-cursor.js';
 const Q = queries('consents', [
   'insertConsent', 'getConsent', 'withdraw', 'withdrawLive', 'startRelationship', 'openRelationship', 'endRelationship', 'liveConsents',
   'optOut', 'optOutSignature', 'isOptedOut', 'liftOptOut', 'liftOptOutSignatures', 'dnd', 'addDnd', 'insertRequest', 'request', 'requestForUpdate', 'pendingFor', 'pendingAtPort',
-  'pendingOfProvider', 'refused', 'withdrawnByUser', 'resolve', 'due', 'markSent', 'unsent', 'expiring', 'markExpired',
+  'pendingOfProvider', 'refused', 'withdrawnByUser', 'grantedWithProof', 'resolve', 'due', 'markSent', 'unsent', 'expiring', 'markExpired',
   'subscriberConsents', 'subscriberRequests', 'subscriberOptOuts', 'subscriberOptOutSignatures', 'subscriberRelationships',
   'sendTimeFacts',
   'insertService', 'service', 'servicesOf', 'services', 'insertSubscription', 'liveSubscription', 'liveSubscriptionsOf', 'endSubscription', 'liveChargedSubscriptions', 'subscriptionsOf',
@@ -246,6 +246,7 @@ export class PgConsents implements ConsentStore {
         pending: pending ? toRequest(pending) : null,
         refused: (await t.c.query<RequestDb>(Q.refused, [row.contentProviderId, row.msisdn])).rows.map(toRequest),
         withdrawnByUser: (await t.c.query<{ id: string; category: string; withdrawn_at: string }>(Q.withdrawnByUser, [row.contentProviderId, row.msisdn])).rows.map((w) => ({ id: w.id, category: w.category, withdrawnAt: Number(w.withdrawn_at) })),
+        grantedWithProof: toGrantsWithProof((await t.c.query<{ id: string; category: string; granted_at: string; proof: Record<string, unknown> }>(Q.grantedWithProof, [row.contentProviderId, row.msisdn])).rows),
         ...(row.chargedServiceId !== undefined ? { chargedActive: ((await t.c.query(Q.liveSubscription, [row.chargedServiceId, row.msisdn])).rowCount ?? 0) > 0 } : {}),
       });
       await t.c.query(Q.insertRequest, [row.id, row.contentProviderId, row.msisdn, row.port, row.category, row.frequency.count, row.frequency.per, row.durationDays, row.text, row.messageId, row.createdAt, row.deadlineAt, row.profile, row.chargedServiceId ?? null]);

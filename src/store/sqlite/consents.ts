@@ -19,7 +19,7 @@ import { moRecordRow } from '../record-columns.js';
 import { moCallbackRow, toldMo } from '../callback-targets.js';
 import type { SqliteCallbacks } from './callbacks.js';
 import {
-  lastMessageIdIn, lastSignatureIn, requestEvidence, toChargedService, toChargedSubscription, toConsentRow, toEvent, toRequest,
+  lastMessageIdIn, lastSignatureIn, requestEvidence, toChargedService, toChargedSubscription, toConsentRow, toEvent, toGrantsWithProof, toRequest,
   type ChargedServiceDb, type ChargedSubscriptionDb, type ConsentDb, type RequestDb,
 } from '../consent-rows.js';
 
@@ -68,6 +68,7 @@ export class SqliteConsents implements ConsentStore {
       pendingOfProvider: db.prepare("SELECT * FROM consent_requests WHERE content_provider_id = ? AND msisdn = ? AND status = 'pending'"),
       refused: db.prepare("SELECT * FROM consent_requests WHERE content_provider_id = ? AND msisdn = ? AND status IN ('refused', 'deemed_refused') ORDER BY created_at"),
       withdrawnByUser: db.prepare('SELECT id, category, withdrawn_at AS withdrawnAt FROM consents WHERE content_provider_id = ? AND msisdn = ? AND withdrawn_by_user = 1 ORDER BY withdrawn_at'),
+      grantedWithProof: db.prepare('SELECT id, category, granted_at, proof FROM consents WHERE content_provider_id = ? AND msisdn = ? AND has_proof = 1'),
       resolve: db.prepare("UPDATE consent_requests SET status = ?, resolved_at = ?, consent_id = ? WHERE id = ? AND status = 'pending'"),
       due: db.prepare("SELECT * FROM consent_requests WHERE status = 'pending' AND deadline_at <= ? ORDER BY deadline_at LIMIT ?"),
       markSent: db.prepare('UPDATE consent_requests SET message_sent = 1 WHERE id = ?'),
@@ -249,6 +250,7 @@ export class SqliteConsents implements ConsentStore {
         pending: pending ? toRequest(pending) : null,
         refused: (this.q.refused.all(row.contentProviderId, row.msisdn) as RequestDb[]).map(toRequest),
         withdrawnByUser: this.q.withdrawnByUser.all(row.contentProviderId, row.msisdn) as { id: string; category: string; withdrawnAt: number }[],
+        grantedWithProof: toGrantsWithProof(this.q.grantedWithProof.all(row.contentProviderId, row.msisdn) as { id: string; category: string; granted_at: number; proof: string }[]),
         ...(row.chargedServiceId !== undefined ? { chargedActive: this.q.liveSubscription.get(row.chargedServiceId, row.msisdn) !== undefined } : {}),
       });
       this.q.insertRequest.run(row.id, row.contentProviderId, row.msisdn, row.port, row.category, row.frequency.count, row.frequency.per, row.durationDays, row.text, row.messageId, row.createdAt, row.deadlineAt, row.profile, row.chargedServiceId ?? null);

@@ -1,7 +1,8 @@
 /**
  * consent.no-repeat beyond a refused request: a consent the user withdrew (the provider relays the
  * user's refusal with proof) bars a new request for its category; the provider's own withdrawal does
- * not; and the ban lasts the profile's `consentRepeatBanDays` (0, the default: no end).
+ * not; the ban lasts the profile's `consentRepeatBanDays` (0, the default: no end), and a consent to
+ * the category the user gave later, with proof, ends it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,7 +29,12 @@ async function setup(overrides: ParamOverrides = {}) {
   const cp: Principal = { role: 'content-provider', contentProviderId: id, actorId: id };
   const ask = (to: string, category = '会员促销') => requestConsent(app.ctx, cp, { from: '10690002', to, category, frequency: { count: 4, per: 'month' }, durationDays: 180 });
   const consent = async (to: string) => (await app.grantConsent(cp, { msisdn: to, category: '会员促销', frequency: { count: 4, per: 'month' }, expiresAt: new Date(clock.now() + 90 * DAY).toISOString() })).id;
-  return { store, clock, app, cp, ask, consent, close: () => store.close() };
+  /** A consent the provider records with proof that the user agreed at `capturedAt` (another channel). */
+  const consentWithProof = async (to: string, capturedAt: number, category = '会员促销') => (await app.grantConsent(cp, {
+    msisdn: to, category, frequency: { count: 4, per: 'month' }, expiresAt: new Date(clock.now() + 90 * DAY).toISOString(),
+    proof: { channel: 'web', reference: `form-${capturedAt}`, capturedAt: new Date(capturedAt).toISOString() },
+  })).id;
+  return { store, clock, app, cp, ask, consent, consentWithProof, close: () => store.close() };
 }
 
 const code = refusalCode;
@@ -84,5 +90,42 @@ test('the ban lasts consentRepeatBanDays from the refusal when an operator sets 
   } finally {
     await limited.close();
     await forever.close();
+  }
+});
+
+test('a consent the user gave later, with proof, ends the ban of that category; a later withdrawal or refusal starts it again', async () => {
+  const s = await setup();
+  try {
+    const to = '13800000005';
+    await s.ask(to);
+    await s.app.receiveMo({ from: to, to: '10690002', text: '否' }, 'system');
+    const refusedAt = s.clock.now();
+    s.clock.advance(DAY);
+    assert.equal(await code(s.ask(to)), 'consent_request_repeated', 'refused');
+    // Without proof the consent is the provider's word only; with proof captured before the refusal it is not the user's newer word.
+    await s.consent(to);
+    assert.equal(await code(s.ask(to)), 'consent_request_repeated', 'a consent without proof ends nothing');
+    await s.consentWithProof(to, refusedAt - 60_000);
+    assert.equal(await code(s.ask(to)), 'consent_request_repeated', 'agreed before the refusal (recorded after): the refusal is newer');
+    await s.consentWithProof(to, s.clock.now() - 60_000, '新品上市');
+    assert.equal(await code(s.ask(to)), 'consent_request_repeated', 'a consent to another category is no answer to this one');
+    await s.consentWithProof(to, s.clock.now() - 60_000);
+    assert.equal(await code(s.ask(to)), 'ok', 'the user agreed (another channel) after refusing: the ban is over');
+    // The request just sent is pending; refusing it starts the ban again.
+    await s.app.receiveMo({ from: to, to: '10690002', text: '否' }, 'system');
+    s.clock.advance(60_000);
+    assert.equal(await code(s.ask(to)), 'consent_request_repeated', 'refused again');
+    // Consents again with proof, then withdraws (with proof): barred again from the withdrawal.
+    s.clock.advance(60_000);
+    const again = await s.consentWithProof(to, s.clock.now() - 1000);
+    assert.equal(await code(s.ask(to)), 'ok');
+    await s.app.receiveMo({ from: to, to: '10690002', text: 'Y' }, 'system');
+    s.clock.advance(60_000);
+    await s.app.withdrawConsent(s.cp, again, { proof: { channel: 'call_centre', reference: 'call-2', capturedAt: new Date(s.clock.now() - 1000).toISOString() } });
+    const e = await s.ask(to).catch((x: unknown) => x);
+    assert.ok(e instanceof SmsguardError && e.code === 'consent_request_repeated', 'a later withdrawal with proof bars again');
+    assert.match(e.message, /withdrew consent/);
+  } finally {
+    await s.close();
   }
 });

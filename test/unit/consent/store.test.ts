@@ -30,7 +30,7 @@ describe('SqliteConsents', () => {
     const r1 = request();
     let seen: unknown;
     await s.consents.openConsentRequest(r1, (f) => { seen = f; });
-    assert.deepEqual(seen, { optedOut: false, dnd: false, pending: null, refused: [], withdrawnByUser: [] });
+    assert.deepEqual(seen, { optedOut: false, dnd: false, pending: null, refused: [], withdrawnByUser: [], grantedWithProof: [] });
     await assert.rejects(s.consents.openConsentRequest(request(), (f) => { if (f.pending) throw new Error(`pending ${f.pending.id}`); }), /pending creq_/);
     assert.equal((await s.consents.unsentConsentRequests(10)).length, 1, 'the refused second request left nothing behind');
     await s.consents.markConsentRequestSent(r1.id);

@@ -81,6 +81,9 @@ SELECT * FROM consent_requests WHERE content_provider_id = $1 AND msisdn = $2 AN
 -- name: withdrawnByUser
 SELECT id, category, withdrawn_at FROM consents WHERE content_provider_id = $1 AND msisdn = $2 AND withdrawn_by_user ORDER BY withdrawn_at;
 
+-- name: grantedWithProof
+SELECT id, category, granted_at, proof FROM consents WHERE content_provider_id = $1 AND msisdn = $2 AND jsonb_typeof(proof) = 'object' AND proof <> '{}'::jsonb;
+
 -- name: resolve
 UPDATE consent_requests SET status = $1, resolved_at = $2, consent_id = $3 WHERE id = $4 AND status = 'pending';
 
