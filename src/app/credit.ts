@@ -423,7 +423,7 @@ export async function complaintRatesFor(ctx: AppContext, volume: VolumeCounter |
 }
 
 function monthField(month: string): void {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new SmsguardError('invalid_request', 'month: must be YYYY-MM', {}, 'month');
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new SmsguardError('invalid_request', 'month: must be YYYY-MM', {}, 'month', { id: 'month_format' });
 }
 
 /** Complaints per million accepted messages for one provider in one Shanghai month `YYYY-MM` (no access check: the early-warning monitor's). */

@@ -198,10 +198,13 @@ const T = {
   loginCrossSite: ['登录请求来自其他网站，已拒绝。请直接在本页输入令牌登录。', 'The sign-in came from another website and was refused. Sign in here, on this page.'],
   // credit
   creditTitle: ['企业信用档案', 'Provider credit files'],
-  complaintRate: ['本月投诉率（每百万条）', 'Complaint rate this month (per million)'],
+  complaintRate: ['投诉率（每百万条）', 'Complaint rate (per million)'],
+  // the rates table's heading: the month it shows (`?month=`, the current one by default)
+  crRatesOf: ['{month} 投诉率（每百万条）', 'Complaint rate in {month} (per million)'],
+  crShowMonth: ['查看该月', 'Show the month'],
   threshold: ['阈值', 'Threshold'],
-  messages: ['本月发送量', 'Messages this month'],
-  complaints: ['本月投诉', 'Complaints this month'],
+  messages: ['当月发送量', 'Messages in the month'],
+  complaints: ['当月投诉', 'Complaints in the month'],
   complainants: ['投诉人数（投诉率按此计算）', 'Complainants (the rate counts these)'],
   entries: ['档案记录', 'Entries'],
   kind: ['类别', 'Kind'],

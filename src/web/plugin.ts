@@ -568,27 +568,43 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   });
 
   // ---- credit files (regulator adds and publishes; operator and providers read)
-  /** `cursor`: the API's cursor of the entries page to show (the first without one). */
-  const showCredit = async (req: FastifyRequest, reply: FastifyReply, p: Principal, flash: { done?: string; error?: string; values?: Record<string, string> }, code = 200, cursor?: string) => {
+  /**
+   * `cursor`: the API's cursor of the entries page to show (the first without one). `asked`: the month
+   * of the rates table from the address (`?month=YYYY-MM`, as GET /v1/content-providers/{id}/complaint-rate
+   * takes it), else the current Shanghai month; one the use case refuses (not YYYY-MM, month 13) is said
+   * in the page's alert with the API's status, the table left without figures.
+   */
+  const showCredit = async (req: FastifyRequest, reply: FastifyReply, p: Principal, flash: { done?: string; error?: string; values?: Record<string, string> }, code = 200, cursor?: string, asked?: string) => {
     const lang = langOf(req, reply);
-    const month = shanghaiMonth(app.ctx.clock.now());
+    const month = asked ?? shanghaiMonth(app.ctx.clock.now());
     let providers = await app.ctx.store.directory.listContentProviders();
     if (p.role === 'content-provider') providers = providers.filter((c) => c.id === p.contentProviderId);
     // A regulator token limited to a province lists only the providers registered there.
     providers = providersVisibleTo(p, providers);
     // Through the same use case as the API; a month outside a token's dates leaves the row without figures.
-    const rates = await svc().complaintRatesFor(p, providers.slice(0, 500).map((c) => c.id), month);
+    let rates = new Map<string, ComplaintRate>();
+    let monthError: { message: string; status: number } | undefined;
+    try {
+      rates = await svc().complaintRatesFor(p, providers.slice(0, 500).map((c) => c.id), month);
+    } catch (e) {
+      if (!(e instanceof SmsguardError && e.field === 'month')) throw e;
+      monthError = staffRejection(e, lang);
+    }
     const { entries, nextCursor } = await svc().creditEntries(p, { limit: 500, cursor });
     // the add form's token: the one posted when it comes back refused, else a fresh one
     const values = { once: newFormToken(), ...flash.values };
-    return render(req, reply, lang, `${t(lang, 'creditTitle')} · ${month}`, creditPage(lang, p, providers, rates, entries, nextCursor, Number(month.slice(0, 4)), { ...flash, values }), p, code);
+    const shown = monthError ? null : month;
+    const title = shown ? `${t(lang, 'creditTitle')} · ${shown}` : t(lang, 'creditTitle');
+    const year = Number((shown ?? shanghaiMonth(app.ctx.clock.now())).slice(0, 4));
+    return render(req, reply, lang, title, creditPage(lang, p, providers, rates, entries, nextCursor, year, { ...flash, error: flash.error ?? monthError?.message, values }, { month, valid: shown !== null }), p, monthError?.status ?? code);
   };
   f.get('/web/credit', hide, async (req, reply) => {
     const p = await needStaff(req, reply);
     if (!p) return reply;
     try {
       const q = req.query as Record<string, string | undefined>;
-      return await showCredit(req, reply, p, { done: q.done }, 200, q.cursor || undefined);
+      const month = typeof q.month === 'string' && q.month.trim() ? q.month.trim() : undefined;
+      return await showCredit(req, reply, p, { done: q.done }, 200, q.cursor || undefined, month);
     } catch (e) {
       return errorPage(req, reply, p, e);
     }

@@ -13,8 +13,10 @@ const fmtRate = (r: number | null) => (r === null ? '—' : r >= 100 ? r.toFixed
  * to a token limited to a province (src/app/credit.ts `writesOperatorFile`).
  * `nextCursor`: the API's cursor for the entries after these (null on the last page), linked as the next page.
  * `flash.values`: what the regulator typed into the add form when it was refused, put back into the form.
+ * `view.month`: the month of the rates table (`?month=YYYY-MM`), in its form as typed; `valid` false
+ * when the use case refused it (the alert says why, the table has no figures).
  */
-export function creditPage(lang: Lang, p: Principal, providers: ContentProviderRow[], rates: Map<string, ComplaintRate>, entries: CreditEntryView[], nextCursor: string | null, year: number, flash?: { error?: string; done?: string; values?: Record<string, string> }): string {
+export function creditPage(lang: Lang, p: Principal, providers: ContentProviderRow[], rates: Map<string, ComplaintRate>, entries: CreditEntryView[], nextCursor: string | null, year: number, flash?: { error?: string; done?: string; values?: Record<string, string> }, view?: { month: string; valid: boolean }): string {
   const v = flash?.values ?? {};
   const names = new Map(providers.map((c) => [c.id, c.name]));
   const entryLabel = (e: CreditEntryView) => `${tk(lang, `kd_${e.kind}`)} ${e.subjectType === 'operator' ? t(lang, 'operatorAccount') : names.get(e.subjectId) ?? e.subjectId}`;
@@ -51,12 +53,15 @@ ${field({ id: 'e-summary', name: 'publicSummary', label: t(lang, 'publicSummary'
 <button type="submit">${esc(t(lang, 'add'))}</button>
 </form></section>`;
   return `${flash?.error ? alertBox(flash.error, lang) : ''}${flash?.done ? `<div class="notice" role="status" id="credit-done">${esc(t(lang, flash.done === 'add' ? 'crDone_add' : flash.done === 'publish' ? 'crDone_publish' : flash.done === 'withdraw' ? 'crDone_withdraw' : 'done'))}</div>` : ''}
-<section aria-labelledby="rates-h"><h2 id="rates-h">${esc(t(lang, 'complaintRate'))}</h2>
+<section aria-labelledby="rates-h"><h2 id="rates-h">${esc(view?.valid ? t(lang, 'crRatesOf').replace('{month}', view.month) : t(lang, 'complaintRate'))}</h2>
+${view ? `<form method="get" action="/web/credit" id="rates-month">
+${field({ id: 'month', label: t(lang, 'recMonth'), type: 'month', value: view.month, required: true, attrs: 'placeholder="2026-11" pattern="\\d{4}-\\d{2}"' })}
+<button type="submit">${esc(t(lang, 'crShowMonth'))}</button></form>` : ''}
 <table id="rates"><thead><tr><th scope="col">${esc(t(lang, 'provider'))}</th><th scope="col">${esc(t(lang, 'cpStatus'))}</th><th scope="col">${esc(t(lang, 'messages'))}</th><th scope="col">${esc(t(lang, 'complaints'))}</th><th scope="col">${esc(t(lang, 'complainants'))}</th><th scope="col">${esc(t(lang, 'complaintRate'))}</th><th scope="col">${esc(t(lang, 'annualReport'))}</th></tr></thead><tbody>${rateRows}</tbody></table>
 </section>
 <section aria-labelledby="entries-h"><h2 id="entries-h">${esc(t(lang, 'entries'))}</h2>
 <table id="entries"><thead><tr><th scope="col">${esc(t(lang, 'date'))}</th><th scope="col">${esc(t(lang, 'provider'))}</th><th scope="col">${esc(t(lang, 'kind'))}</th><th scope="col">${esc(t(lang, 'amount'))}</th><th scope="col">${esc(t(lang, 'publicSummary').replace(/（.*）|\s*\(.*\)/, ''))}</th><th scope="col">${esc(t(lang, 'who'))}</th><th scope="col">${esc(t(lang, 'published'))}</th></tr></thead><tbody>${entryRows}</tbody></table>
-${nextCursor ? `<p><a rel="next" href="/web/credit?cursor=${encodeURIComponent(nextCursor)}#entries-h">${esc(t(lang, 'nextPage'))} →</a></p>` : ''}
+${nextCursor ? `<p><a rel="next" href="/web/credit?cursor=${encodeURIComponent(nextCursor)}${view?.valid ? `&amp;month=${encodeURIComponent(view.month)}` : ''}#entries-h">${esc(t(lang, 'nextPage'))} →</a></p>` : ''}
 </section>
 ${addForm}`;
 }
