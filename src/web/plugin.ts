@@ -906,8 +906,12 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       try {
         if (ask.contentProviderId.length > 64) throw new SmsguardError('invalid_request', 'contentProviderId: at most 64 characters', {}, 'contentProviderId', { id: 'too_long', params: { max: 64 } });
         const days = shanghaiDays(ask.from, ask.to);
+        // A provider's form names no provider (its own records); an id in the address (a link edited by
+        // hand) goes to the use case as GET /v1/records/export takes it: another's is the API's 403, an
+        // empty one its 400, never the provider's own records under another's name.
+        const named = typeof q.contentProviderId === 'string';
         const built = await buildExport(app.ctx, p, {
-          contentProviderId: p.role === 'content-provider' ? p.contentProviderId : ask.contentProviderId || undefined,
+          contentProviderId: p.role === 'content-provider' && !named ? p.contentProviderId : ask.contentProviderId || undefined,
           from: days.from, to: days.to, format: ask.format || 'jsonl',
         });
         return sendTar(reply, built, exportFileName(built));

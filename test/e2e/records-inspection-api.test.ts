@@ -170,14 +170,37 @@ describe('records inspection over the API', () => {
     assert.equal(refused.statusCode, 403);
     assert.match(refused.body, /id="export-note"[\s\S]*role="alert"[\s\S]*supervision\.province-scope[\s\S]*id="export-records"/);
     assert.match(refused.body, new RegExp(`id="export-provider" name="contentProviderId" type="text" value="${cp.id}"`));
-    // a provider's form names no provider: it downloads its own, whatever the address says
+    // a provider's form names no provider: it downloads its own
     const own = await webCookie(g, cp.apiKey);
     const form = await g.http.inject({ method: 'GET', url: '/web/records', headers: { cookie: own } });
     assert.match(form.body, /id="export-records"/);
     assert.ok(!form.body.includes('id="export-provider"'));
-    const mine2 = await g.http.inject({ method: 'GET', url: `/web/records/export?contentProviderId=${other.id}&from=2026-11-01&to=2026-11-30`, headers: { cookie: own } });
+    const mine2 = await g.http.inject({ method: 'GET', url: '/web/records/export?from=2026-11-01&to=2026-11-30', headers: { cookie: own } });
     assert.equal(mine2.statusCode, 200, mine2.body);
     assert.equal(checkExport(g, mine2.rawPayload, 'jsonl').manifest.filter.contentProviderId, cp.id);
+  });
+
+  test('a provider\'s edited address: the page gives the API\'s answer for the same contentProviderId (its own: the export; another\'s: 403; empty: 400), said in the export form', async () => {
+    const own = await webCookie(g, cp.apiKey);
+    const alert = (body: string) => /id="export-note"[\s\S]*?role="alert"[^>]*>([\s\S]*?)<\/div>/.exec(body)?.[1].replace(/<[^>]+>/g, '').trim();
+    for (const [asked, status, code] of [[cp.id, 200, null], [other.id, 403, 'forbidden'], ['cp_nobody', 403, 'forbidden'], ['', 400, 'invalid_request']] as const) {
+      const api = await g.http.inject({ method: 'GET', url: exportUrl(asked), headers: cp.auth });
+      assert.equal(api.statusCode, status, `API, ${asked || 'empty'}: ${api.body}`);
+      const page = await g.http.inject({ method: 'GET', url: `/web/records/export?contentProviderId=${asked}&from=2026-11-01&to=2026-11-30`, headers: { cookie: own } });
+      assert.equal(page.statusCode, status, `page, ${asked || 'empty'}: ${page.body.slice(0, 300)}`);
+      if (code === null) {
+        assert.equal(checkExport(g, page.rawPayload, 'jsonl').manifest.filter.contentProviderId, cp.id);
+        continue;
+      }
+      const e = api.json().error;
+      assert.deepEqual([e.code, e.field], [code, 'contentProviderId']);
+      assert.ok(!page.headers['content-type']?.toString().includes('tar'), 'no download');
+      assert.match(page.body, new RegExp(`\\(${code}\\)`), 'the API\'s code, in the form');
+      assert.ok(alert(page.body), 'said in the export form');
+    }
+    // said in the page's language, naming the field
+    const zh = await g.http.inject({ method: 'GET', url: `/web/records/export?contentProviderId=${other.id}&from=2026-11-01&to=2026-11-30`, headers: { cookie: own } });
+    assert.equal(alert(zh.body), '出错了：企业：企业只能查看本企业的数据：请填写本企业的编号，或不填。 (forbidden)');
   });
 
   test('an export over the widest range a date-time can say (year 1 to 9999) is the provider\'s every record, proven, not a 500', async () => {
