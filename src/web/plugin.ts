@@ -596,7 +596,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const shown = monthError ? null : month;
     const title = shown ? `${t(lang, 'creditTitle')} · ${shown}` : t(lang, 'creditTitle');
     const year = Number((shown ?? shanghaiMonth(app.ctx.clock.now())).slice(0, 4));
-    return render(req, reply, lang, title, creditPage(lang, p, providers, rates, entries, nextCursor, year, { ...flash, error: flash.error ?? monthError?.message, values }, { month, valid: shown !== null }), p, monthError?.status ?? code);
+    return render(req, reply, lang, title, creditPage(lang, p, providers, rates, entries, nextCursor, year, { ...flash, error: flash.error ?? monthError?.message, values }, { month, valid: shown !== null, asked: asked !== undefined }), p, monthError?.status ?? code);
   };
   f.get('/web/credit', hide, async (req, reply) => {
     const p = await needStaff(req, reply);

@@ -14,9 +14,10 @@ const fmtRate = (r: number | null) => (r === null ? '—' : r >= 100 ? r.toFixed
  * `nextCursor`: the API's cursor for the entries after these (null on the last page), linked as the next page.
  * `flash.values`: what the regulator typed into the add form when it was refused, put back into the form.
  * `view.month`: the month of the rates table (`?month=YYYY-MM`), in its form as typed; `valid` false
- * when the use case refused it (the alert says why, the table has no figures).
+ * when the use case refused it (the alert says why, the table has no figures); `asked`: it came from the
+ * address, and the entries' next-page link keeps it.
  */
-export function creditPage(lang: Lang, p: Principal, providers: ContentProviderRow[], rates: Map<string, ComplaintRate>, entries: CreditEntryView[], nextCursor: string | null, year: number, flash?: { error?: string; done?: string; values?: Record<string, string> }, view?: { month: string; valid: boolean }): string {
+export function creditPage(lang: Lang, p: Principal, providers: ContentProviderRow[], rates: Map<string, ComplaintRate>, entries: CreditEntryView[], nextCursor: string | null, year: number, flash?: { error?: string; done?: string; values?: Record<string, string> }, view?: { month: string; valid: boolean; asked?: boolean }): string {
   const v = flash?.values ?? {};
   const names = new Map(providers.map((c) => [c.id, c.name]));
   const entryLabel = (e: CreditEntryView) => `${tk(lang, `kd_${e.kind}`)} ${e.subjectType === 'operator' ? t(lang, 'operatorAccount') : names.get(e.subjectId) ?? e.subjectId}`;
@@ -61,7 +62,7 @@ ${field({ id: 'month', label: t(lang, 'recMonth'), type: 'month', value: view.mo
 </section>
 <section aria-labelledby="entries-h"><h2 id="entries-h">${esc(t(lang, 'entries'))}</h2>
 <table id="entries"><thead><tr><th scope="col">${esc(t(lang, 'date'))}</th><th scope="col">${esc(t(lang, 'provider'))}</th><th scope="col">${esc(t(lang, 'kind'))}</th><th scope="col">${esc(t(lang, 'amount'))}</th><th scope="col">${esc(t(lang, 'publicSummary').replace(/（.*）|\s*\(.*\)/, ''))}</th><th scope="col">${esc(t(lang, 'who'))}</th><th scope="col">${esc(t(lang, 'published'))}</th></tr></thead><tbody>${entryRows}</tbody></table>
-${nextCursor ? `<p><a rel="next" href="/web/credit?cursor=${encodeURIComponent(nextCursor)}${view?.valid ? `&amp;month=${encodeURIComponent(view.month)}` : ''}#entries-h">${esc(t(lang, 'nextPage'))} →</a></p>` : ''}
+${nextCursor ? `<p><a rel="next" href="/web/credit?cursor=${encodeURIComponent(nextCursor)}${view?.valid && view.asked ? `&amp;month=${encodeURIComponent(view.month)}` : ''}#entries-h">${esc(t(lang, 'nextPage'))} →</a></p>` : ''}
 </section>
 ${addForm}`;
 }
