@@ -108,7 +108,7 @@ export const WHY_IDS = [
   'msisdn_not_mainland', 'range_reversed', 'reason_required', 'field_required', 'day_format', 'month_format', 'datetime_format',
   // content governance, the review queue and consents as the pages act on them
   // the records search's filters
-  'filter_port_digits', 'filter_value_unknown',
+  'filter_port_digits', 'filter_value_unknown', 'filter_value_meant',
   'template_not_found', 'template_status_unknown', 'action_not_in_force', 'held_not_found', 'consent_not_found', 'not_opted_out', 'governance_off', 'baseline_not_found',
   // a web form posted again while its first post, on another process, has given no answer (src/web/form-once.ts)
   'form_already_sent',

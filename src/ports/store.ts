@@ -3,6 +3,7 @@
  * their connections and transactions; no connection or transaction type crosses this boundary. The
  * same contract suite (test/contract/) runs against every adapter.
  */
+import type { AuditAction } from '../domain/audit-actions.js';
 import type { KeysetPosition } from '../domain/page-cursor.js';
 import type { ChainHead, ChainedFields } from '../domain/hash-chain.js';
 import type { ProviderDigest, ProviderHead } from '../domain/provider-chain.js';
@@ -1050,8 +1051,9 @@ export interface RecordStore {
    * about one number or provider, so `?msisdn=` / `?contentProviderId=` queries, legal holds and exports
    * (which all match on those columns, never inside the body) find it. Leave it out for staff reads
    * (`*.read`, `*.query`, holds): tagging those with a provider would show that provider who looked at it.
+   * `action`: a name of the one list (src/domain/audit-actions.ts), which the records filters check `type` against.
    */
-  appendAudit(at: number, actor: string, action: string, detail: Record<string, unknown>, subject?: AuditSubject): Promise<void>;
+  appendAudit(at: number, actor: string, action: AuditAction, detail: Record<string, unknown>, subject?: AuditSubject): Promise<void>;
   /** Retention, tamper evidence and holds (issue 6). Optional so an adapter can land before it. */
   archive?: RecordArchive;
 }

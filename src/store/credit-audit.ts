@@ -5,6 +5,7 @@
  */
 import type { CreditEntryRow, CreditWithdrawal } from '../ports/cases.js';
 import type { NewRecord } from './record-columns.js';
+import type { AuditAction } from '../domain/audit-actions.js';
 
 /**
  * `credit.withdraw`: entry `e` withdrawn as `w` says. Filed under the provider (an entry about one),
@@ -14,6 +15,6 @@ import type { NewRecord } from './record-columns.js';
 export function creditWithdrawRecord(e: CreditEntryRow, w: CreditWithdrawal): NewRecord {
   return {
     id: `aud_${e.id}_${w.at}_withdraw`, at: w.at, kind: 'audit', contentProviderId: e.subjectType === 'content-provider' ? e.subjectId : null, msisdn: null, ref: e.id,
-    body: { actor: w.by, action: 'credit.withdraw', entryId: e.id, subjectType: e.subjectType, subjectId: e.subjectId, kind: e.kind, publishedAt: e.publishedAt, reason: w.reason },
+    body: { actor: w.by, action: 'credit.withdraw' satisfies AuditAction, entryId: e.id, subjectType: e.subjectType, subjectId: e.subjectId, kind: e.kind, publishedAt: e.publishedAt, reason: w.reason },
   };
 }

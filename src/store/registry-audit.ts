@@ -11,6 +11,7 @@ import type { ContentProviderRow, PortRow, SignatureRow } from '../ports/store.j
 import type { SignatureReviewRow } from '../ports/content.js';
 import type { SmppCredentialRow } from '../ports/smpp-credentials.js';
 import type { NewRecord } from './record-columns.js';
+import type { AuditAction } from '../domain/audit-actions.js';
 
 /**
  * The registration of signature `row` by `actor`: `signature.register` for the operator's (approved at
@@ -18,7 +19,7 @@ import type { NewRecord } from './record-columns.js';
  * until `signature.review` records the operator's decision), as `template.submit` / `template.review`.
  */
 export function signatureRegisterRecord(row: SignatureRow, actor: string): NewRecord {
-  const action = row.status === 'pending' ? 'signature.submit' : 'signature.register';
+  const action: AuditAction = row.status === 'pending' ? 'signature.submit' : 'signature.register';
   return {
     id: `aud_${row.id}_${row.createdAt}_register`, at: row.createdAt, kind: 'audit', contentProviderId: row.contentProviderId, msisdn: null, ref: row.id,
     body: { actor, action, signatureId: row.id, signature: row.signature, contentProviderId: row.contentProviderId, status: row.status },
@@ -29,7 +30,7 @@ export function signatureRegisterRecord(row: SignatureRow, actor: string): NewRe
 export function portRegisterRecord(row: PortRow, actor: string): NewRecord {
   return {
     id: `aud_port_${row.number}_${row.createdAt}_register`, at: row.createdAt, kind: 'audit', contentProviderId: row.ownerId, msisdn: null, ref: row.number,
-    body: { actor, action: 'port.register', number: row.number, contentProviderId: row.ownerId, kind: row.kind },
+    body: { actor, action: 'port.register' satisfies AuditAction, number: row.number, contentProviderId: row.ownerId, kind: row.kind },
   };
 }
 
@@ -38,7 +39,7 @@ export function signatureReassignRecord(row: SignatureRow, previous: SignatureRo
   return {
     id: `aud_${row.id}_${row.createdAt}_reassign`, at: row.createdAt, kind: 'audit', contentProviderId: row.contentProviderId, msisdn: null, ref: row.id,
     body: {
-      actor, action: 'signature.reassign',
+      actor, action: 'signature.reassign' satisfies AuditAction,
       signatureId: row.id, signature: row.signature, contentProviderId: row.contentProviderId,
       previousSignatureId: previous.id, previousContentProviderId: previous.contentProviderId, previousSince: previous.createdAt,
       revokedAt: previous.revokedAt ?? null, revokedReason: previous.revokedReason ?? null,
@@ -51,7 +52,7 @@ export function portReassignRecord(row: PortRow, previous: PortRow, actor: strin
   return {
     id: `aud_port_${row.number}_${row.createdAt}_reassign`, at: row.createdAt, kind: 'audit', contentProviderId: row.ownerId, msisdn: null, ref: row.number,
     body: {
-      actor, action: 'port.reassign',
+      actor, action: 'port.reassign' satisfies AuditAction,
       number: row.number, contentProviderId: row.ownerId, kind: row.kind,
       previousContentProviderId: previous.ownerId, previousKind: previous.kind, previousSince: previous.createdAt,
       retiredAt: previous.retiredAt ?? null, retiredReason: previous.retiredReason ?? null,
@@ -66,7 +67,7 @@ export function portReassignRecord(row: PortRow, previous: PortRow, actor: strin
 export function contentProviderCreateRecord(row: ContentProviderRow, actor: string): NewRecord {
   return {
     id: `aud_${row.id}_${row.createdAt}_create`, at: row.createdAt, kind: 'audit', contentProviderId: row.id, msisdn: null, ref: null,
-    body: { actor, action: 'content_provider.create', contentProviderId: row.id, name: row.name, creditCode: row.creditCode },
+    body: { actor, action: 'content_provider.create' satisfies AuditAction, contentProviderId: row.id, name: row.name, creditCode: row.creditCode },
   };
 }
 
@@ -78,7 +79,7 @@ export function contentProviderCreateRecord(row: ContentProviderRow, actor: stri
 export function smppCredentialCreateRecord(row: SmppCredentialRow, actor: string): NewRecord {
   return {
     id: `aud_${row.id}_${row.createdAt}_create`, at: row.createdAt, kind: 'audit', contentProviderId: row.contentProviderId, msisdn: null, ref: null,
-    body: { actor, action: 'smpp_credential.create', credentialId: row.id, systemId: row.systemId, contentProviderId: row.contentProviderId },
+    body: { actor, action: 'smpp_credential.create' satisfies AuditAction, credentialId: row.id, systemId: row.systemId, contentProviderId: row.contentProviderId },
   };
 }
 
@@ -86,7 +87,7 @@ export function smppCredentialCreateRecord(row: SmppCredentialRow, actor: string
 export function smppCredentialRevokeRecord(row: SmppCredentialRow, at: number, actor: string): NewRecord {
   return {
     id: `aud_${row.id}_${at}_revoke`, at, kind: 'audit', contentProviderId: row.contentProviderId, msisdn: null, ref: null,
-    body: { actor, action: 'smpp_credential.revoke', credentialId: row.id, systemId: row.systemId },
+    body: { actor, action: 'smpp_credential.revoke' satisfies AuditAction, credentialId: row.id, systemId: row.systemId },
   };
 }
 
@@ -97,6 +98,6 @@ export function smppCredentialRevokeRecord(row: SmppCredentialRow, at: number, a
 export function signatureReviewRecord(row: SignatureReviewRow, contentProviderId: string): NewRecord {
   return {
     id: `aud_${row.id}_${row.at}_review`, at: row.at, kind: 'audit', contentProviderId, msisdn: null, ref: null,
-    body: { actor: row.actor, action: 'signature.review', signatureId: row.signatureId, contentProviderId, status: row.decision, reason: row.reason },
+    body: { actor: row.actor, action: 'signature.review' satisfies AuditAction, signatureId: row.signatureId, contentProviderId, status: row.decision, reason: row.reason },
   };
 }

@@ -543,6 +543,8 @@ const T = {
   recPort: ['端口号', 'Port'],
   recPortHint: ['下行短信的发送端口，或上行短信到达的端口', 'The port a message was sent from, or the port a reply reached'],
   recKind: ['记录类别', 'Kind of record'],
+  recType: ['类型', 'Type'],
+  recTypeHint: ['短信类型（如 commercial）、订阅事件（如 opt_out）或审计操作（如 records.query），或不填。', 'A message type (commercial…), a subscription event (opt_out…) or an audit action (records.query…), or leave it empty.'],
   recDecision: ['判定', 'Decision'],
   recRule: ['未通过的规则', 'Rule that refused'],
   recFrom: ['起始日期（北京时间）', 'From (day, Shanghai time)'],

@@ -851,7 +851,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
         // the use case as typed, whose refusal names the form's field.
         const msisdn = search.number ? normalizeMsisdnLenient(search.number) ?? search.number : undefined;
         result = await app.queryRecords(p, {
-          msisdn, contentProviderId: search.contentProviderId || undefined, port: search.port || undefined, kind: search.kind || undefined,
+          msisdn, contentProviderId: search.contentProviderId || undefined, port: search.port || undefined, kind: search.kind || undefined, type: search.type || undefined,
           decision: search.decision || undefined, rule: search.rule || undefined, from: days.from, to: days.to, cursor: text('cursor') || undefined, limit: 50,
         });
       } catch (e) {

@@ -27,6 +27,7 @@ import { addressLimitsContract } from './address-limits-contract.js';
 import { formTokensContract } from './form-tokens-contract.js';
 import { replaceContract } from './replace-contract.js';
 import { chargedServicesContract } from './charged-services-contract.js';
+import type { AuditAction } from '../../src/domain/audit-actions.js';
 
 export interface StoreHandle {
   store: Store;
@@ -1691,7 +1692,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         const held = msisdn();
         const free = msisdn();
         for (let i = 0; i < 4; i++) await s.records.recordMo({ id: uid('mo'), at: sep + i * 1000, from: i % 2 ? held : free, to: '10690001', text: `TD ${i}`, contentProviderId: cp.id, action: 'opt_out' });
-        for (let i = 0; i < 3; i++) await s.records.appendAudit(T0 + i, 'admin_1', 'probe', { i });
+        for (let i = 0; i < 3; i++) await s.records.appendAudit(T0 + i, 'admin_1', 'probe' as AuditAction, { i });
         const chains = await a.chains();
         assert.deepEqual(chains.map((c) => [c.chain, c.count]), [['2026-09', 4], [monthOf(T0), 3]]);
         for (const c of chains) {

@@ -20,6 +20,7 @@ import { resolveProfile } from '../../src/profiles/index.js';
 import { RecordsSigner } from '../../src/app/records-signing.js';
 import { configureRecords } from '../../src/app/records-service.js';
 import { TEST_PG_URL, dropSchema, testSchemaName } from '../helpers/pg.js';
+import type { AuditAction } from '../../src/domain/audit-actions.js';
 
 const BIN = fileURLToPath(new URL('../../bin/smsguard.js', import.meta.url));
 const ENV = { ...process.env, SMSGUARD_ADMIN_TOKEN: 'sga_cli_errors_test_token_00000000000001', SMSGUARD_DB: '', DATABASE_URL: '', SMSGUARD_RECORDS_SIGNING_KEY: '', SMSGUARD_RECORDS_TRUSTED_KEYS: '' };
@@ -201,7 +202,7 @@ test('records commands run away from the gateway\'s key refuse in one line namin
   const s = new SqliteStore(path);
   const app = new App({ store: s, clock: new SystemClock(), profile: resolveProfile('cn-2015') });
   const { signer, pem } = RecordsSigner.generate();
-  await s.records.appendAudit(Date.now(), 'test', 'probe', {});
+  await s.records.appendAudit(Date.now(), 'test', 'probe' as AuditAction, {});
   await configureRecords(app.ctx, signer).publishHeads();
   await s.close();
   for (const args of [['records', 'verify'], ['records', 'heads'], ['inspect', 'export', '--content-provider', 'cp_1', '--from', '2026-01-01', '--to', '2027-01-01', '--out', join(sub, 'out')]]) {

@@ -270,6 +270,10 @@ describe('records over HTTP: what an item says, and filters that name nothing', 
       ['rule=consent_missing', 'rule', ['commercial.consent']],
       ['type=verfication', 'type', ['verification', 'commercial', 'consent_granted', 'opt_out', 'records.query']],
       ['type=Verification', 'type', ['verification']],
+      // an audit action must be one the gateway records (src/domain/audit-actions.ts), not merely of the area.action form
+      ['type=records.qurey', 'type', ['(did you mean records.query?)', 'records.query', 'records.uncommitted']],
+      ['type=area.action', 'type', ['records.query', 'content_provider.create']],
+      ['rule=commercial.concent', 'rule', ['(did you mean commercial.consent?)']],
       ['kind=sms', 'kind', ['mt', 'subscription']],
       ['decision=refused', 'decision', ['accepted', 'rejected']],
     ] as const) {
@@ -281,7 +285,7 @@ describe('records over HTTP: what an item says, and filters that name nothing', 
       for (const n of names) assert.ok(e.message.includes(n), `${qs}: ${e.message} should name ${n}`);
     }
     // The values it does know, each a sound request (empty or not).
-    for (const qs of ['rule=commercial.quiet-hours', 'rule=supervision.province-scope', 'type=public_welfare', 'type=consent_withdrawn', 'type=records.query', 'type=upstream_link.stop', 'kind=audit&type=records.rotate-key', 'decision=held']) {
+    for (const qs of ['rule=commercial.quiet-hours', 'rule=supervision.province-scope', 'type=public_welfare', 'type=consent_withdrawn', 'type=records.query', 'type=upstream_link.stop', 'kind=audit&type=records.rotate-key', 'type=review_queue.release', 'type=records.uncommitted', 'type=signature.submit', 'decision=held']) {
       const r = await get(qs);
       assert.equal(r.statusCode, 200, `${qs}: ${r.body}`);
     }

@@ -113,7 +113,7 @@ describe('the records page', () => {
     // a rule no profile has (a crafted or old link) is refused naming the field, not searched into "no records"
     const badRule = await admin('/web/records?rule=commercial.concent');
     assert.equal(badRule.statusCode, 400);
-    assert.match(badRule.body, /role="alert"[\s\S]*未通过的规则：[\s\S]*原因：不是可选的值；可选：[\s\S]*sender\.signature[\s\S]*invalid_request/);
+    assert.match(badRule.body, /role="alert"[\s\S]*未通过的规则：[\s\S]*原因：不是可选的值，是否想填 commercial\.consent？可选：[\s\S]*sender\.signature[\s\S]*invalid_request/);
     assert.doesNotMatch(badRule.body, /id="no-records"/);
     // held submissions are a decision of their own in the form, as in the records
     assert.match((await admin('/web/records')).body, /<option value="held">待审核<\/option>/);
@@ -127,6 +127,31 @@ describe('the records page', () => {
       assert.equal(noDay.statusCode, 400, q);
       assert.match(noDay.body, /请选择日期/, q);
     }
+  });
+
+  test('the type filter: an audit action of the list finds its records; one the gateway never records is refused as the API refuses it, with the name it likely meant, in the page\'s language', async () => {
+    const found = await admin('/web/records?kind=audit&type=content_provider.create');
+    assert.equal(found.statusCode, 200);
+    assert.match(found.body, /<input id="type" name="type" type="text" value="content_provider.create"/);
+    assert.match(found.body, /<datalist id="record-types">[^]*<option value="consent_granted">[^]*<option value="records.query">[^]*<\/datalist>/);
+    const rows = cells(found.body);
+    assert.ok(rows.length >= 2, 'both providers\' creation');
+    for (const r of rows) assert.equal(r[7], 'content_provider.create');
+    // a misspelt action: refused by both, the name it likely meant said (before: 200, no records)
+    const api = await admin('/v1/records?type=records.qurey');
+    assert.equal(api.statusCode, 400, api.body);
+    assert.equal(api.json().error.field, 'type');
+    assert.match(api.json().error.message, /\(did you mean records\.query\?\)/);
+    const zh = await admin('/web/records?type=records.qurey');
+    assert.equal(zh.statusCode, api.statusCode);
+    assert.match(zh.body, /role="alert"[^]*类型：请填写列表中的类型、事件或操作，或不填。原因：不是可选的值，是否想填 records\.query？可选：verification, [^]*records\.query[^]*\(invalid_request\)/);
+    assert.doesNotMatch(zh.body, /id="no-records"/);
+    assert.match(zh.body, /<input id="type" name="type" type="text" value="records.qurey"/, 'the value comes back as typed');
+    const en = await admin('/web/records?type=records.qurey&lang=en');
+    assert.match(en.body, /Type: Give a type, event or action of the list, or leave it empty\. Reason: not one of the values it takes \(did you mean records\.query\?\): verification, /);
+    // the area.action form alone is no longer enough: a name no writer uses, nothing near it
+    for (const url of ['/v1/records?type=area.action', '/web/records?type=area.action']) assert.equal((await admin(url)).statusCode, 400, url);
+    assert.match((await admin('/web/records?type=area.action')).body, /类型：[^<]*原因：不是可选的值；可选：/);
   });
 
   test('more than a page: a next-page link that keeps the filters, the rest on the next page, nothing twice', async () => {

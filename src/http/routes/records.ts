@@ -66,7 +66,7 @@ export async function recordRoutes(f: FastifyInstance, opts: { app: App }): Prom
           contentProviderId: { type: 'string', maxLength: 64 },
           port: { type: 'string', maxLength: 21, description: 'Sending port of an MT, or the port an MO reached' },
           kind: { type: 'string', enum: ['mt', 'mo', 'status', 'subscription', 'audit'] },
-          type: { type: 'string', maxLength: 64, description: 'Message type of an MT (verification, notification, commercial, public_welfare), event of a subscription record (consent_granted, opt_out…), action of an audit record (area.action: records.query…); anything else is 400 naming type' },
+          type: { type: 'string', maxLength: 64, description: 'Message type of an MT (verification, notification, commercial, public_welfare), event of a subscription record (consent_granted, opt_out…), action of an audit record (one the gateway records: records.query, content_provider.create… src/domain/audit-actions.ts); anything else is 400 naming type, with the value it likely meant when one is near (did you mean …?)' },
           decision: { type: 'string', enum: ['accepted', 'held', 'rejected'], description: 'An MT\'s decision (held: held for review when decided)' },
           rule: { type: 'string', maxLength: 64, description: 'Rule id of the failing verdict of a rejected MT: a rule code of the profiles (commercial.consent…); anything else is 400 naming rule and listing them' },
           from: { type: 'string', maxLength: 40, description: 'ISO-8601 with its offset, inclusive' }, to: { type: 'string', maxLength: 40, description: 'ISO-8601 with its offset, exclusive; must be after from (400 naming to otherwise)' },

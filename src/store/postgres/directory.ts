@@ -12,6 +12,7 @@ import { isUniqueViolation, queries, transaction } from './db.js';
 import type { ContentProviderRow, DirectoryStore, PortRow, Role, SignatureRow, TokenRow } from '../../ports/store.js';
 import { SmsguardError } from '../../domain/errors.js';
 import type { PgRecordsWriter } from './records-writer.js';
+import type { AuditAction } from '../../domain/audit-actions.js';
 
 const Q = queries('directory', [
   'insertCp', 'insertApiKey', 'getCp', 'listCps', 'setCpStatus', 'setCpHttpThroughput', 'signatureOwner', 'standingSignatures', 'insertSignature', 'setSignatureStatus', 'listSignatures',
@@ -61,7 +62,7 @@ export class PgDirectory implements DirectoryStore {
     return this.records.withPartitions([at], () => transaction(this.pool, async (c) => {
       const r = await c.query(Q.setCpStatus, [id, status]);
       if (r.rowCount === 0) return false;
-      await this.records.append(c, [{ id: `aud_${id}_${at}_${status}`, at, kind: 'audit', contentProviderId: id, msisdn: null, ref: id, body: { action: 'content_provider.status', status, actor, reason: reason ?? null } }]);
+      await this.records.append(c, [{ id: `aud_${id}_${at}_${status}`, at, kind: 'audit', contentProviderId: id, msisdn: null, ref: id, body: { action: 'content_provider.status' satisfies AuditAction, status, actor, reason: reason ?? null } }]);
       return true;
     }));
   }
@@ -70,7 +71,7 @@ export class PgDirectory implements DirectoryStore {
     return this.records.withPartitions([at], () => transaction(this.pool, async (c) => {
       const r = await c.query(Q.setCpHttpThroughput, [id, perSecond]);
       if (r.rowCount === 0) return false;
-      await this.records.append(c, [{ id: `aud_${id}_${at}_http_${randomBytes(4).toString('hex')}`, at, kind: 'audit', contentProviderId: id, msisdn: null, ref: id, body: { action: 'content_provider.http_throughput', httpThroughput: perSecond, actor } }]);
+      await this.records.append(c, [{ id: `aud_${id}_${at}_http_${randomBytes(4).toString('hex')}`, at, kind: 'audit', contentProviderId: id, msisdn: null, ref: id, body: { action: 'content_provider.http_throughput' satisfies AuditAction, httpThroughput: perSecond, actor } }]);
       return true;
     }));
   }
@@ -93,7 +94,7 @@ export class PgDirectory implements DirectoryStore {
   async revokeSignature(contentProviderId: string, id: string, at: number, actor: string, reason: string): Promise<SignatureRow | null> {
     return this.records.withPartitions([at], () => transaction(this.pool, async (c) => {
       const r = (await c.query<{ signature: string; status: string }>(Q.revokeSignature, [id, contentProviderId, at, reason])).rows[0];
-      if (r) await this.records.append(c, [{ id: `aud_${id}_${at}_revoke`, at, kind: 'audit', contentProviderId, msisdn: null, ref: id, body: { action: 'signature.revoke', signatureId: id, signature: r.signature, previousStatus: r.status, actor, reason } }]);
+      if (r) await this.records.append(c, [{ id: `aud_${id}_${at}_revoke`, at, kind: 'audit', contentProviderId, msisdn: null, ref: id, body: { action: 'signature.revoke' satisfies AuditAction, signatureId: id, signature: r.signature, previousStatus: r.status, actor, reason } }]);
       const row = (await c.query<SigDb>(Q.getSignatureOf, [id, contentProviderId])).rows[0];
       return row ? toSig(row) : null;
     }));
@@ -148,7 +149,7 @@ export class PgDirectory implements DirectoryStore {
   async retirePort(number: string, at: number, actor: string, reason: string): Promise<PortRow | null> {
     return this.records.withPartitions([at], () => transaction(this.pool, async (c) => {
       const r = (await c.query<{ content_provider_id: string; kind: string; created_at: number }>(Q.retirePort, [number, at, reason])).rows[0];
-      if (r) await this.records.append(c, [{ id: `aud_port_${number}_${at}_retire`, at, kind: 'audit', contentProviderId: r.content_provider_id, msisdn: null, ref: number, body: { action: 'port.retire', number, kind: r.kind, since: Number(r.created_at), actor, reason } }]);
+      if (r) await this.records.append(c, [{ id: `aud_port_${number}_${at}_retire`, at, kind: 'audit', contentProviderId: r.content_provider_id, msisdn: null, ref: number, body: { action: 'port.retire' satisfies AuditAction, number, kind: r.kind, since: Number(r.created_at), actor, reason } }]);
       const row = (await c.query<PortDb>(Q.getPort, [number])).rows[0];
       return row ? toPort(row) : null;
     }));

@@ -1,4 +1,5 @@
 /** PostgreSQL adapter for MO intake and record queries (keyset pagination on seq, newest first). */
+import type { AuditAction } from '../../domain/audit-actions.js';
 import { randomBytes } from 'node:crypto';
 import type { AuditSubject, MoPart, MoRecord, RecordArchive, RecordQuery, RecordRow, RecordStore } from '../../ports/store.js';
 import type { Pool } from './db.js';
@@ -47,7 +48,7 @@ export class PgRecords implements RecordStore {
     return this.writer.query(q);
   }
 
-  async appendAudit(at: number, actor: string, action: string, detail: Record<string, unknown>, subject?: AuditSubject): Promise<void> {
+  async appendAudit(at: number, actor: string, action: AuditAction, detail: Record<string, unknown>, subject?: AuditSubject): Promise<void> {
     await this.writer.appendNow([{ id: `aud_${at.toString(36)}_${randomBytes(6).toString('hex')}`, at, kind: 'audit', contentProviderId: subject?.contentProviderId ?? null, msisdn: subject?.msisdn ?? null, ref: null, body: { actor, action, ...detail } }]);
   }
 }

@@ -7,6 +7,7 @@ import type { ContentProviderRow, DirectoryStore, PortRow, Role, SignatureRow, T
 import { SmsguardError } from '../../domain/errors.js';
 import type { SenderFacts } from '../../pipeline/types.js';
 import type { RecordsWriter } from './records-writer.js';
+import type { AuditAction } from '../../domain/audit-actions.js';
 
 interface CpDb { id: string; name: string; credit_code: string; license_number: string | null; status: 'active' | 'suspended'; created_at: number; http_throughput: number | null }
 const toCp = (r: CpDb): ContentProviderRow => ({ id: r.id, name: r.name, creditCode: r.credit_code, licenseNumber: r.license_number, status: r.status, createdAt: r.created_at, httpThroughput: r.http_throughput });
@@ -87,7 +88,7 @@ export class SqliteDirectory implements DirectoryStore {
     const changed = this.db.transaction(() => {
       const r = this.db.prepare('UPDATE content_providers SET status = ? WHERE id = ?').run(status, id);
       if (r.changes === 0) return false;
-      this.records.append({ id: `aud_${id}_${at}_${status}`, at, kind: 'audit', contentProviderId: id, msisdn: null, ref: id, body: { action: 'content_provider.status', status, actor, reason: reason ?? null } });
+      this.records.append({ id: `aud_${id}_${at}_${status}`, at, kind: 'audit', contentProviderId: id, msisdn: null, ref: id, body: { action: 'content_provider.status' satisfies AuditAction, status, actor, reason: reason ?? null } });
       return true;
     })();
     this.senderCache.delete(id);
@@ -98,7 +99,7 @@ export class SqliteDirectory implements DirectoryStore {
     return this.db.transaction(() => {
       const r = this.db.prepare('UPDATE content_providers SET http_throughput = ? WHERE id = ?').run(perSecond, id);
       if (r.changes === 0) return false;
-      this.records.append({ id: `aud_${id}_${at}_http_${randomBytes(4).toString('hex')}`, at, kind: 'audit', contentProviderId: id, msisdn: null, ref: id, body: { action: 'content_provider.http_throughput', httpThroughput: perSecond, actor } });
+      this.records.append({ id: `aud_${id}_${at}_http_${randomBytes(4).toString('hex')}`, at, kind: 'audit', contentProviderId: id, msisdn: null, ref: id, body: { action: 'content_provider.http_throughput' satisfies AuditAction, httpThroughput: perSecond, actor } });
       return true;
     })();
   }
@@ -147,7 +148,7 @@ export class SqliteDirectory implements DirectoryStore {
   async revokeSignature(contentProviderId: string, id: string, at: number, actor: string, reason: string): Promise<SignatureRow | null> {
     const row = this.db.transaction(() => {
       const r = this.db.prepare('UPDATE signatures SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND content_provider_id = ? AND revoked_at IS NULL RETURNING signature, status').get(at, reason, id, contentProviderId) as { signature: string; status: string } | undefined;
-      if (r) this.records.append({ id: `aud_${id}_${at}_revoke`, at, kind: 'audit', contentProviderId, msisdn: null, ref: id, body: { action: 'signature.revoke', signatureId: id, signature: r.signature, previousStatus: r.status, actor, reason } });
+      if (r) this.records.append({ id: `aud_${id}_${at}_revoke`, at, kind: 'audit', contentProviderId, msisdn: null, ref: id, body: { action: 'signature.revoke' satisfies AuditAction, signatureId: id, signature: r.signature, previousStatus: r.status, actor, reason } });
       return this.db.prepare('SELECT * FROM signatures WHERE id = ? AND content_provider_id = ?').get(id, contentProviderId) as SigDb | undefined;
     })();
     this.senderCache.delete(contentProviderId);
@@ -185,7 +186,7 @@ export class SqliteDirectory implements DirectoryStore {
     try {
       const row = this.db.transaction(() => {
         const r = this.db.prepare('UPDATE ports SET retired_at = ?, retired_reason = ? WHERE number = ? AND retired_at IS NULL RETURNING content_provider_id, kind, created_at').get(at, reason, number) as { content_provider_id: string; kind: string; created_at: number } | undefined;
-        if (r) this.records.append({ id: `aud_port_${number}_${at}_retire`, at, kind: 'audit', contentProviderId: r.content_provider_id, msisdn: null, ref: number, body: { action: 'port.retire', number, kind: r.kind, since: r.created_at, actor, reason } });
+        if (r) this.records.append({ id: `aud_port_${number}_${at}_retire`, at, kind: 'audit', contentProviderId: r.content_provider_id, msisdn: null, ref: number, body: { action: 'port.retire' satisfies AuditAction, number, kind: r.kind, since: r.created_at, actor, reason } });
         return this.db.prepare('SELECT * FROM ports WHERE number = ?').get(number) as PortDb | undefined;
       })();
       return row ? toPort(row) : null;

@@ -39,6 +39,7 @@ import { NUMBER_BUCKET_SQL, addNumbersSql, facetBucket, numberBucket, numberChun
 import { RecordsThread } from './records-thread.js';
 import { DEFAULT_SQLITE_TUNING, PAGE_CACHE_KIB, type SqliteTuning } from './tuning.js';
 import { closeMonth, copyMonthTableToFile, monthFilePath, monthFilesBeside, monthTable, openMonth, removeMonthFile, removeMonthFileAsync, startWriting, stopWriting, type MonthDb } from './month-files.js';
+import type { AuditAction } from '../../domain/audit-actions.js';
 
 export type { NewRecord, StoredRecord };
 
@@ -711,7 +712,7 @@ export class RecordsWriter {
         this.append({
           id: `aud_uncommitted_${month}_${from}_${top}`, at, kind: 'audit', contentProviderId: null, msisdn: null, ref: null,
           body: {
-            action: 'records.uncommitted', actor: 'system', month, fromSeq: from, toSeq: top, count,
+            action: 'records.uncommitted' satisfies AuditAction, actor: 'system', month, fromSeq: from, toSeq: top, count,
             reason: 'written just before a main-file commit this database does not have (the process stopped, the commit failed, or the database is a backup taken between the two): it holds no queue entry, counter or answer for what these records decided',
           },
         });

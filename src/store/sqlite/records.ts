@@ -1,4 +1,5 @@
 /** SQLite adapter for MO intake, record queries (keyset pagination on seq, newest first) and the records archive. */
+import type { AuditAction } from '../../domain/audit-actions.js';
 import type { AuditSubject, MoPart, MoRecord, RecordQuery, RecordRow, RecordStore } from '../../ports/store.js';
 import type { Statement } from 'better-sqlite3';
 import type { RecordsWriter } from './records-writer.js';
@@ -61,7 +62,7 @@ export class SqliteRecords implements RecordStore {
     return this.writer.query(q);
   }
 
-  async appendAudit(at: number, actor: string, action: string, detail: Record<string, unknown>, subject?: AuditSubject): Promise<void> {
+  async appendAudit(at: number, actor: string, action: AuditAction, detail: Record<string, unknown>, subject?: AuditSubject): Promise<void> {
     this.writer.append({ id: `aud_${at.toString(36)}_${process.pid.toString(36)}_${(this.auditSeq++).toString(36)}`, at, kind: 'audit', contentProviderId: subject?.contentProviderId ?? null, msisdn: subject?.msisdn ?? null, ref: null, body: { actor, action, ...detail } });
   }
 }

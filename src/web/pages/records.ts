@@ -15,6 +15,7 @@ import { alertBox, esc, field, fmtTime } from '../html.js';
 import { codeLabel } from '../code-labels.js';
 import { RULE_IDS, ruleName } from '../rule-labels.js';
 import { withRule } from '../form-errors.js';
+import { RECORD_TYPES } from '../../app/record-filter-values.js';
 
 /** The form's values as asked (shown again in the form, carried into the next page's link). */
 export interface RecordSearch {
@@ -23,6 +24,8 @@ export interface RecordSearch {
   contentProviderId: string;
   port: string;
   kind: string;
+  /** A message type, subscription event or audit action (the API's `type`). */
+  type: string;
   decision: string;
   rule: string;
   /** Shanghai days, `YYYY-MM-DD`; `to` included. */
@@ -30,10 +33,10 @@ export interface RecordSearch {
   to: string;
 }
 
-export const RECORD_SEARCH_FIELDS = ['number', 'contentProviderId', 'port', 'kind', 'decision', 'rule', 'from', 'to'] as const;
+export const RECORD_SEARCH_FIELDS = ['number', 'contentProviderId', 'port', 'kind', 'type', 'decision', 'rule', 'from', 'to'] as const;
 
 /** The lengths `GET /v1/records`'s schema allows (src/http/routes/records.ts), by the page's field names. */
-export const RECORD_FIELD_MAX: Readonly<Record<string, number>> = { number: 32, contentProviderId: 64, port: 21, rule: 64, cursor: 16 };
+export const RECORD_FIELD_MAX: Readonly<Record<string, number>> = { number: 32, contentProviderId: 64, port: 21, type: 64, rule: 64, cursor: 16 };
 
 const KINDS = ['mt', 'mo', 'status', 'subscription', 'audit'] as const;
 /** The rules a submission can fail (the pipeline's stages): the ids before the consent and refusal rules. */
@@ -72,6 +75,8 @@ ${field({ id: 'number', label: t(lang, 'recNumber'), type: 'tel', value: s.numbe
 ${showProvider ? field({ id: 'contentProviderId', label: t(lang, 'recProvider'), value: s.contentProviderId, attrs: 'maxlength="64"' }) : ''}
 ${field({ id: 'port', label: t(lang, 'recPort'), value: s.port, hint: t(lang, 'recPortHint'), attrs: 'maxlength="21" inputmode="numeric"' })}
 ${select('kind', t(lang, 'recKind'), s.kind, [any, ...KINDS.map((k): [string, string] => [k, tk(lang, `rk_${k}`)])])}
+${field({ id: 'type', label: t(lang, 'recType'), value: s.type, hint: t(lang, 'recTypeHint'), attrs: 'maxlength="64" list="record-types" autocomplete="off"' })}
+<datalist id="record-types">${RECORD_TYPES.map((v) => `<option value="${esc(v)}">`).join('')}</datalist>
 </div><div>
 ${select('decision', t(lang, 'recDecision'), s.decision, [any, ['accepted', t(lang, 'mst_accepted')], ['held', t(lang, 'mst_held')], ['rejected', t(lang, 'mst_rejected')]])}
 ${select('rule', t(lang, 'recRule'), s.rule, [any, ...PIPELINE_RULES.map((r): [string, string] => [r, ruleName(lang, r)])])}

@@ -13,6 +13,7 @@ import { resolveProfile } from '../../../src/profiles/index.js';
 import { configureRecords } from '../../../src/app/records-service.js';
 import { RecordsSigner } from '../../../src/app/records-signing.js';
 import { decision, item, msisdn } from '../../contract/fixtures.js';
+import type { AuditAction } from '../../../src/domain/audit-actions.js';
 
 const { url, schema, key, providers, at, batches, startAt } = JSON.parse(process.argv[2]) as {
   url: string; schema: string; key: string; providers: { cp: string; port: string }[]; at: number; batches: number; startAt: number;
@@ -29,7 +30,7 @@ const writers = (async () => {
     const p = providers[i % providers.length];
     const out = await store.messages.decideAndRecord(Array.from({ length: 1 + (i % 3) }, () => item({ cp: p.cp, from: p.port, to: msisdn(), at })), () => decision(true));
     decided += out.length;
-    if (i % 7 === 0) await store.records.appendAudit(at, 'test', 'test.tick', { i });
+    if (i % 7 === 0) await store.records.appendAudit(at, 'test', 'test.tick' as AuditAction, { i });
   }
   flowing = false;
 })();

@@ -26,6 +26,7 @@ import { RecordsSigner, verifyHeadSignature, verifyTextSignature } from '../../.
 import { purgeRecords } from '../../../src/app/retention.js';
 import { runExport } from '../../../src/app/inspect-export.js';
 import { canonicalJson, canonicalRecord, chainHash, genesisHash } from '../../../src/domain/hash-chain.js';
+import type { AuditAction } from '../../../src/domain/audit-actions.js';
 
 const OCT = Date.parse('2026-10-15T04:00:00Z');
 const NOV = Date.parse('2026-11-15T04:00:00Z');
@@ -229,7 +230,7 @@ describe('linking while several processes write', () => {
               c.release();
             }
           } else {
-            await s.records.appendAudit(at, `writer-${w}`, 'probe', { w, i });
+            await s.records.appendAudit(at, `writer-${w}`, 'probe' as AuditAction, { w, i });
           }
         }
       };
@@ -255,11 +256,11 @@ test('a month dropped and brought back by a late record starts its chain again f
   const h = await openTestPgStore();
   try {
     const sep = Date.parse('2026-09-10T00:00:00Z');
-    for (let i = 0; i < 3; i++) await h.store.records.appendAudit(sep + i, 'tester', 'probe', { i });
+    for (let i = 0; i < 3; i++) await h.store.records.appendAudit(sep + i, 'tester', 'probe' as AuditAction, { i });
     const { svc } = appOf(h.store);
     await svc.publishHeads();
     assert.equal(await h.store.writer.dropMonth('202609'), true);
-    await h.store.records.appendAudit(sep + 10, 'tester', 'late', {});
+    await h.store.records.appendAudit(sep + 10, 'tester', 'late' as AuditAction, {});
     const v = await svc.verify();
     assert.equal(v.ok, true, JSON.stringify(v));
     assert.deepEqual(v.chains.map((c) => [c.chain, c.checked]), [['2026-09', 1]]);

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { openTestPgStore, TEST_PG_URL } from '../../helpers/pg.js';
 import { PostgresStore } from '../../../src/store/postgres/index.js';
 import { monthKey } from '../../../src/store/postgres/records-writer.js';
+import type { AuditAction } from '../../../src/domain/audit-actions.js';
 
 test('month partitions follow the Shanghai calendar; purge drops one month and nothing else; no UPDATE or DELETE', async () => {
   const h = await openTestPgStore();
@@ -17,7 +18,7 @@ test('month partitions follow the Shanghai calendar; purge drops one month and n
     const lateOct = Date.parse('2026-10-31T17:00:00Z'); // 01:00 on 1 November in Shanghai
     assert.equal(monthKey(lateOct), '202611');
     for (const [i, at] of [sep, sep + 1, lateOct].entries()) {
-      await h.store.records.appendAudit(at, 'tester', 'probe', { i });
+      await h.store.records.appendAudit(at, 'tester', 'probe' as AuditAction, { i });
     }
     const months = await w.partitionMonths();
     assert.ok(months.includes('202609') && months.includes('202611'), months.join(','));
@@ -30,7 +31,7 @@ test('month partitions follow the Shanghai calendar; purge drops one month and n
     const left = (await h.store.records.queryRecords({ limit: 10 })).records;
     assert.deepEqual(left.map((r) => r.at), [lateOct]);
     // A late record for the purged month gets a fresh partition rather than failing.
-    await h.store.records.appendAudit(sep + 2, 'tester', 'late', {});
+    await h.store.records.appendAudit(sep + 2, 'tester', 'late' as AuditAction, {});
     assert.equal((await h.store.records.queryRecords({ limit: 10 })).records.length, 2);
     // Another process purges a month this one has cached: the next write there recreates it.
     const other = await PostgresStore.open({ url: TEST_PG_URL, schema: h.schema, max: 2 });
@@ -39,7 +40,7 @@ test('month partitions follow the Shanghai calendar; purge drops one month and n
     } finally {
       await other.close();
     }
-    await h.store.records.appendAudit(lateOct + 1, 'tester', 'after purge elsewhere', {});
+    await h.store.records.appendAudit(lateOct + 1, 'tester', 'after purge elsewhere' as AuditAction, {});
     assert.deepEqual((await h.store.records.queryRecords({ limit: 10 })).records.map((r) => r.body.action), ['after purge elsewhere', 'late']);
   } finally {
     await h.dispose();

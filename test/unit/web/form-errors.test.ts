@@ -12,7 +12,7 @@ import { CN_2015 } from '../../../src/profiles/cn-2015.js';
 import { CN_2026 } from '../../../src/profiles/cn-2026.js';
 
 test('every reason id reads in both languages, its parameters filled in', () => {
-  const params = { min: 1, max: 9, roles: 'admin,regulator', kind: 'opt_out', id: 'cp_x', signatureId: 'sig_x', number: '10690001', name: 'simulator', line: 3, reason: 'Unexpected token', year: 2027, month: '2027-01', state: 'answered', action: 'close', allowed: 'close,reopen', scope: 'port', key: '10690001', char: 'U+0007', reference: 'JB-1', case: 'C20261130ABCDEF12', values: 'mt, mo' };
+  const params = { min: 1, max: 9, roles: 'admin,regulator', kind: 'opt_out', id: 'cp_x', signatureId: 'sig_x', number: '10690001', name: 'simulator', line: 3, reason: 'Unexpected token', year: 2027, month: '2027-01', state: 'answered', action: 'close', allowed: 'close,reopen', scope: 'port', key: '10690001', char: 'U+0007', reference: 'JB-1', case: 'C20261130ABCDEF12', values: 'mt, mo', meant: 'mo' };
   for (const id of WHY_IDS) {
     for (const lang of ['zh', 'en'] as const) {
       const said = whyText(lang, { id, params });
