@@ -9,10 +9,8 @@ import assert from 'node:assert/strict';
 import { complaintOnPromotion, gatewaySuite, sendPromotion, ADMIN_TOKEN } from '../helpers/gateway.js';
 import { installContent } from '../helpers/content.js';
 import { buildHttpApp } from '../../src/http/app.js';
-import { FORM, form, staffCookies, webCookie } from '../helpers/web.js';
+import { alerts, FORM, form, staffCookies, webCookie } from '../helpers/web.js';
 
-/** The page's alerts as text. */
-const alerts = (body: string) => [...body.matchAll(/role="alert"[^>]*>([\s\S]*?)<\/(?:p|div)>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim()).join(' | ');
 
 describe('the pages under an audit', () => {
   const { g, cp, other } = gatewaySuite({ other: { name: '另一家公司', signature: '【另一家】', ports: { service: '10697001' } } });

@@ -8,10 +8,8 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { complaintOnPromotion, gatewaySuite, promotionThenOptOut, ADMIN_TOKEN } from '../helpers/gateway.js';
-import { FORM, form, staffCookies, webCookie } from '../helpers/web.js';
+import { alerts, FORM, form, staffCookies, webCookie } from '../helpers/web.js';
 
-/** The page's alerts as text. */
-const alerts = (body: string) => [...body.matchAll(/role="alert"[^>]*>([\s\S]*?)<\/(?:p|div)>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim()).join(' | ');
 
 describe('control characters in what is typed', () => {
   const { g, cp } = gatewaySuite();

@@ -6,9 +6,8 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { gatewaySuite } from '../helpers/gateway.js';
-import { FORM, form, staffCookies } from '../helpers/web.js';
+import { alerts, FORM, form, staffCookies } from '../helpers/web.js';
 
-const alerts = (body: string) => [...body.matchAll(/role="alert"[^>]*>([\s\S]*?)<\/(?:p|div)>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim()).join(' | ');
 
 describe('the credit form\'s amount', () => {
   const { g, cp } = gatewaySuite();

@@ -7,10 +7,9 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { gatewaySuite } from '../helpers/gateway.js';
-import { staffCookies } from '../helpers/web.js';
+import { alerts, staffCookies } from '../helpers/web.js';
 
 const DAY = 86_400_000;
-const alerts = (body: string) => [...body.matchAll(/role="alert"[^>]*>([\s\S]*?)<\/(?:p|div)>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim()).join(' | ');
 /** The provider's row of the rates table: messages, complaints, complainants as shown. */
 const row = (body: string, cpId: string) => {
   const m = new RegExp(`<tr data-provider="${cpId}">([\\s\\S]*?)</tr>`).exec(body);

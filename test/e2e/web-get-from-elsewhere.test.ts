@@ -11,9 +11,8 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { gatewaySuite } from '../helpers/gateway.js';
-import { staffCookies } from '../helpers/web.js';
+import { alerts, staffCookies } from '../helpers/web.js';
 
-const alerts = (body: string) => [...body.matchAll(/role="alert"[^>]*>([\s\S]*?)<\/(?:p|div)>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim()).join(' | ');
 
 describe('a staff page asked for from another site', () => {
   const { g, cp } = gatewaySuite();

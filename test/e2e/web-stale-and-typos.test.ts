@@ -14,11 +14,9 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { gatewaySuite, withGateway, ADMIN_TOKEN } from '../helpers/gateway.js';
 import { installContent } from '../helpers/content.js';
-import { FORM, form, webCookie } from '../helpers/web.js';
+import { alerts, FORM, form, webCookie } from '../helpers/web.js';
 import { MSISDN_FORMS } from '../../src/domain/msisdn.js';
 
-/** The page's alerts as text. */
-const alerts = (body: string) => [...body.matchAll(/role="alert"[^>]*>([\s\S]*?)<\/(?:p|div)>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim()).join(' | ');
 /** A Chinese page's alert with the API's English sentences taken out would still have to say something: any run of three English words is one left in. */
 const ENGLISH_RUN = /\b[a-z]+ [a-z]+ [a-z]+\b/i;
 

@@ -27,3 +27,6 @@ export async function roleCookie(g: Pick<TestGateway, 'http' | 'app'>, role: 're
 export async function staffCookies(g: Pick<TestGateway, 'http' | 'app'>): Promise<{ regulator: string; centre: string }> {
   return { regulator: await roleCookie(g, 'regulator', 'inspector'), centre: await roleCookie(g, 'report-centre', 'clerk') };
 }
+
+/** The text of every `role="alert"` message on a page (errors, notices), tags stripped, joined by ` | `. */
+export const alerts = (body: string): string => [...body.matchAll(/role="alert"[^>]*>([\s\S]*?)<\/(?:p|div)>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim()).join(' | ');
