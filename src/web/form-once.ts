@@ -162,7 +162,8 @@ function seal(token: string, r: unknown): string {
 function unseal<T>(token: string, sealed: string): { value: T } | undefined {
   try {
     const b = Buffer.from(sealed, 'base64url');
-    const d = createDecipheriv('aes-256-gcm', digest('key', token), b.subarray(0, 12));
+    // the tag's length fixed: a shortened stored value must not be checked against a shorter tag
+    const d = createDecipheriv('aes-256-gcm', digest('key', token), b.subarray(0, 12), { authTagLength: 16 });
     d.setAuthTag(b.subarray(12, 28));
     return { value: JSON.parse(Buffer.concat([d.update(b.subarray(28)), d.final()]).toString('utf8')) as T };
   } catch {
