@@ -832,6 +832,10 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const showProvider = p.role !== 'content-provider';
     const search = Object.fromEntries(RECORD_SEARCH_FIELDS.map((k) => [k, exported || (k === 'contentProviderId' && !showProvider) ? '' : text(k)])) as unknown as RecordSearch;
     const asked = verify === null && !exported && [...RECORD_SEARCH_FIELDS, 'cursor'].some((k) => typeof q[k] === 'string');
+    // A provider's form names no provider (its own records); an id in the address (a link edited by hand)
+    // goes to the use case as GET /v1/records takes it: another's or an unknown one is the API's 403,
+    // never the provider's own records under another's name. The operator's and a regulator's, from the form.
+    const providerAsked = showProvider ? search.contentProviderId : text('contentProviderId');
     const canVerify = p.role === 'admin' || p.role === 'regulator';
     const month = verify ?? shanghaiMonth(app.ctx.clock.now());
     // A role that may not read records learns it here, not after filling in the form (the API's roles).
@@ -843,7 +847,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       try {
         // The API's schema bounds its parameters; the page calls the use case behind it, so it keeps them too.
         for (const [k, max] of Object.entries(RECORD_FIELD_MAX)) {
-          const v = k === 'cursor' ? text('cursor') : search[k as keyof RecordSearch];
+          const v = k === 'cursor' ? text('cursor') : k === 'contentProviderId' ? providerAsked : search[k as keyof RecordSearch];
           if (v.length > max) throw new SmsguardError('invalid_request', `${k}: at most ${max} characters`, {}, k, { id: 'too_long', params: { max } });
         }
         const days = shanghaiDays(search.from, search.to);
@@ -851,7 +855,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
         // the use case as typed, whose refusal names the form's field.
         const msisdn = search.number ? normalizeMsisdnLenient(search.number) ?? search.number : undefined;
         result = await app.queryRecords(p, {
-          msisdn, contentProviderId: search.contentProviderId || undefined, port: search.port || undefined, kind: search.kind || undefined, type: search.type || undefined,
+          msisdn, contentProviderId: providerAsked || undefined, port: search.port || undefined, kind: search.kind || undefined, type: search.type || undefined,
           decision: search.decision || undefined, rule: search.rule || undefined, from: days.from, to: days.to, cursor: text('cursor') || undefined, limit: 50,
         });
       } catch (e) {

@@ -205,8 +205,8 @@ describe('the records page', () => {
     assert.deepEqual(rowIds(own.body), [ids.refused, ids.a]);
     assert.ok(!own.body.includes('id="contentProviderId"'));
     assert.ok(!own.body.includes('id="verify-month"'), 'no verification form');
-    // naming another provider in the address changes nothing: the API reads its own
-    assert.deepEqual(rowIds((await get(`/web/records?number=13800138000&kind=mt&contentProviderId=${other.id}`, c.cp)).body), [ids.refused, ids.a]);
+    // its own id, or an empty one, in the address: its own records, as the API reads them
+    for (const named of [cp.id, '']) assert.deepEqual(rowIds((await get(`/web/records?number=13800138000&kind=mt&contentProviderId=${named}`, c.cp)).body), [ids.refused, ids.a], named || 'empty');
     const verify = await get('/web/records/verify?month=2026-11', c.cp);
     assert.equal(verify.statusCode, 403);
     assert.match(verify.body, /role="alert"[\s\S]*运营方、监管机构/);
@@ -216,6 +216,22 @@ describe('the records page', () => {
     const visitor = await get('/web/records?number=13800138000');
     assert.equal(visitor.statusCode, 303);
     assert.equal(visitor.headers.location, `/web/login?next=${encodeURIComponent('/web/records?number=13800138000')}`);
+  });
+
+  test('a provider\'s address naming another\'s or an unknown contentProviderId gets the API\'s answer for it (403, no records), said in the page\'s language against the field', async () => {
+    const alert = (body: string) => /<div class="alert" role="alert">([\s\S]*?)<\/div>/.exec(body)?.[1].replace(/<[^>]+>/g, '').trim();
+    for (const named of [other.id, 'cp_nobody']) {
+      const api = await g.http.inject({ method: 'GET', url: `/v1/records?msisdn=13800138000&kind=mt&contentProviderId=${named}`, headers: cp.auth });
+      assert.equal(api.statusCode, 403, api.body);
+      assert.deepEqual([api.json().error.code, api.json().error.field], ['forbidden', 'contentProviderId']);
+      const page = await get(`/web/records?number=13800138000&kind=mt&contentProviderId=${named}`, c.cp);
+      assert.equal(page.statusCode, 403, named);
+      assert.deepEqual(rowIds(page.body), [], `no records shown for ${named}`);
+      assert.equal(alert(page.body), '出错了：企业：企业只能查看本企业的数据：请填写本企业的编号，或不填。 (forbidden)');
+    }
+    const en = await get(`/web/records?contentProviderId=${other.id}&lang=en`, c.cp);
+    assert.equal(en.statusCode, 403);
+    assert.equal(alert(en.body)?.replace(/&#39;/g, "'"), 'Something went wrong: Provider: A provider lists only its own data: give its own id, or leave it empty. (forbidden)');
   });
 
   test('verifying a month: intact with its signed head; a month without records; not a month; the export form', async () => {
