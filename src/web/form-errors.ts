@@ -348,3 +348,50 @@ export function subscriberErrorText(lang: Lang, e: SmsguardError): string {
   const key = e.field !== undefined ? SUBSCRIBER_FIELDS[e.field] : undefined;
   return withRule(lang, e.ref, `${label}${key ? `${t(lang, key)}${c}` : ''}${why ?? e.message} (${e.code})`);
 }
+
+/**
+ * The charged-services pages' forms (src/web/pages/charged-services.ts), by the use case's field: the
+ * label the form shows it under, and what to change, by code. The register form takes the tariff in
+ * yuan; the use case's `tariff/amountFen` is that field.
+ */
+const CHARGED_FIELDS: Record<string, { label: TextKey; by: Record<string, Said> }> = {
+  contentProviderId: { label: 'provider', by: {
+    invalid_request: ['请从列表中选择企业。', 'Choose a provider from the list.'],
+    not_found: ['没有这个已登记的企业，请从列表中选择。', 'There is no such registered provider: choose one from the list.'],
+  } },
+  name: { label: 'chName', by: { invalid_request: ['请填写业务名称（一行，不超过 40 字）。', 'Give the service a name (one line, up to 40 characters).'] } },
+  port: { label: 'chPort', by: {
+    invalid_request: ['端口号只填数字（例如 10690001）。', 'Give the port as digits (e.g. 10690001).'],
+    unknown_port: ['该端口未登记或已停用，请填写该企业使用中的端口。', "The port is not registered, or is retired: give one of the provider's ports in use."],
+    port_not_owned: ['该端口不属于所选企业，请填写该企业自己的端口。', "The port is another provider's: give one of this provider's own."],
+  } },
+  'tariff/amountFen': { label: 'chAmount', by: { invalid_request: ['请填写 0.01 至 10000 元之间的金额，最多精确到分（例如 2 或 0.1）。', 'Give an amount from 0.01 to 10,000 yuan, to the fen at most (e.g. 2 or 0.1).'] } },
+  'tariff/per': { label: 'chMethod', by: { invalid_request: ['请选择包月或按条。', 'Choose monthly or per message.'] } },
+  msisdn: { label: 'sbNumber', by: {
+    invalid_msisdn: ['不是中国大陆手机号码，请刷新页面后再办理。', 'Not a mainland mobile number: reload the page and try again.'],
+    not_found: ['该号码对此业务没有有效的订购（可能已经终止，例如刚才已提交过一次）：请查看下方的订购记录。', 'The number has no live subscription to this service (it was ended already, e.g. the form was just sent once): see the subscriptions below.'],
+  } },
+  confirm: { label: 'chEndConfirm', by: { invalid_request: ['请先勾选确认，再终止订购。', 'Tick the confirmation first, then end the subscription.'] } },
+};
+
+/** A refusal of the charged-services pages that names no field of theirs, by code. */
+const CHARGED_CODES: Record<string, Said> = {
+  forbidden: ['企业只能查看和办理本企业的收费业务。', 'A provider sees and acts on its own charged services only.'],
+  not_found: ['没有这项收费业务，地址可能有误或已过期。', 'There is no such charged service: the address may be mistyped or out of date.'],
+};
+
+/**
+ * A refusal on the charged-services pages: the code's label, the form's field by its label when the
+ * refusal names one, what to change (or the use case's own reason where it gives one the table knows:
+ * a character that cannot be stored, a role), the code, and the rule when one refused.
+ */
+export function chargedErrorText(lang: Lang, e: SmsguardError): string {
+  const c = colon(lang);
+  const i = lang === 'en' ? 1 : 0;
+  const why = whyText(lang, e.why);
+  const f = e.field !== undefined ? CHARGED_FIELDS[e.field] : undefined;
+  const said = f ? f.by[e.code] : CHARGED_CODES[e.code];
+  const reason = why !== null && (!said || (e.why && CHARACTER_WHYS.has(e.why.id)) || e.why?.id === 'role_required') ? why : said ? said[i] : e.message;
+  const label = codeLabel(lang, e.code) ?? e.code;
+  return withRule(lang, e.ref, `${label}${c}${f ? `${t(lang, f.label)}${c}` : ''}${reason} (${e.code})`);
+}

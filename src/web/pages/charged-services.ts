@@ -1,0 +1,135 @@
+/**
+ * The charged-services pages (shared/REGULATION.md rule 8: before charging, the user is told the
+ * service, the tariff, the charging method and how to unsubscribe). `/web/charged-services` lists the
+ * services as GET /v1/charged-services answers the viewer (the operator every provider's, a provider
+ * its own), each with its name, tariff in yuan, charging method and provider; the operator also gets
+ * the register form (POST /v1/charged-services). `/web/charged-services/{id}` shows one service and
+ * its subscriptions as GET /v1/charged-services/{id}/subscriptions pages them (oldest first, a keyset
+ * cursor); the provider ends one there (DELETE …/subscriptions/{msisdn}) after ticking a confirmation.
+ * Plain POST forms, no JavaScript; each rendering carries a once-token (form-once.ts), so a double
+ * click registers one service and ends a subscription once.
+ */
+import type { ChargedServiceView, ChargedSubscriptionView } from '../../app/charged-services.js';
+import { yuan } from '../../domain/charge-notice-text.js';
+import { t, tk, type Lang } from '../i18n.js';
+import { alertBox, esc, field, fmtTime } from '../html.js';
+
+/** What the list page shows: the use case's services, the providers' names, and the register form's state. */
+export interface ChargedServicesView {
+  services: ChargedServiceView[];
+  /** Provider names by id (those the viewer may read); an id without a name is shown as it is. */
+  names: Map<string, string>;
+  /** The operator's: the register form, with the providers to choose from. */
+  canRegister: boolean;
+  providers: { id: string; name: string }[];
+  /** The form as posted (a refused one comes back filled in), with its once-token. */
+  values: Record<string, string>;
+  /** The provider filter as asked (the operator's `?contentProviderId=`). */
+  contentProviderId: string;
+}
+
+export interface ChargedFlash {
+  done?: 'register' | 'end';
+  error?: string;
+}
+
+/** The tariff as the notice states it, in yuan: `2 元/月`, `0.1 元/条`. */
+export function tariffCell(lang: Lang, s: Pick<ChargedServiceView, 'tariff'>): string {
+  return `${yuan(s.tariff.amountFen)} ${t(lang, s.tariff.per === 'month' ? 'chPerMonthUnit' : 'chPerMessageUnit')}`;
+}
+
+function registerForm(lang: Lang, v: ChargedServicesView): string {
+  const val = (k: string) => v.values[k] ?? '';
+  const opts = [`<option value="">${esc(t(lang, 'chChooseProvider'))}</option>`, ...v.providers.map((c) => `<option value="${esc(c.id)}"${c.id === val('contentProviderId') ? ' selected' : ''}>${esc(c.name)} (${esc(c.id)})</option>`)].join('');
+  const per = ['month', 'message'].map((x) => `<option value="${x}"${x === (val('per') || 'month') ? ' selected' : ''}>${esc(tk(lang, `chPer_${x}`))}</option>`).join('');
+  return `<section aria-labelledby="register-h"><h2 id="register-h">${esc(t(lang, 'chRegister'))}</h2>
+<p class="hint">${esc(t(lang, 'chRegisterHint'))}</p>
+<form method="post" action="/web/charged-services" id="register-form">
+<input type="hidden" name="once" value="${esc(val('once'))}">
+<label for="ch-provider">${esc(t(lang, 'provider'))} <span aria-hidden="true">*</span></label>
+<select id="ch-provider" name="contentProviderId" required>${opts}</select>
+${field({ id: 'ch-name', name: 'name', label: t(lang, 'chName'), value: val('name'), required: true, hint: t(lang, 'chNameHint'), attrs: 'maxlength="40"' })}
+${field({ id: 'ch-port', name: 'port', label: t(lang, 'chPort'), value: val('port'), required: true, hint: t(lang, 'chPortHint'), attrs: 'inputmode="numeric" maxlength="21"' })}
+${field({ id: 'ch-amount', name: 'amountYuan', label: t(lang, 'chAmount'), value: val('amountYuan'), required: true, hint: t(lang, 'chAmountHint'), attrs: 'inputmode="decimal" maxlength="12"' })}
+<label for="ch-per">${esc(t(lang, 'chMethod'))}</label>
+<select id="ch-per" name="per">${per}</select>
+<button type="submit">${esc(t(lang, 'chRegisterBtn'))}</button>
+</form></section>`;
+}
+
+export function chargedServicesPage(lang: Lang, v: ChargedServicesView, flash: ChargedFlash = {}): string {
+  const done = flash.done ? `<p class="ok" role="status" id="charged-done">${esc(t(lang, flash.done === 'register' ? 'chDone_register' : 'chDone_end'))}</p>` : '';
+  const error = flash.error ? alertBox(flash.error, lang) : '';
+  const filter = v.canRegister ? `<form method="get" action="/web/charged-services" id="charged-filter">
+${field({ id: 'ch-filter-provider', name: 'contentProviderId', label: t(lang, 'mlProvider'), value: v.contentProviderId, attrs: 'maxlength="64"' })}
+<button type="submit">${esc(t(lang, 'filter'))}</button>
+</form>` : '';
+  const rows = v.services.map((s) => `<tr data-service="${esc(s.id)}">
+<td class="service-name"><a href="/web/charged-services/${encodeURIComponent(s.id)}">${esc(s.name)}</a></td>
+<td class="service-tariff">${esc(tariffCell(lang, s))}</td>
+<td class="service-method">${esc(tk(lang, `chPer_${s.tariff.per}`))}</td>
+<td class="service-provider">${esc(v.names.get(s.contentProviderId) ?? s.contentProviderId)} <span class="mono hint" style="display:inline">${esc(s.contentProviderId)}</span></td>
+<td class="mono service-port">${esc(s.port)}</td>
+<td>${esc(fmtTime(s.createdAt))}</td></tr>`).join('');
+  const list = v.services.length === 0
+    ? `<p id="no-services">${esc(t(lang, 'chNone'))}</p>`
+    : `<table id="charged-services" aria-labelledby="services-h">
+<thead><tr><th scope="col">${esc(t(lang, 'chName'))}</th><th scope="col">${esc(t(lang, 'chTariff'))}</th><th scope="col">${esc(t(lang, 'chMethod'))}</th><th scope="col">${esc(t(lang, 'provider'))}</th><th scope="col">${esc(t(lang, 'chPort'))}</th><th scope="col">${esc(t(lang, 'registeredAt'))}</th></tr></thead>
+<tbody>${rows}</tbody></table>`;
+  return `${done}${error}<p class="hint">${esc(t(lang, 'chIntro'))}</p>${filter}<h2 id="services-h">${esc(t(lang, 'chList'))}</h2>${list}${v.canRegister ? registerForm(lang, v) : ''}`;
+}
+
+/** One service's page: its facts, a page of its subscriptions, and (the provider's) the end form per live one. */
+export interface ChargedServiceDetail {
+  service: ChargedServiceView;
+  providerName: string | null;
+  subscriptions: ChargedSubscriptionView[];
+  nextCursor: string | null;
+  /** The cursor this page was asked with (a "first page" link where it is not the first). */
+  cursor: string | null;
+  /** The provider's: end a live subscription. */
+  canEnd: boolean;
+  /** A fresh once-token for each end form of this rendering. */
+  token: () => string;
+  /** The number a refused end was about (its row marked). */
+  refusedMsisdn?: string;
+}
+
+export function chargedServicePage(lang: Lang, d: ChargedServiceDetail, flash: ChargedFlash = {}): string {
+  const s = d.service;
+  const base = `/web/charged-services/${encodeURIComponent(s.id)}`;
+  const done = flash.done === 'end' ? `<p class="ok" role="status" id="charged-done">${esc(t(lang, 'chDone_end'))}</p>` : '';
+  const error = flash.error ? alertBox(flash.error, lang) : '';
+  const endForm = (x: ChargedSubscriptionView, i: number) => x.status !== 'active' ? '—' : `<form method="post" action="${esc(`${base}/end`)}" class="end-form">
+<input type="hidden" name="once" value="${esc(d.token())}"><input type="hidden" name="msisdn" value="${esc(x.msisdn)}">
+<input type="checkbox" id="end-confirm-${i}" name="confirm" value="yes" required> <label class="choice" for="end-confirm-${i}">${esc(t(lang, 'chEndConfirm'))}</label>
+<button type="submit" class="secondary" aria-label="${esc(`${t(lang, 'chEnd')} ${x.msisdn}`)}">${esc(t(lang, 'chEnd'))}</button>
+</form>`;
+  const rows = d.subscriptions.map((x, i) => `<tr data-subscription="${esc(x.id)}" data-msisdn="${esc(x.msisdn)}"${x.msisdn === d.refusedMsisdn ? ' data-refused="true" class="refused"' : ''}>
+<td class="mono sub-msisdn">${esc(x.msisdn)}</td>
+<td class="sub-status"><span class="state">${esc(tk(lang, `chSt_${x.status}`))}</span></td>
+<td class="sub-started">${esc(fmtTime(x.startedAt))}</td>
+<td class="sub-ended">${esc(fmtTime(x.endedAt))}</td>
+<td class="sub-reason">${esc(x.endReason ? tk(lang, `chEnd_${x.endReason}`) : '—')}</td>
+${d.canEnd ? `<td>${endForm(x, i)}</td>` : ''}</tr>`).join('');
+  const next = d.nextCursor ? `<p><a id="next-page" href="${esc(`${base}?cursor=${encodeURIComponent(d.nextCursor)}`)}">${esc(t(lang, 'nextPage'))} →</a></p>` : '';
+  const first = d.cursor ? `<p><a id="first-page" href="${esc(base)}">${esc(t(lang, 'rvFirstPage'))}</a></p>` : '';
+  const list = d.subscriptions.length === 0
+    ? `<p id="no-subscriptions">${esc(t(lang, 'chNoSubs'))}</p>`
+    : `<table id="subscriptions" aria-labelledby="subs-h">
+<thead><tr><th scope="col">${esc(t(lang, 'sbNumber'))}</th><th scope="col">${esc(t(lang, 'chSubStatus'))}</th><th scope="col">${esc(t(lang, 'chStarted'))}</th><th scope="col">${esc(t(lang, 'chEnded'))}</th><th scope="col">${esc(t(lang, 'chEndReason'))}</th>${d.canEnd ? `<th scope="col">${esc(t(lang, 'cpAction'))}</th>` : ''}</tr></thead>
+<tbody>${rows}</tbody></table>`;
+  return `<p><a href="/web/charged-services">← ${esc(t(lang, 'chBack'))}</a></p>
+${done}${error}<dl class="facts" id="service">
+<dt>${esc(t(lang, 'chName'))}</dt><dd id="service-name">${esc(s.name)}</dd>
+<dt>${esc(t(lang, 'chTariff'))}</dt><dd id="service-tariff">${esc(tariffCell(lang, s))}</dd>
+<dt>${esc(t(lang, 'chMethod'))}</dt><dd id="service-method">${esc(tk(lang, `chPer_${s.tariff.per}`))}</dd>
+<dt>${esc(t(lang, 'provider'))}</dt><dd id="service-provider">${esc(d.providerName ?? s.contentProviderId)} <span class="mono">${esc(s.contentProviderId)}</span></dd>
+<dt>${esc(t(lang, 'chPort'))}</dt><dd class="mono">${esc(s.port)}</dd>
+<dt>${esc(t(lang, 'chUnsubscribe'))}</dt><dd>${esc(t(lang, 'chUnsubscribeHow'))}</dd>
+<dt>${esc(t(lang, 'chId'))}</dt><dd class="mono">${esc(s.id)}</dd>
+</dl>
+<section aria-labelledby="subs-h"><h2 id="subs-h">${esc(t(lang, 'chSubs'))}</h2>
+<p class="hint">${esc(t(lang, d.canEnd ? 'chSubsIntroEnd' : 'chSubsIntro'))}</p>
+${list}${next}${first}</section>`;
+}
