@@ -17,7 +17,7 @@ import { MSISDN_FORMS, normalizeMsisdn } from '../domain/msisdn.js';
 import { measure } from '../domain/segments.js';
 import { buildChargeNoticeText, CHARGE_PERS, type ChargePer } from '../domain/charge-notice-text.js';
 import type { ChargedServiceRow, ChargedSubscriptionRow, ConsentRequestRow } from '../ports/store.js';
-import { decodeKeysetCursor, keysetPage } from '../domain/page-cursor.js';
+import { decodeKeysetCursor, keysetPage, type KeysetPosition } from '../domain/page-cursor.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './types.js';
 import { GATEWAY_ARTICLES } from '../domain/gateway-articles.js';
@@ -25,6 +25,7 @@ import { OWN_DATA_REF, requireRole, requireRoleIn, ROLES } from './access.js';
 import { str } from './validate.js';
 import { settleDueRequests } from './consent-sweeper.js';
 import { refuseInQuietHours, sendRequestMessage } from './consent-requests.js';
+import { inDateRange, inProvince, providersInProvince, scopeRefusal } from './records-scope.js';
 
 const HOUR = 3_600_000;
 /** The rule a charge without a confirmed subscription breaks (both profiles; src/profiles). */
@@ -105,14 +106,25 @@ export async function createChargedService(ctx: AppContext, p: Principal, body: 
   return { id: row.id };
 }
 
-/** GET /v1/charged-services (admin: any provider's, or one's; a provider: its own only). */
+/**
+ * GET /v1/charged-services (admin: any provider's, or one's; a provider: its own only; a regulator:
+ * any provider's, read only, and a token limited to a province those of providers registered there,
+ * naming another's provider `forbidden` rule supervision.province-scope as the other lists do). A
+ * service is registry data, like its provider, so a token's dates do not limit the list (as they do
+ * not limit GET /v1/content-providers); unaudited as that list is: it holds no numbers.
+ */
 export async function listChargedServices(ctx: AppContext, p: Principal, contentProviderId: string | undefined): Promise<{ items: ChargedServiceView[] }> {
-  requireRole(p, 'admin', 'content-provider');
+  requireRole(p, 'admin', 'content-provider', 'regulator');
   if (p.role === 'content-provider') {
     if (contentProviderId !== undefined && contentProviderId !== p.contentProviderId) throw new SmsguardError('forbidden', `content provider ${contentProviderId}'s services are not this content provider's`, OWN_DATA_REF);
     contentProviderId = p.contentProviderId;
   }
-  return { items: (await ctx.store.consents.listChargedServices(contentProviderId)).map(view) };
+  if (contentProviderId !== undefined && !(await inProvince(ctx, p, contentProviderId))) {
+    throw scopeRefusal(ctx, 'province', `content provider ${contentProviderId} is outside this token's province`, { id: 'provider_other_province', params: { id: contentProviderId } }, 'contentProviderId');
+  }
+  const inside = await providersInProvince(ctx, p);
+  const rows = await ctx.store.consents.listChargedServices(contentProviderId);
+  return { items: (inside ? rows.filter((s) => inside.includes(s.contentProviderId)) : rows).map(view) };
 }
 
 /** The service `id`, which must be the provider's own (`not_found`, `forbidden` otherwise). */
@@ -149,13 +161,46 @@ export const SUBSCRIPTION_PAGE = { default: 100, max: 1000 } as const;
  * awaiting its answer is no subscription (GET /v1/consent-requests/{id} shows it).
  */
 export async function listChargedSubscriptions(ctx: AppContext, p: Principal, serviceId: string, q: { limit?: number; cursor?: string } = {}): Promise<{ items: ChargedSubscriptionView[]; nextCursor: string | null }> {
-  requireRole(p, 'admin', 'content-provider');
+  requireRole(p, 'admin', 'content-provider', 'regulator');
   const after = q.cursor === undefined ? undefined : decodeKeysetCursor(q.cursor);
   const limit = Math.min(Math.max(Math.trunc(q.limit ?? SUBSCRIPTION_PAGE.default), 1), SUBSCRIPTION_PAGE.max);
   if (p.role === 'content-provider') await ownService(ctx, p.contentProviderId, serviceId);
+  else if (p.role === 'regulator') return regulatorSubscriptions(ctx, p, serviceId, limit, after);
   else if (!(await ctx.store.consents.getChargedService(serviceId))) throw new SmsguardError('not_found', `no charged service ${serviceId}`);
   const rows = await ctx.store.consents.listChargedSubscriptions(serviceId, { limit: limit + 1, ...(after ? { after } : {}) });
   const page = keysetPage(rows, limit, (r) => ({ at: r.startedAt, id: r.id }));
+  return { items: page.rows.map(subscriptionView), nextCursor: page.nextCursor };
+}
+
+/**
+ * A regulator's page of a service's subscriptions. They hold numbers, so every read is audited
+ * (`charged_subscriptions.read`, as `subscribers.read` is a number's records). A token limited to a
+ * province reads a service of a provider registered elsewhere as absent (`not_found`, as a consent
+ * request or a message by id outside its scope; audited with no rows); one limited to dates only the
+ * subscriptions started within them (a consent its grant, a subscription its start), and the page is
+ * cut after that limit, not before: the list is ordered by start, so rows before `from` are read past
+ * and the first row at or after `to` ends it.
+ */
+async function regulatorSubscriptions(ctx: AppContext, p: Principal, serviceId: string, limit: number, after: KeysetPosition | undefined): Promise<{ items: ChargedSubscriptionView[]; nextCursor: string | null }> {
+  const s = await ctx.store.consents.getChargedService(serviceId);
+  const audit = (rows: number) => ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'charged_subscriptions.read', { serviceId, rows }, s ? { contentProviderId: s.contentProviderId } : undefined);
+  if (!s || !(await inProvince(ctx, p, s.contentProviderId))) {
+    await audit(0);
+    throw new SmsguardError('not_found', `no charged service ${serviceId}`);
+  }
+  const to = p.role === 'regulator' ? p.to : undefined;
+  const kept: ChargedSubscriptionRow[] = [];
+  let at = after;
+  for (;;) {
+    const rows = await ctx.store.consents.listChargedSubscriptions(serviceId, { limit: limit + 1, ...(at ? { after: at } : {}) });
+    const beyond = to !== undefined && rows.some((r) => r.startedAt >= to);
+    kept.push(...rows.filter((r) => inDateRange(p, r.startedAt)));
+    if (kept.length > limit || beyond || rows.length <= limit) break;
+    const last = rows[rows.length - 1];
+    at = { at: last.startedAt, id: last.id };
+  }
+  const page = keysetPage(kept.slice(0, limit + 1), limit, (r) => ({ at: r.startedAt, id: r.id }));
+  await audit(page.rows.length);
   return { items: page.rows.map(subscriptionView), nextCursor: page.nextCursor };
 }
 

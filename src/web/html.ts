@@ -131,8 +131,8 @@ export function page(l: Layout): string {
     staff && (p.role === 'admin' || p.role === 'regulator' || p.role === 'content-provider') ? `<li><a href="/web/review">${esc(t(l.lang, 'navReview'))}</a></li>` : '',
     // Content templates: the operator reviews every provider's, a provider reads its own (as GET /v1/templates answers).
     staff && (p.role === 'admin' || p.role === 'content-provider') ? `<li><a href="/web/templates">${esc(t(l.lang, 'navTemplates'))}</a></li>` : '',
-    // Charged services: the operator every provider's, a provider its own (as GET /v1/charged-services answers; a regulator is refused there).
-    staff && (p.role === 'admin' || p.role === 'content-provider') ? `<li><a href="/web/charged-services">${esc(t(l.lang, 'navCharged'))}</a></li>` : '',
+    // Charged services: the operator and regulators every provider's (a regulator within its province, read only), a provider its own (as GET /v1/charged-services answers).
+    staff && (p.role === 'admin' || p.role === 'regulator' || p.role === 'content-provider') ? `<li><a href="/web/charged-services">${esc(t(l.lang, 'navCharged'))}</a></li>` : '',
     // The carrier links are the operator's alone.
     staff && p.role === 'admin' ? `<li><a href="/web/links">${esc(t(l.lang, 'navLinks'))}</a></li>` : '',
     staff

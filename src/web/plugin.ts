@@ -1162,7 +1162,8 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   // ---- charged services (shared/REGULATION.md rule 8): the same use cases as GET/POST /v1/charged-services,
   // GET /v1/charged-services/{id}/subscriptions and DELETE …/subscriptions/{msisdn}, so each role sees and
   // does exactly what the API lets it (the operator every provider's and registers; a provider its own and
-  // ends its subscriptions; any other role, a regulator's included, 403 as from the API)
+  // ends its subscriptions; a regulator reads, within its token's scope, and neither registers nor ends;
+  // any other role 403 as from the API)
   const registerOnce = onceOf<{ id: string }>('charged-service');
   const endOnce = onceOf<void>('charged-end');
   /** A refusal on these pages: the code's label, the form's field, what to change (form-errors.ts), with the API's status. */
@@ -1184,13 +1185,13 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     const lang = langOf(req, reply);
     const q = req.query as Record<string, unknown>;
     const asked = typeof q.contentProviderId === 'string' ? q.contentProviderId.trim() : undefined;
-    const filter = p.role === 'admin' && asked === '' ? undefined : asked;
+    const filter = (p.role === 'admin' || p.role === 'regulator') && asked === '' ? undefined : asked;
     const { items } = await listChargedServices(app.ctx, p, filter);
     const names = await providerNames(p);
     const canRegister = p.role === 'admin';
     const providers = canRegister ? [...names].map(([id, name]) => ({ id, name })) : [];
     return render(req, reply, lang, t(lang, 'chargedTitle'), chargedServicesPage(lang, {
-      services: items, names, canRegister, providers, values: { once: newFormToken(), ...values }, contentProviderId: p.role === 'admin' ? asked ?? '' : '',
+      services: items, names, canRegister, canFilter: p.role === 'admin' || p.role === 'regulator', providers, values: { once: newFormToken(), ...values }, contentProviderId: p.role === 'admin' || p.role === 'regulator' ? asked ?? '' : '',
     }, flash), p, code);
   };
   f.get('/web/charged-services', hide, async (req, reply) => {

@@ -5,7 +5,8 @@
  * method, provider) and registers one, a refusal said in the page's language against the form's field;
  * a provider lists its own, reads its services' subscriptions a page at a time and ends one after
  * ticking a confirmation (a double click ends it once); another provider's service is 403 there as
- * from the API, and a role the API refuses (a regulator) gets 403 and no link.
+ * from the API; a regulator reads both pages (audited as the API's read) without the forms, and a role
+ * the API refuses (the report centre) gets 403 and no link.
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -225,13 +226,30 @@ describe('the charged-services pages', () => {
     assert.equal((await apiGet(`/v1/charged-services/${serviceId}/subscriptions?limit=1000`, cp.auth)).json().items.find((x: { msisdn: string }) => x.msisdn === '+8613800139004').status, 'active');
   });
 
-  test('a regulator: 403 as GET /v1/charged-services answers it, said in words, and no link to the pages', async () => {
-    assert.equal((await g.http.inject({ method: 'GET', url: '/v1/charged-services', headers: { authorization: `Bearer ${(await g.app.auth.createToken('regulator', 'r2', null)).token}` } })).statusCode, 403);
+  test('a regulator: reads the pages as GET /v1/charged-services answers it, with the menu entry, and no register form nor end buttons', async () => {
+    const list = await get('/web/charged-services', c.regulator);
+    assert.equal(list.statusCode, 200, list.body);
+    assert.deepEqual(listed(list.body), listed((await get('/web/charged-services', c.admin)).body));
+    assert.ok(listed(list.body).includes(serviceId) && listed(list.body).includes(otherServiceId));
+    assert.ok(nav(list.body).includes('href="/web/charged-services"'), 'the menu entry');
+    assert.ok(!list.body.includes('id="register-form"'), 'no register form');
+    const one = await get(`/web/charged-services/${serviceId}`, c.regulator);
+    assert.equal(one.statusCode, 200, one.body);
+    assert.equal(subsListed(one.body).length, 50);
+    assert.ok(!one.body.includes('class="end-form"'), 'no end buttons');
+    assert.ok(one.body.includes('id="next-page"'));
+    const audit = (await apiGet('/v1/records?kind=audit&type=charged_subscriptions.read&limit=1000', { authorization: `Bearer ${ADMIN_TOKEN}` })).json().records;
+    assert.ok(audit.some((r: { body: { serviceId?: string } }) => r.body.serviceId === serviceId), 'the page\'s read is audited as the API\'s');
+    // what it cannot do through the API it cannot do here either
+    const ended = await post(`/web/charged-services/${serviceId}/end`, c.regulator, { msisdn: '13800139000', confirm: 'yes', once: onceOf(one.body) || 'x' });
+    assert.equal(ended.statusCode, 403);
+  });
+
+  test('the report centre: 403 as GET /v1/charged-services answers it, and no link to the pages', async () => {
+    const centre = await roleCookie(g, 'report-centre', 'clerk');
     for (const url of ['/web/charged-services', `/web/charged-services/${serviceId}`]) {
-      const r = await get(url, c.regulator);
+      const r = await get(url, centre);
       assert.equal(r.statusCode, 403, url);
-      assert.match(r.body, /<h1>无权查看此页<\/h1>/);
-      assert.match(r.body, /这项操作需要以下身份之一：运营方、企业。 \(forbidden\)/);
       assert.ok(!r.body.includes('天气早知道'), 'no service shown');
       assert.ok(!nav(r.body).includes('href="/web/charged-services"'), 'no link to the pages');
     }

@@ -68,7 +68,8 @@ export async function chargedServiceRoutes(f: FastifyInstance, opts: { app: App 
     onRequest: requireAuth,
     schema: {
       tags: ['consent'], security: bearerSecurity,
-      summary: 'Charged services, oldest first: an admin\'s of every provider (or of contentProviderId), a provider\'s its own',
+      summary: 'Charged services, oldest first: an admin\'s or a regulator\'s of every provider (or of contentProviderId), a provider\'s its own',
+      description: 'A regulator reads them (not audited: no numbers); a regulator token limited to a province lists only the services of providers registered there, and its dates do not limit the list. Rejections: 403 forbidden (a provider naming another provider, rule access.own-data; a province-limited regulator naming a provider registered elsewhere, rule supervision.province-scope).',
       querystring: { type: 'object', additionalProperties: false, properties: { contentProviderId: { type: 'string', maxLength: 64 } } },
       response: { 200: { type: 'object', properties: { items: { type: 'array', items: service } }, required: ['items'] }, '4xx': errorBody },
     },
@@ -93,14 +94,14 @@ export async function chargedServiceRoutes(f: FastifyInstance, opts: { app: App 
     onRequest: requireAuth,
     schema: {
       tags: ['consent'], security: bearerSecurity,
-      summary: 'A charged service\'s confirmed subscriptions, live and ended, oldest first, a page at a time (keyset cursor): a provider its own services\' only, an admin any',
-      description: 'A notice still awaiting its answer is no subscription (GET /v1/consent-requests/{id}). Rejections: 404 not_found (no such service), 403 forbidden (a provider\'s token for another provider\'s service, rule access.own-data), 400 invalid_request (a cursor this API did not return).',
+      summary: 'A charged service\'s confirmed subscriptions, live and ended, oldest first, a page at a time (keyset cursor): a provider its own services\' only, an admin and a regulator any',
+      description: 'A notice still awaiting its answer is no subscription (GET /v1/consent-requests/{id}). A regulator\'s read is audited (charged_subscriptions.read); a regulator token limited to a province reads only services of providers registered there (another\'s: 404 not_found, as if absent), one limited to dates only the subscriptions started within them. Rejections: 404 not_found (no such service, or outside a regulator token\'s province), 403 forbidden (a provider\'s token for another provider\'s service, rule access.own-data), 400 invalid_request (a cursor this API did not return).',
       params: idParam,
       querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: SUBSCRIPTION_PAGE.max, default: SUBSCRIPTION_PAGE.default }, cursor: KEYSET_CURSOR_PARAM } },
       response: {
         200: { type: 'object', properties: { items: { type: 'array', items: subscription }, nextCursor: NEXT_CURSOR }, required: ['items', 'nextCursor'] },
-        403: errorResponse('Another provider\'s service (rule access.own-data), or a role that reads none'),
-        404: errorResponse('No such charged service'),
+        403: errorResponse('A provider\'s token for another provider\'s service (rule access.own-data), or a role that reads none'),
+        404: errorResponse('No such charged service, or one outside a regulator token\'s province'),
         '4xx': errorBody,
       },
     },

@@ -1,8 +1,8 @@
 /**
  * The charged-services pages (shared/REGULATION.md rule 8: before charging, the user is told the
  * service, the tariff, the charging method and how to unsubscribe). `/web/charged-services` lists the
- * services as GET /v1/charged-services answers the viewer (the operator every provider's, a provider
- * its own), each with its name, tariff in yuan, charging method and provider; the operator also gets
+ * services as GET /v1/charged-services answers the viewer (the operator and a regulator every provider's,
+ * a regulator within its token's province, a provider its own), each with its name, tariff in yuan, charging method and provider; the operator also gets
  * the register form (POST /v1/charged-services). `/web/charged-services/{id}` shows one service and
  * its subscriptions as GET /v1/charged-services/{id}/subscriptions pages them (oldest first, a keyset
  * cursor); the provider ends one there (DELETE …/subscriptions/{msisdn}) after ticking a confirmation.
@@ -21,6 +21,8 @@ export interface ChargedServicesView {
   names: Map<string, string>;
   /** The operator's: the register form, with the providers to choose from. */
   canRegister: boolean;
+  /** The operator's and a regulator's: the provider filter. */
+  canFilter: boolean;
   providers: { id: string; name: string }[];
   /** The form as posted (a refused one comes back filled in), with its once-token. */
   values: Record<string, string>;
@@ -60,7 +62,7 @@ ${field({ id: 'ch-amount', name: 'amountYuan', label: t(lang, 'chAmount'), value
 export function chargedServicesPage(lang: Lang, v: ChargedServicesView, flash: ChargedFlash = {}): string {
   const done = flash.done ? `<p class="ok" role="status" id="charged-done">${esc(t(lang, flash.done === 'register' ? 'chDone_register' : 'chDone_end'))}</p>` : '';
   const error = flash.error ? alertBox(flash.error, lang) : '';
-  const filter = v.canRegister ? `<form method="get" action="/web/charged-services" id="charged-filter">
+  const filter = v.canFilter ? `<form method="get" action="/web/charged-services" id="charged-filter">
 ${field({ id: 'ch-filter-provider', name: 'contentProviderId', label: t(lang, 'mlProvider'), value: v.contentProviderId, attrs: 'maxlength="64"' })}
 <button type="submit">${esc(t(lang, 'filter'))}</button>
 </form>` : '';
