@@ -79,6 +79,9 @@ describe('charged services: a regulator reads them', () => {
     assert.equal(outside.statusCode, 404, outside.body);
     assert.equal(outside.json().error.code, 'not_found');
     assert.ok((await audits()).some((r) => r.body.serviceId === bjService && r.body.rows === 0), 'the refused read is recorded with no rows');
+    // filed under no provider, as every staff read (docs/RECORDS.md): the provider does not see who looked
+    const own = (await get('/v1/records?kind=audit&limit=1000', cp.auth)).json().records as { body: { action?: string } }[] | undefined;
+    assert.ok(!(own ?? []).some((r) => r.body.action === 'charged_subscriptions.read'), 'not among the provider\'s records');
   });
 
   test('limited to dates: only the subscriptions started within them, pages cut after the limit', async () => {
