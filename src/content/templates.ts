@@ -223,7 +223,7 @@ export interface TemplateMatch {
   variables: Record<string, string>;
   /** The type the template was approved for, when it has one. */
   type?: MessageType;
-  /** Each non-empty free-text (`text`) value in its clause; absent when the template has none. */
+  /** Each non-empty free-text (`text`) value in its clause; absent when the template has none, or for a `commercial` match. */
   freeText?: FreeTextClause[];
 }
 
@@ -392,7 +392,8 @@ export function compileTemplates(templates: readonly ApprovedTemplate[]): Templa
         const variables: Record<string, string> = {};
         c.names.forEach((n, i) => (variables[n] = m[i + 1]));
         const out: TemplateMatch = c.type === undefined ? { templateId: c.id, variables } : { templateId: c.id, variables, type: c.type };
-        if (c.textVars.length) out.freeText = freeTextClauses(body, c, m);
+        // Only where the advertising check will read them: a commercial message may advertise.
+        if (c.textVars.length && type !== 'commercial') out.freeText = freeTextClauses(body, c, m);
         return out;
       }
       return undefined;

@@ -93,6 +93,10 @@ describe('compiled template matcher', () => {
       { clause: 'Dear Bob. Sale 50% off', fixed: 'Dear ' },
       { clause: 'Note: leave it at the door', fixed: 'Note: ' },
     ]);
+    // a commercial message's advertising is never judged, so its match carries no clauses (work saved)
+    const commercial = t.match('【某某商城】您购买的羽绒服已发货，单号SF1。备注：放门口', 'commercial');
+    assert.equal(commercial?.templateId, 't5');
+    assert.equal(commercial?.freeText, undefined);
     // templates without free text carry none
     assert.equal(m.match('【某某银行】您的验证码为882134，5分钟内有效，请勿泄露。')?.freeText, undefined);
   });
