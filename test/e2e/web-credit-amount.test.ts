@@ -6,7 +6,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { gatewaySuite } from '../helpers/gateway.js';
-import { alerts, FORM, form, staffCookies } from '../helpers/web.js';
+import { alerts, FORM, form, regulatorBothWays } from '../helpers/web.js';
 
 
 describe('the credit form\'s amount', () => {
@@ -14,8 +14,7 @@ describe('the credit form\'s amount', () => {
   let regulator = '';
   let bearer: Record<string, string> = {};
   before(async () => {
-    regulator = (await staffCookies(g)).regulator;
-    bearer = { authorization: `Bearer ${(await g.app.auth.createToken('regulator', 'api', null)).token}` };
+    ({ cookie: regulator, bearer } = await regulatorBothWays(g));
   });
   const entries = async () => (await g.http.inject({ method: 'GET', url: `/v1/credit/entries?contentProviderId=${cp.id}`, headers: g.admin })).json().entries as { amountYuan: number | null; publicSummary: string }[];
 

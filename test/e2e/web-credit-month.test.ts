@@ -7,7 +7,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { gatewaySuite } from '../helpers/gateway.js';
-import { alerts, staffCookies } from '../helpers/web.js';
+import { alerts, regulatorBothWays } from '../helpers/web.js';
 
 const DAY = 86_400_000;
 /** The provider's row of the rates table: messages, complaints, complainants as shown. */
@@ -22,8 +22,7 @@ describe('the credit page\'s month', () => {
   let regulator = '';
   let bearer: Record<string, string> = {};
   before(async () => {
-    regulator = (await staffCookies(g)).regulator;
-    bearer = { authorization: `Bearer ${(await g.app.auth.createToken('regulator', 'api', null)).token}` };
+    ({ cookie: regulator, bearer } = await regulatorBothWays(g));
     // one message in November (the clock starts on 2026-11-30), then the clock moves into December
     const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: { from: '10690001', to: '13800138000', text: '【示例】您的订单已发货', type: 'notification' } });
     assert.equal(r.statusCode, 202, r.body);

@@ -30,3 +30,11 @@ export async function staffCookies(g: Pick<TestGateway, 'http' | 'app'>): Promis
 
 /** The text of every `role="alert"` message on a page (errors, notices), tags stripped, joined by ` | `. */
 export const alerts = (body: string): string => [...body.matchAll(/role="alert"[^>]*>([\s\S]*?)<\/(?:p|div)>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim()).join(' | ');
+
+/**
+ * A regulator both ways: the signed-in page cookie and an API token's header, for tests that hold a
+ * page's answer against the API's for the same regulator.
+ */
+export async function regulatorBothWays(g: Pick<TestGateway, 'http' | 'app'>): Promise<{ cookie: string; bearer: Record<string, string> }> {
+  return { cookie: (await staffCookies(g)).regulator, bearer: { authorization: `Bearer ${(await g.app.auth.createToken('regulator', 'api', null)).token}` } };
+}
