@@ -228,14 +228,13 @@ const SUBMIT_FIELDS_SAID = ['from', 'to', 'text', 'type', 'category', 'clientRef
  */
 const CLIENT_SUBMIT_FIELDS_SAID = [...SUBMIT_FIELDS_SAID, 'chargedServiceId'] as const;
 const CLIENT_SUBMIT_FIELDS: ReadonlySet<string> = new Set(CLIENT_SUBMIT_FIELDS_SAID);
-/** A message's fields as an unknown-field answer lists them, from HTTP or the web and from the SMPP door (which has no charged service). */
+/** A message's fields as an unknown-field answer lists them (every door: the SMPP door's charged service is TLV 0x1403). */
 const SAID_CLIENT = 'unknown field (a message is {from, to, text, type, category?, clientRef?, registeredDelivery?, validUntil?, scheduledAt?, chargedServiceId?})';
-const SAID_SMPP = 'unknown field (a message is {from, to, text, type, category?, clientRef?, registeredDelivery?, validUntil?, scheduledAt?})';
 /**
  * The fields the SMPP door's input may carry: also `clientPartIds`, `keptPartsKey` (a long message's
  * parts) and `dataCoding`, which that door builds from the PDU.
  */
-const SMPP_SUBMIT_FIELDS: ReadonlySet<string> = new Set([...SUBMIT_FIELDS_SAID, 'clientPartIds', 'keptPartsKey', 'dataCoding']);
+const SMPP_SUBMIT_FIELDS: ReadonlySet<string> = new Set([...CLIENT_SUBMIT_FIELDS_SAID, 'clientPartIds', 'keptPartsKey', 'dataCoding']);
 
 /**
  * ` (did you mean from?)` when unknown key `k` of `o` is near a field of `known` that `o` lacks
@@ -262,7 +261,7 @@ export function validateSubmitInput(input: unknown, prefix = '', smppDoor = fals
   // A misspelt field was dropped in silence: `scheduleAt` sent the message at once, `validuntil`
   // kept it valid for ever, `registered_delivery` asked for no receipt.
   const fields = smppDoor ? SMPP_SUBMIT_FIELDS : CLIENT_SUBMIT_FIELDS;
-  for (const k in o) if (!fields.has(k)) fail(`${p}${k}`, smppDoor ? `${SAID_SMPP}${meantBy(k, o, SUBMIT_FIELDS_SAID)}` : `${SAID_CLIENT}${meantBy(k, o, CLIENT_SUBMIT_FIELDS_SAID)}`);
+  for (const k in o) if (!fields.has(k)) fail(`${p}${k}`, `${SAID_CLIENT}${meantBy(k, o, CLIENT_SUBMIT_FIELDS_SAID)}`);
   const from = str(o.from, `${p}from`, FROM_BOUNDS);
   const to = str(o.to, `${p}to`, SUBMIT_LIMITS.to);
   // The pipeline judges length against the profile; this bound only protects memory.
@@ -278,8 +277,8 @@ export function validateSubmitInput(input: unknown, prefix = '', smppDoor = fals
   if (o.category !== undefined && o.category !== null) out.category = categoryField(o.category, `${p}category`);
   if (out.type === 'commercial' && !out.category) fail(`${p}category`, 'is required when type is commercial');
   if (o.clientRef !== undefined && o.clientRef !== null) out.clientRef = str(o.clientRef, `${p}clientRef`, SUBMIT_LIMITS.clientRef);
-  // HTTP and web only: a submit_sm has no field naming a charged service (the SMPP door never sets it)
-  if (!smppDoor && o.chargedServiceId !== undefined && o.chargedServiceId !== null) out.chargedServiceId = str(o.chargedServiceId, `${p}chargedServiceId`, SUBMIT_LIMITS.chargedServiceId);
+  // every door: HTTP and the web as a field, SMPP as vendor TLV 0x1403 (src/smpp/server/translate.ts)
+  if (o.chargedServiceId !== undefined && o.chargedServiceId !== null) out.chargedServiceId = str(o.chargedServiceId, `${p}chargedServiceId`, SUBMIT_LIMITS.chargedServiceId);
   if (o.registeredDelivery !== undefined) out.registeredDelivery = receiptRequestField(o.registeredDelivery, `${p}registeredDelivery`);
   if (o.clientPartIds !== undefined && o.clientPartIds !== null) {
     // a long message has at most 255 parts; SMPP message ids are at most 64 characters

@@ -50,9 +50,9 @@ export const SMPP_STATUS: Readonly<Record<ErrorCode, number>> = {
   consent_request_repeated: 0x410,
   opted_out: 0x411,
   quiet_hours: 0x412,
-  // HTTP only (a submit_sm has no field naming a charged service); listed because the table is exhaustive
+  // a submit naming a charged service (vendor TLV 0x1403) to a number that did not confirm it (rule 8)
   charge_not_confirmed: 0x414,
-  // HTTP only too (a subscription's notice is asked over HTTP); the next free code of the block
+  // HTTP only (a subscription's notice is asked over HTTP); listed because the table is exhaustive
   charged_already_subscribed: 0x415,
   upstream_unavailable: CommandStatus.ESME_RMSGQFUL,
   // as before the code existed (a store failure was internal_error): the ESME's system error

@@ -120,6 +120,11 @@ export const Tag = {
   smsguard_category: 0x1401,
   /** smsguard vendor TLV: rule id that produced a rejection (in submit_sm_resp), C-string. */
   smsguard_rule: 0x1402,
+  /**
+   * smsguard vendor TLV: the charged service (POST /v1/charged-services) a submit_sm / data_sm /
+   * submit_multi charges for (HTTP `chargedServiceId`, shared/REGULATION.md rule 8), C-string (UTF-8).
+   */
+  smsguard_charged_service: 0x1403,
 } as const;
 
 /** message_state values (SMPP 3.4 §5.2.28). */

@@ -1068,6 +1068,8 @@ function inputFor(binding: Binding, f: SubmitFields, text: string, type: string,
   // the credential's default category. A TLV given wins; the consent rules still decide.
   if (f.category !== undefined) input.category = f.category;
   else if (type === 'commercial' && binding.account.defaultCategory) input.category = binding.account.defaultCategory;
+  // TLV 0x1403: a charged message (rule 8), checked by the use case as HTTP's chargedServiceId
+  if (f.chargedServiceId !== undefined) input.chargedServiceId = f.chargedServiceId;
   if (f.clientRef !== undefined) input.clientRef = f.clientRef;
   if (clientPartIds?.length) input.clientPartIds = clientPartIds;
   if (keptPartsKey) input.keptPartsKey = keptPartsKey;

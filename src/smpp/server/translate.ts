@@ -1,10 +1,12 @@
 /**
  * submit_sm / data_sm → what the use case needs. Pure. Where the text is (short_message,
  * message_payload), whether it is one part of a longer message (UDH or SAR TLVs), and which message
- * type and category it claims (vendor TLVs 0x1400/0x1401; SMPP has no such fields).
+ * type and category it claims and the charged service it charges for (vendor TLVs 0x1400, 0x1401,
+ * 0x1403; SMPP has no such fields).
  */
 import { EsmClass, Tag } from '../pdu/constants.js';
 import { tlvGet, tlvInt, tlvString, tlvUtf8String } from '../pdu/tlv.js';
+import type { Tlv } from '../pdu/types.js';
 import { parseUdh, type ConcatInfo } from '../pdu/udh.js';
 import type { DataSmPdu, SmPdu } from '../pdu/types.js';
 import { isMessageType, type MessageType } from '../../domain/message-type.js';
@@ -22,6 +24,11 @@ export interface SubmitFields {
   /** Declared but not one of ours: the use case rejects it as invalid_request. */
   invalidType?: string;
   category?: string;
+  /**
+   * The charged service named by TLV 0x1403 (HTTP `chargedServiceId`), as given: empty, over 64
+   * characters or holding a NUL, the use case refuses it invalid_request as HTTP's; undefined when absent.
+   */
+  chargedServiceId?: string;
   registeredDelivery: number;
   clientRef?: string;
   /** schedule_delivery_time as epoch ms, only when ahead (set by the server: submit-times.ts readSubmitTimes). */
@@ -97,6 +104,8 @@ export function readSubmit(pdu: SmPdu | DataSmPdu): SubmitFields | undefined {
   // UTF-8: a category may be Chinese (tlvUtf8String)
   const category = tlvUtf8String(pdu.tlvs, Tag.smsguard_category);
   if (category) out.category = category;
+  const charged = chargedService(pdu.tlvs);
+  if (charged !== undefined) out.chargedServiceId = charged;
   const umr = tlvInt(pdu.tlvs, Tag.user_message_reference);
   if (umr !== undefined) out.clientRef = String(umr);
   if (pdu.command !== 'data_sm' && pdu.short_message.length > 0 && payload !== undefined && payload.length > 0) out.bothTexts = true;
@@ -105,6 +114,26 @@ export function readSubmit(pdu: SmPdu | DataSmPdu): SubmitFields | undefined {
     if (bad) out.badTlv = bad;
   }
   return out;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * TLV 0x1403's value: its octets less one terminating NUL, as UTF-8 (latin1 when not UTF-8, as
+ * tlvUtf8String). Unlike a category it is not cut at the first NUL nor dropped when empty: a value
+ * given is the use case's to judge as HTTP's `chargedServiceId` (`""`, `"chs_1\u0000x"`:
+ * invalid_request), never read as another service or as no service (a charged message sent
+ * uncharged, unchecked). Undefined when absent.
+ */
+function chargedService(tlvs: readonly Tlv[]): string | undefined {
+  const v = tlvGet(tlvs, Tag.smsguard_charged_service);
+  if (v === undefined) return undefined;
+  const b = v.length > 0 && v[v.length - 1] === 0 ? v.subarray(0, v.length - 1) : v;
+  try {
+    return UTF8.decode(b);
+  } catch {
+    return b.toString('latin1');
+  }
 }
 
 /** Default message type from the sending port's kind when the submit does not say (docs/SMPP.md). */
