@@ -5,7 +5,7 @@
  * service registered and subscribed through the API: refused 0x414 (charge_not_confirmed, recorded
  * with rule charging.notice) until the number replied Y, then ESME_ROK and sent; an unknown service
  * 0x401 (not_found), another provider's 0x400 (forbidden), a malformed value 0x45 (invalid_request),
- * as HTTP's 404 / 403 / 400; a data_sm and a long message in parts alike; a scheduled one keeps its
+ * as HTTP's 404 / 403 / 400; a data_sm, a submit_multi and a long message in parts alike; a scheduled one keeps its
  * service through replace_sm and is stopped at send time once the subscription ended.
  */
 import { test, describe, before, after } from 'node:test';
@@ -14,7 +14,7 @@ import { startTestGateway, onboard, OTHER_PROVIDER, type TestGateway, type Provi
 import { SqliteSmppCredentials } from '../../../src/store/sqlite/smpp-credentials.js';
 import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
 import { SmppEsme } from '../../../src/smpp/client/esme.js';
-import { CommandStatus, EsmClass, Tag, buildConcatUdh, encodeText, smDefaults, tlvCString, tlvOctets, type DataSmPdu, type ReplaceSmPdu, type SmPdu } from '../../../src/smpp/pdu/index.js';
+import { CommandStatus, EsmClass, Tag, buildConcatUdh, encodeText, smDefaults, tlvCString, tlvOctets, type DataSmPdu, type ReplaceSmPdu, type SmPdu, type SubmitMultiPdu, type SubmitMultiRespPdu } from '../../../src/smpp/pdu/index.js';
 
 const admin = { role: 'admin' as const, actorId: 'admin' };
 const PORT = '10690001';
@@ -119,6 +119,21 @@ describe('smpp: a charged message (TLV 0x1403, rule 8)', () => {
     const ok = await submit(data());
     assert.equal(ok.status, CommandStatus.ESME_ROK);
     assert.equal((await view(ok.id)).chargedServiceId, serviceId);
+  });
+
+  test('a submit_multi names it for every destination: the one not subscribed is refused 0x414 in unsuccess_sme', async () => {
+    const yes = '13800138407';
+    const no = '13800138408';
+    await subscribe(yes);
+    const pdu: SubmitMultiPdu = {
+      command: 'submit_multi', command_status: 0, sequence_number: 0, service_type: '', source_addr_ton: 0, source_addr_npi: 0, source_addr: PORT,
+      dest_addresses: [yes, no].map((destination_addr) => ({ dest_flag: 1, dest_addr_ton: 1, dest_addr_npi: 1, destination_addr })), esm_class: 0, protocol_id: 0, priority_flag: 0,
+      schedule_delivery_time: '', validity_period: '', registered_delivery: 0, replace_if_present_flag: 0, data_coding: 8, sm_default_msg_id: 0, short_message: encodeText(TEXT, 8), tlvs: [charged(serviceId)],
+    } as SubmitMultiPdu;
+    const r = (await esme.request(pdu)) as SubmitMultiRespPdu;
+    assert.equal(r.command_status, CommandStatus.ESME_ROK);
+    assert.deepEqual(r.unsuccess_sme.map((u) => [u.destination_addr, u.error_status_code]), [[no, 0x414]]);
+    assert.equal((await view(r.message_id)).chargedServiceId, serviceId);
   });
 
   test('a long message in parts: the part completing the set carries the service (as 0x1400/0x1401); refused 0x414 whole without a subscription', async () => {
