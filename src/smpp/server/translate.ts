@@ -6,9 +6,8 @@
  */
 import { EsmClass, Tag } from '../pdu/constants.js';
 import { tlvGet, tlvInt, tlvString, tlvUtf8String } from '../pdu/tlv.js';
-import type { Tlv } from '../pdu/types.js';
 import { parseUdh, type ConcatInfo } from '../pdu/udh.js';
-import type { DataSmPdu, SmPdu } from '../pdu/types.js';
+import type { DataSmPdu, SmPdu, Tlv } from '../pdu/types.js';
 import { isMessageType, type MessageType } from '../../domain/message-type.js';
 
 export interface SubmitFields {
