@@ -25,7 +25,7 @@ import { OWN_DATA_REF, requireRole, requireRoleIn, ROLES } from './access.js';
 import { str } from './validate.js';
 import { settleDueRequests } from './consent-sweeper.js';
 import { refuseInQuietHours, sendRequestMessage } from './consent-requests.js';
-import { inDateRange, inProvince, providersInProvince, scopeRefusal } from './records-scope.js';
+import { inProvince, providersInProvince, scopeRefusal } from './records-scope.js';
 
 const HOUR = 3_600_000;
 /** The rule a charge without a confirmed subscription breaks (both profiles; src/profiles). */
@@ -177,11 +177,12 @@ export async function listChargedSubscriptions(ctx: AppContext, p: Principal, se
  * (`charged_subscriptions.read`, as `subscribers.read` is a number's records). A token limited to a
  * province reads a service of a provider registered elsewhere as absent (`not_found`, as a consent
  * request or a message by id outside its scope; audited with no rows); one limited to dates only the
- * subscriptions started within them (a consent its grant, a subscription its start), and the page is
- * cut after that limit, not before: the list is ordered by start, so rows before `from` are read past
- * and the first row at or after `to` ends it.
+ * subscriptions started within them (a consent its grant, a subscription its start), selected by the
+ * store's query (`from`, `to`), so the page is cut after that limit and the walk is bounded by the
+ * dates. Before 2026-12-07 the store had no window: the use case read page after page from the
+ * service's first subscription and filtered them here.
  */
-async function regulatorSubscriptions(ctx: AppContext, p: Principal, serviceId: string, limit: number, after: KeysetPosition | undefined): Promise<{ items: ChargedSubscriptionView[]; nextCursor: string | null }> {
+async function regulatorSubscriptions(ctx: AppContext, p: Principal & { role: 'regulator' }, serviceId: string, limit: number, after: KeysetPosition | undefined): Promise<{ items: ChargedSubscriptionView[]; nextCursor: string | null }> {
   const s = await ctx.store.consents.getChargedService(serviceId);
   // no subject columns, as every staff read's (docs/RECORDS.md): filed under the provider, it would show it who looked
   const audit = (rows: number) => ctx.store.records.appendAudit(ctx.clock.now(), p.actorId, 'charged_subscriptions.read', { serviceId, rows });
@@ -189,18 +190,10 @@ async function regulatorSubscriptions(ctx: AppContext, p: Principal, serviceId: 
     await audit(0);
     throw new SmsguardError('not_found', `no charged service ${serviceId}`);
   }
-  const to = p.role === 'regulator' ? p.to : undefined;
-  const kept: ChargedSubscriptionRow[] = [];
-  let at = after;
-  for (;;) {
-    const rows = await ctx.store.consents.listChargedSubscriptions(serviceId, { limit: limit + 1, ...(at ? { after: at } : {}) });
-    const beyond = to !== undefined && rows.some((r) => r.startedAt >= to);
-    kept.push(...rows.filter((r) => inDateRange(p, r.startedAt)));
-    if (kept.length > limit || beyond || rows.length <= limit) break;
-    const last = rows[rows.length - 1];
-    at = { at: last.startedAt, id: last.id };
-  }
-  const page = keysetPage(kept.slice(0, limit + 1), limit, (r) => ({ at: r.startedAt, id: r.id }));
+  const rows = await ctx.store.consents.listChargedSubscriptions(serviceId, {
+    limit: limit + 1, ...(after ? { after } : {}), ...(p.from !== undefined ? { from: p.from } : {}), ...(p.to !== undefined ? { to: p.to } : {}),
+  });
+  const page = keysetPage(rows, limit, (r) => ({ at: r.startedAt, id: r.id }));
   await audit(page.rows.length);
   return { items: page.rows.map(subscriptionView), nextCursor: page.nextCursor };
 }

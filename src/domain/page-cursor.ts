@@ -99,3 +99,13 @@ export function keysetPage<T>(rows: T[], limit: number, position: (row: T) => Ke
   const page = rows.slice(0, limit);
   return { rows: page, nextCursor: encodeKeysetCursor(position(page[page.length - 1])) };
 }
+
+/**
+ * Where a keyset page of rows ordered by (time, id) starts, strictly past the returned position: `after`,
+ * or, when it is absent or before `from`, just before the first row at `from` (`id: ''`, which every
+ * id follows; ids are never empty). One bound for the store's query, so the index walk begins there.
+ */
+export function keysetLowerBound(after: KeysetPosition | undefined, from: number | undefined): KeysetPosition {
+  const start = { at: from ?? Number.MIN_SAFE_INTEGER, id: '' };
+  return after !== undefined && after.at >= start.at ? after : start;
+}

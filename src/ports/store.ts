@@ -758,6 +758,17 @@ export interface ChargedServiceRow {
 }
 
 /** A number's confirmed subscription to a charged service; its id is the notice's (consent request's). */
+/** A page of a service's subscriptions ({@link ConsentStore.listChargedSubscriptions}). */
+export interface ChargedSubscriptionQuery {
+  limit: number;
+  /** The last row of the previous page: the page is the rows strictly past it (start, then id). */
+  after?: KeysetPosition;
+  /** Only subscriptions started at or after this (epoch ms). */
+  from?: number;
+  /** Only subscriptions started before this (epoch ms). */
+  to?: number;
+}
+
 export interface ChargedSubscriptionRow {
   id: string;
   serviceId: string;
@@ -897,9 +908,12 @@ export interface ConsentStore {
   activeChargedSubscription(serviceId: string, msisdn: string): Promise<ChargedSubscriptionRow | null>;
   /**
    * One service's confirmed subscriptions, live and ended, oldest first (by start, then id), at most
-   * `limit`, strictly past `after` in that order (a keyset page: GET /v1/charged-services/{id}/subscriptions).
+   * `limit`, strictly past `after` in that order (a keyset page: GET /v1/charged-services/{id}/subscriptions),
+   * and only those started within `[from, to)` when given (a regulator token's dates). The window bounds
+   * the index walk (charged_subscriptions_service): rows before `from` are not read past, and the walk
+   * stops at `to`. An `after` before `from` reads from `from`.
    */
-  listChargedSubscriptions(serviceId: string, q: { limit: number; after?: KeysetPosition }): Promise<ChargedSubscriptionRow[]>;
+  listChargedSubscriptions(serviceId: string, q: ChargedSubscriptionQuery): Promise<ChargedSubscriptionRow[]>;
   /** Ends the live subscription, recorded (`charged_subscription_ended`); false when there was none. */
   endChargedSubscription(serviceId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<boolean>;
   /** The pending request a reply from `msisdn` to `port` answers, if any. */

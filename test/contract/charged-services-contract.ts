@@ -269,4 +269,57 @@ export function chargedServicesContract(get: () => Store): void {
     assert.deepEqual(rest.map((r) => r.id), expected.slice(2));
     assert.deepEqual(await s.consents.listChargedSubscriptions('chs_none', { limit: 10 }), []);
   });
+
+  test('charged services: a service\'s subscriptions within a window of start times (from inclusive, to exclusive), paged by keyset without losing or repeating a row at its edges', async () => {
+    const s = get();
+    const { cp, service } = await seedProvider(s);
+    const svc: ChargedServiceRow = { id: uid('chs'), contentProviderId: cp.id, name: '天气', port: service, tariff: { amountFen: 200, per: 'month' }, createdAt: T0 };
+    await s.consents.addChargedService(svc);
+    const start = async (serviceId: string, at: number) => {
+      const n = notice(cp.id, service, msisdn(), serviceId);
+      await s.consents.openConsentRequest(n, () => undefined);
+      await s.consents.resolveConsentRequest(n.id, { status: 'granted', at, channel: 'sms', evidence: {}, chargedSubscription: subscription(n, at) });
+      return { id: n.id, at };
+    };
+    const from = T0 + 2 * MIN;
+    const to = T0 + 4 * MIN;
+    // two before the window, two at its first instant, one inside, two at its end (excluded), one after
+    const rows = [];
+    for (const at of [T0 + MIN, from - 1, from, from, from + MIN, to - 1, to, to, to + MIN]) rows.push(await start(svc.id, at));
+    // another service's, inside the window, is not this one's
+    const otherSvc: ChargedServiceRow = { ...svc, id: uid('chs'), name: '笑话' };
+    await s.consents.addChargedService(otherSvc);
+    await start(otherSvc.id, from + 1);
+    const order = (xs: { id: string; at: number }[]) => [...xs].sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((x) => x.id);
+    const inside = order(rows.filter((r) => r.at >= from && r.at < to));
+    assert.equal(inside.length, 4);
+    const list = (q: { limit: number; after?: { at: number; id: string }; from?: number; to?: number }) => s.consents.listChargedSubscriptions(svc.id, q).then((xs) => xs.map((x) => x.id));
+    assert.deepEqual(await list({ limit: 100, from, to }), inside);
+    assert.deepEqual(await list({ limit: 100, from }), order(rows.filter((r) => r.at >= from)));
+    assert.deepEqual(await list({ limit: 100, to }), order(rows.filter((r) => r.at < to)));
+    // a page at a time, each past the last row of the one before: every row of the window once, in order,
+    // whether a page ends on a tie at the window's first instant or not
+    for (const limit of [1, 2, 3]) {
+      const seen: string[] = [];
+      let after: { at: number; id: string } | undefined;
+      for (let i = 0; i < 10; i++) {
+        const page = await s.consents.listChargedSubscriptions(svc.id, { limit, from, to, ...(after ? { after } : {}) });
+        seen.push(...page.map((x) => x.id));
+        if (page.length < limit) break;
+        const last = page[page.length - 1]!;
+        after = { at: last.startedAt, id: last.id };
+      }
+      assert.deepEqual(seen, inside, `limit ${limit}`);
+    }
+    // a position before the window (a page read without it) reads from the window's start
+    const early = rows[0]!;
+    assert.deepEqual(await list({ limit: 100, from, to, after: { at: early.at, id: early.id } }), inside);
+    // a position on the window's first instant: the rows strictly past it, the tie's other row included
+    const firstAt = inside[0]!;
+    assert.deepEqual(await list({ limit: 100, from, to, after: { at: from, id: firstAt } }), inside.slice(1));
+    // a position at or past the window's end: nothing
+    assert.deepEqual(await list({ limit: 100, from, to, after: { at: to, id: rows[6]!.id } }), []);
+    // an empty window
+    assert.deepEqual(await list({ limit: 100, from: to, to: from }), []);
+  });
 }

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client, Pool } from './db.js';
 import { queries, transaction, jsonbText } from './db.js';
 import type {
-  ChargedServiceRow, ChargedSubscriptionRow, ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, MoRecord, OptOutOptions,
+  ChargedServiceRow, ChargedSubscriptionQuery, ChargedSubscriptionRow, ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, MoRecord, OptOutOptions,
   RelationshipRow, SendTimeFacts, SubscriberData, SubscriptionEvent,
 } from '../../ports/store.js';
 import type { ConsentFacts } from '../../pipeline/types.js';
@@ -25,7 +25,7 @@ import {
 } from '../consent-rows.js';
 import { numberLockKey } from './locks.js';
 import type { FrequencyPeriod } from '../../domain/frequency-period.js';
-import type { KeysetPosition } from '../../domain/page-cursor.js';
+import { keysetLowerBound } from '../../domain/page-cursor.js';
 
 const Q = queries('consents', [
   'insertConsent', 'getConsent', 'withdraw', 'withdrawLive', 'startRelationship', 'openRelationship', 'endRelationship', 'liveConsents',
@@ -172,9 +172,9 @@ export class PgConsents implements ConsentStore {
     return r ? toChargedSubscription(r) : null;
   }
 
-  async listChargedSubscriptions(serviceId: string, q: { limit: number; after?: KeysetPosition }): Promise<ChargedSubscriptionRow[]> {
-    const at = q.after?.at ?? null;
-    return (await this.pool.query<ChargedSubscriptionDb>(Q.subscriptionsOf, [serviceId, at, q.after?.id ?? null, q.limit])).rows.map(toChargedSubscription);
+  async listChargedSubscriptions(serviceId: string, q: ChargedSubscriptionQuery): Promise<ChargedSubscriptionRow[]> {
+    const past = keysetLowerBound(q.after, q.from);
+    return (await this.pool.query<ChargedSubscriptionDb>(Q.subscriptionsOf, [serviceId, past.at, past.id, q.to ?? Number.MAX_SAFE_INTEGER, q.limit])).rows.map(toChargedSubscription);
   }
 
   async endChargedSubscription(serviceId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<boolean> {

@@ -7,9 +7,9 @@
 import type { Db } from './db.js';
 import type { Statement } from 'better-sqlite3';
 import type { FrequencyPeriod } from '../../domain/frequency-period.js';
-import type { KeysetPosition } from '../../domain/page-cursor.js';
+import { keysetLowerBound } from '../../domain/page-cursor.js';
 import type {
-  ChargedServiceRow, ChargedSubscriptionRow, ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, MoRecord, OptOutOptions,
+  ChargedServiceRow, ChargedSubscriptionQuery, ChargedSubscriptionRow, ConsentRequestFacts, ConsentRequestResolution, ConsentRequestRow, ConsentRow, ConsentStore, MoRecord, OptOutOptions,
   RelationshipRow, SendTimeFacts, SubscriberData, SubscriptionEvent,
 } from '../../ports/store.js';
 import { CommercialFactsReader } from './commercial-facts.js';
@@ -23,6 +23,14 @@ import {
   type ChargedServiceDb, type ChargedSubscriptionDb, type ConsentDb, type RequestDb,
 } from '../consent-rows.js';
 
+/**
+ * A service's subscriptions (ConsentStore.listChargedSubscriptions): a keyset page within a window of
+ * start times. Both bounds are the walk's on charged_subscriptions_service (migration 129): the lower
+ * one strictly past the page's last row or just before the window's start (keysetLowerBound), the upper
+ * one the window's end. Before 2026-12-07 it read `? IS NULL OR (started_at, id) > (?, ?)`, which left
+ * only service_id to the index, and had no window: every page walked from the service's first row.
+ */
+export const SUBSCRIPTIONS_OF = 'SELECT * FROM charged_subscriptions WHERE service_id = ? AND (started_at, id) > (?, ?) AND started_at < ? ORDER BY started_at, id LIMIT ?';
 
 export class SqliteConsents implements ConsentStore {
   private seq = 0;
@@ -58,8 +66,7 @@ export class SqliteConsents implements ConsentStore {
       liveSubscription: db.prepare('SELECT * FROM charged_subscriptions WHERE service_id = ? AND msisdn = ? AND ended_at IS NULL'),
       // the send-time check's (rule 8): the sender's live subscription, by charged_subscriptions_live (migration 128)
       liveChargeOf: db.prepare('SELECT id FROM charged_subscriptions WHERE service_id = ? AND msisdn = ? AND content_provider_id = ? AND ended_at IS NULL').pluck(),
-      // a service's subscriptions, a keyset page (charged_subscriptions_service, migration 129)
-      subscriptionsOf: db.prepare('SELECT * FROM charged_subscriptions WHERE service_id = ? AND (? IS NULL OR (started_at, id) > (?, ?)) ORDER BY started_at, id LIMIT ?'),
+      subscriptionsOf: db.prepare(SUBSCRIPTIONS_OF),
       liveSubscriptionsOf: db.prepare('SELECT * FROM charged_subscriptions WHERE content_provider_id = ? AND msisdn = ? AND ended_at IS NULL ORDER BY started_at, id'),
       endSubscription: db.prepare('UPDATE charged_subscriptions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
       request: db.prepare('SELECT * FROM consent_requests WHERE id = ?'),
@@ -181,9 +188,9 @@ export class SqliteConsents implements ConsentStore {
     return r ? toChargedSubscription(r) : null;
   }
 
-  async listChargedSubscriptions(serviceId: string, q: { limit: number; after?: KeysetPosition }): Promise<ChargedSubscriptionRow[]> {
-    const at = q.after?.at ?? null;
-    return (this.q.subscriptionsOf.all(serviceId, at, at, q.after?.id ?? null, q.limit) as ChargedSubscriptionDb[]).map(toChargedSubscription);
+  async listChargedSubscriptions(serviceId: string, q: ChargedSubscriptionQuery): Promise<ChargedSubscriptionRow[]> {
+    const past = keysetLowerBound(q.after, q.from);
+    return (this.q.subscriptionsOf.all(serviceId, past.at, past.id, q.to ?? Number.MAX_SAFE_INTEGER, q.limit) as ChargedSubscriptionDb[]).map(toChargedSubscription);
   }
 
   async endChargedSubscription(serviceId: string, msisdn: string, at: number, channel: string, evidence: Record<string, unknown>): Promise<boolean> {

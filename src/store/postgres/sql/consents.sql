@@ -172,8 +172,11 @@ SELECT s.id
  ORDER BY k.n;
 
 -- name: subscriptionsOf
--- One service's subscriptions, live and ended, a keyset page in (started_at, id) order past ($2, $3)
--- (charged_subscriptions_service, migration 123); $4 rows at most.
+-- One service's subscriptions, live and ended, a keyset page in (started_at, id) order strictly past
+-- ($2, $3) and started before $4 (a regulator token's dates; else the largest time); $5 rows at most.
+-- ($2, $3) is the page's last row, or the window's start with id '' (keysetLowerBound): both bounds
+-- are the walk's on charged_subscriptions_service (migration 123), which no longer starts at the
+-- service's first subscription.
 SELECT * FROM charged_subscriptions
- WHERE service_id = $1 AND ($2::bigint IS NULL OR (started_at, id) > ($2::bigint, $3::text))
- ORDER BY started_at, id LIMIT $4;
+ WHERE service_id = $1 AND (started_at, id) > ($2::bigint, $3::text) AND started_at < $4::bigint
+ ORDER BY started_at, id LIMIT $5;
