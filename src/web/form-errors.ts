@@ -381,17 +381,41 @@ const CHARGED_CODES: Record<string, Said> = {
 };
 
 /**
+ * The subscribe form's (a service's page; POST /v1/charged-services/{id}/subscriptions): its number is
+ * typed, not the row's, so said as what to type; and the refusals of a notice, which name no field.
+ */
+const SUBSCRIBE_FIELDS: Record<string, { label: TextKey; by: Record<string, Said> }> = {
+  msisdn: { label: 'chSubscribeNumber', by: {
+    invalid_request: ['请填写要订购的中国大陆手机号码（例如 13800138000）。', 'Give the mainland mobile number to subscribe (e.g. 13800138000).'],
+    invalid_msisdn: ['请填写中国大陆手机号码：11 位，以 1 开头（例如 13800138000），也可以带 +86。', 'Give a mainland mobile number: 11 digits starting with 1 (e.g. 13800138000), +86 allowed.'],
+    charged_already_subscribed: ['该号码对此业务的订购仍然有效，无需再次发送通知：见下方的订购记录。', "The number's subscription to this service is live: no notice is needed; see the subscriptions below."],
+  } },
+};
+const SUBSCRIBE_CODES: Record<string, Said> = {
+  opted_out: ['该号码已向本企业退订，或在免打扰名单中：不能向其发送订购通知。', 'The number refused your messages (opted out), or is on the do-not-disturb list: no notice is sent to it.'],
+  quiet_hours: ['订购通知和商业短信一样，只在允许发送的时段内发送：请在该时段内再发送。', 'A notice goes, as a commercial message does, only within the sending hours: send it again then.'],
+  conflict: ['发给该号码的另一条询问（订购通知或同意请求）正在等待答复：答复或过期后才能再发送。', 'Another question to this number (a notice or a consent request) is awaiting its answer: send again once it is answered or has lapsed.'],
+  sender_suspended: ['本企业已被暂停发送，不能发送订购通知。', 'Your sending is suspended: no notice can be sent.'],
+  signature_missing: ['本企业没有已审核通过的签名，订购通知无法署名。', 'You have no approved signature to sign the notice with.'],
+  unknown_port: ['该业务的发送端口已停用或未登记，请联系运营方。', "The service's port is retired or no longer registered: contact the operator."],
+  port_not_owned: ['该业务的发送端口已不属于本企业，请联系运营方。', "The service's port is no longer yours: contact the operator."],
+  message_too_long: ['业务名称过长，订购通知超出一条短信的长度，请联系运营方。', "The service's name makes the notice too long for one message: contact the operator."],
+};
+
+/**
  * A refusal on the charged-services pages: the code's label, the form's field by its label when the
  * refusal names one, what to change (or the use case's own reason where it gives one the table knows:
- * a character that cannot be stored, a role), the code, and the rule when one refused.
+ * a character that cannot be stored, a role, a form already sent), the code, and the rule when one
+ * refused. `form: 'subscribe'`: the subscribe form's words first.
  */
-export function chargedErrorText(lang: Lang, e: SmsguardError): string {
+export function chargedErrorText(lang: Lang, e: SmsguardError, form?: 'subscribe'): string {
   const c = colon(lang);
   const i = lang === 'en' ? 1 : 0;
   const why = whyText(lang, e.why);
-  const f = e.field !== undefined ? CHARGED_FIELDS[e.field] : undefined;
-  const said = f ? f.by[e.code] : CHARGED_CODES[e.code];
-  const reason = why !== null && (!said || (e.why && CHARACTER_WHYS.has(e.why.id)) || e.why?.id === 'role_required') ? why : said ? said[i] : e.message;
+  const f = e.field !== undefined ? (form === 'subscribe' ? SUBSCRIBE_FIELDS[e.field] : undefined) ?? CHARGED_FIELDS[e.field] : undefined;
+  const said = f ? f.by[e.code] : (form === 'subscribe' ? SUBSCRIBE_CODES[e.code] : undefined) ?? CHARGED_CODES[e.code];
+  const whyWins = !said || (e.why && CHARACTER_WHYS.has(e.why.id)) || e.why?.id === 'role_required' || e.why?.id === 'form_already_sent';
+  const reason = why !== null && whyWins ? why : said ? said[i] : e.message;
   const label = codeLabel(lang, e.code) ?? e.code;
   return withRule(lang, e.ref, `${label}${c}${f ? `${t(lang, f.label)}${c}` : ''}${reason} (${e.code})`);
 }

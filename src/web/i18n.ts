@@ -575,6 +575,12 @@ const T = {
   chEnd_opt_out: ['用户退订', 'the user opted out'],
   chEnd: ['终止订购', 'End subscription'],
   chEndConfirm: ['确认终止该号码的订购', "Yes, end this number's subscription"],
+  chSubscribe: ['为号码发起订购', 'Subscribe a number'],
+  chSubscribeHint: ['网关以本企业的签名从业务端口向该号码发送免费的订购通知（业务名称、资费、计费方式、退订方式）。用户回复 Y 确认后订购才开始，此前不收费；不回复或回复 N 则不订购。等待答复的通知不列在下方的订购记录中。', "The gateway sends the number a free notice from the service's port, signed with your signature (the service, the tariff, how it is charged, how to unsubscribe). The subscription starts only when the user replies Y, and nothing is charged before; no reply or N means no subscription. A notice awaiting its answer is not listed among the subscriptions below."],
+  chSubscribeNumber: ['手机号码', 'Mobile number'],
+  chSubscribeNumberHint: ['中国大陆手机号码，例如 13800138000 或 +8613800138000', 'A mainland mobile number, e.g. 13800138000 or +8613800138000'],
+  chSubscribeBtn: ['发送订购通知', 'Send the notice'],
+  chDone_subscribe: ['订购通知已发送（免费）。用户回复 Y 确认后订购才开始并列入下方的订购记录，此前不收费；不回复或回复 N 则不订购。', 'The notice is sent (free of charge). The subscription starts, and is listed below, only when the user replies Y; nothing is charged before, and no reply or N means no subscription.'],
   // the statutory records (/web/records): search, a month's verification
   navRecords: ['法定记录', 'Records'],
   recordsTitle: ['法定记录查询与核验', 'Statutory records: search and verify'],

@@ -45,8 +45,8 @@ import { renderAnnualReport } from './annual-report.js';
 import { FormOnce, newFormToken } from './form-once.js';
 import type { FiledCase } from '../app/complaint-intake.js';
 import { addressErrorText, chargedErrorText, importErrorText, publicErrorText, staffErrorText, subscriberErrorText, whyText, withRule } from './form-errors.js';
-import { createChargedService, endChargedSubscription, listChargedServices, listChargedSubscriptions, type ChargedServiceView } from '../app/charged-services.js';
-import { chargedServicePage, chargedServicesPage, type ChargedFlash } from './pages/charged-services.js';
+import { createChargedService, endChargedSubscription, listChargedServices, listChargedSubscriptions, subscribeToChargedService, type ChargedServiceView } from '../app/charged-services.js';
+import { chargedServicePage, chargedServicesPage, type ChargedFlash, type SubscribeForm } from './pages/charged-services.js';
 import { requireRole, requireRoleIn, ROLES } from '../app/access.js';
 
 type Form = Record<string, string | string[]>;
@@ -187,7 +187,7 @@ function pageOf(req: FastifyRequest): string {
   if (path.startsWith('/web/review/')) return '/web/review';
   if (path.startsWith('/web/templates/')) return '/web/templates';
   if (path.startsWith('/web/links/')) return '/web/links';
-  const onCharged = /^(\/web\/charged-services\/[^/]+)\/end$/.exec(path);
+  const onCharged = /^(\/web\/charged-services\/[^/]+)\/(end|subscribe)$/.exec(path);
   if (onCharged) return onCharged[1];
   if (path === '/web/complaint/withdraw') return '/web/complaint/status';
   if (path.startsWith('/web/subscribers/')) {
@@ -1160,12 +1160,13 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
   }
 
   // ---- charged services (shared/REGULATION.md rule 8): the same use cases as GET/POST /v1/charged-services,
-  // GET /v1/charged-services/{id}/subscriptions and DELETE …/subscriptions/{msisdn}, so each role sees and
-  // does exactly what the API lets it (the operator every provider's and registers; a provider its own and
-  // ends its subscriptions; a regulator reads, within its token's scope, and neither registers nor ends;
-  // any other role 403 as from the API)
+  // GET/POST /v1/charged-services/{id}/subscriptions and DELETE …/subscriptions/{msisdn}, so each role sees and
+  // does exactly what the API lets it (the operator every provider's and registers; a provider its own,
+  // subscribes numbers and ends its subscriptions; a regulator reads, within its token's scope, and neither
+  // registers, subscribes nor ends; any other role 403 as from the API)
   const registerOnce = onceOf<{ id: string }>('charged-service');
   const endOnce = onceOf<void>('charged-end');
+  const subscribeOnce = onceOf<void>('charged-subscribe');
   /** A refusal on these pages: the code's label, the form's field, what to change (form-errors.ts), with the API's status. */
   const chargedRejection = (e: unknown, lang: Lang): { message: string; status: number } => {
     const r = rejection(e);
@@ -1239,7 +1240,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     }
   });
   /** One service and a page of its subscriptions; the use case's 404 / 403 for an unknown or another's service. */
-  const showChargedService = async (req: FastifyRequest, reply: FastifyReply, p: Principal, id: string, flash: ChargedFlash, code = 200, refusedMsisdn?: string) => {
+  const showChargedService = async (req: FastifyRequest, reply: FastifyReply, p: Principal, id: string, flash: ChargedFlash, code = 200, refusedMsisdn?: string, subscribe?: SubscribeForm) => {
     const lang = langOf(req, reply);
     const cursor = (req.method === 'GET' ? (req.query as Record<string, unknown>).cursor : undefined);
     const asked = typeof cursor === 'string' && cursor !== '' ? cursor : undefined;
@@ -1250,6 +1251,8 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     return render(req, reply, lang, `${t(lang, 'chargedTitle')} · ${service.name}`, chargedServicePage(lang, {
       service, providerName: names.get(service.contentProviderId) ?? null, subscriptions: subs.items, nextCursor: subs.nextCursor,
       cursor: asked ?? null, canEnd: p.role === 'content-provider', token: newFormToken, refusedMsisdn,
+      // the subscribe form for whom POST …/subscriptions admits (the provider; its own service, or the page is its 403)
+      subscribe: (ROLES.subscribeChargedService as readonly string[]).includes(p.role) ? subscribe ?? { msisdn: '', once: newFormToken() } : undefined,
     }, flash), p, code);
   };
   f.get('/web/charged-services/:id', hide, async (req, reply) => {
@@ -1257,7 +1260,7 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
     if (!p) return reply;
     const done = (req.query as Record<string, unknown>).done;
     try {
-      return await showChargedService(req, reply, p, (req.params as { id: string }).id, { done: done === 'end' ? done : undefined });
+      return await showChargedService(req, reply, p, (req.params as { id: string }).id, { done: done === 'end' || done === 'subscribe' ? done : undefined });
     } catch (e) {
       return errorPage(req, reply, p, e, chargedRejection);
     }
@@ -1285,6 +1288,37 @@ export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise
       const r = chargedRejection(about, langOf(req, reply));
       try {
         return await showChargedService(req, reply, p, id, { error: r.message }, r.status, msisdn);
+      } catch (e2) {
+        return errorPage(req, reply, p, e2, chargedRejection);
+      }
+    }
+  });
+
+  // Subscribe a number: the same use case as POST /v1/charged-services/{id}/subscriptions (the provider's,
+  // its own service): smsguard sends its free notice and the subscription starts only on the user's Y. A
+  // double click sends one notice; a refusal comes back in the form, the number as typed, said next to it.
+  f.post('/web/charged-services/:id/subscribe', hide, async (req, reply) => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    const { id } = req.params as { id: string };
+    const form = req.body as Form;
+    const typed = { msisdn: one(form, 'msisdn'), once: one(form, 'once') };
+    try {
+      requireRoleIn(p, ROLES.subscribeChargedService);
+      await subscribeOnce.run(typed.once, Date.now(), async () => {
+        await subscribeToChargedService(app.ctx, p, id, { msisdn: typed.msisdn.trim() });
+      });
+      return reply.redirect(`/web/charged-services/${encodeURIComponent(id)}?done=subscribe`, 303);
+    } catch (e) {
+      const lang = langOf(req, reply);
+      const r = rejection(e);
+      // Said in the form, next to the number, to whom the form is shown; to any other role (the API's
+      // 403) above the page, which is then its own 403 / 404 for a service it may not read.
+      const inForm = (ROLES.subscribeChargedService as readonly string[]).includes(p.role);
+      const said = chargedErrorText(lang, e as SmsguardError, 'subscribe');
+      try {
+        if (!inForm) return await showChargedService(req, reply, p, id, { error: said }, r.status);
+        return await showChargedService(req, reply, p, id, {}, r.status, undefined, { ...typed, error: said, onField: (e as SmsguardError).field === 'msisdn' });
       } catch (e2) {
         return errorPage(req, reply, p, e2, chargedRejection);
       }

@@ -1,7 +1,9 @@
 /**
  * The charged-services pages in a real browser, without JavaScript: a provider follows the menu to its
  * service, whose end form the browser does not send until the confirmation is ticked; ticked, the
- * subscription ends and the page says so. The operator registers a service from the form.
+ * subscription ends and the page says so. The provider subscribes a number from its service's page: a
+ * malformed number comes back said next to the field, a mainland one is sent smsguard's notice and the
+ * page says the subscription starts only on the user's Y. The operator registers a service from the form.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,6 +44,31 @@ describe('the charged-services pages in the browser', { skip: BROWSER_SKIP }, ()
     assert.equal(await page.locator('#subscriptions .sub-status').textContent(), '已终止');
     assert.equal(await live(), 'ended');
     await page.screenshot({ path: process.env.SMSGUARD_SCREENSHOT ?? '/dev/null', fullPage: true }).catch(() => undefined);
+    await page.context().close();
+  });
+
+  test('a provider subscribes a number from its service\'s page: a malformed number is refused next to the field, a good one is sent the notice', async () => {
+    const page = await web.signedIn(cp.apiKey, /\/web\/cases/);
+    await page.goto(`${web.base}/web/charged-services/${serviceId}`);
+    const number = page.getByLabel('手机号码');
+    // empty, the browser does not send it (required)
+    await page.getByRole('button', { name: '发送订购通知' }).click();
+    await page.waitForTimeout(300);
+    assert.match(page.url(), new RegExp(`/web/charged-services/${serviceId}$`), 'not sent empty');
+    await number.fill('12345');
+    await page.getByRole('button', { name: '发送订购通知' }).click();
+    await page.waitForURL(new RegExp(`/web/charged-services/${serviceId}/subscribe$`));
+    assert.match((await page.locator('#subscribe-error').textContent())!, /手机号码：请填写中国大陆手机号码[\s\S]*\(invalid_msisdn\)/);
+    assert.equal(await number.getAttribute('aria-invalid'), 'true');
+    assert.equal(await number.inputValue(), '12345', 'the number as typed');
+    await number.fill('13800138112');
+    await page.getByRole('button', { name: '发送订购通知' }).click();
+    await page.waitForURL(/\?done=subscribe$/);
+    assert.match((await page.locator('#charged-done').textContent())!, /订购通知已发送（免费）。用户回复 Y 确认后订购才开始/);
+    await g.worker.drain();
+    const sent = (await g.http.inject({ method: 'GET', url: '/v1/simulator/outbox?to=%2B8613800138112' })).json().messages as { text: string }[];
+    assert.equal(sent.length, 1);
+    assert.match(sent[0].text, /确认订购请回复Y/);
     await page.context().close();
   });
 

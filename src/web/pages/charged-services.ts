@@ -5,9 +5,10 @@
  * a regulator within its token's province, a provider its own), each with its name, tariff in yuan, charging method and provider; the operator also gets
  * the register form (POST /v1/charged-services). `/web/charged-services/{id}` shows one service and
  * its subscriptions as GET /v1/charged-services/{id}/subscriptions pages them (oldest first, a keyset
- * cursor); the provider ends one there (DELETE …/subscriptions/{msisdn}) after ticking a confirmation.
- * Plain POST forms, no JavaScript; each rendering carries a once-token (form-once.ts), so a double
- * click registers one service and ends a subscription once.
+ * cursor); the provider subscribes a number there (POST …/subscriptions: smsguard's free notice, the
+ * subscription starting only on the user's Y) and ends one (DELETE …/subscriptions/{msisdn}) after
+ * ticking a confirmation. Plain POST forms, no JavaScript; each rendering carries a once-token
+ * (form-once.ts), so a double click registers one service, sends one notice and ends a subscription once.
  */
 import type { ChargedServiceView, ChargedSubscriptionView } from '../../app/charged-services.js';
 import { yuan } from '../../domain/charge-notice-text.js';
@@ -31,7 +32,7 @@ export interface ChargedServicesView {
 }
 
 export interface ChargedFlash {
-  done?: 'register' | 'end';
+  done?: 'register' | 'end' | 'subscribe';
   error?: string;
 }
 
@@ -95,12 +96,37 @@ export interface ChargedServiceDetail {
   token: () => string;
   /** The number a refused end was about (its row marked). */
   refusedMsisdn?: string;
+  /** The provider's: the subscribe form, as posted when refused (its once-token released for the resend). */
+  subscribe?: SubscribeForm;
+}
+
+/** The subscribe form's state: the number as typed, its once-token, and a refusal said next to it. */
+export interface SubscribeForm {
+  msisdn: string;
+  once: string;
+  /** The refusal, in the page's language. */
+  error?: string;
+  /** Whether the refusal is the number's (the field marked invalid). */
+  onField?: boolean;
+}
+
+/** The provider's form for POST /v1/charged-services/{id}/subscriptions: one field, the number. */
+function subscribeForm(lang: Lang, base: string, v: SubscribeForm): string {
+  const error = v.error ? `<div id="subscribe-error">${alertBox(v.error, lang)}</div>` : '';
+  const invalid = v.onField ? ' aria-invalid="true" aria-errormessage="subscribe-error"' : '';
+  return `<section aria-labelledby="subscribe-h"><h2 id="subscribe-h">${esc(t(lang, 'chSubscribe'))}</h2>
+<p class="hint">${esc(t(lang, 'chSubscribeHint'))}</p>
+${error}<form method="post" action="${esc(`${base}/subscribe`)}" id="subscribe-form">
+<input type="hidden" name="once" value="${esc(v.once)}">
+${field({ id: 'ch-sub-msisdn', name: 'msisdn', label: t(lang, 'chSubscribeNumber'), type: 'tel', value: v.msisdn, required: true, hint: t(lang, 'chSubscribeNumberHint'), attrs: `inputmode="tel" maxlength="32" autocomplete="off"${invalid}` })}
+<button type="submit">${esc(t(lang, 'chSubscribeBtn'))}</button>
+</form></section>`;
 }
 
 export function chargedServicePage(lang: Lang, d: ChargedServiceDetail, flash: ChargedFlash = {}): string {
   const s = d.service;
   const base = `/web/charged-services/${encodeURIComponent(s.id)}`;
-  const done = flash.done === 'end' ? `<p class="ok" role="status" id="charged-done">${esc(t(lang, 'chDone_end'))}</p>` : '';
+  const done = flash.done === 'end' || flash.done === 'subscribe' ? `<p class="ok" role="status" id="charged-done">${esc(t(lang, flash.done === 'end' ? 'chDone_end' : 'chDone_subscribe'))}</p>` : '';
   const error = flash.error ? alertBox(flash.error, lang) : '';
   const endForm = (x: ChargedSubscriptionView, i: number) => x.status !== 'active' ? '—' : `<form method="post" action="${esc(`${base}/end`)}" class="end-form">
 <input type="hidden" name="once" value="${esc(d.token())}"><input type="hidden" name="msisdn" value="${esc(x.msisdn)}">
@@ -131,7 +157,7 @@ ${done}${error}<dl class="facts" id="service">
 <dt>${esc(t(lang, 'chUnsubscribe'))}</dt><dd>${esc(t(lang, 'chUnsubscribeHow'))}</dd>
 <dt>${esc(t(lang, 'chId'))}</dt><dd class="mono">${esc(s.id)}</dd>
 </dl>
-<section aria-labelledby="subs-h"><h2 id="subs-h">${esc(t(lang, 'chSubs'))}</h2>
+${d.subscribe ? subscribeForm(lang, base, d.subscribe) : ''}<section aria-labelledby="subs-h"><h2 id="subs-h">${esc(t(lang, 'chSubs'))}</h2>
 <p class="hint">${esc(t(lang, d.canEnd ? 'chSubsIntroEnd' : 'chSubsIntro'))}</p>
 ${list}${next}${first}</section>`;
 }
