@@ -54,6 +54,13 @@ describe('the charged-services page: a provider subscribes a number', () => {
     await g?.close();
   });
 
+  test('signed out: the sign-in, coming back to the service\'s page; the form posted is not kept', async () => {
+    const r = await g.http.inject({ method: 'POST', url: subscribeUrl(), headers: FORM, payload: form({ msisdn: '13800138300' }) });
+    assert.equal(r.statusCode, 303);
+    assert.equal(r.headers.location, `/web/login?next=${encodeURIComponent(`/web/charged-services/${serviceId}`)}&sent=1`);
+    assert.equal((await outbox('+8613800138300')).length, 0);
+  });
+
   test('the provider\'s page has the form (one field, the number, with a once-token); the operator\'s and a regulator\'s have none', async () => {
     const page = await get(`/web/charged-services/${serviceId}`, c.cp);
     assert.equal(page.statusCode, 200, page.body);
