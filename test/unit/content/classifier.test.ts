@@ -170,6 +170,9 @@ describe('commercial-content classifier', () => {
       'Your code is 1. Sale 50% off now', 'Your order has shipped.. \t\nReply now for 50% off', 'No. 5 is ready. 3.5 CNY. t.cn/x. Reply now', '. . a. b', 'x.   ', 'Ends with a dot. ',
       '【示例】Your order has shipped。 . Flash sale today only, buy now', '您的快递已到驿站，请凭取件码1234领取。如需退订请回复TD', '短。也短。STOP now please。Reply STOP to unsubscribe',
       '【示例】您好】。【全场五折点击抢购【。【示例', 'a\u2028Flash sale today only\u2029buy now. Hello there',
+      // clauses: commas full-width and ASCII, `5,000` whole, empty and one-character clauses, a refusal footer after a comma
+      '，', ',,', '您的快递已到，凭此短信到店全场5折，请及时取件', '已签收，领券', '，全场五折，', '金额5,000.00元,全场五折,回T退订', '1,2,3', 'a, b,c ,全场五折 。限时秒杀，点击抢购！',
+      '【示例】您的快件已到，，全场五折', 'Order shipped, flash sale 50% off today, Reply STOP to opt out.', '全场五折，\u3000，领红包',
     ];
     for (const t of odd) assert.equal(scoreCommercialText(model, t), scoreCommercialTextReference(model, t), JSON.stringify(t));
   });

@@ -115,6 +115,39 @@ describe('content stages in the pipeline', () => {
     }
   });
 
+  test('known misses of 2026-12-07 (none of these texts is in the corpus): an offer in a clause of a notice is rejected; a STOP footer or a sale-named product in a remark is not', () => {
+    // Measured with the model and scorer before: (a) the notice ending in a two-character offer scored
+    // 0.421 and 0.009, (c) the offer in the middle of a clause 0.241: both accepted; (d) the notices with
+    // an opt-out footer 0.997-0.999 and (b) the remark 0.931 in its clause: both refused.
+    const { run, templates } = setup();
+    const wrong: string[] = [];
+    for (const text of [
+      '【示例】包裹已签收，领券', // (a)
+      '【示例】您的快递已到驿站，取件码3-2-118，领券', // (a)
+      '【示例】您的快递已到，凭此短信到店全场5折，请及时取件', // (c)
+      '【示例】您的会员卡已开通，首单立减20元，请在小程序查看权益。', // (c)
+    ]) {
+      const d = run(text);
+      if (d.rejection?.code !== 'commercial_content_in_non_commercial') wrong.push(`accepted: ${text}`);
+    }
+    for (const text of [
+      '【示例】Your order has shipped. Reply STOP to opt out.', // (d)
+      '【示例】Your appointment is confirmed for Monday 10:00. Reply STOP to opt out', // (d)
+      '【示例】包裹已签收，请查收',
+      '【示例】您的快递已到驿站，凭此短信到店取件，请及时取件',
+      '【示例】您的11月账单已出，应还5,000.00元，请按时还款',
+    ]) {
+      if (!run(text).accepted) wrong.push(`refused: ${text}`);
+    }
+    // (b) a shipping notice's remark slot naming a product with a promotional word
+    templates.set('cp_1', 'required', [{ id: 'tpl_ship', signature: '【示例】', type: 'notification' as const, body: '您的订单已出库，运单号${no:code(15)}。备注：${remark:text(30)}' }]);
+    const ok = run('【示例】您的订单已出库，运单号SF123456。备注：双11特惠礼盒已打包');
+    assert.ok(ok.verdicts.some((v) => v.rule === 'content.template' && /template tpl_ship/.test(v.note ?? '')));
+    if (!ok.accepted) wrong.push(`refused: the remark ${JSON.stringify(ok.rejection)}`);
+    assert.deepEqual(wrong, []);
+    assert.equal(run('【示例】您的订单已出库，运单号SF123456。备注：进群领红包，全场五折').rejection?.code, 'commercial_content_in_non_commercial');
+  });
+
   test('templates: required rejects a miss, preferred notes it, off skips', () => {
     const { run, templates } = setup();
     const tpl = [{ id: 'tpl_1', signature: '【示例】', body: '您的验证码是${code}。' }];
