@@ -350,7 +350,8 @@ const MIN_SENTENCE = 6;
  * itself, at or over {@link CLAUSE_BAR} (the threshold stays the model's): an offer in the middle or at
  * the end of a notice's sentence (`…已到，凭此短信到店全场5折，请及时取件`, `…已签收，领券`) was outweighed by
  * the notice's n-grams. At the model's threshold clauses flagged 7 of 210 held-out service messages and
- * 40 in cross-validation; at 0.85 none more than sentences alone (docs/CONTENT.md).
+ * 40 of 592 in cross-validation (1 and 8 with sentences alone); at 0.80 no held-out one more and 3 more of
+ * 634 in cross-validation (docs/CONTENT.md, "Clauses, terse offers, STOP footers, sale-named remarks").
  */
 const MIN_CLAUSE = 2;
 export const CLAUSE_BAR = 0.8;
@@ -369,10 +370,10 @@ let scratchSentences = new Int32Array(64);
  * The score the gateway decides with: the whole text's, or its most commercial sentence's when that
  * is higher. Scored whole, `【示例】您的验证码是123456。限时秒杀，全场五折，点击抢购` came out at 0.01:
  * the code's n-grams outweigh an advertisement appended to it, which is how advertising dressed as a
- * notification is usually written. Sentences only (not commas): splitting at commas flagged 3 of 124
- * held-out service messages (a free vaccination notice, a free recall repair) against none, while
- * sentences leave the corpus figures unchanged (docs/CONTENT.md). A text with one sentence, or one
- * plus a refusal footer, is scored whole only. The sentences are the parts of `text.split(SENTENCE_END)`
+ * notification is usually written. Sentences at the threshold; comma clauses only when clearly an ad
+ * alone ({@link CLAUSE_BAR}): at the threshold they flagged service messages (a free vaccination notice,
+ * a free recall repair). A text with one sentence, or one plus a refusal footer, is scored whole, and
+ * by its clauses. The sentences are the parts of `text.split(SENTENCE_END)`
  * trimmed, found and scored in place ({@link scoreCommercialTextReference} splits; a test pins the two).
  */
 export function scoreCommercialText(model: ClassifierModel, text: string): number {
