@@ -3,7 +3,7 @@
  * The delivery worker calls `submit`; the upstream reports receipts and MO through the callbacks
  * the worker registers with `onReceipt` / `onMo`.
  */
-import type { OutboundMessage } from './store.js';
+import type { OutboundMessage } from './outbox.js';
 
 export type SubmitResult =
   /**
