@@ -12,8 +12,7 @@ export interface ChargedServiceRow {
   createdAt: number;
 }
 
-/** A number's confirmed subscription to a charged service; its id is the notice's (consent request's). */
-/** A page of a service's subscriptions ({@link ConsentStore.listChargedSubscriptions}). */
+/** A page of a service's subscriptions (`ConsentStore.listChargedSubscriptions`, src/ports/consents.ts). */
 export interface ChargedSubscriptionQuery {
   limit: number;
   /** The last row of the previous page: the page is the rows strictly past it (start, then id). */
@@ -24,6 +23,7 @@ export interface ChargedSubscriptionQuery {
   to?: number;
 }
 
+/** A number's confirmed subscription to a charged service; its id is the notice's (consent request's). */
 export interface ChargedSubscriptionRow {
   id: string;
   serviceId: string;

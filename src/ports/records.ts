@@ -70,7 +70,6 @@ export interface AuditSubject {
   contentProviderId?: string | null;
 }
 
-/** The append-only statutory record and MO intake. */
 /** One part of a long MO as its SMSC sent it (UDH or SAR), kept until every part of its set is here. */
 export interface MoPart {
   /** The set: number, port, reference and part count (receive-mo.ts). */
@@ -83,6 +82,7 @@ export interface MoPart {
   at: number;
 }
 
+/** The append-only statutory record and MO intake. */
 export interface RecordStore {
   recordMo(mo: MoRecord): Promise<void>;
   /**
