@@ -25,6 +25,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SmsguardError } from '../domain/errors.js';
+import { jsonProblem } from '../config/json-problem.js';
 
 const NOT_BLANK = /\S/;
 
@@ -37,7 +38,8 @@ export function registerEmptyJsonBody(f: FastifyInstance): void {
     // U+FFFD is what the UTF-8 decoding left of bytes that are none; one scan, native (a literal U+FFFD
     // would reach a handset as the same broken mark, so nothing sendable is lost)
     if (typeof body === 'string' && body.includes('\uFFFD')) return done(notUtf8(), undefined);
-    return json(req, String(body), done);
+    const text = String(body);
+    return json(req, text, (err, value) => (err ? done(malformed(text)) : done(null, value)));
   });
   f.addHook('preValidation', async (req) => {
     if (req.body === undefined && takesObject(req.routeOptions.schema?.body)) req.body = {};
@@ -67,6 +69,23 @@ declare module 'fastify' {
     /** The route reads a body its schema does not declare (12321 reports): a body is not refused. */
     ownBody?: boolean;
   }
+}
+
+/**
+ * The refusal for a JSON body the parser refused, saying where it breaks (`body: not valid JSON at
+ * line 1, column 9: Unexpected end of JSON input`). Fastify said only "Body is not valid JSON but
+ * content-type is set to 'application/json'", which sent a caller whose shell dropped a quote or who
+ * left a trailing comma reading the whole body; the position is given as a line and column, never
+ * the text around it (it may hold a number or a message). Parsed again only on this failure path.
+ * A body that is JSON was refused for a prototype key (`__proto__`, `constructor.prototype`).
+ */
+function malformed(text: string): SmsguardError {
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    return new SmsguardError('invalid_request', `body: not valid JSON${jsonProblem(e as Error, text)}`, {}, 'body');
+  }
+  return new SmsguardError('invalid_request', 'body: a key __proto__ or constructor.prototype is not accepted', {}, 'body');
 }
 
 /** The refusal for a body on a route that takes none, or null for `{}` (no body either). */

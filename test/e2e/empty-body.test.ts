@@ -136,3 +136,21 @@ test('a route that takes no body refuses one (400 naming its first field) and ta
     assert.equal(rep.statusCode, 200, rep.body);
   });
 });
+
+test('malformed JSON says where it breaks (line and column), never quoting the body; a prototype key says so', async () => {
+  await withGateway(async (g, cp) => {
+    const json = { ...cp.auth, 'content-type': 'application/json' };
+    const post = async (payload: string) => (await g.http.inject({ method: 'POST', url: '/v1/messages', headers: json, payload })).json().error;
+    // Fastify said "Body is not valid JSON but content-type is set to 'application/json'", and no field
+    const cut = await post('{"from":');
+    assert.equal(cut.field, 'body');
+    assert.match(cut.message, /^body: not valid JSON: Unexpected end of JSON input$/);
+    // a trailing comma on the second line of a body typed across lines, a number in it not repeated
+    const comma = await post('{"from":"10690001",\n "to":"13800138000",}');
+    assert.equal(comma.field, 'body');
+    assert.match(comma.message, /^body: not valid JSON at line 2, column 21: /);
+    assert.doesNotMatch(comma.message, /13800138000/);
+    const proto = await post('{"__proto__":{"x":1}}');
+    assert.equal(proto.message, 'body: a key __proto__ or constructor.prototype is not accepted');
+  });
+});
