@@ -447,7 +447,7 @@ function environmentHelp(): string {
 
 function commonOptions(cmd: Command): Command {
   return cmd
-    .option('--db <path|url>', 'SQLite database file, or postgres://… (also DATABASE_URL)', undefined)
+    .option('--db <path|url>', 'SQLite database file (default ./var/smsguard.db, relative to the working directory), or postgres://… (also DATABASE_URL)', undefined)
     // Checked as the flag is read: a bad name is one line naming the flag and the rule (checkSchemaName's
     // invalid_request), before any command opens a connection.
     .option('--db-schema <schema>', 'PostgreSQL schema (start and migrate create it if missing; other commands need it to exist)', checkSchemaName)

@@ -6,7 +6,7 @@
  * {from, to, text}` (a user's reply, sent to the bound gateway as deliver_sm, as the in-process
  * simulator's route does).
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { SimulatorSmsc } from '../simulator/simulator-smsc.js';
 import { SystemClock } from '../simulator/clock.js';
@@ -157,13 +157,13 @@ export function registerSimulatorCommand(program: Command): void {
   program
     .command('simulator')
     .description('run the simulator SMSC alone (SMPP 3.4) for gateways and tests on this machine')
-    .option('--smpp-port <port>', 'SMPP port', '2776')
-    .option('--smpp-host <host>', 'listen address', '127.0.0.1')
+    .addOption(new Option('--smpp-port <port>', 'SMPP port').default('2776', '2776'))
+    .addOption(new Option('--smpp-host <host>', 'listen address').default('127.0.0.1', '127.0.0.1'))
     .option('--system-id <id>', 'accept only this system_id')
     .option('--password <password>', 'and this password')
     .option('--http-port <port>', 'serve the simulator HTTP API (outbox, MO) on this port')
-    .option('--capacity <n>', 'messages kept in the outbox', '100000')
-    .option('--hold-ms <ms>', 'hold each message this long before delivering it; cancel_sm takes back one still held', '0')
+    .addOption(new Option('--capacity <n>', 'messages kept in the outbox').default('100000', '100000'))
+    .addOption(new Option('--hold-ms <ms>', 'hold each message this long before delivering it; cancel_sm takes back one still held').default('0', '0'))
     .action(async (flags: Record<string, unknown>) => {
       const o = simulatorOptions(flags);
       const s = await startSimulator(o);

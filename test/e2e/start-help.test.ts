@@ -60,3 +60,16 @@ test('smsguard --version prints package.json\'s version and exits 0', () => {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   assert.equal(r.stdout.trim(), pkg.version);
 });
+
+test('--help says where the database is by default, and the simulator\'s defaults as numbers (not "2776")', () => {
+  const help = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [BIN, ...args, '--help'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.replace(/\s+/g, ' ');
+  };
+  // README: `npm start` keeps SQLite in ./var; the help named no default, and `token list` run
+  // elsewhere answered "no database at <cwd>/var/smsguard.db" with nothing having said so
+  for (const cmd of [['start'], ['migrate'], ['token', 'list']]) assert.match(help(...cmd), /--db <path\|url> SQLite database file \(default \.\/var\/smsguard\.db/, cmd.join(' '));
+  const sim = help('simulator');
+  for (const d of ['--smpp-port <port> SMPP port (default: 2776)', '(default: 127.0.0.1)', 'outbox (default: 100000)', '(default: 0)']) assert.ok(sim.includes(d), `${d} in: ${sim}`);
+});
