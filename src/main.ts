@@ -5,7 +5,7 @@
 import { PACKAGE_VERSION } from './runtime/package-version.js';
 import { Command, Option } from 'commander';
 import pino from 'pino';
-import { loadConfig, ConfigError, envName, trustProxyOption, type Config } from './config/schema.js';
+import { loadConfig, ConfigError, adminTokenProblem, envName, trustProxyOption, type Config } from './config/schema.js';
 import { sqliteTuning } from './config/sqlite-tuning.js';
 import { useWorkerBundles } from './runtime/worker-script.js';
 import { ENV_ONLY_SETTINGS, OTHER_VARIABLES } from './config/env-only.js';
@@ -86,6 +86,9 @@ async function start(config: Config): Promise<void> {
 /** Starts everything, registering with `closers` how to close each piece once it is open. */
 async function startGateway(config: Config, closers: Closers): Promise<void> {
   const undo = (what: string, close: Closer) => closers.add(what, close);
+  // A chosen admin token that is too short, or could never be sent in a header, refused before anything opens.
+  const tokenProblem = adminTokenProblem(process.env.SMSGUARD_ADMIN_TOKEN);
+  if (tokenProblem) throw new ConfigError([tokenProblem]);
   // process-wide: how the SMPP client's and the verifier's worker threads boot (SMSGUARD_WORKER_BUNDLE)
   useWorkerBundles(config.workerBundle === 'on');
   const log = pino(privateLoggerOptions(config.logLevel));
