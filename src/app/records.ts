@@ -43,8 +43,15 @@ const DECISIONS = new Set(['accepted', 'held', 'rejected']);
  */
 export function queryTime(v: string | undefined, field: string): number | undefined {
   if (v === undefined || v === '') return undefined;
-  return parseTime(v, field);
+  // `from=2026-11-29T00:00:00+08:00` typed into a URL unencoded: a query string reads its `+` as a
+  // space, and the refusal then asked for "its offset (…+08:00…)", the very thing the caller had
+  // written. An offset never starts with a space, so one before a final HH:MM is that `+`.
+  const plus = UNENCODED_PLUS.exec(v);
+  return parseTime(plus ? `${plus[1]}+${plus[2]}` : v, field);
 }
+
+/** A date-time whose offset's `+` arrived as a space (`2026-11-29T00:00:00 08:00`). */
+const UNENCODED_PLUS = /^(\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(?:\.\d{1,9})?) (\d\d:\d\d)$/;
 
 /** The filter a principal may run: validated, and narrowed to what its role and scope allow. */
 export async function scopedQuery(ctx: AppContext, p: Principal, f: RecordsFilter): Promise<RecordQuery> {

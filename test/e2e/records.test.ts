@@ -55,6 +55,24 @@ describe('records over HTTP', () => {
     }
   });
 
+  test('a + of an offset typed unencoded in the query (a URL reads it as a space) is taken as meant, not refused asking for the offset it has', async () => {
+    // Before: `from=2026-03-01T00:00:00+08:00` arrived as `…00:00:00 08:00` and was refused "must be
+    // an ISO-8601 date-time with its offset (2026-11-30T12:00:00+08:00 …)", the very form typed.
+    const ask = async (q: string) => g.http.inject({ method: 'GET', url: `/v1/messages?msisdn=13800138000&${q}`, headers: g.admin });
+    const typed = await ask('from=2026-03-01T00:00:00+08:00&to=2026-04-01T00:00:00+08:00');
+    assert.equal(typed.statusCode, 200, typed.body);
+    const encoded = await ask('from=2026-03-01T00:00:00%2B08:00&to=2026-04-01T00:00:00%2B08:00');
+    assert.deepEqual(typed.json(), encoded.json());
+    assert.equal(typed.json().messages.length, 4); // March's three codes and the refused notification
+    const records = await g.http.inject({ method: 'GET', url: '/v1/records?msisdn=13800138000&from=2026-03-01T00:00:00+08:00&to=2026-04-01T00:00:00.000+08:00', headers: g.admin });
+    assert.equal(records.statusCode, 200, records.body);
+    // a space anywhere else is still no date-time
+    for (const v of ['2026-03-01 08:00', '2026-03-01T00:00 08:00', '2026-03-01T00:00:00  08:00']) {
+      const r = await ask(`from=${encodeURIComponent(v)}`);
+      assert.equal(r.statusCode, 400, `${v}: ${r.body}`);
+    }
+  });
+
   test('a to not after from is refused naming to, as the export refuses it, not answered as no records (found by the records audit)', async () => {
     const t = await g.app.auth.createToken('regulator', 'inspector Zhou', null, { from: Date.parse('2026-03-01T00:00:00+08:00'), to: Date.parse('2026-04-01T00:00:00+08:00') });
     const reg = { authorization: `Bearer ${t.token}` };
