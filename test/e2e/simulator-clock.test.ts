@@ -45,6 +45,11 @@ describe('simulated clock', () => {
       [{ set: '2200-01-01T00:00:00Z' }, 'set'],
       [{ set: '1999-12-31T23:59:59Z' }, 'set'],
       [{ set: 'tomorrow' }, 'set'],
+      // no offset: read in the server's zone (UTC here, 18:00 in Shanghai for a 10:00 meant there)
+      [{ set: '2026-12-01 10:00' }, 'set'],
+      [{ set: '2026-12-01T10:00:00' }, 'set'],
+      // a day the month lacks: rolled over to 2 March
+      [{ set: '2026-02-30T10:00:00+08:00' }, 'set'],
       [{}, 'advanceSeconds'],
     ];
     for (const [body, field] of cases) {

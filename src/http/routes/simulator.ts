@@ -9,7 +9,7 @@ import { isSimulatableTime, SIMULATED_MAX, SIMULATED_MIN, type SimulatedClock } 
 import { simulatedTimeMover } from '../../app/simulated-time.js';
 import { SmsguardError } from '../../domain/errors.js';
 import { normalizeMsisdn } from '../../domain/msisdn.js';
-import { msisdnRefusal } from '../../app/validate.js';
+import { msisdnRefusal, parseTime } from '../../app/validate.js';
 import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
 import { requireAuth } from '../auth.js';
 import { requireRole } from '../../app/access.js';
@@ -103,7 +103,7 @@ export async function simulatedClockRoutes(f: FastifyInstance, opts: { app: App;
   f.post('/v1/simulator/clock', {
     ...guard,
     schema: {
-      tags: ['simulator'], ...security, summary: 'Move the simulated clock: {advanceSeconds} or {set: ISO-8601}',
+      tags: ['simulator'], ...security, summary: 'Move the simulated clock: {advanceSeconds} or {set: ISO-8601 date-time with its offset}',
       description: `The new time is saved in the database before the clock moves (a failed save leaves the clock where it was); the next start resumes from it. ${needsAdmin ? 'Beside real carrier links: the admin token only.' : 'Beside the built-in simulator SMSC: no token.'}`,
       body: { type: 'object', additionalProperties: false, properties: { advanceSeconds: { type: 'number', minimum: 0 }, set: { type: 'string' } } },
       response: { 200: clockView, 400: errorResponse('Neither or both of advanceSeconds and set, or a time outside the simulated range'), ...refusals, '4xx': errorBody },
@@ -126,8 +126,10 @@ export async function simulatedClockRoutes(f: FastifyInstance, opts: { app: App;
         return t;
       };
     } else if (b.set !== undefined) {
-      const t = Date.parse(b.set);
-      if (!Number.isFinite(t)) throw new SmsguardError('invalid_request', 'set: must be an ISO-8601 date-time', {}, 'set');
+      // As every other time a request gives: with its offset, a real day. Date.parse read
+      // `2026-12-01 10:00` in the server's zone (UTC on most hosts: 18:00 in Shanghai, where quiet
+      // hours are counted) and rolled 2026-02-30 over to 2 March.
+      const t = parseTime(b.set, 'set');
       if (!isSimulatableTime(t)) throw new SmsguardError('invalid_request', `set: must be inside ${RANGE}`, {}, 'set');
       target = () => t;
     } else throw new SmsguardError('invalid_request', 'give advanceSeconds or set', {}, 'advanceSeconds');
