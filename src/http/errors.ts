@@ -100,7 +100,12 @@ export function registerErrorHandler(f: FastifyInstance, notFoundHint?: NotFound
       // Ajv's enum message does not say what is allowed; the client needs to know.
       const allowed = v?.keyword === 'enum' ? (v.params as { allowedValues?: unknown[] }).allowedValues : undefined;
       const missing = missingBodyFields(err, req);
-      const detail = v?.keyword === 'additionalProperties' ? 'unknown field'
+      // Ajv joins a field's several types with a comma (`must be integer,null`): said in words.
+      const types = v?.keyword === 'type' ? (v.params as { type?: unknown }).type : undefined;
+      const list = typeof types === 'string' ? types.split(',') : Array.isArray(types) ? types.map(String) : [];
+      const typed = list.length > 1 ? list : undefined;
+      const detail = typed ? `must be ${typed.slice(0, -1).join(', ')} or ${typed[typed.length - 1]}`
+        : v?.keyword === 'additionalProperties' ? 'unknown field'
         : missing.length > 1 ? `${v?.message ?? 'invalid'} (missing: ${missing.join(', ')})`
         : `${v?.message ?? 'invalid'}${allowed ? ` (${allowed.map((a) => JSON.stringify(a)).join(', ')})` : ''}`;
       // appended, so the answer before it (what clients match on) is unchanged

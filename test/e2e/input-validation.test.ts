@@ -16,6 +16,14 @@ describe('input validation', () => {
   const message = (extra: Record<string, unknown> = {}) => ({ from: '10690001', to: `1370137${String(n++).padStart(4, '0')}`, text: '【示例】您的订单已发货', type: 'notification', ...extra });
   const BAD = ['yes', 'true', 'false', 1, 0, 2, {}, [], null];
 
+  test('a field of several types ill-typed is said in words (must be integer or null), not as Ajv joins them (integer,null)', async () => {
+    const r = await g.http.inject({ method: 'PATCH', url: `/v1/content-providers/${cp.id}`, headers: g.admin, payload: { httpThroughput: '50' } });
+    assert.equal(r.statusCode, 400, r.body);
+    assert.deepEqual(r.json().error, { code: 'invalid_request', message: 'httpThroughput: must be integer or null', field: 'httpThroughput' });
+    const s = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: message({ scheduledAt: 5 }) });
+    assert.equal(s.json().error.message, 'scheduledAt: must be string or null');
+  });
+
   test('registeredDelivery: anything but true, false or "failure" → 400 invalid_request naming the field', async () => {
     for (const v of BAD) {
       const r = await g.http.inject({ method: 'POST', url: '/v1/messages', headers: cp.auth, payload: message({ registeredDelivery: v }) });
