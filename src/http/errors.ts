@@ -133,9 +133,27 @@ export function registerErrorHandler(f: FastifyInstance, notFoundHint?: NotFound
     req.log.error({ err: { message: err.message, stack: err.stack } }, 'unhandled error');
     return reply.code(500).send({ error: { code: 'internal_error', message: 'internal error' } satisfies ErrorBody });
   });
+  // Which methods each API path takes, for a 404 whose path exists with other methods (`PUT
+  // /v1/messages` said only "no route", as for a path that is none, leaving the caller to doubt the path).
+  const routes: { pattern: RegExp; methods: Set<string> }[] = [];
+  f.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/v1/')) return;
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]).map(String).filter((m) => m !== 'HEAD');
+    if (!methods.length) return;
+    const pattern = new RegExp(`^${route.url.split('/').map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}$`);
+    const known = routes.find((r) => r.pattern.source === pattern.source);
+    if (known) for (const m of methods) known.methods.add(m);
+    else routes.push({ pattern, methods: new Set(methods) });
+  });
+  const otherMethods = (method: string, path: string): string | undefined => {
+    const taken = new Set<string>();
+    for (const r of routes) if (r.pattern.test(path)) for (const m of r.methods) taken.add(m);
+    if (!taken.size || taken.has(method)) return undefined;
+    return `${path} takes ${[...taken].sort().join(', ')}`;
+  };
   f.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0];
-    const hint = notFoundHint?.(req.method, path);
+    const hint = notFoundHint?.(req.method, path) ?? otherMethods(req.method, path);
     return reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${path}${hint ? `: ${hint}` : ''}` } satisfies ErrorBody });
   });
 }

@@ -417,3 +417,23 @@ test('the answer checker (SMSGUARD_TEST_CHECK_ANSWERS=1 for every test gateway) 
     await app.close();
   }
 });
+
+test('a path that exists, asked with a method it does not take, says which it takes (404 not_found, the code unchanged)', async () => {
+  // Before: `no route PUT /v1/messages`, as for a mistyped path, leaving the caller to doubt the path.
+  const ask = async (method: 'PUT' | 'POST' | 'GET', url: string) => http.inject({ method, url, headers: g.admin });
+  const put = await ask('PUT', '/v1/messages');
+  assert.equal(put.statusCode, 404);
+  assert.deepEqual(put.json().error, { code: 'not_found', message: 'no route PUT /v1/messages: /v1/messages takes GET, POST' });
+  assert.equal((await ask('POST', '/v1/messages/msg_x')).json().error.message, 'no route POST /v1/messages/msg_x: /v1/messages/msg_x takes DELETE, GET, PATCH');
+  assert.equal((await ask('GET', '/v1/nothing')).json().error.message, 'no route GET /v1/nothing');
+  // every documented path, asked with a method the document gives it none of
+  const wrong: string[] = [];
+  for (const [path, ops] of Object.entries(spec.paths)) {
+    const method = ['put', 'patch', 'delete', 'post', 'get'].find((m) => !(m in (ops as object)));
+    if (!method || !path.startsWith('/v1/')) continue;
+    const url = path.replace(/\{[^}]+\}/g, 'x1');
+    const r = await http.inject({ method: method.toUpperCase() as 'GET', url, headers: g.admin });
+    if (r.statusCode !== 404 || !r.json().error.message.startsWith(`no route ${method.toUpperCase()} ${url}: ${url} takes `)) wrong.push(`${method.toUpperCase()} ${url}: ${r.statusCode} ${r.body.slice(0, 160)}`);
+  }
+  assert.deepEqual(wrong, []);
+});
