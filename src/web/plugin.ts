@@ -9,19 +9,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app/app.js';
 import type { Principal } from '../app/types.js';
-import { complaintsOf } from '../app/complaint-service.js';
 import { annualReportFor, requireReportYear } from '../app/report-annual.js';
 import { SmsguardError } from '../domain/errors.js';
 import { shanghaiMonth } from '../domain/case.js';
 import type { ComplaintRate } from '../app/credit.js';
 import { providersVisibleTo } from '../app/records-scope.js';
-import { esc, ICON_SVG, page } from './html.js';
+import { esc } from './html.js';
 import { colon, t, tkOr, type Lang } from './i18n.js';
 import { complaintForm, filedPage, loginPage, publicCreditPage, statusForm } from './pages/public.js';
 import { caseListPage, casePage, importPage, type PostedAction } from './pages/cases.js';
 import { parseJsonl, requireReportFiler, SCREENSHOT, SCREENSHOT_MAX } from '../app/complaint-intake.js';
 import { HTTP_STATUS } from '../http/error-map.js';
-import { notUtf8 } from '../http/empty-body.js';
 import { creditPage } from './pages/credit.js';
 import { annualChooserPage } from './pages/annual.js';
 import { providerListPage, providerPage } from './pages/providers.js';
@@ -42,319 +40,30 @@ import { getSubscriber, getSubscriberConsents } from '../app/consent-subscribers
 import { liftOptOut } from '../app/consent-lift-opt-out.js';
 import { normalizeMsisdnLenient } from '../domain/msisdn.js';
 import { renderAnnualReport } from './annual-report.js';
-import { FormOnce, newFormToken } from './form-once.js';
+import { newFormToken } from './form-once.js';
 import type { FiledCase } from '../app/complaint-intake.js';
-import { addressErrorText, chargedErrorText, importErrorText, publicErrorText, staffErrorText, subscriberErrorText, whyText, withRule } from './form-errors.js';
+import { chargedErrorText, importErrorText, subscriberErrorText } from './form-errors.js';
 import { createChargedService, endChargedSubscription, listChargedServices, listChargedSubscriptions, subscribeToChargedService, type ChargedServiceView } from '../app/charged-services.js';
 import { chargedServicePage, chargedServicesPage, type ChargedFlash, type SubscribeForm } from './pages/charged-services.js';
 import { requireRole, requireRoleIn, ROLES } from '../app/access.js';
-
-type Form = Record<string, string | string[]>;
-
-/**
- * A urlencoded body as fields. The object has no prototype: a field named `toString` or `constructor`
- * (a form anyone can post) must not find Object.prototype's member as a value already there.
- */
-function parseForm(body: string): Form {
-  const out: Form = Object.create(null) as Form;
-  for (const [k, v] of new URLSearchParams(body)) {
-    const cur = out[k];
-    if (cur === undefined) out[k] = v;
-    else out[k] = Array.isArray(cur) ? [...cur, v] : [cur, v];
-  }
-  return out;
-}
-
-const one = (f: Form | undefined, k: string): string => {
-  const v = f?.[k];
-  return Array.isArray(v) ? v[0] ?? '' : v ?? '';
-};
-const many = (f: Form | undefined, k: string): string[] => {
-  const v = f?.[k];
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
-};
-
-/**
- * The request's cookies by name (no prototype, as parseForm). A value that is not valid percent-encoding
- * (a browser extension's, another site's on the same host) is skipped: decodeURIComponent throws on it,
- * which made every page a 500 for that browser.
- */
-function cookies(req: FastifyRequest): Record<string, string> {
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i <= 0) continue;
-    try {
-      out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
-    } catch {
-      // not percent-encoding: not one of ours
-    }
-  }
-  return out;
-}
-
-/**
- * A request the browser marks as sent from a page of another origin (`Sec-Fetch-Site: cross-site`,
- * or `same-site`: a sibling host of the same registrable domain, to which SameSite=Strict still sends
- * the sign-in cookie). A browser that sends no Fetch Metadata (older than 2023) is not refused: it
- * has the SameSite cookie alone, as before.
- */
-function fromElsewhere(req: FastifyRequest): boolean {
-  const site = req.headers['sec-fetch-site'];
-  return site === 'cross-site' || site === 'same-site';
-}
-
-/**
- * A GET another site's page made without the person asking for it: marked as from elsewhere
- * ({@link fromElsewhere}) and not a top-level navigation with a user activation (a click on a link, which
- * the browser marks `Sec-Fetch-Mode: navigate`, `Sec-Fetch-Dest: document`, `Sec-Fetch-User: ?1`): an
- * image, a frame, a script's fetch, or a script's or a redirect's navigation. A staff page's GET can write
- * the audit log (a regulator's record search, an export), and a sibling host's page gets the sign-in cookie
- * sent with it; such a request could fill the log with queries no one made. A click is a person's own
- * request (one entry, a page they see), so it is served, as is everything without Fetch Metadata, an
- * address typed or opened from a bookmark or another program (`none`), and this site's own (`same-origin`).
- */
-function fetchedFromElsewhere(req: FastifyRequest): boolean {
-  if (!fromElsewhere(req)) return false;
-  const h = req.headers;
-  return !(h['sec-fetch-mode'] === 'navigate' && h['sec-fetch-user'] === '?1' && (h['sec-fetch-dest'] ?? 'document') === 'document');
-}
-
-/**
- * `; Secure` when the page was asked for over HTTPS: directly, or through a proxy that `--trust-proxy`
- * believes (its `X-Forwarded-Proto: https`). The browser then never sends the sign-in over plain
- * HTTP (a `http://` link or a downgrade on the way). Over plain HTTP (a gateway on 127.0.0.1, a trial)
- * the cookie could not be set with it, so it is left off there.
- */
-function secure(req: FastifyRequest): string {
-  return req.protocol === 'https' ? '; Secure' : '';
-}
-
-function langOf(req: FastifyRequest, reply: FastifyReply): Lang {
-  const q = (req.query as Record<string, string> | undefined)?.lang;
-  if (q === 'en' || q === 'zh') {
-    reply.header('set-cookie', `sg_lang=${q}; Path=/web; SameSite=Lax; Max-Age=31536000${secure(req)}`);
-    return q;
-  }
-  return cookies(req).sg_lang === 'en' ? 'en' : 'zh';
-}
-
-/**
- * A use case's rejection as a page shows it: the message with its code, and the status from the same
- * exhaustive table as the JSON API, so a page never answers 400 for what the API calls 403 or 404.
- * Anything else is a fault, rethrown to the error handler (500, logged).
- */
-function rejection(e: unknown): { message: string; status: number } {
-  if (e instanceof SmsguardError) return { message: `${e.message} (${e.code})`, status: HTTP_STATUS[e.code] };
-  throw e;
-}
-
-/**
- * {@link rejection} on the complaint and status pages: said to the complainant in the page's language
- * where it can be (the form's words for the field, else the use case's reason, e.g. why the case can
- * no longer be withdrawn).
- */
-function publicRejection(e: unknown, lang: Lang): { message: string; status: number } {
-  const r = rejection(e);
-  const why = whyText(lang, (e as SmsguardError).why);
-  const said = publicErrorText(lang, e as SmsguardError) ?? (why === null ? r.message : `${why} (${(e as SmsguardError).code})`);
-  return { ...r, message: withRule(lang, (e as SmsguardError).ref, said) };
-}
-
-/**
- * {@link rejection} on the staff pages: a field of the form by its label, in the page's language, where
- * the rejection names one. Both this and {@link publicRejection} end with the rule and article that
- * refused, when the rejection names them, as the API's body does.
- */
-function staffRejection(e: unknown, lang: Lang): { message: string; status: number } {
-  const r = rejection(e);
-  return { ...r, message: withRule(lang, (e as SmsguardError).ref, staffErrorText(lang, e as SmsguardError) ?? r.message) };
-}
-
-/**
- * The page a form was on, for an address that only takes POST: where to come back to after signing in
- * (a form posted once the sign-in has lapsed, 12 hours), and where the language switch of a refused
- * form's page leads (the page's own link went to the POST address, a 404). Not a 404 either way.
- */
-function pageOf(req: FastifyRequest): string {
-  if (req.method === 'GET') return req.url;
-  const path = req.url.split('?')[0];
-  const onCase = /^(\/web\/cases\/[^/]+)\/(act|evidence)$/.exec(path);
-  if (onCase) return onCase[1];
-  const onProvider = /^(\/web\/providers\/[^/]+)\/(signatures|ports)\/[^/]+\/(revoke|retire)$/.exec(path);
-  if (onProvider) return onProvider[1];
-  if (path.startsWith('/web/credit/')) return '/web/credit';
-  if (path.startsWith('/web/review/')) return '/web/review';
-  if (path.startsWith('/web/templates/')) return '/web/templates';
-  if (path.startsWith('/web/links/')) return '/web/links';
-  const onCharged = /^(\/web\/charged-services\/[^/]+)\/(end|subscribe)$/.exec(path);
-  if (onCharged) return onCharged[1];
-  if (path === '/web/complaint/withdraw') return '/web/complaint/status';
-  if (path.startsWith('/web/subscribers/')) {
-    // the number the form was about, so the page comes back with it
-    const typed = (req.body as Form | undefined)?.msisdn;
-    return typeof typed === 'string' && typed ? `/web/subscribers?msisdn=${encodeURIComponent(typed)}` : '/web/subscribers';
-  }
-  return path;
-}
-
-/**
- * The page for an address under /web that Fastify cannot decode before any route sees it (a broken
- * `%`-escape, `/web/cases/%E0%A4%A`): said in the language the visitor chose (its cookie; the query
- * is not parsed yet), with the site's navigation, instead of the API's JSON. For `frameworkErrors`.
- */
-export function badAddressPage(cookieHeader: string | undefined): string {
-  const lang: Lang = /(?:^|;\s*)sg_lang=en(?:;|$)/.test(cookieHeader ?? '') ? 'en' : 'zh';
-  return page({ lang, title: t(lang, 'error'), body: `<p role="alert">${esc(`${t(lang, 'badAddress')} (invalid_request)`)}</p>`, path: '/web/complaint', principal: null });
-}
-
-/**
- * Every page's headers: not cached (a staff page holds numbers and case details); not to be shown in
- * a frame on another page (a sibling host's page could frame a staff page, whose cookie SameSite
- * still sends there, and trick a click on Release or Revoke); no guessing of the type; and the
- * address, which may hold a number (`?msisdn=`), not sent to another site as the referrer.
- */
-export const PAGE_HEADERS: Readonly<Record<string, string>> = {
-  'cache-control': 'no-store',
-  'x-frame-options': 'DENY',
-  'content-security-policy': "frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-};
+import { one, many, type Form } from './form.js';
+import { langOf, cookies, fromElsewhere, secure, pageOf } from './request.js';
+import { rejection, publicRejection, staffRejection } from './rejection.js';
+import { webContext } from './routes/context.js';
+import { registerHooks } from './routes/hooks.js';
+import { registerSiteRoutes } from './routes/site.js';
 
 export async function webRoutes(f: FastifyInstance, opts: { app: App }): Promise<void> {
   const { app } = opts;
-  const svc = () => complaintsOf(app);
-  // the forms that add something act once per rendering (form-once.ts): a double click files one complaint, adds one entry,
-  // whichever of the deployment's processes each post reaches (the tokens are claimed in the shared store)
-  const onceOf = <T>(form: string) => new FormOnce<T>({
-    store: app.ctx.store.formTokens, form,
-    onStoreError: (e) => app.ctx.events.emit('workerError', { where: `form-once (${form})`, message: e.message }),
-  });
+  const w = webContext(app);
+  const { svc, onceOf, who, html, render, needStaff, errorPage, showAgain, hide } = w;
   const complaintOnce = onceOf<FiledCase>('complaint');
   const entryOnce = onceOf<void>('credit-entry');
   // a case's action: the second post of a double click got 409 (the first had moved the case on) and the
   // person read that the forward or answer had failed
   const caseActOnce = onceOf<void>('case-action');
-  f.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 }, (_req, body, done) => {
-    // Raw bytes or %-escapes that are not UTF-8 decode to U+FFFD: refused, not filed garbled (a page
-    // in UTF-8 never sends them; a script posting GBK does).
-    const form = parseForm(String(body));
-    if (String(body).includes('\uFFFD') || Object.values(form).some((v) => (Array.isArray(v) ? v : [v]).some((x) => x.includes('\uFFFD')))) return done(notUtf8('a form'), undefined);
-    return done(null, form);
-  });
-
-  /** The bearer principal, else the one behind the sign-in cookie. */
-  async function who(req: FastifyRequest): Promise<Principal> {
-    if (req.principal && req.principal.role !== 'public') return req.principal;
-    const tok = cookies(req).sg_token;
-    return tok ? app.auth.principalFor(tok) : { role: 'public', actorId: 'public' };
-  }
-  const html = (reply: FastifyReply, body: string, code = 200) => reply.code(code).type('text/html; charset=utf-8').headers(PAGE_HEADERS).send(body);
-  const render = (req: FastifyRequest, reply: FastifyReply, lang: Lang, title: string, body: string, p: Principal | null, code = 200) =>
-    html(reply, page({ lang, title, body, path: pageOf(req), principal: p }), code);
-  const needStaff = async (req: FastifyRequest, reply: FastifyReply): Promise<Principal | null> => {
-    if (req.method !== 'GET' && fromElsewhere(req)) {
-      // SameSite=Strict keeps the sign-in cookie off other sites' forms, but "site" is the registrable
-      // domain: a page on a sibling host (another app under the same gov.cn or company domain) posts
-      // with it. The browser says where the form came from; a staff act is taken only from this origin.
-      const lang = langOf(req, reply);
-      render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(`${t(lang, 'formCrossSite')} (forbidden)`)}</p>`, null, HTTP_STATUS.forbidden);
-      return null;
-    }
-    if (req.method === 'GET' && fetchedFromElsewhere(req)) {
-      // Refused before the sign-in is read and anything is searched or recorded; the link is this page's
-      // own address, so following it is this site's request (same-origin) and shows the page.
-      const lang = langOf(req, reply);
-      render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(`${t(lang, 'getCrossSite')} (forbidden)`)}</p>
-<p><a id="open-here" href="${esc(req.url)}">${esc(t(lang, 'openHere'))}</a></p>`, null, HTTP_STATUS.forbidden);
-      return null;
-    }
-    const p = await who(req);
-    if (p.role === 'public') {
-      // A form posted without a sign-in is not kept: the sign-in page says so (`sent`), so the person
-      // does not go back believing it was done.
-      reply.redirect(`/web/login?next=${encodeURIComponent(pageOf(req))}${req.method === 'GET' ? '' : '&sent=1'}`, 303);
-      return null;
-    }
-    return p;
-  };
-  /** The error page: the rejection's message in an alert, with its status. */
-  const errorPage = (req: FastifyRequest, reply: FastifyReply, p: Principal, e: unknown, said: (e: unknown, lang: Lang) => { message: string; status: number } = staffRejection) => {
-    const lang = langOf(req, reply);
-    const r = said(e, lang);
-    // A page the role may not see says so in its heading (出错了 read as a fault of the site) and leads
-    // to the sign-in, which comes back here, for whoever holds a token that may see it.
-    if (r.status === HTTP_STATUS.forbidden && req.method === 'GET') {
-      return render(req, reply, lang, t(lang, 'forbiddenTitle'), `<p role="alert">${esc(r.message)}</p>
-<p><a id="switch-role" href="/web/login?next=${esc(encodeURIComponent(pageOf(req)))}">${esc(t(lang, 'forbiddenSwitch'))}</a></p>`, p, r.status);
-    }
-    return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(r.message)}</p>`, p, r.status);
-  };
-  /**
-   * A form's page shown again with its rejection flashed (status from the table). If the page itself is
-   * not the caller's to see (a provider posting to another's case), the error page says why instead.
-   */
-  const showAgain = async (req: FastifyRequest, reply: FastifyReply, p: Principal, e: unknown, show: (error: string, code: number) => Promise<FastifyReply>) => {
-    const r = staffRejection(e, langOf(req, reply));
-    try {
-      return await show(r.message, r.status);
-    } catch (e2) {
-      return errorPage(req, reply, p, e2);
-    }
-  };
-  const hide = { schema: { hide: true } };
-  // A parameter repeated in a page's address (`?state=a&state=b`: a link edited by hand, a filter
-  // appended twice) arrives as an array, which the pages read as a string: the case list handed it to
-  // the use case and answered 500. A page reads its first, as `one()` reads a repeated form field.
-  f.addHook('preValidation', async (req) => {
-    const q = req.query as Record<string, unknown> | undefined;
-    if (!q || typeof q !== 'object') return;
-    for (const k of Object.keys(q)) {
-      const v = q[k];
-      if (Array.isArray(v)) q[k] = v[0];
-    }
-  });
-  /*
-   * A rejection raised outside a page's handler, before it runs: the shared hook that refuses a NUL or a
-   * lone surrogate in a query or path parameter (src/http/storable-params.ts), or a handler that does not
-   * catch its own. A person on the pages gets the error page in the page's language, as for any other
-   * bad address; the API's routes keep the JSON body (this handler is the plugin's, not the app's).
-   * Anything that is not a rejection goes on to the app's handler (logged, 500, or the client's 4xx).
-   */
-  f.setErrorHandler(async (err, req, reply) => {
-    if (!(err instanceof SmsguardError)) {
-      // A form the pages cannot read (over 2 MB: a long 12321 file pasted or picked, a screenshot that
-      // skipped the browser's size check; a body not sent as a form) is the client's, with the status
-      // the API gives it (413, 415), and said on a page in its language rather than as the API's JSON.
-      const status = (err as { statusCode?: number }).statusCode ?? 500;
-      if (status < 400 || status >= 500) throw err;
-      const lang = langOf(req, reply);
-      const said = t(lang, (err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'formTooLarge' : 'formUnreadable');
-      let p: Principal | null = null;
-      try { p = await who(req); } catch { p = null; }
-      return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(`${said} (invalid_request)`)}</p>`, p, status);
-    }
-    const lang = langOf(req, reply);
-    const r = staffRejection(err, lang);
-    const inAddress = err.field !== undefined && [req.query, req.params].some((o) => !!o && typeof o === 'object' && Object.hasOwn(o, err.field as string));
-    const message = inAddress && err.why?.id === 'not_storable' ? (addressErrorText(lang, err) ?? r.message) : r.message;
-    let p: Principal | null = null;
-    try { p = await who(req); } catch { p = null; }
-    return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(message)}</p>`, p, r.status);
-  });
-
-  f.get('/web', hide, async (_req, reply) => reply.redirect('/web/complaint', 303));
-  // Every page names its icon inline; a client that asks for /favicon.ico anyway gets it too, cached,
-  // rather than a 404 logged on every page view.
-  f.get('/favicon.ico', hide, async (_req, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=604800').send(ICON_SVG));
-  // A mistyped or outdated address under /web is a page that says so, with the site's navigation, not the
-  // API's JSON 404; so is a form sent to an address that takes none (a page's address, a stale form's
-  // action) or a method no page uses: nothing is done, and the person is told where to go on.
-  f.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/web/*', ...hide, handler: async (req, reply) => {
-    const lang = langOf(req, reply);
-    return render(req, reply, lang, t(lang, 'notFoundTitle'), `<p role="alert">${esc(t(lang, 'notFoundText'))}</p>`, await who(req), HTTP_STATUS.not_found);
-  } });
+  registerHooks(f, w);
+  registerSiteRoutes(f, w);
 
   // ---- public: complaint form, receipt, status, withdraw, credit register
   f.get('/web/complaint', hide, async (req, reply) => {
