@@ -28,7 +28,7 @@ export interface PostedSubscriberAct {
 
 export interface SubscriberFlash {
   done?: 'lift' | 'withdraw';
-  /** A refused act: the code's label and the message (src/web/plugin.ts). */
+  /** A refused act: the code's label and the message (src/web/routes/subscribers.ts). */
   error?: string;
   posted?: PostedSubscriberAct;
 }
