@@ -68,6 +68,15 @@ export interface ProviderPart {
   registeredDelivery: number;
   /** When it arrived (epoch ms): the set expires counting from its first part. */
   at: number;
+  /**
+   * The smsguard vendor TLVs the part gave (0x1400 message type as written, 0x1401 consent category,
+   * 0x1403 charged service as given, `""` included); absent (null in the store) when it gave none.
+   * The set takes a value given on any part; parts giving different values refuse it (server.ts
+   * completeSet). Kept parts from before SQLite 131 / PostgreSQL 125 have none.
+   */
+  messageType?: string;
+  category?: string;
+  chargedServiceId?: string;
 }
 
 export interface SmppDeliveryClaim {

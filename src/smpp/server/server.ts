@@ -30,6 +30,7 @@ import type { AuthResult, SmppAccount } from './credentials.js';
 import { moPdus, RECEIPT_FOR, receiptPdu } from './deliver-pdus.js';
 import { MemorySmppDeliveries } from './memory-deliveries.js';
 import { KeptParts } from './kept-parts.js';
+import { attributesIn, attributesOf, setAttributes, withAttributes, type PartAttributes } from './set-attributes.js';
 import { ProviderDeliveries, type DeliverCtx, type Delivery } from './provider-deliveries.js';
 import { Reassembler, type OpenSet, type ReassemblyLimits } from './reassembly.js';
 import { defaultTypeForPortKind, readSubmit, type SubmitFields } from './translate.js';
@@ -185,6 +186,8 @@ interface Provider {
 interface PartTag {
   partId: string;
   registeredDelivery: number;
+  /** The vendor TLVs the part gave (set-attributes.ts): the set's are its parts' together. */
+  attrs: PartAttributes;
 }
 
 /**
@@ -292,13 +295,13 @@ export class SmppServer {
    */
   async listen(port: number, host = '0.0.0.0'): Promise<number> {
     for (const p of await this.partStore.openParts()) {
-      const r = this.reassembler.add(p.setKey, p.total, p.seq, Buffer.from(p.octets), p.dataCoding, { partId: p.partId, registeredDelivery: p.registeredDelivery }, p.at, (s) => this.expireSet(s, 'too large'));
+      const r = this.reassembler.add(p.setKey, p.total, p.seq, Buffer.from(p.octets), p.dataCoding, { partId: p.partId, registeredDelivery: p.registeredDelivery, attrs: attributesIn(p) }, p.at, (s) => this.expireSet(s, 'too large'));
       // no room for it here (bounds smaller than the process that kept it had): the set cannot
       // complete in this process, so it ends now as an expired one, every part kept reported
       if (r.kind === 'full') {
         const held = this.reassembler.take(p.setKey);
         const parts = new Map(held?.parts);
-        parts.set(p.seq, { seq: p.seq, octets: Buffer.alloc(0), tag: { partId: p.partId, registeredDelivery: p.registeredDelivery } });
+        parts.set(p.seq, { seq: p.seq, octets: Buffer.alloc(0), tag: { partId: p.partId, registeredDelivery: p.registeredDelivery, attrs: attributesIn(p) } });
         this.expireSet({ key: p.setKey, owner: '', total: p.total, dataCoding: p.dataCoding, firstAt: p.at, bytes: 0, parts }, 'no room at start');
       }
       // a set the store holds whole (its last part's decision never happened): its sender gets
@@ -634,7 +637,8 @@ export class SmppServer {
     const key = `${cpId}|${f.from}|${f.to}|${c.bits}|${c.ref}|${c.total}`;
     const partId = `${binding.account.systemId.slice(0, 8)}p${this.partEpoch}.${(++this.partSeq).toString(36)}`;
     const at = this.now();
-    const res = this.reassembler.add(key, c.total, c.seq, f.octets, f.dataCoding, { partId, registeredDelivery: f.registeredDelivery }, at, (s) => this.expireSet(s, 'too large'));
+    const attrs = attributesOf(f);
+    const res = this.reassembler.add(key, c.total, c.seq, f.octets, f.dataCoding, { partId, registeredDelivery: f.registeredDelivery, attrs }, at, (s) => this.expireSet(s, 'too large'));
     switch (res.kind) {
       case 'invalid':
         return conn.respond(responseFor(pdu, res.tooLarge ? CommandStatus.ESME_RINVMSGLEN : CommandStatus.ESME_RSUBMITFAIL));
@@ -653,7 +657,7 @@ export class SmppServer {
         // The part that completes the set carries the decision.
         try {
           // a copy: the octets are a view into a socket read buffer
-          await this.kept.keep({ setKey: key, seq: c.seq, total: c.total, octets: Buffer.from(f.octets), dataCoding: f.dataCoding, partId, registeredDelivery: f.registeredDelivery, at });
+          await this.kept.keep({ setKey: key, seq: c.seq, total: c.total, octets: Buffer.from(f.octets), dataCoding: f.dataCoding, partId, registeredDelivery: f.registeredDelivery, at, ...attrs });
         } catch (e) {
           this.opts.log?.('smpp part not kept', { error: (e as Error).message });
           // refused: its sender sends it again. Unless the set completed meanwhile with it in it.
@@ -672,7 +676,7 @@ export class SmppServer {
           if (whole) {
             this.reassembler.discard(key);
             const octets = Buffer.concat(whole.map((p) => p.octets));
-            return this.completeSet(conn, pdu, binding, f, key, partId, octets, whole[0].dataCoding, whole.map((p) => ({ partId: p.partId, registeredDelivery: p.registeredDelivery })), false);
+            return this.completeSet(conn, pdu, binding, f, key, partId, octets, whole[0].dataCoding, whole.map((p) => ({ partId: p.partId, registeredDelivery: p.registeredDelivery, attrs: attributesIn(p) })), false);
           }
         }
         return conn.respond(responseFor(pdu, CommandStatus.ESME_ROK, partId));
@@ -701,10 +705,21 @@ export class SmppServer {
       if (kept) void this.dropParts(key);
       return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVMSGLEN));
     }
+    // The vendor TLVs (0x1400, 0x1401, 0x1403) are the set's: a value given on any part (many ESMEs
+    // give them on the first part only), and parts giving different values refuse the set, decided
+    // by no rule and told as the refusal above (ESME_RINVOPTPARAMVAL: which one was meant is not
+    // guessed). Before 2026-12-07 the completing part's alone were read.
+    const attrs = setAttributes(parts.map((p) => p.attrs));
+    if (!attrs.ok) {
+      this.opts.log?.('smpp parts disagree', { cpId, tlv: attrs.name, parts: parts.length });
+      for (const p of earlier) if (rd & 3) this.sendReceipt(cpId, p.partId, f.to, f.from, 'REJECTD', 8, CommandStatus.ESME_RINVOPTPARAMVAL, text);
+      if (kept) void this.dropParts(key);
+      return conn.respond(responseFor(pdu, CommandStatus.ESME_RINVOPTPARAMVAL));
+    }
     // The earlier parts' ids are recorded with the message: each gets its receipt after a restart too.
     // Kept parts go in the decision's transaction (a crash right after it must not reopen them and
     // report them expired); the drop after it covers a store that keeps parts elsewhere (memory).
-    const r = await this.decide(binding, { ...f, registeredDelivery: rd, dataCoding }, text, earlier.map((p) => p.partId), kept ? key : undefined);
+    const r = await this.decide(binding, { ...withAttributes(f, attrs.attributes), registeredDelivery: rd, dataCoding }, text, earlier.map((p) => p.partId), kept ? key : undefined);
     if (r.status === CommandStatus.ESME_ROK) {
       this.rememberParts(r.id, earlier.map((p) => p.partId), f);
     } else {

@@ -76,6 +76,7 @@ export class PgSmppDeliveries implements SmppDeliveryStore {
     await this.pool.query(Q.keepParts, [
       col((p) => p.setKey), col((p) => p.seq), col((p) => p.total), col((p) => Buffer.from(p.octets)), col((p) => p.dataCoding),
       col((p) => p.partId), col((p) => p.registeredDelivery), col((p) => p.at),
+      col((p) => p.messageType ?? null), col((p) => p.category ?? null), col((p) => p.chargedServiceId ?? null),
     ]);
   }
 

@@ -39,8 +39,8 @@ function prepare(db: Db) {
     unannounce: db.prepare('DELETE FROM smpp_receivers WHERE owner = ? OR until <= ?'),
     announce: db.prepare('INSERT INTO smpp_receivers (owner, content_provider_id, until) VALUES (?,?,?)'),
     elsewhere: db.prepare('SELECT DISTINCT content_provider_id AS cp FROM smpp_receivers WHERE owner <> ? AND until > ?'),
-    keepPart: db.prepare(`INSERT INTO provider_parts (set_key, seq, total, octets, data_coding, part_id, registered_delivery, at)
-      VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (set_key, seq) DO NOTHING`),
+    keepPart: db.prepare(`INSERT INTO provider_parts (set_key, seq, total, octets, data_coding, part_id, registered_delivery, at, message_type, category, charged_service_id)
+      VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (set_key, seq) DO NOTHING`),
     dropParts: db.prepare('DELETE FROM provider_parts WHERE set_key = ? RETURNING seq'),
     setParts: db.prepare(`SELECT ${PROVIDER_PART_COLUMNS} FROM provider_parts WHERE set_key = ? ORDER BY seq`),
     openParts: db.prepare(`SELECT ${PROVIDER_PART_COLUMNS} FROM provider_parts ORDER BY at, set_key, seq`),
@@ -117,7 +117,7 @@ export class SqliteSmppDeliveries implements SmppDeliveryStore {
 
   async keepParts(parts: readonly ProviderPart[]): Promise<void> {
     this.db.transaction(() => {
-      for (const p of parts) this.q.keepPart.run(p.setKey, p.seq, p.total, Buffer.from(p.octets), p.dataCoding, p.partId, p.registeredDelivery, p.at);
+      for (const p of parts) this.q.keepPart.run(p.setKey, p.seq, p.total, Buffer.from(p.octets), p.dataCoding, p.partId, p.registeredDelivery, p.at, p.messageType ?? null, p.category ?? null, p.chargedServiceId ?? null);
     })();
   }
 

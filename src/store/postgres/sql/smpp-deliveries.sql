@@ -50,8 +50,8 @@ ON CONFLICT (owner, content_provider_id) DO UPDATE SET until = excluded.until;
 SELECT DISTINCT content_provider_id AS cp FROM smpp_receivers WHERE owner <> $1 AND until > $2;
 
 -- name: keepParts
-INSERT INTO provider_parts (set_key, seq, total, octets, data_coding, part_id, registered_delivery, at)
-SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::bytea[], $5::int[], $6::text[], $7::int[], $8::bigint[])
+INSERT INTO provider_parts (set_key, seq, total, octets, data_coding, part_id, registered_delivery, at, message_type, category, charged_service_id)
+SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::bytea[], $5::int[], $6::text[], $7::int[], $8::bigint[], $9::text[], $10::text[], $11::text[])
 ON CONFLICT (set_key, seq) DO NOTHING;
 
 -- name: dropParts
@@ -61,7 +61,7 @@ DELETE FROM provider_parts WHERE set_key = ANY($1::text[]) RETURNING set_key, se
 -- Of processes asking at once, the first DELETE takes every row; the others, waiting on its row
 -- locks, find them gone and take none.
 DELETE FROM provider_parts WHERE set_key = $1 AND (SELECT count(*) FROM provider_parts WHERE set_key = $1) = $2
-RETURNING set_key, seq, total, octets, data_coding, part_id, registered_delivery, at;
+RETURNING set_key, seq, total, octets, data_coding, part_id, registered_delivery, at, message_type, category, charged_service_id;
 
 -- name: openParts
-SELECT set_key, seq, total, octets, data_coding, part_id, registered_delivery, at FROM provider_parts ORDER BY at, set_key, seq;
+SELECT set_key, seq, total, octets, data_coding, part_id, registered_delivery, at, message_type, category, charged_service_id FROM provider_parts ORDER BY at, set_key, seq;
