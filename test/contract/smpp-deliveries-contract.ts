@@ -131,6 +131,18 @@ export function smppDeliveriesContract(get: () => SmppDeliveryStore): void {
     assert.equal((await d.openParts()).length, 1);
   });
 
+  test('provider parts: the vendor TLVs a part gave kept with it (absent when it gave none, "" as given), through openParts and takeWholeSet', async () => {
+    const d = get();
+    const key = 'cp_a|1|2|8|6|3';
+    const part = (seq: number, o: Partial<ProviderPart> = {}): ProviderPart => ({ setKey: key, seq, total: 3, octets: Buffer.from([0x4f, seq]), dataCoding: 8, partId: `q${seq}`, registeredDelivery: 0, at: T0 + seq, ...o });
+    const attrs = (p: ProviderPart) => [p.seq, p.messageType, p.category, p.chargedServiceId, 'messageType' in p, 'category' in p, 'chargedServiceId' in p];
+    await d.keepParts([part(1, { messageType: 'commercial', category: '会员营销', chargedServiceId: 'chs_1' }), part(2, { chargedServiceId: '' })]);
+    assert.deepEqual((await d.openParts()).map(attrs), [[1, 'commercial', '会员营销', 'chs_1', true, true, true], [2, undefined, undefined, '', false, false, true]]);
+    await d.keepParts([part(3, { messageType: 'typo' })]);
+    const whole = await d.takeWholeSet(key, 3);
+    assert.deepEqual(whole!.map(attrs), [[1, 'commercial', '会员营销', 'chs_1', true, true, true], [2, undefined, undefined, '', false, false, true], [3, 'typo', undefined, undefined, true, false, false]]);
+  });
+
   test('provider parts: a set taken whole only when every part is kept, once', async () => {
     const d = get();
     const part = (seq: number): ProviderPart => ({ setKey: 'cp_a|1|2|8|5|2', seq, total: 2, octets: Buffer.from([0x4f, seq]), dataCoding: 8, partId: `p${seq}`, registeredDelivery: seq, at: T0 + seq });

@@ -5,7 +5,8 @@
  * service registered and subscribed through the API: refused 0x414 (charge_not_confirmed, recorded
  * with rule charging.notice) until the number replied Y, then ESME_ROK and sent; an unknown service
  * 0x401 (not_found), another provider's 0x400 (forbidden), a malformed value 0x45 (invalid_request),
- * as HTTP's 404 / 403 / 400; a data_sm, a submit_multi and a long message in parts alike; a scheduled one keeps its
+ * as HTTP's 404 / 403 / 400; a data_sm, a submit_multi and a long message in parts alike (the service
+ * given on any part is the set's, UDH and SAR; parts naming different ones refuse it 0xC4); a scheduled one keeps its
  * service through replace_sm and is stopped at send time once the subscription ended.
  */
 import { test, describe, before, after } from 'node:test';
@@ -14,7 +15,7 @@ import { startTestGateway, onboard, OTHER_PROVIDER, type TestGateway, type Provi
 import { SqliteSmppCredentials } from '../../../src/store/sqlite/smpp-credentials.js';
 import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
 import { SmppEsme } from '../../../src/smpp/client/esme.js';
-import { CommandStatus, EsmClass, Tag, buildConcatUdh, encodeText, smDefaults, tlvCString, tlvOctets, type DataSmPdu, type ReplaceSmPdu, type SmPdu, type SubmitMultiPdu, type SubmitMultiRespPdu } from '../../../src/smpp/pdu/index.js';
+import { CommandStatus, EsmClass, Tag, buildConcatUdh, encodeText, smDefaults, tlvCString, tlvOctets, tlvU16, tlvU8, type DataSmPdu, type ReplaceSmPdu, type SmPdu, type SubmitMultiPdu, type SubmitMultiRespPdu } from '../../../src/smpp/pdu/index.js';
 
 const admin = { role: 'admin' as const, actorId: 'admin' };
 const PORT = '10690001';
@@ -136,7 +137,7 @@ describe('smpp: a charged message (TLV 0x1403, rule 8)', () => {
     assert.equal((await view(r.message_id)).chargedServiceId, serviceId);
   });
 
-  test('a long message in parts: the part completing the set carries the service (as 0x1400/0x1401); refused 0x414 whole without a subscription', async () => {
+  test('a long message in parts: the service given on every part; refused 0x414 whole without a subscription', async () => {
     const long = `【示例】${'今日天气：晴，15至22度，东南风三级，空气质量良。'.repeat(4)}`;
     const octets = encodeText(long, 8);
     const half = Math.ceil(octets.length / 4) * 2;
@@ -155,6 +156,43 @@ describe('smpp: a charged message (TLV 0x1403, rule 8)', () => {
     const v = await view(whole.id);
     assert.equal(v.chargedServiceId, serviceId);
     assert.ok((await sent(to)).length > 0);
+  });
+
+  for (const via of ['udh', 'sar'] as const) {
+    test(`${via}: the service on the first part only is the set's: refused 0x414 without a subscription (not sent uncharged), charged once subscribed`, async () => {
+      const long = `【示例】${'今日天气：晴，15至22度，东南风三级，空气质量良。'.repeat(4)}`;
+      const octets = encodeText(long, 8);
+      const half = Math.ceil(octets.length / 4) * 2;
+      const parts = (to: string, ref: number) => [octets.subarray(0, half), octets.subarray(half)].map((o, i) => {
+        const tlvs = i === 0 ? [charged(serviceId)] : [];
+        return via === 'udh'
+          ? sm(to, tlvs, { esm_class: EsmClass.UDHI, short_message: Buffer.concat([buildConcatUdh({ ref, total: 2, seq: i + 1 }), o]) })
+          : sm(to, [...tlvs, tlvU16(Tag.sar_msg_ref_num, ref), tlvU8(Tag.sar_total_segments, 2), tlvU8(Tag.sar_segment_seqnum, i + 1)], { short_message: Buffer.from(o) });
+      });
+      const to = via === 'udh' ? '13800138409' : '13800138410';
+      const [a1, a2] = parts(to, 51);
+      assert.equal((await submit(a1)).status, CommandStatus.ESME_ROK);
+      const refused = await submit(a2);
+      assert.equal(refused.status, 0x414, `0x${refused.status.toString(16)} (ESME_ROK: sent uncharged, unchecked)`);
+      assert.equal((await refusals(to)).length, 1);
+      assert.deepEqual(await sent(to), []);
+      await subscribe(to);
+      const [b1, b2] = parts(to, 52);
+      assert.equal((await submit(b1)).status, CommandStatus.ESME_ROK);
+      const whole = await submit(b2);
+      assert.equal(whole.status, CommandStatus.ESME_ROK);
+      assert.equal((await view(whole.id)).chargedServiceId, serviceId);
+    });
+  }
+
+  test('parts naming different services refuse the set ESME_RINVOPTPARAMVAL: nothing decided or sent', async () => {
+    const to = '13800138411';
+    await subscribe(to);
+    const mk = (seq: number, id: string) => sm(to, [charged(id)], { esm_class: EsmClass.UDHI, short_message: Buffer.concat([buildConcatUdh({ ref: 53, total: 2, seq }), encodeText(TEXT, 8)]) });
+    assert.equal((await submit(mk(1, serviceId))).status, CommandStatus.ESME_ROK);
+    assert.equal((await submit(mk(2, othersService))).status, CommandStatus.ESME_RINVOPTPARAMVAL);
+    assert.equal((await sent(to)).some((t) => t.includes(TEXT)), false, 'only the service\'s notice went to the number');
+    assert.equal((await refusals(to)).length, 0, 'nothing recorded: no decision was made');
   });
 
   test('a scheduled one keeps its service through replace_sm and is stopped at send time once the subscription ended', async () => {

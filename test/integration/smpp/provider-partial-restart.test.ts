@@ -6,7 +6,8 @@
  * sends part 3. The message is decided on the whole text, reaches the carrier whole, and its
  * receipts go under every part's id (asked for on part 1 only). Before, the earlier parts lived in
  * the server's memory: part 3 alone opened a new set, which expired, and the message was lost though
- * its sender held an ESME_ROK for every part.
+ * its sender held an ESME_ROK for every part. The vendor TLVs a kept part gave are kept with it
+ * (SQLite 131): a set whose first part named its charged service is decided with it after a restart.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../../src/store/sqlite/index.js';
 import { SimulatedClock } from '../../../src/simulator/clock.js';
-import { CommandStatus, type DataSmPdu, type SmPdu } from '../../../src/smpp/pdu/index.js';
+import { CommandStatus, Tag, tlvCString, type DataSmPdu, type SmPdu } from '../../../src/smpp/pdu/index.js';
 import { FakeSmsc } from '../../fakes/smpp/fake-smsc.js';
 import { NOON_SHANGHAI, validCreditCode } from '../../helpers/gateway.js';
 import { concatPart, keepReceipts, onboardSmppProvider, smppGateway, using, withEsme } from '../../helpers/restart-gateway.js';
@@ -105,4 +106,40 @@ test('a crash between a set\'s decision and the drop of its kept parts: the part
       assert.deepEqual(await second.store.smppDeliveries.openParts(), []);
     });
   });
+}));
+
+test('a restart between the parts keeps the first part\'s vendor TLVs: the set is decided with them on the new gateway', { timeout: 60_000 }, () => scene(async ({ db, smsc, clock }) => {
+  // 0x1403 on part 1 only (many ESMEs give per-message attributes on the first PDU), naming no
+  // service: the set is refused 0x401 (not_found) whole. Before, part 3 was read alone: sent uncharged.
+  const run = (store: SqliteStore) => smppGateway(store, clock, `smpp://u:p@127.0.0.1:${smsc.port}?name=carrier`, { keepParts: true });
+  const receipts: string[] = [];
+  const esmeAt = (port: number) => ({ host: '127.0.0.1', port, systemId: 'esme1', password: 'pw123', bindType: 'transceiver' as const, onDeliver: keepReceipts(receipts) });
+  const part = (seq: number): SmPdu => {
+    const p = concatPart({ ref: 79, total: 3, seq, text: TEXTS[seq - 1], registeredDelivery: seq === 1 ? 1 : 0 });
+    return seq === 1 ? { ...p, tlvs: [tlvCString(Tag.smsguard_charged_service, 'chs_nope'), tlvCString(Tag.smsguard_category, 'promotions')] } : p;
+  };
+  const ids: string[] = [];
+  await using(await run(new SqliteStore(db)), async (first) => {
+    await onboardSmppProvider(first, 'esme1', 'pw123', await validCreditCode());
+    await withEsme(esmeAt(first.port), async (esme) => {
+      for (const seq of [1, 2]) {
+        const resp = await esme.request(part(seq));
+        assert.equal(resp.command_status, CommandStatus.ESME_ROK);
+        ids.push((resp as { message_id: string }).message_id);
+      }
+      const kept = await first.store.smppDeliveries.openParts();
+      assert.deepEqual(kept.map((p) => [p.seq, p.chargedServiceId, p.category, p.messageType]), [[1, 'chs_nope', 'promotions', undefined], [2, undefined, undefined, undefined]]);
+    });
+  });
+
+  await using(await run(new SqliteStore(db)), (second) => withEsme(esmeAt(second.port), async (esme) => {
+    const resp = await esme.request(part(3));
+    assert.equal(resp.command_status, 0x401, `0x${resp.command_status.toString(16)} (ESME_ROK: the first part's service lost with the restart)`);
+    // refused whole: the earlier parts hear REJECTD (part 1 asked for receipts)
+    await waitFor(() => (receipts.length >= 2 ? true : undefined), 10_000, 'the earlier parts\' receipts');
+    assert.deepEqual([...receipts].sort(), [...ids].sort());
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(smsc.acked.length, 0, 'nothing sent');
+    assert.deepEqual(await second.store.smppDeliveries.openParts(), []);
+  }));
 }));
