@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
 import { MemorySmppDeliveries } from '../../../src/smpp/server/memory-deliveries.js';
 import { SmppEsme } from '../../../src/smpp/client/esme.js';
-import { CommandStatus, EsmClass, buildConcatUdh, encodeText, smDefaults, type SmPdu } from '../../../src/smpp/pdu/index.js';
+import { CommandStatus, EsmClass, Tag, buildConcatUdh, encodeText, smDefaults, tlvCString, tlvUtf8CString, type SmPdu } from '../../../src/smpp/pdu/index.js';
 import type { ProviderPart } from '../../../src/ports/smpp-deliveries.js';
 import { MemoryCredentials } from '../../fakes/smpp/memory-credentials.js';
 import { FakeApp } from '../../fakes/smpp/fake-app.js';
@@ -122,6 +122,41 @@ test('two gateway processes on one store: the parts of one set sent to each meet
     // the copy the other process held expires unreported
     await new Promise((r) => setTimeout(r, 2_500));
     assert.equal(await shared.count('cp_1'), 0, 'no EXPIRED receipt for parts of a message that was decided');
+  } finally {
+    await ea.close();
+    await eb.close();
+    await a.close();
+    await b.close();
+  }
+});
+
+test('two gateway processes on one store: the vendor TLVs of a part another process kept are the set\'s; parts disagreeing across processes refuse it', { timeout: 30_000 }, async () => {
+  const app = new FakeApp();
+  const creds = new SmppCredentials({ store: new MemoryCredentials(), contentProviderExists: async () => true, now: () => Date.now(), newId: () => 'cred_1' });
+  await creds.create({ role: 'admin', actorId: 'a' }, 'cp_1', { systemId: 'cp1', password: 'pw' });
+  const shared = new MemorySmppDeliveries();
+  const make = () => new SmppServer({ app, deliveries: shared, sharedEvents: true, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', reassemblyTtlMs: 400 });
+  const a = make();
+  const b = make();
+  const [portA, portB] = [await a.listen(0, '127.0.0.1'), await b.listen(0, '127.0.0.1')];
+  const ea = await SmppEsme.connect({ host: '127.0.0.1', port: portA, systemId: 'cp1', password: 'pw', bindType: 'transmitter' });
+  const eb = await SmppEsme.connect({ host: '127.0.0.1', port: portB, systemId: 'cp1', password: 'pw', bindType: 'transmitter' });
+  const withTlvs = (p: SmPdu, category: string): SmPdu => ({ ...p, tlvs: [tlvUtf8CString(Tag.smsguard_category, category), tlvCString(Tag.smsguard_charged_service, 'chs_1')] });
+  try {
+    const before = app.submissions.length;
+    // part 1 with the TLVs to B; parts 2 and 3 to A, which takes the set whole from the store
+    assert.equal((await eb.request(withTlvs(part(21, 3, 1, '【示例】第一'), 'promotions'))).command_status, CommandStatus.ESME_ROK);
+    assert.equal((await ea.request(part(21, 3, 2, '第二'))).command_status, CommandStatus.ESME_ROK);
+    assert.equal((await ea.request(part(21, 3, 3, '第三'))).command_status, CommandStatus.ESME_ROK);
+    assert.equal(app.submissions.length, before + 1);
+    const s = app.submissions.at(-1)!;
+    assert.deepEqual([s.input.text, s.input.category, s.input.chargedServiceId], ['【示例】第一第二第三', 'promotions', 'chs_1']);
+    // part 1 says promotions (B), part 2 news (A): refused whole, nothing decided
+    assert.equal((await eb.request(withTlvs(part(22, 3, 1, '【示例】第一'), 'promotions'))).command_status, CommandStatus.ESME_ROK);
+    assert.equal((await ea.request(withTlvs(part(22, 3, 2, '第二'), 'news'))).command_status, CommandStatus.ESME_ROK);
+    assert.equal((await ea.request(part(22, 3, 3, '第三'))).command_status, CommandStatus.ESME_RINVOPTPARAMVAL);
+    assert.equal(app.submissions.length, before + 1, 'nothing decided');
+    assert.deepEqual(await shared.openParts(), []);
   } finally {
     await ea.close();
     await eb.close();
