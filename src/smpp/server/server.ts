@@ -616,7 +616,8 @@ export class SmppServer {
     if (pdu.command === 'submit_sm') {
       const t = readSubmitTimes(pdu, this.messageTimesNow());
       if (t.status !== undefined) return conn.respond(responseFor(pdu, t.status));
-      // a long message's schedule and validity are the part's that completes its set
+      // a long message's schedule and validity are the part's that completes its set, deliberately:
+      // the set is judged and queued under the times it takes (docs/SMPP.md, Long messages, "the set's fields")
       if (t.scheduledAt !== undefined) f.scheduledAt = t.scheduledAt;
       if (t.validUntil !== undefined) f.validUntil = t.validUntil;
     }
