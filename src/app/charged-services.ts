@@ -1,5 +1,5 @@
 /**
- * Charged services (shared/REGULATION.md rule 8: before charging, the user is told the service, the
+ * Charged services (docs/REGULATION.md rule 8: before charging, the user is told the service, the
  * tariff, the charging method and how to unsubscribe). The operator registers a provider's services;
  * the provider subscribes a number through a notice smsguard writes and sends itself; only the user's
  * `Y` to it starts the subscription, and only a message naming a service the number is subscribed

@@ -19,7 +19,7 @@ export const MIN_PROOF_CAPTURED_AT = Date.UTC(2000, 0, 1);
 /**
  * The longest a consent may run, in days: from when it was given (proof/capturedAt; without proof, from
  * now) to expiresAt. A gateway limit, not a rule of the regulations (they require the duration to be
- * stated, not a maximum: shared/REGULATION.md item 5); the same maximum as a consent request's
+ * stated, not a maximum: docs/REGULATION.md item 5); the same maximum as a consent request's
  * `durationDays`, so a consent obtained elsewhere cannot outlast one asked for here. Year 9999 is a
  * consent that never ends, which the duration requirement rules out.
  */

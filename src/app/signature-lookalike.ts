@@ -1,5 +1,5 @@
 /**
- * A signature that reads as another provider's: the true-sender rule (shared/REGULATION.md, rule 2)
+ * A signature that reads as another provider's: the true-sender rule (docs/REGULATION.md, rule 2)
  * asks that the 【name】 a handset shows be the sender's own, and `【好運銀行】`, `【好运·银行】` or
  * `【Ｈａｏｙｕｎ】` read as `【好运银行】` / `【HAOYUN】` to anyone who receives them. A new registration
  * (an admin's, or a provider's application) is compared, in the content normaliser's match form

@@ -40,7 +40,7 @@ export interface SubmitInput {
   category?: string;
   clientRef?: string;
   /**
-   * A charged message (shared/REGULATION.md rule 8): the charged service it charges for. Refused
+   * A charged message (docs/REGULATION.md rule 8): the charged service it charges for. Refused
    * `charge_not_confirmed` by the pipeline (stage charging.notice) unless the number confirmed a subscription to it; an unknown or another provider's service is a request error (charged-services.ts).
    * HTTP and web as this field; SMPP as vendor TLV 0x1403 (docs/SMPP.md).
    */

@@ -1,5 +1,5 @@
 /**
- * The notice a user gets before a charged service may charge them (shared/REGULATION.md rule 8: the
+ * The notice a user gets before a charged service may charge them (docs/REGULATION.md rule 8: the
  * service, the tariff, the charging method and how to unsubscribe), written by smsguard itself so no
  * provider can leave a fact out. Pure: the caller passes the signature and the service.
  */

@@ -43,7 +43,7 @@ export const ERROR_CODES = [
   'consent_request_repeated',
   'opted_out',
   'quiet_hours',
-  // charged services (shared/REGULATION.md rule 8, src/app/charged-services.ts)
+  // charged services (docs/REGULATION.md rule 8, src/app/charged-services.ts)
   'charge_not_confirmed',
   // a notice asked for a number already subscribed to the service (409)
   'charged_already_subscribed',

@@ -3,7 +3,7 @@
  * complaint workflow and its measures, fines, the operational limits); the registry's credit code is
  * the profiles' (rule `registry.credit-code`), whose article differs by edition. In English as the API
  * states them (`article` in an error body and a record, unchanged), and in Chinese for the web pages
- * (src/web/rule-labels.ts). "rule N" is the numbered list of shared/REGULATION.md, "Rules a gateway
+ * (src/web/rule-labels.ts). "rule N" is the numbered list of docs/REGULATION.md, "Rules a gateway
  * enforces or records". The profiles' own articles carry their Chinese beside them (`articleZh`).
  */
 export const GATEWAY_ARTICLES = {

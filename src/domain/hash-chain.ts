@@ -1,5 +1,5 @@
 /**
- * Tamper evidence for the statutory records (Art. 20 cn-2015; rules 7 and 11 of shared/REGULATION.md):
+ * Tamper evidence for the statutory records (Art. 20 cn-2015; rules 7 and 11 of docs/REGULATION.md):
  * each month's records form a hash chain, `hash_n = SHA-256(hash_{n-1} ‖ canonical(record_n))`, whose
  * head is signed (Ed25519) and published. Pure: hashing is computation, not I/O; time arrives as an
  * argument.

@@ -1,5 +1,5 @@
 /**
- * Message classes of shared/REGULATION.md. Only `commercial` needs consent and may advertise.
+ * Message classes of docs/REGULATION.md. Only `commercial` needs consent and may advertise.
  */
 export const MESSAGE_TYPES = ['verification', 'notification', 'commercial', 'public_welfare'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];

@@ -19,7 +19,7 @@ export interface Candidate {
   type: MessageType;
   category?: string;
   /**
-   * A charged message (shared/REGULATION.md rule 8): the sender's charged service it charges for, its
+   * A charged message (docs/REGULATION.md rule 8): the sender's charged service it charges for, its
    * existence and owner checked by the use case (a request error). Absent on every other message.
    */
   chargedServiceId?: string;

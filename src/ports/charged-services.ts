@@ -1,6 +1,6 @@
 import type { KeysetPosition } from '../domain/page-cursor.js';
 
-/** A service a content provider charges the user for (shared/REGULATION.md rule 8). */
+/** A service a content provider charges the user for (docs/REGULATION.md rule 8). */
 export interface ChargedServiceRow {
   id: string;
   contentProviderId: string;

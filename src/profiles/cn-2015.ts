@@ -1,5 +1,5 @@
 /**
- * MIIT Order No. 31 (2015), the edition smsguard was specified from. shared/REGULATION.md names Arts.
+ * MIIT Order No. 31 (2015), the edition smsguard was specified from. docs/REGULATION.md names Arts.
  * 6–7, 30 and 31; the other article numbers (3, 18, 19, 20, 26) are the product's reading of Order 31,
  * and those whose wording it takes from a draft or a secondary source are `unverified`. Values that
  * are vendor practice or the gateway's own are marked `practice`.
@@ -29,14 +29,14 @@ const RULES = {
   'consent.no-reply': { article: 'Art. 18 (2014 draft: no reply counts as refusal)', articleZh: '第十八条（2014年征求意见稿：未回复视为拒绝）', summary: 'No reply within the window counts as refusal.', unverified: true },
   'consent.no-repeat': { article: 'Art. 18 (2014 draft: no repeated request after refusal)', articleZh: '第十八条（2014年征求意见稿：用户拒绝后不得重复征求同意）', summary: 'After refusal the same or a similar request must not be sent again.', unverified: true },
   'consent.proof': { article: 'Art. 18 (consent evidence)', articleZh: '第十八条（同意的凭证）', summary: 'Consents granted through the API carry evidence.' },
-  // Charged services (src/app/charged-services.ts). shared/REGULATION.md states the duty (rule 8) but
+  // Charged services (src/app/charged-services.ts). docs/REGULATION.md states the duty (rule 8) but
   // not the article it comes from, so the rule cites the list's rule and is unverified.
-  'charging.notice': { article: 'shared/REGULATION.md rule 8 (before charging, the user is told the service, tariff, charging method and how to unsubscribe; article not known)', articleZh: '要点第8项（收费前须告知用户服务内容、资费标准、收费方式及退订方式；条款序号未知）', summary: 'A charged message needs the number’s confirmed subscription to the service, given after a notice of the service, tariff, charging method and how to unsubscribe.', unverified: true },
+  'charging.notice': { article: 'docs/REGULATION.md rule 8 (before charging, the user is told the service, tariff, charging method and how to unsubscribe; article not known)', articleZh: '要点第8项（收费前须告知用户服务内容、资费标准、收费方式及退订方式；条款序号未知）', summary: 'A charged message needs the number’s confirmed subscription to the service, given after a notice of the service, tariff, charging method and how to unsubscribe.', unverified: true },
   'records.retention': { article: 'Art. 20 (records kept at least 5 months)', articleZh: '第二十条（记录至少保存五个月）', summary: 'Records are kept at least five months.' },
   // A regulator token's limits (src/app/records-scope.ts). The province is the law's: MIIT supervises
   // the whole country, a provincial administration its own region (Art. 3), and inspects there
   // (Art. 30). The dates are not: an operator issues a token for the period an inspection asks about.
-  // Art. 3 is not in shared/REGULATION.md; its wording was read off an unofficial copy, so unverified.
+  // Art. 3 is not in docs/REGULATION.md; its wording was read off an unofficial copy, so unverified.
   'supervision.province-scope': { article: 'Art. 3 (a provincial administration supervises SMS services in its own region); Art. 30 (inspection)', articleZh: '第三条（省级通信管理局监督管理本行政区域内的短信息服务）；第三十条（监督检查）', summary: 'A regulator token limited to a province reaches the content providers registered there (and reads the operator, who is no province’s), and writes only about them.', unverified: true },
   'supervision.date-scope': { article: 'operational, not regulation (the period an inspection asks about, for which the operator issued the token)', articleZh: '运营安排，并非法规规定（检查所涉的期间，运营方为该期间签发令牌）', summary: 'A regulator token limited to dates reaches what came about inside them, and creates nothing once today is outside them.' },
 } as const;

@@ -1,7 +1,7 @@
 /**
  * MIIT Order No. 74 (issued 2026-02-09, in force 2026-05-01), known only from public summaries:
  * article numbers are not known, so rules cite the section and a Chinese key phrase, and every value
- * not confirmed is `unverified` (shared/REGULATION.md, "What is not known").
+ * not confirmed is `unverified` (docs/REGULATION.md, "What is not known").
  */
 import type { Profile, RuleSource } from './types.js';
 import { CN_2015 } from './cn-2015.js';
@@ -37,7 +37,7 @@ const RULES: Record<string, RuleSource> = {
   'consent.proof': u('Order 74, commercial SMS section (“同意的证明材料”)', '工信部令第74号，商业性短信息部分（“同意的证明材料”）', 'The sender holds proof of consent and hands it over for review.'),
   'consent.no-reply': u('Order 74 (“明示同意”): silence is never consent', '工信部令第74号（“明示同意”）：未回复绝不视为同意', 'No reply is never consent.'),
   'records.retention': u('Order 74, records section (“至少保存六个月”, one source)', '工信部令第74号，记录部分（“至少保存六个月”，仅一处来源）', 'Records are kept at least six months.'),
-  'charging.notice': u('Order 74 (article not known; shared/REGULATION.md rule 8: before charging, the user is told the service, tariff, charging method and how to unsubscribe)', '工信部令第74号（条款序号未知；要点第8项：收费前须告知用户服务内容、资费标准、收费方式及退订方式）', CN_2015.rules['charging.notice'].summary),
+  'charging.notice': u('Order 74 (article not known; docs/REGULATION.md rule 8: before charging, the user is told the service, tariff, charging method and how to unsubscribe)', '工信部令第74号（条款序号未知；要点第8项：收费前须告知用户服务内容、资费标准、收费方式及退订方式）', CN_2015.rules['charging.notice'].summary),
   'supervision.province-scope': u('Order 74, general provisions (“省、自治区、直辖市通信管理局…本行政区域内”) and supervision section (“监督检查”)', '工信部令第74号，总则（“省、自治区、直辖市通信管理局…本行政区域内”）及监督检查部分（“监督检查”）', CN_2015.rules['supervision.province-scope'].summary),
 };
 

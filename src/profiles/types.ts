@@ -18,7 +18,7 @@ export interface Param<T> {
   articleZh?: string;
   /** `law` = the regulation's text; `practice` = vendor or carrier default, not law. */
   basis: 'law' | 'draft' | 'practice';
-  /** True when the source was not read in the original (see shared/REGULATION.md). */
+  /** True when the source was not read in the original (see docs/REGULATION.md). */
   unverified?: boolean;
   /** Set on the resolved profile when an operator changed the value. */
   overridden?: boolean;

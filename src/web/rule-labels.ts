@@ -129,7 +129,7 @@ function ownSources(ref: RuleRef): { profile: Profile; source: RuleSource }[] {
 
 /**
  * Whether the profile marks the source of this rule's article unverified (not read in the original,
- * shared/REGULATION.md): the rule itself, or a parameter it sets under the same article. Only when
+ * docs/REGULATION.md): the rule itself, or a parameter it sets under the same article. Only when
  * the article shown is the profile's own for that rule (an article from elsewhere is not the
  * profile's to qualify), in the profile named, else in any profile that states this article.
  */

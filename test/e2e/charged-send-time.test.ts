@@ -1,5 +1,5 @@
 /**
- * A charged message judged again when it is sent (shared/REGULATION.md rule 8; src/app/send-time-check.ts):
+ * A charged message judged again when it is sent (docs/REGULATION.md rule 8; src/app/send-time-check.ts):
  * one that waited in the queue (scheduled) or for review (held) is not sent once the number's
  * subscription ended meanwhile (TD, the provider's DELETE): stopped `rejected` with
  * charge_not_confirmed and rule charging.notice, as a submission after the end would be. A

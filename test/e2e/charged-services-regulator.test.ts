@@ -1,5 +1,5 @@
 /**
- * Regulators read charged services (shared/REGULATION.md rules 8 and 11), as they read other provider
+ * Regulators read charged services (docs/REGULATION.md rules 8 and 11), as they read other provider
  * data: read only; a token limited to a province sees only services of providers registered there
  * (another's service by id: 404 as if absent, as a consent request or a message; naming another's
  * provider in the list filter: 403 supervision.province-scope), one limited to dates only the

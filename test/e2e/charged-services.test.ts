@@ -1,5 +1,5 @@
 /**
- * Charged services end to end (shared/REGULATION.md rule 8: before charging, the user is told the
+ * Charged services end to end (docs/REGULATION.md rule 8: before charging, the user is told the
  * service, tariff, charging method and how to unsubscribe): the registry, the notice smsguard sends,
  * the user's Y / N / TD / silence, charged messages refused until confirmed, and the ends of a
  * subscription (the provider's DELETE, the user's opt-out); a second notice to a subscribed number

@@ -132,7 +132,7 @@ describe('consent requests: answers, wording and repeats (cn-2015)', () => {
   test('N after a promotion that says 回N退订 opts out, even with a request pending (found by the consent audit)', async () => {
     // The request pending, the provider then sent a promotion under an earlier consent saying "回N退订".
     // The user's N answered that message, the last one the number got from the port: it refused only
-    // the request, and the promotions went on: a refusal that did not work (shared/REGULATION.md item 6).
+    // the request, and the promotions went on: a refusal that did not work (docs/REGULATION.md item 6).
     const to = '13800138039';
     const p = { channel: 'web', reference: 'form 9', capturedAt: new Date(g.clock.now() - 60_000).toISOString() };
     const c = await g.http.inject({ method: 'POST', url: '/v1/consents', headers: cp.auth, payload: { msisdn: to, category: 'promo', frequency: { count: 5, per: 'day' }, expiresAt: new Date(g.clock.now() + 30 * 24 * HOUR).toISOString(), proof: p } });

@@ -2,7 +2,7 @@
  * The profile chosen decides what the gateway answers over HTTP, and every compliance rejection says
  * which rule, which article of which edition and which profile: {code, rule, article, profile}, the
  * article the profile's own for that rule. Under cn-2026 no rejection gives an Order 31 article number
- * as Order 74's (Order 74's were not read: shared/REGULATION.md), and the differences REGULATION.md
+ * as Order 74's (Order 74's were not read: docs/REGULATION.md), and the differences REGULATION.md
  * names between the editions show: proof of consent, retention months.
  */
 import { describe, test } from 'node:test';

@@ -1,5 +1,5 @@
 /**
- * `/web/charged-services` (shared/REGULATION.md rule 8): charged services as pages, through the same
+ * `/web/charged-services` (docs/REGULATION.md rule 8): charged services as pages, through the same
  * use cases as GET/POST /v1/charged-services, GET /v1/charged-services/{id}/subscriptions and DELETE
  * …/subscriptions/{msisdn}. The operator lists every provider's services (name, tariff in yuan, charging
  * method, provider) and registers one, a refusal said in the page's language against the form's field;

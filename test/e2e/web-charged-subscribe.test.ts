@@ -1,5 +1,5 @@
 /**
- * `/web/charged-services/{id}`: the provider subscribes a number from its service's page (shared/REGULATION.md
+ * `/web/charged-services/{id}`: the provider subscribes a number from its service's page (docs/REGULATION.md
  * rule 8), through the same use case as POST /v1/charged-services/{id}/subscriptions: smsguard sends its
  * free notice and the subscription starts only on the user's Y, which the page says. A double click sends
  * one notice (form-once.ts); each refusal is the API's status and code, said in the page's language next to

@@ -1,5 +1,5 @@
 /**
- * Charged services (shared/REGULATION.md rule 8; src/app/charged-services.ts): the operator registers
+ * Charged services (docs/REGULATION.md rule 8; src/app/charged-services.ts): the operator registers
  * a provider's services, the provider subscribes a number through smsguard's own notice and ends a
  * subscription, and lists a service's subscriptions. A subscription's status and history are its
  * notice's: GET /v1/consent-requests/{id}.

@@ -1,4 +1,4 @@
-/** Charged messages (shared/REGULATION.md rule 8): a charge needs the number's confirmed subscription. */
+/** Charged messages (docs/REGULATION.md rule 8): a charge needs the number's confirmed subscription. */
 import type { Stage } from '../types.js';
 
 /**

@@ -122,7 +122,7 @@ export const Tag = {
   smsguard_rule: 0x1402,
   /**
    * smsguard vendor TLV: the charged service (POST /v1/charged-services) a submit_sm / data_sm /
-   * submit_multi charges for (HTTP `chargedServiceId`, shared/REGULATION.md rule 8), C-string (UTF-8).
+   * submit_multi charges for (HTTP `chargedServiceId`, docs/REGULATION.md rule 8), C-string (UTF-8).
    */
   smsguard_charged_service: 0x1403,
 } as const;

@@ -1,5 +1,5 @@
 /**
- * The charged-services pages (shared/REGULATION.md rule 8: before charging, the user is told the
+ * The charged-services pages (docs/REGULATION.md rule 8: before charging, the user is told the
  * service, the tariff, the charging method and how to unsubscribe). `/web/charged-services` lists the
  * services as GET /v1/charged-services answers the viewer (the operator and a regulator every provider's,
  * a regulator within its token's province, a provider its own), each with its name, tariff in yuan, charging method and provider; the operator also gets

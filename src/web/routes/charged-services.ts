@@ -1,5 +1,5 @@
 /**
- * Charged services (shared/REGULATION.md rule 8): the same use cases as GET/POST /v1/charged-services,
+ * Charged services (docs/REGULATION.md rule 8): the same use cases as GET/POST /v1/charged-services,
  * GET/POST /v1/charged-services/{id}/subscriptions and DELETE …/subscriptions/{msisdn}, so each role sees and
  * does exactly what the API lets it (the operator every provider's and registers; a provider its own,
  * subscribes numbers and ends its subscriptions; a regulator reads, within its token's scope, and neither

@@ -1,5 +1,5 @@
 /**
- * A charged message sent over SMPP (shared/REGULATION.md rule 8; docs/SMPP.md, vendor TLV 0x1403;
+ * A charged message sent over SMPP (docs/REGULATION.md rule 8; docs/SMPP.md, vendor TLV 0x1403;
  * docs/CONSENT.md, "Charged services (rule 8)"): a submit_sm naming the service in TLV 0x1403 goes
  * through the same use case as HTTP's `chargedServiceId`. Over a real bind, with the real App, a
  * service registered and subscribed through the API: refused 0x414 (charge_not_confirmed, recorded

@@ -1,5 +1,5 @@
 /**
- * A credit code refused at registration (rule 1 of shared/REGULATION.md) answers like every other
+ * A credit code refused at registration (rule 1 of docs/REGULATION.md) answers like every other
  * compliance rejection: code, rule, the article of the edition in force and the profile. It named no
  * profile and cited Order 31's Arts. 6–7 under cn-2026 too.
  */

@@ -21,7 +21,7 @@ for (const id of PROFILE_IDS) {
     assert.ok(d.rejection!.article.length > 3, 'article named');
     assert.notEqual(d.rejection!.article, 'unspecified');
     // The article names the edition in force: under cn-2026 an Order 31 article number is never
-    // given as if it were Order 74's (whose numbers are not known: shared/REGULATION.md).
+    // given as if it were Order 74's (whose numbers are not known: docs/REGULATION.md).
     if (id === 'cn-2026' && /\bArt\. \d|\bdraft\b/.test(d.rejection!.article)) assert.match(d.rejection!.article, /^Order 74 \(article not known; as Order 31 /, d.rejection!.rule);
     if (id === 'cn-2015') assert.doesNotMatch(d.rejection!.article, /Order 74/);
     return d;

@@ -1,5 +1,5 @@
 /**
- * Each profile cites its own edition (shared/REGULATION.md): cn-2015 Order 31's articles, cn-2026
+ * Each profile cites its own edition (docs/REGULATION.md): cn-2015 Order 31's articles, cn-2026
  * Order 74, whose article numbers were not read, so where a cn-2026 rule comes over from Order 31 it
  * says so and is marked unverified. A decision, a rejection and the web pages show these articles
  * with the profile's id, so an Order 31 number under `cn-2026` would name a provision of a
@@ -46,24 +46,24 @@ test('a rule carried over keeps what cn-2015 enforces and its Order 31 article, 
 });
 
 /**
- * What shared/REGULATION.md leaves open for cn-2015: port separation (2020 draft), the no-reply and
+ * What docs/REGULATION.md leaves open for cn-2015: port separation (2020 draft), the no-reply and
  * no-repeat consent rules (2014 draft, final wording unverified), the complaint deadlines (a secondary
  * source), the province scope (Art. 3, not in it), and the content rules' sources (article numbers not
  * confirmed). The rest it states as the regulation's (the consent request's type, frequency and
  * duration among them) or as market practice, which is no claim about the text.
  */
-test('cn-2015 marks unverified exactly what shared/REGULATION.md leaves open', () => {
+test('cn-2015 marks unverified exactly what docs/REGULATION.md leaves open', () => {
   const flagged = sources(PROFILES['cn-2015']).filter((s) => s.unverified === true).map((s) => s.where).sort();
   assert.deepEqual(flagged, [
     'param complaintAnswerWorkingDays', 'param complaintForwardWorkingDays', 'param consentRepeatBanDays', 'param noReplyMeansRefusal', 'param portSeparation',
-    // shared/REGULATION.md rule 8 names no article
+    // docs/REGULATION.md rule 8 names no article
     'rule charging.notice',
     'rule consent.no-repeat', 'rule consent.no-reply', 'rule content.prohibited', 'rule content.template', 'rule monitor.early-warning',
     'rule port.separation', 'rule supervision.province-scope',
   ].sort());
 });
 
-test('values shared/REGULATION.md gives as market practice, or that are the gateway\'s own, say so (basis practice, not law or a draft)', () => {
+test('values docs/REGULATION.md gives as market practice, or that are the gateway\'s own, say so (basis practice, not law or a draft)', () => {
   for (const p of Object.values(PROFILES)) {
     // "Market practice (defaults, not law)", and the refusal notice's wording (rule 6: Huawei's).
     for (const name of ['verificationLimits', 'quietHours', 'maxLength', 'refusalNotice', 'optOutKeywords', 'complaintRateThresholdPerMillion'] as const) {

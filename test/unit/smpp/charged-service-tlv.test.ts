@@ -1,6 +1,6 @@
 /**
  * Vendor TLV 0x1403 (docs/SMPP.md, "Message type and category"): the charged service a submit_sm,
- * data_sm or submit_multi charges for, HTTP's `chargedServiceId` (shared/REGULATION.md rule 8). The
+ * data_sm or submit_multi charges for, HTTP's `chargedServiceId` (docs/REGULATION.md rule 8). The
  * server reads it as given (translate.ts) and the SMPP door's input carries it to the same use case,
  * whose validation refuses a malformed one invalid_request as HTTP's (0x45 on SMPP).
  */

@@ -1,6 +1,6 @@
 -- Re-runnable (IF NOT EXISTS), as the migrations before it: a schema rolled back to an earlier
 -- version in place (the live-queue migration tests) runs it again over its own tables.
--- Same as the SQLite migration 128: charged services (shared/REGULATION.md rule 8), the notice a
+-- Same as the SQLite migration 128: charged services (docs/REGULATION.md rule 8), the notice a
 -- subscription is asked with (a consent request naming its service) and confirmed subscriptions.
 CREATE TABLE IF NOT EXISTS charged_services (
   id                  text PRIMARY KEY,

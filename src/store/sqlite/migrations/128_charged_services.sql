@@ -1,4 +1,4 @@
--- Charged services (shared/REGULATION.md rule 8: before charging, the user is told the service, the
+-- Charged services (docs/REGULATION.md rule 8: before charging, the user is told the service, the
 -- tariff, the charging method and how to unsubscribe; docs/CONSENT.md, "Charged services (rule 8)").
 
 -- The registry: one row per service a content provider charges for, sent from one of its ports.

@@ -1,4 +1,4 @@
--- A queued (or held) charged message's service (shared/REGULATION.md rule 8; SubmitInput.chargedServiceId):
+-- A queued (or held) charged message's service (docs/REGULATION.md rule 8; SubmitInput.chargedServiceId):
 -- claims return it, and the send-time check (src/app/send-time-check.ts) stops the message
 -- `charge_not_confirmed` when the number's subscription to it ended while it waited (TD, an opt-out,
 -- the provider's DELETE). NULL for every message naming no service, and for those queued before this
