@@ -85,8 +85,13 @@ export function deliverRetryDelayMs(attempts: number): number {
   return Math.min(1000 * 2 ** Math.max(0, attempts - 1), 300_000);
 }
 
-/** Statuses after which the ESME may take the deliver_sm later (others: it refused it for good). */
-const TRANSIENT = new Set<number>([CommandStatus.ESME_RTHROTTLED, CommandStatus.ESME_RMSGQFUL, CommandStatus.ESME_RX_T_APPN, CommandStatus.ESME_RSYSERR]);
+/**
+ * Statuses after which the ESME may take the deliver_sm later (others: it refused it for good).
+ * ESME_RINVBNDSTS says the session, not the deliver_sm, was wrong: one that crossed the ESME's
+ * unbind (smsguard's own client answers so once it has sent its unbind) goes again at its next
+ * bind. Before 2026-12-07 it counted as refused for good and the receipt was dropped.
+ */
+const TRANSIENT = new Set<number>([CommandStatus.ESME_RTHROTTLED, CommandStatus.ESME_RMSGQFUL, CommandStatus.ESME_RX_T_APPN, CommandStatus.ESME_RSYSERR, CommandStatus.ESME_RINVBNDSTS]);
 
 const CLAIM_MAX = 200;
 const EXPIRE_BATCH = 10_000;

@@ -193,8 +193,15 @@ export class Session<C = unknown> {
   private closeReason = '';
   /** The bound state our own unbind left (what the peer could submit in before it). */
   private unboundFrom: SessionState | null = null;
-  /** The peer's unbind, held until the requests it sent before it are answered (and when it came). */
+  /**
+   * The peer's unbind, held until the requests it sent before it are answered and ours sent before it
+   * (deliver_sm) have their answers or time out (and when it came).
+   */
   private peerUnbind: { pdu: Pdu; at: number } | null = null;
+  /** Our own unbind, not sent yet: requests of ours still in flight get their answers (or time out) first. */
+  private heldUnbind = false;
+  /** Our requests (not the session's own bind, enquire_link, unbind) sent and unanswered. */
+  private outboundOpen = 0;
   /**
    * Whether the bound ESME reads optional parameters (smsc role): false when it bound with an
    * interface_version below 0x34 (SMPP 3.3 has no TLVs, and a 3.3 ESME reads a PDU's trailing octets
@@ -292,6 +299,7 @@ export class Session<C = unknown> {
       const pdu = head.pdu as Pdu;
       pdu.sequence_number = this.seq();
       this.pending.set(pdu.sequence_number, { request: pdu, ctx: head.ctx, sentAt: now, internal: false });
+      this.outboundOpen++;
       // a copy for a pre-3.4 ESME: the caller's PDU keeps its TLVs (it may go to another bind later)
       this.handler.send(!this.peerTlvs && 'tlvs' in pdu && pdu.tlvs.length > 0 ? { ...pdu, tlvs: [] } : pdu);
     }
@@ -305,7 +313,26 @@ export class Session<C = unknown> {
     if (this.inboundOpen > 0) this.inboundOpen--;
     if (this._state === 'closed') return;
     this.handler.send(resp);
-    if (this.peerUnbind && this.inboundOpen === 0) this.finishPeerUnbind('peer unbound');
+    this.settleUnbinding();
+  }
+
+  /**
+   * Ends an unbinding whose wait is over: our held unbind goes once none of our requests is in
+   * flight; the peer's unbind is answered once, besides, every request it sent before it has its
+   * answer. True when the session was closed by it.
+   */
+  private settleUnbinding(now = this.lastHeard): boolean {
+    if (this._state !== 'unbinding' || this.awaitsOutbound()) return false;
+    if (this.heldUnbind) {
+      this.heldUnbind = false;
+      this.sendUnbind(now);
+      return false;
+    }
+    if (this.peerUnbind && this.inboundOpen === 0) {
+      this.finishPeerUnbind('peer unbound');
+      return true;
+    }
+    return false;
   }
 
   private finishPeerUnbind(reason: string): void {
@@ -342,7 +369,13 @@ export class Session<C = unknown> {
     this.handler.send(responseFor(b, status, ''));
   }
 
-  /** Starts an orderly unbind: queued requests are handed back, in-flight ones get their answers. */
+  /**
+   * Starts an orderly unbind. Nothing new is sent from now on (queued requests are handed back when
+   * the session closes); requests of ours already in flight (deliver_sm) get their answers first, or
+   * time out (each within the response timeout), and only then does the unbind go: a peer closes
+   * once it has answered the unbind, and an answer it would have written after that is lost (the
+   * receipt would go again at its next bind, a repeat). `unbindHeld` says whether it waits.
+   */
   unbind(now: number): void {
     if (!this.bound) {
       this.terminate('unbind before bind');
@@ -350,6 +383,27 @@ export class Session<C = unknown> {
     }
     this.unboundFrom = this._state;
     this._state = 'unbinding';
+    if (this.awaitsOutbound()) {
+      this.heldUnbind = true;
+      return;
+    }
+    this.sendUnbind(now);
+  }
+
+  /**
+   * Whether an unbind (ours or the peer's) waits for the answers to our requests in flight: as an
+   * SMSC, whose requests are deliver_sm (receipts, MO) that go again at the next bind when unanswered.
+   */
+  private awaitsOutbound(): boolean {
+    return this.opts.role === 'smsc' && this.outboundOpen > 0;
+  }
+
+  /** True while our unbind waits for the answers to our requests in flight. */
+  get unbindHeld(): boolean {
+    return this.heldUnbind;
+  }
+
+  private sendUnbind(now: number): void {
     const pdu: Pdu = { command: 'unbind', command_status: 0, sequence_number: this.seq() };
     this.pending.set(pdu.sequence_number, { request: pdu, ctx: undefined as C, sentAt: now, internal: true });
     this.handler.send(pdu);
@@ -369,6 +423,7 @@ export class Session<C = unknown> {
     const p = this.pending.get(resp.sequence_number);
     if (!p) return; // late answer to a request that already timed out, or a peer's stray: nothing to do
     this.pending.delete(resp.sequence_number);
+    if (!p.internal) this.outboundOpen--;
     const req = p.request;
     if (req.command === 'enquire_link') this.enquirePending = false;
     else if (req.command === 'unbind') {
@@ -386,6 +441,7 @@ export class Session<C = unknown> {
       return;
     }
     if (!p.internal) this.handler.onResponse?.(resp, req, p.ctx);
+    if (this.settleUnbinding(now)) return;
     this.flush(now);
     if (this.hasRoom) this.handler.onDrain?.();
   }
@@ -404,14 +460,26 @@ export class Session<C = unknown> {
         if (this._state === 'open' || this._state === 'binding') return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RINVBNDSTS));
         // Requests the peer sent before its unbind and still being handled get their answers first:
         // a submit recorded but never answered would be resubmitted (a duplicate), its id unknown.
-        // Nothing more is taken meanwhile (not bound: later submits are refused ESME_RINVBNDSTS).
-        if (this.bound && this.inboundOpen > 0) {
+        // Likewise ours in flight (deliver_sm: a receipt, an MO) wait for the peer's answers, which
+        // it may still send (SMPP 3.4 §4.2 only ends the session with the unbind_resp; Net::SMPP,
+        // our own client answer them): one unanswered when we close goes again at the next bind.
+        // Nothing more is sent or taken meanwhile (not bound: later submits are refused
+        // ESME_RINVBNDSTS). Bounded: the response timeout from the unbind. (As an SMSC only: our
+        // client's link settles its submits itself, docs/SMPP.md "Stopping and starting a link".)
+        if (this.bound && (this.inboundOpen > 0 || this.awaitsOutbound())) {
           this.unboundFrom = null;
           this._state = 'unbinding';
           this.peerUnbind = { pdu, at: now };
           return;
         }
         if (this.peerUnbind) return; // a repeat while we wait
+        // Our own unbind was waiting for our requests in flight: the peer's takes its place, and is
+        // answered once they are settled.
+        if (this.heldUnbind) {
+          this.heldUnbind = false;
+          this.peerUnbind = { pdu, at: now };
+          return;
+        }
         this.handler.send(responseFor(pdu, CommandStatus.ESME_ROK));
         this.terminate('peer unbound');
         return;
@@ -572,6 +640,7 @@ export class Session<C = unknown> {
     for (const [seq, p] of this.pending) {
       if (now - p.sentAt < this.opts.responseTimeoutMs) break;
       this.pending.delete(seq);
+      if (!p.internal) this.outboundOpen--;
       const c = p.request.command;
       if (c === 'enquire_link') return this.terminate('enquire_link unanswered');
       if (c === 'unbind') return this.terminate('unbind unanswered');
@@ -579,6 +648,7 @@ export class Session<C = unknown> {
       this.handler.onTimeout?.(p.request, p.ctx);
       if ((this._state as SessionState) === 'closed') return;
     }
+    if (this.settleUnbinding(now)) return;
     if (now - this.lastHeard >= this.opts.idleTimeoutMs) return this.terminate('peer idle');
     if (this.bound && !this.enquirePending && now - this.lastHeard >= this.opts.enquireLinkIntervalMs) {
       this.enquirePending = true;
@@ -600,6 +670,8 @@ export class Session<C = unknown> {
     for (const p of this.pending.values()) if (!p.internal) unanswered.push({ request: p.request, ctx: p.ctx });
     for (const q of this.queue.drain()) unanswered.push({ request: q.pdu, ctx: q.ctx });
     this.pending.clear();
+    this.outboundOpen = 0;
+    this.heldUnbind = false;
     this.handler.close(reason);
     this.handler.onClosed?.(reason, unanswered);
   }

@@ -194,8 +194,9 @@ export class SmppConnection<C = unknown> {
    * first and requests already handed up get their responses (waiting at most that long) before the
    * unbind: a submit the application recorded must not lose its submit_sm_resp (the ESME would
    * resubmit it, a duplicate). Once unbinding, the session answers new submits ESME_RSYSERR (smsc
-   * role; Session.refusedStatus). `unbindWaitMs` (default 3 s): how long the peer has to answer the
-   * unbind before the socket is destroyed.
+   * role; Session.refusedStatus). The unbind itself goes once our requests in flight (deliver_sm)
+   * have their answers or timed out (Session.unbind). `unbindWaitMs` (default 3 s): how long the
+   * peer has to answer the unbind before the socket is destroyed (counted after that wait).
    */
   async close(opts: { drainMs?: number; unbindWaitMs?: number } = {}): Promise<void> {
     if (this.socket.destroyed) return;
@@ -212,7 +213,10 @@ export class SmppConnection<C = unknown> {
     // unref'd timer a caller awaiting close() could find its process ending under it (a shutdown's
     // later steps never run; seen as "Promise resolution is still pending but the event loop has
     // already resolved" in test/integration/smpp/compose.test.ts when the peer closed late).
-    const t = setTimeout(() => this.socket.destroy(), opts.unbindWaitMs ?? 3000);
+    // Our unbind waits for the answers to our requests in flight (deliver_sm; Session.unbind), each
+    // settled within the response timeout: the peer's time to answer the unbind starts after that.
+    const settle = this.session.unbindHeld ? this.session.opts.responseTimeoutMs : 0;
+    const t = setTimeout(() => this.socket.destroy(), settle + (opts.unbindWaitMs ?? 3000));
     await closed;
     clearTimeout(t);
   }
