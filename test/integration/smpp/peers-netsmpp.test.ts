@@ -12,6 +12,45 @@ import { fileURLToPath } from 'node:url';
 import { startSmppGateway, type SmppGateway } from '../../fakes/smpp/smpp-gateway.js';
 import { freePort, netSmppMissing, parseKv, peersDir, start, waitListening } from '../../fakes/smpp/peers.js';
 import { until } from '../../helpers/wait.js';
+import { SmppServer, SmppCredentials } from '../../../src/smpp/server/index.js';
+import { SmppEsme } from '../../../src/smpp/client/esme.js';
+import { Tag, tlvString, type SmPdu } from '../../../src/smpp/pdu/index.js';
+import { SqliteStore } from '../../../src/store/sqlite/index.js';
+import { MemoryCredentials } from '../../fakes/smpp/memory-credentials.js';
+import { FakeApp } from '../../fakes/smpp/fake-app.js';
+
+/**
+ * A Net::SMPP receiver that unbinds with `n` receipts in flight and answers them after its unbind
+ * (`answer`) or never (`ignore`); resolves with its RESULT, the rows kept for the provider and what a
+ * fresh bind of our own client receives next (docs/SMPP.md, unbind).
+ */
+async function netSmppUnbindsWithReceipts(n: number, mode: 'answer' | 'ignore'): Promise<{ result: Record<string, string>; out: string; kept: number; again: string[] }> {
+  const store = new SqliteStore(':memory:');
+  const app = new FakeApp();
+  const creds = new SmppCredentials({ store: new MemoryCredentials(), contentProviderExists: async () => true, now: () => Date.now(), newId: () => `cred_${Math.random()}` });
+  await creds.create({ role: 'admin', actorId: 'a' }, 'cp_1', { systemId: 'cp1', password: 'secret1' });
+  const server = new SmppServer({ app, authenticate: (id, pw, ip) => creds.authenticate(id, pw, ip), portKind: async () => 'service', deliveries: store.smppDeliveries, session: { responseTimeoutMs: 1500 } });
+  const port = await server.listen(0, '127.0.0.1');
+  try {
+    const script = fileURLToPath(new URL('../../fakes/smpp/netsmpp-unbind-receipts.pl', import.meta.url));
+    const p = start('perl', [script, String(port), 'cp1', 'secret1', String(n), mode]);
+    await until(() => server.bindCount('cp_1') === 1, 10_000, 'the Net::SMPP receiver bound');
+    const t = Date.now();
+    for (let i = 0; i < n; i++) app.events.emit('messageStatus', { id: `msg_${i}`, contentProviderId: 'cp_1', status: 'delivered', at: t, from: '10690001', to: '13800138001', submittedAt: t - 1000, registeredDelivery: true, text: 'hello' });
+    assert.equal(await p.exited, 0, p.out());
+    await until(() => server.bindCount('cp_1') === 0, 10_000, 'the session ended');
+    await server.deliveries.settled();
+    const kept = await store.smppDeliveries.count('cp_1');
+    const again: string[] = [];
+    const e = await SmppEsme.connect({ host: '127.0.0.1', port, systemId: 'cp1', password: 'secret1', bindType: 'receiver', onDeliver: (d) => (again.push(tlvString((d as SmPdu).tlvs, Tag.receipted_message_id)!), 0) });
+    await new Promise((r) => setTimeout(r, 2500));
+    await e.close();
+    return { result: parseKv(p.out().split('\n').find((l) => l.startsWith('RESULT')) ?? ''), out: p.out(), kept, again: again.sort() };
+  } finally {
+    await server.close();
+    await store.close();
+  }
+}
 
 const skip = netSmppMissing();
 
@@ -85,6 +124,19 @@ describe('interop with Perl Net::SMPP', { skip }, () => {
     } finally {
       await g.close();
     }
+  });
+
+  test('Net::SMPP receiver unbinds with receipts in flight and answers them after its unbind: counted delivered, none sent again at the next bind', { timeout: 40_000 }, async () => {
+    const r = await netSmppUnbindsWithReceipts(5, 'answer');
+    assert.deepEqual([r.result.held, r.result.unbind_ok, r.result.late], ['5', '1', '0'], r.out);
+    assert.equal(r.kept, 0, 'nothing kept for the next bind');
+    assert.deepEqual(r.again, [], 'no receipt delivered twice');
+  });
+
+  test('Net::SMPP receiver unbinds and never answers its receipts: unbind_resp within the response timeout, each delivered at the next bind', { timeout: 40_000 }, async () => {
+    const r = await netSmppUnbindsWithReceipts(5, 'ignore');
+    assert.deepEqual([r.result.held, r.result.unbind_ok], ['5', '1'], r.out);
+    assert.deepEqual(r.again, ['msg_0', 'msg_1', 'msg_2', 'msg_3', 'msg_4'], 'at-least-once');
   });
 
   test('smsguard upstream client → smsc-sink.pl: submitted, acknowledged, receipts matched', async () => {
