@@ -260,6 +260,88 @@ describe('session: window, timeouts, keepalive', () => {
     assert.equal(e.s.state, 'closed');
   });
 
+  describe('an unbind with our deliver_sm in flight (smsc role): they are answered first', () => {
+    const deliver = (): SmPdu => ({ ...smDefaults(), command: 'deliver_sm', sequence_number: 0, esm_class: 4, short_message: Buffer.from('id:1 stat:DELIVRD') });
+    /** A bound receiver with three deliver_sm written (ctx 1..3) and one more queued (ctx 4, window 3). */
+    const rx = () => {
+      const srv = mk({ role: 'smsc', responseTimeoutMs: 1000, windowSize: 3 });
+      srv.s.receive({ command: 'bind_receiver', command_status: 0, sequence_number: 1, system_id: 'cp', password: 'pw', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' }, 0);
+      srv.s.acceptBind('smsguard');
+      srv.wire.length = 0;
+      for (let i = 1; i <= 4; i++) srv.s.request(deliver(), i, 0);
+      return srv;
+    };
+    const answer = (srv: ReturnType<typeof rx>, i: number, at: number) => srv.s.receive(responseFor(srv.wire[i], 0), at);
+
+    test("the ESME's unbind: no new deliver_sm, unbind_resp once each has its answer; the queued one handed back", () => {
+      const srv = rx();
+      assert.equal(srv.wire.length, 3);
+      srv.s.receive({ command: 'unbind', command_status: 0, sequence_number: 50 }, 10);
+      assert.equal(srv.s.state, 'unbinding');
+      assert.equal(srv.wire.length, 3, 'no unbind_resp yet');
+      answer(srv, 0, 20);
+      assert.equal(srv.wire.length, 3, 'no deliver_sm into the freed slot');
+      answer(srv, 1, 20);
+      answer(srv, 2, 30);
+      assert.deepEqual(srv.wire.slice(3).map((p) => [p.command, p.sequence_number]), [['unbind_resp', 50]]);
+      assert.deepEqual(srv.events.filter((x) => x.kind === 'response').map((x) => x.ctx), [1, 2, 3], 'each answer reaches the layer above');
+      assert.deepEqual(srv.events.find((x) => x.kind === 'closed'), { kind: 'closed', reason: 'peer unbound', ctxs: [4] });
+    });
+
+    test("the ESME's unbind, answers never coming: unbind_resp at the deliver_sm's response timeout, each handed back once", () => {
+      const srv = rx();
+      srv.s.receive({ command: 'unbind', command_status: 0, sequence_number: 50 }, 10);
+      answer(srv, 1, 20);
+      srv.s.tick(999);
+      assert.equal(srv.s.state, 'unbinding');
+      srv.s.tick(1000);
+      assert.equal(srv.wire.at(-1)!.command, 'unbind_resp');
+      assert.equal(srv.s.state, 'closed');
+      const ends = srv.events.filter((x) => x.kind === 'timeout' || x.kind === 'response' || x.kind === 'closed');
+      assert.deepEqual(ends.map((x) => x.ctx ?? x.ctxs), [2, 1, 3, [4]]);
+    });
+
+    test('our unbind (a stop, a revocation): sent once the deliver_sm in flight are answered, or timed out', () => {
+      const srv = rx();
+      srv.s.unbind(10);
+      assert.equal(srv.s.unbindHeld, true);
+      assert.equal(srv.wire.length, 3, 'no unbind while deliver_sm are in flight');
+      answer(srv, 0, 20);
+      answer(srv, 1, 20);
+      assert.equal(srv.wire.length, 3);
+      srv.s.tick(1000); // the third times out
+      assert.equal(srv.s.unbindHeld, false);
+      assert.equal(srv.wire.at(-1)!.command, 'unbind');
+      srv.s.receive(responseFor(srv.wire.at(-1)!, 0), 1001);
+      assert.equal(srv.s.state, 'closed');
+      assert.deepEqual(srv.events.filter((x) => ['response', 'timeout', 'closed'].includes(x.kind)).map((x) => x.ctx ?? x.ctxs), [1, 2, 3, [4]]);
+    });
+
+    test("the ESME's unbind crossing our held one: answered once ours in flight are settled", () => {
+      const srv = rx();
+      srv.s.unbind(10);
+      srv.s.receive({ command: 'unbind', command_status: 0, sequence_number: 60 }, 11);
+      assert.equal(srv.wire.length, 3);
+      for (const i of [0, 1, 2]) answer(srv, i, 20);
+      assert.deepEqual(srv.wire.slice(3).map((p) => [p.command, p.sequence_number]), [['unbind_resp', 60]], 'no unbind of ours after it');
+      assert.equal(srv.s.state, 'closed');
+    });
+
+    test('nothing in flight: our unbind goes at once, the ESME\'s is answered at once (as before)', () => {
+      const a = mk({ role: 'smsc' });
+      a.s.receive({ command: 'bind_receiver', command_status: 0, sequence_number: 1, system_id: 'cp', password: 'pw', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' }, 0);
+      a.s.acceptBind('s');
+      a.s.unbind(0);
+      assert.equal(a.wire.at(-1)!.command, 'unbind');
+      const b = mk({ role: 'smsc' });
+      b.s.receive({ command: 'bind_receiver', command_status: 0, sequence_number: 1, system_id: 'cp', password: 'pw', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' }, 0);
+      b.s.acceptBind('s');
+      b.s.receive({ command: 'unbind', command_status: 0, sequence_number: 2 }, 0);
+      assert.equal(b.wire.at(-1)!.command, 'unbind_resp');
+      assert.equal(b.s.state, 'closed');
+    });
+  });
+
   test('generic_nack from the peer answers the request it names', () => {
     const e = boundEsme();
     e.s.request(submit(), 5, 0);
