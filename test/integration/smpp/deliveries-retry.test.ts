@@ -85,6 +85,17 @@ describe('smpp deliveries the ESME does not take (SQLite store)', () => {
     await e.close();
   });
 
+  test('ESME_RINVBNDSTS (a deliver_sm that crossed the ESME\'s unbind; our own client answers so): kept and sent again, not dropped', async () => {
+    const got: (string | undefined)[] = [];
+    const e = await receiver(h.port, (p) => (got.push(idOf(p)), got.length === 1 ? CommandStatus.ESME_RINVBNDSTS : 0));
+    h.app.events.emit('messageStatus', receipt('msg_crossed'));
+    await waitFor(() => (got.length >= 2 ? true : undefined));
+    assert.deepEqual(got, ['msg_crossed', 'msg_crossed']);
+    assert.ok(!h.logs.some((l) => l.msg === 'smpp deliver_sm refused by ESME' && l.fields?.status === CommandStatus.ESME_RINVBNDSTS));
+    await waitFor(async () => ((await store.smppDeliveries.count()) === 0 ? true : undefined));
+    await e.close();
+  });
+
   test('a deliver_sm cut off by a disconnect before its answer is kept and goes to the next receiver', async () => {
     let first: SmppEsme | undefined;
     let seen = false;
