@@ -30,12 +30,12 @@ function receipt(id: string): AppEvents['messageStatus'] {
 const idOf = (p: Pdu) => tlvString((p as SmPdu).tlvs, Tag.receipted_message_id);
 
 /** One gateway process's SMPP server over `store` (a restart: a new one over the same store). */
-async function server(store: SqliteStore): Promise<{ app: FakeApp; server: SmppServer; port: number }> {
+async function server(store: SqliteStore): Promise<{ app: FakeApp; server: SmppServer; port: number; credentialId: string }> {
   const app = new FakeApp();
   const creds = new SmppCredentials({ store: new MemoryCredentials(), contentProviderExists: async () => true, now: () => Date.now(), newId: () => `cred_${Math.random()}` });
-  await creds.create(admin, 'cp_1', { systemId: 'cp1', password: 'secret1' });
+  const c = await creds.create(admin, 'cp_1', { systemId: 'cp1', password: 'secret1' });
   const s = new SmppServer({ app, authenticate: (id, pw, ip) => creds.authenticate(id, pw, ip), portKind: async () => 'service', deliveries: store.smppDeliveries, session: { responseTimeoutMs: RESPONSE_MS }, unbindWaitMs: 2000 });
-  return { app, server: s, port: await s.listen(0, '127.0.0.1') };
+  return { app, server: s, port: await s.listen(0, '127.0.0.1'), credentialId: c.id };
 }
 
 /** Our ESME as a receiver: each deliver_sm is answered when `answer` is called (ESME_ROK), or never. */
@@ -168,6 +168,31 @@ describe('receipts in flight at an unbind', () => {
       } finally {
         await g2.server.close();
       }
+    } finally {
+      e?.socket.destroy();
+      await g.server.close();
+      await store.close();
+    }
+  });
+
+  test('a revoked credential with receipts in flight: its bind is unbound after their answers, nothing kept', { timeout: 30_000 }, async () => {
+    const store = new SqliteStore(':memory:');
+    const g = await server(store);
+    let e: RawEsme | null = null;
+    try {
+      e = await RawEsme.bind(g.port);
+      for (const id of IDS) g.app.events.emit('messageStatus', receipt(id));
+      const esme = e;
+      await until(() => esme.delivers().length === 5, 8000, 'all five in flight');
+      const revoked = g.server.revokeCredential(g.credentialId);
+      await new Promise((res) => setTimeout(res, 300));
+      assert.equal(esme.got.find((p) => p.command === 'unbind'), undefined, 'no unbind while receipts are in flight');
+      esme.answerDelivers();
+      const unbind = await esme.wait((p) => p.command === 'unbind', 'the unbind, after the answers');
+      esme.send({ command: 'unbind_resp', command_status: 0, sequence_number: unbind.sequence_number });
+      await revoked;
+      await g.server.deliveries.settled();
+      assert.equal(await store.smppDeliveries.count('cp_1'), 0, 'nothing kept: each answered receipt delivered');
     } finally {
       e?.socket.destroy();
       await g.server.close();
