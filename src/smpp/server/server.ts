@@ -426,6 +426,11 @@ export class SmppServer {
       onClosed: (_reason, unanswered) => {
         for (const u of unanswered) this.deliveries.failed(u.ctx);
       },
+      // an unbind waits for the deliver_sm in flight: those queued behind them go back at once,
+      // for the provider's other binds (or the store) rather than after that wait
+      onHandBack: (queued) => {
+        for (const u of queued) this.deliveries.failed(u.ctx);
+      },
       onSocketClosed: () => {
         this.conns.delete(conn);
         // The credential's bucket stays: a rebind must not buy a fresh burst.

@@ -104,6 +104,13 @@ export interface SessionHandler<C> {
   onBindFailed?(status: number): void;
   /** The session ended; every request still unanswered or queued is handed back, none lost. */
   onClosed?(reason: string, unanswered: { request: Pdu; ctx: C }[]): void;
+  /**
+   * An unbind (ours or the peer's) waits for the answers to our requests in flight (smsc role):
+   * the requests still queued behind the window, which will not be sent on this session, are
+   * handed back now rather than when it closes (another bind may take them meanwhile). Without
+   * this handler they are handed back by `onClosed`, as before.
+   */
+  onHandBack?(queued: { request: Pdu; ctx: C }[]): void;
   /** A window slot or rate token became free; producers may offer more. */
   onDrain?(): void;
 }
@@ -385,9 +392,16 @@ export class Session<C = unknown> {
     this._state = 'unbinding';
     if (this.awaitsOutbound()) {
       this.heldUnbind = true;
+      this.handBackQueued();
       return;
     }
     this.sendUnbind(now);
+  }
+
+  /** The queued requests to the layer above (`onHandBack`), while an unbind waits for those in flight. */
+  private handBackQueued(): void {
+    if (!this.handler.onHandBack || this.queue.size === 0) return;
+    this.handler.onHandBack(this.queue.drain().map((q) => ({ request: q.pdu, ctx: q.ctx })));
   }
 
   /**
@@ -470,6 +484,7 @@ export class Session<C = unknown> {
           this.unboundFrom = null;
           this._state = 'unbinding';
           this.peerUnbind = { pdu, at: now };
+          if (this.awaitsOutbound()) this.handBackQueued();
           return;
         }
         if (this.peerUnbind) return; // a repeat while we wait

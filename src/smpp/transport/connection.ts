@@ -69,6 +69,7 @@ export class SmppConnection<C = unknown> {
       onBound: (t, id) => h.onBound?.(t, id),
       onBindFailed: (s) => h.onBindFailed?.(s),
       onClosed: (r, u) => h.onClosed?.(r, u),
+      ...(h.onHandBack ? { onHandBack: (u) => h.onHandBack?.(u) } : {}),
       onDrain: () => h.onDrain?.(),
     };
     this.session = new Session<C>(opts.session, sh, this.now());

@@ -30,11 +30,11 @@ function receipt(id: string): AppEvents['messageStatus'] {
 const idOf = (p: Pdu) => tlvString((p as SmPdu).tlvs, Tag.receipted_message_id);
 
 /** One gateway process's SMPP server over `store` (a restart: a new one over the same store). */
-async function server(store: SqliteStore): Promise<{ app: FakeApp; server: SmppServer; port: number; credentialId: string }> {
+async function server(store: SqliteStore, o: { responseMs?: number; windowSize?: number } = {}): Promise<{ app: FakeApp; server: SmppServer; port: number; credentialId: string }> {
   const app = new FakeApp();
   const creds = new SmppCredentials({ store: new MemoryCredentials(), contentProviderExists: async () => true, now: () => Date.now(), newId: () => `cred_${Math.random()}` });
   const c = await creds.create(admin, 'cp_1', { systemId: 'cp1', password: 'secret1' });
-  const s = new SmppServer({ app, authenticate: (id, pw, ip) => creds.authenticate(id, pw, ip), portKind: async () => 'service', deliveries: store.smppDeliveries, session: { responseTimeoutMs: RESPONSE_MS }, unbindWaitMs: 2000 });
+  const s = new SmppServer({ app, authenticate: (id, pw, ip) => creds.authenticate(id, pw, ip), portKind: async () => 'service', deliveries: store.smppDeliveries, session: { responseTimeoutMs: o.responseMs ?? RESPONSE_MS, ...(o.windowSize ? { windowSize: o.windowSize } : {}) }, unbindWaitMs: 2000 });
   return { app, server: s, port: await s.listen(0, '127.0.0.1'), credentialId: c.id };
 }
 
@@ -134,6 +134,31 @@ describe('receipts in flight at an unbind', () => {
       assert.ok(waited >= RESPONSE_MS - 300 && waited < RESPONSE_MS + 1500, `unbind_resp after ${waited} ms`);
       await g.server.deliveries.settled();
       assert.deepEqual(await nextBind(g.port, 2500), IDS, 'at-least-once: every unanswered receipt again');
+    } finally {
+      await g.server.close();
+      await store.close();
+    }
+  });
+
+  test('the receipts queued behind the window of a bind that unbinds go to the provider\'s other bind at once, not after the wait', { timeout: 30_000 }, async () => {
+    const store = new SqliteStore(':memory:');
+    const g = await server(store, { responseMs: 6000, windowSize: 2 });
+    try {
+      const a = await holdingReceiver(g.port);
+      for (const id of IDS.slice(0, 4)) g.app.events.emit('messageStatus', receipt(id));
+      await until(() => a.got.length === 2, 8000, 'two in flight on the first bind, two queued');
+      const gotB: string[] = [];
+      const b = await SmppEsme.connect({ host: '127.0.0.1', port: g.port, systemId: 'cp1', password: 'secret1', bindType: 'receiver', onDeliver: (p) => (gotB.push(idOf(p)!), 0) });
+      let closedAt = 0;
+      const t0 = Date.now();
+      // the first ESME unbinds and never answers: its unbind waits (at most 6 s, its own 3 s unbind wait ends it first)
+      const closing = a.e.close().then(() => (closedAt = Date.now()));
+      await until(() => gotB.length === 2, 8000, 'the two queued on the other bind');
+      const gotAt = Date.now();
+      assert.deepEqual(gotB.sort(), IDS.slice(2, 4));
+      assert.equal(closedAt, 0, `taken by the other bind after ${gotAt - t0} ms, while the first still waited`);
+      await closing;
+      await b.close();
     } finally {
       await g.server.close();
       await store.close();

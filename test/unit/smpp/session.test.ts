@@ -327,6 +327,24 @@ describe('session: window, timeouts, keepalive', () => {
       assert.equal(srv.s.state, 'closed');
     });
 
+    test('with onHandBack: the queued deliver_sm are handed back when the wait begins, not at the close', () => {
+      for (const ours of [true, false]) {
+        const back: number[][] = [];
+        const srv = mk({ role: 'smsc', responseTimeoutMs: 1000, windowSize: 3 }, { onHandBack: (q) => back.push(q.map((u) => u.ctx)) });
+        srv.s.receive({ command: 'bind_receiver', command_status: 0, sequence_number: 1, system_id: 'cp', password: 'pw', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' }, 0);
+        srv.s.acceptBind('smsguard');
+        srv.wire.length = 0;
+        for (let i = 1; i <= 5; i++) srv.s.request(deliver(), i, 0);
+        if (ours) srv.s.unbind(10);
+        else srv.s.receive({ command: 'unbind', command_status: 0, sequence_number: 50 }, 10);
+        assert.deepEqual(back, [[4, 5]], ours ? 'our unbind' : "the ESME's unbind");
+        for (const i of [0, 1, 2]) answer(srv, i, 20);
+        if (ours) srv.s.receive(responseFor(srv.wire.at(-1)!, 0), 21);
+        assert.equal(srv.s.state, 'closed');
+        assert.deepEqual(srv.events.find((x) => x.kind === 'closed')!.ctxs, [], 'nothing handed back twice');
+      }
+    });
+
     test('nothing in flight: our unbind goes at once, the ESME\'s is answered at once (as before)', () => {
       const a = mk({ role: 'smsc' });
       a.s.receive({ command: 'bind_receiver', command_status: 0, sequence_number: 1, system_id: 'cp', password: 'pw', system_type: '', interface_version: 0x34, addr_ton: 0, addr_npi: 0, address_range: '' }, 0);
