@@ -113,7 +113,10 @@ export interface SmppServerOptions {
   sharedEvents?: boolean;
   /** On close, how long submits still being decided may take to get their submit_sm_resp (default 5 s). */
   closeDrainMs?: number;
-  /** On close, how long an ESME has to answer our unbind before its socket is closed (default 2 s). */
+  /**
+   * On close, how long an ESME has to answer our unbind before its socket is closed (default 2 s),
+   * counted once the unbind is sent (after the deliver_sm in flight are answered or timed out).
+   */
   unbindWaitMs?: number;
   now?: () => number;
   /**
@@ -376,7 +379,9 @@ export class SmppServer {
    * (temporary: the ESME sends it again elsewhere or after rebinding), and the ESME has
    * `unbindWaitMs` to answer before its socket is closed. The unbind waits for those answers rather
    * than going first because an ESME closes once it has answered the unbind: a submit_sm_resp
-   * written after that would be lost.
+   * written after that would be lost. For the same reason it also waits for the ESME's answers to
+   * the deliver_sm already written (Session.unbind: each within the response timeout, none new
+   * written meanwhile): one answered ESME_ROK is delivered, not sent again at the next bind.
    *
    * Receipts and MO keep coming (the delivery worker drains after this): with no receiver bound they
    * go to the deliveries' store, as do deliver_sm the ESMEs had not answered, for their next bind.
