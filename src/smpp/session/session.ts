@@ -377,8 +377,8 @@ export class Session<C = unknown> {
   }
 
   /**
-   * Starts an orderly unbind. Nothing new is sent from now on (queued requests are handed back when
-   * the session closes); requests of ours already in flight (deliver_sm) get their answers first, or
+   * Starts an orderly unbind. Nothing new is sent from now on (queued requests are handed back:
+   * `onHandBack` at once, else `onClosed`); as an SMSC, requests of ours already in flight (deliver_sm) get their answers first, or
    * time out (each within the response timeout), and only then does the unbind go: a peer closes
    * once it has answered the unbind, and an answer it would have written after that is lost (the
    * receipt would go again at its next bind, a repeat). `unbindHeld` says whether it waits.
