@@ -5,7 +5,7 @@
 import { PACKAGE_VERSION } from './runtime/package-version.js';
 import { Command, Option } from 'commander';
 import pino from 'pino';
-import { loadConfig, ConfigError, adminTokenProblem, envName, trustProxyOption, type Config } from './config/schema.js';
+import { loadConfig, ConfigError, adminTokenProblem, envName, settingFrom, settingLabel, trustProxyOption, type Config } from './config/schema.js';
 import { sqliteTuning } from './config/sqlite-tuning.js';
 import { useWorkerBundles } from './runtime/worker-script.js';
 import { ENV_ONLY_SETTINGS, OTHER_VARIABLES } from './config/env-only.js';
@@ -94,7 +94,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   const log = pino(privateLoggerOptions(config.logLevel));
   // The SMPP TLS port's certificate and key, checked before anything opens (the SMPP server is not
   // on egress-only processes, so neither is its TLS port).
-  const smppTls = config.smppTlsPort !== undefined && config.role !== 'egress' ? { port: config.smppTlsPort, ...loadTlsIdentity(config.tlsCert!, config.tlsKey!) } : undefined;
+  const smppTls = config.smppTlsPort !== undefined && config.role !== 'egress' ? { port: config.smppTlsPort, ...loadTlsIdentity(config.tlsCert!, config.tlsKey!, { cert: settingLabel(config, 'tlsCert'), key: settingLabel(config, 'tlsKey') }) } : undefined;
   // One gateway per SQLite file (store/sqlite/gateway-lock.ts), taken before the store is opened.
   const lock = !isPostgresUrl(config.db) && config.db !== ':memory:' ? acquireGatewayLock(resolve(config.db)) : undefined;
   if (lock === null) throw new GatewayLockedError(resolve(config.db));
@@ -147,11 +147,11 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   // SMSC on loopback.
   const credentialStore = store instanceof SqliteStore ? new SqliteSmppCredentials(store.db) : store instanceof PostgresStore ? store.smppCredentials : null;
   if (!credentialStore) throw new ConfigError(['db: this store has no SMPP credential adapter']);
-  const links = config.upstreamFile ? loadUpstreamFile(config.upstreamFile) : null;
+  const links = config.upstreamFile ? loadUpstreamFile(config.upstreamFile, settingFrom(config, 'upstreamFile')) : null;
   // ported numbers: bad lines are logged and skipped; an unreadable file stops the start
   let ported: PortedNumbersData | undefined;
   if (config.mnpFile) {
-    const mnp = await loadMnpFileOffThread(config.mnpFile);
+    const mnp = await loadMnpFileOffThread(config.mnpFile, settingFrom(config, 'mnpFile'));
     for (const line of mnpProblemLines(config.mnpFile, mnp.problems, mnp.skipped)) log.warn({ problem: line }, 'mnp list: line skipped');
     log.info({ path: config.mnpFile, numbers: mnp.data.numbers.byteLength / 8, carriers: mnp.data.names, skipped: mnp.skipped }, 'mnp list loaded');
     ported = mnp.data;
@@ -254,7 +254,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   let bus: BusRoles | null = null;
   let worker: DeliveryWorker | null = null;
   if (config.queue) {
-    if (!isBusStore(store)) throw new ConfigError(['queue (SMSGUARD_QUEUE): needs the PostgreSQL store (--db postgres://…): processes cannot share a SQLite file']);
+    if (!isBusStore(store)) throw new ConfigError([`${settingLabel(config, 'queue')}: needs the PostgreSQL store (--db postgres://…): processes cannot share a SQLite file`]);
     const roles = await startBusRoles(app, store, smpp.egress, {
       role: config.role, url: config.queue, links: smpp.egress, prefix: config.queuePrefix, partitions: config.queuePartitions,
       timings: { leaseMs: config.queueLeaseMs, graceMs: config.queueGraceMs, ackWaitMs: config.queueAckWaitMs },
@@ -263,7 +263,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
     // Finishes the batch in hand and acknowledges it, gives partitions back; the rest stays queued.
     undo('bus', () => roles.stop());
   } else {
-    if (config.role !== 'all') throw new ConfigError([`role (SMSGUARD_ROLE): '${config.role}' needs --queue nats://…`]);
+    if (config.role !== 'all') throw new ConfigError([`${settingLabel(config, 'role')}: '${config.role}' needs --queue nats://…`]);
     const w = new DeliveryWorker(app.ctx, smpp.egress!, { inFlight: config.deliveryInFlight }, (mo) => app.receiveMo(mo, 'system'));
     w.start();
     worker = w;

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { loadMnpFile, mnpProblemLines } from '../config/mnp-file.js';
-import { ConfigError, loadConfig } from '../config/schema.js';
+import { ConfigError, loadConfig, settingFrom } from '../config/schema.js';
 import { normalizeMsisdnLenient } from '../domain/msisdn.js';
 import { PortedNumbers } from '../smpp/client/ported-numbers.js';
 
@@ -25,11 +25,12 @@ export function registerMnpCommand(program: Command): void {
     .option('--mnp-file <path>', 'the CSV of ported numbers (default: SMSGUARD_MNP_FILE)')
     .action((number: string, opts: { mnpFile?: string }) => {
       // SMSGUARD_MNP_FILE through the configuration, as `start` reads it
-      const path = loadConfig({ mnpFile: opts.mnpFile }).mnpFile;
+      const config = loadConfig({ mnpFile: opts.mnpFile });
+      const path = config.mnpFile;
       if (!path) throw new ConfigError(['mnpFile: give --mnp-file PATH or SMSGUARD_MNP_FILE']);
       const msisdn = normalizeMsisdnLenient(number);
       if (!msisdn) throw new ConfigError([`number: ${number} is not a mainland mobile number`]);
-      const { data, problems, skipped } = loadMnpFile(path);
+      const { data, problems, skipped } = loadMnpFile(path, settingFrom(config, 'mnpFile'));
       for (const line of mnpProblemLines(path, problems, skipped)) process.stderr.write(`${line}\n`);
       const list = new PortedNumbers(data);
       const carrier = list.carrierOf(msisdn.slice(1));

@@ -102,13 +102,13 @@ export function parseMnpCsv(text: string): MnpParse {
   return { data: portedData(numbers.subarray(0, m), carriers.subarray(0, m), names), problems, skipped };
 }
 
-/** Reads and parses the file; throws ConfigError only when it cannot be read. */
-export function loadMnpFile(path: string): MnpParse {
+/** Reads and parses the file; throws ConfigError only when it cannot be read. `from`: the flag or variable that named it (settingFrom). */
+export function loadMnpFile(path: string, from?: string): MnpParse {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ConfigError([`mnpFile: cannot read ${path}: ${(e as Error).message}`]);
+    throw new ConfigError([`mnpFile${from ? ` (${from})` : ''}: cannot read ${path}: ${(e as Error).message}`]);
   }
   return parseMnpCsv(text);
 }

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadMnpFile } from './mnp-file.js';
 
 try {
-  parentPort!.postMessage({ ok: true, parse: loadMnpFile((workerData as { path: string }).path) });
+  parentPort!.postMessage({ ok: true, parse: loadMnpFile((workerData as { path: string }).path, (workerData as { from?: string }).from) });
 } catch (e) {
   // The problem alone (loadMnpFile's ConfigError lists it): the caller wraps it in a ConfigError of
   // its own, whose message says `invalid configuration:` once (sent whole, it was said twice).

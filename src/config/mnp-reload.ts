@@ -21,12 +21,12 @@ import(workerData.tsx).then((m) => { m.register(); return import(workerData.entr
  * loadMnpFile on a worker thread; the list comes back in shared memory (nothing copied). Rejects
  * with ConfigError when the file cannot be read, as loadMnpFile throws.
  */
-export function loadMnpFileOffThread(path: string): Promise<MnpParse> {
+export function loadMnpFileOffThread(path: string, from?: string): Promise<MnpParse> {
   const entry = new URL('./mnp-load-thread.ts', import.meta.url);
   const script = workerScript(entry);
   const worker = script
-    ? new Worker(script, { eval: true, workerData: { path } })
-    : new Worker(BOOT, { eval: true, workerData: { tsx: import.meta.resolve('tsx/esm/api'), entry: entry.href, path } });
+    ? new Worker(script, { eval: true, workerData: { path, from } })
+    : new Worker(BOOT, { eval: true, workerData: { tsx: import.meta.resolve('tsx/esm/api'), entry: entry.href, path, from } });
   return new Promise((resolve, reject) => {
     worker.once('message', (m: { ok: true; parse: MnpParse } | { ok: false; error: string }) => {
       void worker.terminate();

@@ -1,7 +1,9 @@
 /**
  * The one configuration schema. Values come from CLI flags, then environment variables whose names
  * derive from the key (`httpPort` → `SMSGUARD_HTTP_PORT`), then defaults. Validated once (every
- * problem reported together), then frozen.
+ * problem reported together), then frozen. A problem names the setting and where its value came from,
+ * as the operator typed it: the flag (`--http-port`), the variable (`SMSGUARD_HTTP_PORT`), or the
+ * default (SettingSource).
  */
 import { parseIpRange } from '../runtime/ip-range.js';
 import { z } from 'zod';
@@ -205,6 +207,11 @@ export function dbProblem(db: string): string | null {
   return null;
 }
 
+/** `httpPort` → `--http-port` (every flag of `smsguard start` is its key so written). */
+export function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 /** `httpPort` → `SMSGUARD_HTTP_PORT`. */
 export function envName(key: string): string {
   return `SMSGUARD_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
@@ -236,36 +243,95 @@ export class ConfigError extends Error {
 }
 
 /**
+ * Where a setting's value came from: a flag (`name` as typed, `--http-port`), an environment variable
+ * (`SMSGUARD_HTTP_PORT`, or `DATABASE_URL` for `db`), or the schema's default (`value`, or none when
+ * the setting is optional and unset). Carried from the merge to the problems and past the freeze
+ * (settingLabel), so an error names what the operator typed: it named the variable for every
+ * setting, and `--http-port 99999` read as if SMSGUARD_HTTP_PORT were wrong.
+ */
+export type SettingSource =
+  | { kind: 'flag'; name: string }
+  | { kind: 'env'; name: string }
+  | { kind: 'default'; value?: unknown };
+
+/** What a problem line puts in parentheses after the key: `--http-port`, `SMSGUARD_HTTP_PORT`, `default 2775`, `not set`. */
+export function sourceLabel(source: SettingSource): string {
+  if (source.kind !== 'default') return source.name;
+  return source.value === undefined ? 'not set' : `default ${typeof source.value === 'string' ? source.value : JSON.stringify(source.value)}`;
+}
+
+/** Each configuration's sources, kept beside the frozen object (Config stays the schema's shape). */
+const SOURCES = new WeakMap<object, Readonly<Record<string, SettingSource>>>();
+
+/** Where `config`'s `key` came from (the default when the configuration was not made by loadConfig). */
+export function settingSource(config: Config, key: keyof Config & string): SettingSource {
+  return SOURCES.get(config)?.[key] ?? { kind: 'default', value: (config as Record<string, unknown>)[key] };
+}
+
+/** `key (source)` as a problem line begins: `httpPort (--http-port)`, `queue (SMSGUARD_QUEUE)`, `role (default all)`. */
+export function settingLabel(config: Config, key: keyof Config & string): string {
+  return `${key} (${sourceLabel(settingSource(config, key))})`;
+}
+
+/** The flag or variable the operator typed for `key` (`--upstream-file`, `SMSGUARD_MNP_FILE`); undefined for a default. */
+export function settingFrom(config: Config, key: keyof Config & string): string | undefined {
+  const s = settingSource(config, key);
+  return s.kind === 'default' ? undefined : s.name;
+}
+
+/**
  * The SMPP TLS settings go together: a TLS port without a certificate and key cannot listen, and a
  * certificate without a TLS port is a listener the operator expected and will not get.
  */
-function tlsProblems(raw: Record<string, unknown>): string[] {
+function tlsProblems(raw: Record<string, unknown>, label: (k: string) => string): string[] {
   const out: string[] = [];
   const has = (k: string) => raw[k] !== undefined;
   if (has('smppTlsPort')) {
-    for (const [k, flag] of [['tlsCert', '--tls-cert'], ['tlsKey', '--tls-key']] as const) {
-      if (!has(k)) out.push(`${k} (${envName(k)}): required with smppTlsPort (${flag} PATH: a PEM file)`);
+    for (const k of ['tlsCert', 'tlsKey']) {
+      if (!has(k)) out.push(`${label(k)}: required with ${label('smppTlsPort')}: give ${flagName(k)} PATH or ${envName(k)}=PATH, a PEM file`);
     }
     const tlsPort = Number(raw.smppTlsPort);
-    if (tlsPort !== 0 && tlsPort === Number(raw.smppPort ?? 2775)) out.push(`smppTlsPort (${envName('smppTlsPort')}): ${tlsPort} is the plain SMPP port too; give TLS its own (conventionally 3550)`);
+    if (tlsPort !== 0 && tlsPort === Number(raw.smppPort ?? 2775)) out.push(`${label('smppTlsPort')}: ${tlsPort} is the plain SMPP port too, ${label('smppPort')}; give TLS its own (conventionally 3550)`);
   } else {
-    for (const k of ['tlsCert', 'tlsKey']) if (has(k)) out.push(`${k} (${envName(k)}): only used with smppTlsPort (--smpp-tls-port), which is not set`);
+    for (const k of ['tlsCert', 'tlsKey']) if (has(k)) out.push(`${label(k)}: only used with smppTlsPort (${flagName('smppTlsPort')} or ${envName('smppTlsPort')}), which is not set`);
   }
   return out;
 }
 
-/** Merges flags over environment over defaults, validates, freezes. Throws ConfigError listing every problem. */
+/**
+ * Merges flags over environment over defaults, validates, freezes. Throws ConfigError listing every
+ * problem, each naming its setting and where the value came from (SettingSource).
+ */
 export function loadConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
+  const sources: Record<string, SettingSource> = {};
   for (const key of Object.keys(ConfigSchema.shape)) {
     const e = env[envName(key)];
-    if (e !== undefined && e !== '') raw[key] = e;
-    if (flags[key] !== undefined) raw[key] = flags[key];
+    if (e !== undefined && e !== '') {
+      raw[key] = e;
+      sources[key] = { kind: 'env', name: envName(key) };
+    }
+    if (flags[key] !== undefined) {
+      raw[key] = flags[key];
+      sources[key] = { kind: 'flag', name: flagName(key) };
+    }
   }
   // The conventional variable for a PostgreSQL URL, below SMSGUARD_DB and --db.
-  if (raw.db === undefined && env.DATABASE_URL) raw.db = env.DATABASE_URL;
+  if (raw.db === undefined && env.DATABASE_URL) {
+    raw.db = env.DATABASE_URL;
+    sources.db = { kind: 'env', name: 'DATABASE_URL' };
+  }
   const r = ConfigSchema.safeParse(raw);
-  const problems = r.success ? [] : r.error.issues.map((i) => `${i.path.join('.') || '(root)'} (${envName(String(i.path[0] ?? ''))}): ${i.message}`);
+  const shape = ConfigSchema.shape as Record<string, z.ZodType>;
+  for (const key of Object.keys(shape)) {
+    if (!sources[key]) sources[key] = { kind: 'default', value: shape[key]!.safeParse(undefined).data };
+  }
+  const label = (key: string) => `${key} (${sourceLabel(sources[key] ?? { kind: 'default' })})`;
+  const problems = r.success ? [] : r.error.issues.map((i) => {
+    const key = String(i.path[0] ?? '');
+    const rest = i.path.slice(1).join('.');
+    return `${key ? label(key) : '(root)'}${rest ? ` ${rest}` : ''}: ${i.message}`;
+  });
   // The overrides are checked against the profile in force (or the default one when --profile is
   // itself wrong), and reported with the other problems: applied unchecked, a misspelt parameter
   // stopped `start` with a stack trace and a mistyped value started a gateway that misjudged.
@@ -274,10 +340,12 @@ export function loadConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEn
   try {
     overrides = JSON.parse(String(raw.profileOverrides ?? '{}'));
   } catch (e) {
-    problems.push(`profileOverrides (${envName('profileOverrides')}): not JSON: ${(e as Error).message}`);
+    problems.push(`${label('profileOverrides')}: not JSON: ${(e as Error).message}`);
   }
-  if (overrides !== undefined) for (const p of overrideProblems(profile, overrides)) problems.push(`profileOverrides (${envName('profileOverrides')}): ${p}`);
-  problems.push(...tlsProblems(raw));
+  if (overrides !== undefined) for (const p of overrideProblems(profile, overrides)) problems.push(`${label('profileOverrides')}: ${p}`);
+  problems.push(...tlsProblems(raw, label));
   if (!r.success || problems.length) throw new ConfigError(problems);
-  return Object.freeze(r.data);
+  const config = Object.freeze(r.data);
+  SOURCES.set(config, Object.freeze(sources));
+  return config;
 }

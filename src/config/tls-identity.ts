@@ -20,8 +20,11 @@ export interface TlsIdentity {
   validTo: Date;
 }
 
-/** Reads and checks both files; throws ConfigError naming each problem with its setting. */
-export function loadTlsIdentity(certPath: string, keyPath: string): TlsIdentity {
+/**
+ * Reads and checks both files; throws ConfigError naming each problem with its setting, as the
+ * operator gave it (`names`: settingLabel's `tlsCert (SMSGUARD_TLS_CERT)`; the flags when not given).
+ */
+export function loadTlsIdentity(certPath: string, keyPath: string, names: { cert: string; key: string } = { cert: 'tlsCert (--tls-cert)', key: 'tlsKey (--tls-key)' }): TlsIdentity {
   const problems: string[] = [];
   const read = (setting: string, path: string): string | null => {
     try {
@@ -31,15 +34,15 @@ export function loadTlsIdentity(certPath: string, keyPath: string): TlsIdentity 
       return null;
     }
   };
-  const cert = read('tlsCert (--tls-cert)', certPath);
-  const key = read('tlsKey (--tls-key)', keyPath);
+  const cert = read(names.cert, certPath);
+  const key = read(names.key, keyPath);
   let leaf: X509Certificate | null = null;
   if (cert !== null) {
     try {
       if (!cert.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no -----BEGIN CERTIFICATE----- block');
       leaf = new X509Certificate(cert);
     } catch (e) {
-      problems.push(`tlsCert (--tls-cert): ${certPath} is not a PEM certificate: ${(e as Error).message}`);
+      problems.push(`${names.cert}: ${certPath} is not a PEM certificate: ${(e as Error).message}`);
     }
   }
   let keyOk = false;
@@ -49,7 +52,7 @@ export function loadTlsIdentity(certPath: string, keyPath: string): TlsIdentity 
       createPrivateKey(key);
       keyOk = true;
     } catch (e) {
-      problems.push(`tlsKey (--tls-key): ${keyPath} is not a usable PEM private key: ${(e as Error).message}`);
+      problems.push(`${names.key}: ${keyPath} is not a usable PEM private key: ${(e as Error).message}`);
     }
   }
   if (leaf && keyOk) {
@@ -57,7 +60,7 @@ export function loadTlsIdentity(certPath: string, keyPath: string): TlsIdentity 
       // what the listener will do: OpenSSL refuses a key that is not the certificate's
       createSecureContext({ cert: cert!, key: key! });
     } catch (e) {
-      problems.push(`tlsCert / tlsKey (--tls-cert / --tls-key): ${keyPath} is not the key of ${certPath}: ${(e as Error).message}`);
+      problems.push(`${names.cert} / ${names.key}: ${keyPath} is not the key of ${certPath}: ${(e as Error).message}`);
     }
   }
   if (problems.length) throw new ConfigError(problems);

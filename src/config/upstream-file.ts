@@ -58,31 +58,40 @@ const Link = z.object({
 }));
 const File = z.object({ links: z.array(Link).min(1) }).strict();
 
-/** Parses the file's JSON text; throws ConfigError naming every problem. */
-export function parseUpstreamFile(text: string, path = 'upstream file'): UpstreamLinkConfig[] {
+/**
+ * What a problem line names the file by: its path, after the flag or variable that gave it when known
+ * (`--upstream-file links.json`, `SMSGUARD_UPSTREAM_FILE=links.json`), so the operator reads what they
+ * typed; then the key in the file (`links.0.bind`).
+ */
+const fileLabel = (path: string, from?: string) => (from ? (from.startsWith('--') ? `${from} ${path}` : `${from}=${path}`) : path);
+
+/** Parses the file's JSON text; throws ConfigError naming every problem. `from`: the flag or variable that named the file. */
+export function parseUpstreamFile(text: string, path = 'upstream file', from?: string): UpstreamLinkConfig[] {
+  const file = fileLabel(path, from);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
     // never V8's message as it is: it quotes the text around the fault, passwords included
-    throw new ConfigError([`upstreamFile (${path}): not JSON${jsonProblem(e as Error, text)}`]);
+    throw new ConfigError([`upstreamFile (${file}): not JSON${jsonProblem(e as Error, text)}`]);
   }
   const r = File.safeParse(json);
-  if (!r.success) throw new ConfigError(r.error.issues.map((i) => `upstreamFile (${path}) ${i.path.join('.') || '(root)'}: ${i.message}`));
+  if (!r.success) throw new ConfigError(r.error.issues.map((i) => `upstreamFile (${file}) ${i.path.join('.') || '(root)'}: ${i.message}`));
   const names = new Set<string>();
   for (const l of r.data.links) {
-    if (names.has(l.name)) throw new ConfigError([`upstreamFile (${path}): link name '${l.name}' appears twice`]);
+    if (names.has(l.name)) throw new ConfigError([`upstreamFile (${file}): link name '${l.name}' appears twice`]);
     names.add(l.name);
   }
   return r.data.links;
 }
 
-export function loadUpstreamFile(path: string): UpstreamLinkConfig[] {
+/** Reads and parses the file; `from`: the flag or variable that named it (settingFrom), for the problems. */
+export function loadUpstreamFile(path: string, from?: string): UpstreamLinkConfig[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ConfigError([`upstreamFile: cannot read ${path}: ${(e as Error).message}`]);
+    throw new ConfigError([`upstreamFile${from ? ` (${from})` : ''}: cannot read ${path}: ${(e as Error).message}`]);
   }
-  return parseUpstreamFile(text, path);
+  return parseUpstreamFile(text, path, from);
 }

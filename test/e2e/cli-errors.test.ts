@@ -221,7 +221,7 @@ test('start takes --queue-prefix, as the README has an operator give token revok
   // It was "error: unknown option '--queue-prefix'": start read the prefix from SMSGUARD_QUEUE_PREFIX only.
   const r = cli('start', '--queue-prefix', 'bad prefix', '--db', join(dir, 'never.db'));
   assert.equal(r.code, 1, r.out + r.err);
-  assert.match(r.err, /^invalid configuration:\n\s+queuePrefix \(SMSGUARD_QUEUE_PREFIX\): /);
+  assert.match(r.err, /^invalid configuration:\n\s+queuePrefix \(--queue-prefix\): /);
   assert.doesNotMatch(r.err, /\n\s+at /);
   assert.match(cli('start', '--help').out, /--queue-prefix <prefix>/);
 });
@@ -338,7 +338,7 @@ test('a --db with a mistyped PostgreSQL URL or another scheme is a configuration
     for (const args of [['migrate'], ['start', '--http-port', '0', '--smpp-port', '0'], ['records', 'verify']]) {
       const r = cli(...args, '--db', url);
       assert.equal(r.code, 1, `${args.join(' ')} ${url}: ${r.out}${r.err}`);
-      assert.match(r.err, /^invalid configuration:\n {2}db \(SMSGUARD_DB\): .*: (not a PostgreSQL URL \(postgres:\/\/user@host:port\/database\); a SQLite file is a path|not a database smsguard opens: a SQLite file path, or postgres:\/\/…)\n$/);
+      assert.match(r.err, /^invalid configuration:\n {2}db \(--db\): .*: (not a PostgreSQL URL \(postgres:\/\/user@host:port\/database\); a SQLite file is a path|not a database smsguard opens: a SQLite file path, or postgres:\/\/…)\n$/);
       assert.doesNotMatch(r.err, /secret/, 'no password printed');
     }
   }
@@ -355,7 +355,7 @@ test('start takes --smpp-host (docs/SMPP.md has the TLS port listen on it): an a
 test('start with an --mnp-file that cannot be read says "invalid configuration:" once', () => {
   const r = cli('start', '--db', join(dir, 'mnp.db'), '--http-port', '0', '--smpp-port', '0', '--mnp-file', join(dir, 'no-such.csv'));
   assert.equal(r.code, 1, r.out + r.err);
-  assert.match(r.err, /^invalid configuration:\n {2}mnpFile: cannot read .*no-such\.csv: ENOENT[^\n]*\n$/);
+  assert.match(r.err, /^invalid configuration:\n {2}mnpFile \(--mnp-file\): cannot read .*no-such\.csv: ENOENT[^\n]*\n$/);
 });
 
 test('the simulator on a port already in use: one configuration line naming the flag, no stack', async () => {

@@ -49,7 +49,7 @@ test('smsguard start --mnp-file MISSING: a configuration error, exit code 1', { 
     p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
     const code = await new Promise((r) => p.once('exit', r));
     assert.equal(code, 1, err);
-    assert.match(err, /mnpFile: cannot read .*none\.csv/);
+    assert.match(err, /mnpFile \(--mnp-file\): cannot read .*none\.csv/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -99,14 +99,18 @@ test('smsguard mnp check: exit 0 in the list, 2 not in it, 1 when it cannot tell
       p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
       p.once('exit', (code) => resolve({ code, out, err }));
     });
-    const [ported, unlisted, twice, invalid, missing, noFile] = await Promise.all([
+    const [ported, unlisted, twice, invalid, missing, noFile, missingEnv] = await Promise.all([
       run(['13800138000', '--mnp-file', file]),
       run(['13900139000', '--mnp-file', file]),
       run(['13700137000', '--mnp-file', file]),
       run(['12345', '--mnp-file', file]),
       run(['13800138000', '--mnp-file', join(dir, 'none.csv')]),
       run(['13800138000'], { ...ENV, SMSGUARD_MNP_FILE: '' }),
+      run(['13800138000'], { ...ENV, SMSGUARD_MNP_FILE: join(dir, 'none.csv') }),
     ]);
+    // named as the operator gave it: the variable, not the flag
+    assert.deepEqual([missingEnv.code, missingEnv.out], [1, ''], missingEnv.err);
+    assert.match(missingEnv.err, /mnpFile \(SMSGUARD_MNP_FILE\): cannot read .*none\.csv/);
     assert.deepEqual([ported.code, ported.out], [0, '+8613800138000: ported, now ctcc (sent to links with carrier=ctcc, if any)\n'], ported.err);
     assert.deepEqual([unlisted.code, unlisted.out], [2, '+8613900139000: not in the list of 1 numbers (sent by prefix)\n'], unlisted.err);
     assert.equal(twice.code, 2, twice.err);
@@ -114,7 +118,7 @@ test('smsguard mnp check: exit 0 in the list, 2 not in it, 1 when it cannot tell
     assert.deepEqual([invalid.code, invalid.out], [1, ''], invalid.err);
     assert.match(invalid.err, /12345 is not a mainland mobile number/);
     assert.deepEqual([missing.code, missing.out], [1, ''], missing.err);
-    assert.match(missing.err, /mnpFile: cannot read .*none\.csv/);
+    assert.match(missing.err, /mnpFile \(--mnp-file\): cannot read .*none\.csv/);
     assert.deepEqual([noFile.code, noFile.out], [1, ''], noFile.err);
     assert.match(noFile.err, /give --mnp-file PATH or SMSGUARD_MNP_FILE/);
   } finally {

@@ -50,7 +50,7 @@ test('TLS configuration errors stop start with the problem named, no stack', { t
   const base = ['start', '--http-port', '0', '--smpp-port', '0'];
   let r = cli(...base, '--db', join(cert.dir, 'a.db'), '--smpp-tls-port', '3550');
   assert.equal(r.code, 1);
-  assert.match(r.err, /^invalid configuration:\n {2}tlsCert \(SMSGUARD_TLS_CERT\): required with smppTlsPort .*\n {2}tlsKey \(SMSGUARD_TLS_KEY\): required with smppTlsPort/);
+  assert.match(r.err, /^invalid configuration:\n {2}tlsCert \(not set\): required with smppTlsPort \(--smpp-tls-port\): give --tls-cert PATH .*\n {2}tlsKey \(not set\): required with smppTlsPort \(--smpp-tls-port\)/);
   r = cli(...base, '--db', join(cert.dir, 'b.db'), '--smpp-tls-port', '0', '--tls-cert', cert.certPath, '--tls-key', join(cert.dir, 'missing.pem'));
   assert.equal(r.code, 1);
   assert.match(r.err, /^invalid configuration:\n {2}tlsKey \(--tls-key\): cannot read .*missing\.pem/);

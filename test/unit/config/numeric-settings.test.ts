@@ -13,7 +13,7 @@ const refused = (flags: Record<string, unknown>, env: Record<string, string>, ke
 
 test('numeric settings refuse blank, hexadecimal, exponent and other non-decimal text, naming the setting', () => {
   for (const bad of [' ', '0x10', '1e3', '80 80', '+8080', 'Infinity', '8080abc', '0b1']) {
-    refused({ httpPort: bad }, {}, /httpPort \(SMSGUARD_HTTP_PORT\): not a decimal number/);
+    refused({ httpPort: bad }, {}, /httpPort \(--http-port\): not a decimal number/);
     refused({}, { SMSGUARD_SMPP_PORT: bad }, /smppPort \(SMSGUARD_SMPP_PORT\)/);
     refused({}, { SMSGUARD_STOP_DELAY_MS: bad }, /stopDelayMs \(SMSGUARD_STOP_DELAY_MS\)/);
     refused({}, { SMSGUARD_REVIEW_HOLD_MAX_HOURS: bad }, /reviewHoldMaxHours \(SMSGUARD_REVIEW_HOLD_MAX_HOURS\)/);

@@ -49,10 +49,10 @@ test('--smpp-tls-port: off unless given; with a certificate and key it is kept',
 test('--smpp-tls-port without --tls-cert / --tls-key, a certificate without the port, or the plain port twice: configuration errors', () => {
   const both = problems({ smppTlsPort: '3550' });
   assert.equal(both.length, 2, both.join('\n'));
-  assert.match(both[0], /^tlsCert \(SMSGUARD_TLS_CERT\): required with smppTlsPort \(--tls-cert PATH/);
-  assert.match(both[1], /^tlsKey \(SMSGUARD_TLS_KEY\): required with smppTlsPort \(--tls-key PATH/);
+  assert.match(both[0], /^tlsCert \(not set\): required with smppTlsPort \(--smpp-tls-port\): give --tls-cert PATH or SMSGUARD_TLS_CERT=PATH/);
+  assert.match(both[1], /^tlsKey \(not set\): required with smppTlsPort \(--smpp-tls-port\): give --tls-key PATH/);
   assert.match(problems({ smppTlsPort: '3550', tlsCert: 'c.pem' }).join('\n'), /tlsKey .*required/);
-  assert.match(problems({ tlsCert: 'c.pem', tlsKey: 'k.pem' }).join('\n'), /tlsCert \(SMSGUARD_TLS_CERT\): only used with smppTlsPort/);
+  assert.match(problems({ tlsCert: 'c.pem', tlsKey: 'k.pem' }).join('\n'), /tlsCert \(--tls-cert\): only used with smppTlsPort/);
   assert.match(problems({ smppTlsPort: '2775', tlsCert: 'c.pem', tlsKey: 'k.pem' }).join('\n'), /smppTlsPort .*2775 is the plain SMPP port too/);
   assert.match(problems({ smppPort: '3550', smppTlsPort: '3550', tlsCert: 'c.pem', tlsKey: 'k.pem' }).join('\n'), /3550 is the plain SMPP port too/);
   assert.match(problems({ smppTlsPort: '70000', tlsCert: 'c.pem', tlsKey: 'k.pem' }).join('\n'), /smppTlsPort/);
@@ -86,7 +86,7 @@ test('the certificate and key files: read, checked, and every problem named', ()
   writeFileSync(garbage, '-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n');
   assert.match(fails(garbage, cert.keyPath)[0], /garbage\.pem is not a PEM certificate/);
   // both fine alone, not a pair
-  assert.match(fails(cert.certPath, other.keyPath)[0], /tlsCert \/ tlsKey .*key\.pem is not the key of .*cert\.pem/);
+  assert.match(fails(cert.certPath, other.keyPath)[0], /tlsCert \(--tls-cert\) \/ tlsKey \(--tls-key\): .*key\.pem is not the key of .*cert\.pem/);
 });
 
 test('smpps:// URLs: TLS on, port 3550 by default, ca=, servername=, insecure=1; TLS options refused on smpp://', () => {
