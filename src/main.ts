@@ -243,7 +243,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   }
   // HTTP callbacks (webhooks) of content providers: every role hears the status and MO events, the
   // store keeps one row per event, and a lease gives each attempt to one process.
-  const callbacks = new CallbackWorker(app.ctx, app.callbacks);
+  const callbacks = new CallbackWorker(app.ctx, app.callbacks, { log });
   await callbacks.start();
   undo('callbacks', () => callbacks.stop());
   const records = startRecords(app, config, log);

@@ -19,6 +19,10 @@
  *
  * Started and stopped with the app (src/main.ts), like the delivery worker and the sweepers. Due
  * times are the app clock's, so a simulated clock moved forward (kick) brings retries due.
+ *
+ * A callback given up when its retries ran out is said on the log (GivenUpLog): one warn line, the
+ * first per provider and URL in a minute, then the count of the rest, so an operator tailing the log
+ * sees that a receiver stopped taking them; the metrics only counted them.
  */
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from './context.js';
@@ -43,6 +47,93 @@ export interface CallbackWorkerOptions {
   batch?: number;
   /** Per-POST timeout (wall time); default 5 s. */
   timeoutMs?: number;
+  /** Where given-up callbacks are said (the app's pino logger, whose hooks mask numbers); none: not logged. */
+  log?: WarnLog;
+  /** One provider and URL's given-up callbacks are logged once in this long (wall time), the rest counted; default 60 s. */
+  givenUpLogMs?: number;
+}
+
+/** The part of a pino logger the worker uses. */
+export interface WarnLog {
+  warn(fields: Record<string, unknown>, msg: string): void;
+}
+
+/** A callback given up after its retries, as GivenUpLog says it. */
+export interface GivenUpCallback {
+  contentProviderId: string;
+  kind: CallbackKind;
+  eventId: string;
+  /** The URL it went to: only its host is logged (the path or query may carry the receiver's own secret). */
+  url: string;
+  attempts: number;
+  lastError: string;
+}
+
+/** `https://user:pw@hooks.example.com:8443/cb?token=…` → `hooks.example.com:8443`; never the path, query or user. */
+export function urlHost(url: string): string {
+  try {
+    return new URL(url).host || '(no host)';
+  } catch {
+    return '(not a URL)';
+  }
+}
+
+/**
+ * Says given-up callbacks on the log without flooding it: a receiver that is down for a day gives up
+ * every event of its provider, thousands of them. The first of a provider and URL is a warn line of
+ * its own (provider, kind, event id, the URL's host, attempts, last error); the others in the next
+ * `windowMs` are counted, and when it ends one line says how many more there were (the last of them
+ * named), which opens the next window; a window with none after its first closes without a line.
+ * Per process: each gateway process says what it gave up. stop() says what is counted.
+ */
+export class GivenUpLog {
+  private readonly windows = new Map<string, { more: number; last: GivenUpCallback; timer: NodeJS.Timeout }>();
+
+  constructor(private readonly log: WarnLog, private readonly windowMs = 60_000) {}
+
+  report(g: GivenUpCallback): void {
+    const key = `${g.contentProviderId}\n${g.url}`;
+    const w = this.windows.get(key);
+    if (w) {
+      w.more++;
+      w.last = g;
+      return;
+    }
+    this.log.warn(fields(g), `callback given up: ${g.kind} callback of ${g.contentProviderId} to ${urlHost(g.url)} not taken after ${g.attempts} attempts (${g.lastError}); GET /v1/content-providers/${g.contentProviderId}/callbacks/failed lists it, …/failed/retry sends it again`);
+    this.open(key, g);
+  }
+
+  /** Says the counts of every open window (at stop). */
+  flush(): void {
+    for (const key of [...this.windows.keys()]) this.close(key, false);
+  }
+
+  private open(key: string, last: GivenUpCallback): void {
+    const timer = setTimeout(() => this.close(key, true), this.windowMs);
+    timer.unref();
+    this.windows.set(key, { more: 0, last, timer });
+  }
+
+  private close(key: string, reopen: boolean): void {
+    const w = this.windows.get(key);
+    if (!w) return;
+    clearTimeout(w.timer);
+    this.windows.delete(key);
+    if (w.more === 0) return;
+    const g = w.last;
+    this.log.warn({ ...fields(g), more: w.more, windowMs: this.windowMs },
+      `callbacks given up: ${w.more} more ${g.kind} callbacks of ${g.contentProviderId} to ${urlHost(g.url)} not taken in the last ${Math.round(this.windowMs / 1000)} s (the last: ${g.eventId}, ${g.attempts} attempts, ${g.lastError})`);
+    if (reopen) this.open(key, g);
+  }
+}
+
+function fields(g: GivenUpCallback): Record<string, unknown> {
+  return { contentProviderId: g.contentProviderId, kind: g.kind, eventId: g.eventId, host: urlHost(g.url), attempts: g.attempts, lastError: g.lastError };
+}
+
+/** The last error as logged: a client library's message that quoted the URL shows its host only. */
+function errorText(error: string, url: string): string {
+  return error.split(url).join(urlHost(url));
 }
 
 /** What one attempt came to, for metrics (AllEvents `callback`). */
@@ -59,8 +150,11 @@ export class CallbackWorker {
   private stopped = false;
   /** Queueing still in progress (stop waits for it). */
   private readonly queueing = new Set<Promise<void>>();
+  private readonly givenUp: GivenUpLog | null;
 
-  constructor(private readonly ctx: AppContext, private readonly registry: CallbackRegistry, private readonly opts: CallbackWorkerOptions = {}) {}
+  constructor(private readonly ctx: AppContext, private readonly registry: CallbackRegistry, private readonly opts: CallbackWorkerOptions = {}) {
+    this.givenUp = opts.log ? new GivenUpLog(opts.log, opts.givenUpLogMs) : null;
+  }
 
   /** Listens to the app's events, loads the map, and starts sending. */
   async start(): Promise<void> {
@@ -114,6 +208,7 @@ export class CallbackWorker {
     this.poll = this.refresh = null;
     await Promise.all([...this.queueing]);
     await this.running;
+    this.givenUp?.flush();
   }
 
   /**
@@ -191,7 +286,10 @@ export class CallbackWorker {
     }
     const due = nextCallbackAttempt(attempts, r.createdAt, now);
     if (due === null) {
-      if (await store.giveUp(r.eventId, this.owner, now, attempts, error)) this.outcome(r.kind, 'failed');
+      if (await store.giveUp(r.eventId, this.owner, now, attempts, error)) {
+        this.outcome(r.kind, 'failed');
+        this.givenUp?.report({ contentProviderId: r.contentProviderId, kind: r.kind, eventId: r.eventId, url, attempts, lastError: errorText(error, url) });
+      }
     } else if (await store.retry(r.eventId, this.owner, due, attempts, error)) {
       this.outcome(r.kind, 'retried');
     }
