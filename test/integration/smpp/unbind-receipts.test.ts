@@ -91,6 +91,27 @@ class RawEsme {
   }
 }
 
+/**
+ * A server on a fresh store, a raw ESME bound to it and five receipts sent to it and left unanswered:
+ * the set-up of the stop and revocation cases. Closes what it made, whatever `body` did.
+ */
+async function withFiveInFlight(body: (c: { store: SqliteStore; g: Awaited<ReturnType<typeof server>>; esme: RawEsme }) => Promise<void>): Promise<void> {
+  const store = new SqliteStore(':memory:');
+  const g = await server(store);
+  let e: RawEsme | null = null;
+  try {
+    e = await RawEsme.bind(g.port);
+    for (const id of IDS) g.app.events.emit('messageStatus', receipt(id));
+    const esme = e;
+    await until(() => esme.delivers().length === 5, 8000, 'all five in flight');
+    await body({ store, g, esme });
+  } finally {
+    e?.socket.destroy();
+    await g.server.close();
+    await store.close();
+  }
+}
+
 const IDS = ['msg_a', 'msg_b', 'msg_c', 'msg_d', 'msg_e'];
 
 describe('receipts in flight at an unbind', () => {
@@ -166,92 +187,59 @@ describe('receipts in flight at an unbind', () => {
   });
 
   test('a server stop with receipts in flight: the unbind goes after their answers (ESME answering unbind_resp first), none sent again after the restart', { timeout: 30_000 }, async () => {
-    const store = new SqliteStore(':memory:');
-    const g = await server(store);
-    let e: RawEsme | null = null;
+    await withFiveInFlight(async ({ store, g, esme }) => {
+    const stopped = g.server.close();
+    // An ESME that answers an unbind before the deliver_sm it holds (as an ESME that hands them to
+    // its application first does): its answers would come after the session ended.
+    await new Promise((res) => setTimeout(res, 300));
+    const early = esme.got.find((p) => p.command === 'unbind');
+    if (early) esme.send({ command: 'unbind_resp', command_status: 0, sequence_number: early.sequence_number });
+    esme.answerDelivers();
+    const unbind = early ?? (await esme.wait((p) => p.command === 'unbind', 'the unbind, after the answers'));
+    if (!early) esme.send({ command: 'unbind_resp', command_status: 0, sequence_number: unbind.sequence_number });
+    await stopped;
+    assert.equal(early, undefined, 'no unbind while receipts were in flight');
+    assert.equal(await store.smppDeliveries.count('cp_1'), 0, 'nothing kept for the next bind');
+    // the restart: a new server over the same store
+    const g2 = await server(store);
     try {
-      e = await RawEsme.bind(g.port);
-      for (const id of IDS) g.app.events.emit('messageStatus', receipt(id));
-      const esme = e;
-      await until(() => esme.delivers().length === 5, 8000, 'all five in flight');
-      const stopped = g.server.close();
-      // An ESME that answers an unbind before the deliver_sm it holds (as an ESME that hands them to
-      // its application first does): its answers would come after the session ended.
-      await new Promise((res) => setTimeout(res, 300));
-      const early = esme.got.find((p) => p.command === 'unbind');
-      if (early) esme.send({ command: 'unbind_resp', command_status: 0, sequence_number: early.sequence_number });
-      esme.answerDelivers();
-      const unbind = early ?? (await esme.wait((p) => p.command === 'unbind', 'the unbind, after the answers'));
-      if (!early) esme.send({ command: 'unbind_resp', command_status: 0, sequence_number: unbind.sequence_number });
-      await stopped;
-      assert.equal(early, undefined, 'no unbind while receipts were in flight');
-      assert.equal(await store.smppDeliveries.count('cp_1'), 0, 'nothing kept for the next bind');
-      // the restart: a new server over the same store
-      const g2 = await server(store);
-      try {
-        assert.deepEqual(await nextBind(g2.port, 1500), [], 'no receipt delivered again after the restart');
-      } finally {
-        await g2.server.close();
-      }
+      assert.deepEqual(await nextBind(g2.port, 1500), [], 'no receipt delivered again after the restart');
     } finally {
-      e?.socket.destroy();
-      await g.server.close();
-      await store.close();
+      await g2.server.close();
     }
+    });
   });
 
   test('a revoked credential with receipts in flight: its bind is unbound after their answers, nothing kept', { timeout: 30_000 }, async () => {
-    const store = new SqliteStore(':memory:');
-    const g = await server(store);
-    let e: RawEsme | null = null;
-    try {
-      e = await RawEsme.bind(g.port);
-      for (const id of IDS) g.app.events.emit('messageStatus', receipt(id));
-      const esme = e;
-      await until(() => esme.delivers().length === 5, 8000, 'all five in flight');
-      const revoked = g.server.revokeCredential(g.credentialId);
-      await new Promise((res) => setTimeout(res, 300));
-      assert.equal(esme.got.find((p) => p.command === 'unbind'), undefined, 'no unbind while receipts are in flight');
-      esme.answerDelivers();
-      const unbind = await esme.wait((p) => p.command === 'unbind', 'the unbind, after the answers');
-      esme.send({ command: 'unbind_resp', command_status: 0, sequence_number: unbind.sequence_number });
-      await revoked;
-      await g.server.deliveries.settled();
-      assert.equal(await store.smppDeliveries.count('cp_1'), 0, 'nothing kept: each answered receipt delivered');
-    } finally {
-      e?.socket.destroy();
-      await g.server.close();
-      await store.close();
-    }
+    await withFiveInFlight(async ({ store, g, esme }) => {
+    const revoked = g.server.revokeCredential(g.credentialId);
+    await new Promise((res) => setTimeout(res, 300));
+    assert.equal(esme.got.find((p) => p.command === 'unbind'), undefined, 'no unbind while receipts are in flight');
+    esme.answerDelivers();
+    const unbind = await esme.wait((p) => p.command === 'unbind', 'the unbind, after the answers');
+    esme.send({ command: 'unbind_resp', command_status: 0, sequence_number: unbind.sequence_number });
+    await revoked;
+    await g.server.deliveries.settled();
+    assert.equal(await store.smppDeliveries.count('cp_1'), 0, 'nothing kept: each answered receipt delivered');
+    });
   });
 
   test('a server stop whose ESME never answers the receipts: the unbind goes after the response timeout, and they are delivered after the restart', { timeout: 30_000 }, async () => {
-    const store = new SqliteStore(':memory:');
-    const g = await server(store);
-    let e: RawEsme | null = null;
+    await withFiveInFlight(async ({ store, g, esme }) => {
+    const t0 = Date.now();
+    const stopped = g.server.close();
+    const unbind = await esme.wait((p) => p.command === 'unbind', 'the unbind');
+    const waited = Date.now() - t0;
+    assert.ok(waited >= RESPONSE_MS - 300, `unbind after ${waited} ms: the receipts' response timeout first`);
+    esme.send({ command: 'unbind_resp', command_status: 0, sequence_number: unbind.sequence_number });
+    await stopped;
+    assert.equal(await store.smppDeliveries.count('cp_1'), 5, 'kept for the next bind');
+    const g2 = await server(store);
     try {
-      e = await RawEsme.bind(g.port);
-      for (const id of IDS) g.app.events.emit('messageStatus', receipt(id));
-      const esme = e;
-      await until(() => esme.delivers().length === 5, 8000, 'all five in flight');
-      const t0 = Date.now();
-      const stopped = g.server.close();
-      const unbind = await esme.wait((p) => p.command === 'unbind', 'the unbind');
-      const waited = Date.now() - t0;
-      assert.ok(waited >= RESPONSE_MS - 300, `unbind after ${waited} ms: the receipts' response timeout first`);
-      esme.send({ command: 'unbind_resp', command_status: 0, sequence_number: unbind.sequence_number });
-      await stopped;
-      assert.equal(await store.smppDeliveries.count('cp_1'), 5, 'kept for the next bind');
-      const g2 = await server(store);
-      try {
-        assert.deepEqual(await nextBind(g2.port, 2500), IDS, 'at-least-once: each delivered after the restart');
-      } finally {
-        await g2.server.close();
-      }
+      assert.deepEqual(await nextBind(g2.port, 2500), IDS, 'at-least-once: each delivered after the restart');
     } finally {
-      e?.socket.destroy();
-      await g.server.close();
-      await store.close();
+      await g2.server.close();
     }
+    });
   });
 });
