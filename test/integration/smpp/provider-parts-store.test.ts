@@ -93,7 +93,11 @@ test('two gateway processes on one store: a set reopened by the one that started
   }
 });
 
-test('two gateway processes on one store: the parts of one set sent to each meet, and the process holding the last part decides the whole', { timeout: 30_000 }, async () => {
+/**
+ * Two gateway processes (servers) on one shared store, an ESME bound to each as provider cp_1: the
+ * set-up of the cases whose parts go to both. Closes what it made, whatever `body` did.
+ */
+async function withTwoProcesses(body: (c: { app: FakeApp; shared: MemorySmppDeliveries; ea: SmppEsme; eb: SmppEsme }) => Promise<void>): Promise<void> {
   const app = new FakeApp();
   const creds = new SmppCredentials({ store: new MemoryCredentials(), contentProviderExists: async () => true, now: () => Date.now(), newId: () => 'cred_1' });
   await creds.create({ role: 'admin', actorId: 'a' }, 'cp_1', { systemId: 'cp1', password: 'pw' });
@@ -105,6 +109,17 @@ test('two gateway processes on one store: the parts of one set sent to each meet
   const ea = await SmppEsme.connect({ host: '127.0.0.1', port: portA, systemId: 'cp1', password: 'pw', bindType: 'transmitter' });
   const eb = await SmppEsme.connect({ host: '127.0.0.1', port: portB, systemId: 'cp1', password: 'pw', bindType: 'transmitter' });
   try {
+    await body({ app, shared, ea, eb });
+  } finally {
+    await ea.close();
+    await eb.close();
+    await a.close();
+    await b.close();
+  }
+}
+
+test('two gateway processes on one store: the parts of one set sent to each meet, and the process holding the last part decides the whole', { timeout: 30_000 }, async () => {
+  await withTwoProcesses(async ({ app, shared, ea, eb }) => {
     const before = app.submissions.length;
     const first = await ea.request(part(11, 3, 1, '【示例】第一', 1));
     assert.equal(first.command_status, CommandStatus.ESME_ROK);
@@ -122,27 +137,12 @@ test('two gateway processes on one store: the parts of one set sent to each meet
     // the copy the other process held expires unreported
     await new Promise((r) => setTimeout(r, 2_500));
     assert.equal(await shared.count('cp_1'), 0, 'no EXPIRED receipt for parts of a message that was decided');
-  } finally {
-    await ea.close();
-    await eb.close();
-    await a.close();
-    await b.close();
-  }
+  });
 });
 
 test('two gateway processes on one store: the vendor TLVs of a part another process kept are the set\'s; parts disagreeing across processes refuse it', { timeout: 30_000 }, async () => {
-  const app = new FakeApp();
-  const creds = new SmppCredentials({ store: new MemoryCredentials(), contentProviderExists: async () => true, now: () => Date.now(), newId: () => 'cred_1' });
-  await creds.create({ role: 'admin', actorId: 'a' }, 'cp_1', { systemId: 'cp1', password: 'pw' });
-  const shared = new MemorySmppDeliveries();
-  const make = () => new SmppServer({ app, deliveries: shared, sharedEvents: true, authenticate: (s, p, ip) => creds.authenticate(s, p, ip), portKind: async () => 'service', reassemblyTtlMs: 400 });
-  const a = make();
-  const b = make();
-  const [portA, portB] = [await a.listen(0, '127.0.0.1'), await b.listen(0, '127.0.0.1')];
-  const ea = await SmppEsme.connect({ host: '127.0.0.1', port: portA, systemId: 'cp1', password: 'pw', bindType: 'transmitter' });
-  const eb = await SmppEsme.connect({ host: '127.0.0.1', port: portB, systemId: 'cp1', password: 'pw', bindType: 'transmitter' });
-  const withTlvs = (p: SmPdu, category: string): SmPdu => ({ ...p, tlvs: [tlvUtf8CString(Tag.smsguard_category, category), tlvCString(Tag.smsguard_charged_service, 'chs_1')] });
-  try {
+  await withTwoProcesses(async ({ app, shared, ea, eb }) => {
+    const withTlvs = (p: SmPdu, category: string): SmPdu => ({ ...p, tlvs: [tlvUtf8CString(Tag.smsguard_category, category), tlvCString(Tag.smsguard_charged_service, 'chs_1')] });
     const before = app.submissions.length;
     // part 1 with the TLVs to B; parts 2 and 3 to A, which takes the set whole from the store
     assert.equal((await eb.request(withTlvs(part(21, 3, 1, '【示例】第一'), 'promotions'))).command_status, CommandStatus.ESME_ROK);
@@ -157,12 +157,7 @@ test('two gateway processes on one store: the vendor TLVs of a part another proc
     assert.equal((await ea.request(part(22, 3, 3, '第三'))).command_status, CommandStatus.ESME_RINVOPTPARAMVAL);
     assert.equal(app.submissions.length, before + 1, 'nothing decided');
     assert.deepEqual(await shared.openParts(), []);
-  } finally {
-    await ea.close();
-    await eb.close();
-    await a.close();
-    await b.close();
-  }
+  });
 });
 
 test('a set reopened at start that finds no room (smaller bounds than the process that kept it) ends as expired, its parts told; the others complete', { timeout: 30_000 }, async () => {
