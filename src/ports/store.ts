@@ -56,6 +56,11 @@ export interface Store {
    */
   formTokens: import('./form-tokens.js').FormTokenStore;
   /**
+   * The web pages' sign-ins (src/app/web-sessions.ts): the cookie holds a random session id, the store
+   * its digest, so a sign-out ends it for every process and a copied cookie with it.
+   */
+  webSessions: import('./web-sessions.js').WebSessionStore;
+  /**
    * Resolves once the store answers a trivial query through its own connections (PostgreSQL: the
    * pool, no connection of its own), rejects when it cannot be reached: the readiness probe's store
    * check (app/readiness.ts). The caller bounds the wait.

@@ -25,6 +25,7 @@ import { idempotencyContract } from './idempotency-contract.js';
 import { heldExpiryContract } from './held-expiry-contract.js';
 import { addressLimitsContract } from './address-limits-contract.js';
 import { formTokensContract } from './form-tokens-contract.js';
+import { webSessionsContract } from './web-sessions-contract.js';
 import { replaceContract } from './replace-contract.js';
 import { chargedServicesContract } from './charged-services-contract.js';
 import type { AuditAction } from '../../src/domain/audit-actions.js';
@@ -2033,6 +2034,10 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
 
     describe('form tokens', () => {
       formTokensContract(() => h.store);
+    });
+
+    describe('web sessions', () => {
+      webSessionsContract(() => h.store);
     });
 
     describe('replacing a queued message (replace_sm)', () => {

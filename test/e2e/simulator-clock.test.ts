@@ -118,7 +118,7 @@ describe('simulated clock: a move whose save fails', () => {
     settings = new FailingSettings(inner.settings);
     const store: Store = {
       directory: inner.directory, messages: inner.messages, outbox: inner.outbox, consents: inner.consents,
-      records: inner.records, cases: inner.cases, callbacks: inner.callbacks, usage: inner.usage, idempotency: inner.idempotency, addressLimits: inner.addressLimits, formTokens: inner.formTokens, settings, ping: () => inner.ping(), close: () => inner.close(),
+      records: inner.records, cases: inner.cases, callbacks: inner.callbacks, usage: inner.usage, idempotency: inner.idempotency, addressLimits: inner.addressLimits, formTokens: inner.formTokens, webSessions: inner.webSessions, settings, ping: () => inner.ping(), close: () => inner.close(),
     };
     clock = new SimulatedClock(start);
     clock.onChange((t) => changes.push(t));

@@ -24,6 +24,7 @@ import { PgUsage } from './usage.js';
 import { PgIdempotency } from './idempotency.js';
 import { PgAddressLimits } from './address-limits.js';
 import { PgFormTokens } from './form-tokens.js';
+import { PgWebSessions } from './web-sessions.js';
 import type { SettingsStore, Store } from '../../ports/store.js';
 
 export type { PgOptions } from './db.js';
@@ -43,6 +44,8 @@ export class PostgresStore implements Store {
   readonly addressLimits: PgAddressLimits;
   /** The web forms' once-tokens, shared by every process on the schema (migration 124). */
   readonly formTokens: PgFormTokens;
+  /** The web pages' sign-ins, shared by every process on the schema (migration 126). */
+  readonly webSessions: PgWebSessions;
   /** Egress partition leases for the NATS pipeline (src/queue). */
   readonly partitions: PgPartitionLeases;
   /** Processes serving HTTP message requests, which split each provider's HTTP throughput (src/app/http-processes.ts). */
@@ -81,6 +84,7 @@ export class PostgresStore implements Store {
     this.idempotency = new PgIdempotency(pool);
     this.addressLimits = new PgAddressLimits(pool);
     this.formTokens = new PgFormTokens(pool);
+    this.webSessions = new PgWebSessions(pool);
     const Q = queries('settings', ['get', 'put'] as const);
     this.settings = {
       async getSetting(key) {

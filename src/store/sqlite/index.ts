@@ -16,6 +16,7 @@ import { SqliteUsage } from './usage.js';
 import { SqliteIdempotency } from './idempotency.js';
 import { MemoryAddressLimits } from '../../runtime/address-counts.js';
 import { SqliteFormTokens } from './form-tokens.js';
+import { SqliteWebSessions } from './web-sessions.js';
 import type { SettingsStore, Store } from '../../ports/store.js';
 
 export class SqliteStore implements Store {
@@ -34,6 +35,8 @@ export class SqliteStore implements Store {
   readonly addressLimits = new MemoryAddressLimits();
   /** The web forms' once-tokens (migration 130). */
   readonly formTokens: SqliteFormTokens;
+  /** The web pages' sign-ins (migration 132). */
+  readonly webSessions: SqliteWebSessions;
   /** deliver_sm waiting for a provider's ESME (not part of `Store`; the SMPP server takes the port directly). */
   readonly smppDeliveries: SqliteSmppDeliveries;
 
@@ -69,6 +72,7 @@ export class SqliteStore implements Store {
     this.cases = new SqliteCases(this.db, writer);
     this.smppDeliveries = new SqliteSmppDeliveries(this.db);
     this.formTokens = new SqliteFormTokens(this.db);
+    this.webSessions = new SqliteWebSessions(this.db);
     const db = this.db;
     this.settings = {
       async getSetting(key) {
