@@ -18,6 +18,7 @@ import { listMessages, type MessageListFilter } from './message-list.js';
 import { cancelMessage } from './cancel-message.js';
 import { replaceMessage, type ReplaceInput } from './replace-message.js';
 import { Authenticator } from './auth.js';
+import { WebSessions, type WebSessionOptions } from './web-sessions.js';
 import type { Store } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../domain/ids.js';
@@ -47,12 +48,16 @@ export interface AppDeps {
   detectors?: Detectors;
   /** The longest a message waits in the review queue without its own validity (`--review-hold-max`); default 72 h. */
   reviewHoldMaxMs?: number;
+  /** The web sign-ins' idle and absolute lifetimes (`--web-session-idle-hours`, `--web-session-max-hours`) and, in tests, their clock. */
+  webSessions?: Pick<WebSessionOptions, 'idleMs' | 'maxMs' | 'now'>;
 }
 
 export class App {
   readonly ctx: AppContext;
   readonly events: Emitter<AllEvents>;
   readonly auth: Authenticator;
+  /** The web pages' sign-ins (src/app/web-sessions.ts). */
+  readonly webSessions: WebSessions;
   /** Each content provider's HTTP throughput in this process (http-throughput.ts); the HTTP door asks it before submitting. */
   readonly httpThroughput: HttpThroughput;
   /** MO handlers later features register (consent replies, complaint reports); tried before opt-out handling. */
@@ -91,6 +96,10 @@ export class App {
     };
     this.ctx.commit = new GroupCommit(this.ctx);
     this.auth = new Authenticator(this.ctx);
+    this.webSessions = new WebSessions(this.ctx.store.webSessions, this.auth, {
+      ...deps.webSessions,
+      onStoreError: (e) => this.events.emit('workerError', { where: 'web sessions', message: e.message }),
+    });
     this.httpThroughput = new HttpThroughput(this.ctx);
     this.moHandlers.push(consentReplyHandler);
     // every process has a store; the composition root adds what else it runs (src/main.ts)

@@ -57,6 +57,26 @@ export class Authenticator {
   }
 
   /**
+   * The principal of the live token with this id (a web sign-in's, src/app/web-sessions.ts): public
+   * when it is revoked or unknown. Cached and forgotten on revocation as {@link principalFor} is.
+   */
+  async principalForTokenId(id: string): Promise<Principal> {
+    const key = `id:${id}`;
+    const at = this.now();
+    const hit = this.cache.get(key);
+    let p: Principal | null;
+    if (hit && hit.until > at) p = hit.p;
+    else {
+      const seen = this.revocations;
+      const row = await this.ctx.store.directory.getToken(id);
+      p = row && row.revokedAt === null ? principalOf(row) : null;
+      if (this.cache.size >= TOKEN_CACHE_MAX) this.cache.clear();
+      if (seen === this.revocations) this.cache.set(key, { p, until: at + TOKEN_CACHE_MS });
+    }
+    return p ?? { role: 'public', actorId: 'public' };
+  }
+
+  /**
    * Revokes a token (any role) and forgets it here at once; idempotent. Null when there is no such
    * token. The revocation is recorded in the audit trail (who, which token, whose) the first time.
    * Then `secretRevoked` is emitted (every time: a repeat may reach a process that missed the first),
@@ -76,8 +96,9 @@ export class Authenticator {
     return row;
   }
 
-  /** Drops every cached entry of this token (the cache is keyed by hash, so by its principal's actorId). */
+  /** Drops every cached entry of this token (the cache is keyed by hash or `id:` id, so by its principal's actorId, and the id's own). */
   private forget(tokenId: string): void {
+    this.cache.delete(`id:${tokenId}`);
     for (const [hash, e] of this.cache) if (e.p?.actorId === tokenId) this.cache.delete(hash);
   }
 

@@ -106,10 +106,10 @@ describe('the sign-in cookie over HTTPS', () => {
       const login = await proxied.inject({ method: 'POST', url: '/web/login?lang=en', headers: { ...FORM, ...https }, payload: form({ token: cp.apiKey }) });
       assert.equal(login.statusCode, 303, login.body);
       const set = [login.headers['set-cookie']].flat().map(String);
-      assert.ok(set.some((c) => /^sg_token=.*; HttpOnly; SameSite=Strict; Max-Age=43200; Secure$/.test(c)), set.join(' / '));
+      assert.ok(set.some((c) => /^sg_session=.*; HttpOnly; SameSite=Strict; Max-Age=604800; Secure$/.test(c)), set.join(' / '));
       assert.ok(set.some((c) => /^sg_lang=en; .*; Secure$/.test(c)), set.join(' / '));
       const out = await proxied.inject({ method: 'POST', url: '/web/logout', headers: https });
-      assert.match(String(out.headers['set-cookie']), /^sg_token=; .*Max-Age=0; Secure$/);
+      assert.match(String(out.headers['set-cookie']), /^sg_session=; .*Max-Age=0; Secure$/);
       // plain HTTP through the same proxy
       const plain = await proxied.inject({ method: 'POST', url: '/web/login', headers: FORM, payload: form({ token: cp.apiKey }) });
       assert.doesNotMatch(String(plain.headers['set-cookie']), /Secure/);
@@ -283,7 +283,7 @@ describe('signing in with a page to go back to that cannot be an address', () =>
       const r = await g.http.inject({ method: 'POST', url: '/web/login', headers: FORM, payload: form({ token: ADMIN_TOKEN, next }) });
       assert.equal(r.statusCode, 303, `${JSON.stringify(next)}: ${r.body.slice(0, 200)}`);
       assert.equal(r.headers.location, '/web/cases', JSON.stringify(next));
-      assert.match(String(r.headers['set-cookie']), /^sg_token=/);
+      assert.match(String(r.headers['set-cookie']), /^sg_session=/);
     }
     const kept = await g.http.inject({ method: 'POST', url: '/web/login', headers: FORM, payload: form({ token: ADMIN_TOKEN, next: '/web/subscribers?msisdn=%EF%BC%91%EF%BC%93%EF%BC%98' }) });
     assert.equal(kept.headers.location, '/web/subscribers?msisdn=%EF%BC%91%EF%BC%93%EF%BC%98');

@@ -33,7 +33,7 @@ describe('GET /web/logout', () => {
     assert.equal(cross.statusCode, 403);
     const out = await g.http.inject({ method: 'POST', url: '/web/logout', headers: { cookie: regulator, 'sec-fetch-site': 'same-origin' } });
     assert.equal(out.statusCode, 303);
-    assert.match(String(out.headers['set-cookie']), /^sg_token=; Path=\/web; HttpOnly; SameSite=Strict; Max-Age=0/);
+    assert.match(String(out.headers['set-cookie']), /^sg_session=; Path=\/web; HttpOnly; SameSite=Strict; Max-Age=0/);
   });
 
   test('not signed in: says so, with the way to sign in, and no button', async () => {

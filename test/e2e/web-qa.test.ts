@@ -166,7 +166,7 @@ describe('web pages: refused forms keep what was typed; refused addresses are pa
     for (const site of ['same-origin', 'none', undefined]) {
       const ok = await post(site);
       assert.equal(ok.statusCode, 303, String(site));
-      assert.match(String(ok.headers['set-cookie']), /^sg_token=/);
+      assert.match(String(ok.headers['set-cookie']), /^sg_session=/);
     }
   });
 

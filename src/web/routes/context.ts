@@ -27,6 +27,11 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'same-origin',
 };
 
+/** The sign-in cookie: a session id (src/app/web-sessions.ts), never the person's token. */
+export const SESSION_COOKIE = 'sg_session';
+/** The cookie of before sessions, which held the token itself: read only to say the sign-in has lapsed, and cleared. */
+export const OLD_TOKEN_COOKIE = 'sg_token';
+
 /** The shared helpers of the web routes, for `app`. */
 export function webContext(app: App) {
   const svc = () => complaintsOf(app);
@@ -37,11 +42,14 @@ export function webContext(app: App) {
     onStoreError: (e) => app.ctx.events.emit('workerError', { where: `form-once (${form})`, message: e.message }),
   });
 
-  /** The bearer principal, else the one behind the sign-in cookie. */
+  /**
+   * The bearer principal, else the one behind the sign-in cookie: its session (src/app/web-sessions.ts),
+   * live, not idle or too old, and its token still live. A cookie of before sessions (`sg_token`, the
+   * token itself) signs no one in.
+   */
   async function who(req: FastifyRequest): Promise<Principal> {
     if (req.principal && req.principal.role !== 'public') return req.principal;
-    const tok = cookies(req).sg_token;
-    return tok ? app.auth.principalFor(tok) : { role: 'public', actorId: 'public' };
+    return app.webSessions.principalFor(cookies(req)[SESSION_COOKIE]);
   }
   const html = (reply: FastifyReply, body: string, code = 200) => reply.code(code).type('text/html; charset=utf-8').headers(PAGE_HEADERS).send(body);
   const render = (req: FastifyRequest, reply: FastifyReply, lang: Lang, title: string, body: string, p: Principal | null, code = 200) =>

@@ -1,8 +1,9 @@
 /**
- * Staff sign-in and sign-out: a personal token kept in an HttpOnly, SameSite=Strict cookie, taken only
- * from this site's own form.
+ * Staff sign-in and sign-out: a personal token, taken only from this site's own form, opens a
+ * server-side sign-in (src/app/web-sessions.ts) whose random id alone is kept in an HttpOnly,
+ * SameSite=Strict cookie; signing out deletes it, for every process.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../../app/types.js';
 import { HTTP_STATUS } from '../../http/error-map.js';
 import { esc } from '../html.js';
@@ -10,7 +11,10 @@ import { t, tkOr } from '../i18n.js';
 import { loginPage } from '../pages/public.js';
 import { one, type Form } from '../form.js';
 import { cookies, fromElsewhere, langOf, secure } from '../request.js';
-import type { WebContext } from './context.js';
+import { OLD_TOKEN_COOKIE, SESSION_COOKIE, type WebContext } from './context.js';
+
+/** A Set-Cookie header that deletes the cookie `name`. */
+const clear = (name: string, req: FastifyRequest) => `${name}=; Path=/web; HttpOnly; SameSite=Strict; Max-Age=0${secure(req)}`;
 
 /** /web/login and /web/logout. */
 export function registerLoginRoutes(f: FastifyInstance, w: WebContext): void {
@@ -18,10 +22,12 @@ export function registerLoginRoutes(f: FastifyInstance, w: WebContext): void {
   f.get('/web/login', hide, async (req, reply) => {
     const lang = langOf(req, reply);
     const q = req.query as Record<string, string>;
-    // Sent here from a page: why. A cookie that no longer signs in (its token revoked, or expired) is
+    // Sent here from a page: why. A cookie that no longer signs in (its token revoked, the sign-in idle
+    // or too old, signed out elsewhere, or a cookie of before sessions that held the token itself) is
     // said as such, not as a first visit; either way, a form posted on the way was not kept.
-    const tok = cookies(req).sg_token;
-    const stale = !!tok && (await app.auth.principalFor(tok)).role === 'public';
+    const c = cookies(req);
+    const sid = c[SESSION_COOKIE];
+    const stale = sid ? (await app.webSessions.principalFor(sid)).role === 'public' : !!c[OLD_TOKEN_COOKIE];
     const why = stale ? t(lang, 'loginStale') : q.next ? t(lang, 'loginNeeded') : '';
     const notice = [why, q.sent === '1' ? t(lang, 'loginNotSaved') : ''].filter(Boolean).join(lang === 'en' ? ' ' : '');
     return render(req, reply, lang, t(lang, 'loginTitle'), loginPage(lang, undefined, q.next, notice || undefined), null);
@@ -37,14 +43,19 @@ export function registerLoginRoutes(f: FastifyInstance, w: WebContext): void {
     const form = req.body as Form;
     const token = one(form, 'token').trim();
     const next = one(form, 'next');
-    const p = token ? await app.auth.principalFor(token) : ({ role: 'public', actorId: 'public' } as Principal);
+    const { principal: p, sessionId } = token ? await app.webSessions.signIn(token) : { principal: { role: 'public', actorId: 'public' } as Principal, sessionId: null };
     // a mistyped token keeps the page to go back to, so the second try still leads there
     if (p.role === 'public') return render(req, reply, lang, t(lang, 'loginTitle'), loginPage(lang, lang === 'zh' ? '令牌无效或已撤销' : 'Unknown or revoked token', next), null, HTTP_STATUS.unauthorized);
     // `next` is this site's page as its address was sent (percent-encoded, printable ASCII); anything
     // else (a hand-made link with raw Chinese or a line break in it) could not be a Location header:
     // Node refused it and the sign-in answered 500 after the token was right. The default page then.
     const dest = /^\/web\/[\x21-\x7e]*$/.test(next) ? next : p.role === 'regulator' ? '/web/credit' : '/web/cases';
-    reply.header('set-cookie', `sg_token=${encodeURIComponent(token)}; Path=/web; HttpOnly; SameSite=Strict; Max-Age=43200${secure(req)}`);
+    // Signing in again (another role) ends the sign-in this browser had; a cookie of before sessions goes.
+    const c = cookies(req);
+    if (c[SESSION_COOKIE]) await app.webSessions.signOut(c[SESSION_COOKIE]);
+    if (c[OLD_TOKEN_COOKIE] !== undefined) reply.header('set-cookie', clear(OLD_TOKEN_COOKIE, req));
+    // The cookie lives as long as the sign-in may (its absolute lifetime); the idle limit is the server's.
+    reply.header('set-cookie', `${SESSION_COOKIE}=${sessionId}; Path=/web; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(app.webSessions.maxMs / 1000)}${secure(req)}`);
     return reply.redirect(dest, 303);
   });
   // The address typed (a GET) is a page with the sign-out button, not a sign-out: a GET changes
@@ -64,7 +75,11 @@ export function registerLoginRoutes(f: FastifyInstance, w: WebContext): void {
       const lang = langOf(req, reply);
       return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(`${t(lang, 'formCrossSite')} (forbidden)`)}</p>`, null, HTTP_STATUS.forbidden);
     }
-    reply.header('set-cookie', `sg_token=; Path=/web; HttpOnly; SameSite=Strict; Max-Age=0${secure(req)}`);
+    // deleted in the store, so a copy of the cookie (a proxy's log, a browser backup) stops working too
+    const c = cookies(req);
+    await app.webSessions.signOut(c[SESSION_COOKIE]);
+    reply.header('set-cookie', clear(SESSION_COOKIE, req));
+    if (c[OLD_TOKEN_COOKIE] !== undefined) reply.header('set-cookie', clear(OLD_TOKEN_COOKIE, req));
     return reply.redirect('/web/login', 303);
   });
 }

@@ -1,0 +1,113 @@
+/**
+ * The web pages' sign-ins (docs/COMPLAINTS.md, "Web pages"). Signing in at /web/login checks the
+ * person's token as the API does and opens a sign-in: a random 256-bit id, sent to the browser in the
+ * `sg_session` cookie and stored only as its SHA-256 (ports/web-sessions.ts), with the id of the token
+ * it was opened with. The cookie therefore holds no bearer token for the API, and signing out deletes
+ * the row, so a copy of the cookie (a proxy's log, a backup of the browser profile) stops working too.
+ *
+ * Every page re-checks the token behind the sign-in (Authenticator.principalForTokenId, cached as a
+ * token is): a revoked token ends its sign-ins at once in this process (and on the bus, or within
+ * TOKEN_CACHE_MS, in the others), and the principal is the token's own, roles and scope as before.
+ * A sign-in ends after `idleMs` without a page (default 8 h) and `maxMs` after it was opened (default
+ * 7 days) whatever its use; both are configuration (`--web-session-idle-hours`,
+ * `--web-session-max-hours`). "Seen" is written at most once a minute (TOUCH_EVERY_MS) per sign-in,
+ * so pages do not each write; expired rows are purged in the background (PURGE_EVERY_MS, PURGE_LIMIT a
+ * time), never on a request's path.
+ *
+ * Times are wall-clock (the browser's cookie lives in real time), never the possibly simulated app
+ * clock; `now` is injectable for tests.
+ */
+import { randomBytes } from 'node:crypto';
+import type { WebSessionStore } from '../ports/web-sessions.js';
+import type { Principal } from './types.js';
+import type { Authenticator } from './auth.js';
+import { hashSecret } from './secrets.js';
+
+export const DEFAULT_WEB_SESSION_IDLE_MS = 8 * 3_600_000;
+export const DEFAULT_WEB_SESSION_MAX_MS = 7 * 24 * 3_600_000;
+/** A sign-in's "seen" is written when it is older than this, not on every page. */
+export const TOUCH_EVERY_MS = 60_000;
+/** Expired sign-ins are deleted at most this often per process, PURGE_LIMIT at a time. */
+export const PURGE_EVERY_MS = 10 * 60_000;
+const PURGE_LIMIT = 1_000;
+
+export interface WebSessionOptions {
+  idleMs?: number;
+  maxMs?: number;
+  /** Wall-clock epoch ms (tests inject their own). */
+  now?: () => number;
+  /** A store failure of the background writes (touch, purge, delete of an expired one): reported, not thrown. */
+  onStoreError?: (e: Error) => void;
+}
+
+/** The digest a session id is stored under (never the id itself). */
+export const webSessionHash = (id: string): string => hashSecret(id);
+
+const PUBLIC: Principal = { role: 'public', actorId: 'public' };
+
+export class WebSessions {
+  readonly idleMs: number;
+  readonly maxMs: number;
+  private readonly now: () => number;
+  private lastPurge = 0;
+
+  constructor(private readonly store: WebSessionStore, private readonly auth: Authenticator, private readonly opts: WebSessionOptions = {}) {
+    this.idleMs = opts.idleMs ?? DEFAULT_WEB_SESSION_IDLE_MS;
+    this.maxMs = opts.maxMs ?? DEFAULT_WEB_SESSION_MAX_MS;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /**
+   * Signs in with a token: its principal (public for an unknown or revoked token, and then no sign-in
+   * is opened) and, for a live one, the new session id for the cookie.
+   */
+  async signIn(token: string): Promise<{ principal: Principal; sessionId: string | null }> {
+    const principal = await this.auth.principalFor(token);
+    if (principal.role === 'public') return { principal, sessionId: null };
+    const sessionId = randomBytes(32).toString('base64url');
+    await this.store.create(webSessionHash(sessionId), principal.actorId, this.now());
+    this.purgeSoon();
+    return { principal, sessionId };
+  }
+
+  /**
+   * The principal a cookie's session id signs in: public when there is no such sign-in, it has been
+   * idle or open too long (then deleted), or its token no longer signs in (revoked; then deleted too).
+   */
+  async principalFor(sessionId: string | undefined): Promise<Principal> {
+    if (!sessionId) return PUBLIC;
+    const hash = webSessionHash(sessionId);
+    const row = await this.store.find(hash);
+    if (!row) return PUBLIC;
+    const at = this.now();
+    if (at - row.seenAt >= this.idleMs || at - row.createdAt >= this.maxMs) {
+      this.background(this.store.delete(hash));
+      return PUBLIC;
+    }
+    const p = await this.auth.principalForTokenId(row.tokenId);
+    if (p.role === 'public') {
+      this.background(this.store.delete(hash));
+      return PUBLIC;
+    }
+    if (at - row.seenAt >= TOUCH_EVERY_MS) this.background(this.store.touch(hash, at));
+    this.purgeSoon();
+    return p;
+  }
+
+  /** Signs out: the sign-in is deleted for every process (a copy of the cookie no longer works). */
+  async signOut(sessionId: string | undefined): Promise<void> {
+    if (sessionId) await this.store.delete(webSessionHash(sessionId));
+  }
+
+  /** Deletes expired sign-ins in the background, at most once per PURGE_EVERY_MS in this process. */
+  private purgeSoon(): void {
+    const at = this.now();
+    if (at - this.lastPurge < PURGE_EVERY_MS) return;
+    this.lastPurge = at;
+    this.background(this.store.purge(at - this.idleMs, at - this.maxMs, PURGE_LIMIT));
+  }
+
+  private background(p: Promise<unknown>): void {
+    p.catch((e: unknown) => this.opts.onStoreError?.(e instanceof Error ? e : new Error(String(e))));
+  }
+}
