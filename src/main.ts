@@ -110,7 +110,10 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   const resumedAt = config.clock === 'simulated' ? await savedSimulatedTime(store.settings) : null;
   const clock = config.clock === 'simulated' ? new SimulatedClock(resumedAt ?? Date.now()) : new SystemClock();
   const profile = resolveProfile(config.profile as ProfileId, JSON.parse(config.profileOverrides) as ParamOverrides);
-  const app = new App({ store, clock, profile, reviewHoldMaxMs: config.reviewHoldMaxHours * 3_600_000 });
+  const app = new App({
+    store, clock, profile, reviewHoldMaxMs: config.reviewHoldMaxHours * 3_600_000,
+    webSessions: { idleMs: config.webSessionIdleHours * 3_600_000, maxMs: config.webSessionMaxHours * 3_600_000 },
+  });
   const admin = await app.auth.ensureAdminToken(process.env.SMSGUARD_ADMIN_TOKEN);
   // Content governance (docs/CONTENT.md): prohibited content, trained advertising classifier,
   // templates and signature review, early warning (on PostgreSQL it judges the deployment's traffic:
@@ -476,6 +479,8 @@ export function buildCli(): Command {
     .addOption(new Option('--upstream-thread <on|off>', 'SMPP client on its own thread (default on)').choices(['on', 'off']))
     .option('--delivery-in-flight <n>', 'batches the delivery worker keeps out to the upstream at once, 1–16 (default 1: bursts are queued first)')
     .option('--review-hold-max-hours <h>', 'hours a message held for review waits for an operator when its sender gave no validity; then it expires (default 72, at most 8760)')
+    .option('--web-session-idle-hours <h>', 'a web sign-in ends after this many hours without a page (default 8, at most --web-session-max-hours)')
+    .option('--web-session-max-hours <h>', 'a web sign-in ends this many hours after it was opened (default 168: 7 days, at most 8760)')
     .option('--smpp-port <port>', 'SMPP server port (default 2775)')
     .option('--smpp-host <host>', 'SMPP server listen address, also of --smpp-tls-port (default 127.0.0.1)')
     .option('--smpp-tls-port <port>', 'also SMPP over TLS on this port (conventionally 3550; default none); needs --tls-cert and --tls-key')

@@ -149,6 +149,13 @@ export const ConfigSchema = z.object({
    */
   reviewHoldMaxHours: positive(8760).default(72),
   /**
+   * A web sign-in (src/app/web-sessions.ts) ends after this many hours without a page opened on it
+   * (docs/COMPLAINTS.md, "Web pages"); at most `webSessionMaxHours`.
+   */
+  webSessionIdleHours: positive(8760).default(8),
+  /** A web sign-in ends this many hours after it was opened, however much it is used (default 168: 7 days). */
+  webSessionMaxHours: positive(8760).default(168),
+  /**
    * A graceful stop (SIGTERM/SIGINT) first answers `GET /readyz` 503 `stopping` for this long, ms,
    * still serving everything, so a load balancer polling it stops sending before the listener closes
    * (docs/SCALING.md "Probes"); 0 (default): the stop begins at once.
@@ -344,6 +351,10 @@ export function loadConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEn
   }
   if (overrides !== undefined) for (const p of overrideProblems(profile, overrides)) problems.push(`${label('profileOverrides')}: ${p}`);
   problems.push(...tlsProblems(raw, label));
+  // an idle limit past the absolute one would never apply: the operator meant something else
+  if (r.success && r.data.webSessionIdleHours > r.data.webSessionMaxHours) {
+    problems.push(`${label('webSessionIdleHours')}: ${r.data.webSessionIdleHours} hours idle is longer than a sign-in may last at all (${label('webSessionMaxHours')}: ${r.data.webSessionMaxHours}); give at most that, or raise webSessionMaxHours`);
+  }
   if (!r.success || problems.length) throw new ConfigError(problems);
   const config = Object.freeze(r.data);
   SOURCES.set(config, Object.freeze(sources));
