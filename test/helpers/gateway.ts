@@ -5,7 +5,7 @@
 import { after, before } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
-import { App } from '../../src/app/app.js';
+import { App, type AppDeps } from '../../src/app/app.js';
 import { DeliveryWorker } from '../../src/app/delivery.js';
 import { ConsentSweeper } from '../../src/app/consent-sweeper.js';
 import { CallbackWorker } from '../../src/app/callback-worker.js';
@@ -46,12 +46,14 @@ export interface GatewayOptions {
   db?: string;
   /** The review queue's maximum hold (`--review-hold-max-hours`), 72 h unless given. */
   reviewHoldMaxMs?: number;
+  /** The web sign-ins' lifetimes and clock (src/app/web-sessions.ts): 8 h idle, 7 days, wall clock unless given. */
+  webSessions?: AppDeps['webSessions'];
 }
 
 export async function startTestGateway(opts: GatewayOptions = {}): Promise<TestGateway> {
   const store = new SqliteStore(opts.db ?? ':memory:');
   const clock = new SimulatedClock(opts.now ?? NOON_SHANGHAI);
-  const app = new App({ store, clock, profile: resolveProfile(opts.profile ?? 'cn-2015', opts.overrides), ...(opts.reviewHoldMaxMs !== undefined ? { reviewHoldMaxMs: opts.reviewHoldMaxMs } : {}) });
+  const app = new App({ store, clock, profile: resolveProfile(opts.profile ?? 'cn-2015', opts.overrides), ...(opts.reviewHoldMaxMs !== undefined ? { reviewHoldMaxMs: opts.reviewHoldMaxMs } : {}), ...(opts.webSessions ? { webSessions: opts.webSessions } : {}) });
   await app.auth.ensureAdminToken(ADMIN_TOKEN);
   const complaints = installComplaints(app, { reportPort: '12321', sweeper: { intervalMs: 3_600_000 }, publicPerMinute: 0 });
   clock.onChange(() => complaints.sweeper.kick());
