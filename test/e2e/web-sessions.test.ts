@@ -101,6 +101,7 @@ describe('web sign-in sessions', () => {
     const clerk = await g.app.auth.createToken('report-centre', 'clerk four');
     const cookie = await webCookie(g, clerk.token);
     assert.equal((await open(g, cookie)).statusCode, 200);
+    assert.equal(rows(g).filter((x) => x.token_id === clerk.id).length, 1, 'a sign-in of this token');
     await g.app.auth.revokeToken(clerk.id, 'test');
     await ledToStaleSignIn(g, cookie);
     await new Promise((r) => setImmediate(r));
@@ -109,7 +110,11 @@ describe('web sign-in sessions', () => {
 
   test('the principal and its role are the token\'s, as before: a provider\'s key signs in the provider, the page says so', async () => {
     const { cp } = suite;
+    const before = new Set(rows(g).map((x) => x.id_hash));
     const cookie = await webCookie(g, cp.apiKey);
+    const made = rows(g).filter((x) => !before.has(x.id_hash));
+    assert.equal(made.length, 1);
+    assert.equal((await g.store.directory.getToken(made[0].token_id))?.subject, cp.id, 'the sign-in names the provider\'s key');
     assert.match((await open(g, cookie, '/web/logout')).body, /<p id="logout-ask">您当前以“企业”身份登录。要退出吗？<\/p>/);
     assert.equal((await open(g, cookie, `/web/providers/${cp.id}`)).statusCode, 200, 'its own provider page');
   });
