@@ -74,7 +74,7 @@ export function langOf(req: FastifyRequest, reply: FastifyReply): Lang {
 
 /**
  * The page a form was on, for an address that only takes POST: where to come back to after signing in
- * (a form posted once the sign-in has lapsed, 12 hours), and where the language switch of a refused
+ * (a form posted once the sign-in has lapsed: idle 8 h, or 7 days old), and where the language switch of a refused
  * form's page leads (the page's own link went to the POST address, a 404). Not a 404 either way.
  */
 export function pageOf(req: FastifyRequest): string {
