@@ -100,6 +100,11 @@ export class SmppEsme {
         },
         onResponse: (resp, _req, w) => w.resolve(resp),
         onTimeout: (req, w) => w.reject(new SmppRequestError('timeout', `no response to ${req.command} #${req.sequence_number}`)),
+        // The SMSC unbound us while submits were in flight: those wait for their answers on this
+        // session (Session, unbind), the ones still queued behind the window go back now, to fail over.
+        onHandBack: (queued) => {
+          for (const u of queued) u.ctx.reject(new SmppRequestError('closed', 'the SMSC unbound this session: not sent'));
+        },
         onClosed: (reason, unanswered) => {
           for (const u of unanswered) u.ctx.reject(new SmppRequestError('closed', `connection closed: ${reason}`));
           if (esme) esme.markClosed(reason);

@@ -207,6 +207,12 @@ export class Session<C = unknown> {
   private peerUnbind: { pdu: Pdu; at: number } | null = null;
   /** Our own unbind, not sent yet: requests of ours still in flight get their answers (or time out) first. */
   private heldUnbind = false;
+  /**
+   * When the unbind_resp to our own unbind came while deliver_sm the SMSC sent across our unbind were
+   * still being handled (esme role): the session closes once they are answered, or the response
+   * timeout after this. Null otherwise; set, no further deliver_sm is taken.
+   */
+  private unbindAnsweredAt: number | null = null;
   /** Our requests (not the session's own bind, enquire_link, unbind) sent and unanswered. */
   private outboundOpen = 0;
   /**
@@ -329,14 +335,21 @@ export class Session<C = unknown> {
    * answer. True when the session was closed by it.
    */
   private settleUnbinding(now = this.lastHeard): boolean {
-    if (this._state !== 'unbinding' || this.awaitsOutbound()) return false;
+    if (this._state !== 'unbinding') return false;
     if (this.heldUnbind) {
+      if (this.awaitsOutbound()) return false;
       this.heldUnbind = false;
       this.sendUnbind(now);
       return false;
     }
-    if (this.peerUnbind && this.inboundOpen === 0) {
+    if (this.peerUnbind) {
+      if (this.outboundOpen > 0 || this.inboundOpen > 0) return false;
       this.finishPeerUnbind('peer unbound');
+      return true;
+    }
+    // our unbind answered (esme role), the deliver_sm that crossed it now answered too
+    if (this.unbindAnsweredAt !== null && this.inboundOpen === 0) {
+      this.terminate('unbound');
       return true;
     }
     return false;
@@ -441,6 +454,13 @@ export class Session<C = unknown> {
     const req = p.request;
     if (req.command === 'enquire_link') this.enquirePending = false;
     else if (req.command === 'unbind') {
+      // As an ESME: deliver_sm the SMSC sent across our unbind (receipts, MO) and still being
+      // recorded get their deliver_sm_resp before the connection closes (bounded: the response
+      // timeout, tick); one answered after the close would be delivered again at the next bind.
+      if (this.opts.role === 'esme' && this.inboundOpen > 0) {
+        this.unbindAnsweredAt = now;
+        return;
+      }
       this.terminate('unbound');
       return;
     } else if (req.command === 'bind_transmitter' || req.command === 'bind_receiver' || req.command === 'bind_transceiver') {
@@ -479,15 +499,26 @@ export class Session<C = unknown> {
         // our own client answer them): one unanswered when we close goes again at the next bind.
         // Nothing more is sent or taken meanwhile (not bound: later submits are refused
         // ESME_RINVBNDSTS). Bounded: the response timeout from the unbind. (As an SMSC only: our
-        // client's link settles its submits itself, docs/SMPP.md "Stopping and starting a link".)
-        if (this.bound && (this.inboundOpen > 0 || this.awaitsOutbound())) {
+        // client's link settles the submits of its own unbind itself, docs/SMPP.md "Stopping and
+        // starting a link".)
+        // As an ESME (our client, the SMSC unbinding us) the same holds for our submit_sm in flight:
+        // answered after an unbind_resp sent at once, their outcome was lost and the messages went
+        // again on another bind (a handset could get one twice); now the unbind_resp waits for them
+        // (or their timeout), none is sent meanwhile, and the queued ones go back at once.
+        if (this.bound && (this.inboundOpen > 0 || this.outboundOpen > 0)) {
           this.unboundFrom = null;
           this._state = 'unbinding';
           this.peerUnbind = { pdu, at: now };
-          if (this.awaitsOutbound()) this.handBackQueued();
+          if (this.outboundOpen > 0) this.handBackQueued();
           return;
         }
         if (this.peerUnbind) return; // a repeat while we wait
+        // Unbinds that cross (esme role): ours is out, and the SMSC's deliver_sm taken across it are
+        // still being recorded; the SMSC's unbind_resp waits for their answers, as above.
+        if (this.opts.role === 'esme' && this._state === 'unbinding' && this.inboundOpen > 0) {
+          this.peerUnbind = { pdu, at: now };
+          return;
+        }
         // Our own unbind was waiting for our requests in flight: the peer's takes its place, and is
         // answered once they are settled.
         if (this.heldUnbind) {
@@ -512,7 +543,7 @@ export class Session<C = unknown> {
       case 'submit_sm':
       case 'data_sm':
       case 'deliver_sm': {
-        if (!this.mayReceive(pdu.command)) return void this.handler.send(responseFor(pdu, this.refusedStatus(pdu.command)));
+        if (!this.mayReceive(pdu.command) && !this.takesAcrossOurUnbind(pdu.command)) return void this.handler.send(responseFor(pdu, this.refusedStatus(pdu.command)));
         if (this.inboundOpen >= this.opts.inboundWindow) return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RTHROTTLED));
         if (pdu.command !== 'deliver_sm' && this.opts.inboundRate && !this.opts.inboundRate.tryTake(now)) {
           return void this.handler.send(responseFor(pdu, CommandStatus.ESME_RTHROTTLED));
@@ -600,6 +631,19 @@ export class Session<C = unknown> {
     this.handler.send({ command: 'generic_nack', command_status: status, sequence_number: sequenceNumber });
   }
 
+  /**
+   * As an ESME whose own unbind is out and not answered yet: a deliver_sm or data_sm the SMSC sent
+   * across it (a receipt, an MO) is taken as on the bound session it came on (SMPP 3.4 §4.2: the
+   * session ends with the unbind_resp, not the unbind; until then the SMSC may deliver, and its
+   * answers to our submits still count). Refused ESME_RINVBNDSTS, it would wait at the SMSC for our
+   * next bind, or be dropped by an SMSC that takes the status as final (before 2026-12-07). Once the
+   * unbind_resp is in, or after the peer's unbind, none is taken.
+   */
+  private takesAcrossOurUnbind(command: InboundData): boolean {
+    if (this.opts.role !== 'esme' || this._state !== 'unbinding' || this.unboundFrom === null || this.unbindAnsweredAt !== null || this.peerUnbind) return false;
+    return this.mayReceive(command, this.unboundFrom);
+  }
+
   private mayReceive(command: InboundData, s: SessionState = this._state): boolean {
     if (this.opts.role === 'smsc') {
       if (command === 'deliver_sm') return false;
@@ -648,6 +692,8 @@ export class Session<C = unknown> {
     if (this._state === 'closed') return;
     // the requests before the peer's unbind get as long as any answer of ours may take
     if (this.peerUnbind && now - this.peerUnbind.at >= this.opts.responseTimeoutMs) return this.finishPeerUnbind('peer unbound (answers outstanding)');
+    // our unbind answered, the deliver_sm that crossed it given as long as any answer may take
+    if (this.unbindAnsweredAt !== null && now - this.unbindAnsweredAt >= this.opts.responseTimeoutMs) return this.terminate('unbound (answers outstanding)');
     if ((this._state === 'open' || this._state === 'binding') && this.opts.role === 'smsc' && now - this.openedAt >= this.opts.bindTimeoutMs) {
       return this.terminate('no bind in time');
     }
