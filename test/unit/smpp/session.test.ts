@@ -212,13 +212,107 @@ describe('session: window, timeouts, keepalive', () => {
 
   test('peer unbind: unbind_resp then close; everything unanswered handed back exactly once', () => {
     const e = boundEsme({ windowSize: 2 });
-    for (let i = 0; i < 4; i++) e.s.request(submit(), i, 0);
     e.s.receive({ command: 'unbind', command_status: 0, sequence_number: 99 }, 0);
     assert.equal(e.wire.at(-1)!.command, 'unbind_resp');
-    const closed = e.events.find((x) => x.kind === 'closed')!;
-    assert.deepEqual((closed.ctxs as number[]).sort(), [0, 1, 2, 3]);
+    assert.equal(e.s.state, 'closed');
     e.s.request(submit(), 9, 1);
     assert.deepEqual(e.events.at(-1), { kind: 'closed', reason: 'peer unbound', ctxs: [9] });
+  });
+
+  describe("the SMSC's unbind with our submit_sm in flight (esme role): their answers come first", () => {
+    /** A bound transceiver with two submits written (ctx 0, 1) and two queued (ctx 2, 3; window 2), then the SMSC's unbind. */
+    const unbound = (extra: Partial<SessionHandler<number>> = {}) => {
+      const e = mk({ role: 'esme', windowSize: 2, responseTimeoutMs: 1000 }, extra);
+      e.s.bind('transceiver', { systemId: 'sys', password: 'pw' }, 0);
+      e.s.receive(responseFor(e.wire.shift()!, 0, 'SMSC'), 0);
+      for (let i = 0; i < 4; i++) e.s.request(submit(), i, 0);
+      e.s.receive({ command: 'unbind', command_status: 0, sequence_number: 99 }, 10);
+      return e;
+    };
+
+    test('no unbind_resp and no new submit until each in flight is answered; each answer goes up; the queued handed back', () => {
+      const back: number[][] = [];
+      const e = unbound({ onHandBack: (q) => back.push(q.map((u) => u.ctx)) });
+      assert.equal(e.s.state, 'unbinding');
+      assert.deepEqual(e.wire.map((p) => p.command), ['submit_sm', 'submit_sm'], 'no unbind_resp yet');
+      assert.deepEqual(back, [[2, 3]], 'the queued ones go back at once, to fail over');
+      e.s.receive(responseFor(e.wire[0], 0, 'id0'), 20);
+      assert.deepEqual(e.wire.map((p) => p.command), ['submit_sm', 'submit_sm'], 'the freed slot sends nothing');
+      e.s.receive(responseFor(e.wire[1], 0, 'id1'), 30);
+      assert.deepEqual(e.wire.map((p) => [p.command, p.sequence_number]).slice(2), [['unbind_resp', 99]]);
+      assert.equal(e.s.state, 'closed');
+      const answered = e.events.filter((x) => x.kind === 'response').map((x) => [x.ctx, (x.resp as { message_id: string }).message_id]);
+      assert.deepEqual(answered, [[0, 'id0'], [1, 'id1']]);
+      assert.deepEqual(e.events.find((x) => x.kind === 'closed')!.ctxs, [], 'nothing handed back twice');
+    });
+
+    test('answers never coming: each times out within the response timeout, then unbind_resp; without onHandBack the queued go back at the close', () => {
+      const e = unbound();
+      e.s.tick(999);
+      assert.equal(e.s.state, 'unbinding');
+      e.s.tick(1000);
+      assert.deepEqual(e.events.filter((x) => x.kind === 'timeout').map((x) => x.ctx), [0, 1]);
+      assert.equal(e.wire.at(-1)!.command, 'unbind_resp');
+      assert.equal(e.s.state, 'closed');
+      assert.deepEqual(e.events.find((x) => x.kind === 'closed')!.ctxs, [2, 3]);
+    });
+  });
+
+  describe('our unbind (esme role): deliver_sm that cross it are taken and answered before the close', () => {
+    const receipt = (seq: number): SmPdu => ({ ...smDefaults(), command: 'deliver_sm', sequence_number: seq, esm_class: 4, short_message: Buffer.from('id:1 stat:DELIVRD') });
+    const unbinding = (type: 'transceiver' | 'transmitter' = 'transceiver') => {
+      const e = mk({ role: 'esme', responseTimeoutMs: 1000 });
+      e.s.bind(type, { systemId: 'sys', password: 'pw' }, 0);
+      e.s.receive(responseFor(e.wire.shift()!, 0, 'SMSC'), 0);
+      e.s.unbind(10);
+      return e;
+    };
+
+    test('a deliver_sm after our unbind is handed up; the unbind_resp waits for its answer; one after the unbind_resp is refused', () => {
+      const e = unbinding();
+      const unbind = e.wire[0];
+      e.s.receive(receipt(70), 11);
+      assert.deepEqual(e.events.filter((x) => x.kind === 'request').map((x) => (x.pdu as SmPdu).sequence_number), [70], 'taken as on a bound session');
+      e.s.receive(responseFor(unbind, 0), 12);
+      assert.equal(e.s.state, 'unbinding', 'not closed while the receipt is being recorded');
+      e.s.receive(receipt(71), 13);
+      assert.deepEqual([e.wire.at(-1)!.command, e.wire.at(-1)!.sequence_number, e.wire.at(-1)!.command_status], ['deliver_sm_resp', 71, CommandStatus.ESME_RINVBNDSTS], 'none taken after the unbind_resp');
+      e.s.respond(responseFor(receipt(70), CommandStatus.ESME_ROK));
+      assert.deepEqual([e.wire.at(-1)!.command, e.wire.at(-1)!.sequence_number, e.wire.at(-1)!.command_status], ['deliver_sm_resp', 70, CommandStatus.ESME_ROK]);
+      assert.equal(e.s.state, 'closed');
+    });
+
+    test('answered before the unbind_resp: closes on the unbind_resp as before; never answered: closes at the response timeout', () => {
+      const a = unbinding();
+      a.s.receive(receipt(70), 11);
+      a.s.respond(responseFor(receipt(70), CommandStatus.ESME_ROK));
+      assert.equal(a.s.state, 'unbinding');
+      a.s.receive(responseFor(a.wire[0], 0), 12);
+      assert.equal(a.s.state, 'closed');
+      const b = unbinding();
+      b.s.receive(receipt(70), 11);
+      b.s.receive(responseFor(b.wire[0], 0), 12);
+      b.s.tick(1011);
+      assert.equal(b.s.state, 'unbinding');
+      b.s.tick(1012);
+      assert.equal(b.s.state, 'closed');
+      assert.deepEqual(b.events.find((x) => x.kind === 'close'), { kind: 'close', reason: 'unbound (answers outstanding)' });
+    });
+
+    test("a transmitter's unbind takes no deliver_sm (it could not before it either); the SMSC's crossing unbind waits for those taken", () => {
+      const tx = unbinding('transmitter');
+      tx.s.receive(receipt(70), 11);
+      assert.deepEqual([tx.wire.at(-1)!.command, tx.wire.at(-1)!.command_status], ['deliver_sm_resp', CommandStatus.ESME_RINVBNDSTS]);
+      const e = unbinding();
+      e.s.receive(receipt(70), 11);
+      e.s.receive({ command: 'unbind', command_status: 0, sequence_number: 80 }, 12);
+      assert.equal(e.wire.at(-1)!.command, 'unbind', 'no unbind_resp while the receipt is being recorded');
+      e.s.receive(receipt(71), 13);
+      assert.equal(e.wire.at(-1)!.command_status, CommandStatus.ESME_RINVBNDSTS, 'none taken after the SMSC unbinds');
+      e.s.respond(responseFor(receipt(70), CommandStatus.ESME_ROK));
+      assert.deepEqual(e.wire.slice(-2).map((p) => [p.command, p.sequence_number]), [['deliver_sm_resp', 70], ['unbind_resp', 80]]);
+      assert.equal(e.s.state, 'closed');
+    });
   });
 
   test('peer unbind behind requests still handled: answered after them, or after the response timeout', () => {
