@@ -65,6 +65,17 @@ export interface FakeSmscOptions {
   cancelAnswer?: (pdu: CancelSmPdu, n: number) => number | null | undefined;
   /** Hold the answer to the n-th submit_sm this long (ms; 0 or undefined = at once), as a slow SMSC. */
   answerDelayMs?: (n: number) => number;
+  /**
+   * Send unbind right after the n-th submit_sm (1-based, once), on its connection, and still answer
+   * the submits it holds (answerDelayMs) after the unbind, as an SMSC going down in order does; those
+   * answered after the ESME's unbind_resp are lost to it (`acked` still lists them).
+   */
+  unbindAfter?: number;
+  /**
+   * Keep every receipt until the ESME's unbind comes in, then send them all on that connection just
+   * before the unbind is read: receipts that cross the ESME's unbind.
+   */
+  receiptsAtUnbind?: boolean;
 }
 
 export interface Acked {
@@ -106,6 +117,14 @@ export class FakeSmsc {
   refusedBinds = 0;
   /** While true, bind_receiver is refused ESME_RBINDFAIL (a receiver kept away while a test acts). */
   refuseReceivers = false;
+  /** Receipts kept for the ESME's unbind (receiptsAtUnbind). */
+  private readonly forUnbind: SmPdu[] = [];
+  /** The ESME's unbinds received. */
+  unbindsReceived = 0;
+  /** Receipts kept for the ESME's unbind, not sent yet (receiptsAtUnbind). */
+  get heldForUnbind(): number {
+    return this.forUnbind.length;
+  }
   private nextId = 0x1000;
   private misbehaved = false;
   private toggle = false;
@@ -176,6 +195,18 @@ export class FakeSmsc {
       onSocketClosed: () => this.conns.delete(conn),
     });
     this.conns.add(conn);
+    // the ESME's unbind: receipts kept for it go first (they cross it on the wire)
+    const receive = conn.session.receive.bind(conn.session);
+    conn.session.receive = (pdu, now) => {
+      if (pdu.command === 'unbind' && conn.session.bound) {
+        this.unbindsReceived++;
+        for (const d of this.forUnbind.splice(0)) {
+          this.deliveredOn.push(conn.session.state);
+          conn.session.request(d, d, now);
+        }
+      }
+      receive(pdu, now);
+    };
   }
 
   /** A bound session the SMSC may send deliver_sm on (a receiver or transceiver, SMPP 3.4 §2.2), if any. */
@@ -242,11 +273,9 @@ export class FakeSmsc {
     this.receivedOn.push(conn.session.state);
     const n = this.received.length;
     const hold = this.opts.answerDelayMs?.(n) ?? 0;
-    if (hold > 0) {
-      setTimeout(() => { if (!this.dead.has(conn)) this.answerSubmit(conn, pdu, n); }, hold);
-      return;
-    }
-    this.answerSubmit(conn, pdu, n);
+    if (hold > 0) setTimeout(() => { if (!this.dead.has(conn)) this.answerSubmit(conn, pdu, n); }, hold);
+    else this.answerSubmit(conn, pdu, n);
+    if (this.opts.unbindAfter === n) conn.session.unbind(Date.now());
   }
 
   private answerSubmit(conn: SmppConnection<SmPdu>, pdu: SmPdu, n: number): void {
@@ -303,6 +332,7 @@ export class FakeSmsc {
         short_message: Buffer.from(buildDlrText({ id: rid, sub: 1, dlvrd: 1, submitDate: Date.now(), doneDate: Date.now(), stat: 'DELIVRD', err: '0', text: '' }), 'latin1'),
         tlvs: o.decimalReceiptIds ? [] : [tlvCString(Tag.receipted_message_id, rid), tlvU8(Tag.message_state, 2)],
       };
+      if (o.receiptsAtUnbind) return void this.forUnbind.push(d);
       this.sendDlr(d);
       if (o.duplicateReceipts) this.sendDlr({ ...d });
     };
