@@ -725,6 +725,9 @@ export class Session<C = unknown> {
   /** The connection went away (or must): everything unanswered is handed back via onClosed. */
   terminate(reason: string): void {
     if (this._state === 'closed') return;
+    // our unbind was answered: the session ended so, whoever closes the connection after it (the
+    // SMSC, while deliver_sm that crossed our unbind were still being answered)
+    if (this.unbindAnsweredAt !== null && !reason.startsWith('unbound')) reason = 'unbound';
     this._state = 'closed';
     this.closeReason = reason;
     const unanswered: { request: Pdu; ctx: C }[] = [];
