@@ -105,7 +105,7 @@ export interface SessionHandler<C> {
   /** The session ended; every request still unanswered or queued is handed back, none lost. */
   onClosed?(reason: string, unanswered: { request: Pdu; ctx: C }[]): void;
   /**
-   * An unbind (ours or the peer's) waits for the answers to our requests in flight (smsc role):
+   * An unbind (ours or the peer's as an SMSC, the peer's as an ESME) waits for the answers to our requests in flight:
    * the requests still queued behind the window, which will not be sent on this session, are
    * handed back now rather than when it closes (another bind may take them meanwhile). Without
    * this handler they are handed back by `onClosed`, as before.
@@ -498,13 +498,13 @@ export class Session<C = unknown> {
         // it may still send (SMPP 3.4 §4.2 only ends the session with the unbind_resp; Net::SMPP,
         // our own client answer them): one unanswered when we close goes again at the next bind.
         // Nothing more is sent or taken meanwhile (not bound: later submits are refused
-        // ESME_RINVBNDSTS). Bounded: the response timeout from the unbind. (As an SMSC only: our
-        // client's link settles the submits of its own unbind itself, docs/SMPP.md "Stopping and
-        // starting a link".)
+        // ESME_RINVBNDSTS). Bounded: the response timeout from the unbind.
         // As an ESME (our client, the SMSC unbinding us) the same holds for our submit_sm in flight:
-        // answered after an unbind_resp sent at once, their outcome was lost and the messages went
-        // again on another bind (a handset could get one twice); now the unbind_resp waits for them
-        // (or their timeout), none is sent meanwhile, and the queued ones go back at once.
+        // answered after an unbind_resp sent at once (before 2026-12-07), their outcome was lost and
+        // the messages went again on another bind (a handset could get one twice); now the
+        // unbind_resp waits for them (or their timeout), none is sent meanwhile, and the queued ones
+        // go back at once. (Our own unbind waits for them as an SMSC only: our client's link settles
+        // its submits before it unbinds, docs/SMPP.md "Stopping and starting a link".)
         if (this.bound && (this.inboundOpen > 0 || this.outboundOpen > 0)) {
           this.unboundFrom = null;
           this._state = 'unbinding';
