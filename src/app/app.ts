@@ -99,6 +99,7 @@ export class App {
     this.webSessions = new WebSessions(this.ctx.store.webSessions, this.auth, {
       ...deps.webSessions,
       onStoreError: (e) => this.events.emit('workerError', { where: 'web sessions', message: e.message }),
+      audit: { records: this.ctx.store.records, now: () => this.ctx.clock.now() },
     });
     this.httpThroughput = new HttpThroughput(this.ctx);
     this.moHandlers.push(consentReplyHandler);

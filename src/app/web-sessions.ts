@@ -19,6 +19,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { WebSessionStore } from '../ports/web-sessions.js';
+import type { RecordStore } from '../ports/records.js';
 import type { Principal } from './types.js';
 import type { Authenticator } from './auth.js';
 import { hashSecret } from './secrets.js';
@@ -30,6 +31,13 @@ export const TOUCH_EVERY_MS = 60_000;
 /** Expired sign-ins are deleted at most this often per process, PURGE_LIMIT at a time. */
 export const PURGE_EVERY_MS = 10 * 60_000;
 const PURGE_LIMIT = 1_000;
+/**
+ * Refused sign-ins (an unknown, revoked or expired token) make at most one audit record per this
+ * interval per process; the ones in between are counted and told by the next record (`count`).
+ */
+export const REFUSED_AUDIT_EVERY_MS = 60_000;
+/** How much of a sign-in's stored digest its audit records name: enough to tell sign-ins apart, not the digest. */
+const SESSION_REF_CHARS = 12;
 
 export interface WebSessionOptions {
   idleMs?: number;
@@ -38,10 +46,18 @@ export interface WebSessionOptions {
   now?: () => number;
   /** A store failure of the background writes (touch, purge, delete of an expired one): reported, not thrown. */
   onStoreError?: (e: Error) => void;
+  /**
+   * Where sign-ins, sign-outs and refused sign-ins are audited (`web.sign_in`, `web.sign_out`,
+   * `web.sign_in_refused`; docs/RECORDS.md) and the clock their records are dated by (the app's).
+   */
+  audit?: { records: Pick<RecordStore, 'appendAudit'>; now: () => number };
 }
 
 /** The digest a session id is stored under (never the id itself). */
 export const webSessionHash = (id: string): string => hashSecret(id);
+
+/** What an audit record names a sign-in by: the start of its stored digest, never the id (the cookie) itself. */
+export const webSessionRef = (id: string): string => webSessionHash(id).slice(0, SESSION_REF_CHARS);
 
 const PUBLIC: Principal = { role: 'public', actorId: 'public' };
 
@@ -50,6 +66,8 @@ export class WebSessions {
   readonly maxMs: number;
   private readonly now: () => number;
   private lastPurge = 0;
+  /** Refused sign-ins not yet told by an audit record, and when the last record was written (wall clock). */
+  private refused = { count: 0, since: 0, auditedAt: -Infinity };
 
   constructor(private readonly store: WebSessionStore, private readonly auth: Authenticator, private readonly opts: WebSessionOptions = {}) {
     this.idleMs = opts.idleMs ?? DEFAULT_WEB_SESSION_IDLE_MS;
@@ -63,11 +81,42 @@ export class WebSessions {
    */
   async signIn(token: string): Promise<{ principal: Principal; sessionId: string | null }> {
     const principal = await this.auth.principalFor(token);
-    if (principal.role === 'public') return { principal, sessionId: null };
+    if (principal.role === 'public') {
+      await this.auditRefused();
+      return { principal, sessionId: null };
+    }
     const sessionId = randomBytes(32).toString('base64url');
     await this.store.create(webSessionHash(sessionId), principal.actorId, this.now());
+    const a = this.opts.audit;
+    // the actor is the token's id; a provider's own sign-in is filed under it (it may see who signed in
+    // as itself), a staff one under no provider, as staff reads are
+    if (a) {
+      await a.records.appendAudit(a.now(), principal.actorId, 'web.sign_in', { role: principal.role, session: webSessionRef(sessionId) },
+        { contentProviderId: principal.role === 'content-provider' ? principal.contentProviderId : null });
+    }
     this.purgeSoon();
     return { principal, sessionId };
+  }
+
+  /**
+   * A refused sign-in: audited with no actor (`public`) and nothing of what was typed (neither the
+   * text, its length nor a digest of it, which could confirm a guess offline) nor the address it came
+   * from (no audit record keeps one). The first one is written at once, then at most one record per
+   * REFUSED_AUDIT_EVERY_MS in this process, with how many there were since the last (`count`) and when
+   * the first of them came (`since`), so a flood of bad tokens grows the records by time, not by the
+   * flood. Ones after the last record are told by the next refusal's record (lost if the process stops first).
+   */
+  private async auditRefused(): Promise<void> {
+    const a = this.opts.audit;
+    if (!a) return;
+    const at = this.now();
+    const r = this.refused;
+    if (r.count === 0) r.since = at;
+    r.count++;
+    if (at - r.auditedAt < REFUSED_AUDIT_EVERY_MS) return;
+    const { count, since } = r;
+    this.refused = { count: 0, since: 0, auditedAt: at };
+    await a.records.appendAudit(a.now(), 'public', 'web.sign_in_refused', { count, since: new Date(since).toISOString() });
   }
 
   /**
@@ -94,9 +143,23 @@ export class WebSessions {
     return p;
   }
 
-  /** Signs out: the sign-in is deleted for every process (a copy of the cookie no longer works). */
-  async signOut(sessionId: string | undefined): Promise<void> {
-    if (sessionId) await this.store.delete(webSessionHash(sessionId));
+  /**
+   * Signs out: the sign-in is deleted for every process (a copy of the cookie no longer works). One
+   * that was still live is audited (`web.sign_out`, the token's id as actor; `reason` `signed_out`, or
+   * `signed_in_again` when the browser signed in anew over it); a lapsed or unknown one ends nothing.
+   */
+  async signOut(sessionId: string | undefined, reason: 'signed_out' | 'signed_in_again' = 'signed_out'): Promise<void> {
+    if (!sessionId) return;
+    const hash = webSessionHash(sessionId);
+    const a = this.opts.audit;
+    const row = a ? await this.store.find(hash) : null;
+    const deleted = await this.store.delete(hash);
+    if (!a || !row || !deleted) return;
+    const at = this.now();
+    if (at - row.seenAt >= this.idleMs || at - row.createdAt >= this.maxMs) return;
+    const p = await this.auth.principalForTokenId(row.tokenId);
+    await a.records.appendAudit(a.now(), row.tokenId, 'web.sign_out', { ...(p.role === 'public' ? {} : { role: p.role }), session: webSessionRef(sessionId), reason },
+      { contentProviderId: p.role === 'content-provider' ? p.contentProviderId : null });
   }
 
   /** Deletes expired sign-ins in the background, at most once per PURGE_EVERY_MS in this process. */

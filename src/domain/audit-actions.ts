@@ -29,6 +29,8 @@ export const AUDIT_ACTIONS = [
   // the records and who read them
   'records.query', 'records.verify', 'records.purge', 'records.hold', 'records.hold_release', 'records.rotate-key', 'records.uncommitted',
   'holds.query', 'inspect.export', 'messages.list', 'messages.get',
+  // web sign-ins (src/app/web-sessions.ts)
+  'web.sign_in', 'web.sign_out', 'web.sign_in_refused',
   // the carrier links
   'upstream_link.stop', 'upstream_link.start',
 ] as const;

@@ -52,7 +52,7 @@ export function registerLoginRoutes(f: FastifyInstance, w: WebContext): void {
     const dest = /^\/web\/[\x21-\x7e]*$/.test(next) ? next : p.role === 'regulator' ? '/web/credit' : '/web/cases';
     // Signing in again (another role) ends the sign-in this browser had; a cookie of before sessions goes.
     const c = cookies(req);
-    if (c[SESSION_COOKIE]) await app.webSessions.signOut(c[SESSION_COOKIE]);
+    if (c[SESSION_COOKIE]) await app.webSessions.signOut(c[SESSION_COOKIE], 'signed_in_again');
     if (c[OLD_TOKEN_COOKIE] !== undefined) reply.header('set-cookie', clear(OLD_TOKEN_COOKIE, req));
     // The cookie lives as long as the sign-in may (its absolute lifetime); the idle limit is the server's.
     reply.header('set-cookie', `${SESSION_COOKIE}=${sessionId}; Path=/web; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(app.webSessions.maxMs / 1000)}${secure(req)}`);
