@@ -5,7 +5,7 @@
 import { PACKAGE_VERSION } from './runtime/package-version.js';
 import { Command, Option } from 'commander';
 import pino from 'pino';
-import { loadConfig, ConfigError, adminTokenProblem, envName, settingFrom, settingLabel, trustProxyOption, type Config } from './config/schema.js';
+import { loadConfig, ConfigError, adminTokenProblem, envName, listenLine, settingFrom, settingLabel, trustProxyOption, upstreamLine, type Config } from './config/schema.js';
 import { sqliteTuning } from './config/sqlite-tuning.js';
 import { useWorkerBundles } from './runtime/worker-script.js';
 import { ENV_ONLY_SETTINGS, OTHER_VARIABLES } from './config/env-only.js';
@@ -198,14 +198,13 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
     // (node leaves `port` out of the error of a listen on port 0: an address not on this host)
     const port = l.port ?? 0;
     if (l.syscall === 'listen' && config.role !== 'egress' && port === config.smppPort && l.address === config.smppHost) {
-      throw new ConfigError([`smpp-host / smpp-port: ${config.smppHost}:${config.smppPort}: ${listenProblem(l)}`]);
+      throw new ConfigError([listenLine(config, 'smppHost', 'smppPort', config.smppPort, listenProblem(l))]);
     }
     if (l.syscall === 'listen' && smppTls && port === smppTls.port && l.address === config.smppHost) {
-      throw new ConfigError([`smpp-host / smpp-tls-port: ${config.smppHost}:${smppTls.port}: ${listenProblem(l)}`]);
+      throw new ConfigError([listenLine(config, 'smppHost', 'smppTlsPort', smppTls.port, listenProblem(l))]);
     }
-    const m = (e as Error).message;
-    // parseUpstreamUrl's messages already name the setting (`upstream: …`)
-    throw new ConfigError([m.startsWith('upstream') ? m : `upstream / smpp-port: ${m}`]);
+    // parseUpstreamUrl's and the links' TLS messages say `upstream: …`: named as the operator gave the links
+    throw new ConfigError([upstreamLine(config, (e as Error).message)]);
   }
   undo('smpp', () => smpp.close());
   // SIGHUP reloads the ported-numbers list (src/config/mnp-reload.ts says why a signal, not a timer)
@@ -336,7 +335,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   } catch (e) {
     // A port taken or an address not on this host is the operator's to fix, as for the SMPP port.
     if ((e as NodeJS.ErrnoException).syscall !== 'listen') throw e;
-    throw new ConfigError([`http-host / http-port: ${config.httpHost}:${config.httpPort}: ${listenProblem(e as NodeJS.ErrnoException)}`]);
+    throw new ConfigError([listenLine(config, 'httpHost', 'httpPort', config.httpPort, listenProblem(e as NodeJS.ErrnoException))]);
   }
 
   const lines = [

@@ -287,6 +287,28 @@ export function settingFrom(config: Config, key: keyof Config & string): string 
 }
 
 /**
+ * A listener that could not open, as a problem line: both settings with where each came from, then
+ * the address tried (`httpHost (default 127.0.0.1) / httpPort (--http-port): 127.0.0.1:8080: address in
+ * use (EADDRINUSE)`). It said `http-host / http-port: …`, names that are neither the flag nor the
+ * variable the operator typed.
+ */
+export function listenLine(config: Config, hostKey: 'httpHost' | 'smppHost', portKey: 'httpPort' | 'smppPort' | 'smppTlsPort', port: number, problem: string): string {
+  return `${settingLabel(config, hostKey)} / ${settingLabel(config, portKey)}: ${config[hostKey]}:${port}: ${problem}`;
+}
+
+/**
+ * An upstream link's problem at start (the SMPP client's URL parsing and TLS files say `upstream: …`)
+ * as a problem line naming where the links came from: `upstream (--upstream): window=abc is …`, or
+ * `upstreamFile (SMSGUARD_UPSTREAM_FILE): link a: ca=…` when the file gave them (it wins over `upstream`).
+ * Any other message is said as the upstream's and the SMPP port's, each named as typed.
+ */
+export function upstreamLine(config: Config, message: string): string {
+  const key = config.upstreamFile ? 'upstreamFile' : 'upstream';
+  if (message.startsWith('upstream: ')) return `${settingLabel(config, key)}: ${message.slice('upstream: '.length)}`;
+  return `${settingLabel(config, key)} / ${settingLabel(config, 'smppPort')}: ${message}`;
+}
+
+/**
  * The SMPP TLS settings go together: a TLS port without a certificate and key cannot listen, and a
  * certificate without a TLS port is a listener the operator expected and will not get.
  */

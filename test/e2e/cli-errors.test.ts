@@ -138,7 +138,8 @@ test('start on an HTTP port already in use: reported as configuration, store clo
     assert.equal(r.code, 1, r.out + r.err);
     assert.doesNotMatch(r.out, /smsguard is running/);
     assert.doesNotMatch(r.err, /\n\s+at /, `a stack trace:\n${r.err}`);
-    assert.equal(r.err, `invalid configuration:\n  http-host / http-port: 127.0.0.1:${port}: address in use (EADDRINUSE)\n`);
+    // named as the operator gave them (config's settingLabel): it said `http-host / http-port`, neither flag nor variable
+    assert.equal(r.err, `invalid configuration:\n  httpHost (default 127.0.0.1) / httpPort (--http-port): 127.0.0.1:${port}: address in use (EADDRINUSE)\n`);
     // start, unlike the commands above, creates its database (a first start). Closed, not abandoned:
     // the store checkpointed its WAL away (no -wal/-shm), the lock's transaction was rolled back (no journal).
     const left = readdirSync(dir).filter((f) => f.startsWith('clash.db'));
@@ -158,7 +159,7 @@ test('start on an SMPP port already in use: said as for the HTTP port, naming th
     const r = cli('start', '--db', join(dir, 'smpp-clash.db'), '--http-port', '0', '--smpp-port', String(port));
     assert.equal(r.code, 1, r.out + r.err);
     assert.doesNotMatch(r.out, /smsguard is running/);
-    assert.equal(r.err, `invalid configuration:\n  smpp-host / smpp-port: 127.0.0.1:${port}: address in use (EADDRINUSE)\n`);
+    assert.equal(r.err, `invalid configuration:\n  smppHost (default 127.0.0.1) / smppPort (--smpp-port): 127.0.0.1:${port}: address in use (EADDRINUSE)\n`);
   } finally {
     await new Promise((r) => taken.close(r));
   }
@@ -168,7 +169,26 @@ test('a bad --upstream URL is one configuration line naming the setting once', (
   // Before: `upstream / smpp-port: upstream: window=abc is not a non-negative number`.
   const r = cli('start', '--db', join(dir, 'upstream-url.db'), '--http-port', '0', '--smpp-port', '0', '--upstream', 'smpp://u:p@127.0.0.1:1?window=abc');
   assert.equal(r.code, 1, r.out + r.err);
-  assert.equal(r.err, 'invalid configuration:\n  upstream: window=abc is not a decimal number: window takes 1-10000 (an integer)\n');
+  assert.equal(r.err, 'invalid configuration:\n  upstream (--upstream): window=abc is not a decimal number: window takes 1-10000 (an integer)\n');
+});
+
+test('an --upstream URL and a port taken are named as the operator gave them: the variable, the flag', async () => {
+  // Before: `upstream: …` and `http-host / http-port: …` whether the value came from a flag or a variable.
+  const env = spawnSync(process.execPath, [BIN, 'start', '--db', join(dir, 'upstream-env.db'), '--http-port', '0', '--smpp-port', '0'],
+    { encoding: 'utf8', env: { ...ENV, SMSGUARD_UPSTREAM: 'smpp://u:p@127.0.0.1:1?bind=rx' }, cwd: dir, timeout: 60_000 });
+  assert.equal(env.status, 1, env.stdout + env.stderr);
+  assert.match(env.stderr, /^invalid configuration:\n {2}upstream \(SMSGUARD_UPSTREAM\): bind=rx is not one of trx, tx\+rx /);
+  const taken: Server = createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+  const port = (taken.address() as { port: number }).port;
+  try {
+    const r = spawnSync(process.execPath, [BIN, 'start', '--db', join(dir, 'http-env.db'), '--http-host', '127.0.0.1', '--smpp-port', '0'],
+      { encoding: 'utf8', env: { ...ENV, SMSGUARD_HTTP_PORT: String(port) }, cwd: dir, timeout: 60_000 });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.equal(r.stderr, `invalid configuration:\n  httpHost (--http-host) / httpPort (SMSGUARD_HTTP_PORT): 127.0.0.1:${port}: address in use (EADDRINUSE)\n`);
+  } finally {
+    await new Promise((r) => taken.close(r));
+  }
 });
 
 test('a PostgreSQL database that is not there, or a server not reachable, is one line saying what to do, for migrate, start and the other commands', async () => {
@@ -349,7 +369,7 @@ test('start takes --smpp-host (docs/SMPP.md has the TLS port listen on it): an a
   // Before: "unknown option '--smpp-host'"; only SMSGUARD_SMPP_HOST set it.
   const r = cli('start', '--db', join(dir, 'smpp-host.db'), '--http-port', '0', '--smpp-port', '0', '--smpp-host', '192.0.2.1');
   assert.equal(r.code, 1, r.out + r.err);
-  assert.equal(r.err, 'invalid configuration:\n  smpp-host / smpp-port: 192.0.2.1:0: address not available on this host (EADDRNOTAVAIL)\n');
+  assert.equal(r.err, 'invalid configuration:\n  smppHost (--smpp-host) / smppPort (--smpp-port): 192.0.2.1:0: address not available on this host (EADDRNOTAVAIL)\n');
 });
 
 test('start with an --mnp-file that cannot be read says "invalid configuration:" once', () => {

@@ -61,11 +61,11 @@ test('TLS configuration errors stop start with the problem named, no stack', { t
   try {
     r = cli(...base, '--db', join(cert.dir, 'c.db'), '--smpp-tls-port', String(port), '--tls-cert', cert.certPath, '--tls-key', cert.keyPath);
     assert.equal(r.code, 1);
-    assert.equal(r.err, `invalid configuration:\n  smpp-host / smpp-tls-port: 127.0.0.1:${port}: address in use (EADDRINUSE)\n`);
+    assert.equal(r.err, `invalid configuration:\n  smppHost (default 127.0.0.1) / smppTlsPort (--smpp-tls-port): 127.0.0.1:${port}: address in use (EADDRINUSE)\n`);
   } finally {
     taken.close();
   }
   r = cli(...base, '--db', join(cert.dir, 'd.db'), '--upstream', 'smpps://u:p@127.0.0.1:3550?name=carrier&ca=/nonexistent/ca.pem');
   assert.equal(r.code, 1);
-  assert.match(r.err, /^invalid configuration:\n {2}upstream: link carrier: ca=\/nonexistent\/ca\.pem: cannot read/);
+  assert.match(r.err, /^invalid configuration:\n {2}upstream \(--upstream\): link carrier: ca=\/nonexistent\/ca\.pem: cannot read/);
 });

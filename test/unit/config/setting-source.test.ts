@@ -76,3 +76,23 @@ test('a file named by a flag or a variable: its problems name that, the path and
   assert.match(tls[0]!, /^tlsCert \(SMSGUARD_TLS_CERT\): cannot read \/nonexistent\/c\.pem/);
   assert.match(tls[1]!, /^tlsKey \(SMSGUARD_TLS_KEY\): cannot read \/nonexistent\/k\.pem/);
 });
+
+test('a listener that cannot open names its host and port settings as given, not `http-host / http-port`', async () => {
+  const { listenLine } = await import('../../../src/config/schema.js');
+  assert.equal(listenLine(loadConfig({ httpPort: '8080' }, {}), 'httpHost', 'httpPort', 8080, 'address in use (EADDRINUSE)'),
+    'httpHost (default 127.0.0.1) / httpPort (--http-port): 127.0.0.1:8080: address in use (EADDRINUSE)');
+  assert.equal(listenLine(loadConfig({}, { SMSGUARD_HTTP_HOST: '10.0.0.9' }), 'httpHost', 'httpPort', 8080, 'x'), 'httpHost (SMSGUARD_HTTP_HOST) / httpPort (default 8080): 10.0.0.9:8080: x');
+  const tls = loadConfig({ smppHost: '0.0.0.0', smppTlsPort: '3550', tlsCert: 'c.pem', tlsKey: 'k.pem' }, { SMSGUARD_SMPP_PORT: '2776' });
+  assert.equal(listenLine(tls, 'smppHost', 'smppPort', 2776, 'x'), 'smppHost (--smpp-host) / smppPort (SMSGUARD_SMPP_PORT): 0.0.0.0:2776: x');
+  assert.equal(listenLine(tls, 'smppHost', 'smppTlsPort', 3550, 'x'), 'smppHost (--smpp-host) / smppTlsPort (--smpp-tls-port): 0.0.0.0:3550: x');
+});
+
+test('an upstream link\'s problem at start names the setting that gave the links, as given: --upstream, its variable, or the file', async () => {
+  const { upstreamLine } = await import('../../../src/config/schema.js');
+  assert.equal(upstreamLine(loadConfig({ upstream: 'smpp://u:p@h' }, {}), 'upstream: window=abc is not a decimal number'), 'upstream (--upstream): window=abc is not a decimal number');
+  assert.equal(upstreamLine(loadConfig({}, { SMSGUARD_UPSTREAM: 'smpp://u:p@h' }), 'upstream: bind=rx is not one of trx, tx+rx'), 'upstream (SMSGUARD_UPSTREAM): bind=rx is not one of trx, tx+rx');
+  // the file wins over --upstream: a link's TLS file problem is the file's
+  assert.equal(upstreamLine(loadConfig({ upstreamFile: '/etc/smsguard/links.json' }, {}), 'upstream: link a: ca=/x.pem: cannot read'), 'upstreamFile (--upstream-file): link a: ca=/x.pem: cannot read');
+  // anything else: the upstream and the SMPP port, each as given (it said `upstream / smpp-port: …`)
+  assert.equal(upstreamLine(loadConfig({}, {}), 'boom'), 'upstream (default simulator) / smppPort (default 2775): boom');
+});
