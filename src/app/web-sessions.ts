@@ -88,12 +88,9 @@ export class WebSessions {
     const sessionId = randomBytes(32).toString('base64url');
     await this.store.create(webSessionHash(sessionId), principal.actorId, this.now());
     const a = this.opts.audit;
-    // the actor is the token's id; a provider's own sign-in is filed under it (it may see who signed in
-    // as itself), a staff one under no provider, as staff reads are
-    if (a) {
-      await a.records.appendAudit(a.now(), principal.actorId, 'web.sign_in', { role: principal.role, session: webSessionRef(sessionId) },
-        { contentProviderId: principal.role === 'content-provider' ? principal.contentProviderId : null });
-    }
+    // the actor is the token's id. Filed under no provider, a provider's own sign-in too: under it, it
+    // would join the provider's statutory records (its inspection export and proofs) as a staff read would
+    if (a) await a.records.appendAudit(a.now(), principal.actorId, 'web.sign_in', { role: principal.role, session: webSessionRef(sessionId) });
     this.purgeSoon();
     return { principal, sessionId };
   }
@@ -158,8 +155,7 @@ export class WebSessions {
     const at = this.now();
     if (at - row.seenAt >= this.idleMs || at - row.createdAt >= this.maxMs) return;
     const p = await this.auth.principalForTokenId(row.tokenId);
-    await a.records.appendAudit(a.now(), row.tokenId, 'web.sign_out', { ...(p.role === 'public' ? {} : { role: p.role }), session: webSessionRef(sessionId), reason },
-      { contentProviderId: p.role === 'content-provider' ? p.contentProviderId : null });
+    await a.records.appendAudit(a.now(), row.tokenId, 'web.sign_out', { ...(p.role === 'public' ? {} : { role: p.role }), session: webSessionRef(sessionId), reason });
   }
 
   /** Deletes expired sign-ins in the background, at most once per PURGE_EVERY_MS in this process. */

@@ -43,17 +43,19 @@ describe('web sign-ins in the audit records', () => {
     assert.equal((await audit(g, 'web.sign_out')).filter((r) => r.body.actor === clerk.id).length, 1);
   });
 
-  test('a provider\'s sign-in is filed under it; signing in anew over a sign-in ends the old one, said so', async () => {
+  test('a provider\'s sign-in is filed under no provider (not among its statutory records); signing in anew over a sign-in ends the old one, said so', async () => {
     const first = await webCookie(g, cp.apiKey);
     const again = await g.http.inject({ method: 'POST', url: '/web/login', headers: { ...FORM, cookie: first }, payload: form({ token: cp.apiKey }) });
     assert.equal(again.statusCode, 303);
     const ins = (await audit(g, 'web.sign_in')).filter((r) => r.body.role === 'content-provider');
     assert.equal(ins.length, 2);
-    for (const r of ins) assert.equal(r.contentProviderId, cp.id);
+    for (const r of ins) assert.equal(r.contentProviderId, null);
+    const own = await g.http.inject({ method: 'GET', url: `/v1/records?kind=audit&contentProviderId=${cp.id}&limit=1000`, headers: g.admin });
+    assert.ok(!own.json().records.some((r: Rec) => String(r.body.action).startsWith('web.')), 'not in the provider\'s records');
     const outs = (await audit(g, 'web.sign_out')).filter((r) => r.body.session === hashSecret(sid(first)).slice(0, 12));
     assert.equal(outs.length, 1);
     assert.equal(outs[0].body.reason, 'signed_in_again');
-    assert.equal(outs[0].contentProviderId, cp.id);
+    assert.equal(outs[0].contentProviderId, null);
   });
 
   test('the records page finds them by type', async () => {
