@@ -40,20 +40,10 @@ export class Authenticator {
   async principalFor(token: string | undefined): Promise<Principal> {
     if (!token) return { role: 'public', actorId: 'public' };
     const hash = hashSecret(token);
-    const at = this.now();
-    const hit = this.cache.get(hash);
-    let p: Principal | null;
-    if (hit && hit.until > at) p = hit.p;
-    else {
-      const seen = this.revocations;
+    return this.cached(hash, async () => {
       const row = await this.ctx.store.directory.findTokenByHash(hash);
-      p = row ? principalOf(row) : null;
-      if (this.cache.size >= TOKEN_CACHE_MAX) this.cache.clear();
-      // a revocation heard while the store answered may concern this row, read just before it: the
-      // answer serves this request only, and the next one asks again
-      if (seen === this.revocations) this.cache.set(hash, { p, until: at + TOKEN_CACHE_MS });
-    }
-    return p ?? { role: 'public', actorId: 'public' };
+      return row ? principalOf(row) : null;
+    });
   }
 
   /**
@@ -61,16 +51,24 @@ export class Authenticator {
    * when it is revoked or unknown. Cached and forgotten on revocation as {@link principalFor} is.
    */
   async principalForTokenId(id: string): Promise<Principal> {
-    const key = `id:${id}`;
+    return this.cached(`id:${id}`, async () => {
+      const row = await this.ctx.store.directory.getToken(id);
+      return row && row.revokedAt === null ? principalOf(row) : null;
+    });
+  }
+
+  /** The principal cached under `key` (a token's hash, or `id:` and its id), else `read` and cached. */
+  private async cached(key: string, read: () => Promise<Principal | null>): Promise<Principal> {
     const at = this.now();
     const hit = this.cache.get(key);
     let p: Principal | null;
     if (hit && hit.until > at) p = hit.p;
     else {
       const seen = this.revocations;
-      const row = await this.ctx.store.directory.getToken(id);
-      p = row && row.revokedAt === null ? principalOf(row) : null;
+      p = await read();
       if (this.cache.size >= TOKEN_CACHE_MAX) this.cache.clear();
+      // a revocation heard while the store answered may concern this row, read just before it: the
+      // answer serves this request only, and the next one asks again
       if (seen === this.revocations) this.cache.set(key, { p, until: at + TOKEN_CACHE_MS });
     }
     return p ?? { role: 'public', actorId: 'public' };
