@@ -114,6 +114,7 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
     store, clock, profile, reviewHoldMaxMs: config.reviewHoldMaxHours * 3_600_000,
     webSessions: { idleMs: config.webSessionIdleHours * 3_600_000, maxMs: config.webSessionMaxHours * 3_600_000 },
   });
+  undo('web sign-in audit', () => app.webSessions.close()); // after the pages close, before the store: refusals not yet told
   const admin = await app.auth.ensureAdminToken(process.env.SMSGUARD_ADMIN_TOKEN);
   // Content governance (docs/CONTENT.md): prohibited content, trained advertising classifier,
   // templates and signature review, early warning (on PostgreSQL it judges the deployment's traffic:

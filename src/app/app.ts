@@ -49,7 +49,7 @@ export interface AppDeps {
   /** The longest a message waits in the review queue without its own validity (`--review-hold-max`); default 72 h. */
   reviewHoldMaxMs?: number;
   /** The web sign-ins' idle and absolute lifetimes (`--web-session-idle-hours`, `--web-session-max-hours`) and, in tests, their clock. */
-  webSessions?: Pick<WebSessionOptions, 'idleMs' | 'maxMs' | 'now'>;
+  webSessions?: Pick<WebSessionOptions, 'idleMs' | 'maxMs' | 'now' | 'schedule'>;
 }
 
 export class App {

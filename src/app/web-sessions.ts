@@ -51,7 +51,19 @@ export interface WebSessionOptions {
    * `web.sign_in_refused`; docs/RECORDS.md) and the clock their records are dated by (the app's).
    */
   audit?: { records: Pick<RecordStore, 'appendAudit'>; now: () => number };
+  /**
+   * Runs `fn` after `ms` (wall clock) and returns how to cancel it: the write of refused sign-ins still
+   * pending when their minute is up. The default is an unref'd setTimeout (it keeps no process alive);
+   * tests inject their own.
+   */
+  schedule?: (fn: () => void, ms: number) => () => void;
 }
+
+const unrefTimer = (fn: () => void, ms: number): (() => void) => {
+  const t = setTimeout(fn, ms);
+  t.unref();
+  return () => clearTimeout(t);
+};
 
 /** The digest a session id is stored under (never the id itself). */
 export const webSessionHash = (id: string): string => hashSecret(id);
@@ -68,6 +80,11 @@ export class WebSessions {
   private lastPurge = 0;
   /** Refused sign-ins not yet told by an audit record, and when the last record was written (wall clock). */
   private refused = { count: 0, since: 0, auditedAt: -Infinity };
+  /** Cancels the pending refusals' timer, when one is set. */
+  private cancelRefusedTimer: (() => void) | null = null;
+  /** The refusals' record being written (close waits for it). */
+  private refusedWrite: Promise<void> = Promise.resolve();
+  private closed = false;
 
   constructor(private readonly store: WebSessionStore, private readonly auth: Authenticator, private readonly opts: WebSessionOptions = {}) {
     this.idleMs = opts.idleMs ?? DEFAULT_WEB_SESSION_IDLE_MS;
@@ -101,19 +118,52 @@ export class WebSessions {
    * from (no audit record keeps one). The first one is written at once, then at most one record per
    * REFUSED_AUDIT_EVERY_MS in this process, with how many there were since the last (`count`) and when
    * the first of them came (`since`), so a flood of bad tokens grows the records by time, not by the
-   * flood. Ones after the last record are told by the next refusal's record (lost if the process stops first).
+   * flood. Ones counted within the minute are written when it is up, by a timer (unref'd) if no
+   * refusal comes to write them, and at the stop (`close`), so a burst followed by silence is told too.
    */
   private async auditRefused(): Promise<void> {
-    const a = this.opts.audit;
-    if (!a) return;
+    if (!this.opts.audit) return;
     const at = this.now();
     const r = this.refused;
     if (r.count === 0) r.since = at;
     r.count++;
-    if (at - r.auditedAt < REFUSED_AUDIT_EVERY_MS) return;
-    const { count, since } = r;
-    this.refused = { count: 0, since: 0, auditedAt: at };
-    await a.records.appendAudit(a.now(), 'public', 'web.sign_in_refused', { count, since: new Date(since).toISOString() });
+    if (at - r.auditedAt < REFUSED_AUDIT_EVERY_MS) {
+      if (!this.cancelRefusedTimer && !this.closed) {
+        const schedule = this.opts.schedule ?? unrefTimer;
+        this.cancelRefusedTimer = schedule(() => {
+          this.cancelRefusedTimer = null;
+          this.background(this.writeRefused());
+        }, r.auditedAt + REFUSED_AUDIT_EVERY_MS - at);
+      }
+      return;
+    }
+    await this.writeRefused();
+  }
+
+  /** Writes the refusals counted since the last record, if any (the count is taken before the write, so none is told twice). */
+  private writeRefused(): Promise<void> {
+    const a = this.opts.audit;
+    const { count, since } = this.refused;
+    if (!a || count === 0) return this.refusedWrite;
+    this.cancelRefusedTimer?.();
+    this.cancelRefusedTimer = null;
+    this.refused = { count: 0, since: 0, auditedAt: this.now() };
+    const write = a.records.appendAudit(a.now(), 'public', 'web.sign_in_refused', { count, since: new Date(since).toISOString() }).then(() => undefined);
+    this.refusedWrite = write.catch(() => undefined);
+    return write;
+  }
+
+  /**
+   * At the stop, after the pages are closed and before the store is: writes the refused sign-ins not
+   * yet told (whatever the time since the last record: one more record in a process's life) and waits
+   * for a write in flight. A store failure is reported, not thrown.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.cancelRefusedTimer?.();
+    this.cancelRefusedTimer = null;
+    await this.writeRefused().catch((e: unknown) => this.opts.onStoreError?.(e instanceof Error ? e : new Error(String(e))));
+    await this.refusedWrite;
   }
 
   /**
@@ -127,7 +177,7 @@ export class WebSessions {
     if (!row) return PUBLIC;
     const at = this.now();
     if (at - row.seenAt >= this.idleMs || at - row.createdAt >= this.maxMs) {
-      this.background(this.store.delete(hash));
+      this.background(this.endExpired(sessionId, row));
       return PUBLIC;
     }
     const p = await this.auth.principalForTokenId(row.tokenId);
@@ -153,9 +203,28 @@ export class WebSessions {
     const deleted = await this.store.delete(hash);
     if (!a || !row || !deleted) return;
     const at = this.now();
-    if (at - row.seenAt >= this.idleMs || at - row.createdAt >= this.maxMs) return;
+    if (at - row.seenAt >= this.idleMs || at - row.createdAt >= this.maxMs) return this.auditExpired(sessionId, row);
     const p = await this.auth.principalForTokenId(row.tokenId);
     await a.records.appendAudit(a.now(), row.tokenId, 'web.sign_out', { ...(p.role === 'public' ? {} : { role: p.role }), session: webSessionRef(sessionId), reason });
+  }
+
+  /**
+   * A sign-in found expired (idle or open too long) by a page or a sign-out: deleted, and its end
+   * recorded once, by the process whose delete removed the row (`web.sign_out`, `reason` `expired`,
+   * `expiredAt` the moment it lapsed: its last seen, written at most once a minute, plus `idleMs`, or
+   * its opening plus `maxMs`, whichever came first). Nothing is written per page: only when the
+   * expiry is found, once. The background purge deletes rows no page asked for and records nothing.
+   */
+  private async endExpired(sessionId: string, row: { tokenId: string; createdAt: number; seenAt: number }): Promise<void> {
+    if (await this.store.delete(webSessionHash(sessionId))) await this.auditExpired(sessionId, row);
+  }
+
+  private async auditExpired(sessionId: string, row: { tokenId: string; createdAt: number; seenAt: number }): Promise<void> {
+    const a = this.opts.audit;
+    if (!a) return;
+    const expiredAt = Math.min(row.seenAt + this.idleMs, row.createdAt + this.maxMs);
+    const p = await this.auth.principalForTokenId(row.tokenId);
+    await a.records.appendAudit(a.now(), row.tokenId, 'web.sign_out', { ...(p.role === 'public' ? {} : { role: p.role }), session: webSessionRef(sessionId), reason: 'expired', expiredAt: new Date(expiredAt).toISOString() });
   }
 
   /** Deletes expired sign-ins in the background, at most once per PURGE_EVERY_MS in this process. */

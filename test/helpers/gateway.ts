@@ -73,6 +73,7 @@ export async function startTestGateway(opts: GatewayOptions = {}): Promise<TestG
     admin: { authorization: `Bearer ${ADMIN_TOKEN}` },
     async close() {
       await http.close();
+      await app.webSessions.close();
       await complaints.stop();
       await worker.stop();
       await sweeper.stop();
