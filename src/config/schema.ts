@@ -8,6 +8,9 @@
 import { parseIpRange } from '../runtime/ip-range.js';
 import { z } from 'zod';
 import { overrideProblems, PROFILE_IDS, type ProfileId } from '../profiles/index.js';
+
+/** The profile in force when the operator names none (--profile, SMSGUARD_PROFILE). */
+const DEFAULT_PROFILE: ProfileId = 'cn-2015';
 import { isSchemaName, SCHEMA_NAME_RULE } from '../store/postgres/schema-name.js';
 import { DEFAULT_SQLITE_TUNING, SQLITE_SYNCS } from '../store/sqlite/tuning.js';
 
@@ -93,7 +96,7 @@ export const ConfigSchema = z.object({
   queueGraceMs: int(500, DAY_MS).default(30_000),
   /** JetStream redelivery of an unacknowledged message, ms. */
   queueAckWaitMs: int(500, DAY_MS).default(30_000),
-  profile: z.enum(PROFILE_IDS as [string, ...string[]]).default('cn-2015'),
+  profile: z.enum(PROFILE_IDS as [string, ...string[]]).default(DEFAULT_PROFILE),
   /** JSON object of profile parameter overrides, e.g. {"maxLength":300}. */
   profileOverrides: z.string().default('{}'),
   upstream: z.string().min(1).default('simulator'),
@@ -364,14 +367,22 @@ export function loadConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEn
   // The overrides are checked against the profile in force (or the default one when --profile is
   // itself wrong), and reported with the other problems: applied unchecked, a misspelt parameter
   // stopped `start` with a stack trace and a mistyped value started a gateway that misjudged.
-  const profile = (r.success ? r.data.profile : PROFILE_IDS.includes(raw.profile as ProfileId) ? raw.profile : 'cn-2015') as ProfileId;
+  // Each line says which profile that was and why (since 2026-12-07): with no --profile the operator
+  // may not know the default was used, and `not a parameter` read as if the profile were at fault.
+  const given = PROFILE_IDS.includes(raw.profile as ProfileId);
+  const profile = (r.success ? r.data.profile : given ? raw.profile : DEFAULT_PROFILE) as ProfileId;
+  const profileSource = sources.profile ?? { kind: 'default' };
+  const against = profileSource.kind === 'default'
+    ? ` (checked against ${profile}, the default profile: neither ${flagName('profile')} nor ${envName('profile')} was given)`
+    : given ? ` (checked against ${profile}, ${label('profile')})`
+    : ` (checked against ${profile}, the default profile, ${label('profile')} not being one)`;
   let overrides: unknown;
   try {
     overrides = JSON.parse(String(raw.profileOverrides ?? '{}'));
   } catch (e) {
     problems.push(`${label('profileOverrides')}: not JSON: ${(e as Error).message}`);
   }
-  if (overrides !== undefined) for (const p of overrideProblems(profile, overrides)) problems.push(`${label('profileOverrides')}: ${p}`);
+  if (overrides !== undefined) for (const p of overrideProblems(profile, overrides)) problems.push(`${label('profileOverrides')}: ${p}${against}`);
   problems.push(...tlsProblems(raw, label));
   // an idle limit past the absolute one would never apply: the operator meant something else
   if (r.success && r.data.webSessionIdleHours > r.data.webSessionMaxHours) {

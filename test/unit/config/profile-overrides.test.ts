@@ -37,6 +37,19 @@ test('a parameter the profile does not have is a configuration problem, not a cr
   const [p, ...rest] = problems('{"maxLenght":300}');
   assert.equal(rest.length, 0);
   assert.match(p, /^profileOverrides \(SMSGUARD_PROFILE_OVERRIDES\): maxLenght: not a parameter of profile cn-2015 \(its parameters: .*maxLength/);
+  assert.ok(p.endsWith(' (checked against cn-2015, the default profile: neither --profile nor SMSGUARD_PROFILE was given)'), p);
+});
+
+// The lines did not say the profile was the default one the operator never chose (2026-12-07).
+test('each line says which profile the overrides were checked against and where it came from, the default one said so', () => {
+  const tail = (ps: string[]) => ps.find((p) => p.startsWith('profileOverrides')).replace(/^.*(?= \(checked against)/, '');
+  assert.equal(tail(problems('{"maxLength":"x"}')), ' (checked against cn-2015, the default profile: neither --profile nor SMSGUARD_PROFILE was given)');
+  assert.equal(tail(problems('{"maxLength":"x"}', {}, { profile: 'cn-2026' })), ' (checked against cn-2026, profile (--profile))');
+  assert.equal(tail(problems('{"maxLength":"x"}', { SMSGUARD_PROFILE: 'cn-2015' })), ' (checked against cn-2015, profile (SMSGUARD_PROFILE))');
+  const bad = problems('{"maxLength":"x"}', {}, { profile: 'cn-1999' });
+  assert.equal(bad.length, 2, bad.join('\n'));
+  assert.equal(tail(bad), ' (checked against cn-2015, the default profile, profile (--profile) not being one)');
+  assert.ok(!problems('{maxLength:300}')[0].includes('checked against'), 'not JSON: checked against nothing');
 });
 
 test('a value not shaped like the default is refused, naming the parameter and the field', () => {
