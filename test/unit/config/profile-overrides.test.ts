@@ -42,7 +42,7 @@ test('a parameter the profile does not have is a configuration problem, not a cr
 
 // The lines did not say the profile was the default one the operator never chose (2026-12-07).
 test('each line says which profile the overrides were checked against and where it came from, the default one said so', () => {
-  const tail = (ps: string[]) => ps.find((p) => p.startsWith('profileOverrides')).replace(/^.*(?= \(checked against)/, '');
+  const tail = (ps: string[]) => ps.find((p) => p.startsWith('profileOverrides'))!.replace(/^.*(?= \(checked against)/, '');
   assert.equal(tail(problems('{"maxLength":"x"}')), ' (checked against cn-2015, the default profile: neither --profile nor SMSGUARD_PROFILE was given)');
   assert.equal(tail(problems('{"maxLength":"x"}', {}, { profile: 'cn-2026' })), ' (checked against cn-2026, profile (--profile))');
   assert.equal(tail(problems('{"maxLength":"x"}', { SMSGUARD_PROFILE: 'cn-2015' })), ' (checked against cn-2015, profile (SMSGUARD_PROFILE))');
