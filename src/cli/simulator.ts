@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { SimulatorSmsc } from '../simulator/simulator-smsc.js';
 import { SystemClock } from '../simulator/clock.js';
 import { SmppSimulatorServer } from '../smpp/simulator/simulator-server.js';
-import { normalizeMsisdn } from '../domain/msisdn.js';
+import { normalizeMsisdn, normalizeMsisdnLenient } from '../domain/msisdn.js';
 import { msisdnRefusal } from '../app/validate.js';
 import { PROFILES } from '../profiles/index.js';
 import { HTTP_STATUS } from '../http/error-map.js';
@@ -120,6 +120,9 @@ export async function startSimulator(o: SimulatorCommandOptions): Promise<Runnin
           const { from, to, text } = (b ?? {}) as Record<string, unknown>;
           const bad = [['from', from], ['to', to], ['text', text]].find(([k, v]) => typeof v !== 'string' || (k !== 'text' && v === ''));
           if (bad) return json(res, 400, { error: { code: 'invalid_request', message: `${String(bad[0])} must be a ${bad[0] === 'text' ? '' : 'non-empty '}string`, field: bad[0] } });
+          // a handset's reply comes from a mobile number: refused as the gateway's own route refuses it
+          // (read as the gateway reads a carrier's sender)
+          if (!normalizeMsisdnLenient(from as string)) return json(res, HTTP_STATUS.invalid_msisdn, { error: msisdnRefusal('from', PROFILES['cn-2015']).toBody() });
           // As the carrier would deliver it: deliver_sm to the bound gateway (kept until one binds).
           sim.injectMo({ from: from as string, to: to as string, text: text as string });
           json(res, 202, { accepted: true, receivers: server.receivers });

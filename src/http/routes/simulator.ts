@@ -8,7 +8,7 @@ import type { SimulatorSmsc } from '../../simulator/simulator-smsc.js';
 import { isSimulatableTime, SIMULATED_MAX, SIMULATED_MIN, type SimulatedClock } from '../../simulator/clock.js';
 import { simulatedTimeMover } from '../../app/simulated-time.js';
 import { SmsguardError } from '../../domain/errors.js';
-import { normalizeMsisdn } from '../../domain/msisdn.js';
+import { normalizeMsisdn, normalizeMsisdnLenient } from '../../domain/msisdn.js';
 import { msisdnRefusal, parseTime } from '../../app/validate.js';
 import { bearerSecurity, errorBody, errorResponse } from '../schemas.js';
 import { requireAuth } from '../auth.js';
@@ -47,11 +47,17 @@ export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simu
   f.post('/v1/simulator/mo', {
     schema: {
       tags: ['simulator'], summary: 'A user’s reply reaching a port, as the SMSC would deliver it',
-      body: { type: 'object', additionalProperties: false, properties: { from: { type: 'string' }, to: { type: 'string' }, text: { type: 'string' } }, required: ['from', 'to', 'text'] },
-      response: { 200: moOutcome, '4xx': errorBody },
+      body: { type: 'object', additionalProperties: false, properties: { from: { type: 'string', description: 'The user\'s mainland mobile number: 13800138000, 8613800138000 or +8613800138000 (and as a carrier may write it: 008613800138000, spaces, dashes, full-width digits); anything else is 422 `invalid_msisdn`' }, to: { type: 'string' }, text: { type: 'string' } }, required: ['from', 'to', 'text'] },
+      response: { 200: moOutcome, 422: errorResponse('A `from` that is not a mainland mobile number (`invalid_msisdn`): a handset\'s reply always comes from one'), '4xx': errorBody },
     },
   }, async (req) => {
     const b = req.body as { from: string; to: string; text: string };
+    // A real SMSC delivers a user's reply from the handset's number; one from `abc` was recorded
+    // `ignored` (since 2026-12-07 refused as the API refuses a bad number). Read as receiveMo reads a
+    // carrier's sender (the API's three spellings, and `0086…`, spaces, full-width digits as an SMSC
+    // may write them), so the door refuses exactly the senders the gateway could not take. `to` stays
+    // free: a reply to a port no provider holds is recorded, as from a carrier. Passed on as typed.
+    if (!normalizeMsisdnLenient(b.from)) throw msisdnRefusal('from', app.profile);
     return app.receiveMo({ from: b.from, to: b.to, text: b.text }, 'system');
   });
 

@@ -195,8 +195,16 @@ for (const [storeName, open] of STORES) describe(`a NUL or lone surrogate in any
       assert.equal(r.statusCode, 200, r.body);
       assert.equal(r.json().action, 'forwarded', r.body);
     }
-    const r = await http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: `138${NUL}`, to: `1069${NUL}`, text: '你好' } });
+    // a NUL in the port an MO reached: a number no provider holds, recorded (ignored), not a 500
+    const r = await http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: '13800138003', to: `1069${NUL}`, text: '你好' } });
     assert.equal(r.statusCode, 200, r.body);
     assert.equal(r.json().action, 'ignored', r.body);
+    // in the sender's number: the simulator's door refuses it as no mobile number (since 2026-12-07:
+    // a handset's reply comes from one), and as a carrier link's deliver_sm may still carry it, the
+    // use case records it, as it did the request before
+    const door = await http.inject({ method: 'POST', url: '/v1/simulator/mo', payload: { from: `138${NUL}`, to: '10690001', text: '你好' } });
+    assert.equal(door.statusCode, 422, door.body);
+    assert.equal(door.json().error.code, 'invalid_msisdn');
+    assert.equal((await app.receiveMo({ from: `138${NUL}`, to: `1069${NUL}`, text: '你好' }, 'system')).action, 'ignored');
   });
 });
