@@ -128,16 +128,22 @@ export class WebSessions {
     if (r.count === 0) r.since = at;
     r.count++;
     if (at - r.auditedAt < REFUSED_AUDIT_EVERY_MS) {
-      if (!this.cancelRefusedTimer && !this.closed) {
-        const schedule = this.opts.schedule ?? unrefTimer;
-        this.cancelRefusedTimer = schedule(() => {
-          this.cancelRefusedTimer = null;
-          this.background(this.writeRefused());
-        }, r.auditedAt + REFUSED_AUDIT_EVERY_MS - at);
-      }
+      if (!this.cancelRefusedTimer) this.scheduleRefused(at);
       return;
     }
     await this.writeRefused();
+  }
+
+  /** Sets the timer that writes the pending refusals when their minute is up (again, if it fired early by this clock). */
+  private scheduleRefused(at: number): void {
+    if (this.closed) return;
+    const schedule = this.opts.schedule ?? unrefTimer;
+    this.cancelRefusedTimer = schedule(() => {
+      this.cancelRefusedTimer = null;
+      const now = this.now();
+      if (now - this.refused.auditedAt < REFUSED_AUDIT_EVERY_MS) this.scheduleRefused(now);
+      else this.background(this.writeRefused());
+    }, Math.max(0, this.refused.auditedAt + REFUSED_AUDIT_EVERY_MS - at));
   }
 
   /** Writes the refusals counted since the last record, if any (the count is taken before the write, so none is told twice). */

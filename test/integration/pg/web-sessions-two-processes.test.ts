@@ -59,3 +59,33 @@ test('two processes on one schema: a sign-in made through one opens pages throug
     }
   });
 });
+
+// An expired sign-in's end was not recorded at all before 2026-12-07; now it is, once, by the process
+// whose delete removed the row, however many processes find it expired at the same time.
+test('two processes finding one sign-in expired at once record its end once (web.sign_out, reason expired)', { timeout: 60_000 }, async () => {
+  await withTwoPgProcesses(async (h, other) => {
+    const t = { now: Date.parse('2026-12-07T01:00:00Z') };
+    const mk = (store: PostgresStore) => new App({ store, clock: new SimulatedClock(NOON_SHANGHAI), profile: resolveProfile('cn-2015'), webSessions: { now: () => t.now } });
+    const a = mk(h.store);
+    const b = mk(other);
+    try {
+      const clerk = await a.auth.createToken('report-centre', 'clerk');
+      const { sessionId } = await a.webSessions.signIn(clerk.token);
+      t.now += a.webSessions.maxMs;
+      const found = await Promise.all([a, b, a, b].map((app) => app.webSessions.principalFor(sessionId!)));
+      assert.deepEqual(found.map((p) => p.role), ['public', 'public', 'public', 'public']);
+      let outs: Record<string, unknown>[] = [];
+      for (let i = 0; i < 50 && outs.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        outs = (await h.store.records.queryRecords({ kind: 'audit', type: 'web.sign_out', limit: 10 })).records.map((r) => r.body);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      outs = (await h.store.records.queryRecords({ kind: 'audit', type: 'web.sign_out', limit: 10 })).records.map((r) => r.body);
+      assert.equal(outs.length, 1, JSON.stringify(outs));
+      assert.deepEqual([outs[0].actor, outs[0].reason, outs[0].expiredAt], [clerk.id, 'expired', '2026-12-07T09:00:00.000Z'], 'idle 8 hours lapsed before the 7 days');
+    } finally {
+      await a.webSessions.close();
+      await b.webSessions.close();
+    }
+  });
+});

@@ -104,8 +104,14 @@ test('refused sign-ins counted within the minute are written when it is up witho
     const live = timers.filter((x) => !x.cancelled);
     assert.equal(live.length, 1, 'one timer for the pending ones');
     assert.equal(live[0].ms, REFUSED_AUDIT_EVERY_MS - 10_000, 'due a minute after the last record');
-    t.now = Date.parse('2026-12-07T01:01:00Z');
+    // fired before the minute is up by this clock: set again for the rest, nothing written
+    t.now = Date.parse('2026-12-07T01:00:59Z');
     live[0].fn();
+    assert.equal((await refusedRecords(store)).length, 1, 'not before the minute is up');
+    const again = timers.filter((x) => !x.cancelled && x !== live[0]);
+    assert.deepEqual(again.map((x) => x.ms), [1_000]);
+    t.now = Date.parse('2026-12-07T01:01:00Z');
+    again[0].fn();
     await new Promise((r) => setTimeout(r, 20));
     const recs = await refusedRecords(store);
     assert.equal(recs.length, 2, 'the burst is told, with no refusal after it');
