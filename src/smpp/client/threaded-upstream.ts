@@ -15,6 +15,7 @@ import type { OutboundMessage } from '../../ports/store.js';
 import type { UpstreamOptions } from './upstream.js';
 import type { PortedNumbersData } from './ported-numbers.js';
 import { within } from '../../app/within.js';
+import { DEFAULT_SESSION_OPTIONS } from '../session/session.js';
 import { workerScript } from '../../runtime/worker-script.js';
 import { SlotMap } from '../../runtime/slot-map.js';
 import type { UpstreamLinkControl, UpstreamLinkControlResult, UpstreamLinkSource, UpstreamLinksSnapshot, UpstreamLinkStatus } from '../../ports/upstream-links.js';
@@ -91,6 +92,16 @@ function unknownStatus(c: UpstreamOptions['links'][number]): UpstreamLinkStatus 
     window: c.window, inFlight: 0, queued: 0, throughput: c.throughput, prefixes: [...c.prefixes], weight: c.weight, carrier: c.carrier ?? null,
     throttledUntil: null, reconnects: 0, lastError: null, counters: { submitted: 0, submitFailed: 0, throttled: 0, receipts: 0, mo: 0 },
   };
+}
+
+/**
+ * How long the thread's links may take to close, each as its connection allows (SmppConnection.close:
+ * our submits in flight answered, then the unbind_resp, then the deliver_sm that crossed our unbind,
+ * each within the session's response timeout; then 2 s for the socket's end). 32 s by default; a
+ * thread whose links are down answers at once.
+ */
+export function closeBoundMs(o: Pick<UpstreamOptions, 'link'>): number {
+  return 3 * (o.link?.session?.responseTimeoutMs ?? DEFAULT_SESSION_OPTIONS.responseTimeoutMs) + 2000;
 }
 
 export class ThreadedUpstream implements Egress, UpstreamLinkSource, UpstreamLinkControl {
@@ -410,8 +421,10 @@ export class ThreadedUpstream implements Egress, UpstreamLinkSource, UpstreamLin
       if (!this.worker || !this.alive) return;
       const closed = new Promise<void>((r) => (this.onClosed = r));
       this.post({ t: 'close' });
-      // Links unbind politely if they can; a thread that does not answer is ended anyway.
-      await within(closed, 5000);
+      // Links unbind politely if they can; a thread that does not answer is ended anyway, once its
+      // links would all have closed (closeBoundMs): not before, or a receipt still being recorded
+      // across an unbind would lose its answer (5 s before 2026-12-07, under the sessions' own bounds).
+      await within(closed, closeBoundMs(this.opts));
       await this.worker.terminate();
     })();
     return this.closing;

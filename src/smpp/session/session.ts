@@ -430,6 +430,15 @@ export class Session<C = unknown> {
     return this.heldUnbind;
   }
 
+  /**
+   * Our unbind was answered while deliver_sm that crossed it are still being handled (esme role):
+   * until when they may be answered (the response timeout after the unbind_resp; tick ends the
+   * session then). Null otherwise.
+   */
+  get answersAfterUnbindUntil(): number | null {
+    return this._state !== 'closed' && this.unbindAnsweredAt !== null ? this.unbindAnsweredAt + this.opts.responseTimeoutMs : null;
+  }
+
   private sendUnbind(now: number): void {
     const pdu: Pdu = { command: 'unbind', command_status: 0, sequence_number: this.seq() };
     this.pending.set(pdu.sequence_number, { request: pdu, ctx: undefined as C, sentAt: now, internal: true });

@@ -196,8 +196,14 @@ export class SmppConnection<C = unknown> {
    * unbind: a submit the application recorded must not lose its submit_sm_resp (the ESME would
    * resubmit it, a duplicate). Once unbinding, the session answers new submits ESME_RSYSERR (smsc
    * role; Session.refusedStatus). The unbind itself goes once our requests in flight (deliver_sm)
-   * have their answers or timed out (Session.unbind). `unbindWaitMs` (default 3 s): how long the
-   * peer has to answer the unbind before the socket is destroyed (counted after that wait).
+   * have their answers or timed out (Session.unbind). `unbindWaitMs` (default: the session's
+   * response timeout, the time it gives the unbind_resp itself): how long the peer has to answer
+   * the unbind before the socket is destroyed (counted after that wait). When the unbind_resp came
+   * while deliver_sm that crossed our unbind are still being answered (esme role: receipts and MO
+   * being recorded), the socket stays until they are, at most the response timeout after the
+   * unbind_resp, as the session gives them. Before 2026-12-07 the socket went 3 s after the unbind
+   * whatever the session waited for: a receipt recorded after that lost its ESME_ROK, and the SMSC
+   * delivered it again at the next bind.
    */
   async close(opts: { drainMs?: number; unbindWaitMs?: number } = {}): Promise<void> {
     if (this.socket.destroyed) return;
@@ -216,8 +222,17 @@ export class SmppConnection<C = unknown> {
     // already resolved" in test/integration/smpp/compose.test.ts when the peer closed late).
     // Our unbind waits for the answers to our requests in flight (deliver_sm; Session.unbind), each
     // settled within the response timeout: the peer's time to answer the unbind starts after that.
-    const settle = this.session.unbindHeld ? this.session.opts.responseTimeoutMs : 0;
-    const t = setTimeout(() => this.socket.destroy(), settle + (opts.unbindWaitMs ?? 3000));
+    const responseTimeoutMs = this.session.opts.responseTimeoutMs;
+    const settle = this.session.unbindHeld ? responseTimeoutMs : 0;
+    let t: NodeJS.Timeout;
+    const backstop = (): void => {
+      // the deliver_sm that crossed our unbind get their answers' time from the unbind_resp
+      const until = this.session.answersAfterUnbindUntil;
+      const left = until === null ? 0 : until - this.now();
+      if (left > 0) t = setTimeout(backstop, left);
+      else this.socket.destroy();
+    };
+    t = setTimeout(backstop, settle + (opts.unbindWaitMs ?? responseTimeoutMs));
     await closed;
     clearTimeout(t);
   }

@@ -78,4 +78,30 @@ for (const [name, make] of UPSTREAM_MAKERS) {
       });
     });
   }
+
+  test(`${name}: a receipt crossing our unbind whose recording outlasts 3 s keeps its connection, answered ESME_ROK within the response timeout`, { timeout: 30_000 }, async () => {
+    // The SMSC (as ours does) holds its unbind_resp until its receipts are answered; recording takes
+    // 3.5 s, under the response timeout (6 s). Before, the transport destroyed the socket 3 s after
+    // our unbind: the receipt was recorded, its answer lost, and the SMSC kept it for the next bind.
+    const receipts: DeliveryReceipt[] = [];
+    await withUpstream(make, {
+      smsc: { dlr: true, receiptsAtUnbind: true },
+      params: 'name=l1&window=5',
+      upstream: { link: { session: { responseTimeoutMs: 6000 } } },
+      onReceipt: async (r) => {
+        await new Promise((res) => setTimeout(res, 3500));
+        receipts.push(r);
+      },
+    }, async (up, smsc) => {
+      const results = await Promise.all([msg('slow', 0), msg('slow', 1)].map((m) => up.submit(m)));
+      assert.ok(results.every((r) => r.ok));
+      await until(() => smsc.heldForUnbind === 2, 5000, 'the receipts kept for our unbind');
+      const t0 = Date.now();
+      await up.close();
+      assert.ok(Date.now() - t0 >= 3400, 'the close waited for the recording');
+      assert.equal(receipts.length, 2, 'both recorded');
+      assert.deepEqual(smsc.receiptAnswers, [CommandStatus.ESME_ROK, CommandStatus.ESME_ROK], 'each acknowledged, not cut off');
+      assert.equal(smsc.resendReceipts(), 0, 'none kept by the SMSC for the next bind');
+    });
+  });
 }
