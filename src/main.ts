@@ -272,8 +272,14 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
     worker = w;
     undo('delivery worker', async (graceful) => {
       // Sends what is queued for up to 5 s, unless no link is bound: then nothing could go, and
-      // stop() gives the batch in hand back to the queue at once (DeliveryWorker.stop).
+      // stopSending() gives the batch in hand back to the queue at once (DeliveryWorker.stopSending).
       if (graceful && smpp.egress?.bound?.() !== false) await w.drain(5000).catch(() => undefined);
+      await w.stopSending();
+      // Then the carrier links unbind while receipts and MO are still recorded: a deliver_sm that
+      // crosses the unbind is recorded and answered ESME_ROK, not refused ESME_RX_T_APPN for the SMSC
+      // to deliver again after the restart (docs/SMPP.md, "Unbinds on a link"). Nothing is submitted
+      // any more (the batches in hand are settled); 'smpp' below closes the rest (server, simulator).
+      if (graceful) await smpp.egress?.close().catch((e: Error) => log.error(e, 'smpp upstream shutdown'));
       await w.stop();
     });
   }

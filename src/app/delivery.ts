@@ -57,7 +57,10 @@ export class DeliveryWorker {
   /** Express claims of higher lanes beside the batches out (expressPump). */
   private readonly expresses = new CoalescedTask(() => this.expressPump(), (e) => this.reportError('pump', e));
   private timer: NodeJS.Timeout | null = null;
+  /** No batch is claimed any more (stopSending, stop). */
   private stopped = false;
+  /** Receipts and MO are refused too (stop): the SMSC delivers them again after the restart. */
+  private closed = false;
   private unsubscribe: (() => void) | null = null;
   private readonly book: ReceiptBook;
   /** Errors in background work are reported, never thrown into the event loop. */
@@ -69,7 +72,7 @@ export class DeliveryWorker {
     this.book = new ReceiptBook({
       outbox: ctx.store.outbox,
       clock: ctx.clock,
-      stopped: () => this.stopped,
+      stopped: () => this.closed,
       // a receipt for a message submitted before a restart still reaches its sender
       recall: recallFrom(ctx.store.messages),
       onError: (where, e) => this.reportError(where, e),
@@ -101,14 +104,15 @@ export class DeliveryWorker {
       offRefusal();
     };
     // The receipt is acknowledged upstream once recorded (the promise); after stop() it is refused
-    // with a temporary error, and the SMSC delivers it again.
-    this.egress.onReceipt((r) => (this.stopped ? Promise.reject(new Error('stopped: the SMSC will deliver it again')) : this.handleReceipt(r)));
+    // with a temporary error, and the SMSC delivers it again. After stopSending() it is still
+    // recorded: those crossing the unbind of the egress's close come then (src/main.ts).
+    this.egress.onReceipt((r) => (this.closed ? Promise.reject(new Error('stopped: the SMSC will deliver it again')) : this.handleReceipt(r)));
     if (this.onMo) {
       const onMo = this.onMo;
       // The promise goes back to the egress, which acknowledges the MO upstream only once it is
       // handled (recorded); stopped or failed → a temporary error, and the SMSC delivers it again.
       this.egress.onMo((mo) => {
-        if (this.stopped) return Promise.reject(new Error('stopped: the SMSC will deliver it again'));
+        if (this.closed) return Promise.reject(new Error('stopped: the SMSC will deliver it again'));
         return onMo(mo).catch((e: Error) => {
           this.reportError('mo', e);
           throw e;
@@ -168,7 +172,9 @@ export class DeliveryWorker {
    * Stops taking work: the batch in hand finishes (its statuses recorded) if it can within
    * `timeoutMs`; otherwise the process may exit with it unrecorded, which is safe: those messages
    * are still queued in the store and are claimed again after a restart (at-least-once, deduped
-   * upstream by message id where the link can).
+   * upstream by message id where the link can). Receipts and MO are still taken and recorded until
+   * stop(): a graceful stop closes the egress in between (src/main.ts), and those that cross its
+   * links' unbinds are recorded and acknowledged, not refused for the SMSC to deliver again.
    *
    * With no link bound (Egress.bound) the batch in hand would only wait for one: the egress is told
    * to stop sending (Egress.stopSending), so its submits end at once; those of which nothing was
@@ -176,9 +182,16 @@ export class DeliveryWorker {
    * out the lease. One that wrote a part before the link went stays claimed: the SMSC may have it,
    * and only the lease's end (as after a crash) may send it again; a long message some of whose parts
    * the SMSC acknowledged goes back due at that lease end instead, with those parts on file
-   * (SubmitResult.partial), so that the restart sends only the others.
+   * (SubmitResult.partial), so that the restart sends only the others. Once; later calls wait as the first.
    */
-  async stop(timeoutMs = 10_000): Promise<void> {
+  stopSending(timeoutMs = 10_000): Promise<void> {
+    this.stopping ??= this.endSending(timeoutMs);
+    return this.stopping;
+  }
+
+  private stopping: Promise<void> | null = null;
+
+  private async endSending(timeoutMs: number): Promise<void> {
     this.stopped = true;
     if (this.ctx.takeBack === this.takeBackHook) delete this.ctx.takeBack;
     if (this.ctx.cancelUpstream === this.cancelUpstreamHook) delete this.ctx.cancelUpstream;
@@ -186,13 +199,23 @@ export class DeliveryWorker {
     this.expresses.stop();
     if (this.expressTimer) clearTimeout(this.expressTimer);
     if (this.timer) clearInterval(this.timer);
-    this.book.stop();
     this.unsubscribe?.();
     if (this.egress.bound?.() === false) this.egress.stopSending?.();
     if (this.pumps.running) await within(this.pumps.running, timeoutMs);
     // express batches in hand too (expressPump)
     if (this.expresses.running) await within(this.expresses.running, timeoutMs);
     if (this.expressOut.size > 0) await within(Promise.all(this.expressOut), timeoutMs);
+  }
+
+  /**
+   * Stops the worker: sending first (stopSending, if not called), then receipts and MO: from now on
+   * they are refused with a temporary error (the SMSC delivers them again), early receipts still
+   * waiting for their message included; the receipts being recorded finish within `timeoutMs`.
+   */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    await this.stopSending(timeoutMs);
+    this.closed = true;
+    this.book.stop();
     await within(this.book.settled(), timeoutMs);
   }
 

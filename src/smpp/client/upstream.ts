@@ -361,11 +361,19 @@ export class SmppUpstream implements Egress, UpstreamLinkSource, UpstreamLinkCon
   /** A pause in progress per message, ended by cancel. */
   private readonly cancelling = new Map<string, Deferred>();
 
-  async close(): Promise<void> {
-    clearInterval(this.timer);
-    this.halfUnitMo.flush(Date.now(), true);
-    await Promise.all(this.links.map((l) => l.close()));
+  /**
+   * Unbinds every link; resolves once their connections are closed. Once: a process stop closes the
+   * egress before the delivery worker's receipts stop (src/main.ts) and again with the SMPP doors.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      clearInterval(this.timer);
+      this.halfUnitMo.flush(Date.now(), true);
+      await Promise.all(this.links.map((l) => l.close()));
+    })();
+    return this.closing;
   }
+  private closing: Promise<void> | null = null;
 
   // ------------------------------------------------------------ MT
 
