@@ -329,7 +329,8 @@ async function startGateway(config: Config, closers: Closers): Promise<void> {
   });
   // Closed right after HTTP (closers run newest first), before the drain: bound ESMEs are unbound
   // and stop adding work while the delivery worker drains; receipts due meanwhile are kept for their
-  // next bind, and the egress closes later with the rest of 'smpp'. A failed start leaves it to 'smpp'.
+  // next bind, and the egress closes later, once the worker stopped sending ('delivery worker').
+  // A failed start leaves the server and the egress to 'smpp'.
   undo('smpp server', (graceful) => (graceful ? smpp.stopServer() : undefined));
   undo('http', () => http.close());
   app.events.on('workerError', (e) => log.error(e, 'delivery worker error'));
