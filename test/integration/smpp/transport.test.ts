@@ -48,3 +48,47 @@ test('inbound window full → reading pauses; an answer resumes it', async () =>
   c.destroy();
   await new Promise((r) => server.close(r));
 });
+
+test('esme close: the SMSC answers our unbind at once while a deliver_sm that crossed it is still being handled; the socket stays until it is answered (the response timeout after the unbind_resp), not the unbind wait', { timeout: 20_000 }, async () => {
+  // A raw SMSC: sends a receipt just before reading our unbind, answers the unbind at once, reads on.
+  let smsc: Socket | null = null;
+  const got: Pdu[] = [];
+  const server = createServer((s: Socket) => {
+    smsc = s;
+    const fs = new FrameSplitter();
+    s.on('data', (d: Buffer) => fs.push(d, (f) => {
+      const p = decodePdu(Buffer.from(f));
+      got.push(p);
+      if (p.command === 'bind_transceiver') s.write(encodePdu({ command: 'bind_transceiver_resp', command_status: 0, sequence_number: p.sequence_number, system_id: 'smsc', tlvs: [] }));
+      if (p.command === 'unbind') s.write(encodePdu({ command: 'unbind_resp', command_status: 0, sequence_number: p.sequence_number }));
+    }));
+    s.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  const c = connect({ host: '127.0.0.1', port });
+  await new Promise((r) => c.once('connect', r));
+  let bound = false;
+  let conn: SmppConnection | null = null;
+  // recording the receipt takes 1.5 s; the unbind wait is 300 ms, the response timeout 5 s
+  conn = new SmppConnection(c, { session: { role: 'esme', responseTimeoutMs: 5000 }, tickMs: 50 }, {
+    onBound: () => { bound = true; },
+    onRequest: (p) => void setTimeout(() => conn!.respond(responseFor(p, CommandStatus.ESME_ROK)), 1500),
+  });
+  conn.session.bind('transceiver', { systemId: 'a', password: 'b' }, Date.now());
+  const end = Date.now() + 3000;
+  while (!bound) {
+    if (Date.now() > end) throw new Error('not bound');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  // the receipt crosses our unbind on the wire
+  smsc!.write(encodePdu({ ...smDefaults(), command: 'deliver_sm', sequence_number: 77, esm_class: 0x04, source_addr: '1', destination_addr: '2', short_message: Buffer.from('id:1 stat:DELIVRD') }));
+  await new Promise((r) => setTimeout(r, 50));
+  const t0 = Date.now();
+  await conn.close({ unbindWaitMs: 300 });
+  const resp = got.find((p) => p.command === 'deliver_sm_resp' && p.sequence_number === 77);
+  assert.ok(resp, `the receipt answered before the socket closed (after ${Date.now() - t0} ms)`);
+  assert.equal(resp.command_status, CommandStatus.ESME_ROK);
+  smsc!.destroy();
+  await new Promise((r) => server.close(r));
+});
