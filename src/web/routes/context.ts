@@ -93,19 +93,60 @@ export function webContext(app: App) {
     return render(req, reply, lang, t(lang, 'error'), `<p role="alert">${esc(r.message)}</p>`, p, r.status);
   };
   /**
-   * A form's page shown again with its rejection flashed (status from the table). If the page itself is
-   * not the caller's to see (a provider posting to another's case), the error page says why instead.
+   * A form's page shown again with its rejection flashed (status from the table), said by `said`
+   * (staffRejection unless the page has its own wording). If the page itself is not the caller's to see
+   * (a provider posting to another's case), the error page says why instead, in the same wording.
    */
-  const showAgain = async (req: FastifyRequest, reply: FastifyReply, p: Principal, e: unknown, show: (error: string, code: number) => Promise<FastifyReply>) => {
-    const r = staffRejection(e, langOf(req, reply));
+  const showAgain = async (req: FastifyRequest, reply: FastifyReply, p: Principal, e: unknown, show: (error: string, code: number) => Promise<FastifyReply>,
+    said: (e: unknown, lang: Lang) => { message: string; status: number } = staffRejection) => {
+    const r = said(e, langOf(req, reply));
     try {
       return await show(r.message, r.status);
     } catch (e2) {
-      return errorPage(req, reply, p, e2);
+      return errorPage(req, reply, p, e2, said);
+    }
+  };
+  /**
+   * A staff route: `handler` for a signed-in principal (needStaff answers for anyone else); what it
+   * throws is the error page, said by `said` (staffRejection unless the page has its own wording).
+   */
+  const staffPage = (
+    handler: (req: FastifyRequest, reply: FastifyReply, p: Principal) => Promise<FastifyReply>,
+    said: (e: unknown, lang: Lang) => { message: string; status: number } = staffRejection,
+  ) => async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    try {
+      return await handler(req, reply, p);
+    } catch (e) {
+      return errorPage(req, reply, p, e, said);
+    }
+  };
+  /**
+   * A staff form's act: `read` takes what was posted (before anything is done, outside the act's
+   * refusal) and says the act; `run` does it (a form-once guard, if any, is the act's own); done, a 303
+   * to the page `done` names, so a reload does not post again; refused, `refused` answers (the page
+   * again with the error and the values as typed, or the error page).
+   */
+  const staffAct = (
+    read: (req: FastifyRequest, reply: FastifyReply, p: Principal) => {
+      run: () => Promise<unknown>;
+      done: () => string;
+      refused: (e: unknown) => Promise<FastifyReply> | FastifyReply;
+    },
+  ) => async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const p = await needStaff(req, reply);
+    if (!p) return reply;
+    const act = read(req, reply, p);
+    try {
+      await act.run();
+      return reply.redirect(act.done(), 303);
+    } catch (e) {
+      return act.refused(e);
     }
   };
   const hide = { schema: { hide: true } };
-  return { app, svc, onceOf, who, html, render, needStaff, errorPage, showAgain, hide };
+  return { app, svc, onceOf, who, html, render, needStaff, errorPage, showAgain, staffPage, staffAct, hide };
 }
 
 export type WebContext = ReturnType<typeof webContext>;
