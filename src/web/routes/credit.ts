@@ -15,7 +15,7 @@ import type { WebContext } from './context.js';
 
 /** /web/credit and its entries' add, publish and withdraw forms. */
 export function registerCreditRoutes(f: FastifyInstance, w: WebContext): void {
-  const { app, svc, onceOf, render, needStaff, errorPage, showAgain, hide } = w;
+  const { app, svc, onceOf, render, showAgain, staffPage, staffAct, hide } = w;
   const entryOnce = onceOf<void>('credit-entry');
   /**
    * `cursor`: the API's cursor of the entries page to show (the first without one). `asked`: the month
@@ -47,53 +47,34 @@ export function registerCreditRoutes(f: FastifyInstance, w: WebContext): void {
     const year = Number((shown ?? shanghaiMonth(app.ctx.clock.now())).slice(0, 4));
     return render(req, reply, lang, title, creditPage(lang, p, providers, rates, entries, nextCursor, year, { ...flash, error: flash.error ?? monthError?.message, values }, { month, valid: shown !== null, asked: asked !== undefined }), p, monthError?.status ?? code);
   };
-  f.get('/web/credit', hide, async (req, reply) => {
-    const p = await needStaff(req, reply);
-    if (!p) return reply;
-    try {
-      const q = req.query as Record<string, string | undefined>;
-      const month = typeof q.month === 'string' && q.month.trim() ? q.month.trim() : undefined;
-      return await showCredit(req, reply, p, { done: q.done }, 200, q.cursor || undefined, month);
-    } catch (e) {
-      return errorPage(req, reply, p, e);
-    }
-  });
-  f.post('/web/credit/entries', hide, async (req, reply) => {
-    const p = await needStaff(req, reply);
-    if (!p) return reply;
+  f.get('/web/credit', hide, staffPage(async (req, reply, p) => {
+    const q = req.query as Record<string, string | undefined>;
+    const month = typeof q.month === 'string' && q.month.trim() ? q.month.trim() : undefined;
+    return showCredit(req, reply, p, { done: q.done }, 200, q.cursor || undefined, month);
+  }));
+  f.post('/web/credit/entries', hide, staffAct((req, reply, p) => {
     const form = req.body as Form;
     const values = Object.fromEntries(['contentProviderId', 'kind', 'amountYuan', 'notes', 'publicSummary', 'once'].map((k) => [k, one(form, k)]));
-    try {
-      await entryOnce.run(values.once, Date.now(), async () => {
+    return {
+      run: () => entryOnce.run(values.once, Date.now(), async () => {
         await svc().addCreditEntry(p, {
           contentProviderId: values.contentProviderId, kind: values.kind, amountYuan: values.amountYuan || undefined,
           notes: values.notes || undefined, publicSummary: values.publicSummary?.trim() ? values.publicSummary : undefined,
         });
-      });
-      return reply.redirect('/web/credit?done=add', 303);
-    } catch (e) {
+      }),
+      done: () => '/web/credit?done=add',
       // The form comes back filled in as it was sent, so fixing one field does not mean typing the notes again.
-      return showAgain(req, reply, p, e, (error, code) => showCredit(req, reply, p, { error, values }, code));
-    }
-  });
-  f.post('/web/credit/entries/:id/publish', hide, async (req, reply) => {
-    const p = await needStaff(req, reply);
-    if (!p) return reply;
-    try {
-      await svc().publishCreditEntry(p, (req.params as { id: string }).id);
-      return reply.redirect('/web/credit?done=publish', 303);
-    } catch (e) {
-      return showAgain(req, reply, p, e, (error, code) => showCredit(req, reply, p, { error }, code));
-    }
-  });
-  f.post('/web/credit/entries/:id/withdraw', hide, async (req, reply) => {
-    const p = await needStaff(req, reply);
-    if (!p) return reply;
-    try {
-      await svc().withdrawCreditEntry(p, (req.params as { id: string }).id, { reason: one(req.body as Form, 'reason') });
-      return reply.redirect('/web/credit?done=withdraw', 303);
-    } catch (e) {
-      return showAgain(req, reply, p, e, (error, code) => showCredit(req, reply, p, { error }, code));
-    }
-  });
+      refused: (e) => showAgain(req, reply, p, e, (error, code) => showCredit(req, reply, p, { error, values }, code)),
+    };
+  }));
+  /** Publish and withdraw: a refusal shows the page again with it. */
+  const entryAct = (act: 'publish' | 'withdraw') => staffAct((req, reply, p) => ({
+    run: () => act === 'publish'
+      ? svc().publishCreditEntry(p, (req.params as { id: string }).id)
+      : svc().withdrawCreditEntry(p, (req.params as { id: string }).id, { reason: one(req.body as Form, 'reason') }),
+    done: () => `/web/credit?done=${act}`,
+    refused: (e) => showAgain(req, reply, p, e, (error, code) => showCredit(req, reply, p, { error }, code)),
+  }));
+  f.post('/web/credit/entries/:id/publish', hide, entryAct('publish'));
+  f.post('/web/credit/entries/:id/withdraw', hide, entryAct('withdraw'));
 }
