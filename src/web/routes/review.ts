@@ -20,7 +20,7 @@ import { governance } from './governance.js';
 
 /** /web/review and its release, reject, lift and reset forms. */
 export function registerReviewRoutes(f: FastifyInstance, w: WebContext): void {
-  const { app, render, needStaff, errorPage, showAgain, hide } = w;
+  const { app, render, showAgain, staffPage, staffAct, hide } = w;
   const queue = new ReviewQueue(app.ctx);
   /** The use case's answer, or null where it refuses this role (forbidden): that part is not the viewer's. */
   const ifAllowed = async <T>(run: () => Promise<T>): Promise<T | null> => {
@@ -78,22 +78,16 @@ export function registerReviewRoutes(f: FastifyInstance, w: WebContext): void {
     }
     return out;
   };
-  f.get('/web/review', hide, async (req, reply) => {
-    const p = await needStaff(req, reply);
-    if (!p) return reply;
+  f.get('/web/review', hide, staffPage(async (req, reply, p) => {
     const lang = langOf(req, reply);
     const q = req.query as Record<string, unknown>;
     const done = q.done;
-    try {
-      const flash: ReviewFlash = done === 'release' || done === 'reject' || done === 'lift' || done === 'reset' ? { done } : {};
-      // Whom the page is for first: the report centre, with a stale paging link, was told the link was
-      // out of date (400) rather than that the page is not its (403).
-      requireRole(p, 'admin', 'regulator', 'content-provider');
-      return render(req, reply, lang, t(lang, 'reviewTitle'), reviewPage(lang, await reviewView(p, reviewCursors(q)), flash), p);
-    } catch (e) {
-      return errorPage(req, reply, p, e);
-    }
-  });
+    const flash: ReviewFlash = done === 'release' || done === 'reject' || done === 'lift' || done === 'reset' ? { done } : {};
+    // Whom the page is for first: the report centre, with a stale paging link, was told the link was
+    // out of date (400) rather than that the page is not its (403).
+    requireRole(p, 'admin', 'regulator', 'content-provider');
+    return render(req, reply, lang, t(lang, 'reviewTitle'), reviewPage(lang, await reviewView(p, reviewCursors(q)), flash), p);
+  }));
   /**
    * A refusal on the page: the code's label first (e.g. 用户已退订 / recipient opted out), then the
    * use case's message with its code and the rule and article that refused; the page again with it,
@@ -110,45 +104,38 @@ export function registerReviewRoutes(f: FastifyInstance, w: WebContext): void {
   // Release and Reject: the same use cases as POST /v1/review-queue/{id}/release|reject (the operator's;
   // a reason optional to release, required to reject, recorded with the decision)
   for (const act of ['release', 'reject'] as const) {
-    f.post(`/web/review/:id/${act}`, hide, async (req, reply) => {
-      const p = await needStaff(req, reply);
-      if (!p) return reply;
+    f.post(`/web/review/:id/${act}`, hide, staffAct((req, reply, p) => {
       const { id } = req.params as { id: string };
       const reason = one(req.body as Form | undefined, 'reason');
-      try {
-        const body = act === 'release' && reason.trim() === '' ? {} : { reason };
-        await (act === 'release' ? queue.release(p, id, body) : queue.reject(p, id, body));
-        return reply.redirect(`/web/review?done=${act}`, 303);
-      } catch (e) {
-        return reviewAgain(req, reply, p, e, id);
-      }
-    });
+      return {
+        run: () => {
+          const body = act === 'release' && reason.trim() === '' ? {} : { reason };
+          return act === 'release' ? queue.release(p, id, body) : queue.reject(p, id, body);
+        },
+        done: () => `/web/review?done=${act}`,
+        refused: (e) => reviewAgain(req, reply, p, e, id),
+      };
+    }));
   }
   // Lift: the same use case as POST /v1/early-warning/actions/{id}/lift (the operator's)
-  f.post('/web/review/actions/:id/lift', hide, async (req, reply) => {
-    const p = await needStaff(req, reply);
-    if (!p) return reply;
-    try {
+  f.post('/web/review/actions/:id/lift', hide, staffAct((req, reply, p) => ({
+    run: () => {
       const gov = governance(app, 'actions to lift');
-      await gov.liftAction(p, (req.params as { id: string }).id);
-      return reply.redirect('/web/review?done=lift', 303);
-    } catch (e) {
-      return reviewAgain(req, reply, p, e);
-    }
-  });
+      return gov.liftAction(p, (req.params as { id: string }).id);
+    },
+    done: () => '/web/review?done=lift',
+    refused: (e) => reviewAgain(req, reply, p, e),
+  })));
   // Reset baseline: the same use case as POST /v1/early-warning/baselines/{scope}/{key}/reset (the
   // operator's; audited, kept in the store); a refusal (a key the monitor no longer knows, another
   // role) shows the page again with its code and label
-  f.post('/web/review/baselines/:scope/:key/reset', hide, async (req, reply) => {
-    const p = await needStaff(req, reply);
-    if (!p) return reply;
-    try {
+  f.post('/web/review/baselines/:scope/:key/reset', hide, staffAct((req, reply, p) => ({
+    run: () => {
       const gov = governance(app, 'baselines to reset');
       const { scope, key } = req.params as { scope: string; key: string };
-      await gov.resetBaseline(p, scope, key);
-      return reply.redirect('/web/review?done=reset', 303);
-    } catch (e) {
-      return reviewAgain(req, reply, p, e);
-    }
-  });
+      return gov.resetBaseline(p, scope, key);
+    },
+    done: () => '/web/review?done=reset',
+    refused: (e) => reviewAgain(req, reply, p, e),
+  })));
 }

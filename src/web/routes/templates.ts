@@ -17,7 +17,7 @@ import { governance } from './governance.js';
 
 /** /web/templates and its approve and reject forms. */
 export function registerTemplateRoutes(f: FastifyInstance, w: WebContext): void {
-  const { app, render, needStaff, errorPage, showAgain, hide } = w;
+  const { app, render, showAgain, staffPage, staffAct, hide } = w;
   /** The filter as the page reads it: no status in the address is the operator's pending, a provider's every status. */
   const templatesQuery = (p: Principal, q: Record<string, unknown>) => ({
     status: typeof q.status === 'string' ? q.status : p.role === 'admin' ? 'pending' : '',
@@ -28,44 +28,41 @@ export function registerTemplateRoutes(f: FastifyInstance, w: WebContext): void 
     const templates = await gov.listTemplates(p, { status: q.status || undefined, contentProviderId: q.contentProviderId || undefined });
     return { templates, status: q.status, contentProviderId: p.role === 'admin' ? q.contentProviderId : '', canDecide: p.role === 'admin' };
   };
-  f.get('/web/templates', hide, async (req, reply) => {
-    const p = await needStaff(req, reply);
-    if (!p) return reply;
+  f.get('/web/templates', hide, staffPage(async (req, reply, p) => {
     const lang = langOf(req, reply);
     const q = req.query as Record<string, unknown>;
-    try {
-      const flash: TemplatesFlash = q.done === 'approve' || q.done === 'reject' ? { done: q.done } : {};
-      return render(req, reply, lang, t(lang, 'templatesTitle'), templatesPage(lang, await templatesView(p, templatesQuery(p, q)), flash), p);
-    } catch (e) {
-      return errorPage(req, reply, p, e);
-    }
-  });
+    const flash: TemplatesFlash = q.done === 'approve' || q.done === 'reject' ? { done: q.done } : {};
+    return render(req, reply, lang, t(lang, 'templatesTitle'), templatesPage(lang, await templatesView(p, templatesQuery(p, q)), flash), p);
+  }));
   // Approve and Reject: the same use case as POST /v1/templates/{id}/review (the operator's; a reason
   // required to reject; a template the machine check faulted is refused approval, 409). A refusal shows
   // the pending list again with the code's label and message, the template's row marked.
   for (const act of ['approve', 'reject'] as const) {
-    f.post(`/web/templates/:id/${act}`, hide, async (req, reply) => {
-      const p = await needStaff(req, reply);
-      if (!p) return reply;
+    f.post(`/web/templates/:id/${act}`, hide, staffAct((req, reply, p) => {
       const { id } = req.params as { id: string };
       const posted = req.body as Form | undefined;
       const reason = one(posted, 'reason');
       // the list the form was on (its filter), to come back to
       const filter = templatesQuery(p, { status: posted?.status === undefined ? undefined : one(posted, 'status'), contentProviderId: one(posted, 'contentProviderId') });
-      try {
-        const gov = governance(app, 'templates');
-        await gov.reviewTemplate(p, id, reason.trim() === '' && act === 'approve' ? { decision: act } : { decision: act, reason });
-        const back = new URLSearchParams({ ...(filter.status !== 'pending' ? { status: filter.status } : {}), ...(filter.contentProviderId ? { contentProviderId: filter.contentProviderId } : {}), done: act });
-        return reply.redirect(`/web/templates?${back}`, 303);
-      } catch (e) {
-        const lang = langOf(req, reply);
-        const label = e instanceof SmsguardError ? codeLabel(lang, e.code) : null;
-        return showAgain(req, reply, p, e, async (error, code) => {
-          const said = label ? `${label}${colon(lang)}${error}` : error;
-          const view = await templatesView(p, filter);
-          return render(req, reply, lang, t(lang, 'templatesTitle'), templatesPage(lang, view, { error: said, refusedId: id }), p, code);
-        });
-      }
-    });
+      return {
+        run: () => {
+          const gov = governance(app, 'templates');
+          return gov.reviewTemplate(p, id, reason.trim() === '' && act === 'approve' ? { decision: act } : { decision: act, reason });
+        },
+        done: () => {
+          const back = new URLSearchParams({ ...(filter.status !== 'pending' ? { status: filter.status } : {}), ...(filter.contentProviderId ? { contentProviderId: filter.contentProviderId } : {}), done: act });
+          return `/web/templates?${back}`;
+        },
+        refused: (e) => {
+          const lang = langOf(req, reply);
+          const label = e instanceof SmsguardError ? codeLabel(lang, e.code) : null;
+          return showAgain(req, reply, p, e, async (error, code) => {
+            const said = label ? `${label}${colon(lang)}${error}` : error;
+            const view = await templatesView(p, filter);
+            return render(req, reply, lang, t(lang, 'templatesTitle'), templatesPage(lang, view, { error: said, refusedId: id }), p, code);
+          });
+        },
+      };
+    }));
   }
 }
