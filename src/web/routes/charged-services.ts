@@ -21,7 +21,7 @@ import type { WebContext } from './context.js';
 
 /** /web/charged-services, a service's page, and the register, end and subscribe forms. */
 export function registerChargedServiceRoutes(f: FastifyInstance, w: WebContext): void {
-  const { app, onceOf, render, needStaff, errorPage, hide } = w;
+  const { app, onceOf, render, errorPage, showAgain, staffPage, staffAct, hide } = w;
   const registerOnce = onceOf<{ id: string }>('charged-service');
   const endOnce = onceOf<void>('charged-end');
   const subscribeOnce = onceOf<void>('charged-subscribe');
@@ -53,16 +53,10 @@ export function registerChargedServiceRoutes(f: FastifyInstance, w: WebContext):
       services: items, names, canRegister, canFilter: p.role === 'admin' || p.role === 'regulator', providers, values: { once: newFormToken(), ...values }, contentProviderId: p.role === 'admin' || p.role === 'regulator' ? asked ?? '' : '',
     }, flash), p, code);
   };
-  f.get('/web/charged-services', hide, async (req, reply) => {
-    const p = await needStaff(req, reply);
-    if (!p) return reply;
+  f.get('/web/charged-services', hide, staffPage((req, reply, p) => {
     const done = (req.query as Record<string, unknown>).done;
-    try {
-      return await showCharged(req, reply, p, { done: done === 'register' ? done : undefined });
-    } catch (e) {
-      return errorPage(req, reply, p, e, chargedRejection);
-    }
-  });
+    return showCharged(req, reply, p, { done: done === 'register' ? done : undefined });
+  }, chargedRejection));
   /**
    * The tariff as the form takes it, in yuan (`2`, `0.1`, full-width digits too), as the fen the use case
    * takes; what is not an amount to the fen goes on as a number the use case refuses (not an integer of
@@ -76,27 +70,19 @@ export function registerChargedServiceRoutes(f: FastifyInstance, w: WebContext):
     const dec = (m[2] ?? '').replace(/0+$/, '');
     return dec.length <= 2 ? Number(m[1]) * 100 + Number(dec.padEnd(2, '0')) : Number(m[1]) * 100 + Number(`0.${dec}`) * 100;
   };
-  f.post('/web/charged-services', hide, async (req, reply) => {
-    const p = await needStaff(req, reply);
-    if (!p) return reply;
+  f.post('/web/charged-services', hide, staffAct((req, reply, p) => {
     const form = req.body as Form;
     const values = Object.fromEntries(['contentProviderId', 'name', 'port', 'amountYuan', 'per', 'once'].map((k) => [k, one(form, k)]));
-    try {
-      await registerOnce.run(values.once, Date.now(), () => createChargedService(app.ctx, p, {
+    return {
+      run: () => registerOnce.run(values.once, Date.now(), () => createChargedService(app.ctx, p, {
         contentProviderId: values.contentProviderId, name: values.name, port: values.port.trim(),
         tariff: { amountFen: fenOf(values.amountYuan), per: values.per },
-      }));
-      return reply.redirect('/web/charged-services?done=register', 303);
-    } catch (e) {
+      })),
+      done: () => '/web/charged-services?done=register',
       // the form comes back as it was sent, with the refusal said against its field
-      const r = chargedRejection(e, langOf(req, reply));
-      try {
-        return await showCharged(req, reply, p, { error: r.message }, values, r.status);
-      } catch (e2) {
-        return errorPage(req, reply, p, e2, chargedRejection);
-      }
-    }
-  });
+      refused: (e) => showAgain(req, reply, p, e, (error, code) => showCharged(req, reply, p, { error }, values, code), chargedRejection),
+    };
+  }));
   /** One service and a page of its subscriptions; the use case's 404 / 403 for an unknown or another's service. */
   const showChargedService = async (req: FastifyRequest, reply: FastifyReply, p: Principal, id: string, flash: ChargedFlash, code = 200, refusedMsisdn?: string, subscribe?: SubscribeForm) => {
     const lang = langOf(req, reply);
@@ -113,73 +99,64 @@ export function registerChargedServiceRoutes(f: FastifyInstance, w: WebContext):
       subscribe: (ROLES.subscribeChargedService as readonly string[]).includes(p.role) ? subscribe ?? { msisdn: '', once: newFormToken() } : undefined,
     }, flash), p, code);
   };
-  f.get('/web/charged-services/:id', hide, async (req, reply) => {
-    const p = await needStaff(req, reply);
-    if (!p) return reply;
+  f.get('/web/charged-services/:id', hide, staffPage((req, reply, p) => {
     const done = (req.query as Record<string, unknown>).done;
-    try {
-      return await showChargedService(req, reply, p, (req.params as { id: string }).id, { done: done === 'end' || done === 'subscribe' ? done : undefined });
-    } catch (e) {
-      return errorPage(req, reply, p, e, chargedRejection);
-    }
-  });
+    return showChargedService(req, reply, p, (req.params as { id: string }).id, { done: done === 'end' || done === 'subscribe' ? done : undefined });
+  }, chargedRejection));
   // End a subscription: the same use case as DELETE /v1/charged-services/{id}/subscriptions/{msisdn} (the
   // provider's, its own service), once the confirmation is ticked; a double click ends it once.
-  f.post('/web/charged-services/:id/end', hide, async (req, reply) => {
-    const p = await needStaff(req, reply);
-    if (!p) return reply;
+  f.post('/web/charged-services/:id/end', hide, staffAct((req, reply, p) => {
     const { id } = req.params as { id: string };
     const form = req.body as Form;
     const msisdn = one(form, 'msisdn');
-    try {
-      // whom the act is for first (the API's roles), then the page's own confirmation
-      requireRoleIn(p, ROLES.subscribeChargedService);
-      if (one(form, 'confirm') !== 'yes') throw new SmsguardError('invalid_request', 'confirm: tick the confirmation to end the subscription', {}, 'confirm', { id: 'field_required' });
-      await endOnce.run(one(form, 'once'), Date.now(), async () => {
-        await endChargedSubscription(app.ctx, p, id, msisdn);
-      });
-      return reply.redirect(`/web/charged-services/${encodeURIComponent(id)}?done=end`, 303);
-    } catch (e) {
-      // The use case's not_found names no field; shown on the service's page (which exists, or that page
-      // is the 404), it is the number's: no live subscription to end.
-      const about = e instanceof SmsguardError && e.code === 'not_found' && e.field === undefined ? new SmsguardError(e.code, e.message, e.ref, 'msisdn', e.why) : e;
-      const r = chargedRejection(about, langOf(req, reply));
-      try {
-        return await showChargedService(req, reply, p, id, { error: r.message }, r.status, msisdn);
-      } catch (e2) {
-        return errorPage(req, reply, p, e2, chargedRejection);
-      }
-    }
-  });
+    return {
+      run: async () => {
+        // whom the act is for first (the API's roles), then the page's own confirmation
+        requireRoleIn(p, ROLES.subscribeChargedService);
+        if (one(form, 'confirm') !== 'yes') throw new SmsguardError('invalid_request', 'confirm: tick the confirmation to end the subscription', {}, 'confirm', { id: 'field_required' });
+        await endOnce.run(one(form, 'once'), Date.now(), async () => {
+          await endChargedSubscription(app.ctx, p, id, msisdn);
+        });
+      },
+      done: () => `/web/charged-services/${encodeURIComponent(id)}?done=end`,
+      refused: (e) => {
+        // The use case's not_found names no field; shown on the service's page (which exists, or that page
+        // is the 404), it is the number's: no live subscription to end.
+        const about = e instanceof SmsguardError && e.code === 'not_found' && e.field === undefined ? new SmsguardError(e.code, e.message, e.ref, 'msisdn', e.why) : e;
+        return showAgain(req, reply, p, about, (error, code) => showChargedService(req, reply, p, id, { error }, code, msisdn), chargedRejection);
+      },
+    };
+  }));
 
   // Subscribe a number: the same use case as POST /v1/charged-services/{id}/subscriptions (the provider's,
   // its own service): smsguard sends its free notice and the subscription starts only on the user's Y. A
   // double click sends one notice; a refusal comes back in the form, the number as typed, said next to it.
-  f.post('/web/charged-services/:id/subscribe', hide, async (req, reply) => {
-    const p = await needStaff(req, reply);
-    if (!p) return reply;
+  f.post('/web/charged-services/:id/subscribe', hide, staffAct((req, reply, p) => {
     const { id } = req.params as { id: string };
     const form = req.body as Form;
     const typed = { msisdn: one(form, 'msisdn'), once: one(form, 'once') };
-    try {
-      requireRoleIn(p, ROLES.subscribeChargedService);
-      await subscribeOnce.run(typed.once, Date.now(), async () => {
-        await subscribeToChargedService(app.ctx, p, id, { msisdn: typed.msisdn.trim() });
-      });
-      return reply.redirect(`/web/charged-services/${encodeURIComponent(id)}?done=subscribe`, 303);
-    } catch (e) {
-      const lang = langOf(req, reply);
-      const r = rejection(e);
-      // Said in the form, next to the number, to whom the form is shown; to any other role (the API's
-      // 403) above the page, which is then its own 403 / 404 for a service it may not read.
-      const inForm = (ROLES.subscribeChargedService as readonly string[]).includes(p.role);
-      const said = chargedErrorText(lang, e as SmsguardError, 'subscribe');
-      try {
-        if (!inForm) return await showChargedService(req, reply, p, id, { error: said }, r.status);
-        return await showChargedService(req, reply, p, id, {}, r.status, undefined, { ...typed, error: said, onField: (e as SmsguardError).field === 'msisdn' });
-      } catch (e2) {
-        return errorPage(req, reply, p, e2, chargedRejection);
-      }
-    }
-  });
+    return {
+      run: async () => {
+        requireRoleIn(p, ROLES.subscribeChargedService);
+        await subscribeOnce.run(typed.once, Date.now(), async () => {
+          await subscribeToChargedService(app.ctx, p, id, { msisdn: typed.msisdn.trim() });
+        });
+      },
+      done: () => `/web/charged-services/${encodeURIComponent(id)}?done=subscribe`,
+      refused: async (e) => {
+        const lang = langOf(req, reply);
+        const r = rejection(e);
+        // Said in the form, next to the number, to whom the form is shown; to any other role (the API's
+        // 403) above the page, which is then its own 403 / 404 for a service it may not read.
+        const inForm = (ROLES.subscribeChargedService as readonly string[]).includes(p.role);
+        const said = chargedErrorText(lang, e as SmsguardError, 'subscribe');
+        try {
+          if (!inForm) return await showChargedService(req, reply, p, id, { error: said }, r.status);
+          return await showChargedService(req, reply, p, id, {}, r.status, undefined, { ...typed, error: said, onField: (e as SmsguardError).field === 'msisdn' });
+        } catch (e2) {
+          return errorPage(req, reply, p, e2, chargedRejection);
+        }
+      },
+    };
+  }));
 }

@@ -20,7 +20,7 @@ import type { WebContext } from './context.js';
 
 /** /web/records, /web/records/verify and /web/records/export. */
 export function registerRecordRoutes(f: FastifyInstance, w: WebContext): void {
-  const { app, render, needStaff, errorPage, hide } = w;
+  const { app, render, staffPage, hide } = w;
   /**
    * The page with the search (asked when the form was sent: any of its fields in the address) and,
    * for the operator and regulators, the verification of `month` when one was asked for.
@@ -78,52 +78,32 @@ export function registerRecordRoutes(f: FastifyInstance, w: WebContext): void {
       exportAsk: exported?.ask, exportError: exported?.error.message,
     }), p, exported?.error.status ?? error?.status ?? 200);
   };
-  f.get('/web/records', hide, async (req, reply) => {
-    const p = await needStaff(req, reply);
-    if (!p) return reply;
-    try {
-      return await showRecords(req, reply, p, null);
-    } catch (e) {
-      return errorPage(req, reply, p, e);
-    }
-  });
-  f.get('/web/records/verify', hide, async (req, reply) => {
-    const p = await needStaff(req, reply);
-    if (!p) return reply;
+  f.get('/web/records', hide, staffPage((req, reply, p) => showRecords(req, reply, p, null)));
+  f.get('/web/records/verify', hide, staffPage((req, reply, p) => {
     const month = (req.query as Record<string, unknown>).month;
-    try {
-      return await showRecords(req, reply, p, typeof month === 'string' ? month.trim() : '');
-    } catch (e) {
-      return errorPage(req, reply, p, e);
-    }
-  });
+    return showRecords(req, reply, p, typeof month === 'string' ? month.trim() : '');
+  }));
 
   // The signed inspection export: GET /v1/records/export's use case (roles, scope, the chain check,
   // the inspect.export audit), its tar downloaded; a refusal is said in the page's export form.
-  f.get('/web/records/export', hide, async (req, reply) => {
-    const p = await needStaff(req, reply);
-    if (!p) return reply;
+  f.get('/web/records/export', hide, staffPage(async (req, reply, p) => {
     const lang = langOf(req, reply);
     const q = req.query as Record<string, unknown>;
     const ask = Object.fromEntries(EXPORT_FIELDS.map((k) => [k, typeof q[k] === 'string' ? (q[k] as string).trim() : ''])) as unknown as ExportSearch;
     try {
-      try {
-        if (ask.contentProviderId.length > 64) throw new SmsguardError('invalid_request', 'contentProviderId: at most 64 characters', {}, 'contentProviderId', { id: 'too_long', params: { max: 64 } });
-        const days = shanghaiDays(ask.from, ask.to);
-        // A provider's form names no provider (its own records); an id in the address (a link edited by
-        // hand) goes to the use case as GET /v1/records/export takes it: another's is the API's 403, an
-        // empty one its 400, never the provider's own records under another's name.
-        const named = typeof q.contentProviderId === 'string';
-        const built = await buildExport(app.ctx, p, {
-          contentProviderId: p.role === 'content-provider' && !named ? p.contentProviderId : ask.contentProviderId || undefined,
-          from: days.from, to: days.to, format: ask.format || 'jsonl',
-        });
-        return sendTar(reply, built, exportFileName(built));
-      } catch (e) {
-        return await showRecords(req, reply, p, null, { ask, error: staffRejection(e, lang) });
-      }
+      if (ask.contentProviderId.length > 64) throw new SmsguardError('invalid_request', 'contentProviderId: at most 64 characters', {}, 'contentProviderId', { id: 'too_long', params: { max: 64 } });
+      const days = shanghaiDays(ask.from, ask.to);
+      // A provider's form names no provider (its own records); an id in the address (a link edited by
+      // hand) goes to the use case as GET /v1/records/export takes it: another's is the API's 403, an
+      // empty one its 400, never the provider's own records under another's name.
+      const named = typeof q.contentProviderId === 'string';
+      const built = await buildExport(app.ctx, p, {
+        contentProviderId: p.role === 'content-provider' && !named ? p.contentProviderId : ask.contentProviderId || undefined,
+        from: days.from, to: days.to, format: ask.format || 'jsonl',
+      });
+      return sendTar(reply, built, exportFileName(built));
     } catch (e) {
-      return errorPage(req, reply, p, e);
+      return await showRecords(req, reply, p, null, { ask, error: staffRejection(e, lang) });
     }
-  });
+  }));
 }

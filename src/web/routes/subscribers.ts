@@ -21,7 +21,7 @@ import type { WebContext } from './context.js';
 
 /** /web/subscribers and its lift and withdraw forms. */
 export function registerSubscriberRoutes(f: FastifyInstance, w: WebContext): void {
-  const { app, render, needStaff, errorPage, hide } = w;
+  const { app, render, errorPage, staffPage, staffAct, hide } = w;
   /** The view for whoever asks; a number as a person types it is read as the messages page reads one. */
   const subscriberFor = (p: Principal, typed: string) => {
     const msisdn = normalizeMsisdnLenient(typed) ?? typed;
@@ -48,54 +48,42 @@ export function registerSubscriberRoutes(f: FastifyInstance, w: WebContext): voi
     }
     return render(req, reply, lang, title, subscriberPage(lang, p, typed, v, flash), p, code);
   };
-  f.get('/web/subscribers', hide, async (req, reply) => {
-    const p = await needStaff(req, reply);
-    if (!p) return reply;
+  f.get('/web/subscribers', hide, staffPage((req, reply, p) => {
     const q = req.query as Record<string, unknown>;
     const typed = typeof q.msisdn === 'string' ? q.msisdn : '';
     const done = q.done === 'lift' || q.done === 'withdraw' ? q.done : undefined;
-    try {
-      return await showSubscriber(req, reply, p, typed, { done });
-    } catch (e) {
-      return errorPage(req, reply, p, e);
-    }
-  });
+    return showSubscriber(req, reply, p, typed, { done });
+  }));
   /** A refused act: the page again, its alert the code's label and message, the form as it was posted. */
   const actRefused = (req: FastifyRequest, reply: FastifyReply, p: Principal, typed: string, e: unknown, posted: SubscriberFlash['posted']) => {
     const r = subscriberRejection(e, langOf(req, reply));
     return showSubscriber(req, reply, p, typed, { error: r.message, posted }, r.status).catch((e2: unknown) => errorPage(req, reply, p, e2));
   };
-  f.post('/web/subscribers/lift', hide, async (req, reply) => {
-    const p = await needStaff(req, reply);
-    if (!p) return reply;
+  f.post('/web/subscribers/lift', hide, staffAct((req, reply, p) => {
     const form = req.body as Form;
     const typed = one(form, 'msisdn');
     const cpId = one(form, 'contentProviderId');
     const values = Object.fromEntries(['reason', 'channel', 'reference', 'capturedAt'].map((k) => [k, one(form, k)]));
-    try {
-      await liftOptOut(app.ctx, p, normalizeMsisdnLenient(typed) ?? typed, {
+    return {
+      run: () => liftOptOut(app.ctx, p, normalizeMsisdnLenient(typed) ?? typed, {
         contentProviderId: cpId, reason: values.reason,
         evidence: { channel: values.channel, reference: values.reference, capturedAt: shanghaiLocal(values.capturedAt) },
-      });
-      return reply.redirect(`/web/subscribers?msisdn=${encodeURIComponent(typed)}&done=lift`, 303);
-    } catch (e) {
-      return actRefused(req, reply, p, typed, e, { act: 'lift', key: cpId, values });
-    }
-  });
-  f.post('/web/subscribers/withdraw', hide, async (req, reply) => {
-    const p = await needStaff(req, reply);
-    if (!p) return reply;
+      }),
+      done: () => `/web/subscribers?msisdn=${encodeURIComponent(typed)}&done=lift`,
+      refused: (e) => actRefused(req, reply, p, typed, e, { act: 'lift', key: cpId, values }),
+    };
+  }));
+  f.post('/web/subscribers/withdraw', hide, staffAct((req, reply, p) => {
     const form = req.body as Form;
     const typed = one(form, 'msisdn');
     const consentId = one(form, 'consentId');
     const values = Object.fromEntries(['channel', 'reference', 'capturedAt'].map((k) => [k, one(form, k)]));
     // Evidence is optional: none typed is a withdrawal without proof; any of it, the whole proof checked.
     const given = values.channel || values.reference || values.capturedAt;
-    try {
-      await app.withdrawConsent(p, consentId, given ? { proof: { ...values, capturedAt: shanghaiLocal(values.capturedAt) } } : undefined);
-      return reply.redirect(`/web/subscribers?msisdn=${encodeURIComponent(typed)}&done=withdraw`, 303);
-    } catch (e) {
-      return actRefused(req, reply, p, typed, e, { act: 'withdraw', key: consentId, values });
-    }
-  });
+    return {
+      run: () => app.withdrawConsent(p, consentId, given ? { proof: { ...values, capturedAt: shanghaiLocal(values.capturedAt) } } : undefined),
+      done: () => `/web/subscribers?msisdn=${encodeURIComponent(typed)}&done=withdraw`,
+      refused: (e) => actRefused(req, reply, p, typed, e, { act: 'withdraw', key: consentId, values }),
+    };
+  }));
 }
