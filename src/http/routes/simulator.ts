@@ -98,6 +98,9 @@ export async function simulatorRoutes(f: FastifyInstance, opts: { app: App; simu
  * moves or reads time there, since the time decides when commercial messages reach real phones
  * (quiet hours), when consents expire and when complaint deadlines pass.
  */
+/** A `set` with no offset: date, time to the minute, seconds (and a fraction) if given. */
+const NO_OFFSET = /^(\d{4}-\d\d-\d\d)[Tt ](\d\d:\d\d)(:\d\d(?:\.\d{1,9})?)?$/;
+
 export async function simulatedClockRoutes(f: FastifyInstance, opts: { app: App; clock: SimulatedClock; needsAdmin: boolean }): Promise<void> {
   const { app, clock, needsAdmin } = opts;
   // Checked as the request arrives, before its body is read: whether a token is needed is this
@@ -109,7 +112,7 @@ export async function simulatedClockRoutes(f: FastifyInstance, opts: { app: App;
   f.post('/v1/simulator/clock', {
     ...guard,
     schema: {
-      tags: ['simulator'], ...security, summary: 'Move the simulated clock: {advanceSeconds} or {set: ISO-8601 date-time with its offset}',
+      tags: ['simulator'], ...security, summary: 'Move the simulated clock: {advanceSeconds} or {set: ISO-8601 date-time; without an offset, UTC}',
       description: `The new time is saved in the database before the clock moves (a failed save leaves the clock where it was); the next start resumes from it. ${needsAdmin ? 'Beside real carrier links: the admin token only.' : 'Beside the built-in simulator SMSC: no token.'}`,
       body: { type: 'object', additionalProperties: false, properties: { advanceSeconds: { type: 'number', minimum: 0 }, set: { type: 'string' } } },
       response: { 200: clockView, 400: errorResponse('Neither or both of advanceSeconds and set, or a time outside the simulated range'), ...refusals, '4xx': errorBody },
@@ -132,10 +135,12 @@ export async function simulatedClockRoutes(f: FastifyInstance, opts: { app: App;
         return t;
       };
     } else if (b.set !== undefined) {
-      // As every other time a request gives: with its offset, a real day. Date.parse read
-      // `2026-12-01 10:00` in the server's zone (UTC on most hosts: 18:00 in Shanghai, where quiet
-      // hours are counted) and rolled 2026-02-30 over to 2 March.
-      const t = parseTime(b.set, 'set');
+      // A real day (Date.parse rolled 2026-02-30 over to 2 March). ISO-8601 also has local times
+      // with no offset, and `{set: ISO-8601}` is this route's contract: such a value is read as UTC,
+      // as Date.parse read it on the usual (UTC) host before 2026-12-07, now whatever the host's zone
+      // (it read `2026-12-01 10:00` in the server's zone); the answer's `now` shows the time set.
+      const plain = NO_OFFSET.exec(b.set);
+      const t = parseTime(plain ? `${plain[1]}T${plain[2]}${plain[3] ?? ':00'}Z` : b.set, 'set');
       if (!isSimulatableTime(t)) throw new SmsguardError('invalid_request', `set: must be inside ${RANGE}`, {}, 'set');
       target = () => t;
     } else throw new SmsguardError('invalid_request', 'give advanceSeconds or set', {}, 'advanceSeconds');
