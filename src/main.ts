@@ -5,7 +5,7 @@
 import { PACKAGE_VERSION } from './runtime/package-version.js';
 import { Command, Option } from 'commander';
 import pino from 'pino';
-import { loadConfig, ConfigError, adminTokenProblem, envName, listenLine, settingFrom, settingLabel, trustProxyOption, upstreamLine, type Config } from './config/schema.js';
+import { loadConfig, ConfigError, adminTokenProblem, adminTokenWeakness, envName, listenLine, settingFrom, settingLabel, trustProxyOption, upstreamLine, type Config } from './config/schema.js';
 import { sqliteTuning } from './config/sqlite-tuning.js';
 import { useWorkerBundles } from './runtime/worker-script.js';
 import { ENV_ONLY_SETTINGS, OTHER_VARIABLES } from './config/env-only.js';
@@ -86,12 +86,14 @@ async function start(config: Config): Promise<void> {
 /** Starts everything, registering with `closers` how to close each piece once it is open. */
 async function startGateway(config: Config, closers: Closers): Promise<void> {
   const undo = (what: string, close: Closer) => closers.add(what, close);
-  // A chosen admin token that is too short, or could never be sent in a header, refused before anything opens.
+  // A chosen admin token that could never be sent in a header, refused before anything opens (a short one is warned of below).
   const tokenProblem = adminTokenProblem(process.env.SMSGUARD_ADMIN_TOKEN);
   if (tokenProblem) throw new ConfigError([tokenProblem]);
   // process-wide: how the SMPP client's and the verifier's worker threads boot (SMSGUARD_WORKER_BUNDLE)
   useWorkerBundles(config.workerBundle === 'on');
   const log = pino(privateLoggerOptions(config.logLevel));
+  const weakToken = adminTokenWeakness(process.env.SMSGUARD_ADMIN_TOKEN);
+  if (weakToken) log.warn(weakToken);
   // The SMPP TLS port's certificate and key, checked before anything opens (the SMPP server is not
   // on egress-only processes, so neither is its TLS port).
   const smppTls = config.smppTlsPort !== undefined && config.role !== 'egress' ? { port: config.smppTlsPort, ...loadTlsIdentity(config.tlsCert!, config.tlsKey!, { cert: settingLabel(config, 'tlsCert'), key: settingLabel(config, 'tlsKey') }) } : undefined;

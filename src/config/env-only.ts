@@ -30,7 +30,7 @@ export const ENV_ONLY_SETTINGS: Readonly<Record<string, string>> = {
 /** Read at start beside the schema (their files are checked by the content loader). */
 export const OTHER_VARIABLES: Readonly<Record<string, string>> = {
   DATABASE_URL: 'the database when neither --db nor SMSGUARD_DB is given',
-  SMSGUARD_ADMIN_TOKEN: 'the admin token to use instead of one generated at the first start: at least 16 visible ASCII characters, no spaces',
+  SMSGUARD_ADMIN_TOKEN: 'the admin token to use instead of one generated at the first start: visible ASCII characters, no spaces (under 16 is warned of)',
   SMSGUARD_CONTENT_LEXICON: 'prohibited-content lexicon extension files, comma-separated (docs/CONTENT.md)',
   SMSGUARD_EARLY_WARNING_POLICY: 'early-warning policy file replacing the shipped one',
   SMSGUARD_CONTENT_THRESHOLD: 'advertising classifier threshold, 0-1',

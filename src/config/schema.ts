@@ -227,23 +227,30 @@ export function envName(key: string): string {
   return `SMSGUARD_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 }
 
-/** The shortest `SMSGUARD_ADMIN_TOKEN` taken: the generated ones are 47 characters. */
+/** The shortest `SMSGUARD_ADMIN_TOKEN` taken without a warning: the generated ones are 47 characters. */
 export const ADMIN_TOKEN_MIN = 16;
 
 /**
- * What is wrong with a `SMSGUARD_ADMIN_TOKEN` (null: nothing, or unset/empty, which generates one).
- * It was taken as given: `abc` became the admin's secret for every provider's data, and a secret with
- * a space or a Chinese character started the gateway ("admin token from SMSGUARD_ADMIN_TOKEN") and
- * then could never be sent (`Authorization: Bearer <token>` is one run of visible ASCII), so every
- * request with it was a 401. Never repeats the value.
+ * What makes a `SMSGUARD_ADMIN_TOKEN` unusable (null: nothing, or unset/empty, which generates one).
+ * A secret with a space or a Chinese character started the gateway ("admin token from
+ * SMSGUARD_ADMIN_TOKEN") and then could never be sent (`Authorization: Bearer <token>` is one run of
+ * visible ASCII), so every request with it was a 401: refused at start. Never repeats the value.
  */
 export function adminTokenProblem(value: string | undefined): string | null {
   if (value === undefined || value === '') return null;
-  const name = 'SMSGUARD_ADMIN_TOKEN';
   const bad = [...value].findIndex((c) => c < '!' || c > '~');
-  if (bad >= 0) return `${name}: character ${bad + 1} is a space, a control character or not ASCII; the token is sent as "Authorization: Bearer <token>", one run of visible ASCII characters, so it could never be used (e.g. openssl rand -base64 32)`;
-  if (value.length < ADMIN_TOKEN_MIN) return `${name}: ${value.length} characters, too short to keep the admin's door shut; give at least ${ADMIN_TOKEN_MIN} (e.g. openssl rand -base64 32), or unset it to have one generated`;
+  if (bad >= 0) return `SMSGUARD_ADMIN_TOKEN: character ${bad + 1} is a space, a control character or not ASCII; the token is sent as "Authorization: Bearer <token>", one run of visible ASCII characters, so it could never be used (e.g. openssl rand -base64 32)`;
   return null;
+}
+
+/**
+ * A usable `SMSGUARD_ADMIN_TOKEN` too short to keep the admin's door shut (`abc`): warned at start,
+ * not refused, since the operator chose it (a test rig, a demo) and the variable's contract is that it
+ * is taken. Never repeats the value.
+ */
+export function adminTokenWeakness(value: string | undefined): string | null {
+  if (value === undefined || value === '' || adminTokenProblem(value) !== null || value.length >= ADMIN_TOKEN_MIN) return null;
+  return `SMSGUARD_ADMIN_TOKEN has ${value.length} characters, too short to keep the admin's door shut on a reachable gateway; give at least ${ADMIN_TOKEN_MIN} (e.g. openssl rand -base64 32), or unset it to have one generated`;
 }
 
 export class ConfigError extends Error {
