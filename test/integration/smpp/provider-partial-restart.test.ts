@@ -38,21 +38,36 @@ async function scene(fn: (s: { db: string; smsc: FakeSmsc; clock: SimulatedClock
 
 const TEXTS = ['【示例】您的快递已到驿站，请凭取件码取件，', '驿站营业时间为每天早上八点至晚上九点，', '如有疑问请致电驿站。'];
 
+/**
+ * The first gateway's half of a restart between parts: the provider onboarded, parts 1 and 2 sent on
+ * a bind (each answered ESME_ROK), `kept` run on its store before it stops. The parts' message ids.
+ */
+async function firstTwoParts(
+  first: Awaited<ReturnType<typeof smppGateway>>, esme: Parameters<typeof withEsme>[0], part: (seq: number) => SmPdu,
+  kept: (store: Awaited<ReturnType<typeof smppGateway>>['store']) => Promise<void>,
+): Promise<string[]> {
+  const ids: string[] = [];
+  await onboardSmppProvider(first, 'esme1', 'pw123', await validCreditCode());
+  await withEsme(esme, async (e) => {
+    for (const seq of [1, 2]) {
+      const resp = await e.request(part(seq));
+      assert.equal(resp.command_status, CommandStatus.ESME_ROK);
+      ids.push((resp as { message_id: string }).message_id);
+    }
+    await kept(first.store);
+  });
+  return ids;
+}
+
 test('the earlier parts of a long message kept across a restart: the last part completes the set on the new gateway', { timeout: 60_000 }, () => scene(async ({ db, smsc, clock }) => {
   const run = (store: SqliteStore) => smppGateway(store, clock, `smpp://u:p@127.0.0.1:${smsc.port}?name=carrier`, { keepParts: true });
   const receipts: string[] = [];
   const esmeAt = (port: number) => ({ host: '127.0.0.1', port, systemId: 'esme1', password: 'pw123', bindType: 'transceiver' as const, onDeliver: keepReceipts(receipts) });
   const part = (seq: number) => concatPart({ ref: 77, total: 3, seq, text: TEXTS[seq - 1], registeredDelivery: seq === 1 ? 1 : 0 });
-  const ids: string[] = [];
+  let ids: string[] = [];
   await using(await run(new SqliteStore(db)), async (first) => {
-    await onboardSmppProvider(first, 'esme1', 'pw123', await validCreditCode());
-    await withEsme(esmeAt(first.port), async (esme) => {
-      for (const seq of [1, 2]) {
-        const resp = await esme.request(part(seq));
-        assert.equal(resp.command_status, CommandStatus.ESME_ROK);
-        ids.push((resp as { message_id: string }).message_id);
-      }
-      assert.equal((await first.store.smppDeliveries.openParts()).length, 2, 'both kept before their answers');
+    ids = await firstTwoParts(first, esmeAt(first.port), part, async (store) => {
+      assert.equal((await store.smppDeliveries.openParts()).length, 2, 'both kept before their answers');
     });
   });
   assert.equal(smsc.acked.length, 0, 'nothing sent from half a message');
@@ -118,16 +133,10 @@ test('a restart between the parts keeps the first part\'s vendor TLVs: the set i
     const p = concatPart({ ref: 79, total: 3, seq, text: TEXTS[seq - 1], registeredDelivery: seq === 1 ? 1 : 0 });
     return seq === 1 ? { ...p, tlvs: [tlvCString(Tag.smsguard_charged_service, 'chs_nope'), tlvCString(Tag.smsguard_category, 'promotions')] } : p;
   };
-  const ids: string[] = [];
+  let ids: string[] = [];
   await using(await run(new SqliteStore(db)), async (first) => {
-    await onboardSmppProvider(first, 'esme1', 'pw123', await validCreditCode());
-    await withEsme(esmeAt(first.port), async (esme) => {
-      for (const seq of [1, 2]) {
-        const resp = await esme.request(part(seq));
-        assert.equal(resp.command_status, CommandStatus.ESME_ROK);
-        ids.push((resp as { message_id: string }).message_id);
-      }
-      const kept = await first.store.smppDeliveries.openParts();
+    ids = await firstTwoParts(first, esmeAt(first.port), part, async (store) => {
+      const kept = await store.smppDeliveries.openParts();
       assert.deepEqual(kept.map((p) => [p.seq, p.chargedServiceId, p.category, p.messageType]), [[1, 'chs_nope', 'promotions', undefined], [2, undefined, undefined, undefined]]);
     });
   });
