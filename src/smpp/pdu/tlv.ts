@@ -37,7 +37,11 @@ export function tlvUtf8String(tlvs: readonly Tlv[], tag: number): string | undef
   const v = tlvGet(tlvs, tag);
   if (v === undefined) return undefined;
   const nul = v.indexOf(0);
-  const b = nul === -1 ? v : v.subarray(0, nul);
+  return utf8OrLatin1(nul === -1 ? v : v.subarray(0, nul));
+}
+
+/** Octets as UTF-8, or as latin1 when they are not UTF-8 (the vendor TLVs' reading, tlvUtf8String). */
+export function utf8OrLatin1(b: Buffer): string {
   try {
     return UTF8.decode(b);
   } catch {

@@ -5,7 +5,7 @@
  * 0x1403; SMPP has no such fields).
  */
 import { EsmClass, Tag } from '../pdu/constants.js';
-import { tlvGet, tlvInt, tlvString, tlvUtf8String } from '../pdu/tlv.js';
+import { tlvGet, tlvInt, tlvString, tlvUtf8String, utf8OrLatin1 } from '../pdu/tlv.js';
 import { parseUdh, type ConcatInfo } from '../pdu/udh.js';
 import type { DataSmPdu, SmPdu, Tlv } from '../pdu/types.js';
 import { isMessageType, type MessageType } from '../../domain/message-type.js';
@@ -115,8 +115,6 @@ export function readSubmit(pdu: SmPdu | DataSmPdu): SubmitFields | undefined {
   return out;
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
  * TLV 0x1403's value: its octets less one terminating NUL, as UTF-8 (latin1 when not UTF-8, as
  * tlvUtf8String). Unlike a category it is not cut at the first NUL nor dropped when empty: a value
@@ -127,12 +125,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 function chargedService(tlvs: readonly Tlv[]): string | undefined {
   const v = tlvGet(tlvs, Tag.smsguard_charged_service);
   if (v === undefined) return undefined;
-  const b = v.length > 0 && v[v.length - 1] === 0 ? v.subarray(0, v.length - 1) : v;
-  try {
-    return UTF8.decode(b);
-  } catch {
-    return b.toString('latin1');
-  }
+  return utf8OrLatin1(v.length > 0 && v[v.length - 1] === 0 ? v.subarray(0, v.length - 1) : v);
 }
 
 /** Default message type from the sending port's kind when the submit does not say (docs/SMPP.md). */
